@@ -1,0 +1,4 @@
+export * from './limits.js';
+export * from './messages.js';
+export * from './parse-message.js';
+export * from './frame.js';

@@ -1,0 +1,22 @@
+/** Limits shared by visitor, relay and agent. Every side checks them; the relay enforces them. */
+
+/** Longest custom message, in UTF-16 code units (JavaScript string length). */
+export const MAX_CUSTOM_MESSAGE_LENGTH = 5000;
+/** Longest JSON control message the relay accepts, in bytes. Larger ones get `tooLarge`. */
+export const MAX_CONTROL_MESSAGE_BYTES = 64 * 1024;
+/** Largest binary frame (header + image bytes), in bytes. Larger ones get `frameTooLarge`. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** Lookup codes are this many decimal digits. */
+export const LOOKUP_CODE_DIGITS = 4;
+/** Default lifetime of a lookup code, in milliseconds (20 minutes). */
+export const LOOKUP_CODE_TTL_MS = 20 * 60 * 1000;
+/** Most tags a visitor may carry, and longest tag / name / id, in characters. */
+export const MAX_TAGS = 32;
+export const MAX_SHORT_TEXT = 200;
+/** Most entries in `identities` and in `metadata`. */
+export const MAX_IDENTITIES = 32;
+export const MAX_METADATA_ENTRIES = 64;
+/** Longest metadata value, in characters. */
+export const MAX_METADATA_VALUE = 1000;
+/** Custom messages a visitor queues while reconnecting before it reports `queueFull`. */
+export const MAX_QUEUED_MESSAGES = 100;

@@ -1,0 +1,675 @@
+/**
+ * The relay's room logic, with no knowledge of the transport (partyserver's onConnect/onMessage/
+ * onClose shape). A host (node.ts; later a Durable Object) turns sockets into {@link Connection}s
+ * and calls {@link Relay.onConnect}, {@link Relay.onMessage} and {@link Relay.onClose}.
+ *
+ * Routes (partysocket's `/parties/{party}/{room}` scheme):
+ * - `visitor/{visitorId}`: one visitor's page. The visitorId is the visitor's own secret.
+ * - `agents/lobby?token=`: an agent's live list of visitors.
+ * - `watch/{shortId}?token=`: one agent watching one visitor; frames arrive here.
+ */
+import {
+  decodeFrame,
+  EndReason,
+  ErrorCode,
+  FrameError,
+  FrameFlags,
+  LOOKUP_CODE_DIGITS,
+  LOOKUP_CODE_TTL_MS,
+  parseMessage,
+  SessionState,
+  type Identity,
+  type Message,
+  type MessageOf,
+  type Observer,
+  type Role,
+  type VisitorSummary,
+} from '../protocol/index.js';
+import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
+
+/** One socket, as the host presents it to the relay. */
+export interface Connection {
+  /** Unique per socket. */
+  readonly id: string;
+  /** The peer's address, for per-address limits. */
+  readonly address: string;
+  send(data: string | Uint8Array): void;
+  close(code: number, reason: string): void;
+  /** Bytes queued on the socket and not yet sent. */
+  bufferedAmount(): number;
+}
+
+export interface ConnectRequest {
+  party: string;
+  room: string;
+  /** Query parameters of the upgrade request. */
+  params: URLSearchParams;
+}
+
+export interface AgentIdentity {
+  agentId: string;
+  agentName: string;
+}
+
+/** Relay options. Times in milliseconds. */
+export interface RelayOptions {
+  /** Returns the agent a token belongs to, or null. Required. */
+  verifyAgentToken: (token: string | null) => AgentIdentity | null;
+  /** Lifetime of a lookup code. Default 20 minutes. */
+  lookupCodeTtlMs?: number;
+  /** How long an active session waits for an observer to come back. Default 60 s. */
+  observerGraceMs?: number;
+  /** How long a disconnected visitor stays listed (reloads, network blips). Default 2 minutes. */
+  visitorGraceMs?: number;
+  /** Bytes an observer socket may have queued before frames to it are dropped. Default 1 MiB. */
+  maxObserverBufferedBytes?: number;
+  /** Code look-ups per agent: burst and refill per minute. Default 10 and 10. */
+  lookupsPerAgentPerMinute?: number;
+  /** Code look-ups per address per minute. Default 30. */
+  lookupsPerAddressPerMinute?: number;
+  /** Control messages per connection: burst and refill per second. Default 100 and 50. */
+  messageBurst?: number;
+  messagesPerSecond?: number;
+  /** Open sockets per address. Default 256. */
+  maxConnectionsPerAddress?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+  /** Timer functions, for hosts without global ones. */
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
+  /** Debug log. */
+  log?: (...args: unknown[]) => void;
+}
+
+const DEFAULTS = {
+  lookupCodeTtlMs: LOOKUP_CODE_TTL_MS,
+  observerGraceMs: 60_000,
+  visitorGraceMs: 120_000,
+  maxObserverBufferedBytes: 1024 * 1024,
+  lookupsPerAgentPerMinute: 10,
+  lookupsPerAddressPerMinute: 30,
+  messageBurst: 100,
+  messagesPerSecond: 50,
+  maxConnectionsPerAddress: 256,
+} as const;
+
+/** WebSocket close codes the relay uses. */
+export const CloseCode = {
+  unauthorized: 4001,
+  notFound: 4004,
+  badRoute: 4000,
+  tooManyConnections: 4029,
+  replaced: 4009,
+  forgotten: 4010,
+} as const;
+
+interface Watcher {
+  conn: Connection;
+  agent: AgentIdentity;
+  observerId: string;
+  /** Set while a consent request from this watcher is open. */
+  requestId: string | null;
+  watching: boolean;
+  /** After frames were dropped, forward nothing until the next keyframe. */
+  needsKeyframe: boolean;
+  /** The seq of the keyframe being forwarded, so its later tiles go through. */
+  keyframeSeq: number | null;
+}
+
+interface Room {
+  visitorId: string;
+  shortId: string;
+  conn: Connection | null;
+  identity: {
+    uniqueId: string | null;
+    callName: string | null;
+    tags: string[];
+    identities: Record<string, string>;
+    metadata: Record<string, string>;
+  };
+  lookupCode: { code: string; expiresAt: number } | null;
+  pendingRequestAt: number | null;
+  state: SessionState;
+  agentName: string | null;
+  endReason: EndReason | null;
+  visible: boolean;
+  watchers: Map<string, Watcher>;
+  connectedAt: number;
+  goneTimer: unknown;
+  graceTimer: unknown;
+}
+
+type ConnInfo =
+  | { role: 'visitor'; conn: Connection; room: Room; bucket: TokenBucket; lastRateError: number }
+  | { role: 'lobby'; conn: Connection; agent: AgentIdentity; bucket: TokenBucket; lastRateError: number }
+  | { role: 'watch'; conn: Connection; agent: AgentIdentity; room: Room; watcher: Watcher; bucket: TokenBucket; lastRateError: number };
+
+const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;
+const SHORT_ID = /^[A-Za-z0-9_-]{6,64}$/;
+
+/** `n` random bytes from the platform CSPRNG, as base64url. */
+function randomId(bytes: number): string {
+  const b = new Uint8Array(bytes);
+  globalThis.crypto.getRandomValues(b);
+  let s = '';
+  for (const x of b) s += String.fromCharCode(x);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** A uniform random integer in [0, n) from the CSPRNG (rejection sampling, no modulo bias). */
+function randomInt(n: number): number {
+  const limit = Math.floor(0x1_0000_0000 / n) * n;
+  const b = new Uint32Array(1);
+  do globalThis.crypto.getRandomValues(b);
+  while (b[0] >= limit);
+  return b[0] % n;
+}
+
+export class Relay {
+  private readonly opts: Required<Omit<RelayOptions, 'log'>> & { log: RelayOptions['log'] };
+  private readonly rooms = new Map<string, Room>(); // by visitorId
+  private readonly byShortId = new Map<string, Room>();
+  private readonly codes = new Map<string, Room>();
+  /** visitorId -> shortId, kept after a room is gone so a returning visitor gets its shortId back. */
+  private readonly knownShortIds = new Map<string, string>();
+  private readonly conns = new Map<string, ConnInfo>();
+  private readonly lobby = new Set<Connection>();
+  private readonly perAddress = new Map<string, number>();
+  private readonly lookupsPerAgent: KeyedRateLimiter;
+  private readonly lookupsPerAddress: KeyedRateLimiter;
+  private readonly sweep: { stop(): void };
+
+  constructor(options: RelayOptions) {
+    this.opts = {
+      ...DEFAULTS,
+      now: Date.now,
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    } as Relay['opts'];
+    const now = this.opts.now;
+    this.lookupsPerAgent = new KeyedRateLimiter(this.opts.lookupsPerAgentPerMinute, this.opts.lookupsPerAgentPerMinute / 60, now);
+    this.lookupsPerAddress = new KeyedRateLimiter(this.opts.lookupsPerAddressPerMinute, this.opts.lookupsPerAddressPerMinute / 60, now);
+    this.sweep = this.every(Math.min(30_000, this.opts.lookupCodeTtlMs / 4), () => this.expireCodes());
+  }
+
+  /** Stops timers. Sockets belong to the host, which closes them. */
+  dispose(): void {
+    this.sweep.stop();
+    for (const room of this.rooms.values()) {
+      this.opts.clearTimeout(room.goneTimer);
+      this.opts.clearTimeout(room.graceTimer);
+    }
+  }
+
+  /** Numbers for health checks and tests. */
+  stats() {
+    return { visitors: this.rooms.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size };
+  }
+
+  // ------------------------------------------------------------------ connect / close
+
+  onConnect(conn: Connection, req: ConnectRequest): void {
+    const count = (this.perAddress.get(conn.address) ?? 0) + 1;
+    if (count > this.opts.maxConnectionsPerAddress) {
+      this.sendError(conn, ErrorCode.rateLimited, `too many connections from this address (max ${this.opts.maxConnectionsPerAddress})`);
+      conn.close(CloseCode.tooManyConnections, 'too many connections');
+      return;
+    }
+    this.perAddress.set(conn.address, count);
+    const bucket = new TokenBucket(this.opts.messageBurst, this.opts.messagesPerSecond, this.opts.now);
+    const base = { conn, bucket, lastRateError: 0 };
+
+    if (req.party === 'visitor') {
+      if (!VISITOR_ID.test(req.room)) return this.refuse(conn, ErrorCode.invalidMessage, 'visitor id must be 8-128 URL-safe characters', CloseCode.badRoute);
+      const room = this.visitorConnected(conn, req.room);
+      this.conns.set(conn.id, { role: 'visitor', room, ...base });
+      this.welcome(room);
+      return;
+    }
+    if (req.party === 'agents' || req.party === 'watch') {
+      const agent = this.opts.verifyAgentToken(req.params.get('token'));
+      if (!agent) return this.refuse(conn, ErrorCode.unauthorized, 'a valid agent token is required', CloseCode.unauthorized);
+      if (req.party === 'agents') {
+        if (req.room !== 'lobby') return this.refuse(conn, ErrorCode.notFound, `no agent room "${req.room.slice(0, 40)}"`, CloseCode.notFound);
+        this.conns.set(conn.id, { role: 'lobby', agent, ...base });
+        this.lobby.add(conn);
+        this.send(conn, { type: 'agentWelcome', agentId: agent.agentId, agentName: agent.agentName });
+        this.send(conn, { type: 'lobby', visitors: this.lobbyList() });
+        return;
+      }
+      const room = SHORT_ID.test(req.room) ? this.byShortId.get(req.room) : undefined;
+      if (!room) return this.refuse(conn, ErrorCode.notFound, 'no visitor with this id is connected', CloseCode.notFound);
+      const watcher: Watcher = { conn, agent, observerId: randomId(9), requestId: null, watching: false, needsKeyframe: true, keyframeSeq: null };
+      room.watchers.set(conn.id, watcher);
+      this.conns.set(conn.id, { role: 'watch', agent, room, watcher, ...base });
+      this.sendWatchState(watcher, room);
+      return;
+    }
+    this.refuse(conn, ErrorCode.notFound, `no party "${req.party.slice(0, 40)}"`, CloseCode.notFound);
+  }
+
+  onClose(conn: Connection): void {
+    const info = this.conns.get(conn.id);
+    const left = (this.perAddress.get(conn.address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(conn.address, left);
+    else this.perAddress.delete(conn.address);
+    if (!info) return;
+    this.conns.delete(conn.id);
+    if (info.role === 'lobby') {
+      this.lobby.delete(conn);
+    } else if (info.role === 'watch') {
+      this.removeWatcher(info.room, info.watcher);
+    } else if (info.room.conn === conn) {
+      const room = info.room;
+      room.conn = null;
+      room.goneTimer = this.opts.setTimeout(() => this.visitorGone(room), this.opts.visitorGraceMs);
+      this.lobbyUpdate(room);
+    }
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  onMessage(conn: Connection, data: string | Uint8Array): void {
+    const info = this.conns.get(conn.id);
+    if (!info) return;
+    if (typeof data !== 'string') return this.onFrame(info, data);
+    if (!info.bucket.take()) {
+      // One error a second at most: answering every message of a flood would amplify it.
+      const t = this.opts.now();
+      if (t - info.lastRateError >= 1000) {
+        info.lastRateError = t;
+        this.sendError(conn, ErrorCode.rateLimited, 'too many messages; slow down');
+      }
+      return;
+    }
+    const role: Role = info.role === 'visitor' ? 'visitor' : 'agent';
+    const parsed = parseMessage(data, role);
+    if (!parsed.ok) return this.sendError(conn, parsed.error.code, parsed.error.message);
+    const msg = parsed.message;
+    if (msg.type === 'ping') return this.send(conn, { type: 'pong', t: msg.t });
+    if (info.role === 'visitor') this.onVisitorMessage(info.room, conn, msg);
+    else if (info.role === 'lobby') this.onLobbyMessage(info.agent, conn, msg);
+    else this.onWatchMessage(info.room, info.watcher, msg);
+  }
+
+  private onVisitorMessage(room: Room, conn: Connection, msg: Message): void {
+    switch (msg.type) {
+      case 'updateConnection':
+        return this.updateIdentity(room, msg.identity);
+      case 'requestAgent':
+        if (room.state === 'active' || room.state === 'paused') return;
+        room.pendingRequestAt ??= this.opts.now();
+        return this.setState(room, 'pendingRequest', null);
+      case 'cancelAgentRequest':
+        if (room.state !== 'pendingRequest') return;
+        room.pendingRequestAt = null;
+        return this.setState(room, 'inactive', null);
+      case 'getLookupCode':
+        return this.giveLookupCode(room);
+      case 'consent':
+        return this.onConsent(room, msg);
+      case 'visibility':
+        room.visible = msg.visible;
+        if (room.state === 'active' || room.state === 'paused') this.setState(room, this.liveState(room), null);
+        return;
+      case 'forget':
+        this.endSession(room, 'reset');
+        this.knownShortIds.delete(room.visitorId);
+        this.removeRoom(room);
+        conn.close(CloseCode.forgotten, 'visitor reset');
+        return;
+      case 'customMessage': {
+        const observers = [...room.watchers.values()].filter((w) => w.watching);
+        if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', msg.seq === undefined ? undefined : String(msg.seq));
+        const out: Message = { type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: room.shortId, name: room.identity.callName } };
+        for (const w of observers) this.send(w.conn, out);
+        if (msg.seq !== undefined) this.send(conn, { type: 'ack', seq: msg.seq });
+        return;
+      }
+      case 'stopSession':
+        if (room.state === 'active' || room.state === 'paused' || room.state === 'pendingRequest') this.endSession(room, 'visitorStopped');
+        return;
+      default:
+        return this.sendError(conn, ErrorCode.wrongRole, `a visitor may not send "${msg.type}"`);
+    }
+  }
+
+  private onLobbyMessage(agent: AgentIdentity, conn: Connection, msg: Message): void {
+    if (msg.type !== 'findByCode') return this.sendError(conn, ErrorCode.invalidState, `"${msg.type}" is sent on a watch connection (/parties/watch/{shortId}), not the lobby`);
+    if (!this.lookupsPerAgent.take(agent.agentId) || !this.lookupsPerAddress.take(conn.address)) {
+      return this.sendError(conn, ErrorCode.rateLimited, 'too many lookup-code searches; wait a minute');
+    }
+    const room = this.codes.get(msg.code);
+    const live = room && room.lookupCode && room.lookupCode.expiresAt > this.opts.now() ? room : null;
+    this.send(conn, { type: 'lookupResult', code: msg.code, visitor: live ? this.summary(live) : null });
+  }
+
+  private onWatchMessage(room: Room, watcher: Watcher, msg: Message): void {
+    switch (msg.type) {
+      case 'watch': {
+        if (watcher.watching) return this.sendWatchState(watcher, room);
+        if (!room.conn) return this.sendError(watcher.conn, ErrorCode.notFound, 'the visitor is not connected right now');
+        watcher.requestId = randomId(9);
+        this.send(room.conn, { type: 'consentRequest', requestId: watcher.requestId, agentId: watcher.agent.agentId, agentName: watcher.agent.agentName });
+        return;
+      }
+      case 'customMessage':
+        if (!watcher.watching) return this.sendError(watcher.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) before sending messages');
+        if (!room.conn) return this.sendError(watcher.conn, ErrorCode.notFound, 'the visitor is not connected right now', msg.seq === undefined ? undefined : String(msg.seq));
+        this.send(room.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: watcher.agent.agentId, name: watcher.agent.agentName } });
+        if (msg.seq !== undefined) this.send(watcher.conn, { type: 'ack', seq: msg.seq });
+        return;
+      case 'stopSession':
+        if (!watcher.watching && room.state !== 'pendingRequest') return this.sendError(watcher.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
+        return this.endSession(room, 'agentStopped');
+      case 'findByCode':
+        return this.sendError(watcher.conn, ErrorCode.invalidState, 'look-ups are sent on the lobby connection');
+      default:
+        return this.sendError(watcher.conn, ErrorCode.wrongRole, `an agent may not send "${msg.type}"`);
+    }
+  }
+
+  private onFrame(info: ConnInfo, data: Uint8Array): void {
+    if (info.role !== 'visitor') return this.sendError(info.conn, ErrorCode.wrongRole, 'only visitors send frames');
+    let frame;
+    try {
+      frame = decodeFrame(data);
+    } catch (e) {
+      const code = e instanceof FrameError ? e.code : ErrorCode.badFrame;
+      return this.sendError(info.conn, code, e instanceof Error ? e.message : 'bad frame');
+    }
+    const keyframe = (frame.flags & FrameFlags.keyframe) !== 0;
+    let wantKeyframe = false;
+    for (const w of info.room.watchers.values()) {
+      if (!w.watching) continue;
+      if (w.needsKeyframe) {
+        if (!keyframe) {
+          wantKeyframe = true;
+          continue;
+        }
+        w.needsKeyframe = false;
+        w.keyframeSeq = frame.seq;
+      }
+      // Newest wins: a slow observer skips frames until its socket drains, then resumes from a
+      // keyframe. Tiles of the keyframe being forwarded always go through, so it arrives whole.
+      if (w.conn.bufferedAmount() > this.opts.maxObserverBufferedBytes && w.keyframeSeq !== frame.seq) {
+        w.needsKeyframe = true;
+        wantKeyframe = true;
+        continue;
+      }
+      w.conn.send(data);
+    }
+    if (wantKeyframe && info.room.conn) this.send(info.room.conn, { type: 'requestKeyframe' });
+  }
+
+  // ------------------------------------------------------------------ visitors
+
+  private visitorConnected(conn: Connection, visitorId: string): Room {
+    let room = this.rooms.get(visitorId);
+    if (room) {
+      this.opts.clearTimeout(room.goneTimer);
+      const previous = room.conn;
+      room.conn = conn;
+      // A second tab of the same visitor takes over; the old socket is told why it was closed.
+      if (previous) {
+        this.conns.delete(previous.id);
+        previous.close(CloseCode.replaced, 'replaced by a newer connection');
+        const left = (this.perAddress.get(previous.address) ?? 1) - 1;
+        if (left > 0) this.perAddress.set(previous.address, left);
+        else this.perAddress.delete(previous.address);
+      }
+    } else {
+      let shortId = this.knownShortIds.get(visitorId);
+      if (!shortId || this.byShortId.has(shortId)) shortId = randomId(12);
+      this.rememberShortId(visitorId, shortId);
+      room = {
+        visitorId,
+        shortId,
+        conn,
+        identity: { uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} },
+        lookupCode: null,
+        pendingRequestAt: null,
+        state: 'inactive',
+        agentName: null,
+        endReason: null,
+        visible: true,
+        watchers: new Map(),
+        connectedAt: this.opts.now(),
+        goneTimer: null,
+        graceTimer: null,
+      };
+      this.rooms.set(visitorId, room);
+      this.byShortId.set(shortId, room);
+    }
+    this.lobbyUpdate(room);
+    return room;
+  }
+
+  private rememberShortId(visitorId: string, shortId: string): void {
+    this.knownShortIds.delete(visitorId);
+    this.knownShortIds.set(visitorId, shortId);
+    if (this.knownShortIds.size > 100_000) this.knownShortIds.delete(this.knownShortIds.keys().next().value!);
+  }
+
+  private welcome(room: Room): void {
+    if (!room.conn) return;
+    this.send(room.conn, {
+      type: 'welcome',
+      shortId: room.shortId,
+      sessionState: room.state,
+      agentName: room.agentName,
+      observers: this.observers(room),
+      lookupCode: this.liveCode(room),
+    });
+    // Requests to watch that were waiting for the visitor (it was reloading) are asked again.
+    for (const w of room.watchers.values()) {
+      if (w.requestId && !w.watching) {
+        this.send(room.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
+      }
+      if (w.watching) w.needsKeyframe = true;
+    }
+  }
+
+  private visitorGone(room: Room): void {
+    if (room.conn) return;
+    this.endSession(room, 'timeout');
+    this.removeRoom(room);
+  }
+
+  private removeRoom(room: Room): void {
+    this.opts.clearTimeout(room.goneTimer);
+    this.opts.clearTimeout(room.graceTimer);
+    for (const w of room.watchers.values()) {
+      this.conns.delete(w.conn.id);
+      this.sendError(w.conn, ErrorCode.notFound, 'the visitor left');
+      w.conn.close(CloseCode.notFound, 'visitor left');
+    }
+    room.watchers.clear();
+    if (room.lookupCode) this.codes.delete(room.lookupCode.code);
+    this.rooms.delete(room.visitorId);
+    this.byShortId.delete(room.shortId);
+    this.broadcastLobby({ type: 'visitorRemoved', shortId: room.shortId });
+  }
+
+  private updateIdentity(room: Room, identity: Identity): void {
+    const id = room.identity;
+    // null or undefined keeps the stored value, as the reference SDK's updateConnection does.
+    if (identity.uniqueId != null) id.uniqueId = identity.uniqueId;
+    if (identity.callName != null) id.callName = identity.callName;
+    if (identity.tags != null) id.tags = [...identity.tags];
+    if (identity.identities != null) id.identities = { ...identity.identities };
+    if (identity.metadata != null) id.metadata = { ...identity.metadata };
+    this.lobbyUpdate(room);
+  }
+
+  private liveCode(room: Room): string | null {
+    return room.lookupCode && room.lookupCode.expiresAt > this.opts.now() ? room.lookupCode.code : null;
+  }
+
+  private giveLookupCode(room: Room): void {
+    if (!room.conn) return;
+    const now = this.opts.now();
+    if (!room.lookupCode || room.lookupCode.expiresAt <= now) {
+      if (room.lookupCode) this.codes.delete(room.lookupCode.code);
+      this.expireCodes();
+      const space = 10 ** LOOKUP_CODE_DIGITS;
+      if (this.codes.size >= space * 0.9) return this.sendError(room.conn, ErrorCode.internal, 'no lookup codes are free right now; try again later');
+      let code: string;
+      do code = String(randomInt(space)).padStart(LOOKUP_CODE_DIGITS, '0');
+      while (this.codes.has(code));
+      room.lookupCode = { code, expiresAt: now + this.opts.lookupCodeTtlMs };
+      this.codes.set(code, room);
+      this.lobbyUpdate(room);
+    }
+    this.send(room.conn, { type: 'lookupCode', code: room.lookupCode.code, expiresAt: room.lookupCode.expiresAt });
+  }
+
+  private expireCodes(): void {
+    const now = this.opts.now();
+    for (const [code, room] of this.codes) {
+      if (room.lookupCode && room.lookupCode.expiresAt <= now) {
+        this.codes.delete(code);
+        room.lookupCode = null;
+        this.lobbyUpdate(room);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  private onConsent(room: Room, msg: MessageOf<'consent'>): void {
+    const watcher = [...room.watchers.values()].find((w) => w.requestId === msg.requestId);
+    if (!watcher) return this.sendError(room.conn!, ErrorCode.notFound, 'that request to watch is no longer open');
+    watcher.requestId = null;
+    if (!msg.allow) {
+      this.send(watcher.conn, { type: 'watchDeclined', shortId: room.shortId });
+      if (!this.observers(room).length) this.endSession(room, 'declined');
+      return;
+    }
+    watcher.watching = true;
+    watcher.needsKeyframe = true;
+    const wasLive = room.state === 'active' || room.state === 'paused';
+    room.pendingRequestAt = null;
+    this.opts.clearTimeout(room.graceTimer);
+    const observer = this.observerOf(watcher);
+    const count = this.observers(room).length;
+    this.setState(room, this.liveState(room), wasLive && room.agentName ? room.agentName : watcher.agent.agentName, { silentLobby: true });
+    if (room.conn) this.send(room.conn, { type: 'observerJoined', observer, count });
+    this.sendWatchState(watcher, room);
+    this.lobbyUpdate(room);
+  }
+
+  private removeWatcher(room: Room, watcher: Watcher): void {
+    room.watchers.delete(watcher.conn.id);
+    if (!watcher.watching) return;
+    const count = this.observers(room).length;
+    if (room.conn) this.send(room.conn, { type: 'observerLeft', observerId: watcher.observerId, count });
+    if (count === 0 && (room.state === 'active' || room.state === 'paused')) {
+      this.setState(room, 'paused', room.agentName, { silentLobby: true });
+      this.opts.clearTimeout(room.graceTimer);
+      room.graceTimer = this.opts.setTimeout(() => {
+        if (this.observers(room).length === 0 && (room.state === 'active' || room.state === 'paused')) this.endSession(room, 'timeout');
+      }, this.opts.observerGraceMs);
+    }
+    this.lobbyUpdate(room);
+  }
+
+  private endSession(room: Room, reason: EndReason): void {
+    if (room.state === 'inactive' || room.state === 'ended') return;
+    this.opts.clearTimeout(room.graceTimer);
+    room.pendingRequestAt = null;
+    room.endReason = reason;
+    for (const w of room.watchers.values()) {
+      w.watching = false;
+      w.requestId = null;
+    }
+    this.setState(room, 'ended', room.agentName, { reason });
+    room.agentName = null;
+  }
+
+  /** active while someone watches a visible tab; paused otherwise. */
+  private liveState(room: Room): SessionState {
+    return room.visible && this.observers(room).length > 0 ? 'active' : 'paused';
+  }
+
+  private setState(room: Room, state: SessionState, agentName: string | null, o: { reason?: EndReason; silentLobby?: boolean } = {}): void {
+    room.state = state;
+    room.agentName = agentName;
+    const msg: Message = { type: 'session', state, agentName, reason: o.reason ?? null };
+    if (room.conn) this.send(room.conn, msg);
+    for (const w of room.watchers.values()) this.send(w.conn, msg);
+    if (!o.silentLobby) this.lobbyUpdate(room);
+  }
+
+  private observers(room: Room): Observer[] {
+    return [...room.watchers.values()].filter((w) => w.watching).map((w) => this.observerOf(w));
+  }
+
+  private observerOf(w: Watcher): Observer {
+    return { observerId: w.observerId, agentId: w.agent.agentId, agentName: w.agent.agentName };
+  }
+
+  private sendWatchState(watcher: Watcher, room: Room): void {
+    this.send(watcher.conn, { type: 'watchState', visitor: this.summary(room), observerId: watcher.observerId, watching: watcher.watching });
+    if (watcher.watching && room.conn) this.send(room.conn, { type: 'requestKeyframe' });
+  }
+
+  // ------------------------------------------------------------------ lobby
+
+  private summary(room: Room): VisitorSummary {
+    return {
+      shortId: room.shortId,
+      connected: room.conn !== null,
+      ...room.identity,
+      lookupCode: this.liveCode(room),
+      pendingRequestAt: room.pendingRequestAt,
+      sessionState: room.state,
+      agentName: room.agentName,
+      observers: this.observers(room),
+      connectedAt: room.connectedAt,
+    };
+  }
+
+  private lobbyList(): VisitorSummary[] {
+    return [...this.rooms.values()].map((r) => this.summary(r));
+  }
+
+  private lobbyUpdate(room: Room): void {
+    if (this.lobby.size === 0 || !this.rooms.has(room.visitorId)) return;
+    this.broadcastLobby({ type: 'visitorUpdated', visitor: this.summary(room) });
+  }
+
+  private broadcastLobby(msg: Message): void {
+    if (this.lobby.size === 0) return;
+    const text = JSON.stringify(msg);
+    for (const c of this.lobby) c.send(text);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private send(conn: Connection, msg: Message): void {
+    conn.send(JSON.stringify(msg));
+  }
+
+  private sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void {
+    this.send(conn, ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
+  }
+
+  private refuse(conn: Connection, code: ErrorCode, message: string, close: number): void {
+    this.sendError(conn, code, message);
+    conn.close(close, message.slice(0, 120));
+  }
+
+  private every(ms: number, fn: () => void): { stop(): void } {
+    let handle: unknown;
+    let stopped = false;
+    const tick = () => {
+      if (stopped) return;
+      fn();
+      handle = this.opts.setTimeout(tick, ms);
+    };
+    handle = this.opts.setTimeout(tick, ms);
+    return { stop: () => ((stopped = true), this.opts.clearTimeout(handle)) };
+  }
+}

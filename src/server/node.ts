@@ -1,0 +1,212 @@
+/**
+ * The Node host: `http` serves the pages and `ws` the sockets; the room logic is all in core.ts.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES } from '../protocol/index.js';
+import { AgentTokens } from './agent-token.js';
+import { Relay, type Connection, type RelayOptions } from './core.js';
+import { KeyedRateLimiter } from './rate-limit.js';
+
+export interface ServerOptions extends Partial<Omit<RelayOptions, 'verifyAgentToken'>> {
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** The agent credential. Default: UPSCOPE_AGENT_TOKEN, else a random one made at start. */
+  agentCredential?: string;
+  /** Lifetime of agent tokens issued by /api/login, in ms. Default 12 hours. */
+  agentTokenTtlMs?: number;
+  /** Project root holding demo/ and dist/. Default: this package's root. */
+  root?: string;
+}
+
+export interface RunningServer {
+  /** `http://host:port` */
+  url: string;
+  host: string;
+  port: number;
+  relay: Relay;
+  tokens: AgentTokens;
+  /** The credential agents log in with. */
+  agentCredential: string;
+  /** True when the credential was generated at start (UPSCOPE_AGENT_TOKEN was unset). */
+  generatedCredential: boolean;
+  close(): Promise<void>;
+}
+
+const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** ws refuses (closes with 1009) anything past this; core answers frames between the cap and it. */
+const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.d.ts': 'text/plain; charset=utf-8',
+};
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const envCredential = process.env.UPSCOPE_AGENT_TOKEN;
+  const agentCredential = options.agentCredential ?? (envCredential || randomBytes(24).toString('base64url'));
+  const generatedCredential = !options.agentCredential && !envCredential;
+  const tokens = new AgentTokens(agentCredential, options.now);
+  const root = options.root ?? PACKAGE_ROOT;
+  const relay = new Relay({
+    // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
+    setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+    ...options,
+    verifyAgentToken: (t) => tokens.verify(t),
+  });
+  const logins = new KeyedRateLimiter(10, 10 / 60);
+
+  const http = createServer((req, res) => {
+    handleHttp(req, res).catch((err) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error');
+      options.log?.('http error', err);
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const path = url.pathname;
+    if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
+    if (path === '/api/login' && req.method === 'POST') {
+      if (!logins.take(req.socket.remoteAddress ?? '?')) return json(res, 429, { error: 'too many login attempts; wait a minute' });
+      const body = await readBody(req, 4096).catch(() => null);
+      let parsed: { credential?: unknown; name?: unknown } | null = null;
+      try {
+        parsed = body ? JSON.parse(body) : null;
+      } catch {
+        /* answered below */
+      }
+      if (!parsed || typeof parsed !== 'object') return json(res, 400, { error: 'send JSON: {"credential": "...", "name": "..."}' });
+      if (!tokens.checkCredential(parsed.credential)) return json(res, 401, { error: 'wrong agent credential' });
+      const name = typeof parsed.name === 'string' && parsed.name.trim() ? parsed.name.trim().slice(0, 80) : 'Agent';
+      return json(res, 200, tokens.issue(name, options.agentTokenTtlMs));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
+    if (path === '/' || path === '/index.html') return serveFile(res, join(root, 'demo', 'index.html'));
+    if (path === '/agent' || path === '/agent/') return serveFile(res, join(root, 'demo', 'agent.html'));
+    if (/^\/w\/[A-Za-z0-9_-]{6,64}\/?$/.test(path)) return serveFile(res, join(root, 'demo', 'watch.html'));
+    if (path.startsWith('/dist/')) return serveUnder(res, join(root, 'dist'), path.slice('/dist/'.length));
+    if (path.startsWith('/demo/')) return serveUnder(res, join(root, 'demo'), path.slice('/demo/'.length));
+    return send(res, 404, 'text/plain', 'not found');
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  let nextId = 0;
+  http.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const m = /^\/parties\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+    if (!m) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = toConnection(ws, `c${++nextId}`, req.socket.remoteAddress ?? '?');
+      ws.on('message', (data, isBinary) => {
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        relay.onMessage(conn, isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString('utf8'));
+      });
+      ws.on('close', () => relay.onClose(conn));
+      ws.on('error', () => ws.terminate());
+      relay.onConnect(conn, { party: decodeURIComponent(m[1]), room: decodeURIComponent(m[2]), params: url.searchParams });
+    });
+  });
+
+  await new Promise<void>((ok, fail) => {
+    http.once('error', fail);
+    http.listen(options.port ?? 8787, host, () => ok());
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    host,
+    port,
+    relay,
+    tokens,
+    agentCredential,
+    generatedCredential,
+    async close() {
+      relay.dispose();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((ok) => http.close(() => ok()));
+    },
+  };
+}
+
+function toConnection(ws: WebSocket, id: string, address: string): Connection {
+  return {
+    id,
+    address,
+    send(data) {
+      if (ws.readyState === ws.OPEN) ws.send(data);
+    },
+    close(code, reason) {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+    },
+    bufferedAmount: () => ws.bufferedAmount,
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+async function serveUnder(res: ServerResponse, dir: string, rel: string): Promise<void> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rel);
+  } catch {
+    return send(res, 400, 'text/plain', 'bad path');
+  }
+  const file = normalize(join(dir, decoded));
+  if (!file.startsWith(dir + sep)) return send(res, 403, 'text/plain', 'forbidden');
+  return serveFile(res, file);
+}
+
+async function serveFile(res: ServerResponse, file: string): Promise<void> {
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return send(res, 404, 'text/plain', 'not found');
+  const type = file.endsWith('.d.ts') ? TYPES['.d.ts'] : (TYPES[extname(file)] ?? 'application/octet-stream');
+  send(res, 200, type, await readFile(file));
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((ok, fail) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        fail(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
