@@ -381,19 +381,20 @@ export class Relay {
     }
     const keyframe = (frame.flags & FrameFlags.keyframe) !== 0;
     let wantKeyframe = false;
+    const max = this.opts.maxObserverBufferedBytes;
     for (const w of info.room.watchers.values()) {
       if (!w.watching) continue;
+      // Newest wins: a slow observer skips frames until its socket drains below the cap, then
+      // resumes from the next keyframe. The later tiles of a keyframe it started always go
+      // through, so what it draws is whole; that bounds its buffer to the cap plus one frame.
       if (w.needsKeyframe) {
-        if (!keyframe) {
+        if (!keyframe || w.conn.bufferedAmount() > max) {
           wantKeyframe = true;
           continue;
         }
         w.needsKeyframe = false;
         w.keyframeSeq = frame.seq;
-      }
-      // Newest wins: a slow observer skips frames until its socket drains, then resumes from a
-      // keyframe. Tiles of the keyframe being forwarded always go through, so it arrives whole.
-      if (w.conn.bufferedAmount() > this.opts.maxObserverBufferedBytes && w.keyframeSeq !== frame.seq) {
+      } else if (w.keyframeSeq !== frame.seq && w.conn.bufferedAmount() > max) {
         w.needsKeyframe = true;
         wantKeyframe = true;
         continue;

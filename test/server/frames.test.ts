@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import { testRelay, type TestClient } from '../support/node-client.js';
+
+type Relay = Awaited<ReturnType<typeof testRelay>>;
+
+async function watched(relay: Relay, visitor: TestClient, shortId: string, name: string) {
+  const w = await relay.watch(shortId, relay.token(name));
+  w.send({ type: 'watch' });
+  const ask = await visitor.next('consentRequest', (m) => m.agentName === name);
+  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+  await w.next('watchState', (m) => m.watching);
+  return w;
+}
+
+const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
+  encodeFrame(
+    { encoding: FrameEncoding.jpeg, flags, tileCount: 1, seq, x: 0, y: 0, width: 8, height: 8, frameWidth: 8, frameHeight: 8, capturedAt: 1 },
+    new Uint8Array(size).fill(seq & 0xff),
+  );
+
+test("frames reach only that visitor's observers, unchanged", async () => {
+  const relay = await testRelay();
+  try {
+    const a = await relay.visitor();
+    const b = await relay.visitor();
+    const { shortId: aId } = await a.next('welcome');
+    const { shortId: bId } = await b.next('welcome');
+    const a1 = await watched(relay, a, aId, 'A1');
+    const a2 = await watched(relay, a, aId, 'A2');
+    const b1 = await watched(relay, b, bId, 'B1');
+    const lurker = await relay.watch(aId, relay.token('Lurker')); // connected, never allowed
+    const lobby = await relay.lobby(relay.token('Lobby'));
+
+    const sent = frame(5);
+    a.sendRaw(sent);
+    const got1 = await a1.frame(0);
+    const got2 = await a2.frame(0);
+    assert.deepEqual(got1, sent);
+    assert.deepEqual(got2, sent);
+    assert.equal(decodeFrame(got1).seq, 5);
+    b.sendRaw(frame(9));
+    assert.equal(decodeFrame(await b1.frame(0)).seq, 9);
+    // Give stray deliveries a chance to arrive before checking there were none.
+    a.send({ type: 'ping' });
+    await a.next('pong');
+    b1.send({ type: 'ping' });
+    await b1.next('pong');
+    assert.equal(b1.frames.length, 1, "B's observer never sees A's frames");
+    assert.equal(a1.frames.length, 1, "A's observer never sees B's frames");
+    assert.equal(lurker.frames.length + lobby.frames.length, 0, 'nobody else sees frames');
+    assert.equal(relay.server.relay.stats().visitors, 2);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an observer first gets a keyframe; a slow observer gets frames dropped, newest wins', async () => {
+  const relay = await testRelay({ maxObserverBufferedBytes: 256 * 1024 });
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const fast = await watched(relay, v, shortId, 'Fast');
+    // The relay asks the visitor for a keyframe for the new observer, and drops deltas until then.
+    await v.next('requestKeyframe');
+    v.sendRaw(frame(1, 16, FrameFlags.last)); // a delta: not forwarded to an observer waiting for a keyframe
+    v.sendRaw(frame(2));
+    assert.equal(decodeFrame(await fast.frame(0)).seq, 2);
+
+    const slow = await watched(relay, v, shortId, 'Slow');
+    // Stop reading on the slow observer's side so the relay's send buffer for it fills up.
+    (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const total = 60;
+    const big = 2 * 1024 * 1024;
+    for (let seq = 3; seq < 3 + total; seq++) {
+      v.sendRaw(frame(seq, big));
+      // Let the relay forward before the next one, as a real capture loop paces itself.
+      v.send({ type: 'ping', t: seq });
+      await v.next('pong', (m) => m.t === seq);
+    }
+    await fast.frame(total); // frames 2..62
+    assert.equal(fast.frames.length, total + 1, 'a fast observer gets every frame');
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    // The visitor goes on sending (as it does when asked for a keyframe); once the slow socket has
+    // drained, the newest frame gets through.
+    for (let seq = 1000; seq < 1100 && !slow.frames.some((f) => decodeFrame(f).seq >= 1000); seq++) {
+      v.sendRaw(frame(seq));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seqs = slow.frames.map((f) => decodeFrame(f).seq);
+    assert.ok(seqs.some((s) => s >= 1000), 'the newest frame reaches the slow observer once it drains');
+    assert.ok(seqs.length < total / 2, `the slow observer skipped frames (${seqs.length} of ${total + 1})`);
+    assert.ok(v.count('requestKeyframe') >= 2, 'the relay asked for a keyframe for the slow observer');
+  } finally {
+    await relay.close();
+  }
+});

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeFrame, encodeFrame, FrameEncoding, FrameError, FrameFlags, FRAME_HEADER_BYTES, MAX_FRAME_BYTES, parseMessage } from '../../src/protocol/index.js';
+
+test('frame codec round-trips every header field', () => {
+  const header = { encoding: FrameEncoding.webp, flags: FrameFlags.last, tileCount: 12, seq: 0xfffffffe, x: 256, y: 128, width: 256, height: 200, frameWidth: 1280, frameHeight: 800, capturedAt: 1764000000123.5 };
+  const bytes = encodeFrame(header, new Uint8Array([9, 8, 7]));
+  assert.equal(bytes.byteLength, FRAME_HEADER_BYTES + 3);
+  const back = decodeFrame(bytes);
+  assert.deepEqual({ ...back, image: [...back.image] }, { ...header, version: 1, image: [9, 8, 7] });
+});
+
+test('frame codec rejects what does not fit, with a reason', () => {
+  const h = { encoding: FrameEncoding.jpeg, flags: 0, tileCount: 1, seq: 1, x: 0, y: 0, width: 10, height: 10, frameWidth: 10, frameHeight: 10, capturedAt: 0 };
+  assert.throws(() => encodeFrame(h, new Uint8Array(MAX_FRAME_BYTES)), (e: FrameError) => e.code === 'frameTooLarge');
+  assert.throws(() => encodeFrame({ ...h, x: 70_000 }, new Uint8Array(1)), /x must be an integer/);
+  assert.throws(() => encodeFrame({ ...h, encoding: 9 as never }, new Uint8Array(1)), /unknown encoding/);
+  const ok = encodeFrame(h, new Uint8Array(1));
+  assert.throws(() => decodeFrame(ok.subarray(0, 20)), /shorter than its 32-byte header/);
+  const wrongVersion = ok.slice();
+  wrongVersion[2] = 7;
+  assert.throws(() => decodeFrame(wrongVersion), /unsupported frame version 7/);
+  const outside = encodeFrame({ ...h, x: 5 }, new Uint8Array(1));
+  assert.throws(() => decodeFrame(outside), /does not fit/);
+});
+
+test('parseMessage: roles, types and fields', () => {
+  assert.deepEqual(parseMessage('{"type":"requestAgent"}', 'visitor'), { ok: true, message: { type: 'requestAgent' } });
+  const r = parseMessage('{"type":"requestAgent"}', 'agent');
+  assert.equal(r.ok || r.error.code, 'wrongRole');
+  const relayOnly = parseMessage('{"type":"pong"}', 'visitor');
+  assert.equal(relayOnly.ok || relayOnly.error.code, 'wrongRole');
+  const clientSide = parseMessage('{"type":"session","state":"active","agentName":"A","reason":null}', 'relay');
+  assert.ok(clientSide.ok);
+  const badState = parseMessage('{"type":"session","state":"dancing","agentName":"A","reason":null}', 'relay');
+  assert.equal(badState.ok || badState.error.code, 'invalidMessage');
+  const id = parseMessage(JSON.stringify({ type: 'updateConnection', identity: { tags: Array(33).fill('t') } }), 'visitor');
+  assert.equal(id.ok || id.error.code, 'invalidMessage');
+});

@@ -1,0 +1,19 @@
+// Browser tests: real Chromium (found by scripts/chromium.mjs), real relay (test/support/relay-plugin.ts).
+// Run through `npm run test:browser`, which loads tsx so this config can import the TypeScript relay.
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { findChromium, CHROMIUM_ARGS } from './scripts/chromium.mjs';
+import { relayPlugin } from './test/support/relay-plugin.ts';
+
+const executablePath = await findChromium();
+
+export default {
+  files: process.env.WTR_FILES ?? 'test/browser/**/*.test.ts',
+  nodeResolve: true,
+  // Two cores: one browser page at a time keeps timings of the capture tests honest.
+  concurrency: 1,
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 10 * 60 * 1000,
+  browsers: [playwrightLauncher({ product: 'chromium', launchOptions: { executablePath, args: [...CHROMIUM_ARGS], headless: true } })],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), relayPlugin()],
+};
