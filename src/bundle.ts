@@ -1,0 +1,3 @@
+// ESM bundle entry: registers every element and re-exports the public API.
+import './define.js';
+export * from './index.js';
