@@ -57,7 +57,7 @@ export interface Frame extends FrameHeader {
 export class FrameError extends Error {
   constructor(
     message: string,
-    readonly code: 'frameTooLarge' | 'badFrame',
+    readonly code: 'frameTooLarge' | 'badFrame' | 'wrongRole',
   ) {
     super(message);
     this.name = 'FrameError';

@@ -70,6 +70,12 @@ export interface RelayOptions {
   /** Control messages per connection: burst and refill per second. Default 100 and 50. */
   messageBurst?: number;
   messagesPerSecond?: number;
+  /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */
+  frameBytesBurst?: number;
+  frameBytesPerSecond?: number;
+  /** Visitors the relay keeps (connected or in their grace period). Past it the longest-gone
+   * disconnected visitor is dropped; when all are connected, new visitors are refused. Default 50 000. */
+  maxVisitors?: number;
   /** Open sockets per address. Default 256. */
   maxConnectionsPerAddress?: number;
   /** Clock, for tests. */
@@ -90,7 +96,10 @@ const DEFAULTS = {
   lookupsPerAddressPerMinute: 30,
   messageBurst: 100,
   messagesPerSecond: 50,
+  frameBytesBurst: 32 * 1024 * 1024,
+  frameBytesPerSecond: 16 * 1024 * 1024,
   maxConnectionsPerAddress: 256,
+  maxVisitors: 50_000,
 } as const;
 
 /** WebSocket close codes the relay uses. */
@@ -137,12 +146,27 @@ interface Room {
   connectedAt: number;
   goneTimer: unknown;
   graceTimer: unknown;
+  /**
+   * Seqs of the visitor's custom messages delivered lately, across its connections: the SDK
+   * resends what was not acknowledged when a socket dropped, and one already delivered (only its
+   * ack was lost) must not reach the agents twice.
+   */
+  deliveredSeqs: Set<number>;
+}
+
+interface Budget {
+  conn: Connection;
+  /** Control messages (and malformed frames). */
+  bucket: TokenBucket;
+  /** Frame bytes. */
+  frameBytes: TokenBucket;
+  lastRateError: number;
 }
 
 type ConnInfo =
-  | { role: 'visitor'; conn: Connection; room: Room; bucket: TokenBucket; lastRateError: number }
-  | { role: 'lobby'; conn: Connection; agent: AgentIdentity; bucket: TokenBucket; lastRateError: number }
-  | { role: 'watch'; conn: Connection; agent: AgentIdentity; room: Room; watcher: Watcher; bucket: TokenBucket; lastRateError: number };
+  | ({ role: 'visitor'; room: Room } & Budget)
+  | ({ role: 'lobby'; agent: AgentIdentity } & Budget)
+  | ({ role: 'watch'; agent: AgentIdentity; room: Room; watcher: Watcher } & Budget);
 
 const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;
 const SHORT_ID = /^[A-Za-z0-9_-]{6,64}$/;
@@ -217,11 +241,18 @@ export class Relay {
       return;
     }
     this.perAddress.set(conn.address, count);
-    const bucket = new TokenBucket(this.opts.messageBurst, this.opts.messagesPerSecond, this.opts.now);
-    const base = { conn, bucket, lastRateError: 0 };
+    const base: Budget = {
+      conn,
+      bucket: new TokenBucket(this.opts.messageBurst, this.opts.messagesPerSecond, this.opts.now),
+      frameBytes: new TokenBucket(this.opts.frameBytesBurst, this.opts.frameBytesPerSecond, this.opts.now),
+      lastRateError: 0,
+    };
 
     if (req.party === 'visitor') {
       if (!VISITOR_ID.test(req.room)) return this.refuse(conn, ErrorCode.invalidMessage, 'visitor id must be 8-128 URL-safe characters', CloseCode.badRoute);
+      if (!this.rooms.has(req.room) && !this.makeRoomForVisitor()) {
+        return this.refuse(conn, ErrorCode.rateLimited, 'the relay is full; try again later', CloseCode.tooManyConnections);
+      }
       const room = this.visitorConnected(conn, req.room);
       this.conns.set(conn.id, { role: 'visitor', room, ...base });
       this.welcome(room);
@@ -274,15 +305,7 @@ export class Relay {
     const info = this.conns.get(conn.id);
     if (!info) return;
     if (typeof data !== 'string') return this.onFrame(info, data);
-    if (!info.bucket.take()) {
-      // One error a second at most: answering every message of a flood would amplify it.
-      const t = this.opts.now();
-      if (t - info.lastRateError >= 1000) {
-        info.lastRateError = t;
-        this.sendError(conn, ErrorCode.rateLimited, 'too many messages; slow down');
-      }
-      return;
-    }
+    if (!info.bucket.take()) return this.rateLimited(info, 'too many messages; slow down');
     const role: Role = info.role === 'visitor' ? 'visitor' : 'agent';
     const parsed = parseMessage(data, role);
     if (!parsed.ok) return this.sendError(conn, parsed.error.code, parsed.error.message);
@@ -320,11 +343,16 @@ export class Relay {
         conn.close(CloseCode.forgotten, 'visitor reset');
         return;
       case 'customMessage': {
+        if (msg.seq !== undefined && room.deliveredSeqs.has(msg.seq)) return this.send(conn, { type: 'ack', seq: msg.seq });
         const observers = [...room.watchers.values()].filter((w) => w.watching);
         if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', msg.seq === undefined ? undefined : String(msg.seq));
         const out: Message = { type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: room.shortId, name: room.identity.callName } };
         for (const w of observers) this.send(w.conn, out);
-        if (msg.seq !== undefined) this.send(conn, { type: 'ack', seq: msg.seq });
+        if (msg.seq !== undefined) {
+          room.deliveredSeqs.add(msg.seq);
+          if (room.deliveredSeqs.size > 256) room.deliveredSeqs.delete(room.deliveredSeqs.values().next().value!);
+          this.send(conn, { type: 'ack', seq: msg.seq });
+        }
         return;
       }
       case 'stopSession':
@@ -370,15 +398,26 @@ export class Relay {
     }
   }
 
+  private rateLimited(info: Budget, message: string): void {
+    // One error a second at most: answering every message of a flood would amplify it.
+    const t = this.opts.now();
+    if (t - info.lastRateError < 1000) return;
+    info.lastRateError = t;
+    this.sendError(info.conn, ErrorCode.rateLimited, message);
+  }
+
   private onFrame(info: ConnInfo, data: Uint8Array): void {
-    if (info.role !== 'visitor') return this.sendError(info.conn, ErrorCode.wrongRole, 'only visitors send frames');
     let frame;
     try {
+      if (info.role !== 'visitor') throw new FrameError('only visitors send frames', ErrorCode.wrongRole);
       frame = decodeFrame(data);
     } catch (e) {
+      // Bad frames are answered from the control-message budget, so junk cannot amplify.
+      if (!info.bucket.take()) return this.rateLimited(info, 'too many bad frames; slow down');
       const code = e instanceof FrameError ? e.code : ErrorCode.badFrame;
       return this.sendError(info.conn, code, e instanceof Error ? e.message : 'bad frame');
     }
+    if (!info.frameBytes.take(data.byteLength)) return this.rateLimited(info, 'frames over the bandwidth budget are dropped');
     const keyframe = (frame.flags & FrameFlags.keyframe) !== 0;
     let wantKeyframe = false;
     const max = this.opts.maxObserverBufferedBytes;
@@ -439,12 +478,25 @@ export class Relay {
         connectedAt: this.opts.now(),
         goneTimer: null,
         graceTimer: null,
+        deliveredSeqs: new Set(),
       };
       this.rooms.set(visitorId, room);
       this.byShortId.set(shortId, room);
     }
     this.lobbyUpdate(room);
     return room;
+  }
+
+  /** Keeps the number of rooms bounded, so a flood of made-up visitor ids cannot grow memory. */
+  private makeRoomForVisitor(): boolean {
+    if (this.rooms.size < this.opts.maxVisitors) return true;
+    for (const room of this.rooms.values()) {
+      if (!room.conn) {
+        this.visitorGone(room);
+        return true;
+      }
+    }
+    return false;
   }
 
   private rememberShortId(visitorId: string, shortId: string): void {
@@ -558,6 +610,7 @@ export class Relay {
     this.setState(room, this.liveState(room), wasLive && room.agentName ? room.agentName : watcher.agent.agentName, { silentLobby: true });
     if (room.conn) this.send(room.conn, { type: 'observerJoined', observer, count });
     this.sendWatchState(watcher, room);
+    this.refreshObservers(room, watcher);
     this.lobbyUpdate(room);
   }
 
@@ -566,6 +619,7 @@ export class Relay {
     if (!watcher.watching) return;
     const count = this.observers(room).length;
     if (room.conn) this.send(room.conn, { type: 'observerLeft', observerId: watcher.observerId, count });
+    this.refreshObservers(room, watcher);
     if (count === 0 && (room.state === 'active' || room.state === 'paused')) {
       this.setState(room, 'paused', room.agentName, { silentLobby: true });
       this.opts.clearTimeout(room.graceTimer);
@@ -609,6 +663,13 @@ export class Relay {
 
   private observerOf(w: Watcher): Observer {
     return { observerId: w.observerId, agentId: w.agent.agentId, agentName: w.agent.agentName };
+  }
+
+  /** Watching agents list who else watches: a watchState tells them when that changes. */
+  private refreshObservers(room: Room, except: Watcher): void {
+    for (const w of room.watchers.values()) {
+      if (w !== except && w.watching) this.send(w.conn, { type: 'watchState', visitor: this.summary(room), observerId: w.observerId, watching: true });
+    }
   }
 
   private sendWatchState(watcher: Watcher, room: Room): void {

@@ -57,7 +57,7 @@ test("frames reach only that visitor's observers, unchanged", async () => {
 });
 
 test('an observer first gets a keyframe; a slow observer gets frames dropped, newest wins', async () => {
-  const relay = await testRelay({ maxObserverBufferedBytes: 256 * 1024 });
+  const relay = await testRelay({ maxObserverBufferedBytes: 256 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30 });
   try {
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
