@@ -1,0 +1,79 @@
+import { MAX_QUEUED_MESSAGES } from '../protocol/index.js';
+
+/**
+ * What `Upscope.instance.configure()` accepts. Every field but `host` has a default (see
+ * {@link DEFAULTS}); changes take effect on the next `connect()`.
+ */
+export interface UpscopeOptions {
+  /** The relay, as `host[:port]` without a scheme, e.g. `relay.example.com` or `127.0.0.1:8787`. Required to connect. */
+  host: string;
+  /**
+   * Socket scheme. Default: `ws` when the page is served over http or the host is local
+   * (localhost, 127.0.0.1, [::1]), else `wss`.
+   */
+  protocol?: 'ws' | 'wss';
+  /** Whether an agent needs the visitor's yes before watching. Default `true`. */
+  requireConsent: boolean;
+  /** Base of the watch link `{watchLinkBase}/w/{shortId}`. Default `http(s)://{host}` (https when the socket is wss). */
+  watchLinkBase?: string;
+  /** Log protocol traffic and state changes to the console. Default `false`. */
+  debug: boolean;
+  /** Where the visitor id, identity and consent are kept. Default `localStorage`; `null` keeps them in memory only (lost on reload). */
+  storage?: Storage | null;
+  /** Prefix of every storage key, so two SDK instances (or two sites on one origin) do not share a visitor. Default `'upscope:'`. */
+  storageKeyPrefix: string;
+  /** First reconnection delay, in ms; grows by 1.3x per failed try. Default 1000. */
+  minReconnectionDelay: number;
+  /** Longest reconnection delay, in ms. Default 10000. */
+  maxReconnectionDelay: number;
+  /** How long one connection attempt may take, in ms. Default 4000. */
+  connectionTimeout: number;
+  /** Failed attempts in a row before giving up (`connectionState` becomes `error`). Default `Infinity`. */
+  maxRetries: number;
+  /** Custom messages held while not connected before `sendCustomMessage` fails with `queueFull`. Default {@link MAX_QUEUED_MESSAGES}. */
+  maxQueuedMessages: number;
+  /** Interval of the keep-alive ping, in ms; a connection silent for longer than twice this is replaced. 0 turns it off. Default 25000. */
+  heartbeatInterval: number;
+}
+
+/** The defaults of {@link UpscopeOptions}. */
+export const DEFAULTS = {
+  host: '',
+  requireConsent: true,
+  debug: false,
+  storageKeyPrefix: 'upscope:',
+  minReconnectionDelay: 1000,
+  maxReconnectionDelay: 10_000,
+  connectionTimeout: 4000,
+  maxRetries: Number.POSITIVE_INFINITY,
+  maxQueuedMessages: MAX_QUEUED_MESSAGES,
+  heartbeatInterval: 25_000,
+} as const satisfies Partial<UpscopeOptions>;
+
+const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
+
+/** Checks `host` and strips what people paste by habit (a scheme, a trailing slash). */
+export function normalizeHost(host: unknown): string {
+  if (typeof host !== 'string' || !host.trim()) {
+    throw new TypeError('Upscope: configure({ host }) needs the relay host, like "relay.example.com:8787"');
+  }
+  const bare = host.trim().replace(/^(https?|wss?):\/\//i, '').replace(/\/+$/, '');
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(bare)) {
+    throw new TypeError(`Upscope: host must be "name[:port]" without a path, got ${JSON.stringify(host)}`);
+  }
+  return bare;
+}
+
+/** The socket scheme for `host`, honouring an explicit `protocol`. */
+export function socketProtocol(host: string, protocol: 'ws' | 'wss' | undefined): 'ws' | 'wss' {
+  if (protocol) return protocol;
+  if (LOCAL_HOST.test(host)) return 'ws';
+  return globalThis.location?.protocol === 'http:' ? 'ws' : 'wss';
+}
+
+/** `{watchLinkBase}` without a trailing slash. */
+export function watchLinkBase(options: Pick<UpscopeOptions, 'host' | 'protocol' | 'watchLinkBase'>): string {
+  if (options.watchLinkBase) return options.watchLinkBase.replace(/\/+$/, '');
+  const host = normalizeHost(options.host);
+  return `${socketProtocol(host, options.protocol) === 'wss' ? 'https' : 'http'}://${host}`;
+}
