@@ -1,0 +1,19 @@
+/**
+ * What the capture loop needs from the visitor connection, and nothing more: the SDK implements
+ * it, the loop uses it, so the loop can be tested without the SDK and the SDK without capture.
+ */
+export interface CaptureHost {
+  /** Sends one binary frame message (see src/protocol/frame.ts); false when the socket is not open. */
+  sendFrame(data: Uint8Array): boolean;
+  /** Bytes queued on the visitor socket and not yet sent (WebSocket.bufferedAmount). */
+  bufferedAmount(): number;
+  /** Calls `cb` when the relay asks for a full frame (an observer joined or fell behind). Returns unsubscribe. */
+  onKeyframeRequest(cb: () => void): () => void;
+}
+
+/** A capture loop the SDK starts while the session is `active` and stops otherwise. */
+export interface CaptureController {
+  start(): void;
+  stop(): void;
+  readonly running: boolean;
+}

@@ -1,0 +1,43 @@
+/**
+ * Copies what the visitor did to a form control onto its clone. The clone is made from markup, and
+ * markup holds the initial state: without this the agent sees the default `<select>` option, the
+ * boxes ticked in the HTML and an empty `<textarea>` instead of what the visitor typed and chose.
+ * (Text inputs are already handled by modern-screenshot, which copies `value`.)
+ */
+export function copyFormState(original: Element, clone: Element): void {
+  if (original.localName === 'input' || original.localName === 'textarea') showPlaceholderAsPlaceholder(original as HTMLInputElement, clone);
+  switch (original.localName) {
+    case 'input': {
+      const input = original as HTMLInputElement;
+      if (input.type === 'checkbox' || input.type === 'radio') {
+        clone.toggleAttribute('checked', input.checked);
+        // An indeterminate box has no attribute; the clone can only show it unticked.
+        if (input.indeterminate) clone.removeAttribute('checked');
+      }
+      break;
+    }
+    case 'textarea':
+      clone.textContent = (original as HTMLTextAreaElement).value;
+      break;
+    case 'select': {
+      const options = (original as HTMLSelectElement).options;
+      const cloned = clone.querySelectorAll('option');
+      // The clone's options are the original's, in order (the filter never drops an option).
+      if (cloned.length !== options.length) break;
+      for (let i = 0; i < options.length; i++) cloned[i].toggleAttribute('selected', options[i].selected);
+      break;
+    }
+  }
+}
+
+/**
+ * An empty field shows its placeholder, in the placeholder's colour. The clone carries the field's
+ * own `-webkit-text-fill-color` inline, which the placeholder inherits, so without this the agent
+ * sees a hint ("London") as if the visitor had typed it.
+ */
+function showPlaceholderAsPlaceholder(original: HTMLInputElement | HTMLTextAreaElement, clone: Element): void {
+  if (original.value !== '' || !original.placeholder) return;
+  const placeholder = getComputedStyle(original, '::placeholder');
+  const color = placeholder.getPropertyValue('-webkit-text-fill-color') || placeholder.color;
+  if (color) (clone as HTMLElement).style.setProperty('-webkit-text-fill-color', color);
+}

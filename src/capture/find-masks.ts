@@ -1,0 +1,131 @@
+/**
+ * Everything agents must never see, as viewport rectangles, computed at capture time.
+ *
+ * Masked with no wrapper (besides `<upscope-masked>`): `[data-upscope-masked]`, `.no-upscope`,
+ * password inputs, payment-card fields by their `autocomplete` token, and the markers other
+ * session tools use (rrweb `.rr-block` / `.rr-mask`, OpenReplay `[data-openreplay-masked]`,
+ * Glance `.glance_masked`), so a site that already marked its secrets for one of them is covered.
+ */
+export const MASK_SELECTOR = [
+  'upscope-masked',
+  '[data-upscope-masked]',
+  '.no-upscope',
+  'input[type="password" i]',
+  '[autocomplete~="cc-number" i]',
+  '[autocomplete~="cc-csc" i]',
+  '[autocomplete~="cc-exp" i]',
+  '[autocomplete~="cc-exp-month" i]',
+  '[autocomplete~="cc-exp-year" i]',
+  '.rr-block',
+  '.rr-mask',
+  '[data-openreplay-masked]',
+  '.glance_masked',
+].join(',');
+
+/** A rectangle in viewport CSS pixels. */
+export interface MaskRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** True when `el` itself is a mask (not merely inside one). */
+export function isMaskElement(el: Element): boolean {
+  return el.matches(MASK_SELECTOR);
+}
+
+/**
+ * The viewport rectangles of every mask in `doc`: each mask's own client rects and those of
+ * everything inside it (text runs, descendants, open shadow roots, overflowing and fixed
+ * children), found through open shadow roots and same-origin iframes.
+ *
+ * Rectangles are not clipped by scrolling ancestors: covering a little too much is the safe
+ * error. Closed shadow roots cannot be searched (the capture cannot see inside them either).
+ * Throws when the page cannot be searched; the caller must then drop the frame.
+ */
+export function findMasks(doc: Document = document): MaskRect[] {
+  const view = doc.defaultView;
+  if (!view) throw new Error('findMasks: the document has no window');
+  const out: MaskRect[] = [];
+  const range = doc.createRange();
+  searchRoot(doc, 0, 0, out, range);
+  range.detach();
+  return out;
+}
+
+function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range): void {
+  for (const mask of root.querySelectorAll(MASK_SELECTOR)) {
+    // A mask inside another mask is already covered by the outer one's walk.
+    if (hasMaskAncestor(mask)) continue;
+    collectRects(mask, dx, dy, out, range);
+  }
+  // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
+  for (const el of root.querySelectorAll('*')) {
+    if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range);
+    if (el.localName === 'iframe') {
+      const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
+      if (frameDoc) {
+        const box = contentBox(el as HTMLIFrameElement);
+        const frameRange = frameDoc.createRange();
+        searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange);
+        frameRange.detach();
+      }
+    }
+  }
+}
+
+/** Within one tree (light DOM or one shadow root): is an ancestor also a mask? */
+function hasMaskAncestor(el: Element): boolean {
+  const parent = el.parentElement;
+  return parent !== null && parent.closest(MASK_SELECTOR) !== null;
+}
+
+/**
+ * The viewport rectangles one mask covers: its own client rects and those of everything inside it,
+ * through open shadow roots. `<upscope-masked>` reports its boxes with this.
+ */
+export function maskRectsOf(mask: Element): MaskRect[] {
+  const out: MaskRect[] = [];
+  const range = mask.ownerDocument.createRange();
+  collectRects(mask, 0, 0, out, range);
+  range.detach();
+  return out;
+}
+
+function collectRects(mask: Element, dx: number, dy: number, out: MaskRect[], range: Range): void {
+  const push = (rects: DOMRectList) => {
+    for (const r of rects) {
+      if (r.width > 0 && r.height > 0) out.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height });
+    }
+  };
+  const walk = (node: Node) => {
+    if (node.nodeType === Node.ELEMENT_NODE) {
+      const el = node as Element;
+      push(el.getClientRects());
+      if (el.shadowRoot) for (let c = el.shadowRoot.firstChild; c; c = c.nextSibling) walk(c);
+      for (let c = el.firstChild; c; c = c.nextSibling) walk(c);
+    } else if (node.nodeType === Node.TEXT_NODE && (node as Text).data.trim() !== '') {
+      range.selectNodeContents(node);
+      push(range.getClientRects());
+    }
+  };
+  walk(mask);
+}
+
+function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
+  try {
+    return frame.contentDocument;
+  } catch {
+    return null;
+  }
+}
+
+function contentBox(frame: HTMLIFrameElement): { x: number; y: number } {
+  const r = frame.getBoundingClientRect();
+  const cs = getComputedStyle(frame);
+  return {
+    x: r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft),
+    y: r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop),
+  };
+}

@@ -1,0 +1,140 @@
+/** Options of the capture loop. Every field is optional; {@link CAPTURE_DEFAULTS} holds the defaults. */
+export interface CaptureOptions {
+  /** Most frames per second. The next capture starts this long after the previous one started, and never before it finished. Default 5. */
+  maxFps?: number;
+  /**
+   * With no change seen (no mutation, scroll, input, resize...), re-check the page this often, in
+   * ms, for what the watchers cannot see: canvas and video pixels, CSS animations, closed shadow
+   * roots. An unchanged page still sends nothing (its tiles compare equal). 0 turns it off. Default 2000.
+   */
+  idleCheckMs?: number;
+  /** Skip a capture while the visitor socket has more than this many bytes queued. Default 256 KiB. */
+  maxBufferedBytes?: number;
+  /** Edge of a square tile, in frame pixels; only changed tiles are sent after the first frame. Default 128. */
+  tileSize?: number;
+  /** When more than this share of the tiles changed, send one full keyframe instead of tiles. Default 0.5. */
+  fullFrameRatio?: number;
+  /** Frame pixels per CSS pixel. Default 1 (a device-pixel-ratio frame costs 4x the bytes on HiDPI screens). */
+  scale?: number;
+  /** Image type of the encoded tiles: `image/jpeg`, `image/webp` or `image/png`. Default `image/jpeg`. */
+  type?: 'image/jpeg' | 'image/webp' | 'image/png';
+  /** Encoder quality, 0..1, for JPEG and WebP. Default 0.7. */
+  quality?: number;
+  /** The cloning step yields the main thread after this many ms, so a capture never freezes the page for long. Default 8. */
+  sliceMs?: number;
+  /**
+   * CSS properties copied from the page into the clone that is rasterized. Copying only those that
+   * change painting is most of the capture's speed. Default {@link PAINT_STYLE_PROPERTIES}; `null`
+   * copies every property (slow, most faithful).
+   */
+  includeStyleProperties?: readonly string[] | null;
+  /** Timeout for loading images and fonts the clone embeds, in ms. Default 5000. */
+  resourceTimeoutMs?: number;
+  /** Called with every frame that was dropped or failed, and why. Default: none. */
+  onError?: ((error: Error) => void) | null;
+  /** Called after every capture that sent something, with its figures (for benchmarks and debugging). Default: none. */
+  onFrame?: ((stats: FrameStats) => void) | null;
+}
+
+/** What one capture cost and sent. Times in ms. */
+export interface FrameStats {
+  seq: number;
+  keyframe: boolean;
+  /** Tiles sent (1 for a keyframe). */
+  tiles: number;
+  /** Bytes handed to the socket, headers included. */
+  bytes: number;
+  /** Time to rasterize the viewport (clone + draw). */
+  rasterizeMs: number;
+  /** Time to find and paint the masks (both passes). */
+  maskMs: number;
+  /** Time to compare tiles and encode the changed ones. */
+  encodeMs: number;
+  /** From the start of the capture to the last tile sent. */
+  totalMs: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The properties that affect painting once layout is fixed. Width and height are copied as used
+ * pixel values, so the clone keeps the page's layout without its selectors, media or container
+ * queries; what is left is box model, positioning, flex and grid, typography and decoration.
+ */
+export const PAINT_STYLE_PROPERTIES: readonly string[] = [
+  // box and position
+  'display', 'position', 'top', 'right', 'bottom', 'left', 'z-index', 'float', 'clear', 'box-sizing',
+  'width', 'height', 'min-width', 'min-height', 'max-width', 'max-height',
+  'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
+  'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
+  'overflow-x', 'overflow-y', 'vertical-align', 'aspect-ratio', 'zoom', 'contain',
+  // flex and grid
+  'flex-direction', 'flex-wrap', 'flex-grow', 'flex-shrink', 'flex-basis', 'order',
+  'justify-content', 'justify-items', 'justify-self', 'align-content', 'align-items', 'align-self', 'row-gap', 'column-gap',
+  'grid-template-columns', 'grid-template-rows', 'grid-template-areas', 'grid-auto-flow', 'grid-auto-columns', 'grid-auto-rows',
+  'grid-column-start', 'grid-column-end', 'grid-row-start', 'grid-row-end',
+  'column-count', 'column-width', 'column-rule-width', 'column-rule-style', 'column-rule-color',
+  // tables and lists
+  'table-layout', 'border-collapse', 'border-spacing', 'caption-side', 'empty-cells',
+  'list-style-type', 'list-style-position', 'list-style-image',
+  // backgrounds, borders, effects
+  'color', 'background-color', 'background-image', 'background-position-x', 'background-position-y', 'background-size',
+  'background-repeat', 'background-clip', 'background-origin', 'background-attachment', 'background-blend-mode',
+  'border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width',
+  'border-top-style', 'border-right-style', 'border-bottom-style', 'border-left-style',
+  'border-top-color', 'border-right-color', 'border-bottom-color', 'border-left-color',
+  'border-top-left-radius', 'border-top-right-radius', 'border-bottom-right-radius', 'border-bottom-left-radius',
+  'border-image-source', 'border-image-slice', 'border-image-width', 'border-image-outset', 'border-image-repeat',
+  'outline-width', 'outline-style', 'outline-color', 'outline-offset',
+  'box-shadow', 'opacity', 'visibility', 'filter', 'backdrop-filter', 'mix-blend-mode', 'isolation', 'clip-path',
+  '-webkit-mask-image', '-webkit-mask-size', '-webkit-mask-position', '-webkit-mask-repeat',
+  'transform', 'transform-origin', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
+  'object-fit', 'object-position', 'image-rendering', 'appearance', 'accent-color',
+  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
+  // text
+  'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
+  'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
+  'letter-spacing', 'word-spacing', 'text-align', 'text-align-last', 'text-indent', 'text-transform', 'text-shadow',
+  'text-overflow', 'text-decoration-line', 'text-decoration-style', 'text-decoration-color', 'text-decoration-thickness',
+  'text-underline-offset', 'text-rendering', 'white-space-collapse', 'text-wrap-mode', 'text-wrap-style', 'word-break',
+  'overflow-wrap', 'hyphens', 'tab-size', 'direction', 'unicode-bidi', 'writing-mode', 'text-orientation',
+  '-webkit-line-clamp', '-webkit-box-orient', '-webkit-text-fill-color', '-webkit-text-stroke-width', '-webkit-text-stroke-color',
+  'quotes', 'caret-color', 'scrollbar-width', 'scrollbar-color',
+];
+
+export const CAPTURE_DEFAULTS = {
+  maxFps: 5,
+  idleCheckMs: 2000,
+  maxBufferedBytes: 256 * 1024,
+  tileSize: 128,
+  fullFrameRatio: 0.5,
+  scale: 1,
+  type: 'image/jpeg',
+  quality: 0.7,
+  sliceMs: 8,
+  includeStyleProperties: PAINT_STYLE_PROPERTIES,
+  resourceTimeoutMs: 5000,
+  onError: null,
+  onFrame: null,
+} as const satisfies Required<CaptureOptions>;
+
+export type ResolvedCaptureOptions = { -readonly [K in keyof CaptureOptions]-?: Exclude<CaptureOptions[K], undefined> };
+
+/** Defaults filled in and every number checked, so a bad option fails at start, not mid-session. */
+export function resolveCaptureOptions(options: CaptureOptions = {}): ResolvedCaptureOptions {
+  const o = { ...CAPTURE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedCaptureOptions;
+  const positive = (name: keyof CaptureOptions, value: number, max = Infinity) => {
+    if (!Number.isFinite(value) || value <= 0 || value > max) throw new RangeError(`capture option ${name} must be a number in (0, ${max}], got ${value}`);
+  };
+  positive('maxFps', o.maxFps, 60);
+  positive('maxBufferedBytes', o.maxBufferedBytes);
+  positive('scale', o.scale, 4);
+  positive('quality', o.quality, 1);
+  positive('fullFrameRatio', o.fullFrameRatio, 1);
+  positive('resourceTimeoutMs', o.resourceTimeoutMs);
+  if (!Number.isInteger(o.tileSize) || o.tileSize < 16 || o.tileSize > 4096) throw new RangeError(`capture option tileSize must be an integer 16..4096, got ${o.tileSize}`);
+  if (!Number.isFinite(o.idleCheckMs) || o.idleCheckMs < 0) throw new RangeError(`capture option idleCheckMs must be >= 0, got ${o.idleCheckMs}`);
+  if (!Number.isFinite(o.sliceMs) || o.sliceMs < 0) throw new RangeError(`capture option sliceMs must be >= 0, got ${o.sliceMs}`);
+  if (!['image/jpeg', 'image/webp', 'image/png'].includes(o.type)) throw new RangeError(`capture option type must be image/jpeg, image/webp or image/png, got ${String(o.type)}`);
+  return o;
+}

@@ -1,0 +1,25 @@
+import type { MaskRect } from './find-masks.js';
+
+type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+/**
+ * Paints every mask solid black on the frame canvas. Edges are rounded outwards to whole frame
+ * pixels: a half-covered pixel would blend a sliver of the secret into its neighbour.
+ */
+export function paintMasks(ctx: Context2D, masks: readonly MaskRect[], scale: number): void {
+  const { width, height } = ctx.canvas;
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.globalCompositeOperation = 'source-over';
+  ctx.filter = 'none';
+  ctx.fillStyle = '#000';
+  for (const m of masks) {
+    const x0 = Math.max(0, Math.floor(m.x * scale));
+    const y0 = Math.max(0, Math.floor(m.y * scale));
+    const x1 = Math.min(width, Math.ceil((m.x + m.width) * scale));
+    const y1 = Math.min(height, Math.ceil((m.y + m.height) * scale));
+    if (x1 > x0 && y1 > y0) ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
+  }
+  ctx.restore();
+}

@@ -1,0 +1,548 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { SignalWatcher } from '@lit-labs/signals';
+import { Upscope, type ConsentRequest } from '../../upscope.js';
+import { emit } from '../../events.js';
+import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../protocol/index.js';
+import { widgetStyles } from './upscope-widget.styles.js';
+import { stringsFor, type WidgetStrings } from './upscope-widget.strings.js';
+
+/** Where the widget sits. */
+export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
+
+/**
+ * What the widget shows:
+ * - `idle`: the help button (and, after a session, a note saying how it ended);
+ * - `pending`: waiting for an agent, with the lookup code and a cancel button;
+ * - `consent`: an agent asks to see the page (Allow / Deny);
+ * - `active`: an agent is watching (or the session is paused), with the stop button and messages;
+ * - `error`: the help service cannot be reached, with a retry button.
+ */
+export type WidgetView = 'idle' | 'pending' | 'consent' | 'active' | 'error';
+
+interface ChatMessage {
+  id: number;
+  own: boolean;
+  name: string;
+  text: string;
+}
+
+interface OpenConsent {
+  request: ConsentRequest;
+  resolve: (allow: boolean) => void;
+}
+
+/**
+ * The visitor's co-browsing widget: a help button that asks for an agent, the lookup code to read
+ * to them, the prompt that asks the visitor before an agent may watch, what is shared while a
+ * session runs (with a stop button), and the agents' messages with a reply box.
+ *
+ * ```html
+ * <upscope-widget host="relay.example.com"></upscope-widget>
+ * ```
+ *
+ * It drives `Upscope.instance` (or `sdk`), and installs itself as the SDK's consent handler while
+ * it is in the page. The widget is never part of what agents see.
+ *
+ * @tag upscope-widget
+ * @summary Help button, consent prompt and session controls for co-browsing.
+ *
+ * @fires upscope-state-changed - The connection or session state changed. `detail`: `{connectionState, sessionState}`.
+ * @fires upscope-session-started - An agent's session began. `detail`: `{agentName}`.
+ * @fires upscope-session-ended - The session ended. `detail`: `{reason}` (visitorStopped, agentStopped, declined, timeout, error, reset).
+ * @fires upscope-consent-requested - An agent asks to see the page; the prompt is shown. `detail`: `{agentId, agentName}`.
+ * @fires upscope-consent-answered - The visitor answered the prompt. `detail`: `{agentId, agentName, allow}`.
+ * @fires upscope-custom-message - A custom message from an agent. `detail`: `{message, from: {role, id, name}}`. Cancelable: `preventDefault()` keeps it out of the message panel (for messages meant for the page's own code).
+ * @fires upscope-observer-count-changed - The number of watching agents changed. `detail`: `{count}`.
+ * @fires upscope-lookup-code-changed - A lookup code arrived or expired. `detail`: `{code}` (null when expired).
+ * @fires upscope-help-requested - The visitor pressed the help button. Cancelable: `preventDefault()` stops the request.
+ * @fires upscope-error - The SDK reported an error. `detail`: `{code, message}`.
+ *
+ * @csspart help-button - The button that asks for help.
+ * @csspart panel - The box around every state but the help button (also carries `consent` or `notice`).
+ * @csspart status - The line saying the connection was lost and is being restored.
+ * @csspart lookup-code - The 4-digit code the visitor reads to an agent.
+ * @csspart cancel-button - Withdraws the request for help.
+ * @csspart consent - The consent prompt (a `panel` too).
+ * @csspart allow-button - Lets the agent watch.
+ * @csspart deny-button - Refuses the agent.
+ * @csspart observer-count - How many agents watch.
+ * @csspart stop-button - Ends the session.
+ * @csspart messages - The list of custom messages.
+ * @csspart message - One message (`own` too when the visitor sent it).
+ * @csspart message-input - The reply box.
+ * @csspart send-button - Sends the reply.
+ * @csspart retry-button - Tries to connect again after an error.
+ * @csspart dismiss-button - Closes a note or an error.
+ * @csspart notice - The note saying how the last session ended (a `panel` too).
+ *
+ * @cssprop [--upscope-accent=#1d4ed8] - Background of the main buttons.
+ * @cssprop [--upscope-accent-text=#ffffff] - Text on the main buttons.
+ * @cssprop [--upscope-surface=#ffffff] - Panel background.
+ * @cssprop [--upscope-text=#1f2328] - Panel text.
+ * @cssprop [--upscope-muted=#57606a] - Secondary text.
+ * @cssprop [--upscope-danger=#b42318] - The stop button.
+ * @cssprop [--upscope-border=#d0d7de] - Panel and input borders.
+ * @cssprop [--upscope-focus-ring=#f59e0b] - Keyboard focus outline.
+ * @cssprop [--upscope-radius=12px] - Panel corner radius.
+ * @cssprop [--upscope-font=system-ui] - Font family.
+ * @cssprop [--upscope-offset-x=16px] - Distance from the left or right edge of the window.
+ * @cssprop [--upscope-offset-y=16px] - Distance from the top or bottom edge of the window.
+ * @cssprop [--upscope-z-index=2147483000] - Stacking order.
+ */
+export class UpscopeWidget extends SignalWatcher(LitElement) {
+  static override styles = widgetStyles;
+
+  static override properties = {
+    host: { type: String },
+    position: { type: String, reflect: true },
+    label: { type: String },
+    language: { type: String, attribute: 'lang' },
+    consents: { state: true, attribute: false },
+    messages: { state: true, attribute: false },
+    notice: { state: true, attribute: false },
+    engaged: { state: true, attribute: false },
+    requesting: { state: true, attribute: false },
+    sending: { state: true, attribute: false },
+    replyError: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+  };
+
+  /** The relay, as `host[:port]`. Setting it configures the SDK and connects. */
+  host = '';
+  /** Corner of the window: `bottom-right` (default), `bottom-left`, `top-right` or `top-left`. */
+  position: WidgetPosition = 'bottom-right';
+  /** Text of the help button. Default: "Get help" in the widget's language. */
+  label: string | null = null;
+  /**
+   * The widget's language (the `lang` attribute): `en`, `de` or `es`. Without it, the nearest
+   * `lang` of the page decides, then the browser's; anything else falls back to English.
+   */
+  language = '';
+
+  private consents: OpenConsent[] = [];
+  private messages: ChatMessage[] = [];
+  private notice: EndReason | null = null;
+  /** The visitor asked for help, so connection trouble is worth telling them about. */
+  private engaged = false;
+  /** Between the press of the help button and the relay's answer. */
+  private requesting = false;
+  private sending = false;
+  private replyError = '';
+  private announcement = '';
+
+  private sdkValue: Upscope | null = null;
+  private subscriptions: Array<() => void> = [];
+  private messageId = 0;
+  private lastDescription = '';
+  private lastView: WidgetView = 'idle';
+  private hadFocus = false;
+  private appliedHost = '';
+
+  /** The SDK the widget drives. Default `Upscope.instance`. */
+  get sdk(): Upscope {
+    return (this.sdkValue ??= Upscope.instance);
+  }
+  set sdk(value: Upscope) {
+    if (value === this.sdkValue) return;
+    this.unsubscribe();
+    this.sdkValue = value;
+    this.appliedHost = '';
+    if (this.isConnected) {
+      this.subscribe();
+      if (this.host) queueMicrotask(() => this.applyHost());
+    }
+    this.requestUpdate();
+  }
+
+  /** What the widget shows now. */
+  get view(): WidgetView {
+    if (this.consents.length > 0) return 'consent';
+    const session = this.sdk.sessionState.value;
+    if (session === 'active' || session === 'paused') return 'active';
+    if (this.sdk.connectionState.value === 'error' && this.engaged) return 'error';
+    if (session === 'pendingRequest' || this.requesting) return 'pending';
+    return 'idle';
+  }
+
+  private get strings(): WidgetStrings {
+    const lang = this.language || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || navigator.language;
+    return stringsFor(lang);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.subscribe();
+    // The first `updated` applies `host`; a widget moved in the page needs it again.
+    if (this.hasUpdated && this.host) queueMicrotask(() => this.applyHost());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe();
+    this.appliedHost = '';
+  }
+
+  // ------------------------------------------------------------------ SDK wiring
+
+  private subscribe(): void {
+    if (this.subscriptions.length > 0) return;
+    const sdk = this.sdk;
+    let initial = true;
+    const stateChanged = () => {
+      if (initial) return;
+      emit(this, 'upscope-state-changed', { connectionState: sdk.connectionState.value, sessionState: sdk.sessionState.value });
+      if (sdk.sessionState.value !== 'inactive' && sdk.sessionState.value !== 'ended') this.requesting = false;
+    };
+    this.subscriptions = [
+      sdk.connectionState.listen(stateChanged),
+      sdk.sessionState.listen(stateChanged),
+      sdk.lookupCode.listen((code) => {
+        if (!initial) emit(this, 'upscope-lookup-code-changed', { code });
+      }),
+      sdk.onSessionStarted.listen((agentName) => {
+        this.messages = [];
+        this.notice = null;
+        this.engaged = true;
+        emit(this, 'upscope-session-started', { agentName });
+      }),
+      sdk.onSessionEnded.listen((reason) => {
+        this.notice = reason;
+        this.requesting = false;
+        this.resolveAllConsents(false);
+        emit(this, 'upscope-session-ended', { reason });
+      }),
+      sdk.onObserverCountChanged.listen((count) => emit(this, 'upscope-observer-count-changed', { count })),
+      sdk.onCustomMessageReceived.listen((m) => {
+        const show = emit(this, 'upscope-custom-message', { message: m.message, from: { ...m.from } }, { cancelable: true });
+        if (!show) return;
+        const name = m.from.name ?? this.strings.agent;
+        this.messages = [...this.messages, { id: ++this.messageId, own: false, name, text: m.message }];
+        this.announcement = this.strings.messageFrom(name, m.message);
+      }),
+      sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
+      sdk.setConsentHandler((request) => this.askConsent(request)),
+    ];
+    initial = false;
+  }
+
+  private unsubscribe(): void {
+    for (const off of this.subscriptions) off();
+    this.subscriptions = [];
+    // Nobody can answer a prompt that is no longer on screen.
+    this.resolveAllConsents(false);
+  }
+
+  /** Configures the SDK with `host` and connects; a new host replaces the connection. */
+  private async applyHost(): Promise<void> {
+    const host = this.host?.trim();
+    if (!host || host === this.appliedHost || !this.isConnected) return;
+    this.appliedHost = host;
+    const sdk = this.sdk;
+    try {
+      if (sdk.options.host && sdk.options.host !== host && sdk.connectionState.value !== 'inactive') await sdk.disconnect();
+      sdk.configure({ host });
+      await sdk.connect();
+    } catch (err) {
+      // Retries and failure show in `connectionState`; a bad host is the page author's mistake.
+      if (err instanceof TypeError) console.error('[upscope-widget]', err.message);
+    }
+  }
+
+  private askConsent(request: ConsentRequest): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.consents = [...this.consents, { request: { ...request }, resolve }];
+      emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
+    });
+  }
+
+  private answerConsent(allow: boolean): void {
+    const [first, ...rest] = this.consents;
+    if (!first) return;
+    this.consents = rest;
+    first.resolve(allow);
+    emit(this, 'upscope-consent-answered', { ...first.request, allow });
+  }
+
+  private resolveAllConsents(allow: boolean): void {
+    while (this.consents.length > 0) this.answerConsent(allow);
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  private async requestHelp(): Promise<void> {
+    if (!emit(this, 'upscope-help-requested', null, { cancelable: true })) return;
+    const sdk = this.sdk;
+    this.notice = null;
+    this.engaged = true;
+    this.requesting = true;
+    try {
+      const state = sdk.connectionState.value;
+      if (state === 'inactive' || state === 'error') {
+        if (this.host) sdk.configure({ host: this.host.trim() });
+        void sdk.connect().catch(() => undefined);
+      }
+      await sdk.requestAgent();
+      await sdk.getLookupCode();
+      // `requesting` ends when the relay reports the new session state (see subscribe()).
+    } catch (err) {
+      this.requesting = false;
+      this.log('request for help failed', err);
+    }
+  }
+
+  private cancelRequest(): void {
+    this.requesting = false;
+    void this.sdk.cancelAgentRequest().catch((err) => this.log('cancel failed', err));
+  }
+
+  private stopSession(): void {
+    void this.sdk.stopSession().catch((err) => this.log('stop failed', err));
+  }
+
+  private retry(): void {
+    const sdk = this.sdk;
+    if (this.host) sdk.configure({ host: this.host.trim() });
+    void sdk.connect().catch(() => undefined);
+  }
+
+  private dismiss(): void {
+    this.notice = null;
+    this.engaged = false;
+  }
+
+  private async sendReply(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('[part~="message-input"]');
+    const text = input?.value.trim() ?? '';
+    if (!input || !text || this.sending) return;
+    this.sending = true;
+    this.replyError = '';
+    try {
+      await this.sdk.sendCustomMessage(text);
+      this.messages = [...this.messages, { id: ++this.messageId, own: true, name: this.strings.you, text }];
+      input.value = '';
+    } catch (err) {
+      this.replyError = this.strings.sendFailed;
+      this.log('reply failed', err);
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private onConsentKeydown(e: KeyboardEvent): void {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.answerConsent(false);
+    }
+  }
+
+  private log(...args: unknown[]): void {
+    if (this.sdk.options.debug) console.debug('[upscope-widget]', ...args);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  protected override willUpdate(): void {
+    const view = this.view;
+    const description = this.describe(view);
+    if (description !== this.lastDescription) {
+      this.lastDescription = description;
+      if (description) this.announcement = description;
+    }
+    this.hadFocus = this.shadowRoot?.activeElement != null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Connecting changes the SDK's signals, which must not happen inside this update.
+    if (changed.has('host') && this.host) queueMicrotask(() => this.applyHost());
+    const view = this.view;
+    if (view !== this.lastView) {
+      this.lastView = view;
+      // The prompt takes focus so it cannot go unnoticed; otherwise focus follows the control
+      // that replaced the one the visitor was on, instead of falling back to the page.
+      if (view === 'consent') this.focusPart('allow-button');
+      else if (this.hadFocus && this.shadowRoot?.activeElement == null) {
+        this.focusPart({ idle: 'help-button', pending: 'cancel-button', active: 'stop-button', error: 'retry-button' }[view]);
+      }
+    }
+  }
+
+  private focusPart(part: string): void {
+    this.renderRoot.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
+  }
+
+  /** The sentence the live region announces for a state; empty for the quiet idle state. */
+  private describe(view: WidgetView): string {
+    const t = this.strings;
+    const sdk = this.sdk;
+    const agent = sdk.agentName.value ?? t.agent;
+    const banner = this.statusText();
+    let text = '';
+    switch (view) {
+      case 'idle':
+        text = this.notice ? t.ended[this.notice] : '';
+        break;
+      case 'pending': {
+        const code = sdk.lookupCode.value;
+        text = code ? `${t.waiting} ${t.codeLabel}: ${spell(code)}` : t.waiting;
+        break;
+      }
+      case 'consent':
+        text = t.consentText(this.consents[0].request.agentName);
+        break;
+      case 'active':
+        text = sdk.sessionState.value === 'paused' ? t.paused(agent) : t.viewing(agent);
+        break;
+      case 'error':
+        text = t.connectionError;
+        break;
+    }
+    return [banner, text].filter(Boolean).join(' ');
+  }
+
+  /** Connection trouble worth a line, only once the visitor is using the widget. */
+  private statusText(): string {
+    const conn = this.sdk.connectionState.value;
+    const view = this.view;
+    if (view === 'idle' || view === 'error') return '';
+    if (conn === 'reconnecting') return this.strings.reconnecting;
+    if (conn === 'connecting') return this.strings.connecting;
+    return '';
+  }
+
+  // ------------------------------------------------------------------ render
+
+  protected override render(): TemplateResult {
+    const view = this.view;
+    const status = this.statusText();
+    return html`
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      <div class="stack">
+        ${status ? html`<p part="status">${status}</p>` : nothing}
+        ${view === 'idle' ? this.renderIdle() : nothing}
+        ${view === 'pending' ? this.renderPending() : nothing}
+        ${view === 'consent' ? this.renderConsent() : nothing}
+        ${view === 'active' ? this.renderActive() : nothing}
+        ${view === 'error' ? this.renderError() : nothing}
+      </div>
+    `;
+  }
+
+  private renderIdle(): TemplateResult {
+    const t = this.strings;
+    return html`
+      ${this.notice
+        ? html`<section part="panel notice" aria-labelledby="notice-text">
+            <p id="notice-text">${t.ended[this.notice]}</p>
+            <div class="row">
+              <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
+            </div>
+          </section>`
+        : nothing}
+      <button part="help-button" class="primary" @click=${this.requestHelp}>
+        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm7 11v2h2v-2h-2zm1-9a4 4 0 0 0-4 4h2a2 2 0 1 1 2 2 1 1 0 0 0-1 1v1h2v-.2A4 4 0 0 0 12 5z" />
+        </svg>
+        <span>${this.label || t.helpButton}</span>
+      </button>
+    `;
+  }
+
+  private renderPending(): TemplateResult {
+    const t = this.strings;
+    const code = this.sdk.lookupCode.value;
+    return html`
+      <section part="panel" aria-labelledby="pending-title">
+        <p class="title" id="pending-title">${t.waiting}</p>
+        ${code
+          ? html`<div>
+              <p class="muted">${t.codeLabel}</p>
+              <p part="lookup-code">${code}</p>
+              <p class="muted">${t.codeHint}</p>
+            </div>`
+          : nothing}
+        <div class="row">
+          <button part="cancel-button" class="secondary" @click=${this.cancelRequest}>${t.cancel}</button>
+        </div>
+      </section>
+    `;
+  }
+
+  private renderConsent(): TemplateResult {
+    const t = this.strings;
+    const { agentName } = this.consents[0].request;
+    return html`
+      <section
+        part="panel consent"
+        role="alertdialog"
+        aria-labelledby="consent-title"
+        aria-describedby="consent-text"
+        @keydown=${this.onConsentKeydown}
+      >
+        <p class="title" id="consent-title">${t.consentTitle}</p>
+        <p id="consent-text">${t.consentText(agentName)}</p>
+        <div class="row">
+          <button part="deny-button" class="secondary" @click=${() => this.answerConsent(false)}>${t.deny}</button>
+          <button part="allow-button" class="primary" @click=${() => this.answerConsent(true)}>${t.allow}</button>
+        </div>
+      </section>
+    `;
+  }
+
+  private renderActive(): TemplateResult {
+    const t = this.strings;
+    const sdk = this.sdk;
+    const agent = sdk.agentName.value ?? t.agent;
+    const paused = sdk.sessionState.value === 'paused';
+    const count = sdk.observerCount.value;
+    return html`
+      <section part="panel" aria-labelledby="active-title">
+        <p class="title" id="active-title">
+          ${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${paused ? t.paused(agent) : t.viewing(agent)}
+        </p>
+        ${count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing}
+        ${this.messages.length > 0
+          ? html`<ul part="messages" aria-label=${t.messagesLabel}>
+              ${this.messages.map(
+                (m) => html`<li part=${m.own ? 'message own' : 'message'}><span class="sender">${m.name}</span>${m.text}</li>`,
+              )}
+            </ul>`
+          : nothing}
+        <form @submit=${this.sendReply}>
+          <label class="visually-hidden" for="reply">${t.replyLabel}</label>
+          <input
+            id="reply"
+            part="message-input"
+            type="text"
+            autocomplete="off"
+            maxlength=${MAX_CUSTOM_MESSAGE_LENGTH}
+            placeholder=${t.replyPlaceholder}
+          />
+          <button part="send-button" class="primary" type="submit" ?disabled=${this.sending}>${t.send}</button>
+        </form>
+        ${this.replyError ? html`<p class="error-text" role="alert">${this.replyError}</p>` : nothing}
+        <div class="row">
+          <button part="stop-button" class="danger" @click=${this.stopSession}>${t.stop}</button>
+        </div>
+      </section>
+    `;
+  }
+
+  private renderError(): TemplateResult {
+    const t = this.strings;
+    return html`
+      <section part="panel" aria-labelledby="error-title">
+        <p class="title" id="error-title">${t.connectionError}</p>
+        <div class="row">
+          <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
+          <button part="retry-button" class="primary" @click=${this.retry}>${t.retry}</button>
+        </div>
+      </section>
+    `;
+  }
+}
+
+/** "4821" as "4 8 2 1", so the live region reads digits, not a number. */
+function spell(code: string): string {
+  return code.split('').join(' ');
+}

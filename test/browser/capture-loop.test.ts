@@ -1,0 +1,203 @@
+import { expect } from '@open-wc/testing';
+import { createCaptureLoop, type CaptureController } from '../../src/capture/index.js';
+import { FrameFlags } from '../../src/protocol/index.js';
+import { CollectingHost, FrameCanvas, isBlack, isGreen } from '../support/frames.js';
+
+/**
+ * A page of green blocks, some masked, tall enough to scroll. Returns the container; the page
+ * style puts every block at a known place.
+ */
+function mountPage(inner: string): HTMLElement {
+  const style = document.createElement('style');
+  style.id = 'capture-test-style';
+  style.textContent = `
+    html, body { margin: 0; padding: 0; background: #fff; }
+    .block { position: absolute; left: 20px; width: 200px; height: 100px; background: rgb(0, 160, 0); }
+    .secret { background: rgb(0, 160, 0); color: rgb(0, 160, 0); }
+  `;
+  document.head.append(style);
+  const root = document.createElement('div');
+  root.id = 'capture-test-root';
+  root.style.cssText = 'position: relative; height: 3000px;';
+  root.innerHTML = inner;
+  document.body.append(root);
+  return root;
+}
+
+function unmountPage() {
+  document.getElementById('capture-test-root')?.remove();
+  document.getElementById('capture-test-style')?.remove();
+  window.scrollTo(0, 0);
+}
+
+/** Waits for the next complete frame after those already received, and paints every frame so far. */
+async function nextPicture(host: CollectingHost, picture: FrameCanvas, after: number): Promise<void> {
+  const frames = await host.waitForFrames(after + 1);
+  for (const f of frames.slice(after)) await picture.draw(f);
+}
+
+describe('capture loop', () => {
+  let loop: CaptureController | null = null;
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountPage();
+  });
+
+  it('sends a keyframe of the viewport with masked regions black and the rest as the page shows it', async () => {
+    mountPage(`
+      <div class="block" style="top: 20px"></div>
+      <upscope-masked><div class="block secret" style="top: 160px">4242 4242 4242 4242</div></upscope-masked>
+      <div class="block" style="top: 300px" data-upscope-masked></div>
+      <input class="block" style="top: 440px" type="password" value="hunter2">
+    `);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host);
+    loop.start();
+    expect(loop.running).to.equal(true);
+    const [first] = await host.waitForFrames(1);
+    expect(first).to.have.length(1);
+    const f = first[0];
+    expect(f.flags & FrameFlags.keyframe).to.not.equal(0);
+    expect(f.flags & FrameFlags.last).to.not.equal(0);
+    expect(f.frameWidth).to.equal(document.documentElement.clientWidth);
+    expect(f.frameHeight).to.equal(document.documentElement.clientHeight);
+    const picture = new FrameCanvas();
+    await picture.draw(first);
+    expect(isGreen(picture.pixel(120, 70)), 'unmasked block').to.equal(true);
+    expect(isBlack(picture.pixel(120, 210)), '<upscope-masked>').to.equal(true);
+    expect(isBlack(picture.pixel(25, 165)), '<upscope-masked> corner').to.equal(true);
+    expect(isBlack(picture.pixel(120, 350)), '[data-upscope-masked]').to.equal(true);
+    expect(isBlack(picture.pixel(120, 490)), 'password input').to.equal(true);
+    expect(isBlack(picture.pixel(300, 210)), 'beside the mask').to.equal(false);
+  });
+
+  it('captures at the scroll position, with fixed elements in place and masks moved with the page', async () => {
+    mountPage(`
+      <div class="block" style="top: 1000px"></div>
+      <div class="block" style="top: 1150px" data-upscope-masked></div>
+      <div class="block" style="position: fixed; top: auto; bottom: 10px; left: 300px"></div>
+      <div class="block" style="position: fixed; top: 10px; left: 300px" data-upscope-masked></div>
+    `);
+    window.scrollTo(0, 950);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host);
+    loop.start();
+    const picture = new FrameCanvas();
+    await nextPicture(host, picture, 0);
+    const h = document.documentElement.clientHeight;
+    expect(isGreen(picture.pixel(120, 100)), 'block at 1000px, scrolled to 950').to.equal(true);
+    expect(isBlack(picture.pixel(120, 250)), 'masked block at 1150px').to.equal(true);
+    expect(isGreen(picture.pixel(400, h - 60)), 'fixed block at the bottom').to.equal(true);
+    expect(isBlack(picture.pixel(400, 60)), 'fixed masked block at the top').to.equal(true);
+  });
+
+  it('sends only the changed tiles after the keyframe, and nothing while the page is unchanged', async () => {
+    const root = mountPage(`<div class="block" id="changing" style="top: 20px"></div>`);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { idleCheckMs: 50, maxFps: 20 });
+    loop.start();
+    await host.waitForFrames(1);
+    // Several idle checks run (each reads bufferedAmount once) and find nothing to send.
+    const reads = host.bufferedReads;
+    while (host.bufferedReads < reads + 4) await new Promise((r) => setTimeout(r, 50));
+    expect(host.completeFrames()).to.have.length(1);
+
+    root.querySelector<HTMLElement>('#changing')!.style.background = 'rgb(0, 0, 200)';
+    const frames = await host.waitForFrames(2);
+    const delta = frames[1];
+    expect(delta[0].flags & FrameFlags.keyframe).to.equal(0);
+    expect(delta.length).to.be.greaterThan(0);
+    const pixelsSent = delta.reduce((n, t) => n + t.width * t.height, 0);
+    expect(pixelsSent).to.be.lessThan(delta[0].frameWidth * delta[0].frameHeight / 4);
+    expect(delta.at(-1)!.flags & FrameFlags.last).to.not.equal(0);
+    expect(delta.every((t) => t.seq === delta[0].seq && t.tileCount === delta.length)).to.equal(true);
+
+    const picture = new FrameCanvas();
+    await picture.draw(frames[0]);
+    await picture.draw(delta);
+    const [r, g, b] = picture.pixel(120, 70);
+    expect(b > 150 && r < 60 && g < 60, `changed block is blue, got ${r},${g},${b}`).to.equal(true);
+  });
+
+  it('sends a keyframe when the relay asks for one', async () => {
+    mountPage(`<div class="block" style="top: 20px"></div>`);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { maxFps: 20 });
+    loop.start();
+    await host.waitForFrames(1);
+    host.requestKeyframe();
+    const frames = await host.waitForFrames(2);
+    expect(frames[1][0].flags & FrameFlags.keyframe).to.not.equal(0);
+    expect(frames[1][0].seq).to.not.equal(frames[0][0].seq);
+  });
+
+  it('sends nothing while the socket has too much queued, and resumes when it drains', async () => {
+    const root = mountPage(`<div class="block" style="top: 20px"></div>`);
+    const host = new CollectingHost();
+    host.buffered = 10_000_000;
+    loop = createCaptureLoop(host, { maxFps: 20, maxBufferedBytes: 1000 });
+    loop.start();
+    while (host.bufferedReads < 3) await new Promise((r) => setTimeout(r, 20));
+    root.append(document.createElement('p'));
+    while (host.bufferedReads < 6) await new Promise((r) => setTimeout(r, 20));
+    expect(host.frames).to.have.length(0);
+    host.buffered = 0;
+    const frames = await host.waitForFrames(1);
+    expect(frames[0][0].flags & FrameFlags.keyframe).to.not.equal(0);
+  });
+
+  it('drops the frame when the masks cannot be computed', async () => {
+    mountPage(`<div class="block" style="top: 20px" data-upscope-masked></div>`);
+    const host = new CollectingHost();
+    const errors: Error[] = [];
+    const original = Element.prototype.getClientRects;
+    Element.prototype.getClientRects = function () {
+      throw new Error('layout unavailable');
+    };
+    try {
+      loop = createCaptureLoop(host, { maxFps: 20, idleCheckMs: 20, onError: (e) => errors.push(e) });
+      loop.start();
+      while (errors.length < 2) await new Promise((r) => setTimeout(r, 20));
+      expect(host.frames).to.have.length(0);
+      expect(errors[0].message).to.contain('layout unavailable');
+    } finally {
+      Element.prototype.getClientRects = original;
+    }
+    await host.waitForFrames(1);
+  });
+
+  it('never draws the widget', async () => {
+    mountPage(`<upscope-widget style="position: fixed; display: block; left: 0; top: 0; width: 300px; height: 300px; background: rgb(200, 0, 0)"></upscope-widget>`);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host);
+    loop.start();
+    const picture = new FrameCanvas();
+    await nextPicture(host, picture, 0);
+    const [r, g, b] = picture.pixel(150, 150);
+    expect(r > 200 && g > 200 && b > 200, `widget area shows the page (white), got ${r},${g},${b}`).to.equal(true);
+  });
+
+  it('stops: no frames after stop(), listeners removed', async () => {
+    const root = mountPage(`<div class="block" style="top: 20px"></div>`);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { maxFps: 20 });
+    loop.start();
+    await host.waitForFrames(1);
+    expect(host.listenerCount).to.equal(1);
+    loop.stop();
+    expect(loop.running).to.equal(false);
+    expect(host.listenerCount).to.equal(0);
+    const reads = host.bufferedReads;
+    root.append(document.createElement('p'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(host.bufferedReads).to.equal(reads);
+    expect(host.completeFrames()).to.have.length(1);
+  });
+
+  it('rejects bad options with a clear error', () => {
+    expect(() => createCaptureLoop(new CollectingHost(), { maxFps: 0 })).to.throw(/maxFps/);
+    expect(() => createCaptureLoop(new CollectingHost(), { tileSize: 3 })).to.throw(/tileSize/);
+    expect(() => createCaptureLoop(new CollectingHost(), { type: 'image/gif' as 'image/png' })).to.throw(/type/);
+  });
+});
