@@ -1,0 +1,3 @@
+// Agent bundle entry: registers the console elements and re-exports the agent API.
+import './define.js';
+export * from './index.js';

@@ -1,0 +1,43 @@
+/** Words for the states agents see. One place, so the viewer, lobby and watch page agree. */
+import type { EndReason, SessionState, VisitorSummary } from '../protocol/index.js';
+
+/** The name an agent knows a visitor by: callName, else uniqueId, else a short id hint. */
+export function visitorLabel(v: Pick<VisitorSummary, 'callName' | 'uniqueId' | 'shortId'> | null | undefined): string {
+  if (!v) return 'the visitor';
+  return v.callName || v.uniqueId || `Visitor ${v.shortId.slice(0, 6)}`;
+}
+
+export function endReasonText(reason: EndReason | null, stoppedByMe = false): string {
+  if (stoppedByMe && reason === 'agentStopped') return 'you stopped it';
+  switch (reason) {
+    case 'visitorStopped':
+      return 'the visitor stopped it';
+    case 'agentStopped':
+      return 'an agent stopped it';
+    case 'declined':
+      return 'the visitor declined';
+    case 'timeout':
+      return 'it timed out (no one came back in time)';
+    case 'error':
+      return 'the relay lost it';
+    case 'reset':
+      return 'the visitor reset their connection';
+    default:
+      return 'no reason was given';
+  }
+}
+
+export function sessionStateText(state: SessionState): string {
+  switch (state) {
+    case 'inactive':
+      return 'Browsing';
+    case 'pendingRequest':
+      return 'Asked for help';
+    case 'active':
+      return 'In a session';
+    case 'paused':
+      return 'Session paused';
+    case 'ended':
+      return 'Session ended';
+  }
+}

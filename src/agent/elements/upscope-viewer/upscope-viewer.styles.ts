@@ -1,0 +1,75 @@
+import { css } from 'lit';
+
+export const viewerStyles = css`
+  :host {
+    display: block;
+  }
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5em 1em;
+    padding: 0.5em 0.75em;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: 8px 8px 0 0;
+  }
+  .status {
+    margin: 0;
+    flex: 1 1 16em;
+    font-weight: 600;
+  }
+  :host([data-status='unauthorized']) .status,
+  :host([data-status='declined']) .status,
+  :host([data-status='gone']) .status,
+  :host([data-status='error']) .status {
+    color: var(--_danger);
+  }
+  .quality {
+    margin: 0;
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+  }
+  .observers {
+    display: flex;
+    gap: 0.4em;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    color: var(--_muted);
+  }
+  .observers li {
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    padding: 0 0.6em;
+    background: var(--_bg);
+  }
+  .actions {
+    display: flex;
+    gap: 0.5em;
+  }
+  .stage {
+    display: grid;
+    place-items: center;
+    min-height: 8em;
+    background: var(--upscope-viewer-background, #2a2f3a);
+    border: 1px solid var(--_border);
+    border-top: none;
+    border-radius: 0 0 8px 8px;
+    overflow: hidden;
+  }
+  canvas {
+    display: block;
+    max-width: 100%;
+    max-height: var(--upscope-viewer-max-height, 80vh);
+    width: auto;
+    height: auto;
+    object-fit: contain;
+    background: #fff;
+  }
+  .placeholder {
+    margin: 2em 1em;
+    color: #e8ebf0;
+    text-align: center;
+  }
+`;

@@ -1,0 +1,258 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { SignalWatcher } from '@lit-labs/signals';
+import type { Observer, VisitorSummary } from '../../../protocol/index.js';
+import { endReasonText, visitorLabel } from '../../describe.js';
+import { emit } from '../../events.js';
+import { FramePainter, QualityMeter, type Quality } from '../../frame-painter.js';
+import { WatchClient, type WatchSnapshot, type WatchStatus } from '../../watch-client.js';
+import { baseStyles } from '../shared.styles.js';
+import { viewerStyles } from './upscope-viewer.styles.js';
+
+const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null };
+
+/**
+ * @tag upscope-viewer
+ * @summary The embeddable watch view: asks a visitor for permission to watch, then shows their
+ * screen live, with connection quality, the agents watching, and a stop control.
+ *
+ * @fires upscope-watch-state - When the watch status, end reason or observers change. `detail`:
+ *   `{status, endReason, visitor, observers}`.
+ * @fires upscope-custom-message - A custom message from the visitor. `detail`: `{message, from}`.
+ * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
+ *
+ * @csspart status - The status line (an ARIA live region), e.g. "Waiting for Ann to allow you to watch…".
+ * @csspart quality - Frames per second and latency, while watching.
+ * @csspart observers - The list of agents watching.
+ * @csspart watch-button - "Ask to watch again", after a decline or an ended session.
+ * @csspart stop-button - Ends the session for everyone.
+ * @csspart stage - The area holding the screen.
+ * @csspart screen - The `<canvas>`; its width/height are the frame's own pixel size, CSS scales it to fit.
+ *
+ * @cssprop --upscope-viewer-background - Behind the screen. Default #2a2f3a.
+ * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn. Default 80vh.
+ * @cssprop --upscope-agent-accent - Buttons and focus rings. Default #1f5fd1.
+ * @cssprop --upscope-agent-danger - The stop button and error text. Default #b3261e.
+ */
+export class UpscopeViewer extends SignalWatcher(LitElement) {
+  static override styles = [baseStyles, viewerStyles];
+
+  static override properties = {
+    host: { type: String },
+    token: { type: String },
+    shortId: { type: String, attribute: 'short-id' },
+    quality: { state: true, attribute: false },
+    hasFrame: { state: true, attribute: false },
+    configError: { state: true, attribute: false },
+  };
+
+  /** The relay: `host[:port]`, optionally with a scheme (`https://relay.example.com`). */
+  host = '';
+  /** The agent token from `/api/login`. Prefer setting the property: an attribute stays visible in the DOM. */
+  token = '';
+  /** The visitor to watch (the `{shortId}` of the watch link `/w/{shortId}`). */
+  shortId = '';
+  /**
+   * Frames per second and latency of what is drawn. The latency compares the visitor's capture
+   * time with this machine's clock, so it assumes both clocks agree.
+   */
+  quality: Quality = { fps: 0, latencyMs: null };
+
+  protected hasFrame = false;
+  protected configError = '';
+  private client: WatchClient | null = null;
+  private readonly meter = new QualityMeter();
+  private painter: FramePainter | null = null;
+  private qualityTimer: ReturnType<typeof setInterval> | undefined;
+  private lastEmitted = '';
+
+  /** Where the view stands (see WatchStatus). */
+  get status(): WatchStatus {
+    return this.snapshot.status;
+  }
+
+  /** The visitor as the relay last described it, or null before the first answer. */
+  get visitor(): VisitorSummary | null {
+    return this.snapshot.visitor;
+  }
+
+  /** The agents watching this visitor (this one included, once allowed). */
+  get observers(): Observer[] {
+    return this.snapshot.observers;
+  }
+
+  private get snapshot(): WatchSnapshot {
+    return this.client?.state.get() ?? IDLE;
+  }
+
+  /**
+   * Sends a custom message (text or a JSON string, at most 5000 characters) to the visitor.
+   * Resolves when the relay confirmed it; rejects with a clear error otherwise (too long, not
+   * watching, not connected).
+   */
+  sendCustomMessage(text: string): Promise<void> {
+    if (!this.client) return Promise.reject(new Error('the viewer is not connected (set host, token and short-id)'));
+    return this.client.sendCustomMessage(text);
+  }
+
+  /** Asks the visitor (again) for permission to watch. */
+  watch(): void {
+    this.client?.watch();
+  }
+
+  /** Ends the session for the visitor and every agent. */
+  stop(): void {
+    this.client?.stop();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached after a move: the socket was closed on detach, open it again.
+    if (this.hasUpdated && !this.client) this.restart();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.teardown();
+  }
+
+  // willUpdate, not updated: the socket starts in the same update that took the new values.
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('host') || changed.has('token') || changed.has('shortId')) this.restart();
+  }
+
+  private restart(): void {
+    this.teardown();
+    this.configError = '';
+    if (!this.isConnected || !this.host || !this.token || !this.shortId) return this.requestUpdate();
+    const painter = new FramePainter(
+      () => this.renderRoot.querySelector<HTMLCanvasElement>('canvas[part="screen"]'),
+      (tile) => {
+        this.meter.record(tile);
+        if (!this.hasFrame) this.hasFrame = true;
+        this.quality = this.meter.read();
+      },
+    );
+    this.painter = painter;
+    const client = new WatchClient({
+      host: this.host,
+      token: this.token,
+      shortId: this.shortId,
+      onFrame: (frame) => {
+        const s = client.snapshot.status;
+        if (s === 'watching' || s === 'paused') painter.push(frame);
+      },
+      onCustomMessage: (message, from) => emit(this, 'upscope-custom-message', { message, from }),
+      onChange: (snapshot) => this.onChange(snapshot),
+    });
+    this.client = client;
+    try {
+      client.connect();
+    } catch (e) {
+      this.client = null;
+      this.configError = e instanceof Error ? e.message : String(e);
+    }
+    this.qualityTimer = setInterval(() => {
+      // Without this, fps would freeze at its last value when frames stop (a still page).
+      if (this.hasFrame) this.quality = this.meter.read();
+    }, 1000);
+    this.requestUpdate();
+  }
+
+  private teardown(): void {
+    clearInterval(this.qualityTimer);
+    this.client?.close();
+    this.client = null;
+    this.clearScreen();
+    this.lastEmitted = '';
+  }
+
+  private onChange(s: WatchSnapshot): void {
+    if (s.status !== 'watching' && s.status !== 'paused') {
+      // Once the visitor stopped sharing, their last picture is not left on show.
+      if (s.status !== 'reconnecting') this.clearScreen();
+    }
+    const key = `${s.status}|${s.endReason}|${s.observers.map((o) => o.observerId).join(',')}`;
+    if (key === this.lastEmitted || s.status === 'idle') return;
+    const wasUnauthorized = this.lastEmitted.startsWith('unauthorized|');
+    this.lastEmitted = key;
+    this.setAttribute('data-status', s.status);
+    emit(this, 'upscope-watch-state', { status: s.status, endReason: s.endReason, visitor: s.visitor, observers: s.observers });
+    if (s.status === 'unauthorized' && !wasUnauthorized) {
+      emit(this, 'upscope-unauthorized', { message: s.error?.message ?? 'the relay refused the agent token' });
+    }
+  }
+
+  private clearScreen(): void {
+    this.painter?.reset();
+    this.meter.reset();
+    this.quality = { fps: 0, latencyMs: null };
+    this.hasFrame = false;
+    const canvas = this.renderRoot?.querySelector<HTMLCanvasElement>('canvas[part="screen"]');
+    canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+  }
+
+  private statusText(s: WatchSnapshot): string {
+    if (this.configError) return `Cannot watch: ${this.configError}`;
+    const who = visitorLabel(s.visitor);
+    switch (s.status) {
+      case 'idle':
+        return this.host && this.token && this.shortId ? 'Not connected.' : 'Not connected: the viewer needs a relay host, an agent token and a visitor short id.';
+      case 'connecting':
+        return 'Connecting to the relay…';
+      case 'reconnecting':
+        return 'Connection to the relay lost; reconnecting…';
+      case 'ready':
+        return `Connected. Ask ${who} for permission to watch.`;
+      case 'waiting':
+        return `Waiting for ${who} to allow you to watch…`;
+      case 'offline':
+        return `${who} is not connected right now (maybe reloading); waiting for them to come back…`;
+      case 'declined':
+        return `${who} declined your request to watch.`;
+      case 'watching':
+        return `Watching ${who}'s screen.`;
+      case 'paused':
+        return `Paused: ${who}'s page is in the background. The picture resumes when they come back.`;
+      case 'ended':
+        return `The session ended: ${endReasonText(s.endReason, s.stoppedByMe)}.`;
+      case 'gone':
+        return `${who} has left; there is nothing to watch.`;
+      case 'unauthorized':
+        return 'Your agent login is not valid or has expired. Log in again to watch.';
+      case 'error':
+        return `The relay refused the connection${s.error ? `: ${s.error.message}` : '.'}`;
+    }
+  }
+
+  protected override render() {
+    const s = this.snapshot;
+    const live = s.status === 'watching' || s.status === 'paused';
+    const canAsk = s.status === 'declined' || s.status === 'ended' || s.status === 'ready';
+    const latency = this.quality.latencyMs;
+    const who = visitorLabel(s.visitor);
+    return html`
+      <div class="bar">
+        <p part="status" class="status" role="status" aria-live="polite">${this.statusText(s)}</p>
+        ${live && this.hasFrame
+          ? html`<p part="quality" class="quality">
+              <span>${this.quality.fps.toFixed(1)} fps</span> ·
+              <span>${latency === null ? 'latency unknown' : `${Math.round(latency)} ms latency`}</span>
+            </p>`
+          : nothing}
+        ${s.observers.length
+          ? html`<ul part="observers" class="observers" aria-label="Agents watching">
+              ${s.observers.map((o) => html`<li>${o.agentName}${o.observerId === s.observerId ? ' (you)' : ''}</li>`)}
+            </ul>`
+          : nothing}
+        <div class="actions">
+          ${canAsk ? html`<button part="watch-button" class="primary" @click=${() => this.watch()}>Ask to watch again</button>` : nothing}
+          ${live ? html`<button part="stop-button" class="danger" @click=${() => this.stop()}>Stop session</button>` : nothing}
+        </div>
+      </div>
+      <div part="stage" class="stage">
+        <canvas part="screen" role="img" aria-label=${`${who}'s screen`} ?hidden=${!(live && this.hasFrame)}></canvas>
+        ${live && this.hasFrame ? nothing : html`<p class="placeholder">${live ? 'Waiting for the first picture…' : 'No picture.'}</p>`}
+      </div>
+    `;
+  }
+}

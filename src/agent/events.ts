@@ -1,0 +1,42 @@
+/**
+ * The DOM events the agent elements fire, one detail type per name, and the one helper that
+ * dispatches them (so the compiler checks every `detail`). All bubble and cross shadow roots.
+ */
+import type { EndReason, MessageOf, VisitorSummary, Observer } from '../protocol/index.js';
+import type { AgentSession } from './agent-session.js';
+import type { WatchStatus } from './watch-client.js';
+
+/** A custom message from the visitor (or, on the visitor side, from an agent). */
+export type CustomMessageDetail = Omit<MessageOf<'customMessageReceived'>, 'type'>;
+
+/** The viewer's state changed. */
+export interface WatchStateDetail {
+  status: WatchStatus;
+  /** Why the session ended, when `status` is `ended`. */
+  endReason: EndReason | null;
+  visitor: VisitorSummary | null;
+  observers: Observer[];
+}
+
+export interface UnauthorizedDetail {
+  /** Why, in words. */
+  message: string;
+}
+
+export interface UpscopeAgentEventMap {
+  'upscope-custom-message': CustomEvent<CustomMessageDetail>;
+  'upscope-watch-state': CustomEvent<WatchStateDetail>;
+  'upscope-login': CustomEvent<AgentSession>;
+  'upscope-logout': CustomEvent<null>;
+  'upscope-unauthorized': CustomEvent<UnauthorizedDetail>;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap extends UpscopeAgentEventMap {}
+}
+
+type DetailOf<K extends keyof UpscopeAgentEventMap> = UpscopeAgentEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+export function emit<K extends keyof UpscopeAgentEventMap>(target: EventTarget, type: K, detail: DetailOf<K>): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}

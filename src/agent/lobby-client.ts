@@ -1,0 +1,197 @@
+/**
+ * An agent's lobby connection (`/parties/agents/lobby?token=`): the live list of connected
+ * visitors, and look-ups by 4-digit code. Everything the relay sends is validated with
+ * `parseMessage(text, 'relay')`.
+ */
+import { PartySocket } from 'partysocket';
+import { signal } from '@lit-labs/signals';
+import { LOOKUP_CODE_DIGITS, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
+import { resolveRelayAddress } from './relay-address.js';
+
+/**
+ * - `connecting` / `reconnecting`: the socket is opening (again).
+ * - `connected`: the list is live.
+ * - `unauthorized`: the relay refused the agent token (for good).
+ * - `error`: the relay refused the connection for another reason.
+ */
+export type LobbyStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized' | 'error';
+
+export interface LobbyClientOptions {
+  /** Relay host (see resolveRelayAddress). */
+  host: string;
+  /** Agent token from /api/login. */
+  token: string;
+  /** Every status change. */
+  onStatus?: (status: LobbyStatus) => void;
+  /** How long a look-up may take before it fails, in ms. Default 10000. */
+  lookupTimeoutMs?: number;
+  /** For tests: a WebSocket constructor. Default the global one. */
+  WebSocket?: typeof WebSocket;
+}
+
+/** A look-up that failed: bad code, rate limit, or no connection. */
+export class LookupError extends Error {
+  constructor(
+    message: string,
+    readonly code: ErrorCode | 'notConnected' | 'timeout' | 'closed',
+  ) {
+    super(message);
+    this.name = 'LookupError';
+  }
+}
+
+/**
+ * Lobby order: pending requests first, oldest request first (they have waited longest); then
+ * everyone else, newest connection first.
+ */
+export function sortVisitors(visitors: Iterable<VisitorSummary>): VisitorSummary[] {
+  return [...visitors].sort((a, b) => {
+    if (a.pendingRequestAt !== null && b.pendingRequestAt !== null) return a.pendingRequestAt - b.pendingRequestAt;
+    if (a.pendingRequestAt !== null) return -1;
+    if (b.pendingRequestAt !== null) return 1;
+    return b.connectedAt - a.connectedAt || a.shortId.localeCompare(b.shortId);
+  });
+}
+
+const CODE = new RegExp(`^\\d{${LOOKUP_CODE_DIGITS}}$`);
+
+export class LobbyClient {
+  readonly status = signal<LobbyStatus>('idle');
+  /** Connected visitors, in lobby order (see sortVisitors). */
+  readonly visitors = signal<VisitorSummary[]>([]);
+  /** Who the relay says this agent is. */
+  readonly agent = signal<{ agentId: string; agentName: string } | null>(null);
+  readonly error = signal<{ code: ErrorCode; message: string } | null>(null);
+
+  private socket: PartySocket | null = null;
+  private readonly byShortId = new Map<string, VisitorSummary>();
+  /** The relay answers look-ups in order, and its refusals carry no reference: first in, first out. */
+  private readonly lookups: { code: string; resolve: (v: VisitorSummary | null) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+
+  constructor(private readonly options: LobbyClientOptions) {}
+
+  connect(): void {
+    if (this.socket) return;
+    if (!this.options.token) throw new TypeError('an agent token is required for the lobby');
+    const address = resolveRelayAddress(this.options.host);
+    this.setStatus('connecting');
+    const socket = new PartySocket({
+      host: address.host,
+      protocol: address.protocol,
+      party: 'agents',
+      room: 'lobby',
+      query: { token: this.options.token },
+      // 4xxx closes are the relay's deliberate refusals: asking again would be refused again.
+      shouldReconnectOnClose: (e) => !(e.code >= 4000 && e.code < 5000),
+      ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
+    });
+    // partysocket fires close synchronously inside close(): events of a replaced socket are ignored.
+    socket.addEventListener('message', (e) => socket === this.socket && typeof e.data === 'string' && this.onMessage(e.data));
+    socket.addEventListener('close', (e) => socket === this.socket && this.onClose(e.code));
+    this.socket = socket;
+  }
+
+  close(): void {
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'agent left the lobby');
+    this.failLookups('closed', 'the lobby was closed');
+    this.setStatus('idle');
+  }
+
+  /** Finds the visitor showing `code`. Resolves null when no visitor has that code. */
+  findByCode(code: string): Promise<VisitorSummary | null> {
+    const c = typeof code === 'string' ? code.trim() : '';
+    if (!CODE.test(c)) return Promise.reject(new LookupError(`a lookup code is ${LOOKUP_CODE_DIGITS} digits`, 'invalidMessage'));
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new LookupError('not connected to the relay right now', 'notConnected'));
+    return new Promise((resolve, reject) => {
+      const entry = {
+        code: c,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const i = this.lookups.indexOf(entry);
+          if (i >= 0) this.lookups.splice(i, 1);
+          reject(new LookupError('the relay did not answer the look-up in time', 'timeout'));
+        }, this.options.lookupTimeoutMs ?? 10_000),
+      };
+      this.lookups.push(entry);
+      this.socket!.send(JSON.stringify({ type: 'findByCode', code: c } satisfies Message));
+    });
+  }
+
+  private onMessage(text: string): void {
+    const parsed = parseMessage(text, 'relay');
+    if (!parsed.ok) {
+      this.error.set({ code: parsed.error.code, message: `the relay sent a message this console cannot read: ${parsed.error.message}` });
+      return;
+    }
+    const msg = parsed.message;
+    switch (msg.type) {
+      case 'agentWelcome':
+        this.agent.set({ agentId: msg.agentId, agentName: msg.agentName });
+        this.setStatus('connected');
+        return;
+      case 'lobby':
+        // A (re)connection sends the whole list: anything not in it is gone.
+        this.byShortId.clear();
+        for (const v of msg.visitors) this.byShortId.set(v.shortId, v);
+        return this.publish();
+      case 'visitorUpdated':
+        this.byShortId.set(msg.visitor.shortId, msg.visitor);
+        return this.publish();
+      case 'visitorRemoved':
+        this.byShortId.delete(msg.shortId);
+        return this.publish();
+      case 'lookupResult': {
+        const i = this.lookups.findIndex((l) => l.code === msg.code);
+        if (i < 0) return;
+        const [entry] = this.lookups.splice(i, 1);
+        clearTimeout(entry.timer);
+        entry.resolve(msg.visitor);
+        return;
+      }
+      case 'error': {
+        if (msg.code === 'unauthorized') {
+          this.setStatus('unauthorized');
+          this.error.set({ code: msg.code, message: msg.message });
+          return;
+        }
+        const entry = this.lookups.shift();
+        if (entry) {
+          clearTimeout(entry.timer);
+          entry.reject(new LookupError(msg.message, msg.code));
+          return;
+        }
+        this.error.set({ code: msg.code, message: msg.message });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private onClose(code: number): void {
+    this.failLookups('closed', 'the connection to the relay closed before the look-up was answered');
+    if (code === 4001) this.setStatus('unauthorized');
+    else if (code >= 4000 && code < 5000) this.setStatus('error');
+    else this.setStatus('reconnecting');
+  }
+
+  private failLookups(code: 'closed', message: string): void {
+    for (const l of this.lookups.splice(0)) {
+      clearTimeout(l.timer);
+      l.reject(new LookupError(message, code));
+    }
+  }
+
+  private setStatus(status: LobbyStatus): void {
+    if (this.status.get() === status) return;
+    this.status.set(status);
+    this.options.onStatus?.(status);
+  }
+
+  private publish(): void {
+    this.visitors.set(sortVisitors(this.byShortId.values()));
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * One agent's watch connection to one visitor (`/parties/watch/{shortId}?token=`): asks to watch,
+ * follows the visitor's answer and the session, hands binary frames on, and sends custom
+ * messages and stop. Everything the relay sends is validated with `parseMessage(text, 'relay')`.
+ */
+import { PartySocket } from 'partysocket';
+import { signal } from '@lit-labs/signals';
+import {
+  decodeFrame,
+  MAX_CUSTOM_MESSAGE_LENGTH,
+  parseMessage,
+  type EndReason,
+  type ErrorCode,
+  type Frame,
+  type Message,
+  type Observer,
+  type VisitorSummary,
+} from '../protocol/index.js';
+import { resolveRelayAddress } from './relay-address.js';
+
+/**
+ * Where a watch connection stands.
+ * - `idle`: not started (or closed).
+ * - `connecting` / `reconnecting`: the socket is opening (again).
+ * - `ready`: connected, not asking to watch (after `autoWatch: false`).
+ * - `waiting`: asked to watch; the visitor has not answered yet.
+ * - `offline`: the visitor's page is not connected right now (reloading); asking again shortly.
+ * - `declined`: the visitor said no.
+ * - `watching`: frames flow. `paused`: allowed, but the visitor's tab is hidden.
+ * - `ended`: the session ended (see `endReason`).
+ * - `gone`: the visitor left for good (or the short id names no one).
+ * - `unauthorized`: the relay refused the agent token.
+ * - `error`: the relay refused the connection for another reason.
+ */
+export const WatchStatus = {
+  idle: 'idle',
+  connecting: 'connecting',
+  reconnecting: 'reconnecting',
+  ready: 'ready',
+  waiting: 'waiting',
+  offline: 'offline',
+  declined: 'declined',
+  watching: 'watching',
+  paused: 'paused',
+  ended: 'ended',
+  gone: 'gone',
+  unauthorized: 'unauthorized',
+  error: 'error',
+} as const;
+export type WatchStatus = (typeof WatchStatus)[keyof typeof WatchStatus];
+
+/** Everything the viewer shows, as one immutable snapshot. */
+export interface WatchSnapshot {
+  status: WatchStatus;
+  endReason: EndReason | null;
+  /** True when this connection's own stop ended the session. */
+  stoppedByMe: boolean;
+  visitor: VisitorSummary | null;
+  observers: Observer[];
+  /** This connection's observer id, once the relay assigned it. */
+  observerId: string | null;
+  /** The last error the relay reported (or a validation failure of what it sent). */
+  error: { code: ErrorCode; message: string } | null;
+}
+
+export interface WatchClientOptions {
+  /** Relay host, as `<upscope-viewer host>` takes it (see resolveRelayAddress). */
+  host: string;
+  /** Agent token from /api/login. */
+  token: string;
+  /** The visitor's short id. */
+  shortId: string;
+  /** Ask to watch as soon as the connection is up. Default true. */
+  autoWatch?: boolean;
+  /** Each decoded binary frame tile, in arrival order. */
+  onFrame?: (frame: Frame) => void;
+  /** A custom message from the visitor. */
+  onCustomMessage?: (message: string, from: { role: 'visitor' | 'agent'; id: string; name: string | null }) => void;
+  /** Every change of the snapshot. */
+  onChange?: (snapshot: WatchSnapshot) => void;
+  /** How long to wait for an `ack` of a custom message, in ms. Default 10000. */
+  ackTimeoutMs?: number;
+  /** How often to ask again while the visitor is offline, in ms. Default 3000. */
+  offlineRetryMs?: number;
+  /** For tests: a WebSocket constructor. Default the global one. */
+  WebSocket?: typeof WebSocket;
+}
+
+/** A custom message the relay refused, or one that could not be sent. */
+export class CustomMessageError extends Error {
+  constructor(
+    message: string,
+    readonly code: ErrorCode | 'notConnected' | 'timeout' | 'closed',
+  ) {
+    super(message);
+    this.name = 'CustomMessageError';
+  }
+}
+
+const INITIAL: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null };
+/** Close codes with which the relay refuses for good: reconnecting would only be refused again. */
+const FINAL_CLOSE = (code: number) => code >= 4000 && code < 5000;
+
+export class WatchClient {
+  /** The current snapshot; elements read it through SignalWatcher. */
+  readonly state = signal<WatchSnapshot>(INITIAL);
+
+  private socket: PartySocket | null = null;
+  private wantWatch: boolean;
+  /** Set once per socket: the first watchState of a connection triggers the `watch`. */
+  private greeted = false;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: WatchClientOptions) {
+    this.wantWatch = options.autoWatch ?? true;
+  }
+
+  get snapshot(): WatchSnapshot {
+    return this.state.get();
+  }
+
+  connect(): void {
+    if (this.socket) return;
+    const { host, token, shortId } = this.options;
+    if (!token) throw new TypeError('an agent token is required to watch');
+    if (!/^[A-Za-z0-9_-]{6,64}$/.test(shortId ?? '')) throw new TypeError(`"${String(shortId).slice(0, 80)}" is not a visitor short id`);
+    const address = resolveRelayAddress(host);
+    this.update({ ...INITIAL, status: 'connecting' });
+    const socket = new PartySocket({
+      host: address.host,
+      protocol: address.protocol,
+      party: 'watch',
+      room: shortId,
+      query: { token },
+      shouldReconnectOnClose: (e) => !FINAL_CLOSE(e.code),
+      ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
+    });
+    socket.binaryType = 'arraybuffer';
+    // partysocket fires close synchronously inside close(): events of a replaced socket are ignored.
+    socket.addEventListener('message', (e) => socket === this.socket && this.onMessage(e.data));
+    socket.addEventListener('close', (e) => socket === this.socket && this.onClose(e.code));
+    this.socket = socket;
+  }
+
+  /** Closes the connection for good. Watching ends for this agent; the session stays for others. */
+  close(): void {
+    clearTimeout(this.retryTimer);
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'agent closed the view');
+    this.rejectPending('closed', 'the view was closed');
+    this.update({ status: 'idle' });
+  }
+
+  /** Asks the visitor (again) for permission to watch. */
+  watch(): void {
+    this.wantWatch = true;
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return;
+    this.send({ type: 'watch' });
+    const s = this.snapshot.status;
+    if (s !== 'watching' && s !== 'paused') this.update({ status: 'waiting', endReason: null, stoppedByMe: false, error: null });
+  }
+
+  /** Ends the session for everyone (the visitor and every agent watching). */
+  stop(): void {
+    this.wantWatch = false;
+    clearTimeout(this.retryTimer);
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return;
+    this.update({ stoppedByMe: true });
+    this.send({ type: 'stopSession' });
+  }
+
+  /**
+   * Sends a custom message to the visitor. Resolves when the relay acknowledged it; rejects with
+   * a {@link CustomMessageError} (or a RangeError over 5000 characters) otherwise.
+   */
+  sendCustomMessage(text: string): Promise<void> {
+    if (typeof text !== 'string') return Promise.reject(new TypeError('a custom message is a string (JSON.stringify objects first)'));
+    if (text.length > MAX_CUSTOM_MESSAGE_LENGTH) {
+      return Promise.reject(new RangeError(`custom messages are at most ${MAX_CUSTOM_MESSAGE_LENGTH} characters; this one has ${text.length}`));
+    }
+    const s = this.snapshot.status;
+    if (s !== 'watching' && s !== 'paused') return Promise.reject(new CustomMessageError('messages can be sent only while watching (after the visitor allowed it)', 'invalidState'));
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new CustomMessageError('not connected to the relay right now', 'notConnected'));
+    const seq = this.seq++;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(seq);
+        reject(new CustomMessageError('the relay did not confirm the message in time', 'timeout'));
+      }, this.options.ackTimeoutMs ?? 10_000);
+      this.pending.set(seq, { resolve, reject, timer });
+      this.send({ type: 'customMessage', message: text, seq });
+    });
+  }
+
+  // ---------------------------------------------------------------- incoming
+
+  private onMessage(data: unknown): void {
+    if (data instanceof ArrayBuffer) return this.onBinary(data);
+    if (typeof data !== 'string') return;
+    const parsed = parseMessage(data, 'relay');
+    if (!parsed.ok) return this.update({ error: { code: parsed.error.code, message: `the relay sent a message this viewer cannot read: ${parsed.error.message}` } });
+    this.onRelayMessage(parsed.message);
+  }
+
+  private onBinary(data: ArrayBuffer): void {
+    let frame: Frame;
+    try {
+      frame = decodeFrame(data);
+    } catch {
+      // A malformed frame is dropped; the next keyframe repaints everything.
+      return;
+    }
+    this.options.onFrame?.(frame);
+  }
+
+  private onRelayMessage(msg: Message): void {
+    const snap = this.snapshot;
+    switch (msg.type) {
+      case 'watchState': {
+        const live = msg.watching ? (msg.visitor.sessionState === 'paused' ? 'paused' : 'watching') : null;
+        this.update({
+          visitor: msg.visitor,
+          observers: msg.visitor.observers,
+          observerId: msg.observerId,
+          ...(live ? { status: live, endReason: null, stoppedByMe: false } : {}),
+        });
+        if (!this.greeted) {
+          this.greeted = true;
+          if (msg.watching) return;
+          if (this.wantWatch) this.watch();
+          else if (snap.status === 'connecting' || snap.status === 'reconnecting') this.update({ status: 'ready' });
+        }
+        return;
+      }
+      case 'watchDeclined':
+        this.wantWatch = false;
+        return this.update({ status: 'declined' });
+      case 'session': {
+        const visitor = snap.visitor ? { ...snap.visitor, sessionState: msg.state, agentName: msg.agentName } : null;
+        if (msg.state === 'ended') {
+          this.wantWatch = false;
+          // A decline also ends the session; "declined" already says why, more precisely.
+          const status = snap.status === 'declined' ? 'declined' : snap.status === 'gone' || snap.status === 'unauthorized' ? snap.status : 'ended';
+          return this.update({ status, endReason: msg.reason, observers: [], visitor });
+        }
+        if ((snap.status === 'watching' || snap.status === 'paused') && (msg.state === 'active' || msg.state === 'paused')) {
+          return this.update({ status: msg.state === 'paused' ? 'paused' : 'watching', visitor });
+        }
+        return this.update({ visitor });
+      }
+      case 'customMessageReceived':
+        this.options.onCustomMessage?.(msg.message, msg.from);
+        return;
+      case 'ack': {
+        const p = this.pending.get(msg.seq);
+        if (!p) return;
+        clearTimeout(p.timer);
+        this.pending.delete(msg.seq);
+        p.resolve();
+        return;
+      }
+      case 'error': {
+        const ref = msg.ref !== undefined ? Number(msg.ref) : NaN;
+        const p = this.pending.get(ref);
+        if (p) {
+          clearTimeout(p.timer);
+          this.pending.delete(ref);
+          p.reject(new CustomMessageError(msg.message, msg.code));
+        }
+        if (msg.code === 'unauthorized') return this.update({ status: 'unauthorized', error: { code: msg.code, message: msg.message } });
+        // `watch` while the visitor's page is away (a reload): ask again until it is back.
+        if (msg.code === 'notFound' && snap.status === 'waiting') {
+          this.update({ status: 'offline', error: null });
+          clearTimeout(this.retryTimer);
+          this.retryTimer = setTimeout(() => {
+            if (this.snapshot.status === 'offline' && this.wantWatch) this.watch();
+          }, this.options.offlineRetryMs ?? 3000);
+          return;
+        }
+        return this.update({ error: { code: msg.code, message: msg.message } });
+      }
+      default:
+        return;
+    }
+  }
+
+  private onClose(code: number): void {
+    this.greeted = false;
+    clearTimeout(this.retryTimer);
+    this.rejectPending('closed', 'the connection to the relay closed before the message was confirmed');
+    const status = this.snapshot.status;
+    if (code === 4001) return this.update({ status: 'unauthorized' });
+    if (code === 4004) return this.update({ status: 'gone', observers: [] });
+    if (FINAL_CLOSE(code)) return this.update({ status: 'error' });
+    // A new socket is a new observer: the relay asks the visitor again if we still want to watch.
+    if (status === 'watching' || status === 'paused' || status === 'waiting' || status === 'offline') this.wantWatch = true;
+    if (status !== 'declined' && status !== 'ended') this.update({ status: 'reconnecting' });
+  }
+
+  private rejectPending(code: 'closed', message: string): void {
+    for (const [seq, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new CustomMessageError(message, code));
+      this.pending.delete(seq);
+    }
+  }
+
+  private send(msg: Message): void {
+    this.socket?.send(JSON.stringify(msg));
+  }
+
+  private update(patch: Partial<WatchSnapshot>): void {
+    const next = { ...this.snapshot, ...patch };
+    this.state.set(next);
+    this.options.onChange?.(next);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Helpers for the agent-side browser tests: a visitor played by a raw WebSocket to the real
+ * relay (the test answers consent and sends frames itself), frames made from real encoded
+ * images, and canvas pixel reads.
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+import { encodeFrame, FrameEncoding, FrameFlags, type Message, type MessageOf, type MessageType } from '../../src/protocol/index.js';
+import { saveAgentSession, clearAgentSession } from '../../src/agent/agent-session.js';
+
+export interface RelayInfo {
+  url: string;
+  host: string;
+  agentToken: string;
+  agentName: string;
+}
+
+export const relayInfo = () => executeServerCommand<RelayInfo, undefined>('relay-info');
+export const agentToken = (name: string) => executeServerCommand<{ token: string; name: string }, { name: string }>('agent-token', { name });
+
+/** Stores a login in sessionStorage as the login form would. */
+export function storeLogin(token: string, agentName = 'Test Agent'): void {
+  saveAgentSession({ token, agentId: 'test-agent', agentName, expiresAt: Date.now() + 60 * 60 * 1000 });
+}
+export const forgetLogin = () => clearAgentSession();
+
+const randomId = (prefix: string) => `${prefix}-${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
+
+/** A visitor's page, played by the test over a raw WebSocket to `/parties/visitor/{id}`. */
+export class RawVisitor {
+  private readonly inbox: Message[] = [];
+  private waiters: Array<() => void> = [];
+  closedWith: number | null = null;
+
+  private constructor(
+    readonly ws: WebSocket,
+    readonly welcome: MessageOf<'welcome'>,
+  ) {}
+
+  get shortId(): string {
+    return this.welcome.shortId;
+  }
+
+  static async connect(host: string, identity?: MessageOf<'updateConnection'>['identity']): Promise<RawVisitor> {
+    const ws = new WebSocket(`ws://${host}/parties/visitor/${randomId('v')}`);
+    const inbox: Message[] = [];
+    const welcome = await new Promise<MessageOf<'welcome'>>((ok, fail) => {
+      ws.onmessage = (e) => {
+        const msg = JSON.parse(String(e.data)) as Message;
+        if (msg.type === 'welcome') ok(msg);
+        else inbox.push(msg);
+      };
+      ws.onerror = () => fail(new Error('visitor socket failed'));
+    });
+    const v = new RawVisitor(ws, welcome);
+    v.inbox.push(...inbox);
+    ws.onmessage = (e) => {
+      if (typeof e.data === 'string') v.inbox.push(JSON.parse(e.data) as Message);
+      v.wake();
+    };
+    ws.onclose = (e) => {
+      v.closedWith = e.code;
+      v.wake();
+    };
+    if (identity) v.send({ type: 'updateConnection', identity });
+    return v;
+  }
+
+  send(msg: Message): void {
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  sendFrame(bytes: Uint8Array): void {
+    this.ws.send(bytes);
+  }
+
+  /** Types received and not yet taken (for asserting something did not arrive). */
+  pendingTypes(): MessageType[] {
+    return this.inbox.map((m) => m.type);
+  }
+
+  /** The next message of `type` (optionally matching `where`), taking it from the inbox. */
+  async next<T extends MessageType>(type: T, where: (m: MessageOf<T>) => boolean = () => true, timeoutMs = 5000): Promise<MessageOf<T>> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const i = this.inbox.findIndex((m) => m.type === type && where(m as MessageOf<T>));
+      if (i >= 0) return this.inbox.splice(i, 1)[0] as MessageOf<T>;
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`visitor: no "${type}" arrived; inbox has ${JSON.stringify(this.pendingTypes())}`);
+      await new Promise<void>((ok) => {
+        const t = setTimeout(ok, left);
+        this.waiters.push(() => (clearTimeout(t), ok()));
+      });
+    }
+  }
+
+  /** Answers the next request to watch. */
+  async answer(allow: boolean): Promise<MessageOf<'consentRequest'>> {
+    const req = await this.next('consentRequest');
+    this.send({ type: 'consent', requestId: req.requestId, allow });
+    return req;
+  }
+
+  close(): void {
+    if (this.ws.readyState <= WebSocket.OPEN) this.ws.close();
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+/** A `width` x `height` image of one colour, really encoded by the browser. */
+export async function solidImage(color: string, width: number, height: number, type: 'image/png' | 'image/jpeg' = 'image/png'): Promise<Uint8Array> {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, width, height);
+  const blob = await canvas.convertToBlob({ type, quality: 0.95 });
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+export interface TileSpec {
+  color: string;
+  x?: number;
+  y?: number;
+  width: number;
+  height: number;
+}
+
+let nextSeq = 1;
+
+/**
+ * One frame as wire messages: each tile a solid colour, encoded as PNG (exact colours) or JPEG.
+ * The last tile carries the `last` flag.
+ */
+export async function makeFrame(
+  frameWidth: number,
+  frameHeight: number,
+  tiles: TileSpec[],
+  { keyframe = true, encoding = 'png' as 'png' | 'jpeg' } = {},
+): Promise<Uint8Array[]> {
+  const seq = nextSeq++;
+  const type = encoding === 'png' ? 'image/png' : 'image/jpeg';
+  return Promise.all(
+    tiles.map(async (t, i) =>
+      encodeFrame(
+        {
+          encoding: encoding === 'png' ? FrameEncoding.png : FrameEncoding.jpeg,
+          flags: (i === tiles.length - 1 ? FrameFlags.last : 0) | (keyframe ? FrameFlags.keyframe : 0),
+          tileCount: tiles.length,
+          seq,
+          x: t.x ?? 0,
+          y: t.y ?? 0,
+          width: t.width,
+          height: t.height,
+          frameWidth,
+          frameHeight,
+          capturedAt: Date.now(),
+        },
+        await solidImage(t.color, t.width, t.height, type),
+      ),
+    ),
+  );
+}
+
+/** RGBA of one pixel of a canvas. */
+export function pixel(canvas: HTMLCanvasElement, x: number, y: number): [number, number, number, number] {
+  const d = canvas.getContext('2d')!.getImageData(x, y, 1, 1).data;
+  return [d[0], d[1], d[2], d[3]];
+}
+
+const near = (a: number, b: number) => Math.abs(a - b) < 24;
+export const isColor = (rgba: number[], [r, g, b]: [number, number, number]) => near(rgba[0], r) && near(rgba[1], g) && near(rgba[2], b) && rgba[3] === 255;
+export const RED: [number, number, number] = [255, 0, 0];
+export const BLUE: [number, number, number] = [0, 0, 255];
+export const GREEN: [number, number, number] = [0, 128, 0];
+export const YELLOW: [number, number, number] = [255, 255, 0];
+
+/** The shadow-DOM element with `part` inside `host` (one level deep). */
+export function part<T extends Element = HTMLElement>(host: Element, name: string): T | null {
+  return host.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+}
+
+/** A markup string that would run script if it were ever parsed as HTML. */
+export const INJECTION = '<img src=x onerror="window.__upscopePwned=1">';

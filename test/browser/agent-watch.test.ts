@@ -1,0 +1,90 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/agent/define.js';
+import type { UpscopeAgentWatch } from '../../src/agent/index.js';
+import { forgetLogin, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
+
+const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
+
+describe('<upscope-agent-watch> (the /w/{shortId} page)', () => {
+  let info: RelayInfo;
+  let visitors: RawVisitor[] = [];
+
+  before(async () => {
+    info = await relayInfo();
+  });
+  afterEach(() => {
+    forgetLogin();
+    for (const v of visitors) v.close();
+    visitors = [];
+  });
+
+  async function visitor(callName: string): Promise<RawVisitor> {
+    const v = await RawVisitor.connect(info.host, { callName, tags: ['returning'] });
+    visitors.push(v);
+    return v;
+  }
+
+  const page = (v: RawVisitor) => fixture<UpscopeAgentWatch>(html`<upscope-agent-watch .host=${info.host} .shortId=${v.shortId}></upscope-agent-watch>`);
+
+  it('without a login shows the login and never a viewer or a frame', async () => {
+    forgetLogin();
+    const v = await visitor('Finn');
+    const el = await page(v);
+    expect(el.shadowRoot!.querySelector('upscope-agent-login')).to.not.equal(null);
+    expect(el.shadowRoot!.querySelector('upscope-viewer')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('canvas')).to.equal(null);
+    expect(v.pendingTypes()).to.not.include('consentRequest');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says so for a malformed watch link', async () => {
+    storeLogin(info.agentToken);
+    const el = await fixture<UpscopeAgentWatch>(html`<upscope-agent-watch .host=${info.host} short-id="bad/id"></upscope-agent-watch>`);
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('not valid');
+    expect(el.shadowRoot!.querySelector('upscope-viewer')).to.equal(null);
+  });
+
+  it('watches with a login and chats both ways, showing visitor text as text', async () => {
+    storeLogin(info.agentToken, info.agentName);
+    const v = await visitor('Gus');
+    const el = await page(v);
+    const viewer = el.viewer!;
+    expect(viewer).to.not.equal(null);
+    await v.answer(true);
+    await until('watching', () => viewer.status === 'watching');
+    await until('title names the visitor', () => el.shadowRoot!.querySelector('h1')!.textContent!.includes('Gus'));
+    expect(part(el, 'chat')!.textContent).to.contain('returning');
+
+    v.sendFrame((await makeFrame(50, 50, [{ color: 'red', width: 50, height: 50 }]))[0]);
+    const canvas = viewer.shadowRoot!.querySelector<HTMLCanvasElement>('[part="screen"]')!;
+    await until('frame drawn', () => isColor(pixel(canvas, 25, 25), RED));
+
+    v.send({ type: 'customMessage', message: INJECTION });
+    await until('visitor message in the log', () => part(el, 'messages')!.textContent!.includes(INJECTION));
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+    expect((window as { __upscopePwned?: number }).__upscopePwned).to.equal(undefined);
+
+    await el.updateComplete;
+    const input = part<HTMLTextAreaElement>(el, 'message-input')!;
+    expect(input.disabled).to.equal(false);
+    input.value = 'How can I help?';
+    input.dispatchEvent(new InputEvent('input'));
+    await el.updateComplete;
+    part<HTMLButtonElement>(el, 'send-button')!.click();
+    const got = await v.next('customMessageReceived');
+    expect(got.message).to.equal('How can I help?');
+    await until('sent message in the log', () => /You ·[^]*How can I help\?/.test(part(el, 'messages')!.textContent!));
+    await until('confirmed', () => !part(el, 'messages')!.textContent!.includes('sending'));
+    expect(input.value).to.equal('');
+    await expect(el).to.be.accessible();
+  });
+
+  it('goes back to the login when the relay refuses the stored token', async () => {
+    storeLogin('forged.token');
+    const v = await visitor('Hal');
+    const el = await page(v);
+    await until('login shown', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null);
+    expect(el.shadowRoot!.querySelector('upscope-viewer')).to.equal(null);
+    expect(v.pendingTypes()).to.not.include('consentRequest');
+  });
+});

@@ -1,0 +1,197 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../src/agent/define.js';
+import { AGENT_SESSION_KEY, type UpscopeAgentConsole, type UpscopeAgentLobby } from '../../src/agent/index.js';
+import { agentToken, forgetLogin, INJECTION, part, RawVisitor, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
+
+const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
+const item = (lobby: UpscopeAgentLobby, shortId: string) => lobby.shadowRoot!.querySelector<HTMLElement>(`[data-short-id="${shortId}"]`);
+const order = (lobby: UpscopeAgentLobby, ids: string[]) =>
+  [...lobby.shadowRoot!.querySelectorAll<HTMLElement>('[data-short-id]')].map((e) => e.dataset.shortId!).filter((id) => ids.includes(id));
+
+async function searchFor(lobby: UpscopeAgentLobby, code: string): Promise<string> {
+  const input = part<HTMLInputElement>(lobby, 'search-input')!;
+  input.value = code;
+  part<HTMLButtonElement>(lobby, 'search-button')!.click();
+  // The click replaced the previous answer with "Searching…" (or at once with an error).
+  await lobby.updateComplete;
+  await until('a search answer', () => !/Searching/.test(part(lobby, 'search-result')!.textContent!) && part(lobby, 'search-result')!.textContent!.trim() !== '');
+  return part(lobby, 'search-result')!.textContent!.replace(/\s+/g, ' ').trim();
+}
+
+describe('<upscope-agent-lobby>', () => {
+  let info: RelayInfo;
+  let visitors: RawVisitor[] = [];
+
+  before(async () => {
+    info = await relayInfo();
+  });
+  afterEach(() => {
+    for (const v of visitors) v.close();
+    visitors = [];
+  });
+
+  async function visitor(identity: Parameters<typeof RawVisitor.connect>[1]): Promise<RawVisitor> {
+    const v = await RawVisitor.connect(info.host, identity);
+    visitors.push(v);
+    return v;
+  }
+
+  const lobbyWith = (token = info.agentToken) => fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${info.host} .token=${token}></upscope-agent-lobby>`);
+
+  it('lists connected visitors live, with identity, tags and metadata', async () => {
+    const lobby = await lobbyWith();
+    const alice = await visitor({ callName: 'Alice', uniqueId: 'cust-1', tags: ['vip', 'checkout'], metadata: { plan: 'gold' }, identities: { email: 'alice@example.com' } });
+    await until('Alice listed', () => item(lobby, alice.shortId)?.textContent?.includes('Alice') === true);
+    const text = item(lobby, alice.shortId)!.textContent!;
+    for (const s of ['cust-1', 'vip', 'checkout', 'plan', 'gold', 'alice@example.com', 'Browsing']) expect(text).to.contain(s);
+    const link = item(lobby, alice.shortId)!.querySelector('a')!;
+    expect(link.getAttribute('href')).to.equal(`/w/${alice.shortId}`);
+
+    alice.send({ type: 'updateConnection', identity: { callName: 'Alice B.' } });
+    await until('rename shown', () => item(lobby, alice.shortId)!.textContent!.includes('Alice B.'));
+
+    alice.send({ type: 'forget' });
+    await until('Alice removed', () => item(lobby, alice.shortId) === null);
+  });
+
+  it('puts pending requests first, oldest request first', async () => {
+    const lobby = await lobbyWith();
+    const a = await visitor({ callName: 'First' });
+    const b = await visitor({ callName: 'Second' });
+    const c = await visitor({ callName: 'Third' });
+    const ids = [a.shortId, b.shortId, c.shortId];
+    await until('all listed', () => order(lobby, ids).length === 3);
+
+    c.send({ type: 'requestAgent' });
+    await c.next('session', (m) => m.state === 'pendingRequest');
+    a.send({ type: 'requestAgent' });
+    await a.next('session', (m) => m.state === 'pendingRequest');
+    await until('pending first', () => order(lobby, ids).join() === [c.shortId, a.shortId, b.shortId].join());
+    expect(item(lobby, c.shortId)!.getAttribute('part')).to.contain('visitor-pending');
+    expect(item(lobby, c.shortId)!.textContent).to.contain('Asked for help');
+    expect(item(lobby, b.shortId)!.getAttribute('part')).to.not.contain('visitor-pending');
+
+    c.send({ type: 'cancelAgentRequest' });
+    await until('cancelled request drops back', () => order(lobby, ids)[0] === a.shortId);
+  });
+
+  it('finds a visitor by lookup code, and says when no one has the code', async () => {
+    const lobby = await lobbyWith((await agentToken('Searcher')).token);
+    const v = await visitor({ callName: 'Dora' });
+    v.send({ type: 'getLookupCode' });
+    const { code } = await v.next('lookupCode');
+    await until('connected', () => part(lobby, 'connection') === null);
+    await until('code shown in the list', () => item(lobby, v.shortId)?.textContent?.includes(code) === true);
+
+    const found = await searchFor(lobby, code);
+    expect(found).to.contain(`Code ${code}`).and.contain('watch Dora');
+    expect(part(lobby, 'search-result')!.querySelector('a')!.getAttribute('href')).to.equal(`/w/${v.shortId}`);
+
+    const other = code === '0000' ? '0001' : '0000';
+    expect(await searchFor(lobby, other)).to.contain('No visitor with that code');
+    expect(await searchFor(lobby, '12')).to.contain('4 digits');
+  });
+
+  it('shows the rate limit when searching too often', async () => {
+    // A fresh agent: the relay allows each agent a burst of 10 look-ups a minute.
+    const lobby = await lobbyWith((await agentToken('Impatient')).token);
+    await until('connected', () => part(lobby, 'connection') === null);
+    let text = '';
+    for (let i = 0; i < 11 && !text.includes('Too many'); i++) text = await searchFor(lobby, String(9000 + i));
+    expect(text).to.contain('Too many searches');
+  });
+
+  it('renders visitor-supplied text as text, never markup', async () => {
+    const lobby = await lobbyWith();
+    const v = await visitor({ callName: INJECTION, tags: [INJECTION], metadata: { [INJECTION]: INJECTION } });
+    await until('listed', () => item(lobby, v.shortId) !== null && item(lobby, v.shortId)!.textContent!.includes(INJECTION));
+    expect(lobby.shadowRoot!.querySelector('img')).to.equal(null);
+    expect((window as { __upscopePwned?: number }).__upscopePwned).to.equal(undefined);
+  });
+
+  it('reports a refused token', async () => {
+    const lobby = await fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${info.host} token="bogus"></upscope-agent-lobby>`);
+    await oneEvent(lobby, 'upscope-unauthorized');
+    expect(part(lobby, 'connection')!.textContent).to.contain('refused your login');
+  });
+
+  it('reconnects after a relay restart and lists visitors again', async () => {
+    const lobby = await lobbyWith();
+    await until('connected', () => part(lobby, 'connection') === null);
+    await executeServerCommand('relay-restart');
+    const v = await visitor({ callName: 'After Restart' });
+    await until('listed after the restart', () => item(lobby, v.shortId)?.textContent?.includes('After Restart') === true);
+  });
+
+  it('is accessible', async () => {
+    const lobby = await lobbyWith();
+    const v = await visitor({ callName: 'Eve', tags: ['new'] });
+    v.send({ type: 'requestAgent' });
+    await until('listed', () => item(lobby, v.shortId) !== null);
+    await expect(lobby).to.be.accessible();
+  });
+});
+
+describe('<upscope-agent-console>', () => {
+  let info: RelayInfo;
+  before(async () => {
+    info = await relayInfo();
+  });
+  afterEach(() => forgetLogin());
+
+  it('shows the login when no one is logged in in this tab', async () => {
+    forgetLogin();
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
+    expect(login).to.not.equal(null);
+    expect(el.shadowRoot!.querySelector('upscope-agent-lobby')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('takes the credential from #credential= and removes it from the address', async () => {
+    forgetLogin();
+    const before = location.pathname + location.search;
+    history.replaceState(null, '', `${before}#credential=s3cret-value`);
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    expect(location.hash).to.equal('');
+    expect(location.pathname + location.search).to.equal(before);
+    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
+    await login.updateComplete;
+    expect(part<HTMLInputElement>(login, 'credential-input')!.value).to.equal('s3cret-value');
+    expect(part<HTMLInputElement>(login, 'name-input')!.value).to.equal('Agent');
+  });
+
+  it('shows the lobby with a stored login, and logs out', async () => {
+    storeLogin(info.agentToken, 'Olga');
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    expect(el.shadowRoot!.textContent).to.contain('Logged in as');
+    expect(el.shadowRoot!.textContent).to.contain('Olga');
+    const lobby = el.shadowRoot!.querySelector('upscope-agent-lobby')!;
+    await until('lobby connected', () => lobby.shadowRoot!.querySelector('[part="connection"]') === null);
+    await expect(el).to.be.accessible();
+
+    part(el, 'logout-button')!.click();
+    await el.updateComplete;
+    expect(sessionStorage.getItem(AGENT_SESSION_KEY)).to.equal(null);
+    expect(el.shadowRoot!.querySelector('upscope-agent-lobby')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('upscope-agent-login')).to.not.equal(null);
+  });
+
+  it('drops a login the relay refuses and asks to log in again', async () => {
+    storeLogin('forged.token');
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    await until('back to the login', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null);
+    expect(sessionStorage.getItem(AGENT_SESSION_KEY)).to.equal(null);
+    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
+    await login.updateComplete;
+    expect(part(login, 'notice')!.textContent).to.contain('did not accept your login');
+  });
+
+  it('ignores an expired stored login', async () => {
+    sessionStorage.setItem(AGENT_SESSION_KEY, JSON.stringify({ token: info.agentToken, agentId: 'a', agentName: 'Old', expiresAt: Date.now() - 1 }));
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    expect(el.shadowRoot!.querySelector('upscope-agent-login')).to.not.equal(null);
+    expect(sessionStorage.getItem(AGENT_SESSION_KEY)).to.equal(null);
+  });
+});
