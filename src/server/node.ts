@@ -106,6 +106,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (/^\/w\/[A-Za-z0-9_-]{6,64}\/?$/.test(path)) return serveFile(res, join(root, 'demo', 'watch.html'));
     if (path.startsWith('/dist/')) return serveUnder(res, join(root, 'dist'), path.slice('/dist/'.length));
     if (path.startsWith('/demo/')) return serveUnder(res, join(root, 'demo'), path.slice('/demo/'.length));
+    if (path.startsWith('/examples/')) return serveUnder(res, join(root, 'examples'), path.slice('/examples/'.length));
     return send(res, 404, 'text/plain', 'not found');
   }
 

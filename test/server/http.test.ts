@@ -9,7 +9,7 @@ test('http: health, pages, dist, login, and nothing outside the served folders',
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
     assert.equal(await health.text(), 'ok');
-    for (const page of ['/', '/agent', '/w/AbCdEf123456']) {
+    for (const page of ['/', '/agent', '/w/AbCdEf123456', '/examples/plain.html']) {
       const res = await fetch(url + page);
       assert.equal(res.status, 200, page);
       assert.match(res.headers.get('content-type') ?? '', /text\/html/, page);
