@@ -425,7 +425,7 @@ export class Upscope {
     // A new shortId for a returning visitor means the relay lost its room (it restarted).
     const relayLost = previousShortId !== null && previousShortId !== msg.shortId;
     // The live session did not survive the time away: lost with the room (`error`), or ended
-    // while this page could not hear it, most likely because nobody came back in time (`timeout`).
+    // while this page could not hear it (the relay says why; `timeout` if it cannot).
     const sessionGone = LIVE.has(before) && !LIVE.has(msg.sessionState);
     // The visitor still waits for help even if the relay lost the request with the room.
     const requestAgain = before === 'pendingRequest' && msg.sessionState === 'inactive';
@@ -433,7 +433,7 @@ export class Upscope {
     this.shortId.set(msg.shortId);
     if (msg.lookupCode !== this.lookupCode.value) this.setLookupCode(msg.lookupCode, 0);
     this.reconcileConsentMemory(msg, sessionGone && relayLost);
-    if (sessionGone) this.endSessionLocally(relayLost ? 'error' : 'timeout');
+    if (sessionGone) this.endSessionLocally(relayLost ? 'error' : (msg.endReason ?? 'timeout'));
     else if (!requestAgain) this.sessionState.set(msg.sessionState);
     this.agentName.set(LIVE.has(msg.sessionState) ? msg.agentName : null);
     this.setObservers(msg.observers);

@@ -178,6 +178,8 @@ export const WelcomeMsg = m('welcome', {
   agentName: v.nullable(shortText),
   observers: v.array(ObserverSchema),
   lookupCode: v.nullable(lookupCodeSchema),
+  /** Why the last session ended, when `sessionState` is `ended` (a page that was away learns it). */
+  endReason: v.optional(v.nullable(endReasonSchema)),
 });
 export const LookupCodeMsg = m('lookupCode', { code: lookupCodeSchema, expiresAt: v.number() });
 /** An agent asks to watch; the visitor answers with `consent`. */

@@ -514,6 +514,7 @@ export class Relay {
       agentName: room.agentName,
       observers: this.observers(room),
       lookupCode: this.liveCode(room),
+      endReason: room.state === 'ended' ? room.endReason : null,
     });
     // Requests to watch that were waiting for the visitor (it was reloading) are asked again.
     for (const w of room.watchers.values()) {

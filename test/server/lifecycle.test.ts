@@ -157,3 +157,26 @@ test('a visitor that declines ends the pending session with reason declined', as
     await relay.close();
   }
 });
+
+test('a visitor that was away when the session ended learns the reason on its welcome', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor('away-visitor-0001');
+    const { shortId } = await visitor.next('welcome');
+    const watch = await relay.watch(shortId, relay.token('Alice'));
+    watch.send({ type: 'watch' });
+    const ask = await visitor.next('consentRequest');
+    visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+    await watch.next('watchState', (m) => m.watching);
+    visitor.close();
+    await visitor.waitClose();
+    watch.send({ type: 'stopSession' });
+    await watch.next('session', (m) => m.state === 'ended');
+    const back = await relay.visitor('away-visitor-0001');
+    const welcome = await back.next('welcome');
+    assert.equal(welcome.sessionState, 'ended');
+    assert.equal(welcome.endReason, 'agentStopped');
+  } finally {
+    await relay.close();
+  }
+});
