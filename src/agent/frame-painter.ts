@@ -41,6 +41,8 @@ export class FramePainter {
         image.close();
       }
       this.onPainted?.(frame);
+    }).catch(() => {
+      // One tile that fails to draw must not stop every later one: the next keyframe repairs it.
     });
   }
 

@@ -18,6 +18,9 @@ import {
 } from '../protocol/index.js';
 import { resolveRelayAddress } from './relay-address.js';
 
+/** WebSocket's OPEN, spelled out: Node 20 (a supported host for these clients) has no global WebSocket. */
+const OPEN = 1;
+
 /**
  * Where a watch connection stands.
  * - `idle`: not started (or closed).
@@ -157,7 +160,7 @@ export class WatchClient {
   /** Asks the visitor (again) for permission to watch. */
   watch(): void {
     this.wantWatch = true;
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return;
+    if (!this.socket || this.socket.readyState !== OPEN) return;
     this.send({ type: 'watch' });
     const s = this.snapshot.status;
     if (s !== 'watching' && s !== 'paused') this.update({ status: 'waiting', endReason: null, stoppedByMe: false, error: null });
@@ -167,7 +170,7 @@ export class WatchClient {
   stop(): void {
     this.wantWatch = false;
     clearTimeout(this.retryTimer);
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return;
+    if (!this.socket || this.socket.readyState !== OPEN) return;
     this.update({ stoppedByMe: true });
     this.send({ type: 'stopSession' });
   }
@@ -183,7 +186,7 @@ export class WatchClient {
     }
     const s = this.snapshot.status;
     if (s !== 'watching' && s !== 'paused') return Promise.reject(new CustomMessageError('messages can be sent only while watching (after the visitor allowed it)', 'invalidState'));
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new CustomMessageError('not connected to the relay right now', 'notConnected'));
+    if (!this.socket || this.socket.readyState !== OPEN) return Promise.reject(new CustomMessageError('not connected to the relay right now', 'notConnected'));
     const seq = this.seq++;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -220,7 +223,8 @@ export class WatchClient {
     const snap = this.snapshot;
     switch (msg.type) {
       case 'watchState': {
-        const live = msg.watching ? (msg.visitor.sessionState === 'paused' ? 'paused' : 'watching') : null;
+        // A page that is away (reloading, offline) sends nothing: say so rather than show a frozen picture.
+        const live = msg.watching ? (!msg.visitor.connected ? 'offline' : msg.visitor.sessionState === 'paused' ? 'paused' : 'watching') : null;
         this.update({
           visitor: msg.visitor,
           observers: msg.visitor.observers,

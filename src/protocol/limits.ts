@@ -16,6 +16,8 @@ export const MAX_SHORT_TEXT = 200;
 /** Most entries in `identities` and in `metadata`. */
 export const MAX_IDENTITIES = 32;
 export const MAX_METADATA_ENTRIES = 64;
+/** Largest identity a visitor may hold (uniqueId, callName, tags, identities, metadata as JSON), in characters. */
+export const MAX_IDENTITY_JSON = 8 * 1024;
 /** Longest metadata value, in characters. */
 export const MAX_METADATA_VALUE = 1000;
 /** Custom messages a visitor queues while reconnecting before it reports `queueFull`. */

@@ -184,6 +184,8 @@ export const WelcomeMsg = m('welcome', {
 export const LookupCodeMsg = m('lookupCode', { code: lookupCodeSchema, expiresAt: v.number() });
 /** An agent asks to watch; the visitor answers with `consent`. */
 export const ConsentRequestMsg = m('consentRequest', { requestId: shortText, agentId: shortText, agentName: shortText });
+/** The agent withdrew its request to watch (it left, or the session ended): close the prompt. */
+export const ConsentCancelledMsg = m('consentCancelled', { requestId: shortText });
 /** The session changed state. `reason` is set when `state` is `ended`. */
 export const SessionMsg = m('session', {
   state: sessionStateSchema,
@@ -227,7 +229,7 @@ export const MessageSchema = v.variant('type', [
   UpdateConnectionMsg, RequestAgentMsg, CancelAgentRequestMsg, GetLookupCodeMsg, ConsentMsg, VisibilityMsg, ForgetMsg,
   FindByCodeMsg, WatchMsg,
   CustomMessageMsg, StopSessionMsg, PingMsg,
-  WelcomeMsg, LookupCodeMsg, ConsentRequestMsg, SessionMsg, ObserverJoinedMsg, ObserverLeftMsg, RequestKeyframeMsg,
+  WelcomeMsg, LookupCodeMsg, ConsentRequestMsg, ConsentCancelledMsg, SessionMsg, ObserverJoinedMsg, ObserverLeftMsg, RequestKeyframeMsg,
   CustomMessageReceivedMsg, AckMsg, PongMsg, ErrorMsg,
   AgentWelcomeMsg, LobbyMsg, VisitorUpdatedMsg, VisitorRemovedMsg, LookupResultMsg, WatchStateMsg, WatchDeclinedMsg,
 ]);
@@ -253,6 +255,7 @@ export const SENDERS: { readonly [T in MessageType]: readonly Role[] } = {
   welcome: ['relay'],
   lookupCode: ['relay'],
   consentRequest: ['relay'],
+  consentCancelled: ['relay'],
   session: ['relay'],
   observerJoined: ['relay'],
   observerLeft: ['relay'],

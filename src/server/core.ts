@@ -16,6 +16,7 @@ import {
   FrameFlags,
   LOOKUP_CODE_DIGITS,
   LOOKUP_CODE_TTL_MS,
+  MAX_IDENTITY_JSON,
   parseMessage,
   SessionState,
   type Identity,
@@ -49,6 +50,8 @@ export interface ConnectRequest {
 export interface AgentIdentity {
   agentId: string;
   agentName: string;
+  /** Epoch ms when the token expires; the socket is closed then. */
+  expiresAt?: number;
 }
 
 /** Relay options. Times in milliseconds. */
@@ -123,6 +126,8 @@ interface Watcher {
   needsKeyframe: boolean;
   /** The seq of the keyframe being forwarded, so its later tiles go through. */
   keyframeSeq: number | null;
+  /** When a keyframe was last asked for on this watcher's behalf (epoch ms). */
+  keyframeAskedAt: number;
 }
 
 interface Room {
@@ -146,6 +151,7 @@ interface Room {
   connectedAt: number;
   goneTimer: unknown;
   graceTimer: unknown;
+  drainTimer: unknown;
   /**
    * Seqs of the visitor's custom messages delivered lately, across its connections: the SDK
    * resends what was not acknowledged when a socket dropped, and one already delivered (only its
@@ -199,6 +205,10 @@ export class Relay {
   private readonly conns = new Map<string, ConnInfo>();
   private readonly lobby = new Set<Connection>();
   private readonly perAddress = new Map<string, number>();
+  /** Sockets counted in perAddress, so each is released exactly once. */
+  private readonly counted = new Set<Connection>();
+  /** Agent sockets are closed when their token expires. */
+  private readonly expiryTimers = new Map<string, unknown>();
   private readonly lookupsPerAgent: KeyedRateLimiter;
   private readonly lookupsPerAddress: KeyedRateLimiter;
   private readonly sweep: { stop(): void };
@@ -241,6 +251,7 @@ export class Relay {
       return;
     }
     this.perAddress.set(conn.address, count);
+    this.counted.add(conn);
     const base: Budget = {
       conn,
       bucket: new TokenBucket(this.opts.messageBurst, this.opts.messagesPerSecond, this.opts.now),
@@ -248,6 +259,7 @@ export class Relay {
       lastRateError: 0,
     };
 
+    this.opts.log?.(`relay: ${conn.id} (${conn.address}) connects to ${req.party}`);
     if (req.party === 'visitor') {
       if (!VISITOR_ID.test(req.room)) return this.refuse(conn, ErrorCode.invalidMessage, 'visitor id must be 8-128 URL-safe characters', CloseCode.badRoute);
       if (!this.rooms.has(req.room) && !this.makeRoomForVisitor()) {
@@ -261,6 +273,11 @@ export class Relay {
     if (req.party === 'agents' || req.party === 'watch') {
       const agent = this.opts.verifyAgentToken(req.params.get('token'));
       if (!agent) return this.refuse(conn, ErrorCode.unauthorized, 'a valid agent token is required', CloseCode.unauthorized);
+      if (agent.expiresAt !== undefined) {
+        // A token is checked when the socket opens; this keeps it from outliving its expiry.
+        const ms = Math.min(Math.max(0, agent.expiresAt - this.opts.now()), 0x7fffffff);
+        this.expiryTimers.set(conn.id, this.opts.setTimeout(() => this.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized), ms));
+      }
       if (req.party === 'agents') {
         if (req.room !== 'lobby') return this.refuse(conn, ErrorCode.notFound, `no agent room "${req.room.slice(0, 40)}"`, CloseCode.notFound);
         this.conns.set(conn.id, { role: 'lobby', agent, ...base });
@@ -271,7 +288,7 @@ export class Relay {
       }
       const room = SHORT_ID.test(req.room) ? this.byShortId.get(req.room) : undefined;
       if (!room) return this.refuse(conn, ErrorCode.notFound, 'no visitor with this id is connected', CloseCode.notFound);
-      const watcher: Watcher = { conn, agent, observerId: randomId(9), requestId: null, watching: false, needsKeyframe: true, keyframeSeq: null };
+      const watcher: Watcher = { conn, agent, observerId: randomId(9), requestId: null, watching: false, needsKeyframe: true, keyframeSeq: null, keyframeAskedAt: 0 };
       room.watchers.set(conn.id, watcher);
       this.conns.set(conn.id, { role: 'watch', agent, room, watcher, ...base });
       this.sendWatchState(watcher, room);
@@ -282,9 +299,9 @@ export class Relay {
 
   onClose(conn: Connection): void {
     const info = this.conns.get(conn.id);
-    const left = (this.perAddress.get(conn.address) ?? 1) - 1;
-    if (left > 0) this.perAddress.set(conn.address, left);
-    else this.perAddress.delete(conn.address);
+    this.release(conn);
+    this.opts.clearTimeout(this.expiryTimers.get(conn.id));
+    this.expiryTimers.delete(conn.id);
     if (!info) return;
     this.conns.delete(conn.id);
     if (info.role === 'lobby') {
@@ -294,6 +311,7 @@ export class Relay {
     } else if (info.room.conn === conn) {
       const room = info.room;
       room.conn = null;
+      this.refreshWatchers(room);
       room.goneTimer = this.opts.setTimeout(() => this.visitorGone(room), this.opts.visitorGraceMs);
       this.lobbyUpdate(room);
     }
@@ -319,7 +337,7 @@ export class Relay {
   private onVisitorMessage(room: Room, conn: Connection, msg: Message): void {
     switch (msg.type) {
       case 'updateConnection':
-        return this.updateIdentity(room, msg.identity);
+        return this.updateIdentity(room, conn, msg.identity);
       case 'requestAgent':
         if (room.state === 'active' || room.state === 'paused') return;
         room.pendingRequestAt ??= this.opts.now();
@@ -334,12 +352,14 @@ export class Relay {
         return this.onConsent(room, msg);
       case 'visibility':
         room.visible = msg.visible;
-        if (room.state === 'active' || room.state === 'paused') this.setState(room, this.liveState(room), null);
+        if (room.state === 'active' || room.state === 'paused') this.setState(room, this.liveState(room), room.agentName);
         return;
       case 'forget':
         this.endSession(room, 'reset');
         this.knownShortIds.delete(room.visitorId);
         this.removeRoom(room);
+        this.conns.delete(conn.id);
+        this.release(conn);
         conn.close(CloseCode.forgotten, 'visitor reset');
         return;
       case 'customMessage': {
@@ -378,7 +398,8 @@ export class Relay {
       case 'watch': {
         if (watcher.watching) return this.sendWatchState(watcher, room);
         if (!room.conn) return this.sendError(watcher.conn, ErrorCode.notFound, 'the visitor is not connected right now');
-        watcher.requestId = randomId(9);
+        // One open request per watcher: asking again repeats it, never stacks prompts.
+        watcher.requestId ??= randomId(9);
         this.send(room.conn, { type: 'consentRequest', requestId: watcher.requestId, agentId: watcher.agent.agentId, agentName: watcher.agent.agentName });
         return;
       }
@@ -419,7 +440,6 @@ export class Relay {
     }
     if (!info.frameBytes.take(data.byteLength)) return this.rateLimited(info, 'frames over the bandwidth budget are dropped');
     const keyframe = (frame.flags & FrameFlags.keyframe) !== 0;
-    let wantKeyframe = false;
     const max = this.opts.maxObserverBufferedBytes;
     for (const w of info.room.watchers.values()) {
       if (!w.watching) continue;
@@ -427,20 +447,47 @@ export class Relay {
       // resumes from the next keyframe. The later tiles of a keyframe it started always go
       // through, so what it draws is whole; that bounds its buffer to the cap plus one frame.
       if (w.needsKeyframe) {
-        if (!keyframe || w.conn.bufferedAmount() > max) {
-          wantKeyframe = true;
-          continue;
-        }
+        if (!keyframe || w.conn.bufferedAmount() > max) continue;
         w.needsKeyframe = false;
         w.keyframeSeq = frame.seq;
       } else if (w.keyframeSeq !== frame.seq && w.conn.bufferedAmount() > max) {
         w.needsKeyframe = true;
-        wantKeyframe = true;
+        this.watchForDrain(info.room);
         continue;
       }
       w.conn.send(data);
     }
-    if (wantKeyframe && info.room.conn) this.send(info.room.conn, { type: 'requestKeyframe' });
+    this.askForKeyframes(info.room);
+  }
+
+  /**
+   * Asks the visitor for one keyframe for the observers that wait for one and can take it now:
+   * not while their socket is still full (the keyframe would be dropped too), and at most once a
+   * second per observer, so one slow agent cannot make the visitor capture full frames back to back.
+   */
+  private askForKeyframes(room: Room): boolean {
+    const now = this.opts.now();
+    let waiting = false;
+    let ask = false;
+    for (const w of room.watchers.values()) {
+      if (!w.watching || !w.needsKeyframe) continue;
+      waiting = true;
+      if (w.conn.bufferedAmount() > this.opts.maxObserverBufferedBytes || now - w.keyframeAskedAt < 1000) continue;
+      w.keyframeAskedAt = now;
+      ask = true;
+    }
+    if (ask && room.conn) this.send(room.conn, { type: 'requestKeyframe' });
+    return waiting;
+  }
+
+  /** An idle page sends no frames, so a drained slow observer is noticed by polling, not by the next frame. */
+  private watchForDrain(room: Room): void {
+    if (room.drainTimer) return;
+    const tick = () => {
+      room.drainTimer = null;
+      if (this.rooms.get(room.visitorId) === room && this.askForKeyframes(room)) room.drainTimer = this.opts.setTimeout(tick, 250);
+    };
+    room.drainTimer = this.opts.setTimeout(tick, 250);
   }
 
   // ------------------------------------------------------------------ visitors
@@ -454,10 +501,10 @@ export class Relay {
       // A second tab of the same visitor takes over; the old socket is told why it was closed.
       if (previous) {
         this.conns.delete(previous.id);
+        this.release(previous);
         previous.close(CloseCode.replaced, 'replaced by a newer connection');
-        const left = (this.perAddress.get(previous.address) ?? 1) - 1;
-        if (left > 0) this.perAddress.set(previous.address, left);
-        else this.perAddress.delete(previous.address);
+      } else {
+        this.refreshWatchers(room);
       }
     } else {
       let shortId = this.knownShortIds.get(visitorId);
@@ -478,6 +525,7 @@ export class Relay {
         connectedAt: this.opts.now(),
         goneTimer: null,
         graceTimer: null,
+        drainTimer: null,
         deliveredSeqs: new Set(),
       };
       this.rooms.set(visitorId, room);
@@ -485,6 +533,13 @@ export class Relay {
     }
     this.lobbyUpdate(room);
     return room;
+  }
+
+  private release(conn: Connection): void {
+    if (!this.counted.delete(conn)) return;
+    const left = (this.perAddress.get(conn.address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(conn.address, left);
+    else this.perAddress.delete(conn.address);
   }
 
   /** Keeps the number of rooms bounded, so a flood of made-up visitor ids cannot grow memory. */
@@ -526,7 +581,7 @@ export class Relay {
   }
 
   private visitorGone(room: Room): void {
-    if (room.conn) return;
+    if (room.conn || this.rooms.get(room.visitorId) !== room) return;
     this.endSession(room, 'timeout');
     this.removeRoom(room);
   }
@@ -534,6 +589,7 @@ export class Relay {
   private removeRoom(room: Room): void {
     this.opts.clearTimeout(room.goneTimer);
     this.opts.clearTimeout(room.graceTimer);
+    this.opts.clearTimeout(room.drainTimer);
     for (const w of room.watchers.values()) {
       this.conns.delete(w.conn.id);
       this.sendError(w.conn, ErrorCode.notFound, 'the visitor left');
@@ -546,14 +602,20 @@ export class Relay {
     this.broadcastLobby({ type: 'visitorRemoved', shortId: room.shortId });
   }
 
-  private updateIdentity(room: Room, identity: Identity): void {
-    const id = room.identity;
+  private updateIdentity(room: Room, conn: Connection, identity: Identity): void {
     // null or undefined keeps the stored value, as the reference SDK's updateConnection does.
+    const id = { ...room.identity };
     if (identity.uniqueId != null) id.uniqueId = identity.uniqueId;
     if (identity.callName != null) id.callName = identity.callName;
     if (identity.tags != null) id.tags = [...identity.tags];
     if (identity.identities != null) id.identities = { ...identity.identities };
     if (identity.metadata != null) id.metadata = { ...identity.metadata };
+    // Every agent's lobby carries every identity, so one visitor may not make it heavy.
+    const size = JSON.stringify(id).length;
+    if (size > MAX_IDENTITY_JSON) {
+      return this.sendError(conn, ErrorCode.invalidMessage, `an identity is at most ${MAX_IDENTITY_JSON} characters as JSON (this one would be ${size}); nothing was changed`);
+    }
+    room.identity = id;
     this.lobbyUpdate(room);
   }
 
@@ -611,16 +673,17 @@ export class Relay {
     this.setState(room, this.liveState(room), wasLive && room.agentName ? room.agentName : watcher.agent.agentName, { silentLobby: true });
     if (room.conn) this.send(room.conn, { type: 'observerJoined', observer, count });
     this.sendWatchState(watcher, room);
-    this.refreshObservers(room, watcher);
+    this.refreshWatchers(room, watcher);
     this.lobbyUpdate(room);
   }
 
   private removeWatcher(room: Room, watcher: Watcher): void {
     room.watchers.delete(watcher.conn.id);
+    this.cancelConsent(room, watcher);
     if (!watcher.watching) return;
     const count = this.observers(room).length;
     if (room.conn) this.send(room.conn, { type: 'observerLeft', observerId: watcher.observerId, count });
-    this.refreshObservers(room, watcher);
+    this.refreshWatchers(room, watcher);
     if (count === 0 && (room.state === 'active' || room.state === 'paused')) {
       this.setState(room, 'paused', room.agentName, { silentLobby: true });
       this.opts.clearTimeout(room.graceTimer);
@@ -638,7 +701,7 @@ export class Relay {
     room.endReason = reason;
     for (const w of room.watchers.values()) {
       w.watching = false;
-      w.requestId = null;
+      this.cancelConsent(room, w);
     }
     this.setState(room, 'ended', room.agentName, { reason });
     room.agentName = null;
@@ -658,6 +721,13 @@ export class Relay {
     if (!o.silentLobby) this.lobbyUpdate(room);
   }
 
+  /** Withdraws a watcher's open request, so the visitor's prompt closes. */
+  private cancelConsent(room: Room, watcher: Watcher): void {
+    if (!watcher.requestId) return;
+    if (room.conn) this.send(room.conn, { type: 'consentCancelled', requestId: watcher.requestId });
+    watcher.requestId = null;
+  }
+
   private observers(room: Room): Observer[] {
     return [...room.watchers.values()].filter((w) => w.watching).map((w) => this.observerOf(w));
   }
@@ -666,16 +736,24 @@ export class Relay {
     return { observerId: w.observerId, agentId: w.agent.agentId, agentName: w.agent.agentName };
   }
 
-  /** Watching agents list who else watches: a watchState tells them when that changes. */
-  private refreshObservers(room: Room, except: Watcher): void {
+  /**
+   * Agents on a watch socket see who else watches and whether the visitor's page is connected:
+   * a fresh watchState tells them when either changes.
+   */
+  private refreshWatchers(room: Room, except?: Watcher): void {
+    if (room.watchers.size === 0) return;
+    const visitor = this.summary(room);
     for (const w of room.watchers.values()) {
-      if (w !== except && w.watching) this.send(w.conn, { type: 'watchState', visitor: this.summary(room), observerId: w.observerId, watching: true });
+      if (w !== except) this.send(w.conn, { type: 'watchState', visitor, observerId: w.observerId, watching: w.watching });
     }
   }
 
   private sendWatchState(watcher: Watcher, room: Room): void {
     this.send(watcher.conn, { type: 'watchState', visitor: this.summary(room), observerId: watcher.observerId, watching: watcher.watching });
-    if (watcher.watching && room.conn) this.send(room.conn, { type: 'requestKeyframe' });
+    if (watcher.watching && room.conn) {
+      watcher.keyframeAskedAt = this.opts.now();
+      this.send(room.conn, { type: 'requestKeyframe' });
+    }
   }
 
   // ------------------------------------------------------------------ lobby
@@ -716,6 +794,7 @@ export class Relay {
   }
 
   private sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void {
+    this.opts.log?.(`relay: ${conn.id} (${conn.address}) error ${code}: ${message}`);
     this.send(conn, ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
   }
 

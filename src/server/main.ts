@@ -10,13 +10,15 @@ const server = await startServer({
   log: process.env.DEBUG ? console.log : undefined,
 });
 
-const credentialNote = server.generatedCredential
-  ? 'generated for this run (set UPSCOPE_AGENT_TOKEN to keep one across restarts)'
-  : 'from UPSCOPE_AGENT_TOKEN';
+// The link carries the credential, so it is printed only when this run made the credential up;
+// a configured one (UPSCOPE_AGENT_TOKEN) must not end up in logs.
+const login = server.generatedCredential
+  ? `${server.url}/agent#credential=${encodeURIComponent(server.agentCredential)}
+  agent credential:  generated for this run (set UPSCOPE_AGENT_TOKEN to keep one across restarts)`
+  : `${server.url}/agent (log in with the credential in UPSCOPE_AGENT_TOKEN)`;
 console.log(`upscope relay listening on ${server.url}
   visitor demo:      ${server.url}/
-  agent login:       ${server.url}/agent#credential=${encodeURIComponent(server.agentCredential)}
-  agent credential:  ${credentialNote}
+  agent login:       ${login}
   health:            ${server.url}/healthz`);
 
 let closing = false;

@@ -85,6 +85,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
     const path = url.pathname;
+    // The bundles, the health check and the login are meant for other origins (a shop loading
+    // dist/upscope.js as a module, a help desk embedding <upscope-viewer>). No cookies are
+    // involved, so `*` grants nothing a plain request could not do.
+    if (path === '/healthz' || path === '/api/login' || path.startsWith('/dist/')) res.setHeader('access-control-allow-origin', '*');
+    if (path === '/api/login' && req.method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' });
+      return void res.end();
+    }
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
     if (path === '/api/login' && req.method === 'POST') {
       if (!logins.take(req.socket.remoteAddress ?? '?')) return json(res, 429, { error: 'too many login attempts; wait a minute' });
@@ -112,22 +120,39 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   let nextId = 0;
+  // Nothing a peer sends may take the process down: every session lives in it.
+  const guarded = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      console.error(`relay: ${what} failed`, err);
+    }
+  };
   http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://relay');
-    const m = /^\/parties\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
-    if (!m) {
+    socket.on('error', () => socket.destroy());
+    let route: { party: string; room: string; params: URLSearchParams } | null = null;
+    try {
+      const url = new URL(req.url ?? '/', 'http://relay');
+      const m = /^\/parties\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+      if (m) route = { party: decodeURIComponent(m[1]), room: decodeURIComponent(m[2]), params: url.searchParams };
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    if (!route) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
+    const r = route;
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = toConnection(ws, `c${++nextId}`, req.socket.remoteAddress ?? '?');
       ws.on('message', (data, isBinary) => {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-        relay.onMessage(conn, isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString('utf8'));
+        guarded('message', () => relay.onMessage(conn, isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString('utf8')));
       });
-      ws.on('close', () => relay.onClose(conn));
+      ws.on('close', () => guarded('close', () => relay.onClose(conn)));
       ws.on('error', () => ws.terminate());
-      relay.onConnect(conn, { party: decodeURIComponent(m[1]), room: decodeURIComponent(m[2]), params: url.searchParams });
+      guarded('connect', () => relay.onConnect(conn, r));
     });
   });
 

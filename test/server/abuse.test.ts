@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import WebSocket from 'ws';
 import { testRelay } from '../support/node-client.js';
 
 setFlagsFromString('--expose-gc');
@@ -58,16 +59,28 @@ test('a flood of made-up visitors and junk leaves the relay bounded in rooms and
       gc();
       return process.memoryUsage().heapUsed;
     };
+    // Raw sockets that keep nothing, so the heap measured is the relay's, not the test's.
+    const wsUrl = relay.server.url.replace('http', 'ws');
+    const floodOne = (i: number) =>
+      new Promise<void>((ok, fail) => {
+        const ws = new WebSocket(`${wsUrl}/parties/visitor/flood-${i}-${Math.random().toString(36).slice(2)}`);
+        ws.once('error', fail);
+        ws.once('message', () => {
+          // Close to the 8 KiB identity cap, so each room left behind would be heavy.
+          ws.send(JSON.stringify({ type: 'updateConnection', identity: { callName: 'x'.repeat(200), metadata: Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`k${k}`, 'v'.repeat(900)])) } }));
+          for (let j = 0; j < 20; j++) ws.send('{"type":"nope"}');
+          ws.send('{"type":"ping"}');
+          ws.on('message', (data) => {
+            if (String(data).includes('"pong"')) {
+              ws.terminate();
+              ok();
+            }
+          });
+        });
+      });
+    let n = 0;
     const flood = async (rounds: number) => {
-      for (let round = 0; round < rounds; round++) {
-        const batch = await Promise.all(Array.from({ length: 50 }, () => relay.visitor()));
-        for (const c of batch) {
-          await c.next('welcome');
-          c.send({ type: 'updateConnection', identity: { callName: 'x'.repeat(200), metadata: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, 'v'.repeat(1000)])) } });
-          for (let i = 0; i < 20; i++) c.sendRaw('{"type":"nope"}');
-        }
-        for (const c of batch) c.ws.terminate();
-      }
+      for (let round = 0; round < rounds; round++) await Promise.all(Array.from({ length: 50 }, () => floodOne(n++)));
       await new Promise((r) => setTimeout(r, 100));
     };
     await flood(4); // warm up: caches, JIT
@@ -76,11 +89,56 @@ test('a flood of made-up visitors and junk leaves the relay bounded in rooms and
     const after = heap();
     const stats = relay.server.relay.stats();
     assert.ok(stats.visitors <= 200, `rooms stay under the cap (${stats.visitors})`);
-    // 1000 rooms with 64 kB of metadata each would be ~64 MB; bounded, the growth is a few MB at most.
-    assert.ok(after - before < 16 * 1024 * 1024, `heap grew ${((after - before) / 1048576).toFixed(1)} MiB`);
+    // 1000 more rooms with ~7 kB of identity each would be ~8 MB; bounded, the growth is small.
+    assert.ok(after - before < 4 * 1024 * 1024, `heap grew ${((after - before) / 1048576).toFixed(1)} MiB`);
     // And it still serves a newcomer.
     const newcomer = await relay.visitor();
     assert.equal((await newcomer.next('welcome')).sessionState, 'inactive');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a socket is counted against its address once: refused and replaced sockets do not free slots', async () => {
+  const relay = await testRelay({ maxConnectionsPerAddress: 3 });
+  try {
+    const a = await relay.visitor('counted-visitor-01');
+    await a.next('welcome');
+    // The same visitor reconnecting replaces its socket: still one slot.
+    const a2 = await relay.visitor('counted-visitor-01');
+    await a2.next('welcome');
+    assert.equal((await a.waitClose()).code, 4009);
+    const b = await relay.visitor();
+    await b.next('welcome');
+    const c = await relay.visitor();
+    await c.next('welcome');
+    // Three open: a fourth is refused, and its close must not free a slot for a fifth.
+    const refused = await relay.visitor();
+    assert.equal((await refused.waitClose()).code, 4029);
+    const again = await relay.visitor();
+    assert.equal((await again.waitClose()).code, 4029);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an identity over 8 KiB is refused whole, and the stored one is kept', async () => {
+  const relay = await testRelay();
+  try {
+    const lobby = await relay.lobby(relay.token());
+    await lobby.next('lobby');
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    v.send({ type: 'updateConnection', identity: { callName: 'Kept' } });
+    await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.callName === 'Kept');
+    v.send({ type: 'updateConnection', identity: { callName: 'Heavy', metadata: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, 'v'.repeat(1000)])) } });
+    const err = await v.next('error');
+    assert.equal(err.code, 'invalidMessage');
+    assert.match(err.message, /at most 8192 characters/);
+    v.send({ type: 'ping' });
+    await v.next('pong');
+    const watch = await relay.watch(shortId, relay.token());
+    assert.equal((await watch.next('watchState')).visitor.callName, 'Kept');
   } finally {
     await relay.close();
   }

@@ -56,3 +56,38 @@ test('http: login attempts are rate limited per address', async () => {
     await relay.close();
   }
 });
+
+test('http: malformed upgrade URLs are refused and the relay stays up', async () => {
+  const relay = await testRelay();
+  try {
+    const { request } = await import('node:http');
+    for (const path of ['/parties/visitor/%E0%A4%A', '//', '/parties/%/x']) {
+      const status = await new Promise<number | string>((ok) => {
+        const req = request(`${relay.server.url}${path}`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+        req.on('response', (res) => ok(res.statusCode ?? 0));
+        req.on('upgrade', (res) => ok(res.statusCode ?? 0));
+        req.on('error', (e) => ok(e.message));
+        req.end();
+      });
+      assert.notEqual(status, 101, `${path} is not upgraded`);
+    }
+    assert.equal((await fetch(`${relay.server.url}/healthz`)).status, 200);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('http: bundles, health and login can be used from other origins', async () => {
+  const relay = await testRelay();
+  const url = relay.server.url;
+  try {
+    assert.equal((await fetch(`${url}/healthz`)).headers.get('access-control-allow-origin'), '*');
+    const preflight = await fetch(`${url}/api/login`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /content-type/);
+    assert.equal((await fetch(`${url}/agent`)).headers.get('access-control-allow-origin'), null, 'pages are not');
+  } finally {
+    await relay.close();
+  }
+});

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testRelay, type TestClient } from '../support/node-client.js';
+
+type Relay = Awaited<ReturnType<typeof testRelay>>;
+
+async function allowed(relay: Relay, visitor: TestClient, shortId: string, name: string) {
+  const w = await relay.watch(shortId, relay.token(name));
+  w.send({ type: 'watch' });
+  const ask = await visitor.next('consentRequest', (m) => m.agentName === name);
+  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+  await w.next('watchState', (m) => m.watching);
+  return w;
+}
+
+test('asking to watch again repeats the open request; leaving withdraws it', async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const w = await relay.watch(shortId, relay.token('Pushy'));
+    for (let i = 0; i < 5; i++) w.send({ type: 'watch' });
+    const first = await v.next('consentRequest');
+    for (let i = 1; i < 5; i++) assert.equal((await v.next('consentRequest')).requestId, first.requestId, 'one prompt, asked again');
+    w.close();
+    assert.equal((await v.next('consentCancelled')).requestId, first.requestId);
+    // Answering the withdrawn prompt lets nobody in.
+    v.send({ type: 'consent', requestId: first.requestId, allow: true });
+    assert.equal((await v.next('error')).code, 'notFound');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an open request is withdrawn when the session ends', async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    await allowed(relay, v, shortId, 'First');
+    const second = await relay.watch(shortId, relay.token('Second'));
+    second.send({ type: 'watch' });
+    const ask = await v.next('consentRequest', (m) => m.agentName === 'Second');
+    v.send({ type: 'stopSession' });
+    assert.equal((await v.next('consentCancelled')).requestId, ask.requestId);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('hiding and showing the tab keeps the agent name of the session', async () => {
+  const relay = await testRelay();
+  try {
+    const lobby = await relay.lobby(relay.token('Lobby'));
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    await allowed(relay, v, shortId, 'Priya');
+    v.send({ type: 'visibility', visible: false });
+    assert.equal((await v.next('session', (m) => m.state === 'paused')).agentName, 'Priya');
+    v.send({ type: 'visibility', visible: true });
+    assert.equal((await v.next('session', (m) => m.state === 'active')).agentName, 'Priya');
+    const seen = await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.sessionState === 'active' && m.visitor.observers.length === 1);
+    assert.equal(seen.visitor.agentName, 'Priya');
+  } finally {
+    await relay.close();
+  }
+});
+
+test("watching agents hear when the visitor's page goes away and comes back", async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor('coming-back-visitor');
+    const { shortId } = await v.next('welcome');
+    const w = await allowed(relay, v, shortId, 'Watcher');
+    v.close();
+    assert.equal((await w.next('watchState', (m) => !m.visitor.connected)).watching, true);
+    const back = await relay.visitor('coming-back-visitor');
+    await back.next('welcome');
+    await w.next('watchState', (m) => m.visitor.connected);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an agent socket is closed when its token expires', async () => {
+  const relay = await testRelay();
+  try {
+    const lobby = await relay.lobby(relay.server.tokens.issue('Short-lived', 300).token);
+    await lobby.next('lobby');
+    const err = await lobby.next('error', () => true, 3000);
+    assert.equal(err.code, 'unauthorized');
+    assert.match(err.message, /expired/);
+    assert.equal((await lobby.waitClose()).code, 4001);
+  } finally {
+    await relay.close();
+  }
+});
