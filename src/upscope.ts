@@ -41,10 +41,16 @@ export interface ConnectionIdentity {
 export interface ConsentRequest {
   agentId: string;
   agentName: string;
+  /** Aborted when the request is withdrawn (the agent left, the session ended): close the prompt. */
+  signal?: AbortSignal;
 }
 
-/** Answers whether `request.agentName` may watch; a rejected promise or a throw counts as no. */
-export type ConsentHandler = (request: ConsentRequest) => Promise<boolean> | boolean;
+/**
+ * Answers whether `request.agentName` may watch; a rejected promise or a throw counts as no.
+ * `null` means "no answer from me" (the prompt went away with its element): the request is
+ * then put to the handler installed now, if that is another one.
+ */
+export type ConsentHandler = (request: ConsentRequest) => Promise<boolean | null> | boolean | null;
 
 /** Makes the capture loop for one SDK instance; see {@link Upscope.setCaptureFactory}. */
 export type CaptureFactory = (host: CaptureHost) => CaptureController;
@@ -142,9 +148,10 @@ export class Upscope {
   private conn: VisitorConnection | null = null;
   private readonly outbox = new Outbox();
   private waiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
-  private consentHandler: ConsentHandler | null = null;
-  /** Consent requests whose prompt is open. */
-  private readonly consentOpen = new Set<string>();
+  /** Installed handlers, newest last: removing one gives the prompt back to the one before. */
+  private readonly consentHandlers: ConsentHandler[] = [];
+  /** Consent requests whose prompt is open, with what withdraws them. */
+  private readonly consentOpen = new Map<string, AbortController>();
   /** Recent answers by requestId, in case the relay asks again because one was lost. */
   private readonly consentAnswers = new Map<string, boolean>();
   private capture: CaptureController | null = null;
@@ -161,9 +168,12 @@ export class Upscope {
 
   /** The `CaptureHost` the capture loop gets: frames go out on this visitor's socket. */
   private readonly captureHost: CaptureHost = {
-    sendFrame: (data) => this.connectionState.value === 'connected' && (this.conn?.sendBinary(data) ?? false),
+    // Checked per frame, not only when capture starts: a frame finishing after stopSession() is not sent.
+    sendFrame: (data) =>
+      this.connectionState.value === 'connected' && this.sessionState.value === 'active' && !this.stopping && (this.conn?.sendBinary(data) ?? false),
     bufferedAmount: () => this.conn?.bufferedAmount() ?? 0,
     onKeyframeRequest: (cb) => this.keyframeRequests.listen(cb),
+    maskOptions: () => ({ maskAll: this.opts.maskAll === true }),
   };
 
   /** Most pages use {@link Upscope.instance}; separate instances need separate `storageKeyPrefix`es. */
@@ -179,7 +189,7 @@ export class Upscope {
 
   /**
    * Sets options (see {@link UpscopeOptions}); unspecified ones keep their value. Call before
-   * `connect()`: a connection already open keeps the host it has.
+   * `connect()`: a connection already open keeps the host it has (`maskAll` applies at once).
    * @throws TypeError when `host` is not `name[:port]`.
    */
   configure(options: Partial<UpscopeOptions>): void {
@@ -198,9 +208,10 @@ export class Upscope {
    * agent already allowed in the current session. Returns the function that uninstalls it.
    */
   setConsentHandler(handler: ConsentHandler): Unsubscribe {
-    this.consentHandler = handler;
+    this.consentHandlers.push(handler);
     return () => {
-      if (this.consentHandler === handler) this.consentHandler = null;
+      const i = this.consentHandlers.lastIndexOf(handler);
+      if (i >= 0) this.consentHandlers.splice(i, 1);
     };
   }
 
@@ -389,6 +400,9 @@ export class Upscope {
       case 'consentRequest':
         void this.onConsentRequest(msg);
         return;
+      case 'consentCancelled':
+        this.consentOpen.get(msg.requestId)?.abort();
+        return;
       case 'lookupCode':
         return this.setLookupCode(msg.code, msg.expiresAt);
       case 'customMessageReceived':
@@ -431,7 +445,7 @@ export class Upscope {
     const requestAgain = before === 'pendingRequest' && msg.sessionState === 'inactive';
     this.conn?.markHealthy();
     this.shortId.set(msg.shortId);
-    if (msg.lookupCode !== this.lookupCode.value) this.setLookupCode(msg.lookupCode, 0);
+    if (msg.lookupCode !== this.lookupCode.value) this.setLookupCode(msg.lookupCode, msg.lookupCodeExpiresAt ?? 0);
     this.reconcileConsentMemory(msg, sessionGone && relayLost);
     if (sessionGone) this.endSessionLocally(relayLost ? 'error' : (msg.endReason ?? 'timeout'));
     else if (!requestAgain) this.sessionState.set(msg.sessionState);
@@ -457,7 +471,9 @@ export class Upscope {
   }
 
   private onSession(msg: MessageOf<'session'>): void {
-    this.stopping = false;
+    // After stopSession(), only the relay's word that the session is no longer live ends the
+    // stop: an `active` already on its way must not restart capture.
+    if (!LIVE.has(msg.state)) this.stopping = false;
     const before = this.sessionState.value;
     if (msg.state === 'ended') {
       this.store.setConsent(null);
@@ -538,14 +554,23 @@ export class Upscope {
       this.conn?.send({ type: 'consent', requestId: msg.requestId, allow: given });
       return;
     }
-    const request: ConsentRequest = { agentId: msg.agentId, agentName: msg.agentName };
     let allow = !this.opts.requireConsent || this.remembersConsent(msg.agentId);
     if (!allow) {
-      this.consentOpen.add(msg.requestId);
+      const withdrawn = new AbortController();
+      this.consentOpen.set(msg.requestId, withdrawn);
+      const request: ConsentRequest = { agentId: msg.agentId, agentName: msg.agentName, signal: withdrawn.signal };
       try {
-        const handler = this.consentHandler ?? confirmConsent;
-        allow = (await handler(request)) === true;
+        for (;;) {
+          const handler = this.consentHandlers.at(-1) ?? confirmConsent;
+          const answer = await handler(request);
+          // A withdrawn request gets no answer: the relay has forgotten it.
+          if (withdrawn.signal.aborted) return;
+          if (answer === null && handler !== (this.consentHandlers.at(-1) ?? confirmConsent)) continue;
+          allow = answer === true;
+          break;
+        }
       } catch (err) {
+        if (withdrawn.signal.aborted) return;
         this.log('consent handler failed; declining', err);
         allow = false;
       } finally {

@@ -1,3 +1,5 @@
+import type { MaskOptions } from './find-masks.js';
+
 /**
  * What the capture loop needs from the visitor connection, and nothing more: the SDK implements
  * it, the loop uses it, so the loop can be tested without the SDK and the SDK without capture.
@@ -9,6 +11,8 @@ export interface CaptureHost {
   bufferedAmount(): number;
   /** Calls `cb` when the relay asks for a full frame (an observer joined or fell behind). Returns unsubscribe. */
   onKeyframeRequest(cb: () => void): () => void;
+  /** How much to mask, read once per frame so a change applies to the next one. Default: the marked elements only. */
+  maskOptions?(): MaskOptions;
 }
 
 /** A capture loop the SDK starts while the session is `active` and stops otherwise. */

@@ -5,6 +5,9 @@
  * password inputs, payment-card fields by their `autocomplete` token, and the markers other
  * session tools use (rrweb `.rr-block` / `.rr-mask`, OpenReplay `[data-openreplay-masked]`,
  * Glance `.glance_masked`), so a site that already marked its secrets for one of them is covered.
+ *
+ * In mask-all mode ({@link MaskOptions.maskAll}) every text run and form field is masked too,
+ * except inside an element marked {@link UNMASK_SELECTOR}; the markers above win even there.
  */
 export const MASK_SELECTOR = [
   'upscope-masked',
@@ -21,6 +24,19 @@ export const MASK_SELECTOR = [
   '[data-openreplay-masked]',
   '.glance_masked',
 ].join(',');
+
+/** Marks an element whose text and fields mask-all mode leaves visible (the element and everything inside it). */
+export const UNMASK_SELECTOR = '[data-upscope-unmasked]';
+
+/** How much of the page is masked. */
+export interface MaskOptions {
+  /**
+   * Mask every text run and every form field (`input`, `textarea`, `select`), not only the
+   * marked elements, except inside `[data-upscope-unmasked]`. Images, backgrounds and layout stay
+   * visible, so the agent can still tell where the visitor is. Default `false`.
+   */
+  maskAll?: boolean;
+}
 
 /** A rectangle in viewport CSS pixels. */
 export interface MaskRect {
@@ -42,14 +58,16 @@ export function isMaskElement(el: Element): boolean {
  *
  * Rectangles are not clipped by scrolling ancestors: covering a little too much is the safe
  * error. Closed shadow roots cannot be searched (the capture cannot see inside them either).
+ * With `options.maskAll`, every text run and form field outside `[data-upscope-unmasked]` too.
  * Throws when the page cannot be searched; the caller must then drop the frame.
  */
-export function findMasks(doc: Document = document): MaskRect[] {
+export function findMasks(doc: Document = document, options: MaskOptions = {}): MaskRect[] {
   const view = doc.defaultView;
   if (!view) throw new Error('findMasks: the document has no window');
   const out: MaskRect[] = [];
   const range = doc.createRange();
-  searchRoot(doc, 0, 0, out, range);
+  if (options.maskAll) searchAll(doc, 0, 0, false, out, range);
+  else searchRoot(doc, 0, 0, out, range);
   range.detach();
   return out;
 }
@@ -73,6 +91,55 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
       }
     }
   }
+}
+
+/** Form fields mask-all hides whole: their value, placeholder and state. */
+const FIELDS = new Set(['input', 'textarea', 'select']);
+/**
+ * Subtrees mask-all does not search: never rendered, or never drawn into a frame (the widget, see
+ * NEVER_CAPTURED in rasterize.ts); black boxes there would only hide the page under the widget.
+ */
+const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'upscope-widget']);
+
+/**
+ * Mask-all: one walk over every node, through open shadow roots and same-origin iframes, carrying
+ * whether an unmask marker is above. A slotted node counts under its light-DOM parents, not its
+ * slot: an unmask marker inside a shadow root does not reveal text slotted into it (the safe error).
+ */
+function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked: boolean, out: MaskRect[], range: Range): void {
+  const push = (rects: DOMRectList) => {
+    for (const r of rects) {
+      if (r.width > 0 && r.height > 0) out.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height });
+    }
+  };
+  const visit = (node: Node, open: boolean): void => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      if (!open && (node as Text).data.trim() !== '') {
+        range.selectNodeContents(node);
+        push(range.getClientRects());
+      }
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const el = node as Element;
+    if (NOT_DRAWN.has(el.localName)) return;
+    if (el.matches(MASK_SELECTOR)) return collectRects(el, dx, dy, out, range);
+    const inside = open || el.matches(UNMASK_SELECTOR);
+    if (!inside && FIELDS.has(el.localName)) return push(el.getClientRects());
+    if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range);
+    if (el.localName === 'iframe') {
+      const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
+      if (frameDoc) {
+        const box = contentBox(el as HTMLIFrameElement);
+        const frameRange = frameDoc.createRange();
+        searchAll(frameDoc, dx + box.x, dy + box.y, inside, out, frameRange);
+        frameRange.detach();
+      }
+      return;
+    }
+    for (let c = el.firstChild; c; c = c.nextSibling) visit(c, inside);
+  };
+  for (let c = root.firstChild; c; c = c.nextSibling) visit(c, unmasked);
 }
 
 /** Within one tree (light DOM or one shadow root): is an ancestor also a mask? */

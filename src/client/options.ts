@@ -14,6 +14,13 @@ export interface UpscopeOptions {
   protocol?: 'ws' | 'wss';
   /** Whether an agent needs the visitor's yes before watching. Default `true`. */
   requireConsent: boolean;
+  /**
+   * Mask all text and form fields in what agents see (black boxes), not only the marked elements;
+   * an element marked `data-upscope-unmasked` shows its text and fields again (password and card
+   * fields and other marked elements inside it stay masked). Applies from the next captured
+   * frame, also during a session. Default `false`.
+   */
+  maskAll: boolean;
   /** Base of the watch link `{watchLinkBase}/w/{shortId}`. Default `http(s)://{host}` (https when the socket is wss). */
   watchLinkBase?: string;
   /** Log protocol traffic and state changes to the console. Default `false`. */
@@ -40,6 +47,7 @@ export interface UpscopeOptions {
 export const DEFAULTS = {
   host: '',
   requireConsent: true,
+  maskAll: false,
   debug: false,
   storageKeyPrefix: 'upscope:',
   minReconnectionDelay: 1000,

@@ -178,6 +178,8 @@ export const WelcomeMsg = m('welcome', {
   agentName: v.nullable(shortText),
   observers: v.array(ObserverSchema),
   lookupCode: v.nullable(lookupCodeSchema),
+  /** When `lookupCode` expires, epoch ms. */
+  lookupCodeExpiresAt: v.optional(v.nullable(v.number())),
   /** Why the last session ended, when `sessionState` is `ended` (a page that was away learns it). */
   endReason: v.optional(v.nullable(endReasonSchema)),
 });

@@ -569,6 +569,7 @@ export class Relay {
       agentName: room.agentName,
       observers: this.observers(room),
       lookupCode: this.liveCode(room),
+      lookupCodeExpiresAt: this.liveCode(room) ? room.lookupCode!.expiresAt : null,
       endReason: room.state === 'ended' ? room.endReason : null,
     });
     // Requests to watch that were waiting for the visitor (it was reloading) are asked again.

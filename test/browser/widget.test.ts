@@ -142,7 +142,8 @@ describe('<upscope-widget>', () => {
       const dialog = part(el, 'consent')!;
       expect(dialog.getAttribute('role')).to.equal('alertdialog');
       expect(dialog.textContent).to.contain(`${relay.agentName} would like to see this page`);
-      expect(el.shadowRoot!.activeElement).to.equal(part(el, 'allow-button'));
+      // Focus lands on Deny, so a visitor typing elsewhere cannot grant access by accident.
+      expect(el.shadowRoot!.activeElement).to.equal(part(el, 'deny-button'));
       await expect(el).to.be.accessible();
 
       const answered = oneEvent(el, 'upscope-consent-answered');
@@ -150,6 +151,41 @@ describe('<upscope-widget>', () => {
       expect((await answered).detail).to.include({ allow: false, agentName: relay.agentName });
       await watch.next('watchDeclined');
       await until(el, () => el.view === 'idle', 'the prompt to close');
+    });
+
+    it('closes the prompt unanswered when the agent withdraws the request', async () => {
+      const relay = await relayInfo();
+      sdk = newSdk();
+      const el = await connectedWidget(sdk, relay);
+      const requested = oneEvent(el, 'upscope-consent-requested');
+      const watch = await agentAsks(relay, sdk);
+      await requested;
+      await el.updateComplete;
+      expect(el.view).to.equal('consent');
+      let answered = false;
+      el.addEventListener('upscope-consent-answered', () => (answered = true));
+      watch.close();
+      await until(el, () => el.view === 'idle', 'the withdrawn prompt to close');
+      expect(answered, 'nobody answered it').to.equal(false);
+    });
+
+    it('hands an open prompt to the next widget when it leaves the page', async () => {
+      const relay = await relayInfo();
+      sdk = newSdk();
+      const first = await connectedWidget(sdk, relay);
+      const second = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk}></upscope-widget>`);
+      const requested = oneEvent(second, 'upscope-consent-requested');
+      const watch = await agentAsks(relay, sdk);
+      sockets.push(watch);
+      await requested;
+      // The newest widget asked; it leaves, and the request goes to the first one instead of being denied.
+      const handedOver = oneEvent(first, 'upscope-consent-requested');
+      second.remove();
+      expect((await handedOver).detail.agentName).to.equal(relay.agentName);
+      await first.updateComplete;
+      part(first, 'allow-button')!.click();
+      await watch.next('watchState', (m) => m.watching);
+      expect(watch.messages.some((m) => m.type === 'watchDeclined')).to.equal(false);
     });
 
     it('Escape on the prompt denies', async () => {

@@ -97,6 +97,7 @@ test('a whole session with one visitor and two agents over real WebSockets', asy
     assert.equal(welcomeBack.sessionState, 'active');
     assert.equal(welcomeBack.observers.length, 1);
     assert.equal(welcomeBack.lookupCode, code);
+    assert.equal(typeof welcomeBack.lookupCodeExpiresAt, 'number', 'a reloaded page knows when its code expires');
 
     // The agent stops: everyone hears the reason.
     aliceWatch.send({ type: 'stopSession' });

@@ -28,7 +28,7 @@ interface ChatMessage {
 
 interface OpenConsent {
   request: ConsentRequest;
-  resolve: (allow: boolean) => void;
+  resolve: (allow: boolean | null) => void;
 }
 
 /**
@@ -38,6 +38,7 @@ interface OpenConsent {
  *
  * ```html
  * <upscope-widget host="relay.example.com"></upscope-widget>
+ * <upscope-widget host="relay.example.com" mask-all></upscope-widget>  <!-- text and fields masked too -->
  * ```
  *
  * It drives `Upscope.instance` (or `sdk`), and installs itself as the SDK's consent handler while
@@ -97,6 +98,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     position: { type: String, reflect: true },
     label: { type: String },
     language: { type: String, attribute: 'lang' },
+    maskAll: { type: Boolean, attribute: 'mask-all' },
     consents: { state: true, attribute: false },
     messages: { state: true, attribute: false },
     notice: { state: true, attribute: false },
@@ -118,6 +120,13 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
    * `lang` of the page decides, then the browser's; anything else falls back to English.
    */
   language = '';
+  /**
+   * Masks all text and form fields in what agents see, not only the marked elements (the
+   * `mask-all` attribute; sets the SDK's `maskAll`). Elements marked `data-upscope-unmasked` show
+   * their text again. Removing the attribute turns it off; a widget that never had it leaves the
+   * SDK's setting alone.
+   */
+  maskAll = false;
 
   private consents: OpenConsent[] = [];
   private messages: ChatMessage[] = [];
@@ -147,6 +156,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     this.unsubscribe();
     this.sdkValue = value;
     this.appliedHost = '';
+    if (this.maskAll) value.configure({ maskAll: true });
     if (this.isConnected) {
       this.subscribe();
       if (this.host) queueMicrotask(() => this.applyHost());
@@ -208,7 +218,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
       sdk.onSessionEnded.listen((reason) => {
         this.notice = reason;
         this.requesting = false;
-        this.resolveAllConsents(false);
+        this.resolveAllConsents(null);
         emit(this, 'upscope-session-ended', { reason });
       }),
       sdk.onObserverCountChanged.listen((count) => emit(this, 'upscope-observer-count-changed', { count })),
@@ -228,8 +238,9 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   private unsubscribe(): void {
     for (const off of this.subscriptions) off();
     this.subscriptions = [];
-    // Nobody can answer a prompt that is no longer on screen.
-    this.resolveAllConsents(false);
+    // Nobody can answer a prompt that is no longer on screen: hand it back to the SDK, which
+    // asks whoever asks now (another widget, or the browser's confirm).
+    this.resolveAllConsents(null);
   }
 
   /** Configures the SDK with `host` and connects; a new host replaces the connection. */
@@ -248,22 +259,29 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     }
   }
 
-  private askConsent(request: ConsentRequest): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      this.consents = [...this.consents, { request: { ...request }, resolve }];
+  private askConsent(request: ConsentRequest): Promise<boolean | null> {
+    return new Promise<boolean | null>((resolve) => {
+      const open: OpenConsent = { request: { agentId: request.agentId, agentName: request.agentName }, resolve };
+      this.consents = [...this.consents, open];
+      // The agent withdrew the request: the prompt closes unanswered.
+      request.signal?.addEventListener('abort', () => {
+        this.consents = this.consents.filter((c) => c !== open);
+        resolve(null);
+      });
       emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
     });
   }
 
-  private answerConsent(allow: boolean): void {
+  /** Answers the prompt on screen; `null` closes it unanswered. */
+  private answerConsent(allow: boolean | null): void {
     const [first, ...rest] = this.consents;
     if (!first) return;
     this.consents = rest;
     first.resolve(allow);
-    emit(this, 'upscope-consent-answered', { ...first.request, allow });
+    if (allow !== null) emit(this, 'upscope-consent-answered', { ...first.request, allow });
   }
 
-  private resolveAllConsents(allow: boolean): void {
+  private resolveAllConsents(allow: boolean | null): void {
     while (this.consents.length > 0) this.answerConsent(allow);
   }
 
@@ -355,12 +373,14 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   protected override updated(changed: PropertyValues<this>): void {
     // Connecting changes the SDK's signals, which must not happen inside this update.
     if (changed.has('host') && this.host) queueMicrotask(() => this.applyHost());
+    if (changed.has('maskAll') && (this.maskAll || changed.get('maskAll') === true)) this.sdk.configure({ maskAll: this.maskAll });
     const view = this.view;
     if (view !== this.lastView) {
       this.lastView = view;
-      // The prompt takes focus so it cannot go unnoticed; otherwise focus follows the control
-      // that replaced the one the visitor was on, instead of falling back to the page.
-      if (view === 'consent') this.focusPart('allow-button');
+      // The prompt takes focus so it cannot go unnoticed, on Deny: a visitor typing in a form
+      // when it opens must not grant access with their next Enter or Space. Otherwise focus
+      // follows the control that replaced the one the visitor was on.
+      if (view === 'consent') this.focusPart('deny-button');
       else if (this.hadFocus && this.shadowRoot?.activeElement == null) {
         this.focusPart({ idle: 'help-button', pending: 'cancel-button', active: 'stop-button', error: 'retry-button' }[view]);
       }

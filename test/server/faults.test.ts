@@ -1,0 +1,218 @@
+/**
+ * Faults, over real sockets: an agent's network drops, a visitor's network drops mid-message, a
+ * slow agent falls behind, and the relay restarts under a live session.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import { startServer } from '../../src/server/node.js';
+import { TestClient, testRelay } from '../support/node-client.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+type Relay = Awaited<ReturnType<typeof testRelay>>;
+
+const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
+  encodeFrame(
+    { encoding: FrameEncoding.jpeg, flags, tileCount: 1, seq, x: 0, y: 0, width: 8, height: 8, frameWidth: 8, frameHeight: 8, capturedAt: 1 },
+    new Uint8Array(size).fill(seq & 0xff),
+  );
+
+async function watchAllowed(relay: Relay, visitor: TestClient, shortId: string, token: string) {
+  const w = await relay.watch(shortId, token);
+  w.send({ type: 'watch' });
+  const ask = await visitor.next('consentRequest');
+  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+  await w.next('watchState', (m) => m.watching);
+  return w;
+}
+
+test("an agent's network drops: the visitor sees the observer leave and the session pause; the agent comes back and frames flow again", async () => {
+  const relay = await testRelay({ observerGraceMs: 60_000 });
+  try {
+    const lobby = await relay.lobby(relay.token('Lobby'));
+    await lobby.next('lobby');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const token = relay.token('Alice');
+    const first = await watchAllowed(relay, visitor, shortId, token);
+    const joined = await visitor.next('observerJoined');
+    await visitor.next('session', (m) => m.state === 'active');
+
+    // No close frame, as when the agent's network is cut.
+    first.ws.terminate();
+    const left = await visitor.next('observerLeft');
+    assert.equal(left.observerId, joined.observer.observerId);
+    assert.equal(left.count, 0);
+    const paused = await visitor.next('session', (m) => m.state === 'paused');
+    assert.equal(paused.agentName, 'Alice', 'paused, still the same agent’s session');
+    await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.sessionState === 'paused' && m.visitor.observers.length === 0);
+    // Frames sent meanwhile reach nobody and are not kept for later.
+    visitor.sendRaw(frame(1));
+
+    const again = await watchAllowed(relay, visitor, shortId, token);
+    assert.equal((await visitor.next('observerJoined')).count, 1);
+    const resumed = await visitor.next('session', (m) => m.state === 'active');
+    assert.equal(resumed.agentName, 'Alice');
+    await visitor.next('requestKeyframe');
+    visitor.sendRaw(frame(2, 16, FrameFlags.last)); // a delta: useless without its keyframe, not forwarded
+    visitor.sendRaw(frame(3));
+    assert.equal(decodeFrame(await again.frame(0)).seq, 3);
+    assert.equal(again.frames.length, 1, 'the new socket starts at a keyframe; nothing from the gap');
+    assert.equal(visitor.count('session'), 3, 'active, paused, active: the session never ended');
+  } finally {
+    await relay.close();
+  }
+});
+
+test("a visitor's network drops before an ack arrives: the resent message is acknowledged but not delivered twice", async () => {
+  const relay = await testRelay();
+  try {
+    const visitorId = `drop-${crypto.randomUUID()}`;
+    const visitor = await relay.visitor(visitorId);
+    const { shortId } = await visitor.next('welcome');
+    const agent = await watchAllowed(relay, visitor, shortId, relay.token('Bo'));
+    visitor.send({ type: 'customMessage', message: 'one', seq: 1 });
+    await agent.next('customMessageReceived', (m) => m.message === 'one');
+    visitor.ws.terminate(); // the ack for seq 1 may or may not have made it; the SDK resends it
+
+    const back = await relay.visitor(visitorId);
+    const welcome = await back.next('welcome');
+    assert.equal(welcome.shortId, shortId);
+    assert.equal(welcome.sessionState, 'active', 'the session survived the drop');
+    back.send({ type: 'customMessage', message: 'one', seq: 1 });
+    back.send({ type: 'customMessage', message: 'two', seq: 2 });
+    assert.equal((await back.next('ack', (m) => m.seq === 1)).seq, 1);
+    assert.equal((await back.next('ack', (m) => m.seq === 2)).seq, 2);
+    await agent.next('customMessageReceived', (m) => m.message === 'two');
+    assert.deepEqual(
+      agent.messages.filter((m) => m.type === 'customMessageReceived').map((m) => (m.type === 'customMessageReceived' ? m.message : '')),
+      ['one', 'two'],
+      'each message once, in order',
+    );
+    // The agent's watch went on through the visitor's reconnect.
+    assert.equal(agent.closed, null);
+    back.sendRaw(frame(9));
+    assert.equal(decodeFrame(await agent.frame(0)).seq, 9);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a visitor gone past its grace period is dropped: its session ends with timeout, agents are told, the room is freed', async () => {
+  const relay = await testRelay({ visitorGraceMs: 100 });
+  try {
+    const lobby = await relay.lobby(relay.token('Lobby'));
+    await lobby.next('lobby');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const agent = await watchAllowed(relay, visitor, shortId, relay.token('Cy'));
+    visitor.ws.terminate();
+    await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && !m.visitor.connected);
+    // Within the grace period the room waits (a reload); past it, it is gone.
+    assert.equal((await agent.next('session', (m) => m.state === 'ended', 3000)).reason, 'timeout');
+    await lobby.next('visitorRemoved', (m) => m.shortId === shortId);
+    assert.equal((await agent.waitClose()).code, 4004);
+    assert.equal(relay.server.relay.stats().visitors, 0);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a slow agent: frames to it are dropped and the relay’s memory stays flat while the visitor streams 160 MiB', async () => {
+  const relay = await testRelay({ maxObserverBufferedBytes: 1024 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30, messageBurst: 10_000, messagesPerSecond: 10_000 });
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const slow = await watchAllowed(relay, visitor, shortId, relay.token('Slow'));
+    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const memory = () => {
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external + m.arrayBuffers;
+    };
+    const send = async (from: number, count: number) => {
+      for (let seq = from; seq < from + count; seq++) {
+        visitor.sendRaw(frame(seq, 1024 * 1024));
+        // Paced like a capture loop: the next frame after the relay handled this one.
+        visitor.send({ type: 'ping', t: seq });
+        await visitor.next('pong', (m) => m.t === seq);
+      }
+    };
+    await send(1, 20); // fills the slow socket's buffers up to the cap
+    const before = memory();
+    await send(21, 160);
+    const after = memory();
+    // Unbounded, the relay would hold all 160 frames (160 MiB) for the slow agent.
+    assert.ok(after - before < 24 * 1024 * 1024, `memory grew ${((after - before) / 1048576).toFixed(1)} MiB`);
+    assert.ok(visitor.count('requestKeyframe') >= 1, 'the relay asked for a keyframe to resume the slow agent from');
+    socket.resume();
+    for (let seq = 1000; seq < 1100 && !slow.frames.some((f) => decodeFrame(f).seq >= 1000); seq++) {
+      visitor.sendRaw(frame(seq));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seqs = slow.frames.map((f) => decodeFrame(f).seq);
+    assert.ok(seqs.some((s) => s >= 1000), 'once drained, the slow agent gets the newest frames');
+    assert.ok(seqs.length < 60, `most of the 180 frames were dropped for it (${seqs.length} arrived)`);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('the relay restarts under a live session: tokens still work, the visitor comes back to a fresh room, the old watch link says the visitor is gone', async () => {
+  const credential = 'restart-credential';
+  let server = await startServer({ port: 0, agentCredential: credential });
+  const port = server.port;
+  const ws = `ws://127.0.0.1:${port}`;
+  const clients: TestClient[] = [];
+  const open = async (path: string) => {
+    const c = await TestClient.open(`${ws}${path}`);
+    clients.push(c);
+    return c;
+  };
+  try {
+    const token = server.tokens.issue('Alice').token;
+    const visitorId = `restart-${crypto.randomUUID()}`;
+    const visitor = await open(`/parties/visitor/${visitorId}`);
+    const { shortId } = await visitor.next('welcome');
+    const watch = await open(`/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+    watch.send({ type: 'watch' });
+    const ask = await visitor.next('consentRequest');
+    visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+    await watch.next('watchState', (m) => m.watching);
+
+    await server.close();
+    // Both sides see their socket drop (the SDK and the console then reconnect with backoff).
+    assert.equal((await visitor.waitClose()).code, 1006);
+    assert.equal((await watch.waitClose()).code, 1006);
+    server = await startServer({ port, agentCredential: credential });
+
+    // The agent's token survives: it is signed, not stored.
+    const lobby = await open(`/parties/agents/lobby?token=${encodeURIComponent(token)}`);
+    assert.equal((await lobby.next('agentWelcome')).agentName, 'Alice');
+    // The visitor comes back to a fresh room: a new shortId and no session (the SDK reports the
+    // lost session as ended with reason `error`, see test/browser/faults-relay-restart.test.ts).
+    const back = await open(`/parties/visitor/${visitorId}`);
+    const welcome = await back.next('welcome');
+    assert.notEqual(welcome.shortId, shortId);
+    assert.equal(welcome.sessionState, 'inactive');
+    // The old watch link names nobody now: a clear notFound, and the socket is closed for good.
+    const stale = await open(`/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+    const err = await stale.next('error');
+    assert.equal(err.code, 'notFound');
+    assert.equal((await stale.waitClose()).code, 4004);
+    // Watching the visitor under its new shortId works as before.
+    const fresh = await open(`/parties/watch/${welcome.shortId}?token=${encodeURIComponent(token)}`);
+    fresh.send({ type: 'watch' });
+    const ask2 = await back.next('consentRequest');
+    back.send({ type: 'consent', requestId: ask2.requestId, allow: true });
+    await fresh.next('watchState', (m) => m.watching);
+  } finally {
+    for (const c of clients) c.ws.terminate();
+    await server.close();
+  }
+});

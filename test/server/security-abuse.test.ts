@@ -1,0 +1,137 @@
+/**
+ * Abuse limits the other suites do not cover alone: look-ups per address (across agents),
+ * messages per connection (the budget and its refill), and the socket's hard size cap.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testRelay } from '../support/node-client.js';
+
+test('lookup-code searches are rate limited per address, across agents', async () => {
+  const relay = await testRelay({ lookupsPerAgentPerMinute: 100, lookupsPerAddressPerMinute: 4 });
+  try {
+    // Every test socket comes from 127.0.0.1: two agents share one address.
+    const first = await relay.lobby(relay.token('First'));
+    const second = await relay.lobby(relay.token('Second'));
+    await first.next('lobby');
+    await second.next('lobby');
+    for (let i = 0; i < 2; i++) {
+      first.send({ type: 'findByCode', code: String(1000 + i) });
+      await first.next('lookupResult');
+      second.send({ type: 'findByCode', code: String(2000 + i) });
+      await second.next('lookupResult');
+    }
+    // Each agent is far under its own limit, but the address has spent its four.
+    second.send({ type: 'findByCode', code: '3000' });
+    const err = await second.next('error');
+    assert.equal(err.code, 'rateLimited');
+    assert.match(err.message, /lookup-code searches/);
+    const third = await relay.lobby(relay.token('Third'));
+    await third.next('lobby');
+    third.send({ type: 'findByCode', code: '3001' });
+    assert.equal((await third.next('error')).code, 'rateLimited', 'a new agent from the same address is limited too');
+    assert.equal(first.count('lookupResult') + second.count('lookupResult') + third.count('lookupResult'), 4);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('messages per connection: a burst, then the refill rate; one rateLimited error a second; other connections unaffected', async () => {
+  let now = Date.UTC(2026, 0, 1);
+  const relay = await testRelay({ now: () => now, messageBurst: 10, messagesPerSecond: 5 });
+  try {
+    const flooder = await relay.visitor();
+    const neighbour = await relay.visitor();
+    await flooder.next('welcome');
+    await neighbour.next('welcome');
+    for (let t = 0; t < 40; t++) flooder.send({ type: 'ping', t });
+    // The neighbour (same address, its own budget) is served in full meanwhile.
+    for (let t = 0; t < 8; t++) neighbour.send({ type: 'ping', t });
+    await neighbour.next('pong', (m) => m.t === 7);
+    await flooder.next('error', (m) => m.code === 'rateLimited');
+    // Let every answer to the flood arrive: a message from the neighbour orders after them.
+    neighbour.send({ type: 'ping', t: 99 });
+    await neighbour.next('pong', (m) => m.t === 99);
+    assert.deepEqual(flooder.messages.filter((m) => m.type === 'pong').map((m) => (m.type === 'pong' ? m.t : -1)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the burst of 10 is served, the rest dropped');
+    assert.equal(flooder.count('error'), 1, 'one error for the whole flood');
+    assert.equal(neighbour.count('error'), 0);
+
+    // A second later five more fit, and the next error may be sent.
+    now += 1000;
+    for (let t = 100; t < 110; t++) flooder.send({ type: 'ping', t });
+    await flooder.next('error', (m) => m.code === 'rateLimited');
+    assert.deepEqual(flooder.messages.filter((m) => m.type === 'pong' && (m.t ?? 0) >= 100).map((m) => (m.type === 'pong' ? m.t : -1)), [100, 101, 102, 103, 104]);
+    assert.equal(flooder.count('error'), 2);
+    assert.equal(flooder.closed, null, 'a flooder is slowed down, not disconnected');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a message over the socket cap (8 MiB) closes that socket with 1009; the relay serves everyone else', async () => {
+  const relay = await testRelay();
+  try {
+    const big = await relay.visitor();
+    await big.next('welcome');
+    const other = await relay.visitor();
+    await other.next('welcome');
+    big.sendRaw(new Uint8Array(9 * 1024 * 1024));
+    assert.equal((await big.waitClose(10_000)).code, 1009);
+    other.send({ type: 'ping', t: 5 });
+    assert.equal((await other.next('pong')).t, 5);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(relay.server.relay.stats().connections, 1, 'the closed socket is forgotten');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('identity fields are capped one by one: tags, identities, metadata entries, name and value lengths', async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    await v.next('welcome');
+    const entries = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+    const over: Array<[string, Record<string, unknown>]> = [
+      ['33 tags', { tags: Array.from({ length: 33 }, (_, i) => `t${i}`) }],
+      ['a 201-character tag', { tags: ['t'.repeat(201)] }],
+      ['a 201-character callName', { callName: 'n'.repeat(201) }],
+      ['a 201-character uniqueId', { uniqueId: 'u'.repeat(201) }],
+      ['33 identities', { identities: entries(33) }],
+      ['65 metadata entries', { metadata: entries(65) }],
+      ['a 1001-character metadata value', { metadata: { plan: 'p'.repeat(1001) } }],
+      ['a 201-character metadata key', { metadata: { ['k'.repeat(201)]: 'v' } }],
+    ];
+    for (const [label, identity] of over) {
+      v.send({ type: 'updateConnection', identity });
+      assert.equal((await v.next('error')).code, 'invalidMessage', label);
+    }
+    // At the caps, accepted.
+    v.send({ type: 'updateConnection', identity: { callName: 'n'.repeat(200), tags: Array.from({ length: 32 }, (_, i) => `t${i}`), identities: entries(32), metadata: { plan: 'p'.repeat(1000) } } });
+    v.send({ type: 'ping', t: 1 });
+    await v.next('pong');
+    assert.equal(v.count('error'), over.length);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('the visitor cap: past it the longest-gone visitor makes room; when all are connected, newcomers are refused', async () => {
+  const relay = await testRelay({ maxVisitors: 2 });
+  try {
+    const a = await relay.visitor();
+    const b = await relay.visitor();
+    await a.next('welcome');
+    await b.next('welcome');
+    const refused = await relay.visitor();
+    assert.equal((await refused.next('error')).code, 'rateLimited');
+    assert.equal((await refused.waitClose()).code, 4029);
+    a.close();
+    await a.waitClose();
+    await new Promise((r) => setTimeout(r, 50));
+    const c = await relay.visitor();
+    assert.equal((await c.next('welcome')).sessionState, 'inactive', 'the gone visitor made room');
+    assert.equal(relay.server.relay.stats().visitors, 2);
+  } finally {
+    await relay.close();
+  }
+});

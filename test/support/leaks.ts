@@ -1,0 +1,42 @@
+/**
+ * Looking for leaked secrets in what an agent sees. The masking tests paint every secret in one
+ * colour used nowhere else on their pages, pure magenta, and then search whole frames for it.
+ */
+
+/** The colour of every secret in the masking tests. */
+export const SECRET = '#ff00ff';
+
+/**
+ * A pixel with magenta's hue: the secret itself, or a secret's antialiased edge blended into white
+ * or black, after JPEG. Greys, greens and blues (the tests' other colours) never match.
+ */
+export const isSecretColour = (r: number, g: number, b: number) => r - g > 60 && b - g > 60;
+
+export interface LeakScan {
+  /** Pixels of the secret's colour. */
+  count: number;
+  /** Where the first one is (canvas pixels), for the failure message. */
+  first: { x: number; y: number } | null;
+}
+
+type AnyCanvas = HTMLCanvasElement | OffscreenCanvas;
+
+/** Counts secret-coloured pixels in `canvas`, or in the part `rect` (canvas pixels) of it. */
+export function scanForSecret(canvas: AnyCanvas, rect?: { x: number; y: number; width: number; height: number }): LeakScan {
+  const x0 = Math.max(0, Math.floor(rect?.x ?? 0));
+  const y0 = Math.max(0, Math.floor(rect?.y ?? 0));
+  const x1 = Math.min(canvas.width, Math.ceil(rect ? rect.x + rect.width : canvas.width));
+  const y1 = Math.min(canvas.height, Math.ceil(rect ? rect.y + rect.height : canvas.height));
+  if (x1 <= x0 || y1 <= y0) return { count: 0, first: null };
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+  const data = ctx.getImageData(x0, y0, x1 - x0, y1 - y0).data;
+  const w = x1 - x0;
+  let count = 0;
+  let first: LeakScan['first'] = null;
+  for (let i = 0; i < data.length; i += 4) {
+    if (isSecretColour(data[i], data[i + 1], data[i + 2])) {
+      if (count++ === 0) first = { x: x0 + ((i / 4) % w), y: y0 + Math.floor(i / 4 / w) };
+    }
+  }
+  return { count, first };
+}
