@@ -1,18 +1,26 @@
-import { encodeFrame, FrameFlags, FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../protocol/index.js';
+import { encodeFrame, FrameEncoding, FrameFlags, FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../protocol/index.js';
 import type { CaptureController, CaptureHost } from './capture-host.js';
-import { encodeTile, type EncodedTile } from './encode.js';
 import { findMasks, type MaskRect } from './find-masks.js';
+import { FrameEncoder } from './frame-encoder.js';
 import { resolveCaptureOptions, type CaptureOptions, type FrameStats, type ResolvedCaptureOptions } from './options.js';
-import { paintMasks } from './paint-masks.js';
 import { Rasterizer } from './rasterize.js';
 import { CaptureScheduler, type CaptureOutcome } from './scheduler.js';
-import { changedTiles, tileGrid, type TileRect } from './tiles.js';
 import { watchPageChanges } from './watch-page-changes.js';
+
+const ENCODING_OF: Record<string, FrameEncoding> = {
+  'image/jpeg': FrameEncoding.jpeg,
+  'image/webp': FrameEncoding.webp,
+  'image/png': FrameEncoding.png,
+};
 
 /**
  * The capture loop the SDK starts while a session is active: on each scheduled turn it finds the
- * masks, rasterizes the viewport, paints the masks black, compares tiles with the last frame sent
- * and sends the changed ones (or a full keyframe) through `host`.
+ * masks, clones the viewport, and, if the page looks different from the last frame sent (or a
+ * keyframe is wanted), draws it, paints the masks black, compares tiles with the last frame and
+ * sends the changed ones (or a full keyframe) through `host`.
+ *
+ * The page's main thread only clones (in slices) and draws; comparing and encoding run in a
+ * worker (see frame-encoder.ts).
  *
  * Fail-closed: if the masks cannot be computed, or the clone could not be blanked, the frame is
  * dropped and reported to `options.onError`; nothing is sent.
@@ -21,18 +29,20 @@ export function createCaptureLoop(host: CaptureHost, options: CaptureOptions = {
   return new CaptureLoop(host, resolveCaptureOptions(options), doc);
 }
 
-interface SentFrame {
-  pixels: Uint32Array;
-  width: number;
-  height: number;
+/** What the encoder holds: the markup and masks of the last frame it was given. */
+interface Encoded {
+  markup: string;
+  masks: MaskRect[];
 }
 
 class CaptureLoop implements CaptureController {
   private readonly scheduler: CaptureScheduler;
   private readonly rasterizer: Rasterizer;
+  private encoder: FrameEncoder;
   private seq = 0;
-  private previous: SentFrame | null = null;
   private keyframeWanted = true;
+  /** Null whenever the encoder's last pixels may not be what this describes. */
+  private encoded: Encoded | null = null;
   /** Bumped by stop(), so a capture still running when the session stopped sends nothing. */
   private generation = 0;
   private cleanups: Array<() => void> = [];
@@ -43,6 +53,7 @@ class CaptureLoop implements CaptureController {
     private readonly doc: Document,
   ) {
     this.rasterizer = new Rasterizer(options, doc);
+    this.encoder = new FrameEncoder(options.encodeInWorker);
     this.scheduler = new CaptureScheduler(() => this.capture(), {
       minIntervalMs: 1000 / options.maxFps,
       idleCheckMs: options.idleCheckMs,
@@ -56,7 +67,7 @@ class CaptureLoop implements CaptureController {
   start(): void {
     if (this.running) return;
     this.keyframeWanted = true;
-    this.previous = null;
+    this.encoded = null;
     this.cleanups = [
       this.host.onKeyframeRequest(() => {
         this.keyframeWanted = true;
@@ -74,7 +85,9 @@ class CaptureLoop implements CaptureController {
     for (const c of this.cleanups) c();
     this.cleanups = [];
     this.rasterizer.dispose();
-    this.previous = null;
+    this.encoder.dispose();
+    this.encoder = new FrameEncoder(this.options.encodeInWorker);
+    this.encoded = null;
   }
 
   private async capture(): Promise<CaptureOutcome> {
@@ -83,7 +96,13 @@ class CaptureLoop implements CaptureController {
     try {
       await this.captureFrame(generation);
     } catch (e) {
-      if (generation === this.generation) this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+      if (generation === this.generation) {
+        // What the agent holds after a failed frame is what was sent before it, but the encoder
+        // may have moved on: the next frame starts over from a keyframe.
+        this.keyframeWanted = true;
+        this.encoded = null;
+        this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+      }
     }
     return 'done';
   }
@@ -93,80 +112,84 @@ class CaptureLoop implements CaptureController {
     const started = performance.now();
     const capturedAt = Date.now();
 
-    // Masks before and after rasterizing, both painted: whatever moved during the capture is
-    // covered where it was and where it went. Either search failing drops the frame.
+    // Masks before and after cloning, both painted: whatever moved during the capture is covered
+    // where it was and where it went. Either search failing drops the frame.
     let t = performance.now();
-    const before = findMasks(this.doc);
+    const masking = this.host.maskOptions?.() ?? {};
+    const before = findMasks(this.doc, masking);
     let maskMs = performance.now() - t;
+
     t = performance.now();
-    const raster = await this.rasterizer.rasterize();
-    const rasterizeMs = performance.now() - t;
+    const snapshot = await this.rasterizer.snapshot();
+    const cloneMs = performance.now() - t;
     if (generation !== this.generation) return;
+
     t = performance.now();
-    const after = findMasks(this.doc);
+    const after = findMasks(this.doc, masking);
     const win = this.doc.defaultView!;
-    const dx = win.scrollX - raster.viewport.scrollX;
-    const dy = win.scrollY - raster.viewport.scrollY;
+    const dx = win.scrollX - snapshot.viewport.scrollX;
+    const dy = win.scrollY - snapshot.viewport.scrollY;
     // The frame shows the page at the starting scroll position: page-anchored masks found after a
     // scroll belong `d` further on in it. Fixed ones did not move, so both positions are painted.
     const shifted: MaskRect[] = dx || dy ? after.map((m) => ({ ...m, x: m.x + dx, y: m.y + dy })) : [];
-    const ctx = raster.canvas.getContext('2d');
-    if (!ctx) throw new Error('capture: no 2d context on the frame canvas');
-    paintMasks(ctx, [...before, ...after, ...shifted], scale);
+    const masks = [...before, ...after, ...shifted];
     maskMs += performance.now() - t;
 
+    // Equal markup draws equal pixels: with the same masks too, the frame would be the last one.
+    const keyframe = this.keyframeWanted;
+    const same = this.encoded !== null && this.encoded.markup === snapshot.markup && sameMasks(this.encoded.masks, masks);
+    if (same && !keyframe) return;
+
     t = performance.now();
-    const { width, height } = raster.canvas;
-    const image = ctx.getImageData(0, 0, width, height);
-    const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
-    const prev = this.previous && this.previous.width === width && this.previous.height === height ? this.previous : null;
-    let keyframe = this.keyframeWanted || prev === null;
-    this.keyframeWanted = false;
-    let tiles: TileRect[] = [];
-    if (!keyframe) {
-      tiles = changedTiles(prev!.pixels, pixels, width, height, tileSize);
-      if (tiles.length === 0) return;
-      if (tiles.length > fullFrameRatio * tileGrid(width, height, tileSize).length) keyframe = true;
-    }
-    let encoded: Array<{ tile: TileRect; image: EncodedTile }>;
-    if (keyframe) {
-      const full = { x: 0, y: 0, width, height };
-      const image1 = await encodeTile(image, full, type, quality);
-      // A full frame over the message cap goes as tiles instead, each flagged keyframe.
-      encoded = image1.bytes.byteLength + FRAME_HEADER_BYTES <= MAX_FRAME_BYTES
-        ? [{ tile: full, image: image1 }]
-        : await Promise.all(tileGrid(width, height, tileSize).map(async (tile) => ({ tile, image: await encodeTile(image, tile, type, quality) })));
-    } else {
-      encoded = await Promise.all(tiles.map(async (tile) => ({ tile, image: await encodeTile(image, tile, type, quality) })));
-    }
-    const encodeMs = performance.now() - t;
+    const bitmap = same ? null : await this.rasterizer.draw(snapshot);
+    const drawMs = bitmap ? performance.now() - t : 0;
     if (generation !== this.generation) {
-      this.keyframeWanted = true;
+      bitmap?.close();
       return;
     }
 
+    this.keyframeWanted = false;
+    this.encoded = null;
+    t = performance.now();
+    const result = await this.encoder.encode({
+      bitmap, background: snapshot.background, masks, scale, keyframe, tileSize, fullFrameRatio, type, quality,
+      maxImageBytes: MAX_FRAME_BYTES - FRAME_HEADER_BYTES,
+    });
+    const encodeMs = performance.now() - t;
+    if (generation !== this.generation) return;
+    this.encoded = { markup: snapshot.markup, masks };
+    if (result.tiles.length === 0) return;
+
     const seq = (this.seq = (this.seq + 1) >>> 0);
+    const { width, height } = result;
     let bytes = 0;
-    for (let i = 0; i < encoded.length; i++) {
-      const { tile, image: img } = encoded[i];
-      const flags = (i === encoded.length - 1 ? FrameFlags.last : 0) | (keyframe ? FrameFlags.keyframe : 0);
+    for (let i = 0; i < result.tiles.length; i++) {
+      const { mime, bytes: image, ...tile } = result.tiles[i];
+      const encoding = ENCODING_OF[mime];
+      if (!encoding) throw new Error(`capture: the browser encoded ${mime || 'nothing'}, which frames cannot carry`);
+      const flags = (i === result.tiles.length - 1 ? FrameFlags.last : 0) | (result.keyframe ? FrameFlags.keyframe : 0);
       const frame = encodeFrame(
-        { encoding: img.encoding, flags, tileCount: encoded.length, seq, ...tile, frameWidth: width, frameHeight: height, capturedAt },
-        img.bytes,
+        { encoding, flags, tileCount: result.tiles.length, seq, ...tile, frameWidth: width, frameHeight: height, capturedAt },
+        new Uint8Array(image),
       );
       if (!this.host.sendFrame(frame)) {
         // The socket closed mid-frame: what the agent holds is unknown, so start over with a keyframe.
-        this.keyframeWanted = true;
-        this.previous = null;
         throw new Error('capture: the socket is not open; frame not sent');
       }
       bytes += frame.byteLength;
     }
-    this.previous = { pixels, width, height };
     const stats: FrameStats = {
-      seq, keyframe, tiles: encoded.length, bytes, rasterizeMs, maskMs, encodeMs,
+      seq, keyframe: result.keyframe, tiles: result.tiles.length, bytes, cloneMs, drawMs, rasterizeMs: cloneMs + drawMs, maskMs, encodeMs,
       totalMs: performance.now() - started, width, height,
     };
     this.options.onFrame?.(stats);
   }
+}
+
+function sameMasks(a: readonly MaskRect[], b: readonly MaskRect[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].x !== b[i].x || a[i].y !== b[i].y || a[i].width !== b[i].width || a[i].height !== b[i].height) return false;
+  }
+  return true;
 }

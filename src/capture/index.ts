@@ -1,11 +1,12 @@
 export type { CaptureController, CaptureHost } from './capture-host.js';
 export { createCaptureLoop } from './capture-loop.js';
 export { CAPTURE_DEFAULTS, PAINT_STYLE_PROPERTIES, resolveCaptureOptions, type CaptureOptions, type FrameStats } from './options.js';
-export { findMasks, isMaskElement, maskRectsOf, MASK_SELECTOR, type MaskRect } from './find-masks.js';
+export { findMasks, isMaskElement, maskRectsOf, MASK_SELECTOR, UNMASK_SELECTOR, type MaskOptions, type MaskRect } from './find-masks.js';
 export { paintMasks } from './paint-masks.js';
-export { Rasterizer, NEVER_CAPTURED, type Raster, type RasterizeOptions } from './rasterize.js';
+export { Rasterizer, NEVER_CAPTURED, type Raster, type RasterizeOptions, type Snapshot, type Viewport } from './rasterize.js';
+export { canCloneEmpty, findVisibleSubtrees } from './find-offscreen.js';
 export { changedTiles, tileGrid, type TileRect } from './tiles.js';
-export { encodeTile, type EncodedTile } from './encode.js';
+export { encodeFrameJob, FrameEncoder, type EncodedTile, type EncodeRequest, type EncodeResult, type EncoderState } from './frame-encoder.js';
 export { CaptureScheduler, type CaptureJob, type CaptureOutcome, type SchedulerOptions } from './scheduler.js';
 export { watchPageChanges } from './watch-page-changes.js';
 export { blankMaskedClone, blankMaskedClones } from './blank-masked-clone.js';

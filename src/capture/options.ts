@@ -30,6 +30,14 @@ export interface CaptureOptions {
   includeStyleProperties?: readonly string[] | null;
   /** Timeout for loading images and fonts the clone embeds, in ms. Default 5000. */
   resourceTimeoutMs?: number;
+  /**
+   * Subtrees further than this from the viewport, in CSS px, are cloned as empty boxes of the same
+   * size, so a capture costs what is on screen, not the length of the page. The margin is for ink
+   * that spills out of a box (shadows, outlines). `Infinity` clones everything. Default 64.
+   */
+  cullMargin?: number;
+  /** Compare and encode frames in a Worker (made from a Blob URL); where none can be made, or with `false`, on the page. Default true. */
+  encodeInWorker?: boolean;
   /** Called with every frame that was dropped or failed, and why. Default: none. */
   onError?: ((error: Error) => void) | null;
   /** Called after every capture that sent something, with its figures (for benchmarks and debugging). Default: none. */
@@ -44,11 +52,15 @@ export interface FrameStats {
   tiles: number;
   /** Bytes handed to the socket, headers included. */
   bytes: number;
-  /** Time to rasterize the viewport (clone + draw). */
+  /** Time to clone the viewport into SVG markup (sliced: the page runs between the slices). */
+  cloneMs: number;
+  /** Time to draw the markup into pixels (0 when the page looked the same as the last frame). */
+  drawMs: number;
+  /** cloneMs + drawMs. */
   rasterizeMs: number;
-  /** Time to find and paint the masks (both passes). */
+  /** Time to find the masks (both passes; they are painted in the encode step). */
   maskMs: number;
-  /** Time to compare tiles and encode the changed ones. */
+  /** Time to paint the masks, compare tiles and encode the changed ones (in the worker, when there is one). */
   encodeMs: number;
   /** From the start of the capture to the last tile sent. */
   totalMs: number;
@@ -114,6 +126,8 @@ export const CAPTURE_DEFAULTS = {
   sliceMs: 8,
   includeStyleProperties: PAINT_STYLE_PROPERTIES,
   resourceTimeoutMs: 5000,
+  cullMargin: 64,
+  encodeInWorker: true,
   onError: null,
   onFrame: null,
 } as const satisfies Required<CaptureOptions>;
@@ -134,6 +148,7 @@ export function resolveCaptureOptions(options: CaptureOptions = {}): ResolvedCap
   positive('resourceTimeoutMs', o.resourceTimeoutMs);
   if (!Number.isInteger(o.tileSize) || o.tileSize < 16 || o.tileSize > 4096) throw new RangeError(`capture option tileSize must be an integer 16..4096, got ${o.tileSize}`);
   if (!Number.isFinite(o.idleCheckMs) || o.idleCheckMs < 0) throw new RangeError(`capture option idleCheckMs must be >= 0, got ${o.idleCheckMs}`);
+  if (Number.isNaN(o.cullMargin) || o.cullMargin < 0) throw new RangeError(`capture option cullMargin must be >= 0 (Infinity clones everything), got ${o.cullMargin}`);
   if (!Number.isFinite(o.sliceMs) || o.sliceMs < 0) throw new RangeError(`capture option sliceMs must be >= 0, got ${o.sliceMs}`);
   if (!['image/jpeg', 'image/webp', 'image/png'].includes(o.type)) throw new RangeError(`capture option type must be image/jpeg, image/webp or image/png, got ${String(o.type)}`);
   return o;

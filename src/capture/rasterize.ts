@@ -1,7 +1,9 @@
-import { createContext, destroyContext, domToCanvas, type Context } from 'modern-screenshot';
+import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankMaskedClone, blankMaskedClones } from './blank-masked-clone.js';
 import { copyFormState } from './copy-form-state.js';
+import { CloneStyles } from './clone-styles.js';
 import { isMaskElement } from './find-masks.js';
+import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -15,26 +17,68 @@ export interface RasterizeOptions {
   sliceMs: number;
   /** Timeout for images and fonts the clone embeds, in ms. */
   resourceTimeoutMs: number;
+  /**
+   * Subtrees further than this from the viewport, in CSS px, are cloned as empty boxes of their
+   * size; `Infinity` clones everything. Ink that spills out of a box (shadows, outlines) is what
+   * the margin is for. Default 64.
+   */
+  cullMargin?: number;
+}
+
+/** Where the viewport was when the capture began, in CSS pixels. */
+export interface Viewport {
+  width: number;
+  height: number;
+  scrollX: number;
+  scrollY: number;
+}
+
+/** The visible page as SVG markup: what a frame will show, before it is drawn. */
+export interface Snapshot {
+  /**
+   * The serialized SVG (the clone, masks blanked). Equal markup draws equal pixels, so an
+   * unchanged page can be recognised without drawing it.
+   */
+  markup: string;
+  viewport: Viewport;
+  /** Size of the frame in frame pixels (the viewport times the scale). */
+  width: number;
+  height: number;
+  /** The colour the page's canvas is painted with, under everything. */
+  background: string;
 }
 
 export interface Raster {
-  /** The viewport as the visitor sees it, masks not yet painted; `width` x `height` frame pixels. */
-  canvas: HTMLCanvasElement;
-  /** The viewport in CSS pixels and where it was scrolled when the capture began. */
-  viewport: { width: number; height: number; scrollX: number; scrollY: number };
+  /** The viewport as the visitor sees it, masks not yet painted; `width` x `height` frame pixels, transparent where only the page background shows. */
+  bitmap: ImageBitmap;
+  viewport: Viewport;
+  background: string;
 }
 
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
 const FRAMES_PER_CONTEXT = 300;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** modern-screenshot names the class of each clone with ::before/::after content randomly (`u` + 4 base-36 + a counter). */
+const PSEUDO_CLASS = /^u[0-9a-z]{4}\d+$/;
+const PSEUDO_SELECTOR = /\.(u[0-9a-z]{4}\d+)(?=::)/g;
+/** Characters XML 1.0 forbids; one in a text node would make the whole SVG fail to load. */
+// eslint-disable-next-line no-control-regex
+const XML_INVALID = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
 
 /**
  * Rasterizes the visible viewport of a document with modern-screenshot, which clones the DOM into
- * an SVG foreignObject and draws it. One context is reused across frames (its default-style and
- * resource caches are most of the speed-up over one-shot calls).
+ * an SVG foreignObject, and the browser, which draws it. In two steps, so that an unchanged page
+ * costs a clone but no drawing: {@link snapshot} clones (in slices of `sliceMs`, with the
+ * page's event loop running between them) and {@link draw} turns the markup into pixels.
+ *
+ * One context is reused across frames (its default-style and resource caches are most of the
+ * speed-up over one-shot calls). Off-screen subtrees are cloned as empty boxes (see
+ * find-offscreen.ts), which makes the cost follow what is on screen, not the length of the page.
  *
  * The clone is shifted by the scroll position with `position: relative` on the root, not a
  * transform: a transform would become the containing block of `position: fixed` elements and carry
- * them off-screen, while relative positioning leaves them at their viewport place.
+ * them off-screen, and would keep `position: sticky` ones from sticking; relative positioning
+ * leaves both at their viewport place.
  */
 export class Rasterizer {
   private context: Context<HTMLElement> | null = null;
@@ -44,38 +88,98 @@ export class Rasterizer {
   private stack: Element[] = [];
   private sliceStart = 0;
   private cloneError: Error | null = null;
+  /** This frame's culling: which subtrees reach the viewport, and which elements are cloned empty. */
+  private visible = new Map<Element, boolean>();
+  private emptied = new Set<Element>();
+  /** Random pseudo-element class names of this clone, renamed in clone order so equal pages give equal markup. */
+  private pseudoNames = new Map<string, string>();
+  /** Decides which computed properties each clone gets (see clone-styles.ts). */
+  private styles: CloneStyles | null = null;
 
   constructor(
     private readonly options: RasterizeOptions,
     private readonly doc: Document = document,
   ) {}
 
-  async rasterize(): Promise<Raster> {
+  /** Clones the visible viewport into SVG markup, masks blanked. Throws when the clone cannot be trusted. */
+  async snapshot(): Promise<Snapshot> {
     const doc = this.doc;
     const win = doc.defaultView!;
     const root = doc.documentElement;
-    const viewport = { width: root.clientWidth, height: root.clientHeight, scrollX: win.scrollX, scrollY: win.scrollY };
+    const viewport: Viewport = { width: root.clientWidth, height: root.clientHeight, scrollX: win.scrollX, scrollY: win.scrollY };
     if (viewport.width === 0 || viewport.height === 0) throw new Error('rasterize: the viewport has no size');
     const context = await this.ensureContext();
+    const background = pageBackground(doc);
     context.width = viewport.width;
     context.height = viewport.height;
-    context.backgroundColor = pageBackground(doc);
+    context.backgroundColor = background;
     context.style = { position: 'relative', left: `${-viewport.scrollX}px`, top: `${-viewport.scrollY}px`, overflow: 'visible' };
+    // Per-clone state of the context, fresh for each frame (domToCanvas would reset it after drawing).
+    context.svgStyleElement = createStyleElement(doc);
+    context.svgDefsElement = doc.createElementNS(SVG_NS, 'defs') as SVGDefsElement;
+    context.svgStyles.clear();
     // Shadow roots are collected per clone for <use> look-ups; without a reset the list only grows.
     context.shadowRoots = [];
+    // The last clone's styles would otherwise count as the parent's of this clone's root.
+    context.currentNodeStyle = undefined;
+    context.currentParentNodeStyle = undefined;
+    this.styles?.resetFrame();
     this.stack = [];
+    this.emptied.clear();
+    this.pseudoNames.clear();
     this.cloneError = null;
+    const margin = this.options.cullMargin ?? 64;
+    this.visible = Number.isFinite(margin) ? await findVisibleSubtrees(doc, margin, this.options.sliceMs) : new Map();
     this.sliceStart = performance.now();
-    const canvas = await domToCanvas(context);
+    let svg: SVGElement;
+    try {
+      svg = await domToForeignObjectSvg(context);
+    } finally {
+      this.visible = new Map();
+      this.styles?.resetFrame();
+    }
     if (this.cloneError) throw this.cloneError;
     this.frames++;
-    return { canvas, viewport };
+    const width = Math.floor(viewport.width * this.options.scale);
+    const height = Math.floor(viewport.height * this.options.scale);
+    // Drawn at the frame size from the CSS-pixel viewBox: vector-sharp at any scale.
+    svg.setAttribute('width', String(width));
+    svg.setAttribute('height', String(height));
+    const markup = new XMLSerializer().serializeToString(svg).replace(XML_INVALID, '');
+    return { markup, viewport, width, height, background };
+  }
+
+  /** Draws snapshot markup into a bitmap of the frame size. */
+  async draw(snapshot: Snapshot): Promise<ImageBitmap> {
+    // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
+    // cross-origin, which would taint the canvas and keep its pixels from the encoder.
+    const img = new Image(snapshot.width, snapshot.height);
+    img.decoding = 'async';
+    img.src = `data:image/svg+xml;charset=utf-8,${svgDataUrlBody(snapshot.markup)}`;
+    await img.decode().catch(() => {
+      throw new Error('rasterize: the browser could not load the page snapshot');
+    });
+    // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
+    // could not be handed to the worker, while the pixels it paints on a canvas can.
+    const canvas = new OffscreenCanvas(snapshot.width, snapshot.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
+    ctx.drawImage(img, 0, 0, snapshot.width, snapshot.height);
+    return canvas.transferToImageBitmap();
+  }
+
+  /** Snapshot and draw in one go. */
+  async rasterize(): Promise<Raster> {
+    const snapshot = await this.snapshot();
+    return { bitmap: await this.draw(snapshot), viewport: snapshot.viewport, background: snapshot.background };
   }
 
   dispose(): void {
     if (this.context) destroyContext(this.context);
     this.context = null;
     this.creating = null;
+    this.styles?.dispose();
+    this.styles = null;
   }
 
   private async ensureContext(): Promise<Context<HTMLElement>> {
@@ -99,23 +203,31 @@ export class Rasterizer {
       destroyContext(created);
       throw new Error('rasterize: the rasterizer was disposed');
     }
+    this.styles = new CloneStyles(this.doc.defaultView!, this.options.includeStyleProperties);
+    created.ownerWindow = this.styles.window as Window;
+    created.defaultComputedStyles = this.styles.defaults;
     this.context = created;
     this.creating = null;
     return created;
   }
 
   /**
-   * Called with each original node just before it is cloned, in document order. Pushing the
-   * element here and popping it in `onCloneEachNode` (called when its clone is complete) pairs
-   * every clone with its original, which the clone alone cannot tell (form state, masks).
+   * Called with each original node just before it is cloned, in document order, while its parent
+   * (the top of the stack) is being cloned. Pushing the element here and popping it in
+   * `onCloneEachNode` (called when its clone is complete) pairs every clone with its original,
+   * which the clone alone cannot tell (form state, masks). Children of an emptied box are left out.
    */
   private filter(node: Node): boolean {
+    const parent = this.stack.at(-1);
+    if (parent && this.emptied.has(parent)) return false;
     if (node.nodeType !== Node.ELEMENT_NODE) return true;
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
+    this.styles?.enter(el, parent ?? this.doc.documentElement);
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);
+    else if (this.visible.get(el) === false && canCloneEmpty(el, this.doc, this.options.cullMargin ?? 64)) this.emptied.add(el);
     return true;
   }
 
@@ -130,6 +242,7 @@ export class Rasterizer {
         if (el.localName === original.localName) copyFormState(original, el);
         if (original !== this.doc.scrollingElement) showScrollPosition(original, el);
         if (isMaskElement(original)) blankMaskedClone(el);
+        if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
       }
     }
     if (this.options.sliceMs > 0 && performance.now() - this.sliceStart >= this.options.sliceMs) {
@@ -142,17 +255,69 @@ export class Rasterizer {
   private onCloneNode(clone: Node): void {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
     if (clone.nodeType === Node.ELEMENT_NODE) blankMaskedClones(clone as Element);
+    // The pseudo-element rules were written into the style element just before this call.
+    const rules = this.context?.svgStyleElement?.lastChild;
+    if (this.pseudoNames.size && rules?.nodeType === Node.TEXT_NODE) {
+      const text = rules as Text;
+      text.data = text.data.replace(PSEUDO_SELECTOR, (m, name: string) => {
+        const renamed = this.pseudoNames.get(name);
+        return renamed ? `.${renamed}` : m;
+      });
+    }
     if (this.cloneError) throw this.cloneError;
+  }
+
+  private renamePseudoClass(clone: Element): void {
+    for (const name of clone.classList) {
+      if (!PSEUDO_CLASS.test(name)) continue;
+      const renamed = `__up${this.pseudoNames.size}`;
+      this.pseudoNames.set(name, renamed);
+      clone.classList.replace(name, renamed);
+    }
   }
 }
 
 /**
- * A scrolled box (an app shell, a chat pane) shows its own scroll position: its children's clones
- * are moved by it, as modern-screenshot's `restoreScrollPosition` does, composed with any transform.
+ * The markup as a data: URL body. Only what the URL parser would misread is escaped: `%` (an
+ * escape), `#` (a fragment) and tabs and line breaks (which it drops); the rest, non-ASCII
+ * included, it takes as is. Escaping everything, as encodeURIComponent does, costs several times
+ * as long on markup that embeds images as base64.
+ */
+function svgDataUrlBody(markup: string): string {
+  return markup.replace(/[%#\t\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}
+
+/** The style element modern-screenshot starts each clone with (its helper for `background-clip: text`). */
+function createStyleElement(doc: Document): HTMLStyleElement {
+  const style = doc.createElement('style');
+  style.textContent = '\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n';
+  return style;
+}
+
+/** Displays whose content flows in blocks, where a spacer with a negative margin moves everything after it. */
+const BLOCK_FLOW = new Set(['block', 'flow-root', 'list-item']);
+
+/**
+ * A scrolled box (an app shell, a chat pane, a table wrapper) shows its own scroll position; the
+ * clone of a box cannot be scrolled, so its content is moved instead.
+ *
+ * Down, in a box of block flow: an empty block with a negative top margin goes first, which
+ * lays everything after it out higher, as scrolling does; sticky headers inside still stick, since
+ * the browser places them from that layout. Otherwise (across, or a flex or grid box) each child is
+ * translated, as modern-screenshot's `restoreScrollPosition` does, composed with any transform;
+ * sticky elements there are drawn where they would be without sticking.
  */
 function showScrollPosition(original: Element, clone: Element): void {
   const { scrollTop, scrollLeft } = original;
   if (!scrollTop && !scrollLeft) return;
+  let dy = scrollTop;
+  if (dy > 0 && BLOCK_FLOW.has(getComputedStyle(original).display)) {
+    const spacer = clone.ownerDocument.createElement('div');
+    spacer.style.cssText = `display: block; height: 0; margin: -${dy}px 0 0; padding: 0; border: 0`;
+    clone.prepend(spacer);
+    dy = 0;
+  }
+  if (!scrollLeft && !dy) return;
   for (const child of clone.children) {
     const style = (child as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) continue;
@@ -166,7 +331,7 @@ function showScrollPosition(original: Element, clone: Element): void {
     const { a, b, c, d } = m;
     // Translate in the parent's space, not the child's (possibly rotated or scaled) one.
     m.a = 1; m.b = 0; m.c = 0; m.d = 1;
-    m.translateSelf(-scrollLeft, -scrollTop);
+    m.translateSelf(-scrollLeft, -dy);
     m.a = a; m.b = b; m.c = c; m.d = d;
     style.transform = m.toString();
   }
@@ -202,10 +367,4 @@ function pageBackground(doc: Document): string {
     if (c && c !== 'transparent' && c !== 'rgba(0, 0, 0, 0)') return c;
   }
   return '#fff';
-}
-
-function yieldToPage(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (s?.yield) return s.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { createCaptureLoop, type CaptureController } from '../../src/capture/index.js';
+import { createCaptureLoop, Rasterizer, type CaptureController } from '../../src/capture/index.js';
 import { FrameFlags } from '../../src/protocol/index.js';
 import { CollectingHost, FrameCanvas, isBlack, isGreen } from '../support/frames.js';
 
@@ -118,6 +118,34 @@ describe('capture loop', () => {
     await picture.draw(delta);
     const [r, g, b] = picture.pixel(120, 70);
     expect(b > 150 && r < 60 && g < 60, `changed block is blue, got ${r},${g},${b}`).to.equal(true);
+  });
+
+  it('does not even draw an unchanged page again, pseudo-elements and shadow roots included', async () => {
+    const root = mountPage(`<div class="block" style="top: 20px"><span class="deco">x</span></div><div id="host" class="block" style="top: 200px"></div>`);
+    const style = document.createElement('style');
+    style.id = 'capture-test-deco';
+    style.textContent = '.deco::before { content: "*"; color: rgb(200, 0, 0) } .deco::after { content: "!" }';
+    document.head.append(style);
+    root.querySelector('#host')!.attachShadow({ mode: 'open' }).innerHTML = '<style>p::before { content: ">" }</style><p>shadow</p>';
+    const draw = Rasterizer.prototype.draw;
+    let draws = 0;
+    Rasterizer.prototype.draw = function (this: Rasterizer, ...args: Parameters<typeof draw>) {
+      draws++;
+      return draw.apply(this, args);
+    };
+    try {
+      const host = new CollectingHost();
+      loop = createCaptureLoop(host, { idleCheckMs: 50, maxFps: 20 });
+      loop.start();
+      await host.waitForFrames(1);
+      const reads = host.bufferedReads;
+      while (host.bufferedReads < reads + 4) await new Promise((r) => setTimeout(r, 50));
+      expect(draws, 'drawn once, then found equal').to.equal(1);
+      expect(host.completeFrames()).to.have.length(1);
+    } finally {
+      Rasterizer.prototype.draw = draw;
+      style.remove();
+    }
   });
 
   it('sends a keyframe when the relay asks for one', async () => {

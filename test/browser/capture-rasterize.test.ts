@@ -11,14 +11,26 @@ const options = {
 
 type RGB = [number, number, number];
 
+/** Rasterizes the viewport and paints it on a canvas over the page background, as the encoder does. */
+async function rasterCanvas(rasterizer: Rasterizer): Promise<OffscreenCanvas> {
+  const { bitmap, background } = await rasterizer.rasterize();
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas;
+}
+
 /** Pixels of a raster, sampled at viewport point (x, y). */
-function pixelAt(canvas: HTMLCanvasElement, x: number, y: number): RGB {
+function pixelAt(canvas: OffscreenCanvas, x: number, y: number): RGB {
   const d = canvas.getContext('2d')!.getImageData(Math.round(x), Math.round(y), 1, 1).data;
   return [d[0], d[1], d[2]];
 }
 
 /** How many pixels in the box are close to `rgb`. */
-function countNear(canvas: HTMLCanvasElement, box: DOMRect, [r, g, b]: RGB, tolerance = 60): number {
+function countNear(canvas: OffscreenCanvas, box: DOMRect, [r, g, b]: RGB, tolerance = 60): number {
   const d = canvas.getContext('2d')!.getImageData(Math.round(box.left), Math.round(box.top), Math.round(box.width), Math.round(box.height)).data;
   let n = 0;
   for (let i = 0; i < d.length; i += 4) {
@@ -50,7 +62,7 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
         <div id="attr" data-upscope-masked style="width: 100px; height: 50px; background: rgb(220, 0, 0)"><span style="visibility: visible">x</span></div>
         <input id="pw" type="password" value="hunter2" style="width: 100px; height: 50px; background: rgb(220, 0, 0); border: 0">
       </div>`);
-    const { canvas } = await rasterizer.rasterize();
+    const canvas = await rasterCanvas(rasterizer);
     const at = (id: string) => {
       const r = el.querySelector(`#${id}`)!.getBoundingClientRect();
       return pixelAt(canvas, r.left + r.width / 2, r.top + r.height / 2);
@@ -66,8 +78,8 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
         <div id="fixed" style="position: fixed; right: 0; bottom: 0; width: 80px; height: 40px; background: rgb(0, 0, 220)"></div>
       </div>`);
     window.scrollTo(0, 1950);
-    const { canvas, viewport } = await rasterizer.rasterize();
-    expect(viewport.scrollY).to.equal(1950);
+    expect((await rasterizer.snapshot()).viewport.scrollY).to.equal(1950);
+    const canvas = await rasterCanvas(rasterizer);
     const deep = el.querySelector('#deep')!.getBoundingClientRect();
     expect(near(pixelAt(canvas, deep.left + 60, deep.top + 30), RED)).to.equal(true);
     const fixed = el.querySelector('#fixed')!.getBoundingClientRect();
@@ -81,7 +93,7 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
         <div style="height: 100px; background: rgb(220, 0, 0)"></div>
       </div>`);
     el.scrollTop = 300;
-    const { canvas } = await rasterizer.rasterize();
+    const canvas = await rasterCanvas(rasterizer);
     const r = el.getBoundingClientRect();
     expect(near(pixelAt(canvas, r.left + 50, r.top + 50), RED)).to.equal(true);
   });
@@ -99,7 +111,7 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
     (el.querySelector('#ta') as HTMLTextAreaElement).value = 'WWWWWWWW';
     (el.querySelector('#cb') as HTMLInputElement).checked = true;
     (el.querySelector('#sel') as HTMLSelectElement).value = 'b';
-    const { canvas } = await rasterizer.rasterize();
+    const canvas = await rasterCanvas(rasterizer);
     const blue: RGB = [0, 0, 220];
     expect(countNear(canvas, el.querySelector('#ta')!.getBoundingClientRect(), blue, 150), 'typed text').to.be.greaterThan(50);
     expect(countNear(canvas, el.querySelector('#cb')!.getBoundingClientRect(), RED, 120), 'ticked box').to.be.greaterThan(50);
@@ -109,7 +121,7 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
   it('draws open shadow DOM content', async () => {
     const el = await fixture<HTMLElement>(html`<div id="host"></div>`);
     el.attachShadow({ mode: 'open' }).innerHTML = `<div style="width: 100px; height: 50px; background: rgb(220, 0, 0)"></div>`;
-    const { canvas } = await rasterizer.rasterize();
+    const canvas = await rasterCanvas(rasterizer);
     const r = el.getBoundingClientRect();
     expect(near(pixelAt(canvas, r.left + 50, r.top + 25), RED)).to.equal(true);
   });

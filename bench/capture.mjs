@@ -1,0 +1,272 @@
+// Capture benchmark: `npm run bench` (builds first). Headless Chromium, three reference pages at
+// 1280x800, the real capture loop from dist/upscope.js compared with Chromium's own screenshot.
+// Prints a table and writes bench/results/capture.json. See bench/README.md for what each column means.
+//
+//   node bench/capture.mjs [--frames N] [--diffs]   (--diffs also writes bench/results/diff-<page>.png)
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { PAGES } from './pages.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the bundle under test is; BENCH_DIST points elsewhere to try a build without touching dist/. */
+const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
+const ONLY = process.env.BENCH_PAGES?.split(',');
+const RESULTS = join(ROOT, 'bench', 'results');
+const VIEWPORT = { width: 1280, height: 800 };
+const argValue = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const FRAMES = Math.max(20, argValue('--frames', 20));
+const WARMUP = 3;
+const CDP_SHOTS = 20;
+/** A pixel differs when a channel is further than this from the screenshot (0..255). */
+const TOLERANCE = 32;
+const IDLE_MS = 6000;
+/** The SDK's keep-alive: `{"type":"ping","t":<13 digits>}` (34 bytes) + 6 bytes of WebSocket client framing, every heartbeatInterval. */
+const KEEPALIVE_BYTES = 40;
+const KEEPALIVE_MS = 25000;
+const TIMEOUT_MS = 6 * 60 * 1000;
+
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html; charset=utf-8' };
+
+function serve() {
+  const pages = new Map(PAGES.map((p) => [`/pages/${p.name}.html`, p.html.replace('</body>', '<script type="module" src="/bench/harness.js"></script></body>')]));
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const page = pages.get(path);
+    if (page) {
+      res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' });
+      res.end(page);
+      return;
+    }
+    const file = path.startsWith('/dist/') ? normalize(join(DIST, path.slice(6))) : normalize(join(ROOT, path));
+    const allowed = (file.startsWith(DIST) || file === join(ROOT, 'bench', 'harness.js')) && existsSync(file);
+    if (!allowed) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+async function cdpScreenshots(cdp) {
+  for (let i = 0; i < 3; i++) await cdp.send('Page.captureScreenshot', { format: 'webp', quality: 70 });
+  const times = [];
+  for (let i = 0; i < CDP_SHOTS; i++) {
+    const t = performance.now();
+    await cdp.send('Page.captureScreenshot', { format: 'webp', quality: 70 });
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+
+/**
+ * The longest task on the page's main thread while `run` runs, from a CDP trace (RunTask events
+ * of the renderer's main thread): the exact figure, where the longtask observer only says whether
+ * a task went over 50 ms. Tracing costs a little, so it runs on frames of its own.
+ */
+async function tracedLongestTask(cdp, run) {
+  const events = [];
+  const onData = (e) => events.push(...e.value);
+  cdp.on('Tracing.dataCollected', onData);
+  const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] } });
+  try {
+    await run();
+  } finally {
+    await cdp.send('Tracing.end');
+    await complete;
+    cdp.off('Tracing.dataCollected', onData);
+  }
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== 'RunTask' || !mains.has(`${e.pid}:${e.tid}`)) continue;
+    const key = `${e.pid}:${e.tid}`;
+    const t = byThread.get(key) ?? { total: 0, longest: 0 };
+    t.total += e.dur;
+    t.longest = Math.max(t.longest, e.dur);
+    byThread.set(key, t);
+  }
+  // The page's renderer is the busiest one.
+  const busiest = [...byThread.values()].sort((a, b) => b.total - a.total)[0];
+  return busiest ? busiest.longest / 1000 : NaN;
+}
+
+async function measurePage(browser, base, spec, writeDiffs) {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const logs = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') logs.push(m.text());
+    if (process.env.BENCH_VERBOSE) console.log(`  [${spec.name}] ${m.text()}`);
+  });
+  page.on('pageerror', (e) => logs.push(e.message));
+  try {
+    if (process.env.BENCH_VERBOSE) await page.addInitScript(() => (window.BENCH_VERBOSE = true));
+    await page.goto(`${base}/pages/${spec.name}.html`, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.bench && document.fonts.status === 'loaded');
+    await spec.prepare(page);
+    const elements = await page.evaluate(() => window.bench.elementCount());
+    const cdp = await context.newCDPSession(page);
+
+    const cdpTimes = await cdpScreenshots(cdp);
+    const run = await page.evaluate(({ warmup, count }) => window.bench.frames({ warmup, count }), { warmup: WARMUP, count: FRAMES });
+    if (run.frameMs.length < FRAMES) throw new Error(`${spec.name}: only ${run.frameMs.length} of ${FRAMES} frames were captured (${run.errors.join('; ')})`);
+
+    const tracedTaskMs = await tracedLongestTask(cdp, () => page.evaluate(() => window.bench.frames({ warmup: 1, count: 10 })));
+
+    const fidelity = await page.evaluate(() => window.bench.fidelityFrame());
+    const { data: png } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+    const diff = await page.evaluate(({ png, tolerance }) => window.bench.compare(png, tolerance), { png, tolerance: TOLERANCE });
+    if (writeDiffs) {
+      mkdirSync(RESULTS, { recursive: true });
+      writeFileSync(join(RESULTS, `diff-${spec.name}.png`), Buffer.from(diff.diffPng.split(',')[1], 'base64'));
+    }
+
+    const idle = await page.evaluate((ms) => window.bench.idle(ms), IDLE_MS);
+
+    let typing = null;
+    if (spec.name === 'checkout') {
+      await page.focus('#email');
+      await page.evaluate(() => window.bench.startTyping());
+      await page.keyboard.type('x');
+      typing = await page.evaluate(() => window.bench.typed());
+    }
+
+    const frameP50Ms = quantile(run.frameMs, 0.5);
+    const cdpP50Ms = quantile(cdpTimes, 0.5);
+    return {
+      row: {
+        name: spec.name,
+        frameP50Ms: round(frameP50Ms),
+        frameP95Ms: round(quantile(run.frameMs, 0.95)),
+        cdpP50Ms: round(cdpP50Ms),
+        ratio: round(frameP50Ms / cdpP50Ms, 2),
+        longestTaskMs: round(Math.max(tracedTaskMs || 0, ...run.longTasks)),
+        bytesPerFrame: Math.round(quantile(run.bytes, 0.5)),
+        pixelDiffPct: round(diff.pct, 2),
+        idleBytesPerSec: round((idle.bytes * 1000) / IDLE_MS + (KEEPALIVE_BYTES * 1000) / KEEPALIVE_MS, 1),
+      },
+      extra: {
+        elements,
+        longTasks: run.longTasks.length,
+        observedLongestMs: round(Math.max(0, ...run.longTasks)),
+        tracedTaskMs: round(tracedTaskMs),
+        loafBlockingMs: round(Math.max(0, ...run.loafs)),
+        cloneP50Ms: round(quantile(run.cloneMs, 0.5)),
+        drawP50Ms: round(quantile(run.drawMs, 0.5)),
+        maskP50Ms: round(quantile(run.maskMs, 0.5)),
+        encodeP50Ms: round(quantile(run.encodeMs, 0.5)),
+        idleCaptureBytes: idle.bytes,
+        masks: fidelity.masks,
+        maskedPixels: diff.maskedPixels,
+        sizeMismatch: diff.sizeMismatch,
+        typing,
+        errors: [...run.errors, ...fidelity.errors, ...logs],
+      },
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The harness must see a long task when there is one, or the longtask column would mean nothing. */
+async function checkLongTaskObserver(browser, base) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}/pages/checkout.html`);
+    return await page.evaluate(async () => {
+      const seen = [];
+      const obs = new PerformanceObserver((l) => seen.push(...l.getEntries().map((e) => e.duration)));
+      obs.observe({ type: 'longtask' });
+      setTimeout(() => {
+        const t = performance.now();
+        while (performance.now() - t < 80);
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      obs.disconnect();
+      return seen.some((d) => d >= 80);
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+function table(rows, heads) {
+  const widths = heads.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+  return [line(heads), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function main() {
+  if (!existsSync(join(DIST, 'upscope.js'))) throw new Error(`${join(DIST, 'upscope.js')} is missing: run \`npm run build\` first (\`npm run bench\` does).`);
+  const deadline = setTimeout(() => {
+    console.error(`bench: still running after ${TIMEOUT_MS / 1000} s; giving up.`);
+    process.exit(2);
+  }, TIMEOUT_MS);
+  deadline.unref();
+
+  const server = await serve();
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
+  const writeDiffs = process.argv.includes('--diffs');
+  const results = [];
+  try {
+    console.log(`Chromium ${browser.version()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${VIEWPORT.width}x${VIEWPORT.height}, ${FRAMES} frames after ${WARMUP} warm-up per page.`);
+    const longTaskOk = await checkLongTaskObserver(browser, base);
+    console.log(`Longest task: PerformanceObserver 'longtask' in the page (self-check with an 80 ms busy task: ${longTaskOk ? 'reported' : 'NOT reported'}), and a CDP trace.\n`);
+    for (const spec of PAGES.filter((p) => !ONLY || ONLY.includes(p.name))) {
+      process.stdout.write(`${spec.name}... `);
+      const r = await measurePage(browser, base, spec, writeDiffs);
+      console.log(`${r.extra.elements} elements`);
+      results.push(r);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  const heads = ['page', 'frame p50', 'p95', 'CDP p50', 'ratio', 'longest task', 'bytes/frame', 'pixel diff %', 'idle B/s'];
+  console.log(`\n${table(results.map(({ row: r }) => [r.name, r.frameP50Ms, r.frameP95Ms, r.cdpP50Ms, r.ratio, r.longestTaskMs, r.bytesPerFrame, r.pixelDiffPct, r.idleBytesPerSec]), heads)}`);
+  console.log(`\n${table(results.map(({ row: r, extra: x }) => [r.name, x.elements, x.cloneP50Ms, x.drawP50Ms, x.maskP50Ms, x.encodeP50Ms, x.longTasks, x.observedLongestMs, x.tracedTaskMs, x.loafBlockingMs, x.masks, x.idleCaptureBytes]),
+    ['page', 'elements', 'clone p50', 'draw p50', 'masks p50', 'encode p50', 'long tasks', 'longest observed', 'longest traced', 'LoAF blocking', 'masks', 'idle capture B'])}`);
+  console.log(`
+Times in ms. Frame = capture + mask + encode of a full keyframe (JPEG 0.7, the default), from the
+loop's own figures; CDP = Page.captureScreenshot (WebP 70) round trip from Node. Longest task: the
+largest of the 'longtask' observer's entries (tasks over 50 ms, during the 20 frames) and the
+longest RunTask of the page's main thread in a CDP trace of 10 more frames. Pixel diff: share
+of pixels of a lossless (PNG) frame further than ${TOLERANCE}/255 in any channel from CDP's PNG
+screenshot, masked rectangles left out. Idle: capture bytes over ${IDLE_MS / 1000} s of an unchanged
+page plus the SDK keep-alive (${KEEPALIVE_BYTES} B every ${KEEPALIVE_MS / 1000} s).`);
+  const typing = results.find((r) => r.extra.typing)?.extra.typing;
+  if (typing) {
+    console.log(`Typing one character in a checkout field: ${typing.tiles} tile(s), ${typing.bytes} bytes, ${(typing.pixelShare * 100).toFixed(1)}% of the frame's pixels; ` +
+      `${((typing.bytes / typing.keyframeBytes) * 100).toFixed(1)}% of a ${typing.keyframeBytes}-byte keyframe${typing.keyframe ? ' (sent as a KEYFRAME)' : ''}.`);
+  }
+  const errors = results.flatMap((r) => r.extra.errors.map((e) => `${r.row.name}: ${e}`));
+  if (errors.length) console.log(`\nErrors reported during the run:\n  ${errors.slice(0, 20).join('\n  ')}`);
+
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'capture.json'), `${JSON.stringify({ pages: results.map((r) => r.row) }, null, 2)}\n`);
+  console.log(`\nWrote ${join('bench', 'results', 'capture.json')}.`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});

@@ -1,0 +1,343 @@
+/**
+ * How modern-screenshot decides which computed properties to write on each clone, made to write
+ * only what changes the picture.
+ *
+ * The library writes a property when the element's computed value differs from the browser's
+ * default for its tag, and, to be safe with inheritance, always when the parent's clone wrote it.
+ * On a styled page that rule writes nearly every listed property on every element (a font set on
+ * `body` is written on all its descendants, and so on down), which makes clones slow to build and
+ * the markup slow to draw. Its default cache also keeps those per-parent exceptions for good, so
+ * the lists only grow over a session.
+ *
+ * Here, through the two hooks the library reads from its context (`ownerWindow.getComputedStyle`
+ * and the `defaultComputedStyles` cache), an inherited property is compared with the value the
+ * clone will inherit (its flat-tree parent's), and any other with the tag's default; the
+ * exceptions are never kept. Where the browser's own style sheet sets an inherited property on a
+ * tag (`b`, `h1`, `a`, form controls...), that property is always written, since the clone would
+ * otherwise get the style sheet's value instead of the inherited one.
+ */
+
+/** Inherited properties among those the capture copies (see PAINT_STYLE_PROPERTIES). */
+const INHERITED = new Set([
+  'color', 'visibility', 'direction', 'writing-mode', 'text-orientation',
+  'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
+  'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
+  'letter-spacing', 'word-spacing', 'text-align', 'text-align-last', 'text-indent', 'text-transform', 'text-shadow',
+  'text-rendering', 'white-space-collapse', 'text-wrap-mode', 'text-wrap-style', 'word-break', 'overflow-wrap', 'hyphens',
+  'tab-size', 'text-underline-offset', '-webkit-text-fill-color', '-webkit-text-stroke-width', '-webkit-text-stroke-color',
+  'quotes', 'caret-color', 'list-style-type', 'list-style-position', 'list-style-image', 'border-collapse', 'border-spacing',
+  'caption-side', 'empty-cells', 'image-rendering', 'accent-color', 'scrollbar-color',
+  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
+]);
+
+/**
+ * Values no browser default has for these inherited properties, set on a wrapper in the sandbox:
+ * a tag whose default differs from the wrapper's value has it set by the browser's style sheet.
+ */
+const UNUSUAL_INHERITED = [
+  'color: rgb(1, 2, 3)', 'font: italic small-caps 300 13px/17px cursive', 'font-kerning: none', 'letter-spacing: 3px',
+  'word-spacing: 5px', 'text-align: right', 'text-align-last: center', 'text-indent: 7px', 'text-transform: lowercase',
+  'text-shadow: rgb(4, 5, 6) 1px 1px 1px', 'text-rendering: geometricprecision', 'white-space: pre', 'word-break: break-all',
+  'overflow-wrap: anywhere', 'hyphens: none', 'tab-size: 3', 'text-underline-offset: 3px', 'visibility: collapse',
+  '-webkit-text-fill-color: rgb(7, 8, 9)', '-webkit-text-stroke: 1px rgb(10, 11, 12)', 'quotes: "a" "b"',
+  'caret-color: rgb(13, 14, 15)', 'list-style: square inside', 'border-collapse: collapse', 'border-spacing: 3px',
+  'caption-side: bottom', 'empty-cells: hide', 'image-rendering: pixelated', 'accent-color: rgb(16, 17, 18)',
+  'direction: rtl', 'line-height: 17px', 'text-wrap-style: balance', 'fill: rgb(19, 20, 21)', 'stroke: rgb(22, 23, 24)',
+].join('; ');
+
+/** The part of a computed style declaration modern-screenshot reads. */
+interface StyleSource {
+  readonly length: number;
+  item(index: number): string;
+  getPropertyValue(name: string): string;
+  getPropertyPriority(name: string): string;
+}
+
+/**
+ * A computed style that remembers the values read from it this frame, so children can be
+ * compared with their parent without reading the parent again. Computed values never carry
+ * `!important`, so their priority is answered without asking the browser.
+ */
+class RecordingStyle implements StyleSource {
+  constructor(
+    private readonly style: CSSStyleDeclaration,
+    private readonly values: Map<string, string>,
+  ) {}
+
+  get length(): number {
+    return this.style.length;
+  }
+
+  item(index: number): string {
+    return this.style.item(index);
+  }
+
+  getPropertyValue(name: string): string {
+    let value = this.values.get(name);
+    if (value === undefined) {
+      value = this.style.getPropertyValue(name);
+      this.values.set(name, value);
+    }
+    return value;
+  }
+
+  getPropertyPriority(): string {
+    return '';
+  }
+}
+
+/** What the library does with a default style: read a property, and (for its per-parent exceptions) forget one. */
+interface DefaultStyle {
+  get(name: string): unknown;
+  delete(name: string): boolean;
+}
+
+/** The library's own rule, for clones whose parent is unknown (a document root, SVG content): the exceptions hold for this element only. */
+class ErasableDefault implements DefaultStyle {
+  private readonly erased = new Set<string>();
+
+  constructor(private readonly base: Map<string, unknown>) {}
+
+  get(name: string): unknown {
+    return this.erased.has(name) ? undefined : this.base.get(name);
+  }
+
+  delete(name: string): boolean {
+    this.erased.add(name);
+    return true;
+  }
+}
+
+/**
+ * Properties whose initial value is `currentcolor` and which are not inherited: left at their
+ * default, the clone computes them from its own colour just as the page did.
+ */
+const CURRENT_COLOR = new Set([
+  'border-top-color', 'border-right-color', 'border-bottom-color', 'border-left-color', 'outline-color',
+  'column-rule-color', 'text-decoration-color',
+]);
+/** Properties that paint nothing unless another one is set: origin of a transform (or of a perspective) that is `none`. */
+const ONLY_WITH: Record<string, readonly string[]> = {
+  'transform-origin': ['transform', 'translate', 'rotate', 'scale'],
+  'perspective-origin': ['perspective'],
+};
+/** modern-screenshot always writes these (they are left out of its defaults on purpose). */
+const ALWAYS_WRITTEN = new Set(['width', 'height', '-webkit-text-fill-color']);
+
+/** Inherited properties compared with what the clone inherits; the rest with the tag's default. */
+class ReferenceDefault implements DefaultStyle {
+  constructor(
+    private readonly base: Map<string, unknown>,
+    private readonly inherited: Map<string, string>,
+    private readonly setByBrowser: ReadonlySet<string>,
+    /** The element's own computed value of a property. */
+    private readonly own: (name: string) => string,
+  ) {}
+
+  get(name: string): unknown {
+    if (INHERITED.has(name) && !this.setByBrowser.has(name)) return this.inherited.get(name) ?? this.base.get(name);
+    const base = this.base.get(name);
+    // Answering with the element's own value makes the library see "default" and write nothing.
+    if (CURRENT_COLOR.has(name) && base === this.base.get('color')) {
+      const value = this.own(name);
+      if (value === this.own('color')) return value;
+    }
+    const needs = ONLY_WITH[name];
+    if (needs && needs.every((n) => this.own(n) === 'none')) return this.own(name);
+    return base;
+  }
+
+  delete(): boolean {
+    return true;
+  }
+}
+
+/**
+ * Per-rasterizer state behind the two hooks. The rasterizer calls {@link enter} from its filter,
+ * just before the library clones `element` (whose flat-tree parent is `parent`), and
+ * {@link resetFrame} before and after each clone.
+ *
+ * Defaults are computed here, in a sandbox frame of our own, rather than by the library: it
+ * would compute each tag's default on first sight and use it there without asking the cache, so
+ * the first clone of a page would differ from the next ones (and an idle page would resend).
+ */
+export class CloneStyles {
+  /** Stands in for the page's window in the library's context: only getComputedStyle is used. */
+  readonly window: Pick<Window, 'getComputedStyle'>;
+  /** Stands in for the library's `defaultComputedStyles` cache: it has every key, and answers per element. */
+  readonly defaults: Map<string, Map<string, unknown>>;
+  private readonly recorded = new Map<Element, Map<string, string>>();
+  private readonly bases = new Map<string, Map<string, unknown>>();
+  private readonly setByBrowser = new Map<string, Set<string>>();
+  private element: Element | null = null;
+  private parent: Element | null = null;
+  private frame: HTMLIFrameElement | null = null;
+
+  constructor(
+    private readonly win: Window,
+    /** The properties copied (null: all), so defaults of names a computed style does not enumerate (aliases such as -webkit-mask-image) are known too. */
+    private readonly properties: readonly string[] | null,
+  ) {
+    const recorded = this.recorded;
+    this.window = {
+      getComputedStyle(el: Element, pseudo?: string | null): CSSStyleDeclaration {
+        const style = win.getComputedStyle(el, pseudo);
+        if (pseudo) return style;
+        let values = recorded.get(el);
+        if (!values) recorded.set(el, (values = new Map()));
+        return new RecordingStyle(style, values) as unknown as CSSStyleDeclaration;
+      },
+    };
+    const self = this;
+    this.defaults = new (class extends Map<string, Map<string, unknown>> {
+      override has(): boolean {
+        return true;
+      }
+
+      override get(key: string): Map<string, unknown> | undefined {
+        return self.defaultFor(key) as unknown as Map<string, unknown>;
+      }
+
+      override clear(): void {
+        self.bases.clear();
+        self.setByBrowser.clear();
+      }
+    })();
+  }
+
+  /** Forgets the values read for the last clone (they hold on to its elements). */
+  resetFrame(): void {
+    this.recorded.clear();
+    this.element = null;
+    this.parent = null;
+  }
+
+  /** `element` is about to be cloned as a child of `parent`'s clone (null: a root). */
+  enter(element: Element, parent: Element | null): void {
+    this.element = element;
+    this.parent = parent;
+  }
+
+  dispose(): void {
+    this.frame?.remove();
+    this.frame = null;
+    this.bases.clear();
+    this.setByBrowser.clear();
+    this.recorded.clear();
+  }
+
+  /** A hidden standards-mode document with no author styles, where browser defaults are read. */
+  private sandbox(): Document {
+    let doc = this.frame?.isConnected ? this.frame.contentDocument : null;
+    if (doc?.body) return doc;
+    const page = this.win.document;
+    const frame = page.createElement('iframe');
+    // The prefix keeps it out of clones and out of the change watcher (see NEVER_CAPTURED users).
+    frame.id = `__SANDBOX__upscope${Math.random().toString(36).slice(2)}`;
+    frame.setAttribute('aria-hidden', 'true');
+    frame.tabIndex = -1;
+    frame.style.cssText = 'position: fixed; width: 0; height: 0; border: 0; visibility: hidden; pointer-events: none';
+    (page.body ?? page.documentElement).append(frame);
+    doc = frame.contentDocument!;
+    doc.open();
+    doc.write('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+    doc.close();
+    this.frame?.remove();
+    this.frame = frame;
+    return doc;
+  }
+
+  /** The browser's computed defaults for a library key: `tag`, `tag:::before`, or `svg:tag:...` for SVG content. */
+  private base(key: string): Map<string, unknown> {
+    let base = this.bases.get(key);
+    if (base) return base;
+    const doc = this.sandbox();
+    const win = doc.defaultView!;
+    const pseudo = /::[a-z-]+$/.exec(key)?.[0] ?? null;
+    const svg = key.startsWith('svg:');
+    const tag = (svg ? key.split(':')[1] : key.split(':')[0]) || 'div';
+    let root: Element;
+    let el: Element;
+    if (svg) {
+      root = doc.createElementNS(SVG_NS, 'svg');
+      el = root.appendChild(doc.createElementNS(SVG_NS, tag));
+    } else {
+      root = el = doc.createElement(tag);
+    }
+    el.textContent = ' ';
+    doc.body.append(root);
+    const style = win.getComputedStyle(el, pseudo);
+    base = new Map();
+    for (let i = 0; i < style.length; i++) {
+      const name = style.item(i);
+      if (!ALWAYS_WRITTEN.has(name)) base.set(name, style.getPropertyValue(name));
+    }
+    for (const name of this.properties ?? []) {
+      if (!base.has(name) && !ALWAYS_WRITTEN.has(name)) base.set(name, style.getPropertyValue(name));
+    }
+    root.remove();
+    this.bases.set(key, base);
+    return base;
+  }
+
+  private ownValue(el: Element, name: string): string {
+    let values = this.recorded.get(el);
+    if (!values) this.recorded.set(el, (values = new Map()));
+    let value = values.get(name);
+    if (value === undefined) {
+      value = this.win.getComputedStyle(el).getPropertyValue(name);
+      values.set(name, value);
+    }
+    return value;
+  }
+
+  private defaultFor(key: string): DefaultStyle {
+    const base = this.base(key);
+    const pseudo = key.includes('::');
+    if (key === 'svg' || key.startsWith('svg:')) return new ErasableDefault(base);
+    // A look-up for another element than the one entered (a same-origin iframe's root, cloned in
+    // place of the iframe): no parent is known for it.
+    if (this.element?.localName !== key.split(':', 1)[0]) return new ErasableDefault(base);
+    // A pseudo-element inherits from its element; an element from its flat-tree parent.
+    const from = pseudo ? this.element : this.parent;
+    const inherited = from && this.recorded.get(from);
+    if (!inherited) return new ErasableDefault(base);
+    const setByBrowser = pseudo ? NONE : this.browserSetsInherited(this.element!);
+    const el = this.element!;
+    // A pseudo-element's own values are not recorded; the currentcolor and origin shortcuts are for elements.
+    const own = pseudo ? () => '\u0000' : (name: string) => this.ownValue(el, name);
+    return new ReferenceDefault(base, inherited, setByBrowser, own);
+  }
+
+  /**
+   * The inherited properties the browser's style sheet (and presentational attributes) set on an
+   * element like `el`: same tag and same attributes among those such rules select on.
+   */
+  private browserSetsInherited(el: Element): Set<string> {
+    const attributes = UA_ATTRIBUTES.filter((name) => el.hasAttribute(name)).map((name) => [name, name === 'href' ? '' : el.getAttribute(name)!] as const);
+    const key = `${el.localName}|${attributes.map(([n, v]) => `${n}=${v}`).join('|')}`;
+    let set = this.setByBrowser.get(key);
+    if (set) return set;
+    const doc = this.sandbox();
+    const win = doc.defaultView!;
+    const wrapper = doc.createElement('div');
+    wrapper.style.cssText = UNUSUAL_INHERITED;
+    const probe = doc.createElement(el.localName);
+    for (const [name, value] of attributes) probe.setAttribute(name, value);
+    wrapper.append(probe);
+    doc.body.append(wrapper);
+    const outer = win.getComputedStyle(wrapper);
+    const inner = win.getComputedStyle(probe);
+    set = new Set();
+    for (const name of INHERITED) if (inner.getPropertyValue(name) !== outer.getPropertyValue(name)) set.add(name);
+    wrapper.remove();
+    this.setByBrowser.set(key, set);
+    return set;
+  }
+}
+
+/** Attributes the browser's style sheet or presentational hints select on to set inherited properties (links, input types, direction, legacy alignment and fonts). */
+const UA_ATTRIBUTES = ['type', 'href', 'dir', 'lang', 'align', 'color', 'face', 'size', 'multiple', 'contenteditable'];
+
+const NONE: ReadonlySet<string> = new Set();
+const SVG_NS = 'http://www.w3.org/2000/svg';

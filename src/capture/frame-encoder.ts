@@ -1,0 +1,219 @@
+import type { MaskRect } from './find-masks.js';
+import { paintMasks } from './paint-masks.js';
+import { changedTiles, tileGrid, type TileRect } from './tiles.js';
+
+/** One frame for the encoder: the new raster (or none, to send the last one again), and the masks of this moment. */
+export interface EncodeRequest {
+  /** The new raster, transferred; `null` re-encodes the pixels of the last one (the page looked the same). */
+  bitmap: ImageBitmap | null;
+  /** Painted under the raster (the page's canvas colour). */
+  background: string;
+  /** Painted black over the raster, in viewport CSS pixels, before anything is compared or encoded. */
+  masks: MaskRect[];
+  scale: number;
+  /** Send the whole frame, whatever changed. */
+  keyframe: boolean;
+  tileSize: number;
+  /** Above this share of changed tiles, one keyframe is sent instead. */
+  fullFrameRatio: number;
+  type: string;
+  quality: number;
+  /** Largest encoded image one message may carry; a keyframe over it goes as tiles. */
+  maxImageBytes: number;
+}
+
+export interface EncodedTile extends TileRect {
+  /** The MIME type the browser really produced (a browser without a WebP encoder answers PNG). */
+  mime: string;
+  bytes: ArrayBuffer;
+}
+
+export interface EncodeResult {
+  keyframe: boolean;
+  width: number;
+  height: number;
+  /** Empty when nothing changed. */
+  tiles: EncodedTile[];
+}
+
+/** Pixels of the last frame, kept where the encoding runs (in the worker, or on the page as a fallback). */
+export interface EncoderState {
+  canvas: OffscreenCanvas | null;
+  ctx: OffscreenCanvasRenderingContext2D | null;
+  previous: Uint32Array | null;
+}
+
+/**
+ * Paints, compares and encodes one frame: draws the raster over the background, paints the masks
+ * black, finds the tiles that differ from the last frame and encodes those (or the whole frame).
+ *
+ * Runs in the encoder worker, so it must stay self-contained: it may call only the functions the
+ * worker source is built from (see WORKER_FUNCTIONS), by name.
+ */
+export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): Promise<EncodeResult> {
+  if (req.bitmap) {
+    const { width, height } = req.bitmap;
+    if (!state.canvas || state.canvas.width !== width || state.canvas.height !== height) {
+      state.canvas = new OffscreenCanvas(width, height);
+      state.ctx = state.canvas.getContext('2d', { willReadFrequently: true });
+      state.previous = null;
+    }
+    const ctx = state.ctx;
+    if (!ctx) throw new Error('encode: no 2d context on OffscreenCanvas');
+    ctx.globalCompositeOperation = 'source-over';
+    ctx.fillStyle = req.background;
+    ctx.fillRect(0, 0, width, height);
+    ctx.drawImage(req.bitmap, 0, 0);
+    req.bitmap.close();
+  } else if (!state.canvas || !state.ctx) {
+    throw new Error('encode: there is no earlier frame to send again');
+  }
+  const canvas = state.canvas;
+  const ctx = state.ctx!;
+  const { width, height } = canvas;
+  paintMasks(ctx, req.masks, req.scale);
+
+  const image = ctx.getImageData(0, 0, width, height);
+  const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
+  const previous = state.previous;
+  let keyframe = req.keyframe || !previous || previous.length !== pixels.length;
+  let tiles: TileRect[] = [];
+  if (!keyframe) {
+    tiles = changedTiles(previous, pixels, width, height, req.tileSize);
+    if (tiles.length > req.fullFrameRatio * tileGrid(width, height, req.tileSize).length) keyframe = true;
+  }
+  state.previous = pixels;
+  if (!keyframe && tiles.length === 0) return { keyframe, width, height, tiles: [] };
+
+  const encode = async (tile: TileRect): Promise<EncodedTile> => {
+    let source: OffscreenCanvas = canvas;
+    if (tile.width !== width || tile.height !== height) {
+      source = new OffscreenCanvas(tile.width, tile.height);
+      source.getContext('2d')!.putImageData(image, -tile.x, -tile.y, tile.x, tile.y, tile.width, tile.height);
+    }
+    const blob = await source.convertToBlob({ type: req.type, quality: req.quality });
+    return { ...tile, mime: blob.type, bytes: await blob.arrayBuffer() };
+  };
+  let out: EncodedTile[];
+  if (keyframe) {
+    const whole = await encode({ x: 0, y: 0, width, height });
+    // A full frame over the message cap goes as tiles instead, each flagged keyframe.
+    out = whole.bytes.byteLength <= req.maxImageBytes ? [whole] : await Promise.all(tileGrid(width, height, req.tileSize).map(encode));
+  } else {
+    out = await Promise.all(tiles.map(encode));
+  }
+  return { keyframe, width, height, tiles: out };
+}
+
+/** The part of a worker's global scope the encoder uses (the DOM typings do not describe workers). */
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<{ id: number; request: EncodeRequest }>) => void) | null;
+  postMessage(message: unknown, transfer: Transferable[]): void;
+}
+
+/** The worker's message loop: one request in, one result (or error) out, buffers transferred. */
+function encoderWorkerMain(scope: WorkerScope): void {
+  const state: EncoderState = { canvas: null, ctx: null, previous: null };
+  scope.onmessage = async (event) => {
+    const { id, request } = event.data;
+    try {
+      const result = await encodeFrameJob(state, request);
+      scope.postMessage({ id, result }, result.tiles.map((t) => t.bytes));
+    } catch (e) {
+      // Whatever the worker held may no longer match what was sent: start again from a keyframe.
+      state.previous = null;
+      scope.postMessage({ id, error: e instanceof Error ? e.message : String(e) }, []);
+    }
+  };
+}
+
+/** Every function the worker runs, in source form; they call each other by name, which bundling keeps consistent. */
+const WORKER_FUNCTIONS = [paintMasks, tileGrid, changedTiles, encodeFrameJob, encoderWorkerMain];
+
+let workerUrl: string | null = null;
+
+/** The worker source as a Blob URL, made once per page (sites' CSP may forbid it; then encoding stays on the page). */
+function encoderWorkerUrl(): string {
+  workerUrl ??= URL.createObjectURL(
+    new Blob([`${WORKER_FUNCTIONS.map(String).join('\n')}\n${encoderWorkerMain.name}(self);\n`], { type: 'text/javascript' }),
+  );
+  return workerUrl;
+}
+
+interface Pending {
+  resolve(result: EncodeResult): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Encodes frames off the main thread, in a Worker made from a Blob URL: comparing 4 MB of pixels
+ * and compressing them would otherwise block the visitor's page for tens of ms per frame. Where
+ * no worker can be made (a Content-Security-Policy without `worker-src blob:`), or the worker
+ * fails, the same code runs on the page instead (the browser still compresses off-thread there).
+ */
+export class FrameEncoder {
+  private worker: Worker | null = null;
+  private workerFailed = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly inline: EncoderState = { canvas: null, ctx: null, previous: null };
+
+  constructor(private readonly useWorker = true) {}
+
+  /** Where the last encode ran: `worker`, or `page` when no worker could be used. */
+  get where(): 'worker' | 'page' {
+    return this.useWorker && !this.workerFailed ? 'worker' : 'page';
+  }
+
+  async encode(request: EncodeRequest): Promise<EncodeResult> {
+    const worker = this.ensureWorker();
+    if (!worker) return encodeFrameJob(this.inline, request);
+    const id = this.nextId++;
+    return new Promise<EncodeResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, request }, request.bitmap ? [request.bitmap] : []);
+    });
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.failPending(new Error('encode: the encoder was stopped'));
+    this.inline.canvas = null;
+    this.inline.ctx = null;
+    this.inline.previous = null;
+  }
+
+  private ensureWorker(): Worker | null {
+    if (!this.useWorker || this.workerFailed || typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') return null;
+    if (this.worker) return this.worker;
+    try {
+      const worker = new Worker(encoderWorkerUrl(), { name: 'upscope-encoder' });
+      worker.onmessage = (e: MessageEvent<{ id: number; result?: EncodeResult; error?: string }>) => {
+        const p = this.pending.get(e.data.id);
+        if (!p) return;
+        this.pending.delete(e.data.id);
+        if (e.data.result) p.resolve(e.data.result);
+        else p.reject(new Error(e.data.error ?? 'encode: the worker failed'));
+      };
+      worker.onerror = (e) => {
+        // The worker could not start (CSP) or crashed: from now on encode on the page.
+        e.preventDefault();
+        this.workerFailed = true;
+        this.worker?.terminate();
+        this.worker = null;
+        this.failPending(new Error(`encode: the encoder worker failed (${e.message || 'no details'}); encoding on the page from now on`));
+      };
+      this.worker = worker;
+      return worker;
+    } catch {
+      this.workerFailed = true;
+      return null;
+    }
+  }
+
+  private failPending(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,154 @@
+import { expect } from '@open-wc/testing';
+import { createCaptureLoop, encodeFrameJob, FrameEncoder, type CaptureController, type EncodeRequest, type FrameStats } from '../../src/capture/index.js';
+import { FrameFlags } from '../../src/protocol/index.js';
+import { CollectingHost, FrameCanvas, isBlack, isGreen } from '../support/frames.js';
+
+/** A 256x128 bitmap: green left half, white right half. */
+async function testBitmap(): Promise<ImageBitmap> {
+  const canvas = new OffscreenCanvas(256, 128);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = 'rgb(0, 160, 0)';
+  ctx.fillRect(0, 0, 128, 128);
+  return createImageBitmap(canvas);
+}
+
+const request = (bitmap: ImageBitmap | null, over: Partial<EncodeRequest> = {}): EncodeRequest => ({
+  bitmap, background: '#fff', masks: [], scale: 1, keyframe: false, tileSize: 64, fullFrameRatio: 0.5,
+  type: 'image/png', quality: 0.7, maxImageBytes: 4 * 1024 * 1024, ...over,
+});
+
+async function decode(bytes: ArrayBuffer, mime: string): Promise<ImageData> {
+  const bmp = await createImageBitmap(new Blob([bytes], { type: mime }));
+  const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+  ctx.drawImage(bmp, 0, 0);
+  return ctx.getImageData(0, 0, bmp.width, bmp.height);
+}
+
+describe('frame encoder', () => {
+  let encoder: FrameEncoder | null = null;
+  afterEach(() => {
+    encoder?.dispose();
+    encoder = null;
+  });
+
+  it('encodes in a worker what the page would: masks painted, then only the changed tiles', async () => {
+    encoder = new FrameEncoder();
+    const first = await encoder.encode(request(await testBitmap(), { masks: [{ x: 10, y: 10, width: 20, height: 20 }] }));
+    expect(encoder.where).to.equal('worker');
+    const inline = await encodeFrameJob({ canvas: null, ctx: null, previous: null }, request(await testBitmap(), { masks: [{ x: 10, y: 10, width: 20, height: 20 }] }));
+    expect(first.keyframe).to.equal(true);
+    expect(first.tiles).to.have.length(1);
+    const a = await decode(first.tiles[0].bytes, first.tiles[0].mime);
+    const b = await decode(inline.tiles[0].bytes, inline.tiles[0].mime);
+    expect([...a.data]).to.deep.equal([...b.data]);
+    const at = (x: number, y: number) => [...a.data.slice((y * 256 + x) * 4, (y * 256 + x) * 4 + 3)];
+    expect(at(20, 20), 'mask').to.deep.equal([0, 0, 0]);
+    expect(at(60, 60), 'raster').to.deep.equal([0, 160, 0]);
+    expect(at(200, 60), 'background').to.deep.equal([255, 255, 255]);
+
+    // Same pixels again: nothing to send. A new mask on the right half: that tile only.
+    const same = await encoder.encode(request(await testBitmap(), { masks: [{ x: 10, y: 10, width: 20, height: 20 }] }));
+    expect(same.tiles).to.have.length(0);
+    const changed = await encoder.encode(request(null, { masks: [{ x: 200, y: 70, width: 10, height: 10 }] }));
+    expect(changed.keyframe).to.equal(false);
+    expect(changed.tiles.map(({ x, y, width, height }) => [x, y, width, height])).to.deep.equal([[192, 64, 64, 64]]);
+  });
+
+  it('sends the last frame again as a keyframe without a new raster, and refuses when it has none', async () => {
+    encoder = new FrameEncoder();
+    const refused = await encoder.encode(request(null, { keyframe: true })).then(() => null, (e: Error) => e);
+    expect(refused?.message).to.match(/no earlier frame/);
+    await encoder.encode(request(await testBitmap()));
+    const again = await encoder.encode(request(null, { keyframe: true }));
+    expect(again.keyframe).to.equal(true);
+    expect(again.tiles).to.have.length(1);
+    expect(again.tiles[0].width).to.equal(256);
+  });
+
+  it('splits a keyframe over the size cap into tiles', async () => {
+    encoder = new FrameEncoder(false);
+    const result = await encoder.encode(request(await testBitmap(), { maxImageBytes: 10 }));
+    expect(encoder.where).to.equal('page');
+    expect(result.keyframe).to.equal(true);
+    expect(result.tiles).to.have.length(8);
+  });
+});
+
+describe('capture loop and the encoder', () => {
+  let loop: CaptureController | null = null;
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    document.getElementById('encoder-test')?.remove();
+  });
+
+  function mount(): HTMLElement {
+    const root = document.createElement('div');
+    root.id = 'encoder-test';
+    root.style.cssText = 'position: absolute; left: 0; top: 0; width: 300px; height: 200px; background: rgb(0, 160, 0)';
+    root.innerHTML = '<div data-upscope-masked style="width: 100px; height: 50px; background: rgb(0, 160, 0)"></div>';
+    document.body.append(root);
+    return root;
+  }
+
+  it('sends a keyframe of an unchanged page again from the last pixels, without drawing', async () => {
+    mount();
+    const host = new CollectingHost();
+    const stats: FrameStats[] = [];
+    loop = createCaptureLoop(host, { maxFps: 20, idleCheckMs: 0, onFrame: (s) => stats.push(s) });
+    loop.start();
+    await host.waitForFrames(1);
+    host.requestKeyframe();
+    const frames = await host.waitForFrames(2);
+    expect(frames[1][0].flags & FrameFlags.keyframe).to.not.equal(0);
+    expect(stats[0].drawMs).to.be.greaterThan(0);
+    expect(stats[1].drawMs, 'not drawn again').to.equal(0);
+    const picture = new FrameCanvas();
+    await picture.draw(frames[1]);
+    expect(isGreen(picture.pixel(200, 100))).to.equal(true);
+    expect(isBlack(picture.pixel(50, 25)), 'masks painted on the reused pixels').to.equal(true);
+  });
+
+  it('encodes on the page when asked to, with the same picture', async () => {
+    mount();
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { encodeInWorker: false });
+    loop.start();
+    const [frame] = await host.waitForFrames(1);
+    const picture = new FrameCanvas();
+    await picture.draw(frame);
+    expect(isGreen(picture.pixel(200, 100))).to.equal(true);
+    expect(isBlack(picture.pixel(50, 25))).to.equal(true);
+  });
+
+  // Last: the policy stays on this page for good.
+  it('falls back to encoding on the page when a Content-Security-Policy forbids blob: workers', async () => {
+    const meta = document.createElement('meta');
+    meta.httpEquiv = 'Content-Security-Policy';
+    meta.content = "worker-src 'none'";
+    document.head.append(meta);
+    mount();
+    const host = new CollectingHost();
+    const errors: Error[] = [];
+    loop = createCaptureLoop(host, { maxFps: 20, idleCheckMs: 50, onError: (e) => errors.push(e) });
+    loop.start();
+    // At most the frame in flight when the worker failed is lost; the next ones are encoded on the page.
+    const [frame] = await host.waitForFrames(1);
+    const picture = new FrameCanvas();
+    await picture.draw(frame);
+    expect(isGreen(picture.pixel(200, 100))).to.equal(true);
+    expect(isBlack(picture.pixel(50, 25))).to.equal(true);
+    expect(errors.every((e) => /worker/.test(e.message)), errors.map((e) => e.message).join('; ')).to.equal(true);
+
+    // The encoder itself: the worker is refused (at once or with an error event), the page takes over.
+    const encoder = new FrameEncoder();
+    try {
+      await encoder.encode(request(await testBitmap())).catch(() => null);
+      const result = await encoder.encode(request(await testBitmap()));
+      expect(encoder.where).to.equal('page');
+      expect(result.tiles).to.have.length(1);
+    } finally {
+      encoder.dispose();
+    }
+  });
+});
