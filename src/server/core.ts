@@ -238,7 +238,9 @@ export class Relay {
 
   /** Numbers for health checks and tests. */
   stats() {
-    return { visitors: this.rooms.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size };
+    let queuedBytes = 0;
+    for (const info of this.conns.values()) queuedBytes += info.conn.bufferedAmount();
+    return { visitors: this.rooms.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size, queuedBytes };
   }
 
   // ------------------------------------------------------------------ connect / close

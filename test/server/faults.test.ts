@@ -135,20 +135,25 @@ test('a slow agent: frames to it are dropped and the relay’s memory stays flat
       const m = process.memoryUsage();
       return m.heapUsed + m.external + m.arrayBuffers;
     };
+    let mostQueued = 0;
     const send = async (from: number, count: number) => {
       for (let seq = from; seq < from + count; seq++) {
         visitor.sendRaw(frame(seq, 1024 * 1024));
         // Paced like a capture loop: the next frame after the relay handled this one.
         visitor.send({ type: 'ping', t: seq });
         await visitor.next('pong', (m) => m.t === seq);
+        mostQueued = Math.max(mostQueued, relay.server.relay.stats().queuedBytes);
       }
     };
     await send(1, 20); // fills the slow socket's buffers up to the cap
     const before = memory();
     await send(21, 160);
     const after = memory();
-    // Unbounded, the relay would hold all 160 frames (160 MiB) for the slow agent.
-    assert.ok(after - before < 24 * 1024 * 1024, `memory grew ${((after - before) / 1048576).toFixed(1)} MiB`);
+    // Unbounded, the relay would hold all 160 frames (160 MiB) for the slow agent. What it queues
+    // is exact: the 1 MiB cap plus the frame that crossed it. The process's memory is a looser,
+    // noisier check (GC timing, the test's own sockets), so its margin is wide.
+    assert.ok(mostQueued <= 3 * 1024 * 1024, `the relay queued at most ${(mostQueued / 1048576).toFixed(1)} MiB`);
+    assert.ok(after - before < 80 * 1024 * 1024, `memory grew ${((after - before) / 1048576).toFixed(1)} MiB`);
     assert.ok(visitor.count('requestKeyframe') >= 1, 'the relay asked for a keyframe to resume the slow agent from');
     socket.resume();
     for (let seq = 1000; seq < 1100 && !slow.frames.some((f) => decodeFrame(f).seq >= 1000); seq++) {
