@@ -32,11 +32,7 @@ test('frames past the bandwidth budget are dropped with one rateLimited error', 
   try {
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
-    const w = await relay.watch(shortId, relay.token());
-    w.send({ type: 'watch' });
-    const ask = await v.next('consentRequest');
-    v.send({ type: 'consent', requestId: ask.requestId, allow: true });
-    await w.next('watchState', (m) => m.watching);
+    const w = await relay.allowedWatch(v, shortId, relay.token());
     for (let seq = 1; seq <= 5; seq++) {
       v.sendRaw(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: 0 }, new Uint8Array(40_000)));
     }

@@ -9,11 +9,7 @@ type Relay = Awaited<ReturnType<typeof testRelay>>;
 async function bystanderSession(relay: Relay) {
   const visitor = await relay.visitor();
   const { shortId } = await visitor.next('welcome');
-  const watch = await relay.watch(shortId, relay.token('Bystander Agent'));
-  watch.send({ type: 'watch' });
-  const ask = await visitor.next('consentRequest');
-  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
-  await watch.next('watchState', (m) => m.watching);
+  const watch = await relay.allowedWatch(visitor, shortId, relay.token('Bystander Agent'));
   return { visitor, watch };
 }
 

@@ -13,22 +13,11 @@ import { TestClient, testRelay } from '../support/node-client.js';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-type Relay = Awaited<ReturnType<typeof testRelay>>;
-
 const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
   encodeFrame(
     { encoding: FrameEncoding.jpeg, flags, tileCount: 1, seq, x: 0, y: 0, width: 8, height: 8, frameWidth: 8, frameHeight: 8, capturedAt: 1 },
     new Uint8Array(size).fill(seq & 0xff),
   );
-
-async function watchAllowed(relay: Relay, visitor: TestClient, shortId: string, token: string) {
-  const w = await relay.watch(shortId, token);
-  w.send({ type: 'watch' });
-  const ask = await visitor.next('consentRequest');
-  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
-  await w.next('watchState', (m) => m.watching);
-  return w;
-}
 
 test("an agent's network drops: the visitor sees the observer leave and the session pause; the agent comes back and frames flow again", async () => {
   const relay = await testRelay({ observerGraceMs: 60_000 });
@@ -38,7 +27,7 @@ test("an agent's network drops: the visitor sees the observer leave and the sess
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
     const token = relay.token('Alice');
-    const first = await watchAllowed(relay, visitor, shortId, token);
+    const first = await relay.allowedWatch(visitor, shortId, token);
     const joined = await visitor.next('observerJoined');
     await visitor.next('session', (m) => m.state === 'active');
 
@@ -53,7 +42,7 @@ test("an agent's network drops: the visitor sees the observer leave and the sess
     // Frames sent meanwhile reach nobody and are not kept for later.
     visitor.sendRaw(frame(1));
 
-    const again = await watchAllowed(relay, visitor, shortId, token);
+    const again = await relay.allowedWatch(visitor, shortId, token);
     assert.equal((await visitor.next('observerJoined')).count, 1);
     const resumed = await visitor.next('session', (m) => m.state === 'active');
     assert.equal(resumed.agentName, 'Alice');
@@ -74,7 +63,7 @@ test("a visitor's network drops before an ack arrives: the resent message is ack
     const visitorId = `drop-${crypto.randomUUID()}`;
     const visitor = await relay.visitor(visitorId);
     const { shortId } = await visitor.next('welcome');
-    const agent = await watchAllowed(relay, visitor, shortId, relay.token('Bo'));
+    const agent = await relay.allowedWatch(visitor, shortId, relay.token('Bo'));
     visitor.send({ type: 'customMessage', message: 'one', seq: 1 });
     await agent.next('customMessageReceived', (m) => m.message === 'one');
     visitor.ws.terminate(); // the ack for seq 1 may or may not have made it; the SDK resends it
@@ -109,7 +98,7 @@ test('a visitor gone past its grace period is dropped: its session ends with tim
     await lobby.next('lobby');
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
-    const agent = await watchAllowed(relay, visitor, shortId, relay.token('Cy'));
+    const agent = await relay.allowedWatch(visitor, shortId, relay.token('Cy'));
     visitor.ws.terminate();
     await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && !m.visitor.connected);
     // Within the grace period the room waits (a reload); past it, it is gone.
@@ -127,7 +116,7 @@ test('a slow agent: frames to it are dropped and the relay’s memory stays flat
   try {
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
-    const slow = await watchAllowed(relay, visitor, shortId, relay.token('Slow'));
+    const slow = await relay.allowedWatch(visitor, shortId, relay.token('Slow'));
     const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
     const memory = () => {

@@ -1,18 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
-import { testRelay, type TestClient } from '../support/node-client.js';
-
-type Relay = Awaited<ReturnType<typeof testRelay>>;
-
-async function watched(relay: Relay, visitor: TestClient, shortId: string, name: string) {
-  const w = await relay.watch(shortId, relay.token(name));
-  w.send({ type: 'watch' });
-  const ask = await visitor.next('consentRequest', (m) => m.agentName === name);
-  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
-  await w.next('watchState', (m) => m.watching);
-  return w;
-}
+import { testRelay } from '../support/node-client.js';
 
 const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
   encodeFrame(
@@ -27,9 +16,9 @@ test("frames reach only that visitor's observers, unchanged", async () => {
     const b = await relay.visitor();
     const { shortId: aId } = await a.next('welcome');
     const { shortId: bId } = await b.next('welcome');
-    const a1 = await watched(relay, a, aId, 'A1');
-    const a2 = await watched(relay, a, aId, 'A2');
-    const b1 = await watched(relay, b, bId, 'B1');
+    const a1 = await relay.allowedWatch(a, aId, relay.token('A1'));
+    const a2 = await relay.allowedWatch(a, aId, relay.token('A2'));
+    const b1 = await relay.allowedWatch(b, bId, relay.token('B1'));
     const lurker = await relay.watch(aId, relay.token('Lurker')); // connected, never allowed
     const lobby = await relay.lobby(relay.token('Lobby'));
 
@@ -61,14 +50,14 @@ test('an observer first gets a keyframe; a slow observer gets frames dropped, ne
   try {
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
-    const fast = await watched(relay, v, shortId, 'Fast');
+    const fast = await relay.allowedWatch(v, shortId, relay.token('Fast'));
     // The relay asks the visitor for a keyframe for the new observer, and drops deltas until then.
     await v.next('requestKeyframe');
     v.sendRaw(frame(1, 16, FrameFlags.last)); // a delta: not forwarded to an observer waiting for a keyframe
     v.sendRaw(frame(2));
     assert.equal(decodeFrame(await fast.frame(0)).seq, 2);
 
-    const slow = await watched(relay, v, shortId, 'Slow');
+    const slow = await relay.allowedWatch(v, shortId, relay.token('Slow'));
     // Stop reading on the slow observer's side so the relay's send buffer for it fills up.
     (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const total = 60;

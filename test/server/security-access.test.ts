@@ -23,11 +23,7 @@ async function victimSession(relay: Relay) {
   const visitorId = `victim-${crypto.randomUUID()}`;
   const visitor = await relay.visitor(visitorId);
   const { shortId } = await visitor.next('welcome');
-  const agent = await relay.watch(shortId, relay.token('Victim Agent'));
-  agent.send({ type: 'watch' });
-  const ask = await visitor.next('consentRequest');
-  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
-  await agent.next('watchState', (m) => m.watching);
+  const agent = await relay.allowedWatch(visitor, shortId, relay.token('Victim Agent'));
   return { visitorId, shortId, visitor, agent };
 }
 

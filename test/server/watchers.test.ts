@@ -1,17 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testRelay, type TestClient } from '../support/node-client.js';
-
-type Relay = Awaited<ReturnType<typeof testRelay>>;
-
-async function allowed(relay: Relay, visitor: TestClient, shortId: string, name: string) {
-  const w = await relay.watch(shortId, relay.token(name));
-  w.send({ type: 'watch' });
-  const ask = await visitor.next('consentRequest', (m) => m.agentName === name);
-  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
-  await w.next('watchState', (m) => m.watching);
-  return w;
-}
+import { testRelay } from '../support/node-client.js';
 
 test('asking to watch again repeats the open request; leaving withdraws it', async () => {
   const relay = await testRelay();
@@ -37,7 +26,7 @@ test('an open request is withdrawn when the session ends', async () => {
   try {
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
-    await allowed(relay, v, shortId, 'First');
+    await relay.allowedWatch(v, shortId, relay.token('First'));
     const second = await relay.watch(shortId, relay.token('Second'));
     second.send({ type: 'watch' });
     const ask = await v.next('consentRequest', (m) => m.agentName === 'Second');
@@ -54,7 +43,7 @@ test('hiding and showing the tab keeps the agent name of the session', async () 
     const lobby = await relay.lobby(relay.token('Lobby'));
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
-    await allowed(relay, v, shortId, 'Priya');
+    await relay.allowedWatch(v, shortId, relay.token('Priya'));
     v.send({ type: 'visibility', visible: false });
     assert.equal((await v.next('session', (m) => m.state === 'paused')).agentName, 'Priya');
     v.send({ type: 'visibility', visible: true });
@@ -71,7 +60,7 @@ test("watching agents hear when the visitor's page goes away and comes back", as
   try {
     const v = await relay.visitor('coming-back-visitor');
     const { shortId } = await v.next('welcome');
-    const w = await allowed(relay, v, shortId, 'Watcher');
+    const w = await relay.allowedWatch(v, shortId, relay.token('Watcher'));
     v.close();
     assert.equal((await w.next('watchState', (m) => !m.visitor.connected)).watching, true);
     const back = await relay.visitor('coming-back-visitor');

@@ -109,6 +109,16 @@ export async function testRelay(options: ServerOptions = {}) {
     lobby: (token: string) => track(TestClient.open(`${ws}/parties/agents/lobby?token=${encodeURIComponent(token)}`)),
     watch: (shortId: string, token: string) => track(TestClient.open(`${ws}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`)),
     raw: (path: string) => track(TestClient.open(`${ws}${path}`)),
+    /** An agent (by token) asks to watch `visitor`, the visitor allows, and the watch socket is returned once watching. */
+    async allowedWatch(visitor: TestClient, shortId: string, token: string) {
+      const agentName = server.tokens.verify(token)?.agentName;
+      const w = await track(TestClient.open(`${ws}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`));
+      w.send({ type: 'watch' });
+      const ask = await visitor.next('consentRequest', (m) => m.agentName === agentName);
+      visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+      await w.next('watchState', (m) => m.watching);
+      return w;
+    },
     async close() {
       for (const c of clients) c.ws.terminate();
       await server.close();
