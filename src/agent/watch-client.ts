@@ -9,6 +9,7 @@ import {
   decodeFrame,
   MAX_CUSTOM_MESSAGE_LENGTH,
   parseMessage,
+  SHORT_ID_PATTERN,
   type EndReason,
   type ErrorCode,
   type Frame,
@@ -128,7 +129,7 @@ export class WatchClient {
     if (this.socket) return;
     const { host, token, shortId } = this.options;
     if (!token) throw new TypeError('an agent token is required to watch');
-    if (!/^[A-Za-z0-9_-]{6,64}$/.test(shortId ?? '')) throw new TypeError(`"${String(shortId).slice(0, 80)}" is not a visitor short id`);
+    if (!SHORT_ID_PATTERN.test(shortId ?? '')) throw new TypeError(`"${String(shortId).slice(0, 80)}" is not a visitor short id`);
     const address = resolveRelayAddress(host);
     this.update({ ...INITIAL, status: 'connecting' });
     const socket = new PartySocket({

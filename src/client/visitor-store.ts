@@ -3,7 +3,7 @@
  * relay), its identity, and the agents it already allowed in the current session.
  */
 import * as v from 'valibot';
-import { IdentitySchema, type Identity } from '../protocol/index.js';
+import { IdentitySchema, VISITOR_ID_PATTERN, type Identity } from '../protocol/index.js';
 
 /** The visitor's identity as stored: every field optional, `undefined` meaning "not set". */
 export type StoredIdentity = {
@@ -22,7 +22,6 @@ export interface ConsentMemory {
   until: number | null;
 }
 
-const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;
 const IDENTITY_FIELDS = ['uniqueId', 'callName', 'tags', 'identities', 'metadata'] as const;
 
 /** 18 random bytes from the CSPRNG as base64url (24 characters): the visitor's secret room key. */
@@ -60,7 +59,7 @@ export class VisitorStore {
   /** The stored visitor id, created (and stored) on first use. */
   visitorId(): string {
     const stored = this.get('visitorId');
-    if (stored && VISITOR_ID.test(stored)) return stored;
+    if (stored && VISITOR_ID_PATTERN.test(stored)) return stored;
     const id = newVisitorId();
     this.set('visitorId', id);
     return id;

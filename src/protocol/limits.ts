@@ -6,6 +6,10 @@ export const MAX_CUSTOM_MESSAGE_LENGTH = 5000;
 export const MAX_CONTROL_MESSAGE_BYTES = 64 * 1024;
 /** Largest binary frame (header + image bytes), in bytes. Larger ones get `frameTooLarge`. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** A visitor id: the visitor's own secret, made in its browser and kept in localStorage. */
+export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+/** A shortId: made by the relay, in watch links. */
+export const SHORT_ID_PATTERN = /^[A-Za-z0-9_-]{6,64}$/;
 /** Lookup codes are this many decimal digits. */
 export const LOOKUP_CODE_DIGITS = 4;
 /** Default lifetime of a lookup code, in milliseconds (20 minutes). */

@@ -16,6 +16,7 @@ import {
   MAX_METADATA_VALUE,
   MAX_SHORT_TEXT,
   MAX_TAGS,
+  SHORT_ID_PATTERN,
 } from './limits.js';
 
 /** Connection states of a visitor's socket, exactly as the reference SDK names them. */
@@ -96,7 +97,7 @@ const customText = v.pipe(
   v.string(),
   v.maxLength(MAX_CUSTOM_MESSAGE_LENGTH, `custom messages are at most ${MAX_CUSTOM_MESSAGE_LENGTH} characters`),
 );
-const shortIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{6,64}$/));
+const shortIdSchema = v.pipe(v.string(), v.regex(SHORT_ID_PATTERN));
 const lookupCodeSchema = v.pipe(v.string(), v.regex(new RegExp(`^\\d{${LOOKUP_CODE_DIGITS}}$`)));
 const sessionStateSchema = v.picklist(Object.values(SessionState));
 const endReasonSchema = v.picklist(Object.values(EndReason));

@@ -17,6 +17,8 @@ import {
   LOOKUP_CODE_DIGITS,
   LOOKUP_CODE_TTL_MS,
   MAX_IDENTITY_JSON,
+  SHORT_ID_PATTERN,
+  VISITOR_ID_PATTERN,
   parseMessage,
   SessionState,
   type Identity,
@@ -174,8 +176,6 @@ type ConnInfo =
   | ({ role: 'lobby'; agent: AgentIdentity } & Budget)
   | ({ role: 'watch'; agent: AgentIdentity; room: Room; watcher: Watcher } & Budget);
 
-const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;
-const SHORT_ID = /^[A-Za-z0-9_-]{6,64}$/;
 
 /** `n` random bytes from the platform CSPRNG, as base64url. */
 function randomId(bytes: number): string {
@@ -263,7 +263,7 @@ export class Relay {
 
     this.opts.log?.(`relay: ${conn.id} (${conn.address}) connects to ${req.party}`);
     if (req.party === 'visitor') {
-      if (!VISITOR_ID.test(req.room)) return this.refuse(conn, ErrorCode.invalidMessage, 'visitor id must be 8-128 URL-safe characters', CloseCode.badRoute);
+      if (!VISITOR_ID_PATTERN.test(req.room)) return this.refuse(conn, ErrorCode.invalidMessage, 'visitor id must be 8-128 URL-safe characters', CloseCode.badRoute);
       if (!this.rooms.has(req.room) && !this.makeRoomForVisitor()) {
         return this.refuse(conn, ErrorCode.rateLimited, 'the relay is full; try again later', CloseCode.tooManyConnections);
       }
@@ -288,7 +288,7 @@ export class Relay {
         this.send(conn, { type: 'lobby', visitors: this.lobbyList() });
         return;
       }
-      const room = SHORT_ID.test(req.room) ? this.byShortId.get(req.room) : undefined;
+      const room = SHORT_ID_PATTERN.test(req.room) ? this.byShortId.get(req.room) : undefined;
       if (!room) return this.refuse(conn, ErrorCode.notFound, 'no visitor with this id is connected', CloseCode.notFound);
       const watcher: Watcher = { conn, agent, observerId: randomId(9), requestId: null, watching: false, needsKeyframe: true, keyframeSeq: null, keyframeAskedAt: 0 };
       room.watchers.set(conn.id, watcher);

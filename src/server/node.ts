@@ -8,7 +8,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES } from '../protocol/index.js';
+import { MAX_FRAME_BYTES, SHORT_ID_PATTERN } from '../protocol/index.js';
 import { AgentTokens } from './agent-token.js';
 import { Relay, type Connection, type RelayOptions } from './core.js';
 import { KeyedRateLimiter } from './rate-limit.js';
@@ -111,7 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     if (path === '/' || path === '/index.html') return serveFile(res, join(root, 'demo', 'index.html'));
     if (path === '/agent' || path === '/agent/') return serveFile(res, join(root, 'demo', 'agent.html'));
-    if (/^\/w\/[A-Za-z0-9_-]{6,64}\/?$/.test(path)) return serveFile(res, join(root, 'demo', 'watch.html'));
+    if (path.startsWith('/w/') && SHORT_ID_PATTERN.test(path.slice(3).replace(/\/$/, ''))) return serveFile(res, join(root, 'demo', 'watch.html'));
     if (path.startsWith('/dist/')) return serveUnder(res, join(root, 'dist'), path.slice('/dist/'.length));
     if (path.startsWith('/demo/')) return serveUnder(res, join(root, 'demo'), path.slice('/demo/'.length));
     if (path.startsWith('/examples/')) return serveUnder(res, join(root, 'examples'), path.slice('/examples/'.length));

@@ -1,5 +1,5 @@
 import { css, html, nothing } from 'lit';
-import { MAX_CUSTOM_MESSAGE_LENGTH, type VisitorSummary } from '../../../protocol/index.js';
+import { MAX_CUSTOM_MESSAGE_LENGTH, SHORT_ID_PATTERN, type VisitorSummary } from '../../../protocol/index.js';
 import { visitorLabel } from '../../describe.js';
 import type { CustomMessageDetail, WatchStateDetail } from '../../events.js';
 import type { WatchStatus } from '../../watch-client.js';
@@ -17,8 +17,6 @@ interface ChatEntry {
   state: 'sending' | 'sent' | 'failed';
   error?: string;
 }
-
-const SHORT_ID = /^[A-Za-z0-9_-]{6,64}$/;
 
 /**
  * @tag upscope-agent-watch
@@ -194,7 +192,7 @@ export class UpscopeAgentWatch extends AgentPage {
   }
 
   protected override render() {
-    const validId = SHORT_ID.test(this.shortId);
+    const validId = SHORT_ID_PATTERN.test(this.shortId);
     const title = this.visitor ? `Watching ${visitorLabel(this.visitor)}` : 'Watch a visitor';
     return html`
       <header>
