@@ -2,12 +2,13 @@
  * The DOM events the agent elements fire, one detail type per name, and the one helper that
  * dispatches them (so the compiler checks every `detail`). All bubble and cross shadow roots.
  */
-import type { EndReason, MessageOf, VisitorSummary, Observer } from '../protocol/index.js';
+import type { EndReason, VisitorSummary, Observer } from '../protocol/index.js';
+import type { CustomMessageDetail } from '../events.js';
 import type { AgentSession } from './agent-session.js';
 import type { WatchStatus } from './watch-client.js';
 
-/** A custom message from the visitor (or, on the visitor side, from an agent). */
-export type CustomMessageDetail = Omit<MessageOf<'customMessageReceived'>, 'type'>;
+/** `upscope-custom-message` carries the same detail on both sides. */
+export type { CustomMessageDetail };
 
 /** The viewer's state changed. */
 export interface WatchStateDetail {
