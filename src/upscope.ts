@@ -313,7 +313,10 @@ export class Upscope {
    * relay confirms; while offline, the stop is sent as soon as the connection is back.
    */
   async stopSession(): Promise<void> {
-    this.stopping = true;
+    // Only a live or pending session has a stop the relay will answer; with nothing to stop, the
+    // flag would stay set and keep capture off in the next session an agent starts.
+    const state = this.sessionState.value;
+    this.stopping = LIVE.has(state) || state === 'pendingRequest';
     this.syncCapture();
     if (this.connectionState.value === 'connected' && this.conn?.send({ type: 'stopSession' })) return;
     this.stopOnWelcome = true;

@@ -307,6 +307,26 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       await until(sdk.sessionState, 'ended');
     });
 
+    it('a stopSession() with nothing to stop does not keep the next session from capturing', async () => {
+      const { sdk, relay } = await newSdk();
+      await sdk.connect();
+      await sdk.stopSession(); // inactive: nothing to stop, and the relay says nothing back
+      const watch = await startSession(sdk, relay);
+      const c = controllers[0];
+      expect(c.running).to.equal(true);
+      expect(c.host.sendFrame(frame(3))).to.equal(true);
+      expect(decodeFrame(new Uint8Array(await watch.frame(0))).seq).to.equal(3);
+
+      // Stopped, then stopped again while ended: the next session still captures.
+      await sdk.stopSession();
+      await until(sdk.sessionState, 'ended');
+      await sdk.stopSession();
+      const again = await startSession(sdk, relay, await agentToken('Second Agent'));
+      expect(controllers.at(-1)!.running).to.equal(true);
+      expect(controllers.at(-1)!.host.sendFrame(frame(4))).to.equal(true);
+      expect(decodeFrame(new Uint8Array(await again.frame(0))).seq).to.equal(4);
+    });
+
     it('does not send frames when disconnected', async () => {
       const { sdk, relay } = await newSdk();
       await startSession(sdk, relay);
