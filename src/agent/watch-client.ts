@@ -94,7 +94,7 @@ export interface WatchClientOptions {
 export class CustomMessageError extends Error {
   constructor(
     message: string,
-    readonly code: ErrorCode | 'notConnected' | 'timeout' | 'closed',
+    readonly code: ErrorCode | 'timeout' | 'closed',
   ) {
     super(message);
     this.name = 'CustomMessageError';
@@ -104,6 +104,23 @@ export class CustomMessageError extends Error {
 const INITIAL: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null };
 /** Close codes with which the relay refuses for good: reconnecting would only be refused again. */
 const FINAL_CLOSE = (code: number) => code >= 4000 && code < 5000;
+/** Custom messages held (unacknowledged or waiting for the connection) at most. */
+const MAX_PENDING_MESSAGES = 100;
+
+/** This viewer's id for the relay's duplicate check: 16 random bytes, base64url. */
+function clientId(): string {
+  const b = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+interface PendingMessage {
+  text: string;
+  /** The connection (see `WatchClient.generation`) it was last sent on; -1: not sent yet. */
+  sentOn: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
 
 export class WatchClient {
   /** The current snapshot; elements read it through SignalWatcher. */
@@ -114,7 +131,14 @@ export class WatchClient {
   /** Set once per socket: the first watchState of a connection triggers the `watch`. */
   private greeted = false;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  /** Custom messages not acknowledged yet, by seq (so in the order they were sent). */
+  private readonly pending = new Map<number, PendingMessage>();
+  /** Counts this client's connections; a message sent on an earlier one is sent again. */
+  private generation = 0;
+  /** The socket dropped while watching: messages wait for the session to come back. */
+  private resuming = false;
+  /** Sent with every connection, so the relay recognises a message resent after a drop. */
+  private readonly client = clientId();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: WatchClientOptions) {
@@ -137,7 +161,7 @@ export class WatchClient {
       protocol: address.protocol,
       party: 'watch',
       room: shortId,
-      query: { token },
+      query: { token, client: this.client },
       shouldReconnectOnClose: (e) => !FINAL_CLOSE(e.code),
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
     });
@@ -154,6 +178,7 @@ export class WatchClient {
     const socket = this.socket;
     this.socket = null;
     socket?.close(1000, 'agent closed the view');
+    this.generation++;
     this.rejectPending('closed', 'the view was closed');
     this.update({ status: 'idle' });
   }
@@ -179,6 +204,11 @@ export class WatchClient {
   /**
    * Sends a custom message to the visitor. Resolves when the relay acknowledged it; rejects with
    * a {@link CustomMessageError} (or a RangeError over 5000 characters) otherwise.
+   *
+   * If the connection drops while watching, unacknowledged messages (and ones sent meanwhile, up
+   * to 100) go out again, in order, once the session is back; the relay skips any it already
+   * delivered. Those not confirmed within `ackTimeoutMs`, or when the session does not come back,
+   * are rejected: never silently dropped.
    */
   sendCustomMessage(text: string): Promise<void> {
     if (typeof text !== 'string') return Promise.reject(new TypeError('a custom message is a string (JSON.stringify objects first)'));
@@ -186,16 +216,22 @@ export class WatchClient {
       return Promise.reject(new RangeError(`custom messages are at most ${MAX_CUSTOM_MESSAGE_LENGTH} characters; this one has ${text.length}`));
     }
     const s = this.snapshot.status;
-    if (s !== 'watching' && s !== 'paused') return Promise.reject(new CustomMessageError('messages can be sent only while watching (after the visitor allowed it)', 'invalidState'));
-    if (!this.socket || this.socket.readyState !== OPEN) return Promise.reject(new CustomMessageError('not connected to the relay right now', 'notConnected'));
+    const watching = s === 'watching' || s === 'paused';
+    if (!watching && !this.resuming) return Promise.reject(new CustomMessageError('messages can be sent only while watching (after the visitor allowed it)', 'invalidState'));
+    // Watching but the socket is closing (a drop not reported yet): the message waits like the rest.
+    const live = watching && this.socket?.readyState === OPEN;
+    if (this.pending.size >= MAX_PENDING_MESSAGES) {
+      return Promise.reject(new CustomMessageError(`${MAX_PENDING_MESSAGES} messages are waiting for the connection already; this one was not sent`, 'queueFull'));
+    }
     const seq = this.seq++;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
         reject(new CustomMessageError('the relay did not confirm the message in time', 'timeout'));
       }, this.options.ackTimeoutMs ?? 10_000);
-      this.pending.set(seq, { resolve, reject, timer });
-      this.send({ type: 'customMessage', message: text, seq });
+      const p: PendingMessage = { text, sentOn: -1, resolve, reject, timer };
+      this.pending.set(seq, p);
+      if (live) this.sendPending(seq, p);
     });
   }
 
@@ -232,6 +268,11 @@ export class WatchClient {
           observerId: msg.observerId,
           ...(live ? { status: live, endReason: null, stoppedByMe: false } : {}),
         });
+        if (live === 'watching' || live === 'paused') this.flushPending();
+        // Back after a drop, but the session ended meanwhile: what waited is not delivered.
+        else if (this.resuming && !msg.watching && msg.visitor.sessionState !== 'active' && msg.visitor.sessionState !== 'paused') {
+          this.rejectPending('closed', 'the session ended while the connection was down; the message was not delivered');
+        }
         if (!this.greeted) {
           this.greeted = true;
           if (msg.watching) return;
@@ -242,11 +283,13 @@ export class WatchClient {
       }
       case 'watchDeclined':
         this.wantWatch = false;
+        this.rejectPending('closed', 'the visitor declined: the message was not delivered');
         return this.update({ status: 'declined' });
       case 'session': {
         const visitor = snap.visitor ? { ...snap.visitor, sessionState: msg.state, agentName: msg.agentName } : null;
         if (msg.state === 'ended') {
           this.wantWatch = false;
+          this.rejectPending('closed', 'the session ended before the message was delivered');
           // A decline also ends the session; "declined" already says why, more precisely.
           const status = snap.status === 'declined' ? 'declined' : snap.status === 'gone' || snap.status === 'unauthorized' ? snap.status : 'ended';
           return this.update({ status, endReason: msg.reason, observers: [], visitor });
@@ -294,18 +337,37 @@ export class WatchClient {
 
   private onClose(code: number): void {
     this.greeted = false;
+    this.generation++;
     clearTimeout(this.retryTimer);
-    this.rejectPending('closed', 'the connection to the relay closed before the message was confirmed');
     const status = this.snapshot.status;
-    if (code === 4001) return this.update({ status: 'unauthorized' });
-    if (code === 4004) return this.update({ status: 'gone', observers: [] });
-    if (FINAL_CLOSE(code)) return this.update({ status: 'error' });
+    if (FINAL_CLOSE(code)) {
+      this.resuming = false;
+      this.rejectPending('closed', 'the connection to the relay closed before the message was confirmed');
+      if (code === 4001) return this.update({ status: 'unauthorized' });
+      if (code === 4004) return this.update({ status: 'gone', observers: [] });
+      return this.update({ status: 'error' });
+    }
     // A new socket is a new observer: the relay asks the visitor again if we still want to watch.
     if (status === 'watching' || status === 'paused' || status === 'waiting' || status === 'offline') this.wantWatch = true;
+    // Unacknowledged messages wait for the session to come back (or for their ack timeout).
+    if (status === 'watching' || status === 'paused') this.resuming = true;
+    if (!this.resuming) this.rejectPending('closed', 'the connection to the relay closed before the message was confirmed');
     if (status !== 'declined' && status !== 'ended') this.update({ status: 'reconnecting' });
   }
 
+  /** Watching again after a drop: what this connection has not carried yet goes out, in order. */
+  private flushPending(): void {
+    this.resuming = false;
+    for (const [seq, p] of this.pending) if (p.sentOn !== this.generation) this.sendPending(seq, p);
+  }
+
+  private sendPending(seq: number, p: PendingMessage): void {
+    p.sentOn = this.generation;
+    this.send({ type: 'customMessage', message: p.text, seq });
+  }
+
   private rejectPending(code: 'closed', message: string): void {
+    this.resuming = false;
     for (const [seq, p] of this.pending) {
       clearTimeout(p.timer);
       p.reject(new CustomMessageError(message, code));

@@ -10,6 +10,8 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 /** A shortId: made by the relay, in watch links. */
 export const SHORT_ID_PATTERN = /^[A-Za-z0-9_-]{6,64}$/;
+/** A viewer's own id (`?client=` on a watch socket), kept across its reconnects. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 /** Lookup codes are this many decimal digits. */
 export const LOOKUP_CODE_DIGITS = 4;
 /** Default lifetime of a lookup code, in milliseconds (20 minutes). */

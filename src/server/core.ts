@@ -9,6 +9,7 @@
  * - `watch/{shortId}?token=`: one agent watching one visitor; frames arrive here.
  */
 import {
+  CLIENT_ID_PATTERN,
   decodeFrame,
   EndReason,
   ErrorCode,
@@ -130,6 +131,11 @@ interface Watcher {
   keyframeSeq: number | null;
   /** When a keyframe was last asked for on this watcher's behalf (epoch ms). */
   keyframeAskedAt: number;
+  /**
+   * `agentId/client` when the socket named its client (`?client=`): the key under which this
+   * viewer's delivered message seqs are remembered across its reconnects. Null: no dedup.
+   */
+  sender: string | null;
 }
 
 interface Room {
@@ -160,6 +166,8 @@ interface Room {
    * ack was lost) must not reach the agents twice.
    */
   deliveredSeqs: Set<number>;
+  /** The same for agents' messages to the visitor, per viewer (`Watcher.sender`), newest last. */
+  agentSeqs: Map<string, Set<number>>;
 }
 
 interface Budget {
@@ -176,6 +184,16 @@ type ConnInfo =
   | ({ role: 'lobby'; agent: AgentIdentity } & Budget)
   | ({ role: 'watch'; agent: AgentIdentity; room: Room; watcher: Watcher } & Budget);
 
+
+/** Delivered custom-message seqs remembered per sender, to skip a resent duplicate. */
+const MAX_SEQS_REMEMBERED = 256;
+/** Viewers per room whose delivered seqs are remembered. */
+const MAX_VIEWERS_REMEMBERED = 16;
+
+function remember(seqs: Set<number>, seq: number): void {
+  seqs.add(seq);
+  if (seqs.size > MAX_SEQS_REMEMBERED) seqs.delete(seqs.values().next().value!);
+}
 
 /** `n` random bytes from the platform CSPRNG, as base64url. */
 function randomId(bytes: number): string {
@@ -290,7 +308,10 @@ export class Relay {
       }
       const room = SHORT_ID_PATTERN.test(req.room) ? this.byShortId.get(req.room) : undefined;
       if (!room) return this.refuse(conn, ErrorCode.notFound, 'no visitor with this id is connected', CloseCode.notFound);
-      const watcher: Watcher = { conn, agent, observerId: randomId(9), requestId: null, watching: false, needsKeyframe: true, keyframeSeq: null, keyframeAskedAt: 0 };
+      const client = req.params.get('client');
+      if (client !== null && !CLIENT_ID_PATTERN.test(client)) return this.refuse(conn, ErrorCode.invalidMessage, 'client must be 8-64 URL-safe characters', CloseCode.badRoute);
+      const sender = client === null ? null : `${agent.agentId}/${client}`;
+      const watcher: Watcher = { conn, agent, observerId: randomId(9), requestId: null, watching: false, needsKeyframe: true, keyframeSeq: null, keyframeAskedAt: 0, sender };
       room.watchers.set(conn.id, watcher);
       this.conns.set(conn.id, { role: 'watch', agent, room, watcher, ...base });
       this.sendWatchState(watcher, room);
@@ -371,8 +392,7 @@ export class Relay {
         const out: Message = { type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: room.shortId, name: room.identity.callName } };
         for (const w of observers) this.send(w.conn, out);
         if (msg.seq !== undefined) {
-          room.deliveredSeqs.add(msg.seq);
-          if (room.deliveredSeqs.size > 256) room.deliveredSeqs.delete(room.deliveredSeqs.values().next().value!);
+          remember(room.deliveredSeqs, msg.seq);
           this.send(conn, { type: 'ack', seq: msg.seq });
         }
         return;
@@ -408,8 +428,15 @@ export class Relay {
       case 'customMessage':
         if (!watcher.watching) return this.sendError(watcher.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) before sending messages');
         if (!room.conn) return this.sendError(watcher.conn, ErrorCode.notFound, 'the visitor is not connected right now', msg.seq === undefined ? undefined : String(msg.seq));
+        // A viewer resends what was not acknowledged when its socket dropped; one already
+        // delivered (only the ack was lost) is acknowledged again, not delivered twice.
+        const seen = msg.seq !== undefined && watcher.sender !== null ? this.agentSeqsOf(room, watcher.sender) : null;
+        if (seen?.has(msg.seq!)) return this.send(watcher.conn, { type: 'ack', seq: msg.seq! });
         this.send(room.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: watcher.agent.agentId, name: watcher.agent.agentName } });
-        if (msg.seq !== undefined) this.send(watcher.conn, { type: 'ack', seq: msg.seq });
+        if (msg.seq !== undefined) {
+          if (seen) remember(seen, msg.seq);
+          this.send(watcher.conn, { type: 'ack', seq: msg.seq });
+        }
         return;
       case 'stopSession':
         if (!watcher.watching && room.state !== 'pendingRequest') return this.sendError(watcher.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
@@ -419,6 +446,19 @@ export class Relay {
       default:
         return this.sendError(watcher.conn, ErrorCode.wrongRole, `an agent may not send "${msg.type}"`);
     }
+  }
+
+  /** The delivered seqs of one viewer in this room; a room remembers its 16 latest viewers. */
+  private agentSeqsOf(room: Room, sender: string): Set<number> {
+    let seqs = room.agentSeqs.get(sender);
+    if (seqs) {
+      room.agentSeqs.delete(sender); // re-inserted below as the newest
+    } else {
+      seqs = new Set();
+      if (room.agentSeqs.size >= MAX_VIEWERS_REMEMBERED) room.agentSeqs.delete(room.agentSeqs.keys().next().value!);
+    }
+    room.agentSeqs.set(sender, seqs);
+    return seqs;
   }
 
   private rateLimited(info: Budget, message: string): void {
@@ -529,6 +569,7 @@ export class Relay {
         graceTimer: null,
         drainTimer: null,
         deliveredSeqs: new Set(),
+        agentSeqs: new Map(),
       };
       this.rooms.set(visitorId, room);
       this.byShortId.set(shortId, room);

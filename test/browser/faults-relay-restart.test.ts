@@ -128,6 +128,57 @@ describe('faults in a live session', () => {
     await viewer.sendCustomMessage('back again');
   });
 
+  it('the agent’s network drops with messages in flight: each reaches the visitor once, in order, and none is rejected', async () => {
+    const { sdk, relay } = await newSdk();
+    sdk.setConsentHandler(() => true);
+    await sdk.connect();
+    const got = record(sdk.onCustomMessageReceived);
+    const texts = () => got.values.map((m) => m.message);
+    const viewer = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.host} .token=${relay.agentToken} .shortId=${sdk.shortId.value!}></upscope-viewer>`);
+    await waitFor('watching', () => viewer.status === 'watching');
+
+    const before = ['before 0', 'before 1'];
+    for (const m of before) await viewer.sendCustomMessage(m);
+    // Sent as the network drops: some may arrive before the drop, their acks never do.
+    const inFlight = Array.from({ length: 5 }, (_, i) => `in flight ${i}`);
+    const outcome = (m: string) => viewer.sendCustomMessage(m).then(() => 'delivered', (e: { code?: string }) => `rejected:${e.code}`);
+    const flying = inFlight.map(outcome);
+    dropViewerSocket(viewer);
+    // The first is sent while the socket closes, before the viewer knows; the rest while it reconnects.
+    const meanwhile = [`while closing 0`, ...Array.from({ length: 3 }, (_, i) => `while reconnecting ${i}`)];
+    const waiting = [outcome(meanwhile[0])];
+    await waitFor('the viewer noticed the drop', () => viewer.status === 'reconnecting');
+    waiting.push(...meanwhile.slice(1).map(outcome));
+
+    const all = [...before, ...inFlight, ...meanwhile];
+    expect(await Promise.all([...flying, ...waiting])).to.deep.equal(all.slice(before.length).map(() => 'delivered'));
+    await waitFor('the visitor has them all', () => got.values.length >= all.length);
+    expect(texts(), 'each once, in order').to.deep.equal(all);
+    expect(viewer.status).to.equal('watching');
+  });
+
+  it('the agent’s viewer cannot send before the visitor allowed it, and after the session ended its waiting messages are rejected', async () => {
+    const { sdk, relay } = await newSdk();
+    let allow: (yes: boolean) => void = () => {};
+    sdk.setConsentHandler(() => new Promise<boolean>((resolve) => (allow = resolve)));
+    await sdk.connect();
+    const viewer = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.host} .token=${relay.agentToken} .shortId=${sdk.shortId.value!}></upscope-viewer>`);
+    await waitFor('asking', () => viewer.status === 'waiting');
+    const early = await viewer.sendCustomMessage('too early').then(() => 'delivered', (e: { code?: string }) => `rejected:${e.code}`);
+    expect(early).to.equal('rejected:invalidState');
+    allow(true);
+    await waitFor('watching', () => viewer.status === 'watching');
+
+    // The drop leaves a message waiting; the visitor stops the session before the viewer is back.
+    const got = record(sdk.onCustomMessageReceived);
+    dropViewerSocket(viewer);
+    const stranded = viewer.sendCustomMessage('never delivered').then(() => 'delivered', (e: { code?: string }) => `rejected:${e.code}`);
+    await sdk.stopSession();
+    await until(sdk.sessionState, 'ended');
+    expect(await stranded).to.equal('rejected:closed');
+    expect(got.values).to.have.length(0);
+  });
+
   describe('page navigation', () => {
     let frame: HTMLIFrameElement | null = null;
     afterEach(() => {

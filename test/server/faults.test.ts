@@ -91,6 +91,65 @@ test("a visitor's network drops before an ack arrives: the resent message is ack
   }
 });
 
+test("an agent's network drops before an ack arrives: the viewer's resent message is acknowledged but not delivered twice", async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const token = relay.token('Bo');
+    const watchAs = async (client: string) => {
+      const w = await relay.raw(`/parties/watch/${shortId}?token=${encodeURIComponent(token)}&client=${client}`);
+      w.send({ type: 'watch' });
+      const ask = await visitor.next('consentRequest');
+      visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+      await w.next('watchState', (m) => m.watching);
+      return w;
+    };
+    const first = await watchAs('viewer-one-aaaa');
+    first.send({ type: 'customMessage', message: 'one', seq: 0 });
+    await visitor.next('customMessageReceived', (m) => m.message === 'one');
+    first.ws.terminate(); // the ack for seq 0 may or may not have made it; the viewer resends it
+
+    const again = await watchAs('viewer-one-aaaa');
+    again.send({ type: 'customMessage', message: 'one', seq: 0 });
+    again.send({ type: 'customMessage', message: 'two', seq: 1 });
+    await again.next('ack', (m) => m.seq === 0);
+    await again.next('ack', (m) => m.seq === 1);
+    // Another viewer of the same agent (another tab) counts its own seqs: its seq 0 is new.
+    const other = await watchAs('viewer-two-bbbb');
+    other.send({ type: 'customMessage', message: 'three', seq: 0 });
+    await other.next('ack', (m) => m.seq === 0);
+    await visitor.next('customMessageReceived', (m) => m.message === 'three');
+    assert.deepEqual(
+      visitor.messages.flatMap((m) => (m.type === 'customMessageReceived' ? [m.message] : [])),
+      ['one', 'two', 'three'],
+      'each message once, in order',
+    );
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a watch socket with a malformed client id is refused with invalidMessage and closed', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    for (const client of ['short', 'has space in it', 'x'.repeat(65)]) {
+      const w = await relay.raw(`/parties/watch/${shortId}?token=${encodeURIComponent(relay.token())}&client=${encodeURIComponent(client)}`);
+      const err = await w.next('error');
+      assert.equal(err.code, 'invalidMessage', client);
+      assert.match(err.message, /client/);
+      assert.ok((await w.waitClose()).code >= 4000, client);
+    }
+    // The visitor noticed nothing.
+    assert.equal(visitor.count('consentRequest'), 0);
+    assert.equal(visitor.closed, null);
+  } finally {
+    await relay.close();
+  }
+});
+
 test('a visitor gone past its grace period is dropped: its session ends with timeout, agents are told, the room is freed', async () => {
   const relay = await testRelay({ visitorGraceMs: 100 });
   try {
