@@ -230,6 +230,8 @@ export class Relay {
   private readonly lookupsPerAgent: KeyedRateLimiter;
   private readonly lookupsPerAddress: KeyedRateLimiter;
   private readonly sweep: { stop(): void };
+  /** The last `pendingRequestAt` handed out. */
+  private lastRequestAt = 0;
 
   constructor(options: RelayOptions) {
     this.opts = {
@@ -363,7 +365,9 @@ export class Relay {
         return this.updateIdentity(room, conn, msg.identity);
       case 'requestAgent':
         if (room.state === 'active' || room.state === 'paused') return;
-        room.pendingRequestAt ??= this.opts.now();
+        // Strictly increasing, so agents' lists order requests as the relay received them even
+        // when two arrive within one millisecond.
+        room.pendingRequestAt ??= this.lastRequestAt = Math.max(this.opts.now(), this.lastRequestAt + 1);
         return this.setState(room, 'pendingRequest', null);
       case 'cancelAgentRequest':
         if (room.state !== 'pendingRequest') return;

@@ -181,3 +181,24 @@ test('a visitor that was away when the session ended learns the reason on its we
     await relay.close();
   }
 });
+
+test('requests for help are ordered as the relay received them, even within one millisecond', async () => {
+  // A clock that never moves: every request arrives "at the same time".
+  const relay = await testRelay({ now: () => 1_700_000_000_000 });
+  try {
+    const lobby = await relay.lobby(relay.token('Alice'));
+    await lobby.next('lobby');
+    const stamps: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const visitor = await relay.visitor();
+      const { shortId } = await visitor.next('welcome');
+      visitor.send({ type: 'requestAgent' });
+      await visitor.next('session', (m) => m.state === 'pendingRequest');
+      const update = await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.pendingRequestAt !== null);
+      stamps.push(update.visitor.pendingRequestAt!);
+    }
+    assert.ok(stamps[0] < stamps[1] && stamps[1] < stamps[2], `strictly increasing: ${stamps.join(', ')}`);
+  } finally {
+    await relay.close();
+  }
+});
