@@ -18,9 +18,74 @@ export function blankMaskedClones(root: Element): number {
   return masks.length;
 }
 
+/** Marks a blanked clone, for {@link CLONE_RULES}. */
+const BLANK = 'data-up-blank';
+/** Marks a clone whose text mask-all hides, for {@link CLONE_RULES}. */
+const TEXTLESS = 'data-up-textless';
+
+/**
+ * Rules for the clone's own style sheet. Pseudo-elements cannot carry inline styles, and the
+ * capture writes their look as class rules (`.x::after { visibility: visible; content: ... }`),
+ * which an element's inline `!important` does not reach: these do.
+ */
+export const CLONE_RULES = `
+[${BLANK}]::before, [${BLANK}]::after, [${BLANK}]::marker { visibility: hidden !important; }
+[${TEXTLESS}]::before, [${TEXTLESS}]::after, [${TEXTLESS}]::marker, [${TEXTLESS}]::first-letter, [${TEXTLESS}]::first-line, [${TEXTLESS}]::placeholder {
+  -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important;
+}
+`;
+
+/** Properties that draw text glyphs; mask-all makes them draw nothing in the clone. */
+const TEXT_PAINT: ReadonlyArray<readonly [string, string]> = [
+  ['-webkit-text-fill-color', 'transparent'],
+  ['text-shadow', 'none'],
+  ['-webkit-text-stroke-width', '0'],
+];
+const SVG_TEXT = new Set(['text', 'tspan', 'textPath']);
+
+/**
+ * Mask-all, in the clone: `clone` draws no text (its own, its pseudo-elements', its field's value)
+ * yet keeps its layout, colours, borders and images. The black boxes painted over text runs are
+ * then a second layer, not the only one: a layout shift during the capture cannot expose text.
+ */
+export function hideCloneText(clone: Element): void {
+  const style = (clone as HTMLElement | SVGElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  clone.setAttribute(TEXTLESS, '');
+  for (const [name, value] of TEXT_PAINT) style.setProperty(name, value, 'important');
+  if (SVG_TEXT.has(clone.localName)) {
+    style.setProperty('fill', 'transparent', 'important');
+    style.setProperty('stroke', 'transparent', 'important');
+  }
+  switch (clone.localName) {
+    case 'input':
+    case 'select':
+      clone.removeAttribute('value');
+      clone.removeAttribute('placeholder');
+      break;
+    case 'textarea':
+      clone.textContent = '';
+      clone.removeAttribute('placeholder');
+      break;
+  }
+}
+
+/**
+ * Mask-all, in the clone: the top of a `data-upscope-unmasked` subtree draws its text again. Its
+ * text paint is set from the original's computed style, since the values it would otherwise
+ * inherit are the hidden ones of its masked parent.
+ */
+export function showCloneText(clone: Element, original: Element): void {
+  const style = (clone as HTMLElement | SVGElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  const computed = (original.ownerDocument.defaultView ?? window).getComputedStyle(original);
+  for (const [name] of TEXT_PAINT) style.setProperty(name, computed.getPropertyValue(name));
+}
+
 function blankElement(el: Element): void {
   const style = (el as HTMLElement | SVGElement).style as CSSStyleDeclaration | undefined;
   style?.setProperty('visibility', 'hidden', 'important');
+  el.setAttribute(BLANK, '');
   switch (el.localName) {
     case 'input':
     case 'select':

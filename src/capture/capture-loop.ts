@@ -120,7 +120,7 @@ class CaptureLoop implements CaptureController {
     let maskMs = performance.now() - t;
 
     t = performance.now();
-    const snapshot = await this.rasterizer.snapshot();
+    const snapshot = await this.rasterizer.snapshot(masking);
     const cloneMs = performance.now() - t;
     if (generation !== this.generation) return;
 
@@ -136,7 +136,9 @@ class CaptureLoop implements CaptureController {
     maskMs += performance.now() - t;
 
     // Equal markup draws equal pixels: with the same masks too, the frame would be the last one.
+    // The request is taken now: one arriving while this frame is drawn is for the next frame.
     const keyframe = this.keyframeWanted;
+    this.keyframeWanted = false;
     const same = this.encoded !== null && this.encoded.markup === snapshot.markup && sameMasks(this.encoded.masks, masks);
     if (same && !keyframe) return;
 
@@ -148,7 +150,6 @@ class CaptureLoop implements CaptureController {
       return;
     }
 
-    this.keyframeWanted = false;
     this.encoded = null;
     t = performance.now();
     const result = await this.encoder.encode({

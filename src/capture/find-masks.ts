@@ -48,7 +48,44 @@ export interface MaskRect {
 
 /** True when `el` itself is a mask (not merely inside one). */
 export function isMaskElement(el: Element): boolean {
-  return el.matches(MASK_SELECTOR);
+  return el.matches(MASK_SELECTOR) || hidesTyping(el);
+}
+
+/**
+ * A text field the page shows as dots (`-webkit-text-security`, which sites use for PINs and
+ * account numbers instead of `type=password`): the visitor cannot read it, so neither may agents.
+ */
+function hidesTyping(el: Element): boolean {
+  if (el.localName !== 'input' && el.localName !== 'textarea') return false;
+  const security = (el.ownerDocument.defaultView ?? window).getComputedStyle(el).getPropertyValue('-webkit-text-security');
+  return security !== '' && security !== 'none';
+}
+
+/**
+ * Whether mask-all leaves `el`'s text visible: it or an ancestor is marked
+ * {@link UNMASK_SELECTOR}. Ancestors are looked up as mask-all's search walks: light-DOM parents
+ * (a slotted node counts under them), then a shadow root's host, then a same-origin frame's
+ * element. `memo` caches answers for one frame.
+ */
+export function isUnmasked(el: Element, memo: Map<Element, boolean>): boolean {
+  const known = memo.get(el);
+  if (known !== undefined) return known;
+  let answer = el.matches(UNMASK_SELECTOR);
+  if (!answer) {
+    const root = el.getRootNode();
+    const parent = el.parentElement ?? (root instanceof ShadowRoot ? root.host : frameOf(el.ownerDocument));
+    answer = parent !== null && isUnmasked(parent, memo);
+  }
+  memo.set(el, answer);
+  return answer;
+}
+
+function frameOf(doc: Document): Element | null {
+  try {
+    return doc.defaultView?.frameElement ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -77,6 +114,9 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
     // A mask inside another mask is already covered by the outer one's walk.
     if (hasMaskAncestor(mask)) continue;
     collectRects(mask, dx, dy, out, range);
+  }
+  for (const field of root.querySelectorAll('input, textarea')) {
+    if (!field.matches(MASK_SELECTOR) && !hasMaskAncestor(field) && hidesTyping(field)) collectRects(field, dx, dy, out, range);
   }
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
   for (const el of root.querySelectorAll('*')) {
@@ -125,7 +165,7 @@ function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked
     if (NOT_DRAWN.has(el.localName)) return;
     if (el.matches(MASK_SELECTOR)) return collectRects(el, dx, dy, out, range);
     const inside = open || el.matches(UNMASK_SELECTOR);
-    if (!inside && FIELDS.has(el.localName)) return push(el.getClientRects());
+    if (FIELDS.has(el.localName) && (!inside || hidesTyping(el))) return push(el.getClientRects());
     if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
@@ -171,6 +211,9 @@ function collectRects(mask: Element, dx: number, dy: number, out: MaskRect[], ra
       const el = node as Element;
       push(el.getClientRects());
       if (el.shadowRoot) for (let c = el.shadowRoot.firstChild; c; c = c.nextSibling) walk(c);
+      // A slot inside a mask shows the light-DOM nodes assigned to it (its own children are only
+      // the fallback): those are what is drawn there.
+      if (el.localName === 'slot') for (const n of (el as HTMLSlotElement).assignedNodes({ flatten: true })) walk(n);
       for (let c = el.firstChild; c; c = c.nextSibling) walk(c);
     } else if (node.nodeType === Node.TEXT_NODE && (node as Text).data.trim() !== '') {
       range.selectNodeContents(node);

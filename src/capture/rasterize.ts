@@ -1,8 +1,8 @@
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
-import { blankMaskedClone, blankMaskedClones } from './blank-masked-clone.js';
+import { blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
-import { isMaskElement } from './find-masks.js';
+import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
@@ -95,14 +95,20 @@ export class Rasterizer {
   private pseudoNames = new Map<string, string>();
   /** Decides which computed properties each clone gets (see clone-styles.ts). */
   private styles: CloneStyles | null = null;
+  /** This frame's mask-all setting, and which originals it leaves readable. */
+  private maskAll = false;
+  private unmasked = new Map<Element, boolean>();
 
   constructor(
     private readonly options: RasterizeOptions,
     private readonly doc: Document = document,
   ) {}
 
-  /** Clones the visible viewport into SVG markup, masks blanked. Throws when the clone cannot be trusted. */
-  async snapshot(): Promise<Snapshot> {
+  /**
+   * Clones the visible viewport into SVG markup, masks blanked (and with `maskAll`, all text
+   * outside `data-upscope-unmasked` made transparent). Throws when the clone cannot be trusted.
+   */
+  async snapshot(masking: MaskOptions = {}): Promise<Snapshot> {
     const doc = this.doc;
     const win = doc.defaultView!;
     const root = doc.documentElement;
@@ -128,6 +134,8 @@ export class Rasterizer {
     this.emptied.clear();
     this.pseudoNames.clear();
     this.cloneError = null;
+    this.maskAll = masking.maskAll === true;
+    this.unmasked.clear();
     const margin = this.options.cullMargin ?? 64;
     this.visible = Number.isFinite(margin) ? await findVisibleSubtrees(doc, margin, this.options.sliceMs) : new Map();
     this.sliceStart = performance.now();
@@ -136,6 +144,7 @@ export class Rasterizer {
       svg = await domToForeignObjectSvg(context);
     } finally {
       this.visible = new Map();
+      this.unmasked.clear();
       this.styles?.resetFrame();
     }
     if (this.cloneError) throw this.cloneError;
@@ -242,6 +251,7 @@ export class Rasterizer {
         if (el.localName === original.localName) copyFormState(original, el);
         if (original !== this.doc.scrollingElement) showScrollPosition(original, el);
         if (isMaskElement(original)) blankMaskedClone(el);
+        else if (this.maskAll) this.maskAllText(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
       }
     }
@@ -267,6 +277,14 @@ export class Rasterizer {
     if (this.cloneError) throw this.cloneError;
   }
 
+  /** Mask-all: text outside unmasked subtrees is not drawn; the top of an unmasked one draws again. */
+  private maskAllText(original: Element, clone: Element): void {
+    if (!isUnmasked(original, this.unmasked)) return hideCloneText(clone);
+    const root = original.getRootNode();
+    const parent = original.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+    if (original.matches(UNMASK_SELECTOR) && (parent === null || !isUnmasked(parent, this.unmasked))) showCloneText(clone, original);
+  }
+
   private renamePseudoClass(clone: Element): void {
     for (const name of clone.classList) {
       if (!PSEUDO_CLASS.test(name)) continue;
@@ -290,7 +308,7 @@ function svgDataUrlBody(markup: string): string {
 /** The style element modern-screenshot starts each clone with (its helper for `background-clip: text`). */
 function createStyleElement(doc: Document): HTMLStyleElement {
   const style = doc.createElement('style');
-  style.textContent = '\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n';
+  style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}`;
   return style;
 }
 

@@ -160,6 +160,34 @@ describe('capture loop', () => {
     expect(frames[1][0].seq).to.not.equal(frames[0][0].seq);
   });
 
+  it('a keyframe request arriving while a changed frame is drawn is not lost', async () => {
+    const root = mountPage(`<div class="block" style="top: 20px"><p id="count">count 0</p></div>`);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { maxFps: 30, idleCheckMs: 50 });
+    loop.start();
+    await host.waitForFrames(1);
+    // An agent joins (the relay asks for a keyframe) just as the next, changed, frame is drawn.
+    const draw = Rasterizer.prototype.draw;
+    let asked = false;
+    Rasterizer.prototype.draw = async function (this: Rasterizer, snapshot) {
+      const bitmap = await draw.call(this, snapshot);
+      if (!asked) {
+        asked = true;
+        host.requestKeyframe();
+      }
+      return bitmap;
+    };
+    try {
+      root.querySelector('#count')!.textContent = 'count 1';
+      // The page stays still afterwards: only the request can bring another frame.
+      const frames = await host.waitForFrames(3, 5000);
+      expect(asked).to.equal(true);
+      expect(frames.slice(1).some((f) => (f[0].flags & FrameFlags.keyframe) !== 0), 'a keyframe after the request').to.equal(true);
+    } finally {
+      Rasterizer.prototype.draw = draw;
+    }
+  });
+
   it('sends nothing while the socket has too much queued, and resumes when it drains', async () => {
     const root = mountPage(`<div class="block" style="top: 20px"></div>`);
     const host = new CollectingHost();

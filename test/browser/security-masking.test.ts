@@ -3,6 +3,7 @@ import '../../src/define.js';
 import { createCaptureLoop, findMasks, type CaptureController, type CaptureHost, type MaskOptions, type MaskRect } from '../../src/capture/index.js';
 import { Upscope } from '../../src/upscope.js';
 import type { UpscopeWidget } from '../../src/elements/upscope-widget/upscope-widget.js';
+import type { UpscopeMasked } from '../../src/elements/upscope-masked/upscope-masked.js';
 import { AgentSocket, relayInfo } from '../support/agent-driver.js';
 import { CollectingHost, FrameCanvas, isBlack, isGreen } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
@@ -206,6 +207,126 @@ describe('mask-all mode', () => {
     await picture.draw(frames[1]);
     expect(scanForSecret(canvas, box(root.querySelector('#para')!)).count).to.be.greaterThan(20);
     expect(scanForSecret(canvas, box(root.querySelector('#still-secret')!)).count, 'marked fields stay masked').to.equal(0);
+  });
+});
+
+describe('masking that does not rest on measured boxes alone', () => {
+  let loop: CaptureController | null = null;
+  const realGetComputedStyle = window.getComputedStyle;
+  afterEach(() => {
+    window.getComputedStyle = realGetComputedStyle;
+    loop?.stop();
+    loop = null;
+    unmount();
+  });
+
+  /** The first frame, as the agent sees it: the whole picture. */
+  async function capture(maskAll: boolean): Promise<FrameCanvas> {
+    const host = maskAll ? new MaskAllHost() : new CollectingHost();
+    loop = createCaptureLoop(host, { type: 'image/png' });
+    loop.start();
+    return firstPicture(host);
+  }
+
+  /**
+   * Moves the page while it is being copied: `spacer` grows by 100px when the copy reaches it,
+   * and again when it reaches `later`, so the text below sits where neither the boxes measured
+   * before the copy nor those measured after it are.
+   */
+  function shiftDuringCopy(spacer: HTMLElement, later: Element): () => number {
+    let phase = 0;
+    window.getComputedStyle = function (this: Window, el: Element, pseudo?: string | null) {
+      if (el === spacer && phase === 0) spacer.style.height = `${100 * ++phase}px`;
+      else if (el === later && phase === 1) spacer.style.height = `${100 * ++phase}px`;
+      return realGetComputedStyle.call(window, el, pseudo);
+    } as typeof window.getComputedStyle;
+    return () => phase;
+  }
+
+  it('mask-all hides text in the copy too: text that moves during the capture never shows', async () => {
+    const root = mount(`
+      <div id="spacer" style="height: 0"></div>
+      <p class="t" style="margin: 0">Secret text that moved</p>
+      <div id="later">x</div>
+    `);
+    const phase = shiftDuringCopy(root.querySelector('#spacer')!, root.querySelector('#later')!);
+    const picture = await capture(true);
+    expect(phase(), 'the page moved twice during the copy').to.equal(2);
+    expect(scanForSecret(picture.canvas!).count).to.equal(0);
+  });
+
+  it('mask-all hides generated text (::before, ::after, list markers) and shows it inside unmasked elements', async () => {
+    mount(`
+      <style>
+        .gen::after { content: "SECRET 4111"; color: #ff00ff; }
+        .pre::before { content: attr(data-balance); color: #ff00ff; }
+        li.mark::marker { color: #ff00ff; font-size: 40px; }
+      </style>
+      <p style="margin: 0">Balance <span class="gen"></span> <span class="pre" data-balance="$12,345"></span></p>
+      <ul><li class="mark">item</li></ul>
+      <div id="open" data-upscope-unmasked style="color: #000"><span class="gen"></span></div>
+    `);
+    const picture = await capture(true);
+    const open = box(document.querySelector('#open')!);
+    expect(scanForSecret(picture.canvas!, open).count, 'unmasked generated text shows (the check can fail)').to.be.greaterThan(20);
+    const total = scanForSecret(picture.canvas!).count;
+    expect(total - scanForSecret(picture.canvas!, open).count, 'no generated text outside it').to.equal(0);
+  });
+
+  it('mask-all: dark text inside an unmasked element stays readable', async () => {
+    mount(`<p style="margin: 0">hidden</p><p id="open" data-upscope-unmasked style="margin: 0; color: #000; width: 300px">Readable black text</p>`);
+    const picture = await capture(true);
+    const r = box(document.querySelector('#open')!);
+    const ctx = picture.canvas!.getContext('2d')!;
+    const data = ctx.getImageData(r.x, r.y, r.width, r.height).data;
+    let dark = 0;
+    let light = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] < 80 && data[i + 1] < 80 && data[i + 2] < 80) dark++;
+      else if (data[i] > 200 && data[i + 1] > 200 && data[i + 2] > 200) light++;
+    }
+    expect(dark, 'glyphs are drawn').to.be.greaterThan(50);
+    expect(light, 'not a black box: the background shows between glyphs').to.be.greaterThan(r.width * r.height * 0.3);
+  });
+
+  it('a pseudo-element made visible inside a mask (the text-replacement trick) stays hidden', async () => {
+    mount(`
+      <style>
+        .swap { visibility: hidden; }
+        .swap::after { visibility: visible; content: "SECRET 4111"; position: absolute; left: 150px; top: 0; color: #ff00ff; white-space: nowrap; }
+      </style>
+      <div class="no-upscope" style="position: relative; width: 100px; height: 30px"><span class="swap">x</span></div>
+      <div style="position: relative; width: 100px; height: 30px"><span id="canary" class="swap">x</span></div>
+    `);
+    const picture = await capture(false);
+    const canary = box(document.querySelector('#canary')!.parentElement!);
+    const beside = { x: canary.x, y: canary.y, width: 400, height: canary.height };
+    expect(scanForSecret(picture.canvas!, beside).count, 'the same trick outside a mask shows (the check can fail)').to.be.greaterThan(20);
+    const all = scanForSecret(picture.canvas!);
+    expect(all.count - scanForSecret(picture.canvas!, beside).count, `first at ${JSON.stringify(all.first)}, canary row ${JSON.stringify(beside)}`).to.equal(0);
+  });
+
+  it('a field the page shows as dots (-webkit-text-security) is masked', async () => {
+    const root = mount(`<input id="ssn" class="t" value="123456789" style="-webkit-text-security: disc; width: 300px; border: 0">`);
+    const field = root.querySelector('#ssn')!;
+    expect(covers(findMasks(document), field.getBoundingClientRect()), 'boxed').to.equal(true);
+    expect(covers(findMasks(document, { maskAll: true }), field.getBoundingClientRect()), 'boxed in mask-all').to.equal(true);
+    const picture = await capture(false);
+    expect(scanForSecret(picture.canvas!).count).to.equal(0);
+    expect(isBlack(picture.pixel(...centre(box(field))))).to.equal(true);
+  });
+
+  it('content slotted into a mask inside a shadow root is boxed', async () => {
+    const root = mount(`<div id="host"><span class="t">slotted secret</span></div>`);
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<upscope-masked><slot></slot></upscope-masked>';
+    await (shadow.querySelector('upscope-masked') as UpscopeMasked).updateComplete;
+    const text = textLines(root.querySelector('#host span')!)[0];
+    expect(covers(findMasks(document), text), 'findMasks').to.equal(true);
+    const masked = shadow.querySelector('upscope-masked') as UpscopeMasked;
+    expect(covers(masked.maskRects(), text), 'maskRects()').to.equal(true);
+    const picture = await capture(false);
+    expect(scanForSecret(picture.canvas!).count).to.equal(0);
   });
 });
 
