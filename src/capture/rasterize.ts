@@ -264,7 +264,10 @@ export class Rasterizer {
   /** The whole clone is ready: blank masks once more by selector, so no pairing slip can expose one. */
   private onCloneNode(clone: Node): void {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
-    if (clone.nodeType === Node.ELEMENT_NODE) blankMaskedClones(clone as Element);
+    if (clone.nodeType === Node.ELEMENT_NODE) {
+      blankMaskedClones(clone as Element);
+      for (const frame of (clone as Element).querySelectorAll('iframe')) frame.replaceWith(framePlaceholder(frame));
+    }
     // The pseudo-element rules were written into the style element just before this call.
     const rules = this.context?.svgStyleElement?.lastChild;
     if (this.pseudoNames.size && rules?.nodeType === Node.TEXT_NODE) {
@@ -367,6 +370,24 @@ function sameKind(original: Element, clone: Element): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * What a frame the capture cannot read (another origin, or not loaded) becomes in the clone: an
+ * empty grey box of the same size and place. An `<iframe>` left in the clone would draw nothing
+ * and take no space, moving the page under it; its `src`/`srcdoc` are not carried along either.
+ */
+function framePlaceholder(frame: Element): Element {
+  const box = frame.ownerDocument.createElement('span');
+  const style = frame.getAttribute('style');
+  if (style) box.setAttribute('style', style);
+  const s = box.style;
+  if (!s.display) s.display = 'inline-block';
+  if (!s.width) s.width = '300px';
+  if (!s.height) s.height = '150px';
+  s.backgroundColor = 'rgb(229, 231, 235)';
+  s.verticalAlign ||= 'baseline';
+  return box;
 }
 
 function readableFrame(frame: HTMLIFrameElement): boolean {

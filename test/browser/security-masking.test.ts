@@ -255,6 +255,38 @@ describe('masking that does not rest on measured boxes alone', () => {
     expect(scanForSecret(picture.canvas!).count).to.equal(0);
   });
 
+  it('masked content that moves during the capture never shows (the copy is blanked, not only boxed)', async () => {
+    const root = mount(`
+      <div id="spacer" style="height: 0"></div>
+      <p class="t no-upscope" style="margin: 0; width: 300px">Secret text</p>
+      <p class="t" style="margin: 0 0 0 400px; width: 300px">Unmarked text</p>
+      <div id="later">x</div>
+    `);
+    const phase = shiftDuringCopy(root.querySelector('#spacer')!, root.querySelector('#later')!);
+    const picture = await capture(false);
+    expect(phase(), 'the page moved twice during the copy').to.equal(2);
+    // The marked line is on the left, the unmarked one on the right, wherever the move left them.
+    const left = { x: 0, y: 0, width: 390, height: picture.canvas!.height };
+    const right = { x: 400, y: 0, width: picture.canvas!.width - 400, height: picture.canvas!.height };
+    expect(scanForSecret(picture.canvas!, right).count, 'the unmarked line shows (the check can fail)').to.be.greaterThan(20);
+    expect(scanForSecret(picture.canvas!, left).count).to.equal(0);
+  });
+
+  it('a cross-origin iframe is never drawn: its content cannot be read, so it stays empty', async () => {
+    mount(`
+      <iframe id="other" sandbox srcdoc="<p style='margin:0;color:#ff00ff;font:40px sans-serif;background:#ff00ff'>other origin</p>"
+        style="width: 300px; height: 80px; border: 0"></iframe>
+      <div id="canary" class="s" style="width: 60px; height: 30px">x</div>
+    `);
+    const frame = document.querySelector<HTMLIFrameElement>('#other')!;
+    await new Promise((resolve) => (frame.contentWindow && frame.addEventListener('load', resolve, { once: true })) || resolve(null));
+    expect(frame.contentDocument, 'the frame is cross-origin to the page').to.equal(null);
+    const picture = await capture(false);
+    const canary = box(document.querySelector('#canary')!);
+    expect(scanForSecret(picture.canvas!, canary).count, 'page content shows (the check can fail)').to.be.greaterThan(60 * 30 * 0.8);
+    expect(scanForSecret(picture.canvas!, box(frame)).count).to.equal(0);
+  });
+
   it('mask-all hides generated text (::before, ::after, list markers) and shows it inside unmasked elements', async () => {
     mount(`
       <style>
