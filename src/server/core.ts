@@ -82,6 +82,9 @@ export interface RelayOptions {
   /** Visitors the relay keeps (connected or in their grace period). Past it the longest-gone
    * disconnected visitor is dropped; when all are connected, new visitors are refused. Default 50 000. */
   maxVisitors?: number;
+  /** Visitor ids whose shortId the relay remembers after their room is gone, so a visitor back
+   * later gets its watch link back. Past it the oldest is forgotten. Default 100 000. */
+  maxKnownVisitors?: number;
   /** Open sockets per address. Default 256. */
   maxConnectionsPerAddress?: number;
   /** Clock, for tests. */
@@ -106,6 +109,7 @@ const DEFAULTS = {
   frameBytesPerSecond: 16 * 1024 * 1024,
   maxConnectionsPerAddress: 256,
   maxVisitors: 50_000,
+  maxKnownVisitors: 100_000,
 } as const;
 
 /** WebSocket close codes the relay uses. */
@@ -604,7 +608,7 @@ export class Relay {
   private rememberShortId(visitorId: string, shortId: string): void {
     this.knownShortIds.delete(visitorId);
     this.knownShortIds.set(visitorId, shortId);
-    if (this.knownShortIds.size > 100_000) this.knownShortIds.delete(this.knownShortIds.keys().next().value!);
+    if (this.knownShortIds.size > this.opts.maxKnownVisitors) this.knownShortIds.delete(this.knownShortIds.keys().next().value!);
   }
 
   private welcome(room: Room): void {

@@ -170,6 +170,48 @@ test('a visitor gone past its grace period is dropped: its session ends with tim
   }
 });
 
+test("a visitor back after its room was dropped gets its shortId back; the relay remembers a bounded number of them", async () => {
+  const relay = await testRelay({ visitorGraceMs: 50, maxKnownVisitors: 2 });
+  try {
+    const visit = async (visitorId: string) => {
+      const v = await relay.visitor(visitorId);
+      const { shortId } = await v.next('welcome');
+      v.ws.terminate();
+      // Past the grace period the room is gone.
+      while (relay.server.relay.stats().visitors > 0) await new Promise((r) => setTimeout(r, 20));
+      return shortId;
+    };
+    const first = await visit('returning-aaaaaaaa');
+    assert.equal(await visit('returning-aaaaaaaa'), first, 'the same watch link after the room was dropped');
+    // Two other visitors later, the first is the oldest of three and forgotten.
+    await visit('returning-bbbbbbbb');
+    await visit('returning-cccccccc');
+    assert.notEqual(await visit('returning-aaaaaaaa'), first, 'forgotten past maxKnownVisitors');
+  } finally {
+    await relay.close();
+  }
+});
+
+test("the relay remembers the last 256 delivered seqs of a visitor: older ones are forgotten, not kept forever", async () => {
+  const relay = await testRelay({ messageBurst: 10_000, messagesPerSecond: 10_000 });
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const agent = await relay.allowedWatch(visitor, shortId, relay.token('Di'));
+    for (let seq = 0; seq < 300; seq++) visitor.send({ type: 'customMessage', message: `m${seq}`, seq });
+    await visitor.next('ack', (m) => m.seq === 299);
+    visitor.send({ type: 'customMessage', message: 'm299 again', seq: 299 }); // remembered: skipped
+    visitor.send({ type: 'customMessage', message: 'm0 again', seq: 0 }); // forgotten: delivered
+    await visitor.next('ack', (m) => m.seq === 0 && visitor.count('ack') >= 302);
+    await agent.next('customMessageReceived', (m) => m.message === 'm0 again');
+    const texts = agent.messages.flatMap((m) => (m.type === 'customMessageReceived' ? [m.message] : []));
+    assert.equal(texts.length, 301);
+    assert.ok(!texts.includes('m299 again'));
+  } finally {
+    await relay.close();
+  }
+});
+
 test('a slow agent: frames to it are dropped and the relay’s memory stays flat while the visitor streams 160 MiB', async () => {
   const relay = await testRelay({ maxObserverBufferedBytes: 1024 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30, messageBurst: 10_000, messagesPerSecond: 10_000 });
   try {
