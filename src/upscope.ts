@@ -180,6 +180,14 @@ export class Upscope {
   constructor(options: Partial<UpscopeOptions> = {}) {
     this.opts = { ...DEFAULTS };
     this.configure(options);
+    // `debug` shows state changes alongside the traffic the connection logs.
+    for (const [name, stream] of [['connectionState', this.connectionState], ['sessionState', this.sessionState]] as const) {
+      let last = stream.value;
+      stream.listen((value) => {
+        if (value !== last) this.log(name, last, '->', value);
+        last = value;
+      });
+    }
   }
 
   /** The options in effect. */
@@ -282,9 +290,8 @@ export class Upscope {
       await confirmed;
       this.forgotten = null;
     }
-    const error = new UpscopeError(ErrorCode.invalidState, 'reset() was called');
-    this.teardown('inactive', error);
-    this.outbox.rejectAll(error);
+    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'reset() was called before the connection was established'));
+    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, 'reset() was called before the message was delivered'));
     this.store.clear();
     this.endSessionLocally('reset');
     this.sessionState.set('inactive');

@@ -124,6 +124,35 @@ describe('Upscope (visitor SDK): connection, identity, requests', () => {
       expect(error!.code).to.equal('connectionFailed');
     });
 
+    it('rejects a pending connect() when reset() comes first, as disconnect() does', async () => {
+      const { sdk } = await newSdk();
+      const pending = sdk.connect();
+      await sdk.reset({ reconnect: false });
+      const error = await pending.then(() => null, (e: UpscopeError) => e);
+      expect(error).to.be.instanceOf(UpscopeError);
+      expect(error!.code).to.equal('connectionFailed');
+      expect(sdk.connectionState.value).to.equal('inactive');
+    });
+
+    it('debug: true logs traffic and state changes to console.debug; the default logs nothing', async () => {
+      const logged: unknown[][] = [];
+      const original = console.debug;
+      console.debug = (...args: unknown[]) => void logged.push(args);
+      try {
+        const quiet = await newSdk();
+        await quiet.sdk.connect();
+        expect(logged.filter((a) => a[0] === '[upscope]'), 'off by default').to.have.length(0);
+        const loud = await newSdk({ debug: true });
+        await loud.sdk.connect();
+        const lines = logged.filter((a) => a[0] === '[upscope]').map((a) => a.slice(1).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' '));
+        expect(lines.length).to.be.greaterThan(0);
+        expect(lines.join('\n')).to.contain('welcome');
+        expect(lines).to.include('connectionState connecting -> connected');
+      } finally {
+        console.debug = original;
+      }
+    });
+
     it('rejects requests while disconnected with invalidState', async () => {
       const { sdk } = await newSdk();
       for (const call of [() => sdk.requestAgent(), () => sdk.cancelAgentRequest(), () => sdk.getLookupCode(), () => sdk.sendCustomMessage('hi')]) {

@@ -257,6 +257,34 @@ describe('<upscope-widget>', () => {
       expect(part(el, 'notice')).to.equal(null);
     });
 
+    it('mirrors the SDK streams as DOM events: state, observer count, errors', async () => {
+      const relay = await relayInfo();
+      sdk = newSdk({ requireConsent: false });
+      const states: Array<{ connectionState: string; sessionState: string }> = [];
+      const counts: number[] = [];
+      const errors: Array<{ code: string; message: string }> = [];
+      const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${relay.host}
+        @upscope-state-changed=${(e: CustomEvent) => states.push(e.detail)}
+        @upscope-observer-count-changed=${(e: CustomEvent) => counts.push(e.detail.count)}
+        @upscope-error=${(e: CustomEvent) => errors.push(e.detail)}></upscope-widget>`);
+      await until(el, () => states.some((s) => s.connectionState === 'connected'), 'a connected state event');
+      expect(states.at(-1)).to.deep.equal({ connectionState: 'connected', sessionState: 'inactive' });
+
+      const watch = await agentAsks(relay, sdk);
+      sockets.push(watch);
+      await watch.next('watchState', (m) => m.watching);
+      await until(el, () => counts.includes(1) && states.at(-1)!.sessionState === 'active', 'count and state events');
+      watch.close();
+      await until(el, () => counts.at(-1) === 0 && states.at(-1)!.sessionState === 'paused', 'the agent leaving');
+
+      // With no agent left the relay refuses a message: the error is an event too.
+      const refused = await sdk.sendCustomMessage('anyone there?').then(() => null, (e: { code: string }) => e.code);
+      expect(refused).to.equal('invalidState');
+      await until(el, () => errors.length > 0, 'an error event');
+      expect(errors[0].code).to.equal('invalidState');
+      expect(errors[0].message).to.be.a('string').and.not.equal('');
+    });
+
     it('keeps a message out of the panel when a listener cancels its event', async () => {
       const relay = await relayInfo();
       sdk = newSdk({ requireConsent: false });
