@@ -2,13 +2,29 @@
  * `npm start`: the relay with the demo and the agent console, on HOST:PORT (127.0.0.1:8787).
  * Everything lives in memory; see the README for what survives a restart.
  */
-import { startServer } from './node.js';
+import { startServer, type RunningServer } from './node.js';
 
-const server = await startServer({
-  host: process.env.HOST || '127.0.0.1',
-  port: process.env.PORT ? Number(process.env.PORT) : 8787,
-  log: process.env.DEBUG ? console.log : undefined,
-});
+/** Stops with one sentence on stderr, no stack trace: these are the user's settings, not bugs. */
+function fail(message: string): never {
+  console.error(`upscope relay: ${message}`);
+  process.exit(1);
+}
+
+const host = process.env.HOST || '127.0.0.1';
+const portText = process.env.PORT || '8787';
+const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+if (!(port >= 0 && port <= 65535)) fail(`PORT must be a port number from 0 to 65535, not "${portText}"`);
+
+let server: RunningServer;
+try {
+  server = await startServer({ host, port, log: process.env.DEBUG ? console.log : undefined });
+} catch (e) {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') fail(`${host}:${port} is already in use (another npm start?); stop it or set PORT to another port`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail(`cannot listen on HOST "${host}": no such address on this machine`);
+  if (code === 'EACCES') fail(`not allowed to listen on ${host}:${port}; choose a PORT above 1023`);
+  throw e;
+}
 
 // The link carries the credential, so it is printed only when this run made the credential up;
 // a configured one (UPSCOPE_AGENT_TOKEN) must not end up in logs.

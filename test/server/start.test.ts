@@ -1,0 +1,103 @@
+/**
+ * `npm start`'s server script (src/server/main.ts) as a newcomer runs it: a real process, its
+ * printed links, the environment it reads, and a clear sentence for each bad setting.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+function run(env: Record<string, string | undefined>): Run {
+  const base = { ...process.env };
+  delete base.UPSCOPE_AGENT_TOKEN;
+  delete base.HOST;
+  delete base.PORT;
+  delete base.DEBUG;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(r: Run, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = r.output().match(pattern);
+    if (m) return m;
+    if (r.child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${pattern} in: ${r.output()}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}
+
+async function stop(r: Run): Promise<number | null> {
+  if (r.child.exitCode === null) r.child.kill('SIGTERM');
+  return r.exited;
+}
+
+test('npm start: prints the demo and a login link with a generated credential; both work; SIGTERM stops it cleanly', async () => {
+  const r = run({ PORT: '0' });
+  try {
+    const [, url] = await waitFor(r, /visitor demo:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+    const [, credential] = await waitFor(r, /agent login:\s+http:\/\/127\.0\.0\.1:\d+\/agent#credential=(\S+)/);
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${url}/`)).status, 200);
+    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential: decodeURIComponent(credential), name: 'Newcomer' }) });
+    assert.equal(login.status, 200);
+    assert.equal(typeof ((await login.json()) as { token?: unknown }).token, 'string');
+  } finally {
+    assert.equal(await stop(r), 0, r.output());
+  }
+});
+
+test('npm start: UPSCOPE_AGENT_TOKEN is the credential, and it is never printed', async () => {
+  const secret = `configured-${crypto.randomUUID()}`;
+  const r = run({ PORT: '0', UPSCOPE_AGENT_TOKEN: secret, HOST: '127.0.0.1' });
+  try {
+    const [, url] = await waitFor(r, /visitor demo:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+    await waitFor(r, /health:/);
+    assert.ok(!r.output().includes(secret), 'the configured credential stays out of the log');
+    assert.match(r.output(), /log in with the credential in UPSCOPE_AGENT_TOKEN/);
+    const login = (credential: string) =>
+      fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential, name: 'Ops' }) }).then((res) => res.status);
+    assert.equal(await login(secret), 200);
+    assert.equal(await login('not-it'), 401);
+  } finally {
+    await stop(r);
+  }
+});
+
+test('npm start: a bad PORT, a busy port and an unknown HOST each stop it with one clear sentence', async () => {
+  for (const PORT of ['abc', '70000', '-1', '80.5']) {
+    const r = run({ PORT });
+    assert.equal(await r.exited, 1, PORT);
+    assert.match(r.output(), new RegExp(`PORT must be a port number from 0 to 65535, not "${PORT.replace('.', '\\.')}"`));
+    assert.ok(!/\n\s+at /.test(r.output()), `no stack trace for PORT=${PORT}`);
+  }
+
+  const busy = createServer();
+  await new Promise<void>((ok) => busy.listen(0, '127.0.0.1', ok));
+  try {
+    const port = (busy.address() as { port: number }).port;
+    const r = run({ PORT: String(port) });
+    assert.equal(await r.exited, 1);
+    assert.match(r.output(), new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
+  } finally {
+    busy.close();
+  }
+
+  const r = run({ PORT: '0', HOST: '203.0.113.7' }); // TEST-NET-3: never this machine's address
+  assert.equal(await r.exited, 1);
+  assert.match(r.output(), /cannot listen on HOST "203\.0\.113\.7"/);
+});
