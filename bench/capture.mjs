@@ -258,12 +258,34 @@ page plus the SDK keep-alive (${KEEPALIVE_BYTES} B every ${KEEPALIVE_MS / 1000} 
     console.log(`Typing one character in a checkout field: ${typing.tiles} tile(s), ${typing.bytes} bytes, ${(typing.pixelShare * 100).toFixed(1)}% of the frame's pixels; ` +
       `${((typing.bytes / typing.keyframeBytes) * 100).toFixed(1)}% of a ${typing.keyframeBytes}-byte keyframe${typing.keyframe ? ' (sent as a KEYFRAME)' : ''}.`);
   }
+  console.log(`\nTargets (issue 5):\n${judge(results.map((r) => r.row)).join('\n')}`);
   const errors = results.flatMap((r) => r.extra.errors.map((e) => `${r.row.name}: ${e}`));
   if (errors.length) console.log(`\nErrors reported during the run:\n  ${errors.slice(0, 20).join('\n  ')}`);
 
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'capture.json'), `${JSON.stringify({ pages: results.map((r) => r.row) }, null, 2)}\n`);
   console.log(`\nWrote ${join('bench', 'results', 'capture.json')}.`);
+}
+
+/** The capture targets, each a field of a result row and its upper bound. */
+const TARGETS = [
+  ['ratio', 1.5, 'frame p50 / CDP p50'],
+  ['longestTaskMs', 50, 'longest main-thread task, ms'],
+  ['pixelDiffPct', 1, 'pixel difference from CDP, %'],
+  ['idleBytesPerSec', 1024, 'bytes per second on an idle page'],
+];
+
+/** One line per target and page, "met" or "MISSED"; a miss sets a failing exit code. */
+function judge(rows) {
+  const lines = [];
+  for (const [field, max, what] of TARGETS) {
+    for (const row of rows) {
+      const ok = Number.isFinite(row[field]) && row[field] <= max;
+      if (!ok) process.exitCode = 1;
+      lines.push(`  ${ok ? 'met   ' : 'MISSED'} ${row.name.padEnd(11)} ${what} ${row[field]} <= ${max}`);
+    }
+  }
+  return lines;
 }
 
 main().catch((e) => {
