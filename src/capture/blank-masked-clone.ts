@@ -57,16 +57,15 @@ export function hideCloneText(clone: Element): void {
     style.setProperty('fill', 'transparent', 'important');
     style.setProperty('stroke', 'transparent', 'important');
   }
-  switch (clone.localName) {
-    case 'input':
-    case 'select':
-      clone.removeAttribute('value');
-      clone.removeAttribute('placeholder');
-      break;
-    case 'textarea':
-      clone.textContent = '';
-      clone.removeAttribute('placeholder');
-      break;
+  clearFieldText(clone);
+}
+
+/** A field's clone shows no value and no placeholder. */
+function clearFieldText(el: Element): void {
+  if (el.localName === 'textarea') el.textContent = '';
+  if (el.localName === 'input' || el.localName === 'select' || el.localName === 'textarea') {
+    el.removeAttribute('value');
+    el.removeAttribute('placeholder');
   }
 }
 
@@ -86,17 +85,8 @@ function blankElement(el: Element): void {
   const style = (el as HTMLElement | SVGElement).style as CSSStyleDeclaration | undefined;
   style?.setProperty('visibility', 'hidden', 'important');
   el.setAttribute(BLANK, '');
+  clearFieldText(el);
   switch (el.localName) {
-    case 'input':
-    case 'select':
-      el.removeAttribute('value');
-      el.removeAttribute('placeholder');
-      break;
-    case 'textarea':
-      el.textContent = '';
-      el.removeAttribute('value');
-      el.removeAttribute('placeholder');
-      break;
     case 'img':
       el.removeAttribute('src');
       el.removeAttribute('srcset');
