@@ -42,6 +42,19 @@ async function agentAsks(relay: RelayInfo, sdk: Upscope): Promise<AgentSocket> {
 describe('<upscope-widget>', () => {
   let sdk: Upscope | null = null;
   const sockets: AgentSocket[] = [];
+
+  /** A connected widget whose consent prompt is open for an agent asking to watch. */
+  async function promptedWidget(): Promise<{ relay: RelayInfo; el: UpscopeWidget; watch: AgentSocket; agentName: string }> {
+    const relay = await relayInfo();
+    sdk = newSdk();
+    const el = await connectedWidget(sdk, relay);
+    const requested = oneEvent(el, 'upscope-consent-requested');
+    const watch = await agentAsks(relay, sdk);
+    sockets.push(watch);
+    const { agentName } = (await requested).detail;
+    await el.updateComplete;
+    return { relay, el, watch, agentName };
+  }
   afterEach(async () => {
     for (const s of sockets.splice(0)) s.close();
     await sdk?.reset({ reconnect: false }).catch(() => undefined);
@@ -130,14 +143,8 @@ describe('<upscope-widget>', () => {
     });
 
     it('asks before an agent watches: the prompt names the agent, takes focus, and Deny refuses', async () => {
-      const relay = await relayInfo();
-      sdk = newSdk();
-      const el = await connectedWidget(sdk, relay);
-      const requested = oneEvent(el, 'upscope-consent-requested');
-      const watch = await agentAsks(relay, sdk);
-      sockets.push(watch);
-      expect((await requested).detail.agentName).to.equal(relay.agentName);
-      await el.updateComplete;
+      const { relay, el, watch, agentName } = await promptedWidget();
+      expect(agentName).to.equal(relay.agentName);
       expect(el.view).to.equal('consent');
       const dialog = part(el, 'consent')!;
       expect(dialog.getAttribute('role')).to.equal('alertdialog');
@@ -154,13 +161,7 @@ describe('<upscope-widget>', () => {
     });
 
     it('closes the prompt unanswered when the agent withdraws the request', async () => {
-      const relay = await relayInfo();
-      sdk = newSdk();
-      const el = await connectedWidget(sdk, relay);
-      const requested = oneEvent(el, 'upscope-consent-requested');
-      const watch = await agentAsks(relay, sdk);
-      await requested;
-      await el.updateComplete;
+      const { el, watch } = await promptedWidget();
       expect(el.view).to.equal('consent');
       let answered = false;
       el.addEventListener('upscope-consent-answered', () => (answered = true));
@@ -189,27 +190,13 @@ describe('<upscope-widget>', () => {
     });
 
     it('Escape on the prompt denies', async () => {
-      const relay = await relayInfo();
-      sdk = newSdk();
-      const el = await connectedWidget(sdk, relay);
-      const requested = oneEvent(el, 'upscope-consent-requested');
-      const watch = await agentAsks(relay, sdk);
-      sockets.push(watch);
-      await requested;
-      await el.updateComplete;
+      const { el, watch } = await promptedWidget();
       part(el, 'allow-button')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
       await watch.next('watchDeclined');
     });
 
     it('runs a session: allow, who is watching, messages both ways as text, stop', async () => {
-      const relay = await relayInfo();
-      sdk = newSdk();
-      const el = await connectedWidget(sdk, relay);
-      const requested = oneEvent(el, 'upscope-consent-requested');
-      const watch = await agentAsks(relay, sdk);
-      sockets.push(watch);
-      await requested;
-      await el.updateComplete;
+      const { relay, el, watch } = await promptedWidget();
 
       const started = oneEvent(el, 'upscope-session-started');
       part(el, 'allow-button')!.click();
