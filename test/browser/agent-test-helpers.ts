@@ -3,19 +3,11 @@
  * relay (the test answers consent and sends frames itself), frames made from real encoded
  * images, and canvas pixel reads.
  */
-import { executeServerCommand } from '@web/test-runner-commands';
 import { encodeFrame, FrameEncoding, FrameFlags, type Message, type MessageOf, type MessageType } from '../../src/protocol/index.js';
 import { saveAgentSession, clearAgentSession } from '../../src/agent/agent-session.js';
+import { AgentSocket } from '../support/agent-driver.js';
 
-export interface RelayInfo {
-  url: string;
-  host: string;
-  agentToken: string;
-  agentName: string;
-}
-
-export const relayInfo = () => executeServerCommand<RelayInfo, undefined>('relay-info');
-export const agentToken = (name: string) => executeServerCommand<{ token: string; name: string }, { name: string }>('agent-token', { name });
+export { agentToken, relayInfo, type RelayInfo } from '../support/agent-driver.js';
 
 /** Stores a login in sessionStorage as the login form would. */
 export function storeLogin(token: string, agentName = 'Test Agent'): void {
@@ -27,12 +19,8 @@ const randomId = (prefix: string) => `${prefix}-${crypto.randomUUID().replace(/-
 
 /** A visitor's page, played by the test over a raw WebSocket to `/parties/visitor/{id}`. */
 export class RawVisitor {
-  private readonly inbox: Message[] = [];
-  private waiters: Array<() => void> = [];
-  closedWith: number | null = null;
-
   private constructor(
-    readonly ws: WebSocket,
+    private readonly socket: AgentSocket,
     readonly welcome: MessageOf<'welcome'>,
   ) {}
 
@@ -41,56 +29,28 @@ export class RawVisitor {
   }
 
   static async connect(host: string, identity?: MessageOf<'updateConnection'>['identity']): Promise<RawVisitor> {
-    const ws = new WebSocket(`ws://${host}/parties/visitor/${randomId('v')}`);
-    const inbox: Message[] = [];
-    const welcome = await new Promise<MessageOf<'welcome'>>((ok, fail) => {
-      ws.onmessage = (e) => {
-        const msg = JSON.parse(String(e.data)) as Message;
-        if (msg.type === 'welcome') ok(msg);
-        else inbox.push(msg);
-      };
-      ws.onerror = () => fail(new Error('visitor socket failed'));
-    });
-    const v = new RawVisitor(ws, welcome);
-    v.inbox.push(...inbox);
-    ws.onmessage = (e) => {
-      if (typeof e.data === 'string') v.inbox.push(JSON.parse(e.data) as Message);
-      v.wake();
-    };
-    ws.onclose = (e) => {
-      v.closedWith = e.code;
-      v.wake();
-    };
+    const socket = await AgentSocket.open(`ws://${host}/parties/visitor/${randomId('v')}`);
+    const v = new RawVisitor(socket, await socket.next('welcome'));
     if (identity) v.send({ type: 'updateConnection', identity });
     return v;
   }
 
   send(msg: Message): void {
-    this.ws.send(JSON.stringify(msg));
+    this.socket.send(msg);
   }
 
   sendFrame(bytes: Uint8Array): void {
-    this.ws.send(bytes);
+    this.socket.ws.send(bytes);
   }
 
   /** Types received and not yet taken (for asserting something did not arrive). */
   pendingTypes(): MessageType[] {
-    return this.inbox.map((m) => m.type);
+    return this.socket.untakenTypes();
   }
 
-  /** The next message of `type` (optionally matching `where`), taking it from the inbox. */
-  async next<T extends MessageType>(type: T, where: (m: MessageOf<T>) => boolean = () => true, timeoutMs = 5000): Promise<MessageOf<T>> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const i = this.inbox.findIndex((m) => m.type === type && where(m as MessageOf<T>));
-      if (i >= 0) return this.inbox.splice(i, 1)[0] as MessageOf<T>;
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`visitor: no "${type}" arrived; inbox has ${JSON.stringify(this.pendingTypes())}`);
-      await new Promise<void>((ok) => {
-        const t = setTimeout(ok, left);
-        this.waiters.push(() => (clearTimeout(t), ok()));
-      });
-    }
+  /** The next message of `type` (optionally matching `where`) not yet taken. */
+  next<T extends MessageType>(type: T, where?: (m: MessageOf<T>) => boolean, timeoutMs?: number): Promise<MessageOf<T>> {
+    return this.socket.next(type, where, timeoutMs);
   }
 
   /** Answers the next request to watch. */
@@ -101,11 +61,7 @@ export class RawVisitor {
   }
 
   close(): void {
-    if (this.ws.readyState <= WebSocket.OPEN) this.ws.close();
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
+    if (this.socket.ws.readyState <= WebSocket.OPEN) this.socket.close();
   }
 }
 

@@ -77,7 +77,7 @@ describe('<upscope-agent-lobby>', () => {
   });
 
   it('finds a visitor by lookup code, and says when no one has the code', async () => {
-    const lobby = await lobbyWith((await agentToken('Searcher')).token);
+    const lobby = await lobbyWith(await agentToken('Searcher'));
     const v = await visitor({ callName: 'Dora' });
     v.send({ type: 'getLookupCode' });
     const { code } = await v.next('lookupCode');
@@ -95,7 +95,7 @@ describe('<upscope-agent-lobby>', () => {
 
   it('shows the rate limit when searching too often', async () => {
     // A fresh agent: the relay allows each agent a burst of 10 look-ups a minute.
-    const lobby = await lobbyWith((await agentToken('Impatient')).token);
+    const lobby = await lobbyWith(await agentToken('Impatient'));
     await until('connected', () => part(lobby, 'connection') === null);
     let text = '';
     for (let i = 0; i < 11 && !text.includes('Too many'); i++) text = await searchFor(lobby, String(9000 + i));

@@ -105,7 +105,7 @@ describe('injection: hostile text renders as text', () => {
   }
 
   it('console lobby and code search: callName, uniqueId, tags, identities and metadata', async () => {
-    const lobby = await fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${info.host} .token=${(await agentToken('Injection Lobby')).token}></upscope-agent-lobby>`);
+    const lobby = await fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${info.host} .token=${await agentToken('Injection Lobby')}></upscope-agent-lobby>`);
     const v = await hostileVisitor();
     const row = () => lobby.shadowRoot!.querySelector<HTMLElement>(`[data-short-id="${v.shortId}"]`);
     await until('listed with its metadata', () => row() !== null && collapsed(row()!.textContent!).includes(collapsed(PAYLOADS[5])));
@@ -156,7 +156,7 @@ describe('injection: hostile text renders as text', () => {
       const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${info.host} lang="en"></upscope-widget>`);
       await until('connected', () => sdk!.connectionState.value === 'connected');
       const agentName = PAYLOADS[0];
-      watch = await AgentSocket.watch(info.host, sdk.shortId.value!, (await agentToken(agentName)).token);
+      watch = await AgentSocket.watch(info.host, sdk.shortId.value!, await agentToken(agentName));
       await watch.next('watchState');
       watch.send({ type: 'watch' });
       await until('the prompt', () => el.view === 'consent');

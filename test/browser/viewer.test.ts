@@ -190,7 +190,7 @@ describe('<upscope-viewer>', () => {
   it('lists other agents watching the same visitor', async () => {
     const { v, el } = await watching();
     const second = await agentToken('Second Agent');
-    const other = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${info.host} .token=${second.token} .shortId=${v.shortId}></upscope-viewer>`);
+    const other = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${info.host} .token=${second} .shortId=${v.shortId}></upscope-viewer>`);
     await v.answer(true);
     await until('second watching', () => other.status === 'watching');
     await until('first lists the second', () => el.observers.some((o) => o.agentName === 'Second Agent'));

@@ -5,7 +5,8 @@
  * type not yet taken, so a test reads like the conversation it checks.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Message, MessageOf, MessageType } from '../../src/protocol/index.js';
+import type { Message } from '../../src/protocol/index.js';
+import { MessageLog } from './message-log.js';
 
 export interface RelayInfo {
   /** `http://127.0.0.1:PORT` */
@@ -27,24 +28,15 @@ export async function agentToken(name: string): Promise<string> {
   return token;
 }
 
-export class AgentSocket {
-  readonly messages: Message[] = [];
-  readonly frames: ArrayBuffer[] = [];
-  closed: { code: number; reason: string } | null = null;
-  private readonly taken = new Set<number>();
-  private waiters: Array<() => void> = [];
-
+export class AgentSocket extends MessageLog<ArrayBuffer> {
   private constructor(readonly ws: WebSocket) {
+    super(5000);
     ws.binaryType = 'arraybuffer';
     ws.addEventListener('message', (e) => {
-      if (typeof e.data === 'string') this.messages.push(JSON.parse(e.data) as Message);
-      else this.frames.push(e.data as ArrayBuffer);
-      this.wake();
+      if (typeof e.data === 'string') this.received(JSON.parse(e.data) as Message);
+      else this.receivedFrame(e.data as ArrayBuffer);
     });
-    ws.addEventListener('close', (e) => {
-      this.closed = { code: e.code, reason: e.reason };
-      this.wake();
-    });
+    ws.addEventListener('close', (e) => this.closedWith(e.code, e.reason));
   }
 
   /** Opens `url` and resolves once the socket is open. */
@@ -68,62 +60,11 @@ export class AgentSocket {
     return AgentSocket.open(`ws://${host}/parties/watch/${encodeURIComponent(shortId)}?token=${encodeURIComponent(token)}`);
   }
 
-  /** The next message of `type` not yet taken (and matching `where`), waiting up to `timeoutMs`. */
-  next<T extends MessageType>(type: T, where: (m: MessageOf<T>) => boolean = () => true, timeoutMs = 5000): Promise<MessageOf<T>> {
-    return this.until(
-      () => {
-        const i = this.messages.findIndex((m, i) => !this.taken.has(i) && m.type === type && where(m as MessageOf<T>));
-        if (i < 0) return undefined;
-        this.taken.add(i);
-        return this.messages[i] as MessageOf<T>;
-      },
-      `a "${type}" message`,
-      timeoutMs,
-    );
-  }
-
-  /** Whether a message of `type` (matching `where`) arrived, taken or not. */
-  has<T extends MessageType>(type: T, where: (m: MessageOf<T>) => boolean = () => true): boolean {
-    return this.messages.some((m) => m.type === type && where(m as MessageOf<T>));
-  }
-
-  /** The binary frame number `index` (0-based), waiting up to `timeoutMs`. */
-  frame(index: number, timeoutMs = 5000): Promise<ArrayBuffer> {
-    return this.until(() => this.frames[index], `binary frame #${index}`, timeoutMs);
-  }
-
-  waitClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
-    return this.until(() => this.closed ?? undefined, 'the socket to close', timeoutMs);
-  }
-
   send(message: Message | Record<string, unknown>): void {
     this.ws.send(JSON.stringify(message));
   }
 
   close(): void {
     this.ws.close();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-
-  private async until<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = find();
-      if (found !== undefined) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const seen = this.messages.map((m) => m.type).join(', ');
-        throw new Error(`timed out waiting for ${what}; got [${seen}]${this.closed ? `, closed ${this.closed.code}` : ''}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => (clearTimeout(timer), resolve()));
-      });
-    }
   }
 }
