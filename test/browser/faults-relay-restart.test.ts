@@ -6,10 +6,9 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
-import type { Upscope } from '../../src/upscope.js';
 import type { EndReason } from '../../src/protocol/index.js';
 import { AgentSocket } from '../support/agent-driver.js';
-import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, track, uniquePrefix, until } from './upscope-helpers.js';
+import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, track, uniquePrefix, until, loaded, type PageWindow } from './upscope-helpers.js';
 
 const waitFor = (what: string, fn: () => boolean, timeout = 10_000) => waitUntil(fn, what, { timeout });
 
@@ -186,8 +185,6 @@ describe('faults in a live session', () => {
       frame = null;
     });
 
-    type PageWindow = Window & { sdk: Upscope; connected: Promise<void>; consentRequests: unknown[]; received: string[] };
-    const loaded = (f: HTMLIFrameElement) => new Promise<void>((resolve) => f.addEventListener('load', () => resolve(), { once: true }));
 
     it('the session continues on the next page of the site, without a new prompt', async () => {
       const { relay } = await newSdk();

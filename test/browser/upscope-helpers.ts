@@ -123,3 +123,9 @@ export function dropConnection(sdk: Upscope): void {
   if (!ws) throw new Error('the SDK has no open socket to drop');
   ws.close(3001, 'test: network drop');
 }
+
+/** The window of `upscope-page.html` (a site page with the SDK) loaded in an iframe. */
+export type PageWindow = Window & { sdk: Upscope; connected: Promise<void>; consentRequests: unknown[]; received: string[] };
+
+/** Resolves at the iframe's next `load`: call before navigating it. */
+export const loaded = (f: HTMLIFrameElement) => new Promise<void>((resolve) => f.addEventListener('load', () => resolve(), { once: true }));

@@ -1,21 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Upscope } from '../../src/upscope.js';
 import type { UpscopeError } from '../../src/client/errors.js';
 import { AgentSocket, type RelayInfo } from '../support/agent-driver.js';
 import type { VisitorSummary } from '../../src/protocol/index.js';
-import {
-  askToWatch,
-  cleanup,
-  dropConnection,
-  newSdk,
-  nextEvent,
-  record,
-  startSession,
-  track,
-  uniquePrefix,
-  until,
-} from './upscope-helpers.js';
+import { askToWatch, cleanup, dropConnection, newSdk, nextEvent, record, startSession, track, uniquePrefix, until, loaded, type PageWindow } from './upscope-helpers.js';
 
 /** The visitor as a fresh lobby lists it, once it matches `ok` (from the first list or a later update). */
 async function listedVisitor(lobby: AgentSocket, shortId: string, ok: (v: VisitorSummary) => boolean): Promise<VisitorSummary> {
@@ -181,8 +169,6 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       frame = null;
     });
 
-    type PageWindow = Window & { sdk: Upscope; connected: Promise<void>; consentRequests: unknown[]; received: string[] };
-    const loaded = (f: HTMLIFrameElement) => new Promise<void>((resolve) => f.addEventListener('load', () => resolve(), { once: true }));
     const page = async (f: HTMLIFrameElement): Promise<PageWindow> => {
       const win = f.contentWindow as PageWindow;
       await win.connected;
