@@ -42,10 +42,7 @@ async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {
   const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, onError: (e) => errors.push(e), ...options });
   loop.start();
   try {
-    const [frame] = await host.waitForFrames(1);
-    const picture = new FrameCanvas();
-    await picture.draw(frame);
-    return picture;
+    return await host.firstPicture();
   } catch (e) {
     throw new Error(`${(e as Error).message}; capture errors: ${errors.map((x) => x.message).join('; ') || 'none'}`);
   } finally {

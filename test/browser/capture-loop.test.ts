@@ -98,9 +98,8 @@ describe('capture loop', () => {
     loop = createCaptureLoop(host, { idleCheckMs: 50, maxFps: 20 });
     loop.start();
     await host.waitForFrames(1);
-    // Several idle checks run (each reads bufferedAmount once) and find nothing to send.
-    const reads = host.bufferedReads;
-    while (host.bufferedReads < reads + 4) await new Promise((r) => setTimeout(r, 50));
+    // Several idle checks run and find nothing to send.
+    await host.waitForChecks(4);
     expect(host.completeFrames()).to.have.length(1);
 
     root.querySelector<HTMLElement>('#changing')!.style.background = 'rgb(0, 0, 200)';
@@ -138,8 +137,7 @@ describe('capture loop', () => {
       loop = createCaptureLoop(host, { idleCheckMs: 50, maxFps: 20 });
       loop.start();
       await host.waitForFrames(1);
-      const reads = host.bufferedReads;
-      while (host.bufferedReads < reads + 4) await new Promise((r) => setTimeout(r, 50));
+      await host.waitForChecks(4);
       expect(draws, 'drawn once, then found equal').to.equal(1);
       expect(host.completeFrames()).to.have.length(1);
     } finally {

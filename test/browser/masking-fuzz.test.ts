@@ -10,7 +10,7 @@ import { setViewport } from '@web/test-runner-commands';
 import '../../src/define.js';
 import { createCaptureLoop, type CaptureController, type MaskOptions } from '../../src/capture/index.js';
 import { FrameFlags } from '../../src/protocol/index.js';
-import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { CollectingHost } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
 
 /** Frames every run checks. */
@@ -123,8 +123,7 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
     };
     const canaryHost = new CollectingHost();
     start(canaryHost);
-    const picture = new FrameCanvas();
-    await picture.draw((await canaryHost.waitForFrames(1))[0]);
+    const picture = await canaryHost.firstPicture();
     expect(scanForSecret(picture.canvas!).count, 'the unmasked canary is seen').to.be.greaterThan(400);
     loop!.stop();
     canary.remove();

@@ -41,13 +41,6 @@ function unmount(): void {
   document.getElementById('security-masking-style')?.remove();
 }
 
-/** The first complete frame the loop sends, painted as the agent's viewer paints it. */
-async function firstPicture(host: CollectingHost): Promise<FrameCanvas> {
-  const [frame] = await host.waitForFrames(1);
-  const picture = new FrameCanvas();
-  await picture.draw(frame);
-  return picture;
-}
 
 const box = (el: Element) => {
   const r = el.getBoundingClientRect();
@@ -96,7 +89,7 @@ describe('masking with no configuration (pixels as the agent gets them)', () => 
     const host = new CollectingHost();
     loop = createCaptureLoop(host);
     loop.start();
-    const picture = await firstPicture(host);
+    const picture = await host.firstPicture();
     const canvas = picture.canvas!;
 
     // The check can fail: the one secret nobody marked is there in magenta.
@@ -182,7 +175,7 @@ describe('mask-all mode', () => {
     const host = new MaskAllHost();
     loop = createCaptureLoop(host, { type: 'image/png' });
     loop.start();
-    const picture = await firstPicture(host);
+    const picture = await host.firstPicture();
     const canvas = picture.canvas!;
 
     for (const line of textLines(root.querySelector('#para')!)) {
@@ -225,7 +218,7 @@ describe('masking that does not rest on measured boxes alone', () => {
     const host = maskAll ? new MaskAllHost() : new CollectingHost();
     loop = createCaptureLoop(host, { type: 'image/png' });
     loop.start();
-    return firstPicture(host);
+    return host.firstPicture();
   }
 
   /**

@@ -55,6 +55,20 @@ export class CollectingHost implements CaptureHost {
     return out;
   }
 
+  /** The first complete frame, drawn as a viewer draws it. */
+  async firstPicture(): Promise<FrameCanvas> {
+    const [frame] = await this.waitForFrames(1);
+    const picture = new FrameCanvas();
+    await picture.draw(frame);
+    return picture;
+  }
+
+  /** Waits until the loop has looked at the page `n` more times (each look reads bufferedAmount once). */
+  async waitForChecks(n: number): Promise<void> {
+    const reads = this.bufferedReads;
+    while (this.bufferedReads < reads + n) await new Promise((r) => setTimeout(r, 50));
+  }
+
   /** Waits until `n` complete frames have arrived in total. */
   async waitForFrames(n: number, timeoutMs = 10000): Promise<Frame[][]> {
     const deadline = performance.now() + timeoutMs;
