@@ -8,6 +8,7 @@ import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import { createCaptureLoop, type CaptureOptions } from '../../src/capture/index.js';
 import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 type RGB = [number, number, number];
 const RED: RGB = [220, 0, 0];
@@ -17,23 +18,8 @@ const WHITE: RGB = [255, 255, 255];
 const near = ([r, g, b]: number[], [R, G, B]: RGB, tolerance = 40) => Math.abs(r - R) + Math.abs(g - G) + Math.abs(b - B) < tolerance;
 
 /** Mounts `inner` in a fresh page body (white, no margin) and returns its container. */
-function mount(inner: string, css = ''): HTMLElement {
-  const style = document.createElement('style');
-  style.id = 'fidelity-style';
-  style.textContent = `html, body { margin: 0; padding: 0; background: #fff; } ${css}`;
-  document.head.append(style);
-  const root = document.createElement('div');
-  root.id = 'fidelity-root';
-  root.innerHTML = inner;
-  document.body.append(root);
-  return root;
-}
-
-function unmount(): void {
-  document.getElementById('fidelity-root')?.remove();
-  document.getElementById('fidelity-style')?.remove();
-  window.scrollTo(0, 0);
-}
+const mount = (inner: string, css = '') => mountTestPage('fidelity', { css: `html, body { margin: 0; padding: 0; background: #fff; } ${css}`, html: inner });
+const unmount = () => unmountTestPage('fidelity');
 
 /** One keyframe of the page as it is now, decoded as the agent's viewer decodes it. */
 async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {

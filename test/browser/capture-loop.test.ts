@@ -2,33 +2,25 @@ import { expect } from '@open-wc/testing';
 import { createCaptureLoop, Rasterizer, type CaptureController } from '../../src/capture/index.js';
 import { FrameFlags } from '../../src/protocol/index.js';
 import { CollectingHost, FrameCanvas, isBlack, isGreen } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 /**
  * A page of green blocks, some masked, tall enough to scroll. Returns the container; the page
  * style puts every block at a known place.
  */
 function mountPage(inner: string): HTMLElement {
-  const style = document.createElement('style');
-  style.id = 'capture-test-style';
-  style.textContent = `
-    html, body { margin: 0; padding: 0; background: #fff; }
-    .block { position: absolute; left: 20px; width: 200px; height: 100px; background: rgb(0, 160, 0); }
-    .secret { background: rgb(0, 160, 0); color: rgb(0, 160, 0); }
-  `;
-  document.head.append(style);
-  const root = document.createElement('div');
-  root.id = 'capture-test-root';
-  root.style.cssText = 'position: relative; height: 3000px;';
-  root.innerHTML = inner;
-  document.body.append(root);
-  return root;
+  return mountTestPage('capture-test', {
+    css: `
+      html, body { margin: 0; padding: 0; background: #fff; }
+      .block { position: absolute; left: 20px; width: 200px; height: 100px; background: rgb(0, 160, 0); }
+      .secret { background: rgb(0, 160, 0); color: rgb(0, 160, 0); }
+    `,
+    html: inner,
+    rootStyle: 'position: relative; height: 3000px;',
+  });
 }
 
-function unmountPage() {
-  document.getElementById('capture-test-root')?.remove();
-  document.getElementById('capture-test-style')?.remove();
-  window.scrollTo(0, 0);
-}
+const unmountPage = () => unmountTestPage('capture-test');
 
 /** Waits for the next complete frame after those already received, and paints every frame so far. */
 async function nextPicture(host: CollectingHost, picture: FrameCanvas, after: number): Promise<void> {

@@ -12,6 +12,7 @@ import { createCaptureLoop, type CaptureController, type MaskOptions } from '../
 import { FrameFlags } from '../../src/protocol/index.js';
 import { CollectingHost } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 /** Frames every run checks. */
 const FRAMES = 200;
@@ -78,9 +79,7 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
     stopMutating();
     loop?.stop();
     loop = null;
-    document.getElementById('fz-root')?.remove();
-    document.getElementById('fz-style')?.remove();
-    window.scrollTo(0, 0);
+    unmountTestPage('fz');
   });
 
   /**
@@ -89,18 +88,11 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
    * must be masked as well.
    */
   async function fuzz(maskAll: boolean): Promise<void> {
-    const style = document.createElement('style');
-    style.id = 'fz-style';
-    style.textContent = STYLE;
-    document.head.append(style);
-    const root = document.createElement('div');
-    root.id = 'fz-root';
-    root.innerHTML = PAGE;
+    const root = mountTestPage('fz', { css: STYLE, html: PAGE });
     if (maskAll) {
       root.style.color = '#ff00ff';
       root.insertAdjacentHTML('beforeend', `<p data-upscope-unmasked style="position: absolute; left: 150px; top: 4px; margin: 0; color: rgb(0, 120, 0)">unmasked, shown</p>`);
     }
-    document.body.append(root);
     const $ = <T extends HTMLElement = HTMLElement>(sel: string) => root.querySelector<T>(sel)!;
 
     const shadow = $('#shadow-host').attachShadow({ mode: 'open' });

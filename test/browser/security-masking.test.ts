@@ -8,6 +8,7 @@ import { AgentSocket, relayInfo } from '../support/agent-driver.js';
 import { CollectingHost, FrameCanvas, isBlack, isGreen } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
 import { decodeFrame, FrameFlags, type Frame } from '../../src/protocol/index.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 /** A CollectingHost whose SDK asks for mask-all. */
 class MaskAllHost extends CollectingHost {
@@ -23,23 +24,8 @@ const STYLE = `
   .t { color: #ff00ff; }
 `;
 
-function mount(inner: string): HTMLElement {
-  const style = document.createElement('style');
-  style.id = 'security-masking-style';
-  style.textContent = STYLE;
-  document.head.append(style);
-  const root = document.createElement('div');
-  root.id = 'security-masking-root';
-  root.style.cssText = 'font: 24px/30px sans-serif; padding: 10px';
-  root.innerHTML = inner;
-  document.body.append(root);
-  return root;
-}
-
-function unmount(): void {
-  document.getElementById('security-masking-root')?.remove();
-  document.getElementById('security-masking-style')?.remove();
-}
+const mount = (inner: string) => mountTestPage('security-masking', { css: STYLE, html: inner, rootStyle: 'font: 24px/30px sans-serif; padding: 10px' });
+const unmount = () => unmountTestPage('security-masking');
 
 
 const box = (el: Element) => {
