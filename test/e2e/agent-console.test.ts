@@ -4,34 +4,17 @@
  * does). One browser page is the agent; a second page plays the visitor over a raw WebSocket,
  * so this test covers the console alone, independent of the visitor widget.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server/node.js';
-
-// Imported through a variable: scripts/*.mjs has no type declarations for tsc to find.
-const chromiumModule = '../../scripts/chromium.mjs';
-const { findChromium, CHROMIUM_ARGS } = (await import(chromiumModule)) as { findChromium: () => Promise<string>; CHROMIUM_ARGS: readonly string[] };
+import type { Page } from 'playwright-core';
+import { relayAndBrowser } from './setup.js';
 
 const CREDENTIAL = 'e2e-agent-credential';
-let server: RunningServer;
-let browser: Browser;
-
-before(async () => {
-  assert.ok(existsSync(new URL('../../dist/upscope-agent.js', import.meta.url)), 'dist/upscope-agent.js is missing: run `npm run build` first');
-  server = await startServer({ port: 0, agentCredential: CREDENTIAL });
-  browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = relayAndBrowser(CREDENTIAL, 'upscope-agent.js');
 
 /** A visitor played by a raw WebSocket inside a page of the relay's origin. */
 async function rawVisitor(page: Page, callName: string): Promise<string> {
-  await page.goto(`${server.url}/healthz`);
+  await page.goto(`${e2e.server.url}/healthz`);
   return page.evaluate(async (name) => {
     const w = window as unknown as { msgs: { type: string; [k: string]: unknown }[]; ws: WebSocket };
     w.msgs = [];
@@ -61,10 +44,10 @@ async function visitorGot(page: Page, type: string, where: Record<string, unknow
 }
 
 test('log in from the printed link, see a visitor live, watch, chat and stop', async () => {
-  const agent = await (await browser.newContext()).newPage();
-  const visitor = await (await browser.newContext()).newPage();
+  const agent = await (await e2e.browser.newContext()).newPage();
+  const visitor = await (await e2e.browser.newContext()).newPage();
 
-  await agent.goto(`${server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
+  await agent.goto(`${e2e.server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
   await agent.locator('upscope-agent-login [part="name-input"]').waitFor();
   assert.equal(new URL(agent.url()).hash, '', 'the credential is removed from the address');
   assert.equal(await agent.locator('[part="credential-input"]').inputValue(), CREDENTIAL);
@@ -76,7 +59,7 @@ test('log in from the printed link, see a visitor live, watch, chat and stop', a
   const row = agent.locator(`[data-short-id="${shortId}"]`);
   await row.getByText('Asked for help').waitFor();
   await row.getByRole('link', { name: 'Yuri' }).click();
-  await agent.waitForURL(`${server.url}/w/${shortId}`);
+  await agent.waitForURL(`${e2e.server.url}/w/${shortId}`);
 
   await agent.getByText('Waiting for Yuri to allow you to watch').waitFor();
   const request = await visitorGot(visitor, 'consentRequest');
@@ -126,18 +109,18 @@ test('log in from the printed link, see a visitor live, watch, chat and stop', a
 });
 
 test('a wrong credential is refused with a clear message', async () => {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${server.url}/agent`);
+  const page = await (await e2e.browser.newContext()).newPage();
+  await page.goto(`${e2e.server.url}/agent`);
   await page.locator('[part="credential-input"]').fill('not-the-credential');
   await page.locator('[part="login-button"]').click();
   await page.locator('[part="error"]').getByText('wrong agent credential').waitFor();
 });
 
 test('a watch link in a tab without a login shows the login, never a frame', async () => {
-  const visitor = await (await browser.newContext()).newPage();
+  const visitor = await (await e2e.browser.newContext()).newPage();
   const shortId = await rawVisitor(visitor, 'Xena');
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${server.url}/w/${shortId}`);
+  const page = await (await e2e.browser.newContext()).newPage();
+  await page.goto(`${e2e.server.url}/w/${shortId}`);
   await page.locator('upscope-agent-login [part="credential-input"]').waitFor();
   assert.equal(await page.locator('upscope-viewer').count(), 0);
   assert.equal(await page.locator('canvas').count(), 0);

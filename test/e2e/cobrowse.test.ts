@@ -7,31 +7,16 @@
  *
  * Set SCREENSHOTS=docs/screenshots to also write the README's screenshots of both sides.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server/node.js';
-
-const chromiumModule = '../../scripts/chromium.mjs';
-const { findChromium, CHROMIUM_ARGS } = (await import(chromiumModule)) as { findChromium: () => Promise<string>; CHROMIUM_ARGS: readonly string[] };
+import type { Page } from 'playwright-core';
+import { relayAndBrowser } from './setup.js';
 
 const CREDENTIAL = 'e2e-cobrowse-credential';
 const VIEWPORT = { width: 1280, height: 800 };
-let server: RunningServer;
-let browser: Browser;
-
-before(async () => {
-  assert.ok(existsSync(new URL('../../dist/upscope.js', import.meta.url)), 'dist/ is missing: run `npm run build` first');
-  server = await startServer({ port: 0, agentCredential: CREDENTIAL });
-  browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
 
 type Rect = { x: number; y: number; width: number; height: number };
 
@@ -53,19 +38,19 @@ async function canvasPixels(agent: Page, r: Rect) {
 }
 
 test('a visitor asks for help, an agent watches with the card number black, they chat, the agent stops', async () => {
-  const agent = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-  const visitor = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+  const agent = await (await e2e.browser.newContext({ viewport: VIEWPORT })).newPage();
+  const visitor = await (await e2e.browser.newContext({ viewport: VIEWPORT })).newPage();
   const pageErrors: string[] = [];
   visitor.on('pageerror', (e) => pageErrors.push(e.message));
 
   // The agent logs in from the link `npm start` prints.
-  await agent.goto(`${server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
+  await agent.goto(`${e2e.server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
   await agent.locator('[part="name-input"]').fill('Priya');
   await agent.locator('[part="login-button"]').click();
   await agent.getByText('Logged in as').waitFor();
 
   // The visitor fills in the checkout, including the card number, and asks for help.
-  await visitor.goto(server.url);
+  await visitor.goto(e2e.server.url);
   await visitor.locator('input[name="name"]').fill('Ada Lovelace');
   await visitor.locator('#card-number').fill('4111111111111111');
   await visitor.evaluate(() => document.getElementById('card-number')!.scrollIntoView({ block: 'center' }));
