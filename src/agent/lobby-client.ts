@@ -6,10 +6,8 @@
 import { PartySocket } from 'partysocket';
 import { signal } from '@lit-labs/signals';
 import { LOOKUP_CODE_DIGITS, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
-import { resolveRelayAddress } from './relay-address.js';
+import { resolveRelayAddress, SOCKET_OPEN } from './relay-address.js';
 
-/** WebSocket's OPEN, spelled out: Node 20 (a supported host for these clients) has no global WebSocket. */
-const OPEN = 1;
 
 /**
  * - `connecting` / `reconnecting`: the socket is opening (again).
@@ -106,7 +104,7 @@ export class LobbyClient {
   findByCode(code: string): Promise<VisitorSummary | null> {
     const c = typeof code === 'string' ? code.trim() : '';
     if (!CODE.test(c)) return Promise.reject(new LookupError(`a lookup code is ${LOOKUP_CODE_DIGITS} digits`, 'invalidMessage'));
-    if (!this.socket || this.socket.readyState !== OPEN) return Promise.reject(new LookupError('not connected to the relay right now', 'notConnected'));
+    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return Promise.reject(new LookupError('not connected to the relay right now', 'notConnected'));
     return new Promise((resolve, reject) => {
       const entry = {
         code: c,

@@ -16,6 +16,9 @@ export interface RelayAddress {
 
 const SCHEME = /^(https?|wss?):\/\//i;
 
+/** WebSocket's OPEN, spelled out: Node 20 (a supported host for the agent clients) has no global WebSocket. */
+export const SOCKET_OPEN = 1;
+
 export function resolveRelayAddress(host: string, page: { protocol: string } | undefined = globalThis.location): RelayAddress {
   if (typeof host !== 'string' || !host.trim()) throw new TypeError('the relay host is empty; give an address like "relay.example.com" or "127.0.0.1:8787"');
   const raw = host.trim();

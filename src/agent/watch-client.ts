@@ -9,6 +9,7 @@ import {
   decodeFrame,
   MAX_CUSTOM_MESSAGE_LENGTH,
   parseMessage,
+  randomId,
   SHORT_ID_PATTERN,
   type EndReason,
   type ErrorCode,
@@ -17,10 +18,8 @@ import {
   type Observer,
   type VisitorSummary,
 } from '../protocol/index.js';
-import { resolveRelayAddress } from './relay-address.js';
+import { resolveRelayAddress, SOCKET_OPEN } from './relay-address.js';
 
-/** WebSocket's OPEN, spelled out: Node 20 (a supported host for these clients) has no global WebSocket. */
-const OPEN = 1;
 
 /**
  * Where a watch connection stands.
@@ -107,12 +106,6 @@ const FINAL_CLOSE = (code: number) => code >= 4000 && code < 5000;
 /** Custom messages held (unacknowledged or waiting for the connection) at most. */
 const MAX_PENDING_MESSAGES = 100;
 
-/** This viewer's id for the relay's duplicate check: 16 random bytes, base64url. */
-function clientId(): string {
-  const b = globalThis.crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 interface PendingMessage {
   text: string;
   /** The connection (see `WatchClient.generation`) it was last sent on; -1: not sent yet. */
@@ -138,7 +131,7 @@ export class WatchClient {
   /** The socket dropped while watching: messages wait for the session to come back. */
   private resuming = false;
   /** Sent with every connection, so the relay recognises a message resent after a drop. */
-  private readonly client = clientId();
+  private readonly client = randomId(16);
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: WatchClientOptions) {
@@ -186,7 +179,7 @@ export class WatchClient {
   /** Asks the visitor (again) for permission to watch. */
   watch(): void {
     this.wantWatch = true;
-    if (!this.socket || this.socket.readyState !== OPEN) return;
+    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return;
     this.send({ type: 'watch' });
     const s = this.snapshot.status;
     if (s !== 'watching' && s !== 'paused') this.update({ status: 'waiting', endReason: null, stoppedByMe: false, error: null });
@@ -196,7 +189,7 @@ export class WatchClient {
   stop(): void {
     this.wantWatch = false;
     clearTimeout(this.retryTimer);
-    if (!this.socket || this.socket.readyState !== OPEN) return;
+    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return;
     this.update({ stoppedByMe: true });
     this.send({ type: 'stopSession' });
   }
@@ -219,7 +212,7 @@ export class WatchClient {
     const watching = s === 'watching' || s === 'paused';
     if (!watching && !this.resuming) return Promise.reject(new CustomMessageError('messages can be sent only while watching (after the visitor allowed it)', 'invalidState'));
     // Watching but the socket is closing (a drop not reported yet): the message waits like the rest.
-    const live = watching && this.socket?.readyState === OPEN;
+    const live = watching && this.socket?.readyState === SOCKET_OPEN;
     if (this.pending.size >= MAX_PENDING_MESSAGES) {
       return Promise.reject(new CustomMessageError(`${MAX_PENDING_MESSAGES} messages are waiting for the connection already; this one was not sent`, 'queueFull'));
     }

@@ -3,7 +3,7 @@
  * relay), its identity, and the agents it already allowed in the current session.
  */
 import * as v from 'valibot';
-import { IdentitySchema, VISITOR_ID_PATTERN, type Identity } from '../protocol/index.js';
+import { IdentitySchema, randomId, VISITOR_ID_PATTERN, type Identity } from '../protocol/index.js';
 
 /** The visitor's identity as stored: every field optional, `undefined` meaning "not set". */
 export type StoredIdentity = {
@@ -26,9 +26,7 @@ const IDENTITY_FIELDS = ['uniqueId', 'callName', 'tags', 'identities', 'metadata
 
 /** 18 random bytes from the CSPRNG as base64url (24 characters): the visitor's secret room key. */
 export function newVisitorId(): string {
-  const b = new Uint8Array(18);
-  crypto.getRandomValues(b);
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return randomId(18);
 }
 
 /** `localStorage`, or null where touching it throws (sandboxed iframes, some privacy modes). */

@@ -2,3 +2,4 @@ export * from './limits.js';
 export * from './messages.js';
 export * from './parse-message.js';
 export * from './frame.js';
+export * from './random-id.js';

@@ -21,6 +21,7 @@ import {
   SHORT_ID_PATTERN,
   VISITOR_ID_PATTERN,
   parseMessage,
+  randomId,
   SessionState,
   type Identity,
   type Message,
@@ -197,15 +198,6 @@ const MAX_VIEWERS_REMEMBERED = 16;
 function remember(seqs: Set<number>, seq: number): void {
   seqs.add(seq);
   if (seqs.size > MAX_SEQS_REMEMBERED) seqs.delete(seqs.values().next().value!);
-}
-
-/** `n` random bytes from the platform CSPRNG, as base64url. */
-function randomId(bytes: number): string {
-  const b = new Uint8Array(bytes);
-  globalThis.crypto.getRandomValues(b);
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** A uniform random integer in [0, n) from the CSPRNG (rejection sampling, no modulo bias). */
