@@ -115,11 +115,9 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
     if (hasMaskAncestor(mask)) continue;
     collectRects(mask, dx, dy, out, range);
   }
-  for (const field of root.querySelectorAll('input, textarea')) {
-    if (!field.matches(MASK_SELECTOR) && !hasMaskAncestor(field) && hidesTyping(field)) collectRects(field, dx, dy, out, range);
-  }
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
   for (const el of root.querySelectorAll('*')) {
+    if (hidesTyping(el) && !el.matches(MASK_SELECTOR) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
     if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
