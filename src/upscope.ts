@@ -1,5 +1,5 @@
 /**
- * The visitor SDK: the whole API of the reference Upscope SDK (see the end of DESIGN.md) on one
+ * The visitor SDK: the whole API of the reference Upscope SDK (the README maps each seed function to its web form) on one
  * class, used through the singleton {@link Upscope.instance}.
  */
 import type { CaptureController, CaptureHost } from './capture/capture-host.js';
