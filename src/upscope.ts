@@ -1,6 +1,6 @@
 /**
- * The visitor SDK: the whole API of the reference Upscope SDK (the README maps each seed function to its web form) on one
- * class, used through the singleton {@link Upscope.instance}.
+ * The visitor SDK: the whole API of the reference Upscope SDK (the README maps each seed function
+ * to its web form) on one class, used through the singleton {@link Upscope.instance}.
  */
 import type { CaptureController, CaptureHost } from './capture/capture-host.js';
 import { UpscopeError } from './client/errors.js';
