@@ -1,0 +1,35 @@
+// The relay under bench/relay.mjs, in a process of its own so that its CPU time and heap are its
+// own, not the clients'. Started with `fork()`; answers the parent's questions over IPC.
+import { startServer } from '../src/server/node.ts';
+
+const server = await startServer({
+  port: 0,
+  agentCredential: 'bench-credential',
+  // The bench measures the relay's cost per visitor, not its admission limits: thousands of
+  // sockets come from a few loopback addresses, so the per-address limits are lifted.
+  maxConnectionsPerAddress: 1_000_000,
+  maxVisitors: 1_000_000,
+});
+
+function heapAfterGc() {
+  // Two passes: the first can leave weakly held objects for the second.
+  globalThis.gc?.();
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+process.on('message', (msg) => {
+  switch (msg.type) {
+    case 'token':
+      process.send({ id: msg.id, token: server.tokens.issue(msg.name).token });
+      break;
+    case 'usage':
+      process.send({ id: msg.id, cpu: process.cpuUsage(), heap: heapAfterGc(), rss: process.memoryUsage().rss });
+      break;
+    case 'close':
+      server.close().then(() => process.exit(0));
+      break;
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send({ type: 'ready', url: server.url });

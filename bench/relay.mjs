@@ -1,0 +1,277 @@
+// `npm run bench:relay`: what the relay costs, on the Node host, over real sockets on loopback.
+//
+// - Fan-out: one visitor sends 60 KB frames at 10 fps to 1, 10 and 50 observers. Latency is from
+//   the visitor's send to each observer's receive (both clients in this process, one clock), so it
+//   is an upper bound of what the relay adds; CPU is the relay process's own, per second.
+// - Memory per idle visitor: the relay's heap after GC with 1 000 and with 10 000 visitors
+//   connected, less its heap with none, divided by the count.
+// - Lobby: with 10 000 visitors listed, the bytes an agent's lobby socket receives on connect, and
+//   the bytes it receives when one visitor changes its identity.
+//
+// The relay runs in its own process (bench/relay-server.mjs). Clients spread over 127.0.0.x
+// addresses. Writes bench/results/relay.json; prints met/MISSED per target; exit 1 on a miss.
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { encodeFrame, FrameEncoding, FrameFlags } from '../src/protocol/frame.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const QUICK = process.env.BENCH_QUICK === '1';
+const FANOUT_SECONDS = QUICK ? 3 : 10;
+const MEMORY_COUNTS = QUICK ? [200, 1000] : [1000, 10_000];
+const LOBBY_VISITORS = QUICK ? 1000 : 10_000;
+const FRAME_BYTES = 60 * 1024;
+const SOCKETS_PER_ADDRESS = 200;
+
+// ---------------------------------------------------------------------------------------------
+// The relay process
+
+const relay = fork(join(here, 'relay-server.mjs'), [], {
+  execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+let nextId = 0;
+const ask = (msg) =>
+  new Promise((ok) => {
+    const id = ++nextId;
+    const on = (reply) => {
+      if (reply.id !== id) return;
+      relay.off('message', on);
+      ok(reply);
+    };
+    relay.on('message', on);
+    relay.send({ ...msg, id });
+  });
+const { url } = await new Promise((ok) => relay.once('message', ok));
+const wsBase = url.replace('http', 'ws');
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+let opened = 0;
+/** Loopback address for the next socket, so no one address carries thousands of them. */
+const nextAddress = () => `127.0.${1 + Math.floor(opened / SOCKETS_PER_ADDRESS / 250)}.${1 + (Math.floor(opened++ / SOCKETS_PER_ADDRESS) % 250)}`;
+
+/** A relay socket from its own loopback source address (the relay limits sockets per address). */
+class Client {
+  constructor(path) {
+    this.messages = [];
+    this.waiters = [];
+    this.textBytes = 0;
+    this.ws = new WebSocket(`${wsBase}${path}`, { localAddress: nextAddress() });
+  }
+  static open(path) {
+    return new Client(path).ready();
+  }
+  ready() {
+    return new Promise((ok, fail) => {
+      this.ws.once('open', () => ok(this));
+      this.ws.once('error', fail);
+      this.ws.on('message', (data, isBinary) => {
+        if (isBinary) return this.onFrame?.(data);
+        this.textBytes += data.length;
+        const msg = JSON.parse(data.toString('utf8'));
+        const waiter = this.waiters.find((w) => w.test(msg));
+        if (!waiter) return this.messages.push(msg);
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.ok(msg);
+      });
+    });
+  }
+  /** The next message of `type` (matching `pred`) not yet taken. */
+  next(type, pred = () => true, ms = 20_000) {
+    const test = (m) => m.type === type && pred(m);
+    const found = this.messages.findIndex(test);
+    if (found >= 0) return Promise.resolve(this.messages.splice(found, 1)[0]);
+    return new Promise((ok, fail) => {
+      const t = setTimeout(() => fail(new Error(`no ${type} within ${ms} ms`)), ms);
+      this.waiters.push({ test, ok: (m) => (clearTimeout(t), ok(m)) });
+    });
+  }
+  send(msg) {
+    this.ws.send(JSON.stringify(msg));
+  }
+  close() {
+    this.ws.terminate();
+  }
+}
+
+let visitorSeq = 0;
+const newVisitorId = () => `bench-${process.pid}-${++visitorSeq}-${Math.random().toString(36).slice(2, 10)}`;
+
+async function openVisitor() {
+  const v = await Client.open(`/parties/visitor/${newVisitorId()}`);
+  const welcome = await v.next('welcome');
+  v.shortId = welcome.shortId;
+  return v;
+}
+
+/** Opens `count` visitors, `parallel` at a time. */
+async function openVisitors(count, parallel = 100) {
+  const out = [];
+  for (let i = 0; i < count; i += parallel) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, openVisitor))));
+  }
+  return out;
+}
+
+async function watcher(visitor, name) {
+  const { token } = await ask({ type: 'token', name });
+  const w = await Client.open(`/parties/watch/${visitor.shortId}?token=${encodeURIComponent(token)}`);
+  w.send({ type: 'watch' });
+  const req = await visitor.next('consentRequest', (m) => m.agentName === name);
+  visitor.send({ type: 'consent', requestId: req.requestId, allow: true });
+  await w.next('watchState', (m) => m.watching);
+  return w;
+}
+
+/** JPEG-shaped bytes of `size`: SOI, a SOF0 with the tile's size, comment filler, EOI. */
+function fakeJpeg(width, height, size) {
+  const out = new Uint8Array(size);
+  const sof = [0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+  out.set(sof);
+  let at = sof.length;
+  while (at < size - 2) {
+    const len = Math.min(65535, size - 2 - at - 2);
+    if (len < 2) break;
+    out.set([0xff, 0xfe, len >> 8, len & 0xff], at);
+    at += 2 + len;
+  }
+  out[size - 2] = 0xff;
+  out[size - 1] = 0xd9;
+  return out;
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};
+const round = (n, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Fan-out
+
+async function fanout(observers) {
+  const visitor = await openVisitor();
+  const watchers = [];
+  for (let i = 0; i < observers; i++) watchers.push(await watcher(visitor, `Agent ${i + 1}`));
+  const latencies = [];
+  let received = 0;
+  for (const w of watchers) {
+    w.onFrame = (data) => {
+      const sentAt = new DataView(data.buffer, data.byteOffset + 24, 8).getFloat64(0, true);
+      latencies.push(performance.timeOrigin + performance.now() - sentAt);
+      received++;
+    };
+  }
+  const image = fakeJpeg(1280, 800, FRAME_BYTES - 32);
+  const before = await ask({ type: 'usage' });
+  const started = performance.now();
+  let seq = 0;
+  while (performance.now() - started < FANOUT_SECONDS * 1000) {
+    const frame = encodeFrame(
+      { encoding: FrameEncoding.jpeg, flags: FrameFlags.last | FrameFlags.keyframe, tileCount: 1, seq: seq++, x: 0, y: 0, width: 1280, height: 800, frameWidth: 1280, frameHeight: 800, capturedAt: performance.timeOrigin + performance.now() },
+      image,
+    );
+    visitor.ws.send(frame);
+    await sleep(100);
+  }
+  await sleep(300);
+  const after = await ask({ type: 'usage' });
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+  for (const w of watchers) w.close();
+  visitor.close();
+  return {
+    observers,
+    framesSent: seq,
+    framesReceived: received,
+    deliveredPct: round((100 * received) / (seq * observers), 1),
+    latencyP50Ms: round(quantile(latencies, 0.5)),
+    latencyP99Ms: round(quantile(latencies, 0.99)),
+    relayCpuMsPerSecond: round(cpuMs / seconds, 1),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory per idle visitor
+
+async function memory(count) {
+  await sleep(200);
+  const base = (await ask({ type: 'usage' })).heap;
+  const visitors = await openVisitors(count);
+  await sleep(500);
+  const loaded = await ask({ type: 'usage' });
+  for (const v of visitors) v.send({ type: 'stopSession' });
+  for (const v of visitors) v.close();
+  return { visitors: count, bytesPerVisitor: Math.round((loaded.heap - base) / count), relayRssMb: round(loaded.rss / 2 ** 20, 0) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lobby
+
+async function lobby(count) {
+  const visitors = await openVisitors(count);
+  // Every visitor carries a realistic identity: name, e-mail, a few tags and metadata.
+  for (const [i, v] of visitors.entries()) {
+    v.send({ type: 'updateConnection', identity: { uniqueId: `customer-${i}`, callName: `Customer ${i}`, tags: ['checkout', 'premium'], identities: [`customer${i}@example.com`], metadata: { plan: 'pro', cart: String(i % 97) } } });
+  }
+  await sleep(1000 + count / 10);
+  const { token } = await ask({ type: 'token', name: 'Lobby agent' });
+  const agent = await Client.open(`/parties/agents/lobby?token=${encodeURIComponent(token)}`);
+  const first = await agent.next('lobby');
+  await sleep(500);
+  const onConnectBytes = agent.textBytes;
+  const largestFirstMessage = Buffer.byteLength(JSON.stringify(first));
+  // One visitor changes; what does the agent receive for it?
+  const changeBefore = agent.textBytes;
+  const changed = visitors[Math.floor(count / 2)];
+  changed.send({ type: 'updateConnection', identity: { callName: 'Renamed customer' } });
+  const update = await agent.next('visitorUpdated', (m) => m.visitor.shortId === changed.shortId);
+  await sleep(300);
+  const bytesPerChange = agent.textBytes - changeBefore;
+  const oneSummaryBytes = Buffer.byteLength(JSON.stringify(update.visitor));
+  agent.close();
+  for (const v of visitors) v.close();
+  return { visitors: count, onConnectBytes, largestFirstMessage, bytesPerChange, oneSummaryBytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const results = { host: 'node', fanout: [], memory: [], lobby: null, targets: [] };
+try {
+  for (const n of [1, 10, 50]) {
+    const r = await fanout(n);
+    results.fanout.push(r);
+    console.log(`fan-out to ${n}: p50 ${r.latencyP50Ms} ms, p99 ${r.latencyP99Ms} ms, relay CPU ${r.relayCpuMsPerSecond} ms/s, delivered ${r.deliveredPct}%`);
+  }
+  for (const n of MEMORY_COUNTS) {
+    const r = await memory(n);
+    results.memory.push(r);
+    console.log(`${n} idle visitors: ${r.bytesPerVisitor} B each on the relay's heap (relay RSS ${r.relayRssMb} MB)`);
+  }
+  results.lobby = await lobby(LOBBY_VISITORS);
+  const l = results.lobby;
+  console.log(`lobby of ${l.visitors}: ${l.onConnectBytes} B on connect (largest message ${l.largestFirstMessage} B), ${l.bytesPerChange} B per visitor change (one summary is ${l.oneSummaryBytes} B)`);
+} finally {
+  relay.send({ type: 'close' });
+}
+
+const target = (name, value, limit) => results.targets.push({ name, value, limit, met: value <= limit });
+const at10 = results.fanout.find((r) => r.observers === 10);
+target('added latency p99 at 10 observers (ms)', at10.latencyP99Ms, 5);
+for (const m of results.memory) target(`bytes per idle visitor at ${m.visitors}`, m.bytesPerVisitor, 16 * 1024);
+// A delta: one change costs about one visitor's summary (with its message envelope), whatever the list's size.
+target('lobby bytes per visitor change (limit: 2x one summary)', results.lobby.bytesPerChange, 2 * results.lobby.oneSummaryBytes + 64);
+target('largest lobby message on connect (bytes)', results.lobby.largestFirstMessage, 1024 * 1024);
+
+// A quick run (BENCH_QUICK=1, smaller counts) checks the bench itself; only a full run is recorded.
+if (!QUICK) {
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'relay.json'), JSON.stringify({ ...results, date: new Date().toISOString() }, null, 2) + '\n');
+}
+for (const t of results.targets) console.log(`${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.value} (limit ${t.limit})`);
+process.exit(results.targets.every((t) => t.met) ? 0 : 1);
