@@ -1,7 +1,7 @@
 // In-page side of the capture benchmark: runs the real capture loop from the built bundle
-// (dist/upscope.js) against a CaptureHost that keeps what it would have sent, and measures.
+// (dist/upscope-capture.js) against a CaptureHost that keeps what it would have sent, and measures.
 // Loaded by bench/capture.mjs into each reference page; exposes `window.bench`.
-import { createCaptureLoop, findMasks } from '/dist/upscope.js';
+import { createCaptureLoop, findMasks } from '/dist/upscope-capture.js';
 
 const HEADER = 32;
 const MIME = { 1: 'image/jpeg', 2: 'image/webp', 3: 'image/png' };

@@ -16,5 +16,7 @@ export {
 } from './protocol/index.js';
 export { UpscopeWidget, type WidgetPosition, type WidgetView } from './elements/upscope-widget/upscope-widget.js';
 export { UpscopeMasked } from './elements/upscope-masked/upscope-masked.js';
-export { createCaptureLoop, findMasks, MASK_SELECTOR, type CaptureOptions, type FrameStats, type MaskRect } from './capture/index.js';
+// The capture engine is not part of this entry, so that the visitor bundles stay small: it is
+// `upscope-widget/capture` (dist/upscope-capture.js), loaded by the bundles when a session starts.
+export type { CaptureOptions, FrameStats, MaskRect } from './capture/index.js';
 export type * from './events.js';

@@ -1,6 +1,21 @@
 // Side effects only: makes the capture loop the SDK's default, for the bundles. Kept apart from
 // upscope.ts so the SDK can be used (and tested) without pulling in the rasterizer.
-import { createCaptureLoop } from './capture/index.js';
+import { lazyCaptureLoop } from './capture/lazy-capture-loop.js';
 import { Upscope } from './upscope.js';
 
-Upscope.setCaptureFactory((host) => createCaptureLoop(host));
+/** The capture engine's bundle, beside the visitor bundle in dist/. */
+export const CAPTURE_BUNDLE = 'upscope-capture.js';
+
+/**
+ * Installs a capture loop that imports the engine from `CAPTURE_BUNDLE` next to `bundleUrl` (the
+ * URL of the script that calls this) the first time a session becomes active.
+ */
+export function installCapture(bundleUrl: string): void {
+  const url = new URL(CAPTURE_BUNDLE, bundleUrl).href;
+  Upscope.setCaptureFactory(
+    lazyCaptureLoop(async () => {
+      const engine = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as typeof import('./capture/bundle.js');
+      return (host) => engine.createCaptureLoop(host);
+    }),
+  );
+}

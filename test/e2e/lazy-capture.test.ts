@@ -1,0 +1,72 @@
+/**
+ * The visitor bundles leave the capture engine out: a page that loads dist/upscope.js (ES module,
+ * the demo shop) or dist/upscope.iife.js (classic script, the plain example) fetches
+ * dist/upscope-capture.js only when an agent's session becomes active, once, from beside the
+ * bundle, and then streams frames.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { decodeFrame } from '../../src/protocol/index.js';
+import { TestClient } from '../support/node-client.js';
+import { relayAndBrowser } from './setup.js';
+
+const e2e = relayAndBrowser('e2e-lazy-capture-credential', 'upscope.js');
+
+/** Every script URL the page requests, from now on. */
+function scriptRequests(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') urls.push(new URL(r.url()).pathname);
+  });
+  return urls;
+}
+
+/** An agent asks to watch `shortId`; `allow` answers on the visitor's page; resolves with the first frame. */
+async function watchFirstFrame(shortId: string, allow: () => Promise<void>) {
+  const token = e2e.server.tokens.issue('Priya').token;
+  const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  try {
+    watch.send({ type: 'watch' });
+    await allow();
+    await watch.next('watchState', (m) => m.watching);
+    return decodeFrame(await watch.frame(0, 15000));
+  } finally {
+    watch.close();
+  }
+}
+
+const capture = '/dist/upscope-capture.js';
+
+test('the ES module bundle loads the capture engine only when a session starts', async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  const scripts = scriptRequests(page);
+  await page.goto(e2e.server.url);
+  // Through a variable: tsc has no declarations for a URL the page serves.
+  const shortId = await page.evaluate((bundle) => import(bundle).then((m: typeof import('../../src/index.js')) => m.Upscope.instance.getShortId()), '/dist/upscope.js');
+  assert.ok(shortId, 'the demo connected');
+  assert.ok(scripts.includes('/dist/upscope.js'));
+  assert.ok(!scripts.includes(capture), 'no capture engine before any session');
+
+  const frame = await watchFirstFrame(shortId, () => page.locator('upscope-widget [part="allow-button"]').click());
+  assert.ok(frame.frameWidth > 0 && frame.image.byteLength > 0, 'a real frame arrived');
+  assert.deepEqual(scripts.filter((s) => s === capture), [capture], 'the engine was fetched once, from beside the bundle');
+  await page.context().close();
+});
+
+test('the classic-script bundle loads the capture engine from beside its own script, not the page', async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  const scripts = scriptRequests(page);
+  page.on('dialog', (d) => void d.accept());
+  // examples/plain.html is one directory down from /dist: a URL relative to the page would miss.
+  await page.goto(`${e2e.server.url}/examples/plain.html`);
+  await page.locator('#short-id').filter({ hasText: /^[A-Za-z0-9_-]{6,}$/ }).waitFor();
+  const shortId = (await page.locator('#short-id').textContent())!;
+  assert.ok(scripts.includes('/dist/upscope.iife.js'));
+  assert.ok(!scripts.includes(capture), 'no capture engine before any session');
+
+  const frame = await watchFirstFrame(shortId, async () => undefined);
+  assert.ok(frame.frameWidth > 0 && frame.image.byteLength > 0, 'a real frame arrived');
+  assert.deepEqual(scripts.filter((s) => s === capture), [capture]);
+  await page.context().close();
+});
