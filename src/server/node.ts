@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, SHORT_ID_PATTERN } from '../protocol/index.js';
 import { AgentTokens } from './agent-token.js';
+import { parseRoute } from './admission.js';
 import { Relay, type Connection, type RelayOptions } from './core.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 
@@ -130,12 +131,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    let route: { party: string; room: string; params: URLSearchParams } | null = null;
-    try {
-      const url = new URL(req.url ?? '/', 'http://relay');
-      const m = /^\/parties\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
-      if (m) route = { party: decodeURIComponent(m[1]), room: decodeURIComponent(m[2]), params: url.searchParams };
-    } catch {
+    const route = parseRoute(req.url ?? '/');
+    if (route === 'bad') {
       socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
       return;
     }

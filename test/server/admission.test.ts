@@ -1,0 +1,116 @@
+/**
+ * Admission under floods (issue 12, items 5 and 9): connection attempts per address, room churn
+ * that must never cost a real visitor its session, and sockets that never finish their headers.
+ * The attacker connects from 127.0.0.2 (still this machine), so the real visitors on 127.0.0.1
+ * are another address; the relay's size is read from its own counters.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { testRelay } from '../support/node-client.js';
+
+const ATTACKER = '127.0.0.2';
+
+/**
+ * Opens a visitor socket for a made-up id from `from`, waits for the relay's first answer, drops
+ * the socket and says how it went: `welcome`, or the close code it was refused with. Keeps nothing.
+ */
+function churn(wsUrl: string, i: number, from = ATTACKER): Promise<'welcome' | number> {
+  return new Promise((ok, fail) => {
+    const ws = new WebSocket(`${wsUrl}/parties/visitor/made-up-${i}-${Math.random().toString(36).slice(2)}`, { localAddress: from });
+    let welcomed = false;
+    ws.once('error', fail);
+    ws.once('message', (data) => {
+      welcomed = JSON.parse(String(data)).type === 'welcome';
+      if (welcomed) ws.terminate();
+    });
+    ws.once('close', (code) => ok(welcomed ? 'welcome' : code));
+  });
+}
+
+/** `count` churned sockets, `batch` at a time; the outcomes in order. */
+async function flood(wsUrl: string, count: number, batch = 50): Promise<Array<'welcome' | number>> {
+  const out: Array<'welcome' | number> = [];
+  for (let i = 0; i < count; i += batch) out.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, k) => churn(wsUrl, i + k)))));
+  return out;
+}
+
+/** Waits (polling, at most `ms`) until `check` holds; false if it never did. */
+async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
+  for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) return false;
+  return true;
+}
+
+test('connection attempts are rate limited per address: a burst, then the refill rate; other addresses get in meanwhile', async () => {
+  let now = Date.UTC(2026, 0, 1);
+  const relay = await testRelay({ now: () => now, connectionBurstPerAddress: 20, connectionsPerSecondPerAddress: 2 });
+  try {
+    const wsUrl = relay.server.url.replace('http', 'ws');
+    // One address makes up 300 visitors as fast as it can: the burst gets in, the rest is refused.
+    const outcomes = await flood(wsUrl, 300);
+    assert.equal(outcomes.filter((o) => o === 'welcome').length, 20, 'the burst and not one more');
+    assert.ok(outcomes.every((o) => o === 'welcome' || o === 4029), `refused with 4029: ${[...new Set(outcomes)].join(', ')}`);
+    const refused = await relay.visitor(undefined, ATTACKER);
+    const error = await refused.next('error');
+    assert.equal(error.code, 'rateLimited');
+    assert.match(error.message, /too many connection attempts from this address/);
+    assert.equal((await refused.waitClose()).code, 4029);
+    assert.equal(relay.server.relay.stats().visitors, 20, 'a room only for each admitted socket');
+
+    // A visitor on another address is not affected by the flood.
+    const real = await relay.visitor();
+    assert.equal((await real.next('welcome')).sessionState, 'inactive');
+
+    // The flooding address gets back in at the refill rate: after a second's backoff, two attempts.
+    now += 1000;
+    assert.deepEqual(await flood(wsUrl, 3, 1), ['welcome', 'welcome', 4029]);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('room churn never pushes out a live or pending session: visitors reloading mid-flood come back to theirs, and the relay stays bounded', async () => {
+  const relay = await testRelay({ maxVisitors: 40, maxKnownVisitors: 100, connectionBurstPerAddress: 10_000 });
+  try {
+    const token = relay.token();
+    const lobby = await relay.lobby(token);
+    await lobby.next('lobby');
+    const live = await relay.visitor('live-visitor-0001');
+    const { shortId } = await live.next('welcome');
+    const watch = await relay.allowedWatch(live, shortId, token);
+    const pending = await relay.visitor('pending-visitor-01');
+    const { shortId: pendingShortId } = await pending.next('welcome');
+    pending.send({ type: 'requestAgent' });
+    await pending.next('session', (m) => m.state === 'pendingRequest');
+
+    // Both reload: their sockets close, and 400 made-up visitors churn through before they are back.
+    live.close();
+    pending.close();
+    await watch.next('watchState', (m) => !m.visitor.connected);
+    await lobby.next('visitorUpdated', (m) => m.visitor.shortId === pendingShortId && !m.visitor.connected);
+    const outcomes = await flood(relay.server.url.replace('http', 'ws'), 400);
+    assert.ok(outcomes.every((o) => o === 'welcome'), 'made-up rooms make room for each other');
+    assert.ok(!watch.has('session', (m) => m.state === 'ended'), 'the agent never saw the session end');
+    assert.ok(!lobby.has('visitorRemoved', (m) => m.shortId === shortId || m.shortId === pendingShortId), 'the lobby never lost them');
+
+    // The relay's own structures stay bounded: rooms under the cap, remembered ids under theirs,
+    // only the lobby and the watcher connected, two addresses counted.
+    assert.ok(await eventually(() => relay.server.relay.stats().connections === 2), 'every made-up socket is forgotten once closed');
+    const stats = relay.server.relay.stats();
+    assert.ok(stats.visitors <= 40, `rooms: ${stats.visitors}`);
+    assert.ok(stats.knownVisitors <= 100, `remembered visitor ids: ${stats.knownVisitors}`);
+    assert.ok(stats.addresses <= 2 && stats.addressesRateLimited <= 2, JSON.stringify(stats));
+
+    // Back from the reload, each finds its session as it left it.
+    const liveAgain = await relay.visitor('live-visitor-0001');
+    const welcome = await liveAgain.next('welcome');
+    assert.equal(welcome.shortId, shortId);
+    assert.equal(welcome.sessionState, 'active');
+    watch.send({ type: 'customMessage', message: 'still here?' });
+    assert.equal((await liveAgain.next('customMessageReceived')).message, 'still here?');
+    const pendingAgain = await relay.visitor('pending-visitor-01');
+    assert.equal((await pendingAgain.next('welcome')).sessionState, 'pendingRequest');
+  } finally {
+    await relay.close();
+  }
+});
