@@ -19,6 +19,16 @@ export interface AdmissionOptions {
    */
   connectionBurstPerAddress?: number;
   connectionsPerSecondPerAddress?: number;
+  /**
+   * Sockets per address that are not WebSockets yet (still sending their request headers, or
+   * idle between HTTP requests); past it a new one is closed at once. Default 256: a browser keeps
+   * about 6 to a host, and each is held only until its headers arrive or it idles out (5 s).
+   */
+  maxPendingConnectionsPerAddress?: number;
+  /** How long a socket may take to send its request headers before it gets 408 and is closed. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** How long a socket may take to send a whole request (headers and body). Default 30 s. */
+  requestTimeoutMs?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -27,6 +37,9 @@ export const ADMISSION_DEFAULTS = {
   maxConnectionsPerAddress: 256,
   connectionBurstPerAddress: 200,
   connectionsPerSecondPerAddress: 20,
+  maxPendingConnectionsPerAddress: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 } as const;
 
 export type AdmissionLimits = Required<Omit<AdmissionOptions, 'now'>>;

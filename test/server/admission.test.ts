@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { testRelay } from '../support/node-client.js';
 
@@ -110,6 +111,42 @@ test('room churn never pushes out a live or pending session: visitors reloading 
     assert.equal((await liveAgain.next('customMessageReceived')).message, 'still here?');
     const pendingAgain = await relay.visitor('pending-visitor-01');
     assert.equal((await pendingAgain.next('welcome')).sessionState, 'pendingRequest');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('slow headers: past the per-address bound extra sockets are closed at once, the rest time out, and WebSockets from elsewhere connect meanwhile', async () => {
+  const relay = await testRelay({ maxPendingConnectionsPerAddress: 20, headersTimeoutMs: 3000 });
+  try {
+    // 60 sockets from one address start a WebSocket request and never finish its headers.
+    const slow = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        const s = { answer: '', closed: false };
+        const socket = connect({ host: relay.server.host, port: relay.server.port, localAddress: ATTACKER }, () => {
+          socket.write(`GET /parties/visitor/slow-visitor-${i} HTTP/1.1\r\nHost: relay\r\nUpgrade: webs`);
+        });
+        socket.on('data', (d) => (s.answer += String(d)));
+        socket.on('error', () => undefined);
+        socket.on('close', () => (s.closed = true));
+        return new Promise<typeof s>((ok) => socket.once('connect', () => ok(s)));
+      }),
+    );
+    const answered = () => slow.filter((s) => s.closed && s.answer.startsWith('HTTP/1.1 408'));
+    const dropped = () => slow.filter((s) => s.closed && !s.answer);
+    assert.ok(await eventually(() => dropped().length === 40, 2000), `closed at once: ${dropped().length} of the 40 over the bound`);
+    assert.equal(relay.server.pendingConnections(), 20, 'the relay holds no more than the bound for that address');
+
+    // Meanwhile a visitor on another address connects as usual.
+    const visitor = await relay.visitor();
+    assert.equal((await visitor.next('welcome')).sessionState, 'inactive');
+    assert.equal(answered().length, 0, 'the slow ones were still waiting for their headers');
+
+    // The header timeout closes the rest with 408, and the address may connect again.
+    assert.ok(await eventually(() => answered().length === 20), `timed out with 408: ${answered().length} of 20`);
+    assert.ok(await eventually(() => relay.server.pendingConnections() === 0), 'nothing pending is left');
+    const again = await relay.visitor(undefined, ATTACKER);
+    assert.equal((await again.next('welcome')).sessionState, 'inactive');
   } finally {
     await relay.close();
   }
