@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
+import { addressKey } from '../../src/server/admission.js';
 import { testRelay } from '../support/node-client.js';
 
 const ATTACKER = '127.0.0.2';
@@ -150,4 +151,15 @@ test('slow headers: past the per-address bound extra sockets are closed at once,
   } finally {
     await relay.close();
   }
+});
+
+test('addresses are counted one by one for IPv4 and by their /64 for IPv6, however they are written (unit)', () => {
+  assert.equal(addressKey('203.0.113.7'), '203.0.113.7');
+  assert.equal(addressKey('::ffff:203.0.113.7'), '203.0.113.7', 'an IPv4 address on a dual-stack socket');
+  assert.notEqual(addressKey('203.0.113.7'), addressKey('203.0.113.8'));
+  const one = addressKey('2001:db8:0:12:1:2:3:4');
+  assert.equal(addressKey('2001:0db8:0000:0012::9'), one, 'the same /64, written short');
+  assert.equal(addressKey('2001:DB8:0:12:ffff::'), one);
+  assert.notEqual(addressKey('2001:db8:0:13::1'), one, 'the next /64');
+  assert.notEqual(addressKey('::1'), addressKey('2001:db8::1'));
 });
