@@ -211,7 +211,8 @@ function randomInt(n: number): number {
 }
 
 export class Relay {
-  private readonly opts: Required<Omit<RelayOptions, 'log'>> & { log: RelayOptions['log'] };
+  /** Admission's limits are read by {@link Admission}, not here. */
+  private readonly opts: Required<Omit<RelayOptions, 'log' | Exclude<keyof AdmissionOptions, 'now'>>> & { log: RelayOptions['log'] };
   private readonly rooms = new Map<string, Room>(); // by visitorId
   private readonly byShortId = new Map<string, Room>();
   private readonly codes = new Map<string, Room>();
