@@ -583,8 +583,8 @@ export class Relay {
 
   /**
    * Keeps the number of rooms bounded, so a flood of made-up visitor ids cannot grow memory, and
-   * never at the cost of a session: only a room whose visitor left and that holds nothing an agent
-   * or the visitor would miss goes (its shortId stays remembered for the visitor's return).
+   * never at the cost of a session: only a room whose visitor left, with no session and no agent on
+   * its watch link, goes (its shortId stays remembered for the visitor's return).
    */
   private makeRoomForVisitor(): boolean {
     if (this.rooms.size < this.opts.maxVisitors) return true;

@@ -23,9 +23,9 @@ export class EvictionOrder<T> {
   /**
    * The oldest candidate `mayGo` accepts, removed from the order; null when none of the first
    * `maxLook` does. The ones passed over move to the back, so a flood of newcomers costs at most
-   * `maxLook` steps each, and a later call looks further on.
+   * `maxLook` steps each (microseconds), and a later call looks further on.
    */
-  take(mayGo: (item: T) => boolean, maxLook = 64): T | null {
+  take(mayGo: (item: T) => boolean, maxLook = 1024): T | null {
     const passed: T[] = [];
     let found: T | null = null;
     for (const item of this.items) {
