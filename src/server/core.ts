@@ -30,6 +30,8 @@ import {
   type Role,
   type VisitorSummary,
 } from '../protocol/index.js';
+import { Admission, type AdmissionOptions } from './admission.js';
+import { EvictionOrder } from './eviction-order.js';
 import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
 
 /** One socket, as the host presents it to the relay. */
@@ -58,8 +60,8 @@ export interface AgentIdentity {
   expiresAt?: number;
 }
 
-/** Relay options. Times in milliseconds. */
-export interface RelayOptions {
+/** Relay options. Times in milliseconds. Per-address limits: {@link AdmissionOptions}. */
+export interface RelayOptions extends AdmissionOptions {
   /** Returns the agent a token belongs to, or null. Required. */
   verifyAgentToken: (token: string | null) => AgentIdentity | null;
   /** Lifetime of a lookup code. Default 20 minutes. */
@@ -81,13 +83,13 @@ export interface RelayOptions {
   frameBytesBurst?: number;
   frameBytesPerSecond?: number;
   /** Visitors the relay keeps (connected or in their grace period). Past it the longest-gone
-   * disconnected visitor is dropped; when all are connected, new visitors are refused. Default 50 000. */
+   * disconnected visitor without a session is dropped; a room with a session (pending, active or
+   * paused) or an agent on its watch link is never dropped to make room: when no room may go, new
+   * visitors are refused. Default 50 000. */
   maxVisitors?: number;
   /** Visitor ids whose shortId the relay remembers after their room is gone, so a visitor back
    * later gets its watch link back. Past it the oldest is forgotten. Default 100 000. */
   maxKnownVisitors?: number;
-  /** Open sockets per address. Default 256. */
-  maxConnectionsPerAddress?: number;
   /** Clock, for tests. */
   now?: () => number;
   /** Timer functions, for hosts without global ones. */
@@ -108,7 +110,6 @@ const DEFAULTS = {
   messagesPerSecond: 50,
   frameBytesBurst: 32 * 1024 * 1024,
   frameBytesPerSecond: 16 * 1024 * 1024,
-  maxConnectionsPerAddress: 256,
   maxVisitors: 50_000,
   maxKnownVisitors: 100_000,
 } as const;
@@ -210,7 +211,8 @@ function randomInt(n: number): number {
 }
 
 export class Relay {
-  private readonly opts: Required<Omit<RelayOptions, 'log'>> & { log: RelayOptions['log'] };
+  /** Admission's limits are read by {@link Admission}, not here. */
+  private readonly opts: Required<Omit<RelayOptions, 'log' | Exclude<keyof AdmissionOptions, 'now'>>> & { log: RelayOptions['log'] };
   private readonly rooms = new Map<string, Room>(); // by visitorId
   private readonly byShortId = new Map<string, Room>();
   private readonly codes = new Map<string, Room>();
@@ -218,9 +220,9 @@ export class Relay {
   private readonly knownShortIds = new Map<string, string>();
   private readonly conns = new Map<string, ConnInfo>();
   private readonly lobby = new Set<Connection>();
-  private readonly perAddress = new Map<string, number>();
-  /** Sockets counted in perAddress, so each is released exactly once. */
-  private readonly counted = new Set<Connection>();
+  private readonly admission: Admission;
+  /** Rooms whose visitor is disconnected, longest gone first: who may make room for a newcomer. */
+  private readonly gone = new EvictionOrder<Room>();
   /** Agent sockets are closed when their token expires. */
   private readonly expiryTimers = new Map<string, unknown>();
   private readonly lookupsPerAgent: KeyedRateLimiter;
@@ -238,6 +240,7 @@ export class Relay {
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     } as Relay['opts'];
     const now = this.opts.now;
+    this.admission = new Admission({ ...options, now });
     this.lookupsPerAgent = new KeyedRateLimiter(this.opts.lookupsPerAgentPerMinute, this.opts.lookupsPerAgentPerMinute / 60, now);
     this.lookupsPerAddress = new KeyedRateLimiter(this.opts.lookupsPerAddressPerMinute, this.opts.lookupsPerAddressPerMinute / 60, now);
     this.sweep = this.every(Math.min(30_000, this.opts.lookupCodeTtlMs / 4), () => this.expireCodes());
@@ -256,20 +259,14 @@ export class Relay {
   stats() {
     let queuedBytes = 0;
     for (const info of this.conns.values()) queuedBytes += info.conn.bufferedAmount();
-    return { visitors: this.rooms.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size, queuedBytes };
+    return { visitors: this.rooms.size, knownVisitors: this.knownShortIds.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size, queuedBytes, ...this.admission.stats() };
   }
 
   // ------------------------------------------------------------------ connect / close
 
   onConnect(conn: Connection, req: ConnectRequest): void {
-    const count = (this.perAddress.get(conn.address) ?? 0) + 1;
-    if (count > this.opts.maxConnectionsPerAddress) {
-      this.sendError(conn, ErrorCode.rateLimited, `too many connections from this address (max ${this.opts.maxConnectionsPerAddress})`);
-      conn.close(CloseCode.tooManyConnections, 'too many connections');
-      return;
-    }
-    this.perAddress.set(conn.address, count);
-    this.counted.add(conn);
+    const refused = this.admission.admit(conn);
+    if (refused) return this.refuse(conn, ErrorCode.rateLimited, refused, CloseCode.tooManyConnections);
     const base: Budget = {
       conn,
       bucket: new TokenBucket(this.opts.messageBurst, this.opts.messagesPerSecond, this.opts.now),
@@ -332,6 +329,7 @@ export class Relay {
     } else if (info.room.conn === conn) {
       const room = info.room;
       room.conn = null;
+      this.gone.add(room);
       this.refreshWatchers(room);
       room.goneTimer = this.opts.setTimeout(() => this.visitorGone(room), this.opts.visitorGraceMs);
       this.lobbyUpdate(room);
@@ -538,6 +536,7 @@ export class Relay {
     let room = this.rooms.get(visitorId);
     if (room) {
       this.opts.clearTimeout(room.goneTimer);
+      this.gone.delete(room);
       const previous = room.conn;
       room.conn = conn;
       // A second tab of the same visitor takes over; the old socket is told why it was closed.
@@ -579,22 +578,20 @@ export class Relay {
   }
 
   private release(conn: Connection): void {
-    if (!this.counted.delete(conn)) return;
-    const left = (this.perAddress.get(conn.address) ?? 1) - 1;
-    if (left > 0) this.perAddress.set(conn.address, left);
-    else this.perAddress.delete(conn.address);
+    this.admission.release(conn);
   }
 
-  /** Keeps the number of rooms bounded, so a flood of made-up visitor ids cannot grow memory. */
+  /**
+   * Keeps the number of rooms bounded, so a flood of made-up visitor ids cannot grow memory, and
+   * never at the cost of a session: only a room whose visitor left, with no session and no agent on
+   * its watch link, goes (its shortId stays remembered for the visitor's return).
+   */
   private makeRoomForVisitor(): boolean {
     if (this.rooms.size < this.opts.maxVisitors) return true;
-    for (const room of this.rooms.values()) {
-      if (!room.conn) {
-        this.visitorGone(room);
-        return true;
-      }
-    }
-    return false;
+    const room = this.gone.take((r) => r.state !== 'pendingRequest' && r.state !== 'active' && r.state !== 'paused' && r.watchers.size === 0);
+    if (!room) return false;
+    this.visitorGone(room);
+    return true;
   }
 
   private rememberShortId(visitorId: string, shortId: string): void {
@@ -631,6 +628,7 @@ export class Relay {
   }
 
   private removeRoom(room: Room): void {
+    this.gone.delete(room);
     this.opts.clearTimeout(room.goneTimer);
     this.opts.clearTimeout(room.graceTimer);
     this.opts.clearTimeout(room.drainTimer);

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, SHORT_ID_PATTERN } from '../protocol/index.js';
 import { AgentTokens } from './agent-token.js';
+import { admissionLimits, parseRoute } from './admission.js';
 import { Relay, type Connection, type RelayOptions } from './core.js';
+import { limitPendingConnections } from './pending-connections.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 
 export interface ServerOptions extends Partial<Omit<RelayOptions, 'verifyAgentToken'>> {
@@ -33,6 +35,8 @@ export interface RunningServer {
   port: number;
   relay: Relay;
   tokens: AgentTokens;
+  /** Sockets that are not WebSockets yet (see `maxPendingConnectionsPerAddress`). */
+  pendingConnections(): number;
   /** The credential agents log in with. */
   agentCredential: string;
   /** True when the credential was generated at start (UPSCOPE_AGENT_TOKEN was unset). */
@@ -73,8 +77,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     verifyAgentToken: (t) => tokens.verify(t),
   });
   const logins = new KeyedRateLimiter(10, 10 / 60);
+  const limits = admissionLimits(options);
 
-  const http = createServer((req, res) => {
+  const http = createServer({
+    // A socket that never finishes its request gets 408 and is closed, so a flood of slow ones
+    // cannot hold the relay's file descriptors. Node checks these every connectionsCheckingInterval.
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 2),
+  }, (req, res) => {
     handleHttp(req, res).catch((err) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('internal error');
@@ -128,14 +139,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       console.error(`relay: ${what} failed`, err);
     }
   };
+  const pending = limitPendingConnections(http, limits.maxPendingConnectionsPerAddress);
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    let route: { party: string; room: string; params: URLSearchParams } | null = null;
-    try {
-      const url = new URL(req.url ?? '/', 'http://relay');
-      const m = /^\/parties\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
-      if (m) route = { party: decodeURIComponent(m[1]), room: decodeURIComponent(m[2]), params: url.searchParams };
-    } catch {
+    const route = parseRoute(req.url ?? '/');
+    if (route === 'bad') {
       socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
       return;
     }
@@ -167,6 +175,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     relay,
     tokens,
+    pendingConnections: pending.count,
     agentCredential,
     generatedCredential,
     async close() {

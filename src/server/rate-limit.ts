@@ -32,6 +32,10 @@ export class KeyedRateLimiter {
     private readonly now: () => number = Date.now,
     private readonly maxKeys = 10_000,
   ) {}
+  /** Keys with a bucket. */
+  get size(): number {
+    return this.buckets.size;
+  }
   take(key: string): boolean {
     let b = this.buckets.get(key);
     if (!b) {

@@ -115,22 +115,39 @@ test('identity fields are capped one by one: tags, identities, metadata entries,
   }
 });
 
-test('the visitor cap: past it the longest-gone visitor makes room; when all are connected, newcomers are refused', async () => {
+test('the visitor cap: past it the longest-gone visitor without a session makes room; one with a session never does, and then newcomers are refused', async () => {
   const relay = await testRelay({ maxVisitors: 2 });
   try {
-    const a = await relay.visitor();
-    const b = await relay.visitor();
-    await a.next('welcome');
-    await b.next('welcome');
+    const waiting = await relay.visitor('waiting-visitor-1');
+    const idle = await relay.visitor();
+    await waiting.next('welcome');
+    await idle.next('welcome');
     const refused = await relay.visitor();
     assert.equal((await refused.next('error')).code, 'rateLimited');
     assert.equal((await refused.waitClose()).code, 4029);
-    a.close();
-    await a.waitClose();
+
+    // The first visitor asks for an agent and leaves: its pending request keeps its room.
+    waiting.send({ type: 'requestAgent' });
+    await waiting.next('session', (m) => m.state === 'pendingRequest');
+    waiting.close();
+    await waiting.waitClose();
+    await new Promise((r) => setTimeout(r, 50));
+    const stillRefused = await relay.visitor();
+    const error = await stillRefused.next('error');
+    assert.equal(error.code, 'rateLimited');
+    assert.match(error.message, /the relay is full/);
+    assert.equal((await stillRefused.waitClose()).code, 4029);
+
+    // The idle one leaves: its room, holding nothing, makes room.
+    idle.close();
+    await idle.waitClose();
     await new Promise((r) => setTimeout(r, 50));
     const c = await relay.visitor();
-    assert.equal((await c.next('welcome')).sessionState, 'inactive', 'the gone visitor made room');
+    assert.equal((await c.next('welcome')).sessionState, 'inactive', 'the gone visitor without a session made room');
     assert.equal(relay.server.relay.stats().visitors, 2);
+    c.close();
+    const back = await relay.visitor('waiting-visitor-1');
+    assert.equal((await back.next('welcome')).sessionState, 'pendingRequest', 'the waiting visitor is back to its request');
   } finally {
     await relay.close();
   }

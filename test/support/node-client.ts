@@ -18,9 +18,10 @@ export class TestClient extends MessageLog<Uint8Array> {
     ws.on('close', (code, reason) => this.closedWith(code, reason.toString()));
   }
 
-  static open(url: string): Promise<TestClient> {
+  /** `from`: the local address to connect from (any 127.x.y.z is this machine), to act as another peer. */
+  static open(url: string, from?: string): Promise<TestClient> {
     return new Promise((ok, fail) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, from ? { localAddress: from } : {});
       const c = new TestClient(ws);
       ws.once('open', () => ok(c));
       ws.once('error', fail);
@@ -54,8 +55,9 @@ export async function testRelay(options: ServerOptions = {}) {
   return {
     server,
     token: (name = 'Alice') => server.tokens.issue(name).token,
-    visitor: (visitorId = `visitor-${process.pid}-${++n}-${Math.random().toString(36).slice(2)}`) =>
-      track(TestClient.open(`${ws}/parties/visitor/${visitorId}`)),
+    /** A visitor socket; `from` as in {@link TestClient.open}. */
+    visitor: (visitorId = `visitor-${process.pid}-${++n}-${Math.random().toString(36).slice(2)}`, from?: string) =>
+      track(TestClient.open(`${ws}/parties/visitor/${visitorId}`, from)),
     lobby: (token: string) => track(TestClient.open(`${ws}/parties/agents/lobby?token=${encodeURIComponent(token)}`)),
     watch: (shortId: string, token: string) => track(TestClient.open(`${ws}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`)),
     raw: (path: string) => track(TestClient.open(`${ws}${path}`)),

@@ -1,0 +1,130 @@
+/**
+ * Who may open a socket on the relay, before any room sees it: the route a socket asks for, the
+ * address it is counted against, and the per-address limits on open sockets and on connection
+ * attempts. Transport-free: a host parses the upgrade URL with {@link parseRoute}, and the relay
+ * asks {@link Admission.admit} for every socket it is handed.
+ */
+import type { ConnectRequest } from './core.js';
+import { KeyedRateLimiter } from './rate-limit.js';
+
+/** Per-address admission limits (options of the relay and of `startServer`). */
+export interface AdmissionOptions {
+  /** Open sockets per address. Default 256. */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Connection attempts per address: a burst, then a refill per second. Default 200 and 20.
+   * A visitor reconnecting with backoff makes one attempt every second or more; 20 a second is a
+   * page load every 50 s from each of a thousand visitors behind one NAT, while one address can
+   * no longer make up tens of thousands of rooms in seconds.
+   */
+  connectionBurstPerAddress?: number;
+  connectionsPerSecondPerAddress?: number;
+  /**
+   * Sockets per address that are not WebSockets yet (still sending their request headers, or
+   * idle between HTTP requests); past it a new one is closed at once. Default 256: a browser keeps
+   * about 6 to a host, and each is held only until its headers arrive or it idles out (5 s).
+   */
+  maxPendingConnectionsPerAddress?: number;
+  /** How long a socket may take to send its request headers before it gets 408 and is closed. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** How long a socket may take to send a whole request (headers and body). Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export const ADMISSION_DEFAULTS = {
+  maxConnectionsPerAddress: 256,
+  connectionBurstPerAddress: 200,
+  connectionsPerSecondPerAddress: 20,
+  maxPendingConnectionsPerAddress: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+} as const;
+
+export type AdmissionLimits = Required<Omit<AdmissionOptions, 'now'>>;
+
+/** The limits `options` sets, with the defaults for the rest. */
+export function admissionLimits(options: AdmissionOptions): AdmissionLimits {
+  const given = Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k in ADMISSION_DEFAULTS));
+  return { ...ADMISSION_DEFAULTS, ...given };
+}
+
+/** Addresses whose connection attempts are remembered; past it the oldest is forgotten. */
+const MAX_ADDRESSES_REMEMBERED = 10_000;
+
+/** One socket as admission sees it. */
+export interface Admitted {
+  readonly address: string;
+}
+
+/**
+ * The key an address is counted under. An IPv6 host usually holds a whole /64 (2^64 addresses),
+ * so IPv6 addresses are counted by their /64; IPv4 ones (also written `::ffff:a.b.c.d`) one by one.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!address.includes(':')) return address;
+  const [head, tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/**
+ * The room a socket asks for, from the path of its upgrade request (`/parties/{party}/{room}`),
+ * partysocket's scheme. Null: no such route (answer 404); `'bad'`: the URL cannot be read (400).
+ */
+export function parseRoute(url: string): ConnectRequest | 'bad' | null {
+  try {
+    const parsed = new URL(url, 'http://relay');
+    const m = /^\/parties\/([^/]+)\/([^/]+)\/?$/.exec(parsed.pathname);
+    return m ? { party: decodeURIComponent(m[1]), room: decodeURIComponent(m[2]), params: parsed.searchParams } : null;
+  } catch {
+    return 'bad';
+  }
+}
+
+/**
+ * Counts open sockets per address and rate-limits connection attempts per address. Every attempt
+ * takes a token, refused ones too, so a client hammering the relay stays refused until it slows down.
+ */
+export class Admission {
+  private readonly limits: AdmissionLimits;
+  private readonly open = new Map<string, number>();
+  /** Sockets counted in `open`, so each is released exactly once. */
+  private readonly counted = new Set<Admitted>();
+  private readonly attempts: KeyedRateLimiter;
+
+  constructor(options: AdmissionOptions = {}) {
+    this.limits = admissionLimits(options);
+    this.attempts = new KeyedRateLimiter(this.limits.connectionBurstPerAddress, this.limits.connectionsPerSecondPerAddress, options.now, MAX_ADDRESSES_REMEMBERED);
+  }
+
+  /** Counts the socket against its address and returns null, or returns why it is refused. */
+  admit(socket: Admitted): string | null {
+    const key = addressKey(socket.address);
+    if (!this.attempts.take(key)) return 'too many connection attempts from this address; try again in a few seconds';
+    const count = (this.open.get(key) ?? 0) + 1;
+    if (count > this.limits.maxConnectionsPerAddress) return `too many connections from this address (max ${this.limits.maxConnectionsPerAddress})`;
+    this.open.set(key, count);
+    this.counted.add(socket);
+    return null;
+  }
+
+  /** The socket closed (or was handed over): its slot is free again. Safe to call twice. */
+  release(socket: Admitted): void {
+    if (!this.counted.delete(socket)) return;
+    const key = addressKey(socket.address);
+    const left = (this.open.get(key) ?? 1) - 1;
+    if (left > 0) this.open.set(key, left);
+    else this.open.delete(key);
+  }
+
+  /** Sizes of what admission keeps, for health checks and tests. */
+  stats() {
+    return { addresses: this.open.size, addressesRateLimited: this.attempts.size };
+  }
+}

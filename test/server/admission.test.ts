@@ -1,0 +1,165 @@
+/**
+ * Admission under floods (issue 12, items 5 and 9): connection attempts per address, room churn
+ * that must never cost a real visitor its session, and sockets that never finish their headers.
+ * The attacker connects from 127.0.0.2 (still this machine), so the real visitors on 127.0.0.1
+ * are another address; the relay's size is read from its own counters.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import WebSocket from 'ws';
+import { addressKey } from '../../src/server/admission.js';
+import { testRelay } from '../support/node-client.js';
+
+const ATTACKER = '127.0.0.2';
+
+/**
+ * Opens a visitor socket for a made-up id from `from`, waits for the relay's first answer, drops
+ * the socket and says how it went: `welcome`, or the close code it was refused with. Keeps nothing.
+ */
+function churn(wsUrl: string, i: number, from = ATTACKER): Promise<'welcome' | number> {
+  return new Promise((ok, fail) => {
+    const ws = new WebSocket(`${wsUrl}/parties/visitor/made-up-${i}-${Math.random().toString(36).slice(2)}`, { localAddress: from });
+    let welcomed = false;
+    ws.once('error', fail);
+    ws.once('message', (data) => {
+      welcomed = JSON.parse(String(data)).type === 'welcome';
+      if (welcomed) ws.terminate();
+    });
+    ws.once('close', (code) => ok(welcomed ? 'welcome' : code));
+  });
+}
+
+/** `count` churned sockets, `batch` at a time; the outcomes in order. */
+async function flood(wsUrl: string, count: number, batch = 50): Promise<Array<'welcome' | number>> {
+  const out: Array<'welcome' | number> = [];
+  for (let i = 0; i < count; i += batch) out.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, k) => churn(wsUrl, i + k)))));
+  return out;
+}
+
+/** Waits (polling, at most `ms`) until `check` holds; false if it never did. */
+async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
+  for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) return false;
+  return true;
+}
+
+test('connection attempts are rate limited per address: a burst, then the refill rate; other addresses get in meanwhile', async () => {
+  let now = Date.UTC(2026, 0, 1);
+  const relay = await testRelay({ now: () => now, connectionBurstPerAddress: 20, connectionsPerSecondPerAddress: 2 });
+  try {
+    const wsUrl = relay.server.url.replace('http', 'ws');
+    // One address makes up 300 visitors as fast as it can: the burst gets in, the rest is refused.
+    const outcomes = await flood(wsUrl, 300);
+    assert.equal(outcomes.filter((o) => o === 'welcome').length, 20, 'the burst and not one more');
+    assert.ok(outcomes.every((o) => o === 'welcome' || o === 4029), `refused with 4029: ${[...new Set(outcomes)].join(', ')}`);
+    const refused = await relay.visitor(undefined, ATTACKER);
+    const error = await refused.next('error');
+    assert.equal(error.code, 'rateLimited');
+    assert.match(error.message, /too many connection attempts from this address/);
+    assert.equal((await refused.waitClose()).code, 4029);
+    assert.equal(relay.server.relay.stats().visitors, 20, 'a room only for each admitted socket');
+
+    // A visitor on another address is not affected by the flood.
+    const real = await relay.visitor();
+    assert.equal((await real.next('welcome')).sessionState, 'inactive');
+
+    // The flooding address gets back in at the refill rate: after a second's backoff, two attempts.
+    now += 1000;
+    assert.deepEqual(await flood(wsUrl, 3, 1), ['welcome', 'welcome', 4029]);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('room churn never pushes out a live or pending session: visitors reloading mid-flood come back to theirs, and the relay stays bounded', async () => {
+  const relay = await testRelay({ maxVisitors: 40, maxKnownVisitors: 100, connectionBurstPerAddress: 10_000 });
+  try {
+    const token = relay.token();
+    const lobby = await relay.lobby(token);
+    await lobby.next('lobby');
+    const live = await relay.visitor('live-visitor-0001');
+    const { shortId } = await live.next('welcome');
+    const watch = await relay.allowedWatch(live, shortId, token);
+    const pending = await relay.visitor('pending-visitor-01');
+    const { shortId: pendingShortId } = await pending.next('welcome');
+    pending.send({ type: 'requestAgent' });
+    await pending.next('session', (m) => m.state === 'pendingRequest');
+
+    // Both reload: their sockets close, and 400 made-up visitors churn through before they are back.
+    live.close();
+    pending.close();
+    await watch.next('watchState', (m) => !m.visitor.connected);
+    await lobby.next('visitorUpdated', (m) => m.visitor.shortId === pendingShortId && !m.visitor.connected);
+    const outcomes = await flood(relay.server.url.replace('http', 'ws'), 400);
+    assert.ok(outcomes.every((o) => o === 'welcome'), 'made-up rooms make room for each other');
+    assert.ok(!watch.has('session', (m) => m.state === 'ended'), 'the agent never saw the session end');
+    assert.ok(!lobby.has('visitorRemoved', (m) => m.shortId === shortId || m.shortId === pendingShortId), 'the lobby never lost them');
+
+    // The relay's own structures stay bounded: rooms under the cap, remembered ids under theirs,
+    // only the lobby and the watcher connected, two addresses counted.
+    assert.ok(await eventually(() => relay.server.relay.stats().connections === 2), 'every made-up socket is forgotten once closed');
+    const stats = relay.server.relay.stats();
+    assert.ok(stats.visitors <= 40, `rooms: ${stats.visitors}`);
+    assert.ok(stats.knownVisitors <= 100, `remembered visitor ids: ${stats.knownVisitors}`);
+    assert.ok(stats.addresses <= 2 && stats.addressesRateLimited <= 2, JSON.stringify(stats));
+
+    // Back from the reload, each finds its session as it left it.
+    const liveAgain = await relay.visitor('live-visitor-0001');
+    const welcome = await liveAgain.next('welcome');
+    assert.equal(welcome.shortId, shortId);
+    assert.equal(welcome.sessionState, 'active');
+    watch.send({ type: 'customMessage', message: 'still here?' });
+    assert.equal((await liveAgain.next('customMessageReceived')).message, 'still here?');
+    const pendingAgain = await relay.visitor('pending-visitor-01');
+    assert.equal((await pendingAgain.next('welcome')).sessionState, 'pendingRequest');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('slow headers: past the per-address bound extra sockets are closed at once, the rest time out, and WebSockets from elsewhere connect meanwhile', async () => {
+  const relay = await testRelay({ maxPendingConnectionsPerAddress: 20, headersTimeoutMs: 5000 });
+  try {
+    // 60 sockets from one address start a WebSocket request and never finish its headers.
+    const slow = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        const s = { answer: '', closed: false };
+        const socket = connect({ host: relay.server.host, port: relay.server.port, localAddress: ATTACKER }, () => {
+          socket.write(`GET /parties/visitor/slow-visitor-${i} HTTP/1.1\r\nHost: relay\r\nUpgrade: webs`);
+        });
+        socket.on('data', (d) => (s.answer += String(d)));
+        socket.on('error', () => undefined);
+        socket.on('close', () => (s.closed = true));
+        return new Promise<typeof s>((ok) => socket.once('connect', () => ok(s)));
+      }),
+    );
+    const answered = () => slow.filter((s) => s.closed && s.answer.startsWith('HTTP/1.1 408'));
+    const dropped = () => slow.filter((s) => s.closed && !s.answer);
+    assert.ok(await eventually(() => dropped().length === 40), `closed without an answer: ${dropped().length} of the 40 over the bound`);
+    assert.equal(relay.server.pendingConnections(), 20, 'the relay holds no more than the bound for that address');
+
+    // Meanwhile a visitor on another address connects as usual.
+    const visitor = await relay.visitor();
+    assert.equal((await visitor.next('welcome')).sessionState, 'inactive');
+    assert.equal(answered().length, 0, 'the slow ones were still waiting for their headers');
+
+    // The header timeout closes the rest with 408, and the address may connect again.
+    assert.ok(await eventually(() => answered().length === 20), `timed out with 408: ${answered().length} of 20`);
+    assert.ok(await eventually(() => relay.server.pendingConnections() === 0), 'nothing pending is left');
+    const again = await relay.visitor(undefined, ATTACKER);
+    assert.equal((await again.next('welcome')).sessionState, 'inactive');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('addresses are counted one by one for IPv4 and by their /64 for IPv6, however they are written (unit)', () => {
+  assert.equal(addressKey('203.0.113.7'), '203.0.113.7');
+  assert.equal(addressKey('::ffff:203.0.113.7'), '203.0.113.7', 'an IPv4 address on a dual-stack socket');
+  assert.notEqual(addressKey('203.0.113.7'), addressKey('203.0.113.8'));
+  const one = addressKey('2001:db8:0:12:1:2:3:4');
+  assert.equal(addressKey('2001:0db8:0000:0012::9'), one, 'the same /64, written short');
+  assert.equal(addressKey('2001:DB8:0:12:ffff::'), one);
+  assert.notEqual(addressKey('2001:db8:0:13::1'), one, 'the next /64');
+  assert.notEqual(addressKey('::1'), addressKey('2001:db8::1'));
+});
