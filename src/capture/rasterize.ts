@@ -4,6 +4,7 @@ import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
+import { keepCollapsingMargin } from './margins.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -250,6 +251,7 @@ export class Rasterizer {
       } else {
         if (el.localName === original.localName) copyFormState(original, el);
         if (original !== this.doc.scrollingElement) showScrollPosition(original, el);
+        if (original !== this.doc.documentElement) keepCollapsingMargin(original, el, this.doc.defaultView!);
         if (isMaskElement(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
