@@ -5,6 +5,7 @@ import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
+import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -79,7 +80,8 @@ const XML_INVALID = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g
  * The clone is shifted by the scroll position with `position: relative` on the root, not a
  * transform: a transform would become the containing block of `position: fixed` elements and carry
  * them off-screen, and would keep `position: sticky` ones from sticking; relative positioning
- * leaves both at their viewport place.
+ * leaves both at their viewport place. The root also starts a formatting and a stacking context
+ * and takes the body's canvas background, as the page's root does (see canvas-background.ts).
  */
 export class Rasterizer {
   private context: Context<HTMLElement> | null = null;
@@ -120,7 +122,7 @@ export class Rasterizer {
     context.width = viewport.width;
     context.height = viewport.height;
     context.backgroundColor = background;
-    context.style = { position: 'relative', left: `${-viewport.scrollX}px`, top: `${-viewport.scrollY}px`, overflow: 'visible' };
+    context.style = { ...ROOT_STYLE, position: 'relative', left: `${-viewport.scrollX}px`, top: `${-viewport.scrollY}px`, overflow: 'visible' };
     // Per-clone state of the context, fresh for each frame (domToCanvas would reset it after drawing).
     context.svgStyleElement = createStyleElement(doc);
     context.svgDefsElement = doc.createElementNS(SVG_NS, 'defs') as SVGDefsElement;
@@ -252,6 +254,7 @@ export class Rasterizer {
         if (el.localName === original.localName) copyFormState(original, el);
         if (original !== this.doc.scrollingElement) showScrollPosition(original, el);
         if (original !== this.doc.documentElement) keepCollapsingMargin(original, el, this.doc.defaultView!);
+        else moveBodyBackgroundToRoot(this.doc, el);
         if (isMaskElement(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
