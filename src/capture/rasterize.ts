@@ -6,6 +6,7 @@ import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './
 import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
+import { TextFonts } from './font-families.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -98,6 +99,8 @@ export class Rasterizer {
   private pseudoNames = new Map<string, string>();
   /** Decides which computed properties each clone gets (see clone-styles.ts). */
   private styles: CloneStyles | null = null;
+  /** Tells the library which font families text is drawn in, so their web fonts are embedded. */
+  private fonts: TextFonts | null = null;
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
   private unmasked = new Map<Element, boolean>();
@@ -133,6 +136,7 @@ export class Rasterizer {
     context.currentNodeStyle = undefined;
     context.currentParentNodeStyle = undefined;
     this.styles?.resetFrame();
+    this.fonts?.reset();
     this.stack = [];
     this.emptied.clear();
     this.pseudoNames.clear();
@@ -192,6 +196,7 @@ export class Rasterizer {
     this.creating = null;
     this.styles?.dispose();
     this.styles = null;
+    this.fonts = null;
   }
 
   private async ensureContext(): Promise<Context<HTMLElement>> {
@@ -218,6 +223,7 @@ export class Rasterizer {
     this.styles = new CloneStyles(this.doc.defaultView!, this.options.includeStyleProperties);
     created.ownerWindow = this.styles.window as Window;
     created.defaultComputedStyles = this.styles.defaults;
+    this.fonts = new TextFonts(created.fontFamilies);
     this.context = created;
     this.creating = null;
     return created;
@@ -232,6 +238,7 @@ export class Rasterizer {
   private filter(node: Node): boolean {
     const parent = this.stack.at(-1);
     if (parent && this.emptied.has(parent)) return false;
+    if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
     if (node.nodeType !== Node.ELEMENT_NODE) return true;
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
