@@ -28,6 +28,7 @@ const INHERITED = new Set([
   'quotes', 'caret-color', 'list-style-type', 'list-style-position', 'list-style-image', 'border-collapse', 'border-spacing',
   'caption-side', 'empty-cells', 'image-rendering', 'accent-color', 'scrollbar-color',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
+  'paint-order', 'text-anchor',
 ]);
 
 /**
@@ -43,6 +44,7 @@ const UNUSUAL_INHERITED = [
   'caret-color: rgb(13, 14, 15)', 'list-style: square inside', 'border-collapse: collapse', 'border-spacing: 3px',
   'caption-side: bottom', 'empty-cells: hide', 'image-rendering: pixelated', 'accent-color: rgb(16, 17, 18)',
   'direction: rtl', 'line-height: 17px', 'text-wrap-style: balance', 'fill: rgb(19, 20, 21)', 'stroke: rgb(22, 23, 24)',
+  'paint-order: markers', 'text-anchor: end',
 ].join('; ');
 
 /** The part of a computed style declaration modern-screenshot reads. */
