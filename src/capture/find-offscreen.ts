@@ -92,3 +92,24 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   const bottom = parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth) > 0;
   return (top || !edgeBlockChild(el, 'first', win)) && (bottom || !edgeBlockChild(el, 'last', win));
 }
+
+/** vertical-align values that place an inline-level box by its edges, not by its baseline. */
+const EDGE_ALIGNED = new Set(['top', 'bottom', 'middle', 'text-top', 'text-bottom']);
+
+/**
+ * True when where `el` is laid out depends on its baseline, which its content decides: an
+ * inline-level box aligned on the baseline of its line (an inline-block's baseline is that of its
+ * last line of text; with no text, its bottom edge) or a table cell aligned on the baseline of
+ * its row. Emptying anything inside it could change that baseline, make its line taller or
+ * shorter, and move every line after it, on screen too (issue 16, class 2), so its whole subtree
+ * is cloned.
+ */
+export function placedByBaseline(el: Element, win: Window): boolean {
+  const cs = win.getComputedStyle(el);
+  const display = cs.display;
+  if (display === 'table-cell') return cs.verticalAlign === 'baseline';
+  if (!display.startsWith('inline-')) return false;
+  // A scroll container's baseline is its bottom edge whatever it holds.
+  if (display === 'inline-block' && cs.overflowX !== 'visible' && cs.overflowX !== 'clip') return false;
+  return !EDGE_ALIGNED.has(cs.verticalAlign);
+}

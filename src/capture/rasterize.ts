@@ -3,7 +3,7 @@ import { blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCl
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
-import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
+import { canCloneEmpty, findVisibleSubtrees, placedByBaseline, yieldToPage } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
 import { TextFonts } from './font-families.js';
@@ -95,6 +95,8 @@ export class Rasterizer {
   /** This frame's culling: which subtrees reach the viewport, and which elements are cloned empty. */
   private visible = new Map<Element, boolean>();
   private emptied = new Set<Element>();
+  /** Subtrees cloned whole, off screen or not: their content places them (see placedByBaseline). */
+  private whole = new Set<Element>();
   /** Random pseudo-element class names of this clone, renamed in clone order so equal pages give equal markup. */
   private pseudoNames = new Map<string, string>();
   /** Decides which computed properties each clone gets (see clone-styles.ts). */
@@ -139,6 +141,7 @@ export class Rasterizer {
     this.fonts?.reset();
     this.stack = [];
     this.emptied.clear();
+    this.whole.clear();
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = masking.maskAll === true;
@@ -151,6 +154,7 @@ export class Rasterizer {
       svg = await domToForeignObjectSvg(context);
     } finally {
       this.visible = new Map();
+      this.whole.clear();
       this.unmasked.clear();
       this.styles?.resetFrame();
     }
@@ -246,6 +250,7 @@ export class Rasterizer {
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);
+    else if (this.visible.size && ((parent && this.whole.has(parent)) || placedByBaseline(el, this.doc.defaultView!))) this.whole.add(el);
     else if (this.visible.get(el) === false && canCloneEmpty(el, this.doc, this.options.cullMargin ?? 64)) this.emptied.add(el);
     return true;
   }
