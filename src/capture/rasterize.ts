@@ -7,6 +7,7 @@ import { canCloneEmpty, findVisibleSubtrees, placedByBaseline, yieldToPage } fro
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
 import { TextFonts } from './font-families.js';
+import { matchScrollbars } from './scrollbars.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -264,7 +265,10 @@ export class Rasterizer {
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
         if (el.localName === original.localName) copyFormState(original, el);
-        if (original !== this.doc.scrollingElement) showScrollPosition(original, el);
+        if (original !== this.doc.scrollingElement) {
+          showScrollPosition(original, el);
+          matchScrollbars(original, el);
+        }
         if (original !== this.doc.documentElement) keepCollapsingMargin(original, el, this.doc.defaultView!);
         else moveBodyBackgroundToRoot(this.doc, el);
         if (isMaskElement(original)) blankMaskedClone(el);
