@@ -168,6 +168,8 @@ export class CloneStyles {
   readonly window: Pick<Window, 'getComputedStyle'>;
   /** Stands in for the library's `defaultComputedStyles` cache: it has every key, and answers per element. */
   readonly defaults: Map<string, Map<string, unknown>>;
+  /** Called when the library reads a pseudo-element's style (see generated-content.ts). */
+  onPseudo: ((el: Element, pseudo: string, style: CSSStyleDeclaration) => void) | null = null;
   private readonly recorded = new Map<Element, Map<string, string>>();
   private readonly bases = new Map<string, Map<string, unknown>>();
   private readonly setByBrowser = new Map<string, Set<string>>();
@@ -181,10 +183,14 @@ export class CloneStyles {
     private readonly properties: readonly string[] | null,
   ) {
     const recorded = this.recorded;
+    const pseudoRead = (el: Element, pseudo: string, style: CSSStyleDeclaration) => this.onPseudo?.(el, pseudo, style);
     this.window = {
       getComputedStyle(el: Element, pseudo?: string | null): CSSStyleDeclaration {
         const style = win.getComputedStyle(el, pseudo);
-        if (pseudo) return style;
+        if (pseudo) {
+          pseudoRead(el, pseudo, style);
+          return style;
+        }
         let values = recorded.get(el);
         if (!values) recorded.set(el, (values = new Map()));
         return new RecordingStyle(style, values) as unknown as CSSStyleDeclaration;

@@ -115,6 +115,8 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   // Fields shown as dots to the visitor (and masked, see find-masks.ts): never drawn in clear.
   '-webkit-text-security',
   'quotes', 'caret-color', 'scrollbar-width', 'scrollbar-color',
+  // generated content counts in the clone (see generated-content.ts)
+  'counter-reset', 'counter-increment', 'counter-set',
 ];
 
 export const CAPTURE_DEFAULTS = {

@@ -8,6 +8,8 @@ import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
 import { TextFonts } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
+import { StandIns, videoStandIn } from './video-stand-in.js';
+import { GeneratedContent } from './generated-content.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -98,6 +100,10 @@ export class Rasterizer {
   private emptied = new Set<Element>();
   /** Subtrees cloned whole, off screen or not: their content places them (see placedByBaseline). */
   private whole = new Set<Element>();
+  /** What is cloned by the rasterizer itself in place of what the library would clone (videos). */
+  private standIns = new StandIns();
+  /** ::before/::after content the library would draw wrongly, rewritten (see generated-content.ts). */
+  private generated = new GeneratedContent();
   /** Random pseudo-element class names of this clone, renamed in clone order so equal pages give equal markup. */
   private pseudoNames = new Map<string, string>();
   /** Decides which computed properties each clone gets (see clone-styles.ts). */
@@ -143,6 +149,8 @@ export class Rasterizer {
     this.stack = [];
     this.emptied.clear();
     this.whole.clear();
+    this.standIns.reset();
+    this.generated.reset();
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = masking.maskAll === true;
@@ -156,6 +164,8 @@ export class Rasterizer {
     } finally {
       this.visible = new Map();
       this.whole.clear();
+      this.standIns.reset();
+      this.generated.reset();
       this.unmasked.clear();
       this.styles?.resetFrame();
     }
@@ -229,6 +239,7 @@ export class Rasterizer {
     created.ownerWindow = this.styles.window as Window;
     created.defaultComputedStyles = this.styles.defaults;
     this.fonts = new TextFonts(created.fontFamilies);
+    this.styles.onPseudo = (el, pseudo, style) => this.generated.note(el, pseudo, style);
     this.context = created;
     this.creating = null;
     return created;
@@ -244,9 +255,18 @@ export class Rasterizer {
     const parent = this.stack.at(-1);
     if (parent && this.emptied.has(parent)) return false;
     if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
-    if (node.nodeType !== Node.ELEMENT_NODE) return true;
+    if (node.nodeType !== Node.ELEMENT_NODE) {
+      this.standIns.accepted(parent ?? this.doc.documentElement);
+      return true;
+    }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
+    if (el instanceof HTMLVideoElement) {
+      const masked = isMaskElement(el) || this.stack.some(isMaskElement);
+      this.standIns.add(parent ?? this.doc.documentElement, videoStandIn(el, this.options.includeStyleProperties, masked));
+      return false;
+    }
+    this.standIns.accepted(parent ?? this.doc.documentElement);
     this.styles?.enter(el, parent ?? this.doc.documentElement);
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
@@ -264,6 +284,8 @@ export class Rasterizer {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
+        this.standIns.insertInto(original, el);
+        this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
         if (original !== this.doc.scrollingElement) {
           showScrollPosition(original, el);
@@ -283,7 +305,7 @@ export class Rasterizer {
   }
 
   /** The whole clone is ready: blank masks once more by selector, so no pairing slip can expose one. */
-  private onCloneNode(clone: Node): void {
+  private async onCloneNode(clone: Node): Promise<void> {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
@@ -299,6 +321,8 @@ export class Rasterizer {
       });
     }
     if (this.cloneError) throw this.cloneError;
+    const generated = await this.generated.rules(this.options.resourceTimeoutMs);
+    if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);
   }
 
   /** Mask-all: text outside unmasked subtrees is not drawn; the top of an unmasked one draws again. */
