@@ -5,7 +5,7 @@
  * inherited property only where it changes (see clone-styles.ts), so with the usual
  * `body { font-family: ... }` the family is written on the body, which has no text, and on nothing
  * below it: no font was embedded and the agent saw a fallback font (issue 16, class 3). Here every
- * element with text adds the family it is drawn in, inherited or not.
+ * element with text, and every pseudo-element with content, adds the family it is drawn in.
  */
 
 /** modern-screenshot's splitFontFamily: names unquoted and lower-cased, as it looks them up. */
@@ -32,6 +32,17 @@ export class TextFonts {
       this.lastFamilies = splitFamilies(value);
     }
     for (const family of this.lastFamilies) if (!this.families.has(family)) this.families.set(family, new Set());
+  }
+
+  /**
+   * The library read a pseudo-element's style: with content, its family is drawn too. An icon
+   * font set on `.icon::before` only is written in the pseudo-element's rule, where the library
+   * does not look for families.
+   */
+  notePseudo(style: CSSStyleDeclaration): void {
+    const content = style.getPropertyValue('content');
+    if (!content || content === 'none' || content === 'normal') return;
+    for (const family of splitFamilies(style.getPropertyValue('font-family'))) if (!this.families.has(family)) this.families.set(family, new Set());
   }
 
   /** Forgets the last element (a new clone begins). */

@@ -239,7 +239,10 @@ export class Rasterizer {
     created.ownerWindow = this.styles.window as Window;
     created.defaultComputedStyles = this.styles.defaults;
     this.fonts = new TextFonts(created.fontFamilies);
-    this.styles.onPseudo = (el, pseudo, style) => this.generated.note(el, pseudo, style);
+    this.styles.onPseudo = (el, pseudo, style) => {
+      this.fonts?.notePseudo(style);
+      this.generated.note(el, pseudo, style);
+    };
     this.context = created;
     this.creating = null;
     return created;

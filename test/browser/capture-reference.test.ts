@@ -45,11 +45,17 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('culling-baselines', 0.5);
   });
 
-  it('3. a web font inherited from an ancestor with no text of its own is drawn', async () => {
-    mount(`<div class="icons"><p>\u{EA60}\u{EA61}\u{EA62}\u{EA63}\u{EA64}\u{EA65}\u{EA66}\u{EA67}</p><p>\u{EA70}\u{EA71}\u{EA72}\u{EA73}\u{EA74}\u{EA75}</p></div>`,
+  it('3. a web font inherited from an ancestor with no text of its own is drawn, and one set on an icon\'s ::before', async () => {
+    mount(`<div class="icons"><p>\u{EA60}\u{EA61}\u{EA62}\u{EA63}\u{EA64}\u{EA65}\u{EA66}\u{EA67}</p><p>\u{EA70}\u{EA71}\u{EA72}\u{EA73}\u{EA74}\u{EA75}</p></div>
+      <p class="labels"><span class="icon"></span> Settings <span class="icon other"></span> Search</p>`,
       `@font-face { font-family: "Fidelity Icons"; src: url(/__fixtures__/icon-font.ttf) format("truetype"); }
+       @font-face { font-family: "Fidelity Pseudo Icons"; src: url(/__fixtures__/icon-font.ttf?pseudo) format("truetype"); }
        body { font-family: "Fidelity Icons", monospace; }
-       .icons { font-size: 64px; line-height: 1; color: rgb(30, 60, 160); }`);
+       .icons { font-size: 64px; line-height: 1; color: rgb(30, 60, 160); }
+       .labels { font: 32px sans-serif; }
+       .icon::before { font-family: "Fidelity Pseudo Icons"; content: "\\EA60"; color: rgb(160, 30, 60); font-size: 64px; }
+       .icon.other::before { content: "\\EA61"; }`);
+    await document.fonts.load('64px "Fidelity Pseudo Icons"', '\u{EA60}');
     await document.fonts.load('64px "Fidelity Icons"', '\u{EA60}');
     await expectWithin('inherited-web-font', 0.5);
   });
