@@ -11,6 +11,8 @@
  *   over that content and hide it. The clone's root gets it instead.
  */
 
+import { isMaskElement } from './find-masks.js';
+
 /** Styles for the clone's root, on top of those the rasterizer positions it with. */
 export const ROOT_STYLE = { display: 'flow-root', isolation: 'isolate' } as const;
 
@@ -33,6 +35,8 @@ export function moveBodyBackgroundToRoot(doc: Document, rootClone: Element): voi
   const win = doc.defaultView!;
   const body = doc.body;
   if (!body || hasBackground(win.getComputedStyle(doc.documentElement)) || !hasBackground(win.getComputedStyle(body))) return;
+  // A masked body's clone is hidden, background and all; it stays so.
+  if (isMaskElement(body)) return;
   const bodyClone = [...rootClone.children].find((c) => c.localName === 'body') as HTMLElement | undefined;
   const to = (rootClone as HTMLElement).style;
   if (!bodyClone?.style || !to) return;

@@ -66,13 +66,23 @@ const MAX_DEPTH = 32;
  */
 export function bottomMarginCollapsesThrough(el: Element, win: Window, depth = 0): boolean {
   const cs = win.getComputedStyle(el);
-  if (!BLOCK_FLOW.has(cs.display) || containsMargins(cs)) return false;
+  if (!BLOCK_FLOW.has(cs.display) || containsMargins(cs) || isLaidOutByParent(el, win)) return false;
   if (parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth) > 0) return false;
   const last = edgeBlockChild(el, 'last', win);
   if (!last) return false;
   if (!hasAutoHeight(el)) return false;
   if (parseFloat(win.getComputedStyle(last).marginBottom) !== 0) return true;
   return depth < MAX_DEPTH && bottomMarginCollapsesThrough(last, win, depth + 1);
+}
+
+/** Parents whose children start formatting contexts of their own and are sized by the parent's layout. */
+const ITEM_PARENTS = new Set(['flex', 'inline-flex', 'grid', 'inline-grid']);
+
+/** A flex or grid item: it contains its children's margins, and its height comes from its container too. */
+function isLaidOutByParent(el: Element, win: Window): boolean {
+  const root = el.getRootNode();
+  const parent = el.assignedSlot?.parentElement ?? el.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+  return parent !== null && ITEM_PARENTS.has(win.getComputedStyle(parent).display);
 }
 
 /** Is the computed (not the used) height `auto`? getComputedStyle only gives the used pixels. */
