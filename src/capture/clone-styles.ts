@@ -302,7 +302,8 @@ export class CloneStyles {
   private defaultFor(key: string): DefaultStyle {
     const base = this.base(key);
     const pseudo = key.includes('::');
-    if (key === 'svg' || key.startsWith('svg:')) return new ErasableDefault(base);
+    if (key.startsWith('svg:')) return this.svgDefault(key, base);
+    if (key === 'svg') return new ErasableDefault(base);
     // A look-up for another element than the one entered (a same-origin iframe's root, cloned in
     // place of the iframe): no parent is known for it.
     if (this.element?.localName !== key.split(':', 1)[0]) return new ErasableDefault(base);
@@ -315,6 +316,27 @@ export class CloneStyles {
     // A pseudo-element's own values are not recorded; the currentcolor and origin shortcuts are for elements.
     const own = pseudo ? () => '\u0000' : (name: string) => this.ownValue(el, name);
     return new ReferenceDefault(base, inherited, setByBrowser, own);
+  }
+
+  /**
+   * SVG content: the library's own rule, with the parent it should have. The library takes the
+   * last clone it made for the parent, which after a `<foreignObject>` is the HTML inside it, so
+   * a shape after one had its inherited values compared with the wrong element: a stylesheet
+   * `fill` equal to the default was left out, and the shape took its `<svg>`'s fill instead
+   * (issue 16, class 4). An inherited property the real parent has away from its default is
+   * always written here.
+   */
+  private svgDefault(key: string, base: Map<string, unknown>): DefaultStyle {
+    const erasable = new ErasableDefault(base);
+    const parent = this.element?.localName.toLowerCase() === key.split(':')[1] ? this.parent : null;
+    const values = parent && this.recorded.get(parent);
+    if (values) {
+      for (const name of INHERITED) {
+        const value = values.get(name);
+        if (value !== undefined && value !== base.get(name)) erasable.delete(name);
+      }
+    }
+    return erasable;
   }
 
   /**

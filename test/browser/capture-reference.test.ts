@@ -75,11 +75,18 @@ describe('capture against the browser\'s own screenshot', () => {
         <rect class="shape" x="10" y="10" width="200" height="100"></rect>
         <circle class="shape" cx="320" cy="60" r="50"></circle>
         <foreignObject x="400" y="10" width="180" height="100"><div style="width: 180px; height: 100px; background: rgb(250, 230, 120)">HTML inside</div></foreignObject>
+      </svg>
+      <svg class="outline" width="600" height="120" style="display: block">
+        <foreignObject x="10" y="10" width="180" height="100"><div style="width: 180px; height: 100px; background: rgb(250, 230, 120)">HTML inside</div></foreignObject>
+        <rect class="solid" x="220" y="10" width="160" height="100"></rect>
+        <circle cx="460" cy="60" r="50"></circle>
       </svg>`,
       `.clipped { position: absolute; clip: rect(0px, 120px, 60px, 0px); width: 400px; height: 120px; background: rgb(200, 40, 40); font-size: 40px; }
        .outlined { font: bold 72px sans-serif; fill: rgb(250, 220, 0); stroke: rgb(20, 20, 20); stroke-width: 10px; paint-order: stroke; }
        .centred { font: 32px sans-serif; text-anchor: middle; fill: rgb(100, 100, 100); }
-       .shape { fill: rgb(40, 140, 60); }`);
+       .shape { fill: rgb(40, 140, 60); }
+       .outline { fill: none; stroke: rgb(40, 40, 40); stroke-width: 4px; }
+       .solid { fill: rgb(0, 0, 0); }`);
     await expectWithin('css-properties', 0.5);
   });
 
