@@ -265,8 +265,8 @@ export class Rasterizer {
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
     if (el instanceof HTMLVideoElement) {
-      const masked = isMaskElement(el) || this.stack.some(isMaskElement);
-      this.standIns.add(parent ?? this.doc.documentElement, videoStandIn(el, this.options.includeStyleProperties, masked));
+      const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some(isMaskElement);
+      this.standIns.add(parent ?? this.doc.documentElement, videoStandIn(el, this.options.includeStyleProperties, picture));
       return false;
     }
     this.standIns.accepted(parent ?? this.doc.documentElement);

@@ -15,10 +15,11 @@
 const DROPPED = new Set(['src', 'srcset', 'poster', 'autoplay', 'preload', 'crossorigin', 'style']);
 
 /**
- * A stand-in for `video` in the clone. With `masked`, it shows no picture at all (the mask is
- * painted black over it anyway; this keeps the frame out of the markup too).
+ * A stand-in for `video` in the clone. Without `picture` it shows none: for a masked video (the
+ * mask is painted black over it anyway; this keeps the frame out of the markup too) and for one
+ * off screen (reading and encoding a frame nobody sees would cost every capture).
  */
-export function videoStandIn(video: HTMLVideoElement, properties: readonly string[] | null, masked: boolean): HTMLVideoElement {
+export function videoStandIn(video: HTMLVideoElement, properties: readonly string[] | null, picture: boolean): HTMLVideoElement {
   const doc = video.ownerDocument;
   const stand = doc.createElement('video');
   for (const { name, value } of video.attributes) if (!DROPPED.has(name) && /^[\w-:]+$/.test(name)) stand.setAttribute(name, value);
@@ -29,7 +30,7 @@ export function videoStandIn(video: HTMLVideoElement, properties: readonly strin
     const value = cs.getPropertyValue(name);
     if (value) stand.style.setProperty(name, value);
   }
-  if (masked) return stand;
+  if (!picture) return stand;
   const frame = currentFrame(video);
   if (frame) {
     stand.setAttribute('poster', frame);
