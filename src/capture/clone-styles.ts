@@ -28,6 +28,7 @@ const INHERITED = new Set([
   'quotes', 'caret-color', 'list-style-type', 'list-style-position', 'list-style-image', 'border-collapse', 'border-spacing',
   'caption-side', 'empty-cells', 'image-rendering', 'accent-color', 'scrollbar-color',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
+  'paint-order', 'text-anchor',
 ]);
 
 /**
@@ -43,6 +44,7 @@ const UNUSUAL_INHERITED = [
   'caret-color: rgb(13, 14, 15)', 'list-style: square inside', 'border-collapse: collapse', 'border-spacing: 3px',
   'caption-side: bottom', 'empty-cells: hide', 'image-rendering: pixelated', 'accent-color: rgb(16, 17, 18)',
   'direction: rtl', 'line-height: 17px', 'text-wrap-style: balance', 'fill: rgb(19, 20, 21)', 'stroke: rgb(22, 23, 24)',
+  'paint-order: markers', 'text-anchor: end',
 ].join('; ');
 
 /** The part of a computed style declaration modern-screenshot reads. */
@@ -166,6 +168,8 @@ export class CloneStyles {
   readonly window: Pick<Window, 'getComputedStyle'>;
   /** Stands in for the library's `defaultComputedStyles` cache: it has every key, and answers per element. */
   readonly defaults: Map<string, Map<string, unknown>>;
+  /** Called when the library reads a pseudo-element's style (see generated-content.ts). */
+  onPseudo: ((el: Element, pseudo: string, style: CSSStyleDeclaration) => void) | null = null;
   private readonly recorded = new Map<Element, Map<string, string>>();
   private readonly bases = new Map<string, Map<string, unknown>>();
   private readonly setByBrowser = new Map<string, Set<string>>();
@@ -179,10 +183,14 @@ export class CloneStyles {
     private readonly properties: readonly string[] | null,
   ) {
     const recorded = this.recorded;
+    const pseudoRead = (el: Element, pseudo: string, style: CSSStyleDeclaration) => this.onPseudo?.(el, pseudo, style);
     this.window = {
       getComputedStyle(el: Element, pseudo?: string | null): CSSStyleDeclaration {
         const style = win.getComputedStyle(el, pseudo);
-        if (pseudo) return style;
+        if (pseudo) {
+          pseudoRead(el, pseudo, style);
+          return style;
+        }
         let values = recorded.get(el);
         if (!values) recorded.set(el, (values = new Map()));
         return new RecordingStyle(style, values) as unknown as CSSStyleDeclaration;
@@ -294,7 +302,8 @@ export class CloneStyles {
   private defaultFor(key: string): DefaultStyle {
     const base = this.base(key);
     const pseudo = key.includes('::');
-    if (key === 'svg' || key.startsWith('svg:')) return new ErasableDefault(base);
+    if (key.startsWith('svg:')) return this.svgDefault(key, base);
+    if (key === 'svg') return new ErasableDefault(base);
     // A look-up for another element than the one entered (a same-origin iframe's root, cloned in
     // place of the iframe): no parent is known for it.
     if (this.element?.localName !== key.split(':', 1)[0]) return new ErasableDefault(base);
@@ -307,6 +316,27 @@ export class CloneStyles {
     // A pseudo-element's own values are not recorded; the currentcolor and origin shortcuts are for elements.
     const own = pseudo ? () => '\u0000' : (name: string) => this.ownValue(el, name);
     return new ReferenceDefault(base, inherited, setByBrowser, own);
+  }
+
+  /**
+   * SVG content: the library's own rule, with the parent it should have. The library takes the
+   * last clone it made for the parent, which after a `<foreignObject>` is the HTML inside it, so
+   * a shape after one had its inherited values compared with the wrong element: a stylesheet
+   * `fill` equal to the default was left out, and the shape took its `<svg>`'s fill instead
+   * (issue 16, class 4). An inherited property the real parent has away from its default is
+   * always written here.
+   */
+  private svgDefault(key: string, base: Map<string, unknown>): DefaultStyle {
+    const erasable = new ErasableDefault(base);
+    const parent = this.element?.localName.toLowerCase() === key.split(':')[1] ? this.parent : null;
+    const values = parent && this.recorded.get(parent);
+    if (values) {
+      for (const name of INHERITED) {
+        const value = values.get(name);
+        if (value !== undefined && value !== base.get(name)) erasable.delete(name);
+      }
+    }
+    return erasable;
   }
 
   /**

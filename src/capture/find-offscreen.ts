@@ -4,6 +4,7 @@
  * costs as much as its longest part unless what is off screen is left out; an empty box of the
  * same size keeps the layout of what is on screen unchanged.
  */
+import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 
 /**
  * Elements (of the flat tree: shadow roots instead of light children, slots by their assigned
@@ -54,27 +55,11 @@ export function yieldToPage(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Children as the clone walks them (modern-screenshot's cloneChildNodes): shadow root first, slots by their assigned nodes. */
-function flatChildren(el: Element): Node[] {
-  const parent: ParentNode = el.shadowRoot ?? el;
-  const out: Node[] = [];
-  for (let c = parent.firstChild; c; c = c.nextSibling) {
-    if (c.nodeType === Node.ELEMENT_NODE && (c as Element).localName === 'slot' && typeof (c as HTMLSlotElement).assignedNodes === 'function') {
-      out.push(...(c as HTMLSlotElement).assignedNodes());
-    } else {
-      out.push(c);
-    }
-  }
-  return out;
-}
-
 /** Display values whose box keeps its size, from the copied width and height, without its children. */
 const SIZED_BOXES = new Set([
   'block', 'flow-root', 'list-item', 'flex', 'grid', 'inline-block', 'inline-flex', 'inline-grid',
   'table', 'inline-table', 'table-cell', 'table-caption',
 ]);
-/** Boxes whose children's margins stay inside them (a new block formatting context). */
-const CONTAINS_MARGINS = new Set(['flow-root', 'flex', 'grid', 'inline-block', 'inline-flex', 'inline-grid', 'table', 'inline-table', 'table-cell', 'table-caption']);
 /** Elements whose look depends on their children even off screen (a select's width is its widest option). */
 const KEEP_CHILDREN = new Set(['select', 'iframe', 'video', 'canvas', 'textarea', 'option', 'optgroup', 'datalist']);
 
@@ -105,31 +90,26 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   if (containsMargins(cs, display)) return true;
   const top = parseFloat(cs.paddingTop) + parseFloat(cs.borderTopWidth) > 0;
   const bottom = parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth) > 0;
-  return (top || !edgeChildIsBlock(el, 'first', win)) && (bottom || !edgeChildIsBlock(el, 'last', win));
+  return (top || !edgeBlockChild(el, 'first', win)) && (bottom || !edgeBlockChild(el, 'last', win));
 }
 
-function containsMargins(cs: CSSStyleDeclaration, display: string): boolean {
-  if (CONTAINS_MARGINS.has(display)) return true;
-  if (cs.float !== 'none' || cs.position === 'absolute' || cs.position === 'fixed') return true;
-  const clips = (v: string) => v !== 'visible' && v !== 'clip';
-  return clips(cs.overflowX) || clips(cs.overflowY) || /layout|paint|strict|content/.test(cs.contain);
-}
+/** vertical-align values that place an inline-level box by its edges, not by its baseline. */
+const EDGE_ALIGNED = new Set(['top', 'bottom', 'middle', 'text-top', 'text-bottom']);
 
-/** Is the first (or last) child that takes space a block whose margin could collapse with its parent's? */
-function edgeChildIsBlock(el: Element, edge: 'first' | 'last', win: Window): boolean {
-  const children = flatChildren(el);
-  const n = children.length;
-  for (let k = 0; k < n; k++) {
-    const c = children[edge === 'first' ? k : n - 1 - k];
-    if (c.nodeType === Node.TEXT_NODE) {
-      if ((c as Text).data.trim() !== '') return false;
-      continue;
-    }
-    if (c.nodeType !== Node.ELEMENT_NODE) continue;
-    const cs = win.getComputedStyle(c as Element);
-    if (cs.display === 'none' || cs.position === 'absolute' || cs.position === 'fixed') continue;
-    // display: contents passes its children's margins through; assume the worst.
-    return cs.float === 'none' && !cs.display.startsWith('inline');
-  }
-  return false;
+/**
+ * True when where `el` is laid out depends on its baseline, which its content decides: an
+ * inline-level box aligned on the baseline of its line (an inline-block's baseline is that of its
+ * last line of text; with no text, its bottom edge) or a table cell aligned on the baseline of
+ * its row. Emptying anything inside it could change that baseline, make its line taller or
+ * shorter, and move every line after it, on screen too (issue 16, class 2), so its whole subtree
+ * is cloned.
+ */
+export function placedByBaseline(el: Element, win: Window): boolean {
+  const cs = win.getComputedStyle(el);
+  const display = cs.display;
+  if (display === 'table-cell') return cs.verticalAlign === 'baseline';
+  if (!display.startsWith('inline-')) return false;
+  // A scroll container's baseline is its bottom edge whatever it holds.
+  if (display === 'inline-block' && cs.overflowX !== 'visible' && cs.overflowX !== 'clip') return false;
+  return !EDGE_ALIGNED.has(cs.verticalAlign);
 }

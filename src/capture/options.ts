@@ -98,11 +98,12 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'border-top-left-radius', 'border-top-right-radius', 'border-bottom-right-radius', 'border-bottom-left-radius',
   'border-image-source', 'border-image-slice', 'border-image-width', 'border-image-outset', 'border-image-repeat',
   'outline-width', 'outline-style', 'outline-color', 'outline-offset',
-  'box-shadow', 'opacity', 'visibility', 'filter', 'backdrop-filter', 'mix-blend-mode', 'isolation', 'clip-path',
+  'box-shadow', 'opacity', 'visibility', 'filter', 'backdrop-filter', 'mix-blend-mode', 'isolation', 'clip-path', 'clip',
   '-webkit-mask-image', '-webkit-mask-size', '-webkit-mask-position', '-webkit-mask-repeat',
   'transform', 'transform-origin', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
   'object-fit', 'object-position', 'image-rendering', 'appearance', 'accent-color',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
+  'paint-order', 'text-anchor', 'dominant-baseline',
   // text
   'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
   'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
@@ -114,6 +115,8 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   // Fields shown as dots to the visitor (and masked, see find-masks.ts): never drawn in clear.
   '-webkit-text-security',
   'quotes', 'caret-color', 'scrollbar-width', 'scrollbar-color',
+  // generated content counts in the clone (see generated-content.ts)
+  'counter-reset', 'counter-increment', 'counter-set',
 ];
 
 export const CAPTURE_DEFAULTS = {

@@ -3,7 +3,13 @@ import { blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCl
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
-import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
+import { canCloneEmpty, findVisibleSubtrees, placedByBaseline, yieldToPage } from './find-offscreen.js';
+import { keepCollapsingMargin } from './margins.js';
+import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
+import { TextFonts } from './font-families.js';
+import { matchScrollbars } from './scrollbars.js';
+import { StandIns, videoStandIn } from './video-stand-in.js';
+import { GeneratedContent } from './generated-content.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -78,7 +84,8 @@ const XML_INVALID = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g
  * The clone is shifted by the scroll position with `position: relative` on the root, not a
  * transform: a transform would become the containing block of `position: fixed` elements and carry
  * them off-screen, and would keep `position: sticky` ones from sticking; relative positioning
- * leaves both at their viewport place.
+ * leaves both at their viewport place. The root also starts a formatting and a stacking context
+ * and takes the body's canvas background, as the page's root does (see canvas-background.ts).
  */
 export class Rasterizer {
   private context: Context<HTMLElement> | null = null;
@@ -91,10 +98,18 @@ export class Rasterizer {
   /** This frame's culling: which subtrees reach the viewport, and which elements are cloned empty. */
   private visible = new Map<Element, boolean>();
   private emptied = new Set<Element>();
+  /** Subtrees cloned whole, off screen or not: their content places them (see placedByBaseline). */
+  private whole = new Set<Element>();
+  /** What is cloned by the rasterizer itself in place of what the library would clone (videos). */
+  private standIns = new StandIns();
+  /** ::before/::after content the library would draw wrongly, rewritten (see generated-content.ts). */
+  private generated = new GeneratedContent();
   /** Random pseudo-element class names of this clone, renamed in clone order so equal pages give equal markup. */
   private pseudoNames = new Map<string, string>();
   /** Decides which computed properties each clone gets (see clone-styles.ts). */
   private styles: CloneStyles | null = null;
+  /** Tells the library which font families text is drawn in, so their web fonts are embedded. */
+  private fonts: TextFonts | null = null;
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
   private unmasked = new Map<Element, boolean>();
@@ -119,7 +134,7 @@ export class Rasterizer {
     context.width = viewport.width;
     context.height = viewport.height;
     context.backgroundColor = background;
-    context.style = { position: 'relative', left: `${-viewport.scrollX}px`, top: `${-viewport.scrollY}px`, overflow: 'visible' };
+    context.style = { ...ROOT_STYLE, position: 'relative', left: `${-viewport.scrollX}px`, top: `${-viewport.scrollY}px`, overflow: 'visible' };
     // Per-clone state of the context, fresh for each frame (domToCanvas would reset it after drawing).
     context.svgStyleElement = createStyleElement(doc);
     context.svgDefsElement = doc.createElementNS(SVG_NS, 'defs') as SVGDefsElement;
@@ -130,8 +145,12 @@ export class Rasterizer {
     context.currentNodeStyle = undefined;
     context.currentParentNodeStyle = undefined;
     this.styles?.resetFrame();
+    this.fonts?.reset();
     this.stack = [];
     this.emptied.clear();
+    this.whole.clear();
+    this.standIns.reset();
+    this.generated.reset();
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = masking.maskAll === true;
@@ -144,6 +163,9 @@ export class Rasterizer {
       svg = await domToForeignObjectSvg(context);
     } finally {
       this.visible = new Map();
+      this.whole.clear();
+      this.standIns.reset();
+      this.generated.reset();
       this.unmasked.clear();
       this.styles?.resetFrame();
     }
@@ -189,6 +211,7 @@ export class Rasterizer {
     this.creating = null;
     this.styles?.dispose();
     this.styles = null;
+    this.fonts = null;
   }
 
   private async ensureContext(): Promise<Context<HTMLElement>> {
@@ -215,6 +238,11 @@ export class Rasterizer {
     this.styles = new CloneStyles(this.doc.defaultView!, this.options.includeStyleProperties);
     created.ownerWindow = this.styles.window as Window;
     created.defaultComputedStyles = this.styles.defaults;
+    this.fonts = new TextFonts(created.fontFamilies);
+    this.styles.onPseudo = (el, pseudo, style) => {
+      this.fonts?.notePseudo(style);
+      this.generated.note(el, pseudo, style);
+    };
     this.context = created;
     this.creating = null;
     return created;
@@ -229,13 +257,24 @@ export class Rasterizer {
   private filter(node: Node): boolean {
     const parent = this.stack.at(-1);
     if (parent && this.emptied.has(parent)) return false;
-    if (node.nodeType !== Node.ELEMENT_NODE) return true;
+    if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
+    if (node.nodeType !== Node.ELEMENT_NODE) {
+      this.standIns.accepted(parent ?? this.doc.documentElement);
+      return true;
+    }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
+    if (el instanceof HTMLVideoElement) {
+      const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some(isMaskElement);
+      this.standIns.add(parent ?? this.doc.documentElement, videoStandIn(el, this.options.includeStyleProperties, picture));
+      return false;
+    }
+    this.standIns.accepted(parent ?? this.doc.documentElement);
     this.styles?.enter(el, parent ?? this.doc.documentElement);
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);
+    else if (this.visible.size && ((parent && this.whole.has(parent)) || placedByBaseline(el, this.doc.defaultView!))) this.whole.add(el);
     else if (this.visible.get(el) === false && canCloneEmpty(el, this.doc, this.options.cullMargin ?? 64)) this.emptied.add(el);
     return true;
   }
@@ -248,8 +287,15 @@ export class Rasterizer {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
+        this.standIns.insertInto(original, el);
+        this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
-        if (original !== this.doc.scrollingElement) showScrollPosition(original, el);
+        if (original !== this.doc.scrollingElement) {
+          showScrollPosition(original, el);
+          matchScrollbars(original, el);
+        }
+        if (original !== this.doc.documentElement) keepCollapsingMargin(original, el, this.doc.defaultView!);
+        else moveBodyBackgroundToRoot(this.doc, el);
         if (isMaskElement(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
@@ -262,7 +308,7 @@ export class Rasterizer {
   }
 
   /** The whole clone is ready: blank masks once more by selector, so no pairing slip can expose one. */
-  private onCloneNode(clone: Node): void {
+  private async onCloneNode(clone: Node): Promise<void> {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
@@ -278,6 +324,8 @@ export class Rasterizer {
       });
     }
     if (this.cloneError) throw this.cloneError;
+    const generated = await this.generated.rules(this.options.resourceTimeoutMs);
+    if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);
   }
 
   /** Mask-all: text outside unmasked subtrees is not drawn; the top of an unmasked one draws again. */

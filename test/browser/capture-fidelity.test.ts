@@ -6,9 +6,9 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
-import { createCaptureLoop, type CaptureOptions } from '../../src/capture/index.js';
-import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import type { FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { capture } from './reference-helpers.js';
 
 type RGB = [number, number, number];
 const RED: RGB = [220, 0, 0];
@@ -20,21 +20,6 @@ const near = ([r, g, b]: number[], [R, G, B]: RGB, tolerance = 40) => Math.abs(r
 /** Mounts `inner` in a fresh page body (white, no margin) and returns its container. */
 const mount = (inner: string, css = '') => mountTestPage('fidelity', { css: `html, body { margin: 0; padding: 0; background: #fff; } ${css}`, html: inner });
 const unmount = () => unmountTestPage('fidelity');
-
-/** One keyframe of the page as it is now, decoded as the agent's viewer decodes it. */
-async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {
-  const host = new CollectingHost();
-  const errors: Error[] = [];
-  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, onError: (e) => errors.push(e), ...options });
-  loop.start();
-  try {
-    return await host.firstPicture();
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; capture errors: ${errors.map((x) => x.message).join('; ') || 'none'}`);
-  } finally {
-    loop.stop();
-  }
-}
 
 /** How many pixels of the frame inside `box` (viewport CSS px) are close to `rgb`. */
 function countNear(picture: FrameCanvas, box: DOMRect, rgb: RGB, tolerance = 150): number {

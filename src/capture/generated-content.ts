@@ -1,0 +1,168 @@
+/**
+ * `::before` and `::after` content, as the page shows it (issue 16, class 7). modern-screenshot
+ * writes a pseudo-element's computed `content` into the clone as one string with every quote and
+ * `counter(...)` cut out: `"Step " counter(step)` lost its number, `open-quote` was drawn as the
+ * word, and `url(...)` (an icon, often an SVG data URL) as its own text.
+ *
+ * Here each such pseudo-element gets a class of its own and a rule with its content rewritten: strings
+ * as they are, `attr()` resolved from the page's element, `url()` embedded as a data URL (an SVG
+ * drawn as an image can load nothing else), counters and quotes left for the clone to count (their
+ * `counter-*` and `quotes` properties are copied; see PAINT_STYLE_PROPERTIES).
+ */
+
+/** What the library gets right: one string with no quote or backslash inside. */
+const PLAIN = /^"[^"'\\]*"$/;
+/** Embedded images kept between frames, most recent last; at most this many. */
+const MAX_CACHED = 64;
+/** Largest image embedded, in bytes of its data URL. */
+const MAX_URL_BYTES = 2 * 1024 * 1024;
+
+interface Pending {
+  selector: string;
+  tokens: string[];
+}
+
+export class GeneratedContent {
+  /** Content the library would get wrong, per original element and pseudo-element, this frame. */
+  private readonly noted = new Map<Element, Array<[string, string]>>();
+  private pending: Pending[] = [];
+  private readonly cache = new Map<string, string>();
+
+  /** The library read the computed style of `el`'s `pseudo` (hooked in clone-styles.ts). */
+  note(el: Element, pseudo: string, style: CSSStyleDeclaration): void {
+    if (pseudo !== '::before' && pseudo !== '::after') return;
+    const content = style.getPropertyValue('content');
+    if (!content || content === 'none' || content === 'normal' || PLAIN.test(content)) return;
+    let list = this.noted.get(el);
+    if (!list) this.noted.set(el, (list = []));
+    list.push([pseudo, content]);
+  }
+
+  /** `clone` (of `original`) is complete: gives it a class for each rewritten pseudo-element. */
+  apply(original: Element, clone: Element): void {
+    const list = this.noted.get(original);
+    if (!list) return;
+    this.noted.delete(original);
+    // Named in clone order, so that equal pages give equal markup.
+    const name = `__upg${this.pending.length}`;
+    clone.classList.add(name);
+    for (const [pseudo, content] of list) {
+      this.pending.push({ selector: `.${name}${pseudo}`, tokens: rewrite(tokenize(content), original) });
+    }
+  }
+
+  /** The rules for this clone, images embedded (each within `timeoutMs`; one that fails draws nothing). */
+  async rules(timeoutMs: number): Promise<string> {
+    const out: string[] = [];
+    for (const { selector, tokens } of this.pending) {
+      const parts: string[] = [];
+      for (const token of tokens) {
+        if (!token.startsWith('url(')) {
+          parts.push(token);
+          continue;
+        }
+        const data = await this.embed(urlOf(token), timeoutMs);
+        if (data) parts.push(`url(${cssString(data)})`);
+      }
+      out.push(`${selector} { content: ${parts.join(' ') || '""'} !important; }`);
+    }
+    return out.join('\n');
+  }
+
+  reset(): void {
+    this.noted.clear();
+    this.pending = [];
+  }
+
+  private async embed(url: string, timeoutMs: number): Promise<string | null> {
+    if (url.startsWith('data:')) return url;
+    const cached = this.cache.get(url);
+    if (cached !== undefined) {
+      this.cache.delete(url);
+      this.cache.set(url, cached);
+      return cached || null;
+    }
+    let data = '';
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      if (response.ok) {
+        const blob = await response.blob();
+        if (blob.size * 1.4 < MAX_URL_BYTES) data = await dataUrl(blob);
+      }
+    } catch {
+      // Unreachable or too slow: drawn as nothing, and not asked for again while cached.
+    }
+    this.cache.set(url, data);
+    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    return data || null;
+  }
+}
+
+function dataUrl(blob: Blob): Promise<string> {
+  return new Promise((ok, fail) => {
+    const reader = new FileReader();
+    reader.onload = () => ok(reader.result as string);
+    reader.onerror = () => fail(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+/** A CSS string literal of `s`. */
+function cssString(s: string): string {
+  return `"${s.replace(/["\\\n\r\f]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\${c.charCodeAt(0).toString(16)} `))}"`;
+}
+
+/** Index just past the string starting at `i` (its quote). */
+function endOfString(v: string, i: number): number {
+  const q = v[i];
+  let j = i + 1;
+  while (j < v.length && v[j] !== q) j += v[j] === '\\' ? 2 : 1;
+  return j + 1;
+}
+
+/** A computed `content` value split into its top-level tokens (strings, identifiers, functions, `/`). */
+export function tokenize(value: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < value.length) {
+    if (/\s/.test(value[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    if (value[i] === '"' || value[i] === "'") {
+      j = endOfString(value, i);
+    } else {
+      while (j < value.length && !/[\s("']/.test(value[j])) j++;
+      if (value[j] === '(') {
+        let depth = 0;
+        for (; j < value.length; j++) {
+          const c = value[j];
+          if (c === '"' || c === "'") j = endOfString(value, j) - 1;
+          else if (c === '(') depth++;
+          else if (c === ')' && --depth === 0) break;
+        }
+        j++;
+      }
+    }
+    if (j <= i) j = i + 1;
+    out.push(value.slice(i, j));
+    i = j;
+  }
+  return out;
+}
+
+/** The URL inside a `url(...)` token. */
+function urlOf(token: string): string {
+  const inner = token.slice(4, -1).trim();
+  if (inner[0] !== '"' && inner[0] !== "'") return inner;
+  return inner.slice(1, -1).replace(/\\([0-9a-fA-F]{1,6}\s?|[\s\S])/g, (_, e: string) => (/^[0-9a-fA-F]/.test(e) ? String.fromCodePoint(parseInt(e, 16)) : e));
+}
+
+/** `attr()` read from the page's element; everything else as it is. */
+function rewrite(tokens: string[], el: Element): string[] {
+  return tokens.map((t) => {
+    const attr = /^attr\(\s*([\w-]+)/.exec(t);
+    return attr ? cssString(el.getAttribute(attr[1]) ?? '') : t;
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Margin collapsing, as far as the clone needs it. The clone gives every box the used height it
+ * has on the page, which keeps the layout of what is on screen whatever the clone's selectors and
+ * fonts do. A fixed height has one side effect: a box with one no longer lets its last child's
+ * bottom margin collapse through it (CSS 2 §8.3.1, "auto computed height"), so that margin, which
+ * on the page sits below the box and pushes what follows, is lost in the clone and everything
+ * below moves up (issue 16, class 1). Such boxes keep an automatic height in the clone.
+ */
+
+/** Children as the clone walks them (modern-screenshot's cloneChildNodes): shadow root first, slots by their assigned nodes. */
+export function flatChildren(el: Element): Node[] {
+  const parent: ParentNode = el.shadowRoot ?? el;
+  const out: Node[] = [];
+  for (let c = parent.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === Node.ELEMENT_NODE && (c as Element).localName === 'slot' && typeof (c as HTMLSlotElement).assignedNodes === 'function') {
+      out.push(...(c as HTMLSlotElement).assignedNodes());
+    } else {
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/** Boxes whose children's margins stay inside them (a new block formatting context). */
+const CONTAINS_MARGINS = new Set(['flow-root', 'flex', 'grid', 'inline-block', 'inline-flex', 'inline-grid', 'table', 'inline-table', 'table-cell', 'table-caption']);
+/** Displays of a box in block flow whose children's margins can collapse with its own. */
+const BLOCK_FLOW = new Set(['block', 'list-item']);
+
+/** Does `el`'s box start a block formatting context, so no child's margin collapses with its own? */
+export function containsMargins(cs: CSSStyleDeclaration, display = cs.display): boolean {
+  if (CONTAINS_MARGINS.has(display)) return true;
+  if (cs.float !== 'none' || cs.position === 'absolute' || cs.position === 'fixed') return true;
+  const clips = (v: string) => v !== 'visible' && v !== 'clip';
+  return clips(cs.overflowX) || clips(cs.overflowY) || /layout|paint|strict|content/.test(cs.contain);
+}
+
+/**
+ * The first (or last) child of `el` that takes space, when it is a block whose margin could
+ * collapse with its parent's; null when that child is text, inline or floated (or there is none).
+ */
+export function edgeBlockChild(el: Element, edge: 'first' | 'last', win: Window): Element | null {
+  const children = flatChildren(el);
+  const n = children.length;
+  for (let k = 0; k < n; k++) {
+    const c = children[edge === 'first' ? k : n - 1 - k];
+    if (c.nodeType === Node.TEXT_NODE) {
+      if ((c as Text).data.trim() !== '') return null;
+      continue;
+    }
+    if (c.nodeType !== Node.ELEMENT_NODE) continue;
+    const cs = win.getComputedStyle(c as Element);
+    if (cs.display === 'none' || cs.position === 'absolute' || cs.position === 'fixed') continue;
+    // display: contents passes its children's margins through; assume the worst.
+    return cs.float === 'none' && !cs.display.startsWith('inline') ? (c as Element) : null;
+  }
+  return null;
+}
+
+/** Deepest chain of boxes followed when looking for a margin that collapses through (guards pathological nesting). */
+const MAX_DEPTH = 32;
+
+/**
+ * True when a non-zero bottom margin of a descendant collapses through the bottom of `el` on the
+ * page: `el` is a block with an automatic height, no bottom padding or border and no formatting
+ * context of its own, and its last child has such a margin or passes one through in turn.
+ */
+export function bottomMarginCollapsesThrough(el: Element, win: Window, depth = 0): boolean {
+  const cs = win.getComputedStyle(el);
+  if (!BLOCK_FLOW.has(cs.display) || containsMargins(cs) || isLaidOutByParent(el, win)) return false;
+  if (parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth) > 0) return false;
+  const last = edgeBlockChild(el, 'last', win);
+  if (!last) return false;
+  if (!hasAutoHeight(el)) return false;
+  if (parseFloat(win.getComputedStyle(last).marginBottom) !== 0) return true;
+  return depth < MAX_DEPTH && bottomMarginCollapsesThrough(last, win, depth + 1);
+}
+
+/** Parents whose children start formatting contexts of their own and are sized by the parent's layout. */
+const ITEM_PARENTS = new Set(['flex', 'inline-flex', 'grid', 'inline-grid']);
+
+/** A flex or grid item: it contains its children's margins, and its height comes from its container too. */
+function isLaidOutByParent(el: Element, win: Window): boolean {
+  const root = el.getRootNode();
+  const parent = el.assignedSlot?.parentElement ?? el.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+  return parent !== null && ITEM_PARENTS.has(win.getComputedStyle(parent).display);
+}
+
+/** Is the computed (not the used) height `auto`? getComputedStyle only gives the used pixels. */
+function hasAutoHeight(el: Element): boolean {
+  const map = (el as Element & { computedStyleMap?: () => StylePropertyMapReadOnly }).computedStyleMap?.();
+  // Without Typed OM the question cannot be answered; the clone keeps the page's height then.
+  const height = map?.get('height');
+  return height instanceof CSSKeywordValue && height.value === 'auto' && !hasMinHeight(map!);
+}
+
+/** A min-height can make the page's box taller than its content; the clone then keeps the fixed height. */
+function hasMinHeight(map: StylePropertyMapReadOnly): boolean {
+  const min = map.get('min-height');
+  return !(min instanceof CSSKeywordValue || (min instanceof CSSUnitValue && min.value === 0));
+}
+
+/** In the clone of `original`, lets a bottom margin collapse through as it does on the page (see above). */
+export function keepCollapsingMargin(original: Element, clone: Element, win: Window): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style?.height && bottomMarginCollapsesThrough(original, win)) style.removeProperty('height');
+}

@@ -1,0 +1,58 @@
+/**
+ * A web-test-runner plugin for measuring the capture against the browser itself:
+ *
+ * - `screenshot` -> base64 PNG of the test page's viewport, Chromium's own picture of it, taken
+ *   with the DevTools protocol's `Page.captureScreenshot` (as the capture bench does).
+ * - `save-picture` (payload `{ name, png }`, base64) writes `test-results/fidelity/<name>.png` when
+ *   the run has `UPSCOPE_FIDELITY_PICTURES=1`, for looking at a difference; otherwise does nothing.
+ *   Answers whether pictures are kept (without a payload, only that).
+ * - serves `/__fixtures__/icon-font.ttf`: a web font from a package already installed (the
+ *   codicon icon font shipped inside playwright-core), so font tests need no network.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { TestRunnerPlugin } from '@web/test-runner';
+import type { PlaywrightLauncher } from '@web/test-runner-playwright';
+
+const PICTURES = join(process.cwd(), 'test-results', 'fidelity');
+
+/** The codicon font file inside playwright-core (its name carries a content hash). */
+function iconFont(): Buffer {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('playwright-core/package.json')), 'lib', 'vite', 'recorder', 'assets');
+  const file = readdirSync(dir).find((f) => /^codicon.*\.ttf$/.test(f));
+  if (!file) throw new Error(`screenshot plugin: no codicon*.ttf in ${dir}`);
+  return readFileSync(join(dir, file));
+}
+
+export function screenshotPlugin(): TestRunnerPlugin {
+  return {
+    name: 'upscope-screenshot',
+    serve(context) {
+      if (context.path === '/__fixtures__/icon-font.ttf') return { body: iconFont() as unknown as string, type: 'font/ttf' };
+      return undefined;
+    },
+    async executeCommand({ command, payload, session }) {
+      if (command === 'save-picture') {
+        if (!process.env.UPSCOPE_FIDELITY_PICTURES) return false;
+        if (!payload) return true;
+        const { name, png } = payload as { name: string; png: string };
+        if (!/^[\w-]+$/.test(name)) throw new Error(`save-picture: bad name ${name}`);
+        mkdirSync(PICTURES, { recursive: true });
+        writeFileSync(join(PICTURES, `${name}.png`), Buffer.from(png, 'base64'));
+        return true;
+      }
+      if (command !== 'screenshot') return undefined;
+      const launcher = session.browser as Partial<PlaywrightLauncher>;
+      if (typeof launcher.getPage !== 'function') throw new Error('screenshot: needs the Playwright launcher');
+      const page = launcher.getPage(session.id);
+      const cdp = await page.context().newCDPSession(page);
+      try {
+        const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+        return data;
+      } finally {
+        await cdp.detach();
+      }
+    },
+  };
+}
