@@ -420,8 +420,13 @@ export class Relay {
       case 'watch': {
         if (watcher.watching) return this.sendWatchState(watcher, room);
         if (!room.conn) return this.sendError(watcher.conn, ErrorCode.notFound, 'the visitor is not connected right now');
-        // One open request per watcher: asking again repeats it, never stacks prompts.
-        watcher.requestId ??= randomId(9);
+        // One open request per agent: asking again repeats it, and another watch socket of the same
+        // agent joins the open one without a prompt of its own, so prompts never stack.
+        if (!watcher.requestId) {
+          const open = this.openRequestOf(room, watcher.agent.agentId);
+          watcher.requestId = open ?? randomId(9);
+          if (open) return;
+        }
         this.send(room.conn, { type: 'consentRequest', requestId: watcher.requestId, agentId: watcher.agent.agentId, agentName: watcher.agent.agentName });
         return;
       }
@@ -616,8 +621,10 @@ export class Relay {
       endReason: room.state === 'ended' ? room.endReason : null,
     });
     // Requests to watch that were waiting for the visitor (it was reloading) are asked again.
+    const asked = new Set<string>();
     for (const w of room.watchers.values()) {
-      if (w.requestId && !w.watching) {
+      if (w.requestId && !w.watching && !asked.has(w.requestId)) {
+        asked.add(w.requestId);
         this.send(room.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
       }
       if (w.watching) w.needsKeyframe = true;
@@ -699,25 +706,29 @@ export class Relay {
   // ------------------------------------------------------------------ sessions
 
   private onConsent(room: Room, msg: MessageOf<'consent'>): void {
-    const watcher = [...room.watchers.values()].find((w) => w.requestId === msg.requestId);
-    if (!watcher) return this.sendError(room.conn!, ErrorCode.notFound, 'that request to watch is no longer open');
-    watcher.requestId = null;
+    // Every watch socket of the agent that asked shares the request, and the one answer.
+    const asking = [...room.watchers.values()].filter((w) => w.requestId === msg.requestId);
+    if (asking.length === 0) return this.sendError(room.conn!, ErrorCode.notFound, 'that request to watch is no longer open');
+    for (const w of asking) w.requestId = null;
     if (!msg.allow) {
-      this.send(watcher.conn, { type: 'watchDeclined', shortId: room.shortId });
+      for (const w of asking) this.send(w.conn, { type: 'watchDeclined', shortId: room.shortId });
       if (!this.observers(room).length) this.endSession(room, 'declined');
       return;
     }
-    watcher.watching = true;
-    watcher.needsKeyframe = true;
     const wasLive = room.state === 'active' || room.state === 'paused';
+    let count = this.observers(room).length;
+    for (const w of asking) {
+      w.watching = true;
+      w.needsKeyframe = true;
+    }
     room.pendingRequestAt = null;
     this.opts.clearTimeout(room.graceTimer);
-    const observer = this.observerOf(watcher);
-    const count = this.observers(room).length;
-    this.setState(room, this.liveState(room), wasLive && room.agentName ? room.agentName : watcher.agent.agentName, { silentLobby: true });
-    if (room.conn) this.send(room.conn, { type: 'observerJoined', observer, count });
-    this.sendWatchState(watcher, room);
-    this.refreshWatchers(room, watcher);
+    this.setState(room, this.liveState(room), wasLive && room.agentName ? room.agentName : asking[0].agent.agentName, { silentLobby: true });
+    for (const w of asking) {
+      if (room.conn) this.send(room.conn, { type: 'observerJoined', observer: this.observerOf(w), count: ++count });
+      this.sendWatchState(w, room);
+    }
+    this.refreshWatchers(room, asking);
     this.lobbyUpdate(room);
   }
 
@@ -727,7 +738,7 @@ export class Relay {
     if (!watcher.watching) return;
     const count = this.observers(room).length;
     if (room.conn) this.send(room.conn, { type: 'observerLeft', observerId: watcher.observerId, count });
-    this.refreshWatchers(room, watcher);
+    this.refreshWatchers(room, [watcher]);
     if (count === 0 && (room.state === 'active' || room.state === 'paused')) {
       this.setState(room, 'paused', room.agentName, { silentLobby: true });
       this.opts.clearTimeout(room.graceTimer);
@@ -765,11 +776,19 @@ export class Relay {
     if (!o.silentLobby) this.lobbyUpdate(room);
   }
 
-  /** Withdraws a watcher's open request, so the visitor's prompt closes. */
+  /** Withdraws a watcher's open request; the visitor's prompt closes once no watch socket shares it. */
   private cancelConsent(room: Room, watcher: Watcher): void {
-    if (!watcher.requestId) return;
-    if (room.conn) this.send(room.conn, { type: 'consentCancelled', requestId: watcher.requestId });
+    const id = watcher.requestId;
+    if (!id) return;
     watcher.requestId = null;
+    const shared = [...room.watchers.values()].some((w) => w.requestId === id);
+    if (!shared && room.conn) this.send(room.conn, { type: 'consentCancelled', requestId: id });
+  }
+
+  /** The request to watch this agent has open in the room, if any. */
+  private openRequestOf(room: Room, agentId: string): string | null {
+    for (const w of room.watchers.values()) if (w.requestId && w.agent.agentId === agentId) return w.requestId;
+    return null;
   }
 
   private observers(room: Room): Observer[] {
@@ -784,11 +803,11 @@ export class Relay {
    * Agents on a watch socket see who else watches and whether the visitor's page is connected:
    * a fresh watchState tells them when either changes.
    */
-  private refreshWatchers(room: Room, except?: Watcher): void {
+  private refreshWatchers(room: Room, except: readonly Watcher[] = []): void {
     if (room.watchers.size === 0) return;
     const visitor = this.summary(room);
     for (const w of room.watchers.values()) {
-      if (w !== except) this.send(w.conn, { type: 'watchState', visitor, observerId: w.observerId, watching: w.watching });
+      if (!except.includes(w)) this.send(w.conn, { type: 'watchState', visitor, observerId: w.observerId, watching: w.watching });
     }
   }
 
