@@ -1,4 +1,5 @@
 export * from './limits.js';
+export * from './close-codes.js';
 export * from './messages.js';
 export * from './parse-message.js';
 export * from './frame.js';

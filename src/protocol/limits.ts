@@ -28,3 +28,11 @@ export const MAX_IDENTITY_JSON = 8 * 1024;
 export const MAX_METADATA_VALUE = 1000;
 /** Custom messages a visitor queues while reconnecting before it reports `queueFull`. */
 export const MAX_QUEUED_MESSAGES = 100;
+/**
+ * Most bytes the relay keeps queued to one socket (its WebSocket send buffer) before it holds
+ * back: lobby updates to it wait, coalesced per visitor (newest wins), and custom messages to it
+ * are refused with `queueFull`. Frames to an agent stop earlier (its own 1 MiB cap, newest wins).
+ */
+export const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
+/** A socket over MAX_QUEUED_BYTES for this long, in ms, or ever over twice it, is closed with CloseCode.stalled. */
+export const STALLED_SOCKET_MS = 10_000;

@@ -10,6 +10,7 @@
  */
 import {
   CLIENT_ID_PATTERN,
+  CloseCode,
   decodeFrame,
   EndReason,
   ErrorCode,
@@ -18,6 +19,8 @@ import {
   LOOKUP_CODE_DIGITS,
   LOOKUP_CODE_TTL_MS,
   MAX_IDENTITY_JSON,
+  MAX_QUEUED_BYTES,
+  STALLED_SOCKET_MS,
   SHORT_ID_PATTERN,
   VISITOR_ID_PATTERN,
   parseMessage,
@@ -30,6 +33,7 @@ import {
   type Role,
   type VisitorSummary,
 } from '../protocol/index.js';
+import { OutgoingBound } from './outgoing-bound.js';
 import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
 
 /** One socket, as the host presents it to the relay. */
@@ -70,6 +74,10 @@ export interface RelayOptions {
   visitorGraceMs?: number;
   /** Bytes an observer socket may have queued before frames to it are dropped. Default 1 MiB. */
   maxObserverBufferedBytes?: number;
+  /** Bytes any socket may have queued before lobby updates to it wait and custom messages to it are refused. Default MAX_QUEUED_BYTES (2 MiB). */
+  maxQueuedBytes?: number;
+  /** A socket over maxQueuedBytes this long (or ever over twice it) is closed with CloseCode.stalled. Default STALLED_SOCKET_MS (10 s). */
+  stalledSocketMs?: number;
   /** Code look-ups per agent: burst and refill per minute. Default 10 and 10. */
   lookupsPerAgentPerMinute?: number;
   /** Code look-ups per address per minute. Default 30. */
@@ -102,6 +110,8 @@ const DEFAULTS = {
   observerGraceMs: 60_000,
   visitorGraceMs: 120_000,
   maxObserverBufferedBytes: 1024 * 1024,
+  maxQueuedBytes: MAX_QUEUED_BYTES,
+  stalledSocketMs: STALLED_SOCKET_MS,
   lookupsPerAgentPerMinute: 10,
   lookupsPerAddressPerMinute: 30,
   messageBurst: 100,
@@ -111,16 +121,6 @@ const DEFAULTS = {
   maxConnectionsPerAddress: 256,
   maxVisitors: 50_000,
   maxKnownVisitors: 100_000,
-} as const;
-
-/** WebSocket close codes the relay uses. */
-export const CloseCode = {
-  unauthorized: 4001,
-  notFound: 4004,
-  badRoute: 4000,
-  tooManyConnections: 4029,
-  replaced: 4009,
-  forgotten: 4010,
 } as const;
 
 interface Watcher {
@@ -190,6 +190,8 @@ type ConnInfo =
   | ({ role: 'watch'; agent: AgentIdentity; room: Room; watcher: Watcher } & Budget);
 
 
+const QUEUE_FULL_MESSAGE = 'the other side is not reading its messages right now; nothing was delivered, send it again later';
+
 /** Delivered custom-message seqs remembered per sender, to skip a resent duplicate. */
 const MAX_SEQS_REMEMBERED = 256;
 /** Viewers per room whose delivered seqs are remembered. */
@@ -226,6 +228,8 @@ export class Relay {
   private readonly lookupsPerAgent: KeyedRateLimiter;
   private readonly lookupsPerAddress: KeyedRateLimiter;
   private readonly sweep: { stop(): void };
+  /** Every send to a socket goes through it, so no socket's queue grows without bound. */
+  private readonly out: OutgoingBound;
   /** The last `pendingRequestAt` handed out. */
   private lastRequestAt = 0;
 
@@ -240,12 +244,30 @@ export class Relay {
     const now = this.opts.now;
     this.lookupsPerAgent = new KeyedRateLimiter(this.opts.lookupsPerAgentPerMinute, this.opts.lookupsPerAgentPerMinute / 60, now);
     this.lookupsPerAddress = new KeyedRateLimiter(this.opts.lookupsPerAddressPerMinute, this.opts.lookupsPerAddressPerMinute / 60, now);
+    this.out = new OutgoingBound({
+      maxQueuedBytes: this.opts.maxQueuedBytes,
+      stalledMs: this.opts.stalledSocketMs,
+      now,
+      setTimeout: this.opts.setTimeout,
+      clearTimeout: this.opts.clearTimeout,
+      onStalled: (conn) => {
+        this.opts.log?.(`relay: ${conn.id} (${conn.address}) stopped reading; closed`);
+        conn.close(CloseCode.stalled, 'the socket stopped reading');
+        this.onClose(conn);
+      },
+      renderUpdate: (shortId) => {
+        const room = this.byShortId.get(shortId);
+        return JSON.stringify(room ? ({ type: 'visitorUpdated', visitor: this.summary(room) } satisfies Message) : ({ type: 'visitorRemoved', shortId } satisfies Message));
+      },
+      renderAll: () => JSON.stringify({ type: 'lobby', visitors: this.lobbyList() } satisfies Message),
+    });
     this.sweep = this.every(Math.min(30_000, this.opts.lookupCodeTtlMs / 4), () => this.expireCodes());
   }
 
   /** Stops timers. Sockets belong to the host, which closes them. */
   dispose(): void {
     this.sweep.stop();
+    this.out.dispose();
     for (const room of this.rooms.values()) {
       this.opts.clearTimeout(room.goneTimer);
       this.opts.clearTimeout(room.graceTimer);
@@ -256,7 +278,7 @@ export class Relay {
   stats() {
     let queuedBytes = 0;
     for (const info of this.conns.values()) queuedBytes += info.conn.bufferedAmount();
-    return { visitors: this.rooms.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size, queuedBytes };
+    return { visitors: this.rooms.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size, queuedBytes, heldBack: this.out.heldBack };
   }
 
   // ------------------------------------------------------------------ connect / close
@@ -323,6 +345,7 @@ export class Relay {
     this.release(conn);
     this.opts.clearTimeout(this.expiryTimers.get(conn.id));
     this.expiryTimers.delete(conn.id);
+    this.out.forget(conn);
     if (!info) return;
     this.conns.delete(conn.id);
     if (info.role === 'lobby') {
@@ -388,7 +411,10 @@ export class Relay {
       case 'customMessage': {
         if (msg.seq !== undefined && room.deliveredSeqs.has(msg.seq)) return this.send(conn, { type: 'ack', seq: msg.seq });
         const observers = [...room.watchers.values()].filter((w) => w.watching);
-        if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', msg.seq === undefined ? undefined : String(msg.seq));
+        const ref = msg.seq === undefined ? undefined : String(msg.seq);
+        if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', ref);
+        // All or none, so a resend after queueFull reaches each agent once.
+        if (observers.some((w) => this.out.full(w.conn))) return this.sendError(conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
         const out: Message = { type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: room.shortId, name: room.identity.callName } };
         for (const w of observers) this.send(w.conn, out);
         if (msg.seq !== undefined) {
@@ -437,6 +463,7 @@ export class Relay {
         // delivered (only the ack was lost) is acknowledged again, not delivered twice.
         const seen = msg.seq !== undefined && watcher.sender !== null ? this.agentSeqsOf(room, watcher.sender) : null;
         if (seen?.has(msg.seq!)) return this.send(watcher.conn, { type: 'ack', seq: msg.seq! });
+        if (this.out.full(room.conn)) return this.sendError(watcher.conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, msg.seq === undefined ? undefined : String(msg.seq));
         this.send(room.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: watcher.agent.agentId, name: watcher.agent.agentName } });
         if (msg.seq !== undefined) {
           if (seen) remember(seen, msg.seq);
@@ -503,6 +530,7 @@ export class Relay {
         continue;
       }
       w.conn.send(data);
+      this.out.sent(w.conn);
     }
     this.askForKeyframes(info.room);
   }
@@ -650,7 +678,7 @@ export class Relay {
     if (room.lookupCode) this.codes.delete(room.lookupCode.code);
     this.rooms.delete(room.visitorId);
     this.byShortId.delete(room.shortId);
-    this.broadcastLobby({ type: 'visitorRemoved', shortId: room.shortId });
+    this.broadcastLobby(room.shortId, { type: 'visitorRemoved', shortId: room.shortId });
   }
 
   private updateIdentity(room: Room, conn: Connection, identity: Identity): void {
@@ -813,7 +841,8 @@ export class Relay {
 
   private sendWatchState(watcher: Watcher, room: Room): void {
     this.send(watcher.conn, { type: 'watchState', visitor: this.summary(room), observerId: watcher.observerId, watching: watcher.watching });
-    if (watcher.watching && room.conn) {
+    // At most once a second per watcher, so asking to watch again and again cannot make the visitor capture full frames.
+    if (watcher.watching && room.conn && this.opts.now() - watcher.keyframeAskedAt >= 1000) {
       watcher.keyframeAskedAt = this.opts.now();
       this.send(room.conn, { type: 'requestKeyframe' });
     }
@@ -841,19 +870,20 @@ export class Relay {
 
   private lobbyUpdate(room: Room): void {
     if (this.lobby.size === 0 || !this.rooms.has(room.visitorId)) return;
-    this.broadcastLobby({ type: 'visitorUpdated', visitor: this.summary(room) });
+    this.broadcastLobby(room.shortId, { type: 'visitorUpdated', visitor: this.summary(room) });
   }
 
-  private broadcastLobby(msg: Message): void {
+  /** To every lobby; a lobby that does not read gets the visitor's newest entry once it does. */
+  private broadcastLobby(shortId: string, msg: Message): void {
     if (this.lobby.size === 0) return;
     const text = JSON.stringify(msg);
-    for (const c of this.lobby) c.send(text);
+    for (const c of this.lobby) this.out.update(c, shortId, text);
   }
 
   // ------------------------------------------------------------------ plumbing
 
   private send(conn: Connection, msg: Message): void {
-    conn.send(JSON.stringify(msg));
+    this.out.send(conn, JSON.stringify(msg));
   }
 
   private sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void {

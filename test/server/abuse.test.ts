@@ -1,13 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import WebSocket from 'ws';
+import { heapInUse } from '../support/memory.js';
 import { testRelay } from '../support/node-client.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 test('connections per address are limited; closing one makes room', async () => {
   const relay = await testRelay({ maxConnectionsPerAddress: 3 });
@@ -51,10 +47,6 @@ test('frames past the bandwidth budget are dropped with one rateLimited error', 
 test('a flood of made-up visitors and junk leaves the relay bounded in rooms and memory', async () => {
   const relay = await testRelay({ maxVisitors: 200, maxConnectionsPerAddress: 10_000 });
   try {
-    const heap = () => {
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
     // Raw sockets that keep nothing, so the heap measured is the relay's, not the test's.
     const wsUrl = relay.server.url.replace('http', 'ws');
     const floodOne = (i: number) =>
@@ -80,9 +72,9 @@ test('a flood of made-up visitors and junk leaves the relay bounded in rooms and
       await new Promise((r) => setTimeout(r, 100));
     };
     await flood(4); // warm up: caches, JIT
-    const before = heap();
+    const before = heapInUse();
     await flood(20); // 1000 more made-up visitors, 20 000 junk messages
-    const after = heap();
+    const after = heapInUse();
     const stats = relay.server.relay.stats();
     assert.ok(stats.visitors <= 200, `rooms stay under the cap (${stats.visitors})`);
     // 1000 more rooms with ~7 kB of identity each would be ~8 MB; bounded, the growth is small.

@@ -4,14 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { startServer } from '../../src/server/node.js';
+import { memoryInUse } from '../support/memory.js';
 import { TestClient, testRelay } from '../support/node-client.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
   encodeFrame(
@@ -218,13 +214,7 @@ test('a slow agent: frames to it are dropped and the relay’s memory stays flat
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
     const slow = await relay.allowedWatch(visitor, shortId, relay.token('Slow'));
-    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
-    socket.pause();
-    const memory = () => {
-      gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.external + m.arrayBuffers;
-    };
+    slow.pauseReading();
     let mostQueued = 0;
     const send = async (from: number, count: number) => {
       for (let seq = from; seq < from + count; seq++) {
@@ -236,16 +226,16 @@ test('a slow agent: frames to it are dropped and the relay’s memory stays flat
       }
     };
     await send(1, 20); // fills the slow socket's buffers up to the cap
-    const before = memory();
+    const before = memoryInUse();
     await send(21, 160);
-    const after = memory();
+    const after = memoryInUse();
     // Unbounded, the relay would hold all 160 frames (160 MiB) for the slow agent. What it queues
     // is exact: the 1 MiB cap plus the frame that crossed it. The process's memory is a looser,
     // noisier check (GC timing, the test's own sockets), so its margin is wide.
     assert.ok(mostQueued <= 3 * 1024 * 1024, `the relay queued at most ${(mostQueued / 1048576).toFixed(1)} MiB`);
     assert.ok(after - before < 80 * 1024 * 1024, `memory grew ${((after - before) / 1048576).toFixed(1)} MiB`);
     assert.ok(visitor.count('requestKeyframe') >= 1, 'the relay asked for a keyframe to resume the slow agent from');
-    socket.resume();
+    slow.resumeReading();
     for (let seq = 1000; seq < 1100 && !slow.frames.some((f) => decodeFrame(f).seq >= 1000); seq++) {
       visitor.sendRaw(frame(seq));
       await new Promise((r) => setTimeout(r, 20));

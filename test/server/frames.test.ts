@@ -59,7 +59,7 @@ test('an observer first gets a keyframe; a slow observer gets frames dropped, ne
 
     const slow = await relay.allowedWatch(v, shortId, relay.token('Slow'));
     // Stop reading on the slow observer's side so the relay's send buffer for it fills up.
-    (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    slow.pauseReading();
     const total = 60;
     const big = 2 * 1024 * 1024;
     for (let seq = 3; seq < 3 + total; seq++) {
@@ -70,7 +70,7 @@ test('an observer first gets a keyframe; a slow observer gets frames dropped, ne
     }
     await fast.frame(total); // frames 2..62
     assert.equal(fast.frames.length, total + 1, 'a fast observer gets every frame');
-    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    slow.resumeReading();
     // The visitor goes on sending (as it does when asked for a keyframe); once the slow socket has
     // drained, the newest frame gets through.
     for (let seq = 1000; seq < 1100 && !slow.frames.some((f) => decodeFrame(f).seq >= 1000); seq++) {
