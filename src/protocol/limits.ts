@@ -36,3 +36,10 @@ export const MAX_QUEUED_MESSAGES = 100;
 export const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 /** A socket over MAX_QUEUED_BYTES for this long, in ms, or ever over twice it, is closed with CloseCode.stalled. */
 export const STALLED_SOCKET_MS = 10_000;
+/**
+ * Largest frame, in pixels: each side at most MAX_FRAME_EDGE, and MAX_FRAME_PIXELS in all (an 8K
+ * screen, 7680 x 4320, fits; ~127 MiB as RGBA in the viewer). The capture lowers its scale to fit;
+ * the relay refuses a frame over it with `frameTooLarge`, and the viewer drops it.
+ */
+export const MAX_FRAME_EDGE = 8192;
+export const MAX_FRAME_PIXELS = 7680 * 4320;

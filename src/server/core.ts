@@ -10,6 +10,7 @@
  */
 import {
   CLIENT_ID_PATTERN,
+  checkTile,
   CloseCode,
   decodeFrame,
   EndReason,
@@ -506,6 +507,8 @@ export class Relay {
     try {
       if (info.role !== 'visitor') throw new FrameError('only visitors send frames', ErrorCode.wrongRole);
       frame = decodeFrame(data);
+      // Never forward a tile whose image would decode to more than its rectangle (a frame bomb).
+      checkTile(frame);
     } catch (e) {
       // Bad frames are answered from the control-message budget, so junk cannot amplify.
       if (!info.bucket.take()) return this.rateLimited(info, 'too many bad frames; slow down');

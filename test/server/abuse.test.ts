@@ -4,6 +4,7 @@ import { encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index
 import WebSocket from 'ws';
 import { heapInUse } from '../support/memory.js';
 import { testRelay } from '../support/node-client.js';
+import { headerOnlyImage } from '../support/tile-images.js';
 
 test('connections per address are limited; closing one makes room', async () => {
   const relay = await testRelay({ maxConnectionsPerAddress: 3 });
@@ -30,7 +31,7 @@ test('frames past the bandwidth budget are dropped with one rateLimited error', 
     const { shortId } = await v.next('welcome');
     const w = await relay.allowedWatch(v, shortId, relay.token());
     for (let seq = 1; seq <= 5; seq++) {
-      v.sendRaw(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: 0 }, new Uint8Array(40_000)));
+      v.sendRaw(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: 0 }, headerOnlyImage(FrameEncoding.jpeg, 1, 1, 40_000)));
     }
     assert.equal((await v.next('error')).code, 'rateLimited');
     v.send({ type: 'ping' });

@@ -8,11 +8,12 @@ import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/p
 import { startServer } from '../../src/server/node.js';
 import { memoryInUse } from '../support/memory.js';
 import { TestClient, testRelay } from '../support/node-client.js';
+import { headerOnlyImage } from '../support/tile-images.js';
 
 const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
   encodeFrame(
     { encoding: FrameEncoding.jpeg, flags, tileCount: 1, seq, x: 0, y: 0, width: 8, height: 8, frameWidth: 8, frameHeight: 8, capturedAt: 1 },
-    new Uint8Array(size).fill(seq & 0xff),
+    headerOnlyImage(FrameEncoding.jpeg, 8, 8, size, seq & 0xff),
   );
 
 test("an agent's network drops: the visitor sees the observer leave and the session pause; the agent comes back and frames flow again", async () => {
