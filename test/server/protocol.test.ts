@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame, encodeFrame, FrameEncoding, FrameError, FrameFlags, FRAME_HEADER_BYTES, imageSize, MAX_FRAME_BYTES, parseMessage } from '../../src/protocol/index.js';
+import { CloseCode, decodeFrame, encodeFrame, FrameEncoding, FrameError, FrameFlags, FRAME_HEADER_BYTES, imageSize, isFinalClose, MAX_FRAME_BYTES, parseMessage } from '../../src/protocol/index.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
 test('frame codec round-trips every header field', () => {
@@ -53,4 +53,13 @@ test('imageSize reads the size a JPEG or PNG header declares; anything else has 
   assert.equal(imageSize(FrameEncoding.jpeg, headerOnlyImage(FrameEncoding.png, 3, 2)), null, 'a PNG is not a JPEG');
   assert.equal(imageSize(FrameEncoding.png, headerOnlyImage(FrameEncoding.png, 3, 2).subarray(0, 20)), null, 'cut short');
   assert.equal(imageSize(FrameEncoding.webp, new Uint8Array(40)), null);
+});
+
+test('close codes: agent clients give up after the relay’s refusals, but reconnect after stalled (4008)', () => {
+  assert.equal(CloseCode.stalled, 4008);
+  for (const code of [CloseCode.badRoute, CloseCode.unauthorized, CloseCode.notFound, CloseCode.replaced, CloseCode.forgotten, CloseCode.tooManyConnections]) {
+    assert.equal(isFinalClose(code), true, String(code));
+  }
+  for (const code of [CloseCode.stalled, 1000, 1006, 1009, 1011]) assert.equal(isFinalClose(code), false, String(code));
+  assert.equal(new Set(Object.values(CloseCode)).size, Object.keys(CloseCode).length, 'every code is distinct');
 });
