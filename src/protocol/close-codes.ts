@@ -10,9 +10,9 @@ export const CloseCode = {
   /** No such visitor (or it left). Final for that watch link. */
   notFound: 4004,
   /**
-   * The socket stayed over its outgoing bound (`MAX_QUEUED_BYTES`) for `STALLED_SOCKET_MS`, or
-   * went past twice the bound: its reader stopped reading. Not final: a client that reads again
-   * reconnects and starts over from a fresh snapshot.
+   * The socket stayed over its outgoing bound (`MAX_QUEUED_BYTES`) without draining for
+   * `STALLED_SOCKET_MS`, or went past twice the bound: its reader stopped reading. Not final: a
+   * client that reads again reconnects and starts over from a fresh snapshot.
    */
   stalled: 4008,
   /** Another socket of the same visitor (a second tab) took the room over. Final for this one. */

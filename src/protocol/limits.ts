@@ -34,7 +34,11 @@ export const MAX_QUEUED_MESSAGES = 100;
  * are refused with `queueFull`. Frames to an agent stop earlier (its own 1 MiB cap, newest wins).
  */
 export const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
-/** A socket over MAX_QUEUED_BYTES for this long, in ms, or ever over twice it, is closed with CloseCode.stalled. */
+/**
+ * A socket over MAX_QUEUED_BYTES that has not drained for this long, in ms, is closed with
+ * CloseCode.stalled; so is one a send finds over twice it (for an agent, plus what its frames may
+ * fill: its 1 MiB frame cap and one MAX_FRAME_BYTES frame).
+ */
 export const STALLED_SOCKET_MS = 10_000;
 /**
  * Largest frame, in pixels: each side at most MAX_FRAME_EDGE, and MAX_FRAME_PIXELS in all (an 8K

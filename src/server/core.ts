@@ -19,6 +19,7 @@ import {
   FrameFlags,
   LOOKUP_CODE_DIGITS,
   LOOKUP_CODE_TTL_MS,
+  MAX_FRAME_BYTES,
   MAX_IDENTITY_JSON,
   MAX_QUEUED_BYTES,
   STALLED_SOCKET_MS,
@@ -77,7 +78,7 @@ export interface RelayOptions {
   maxObserverBufferedBytes?: number;
   /** Bytes any socket may have queued before lobby updates to it wait and custom messages to it are refused. Default MAX_QUEUED_BYTES (2 MiB). */
   maxQueuedBytes?: number;
-  /** A socket over maxQueuedBytes this long (or ever over twice it) is closed with CloseCode.stalled. Default STALLED_SOCKET_MS (10 s). */
+  /** A socket over maxQueuedBytes this long without draining (or, on a send, over twice it plus an agent's frame headroom) is closed with CloseCode.stalled. Default STALLED_SOCKET_MS (10 s). */
   stalledSocketMs?: number;
   /** Code look-ups per agent: burst and refill per minute. Default 10 and 10. */
   lookupsPerAgentPerMinute?: number;
@@ -248,6 +249,8 @@ export class Relay {
     this.out = new OutgoingBound({
       maxQueuedBytes: this.opts.maxQueuedBytes,
       stalledMs: this.opts.stalledSocketMs,
+      // An agent's frames may fill its socket to the frame cap plus one frame on their own.
+      headroom: (conn) => (this.conns.get(conn.id)?.role === 'watch' ? this.opts.maxObserverBufferedBytes + MAX_FRAME_BYTES : 0),
       now,
       setTimeout: this.opts.setTimeout,
       clearTimeout: this.opts.clearTimeout,

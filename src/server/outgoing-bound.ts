@@ -6,19 +6,23 @@
  *   as bytes, and sent fresh once the socket drains: a later update for the same key replaces the
  *   earlier one (newest wins), so a thousand identity updates cost one entry;
  * - {@link full} tells the relay to refuse what the sender can retry (custom messages);
- * - a socket over the bound for `stalledMs`, or ever past twice it, is reported as stalled and the
- *   relay closes it: what it still holds is bounded by twice the bound plus one message.
+ * - a socket that stays over the bound for `stalledMs` without draining, or that a send would find
+ *   past twice the bound (plus its frame headroom), is reported as stalled and the relay closes it:
+ *   what it holds is bounded by that plus one message.
  *
- * Frames have their own newest-wins cap (core.ts `onFrame`); this module only watches the
- * sockets they fill, so a dead agent is closed too.
+ * Frames have their own newest-wins cap (core.ts `onFrame`) and may fill an agent's socket past
+ * this bound on their own (one large keyframe); `headroom` keeps that from counting as a flood.
+ * This module only watches the sockets frames fill, so a dead agent is closed too.
  */
 import type { Connection } from './core.js';
 
 export interface OutgoingBoundOptions {
   /** Bytes queued to one socket before it is held back. */
   maxQueuedBytes: number;
-  /** How long a socket may stay over the bound before it counts as stalled, in ms. */
+  /** How long a socket may stay over the bound without draining before it counts as stalled, in ms. */
   stalledMs: number;
+  /** Bytes a socket may hold past twice the bound before a send closes it: what frames may fill on their own. */
+  headroom: (conn: Connection) => number;
   now: () => number;
   setTimeout: (fn: () => void, ms: number) => unknown;
   clearTimeout: (handle: unknown) => void;
@@ -36,8 +40,10 @@ export const MAX_WAITING_KEYS = 1024;
 const POLL_MS = 250;
 
 interface Backlog {
-  /** When the socket went over its bound (epoch ms). */
+  /** When the socket was last seen draining while over its bound (epoch ms). */
   overSince: number;
+  /** Its queued bytes when last looked at: less now means it drains. */
+  lastQueued: number;
   /** Keys of updates that wait, oldest first. */
   keys: Set<string>;
   /** Too many keys waited: send renderAll() instead. */
@@ -59,7 +65,7 @@ export class OutgoingBound {
   /** Sends a message that must arrive in order. A socket already past twice the bound is closed instead. */
   send(conn: Connection, text: string | Uint8Array): void {
     if (this.stalled.has(conn)) return;
-    if (conn.bufferedAmount() > 2 * this.opts.maxQueuedBytes) return this.stall(conn);
+    if (conn.bufferedAmount() > 2 * this.opts.maxQueuedBytes + this.opts.headroom(conn)) return this.stall(conn);
     conn.send(text);
     this.sent(conn);
   }
@@ -111,7 +117,7 @@ export class OutgoingBound {
   private backlog(conn: Connection): Backlog {
     let b = this.backlogs.get(conn);
     if (!b) {
-      b = { overSince: this.opts.now(), keys: new Set(), whole: false };
+      b = { overSince: this.opts.now(), lastQueued: conn.bufferedAmount(), keys: new Set(), whole: false };
       this.backlogs.set(conn, b);
       this.schedule(POLL_MS);
     }
@@ -136,7 +142,8 @@ export class OutgoingBound {
     const max = this.opts.maxQueuedBytes;
     const now = this.opts.now();
     for (const [conn, b] of this.backlogs) {
-      if (conn.bufferedAmount() <= max) {
+      const queued = conn.bufferedAmount();
+      if (queued <= max) {
         if (b.whole) {
           b.whole = false;
           conn.send(this.opts.renderAll());
@@ -151,9 +158,13 @@ export class OutgoingBound {
           continue;
         }
         b.overSince = now; // it drained some: the stall clock starts again
-      } else if (now - b.overSince >= this.opts.stalledMs) {
-        this.stall(conn);
+        b.lastQueued = conn.bufferedAmount();
+        continue;
       }
+      // A slow reader drains between looks; a stalled one does not.
+      if (queued < b.lastQueued) b.overSince = now;
+      b.lastQueued = queued;
+      if (now - b.overSince >= this.opts.stalledMs) this.stall(conn);
     }
     const stalled = [...this.stalled];
     this.stalled.clear();

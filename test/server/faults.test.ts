@@ -210,7 +210,9 @@ test("the relay remembers the last 256 delivered seqs of a visitor: older ones a
 });
 
 test('a slow agent: frames to it are dropped and the relay’s memory stays flat while the visitor streams 160 MiB', async () => {
-  const relay = await testRelay({ maxObserverBufferedBytes: 1024 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30, messageBurst: 10_000, messagesPerSecond: 10_000 });
+  // The slow agent reads nothing for as long as the test takes; that it is not closed as stalled
+  // meanwhile (slow-readers.test.ts) keeps this about frames only.
+  const relay = await testRelay({ maxObserverBufferedBytes: 1024 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30, messageBurst: 10_000, messagesPerSecond: 10_000, stalledSocketMs: 600_000 });
   try {
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');

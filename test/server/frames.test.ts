@@ -47,7 +47,9 @@ test("frames reach only that visitor's observers, unchanged", async () => {
 });
 
 test('an observer first gets a keyframe; a slow observer gets frames dropped, newest wins', async () => {
-  const relay = await testRelay({ maxObserverBufferedBytes: 256 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30 });
+  // The slow observer reads nothing for as long as the test takes; that it is not closed as
+  // stalled meanwhile (slow-readers.test.ts) keeps this about frames only.
+  const relay = await testRelay({ maxObserverBufferedBytes: 256 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30, stalledSocketMs: 600_000 });
   try {
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
