@@ -158,3 +158,30 @@ test('a watcher that floods requests and reads no answer is closed with 4008 onc
     await relay.close();
   }
 });
+
+test('a lobby that stops reading while more than 1024 visitors change waits for one fresh list, not 1024 entries', async () => {
+  const relay = await testRelay({ maxQueuedBytes: 64 * KiB, stalledSocketMs: 600_000, maxConnectionsPerAddress: 10_000 });
+  try {
+    const lobby = await relay.lobby(relay.token('Stalled'));
+    await lobby.next('lobby');
+    lobby.pauseReading();
+    // Fill its socket first: heavy updates until the relay holds updates back.
+    const fillers = await Promise.all(Array.from({ length: 100 }, () => relay.visitor()));
+    for (let round = 0; relay.server.relay.stats().heldBack === 0; round++) {
+      assert.ok(round < 40, 'the lobby socket filled up');
+      for (const v of fillers) v.send({ type: 'updateConnection', identity: heavyIdentity(round) });
+      await Promise.all(fillers.map((v) => handled(v, round)));
+    }
+    // 1100 more visitors come and go, one at a time (each a lobby change).
+    for (let i = 0; i < 1100; i++) {
+      const v = await relay.visitor();
+      await v.next('welcome');
+      v.ws.terminate();
+    }
+    lobby.resumeReading();
+    const list = await lobby.next('lobby', (m) => m.visitors.length > 1000, 30_000);
+    assert.equal(list.visitors.length, relay.server.relay.stats().visitors, 'the fresh list has every visitor the relay keeps');
+  } finally {
+    await relay.close();
+  }
+});
