@@ -111,6 +111,30 @@ test('custom messages to 20 watchers that stop reading: refused with queueFull o
   }
 });
 
+test('custom messages from an agent to a visitor that stops reading: refused with queueFull naming the seq, and the relay’s queue stays bounded', async () => {
+  const maxQueuedBytes = 64 * KiB;
+  const relay = await testRelay({ maxQueuedBytes, stalledSocketMs: 600_000, messageBurst: 100_000, messagesPerSecond: 100_000 });
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const agent = await relay.allowedWatch(visitor, shortId, relay.token('Agent'));
+    visitor.pauseReading();
+    let mostQueued = 0;
+    for (let seq = 0; seq < 2000 && !agent.has('error', (m) => m.code === 'queueFull'); seq++) {
+      agent.send({ type: 'customMessage', message: 'z'.repeat(5000), seq });
+      if (seq % 50 === 49) {
+        await handled(agent, seq);
+        mostQueued = Math.max(mostQueued, relay.server.relay.stats().queuedBytes);
+      }
+    }
+    const refusal = await agent.next('error', (m) => m.code === 'queueFull');
+    assert.match(refusal.ref ?? '', /^\d+$/);
+    assert.ok(mostQueued <= maxQueuedBytes + 16 * KiB, `the relay queued at most ${(mostQueued / MiB).toFixed(2)} MiB`);
+  } finally {
+    await relay.close();
+  }
+});
+
 test('a watcher that stops reading stays over its bound without draining: closed with 4008 (stalled); the visitor and other agents are unharmed', async () => {
   const relay = await testRelay({ maxQueuedBytes: 64 * KiB, stalledSocketMs: 300, messageBurst: 100_000, messagesPerSecond: 100_000 });
   try {
