@@ -7,10 +7,11 @@ import { UpscopeError } from './client/errors.js';
 import { DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './client/options.js';
 import { Outbox } from './client/outbox.js';
 import { StateStream, Stream, type Unsubscribe } from './client/stream.js';
-import { RelayCloseCode, VisitorConnection } from './client/visitor-connection.js';
+import { VisitorConnection } from './client/visitor-connection.js';
 import { VisitorStore, type StoredIdentity } from './client/visitor-store.js';
 import * as v from 'valibot';
 import {
+  CloseCode,
   ErrorCode,
   IdentitySchema,
   LOOKUP_CODE_TTL_MS,
@@ -675,11 +676,11 @@ export class Upscope {
   // ------------------------------------------------------------------ plumbing
 
   private onClosed(info: { code: number; reason: string; retrying: boolean }): void {
-    if (info.code === RelayCloseCode.forgotten && this.forgotten) {
+    if (info.code === CloseCode.forgotten && this.forgotten) {
       this.forgotten();
       return;
     }
-    if (info.code === RelayCloseCode.replaced) {
+    if (info.code === CloseCode.replaced) {
       this.log('another tab of this visitor took over the connection');
       this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'another tab of this visitor took over the connection'));
       this.replaced = true;
@@ -757,11 +758,11 @@ function confirmConsent(request: ConsentRequest): boolean {
 
 function closeMessage(code: number, reason: string): string {
   switch (code) {
-    case RelayCloseCode.badRoute:
+    case CloseCode.badRoute:
       return `the relay refused the visitor id (${reason})`;
-    case RelayCloseCode.unauthorized:
+    case CloseCode.unauthorized:
       return `the relay refused the connection (${reason})`;
-    case RelayCloseCode.notFound:
+    case CloseCode.notFound:
       return `the relay does not serve visitors here (${reason})`;
     default:
       return `gave up connecting after repeated failures (last close code ${code}${reason ? `: ${reason}` : ''})`;

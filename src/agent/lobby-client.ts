@@ -5,7 +5,7 @@
  */
 import { PartySocket } from 'partysocket';
 import { signal } from '@lit-labs/signals';
-import { LOOKUP_CODE_DIGITS, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
+import { CloseCode, isFinalClose, LOOKUP_CODE_DIGITS, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
 import { resolveRelayAddress, SOCKET_OPEN } from './relay-address.js';
 
 
@@ -83,7 +83,7 @@ export class LobbyClient {
       room: 'lobby',
       query: { token: this.options.token },
       // 4xxx closes are the relay's deliberate refusals: asking again would be refused again.
-      shouldReconnectOnClose: (e) => !(e.code >= 4000 && e.code < 5000),
+      shouldReconnectOnClose: (e) => !isFinalClose(e.code),
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
     });
     // partysocket fires close synchronously inside close(): events of a replaced socket are ignored.
@@ -174,8 +174,8 @@ export class LobbyClient {
 
   private onClose(code: number): void {
     this.failLookups('closed', 'the connection to the relay closed before the look-up was answered');
-    if (code === 4001) this.setStatus('unauthorized');
-    else if (code >= 4000 && code < 5000) this.setStatus('error');
+    if (code === CloseCode.unauthorized) this.setStatus('unauthorized');
+    else if (isFinalClose(code)) this.setStatus('error');
     else this.setStatus('reconnecting');
   }
 

@@ -6,7 +6,9 @@
 import { PartySocket } from 'partysocket';
 import { signal } from '@lit-labs/signals';
 import {
+  CloseCode,
   decodeFrame,
+  isFinalClose,
   MAX_CUSTOM_MESSAGE_LENGTH,
   parseMessage,
   randomId,
@@ -102,7 +104,6 @@ export class CustomMessageError extends Error {
 
 const INITIAL: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null };
 /** Close codes with which the relay refuses for good: reconnecting would only be refused again. */
-const FINAL_CLOSE = (code: number) => code >= 4000 && code < 5000;
 /** Custom messages held (unacknowledged or waiting for the connection) at most. */
 const MAX_PENDING_MESSAGES = 100;
 
@@ -155,7 +156,7 @@ export class WatchClient {
       party: 'watch',
       room: shortId,
       query: { token, client: this.client },
-      shouldReconnectOnClose: (e) => !FINAL_CLOSE(e.code),
+      shouldReconnectOnClose: (e) => !isFinalClose(e.code),
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
     });
     socket.binaryType = 'arraybuffer';
@@ -333,11 +334,11 @@ export class WatchClient {
     this.generation++;
     clearTimeout(this.retryTimer);
     const status = this.snapshot.status;
-    if (FINAL_CLOSE(code)) {
+    if (isFinalClose(code)) {
       this.resuming = false;
       this.rejectPending('closed', 'the connection to the relay closed before the message was confirmed');
-      if (code === 4001) return this.update({ status: 'unauthorized' });
-      if (code === 4004) return this.update({ status: 'gone', observers: [] });
+      if (code === CloseCode.unauthorized) return this.update({ status: 'unauthorized' });
+      if (code === CloseCode.notFound) return this.update({ status: 'gone', observers: [] });
       return this.update({ status: 'error' });
     }
     // A new socket is a new observer: the relay asks the visitor again if we still want to watch.

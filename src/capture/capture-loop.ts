@@ -108,7 +108,7 @@ class CaptureLoop implements CaptureController {
   }
 
   private async captureFrame(generation: number): Promise<void> {
-    const { scale, tileSize, fullFrameRatio, type, quality } = this.options;
+    const { tileSize, fullFrameRatio, type, quality } = this.options;
     const started = performance.now();
     const capturedAt = Date.now();
 
@@ -153,7 +153,8 @@ class CaptureLoop implements CaptureController {
     this.encoded = null;
     t = performance.now();
     const result = await this.encoder.encode({
-      bitmap, background: snapshot.background, masks, scale, keyframe, tileSize, fullFrameRatio, type, quality,
+      // The snapshot's scale: lowered from the option when the frame would be over the caps.
+      bitmap, background: snapshot.background, masks, scale: snapshot.scale, keyframe, tileSize, fullFrameRatio, type, quality,
       maxImageBytes: MAX_FRAME_BYTES - FRAME_HEADER_BYTES,
     });
     const encodeMs = performance.now() - t;

@@ -14,7 +14,7 @@ export interface CaptureOptions {
   tileSize?: number;
   /** When more than this share of the tiles changed, send one full keyframe instead of tiles. Default 0.5. */
   fullFrameRatio?: number;
-  /** Frame pixels per CSS pixel. Default 1 (a device-pixel-ratio frame costs 4x the bytes on HiDPI screens). */
+  /** Frame pixels per CSS pixel, lowered for a frame that would be over MAX_FRAME_EDGE / MAX_FRAME_PIXELS. Default 1 (a device-pixel-ratio frame costs 4x the bytes on HiDPI screens). */
   scale?: number;
   /** Image type of the encoded tiles: `image/jpeg`, `image/webp` or `image/png`. Default `image/jpeg`. */
   type?: 'image/jpeg' | 'image/webp' | 'image/png';

@@ -10,6 +10,7 @@ import { TextFonts } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
+import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -50,6 +51,8 @@ export interface Snapshot {
   /** Size of the frame in frame pixels (the viewport times the scale). */
   width: number;
   height: number;
+  /** Frame pixels per CSS pixel: the option, lowered when the frame would be over the protocol's size caps. */
+  scale: number;
   /** The colour the page's canvas is painted with, under everything. */
   background: string;
 }
@@ -59,6 +62,12 @@ export interface Raster {
   bitmap: ImageBitmap;
   viewport: Viewport;
   background: string;
+}
+
+/** The scale, lowered as far as needed for the frame to fit the relay's caps (a huge screen, a large `scale`). */
+function frameScale(viewport: Viewport, scale: number): number {
+  const fit = Math.min(MAX_FRAME_EDGE / viewport.width, MAX_FRAME_EDGE / viewport.height, Math.sqrt(MAX_FRAME_PIXELS / (viewport.width * viewport.height)));
+  return Math.min(scale, fit);
 }
 
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
@@ -171,13 +180,14 @@ export class Rasterizer {
     }
     if (this.cloneError) throw this.cloneError;
     this.frames++;
-    const width = Math.floor(viewport.width * this.options.scale);
-    const height = Math.floor(viewport.height * this.options.scale);
+    const scale = frameScale(viewport, this.options.scale);
+    const width = Math.floor(viewport.width * scale);
+    const height = Math.floor(viewport.height * scale);
     // Drawn at the frame size from the CSS-pixel viewBox: vector-sharp at any scale.
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
     const markup = new XMLSerializer().serializeToString(svg).replace(XML_INVALID, '');
-    return { markup, viewport, width, height, background };
+    return { markup, viewport, width, height, scale, background };
   }
 
   /** Draws snapshot markup into a bitmap of the frame size. */

@@ -4,21 +4,11 @@
  * the relay, pacing, a keep-alive, a cap on failed attempts, and close codes that must not retry.
  */
 import PartySocket from 'partysocket';
-import { parseMessage, type Message, type ProtocolError } from '../protocol/index.js';
+import { CloseCode, parseMessage, type Message, type ProtocolError } from '../protocol/index.js';
 import { PacedSender } from './paced-sender.js';
 
-/** Close codes after which reconnecting cannot help (mirrors CloseCode in src/server/core.ts). */
-export const RelayCloseCode = {
-  badRoute: 4000,
-  unauthorized: 4001,
-  notFound: 4004,
-  /** Another tab of the same visitor connected and took the room over. */
-  replaced: 4009,
-  /** The relay forgot this visitor (`forget`, sent by `reset()`). */
-  forgotten: 4010,
-} as const;
-
-const NO_RETRY = new Set<number>(Object.values(RelayCloseCode));
+/** Close codes after which reconnecting cannot help. */
+const NO_RETRY = new Set<number>([CloseCode.badRoute, CloseCode.unauthorized, CloseCode.notFound, CloseCode.replaced, CloseCode.forgotten]);
 
 export interface VisitorConnectionOptions {
   host: string;

@@ -1,4 +1,4 @@
-import { MAX_FRAME_BYTES } from './limits.js';
+import { MAX_FRAME_BYTES, MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from './limits.js';
 
 /**
  * Binary frame codec. One WebSocket binary message carries one tile of one captured frame:
@@ -21,7 +21,9 @@ import { MAX_FRAME_BYTES } from './limits.js';
  * | 24     | 8    | capture time, epoch milliseconds (float64)                   |
  * | 32     | ...  | the encoded image bytes of the tile                          |
  *
- * All integers are little-endian. The whole message is at most MAX_FRAME_BYTES.
+ * All integers are little-endian. The whole message is at most MAX_FRAME_BYTES; the frame is at
+ * most MAX_FRAME_EDGE pixels a side and MAX_FRAME_PIXELS in all, and the tile lies inside it.
+ * The image's own header must declare the tile's size (checkTile in tile-image.ts).
  */
 export const FRAME_VERSION = 1;
 export const FRAME_HEADER_BYTES = 32;
@@ -119,8 +121,19 @@ export function decodeFrame(data: ArrayBuffer | ArrayBufferView): Frame {
     capturedAt: dv.getFloat64(24, true),
     image: bytes.subarray(FRAME_HEADER_BYTES),
   };
+  checkFrameGeometry(f);
+  return f;
+}
+
+/** Throws FrameError unless the frame is within the size caps and the tile lies inside it. */
+export function checkFrameGeometry(f: FrameHeader): void {
+  if (f.frameWidth > MAX_FRAME_EDGE || f.frameHeight > MAX_FRAME_EDGE || f.frameWidth * f.frameHeight > MAX_FRAME_PIXELS) {
+    throw new FrameError(
+      `a ${f.frameWidth}x${f.frameHeight} frame is over the cap (${MAX_FRAME_EDGE} pixels a side, ${MAX_FRAME_PIXELS} in all)`,
+      'frameTooLarge',
+    );
+  }
   if (f.width === 0 || f.height === 0 || f.x + f.width > f.frameWidth || f.y + f.height > f.frameHeight) {
     throw new FrameError(`tile ${f.width}x${f.height}+${f.x}+${f.y} does not fit the ${f.frameWidth}x${f.frameHeight} frame`, 'badFrame');
   }
-  return f;
 }

@@ -28,3 +28,22 @@ export const MAX_IDENTITY_JSON = 8 * 1024;
 export const MAX_METADATA_VALUE = 1000;
 /** Custom messages a visitor queues while reconnecting before it reports `queueFull`. */
 export const MAX_QUEUED_MESSAGES = 100;
+/**
+ * Most bytes the relay keeps queued to one socket (its WebSocket send buffer) before it holds
+ * back: lobby updates to it wait, coalesced per visitor (newest wins), and custom messages to it
+ * are refused with `queueFull`. Frames to an agent stop earlier (its own 1 MiB cap, newest wins).
+ */
+export const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
+/**
+ * A socket over MAX_QUEUED_BYTES that has not drained for this long, in ms, is closed with
+ * CloseCode.stalled; so is one a send finds over twice it (for an agent, plus what its frames may
+ * fill: its 1 MiB frame cap and one MAX_FRAME_BYTES frame).
+ */
+export const STALLED_SOCKET_MS = 10_000;
+/**
+ * Largest frame, in pixels: each side at most MAX_FRAME_EDGE, and MAX_FRAME_PIXELS in all (an 8K
+ * screen, 7680 x 4320, fits; ~127 MiB as RGBA in the viewer). The capture lowers its scale to fit;
+ * the relay refuses a frame over it with `frameTooLarge`, and the viewer drops it.
+ */
+export const MAX_FRAME_EDGE = 8192;
+export const MAX_FRAME_PIXELS = 7680 * 4320;

@@ -83,7 +83,10 @@ export const ErrorCode = {
   rateLimited: 'rateLimited',
   /** The action needs a session state the session is not in. */
   invalidState: 'invalidState',
-  /** SDK only: the offline queue of custom messages is full. */
+  /**
+   * A queue of custom messages is full: the SDK's offline queue, or the relay's queue to the other
+   * side (it stopped reading). Nothing was delivered; sending it again later may succeed.
+   */
   queueFull: 'queueFull',
   /** SDK only: the connection failed for good. */
   connectionFailed: 'connectionFailed',

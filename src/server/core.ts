@@ -10,6 +10,8 @@
  */
 import {
   CLIENT_ID_PATTERN,
+  checkTile,
+  CloseCode,
   decodeFrame,
   EndReason,
   ErrorCode,
@@ -17,7 +19,10 @@ import {
   FrameFlags,
   LOOKUP_CODE_DIGITS,
   LOOKUP_CODE_TTL_MS,
+  MAX_FRAME_BYTES,
   MAX_IDENTITY_JSON,
+  MAX_QUEUED_BYTES,
+  STALLED_SOCKET_MS,
   SHORT_ID_PATTERN,
   VISITOR_ID_PATTERN,
   parseMessage,
@@ -32,6 +37,7 @@ import {
 } from '../protocol/index.js';
 import { Admission, type AdmissionOptions } from './admission.js';
 import { EvictionOrder } from './eviction-order.js';
+import { OutgoingBound } from './outgoing-bound.js';
 import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
 
 /** One socket, as the host presents it to the relay. */
@@ -72,6 +78,10 @@ export interface RelayOptions extends AdmissionOptions {
   visitorGraceMs?: number;
   /** Bytes an observer socket may have queued before frames to it are dropped. Default 1 MiB. */
   maxObserverBufferedBytes?: number;
+  /** Bytes any socket may have queued before lobby updates to it wait and custom messages to it are refused. Default MAX_QUEUED_BYTES (2 MiB). */
+  maxQueuedBytes?: number;
+  /** A socket over maxQueuedBytes this long without draining (or, on a send, over twice it plus an agent's frame headroom) is closed with CloseCode.stalled. Default STALLED_SOCKET_MS (10 s). */
+  stalledSocketMs?: number;
   /** Code look-ups per agent: burst and refill per minute. Default 10 and 10. */
   lookupsPerAgentPerMinute?: number;
   /** Code look-ups per address per minute. Default 30. */
@@ -104,6 +114,8 @@ const DEFAULTS = {
   observerGraceMs: 60_000,
   visitorGraceMs: 120_000,
   maxObserverBufferedBytes: 1024 * 1024,
+  maxQueuedBytes: MAX_QUEUED_BYTES,
+  stalledSocketMs: STALLED_SOCKET_MS,
   lookupsPerAgentPerMinute: 10,
   lookupsPerAddressPerMinute: 30,
   messageBurst: 100,
@@ -112,16 +124,6 @@ const DEFAULTS = {
   frameBytesPerSecond: 16 * 1024 * 1024,
   maxVisitors: 50_000,
   maxKnownVisitors: 100_000,
-} as const;
-
-/** WebSocket close codes the relay uses. */
-export const CloseCode = {
-  unauthorized: 4001,
-  notFound: 4004,
-  badRoute: 4000,
-  tooManyConnections: 4029,
-  replaced: 4009,
-  forgotten: 4010,
 } as const;
 
 interface Watcher {
@@ -191,6 +193,8 @@ type ConnInfo =
   | ({ role: 'watch'; agent: AgentIdentity; room: Room; watcher: Watcher } & Budget);
 
 
+const QUEUE_FULL_MESSAGE = 'the other side is not reading its messages right now; nothing was delivered, send it again later';
+
 /** Delivered custom-message seqs remembered per sender, to skip a resent duplicate. */
 const MAX_SEQS_REMEMBERED = 256;
 /** Viewers per room whose delivered seqs are remembered. */
@@ -228,6 +232,8 @@ export class Relay {
   private readonly lookupsPerAgent: KeyedRateLimiter;
   private readonly lookupsPerAddress: KeyedRateLimiter;
   private readonly sweep: { stop(): void };
+  /** Every send to a socket goes through it, so no socket's queue grows without bound. */
+  private readonly out: OutgoingBound;
   /** The last `pendingRequestAt` handed out. */
   private lastRequestAt = 0;
 
@@ -243,12 +249,32 @@ export class Relay {
     this.admission = new Admission({ ...options, now });
     this.lookupsPerAgent = new KeyedRateLimiter(this.opts.lookupsPerAgentPerMinute, this.opts.lookupsPerAgentPerMinute / 60, now);
     this.lookupsPerAddress = new KeyedRateLimiter(this.opts.lookupsPerAddressPerMinute, this.opts.lookupsPerAddressPerMinute / 60, now);
+    this.out = new OutgoingBound({
+      maxQueuedBytes: this.opts.maxQueuedBytes,
+      stalledMs: this.opts.stalledSocketMs,
+      // An agent's frames may fill its socket to the frame cap plus one frame on their own.
+      headroom: (conn) => (this.conns.get(conn.id)?.role === 'watch' ? this.opts.maxObserverBufferedBytes + MAX_FRAME_BYTES : 0),
+      now,
+      setTimeout: this.opts.setTimeout,
+      clearTimeout: this.opts.clearTimeout,
+      onStalled: (conn) => {
+        this.opts.log?.(`relay: ${conn.id} (${conn.address}) stopped reading; closed`);
+        conn.close(CloseCode.stalled, 'the socket stopped reading');
+        this.onClose(conn);
+      },
+      renderUpdate: (shortId) => {
+        const room = this.byShortId.get(shortId);
+        return JSON.stringify(room ? ({ type: 'visitorUpdated', visitor: this.summary(room) } satisfies Message) : ({ type: 'visitorRemoved', shortId } satisfies Message));
+      },
+      renderAll: () => JSON.stringify({ type: 'lobby', visitors: this.lobbyList() } satisfies Message),
+    });
     this.sweep = this.every(Math.min(30_000, this.opts.lookupCodeTtlMs / 4), () => this.expireCodes());
   }
 
   /** Stops timers. Sockets belong to the host, which closes them. */
   dispose(): void {
     this.sweep.stop();
+    this.out.dispose();
     for (const room of this.rooms.values()) {
       this.opts.clearTimeout(room.goneTimer);
       this.opts.clearTimeout(room.graceTimer);
@@ -259,7 +285,7 @@ export class Relay {
   stats() {
     let queuedBytes = 0;
     for (const info of this.conns.values()) queuedBytes += info.conn.bufferedAmount();
-    return { visitors: this.rooms.size, knownVisitors: this.knownShortIds.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size, queuedBytes, ...this.admission.stats() };
+    return { visitors: this.rooms.size, knownVisitors: this.knownShortIds.size, connections: this.conns.size, lobby: this.lobby.size, codes: this.codes.size, queuedBytes, heldBack: this.out.heldBack, ...this.admission.stats() };
   }
 
   // ------------------------------------------------------------------ connect / close
@@ -320,6 +346,7 @@ export class Relay {
     this.release(conn);
     this.opts.clearTimeout(this.expiryTimers.get(conn.id));
     this.expiryTimers.delete(conn.id);
+    this.out.forget(conn);
     if (!info) return;
     this.conns.delete(conn.id);
     if (info.role === 'lobby') {
@@ -386,7 +413,10 @@ export class Relay {
       case 'customMessage': {
         if (msg.seq !== undefined && room.deliveredSeqs.has(msg.seq)) return this.send(conn, { type: 'ack', seq: msg.seq });
         const observers = [...room.watchers.values()].filter((w) => w.watching);
-        if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', msg.seq === undefined ? undefined : String(msg.seq));
+        const ref = msg.seq === undefined ? undefined : String(msg.seq);
+        if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', ref);
+        // All or none, so a resend after queueFull reaches each agent once.
+        if (observers.some((w) => this.out.full(w.conn))) return this.sendError(conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
         const out: Message = { type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: room.shortId, name: room.identity.callName } };
         for (const w of observers) this.send(w.conn, out);
         if (msg.seq !== undefined) {
@@ -418,8 +448,13 @@ export class Relay {
       case 'watch': {
         if (watcher.watching) return this.sendWatchState(watcher, room);
         if (!room.conn) return this.sendError(watcher.conn, ErrorCode.notFound, 'the visitor is not connected right now');
-        // One open request per watcher: asking again repeats it, never stacks prompts.
-        watcher.requestId ??= randomId(9);
+        // One open request per agent: asking again repeats it, and another watch socket of the same
+        // agent joins the open one without a prompt of its own, so prompts never stack.
+        if (!watcher.requestId) {
+          const open = this.openRequestOf(room, watcher.agent.agentId);
+          watcher.requestId = open ?? randomId(9);
+          if (open) return;
+        }
         this.send(room.conn, { type: 'consentRequest', requestId: watcher.requestId, agentId: watcher.agent.agentId, agentName: watcher.agent.agentName });
         return;
       }
@@ -430,6 +465,7 @@ export class Relay {
         // delivered (only the ack was lost) is acknowledged again, not delivered twice.
         const seen = msg.seq !== undefined && watcher.sender !== null ? this.agentSeqsOf(room, watcher.sender) : null;
         if (seen?.has(msg.seq!)) return this.send(watcher.conn, { type: 'ack', seq: msg.seq! });
+        if (this.out.full(room.conn)) return this.sendError(watcher.conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, msg.seq === undefined ? undefined : String(msg.seq));
         this.send(room.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: watcher.agent.agentId, name: watcher.agent.agentName } });
         if (msg.seq !== undefined) {
           if (seen) remember(seen, msg.seq);
@@ -472,6 +508,8 @@ export class Relay {
     try {
       if (info.role !== 'visitor') throw new FrameError('only visitors send frames', ErrorCode.wrongRole);
       frame = decodeFrame(data);
+      // Never forward a tile whose image would decode to more than its rectangle (a frame bomb).
+      checkTile(frame);
     } catch (e) {
       // Bad frames are answered from the control-message budget, so junk cannot amplify.
       if (!info.bucket.take()) return this.rateLimited(info, 'too many bad frames; slow down');
@@ -496,6 +534,7 @@ export class Relay {
         continue;
       }
       w.conn.send(data);
+      this.out.sent(w.conn);
     }
     this.askForKeyframes(info.room);
   }
@@ -613,8 +652,10 @@ export class Relay {
       endReason: room.state === 'ended' ? room.endReason : null,
     });
     // Requests to watch that were waiting for the visitor (it was reloading) are asked again.
+    const asked = new Set<string>();
     for (const w of room.watchers.values()) {
-      if (w.requestId && !w.watching) {
+      if (w.requestId && !w.watching && !asked.has(w.requestId)) {
+        asked.add(w.requestId);
         this.send(room.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
       }
       if (w.watching) w.needsKeyframe = true;
@@ -641,7 +682,7 @@ export class Relay {
     if (room.lookupCode) this.codes.delete(room.lookupCode.code);
     this.rooms.delete(room.visitorId);
     this.byShortId.delete(room.shortId);
-    this.broadcastLobby({ type: 'visitorRemoved', shortId: room.shortId });
+    this.broadcastLobby(room.shortId, { type: 'visitorRemoved', shortId: room.shortId });
   }
 
   private updateIdentity(room: Room, conn: Connection, identity: Identity): void {
@@ -697,25 +738,29 @@ export class Relay {
   // ------------------------------------------------------------------ sessions
 
   private onConsent(room: Room, msg: MessageOf<'consent'>): void {
-    const watcher = [...room.watchers.values()].find((w) => w.requestId === msg.requestId);
-    if (!watcher) return this.sendError(room.conn!, ErrorCode.notFound, 'that request to watch is no longer open');
-    watcher.requestId = null;
+    // Every watch socket of the agent that asked shares the request, and the one answer.
+    const asking = [...room.watchers.values()].filter((w) => w.requestId === msg.requestId);
+    if (asking.length === 0) return this.sendError(room.conn!, ErrorCode.notFound, 'that request to watch is no longer open');
+    for (const w of asking) w.requestId = null;
     if (!msg.allow) {
-      this.send(watcher.conn, { type: 'watchDeclined', shortId: room.shortId });
+      for (const w of asking) this.send(w.conn, { type: 'watchDeclined', shortId: room.shortId });
       if (!this.observers(room).length) this.endSession(room, 'declined');
       return;
     }
-    watcher.watching = true;
-    watcher.needsKeyframe = true;
     const wasLive = room.state === 'active' || room.state === 'paused';
+    let count = this.observers(room).length;
+    for (const w of asking) {
+      w.watching = true;
+      w.needsKeyframe = true;
+    }
     room.pendingRequestAt = null;
     this.opts.clearTimeout(room.graceTimer);
-    const observer = this.observerOf(watcher);
-    const count = this.observers(room).length;
-    this.setState(room, this.liveState(room), wasLive && room.agentName ? room.agentName : watcher.agent.agentName, { silentLobby: true });
-    if (room.conn) this.send(room.conn, { type: 'observerJoined', observer, count });
-    this.sendWatchState(watcher, room);
-    this.refreshWatchers(room, watcher);
+    this.setState(room, this.liveState(room), wasLive && room.agentName ? room.agentName : asking[0].agent.agentName, { silentLobby: true });
+    for (const w of asking) {
+      if (room.conn) this.send(room.conn, { type: 'observerJoined', observer: this.observerOf(w), count: ++count });
+      this.sendWatchState(w, room);
+    }
+    this.refreshWatchers(room, asking);
     this.lobbyUpdate(room);
   }
 
@@ -725,7 +770,7 @@ export class Relay {
     if (!watcher.watching) return;
     const count = this.observers(room).length;
     if (room.conn) this.send(room.conn, { type: 'observerLeft', observerId: watcher.observerId, count });
-    this.refreshWatchers(room, watcher);
+    this.refreshWatchers(room, [watcher]);
     if (count === 0 && (room.state === 'active' || room.state === 'paused')) {
       this.setState(room, 'paused', room.agentName, { silentLobby: true });
       this.opts.clearTimeout(room.graceTimer);
@@ -763,11 +808,19 @@ export class Relay {
     if (!o.silentLobby) this.lobbyUpdate(room);
   }
 
-  /** Withdraws a watcher's open request, so the visitor's prompt closes. */
+  /** Withdraws a watcher's open request; the visitor's prompt closes once no watch socket shares it. */
   private cancelConsent(room: Room, watcher: Watcher): void {
-    if (!watcher.requestId) return;
-    if (room.conn) this.send(room.conn, { type: 'consentCancelled', requestId: watcher.requestId });
+    const id = watcher.requestId;
+    if (!id) return;
     watcher.requestId = null;
+    const shared = [...room.watchers.values()].some((w) => w.requestId === id);
+    if (!shared && room.conn) this.send(room.conn, { type: 'consentCancelled', requestId: id });
+  }
+
+  /** The request to watch this agent has open in the room, if any. */
+  private openRequestOf(room: Room, agentId: string): string | null {
+    for (const w of room.watchers.values()) if (w.requestId && w.agent.agentId === agentId) return w.requestId;
+    return null;
   }
 
   private observers(room: Room): Observer[] {
@@ -782,17 +835,18 @@ export class Relay {
    * Agents on a watch socket see who else watches and whether the visitor's page is connected:
    * a fresh watchState tells them when either changes.
    */
-  private refreshWatchers(room: Room, except?: Watcher): void {
+  private refreshWatchers(room: Room, except: readonly Watcher[] = []): void {
     if (room.watchers.size === 0) return;
     const visitor = this.summary(room);
     for (const w of room.watchers.values()) {
-      if (w !== except) this.send(w.conn, { type: 'watchState', visitor, observerId: w.observerId, watching: w.watching });
+      if (!except.includes(w)) this.send(w.conn, { type: 'watchState', visitor, observerId: w.observerId, watching: w.watching });
     }
   }
 
   private sendWatchState(watcher: Watcher, room: Room): void {
     this.send(watcher.conn, { type: 'watchState', visitor: this.summary(room), observerId: watcher.observerId, watching: watcher.watching });
-    if (watcher.watching && room.conn) {
+    // At most once a second per watcher, so asking to watch again and again cannot make the visitor capture full frames.
+    if (watcher.watching && room.conn && this.opts.now() - watcher.keyframeAskedAt >= 1000) {
       watcher.keyframeAskedAt = this.opts.now();
       this.send(room.conn, { type: 'requestKeyframe' });
     }
@@ -820,19 +874,20 @@ export class Relay {
 
   private lobbyUpdate(room: Room): void {
     if (this.lobby.size === 0 || !this.rooms.has(room.visitorId)) return;
-    this.broadcastLobby({ type: 'visitorUpdated', visitor: this.summary(room) });
+    this.broadcastLobby(room.shortId, { type: 'visitorUpdated', visitor: this.summary(room) });
   }
 
-  private broadcastLobby(msg: Message): void {
+  /** To every lobby; a lobby that does not read gets the visitor's newest entry once it does. */
+  private broadcastLobby(shortId: string, msg: Message): void {
     if (this.lobby.size === 0) return;
     const text = JSON.stringify(msg);
-    for (const c of this.lobby) c.send(text);
+    for (const c of this.lobby) this.out.update(c, shortId, text);
   }
 
   // ------------------------------------------------------------------ plumbing
 
   private send(conn: Connection, msg: Message): void {
-    conn.send(JSON.stringify(msg));
+    this.out.send(conn, JSON.stringify(msg));
   }
 
   private sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void {

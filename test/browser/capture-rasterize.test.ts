@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import { CAPTURE_DEFAULTS, changedTiles, findMasks, paintMasks, Rasterizer, tileGrid } from '../../src/capture/index.js';
+import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../../src/protocol/index.js';
 
 const options = {
   scale: 1,
@@ -124,6 +125,26 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
     const canvas = await rasterCanvas(rasterizer);
     const r = el.getBoundingClientRect();
     expect(near(pixelAt(canvas, r.left + 50, r.top + 25), RED)).to.equal(true);
+  });
+
+  it('lowers the scale so a huge viewport still makes a frame within the relay’s caps', async () => {
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'width: 3000px; height: 3000px; border: 0';
+    document.body.append(frame);
+    try {
+      const doc = frame.contentDocument!;
+      doc.body.innerHTML = '<p>a very large screen</p>';
+      const big = new Rasterizer({ ...options, scale: 4 }, doc);
+      const snapshot = await big.snapshot();
+      big.dispose();
+      expect(snapshot.viewport.width).to.equal(3000);
+      expect(snapshot.scale).to.be.below(4);
+      expect(snapshot.width).to.be.at.most(MAX_FRAME_EDGE);
+      expect(snapshot.width * snapshot.height).to.be.at.most(MAX_FRAME_PIXELS);
+      expect(snapshot.width).to.equal(Math.floor(3000 * snapshot.scale));
+    } finally {
+      frame.remove();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import type { UpscopeError } from '../../src/client/errors.js';
 import type { CaptureController, CaptureHost } from '../../src/capture/capture-host.js';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { agentToken } from '../support/agent-driver.js';
+import { headerOnlyImage } from '../support/tile-images.js';
 import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, until } from './upscope-helpers.js';
 
 describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
@@ -264,7 +265,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
     const frame = (seq: number) =>
       encodeFrame(
         { encoding: FrameEncoding.png, flags: FrameFlags.last | FrameFlags.keyframe, tileCount: 1, seq, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: Date.now() },
-        new Uint8Array([1, 2, 3]),
+        headerOnlyImage(FrameEncoding.png, 1, 1),
       );
 
     it('runs the capture loop only while the session is active, and its frames reach the agent', async () => {
@@ -279,7 +280,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       expect(c.host.sendFrame(frame(1))).to.equal(true);
       const got = decodeFrame(new Uint8Array(await watch.frame(0)));
       expect(got.seq).to.equal(1);
-      expect([...got.image]).to.deep.equal([1, 2, 3]);
+      expect([...got.image]).to.deep.equal([...headerOnlyImage(FrameEncoding.png, 1, 1)]);
       expect(c.host.bufferedAmount()).to.be.a('number');
 
       watch.close();

@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import WebSocket from 'ws';
+import { heapInUse } from '../support/memory.js';
 import { testRelay } from '../support/node-client.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { headerOnlyImage } from '../support/tile-images.js';
 
 test('connections per address are limited; closing one makes room', async () => {
   const relay = await testRelay({ maxConnectionsPerAddress: 3 });
@@ -34,7 +31,7 @@ test('frames past the bandwidth budget are dropped with one rateLimited error', 
     const { shortId } = await v.next('welcome');
     const w = await relay.allowedWatch(v, shortId, relay.token());
     for (let seq = 1; seq <= 5; seq++) {
-      v.sendRaw(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: 0 }, new Uint8Array(40_000)));
+      v.sendRaw(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: 0 }, headerOnlyImage(FrameEncoding.jpeg, 1, 1, 40_000)));
     }
     assert.equal((await v.next('error')).code, 'rateLimited');
     v.send({ type: 'ping' });
@@ -52,10 +49,6 @@ test('a flood of made-up visitors and junk leaves the relay bounded in rooms and
   // The attempt rate is not what this checks (admission.test.ts does): the flood may go at full speed.
   const relay = await testRelay({ maxVisitors: 200, maxConnectionsPerAddress: 10_000, connectionBurstPerAddress: 10_000 });
   try {
-    const heap = () => {
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
     // Raw sockets that keep nothing, so the heap measured is the relay's, not the test's.
     const wsUrl = relay.server.url.replace('http', 'ws');
     const floodOne = (i: number) =>
@@ -82,9 +75,9 @@ test('a flood of made-up visitors and junk leaves the relay bounded in rooms and
       await new Promise((r) => setTimeout(r, 100));
     };
     await flood(4); // warm up: caches, JIT
-    const before = heap();
+    const before = heapInUse();
     await flood(20); // 1000 more made-up visitors, 20 000 junk messages
-    const after = heap();
+    const after = heapInUse();
     const stats = relay.server.relay.stats();
     assert.ok(stats.visitors <= 200, `rooms stay under the cap (${stats.visitors})`);
     // 1000 more rooms with ~7 kB of identity each would be ~8 MB; bounded, the growth is small.

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeFrame, FrameEncoding, FrameFlags, MAX_FRAME_BYTES } from '../../src/protocol/index.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
+import { headerOnlyImage } from '../support/tile-images.js';
 
 type Relay = Awaited<ReturnType<typeof testRelay>>;
 
@@ -22,7 +23,7 @@ async function stillServed(b: { visitor: TestClient; watch: TestClient }, text: 
 }
 
 const tinyFrame = (flags = FrameFlags.keyframe | FrameFlags.last) =>
-  encodeFrame({ encoding: FrameEncoding.png, flags, tileCount: 1, seq: 1, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: Date.now() }, new Uint8Array([1, 2, 3]));
+  encodeFrame({ encoding: FrameEncoding.png, flags, tileCount: 1, seq: 1, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: Date.now() }, headerOnlyImage(FrameEncoding.png, 1, 1));
 
 test('every bad input gets its typed error, and no other session notices', async () => {
   const relay = await testRelay();

@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { testRelay } from '../support/node-client.js';
+import { headerOnlyImage } from '../support/tile-images.js';
 
 const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
   encodeFrame(
     { encoding: FrameEncoding.jpeg, flags, tileCount: 1, seq, x: 0, y: 0, width: 8, height: 8, frameWidth: 8, frameHeight: 8, capturedAt: 1 },
-    new Uint8Array(size).fill(seq & 0xff),
+    headerOnlyImage(FrameEncoding.jpeg, 8, 8, size, seq & 0xff),
   );
 
 test("frames reach only that visitor's observers, unchanged", async () => {
@@ -46,7 +47,9 @@ test("frames reach only that visitor's observers, unchanged", async () => {
 });
 
 test('an observer first gets a keyframe; a slow observer gets frames dropped, newest wins', async () => {
-  const relay = await testRelay({ maxObserverBufferedBytes: 256 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30 });
+  // The slow observer reads nothing for as long as the test takes; that it is not closed as
+  // stalled meanwhile (slow-readers.test.ts) keeps this about frames only.
+  const relay = await testRelay({ maxObserverBufferedBytes: 256 * 1024, frameBytesBurst: 1 << 30, frameBytesPerSecond: 1 << 30, stalledSocketMs: 600_000 });
   try {
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
@@ -59,7 +62,7 @@ test('an observer first gets a keyframe; a slow observer gets frames dropped, ne
 
     const slow = await relay.allowedWatch(v, shortId, relay.token('Slow'));
     // Stop reading on the slow observer's side so the relay's send buffer for it fills up.
-    (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    slow.pauseReading();
     const total = 60;
     const big = 2 * 1024 * 1024;
     for (let seq = 3; seq < 3 + total; seq++) {
@@ -70,7 +73,7 @@ test('an observer first gets a keyframe; a slow observer gets frames dropped, ne
     }
     await fast.frame(total); // frames 2..62
     assert.equal(fast.frames.length, total + 1, 'a fast observer gets every frame');
-    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    slow.resumeReading();
     // The visitor goes on sending (as it does when asked for a keyframe); once the slow socket has
     // drained, the newest frame gets through.
     for (let seq = 1000; seq < 1100 && !slow.frames.some((f) => decodeFrame(f).seq >= 1000); seq++) {
@@ -81,6 +84,42 @@ test('an observer first gets a keyframe; a slow observer gets frames dropped, ne
     assert.ok(seqs.some((s) => s >= 1000), 'the newest frame reaches the slow observer once it drains');
     assert.ok(seqs.length < total / 2, `the slow observer skipped frames (${seqs.length} of ${total + 1})`);
     assert.ok(v.count('requestKeyframe') >= 2, 'the relay asked for a keyframe for the slow observer');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('frame bombs are refused with a reason and never forwarded: an image bigger than its tile, a frame over the caps, no size header', async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const w = await relay.allowedWatch(v, shortId, relay.token());
+    const tile = (image: Uint8Array, over: Partial<Parameters<typeof encodeFrame>[0]> = {}) =>
+      encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq: 1, x: 0, y: 0, width: 8, height: 8, frameWidth: 8, frameHeight: 8, capturedAt: 1, ...over }, image);
+    const refused: Array<[Uint8Array, string, RegExp]> = [
+      // A small tile whose image decodes to 16000 x 16000 pixels (a gigabyte in the viewer).
+      [tile(headerOnlyImage(FrameEncoding.jpeg, 16000, 16000)), 'badFrame', /16000x16000 pixels, but its tile is 8x8/],
+      [tile(headerOnlyImage(FrameEncoding.png, 16000, 16000), { encoding: FrameEncoding.png }), 'badFrame', /16000x16000/],
+      // A frame over the caps, even with a tile that matches its image.
+      [tile(headerOnlyImage(FrameEncoding.jpeg, 8, 8), { frameWidth: 16000, frameHeight: 16000 }), 'frameTooLarge', /16000x16000 frame is over the cap/],
+      [tile(headerOnlyImage(FrameEncoding.jpeg, 8, 8), { frameWidth: 8000, frameHeight: 8000 }), 'frameTooLarge', /over the cap/],
+      // Bytes with no size to check.
+      [tile(new Uint8Array(64).fill(7)), 'badFrame', /no readable size/],
+      [tile(headerOnlyImage(FrameEncoding.jpeg, 8, 8).subarray(0, 6)), 'badFrame', /no readable size/],
+    ];
+    for (const [bytes, code, pattern] of refused) {
+      v.sendRaw(bytes);
+      const err = await v.next('error');
+      assert.equal(err.code, code, err.message);
+      assert.match(err.message, pattern);
+    }
+    const good = tile(headerOnlyImage(FrameEncoding.jpeg, 8, 8), { seq: 2 });
+    v.sendRaw(good);
+    assert.deepEqual(await w.frame(0), good);
+    w.send({ type: 'ping' });
+    await w.next('pong');
+    assert.equal(w.frames.length, 1, 'only the good tile was forwarded');
   } finally {
     await relay.close();
   }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame, encodeFrame, FrameEncoding, FrameError, FrameFlags, FRAME_HEADER_BYTES, MAX_FRAME_BYTES, parseMessage } from '../../src/protocol/index.js';
+import { CloseCode, decodeFrame, encodeFrame, FrameEncoding, FrameError, FrameFlags, FRAME_HEADER_BYTES, imageSize, isFinalClose, MAX_FRAME_BYTES, parseMessage } from '../../src/protocol/index.js';
+import { headerOnlyImage } from '../support/tile-images.js';
 
 test('frame codec round-trips every header field', () => {
   const header = { encoding: FrameEncoding.webp, flags: FrameFlags.last, tileCount: 12, seq: 0xfffffffe, x: 256, y: 128, width: 256, height: 200, frameWidth: 1280, frameHeight: 800, capturedAt: 1764000000123.5 };
@@ -22,6 +23,8 @@ test('frame codec rejects what does not fit, with a reason', () => {
   assert.throws(() => decodeFrame(wrongVersion), /unsupported frame version 7/);
   const outside = encodeFrame({ ...h, x: 5 }, new Uint8Array(1));
   assert.throws(() => decodeFrame(outside), /does not fit/);
+  const huge = encodeFrame({ ...h, frameWidth: 8193, frameHeight: 10 }, new Uint8Array(1));
+  assert.throws(() => decodeFrame(huge), (e: FrameError) => e.code === 'frameTooLarge' && /8193x10 frame is over the cap/.test(e.message));
 });
 
 test('parseMessage: roles, types and fields', () => {
@@ -36,4 +39,27 @@ test('parseMessage: roles, types and fields', () => {
   assert.equal(badState.ok || badState.error.code, 'invalidMessage');
   const id = parseMessage(JSON.stringify({ type: 'updateConnection', identity: { tags: Array(33).fill('t') } }), 'visitor');
   assert.equal(id.ok || id.error.code, 'invalidMessage');
+});
+
+test('imageSize reads the size a JPEG or PNG header declares; anything else has none', () => {
+  assert.deepEqual(imageSize(FrameEncoding.jpeg, headerOnlyImage(FrameEncoding.jpeg, 640, 480)), { width: 640, height: 480 });
+  assert.deepEqual(imageSize(FrameEncoding.png, headerOnlyImage(FrameEncoding.png, 65535, 1)), { width: 65535, height: 1 });
+  // A JPEG whose size comes after other segments (APP0, a quantization table) and fill bytes.
+  const app0 = [0xff, 0xe0, 0x00, 0x10, ...'JFIF'.split('').map((c) => c.charCodeAt(0)), 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
+  const dqt = [0xff, 0xff, 0xdb, 0x00, 0x04, 0x00, 0x01];
+  const later = new Uint8Array([0xff, 0xd8, ...app0, ...dqt, ...headerOnlyImage(FrameEncoding.jpeg, 3, 2).subarray(2)]);
+  assert.deepEqual(imageSize(FrameEncoding.jpeg, later), { width: 3, height: 2 });
+  assert.equal(imageSize(FrameEncoding.jpeg, new Uint8Array([0xff, 0xd8, 0xff, 0xda, 0, 2])), null, 'image data before any size');
+  assert.equal(imageSize(FrameEncoding.jpeg, headerOnlyImage(FrameEncoding.png, 3, 2)), null, 'a PNG is not a JPEG');
+  assert.equal(imageSize(FrameEncoding.png, headerOnlyImage(FrameEncoding.png, 3, 2).subarray(0, 20)), null, 'cut short');
+  assert.equal(imageSize(FrameEncoding.webp, new Uint8Array(40)), null);
+});
+
+test('close codes: agent clients give up after the relay’s refusals, but reconnect after stalled (4008)', () => {
+  assert.equal(CloseCode.stalled, 4008);
+  for (const code of [CloseCode.badRoute, CloseCode.unauthorized, CloseCode.notFound, CloseCode.replaced, CloseCode.forgotten, CloseCode.tooManyConnections]) {
+    assert.equal(isFinalClose(code), true, String(code));
+  }
+  for (const code of [CloseCode.stalled, 1000, 1006, 1009, 1011]) assert.equal(isFinalClose(code), false, String(code));
+  assert.equal(new Set(Object.values(CloseCode)).size, Object.keys(CloseCode).length, 'every code is distinct');
 });

@@ -9,13 +9,14 @@ import assert from 'node:assert/strict';
 import { AgentTokens } from '../../src/server/agent-token.js';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
+import { headerOnlyImage } from '../support/tile-images.js';
 
 type Relay = Awaited<ReturnType<typeof testRelay>>;
 
 const frame = (seq: number) =>
   encodeFrame(
     { encoding: FrameEncoding.png, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: 1 },
-    new Uint8Array([seq & 0xff, 2, 3]),
+    headerOnlyImage(FrameEncoding.png, 1, 1, 0, seq & 0xff),
   );
 
 /** A victim visitor in an active session with one agent, its visitorId known only to itself. */

@@ -84,3 +84,38 @@ test('an agent socket is closed when its token expires', async () => {
     await relay.close();
   }
 });
+
+test('one agent opening 30 watch sockets puts one prompt on the visitor; the answer lets every socket in', async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const token = relay.token('Stacker');
+    const sockets = await Promise.all(Array.from({ length: 30 }, () => relay.watch(shortId, token)));
+    for (const w of sockets) w.send({ type: 'watch' });
+    // A pong on each socket: the relay has handled its watch, and any prompt it made is on its way.
+    for (const w of sockets) {
+      w.send({ type: 'ping' });
+      await w.next('pong');
+    }
+    const ask = await v.next('consentRequest');
+    // Another agent still gets its own prompt: the limit is one pending prompt per agent.
+    const other = await relay.watch(shortId, relay.token('Other'));
+    other.send({ type: 'watch' });
+    await v.next('consentRequest', (m) => m.agentName === 'Other');
+    v.send({ type: 'ping' });
+    await v.next('pong');
+    assert.equal(v.count('consentRequest'), 2, 'one prompt for the 30 sockets of Stacker, one for Other');
+    // Leaving withdraws nothing while another socket of the agent still waits on the prompt.
+    sockets[0].close();
+    await sockets[0].waitClose();
+    v.send({ type: 'ping' });
+    await v.next('pong');
+    assert.equal(v.count('consentCancelled'), 0);
+    v.send({ type: 'consent', requestId: ask.requestId, allow: true });
+    for (const w of sockets.slice(1)) await w.next('watchState', (m) => m.watching);
+    assert.equal((await v.next('observerJoined', (m) => m.count === 29)).observer.agentName, 'Stacker');
+  } finally {
+    await relay.close();
+  }
+});

@@ -39,6 +39,15 @@ export class TestClient extends MessageLog<Uint8Array> {
   close(): void {
     this.ws.close();
   }
+
+  /** Stops reading from the socket, as a stalled peer does: the relay's send buffer for it fills up. */
+  pauseReading(): void {
+    (this.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+
+  resumeReading(): void {
+    (this.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+  }
 }
 
 /** A relay on a free port plus helpers to open visitor, lobby and watch clients. */

@@ -1,0 +1,174 @@
+/**
+ * Bounds what the relay queues to each socket. A WebSocket send never blocks: a peer that stops
+ * reading makes the relay hold everything sent to it in memory. So, per socket:
+ *
+ * - past `maxQueuedBytes`, updates that can wait (a visitor's lobby entry) are kept as a key, not
+ *   as bytes, and sent fresh once the socket drains: a later update for the same key replaces the
+ *   earlier one (newest wins), so a thousand identity updates cost one entry;
+ * - {@link full} tells the relay to refuse what the sender can retry (custom messages);
+ * - a socket that stays over the bound for `stalledMs` without draining, or that a send would find
+ *   past twice the bound (plus its frame headroom), is reported as stalled and the relay closes it:
+ *   what it holds is bounded by that plus one message.
+ *
+ * Frames have their own newest-wins cap (core.ts `onFrame`) and may fill an agent's socket past
+ * this bound on their own (one large keyframe); `headroom` keeps that from counting as a flood.
+ * This module only watches the sockets frames fill, so a dead agent is closed too.
+ */
+import type { Connection } from './core.js';
+
+export interface OutgoingBoundOptions {
+  /** Bytes queued to one socket before it is held back. */
+  maxQueuedBytes: number;
+  /** How long a socket may stay over the bound without draining before it counts as stalled, in ms. */
+  stalledMs: number;
+  /** Bytes a socket may hold past twice the bound before a send closes it: what frames may fill on their own. */
+  headroom: (conn: Connection) => number;
+  now: () => number;
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
+  /** A socket stayed over its bound; the relay closes and forgets it. Never called mid-send. */
+  onStalled: (conn: Connection) => void;
+  /** The newest update for `key`, rendered when it is finally sent. */
+  renderUpdate: (key: string) => string;
+  /** Everything at once, sent instead of more than {@link MAX_WAITING_KEYS} waiting updates. */
+  renderAll: () => string;
+}
+
+/** Updates a held-back socket may have waiting; past this it gets the whole state once it drains. */
+export const MAX_WAITING_KEYS = 1024;
+/** How often held-back sockets are looked at, in ms (sockets have no drain event here). */
+const POLL_MS = 250;
+
+interface Backlog {
+  /** When the socket was last seen draining while over its bound (epoch ms). */
+  overSince: number;
+  /** Its queued bytes when last looked at: less now means it drains. */
+  lastQueued: number;
+  /** Keys of updates that wait, oldest first. */
+  keys: Set<string>;
+  /** Too many keys waited: send renderAll() instead. */
+  whole: boolean;
+}
+
+export class OutgoingBound {
+  private readonly backlogs = new Map<Connection, Backlog>();
+  private readonly stalled = new Set<Connection>();
+  private timer: unknown = null;
+
+  constructor(private readonly opts: OutgoingBoundOptions) {}
+
+  /** Sockets held back right now (for stats and tests). */
+  get heldBack(): number {
+    return this.backlogs.size;
+  }
+
+  /** Sends a message that must arrive in order. A socket already past twice the bound is closed instead. */
+  send(conn: Connection, text: string | Uint8Array): void {
+    if (this.stalled.has(conn)) return;
+    if (conn.bufferedAmount() > 2 * this.opts.maxQueuedBytes + this.opts.headroom(conn)) return this.stall(conn);
+    conn.send(text);
+    this.sent(conn);
+  }
+
+  /** Notes a send made elsewhere (frames), so a socket they keep full is watched too. */
+  sent(conn: Connection): void {
+    if (conn.bufferedAmount() > this.opts.maxQueuedBytes) this.backlog(conn);
+  }
+
+  /** Whether the socket is over its bound: messages its sender can retry should be refused. */
+  full(conn: Connection): boolean {
+    if (this.stalled.has(conn)) return true;
+    if (conn.bufferedAmount() <= this.opts.maxQueuedBytes) return false;
+    this.backlog(conn);
+    return true;
+  }
+
+  /** Sends `text`, the update for `key`, now if the socket has room; else the newest one for `key` once it drains. */
+  update(conn: Connection, key: string, text: string): void {
+    if (this.stalled.has(conn)) return;
+    const waiting = this.backlogs.get(conn);
+    if ((!waiting || (waiting.keys.size === 0 && !waiting.whole)) && conn.bufferedAmount() <= this.opts.maxQueuedBytes) {
+      conn.send(text);
+      return this.sent(conn);
+    }
+    const b = waiting ?? this.backlog(conn);
+    if (b.whole) return;
+    b.keys.delete(key); // re-added as the newest
+    b.keys.add(key);
+    if (b.keys.size > MAX_WAITING_KEYS) {
+      b.keys.clear();
+      b.whole = true;
+    }
+  }
+
+  /** The socket closed: drop what waited for it. */
+  forget(conn: Connection): void {
+    this.backlogs.delete(conn);
+    this.stalled.delete(conn);
+  }
+
+  dispose(): void {
+    this.opts.clearTimeout(this.timer);
+    this.timer = null;
+    this.backlogs.clear();
+    this.stalled.clear();
+  }
+
+  private backlog(conn: Connection): Backlog {
+    let b = this.backlogs.get(conn);
+    if (!b) {
+      b = { overSince: this.opts.now(), lastQueued: conn.bufferedAmount(), keys: new Set(), whole: false };
+      this.backlogs.set(conn, b);
+      this.schedule(POLL_MS);
+    }
+    return b;
+  }
+
+  /** Stops sending to the socket and reports it on the next turn, outside whatever loop sent to it. */
+  private stall(conn: Connection): void {
+    this.stalled.add(conn);
+    this.backlogs.delete(conn);
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer !== null && ms > 0) return;
+    this.opts.clearTimeout(this.timer);
+    this.timer = this.opts.setTimeout(() => this.poll(), ms);
+  }
+
+  private poll(): void {
+    this.timer = null;
+    const max = this.opts.maxQueuedBytes;
+    const now = this.opts.now();
+    for (const [conn, b] of this.backlogs) {
+      const queued = conn.bufferedAmount();
+      if (queued <= max) {
+        if (b.whole) {
+          b.whole = false;
+          conn.send(this.opts.renderAll());
+        }
+        for (const key of b.keys) {
+          if (conn.bufferedAmount() > max) break;
+          b.keys.delete(key);
+          conn.send(this.opts.renderUpdate(key));
+        }
+        if (conn.bufferedAmount() <= max && b.keys.size === 0) {
+          this.backlogs.delete(conn);
+          continue;
+        }
+        b.overSince = now; // it drained some: the stall clock starts again
+        b.lastQueued = conn.bufferedAmount();
+        continue;
+      }
+      // A slow reader drains between looks; a stalled one does not.
+      if (queued < b.lastQueued) b.overSince = now;
+      b.lastQueued = queued;
+      if (now - b.overSince >= this.opts.stalledMs) this.stall(conn);
+    }
+    const stalled = [...this.stalled];
+    this.stalled.clear();
+    for (const conn of stalled) this.opts.onStalled(conn);
+    if (this.backlogs.size > 0) this.schedule(POLL_MS);
+  }
+}
