@@ -1,14 +1,24 @@
+import { isSecretField } from './secret-fields.js';
+
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
  *
  * Masked with no wrapper (besides `<upscope-masked>`): `[data-upscope-masked]`, `.no-upscope`,
- * password inputs, payment-card fields by their `autocomplete` token, and the markers other
+ * password inputs, fields that ever were one or drew dots (see secret-fields.ts), password,
+ * one-time-code and payment-card fields by their `autocomplete` token, and the markers other
  * session tools use (rrweb `.rr-block` / `.rr-mask`, OpenReplay `[data-openreplay-masked]`,
  * Glance `.glance_masked`), so a site that already marked its secrets for one of them is covered.
  *
  * In mask-all mode ({@link MaskOptions.maskAll}) every text run and form field is masked too,
  * except inside an element marked {@link UNMASK_SELECTOR}; the markers above win even there.
  */
+/**
+ * `autocomplete` tokens of fields whose value is a secret whatever their `type`: a "show password"
+ * toggle switches the type, not this. Matched as a token, so "section-login current-password"
+ * and "username webauthn" work as the browser reads them.
+ */
+const SECRET_AUTOCOMPLETE = ['current-password', 'new-password', 'one-time-code'];
+
 export const MASK_SELECTOR = [
   'upscope-masked',
   '[data-upscope-masked]',
@@ -19,6 +29,7 @@ export const MASK_SELECTOR = [
   '[autocomplete~="cc-exp" i]',
   '[autocomplete~="cc-exp-month" i]',
   '[autocomplete~="cc-exp-year" i]',
+  ...SECRET_AUTOCOMPLETE.map((token) => `[autocomplete~="${token}" i]`),
   '.rr-block',
   '.rr-mask',
   '[data-openreplay-masked]',
@@ -48,17 +59,7 @@ export interface MaskRect {
 
 /** True when `el` itself is a mask (not merely inside one). */
 export function isMaskElement(el: Element): boolean {
-  return el.matches(MASK_SELECTOR) || hidesTyping(el);
-}
-
-/**
- * A text field the page shows as dots (`-webkit-text-security`, which sites use for PINs and
- * account numbers instead of `type=password`): the visitor cannot read it, so neither may agents.
- */
-function hidesTyping(el: Element): boolean {
-  if (el.localName !== 'input' && el.localName !== 'textarea') return false;
-  const security = (el.ownerDocument.defaultView ?? window).getComputedStyle(el).getPropertyValue('-webkit-text-security');
-  return security !== '' && security !== 'none';
+  return el.matches(MASK_SELECTOR) || isSecretField(el);
 }
 
 /**
@@ -117,7 +118,7 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
   }
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
   for (const el of root.querySelectorAll('*')) {
-    if (hidesTyping(el) && !el.matches(MASK_SELECTOR) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
+    if (isSecretField(el) && !el.matches(MASK_SELECTOR) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
     if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
@@ -163,7 +164,7 @@ function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked
     if (NOT_DRAWN.has(el.localName)) return;
     if (el.matches(MASK_SELECTOR)) return collectRects(el, dx, dy, out, range);
     const inside = open || el.matches(UNMASK_SELECTOR);
-    if (FIELDS.has(el.localName) && (!inside || hidesTyping(el))) return push(el.getClientRects());
+    if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
     if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);

@@ -1,0 +1,85 @@
+/**
+ * Fields that hide what is typed into them, and stay masked once they did.
+ *
+ * A login or payment form's "show password" eye switches a password field to `type=text`; a PIN
+ * field stops drawing dots (`-webkit-text-security`) when a class changes. The secret is the
+ * same after the switch, so the rule is: **a field that was a password field or drew dots at any
+ * time the SDK saw it stays masked for the rest of the page's life**, whatever its type or style
+ * becomes. The SDK looks when it loads ({@link trackSecretFields}), whenever the page adds a field
+ * or changes a field's `type`, `class` or `style`, whenever the visitor focuses or types into a
+ * field (also inside open and closed shadow roots, through the event's composed path), and on
+ * every frame. What a page did before the SDK loaded cannot be known; fields whose `autocomplete`
+ * names a password or a one-time code (see SECRET_AUTOCOMPLETE in find-masks.ts) are masked
+ * whatever their type, with no history needed.
+ *
+ * The record is a WeakSet: it holds no field alive and forgets a removed one with it.
+ */
+
+/** Fields seen hiding their text (password type, or dots), per realm-independent identity. */
+const hidden = new WeakSet<Element>();
+/** Documents and shadow roots already observed, so each is watched once. */
+const watched = new WeakSet<Node>();
+
+/** True for an `<input>` or `<textarea>` that draws its value hidden right now, or ever did. */
+export function isSecretField(el: Element): boolean {
+  if (el.localName !== 'input' && el.localName !== 'textarea') return false;
+  if (hidden.has(el)) return true;
+  if (hidesTypingNow(el)) {
+    hidden.add(el);
+    return true;
+  }
+  return false;
+}
+
+/** A password input, or a field the page shows as dots (`-webkit-text-security`, which sites use for PINs instead of `type=password`). */
+function hidesTypingNow(el: Element): boolean {
+  if (el.localName === 'input' && (el as HTMLInputElement).type === 'password') return true;
+  const security = (el.ownerDocument.defaultView ?? window).getComputedStyle(el).getPropertyValue('-webkit-text-security');
+  return security !== '' && security !== 'none';
+}
+
+/** Records every hiding field in `root` (through open shadow roots), and starts watching those roots. */
+function scan(root: ParentNode, observer: MutationObserver): void {
+  if (root instanceof Element) isSecretField(root);
+  for (const el of root.querySelectorAll('*')) {
+    if (el.localName === 'input' || el.localName === 'textarea') isSecretField(el);
+    if (el.shadowRoot) observe(el.shadowRoot, observer);
+  }
+}
+
+function observe(root: Document | ShadowRoot, observer: MutationObserver): void {
+  if (watched.has(root)) return;
+  watched.add(root);
+  observer.observe(root, { subtree: true, childList: true, attributes: true, attributeOldValue: true, attributeFilter: ['type', 'class', 'style'] });
+  scan(root, observer);
+}
+
+/**
+ * Starts recording fields of `doc` that hide their text, for the rest of the page's life; calling
+ * it again for the same document does nothing. The bundles call it when they load, the capture
+ * loop when it starts.
+ */
+export function trackSecretFields(doc: Document = document): void {
+  if (watched.has(doc)) return;
+  const win = doc.defaultView;
+  if (!win) return;
+  const observer = new win.MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'childList') {
+        for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) scan(n as Element, observer);
+        continue;
+      }
+      const el = r.target as Element;
+      // The old value proves it was a password field even when the switch came in the same task.
+      if (r.attributeName === 'type' && el.localName === 'input' && r.oldValue?.trim().toLowerCase() === 'password') hidden.add(el);
+      else isSecretField(el);
+    }
+  });
+  observe(doc, observer);
+  // Typing and focus reach the window from inside any shadow root, closed ones included.
+  const seen = (e: Event) => {
+    const target = e.composedPath()[0];
+    if (target instanceof win.Element) isSecretField(target);
+  };
+  for (const type of ['focusin', 'beforeinput', 'input', 'keydown']) win.addEventListener(type, seen, { capture: true, passive: true });
+}
