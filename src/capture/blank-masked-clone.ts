@@ -1,4 +1,5 @@
 import { MASK_SELECTOR } from './find-masks.js';
+import { dropUse } from './svg-use.js';
 
 /**
  * Makes a mask's clone paint nothing, so masked pixels never reach the canvas even if a mask
@@ -97,6 +98,10 @@ function blankElement(el: Element): void {
       break;
     case 'video':
       el.removeAttribute('poster');
+      break;
+    case 'use':
+      // Its content is drawn from elsewhere and may set `visibility="visible"` against the mask.
+      dropUse(el);
       break;
   }
 }

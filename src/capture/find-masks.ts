@@ -1,4 +1,5 @@
 import { isSecretField } from './secret-fields.js';
+import { isSvgUse, UseChecker } from './svg-use.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
@@ -104,13 +105,15 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
   if (!view) throw new Error('findMasks: the document has no window');
   const out: MaskRect[] = [];
   const range = doc.createRange();
-  if (options.maskAll) searchAll(doc, 0, 0, false, out, range);
-  else searchRoot(doc, 0, 0, out, range);
+  // A <use> draws content defined elsewhere: it is checked, and boxed, where it draws.
+  const uses = new UseChecker(options.maskAll === true);
+  if (options.maskAll) searchAll(doc, 0, 0, false, out, range, uses);
+  else searchRoot(doc, 0, 0, out, range, uses);
   range.detach();
   return out;
 }
 
-function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range): void {
+function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): void {
   for (const mask of root.querySelectorAll(MASK_SELECTOR)) {
     // A mask inside another mask is already covered by the outer one's walk.
     if (hasMaskAncestor(mask)) continue;
@@ -118,14 +121,14 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
   }
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
   for (const el of root.querySelectorAll('*')) {
-    if (isSecretField(el) && !el.matches(MASK_SELECTOR) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
-    if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range);
+    if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !el.matches(MASK_SELECTOR) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
+    if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range, uses);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
       if (frameDoc) {
         const box = contentBox(el as HTMLIFrameElement);
         const frameRange = frameDoc.createRange();
-        searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange);
+        searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange, uses);
         frameRange.detach();
       }
     }
@@ -145,7 +148,7 @@ const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'u
  * whether an unmask marker is above. A slotted node counts under its light-DOM parents, not its
  * slot: an unmask marker inside a shadow root does not reveal text slotted into it (the safe error).
  */
-function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked: boolean, out: MaskRect[], range: Range): void {
+function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked: boolean, out: MaskRect[], range: Range, uses: UseChecker): void {
   const push = (rects: DOMRectList) => {
     for (const r of rects) {
       if (r.width > 0 && r.height > 0) out.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height });
@@ -162,16 +165,16 @@ function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const el = node as Element;
     if (NOT_DRAWN.has(el.localName)) return;
-    if (el.matches(MASK_SELECTOR)) return collectRects(el, dx, dy, out, range);
+    if (el.matches(MASK_SELECTOR) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, dx, dy, out, range);
     const inside = open || el.matches(UNMASK_SELECTOR);
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
-    if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range);
+    if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range, uses);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
       if (frameDoc) {
         const box = contentBox(el as HTMLIFrameElement);
         const frameRange = frameDoc.createRange();
-        searchAll(frameDoc, dx + box.x, dy + box.y, inside, out, frameRange);
+        searchAll(frameDoc, dx + box.x, dy + box.y, inside, out, frameRange, uses);
         frameRange.detach();
       }
       return;

@@ -4,6 +4,7 @@ import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
+import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -98,6 +99,8 @@ export class Rasterizer {
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
   private unmasked = new Map<Element, boolean>();
+  /** This frame's `<use>` elements: checked, and drawn from copies of what was checked (see svg-use.ts). */
+  private uses: UseCopies | null = null;
 
   constructor(
     private readonly options: RasterizeOptions,
@@ -136,6 +139,7 @@ export class Rasterizer {
     this.cloneError = null;
     this.maskAll = masking.maskAll === true;
     this.unmasked.clear();
+    this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
     const margin = this.options.cullMargin ?? 64;
     this.visible = Number.isFinite(margin) ? await findVisibleSubtrees(doc, margin, this.options.sliceMs) : new Map();
     this.sliceStart = performance.now();
@@ -145,6 +149,7 @@ export class Rasterizer {
     } finally {
       this.visible = new Map();
       this.unmasked.clear();
+      this.uses = null;
       this.styles?.resetFrame();
     }
     if (this.cloneError) throw this.cloneError;
@@ -250,7 +255,8 @@ export class Rasterizer {
       } else {
         if (el.localName === original.localName) copyFormState(original, el);
         if (original !== this.doc.scrollingElement) showScrollPosition(original, el);
-        if (isMaskElement(original)) blankMaskedClone(el);
+        if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
+        if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
       }
@@ -266,6 +272,7 @@ export class Rasterizer {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
+      dropUncheckedUses(clone as Element);
       for (const frame of (clone as Element).querySelectorAll('iframe')) frame.replaceWith(framePlaceholder(frame));
     }
     // The pseudo-element rules were written into the style element just before this call.
