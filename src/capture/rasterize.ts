@@ -4,6 +4,7 @@ import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { canCloneEmpty, findVisibleSubtrees, yieldToPage } from './find-offscreen.js';
+import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
@@ -118,6 +119,7 @@ export class Rasterizer {
     const viewport: Viewport = { width: root.clientWidth, height: root.clientHeight, scrollX: win.scrollX, scrollY: win.scrollY };
     if (viewport.width === 0 || viewport.height === 0) throw new Error('rasterize: the viewport has no size');
     const context = await this.ensureContext();
+    watchTopLayer(doc);
     const background = pageBackground(doc);
     context.width = viewport.width;
     context.height = viewport.height;
@@ -258,6 +260,7 @@ export class Rasterizer {
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
         if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
+        markTopLayer(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
       }
     }
@@ -273,6 +276,7 @@ export class Rasterizer {
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
       dropUncheckedUses(clone as Element);
+      rebuildTopLayer(clone as Element);
       for (const frame of (clone as Element).querySelectorAll('iframe')) frame.replaceWith(framePlaceholder(frame));
     }
     // The pseudo-element rules were written into the style element just before this call.

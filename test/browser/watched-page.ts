@@ -11,6 +11,8 @@ import { FrameCanvas } from '../support/frames.js';
 import { cleanup, newSdk, startSession } from './upscope-helpers.js';
 
 export class WatchedPage {
+  /** Frames the capture dropped (fail closed), for failure messages. */
+  static errors: string[] = [];
   /** What the agent sees: every frame received so far, drawn in order. */
   readonly picture = new FrameCanvas();
   private drawn = 0;
@@ -36,7 +38,7 @@ export class WatchedPage {
             return host.onKeyframeRequest(cb);
           },
         },
-        { type: 'image/png', maxFps: 20, idleCheckMs: 50 },
+        { type: 'image/png', maxFps: 20, idleCheckMs: 50, onError: (e) => WatchedPage.errors.push(e.message) },
       ),
     );
     const { sdk, relay } = await newSdk({ maskAll, requireConsent: false });
@@ -63,7 +65,10 @@ export class WatchedPage {
   private async next(keyframe = false): Promise<void> {
     let tiles: Frame[] = [];
     for (;;) {
-      const f = decodeFrame(new Uint8Array(await this.watch.frame(this.drawn++, 15_000)));
+      const bytes = await this.watch.frame(this.drawn++, 15_000).catch((e: Error) => {
+        throw new Error(`${e.message}; capture errors: ${WatchedPage.errors.slice(-3).join(' | ')}`);
+      });
+      const f = decodeFrame(new Uint8Array(bytes));
       tiles.push(f);
       if (!(f.flags & FrameFlags.last)) continue;
       await this.picture.draw(tiles);
@@ -75,6 +80,7 @@ export class WatchedPage {
 
   static async stop(): Promise<void> {
     Upscope.setCaptureFactory(null);
+    WatchedPage.errors = [];
     await cleanup();
   }
 }
