@@ -42,7 +42,7 @@ describe('fields that hid their text stay masked, whatever they become', () => {
     unmountTestPage('fields');
   });
 
-  it('a password field switched to text, then to email, by a "show password" eye stays black', async () => {
+  it('a password field switched to text, then to email, by a show-password eye stays black', async () => {
     mount(`
       <input id="pw" type="password" class="s">
       <input id="plain" class="s" value="not a secret">

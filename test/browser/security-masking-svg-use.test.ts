@@ -80,7 +80,7 @@ describe('SVG <use> of masked content', () => {
   });
 
   // Its box is the content's geometry; the stroke paints 40px outside it.
-  it('a <use> inside a mask whose content sets visibility="visible" draws nothing, even ink outside its box', async () => {
+  it('a <use> inside a mask whose content sets visibility=visible draws nothing, even ink outside its box', async () => {
     mount(`${SPRITES}<svg class="no-upscope" width="100" height="40" style="overflow: visible"><use href="#vis"/></svg>`);
     page = await WatchedPage.start();
     expect(leaks(await page.settled())).to.equal(0);
