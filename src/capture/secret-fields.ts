@@ -12,23 +12,46 @@
  * names a password or a one-time code (see SECRET_AUTOCOMPLETE in find-masks.ts) are masked
  * whatever their type, with no history needed.
  *
- * The record is a WeakSet: it holds no field alive and forgets a removed one with it.
+ * Some toggles swap elements instead of types: a password field and a plain one holding the same
+ * value, one of them shown at a time. So the values of the last few hiding fields are kept too
+ * (in memory, on the visitor's device, never sent), and a field showing one of them counts as
+ * hiding it, and stays masked from then on.
+ *
+ * Fields are recorded in a WeakSet: it holds no field alive and forgets a removed one with it.
  */
 
 /** Fields seen hiding their text (password type, or dots), per realm-independent identity. */
 const hidden = new WeakSet<Element>();
+/** Values of the latest hiding fields, newest last. */
+const values: string[] = [];
+const MAX_VALUES = 16;
+/** Shorter values are not matched: a field holding "1" is not a revealed password. */
+const MIN_VALUE_LENGTH = 4;
 /** Documents and shadow roots already observed, so each is watched once. */
 const watched = new WeakSet<Node>();
 
 /** True for an `<input>` or `<textarea>` that draws its value hidden right now, or ever did. */
 export function isSecretField(el: Element): boolean {
   if (el.localName !== 'input' && el.localName !== 'textarea') return false;
-  if (hidden.has(el)) return true;
-  if (hidesTypingNow(el)) {
+  const value = (el as HTMLInputElement).value ?? '';
+  if (hidden.has(el) || hidesTypingNow(el)) {
+    hidden.add(el);
+    remember(value);
+    return true;
+  }
+  if (value.length >= MIN_VALUE_LENGTH && values.includes(value)) {
     hidden.add(el);
     return true;
   }
   return false;
+}
+
+function remember(value: string): void {
+  if (value.length < MIN_VALUE_LENGTH || values.at(-1) === value) return;
+  const i = values.indexOf(value);
+  if (i >= 0) values.splice(i, 1);
+  values.push(value);
+  if (values.length > MAX_VALUES) values.shift();
 }
 
 /** A password input, or a field the page shows as dots (`-webkit-text-security`, which sites use for PINs instead of `type=password`). */
@@ -72,7 +95,7 @@ export function trackSecretFields(doc: Document = document): void {
       const el = r.target as Element;
       // The old value proves it was a password field even when the switch came in the same task.
       if (r.attributeName === 'type' && el.localName === 'input' && r.oldValue?.trim().toLowerCase() === 'password') hidden.add(el);
-      else isSecretField(el);
+      isSecretField(el);
     }
   });
   observe(doc, observer);

@@ -55,7 +55,8 @@ export function watchTopLayer(doc: Document): void {
 
 /** Marks the clone of a top-layer element, for {@link rebuildTopLayer}. Call with each original and its clone. */
 export function markTopLayer(original: Element, clone: Element): void {
-  if (!inTopLayer(original)) return;
+  // The whole page in fullscreen is drawn as it is: it has nothing behind it.
+  if (original === original.ownerDocument.documentElement || !inTopLayer(original)) return;
   if (!entered.has(original)) entered.set(original, ++clock);
   clone.setAttribute(TOP, String(entered.get(original)));
   clone.setAttribute('data-up-top-backdrop', backdropStyle(original));

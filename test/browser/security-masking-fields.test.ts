@@ -90,6 +90,22 @@ describe('fields that hid their text stay masked, whatever they become', () => {
     expect(scanForSecret(picture.canvas!, box($('#note'))).count, 'the textarea').to.equal(0);
   });
 
+  it('a password field swapped for a plain one with its value (a two-field toggle) stays masked as the visitor types on', async () => {
+    mount(`<input id="pw" type="password" class="s"><input id="shown" class="s" style="display: none"><input id="plain" class="s" value="not a secret">`);
+    const page = await WatchedPage.start();
+    type($('#pw'), 'hunter2hunter2');
+    await page.settled();
+    $('#pw').style.display = 'none';
+    $('#shown').style.display = 'block';
+    $('#shown').value = $('#pw').value;
+    let picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(50);
+    expect(scanForSecret(picture.canvas!, box($('#shown'))).count, 'the same value, shown').to.equal(0);
+    type($('#shown'), 'hunter2hunter2 and more');
+    picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#shown'))).count, 'typed on').to.equal(0);
+  });
+
   it('password and one-time-code fields are masked by their autocomplete, whatever their type', async () => {
     mount(`
       <input id="a" class="s" autocomplete="current-password" value="hunter2">

@@ -108,4 +108,14 @@ describe('the top layer, as the visitor sees it', () => {
     await document.exitFullscreen();
     expect(magenta(await page.settled()), 'the page is back after fullscreen (the check can fail)').to.be.greaterThan(1000);
   });
+
+  it('the whole page in fullscreen is drawn as it is (nothing is behind it)', async () => {
+    mount(`<p class="s" style="margin: 0; width: 500px">Page text</p>
+      <button id="go" style="position: absolute; left: 600px; top: 300px; width: 60px; height: 30px; z-index: 5">full</button>`);
+    $('#go').addEventListener('click', () => void document.documentElement.requestFullscreen());
+    page = await WatchedPage.start();
+    await sendMouse({ type: 'click', position: [630, 315] });
+    while (!document.fullscreenElement) await new Promise((r) => setTimeout(r, 20));
+    expect(magenta(await page.settled())).to.be.greaterThan(1000);
+  });
 });

@@ -50,19 +50,19 @@ export class WatchedPage {
   }
 
   /**
-   * What the agent sees once the page as it is now has been captured: two keyframes are asked
-   * for one after the other, so the second began after this call; every frame up to it is drawn.
+   * What the agent sees once the page as it is now has been captured: keyframes are asked for
+   * until one whose capture began after this call arrives; every frame up to it is drawn.
    */
   async settled(): Promise<FrameCanvas> {
-    for (let i = 0; i < 2; i++) {
+    const since = Date.now();
+    for (;;) {
       this.askKeyframe?.();
-      await this.next(true);
+      if ((await this.next(true)) >= since) return this.picture;
     }
-    return this.picture;
   }
 
-  /** Draws frames until a complete one (a keyframe if `keyframe`) has been drawn. */
-  private async next(keyframe = false): Promise<void> {
+  /** Draws frames until a complete one (a keyframe if `keyframe`) has been drawn; returns when its capture began. */
+  private async next(keyframe = false): Promise<number> {
     let tiles: Frame[] = [];
     for (;;) {
       const bytes = await this.watch.frame(this.drawn++, 15_000).catch((e: Error) => {
@@ -74,7 +74,7 @@ export class WatchedPage {
       await this.picture.draw(tiles);
       const done = !keyframe || f.flags & FrameFlags.keyframe;
       tiles = [];
-      if (done) return;
+      if (done) return f.capturedAt;
     }
   }
 
