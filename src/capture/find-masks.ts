@@ -1,4 +1,4 @@
-import { isSecretField } from './secret-fields.js';
+import { isSecretField, trackSecretFields } from './secret-fields.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 
 /**
@@ -126,6 +126,7 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
       if (frameDoc) {
+        trackSecretFields(frameDoc);
         const box = contentBox(el as HTMLIFrameElement);
         const frameRange = frameDoc.createRange();
         searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange, uses);
@@ -172,6 +173,7 @@ function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
       if (frameDoc) {
+        trackSecretFields(frameDoc);
         const box = contentBox(el as HTMLIFrameElement);
         const frameRange = frameDoc.createRange();
         searchAll(frameDoc, dx + box.x, dy + box.y, inside, out, frameRange, uses);

@@ -67,6 +67,23 @@ function scan(root: ParentNode, observer: MutationObserver): void {
   for (const el of root.querySelectorAll('*')) {
     if (el.localName === 'input' || el.localName === 'textarea') isSecretField(el);
     if (el.shadowRoot) observe(el.shadowRoot, observer);
+    if (el.localName === 'iframe') trackFrame(el as HTMLIFrameElement);
+  }
+}
+
+/** A same-origin frame's fields are tracked too, in each document it loads. */
+function trackFrame(frame: HTMLIFrameElement): void {
+  const track = () => {
+    try {
+      if (frame.contentDocument) trackSecretFields(frame.contentDocument);
+    } catch {
+      // Another origin: the capture cannot read it either.
+    }
+  };
+  track();
+  if (!watched.has(frame)) {
+    watched.add(frame);
+    frame.addEventListener('load', track);
   }
 }
 

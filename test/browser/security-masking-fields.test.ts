@@ -76,6 +76,23 @@ describe('fields that hid their text stay masked, whatever they become', () => {
     expect(scanForSecret(picture.canvas!).count).to.equal(0);
   });
 
+  it('a password field in a same-origin iframe, revealed before any agent watched, stays masked', async () => {
+    const root = mount(`<iframe id="frame" style="width: 400px; height: 80px; border: 0"></iframe>`);
+    const frame = root.querySelector('iframe')!;
+    await new Promise((r) => {
+      frame.addEventListener('load', r, { once: true });
+      frame.srcdoc = `<style>${STYLE}</style><input id="pw" type="password" class="s">`;
+    });
+    const inner = frame.contentDocument!.querySelector('input')!;
+    await new Promise((r) => setTimeout(r, 0));
+    // A value no other test typed: values of hiding fields are remembered (see the two-field toggle).
+    type(inner, 'framed-secret-77');
+    inner.type = 'text';
+    await new Promise((r) => setTimeout(r, 0));
+    const page = await WatchedPage.start();
+    expect(scanForSecret((await page.settled()).canvas!).count).to.equal(0);
+  });
+
   it('a PIN field that stops drawing dots (a class change) stays masked', async () => {
     mount(`<input id="pin" class="s pin"><textarea id="note" class="s pin" rows="1"></textarea><input id="plain" class="s" value="shown">`);
     const page = await WatchedPage.start();

@@ -66,6 +66,13 @@ describe('the top layer, as the visitor sees it', () => {
     expect(greenAt(picture, $('#in'))).to.equal(true);
   });
 
+  it('a modal dialog placed off screen still hides the page behind its backdrop', async () => {
+    mount(`${PAGE}<div style="position: absolute; top: 3000px; width: 100px; height: 50px"><div><dialog id="d" class="opaque" style="margin: 0; left: -3000px; top: 0"><div class="g"></div></dialog></div></div>`);
+    page = await WatchedPage.start();
+    $<HTMLDialogElement>('#d').showModal();
+    expect(magenta(await page.settled())).to.equal(0);
+  });
+
   it('a backdrop that blurs the page hides it from the agent', async () => {
     mount(`${PAGE}<dialog id="d" class="blurred"><div id="in" class="g"></div></dialog>`);
     $('#over').remove();
