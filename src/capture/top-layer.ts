@@ -13,6 +13,8 @@
  * visitor, never more.
  */
 
+import { INHERITED } from './clone-styles.js';
+
 /** The pseudo-classes of elements in the top layer. */
 const TOP_LAYER = ':modal, :popover-open, :fullscreen';
 const TOP = 'data-up-top';
@@ -122,12 +124,6 @@ function opaque(color: string): string {
  * `visibility: hidden` ancestor must stay hidden). What the clone already sets (mask-all's hidden
  * text) is kept.
  */
-const INHERITED = [
-  'visibility', 'color', '-webkit-text-fill-color', 'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch',
-  'line-height', 'letter-spacing', 'word-spacing', 'text-align', 'text-transform', 'text-shadow', 'text-indent', 'white-space-collapse',
-  'text-wrap-mode', 'direction', 'writing-mode', 'cursor', 'list-style-type', 'list-style-position',
-];
-
 function setInherited(original: Element, clone: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   if (!style) return;
