@@ -1,6 +1,7 @@
 // Side effects only: makes the capture loop the SDK's default, for the bundles. Kept apart from
 // upscope.ts so the SDK can be used (and tested) without pulling in the rasterizer.
 import { lazyCaptureLoop } from './capture/lazy-capture-loop.js';
+import { trackSecretFields } from './capture/secret-fields.js';
 import { Upscope } from './upscope.js';
 
 /** The capture engine's bundle, beside the visitor bundle in dist/. */
@@ -11,6 +12,9 @@ export const CAPTURE_BUNDLE = 'upscope-capture.js';
  * URL of the script that calls this) the first time a session becomes active.
  */
 export function installCapture(bundleUrl: string): void {
+  // From the page's first moments, not the first session: a password field the visitor reveals
+  // with a "show password" toggle before an agent watches must stay masked (see secret-fields.ts).
+  if (typeof document !== 'undefined') trackSecretFields(document);
   const url = new URL(CAPTURE_BUNDLE, bundleUrl).href;
   Upscope.setCaptureFactory(
     lazyCaptureLoop(async () => {

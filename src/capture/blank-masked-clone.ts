@@ -1,4 +1,5 @@
 import { MASK_SELECTOR } from './find-masks.js';
+import { dropUse } from './svg-use.js';
 
 /**
  * Makes a mask's clone paint nothing, so masked pixels never reach the canvas even if a mask
@@ -18,6 +19,11 @@ export function blankMaskedClones(root: Element): number {
   return masks.length;
 }
 
+/**
+ * The class modern-screenshot gives the clone of an element when it or one of its pseudo-elements
+ * has `background-clip: text`: its background is then glyph ink.
+ */
+const CLIP_TEXT_CLASS = '______background-clip--text';
 /** Marks a blanked clone, for {@link CLONE_RULES}. */
 const BLANK = 'data-up-blank';
 /** Marks a clone whose text mask-all hides, for {@link CLONE_RULES}. */
@@ -33,6 +39,7 @@ export const CLONE_RULES = `
 [${TEXTLESS}]::before, [${TEXTLESS}]::after, [${TEXTLESS}]::marker, [${TEXTLESS}]::first-letter, [${TEXTLESS}]::first-line, [${TEXTLESS}]::placeholder {
   -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important;
 }
+[${TEXTLESS}].${CLIP_TEXT_CLASS}::before, [${TEXTLESS}].${CLIP_TEXT_CLASS}::after { background: none !important; }
 `;
 
 /** Properties that draw text glyphs; mask-all makes them draw nothing in the clone. */
@@ -56,6 +63,11 @@ export function hideCloneText(clone: Element): void {
   if (SVG_TEXT.has(clone.localName)) {
     style.setProperty('fill', 'transparent', 'important');
     style.setProperty('stroke', 'transparent', 'important');
+  }
+  // `background-clip: text` paints the background through the glyphs (its descendants' too, and
+  // beyond the text's boxes where glyphs overflow their lines): that background is text.
+  if (style.getPropertyValue('background-clip').includes('text') || style.getPropertyValue('-webkit-background-clip').includes('text')) {
+    style.setProperty('background', 'none', 'important');
   }
   clearFieldText(clone);
 }
@@ -97,6 +109,10 @@ function blankElement(el: Element): void {
       break;
     case 'video':
       el.removeAttribute('poster');
+      break;
+    case 'use':
+      // Its content is drawn from elsewhere and may set `visibility="visible"` against the mask.
+      dropUse(el);
       break;
   }
 }

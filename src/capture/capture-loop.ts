@@ -4,6 +4,7 @@ import { findMasks, type MaskRect } from './find-masks.js';
 import { FrameEncoder } from './frame-encoder.js';
 import { resolveCaptureOptions, type CaptureOptions, type FrameStats, type ResolvedCaptureOptions } from './options.js';
 import { Rasterizer } from './rasterize.js';
+import { trackSecretFields } from './secret-fields.js';
 import { CaptureScheduler, type CaptureOutcome } from './scheduler.js';
 import { watchPageChanges } from './watch-page-changes.js';
 
@@ -68,6 +69,7 @@ class CaptureLoop implements CaptureController {
     if (this.running) return;
     this.keyframeWanted = true;
     this.encoded = null;
+    trackSecretFields(this.doc);
     this.cleanups = [
       this.host.onKeyframeRequest(() => {
         this.keyframeWanted = true;

@@ -18,7 +18,7 @@
  */
 
 /** Inherited properties among those the capture copies (see PAINT_STYLE_PROPERTIES). */
-const INHERITED = new Set([
+export const INHERITED = new Set([
   'color', 'visibility', 'direction', 'writing-mode', 'text-orientation',
   'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
   'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',

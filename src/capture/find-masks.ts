@@ -1,14 +1,25 @@
+import { isSecretField, trackSecretFields } from './secret-fields.js';
+import { isSvgUse, UseChecker } from './svg-use.js';
+
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
  *
  * Masked with no wrapper (besides `<upscope-masked>`): `[data-upscope-masked]`, `.no-upscope`,
- * password inputs, payment-card fields by their `autocomplete` token, and the markers other
+ * password inputs, fields that ever were one or drew dots (see secret-fields.ts), password,
+ * one-time-code and payment-card fields by their `autocomplete` token, and the markers other
  * session tools use (rrweb `.rr-block` / `.rr-mask`, OpenReplay `[data-openreplay-masked]`,
  * Glance `.glance_masked`), so a site that already marked its secrets for one of them is covered.
  *
  * In mask-all mode ({@link MaskOptions.maskAll}) every text run and form field is masked too,
  * except inside an element marked {@link UNMASK_SELECTOR}; the markers above win even there.
  */
+/**
+ * `autocomplete` tokens of fields whose value is a secret whatever their `type`: a "show password"
+ * toggle switches the type, not this. Matched as a token, so "section-login current-password"
+ * and "username webauthn" work as the browser reads them.
+ */
+const SECRET_AUTOCOMPLETE = ['current-password', 'new-password', 'one-time-code'];
+
 export const MASK_SELECTOR = [
   'upscope-masked',
   '[data-upscope-masked]',
@@ -19,6 +30,7 @@ export const MASK_SELECTOR = [
   '[autocomplete~="cc-exp" i]',
   '[autocomplete~="cc-exp-month" i]',
   '[autocomplete~="cc-exp-year" i]',
+  ...SECRET_AUTOCOMPLETE.map((token) => `[autocomplete~="${token}" i]`),
   '.rr-block',
   '.rr-mask',
   '[data-openreplay-masked]',
@@ -48,17 +60,7 @@ export interface MaskRect {
 
 /** True when `el` itself is a mask (not merely inside one). */
 export function isMaskElement(el: Element): boolean {
-  return el.matches(MASK_SELECTOR) || hidesTyping(el);
-}
-
-/**
- * A text field the page shows as dots (`-webkit-text-security`, which sites use for PINs and
- * account numbers instead of `type=password`): the visitor cannot read it, so neither may agents.
- */
-function hidesTyping(el: Element): boolean {
-  if (el.localName !== 'input' && el.localName !== 'textarea') return false;
-  const security = (el.ownerDocument.defaultView ?? window).getComputedStyle(el).getPropertyValue('-webkit-text-security');
-  return security !== '' && security !== 'none';
+  return el.matches(MASK_SELECTOR) || isSecretField(el);
 }
 
 /**
@@ -103,13 +105,15 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
   if (!view) throw new Error('findMasks: the document has no window');
   const out: MaskRect[] = [];
   const range = doc.createRange();
-  if (options.maskAll) searchAll(doc, 0, 0, false, out, range);
-  else searchRoot(doc, 0, 0, out, range);
+  // A <use> draws content defined elsewhere: it is checked, and boxed, where it draws.
+  const uses = new UseChecker(options.maskAll === true);
+  if (options.maskAll) searchAll(doc, 0, 0, false, out, range, uses);
+  else searchRoot(doc, 0, 0, out, range, uses);
   range.detach();
   return out;
 }
 
-function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range): void {
+function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): void {
   for (const mask of root.querySelectorAll(MASK_SELECTOR)) {
     // A mask inside another mask is already covered by the outer one's walk.
     if (hasMaskAncestor(mask)) continue;
@@ -117,14 +121,15 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
   }
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
   for (const el of root.querySelectorAll('*')) {
-    if (hidesTyping(el) && !el.matches(MASK_SELECTOR) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
-    if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range);
+    if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !el.matches(MASK_SELECTOR) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
+    if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range, uses);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
       if (frameDoc) {
+        trackSecretFields(frameDoc);
         const box = contentBox(el as HTMLIFrameElement);
         const frameRange = frameDoc.createRange();
-        searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange);
+        searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange, uses);
         frameRange.detach();
       }
     }
@@ -144,7 +149,7 @@ const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'u
  * whether an unmask marker is above. A slotted node counts under its light-DOM parents, not its
  * slot: an unmask marker inside a shadow root does not reveal text slotted into it (the safe error).
  */
-function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked: boolean, out: MaskRect[], range: Range): void {
+function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked: boolean, out: MaskRect[], range: Range, uses: UseChecker): void {
   const push = (rects: DOMRectList) => {
     for (const r of rects) {
       if (r.width > 0 && r.height > 0) out.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height });
@@ -161,16 +166,17 @@ function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const el = node as Element;
     if (NOT_DRAWN.has(el.localName)) return;
-    if (el.matches(MASK_SELECTOR)) return collectRects(el, dx, dy, out, range);
+    if (el.matches(MASK_SELECTOR) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, dx, dy, out, range);
     const inside = open || el.matches(UNMASK_SELECTOR);
-    if (FIELDS.has(el.localName) && (!inside || hidesTyping(el))) return push(el.getClientRects());
-    if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range);
+    if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
+    if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range, uses);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
       if (frameDoc) {
+        trackSecretFields(frameDoc);
         const box = contentBox(el as HTMLIFrameElement);
         const frameRange = frameDoc.createRange();
-        searchAll(frameDoc, dx + box.x, dy + box.y, inside, out, frameRange);
+        searchAll(frameDoc, dx + box.x, dy + box.y, inside, out, frameRange, uses);
         frameRange.detach();
       }
       return;

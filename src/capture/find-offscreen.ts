@@ -1,3 +1,5 @@
+import { inTopLayer } from './top-layer.js';
+
 /**
  * Viewport culling for the clone: which subtrees can be cloned as empty boxes because nothing of
  * them is on screen. Cloning reads every copied style property of every element, so a long page
@@ -24,8 +26,9 @@ export async function findVisibleSubtrees(doc: Document, margin: number, sliceMs
   const stack: Array<{ el: Element; children: Node[]; next: number; visible: boolean }> = [];
   const open = (el: Element) => {
     const r = el.getBoundingClientRect();
-    // A box of no size (display: none or contents, an empty inline) paints nothing itself.
-    const visible = (r.width > 0 || r.height > 0) && r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+    // A box of no size (display: none or contents, an empty inline) paints nothing itself. A
+    // top-layer element counts wherever it is: its backdrop covers the viewport.
+    const visible = ((r.width > 0 || r.height > 0) && r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom) || inTopLayer(el);
     stack.push({ el, children: flatChildren(el), next: 0, visible });
   };
   open(root);

@@ -11,3 +11,4 @@ export { CaptureScheduler, type CaptureJob, type CaptureOutcome, type SchedulerO
 export { watchPageChanges } from './watch-page-changes.js';
 export { blankMaskedClone, blankMaskedClones } from './blank-masked-clone.js';
 export { copyFormState } from './copy-form-state.js';
+export { isSecretField, trackSecretFields } from './secret-fields.js';

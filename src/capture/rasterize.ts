@@ -11,6 +11,8 @@ import { matchScrollbars } from './scrollbars.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
+import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
+import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 
 /** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
@@ -122,6 +124,8 @@ export class Rasterizer {
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
   private unmasked = new Map<Element, boolean>();
+  /** This frame's `<use>` elements: checked, and drawn from copies of what was checked (see svg-use.ts). */
+  private uses: UseCopies | null = null;
 
   constructor(
     private readonly options: RasterizeOptions,
@@ -139,6 +143,7 @@ export class Rasterizer {
     const viewport: Viewport = { width: root.clientWidth, height: root.clientHeight, scrollX: win.scrollX, scrollY: win.scrollY };
     if (viewport.width === 0 || viewport.height === 0) throw new Error('rasterize: the viewport has no size');
     const context = await this.ensureContext();
+    watchTopLayer(doc);
     const background = pageBackground(doc);
     context.width = viewport.width;
     context.height = viewport.height;
@@ -164,6 +169,7 @@ export class Rasterizer {
     this.cloneError = null;
     this.maskAll = masking.maskAll === true;
     this.unmasked.clear();
+    this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
     const margin = this.options.cullMargin ?? 64;
     this.visible = Number.isFinite(margin) ? await findVisibleSubtrees(doc, margin, this.options.sliceMs) : new Map();
     this.sliceStart = performance.now();
@@ -176,6 +182,7 @@ export class Rasterizer {
       this.standIns.reset();
       this.generated.reset();
       this.unmasked.clear();
+      this.uses = null;
       this.styles?.resetFrame();
     }
     if (this.cloneError) throw this.cloneError;
@@ -306,8 +313,10 @@ export class Rasterizer {
         }
         if (original !== this.doc.documentElement) keepCollapsingMargin(original, el, this.doc.defaultView!);
         else moveBodyBackgroundToRoot(this.doc, el);
-        if (isMaskElement(original)) blankMaskedClone(el);
+        if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
+        if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
+        markTopLayer(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
       }
     }
@@ -322,6 +331,8 @@ export class Rasterizer {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
+      dropUncheckedUses(clone as Element);
+      rebuildTopLayer(clone as Element);
       for (const frame of (clone as Element).querySelectorAll('iframe')) frame.replaceWith(framePlaceholder(frame));
     }
     // The pseudo-element rules were written into the style element just before this call.

@@ -6,7 +6,7 @@
  * One magenta pixel in any frame fails the test.
  */
 import { expect } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
+import { sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../src/define.js';
 import { createCaptureLoop, type CaptureController, type MaskOptions } from '../../src/capture/index.js';
 import { FrameFlags } from '../../src/protocol/index.js';
@@ -37,6 +37,9 @@ const STYLE = `
   .s { color: #ff00ff; background: #ff00ff; }
   @keyframes fz-spin { from { transform: rotate(0deg) translateX(0); } to { transform: rotate(360deg) translateX(40px); } }
   @keyframes fz-slide { 0%, 100% { transform: translate(0, 0) scale(1); } 50% { transform: translate(200px, 50px) scale(1.6); } }
+  .dots { -webkit-text-security: disc; }
+  #fz-dialog::backdrop { background: rgb(40, 40, 40); }
+  #fz-dialog, #fz-popover { margin: 0; padding: 4px; border: 0; background: #eee; }
   @keyframes fz-pulse { 0%, 100% { transform: scale(0.5); } 50% { transform: scale(1.4) skewX(20deg); } }
 `;
 
@@ -68,6 +71,32 @@ const PAGE = `
   <div id="hopper" data-openreplay-masked class="s" style="width: 46px; height: 18px">hop</div>
 `;
 
+/**
+ * The classes the red team found: fields revealed by a "show password" eye or a class change,
+ * <use> of masked definitions (by href and xlink:href, through a chain, from inside a mask whose
+ * content sets visibility="visible"), and the top layer (a modal dialog, a popover, fullscreen),
+ * each holding a secret of its own.
+ */
+const NEW_CLASSES = `
+  <input id="reveal" type="password" value="hunter2hunter2" class="s" style="position: absolute; left: 330px; top: 100px; width: 120px">
+  <input id="pin" class="s dots" value="482915" style="position: absolute; left: 330px; top: 130px; width: 80px">
+  <input id="otp" autocomplete="one-time-code" value="913355" class="s" style="position: absolute; left: 330px; top: 190px; width: 80px">
+  <svg width="0" height="0" style="position: absolute; left: 0; top: 0">
+    <defs><text id="fz-text" class="no-upscope" y="16" font-size="16" fill="#ff00ff">4111 1111</text>
+      <rect id="fz-vis" visibility="visible" x="20" width="40" height="16" fill="#ff00ff" stroke="#ff00ff" stroke-width="20"/></defs>
+    <symbol id="fz-sym" viewBox="0 0 80 20"><g data-upscope-masked><rect width="80" height="20" fill="#ff00ff"/><text y="16" fill="#ff00ff">sym</text></g></symbol>
+    <symbol id="fz-chain" viewBox="0 0 80 20"><use href="#fz-sym" width="80" height="20"/></symbol>
+  </svg>
+  <svg id="fz-uses" width="200" height="60" style="position: absolute; left: 150px; top: 220px; overflow: visible">
+    <use id="fz-use" href="#fz-sym" x="0" y="0" width="80" height="20"/>
+    <g class="rr-block"><use href="#fz-vis" x="100" y="30"/></g>
+  </svg>
+  <dialog id="fz-dialog" style="left: 60px; top: 60px"><span class="no-upscope s" style="display: inline-block; width: 90px">dialog secret</span> public</dialog>
+  <div id="fz-popover" popover style="left: 200px; top: 20px"><span data-upscope-masked class="s">popover secret</span></div>
+  <div id="fz-full" style="position: absolute; left: 20px; top: 380px; width: 100px; height: 40px"><span class="rr-mask s">full secret</span></div>
+  <button id="fz-go" style="position: fixed; right: 0; bottom: 0; width: 24px; height: 24px; z-index: 10"></button>
+`;
+
 describe('masking fuzz: the real capture loop while masked content moves', () => {
   let loop: CaptureController | null = null;
   let stopMutating = () => {};
@@ -88,7 +117,10 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
    * must be masked as well.
    */
   async function fuzz(maskAll: boolean): Promise<void> {
-    const root = mountTestPage('fz', { css: STYLE, html: PAGE });
+    const root = mountTestPage('fz', { css: STYLE, html: PAGE + NEW_CLASSES });
+    const go = root.querySelector<HTMLElement>('#fz-go')!;
+    let fullscreens = 0;
+    go.addEventListener('click', () => void root.querySelector('#fz-full')!.requestFullscreen().then(() => fullscreens++, () => undefined));
     if (maskAll) {
       root.style.color = '#ff00ff';
       root.insertAdjacentHTML('beforeend', `<p data-upscope-unmasked style="position: absolute; left: 150px; top: 4px; margin: 0; color: rgb(0, 120, 0)">unmasked, shown</p>`);
@@ -126,7 +158,7 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
     const random = prng(SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
     const px = (max: number) => `${Math.round(random() * max)}px`;
-    const secrets = ['#mover', '#spinner', '#slider', '#wrap upscope-masked > span', '#pulse', '#password', '#card', '#fixed-secret', '#hopper', '#masked-host']
+    const secrets = ['#mover', '#spinner', '#slider', '#wrap upscope-masked > span', '#pulse', '#password', '#card', '#fixed-secret', '#hopper', '#masked-host', '#reveal', '#pin', '#fz-uses']
       .map((sel) => root.querySelector<HTMLElement>(sel)!);
     const parents = (): Array<Element | ShadowRoot> => [$('#box-a'), $('#box-b'), $('#fixed'), $('#wrap'), shadow, root, $('#scroller').firstElementChild!];
     const ops: Record<string, () => void> = {
@@ -167,6 +199,34 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
             el.style.opacity = el.style.opacity === '0.3' ? '' : '0.3';
         }
       },
+      reveal: () => {
+        $<HTMLInputElement>('#reveal').type = pick(['text', 'email', 'password', 'tel', 'search']);
+        $('#pin').classList.toggle('dots');
+        $<HTMLInputElement>('#otp').type = pick(['text', 'number', 'password']);
+      },
+      use: () => {
+        const use = $('#fz-use');
+        const ref = pick(['#fz-text', '#fz-sym', '#fz-chain']);
+        if (random() < 0.5) use.setAttribute('href', ref);
+        else {
+          use.removeAttribute('href');
+          use.setAttributeNS('http://www.w3.org/1999/xlink', 'xlink:href', ref);
+        }
+        use.setAttribute('x', String(Math.round(random() * 120)));
+        use.setAttribute('y', String(Math.round(random() * 40)));
+      },
+      topLayer: () => {
+        const dialog = $<HTMLDialogElement>('#fz-dialog');
+        const popover = $('#fz-popover');
+        if (random() < 0.5) {
+          if (dialog.open) dialog.close();
+          else dialog.showModal();
+          dialog.style.left = px(300);
+        } else {
+          popover.togglePopover();
+          popover.style.top = px(250);
+        }
+      },
       transform: () => {
         $('#box-b').style.transform = `rotate(${Math.round(random() * 40 - 20)}deg) scale(${(0.7 + random() * 0.8).toFixed(2)})`;
         $('#card').style.transform = `translateX(${Math.round(random() * 200 - 100)}px)`;
@@ -186,6 +246,7 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
     stopMutating = () => {
       running = false;
       clearTimeout(timer);
+      if (document.fullscreenElement) void document.exitFullscreen();
     };
     step();
 
@@ -204,6 +265,14 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
       const scan = scanForSecret(picture.canvas!);
       if (scan.count > 0) leaks.push(`frame ${n} (seq ${frame[0].seq}): ${scan.count} magenta pixels, first at ${scan.first!.x},${scan.first!.y}`);
       if (random() < 0.3) host.requestKeyframe();
+      // Fullscreen needs the visitor's gesture: a real click now and then, and out again.
+      if (n % 12 === 6) {
+        if (document.fullscreenElement) await document.exitFullscreen();
+        else {
+          $<HTMLDialogElement>('#fz-dialog').close();
+          await sendMouse({ type: 'click', position: [window.innerWidth - 12, window.innerHeight - 12] });
+        }
+      }
     }
     stopMutating();
 
@@ -213,6 +282,7 @@ describe('masking fuzz: the real capture loop while masked content moves', () =>
     expect(keyframes, 'keyframes checked').to.be.greaterThan(20);
     expect(deltas, 'delta frames checked').to.be.greaterThan(20);
     for (const name of names) expect(done[name], `${name} happened`).to.be.greaterThan(10);
+    expect(fullscreens, 'went fullscreen').to.be.greaterThan(2);
   }
 
   it(`marked elements: no magenta pixel in any of ${FRAMES} frames, keyframes and deltas, as the agent paints them`, async function () {

@@ -47,10 +47,26 @@ test('the ES module bundle loads the capture engine only when a session starts',
   assert.ok(shortId, 'the demo connected');
   assert.ok(scripts.includes('/dist/upscope.js'));
   assert.ok(!scripts.includes(capture), 'no capture engine before any session');
+  // A "show password" toggle before any agent watches: the engine, loaded later, must still know.
+  await page.evaluate(() => {
+    const field = Object.assign(document.createElement('input'), { id: 'revealed', type: 'password', value: 'hunter2-secret' });
+    field.style.cssText = 'position: fixed; left: 10px; top: 10px; width: 200px; height: 30px';
+    document.body.append(field);
+  });
+  await page.waitForTimeout(50);
+  await page.evaluate(() => ((document.getElementById('revealed') as HTMLInputElement).type = 'text'));
 
   const frame = await watchFirstFrame(shortId, () => page.locator('upscope-widget [part="allow-button"]').click());
   assert.ok(frame.frameWidth > 0 && frame.image.byteLength > 0, 'a real frame arrived');
   assert.deepEqual(scripts.filter((s) => s === capture), [capture], 'the engine was fetched once, from beside the bundle');
+  const masks = await page.evaluate(
+    (engine) => import(engine).then((m: typeof import('../../src/capture/bundle.js')) => m.findMasks(document)),
+    capture,
+  );
+  assert.ok(
+    masks.some((r) => r.x === 10 && r.y === 10 && r.width === 200 && r.height === 30),
+    `the engine masks the field the visitor revealed before it loaded: ${JSON.stringify(masks)}`,
+  );
   await page.context().close();
 });
 

@@ -1,0 +1,139 @@
+/**
+ * Fields that hide what is typed into them, and stay masked once they did.
+ *
+ * A login or payment form's "show password" eye switches a password field to `type=text`; a PIN
+ * field stops drawing dots (`-webkit-text-security`) when a class changes. The secret is the
+ * same after the switch, so the rule is: **a field that was a password field or drew dots at any
+ * time the SDK saw it stays masked for the rest of the page's life**, whatever its type or style
+ * becomes. The SDK looks when it loads ({@link trackSecretFields}), whenever the page adds a field
+ * or changes a field's `type`, `class` or `style`, whenever the visitor focuses or types into a
+ * field (also inside open and closed shadow roots, through the event's composed path), and on
+ * every frame. What a page did before the SDK loaded cannot be known; fields whose `autocomplete`
+ * names a password or a one-time code (see SECRET_AUTOCOMPLETE in find-masks.ts) are masked
+ * whatever their type, with no history needed.
+ *
+ * Some toggles swap elements instead of types: a password field and a plain one holding the same
+ * value, one of them shown at a time. So the values of the last few hiding fields are kept too
+ * (in memory, on the visitor's device, never sent), and a field showing one of them counts as
+ * hiding it, and stays masked from then on.
+ *
+ * Fields are recorded in a WeakSet: it holds no field alive and forgets a removed one with it.
+ */
+
+interface SecretFieldState {
+  /** Fields seen hiding their text (password type, or dots), per realm-independent identity. */
+  hidden: WeakSet<Element>;
+  /** Values of the latest hiding fields, newest last. */
+  values: string[];
+  /** Documents and shadow roots already observed, so each is watched once. */
+  watched: WeakSet<Node>;
+}
+
+/**
+ * The record lives on the window under a registered symbol, not in this module: the visitor bundle
+ * starts it when the page loads, and the capture engine, a bundle of its own loaded when a session
+ * starts (with its own copy of this module), must read what was recorded before it came.
+ */
+const STATE = Symbol.for('upscope.secretFields');
+const { hidden, values, watched } = ((globalThis as Record<symbol, unknown>)[STATE] ??= {
+  hidden: new WeakSet(),
+  values: [],
+  watched: new WeakSet(),
+} satisfies SecretFieldState) as SecretFieldState;
+const MAX_VALUES = 16;
+/** Shorter values are not matched: a field holding "1" is not a revealed password. */
+const MIN_VALUE_LENGTH = 4;
+
+/** True for an `<input>` or `<textarea>` that draws its value hidden right now, or ever did. */
+export function isSecretField(el: Element): boolean {
+  if (el.localName !== 'input' && el.localName !== 'textarea') return false;
+  const value = (el as HTMLInputElement).value ?? '';
+  if (hidden.has(el) || hidesTypingNow(el)) {
+    hidden.add(el);
+    remember(value);
+    return true;
+  }
+  if (value.length >= MIN_VALUE_LENGTH && values.includes(value)) {
+    hidden.add(el);
+    return true;
+  }
+  return false;
+}
+
+function remember(value: string): void {
+  if (value.length < MIN_VALUE_LENGTH || values.at(-1) === value) return;
+  const i = values.indexOf(value);
+  if (i >= 0) values.splice(i, 1);
+  values.push(value);
+  if (values.length > MAX_VALUES) values.shift();
+}
+
+/** A password input, or a field the page shows as dots (`-webkit-text-security`, which sites use for PINs instead of `type=password`). */
+function hidesTypingNow(el: Element): boolean {
+  if (el.localName === 'input' && (el as HTMLInputElement).type === 'password') return true;
+  const security = (el.ownerDocument.defaultView ?? window).getComputedStyle(el).getPropertyValue('-webkit-text-security');
+  return security !== '' && security !== 'none';
+}
+
+/** Records every hiding field in `root` (through open shadow roots), and starts watching those roots. */
+function scan(root: ParentNode, observer: MutationObserver): void {
+  if (root instanceof Element) isSecretField(root);
+  for (const el of root.querySelectorAll('*')) {
+    if (el.localName === 'input' || el.localName === 'textarea') isSecretField(el);
+    if (el.shadowRoot) observe(el.shadowRoot, observer);
+    if (el.localName === 'iframe') trackFrame(el as HTMLIFrameElement);
+  }
+}
+
+/** A same-origin frame's fields are tracked too, in each document it loads. */
+function trackFrame(frame: HTMLIFrameElement): void {
+  const track = () => {
+    try {
+      if (frame.contentDocument) trackSecretFields(frame.contentDocument);
+    } catch {
+      // Another origin: the capture cannot read it either.
+    }
+  };
+  track();
+  if (!watched.has(frame)) {
+    watched.add(frame);
+    frame.addEventListener('load', track);
+  }
+}
+
+function observe(root: Document | ShadowRoot, observer: MutationObserver): void {
+  if (watched.has(root)) return;
+  watched.add(root);
+  observer.observe(root, { subtree: true, childList: true, attributes: true, attributeOldValue: true, attributeFilter: ['type', 'class', 'style'] });
+  scan(root, observer);
+}
+
+/**
+ * Starts recording fields of `doc` that hide their text, for the rest of the page's life; calling
+ * it again for the same document does nothing. The bundles call it when they load, the capture
+ * loop when it starts.
+ */
+export function trackSecretFields(doc: Document = document): void {
+  if (watched.has(doc)) return;
+  const win = doc.defaultView;
+  if (!win) return;
+  const observer = new win.MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'childList') {
+        for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) scan(n as Element, observer);
+        continue;
+      }
+      const el = r.target as Element;
+      // The old value proves it was a password field even when the switch came in the same task.
+      if (r.attributeName === 'type' && el.localName === 'input' && r.oldValue?.trim().toLowerCase() === 'password') hidden.add(el);
+      isSecretField(el);
+    }
+  });
+  observe(doc, observer);
+  // Typing and focus reach the window from inside any shadow root, closed ones included.
+  const seen = (e: Event) => {
+    const target = e.composedPath()[0];
+    if (target instanceof win.Element) isSecretField(target);
+  };
+  for (const type of ['focusin', 'beforeinput', 'input', 'keydown']) win.addEventListener(type, seen, { capture: true, passive: true });
+}
