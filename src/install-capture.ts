@@ -2,6 +2,7 @@
 // upscope.ts so the SDK can be used (and tested) without pulling in the rasterizer.
 import { lazyCaptureLoop } from './capture/lazy-capture-loop.js';
 import { Upscope } from './upscope.js';
+import { trustedTypesState } from './trusted-types.js';
 
 /** The capture engine's bundle, beside the visitor bundle in dist/. */
 export const CAPTURE_BUNDLE = 'upscope-capture.js';
@@ -14,7 +15,9 @@ export function installCapture(bundleUrl: string): void {
   const url = new URL(CAPTURE_BUNDLE, bundleUrl).href;
   Upscope.setCaptureFactory(
     lazyCaptureLoop(async () => {
+      // Chromium applies script-src to this import, but no Trusted Types check (a plain string is taken).
       const engine = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as typeof import('./capture/bundle.js');
+      engine.adoptTrustedTypes(trustedTypesState());
       return (host) => engine.createCaptureLoop(host);
     }),
   );
