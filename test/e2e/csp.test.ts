@@ -170,3 +170,20 @@ test("under img-src 'self' the visitor's onError and the agent are told the poli
   await agentPage.context().close();
   await visitor.page.context().close();
 });
+
+test('a script-src that allows only the visitor bundle blocks the capture engine; the visitor and agents are told what to allow', async () => {
+  const relay = e2e.server.url;
+  const visitor = await openVisitor(documentedPolicy(relay, { scriptSrc: `'self' ${relay}/dist/upscope.js` }));
+  const agent = await watch(visitor);
+  const needs = `script-src ${relay}/dist/`;
+  assert.equal((await agent.next('captureBlocked', () => true, 10_000)).needs, needs);
+  const errors = await visitor.errors();
+  assert.deepEqual(errors, [{ code: 'cspBlocked', message: `this page's Content-Security-Policy blocks screen capture: it needs ${needs}` }]);
+  // A second agent is told too.
+  const second = await watch(visitor);
+  assert.equal((await second.next('captureBlocked', () => true, 10_000)).needs, needs);
+  assert.equal(agent.frames.length + second.frames.length, 0, 'no picture was sent');
+  agent.close();
+  second.close();
+  await visitor.page.context().close();
+});

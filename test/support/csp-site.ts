@@ -13,11 +13,11 @@ import type { AddressInfo } from 'node:net';
  * (`img-src data:`), the encoder's worker (`worker-src blob:`), and nothing inline anywhere.
  * With `trustedTypes`, Trusted Types are enforced and only the `upscope` policy is allowed.
  */
-export function documentedPolicy(relay: string, o: { trustedTypes?: boolean; imgSrc?: string } = {}): string {
+export function documentedPolicy(relay: string, o: { trustedTypes?: boolean; imgSrc?: string; scriptSrc?: string } = {}): string {
   const socket = relay.replace(/^http/, 'ws');
   return [
     "default-src 'none'",
-    `script-src 'self' ${relay}`,
+    `script-src ${o.scriptSrc ?? `'self' ${relay}`}`,
     `connect-src 'self' ${socket}`,
     `img-src ${o.imgSrc ?? "'self' data:"}`,
     'worker-src blob:',
