@@ -35,7 +35,7 @@ interface Visitor {
 }
 
 /** Opens the checkout under `policy`, with the widget rendered and connected. */
-async function openVisitor(policy: string, bundle: 'upscope.js' | 'upscope.iife.js' = 'upscope.js'): Promise<Visitor> {
+async function openVisitor(policy: string, o: { bundle?: 'upscope.js' | 'upscope.iife.js'; meta?: boolean } = {}): Promise<Visitor> {
   const page = await (await e2e.browser.newContext({ viewport: VIEWPORT })).newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -46,7 +46,7 @@ async function openVisitor(policy: string, bundle: 'upscope.js' | 'upscope.iife.
     document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`.trim()));
   });
   site ??= await startCspSite(e2e.server.url);
-  await page.goto(site.pageUrl(policy, bundle));
+  await page.goto(site.pageUrl(policy, o));
   await page.locator('upscope-widget [part="help-button"]').waitFor({ timeout: 10_000 });
   const sdk = `${e2e.server.url}/dist/upscope.js`;
   const shortId = await page.evaluate(async (sdk) => {
@@ -121,11 +121,21 @@ test('under the documented policy the widget renders, the agent sees the page wi
 });
 
 test('under require-trusted-types-for with trusted-types upscope, the widget, the SDK and the capture work', async () => {
-  for (const bundle of ['upscope.js', 'upscope.iife.js'] as const) {
-    const visitor = await openVisitor(documentedPolicy(e2e.server.url, { trustedTypes: true }), bundle);
+  // Both bundles with the policy as a header, and the module bundle with it in a <meta http-equiv>.
+  for (const o of [{ bundle: 'upscope.js' }, { bundle: 'upscope.iife.js' }, { bundle: 'upscope.js', meta: true }] as const) {
+    const visitor = await openVisitor(documentedPolicy(e2e.server.url, { trustedTypes: true }), o);
     const agent = await watch(visitor);
     await assertPicture(decodeFrame(await agent.frame(0, 20_000)));
-    assert.deepEqual(await visitor.violations(), [], `${bundle}: no Trusted Types or other violation`);
+    assert.deepEqual(await visitor.violations(), [], `${JSON.stringify(o)}: no Trusted Types or other violation`);
+    const enforced = await visitor.page.evaluate(() => {
+      try {
+        document.createElement('div').innerHTML = '<b>plain string</b>';
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    assert.ok(enforced, `${JSON.stringify(o)}: the page does enforce Trusted Types`);
     assert.deepEqual(await visitor.errors(), []);
     agent.close();
     await visitor.page.context().close();

@@ -42,10 +42,11 @@ body { margin: 0; background: #fff; font: 16px sans-serif; }
 #card { position: absolute; left: ${LAYOUT.card.x}px; top: ${LAYOUT.card.y}px; width: ${LAYOUT.card.width}px; height: ${LAYOUT.card.height}px; box-sizing: border-box; border: 0; background: rgb(255, 235, 59); }
 `;
 
-const page = (relay: string, bundle: string) => `<!doctype html>
+const page = (relay: string, bundle: string, metaPolicy: string | null) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
+  ${metaPolicy === null ? '' : `<meta http-equiv="Content-Security-Policy" content="${metaPolicy.replaceAll('"', '&quot;')}">`}
   <title>Checkout</title>
   <link rel="stylesheet" href="/site.css">
   <script ${bundle.endsWith('.iife.js') ? '' : 'type="module" '}src="${relay}/dist/${bundle}"></script>
@@ -59,8 +60,8 @@ const page = (relay: string, bundle: string) => `<!doctype html>
 </html>`;
 
 export interface CspSite {
-  /** The checkout page served with `policy` as its Content-Security-Policy header. */
-  pageUrl(policy: string, bundle?: 'upscope.js' | 'upscope.iife.js'): string;
+  /** The checkout page served with `policy` as its Content-Security-Policy header (or, with `meta`, in a `<meta http-equiv>` instead). */
+  pageUrl(policy: string, o?: { bundle?: 'upscope.js' | 'upscope.iife.js'; meta?: boolean }): string;
   close(): Promise<void>;
 }
 
@@ -74,8 +75,9 @@ export async function startCspSite(relay: string): Promise<CspSite> {
     }
     if (url.pathname === '/checkout') {
       const policy = url.searchParams.get('csp') ?? '';
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy, 'cache-control': 'no-store' });
-      return res.end(page(relay, url.searchParams.get('bundle') ?? 'upscope.js'));
+      const meta = url.searchParams.get('meta') === '1';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(meta ? {} : { 'content-security-policy': policy }), 'cache-control': 'no-store' });
+      return res.end(page(relay, url.searchParams.get('bundle') ?? 'upscope.js', meta ? policy : null));
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
@@ -83,7 +85,7 @@ export async function startCspSite(relay: string): Promise<CspSite> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    pageUrl: (policy, bundle = 'upscope.js') => `${base}/checkout?${new URLSearchParams({ csp: policy, bundle })}`,
+    pageUrl: (policy, { bundle = 'upscope.js', meta = false } = {}) => `${base}/checkout?${new URLSearchParams({ csp: policy, bundle, meta: meta ? '1' : '0' })}`,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();
