@@ -197,3 +197,20 @@ test('a script-src that allows only the visitor bundle blocks the capture engine
   second.close();
   await visitor.page.context().close();
 });
+
+test('a trusted-types directive without upscope: the console says which directive to add', async () => {
+  site ??= await startCspSite(e2e.server.url);
+  const page = await (await e2e.browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const policy = documentedPolicy(e2e.server.url, { trustedTypes: true }).replace('trusted-types upscope', 'trusted-types site-policy');
+  await page.goto(site.pageUrl(policy));
+  await page.waitForFunction(() => customElements.get('upscope-widget') !== undefined);
+  assert.ok(
+    errors.some((e) => e.includes('[upscope]') && e.includes('add it to the trusted-types directive (trusted-types upscope)')),
+    `a console error names the directive; got:\n${errors.join('\n')}`,
+  );
+  await page.context().close();
+});
