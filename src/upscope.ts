@@ -166,6 +166,8 @@ export class Upscope {
   /** Another tab of this visitor took the connection over; reconnect when this tab is shown again. */
   private replaced = false;
   private forgotten: (() => void) | null = null;
+  /** What the page's policy lacks, once reported on `onError` in this session. */
+  private blockedReported: string | null = null;
 
   /** The `CaptureHost` the capture loop gets: frames go out on this visitor's socket. */
   private readonly captureHost: CaptureHost = {
@@ -175,6 +177,7 @@ export class Upscope {
     bufferedAmount: () => this.conn?.bufferedAmount() ?? 0,
     onKeyframeRequest: (cb) => this.keyframeRequests.listen(cb),
     maskOptions: () => ({ maskAll: this.opts.maskAll === true }),
+    captureBlocked: (needs) => this.onCaptureBlocked(needs),
   };
 
   /** Most pages use {@link Upscope.instance}; separate instances need separate `storageKeyPrefix`es. */
@@ -506,6 +509,7 @@ export class Upscope {
     const before = this.sessionState.value;
     this.setObservers([]);
     this.agentName.set(null);
+    this.blockedReported = null;
     if (before === 'ended' || (before === 'inactive' && !fromRelay)) return;
     this.sessionState.set('ended');
     this.onSessionEnded.emit(reason);
@@ -655,6 +659,18 @@ export class Upscope {
     } else if (this.capture?.running) {
       this.capture.stop();
     }
+  }
+
+  /**
+   * The page's Content-Security-Policy blocks capture: the page's code hears it once a session
+   * (`cspBlocked` on `onError`), the agents every time the capture says so (each new observer).
+   */
+  private onCaptureBlocked(needs: string): void {
+    if (this.blockedReported !== needs) {
+      this.blockedReported = needs;
+      this.onError.emit(new UpscopeError(ErrorCode.cspBlocked, `this page's Content-Security-Policy blocks screen capture: it needs ${needs}`));
+    }
+    if (this.connectionState.value === 'connected') this.conn?.send({ type: 'captureBlocked', needs });
   }
 
   private replaceCapture(): void {

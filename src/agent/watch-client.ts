@@ -66,6 +66,11 @@ export interface WatchSnapshot {
   observerId: string | null;
   /** The last error the relay reported (or a validation failure of what it sent). */
   error: { code: ErrorCode; message: string } | null;
+  /**
+   * What the visitor's page's Content-Security-Policy lacks for screen capture (`img-src data:`),
+   * as the visitor reported it; null again once a frame arrives or the session ends.
+   */
+  captureBlocked: string | null;
 }
 
 export interface WatchClientOptions {
@@ -102,7 +107,7 @@ export class CustomMessageError extends Error {
   }
 }
 
-const INITIAL: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null };
+const INITIAL: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null };
 /** Close codes with which the relay refuses for good: reconnecting would only be refused again. */
 /** Custom messages held (unacknowledged or waiting for the connection) at most. */
 const MAX_PENDING_MESSAGES = 100;
@@ -247,6 +252,7 @@ export class WatchClient {
       // A malformed frame is dropped; the next keyframe repaints everything.
       return;
     }
+    if (this.snapshot.captureBlocked !== null) this.update({ captureBlocked: null });
     this.options.onFrame?.(frame);
   }
 
@@ -286,7 +292,7 @@ export class WatchClient {
           this.rejectPending('closed', 'the session ended before the message was delivered');
           // A decline also ends the session; "declined" already says why, more precisely.
           const status = snap.status === 'declined' ? 'declined' : snap.status === 'gone' || snap.status === 'unauthorized' ? snap.status : 'ended';
-          return this.update({ status, endReason: msg.reason, observers: [], visitor });
+          return this.update({ status, endReason: msg.reason, observers: [], visitor, captureBlocked: null });
         }
         if ((snap.status === 'watching' || snap.status === 'paused') && (msg.state === 'active' || msg.state === 'paused')) {
           return this.update({ status: msg.state === 'paused' ? 'paused' : 'watching', visitor });
@@ -296,6 +302,8 @@ export class WatchClient {
       case 'customMessageReceived':
         this.options.onCustomMessage?.(msg.message, msg.from);
         return;
+      case 'captureBlocked':
+        return this.update({ captureBlocked: msg.needs });
       case 'ack': {
         const p = this.pending.get(msg.seq);
         if (!p) return;

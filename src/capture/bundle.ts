@@ -2,3 +2,5 @@
 // when a session becomes active (see lazy-capture-loop.ts). Importable directly too, for a page
 // that drives the capture loop itself.
 export * from './index.js';
+// The visitor bundle that loads this one hands over its Trusted Types policy: one per page.
+export { adoptTrustedTypes } from '../trusted-types.js';

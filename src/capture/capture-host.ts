@@ -13,6 +13,12 @@ export interface CaptureHost {
   onKeyframeRequest(cb: () => void): () => void;
   /** How much to mask, read once per frame so a change applies to the next one. Default: the marked elements only. */
   maskOptions?(): MaskOptions;
+  /**
+   * The page's Content-Security-Policy keeps capture from working; `needs` is what the policy
+   * lacks, as a site would add it (`img-src data:`). Called when that is found, and again on each
+   * start and keyframe request (a new observer), since no frame will tell them. Default: ignored.
+   */
+  captureBlocked?(needs: string): void;
 }
 
 /** A capture loop the SDK starts while the session is `active` and stops otherwise. */

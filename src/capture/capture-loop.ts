@@ -1,5 +1,6 @@
 import { encodeFrame, FrameEncoding, FrameFlags, FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from '../protocol/index.js';
 import type { CaptureController, CaptureHost } from './capture-host.js';
+import { CspViolations } from './csp-violations.js';
 import { findMasks, type MaskRect } from './find-masks.js';
 import { FrameEncoder } from './frame-encoder.js';
 import { resolveCaptureOptions, type CaptureOptions, type FrameStats, type ResolvedCaptureOptions } from './options.js';
@@ -25,6 +26,10 @@ const ENCODING_OF: Record<string, FrameEncoding> = {
  *
  * Fail-closed: if the masks cannot be computed, or the clone could not be blanked, the frame is
  * dropped and reported to `options.onError`; nothing is sent.
+ *
+ * A page whose Content-Security-Policy blocks the capture (see csp-violations.ts) is not captured
+ * again: the loop tells `host.captureBlocked` what the policy lacks, at once and whenever an
+ * observer asks for a keyframe, instead of failing (and logging violations) on every turn.
  */
 export function createCaptureLoop(host: CaptureHost, options: CaptureOptions = {}, doc: Document = document): CaptureController {
   return new CaptureLoop(host, resolveCaptureOptions(options), doc);
@@ -47,6 +52,9 @@ class CaptureLoop implements CaptureController {
   /** Bumped by stop(), so a capture still running when the session stopped sends nothing. */
   private generation = 0;
   private cleanups: Array<() => void> = [];
+  /** What the page's policy lacks, once a capture was blocked by it (a policy never loosens). */
+  private blocked: string | null = null;
+  private csp: CspViolations | null = null;
 
   constructor(
     private readonly host: CaptureHost,
@@ -70,13 +78,17 @@ class CaptureLoop implements CaptureController {
     this.keyframeWanted = true;
     this.encoded = null;
     trackSecretFields(this.doc);
+    const csp = (this.csp = new CspViolations(this.doc));
     this.cleanups = [
       this.host.onKeyframeRequest(() => {
+        if (this.blocked) return this.host.captureBlocked?.(this.blocked);
         this.keyframeWanted = true;
         this.scheduler.markDirty();
       }),
       watchPageChanges(() => this.scheduler.markDirty(), this.doc),
+      () => csp.dispose(),
     ];
+    if (this.blocked) this.host.captureBlocked?.(this.blocked);
     this.scheduler.start();
   }
 
@@ -93,8 +105,10 @@ class CaptureLoop implements CaptureController {
   }
 
   private async capture(): Promise<CaptureOutcome> {
+    if (this.blocked) return 'done';
     if (this.host.bufferedAmount() > this.options.maxBufferedBytes) return 'busy';
     const generation = this.generation;
+    const started = performance.now();
     try {
       await this.captureFrame(generation);
     } catch (e) {
@@ -104,6 +118,11 @@ class CaptureLoop implements CaptureController {
         this.keyframeWanted = true;
         this.encoded = null;
         this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+        const needs = await this.csp?.explain(started);
+        if (needs && generation === this.generation) {
+          this.blocked = needs;
+          this.host.captureBlocked?.(needs);
+        }
       }
     }
     return 'done';

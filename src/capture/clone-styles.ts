@@ -16,6 +16,7 @@
  * tag (`b`, `h1`, `a`, form controls...), that property is always written, since the clone would
  * otherwise get the style sheet's value instead of the inherited one.
  */
+import { trustedHTML } from '../trusted-types.js';
 
 /** Inherited properties among those the capture copies (see PAINT_STYLE_PROPERTIES). */
 export const INHERITED = new Set([
@@ -248,7 +249,7 @@ export class CloneStyles {
     (page.body ?? page.documentElement).append(frame);
     doc = frame.contentDocument!;
     doc.open();
-    doc.write('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+    doc.write(trustedHTML('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>'));
     doc.close();
     this.frame?.remove();
     this.frame = frame;

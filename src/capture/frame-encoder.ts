@@ -1,6 +1,7 @@
 import type { MaskRect } from './find-masks.js';
 import { paintMasks } from './paint-masks.js';
 import { changedTiles, tileGrid, type TileRect } from './tiles.js';
+import { trustedScriptURL } from '../trusted-types.js';
 
 /** One frame for the encoder: the new raster (or none, to send the last one again), and the masks of this moment. */
 export interface EncodeRequest {
@@ -188,7 +189,7 @@ export class FrameEncoder {
     if (!this.useWorker || this.workerFailed || typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') return null;
     if (this.worker) return this.worker;
     try {
-      const worker = new Worker(encoderWorkerUrl(), { name: 'upscope-encoder' });
+      const worker = new Worker(trustedScriptURL(encoderWorkerUrl()), { name: 'upscope-encoder' });
       worker.onmessage = (e: MessageEvent<{ id: number; result?: EncodeResult; error?: string }>) => {
         const p = this.pending.get(e.data.id);
         if (!p) return;

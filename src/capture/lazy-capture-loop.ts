@@ -1,4 +1,5 @@
 import type { CaptureController, CaptureHost } from './capture-host.js';
+import { CaptureBlockedError } from './csp-violations.js';
 
 /** Makes a capture loop for a host: `createCaptureLoop` once the capture module has loaded. */
 export type LoadCaptureLoop = () => Promise<(host: CaptureHost) => CaptureController>;
@@ -11,6 +12,10 @@ export type LoadCaptureLoop = () => Promise<(host: CaptureHost) => CaptureContro
  *
  * `running` is what the SDK asked for, so a stop while the engine is still loading wins: the loop
  * made after the load is only started if the SDK still wants it.
+ *
+ * A load the page's Content-Security-Policy refused is reported through `host.captureBlocked`, then
+ * again on each keyframe request (a new observer) until the loop is stopped; the next start tries
+ * the load again.
  */
 export function lazyCaptureLoop(load: LoadCaptureLoop): (host: CaptureHost) => CaptureController {
   let loading: ReturnType<LoadCaptureLoop> | null = null;
@@ -23,12 +28,15 @@ export function lazyCaptureLoop(load: LoadCaptureLoop): (host: CaptureHost) => C
   return (host) => {
     let wanted = false;
     let loop: CaptureController | null = null;
+    let stopTelling: (() => void) | null = null;
     return {
       get running() {
         return wanted;
       },
       start() {
         wanted = true;
+        stopTelling?.();
+        stopTelling = null;
         if (loop) return loop.start();
         loadOnce().then(
           (create) => {
@@ -36,13 +44,24 @@ export function lazyCaptureLoop(load: LoadCaptureLoop): (host: CaptureHost) => C
             if (wanted && !loop.running) loop.start();
           },
           (err: unknown) => {
-            wanted = false;
             console.error('[upscope] the capture engine could not be loaded; agents will see no picture', err);
+            if (!(err instanceof CaptureBlockedError)) {
+              wanted = false;
+              return;
+            }
+            // Still running as far as the SDK knows, so it stops this when the session ends;
+            // until then each new observer hears why there is no picture.
+            if (!wanted) return;
+            const needs = err.needs;
+            host.captureBlocked?.(needs);
+            stopTelling ??= host.onKeyframeRequest(() => host.captureBlocked?.(needs));
           },
         );
       },
       stop() {
         wanted = false;
+        stopTelling?.();
+        stopTelling = null;
         loop?.stop();
       },
     };

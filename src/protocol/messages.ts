@@ -90,6 +90,8 @@ export const ErrorCode = {
   queueFull: 'queueFull',
   /** SDK only: the connection failed for good. */
   connectionFailed: 'connectionFailed',
+  /** SDK only: the page's Content-Security-Policy blocks screen capture; the message names what it lacks. */
+  cspBlocked: 'cspBlocked',
   /** The relay is shutting down or hit an internal fault. */
   internal: 'internal',
 } as const;
@@ -161,6 +163,11 @@ export const ConsentMsg = m('consent', { requestId: shortText, allow: v.boolean(
 export const VisibilityMsg = m('visibility', { visible: v.boolean() });
 /** `reset()`: forget this visitor on the relay too (its shortId is never used again). */
 export const ForgetMsg = m('forget', {});
+/**
+ * The page's Content-Security-Policy blocks screen capture; `needs` is what it lacks, as a site
+ * would add it (`img-src data:`). The relay passes it on, unchanged, to the observers watching.
+ */
+export const CaptureBlockedMsg = m('captureBlocked', { needs: shortText });
 
 /* ---------------- agent -> relay ---------------- */
 /** Look a visitor up by its 4-digit code (rate limited). Answered by `lookupResult`. */
@@ -232,7 +239,7 @@ export const WatchStateMsg = m('watchState', {
 export const WatchDeclinedMsg = m('watchDeclined', { shortId: shortIdSchema });
 
 export const MessageSchema = v.variant('type', [
-  UpdateConnectionMsg, RequestAgentMsg, CancelAgentRequestMsg, GetLookupCodeMsg, ConsentMsg, VisibilityMsg, ForgetMsg,
+  UpdateConnectionMsg, RequestAgentMsg, CancelAgentRequestMsg, GetLookupCodeMsg, ConsentMsg, VisibilityMsg, ForgetMsg, CaptureBlockedMsg,
   FindByCodeMsg, WatchMsg,
   CustomMessageMsg, StopSessionMsg, PingMsg,
   WelcomeMsg, LookupCodeMsg, ConsentRequestMsg, ConsentCancelledMsg, SessionMsg, ObserverJoinedMsg, ObserverLeftMsg, RequestKeyframeMsg,
@@ -253,6 +260,7 @@ export const SENDERS: { readonly [T in MessageType]: readonly Role[] } = {
   consent: ['visitor'],
   visibility: ['visitor'],
   forget: ['visitor'],
+  captureBlocked: ['visitor', 'relay'],
   findByCode: ['agent'],
   watch: ['agent'],
   customMessage: ['visitor', 'agent'],

@@ -428,6 +428,9 @@ export class Relay {
       case 'stopSession':
         if (room.state === 'active' || room.state === 'paused' || room.state === 'pendingRequest') this.endSession(room, 'visitorStopped');
         return;
+      case 'captureBlocked':
+        for (const w of room.watchers.values()) if (w.watching) this.send(w.conn, msg);
+        return;
       default:
         return this.sendError(conn, ErrorCode.wrongRole, `a visitor may not send "${msg.type}"`);
     }

@@ -119,3 +119,34 @@ test('one agent opening 30 watch sockets puts one prompt on the visitor; the ans
     await relay.close();
   }
 });
+
+test("the visitor's captureBlocked reaches the watching agents only; agents may not send it; bad ones are refused", async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const watching = await relay.allowedWatch(v, shortId, relay.token('Priya'));
+    const waiting = await relay.watch(shortId, relay.token('Waiting'));
+    waiting.send({ type: 'watch' });
+    await v.next('consentRequest', (m) => m.agentName === 'Waiting');
+
+    const withExtra: Record<string, unknown> = { type: 'captureBlocked', needs: 'img-src data:', extra: 'dropped' };
+    v.send(withExtra);
+    assert.deepEqual(await watching.next('captureBlocked'), { type: 'captureBlocked', needs: 'img-src data:' });
+
+    v.send({ type: 'captureBlocked', needs: 'x'.repeat(201) });
+    assert.equal((await v.next('error')).code, 'invalidMessage');
+    v.send({ type: 'captureBlocked' });
+    assert.equal((await v.next('error')).code, 'invalidMessage');
+    watching.send({ type: 'captureBlocked', needs: 'img-src data:' });
+    assert.equal((await watching.next('error')).code, 'wrongRole');
+
+    // A ping round trip on each socket: anything sent before it has arrived.
+    waiting.send({ type: 'ping', t: 1 });
+    await waiting.next('pong');
+    assert.equal(waiting.count('captureBlocked'), 0, 'an agent not yet allowed hears nothing of the page');
+    assert.equal(watching.count('captureBlocked'), 1);
+  } finally {
+    await relay.close();
+  }
+});

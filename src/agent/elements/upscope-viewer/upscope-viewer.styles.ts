@@ -22,8 +22,12 @@ export const viewerStyles = css`
   :host([data-status='unauthorized']) .status,
   :host([data-status='declined']) .status,
   :host([data-status='gone']) .status,
-  :host([data-status='error']) .status {
+  :host([data-status='error']) .status,
+  .status.blocked {
     color: var(--_danger);
+  }
+  .status code {
+    white-space: nowrap;
   }
   .quality {
     margin: 0;

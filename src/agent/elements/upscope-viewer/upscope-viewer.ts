@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
 import type { Observer, VisitorSummary } from '../../../protocol/index.js';
 import { endReasonText, visitorLabel } from '../../describe.js';
@@ -8,7 +8,7 @@ import { WatchClient, type WatchSnapshot, type WatchStatus } from '../../watch-c
 import { baseStyles } from '../shared.styles.js';
 import { viewerStyles } from './upscope-viewer.styles.js';
 
-const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null };
+const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null };
 
 /**
  * @tag upscope-viewer
@@ -73,6 +73,14 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   /** The visitor as the relay last described it, or null before the first answer. */
   get visitor(): VisitorSummary | null {
     return this.snapshot.visitor;
+  }
+
+  /**
+   * What the visitor's page's Content-Security-Policy lacks for screen capture (e.g. `img-src data:`),
+   * as the visitor reported it, or null. The status line says so instead of waiting for a picture.
+   */
+  get captureBlocked(): string | null {
+    return this.snapshot.captureBlocked;
   }
 
   /** The agents watching this visitor (this one included, once allowed). */
@@ -191,7 +199,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
   }
 
-  private statusText(s: WatchSnapshot): string {
+  private statusText(s: WatchSnapshot): string | TemplateResult {
     if (this.configError) return `Cannot watch: ${this.configError}`;
     const who = visitorLabel(s.visitor);
     switch (s.status) {
@@ -210,6 +218,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       case 'declined':
         return `${who} declined your request to watch.`;
       case 'watching':
+        if (s.captureBlocked) return html`${who}'s page blocks screen capture: its security policy (Content-Security-Policy) needs <code>${s.captureBlocked}</code>.`;
         return `Watching ${who}'s screen.`;
       case 'paused':
         return `Paused: ${who}'s page is in the background. The picture resumes when they come back.`;
@@ -232,7 +241,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const who = visitorLabel(s.visitor);
     return html`
       <div class="bar">
-        <p part="status" class="status" role="status" aria-live="polite">${this.statusText(s)}</p>
+        <p part="status" class=${s.status === 'watching' && s.captureBlocked ? 'status blocked' : 'status'} role="status" aria-live="polite">${this.statusText(s)}</p>
         ${live && this.hasFrame
           ? html`<p part="quality" class="quality">
               <span>${this.quality.fps.toFixed(1)} fps</span> ·
@@ -251,7 +260,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       </div>
       <div part="stage" class="stage">
         <canvas part="screen" role="img" aria-label=${`${who}'s screen`} ?hidden=${!(live && this.hasFrame)}></canvas>
-        ${live && this.hasFrame ? nothing : html`<p class="placeholder">${live ? 'Waiting for the first picture…' : 'No picture.'}</p>`}
+        ${live && this.hasFrame ? nothing : html`<p class="placeholder">${!live ? 'No picture.' : s.captureBlocked ? "No picture: the visitor's page does not allow it." : 'Waiting for the first picture…'}</p>`}
       </div>
     `;
   }

@@ -1,0 +1,216 @@
+/**
+ * Sites with a Content-Security-Policy. A checkout page is served by its own server on 127.0.0.1
+ * with the policy as a real response header; the widget comes from the relay, as the README's
+ * embed snippet has it. Under the policy the README documents, with and without Trusted Types,
+ * everything works: the widget renders, the agent gets the page's picture with the card black,
+ * and the browser reports no violation at all. Under `img-src 'self'` (no `data:`), the visitor's
+ * `onError` and the agent are told what the policy lacks, and the page stops trying.
+ *
+ * Set SCREENSHOTS=docs/screenshots to also write the agent's view of a blocked page.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { decodeFrame, type Frame } from '../../src/protocol/index.js';
+import { documentedPolicy, LAYOUT, startCspSite, type CspSite } from '../support/csp-site.js';
+import { TestClient } from '../support/node-client.js';
+import { relayAndBrowser } from './setup.js';
+
+const CREDENTIAL = 'e2e-csp-credential';
+const VIEWPORT = { width: 800, height: 600 };
+const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
+/** The site, started with the first test (the relay's address is known only once it runs). */
+let site: CspSite | null = null;
+after(() => site?.close());
+
+interface Visitor {
+  page: Page;
+  shortId: string;
+  /** Every `securitypolicyviolation` the page saw, as "directive blockedURI sample". */
+  violations(): Promise<string[]>;
+  /** Everything on the SDK's `onError` since the page loaded. */
+  errors(): Promise<Array<{ code: string; message: string }>>;
+}
+
+/** Opens the checkout under `policy`, with the widget rendered and connected. */
+async function openVisitor(policy: string, o: { bundle?: 'upscope.js' | 'upscope.iife.js'; meta?: boolean } = {}): Promise<Visitor> {
+  const page = await (await e2e.browser.newContext({ viewport: VIEWPORT })).newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Injected by the browser, not by the page: the policy does not apply to it.
+  await page.addInitScript(() => {
+    const w = window as unknown as { violations: string[] };
+    w.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`.trim()));
+  });
+  site ??= await startCspSite(e2e.server.url);
+  await page.goto(site.pageUrl(policy, o));
+  await page.locator('upscope-widget [part="help-button"]').waitFor({ timeout: 10_000 });
+  const sdk = `${e2e.server.url}/dist/upscope.js`;
+  const shortId = await page.evaluate(async (sdk) => {
+    // The page's own copy of the SDK: the module bundle is one instance per URL; the classic one sets window.Upscope.
+    const w = window as unknown as { Upscope?: typeof import('../../src/index.js').Upscope; errors: Array<{ code: string; message: string }> };
+    const Upscope = w.Upscope ?? ((await import(sdk)) as typeof import('../../src/index.js')).Upscope;
+    w.errors = [];
+    Upscope.instance.onError.listen((e) => w.errors.push({ code: e.code, message: e.message }));
+    return Upscope.instance.getShortId();
+  }, sdk);
+  assert.ok(shortId, 'the widget connected to the relay');
+  assert.deepEqual(pageErrors, [], 'the page threw nothing');
+  return {
+    page,
+    shortId,
+    violations: () => page.evaluate(() => (window as unknown as { violations: string[] }).violations),
+    errors: () => page.evaluate(() => (window as unknown as { errors: Array<{ code: string; message: string }> }).errors),
+  };
+}
+
+/** An agent's watch socket, allowed in by the visitor pressing the widget's allow button. */
+async function watch(visitor: Visitor): Promise<TestClient> {
+  const token = e2e.server.tokens.issue('Priya').token;
+  const client = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${visitor.shortId}?token=${encodeURIComponent(token)}`);
+  client.send({ type: 'watch' });
+  await visitor.page.locator('upscope-widget [part="allow-button"]').click();
+  await client.next('watchState', (m) => m.watching, 10_000);
+  return client;
+}
+
+/** The RGB of the picture at CSS pixel (x, y), decoded by the browser. */
+async function pixel(browser: Browser, frame: Frame, x: number, y: number): Promise<[number, number, number]> {
+  const page = await browser.newPage();
+  try {
+    return await page.evaluate(
+      async ({ b64, x, y }) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes]));
+        const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+        ctx.drawImage(bitmap, 0, 0);
+        const d = ctx.getImageData(x, y, 1, 1).data;
+        return [d[0], d[1], d[2]] as [number, number, number];
+      },
+      { b64: Buffer.from(frame.image).toString('base64'), x, y },
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+const near = (got: number[], want: number[], what: string) =>
+  assert.ok(got.every((c, i) => Math.abs(c - want[i]) <= 24), `${what}: got rgb(${got.join(', ')}), want about rgb(${want.join(', ')})`);
+
+/** The first frame shows the page: the red block where it is, the masked card number black. */
+async function assertPicture(frame: Frame): Promise<void> {
+  assert.equal(frame.frameWidth, VIEWPORT.width);
+  assert.equal(frame.width, frame.frameWidth, 'a whole keyframe');
+  const { block, card } = LAYOUT;
+  near(await pixel(e2e.browser, frame, block.x + block.width / 2, block.y + block.height / 2), [220, 30, 30], 'the red block');
+  near(await pixel(e2e.browser, frame, card.x + card.width / 2, card.y + card.height / 2), [0, 0, 0], 'the masked card number');
+  near(await pixel(e2e.browser, frame, 600, 300), [255, 255, 255], 'the page background');
+}
+
+test('under the documented policy the widget renders, the agent sees the page with the card black, and nothing is blocked', async () => {
+  const visitor = await openVisitor(documentedPolicy(e2e.server.url));
+  const agent = await watch(visitor);
+  await assertPicture(decodeFrame(await agent.frame(0, 20_000)));
+  assert.deepEqual(await visitor.violations(), [], 'the browser blocked nothing');
+  assert.deepEqual(await visitor.errors(), []);
+  agent.close();
+  await visitor.page.context().close();
+});
+
+test('under require-trusted-types-for with trusted-types upscope, the widget, the SDK and the capture work', async () => {
+  // Both bundles with the policy as a header, and the module bundle with it in a <meta http-equiv>.
+  for (const o of [{ bundle: 'upscope.js' }, { bundle: 'upscope.iife.js' }, { bundle: 'upscope.js', meta: true }] as const) {
+    const visitor = await openVisitor(documentedPolicy(e2e.server.url, { trustedTypes: true }), o);
+    const agent = await watch(visitor);
+    await assertPicture(decodeFrame(await agent.frame(0, 20_000)));
+    assert.deepEqual(await visitor.violations(), [], `${JSON.stringify(o)}: no Trusted Types or other violation`);
+    const enforced = await visitor.page.evaluate(() => {
+      try {
+        document.createElement('div').innerHTML = '<b>plain string</b>';
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    assert.ok(enforced, `${JSON.stringify(o)}: the page does enforce Trusted Types`);
+    assert.deepEqual(await visitor.errors(), []);
+    agent.close();
+    await visitor.page.context().close();
+  }
+});
+
+test("under img-src 'self' the visitor's onError and the agent are told the policy needs img-src data:, and capture stops trying", async () => {
+  const visitor = await openVisitor(documentedPolicy(e2e.server.url, { imgSrc: "'self'" }));
+  const agentPage = await (await e2e.browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
+
+  // The agent logs in to the console, opens the visitor and asks to watch; the visitor allows.
+  await agentPage.goto(`${e2e.server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
+  await agentPage.locator('[part="name-input"]').fill('Priya');
+  await agentPage.locator('[part="login-button"]').click();
+  await agentPage.getByText('Logged in as').waitFor();
+  await agentPage.goto(`${e2e.server.url}/w/${visitor.shortId}`);
+  await visitor.page.locator('upscope-widget [part="allow-button"]').click();
+
+  // The viewer says why there is no picture.
+  const status = agentPage.locator('upscope-viewer [part="status"]');
+  await status.getByText("'s page blocks screen capture: its security policy (Content-Security-Policy) needs img-src data:.").waitFor({ timeout: 20_000 });
+  if (process.env.SCREENSHOTS) {
+    mkdirSync(process.env.SCREENSHOTS, { recursive: true });
+    await agentPage.screenshot({ path: join(process.env.SCREENSHOTS, 'agent-csp-blocked.png') });
+  }
+
+  // The page's own code hears it once, with its own code.
+  const errors = await visitor.errors();
+  assert.deepEqual(
+    errors.filter((e) => e.code === 'cspBlocked'),
+    [{ code: 'cspBlocked', message: "this page's Content-Security-Policy blocks screen capture: it needs img-src data:" }],
+  );
+  const blockedSoFar = (await visitor.violations()).filter((v) => v.startsWith('img-src data'));
+  assert.ok(blockedSoFar.length >= 1, 'the browser did block the snapshot');
+
+  // A second agent joining is told as well, without the page trying (and being refused) again.
+  const second = await watch(visitor);
+  assert.equal((await second.next('captureBlocked', () => true, 10_000)).needs, 'img-src data:');
+  assert.equal(second.frames.length, 0, 'no picture was sent');
+  assert.deepEqual((await visitor.violations()).filter((v) => v.startsWith('img-src data')), blockedSoFar, 'no new attempt was refused');
+  second.close();
+  await agentPage.context().close();
+  await visitor.page.context().close();
+});
+
+test('a script-src that allows only the visitor bundle blocks the capture engine; the visitor and agents are told what to allow', async () => {
+  const relay = e2e.server.url;
+  const visitor = await openVisitor(documentedPolicy(relay, { scriptSrc: `'self' ${relay}/dist/upscope.js` }));
+  const agent = await watch(visitor);
+  const needs = `script-src ${relay}/dist/`;
+  assert.equal((await agent.next('captureBlocked', () => true, 10_000)).needs, needs);
+  const errors = await visitor.errors();
+  assert.deepEqual(errors, [{ code: 'cspBlocked', message: `this page's Content-Security-Policy blocks screen capture: it needs ${needs}` }]);
+  // A second agent is told too.
+  const second = await watch(visitor);
+  assert.equal((await second.next('captureBlocked', () => true, 10_000)).needs, needs);
+  assert.equal(agent.frames.length + second.frames.length, 0, 'no picture was sent');
+  agent.close();
+  second.close();
+  await visitor.page.context().close();
+});
+
+test('a trusted-types directive without upscope: the console says which directive to add', async () => {
+  site ??= await startCspSite(e2e.server.url);
+  const page = await (await e2e.browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const policy = documentedPolicy(e2e.server.url, { trustedTypes: true }).replace('trusted-types upscope', 'trusted-types site-policy');
+  await page.goto(site.pageUrl(policy));
+  await page.waitForFunction(() => customElements.get('upscope-widget') !== undefined);
+  assert.ok(
+    errors.some((e) => e.includes('[upscope]') && e.includes('add it to the trusted-types directive (trusted-types upscope)')),
+    `a console error names the directive; got:\n${errors.join('\n')}`,
+  );
+  await page.context().close();
+});
