@@ -8,6 +8,7 @@ const server = await startServer({
   // The bench measures the relay's cost per visitor, not its admission limits: thousands of
   // sockets come from a few loopback addresses, so the per-address limits are lifted.
   maxConnectionsPerAddress: 1_000_000,
+  connectionBurstPerAddress: 1_000_000,
   maxVisitors: 1_000_000,
 });
 

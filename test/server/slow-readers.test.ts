@@ -184,7 +184,7 @@ test('a watcher that floods requests and reads no answer is closed with 4008 onc
 });
 
 test('a lobby that stops reading while more than 1024 visitors change waits for one fresh list, not 1024 entries', async () => {
-  const relay = await testRelay({ maxQueuedBytes: 64 * KiB, stalledSocketMs: 600_000, maxConnectionsPerAddress: 10_000 });
+  const relay = await testRelay({ maxQueuedBytes: 64 * KiB, stalledSocketMs: 600_000, maxConnectionsPerAddress: 10_000, connectionBurstPerAddress: 10_000 });
   try {
     const lobby = await relay.lobby(relay.token('Stalled'));
     await lobby.next('lobby');
