@@ -13,14 +13,47 @@ function splitFamilies(value: string): string[] {
   return value.split(',').map((v) => v.trim().replace(/"|'/g, '').toLowerCase()).filter(Boolean);
 }
 
+/**
+ * The families the page's readable style sheets define with `@font-face` (inside `@media`,
+ * `@supports`, `@layer` and `@import` too): the only ones the library can embed. Registering any
+ * other family would send the library through its embedding step for nothing, and that step makes
+ * an inline `<style>`, which a strict `style-src` refuses (and reports as a violation).
+ */
+export function webFontFamilies(doc: Document): Set<string> {
+  const out = new Set<string>();
+  const visit = (rules: CSSRuleList) => {
+    for (const rule of rules) {
+      if (rule instanceof CSSFontFaceRule) for (const f of splitFamilies(rule.style.getPropertyValue('font-family'))) out.add(f);
+      else if (rule instanceof CSSImportRule) readRules(rule.styleSheet, visit);
+      else if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
+    }
+  };
+  for (const sheet of doc.styleSheets) readRules(sheet, visit);
+  return out;
+}
+
+function readRules(sheet: CSSStyleSheet | null, visit: (rules: CSSRuleList) => void): void {
+  try {
+    if (sheet) visit(sheet.cssRules);
+  } catch {
+    // A cross-origin sheet without CORS: unreadable here, and for the library too.
+  }
+}
+
 export class TextFonts {
   /** Last font-family value split, and the last element looked at (its text nodes come one after another). */
   private lastValue = '';
   private lastFamilies: string[] = [];
   private lastElement: Element | null = null;
 
-  /** `families` is the library context's map, family -> characters drawn in it (used only to subset fonts, which the capture does not). */
-  constructor(private readonly families: Map<string, Set<string>>) {}
+  /**
+   * `families` is the library context's map, family -> characters drawn in it (used only to subset
+   * fonts, which the capture does not); `webFonts` the families it can embed (see webFontFamilies).
+   */
+  constructor(
+    private readonly families: Map<string, Set<string>>,
+    private readonly webFonts: ReadonlySet<string>,
+  ) {}
 
   /** A text node of `parent` is being cloned. */
   noteText(parent: Element | undefined, text: Text, win: Window): void {
@@ -31,7 +64,7 @@ export class TextFonts {
       this.lastValue = value;
       this.lastFamilies = splitFamilies(value);
     }
-    for (const family of this.lastFamilies) if (!this.families.has(family)) this.families.set(family, new Set());
+    this.add(this.lastFamilies);
   }
 
   /**
@@ -42,7 +75,11 @@ export class TextFonts {
   notePseudo(style: CSSStyleDeclaration): void {
     const content = style.getPropertyValue('content');
     if (!content || content === 'none' || content === 'normal') return;
-    for (const family of splitFamilies(style.getPropertyValue('font-family'))) if (!this.families.has(family)) this.families.set(family, new Set());
+    this.add(splitFamilies(style.getPropertyValue('font-family')));
+  }
+
+  private add(families: string[]): void {
+    for (const family of families) if (this.webFonts.has(family) && !this.families.has(family)) this.families.set(family, new Set());
   }
 
   /** Forgets the last element (a new clone begins). */

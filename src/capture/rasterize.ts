@@ -6,7 +6,7 @@ import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './
 import { canCloneEmpty, findVisibleSubtrees, placedByBaseline, yieldToPage } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
-import { TextFonts } from './font-families.js';
+import { TextFonts, webFontFamilies } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
@@ -255,7 +255,7 @@ export class Rasterizer {
     this.styles = new CloneStyles(this.doc.defaultView!, this.options.includeStyleProperties);
     created.ownerWindow = this.styles.window as Window;
     created.defaultComputedStyles = this.styles.defaults;
-    this.fonts = new TextFonts(created.fontFamilies);
+    this.fonts = new TextFonts(created.fontFamilies, webFontFamilies(this.doc));
     this.styles.onPseudo = (el, pseudo, style) => {
       this.fonts?.notePseudo(style);
       this.generated.note(el, pseudo, style);
