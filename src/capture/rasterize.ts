@@ -121,6 +121,8 @@ export class Rasterizer {
   private styles: CloneStyles | null = null;
   /** Tells the library which font families text is drawn in, so their web fonts are embedded. */
   private fonts: TextFonts | null = null;
+  /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
+  private webFontsRefused = false;
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
   private unmasked = new Map<Element, boolean>();
@@ -176,6 +178,15 @@ export class Rasterizer {
     let svg: SVGElement;
     try {
       svg = await domToForeignObjectSvg(context);
+    } catch (err) {
+      // The library's web-font step builds an inline <style>; a page whose style-src refuses it
+      // makes the step throw (its sheet is null). This frame is lost; later ones go without web
+      // fonts (the agent sees fallback fonts), since a page's policy never loosens.
+      if (err instanceof TypeError && context.fontFamilies.size > 0 && context.font !== false) {
+        context.font = false;
+        this.webFontsRefused = true;
+      }
+      throw err;
     } finally {
       this.visible = new Map();
       this.whole.clear();
@@ -239,6 +250,7 @@ export class Rasterizer {
       scale: this.options.scale,
       includeStyleProperties: this.options.includeStyleProperties ? [...this.options.includeStyleProperties] : null,
       timeout: this.options.resourceTimeoutMs,
+      ...(this.webFontsRefused ? { font: false as const } : {}),
       // Scrolled boxes are shifted in onCloneEachNode: the library's own pass would also shift the
       // document by its scroll position, on top of the root offset set above.
       features: { restoreScrollPosition: false, copyScrollbar: false },

@@ -5,6 +5,7 @@
  * relay), so the page, the bundles and the socket are on the origins a real site has.
  */
 import { createServer } from 'node:http';
+import { iconFont } from './icon-font.js';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -42,13 +43,16 @@ body { margin: 0; background: #fff; font: 16px sans-serif; }
 #card { position: absolute; left: ${LAYOUT.card.x}px; top: ${LAYOUT.card.y}px; width: ${LAYOUT.card.width}px; height: ${LAYOUT.card.height}px; box-sizing: border-box; border: 0; background: rgb(255, 235, 59); }
 `;
 
-const page = (relay: string, bundle: string, metaPolicy: string | null) => `<!doctype html>
+/** A web font for the page's heading (served from a package, no network). */
+const FONT_CSS = `@font-face { font-family: SiteIcons; src: url(/site-font.ttf) format('truetype'); }\nh1 { font-family: SiteIcons, sans-serif; }\n`;
+
+const page = (relay: string, bundle: string, metaPolicy: string | null, webFont: boolean) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   ${metaPolicy === null ? '' : `<meta http-equiv="Content-Security-Policy" content="${metaPolicy.replaceAll('"', '&quot;')}">`}
   <title>Checkout</title>
-  <link rel="stylesheet" href="/site.css">
+  <link rel="stylesheet" href="/site.css">${webFont ? '\n  <link rel="stylesheet" href="/site-font.css">' : ''}
   <script ${bundle.endsWith('.iife.js') ? '' : 'type="module" '}src="${relay}/dist/${bundle}"></script>
 </head>
 <body>
@@ -61,7 +65,7 @@ const page = (relay: string, bundle: string, metaPolicy: string | null) => `<!do
 
 export interface CspSite {
   /** The checkout page served with `policy` as its Content-Security-Policy header (or, with `meta`, in a `<meta http-equiv>` instead). */
-  pageUrl(policy: string, o?: { bundle?: 'upscope.js' | 'upscope.iife.js'; meta?: boolean }): string;
+  pageUrl(policy: string, o?: { bundle?: 'upscope.js' | 'upscope.iife.js'; meta?: boolean; webFont?: boolean }): string;
   close(): Promise<void>;
 }
 
@@ -73,11 +77,19 @@ export async function startCspSite(relay: string): Promise<CspSite> {
       res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
       return res.end(CSS);
     }
+    if (url.pathname === '/site-font.css') {
+      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
+      return res.end(FONT_CSS);
+    }
+    if (url.pathname === '/site-font.ttf') {
+      res.writeHead(200, { 'content-type': 'font/ttf' });
+      return res.end(iconFont());
+    }
     if (url.pathname === '/checkout') {
       const policy = url.searchParams.get('csp') ?? '';
       const meta = url.searchParams.get('meta') === '1';
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(meta ? {} : { 'content-security-policy': policy }), 'cache-control': 'no-store' });
-      return res.end(page(relay, url.searchParams.get('bundle') ?? 'upscope.js', meta ? policy : null));
+      return res.end(page(relay, url.searchParams.get('bundle') ?? 'upscope.js', meta ? policy : null, url.searchParams.get('font') === '1'));
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
@@ -85,7 +97,8 @@ export async function startCspSite(relay: string): Promise<CspSite> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    pageUrl: (policy, { bundle = 'upscope.js', meta = false } = {}) => `${base}/checkout?${new URLSearchParams({ csp: policy, bundle, meta: meta ? '1' : '0' })}`,
+    pageUrl: (policy, { bundle = 'upscope.js', meta = false, webFont = false } = {}) =>
+      `${base}/checkout?${new URLSearchParams({ csp: policy, bundle, meta: meta ? '1' : '0', font: webFont ? '1' : '0' })}`,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

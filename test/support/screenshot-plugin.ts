@@ -9,21 +9,14 @@
  * - serves `/__fixtures__/icon-font.ttf`: a web font from a package already installed (the
  *   codicon icon font shipped inside playwright-core), so font tests need no network.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { iconFont } from './icon-font.js';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import type { PlaywrightLauncher } from '@web/test-runner-playwright';
 
 const PICTURES = join(process.cwd(), 'test-results', 'fidelity');
 
-/** The codicon font file inside playwright-core (its name carries a content hash). */
-function iconFont(): Buffer {
-  const dir = join(dirname(createRequire(import.meta.url).resolve('playwright-core/package.json')), 'lib', 'vite', 'recorder', 'assets');
-  const file = readdirSync(dir).find((f) => /^codicon.*\.ttf$/.test(f));
-  if (!file) throw new Error(`screenshot plugin: no codicon*.ttf in ${dir}`);
-  return readFileSync(join(dir, file));
-}
 
 export function screenshotPlugin(): TestRunnerPlugin {
   return {
