@@ -127,6 +127,8 @@ export class Upscope {
   readonly observers = new StateStream<readonly Observer[]>([]);
   /** The name of the agent whose session this is, while one is live. */
   readonly agentName = new StateStream<string | null>(null);
+  /** The agent who ended the last session (reason `agentStopped`); null otherwise. */
+  readonly endedBy = new StateStream<string | null>(null);
 
   /** An agent's session began; carries the agent's name. */
   readonly onSessionStarted = new Stream<string>();
@@ -453,6 +455,9 @@ export class Upscope {
     const sessionGone = LIVE.has(before) && !LIVE.has(msg.sessionState);
     // The visitor still waits for help even if the relay lost the request with the room.
     const requestAgain = before === 'pendingRequest' && msg.sessionState === 'inactive';
+    // A code the visitor may be reading to an agent right now, lost with the room: get a new one.
+    // (Its own expiry clears it here first, so a code still held was forgotten, not expired.)
+    const codeAgain = this.lookupCode.value !== null && msg.lookupCode === null;
     this.conn?.markHealthy();
     this.shortId.set(msg.shortId);
     if (msg.lookupCode !== this.lookupCode.value) this.setLookupCode(msg.lookupCode, msg.lookupCodeExpiresAt ?? 0);
@@ -466,6 +471,7 @@ export class Upscope {
     if (Object.keys(identity).length > 0) this.sendIdentity(identity);
     this.conn?.send({ type: 'visibility', visible: document.visibilityState !== 'hidden' });
     if (requestAgain) this.conn?.send({ type: 'requestAgent' });
+    if (codeAgain) this.conn?.send({ type: 'getLookupCode' });
     if (this.stopOnWelcome) {
       this.stopOnWelcome = false;
       if (LIVE.has(msg.sessionState) || msg.sessionState === 'pendingRequest') this.conn?.send({ type: 'stopSession' });
@@ -487,6 +493,7 @@ export class Upscope {
     const before = this.sessionState.value;
     if (msg.state === 'ended') {
       this.store.setConsent(null);
+      this.endedBy.set(msg.reason === 'agentStopped' ? msg.agentName : null);
       this.endSessionLocally(msg.reason ?? 'error', true);
     } else {
       if (LIVE.has(msg.state)) this.clearConsentDeadline();

@@ -440,7 +440,7 @@ export class Relay {
         return;
       case 'stopSession':
         if (!watcher.watching && room.state !== 'pendingRequest') return this.sendError(watcher.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
-        return this.endSession(room, 'agentStopped');
+        return this.endSession(room, 'agentStopped', watcher.agent.agentName);
       case 'findByCode':
         return this.sendError(watcher.conn, ErrorCode.invalidState, 'look-ups are sent on the lobby connection');
       default:
@@ -738,7 +738,8 @@ export class Relay {
     this.lobbyUpdate(room);
   }
 
-  private endSession(room: Room, reason: EndReason): void {
+  /** `by`: the agent who ended it (agentStopped); the ended message names them, so everyone knows who. */
+  private endSession(room: Room, reason: EndReason, by?: string): void {
     if (room.state === 'inactive' || room.state === 'ended') return;
     this.opts.clearTimeout(room.graceTimer);
     room.pendingRequestAt = null;
@@ -747,7 +748,7 @@ export class Relay {
       w.watching = false;
       this.cancelConsent(room, w);
     }
-    this.setState(room, 'ended', room.agentName, { reason });
+    this.setState(room, 'ended', by ?? room.agentName, { reason });
     room.agentName = null;
   }
 
