@@ -3,10 +3,10 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { MAX_CUSTOM_MESSAGE_LENGTH } from '../../src/protocol/index.js';
-import { agentToken, BLUE, GREEN, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, YELLOW, type RelayInfo } from './agent-test-helpers.js';
+import { agentToken, BLUE, GREEN, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, viewerScreen, viewerStatus, YELLOW, type RelayInfo } from './agent-test-helpers.js';
 
-const screen = (el: UpscopeViewer) => part<HTMLCanvasElement>(el, 'screen')!;
-const statusText = (el: UpscopeViewer) => part(el, 'status')!.textContent!.replace(/\s+/g, ' ').trim();
+const screen = viewerScreen;
+const statusText = viewerStatus;
 const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
 
 describe('<upscope-viewer>', () => {

@@ -49,6 +49,7 @@ export const viewerStyles = css`
     gap: 0.5em;
   }
   .stage {
+    position: relative;
     display: grid;
     place-items: center;
     min-height: 8em;
@@ -71,5 +72,18 @@ export const viewerStyles = css`
     margin: 2em 1em;
     color: #e8ebf0;
     text-align: center;
+  }
+  .overlay {
+    position: absolute;
+    inset: auto 0 0 0;
+    margin: 0;
+    padding: 0.75em 1em;
+    background: rgb(20 24 31 / 0.82);
+    color: #fff;
+    text-align: center;
+    font-weight: 600;
+  }
+  canvas:has(+ .overlay) {
+    filter: grayscale(0.6) brightness(0.8);
   }
 `;
