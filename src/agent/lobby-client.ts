@@ -43,10 +43,12 @@ export class LookupError extends Error {
 
 /**
  * Lobby order: pending requests first, oldest request first (they have waited longest); then
- * everyone else, newest connection first.
+ * everyone else, newest connection first; visitors who left (and may still come back within the
+ * relay's grace period) last, so they never crowd out the ones who are there.
  */
 export function sortVisitors(visitors: Iterable<VisitorSummary>): VisitorSummary[] {
   return [...visitors].sort((a, b) => {
+    if (a.connected !== b.connected) return a.connected ? -1 : 1;
     if (a.pendingRequestAt !== null && b.pendingRequestAt !== null) return a.pendingRequestAt - b.pendingRequestAt;
     if (a.pendingRequestAt !== null) return -1;
     if (b.pendingRequestAt !== null) return 1;

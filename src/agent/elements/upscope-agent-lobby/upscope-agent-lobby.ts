@@ -16,7 +16,7 @@ type SearchResult =
 
 /**
  * @tag upscope-agent-lobby
- * @summary The live list of connected visitors (pending help requests first) and a search by
+ * @summary The live list of visitors (pending help requests first, those who left last) and a search by
  * 4-digit lookup code. Each visitor links to its watch page.
  *
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
@@ -27,8 +27,9 @@ type SearchResult =
  * @csspart search-result - What the last search found (an ARIA live region).
  * @csspart connection - The connection line, shown while not connected.
  * @csspart visitors - The list of visitors.
- * @csspart visitor - One visitor; pending requests also carry `visitor-pending`.
- * @csspart visitor-pending - A visitor who asked for help.
+ * @csspart visitor - One visitor; pending requests also carry `visitor-pending`, visitors who left `visitor-gone`.
+ * @csspart visitor-pending - A connected visitor who asked for help.
+ * @csspart visitor-gone - A visitor who left (listed last, faded, until the relay's grace period ends).
  * @csspart watch-link - A visitor's link to its watch page.
  * @csspart lookup-code - A visitor's lookup code.
  * @csspart state - A visitor's session state.
@@ -109,6 +110,12 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
       .offline {
         color: var(--_muted);
         font-style: italic;
+      }
+      /* Faded by colour, not opacity, so the text keeps its contrast. */
+      .visitor.gone {
+        color: var(--_muted);
+        background: var(--_surface);
+        border-style: dashed;
       }
       .empty,
       .connection {
@@ -221,16 +228,18 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   }
 
   private renderVisitor(v: VisitorSummary) {
-    const pending = v.pendingRequestAt !== null;
+    // A visitor who left is not waiting for anyone: no highlight, whatever their request said.
+    const pending = v.pendingRequestAt !== null && v.connected;
     const watchers = v.observers.map((o) => o.agentName).join(', ');
+    const parts = ['visitor', pending ? 'visitor-pending' : '', v.connected ? '' : 'visitor-gone'].filter(Boolean).join(' ');
     return html`
-      <li part=${pending ? 'visitor visitor-pending' : 'visitor'} class="visitor ${pending ? 'pending' : ''}" data-short-id=${v.shortId}>
+      <li part=${parts} class="visitor ${pending ? 'pending' : ''} ${v.connected ? '' : 'gone'}" data-short-id=${v.shortId}>
         <div class="head">
           <a part="watch-link" class="name" href=${this.href(v.shortId)}>${visitorLabel(v)}</a>
           <span part="state" class="badge">
-            ${pending ? `Asked for help at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}` : sessionStateText(v.sessionState)}
+            ${pending ? `Asked for help at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}` : v.connected ? sessionStateText(v.sessionState) : 'Left'}
           </span>
-          ${v.connected ? nothing : html`<span class="offline">disconnected, may come back</span>`}
+          ${v.connected ? nothing : html`<span class="offline">left; listed until their grace period ends, in case they come back</span>`}
           ${watchers ? html`<span class="fact">Watched by <span class="value">${watchers}</span></span>` : nothing}
         </div>
         ${visitorDetails(v)}
