@@ -159,6 +159,8 @@ export class Upscope {
   private capture: CaptureController | null = null;
   private readonly keyframeRequests = new Stream<void>();
   private lookupTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The relay process that welcomed this page last (see `welcome.relayRun`). */
+  private relayRun: string | null = null;
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set by `stopSession()` until the relay reports the session's next state: capture stays off. */
   private stopping = false;
@@ -256,6 +258,7 @@ export class Upscope {
         connectionTimeout: this.opts.connectionTimeout,
         maxRetries: this.opts.maxRetries,
         heartbeatInterval: this.opts.heartbeatInterval,
+        shortId: () => this.shortId.value,
         log: (...args) => this.log(...args),
       },
       {
@@ -448,8 +451,10 @@ export class Upscope {
   private onWelcome(msg: MessageOf<'welcome'>): void {
     const before = this.sessionState.value;
     const previousShortId = this.shortId.value;
-    // A new shortId for a returning visitor means the relay lost its room (it restarted).
-    const relayLost = previousShortId !== null && previousShortId !== msg.shortId;
+    // The relay lost the room (it restarted): it says so by a new run id, or an older relay by a new shortId.
+    const relayLost =
+      (this.relayRun !== null && msg.relayRun !== undefined && msg.relayRun !== this.relayRun) || (previousShortId !== null && previousShortId !== msg.shortId);
+    this.relayRun = msg.relayRun ?? null;
     // The live session did not survive the time away: lost with the room (`error`), or ended
     // while this page could not hear it (the relay says why; `timeout` if it cannot).
     const sessionGone = LIVE.has(before) && !LIVE.has(msg.sessionState);
