@@ -51,6 +51,25 @@ describe('<upscope-viewer> states', () => {
     expect(part(el, 'quality')!.textContent).to.not.contain('fps');
   });
 
+  it('fits the picture to the width it has by default, shows actual size on request, and the visitor’s viewport size', async () => {
+    const { el } = await watchingWithPicture();
+    el.style.width = '640px';
+    await el.updateComplete;
+    const width = () => Math.round(viewerScreen(el).getBoundingClientRect().width);
+    expect(width(), 'a 64 px wide picture fills 640 px').to.be.within(630, 640);
+    expect(part(el, 'viewport')!.textContent).to.equal('64 × 48');
+    expect(part(el, 'fit-button')!.getAttribute('aria-pressed')).to.equal('true');
+    part(el, 'actual-size-button')!.click();
+    await el.updateComplete;
+    expect(width()).to.equal(64);
+    expect(part(el, 'actual-size-button')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(part(el, 'fullscreen-button')).to.not.equal(null);
+    await expect(el).to.be.accessible();
+    part(el, 'fit-button')!.click();
+    await el.updateComplete;
+    expect(width()).to.be.within(630, 640);
+  });
+
   it('a second agent leaves without ending the session; the first keeps watching', async () => {
     const { v, el: first } = await watchingWithPicture();
     const { el: second } = await watchingWithPicture(await agentToken('Bob'), v);

@@ -27,11 +27,16 @@ const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: fals
  * @csspart stop-button - Ends the session for everyone ("End session").
  * @csspart leave-button - This agent stops watching; the session goes on for the visitor and other agents.
  * @csspart overlay - Over the last picture while the connection is being restored.
+ * @csspart view-controls - Fit to width, actual size and full screen.
+ * @csspart viewport - The visitor's viewport size, as the picture carries it.
+ * @csspart fit-button - Scales the picture to the width it has (the default).
+ * @csspart actual-size-button - Draws the picture one frame pixel to one screen pixel, scrolling if needed.
+ * @csspart fullscreen-button - Shows the picture on the whole screen.
  * @csspart stage - The area holding the screen.
  * @csspart screen - The `<canvas>`; its width/height are the frame's own pixel size, CSS scales it to fit.
  *
  * @cssprop --upscope-viewer-background - Behind the screen. Default #2a2f3a.
- * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn. Default 80vh.
+ * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn. Default: no limit when fitting to width, 85vh (scrolling) at actual size.
  * @cssprop --upscope-agent-accent - Buttons and focus rings. Default #1f5fd1.
  * @cssprop --upscope-agent-danger - The stop button and error text. Default #b3261e.
  */
@@ -46,6 +51,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     hasFrame: { state: true, attribute: false },
     configError: { state: true, attribute: false },
     left: { state: true, attribute: false },
+    fit: { type: String, reflect: true },
+    size: { state: true, attribute: false },
   };
 
   /** The relay: `host[:port]`, optionally with a scheme (`https://relay.example.com`). */
@@ -59,6 +66,10 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
    * time with this machine's clock, so it assumes both clocks agree.
    */
   quality: Quality = { fps: 0, latencyMs: null };
+  /** How the picture is drawn: `width` (scaled to the width it has, the default) or `actual` (one frame pixel per CSS pixel, scrolling). */
+  fit: 'width' | 'actual' = 'width';
+  /** The visitor's viewport in frame pixels, once a picture arrived. */
+  protected size: { width: number; height: number } | null = null;
 
   protected hasFrame = false;
   protected configError = '';
@@ -145,6 +156,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       () => this.renderRoot.querySelector<HTMLCanvasElement>('canvas[part="screen"]'),
       (tile) => {
         this.meter.record(tile);
+        if (this.size?.width !== tile.frameWidth || this.size?.height !== tile.frameHeight) this.size = { width: tile.frameWidth, height: tile.frameHeight };
         if (!this.hasFrame) this.hasFrame = true;
         this.quality = this.meter.read();
       },
@@ -203,6 +215,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     this.meter.reset();
     this.quality = { fps: 0, latencyMs: null };
     this.hasFrame = false;
+    this.size = null;
     const canvas = this.renderRoot?.querySelector<HTMLCanvasElement>('canvas[part="screen"]');
     canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
   }
@@ -251,6 +264,21 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     </p>`;
   }
 
+  private toggleFullscreen(): void {
+    const stage = this.renderRoot.querySelector<HTMLElement>('[part="stage"]');
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    else void stage?.requestFullscreen?.().catch(() => undefined);
+  }
+
+  private renderViewControls() {
+    return html`<div part="view-controls" class="view-controls" role="group" aria-label="Picture size">
+      ${this.size ? html`<span part="viewport" class="viewport" title="The visitor's viewport">${this.size.width} × ${this.size.height}</span>` : nothing}
+      <button part="fit-button" aria-pressed=${this.fit === 'width' ? 'true' : 'false'} @click=${() => (this.fit = 'width')}>Fit to width</button>
+      <button part="actual-size-button" aria-pressed=${this.fit === 'actual' ? 'true' : 'false'} @click=${() => (this.fit = 'actual')}>Actual size</button>
+      <button part="fullscreen-button" @click=${this.toggleFullscreen}>Full screen</button>
+    </div>`;
+  }
+
   /** What covers the kept picture while it cannot be live. */
   private overlayText(s: WatchSnapshot): string {
     if (s.status === 'reconnecting' || s.status === 'connecting') return 'Reconnecting… the last picture is shown.';
@@ -268,6 +296,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       <div class="bar">
         <p part="status" class="status" role="status" aria-live="polite">${this.statusText(s)}</p>
         ${live && this.hasFrame ? this.renderQuality() : nothing}
+        ${picture ? this.renderViewControls() : nothing}
         ${s.observers.length && !this.left
           ? html`<ul part="observers" class="observers" aria-label="Agents watching">
               ${s.observers.map((o) => html`<li>${o.agentName}${o.observerId === s.observerId ? ' (you)' : ''}</li>`)}
