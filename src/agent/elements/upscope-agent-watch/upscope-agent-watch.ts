@@ -41,7 +41,7 @@ export class UpscopeAgentWatch extends AgentPage {
     visitorDetailsStyles,
     css`
       /* The picture uses a wide screen: the watch page is not held to the console's reading width. */
-      main {
+:host {
         max-width: none;
       }
       .layout {

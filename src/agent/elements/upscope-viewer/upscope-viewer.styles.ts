@@ -47,6 +47,7 @@ export const viewerStyles = css`
   .actions {
     display: flex;
     gap: 0.5em;
+    margin-inline-start: auto;
   }
   .stage {
     position: relative;
