@@ -6,6 +6,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/agent/define.js';
 import type { UpscopeAgentLobby } from '../../src/agent/index.js';
+import { LobbyClient } from '../../src/agent/lobby-client.js';
 import { part, RawVisitor, relayInfo, type RelayInfo } from './agent-test-helpers.js';
 
 const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
@@ -85,5 +86,25 @@ describe('<upscope-agent-lobby> as a queue', () => {
     await until('counted again', () => document.title.endsWith('waiting · Agent console'));
     lobby.remove();
     expect(document.title, 'restored when the lobby goes').to.equal('Agent console');
+  });
+
+  it('applies a burst of updates together: a busy lobby sorts and renders a few times, not once per update', async () => {
+    let changes = 0;
+    const client = new LobbyClient({ host: info.host, token: info.agentToken });
+    // Counts every change of the list the console renders from.
+    const set = client.visitors.set.bind(client.visitors);
+    client.visitors.set = (value) => (changes++, set(value));
+    client.connect();
+    try {
+      await until('connected', () => client.status.get() === 'connected');
+      const v = await visitor({ callName: 'Busy 0' });
+      await until('listed', () => client.visitors.get().some((x) => x.shortId === v.shortId));
+      changes = 0;
+      for (let i = 1; i <= 60; i++) v.send({ type: 'updateConnection', identity: { callName: `Busy ${i}` } });
+      await until('the last update applied', () => client.visitors.get().some((x) => x.shortId === v.shortId && x.callName === 'Busy 60'));
+      expect(changes, `${changes} renders for 60 updates`).to.be.below(15);
+    } finally {
+      client.close();
+    }
   });
 });
