@@ -187,6 +187,10 @@ describe('<upscope-widget>', () => {
       expect(list.textContent).to.contain(hostile);
       expect(list.querySelector('img')).to.equal(null);
       expect(liveRegion(el)).to.equal(`Message from ${relay.agentName}: ${hostile}`);
+      // Each message carries its time.
+      const time = list.querySelector('[part="message-time"]')!;
+      expect(time.textContent!.trim()).to.match(/^\d{1,2}:\d{2}/);
+      expect(Math.abs(Date.parse(time.getAttribute('datetime')!) - Date.now())).to.be.below(60_000);
 
       // The reply box sends to the agent.
       const input = part(el, 'message-input') as HTMLInputElement;

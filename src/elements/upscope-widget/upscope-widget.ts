@@ -24,6 +24,8 @@ interface ChatMessage {
   own: boolean;
   name: string;
   text: string;
+  /** When it arrived or was sent, epoch ms. */
+  at: number;
 }
 
 interface OpenConsent {
@@ -70,6 +72,7 @@ interface OpenConsent {
  * @csspart stop-button - Ends the session.
  * @csspart messages - The list of custom messages.
  * @csspart message - One message (`own` too when the visitor sent it).
+ * @csspart message-time - When a message arrived or was sent (hours and minutes, in the widget's language).
  * @csspart message-input - The reply box.
  * @csspart send-button - Sends the reply.
  * @csspart retry-button - Tries to connect again after an error.
@@ -198,6 +201,10 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     return this.language || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || navigator.language;
   }
 
+  private get timeFormat(): Intl.DateTimeFormat {
+    return new Intl.DateTimeFormat(listLocale(this.langTag), { hour: '2-digit', minute: '2-digit' });
+  }
+
   private get strings(): WidgetStrings {
     return stringsFor(this.langTag);
   }
@@ -252,7 +259,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
         const show = emit(this, 'upscope-custom-message', { message: m.message, from: { ...m.from } }, { cancelable: true });
         if (!show) return;
         const name = m.from.name ?? this.strings.agent;
-        this.messages = [...this.messages, { id: ++this.messageId, own: false, name, text: m.message }];
+        this.messages = [...this.messages, { id: ++this.messageId, own: false, name, text: m.message, at: Date.now() }];
         this.announcement = this.strings.messageFrom(name, m.message);
       }),
       sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
@@ -382,7 +389,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     this.replyError = '';
     try {
       await this.sdk.sendCustomMessage(text);
-      this.messages = [...this.messages, { id: ++this.messageId, own: true, name: this.strings.you, text }];
+      this.messages = [...this.messages, { id: ++this.messageId, own: true, name: this.strings.you, text, at: Date.now() }];
       input.value = '';
     } catch (err) {
       this.replyError = this.strings.sendFailed;
@@ -620,9 +627,11 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
         </p>
         ${count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing}
         ${this.messages.length > 0
-          ? html`<ul part="messages" aria-label=${t.messagesLabel}>
+          ? html`<ul part="messages" aria-label=${t.messagesLabel} tabindex="0">
               ${this.messages.map(
-                (m) => html`<li part=${m.own ? 'message own' : 'message'}><span class="sender">${m.name}</span>${m.text}</li>`,
+                (m) => html`<li part=${m.own ? 'message own' : 'message'}>
+                  <span class="sender">${m.name} <time part="message-time" datetime=${new Date(m.at).toISOString()}>${this.timeFormat.format(m.at)}</time></span>${m.text}
+                </li>`,
               )}
             </ul>`
           : nothing}
