@@ -128,6 +128,8 @@ export class Upscope {
   readonly observers = new StateStream<readonly Observer[]>([]);
   /** The name of the agent whose session this is, while one is live. */
   readonly agentName = new StateStream<string | null>(null);
+  /** The agent who ended the last session (reason `agentStopped`); null otherwise. */
+  readonly endedBy = new StateStream<string | null>(null);
 
   /** An agent's session began; carries the agent's name. */
   readonly onSessionStarted = new Stream<string>();
@@ -158,6 +160,8 @@ export class Upscope {
   private capture: CaptureController | null = null;
   private readonly keyframeRequests = new Stream<void>();
   private lookupTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The relay process that welcomed this page last (see `welcome.relayRun`). */
+  private relayRun: string | null = null;
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set by `stopSession()` until the relay reports the session's next state: capture stays off. */
   private stopping = false;
@@ -258,6 +262,7 @@ export class Upscope {
         connectionTimeout: this.opts.connectionTimeout,
         maxRetries: this.opts.maxRetries,
         heartbeatInterval: this.opts.heartbeatInterval,
+        shortId: () => this.shortId.value,
         log: (...args) => this.log(...args),
       },
       {
@@ -450,13 +455,18 @@ export class Upscope {
   private onWelcome(msg: MessageOf<'welcome'>): void {
     const before = this.sessionState.value;
     const previousShortId = this.shortId.value;
-    // A new shortId for a returning visitor means the relay lost its room (it restarted).
-    const relayLost = previousShortId !== null && previousShortId !== msg.shortId;
+    // The relay lost the room (it restarted): it says so by a new run id, or an older relay by a new shortId.
+    const relayLost =
+      (this.relayRun !== null && msg.relayRun !== undefined && msg.relayRun !== this.relayRun) || (previousShortId !== null && previousShortId !== msg.shortId);
+    this.relayRun = msg.relayRun ?? null;
     // The live session did not survive the time away: lost with the room (`error`), or ended
     // while this page could not hear it (the relay says why; `timeout` if it cannot).
     const sessionGone = LIVE.has(before) && !LIVE.has(msg.sessionState);
     // The visitor still waits for help even if the relay lost the request with the room.
     const requestAgain = before === 'pendingRequest' && msg.sessionState === 'inactive';
+    // A code the visitor may be reading to an agent right now, lost with the room: get a new one.
+    // (Its own expiry clears it here first, so a code still held was forgotten, not expired.)
+    const codeAgain = this.lookupCode.value !== null && msg.lookupCode === null;
     this.conn?.markHealthy();
     this.shortId.set(msg.shortId);
     if (msg.lookupCode !== this.lookupCode.value) this.setLookupCode(msg.lookupCode, msg.lookupCodeExpiresAt ?? 0);
@@ -470,6 +480,7 @@ export class Upscope {
     if (Object.keys(identity).length > 0) this.sendIdentity(identity);
     this.conn?.send({ type: 'visibility', visible: document.visibilityState !== 'hidden' });
     if (requestAgain) this.conn?.send({ type: 'requestAgent' });
+    if (codeAgain) this.conn?.send({ type: 'getLookupCode' });
     if (this.stopOnWelcome) {
       this.stopOnWelcome = false;
       if (LIVE.has(msg.sessionState) || msg.sessionState === 'pendingRequest') this.conn?.send({ type: 'stopSession' });
@@ -491,6 +502,7 @@ export class Upscope {
     const before = this.sessionState.value;
     if (msg.state === 'ended') {
       this.store.setConsent(null);
+      this.endedBy.set(msg.reason === 'agentStopped' ? msg.agentName : null);
       this.endSessionLocally(msg.reason ?? 'error', true);
     } else {
       if (LIVE.has(msg.state)) this.clearConsentDeadline();

@@ -26,6 +26,14 @@ export interface LobbyClientOptions {
   onStatus?: (status: LobbyStatus) => void;
   /** How long a look-up may take before it fails, in ms. Default 10000. */
   lookupTimeoutMs?: number;
+  /**
+   * Updates arriving within this many ms are applied to `visitors` together, so a busy lobby
+   * (hundreds of updates a second) sorts and renders a few times a second, not once per update.
+   * The first list after a (re)connection is applied at once. Default 100.
+   */
+  batchMs?: number;
+  /** Every time `visitors` changes (after batching). */
+  onChange?: (visitors: VisitorSummary[]) => void;
   /** For tests: a WebSocket constructor. Default the global one. */
   WebSocket?: typeof WebSocket;
 }
@@ -43,10 +51,12 @@ export class LookupError extends Error {
 
 /**
  * Lobby order: pending requests first, oldest request first (they have waited longest); then
- * everyone else, newest connection first.
+ * everyone else, newest connection first; visitors who left (and may still come back within the
+ * relay's grace period) last, so they never crowd out the ones who are there.
  */
 export function sortVisitors(visitors: Iterable<VisitorSummary>): VisitorSummary[] {
   return [...visitors].sort((a, b) => {
+    if (a.connected !== b.connected) return a.connected ? -1 : 1;
     if (a.pendingRequestAt !== null && b.pendingRequestAt !== null) return a.pendingRequestAt - b.pendingRequestAt;
     if (a.pendingRequestAt !== null) return -1;
     if (b.pendingRequestAt !== null) return 1;
@@ -58,6 +68,7 @@ const CODE = new RegExp(`^\\d{${LOOKUP_CODE_DIGITS}}$`);
 
 export class LobbyClient {
   readonly status = signal<LobbyStatus>('idle');
+  private publishTimer: ReturnType<typeof setTimeout> | undefined;
   /** Connected visitors, in lobby order (see sortVisitors). */
   readonly visitors = signal<VisitorSummary[]>([]);
   /** Who the relay says this agent is. */
@@ -93,6 +104,8 @@ export class LobbyClient {
   }
 
   close(): void {
+    clearTimeout(this.publishTimer);
+    this.publishTimer = undefined;
     const socket = this.socket;
     this.socket = null;
     socket?.close(1000, 'agent left the lobby');
@@ -140,10 +153,10 @@ export class LobbyClient {
         return this.publish();
       case 'visitorUpdated':
         this.byShortId.set(msg.visitor.shortId, msg.visitor);
-        return this.publish();
+        return this.publishSoon();
       case 'visitorRemoved':
         this.byShortId.delete(msg.shortId);
-        return this.publish();
+        return this.publishSoon();
       case 'lookupResult': {
         const i = this.lookups.findIndex((l) => l.code === msg.code);
         if (i < 0) return;
@@ -192,7 +205,18 @@ export class LobbyClient {
     this.options.onStatus?.(status);
   }
 
+  /** One publish for every update in the next `batchMs`. */
+  private publishSoon(): void {
+    const ms = this.options.batchMs ?? 100;
+    if (ms <= 0) return this.publish();
+    this.publishTimer ??= setTimeout(() => this.publish(), ms);
+  }
+
   private publish(): void {
-    this.visitors.set(sortVisitors(this.byShortId.values()));
+    clearTimeout(this.publishTimer);
+    this.publishTimer = undefined;
+    const visitors = sortVisitors(this.byShortId.values());
+    this.visitors.set(visitors);
+    this.options.onChange?.(visitors);
   }
 }

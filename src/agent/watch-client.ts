@@ -29,7 +29,8 @@ import { resolveRelayAddress, SOCKET_OPEN } from './relay-address.js';
  * - `connecting` / `reconnecting`: the socket is opening (again).
  * - `ready`: connected, not asking to watch (after `autoWatch: false`).
  * - `waiting`: asked to watch; the visitor has not answered yet.
- * - `offline`: the visitor's page is not connected right now (reloading); asking again shortly.
+ * - `offline`: the visitor's page is not connected right now (reloading, or the relay restarted
+ *   and the page has not come back yet); asking again shortly.
  * - `declined`: the visitor said no.
  * - `watching`: frames flow. `paused`: allowed, but the visitor's tab is hidden.
  * - `ended`: the session ended (see `endReason`).
@@ -92,6 +93,12 @@ export interface WatchClientOptions {
   ackTimeoutMs?: number;
   /** How often to ask again while the visitor is offline, in ms. Default 3000. */
   offlineRetryMs?: number;
+  /**
+   * After a relay restart the visitor's page needs a moment to come back: for this long (ms) a
+   * relay that does not know the visitor yet means "wait", not "gone". Default 120000 (the
+   * relay's own grace period for a visitor who left).
+   */
+  visitorReturnMs?: number;
   /** For tests: a WebSocket constructor. Default the global one. */
   WebSocket?: typeof WebSocket;
 }
@@ -139,6 +146,10 @@ export class WatchClient {
   /** Sent with every connection, so the relay recognises a message resent after a drop. */
   private readonly client = randomId(16);
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** This client has seen the visitor on the relay (so a later "not found" may be a restart). */
+  private seenVisitor = false;
+  /** Until when a relay that does not know the visitor is waited out; null: not waiting. */
+  private returnDeadline: number | null = null;
 
   constructor(private readonly options: WatchClientOptions) {
     this.wantWatch = options.autoWatch ?? true;
@@ -161,7 +172,7 @@ export class WatchClient {
       party: 'watch',
       room: shortId,
       query: { token, client: this.client },
-      shouldReconnectOnClose: (e) => !isFinalClose(e.code),
+      shouldReconnectOnClose: (e) => !isFinalClose(e.code) || this.waitsForReturn(e.code),
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
     });
     socket.binaryType = 'arraybuffer';
@@ -260,6 +271,8 @@ export class WatchClient {
     const snap = this.snapshot;
     switch (msg.type) {
       case 'watchState': {
+        this.seenVisitor = true;
+        this.returnDeadline = null;
         // A page that is away (reloading, offline) sends nothing: say so rather than show a frozen picture.
         const live = msg.watching ? (!msg.visitor.connected ? 'offline' : msg.visitor.sessionState === 'paused' ? 'paused' : 'watching') : null;
         this.update({
@@ -342,6 +355,10 @@ export class WatchClient {
     this.generation++;
     clearTimeout(this.retryTimer);
     const status = this.snapshot.status;
+    if (code === CloseCode.notFound && this.returnDeadline !== null && this.returnDeadline > Date.now()) {
+      // The relay does not know the visitor yet (it restarted): their page comes back to it.
+      return this.update({ status: 'offline', error: null });
+    }
     if (isFinalClose(code)) {
       this.resuming = false;
       this.rejectPending('closed', 'the connection to the relay closed before the message was confirmed');
@@ -355,6 +372,23 @@ export class WatchClient {
     if (status === 'watching' || status === 'paused') this.resuming = true;
     if (!this.resuming) this.rejectPending('closed', 'the connection to the relay closed before the message was confirmed');
     if (status !== 'declined' && status !== 'ended') this.update({ status: 'reconnecting' });
+  }
+
+  /**
+   * Whether a refusal with `code` is waited out: "not found" on a connection that never reached
+   * the visitor (a relay that restarted and has not seen the page again yet), by a client that
+   * was with this visitor before, until `visitorReturnMs` after the first such refusal. A "not
+   * found" after the visitor's room answered means they left for good.
+   */
+  private waitsForReturn(code: number): boolean {
+    if (code !== CloseCode.notFound || this.greeted || !this.seenVisitor) {
+      this.returnDeadline = null;
+      return false;
+    }
+    this.returnDeadline ??= Date.now() + (this.options.visitorReturnMs ?? 120_000);
+    if (this.returnDeadline > Date.now()) return true;
+    this.returnDeadline = null;
+    return false;
   }
 
   /** Watching again after a drop: what this connection has not carried yet goes out, in order. */

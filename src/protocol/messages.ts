@@ -193,6 +193,8 @@ export const WelcomeMsg = m('welcome', {
   lookupCodeExpiresAt: v.optional(v.nullable(v.number())),
   /** Why the last session ended, when `sessionState` is `ended` (a page that was away learns it). */
   endReason: v.optional(v.nullable(endReasonSchema)),
+  /** Random per relay process: a page that sees it change knows the relay restarted and lost its session. */
+  relayRun: v.optional(shortText),
 });
 export const LookupCodeMsg = m('lookupCode', { code: lookupCodeSchema, expiresAt: v.number() });
 /** An agent asks to watch; the visitor answers with `consent`. */

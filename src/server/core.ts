@@ -220,6 +220,10 @@ export class Relay {
   private readonly rooms = new Map<string, Room>(); // by visitorId
   private readonly byShortId = new Map<string, Room>();
   private readonly codes = new Map<string, Room>();
+  /** Random per relay process, in every welcome: a visitor that sees it change knows the relay restarted. */
+  private readonly run = randomId(12);
+  /** Every shortId handed out and remembered (bounded with knownShortIds): none of them may be claimed. */
+  private readonly reservedShortIds = new Set<string>();
   /** visitorId -> shortId, kept after a room is gone so a returning visitor gets its shortId back. */
   private readonly knownShortIds = new Map<string, string>();
   private readonly conns = new Map<string, ConnInfo>();
@@ -306,7 +310,7 @@ export class Relay {
       if (!this.rooms.has(req.room) && !this.makeRoomForVisitor()) {
         return this.refuse(conn, ErrorCode.rateLimited, 'the relay is full; try again later', CloseCode.tooManyConnections);
       }
-      const room = this.visitorConnected(conn, req.room);
+      const room = this.visitorConnected(conn, req.room, req.params.get('shortId'));
       this.conns.set(conn.id, { role: 'visitor', room, ...base });
       this.welcome(room);
       return;
@@ -477,7 +481,7 @@ export class Relay {
         return;
       case 'stopSession':
         if (!watcher.watching && room.state !== 'pendingRequest') return this.sendError(watcher.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
-        return this.endSession(room, 'agentStopped');
+        return this.endSession(room, 'agentStopped', watcher.agent.agentName);
       case 'findByCode':
         return this.sendError(watcher.conn, ErrorCode.invalidState, 'look-ups are sent on the lobby connection');
       default:
@@ -574,7 +578,11 @@ export class Relay {
 
   // ------------------------------------------------------------------ visitors
 
-  private visitorConnected(conn: Connection, visitorId: string): Room {
+  /**
+   * `claim`: the shortId the page had before; a relay that does not know the visitor (it
+   * restarted) gives it back when no one else has or had it, so open watch links keep working.
+   */
+  private visitorConnected(conn: Connection, visitorId: string, claim: string | null = null): Room {
     let room = this.rooms.get(visitorId);
     if (room) {
       this.opts.clearTimeout(room.goneTimer);
@@ -591,6 +599,7 @@ export class Relay {
       }
     } else {
       let shortId = this.knownShortIds.get(visitorId);
+      if (!shortId && claim && SHORT_ID_PATTERN.test(claim) && !this.reservedShortIds.has(claim) && !this.byShortId.has(claim)) shortId = claim;
       if (!shortId || this.byShortId.has(shortId)) shortId = randomId(12);
       this.rememberShortId(visitorId, shortId);
       room = {
@@ -640,6 +649,8 @@ export class Relay {
     this.knownShortIds.delete(visitorId);
     this.knownShortIds.set(visitorId, shortId);
     if (this.knownShortIds.size > this.opts.maxKnownVisitors) this.knownShortIds.delete(this.knownShortIds.keys().next().value!);
+    this.reservedShortIds.add(shortId);
+    if (this.reservedShortIds.size > this.opts.maxKnownVisitors) this.reservedShortIds.delete(this.reservedShortIds.values().next().value!);
   }
 
   private welcome(room: Room): void {
@@ -653,6 +664,7 @@ export class Relay {
       lookupCode: this.liveCode(room),
       lookupCodeExpiresAt: this.liveCode(room) ? room.lookupCode!.expiresAt : null,
       endReason: room.state === 'ended' ? room.endReason : null,
+      relayRun: this.run,
     });
     // Requests to watch that were waiting for the visitor (it was reloading) are asked again.
     const asked = new Set<string>();
@@ -784,7 +796,8 @@ export class Relay {
     this.lobbyUpdate(room);
   }
 
-  private endSession(room: Room, reason: EndReason): void {
+  /** `by`: the agent who ended it (agentStopped); the ended message names them, so everyone knows who. */
+  private endSession(room: Room, reason: EndReason, by?: string): void {
     if (room.state === 'inactive' || room.state === 'ended') return;
     this.opts.clearTimeout(room.graceTimer);
     room.pendingRequestAt = null;
@@ -793,7 +806,7 @@ export class Relay {
       w.watching = false;
       this.cancelConsent(room, w);
     }
-    this.setState(room, 'ended', room.agentName, { reason });
+    this.setState(room, 'ended', by ?? room.agentName, { reason });
     room.agentName = null;
   }
 

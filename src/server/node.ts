@@ -3,8 +3,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -14,6 +13,7 @@ import { admissionLimits, parseRoute } from './admission.js';
 import { Relay, type Connection, type RelayOptions } from './core.js';
 import { limitPendingConnections } from './pending-connections.js';
 import { KeyedRateLimiter } from './rate-limit.js';
+import { resolveUnder, StaticFiles } from './static-files.js';
 
 export interface ServerOptions extends Partial<Omit<RelayOptions, 'verifyAgentToken'>> {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -48,20 +48,6 @@ const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** ws refuses (closes with 1009) anything past this; core answers frames between the cap and it. */
 const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.d.ts': 'text/plain; charset=utf-8',
-};
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -78,6 +64,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const logins = new KeyedRateLimiter(10, 10 / 60);
   const limits = admissionLimits(options);
+  const files = new StaticFiles({ resolve: resolveUnder(root, ['dist', 'demo']) });
+  const serveFile = (req: IncomingMessage, res: ServerResponse, file: string) => files.serve(req, res, file);
+  const serveUnder = (req: IncomingMessage, res: ServerResponse, dir: string, rel: string) => {
+    const file = fileUnder(dir, rel);
+    return typeof file === 'string' ? serveFile(req, res, file) : send(res, file.status, 'text/plain', file.error);
+  };
 
   const http = createServer({
     // A socket that never finishes its request gets 408 and is closed, so a flood of slow ones
@@ -120,12 +112,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return json(res, 200, tokens.issue(name, options.agentTokenTtlMs));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
-    if (path === '/' || path === '/index.html') return serveFile(res, join(root, 'demo', 'index.html'));
-    if (path === '/agent' || path === '/agent/') return serveFile(res, join(root, 'demo', 'agent.html'));
-    if (path.startsWith('/w/') && SHORT_ID_PATTERN.test(path.slice(3).replace(/\/$/, ''))) return serveFile(res, join(root, 'demo', 'watch.html'));
-    if (path.startsWith('/dist/')) return serveUnder(res, join(root, 'dist'), path.slice('/dist/'.length));
-    if (path.startsWith('/demo/')) return serveUnder(res, join(root, 'demo'), path.slice('/demo/'.length));
-    if (path.startsWith('/examples/')) return serveUnder(res, join(root, 'examples'), path.slice('/examples/'.length));
+    if (path === '/' || path === '/index.html') return serveFile(req, res, join(root, 'demo', 'index.html'));
+    if (path === '/agent' || path === '/agent/') return serveFile(req, res, join(root, 'demo', 'agent.html'));
+    if (path.startsWith('/w/') && SHORT_ID_PATTERN.test(path.slice(3).replace(/\/$/, ''))) return serveFile(req, res, join(root, 'demo', 'watch.html'));
+    if (path === '/favicon.ico' || path === '/favicon.svg') return serveFile(req, res, join(root, 'demo', 'favicon.svg'));
+    if (path.startsWith('/dist/')) return serveUnder(req, res, join(root, 'dist'), path.slice('/dist/'.length));
+    if (path.startsWith('/demo/')) return serveUnder(req, res, join(root, 'demo'), path.slice('/demo/'.length));
+    if (path.startsWith('/examples/')) return serveUnder(req, res, join(root, 'examples'), path.slice('/examples/'.length));
     return send(res, 404, 'text/plain', 'not found');
   }
 
@@ -211,23 +204,17 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 }
 
-async function serveUnder(res: ServerResponse, dir: string, rel: string): Promise<void> {
+/** The file `rel` (still URL-encoded) names under `dir`, or why it cannot be served. */
+function fileUnder(dir: string, rel: string): string | { status: number; error: string } {
   let decoded: string;
   try {
     decoded = decodeURIComponent(rel);
   } catch {
-    return send(res, 400, 'text/plain', 'bad path');
+    return { status: 400, error: 'bad path' };
   }
   const file = normalize(join(dir, decoded));
-  if (!file.startsWith(dir + sep)) return send(res, 403, 'text/plain', 'forbidden');
-  return serveFile(res, file);
-}
-
-async function serveFile(res: ServerResponse, file: string): Promise<void> {
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) return send(res, 404, 'text/plain', 'not found');
-  const type = file.endsWith('.d.ts') ? TYPES['.d.ts'] : (TYPES[extname(file)] ?? 'application/octet-stream');
-  send(res, 200, type, await readFile(file));
+  if (!file.startsWith(dir + sep)) return { status: 403, error: 'forbidden' };
+  return file;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {

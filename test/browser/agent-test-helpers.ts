@@ -43,6 +43,11 @@ export class RawVisitor {
     this.socket.ws.send(bytes);
   }
 
+  /** Every message received so far, taken or not. */
+  get messages(): readonly Message[] {
+    return this.socket.messages;
+  }
+
   /** Types received and not yet taken (for asserting something did not arrive). */
   pendingTypes(): MessageType[] {
     return this.socket.untakenTypes();
@@ -139,3 +144,7 @@ export function part<T extends Element = HTMLElement>(host: Element, name: strin
 
 /** A markup string that would run script if it were ever parsed as HTML. */
 export const INJECTION = '<img src=x onerror="window.__upscopePwned=1">';
+
+/** The viewer's canvas and its status line as one line of text. */
+export const viewerScreen = (el: Element) => part<HTMLCanvasElement>(el, 'screen')!;
+export const viewerStatus = (el: Element) => part(el, 'status')!.textContent!.replace(/\s+/g, ' ').trim();

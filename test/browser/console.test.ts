@@ -76,6 +76,23 @@ describe('<upscope-agent-lobby>', () => {
     await until('cancelled request drops back', () => order(lobby, ids)[0] === a.shortId);
   });
 
+  it('lists visitors who left last, faded and no longer marked as asking for help', async () => {
+    const lobby = await lobbyWith();
+    const left = await visitor({ callName: 'Gone Soon' });
+    const here = await visitor({ callName: 'Still Here' });
+    const ids = [left.shortId, here.shortId];
+    left.send({ type: 'requestAgent' });
+    await left.next('session', (m) => m.state === 'pendingRequest');
+    await until('the request first', () => order(lobby, ids)[0] === left.shortId);
+    left.close();
+    await until('the one who left goes last', () => order(lobby, ids).join() === [here.shortId, left.shortId].join());
+    const gone = item(lobby, left.shortId)!;
+    expect(gone.getAttribute('part')).to.contain('visitor-gone').and.not.contain('visitor-pending');
+    expect(gone.textContent).to.not.contain('Asked for help');
+    expect(getComputedStyle(gone).borderTopStyle, 'faded').to.equal('dashed');
+    await expect(lobby).to.be.accessible();
+  });
+
   it('finds a visitor by lookup code, and says when no one has the code', async () => {
     const lobby = await lobbyWith(await agentToken('Searcher'));
     const v = await visitor({ callName: 'Dora' });

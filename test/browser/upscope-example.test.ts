@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { Upscope } from '../../src/upscope.js';
+import { Upscope } from '../../src/upscope.js';
 import { askToWatch, cleanup, newSdk, openLobby, until } from './upscope-helpers.js';
 
 type ExampleWindow = Window & { Upscope: typeof Upscope; confirm: (text?: string) => boolean };
@@ -21,7 +21,7 @@ describe('examples/plain.html (one script tag, window.Upscope)', () => {
   afterEach(async () => {
     frame?.remove();
     frame = null;
-    for (const key of Object.keys(localStorage)) if (key.startsWith('upscope:')) localStorage.removeItem(key);
+    for (const key of Object.keys(localStorage)) if (key.startsWith('upscope:') || key.startsWith('upscope-example:')) localStorage.removeItem(key);
     await cleanup();
   });
 
@@ -64,5 +64,30 @@ describe('examples/plain.html (one script tag, window.Upscope)', () => {
     (doc.getElementById('message') as HTMLInputElement).value = 'thanks!';
     doc.getElementById('message-form')!.querySelector('button')!.click();
     expect((await watch.next('customMessageReceived')).message).to.equal('thanks!');
+  });
+
+  it('never takes over or renames the real visitor of the same site', async () => {
+    const { relay } = await newSdk();
+    const lobby = await openLobby(relay);
+    // The site's own visitor, stored under the default prefix in the same localStorage.
+    const real = new Upscope({ host: relay.host });
+    try {
+      await real.updateConnection({ callName: 'Grace Hopper' });
+      await real.connect();
+      const realShortId = real.shortId.value!;
+      frame = document.createElement('iframe');
+      frame.src = `/examples/plain.html?host=${encodeURIComponent(relay.host)}`;
+      const loaded = new Promise((resolve) => frame!.addEventListener('load', resolve, { once: true }));
+      document.body.append(frame);
+      await loaded;
+      const example = (frame.contentWindow as ExampleWindow).Upscope.instance;
+      await until(example.connectionState, 'connected');
+      const seen = await lobby.next('visitorUpdated', (m) => m.visitor.shortId === example.shortId.value && m.visitor.callName === 'Ada Lovelace');
+      expect(seen.visitor.shortId, 'the example is a visitor of its own').to.not.equal(realShortId);
+      expect(real.connectionState.value, 'the real visitor kept its connection').to.equal('connected');
+      expect(lobby.messages.some((m) => m.type === 'visitorUpdated' && m.visitor.shortId === realShortId && m.visitor.callName === 'Ada Lovelace')).to.equal(false);
+    } finally {
+      await real.reset({ reconnect: false });
+    }
   });
 });

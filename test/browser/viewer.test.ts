@@ -3,10 +3,10 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { MAX_CUSTOM_MESSAGE_LENGTH } from '../../src/protocol/index.js';
-import { agentToken, BLUE, GREEN, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, YELLOW, type RelayInfo } from './agent-test-helpers.js';
+import { agentToken, BLUE, GREEN, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, viewerScreen, viewerStatus, YELLOW, type RelayInfo } from './agent-test-helpers.js';
 
-const screen = (el: UpscopeViewer) => part<HTMLCanvasElement>(el, 'screen')!;
-const statusText = (el: UpscopeViewer) => part(el, 'status')!.textContent!.replace(/\s+/g, ' ').trim();
+const screen = viewerScreen;
+const statusText = viewerStatus;
 const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
 
 describe('<upscope-viewer>', () => {
@@ -216,13 +216,14 @@ describe('<upscope-viewer>', () => {
   });
 
   // Last in the file: it restarts the shared relay.
-  it('reconnects after a relay restart and then reports the visitor gone (rooms do not survive it)', async () => {
+  it('reconnects after a relay restart and waits for the visitor’s page to come back, rather than saying they left', async () => {
     const { el } = await watching();
     const states: string[] = [];
     el.addEventListener('upscope-watch-state', (e) => states.push(e.detail.status));
     await executeServerCommand('relay-restart');
-    await until('gone', () => el.status === 'gone');
+    // This raw visitor never comes back; a real page does (see faults-relay-restart.test.ts).
+    await until('waiting for the visitor', () => el.status === 'offline');
     expect(states).to.include('reconnecting');
-    expect(statusText(el)).to.contain('has left');
+    expect(statusText(el)).to.contain('waiting for them to come back');
   });
 });

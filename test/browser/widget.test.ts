@@ -1,43 +1,9 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
-import '../../src/define.js';
-import { Upscope } from '../../src/upscope.js';
+import type { Upscope } from '../../src/upscope.js';
 import type { UpscopeWidget } from '../../src/elements/upscope-widget/upscope-widget.js';
 import { AgentSocket, relayInfo, type RelayInfo } from '../support/agent-driver.js';
-
-const prefix = () => `widget-test-${crypto.randomUUID().slice(0, 8)}:`;
-
-/** A fresh SDK (its own stored visitor), so tests never share a session. */
-function newSdk(options: Partial<ConstructorParameters<typeof Upscope>[0]> = {}): Upscope {
-  return new Upscope({ storageKeyPrefix: prefix(), minReconnectionDelay: 50, maxReconnectionDelay: 200, ...options });
-}
-
-const part = (el: UpscopeWidget, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
-const liveRegion = (el: UpscopeWidget) => el.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim();
-
-/** Waits until `check` holds, re-checking after every widget update; fails with `what` after `timeoutMs`. */
-async function until(el: UpscopeWidget, check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what} (view: ${el.view})`);
-    await new Promise((r) => setTimeout(r, 20));
-    await el.updateComplete;
-  }
-}
-
-async function connectedWidget(sdk: Upscope, relay: RelayInfo, attrs = ''): Promise<UpscopeWidget> {
-  const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${relay.host} lang=${attrs || 'en'}></upscope-widget>`);
-  await until(el, () => sdk.connectionState.value === 'connected', 'the SDK to connect');
-  return el;
-}
-
-/** An agent watching the visitor: opens the watch socket and asks to watch. */
-async function agentAsks(relay: RelayInfo, sdk: Upscope): Promise<AgentSocket> {
-  const watch = await AgentSocket.watch(relay.host, sdk.shortId.value!, relay.agentToken);
-  await watch.next('watchState');
-  watch.send({ type: 'watch' });
-  return watch;
-}
+import { agentAsks, connectedWidget, liveRegion, newSdk, part, until } from './widget-helpers.js';
 
 describe('<upscope-widget>', () => {
   let sdk: Upscope | null = null;
@@ -142,15 +108,16 @@ describe('<upscope-widget>', () => {
       expect(el.shadowRoot!.activeElement).to.equal(part(el, 'help-button'));
     });
 
-    it('asks before an agent watches: the prompt names the agent, takes focus, and Deny refuses', async () => {
+    it('asks before an agent watches: the prompt names the agent, takes focus (not a button), and Deny refuses', async () => {
       const { relay, el, watch, agentName } = await promptedWidget();
       expect(agentName).to.equal(relay.agentName);
       expect(el.view).to.equal('consent');
       const dialog = part(el, 'consent')!;
       expect(dialog.getAttribute('role')).to.equal('alertdialog');
       expect(dialog.textContent).to.contain(`${relay.agentName} would like to see this page`);
-      // Focus lands on Deny, so a visitor typing elsewhere cannot grant access by accident.
-      expect(el.shadowRoot!.activeElement).to.equal(part(el, 'deny-button'));
+      expect(dialog.textContent, 'it is this page, not the whole screen').to.contain('Only this page is shown');
+      // Focus lands on the prompt itself, so a stray Space or Enter answers nothing.
+      expect(el.shadowRoot!.activeElement).to.equal(dialog);
       await expect(el).to.be.accessible();
 
       const answered = oneEvent(el, 'upscope-consent-answered');
@@ -220,6 +187,10 @@ describe('<upscope-widget>', () => {
       expect(list.textContent).to.contain(hostile);
       expect(list.querySelector('img')).to.equal(null);
       expect(liveRegion(el)).to.equal(`Message from ${relay.agentName}: ${hostile}`);
+      // Each message carries its time.
+      const time = list.querySelector('[part="message-time"]')!;
+      expect(time.textContent!.trim()).to.match(/^\d{1,2}:\d{2}/);
+      expect(Math.abs(Date.parse(time.getAttribute('datetime')!) - Date.now())).to.be.below(60_000);
 
       // The reply box sends to the agent.
       const input = part(el, 'message-input') as HTMLInputElement;

@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
-/** Shared look of the agent elements; colours come from custom properties with light defaults. */
+/**
+ * Shared look of the agent elements: one set of design tokens. Colours come from the
+ * `--upscope-agent-*` custom properties, with light defaults and dark ones when the system asks
+ * for a dark scheme (`prefers-color-scheme`); a page that sets a property wins in both.
+ */
 export const baseStyles = css`
   :host {
     --_fg: var(--upscope-agent-foreground, #1d2330);
@@ -12,8 +16,24 @@ export const baseStyles = css`
     --_accent-fg: var(--upscope-agent-accent-foreground, #ffffff);
     --_danger: var(--upscope-agent-danger, #b3261e);
     --_pending: var(--upscope-agent-pending, #8a5300);
+    --_danger-fg: var(--upscope-agent-danger-foreground, #ffffff);
+    color-scheme: light dark;
     color: var(--_fg);
     font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_fg: var(--upscope-agent-foreground, #e6e9ef);
+      --_muted: var(--upscope-agent-muted, #a9b1bf);
+      --_bg: var(--upscope-agent-background, #171a21);
+      --_surface: var(--upscope-agent-surface, #222733);
+      --_border: var(--upscope-agent-border, #434a59);
+      --_accent: var(--upscope-agent-accent, #8ab4ff);
+      --_accent-fg: var(--upscope-agent-accent-foreground, #0b1020);
+      --_danger: var(--upscope-agent-danger, #ff9b92);
+      --_danger-fg: var(--upscope-agent-danger-foreground, #2a0806);
+      --_pending: var(--upscope-agent-pending, #f2b866);
+    }
   }
   [hidden] {
     display: none !important;
@@ -39,7 +59,7 @@ export const baseStyles = css`
   button.danger {
     background: var(--_danger);
     border-color: var(--_danger);
-    color: #fff;
+    color: var(--_danger-fg);
   }
   button:disabled {
     opacity: 0.55;

@@ -14,10 +14,13 @@ export interface WidgetStrings {
   cancel: string;
   consentTitle: string;
   consentText: (agent: string) => string;
+  /** Said after the prompt's text when focus stayed in the visitor's field. */
+  consentShortcut: string;
   allow: string;
   deny: string;
-  viewing: (agent: string) => string;
-  paused: (agent: string) => string;
+  /** `agents` is the names already joined as a list ("Ann and Bob"); `count` how many. */
+  viewing: (agents: string, count: number) => string;
+  paused: (agents: string) => string;
   observers: (count: number) => string;
   stop: string;
   messagesLabel: string;
@@ -29,6 +32,9 @@ export interface WidgetStrings {
   messageFrom: (name: string, text: string) => string;
   sendFailed: string;
   ended: Record<EndReason, string>;
+  endedBy: (agent: string) => string;
+  /** After about 30 s without the relay: help is unavailable, retrying goes on. */
+  unavailable: string;
   dismiss: string;
 }
 
@@ -43,11 +49,12 @@ const en: WidgetStrings = {
   codeLabel: 'Your code',
   codeHint: 'If the agent asks, read them this code.',
   cancel: 'Cancel',
-  consentTitle: 'Share your screen?',
-  consentText: (agent) => `${agent} would like to see this page to help you. Passwords and other private fields stay hidden.`,
+  consentTitle: 'Show this page?',
+  consentText: (agent) => `${agent} would like to see this page to help you. Only this page is shown, not your other tabs or apps; passwords and other private fields stay hidden.`,
+  consentShortcut: 'Press Alt+Shift+Y to answer.',
   allow: 'Allow',
   deny: 'Deny',
-  viewing: (agent) => `${agent} is viewing your screen`,
+  viewing: (agents, n) => `${agents} ${n > 1 ? 'are' : 'is'} viewing your screen`,
   paused: (agent) => `Screen sharing with ${agent} is paused`,
   observers: (n) => (n === 1 ? '1 agent watching' : `${n} agents watching`),
   stop: 'Stop sharing',
@@ -67,6 +74,8 @@ const en: WidgetStrings = {
     error: 'The session was interrupted.',
     reset: 'The session was reset.',
   },
+  endedBy: (agent) => `${agent} ended the session.`,
+  unavailable: 'Help is unavailable right now. We keep trying to reconnect.',
   dismiss: 'Close',
 };
 
@@ -81,11 +90,12 @@ const de: WidgetStrings = {
   codeLabel: 'Ihr Code',
   codeHint: 'Nennen Sie diesen Code, wenn Sie danach gefragt werden.',
   cancel: 'Abbrechen',
-  consentTitle: 'Bildschirm teilen?',
-  consentText: (agent) => `${agent} möchte diese Seite sehen, um Ihnen zu helfen. Passwörter und andere private Felder bleiben verborgen.`,
+  consentTitle: 'Diese Seite zeigen?',
+  consentText: (agent) => `${agent} möchte diese Seite sehen, um Ihnen zu helfen. Nur diese Seite wird gezeigt, nicht Ihre anderen Tabs oder Programme; Passwörter und andere private Felder bleiben verborgen.`,
+  consentShortcut: 'Mit Alt+Umschalt+Y gelangen Sie zur Frage.',
   allow: 'Erlauben',
   deny: 'Ablehnen',
-  viewing: (agent) => `${agent} sieht Ihren Bildschirm`,
+  viewing: (agents, n) => `${agents} ${n > 1 ? 'sehen' : 'sieht'} Ihren Bildschirm`,
   paused: (agent) => `Bildschirmfreigabe für ${agent} ist pausiert`,
   observers: (n) => (n === 1 ? '1 Person sieht zu' : `${n} Personen sehen zu`),
   stop: 'Freigabe beenden',
@@ -105,6 +115,8 @@ const de: WidgetStrings = {
     error: 'Die Sitzung wurde unterbrochen.',
     reset: 'Die Sitzung wurde zurückgesetzt.',
   },
+  endedBy: (agent) => `${agent} hat die Sitzung beendet.`,
+  unavailable: 'Die Hilfe ist gerade nicht verfügbar. Wir versuchen weiter, die Verbindung herzustellen.',
   dismiss: 'Schließen',
 };
 
@@ -119,11 +131,12 @@ const es: WidgetStrings = {
   codeLabel: 'Su código',
   codeHint: 'Si el agente se lo pide, léale este código.',
   cancel: 'Cancelar',
-  consentTitle: '¿Compartir su pantalla?',
-  consentText: (agent) => `${agent} quiere ver esta página para ayudarle. Las contraseñas y otros campos privados siguen ocultos.`,
+  consentTitle: '¿Mostrar esta página?',
+  consentText: (agent) => `${agent} quiere ver esta página para ayudarle. Solo se muestra esta página, no sus otras pestañas ni aplicaciones; las contraseñas y otros campos privados siguen ocultos.`,
+  consentShortcut: 'Pulse Alt+Mayús+Y para responder.',
   allow: 'Permitir',
   deny: 'Rechazar',
-  viewing: (agent) => `${agent} está viendo su pantalla`,
+  viewing: (agents, n) => `${agents} ${n > 1 ? 'están' : 'está'} viendo su pantalla`,
   paused: (agent) => `La pantalla compartida con ${agent} está en pausa`,
   observers: (n) => (n === 1 ? '1 agente mirando' : `${n} agentes mirando`),
   stop: 'Dejar de compartir',
@@ -143,6 +156,8 @@ const es: WidgetStrings = {
     error: 'La sesión se interrumpió.',
     reset: 'La sesión se reinició.',
   },
+  endedBy: (agent) => `${agent} terminó la sesión.`,
+  unavailable: 'La ayuda no está disponible ahora mismo. Seguimos intentando reconectar.',
   dismiss: 'Cerrar',
 };
 

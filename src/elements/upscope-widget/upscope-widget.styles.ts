@@ -204,6 +204,9 @@ export const widgetStyles = css`
     font-weight: 700;
     color: var(--_muted);
   }
+  .sender time {
+    font-variant-numeric: tabular-nums;
+  }
   form {
     display: flex;
     gap: 0.5rem;

@@ -4,7 +4,7 @@ import { Upscope, type ConsentRequest } from '../../upscope.js';
 import { emit } from '../../events.js';
 import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../protocol/index.js';
 import { widgetStyles } from './upscope-widget.styles.js';
-import { stringsFor, type WidgetStrings } from './upscope-widget.strings.js';
+import { stringsFor, WIDGET_STRINGS, type WidgetStrings } from './upscope-widget.strings.js';
 
 /** Where the widget sits. */
 export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
@@ -24,6 +24,8 @@ interface ChatMessage {
   own: boolean;
   name: string;
   text: string;
+  /** When it arrived or was sent, epoch ms. */
+  at: number;
 }
 
 interface OpenConsent {
@@ -70,6 +72,7 @@ interface OpenConsent {
  * @csspart stop-button - Ends the session.
  * @csspart messages - The list of custom messages.
  * @csspart message - One message (`own` too when the visitor sent it).
+ * @csspart message-time - When a message arrived or was sent (hours and minutes, in the widget's language).
  * @csspart message-input - The reply box.
  * @csspart send-button - Sends the reply.
  * @csspart retry-button - Tries to connect again after an error.
@@ -99,6 +102,9 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     label: { type: String },
     language: { type: String, attribute: 'lang' },
     maskAll: { type: Boolean, attribute: 'mask-all' },
+    unavailableAfter: { type: Number, attribute: 'unavailable-after' },
+    outageLong: { state: true, attribute: false },
+    outageDismissed: { state: true, attribute: false },
     consents: { state: true, attribute: false },
     messages: { state: true, attribute: false },
     notice: { state: true, attribute: false },
@@ -127,6 +133,18 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
    * SDK's setting alone.
    */
   maskAll = false;
+  /**
+   * After this many milliseconds without the relay (the `unavailable-after` attribute), a visitor
+   * who asked for help is told plainly that help is unavailable right now, with a Close button;
+   * reconnecting goes on. Default 30000.
+   */
+  unavailableAfter = 30_000;
+
+  /** The relay has been out of reach for `unavailableAfter`. */
+  private outageLong = false;
+  /** The visitor closed the "unavailable" note; it stays closed until the relay is back. */
+  private outageDismissed = false;
+  private outageTimer: ReturnType<typeof setTimeout> | undefined;
 
   private consents: OpenConsent[] = [];
   private messages: ChatMessage[] = [];
@@ -146,6 +164,10 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   private lastView: WidgetView = 'idle';
   private hadFocus = false;
   private appliedHost = '';
+  /** Where focus was when the consent prompt opened; it goes back there once the prompt is answered. */
+  private focusBeforeConsent: HTMLElement | null = null;
+  /** The prompt just closed: focus goes back rather than to the next view's control. */
+  private restoreFocusAfterConsent = false;
 
   /** The SDK the widget drives. Default `Upscope.instance`. */
   get sdk(): Upscope {
@@ -169,25 +191,35 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     if (this.consents.length > 0) return 'consent';
     const session = this.sdk.sessionState.value;
     if (session === 'active' || session === 'paused') return 'active';
-    if (this.sdk.connectionState.value === 'error' && this.engaged) return 'error';
+    if (this.outageDismissed) return 'idle';
+    if ((this.sdk.connectionState.value === 'error' || this.outageLong) && this.engaged) return 'error';
     if (session === 'pendingRequest' || this.requesting) return 'pending';
     return 'idle';
   }
 
+  private get langTag(): string {
+    return this.language || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || navigator.language;
+  }
+
+  private get timeFormat(): Intl.DateTimeFormat {
+    return new Intl.DateTimeFormat(listLocale(this.langTag), { hour: '2-digit', minute: '2-digit' });
+  }
+
   private get strings(): WidgetStrings {
-    const lang = this.language || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || navigator.language;
-    return stringsFor(lang);
+    return stringsFor(this.langTag);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.subscribe();
+    document.addEventListener('keydown', this.onDocumentKeydown, true);
     // The first `updated` applies `host`; a widget moved in the page needs it again.
     if (this.hasUpdated && this.host) queueMicrotask(() => this.applyHost());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('keydown', this.onDocumentKeydown, true);
     this.unsubscribe();
     this.appliedHost = '';
   }
@@ -199,6 +231,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     const sdk = this.sdk;
     let initial = true;
     const stateChanged = () => {
+      this.trackOutage();
       if (initial) return;
       emit(this, 'upscope-state-changed', { connectionState: sdk.connectionState.value, sessionState: sdk.sessionState.value });
       if (sdk.sessionState.value !== 'inactive' && sdk.sessionState.value !== 'ended') this.requesting = false;
@@ -226,7 +259,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
         const show = emit(this, 'upscope-custom-message', { message: m.message, from: { ...m.from } }, { cancelable: true });
         if (!show) return;
         const name = m.from.name ?? this.strings.agent;
-        this.messages = [...this.messages, { id: ++this.messageId, own: false, name, text: m.message }];
+        this.messages = [...this.messages, { id: ++this.messageId, own: false, name, text: m.message, at: Date.now() }];
         this.announcement = this.strings.messageFrom(name, m.message);
       }),
       sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
@@ -235,7 +268,22 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     initial = false;
   }
 
+  /** Starts the "help is unavailable" clock when the relay is lost, and stops it when it is back. */
+  private trackOutage(): void {
+    const conn = this.sdk.connectionState.value;
+    if (conn === 'reconnecting' || conn === 'connecting') {
+      if (this.outageTimer === undefined) this.outageTimer = setTimeout(() => (this.outageLong = true), this.unavailableAfter);
+      return;
+    }
+    clearTimeout(this.outageTimer);
+    this.outageTimer = undefined;
+    this.outageLong = false;
+    this.outageDismissed = false;
+  }
+
   private unsubscribe(): void {
+    clearTimeout(this.outageTimer);
+    this.outageTimer = undefined;
     for (const off of this.subscriptions) off();
     this.subscriptions = [];
     // Nobody can answer a prompt that is no longer on screen: hand it back to the SDK, which
@@ -260,12 +308,14 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   }
 
   private askConsent(request: ConsentRequest): Promise<boolean | null> {
+    if (this.consents.length === 0) this.focusBeforeConsent = deepActiveElement();
     return new Promise<boolean | null>((resolve) => {
       const open: OpenConsent = { request: { agentId: request.agentId, agentName: request.agentName }, resolve };
       this.consents = [...this.consents, open];
       // The agent withdrew the request: the prompt closes unanswered.
       request.signal?.addEventListener('abort', () => {
         this.consents = this.consents.filter((c) => c !== open);
+        if (this.consents.length === 0) this.restoreFocusAfterConsent = true;
         resolve(null);
       });
       emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
@@ -277,6 +327,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     const [first, ...rest] = this.consents;
     if (!first) return;
     this.consents = rest;
+    if (rest.length === 0) this.restoreFocusAfterConsent = true;
     first.resolve(allow);
     if (allow !== null) emit(this, 'upscope-consent-answered', { ...first.request, allow });
   }
@@ -325,7 +376,8 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
 
   private dismiss(): void {
     this.notice = null;
-    this.engaged = false;
+    if (this.outageLong) this.outageDismissed = true;
+    else this.engaged = false;
   }
 
   private async sendReply(e: SubmitEvent): Promise<void> {
@@ -337,7 +389,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     this.replyError = '';
     try {
       await this.sdk.sendCustomMessage(text);
-      this.messages = [...this.messages, { id: ++this.messageId, own: true, name: this.strings.you, text }];
+      this.messages = [...this.messages, { id: ++this.messageId, own: true, name: this.strings.you, text, at: Date.now() }];
       input.value = '';
     } catch (err) {
       this.replyError = this.strings.sendFailed;
@@ -346,6 +398,13 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
       this.sending = false;
     }
   }
+
+  /** Alt+Shift+Y from anywhere in the page moves focus to an open prompt. */
+  private readonly onDocumentKeydown = (e: KeyboardEvent): void => {
+    if (this.consents.length === 0 || !e.altKey || !e.shiftKey || e.code !== 'KeyY') return;
+    e.preventDefault();
+    this.focusPart('consent');
+  };
 
   private onConsentKeydown(e: KeyboardEvent): void {
     if (e.key === 'Escape') {
@@ -377,14 +436,41 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     const view = this.view;
     if (view !== this.lastView) {
       this.lastView = view;
-      // The prompt takes focus so it cannot go unnoticed, on Deny: a visitor typing in a form
-      // when it opens must not grant access with their next Enter or Space. Otherwise focus
-      // follows the control that replaced the one the visitor was on.
-      if (view === 'consent') this.focusPart('deny-button');
-      else if (this.hadFocus && this.shadowRoot?.activeElement == null) {
-        this.focusPart({ idle: 'help-button', pending: 'cancel-button', active: 'stop-button', error: 'retry-button' }[view]);
-      }
+      if (view === 'consent') this.focusPrompt();
+      else if (this.restoreFocusAfterConsent) this.restoreFocus(view);
+      // Otherwise focus follows the control that replaced the one the visitor was on; never the
+      // stop button, so a key meant for something else cannot end the session.
+      else if (this.hadFocus && this.shadowRoot?.activeElement == null) this.focusView(view);
     }
+    if (view !== 'consent') this.restoreFocusAfterConsent = false;
+  }
+
+  /**
+   * The prompt must not swallow typing: a visitor typing in a field keeps the focus (the prompt is
+   * announced and reachable with Tab or Alt+Shift+Y). Otherwise the prompt itself takes focus,
+   * not a button, so a stray Space or Enter answers nothing.
+   */
+  private focusPrompt(): void {
+    if (isEditable(this.focusBeforeConsent)) return;
+    this.focusPart('consent');
+  }
+
+  /** After the prompt is answered, focus returns to where the visitor was. */
+  private restoreFocus(view: WidgetView): void {
+    this.restoreFocusAfterConsent = false;
+    const before = this.focusBeforeConsent;
+    this.focusBeforeConsent = null;
+    const current = deepActiveElement();
+    const inWidget = current === this || (current !== null && this.shadowRoot!.contains(current));
+    // The visitor moved on by themselves (or is still typing in their field): leave focus alone.
+    if (current && current !== document.body && !inWidget) return;
+    if (before && before.isConnected && before !== document.body && !this.shadowRoot!.contains(before)) before.focus();
+    else this.focusView(view);
+  }
+
+  private focusView(view: WidgetView): void {
+    if (view === 'error' && this.sdk.connectionState.value !== 'error') return this.focusPart('dismiss-button');
+    this.focusPart({ idle: 'help-button', pending: 'cancel-button', active: 'panel', error: 'retry-button', consent: 'consent' }[view]);
   }
 
   private focusPart(part: string): void {
@@ -395,12 +481,11 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   private describe(view: WidgetView): string {
     const t = this.strings;
     const sdk = this.sdk;
-    const agent = sdk.agentName.value ?? t.agent;
     const banner = this.statusText();
     let text = '';
     switch (view) {
       case 'idle':
-        text = this.notice ? t.ended[this.notice] : '';
+        text = this.notice ? this.noticeText(this.notice) : '';
         break;
       case 'pending': {
         const code = sdk.lookupCode.value;
@@ -409,12 +494,13 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
       }
       case 'consent':
         text = t.consentText(this.consents[0].request.agentName);
+        if (isEditable(this.focusBeforeConsent)) text += ` ${t.consentShortcut}`;
         break;
       case 'active':
-        text = sdk.sessionState.value === 'paused' ? t.paused(agent) : t.viewing(agent);
+        text = this.activeTitle();
         break;
       case 'error':
-        text = t.connectionError;
+        text = this.errorText();
         break;
     }
     return [banner, text].filter(Boolean).join(' ');
@@ -424,10 +510,29 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   private statusText(): string {
     const conn = this.sdk.connectionState.value;
     const view = this.view;
-    if (view === 'idle' || view === 'error') return '';
+    if (view === 'idle' || view === 'error' || this.outageLong) return '';
     if (conn === 'reconnecting') return this.strings.reconnecting;
     if (conn === 'connecting') return this.strings.connecting;
     return '';
+  }
+
+  /** Every watching agent by name ("Ann and Bob are viewing your screen"). */
+  private activeTitle(): string {
+    const t = this.strings;
+    const sdk = this.sdk;
+    const names = [...new Set(sdk.observers.value.map((o) => o.agentName))];
+    if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
+    const list = new Intl.ListFormat(listLocale(this.langTag), { type: 'conjunction' }).format(names);
+    return sdk.sessionState.value === 'paused' ? t.paused(list) : t.viewing(list, names.length);
+  }
+
+  private noticeText(reason: EndReason): string {
+    const by = this.sdk.endedBy.value;
+    return reason === 'agentStopped' && by ? this.strings.endedBy(by) : this.strings.ended[reason];
+  }
+
+  private errorText(): string {
+    return this.sdk.connectionState.value === 'error' ? this.strings.connectionError : this.strings.unavailable;
   }
 
   // ------------------------------------------------------------------ render
@@ -453,7 +558,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     return html`
       ${this.notice
         ? html`<section part="panel notice" aria-labelledby="notice-text">
-            <p id="notice-text">${t.ended[this.notice]}</p>
+            <p id="notice-text">${this.noticeText(this.notice)}</p>
             <div class="row">
               <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
             </div>
@@ -495,6 +600,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
       <section
         part="panel consent"
         role="alertdialog"
+        tabindex="-1"
         aria-labelledby="consent-title"
         aria-describedby="consent-text"
         @keydown=${this.onConsentKeydown}
@@ -512,19 +618,20 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   private renderActive(): TemplateResult {
     const t = this.strings;
     const sdk = this.sdk;
-    const agent = sdk.agentName.value ?? t.agent;
     const paused = sdk.sessionState.value === 'paused';
     const count = sdk.observerCount.value;
     return html`
-      <section part="panel" aria-labelledby="active-title">
+      <section part="panel" aria-labelledby="active-title" tabindex="-1">
         <p class="title" id="active-title">
-          ${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${paused ? t.paused(agent) : t.viewing(agent)}
+          ${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${this.activeTitle()}
         </p>
         ${count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing}
         ${this.messages.length > 0
-          ? html`<ul part="messages" aria-label=${t.messagesLabel}>
+          ? html`<ul part="messages" aria-label=${t.messagesLabel} tabindex="0">
               ${this.messages.map(
-                (m) => html`<li part=${m.own ? 'message own' : 'message'}><span class="sender">${m.name}</span>${m.text}</li>`,
+                (m) => html`<li part=${m.own ? 'message own' : 'message'}>
+                  <span class="sender">${m.name} <time part="message-time" datetime=${new Date(m.at).toISOString()}>${this.timeFormat.format(m.at)}</time></span>${m.text}
+                </li>`,
               )}
             </ul>`
           : nothing}
@@ -552,14 +659,37 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     const t = this.strings;
     return html`
       <section part="panel" aria-labelledby="error-title">
-        <p class="title" id="error-title">${t.connectionError}</p>
+        <p class="title" id="error-title">${this.errorText()}</p>
         <div class="row">
           <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
-          <button part="retry-button" class="primary" @click=${this.retry}>${t.retry}</button>
+          ${this.sdk.connectionState.value === 'error'
+            ? html`<button part="retry-button" class="primary" @click=${this.retry}>${t.retry}</button>`
+            : nothing}
         </div>
       </section>
     `;
   }
+}
+
+/** The widget's own language for joining names ("Ann and Bob"), so the list matches the sentence. */
+function listLocale(tag: string): string {
+  const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
+  return primary in WIDGET_STRINGS ? primary : 'en';
+}
+
+/** The focused element, looking into open shadow roots (a field inside a page's own component). */
+function deepActiveElement(): HTMLElement | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el instanceof HTMLElement ? el : null;
+}
+
+/** Whether keys typed into `el` are text for the page: a text field, a text area or editable content. */
+function isEditable(el: HTMLElement | null): boolean {
+  if (!el) return false;
+  if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  if (!(el instanceof HTMLInputElement)) return false;
+  return !['button', 'submit', 'reset', 'checkbox', 'radio', 'image', 'file', 'range', 'color', 'hidden'].includes(el.type);
 }
 
 /** "4821" as "4 8 2 1", so the live region reads digits, not a number. */

@@ -11,7 +11,11 @@ import { baseStyles } from '../shared.styles.js';
  *
  * @csspart logout-button - Forgets the login in this tab.
  *
- * @cssprop --upscope-agent-accent - Buttons, links and focus rings. Default #1f5fd1.
+ * @cssprop --upscope-agent-accent - Buttons, links and focus rings. Default #1f5fd1 (dark scheme: #8ab4ff).
+ * @cssprop --upscope-agent-foreground - Text. Default #1d2330 (dark scheme: #e6e9ef).
+ * @cssprop --upscope-agent-background - Fields and cards. Default #ffffff (dark scheme: #171a21).
+ * @cssprop --upscope-agent-surface - Bars and panels. Default #f3f5f8 (dark scheme: #222733).
+ * @cssprop --upscope-agent-danger - End session and errors. Default #b3261e (dark scheme: #ff9b92).
  */
 export class UpscopeAgentConsole extends AgentPage {
   static override styles = [baseStyles, pageStyles];

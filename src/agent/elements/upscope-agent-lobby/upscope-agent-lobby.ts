@@ -1,10 +1,13 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
 import type { VisitorSummary } from '../../../protocol/index.js';
 import { sessionStateText, visitorLabel } from '../../describe.js';
 import { emit } from '../../events.js';
 import { LobbyClient, LookupError } from '../../lobby-client.js';
+import { RequestAlerts } from '../../request-alerts.js';
+import { matchesVisitor } from '../../visitor-search.js';
 import { baseStyles } from '../shared.styles.js';
+import { lobbyStyles } from './upscope-agent-lobby.styles.js';
 import { visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
 
 type SearchResult =
@@ -16,19 +19,25 @@ type SearchResult =
 
 /**
  * @tag upscope-agent-lobby
- * @summary The live list of connected visitors (pending help requests first) and a search by
+ * @summary The live list of visitors (pending help requests first, those who left last) and a search by
  * 4-digit lookup code. Each visitor links to its watch page.
  *
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
  *
- * @csspart search - The lookup-code search form.
- * @csspart search-input - The code field.
- * @csspart search-button - The search button.
- * @csspart search-result - What the last search found (an ARIA live region).
+ * @csspart search - The search form: typing filters the list by name, tag, identity, metadata or
+ *   lookup code; a 4-digit code submitted is also looked up on the relay.
+ * @csspart search-input - The search field.
+ * @csspart search-button - Looks a 4-digit code up on the relay.
+ * @csspart search-result - What the last look-up found (an ARIA live region).
+ * @csspart alerts - The sound and desktop-notification switches for new requests.
+ * @csspart mute-button - Turns the sound for a new request off or on (`aria-pressed` when muted).
+ * @csspart notify-button - Asks the browser to allow desktop notifications.
+ * @csspart wait-time - How long a visitor has waited, ticking.
  * @csspart connection - The connection line, shown while not connected.
  * @csspart visitors - The list of visitors.
- * @csspart visitor - One visitor; pending requests also carry `visitor-pending`.
- * @csspart visitor-pending - A visitor who asked for help.
+ * @csspart visitor - One visitor; pending requests also carry `visitor-pending`, visitors who left `visitor-gone`.
+ * @csspart visitor-pending - A connected visitor who asked for help.
+ * @csspart visitor-gone - A visitor who left (listed last, faded, until the relay's grace period ends).
  * @csspart watch-link - A visitor's link to its watch page.
  * @csspart lookup-code - A visitor's lookup code.
  * @csspart state - A visitor's session state.
@@ -39,82 +48,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   static override styles = [
     baseStyles,
     visitorDetailsStyles,
-    css`
-      :host {
-        display: block;
-      }
-      h2 {
-        font-size: 1.1em;
-        margin: 1em 0 0.5em;
-      }
-      .search form {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: end;
-        gap: 0.5em;
-      }
-      .search label {
-        display: grid;
-        gap: 0.25em;
-        font-weight: 600;
-      }
-      .search input {
-        width: 6em;
-        font-variant-numeric: tabular-nums;
-        letter-spacing: 0.15em;
-      }
-      .result {
-        min-height: 1.5em;
-        margin: 0.5em 0 0;
-      }
-      .visitors {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 0.5em;
-      }
-      .visitor {
-        border: 1px solid var(--_border);
-        border-radius: 8px;
-        padding: 0.6em 0.8em;
-        background: var(--_bg);
-      }
-      .visitor.pending {
-        border-color: var(--_pending);
-        border-inline-start-width: 5px;
-      }
-      .head {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: baseline;
-        gap: 0.4em 0.8em;
-      }
-      .name {
-        font-weight: 700;
-        font-size: 1.05em;
-      }
-      .badge {
-        border-radius: 999px;
-        padding: 0 0.6em;
-        background: var(--_surface);
-        border: 1px solid var(--_border);
-        font-size: 0.9em;
-      }
-      .pending .badge {
-        color: var(--_pending);
-        border-color: var(--_pending);
-        font-weight: 600;
-      }
-      .offline {
-        color: var(--_muted);
-        font-style: italic;
-      }
-      .empty,
-      .connection {
-        color: var(--_muted);
-      }
-    `,
+    lobbyStyles,
   ];
 
   static override properties = {
@@ -122,6 +56,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     token: { type: String },
     watchBase: { type: String, attribute: 'watch-base' },
     result: { state: true, attribute: false },
+    query: { state: true, attribute: false },
   };
 
   /** The relay (see `<upscope-viewer host>`). */
@@ -132,7 +67,12 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   watchBase = '/w/';
 
   protected result: SearchResult = { kind: 'none' };
+  /** What the search box holds: the list shows the visitors it matches. */
+  protected query = '';
   private client: LobbyClient | null = null;
+  private readonly alerts = new RequestAlerts(this);
+  private lastAlerted: readonly VisitorSummary[] | null = null;
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   /** The visitors as listed, in lobby order. */
   get visitors(): VisitorSummary[] {
@@ -161,10 +101,13 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.hasUpdated && !this.client) this.restart();
+    // Wait timers tick by changing their own text, not by rendering the whole list again.
+    this.ticker = setInterval(() => this.tick(), 1000);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearInterval(this.ticker);
     this.client?.close();
     this.client = null;
   }
@@ -194,10 +137,26 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     this.requestUpdate();
   }
 
+  protected override updated(): void {
+    // The wait times are filled here and by the ticker: Lit leaves their text alone.
+    this.tick();
+    const visitors = this.visitors;
+    if (visitors !== this.lastAlerted && this.client?.status.get() === 'connected') {
+      this.lastAlerted = visitors;
+      this.alerts.update(visitors);
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('[data-waiting-since]')) el.textContent = waited(now - Number(el.dataset.waitingSince));
+  }
+
   private onSearch(e: SubmitEvent): void {
     e.preventDefault();
     const input = (e.currentTarget as HTMLFormElement).elements.namedItem('code') as HTMLInputElement;
-    void this.search(input.value);
+    // Digits are a code to look up on the relay (which says when it is not 4 of them); words only filter.
+    if (/^\d+$/.test(input.value.trim())) void this.search(input.value);
   }
 
   private href(shortId: string): string {
@@ -221,16 +180,21 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   }
 
   private renderVisitor(v: VisitorSummary) {
-    const pending = v.pendingRequestAt !== null;
+    // A visitor who left is not waiting for anyone: no highlight, whatever their request said.
+    const pending = v.pendingRequestAt !== null && v.connected;
     const watchers = v.observers.map((o) => o.agentName).join(', ');
+    const parts = ['visitor', pending ? 'visitor-pending' : '', v.connected ? '' : 'visitor-gone'].filter(Boolean).join(' ');
     return html`
-      <li part=${pending ? 'visitor visitor-pending' : 'visitor'} class="visitor ${pending ? 'pending' : ''}" data-short-id=${v.shortId}>
+      <li part=${parts} class="visitor ${pending ? 'pending' : ''} ${v.connected ? '' : 'gone'}" data-short-id=${v.shortId}>
         <div class="head">
           <a part="watch-link" class="name" href=${this.href(v.shortId)}>${visitorLabel(v)}</a>
           <span part="state" class="badge">
-            ${pending ? `Asked for help at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}` : sessionStateText(v.sessionState)}
+            ${pending ? `Asked for help at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}` : v.connected ? sessionStateText(v.sessionState) : 'Left'}
           </span>
-          ${v.connected ? nothing : html`<span class="offline">disconnected, may come back</span>`}
+          ${pending
+            ? html`<span class="fact">Waiting <span part="wait-time" class="value wait" data-waiting-since=${v.pendingRequestAt!}></span></span>`
+            : nothing}
+          ${v.connected ? nothing : html`<span class="offline">left; listed until their grace period ends, in case they come back</span>`}
           ${watchers ? html`<span class="fact">Watched by <span class="value">${watchers}</span></span>` : nothing}
         </div>
         ${visitorDetails(v)}
@@ -240,7 +204,9 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
 
   protected override render() {
     const status = this.client?.status.get() ?? 'idle';
-    const visitors = this.visitors;
+    const all = this.visitors;
+    const visitors = this.query.trim() ? all.filter((v) => matchesVisitor(v, this.query)) : all;
+    const waiting = all.filter((v) => v.connected && v.pendingRequestAt !== null).length;
     const connection =
       status === 'connecting'
         ? 'Connecting to the relay…'
@@ -255,27 +221,43 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
                 : '';
     return html`
       <section class="search" part="search" aria-labelledby="search-title">
-        <h2 id="search-title">Find a visitor by lookup code</h2>
+        <h2 id="search-title">Find a visitor</h2>
         <form role="search" aria-labelledby="search-title" novalidate @submit=${this.onSearch}>
           <label>
-            4-digit code
-            <input part="search-input" name="code" inputmode="numeric" autocomplete="off" maxlength="4" pattern="[0-9]{4}" required />
+            Name, tag, email, metadata or 4-digit code
+            <input part="search-input" name="code" type="search" autocomplete="off" maxlength="200" @input=${(e: InputEvent) => (this.query = (e.target as HTMLInputElement).value)} />
           </label>
           <button part="search-button" class="primary" type="submit">Find</button>
         </form>
         <p part="search-result" class="result" role="status" aria-live="polite">${this.renderResult()}</p>
       </section>
       <section aria-labelledby="list-title">
-        <h2 id="list-title">Visitors (${visitors.length})</h2>
+        <div class="list-head">
+          <h2 id="list-title">Visitors (${visitors.length === all.length ? all.length : `${visitors.length} of ${all.length}`})${waiting ? html` · <span class="waiting">${waiting} waiting</span>` : nothing}</h2>
+          <div part="alerts" class="alerts" role="group" aria-label="Alerts for new requests">
+            <button part="mute-button" aria-pressed=${this.alerts.muted ? 'true' : 'false'} @click=${() => (this.alerts.muted = !this.alerts.muted)}>${this.alerts.muted ? 'Sound off' : 'Sound on'}</button>
+            ${this.alerts.permission === 'default'
+              ? html`<button part="notify-button" @click=${() => this.alerts.enableNotifications()}>Desktop notifications…</button>`
+              : nothing}
+          </div>
+        </div>
         ${connection ? html`<p part="connection" class="connection" role="status">${connection}</p>` : nothing}
         ${visitors.length
           ? html`<ul part="visitors" class="visitors">
               ${visitors.map((v) => this.renderVisitor(v))}
             </ul>`
           : status === 'connected'
-            ? html`<p class="empty">No visitors are connected right now. This list updates by itself.</p>`
+            ? html`<p class="empty">${all.length ? 'No visitor matches the search.' : 'No visitors are connected right now. This list updates by itself.'}</p>`
             : nothing}
       </section>
     `;
   }
+}
+
+/** "0:42", "12:05", "1:02:10": how long someone has waited. */
+function waited(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const mm = String(Math.floor((s % 3600) / 60));
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
 }

@@ -40,6 +40,10 @@ export class UpscopeAgentWatch extends AgentPage {
     pageStyles,
     visitorDetailsStyles,
     css`
+      /* The picture uses a wide screen: the watch page is not held to the console's reading width. */
+:host {
+        max-width: none;
+      }
       .layout {
         display: grid;
         grid-template-columns: minmax(0, 1fr) minmax(16em, 22em);

@@ -51,8 +51,10 @@ export const viewerStyles = css`
   .actions {
     display: flex;
     gap: 0.5em;
+    margin-inline-start: auto;
   }
   .stage {
+    position: relative;
     display: grid;
     place-items: center;
     min-height: 8em;
@@ -64,16 +66,66 @@ export const viewerStyles = css`
   }
   canvas {
     display: block;
-    max-width: 100%;
-    max-height: var(--upscope-viewer-max-height, 80vh);
+    background: #fff;
+  }
+  /* Fit to width (the default): the picture takes the width it has, however large. */
+  :host(:not([fit='actual'])) canvas {
+    width: 100%;
+    height: auto;
+    max-height: var(--upscope-viewer-max-height, none);
+    object-fit: contain;
+  }
+  /* Actual size: one frame pixel per CSS pixel; the stage scrolls. */
+  :host([fit='actual']) .stage {
+    overflow: auto;
+    place-items: start;
+    max-height: var(--upscope-viewer-max-height, 85vh);
+  }
+  :host([fit='actual']) canvas {
     width: auto;
     height: auto;
-    object-fit: contain;
-    background: #fff;
+    max-width: none;
+  }
+  .stage:fullscreen {
+    place-items: center;
+  }
+  .stage:fullscreen canvas {
+    width: auto;
+    height: auto;
+    max-width: 100vw;
+    max-height: 100vh;
+  }
+  .view-controls {
+    display: flex;
+    align-items: center;
+    gap: 0.35em;
+  }
+  .view-controls button[aria-pressed='true'] {
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    border-color: var(--_accent);
+  }
+  .viewport {
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+    margin-inline-end: 0.4em;
   }
   .placeholder {
     margin: 2em 1em;
     color: #e8ebf0;
     text-align: center;
+  }
+  .overlay {
+    position: absolute;
+    inset: auto 0 0 0;
+    margin: 0;
+    padding: 0.75em 1em;
+    background: rgb(20 24 31 / 0.82);
+    color: #fff;
+    text-align: center;
+    font-weight: 600;
+  }
+  canvas:has(+ .overlay) {
+    filter: grayscale(0.6) brightness(0.8);
   }
 `;

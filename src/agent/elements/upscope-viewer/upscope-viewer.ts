@@ -21,15 +21,22 @@ const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: fals
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
  *
  * @csspart status - The status line (an ARIA live region), e.g. "Waiting for Ann to allow you to watch…".
- * @csspart quality - Frames per second and latency, while watching.
+ * @csspart quality - Frames per second and latency while the picture changes; "Picture up to date" on a still page.
  * @csspart observers - The list of agents watching.
  * @csspart watch-button - "Ask to watch again", after a decline or an ended session.
- * @csspart stop-button - Ends the session for everyone.
+ * @csspart stop-button - Ends the session for everyone ("End session").
+ * @csspart leave-button - This agent stops watching; the session goes on for the visitor and other agents.
+ * @csspart overlay - Over the last picture while the connection is being restored.
+ * @csspart view-controls - Fit to width, actual size and full screen.
+ * @csspart viewport - The visitor's viewport size, as the picture carries it.
+ * @csspart fit-button - Scales the picture to the width it has (the default).
+ * @csspart actual-size-button - Draws the picture one frame pixel to one screen pixel, scrolling if needed.
+ * @csspart fullscreen-button - Shows the picture on the whole screen.
  * @csspart stage - The area holding the screen.
  * @csspart screen - The `<canvas>`; its width/height are the frame's own pixel size, CSS scales it to fit.
  *
  * @cssprop --upscope-viewer-background - Behind the screen. Default #2a2f3a.
- * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn. Default 80vh.
+ * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn. Default: no limit when fitting to width, 85vh (scrolling) at actual size.
  * @cssprop --upscope-agent-accent - Buttons and focus rings. Default #1f5fd1.
  * @cssprop --upscope-agent-danger - The stop button and error text. Default #b3261e.
  */
@@ -43,6 +50,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     quality: { state: true, attribute: false },
     hasFrame: { state: true, attribute: false },
     configError: { state: true, attribute: false },
+    left: { state: true, attribute: false },
+    fit: { type: String, reflect: true },
+    size: { state: true, attribute: false },
   };
 
   /** The relay: `host[:port]`, optionally with a scheme (`https://relay.example.com`). */
@@ -56,9 +66,16 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
    * time with this machine's clock, so it assumes both clocks agree.
    */
   quality: Quality = { fps: 0, latencyMs: null };
+  /** How the picture is drawn: `width` (scaled to the width it has, the default) or `actual` (one frame pixel per CSS pixel, scrolling). */
+  fit: 'width' | 'actual' = 'width';
+  /** The visitor's viewport in frame pixels, once a picture arrived. */
+  protected size: { width: number; height: number } | null = null;
 
   protected hasFrame = false;
   protected configError = '';
+  /** This agent pressed Leave: not watching, while the session goes on without them. */
+  protected left = false;
+  private leftVisitor: VisitorSummary | null = null;
   private client: WatchClient | null = null;
   private readonly meter = new QualityMeter();
   private painter: FramePainter | null = null;
@@ -104,12 +121,22 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
 
   /** Asks the visitor (again) for permission to watch. */
   watch(): void {
+    if (this.left) return this.restart();
     this.client?.watch();
   }
 
   /** Ends the session for the visitor and every agent. */
   stop(): void {
     this.client?.stop();
+  }
+
+  /** Stops watching, for this agent only: the visitor and other agents carry on. `watch()` comes back. */
+  leave(): void {
+    this.leftVisitor = this.visitor;
+    this.teardown();
+    this.left = true;
+    this.setAttribute('data-status', 'left');
+    this.requestUpdate();
   }
 
   override connectedCallback(): void {
@@ -131,11 +158,13 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   private restart(): void {
     this.teardown();
     this.configError = '';
+    this.left = false;
     if (!this.isConnected || !this.host || !this.token || !this.shortId) return this.requestUpdate();
     const painter = new FramePainter(
       () => this.renderRoot.querySelector<HTMLCanvasElement>('canvas[part="screen"]'),
       (tile) => {
         this.meter.record(tile);
+        if (this.size?.width !== tile.frameWidth || this.size?.height !== tile.frameHeight) this.size = { width: tile.frameWidth, height: tile.frameHeight };
         if (!this.hasFrame) this.hasFrame = true;
         this.quality = this.meter.read();
       },
@@ -175,10 +204,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   }
 
   private onChange(s: WatchSnapshot): void {
-    if (s.status !== 'watching' && s.status !== 'paused') {
-      // Once the visitor stopped sharing, their last picture is not left on show.
-      if (s.status !== 'reconnecting') this.clearScreen();
-    }
+    // Once the session is over, the visitor's last picture is not left on show; while the
+    // connection is being restored (or the visitor's page reloads) it stays, under an overlay.
+    if (ENDED.has(s.status)) this.clearScreen();
     const key = `${s.status}|${s.endReason}|${s.observers.map((o) => o.observerId).join(',')}`;
     if (key === this.lastEmitted || s.status === 'idle') return;
     const wasUnauthorized = this.lastEmitted.startsWith('unauthorized|');
@@ -195,12 +223,14 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     this.meter.reset();
     this.quality = { fps: 0, latencyMs: null };
     this.hasFrame = false;
+    this.size = null;
     const canvas = this.renderRoot?.querySelector<HTMLCanvasElement>('canvas[part="screen"]');
     canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
   }
 
   private statusText(s: WatchSnapshot): string | TemplateResult {
     if (this.configError) return `Cannot watch: ${this.configError}`;
+    if (this.left) return `You left. The session goes on for ${visitorLabel(this.leftVisitor)} and any other agents.`;
     const who = visitorLabel(s.visitor);
     switch (s.status) {
       case 'idle':
@@ -233,35 +263,72 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     }
   }
 
+  /** Frames per second, or, when nothing changed lately, that the picture is current. */
+  private renderQuality() {
+    const latency = this.quality.latencyMs;
+    if (this.quality.fps === 0) return html`<p part="quality" class="quality">Picture up to date</p>`;
+    return html`<p part="quality" class="quality">
+      <span>${this.quality.fps.toFixed(1)} fps</span> ·
+      <span>${latency === null ? 'latency unknown' : `${Math.round(latency)} ms latency`}</span>
+    </p>`;
+  }
+
+  private toggleFullscreen(): void {
+    const stage = this.renderRoot.querySelector<HTMLElement>('[part="stage"]');
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    else void stage?.requestFullscreen?.().catch(() => undefined);
+  }
+
+  private renderViewControls() {
+    return html`<div part="view-controls" class="view-controls" role="group" aria-label="Picture size">
+      ${this.size ? html`<span part="viewport" class="viewport" title="The visitor's viewport">${this.size.width} × ${this.size.height}</span>` : nothing}
+      <button part="fit-button" aria-pressed=${this.fit === 'width' ? 'true' : 'false'} @click=${() => (this.fit = 'width')}>Fit to width</button>
+      <button part="actual-size-button" aria-pressed=${this.fit === 'actual' ? 'true' : 'false'} @click=${() => (this.fit = 'actual')}>Actual size</button>
+      <button part="fullscreen-button" @click=${this.toggleFullscreen}>Full screen</button>
+    </div>`;
+  }
+
+  /** What covers the kept picture while it cannot be live. */
+  private overlayText(s: WatchSnapshot): string {
+    if (s.status === 'reconnecting' || s.status === 'connecting') return 'Reconnecting… the last picture is shown.';
+    if (s.status === 'offline') return 'The visitor’s page is reconnecting… the last picture is shown.';
+    return 'Waiting for the picture to resume…';
+  }
+
   protected override render() {
     const s = this.snapshot;
-    const live = s.status === 'watching' || s.status === 'paused';
-    const canAsk = s.status === 'declined' || s.status === 'ended' || s.status === 'ready';
-    const latency = this.quality.latencyMs;
+    const live = !this.left && (s.status === 'watching' || s.status === 'paused');
+    const canAsk = this.left || s.status === 'declined' || s.status === 'ended' || s.status === 'ready';
     const who = visitorLabel(s.visitor);
+    const picture = this.hasFrame && !this.left;
     return html`
       <div class="bar">
         <p part="status" class=${s.status === 'watching' && s.captureBlocked ? 'status blocked' : 'status'} role="status" aria-live="polite">${this.statusText(s)}</p>
-        ${live && this.hasFrame
-          ? html`<p part="quality" class="quality">
-              <span>${this.quality.fps.toFixed(1)} fps</span> ·
-              <span>${latency === null ? 'latency unknown' : `${Math.round(latency)} ms latency`}</span>
-            </p>`
-          : nothing}
-        ${s.observers.length
+        ${live && this.hasFrame ? this.renderQuality() : nothing}
+        ${picture ? this.renderViewControls() : nothing}
+        ${s.observers.length && !this.left
           ? html`<ul part="observers" class="observers" aria-label="Agents watching">
               ${s.observers.map((o) => html`<li>${o.agentName}${o.observerId === s.observerId ? ' (you)' : ''}</li>`)}
             </ul>`
           : nothing}
         <div class="actions">
-          ${canAsk ? html`<button part="watch-button" class="primary" @click=${() => this.watch()}>Ask to watch again</button>` : nothing}
-          ${live ? html`<button part="stop-button" class="danger" @click=${() => this.stop()}>Stop session</button>` : nothing}
+          ${canAsk ? html`<button part="watch-button" class="primary" @click=${() => this.watch()}>${this.left ? 'Watch again' : 'Ask to watch again'}</button>` : nothing}
+          ${live ? html`<button part="leave-button" @click=${() => this.leave()}>Leave</button>` : nothing}
+          ${live ? html`<button part="stop-button" class="danger" @click=${() => this.stop()}>End session</button>` : nothing}
         </div>
       </div>
       <div part="stage" class="stage">
-        <canvas part="screen" role="img" aria-label=${`${who}'s screen`} ?hidden=${!(live && this.hasFrame)}></canvas>
-        ${live && this.hasFrame ? nothing : html`<p class="placeholder">${!live ? 'No picture.' : s.captureBlocked ? "No picture: the visitor's page does not allow it." : 'Waiting for the first picture…'}</p>`}
+        <canvas part="screen" role="img" aria-label=${`${who}'s screen`} ?hidden=${!picture}></canvas>
+        ${picture && !live ? html`<p part="overlay" class="overlay" role="status">${this.overlayText(s)}</p>` : nothing}
+        ${picture
+          ? nothing
+          : html`<p class="placeholder">
+              ${live ? (s.captureBlocked ? "No picture: the visitor's page does not allow it." : 'Waiting for the first picture…') : this.left ? 'You are not watching.' : 'No picture.'}
+            </p>`}
       </div>
     `;
   }
 }
+
+/** Statuses after which the last picture is cleared: the session (or this view of it) is over. */
+const ENDED: ReadonlySet<WatchStatus> = new Set(['idle', 'declined', 'ended', 'gone', 'unauthorized', 'error']);

@@ -1,0 +1,110 @@
+/**
+ * The lobby as a queue: one search box finds visitors by name, tag, identity, metadata or lookup
+ * code; waiting visitors show a ticking wait time; a new request puts "(n) waiting" in the tab
+ * title; the sound can be muted, and the choice is kept.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/agent/define.js';
+import type { UpscopeAgentLobby } from '../../src/agent/index.js';
+import { LobbyClient } from '../../src/agent/lobby-client.js';
+import { part, RawVisitor, relayInfo, type RelayInfo } from './agent-test-helpers.js';
+
+const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
+const listed = (lobby: UpscopeAgentLobby) => [...lobby.shadowRoot!.querySelectorAll<HTMLElement>('[data-short-id]')].map((e) => e.dataset.shortId!);
+
+describe('<upscope-agent-lobby> as a queue', () => {
+  let info: RelayInfo;
+  let visitors: RawVisitor[] = [];
+  before(async () => {
+    info = await relayInfo();
+  });
+  afterEach(() => {
+    for (const v of visitors.splice(0)) v.close();
+    localStorage.removeItem('upscope-agent:muted');
+  });
+
+  async function visitor(identity: Parameters<typeof RawVisitor.connect>[1]): Promise<RawVisitor> {
+    const v = await RawVisitor.connect(info.host, identity);
+    visitors.push(v);
+    return v;
+  }
+  const lobbyWith = () => fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${info.host} .token=${info.agentToken}></upscope-agent-lobby>`);
+
+  async function search(lobby: UpscopeAgentLobby, text: string): Promise<void> {
+    const input = part<HTMLInputElement>(lobby, 'search-input')!;
+    input.value = text;
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    await lobby.updateComplete;
+  }
+
+  it('one search box finds by name, tag, identity, metadata or lookup code', async () => {
+    const lobby = await lobbyWith();
+    const ann = await visitor({ callName: 'Ann Queue', tags: ['vip'], identities: { email: 'ann@example.com' }, metadata: { plan: 'gold' } });
+    const bob = await visitor({ callName: 'Bob Queue', tags: ['trial'], metadata: { plan: 'free' } });
+    bob.send({ type: 'getLookupCode' });
+    const { code } = await bob.next('lookupCode');
+    await until('both listed with the code', () => listed(lobby).includes(ann.shortId) && lobby.visitors.some((v) => v.lookupCode === code));
+    const only = async (text: string, shortId: string) => {
+      await search(lobby, text);
+      const ids = listed(lobby).filter((id) => id === ann.shortId || id === bob.shortId);
+      expect(ids, `"${text}"`).to.deep.equal([shortId]);
+    };
+    await only('ann queue', ann.shortId);
+    await only('vip', ann.shortId);
+    await only('ann@example', ann.shortId);
+    await only('gold', ann.shortId);
+    await only('trial', bob.shortId);
+    await only(code, bob.shortId);
+    await search(lobby, 'nobody-matches-this');
+    expect(lobby.shadowRoot!.textContent).to.contain('No visitor matches the search.');
+    await expect(lobby).to.be.accessible();
+  });
+
+  it('a waiting visitor has a ticking wait time and puts "(n) waiting" in the tab title; the sound can be muted', async () => {
+    document.title = 'Agent console';
+    const lobby = await lobbyWith();
+    const v = await visitor({ callName: 'Waiting Wendy' });
+    await until('listed', () => listed(lobby).includes(v.shortId));
+    v.send({ type: 'requestAgent' });
+    await until('the title counts the request', () => /^\(\d+\) waiting · Agent console$/.test(document.title));
+    const wait = () => lobby.shadowRoot!.querySelector(`[data-short-id="${v.shortId}"] [part="wait-time"]`)?.textContent ?? '';
+    await until('a wait time', () => /^\d+:\d\d$/.test(wait()));
+    const first = wait();
+    await until('the wait time ticks', () => wait() !== first);
+
+    const mute = part(lobby, 'mute-button')!;
+    expect(mute.getAttribute('aria-pressed')).to.equal('false');
+    mute.click();
+    await lobby.updateComplete;
+    expect(mute.getAttribute('aria-pressed')).to.equal('true');
+    expect(localStorage.getItem('upscope-agent:muted'), 'kept for the next visit').to.equal('1');
+    await expect(lobby).to.be.accessible();
+
+    v.send({ type: 'cancelAgentRequest' });
+    await until('the title back', () => document.title === 'Agent console');
+    v.send({ type: 'requestAgent' });
+    await until('counted again', () => document.title.endsWith('waiting · Agent console'));
+    lobby.remove();
+    expect(document.title, 'restored when the lobby goes').to.equal('Agent console');
+  });
+
+  it('applies a burst of updates together: a busy lobby sorts and renders a few times, not once per update', async () => {
+    let changes = 0;
+    const client = new LobbyClient({ host: info.host, token: info.agentToken });
+    // Counts every change of the list the console renders from.
+    const set = client.visitors.set.bind(client.visitors);
+    client.visitors.set = (value) => (changes++, set(value));
+    client.connect();
+    try {
+      await until('connected', () => client.status.get() === 'connected');
+      const v = await visitor({ callName: 'Busy 0' });
+      await until('listed', () => client.visitors.get().some((x) => x.shortId === v.shortId));
+      changes = 0;
+      for (let i = 1; i <= 60; i++) v.send({ type: 'updateConnection', identity: { callName: `Busy ${i}` } });
+      await until('the last update applied', () => client.visitors.get().some((x) => x.shortId === v.shortId && x.callName === 'Busy 60'));
+      expect(changes, `${changes} renders for 60 updates`).to.be.below(15);
+    } finally {
+      client.close();
+    }
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The relay's static files over real HTTP: compressed as the client accepts (brotli, gzip), an
+ * ETag with 304 answers, immutable caching only for a versioned URL whose version matches, pages
+ * that name their bundles by versioned URL (with an import map for imports), and a favicon.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { pickEncoding } from '../../src/server/static-files.js';
+import { testRelay } from '../support/node-client.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** One GET with exactly these headers (fetch would add and decode Accept-Encoding by itself). */
+function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A served root of its own: a bundle, a stylesheet and pages naming them. */
+async function site() {
+  const root = await mkdtemp(join(tmpdir(), 'upscope-static-'));
+  await mkdir(join(root, 'dist'));
+  await mkdir(join(root, 'demo'));
+  const bundle = `export const big = ${JSON.stringify('co-browsing '.repeat(5000))};\n`;
+  await writeFile(join(root, 'dist', 'upscope.js'), bundle);
+  await writeFile(join(root, 'demo', 'shop.js'), `import { big } from '/dist/upscope.js';\nconsole.log(big.length);\n`);
+  await writeFile(join(root, 'demo', 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  await writeFile(
+    join(root, 'demo', 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8" /><script type="module" src="/dist/upscope.js"></script><script type="module" src="/demo/shop.js"></script></head><body>${'<p>shop</p>'.repeat(200)}</body></html>`,
+  );
+  return { root, bundle };
+}
+
+test('static files: brotli and gzip as accepted, ETag and 304, immutable only for the current version', async () => {
+  const { root, bundle } = await site();
+  const relay = await testRelay({ root });
+  const url = relay.server.url;
+  try {
+    const plain = await get(`${url}/dist/upscope.js`);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.body.toString(), bundle);
+    assert.equal(plain.headers['cache-control'], 'no-cache', 'an unversioned URL is revalidated');
+    assert.equal(plain.headers.vary, 'accept-encoding');
+    const etag = plain.headers.etag as string;
+    assert.match(etag, /^"[\w-]+"$/);
+
+    const br = await get(`${url}/dist/upscope.js`, { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(br.body).toString(), bundle);
+    assert.ok(br.body.length < bundle.length / 10, `brotli: ${br.body.length} bytes of ${bundle.length}`);
+    assert.equal(br.headers.etag, etag, 'one ETag for every encoding of the same content');
+
+    const gz = await get(`${url}/dist/upscope.js`, { 'accept-encoding': 'gzip, br;q=0' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gz.body).toString(), bundle);
+
+    const notModified = await get(`${url}/dist/upscope.js`, { 'if-none-match': etag, 'accept-encoding': 'br' });
+    assert.equal(notModified.status, 304);
+    assert.equal(notModified.body.length, 0);
+    assert.equal(notModified.headers.etag, etag);
+    assert.equal((await get(`${url}/dist/upscope.js`, { 'if-none-match': '"something-else"' })).status, 200);
+
+    const head = await get(`${url}/dist/upscope.js`, { 'accept-encoding': 'gzip' }, 'HEAD');
+    assert.equal(head.status, 200);
+    assert.equal(head.body.length, 0);
+    assert.equal(head.headers['content-length'], String(gz.body.length));
+
+    // The page names the bundle by a versioned URL, which is cached for good.
+    const page = (await get(`${url}/`)).body.toString();
+    const version = /src="\/dist\/upscope\.js\?v=([\w-]+)"/.exec(page)?.[1];
+    assert.ok(version, page.slice(0, 400));
+    const versioned = await get(`${url}/dist/upscope.js?v=${version}`);
+    assert.equal(versioned.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(versioned.body.toString(), bundle);
+    // An import of the same module goes to the same versioned URL (one module, not two).
+    const map = JSON.parse(/<script type="importmap">(.*?)<\/script>/.exec(page)![1]) as { imports: Record<string, string> };
+    assert.equal(map.imports['/dist/upscope.js'], `/dist/upscope.js?v=${version}`);
+    assert.ok(page.indexOf('type="importmap"') < page.indexOf('type="module"'), 'the import map comes before the modules');
+    // A stale version gets the current content, but not for keeps.
+    const stale = await get(`${url}/dist/upscope.js?v=000000000000`);
+    assert.equal(stale.headers['cache-control'], 'no-cache');
+
+    // A rebuilt bundle gets a new version in the page and a new ETag.
+    await writeFile(join(root, 'dist', 'upscope.js'), `${bundle}// rebuilt\n`);
+    const rebuilt = await get(`${url}/dist/upscope.js`, { 'if-none-match': etag });
+    assert.equal(rebuilt.status, 200);
+    assert.notEqual(rebuilt.headers.etag, etag);
+    assert.doesNotMatch((await get(`${url}/`)).body.toString(), new RegExp(`v=${version}`));
+
+    // The favicon every browser asks for.
+    for (const icon of ['/favicon.ico', '/favicon.svg']) {
+      const res = await get(url + icon);
+      assert.equal(res.status, 200, icon);
+      assert.equal(res.headers['content-type'], 'image/svg+xml');
+    }
+    assert.equal((await get(`${url}/dist/missing.js`)).status, 404);
+  } finally {
+    await relay.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('static files: Accept-Encoding is read with its q-values', () => {
+  assert.equal(pickEncoding('gzip, deflate, br'), 'br');
+  assert.equal(pickEncoding('br;q=0, gzip'), 'gzip');
+  assert.equal(pickEncoding('gzip;q=0.5'), 'gzip');
+  assert.equal(pickEncoding('*'), 'br');
+  assert.equal(pickEncoding('identity'), null);
+  assert.equal(pickEncoding(undefined), null);
+  assert.equal(pickEncoding('*;q=0, gzip;q=0'), null);
+});
