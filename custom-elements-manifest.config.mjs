@@ -16,4 +16,14 @@ export default {
   litelement: true,
   // package.json already declares "customElements"; don't let the analyzer rewrite the file.
   packagejson: false,
+  plugins: [
+    {
+      // The analyzer reads files concurrently, so its module order changes from run to run; CI
+      // compares the committed file with a fresh build, so the order must not.
+      name: 'stable-module-order',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      },
+    },
+  ],
 };
