@@ -19,15 +19,16 @@ export const CloseCode = {
   replaced: 4009,
   /** The visitor reset (`forget`); the relay forgot it. Final. */
   forgotten: 4010,
-  /** Too many sockets from this address, or the relay is full. */
+  /** Too many sockets or connection attempts from this address, or the relay is full. Not final: clients back off and retry. */
   tooManyConnections: 4029,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /**
  * Whether an agent client gives up after this close: the relay's refusals (4000-4999) would be
- * refused again, except `stalled`, which a reconnect repairs.
+ * refused again, except `stalled`, which a reconnect repairs, and `tooManyConnections`, which
+ * passes once the address's attempts or sockets are fewer (partysocket backs off meanwhile).
  */
 export function isFinalClose(code: number): boolean {
-  return code >= 4000 && code < 5000 && code !== CloseCode.stalled;
+  return code >= 4000 && code < 5000 && code !== CloseCode.stalled && code !== CloseCode.tooManyConnections;
 }
