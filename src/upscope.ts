@@ -262,7 +262,6 @@ export class Upscope {
         connectionTimeout: this.opts.connectionTimeout,
         maxRetries: this.opts.maxRetries,
         heartbeatInterval: this.opts.heartbeatInterval,
-        shortId: () => this.shortId.value,
         log: (...args) => this.log(...args),
       },
       {

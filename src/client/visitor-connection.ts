@@ -19,8 +19,6 @@ export interface VisitorConnectionOptions {
   connectionTimeout: number;
   maxRetries: number;
   heartbeatInterval: number;
-  /** The shortId the relay gave this page, sent on every attempt so a restarted relay can give it back. */
-  shortId?: () => string | null;
   log: (...args: unknown[]) => void;
 }
 
@@ -59,7 +57,6 @@ export class VisitorConnection {
       // unacknowledged custom messages), so PartySocket's own buffer would only send duplicates.
       maxEnqueuedMessages: 0,
       shouldReconnectOnClose: (e) => !NO_RETRY.has(e.code),
-      query: () => ({ shortId: options.shortId?.() ?? null }),
     });
     this.socket.binaryType = 'arraybuffer';
     this.paced = new PacedSender((text) => this.socket.send(text));

@@ -100,6 +100,12 @@ export interface RelayOptions extends AdmissionOptions {
   /** Visitor ids whose shortId the relay remembers after their room is gone, so a visitor back
    * later gets its watch link back. Past it the oldest is forgotten. Default 100 000. */
   maxKnownVisitors?: number;
+  /**
+   * Derives a visitor's shortId from its visitor id (the visitor's secret), one way: a restarted
+   * relay then gives a returning visitor the same watch link with nothing stored, and nobody can
+   * pick another visitor's shortId. Without it, shortIds are random and a restart changes them.
+   */
+  shortIdFor?: (visitorId: string) => string;
   /** Clock, for tests. */
   now?: () => number;
   /** Timer functions, for hosts without global ones. */
@@ -222,8 +228,6 @@ export class Relay {
   private readonly codes = new Map<string, Room>();
   /** Random per relay process, in every welcome: a visitor that sees it change knows the relay restarted. */
   private readonly run = randomId(12);
-  /** Every shortId handed out and remembered (bounded with knownShortIds): none of them may be claimed. */
-  private readonly reservedShortIds = new Set<string>();
   /** visitorId -> shortId, kept after a room is gone so a returning visitor gets its shortId back. */
   private readonly knownShortIds = new Map<string, string>();
   private readonly conns = new Map<string, ConnInfo>();
@@ -310,7 +314,7 @@ export class Relay {
       if (!this.rooms.has(req.room) && !this.makeRoomForVisitor()) {
         return this.refuse(conn, ErrorCode.rateLimited, 'the relay is full; try again later', CloseCode.tooManyConnections);
       }
-      const room = this.visitorConnected(conn, req.room, req.params.get('shortId'));
+      const room = this.visitorConnected(conn, req.room);
       this.conns.set(conn.id, { role: 'visitor', room, ...base });
       this.welcome(room);
       return;
@@ -578,11 +582,7 @@ export class Relay {
 
   // ------------------------------------------------------------------ visitors
 
-  /**
-   * `claim`: the shortId the page had before; a relay that does not know the visitor (it
-   * restarted) gives it back when no one else has or had it, so open watch links keep working.
-   */
-  private visitorConnected(conn: Connection, visitorId: string, claim: string | null = null): Room {
+  private visitorConnected(conn: Connection, visitorId: string): Room {
     let room = this.rooms.get(visitorId);
     if (room) {
       this.opts.clearTimeout(room.goneTimer);
@@ -598,8 +598,7 @@ export class Relay {
         this.refreshWatchers(room);
       }
     } else {
-      let shortId = this.knownShortIds.get(visitorId);
-      if (!shortId && claim && SHORT_ID_PATTERN.test(claim) && !this.reservedShortIds.has(claim) && !this.byShortId.has(claim)) shortId = claim;
+      let shortId = this.knownShortIds.get(visitorId) ?? this.opts.shortIdFor?.(visitorId);
       if (!shortId || this.byShortId.has(shortId)) shortId = randomId(12);
       this.rememberShortId(visitorId, shortId);
       room = {
@@ -649,8 +648,6 @@ export class Relay {
     this.knownShortIds.delete(visitorId);
     this.knownShortIds.set(visitorId, shortId);
     if (this.knownShortIds.size > this.opts.maxKnownVisitors) this.knownShortIds.delete(this.knownShortIds.keys().next().value!);
-    this.reservedShortIds.add(shortId);
-    if (this.reservedShortIds.size > this.opts.maxKnownVisitors) this.reservedShortIds.delete(this.reservedShortIds.values().next().value!);
   }
 
   private welcome(room: Room): void {

@@ -2,7 +2,7 @@
  * The Node host: `http` serves the pages and `ws` the sockets; the room logic is all in core.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -59,6 +59,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const relay = new Relay({
     // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
     setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+    // 96 bits of SHA-256: the same watch link after a restart, and no way back to the visitor id.
+    shortIdFor: (visitorId) => createHash('sha256').update(`upscope shortId\0${visitorId}`).digest('base64url').slice(0, 16),
     ...options,
     verifyAgentToken: (t) => tokens.verify(t),
   });
