@@ -35,7 +35,7 @@ import {
   type Role,
   type VisitorSummary,
 } from '../protocol/index.js';
-import { Admission, type AdmissionOptions } from './admission.js';
+import { addressKey, Admission, type AdmissionOptions } from './admission.js';
 import { EvictionOrder } from './eviction-order.js';
 import { OutgoingBound } from './outgoing-bound.js';
 import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
@@ -86,6 +86,12 @@ export interface RelayOptions extends AdmissionOptions {
   lookupsPerAgentPerMinute?: number;
   /** Code look-ups per address per minute. Default 30. */
   lookupsPerAddressPerMinute?: number;
+  /**
+   * New help requests (`requestAgent`) per address per minute (burst and refill). A pending request
+   * keeps its room from being evicted, so without this one address could fill the relay with
+   * rooms nobody may evict. Default 20.
+   */
+  requestsPerAddressPerMinute?: number;
   /** Control messages per connection: burst and refill per second. Default 100 and 50. */
   messageBurst?: number;
   messagesPerSecond?: number;
@@ -124,6 +130,7 @@ const DEFAULTS = {
   stalledSocketMs: STALLED_SOCKET_MS,
   lookupsPerAgentPerMinute: 10,
   lookupsPerAddressPerMinute: 30,
+  requestsPerAddressPerMinute: 20,
   messageBurst: 100,
   messagesPerSecond: 50,
   frameBytesBurst: 32 * 1024 * 1024,
@@ -239,6 +246,7 @@ export class Relay {
   private readonly expiryTimers = new Map<string, unknown>();
   private readonly lookupsPerAgent: KeyedRateLimiter;
   private readonly lookupsPerAddress: KeyedRateLimiter;
+  private readonly requestsPerAddress: KeyedRateLimiter;
   private readonly sweep: { stop(): void };
   /** Every send to a socket goes through it, so no socket's queue grows without bound. */
   private readonly out: OutgoingBound;
@@ -257,6 +265,7 @@ export class Relay {
     this.admission = new Admission({ ...options, now });
     this.lookupsPerAgent = new KeyedRateLimiter(this.opts.lookupsPerAgentPerMinute, this.opts.lookupsPerAgentPerMinute / 60, now);
     this.lookupsPerAddress = new KeyedRateLimiter(this.opts.lookupsPerAddressPerMinute, this.opts.lookupsPerAddressPerMinute / 60, now);
+    this.requestsPerAddress = new KeyedRateLimiter(this.opts.requestsPerAddressPerMinute, this.opts.requestsPerAddressPerMinute / 60, now);
     this.out = new OutgoingBound({
       maxQueuedBytes: this.opts.maxQueuedBytes,
       stalledMs: this.opts.stalledSocketMs,
@@ -394,6 +403,10 @@ export class Relay {
         return this.updateIdentity(room, conn, msg.identity);
       case 'requestAgent':
         if (room.state === 'active' || room.state === 'paused') return;
+        // Only a new request is counted: a pending visitor asking again after a reload is not.
+        if (room.pendingRequestAt === null && !this.requestsPerAddress.take(addressKey(conn.address))) {
+          return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
+        }
         // Strictly increasing, so agents' lists order requests as the relay received them even
         // when two arrive within one millisecond.
         room.pendingRequestAt ??= this.lastRequestAt = Math.max(this.opts.now(), this.lastRequestAt + 1);

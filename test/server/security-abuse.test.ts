@@ -152,3 +152,33 @@ test('the visitor cap: past it the longest-gone visitor without a session makes 
     await relay.close();
   }
 });
+
+test('new help requests are rate limited per address, so one address cannot fill the relay with rooms nobody may evict', async () => {
+  const relay = await testRelay({ maxVisitors: 6, requestsPerAddressPerMinute: 3 });
+  try {
+    // From 127.0.0.2: five made-up visitors ask for help and leave. Three requests are taken (their
+    // rooms may not be evicted while pending); the other two get rateLimited and stay idle.
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const v = await relay.visitor(`pinning-visitor-${i}`, '127.0.0.2');
+      await v.next('welcome');
+      v.send({ type: 'requestAgent' });
+      const error = v.next('error').then((e) => `error ${e.code}`);
+      const pending = v.next('session', (m) => m.state === 'pendingRequest').then(() => 'pending');
+      answers.push(await Promise.race([error, pending]));
+      v.ws.terminate();
+    }
+    assert.deepEqual(answers, ['pending', 'pending', 'pending', 'error rateLimited', 'error rateLimited']);
+    // A pending visitor asking again (as the SDK does after a reload) is not counted.
+    const back = await relay.visitor('pinning-visitor-0', '127.0.0.2');
+    assert.equal((await back.next('welcome')).sessionState, 'pendingRequest');
+    back.send({ type: 'requestAgent' });
+    back.send({ type: 'ping' });
+    await back.next('pong');
+    assert.equal(back.count('error'), 0);
+    // Real visitors elsewhere still get in: one free room, and the two idle ones make room.
+    for (let i = 0; i < 3; i++) assert.ok((await (await relay.visitor(`real-visitor-${i}`)).next('welcome')).shortId);
+  } finally {
+    await relay.close();
+  }
+});
