@@ -108,6 +108,14 @@ function observe(root: Document | ShadowRoot, observer: MutationObserver): void 
   scan(root, observer);
 }
 
+/** The values of hiding fields taken out of the page, so a field put in their place showing one stays masked. */
+function rememberRemoved(root: Element): void {
+  const fields = root.localName === 'input' || root.localName === 'textarea' ? [root] : root.querySelectorAll('input, textarea');
+  for (const field of fields) {
+    if (hidden.has(field) || (field.localName === 'input' && (field as HTMLInputElement).type === 'password')) remember((field as HTMLInputElement).value ?? '');
+  }
+}
+
 /**
  * Starts recording fields of `doc` that hide their text, for the rest of the page's life; calling
  * it again for the same document does nothing. The bundles call it when they load, the capture
@@ -118,6 +126,9 @@ export function trackSecretFields(doc: Document = document): void {
   const win = doc.defaultView;
   if (!win) return;
   const observer = new win.MutationObserver((records) => {
+    // Removals first: a toggle that swaps a password field for a plain one holding its value (set
+    // by script, so never seen typed) must leave that value behind before the plain one is looked at.
+    for (const r of records) for (const n of r.removedNodes) if (n.nodeType === Node.ELEMENT_NODE) rememberRemoved(n as Element);
     for (const r of records) {
       if (r.type === 'childList') {
         for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) scan(n as Element, observer);

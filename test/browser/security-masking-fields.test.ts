@@ -6,8 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
-import '../../src/install-capture.js';
-import { findMasks, type MaskRect } from '../../src/capture/index.js';
+import { findMasks, trackSecretFields, type MaskRect } from '../../src/capture/index.js';
 import { isBlack } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
@@ -35,6 +34,9 @@ function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
   el.value = text;
   el.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, data: text }));
 }
+
+// As the bundles do when they load (src/install-capture.ts): from the page's first moments.
+trackSecretFields(document);
 
 describe('fields that hid their text stay masked, whatever they become', () => {
   afterEach(async () => {
@@ -121,6 +123,18 @@ describe('fields that hid their text stay masked, whatever they become', () => {
     type($('#shown'), 'hunter2hunter2 and more');
     picture = await page.settled();
     expect(scanForSecret(picture.canvas!, box($('#shown'))).count, 'typed on').to.equal(0);
+  });
+
+  it('a password set by script, then swapped for a plain field holding it, stays masked', async () => {
+    const root = mount(`<input id="pw" type="password" class="s">`);
+    await new Promise((r) => setTimeout(r, 0));
+    // A "generate password" button: the value comes from script, with no event and no typing.
+    $('#pw').value = 'generated-Secret-93';
+    await new Promise((r) => setTimeout(r, 0));
+    // A framework's show-password toggle renders a new, plain field in the old one's place.
+    $('#pw').replaceWith(Object.assign(document.createElement('input'), { id: 'shown', className: 's', value: 'generated-Secret-93' }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(covered(findMasks(document), root.querySelector('#shown')!)).to.equal(true);
   });
 
   it('password and one-time-code fields are masked by their autocomplete, whatever their type', async () => {
