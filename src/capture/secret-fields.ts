@@ -13,9 +13,9 @@
  * whatever their type, with no history needed.
  *
  * Some toggles swap elements instead of types: a password field and a plain one holding the same
- * value, one of them shown at a time. So the values of the last few hiding fields are kept too
- * (in memory, on the visitor's device, never sent), and a field showing one of them counts as
- * hiding it, and stays masked from then on.
+ * value, one of them shown at a time. So fingerprints of the values of the last few hiding fields
+ * are kept too (salted hashes, in memory, on the visitor's device, never sent), and a field showing
+ * one of them counts as hiding it, and stays masked from then on.
  *
  * Fields are recorded in a WeakSet: it holds no field alive and forgets a removed one with it.
  */
@@ -23,8 +23,10 @@
 interface SecretFieldState {
   /** Fields seen hiding their text (password type, or dots), per realm-independent identity. */
   hidden: WeakSet<Element>;
-  /** Values of the latest hiding fields, newest last. */
+  /** Fingerprints of the values of the latest hiding fields, newest last (see fingerprint()). */
   values: string[];
+  /** Random per page, so a fingerprint says nothing of a value without it. */
+  salt: string;
   /** Documents and shadow roots already observed, so each is watched once. */
   watched: WeakSet<Node>;
 }
@@ -35,10 +37,11 @@ interface SecretFieldState {
  * starts (with its own copy of this module), must read what was recorded before it came.
  */
 const STATE = Symbol.for('upscope.secretFields');
-const { hidden, values, watched } = ((globalThis as Record<symbol, unknown>)[STATE] ??= {
+const { hidden, values, watched, salt } = ((globalThis as Record<symbol, unknown>)[STATE] ??= {
   hidden: new WeakSet(),
   values: [],
   watched: new WeakSet(),
+  salt: Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join(''),
 } satisfies SecretFieldState) as SecretFieldState;
 const MAX_VALUES = 16;
 /** Shorter values are not matched: a field holding "1" is not a revealed password. */
@@ -53,7 +56,7 @@ export function isSecretField(el: Element): boolean {
     remember(value);
     return true;
   }
-  if (value.length >= MIN_VALUE_LENGTH && values.includes(value)) {
+  if (value.length >= MIN_VALUE_LENGTH && values.includes(fingerprint(value))) {
     hidden.add(el);
     return true;
   }
@@ -61,11 +64,29 @@ export function isSecretField(el: Element): boolean {
 }
 
 function remember(value: string): void {
-  if (value.length < MIN_VALUE_LENGTH || values.at(-1) === value) return;
-  const i = values.indexOf(value);
+  if (value.length < MIN_VALUE_LENGTH) return;
+  const print = fingerprint(value);
+  if (values.at(-1) === print) return;
+  const i = values.indexOf(print);
   if (i >= 0) values.splice(i, 1);
-  values.push(value);
+  values.push(print);
   if (values.length > MAX_VALUES) values.shift();
+}
+
+/**
+ * A salted 64-bit FNV-1a of a value: what is kept instead of the value, so the page-global record
+ * holds no password in clear. It only has to tell equal values apart, and be synchronous.
+ */
+function fingerprint(value: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  const text = `${salt}\0${value}`;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c ^ (a >>> 15), 0x5bd1e995);
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
 }
 
 /** A password input, or a field the page shows as dots (`-webkit-text-security`, which sites use for PINs instead of `type=password`). */

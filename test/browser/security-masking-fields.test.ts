@@ -135,6 +135,10 @@ describe('fields that hid their text stay masked, whatever they become', () => {
     $('#pw').replaceWith(Object.assign(document.createElement('input'), { id: 'shown', className: 's', value: 'generated-Secret-93' }));
     await new Promise((r) => setTimeout(r, 0));
     expect(covered(findMasks(document), root.querySelector('#shown')!)).to.equal(true);
+    // What is remembered is a salted fingerprint: the page-global record holds no password in clear.
+    const record = (globalThis as unknown as Record<symbol, { values: string[] }>)[Symbol.for('upscope.secretFields')];
+    expect(record.values.length).to.be.greaterThan(0);
+    expect(record.values.join(' ')).not.to.contain('generated-Secret-93');
   });
 
   it('password and one-time-code fields are masked by their autocomplete, whatever their type', async () => {
