@@ -5,9 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
-import { startServer } from '../../src/server/node.js';
 import { memoryInUse } from '../support/memory.js';
-import { TestClient, testRelay } from '../support/node-client.js';
+import { restartableRelay, testRelay } from '../support/node-client.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
 const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
@@ -253,18 +252,10 @@ test('a slow agent: frames to it are dropped and the relay’s memory stays flat
 });
 
 test('the relay restarts under a live session: tokens still work, the visitor comes back to a fresh room under the same shortId, and the old watch link works again', async () => {
-  const credential = 'restart-credential';
-  let server = await startServer({ port: 0, agentCredential: credential });
-  const port = server.port;
-  const ws = `ws://127.0.0.1:${port}`;
-  const clients: TestClient[] = [];
-  const open = async (path: string) => {
-    const c = await TestClient.open(`${ws}${path}`);
-    clients.push(c);
-    return c;
-  };
+  const relay = await restartableRelay({ agentCredential: 'restart-credential' });
+  const open = (path: string) => relay.open(path);
   try {
-    const token = server.tokens.issue('Alice').token;
+    const token = relay.server.tokens.issue('Alice').token;
     const visitorId = `restart-${crypto.randomUUID()}`;
     const visitor = await open(`/parties/visitor/${visitorId}`);
     const { shortId } = await visitor.next('welcome');
@@ -274,11 +265,11 @@ test('the relay restarts under a live session: tokens still work, the visitor co
     visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
     await watch.next('watchState', (m) => m.watching);
 
-    await server.close();
+    await relay.stop();
     // Both sides see their socket drop (the SDK and the console then reconnect with backoff).
     assert.equal((await visitor.waitClose()).code, 1006);
     assert.equal((await watch.waitClose()).code, 1006);
-    server = await startServer({ port, agentCredential: credential });
+    await relay.start();
 
     // The agent's token survives: it is signed, not stored.
     const lobby = await open(`/parties/agents/lobby?token=${encodeURIComponent(token)}`);
@@ -297,7 +288,6 @@ test('the relay restarts under a live session: tokens still work, the visitor co
     back.send({ type: 'consent', requestId: ask2.requestId, allow: true });
     await fresh.next('watchState', (m) => m.watching);
   } finally {
-    for (const c of clients) c.ws.terminate();
-    await server.close();
+    await relay.close();
   }
 });

@@ -6,27 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../../src/server/node.js';
-import { TestClient } from '../support/node-client.js';
+import { restartableRelay } from '../support/node-client.js';
 
 test('restart: the returning visitor gets its shortId back, the watch link works again, relayRun changes', async () => {
-  const credential = 'claim-credential';
-  let server = await startServer({ port: 0, agentCredential: credential });
-  const port = server.port;
-  const ws = `ws://127.0.0.1:${port}`;
-  const clients: TestClient[] = [];
-  const open = async (path: string) => {
-    const c = await TestClient.open(`${ws}${path}`);
-    clients.push(c);
-    return c;
-  };
+  const relay = await restartableRelay({ agentCredential: 'claim-credential' });
+  const open = (path: string) => relay.open(path);
   try {
-    const token = server.tokens.issue('Alice').token;
+    const token = relay.server.tokens.issue('Alice').token;
     const visitorId = `claim-${crypto.randomUUID()}`;
     const first = await (await open(`/parties/visitor/${visitorId}`)).next('welcome');
     assert.match(first.relayRun ?? '', /^[\w-]{8,}$/);
-    await server.close();
-    server = await startServer({ port, agentCredential: credential });
+    await relay.stop();
+    await relay.start();
 
     const back = await open(`/parties/visitor/${visitorId}`);
     const welcome = await back.next('welcome');
@@ -38,21 +29,13 @@ test('restart: the returning visitor gets its shortId back, the watch link works
     back.send({ type: 'consent', requestId: ask.requestId, allow: true });
     await watch.next('watchState', (m) => m.watching);
   } finally {
-    for (const c of clients) c.ws.terminate();
-    await server.close();
+    await relay.close();
   }
 });
 
 test('no visitor can take another visitor’s shortId: not while it is in use, not after it left, not after a restart', async () => {
-  const credential = 'claim-credential';
-  let server = await startServer({ port: 0, agentCredential: credential, visitorGraceMs: 50 });
-  const port = server.port;
-  const clients: TestClient[] = [];
-  const open = async (path: string) => {
-    const c = await TestClient.open(`ws://127.0.0.1:${port}${path}`);
-    clients.push(c);
-    return c;
-  };
+  const relay = await restartableRelay({ agentCredential: 'claim-credential', visitorGraceMs: 50 });
+  const open = (path: string) => relay.open(path);
   const shortIdOf = async (path: string) => (await (await open(path)).next('welcome')).shortId;
   try {
     const owner = await open('/parties/visitor/claim-owner-0001');
@@ -64,12 +47,11 @@ test('no visitor can take another visitor’s shortId: not while it is in use, n
     await new Promise((r) => setTimeout(r, 200));
     assert.notEqual(await shortIdOf(`/parties/visitor/claim-thief-0002?shortId=${shortId}`), shortId);
     // After a restart, the thief comes back first: it still gets its own, and the owner gets its link back.
-    await server.close();
-    server = await startServer({ port, agentCredential: credential });
+    await relay.stop();
+    await relay.start();
     assert.notEqual(await shortIdOf(`/parties/visitor/claim-thief-0003?shortId=${shortId}`), shortId);
     assert.equal(await shortIdOf('/parties/visitor/claim-owner-0001'), shortId);
   } finally {
-    for (const c of clients) c.ws.terminate();
-    await server.close();
+    await relay.close();
   }
 });

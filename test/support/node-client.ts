@@ -86,3 +86,35 @@ export async function testRelay(options: ServerOptions = {}) {
     },
   };
 }
+
+/**
+ * A relay a test can stop and start again on the same port, as a restart does (the same agent
+ * credential, so tokens stay valid); `open` connects a client that `close` terminates.
+ */
+export async function restartableRelay(options: ServerOptions & { agentCredential: string }) {
+  let server: RunningServer | null = await startServer({ port: 0, ...options });
+  const port = server.port;
+  const clients: TestClient[] = [];
+  return {
+    get server(): RunningServer {
+      if (!server) throw new Error('the relay is stopped');
+      return server;
+    },
+    async open(path: string): Promise<TestClient> {
+      const c = await TestClient.open(`ws://127.0.0.1:${port}${path}`);
+      clients.push(c);
+      return c;
+    },
+    async stop(): Promise<void> {
+      await server?.close();
+      server = null;
+    },
+    async start(more: ServerOptions = {}): Promise<void> {
+      server = await startServer({ ...options, ...more, port });
+    },
+    async close(): Promise<void> {
+      for (const c of clients) c.ws.terminate();
+      await server?.close();
+    },
+  };
+}
