@@ -57,7 +57,8 @@ export class TextFonts {
 
   /** A text node of `parent` is being cloned. */
   noteText(parent: Element | undefined, text: Text, win: Window): void {
-    if (!parent || parent === this.lastElement || !/\S/.test(text.data)) return;
+    // No web fonts on the page: nothing to embed, so no style to read for each text.
+    if (this.webFonts.size === 0 || !parent || parent === this.lastElement || !/\S/.test(text.data)) return;
     this.lastElement = parent;
     const value = win.getComputedStyle(parent).fontFamily;
     if (value !== this.lastValue) {
@@ -73,6 +74,7 @@ export class TextFonts {
    * does not look for families.
    */
   notePseudo(style: CSSStyleDeclaration): void {
+    if (this.webFonts.size === 0) return;
     const content = style.getPropertyValue('content');
     if (!content || content === 'none' || content === 'normal') return;
     this.add(splitFamilies(style.getPropertyValue('font-family')));
