@@ -82,7 +82,8 @@ export function isUnmasked(el: Element, memo: Map<Element, boolean>): boolean {
   return answer;
 }
 
-function frameOf(doc: Document): Element | null {
+/** The frame element a same-origin document is shown in; null at the top or across origins. */
+export function frameOf(doc: Document): Element | null {
   try {
     return doc.defaultView?.frameElement ?? null;
   } catch {

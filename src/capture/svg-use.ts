@@ -13,7 +13,7 @@
  *   check, under an id of its own, so what is drawn is what was checked (a raw copy by another
  *   element's id, as the rasterizer library makes, could be a different, masked element).
  */
-import { isMaskElement, isUnmasked, MASK_SELECTOR } from './find-masks.js';
+import { frameOf, isMaskElement, isUnmasked, MASK_SELECTOR } from './find-masks.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
@@ -125,17 +125,9 @@ function insideMask(el: Element): boolean {
     const found = cur.parentElement?.closest(MASK_SELECTOR);
     if (found) return true;
     const root = cur.getRootNode();
-    cur = root instanceof ShadowRoot ? root.host : frameElement(cur.ownerDocument);
+    cur = root instanceof ShadowRoot ? root.host : frameOf(cur.ownerDocument);
   }
   return false;
-}
-
-function frameElement(doc: Document): Element | null {
-  try {
-    return doc.defaultView?.frameElement ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** Takes every reference off a `<use>` clone: it draws nothing. */
