@@ -1,6 +1,9 @@
 /**
  * The visitor SDK: the whole API of the reference Upscope SDK (the README maps each seed function
  * to its web form) on one class, used through the singleton {@link Upscope.instance}.
+ *
+ * Over 350 lines: the connection, session reconciliation, consent and the capture driver still
+ * live here; the planned split makes this a thin facade over modules of their own.
  */
 import type { CaptureController, CaptureHost } from './capture/capture-host.js';
 import { UpscopeError } from './client/errors.js';

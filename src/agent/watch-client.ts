@@ -2,6 +2,9 @@
  * One agent's watch connection to one visitor (`/parties/watch/{shortId}?token=`): asks to watch,
  * follows the visitor's answer and the session, hands binary frames on, and sends custom
  * messages and stop. Everything the relay sends is validated with `parseMessage(text, 'relay')`.
+ *
+ * Over 350 lines: the socket plumbing it shares in kind with the visitor's connection is still its
+ * own; it moves to the planned shared relay-client layer.
  */
 import { PartySocket } from 'partysocket';
 import { signal } from '@lit-labs/signals';

@@ -1,3 +1,5 @@
+// Over 350 lines: the clone pass is one walk that every per-node fix hooks into (masks, fonts,
+// margins, scrollbars, videos, <use>, the top layer); each fix lives in a module of its own.
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
 import { copyFormState } from './copy-form-state.js';

@@ -3,6 +3,9 @@
  * onClose shape). A host (node.ts; later a Durable Object) turns sockets into {@link Connection}s
  * and calls {@link Relay.onConnect}, {@link Relay.onMessage} and {@link Relay.onClose}.
  *
+ * Over 350 lines because it still holds every room, the lobby and the codes in one class; the
+ * relay-at-scale work splits it into a visitor room, a lobby and admission (docs/architecture.md).
+ *
  * Routes (partysocket's `/parties/{party}/{room}` scheme):
  * - `visitor/{visitorId}`: one visitor's page. The visitorId is the visitor's own secret.
  * - `agents/lobby?token=`: an agent's live list of visitors.

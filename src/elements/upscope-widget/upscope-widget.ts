@@ -1,3 +1,5 @@
+// Over 350 lines: one element with every view of the widget (help, consent, session, messages,
+// outage); splitting the views into sub-templates of their own is planned with the element layout.
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
