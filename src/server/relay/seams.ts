@@ -1,0 +1,73 @@
+/**
+ * The seams of the relay core: every way a visitor room or the lobby reaches the outside world.
+ * Each is small and asynchronous where a network may sit behind it, so that the same room code runs
+ * with everything in one Node process (src/server/node.ts) and as Cloudflare Durable Objects
+ * (src/server/cloudflare/), where the lobby and the storage are other objects.
+ *
+ * Nothing under src/server/relay/ imports `node:*`, `ws` or `cloudflare:*`: hosts adapt to these.
+ */
+import type { VisitorSummary } from '../../protocol/index.js';
+
+/** One socket, as the host presents it to a room or the lobby. */
+export interface Connection {
+  /** Unique per socket (and stable across a Durable Object's hibernation). */
+  readonly id: string;
+  /** The peer's address, for per-address limits. */
+  readonly address: string;
+  send(data: string | Uint8Array): void;
+  close(code: number, reason: string): void;
+  /**
+   * Bytes queued on the socket and not yet sent, or null where the platform cannot tell (Workers'
+   * WebSocket has no bufferedAmount): rooms then rely on frame acknowledgements alone.
+   */
+  bufferedAmount(): number | null;
+}
+
+/**
+ * Durable key-value storage for one room (or the lobby): the subset of Durable Object storage the
+ * core uses. Values are JSON-serialisable. On Node it is a table in the embedded database (PGlite),
+ * scoped by room; in tests that do not restart, an in-memory map.
+ */
+export interface Storage {
+  get<T>(key: string): Promise<T | undefined>;
+  put<T>(key: string, value: T): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /** Every entry whose key starts with `prefix`. */
+  list<T>(prefix: string): Promise<Map<string, T>>;
+}
+
+/**
+ * One alarm per room, as Durable Objects have: the room keeps its own deadlines (grace periods,
+ * code expiry, pauses) and asks for the earliest; the host calls the room's `onAlarm` then.
+ * Never `setTimeout` in the core.
+ */
+export interface Alarm {
+  /** Replaces any alarm already set. `at` is epoch ms. */
+  set(at: number): void;
+  clear(): void;
+}
+
+/** A lookup code as the lobby hands it to a room. */
+export interface LookupCode {
+  code: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/**
+ * What a visitor room may ask of the lobby. In one process these are method calls; on Cloudflare
+ * each is a call to the lobby's Durable Object, so a room never waits on one for its sockets'
+ * sake: publishing is fire-and-forget (the host may coalesce), codes are awaited.
+ */
+export interface LobbyLink {
+  /** The visitor's summary as agents should see it now (added or changed). */
+  publish(summary: VisitorSummary): void;
+  /** The visitor is gone: agents drop it, and its code (if any) is released. */
+  remove(shortId: string): void;
+  /**
+   * A lookup code for `shortId`, unique among live visitors. `preferred` is the code the room held
+   * before a restart: it is kept when nobody else holds it and it has not expired.
+   */
+  claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode>;
+  releaseCode(shortId: string, code: string): void;
+}
