@@ -5,7 +5,7 @@
  * the agent's viewer decodes it (PNG frames, so colours are exact).
  */
 import { expect } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import type { FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { capture } from './reference-helpers.js';

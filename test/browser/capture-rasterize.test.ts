@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { CAPTURE_DEFAULTS, changedTiles, findMasks, paintMasks, Rasterizer, tileGrid } from '../../src/capture/index.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../../src/protocol/index.js';
 

@@ -6,7 +6,7 @@
  * little differently, which is what the small allowances are for.
  */
 import { expect } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { percentOff } from './reference-helpers.js';
 

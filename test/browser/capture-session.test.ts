@@ -1,9 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import '../../src/define.js';
-import { Upscope } from '../../src/upscope.js';
+import '../../src/visitor/define.js';
+import { Upscope } from '../../src/visitor/upscope.js';
 import { createCaptureLoop } from '../../src/capture/index.js';
 import { decodeFrame, FrameFlags, type Frame } from '../../src/protocol/index.js';
-import type { UpscopeWidget } from '../../src/elements/upscope-widget/upscope-widget.js';
+import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
 import { AgentSocket, relayInfo } from '../support/agent-driver.js';
 import { FrameCanvas, isBlack } from '../support/frames.js';
 

@@ -3,7 +3,7 @@
  * video in the copy of the page that is drawn (see src/capture/video-stand-in.ts).
  */
 import { expect } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { capture } from './reference-helpers.js';

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { findMasks, MASK_SELECTOR, type MaskRect } from '../../src/capture/index.js';
-import type { UpscopeMasked } from '../../src/elements/upscope-masked/upscope-masked.js';
+import type { UpscopeMasked } from '../../src/visitor/elements/upscope-masked/upscope-masked.js';
 
 /** Whether the union of `rects` covers every corner and the centre of `box` (within half a pixel). */
 function covers(rects: readonly MaskRect[], box: DOMRect): boolean {

@@ -7,7 +7,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { sendMouse, setViewport } from '@web/test-runner-commands';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { createCaptureLoop, type CaptureController, type MaskOptions } from '../../src/capture/index.js';
 import { FrameFlags } from '../../src/protocol/index.js';
 import { CollectingHost } from '../support/frames.js';

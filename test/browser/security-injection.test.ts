@@ -5,11 +5,11 @@
  * Each payload would set `window.__upscopeInjected` if it ever became markup.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import '../../src/agent/define.js';
 import type { UpscopeAgentLobby, UpscopeAgentWatch, UpscopeViewer } from '../../src/agent/index.js';
-import type { UpscopeWidget } from '../../src/elements/upscope-widget/upscope-widget.js';
-import { Upscope } from '../../src/upscope.js';
+import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
+import { Upscope } from '../../src/visitor/upscope.js';
 import { agentToken, forgetLogin, part, RawVisitor, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
 import { AgentSocket } from '../support/agent-driver.js';
 

@@ -5,7 +5,7 @@
  * the agent's canvas, while an unmarked field beside them shows (so the check can fail).
  */
 import { expect } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { findMasks, trackSecretFields, type MaskRect } from '../../src/capture/index.js';
 import { isBlack } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';

@@ -5,7 +5,7 @@
  * may be drawn from a copy of its definition; external sprites cannot be checked and are dropped.
  */
 import { expect } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { findMasks, type MaskRect } from '../../src/capture/index.js';
 import { isBlack, isGreen, type FrameCanvas } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';

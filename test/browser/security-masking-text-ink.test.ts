@@ -6,7 +6,7 @@
  * drawn as the viewer draws them); a marked element inside such a heading neither.
  */
 import { expect } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { scanForSecret } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { WatchedPage } from './watched-page.js';

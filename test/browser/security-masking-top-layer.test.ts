@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { isGreen, type FrameCanvas } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';

@@ -1,9 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/visitor/define.js';
 import { createCaptureLoop, findMasks, type CaptureController, type CaptureHost, type MaskOptions, type MaskRect } from '../../src/capture/index.js';
-import { Upscope } from '../../src/upscope.js';
-import type { UpscopeWidget } from '../../src/elements/upscope-widget/upscope-widget.js';
-import type { UpscopeMasked } from '../../src/elements/upscope-masked/upscope-masked.js';
+import { Upscope } from '../../src/visitor/upscope.js';
+import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
+import type { UpscopeMasked } from '../../src/visitor/elements/upscope-masked/upscope-masked.js';
 import { AgentSocket, relayInfo } from '../support/agent-driver.js';
 import { CollectingHost, FrameCanvas, isBlack, isGreen } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';

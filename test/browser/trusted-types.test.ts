@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { trustedHTML, trustedScriptURL } from '../../src/trusted-types.js';
+import { trustedHTML, trustedScriptURL } from '../../src/visitor/trusted-types.js';
 
 /** The browser's Trusted Types factory (TypeScript's DOM typings do not describe it). */
 const factory = (globalThis as unknown as { trustedTypes: { isHTML(v: unknown): boolean; isScriptURL(v: unknown): boolean } }).trustedTypes;

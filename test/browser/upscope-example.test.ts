@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { Upscope } from '../../src/upscope.js';
+import { Upscope } from '../../src/visitor/upscope.js';
 import { askToWatch, cleanup, newSdk, openLobby, until } from './upscope-helpers.js';
 
 type ExampleWindow = Window & { Upscope: typeof Upscope; confirm: (text?: string) => boolean };

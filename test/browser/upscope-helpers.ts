@@ -2,9 +2,9 @@
  * Shared steps of the SDK tests: SDK instances that never share a visitor, waits on streams,
  * and an agent starting a session the way the console does.
  */
-import { Upscope } from '../../src/upscope.js';
-import type { StateStream, Stream } from '../../src/client/stream.js';
-import type { UpscopeOptions } from '../../src/client/options.js';
+import { Upscope } from '../../src/visitor/upscope.js';
+import type { StateStream, Stream } from '../../src/visitor/stream.js';
+import type { UpscopeOptions } from '../../src/visitor/options.js';
 import { AgentSocket, relayInfo, type RelayInfo } from '../support/agent-driver.js';
 
 let counter = 0;

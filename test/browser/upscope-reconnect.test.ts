@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { UpscopeError } from '../../src/client/errors.js';
+import type { UpscopeError } from '../../src/relay-client/errors.js';
 import { AgentSocket, type RelayInfo } from '../support/agent-driver.js';
 import type { VisitorSummary } from '../../src/protocol/index.js';
 import { askToWatch, cleanup, dropConnection, newSdk, nextEvent, record, startSession, track, uniquePrefix, until, loaded, type PageWindow } from './upscope-helpers.js';

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { Upscope, type ConsentRequest } from '../../src/upscope.js';
-import type { UpscopeError } from '../../src/client/errors.js';
+import { Upscope, type ConsentRequest } from '../../src/visitor/upscope.js';
+import type { UpscopeError } from '../../src/relay-client/errors.js';
 import type { CaptureController, CaptureHost } from '../../src/capture/capture-host.js';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { agentToken } from '../support/agent-driver.js';

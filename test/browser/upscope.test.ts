@@ -1,9 +1,9 @@
 import { expect } from '@open-wc/testing';
-import { Upscope } from '../../src/upscope.js';
-import { UpscopeError } from '../../src/client/errors.js';
-import { StateStream, Stream } from '../../src/client/stream.js';
-import { DEFAULTS, socketProtocol, watchLinkBase } from '../../src/client/options.js';
-import * as publicApi from '../../src/index.js';
+import { Upscope } from '../../src/visitor/upscope.js';
+import { UpscopeError } from '../../src/relay-client/errors.js';
+import { StateStream, Stream } from '../../src/visitor/stream.js';
+import { DEFAULTS, socketProtocol, watchLinkBase } from '../../src/visitor/options.js';
+import * as publicApi from '../../src/visitor/index.js';
 import { cleanup, newSdk, nextEvent, openLobby, record, uniquePrefix, until } from './upscope-helpers.js';
 
 describe('Upscope (visitor SDK): connection, identity, requests', () => {

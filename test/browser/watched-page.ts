@@ -5,7 +5,7 @@
  */
 import { createCaptureLoop, type CaptureHost } from '../../src/capture/index.js';
 import { decodeFrame, FrameFlags, type Frame } from '../../src/protocol/index.js';
-import { Upscope } from '../../src/upscope.js';
+import { Upscope } from '../../src/visitor/upscope.js';
 import type { AgentSocket } from '../support/agent-driver.js';
 import { FrameCanvas } from '../support/frames.js';
 import { cleanup, newSdk, startSession } from './upscope-helpers.js';

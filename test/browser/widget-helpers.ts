@@ -1,8 +1,8 @@
 /** Helpers for the `<upscope-widget>` tests: a fresh SDK, parts, waiting on the widget, an agent asking. */
 import { fixture, html } from '@open-wc/testing';
-import '../../src/define.js';
-import { Upscope } from '../../src/upscope.js';
-import type { UpscopeWidget } from '../../src/elements/upscope-widget/upscope-widget.js';
+import '../../src/visitor/define.js';
+import { Upscope } from '../../src/visitor/upscope.js';
+import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
 import { AgentSocket, type RelayInfo } from '../support/agent-driver.js';
 
 const prefix = () => `widget-test-${crypto.randomUUID().slice(0, 8)}:`;

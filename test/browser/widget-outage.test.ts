@@ -4,8 +4,8 @@
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Upscope } from '../../src/upscope.js';
-import type { UpscopeWidget } from '../../src/elements/upscope-widget/upscope-widget.js';
+import type { Upscope } from '../../src/visitor/upscope.js';
+import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
 import { agentToken, relayInfo, type AgentSocket } from '../support/agent-driver.js';
 import { agentAsks, connectedWidget, liveRegion, newSdk, part, until } from './widget-helpers.js';
 

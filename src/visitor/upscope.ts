@@ -5,13 +5,13 @@
  * Over 350 lines: the connection, session reconciliation, consent and the capture driver still
  * live here; the planned split makes this a thin facade over modules of their own.
  */
-import type { CaptureController, CaptureHost } from './capture/capture-host.js';
-import { UpscopeError } from './client/errors.js';
-import { DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './client/options.js';
-import { Outbox } from './client/outbox.js';
-import { StateStream, Stream, type Unsubscribe } from './client/stream.js';
-import { VisitorConnection } from './client/visitor-connection.js';
-import { VisitorStore, type StoredIdentity } from './client/visitor-store.js';
+import type { CaptureController, CaptureHost } from '../capture/capture-host.js';
+import { UpscopeError } from '../relay-client/errors.js';
+import { DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './options.js';
+import { Outbox } from '../relay-client/reliable-sender.js';
+import { StateStream, Stream, type Unsubscribe } from './stream.js';
+import { VisitorConnection } from '../relay-client/relay-socket.js';
+import { VisitorStore, type StoredIdentity } from './visitor-store.js';
 import * as v from 'valibot';
 import {
   CloseCode,
@@ -26,7 +26,7 @@ import {
   type Observer,
   type ProtocolError,
   type SessionState,
-} from './protocol/index.js';
+} from '../protocol/index.js';
 
 /** What `updateConnection` takes. `null` or a missing field keeps the stored value. */
 export interface ConnectionIdentity {

@@ -1,4 +1,4 @@
-import type { EndReason } from '../../protocol/index.js';
+import type { EndReason } from '../../../protocol/index.js';
 
 /** Every word the widget shows or announces, in one table per language. */
 export interface WidgetStrings {

@@ -2,7 +2,7 @@
  * The DOM events the visitor elements fire, one `detail` type per name, and the one helper that
  * dispatches them, so the compiler checks every `detail`. All bubble and cross shadow roots.
  */
-import type { ConnectionState, EndReason, ErrorCode, MessageOf, SessionState } from './protocol/index.js';
+import type { ConnectionState, EndReason, ErrorCode, MessageOf, SessionState } from '../protocol/index.js';
 
 /** The connection or the session changed state. */
 export interface StateChangedDetail {

@@ -4,7 +4,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { SignalWatcher } from '@lit-labs/signals';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
 import { emit } from '../../events.js';
-import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../protocol/index.js';
+import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../../protocol/index.js';
 import { widgetStyles } from './upscope-widget.styles.js';
 import { stringsFor, WIDGET_STRINGS, type WidgetStrings } from './upscope-widget.strings.js';
 

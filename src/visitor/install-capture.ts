@@ -1,8 +1,8 @@
 // Side effects only: makes the capture loop the SDK's default, for the bundles. Kept apart from
 // upscope.ts so the SDK can be used (and tested) without pulling in the rasterizer.
-import { CaptureBlockedError, CspViolations } from './capture/csp-violations.js';
-import { lazyCaptureLoop } from './capture/lazy-capture-loop.js';
-import { trackSecretFields } from './capture/secret-fields.js';
+import { CaptureBlockedError, CspViolations } from '../capture/csp-violations.js';
+import { lazyCaptureLoop } from '../capture/lazy-capture-loop.js';
+import { trackSecretFields } from '../capture/secret-fields.js';
 import { Upscope } from './upscope.js';
 import { trustedTypesState } from './trusted-types.js';
 
@@ -25,7 +25,7 @@ export function installCapture(bundleUrl: string): void {
       // Chromium applies script-src to this import, but no Trusted Types check (a plain string is taken).
       const csp = new CspViolations(document);
       const since = performance.now();
-      let engine: typeof import('./capture/bundle.js');
+      let engine: typeof import('../capture/bundle.js');
       try {
         engine = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
       } catch (err) {
