@@ -82,3 +82,9 @@ export const CLIENT_PACING = {
   burst: RATE_LIMITS.messageBurst / 2,
   perSecond: RATE_LIMITS.messagesPerSecond / 2,
 } as const;
+/** Most visitors in one lobby message (`lobby`, `lobbyPage`), and most a `lobbyQuery` may ask for. */
+export const MAX_LOBBY_PAGE = 200;
+/** Most JSON characters of visitors in one lobby message: a page stops before it would pass this. */
+export const MAX_LOBBY_PAGE_CHARS = 256 * 1024;
+/** Longest `lobbyQuery` text, in characters. */
+export const MAX_LOBBY_QUERY = 100;
