@@ -14,8 +14,9 @@ import { Relay, type Connection, type RelayOptions } from './core.js';
 import { limitPendingConnections } from './pending-connections.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
+import { openPersistence, type PersistenceOptions } from './node/persistence.js';
 
-export interface ServerOptions extends Partial<Omit<RelayOptions, 'verifyAgentToken'>> {
+export interface ServerOptions extends Partial<Omit<RelayOptions, 'verifyAgentToken'>>, Omit<PersistenceOptions, 'log' | 'visitorGraceMs'> {
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
   /** Port; 0 picks a free one. Default 8787. */
@@ -39,8 +40,12 @@ export interface RunningServer {
   pendingConnections(): number;
   /** The credential agents log in with. */
   agentCredential: string;
-  /** True when the credential was generated at start (UPSCOPE_AGENT_TOKEN was unset). */
+  /** True when the relay made the credential up (UPSCOPE_AGENT_TOKEN was unset): now, or in an earlier run that kept it in the data directory. */
   generatedCredential: boolean;
+  /** True when the generated credential is kept in the data directory (so agent logins survive restarts). */
+  keptCredential: boolean;
+  /** Where rooms' records are kept (absolute), or null: in memory, forgotten on restart. */
+  dataDir: string | null;
   close(): Promise<void>;
 }
 
@@ -52,8 +57,24 @@ const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const envCredential = process.env.UPSCOPE_AGENT_TOKEN;
-  const agentCredential = options.agentCredential ?? (envCredential || randomBytes(24).toString('base64url'));
   const generatedCredential = !options.agentCredential && !envCredential;
+  const persistence = await openPersistence({ ...options, log: options.log });
+  let agentCredential = options.agentCredential ?? envCredential ?? '';
+  let keptCredential = false;
+  try {
+    // A generated credential is kept with the rooms' records, so agents' tokens outlive a restart as the sessions do.
+    if (generatedCredential && persistence.dataDir) {
+      agentCredential = (await persistence.storedCredential()) ?? '';
+      keptCredential = true;
+    }
+    if (!agentCredential) {
+      agentCredential = randomBytes(24).toString('base64url');
+      if (keptCredential) await persistence.keepCredential(agentCredential);
+    }
+  } catch (e) {
+    await persistence.close();
+    throw e;
+  }
   const tokens = new AgentTokens(agentCredential, options.now);
   const root = options.root ?? PACKAGE_ROOT;
   const relay = new Relay({
@@ -162,6 +183,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await new Promise<void>((ok, fail) => {
     http.once('error', fail);
     http.listen(options.port ?? 8787, host, () => ok());
+  }).catch(async (e) => {
+    relay.dispose();
+    await persistence.close();
+    throw e;
   });
   const port = (http.address() as AddressInfo).port;
   return {
@@ -173,12 +198,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     pendingConnections: pending.count,
     agentCredential,
     generatedCredential,
+    keptCredential,
+    dataDir: persistence.dataDir,
     async close() {
       relay.dispose();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       http.closeAllConnections();
       await new Promise<void>((ok) => http.close(() => ok()));
+      await persistence.close();
     },
   };
 }
