@@ -59,7 +59,8 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       sdk.setConsentHandler(() => (asked++, true));
       const ended = nextEvent(sdk.onSessionEnded);
       const dropped = until(sdk.connectionState, 'reconnecting');
-      await executeServerCommand('relay-restart');
+      // A relay that loses its state (no storage); one that keeps it resumes the session (relay-restart-resume.test.ts).
+      await executeServerCommand('relay-restart', { forget: true });
       await dropped;
       await until(sdk.connectionState, 'connected');
       expect(await ended).to.equal('error');

@@ -50,3 +50,15 @@ export function newDataDirPath(): string {
   made.push(parent);
   return join(parent, 'data');
 }
+
+/**
+ * Like {@link freshDataDir}, synchronously, for code that cannot wait (a child's environment):
+ * call `await freshDataDir()` once first, so the template exists.
+ */
+export function freshDataDirSync(): string {
+  if (!existsSync(TEMPLATE)) throw new Error('await freshDataDir() once before freshDataDirSync()');
+  const dir = mkdtempSync(join(tmpdir(), 'upscope-test-data-'));
+  made.push(dir);
+  cpSync(TEMPLATE, dir, { recursive: true });
+  return dir;
+}
