@@ -47,7 +47,7 @@ test('restart on the same data directory: the returning visitor keeps its shortI
     assert.equal(welcome.sessionState, 'pendingRequest', 'still asking for help');
     assert.equal(welcome.lookupCode, code, 'the same code');
     assert.equal(welcome.lookupCodeExpiresAt, expiresAt);
-    const lobby = await relay.open(`/parties/agents/lobby?token=${encodeURIComponent(relay.server.tokens.issue('Alice').token)}`);
+    const lobby = await relay.open(`/parties/agents/lobby?token=${encodeURIComponent((await relay.server.tokens.issue('Alice')).token)}`);
     await lobby.next('lobby');
     lobby.send({ type: 'findByCode', code });
     assert.equal((await lobby.next('lookupResult')).visitor?.shortId, shortId);
@@ -59,8 +59,8 @@ test('restart on the same data directory: the returning visitor keeps its shortI
 test('restart on the same data directory: an active session resumes; the agent in it watches again with no consent prompt and gets frames; another agent is still asked', async () => {
   const relay = await relayOnDisk();
   try {
-    const alice = relay.server.tokens.issue('Alice').token;
-    const bob = relay.server.tokens.issue('Bob').token;
+    const alice = (await relay.server.tokens.issue('Alice')).token;
+    const bob = (await relay.server.tokens.issue('Bob')).token;
     const visitorId = `restart-${crypto.randomUUID()}`;
     const visitor = await relay.open(`/parties/visitor/${visitorId}`);
     const { shortId, relayRun } = await visitor.next('welcome');
