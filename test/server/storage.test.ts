@@ -247,7 +247,7 @@ describe('PGlite storage on disk', () => {
     const file = join(dir, 'plain-file');
     writeFileSync(file, 'not a directory');
     await assert.rejects(openDatabase(file), (e: Error) => e instanceof DataDirError && e.message === `the data directory ${file} is a file, not a directory`);
-    await assert.rejects(openDatabase(join(file, 'data')), (e: Error) => e instanceof DataDirError && /cannot (create|use) .*data/.test(e.message));
+    await assert.rejects(openDatabase(join(file, 'data')), (e: Error) => e instanceof DataDirError && e.message === `cannot create the data directory ${join(file, 'data')}: a parent of it is a file`);
   });
 });
 

@@ -123,7 +123,10 @@ function prepareDir(dir: string): void {
   try {
     isDir = statSync(dir).isDirectory();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new DataDirError(`cannot use ${dir} as the data directory: ${(e as Error).message}`, dir);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new DataDirError(`cannot create the data directory ${dir}: a parent of it is a file`, dir);
+    if (code === 'EACCES' || code === 'EPERM') throw new DataDirError(`cannot use ${dir} as the data directory: permission denied`, dir);
+    if (code !== 'ENOENT') throw new DataDirError(`cannot use ${dir} as the data directory: ${(e as Error).message}`, dir);
     try {
       mkdirSync(dir, { recursive: true });
       isDir = true;
