@@ -11,6 +11,7 @@
 // The relay runs in its own process (bench/relay-server.mjs). Clients spread over 127.0.0.x
 // addresses. Writes bench/results/relay.json; prints met/MISSED per target; exit 1 on a miss.
 import { fork } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -243,7 +244,8 @@ async function lobby(count) {
 
 // ---------------------------------------------------------------------------------------------
 
-const results = { host: 'node', fanout: [], memory: [], lobby: null, targets: [] };
+const results = { host: 'node', loadAverage: loadavg().map((l) => round(l)), fanout: [], memory: [], lobby: null, targets: [] };
+console.log(`load average ${results.loadAverage.join(' ')} on ${cpus().length} cores`);
 try {
   for (const n of [1, 10, 50]) {
     const r = await fanout(n);

@@ -5,7 +5,7 @@
  * type not yet taken, so a test reads like the conversation it checks.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Message } from '../../src/protocol/index.js';
+import { FrameFlags, type Message } from '../../src/protocol/index.js';
 import { MessageLog } from './message-log.js';
 
 export interface RelayInfo {
@@ -33,8 +33,12 @@ export class AgentSocket extends MessageLog<ArrayBuffer> {
     super(5000);
     ws.binaryType = 'arraybuffer';
     ws.addEventListener('message', (e) => {
-      if (typeof e.data === 'string') this.received(JSON.parse(e.data) as Message);
-      else this.receivedFrame(e.data as ArrayBuffer);
+      if (typeof e.data === 'string') return this.received(JSON.parse(e.data) as Message);
+      const frame = e.data as ArrayBuffer;
+      // As the viewer does: each whole frame is acknowledged (the relay sends 2 unacknowledged at most).
+      const header = new DataView(frame);
+      if (frame.byteLength >= 12 && header.getUint8(4) & FrameFlags.last) this.send({ type: 'frameAck', seq: header.getUint32(8, true) });
+      this.receivedFrame(frame);
     });
     ws.addEventListener('close', (e) => this.closedWith(e.code, e.reason));
   }
