@@ -1,8 +1,11 @@
 /**
  * `npm start`: the relay with the demo and the agent console, on HOST:PORT (127.0.0.1:8787).
- * Everything lives in memory; see the README for what survives a restart.
+ * Visitors' rooms are kept in UPSCOPE_DATA_DIR (default `data/` beside the project), so a restart
+ * resumes them; see the README for what survives a restart.
  */
+import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from './node.js';
+import { DataDirError } from './node/database.js';
 
 /** Stops with one sentence on stderr, no stack trace: these are the user's settings, not bugs. */
 function fail(message: string): never {
@@ -15,10 +18,13 @@ const portText = process.env.PORT || '8787';
 const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
 if (!(port >= 0 && port <= 65535)) fail(`PORT must be a port number from 0 to 65535, not "${portText}"`);
 
+const dataDir = process.env.UPSCOPE_DATA_DIR || fileURLToPath(new URL('../../data', import.meta.url));
+
 let server: RunningServer;
 try {
-  server = await startServer({ host, port, log: process.env.DEBUG ? console.log : undefined });
+  server = await startServer({ host, port, dataDir, log: process.env.DEBUG ? console.log : undefined });
 } catch (e) {
+  if (e instanceof DataDirError) fail(`${e.message} (UPSCOPE_DATA_DIR)`);
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') fail(`${host}:${port} is already in use (another npm start?); stop it or set PORT to another port`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail(`cannot listen on HOST "${host}": no such address on this machine`);
@@ -30,12 +36,13 @@ try {
 // a configured one (UPSCOPE_AGENT_TOKEN) must not end up in logs.
 const login = server.generatedCredential
   ? `${server.url}/agent#credential=${encodeURIComponent(server.agentCredential)}
-  agent credential:  generated for this run (set UPSCOPE_AGENT_TOKEN to keep one across restarts)`
+  agent credential:  ${server.keptCredential ? 'generated once and kept in the data directory' : 'generated for this run'} (set UPSCOPE_AGENT_TOKEN to choose one)`
   : `${server.url}/agent (log in with the credential in UPSCOPE_AGENT_TOKEN)`;
 console.log(`upscope relay listening on ${server.url}
   visitor demo:      ${server.url}/
   agent login:       ${login}
-  health:            ${server.url}/healthz`);
+  health:            ${server.url}/healthz
+  data:              ${server.dataDir} (visitors, sessions and lookup codes survive a restart; UPSCOPE_DATA_DIR moves it)`);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -19,8 +19,9 @@ import type { Connection } from './relay/seams.js';
 import { limitPendingConnections } from './pending-connections.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
+import { openPersistence, type PersistenceOptions } from './node/persistence.js';
 
-export interface ServerOptions extends Omit<LocalRelayOptions, 'timer'> {
+export interface ServerOptions extends Omit<LocalRelayOptions, 'timer'>, Omit<PersistenceOptions, 'log' | 'visitorGraceMs'> {
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
   /** Port; 0 picks a free one. Default 8787. */
@@ -44,8 +45,12 @@ export interface RunningServer {
   pendingConnections(): number;
   /** The credential agents log in with. */
   agentCredential: string;
-  /** True when the credential was generated at start (UPSCOPE_AGENT_TOKEN was unset). */
+  /** True when the relay made the credential up (UPSCOPE_AGENT_TOKEN was unset): now, or in an earlier run that kept it in the data directory. */
   generatedCredential: boolean;
+  /** True when the generated credential is kept in the data directory (so agent logins survive restarts). */
+  keptCredential: boolean;
+  /** Where rooms' records are kept (absolute), or null: in memory, forgotten on restart. */
+  dataDir: string | null;
   close(): Promise<void>;
 }
 
@@ -57,12 +62,30 @@ const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const envCredential = process.env.UPSCOPE_AGENT_TOKEN;
-  const agentCredential = options.agentCredential ?? (envCredential || randomBytes(24).toString('base64url'));
   const generatedCredential = !options.agentCredential && !envCredential;
+  const persistence = await openPersistence({ ...options, log: options.log });
+  let agentCredential = options.agentCredential ?? envCredential ?? '';
+  let keptCredential = false;
+  try {
+    // A generated credential is kept with the rooms' records, so agents' tokens outlive a restart as the sessions do.
+    if (generatedCredential && persistence.dataDir) {
+      agentCredential = (await persistence.storedCredential()) ?? '';
+      keptCredential = true;
+    }
+    if (!agentCredential) {
+      agentCredential = randomBytes(24).toString('base64url');
+      if (keptCredential) await persistence.keepCredential(agentCredential);
+    }
+  } catch (e) {
+    await persistence.close();
+    throw e;
+  }
   const tokens = new AgentTokens(agentCredential, options.now);
   const root = options.root ?? PACKAGE_ROOT;
   const relay = new LocalRelay({
     ...options,
+    // With a data directory, each room's record is a row in PGlite; otherwise LocalRelay keeps it in memory.
+    storageFor: options.storageFor ?? persistence.storageFor,
     // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
     timer: { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
   });
@@ -174,6 +197,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await new Promise<void>((ok, fail) => {
     http.once('error', fail);
     http.listen(options.port ?? 8787, host, () => ok());
+  }).catch(async (e) => {
+    relay.dispose();
+    await persistence.close();
+    throw e;
   });
   const port = (http.address() as AddressInfo).port;
   return {
@@ -185,6 +212,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     pendingConnections: pending.count,
     agentCredential,
     generatedCredential,
+    keptCredential,
+    dataDir: persistence.dataDir,
     async close() {
       await relay.flushed();
       relay.dispose();
@@ -192,6 +221,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       wss.close();
       http.closeAllConnections();
       await new Promise<void>((ok) => http.close(() => ok()));
+      // The sockets' closes above may have changed rooms (an observer left): written before the database closes.
+      await relay.flushed();
+      await persistence.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Faults in a real session (visitor SDK, agent viewer, real relay): the relay restarts with custom
- * messages in flight, the agent's network drops, and the visitor's page navigates.
+ * messages in flight and loses its state (a relay without storage; relay-restart-resume.test.ts
+ * has the one that keeps it), the agent's network drops, and the visitor's page navigates.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
@@ -25,7 +26,7 @@ function dropViewerSocket(viewer: UpscopeViewer): void {
 describe('faults in a live session', () => {
   afterEach(cleanup);
 
-  it('relay restart with messages in flight: none lost or duplicated; the session ends with reason error and the agent watches again', async () => {
+  it('relay restart that loses its state, with messages in flight: none lost or duplicated; the session ends with reason error and the agent watches again', async () => {
     const { sdk, relay } = await newSdk();
     const before = await startSession(sdk, relay);
     const oldShortId = sdk.shortId.value!;
@@ -42,7 +43,8 @@ describe('faults in a live session', () => {
     const queued = Array.from({ length: 10 }, (_, i) => `queued ${i}`);
     const outcome = (m: string) => sdk.sendCustomMessage(m).then(() => 'delivered', (e: { code?: string }) => `rejected:${e.code}`);
     const flying = inFlight.map(outcome);
-    await executeServerCommand('relay-stop');
+    // A relay that loses its state (no storage): the page must notice and say so.
+    await executeServerCommand('relay-stop', { forget: true });
     let waiting: Array<Promise<string>>;
     try {
       await until(sdk.connectionState, 'reconnecting');
@@ -85,7 +87,7 @@ describe('faults in a live session', () => {
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
   });
 
-  it('relay restart: the agent’s viewer waits for the visitor, reconnects and resumes without a new prompt; the visitor sees the session end with error', async () => {
+  it('relay restart that loses its state: the agent’s viewer waits for the visitor, reconnects and resumes without a new prompt; the visitor sees the session end with error', async () => {
     const { sdk, relay } = await newSdk();
     let prompts = 0;
     sdk.setConsentHandler(() => (prompts++, true));
@@ -96,7 +98,7 @@ describe('faults in a live session', () => {
     const states: string[] = [];
     viewer.addEventListener('upscope-watch-state', (e) => states.push(e.detail.status));
     const ended = nextEvent<EndReason>(sdk.onSessionEnded, 15_000);
-    await executeServerCommand('relay-restart');
+    await executeServerCommand('relay-restart', { forget: true });
     expect(await ended).to.equal('error');
     await waitFor('watching again, on the same watch link', () => viewer.status === 'watching', 20_000);
     expect(sdk.shortId.value).to.equal(shortId);

@@ -2,11 +2,14 @@
  * `npm start`'s server script (src/server/main.ts) as a newcomer runs it: a real process, its
  * printed links, the environment it reads, and a clear sentence for each bad setting.
  */
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freshDataDir, freshDataDirSync } from '../support/data-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,8 +20,12 @@ interface Run {
   exited: Promise<number | null>;
 }
 
+// Each run gets a data directory of its own unless the test names one (never the project's data/).
+before(() => freshDataDir());
+
 function run(env: Record<string, string | undefined>): Run {
   const base = { ...process.env };
+  base.UPSCOPE_DATA_DIR = env.UPSCOPE_DATA_DIR ?? freshDataDirSync();
   delete base.UPSCOPE_AGENT_TOKEN;
   delete base.HOST;
   delete base.PORT;
@@ -31,7 +38,7 @@ function run(env: Record<string, string | undefined>): Run {
   return { child, output: () => out, exited };
 }
 
-async function waitFor(r: Run, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+async function waitFor(r: Run, pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const m = r.output().match(pattern);
@@ -100,4 +107,58 @@ test('npm start: a bad PORT, a busy port and an unknown HOST each stop it with o
   const r = run({ PORT: '0', HOST: '203.0.113.7' }); // TEST-NET-3: never this machine's address
   assert.equal(await r.exited, 1);
   assert.match(r.output(), /cannot listen on HOST "203\.0\.113\.7"/);
+});
+
+test('npm start: keeps its data in UPSCOPE_DATA_DIR and says so; the generated credential is kept there, so agents stay logged in across a restart', async () => {
+  const dir = await freshDataDir();
+  const first = run({ PORT: '0', UPSCOPE_DATA_DIR: dir });
+  let credential: string;
+  try {
+    await waitFor(first, /health:/);
+    const [, printed] = await waitFor(first, /data:\s+(\S+) \(/);
+    assert.equal(printed, dir);
+    credential = (await waitFor(first, /agent#credential=(\S+)/))[1];
+    assert.match(first.output(), /generated once and kept in the data directory/);
+  } finally {
+    assert.equal(await stop(first), 0, first.output());
+  }
+  const second = run({ PORT: '0', UPSCOPE_DATA_DIR: dir });
+  try {
+    const [, url] = await waitFor(second, /visitor demo:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+    await waitFor(second, /health:/);
+    assert.equal((await waitFor(second, /agent#credential=(\S+)/))[1], credential, 'the same login link');
+    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential: decodeURIComponent(credential), name: 'Back' }) });
+    assert.equal(login.status, 200);
+  } finally {
+    assert.equal(await stop(second), 0, second.output());
+  }
+});
+
+test('npm start: a data directory it cannot use, or one another relay is using, stops it with one clear sentence', async () => {
+  const dir = await freshDataDir();
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'not a directory');
+  for (const [where, message] of [
+    [file, `the data directory ${file} is a file, not a directory`],
+    [join(file, 'data'), `cannot create the data directory ${join(file, 'data')}`],
+  ] as const) {
+    const r = run({ PORT: '0', UPSCOPE_DATA_DIR: where });
+    assert.equal(await r.exited, 1, r.output());
+    assert.ok(r.output().includes(`upscope relay: ${message}`), r.output());
+    assert.ok(!/\n\s+at /.test(r.output()), `no stack trace: ${r.output()}`);
+  }
+
+  const first = run({ PORT: '0', UPSCOPE_DATA_DIR: dir });
+  try {
+    await waitFor(first, /health:/);
+    const second = run({ PORT: '0', UPSCOPE_DATA_DIR: dir });
+    assert.equal(await second.exited, 1, second.output());
+    assert.match(second.output(), new RegExp(`upscope relay: the data directory ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by another relay \\(process ${first.child.pid}\\); stop it, or set UPSCOPE_DATA_DIR to another directory`));
+    assert.ok(!/\n\s+at /.test(second.output()));
+    // The first relay was not disturbed.
+    const [, url] = await waitFor(first, /visitor demo:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  } finally {
+    assert.equal(await stop(first), 0, first.output());
+  }
 });

@@ -6,10 +6,15 @@
  *   `127.0.0.1:port`, the form `Upscope.configure({ host })` takes) and a signed agent token.
  * - `agent-token` (payload `{ name }`) -> `{ token }`: a token for another agent.
  * - `relay-stop` / `relay-start`: take the relay down and bring it back on the same port, to test
- *   reconnection. `relay-restart` does both.
+ *   reconnection. `relay-restart` does both. The relay keeps its state in a data directory (PGlite
+ *   on disk, as `npm start` does), which a restart keeps, so sessions survive it; with payload
+ *   `{ forget: true }`, `relay-stop` and `relay-restart` throw the data away, as a relay without
+ *   storage (or one whose disk was lost) does.
  */
 import type { TestRunnerPlugin } from '@web/test-runner';
+import { rmSync } from 'node:fs';
 import { startServer, type RunningServer } from '../../src/server/node.js';
+import { freshDataDir } from './data-dir.js';
 
 const AGENT_NAME = 'Test Agent';
 
@@ -18,9 +23,19 @@ export function relayPlugin(): TestRunnerPlugin {
   let port = 0;
   // One credential for the whole run, so tokens stay valid across relay restarts.
   const agentCredential = `test-${Math.random().toString(36).slice(2)}`;
+  let dataDir: string | null = null;
   const start = async () => {
-    server = await startServer({ port, agentCredential, visitorGraceMs: 5_000, observerGraceMs: 5_000 });
+    dataDir ??= await freshDataDir();
+    server = await startServer({ port, agentCredential, dataDir, visitorGraceMs: 5_000, observerGraceMs: 5_000 });
     port = server.port;
+  };
+  const stop = async (payload: unknown) => {
+    await server?.close();
+    server = null;
+    if ((payload as { forget?: boolean } | undefined)?.forget && dataDir) {
+      rmSync(dataDir, { recursive: true, force: true });
+      dataDir = null;
+    }
   };
   return {
     name: 'upscope-relay',
@@ -43,15 +58,13 @@ export function relayPlugin(): TestRunnerPlugin {
           return { token: (await server!.tokens.issue(name)).token, name };
         }
         case 'relay-stop':
-          await server?.close();
-          server = null;
+          await stop(payload);
           return true;
         case 'relay-start':
           if (!server) await start();
           return true;
         case 'relay-restart':
-          await server?.close();
-          server = null;
+          await stop(payload);
           await start();
           return true;
         default:

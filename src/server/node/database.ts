@@ -1,0 +1,209 @@
+/**
+ * The Node host's embedded database: PGlite (Postgres compiled to WebAssembly, no native build
+ * step) in one directory on disk. One relay process owns the directory at a time (a lock file);
+ * the schema is brought up to date by numbered migrations when it opens.
+ *
+ * Durability is Postgres's own: every statement commits through PGlite's write-ahead log, so a
+ * process killed mid-write reopens at the last committed statement, and `close()` on a clean stop
+ * checkpoints and releases the lock.
+ *
+ * Other parts of the relay add their tables by appending to {@link MIGRATIONS}; they use the same
+ * {@link Database} (`db.pg` for queries).
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, accessSync, constants } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+
+/** A settings problem with the data directory: main.ts prints `message` as one sentence. */
+export class DataDirError extends Error {
+  constructor(
+    message: string,
+    readonly dir: string,
+  ) {
+    super(message);
+    this.name = 'DataDirError';
+  }
+}
+
+/**
+ * The schema, one step per version, applied in order inside one transaction each; a database at
+ * version N runs steps N+1... Never edit a step that has shipped: append a new one.
+ */
+export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
+  {
+    name: 'key-value storage for visitor rooms (the relay core\'s Storage seam)',
+    // `json`, not `jsonb`: jsonb refuses the \u0000 escape, and a visitor's identity may hold one;
+    // json also keeps each value exactly as written (key order, number spelling).
+    sql: `
+      CREATE TABLE kv (
+        scope text NOT NULL,
+        key text NOT NULL,
+        value json NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX kv_updated_at ON kv (updated_at);
+    `,
+  },
+];
+
+const LOCK_FILE = 'upscope-relay.lock';
+/** PGlite's files live in this subdirectory, so the lock and anything else stay beside them. */
+const PG_DIR = 'pglite';
+
+/** Directories this process holds open (PGlite is single-process, and single-opener too). */
+const heldHere = new Set<string>();
+
+export interface Database {
+  /** The data directory (absolute). */
+  readonly dir: string;
+  /** The PGlite instance: run queries with `pg.query(sql, params)`. */
+  readonly pg: PGlite;
+  /** Schema version after migrations. */
+  readonly schemaVersion: number;
+  /** Waits for queries in progress, closes PGlite and releases the lock. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating if needed) the database in `dir` and migrates it.
+ * @throws DataDirError when `dir` is not a usable directory or another relay holds it.
+ */
+export async function openDatabase(dir: string): Promise<Database> {
+  const abs = resolve(dir);
+  prepareDir(abs);
+  const releaseLock = takeLock(abs);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(join(abs, PG_DIR));
+  } catch (e) {
+    releaseLock();
+    throw new DataDirError(`cannot open the database in ${abs}: ${(e as Error).message}`, abs);
+  }
+  let schemaVersion: number;
+  try {
+    schemaVersion = await migrate(pg, abs);
+  } catch (e) {
+    await pg.close().catch(() => undefined);
+    releaseLock();
+    throw e;
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    dir: abs,
+    pg,
+    schemaVersion,
+    close() {
+      return (closing ??= pg.close().finally(releaseLock));
+    },
+  };
+}
+
+async function migrate(pg: PGlite, dir: string): Promise<number> {
+  await pg.exec('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+  const row = (await pg.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version')).rows[0];
+  const current = row?.v ?? 0;
+  if (current > MIGRATIONS.length) {
+    throw new DataDirError(`the database was written by a newer relay (schema ${current}, this one knows ${MIGRATIONS.length}); use that version or another data directory than ${dir}`, dir);
+  }
+  for (let v = current + 1; v <= MIGRATIONS.length; v++) {
+    const step = MIGRATIONS[v - 1];
+    await pg.transaction(async (tx) => {
+      await tx.exec(step.sql);
+      await tx.query('INSERT INTO schema_version (version, name) VALUES ($1, $2)', [v, step.name]);
+    });
+  }
+  return MIGRATIONS.length;
+}
+
+/** Creates `dir` if needed, and says in one sentence why it cannot hold the database otherwise. */
+function prepareDir(dir: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new DataDirError(`cannot create the data directory ${dir}: a parent of it is a file`, dir);
+    if (code === 'EACCES' || code === 'EPERM') throw new DataDirError(`cannot use ${dir} as the data directory: permission denied`, dir);
+    if (code !== 'ENOENT') throw new DataDirError(`cannot use ${dir} as the data directory: ${(e as Error).message}`, dir);
+    try {
+      mkdirSync(dir, { recursive: true });
+      isDir = true;
+    } catch (e2) {
+      const code = (e2 as NodeJS.ErrnoException).code;
+      const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a parent of it is a file' : (e2 as Error).message;
+      throw new DataDirError(`cannot create the data directory ${dir}: ${why}`, dir);
+    }
+  }
+  if (!isDir) throw new DataDirError(`the data directory ${dir} is a file, not a directory`, dir);
+  try {
+    accessSync(dir, constants.W_OK | constants.R_OK | constants.X_OK);
+  } catch {
+    throw new DataDirError(`the data directory ${dir} is not writable by this user`, dir);
+  }
+}
+
+/**
+ * Takes the directory's lock file, or throws when a live relay holds it. A lock left by a process
+ * that died (a crash, kill -9) is taken over: its pid is no longer running on this host.
+ * Returns the release function.
+ */
+function takeLock(dir: string): () => void {
+  const file = join(dir, LOCK_FILE);
+  if (heldHere.has(dir)) throw new DataDirError(`the data directory ${dir} is already in use by another relay in this process`, dir);
+  const me = `${process.pid} ${hostname()}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(file, 'wx', 0o644);
+      try {
+        writeSync(fd, me);
+      } finally {
+        closeSync(fd);
+      }
+      heldHere.add(dir);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        heldHere.delete(dir);
+        try {
+          if (readFileSync(file, 'utf8') === me) rmSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new DataDirError(`cannot create the lock file in the data directory ${dir}: ${(e as Error).message}`, dir);
+    }
+    const holder = readLock(file);
+    if (holder && holder.host === hostname() && holder.pid !== process.pid && isRunning(holder.pid)) {
+      throw new DataDirError(`the data directory ${dir} is in use by another relay (process ${holder.pid}); stop it, or set UPSCOPE_DATA_DIR to another directory`, dir);
+    }
+    if (holder && holder.host !== hostname()) {
+      throw new DataDirError(`the data directory ${dir} is locked by a relay on host ${holder.host} (process ${holder.pid}); if that relay is gone, delete ${file}`, dir);
+    }
+    // A stale lock (its process is gone, or it is an unreadable leftover): take it over.
+    rmSync(file, { force: true });
+  }
+  throw new DataDirError(`cannot take the lock file ${file}`, dir);
+}
+
+function readLock(file: string): { pid: number; host: string } | null {
+  try {
+    const [pid, host] = readFileSync(file, 'utf8').trim().split(' ');
+    return /^\d+$/.test(pid ?? '') ? { pid: Number(pid), host: host ?? '' } : null;
+  } catch {
+    return null;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
