@@ -36,7 +36,7 @@ const IDLE_MS = 6000;
 /** The SDK's keep-alive: `{"type":"ping","t":<13 digits>}` (34 bytes) + 6 bytes of WebSocket client framing, every heartbeatInterval. */
 const KEEPALIVE_BYTES = 40;
 const KEEPALIVE_MS = 25000;
-const TIMEOUT_MS = 6 * 60 * 1000;
+const TIMEOUT_MS = 20 * 60 * 1000;
 
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html; charset=utf-8' };
 
