@@ -7,7 +7,7 @@ import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
-import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
+import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { TextFonts, webFontFamilies } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
@@ -353,6 +353,7 @@ export class Rasterizer {
         }
         if (original !== this.doc.documentElement) keepCollapsingMargin(original, el, this.doc.defaultView!);
         else moveBodyBackgroundToRoot(this.doc, el);
+        if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
         if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
