@@ -161,8 +161,8 @@ async function measurePage(browser, base, spec, writeDiffs) {
   page.on('pageerror', (e) => logs.push(e.message));
   try {
     if (process.env.BENCH_VERBOSE) await page.addInitScript(() => (window.BENCH_VERBOSE = true));
-    await page.goto(`${base}/pages/${spec.name}.html`, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.bench && document.fonts.status === 'loaded');
+    await page.goto(`${base}/pages/${spec.name}.html`, { waitUntil: 'load', timeout: 180000 });
+    await page.waitForFunction(() => window.bench && document.fonts.status === 'loaded', null, { timeout: 180000 });
     await spec.prepare(page);
     const elements = await page.evaluate(() => window.bench.elementCount());
     const cdp = await context.newCDPSession(page);

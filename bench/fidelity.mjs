@@ -106,8 +106,8 @@ async function main() {
       const logs = [];
       page.on('pageerror', (e) => logs.push(e.message));
       try {
-        await page.goto(`${base}/corpus/${spec.name}.html`, { waitUntil: 'load' });
-        await page.waitForFunction(() => window.bench && document.fonts.status === 'loaded');
+        await page.goto(`${base}/corpus/${spec.name}.html`, { waitUntil: 'load', timeout: 180000 });
+        await page.waitForFunction(() => window.bench && document.fonts.status === 'loaded', null, { timeout: 180000 });
         const cdp = await context.newCDPSession(page);
         const top = await measureView(page, cdp, `${spec.name}@top`, writeDiffs);
         views.push(top);

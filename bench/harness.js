@@ -37,7 +37,7 @@ class BenchHost {
     return () => this.keyframeListeners.delete(cb);
   }
   requestKeyframe() { for (const cb of this.keyframeListeners) cb(); }
-  async waitForFrames(n, timeoutMs = 20000) {
+  async waitForFrames(n, timeoutMs = 120000) {
     const deadline = performance.now() + timeoutMs;
     while (this.completed < n) {
       const left = deadline - performance.now();
