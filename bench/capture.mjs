@@ -295,7 +295,7 @@ async function main() {
     for (const spec of PAGES.filter((p) => !ONLY || ONLY.includes(p.name))) {
       process.stdout.write(`${spec.name}... `);
       const r = await measurePage(browser, base, spec, writeDiffs);
-      console.log(`${r.extra.elements} elements`);
+      console.log(`${r.extra.elements} elements ${JSON.stringify(r.row)}`);
       results.push(r);
     }
   } finally {
