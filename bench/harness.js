@@ -37,7 +37,7 @@ class BenchHost {
     return () => this.keyframeListeners.delete(cb);
   }
   requestKeyframe() { for (const cb of this.keyframeListeners) cb(); }
-  async waitForFrames(n, timeoutMs = 20000) {
+  async waitForFrames(n, timeoutMs = 120000) {
     const deadline = performance.now() + timeoutMs;
     while (this.completed < n) {
       const left = deadline - performance.now();
@@ -91,15 +91,17 @@ async function decodeTiles(tiles) {
 }
 
 let picture = null;
+/** The loop started by `bench.start`, until `bench.stop`. */
+let running = null;
 let pictureMasks = [];
 
 window.bench = {
   /**
-   * `warmup` then `count` keyframes back to back (each one asked for as the relay would for a new
-   * observer), with a counter in the page's header changed before each, so that every frame is a
-   * full clone, draw, mask and encode (an unchanged page would not be drawn again).
+   * Starts a loop and runs `warmup` keyframes back to back (each one asked for as the relay would
+   * for a new observer), so that what {@link measure} times is a warm loop: its context, caches,
+   * worker and the page's style data already built.
    */
-  async frames({ warmup, count, options = {} }) {
+  async start({ warmup, options = {} }) {
     const host = new BenchHost();
     const stats = [];
     const errors = [];
@@ -108,41 +110,87 @@ window.bench = {
       if (window.BENCH_VERBOSE) console.log(`frame ${s.seq} at ${(performance.now() - s.totalMs).toFixed(0)}: total ${s.totalMs.toFixed(1)} clone ${s.cloneMs?.toFixed(1)} draw ${s.drawMs?.toFixed(1)} encode ${s.encodeMs.toFixed(1)}`);
     }, onError: (e) => (errors.push(e.message), console.error(`capture error: ${e.message}`)) });
     loop.start();
-    try {
-      const tick = document.getElementById('bench-tick');
-      let ticks = 0;
-      const next = () => {
+    const tick = document.getElementById('bench-tick');
+    let ticks = 0;
+    running = {
+      host, loop, stats, errors,
+      /** A counter in the page's header changes, so the frame is drawn in full (an unchanged page is not). */
+      async keyframe() {
         tick.textContent = String(++ticks);
+        const n = host.completed + 1;
         host.requestKeyframe();
-      };
-      await host.waitForFrames(1);
-      for (let i = 1; i < warmup; i++) {
-        next();
-        await host.waitForFrames(i + 1);
-      }
-      const measured = await watchMainThread(async () => {
-        for (let i = 0; i < count; i++) {
-          next();
-          await host.waitForFrames(warmup + i + 1);
+        await host.waitForFrames(n);
+      },
+    };
+    await host.waitForFrames(1);
+    for (let i = 1; i < warmup; i++) await running.keyframe();
+    return { warmedUp: stats.length };
+  },
+
+  /** `count` more keyframes on the warm loop, timed; the longtask observer watches only these. */
+  async measure({ count }) {
+    const from = running.stats.length;
+    const measured = await watchMainThread(async () => {
+      for (let i = 0; i < count; i++) await running.keyframe();
+    });
+    const timed = running.stats.slice(from);
+    return {
+      frameMs: timed.map((s) => s.totalMs),
+      rasterizeMs: timed.map((s) => s.rasterizeMs),
+      cloneMs: timed.map((s) => s.cloneMs ?? NaN),
+      drawMs: timed.map((s) => s.drawMs ?? NaN),
+      maskMs: timed.map((s) => s.maskMs),
+      encodeMs: timed.map((s) => s.encodeMs),
+      bytes: timed.map((s) => s.bytes),
+      keyframes: timed.filter((s) => s.keyframe).length,
+      longTasks: measured.longTasks,
+      loafs: measured.loafs,
+      errors: running.errors,
+    };
+  },
+
+  /** One keyframe on the warm loop (for a trace taken from outside). */
+  keyframe() {
+    return running.keyframe();
+  },
+
+  /** Remembers how many frames were sent, so that {@link nextFrame} waits for the one after a change made from outside. */
+  mark() {
+    running.mark = running.host.completed;
+  },
+  async nextFrame() {
+    await running.host.waitForFrames(running.mark + 1);
+    const seq = running.host.tiles.at(-1).seq;
+    const tiles = running.host.frame(seq);
+    return { bytes: tiles.reduce((n, t) => n + t.bytes, 0), keyframe: Boolean(tiles[0].flags & 2), stats: running.stats.at(-1) };
+  },
+
+  /**
+   * A one-character change to text on screen: a character appended to (or taken off again) the
+   * first text run well inside the viewport. Stands in for typing on pages without a field in view.
+   */
+  changeText() {
+    if (!running.text) {
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!/\w{3}/.test(n.data) || n.parentElement.closest('#bench-tick, header')) continue;
+        range.selectNodeContents(n);
+        const r = range.getBoundingClientRect();
+        if (r.top > 150 && r.bottom < innerHeight - 100 && r.left > 0 && r.right < innerWidth - 100 && r.width > 0) {
+          running.text = { node: n, data: n.data };
+          break;
         }
-      });
-      const timed = stats.slice(warmup);
-      return {
-        frameMs: timed.map((s) => s.totalMs),
-        rasterizeMs: timed.map((s) => s.rasterizeMs),
-        cloneMs: timed.map((s) => s.cloneMs ?? NaN),
-        drawMs: timed.map((s) => s.drawMs ?? NaN),
-        maskMs: timed.map((s) => s.maskMs),
-        encodeMs: timed.map((s) => s.encodeMs),
-        bytes: timed.map((s) => s.bytes),
-        keyframes: timed.filter((s) => s.keyframe).length,
-        longTasks: measured.longTasks,
-        loafs: measured.loafs,
-        errors,
-      };
-    } finally {
-      loop.stop();
+      }
+      if (!running.text) throw new Error('bench: no text on screen to change');
     }
+    const t = running.text;
+    t.node.data = t.node.data === t.data ? `${t.data}x` : t.data;
+  },
+
+  stop() {
+    running?.loop.stop();
+    running = null;
   },
 
   /** One lossless (PNG) keyframe kept for the pixel comparison, with the masks of that moment. */

@@ -1,6 +1,7 @@
-// The three reference pages of the capture benchmark, generated here so the bench needs no
-// network and no fixtures: a checkout form (~300 elements), a long content page (~3000 elements
-// with images, tables, gradients and shadows) and a page built of shadow-DOM components.
+// The reference pages of the capture benchmark, generated here so the bench needs no network and
+// no fixtures: a checkout form (~300 elements), a long content page (~3000 elements with images,
+// tables, gradients and shadows), a page built of shadow-DOM components, and two heavy ones: a
+// 5 000-row table (~40 000 elements, ~25 rows on screen) and a ~15 000-element dashboard.
 // Every page is deterministic (seeded text, images drawn from formulas) so runs compare.
 import { deflateSync } from 'node:zlib';
 
@@ -284,7 +285,79 @@ function components() {
   return doc('Components', css, `${topBar(rand)}<main><h1 style="font-size:28px">${words(rand, 3)}</h1>${rows.join('')}</main>`, script);
 }
 
-/** name -> { html, prepare }: `prepare(page)` puts the page in the state it is measured in. */
+// --- page 4: a 5 000-row admin table -----------------------------------------------------------------
+
+/** An order list an admin scrolls through: 5 000 rows of 7 cells, about 25 of them on screen. */
+function table() {
+  const rand = rng(4);
+  const css = `
+    main { max-width: 1200px; margin: 16px auto; padding: 0 24px; }
+    h1 { margin: 0 0 8px; font-size: 24px; }
+    .filters { display: flex; gap: 10px; margin-bottom: 10px; }
+    .filters input, .filters select { font: inherit; padding: 5px 8px; border: 1px solid #b8c0cc; border-radius: 6px; background: #fff; }
+    table { width: 100%; border-collapse: collapse; font-size: 13px; background: #fff; }
+    thead th { position: sticky; top: 56px; background: #e2e8f0; text-align: left; padding: 6px 8px; border-bottom: 2px solid #94a3b8; }
+    td { padding: 4px 8px; border-bottom: 1px solid #e2e8f0; height: 28px; white-space: nowrap; }
+    tbody tr:nth-child(even) td { background: #f8fafc; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    .st { display: inline-block; padding: 0 8px; border-radius: 999px; font-size: 12px; }
+    .st.paid { background: #dcfce7; color: #166534; } .st.open { background: #fef9c3; color: #854d0e; } .st.void { background: #fee2e2; color: #991b1b; }
+    td button { font: inherit; font-size: 12px; border: 1px solid #94a3b8; background: #fff; border-radius: 6px; padding: 1px 8px; }
+  `;
+  const states = ['paid', 'open', 'void'];
+  const rows = [];
+  for (let i = 0; i < 5000; i++) {
+    const st = states[Math.floor(rand() * 3)];
+    rows.push(`<tr><td class="num">${100000 + i}</td><td>${words(rand, 2)}</td><td>${words(rand, 1).toLowerCase()}@example.com</td>` +
+      `<td><span class="st ${st}">${st}</span></td><td class="num">£${(rand() * 900 + 10).toFixed(2)}</td><td>2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}</td><td><button type="button">Open</button></td></tr>`);
+  }
+  return doc('Orders', css, `${topBar(rand)}<main><h1>Orders</h1><div class="filters"><input id="q" placeholder="Search orders"><select><option>All states</option><option>Paid</option></select></div>
+    <table><thead><tr><th>Order</th><th>Customer</th><th>Email</th><th>State</th><th>Amount</th><th>Date</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></main>`);
+}
+
+// --- page 5: a 15 000-element dashboard ----------------------------------------------------------------
+
+/** An operations dashboard: KPI tiles, bar charts made of divs, and long activity lists in scrolled panes. */
+function dashboard() {
+  const rand = rng(5);
+  const css = `
+    body { height: 100vh; overflow: hidden; }
+    .shell { display: grid; grid-template-columns: 220px minmax(0, 1fr); height: calc(100vh - 56px); }
+    .side { overflow: auto; background: #0f172a; color: #cbd5e1; padding: 8px 0; }
+    .side a { display: block; padding: 4px 16px; color: inherit; text-decoration: none; font-size: 13px; }
+    .board { overflow: auto; padding: 16px; display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 14px; align-content: start; }
+    .kpi { background: #fff; border-radius: 10px; padding: 10px 14px; box-shadow: 0 1px 4px rgb(0 0 0 / 0.1); }
+    .kpi b { display: block; font-size: 22px; } .kpi small { color: #64748b; }
+    .card { background: #fff; border-radius: 10px; box-shadow: 0 1px 4px rgb(0 0 0 / 0.1); padding: 10px 14px; }
+    .card h3 { margin: 0 0 8px; font-size: 14px; }
+    .chart { display: flex; align-items: flex-end; gap: 1px; height: 90px; border-bottom: 1px solid #cbd5e1; }
+    .chart i { flex: 1; background: linear-gradient(#60a5fa, #1d4ed8); }
+    .feed { height: 180px; overflow: auto; font-size: 12px; }
+    .feed div { display: flex; gap: 6px; padding: 2px 0; border-bottom: 1px solid #f1f5f9; }
+    .feed span:first-child { color: #64748b; width: 48px; }
+    .dot { width: 8px; height: 8px; border-radius: 50%; margin-top: 4px; }
+  `;
+  const side = Array.from({ length: 120 }, () => `<a href="#">${words(rand, 2)}</a>`).join('');
+  const kpis = Array.from({ length: 6 }, () => `<div class="kpi"><small>${words(rand, 2)}</small><b>${Math.floor(rand() * 90000)}</b><small>${(rand() * 20 - 10).toFixed(1)}% this week</small></div>`).join('');
+  const cards = [];
+  for (let c = 0; c < 20; c++) {
+    if (c % 2 === 0) {
+      const bars = Array.from({ length: 120 }, () => `<i style="height:${Math.floor(5 + rand() * 95)}%"></i>`).join('');
+      cards.push(`<section class="card"><h3>${words(rand, 3)}</h3><div class="chart">${bars}</div></section>`);
+    } else {
+      const colours = ['#22c55e', '#eab308', '#ef4444', '#3b82f6'];
+      const items = Array.from({ length: 330 }, (_, i) => `<div><span>${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}</span><span class="dot" style="background:${colours[i % 4]}"></span><span>${words(rand, 5)}</span></div>`).join('');
+      cards.push(`<section class="card"><h3>${words(rand, 3)}</h3><div class="feed">${items}</div></section>`);
+    }
+  }
+  return doc('Dashboard', css, `${topBar(rand)}<div class="shell"><nav class="side">${side}</nav><div class="board">${kpis}${cards.join('')}</div></div>`);
+}
+
+/**
+ * name -> { html, prepare, beforeChange?, change?, afterChange? }: `prepare(page)` puts the page in
+ * the state it is measured in; `change(page)` is the page's one-character change (default: a
+ * character added to text on screen), with `beforeChange`/`afterChange` around the capture runs.
+ */
 export const PAGES = [
   {
     name: 'checkout',
@@ -299,6 +372,10 @@ export const PAGES = [
       await page.check('#d1');
       await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
     },
+    /** The visitor types one character into the email field (focused before the loop starts). */
+    beforeChange: (page) => page.focus('#email'),
+    change: (page) => page.keyboard.type('x'),
+    afterChange: (page) => page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur()),
   },
   {
     name: 'content',
@@ -313,6 +390,22 @@ export const PAGES = [
     html: components(),
     async prepare(page) {
       await page.evaluate(() => window.scrollTo(0, 300));
+    },
+  },
+  {
+    name: 'table',
+    html: table(),
+    /** Half-way down the 5 000 rows: thousands of rows above the viewport and below it. */
+    async prepare(page) {
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    },
+  },
+  {
+    name: 'dashboard',
+    html: dashboard(),
+    /** The board scrolled a little, as a visitor reading it would. */
+    async prepare(page) {
+      await page.evaluate(() => (document.querySelector('.board').scrollTop = 120));
     },
   },
 ];

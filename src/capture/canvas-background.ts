@@ -48,3 +48,18 @@ export function moveBodyBackgroundToRoot(doc: Document, rootClone: Element): voi
     bodyClone.style.removeProperty(name);
   }
 }
+
+/**
+ * The body's `overflow`, when the root's is `visible`, applies to the viewport, not to the body
+ * (CSS Overflow 3 §3.3): a page that locks scrolling with `body { overflow: hidden }` while it is
+ * scrolled still shows its content, which the body's own box would clip. Its clone gets `visible`.
+ */
+export function unclipPropagatedOverflow(doc: Document, bodyClone: Element): void {
+  const win = doc.defaultView!;
+  const root = win.getComputedStyle(doc.documentElement);
+  if (root.overflowX !== 'visible' || root.overflowY !== 'visible') return;
+  const style = (bodyClone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  style.overflowX = 'visible';
+  style.overflowY = 'visible';
+}

@@ -1,4 +1,4 @@
-import { inTopLayer } from './top-layer.js';
+import { inTopLayer, openTopLayer } from './top-layer.js';
 
 /**
  * Viewport culling for the clone: which subtrees can be cloned as empty boxes because nothing of
@@ -9,27 +9,74 @@ import { inTopLayer } from './top-layer.js';
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 
 /**
+ * A run of consecutive siblings of a long list (table rows, feed items) that are all off screen,
+ * cloned as one empty box of their joint height: its first element, emptied, stands in for all of
+ * them, and the others are left out of the clone.
+ */
+export interface OffscreenRun {
+  first: Element;
+  last: Element;
+  /** Elements in the run. */
+  count: number;
+  /** From the top of the first border box to the bottom of the last, in CSS px. */
+  height: number;
+  /** The first element's top margin and the last one's bottom margin, so margins around the run collapse as before. */
+  marginTop: string;
+  marginBottom: string;
+}
+
+/** What one frame's culling found: see {@link findOffscreen}. */
+export interface Offscreen {
+  /** Element -> whether any box of its subtree comes within the margin of the viewport. Missing: unknown (cloned). */
+  visible: Map<Element, boolean>;
+  /** The first element of each run of off-screen siblings -> the run. */
+  runs: Map<Element, OffscreenRun>;
+}
+
+/** Elements (of the flat tree) mapped to whether their subtree reaches the viewport; see {@link findOffscreen}. */
+export async function findVisibleSubtrees(doc: Document, margin: number, sliceMs = 0): Promise<Map<Element, boolean>> {
+  return (await findOffscreen(doc, margin, sliceMs)).visible;
+}
+
+/**
  * Elements (of the flat tree: shadow roots instead of light children, slots by their assigned
  * nodes, as the clone walks it) mapped to whether any box of their subtree comes within `margin`
  * CSS pixels of the viewport. Fixed, sticky, absolutely placed and transformed descendants are
  * found by their own boxes, so an ancestor far off screen with such a child on screen is kept.
  *
- * Reading every box of a very large page takes a while, so the walk yields to the page every
- * `sliceMs` (0: never). Elements added meanwhile are missing from the map; callers keep those.
+ * Long lists are not read element by element: the children of a table row group, or a long run
+ * of alike blocks (same tag and class) in block flow, are laid out top to bottom in their order,
+ * so the ones on screen are found by bisection (see {@link bisectList}), and those before and after
+ * become two {@link OffscreenRun}s whose subtrees are never visited. This is what makes a
+ * frame's cost follow what is on screen rather than the length of the page.
+ *
+ * The walk yields to the page every `sliceMs` (0: never). Elements added meanwhile are missing
+ * from the map; callers keep those.
  */
-export async function findVisibleSubtrees(doc: Document, margin: number, sliceMs = 0): Promise<Map<Element, boolean>> {
+export async function findOffscreen(doc: Document, margin: number, sliceMs = 0): Promise<Offscreen> {
   const win = doc.defaultView!;
   const root = doc.documentElement;
-  const box = { left: -margin, top: -margin, right: root.clientWidth + margin, bottom: (win.innerHeight || root.clientHeight) + margin };
+  const box: Box = { left: -margin, top: -margin, right: root.clientWidth + margin, bottom: (win.innerHeight || root.clientHeight) + margin };
   const seen = new Map<Element, boolean>();
+  const runs = new Map<Element, OffscreenRun>();
+  // A list holding a top-layer element is walked: its element is drawn wherever its row is.
+  const topLayer = openTopLayer(doc);
   // Post-order without recursion: an element is settled once all its children are.
   const stack: Array<{ el: Element; children: Node[]; next: number; visible: boolean }> = [];
   const open = (el: Element) => {
     const r = el.getBoundingClientRect();
     // A box of no size (display: none or contents, an empty inline) paints nothing itself. A
     // top-layer element counts wherever it is: its backdrop covers the viewport.
-    const visible = ((r.width > 0 || r.height > 0) && r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom) || inTopLayer(el);
-    stack.push({ el, children: flatChildren(el), next: 0, visible });
+    const visible = ((r.width > 0 || r.height > 0) && intersects(r, box)) || inTopLayer(el);
+    let children = flatChildren(el);
+    if (children.length >= MIN_LIST && !topLayer.some((t) => containsComposed(el, t))) {
+      const list = bisectList(el, children, box, win);
+      if (list) {
+        for (const run of list.runs) runs.set(run.first, run);
+        children = list.onScreen;
+      }
+    }
+    stack.push({ el, children, next: 0, visible });
   };
   open(root);
   let sliceStart = performance.now();
@@ -48,7 +95,141 @@ export async function findVisibleSubtrees(doc: Document, margin: number, sliceMs
       sliceStart = performance.now();
     }
   }
-  return seen;
+  return { visible: seen, runs };
+}
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const intersects = (r: DOMRect, box: Box) => r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+
+/** Fewest children for a list to be bisected; shorter ones are walked. */
+const MIN_LIST = 64;
+/** Displays of a row group, whose rows are stacked in their order. */
+const ROW_GROUPS = new Set(['table-row-group', 'table-header-group', 'table-footer-group']);
+/** Displays of a box whose in-flow children are blocks stacked in their order. */
+const BLOCK_CONTAINERS = new Set(['block', 'flow-root', 'list-item', 'inline-block']);
+/** Block-level displays that lay out as one box in block flow. */
+const BLOCK_LEVEL = new Set(['block', 'flow-root', 'flex', 'grid', 'table']);
+/** Is `inner` in `outer`'s subtree, shadow roots included? */
+function containsComposed(outer: Element, inner: Element): boolean {
+  for (let n: Node | null = inner; n; ) {
+    if (n === outer) return true;
+    const root: Node = n.getRootNode();
+    n = n.parentNode ?? (root instanceof ShadowRoot ? root.host : null);
+  }
+  return false;
+}
+
+/** Columns a row fills (the sum of its cells' spans). */
+function rowWidth(row: Element): number {
+  let w = 0;
+  for (const c of (row as HTMLTableRowElement).cells ?? []) w += c.colSpan;
+  return w;
+}
+
+/**
+ * For a long list, its children on screen (and their neighbours within the margin), and the runs
+ * of off-screen ones before and after; null when the list is not one this can tell about without
+ * reading every child, and it is walked as usual.
+ *
+ * A list is the rows of a table row group (no cell spanning rows across a cut), or, in a block container that
+ * is neither multi-column nor vertical, children of one tag and class. The children's boxes are
+ * assumed to stack top to bottom in DOM order, which rows always do and in-flow blocks do; every
+ * child read on the way (about 2 log2 n of them) is checked to be one (a row, or a block that is
+ * neither floated nor absolutely placed and touches no counter), and to be below the one before.
+ * Any doubt gives null. What a cut child holds is not cloned, so content that escapes it (a fixed
+ * box inside a far-off row) is not drawn; it never moves what is on screen.
+ */
+export function bisectList(parent: Element, children: Node[], box: Box, win: Window): { onScreen: Element[]; runs: OffscreenRun[] } | null {
+  const items: Element[] = [];
+  for (const c of children) {
+    if (c.nodeType === Node.ELEMENT_NODE) items.push(c as Element);
+    else if (c.nodeType === Node.TEXT_NODE && (c as Text).data.trim() !== '') return null;
+  }
+  const n = items.length;
+  if (n < MIN_LIST) return null;
+  const pcs = win.getComputedStyle(parent);
+  const rows = ROW_GROUPS.has(pcs.display);
+  if (!rows) {
+    if (!BLOCK_CONTAINERS.has(pcs.display) || pcs.columnCount !== 'auto' || pcs.columnWidth !== 'auto' || !pcs.writingMode.startsWith('horizontal')) return null;
+    const tag = items[0].localName;
+    const cls = items[0].getAttribute('class');
+    for (const it of items) if (it.localName !== tag || it.getAttribute('class') !== cls) return null;
+  } else {
+    for (const it of items) if (it.localName !== 'tr') return null;
+  }
+
+  const rects = new Map<number, DOMRect>();
+  let doubt = false;
+  const rect = (i: number): DOMRect => {
+    let r = rects.get(i);
+    if (!r) {
+      const it = items[i];
+      if (!fitsList(it, rows, win)) doubt = true;
+      r = it.getBoundingClientRect();
+      if (r.height <= 0) doubt = true;
+      rects.set(i, r);
+    }
+    return r;
+  };
+  // First child whose bottom is below the top of the box, and first whose top is below its bottom.
+  const firstWhere = (test: (r: DOMRect) => boolean) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi && !doubt) {
+      const mid = (lo + hi) >> 1;
+      if (test(rect(mid))) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const from = firstWhere((r) => r.bottom > box.top);
+  const to = firstWhere((r) => r.top >= box.bottom) - 1;
+  if (doubt) return null;
+  // Every child read must lie below the one before it.
+  const read = [...rects.keys()].sort((a, b) => a - b);
+  for (let k = 1; k < read.length; k++) if (rects.get(read[k])!.top < rects.get(read[k - 1])!.bottom - 0.5) return null;
+
+  const runs: OffscreenRun[] = [];
+  const cut = (i: number, j: number) => {
+    if (j - i < 1) return true;
+    const first = rect(i);
+    const last = rect(j);
+    if (doubt) return false;
+    runs.push({
+      first: items[i], last: items[j], count: j - i + 1, height: last.bottom - first.top,
+      marginTop: win.getComputedStyle(items[i]).marginTop, marginBottom: win.getComputedStyle(items[j]).marginBottom,
+    });
+    return true;
+  };
+  const start = Math.max(0, Math.min(from, n));
+  const end = Math.max(start - 1, Math.min(to, n - 1));
+  if (!cut(0, start - 1) || !cut(end + 1, n - 1)) return null;
+  if (rows) {
+    // A cell spanning rows from a cut row into kept ones (or the other way) leaves the rows it
+    // covers one cell short: kept rows and the ends of the runs must all fill as many columns.
+    const ends = runs.flatMap((r) => [r.first, r.last]);
+    const width = rowWidth(ends[0] ?? items[0]);
+    for (let i = start; i <= end; i++) if (rowWidth(items[i]) !== width) return null;
+    for (const e of ends) if (rowWidth(e) !== width) return null;
+  }
+  const onScreen = items.slice(runs.some((r) => r.first === items[0]) ? start : 0, runs.some((r) => r.last === items[n - 1]) ? end + 1 : n);
+  return { onScreen, runs };
+}
+
+/** Is `el` a child a list may cut: a row of a row group, or an in-flow block that touches no counter? */
+function fitsList(el: Element, rows: boolean, win: Window): boolean {
+  const cs = win.getComputedStyle(el);
+  if (rows) return cs.display === 'table-row';
+  if (cs.position !== 'static' && cs.position !== 'relative') return false;
+  if (cs.float !== 'none') return false;
+  if (cs.counterIncrement !== 'none' || cs.counterReset !== 'none' || cs.counterSet !== 'none') return false;
+  return BLOCK_LEVEL.has(cs.display) || (cs.display === 'list-item' && cs.listStyleType === 'none');
 }
 
 /** Lets the page's own tasks run (input, rendering) before the capture goes on. */

@@ -5,9 +5,9 @@ import { blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCl
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
-import { canCloneEmpty, findVisibleSubtrees, placedByBaseline, yieldToPage } from './find-offscreen.js';
+import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
-import { moveBodyBackgroundToRoot, ROOT_STYLE } from './canvas-background.js';
+import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { TextFonts, webFontFamilies } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
@@ -111,6 +111,13 @@ export class Rasterizer {
   /** This frame's culling: which subtrees reach the viewport, and which elements are cloned empty. */
   private visible = new Map<Element, boolean>();
   private emptied = new Set<Element>();
+  /** Elements whose children are all cloned empty (the first row of a run of rows). */
+  private hollow = new Set<Element>();
+  /** Runs of off-screen siblings by their first element, which stands in for the run (see find-offscreen.ts). */
+  private runs = new Map<Element, OffscreenRun>();
+  /** The run being left out: its parent's children are dropped up to and including `last`. */
+  private dropping: { parent: Element | undefined; last: Element } | null = null;
+
   /** Subtrees cloned whole, off screen or not: their content places them (see placedByBaseline). */
   private whole = new Set<Element>();
   /** What is cloned by the rasterizer itself in place of what the library would clone (videos). */
@@ -166,6 +173,7 @@ export class Rasterizer {
     this.fonts?.reset();
     this.stack = [];
     this.emptied.clear();
+    this.hollow.clear();
     this.whole.clear();
     this.standIns.reset();
     this.generated.reset();
@@ -175,7 +183,10 @@ export class Rasterizer {
     this.unmasked.clear();
     this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
     const margin = this.options.cullMargin ?? 64;
-    this.visible = Number.isFinite(margin) ? await findVisibleSubtrees(doc, margin, this.options.sliceMs) : new Map();
+    const offscreen = Number.isFinite(margin) ? await findOffscreen(doc, margin, this.options.sliceMs) : null;
+    this.visible = offscreen?.visible ?? new Map();
+    this.runs = offscreen?.runs ?? new Map();
+    this.dropping = null;
     this.sliceStart = performance.now();
     let svg: SVGElement;
     try {
@@ -191,6 +202,8 @@ export class Rasterizer {
       throw err;
     } finally {
       this.visible = new Map();
+      this.runs = new Map();
+      this.dropping = null;
       this.whole.clear();
       this.standIns.reset();
       this.generated.reset();
@@ -288,6 +301,10 @@ export class Rasterizer {
   private filter(node: Node): boolean {
     const parent = this.stack.at(-1);
     if (parent && this.emptied.has(parent)) return false;
+    if (this.dropping && this.dropping.parent === parent) {
+      if (node === this.dropping.last) this.dropping = null;
+      return false;
+    }
     if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
     if (node.nodeType !== Node.ELEMENT_NODE) {
       this.standIns.accepted(parent ?? this.doc.documentElement);
@@ -306,6 +323,15 @@ export class Rasterizer {
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);
     else if (this.visible.size && ((parent && this.whole.has(parent)) || placedByBaseline(el, this.doc.defaultView!))) this.whole.add(el);
+    else if (parent && this.hollow.has(parent)) this.emptied.add(el);
+    else if (this.runs.has(el)) {
+      // The first of a run of off-screen siblings: cloned empty, as tall as the run; the rest are
+      // left out. A row keeps its cells, emptied: with collapsed borders, the next row's top
+      // border is decided against theirs.
+      if (el.localName === 'tr') this.hollow.add(el);
+      else this.emptied.add(el);
+      this.dropping = { parent, last: this.runs.get(el)!.last };
+    }
     else if (this.visible.get(el) === false && canCloneEmpty(el, this.doc, this.options.cullMargin ?? 64)) this.emptied.add(el);
     return true;
   }
@@ -327,11 +353,14 @@ export class Rasterizer {
         }
         if (original !== this.doc.documentElement) keepCollapsingMargin(original, el, this.doc.defaultView!);
         else moveBodyBackgroundToRoot(this.doc, el);
+        if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
         if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
+        const run = this.runs.get(original);
+        if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
       }
     }
     if (this.options.sliceMs > 0 && performance.now() - this.sliceStart >= this.options.sliceMs) {
@@ -439,6 +468,18 @@ function showScrollPosition(original: Element, clone: Element): void {
     m.a = a; m.b = b; m.c = c; m.d = d;
     style.transform = m.toString();
   }
+}
+
+/** The clone of a run's first element, emptied, made as tall as the whole run (see find-offscreen.ts). */
+function standInForRun(clone: Element, run: OffscreenRun): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  style.boxSizing = 'border-box';
+  style.height = `${run.height}px`;
+  style.minHeight = '0px';
+  style.maxHeight = 'none';
+  style.marginTop = run.marginTop;
+  style.marginBottom = run.marginBottom;
 }
 
 /** Clones that legitimately differ from their original: canvas and video become images, same-origin iframes their document's root. */

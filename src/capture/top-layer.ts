@@ -24,6 +24,8 @@ const Z_MAX = '2147483647';
 const entered = new WeakMap<Element, number>();
 let clock = 0;
 const watching = new WeakSet<Document>();
+/** Per watched document, elements seen entering the top layer (some may have left it since). */
+const seenOpen = new WeakMap<Document, Set<Element>>();
 
 /** True for an element in the top layer of its document (and drawn: not under `display: none`). */
 export function inTopLayer(el: Element): boolean {
@@ -45,14 +47,43 @@ export function inTopLayer(el: Element): boolean {
 export function watchTopLayer(doc: Document): void {
   if (watching.has(doc) || !doc.defaultView) return;
   watching.add(doc);
+  const open = new Set<Element>();
+  seenOpen.set(doc, open);
+  try {
+    for (const el of doc.querySelectorAll(TOP_LAYER)) open.add(el);
+  } catch {
+    // An older browser without one of the pseudo-classes: the events below still count.
+  }
   const onToggle = (e: Event) => {
     const target = e.composedPath()[0];
     if (!(target instanceof Element)) return;
     entered.delete(target);
-    if ((e as ToggleEvent).newState === 'open' || target.matches?.(':fullscreen')) entered.set(target, ++clock);
+    if ((e as ToggleEvent).newState === 'open' || target.matches?.(':fullscreen')) {
+      entered.set(target, ++clock);
+      open.add(target);
+    }
   };
   doc.defaultView.addEventListener('toggle', onToggle, { capture: true, passive: true });
   doc.addEventListener('fullscreenchange', onToggle, { capture: true, passive: true });
+}
+
+/**
+ * Elements of `doc` in the top layer now, as far as {@link watchTopLayer} saw them enter it (a
+ * document searched when watching began, then `toggle` and `fullscreenchange` events), without
+ * searching the page.
+ */
+export function openTopLayer(doc: Document): Element[] {
+  const open = seenOpen.get(doc);
+  const out: Element[] = [];
+  if (open) {
+    for (const el of open) {
+      if (el.isConnected && inTopLayer(el)) out.push(el);
+      else open.delete(el);
+    }
+  }
+  const full = doc.fullscreenElement;
+  if (full && !out.includes(full)) out.push(full);
+  return out;
 }
 
 /** Marks the clone of a top-layer element, for {@link rebuildTopLayer}. Call with each original and its clone. */

@@ -136,6 +136,13 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('generated-content', 0.5);
   });
 
+  it('a body that locks scrolling (overflow: hidden) while the page is scrolled still shows what the window shows', async () => {
+    mount(`<div style="font-size: 20px">${text(300)}</div>`, 'body { height: 100vh; overflow: hidden; }');
+    window.scrollTo(0, 1200);
+    expect(window.scrollY, 'the window scrolled').to.be.greaterThan(1000);
+    await expectWithin('scroll-locked-body', 0.5);
+  });
+
   it('8. scrolled boxes show scrollbars only as the browser does', async () => {
     mount(`
       <div class="box auto"><div class="long">${text(40)}</div></div>
