@@ -6,7 +6,7 @@
 //   dist/upscope-agent.js  the agent console, separate so visitors never download it
 // Type declarations come from tsc (tsconfig.build.json), not from rollup.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import esbuild from 'rollup-plugin-esbuild';
+import esbuild, { minify } from 'rollup-plugin-esbuild';
 import { fileURLToPath } from 'node:url';
 
 const TRUSTED_TYPES_MODULE = fileURLToPath(new URL('src/visitor/trusted-types.ts', import.meta.url));
@@ -35,7 +35,10 @@ function litTrustedTypes() {
 const plugins = () => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   litTrustedTypes(),
-  esbuild({ target: 'es2022', minify: true, sourceMap: true, tsconfig: 'tsconfig.json' }),
+  esbuild({ target: 'es2022', sourceMap: true, tsconfig: 'tsconfig.json' }),
+  // Minified as whole chunks, after rollup has shaken them: minifying each module first (the
+  // plugin's own `minify` option) strips the `@__PURE__` marks rollup needs to drop unused schemas.
+  minify({ target: 'es2022', sourceMap: true }),
 ];
 
 /** @type {import('rollup').RollupOptions[]} */

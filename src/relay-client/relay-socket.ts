@@ -4,7 +4,8 @@
  * the relay, pacing, a keep-alive, a cap on failed attempts, and close codes that must not retry.
  */
 import PartySocket from 'partysocket';
-import { CloseCode, parseMessage, type Message, type ProtocolError } from '../protocol/index.js';
+import { CloseCode, type Message, type ProtocolError } from '../protocol/index.js';
+import { parseVisitorMessage } from '../protocol/visitor-inbox.js';
 import { PacedSender } from './paced-sender.js';
 
 /** Close codes after which reconnecting cannot help. */
@@ -116,7 +117,7 @@ export class VisitorConnection {
       this.handlers.invalid({ code: 'badFrame', message: 'the relay sent binary data to a visitor connection' });
       return;
     }
-    const parsed = parseMessage(event.data, 'relay');
+    const parsed = parseVisitorMessage(event.data);
     if (!parsed.ok) {
       this.options.log('invalid message', parsed.error, event.data.slice(0, 200));
       this.handlers.invalid(parsed.error);

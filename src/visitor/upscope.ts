@@ -12,11 +12,9 @@ import { Outbox } from '../relay-client/reliable-sender.js';
 import { StateStream, Stream, type Unsubscribe } from './stream.js';
 import { VisitorConnection } from '../relay-client/relay-socket.js';
 import { VisitorStore, type StoredIdentity } from './visitor-store.js';
-import * as v from 'valibot';
 import {
   CloseCode,
   ErrorCode,
-  IdentitySchema,
   LOOKUP_CODE_TTL_MS,
   MAX_CUSTOM_MESSAGE_LENGTH,
   type ConnectionState,
@@ -27,6 +25,7 @@ import {
   type ProtocolError,
   type SessionState,
 } from '../protocol/index.js';
+import { checkIdentity } from '../protocol/visitor-inbox.js';
 
 /** What `updateConnection` takes. `null` or a missing field keeps the stored value. */
 export interface ConnectionIdentity {
@@ -396,13 +395,9 @@ export class Upscope {
    * result is stored, and sent again on every (re)connect and after a reload.
    */
   async updateConnection(identity: ConnectionIdentity): Promise<void> {
-    const parsed = v.safeParse(IdentitySchema, identity ?? {});
-    if (!parsed.success) {
-      const issue = parsed.issues[0];
-      const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-      throw new UpscopeError(ErrorCode.invalidMessage, `updateConnection: ${path ? `${path}: ` : ''}${issue.message}`);
-    }
-    const merged = this.store.mergeIdentity(parsed.output);
+    const parsed = checkIdentity(identity ?? {});
+    if (!parsed.ok) throw new UpscopeError(ErrorCode.invalidMessage, `updateConnection: ${parsed.error}`);
+    const merged = this.store.mergeIdentity(parsed.identity);
     if (this.connectionState.value === 'connected') this.sendIdentity(merged);
   }
 
