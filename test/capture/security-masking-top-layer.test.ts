@@ -10,7 +10,7 @@ import '../../src/visitor/define.js';
 import { isGreen, type FrameCanvas } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { WatchedPage } from './watched-page.js';
+import { WatchedPage } from '../agent/watched-page.js';
 
 const STYLE = `
   html, body { margin: 0; padding: 0; background: #fff; }

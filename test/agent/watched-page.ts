@@ -8,7 +8,7 @@ import { decodeFrame, FrameFlags, type Frame } from '../../src/protocol/index.js
 import { Upscope } from '../../src/visitor/upscope.js';
 import type { AgentSocket } from '../support/agent-driver.js';
 import { FrameCanvas } from '../support/frames.js';
-import { cleanup, newSdk, startSession } from './upscope-helpers.js';
+import { cleanup, newSdk, startSession } from '../visitor/upscope-helpers.js';
 
 export class WatchedPage {
   /** Frames the capture dropped (fail closed), for failure messages. */

@@ -10,7 +10,7 @@ import { findMasks, type MaskRect } from '../../src/capture/index.js';
 import { isBlack, isGreen, type FrameCanvas } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { WatchedPage } from './watched-page.js';
+import { WatchedPage } from '../agent/watched-page.js';
 
 const STYLE = `html, body { margin: 0; padding: 0; background: #fff; } svg { display: block; }`;
 const mount = (inner: string) => mountTestPage('svg-use', { css: STYLE, html: inner });
@@ -105,7 +105,7 @@ describe('SVG <use> of masked content', () => {
   });
 
   it('an external sprite (sprite.svg#id), which cannot be checked, is dropped', async () => {
-    mount(`<svg width="400" height="60"><use id="sprite-use" href="/test/browser/fixtures/sprite.svg#ext" width="200" height="40"/></svg>`);
+    mount(`<svg width="400" height="60"><use id="sprite-use" href="/test/capture/fixtures/sprite.svg#ext" width="200" height="40"/></svg>`);
     page = await WatchedPage.start();
     await new Promise((r) => setTimeout(r, 300));
     expect(leaks(await page.settled())).to.equal(0);

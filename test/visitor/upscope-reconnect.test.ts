@@ -179,7 +179,7 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       const { relay } = await newSdk();
       const prefix = uniquePrefix();
       frame = document.createElement('iframe');
-      frame.src = `/test/browser/upscope-page.html?host=${encodeURIComponent(relay.host)}&prefix=${encodeURIComponent(prefix)}`;
+      frame.src = `/test/visitor/upscope-page.html?host=${encodeURIComponent(relay.host)}&prefix=${encodeURIComponent(prefix)}`;
       const firstLoad = loaded(frame);
       document.body.append(frame);
       await firstLoad;

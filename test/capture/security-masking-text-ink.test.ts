@@ -9,7 +9,7 @@ import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import { scanForSecret } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { WatchedPage } from './watched-page.js';
+import { WatchedPage } from '../agent/watched-page.js';
 
 const STYLE = `
   html, body { margin: 0; padding: 0; background: #fff; }

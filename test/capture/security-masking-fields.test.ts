@@ -10,7 +10,7 @@ import { findMasks, trackSecretFields, type MaskRect } from '../../src/capture/i
 import { isBlack } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { WatchedPage } from './watched-page.js';
+import { WatchedPage } from '../agent/watched-page.js';
 
 const STYLE = `
   html, body { margin: 0; padding: 0; background: #fff; }
@@ -35,7 +35,7 @@ function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
   el.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, data: text }));
 }
 
-// As the bundles do when they load (src/install-capture.ts): from the page's first moments.
+// As the bundles do when they load (src/visitor/install-capture.ts): from the page's first moments.
 trackSecretFields(document);
 
 describe('fields that hid their text stay masked, whatever they become', () => {

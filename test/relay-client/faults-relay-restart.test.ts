@@ -8,7 +8,7 @@ import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import type { EndReason } from '../../src/protocol/index.js';
 import { AgentSocket } from '../support/agent-driver.js';
-import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, track, uniquePrefix, until, loaded, type PageWindow } from './upscope-helpers.js';
+import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, track, uniquePrefix, until, loaded, type PageWindow } from '../visitor/upscope-helpers.js';
 
 const waitFor = (what: string, fn: () => boolean, timeout = 10_000) => waitUntil(fn, what, { timeout });
 
@@ -193,7 +193,7 @@ describe('faults in a live session', () => {
     it('the session continues on the next page of the site, without a new prompt', async () => {
       const { relay } = await newSdk();
       const prefix = uniquePrefix();
-      const url = (step: string) => `/test/browser/upscope-page.html?host=${encodeURIComponent(relay.host)}&prefix=${encodeURIComponent(prefix)}&step=${step}`;
+      const url = (step: string) => `/test/visitor/upscope-page.html?host=${encodeURIComponent(relay.host)}&prefix=${encodeURIComponent(prefix)}&step=${step}`;
       frame = document.createElement('iframe');
       frame.src = url('cart');
       const first = loaded(frame);
