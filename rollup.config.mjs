@@ -32,9 +32,31 @@ function litTrustedTypes() {
   };
 }
 
+/**
+ * Squeezes the white space and comments out of lit `css` templates that have no `${}` in them:
+ * esbuild minifies code, not the CSS inside template strings.
+ */
+function minifyCssTemplates() {
+  const squeeze = (css) =>
+    css
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/;}/g, '}')
+      .trim();
+  return {
+    name: 'upscope-minify-css-templates',
+    transform(code, id) {
+      if (!/[\\/]src[\\/].*\.ts$/.test(id) || !code.includes('css`')) return null;
+      return { code: code.replace(/\bcss`([^`]*)`/g, (all, body) => (body.includes('${') ? all : `css\`${squeeze(body)}\``)), map: null };
+    },
+  };
+}
+
 const plugins = () => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   litTrustedTypes(),
+  minifyCssTemplates(),
   esbuild({ target: 'es2022', sourceMap: true, tsconfig: 'tsconfig.json' }),
   // Minified as whole chunks, after rollup has shaken them: minifying each module first (the
   // plugin's own `minify` option) strips the `@__PURE__` marks rollup needs to drop unused schemas.

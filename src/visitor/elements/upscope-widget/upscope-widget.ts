@@ -1,7 +1,6 @@
 // Over 350 lines: one element with every view of the widget (help, consent, session, messages,
 // outage); splitting the views into sub-templates of their own is planned with the element layout.
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { SignalWatcher } from '@lit-labs/signals';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
 import { emit } from '../../events.js';
 import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../../protocol/index.js';
@@ -105,7 +104,7 @@ interface OpenConsent {
  * properties win in both). Panels slide in, except under `prefers-reduced-motion: reduce`. On a
  * narrow screen (480 px or less) the panels are a bottom sheet at most a quarter of the screen high.
  */
-export class UpscopeWidget extends SignalWatcher(LitElement) {
+export class UpscopeWidget extends LitElement {
   static override styles = widgetStyles;
 
   static override properties = {
@@ -263,7 +262,13 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
       emit(this, 'upscope-state-changed', { connectionState: sdk.connectionState.value, sessionState: sdk.sessionState.value });
       if (sdk.sessionState.value !== 'inactive' && sdk.sessionState.value !== 'ended') this.requesting = false;
     };
+    // Every state the widget shows re-renders it. Plain listeners rather than lit's SignalWatcher:
+    // the same updates, and @lit-labs/signals' watcher stays out of the script every visitor loads.
+    const rerender = () => this.requestUpdate();
     this.subscriptions = [
+      ...[sdk.connectionState, sdk.sessionState, sdk.lookupCode, sdk.observerCount, sdk.observers, sdk.agentName, sdk.endedBy].map((state) =>
+        (state as { listen(cb: () => void): () => void }).listen(rerender),
+      ),
       sdk.connectionState.listen(stateChanged),
       sdk.sessionState.listen(stateChanged),
       sdk.lookupCode.listen((code) => {
