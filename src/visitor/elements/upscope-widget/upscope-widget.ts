@@ -644,7 +644,7 @@ export class UpscopeWidget extends LitElement {
     return html`<div class="head">
       <div class="head-text"><p class="title" id=${id}>${title}</p>${below}</div>
       <button part="minimise-button" class="icon" aria-label=${this.strings.minimise} aria-expanded="true" @click=${this.minimise}>
-        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 11h14v2H5z" /></svg>
+        <span class="minus" aria-hidden="true"></span>
       </button>
     </div>`;
   }
