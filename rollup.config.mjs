@@ -6,7 +6,7 @@
 //   dist/upscope-agent.js  the agent console, separate so visitors never download it
 // Type declarations come from tsc (tsconfig.build.json), not from rollup.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import esbuild from 'rollup-plugin-esbuild';
+import esbuild, { minify } from 'rollup-plugin-esbuild';
 import { fileURLToPath } from 'node:url';
 
 const TRUSTED_TYPES_MODULE = fileURLToPath(new URL('src/visitor/trusted-types.ts', import.meta.url));
@@ -32,10 +32,35 @@ function litTrustedTypes() {
   };
 }
 
+/**
+ * Squeezes the white space and comments out of lit `css` templates that have no `${}` in them:
+ * esbuild minifies code, not the CSS inside template strings.
+ */
+function minifyCssTemplates() {
+  const squeeze = (css) =>
+    css
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/;}/g, '}')
+      .trim();
+  return {
+    name: 'upscope-minify-css-templates',
+    transform(code, id) {
+      if (!/[\\/]src[\\/].*\.ts$/.test(id) || !code.includes('css`')) return null;
+      return { code: code.replace(/\bcss`([^`]*)`/g, (all, body) => (body.includes('${') ? all : `css\`${squeeze(body)}\``)), map: null };
+    },
+  };
+}
+
 const plugins = () => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   litTrustedTypes(),
-  esbuild({ target: 'es2022', minify: true, sourceMap: true, tsconfig: 'tsconfig.json' }),
+  minifyCssTemplates(),
+  esbuild({ target: 'es2022', sourceMap: true, tsconfig: 'tsconfig.json' }),
+  // Minified as whole chunks, after rollup has shaken them: minifying each module first (the
+  // plugin's own `minify` option) strips the `@__PURE__` marks rollup needs to drop unused schemas.
+  minify({ target: 'es2022', sourceMap: true }),
 ];
 
 /** @type {import('rollup').RollupOptions[]} */

@@ -4,7 +4,7 @@
  * `parseMessage(text, 'relay')`.
  */
 import { signal } from '@lit-labs/signals';
-import { CloseCode, isFinalClose, LOOKUP_CODE_DIGITS, MAX_LOBBY_PAGE, MAX_LOBBY_QUERY, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
+import { CloseCode, isFinalClose, LOOKUP_CODE_DIGITS, MAX_LOBBY_PAGE, MAX_LOBBY_QUERY, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
 import { UpscopeError } from '../relay-client/errors.js';
 import { resolveRelayAddress } from '../relay-client/relay-address.js';
 import { DEFAULT_HEARTBEAT_MS, RelaySocket, type RelaySocketOptions } from '../relay-client/relay-socket.js';
@@ -112,6 +112,7 @@ export class LobbyClient {
       party: 'agents',
       room: 'lobby',
       query: { token: this.options.token },
+      parse: (data) => parseMessage(data, 'relay'),
       heartbeatInterval: this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_MS,
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
     };

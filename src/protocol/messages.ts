@@ -105,10 +105,10 @@ const customText = v.pipe(
   v.maxLength(MAX_CUSTOM_MESSAGE_LENGTH, `custom messages are at most ${MAX_CUSTOM_MESSAGE_LENGTH} characters`),
 );
 const shortIdSchema = v.pipe(v.string(), v.regex(SHORT_ID_PATTERN));
-const lookupCodeSchema = v.pipe(v.string(), v.regex(new RegExp(`^\\d{${LOOKUP_CODE_DIGITS}}$`)));
-const sessionStateSchema = v.picklist(Object.values(SessionState));
-const endReasonSchema = v.picklist(Object.values(EndReason));
-const errorCodeSchema = v.picklist(Object.values(ErrorCode));
+const lookupCodeSchema = v.pipe(v.string(), v.regex(/* @__PURE__ */ new RegExp(`^\\d{${LOOKUP_CODE_DIGITS}}$`)));
+const sessionStateSchema = v.picklist(/* @__PURE__ */ Object.values(SessionState));
+const endReasonSchema = v.picklist(/* @__PURE__ */ Object.values(EndReason));
+const errorCodeSchema = v.picklist(/* @__PURE__ */ Object.values(ErrorCode));
 const nullishStringRecord = (max: number) =>
   v.nullish(
     v.pipe(
@@ -151,42 +151,44 @@ export const VisitorSummarySchema = v.object({
 });
 export type VisitorSummary = v.InferOutput<typeof VisitorSummarySchema>;
 
+// Each call is marked pure: a bundle that validates with no schema, the visitor's (see
+// visitor-inbox.ts), then drops them all. (esbuild's minifier keeps a call's mark, not a function's.)
 const m = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.object({ type: v.literal(type), ...entries });
 
 /* ---------------- visitor -> relay ---------------- */
-export const UpdateConnectionMsg = m('updateConnection', { identity: IdentitySchema });
-export const RequestAgentMsg = m('requestAgent', {});
-export const CancelAgentRequestMsg = m('cancelAgentRequest', {});
-export const GetLookupCodeMsg = m('getLookupCode', {});
+export const UpdateConnectionMsg = /* @__PURE__ */ m('updateConnection', { identity: IdentitySchema });
+export const RequestAgentMsg = /* @__PURE__ */ m('requestAgent', {});
+export const CancelAgentRequestMsg = /* @__PURE__ */ m('cancelAgentRequest', {});
+export const GetLookupCodeMsg = /* @__PURE__ */ m('getLookupCode', {});
 /** The visitor's answer to a `consentRequest`. */
-export const ConsentMsg = m('consent', { requestId: shortText, allow: v.boolean() });
+export const ConsentMsg = /* @__PURE__ */ m('consent', { requestId: shortText, allow: v.boolean() });
 /** The visitor's capture can (`visible`) or cannot (hidden tab) run. */
-export const VisibilityMsg = m('visibility', { visible: v.boolean() });
+export const VisibilityMsg = /* @__PURE__ */ m('visibility', { visible: v.boolean() });
 /** `reset()`: forget this visitor on the relay too (its shortId is never used again). */
-export const ForgetMsg = m('forget', {});
+export const ForgetMsg = /* @__PURE__ */ m('forget', {});
 /**
  * The page's Content-Security-Policy blocks screen capture; `needs` is what it lacks, as a site
  * would add it (`img-src data:`). The relay passes it on, unchanged, to the observers watching.
  */
-export const CaptureBlockedMsg = m('captureBlocked', { needs: shortText });
+export const CaptureBlockedMsg = /* @__PURE__ */ m('captureBlocked', { needs: shortText });
 
 /* ---------------- agent -> relay ---------------- */
 /** Look a visitor up by its 4-digit code (rate limited). Answered by `lookupResult`. */
-export const FindByCodeMsg = m('findByCode', { code: v.pipe(v.string(), v.maxLength(16)) });
+export const FindByCodeMsg = /* @__PURE__ */ m('findByCode', { code: v.pipe(v.string(), v.maxLength(16)) });
 /** On a watch socket: ask the visitor for permission to watch. */
-export const WatchMsg = m('watch', {});
+export const WatchMsg = /* @__PURE__ */ m('watch', {});
 /**
  * On a watch socket: the viewer received every tile of frame `seq` (and so every frame before it).
  * The relay sends a viewer a new frame only while fewer than 2 of its frames are unacknowledged;
  * meanwhile it keeps just the newest frame for it, so a slow viewer never grows the relay's memory.
  */
-export const FrameAckMsg = m('frameAck', { seq: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff_ffff)) });
+export const FrameAckMsg = /* @__PURE__ */ m('frameAck', { seq: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff_ffff)) });
 /**
  * On the lobby socket: one page of the visitors whose name, uniqueId, tags, identities or metadata
  * values contain `query` (case-insensitive; empty: everyone), in lobby order. Answered by `lobbyPage`.
  */
-export const LobbyQueryMsg = m('lobbyQuery', {
+export const LobbyQueryMsg = /* @__PURE__ */ m('lobbyQuery', {
   query: v.pipe(v.string(), v.maxLength(MAX_LOBBY_QUERY, `a lobby query is at most ${MAX_LOBBY_QUERY} characters`)),
   offset: v.pipe(v.number(), v.integer('offset must be a whole number'), v.minValue(0, 'offset must be 0 or more')),
   limit: v.pipe(v.number(), v.integer('limit must be a whole number'), v.minValue(1, 'limit must be at least 1'), v.maxValue(MAX_LOBBY_PAGE, `limit is at most ${MAX_LOBBY_PAGE}`)),
@@ -194,13 +196,13 @@ export const LobbyQueryMsg = m('lobbyQuery', {
 
 /* ---------------- visitor or agent -> relay ---------------- */
 /** A custom message; `seq` (per sender connection, increasing) is acknowledged with `ack`. */
-export const CustomMessageMsg = m('customMessage', { message: customText, seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
-export const StopSessionMsg = m('stopSession', {});
-export const PingMsg = m('ping', { t: v.optional(v.number()) });
+export const CustomMessageMsg = /* @__PURE__ */ m('customMessage', { message: customText, seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
+export const StopSessionMsg = /* @__PURE__ */ m('stopSession', {});
+export const PingMsg = /* @__PURE__ */ m('ping', { t: v.optional(v.number()) });
 
 /* ---------------- relay -> visitor ---------------- */
 /** Sent at once when a visitor connects: its shortId and the session as the relay knows it. */
-export const WelcomeMsg = m('welcome', {
+export const WelcomeMsg = /* @__PURE__ */ m('welcome', {
   shortId: shortIdSchema,
   sessionState: sessionStateSchema,
   agentName: v.nullable(shortText),
@@ -213,58 +215,58 @@ export const WelcomeMsg = m('welcome', {
   /** Random per relay process: a page that sees it change knows the relay restarted and lost its session. */
   relayRun: v.optional(shortText),
 });
-export const LookupCodeMsg = m('lookupCode', { code: lookupCodeSchema, expiresAt: v.number() });
+export const LookupCodeMsg = /* @__PURE__ */ m('lookupCode', { code: lookupCodeSchema, expiresAt: v.number() });
 /** An agent asks to watch; the visitor answers with `consent`. */
-export const ConsentRequestMsg = m('consentRequest', { requestId: shortText, agentId: shortText, agentName: shortText });
+export const ConsentRequestMsg = /* @__PURE__ */ m('consentRequest', { requestId: shortText, agentId: shortText, agentName: shortText });
 /** The agent withdrew its request to watch (it left, or the session ended): close the prompt. */
-export const ConsentCancelledMsg = m('consentCancelled', { requestId: shortText });
+export const ConsentCancelledMsg = /* @__PURE__ */ m('consentCancelled', { requestId: shortText });
 /** The session changed state. `reason` is set when `state` is `ended`. */
-export const SessionMsg = m('session', {
+export const SessionMsg = /* @__PURE__ */ m('session', {
   state: sessionStateSchema,
   agentName: v.nullable(shortText),
   reason: v.nullable(endReasonSchema),
 });
-export const ObserverJoinedMsg = m('observerJoined', { observer: ObserverSchema, count: v.number() });
-export const ObserverLeftMsg = m('observerLeft', { observerId: shortText, count: v.number() });
+export const ObserverJoinedMsg = /* @__PURE__ */ m('observerJoined', { observer: ObserverSchema, count: v.number() });
+export const ObserverLeftMsg = /* @__PURE__ */ m('observerLeft', { observerId: shortText, count: v.number() });
 /** An observer lost frames (it was slow, or it just joined): send a full frame next. */
-export const RequestKeyframeMsg = m('requestKeyframe', {});
+export const RequestKeyframeMsg = /* @__PURE__ */ m('requestKeyframe', {});
 
 /* ---------------- relay -> visitor or agent ---------------- */
-export const CustomMessageReceivedMsg = m('customMessageReceived', {
+export const CustomMessageReceivedMsg = /* @__PURE__ */ m('customMessageReceived', {
   message: customText,
   from: v.object({ role: v.picklist(['visitor', 'agent']), id: shortText, name: v.nullable(shortText) }),
 });
-export const AckMsg = m('ack', { seq: v.number() });
-export const PongMsg = m('pong', { t: v.optional(v.number()) });
-export const ErrorMsg = m('error', { code: errorCodeSchema, message: v.string(), ref: v.optional(v.string()) });
+export const AckMsg = /* @__PURE__ */ m('ack', { seq: v.number() });
+export const PongMsg = /* @__PURE__ */ m('pong', { t: v.optional(v.number()) });
+export const ErrorMsg = /* @__PURE__ */ m('error', { code: errorCodeSchema, message: v.string(), ref: v.optional(v.string()) });
 
 /* ---------------- relay -> agent ---------------- */
 /** Sent at once when an agent connects to the lobby. */
-export const AgentWelcomeMsg = m('agentWelcome', { agentId: shortText, agentName: shortText });
+export const AgentWelcomeMsg = /* @__PURE__ */ m('agentWelcome', { agentId: shortText, agentName: shortText });
 /**
  * Sent once after `agentWelcome`: everyone asking for help (oldest request first), then the other
  * visitors (most recent first), up to 200 visitors or 256 KiB; `total` counts every visitor
  * listed on the relay and `waiting` those asking for help. Then `visitorUpdated` /
  * `visitorRemoved` for each change, `lobbyCounts` when the counts change, and `lobbyPage` for more.
  */
-export const LobbyMsg = m('lobby', { visitors: v.array(VisitorSummarySchema), total: v.optional(v.number()), waiting: v.optional(v.number()) });
+export const LobbyMsg = /* @__PURE__ */ m('lobby', { visitors: v.array(VisitorSummarySchema), total: v.optional(v.number()), waiting: v.optional(v.number()) });
 /** The answer to `lobbyQuery`: `total` visitors match; `visitors` are those from `offset` on (bounded like `lobby`). */
-export const LobbyPageMsg = m('lobbyPage', { query: v.string(), offset: v.number(), total: v.number(), visitors: v.array(VisitorSummarySchema) });
+export const LobbyPageMsg = /* @__PURE__ */ m('lobbyPage', { query: v.string(), offset: v.number(), total: v.number(), visitors: v.array(VisitorSummarySchema) });
 /** The lobby's counts changed (sent at most once a second). */
-export const LobbyCountsMsg = m('lobbyCounts', { total: v.number(), waiting: v.number() });
-export const VisitorUpdatedMsg = m('visitorUpdated', { visitor: VisitorSummarySchema });
-export const VisitorRemovedMsg = m('visitorRemoved', { shortId: shortIdSchema });
-export const LookupResultMsg = m('lookupResult', { code: v.string(), visitor: v.nullable(VisitorSummarySchema) });
+export const LobbyCountsMsg = /* @__PURE__ */ m('lobbyCounts', { total: v.number(), waiting: v.number() });
+export const VisitorUpdatedMsg = /* @__PURE__ */ m('visitorUpdated', { visitor: VisitorSummarySchema });
+export const VisitorRemovedMsg = /* @__PURE__ */ m('visitorRemoved', { shortId: shortIdSchema });
+export const LookupResultMsg = /* @__PURE__ */ m('lookupResult', { code: v.string(), visitor: v.nullable(VisitorSummarySchema) });
 /**
  * On a watch socket: the visitor as it is now, and this connection's part in the session.
  * `watching` is true once the visitor allowed this observer; frames follow.
  */
-export const WatchStateMsg = m('watchState', {
+export const WatchStateMsg = /* @__PURE__ */ m('watchState', {
   visitor: VisitorSummarySchema,
   observerId: shortText,
   watching: v.boolean(),
 });
-export const WatchDeclinedMsg = m('watchDeclined', { shortId: shortIdSchema });
+export const WatchDeclinedMsg = /* @__PURE__ */ m('watchDeclined', { shortId: shortIdSchema });
 
 export const MessageSchema = v.variant('type', [
   UpdateConnectionMsg, RequestAgentMsg, CancelAgentRequestMsg, GetLookupCodeMsg, ConsentMsg, VisibilityMsg, ForgetMsg, CaptureBlockedMsg,

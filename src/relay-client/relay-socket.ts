@@ -6,7 +6,7 @@
  * attempts, and the one close policy (`closePolicy` in src/protocol/close-codes.ts).
  */
 import PartySocket from 'partysocket';
-import { CloseCode, closePolicy, parseMessage, type Message, type ProtocolError } from '../protocol/index.js';
+import { CloseCode, closePolicy, type Message, type ParseResult, type ProtocolError } from '../protocol/index.js';
 import { PacedSender } from './paced-sender.js';
 import type { RelayAddress } from './relay-address.js';
 
@@ -41,6 +41,12 @@ export interface RelaySocketOptions {
    * restarted and does not know the visitor yet). Default: never.
    */
   retryAnyway?: (code: number) => boolean;
+  /**
+   * Validates a message from the relay. Agents pass `parseMessage(data, 'relay')` (the schemas);
+   * the visitor passes `parseVisitorMessage` (hand-written checks, see protocol/visitor-inbox.ts),
+   * so that the visitor's script carries no schema library. No default, for the same reason.
+   */
+  parse: (data: string) => ParseResult;
   /** For tests and Node: a WebSocket constructor. Default the global one. */
   WebSocket?: typeof WebSocket;
   log?: (...args: unknown[]) => void;
@@ -153,7 +159,7 @@ export class RelaySocket {
       else this.handlers.invalid({ code: 'badFrame', message: `the relay sent binary data to a ${this.options.party} connection` });
       return;
     }
-    const parsed = parseMessage(event.data, 'relay');
+    const parsed = this.options.parse(event.data);
     if (!parsed.ok) {
       this.log('invalid message', parsed.error, event.data.slice(0, 200));
       this.handlers.invalid(parsed.error);

@@ -24,11 +24,9 @@ import { LIVE, reduceWelcome } from './session-reducer.js';
 export type { CaptureFactory } from './capture-driver.js';
 
 export type { ConsentHandler, ConsentRequest } from './consent-broker.js';
-import * as v from 'valibot';
 import {
   CloseCode,
   ErrorCode,
-  IdentitySchema,
   LOOKUP_CODE_TTL_MS,
   MAX_CUSTOM_MESSAGE_LENGTH,
   type ConnectionState,
@@ -39,6 +37,7 @@ import {
   type ProtocolError,
   type SessionState,
 } from '../protocol/index.js';
+import { checkIdentity, parseVisitorMessage } from '../protocol/visitor-inbox.js';
 
 /** What `updateConnection` takes. `null` or a missing field keeps the stored value. */
 export interface ConnectionIdentity {
@@ -248,6 +247,7 @@ export class Upscope {
         party: 'visitor',
         room: visitorId,
         id: visitorId,
+        parse: parseVisitorMessage,
         minReconnectionDelay: this.opts.minReconnectionDelay,
         maxReconnectionDelay: this.opts.maxReconnectionDelay,
         connectionTimeout: this.opts.connectionTimeout,
@@ -384,13 +384,9 @@ export class Upscope {
    * result is stored, and sent again on every (re)connect and after a reload.
    */
   async updateConnection(identity: ConnectionIdentity): Promise<void> {
-    const parsed = v.safeParse(IdentitySchema, identity ?? {});
-    if (!parsed.success) {
-      const issue = parsed.issues[0];
-      const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-      throw new UpscopeError(ErrorCode.invalidMessage, `updateConnection: ${path ? `${path}: ` : ''}${issue.message}`);
-    }
-    const merged = this.store.mergeIdentity(parsed.output);
+    const parsed = checkIdentity(identity ?? {});
+    if (!parsed.ok) throw new UpscopeError(ErrorCode.invalidMessage, `updateConnection: ${parsed.error}`);
+    const merged = this.store.mergeIdentity(parsed.identity);
     if (this.connectionState.value === 'connected') this.sendIdentity(merged);
   }
 

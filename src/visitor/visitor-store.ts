@@ -2,8 +2,8 @@
  * What the SDK remembers about the visitor between page loads: its id (the key to its room on the
  * relay), its identity, and the agents it already allowed in the current session.
  */
-import * as v from 'valibot';
-import { IdentitySchema, randomId, VISITOR_ID_PATTERN, type Identity } from '../protocol/index.js';
+import { checkIdentity } from '../protocol/visitor-inbox.js';
+import { randomId, VISITOR_ID_PATTERN, type Identity } from '../protocol/index.js';
 
 /** The visitor's identity as stored: every field optional, `undefined` meaning "not set". */
 export type StoredIdentity = {
@@ -65,11 +65,11 @@ export class VisitorStore {
 
   identity(): StoredIdentity {
     // Storage is page-writable: a damaged entry is dropped rather than sent and refused by the relay.
-    const parsed = v.safeParse(IdentitySchema, this.getJson('identity') ?? {});
-    if (!parsed.success) return {};
+    const parsed = checkIdentity(this.getJson('identity') ?? {});
+    if (!parsed.ok) return {};
     const out: StoredIdentity = {};
     for (const key of IDENTITY_FIELDS) {
-      const value = parsed.output[key];
+      const value = parsed.identity[key];
       if (value != null) (out as Record<string, unknown>)[key] = value;
     }
     return out;

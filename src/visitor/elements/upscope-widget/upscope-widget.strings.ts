@@ -36,6 +36,14 @@ export interface WidgetStrings {
   /** After about 30 s without the relay: help is unavailable, retrying goes on. */
   unavailable: string;
   dismiss: string;
+  /** The button that folds a panel away. */
+  minimise: string;
+  /** The folded widget while an agent watches. */
+  sharing: string;
+  /** The folded widget while the visitor waits for an agent. */
+  waitingShort: string;
+  /** After the folded widget's name: agent messages that arrived while it was folded. */
+  unread: (count: number) => string;
 }
 
 const en: WidgetStrings = {
@@ -77,6 +85,10 @@ const en: WidgetStrings = {
   endedBy: (agent) => `${agent} ended the session.`,
   unavailable: 'Help is unavailable right now. We keep trying to reconnect.',
   dismiss: 'Close',
+  minimise: 'Minimise',
+  sharing: 'Sharing this page',
+  waitingShort: 'Waiting for an agent',
+  unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
 };
 
 const de: WidgetStrings = {
@@ -118,6 +130,10 @@ const de: WidgetStrings = {
   endedBy: (agent) => `${agent} hat die Sitzung beendet.`,
   unavailable: 'Die Hilfe ist gerade nicht verfügbar. Wir versuchen weiter, die Verbindung herzustellen.',
   dismiss: 'Schließen',
+  minimise: 'Minimieren',
+  sharing: 'Diese Seite wird geteilt',
+  waitingShort: 'Warten auf Support',
+  unread: (n) => (n === 1 ? '1 ungelesene Nachricht' : `${n} ungelesene Nachrichten`),
 };
 
 const es: WidgetStrings = {
@@ -159,6 +175,10 @@ const es: WidgetStrings = {
   endedBy: (agent) => `${agent} terminó la sesión.`,
   unavailable: 'La ayuda no está disponible ahora mismo. Seguimos intentando reconectar.',
   dismiss: 'Cerrar',
+  minimise: 'Minimizar',
+  sharing: 'Compartiendo esta página',
+  waitingShort: 'Esperando a un agente',
+  unread: (n) => (n === 1 ? '1 mensaje sin leer' : `${n} mensajes sin leer`),
 };
 
 export const WIDGET_STRINGS: Readonly<Record<string, WidgetStrings>> = { en, de, es };

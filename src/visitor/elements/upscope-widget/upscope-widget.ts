@@ -1,7 +1,6 @@
 // Over 350 lines: one element with every view of the widget (help, consent, session, messages,
 // outage); splitting the views into sub-templates of their own is planned with the element layout.
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { SignalWatcher } from '@lit-labs/signals';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
 import { emit } from '../../events.js';
 import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../../protocol/index.js';
@@ -18,6 +17,9 @@ export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top
  * - `consent`: an agent asks to see the page (Allow / Deny);
  * - `active`: an agent is watching (or the session is paused), with the stop button and messages;
  * - `error`: the help service cannot be reached, with a retry button.
+ *
+ * The `pending`, `active` and `error` panels can be minimised to a small button (see `minimised`);
+ * the consent prompt cannot, since it waits for an answer.
  */
 export type WidgetView = 'idle' | 'pending' | 'consent' | 'active' | 'error';
 
@@ -63,6 +65,9 @@ interface OpenConsent {
  * @fires upscope-error - The SDK reported an error. `detail`: `{code, message}`.
  *
  * @csspart help-button - The button that asks for help.
+ * @csspart minimise-button - Folds the panel into the small `expand-button` (Escape does the same).
+ * @csspart expand-button - The minimised widget: what is going on in a word, and the unread count; opens the panel again.
+ * @csspart unread-badge - How many agent messages arrived while the widget was minimised.
  * @csspart panel - The box around every state but the help button (also carries `consent` or `notice`).
  * @csspart status - The line saying the connection was lost and is being restored.
  * @csspart lookup-code - The 4-digit code the visitor reads to an agent.
@@ -94,8 +99,12 @@ interface OpenConsent {
  * @cssprop [--upscope-offset-x=16px] - Distance from the left or right edge of the window.
  * @cssprop [--upscope-offset-y=16px] - Distance from the top or bottom edge of the window.
  * @cssprop [--upscope-z-index=2147483000] - Stacking order.
+ *
+ * The colours follow `prefers-color-scheme` (dark defaults under a dark scheme; a page's own custom
+ * properties win in both). Panels slide in, except under `prefers-reduced-motion: reduce`. On a
+ * narrow screen (480 px or less) the panels are a bottom sheet at most a quarter of the screen high.
  */
-export class UpscopeWidget extends SignalWatcher(LitElement) {
+export class UpscopeWidget extends LitElement {
   static override styles = widgetStyles;
 
   static override properties = {
@@ -115,6 +124,8 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     sending: { state: true, attribute: false },
     replyError: { state: true, attribute: false },
     announcement: { state: true, attribute: false },
+    minimised: { type: Boolean, reflect: true },
+    unread: { state: true, attribute: false },
   };
 
   /** The relay, as `host[:port]`. Setting it configures the SDK and connects. */
@@ -141,6 +152,15 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
    * reconnecting goes on. Default 30000.
    */
   unavailableAfter = 30_000;
+  /**
+   * The panel is folded into a small button (the `minimised` attribute), which shows how many
+   * agent messages arrived since. The visitor sets it with the minimise button or Escape, and
+   * clears it with the button; a consent prompt, a new session or the end of one clears it too.
+   */
+  minimised = false;
+
+  /** Agent messages that arrived while minimised. */
+  private unread = 0;
 
   /** The relay has been out of reach for `unavailableAfter`. */
   private outageLong = false;
@@ -170,6 +190,10 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   private focusBeforeConsent: HTMLElement | null = null;
   /** The prompt just closed: focus goes back rather than to the next view's control. */
   private restoreFocusAfterConsent = false;
+  /** Whether the panel was folded at the last update, so focus can follow the fold. */
+  private wasMinimised = false;
+  /** The visitor pressed the expand button: focus goes into the panel it opens. */
+  private expandedByVisitor = false;
 
   /** The SDK the widget drives. Default `Upscope.instance`. */
   get sdk(): Upscope {
@@ -238,7 +262,13 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
       emit(this, 'upscope-state-changed', { connectionState: sdk.connectionState.value, sessionState: sdk.sessionState.value });
       if (sdk.sessionState.value !== 'inactive' && sdk.sessionState.value !== 'ended') this.requesting = false;
     };
+    // Every state the widget shows re-renders it. Plain listeners rather than lit's SignalWatcher:
+    // the same updates, and @lit-labs/signals' watcher stays out of the script every visitor loads.
+    const rerender = () => this.requestUpdate();
     this.subscriptions = [
+      ...[sdk.connectionState, sdk.sessionState, sdk.lookupCode, sdk.observerCount, sdk.observers, sdk.agentName, sdk.endedBy].map((state) =>
+        (state as { listen(cb: () => void): () => void }).listen(rerender),
+      ),
       sdk.connectionState.listen(stateChanged),
       sdk.sessionState.listen(stateChanged),
       sdk.lookupCode.listen((code) => {
@@ -247,12 +277,14 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
       sdk.onSessionStarted.listen((agentName) => {
         this.messages = [];
         this.notice = null;
+        this.expand();
         this.engaged = true;
         emit(this, 'upscope-session-started', { agentName });
       }),
       sdk.onSessionEnded.listen((reason) => {
         this.notice = reason;
         this.requesting = false;
+        this.expand();
         this.resolveAllConsents(null);
         emit(this, 'upscope-session-ended', { reason });
       }),
@@ -262,6 +294,7 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
         if (!show) return;
         const name = m.from.name ?? this.strings.agent;
         this.messages = [...this.messages, { id: ++this.messageId, own: false, name, text: m.message, at: Date.now() }];
+        if (this.minimised) this.unread++;
         this.announcement = this.strings.messageFrom(name, m.message);
       }),
       sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
@@ -311,6 +344,8 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
 
   private askConsent(request: ConsentRequest): Promise<boolean | null> {
     if (this.consents.length === 0) this.focusBeforeConsent = deepActiveElement();
+    // A prompt waits for an answer: it is never folded away.
+    this.expand();
     return new Promise<boolean | null>((resolve) => {
       const open: OpenConsent = { request: { agentId: request.agentId, agentName: request.agentName }, resolve };
       this.consents = [...this.consents, open];
@@ -376,6 +411,29 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     void sdk.connect().catch(() => undefined);
   }
 
+  /** Folds the panel into the small button; focus goes with it when it was in the panel. */
+  private minimise(): void {
+    this.minimised = true;
+  }
+
+  /** Opens the panel again and clears the unread count. */
+  private expand(): void {
+    this.minimised = false;
+    this.unread = 0;
+  }
+
+  private onExpandClick(): void {
+    this.expand();
+    this.expandedByVisitor = true;
+  }
+
+  /** Escape folds a panel away (on the consent prompt it denies instead, see onConsentKeydown). */
+  private onPanelKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    e.preventDefault();
+    this.minimise();
+  }
+
   private dismiss(): void {
     this.notice = null;
     if (this.outageLong) this.outageDismissed = true;
@@ -423,6 +481,8 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
 
   protected override willUpdate(): void {
     const view = this.view;
+    // Nothing left to fold: the next panel opens unfolded.
+    if (view === 'idle' && this.minimised) this.expand();
     const description = this.describe(view);
     if (description !== this.lastDescription) {
       this.lastDescription = description;
@@ -436,6 +496,20 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     if (changed.has('host') && this.host) queueMicrotask(() => this.applyHost());
     if (changed.has('maskAll') && (this.maskAll || changed.get('maskAll') === true)) this.sdk.configure({ maskAll: this.maskAll });
     const view = this.view;
+    const folded = this.folded;
+    if (folded !== this.wasMinimised && view === this.lastView) {
+      this.wasMinimised = folded;
+      // Focus follows the fold: onto the small button, or into the panel the visitor opened.
+      if (folded && this.hadFocus) this.focusPart('expand-button');
+      else if (!folded && this.expandedByVisitor) this.focusView(view);
+    }
+    this.wasMinimised = folded;
+    this.expandedByVisitor = false;
+    // The newest message in view: the list is short on small screens.
+    if ((changed as PropertyValues).has('messages')) {
+      const list = this.renderRoot.querySelector('[part~="messages"]');
+      if (list) list.scrollTop = list.scrollHeight;
+    }
     if (view !== this.lastView) {
       this.lastView = view;
       if (view === 'consent') this.focusPrompt();
@@ -471,12 +545,19 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   }
 
   private focusView(view: WidgetView): void {
+    if (this.folded) return this.focusPart('expand-button');
     if (view === 'error' && this.sdk.connectionState.value !== 'error') return this.focusPart('dismiss-button');
     this.focusPart({ idle: 'help-button', pending: 'cancel-button', active: 'panel', error: 'retry-button', consent: 'consent' }[view]);
   }
 
   private focusPart(part: string): void {
     this.renderRoot.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
+  }
+
+  /** The panel of the current view is folded into the expand button. */
+  private get folded(): boolean {
+    const view = this.view;
+    return this.minimised && (view === 'pending' || view === 'active' || view === 'error');
   }
 
   /** The sentence the live region announces for a state; empty for the quiet idle state. */
@@ -542,16 +623,44 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   protected override render(): TemplateResult {
     const view = this.view;
     const status = this.statusText();
+    const folded = this.folded;
+    const sheet = !folded && (view !== 'idle' || this.notice !== null);
     return html`
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      <div class="stack">
+      <div class=${sheet ? 'stack sheet' : 'stack'}>
         ${status ? html`<p part="status">${status}</p>` : nothing}
+        ${folded ? this.renderFolded(view) : nothing}
         ${view === 'idle' ? this.renderIdle() : nothing}
-        ${view === 'pending' ? this.renderPending() : nothing}
+        ${view === 'pending' && !folded ? this.renderPending() : nothing}
         ${view === 'consent' ? this.renderConsent() : nothing}
-        ${view === 'active' ? this.renderActive() : nothing}
-        ${view === 'error' ? this.renderError() : nothing}
+        ${view === 'active' && !folded ? this.renderActive() : nothing}
+        ${view === 'error' && !folded ? this.renderError() : nothing}
       </div>
+    `;
+  }
+
+  /** The heading of a panel that can be folded: its title and the minimise button. */
+  private renderHead(id: string, title: unknown, below: unknown = nothing): TemplateResult {
+    return html`<div class="head">
+      <div class="head-text"><p class="title" id=${id}>${title}</p>${below}</div>
+      <button part="minimise-button" class="icon" aria-label=${this.strings.minimise} aria-expanded="true" @click=${this.minimise}>
+        <span class="minus" aria-hidden="true"></span>
+      </button>
+    </div>`;
+  }
+
+  /** The folded widget: a word on what is going on, and how many agent messages are unread. */
+  private renderFolded(view: WidgetView): TemplateResult {
+    const t = this.strings;
+    const label = view === 'active' ? t.sharing : view === 'pending' ? t.waitingShort : t.panelLabel;
+    return html`
+      <button part="expand-button" class="primary" aria-expanded="false" @click=${this.onExpandClick}>
+        ${view === 'active' ? html`<span class="live-dot" aria-hidden="true"></span>` : nothing}
+        <span>${label}</span>
+        ${this.unread > 0
+          ? html`<span part="unread-badge" aria-hidden="true">${this.unread}</span><span class="visually-hidden">, ${t.unread(this.unread)}</span>`
+          : nothing}
+      </button>
     `;
   }
 
@@ -579,18 +688,15 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     const t = this.strings;
     const code = this.sdk.lookupCode.value;
     return html`
-      <section part="panel" aria-labelledby="pending-title">
-        <p class="title" id="pending-title">${t.waiting}</p>
-        ${code
-          ? html`<div>
-              <p class="muted">${t.codeLabel}</p>
-              <p part="lookup-code">${code}</p>
-              <p class="muted">${t.codeHint}</p>
-            </div>`
-          : nothing}
-        <div class="row">
+      <section part="panel" aria-labelledby="pending-title" @keydown=${this.onPanelKeydown}>
+        ${this.renderHead('pending-title', t.waiting)}
+        <div class="row spread">
+          ${code
+            ? html`<p class="code"><span class="muted">${t.codeLabel}</span> <span part="lookup-code">${code}</span></p>`
+            : html`<span></span>`}
           <button part="cancel-button" class="secondary" @click=${this.cancelRequest}>${t.cancel}</button>
         </div>
+        ${code ? html`<p class="muted small">${t.codeHint}</p>` : nothing}
       </section>
     `;
   }
@@ -623,34 +729,35 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
     const paused = sdk.sessionState.value === 'paused';
     const count = sdk.observerCount.value;
     return html`
-      <section part="panel" aria-labelledby="active-title" tabindex="-1">
-        <p class="title" id="active-title">
-          ${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${this.activeTitle()}
-        </p>
-        ${count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing}
+      <section part="panel" aria-labelledby="active-title" tabindex="-1" @keydown=${this.onPanelKeydown}>
+        ${this.renderHead(
+          'active-title',
+          html`${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${this.activeTitle()}`,
+          count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing,
+        )}
         ${this.messages.length > 0
           ? html`<ul part="messages" aria-label=${t.messagesLabel} tabindex="0">
               ${this.messages.map(
-                (m) => html`<li part=${m.own ? 'message own' : 'message'}>
-                  <span class="sender">${m.name} <time part="message-time" datetime=${new Date(m.at).toISOString()}>${this.timeFormat.format(m.at)}</time></span>${m.text}
-                </li>`,
+                // No white space around the text: the item keeps it (pre-wrap, for the message's own line breaks).
+                (m) =>
+                  html`<li part=${m.own ? 'message own' : 'message'}><span class="sender">${m.name} <time part="message-time" datetime=${new Date(m.at).toISOString()}>${this.timeFormat.format(m.at)}</time></span>${m.text}</li>`,
               )}
             </ul>`
           : nothing}
-        <form @submit=${this.sendReply}>
-          <label class="visually-hidden" for="reply">${t.replyLabel}</label>
-          <input
-            id="reply"
-            part="message-input"
-            type="text"
-            autocomplete="off"
-            maxlength=${MAX_CUSTOM_MESSAGE_LENGTH}
-            placeholder=${t.replyPlaceholder}
-          />
-          <button part="send-button" class="primary" type="submit" ?disabled=${this.sending}>${t.send}</button>
-        </form>
         ${this.replyError ? html`<p class="error-text" role="alert">${this.replyError}</p>` : nothing}
-        <div class="row">
+        <div class="bar">
+          <form @submit=${this.sendReply}>
+            <label class="visually-hidden" for="reply">${t.replyLabel}</label>
+            <input
+              id="reply"
+              part="message-input"
+              type="text"
+              autocomplete="off"
+              maxlength=${MAX_CUSTOM_MESSAGE_LENGTH}
+              placeholder=${t.replyPlaceholder}
+            />
+            <button part="send-button" class="primary" type="submit" ?disabled=${this.sending}>${t.send}</button>
+          </form>
           <button part="stop-button" class="danger" @click=${this.stopSession}>${t.stop}</button>
         </div>
       </section>
@@ -660,8 +767,8 @@ export class UpscopeWidget extends SignalWatcher(LitElement) {
   private renderError(): TemplateResult {
     const t = this.strings;
     return html`
-      <section part="panel" aria-labelledby="error-title">
-        <p class="title" id="error-title">${this.errorText()}</p>
+      <section part="panel" aria-labelledby="error-title" @keydown=${this.onPanelKeydown}>
+        ${this.renderHead('error-title', this.errorText())}
         <div class="row">
           <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
           ${this.sdk.connectionState.value === 'error'

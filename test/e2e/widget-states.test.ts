@@ -1,0 +1,149 @@
+/**
+ * The widget in every state, on the demo checkout as built (dist/upscope.js), on a desktop and on a
+ * phone, light and dark: axe finds nothing in it, on a phone its panels are a bottom sheet no
+ * higher than a quarter of the screen, and on a desktop they leave the order total in view.
+ *
+ * Set SCREENSHOTS=docs/screenshots to also write a picture of every state
+ * (`widget-<state>-<device>-<scheme>.png`).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import { relayAndBrowser } from './setup.js';
+
+const e2e = relayAndBrowser('e2e-widget-states-credential', 'upscope.js');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const DEVICES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+type Device = keyof typeof DEVICES;
+type Box = { x: number; y: number; width: number; height: number };
+
+/** An agent's watch socket, from Node: asks to watch and sends messages. */
+async function agentWatching(shortId: string, name: string): Promise<WebSocket> {
+  const token = (await e2e.server.tokens.issue(name)).token;
+  const ws = new WebSocket(`ws://${e2e.server.host}:${e2e.server.port}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+  ws.send(JSON.stringify({ type: 'watch' }));
+  return ws;
+}
+
+/** axe on the widget only (the demo page is not under test here): the rules that failed, with where. */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const result = await axe.run({ include: [['upscope-widget']] });
+    return result.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+}
+
+/** The box of what the widget draws now (its panel, sheet or button), in the viewport. */
+async function widgetBox(page: Page): Promise<Box> {
+  return page.evaluate(() => {
+    const root = document.querySelector('upscope-widget')!.shadowRoot!;
+    const boxes = [...root.querySelectorAll('.stack > *')].map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0);
+    const sheet = root.querySelector('.stack.sheet');
+    const all = sheet && getComputedStyle(sheet).position === 'fixed' ? [sheet.getBoundingClientRect()] : boxes;
+    const x = Math.min(...all.map((r) => r.left));
+    const y = Math.min(...all.map((r) => r.top));
+    return { x, y, width: Math.max(...all.map((r) => r.right)) - x, height: Math.max(...all.map((r) => r.bottom)) - y };
+  });
+}
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** Waits for the widget's animations to finish, so a picture shows the state, not the way into it. */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(() => Promise.all(document.querySelector('upscope-widget')!.shadowRoot!.getAnimations().map((a) => a.finished)));
+}
+
+for (const device of Object.keys(DEVICES) as Device[]) {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`every widget state on the demo checkout, ${device}, ${scheme}: accessible, and out of the way`, async () => {
+      const context = await e2e.browser.newContext({ viewport: DEVICES[device], colorScheme: scheme, isMobile: device === 'phone', hasTouch: device === 'phone' });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const sockets: WebSocket[] = [];
+      const contexts = [context];
+      const widget = (part: string) => page.locator(`upscope-widget [part~="${part}"]`);
+      const seen: string[] = [];
+      const check = async (state: string) => {
+        await settled(page);
+        assert.deepEqual(await axeViolations(page), [], `axe, state ${state}`);
+        const box = await widgetBox(page);
+        if (device === 'phone' && state === 'minimised') assert.ok(box.height < 64, `minimised: ${box.height}px high`);
+        if (device === 'phone' && state !== 'idle' && state !== 'minimised') {
+          assert.ok(box.height <= DEVICES.phone.height / 4 + 1, `${state}: the sheet is ${box.height}px high, more than a quarter of ${DEVICES.phone.height}px`);
+          assert.equal(Math.round(box.y + box.height), DEVICES.phone.height, `${state}: the sheet sits on the bottom edge`);
+          assert.equal(Math.round(box.width), DEVICES.phone.width, `${state}: the sheet spans the screen`);
+        }
+        if (device === 'desktop') {
+          const total = (await page.locator('#total').boundingBox())!;
+          assert.ok(!overlaps(box, total), `${state}: the widget (${JSON.stringify(box)}) covers the order total (${JSON.stringify(total)})`);
+        }
+        if (process.env.SCREENSHOTS) {
+          mkdirSync(process.env.SCREENSHOTS, { recursive: true });
+          await page.screenshot({ path: join(process.env.SCREENSHOTS, `widget-${state}-${device}-${scheme}.png`) });
+        }
+        seen.push(state);
+      };
+      try {
+        await page.goto(e2e.server.url);
+        await page.waitForFunction(() => (document.querySelector('upscope-widget') as unknown as { sdk: { connectionState: { value: string } } }).sdk.connectionState.value === 'connected');
+        await check('idle');
+
+        await widget('help-button').click();
+        await widget('lookup-code').waitFor();
+        await check('asking');
+
+        const shortId = await page.evaluate(() => (document.querySelector('upscope-widget') as unknown as { sdk: { shortId: { value: string } } }).sdk.shortId.value);
+        const agent = await agentWatching(shortId, 'Priya');
+        sockets.push(agent);
+        await widget('allow-button').waitFor();
+        await check('consent');
+
+        await widget('allow-button').click();
+        await widget('stop-button').waitFor();
+        agent.send(JSON.stringify({ type: 'customMessage', message: 'Hi, I can see the checkout. Which field is the problem?' }));
+        await widget('message').first().waitFor();
+        await check('active');
+
+        await widget('minimise-button').click();
+        agent.send(JSON.stringify({ type: 'customMessage', message: 'Take your time.' }));
+        agent.send(JSON.stringify({ type: 'customMessage', message: 'I am here when you need me.' }));
+        await page.waitForFunction(() => document.querySelector('upscope-widget')!.shadowRoot!.querySelector('[part~="unread-badge"]')?.textContent === '2');
+        await check('minimised');
+
+        // An outage: another visitor (its own storage), whose widget points at a relay that is not there.
+        const downContext = await e2e.browser.newContext({ viewport: DEVICES[device], colorScheme: scheme, isMobile: device === 'phone', hasTouch: device === 'phone' });
+        contexts.push(downContext);
+        const down = await downContext.newPage();
+        await down.goto(e2e.server.url);
+        await down.evaluate(() => {
+          const w = document.querySelector('upscope-widget') as unknown as HTMLElement & { unavailableAfter: number; sdk: { configure(o: object): void; disconnect(): Promise<void> } };
+          w.unavailableAfter = 300;
+          w.setAttribute('host', '127.0.0.1:9');
+        });
+        await down.locator('upscope-widget [part="help-button"]').click();
+        await down.locator('upscope-widget [part~="panel"]', { hasText: /unavailable|can’t reach/ }).waitFor();
+        await settled(down);
+        assert.deepEqual(await axeViolations(down), [], 'axe, state outage');
+        const outageBox = await widgetBox(down);
+        if (device === 'phone') assert.ok(outageBox.height <= DEVICES.phone.height / 4 + 1, `outage: the sheet is ${outageBox.height}px high`);
+        if (device === 'desktop') assert.ok(!overlaps(outageBox, (await down.locator('#total').boundingBox())!), 'outage: the widget covers the order total');
+        if (process.env.SCREENSHOTS) await down.screenshot({ path: join(process.env.SCREENSHOTS, `widget-outage-${device}-${scheme}.png`) });
+        seen.push('outage');
+
+        assert.deepEqual(seen, ['idle', 'asking', 'consent', 'active', 'minimised', 'outage']);
+        assert.deepEqual(errors, [], 'no page errors');
+      } finally {
+        for (const s of sockets) s.close();
+        for (const c of contexts) await c.close();
+      }
+    });
+  }
+}
