@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { SignalWatcher } from '@lit-labs/signals';
 import type { VisitorSummary } from '../../../protocol/index.js';
 import { sessionStateText, visitorLabel } from '../../describe.js';
@@ -6,6 +7,7 @@ import { emit } from '../../events.js';
 import { LobbyClient, LookupError } from '../../lobby-client.js';
 import { RequestAlerts } from '../../request-alerts.js';
 import { matchesVisitor } from '../../visitor-search.js';
+import { VirtualList } from '../../virtual-list.js';
 import { baseStyles } from '../shared.styles.js';
 import { lobbyStyles } from './upscope-agent-lobby.styles.js';
 import { visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
@@ -19,8 +21,10 @@ type SearchResult =
 
 /**
  * @tag upscope-agent-lobby
- * @summary The live list of visitors (pending help requests first, those who left last) and a search by
- * 4-digit lookup code. Each visitor links to its watch page.
+ * @summary The live queue of visitors (pending help requests first, oldest wait first; those who
+ * left last) with one search box, and the details of the visitor in focus. Each visitor links to
+ * its watch page. The list renders only the rows in view, so it stays smooth with thousands of
+ * visitors; arrow keys, Page Up/Down, Home and End move through every row.
  *
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
  *
@@ -34,6 +38,7 @@ type SearchResult =
  * @csspart notify-button - Asks the browser to allow desktop notifications.
  * @csspart wait-time - How long a visitor has waited, ticking.
  * @csspart connection - The connection line, shown while not connected.
+ * @csspart list - The scrolling area that holds the list (only the rows in view are rendered).
  * @csspart visitors - The list of visitors.
  * @csspart visitor - One visitor; pending requests also carry `visitor-pending`, visitors who left `visitor-gone`.
  * @csspart visitor-pending - A connected visitor who asked for help.
@@ -41,8 +46,11 @@ type SearchResult =
  * @csspart watch-link - A visitor's link to its watch page.
  * @csspart lookup-code - A visitor's lookup code.
  * @csspart state - A visitor's session state.
+ * @csspart details - The panel with everything known about the visitor in focus (beside the list on a wide screen).
  *
- * @cssprop --upscope-agent-pending - Marks pending requests. Default #8a5300.
+ * @cssprop --upscope-agent-pending - Marks pending requests. Default #8a5300 (dark scheme: #f2b866).
+ * @cssprop --upscope-agent-list-height - Height of the scrolling list. Default: the window's height less the page's header and search, at least 16em.
+ * @cssprop --upscope-agent-row-height - Height of one visitor's row. Default 4.4em.
  */
 export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   static override styles = [
@@ -73,6 +81,10 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   private readonly alerts = new RequestAlerts(this);
   private lastAlerted: readonly VisitorSummary[] | null = null;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly list = new VirtualList(this, {
+    viewport: () => this.renderRoot?.querySelector<HTMLElement>('[part~="list"]'),
+    focusTarget: (i) => this.renderRoot?.querySelector<HTMLElement>(`[data-index="${i}"] [part~="watch-link"]`),
+  });
 
   /** The visitors as listed, in lobby order. */
   get visitors(): VisitorSummary[] {
@@ -140,6 +152,8 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   protected override updated(): void {
     // The wait times are filled here and by the ticker: Lit leaves their text alone.
     this.tick();
+    const rows = this.renderRoot.querySelectorAll<HTMLElement>('[data-index]');
+    if (rows.length >= 2) this.list.setPitch(rows[1].offsetTop - rows[0].offsetTop);
     const visitors = this.visitors;
     if (visitors !== this.lastAlerted && this.client?.status.get() === 'connected') {
       this.lastAlerted = visitors;
@@ -179,27 +193,75 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     }
   }
 
-  private renderVisitor(v: VisitorSummary) {
+  private renderVisitor(v: VisitorSummary, index: number, total: number) {
     // A visitor who left is not waiting for anyone: no highlight, whatever their request said.
     const pending = v.pendingRequestAt !== null && v.connected;
     const watchers = v.observers.map((o) => o.agentName).join(', ');
     const parts = ['visitor', pending ? 'visitor-pending' : '', v.connected ? '' : 'visitor-gone'].filter(Boolean).join(' ');
+    const active = index === this.list.active;
     return html`
-      <li part=${parts} class="visitor ${pending ? 'pending' : ''} ${v.connected ? '' : 'gone'}" data-short-id=${v.shortId}>
+      <li
+        part=${parts}
+        class="visitor ${pending ? 'pending' : ''} ${v.connected ? '' : 'gone'} ${active ? 'active' : ''}"
+        data-short-id=${v.shortId}
+        data-index=${index}
+        aria-posinset=${index + 1}
+        aria-setsize=${total}
+      >
         <div class="head">
-          <a part="watch-link" class="name" href=${this.href(v.shortId)}>${visitorLabel(v)}</a>
+          <a part="watch-link" class="name" href=${this.href(v.shortId)} tabindex=${active ? 0 : -1}>${visitorLabel(v)}</a>
           <span part="state" class="badge">
             ${pending ? `Asked for help at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}` : v.connected ? sessionStateText(v.sessionState) : 'Left'}
           </span>
           ${pending
             ? html`<span class="fact">Waiting <span part="wait-time" class="value wait" data-waiting-since=${v.pendingRequestAt!}></span></span>`
             : nothing}
-          ${v.connected ? nothing : html`<span class="offline">left; listed until their grace period ends, in case they come back</span>`}
+          ${v.connected ? nothing : html`<span class="offline">listed until their grace period ends, in case they come back</span>`}
           ${watchers ? html`<span class="fact">Watched by <span class="value">${watchers}</span></span>` : nothing}
         </div>
-        ${visitorDetails(v)}
+        <div class="details">${visitorDetails(v)}</div>
       </li>
     `;
+  }
+
+  /** Everything about the visitor in focus, beside the list (below it on a narrow screen). */
+  private renderFocused(v: VisitorSummary | undefined) {
+    if (!v) return nothing;
+    const pending = v.pendingRequestAt !== null && v.connected;
+    const watchers = v.observers.map((o) => o.agentName).join(', ');
+    return html`<aside part="details" class="focused" aria-labelledby="focused-title">
+      <h2 id="focused-title">${visitorLabel(v)}</h2>
+      <p class="state">
+        ${pending ? html`Asked for help <span class="wait" data-waiting-since=${v.pendingRequestAt!}></span> ago` : v.connected ? sessionStateText(v.sessionState) : 'Left; listed until their grace period ends'}
+      </p>
+      <div class="all-details">${visitorDetails(v)}</div>
+      <p class="fact">Watched by <span class="value">${watchers || 'no one'}</span></p>
+      <p class="fact">Connected at <span class="value">${new Date(v.connectedAt).toLocaleTimeString()}</span></p>
+      <a class="watch" href=${this.href(v.shortId)}>Watch ${visitorLabel(v)}</a>
+    </aside>`;
+  }
+
+  private onListKey(e: KeyboardEvent): void {
+    this.list.onKeyDown(e);
+  }
+
+  private onListFocus(e: FocusEvent): void {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (row) this.list.activate(Number(row.dataset.index));
+  }
+
+  private renderList(visitors: VisitorSummary[]) {
+    const w = this.list.window(visitors.length);
+    const rows = visitors.slice(w.start, w.end);
+    return html`<div part="list" class="list" @keydown=${this.onListKey} @focusin=${this.onListFocus}>
+      <ul part="visitors" class="visitors" aria-labelledby="list-title" style="padding-block: ${w.before}px ${w.after}px">
+        ${repeat(
+          rows,
+          (v) => v.shortId,
+          (v, i) => this.renderVisitor(v, w.start + i, visitors.length),
+        )}
+      </ul>
+    </div>`;
   }
 
   protected override render() {
@@ -242,13 +304,14 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
           </div>
         </div>
         ${connection ? html`<p part="connection" class="connection" role="status">${connection}</p>` : nothing}
-        ${visitors.length
-          ? html`<ul part="visitors" class="visitors">
-              ${visitors.map((v) => this.renderVisitor(v))}
-            </ul>`
-          : status === 'connected'
-            ? html`<p class="empty">${all.length ? 'No visitor matches the search.' : 'No visitors are connected right now. This list updates by itself.'}</p>`
-            : nothing}
+        <div class="queue">
+          ${visitors.length
+            ? this.renderList(visitors)
+            : status === 'connected' || all.length
+              ? html`<p class="empty">${all.length ? 'No visitor matches the search.' : 'No visitors are connected right now. This list updates by itself.'}</p>`
+              : nothing}
+          ${this.renderFocused(visitors[this.list.active])}
+        </div>
       </section>
     `;
   }
