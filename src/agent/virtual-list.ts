@@ -47,6 +47,7 @@ export class VirtualList implements ReactiveController {
   private last: VirtualWindow = { start: 0, end: 0, before: 0, after: 0 };
   private observed: HTMLElement | null = null;
   private focusAfterRender = false;
+  private pitchKnown = false;
   private readonly resize = new ResizeObserver(() => this.measure());
 
   constructor(
@@ -106,9 +107,17 @@ export class VirtualList implements ReactiveController {
     return { start, end, before: start * this.pitch, after: Math.max(0, total - end) * this.pitch };
   }
 
-  /** The row height the host's styles give, measured from a rendered row (px between row tops). */
-  setPitch(px: number): void {
-    if (px > 0 && Math.abs(px - this.pitch) > 0.5) {
+  /**
+   * The distance between row tops the host's styles give, measured by `measure` (0: cannot tell
+   * yet). Measured once, and again after the viewport is resized: reading a row's position makes
+   * the browser lay the page out, which is not free on every update.
+   */
+  measurePitch(measure: () => number): void {
+    if (this.pitchKnown) return;
+    const px = measure();
+    if (px <= 0) return;
+    this.pitchKnown = true;
+    if (Math.abs(px - this.pitch) > 0.5) {
       this.pitch = px;
       this.host.requestUpdate();
     }
@@ -156,6 +165,7 @@ export class VirtualList implements ReactiveController {
     const viewport = this.observed;
     if (!viewport) return;
     const height = viewport.clientHeight;
+    this.pitchKnown = false;
     if (height > 0 && height !== this.height) {
       this.height = height;
       this.host.requestUpdate();

@@ -6,7 +6,7 @@ import { sessionStateText, visitorLabel } from '../../describe.js';
 import { emit } from '../../events.js';
 import { LobbyClient, LookupError } from '../../lobby-client.js';
 import { RequestAlerts } from '../../request-alerts.js';
-import { matchesVisitor } from '../../visitor-search.js';
+import { visitorMatcher } from '../../visitor-search.js';
 import { VirtualList } from '../../virtual-list.js';
 import { baseStyles } from '../shared.styles.js';
 import { lobbyStyles } from './upscope-agent-lobby.styles.js';
@@ -152,8 +152,10 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   protected override updated(): void {
     // The wait times are filled here and by the ticker: Lit leaves their text alone.
     this.tick();
-    const rows = this.renderRoot.querySelectorAll<HTMLElement>('[data-index]');
-    if (rows.length >= 2) this.list.setPitch(rows[1].offsetTop - rows[0].offsetTop);
+    this.list.measurePitch(() => {
+      const rows = this.renderRoot.querySelectorAll<HTMLElement>('[data-index]');
+      return rows.length >= 2 ? rows[1].offsetTop - rows[0].offsetTop : 0;
+    });
     const visitors = this.visitors;
     if (visitors !== this.lastAlerted && this.client?.status.get() === 'connected') {
       this.lastAlerted = visitors;
@@ -163,7 +165,11 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
 
   private tick(): void {
     const now = Date.now();
-    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('[data-waiting-since]')) el.textContent = waited(now - Number(el.dataset.waitingSince));
+    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('[data-waiting-since]')) {
+      const text = waited(now - Number(el.dataset.waitingSince));
+      // Unchanged text is left alone: rewriting it would make the browser lay the list out again.
+      if (el.textContent !== text) el.textContent = text;
+    }
   }
 
   private onSearch(e: SubmitEvent): void {
@@ -250,6 +256,19 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     if (row) this.list.activate(Number(row.dataset.index));
   }
 
+  private filtered: { all: VisitorSummary[]; query: string; visitors: VisitorSummary[]; waiting: number } | null = null;
+
+  /** The visitors the search matches, and how many wait: worked out once per list and query, not per render. */
+  private filter(all: VisitorSummary[], query: string): { visitors: VisitorSummary[]; waiting: number } {
+    const f = this.filtered;
+    if (f && f.all === all && f.query === query) return f;
+    let waiting = 0;
+    for (const v of all) if (v.connected && v.pendingRequestAt !== null) waiting++;
+    const visitors = query.trim() ? all.filter(visitorMatcher(query)) : all;
+    this.filtered = { all, query, visitors, waiting };
+    return this.filtered;
+  }
+
   private renderList(visitors: VisitorSummary[]) {
     const w = this.list.window(visitors.length);
     const rows = visitors.slice(w.start, w.end);
@@ -267,8 +286,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   protected override render() {
     const status = this.client?.status.get() ?? 'idle';
     const all = this.visitors;
-    const visitors = this.query.trim() ? all.filter((v) => matchesVisitor(v, this.query)) : all;
-    const waiting = all.filter((v) => v.connected && v.pendingRequestAt !== null).length;
+    const { visitors, waiting } = this.filter(all, this.query);
     const connection =
       status === 'connecting'
         ? 'Connecting to the relay…'
