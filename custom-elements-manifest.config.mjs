@@ -1,7 +1,7 @@
 // `npm run manifest` writes custom-elements.json at the package root from the elements' JSDoc
 // (@tag, @summary, @fires, @csspart, @cssprop, @slot); never edit the JSON by hand.
 export default {
-  globs: ['src/elements/**/*.ts', 'src/agent/**/*.ts'],
+  globs: ['src/visitor/elements/**/*.ts', 'src/agent/**/*.ts'],
   exclude: [
     '**/*.test.ts',
     '**/*.spec.ts',

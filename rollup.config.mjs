@@ -9,7 +9,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import { fileURLToPath } from 'node:url';
 
-const TRUSTED_TYPES_MODULE = fileURLToPath(new URL('src/trusted-types.ts', import.meta.url));
+const TRUSTED_TYPES_MODULE = fileURLToPath(new URL('src/visitor/trusted-types.ts', import.meta.url));
 /** lit-html's production build makes its Trusted Types policy with this one expression. */
 const LIT_POLICY = /(\w+)\.createPolicy\("lit-html",\{createHTML:(\w+)=>\2\}\)/;
 
@@ -17,7 +17,7 @@ const LIT_POLICY = /(\w+)\.createPolicy\("lit-html",\{createHTML:(\w+)=>\2\}\)/;
  * lit-html makes a Trusted Types policy named `lit-html` when it loads. Under a site's
  * `trusted-types` directive that is one more name to allow, and a second copy of lit on the page
  * (the site's own) would then be refused as a duplicate. Our bundles route lit's templates through
- * the `upscope` policy instead (src/trusted-types.ts). The build fails if lit changes the shape.
+ * the `upscope` policy instead (src/visitor/trusted-types.ts). The build fails if lit changes the shape.
  */
 function litTrustedTypes() {
   return {
@@ -41,12 +41,12 @@ const plugins = () => [
 /** @type {import('rollup').RollupOptions[]} */
 export default [
   {
-    input: 'src/bundle.ts',
+    input: 'src/visitor/bundle.ts',
     output: { file: 'dist/upscope.js', format: 'es', sourcemap: true },
     plugins: plugins(),
   },
   {
-    input: 'src/bundle-iife.ts',
+    input: 'src/visitor/bundle-iife.ts',
     output: { file: 'dist/upscope.iife.js', format: 'iife', sourcemap: true },
     plugins: plugins(),
   },

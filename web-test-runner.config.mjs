@@ -9,7 +9,7 @@ import { screenshotPlugin } from './test/support/screenshot-plugin.ts';
 const executablePath = await findChromium();
 
 export default {
-  files: process.env.WTR_FILES ?? 'test/browser/**/*.test.ts',
+  files: process.env.WTR_FILES ?? 'test/{visitor,agent,capture,relay-client}/**/*.test.ts',
   nodeResolve: true,
   // Two cores: one browser page at a time keeps timings of the capture tests honest.
   concurrency: 1,

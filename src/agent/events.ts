@@ -3,7 +3,7 @@
  * dispatches them (so the compiler checks every `detail`). All bubble and cross shadow roots.
  */
 import type { EndReason, VisitorSummary, Observer } from '../protocol/index.js';
-import type { CustomMessageDetail } from '../events.js';
+import type { CustomMessageDetail } from '../visitor/events.js';
 import type { AgentSession } from './agent-session.js';
 import type { WatchStatus } from './watch-client.js';
 

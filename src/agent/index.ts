@@ -19,5 +19,5 @@ export {
   type AgentSession,
   type LoginOptions,
 } from './agent-session.js';
-export { resolveRelayAddress, type RelayAddress } from './relay-address.js';
+export { resolveRelayAddress, type RelayAddress } from '../relay-client/relay-address.js';
 export type { CustomMessageDetail, UnauthorizedDetail, UpscopeAgentEventMap, WatchStateDetail } from './events.js';

@@ -6,7 +6,7 @@
 import { PartySocket } from 'partysocket';
 import { signal } from '@lit-labs/signals';
 import { CloseCode, isFinalClose, LOOKUP_CODE_DIGITS, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
-import { resolveRelayAddress, SOCKET_OPEN } from './relay-address.js';
+import { resolveRelayAddress, SOCKET_OPEN } from '../relay-client/relay-address.js';
 
 
 /**

@@ -23,7 +23,7 @@ import {
   type Observer,
   type VisitorSummary,
 } from '../protocol/index.js';
-import { resolveRelayAddress, SOCKET_OPEN } from './relay-address.js';
+import { resolveRelayAddress, SOCKET_OPEN } from '../relay-client/relay-address.js';
 
 
 /**

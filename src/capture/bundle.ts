@@ -3,4 +3,4 @@
 // that drives the capture loop itself.
 export * from './index.js';
 // The visitor bundle that loads this one hands over its Trusted Types policy: one per page.
-export { adoptTrustedTypes } from '../trusted-types.js';
+export { adoptTrustedTypes } from '../visitor/trusted-types.js';

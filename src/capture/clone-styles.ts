@@ -16,7 +16,7 @@
  * tag (`b`, `h1`, `a`, form controls...), that property is always written, since the clone would
  * otherwise get the style sheet's value instead of the inherited one.
  */
-import { trustedHTML } from '../trusted-types.js';
+import { trustedHTML } from '../visitor/trusted-types.js';
 
 /** Inherited properties among those the capture copies (see PAINT_STYLE_PROPERTIES). */
 export const INHERITED = new Set([

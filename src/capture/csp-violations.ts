@@ -1,4 +1,4 @@
-import { TRUSTED_TYPES_POLICY, trustedTypesRefused } from '../trusted-types.js';
+import { TRUSTED_TYPES_POLICY, trustedTypesRefused } from '../visitor/trusted-types.js';
 
 /**
  * What capture needs from a page's Content-Security-Policy, as the directive and source a site

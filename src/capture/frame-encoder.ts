@@ -1,7 +1,7 @@
 import type { MaskRect } from './find-masks.js';
 import { paintMasks } from './paint-masks.js';
 import { changedTiles, tileGrid, type TileRect } from './tiles.js';
-import { trustedScriptURL } from '../trusted-types.js';
+import { trustedScriptURL } from '../visitor/trusted-types.js';
 
 /** One frame for the encoder: the new raster (or none, to send the last one again), and the masks of this moment. */
 export interface EncodeRequest {

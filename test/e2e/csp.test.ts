@@ -51,8 +51,8 @@ async function openVisitor(policy: string, o: { bundle?: 'upscope.js' | 'upscope
   const sdk = `${e2e.server.url}/dist/upscope.js`;
   const shortId = await page.evaluate(async (sdk) => {
     // The page's own copy of the SDK: the module bundle is one instance per URL; the classic one sets window.Upscope.
-    const w = window as unknown as { Upscope?: typeof import('../../src/index.js').Upscope; errors: Array<{ code: string; message: string }> };
-    const Upscope = w.Upscope ?? ((await import(sdk)) as typeof import('../../src/index.js')).Upscope;
+    const w = window as unknown as { Upscope?: typeof import('../../src/visitor/index.js').Upscope; errors: Array<{ code: string; message: string }> };
+    const Upscope = w.Upscope ?? ((await import(sdk)) as typeof import('../../src/visitor/index.js')).Upscope;
     w.errors = [];
     Upscope.instance.onError.listen((e) => w.errors.push({ code: e.code, message: e.message }));
     return Upscope.instance.getShortId();

@@ -43,7 +43,7 @@ test('the ES module bundle loads the capture engine only when a session starts',
   const scripts = scriptRequests(page);
   await page.goto(e2e.server.url);
   // Through a variable: tsc has no declarations for a URL the page serves.
-  const shortId = await page.evaluate((bundle) => import(bundle).then((m: typeof import('../../src/index.js')) => m.Upscope.instance.getShortId()), '/dist/upscope.js');
+  const shortId = await page.evaluate((bundle) => import(bundle).then((m: typeof import('../../src/visitor/index.js')) => m.Upscope.instance.getShortId()), '/dist/upscope.js');
   assert.ok(shortId, 'the demo connected');
   assert.ok(scripts.includes('/dist/upscope.js'));
   assert.ok(!scripts.includes(capture), 'no capture engine before any session');

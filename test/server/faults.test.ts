@@ -275,7 +275,7 @@ test('the relay restarts under a live session: tokens still work, the visitor co
     const lobby = await open(`/parties/agents/lobby?token=${encodeURIComponent(token)}`);
     assert.equal((await lobby.next('agentWelcome')).agentName, 'Alice');
     // The visitor comes back to a fresh room with no session (the SDK reports the lost session as
-    // ended with reason `error`, see test/browser/faults-relay-restart.test.ts), under the same
+    // ended with reason `error`, see test/relay-client/faults-relay-restart.test.ts), under the same
     // shortId: the relay derives it from the visitor id, so it needs nothing stored.
     const back = await open(`/parties/visitor/${visitorId}`);
     const welcome = await back.next('welcome');

@@ -19,7 +19,7 @@ test('README quick start: the labels it quotes are the ones on screen, and the s
         'demo/index.html',
         'src/agent/elements/upscope-agent-login/upscope-agent-login.ts',
         'src/agent/elements/upscope-viewer/upscope-viewer.ts',
-        'src/elements/upscope-widget/upscope-widget.strings.ts',
+        'src/visitor/elements/upscope-widget/upscope-widget.strings.ts',
       ].map(read),
     )
   ).join('\n');

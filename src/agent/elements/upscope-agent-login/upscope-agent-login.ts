@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { AgentLoginError, loginAgent, saveAgentSession } from '../../agent-session.js';
 import { emit } from '../../events.js';
-import { resolveRelayAddress } from '../../relay-address.js';
+import { resolveRelayAddress } from '../../../relay-client/relay-address.js';
 import { baseStyles } from '../shared.styles.js';
 
 /**

@@ -1,0 +1,170 @@
+import type { EndReason } from '../../../protocol/index.js';
+
+/** Every word the widget shows or announces, in one table per language. */
+export interface WidgetStrings {
+  helpButton: string;
+  panelLabel: string;
+  connecting: string;
+  reconnecting: string;
+  connectionError: string;
+  retry: string;
+  waiting: string;
+  codeLabel: string;
+  codeHint: string;
+  cancel: string;
+  consentTitle: string;
+  consentText: (agent: string) => string;
+  /** Said after the prompt's text when focus stayed in the visitor's field. */
+  consentShortcut: string;
+  allow: string;
+  deny: string;
+  /** `agents` is the names already joined as a list ("Ann and Bob"); `count` how many. */
+  viewing: (agents: string, count: number) => string;
+  paused: (agents: string) => string;
+  observers: (count: number) => string;
+  stop: string;
+  messagesLabel: string;
+  replyLabel: string;
+  replyPlaceholder: string;
+  send: string;
+  you: string;
+  agent: string;
+  messageFrom: (name: string, text: string) => string;
+  sendFailed: string;
+  ended: Record<EndReason, string>;
+  endedBy: (agent: string) => string;
+  /** After about 30 s without the relay: help is unavailable, retrying goes on. */
+  unavailable: string;
+  dismiss: string;
+}
+
+const en: WidgetStrings = {
+  helpButton: 'Get help',
+  panelLabel: 'Live help',
+  connecting: 'Connecting…',
+  reconnecting: 'Connection lost. Reconnecting…',
+  connectionError: 'We can’t reach the help service right now.',
+  retry: 'Try again',
+  waiting: 'Waiting for an agent…',
+  codeLabel: 'Your code',
+  codeHint: 'If the agent asks, read them this code.',
+  cancel: 'Cancel',
+  consentTitle: 'Show this page?',
+  consentText: (agent) => `${agent} would like to see this page to help you. Only this page is shown, not your other tabs or apps; passwords and other private fields stay hidden.`,
+  consentShortcut: 'Press Alt+Shift+Y to answer.',
+  allow: 'Allow',
+  deny: 'Deny',
+  viewing: (agents, n) => `${agents} ${n > 1 ? 'are' : 'is'} viewing your screen`,
+  paused: (agent) => `Screen sharing with ${agent} is paused`,
+  observers: (n) => (n === 1 ? '1 agent watching' : `${n} agents watching`),
+  stop: 'Stop sharing',
+  messagesLabel: 'Messages',
+  replyLabel: 'Reply to the agent',
+  replyPlaceholder: 'Type a reply…',
+  send: 'Send',
+  you: 'You',
+  agent: 'Agent',
+  messageFrom: (name, text) => `Message from ${name}: ${text}`,
+  sendFailed: 'Your message could not be sent.',
+  ended: {
+    visitorStopped: 'You stopped sharing your screen.',
+    agentStopped: 'The agent ended the session.',
+    declined: 'You declined the request.',
+    timeout: 'The session ended because the connection was idle.',
+    error: 'The session was interrupted.',
+    reset: 'The session was reset.',
+  },
+  endedBy: (agent) => `${agent} ended the session.`,
+  unavailable: 'Help is unavailable right now. We keep trying to reconnect.',
+  dismiss: 'Close',
+};
+
+const de: WidgetStrings = {
+  helpButton: 'Hilfe holen',
+  panelLabel: 'Live-Hilfe',
+  connecting: 'Verbindung wird aufgebaut…',
+  reconnecting: 'Verbindung unterbrochen. Neuer Versuch…',
+  connectionError: 'Der Hilfe-Dienst ist gerade nicht erreichbar.',
+  retry: 'Erneut versuchen',
+  waiting: 'Warten auf eine Mitarbeiterin oder einen Mitarbeiter…',
+  codeLabel: 'Ihr Code',
+  codeHint: 'Nennen Sie diesen Code, wenn Sie danach gefragt werden.',
+  cancel: 'Abbrechen',
+  consentTitle: 'Diese Seite zeigen?',
+  consentText: (agent) => `${agent} möchte diese Seite sehen, um Ihnen zu helfen. Nur diese Seite wird gezeigt, nicht Ihre anderen Tabs oder Programme; Passwörter und andere private Felder bleiben verborgen.`,
+  consentShortcut: 'Mit Alt+Umschalt+Y gelangen Sie zur Frage.',
+  allow: 'Erlauben',
+  deny: 'Ablehnen',
+  viewing: (agents, n) => `${agents} ${n > 1 ? 'sehen' : 'sieht'} Ihren Bildschirm`,
+  paused: (agent) => `Bildschirmfreigabe für ${agent} ist pausiert`,
+  observers: (n) => (n === 1 ? '1 Person sieht zu' : `${n} Personen sehen zu`),
+  stop: 'Freigabe beenden',
+  messagesLabel: 'Nachrichten',
+  replyLabel: 'Antwort an den Support',
+  replyPlaceholder: 'Antwort schreiben…',
+  send: 'Senden',
+  you: 'Sie',
+  agent: 'Support',
+  messageFrom: (name, text) => `Nachricht von ${name}: ${text}`,
+  sendFailed: 'Ihre Nachricht konnte nicht gesendet werden.',
+  ended: {
+    visitorStopped: 'Sie haben die Bildschirmfreigabe beendet.',
+    agentStopped: 'Der Support hat die Sitzung beendet.',
+    declined: 'Sie haben die Anfrage abgelehnt.',
+    timeout: 'Die Sitzung wurde wegen Inaktivität beendet.',
+    error: 'Die Sitzung wurde unterbrochen.',
+    reset: 'Die Sitzung wurde zurückgesetzt.',
+  },
+  endedBy: (agent) => `${agent} hat die Sitzung beendet.`,
+  unavailable: 'Die Hilfe ist gerade nicht verfügbar. Wir versuchen weiter, die Verbindung herzustellen.',
+  dismiss: 'Schließen',
+};
+
+const es: WidgetStrings = {
+  helpButton: 'Obtener ayuda',
+  panelLabel: 'Ayuda en directo',
+  connecting: 'Conectando…',
+  reconnecting: 'Se perdió la conexión. Reconectando…',
+  connectionError: 'No podemos contactar con el servicio de ayuda en este momento.',
+  retry: 'Reintentar',
+  waiting: 'Esperando a un agente…',
+  codeLabel: 'Su código',
+  codeHint: 'Si el agente se lo pide, léale este código.',
+  cancel: 'Cancelar',
+  consentTitle: '¿Mostrar esta página?',
+  consentText: (agent) => `${agent} quiere ver esta página para ayudarle. Solo se muestra esta página, no sus otras pestañas ni aplicaciones; las contraseñas y otros campos privados siguen ocultos.`,
+  consentShortcut: 'Pulse Alt+Mayús+Y para responder.',
+  allow: 'Permitir',
+  deny: 'Rechazar',
+  viewing: (agents, n) => `${agents} ${n > 1 ? 'están' : 'está'} viendo su pantalla`,
+  paused: (agent) => `La pantalla compartida con ${agent} está en pausa`,
+  observers: (n) => (n === 1 ? '1 agente mirando' : `${n} agentes mirando`),
+  stop: 'Dejar de compartir',
+  messagesLabel: 'Mensajes',
+  replyLabel: 'Responder al agente',
+  replyPlaceholder: 'Escriba una respuesta…',
+  send: 'Enviar',
+  you: 'Usted',
+  agent: 'Agente',
+  messageFrom: (name, text) => `Mensaje de ${name}: ${text}`,
+  sendFailed: 'No se pudo enviar su mensaje.',
+  ended: {
+    visitorStopped: 'Ha dejado de compartir su pantalla.',
+    agentStopped: 'El agente terminó la sesión.',
+    declined: 'Ha rechazado la solicitud.',
+    timeout: 'La sesión terminó por inactividad.',
+    error: 'La sesión se interrumpió.',
+    reset: 'La sesión se reinició.',
+  },
+  endedBy: (agent) => `${agent} terminó la sesión.`,
+  unavailable: 'La ayuda no está disponible ahora mismo. Seguimos intentando reconectar.',
+  dismiss: 'Cerrar',
+};
+
+export const WIDGET_STRINGS: Readonly<Record<string, WidgetStrings>> = { en, de, es };
+
+/** The table for a BCP 47 tag (`de-AT` uses `de`); English when the language is not in the table. */
+export function stringsFor(lang: string | null | undefined): WidgetStrings {
+  const primary = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0];
+  return WIDGET_STRINGS[primary] ?? en;
+}

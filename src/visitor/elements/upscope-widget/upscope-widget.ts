@@ -1,0 +1,700 @@
+// Over 350 lines: one element with every view of the widget (help, consent, session, messages,
+// outage); splitting the views into sub-templates of their own is planned with the element layout.
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { SignalWatcher } from '@lit-labs/signals';
+import { Upscope, type ConsentRequest } from '../../upscope.js';
+import { emit } from '../../events.js';
+import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../../protocol/index.js';
+import { widgetStyles } from './upscope-widget.styles.js';
+import { stringsFor, WIDGET_STRINGS, type WidgetStrings } from './upscope-widget.strings.js';
+
+/** Where the widget sits. */
+export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
+
+/**
+ * What the widget shows:
+ * - `idle`: the help button (and, after a session, a note saying how it ended);
+ * - `pending`: waiting for an agent, with the lookup code and a cancel button;
+ * - `consent`: an agent asks to see the page (Allow / Deny);
+ * - `active`: an agent is watching (or the session is paused), with the stop button and messages;
+ * - `error`: the help service cannot be reached, with a retry button.
+ */
+export type WidgetView = 'idle' | 'pending' | 'consent' | 'active' | 'error';
+
+interface ChatMessage {
+  id: number;
+  own: boolean;
+  name: string;
+  text: string;
+  /** When it arrived or was sent, epoch ms. */
+  at: number;
+}
+
+interface OpenConsent {
+  request: ConsentRequest;
+  resolve: (allow: boolean | null) => void;
+}
+
+/**
+ * The visitor's co-browsing widget: a help button that asks for an agent, the lookup code to read
+ * to them, the prompt that asks the visitor before an agent may watch, what is shared while a
+ * session runs (with a stop button), and the agents' messages with a reply box.
+ *
+ * ```html
+ * <upscope-widget host="relay.example.com"></upscope-widget>
+ * <upscope-widget host="relay.example.com" mask-all></upscope-widget>  <!-- text and fields masked too -->
+ * ```
+ *
+ * It drives `Upscope.instance` (or `sdk`), and installs itself as the SDK's consent handler while
+ * it is in the page. The widget is never part of what agents see.
+ *
+ * @tag upscope-widget
+ * @summary Help button, consent prompt and session controls for co-browsing.
+ *
+ * @fires upscope-state-changed - The connection or session state changed. `detail`: `{connectionState, sessionState}`.
+ * @fires upscope-session-started - An agent's session began. `detail`: `{agentName}`.
+ * @fires upscope-session-ended - The session ended. `detail`: `{reason}` (visitorStopped, agentStopped, declined, timeout, error, reset).
+ * @fires upscope-consent-requested - An agent asks to see the page; the prompt is shown. `detail`: `{agentId, agentName}`.
+ * @fires upscope-consent-answered - The visitor answered the prompt. `detail`: `{agentId, agentName, allow}`.
+ * @fires upscope-custom-message - A custom message from an agent. `detail`: `{message, from: {role, id, name}}`. Cancelable: `preventDefault()` keeps it out of the message panel (for messages meant for the page's own code).
+ * @fires upscope-observer-count-changed - The number of watching agents changed. `detail`: `{count}`.
+ * @fires upscope-lookup-code-changed - A lookup code arrived or expired. `detail`: `{code}` (null when expired).
+ * @fires upscope-help-requested - The visitor pressed the help button. Cancelable: `preventDefault()` stops the request.
+ * @fires upscope-error - The SDK reported an error. `detail`: `{code, message}`.
+ *
+ * @csspart help-button - The button that asks for help.
+ * @csspart panel - The box around every state but the help button (also carries `consent` or `notice`).
+ * @csspart status - The line saying the connection was lost and is being restored.
+ * @csspart lookup-code - The 4-digit code the visitor reads to an agent.
+ * @csspart cancel-button - Withdraws the request for help.
+ * @csspart consent - The consent prompt (a `panel` too).
+ * @csspart allow-button - Lets the agent watch.
+ * @csspart deny-button - Refuses the agent.
+ * @csspart observer-count - How many agents watch.
+ * @csspart stop-button - Ends the session.
+ * @csspart messages - The list of custom messages.
+ * @csspart message - One message (`own` too when the visitor sent it).
+ * @csspart message-time - When a message arrived or was sent (hours and minutes, in the widget's language).
+ * @csspart message-input - The reply box.
+ * @csspart send-button - Sends the reply.
+ * @csspart retry-button - Tries to connect again after an error.
+ * @csspart dismiss-button - Closes a note or an error.
+ * @csspart notice - The note saying how the last session ended (a `panel` too).
+ *
+ * @cssprop [--upscope-accent=#1d4ed8] - Background of the main buttons.
+ * @cssprop [--upscope-accent-text=#ffffff] - Text on the main buttons.
+ * @cssprop [--upscope-surface=#ffffff] - Panel background.
+ * @cssprop [--upscope-text=#1f2328] - Panel text.
+ * @cssprop [--upscope-muted=#57606a] - Secondary text.
+ * @cssprop [--upscope-danger=#b42318] - The stop button.
+ * @cssprop [--upscope-border=#d0d7de] - Panel and input borders.
+ * @cssprop [--upscope-focus-ring=#f59e0b] - Keyboard focus outline.
+ * @cssprop [--upscope-radius=12px] - Panel corner radius.
+ * @cssprop [--upscope-font=system-ui] - Font family.
+ * @cssprop [--upscope-offset-x=16px] - Distance from the left or right edge of the window.
+ * @cssprop [--upscope-offset-y=16px] - Distance from the top or bottom edge of the window.
+ * @cssprop [--upscope-z-index=2147483000] - Stacking order.
+ */
+export class UpscopeWidget extends SignalWatcher(LitElement) {
+  static override styles = widgetStyles;
+
+  static override properties = {
+    host: { type: String },
+    position: { type: String, reflect: true },
+    label: { type: String },
+    language: { type: String, attribute: 'lang' },
+    maskAll: { type: Boolean, attribute: 'mask-all' },
+    unavailableAfter: { type: Number, attribute: 'unavailable-after' },
+    outageLong: { state: true, attribute: false },
+    outageDismissed: { state: true, attribute: false },
+    consents: { state: true, attribute: false },
+    messages: { state: true, attribute: false },
+    notice: { state: true, attribute: false },
+    engaged: { state: true, attribute: false },
+    requesting: { state: true, attribute: false },
+    sending: { state: true, attribute: false },
+    replyError: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+  };
+
+  /** The relay, as `host[:port]`. Setting it configures the SDK and connects. */
+  host = '';
+  /** Corner of the window: `bottom-right` (default), `bottom-left`, `top-right` or `top-left`. */
+  position: WidgetPosition = 'bottom-right';
+  /** Text of the help button. Default: "Get help" in the widget's language. */
+  label: string | null = null;
+  /**
+   * The widget's language (the `lang` attribute): `en`, `de` or `es`. Without it, the nearest
+   * `lang` of the page decides, then the browser's; anything else falls back to English.
+   */
+  language = '';
+  /**
+   * Masks all text and form fields in what agents see, not only the marked elements (the
+   * `mask-all` attribute; sets the SDK's `maskAll`). Elements marked `data-upscope-unmasked` show
+   * their text again. Removing the attribute turns it off; a widget that never had it leaves the
+   * SDK's setting alone.
+   */
+  maskAll = false;
+  /**
+   * After this many milliseconds without the relay (the `unavailable-after` attribute), a visitor
+   * who asked for help is told plainly that help is unavailable right now, with a Close button;
+   * reconnecting goes on. Default 30000.
+   */
+  unavailableAfter = 30_000;
+
+  /** The relay has been out of reach for `unavailableAfter`. */
+  private outageLong = false;
+  /** The visitor closed the "unavailable" note; it stays closed until the relay is back. */
+  private outageDismissed = false;
+  private outageTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private consents: OpenConsent[] = [];
+  private messages: ChatMessage[] = [];
+  private notice: EndReason | null = null;
+  /** The visitor asked for help, so connection trouble is worth telling them about. */
+  private engaged = false;
+  /** Between the press of the help button and the relay's answer. */
+  private requesting = false;
+  private sending = false;
+  private replyError = '';
+  private announcement = '';
+
+  private sdkValue: Upscope | null = null;
+  private subscriptions: Array<() => void> = [];
+  private messageId = 0;
+  private lastDescription = '';
+  private lastView: WidgetView = 'idle';
+  private hadFocus = false;
+  private appliedHost = '';
+  /** Where focus was when the consent prompt opened; it goes back there once the prompt is answered. */
+  private focusBeforeConsent: HTMLElement | null = null;
+  /** The prompt just closed: focus goes back rather than to the next view's control. */
+  private restoreFocusAfterConsent = false;
+
+  /** The SDK the widget drives. Default `Upscope.instance`. */
+  get sdk(): Upscope {
+    return (this.sdkValue ??= Upscope.instance);
+  }
+  set sdk(value: Upscope) {
+    if (value === this.sdkValue) return;
+    this.unsubscribe();
+    this.sdkValue = value;
+    this.appliedHost = '';
+    if (this.maskAll) value.configure({ maskAll: true });
+    if (this.isConnected) {
+      this.subscribe();
+      if (this.host) queueMicrotask(() => this.applyHost());
+    }
+    this.requestUpdate();
+  }
+
+  /** What the widget shows now. */
+  get view(): WidgetView {
+    if (this.consents.length > 0) return 'consent';
+    const session = this.sdk.sessionState.value;
+    if (session === 'active' || session === 'paused') return 'active';
+    if (this.outageDismissed) return 'idle';
+    if ((this.sdk.connectionState.value === 'error' || this.outageLong) && this.engaged) return 'error';
+    if (session === 'pendingRequest' || this.requesting) return 'pending';
+    return 'idle';
+  }
+
+  private get langTag(): string {
+    return this.language || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || navigator.language;
+  }
+
+  private get timeFormat(): Intl.DateTimeFormat {
+    return new Intl.DateTimeFormat(listLocale(this.langTag), { hour: '2-digit', minute: '2-digit' });
+  }
+
+  private get strings(): WidgetStrings {
+    return stringsFor(this.langTag);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.subscribe();
+    document.addEventListener('keydown', this.onDocumentKeydown, true);
+    // The first `updated` applies `host`; a widget moved in the page needs it again.
+    if (this.hasUpdated && this.host) queueMicrotask(() => this.applyHost());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.onDocumentKeydown, true);
+    this.unsubscribe();
+    this.appliedHost = '';
+  }
+
+  // ------------------------------------------------------------------ SDK wiring
+
+  private subscribe(): void {
+    if (this.subscriptions.length > 0) return;
+    const sdk = this.sdk;
+    let initial = true;
+    const stateChanged = () => {
+      this.trackOutage();
+      if (initial) return;
+      emit(this, 'upscope-state-changed', { connectionState: sdk.connectionState.value, sessionState: sdk.sessionState.value });
+      if (sdk.sessionState.value !== 'inactive' && sdk.sessionState.value !== 'ended') this.requesting = false;
+    };
+    this.subscriptions = [
+      sdk.connectionState.listen(stateChanged),
+      sdk.sessionState.listen(stateChanged),
+      sdk.lookupCode.listen((code) => {
+        if (!initial) emit(this, 'upscope-lookup-code-changed', { code });
+      }),
+      sdk.onSessionStarted.listen((agentName) => {
+        this.messages = [];
+        this.notice = null;
+        this.engaged = true;
+        emit(this, 'upscope-session-started', { agentName });
+      }),
+      sdk.onSessionEnded.listen((reason) => {
+        this.notice = reason;
+        this.requesting = false;
+        this.resolveAllConsents(null);
+        emit(this, 'upscope-session-ended', { reason });
+      }),
+      sdk.onObserverCountChanged.listen((count) => emit(this, 'upscope-observer-count-changed', { count })),
+      sdk.onCustomMessageReceived.listen((m) => {
+        const show = emit(this, 'upscope-custom-message', { message: m.message, from: { ...m.from } }, { cancelable: true });
+        if (!show) return;
+        const name = m.from.name ?? this.strings.agent;
+        this.messages = [...this.messages, { id: ++this.messageId, own: false, name, text: m.message, at: Date.now() }];
+        this.announcement = this.strings.messageFrom(name, m.message);
+      }),
+      sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
+      sdk.setConsentHandler((request) => this.askConsent(request)),
+    ];
+    initial = false;
+  }
+
+  /** Starts the "help is unavailable" clock when the relay is lost, and stops it when it is back. */
+  private trackOutage(): void {
+    const conn = this.sdk.connectionState.value;
+    if (conn === 'reconnecting' || conn === 'connecting') {
+      if (this.outageTimer === undefined) this.outageTimer = setTimeout(() => (this.outageLong = true), this.unavailableAfter);
+      return;
+    }
+    clearTimeout(this.outageTimer);
+    this.outageTimer = undefined;
+    this.outageLong = false;
+    this.outageDismissed = false;
+  }
+
+  private unsubscribe(): void {
+    clearTimeout(this.outageTimer);
+    this.outageTimer = undefined;
+    for (const off of this.subscriptions) off();
+    this.subscriptions = [];
+    // Nobody can answer a prompt that is no longer on screen: hand it back to the SDK, which
+    // asks whoever asks now (another widget, or the browser's confirm).
+    this.resolveAllConsents(null);
+  }
+
+  /** Configures the SDK with `host` and connects; a new host replaces the connection. */
+  private async applyHost(): Promise<void> {
+    const host = this.host?.trim();
+    if (!host || host === this.appliedHost || !this.isConnected) return;
+    this.appliedHost = host;
+    const sdk = this.sdk;
+    try {
+      if (sdk.options.host && sdk.options.host !== host && sdk.connectionState.value !== 'inactive') await sdk.disconnect();
+      sdk.configure({ host });
+      await sdk.connect();
+    } catch (err) {
+      // Retries and failure show in `connectionState`; a bad host is the page author's mistake.
+      if (err instanceof TypeError) console.error('[upscope-widget]', err.message);
+    }
+  }
+
+  private askConsent(request: ConsentRequest): Promise<boolean | null> {
+    if (this.consents.length === 0) this.focusBeforeConsent = deepActiveElement();
+    return new Promise<boolean | null>((resolve) => {
+      const open: OpenConsent = { request: { agentId: request.agentId, agentName: request.agentName }, resolve };
+      this.consents = [...this.consents, open];
+      // The agent withdrew the request: the prompt closes unanswered.
+      request.signal?.addEventListener('abort', () => {
+        this.consents = this.consents.filter((c) => c !== open);
+        if (this.consents.length === 0) this.restoreFocusAfterConsent = true;
+        resolve(null);
+      });
+      emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
+    });
+  }
+
+  /** Answers the prompt on screen; `null` closes it unanswered. */
+  private answerConsent(allow: boolean | null): void {
+    const [first, ...rest] = this.consents;
+    if (!first) return;
+    this.consents = rest;
+    if (rest.length === 0) this.restoreFocusAfterConsent = true;
+    first.resolve(allow);
+    if (allow !== null) emit(this, 'upscope-consent-answered', { ...first.request, allow });
+  }
+
+  private resolveAllConsents(allow: boolean | null): void {
+    while (this.consents.length > 0) this.answerConsent(allow);
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  private async requestHelp(): Promise<void> {
+    if (!emit(this, 'upscope-help-requested', null, { cancelable: true })) return;
+    const sdk = this.sdk;
+    this.notice = null;
+    this.engaged = true;
+    this.requesting = true;
+    try {
+      const state = sdk.connectionState.value;
+      if (state === 'inactive' || state === 'error') {
+        if (this.host) sdk.configure({ host: this.host.trim() });
+        void sdk.connect().catch(() => undefined);
+      }
+      await sdk.requestAgent();
+      await sdk.getLookupCode();
+      // `requesting` ends when the relay reports the new session state (see subscribe()).
+    } catch (err) {
+      this.requesting = false;
+      this.log('request for help failed', err);
+    }
+  }
+
+  private cancelRequest(): void {
+    this.requesting = false;
+    void this.sdk.cancelAgentRequest().catch((err) => this.log('cancel failed', err));
+  }
+
+  private stopSession(): void {
+    void this.sdk.stopSession().catch((err) => this.log('stop failed', err));
+  }
+
+  private retry(): void {
+    const sdk = this.sdk;
+    if (this.host) sdk.configure({ host: this.host.trim() });
+    void sdk.connect().catch(() => undefined);
+  }
+
+  private dismiss(): void {
+    this.notice = null;
+    if (this.outageLong) this.outageDismissed = true;
+    else this.engaged = false;
+  }
+
+  private async sendReply(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('[part~="message-input"]');
+    const text = input?.value.trim() ?? '';
+    if (!input || !text || this.sending) return;
+    this.sending = true;
+    this.replyError = '';
+    try {
+      await this.sdk.sendCustomMessage(text);
+      this.messages = [...this.messages, { id: ++this.messageId, own: true, name: this.strings.you, text, at: Date.now() }];
+      input.value = '';
+    } catch (err) {
+      this.replyError = this.strings.sendFailed;
+      this.log('reply failed', err);
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** Alt+Shift+Y from anywhere in the page moves focus to an open prompt. */
+  private readonly onDocumentKeydown = (e: KeyboardEvent): void => {
+    if (this.consents.length === 0 || !e.altKey || !e.shiftKey || e.code !== 'KeyY') return;
+    e.preventDefault();
+    this.focusPart('consent');
+  };
+
+  private onConsentKeydown(e: KeyboardEvent): void {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.answerConsent(false);
+    }
+  }
+
+  private log(...args: unknown[]): void {
+    if (this.sdk.options.debug) console.debug('[upscope-widget]', ...args);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  protected override willUpdate(): void {
+    const view = this.view;
+    const description = this.describe(view);
+    if (description !== this.lastDescription) {
+      this.lastDescription = description;
+      if (description) this.announcement = description;
+    }
+    this.hadFocus = this.shadowRoot?.activeElement != null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Connecting changes the SDK's signals, which must not happen inside this update.
+    if (changed.has('host') && this.host) queueMicrotask(() => this.applyHost());
+    if (changed.has('maskAll') && (this.maskAll || changed.get('maskAll') === true)) this.sdk.configure({ maskAll: this.maskAll });
+    const view = this.view;
+    if (view !== this.lastView) {
+      this.lastView = view;
+      if (view === 'consent') this.focusPrompt();
+      else if (this.restoreFocusAfterConsent) this.restoreFocus(view);
+      // Otherwise focus follows the control that replaced the one the visitor was on; never the
+      // stop button, so a key meant for something else cannot end the session.
+      else if (this.hadFocus && this.shadowRoot?.activeElement == null) this.focusView(view);
+    }
+    if (view !== 'consent') this.restoreFocusAfterConsent = false;
+  }
+
+  /**
+   * The prompt must not swallow typing: a visitor typing in a field keeps the focus (the prompt is
+   * announced and reachable with Tab or Alt+Shift+Y). Otherwise the prompt itself takes focus,
+   * not a button, so a stray Space or Enter answers nothing.
+   */
+  private focusPrompt(): void {
+    if (isEditable(this.focusBeforeConsent)) return;
+    this.focusPart('consent');
+  }
+
+  /** After the prompt is answered, focus returns to where the visitor was. */
+  private restoreFocus(view: WidgetView): void {
+    this.restoreFocusAfterConsent = false;
+    const before = this.focusBeforeConsent;
+    this.focusBeforeConsent = null;
+    const current = deepActiveElement();
+    const inWidget = current === this || (current !== null && this.shadowRoot!.contains(current));
+    // The visitor moved on by themselves (or is still typing in their field): leave focus alone.
+    if (current && current !== document.body && !inWidget) return;
+    if (before && before.isConnected && before !== document.body && !this.shadowRoot!.contains(before)) before.focus();
+    else this.focusView(view);
+  }
+
+  private focusView(view: WidgetView): void {
+    if (view === 'error' && this.sdk.connectionState.value !== 'error') return this.focusPart('dismiss-button');
+    this.focusPart({ idle: 'help-button', pending: 'cancel-button', active: 'panel', error: 'retry-button', consent: 'consent' }[view]);
+  }
+
+  private focusPart(part: string): void {
+    this.renderRoot.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
+  }
+
+  /** The sentence the live region announces for a state; empty for the quiet idle state. */
+  private describe(view: WidgetView): string {
+    const t = this.strings;
+    const sdk = this.sdk;
+    const banner = this.statusText();
+    let text = '';
+    switch (view) {
+      case 'idle':
+        text = this.notice ? this.noticeText(this.notice) : '';
+        break;
+      case 'pending': {
+        const code = sdk.lookupCode.value;
+        text = code ? `${t.waiting} ${t.codeLabel}: ${spell(code)}` : t.waiting;
+        break;
+      }
+      case 'consent':
+        text = t.consentText(this.consents[0].request.agentName);
+        if (isEditable(this.focusBeforeConsent)) text += ` ${t.consentShortcut}`;
+        break;
+      case 'active':
+        text = this.activeTitle();
+        break;
+      case 'error':
+        text = this.errorText();
+        break;
+    }
+    return [banner, text].filter(Boolean).join(' ');
+  }
+
+  /** Connection trouble worth a line, only once the visitor is using the widget. */
+  private statusText(): string {
+    const conn = this.sdk.connectionState.value;
+    const view = this.view;
+    if (view === 'idle' || view === 'error' || this.outageLong) return '';
+    if (conn === 'reconnecting') return this.strings.reconnecting;
+    if (conn === 'connecting') return this.strings.connecting;
+    return '';
+  }
+
+  /** Every watching agent by name ("Ann and Bob are viewing your screen"). */
+  private activeTitle(): string {
+    const t = this.strings;
+    const sdk = this.sdk;
+    const names = [...new Set(sdk.observers.value.map((o) => o.agentName))];
+    if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
+    const list = new Intl.ListFormat(listLocale(this.langTag), { type: 'conjunction' }).format(names);
+    return sdk.sessionState.value === 'paused' ? t.paused(list) : t.viewing(list, names.length);
+  }
+
+  private noticeText(reason: EndReason): string {
+    const by = this.sdk.endedBy.value;
+    return reason === 'agentStopped' && by ? this.strings.endedBy(by) : this.strings.ended[reason];
+  }
+
+  private errorText(): string {
+    return this.sdk.connectionState.value === 'error' ? this.strings.connectionError : this.strings.unavailable;
+  }
+
+  // ------------------------------------------------------------------ render
+
+  protected override render(): TemplateResult {
+    const view = this.view;
+    const status = this.statusText();
+    return html`
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      <div class="stack">
+        ${status ? html`<p part="status">${status}</p>` : nothing}
+        ${view === 'idle' ? this.renderIdle() : nothing}
+        ${view === 'pending' ? this.renderPending() : nothing}
+        ${view === 'consent' ? this.renderConsent() : nothing}
+        ${view === 'active' ? this.renderActive() : nothing}
+        ${view === 'error' ? this.renderError() : nothing}
+      </div>
+    `;
+  }
+
+  private renderIdle(): TemplateResult {
+    const t = this.strings;
+    return html`
+      ${this.notice
+        ? html`<section part="panel notice" aria-labelledby="notice-text">
+            <p id="notice-text">${this.noticeText(this.notice)}</p>
+            <div class="row">
+              <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
+            </div>
+          </section>`
+        : nothing}
+      <button part="help-button" class="primary" @click=${this.requestHelp}>
+        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm7 11v2h2v-2h-2zm1-9a4 4 0 0 0-4 4h2a2 2 0 1 1 2 2 1 1 0 0 0-1 1v1h2v-.2A4 4 0 0 0 12 5z" />
+        </svg>
+        <span>${this.label || t.helpButton}</span>
+      </button>
+    `;
+  }
+
+  private renderPending(): TemplateResult {
+    const t = this.strings;
+    const code = this.sdk.lookupCode.value;
+    return html`
+      <section part="panel" aria-labelledby="pending-title">
+        <p class="title" id="pending-title">${t.waiting}</p>
+        ${code
+          ? html`<div>
+              <p class="muted">${t.codeLabel}</p>
+              <p part="lookup-code">${code}</p>
+              <p class="muted">${t.codeHint}</p>
+            </div>`
+          : nothing}
+        <div class="row">
+          <button part="cancel-button" class="secondary" @click=${this.cancelRequest}>${t.cancel}</button>
+        </div>
+      </section>
+    `;
+  }
+
+  private renderConsent(): TemplateResult {
+    const t = this.strings;
+    const { agentName } = this.consents[0].request;
+    return html`
+      <section
+        part="panel consent"
+        role="alertdialog"
+        tabindex="-1"
+        aria-labelledby="consent-title"
+        aria-describedby="consent-text"
+        @keydown=${this.onConsentKeydown}
+      >
+        <p class="title" id="consent-title">${t.consentTitle}</p>
+        <p id="consent-text">${t.consentText(agentName)}</p>
+        <div class="row">
+          <button part="deny-button" class="secondary" @click=${() => this.answerConsent(false)}>${t.deny}</button>
+          <button part="allow-button" class="primary" @click=${() => this.answerConsent(true)}>${t.allow}</button>
+        </div>
+      </section>
+    `;
+  }
+
+  private renderActive(): TemplateResult {
+    const t = this.strings;
+    const sdk = this.sdk;
+    const paused = sdk.sessionState.value === 'paused';
+    const count = sdk.observerCount.value;
+    return html`
+      <section part="panel" aria-labelledby="active-title" tabindex="-1">
+        <p class="title" id="active-title">
+          ${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${this.activeTitle()}
+        </p>
+        ${count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing}
+        ${this.messages.length > 0
+          ? html`<ul part="messages" aria-label=${t.messagesLabel} tabindex="0">
+              ${this.messages.map(
+                (m) => html`<li part=${m.own ? 'message own' : 'message'}>
+                  <span class="sender">${m.name} <time part="message-time" datetime=${new Date(m.at).toISOString()}>${this.timeFormat.format(m.at)}</time></span>${m.text}
+                </li>`,
+              )}
+            </ul>`
+          : nothing}
+        <form @submit=${this.sendReply}>
+          <label class="visually-hidden" for="reply">${t.replyLabel}</label>
+          <input
+            id="reply"
+            part="message-input"
+            type="text"
+            autocomplete="off"
+            maxlength=${MAX_CUSTOM_MESSAGE_LENGTH}
+            placeholder=${t.replyPlaceholder}
+          />
+          <button part="send-button" class="primary" type="submit" ?disabled=${this.sending}>${t.send}</button>
+        </form>
+        ${this.replyError ? html`<p class="error-text" role="alert">${this.replyError}</p>` : nothing}
+        <div class="row">
+          <button part="stop-button" class="danger" @click=${this.stopSession}>${t.stop}</button>
+        </div>
+      </section>
+    `;
+  }
+
+  private renderError(): TemplateResult {
+    const t = this.strings;
+    return html`
+      <section part="panel" aria-labelledby="error-title">
+        <p class="title" id="error-title">${this.errorText()}</p>
+        <div class="row">
+          <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
+          ${this.sdk.connectionState.value === 'error'
+            ? html`<button part="retry-button" class="primary" @click=${this.retry}>${t.retry}</button>`
+            : nothing}
+        </div>
+      </section>
+    `;
+  }
+}
+
+/** The widget's own language for joining names ("Ann and Bob"), so the list matches the sentence. */
+function listLocale(tag: string): string {
+  const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
+  return primary in WIDGET_STRINGS ? primary : 'en';
+}
+
+/** The focused element, looking into open shadow roots (a field inside a page's own component). */
+function deepActiveElement(): HTMLElement | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el instanceof HTMLElement ? el : null;
+}
+
+/** Whether keys typed into `el` are text for the page: a text field, a text area or editable content. */
+function isEditable(el: HTMLElement | null): boolean {
+  if (!el) return false;
+  if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  if (!(el instanceof HTMLInputElement)) return false;
+  return !['button', 'submit', 'reset', 'checkbox', 'radio', 'image', 'file', 'range', 'color', 'hidden'].includes(el.type);
+}
+
+/** "4821" as "4 8 2 1", so the live region reads digits, not a number. */
+function spell(code: string): string {
+  return code.split('').join(' ');
+}

@@ -1,0 +1,800 @@
+/**
+ * The visitor SDK: the whole API of the reference Upscope SDK (the README maps each seed function
+ * to its web form) on one class, used through the singleton {@link Upscope.instance}.
+ *
+ * Over 350 lines: the connection, session reconciliation, consent and the capture driver still
+ * live here; the planned split makes this a thin facade over modules of their own.
+ */
+import type { CaptureController, CaptureHost } from '../capture/capture-host.js';
+import { UpscopeError } from '../relay-client/errors.js';
+import { DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './options.js';
+import { Outbox } from '../relay-client/reliable-sender.js';
+import { StateStream, Stream, type Unsubscribe } from './stream.js';
+import { VisitorConnection } from '../relay-client/relay-socket.js';
+import { VisitorStore, type StoredIdentity } from './visitor-store.js';
+import * as v from 'valibot';
+import {
+  CloseCode,
+  ErrorCode,
+  IdentitySchema,
+  LOOKUP_CODE_TTL_MS,
+  MAX_CUSTOM_MESSAGE_LENGTH,
+  type ConnectionState,
+  type EndReason,
+  type Message,
+  type MessageOf,
+  type Observer,
+  type ProtocolError,
+  type SessionState,
+} from '../protocol/index.js';
+
+/** What `updateConnection` takes. `null` or a missing field keeps the stored value. */
+export interface ConnectionIdentity {
+  /** Your own id for this visitor (user id, customer number). */
+  uniqueId?: string | null;
+  /** The name agents see. */
+  callName?: string | null;
+  tags?: string[] | null;
+  /** Other ids of the visitor, e.g. `{ email: 'a@b.c' }`. */
+  identities?: Record<string, string> | null;
+  /** Anything else agents should see, as text. */
+  metadata?: Record<string, string> | null;
+}
+
+/** An agent asking to watch, as the consent handler sees it. */
+export interface ConsentRequest {
+  agentId: string;
+  agentName: string;
+  /** Aborted when the request is withdrawn (the agent left, the session ended): close the prompt. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Answers whether `request.agentName` may watch; a rejected promise or a throw counts as no.
+ * `null` means "no answer from me" (the prompt went away with its element): the request is
+ * then put to the handler installed now, if that is another one.
+ */
+export type ConsentHandler = (request: ConsentRequest) => Promise<boolean | null> | boolean | null;
+
+/** Makes the capture loop for one SDK instance; see {@link Upscope.setCaptureFactory}. */
+export type CaptureFactory = (host: CaptureHost) => CaptureController;
+
+/** A custom message from an agent (or, seen by agents, from the visitor). */
+export interface CustomMessage {
+  message: string;
+  from: { role: 'visitor' | 'agent'; id: string; name: string | null };
+}
+
+type ResolvedOptions = Omit<UpscopeOptions, 'protocol' | 'watchLinkBase' | 'storage'> &
+  Partial<Pick<UpscopeOptions, 'protocol' | 'watchLinkBase' | 'storage'>>;
+
+const LIVE: ReadonlySet<SessionState> = new Set(['active', 'paused']);
+
+/**
+ * How long consent given in a session the relay then lost (it restarted) still lets the same
+ * agent back in without asking, in ms. Long enough for the relay to come back and the agent to
+ * find the visitor again; short enough that a later, unrelated session asks afresh.
+ */
+const LOST_SESSION_CONSENT_MS = 10 * 60_000;
+
+/** How long after a `rateLimited` error unacknowledged custom messages are sent again, in ms. */
+const RESEND_AFTER_RATE_LIMIT_MS = 1000;
+
+/** How long `reset()` waits for the relay to confirm it forgot the visitor, in ms. */
+const FORGET_TIMEOUT_MS = 2000;
+
+/**
+ * The Upscope visitor SDK.
+ *
+ * ```js
+ * Upscope.instance.configure({ host: 'relay.example.com' });
+ * await Upscope.instance.connect();
+ * Upscope.instance.sessionState.listen((state) => console.log(state));
+ * ```
+ *
+ * State streams (`connectionState`, `sessionState`, `shortId`, `lookupCode`, and the extras
+ * `observerCount`, `observers`, `agentName`) have `.value`, `.listen(cb)` (called at once, then
+ * on each change) and a backing `.signal`. Event streams (`onSessionStarted`, ...) have `.listen(cb)`.
+ */
+export class Upscope {
+  private static singleton: Upscope | null = null;
+  private static captureFactory: CaptureFactory | null = null;
+  /** Connected instances, so a factory installed late reaches a session already running. */
+  private static readonly connected = new Set<Upscope>();
+
+  /** The SDK instance pages use. */
+  static get instance(): Upscope {
+    return (Upscope.singleton ??= new Upscope());
+  }
+
+  /**
+   * Installs the capture loop every instance runs while its session is `active` (connected,
+   * watched, tab visible), and stops otherwise. The bundles install the real one; `null` turns
+   * capture off (agents then see no picture).
+   */
+  static setCaptureFactory(factory: CaptureFactory | null): void {
+    Upscope.captureFactory = factory;
+    for (const sdk of Upscope.connected) sdk.replaceCapture();
+  }
+
+  /** Connection to the relay: inactive, connecting, connected, reconnecting or error. */
+  readonly connectionState = new StateStream<ConnectionState>('inactive');
+  /** The co-browsing session: inactive, pendingRequest, active, paused or ended. */
+  readonly sessionState = new StateStream<SessionState>('inactive');
+  /** This visitor's id on the relay (in the watch link), once connected. */
+  readonly shortId = new StateStream<string | null>(null);
+  /** The 4-digit code asked for with `getLookupCode()`, until it expires. */
+  readonly lookupCode = new StateStream<string | null>(null);
+  /** How many agents watch now. */
+  readonly observerCount = new StateStream<number>(0);
+  /** The agents watching now. */
+  readonly observers = new StateStream<readonly Observer[]>([]);
+  /** The name of the agent whose session this is, while one is live. */
+  readonly agentName = new StateStream<string | null>(null);
+  /** The agent who ended the last session (reason `agentStopped`); null otherwise. */
+  readonly endedBy = new StateStream<string | null>(null);
+
+  /** An agent's session began; carries the agent's name. */
+  readonly onSessionStarted = new Stream<string>();
+  /** The session ended; carries the reason (see `EndReason`). */
+  readonly onSessionEnded = new Stream<EndReason>();
+  /** An agent started watching. */
+  readonly onObserverJoined = new Stream<Observer>();
+  /** An agent stopped watching; carries its observer id. */
+  readonly onObserverLeft = new Stream<string>();
+  /** The number of watching agents changed. */
+  readonly onObserverCountChanged = new Stream<number>();
+  /** An agent sent a custom message. */
+  readonly onCustomMessageReceived = new Stream<CustomMessage>();
+  /** Something went wrong; the error's `code` is an `ErrorCode`. */
+  readonly onError = new Stream<UpscopeError>();
+
+  private opts: ResolvedOptions;
+  private storeCache: VisitorStore | null = null;
+  private conn: VisitorConnection | null = null;
+  private readonly outbox = new Outbox();
+  private waiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
+  /** Installed handlers, newest last: removing one gives the prompt back to the one before. */
+  private readonly consentHandlers: ConsentHandler[] = [];
+  /** Consent requests whose prompt is open, with what withdraws them. */
+  private readonly consentOpen = new Map<string, AbortController>();
+  /** Recent answers by requestId, in case the relay asks again because one was lost. */
+  private readonly consentAnswers = new Map<string, boolean>();
+  private capture: CaptureController | null = null;
+  private readonly keyframeRequests = new Stream<void>();
+  private lookupTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The relay process that welcomed this page last (see `welcome.relayRun`). */
+  private relayRun: string | null = null;
+  private resendTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set by `stopSession()` until the relay reports the session's next state: capture stays off. */
+  private stopping = false;
+  /** `stopSession()` was called while offline: send it once connected. */
+  private stopOnWelcome = false;
+  /** Another tab of this visitor took the connection over; reconnect when this tab is shown again. */
+  private replaced = false;
+  private forgotten: (() => void) | null = null;
+  /** What the page's policy lacks, once reported on `onError` in this session. */
+  private blockedReported: string | null = null;
+
+  /** The `CaptureHost` the capture loop gets: frames go out on this visitor's socket. */
+  private readonly captureHost: CaptureHost = {
+    // Checked per frame, not only when capture starts: a frame finishing after stopSession() is not sent.
+    sendFrame: (data) =>
+      this.connectionState.value === 'connected' && this.sessionState.value === 'active' && !this.stopping && (this.conn?.sendBinary(data) ?? false),
+    bufferedAmount: () => this.conn?.bufferedAmount() ?? 0,
+    onKeyframeRequest: (cb) => this.keyframeRequests.listen(cb),
+    maskOptions: () => ({ maskAll: this.opts.maskAll === true }),
+    captureBlocked: (needs) => this.onCaptureBlocked(needs),
+  };
+
+  /** Most pages use {@link Upscope.instance}; separate instances need separate `storageKeyPrefix`es. */
+  constructor(options: Partial<UpscopeOptions> = {}) {
+    this.opts = { ...DEFAULTS };
+    this.configure(options);
+    // `debug` shows state changes alongside the traffic the connection logs.
+    for (const [name, stream] of [['connectionState', this.connectionState], ['sessionState', this.sessionState]] as const) {
+      let last = stream.value;
+      stream.listen((value) => {
+        if (value !== last) this.log(name, last, '->', value);
+        last = value;
+      });
+    }
+  }
+
+  /** The options in effect. */
+  get options(): Readonly<ResolvedOptions> {
+    return this.opts;
+  }
+
+  /**
+   * Sets options (see {@link UpscopeOptions}); unspecified ones keep their value. Call before
+   * `connect()`: a connection already open keeps the host it has (`maskAll` applies at once).
+   * @throws TypeError when `host` is not `name[:port]`.
+   */
+  configure(options: Partial<UpscopeOptions>): void {
+    const next = { ...this.opts };
+    for (const [key, value] of Object.entries(options ?? {})) {
+      if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+    }
+    if (options?.host !== undefined) next.host = normalizeHost(options.host);
+    if (next.storage !== this.opts.storage || next.storageKeyPrefix !== this.opts.storageKeyPrefix) this.storeCache = null;
+    this.opts = next;
+  }
+
+  /**
+   * Installs the function asked whether an agent may watch (the widget installs its dialog).
+   * Without one, `window.confirm` asks. Not called when `requireConsent` is false, nor for an
+   * agent already allowed in the current session. Returns the function that uninstalls it.
+   */
+  setConsentHandler(handler: ConsentHandler): Unsubscribe {
+    this.consentHandlers.push(handler);
+    return () => {
+      const i = this.consentHandlers.lastIndexOf(handler);
+      if (i >= 0) this.consentHandlers.splice(i, 1);
+    };
+  }
+
+  // ------------------------------------------------------------------ connection
+
+  /**
+   * Connects to the relay as the stored visitor (a new one the first time). Resolves once the
+   * relay has welcomed the visitor; while it cannot, it retries with backoff. Rejects if
+   * `disconnect()` or `reset()` is called first, or the connection fails for good.
+   */
+  connect(): Promise<void> {
+    const state = this.connectionState.value;
+    if (state === 'connected') return Promise.resolve();
+    if (this.conn) return this.whenConnected();
+    let host: string;
+    try {
+      host = normalizeHost(this.opts.host);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.replaced = false;
+    this.connectionState.set('connecting');
+    Upscope.connected.add(this);
+    document.addEventListener('visibilitychange', this.onVisibilityChange);
+    this.conn = new VisitorConnection(
+      {
+        host,
+        protocol: socketProtocol(host, this.opts.protocol),
+        visitorId: this.store.visitorId(),
+        minReconnectionDelay: this.opts.minReconnectionDelay,
+        maxReconnectionDelay: this.opts.maxReconnectionDelay,
+        connectionTimeout: this.opts.connectionTimeout,
+        maxRetries: this.opts.maxRetries,
+        heartbeatInterval: this.opts.heartbeatInterval,
+        log: (...args) => this.log(...args),
+      },
+      {
+        message: (m) => this.onMessage(m),
+        invalid: (e) => this.onInvalid(e),
+        closed: (info) => this.onClosed(info),
+      },
+    );
+    return this.whenConnected();
+  }
+
+  /**
+   * Closes the connection; `connectionState` becomes `inactive`. The relay keeps the visitor
+   * (and a live session) for a grace period, so `connect()` soon after resumes it; call
+   * `stopSession()` first to end the session. Custom messages not yet delivered are rejected.
+   */
+  async disconnect(): Promise<void> {
+    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'disconnect() was called before the connection was established'));
+    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, 'disconnect() was called before the message was delivered'));
+  }
+
+  /**
+   * Forgets the visitor: the relay drops it (ending any session with reason `reset`), and the
+   * stored visitor id, identity and consent are cleared. With `reconnect` (the default) it
+   * connects again as a new visitor with a new shortId; otherwise it stays disconnected.
+   */
+  async reset({ reconnect = true }: { reconnect?: boolean } = {}): Promise<void> {
+    if (this.conn && this.connectionState.value === 'connected') {
+      const confirmed = new Promise<void>((ok) => {
+        this.forgotten = ok;
+        setTimeout(ok, FORGET_TIMEOUT_MS);
+      });
+      this.conn.send({ type: 'forget' });
+      await confirmed;
+      this.forgotten = null;
+    }
+    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'reset() was called before the connection was established'));
+    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, 'reset() was called before the message was delivered'));
+    this.store.clear();
+    this.endSessionLocally('reset');
+    this.sessionState.set('inactive');
+    this.shortId.set(null);
+    this.setLookupCode(null, 0);
+    this.stopping = false;
+    this.stopOnWelcome = false;
+    this.consentAnswers.clear();
+    if (reconnect) await this.connect();
+  }
+
+  // ------------------------------------------------------------------ session
+
+  /** Asks for an agent: the visitor shows as waiting (`pendingRequest`) in the agents' lobby. */
+  async requestAgent(): Promise<void> {
+    await this.sendWhenConnected({ type: 'requestAgent' });
+  }
+
+  /** Withdraws `requestAgent()`. */
+  async cancelAgentRequest(): Promise<void> {
+    await this.sendWhenConnected({ type: 'cancelAgentRequest' });
+  }
+
+  /**
+   * Ends the session for everyone (reason `visitorStopped`). Capture stops at once, before the
+   * relay confirms; while offline, the stop is sent as soon as the connection is back.
+   */
+  async stopSession(): Promise<void> {
+    // Only a live or pending session has a stop the relay will answer; with nothing to stop, the
+    // flag would stay set and keep capture off in the next session an agent starts.
+    const state = this.sessionState.value;
+    this.stopping = LIVE.has(state) || state === 'pendingRequest';
+    this.syncCapture();
+    if (this.connectionState.value === 'connected' && this.conn?.send({ type: 'stopSession' })) return;
+    this.stopOnWelcome = true;
+  }
+
+  /** Asks the relay for a 4-digit code the visitor can read to an agent; it arrives on `lookupCode`. */
+  async getLookupCode(): Promise<void> {
+    await this.sendWhenConnected({ type: 'getLookupCode' });
+  }
+
+  /**
+   * Sends text (or JSON you stringified) to the agents in the session. Resolves when the relay
+   * delivered it. While reconnecting, messages wait (at most `maxQueuedMessages`) and go out in
+   * order once connected again.
+   * Rejects, sending nothing, with code `messageTooLong` over 5000 characters, `queueFull` when
+   * the offline queue is full, `invalidState` when not connected or no agent is in a session.
+   */
+  sendCustomMessage(message: string): Promise<void> {
+    if (typeof message !== 'string') {
+      return Promise.reject(new UpscopeError(ErrorCode.invalidMessage, 'sendCustomMessage takes a string; JSON.stringify objects first'));
+    }
+    if (message.length > MAX_CUSTOM_MESSAGE_LENGTH) {
+      return Promise.reject(
+        new UpscopeError(ErrorCode.messageTooLong, `custom messages are at most ${MAX_CUSTOM_MESSAGE_LENGTH} characters (got ${message.length})`),
+      );
+    }
+    const state = this.connectionState.value;
+    if (state === 'inactive' || state === 'error') {
+      return Promise.reject(new UpscopeError(ErrorCode.invalidState, 'not connected: call connect() first'));
+    }
+    if (state !== 'connected' && this.outbox.size >= this.opts.maxQueuedMessages) {
+      const error = new UpscopeError(ErrorCode.queueFull, `${this.outbox.size} custom messages already wait for the connection; this one was not queued`);
+      this.onError.emit(error);
+      return Promise.reject(error);
+    }
+    const { entry, delivered } = this.outbox.add(message);
+    if (state === 'connected') this.conn?.send({ type: 'customMessage', message: entry.message, seq: entry.seq });
+    return delivered;
+  }
+
+  // ------------------------------------------------------------------ state
+
+  /** This visitor's shortId (waits for the relay while connecting), or null when not connected. */
+  async getShortId(): Promise<string | null> {
+    if (this.shortId.value === null && (this.connectionState.value === 'connecting' || this.connectionState.value === 'reconnecting')) {
+      await this.whenConnected().catch(() => undefined);
+    }
+    return this.shortId.value;
+  }
+
+  /** `{watchLinkBase}/w/{shortId}`: the page an agent opens to watch this visitor; null without a shortId. */
+  async getWatchLink(): Promise<string | null> {
+    const shortId = await this.getShortId();
+    return shortId === null ? null : `${watchLinkBase(this.opts)}/w/${shortId}`;
+  }
+
+  /**
+   * Tells agents who the visitor is. Fields left out or `null` keep their stored value. The
+   * result is stored, and sent again on every (re)connect and after a reload.
+   */
+  async updateConnection(identity: ConnectionIdentity): Promise<void> {
+    const parsed = v.safeParse(IdentitySchema, identity ?? {});
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+      throw new UpscopeError(ErrorCode.invalidMessage, `updateConnection: ${path ? `${path}: ` : ''}${issue.message}`);
+    }
+    const merged = this.store.mergeIdentity(parsed.output);
+    if (this.connectionState.value === 'connected') this.sendIdentity(merged);
+  }
+
+  // ------------------------------------------------------------------ relay messages
+
+  private onMessage(msg: Message): void {
+    switch (msg.type) {
+      case 'welcome':
+        return this.onWelcome(msg);
+      case 'session':
+        return this.onSession(msg);
+      case 'observerJoined':
+        return this.onObserverJoinedMsg(msg);
+      case 'observerLeft':
+        return this.onObserverLeftMsg(msg);
+      case 'consentRequest':
+        void this.onConsentRequest(msg);
+        return;
+      case 'consentCancelled':
+        this.consentOpen.get(msg.requestId)?.abort();
+        return;
+      case 'lookupCode':
+        return this.setLookupCode(msg.code, msg.expiresAt);
+      case 'customMessageReceived':
+        return this.onCustomMessageReceived.emit({ message: msg.message, from: { ...msg.from } });
+      case 'ack':
+        this.outbox.ack(msg.seq);
+        return;
+      case 'requestKeyframe':
+        return this.keyframeRequests.emit();
+      case 'error': {
+        const error = new UpscopeError(msg.code, msg.message);
+        if (msg.ref !== undefined && /^\d+$/.test(msg.ref)) this.outbox.fail(Number(msg.ref), error);
+        // A rate-limited message was dropped without naming it; send the unacknowledged ones
+        // again a little later (the relay skips any it already delivered).
+        if (msg.code === ErrorCode.rateLimited) this.resendOutboxLater();
+        this.onError.emit(error);
+        return;
+      }
+      case 'pong':
+        return;
+      default:
+        // Valid relay messages meant for agents; a visitor socket should never get them.
+        this.log('ignored', msg.type);
+    }
+  }
+
+  private onInvalid(error: ProtocolError): void {
+    this.onError.emit(new UpscopeError(error.code, `the relay sent an invalid message: ${error.message}`));
+  }
+
+  private onWelcome(msg: MessageOf<'welcome'>): void {
+    const before = this.sessionState.value;
+    const previousShortId = this.shortId.value;
+    // The relay lost the room (it restarted): it says so by a new run id, or an older relay by a new shortId.
+    const relayLost =
+      (this.relayRun !== null && msg.relayRun !== undefined && msg.relayRun !== this.relayRun) || (previousShortId !== null && previousShortId !== msg.shortId);
+    this.relayRun = msg.relayRun ?? null;
+    // The live session did not survive the time away: lost with the room (`error`), or ended
+    // while this page could not hear it (the relay says why; `timeout` if it cannot).
+    const sessionGone = LIVE.has(before) && !LIVE.has(msg.sessionState);
+    // The visitor still waits for help even if the relay lost the request with the room.
+    const requestAgain = before === 'pendingRequest' && msg.sessionState === 'inactive';
+    // A code the visitor may be reading to an agent right now, lost with the room: get a new one.
+    // (Its own expiry clears it here first, so a code still held was forgotten, not expired.)
+    const codeAgain = this.lookupCode.value !== null && msg.lookupCode === null;
+    this.conn?.markHealthy();
+    this.shortId.set(msg.shortId);
+    if (msg.lookupCode !== this.lookupCode.value) this.setLookupCode(msg.lookupCode, msg.lookupCodeExpiresAt ?? 0);
+    this.reconcileConsentMemory(msg, sessionGone && relayLost);
+    if (sessionGone) this.endSessionLocally(relayLost ? 'error' : (msg.endReason ?? 'timeout'));
+    else if (!requestAgain) this.sessionState.set(msg.sessionState);
+    this.agentName.set(LIVE.has(msg.sessionState) ? msg.agentName : null);
+    this.setObservers(msg.observers);
+
+    const identity = this.store.identity();
+    if (Object.keys(identity).length > 0) this.sendIdentity(identity);
+    this.conn?.send({ type: 'visibility', visible: document.visibilityState !== 'hidden' });
+    if (requestAgain) this.conn?.send({ type: 'requestAgent' });
+    if (codeAgain) this.conn?.send({ type: 'getLookupCode' });
+    if (this.stopOnWelcome) {
+      this.stopOnWelcome = false;
+      if (LIVE.has(msg.sessionState) || msg.sessionState === 'pendingRequest') this.conn?.send({ type: 'stopSession' });
+      else this.stopping = false;
+    }
+    this.flushOutbox();
+
+    this.connectionState.set('connected');
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.resolve();
+    this.syncCapture();
+  }
+
+  private onSession(msg: MessageOf<'session'>): void {
+    // After stopSession(), only the relay's word that the session is no longer live ends the
+    // stop: an `active` already on its way must not restart capture.
+    if (!LIVE.has(msg.state)) this.stopping = false;
+    const before = this.sessionState.value;
+    if (msg.state === 'ended') {
+      this.store.setConsent(null);
+      this.endedBy.set(msg.reason === 'agentStopped' ? msg.agentName : null);
+      this.endSessionLocally(msg.reason ?? 'error', true);
+    } else {
+      if (LIVE.has(msg.state)) this.clearConsentDeadline();
+      this.agentName.set(LIVE.has(msg.state) ? msg.agentName : null);
+      this.sessionState.set(msg.state);
+      if (LIVE.has(msg.state) && !LIVE.has(before)) this.onSessionStarted.emit(msg.agentName ?? '');
+    }
+    this.syncCapture();
+  }
+
+  /**
+   * Ends the local view of a session: observers leave, `sessionState` becomes `ended` and
+   * `onSessionEnded` fires, unless there was no session (or the relay says so: `fromRelay`).
+   */
+  private endSessionLocally(reason: EndReason, fromRelay = false): void {
+    const before = this.sessionState.value;
+    this.setObservers([]);
+    this.agentName.set(null);
+    this.blockedReported = null;
+    if (before === 'ended' || (before === 'inactive' && !fromRelay)) return;
+    this.sessionState.set('ended');
+    this.onSessionEnded.emit(reason);
+    this.syncCapture();
+  }
+
+  private onObserverJoinedMsg(msg: MessageOf<'observerJoined'>): void {
+    const others = this.observers.value.filter((o) => o.observerId !== msg.observer.observerId);
+    this.observers.set([...others, msg.observer]);
+    this.onObserverJoined.emit(msg.observer);
+    this.setObserverCount(msg.count);
+  }
+
+  private onObserverLeftMsg(msg: MessageOf<'observerLeft'>): void {
+    this.observers.set(this.observers.value.filter((o) => o.observerId !== msg.observerId));
+    this.onObserverLeft.emit(msg.observerId);
+    this.setObserverCount(msg.count);
+  }
+
+  /** Replaces the observer list, firing joined/left for the difference (after a reconnect). */
+  private setObservers(next: readonly Observer[]): void {
+    const before = this.observers.value;
+    const ids = new Set(next.map((o) => o.observerId));
+    const known = new Set(before.map((o) => o.observerId));
+    this.observers.set(next.length === 0 && before.length === 0 ? before : [...next]);
+    for (const o of before) if (!ids.has(o.observerId)) this.onObserverLeft.emit(o.observerId);
+    for (const o of next) if (!known.has(o.observerId)) this.onObserverJoined.emit(o);
+    this.setObserverCount(next.length);
+  }
+
+  private setObserverCount(count: number): void {
+    if (count === this.observerCount.value) return;
+    this.observerCount.set(count);
+    this.onObserverCountChanged.emit(count);
+  }
+
+  private setLookupCode(code: string | null, expiresAt: number): void {
+    if (this.lookupTimer !== null) clearTimeout(this.lookupTimer);
+    this.lookupTimer = null;
+    this.lookupCode.set(code);
+    if (code === null) return;
+    // The relay's clock, not ours: when they disagree so much that the code looks expired on
+    // arrival, fall back to the default lifetime rather than never showing it.
+    let ttl = expiresAt - Date.now();
+    if (!(ttl > 0) || ttl > LOOKUP_CODE_TTL_MS * 4) ttl = LOOKUP_CODE_TTL_MS;
+    this.lookupTimer = setTimeout(() => this.setLookupCode(null, 0), ttl);
+  }
+
+  // ------------------------------------------------------------------ consent
+
+  private async onConsentRequest(msg: MessageOf<'consentRequest'>): Promise<void> {
+    // After a reconnect the relay repeats requests still open: one prompt per request, and an
+    // answer lost with the old socket is given again without asking.
+    if (this.consentOpen.has(msg.requestId)) return;
+    const given = this.consentAnswers.get(msg.requestId);
+    if (given !== undefined) {
+      this.conn?.send({ type: 'consent', requestId: msg.requestId, allow: given });
+      return;
+    }
+    let allow = !this.opts.requireConsent || this.remembersConsent(msg.agentId);
+    if (!allow) {
+      const withdrawn = new AbortController();
+      this.consentOpen.set(msg.requestId, withdrawn);
+      const request: ConsentRequest = { agentId: msg.agentId, agentName: msg.agentName, signal: withdrawn.signal };
+      try {
+        for (;;) {
+          const handler = this.consentHandlers.at(-1) ?? confirmConsent;
+          const answer = await handler(request);
+          // A withdrawn request gets no answer: the relay has forgotten it.
+          if (withdrawn.signal.aborted) return;
+          if (answer === null && handler !== (this.consentHandlers.at(-1) ?? confirmConsent)) continue;
+          allow = answer === true;
+          break;
+        }
+      } catch (err) {
+        if (withdrawn.signal.aborted) return;
+        this.log('consent handler failed; declining', err);
+        allow = false;
+      } finally {
+        this.consentOpen.delete(msg.requestId);
+      }
+    }
+    if (allow) this.rememberConsent(msg.agentId);
+    this.consentAnswers.set(msg.requestId, allow);
+    if (this.consentAnswers.size > 20) this.consentAnswers.delete(this.consentAnswers.keys().next().value!);
+    // If the socket dropped meanwhile, the relay asks again after the reconnect, and the answer
+    // remembered above is given without a second prompt.
+    this.conn?.send({ type: 'consent', requestId: msg.requestId, allow });
+  }
+
+  private remembersConsent(agentId: string): boolean {
+    const memory = this.store.consent();
+    return (
+      memory !== null &&
+      memory.shortId === this.shortId.value &&
+      memory.agentIds.includes(agentId) &&
+      (memory.until === null || Date.now() < memory.until)
+    );
+  }
+
+  private rememberConsent(agentId: string): void {
+    const shortId = this.shortId.value;
+    if (shortId === null) return;
+    const memory = this.store.consent();
+    const agentIds = memory?.shortId === shortId ? memory.agentIds.filter((id) => id !== agentId) : [];
+    this.store.setConsent({ shortId, agentIds: [...agentIds, agentId], until: memory?.shortId === shortId ? memory.until : null });
+  }
+
+  private clearConsentDeadline(): void {
+    const memory = this.store.consent();
+    if (memory?.until != null) this.store.setConsent({ ...memory, until: null });
+  }
+
+  /**
+   * Consent lasts for one session. A welcome into the same live session keeps it (a reload); a
+   * session the relay lost keeps it, bound to the new shortId, for a while, so the same agent
+   * finding the visitor again is let in; anything else (a session that ended while the page was
+   * closed) forgets it.
+   */
+  private reconcileConsentMemory(msg: MessageOf<'welcome'>, lost: boolean): void {
+    const memory = this.store.consent();
+    if (!memory) return;
+    if (lost) {
+      this.store.setConsent({ ...memory, shortId: msg.shortId, until: Date.now() + LOST_SESSION_CONSENT_MS });
+    } else if (memory.shortId !== msg.shortId || (!LIVE.has(msg.sessionState) && memory.until === null)) {
+      this.store.setConsent(null);
+    }
+  }
+
+  // ------------------------------------------------------------------ capture and visibility
+
+  private syncCapture(): void {
+    const run =
+      this.connectionState.value === 'connected' &&
+      this.sessionState.value === 'active' &&
+      !this.stopping &&
+      document.visibilityState !== 'hidden';
+    if (run) {
+      if (!this.capture && Upscope.captureFactory) {
+        try {
+          this.capture = Upscope.captureFactory(this.captureHost);
+        } catch (err) {
+          console.error('[upscope] the capture factory threw; agents will see no picture', err);
+        }
+      }
+      if (this.capture && !this.capture.running) this.capture.start();
+    } else if (this.capture?.running) {
+      this.capture.stop();
+    }
+  }
+
+  /**
+   * The page's Content-Security-Policy blocks capture: the page's code hears it once a session
+   * (`cspBlocked` on `onError`), the agents every time the capture says so (each new observer).
+   */
+  private onCaptureBlocked(needs: string): void {
+    if (this.blockedReported !== needs) {
+      this.blockedReported = needs;
+      this.onError.emit(new UpscopeError(ErrorCode.cspBlocked, `this page's Content-Security-Policy blocks screen capture: it needs ${needs}`));
+    }
+    if (this.connectionState.value === 'connected') this.conn?.send({ type: 'captureBlocked', needs });
+  }
+
+  private replaceCapture(): void {
+    if (this.capture?.running) this.capture.stop();
+    this.capture = null;
+    this.syncCapture();
+  }
+
+  private readonly onVisibilityChange = () => {
+    const visible = document.visibilityState !== 'hidden';
+    if (this.connectionState.value === 'connected') this.conn?.send({ type: 'visibility', visible });
+    if (visible && this.replaced) {
+      this.log('tab shown again; taking the connection back');
+      void this.connect().catch(() => undefined);
+    }
+    this.syncCapture();
+  };
+
+  // ------------------------------------------------------------------ plumbing
+
+  private onClosed(info: { code: number; reason: string; retrying: boolean }): void {
+    if (info.code === CloseCode.forgotten && this.forgotten) {
+      this.forgotten();
+      return;
+    }
+    if (info.code === CloseCode.replaced) {
+      this.log('another tab of this visitor took over the connection');
+      this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'another tab of this visitor took over the connection'));
+      this.replaced = true;
+      document.addEventListener('visibilitychange', this.onVisibilityChange);
+      return;
+    }
+    if (!info.retrying) {
+      const error = new UpscopeError(ErrorCode.connectionFailed, closeMessage(info.code, info.reason));
+      this.teardown('error', error);
+      this.outbox.rejectAll(error);
+      this.onError.emit(error);
+      return;
+    }
+    if (this.connectionState.value === 'connected') this.connectionState.set('reconnecting');
+    this.syncCapture();
+  }
+
+  /** Closes the socket and settles waiters; state and session data stay for the next `connect()`. */
+  private teardown(state: 'inactive' | 'error', error: Error): void {
+    this.conn?.close();
+    this.conn = null;
+    this.replaced = false;
+    if (this.resendTimer !== null) clearTimeout(this.resendTimer);
+    this.resendTimer = null;
+    Upscope.connected.delete(this);
+    document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    this.connectionState.set(state);
+    this.syncCapture();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.reject(error);
+  }
+
+  private whenConnected(): Promise<void> {
+    if (this.connectionState.value === 'connected') return Promise.resolve();
+    if (!this.conn) {
+      return Promise.reject(new UpscopeError(ErrorCode.invalidState, 'not connected: call connect() first'));
+    }
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private async sendWhenConnected(message: Message): Promise<void> {
+    await this.whenConnected();
+    if (!this.conn?.send(message)) throw new UpscopeError(ErrorCode.invalidState, 'the connection closed before the request was sent');
+  }
+
+  private resendOutboxLater(): void {
+    if (this.resendTimer !== null || this.outbox.size === 0) return;
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = null;
+      if (this.connectionState.value === 'connected') this.flushOutbox();
+    }, RESEND_AFTER_RATE_LIMIT_MS);
+  }
+
+  private flushOutbox(): void {
+    for (const entry of this.outbox.pending()) this.conn?.send({ type: 'customMessage', message: entry.message, seq: entry.seq });
+  }
+
+  private sendIdentity(identity: StoredIdentity): void {
+    this.conn?.send({ type: 'updateConnection', identity });
+  }
+
+  private get store(): VisitorStore {
+    return (this.storeCache ??= new VisitorStore(this.opts.storage, this.opts.storageKeyPrefix));
+  }
+
+  private log(...args: unknown[]): void {
+    if (this.opts.debug) console.debug('[upscope]', ...args);
+  }
+}
+
+function confirmConsent(request: ConsentRequest): boolean {
+  return window.confirm(`${request.agentName} would like to see this page to help you. Allow?`);
+}
+
+function closeMessage(code: number, reason: string): string {
+  switch (code) {
+    case CloseCode.badRoute:
+      return `the relay refused the visitor id (${reason})`;
+    case CloseCode.unauthorized:
+      return `the relay refused the connection (${reason})`;
+    case CloseCode.notFound:
+      return `the relay does not serve visitors here (${reason})`;
+    default:
+      return `gave up connecting after repeated failures (last close code ${code}${reason ? `: ${reason}` : ''})`;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The frame against Chromium's own screenshot of the same page, one small page for each class of
+ * difference found on pages nobody on this project wrote (issue 16): Bootstrap's examples,
+ * html2canvas's reference tests, modern-screenshot's fixtures. Each test states the share of
+ * pixels that may differ (see reference-helpers.ts); text drawn through the clone is anti-aliased a
+ * little differently, which is what the small allowances are for.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { percentOff } from './reference-helpers.js';
+
+const mount = (html: string, css = '') => mountTestPage('reference', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.25 sans-serif; } ${css}`, html });
+
+/** Fails with the figure, and logs it either way (the run's output then reads as a table). */
+async function expectWithin(name: string, maxPct: number): Promise<void> {
+  const pct = await percentOff(name);
+  console.log(`fidelity ${name}: ${pct.toFixed(2)}% of pixels off (allowed ${maxPct}%)`);
+  expect(pct, `${name}: % of pixels unlike the browser's screenshot`).to.be.at.most(maxPct);
+}
+
+const text = (n: number) => Array.from({ length: n }, (_, i) => `Line ${i} of some text to read.`).join(' ');
+
+describe('capture against the browser\'s own screenshot', () => {
+  afterEach(() => unmountTestPage('reference'));
+
+  it('1. a bottom margin that collapses through its parents still pushes what follows', async () => {
+    mount(`
+      <header><div class="container"><div class="row"><p class="lead">Header</p></div></div></header>
+      <main><div class="container"><p class="lead">${text(12)}</p><p class="lead">${text(12)}</p></div></main>
+      <footer><div class="container"><p class="foot">Footer</p></div></footer>`,
+      `.container { max-width: 600px; margin: 0 auto; }
+       .lead { margin: 0 0 48px; padding: 12px; background: rgb(220, 230, 250); }
+       footer { background: rgb(40, 40, 40); color: #fff; }
+       .foot { margin: 0 0 32px; padding: 12px; }`);
+    await expectWithin('margin-collapse', 0.5);
+  });
+
+  it('2. culling what is above the viewport moves nothing on screen (inline-block cards)', async () => {
+    const cards = Array.from({ length: 60 }, (_, i) => `<div class="card"><b>Card ${i}</b><br>${text(2)}</div>`).join('');
+    mount(`<div class="album">${cards}</div>`,
+      `.album { width: 760px; }
+       .card { display: inline-block; width: 220px; margin: 8px; padding: 8px; background: rgb(230, 240, 230); border: 1px solid rgb(120, 160, 120); }`);
+    window.scrollTo(0, 1500);
+    await expectWithin('culling-baselines', 0.5);
+  });
+
+  it('3. a web font inherited from an ancestor with no text of its own is drawn, and one set on an icon\'s ::before', async () => {
+    mount(`<div class="icons"><p>\u{EA60}\u{EA61}\u{EA62}\u{EA63}\u{EA64}\u{EA65}\u{EA66}\u{EA67}</p><p>\u{EA70}\u{EA71}\u{EA72}\u{EA73}\u{EA74}\u{EA75}</p></div>
+      <p class="labels"><span class="icon"></span> Settings <span class="icon other"></span> Search</p>`,
+      `@font-face { font-family: "Fidelity Icons"; src: url(/__fixtures__/icon-font.ttf) format("truetype"); }
+       @font-face { font-family: "Fidelity Pseudo Icons"; src: url(/__fixtures__/icon-font.ttf?pseudo) format("truetype"); }
+       body { font-family: "Fidelity Icons", monospace; }
+       .icons { font-size: 64px; line-height: 1; color: rgb(30, 60, 160); }
+       .labels { font: 32px sans-serif; }
+       .icon::before { font-family: "Fidelity Pseudo Icons"; content: "\\EA60"; color: rgb(160, 30, 60); font-size: 64px; }
+       .icon.other::before { content: "\\EA61"; }`);
+    await document.fonts.load('64px "Fidelity Pseudo Icons"', '\u{EA60}');
+    await document.fonts.load('64px "Fidelity Icons"', '\u{EA60}');
+    await expectWithin('inherited-web-font', 0.5);
+  });
+
+  it('4. clip, paint-order, text-anchor and stylesheet fill beside a foreignObject are carried over', async () => {
+    mount(`
+      <div style="position: relative; height: 140px">
+        <div class="clipped">clipped</div>
+      </div>
+      <svg width="600" height="120" style="display: block">
+        <text class="outlined" x="10" y="80">Outlined</text>
+      </svg>
+      <svg width="600" height="80" style="display: block">
+        <text class="centred" x="300" y="50">Placeholder</text>
+      </svg>
+      <svg width="600" height="120" style="display: block">
+        <rect class="shape" x="10" y="10" width="200" height="100"></rect>
+        <circle class="shape" cx="320" cy="60" r="50"></circle>
+        <foreignObject x="400" y="10" width="180" height="100"><div style="width: 180px; height: 100px; background: rgb(250, 230, 120)">HTML inside</div></foreignObject>
+      </svg>
+      <svg class="outline" width="600" height="120" style="display: block">
+        <foreignObject x="10" y="10" width="180" height="100"><div style="width: 180px; height: 100px; background: rgb(250, 230, 120)">HTML inside</div></foreignObject>
+        <rect class="solid" x="220" y="10" width="160" height="100"></rect>
+        <circle cx="460" cy="60" r="50"></circle>
+      </svg>`,
+      `.clipped { position: absolute; clip: rect(0px, 120px, 60px, 0px); width: 400px; height: 120px; background: rgb(200, 40, 40); font-size: 40px; }
+       .outlined { font: bold 72px sans-serif; fill: rgb(250, 220, 0); stroke: rgb(20, 20, 20); stroke-width: 10px; paint-order: stroke; }
+       .centred { font: 32px sans-serif; text-anchor: middle; fill: rgb(100, 100, 100); }
+       .shape { fill: rgb(40, 140, 60); }
+       .outline { fill: none; stroke: rgb(40, 40, 40); stroke-width: 4px; }
+       .solid { fill: rgb(0, 0, 0); }`);
+    await expectWithin('css-properties', 0.5);
+  });
+
+  it('5. content with a negative z-index shows above the body\'s background', async () => {
+    mount(`
+      <div class="under">under the text</div>
+      <p style="position: relative; margin: 0; padding: 20px; font-size: 24px">${text(6)}</p>`,
+      `html { background: transparent; }
+       body { background: rgb(250, 240, 220); }
+       .under { position: absolute; z-index: -1; left: 40px; top: 40px; width: 400px; height: 240px; background: rgb(60, 120, 200); color: #fff; }`);
+    await expectWithin('negative-z-index', 0.5);
+  });
+
+  it('6. absolutely placed boxes are not moved by the body\'s collapsed top margin', async () => {
+    mount(`
+      <h1 style="margin: 40px 20px; font-size: 32px">Title</h1>
+      <div style="position: absolute; top: 0; left: 300px; width: 300px; height: 120px; background: rgb(200, 60, 60)"></div>
+      <div style="position: absolute; top: 200px; left: 20px; width: 500px; height: 80px; background: rgb(60, 160, 60)"></div>`,
+      `body { margin: 30px 0 0; }`);
+    await expectWithin('root-position', 0.5);
+  });
+
+  it('7. generated content: counters, quotes, url() images, an SVG data URL ::before, video controls', async () => {
+    const png = await new Promise<string>((ok) => {
+      const c = document.createElement('canvas');
+      c.width = 60;
+      c.height = 40;
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = 'rgb(200, 60, 160)';
+      ctx.fillRect(0, 0, 60, 40);
+      c.toBlob((b) => ok(URL.createObjectURL(b!)), 'image/png');
+    });
+    mount(`
+      <ol class="steps"><li>First</li><li>Second</li><li>Third</li></ol>
+      <p class="quoted"><q>Quoted <q>inside</q> text</q></p>
+      <p class="pic">Picture:</p>
+      <p class="check">Done</p>
+      <video controls width="320" height="120" style="background: rgb(0, 0, 0)"></video>`,
+      `.steps { list-style: none; counter-reset: step 4; font-size: 28px; }
+       .steps li { counter-increment: step 2; }
+       .steps li::before { content: "Step " counter(step) ": "; color: rgb(200, 40, 40); }
+       .quoted { font-size: 28px; quotes: "\\00AB" "\\00BB" "<" ">"; }
+       .pic { font-size: 28px; }
+       .pic::after { content: url(${png}); }
+       .check { font-size: 28px; }
+       .check::before { content: url("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='40' height='40'><rect width='40' height='40' fill='rgb(40,160,60)'/></svg>"); }`);
+    await expectWithin('generated-content', 0.5);
+  });
+
+  it('8. scrolled boxes show scrollbars only as the browser does', async () => {
+    mount(`
+      <div class="box auto"><div class="long">${text(40)}</div></div>
+      <div class="box auto short"><div>${text(3)}</div></div>
+      <div class="box thin"><div class="long">${text(40)}</div></div>`,
+      `.box { width: 300px; height: 160px; margin: 10px; display: inline-block; vertical-align: top; border: 1px solid #888; font-size: 18px; }
+       .auto { overflow: auto; }
+       .thin { overflow: auto; scrollbar-width: none; }
+       .long { background: linear-gradient(rgb(250, 250, 200), rgb(200, 230, 250)); }`);
+    document.querySelector<HTMLElement>('.box.auto')!.scrollTop = 200;
+    await expectWithin('scrollbars', 0.5);
+  });
+});

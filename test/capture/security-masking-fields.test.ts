@@ -1,0 +1,172 @@
+/**
+ * Fields whose secret outlives their type: "show password" toggles, PIN fields that stop drawing
+ * dots, and password or one-time-code fields known by their `autocomplete`. Each secret is
+ * magenta on a page the agent watches through the real relay; not one magenta pixel may reach
+ * the agent's canvas, while an unmarked field beside them shows (so the check can fail).
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { findMasks, trackSecretFields, type MaskRect } from '../../src/capture/index.js';
+import { isBlack } from '../support/frames.js';
+import { scanForSecret } from '../support/leaks.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { WatchedPage } from '../agent/watched-page.js';
+
+const STYLE = `
+  html, body { margin: 0; padding: 0; background: #fff; }
+  .s { color: #ff00ff; -webkit-text-fill-color: #ff00ff; font: 20px monospace; width: 260px; border: 0; display: block; margin: 4px; }
+  .pin { -webkit-text-security: disc; }
+`;
+const mount = (inner: string) => mountTestPage('fields', { css: STYLE, html: inner });
+const $ = <T extends Element = HTMLInputElement>(sel: string) => document.querySelector<T>(`#fields-root ${sel}`)!;
+const box = (el: Element) => {
+  const r = el.getBoundingClientRect();
+  return { x: r.left, y: r.top, width: r.width, height: r.height };
+};
+const covered = (masks: MaskRect[], el: Element) => {
+  const r = el.getBoundingClientRect();
+  const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+  return masks.some((m) => x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height);
+};
+/** A visitor typing: the value changes and an input event fires, as the browser does. */
+function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+  el.focus();
+  el.value = text;
+  el.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, data: text }));
+}
+
+// As the bundles do when they load (src/visitor/install-capture.ts): from the page's first moments.
+trackSecretFields(document);
+
+describe('fields that hid their text stay masked, whatever they become', () => {
+  afterEach(async () => {
+    await WatchedPage.stop();
+    unmountTestPage('fields');
+  });
+
+  it('a password field switched to text, then to email, by a show-password eye stays black', async () => {
+    mount(`
+      <input id="pw" type="password" class="s">
+      <input id="plain" class="s" value="not a secret">
+    `);
+    const page = await WatchedPage.start();
+    type($('#pw'), 'hunter2hunter2');
+    let picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'an unmarked field shows (the check can fail)').to.be.greaterThan(50);
+    $('#pw').type = 'text';
+    picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#pw'))).count, 'switched to text').to.equal(0);
+    expect(isBlack(picture.pixel(box($('#pw')).x + 20, box($('#pw')).y + 10))).to.equal(true);
+    $('#pw').setAttribute('type', 'email');
+    picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#pw'))).count, 'then to email').to.equal(0);
+  });
+
+  it('a field revealed before any agent watched, in light DOM and in a shadow root, stays masked', async () => {
+    const root = mount(`<input id="pw" type="password" class="s" value="hunter2"><div id="host"></div>`);
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<style>${STYLE}</style><input id="inner" type="password" class="s">`;
+    const inner = shadow.querySelector('input')!;
+    // The page loaded and the visitor already typed and pressed the eye; only then an agent comes.
+    await new Promise((r) => setTimeout(r, 0));
+    type(inner, 'correct horse');
+    $('#pw').type = 'text';
+    inner.type = 'text';
+    await new Promise((r) => setTimeout(r, 0));
+    const page = await WatchedPage.start();
+    const picture = await page.settled();
+    expect(scanForSecret(picture.canvas!).count).to.equal(0);
+  });
+
+  it('a password field in a same-origin iframe, revealed before any agent watched, stays masked', async () => {
+    const root = mount(`<iframe id="frame" style="width: 400px; height: 80px; border: 0"></iframe>`);
+    const frame = root.querySelector('iframe')!;
+    await new Promise((r) => {
+      frame.addEventListener('load', r, { once: true });
+      frame.srcdoc = `<style>${STYLE}</style><input id="pw" type="password" class="s">`;
+    });
+    const inner = frame.contentDocument!.querySelector('input')!;
+    await new Promise((r) => setTimeout(r, 0));
+    // A value no other test typed: values of hiding fields are remembered (see the two-field toggle).
+    type(inner, 'framed-secret-77');
+    inner.type = 'text';
+    await new Promise((r) => setTimeout(r, 0));
+    const page = await WatchedPage.start();
+    expect(scanForSecret((await page.settled()).canvas!).count).to.equal(0);
+  });
+
+  it('a PIN field that stops drawing dots (a class change) stays masked', async () => {
+    mount(`<input id="pin" class="s pin"><textarea id="note" class="s pin" rows="1"></textarea><input id="plain" class="s" value="shown">`);
+    const page = await WatchedPage.start();
+    type($('#pin'), '4321');
+    type($<HTMLTextAreaElement>('#note'), 'recovery words');
+    await page.settled();
+    $('#pin').classList.remove('pin');
+    $('#note').classList.remove('pin');
+    const picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(20);
+    expect(scanForSecret(picture.canvas!, box($('#pin'))).count, 'the PIN').to.equal(0);
+    expect(scanForSecret(picture.canvas!, box($('#note'))).count, 'the textarea').to.equal(0);
+  });
+
+  it('a password field swapped for a plain one with its value (a two-field toggle) stays masked as the visitor types on', async () => {
+    mount(`<input id="pw" type="password" class="s"><input id="shown" class="s" style="display: none"><input id="plain" class="s" value="not a secret">`);
+    const page = await WatchedPage.start();
+    type($('#pw'), 'hunter2hunter2');
+    await page.settled();
+    $('#pw').style.display = 'none';
+    $('#shown').style.display = 'block';
+    $('#shown').value = $('#pw').value;
+    let picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(50);
+    expect(scanForSecret(picture.canvas!, box($('#shown'))).count, 'the same value, shown').to.equal(0);
+    type($('#shown'), 'hunter2hunter2 and more');
+    picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#shown'))).count, 'typed on').to.equal(0);
+  });
+
+  it('a password set by script, then swapped for a plain field holding it, stays masked', async () => {
+    const root = mount(`<input id="pw" type="password" class="s">`);
+    await new Promise((r) => setTimeout(r, 0));
+    // A "generate password" button: the value comes from script, with no event and no typing.
+    $('#pw').value = 'generated-Secret-93';
+    await new Promise((r) => setTimeout(r, 0));
+    // A framework's show-password toggle renders a new, plain field in the old one's place.
+    $('#pw').replaceWith(Object.assign(document.createElement('input'), { id: 'shown', className: 's', value: 'generated-Secret-93' }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(covered(findMasks(document), root.querySelector('#shown')!)).to.equal(true);
+    // What is remembered is a salted fingerprint: the page-global record holds no password in clear.
+    const record = (globalThis as unknown as Record<symbol, { values: string[] }>)[Symbol.for('upscope.secretFields')];
+    expect(record.values.length).to.be.greaterThan(0);
+    expect(record.values.join(' ')).not.to.contain('generated-Secret-93');
+  });
+
+  it('password and one-time-code fields are masked by their autocomplete, whatever their type', async () => {
+    mount(`
+      <input id="a" class="s" autocomplete="current-password" value="hunter2">
+      <input id="b" class="s" type="email" autocomplete="NEW-PASSWORD" value="pass word">
+      <input id="c" class="s" type="tel" autocomplete="one-time-code" value="123456">
+      <input id="d" class="s" autocomplete="section-login current-password webauthn" value="s3cret">
+      <input id="e" class="s" autocomplete="shipping new-password" value="another">
+      <input id="plain" class="s" autocomplete="username" value="ada@example.com">
+    `);
+    const masks = findMasks(document);
+    for (const id of 'abcde') expect(covered(masks, $(`#${id}`)), id).to.equal(true);
+    expect(covered(masks, $('#plain')), 'a username is not a secret').to.equal(false);
+    const page = await WatchedPage.start();
+    const picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(50);
+    expect(scanForSecret(picture.canvas!).count - scanForSecret(picture.canvas!, box($('#plain'))).count).to.equal(0);
+  });
+
+  it('mask-all: a revealed password inside data-upscope-unmasked stays black', async () => {
+    mount(`<div data-upscope-unmasked><input id="pw" type="password" class="s"><input id="plain" class="s" value="shown"></div>`);
+    const page = await WatchedPage.start({ maskAll: true });
+    type($('#pw'), 'hunter2');
+    await page.settled();
+    $('#pw').type = 'text';
+    const picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(20);
+    expect(scanForSecret(picture.canvas!, box($('#pw'))).count).to.equal(0);
+  });
+});

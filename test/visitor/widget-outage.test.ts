@@ -1,0 +1,78 @@
+/**
+ * The widget through relay outages and with several agents: the lookup code comes back after a
+ * restart, a long outage says plainly that help is unavailable, and every agent is named.
+ */
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { Upscope } from '../../src/visitor/upscope.js';
+import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
+import { agentToken, relayInfo, type AgentSocket } from '../support/agent-driver.js';
+import { agentAsks, connectedWidget, liveRegion, newSdk, part, until } from './widget-helpers.js';
+
+describe('<upscope-widget> through outages', () => {
+  let sdk: Upscope | null = null;
+  const sockets: AgentSocket[] = [];
+  afterEach(async () => {
+    await executeServerCommand('relay-start');
+    for (const s of sockets.splice(0)) s.close();
+    await sdk?.reset({ reconnect: false }).catch(() => undefined);
+    sdk = null;
+  });
+
+  it('a pending visitor gets a new lookup code after the relay restarts', async () => {
+    const relay = await relayInfo();
+    sdk = newSdk();
+    const el = await connectedWidget(sdk, relay);
+    part(el, 'help-button')!.click();
+    await until(el, () => part(el, 'lookup-code') !== null, 'the first code');
+    await executeServerCommand('relay-restart');
+    await until(el, () => sdk!.connectionState.value !== 'connected', 'the drop');
+    await until(el, () => sdk!.connectionState.value === 'connected' && sdk!.sessionState.value === 'pendingRequest', 'the request renewed', 15_000);
+    await until(el, () => /^\d{4}$/.test(part(el, 'lookup-code')?.textContent?.trim() ?? ''), 'a code on screen again');
+    expect(sdk.lookupCode.value).to.match(/^\d{4}$/);
+  });
+
+  it('after a long outage says help is unavailable, keeps retrying, and Close puts it away until the relay is back', async () => {
+    const relay = await relayInfo();
+    sdk = newSdk();
+    const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${relay.host} lang="en" unavailable-after="300"></upscope-widget>`);
+    await until(el, () => sdk!.connectionState.value === 'connected', 'the SDK to connect');
+    part(el, 'help-button')!.click();
+    await until(el, () => el.view === 'pending', 'the pending view');
+    await executeServerCommand('relay-stop');
+    await until(el, () => part(el, 'panel')?.textContent?.includes('Help is unavailable right now') ?? false, 'the unavailable note');
+    expect(part(el, 'status'), 'no "Reconnecting…" line beside it').to.equal(null);
+    expect(part(el, 'retry-button'), 'retrying goes on by itself').to.equal(null);
+    expect(liveRegion(el)).to.contain('Help is unavailable right now');
+    expect(sdk.connectionState.value).to.equal('reconnecting');
+    await expect(el).to.be.accessible();
+
+    part(el, 'dismiss-button')!.click();
+    await until(el, () => el.view === 'idle', 'the note to close');
+    expect(part(el, 'panel'), 'nothing in the visitor’s way').to.equal(null);
+    await executeServerCommand('relay-start');
+    await until(el, () => sdk!.connectionState.value === 'connected', 'the relay back', 15_000);
+    await until(el, () => el.view === 'pending', 'the request shown again');
+  });
+
+  it('names every agent: who watches, and who ended the session', async () => {
+    const relay = await relayInfo();
+    sdk = newSdk({ requireConsent: false });
+    const el = await connectedWidget(sdk, relay);
+    const first = await agentAsks(relay, sdk);
+    sockets.push(first);
+    await first.next('watchState', (m) => m.watching);
+    const bob = await agentAsks(relay, sdk, await agentToken('Bob'));
+    sockets.push(bob);
+    await bob.next('watchState', (m) => m.watching);
+    await until(el, () => sdk!.observerCount.value === 2, 'two agents');
+    await el.updateComplete;
+    expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} and Bob are viewing your screen`);
+
+    const ended = oneEvent(el, 'upscope-session-ended');
+    bob.send({ type: 'stopSession' });
+    expect((await ended).detail.reason).to.equal('agentStopped');
+    await until(el, () => part(el, 'notice') !== null, 'the ended note');
+    expect(part(el, 'notice')!.textContent).to.contain('Bob ended the session.');
+  });
+});
