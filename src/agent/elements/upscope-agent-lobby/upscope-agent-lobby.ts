@@ -262,9 +262,12 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   private filter(all: VisitorSummary[], query: string): { visitors: VisitorSummary[]; waiting: number } {
     const f = this.filtered;
     if (f && f.all === all && f.query === query) return f;
-    let waiting = 0;
-    for (const v of all) if (v.connected && v.pendingRequestAt !== null) waiting++;
-    const visitors = query.trim() ? all.filter(visitorMatcher(query)) : all;
+    let waiting = f?.all === all ? f.waiting : 0;
+    if (f?.all !== all) for (const v of all) if (v.connected && v.pendingRequestAt !== null) waiting++;
+    // Typing on narrows the search: every word of the longer query contains one of the shorter's,
+    // so only the visitors that matched before need testing again.
+    const from = f && f.all === all && f.query.trim() && query.startsWith(f.query) ? f.visitors : all;
+    const visitors = query.trim() ? from.filter(visitorMatcher(query)) : all;
     this.filtered = { all, query, visitors, waiting };
     return this.filtered;
   }
