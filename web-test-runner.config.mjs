@@ -5,6 +5,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { findChromium, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 import { relayPlugin } from './test/support/relay-plugin.ts';
 import { screenshotPlugin } from './test/support/screenshot-plugin.ts';
+import { scriptedRelayPlugin } from './test/support/scripted-relay.ts';
 
 const executablePath = await findChromium();
 
@@ -16,5 +17,5 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 10 * 60 * 1000,
   browsers: [playwrightLauncher({ product: 'chromium', launchOptions: { executablePath, args: [...CHROMIUM_ARGS], headless: true } })],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), relayPlugin(), screenshotPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), relayPlugin(), scriptedRelayPlugin(), screenshotPlugin()],
 };

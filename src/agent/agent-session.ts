@@ -4,27 +4,27 @@
  * or survives the browser closing.
  */
 
-/** What `/api/login` returns: the token and who it names. */
-export interface AgentSession {
-  token: string;
-  agentId: string;
-  agentName: string;
-  /** Epoch ms after which the relay refuses the token. */
-  expiresAt: number;
-}
+import * as v from 'valibot';
+import { DEFAULT_AGENT_NAME, LoginResponseSchema, type ErrorCode, type LoginRequest, type LoginResponse } from '../protocol/index.js';
+import { UpscopeError } from '../relay-client/errors.js';
+
+/** What `/api/login` returns: the token and who it names (`expiresAt`: epoch ms after which the relay refuses the token). */
+export type AgentSession = LoginResponse;
 
 /** The sessionStorage key holding the JSON {@link AgentSession}. */
 export const AGENT_SESSION_KEY = 'upscope-agent-session';
 
-/** Login failed: `status` is the HTTP status (0 when the relay could not be reached). */
-export class AgentLoginError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'AgentLoginError';
-  }
+/**
+ * Login failed: the one error class, {@link UpscopeError}, with `status` the HTTP status (0 when
+ * the relay could not be reached) and `code` what it means.
+ */
+export type AgentLoginError = UpscopeError<ErrorCode>;
+/** The name earlier releases exported; `instanceof AgentLoginError` still works. */
+export const AgentLoginError = UpscopeError;
+
+function loginError(message: string, status: number): AgentLoginError {
+  const code = status === 400 ? 'invalidMessage' : status === 401 ? 'unauthorized' : status === 429 ? 'rateLimited' : 'connectionFailed';
+  return new UpscopeError(code, message, status);
 }
 
 export interface LoginOptions {
@@ -37,35 +37,35 @@ export interface LoginOptions {
   signal?: AbortSignal;
 }
 
-export async function loginAgent({ credential, name = 'Agent', origin = '', signal }: LoginOptions): Promise<AgentSession> {
-  if (typeof credential !== 'string' || !credential.trim()) throw new AgentLoginError('enter the agent credential', 400);
+export async function loginAgent({ credential, name = DEFAULT_AGENT_NAME, origin = '', signal }: LoginOptions): Promise<AgentSession> {
+  if (typeof credential !== 'string' || !credential.trim()) throw loginError('enter the agent credential', 400);
   let res: Response;
   try {
     res = await fetch(`${origin}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ credential: credential.trim(), name: name.trim() || 'Agent' }),
+      body: JSON.stringify({ credential: credential.trim(), name: name.trim() || DEFAULT_AGENT_NAME } satisfies LoginRequest),
       signal,
     });
   } catch (e) {
     if (signal?.aborted) throw e;
-    throw new AgentLoginError('could not reach the relay; check your connection and try again', 0);
+    throw loginError('could not reach the relay; check your connection and try again', 0);
   }
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (!res.ok) {
     const said = body && typeof body.error === 'string' ? body.error : `the relay answered ${res.status}`;
-    throw new AgentLoginError(said, res.status);
+    throw loginError(said, res.status);
   }
   const session = asSession(body);
-  if (!session) throw new AgentLoginError('the relay sent a login answer this console does not understand', res.status);
+  if (!session) throw loginError('the relay sent a login answer this console does not understand', res.status);
   return session;
 }
 
-function asSession(v: unknown): AgentSession | null {
-  if (!v || typeof v !== 'object') return null;
-  const s = v as Record<string, unknown>;
-  if (typeof s.token !== 'string' || typeof s.agentId !== 'string' || typeof s.agentName !== 'string' || typeof s.expiresAt !== 'number') return null;
-  return { token: s.token, agentId: s.agentId, agentName: s.agentName, expiresAt: s.expiresAt };
+function asSession(value: unknown): AgentSession | null {
+  const parsed = v.safeParse(LoginResponseSchema, value);
+  if (!parsed.success) return null;
+  const { token, agentId, agentName, expiresAt } = parsed.output;
+  return { token, agentId, agentName, expiresAt };
 }
 
 /** The stored session, or null when there is none, it is malformed, or it has expired. */

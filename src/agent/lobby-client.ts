@@ -3,10 +3,11 @@
  * visitors, and look-ups by 4-digit code. Everything the relay sends is validated with
  * `parseMessage(text, 'relay')`.
  */
-import { PartySocket } from 'partysocket';
 import { signal } from '@lit-labs/signals';
-import { CloseCode, isFinalClose, LOOKUP_CODE_DIGITS, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
-import { resolveRelayAddress, SOCKET_OPEN } from '../relay-client/relay-address.js';
+import { CloseCode, isFinalClose, LOOKUP_CODE_DIGITS, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
+import { UpscopeError } from '../relay-client/errors.js';
+import { resolveRelayAddress } from '../relay-client/relay-address.js';
+import { DEFAULT_HEARTBEAT_MS, RelaySocket, type RelaySocketOptions } from '../relay-client/relay-socket.js';
 
 
 /**
@@ -34,20 +35,16 @@ export interface LobbyClientOptions {
   batchMs?: number;
   /** Every time `visitors` changes (after batching). */
   onChange?: (visitors: VisitorSummary[]) => void;
+  /** Interval of the keep-alive ping, in ms; a lobby silent for two intervals is replaced. 0 turns it off. Default 25000. */
+  heartbeatInterval?: number;
   /** For tests: a WebSocket constructor. Default the global one. */
   WebSocket?: typeof WebSocket;
 }
 
-/** A look-up that failed: bad code, rate limit, or no connection. */
-export class LookupError extends Error {
-  constructor(
-    message: string,
-    readonly code: ErrorCode | 'notConnected' | 'timeout' | 'closed',
-  ) {
-    super(message);
-    this.name = 'LookupError';
-  }
-}
+/** A look-up that failed (bad code, rate limit, or no connection): the one error class, {@link UpscopeError}. */
+export type LookupError = UpscopeError<ErrorCode | 'notConnected' | 'timeout' | 'closed'>;
+/** The name earlier releases exported; `instanceof LookupError` still works. */
+export const LookupError = UpscopeError;
 
 /**
  * Lobby order: pending requests first, oldest request first (they have waited longest); then
@@ -75,7 +72,7 @@ export class LobbyClient {
   readonly agent = signal<{ agentId: string; agentName: string } | null>(null);
   readonly error = signal<{ code: ErrorCode; message: string } | null>(null);
 
-  private socket: PartySocket | null = null;
+  private socket: RelaySocket | null = null;
   private readonly byShortId = new Map<string, VisitorSummary>();
   /** Visitors first seen since the last publish (they join the previous order, then it is sorted). */
   private added = new Set<string>();
@@ -91,20 +88,19 @@ export class LobbyClient {
     if (!this.options.token) throw new TypeError('an agent token is required for the lobby');
     const address = resolveRelayAddress(this.options.host);
     this.setStatus('connecting');
-    const socket = new PartySocket({
-      host: address.host,
-      protocol: address.protocol,
+    const options: RelaySocketOptions = {
+      address,
       party: 'agents',
       room: 'lobby',
       query: { token: this.options.token },
-      // 4xxx closes are the relay's deliberate refusals: asking again would be refused again.
-      shouldReconnectOnClose: (e) => !isFinalClose(e.code),
+      heartbeatInterval: this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_MS,
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
+    };
+    this.socket = new RelaySocket(options, {
+      message: (msg) => this.onMessage(msg),
+      invalid: (error) => this.error.set({ code: error.code, message: `the relay sent a message this console cannot read: ${error.message}` }),
+      closed: ({ code }) => this.onClose(code),
     });
-    // partysocket fires close synchronously inside close(): events of a replaced socket are ignored.
-    socket.addEventListener('message', (e) => socket === this.socket && typeof e.data === 'string' && this.onMessage(e.data));
-    socket.addEventListener('close', (e) => socket === this.socket && this.onClose(e.code));
-    this.socket = socket;
   }
 
   close(): void {
@@ -112,7 +108,7 @@ export class LobbyClient {
     this.publishTimer = undefined;
     const socket = this.socket;
     this.socket = null;
-    socket?.close(1000, 'agent left the lobby');
+    socket?.close(CloseCode.normal, 'agent left the lobby');
     this.failLookups('closed', 'the lobby was closed');
     this.setStatus('idle');
   }
@@ -120,8 +116,8 @@ export class LobbyClient {
   /** Finds the visitor showing `code`. Resolves null when no visitor has that code. */
   findByCode(code: string): Promise<VisitorSummary | null> {
     const c = typeof code === 'string' ? code.trim() : '';
-    if (!CODE.test(c)) return Promise.reject(new LookupError(`a lookup code is ${LOOKUP_CODE_DIGITS} digits`, 'invalidMessage'));
-    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return Promise.reject(new LookupError('not connected to the relay right now', 'notConnected'));
+    if (!CODE.test(c)) return Promise.reject(new UpscopeError('invalidMessage', `a lookup code is ${LOOKUP_CODE_DIGITS} digits`));
+    if (!this.socket?.isOpen) return Promise.reject(new UpscopeError('notConnected', 'not connected to the relay right now'));
     return new Promise((resolve, reject) => {
       const entry = {
         code: c,
@@ -130,23 +126,18 @@ export class LobbyClient {
         timer: setTimeout(() => {
           const i = this.lookups.indexOf(entry);
           if (i >= 0) this.lookups.splice(i, 1);
-          reject(new LookupError('the relay did not answer the look-up in time', 'timeout'));
+          reject(new UpscopeError('timeout', 'the relay did not answer the look-up in time'));
         }, this.options.lookupTimeoutMs ?? 10_000),
       };
       this.lookups.push(entry);
-      this.socket!.send(JSON.stringify({ type: 'findByCode', code: c } satisfies Message));
+      this.socket!.send({ type: 'findByCode', code: c });
     });
   }
 
-  private onMessage(text: string): void {
-    const parsed = parseMessage(text, 'relay');
-    if (!parsed.ok) {
-      this.error.set({ code: parsed.error.code, message: `the relay sent a message this console cannot read: ${parsed.error.message}` });
-      return;
-    }
-    const msg = parsed.message;
+  private onMessage(msg: Message): void {
     switch (msg.type) {
       case 'agentWelcome':
+        this.socket?.markHealthy();
         this.agent.set({ agentId: msg.agentId, agentName: msg.agentName });
         this.setStatus('connected');
         return;
@@ -181,7 +172,7 @@ export class LobbyClient {
         const entry = this.lookups.shift();
         if (entry) {
           clearTimeout(entry.timer);
-          entry.reject(new LookupError(msg.message, msg.code));
+          entry.reject(new UpscopeError(msg.code, msg.message));
           return;
         }
         this.error.set({ code: msg.code, message: msg.message });
@@ -202,7 +193,7 @@ export class LobbyClient {
   private failLookups(code: 'closed', message: string): void {
     for (const l of this.lookups.splice(0)) {
       clearTimeout(l.timer);
-      l.reject(new LookupError(message, code));
+      l.reject(new UpscopeError(code, message));
     }
   }
 

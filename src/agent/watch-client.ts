@@ -1,19 +1,15 @@
 /**
  * One agent's watch connection to one visitor (`/parties/watch/{shortId}?token=`): asks to watch,
  * follows the visitor's answer and the session, hands binary frames on, and sends custom
- * messages and stop. Everything the relay sends is validated with `parseMessage(text, 'relay')`.
- *
- * Over 350 lines: the socket plumbing it shares in kind with the visitor's connection is still its
- * own; it moves to the planned shared relay-client layer.
+ * messages and stop. The socket (validation, close policy, heartbeat, pacing) and the reliable
+ * sending of custom messages are the shared ones of src/relay-client/.
  */
-import { PartySocket } from 'partysocket';
 import { signal } from '@lit-labs/signals';
 import {
   CloseCode,
   decodeFrame,
   isFinalClose,
   MAX_CUSTOM_MESSAGE_LENGTH,
-  parseMessage,
   randomId,
   SHORT_ID_PATTERN,
   type EndReason,
@@ -23,7 +19,10 @@ import {
   type Observer,
   type VisitorSummary,
 } from '../protocol/index.js';
-import { resolveRelayAddress, SOCKET_OPEN } from '../relay-client/relay-address.js';
+import { UpscopeError } from '../relay-client/errors.js';
+import { resolveRelayAddress } from '../relay-client/relay-address.js';
+import { DEFAULT_HEARTBEAT_MS, RelaySocket } from '../relay-client/relay-socket.js';
+import { ReliableSender } from '../relay-client/reliable-sender.js';
 
 
 /**
@@ -102,48 +101,31 @@ export interface WatchClientOptions {
    * relay's own grace period for a visitor who left).
    */
   visitorReturnMs?: number;
+  /** Interval of the keep-alive ping, in ms; a socket silent for two intervals is replaced. 0 turns it off. Default 25000. */
+  heartbeatInterval?: number;
   /** For tests: a WebSocket constructor. Default the global one. */
   WebSocket?: typeof WebSocket;
 }
 
-/** A custom message the relay refused, or one that could not be sent. */
-export class CustomMessageError extends Error {
-  constructor(
-    message: string,
-    readonly code: ErrorCode | 'timeout' | 'closed',
-  ) {
-    super(message);
-    this.name = 'CustomMessageError';
-  }
-}
+/** A custom message the relay refused, or one that could not be sent: the one error class, {@link UpscopeError}. */
+export type CustomMessageError = UpscopeError<ErrorCode | 'timeout' | 'closed'>;
+/** The name earlier releases exported; `instanceof CustomMessageError` still works. */
+export const CustomMessageError = UpscopeError;
 
 const INITIAL: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null };
-/** Close codes with which the relay refuses for good: reconnecting would only be refused again. */
 /** Custom messages held (unacknowledged or waiting for the connection) at most. */
 const MAX_PENDING_MESSAGES = 100;
-
-interface PendingMessage {
-  text: string;
-  /** The connection (see `WatchClient.generation`) it was last sent on; -1: not sent yet. */
-  sentOn: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 export class WatchClient {
   /** The current snapshot; elements read it through SignalWatcher. */
   readonly state = signal<WatchSnapshot>(INITIAL);
 
-  private socket: PartySocket | null = null;
+  private socket: RelaySocket | null = null;
   private wantWatch: boolean;
   /** Set once per socket: the first watchState of a connection triggers the `watch`. */
   private greeted = false;
-  private seq = 0;
-  /** Custom messages not acknowledged yet, by seq (so in the order they were sent). */
-  private readonly pending = new Map<number, PendingMessage>();
-  /** Counts this client's connections; a message sent on an earlier one is sent again. */
-  private generation = 0;
+  /** Custom messages not acknowledged yet, oldest first. */
+  private readonly pending: ReliableSender<ErrorCode | 'timeout' | 'closed'>;
   /** The socket dropped while watching: messages wait for the session to come back. */
   private resuming = false;
   /** Sent with every connection, so the relay recognises a message resent after a drop. */
@@ -156,6 +138,7 @@ export class WatchClient {
 
   constructor(private readonly options: WatchClientOptions) {
     this.wantWatch = options.autoWatch ?? true;
+    this.pending = new ReliableSender({ ackTimeoutMs: options.ackTimeoutMs ?? 10_000 });
   }
 
   get snapshot(): WatchSnapshot {
@@ -169,20 +152,23 @@ export class WatchClient {
     if (!SHORT_ID_PATTERN.test(shortId ?? '')) throw new TypeError(`"${String(shortId).slice(0, 80)}" is not a visitor short id`);
     const address = resolveRelayAddress(host);
     this.update({ ...INITIAL, status: 'connecting' });
-    const socket = new PartySocket({
-      host: address.host,
-      protocol: address.protocol,
-      party: 'watch',
-      room: shortId,
-      query: { token, client: this.client },
-      shouldReconnectOnClose: (e) => !isFinalClose(e.code) || this.waitsForReturn(e.code),
-      ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
-    });
-    socket.binaryType = 'arraybuffer';
-    // partysocket fires close synchronously inside close(): events of a replaced socket are ignored.
-    socket.addEventListener('message', (e) => socket === this.socket && this.onMessage(e.data));
-    socket.addEventListener('close', (e) => socket === this.socket && this.onClose(e.code));
-    this.socket = socket;
+    this.socket = new RelaySocket(
+      {
+        address,
+        party: 'watch',
+        room: shortId,
+        query: { token, client: this.client },
+        heartbeatInterval: this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_MS,
+        retryAnyway: (code) => this.waitsForReturn(code),
+        ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
+      },
+      {
+        message: (msg) => this.onRelayMessage(msg),
+        binary: (data) => this.onBinary(data),
+        invalid: (error) => this.update({ error: { code: error.code, message: `the relay sent a message this viewer cannot read: ${error.message}` } }),
+        closed: ({ code }) => this.onClose(code),
+      },
+    );
   }
 
   /** Closes the connection for good. Watching ends for this agent; the session stays for others. */
@@ -190,8 +176,8 @@ export class WatchClient {
     clearTimeout(this.retryTimer);
     const socket = this.socket;
     this.socket = null;
-    socket?.close(1000, 'agent closed the view');
-    this.generation++;
+    socket?.close(CloseCode.normal, 'agent closed the view');
+    this.pending.newConnection();
     this.rejectPending('closed', 'the view was closed');
     this.update({ status: 'idle' });
   }
@@ -199,7 +185,7 @@ export class WatchClient {
   /** Asks the visitor (again) for permission to watch. */
   watch(): void {
     this.wantWatch = true;
-    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return;
+    if (!this.socket?.isOpen) return;
     this.send({ type: 'watch' });
     const s = this.snapshot.status;
     if (s !== 'watching' && s !== 'paused') this.update({ status: 'waiting', endReason: null, stoppedByMe: false, error: null });
@@ -209,7 +195,7 @@ export class WatchClient {
   stop(): void {
     this.wantWatch = false;
     clearTimeout(this.retryTimer);
-    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return;
+    if (!this.socket?.isOpen) return;
     this.update({ stoppedByMe: true });
     this.send({ type: 'stopSession' });
   }
@@ -230,33 +216,22 @@ export class WatchClient {
     }
     const s = this.snapshot.status;
     const watching = s === 'watching' || s === 'paused';
-    if (!watching && !this.resuming) return Promise.reject(new CustomMessageError('messages can be sent only while watching (after the visitor allowed it)', 'invalidState'));
+    if (!watching && !this.resuming) return Promise.reject(new UpscopeError('invalidState', 'messages can be sent only while watching (after the visitor allowed it)'));
     // Watching but the socket is closing (a drop not reported yet): the message waits like the rest.
-    const live = watching && this.socket?.readyState === SOCKET_OPEN;
+    const live = watching && this.socket?.isOpen === true;
     if (this.pending.size >= MAX_PENDING_MESSAGES) {
-      return Promise.reject(new CustomMessageError(`${MAX_PENDING_MESSAGES} messages are waiting for the connection already; this one was not sent`, 'queueFull'));
+      return Promise.reject(new UpscopeError('queueFull', `${MAX_PENDING_MESSAGES} messages are waiting for the connection already; this one was not sent`));
     }
-    const seq = this.seq++;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(seq);
-        reject(new CustomMessageError('the relay did not confirm the message in time', 'timeout'));
-      }, this.options.ackTimeoutMs ?? 10_000);
-      const p: PendingMessage = { text, sentOn: -1, resolve, reject, timer };
-      this.pending.set(seq, p);
-      if (live) this.sendPending(seq, p);
-    });
+    const { delivered } = this.pending.add(text);
+    if (live) this.sendUnsent();
+    return delivered;
   }
+
+  // The one place a watch connection writes to the relay: every outgoing message goes through
+  // send() below (the rooms work adds `frameAck` here).
+
 
   // ---------------------------------------------------------------- incoming
-
-  private onMessage(data: unknown): void {
-    if (data instanceof ArrayBuffer) return this.onBinary(data);
-    if (typeof data !== 'string') return;
-    const parsed = parseMessage(data, 'relay');
-    if (!parsed.ok) return this.update({ error: { code: parsed.error.code, message: `the relay sent a message this viewer cannot read: ${parsed.error.message}` } });
-    this.onRelayMessage(parsed.message);
-  }
 
   private onBinary(data: ArrayBuffer): void {
     let frame: Frame;
@@ -274,6 +249,7 @@ export class WatchClient {
     const snap = this.snapshot;
     switch (msg.type) {
       case 'watchState': {
+        this.socket?.markHealthy();
         this.seenVisitor = true;
         this.returnDeadline = null;
         // A page that is away (reloading, offline) sends nothing: say so rather than show a frozen picture.
@@ -320,22 +296,11 @@ export class WatchClient {
         return;
       case 'captureBlocked':
         return this.update({ captureBlocked: msg.needs });
-      case 'ack': {
-        const p = this.pending.get(msg.seq);
-        if (!p) return;
-        clearTimeout(p.timer);
-        this.pending.delete(msg.seq);
-        p.resolve();
+      case 'ack':
+        this.pending.ack(msg.seq);
         return;
-      }
       case 'error': {
-        const ref = msg.ref !== undefined ? Number(msg.ref) : NaN;
-        const p = this.pending.get(ref);
-        if (p) {
-          clearTimeout(p.timer);
-          this.pending.delete(ref);
-          p.reject(new CustomMessageError(msg.message, msg.code));
-        }
+        if (msg.ref !== undefined && /^\d+$/.test(msg.ref)) this.pending.fail(Number(msg.ref), new UpscopeError(msg.code, msg.message));
         if (msg.code === 'unauthorized') return this.update({ status: 'unauthorized', error: { code: msg.code, message: msg.message } });
         // `watch` while the visitor's page is away (a reload): ask again until it is back.
         if (msg.code === 'notFound' && snap.status === 'waiting') {
@@ -355,7 +320,7 @@ export class WatchClient {
 
   private onClose(code: number): void {
     this.greeted = false;
-    this.generation++;
+    this.pending.newConnection();
     clearTimeout(this.retryTimer);
     const status = this.snapshot.status;
     if (code === CloseCode.notFound && this.returnDeadline !== null && this.returnDeadline > Date.now()) {
@@ -397,25 +362,20 @@ export class WatchClient {
   /** Watching again after a drop: what this connection has not carried yet goes out, in order. */
   private flushPending(): void {
     this.resuming = false;
-    for (const [seq, p] of this.pending) if (p.sentOn !== this.generation) this.sendPending(seq, p);
+    this.sendUnsent();
   }
 
-  private sendPending(seq: number, p: PendingMessage): void {
-    p.sentOn = this.generation;
-    this.send({ type: 'customMessage', message: p.text, seq });
+  private sendUnsent(): void {
+    for (const entry of this.pending.takeUnsent()) this.send({ type: 'customMessage', message: entry.message, seq: entry.seq });
   }
 
   private rejectPending(code: 'closed', message: string): void {
     this.resuming = false;
-    for (const [seq, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new CustomMessageError(message, code));
-      this.pending.delete(seq);
-    }
+    this.pending.rejectAll(new UpscopeError(code, message));
   }
 
   private send(msg: Message): void {
-    this.socket?.send(JSON.stringify(msg));
+    this.socket?.send(msg);
   }
 
   private update(patch: Partial<WatchSnapshot>): void {

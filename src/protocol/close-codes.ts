@@ -1,8 +1,15 @@
 /**
- * WebSocket close codes the relay uses, and what a client does on each. The relay closes with
- * them; the visitor SDK and the agent clients read them, all from this one table.
+ * WebSocket close codes, and what a client does on each. The relay closes with them; the visitor
+ * SDK and the agent clients read them, all from this one table (src/relay-client/relay-socket.ts
+ * applies {@link closePolicy}). No other file spells a close code as a number.
  */
 export const CloseCode = {
+  /** A deliberate close by either side (the standard WebSocket code). */
+  normal: 1000,
+  /** The socket sent one message over the relay's socket cap; the `ws` host closes with it. */
+  messageTooBig: 1009,
+  /** The client's own: the socket stayed silent for two heartbeats and is replaced (src/relay-client/relay-socket.ts). */
+  heartbeatTimeout: 3000,
   /** The route is malformed (a bad visitor id or client id). Final. */
   badRoute: 4000,
   /** No valid agent token, or it expired. Final: log in again. */
@@ -25,10 +32,26 @@ export const CloseCode = {
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /**
- * Whether an agent client gives up after this close: the relay's refusals (4000-4999) would be
- * refused again, except `stalled`, which a reconnect repairs, and `tooManyConnections`, which
- * passes once the address's attempts or sockets are fewer (partysocket backs off meanwhile).
+ * What a client does after a close:
+ * - `retry`: reconnect, with partysocket's growing delay. A socket the relay closes within
+ *   partysocket's `minUptime` (5 s) of opening does not reset the retry count, so a relay that
+ *   keeps refusing (`tooManyConnections`) is asked again less and less often: it backs off.
+ * - `stop`: the relay refused for good; asking again would be refused again.
  */
+export type ClosePolicy = 'retry' | 'stop';
+
+/**
+ * The one close policy, the same for visitors and agents: the relay's refusals (4000-4999) stop,
+ * except `stalled`, which a reconnect repairs, and `tooManyConnections`, which passes once the
+ * address's attempts or sockets are fewer. Anything else (network drops, 1000, 1006, 1009, a
+ * heartbeat timeout) is retried.
+ */
+export function closePolicy(code: number): ClosePolicy {
+  if (code === CloseCode.stalled || code === CloseCode.tooManyConnections) return 'retry';
+  return code >= 4000 && code < 5000 ? 'stop' : 'retry';
+}
+
+/** Whether a client gives up after this close (see {@link closePolicy}). */
 export function isFinalClose(code: number): boolean {
-  return code >= 4000 && code < 5000 && code !== CloseCode.stalled && code !== CloseCode.tooManyConnections;
+  return closePolicy(code) === 'stop';
 }

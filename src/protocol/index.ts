@@ -5,3 +5,4 @@ export * from './parse-message.js';
 export * from './frame.js';
 export * from './tile-image.js';
 export * from './random-id.js';
+export * from './login.js';

@@ -47,3 +47,38 @@ export const STALLED_SOCKET_MS = 10_000;
  */
 export const MAX_FRAME_EDGE = 8192;
 export const MAX_FRAME_PIXELS = 7680 * 4320;
+
+/**
+ * The relay's rate limits. The relay enforces them (defaults of its options); the clients read
+ * them too, so that what they send stays under them (src/relay-client/paced-sender.ts). Burst is
+ * a bucket's size, the refill is per second or per minute as named.
+ */
+export const RATE_LIMITS = {
+  /** Control messages per connection: a burst, then this many a second; past it `rateLimited`. */
+  messageBurst: 100,
+  messagesPerSecond: 50,
+  /** Frame bytes per visitor connection: a burst, then this many a second (32 MiB, 16 MiB). */
+  frameBytesBurst: 32 * 1024 * 1024,
+  frameBytesPerSecond: 16 * 1024 * 1024,
+  /** Lookup-code searches per agent a minute (also the burst). */
+  lookupsPerAgentPerMinute: 10,
+  /** Lookup-code searches per address a minute (also the burst). */
+  lookupsPerAddressPerMinute: 30,
+  /** New help requests (`requestAgent`) per address a minute (also the burst). */
+  requestsPerAddressPerMinute: 20,
+  /** Connection attempts per address: a burst, then this many a second. */
+  connectionBurstPerAddress: 200,
+  connectionsPerSecondPerAddress: 20,
+  /** Agent logins (`POST /api/login`) per address a minute (also the burst). */
+  loginsPerAddressPerMinute: 10,
+} as const;
+
+/**
+ * How fast a client sends control messages: half the relay's rate (see RATE_LIMITS), so a flush
+ * after a reconnect (identity, visibility, up to MAX_QUEUED_MESSAGES custom messages) and a
+ * heartbeat never cross it.
+ */
+export const CLIENT_PACING = {
+  burst: RATE_LIMITS.messageBurst / 2,
+  perSecond: RATE_LIMITS.messagesPerSecond / 2,
+} as const;

@@ -1,8 +1,11 @@
+import { CLIENT_PACING } from '../protocol/index.js';
+
 /**
- * Sends text at a rate the relay accepts. The relay allows a burst of 100 control messages and
- * 50 a second per connection and drops the rest with `rateLimited`; after a reconnect the SDK
- * flushes identity, visibility and up to MAX_QUEUED_MESSAGES custom messages at once, which
- * would cross that line. Pacing at half the relay's rate keeps every message.
+ * Sends text at a rate the relay accepts. The relay drops control messages past its per-connection
+ * rate (RATE_LIMITS) with `rateLimited`; after a reconnect a client flushes what it holds (the
+ * visitor: identity, visibility and up to MAX_QUEUED_MESSAGES custom messages; a viewer: its
+ * unacknowledged messages) at once, which would cross that line. Pacing at CLIENT_PACING (half
+ * the relay's rate) keeps every message.
  */
 export class PacedSender {
   private tokens: number;
@@ -12,8 +15,8 @@ export class PacedSender {
 
   constructor(
     private readonly write: (text: string) => void,
-    private readonly burst = 50,
-    private readonly perSecond = 25,
+    private readonly burst: number = CLIENT_PACING.burst,
+    private readonly perSecond: number = CLIENT_PACING.perSecond,
   ) {
     this.tokens = burst;
   }

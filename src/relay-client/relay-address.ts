@@ -1,30 +1,46 @@
 /**
- * Turns the `host` an agent element is given into the socket and HTTP addresses of the relay.
+ * The one meaning of a relay `host`, for `Upscope.configure({ host })`, `<upscope-widget host>`,
+ * `<upscope-viewer host>`, the console elements and the agent clients.
  *
- * Accepted forms: `127.0.0.1:8787`, `relay.example.com`, or with a scheme (`https://…`,
- * `wss://…`, `http://…`, `ws://…`). Without a scheme the page's own decides (an `https:` page
- * talks `wss:`), because a mixed-content socket from a secure page would be blocked anyway.
+ * Accepted forms: `127.0.0.1:8787`, `relay.example.com`, `[::1]:8787`, each with an optional
+ * scheme (`https://…`, `wss://…`, `http://…`, `ws://…`) and trailing slash, as people paste them.
+ * The socket scheme is, in order: the one pasted; the one asked for (the SDK's `protocol`
+ * option); `ws` for a local relay (localhost, 127.x, [::1]); `ws` on an `http:` page; else `wss`
+ * (a mixed-content socket from a secure page would be blocked anyway).
  */
 export interface RelayAddress {
   /** `host[:port]`, no scheme and no trailing slash (what partysocket takes as `host`). */
   host: string;
   /** Socket scheme. */
   protocol: 'ws' | 'wss';
-  /** `http(s)://host[:port]`, for the relay's HTTP API. */
+  /** `http(s)://host[:port]`, for the relay's HTTP API and watch links. */
   httpOrigin: string;
 }
 
 const SCHEME = /^(https?|wss?):\/\//i;
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 
-/** WebSocket's OPEN, spelled out: Node 20 (a supported host for the agent clients) has no global WebSocket. */
-export const SOCKET_OPEN = 1;
-
-export function resolveRelayAddress(host: string, page: { protocol: string } | undefined = globalThis.location): RelayAddress {
-  if (typeof host !== 'string' || !host.trim()) throw new TypeError('the relay host is empty; give an address like "relay.example.com" or "127.0.0.1:8787"');
+/** Checks `host` and splits off what people paste by habit (a scheme, a trailing slash). */
+export function parseRelayHost(host: unknown): { host: string; scheme: 'ws' | 'wss' | null } {
+  if (typeof host !== 'string' || !host.trim()) {
+    throw new TypeError('the relay host is empty: it needs the relay host, like "relay.example.com" or "127.0.0.1:8787"');
+  }
   const raw = host.trim();
   const scheme = SCHEME.exec(raw)?.[1]?.toLowerCase();
   const bare = raw.replace(SCHEME, '').replace(/\/+$/, '');
-  if (!bare || /[/?#\s]/.test(bare)) throw new TypeError(`"${raw.slice(0, 80)}" is not a relay host; give host[:port] with an optional scheme, no path`);
-  const secure = scheme ? scheme === 'https' || scheme === 'wss' : page?.protocol === 'https:';
-  return { host: bare, protocol: secure ? 'wss' : 'ws', httpOrigin: `${secure ? 'https' : 'http'}://${bare}` };
+  if (!HOST.test(bare)) {
+    throw new TypeError(`${JSON.stringify(raw.slice(0, 80))} is not a relay host: give "name[:port]" without a path (no path, query or spaces; a scheme is allowed)`);
+  }
+  return { host: bare, scheme: scheme === undefined ? null : scheme === 'https' || scheme === 'wss' ? 'wss' : 'ws' };
+}
+
+export function resolveRelayAddress(
+  host: string,
+  page: { protocol: string } | undefined = globalThis.location,
+  protocol?: 'ws' | 'wss',
+): RelayAddress {
+  const parsed = parseRelayHost(host);
+  const scheme = parsed.scheme ?? protocol ?? (LOCAL_HOST.test(parsed.host) || page?.protocol === 'http:' ? 'ws' : 'wss');
+  return { host: parsed.host, protocol: scheme, httpOrigin: `${scheme === 'wss' ? 'https' : 'http'}://${parsed.host}` };
 }

@@ -1,62 +1,93 @@
 /**
- * The visitor's socket to its room on the relay (`/parties/visitor/{visitorId}`): PartySocket for
- * reconnection with backoff, plus what PartySocket leaves out: validation of every message from
- * the relay, pacing, a keep-alive, a cap on failed attempts, and close codes that must not retry.
+ * One socket to the relay, for every client: the visitor SDK (`/parties/visitor/{visitorId}`),
+ * the lobby (`/parties/agents/lobby`) and the watch client (`/parties/watch/{shortId}`).
+ * PartySocket reconnects with backoff; this adds what PartySocket leaves out: validation of every
+ * message from the relay, pacing, a heartbeat that replaces a silent socket, a cap on failed
+ * attempts, and the one close policy (`closePolicy` in src/protocol/close-codes.ts).
  */
 import PartySocket from 'partysocket';
-import { CloseCode, parseMessage, type Message, type ProtocolError } from '../protocol/index.js';
+import { CloseCode, closePolicy, parseMessage, type Message, type ProtocolError } from '../protocol/index.js';
 import { PacedSender } from './paced-sender.js';
+import type { RelayAddress } from './relay-address.js';
 
-/** Close codes after which reconnecting cannot help. */
-const NO_RETRY = new Set<number>([CloseCode.badRoute, CloseCode.unauthorized, CloseCode.notFound, CloseCode.replaced, CloseCode.forgotten]);
+/** WebSocket's OPEN, spelled out: Node 20 (a supported host for the agent clients) has no global WebSocket. */
+export const SOCKET_OPEN = 1;
 
-export interface VisitorConnectionOptions {
-  host: string;
-  protocol: 'ws' | 'wss';
-  visitorId: string;
-  minReconnectionDelay: number;
-  maxReconnectionDelay: number;
-  connectionTimeout: number;
-  maxRetries: number;
+/** Interval of the keep-alive ping every client uses unless told otherwise, in ms. */
+export const DEFAULT_HEARTBEAT_MS = 25_000;
+
+export interface RelaySocketOptions {
+  /** Where the relay is (see resolveRelayAddress). */
+  address: Pick<RelayAddress, 'host' | 'protocol'>;
+  /** The party and room of the route: `/parties/{party}/{room}`. */
+  party: 'visitor' | 'agents' | 'watch';
+  room: string;
+  /** PartySocket's `id` (the connection id the relay sees); default a random one. */
+  id?: string;
+  /** Query parameters of every attempt (the agent token, the viewer's client id). */
+  query?: Record<string, string>;
+  /** First reconnection delay, in ms; grows by 1.3x per failed try. Default partysocket's (1-5 s). */
+  minReconnectionDelay?: number;
+  /** Longest reconnection delay, in ms. Default partysocket's (10 s). */
+  maxReconnectionDelay?: number;
+  /** How long one connection attempt may take, in ms. Default partysocket's (4 s). */
+  connectionTimeout?: number;
+  /** Closes in a row without {@link RelaySocket.markHealthy} before giving up. Default Infinity. */
+  maxRetries?: number;
+  /** Interval of the keep-alive ping, in ms; a socket silent for two intervals is replaced. 0 turns it off. */
   heartbeatInterval: number;
-  log: (...args: unknown[]) => void;
+  /**
+   * Keeps trying after a close the policy says stops at (the watch client waits out a relay that
+   * restarted and does not know the visitor yet). Default: never.
+   */
+  retryAnyway?: (code: number) => boolean;
+  /** For tests and Node: a WebSocket constructor. Default the global one. */
+  WebSocket?: typeof WebSocket;
+  log?: (...args: unknown[]) => void;
 }
 
-export interface VisitorConnectionHandlers {
+export interface RelaySocketHandlers {
   /** A message from the relay that passed validation. */
   message(message: Message): void;
+  /** A binary message (frames, for a watch client). Without this handler binary data is invalid. */
+  binary?(data: ArrayBuffer): void;
   /** Something from the relay that failed validation; it was dropped. */
   invalid(error: ProtocolError): void;
   /** The socket closed. `retrying` says whether another attempt follows. */
   closed(info: { code: number; reason: string; retrying: boolean }): void;
 }
 
-export class VisitorConnection {
+export class RelaySocket {
   private readonly socket: PartySocket;
   private readonly paced: PacedSender;
-  /** Attempts that ended without a welcome, in a row. */
+  /** Closes since the last markHealthy(), in a row. */
   private failures = 0;
   private closedByUs = false;
   private lastHeard = Date.now();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly log: (...args: unknown[]) => void;
 
   constructor(
-    private readonly options: VisitorConnectionOptions,
-    private readonly handlers: VisitorConnectionHandlers,
+    private readonly options: RelaySocketOptions,
+    private readonly handlers: RelaySocketHandlers,
   ) {
+    this.log = options.log ?? (() => undefined);
     this.socket = new PartySocket({
-      host: options.host,
-      protocol: options.protocol,
-      party: 'visitor',
-      room: options.visitorId,
-      id: options.visitorId,
-      minReconnectionDelay: options.minReconnectionDelay,
-      maxReconnectionDelay: options.maxReconnectionDelay,
-      connectionTimeout: options.connectionTimeout,
-      // Every message the SDK sends is re-derived after a reconnect (identity, visibility, the
-      // unacknowledged custom messages), so PartySocket's own buffer would only send duplicates.
+      host: options.address.host,
+      protocol: options.address.protocol,
+      party: options.party,
+      room: options.room,
+      ...(options.id !== undefined ? { id: options.id } : {}),
+      ...(options.query ? { query: options.query } : {}),
+      ...(options.minReconnectionDelay !== undefined ? { minReconnectionDelay: options.minReconnectionDelay } : {}),
+      ...(options.maxReconnectionDelay !== undefined ? { maxReconnectionDelay: options.maxReconnectionDelay } : {}),
+      ...(options.connectionTimeout !== undefined ? { connectionTimeout: options.connectionTimeout } : {}),
+      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+      // What a client sends is re-derived after a reconnect (identity, visibility, the
+      // unacknowledged custom messages, a watch request), so PartySocket's own buffer would only
+      // send duplicates.
       maxEnqueuedMessages: 0,
-      shouldReconnectOnClose: (e) => !NO_RETRY.has(e.code),
+      shouldReconnectOnClose: (e) => this.shouldRetry(e.code),
     });
     this.socket.binaryType = 'arraybuffer';
     this.paced = new PacedSender((text) => this.socket.send(text));
@@ -67,13 +98,13 @@ export class VisitorConnection {
   }
 
   get isOpen(): boolean {
-    return this.socket.readyState === PartySocket.OPEN;
+    return this.socket.readyState === SOCKET_OPEN;
   }
 
   /** Sends one control message (paced); false when the socket is not open and it was dropped. */
   send(message: Message): boolean {
     if (!this.isOpen) return false;
-    this.options.log('send', message);
+    if (message.type !== 'ping') this.log('send', message);
     this.paced.send(JSON.stringify(message));
     return true;
   }
@@ -95,7 +126,8 @@ export class VisitorConnection {
     this.failures = 0;
   }
 
-  close(code = 1000, reason = 'client closed'): void {
+  /** Closes for good. No handler is called after this (PartySocket fires close synchronously). */
+  close(code: number = CloseCode.normal, reason = 'client closed'): void {
     this.closedByUs = true;
     this.stopHeartbeat();
     this.paced.clear();
@@ -105,24 +137,30 @@ export class VisitorConnection {
     this.socket.close(code, reason);
   }
 
+  private shouldRetry(code: number): boolean {
+    return closePolicy(code) === 'retry' || (this.options.retryAnyway?.(code) ?? false);
+  }
+
   private readonly onOpen = () => {
     this.lastHeard = Date.now();
-    this.options.log('open');
+    this.log('open');
   };
 
   private readonly onMessage = (event: MessageEvent) => {
     this.lastHeard = Date.now();
     if (typeof event.data !== 'string') {
-      this.handlers.invalid({ code: 'badFrame', message: 'the relay sent binary data to a visitor connection' });
+      if (this.handlers.binary && event.data instanceof ArrayBuffer) this.handlers.binary(event.data);
+      else this.handlers.invalid({ code: 'badFrame', message: `the relay sent binary data to a ${this.options.party} connection` });
       return;
     }
     const parsed = parseMessage(event.data, 'relay');
     if (!parsed.ok) {
-      this.options.log('invalid message', parsed.error, event.data.slice(0, 200));
+      this.log('invalid message', parsed.error, event.data.slice(0, 200));
       this.handlers.invalid(parsed.error);
       return;
     }
-    if (parsed.message.type !== 'pong') this.options.log('receive', parsed.message);
+    if (parsed.message.type === 'pong') return;
+    this.log('receive', parsed.message);
     this.handlers.message(parsed.message);
   };
 
@@ -130,8 +168,8 @@ export class VisitorConnection {
     if (this.closedByUs) return;
     this.paced.clear();
     this.failures++;
-    const retrying = !NO_RETRY.has(event.code) && this.failures <= this.options.maxRetries;
-    this.options.log('closed', event.code, event.reason, retrying ? `retry #${this.failures}` : 'for good');
+    const retrying = this.shouldRetry(event.code) && this.failures <= (this.options.maxRetries ?? Number.POSITIVE_INFINITY);
+    this.log('closed', event.code, event.reason, retrying ? `retry #${this.failures}` : 'for good');
     if (!retrying) this.close();
     this.handlers.closed({ code: event.code, reason: event.reason, retrying });
   };
@@ -144,9 +182,8 @@ export class VisitorConnection {
   private readonly beat = () => {
     if (!this.isOpen) return;
     if (Date.now() - this.lastHeard > 2 * this.options.heartbeatInterval) {
-      this.options.log('no traffic for two heartbeats; reconnecting');
-      // 3000: an application code that is not one of the relay's no-retry codes.
-      this.socket.reconnect(3000, 'heartbeat timeout');
+      this.log('no traffic for two heartbeats; reconnecting');
+      this.socket.reconnect(CloseCode.heartbeatTimeout, 'heartbeat timeout');
       return;
     }
     this.send({ type: 'ping', t: Date.now() });

@@ -1,9 +1,14 @@
 /**
- * Custom messages the relay has not acknowledged yet. Each gets a `seq`; the relay answers `ack
- * {seq}` once it delivered the message, or `error {ref: seq}`. Only then does the entry leave,
- * so a message sent just before a connection drop is sent again after the reconnect.
+ * Custom messages the relay has not acknowledged yet, for both the visitor SDK and the watch
+ * client. Each gets a `seq`; the relay answers `ack {seq}` once it delivered the message, or
+ * `error {ref: seq}`. Only then does the entry leave, so a message sent just before a connection
+ * drop is sent again after the reconnect, and the relay skips one it already delivered.
+ *
+ * The one dedup scheme, the same in both directions: seqs start at a random point below 2^40 and
+ * count up, so a sender's seqs never repeat (a reloaded page, a new viewer) and the relay
+ * remembers the seqs it delivered per sender (the visitor's room; a viewer's `?client=` id).
  */
-import { UpscopeError } from './errors.js';
+import { UpscopeError, type ClientErrorCode } from './errors.js';
 
 export interface OutboxEntry {
   readonly seq: number;
@@ -11,17 +16,24 @@ export interface OutboxEntry {
 }
 
 interface Pending extends OutboxEntry {
+  /** The connection (see ReliableSender.newConnection) it was last sent on; -1: not sent yet. */
+  sentOn: number;
   resolve(): void;
-  reject(error: UpscopeError): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-export class Outbox {
+export interface ReliableSenderOptions {
+  /** Rejects an entry not acknowledged within this many ms with `timeout`. Default: never. */
+  ackTimeoutMs?: number;
+}
+
+export class ReliableSender<C extends string = ClientErrorCode> {
   private entries: Pending[] = [];
-  /**
-   * Starts at a random point below 2^40: the relay drops a seq it delivered lately for this
-   * visitor as a resend, so a reloaded page must not reuse the seqs the page before it used.
-   */
   private nextSeq = randomStart();
+  private connection = 0;
+
+  constructor(private readonly options: ReliableSenderOptions = {}) {}
 
   get size(): number {
     return this.entries.length;
@@ -30,9 +42,14 @@ export class Outbox {
   /** Adds a message; the promise settles when the relay acknowledges or refuses it. */
   add(message: string): { entry: OutboxEntry; delivered: Promise<void> } {
     let resolve!: () => void;
-    let reject!: (e: UpscopeError) => void;
+    let reject!: (e: Error) => void;
     const delivered = new Promise<void>((ok, fail) => ((resolve = ok), (reject = fail)));
-    const entry: Pending = { seq: this.nextSeq++, message, resolve, reject };
+    const entry: Pending = { seq: this.nextSeq++, message, sentOn: -1, resolve, reject, timer: undefined };
+    if (this.options.ackTimeoutMs !== undefined) {
+      entry.timer = setTimeout(() => {
+        if (this.take(entry.seq)) reject(new UpscopeError<C | 'timeout'>('timeout', 'the relay did not confirm the message in time'));
+      }, this.options.ackTimeoutMs);
+    }
     this.entries.push(entry);
     return { entry, delivered };
   }
@@ -40,6 +57,18 @@ export class Outbox {
   /** Every unacknowledged entry, oldest first: the order to (re)send them in. */
   pending(): readonly OutboxEntry[] {
     return this.entries;
+  }
+
+  /** The socket was replaced: every entry is sent again on the next. */
+  newConnection(): void {
+    this.connection++;
+  }
+
+  /** Entries the current connection has not carried yet, oldest first; they count as sent on it. */
+  takeUnsent(): readonly OutboxEntry[] {
+    const unsent = this.entries.filter((e) => e.sentOn !== this.connection);
+    for (const e of unsent) e.sentOn = this.connection;
+    return unsent;
   }
 
   /** The relay delivered `seq`. Returns false when no such entry is waiting. */
@@ -50,22 +79,28 @@ export class Outbox {
   }
 
   /** The relay refused `seq`. Returns false when no such entry is waiting. */
-  fail(seq: number, error: UpscopeError): boolean {
+  fail(seq: number, error: Error): boolean {
     const entry = this.take(seq);
     entry?.reject(error);
     return entry !== undefined;
   }
 
-  /** Gives up on every entry (disconnect, reset, connection lost for good). */
-  rejectAll(error: UpscopeError): void {
+  /** Gives up on every entry (disconnect, reset, connection lost for good, session ended). */
+  rejectAll(error: Error): void {
     const all = this.entries;
     this.entries = [];
-    for (const e of all) e.reject(error);
+    for (const e of all) {
+      clearTimeout(e.timer);
+      e.reject(error);
+    }
   }
 
   private take(seq: number): Pending | undefined {
     const i = this.entries.findIndex((e) => e.seq === seq);
-    return i < 0 ? undefined : this.entries.splice(i, 1)[0];
+    if (i < 0) return undefined;
+    const [entry] = this.entries.splice(i, 1);
+    clearTimeout(entry.timer);
+    return entry;
   }
 }
 

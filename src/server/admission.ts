@@ -5,6 +5,7 @@
  * asks {@link Admission.admit} for every socket it is handed.
  */
 import type { ConnectRequest } from './core.js';
+import { RATE_LIMITS } from '../protocol/index.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 
 /** Per-address admission limits (options of the relay and of `startServer`). */
@@ -35,8 +36,8 @@ export interface AdmissionOptions {
 
 export const ADMISSION_DEFAULTS = {
   maxConnectionsPerAddress: 256,
-  connectionBurstPerAddress: 200,
-  connectionsPerSecondPerAddress: 20,
+  connectionBurstPerAddress: RATE_LIMITS.connectionBurstPerAddress,
+  connectionsPerSecondPerAddress: RATE_LIMITS.connectionsPerSecondPerAddress,
   maxPendingConnectionsPerAddress: 256,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,

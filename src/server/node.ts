@@ -7,7 +7,8 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, SHORT_ID_PATTERN } from '../protocol/index.js';
+import { agentNameOf, LoginRequestSchema, MAX_FRAME_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
+import * as v from 'valibot';
 import { AgentTokens } from './agent-token.js';
 import { admissionLimits, parseRoute } from './admission.js';
 import { Relay, type Connection, type RelayOptions } from './core.js';
@@ -45,7 +46,7 @@ export interface RunningServer {
 }
 
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** ws refuses (closes with 1009) anything past this; core answers frames between the cap and it. */
+/** ws refuses (closes with CloseCode.messageTooBig) anything past this; core answers frames between the cap and it. */
 const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
 
 
@@ -64,7 +65,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...options,
     verifyAgentToken: (t) => tokens.verify(t),
   });
-  const logins = new KeyedRateLimiter(10, 10 / 60);
+  const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60);
   const limits = admissionLimits(options);
   const files = new StaticFiles({ resolve: resolveUnder(root, ['dist', 'demo']) });
   const serveFile = (req: IncomingMessage, res: ServerResponse, file: string) => files.serve(req, res, file);
@@ -101,16 +102,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
     if (path === '/api/login' && req.method === 'POST') {
       if (!logins.take(req.socket.remoteAddress ?? '?')) return json(res, 429, { error: 'too many login attempts; wait a minute' });
-      const body = await readBody(req, 4096).catch(() => null);
-      let parsed: { credential?: unknown; name?: unknown } | null = null;
+      const body = await readBody(req, MAX_LOGIN_BODY_BYTES).catch(() => null);
+      let parsed: unknown = null;
       try {
         parsed = body ? JSON.parse(body) : null;
       } catch {
         /* answered below */
       }
       if (!parsed || typeof parsed !== 'object') return json(res, 400, { error: 'send JSON: {"credential": "...", "name": "..."}' });
-      if (!tokens.checkCredential(parsed.credential)) return json(res, 401, { error: 'wrong agent credential' });
-      const name = typeof parsed.name === 'string' && parsed.name.trim() ? parsed.name.trim().slice(0, 80) : 'Agent';
+      const request = v.safeParse(LoginRequestSchema, parsed);
+      if (!request.success || !tokens.checkCredential(request.output.credential)) return json(res, 401, { error: 'wrong agent credential' });
+      const name = agentNameOf(request.output.name);
       return json(res, 200, tokens.issue(name, options.agentTokenTtlMs));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');

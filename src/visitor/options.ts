@@ -1,11 +1,17 @@
 import { MAX_QUEUED_MESSAGES } from '../protocol/index.js';
+import { parseRelayHost, resolveRelayAddress } from '../relay-client/relay-address.js';
+import { DEFAULT_HEARTBEAT_MS } from '../relay-client/relay-socket.js';
 
 /**
  * What `Upscope.instance.configure()` accepts. Every field but `host` has a default (see
  * {@link DEFAULTS}); changes take effect on the next `connect()`.
  */
 export interface UpscopeOptions {
-  /** The relay, as `host[:port]` without a scheme, e.g. `relay.example.com` or `127.0.0.1:8787`. Required to connect. */
+  /**
+   * The relay, as `host[:port]`, e.g. `relay.example.com` or `127.0.0.1:8787`; a pasted scheme
+   * (`https://…`) is stripped and sets `protocol` (the rule of every client:
+   * src/relay-client/relay-address.ts). Required to connect.
+   */
   host: string;
   /**
    * Socket scheme. Default: `ws` when the page is served over http or the host is local
@@ -55,33 +61,21 @@ export const DEFAULTS = {
   connectionTimeout: 4000,
   maxRetries: Number.POSITIVE_INFINITY,
   maxQueuedMessages: MAX_QUEUED_MESSAGES,
-  heartbeatInterval: 25_000,
+  heartbeatInterval: DEFAULT_HEARTBEAT_MS,
 } as const satisfies Partial<UpscopeOptions>;
 
-const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
-
-/** Checks `host` and strips what people paste by habit (a scheme, a trailing slash). */
+/** Checks `host` and strips what people paste by habit (a scheme, a trailing slash); see src/relay-client/relay-address.ts. */
 export function normalizeHost(host: unknown): string {
-  if (typeof host !== 'string' || !host.trim()) {
-    throw new TypeError('Upscope: configure({ host }) needs the relay host, like "relay.example.com:8787"');
-  }
-  const bare = host.trim().replace(/^(https?|wss?):\/\//i, '').replace(/\/+$/, '');
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(bare)) {
-    throw new TypeError(`Upscope: host must be "name[:port]" without a path, got ${JSON.stringify(host)}`);
-  }
-  return bare;
+  return parseRelayHost(host).host;
 }
 
-/** The socket scheme for `host`, honouring an explicit `protocol`. */
+/** The socket scheme for `host`, honouring an explicit `protocol` (one rule for every client: resolveRelayAddress). */
 export function socketProtocol(host: string, protocol: 'ws' | 'wss' | undefined): 'ws' | 'wss' {
-  if (protocol) return protocol;
-  if (LOCAL_HOST.test(host)) return 'ws';
-  return globalThis.location?.protocol === 'http:' ? 'ws' : 'wss';
+  return resolveRelayAddress(host, globalThis.location, protocol).protocol;
 }
 
 /** `{watchLinkBase}` without a trailing slash. */
 export function watchLinkBase(options: Pick<UpscopeOptions, 'host' | 'protocol' | 'watchLinkBase'>): string {
   if (options.watchLinkBase) return options.watchLinkBase.replace(/\/+$/, '');
-  const host = normalizeHost(options.host);
-  return `${socketProtocol(host, options.protocol) === 'wss' ? 'https' : 'http'}://${host}`;
+  return resolveRelayAddress(options.host, globalThis.location, options.protocol).httpOrigin;
 }

@@ -8,9 +8,10 @@
 import type { CaptureController, CaptureHost } from '../capture/capture-host.js';
 import { UpscopeError } from '../relay-client/errors.js';
 import { DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './options.js';
-import { Outbox } from '../relay-client/reliable-sender.js';
+import { parseRelayHost } from '../relay-client/relay-address.js';
+import { ReliableSender } from '../relay-client/reliable-sender.js';
 import { StateStream, Stream, type Unsubscribe } from './stream.js';
-import { VisitorConnection } from '../relay-client/relay-socket.js';
+import { RelaySocket } from '../relay-client/relay-socket.js';
 import { VisitorStore, type StoredIdentity } from './visitor-store.js';
 import * as v from 'valibot';
 import {
@@ -151,8 +152,8 @@ export class Upscope {
 
   private opts: ResolvedOptions;
   private storeCache: VisitorStore | null = null;
-  private conn: VisitorConnection | null = null;
-  private readonly outbox = new Outbox();
+  private conn: RelaySocket | null = null;
+  private readonly outbox = new ReliableSender();
   private waiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
   /** Installed handlers, newest last: removing one gives the prompt back to the one before. */
   private readonly consentHandlers: ConsentHandler[] = [];
@@ -216,7 +217,11 @@ export class Upscope {
     for (const [key, value] of Object.entries(options ?? {})) {
       if (value !== undefined) (next as Record<string, unknown>)[key] = value;
     }
-    if (options?.host !== undefined) next.host = normalizeHost(options.host);
+    if (options?.host !== undefined) {
+      const parsed = parseRelayHost(options.host);
+      next.host = parsed.host;
+      if (parsed.scheme && options.protocol === undefined) next.protocol = parsed.scheme;
+    }
     if (next.storage !== this.opts.storage || next.storageKeyPrefix !== this.opts.storageKeyPrefix) this.storeCache = null;
     this.opts = next;
   }
@@ -255,11 +260,13 @@ export class Upscope {
     this.connectionState.set('connecting');
     Upscope.connected.add(this);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
-    this.conn = new VisitorConnection(
+    const visitorId = this.store.visitorId();
+    this.conn = new RelaySocket(
       {
-        host,
-        protocol: socketProtocol(host, this.opts.protocol),
-        visitorId: this.store.visitorId(),
+        address: { host, protocol: socketProtocol(host, this.opts.protocol) },
+        party: 'visitor',
+        room: visitorId,
+        id: visitorId,
         minReconnectionDelay: this.opts.minReconnectionDelay,
         maxReconnectionDelay: this.opts.maxReconnectionDelay,
         connectionTimeout: this.opts.connectionTimeout,

@@ -1,9 +1,10 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { SignalWatcher } from '@lit-labs/signals';
 import type { VisitorSummary } from '../../../protocol/index.js';
 import { sessionStateText, visitorLabel } from '../../describe.js';
 import { emit } from '../../events.js';
+import { ClientController } from '../../../relay-client/client-controller.js';
 import { LobbyClient, LookupError } from '../../lobby-client.js';
 import { RequestAlerts } from '../../request-alerts.js';
 import { visitorMatcher } from '../../visitor-search.js';
@@ -77,7 +78,27 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   protected result: SearchResult = { kind: 'none' };
   /** What the search box holds: the list shows the visitors it matches. */
   protected query = '';
-  private client: LobbyClient | null = null;
+  /** The lobby client of the current host and token; a move in the DOM keeps it. */
+  private readonly lobby$ = new ClientController(this, {
+    args: () => [this.host, this.token] as const,
+    start: ([host, token], run) => {
+      if (!host || !token) return null;
+      const client: LobbyClient = new LobbyClient({
+        host,
+        token,
+        onStatus: run.live((status) => {
+          if (status === 'unauthorized') emit(this, 'upscope-unauthorized', { message: client.error.get()?.message ?? 'the relay refused the agent token' });
+        }),
+      });
+      client.connect();
+      return client;
+    },
+    onError: (e) => (this.result = { kind: 'error', message: e instanceof Error ? e.message : String(e) }),
+  });
+
+  private get client(): LobbyClient | null {
+    return this.lobby$.client;
+  }
   private readonly alerts = new RequestAlerts(this);
   private lastAlerted: readonly VisitorSummary[] | null = null;
   private ticker: ReturnType<typeof setInterval> | undefined;
@@ -112,7 +133,6 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasUpdated && !this.client) this.restart();
     // Wait timers tick by changing their own text, not by rendering the whole list again.
     this.ticker = setInterval(() => this.tick(), 1000);
   }
@@ -120,33 +140,6 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.ticker);
-    this.client?.close();
-    this.client = null;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('host') || changed.has('token')) this.restart();
-  }
-
-  private restart(): void {
-    this.client?.close();
-    this.client = null;
-    if (!this.isConnected || !this.host || !this.token) return;
-    const client = new LobbyClient({
-      host: this.host,
-      token: this.token,
-      onStatus: (status) => {
-        if (status === 'unauthorized') emit(this, 'upscope-unauthorized', { message: client.error.get()?.message ?? 'the relay refused the agent token' });
-      },
-    });
-    this.client = client;
-    try {
-      client.connect();
-    } catch (e) {
-      this.client = null;
-      this.result = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
-    }
-    this.requestUpdate();
   }
 
   protected override updated(): void {

@@ -1,9 +1,10 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
 import type { Observer, VisitorSummary } from '../../../protocol/index.js';
 import { endReasonText, visitorLabel } from '../../describe.js';
 import { emit } from '../../events.js';
 import { FramePainter, QualityMeter, type Quality } from '../../frame-painter.js';
+import { ClientController, type ClientRun } from '../../../relay-client/client-controller.js';
 import { WatchClient, type WatchSnapshot, type WatchStatus } from '../../watch-client.js';
 import { baseStyles } from '../shared.styles.js';
 import { viewerStyles } from './upscope-viewer.styles.js';
@@ -80,11 +81,19 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   /** This agent pressed Leave: not watching, while the session goes on without them. */
   protected left = false;
   private leftVisitor: VisitorSummary | null = null;
-  private client: WatchClient | null = null;
   private readonly meter = new QualityMeter();
   private painter: FramePainter | null = null;
-  private qualityTimer: ReturnType<typeof setInterval> | undefined;
   private lastEmitted = '';
+  /** The watch client of the current host, token and short id; a move in the DOM keeps it. */
+  private readonly watch$ = new ClientController(this, {
+    args: () => [this.host, this.token, this.shortId] as const,
+    start: ([host, token, shortId], run) => this.startWatching(host, token, shortId, run),
+    onError: (e) => (this.configError = e instanceof Error ? e.message : String(e)),
+  });
+
+  private get client(): WatchClient | null {
+    return this.watch$.client;
+  }
 
   /** Where the view stands (see WatchStatus). */
   get status(): WatchStatus {
@@ -137,36 +146,30 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   /** Stops watching, for this agent only: the visitor and other agents carry on. `watch()` comes back. */
   leave(): void {
     this.leftVisitor = this.visitor;
-    this.teardown();
+    this.watch$.stop();
     this.left = true;
     this.setAttribute('data-status', 'left');
     this.requestUpdate();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Re-attached after a move: the socket was closed on detach, open it again.
-    if (this.hasUpdated && !this.client) this.restart();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.teardown();
-  }
-
-  // willUpdate, not updated: the socket starts in the same update that took the new values.
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('host') || changed.has('token') || changed.has('shortId')) this.restart();
-  }
-
   private restart(): void {
-    this.teardown();
+    this.watch$.restart();
+  }
+
+  /** One run of the watch client; everything it set up ends with `run.signal`. */
+  private startWatching(host: string, token: string, shortId: string, run: ClientRun): WatchClient | null {
     this.configError = '';
     this.left = false;
-    if (!this.isConnected || !this.host || !this.token || !this.shortId) return this.requestUpdate();
+    run.signal.addEventListener('abort', () => {
+      clearInterval(qualityTimer);
+      this.clearScreen();
+      this.lastEmitted = '';
+    });
+    let qualityTimer: ReturnType<typeof setInterval> | undefined;
+    if (!host || !token || !shortId) return null;
     const painter = new FramePainter(
       () => this.renderRoot.querySelector<HTMLCanvasElement>('canvas[part="screen"]'),
-      (tile) => {
+      run.live((tile) => {
         this.meter.record(tile);
         if (this.size?.width !== tile.frameWidth || this.size?.height !== tile.frameHeight) {
           this.size = { width: tile.frameWidth, height: tile.frameHeight };
@@ -174,40 +177,26 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         }
         if (!this.hasFrame) this.hasFrame = true;
         this.quality = this.meter.read();
-      },
+      }),
     );
     this.painter = painter;
-    const client = new WatchClient({
-      host: this.host,
-      token: this.token,
-      shortId: this.shortId,
-      onFrame: (frame) => {
+    const client: WatchClient = new WatchClient({
+      host,
+      token,
+      shortId,
+      onFrame: run.live((frame) => {
         const s = client.snapshot.status;
         if (s === 'watching' || s === 'paused') painter.push(frame);
-      },
-      onCustomMessage: (message, from) => emit(this, 'upscope-custom-message', { message, from }),
-      onChange: (snapshot) => this.onChange(snapshot),
+      }),
+      onCustomMessage: run.live((message, from) => emit(this, 'upscope-custom-message', { message, from })),
+      onChange: run.live((snapshot) => this.onChange(snapshot)),
     });
-    this.client = client;
-    try {
-      client.connect();
-    } catch (e) {
-      this.client = null;
-      this.configError = e instanceof Error ? e.message : String(e);
-    }
-    this.qualityTimer = setInterval(() => {
+    client.connect();
+    qualityTimer = setInterval(() => {
       // Without this, fps would freeze at its last value when frames stop (a still page).
       if (this.hasFrame) this.quality = this.meter.read();
     }, 1000);
-    this.requestUpdate();
-  }
-
-  private teardown(): void {
-    clearInterval(this.qualityTimer);
-    this.client?.close();
-    this.client = null;
-    this.clearScreen();
-    this.lastEmitted = '';
+    return client;
   }
 
   private onChange(s: WatchSnapshot): void {
