@@ -13,6 +13,19 @@ import { baseStyles } from '../shared.styles.js';
 import { lobbyStyles } from './upscope-agent-lobby.styles.js';
 import { visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
 
+/**
+ * What a relay with a bounded lobby adds to the client (the first list holds at most 200
+ * visitors): the counts of everyone, and a search the relay runs over all of them. Read
+ * structurally, so this element works with either kind of lobby.
+ */
+interface BoundedLobby {
+  counts: { get(): { total: number; waiting: number } | null };
+  query(query: string, offset?: number, limit?: number): Promise<{ query: string; total: number; visitors: VisitorSummary[] }>;
+}
+
+/** How long typing must pause before the relay is asked to search everyone, ms. */
+const REMOTE_SEARCH_DELAY_MS = 300;
+
 type SearchResult =
   | { kind: 'none' }
   | { kind: 'busy'; code: string }
@@ -66,6 +79,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     watchBase: { type: String, attribute: 'watch-base' },
     result: { state: true, attribute: false },
     query: { state: true, attribute: false },
+    remote: { state: true, attribute: false },
   };
 
   /** The relay (see `<upscope-viewer host>`). */
@@ -78,6 +92,9 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   protected result: SearchResult = { kind: 'none' };
   /** What the search box holds: the list shows the visitors it matches. */
   protected query = '';
+  /** The relay's answer to the search, when the lobby here is not the whole list. */
+  protected remote: { query: string; total: number; visitors: VisitorSummary[] } | null = null;
+  private remoteTimer: ReturnType<typeof setTimeout> | undefined;
   /** The lobby client of the current host and token; a move in the DOM keeps it. */
   private readonly lobby$ = new ClientController(this, {
     args: () => [this.host, this.token] as const,
@@ -140,6 +157,44 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.ticker);
+    clearTimeout(this.remoteTimer);
+  }
+
+  /** The client's bounded-lobby side, when the relay has one. */
+  private get bounded(): BoundedLobby | null {
+    const c = this.client as (LobbyClient & Partial<BoundedLobby>) | null;
+    return c && typeof c.query === 'function' && c.counts ? (c as unknown as BoundedLobby) : null;
+  }
+
+  /** Everyone the relay lists, and everyone waiting: the relay's counts when it sends them. */
+  private totals(all: VisitorSummary[], waiting: number): { total: number; waiting: number } {
+    const counts = this.bounded?.counts.get();
+    return counts ? { total: Math.max(counts.total, all.length), waiting: Math.max(counts.waiting, waiting) } : { total: all.length, waiting };
+  }
+
+  private onQuery(value: string): void {
+    this.query = value;
+    clearTimeout(this.remoteTimer);
+    const bounded = this.bounded;
+    // Only when the list here is not everyone: the relay searches the visitors it did not send.
+    if (!bounded || !value.trim() || (bounded.counts.get()?.total ?? 0) <= this.visitors.length) return;
+    this.remoteTimer = setTimeout(() => {
+      bounded.query(value.trim(), 0, 200).then(
+        (page) => {
+          if (this.query === value) this.remote = { query: value, total: page.total, visitors: page.visitors };
+        },
+        () => undefined,
+      );
+    }, REMOTE_SEARCH_DELAY_MS);
+  }
+
+  /** Local matches, then the relay's for the same query (a visitor listed once, the local copy first). */
+  private withRemote(local: VisitorSummary[]): { visitors: VisitorSummary[]; matches: number } {
+    const r = this.remote;
+    if (!r || r.query !== this.query) return { visitors: local, matches: local.length };
+    const seen = new Set(local.map((v) => v.shortId));
+    const visitors = [...local, ...r.visitors.filter((v) => !seen.has(v.shortId))];
+    return { visitors, matches: Math.max(r.total, visitors.length) };
   }
 
   protected override updated(): void {
@@ -282,7 +337,9 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   protected override render() {
     const status = this.client?.status.get() ?? 'idle';
     const all = this.visitors;
-    const { visitors, waiting } = this.filter(all, this.query);
+    const local = this.filter(all, this.query);
+    const { visitors, matches } = this.query.trim() ? this.withRemote(local.visitors) : { visitors: local.visitors, matches: local.visitors.length };
+    const { total, waiting } = this.totals(all, local.waiting);
     const connection =
       status === 'connecting'
         ? 'Connecting to the relay…'
@@ -301,7 +358,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
         <form role="search" aria-labelledby="search-title" novalidate @submit=${this.onSearch}>
           <label>
             Name, tag, email, metadata or 4-digit code
-            <input part="search-input" name="code" type="search" autocomplete="off" maxlength="200" @input=${(e: InputEvent) => (this.query = (e.target as HTMLInputElement).value)} />
+            <input part="search-input" name="code" type="search" autocomplete="off" maxlength="200" @input=${(e: InputEvent) => this.onQuery((e.target as HTMLInputElement).value)} />
           </label>
           <button part="search-button" class="primary" type="submit">Find</button>
         </form>
@@ -309,7 +366,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
       </section>
       <section aria-labelledby="list-title">
         <div class="list-head">
-          <h2 id="list-title">Visitors (${visitors.length === all.length ? all.length : `${visitors.length} of ${all.length}`})${waiting ? html` · <span class="waiting">${waiting} waiting</span>` : nothing}</h2>
+          <h2 id="list-title">Visitors (${this.query.trim() ? `${matches} of ${total}` : total})${waiting ? html` · <span class="waiting">${waiting} waiting</span>` : nothing}</h2>
           <div part="alerts" class="alerts" role="group" aria-label="Alerts for new requests">
             <button part="mute-button" aria-pressed=${this.alerts.muted ? 'true' : 'false'} @click=${() => (this.alerts.muted = !this.alerts.muted)}>${this.alerts.muted ? 'Sound off' : 'Sound on'}</button>
             ${this.alerts.permission === 'default'
@@ -318,6 +375,9 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
           </div>
         </div>
         ${connection ? html`<p part="connection" class="connection" role="status">${connection}</p>` : nothing}
+        ${!this.query.trim() && all.length < total
+          ? html`<p class="connection">Showing the ${all.length} waiting and most recent visitors; search to find any of the ${total}.</p>`
+          : nothing}
         <div class="queue">
           ${visitors.length
             ? this.renderList(visitors)
