@@ -34,3 +34,24 @@ export function visitorMatcher(query: string): (v: VisitorSummary) => boolean {
     return words.every((w) => text.includes(w));
   };
 }
+
+/**
+ * Works out the search text of `visitors` ahead of the first keystroke, a slice at a time while
+ * the page is idle, so typing the first letter into a lobby of 10 000 does not have to build them
+ * all at once. Returns a function that stops the work (a newer list replaces it).
+ */
+export function prepareSearch(visitors: readonly VisitorSummary[], slice = 500): () => void {
+  let at = 0;
+  let handle: number | undefined;
+  const idle: (fn: () => void) => number = typeof requestIdleCallback === 'function' ? (fn) => requestIdleCallback(fn, { timeout: 2000 }) : (fn) => setTimeout(fn, 50) as unknown as number;
+  const cancel: (h: number) => void = typeof cancelIdleCallback === 'function' ? cancelIdleCallback : clearTimeout;
+  const step = () => {
+    const end = Math.min(visitors.length, at + slice);
+    for (; at < end; at++) haystack(visitors[at]);
+    handle = at < visitors.length ? idle(step) : undefined;
+  };
+  handle = idle(step);
+  return () => {
+    if (handle !== undefined) cancel(handle);
+  };
+}

@@ -7,7 +7,7 @@ import { emit } from '../../events.js';
 import { ClientController } from '../../../relay-client/client-controller.js';
 import { LobbyClient, LookupError } from '../../lobby-client.js';
 import { RequestAlerts } from '../../request-alerts.js';
-import { visitorMatcher } from '../../visitor-search.js';
+import { prepareSearch, visitorMatcher } from '../../visitor-search.js';
 import { VirtualList } from '../../virtual-list.js';
 import { baseStyles } from '../shared.styles.js';
 import { lobbyStyles } from './upscope-agent-lobby.styles.js';
@@ -118,6 +118,8 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   }
   private readonly alerts = new RequestAlerts(this);
   private lastAlerted: readonly VisitorSummary[] | null = null;
+  /** Stops building the search text of the previous list. */
+  private stopPreparing: (() => void) | null = null;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly list = new VirtualList(this, {
     viewport: () => this.renderRoot?.querySelector<HTMLElement>('[part~="list"]'),
@@ -158,6 +160,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     super.disconnectedCallback();
     clearInterval(this.ticker);
     clearTimeout(this.remoteTimer);
+    this.stopPreparing?.();
   }
 
   /** The client's bounded-lobby side, when the relay has one. */
@@ -208,6 +211,8 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     if (visitors !== this.lastAlerted && this.client?.status.get() === 'connected') {
       this.lastAlerted = visitors;
       this.alerts.update(visitors);
+      this.stopPreparing?.();
+      this.stopPreparing = prepareSearch(visitors);
     }
   }
 
@@ -320,8 +325,19 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     return this.filtered;
   }
 
+  /** The visitor in focus, followed by id: a re-sorted list keeps the same visitor in focus. */
+  private activeId: string | null = null;
+  private listed: VisitorSummary[] | null = null;
+
   private renderList(visitors: VisitorSummary[]) {
+    // Only a new list moves the focus to where its visitor went; keys and clicks move it themselves.
+    if (visitors !== this.listed && this.activeId !== null && visitors[this.list.active]?.shortId !== this.activeId) {
+      const at = visitors.findIndex((v) => v.shortId === this.activeId);
+      if (at >= 0) this.list.active = at;
+    }
     const w = this.list.window(visitors.length);
+    this.listed = visitors;
+    this.activeId = visitors[this.list.active]?.shortId ?? null;
     const rows = visitors.slice(w.start, w.end);
     return html`<div part="list" class="list" @keydown=${this.onListKey} @focusin=${this.onListFocus}>
       <ul part="visitors" class="visitors" aria-labelledby="list-title" style="padding-block: ${w.before}px ${w.after}px">
