@@ -83,7 +83,7 @@ describe('<upscope-agent-lobby> with 10 000 visitors', () => {
   });
 
   it('reaches every row by keyboard: arrows, Page Down, End and Home', async function () {
-    this.timeout(60_000);
+    this.timeout(150_000);
     // Tab into the list: one row (the first) is in the tab order.
     const first = lobby.shadowRoot!.querySelector<HTMLElement>('[data-index="0"] [part~="watch-link"]')!;
     expect(first.tabIndex).to.equal(0);
@@ -107,7 +107,7 @@ describe('<upscope-agent-lobby> with 10 000 visitors', () => {
 
     // Page Down from the top walks the whole list, never skipping past a page, always focused
     // (on a tall list, so the walk takes hundreds of steps, not thousands).
-    lobby.style.setProperty('--upscope-agent-list-height', '2400px');
+    lobby.style.setProperty('--upscope-agent-list-height', '4800px');
     await settle(lobby);
     await settle(lobby);
     const page = rows(lobby).length;

@@ -42,7 +42,8 @@ export const lobbyStyles = css`
   }
   /* Only the rows in view are rendered: a fixed row height lets the list place them without measuring each. */
   .list {
-    height: var(--upscope-agent-list-height, max(16em, calc(100vh - 17em)));
+    /* At most the window less the page above it; a short list takes only the room it needs. */
+    max-height: var(--upscope-agent-list-height, max(16em, calc(100vh - 17em)));
     overflow-y: auto;
     overscroll-behavior: contain;
     border: 1px solid var(--_border);

@@ -63,7 +63,7 @@ type SearchResult =
  * @csspart details - The panel with everything known about the visitor in focus (beside the list on a wide screen).
  *
  * @cssprop --upscope-agent-pending - Marks pending requests. Default #8a5300 (dark scheme: #f2b866).
- * @cssprop --upscope-agent-list-height - Height of the scrolling list. Default: the window's height less the page's header and search, at least 16em.
+ * @cssprop --upscope-agent-list-height - Tallest the scrolling list grows. Default: the window's height less the page's header and search, at least 16em.
  * @cssprop --upscope-agent-row-height - Height of one visitor's row. Default 4.4em.
  */
 export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
