@@ -3,6 +3,9 @@
  * follows the visitor's answer and the session, hands binary frames on, and sends custom
  * messages and stop. The socket (validation, close policy, heartbeat, pacing) and the reliable
  * sending of custom messages are the shared ones of src/relay-client/.
+ *
+ * Over 350 lines: the watch states and their documented options are most of it; what is left is
+ * one state machine (watchState, session, errors, closes), which reads best in one place.
  */
 import { signal } from '@lit-labs/signals';
 import {

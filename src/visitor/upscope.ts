@@ -2,10 +2,14 @@
  * The visitor SDK: the whole API of the reference Upscope SDK (the README maps each seed function
  * to its web form) on one class, used through the singleton {@link Upscope.instance}.
  *
- * Over 350 lines: the connection, session reconciliation, consent and the capture driver still
- * live here; the planned split makes this a thin facade over modules of their own.
+ * A facade over modules of their own: the socket and reliable sending (src/relay-client/), the
+ * welcome reconciliation rules (session-reducer.ts), consent (consent-broker.ts) and the capture
+ * loop (capture-driver.ts).
+ *
+ * Over 350 lines: most of it is the public API with its documentation (40 methods and streams of
+ * the seed SDK) and the streams' upkeep; the session's other transitions (session, observers,
+ * lookup code, stop) still apply relay messages here, and move into session-reducer.ts next.
  */
-import type { CaptureController, CaptureHost } from '../capture/capture-host.js';
 import { UpscopeError } from '../relay-client/errors.js';
 import { DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './options.js';
 import { parseRelayHost } from '../relay-client/relay-address.js';
@@ -13,6 +17,13 @@ import { ReliableSender } from '../relay-client/reliable-sender.js';
 import { StateStream, Stream, type Unsubscribe } from './stream.js';
 import { RelaySocket } from '../relay-client/relay-socket.js';
 import { VisitorStore, type StoredIdentity } from './visitor-store.js';
+import { ConsentBroker, type ConsentHandler } from './consent-broker.js';
+import { CaptureDriver, type CaptureFactory } from './capture-driver.js';
+import { LIVE, reduceWelcome } from './session-reducer.js';
+
+export type { CaptureFactory } from './capture-driver.js';
+
+export type { ConsentHandler, ConsentRequest } from './consent-broker.js';
 import * as v from 'valibot';
 import {
   CloseCode,
@@ -42,23 +53,6 @@ export interface ConnectionIdentity {
   metadata?: Record<string, string> | null;
 }
 
-/** An agent asking to watch, as the consent handler sees it. */
-export interface ConsentRequest {
-  agentId: string;
-  agentName: string;
-  /** Aborted when the request is withdrawn (the agent left, the session ended): close the prompt. */
-  signal?: AbortSignal;
-}
-
-/**
- * Answers whether `request.agentName` may watch; a rejected promise or a throw counts as no.
- * `null` means "no answer from me" (the prompt went away with its element): the request is
- * then put to the handler installed now, if that is another one.
- */
-export type ConsentHandler = (request: ConsentRequest) => Promise<boolean | null> | boolean | null;
-
-/** Makes the capture loop for one SDK instance; see {@link Upscope.setCaptureFactory}. */
-export type CaptureFactory = (host: CaptureHost) => CaptureController;
 
 /** A custom message from an agent (or, seen by agents, from the visitor). */
 export interface CustomMessage {
@@ -69,14 +63,7 @@ export interface CustomMessage {
 type ResolvedOptions = Omit<UpscopeOptions, 'protocol' | 'watchLinkBase' | 'storage'> &
   Partial<Pick<UpscopeOptions, 'protocol' | 'watchLinkBase' | 'storage'>>;
 
-const LIVE: ReadonlySet<SessionState> = new Set(['active', 'paused']);
 
-/**
- * How long consent given in a session the relay then lost (it restarted) still lets the same
- * agent back in without asking, in ms. Long enough for the relay to come back and the agent to
- * find the visitor again; short enough that a later, unrelated session asks afresh.
- */
-const LOST_SESSION_CONSENT_MS = 10 * 60_000;
 
 /** How long after a `rateLimited` error unacknowledged custom messages are sent again, in ms. */
 const RESEND_AFTER_RATE_LIMIT_MS = 1000;
@@ -155,14 +142,13 @@ export class Upscope {
   private conn: RelaySocket | null = null;
   private readonly outbox = new ReliableSender();
   private waiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
-  /** Installed handlers, newest last: removing one gives the prompt back to the one before. */
-  private readonly consentHandlers: ConsentHandler[] = [];
-  /** Consent requests whose prompt is open, with what withdraws them. */
-  private readonly consentOpen = new Map<string, AbortController>();
-  /** Recent answers by requestId, in case the relay asks again because one was lost. */
-  private readonly consentAnswers = new Map<string, boolean>();
-  private capture: CaptureController | null = null;
-  private readonly keyframeRequests = new Stream<void>();
+  private readonly consent = new ConsentBroker({
+    memory: { consent: () => this.store.consent(), setConsent: (memory) => this.store.setConsent(memory) },
+    shortId: () => this.shortId.value,
+    required: () => this.opts.requireConsent,
+    answer: (requestId, allow) => void this.conn?.send({ type: 'consent', requestId, allow }),
+    log: (...args) => this.log(...args),
+  });
   private lookupTimer: ReturnType<typeof setTimeout> | null = null;
   /** The relay process that welcomed this page last (see `welcome.relayRun`). */
   private relayRun: string | null = null;
@@ -177,16 +163,15 @@ export class Upscope {
   /** What the page's policy lacks, once reported on `onError` in this session. */
   private blockedReported: string | null = null;
 
-  /** The `CaptureHost` the capture loop gets: frames go out on this visitor's socket. */
-  private readonly captureHost: CaptureHost = {
+  /** The capture loop's driver: frames go out on this visitor's socket. */
+  private readonly capture = new CaptureDriver(() => Upscope.captureFactory, {
     // Checked per frame, not only when capture starts: a frame finishing after stopSession() is not sent.
     sendFrame: (data) =>
       this.connectionState.value === 'connected' && this.sessionState.value === 'active' && !this.stopping && (this.conn?.sendBinary(data) ?? false),
     bufferedAmount: () => this.conn?.bufferedAmount() ?? 0,
-    onKeyframeRequest: (cb) => this.keyframeRequests.listen(cb),
     maskOptions: () => ({ maskAll: this.opts.maskAll === true }),
     captureBlocked: (needs) => this.onCaptureBlocked(needs),
-  };
+  });
 
   /** Most pages use {@link Upscope.instance}; separate instances need separate `storageKeyPrefix`es. */
   constructor(options: Partial<UpscopeOptions> = {}) {
@@ -232,11 +217,7 @@ export class Upscope {
    * agent already allowed in the current session. Returns the function that uninstalls it.
    */
   setConsentHandler(handler: ConsentHandler): Unsubscribe {
-    this.consentHandlers.push(handler);
-    return () => {
-      const i = this.consentHandlers.lastIndexOf(handler);
-      if (i >= 0) this.consentHandlers.splice(i, 1);
-    };
+    return this.consent.install(handler);
   }
 
   // ------------------------------------------------------------------ connection
@@ -317,7 +298,7 @@ export class Upscope {
     this.setLookupCode(null, 0);
     this.stopping = false;
     this.stopOnWelcome = false;
-    this.consentAnswers.clear();
+    this.consent.forgetAnswers();
     if (reconnect) await this.connect();
   }
 
@@ -426,10 +407,10 @@ export class Upscope {
       case 'observerLeft':
         return this.onObserverLeftMsg(msg);
       case 'consentRequest':
-        void this.onConsentRequest(msg);
+        void this.consent.request(msg);
         return;
       case 'consentCancelled':
-        this.consentOpen.get(msg.requestId)?.abort();
+        this.consent.withdraw(msg.requestId);
         return;
       case 'lookupCode':
         return this.setLookupCode(msg.code, msg.expiresAt);
@@ -439,7 +420,7 @@ export class Upscope {
         this.outbox.ack(msg.seq);
         return;
       case 'requestKeyframe':
-        return this.keyframeRequests.emit();
+        return this.capture.requestKeyframe();
       case 'error': {
         const error = new UpscopeError(msg.code, msg.message);
         if (msg.ref !== undefined && /^\d+$/.test(msg.ref)) this.outbox.fail(Number(msg.ref), error);
@@ -462,34 +443,24 @@ export class Upscope {
   }
 
   private onWelcome(msg: MessageOf<'welcome'>): void {
-    const before = this.sessionState.value;
-    const previousShortId = this.shortId.value;
-    // The relay lost the room (it restarted): it says so by a new run id, or an older relay by a new shortId.
-    const relayLost =
-      (this.relayRun !== null && msg.relayRun !== undefined && msg.relayRun !== this.relayRun) || (previousShortId !== null && previousShortId !== msg.shortId);
+    const plan = reduceWelcome(
+      { sessionState: this.sessionState.value, shortId: this.shortId.value, relayRun: this.relayRun, lookupCode: this.lookupCode.value },
+      msg,
+    );
     this.relayRun = msg.relayRun ?? null;
-    // The live session did not survive the time away: lost with the room (`error`), or ended
-    // while this page could not hear it (the relay says why; `timeout` if it cannot).
-    const sessionGone = LIVE.has(before) && !LIVE.has(msg.sessionState);
-    // The visitor still waits for help even if the relay lost the request with the room.
-    const requestAgain = before === 'pendingRequest' && msg.sessionState === 'inactive';
-    // A code the visitor may be reading to an agent right now, lost with the room: get a new one.
-    // (Its own expiry clears it here first, so a code still held was forgotten, not expired.)
-    const codeAgain = this.lookupCode.value !== null && msg.lookupCode === null;
     this.conn?.markHealthy();
     this.shortId.set(msg.shortId);
     if (msg.lookupCode !== this.lookupCode.value) this.setLookupCode(msg.lookupCode, msg.lookupCodeExpiresAt ?? 0);
-    this.reconcileConsentMemory(msg, sessionGone && relayLost);
-    if (sessionGone) this.endSessionLocally(relayLost ? 'error' : (msg.endReason ?? 'timeout'));
-    else if (!requestAgain) this.sessionState.set(msg.sessionState);
+    this.consent.welcome(msg, plan.endWith !== null && plan.relayLost);
+    if (plan.endWith !== null) this.endSessionLocally(plan.endWith);
+    else if (plan.sessionState !== null) this.sessionState.set(plan.sessionState);
     this.agentName.set(LIVE.has(msg.sessionState) ? msg.agentName : null);
     this.setObservers(msg.observers);
 
     const identity = this.store.identity();
     if (Object.keys(identity).length > 0) this.sendIdentity(identity);
     this.conn?.send({ type: 'visibility', visible: document.visibilityState !== 'hidden' });
-    if (requestAgain) this.conn?.send({ type: 'requestAgent' });
-    if (codeAgain) this.conn?.send({ type: 'getLookupCode' });
+    for (const message of plan.resend) this.conn?.send(message);
     if (this.stopOnWelcome) {
       this.stopOnWelcome = false;
       if (LIVE.has(msg.sessionState) || msg.sessionState === 'pendingRequest') this.conn?.send({ type: 'stopSession' });
@@ -510,11 +481,11 @@ export class Upscope {
     if (!LIVE.has(msg.state)) this.stopping = false;
     const before = this.sessionState.value;
     if (msg.state === 'ended') {
-      this.store.setConsent(null);
+      this.consent.sessionEnded();
       this.endedBy.set(msg.reason === 'agentStopped' ? msg.agentName : null);
       this.endSessionLocally(msg.reason ?? 'error', true);
     } else {
-      if (LIVE.has(msg.state)) this.clearConsentDeadline();
+      if (LIVE.has(msg.state)) this.consent.sessionLive();
       this.agentName.set(LIVE.has(msg.state) ? msg.agentName : null);
       this.sessionState.set(msg.state);
       if (LIVE.has(msg.state) && !LIVE.has(before)) this.onSessionStarted.emit(msg.agentName ?? '');
@@ -579,107 +550,15 @@ export class Upscope {
     this.lookupTimer = setTimeout(() => this.setLookupCode(null, 0), ttl);
   }
 
-  // ------------------------------------------------------------------ consent
-
-  private async onConsentRequest(msg: MessageOf<'consentRequest'>): Promise<void> {
-    // After a reconnect the relay repeats requests still open: one prompt per request, and an
-    // answer lost with the old socket is given again without asking.
-    if (this.consentOpen.has(msg.requestId)) return;
-    const given = this.consentAnswers.get(msg.requestId);
-    if (given !== undefined) {
-      this.conn?.send({ type: 'consent', requestId: msg.requestId, allow: given });
-      return;
-    }
-    let allow = !this.opts.requireConsent || this.remembersConsent(msg.agentId);
-    if (!allow) {
-      const withdrawn = new AbortController();
-      this.consentOpen.set(msg.requestId, withdrawn);
-      const request: ConsentRequest = { agentId: msg.agentId, agentName: msg.agentName, signal: withdrawn.signal };
-      try {
-        for (;;) {
-          const handler = this.consentHandlers.at(-1) ?? confirmConsent;
-          const answer = await handler(request);
-          // A withdrawn request gets no answer: the relay has forgotten it.
-          if (withdrawn.signal.aborted) return;
-          if (answer === null && handler !== (this.consentHandlers.at(-1) ?? confirmConsent)) continue;
-          allow = answer === true;
-          break;
-        }
-      } catch (err) {
-        if (withdrawn.signal.aborted) return;
-        this.log('consent handler failed; declining', err);
-        allow = false;
-      } finally {
-        this.consentOpen.delete(msg.requestId);
-      }
-    }
-    if (allow) this.rememberConsent(msg.agentId);
-    this.consentAnswers.set(msg.requestId, allow);
-    if (this.consentAnswers.size > 20) this.consentAnswers.delete(this.consentAnswers.keys().next().value!);
-    // If the socket dropped meanwhile, the relay asks again after the reconnect, and the answer
-    // remembered above is given without a second prompt.
-    this.conn?.send({ type: 'consent', requestId: msg.requestId, allow });
-  }
-
-  private remembersConsent(agentId: string): boolean {
-    const memory = this.store.consent();
-    return (
-      memory !== null &&
-      memory.shortId === this.shortId.value &&
-      memory.agentIds.includes(agentId) &&
-      (memory.until === null || Date.now() < memory.until)
-    );
-  }
-
-  private rememberConsent(agentId: string): void {
-    const shortId = this.shortId.value;
-    if (shortId === null) return;
-    const memory = this.store.consent();
-    const agentIds = memory?.shortId === shortId ? memory.agentIds.filter((id) => id !== agentId) : [];
-    this.store.setConsent({ shortId, agentIds: [...agentIds, agentId], until: memory?.shortId === shortId ? memory.until : null });
-  }
-
-  private clearConsentDeadline(): void {
-    const memory = this.store.consent();
-    if (memory?.until != null) this.store.setConsent({ ...memory, until: null });
-  }
-
-  /**
-   * Consent lasts for one session. A welcome into the same live session keeps it (a reload); a
-   * session the relay lost keeps it, bound to the new shortId, for a while, so the same agent
-   * finding the visitor again is let in; anything else (a session that ended while the page was
-   * closed) forgets it.
-   */
-  private reconcileConsentMemory(msg: MessageOf<'welcome'>, lost: boolean): void {
-    const memory = this.store.consent();
-    if (!memory) return;
-    if (lost) {
-      this.store.setConsent({ ...memory, shortId: msg.shortId, until: Date.now() + LOST_SESSION_CONSENT_MS });
-    } else if (memory.shortId !== msg.shortId || (!LIVE.has(msg.sessionState) && memory.until === null)) {
-      this.store.setConsent(null);
-    }
-  }
-
   // ------------------------------------------------------------------ capture and visibility
 
+  /** Capture runs while connected, the session active, not stopping, and the tab visible. */
   private syncCapture(): void {
-    const run =
-      this.connectionState.value === 'connected' &&
-      this.sessionState.value === 'active' &&
-      !this.stopping &&
-      document.visibilityState !== 'hidden';
-    if (run) {
-      if (!this.capture && Upscope.captureFactory) {
-        try {
-          this.capture = Upscope.captureFactory(this.captureHost);
-        } catch (err) {
-          console.error('[upscope] the capture factory threw; agents will see no picture', err);
-        }
-      }
-      if (this.capture && !this.capture.running) this.capture.start();
-    } else if (this.capture?.running) {
-      this.capture.stop();
-    }
+    this.capture.sync(this.captureShouldRun());
+  }
+
+  private captureShouldRun(): boolean {
+    return this.connectionState.value === 'connected' && this.sessionState.value === 'active' && !this.stopping && document.visibilityState !== 'hidden';
   }
 
   /**
@@ -695,9 +574,7 @@ export class Upscope {
   }
 
   private replaceCapture(): void {
-    if (this.capture?.running) this.capture.stop();
-    this.capture = null;
-    this.syncCapture();
+    this.capture.replace(this.captureShouldRun());
   }
 
   private readonly onVisibilityChange = () => {
@@ -787,10 +664,6 @@ export class Upscope {
   private log(...args: unknown[]): void {
     if (this.opts.debug) console.debug('[upscope]', ...args);
   }
-}
-
-function confirmConsent(request: ConsentRequest): boolean {
-  return window.confirm(`${request.agentName} would like to see this page to help you. Allow?`);
 }
 
 function closeMessage(code: number, reason: string): string {

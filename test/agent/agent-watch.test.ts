@@ -1,9 +1,9 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/agent/define.js';
 import type { UpscopeAgentWatch } from '../../src/agent/index.js';
 import { forgetLogin, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
+import { until } from '../support/until.js';
 
-const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
 
 describe('<upscope-agent-watch> (the /w/{shortId} page)', () => {
   let info: RelayInfo;

@@ -3,13 +3,13 @@
  * code; waiting visitors show a ticking wait time; a new request puts "(n) waiting" in the tab
  * title; the sound can be muted, and the choice is kept.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/agent/define.js';
 import type { UpscopeAgentLobby } from '../../src/agent/index.js';
 import { LobbyClient } from '../../src/agent/lobby-client.js';
 import { part, RawVisitor, relayInfo, type RelayInfo } from './agent-test-helpers.js';
+import { until } from '../support/until.js';
 
-const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
 const listed = (lobby: UpscopeAgentLobby) => [...lobby.shadowRoot!.querySelectorAll<HTMLElement>('[data-short-id]')].map((e) => e.dataset.shortId!);
 
 describe('<upscope-agent-lobby> as a queue', () => {

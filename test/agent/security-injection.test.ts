@@ -4,7 +4,7 @@
  * viewer), custom messages in the console and in the widget, and the agent's name in the widget.
  * Each payload would set `window.__upscopeInjected` if it ever became markup.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import '../../src/agent/define.js';
 import type { UpscopeAgentLobby, UpscopeAgentWatch, UpscopeViewer } from '../../src/agent/index.js';
@@ -12,6 +12,7 @@ import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/up
 import { Upscope } from '../../src/visitor/upscope.js';
 import { agentToken, forgetLogin, part, RawVisitor, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
 import { AgentSocket } from '../support/agent-driver.js';
+import { until } from '../support/until.js';
 
 const SET = 'window.__upscopeInjected=(window.__upscopeInjected||0)+1';
 /** Markup that runs script in every way an HTML sink would run it. Each under 200 characters (the identity field cap). */
@@ -27,7 +28,6 @@ const ALL = PAYLOADS.join(' ');
 /** Elements a payload would have created. */
 const INJECTED = 'img, script, svg, iframe, #inj-link, [onerror], [onload], [onmouseover]';
 
-const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
 const flag = () => (window as { __upscopeInjected?: number }).__upscopeInjected;
 
 /** A broken image of our own: once its error event has fired, an injected one's would have too. */

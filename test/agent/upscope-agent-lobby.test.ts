@@ -1,10 +1,10 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import { AGENT_SESSION_KEY, type UpscopeAgentConsole, type UpscopeAgentLobby } from '../../src/agent/index.js';
 import { agentToken, forgetLogin, INJECTION, part, RawVisitor, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
+import { until } from '../support/until.js';
 
-const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
 const item = (lobby: UpscopeAgentLobby, shortId: string) => lobby.shadowRoot!.querySelector<HTMLElement>(`[data-short-id="${shortId}"]`);
 const order = (lobby: UpscopeAgentLobby, ids: string[]) =>
   [...lobby.shadowRoot!.querySelectorAll<HTMLElement>('[data-short-id]')].map((e) => e.dataset.shortId!).filter((id) => ids.includes(id));

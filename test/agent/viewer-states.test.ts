@@ -3,13 +3,13 @@
  * still page reads as up to date (not "0.0 fps"), and a second agent can leave without ending
  * the session for everyone.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { agentToken, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, viewerScreen, viewerStatus, type RelayInfo } from './agent-test-helpers.js';
+import { until } from '../support/until.js';
 
-const until = (what: string, fn: () => boolean, timeout = 8000) => waitUntil(fn, what, { timeout });
 
 describe('<upscope-viewer> states', () => {
   let info: RelayInfo;

@@ -1,13 +1,13 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { MAX_CUSTOM_MESSAGE_LENGTH } from '../../src/protocol/index.js';
 import { agentToken, BLUE, GREEN, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, viewerScreen, viewerStatus, YELLOW, type RelayInfo } from './agent-test-helpers.js';
+import { until } from '../support/until.js';
 
 const screen = viewerScreen;
 const statusText = viewerStatus;
-const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
 
 describe('<upscope-viewer>', () => {
   let info: RelayInfo;
