@@ -4,11 +4,12 @@
  * waiting, watching (details panel, picture, messages) and after the session ended. Keyboard
  * use of each state is covered next to its behaviour (lobby-virtual, console, viewer tests).
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import { UpscopeAgentLobby, type UpscopeAgentConsole, type UpscopeAgentWatch } from '../../src/agent/index.js';
 import type { VisitorSummary } from '../../src/protocol/index.js';
+import { until } from '../support/until.js';
 import { forgetLogin, makeFrame, part, RawVisitor, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
 
 interface AxeResult {
@@ -51,7 +52,6 @@ async function inBothSchemes(el: Element, state: string): Promise<void> {
   }
 }
 
-const until = (what: string, fn: () => boolean) => waitUntil(fn, what, { timeout: 8000 });
 
 class GivenLobby extends UpscopeAgentLobby {
   given: VisitorSummary[] = [];
