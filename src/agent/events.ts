@@ -17,6 +17,14 @@ export interface WatchStateDetail {
   endReason: EndReason | null;
   visitor: VisitorSummary | null;
   observers: Observer[];
+  /** This view's own observer id among `observers`, once the relay assigned it. */
+  observerId: string | null;
+}
+
+/** The visitor's viewport, as the pictures carry it (frame pixels). */
+export interface PictureSizeDetail {
+  width: number;
+  height: number;
 }
 
 export interface UnauthorizedDetail {
@@ -27,6 +35,7 @@ export interface UnauthorizedDetail {
 export interface UpscopeAgentEventMap {
   'upscope-custom-message': CustomEvent<CustomMessageDetail>;
   'upscope-watch-state': CustomEvent<WatchStateDetail>;
+  'upscope-picture-size': CustomEvent<PictureSizeDetail | null>;
   'upscope-login': CustomEvent<AgentSession>;
   'upscope-logout': CustomEvent<null>;
   'upscope-unauthorized': CustomEvent<UnauthorizedDetail>;

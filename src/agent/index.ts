@@ -20,4 +20,4 @@ export {
   type LoginOptions,
 } from './agent-session.js';
 export { resolveRelayAddress, type RelayAddress } from '../relay-client/relay-address.js';
-export type { CustomMessageDetail, UnauthorizedDetail, UpscopeAgentEventMap, WatchStateDetail } from './events.js';
+export type { CustomMessageDetail, PictureSizeDetail, UnauthorizedDetail, UpscopeAgentEventMap, WatchStateDetail } from './events.js';

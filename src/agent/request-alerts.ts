@@ -9,13 +9,18 @@ import type { VisitorSummary } from '../protocol/index.js';
 import { visitorLabel } from './describe.js';
 
 const MUTE_KEY = 'upscope-agent:muted';
+/** A burst of requests rings (and notifies) once: at most once in this many ms. */
+const RING_EVERY_MS = 4000;
 
 export class RequestAlerts implements ReactiveController {
   /** shortIds seen asking (a visitor alerts once per request). */
   private alerted = new Map<string, number>();
   private baseTitle = '';
   private primed = false;
-  private audio: AudioContext | null = null;
+  private chime: HTMLAudioElement | null = null;
+  private rungAt = -Infinity;
+  /** Reading Notification.permission is a synchronous call into the browser: asked once, then after a change. */
+  private knownPermission: NotificationPermission | 'unsupported' | null = null;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -42,13 +47,14 @@ export class RequestAlerts implements ReactiveController {
 
   /** Desktop notifications: `default` until the agent answers the browser's question. */
   get permission(): NotificationPermission | 'unsupported' {
-    return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+    return (this.knownPermission ??= typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
   }
 
   /** Asks the browser for notification permission (call from a click). */
   async enableNotifications(): Promise<void> {
     if (typeof Notification === 'undefined') return;
     await Notification.requestPermission().catch(() => undefined);
+    this.knownPermission = null;
     this.host.requestUpdate();
   }
 
@@ -58,8 +64,8 @@ export class RequestAlerts implements ReactiveController {
 
   hostDisconnected(): void {
     document.title = this.baseTitle;
-    void this.audio?.close().catch(() => undefined);
-    this.audio = null;
+    this.chime?.pause();
+    this.chime = null;
   }
 
   /**
@@ -77,6 +83,9 @@ export class RequestAlerts implements ReactiveController {
       return;
     }
     if (fresh.length === 0) return;
+    const now = performance.now();
+    if (now - this.rungAt < RING_EVERY_MS) return;
+    this.rungAt = now;
     if (!this.muted) this.tone();
     if (this.permission === 'granted') {
       const who = fresh.map((v) => visitorLabel(v)).join(', ');
@@ -88,23 +97,51 @@ export class RequestAlerts implements ReactiveController {
     }
   }
 
-  /** Two short notes; silent where audio is not allowed yet (no click on the page so far). */
+  /**
+   * Two short notes; silent where audio is not allowed yet (no click on the page so far). An
+   * `<audio>` element plays a tiny WAV made once, rather than an AudioContext: creating one can
+   * block the page for a long moment (it opens the audio device), and a lobby must not stall.
+   */
   private tone(): void {
     try {
-      const ctx = (this.audio ??= new AudioContext());
-      const now = ctx.currentTime;
-      for (const [i, freq] of [660, 880].entries()) {
-        const osc = ctx.createOscillator();
-        const gain = ctx.createGain();
-        osc.frequency.value = freq;
-        gain.gain.setValueAtTime(0.08, now + i * 0.15);
-        gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.15 + 0.14);
-        osc.connect(gain).connect(ctx.destination);
-        osc.start(now + i * 0.15);
-        osc.stop(now + i * 0.15 + 0.15);
-      }
+      this.chime ??= new Audio(chimeWav());
+      this.chime.currentTime = 0;
+      void this.chime.play().catch(() => undefined);
     } catch {
       /* no audio: the title and notification remain */
     }
   }
+}
+
+/** Two soft notes (660 Hz, then 880 Hz, 0.15 s each) as a `data:` WAV, 8 kHz mono 8-bit. */
+function chimeWav(): string {
+  const rate = 8000;
+  const notes = [660, 880];
+  const per = Math.round(rate * 0.15);
+  const samples = new Uint8Array(per * notes.length);
+  notes.forEach((freq, n) => {
+    for (let i = 0; i < per; i++) {
+      const fade = Math.exp((-5 * i) / per);
+      samples[n * per + i] = 128 + Math.round(30 * fade * Math.sin((2 * Math.PI * freq * i) / rate));
+    }
+  });
+  const out = new Uint8Array(44 + samples.length);
+  const dv = new DataView(out.buffer);
+  const text = (at: number, s: string) => [...s].forEach((c, i) => dv.setUint8(at + i, c.charCodeAt(0)));
+  text(0, 'RIFF');
+  dv.setUint32(4, 36 + samples.length, true);
+  text(8, 'WAVEfmt ');
+  dv.setUint32(16, 16, true);
+  dv.setUint16(20, 1, true);
+  dv.setUint16(22, 1, true);
+  dv.setUint32(24, rate, true);
+  dv.setUint32(28, rate, true);
+  dv.setUint16(32, 1, true);
+  dv.setUint16(34, 8, true);
+  text(36, 'data');
+  dv.setUint32(40, samples.length, true);
+  out.set(samples, 44);
+  let binary = '';
+  for (const b of out) binary += String.fromCharCode(b);
+  return `data:audio/wav;base64,${btoa(binary)}`;
 }

@@ -53,7 +53,7 @@ describe('<upscope-agent-watch> (the /w/{shortId} page)', () => {
     await v.answer(true);
     await until('watching', () => viewer.status === 'watching');
     await until('title names the visitor', () => el.shadowRoot!.querySelector('h1')!.textContent!.includes('Gus'));
-    expect(part(el, 'chat')!.textContent).to.contain('returning');
+    expect(part(el, 'visitor-details')!.textContent).to.contain('returning');
 
     v.sendFrame((await makeFrame(50, 50, [{ color: 'red', width: 50, height: 50 }]))[0]);
     const canvas = viewer.shadowRoot!.querySelector<HTMLCanvasElement>('[part="screen"]')!;

@@ -131,7 +131,7 @@ describe('injection: hostile text renders as text', () => {
     const viewer = el.viewer as UpscopeViewer;
     await until('watching', () => viewer.status === 'watching');
     await until('title names the visitor', () => el.shadowRoot!.querySelector('h1')!.textContent!.includes(PAYLOADS[0]));
-    await until('facts shown', () => collapsed(part(el, 'chat')!.textContent!).includes(collapsed(PAYLOADS[5])));
+    await until('facts shown', () => collapsed(part(el, 'visitor-details')!.textContent!).includes(collapsed(PAYLOADS[5])));
     for (const p of PAYLOADS) v.send({ type: 'customMessage', message: p });
     v.send({ type: 'customMessage', message: ALL });
     await until('messages in the log', () => collapsed(part(el, 'messages')!.textContent!).includes(collapsed(ALL)));

@@ -3,7 +3,10 @@
  * demo/watch.html with the built dist/upscope-agent.js (run `npm run build` first; `npm test`
  * does). One browser page is the agent; a second page plays the visitor over a raw WebSocket,
  * so this test covers the console alone, independent of the visitor widget.
+ * Set SCREENSHOTS=docs/screenshots to also write the README's picture of the console's queue.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -58,6 +61,13 @@ test('log in from the printed link, see a visitor live, watch, chat and stop', a
   const shortId = await rawVisitor(visitor, 'Yuri');
   const row = agent.locator(`[data-short-id="${shortId}"]`);
   await row.getByText('Asked for help').waitFor();
+  if (process.env.SCREENSHOTS) {
+    // The README's picture of the queue: the waiting visitor first, detailed beside the list.
+    mkdirSync(process.env.SCREENSHOTS, { recursive: true });
+    await agent.setViewportSize({ width: 1440, height: 700 });
+    await agent.waitForTimeout(1200);
+    await agent.screenshot({ path: join(process.env.SCREENSHOTS, 'console.png') });
+  }
   await row.getByRole('link', { name: 'Yuri' }).click();
   await agent.waitForURL(`${e2e.server.url}/w/${shortId}`);
 

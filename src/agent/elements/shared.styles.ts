@@ -1,9 +1,11 @@
 import { css } from 'lit';
 
 /**
- * Shared look of the agent elements: one set of design tokens. Colours come from the
- * `--upscope-agent-*` custom properties, with light defaults and dark ones when the system asks
- * for a dark scheme (`prefers-color-scheme`); a page that sets a property wins in both.
+ * Shared look of the agent elements: one set of design tokens. Colours, corner radius, spacing
+ * and font come from the `--upscope-agent-*` custom properties, with light defaults and dark ones
+ * when the system asks for a dark scheme (`prefers-color-scheme`); a page that sets a property
+ * wins in both. Inside, every rule reads the private `--_*` copies, so one token changes
+ * every element at once.
  */
 export const baseStyles = css`
   :host {
@@ -17,9 +19,11 @@ export const baseStyles = css`
     --_danger: var(--upscope-agent-danger, #b3261e);
     --_pending: var(--upscope-agent-pending, #8a5300);
     --_danger-fg: var(--upscope-agent-danger-foreground, #ffffff);
+    --_radius: var(--upscope-agent-radius, 8px);
+    --_space: var(--upscope-agent-space, 1em);
     color-scheme: light dark;
     color: var(--_fg);
-    font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    font: var(--upscope-agent-font, 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
   }
   @media (prefers-color-scheme: dark) {
     :host {

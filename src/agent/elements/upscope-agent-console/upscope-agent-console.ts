@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { css, html } from 'lit';
 import { AgentPage, pageStyles } from '../agent-page.js';
 import { baseStyles } from '../shared.styles.js';
 
@@ -16,9 +16,24 @@ import { baseStyles } from '../shared.styles.js';
  * @cssprop --upscope-agent-background - Fields and cards. Default #ffffff (dark scheme: #171a21).
  * @cssprop --upscope-agent-surface - Bars and panels. Default #f3f5f8 (dark scheme: #222733).
  * @cssprop --upscope-agent-danger - End session and errors. Default #b3261e (dark scheme: #ff9b92).
+ * @cssprop --upscope-agent-muted - Secondary text. Default #545d6e (dark scheme: #a9b1bf).
+ * @cssprop --upscope-agent-border - Borders. Default #cfd5de (dark scheme: #434a59).
+ * @cssprop --upscope-agent-pending - Visitors asking for help. Default #8a5300 (dark scheme: #f2b866).
+ * @cssprop --upscope-agent-radius - Corner radius of cards and panels. Default 8px.
+ * @cssprop --upscope-agent-space - Space between panels. Default 1em.
+ * @cssprop --upscope-agent-font - The font shorthand of every agent element. Default 14px/1.45 system-ui.
  */
 export class UpscopeAgentConsole extends AgentPage {
-  static override styles = [baseStyles, pageStyles];
+  static override styles = [
+    baseStyles,
+    pageStyles,
+    css`
+      /* Wide enough for the queue and the details beside it on a wide screen. */
+      :host {
+        max-width: 110em;
+      }
+    `,
+  ];
 
   static override properties = {
     ...AgentPage.properties,

@@ -28,18 +28,93 @@ export const lobbyStyles = css`
     min-height: 1.5em;
     margin: 0.5em 0 0;
   }
+  /* The list beside the details of the visitor in focus on a wide screen, above them on a laptop. */
+  .queue {
+    display: grid;
+    gap: var(--_space);
+    grid-template-columns: minmax(0, 1fr);
+    align-items: start;
+  }
+  @media (min-width: 1100px) {
+    .queue {
+      grid-template-columns: minmax(0, 1fr) minmax(18em, 26em);
+    }
+  }
+  /* Only the rows in view are rendered: a fixed row height lets the list place them without measuring each. */
+  .list {
+    /* At most the window less the page above it; a short list takes only the room it needs. */
+    max-height: var(--upscope-agent-list-height, max(16em, calc(100vh - 17em)));
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    padding-inline: 0.5em;
+  }
   .visitors {
     list-style: none;
     margin: 0;
     padding: 0;
     display: grid;
-    gap: 0.5em;
+    gap: 0.4em;
+  }
+  .visitors > :first-child {
+    margin-block-start: 0.5em;
   }
   .visitor {
+    box-sizing: border-box;
+    height: var(--upscope-agent-row-height, 4.4em);
+    overflow: hidden;
     border: 1px solid var(--_border);
-    border-radius: 8px;
-    padding: 0.6em 0.8em;
+    border-radius: var(--_radius);
+    padding: 0.45em 0.8em;
     background: var(--_bg);
+  }
+  .visitor.active {
+    border-color: var(--_accent);
+    box-shadow: inset 3px 0 0 var(--_accent);
+  }
+  .visitor .head,
+  .visitor .details {
+    flex-wrap: nowrap;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .visitor .details {
+    display: flex;
+    align-items: baseline;
+    gap: 0 0.75em;
+    font-size: 0.92em;
+  }
+  .visitor .details .tags,
+  .visitor .details .pairs {
+    flex-wrap: nowrap;
+    margin: 0;
+  }
+  .focused {
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 0.75em 1em;
+    background: var(--_bg);
+    overflow-wrap: anywhere;
+  }
+  @media (min-width: 1100px) {
+    .focused {
+      position: sticky;
+      top: var(--_space);
+    }
+  }
+  .focused h2 {
+    margin: 0 0 0.25em;
+  }
+  .focused p {
+    margin: 0.4em 0;
+  }
+  .focused .watch {
+    display: inline-block;
+    margin-top: 0.5em;
+    font-weight: 600;
   }
   .visitor.pending {
     border-color: var(--_pending);

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { SignalWatcher } from '@lit-labs/signals';
 import type { VisitorSummary } from '../../../protocol/index.js';
 import { sessionStateText, visitorLabel } from '../../describe.js';
@@ -6,10 +7,24 @@ import { emit } from '../../events.js';
 import { ClientController } from '../../../relay-client/client-controller.js';
 import { LobbyClient, LookupError } from '../../lobby-client.js';
 import { RequestAlerts } from '../../request-alerts.js';
-import { matchesVisitor } from '../../visitor-search.js';
+import { prepareSearch, visitorMatcher } from '../../visitor-search.js';
+import { VirtualList } from '../../virtual-list.js';
 import { baseStyles } from '../shared.styles.js';
 import { lobbyStyles } from './upscope-agent-lobby.styles.js';
 import { visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
+
+/**
+ * What a relay with a bounded lobby adds to the client (the first list holds at most 200
+ * visitors): the counts of everyone, and a search the relay runs over all of them. Read
+ * structurally, so this element works with either kind of lobby.
+ */
+interface BoundedLobby {
+  counts: { get(): { total: number; waiting: number } | null };
+  query(query: string, offset?: number, limit?: number): Promise<{ query: string; total: number; visitors: VisitorSummary[] }>;
+}
+
+/** How long typing must pause before the relay is asked to search everyone, ms. */
+const REMOTE_SEARCH_DELAY_MS = 300;
 
 type SearchResult =
   | { kind: 'none' }
@@ -20,8 +35,10 @@ type SearchResult =
 
 /**
  * @tag upscope-agent-lobby
- * @summary The live list of visitors (pending help requests first, those who left last) and a search by
- * 4-digit lookup code. Each visitor links to its watch page.
+ * @summary The live queue of visitors (pending help requests first, oldest wait first; those who
+ * left last) with one search box, and the details of the visitor in focus. Each visitor links to
+ * its watch page. The list renders only the rows in view, so it stays smooth with thousands of
+ * visitors; arrow keys, Page Up/Down, Home and End move through every row.
  *
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
  *
@@ -35,6 +52,7 @@ type SearchResult =
  * @csspart notify-button - Asks the browser to allow desktop notifications.
  * @csspart wait-time - How long a visitor has waited, ticking.
  * @csspart connection - The connection line, shown while not connected.
+ * @csspart list - The scrolling area that holds the list (only the rows in view are rendered).
  * @csspart visitors - The list of visitors.
  * @csspart visitor - One visitor; pending requests also carry `visitor-pending`, visitors who left `visitor-gone`.
  * @csspart visitor-pending - A connected visitor who asked for help.
@@ -42,8 +60,11 @@ type SearchResult =
  * @csspart watch-link - A visitor's link to its watch page.
  * @csspart lookup-code - A visitor's lookup code.
  * @csspart state - A visitor's session state.
+ * @csspart details - The panel with everything known about the visitor in focus (beside the list on a wide screen).
  *
- * @cssprop --upscope-agent-pending - Marks pending requests. Default #8a5300.
+ * @cssprop --upscope-agent-pending - Marks pending requests. Default #8a5300 (dark scheme: #f2b866).
+ * @cssprop --upscope-agent-list-height - Tallest the scrolling list grows. Default: the window's height less the page's header and search, at least 16em.
+ * @cssprop --upscope-agent-row-height - Height of one visitor's row. Default 4.4em.
  */
 export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   static override styles = [
@@ -58,6 +79,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     watchBase: { type: String, attribute: 'watch-base' },
     result: { state: true, attribute: false },
     query: { state: true, attribute: false },
+    remote: { state: true, attribute: false },
   };
 
   /** The relay (see `<upscope-viewer host>`). */
@@ -70,6 +92,9 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   protected result: SearchResult = { kind: 'none' };
   /** What the search box holds: the list shows the visitors it matches. */
   protected query = '';
+  /** The relay's answer to the search, when the lobby here is not the whole list. */
+  protected remote: { query: string; total: number; visitors: VisitorSummary[] } | null = null;
+  private remoteTimer: ReturnType<typeof setTimeout> | undefined;
   /** The lobby client of the current host and token; a move in the DOM keeps it. */
   private readonly lobby$ = new ClientController(this, {
     args: () => [this.host, this.token] as const,
@@ -93,7 +118,13 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   }
   private readonly alerts = new RequestAlerts(this);
   private lastAlerted: readonly VisitorSummary[] | null = null;
+  /** Stops building the search text of the previous list. */
+  private stopPreparing: (() => void) | null = null;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly list = new VirtualList(this, {
+    viewport: () => this.renderRoot?.querySelector<HTMLElement>('[part~="list"]'),
+    focusTarget: (i) => this.renderRoot?.querySelector<HTMLElement>(`[data-index="${i}"] [part~="watch-link"]`),
+  });
 
   /** The visitors as listed, in lobby order. */
   get visitors(): VisitorSummary[] {
@@ -128,21 +159,70 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.ticker);
+    clearTimeout(this.remoteTimer);
+    this.stopPreparing?.();
+  }
+
+  /** The client's bounded-lobby side, when the relay has one. */
+  private get bounded(): BoundedLobby | null {
+    const c = this.client as (LobbyClient & Partial<BoundedLobby>) | null;
+    return c && typeof c.query === 'function' && c.counts ? (c as unknown as BoundedLobby) : null;
+  }
+
+  /** Everyone the relay lists, and everyone waiting: the relay's counts when it sends them. */
+  private totals(all: VisitorSummary[], waiting: number): { total: number; waiting: number } {
+    const counts = this.bounded?.counts.get();
+    return counts ? { total: Math.max(counts.total, all.length), waiting: Math.max(counts.waiting, waiting) } : { total: all.length, waiting };
+  }
+
+  private onQuery(value: string): void {
+    this.query = value;
+    clearTimeout(this.remoteTimer);
+    const bounded = this.bounded;
+    // Only when the list here is not everyone: the relay searches the visitors it did not send.
+    if (!bounded || !value.trim() || (bounded.counts.get()?.total ?? 0) <= this.visitors.length) return;
+    this.remoteTimer = setTimeout(() => {
+      bounded.query(value.trim(), 0, 200).then(
+        (page) => {
+          if (this.query === value) this.remote = { query: value, total: page.total, visitors: page.visitors };
+        },
+        () => undefined,
+      );
+    }, REMOTE_SEARCH_DELAY_MS);
+  }
+
+  /** Local matches, then the relay's for the same query (a visitor listed once, the local copy first). */
+  private withRemote(local: VisitorSummary[]): { visitors: VisitorSummary[]; matches: number } {
+    const r = this.remote;
+    if (!r || r.query !== this.query) return { visitors: local, matches: local.length };
+    const seen = new Set(local.map((v) => v.shortId));
+    const visitors = [...local, ...r.visitors.filter((v) => !seen.has(v.shortId))];
+    return { visitors, matches: Math.max(r.total, visitors.length) };
   }
 
   protected override updated(): void {
     // The wait times are filled here and by the ticker: Lit leaves their text alone.
     this.tick();
+    this.list.measurePitch(() => {
+      const rows = this.renderRoot.querySelectorAll<HTMLElement>('[data-index]');
+      return rows.length >= 2 ? rows[1].offsetTop - rows[0].offsetTop : 0;
+    });
     const visitors = this.visitors;
     if (visitors !== this.lastAlerted && this.client?.status.get() === 'connected') {
       this.lastAlerted = visitors;
       this.alerts.update(visitors);
+      this.stopPreparing?.();
+      this.stopPreparing = prepareSearch(visitors);
     }
   }
 
   private tick(): void {
     const now = Date.now();
-    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('[data-waiting-since]')) el.textContent = waited(now - Number(el.dataset.waitingSince));
+    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('[data-waiting-since]')) {
+      const text = waited(now - Number(el.dataset.waitingSince));
+      // Unchanged text is left alone: rewriting it would make the browser lay the list out again.
+      if (el.textContent !== text) el.textContent = text;
+    }
   }
 
   private onSearch(e: SubmitEvent): void {
@@ -172,34 +252,110 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     }
   }
 
-  private renderVisitor(v: VisitorSummary) {
+  private renderVisitor(v: VisitorSummary, index: number, total: number) {
     // A visitor who left is not waiting for anyone: no highlight, whatever their request said.
     const pending = v.pendingRequestAt !== null && v.connected;
     const watchers = v.observers.map((o) => o.agentName).join(', ');
     const parts = ['visitor', pending ? 'visitor-pending' : '', v.connected ? '' : 'visitor-gone'].filter(Boolean).join(' ');
+    const active = index === this.list.active;
     return html`
-      <li part=${parts} class="visitor ${pending ? 'pending' : ''} ${v.connected ? '' : 'gone'}" data-short-id=${v.shortId}>
+      <li
+        part=${parts}
+        class="visitor ${pending ? 'pending' : ''} ${v.connected ? '' : 'gone'} ${active ? 'active' : ''}"
+        data-short-id=${v.shortId}
+        data-index=${index}
+        aria-posinset=${index + 1}
+        aria-setsize=${total}
+      >
         <div class="head">
-          <a part="watch-link" class="name" href=${this.href(v.shortId)}>${visitorLabel(v)}</a>
+          <a part="watch-link" class="name" href=${this.href(v.shortId)} tabindex=${active ? 0 : -1}>${visitorLabel(v)}</a>
           <span part="state" class="badge">
             ${pending ? `Asked for help at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}` : v.connected ? sessionStateText(v.sessionState) : 'Left'}
           </span>
           ${pending
             ? html`<span class="fact">Waiting <span part="wait-time" class="value wait" data-waiting-since=${v.pendingRequestAt!}></span></span>`
             : nothing}
-          ${v.connected ? nothing : html`<span class="offline">left; listed until their grace period ends, in case they come back</span>`}
+          ${v.connected ? nothing : html`<span class="offline">listed until their grace period ends, in case they come back</span>`}
           ${watchers ? html`<span class="fact">Watched by <span class="value">${watchers}</span></span>` : nothing}
         </div>
-        ${visitorDetails(v)}
+        <div class="details">${visitorDetails(v)}</div>
       </li>
     `;
+  }
+
+  /** Everything about the visitor in focus, beside the list (below it on a narrow screen). */
+  private renderFocused(v: VisitorSummary | undefined) {
+    if (!v) return nothing;
+    const pending = v.pendingRequestAt !== null && v.connected;
+    const watchers = v.observers.map((o) => o.agentName).join(', ');
+    return html`<aside part="details" class="focused" aria-labelledby="focused-title">
+      <h2 id="focused-title">${visitorLabel(v)}</h2>
+      <p class="state">
+        ${pending ? html`Asked for help <span class="wait" data-waiting-since=${v.pendingRequestAt!}></span> ago` : v.connected ? sessionStateText(v.sessionState) : 'Left; listed until their grace period ends'}
+      </p>
+      <div class="all-details">${visitorDetails(v)}</div>
+      <p class="fact">Watched by <span class="value">${watchers || 'no one'}</span></p>
+      <p class="fact">Connected at <span class="value">${new Date(v.connectedAt).toLocaleTimeString()}</span></p>
+      <a class="watch" href=${this.href(v.shortId)}>Watch ${visitorLabel(v)}</a>
+    </aside>`;
+  }
+
+  private onListKey(e: KeyboardEvent): void {
+    this.list.onKeyDown(e);
+  }
+
+  private onListFocus(e: FocusEvent): void {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (row) this.list.activate(Number(row.dataset.index));
+  }
+
+  private filtered: { all: VisitorSummary[]; query: string; visitors: VisitorSummary[]; waiting: number } | null = null;
+
+  /** The visitors the search matches, and how many wait: worked out once per list and query, not per render. */
+  private filter(all: VisitorSummary[], query: string): { visitors: VisitorSummary[]; waiting: number } {
+    const f = this.filtered;
+    if (f && f.all === all && f.query === query) return f;
+    let waiting = f?.all === all ? f.waiting : 0;
+    if (f?.all !== all) for (const v of all) if (v.connected && v.pendingRequestAt !== null) waiting++;
+    // Typing on narrows the search: every word of the longer query contains one of the shorter's,
+    // so only the visitors that matched before need testing again.
+    const from = f && f.all === all && f.query.trim() && query.startsWith(f.query) ? f.visitors : all;
+    const visitors = query.trim() ? from.filter(visitorMatcher(query)) : all;
+    this.filtered = { all, query, visitors, waiting };
+    return this.filtered;
+  }
+
+  /** The visitor in focus, followed by id: a re-sorted list keeps the same visitor in focus. */
+  private activeId: string | null = null;
+  private listed: VisitorSummary[] | null = null;
+
+  private renderList(visitors: VisitorSummary[]) {
+    // Only a new list moves the focus to where its visitor went; keys and clicks move it themselves.
+    if (visitors !== this.listed && this.activeId !== null && visitors[this.list.active]?.shortId !== this.activeId) {
+      const at = visitors.findIndex((v) => v.shortId === this.activeId);
+      if (at >= 0) this.list.active = at;
+    }
+    const w = this.list.window(visitors.length);
+    this.listed = visitors;
+    this.activeId = visitors[this.list.active]?.shortId ?? null;
+    const rows = visitors.slice(w.start, w.end);
+    return html`<div part="list" class="list" @keydown=${this.onListKey} @focusin=${this.onListFocus}>
+      <ul part="visitors" class="visitors" aria-labelledby="list-title" style="padding-block: ${w.before}px ${w.after}px">
+        ${repeat(
+          rows,
+          (v) => v.shortId,
+          (v, i) => this.renderVisitor(v, w.start + i, visitors.length),
+        )}
+      </ul>
+    </div>`;
   }
 
   protected override render() {
     const status = this.client?.status.get() ?? 'idle';
     const all = this.visitors;
-    const visitors = this.query.trim() ? all.filter((v) => matchesVisitor(v, this.query)) : all;
-    const waiting = all.filter((v) => v.connected && v.pendingRequestAt !== null).length;
+    const local = this.filter(all, this.query);
+    const { visitors, matches } = this.query.trim() ? this.withRemote(local.visitors) : { visitors: local.visitors, matches: local.visitors.length };
+    const { total, waiting } = this.totals(all, local.waiting);
     const connection =
       status === 'connecting'
         ? 'Connecting to the relay…'
@@ -218,7 +374,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
         <form role="search" aria-labelledby="search-title" novalidate @submit=${this.onSearch}>
           <label>
             Name, tag, email, metadata or 4-digit code
-            <input part="search-input" name="code" type="search" autocomplete="off" maxlength="200" @input=${(e: InputEvent) => (this.query = (e.target as HTMLInputElement).value)} />
+            <input part="search-input" name="code" type="search" autocomplete="off" maxlength="200" @input=${(e: InputEvent) => this.onQuery((e.target as HTMLInputElement).value)} />
           </label>
           <button part="search-button" class="primary" type="submit">Find</button>
         </form>
@@ -226,7 +382,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
       </section>
       <section aria-labelledby="list-title">
         <div class="list-head">
-          <h2 id="list-title">Visitors (${visitors.length === all.length ? all.length : `${visitors.length} of ${all.length}`})${waiting ? html` · <span class="waiting">${waiting} waiting</span>` : nothing}</h2>
+          <h2 id="list-title">Visitors (${this.query.trim() ? `${matches} of ${total}` : total})${waiting ? html` · <span class="waiting">${waiting} waiting</span>` : nothing}</h2>
           <div part="alerts" class="alerts" role="group" aria-label="Alerts for new requests">
             <button part="mute-button" aria-pressed=${this.alerts.muted ? 'true' : 'false'} @click=${() => (this.alerts.muted = !this.alerts.muted)}>${this.alerts.muted ? 'Sound off' : 'Sound on'}</button>
             ${this.alerts.permission === 'default'
@@ -235,13 +391,17 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
           </div>
         </div>
         ${connection ? html`<p part="connection" class="connection" role="status">${connection}</p>` : nothing}
-        ${visitors.length
-          ? html`<ul part="visitors" class="visitors">
-              ${visitors.map((v) => this.renderVisitor(v))}
-            </ul>`
-          : status === 'connected'
-            ? html`<p class="empty">${all.length ? 'No visitor matches the search.' : 'No visitors are connected right now. This list updates by itself.'}</p>`
-            : nothing}
+        ${!this.query.trim() && all.length < total
+          ? html`<p class="connection">Showing the ${all.length} waiting and most recent visitors; search to find any of the ${total}.</p>`
+          : nothing}
+        <div class="queue">
+          ${visitors.length
+            ? this.renderList(visitors)
+            : status === 'connected' || all.length
+              ? html`<p class="empty">${all.length ? 'No visitor matches the search.' : 'No visitors are connected right now. This list updates by itself.'}</p>`
+              : nothing}
+          ${this.renderFocused(visitors[this.list.active])}
+        </div>
       </section>
     `;
   }

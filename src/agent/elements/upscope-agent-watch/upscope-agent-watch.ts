@@ -1,7 +1,7 @@
 import { css, html, nothing } from 'lit';
-import { MAX_CUSTOM_MESSAGE_LENGTH, SHORT_ID_PATTERN, type VisitorSummary } from '../../../protocol/index.js';
-import { visitorLabel } from '../../describe.js';
-import type { CustomMessageDetail, WatchStateDetail } from '../../events.js';
+import { MAX_CUSTOM_MESSAGE_LENGTH, SHORT_ID_PATTERN, type Observer, type VisitorSummary } from '../../../protocol/index.js';
+import { sessionStateText, visitorLabel } from '../../describe.js';
+import type { CustomMessageDetail, PictureSizeDetail, WatchStateDetail } from '../../events.js';
 import type { WatchStatus } from '../../watch-client.js';
 import { AgentPage, pageStyles } from '../agent-page.js';
 import { baseStyles } from '../shared.styles.js';
@@ -20,16 +20,23 @@ interface ChatEntry {
 
 /**
  * @tag upscope-agent-watch
- * @summary The watch page at `/w/{shortId}`: the visitor's screen in `<upscope-viewer>`, who they
- * are, and a chat of custom messages. Without a valid agent login it shows the login instead,
- * and never a frame.
+ * @summary The watch page at `/w/{shortId}`: the visitor's screen in `<upscope-viewer>`, a panel
+ * with everything known about the visitor (identity, tags, metadata, lookup code, viewport size,
+ * session state, who else watches), and a chat of custom messages with their times. Without a
+ * valid agent login it shows the login instead, and never a frame.
  *
  * @fires upscope-logout - The agent logged out (or the login expired). `detail`: null.
  *
+ * @slot tools - Tools for the picture (pointer, drawing, control); passed on to the viewer's bar.
+ *
  * @csspart viewer - The `<upscope-viewer>`.
  * @csspart console-link - Back to the list of visitors.
+ * @csspart side - The column beside the picture (details, then messages).
+ * @csspart visitor-details - The panel about the visitor.
  * @csspart chat - The messages panel.
  * @csspart messages - The message log (an ARIA live region).
+ * @csspart message - One message; also `message-mine` for this agent's own.
+ * @csspart message-time - When a message was sent or received.
  * @csspart message-input - Where the agent types a message.
  * @csspart send-button - Sends the message.
  * @csspart logout-button - Forgets the login in this tab.
@@ -46,7 +53,7 @@ export class UpscopeAgentWatch extends AgentPage {
       }
       .layout {
         display: grid;
-        grid-template-columns: minmax(0, 1fr) minmax(16em, 22em);
+        grid-template-columns: minmax(0, 1fr) minmax(18em, 24em);
         gap: 1em;
         align-items: start;
       }
@@ -55,12 +62,38 @@ export class UpscopeAgentWatch extends AgentPage {
           grid-template-columns: minmax(0, 1fr);
         }
       }
-      aside {
+      .side {
+        display: grid;
+        gap: var(--_space);
+      }
+      .panel {
         display: grid;
         gap: 0.6em;
         border: 1px solid var(--_border);
-        border-radius: 8px;
+        border-radius: var(--_radius);
         padding: 0.75em;
+        background: var(--_bg);
+      }
+      .facts {
+        display: grid;
+        grid-template-columns: max-content minmax(0, 1fr);
+        gap: 0.25em 0.75em;
+        margin: 0;
+      }
+      .facts dt {
+        color: var(--_muted);
+      }
+      .facts dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .watchers {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3em;
+        margin: 0;
+        padding: 0;
+        list-style: none;
       }
       h2 {
         font-size: 1.05em;
@@ -127,6 +160,8 @@ export class UpscopeAgentWatch extends AgentPage {
     visitor: { state: true, attribute: false },
     messages: { state: true, attribute: false },
     draft: { state: true, attribute: false },
+    observers: { state: true, attribute: false },
+    pictureSize: { state: true, attribute: false },
     sendError: { state: true, attribute: false },
   };
 
@@ -138,6 +173,10 @@ export class UpscopeAgentWatch extends AgentPage {
   protected status: WatchStatus = 'idle';
   protected visitor: VisitorSummary | null = null;
   protected messages: ChatEntry[] = [];
+  protected observers: Observer[] = [];
+  protected observerId: string | null = null;
+  /** The visitor's viewport in frame pixels, from the latest picture. */
+  protected pictureSize: PictureSizeDetail | null = null;
   protected draft = '';
   protected sendError = '';
   private nextId = 0;
@@ -170,6 +209,8 @@ export class UpscopeAgentWatch extends AgentPage {
 
   private onWatchState(e: CustomEvent<WatchStateDetail>): void {
     this.status = e.detail.status;
+    this.observers = e.detail.observers;
+    this.observerId = e.detail.observerId;
     if (e.detail.visitor) this.visitor = e.detail.visitor;
   }
 
@@ -214,6 +255,34 @@ export class UpscopeAgentWatch extends AgentPage {
     `;
   }
 
+  /** Who the visitor is and where the session stands, as the relay and the pictures tell it. */
+  private renderDetails() {
+    const v = this.visitor;
+    if (!v) return nothing;
+    return html`<section part="visitor-details" class="panel" aria-labelledby="details-title">
+      <h2 id="details-title">About ${visitorLabel(v)}</h2>
+      <dl class="facts">
+        <dt>Session</dt>
+        <dd>${v.connected ? sessionStateText(v.sessionState) : 'Not connected right now'}${v.agentName ? html` · with ${v.agentName}` : nothing}</dd>
+        <dt>Viewport</dt>
+        <dd>${this.pictureSize ? `${this.pictureSize.width} × ${this.pictureSize.height} px` : 'known once a picture arrives'}</dd>
+        <dt>Watching</dt>
+        <dd>
+          ${this.observers.length
+            ? html`<ul class="watchers" aria-label="Agents watching">
+                ${this.observers.map((o) => html`<li>${o.agentName}${o.observerId === this.observerId ? ' (you)' : ''}</li>`)}
+              </ul>`
+            : 'no one'}
+        </dd>
+        <dt>Short id</dt>
+        <dd>${v.shortId}</dd>
+        <dt>Connected at</dt>
+        <dd><time datetime=${new Date(v.connectedAt).toISOString()}>${new Date(v.connectedAt).toLocaleTimeString()}</time></dd>
+      </dl>
+      <div>${visitorDetails(v)}</div>
+    </section>`;
+  }
+
   private renderWatch() {
     const live = this.status === 'watching' || this.status === 'paused';
     return html`
@@ -225,38 +294,46 @@ export class UpscopeAgentWatch extends AgentPage {
           .shortId=${this.shortId}
           @upscope-watch-state=${this.onWatchState}
           @upscope-custom-message=${this.onCustomMessage}
+          @upscope-picture-size=${(e: CustomEvent<PictureSizeDetail | null>) => (this.pictureSize = e.detail)}
+          ><slot name="tools" slot="tools"></slot
         ></upscope-viewer>
-        <aside part="chat" aria-labelledby="chat-title">
-          ${this.visitor ? html`<section aria-label="About the visitor">${visitorDetails(this.visitor)}</section>` : nothing}
-          <h2 id="chat-title">Messages</h2>
-          <div part="messages" class="log" role="log" aria-live="polite" aria-labelledby="chat-title">
-            ${this.messages.map(
-              (m) => html`<p class="message ${m.from}">
-                <span class="who">${m.from === 'me' ? 'You' : m.name} · ${new Date(m.at).toLocaleTimeString()}${m.state === 'sending' ? ' · sending…' : m.state === 'failed' ? ' · not sent' : ''}</span>
-                <span class="text">${m.text}</span>
-              </p>`,
-            )}
-          </div>
-          ${this.messages.length ? nothing : html`<p class="empty">No messages yet.</p>`}
-          <form @submit=${this.onSubmit}>
-            <label for="message">Message to the visitor</label>
-            <textarea
-              id="message"
-              part="message-input"
-              maxlength=${MAX_CUSTOM_MESSAGE_LENGTH}
-              .value=${this.draft}
-              @input=${(e: InputEvent) => (this.draft = (e.target as HTMLTextAreaElement).value)}
-              @keydown=${this.onKeyDown}
-              ?disabled=${!live}
-            ></textarea>
-            <div class="row">
-              <span class="count">${this.draft.length} / ${MAX_CUSTOM_MESSAGE_LENGTH}</span>
-              <button part="send-button" class="primary" type="submit" ?disabled=${!live || !this.draft.trim()}>Send</button>
+        <div part="side" class="side">
+          ${this.renderDetails()}
+          <section part="chat" class="panel" aria-labelledby="chat-title">
+            <h2 id="chat-title">Messages</h2>
+            <div part="messages" class="log" role="log" aria-live="polite" aria-labelledby="chat-title">
+              ${this.messages.map(
+                (m) => html`<p part=${m.from === 'me' ? 'message message-mine' : 'message'} class="message ${m.from}">
+                  <span class="who"
+                    >${m.from === 'me' ? 'You' : m.name} ·
+                    <time part="message-time" datetime=${new Date(m.at).toISOString()}>${new Date(m.at).toLocaleTimeString()}</time
+                    >${m.state === 'sending' ? ' · sending…' : m.state === 'failed' ? ' · not sent' : ''}</span
+                  >
+                  <span class="text">${m.text}</span>
+                </p>`,
+              )}
             </div>
-            ${live ? nothing : html`<p class="empty">Messages can be sent while you watch.</p>`}
-            <p class="error" role="alert">${this.sendError}</p>
-          </form>
-        </aside>
+            ${this.messages.length ? nothing : html`<p class="empty">No messages yet.</p>`}
+            <form @submit=${this.onSubmit}>
+              <label for="message">Message to the visitor</label>
+              <textarea
+                id="message"
+                part="message-input"
+                maxlength=${MAX_CUSTOM_MESSAGE_LENGTH}
+                .value=${this.draft}
+                @input=${(e: InputEvent) => (this.draft = (e.target as HTMLTextAreaElement).value)}
+                @keydown=${this.onKeyDown}
+                ?disabled=${!live}
+              ></textarea>
+              <div class="row">
+                <span class="count">${this.draft.length} / ${MAX_CUSTOM_MESSAGE_LENGTH}</span>
+                <button part="send-button" class="primary" type="submit" ?disabled=${!live || !this.draft.trim()}>Send</button>
+              </div>
+              ${live ? nothing : html`<p class="empty">Messages can be sent while you watch.</p>`}
+              <p class="error" role="alert">${this.sendError}</p>
+            </form>
+          </section>
+        </div>
       </div>
     `;
   }

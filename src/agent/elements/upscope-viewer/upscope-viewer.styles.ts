@@ -48,6 +48,10 @@ export const viewerStyles = css`
     padding: 0 0.6em;
     background: var(--_bg);
   }
+  /* Its tools take part in the bar's own wrapping; an empty toolbar takes no room. */
+  .toolbar {
+    display: contents;
+  }
   .actions {
     display: flex;
     gap: 0.5em;

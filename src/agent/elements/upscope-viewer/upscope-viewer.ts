@@ -17,9 +17,12 @@ const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: fals
  * screen live, with connection quality, the agents watching, and a stop control.
  *
  * @fires upscope-watch-state - When the watch status, end reason or observers change. `detail`:
- *   `{status, endReason, visitor, observers}`.
+ *   `{status, endReason, visitor, observers, observerId}`.
  * @fires upscope-custom-message - A custom message from the visitor. `detail`: `{message, from}`.
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
+ * @fires upscope-picture-size - The visitor's viewport size changed, as the pictures carry it. `detail`: `{width, height}`, or null when there is no picture.
+ *
+ * @slot tools - Tools for the picture (pointer, drawing, control), shown in the bar beside the size controls.
  *
  * @csspart status - The status line (an ARIA live region), e.g. "Waiting for Ann to allow you to watch…".
  * @csspart quality - Frames per second and latency while the picture changes; "Picture up to date" on a still page.
@@ -29,6 +32,7 @@ const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: fals
  * @csspart leave-button - This agent stops watching; the session goes on for the visitor and other agents.
  * @csspart overlay - Over the last picture while the connection is being restored.
  * @csspart view-controls - Fit to width, actual size and full screen.
+ * @csspart toolbar - Holds the `tools` slot.
  * @csspart viewport - The visitor's viewport size, as the picture carries it.
  * @csspart fit-button - Scales the picture to the width it has (the default).
  * @csspart actual-size-button - Draws the picture one frame pixel to one screen pixel, scrolling if needed.
@@ -167,7 +171,10 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       () => this.renderRoot.querySelector<HTMLCanvasElement>('canvas[part="screen"]'),
       run.live((tile) => {
         this.meter.record(tile);
-        if (this.size?.width !== tile.frameWidth || this.size?.height !== tile.frameHeight) this.size = { width: tile.frameWidth, height: tile.frameHeight };
+        if (this.size?.width !== tile.frameWidth || this.size?.height !== tile.frameHeight) {
+          this.size = { width: tile.frameWidth, height: tile.frameHeight };
+          emit(this, 'upscope-picture-size', { ...this.size });
+        }
         if (!this.hasFrame) this.hasFrame = true;
         this.quality = this.meter.read();
       }),
@@ -201,7 +208,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const wasUnauthorized = this.lastEmitted.startsWith('unauthorized|');
     this.lastEmitted = key;
     this.setAttribute('data-status', s.status);
-    emit(this, 'upscope-watch-state', { status: s.status, endReason: s.endReason, visitor: s.visitor, observers: s.observers });
+    emit(this, 'upscope-watch-state', { status: s.status, endReason: s.endReason, visitor: s.visitor, observers: s.observers, observerId: s.observerId });
     if (s.status === 'unauthorized' && !wasUnauthorized) {
       emit(this, 'upscope-unauthorized', { message: s.error?.message ?? 'the relay refused the agent token' });
     }
@@ -212,6 +219,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     this.meter.reset();
     this.quality = { fps: 0, latencyMs: null };
     this.hasFrame = false;
+    if (this.size) emit(this, 'upscope-picture-size', null);
     this.size = null;
     const canvas = this.renderRoot?.querySelector<HTMLCanvasElement>('canvas[part="screen"]');
     canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
@@ -295,6 +303,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         <p part="status" class=${s.status === 'watching' && s.captureBlocked ? 'status blocked' : 'status'} role="status" aria-live="polite">${this.statusText(s)}</p>
         ${live && this.hasFrame ? this.renderQuality() : nothing}
         ${picture ? this.renderViewControls() : nothing}
+        <div part="toolbar" class="toolbar"><slot name="tools"></slot></div>
         ${s.observers.length && !this.left
           ? html`<ul part="observers" class="observers" aria-label="Agents watching">
               ${s.observers.map((o) => html`<li>${o.agentName}${o.observerId === s.observerId ? ' (you)' : ''}</li>`)}
