@@ -225,7 +225,7 @@ function remember(seqs: Set<number>, seq: number): void {
 function randomInt(n: number): number {
   const limit = Math.floor(0x1_0000_0000 / n) * n;
   const b = new Uint32Array(1);
-  do globalThis.crypto.getRandomValues(b);
+  do crypto.getRandomValues(b);
   while (b[0] >= limit);
   return b[0] % n;
 }

@@ -62,7 +62,7 @@ export default {
     const url = new URL(request.url);
     const path = url.pathname;
     if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return socket(request, env, url);
-    const cors = path === '/healthz' || path === '/api/login' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
+    const cors: Record<string, string> = path === '/healthz' || path === '/api/login' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
     if (path === '/api/login' && request.method === 'OPTIONS') {
       return new Response(null, { status: 204, headers: { ...cors, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' } });
     }
