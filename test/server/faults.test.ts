@@ -160,7 +160,7 @@ test('a visitor gone past its grace period is dropped: its session ends with tim
     assert.equal((await agent.next('session', (m) => m.state === 'ended', 3000)).reason, 'timeout');
     await lobby.next('visitorRemoved', (m) => m.shortId === shortId);
     assert.equal((await agent.waitClose()).code, 4004);
-    assert.equal(relay.server.relay.stats().visitors, 0);
+    assert.equal((await relay.server.stats()).visitors, 0);
   } finally {
     await relay.close();
   }
@@ -174,7 +174,7 @@ test("a visitor back after its room was dropped gets its shortId back; the relay
       const { shortId } = await v.next('welcome');
       v.ws.terminate();
       // Past the grace period the room is gone.
-      while (relay.server.relay.stats().visitors > 0) await new Promise((r) => setTimeout(r, 20));
+      while ((await relay.server.stats()).visitors > 0) await new Promise((r) => setTimeout(r, 20));
       return shortId;
     };
     const first = await visit('returning-aaaaaaaa');
@@ -182,7 +182,7 @@ test("a visitor back after its room was dropped gets its shortId back; the relay
     // Two other visitors later, the first is the oldest of three and forgotten.
     await visit('returning-bbbbbbbb');
     await visit('returning-cccccccc');
-    assert.ok(relay.server.relay.stats().knownVisitors <= 2, 'the relay remembers at most maxKnownVisitors');
+    assert.ok((await relay.server.stats()).knownVisitors <= 2, 'the relay remembers at most maxKnownVisitors');
     assert.equal(await visit('returning-aaaaaaaa'), first, 'forgotten, and still the same watch link: it is derived, not stored');
   } finally {
     await relay.close();
@@ -225,7 +225,7 @@ test('a slow agent: frames to it are dropped and the relay’s memory stays flat
         // Paced like a capture loop: the next frame after the relay handled this one.
         visitor.send({ type: 'ping', t: seq });
         await visitor.next('pong', (m) => m.t === seq);
-        mostQueued = Math.max(mostQueued, relay.server.relay.stats().queuedBytes);
+        mostQueued = Math.max(mostQueued, (await relay.server.stats()).queuedBytes);
       }
     };
     await send(1, 20); // fills the slow socket's buffers up to the cap

@@ -40,7 +40,7 @@ test("frames reach only that visitor's observers, unchanged", async () => {
     assert.equal(b1.frames.length, 1, "B's observer never sees A's frames");
     assert.equal(a1.frames.length, 1, "A's observer never sees B's frames");
     assert.equal(lurker.frames.length + lobby.frames.length, 0, 'nobody else sees frames');
-    assert.equal(relay.server.relay.stats().visitors, 2);
+    assert.equal((await relay.server.stats()).visitors, 2);
   } finally {
     await relay.close();
   }

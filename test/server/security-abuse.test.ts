@@ -37,7 +37,7 @@ test('lookup-code searches are rate limited per address, across agents', async (
 
 test('messages per connection: a burst, then the refill rate; one rateLimited error a second; other connections unaffected', async () => {
   let now = Date.UTC(2026, 0, 1);
-  const relay = await testRelay({ now: () => now, messageBurst: 10, messagesPerSecond: 5 });
+  const relay = await testRelay({ clock: now, messageBurst: 10, messagesPerSecond: 5 });
   try {
     const flooder = await relay.visitor();
     const neighbour = await relay.visitor();
@@ -56,7 +56,7 @@ test('messages per connection: a burst, then the refill rate; one rateLimited er
     assert.equal(neighbour.count('error'), 0);
 
     // A second later five more fit, and the next error may be sent.
-    now += 1000;
+    await relay.server.setNow((now += 1000));
     for (let t = 100; t < 110; t++) flooder.send({ type: 'ping', t });
     await flooder.next('error', (m) => m.code === 'rateLimited');
     assert.deepEqual(flooder.messages.filter((m) => m.type === 'pong' && (m.t ?? 0) >= 100).map((m) => (m.type === 'pong' ? m.t : -1)), [100, 101, 102, 103, 104]);
@@ -79,7 +79,7 @@ test('a message over the socket cap (8 MiB) closes that socket with 1009; the re
     other.send({ type: 'ping', t: 5 });
     assert.equal((await other.next('pong')).t, 5);
     await new Promise((r) => setTimeout(r, 50));
-    assert.equal(relay.server.relay.stats().connections, 1, 'the closed socket is forgotten');
+    assert.equal((await relay.server.stats()).connections, 1, 'the closed socket is forgotten');
   } finally {
     await relay.close();
   }
@@ -144,7 +144,7 @@ test('the visitor cap: past it the longest-gone visitor without a session makes 
     await new Promise((r) => setTimeout(r, 50));
     const c = await relay.visitor();
     assert.equal((await c.next('welcome')).sessionState, 'inactive', 'the gone visitor without a session made room');
-    assert.equal(relay.server.relay.stats().visitors, 2);
+    assert.equal((await relay.server.stats()).visitors, 2);
     c.close();
     const back = await relay.visitor('waiting-visitor-1');
     assert.equal((await back.next('welcome')).sessionState, 'pendingRequest', 'the waiting visitor is back to its request');

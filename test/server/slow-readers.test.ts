@@ -44,7 +44,7 @@ test('a lobby that stops reading: 200 visitors’ identity updates wait coalesce
       // Each visitor sends one update a round: 30 in all, far under its message budget.
       for (const v of visitors) v.send({ type: 'updateConnection', identity: heavyIdentity(round) });
       await Promise.all(visitors.map((v) => handled(v, round)));
-      mostQueued = Math.max(mostQueued, relay.server.relay.stats().queuedBytes);
+      mostQueued = Math.max(mostQueued, (await relay.server.stats()).queuedBytes);
     }
     const after = memoryInUse();
     t.diagnostic(`queued at most ${(mostQueued / MiB).toFixed(2)} MiB; memory grew ${((after - before) / MiB).toFixed(1)} MiB`);
@@ -52,7 +52,7 @@ test('a lobby that stops reading: 200 visitors’ identity updates wait coalesce
     // at most the bound plus one update (and the visitors' pongs in flight).
     assert.ok(mostQueued <= maxQueuedBytes + 64 * KiB, `the relay queued at most ${(mostQueued / MiB).toFixed(2)} MiB`);
     assert.ok(after - before < 16 * MiB, `memory grew ${((after - before) / MiB).toFixed(1)} MiB`);
-    assert.equal(relay.server.relay.stats().heldBack, 1, 'the stalled lobby is held back, not closed');
+    assert.equal((await relay.server.stats()).heldBack, 1, 'the stalled lobby is held back, not closed');
 
     lobby.resumeReading();
     // Once it reads again, the lobby gets every visitor's newest entry.
@@ -85,7 +85,7 @@ test('custom messages to 20 watchers that stop reading: refused with queueFull o
       visitor.send({ type: 'customMessage', message: text, seq });
       if (seq % 100 === 99) {
         await handled(visitor, seq);
-        mostQueued = Math.max(mostQueued, relay.server.relay.stats().queuedBytes);
+        mostQueued = Math.max(mostQueued, (await relay.server.stats()).queuedBytes);
       }
     }
     const after = memoryInUse();
@@ -124,7 +124,7 @@ test('custom messages from an agent to a visitor that stops reading: refused wit
       agent.send({ type: 'customMessage', message: 'z'.repeat(5000), seq });
       if (seq % 50 === 49) {
         await handled(agent, seq);
-        mostQueued = Math.max(mostQueued, relay.server.relay.stats().queuedBytes);
+        mostQueued = Math.max(mostQueued, (await relay.server.stats()).queuedBytes);
       }
     }
     const refusal = await agent.next('error', (m) => m.code === 'queueFull');
@@ -150,7 +150,7 @@ test('a watcher that stops reading stays over its bound without draining: closed
     assert.ok(visitor.has('error', (m) => m.code === 'queueFull'), 'its queue filled up');
     // Over its bound for longer than stalledSocketMs: closed and forgotten.
     await visitor.next('observerLeft', (m) => m.observerId === observerId, 5000);
-    assert.deepEqual([relay.server.relay.stats().connections, relay.server.relay.stats().heldBack], [1, 0]);
+    assert.deepEqual([(await relay.server.stats()).connections, (await relay.server.stats()).heldBack], [1, 0]);
     stalled.resumeReading();
     assert.equal((await stalled.waitClose(10_000)).code, CloseCode.stalled);
     const fresh = await relay.allowedWatch(visitor, shortId, relay.token('Fresh'));
@@ -191,7 +191,7 @@ test('a lobby that stops reading while more than 1024 visitors change waits for 
     lobby.pauseReading();
     // Fill its socket first: heavy updates until the relay holds updates back.
     const fillers = await Promise.all(Array.from({ length: 100 }, () => relay.visitor()));
-    for (let round = 0; relay.server.relay.stats().heldBack === 0; round++) {
+    for (let round = 0; (await relay.server.stats()).heldBack === 0; round++) {
       assert.ok(round < 40, 'the lobby socket filled up');
       for (const v of fillers) v.send({ type: 'updateConnection', identity: heavyIdentity(round) });
       await Promise.all(fillers.map((v) => handled(v, round)));
@@ -204,7 +204,7 @@ test('a lobby that stops reading while more than 1024 visitors change waits for 
     }
     lobby.resumeReading();
     const list = await lobby.next('lobby', (m) => m.visitors.length > 1000, 30_000);
-    assert.equal(list.visitors.length, relay.server.relay.stats().visitors, 'the fresh list has every visitor the relay keeps');
+    assert.equal(list.visitors.length, (await relay.server.stats()).visitors, 'the fresh list has every visitor the relay keeps');
   } finally {
     await relay.close();
   }

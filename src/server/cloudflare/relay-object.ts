@@ -7,7 +7,7 @@ import { Server, type Connection as PartyConnection, type ConnectionContext, typ
 import { Relay, type AgentIdentity, type Connection } from '../core.js';
 import { parseRoute } from '../admission.js';
 import { AGENT_HEADER, ADDRESS_HEADER, type Env } from './env.js';
-import { setTestClock, testClock, testHooksEnabled } from './test-hooks.js';
+import { clock, relayOptions, testHooksEnabled } from './test-hooks.js';
 
 export class RelayObject extends Server<Env> {
   // The core keeps its rooms in memory: this stage cannot hibernate.
@@ -18,11 +18,10 @@ export class RelayObject extends Server<Env> {
 
   private core(): Relay {
     if (this.relay) return this.relay;
-    const options = Object.fromEntries(Object.entries(this.env.UPSCOPE_OPTIONS ?? {}).filter(([, v]) => typeof v === 'number'));
     // The token was verified by the worker; the core asks for it by the same socket's token.
     this.relay = new Relay({
-      ...options,
-      now: () => testClock(this.env),
+      ...relayOptions(this.env),
+      now: () => clock(this.env),
       verifyAgentToken: () => this.connectingAgent,
       shortIdFor: (visitorId) => this.shortIds.get(visitorId) ?? visitorId,
     });
@@ -86,9 +85,9 @@ export class RelayObject extends Server<Env> {
 
   override async onRequest(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    if (testHooksEnabled(this.env) && url.pathname === '/__test/clock' && request.method === 'POST') {
-      const { now } = (await request.json()) as { now: number | null };
-      setTestClock(now);
+    if (testHooksEnabled(this.env) && url.pathname === '/__test/close') {
+      for (const socket of this.getConnections()) socket.close(1001, 'test over');
+      this.relay?.dispose();
       return new Response('ok');
     }
     if (testHooksEnabled(this.env) && url.pathname === '/__test/stats') return Response.json(this.core().stats());

@@ -13,7 +13,7 @@ import { AgentTokens } from './agent-tokens.js';
 import { RelayObject } from './relay-object.js';
 import { AGENT_HEADER, ADDRESS_HEADER, type Env } from './env.js';
 import { serveAsset } from './assets.js';
-import { testClock, testHooksEnabled } from './test-hooks.js';
+import { clock, configureTests, objectName, relayOptions, testHooksEnabled } from './test-hooks.js';
 
 export { RelayObject };
 
@@ -38,7 +38,7 @@ function agentTokens(env: Env): AgentTokens | null {
   const credential = env.UPSCOPE_AGENT_TOKEN;
   if (!credential) return null;
   let t = tokensByCredential.get(credential);
-  if (!t) tokensByCredential.set(credential, (t = new AgentTokens(credential, () => testClock(env))));
+  if (!t) tokensByCredential.set(credential, (t = new AgentTokens(credential, () => clock(env))));
   return t;
 }
 
@@ -68,7 +68,7 @@ export default {
     }
     if (path === '/healthz') return text(200, 'ok', cors);
     if (path === '/api/login' && request.method === 'POST') return login(request, env, cors);
-    if (path.startsWith('/__test/') && testHooksEnabled(env)) return forwardTestHook(request, env);
+    if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, env, url);
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'method not allowed');
     return serveAsset(request, env, url, cors);
   },
@@ -115,8 +115,7 @@ async function readBody(request: Request, max: number): Promise<string | null> {
 }
 
 function relayOption(env: Env, name: string): number | undefined {
-  const v = env.UPSCOPE_OPTIONS?.[name];
-  return typeof v === 'number' ? v : undefined;
+  return relayOptions(env)[name];
 }
 
 /** Admits a socket: route, agent token; then hands it to the object that owns it. */
@@ -134,11 +133,18 @@ async function socket(request: Request, env: Env, url: URL): Promise<Response> {
   }
   // partyserver takes a connection id from `_pk`; the object makes its own instead.
   url.searchParams.delete('_pk');
-  const stub = await getServerByName(env.Relay, 'relay');
+  const stub = await getServerByName(env.Relay, objectName(env, 'relay'));
   return stub.fetch(new Request(url, { method: request.method, headers }));
 }
 
-async function forwardTestHook(request: Request, env: Env): Promise<Response> {
-  const stub = await getServerByName(env.Relay, 'relay');
-  return stub.fetch(request);
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed) and `/__test/stats`. */
+async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
+  if (url.pathname === '/__test/configure' && request.method === 'POST') {
+    const body = (await request.json()) as Parameters<typeof configureTests>[0] & { close?: boolean };
+    configureTests(body);
+    if (body.close) await (await getServerByName(env.Relay, objectName(env, 'relay'))).fetch(new Request(new URL('/__test/close', url)));
+    return text(200, 'ok');
+  }
+  if (url.pathname === '/__test/stats') return (await getServerByName(env.Relay, objectName(env, 'relay'))).fetch(new Request(url));
+  return text(404, 'no such test hook');
 }
