@@ -72,7 +72,13 @@ export class RelayObject extends Server<Env> {
     this.core().onMessage(conn, data);
   }
 
-  override onClose(socket: PartyConnection): void {
+  override onClose(socket: PartyConnection, code: number): void {
+    // Workers do not answer a peer's close frame by themselves: answer it, so the peer's close completes.
+    try {
+      socket.close(code === 1005 || code === 1006 ? 1000 : code, 'closed');
+    } catch {
+      /* already closed */
+    }
     const conn = this.conns.get(socket.id);
     if (!conn) return;
     this.conns.delete(socket.id);
@@ -80,7 +86,7 @@ export class RelayObject extends Server<Env> {
   }
 
   override onError(socket: PartyConnection): void {
-    this.onClose(socket);
+    this.onClose(socket, 1011);
   }
 
   override async onRequest(request: Request): Promise<Response> {
