@@ -38,10 +38,10 @@ import {
   type Role,
   type VisitorSummary,
 } from '../protocol/index.js';
-import { addressKey, Admission, type AdmissionOptions } from './admission.js';
-import { EvictionOrder } from './eviction-order.js';
-import { OutgoingBound } from './outgoing-bound.js';
-import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
+import { addressKey, Admission, type AdmissionOptions } from './relay/admission.js';
+import { EvictionOrder } from './relay/eviction-order.js';
+import { OutgoingBound } from './relay/outgoing-bound.js';
+import { KeyedRateLimiter, TokenBucket } from './relay/rate-limit.js';
 
 /** One socket, as the host presents it to the relay. */
 export interface Connection {

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, SHORT_ID_PATTERN } from '../protocol/index.js';
-import { AgentTokens } from './agent-token.js';
-import { admissionLimits, parseRoute } from './admission.js';
+import { AgentTokens } from './relay/agent-token.js';
+import { admissionLimits, parseRoute } from './relay/admission.js';
 import { Relay, type Connection, type RelayOptions } from './core.js';
 import { limitPendingConnections } from './pending-connections.js';
-import { KeyedRateLimiter } from './rate-limit.js';
+import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
 
 export interface ServerOptions extends Partial<Omit<RelayOptions, 'verifyAgentToken'>> {

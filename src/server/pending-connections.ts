@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { addressKey } from './admission.js';
+import { addressKey } from './relay/admission.js';
 
 export function limitPendingConnections(server: Server, maxPerAddress: number): { count(): number } {
   const pending = new Map<Socket, string>();

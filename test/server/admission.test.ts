@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
-import { addressKey } from '../../src/server/admission.js';
+import { addressKey } from '../../src/server/relay/admission.js';
 import { testRelay } from '../support/node-client.js';
 
 const ATTACKER = '127.0.0.2';

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import assert from 'node:assert/strict';
-import { AgentTokens } from '../../src/server/agent-token.js';
+import { AgentTokens } from '../../src/server/relay/agent-token.js';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
 import { headerOnlyImage } from '../support/tile-images.js';

@@ -14,7 +14,7 @@
  * this bound on their own (one large keyframe); `headroom` keeps that from counting as a flood.
  * This module only watches the sockets frames fill, so a dead agent is closed too.
  */
-import type { Connection } from './core.js';
+import type { Connection } from '../core.js';
 
 export interface OutgoingBoundOptions {
   /** Bytes queued to one socket before it is held back. */

@@ -4,7 +4,7 @@
  * attempts. Transport-free: a host parses the upgrade URL with {@link parseRoute}, and the relay
  * asks {@link Admission.admit} for every socket it is handed.
  */
-import type { ConnectRequest } from './core.js';
+import type { ConnectRequest } from '../core.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 
 /** Per-address admission limits (options of the relay and of `startServer`). */
