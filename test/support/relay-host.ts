@@ -16,7 +16,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentTokens } from '../../src/server/agent-token.js';
+import { AgentTokens } from '../../src/server/relay/agent-token.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/node.js';
 import { startCloudflare, type RunningCloudflare } from '../../src/server/cloudflare-local.js';
 

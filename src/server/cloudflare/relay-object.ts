@@ -5,7 +5,7 @@
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
 import { Relay, type AgentIdentity, type Connection } from '../core.js';
-import { parseRoute } from '../admission.js';
+import { parseRoute } from '../relay/admission.js';
 import { AGENT_HEADER, ADDRESS_HEADER, type Env } from './env.js';
 import { clock, relayOptions, testHooksEnabled } from './test-hooks.js';
 

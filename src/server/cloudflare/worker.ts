@@ -8,7 +8,7 @@
  * not reachable from the internet except through this worker).
  */
 import { getServerByName } from 'partyserver';
-import { parseRoute } from '../admission.js';
+import { parseRoute } from '../relay/admission.js';
 import { AgentTokens } from './agent-tokens.js';
 import { RelayObject } from './relay-object.js';
 import { AGENT_HEADER, ADDRESS_HEADER, type Env } from './env.js';
