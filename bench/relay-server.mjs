@@ -22,7 +22,7 @@ function heapAfterGc() {
 process.on('message', (msg) => {
   switch (msg.type) {
     case 'token':
-      process.send({ id: msg.id, token: server.tokens.issue(msg.name).token });
+      server.tokens.issue(msg.name).then(({ token }) => process.send({ id: msg.id, token }));
       break;
     case 'usage':
       process.send({ id: msg.id, cpu: process.cpuUsage(), heap: heapAfterGc(), rss: process.memoryUsage().rss });

@@ -47,3 +47,9 @@ export const STALLED_SOCKET_MS = 10_000;
  */
 export const MAX_FRAME_EDGE = 8192;
 export const MAX_FRAME_PIXELS = 7680 * 4320;
+/** Most visitors in one lobby message (`lobby`, `lobbyPage`), and most a `lobbyQuery` may ask for. */
+export const MAX_LOBBY_PAGE = 200;
+/** Most JSON characters of visitors in one lobby message: a page stops before it would pass this. */
+export const MAX_LOBBY_PAGE_CHARS = 256 * 1024;
+/** Longest `lobbyQuery` text, in characters. */
+export const MAX_LOBBY_QUERY = 100;

@@ -12,6 +12,8 @@ import {
   LOOKUP_CODE_DIGITS,
   MAX_CUSTOM_MESSAGE_LENGTH,
   MAX_IDENTITIES,
+  MAX_LOBBY_PAGE,
+  MAX_LOBBY_QUERY,
   MAX_METADATA_ENTRIES,
   MAX_METADATA_VALUE,
   MAX_SHORT_TEXT,
@@ -174,6 +176,21 @@ export const CaptureBlockedMsg = m('captureBlocked', { needs: shortText });
 export const FindByCodeMsg = m('findByCode', { code: v.pipe(v.string(), v.maxLength(16)) });
 /** On a watch socket: ask the visitor for permission to watch. */
 export const WatchMsg = m('watch', {});
+/**
+ * On a watch socket: the viewer received every tile of frame `seq` (and so every frame before it).
+ * The relay sends a viewer a new frame only while fewer than 2 of its frames are unacknowledged;
+ * meanwhile it keeps just the newest frame for it, so a slow viewer never grows the relay's memory.
+ */
+export const FrameAckMsg = m('frameAck', { seq: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff_ffff)) });
+/**
+ * On the lobby socket: one page of the visitors whose name, uniqueId, tags, identities or metadata
+ * values contain `query` (case-insensitive; empty: everyone), in lobby order. Answered by `lobbyPage`.
+ */
+export const LobbyQueryMsg = m('lobbyQuery', {
+  query: v.pipe(v.string(), v.maxLength(MAX_LOBBY_QUERY, `a lobby query is at most ${MAX_LOBBY_QUERY} characters`)),
+  offset: v.pipe(v.number(), v.integer('offset must be a whole number'), v.minValue(0, 'offset must be 0 or more')),
+  limit: v.pipe(v.number(), v.integer('limit must be a whole number'), v.minValue(1, 'limit must be at least 1'), v.maxValue(MAX_LOBBY_PAGE, `limit is at most ${MAX_LOBBY_PAGE}`)),
+});
 
 /* ---------------- visitor or agent -> relay ---------------- */
 /** A custom message; `seq` (per sender connection, increasing) is acknowledged with `ack`. */
@@ -224,8 +241,17 @@ export const ErrorMsg = m('error', { code: errorCodeSchema, message: v.string(),
 /* ---------------- relay -> agent ---------------- */
 /** Sent at once when an agent connects to the lobby. */
 export const AgentWelcomeMsg = m('agentWelcome', { agentId: shortText, agentName: shortText });
-/** The whole lobby, sent once after `agentWelcome`; then `visitorUpdated` / `visitorRemoved`. */
-export const LobbyMsg = m('lobby', { visitors: v.array(VisitorSummarySchema) });
+/**
+ * Sent once after `agentWelcome`: everyone asking for help (oldest request first), then the other
+ * visitors (most recent first), up to 200 visitors or 256 KiB; `total` counts every visitor
+ * listed on the relay and `waiting` those asking for help. Then `visitorUpdated` /
+ * `visitorRemoved` for each change, `lobbyCounts` when the counts change, and `lobbyPage` for more.
+ */
+export const LobbyMsg = m('lobby', { visitors: v.array(VisitorSummarySchema), total: v.optional(v.number()), waiting: v.optional(v.number()) });
+/** The answer to `lobbyQuery`: `total` visitors match; `visitors` are those from `offset` on (bounded like `lobby`). */
+export const LobbyPageMsg = m('lobbyPage', { query: v.string(), offset: v.number(), total: v.number(), visitors: v.array(VisitorSummarySchema) });
+/** The lobby's counts changed (sent at most once a second). */
+export const LobbyCountsMsg = m('lobbyCounts', { total: v.number(), waiting: v.number() });
 export const VisitorUpdatedMsg = m('visitorUpdated', { visitor: VisitorSummarySchema });
 export const VisitorRemovedMsg = m('visitorRemoved', { shortId: shortIdSchema });
 export const LookupResultMsg = m('lookupResult', { code: v.string(), visitor: v.nullable(VisitorSummarySchema) });
@@ -242,11 +268,11 @@ export const WatchDeclinedMsg = m('watchDeclined', { shortId: shortIdSchema });
 
 export const MessageSchema = v.variant('type', [
   UpdateConnectionMsg, RequestAgentMsg, CancelAgentRequestMsg, GetLookupCodeMsg, ConsentMsg, VisibilityMsg, ForgetMsg, CaptureBlockedMsg,
-  FindByCodeMsg, WatchMsg,
+  FindByCodeMsg, WatchMsg, FrameAckMsg, LobbyQueryMsg,
   CustomMessageMsg, StopSessionMsg, PingMsg,
   WelcomeMsg, LookupCodeMsg, ConsentRequestMsg, ConsentCancelledMsg, SessionMsg, ObserverJoinedMsg, ObserverLeftMsg, RequestKeyframeMsg,
   CustomMessageReceivedMsg, AckMsg, PongMsg, ErrorMsg,
-  AgentWelcomeMsg, LobbyMsg, VisitorUpdatedMsg, VisitorRemovedMsg, LookupResultMsg, WatchStateMsg, WatchDeclinedMsg,
+  AgentWelcomeMsg, LobbyMsg, LobbyPageMsg, LobbyCountsMsg, VisitorUpdatedMsg, VisitorRemovedMsg, LookupResultMsg, WatchStateMsg, WatchDeclinedMsg,
 ]);
 export type Message = v.InferOutput<typeof MessageSchema>;
 export type MessageType = Message['type'];
@@ -265,6 +291,8 @@ export const SENDERS: { readonly [T in MessageType]: readonly Role[] } = {
   captureBlocked: ['visitor', 'relay'],
   findByCode: ['agent'],
   watch: ['agent'],
+  frameAck: ['agent'],
+  lobbyQuery: ['agent'],
   customMessage: ['visitor', 'agent'],
   stopSession: ['visitor', 'agent'],
   ping: ['visitor', 'agent'],
@@ -282,6 +310,8 @@ export const SENDERS: { readonly [T in MessageType]: readonly Role[] } = {
   error: ['relay'],
   agentWelcome: ['relay'],
   lobby: ['relay'],
+  lobbyPage: ['relay'],
+  lobbyCounts: ['relay'],
   visitorUpdated: ['relay'],
   visitorRemoved: ['relay'],
   lookupResult: ['relay'],

@@ -1,21 +1,25 @@
 /**
- * The Node host: `http` serves the pages and `ws` the sockets; the room logic is all in core.ts.
+ * The Node host: `http` serves the pages and `/api/login`, `ws` the sockets; everything about
+ * rooms is the host-free core in relay/ (a {@link LocalRelay}). This file turns an upgrade into a
+ * ticket (admission: route, token, room name), a `ws` socket into a {@link Connection}, and
+ * `setTimeout` into the rooms' alarms.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, SHORT_ID_PATTERN } from '../protocol/index.js';
 import { AgentTokens } from './relay/agent-token.js';
-import { admissionLimits, parseRoute } from './relay/admission.js';
-import { Relay, type Connection, type RelayOptions } from './core.js';
+import { admissionLimits, parseRoute, ticketFor } from './relay/admission.js';
+import { LocalRelay, type LocalRelayOptions } from './relay/local-relay.js';
+import type { Connection } from './relay/seams.js';
 import { limitPendingConnections } from './pending-connections.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
 
-export interface ServerOptions extends Partial<Omit<RelayOptions, 'verifyAgentToken'>> {
+export interface ServerOptions extends Omit<LocalRelayOptions, 'timer'> {
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
   /** Port; 0 picks a free one. Default 8787. */
@@ -33,7 +37,7 @@ export interface RunningServer {
   url: string;
   host: string;
   port: number;
-  relay: Relay;
+  relay: LocalRelay;
   tokens: AgentTokens;
   /** Sockets that are not WebSockets yet (see `maxPendingConnectionsPerAddress`). */
   pendingConnections(): number;
@@ -56,13 +60,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const generatedCredential = !options.agentCredential && !envCredential;
   const tokens = new AgentTokens(agentCredential, options.now);
   const root = options.root ?? PACKAGE_ROOT;
-  const relay = new Relay({
-    // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
-    setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-    // 96 bits of SHA-256: the same watch link after a restart, and no way back to the visitor id.
-    shortIdFor: (visitorId) => createHash('sha256').update(`upscope shortId\0${visitorId}`).digest('base64url').slice(0, 16),
+  const relay = new LocalRelay({
     ...options,
-    verifyAgentToken: (t) => tokens.verify(t),
+    // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
+    timer: { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
   });
   const logins = new KeyedRateLimiter(10, 10 / 60);
   const limits = admissionLimits(options);
@@ -109,9 +110,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         /* answered below */
       }
       if (!parsed || typeof parsed !== 'object') return json(res, 400, { error: 'send JSON: {"credential": "...", "name": "..."}' });
-      if (!tokens.checkCredential(parsed.credential)) return json(res, 401, { error: 'wrong agent credential' });
+      if (!(await tokens.checkCredential(parsed.credential))) return json(res, 401, { error: 'wrong agent credential' });
       const name = typeof parsed.name === 'string' && parsed.name.trim() ? parsed.name.trim().slice(0, 80) : 'Agent';
-      return json(res, 200, tokens.issue(name, options.agentTokenTtlMs));
+      return json(res, 200, await tokens.issue(name, options.agentTokenTtlMs));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     if (path === '/' || path === '/index.html') return serveFile(req, res, join(root, 'demo', 'index.html'));
@@ -146,17 +147,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
-    const r = route;
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = toConnection(ws, `c${++nextId}`, req.socket.remoteAddress ?? '?');
-      ws.on('message', (data, isBinary) => {
-        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-        guarded('message', () => relay.onMessage(conn, isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString('utf8')));
-      });
-      ws.on('close', () => guarded('close', () => relay.onClose(conn)));
-      ws.on('error', () => ws.terminate());
-      guarded('connect', () => relay.onConnect(conn, r));
-    });
+    const address = req.socket.remoteAddress ?? '?';
+    // The token is checked before the upgrade completes (asynchronously, as a Worker does); a
+    // refused one still gets its socket, and on it the error and close code that say why.
+    ticketFor(route, address, tokens).then(
+      (ticket) => {
+        if (socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const conn = toConnection(ws, `c${++nextId}`, address);
+          ws.on('message', (data, isBinary) => {
+            const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+            guarded('message', () => relay.onMessage(conn, isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString('utf8')));
+          });
+          ws.on('close', () => guarded('close', () => relay.onClose(conn)));
+          ws.on('error', () => ws.terminate());
+          relay.onConnect(conn, ticket).catch((err) => console.error('relay: connect failed', err));
+        });
+      },
+      () => socket.destroy(),
+    );
   });
 
   await new Promise<void>((ok, fail) => {
@@ -174,6 +183,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     agentCredential,
     generatedCredential,
     async close() {
+      await relay.flushed();
       relay.dispose();
       for (const ws of wss.clients) ws.terminate();
       wss.close();

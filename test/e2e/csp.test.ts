@@ -69,7 +69,7 @@ async function openVisitor(policy: string, o: { bundle?: 'upscope.js' | 'upscope
 
 /** An agent's watch socket, allowed in by the visitor pressing the widget's allow button. */
 async function watch(visitor: Visitor): Promise<TestClient> {
-  const token = e2e.server.tokens.issue('Priya').token;
+  const token = (await e2e.server.tokens.issue('Priya')).token;
   const client = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${visitor.shortId}?token=${encodeURIComponent(token)}`);
   client.send({ type: 'watch' });
   await visitor.page.locator('upscope-widget [part="allow-button"]').click();

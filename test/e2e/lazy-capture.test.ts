@@ -24,7 +24,7 @@ function scriptRequests(page: Page): string[] {
 
 /** An agent asks to watch `shortId`; `allow` answers on the visitor's page; resolves with the first frame. */
 async function watchFirstFrame(shortId: string, allow: () => Promise<void>) {
-  const token = e2e.server.tokens.issue('Priya').token;
+  const token = (await e2e.server.tokens.issue('Priya')).token;
   const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
   try {
     watch.send({ type: 'watch' });

@@ -97,8 +97,8 @@ test('agents without a valid token get unauthorized and are closed', async () =>
     const [payload, sig] = good.split('.');
     const forged = Buffer.from(JSON.stringify({ sub: 'x', name: 'Eve', exp: Date.now() + 1e9 })).toString('base64url') + '.' + sig;
     const otherServerToken = (await import('../../src/server/relay/agent-token.js')).AgentTokens;
-    const foreign = new otherServerToken('another-credential').issue('Eve').token;
-    const expired = relay.server.tokens.issue('Old', -1).token;
+    const foreign = (await new otherServerToken('another-credential').issue('Eve')).token;
+    const expired = (await relay.server.tokens.issue('Old', -1)).token;
     for (const path of [
       '/parties/agents/lobby',
       '/parties/agents/lobby?token=',

@@ -255,7 +255,7 @@ test('the relay restarts under a live session: tokens still work, the visitor co
   const relay = await restartableRelay({ agentCredential: 'restart-credential' });
   const open = (path: string) => relay.open(path);
   try {
-    const token = relay.server.tokens.issue('Alice').token;
+    const token = (await relay.server.tokens.issue('Alice')).token;
     const visitorId = `restart-${crypto.randomUUID()}`;
     const visitor = await open(`/parties/visitor/${visitorId}`);
     const { shortId } = await visitor.next('welcome');

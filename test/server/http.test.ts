@@ -26,7 +26,7 @@ test('http: health, pages, dist, login, and nothing outside the served folders',
     assert.equal(ok.status, 200);
     const issued = (await ok.json()) as { token: string; agentName: string; expiresAt: number };
     assert.equal(issued.agentName, 'Dana');
-    assert.deepEqual(relay.server.tokens.verify(issued.token)?.agentName, 'Dana');
+    assert.deepEqual((await relay.server.tokens.verify(issued.token))?.agentName, 'Dana');
     const lobby = await relay.lobby(issued.token);
     assert.equal((await lobby.next('agentWelcome')).agentName, 'Dana');
 

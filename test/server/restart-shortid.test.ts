@@ -12,7 +12,7 @@ test('restart: the returning visitor gets its shortId back, the watch link works
   const relay = await restartableRelay({ agentCredential: 'claim-credential' });
   const open = (path: string) => relay.open(path);
   try {
-    const token = relay.server.tokens.issue('Alice').token;
+    const token = (await relay.server.tokens.issue('Alice')).token;
     const visitorId = `claim-${crypto.randomUUID()}`;
     const first = await (await open(`/parties/visitor/${visitorId}`)).next('welcome');
     assert.match(first.relayRun ?? '', /^[\w-]{8,}$/);

@@ -4,7 +4,6 @@
  * or land in the attacker's own room, and the victim's session must not notice.
  */
 import { test } from 'node:test';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import assert from 'node:assert/strict';
 import { AgentTokens } from '../../src/server/relay/agent-token.js';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
@@ -107,15 +106,15 @@ test('agent routes refuse every token that is not a valid, unexpired one signed 
     const [payload, sig] = good.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string; name: string; exp: number };
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const shortLived = relay.server.tokens.issue('Short', 1000).token;
+    const shortLived = (await relay.server.tokens.issue('Short', 1000)).token;
     const bad: Record<string, string | null> = {
       none: null,
       empty: '',
       'the victim visitorId': victim.visitorId,
       'the victim shortId': victim.shortId,
       'the credential itself': relay.server.agentCredential,
-      'signed by another credential': new AgentTokens('another-credential', () => now).issue('Eve').token,
-      'expired (ttl -1)': relay.server.tokens.issue('Old', -1).token,
+      'signed by another credential': (await new AgentTokens('another-credential', () => now).issue('Eve')).token,
+      'expired (ttl -1)': (await relay.server.tokens.issue('Old', -1)).token,
       'payload with a later exp, old signature': `${b64({ ...claims, exp: claims.exp + 1e9 })}.${sig}`,
       'payload with another name, old signature': `${b64({ ...claims, name: 'Root' })}.${sig}`,
       'signature flipped in one character': `${payload}.${sig.slice(0, 5)}${sig[5] === 'A' ? 'B' : 'A'}${sig.slice(6)}`,
@@ -156,46 +155,46 @@ test('agent routes refuse every token that is not a valid, unexpired one signed 
   }
 });
 
-test('agent tokens: HMAC-signed, bound to the credential, expiring, and refused for any tampering (unit)', () => {
+test('agent tokens: HMAC-signed, bound to the credential, expiring, and refused for any tampering (unit)', async () => {
   let now = 1_000_000;
   const tokens = new AgentTokens('cred-A', () => now);
-  const issued = tokens.issue('Dana', 60_000, 'agent-1');
-  assert.deepEqual(tokens.verify(issued.token), { agentId: 'agent-1', agentName: 'Dana', expiresAt: now + 60_000 });
+  const issued = await tokens.issue('Dana', 60_000, 'agent-1');
+  assert.deepEqual(await tokens.verify(issued.token), { agentId: 'agent-1', agentName: 'Dana', expiresAt: now + 60_000 });
   // The same credential in a new process (a relay restart) accepts it; another one does not.
-  assert.equal(new AgentTokens('cred-A', () => now).verify(issued.token)?.agentId, 'agent-1');
-  assert.equal(new AgentTokens('cred-B', () => now).verify(issued.token), null);
+  assert.equal((await new AgentTokens('cred-A', () => now).verify(issued.token))?.agentId, 'agent-1');
+  assert.equal(await new AgentTokens('cred-B', () => now).verify(issued.token), null);
   now += 59_999;
-  assert.notEqual(tokens.verify(issued.token), null);
+  assert.notEqual(await tokens.verify(issued.token), null);
   now += 1;
-  assert.equal(tokens.verify(issued.token), null, 'refused from its expiry on');
+  assert.equal(await tokens.verify(issued.token), null, 'refused from its expiry on');
   for (const junk of [undefined, null, 42, {}, '', '.', 'a.b', 'x'.repeat(3000), `${issued.token} `]) {
-    assert.equal(tokens.verify(junk), null, String(junk).slice(0, 20));
+    assert.equal(await tokens.verify(junk), null, String(junk).slice(0, 20));
   }
-  assert.equal(tokens.checkCredential('cred-A'), true);
-  for (const wrong of ['cred-a', 'cred-A ', '', 'cred-', 'cred-AA', null, 7]) assert.equal(tokens.checkCredential(wrong), false, String(wrong));
+  assert.equal(await tokens.checkCredential('cred-A'), true);
+  for (const wrong of ['cred-a', 'cred-A ', '', 'cred-', 'cred-AA', null, 7]) assert.equal(await tokens.checkCredential(wrong), false, String(wrong));
 });
 
-test('token signatures and the credential are compared with crypto.timingSafeEqual (constant time)', () => {
+test('token signatures and the credential are compared by crypto.subtle.verify (constant time, and in Workers too)', async () => {
   // Timing cannot be asserted reliably; what can be is that every secret comparison goes through
-  // the constant-time primitive. Node keeps ESM named exports of builtins in sync on request.
-  const cjs = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
-  const original = cjs.timingSafeEqual;
+  // WebCrypto's HMAC verify, which compares in constant time, and never through ===.
+  const original = crypto.subtle.verify.bind(crypto.subtle);
   const compared: number[] = [];
-  cjs.timingSafeEqual = (a, b) => (compared.push(a.byteLength), original(a, b));
-  syncBuiltinESMExports();
+  crypto.subtle.verify = (async (algorithm: AlgorithmIdentifier, key: CryptoKey, signature: BufferSource, data: BufferSource) => {
+    compared.push(signature.byteLength);
+    return original(algorithm, key, signature, data);
+  }) as typeof crypto.subtle.verify;
   try {
     const tokens = new AgentTokens('cred-C');
-    const { token } = tokens.issue('Eve');
+    const { token } = await tokens.issue('Eve');
     const forged = `${token.slice(0, -3)}${token.endsWith('AAA') ? 'BBB' : 'AAA'}`;
-    assert.notEqual(tokens.verify(token), null);
-    assert.equal(tokens.verify(forged), null);
-    assert.equal(tokens.checkCredential('cred-C'), true);
-    assert.equal(tokens.checkCredential('cred-X'), false);
+    assert.notEqual(await tokens.verify(token), null);
+    assert.equal(await tokens.verify(forged), null);
+    assert.equal(await tokens.checkCredential('cred-C'), true);
+    assert.equal(await tokens.checkCredential('cred-X'), false);
     // Two signature checks and two credential checks, each over 32-byte HMAC-SHA256 digests.
     assert.deepEqual(compared, [32, 32, 32, 32]);
   } finally {
-    cjs.timingSafeEqual = original;
-    syncBuiltinESMExports();
+    crypto.subtle.verify = original;
   }
 });
 
@@ -232,7 +231,8 @@ test("a visitor naming another visitor's shortId as its own id gets a room of it
 });
 
 test("frames and messages fan out to that visitor's allowed watchers only, never to visitors", async () => {
-  const relay = await testRelay();
+  // Five frames in a burst, each one delivered: a window wider than the burst, so none waits for an ack.
+  const relay = await testRelay({ frameAckWindow: 8 });
   try {
     const a = await victimSession(relay);
     const b = await victimSession(relay);

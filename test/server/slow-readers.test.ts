@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CloseCode, MAX_IDENTITY_JSON } from '../../src/protocol/index.js';
+import { CloseCode, MAX_IDENTITY_JSON, MAX_LOBBY_PAGE, MAX_LOBBY_PAGE_CHARS } from '../../src/protocol/index.js';
 import { memoryInUse } from '../support/memory.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
 
@@ -183,7 +183,7 @@ test('a watcher that floods requests and reads no answer is closed with 4008 onc
   }
 });
 
-test('a lobby that stops reading while more than 1024 visitors change waits for one fresh list, not 1024 entries', async () => {
+test('a lobby that stops reading while more than 1024 visitors change waits for one fresh (bounded) list, not 1024 entries', async () => {
   const relay = await testRelay({ maxQueuedBytes: 64 * KiB, stalledSocketMs: 600_000, maxConnectionsPerAddress: 10_000, connectionBurstPerAddress: 10_000 });
   try {
     const lobby = await relay.lobby(relay.token('Stalled'));
@@ -203,8 +203,11 @@ test('a lobby that stops reading while more than 1024 visitors change waits for 
       v.ws.terminate();
     }
     lobby.resumeReading();
-    const list = await lobby.next('lobby', (m) => m.visitors.length > 1000, 30_000);
-    assert.equal(list.visitors.length, (await relay.server.stats()).visitors, 'the fresh list has every visitor the relay keeps');
+    const list = await lobby.next('lobby', (m) => (m.total ?? 0) > 1000, 30_000);
+    assert.equal(list.total, (await relay.server.stats()).visitors, 'the fresh list counts every visitor the relay keeps');
+    // It lists the first page of them (the rest come by lobbyQuery): at most 200, at most 256 KiB.
+    assert.ok(list.visitors.length > 0 && list.visitors.length <= MAX_LOBBY_PAGE, `${list.visitors.length} listed`);
+    assert.ok(JSON.stringify(list.visitors).length <= MAX_LOBBY_PAGE_CHARS);
   } finally {
     await relay.close();
   }

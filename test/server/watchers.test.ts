@@ -74,7 +74,7 @@ test("watching agents hear when the visitor's page goes away and comes back", as
 test('an agent socket is closed when its token expires', async () => {
   const relay = await testRelay();
   try {
-    const lobby = await relay.lobby(relay.server.tokens.issue('Short-lived', 300).token);
+    const lobby = await relay.lobby((await relay.server.tokens.issue('Short-lived', 300)).token);
     await lobby.next('lobby');
     const err = await lobby.next('error', () => true, 3000);
     assert.equal(err.code, 'unauthorized');

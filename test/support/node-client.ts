@@ -3,15 +3,22 @@
  * Collects every message (see MessageLog); `next(type)` waits for the next message of a type not yet taken.
  */
 import WebSocket from 'ws';
-import type { Message } from '../../src/protocol/index.js';
+import { FrameFlags, type Message } from '../../src/protocol/index.js';
 import { MessageLog } from './message-log.js';
 import { startRelay, type RelayHost, type RelayHostOptions } from './relay-host.js';
 
 export class TestClient extends MessageLog<Uint8Array> {
+  /**
+   * Acknowledge each frame once its last tile arrived (`frameAck`), as the viewer does: the relay
+   * sends a watcher only 2 unacknowledged frames. Off: a viewer that never acks.
+   */
+  acksFrames = true;
+
   private constructor(readonly ws: WebSocket) {
     super(3000);
     ws.on('message', (data, isBinary) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (isBinary && this.acksFrames && buf.length >= 12 && buf[4] & FrameFlags.last) this.send({ type: 'frameAck', seq: buf.readUInt32LE(8) });
       if (isBinary) this.receivedFrame(new Uint8Array(buf));
       else this.received(JSON.parse(buf.toString('utf8')) as Message);
     });
@@ -75,7 +82,7 @@ export async function testRelay(options: RelayHostOptions = {}) {
     raw: (path: string) => track(TestClient.open(`${ws}${path}`)),
     /** An agent (by token) asks to watch `visitor`, the visitor allows, and the watch socket is returned once watching. */
     async allowedWatch(visitor: TestClient, shortId: string, token: string) {
-      const agentName = server.tokens.verify(token)?.agentName;
+      const agentName = (await server.tokens.verify(token))?.agentName;
       const w = await track(TestClient.open(`${ws}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`));
       w.send({ type: 'watch' });
       const ask = await visitor.next('consentRequest', (m) => m.agentName === agentName);

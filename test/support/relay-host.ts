@@ -4,8 +4,9 @@
  * src/server/cloudflare-local.ts). The relay protocol suite (test/server) runs once per host through
  * this, so both hosts answer the same assertions.
  *
- * Agent tokens are signed here with the relay's credential by the Node signer: both hosts use the
- * same token format, so a Cloudflare relay accepting them also proves the formats agree.
+ * Agent tokens are signed here with the relay's credential (synchronously, by node:crypto, see
+ * sync-agent-token.ts): both hosts check them with WebCrypto, so every test that logs an agent in
+ * also proves the two agree.
  *
  * The Cloudflare host is started once per test file (starting workerd takes seconds) and shared by
  * the file's relays: each `startRelay` gives it fresh options and a fresh generation, which the
@@ -17,10 +18,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentTokens } from '../../src/server/relay/agent-token.js';
+import { syncAgentToken } from './sync-agent-token.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/node.js';
 import { startCloudflare, type RunningCloudflare } from '../../src/server/cloudflare-local.js';
 
 export type HostName = 'node' | 'cloudflare';
+
+const DAY = 24 * 60 * 60 * 1000;
 
 export const HOST: HostName = process.env.UPSCOPE_TEST_HOST === 'cloudflare' ? 'cloudflare' : 'node';
 
@@ -39,10 +43,10 @@ export interface RelayHost {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Signs agent tokens the relay accepts (the relay's credential, the test clock). */
+  /** Signs (async) and checks agent tokens as the relay does (the relay's credential, the test clock). */
   readonly tokens: AgentTokens;
   readonly agentCredential: string;
-  /** A signed token for an agent called `name`. */
+  /** A signed token for an agent called `name`, made synchronously (expiring `ttlMs` after the test clock's now). */
   agentToken(name?: string, ttlMs?: number): string;
   /** Moves the settable clock (`clock` option) to `ms`. */
   setNow(ms: number): Promise<void>;
@@ -84,7 +88,7 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
     port,
     tokens,
     agentCredential,
-    agentToken: (name = 'Alice', ttlMs) => tokens.issue(name, ttlMs).token,
+    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(agentCredential, name, ttlMs + (now ?? Date.now()) - Date.now()),
     async setNow(ms) {
       if (now === null) throw new Error('start the relay with a `clock` to set it');
       now = ms;
@@ -177,7 +181,7 @@ async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHos
     port: worker.port,
     tokens,
     agentCredential: worker.credential,
-    agentToken: (name = 'Alice', ttlMs) => tokens.issue(name, ttlMs).token,
+    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(worker.credential, name, ttlMs + (now ?? Date.now()) - Date.now()),
     async setNow(ms) {
       if (now === null) throw new Error('start the relay with a `clock` to set it');
       now = state.now = ms;

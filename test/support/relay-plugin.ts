@@ -36,11 +36,11 @@ export function relayPlugin(): TestRunnerPlugin {
         case 'relay-info': {
           if (!server) await start();
           const s = server!;
-          return { url: s.url, host: `${s.host}:${s.port}`, agentToken: s.tokens.issue(AGENT_NAME).token, agentName: AGENT_NAME };
+          return { url: s.url, host: `${s.host}:${s.port}`, agentToken: (await s.tokens.issue(AGENT_NAME)).token, agentName: AGENT_NAME };
         }
         case 'agent-token': {
           const name = (payload as { name?: string } | undefined)?.name ?? AGENT_NAME;
-          return { token: server!.tokens.issue(name).token, name };
+          return { token: (await server!.tokens.issue(name)).token, name };
         }
         case 'relay-stop':
           await server?.close();

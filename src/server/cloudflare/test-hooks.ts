@@ -44,3 +44,25 @@ export function objectName(env: Env, name: string): string {
 export function testGeneration(env: Env): string | null {
   return testHooksEnabled(env) && state ? state.generation : null;
 }
+
+/** Each live object's stats, by generation (tests only: the local host runs every object in one isolate). */
+const registry = new Map<string, Map<string, () => Record<string, number>>>();
+
+export function registerStats(env: Env, name: string, stats: (() => Record<string, number>) | null): void {
+  const generation = testGeneration(env);
+  if (generation === null) return;
+  const prefix = name.split(':')[0];
+  let objects = registry.get(prefix);
+  if (!objects) registry.set(prefix, (objects = new Map()));
+  if (stats) objects.set(name, stats);
+  else objects.delete(name);
+}
+
+/** The stats of a generation's objects, added up. */
+export function statsOf(generation: string): Record<string, number> {
+  const sum: Record<string, number> = { visitors: 0, knownVisitors: 0, connections: 0, lobby: 0, codes: 0, queuedBytes: 0, heldBack: 0 };
+  for (const stats of registry.get(generation)?.values() ?? []) {
+    for (const [k, v] of Object.entries(stats())) sum[k] = (sum[k] ?? 0) + v;
+  }
+  return sum;
+}

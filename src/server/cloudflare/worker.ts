@@ -7,15 +7,16 @@
  * that only it can set (any a client sent under those names is dropped first; Durable Objects are
  * not reachable from the internet except through this worker).
  */
-import { getServerByName } from 'partyserver';
-import { parseRoute } from '../relay/admission.js';
-import { AgentTokens } from './agent-tokens.js';
-import { RelayObject } from './relay-object.js';
-import { AGENT_HEADER, ADDRESS_HEADER, type Env } from './env.js';
+import { AgentTokens } from '../relay/agent-token.js';
+import { admitSocket } from './admit.js';
 import { serveAsset } from './assets.js';
-import { clock, configureTests, objectName, relayOptions, testHooksEnabled } from './test-hooks.js';
+import type { Env } from './env.js';
+import { LimitsObject } from './limits-object.js';
+import { LobbyObject } from './lobby-object.js';
+import { clock, configureTests, relayOptions, statsOf, testHooksEnabled } from './test-hooks.js';
+import { VisitorObject } from './visitor-object.js';
 
-export { RelayObject };
+export { LimitsObject, LobbyObject, VisitorObject };
 
 /** Login attempts per address: 10, then 10 a minute (per isolate: a rough first line, as on Node per process). */
 const LOGIN_BURST = 10;
@@ -61,14 +62,14 @@ export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
-    if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return socket(request, env, url);
+    if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return admitSocket(request, env, url, addressOf(request), agentTokens(env));
     const cors: Record<string, string> = path === '/healthz' || path === '/api/login' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
     if (path === '/api/login' && request.method === 'OPTIONS') {
       return new Response(null, { status: 204, headers: { ...cors, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' } });
     }
     if (path === '/healthz') return text(200, 'ok', cors);
     if (path === '/api/login' && request.method === 'POST') return login(request, env, cors);
-    if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, env, url);
+    if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, url);
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'method not allowed');
     return serveAsset(request, env, url, cors);
   },
@@ -118,33 +119,12 @@ function relayOption(env: Env, name: string): number | undefined {
   return relayOptions(env)[name];
 }
 
-/** Admits a socket: route, agent token; then hands it to the object that owns it. */
-async function socket(request: Request, env: Env, url: URL): Promise<Response> {
-  const route = parseRoute(url.pathname + url.search);
-  if (route === 'bad') return text(400, 'bad request');
-  if (!route) return text(404, 'not found');
-  const headers = new Headers(request.headers);
-  headers.delete(AGENT_HEADER);
-  headers.delete(ADDRESS_HEADER);
-  headers.set(ADDRESS_HEADER, addressOf(request));
-  if (route.party === 'agents' || route.party === 'watch') {
-    const agent = await agentTokens(env)?.verify(route.params.get('token'));
-    if (agent) headers.set(AGENT_HEADER, JSON.stringify(agent));
-  }
-  // partyserver takes a connection id from `_pk`; the object makes its own instead.
-  url.searchParams.delete('_pk');
-  const stub = await getServerByName(env.Relay, objectName(env, 'relay'));
-  return stub.fetch(new Request(url, { method: request.method, headers }));
-}
-
 /** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed) and `/__test/stats`. */
-async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
+async function testHook(request: Request, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
-    const body = (await request.json()) as Parameters<typeof configureTests>[0] & { close?: boolean };
-    configureTests(body);
-    if (body.close) await (await getServerByName(env.Relay, objectName(env, 'relay'))).fetch(new Request(new URL('/__test/close', url)));
+    configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
     return text(200, 'ok');
   }
-  if (url.pathname === '/__test/stats') return (await getServerByName(env.Relay, objectName(env, 'relay'))).fetch(new Request(url));
+  if (url.pathname === '/__test/stats') return json(200, statsOf(url.searchParams.get('generation') ?? ''));
   return text(404, 'no such test hook');
 }

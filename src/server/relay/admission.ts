@@ -1,11 +1,64 @@
 /**
- * Who may open a socket on the relay, before any room sees it: the route a socket asks for, the
- * address it is counted against, and the per-address limits on open sockets and on connection
- * attempts. Transport-free: a host parses the upgrade URL with {@link parseRoute}, and the relay
- * asks {@link Admission.admit} for every socket it is handed.
+ * Who may open a socket on the relay, before any room sees it: the route a socket asks for
+ * ({@link parseRoute}), the agent its token names (verified asynchronously, WebCrypto, so it runs
+ * in a Worker too), the room that takes it ({@link ticketFor}: a visitor's room is named by the
+ * shortId derived from its visitor id), why it is refused ({@link refusalOf}), and the per-address
+ * limits on open sockets and connection attempts ({@link Admission}).
  */
-import type { ConnectRequest } from '../core.js';
+import { CLIENT_ID_PATTERN, CloseCode, ErrorCode, SHORT_ID_PATTERN, VISITOR_ID_PATTERN } from '../../protocol/index.js';
+import type { AgentIdentity, AgentTokenVerifier } from './agent-token.js';
+import { base64url } from './agent-token.js';
 import { KeyedRateLimiter } from './rate-limit.js';
+
+/** The room a socket asks for (partysocket's `/parties/{party}/{room}` scheme). */
+export interface ConnectRequest {
+  party: string;
+  room: string;
+  /** Query parameters of the upgrade request. */
+  params: URLSearchParams;
+}
+
+/**
+ * A socket admitted this far, as handed to a room or the lobby. `roomName` is the room that takes
+ * it: the shortId for `visitor` (derived from the visitor id) and `watch`, `lobby` for `agents`.
+ * `agent` is set for agent parties: the token's agent, or null when the token is missing or bad.
+ */
+export interface Ticket extends ConnectRequest {
+  address: string;
+  roomName: string;
+  agent?: AgentIdentity | null;
+}
+
+/**
+ * A visitor's shortId, derived one way from its visitor id (the visitor's secret): 96 bits of
+ * SHA-256, base64url. A restarted relay gives a returning visitor the same watch link, and nobody
+ * can pick another visitor's shortId.
+ */
+export async function shortIdFor(visitorId: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`upscope shortId\0${visitorId}`));
+  return base64url(new Uint8Array(digest)).slice(0, 16);
+}
+
+/** The ticket for a socket on `route`: the agent's token checked, the room named. */
+export async function ticketFor(route: ConnectRequest, address: string, tokens: AgentTokenVerifier): Promise<Ticket> {
+  if (route.party === 'visitor') return { ...route, address, roomName: VISITOR_ID_PATTERN.test(route.room) ? await shortIdFor(route.room) : '' };
+  const agent = route.party === 'agents' || route.party === 'watch' ? await tokens.verify(route.params.get('token')) : undefined;
+  return { ...route, address, roomName: route.party === 'agents' ? 'lobby' : route.room, agent };
+}
+
+/** Why a ticket is refused before any room sees it (an error message, then the close code); null: it is not. */
+export function refusalOf(t: Ticket): { code: ErrorCode; message: string; close: number } | null {
+  if (t.party === 'visitor') {
+    return VISITOR_ID_PATTERN.test(t.room) ? null : { code: ErrorCode.invalidMessage, message: 'visitor id must be 8-128 URL-safe characters', close: CloseCode.badRoute };
+  }
+  if (t.party !== 'agents' && t.party !== 'watch') return { code: ErrorCode.notFound, message: `no party "${t.party.slice(0, 40)}"`, close: CloseCode.notFound };
+  if (!t.agent) return { code: ErrorCode.unauthorized, message: 'a valid agent token is required', close: CloseCode.unauthorized };
+  if (t.party === 'agents') return t.room === 'lobby' ? null : { code: ErrorCode.notFound, message: `no agent room "${t.room.slice(0, 40)}"`, close: CloseCode.notFound };
+  if (!SHORT_ID_PATTERN.test(t.room)) return { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound };
+  const client = t.params.get('client');
+  if (client !== null && !CLIENT_ID_PATTERN.test(client)) return { code: ErrorCode.invalidMessage, message: 'client must be 8-64 URL-safe characters', close: CloseCode.badRoute };
+  return null;
+}
 
 /** Per-address admission limits (options of the relay and of `startServer`). */
 export interface AdmissionOptions {

@@ -10,11 +10,11 @@
  *   past twice the bound (plus its frame headroom), is reported as stalled and the relay closes it:
  *   what it holds is bounded by that plus one message.
  *
- * Frames have their own newest-wins cap (core.ts `onFrame`) and may fill an agent's socket past
+ * Frames have their own newest-wins cap (frame-fanout.ts) and may fill an agent's socket past
  * this bound on their own (one large keyframe); `headroom` keeps that from counting as a flood.
  * This module only watches the sockets frames fill, so a dead agent is closed too.
  */
-import type { Connection } from '../core.js';
+import type { Connection } from './seams.js';
 
 export interface OutgoingBoundOptions {
   /** Bytes queued to one socket before it is held back. */
@@ -24,8 +24,11 @@ export interface OutgoingBoundOptions {
   /** Bytes a socket may hold past twice the bound before a send closes it: what frames may fill on their own. */
   headroom: (conn: Connection) => number;
   now: () => number;
-  setTimeout: (fn: () => void, ms: number) => unknown;
-  clearTimeout: (handle: unknown) => void;
+  /**
+   * Asks the owner to call {@link OutgoingBound.poll} at `at` (epoch ms; null: no need). The owner
+   * (a room, the lobby) folds it into its one alarm: sockets have no drain event here.
+   */
+  schedule: (at: number | null) => void;
   /** A socket stayed over its bound; the relay closes and forgets it. Never called mid-send. */
   onStalled: (conn: Connection) => void;
   /** The newest update for `key`, rendered when it is finally sent. */
@@ -53,7 +56,7 @@ interface Backlog {
 export class OutgoingBound {
   private readonly backlogs = new Map<Connection, Backlog>();
   private readonly stalled = new Set<Connection>();
-  private timer: unknown = null;
+  private pollAt: number | null = null;
 
   constructor(private readonly opts: OutgoingBoundOptions) {}
 
@@ -65,20 +68,25 @@ export class OutgoingBound {
   /** Sends a message that must arrive in order. A socket already past twice the bound is closed instead. */
   send(conn: Connection, text: string | Uint8Array): void {
     if (this.stalled.has(conn)) return;
-    if (conn.bufferedAmount() > 2 * this.opts.maxQueuedBytes + this.opts.headroom(conn)) return this.stall(conn);
+    if (this.queued(conn) > 2 * this.opts.maxQueuedBytes + this.opts.headroom(conn)) return this.stall(conn);
     conn.send(text);
     this.sent(conn);
   }
 
+  /** Bytes queued on the socket; 0 where the platform cannot tell (frame acks bound those). */
+  queued(conn: Connection): number {
+    return conn.bufferedAmount() ?? 0;
+  }
+
   /** Notes a send made elsewhere (frames), so a socket they keep full is watched too. */
   sent(conn: Connection): void {
-    if (conn.bufferedAmount() > this.opts.maxQueuedBytes) this.backlog(conn);
+    if (this.queued(conn) > this.opts.maxQueuedBytes) this.backlog(conn);
   }
 
   /** Whether the socket is over its bound: messages its sender can retry should be refused. */
   full(conn: Connection): boolean {
     if (this.stalled.has(conn)) return true;
-    if (conn.bufferedAmount() <= this.opts.maxQueuedBytes) return false;
+    if (this.queued(conn) <= this.opts.maxQueuedBytes) return false;
     this.backlog(conn);
     return true;
   }
@@ -87,7 +95,7 @@ export class OutgoingBound {
   update(conn: Connection, key: string, text: string): void {
     if (this.stalled.has(conn)) return;
     const waiting = this.backlogs.get(conn);
-    if ((!waiting || (waiting.keys.size === 0 && !waiting.whole)) && conn.bufferedAmount() <= this.opts.maxQueuedBytes) {
+    if ((!waiting || (waiting.keys.size === 0 && !waiting.whole)) && this.queued(conn) <= this.opts.maxQueuedBytes) {
       conn.send(text);
       return this.sent(conn);
     }
@@ -108,8 +116,8 @@ export class OutgoingBound {
   }
 
   dispose(): void {
-    this.opts.clearTimeout(this.timer);
-    this.timer = null;
+    this.pollAt = null;
+    this.opts.schedule(null);
     this.backlogs.clear();
     this.stalled.clear();
   }
@@ -117,7 +125,7 @@ export class OutgoingBound {
   private backlog(conn: Connection): Backlog {
     let b = this.backlogs.get(conn);
     if (!b) {
-      b = { overSince: this.opts.now(), lastQueued: conn.bufferedAmount(), keys: new Set(), whole: false };
+      b = { overSince: this.opts.now(), lastQueued: this.queued(conn), keys: new Set(), whole: false };
       this.backlogs.set(conn, b);
       this.schedule(POLL_MS);
     }
@@ -132,33 +140,35 @@ export class OutgoingBound {
   }
 
   private schedule(ms: number): void {
-    if (this.timer !== null && ms > 0) return;
-    this.opts.clearTimeout(this.timer);
-    this.timer = this.opts.setTimeout(() => this.poll(), ms);
+    const at = this.opts.now() + ms;
+    if (this.pollAt !== null && this.pollAt <= at) return;
+    this.pollAt = at;
+    this.opts.schedule(at);
   }
 
-  private poll(): void {
-    this.timer = null;
+  /** Looks at the held-back sockets: sends what waited to those that drained, reports stalled ones. */
+  poll(): void {
+    this.pollAt = null;
     const max = this.opts.maxQueuedBytes;
     const now = this.opts.now();
     for (const [conn, b] of this.backlogs) {
-      const queued = conn.bufferedAmount();
+      const queued = this.queued(conn);
       if (queued <= max) {
         if (b.whole) {
           b.whole = false;
           conn.send(this.opts.renderAll());
         }
         for (const key of b.keys) {
-          if (conn.bufferedAmount() > max) break;
+          if (this.queued(conn) > max) break;
           b.keys.delete(key);
           conn.send(this.opts.renderUpdate(key));
         }
-        if (conn.bufferedAmount() <= max && b.keys.size === 0) {
+        if (this.queued(conn) <= max && b.keys.size === 0) {
           this.backlogs.delete(conn);
           continue;
         }
         b.overSince = now; // it drained some: the stall clock starts again
-        b.lastQueued = conn.bufferedAmount();
+        b.lastQueued = this.queued(conn);
         continue;
       }
       // A slow reader drains between looks; a stalled one does not.
@@ -169,6 +179,8 @@ export class OutgoingBound {
     const stalled = [...this.stalled];
     this.stalled.clear();
     for (const conn of stalled) this.opts.onStalled(conn);
-    if (this.backlogs.size > 0) this.schedule(POLL_MS);
+    this.pollAt = null;
+    if (this.backlogs.size > 0 || this.stalled.size > 0) this.schedule(this.stalled.size > 0 ? 0 : POLL_MS);
+    else this.opts.schedule(null);
   }
 }

@@ -1,0 +1,178 @@
+/**
+ * Frame fan-out with newest-wins backpressure, for one visitor room. Frames are binary tiles
+ * (src/protocol/frame.ts), several per frame, sharing the frame's seq; the first tile of a frame
+ * starts it, and a started frame's later tiles always follow it to a watcher, so what it draws is
+ * whole.
+ *
+ * A watcher is sent a new frame only while fewer than `window` of its frames are unacknowledged
+ * (`frameAck`, sent by the viewer for each frame it received) and, where the platform can tell,
+ * its socket holds at most `maxBufferedBytes`. Otherwise the room holds the NEWEST frame for it
+ * (one frame, replacing any held one) and sends it when an ack arrives or the socket drains. A
+ * delta that cannot be sent or held (it would follow a frame the watcher never got) is dropped,
+ * and the watcher waits for a keyframe, which the visitor is asked for. So one slow agent costs
+ * the relay at most one frame, and never slows the others.
+ *
+ * The bytes a visitor sent are handed to every watcher as they are: no copy, no re-encoding.
+ */
+import type { Connection } from './seams.js';
+
+/** Bytes a held frame may grow to (its tiles together); past it, it is dropped for a keyframe. */
+export const MAX_HELD_FRAME_BYTES = 8 * 1024 * 1024;
+
+interface Held {
+  seq: number;
+  tiles: Uint8Array[];
+  bytes: number;
+  /** Its last tile arrived. */
+  complete: boolean;
+}
+
+/** One watcher's side of the fan-out. */
+export interface FrameLane {
+  readonly conn: Connection;
+  /** After frames were dropped, forward nothing until the next keyframe. */
+  needsKeyframe: boolean;
+  /** The frame being forwarded, whose later tiles go through. */
+  currentSeq: number | null;
+  /** When a keyframe was last asked for on this watcher's behalf (epoch ms). */
+  keyframeAskedAt: number;
+  /** Seqs of frames sent and not acknowledged yet, oldest first (at most `window`). */
+  inFlight: number[];
+  held: Held | null;
+}
+
+export function newLane(conn: Connection): FrameLane {
+  return { conn, needsKeyframe: true, currentSeq: null, keyframeAskedAt: 0, inFlight: [], held: null };
+}
+
+export interface FrameFanoutOptions {
+  /** Unacknowledged frames a watcher may have. Default 2. */
+  window: number;
+  /** Bytes a watcher's socket may hold before frames to it wait. */
+  maxBufferedBytes: number;
+  now: () => number;
+  /** Asks the visitor for a keyframe. */
+  requestKeyframe: () => void;
+  /** A send to `conn` was made (the outgoing bound watches the sockets frames fill). */
+  sent: (conn: Connection) => void;
+}
+
+/** `a` is `b` or older, in uint32 sequence space (seqs wrap). */
+const atOrBefore = (a: number, b: number) => ((b - a) >>> 0) < 0x8000_0000;
+
+export class FrameFanout {
+  /** The seq of the last tile forwarded: a tile with another seq starts a frame. */
+  private lastSeq: number | null = null;
+
+  constructor(private readonly opts: FrameFanoutOptions) {}
+
+  /** Hands one tile to every lane. */
+  forward(lanes: Iterable<FrameLane>, data: Uint8Array, seq: number, keyframe: boolean, last: boolean): void {
+    const start = seq !== this.lastSeq;
+    this.lastSeq = seq;
+    for (const w of lanes) {
+      if (w.currentSeq === seq) {
+        if (last) w.currentSeq = null;
+        this.send(w, data);
+        continue;
+      }
+      if (w.held !== null && w.held.seq === seq) {
+        this.hold(w, data, last);
+        continue;
+      }
+      // Not a frame this watcher was given the start of: its tiles alone would draw nothing whole.
+      if (!start) continue;
+      if (!keyframe && (w.needsKeyframe || w.held !== null)) {
+        // A delta onto a frame the watcher never got (or has not got yet): useless; a keyframe repairs it.
+        w.needsKeyframe = true;
+        continue;
+      }
+      if (keyframe) w.needsKeyframe = false;
+      if (this.congested(w)) {
+        w.held = { seq, tiles: [], bytes: 0, complete: false };
+        this.hold(w, data, last);
+        continue;
+      }
+      w.inFlight.push(seq);
+      w.currentSeq = last ? null : seq;
+      this.send(w, data);
+    }
+  }
+
+  /**
+   * The watcher acknowledged frame `seq` (and with it every earlier one). True when that freed
+   * something (a frame was in flight), so a flood of made-up acks can be told from real ones.
+   */
+  ack(w: FrameLane, seq: number): boolean {
+    const before = w.inFlight.length;
+    w.inFlight = w.inFlight.filter((s) => !atOrBefore(s, seq));
+    if (w.inFlight.length === before) return false;
+    this.release(w);
+    return true;
+  }
+
+  /** Sends the held frame if the watcher can take it now. */
+  release(w: FrameLane): void {
+    const h = w.held;
+    if (h === null || this.congested(w)) return;
+    w.held = null;
+    w.inFlight.push(h.seq);
+    w.currentSeq = h.complete ? null : h.seq;
+    for (const tile of h.tiles) this.send(w, tile);
+  }
+
+  /**
+   * Asks the visitor for one keyframe for the watchers that wait for one and can take it now:
+   * not while they are still congested (it would only be held), and at most once a second per
+   * watcher, so one slow agent cannot make the visitor capture full frames back to back.
+   * True while any watcher waits (for a keyframe, or with a frame held).
+   */
+  askForKeyframes(lanes: Iterable<FrameLane>): boolean {
+    const now = this.opts.now();
+    let waiting = false;
+    let ask = false;
+    for (const w of lanes) {
+      if (w.held !== null) {
+        this.release(w);
+        waiting ||= w.held !== null;
+      }
+      if (!w.needsKeyframe) continue;
+      waiting = true;
+      if (this.congested(w) || now - w.keyframeAskedAt < 1000) continue;
+      w.keyframeAskedAt = now;
+      ask = true;
+    }
+    if (ask) this.opts.requestKeyframe();
+    return waiting;
+  }
+
+  /** The watcher starts over (it was just allowed, or its visitor came back): from the next keyframe. */
+  restart(w: FrameLane): void {
+    w.needsKeyframe = true;
+    w.currentSeq = null;
+    w.held = null;
+  }
+
+  private congested(w: FrameLane): boolean {
+    if (w.inFlight.length >= this.opts.window) return true;
+    const queued = w.conn.bufferedAmount();
+    return queued !== null && queued > this.opts.maxBufferedBytes;
+  }
+
+  private hold(w: FrameLane, data: Uint8Array, last: boolean): void {
+    const h = w.held!;
+    if (h.bytes + data.byteLength > MAX_HELD_FRAME_BYTES) {
+      w.held = null;
+      w.needsKeyframe = true;
+      return;
+    }
+    h.tiles.push(data);
+    h.bytes += data.byteLength;
+    if (last) h.complete = true;
+  }
+
+  private send(w: FrameLane, data: Uint8Array): void {
+    w.conn.send(data);
+    this.opts.sent(w.conn);
+  }
+}

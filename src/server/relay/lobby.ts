@@ -1,0 +1,249 @@
+/**
+ * The lobby: agents' lobby sockets, the directory of visitor summaries that rooms publish
+ * (lobby-directory.ts), and the lookup codes (unique among live visitors, expiring, look-ups rate
+ * limited). It is the {@link LobbyLink} of every room: in one process rooms call it directly;
+ * on Cloudflare the calls cross to the lobby's object. It keeps nothing it cannot rebuild: rooms
+ * publish again when their visitor reconnects, and re-claim their codes.
+ */
+import {
+  CloseCode,
+  ErrorCode,
+  LOOKUP_CODE_DIGITS,
+  LOOKUP_CODE_TTL_MS,
+  parseMessage,
+  type Message,
+  type VisitorSummary,
+} from '../../protocol/index.js';
+import type { Ticket } from './admission.js';
+import type { AgentIdentity } from './agent-token.js';
+import { Deadlines } from './deadlines.js';
+import { LobbyDirectory } from './lobby-directory.js';
+import { Peers, type PeerOptions } from './peers.js';
+import { KeyedRateLimiter } from './rate-limit.js';
+import type { Alarm, Connection, LobbyLink, LookupCode } from './seams.js';
+
+/** Lobby options. Times in milliseconds. */
+export interface LobbyOptions extends PeerOptions {
+  /** Lifetime of a lookup code. Default 20 minutes. */
+  lookupCodeTtlMs?: number;
+  /** Code look-ups per agent: burst and refill per minute. Default 10 and 10. */
+  lookupsPerAgentPerMinute?: number;
+  /** Code look-ups per address per minute. Default 30. */
+  lookupsPerAddressPerMinute?: number;
+}
+
+/** `lobbyCounts` go out at most this often, in ms. */
+const COUNTS_EVERY_MS = 1000;
+/** The outgoing bound's key for `lobbyCounts` (no shortId looks like it). */
+const COUNTS_KEY = '\0counts';
+
+/** A uniform random integer in [0, n) from the CSPRNG (rejection sampling, no modulo bias). */
+function randomInt(n: number): number {
+  const limit = Math.floor(0x1_0000_0000 / n) * n;
+  const b = new Uint32Array(1);
+  do crypto.getRandomValues(b);
+  while (b[0] >= limit);
+  return b[0] % n;
+}
+
+type Deadline = 'out' | 'counts' | `token:${string}`;
+
+export class Lobby implements LobbyLink {
+  private readonly now: () => number;
+  private readonly ttl: number;
+  private readonly peers: Peers;
+  private readonly agents = new Map<string, AgentIdentity>();
+  private readonly directory = new LobbyDirectory();
+  private readonly codes = new Map<string, { shortId: string; expiresAt: number }>();
+  /** shortId -> the code it holds. */
+  private readonly codeOf = new Map<string, string>();
+  private readonly deadlines: Deadlines<Deadline>;
+  private readonly lookupsPerAgent: KeyedRateLimiter;
+  private readonly lookupsPerAddress: KeyedRateLimiter;
+  private countsSent = { total: 0, waiting: 0, at: 0 };
+
+  constructor(
+    alarm: Alarm,
+    options: LobbyOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.ttl = options.lookupCodeTtlMs ?? LOOKUP_CODE_TTL_MS;
+    this.deadlines = new Deadlines(alarm);
+    const perAgent = options.lookupsPerAgentPerMinute ?? 10;
+    this.lookupsPerAgent = new KeyedRateLimiter(perAgent, perAgent / 60, this.now);
+    const perAddress = options.lookupsPerAddressPerMinute ?? 30;
+    this.lookupsPerAddress = new KeyedRateLimiter(perAddress, perAddress / 60, this.now);
+    this.peers = new Peers(
+      options,
+      (at) => this.deadlines.set('out', at),
+      (conn) => {
+        options.log?.(`relay: ${conn.id} (${conn.address}) stopped reading; closed`);
+        conn.close(CloseCode.stalled, 'the socket stopped reading');
+        this.onClose(conn);
+      },
+      () => 0,
+      (shortId) => {
+        if (shortId === COUNTS_KEY) return this.countsText();
+        const json = this.directory.jsonOf(shortId);
+        return json === undefined ? JSON.stringify({ type: 'visitorRemoved', shortId } satisfies Message) : `{"type":"visitorUpdated","visitor":${json}}`;
+      },
+      () => this.firstMessage(),
+    );
+  }
+
+  stats() {
+    return { lobby: this.agents.size, codes: this.codes.size, listed: this.directory.total, heldBack: this.peers.out.heldBack };
+  }
+
+  // ------------------------------------------------------------------ sockets
+
+  onConnect(conn: Connection, ticket: Ticket): void {
+    const agent = ticket.agent!;
+    this.agents.set(conn.id, agent);
+    this.peers.add(conn, { frames: false });
+    this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.now()));
+    this.send(conn, { type: 'agentWelcome', agentId: agent.agentId, agentName: agent.agentName });
+    this.peers.out.send(conn, this.firstMessage());
+  }
+
+  onClose(conn: Connection): void {
+    this.agents.delete(conn.id);
+    this.peers.drop(conn);
+    this.deadlines.set(`token:${conn.id}`, null);
+  }
+
+  onMessage(conn: Connection, data: string | Uint8Array): void {
+    const agent = this.agents.get(conn.id);
+    const peer = this.peers.get(conn.id);
+    if (!agent || !peer) return;
+    if (typeof data !== 'string') {
+      if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
+      return this.peers.sendError(conn, ErrorCode.wrongRole, 'only visitors send frames');
+    }
+    if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    const parsed = parseMessage(data, 'agent');
+    if (!parsed.ok) return this.peers.sendError(conn, parsed.error.code, parsed.error.message);
+    const msg = parsed.message;
+    switch (msg.type) {
+      case 'ping':
+        return this.send(conn, { type: 'pong', t: msg.t });
+      case 'findByCode': {
+        if (!this.lookupsPerAgent.take(agent.agentId) || !this.lookupsPerAddress.take(conn.address)) {
+          return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lookup-code searches; wait a minute');
+        }
+        const held = this.codes.get(msg.code);
+        const live = held && held.expiresAt > this.now() ? this.directory.get(held.shortId) : undefined;
+        return this.send(conn, { type: 'lookupResult', code: msg.code, visitor: live ?? null });
+      }
+      case 'lobbyQuery': {
+        const page = this.directory.page(msg.query, msg.offset, msg.limit);
+        const head = JSON.stringify({ type: 'lobbyPage', query: msg.query, offset: msg.offset, total: page.total });
+        return this.peers.out.send(conn, `${head.slice(0, -1)},"visitors":${page.json}}`);
+      }
+      default:
+        return this.peers.sendError(conn, ErrorCode.invalidState, `"${msg.type}" is sent on a watch connection (/parties/watch/{shortId}), not the lobby`);
+    }
+  }
+
+  onAlarm(): void {
+    for (const key of this.deadlines.takeDue(this.now())) {
+      if (key === 'out') this.peers.out.poll();
+      else if (key === 'counts') this.sendCounts();
+      else {
+        const conn = this.peers.get(key.slice('token:'.length))?.conn;
+        if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ LobbyLink
+
+  publish(summary: VisitorSummary): void {
+    this.directory.set(summary);
+    if (this.agents.size > 0) {
+      const text = `{"type":"visitorUpdated","visitor":${this.directory.jsonOf(summary.shortId)}}`;
+      for (const peer of this.peers.values()) this.peers.out.update(peer.conn, summary.shortId, text);
+    }
+    this.countsChanged();
+  }
+
+  remove(shortId: string): void {
+    this.dropCodeOf(shortId);
+    if (!this.directory.delete(shortId)) return;
+    if (this.agents.size > 0) {
+      const text = JSON.stringify({ type: 'visitorRemoved', shortId } satisfies Message);
+      for (const peer of this.peers.values()) this.peers.out.update(peer.conn, shortId, text);
+    }
+    this.countsChanged();
+  }
+
+  async claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode> {
+    const now = this.now();
+    this.dropCodeOf(shortId);
+    if (preferred && preferred.expiresAt > now) {
+      const holder = this.codes.get(preferred.code);
+      if (!holder || holder.expiresAt <= now) {
+        if (holder) this.codeOf.delete(holder.shortId);
+        this.hold(preferred.code, shortId, preferred.expiresAt);
+        return { code: preferred.code, expiresAt: preferred.expiresAt };
+      }
+    }
+    const space = 10 ** LOOKUP_CODE_DIGITS;
+    if (this.codes.size >= space * 0.9) for (const [code, held] of this.codes) if (held.expiresAt <= now) this.releaseCode(held.shortId, code);
+    if (this.codes.size >= space * 0.9) throw new Error('no lookup codes are free right now');
+    let code: string;
+    do code = String(randomInt(space)).padStart(LOOKUP_CODE_DIGITS, '0');
+    while ((this.codes.get(code)?.expiresAt ?? 0) > now);
+    const expiresAt = now + this.ttl;
+    const holder = this.codes.get(code);
+    if (holder) this.codeOf.delete(holder.shortId);
+    this.hold(code, shortId, expiresAt);
+    return { code, expiresAt };
+  }
+
+  releaseCode(shortId: string, code: string): void {
+    if (this.codes.get(code)?.shortId !== shortId) return;
+    this.codes.delete(code);
+    this.codeOf.delete(shortId);
+  }
+
+  private hold(code: string, shortId: string, expiresAt: number): void {
+    this.codes.set(code, { shortId, expiresAt });
+    this.codeOf.set(shortId, code);
+  }
+
+  private dropCodeOf(shortId: string): void {
+    const code = this.codeOf.get(shortId);
+    if (code !== undefined) this.releaseCode(shortId, code);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** The bounded first message: waiting visitors first, then the most recent, and the counts. */
+  private firstMessage(): string {
+    const page = this.directory.page('', 0);
+    return `{"type":"lobby","visitors":${page.json},"total":${this.directory.total},"waiting":${this.directory.waiting}}`;
+  }
+
+  /** Counts go out at most once a second, and only when they changed. */
+  private countsChanged(): void {
+    if (this.agents.size === 0 || this.deadlines.get('counts') !== undefined) return;
+    this.deadlines.set('counts', Math.max(this.now(), this.countsSent.at + COUNTS_EVERY_MS));
+  }
+
+  private sendCounts(): void {
+    const { total, waiting } = this.directory;
+    if (total === this.countsSent.total && waiting === this.countsSent.waiting) return;
+    this.countsSent = { total, waiting, at: this.now() };
+    const text = this.countsText();
+    for (const peer of this.peers.values()) this.peers.out.update(peer.conn, COUNTS_KEY, text);
+  }
+
+  private countsText(): string {
+    return JSON.stringify({ type: 'lobbyCounts', total: this.directory.total, waiting: this.directory.waiting } satisfies Message);
+  }
+
+  private send(conn: Connection, msg: Message): void {
+    this.peers.out.send(conn, JSON.stringify(msg));
+  }
+}

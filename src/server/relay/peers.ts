@@ -1,0 +1,119 @@
+/**
+ * The sockets of one room (or of the lobby) with what each may spend: a control-message budget,
+ * a frame-byte budget for a visitor, and the outgoing bound every send goes through, so no
+ * socket's queue grows without bound. Errors and refusals are sent from here, one way.
+ */
+import { ErrorCode, MAX_FRAME_BYTES, MAX_QUEUED_BYTES, STALLED_SOCKET_MS, type Message } from '../../protocol/index.js';
+import { OutgoingBound } from './outgoing-bound.js';
+import { TokenBucket } from './rate-limit.js';
+import type { Connection } from './seams.js';
+
+/** Options every room and the lobby take. Times in milliseconds. */
+export interface PeerOptions {
+  /** Clock, for tests. Default Date.now. */
+  now?: () => number;
+  /** Debug log. */
+  log?: (...args: unknown[]) => void;
+  /** Control messages per connection: burst and refill per second. Default 100 and 50. */
+  messageBurst?: number;
+  messagesPerSecond?: number;
+  /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */
+  frameBytesBurst?: number;
+  frameBytesPerSecond?: number;
+  /** Bytes any socket may have queued before lobby updates to it wait and custom messages to it are refused. Default MAX_QUEUED_BYTES (2 MiB). */
+  maxQueuedBytes?: number;
+  /** A socket over maxQueuedBytes this long without draining (or, on a send, over twice it plus an agent's frame headroom) is closed with CloseCode.stalled. Default STALLED_SOCKET_MS (10 s). */
+  stalledSocketMs?: number;
+}
+
+export interface Peer {
+  conn: Connection;
+  /** Control messages (and malformed frames). */
+  bucket: TokenBucket;
+  /** Frame bytes, for a visitor's socket. */
+  frameBytes: TokenBucket | null;
+  lastRateError: number;
+}
+
+export class Peers {
+  readonly out: OutgoingBound;
+  private readonly peers = new Map<string, Peer>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly opts: PeerOptions,
+    schedule: (at: number | null) => void,
+    onStalled: (conn: Connection) => void,
+    /** Bytes of frames a socket may hold past its bound (an agent's frame cap). */
+    frameHeadroom: (conn: Connection) => number = () => 0,
+    renderUpdate: (key: string) => string = () => '',
+    renderAll: () => string = () => '',
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.out = new OutgoingBound({
+      maxQueuedBytes: opts.maxQueuedBytes ?? MAX_QUEUED_BYTES,
+      stalledMs: opts.stalledSocketMs ?? STALLED_SOCKET_MS,
+      // An agent's frames may fill its socket to the frame cap plus one frame on their own.
+      headroom: (conn) => {
+        const h = frameHeadroom(conn);
+        return h > 0 ? h + MAX_FRAME_BYTES : 0;
+      },
+      now: this.now,
+      schedule,
+      onStalled,
+      renderUpdate,
+      renderAll,
+    });
+  }
+
+  get size(): number {
+    return this.peers.size;
+  }
+
+  values(): IterableIterator<Peer> {
+    return this.peers.values();
+  }
+
+  add(conn: Connection, o: { frames: boolean }): Peer {
+    const peer: Peer = {
+      conn,
+      bucket: new TokenBucket(this.opts.messageBurst ?? 100, this.opts.messagesPerSecond ?? 50, this.now),
+      frameBytes: o.frames ? new TokenBucket(this.opts.frameBytesBurst ?? 32 * 1024 * 1024, this.opts.frameBytesPerSecond ?? 16 * 1024 * 1024, this.now) : null,
+      lastRateError: 0,
+    };
+    this.peers.set(conn.id, peer);
+    return peer;
+  }
+
+  get(id: string): Peer | undefined {
+    return this.peers.get(id);
+  }
+
+  /** Forgets the socket (it closed, or was replaced); what waited for it is dropped. */
+  drop(conn: Connection): Peer | undefined {
+    const peer = this.peers.get(conn.id);
+    this.peers.delete(conn.id);
+    this.out.forget(conn);
+    return peer;
+  }
+
+  sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void {
+    this.opts.log?.(`relay: ${conn.id} (${conn.address}) error ${code}: ${message}`);
+    const msg: Message = ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref };
+    this.out.send(conn, JSON.stringify(msg));
+  }
+
+  /** An error, then the socket closed with `close`. */
+  refuse(conn: Connection, code: ErrorCode, message: string, close: number): void {
+    this.sendError(conn, code, message);
+    conn.close(close, message.slice(0, 120));
+  }
+
+  rateLimited(peer: Peer, message: string): void {
+    // One error a second at most: answering every message of a flood would amplify it.
+    const t = this.now();
+    if (t - peer.lastRateError < 1000) return;
+    peer.lastRateError = t;
+    this.sendError(peer.conn, ErrorCode.rateLimited, message);
+  }
+}

@@ -1,0 +1,761 @@
+/**
+ * One visitor's room, keyed by its shortId: the visitor's socket, its identity, the session state
+ * machine, consent requests, the agents watching (observers), frame fan-out (frame-fanout.ts),
+ * custom messages with acks and dedup, and the grace, pause and code-expiry deadlines, all through
+ * the seams (seams.ts): a {@link Storage} it loads its record from before it handles its first
+ * socket and writes on every change of persisted state (room-record.ts), one {@link Alarm}, and
+ * the {@link LobbyLink}. Shaped like partyserver's `Server`: `onConnect`, `onMessage`, `onClose`,
+ * `onAlarm`, so one class runs in one Node process (local-relay.ts) and as a Durable Object.
+ *
+ * Over 350 lines: the session state machine and the messages that drive it read best together;
+ * frames, the record and the lobby's side already live in their own modules.
+ */
+import {
+  checkTile,
+  CloseCode,
+  decodeFrame,
+  EndReason,
+  ErrorCode,
+  FrameError,
+  FrameFlags,
+  MAX_IDENTITY_JSON,
+  parseMessage,
+  randomId,
+  SessionState,
+  type Identity,
+  type Message,
+  type MessageOf,
+  type Observer,
+  type VisitorSummary,
+} from '../../protocol/index.js';
+import type { Ticket } from './admission.js';
+import type { AgentIdentity } from './agent-token.js';
+import { Deadlines } from './deadlines.js';
+import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
+import { Peers, type Peer, type PeerOptions } from './peers.js';
+import { isRoomRecord, RECORD_KEY, RecordWriter, type RoomRecord, type StoredIdentity } from './room-record.js';
+import type { Alarm, Connection, LobbyLink, LookupCode, Storage } from './seams.js';
+
+/** What a room is given by its host. */
+export interface RoomContext {
+  /** The room's name: the visitor's shortId. */
+  name: string;
+  storage: Storage;
+  alarm: Alarm;
+  lobby: LobbyLink;
+}
+
+/** Room options. Times in milliseconds. */
+export interface VisitorRoomOptions extends PeerOptions {
+  /** Random per relay process (or object), in every welcome: a page that sees it change knows the relay restarted. */
+  relayRun: string;
+  /** How long an active session waits for an observer to come back. Default 60 s. */
+  observerGraceMs?: number;
+  /** How long a disconnected visitor's room stays (reloads, network blips). Default 2 minutes. */
+  visitorGraceMs?: number;
+  /** Bytes an observer socket may have queued before frames to it wait. Default 1 MiB. */
+  maxObserverBufferedBytes?: number;
+  /** Unacknowledged frames an observer may have before frames to it wait (newest wins). Default 2. */
+  frameAckWindow?: number;
+  /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */
+  frameBytesBurst?: number;
+  frameBytesPerSecond?: number;
+  /** Whether a new help request from `address` is allowed (a per-address limit kept by the host). Default: always. */
+  allowHelpRequest?: (address: string) => boolean;
+  /** The time stamp of a new help request: strictly increasing across the host's rooms. Default: now. */
+  requestTime?: () => number;
+  /** The visitor's socket came (true) or went (false), or the room emptied for good ('removed'). */
+  onPresence?: (event: boolean | 'removed') => void;
+}
+
+const ROOM_DEFAULTS = {
+  now: Date.now as () => number,
+  observerGraceMs: 60_000,
+  visitorGraceMs: 120_000,
+  maxObserverBufferedBytes: 1024 * 1024,
+  frameAckWindow: 2,
+  frameBytesBurst: 32 * 1024 * 1024,
+  frameBytesPerSecond: 16 * 1024 * 1024,
+};
+
+const QUEUE_FULL_MESSAGE = 'the other side is not reading its messages right now; nothing was delivered, send it again later';
+/** Delivered custom-message seqs remembered per sender, to skip a resent duplicate. */
+const MAX_SEQS_REMEMBERED = 256;
+/** Viewers per room whose delivered seqs are remembered. */
+const MAX_VIEWERS_REMEMBERED = 16;
+/** Messages a socket may send before the room has loaded its record; past it they are dropped. */
+const MAX_PARKED = 64;
+
+interface Watcher extends FrameLane {
+  agent: AgentIdentity;
+  observerId: string;
+  /** Set while a consent request from this watcher is open. */
+  requestId: string | null;
+  watching: boolean;
+  /** `agentId/client` when the socket named its client (`?client=`): its delivered message seqs are remembered across reconnects. */
+  sender: string | null;
+}
+
+type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | `token:${string}`;
+
+const FRESH_IDENTITY = (): StoredIdentity => ({ uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} });
+
+function remember(seqs: Set<number>, seq: number): void {
+  seqs.add(seq);
+  if (seqs.size > MAX_SEQS_REMEMBERED) seqs.delete(seqs.values().next().value!);
+}
+
+export class VisitorRoom {
+  private readonly opts: VisitorRoomOptions & typeof ROOM_DEFAULTS;
+  private readonly peers: Peers;
+  private readonly deadlines: Deadlines<Deadline>;
+  private readonly fanout: FrameFanout;
+  private readonly writer: RecordWriter;
+  private loading: Promise<void> | null = null;
+  /** Sockets waiting for the record to load, with what they sent meanwhile. */
+  private readonly parked = new Map<string, string[]>();
+
+  // The persisted state (room-record.ts).
+  private visitorId: string | null = null;
+  private identity: StoredIdentity = FRESH_IDENTITY();
+  private state: SessionState = 'inactive';
+  private pendingRequestAt: number | null = null;
+  private agentName: string | null = null;
+  private readonly agents = new Map<string, string>();
+  /**
+   * The agents of a session restored from storage after a restart: they watched before it, so they
+   * watch again unasked (the visitor's page asks again for anyone else, as it always has).
+   */
+  private readonly restoredAgents = new Set<string>();
+  private lookupCode: LookupCode | null = null;
+  private endReason: EndReason | null = null;
+  private connectedAt = 0;
+
+  private conn: Connection | null = null;
+  private visible = true;
+  private readonly watchers = new Map<string, Watcher>();
+  /** Seqs of the visitor's custom messages delivered lately, across its connections. */
+  private readonly deliveredSeqs = new Set<number>();
+  /** The same for agents' messages to the visitor, per viewer (`Watcher.sender`), newest last. */
+  private readonly agentSeqs = new Map<string, Set<number>>();
+
+  constructor(
+    private readonly ctx: RoomContext,
+    options: VisitorRoomOptions,
+  ) {
+    this.opts = { ...ROOM_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as VisitorRoom['opts'];
+    this.deadlines = new Deadlines(ctx.alarm);
+    this.peers = new Peers(this.opts, (at) => this.deadlines.set('out', at), (conn) => this.onStalled(conn), (conn) => (this.watchers.has(conn.id) ? this.opts.maxObserverBufferedBytes : 0));
+    this.fanout = new FrameFanout({
+      window: this.opts.frameAckWindow,
+      maxBufferedBytes: this.opts.maxObserverBufferedBytes,
+      now: this.opts.now,
+      requestKeyframe: () => this.conn && this.send(this.conn, { type: 'requestKeyframe' }),
+      sent: (conn) => this.peers.out.sent(conn),
+    });
+    this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.log);
+  }
+
+  /** The room has a visitor (connected, or within its grace period). */
+  get occupied(): boolean {
+    return this.visitorId !== null;
+  }
+
+  /** No session and no agent: the host may drop this room to make way for another. */
+  get evictable(): boolean {
+    return this.conn === null && this.state !== 'pendingRequest' && this.state !== 'active' && this.state !== 'paused' && this.watchers.size === 0;
+  }
+
+  /** Resolves once every change so far is in storage (tests, a host shutting down). */
+  flushed(): Promise<void> {
+    return this.writer.flushed();
+  }
+
+  stats() {
+    return { connections: this.peers.size, heldBack: this.peers.out.heldBack };
+  }
+
+  // ------------------------------------------------------------------ connect / close
+
+  async onConnect(conn: Connection, ticket: Ticket): Promise<void> {
+    this.parked.set(conn.id, []);
+    await this.load();
+    const parked = this.parked.get(conn.id);
+    this.parked.delete(conn.id);
+    if (!parked) return; // closed while the record loaded
+    if (ticket.party === 'visitor') {
+      if (this.visitorId !== null && this.visitorId !== ticket.room) return this.peers.refuse(conn, ErrorCode.notFound, 'this room belongs to another visitor', CloseCode.badRoute);
+      this.visitorConnected(conn, ticket.room);
+    } else {
+      if (this.visitorId === null) return this.peers.refuse(conn, ErrorCode.notFound, 'no visitor with this id is connected', CloseCode.notFound);
+      this.watcherConnected(conn, ticket);
+    }
+    for (const data of parked) this.onMessage(conn, data);
+  }
+
+  onClose(conn: Connection): void {
+    if (this.parked.delete(conn.id)) return;
+    const peer = this.peers.drop(conn);
+    this.deadlines.set(`token:${conn.id}`, null);
+    if (!peer) return;
+    const watcher = this.watchers.get(conn.id);
+    if (watcher) return this.removeWatcher(watcher);
+    if (this.conn === conn) {
+      this.conn = null;
+      this.refreshWatchers();
+      this.deadlines.set('visitorGone', this.opts.now() + this.opts.visitorGraceMs);
+      this.lobbyUpdate();
+      this.opts.onPresence?.(false);
+    }
+  }
+
+  onAlarm(): void {
+    const now = this.opts.now();
+    for (const key of this.deadlines.takeDue(now)) {
+      if (key === 'visitorGone') this.visitorGone();
+      else if (key === 'observerGrace') {
+        if (this.observers().length === 0 && (this.state === 'active' || this.state === 'paused')) this.endSession('timeout');
+      } else if (key === 'codeExpiry') this.expireCode();
+      else if (key === 'drain') this.watchForDrain();
+      else if (key === 'out') this.peers.out.poll();
+      else {
+        const conn = this.peers.get(key.slice('token:'.length))?.conn;
+        if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
+      }
+    }
+  }
+
+  /** Drops the room now as if its visitor's grace period ran out (the host needs the memory). */
+  evict(): void {
+    this.visitorGone();
+  }
+
+  private load(): Promise<void> {
+    return (this.loading ??= (async () => {
+      let record: unknown;
+      try {
+        record = await this.ctx.storage.get(RECORD_KEY);
+      } catch (err) {
+        this.opts.log?.('relay: reading a room record failed; starting afresh', err);
+      }
+      if (isRoomRecord(record) && record.shortId === this.ctx.name) await this.restore(record);
+    })());
+  }
+
+  /** Back after a restart: the session resumes (paused until an agent is back), a pending request keeps its code. */
+  private async restore(r: RoomRecord): Promise<void> {
+    this.visitorId = r.visitorId;
+    this.identity = r.identity;
+    this.state = r.state;
+    this.pendingRequestAt = r.pendingRequestAt;
+    this.agentName = r.agentName;
+    for (const a of r.agents) {
+      this.agents.set(a.agentId, a.agentName);
+      this.restoredAgents.add(a.agentId);
+    }
+    this.endReason = r.endReason;
+    this.connectedAt = r.connectedAt;
+    const now = this.opts.now();
+    if (this.state === 'active' || this.state === 'paused') {
+      this.state = 'paused';
+      this.deadlines.set('observerGrace', now + this.opts.observerGraceMs);
+    }
+    if (r.lookupCode && r.lookupCode.expiresAt > now) {
+      try {
+        this.setCode(await this.ctx.lobby.claimCode(this.ctx.name, r.lookupCode));
+      } catch {
+        this.setCode(null);
+      }
+    }
+    // Nobody may come back: the room goes like any other whose visitor left.
+    this.deadlines.set('visitorGone', now + this.opts.visitorGraceMs);
+    this.lobbyUpdate();
+  }
+
+  private record(): RoomRecord | null {
+    if (this.visitorId === null) return null;
+    return {
+      visitorId: this.visitorId,
+      shortId: this.ctx.name,
+      identity: this.identity,
+      state: this.state,
+      pendingRequestAt: this.pendingRequestAt,
+      agentName: this.agentName,
+      agents: [...this.agents].map(([agentId, agentName]) => ({ agentId, agentName })),
+      lookupCode: this.lookupCode,
+      endReason: this.endReason,
+      connectedAt: this.connectedAt,
+    };
+  }
+
+  private visitorConnected(conn: Connection, visitorId: string): void {
+    this.deadlines.set('visitorGone', null);
+    const previous = this.conn;
+    this.conn = conn;
+    this.peers.add(conn, { frames: true });
+    if (this.visitorId === null) {
+      this.visitorId = visitorId;
+      this.connectedAt = this.opts.now();
+      this.writer.changed();
+    }
+    // A second tab of the same visitor takes over; the old socket is told why it was closed.
+    if (previous) {
+      this.peers.drop(previous);
+      previous.close(CloseCode.replaced, 'replaced by a newer connection');
+    } else {
+      this.refreshWatchers();
+      this.opts.onPresence?.(true);
+    }
+    this.lobbyUpdate();
+    this.welcome();
+  }
+
+  private watcherConnected(conn: Connection, ticket: Ticket): void {
+    const agent = ticket.agent!;
+    const client = ticket.params.get('client');
+    const w: Watcher = { ...newLane(conn), agent, observerId: randomId(9), requestId: null, watching: false, sender: client === null ? null : `${agent.agentId}/${client}` };
+    this.watchers.set(conn.id, w);
+    this.peers.add(conn, { frames: false });
+    // A token is checked when the socket opens; this keeps it from outliving its expiry.
+    this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.opts.now()));
+    this.sendWatchState(w);
+  }
+
+  private welcome(): void {
+    if (!this.conn) return;
+    const code = this.liveCode();
+    this.send(this.conn, {
+      type: 'welcome',
+      shortId: this.ctx.name,
+      sessionState: this.state,
+      agentName: this.agentName,
+      observers: this.observers(),
+      lookupCode: code,
+      lookupCodeExpiresAt: code ? this.lookupCode!.expiresAt : null,
+      endReason: this.state === 'ended' ? this.endReason : null,
+      relayRun: this.opts.relayRun,
+    });
+    // Requests to watch that were waiting for the visitor (it was reloading) are asked again.
+    const asked = new Set<string>();
+    for (const w of this.watchers.values()) {
+      if (w.requestId && !w.watching && !asked.has(w.requestId)) {
+        asked.add(w.requestId);
+        this.send(this.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
+      }
+      if (w.watching) this.fanout.restart(w);
+    }
+  }
+
+  private visitorGone(): void {
+    if (this.conn || this.visitorId === null) return;
+    this.endSession('timeout');
+    this.remove();
+  }
+
+  /** The room empties: its agents are told, the lobby forgets it, its record is deleted. */
+  private remove(): void {
+    for (const w of this.watchers.values()) {
+      this.peers.drop(w.conn);
+      this.sendError(w.conn, ErrorCode.notFound, 'the visitor left');
+      w.conn.close(CloseCode.notFound, 'visitor left');
+    }
+    this.watchers.clear();
+    this.deadlines.clear();
+    if (this.lookupCode) this.ctx.lobby.releaseCode(this.ctx.name, this.lookupCode.code);
+    this.ctx.lobby.remove(this.ctx.name);
+    this.visitorId = null;
+    this.identity = FRESH_IDENTITY();
+    this.state = 'inactive';
+    this.pendingRequestAt = null;
+    this.agentName = null;
+    this.agents.clear();
+    this.restoredAgents.clear();
+    this.lookupCode = null;
+    this.endReason = null;
+    this.deliveredSeqs.clear();
+    this.agentSeqs.clear();
+    this.writer.changed();
+    this.opts.onPresence?.('removed');
+  }
+
+  private onStalled(conn: Connection): void {
+    this.opts.log?.(`relay: ${conn.id} (${conn.address}) stopped reading; closed`);
+    conn.close(CloseCode.stalled, 'the socket stopped reading');
+    this.onClose(conn);
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  onMessage(conn: Connection, data: string | Uint8Array): void {
+    const parked = this.parked.get(conn.id);
+    if (parked) {
+      // Frames before the room is ready are of no use; text waits, a bounded amount.
+      if (typeof data === 'string' && parked.length < MAX_PARKED) parked.push(data);
+      return;
+    }
+    const peer = this.peers.get(conn.id);
+    if (!peer) return;
+    if (typeof data !== 'string') return this.onFrame(peer, data);
+    const watcher = this.watchers.get(conn.id);
+    // An ack that frees a frame in flight is the flow control itself, not a message to budget.
+    if (watcher && data.startsWith('{"type":"frameAck"')) {
+      const parsed = parseMessage(data, 'agent');
+      if (parsed.ok && parsed.message.type === 'frameAck' && this.fanout.ack(watcher, parsed.message.seq)) return this.watchForDrain();
+    }
+    if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
+    if (!parsed.ok) return this.sendError(conn, parsed.error.code, parsed.error.message);
+    const msg = parsed.message;
+    if (msg.type === 'ping') return this.send(conn, { type: 'pong', t: msg.t });
+    if (watcher) this.onWatchMessage(watcher, msg);
+    else this.onVisitorMessage(conn, msg);
+  }
+
+  private onVisitorMessage(conn: Connection, msg: Message): void {
+    switch (msg.type) {
+      case 'updateConnection':
+        return this.updateIdentity(conn, msg.identity);
+      case 'requestAgent':
+        if (this.state === 'active' || this.state === 'paused') return;
+        // Only a new request is counted: a pending visitor asking again after a reload is not.
+        if (this.pendingRequestAt === null && this.opts.allowHelpRequest && !this.opts.allowHelpRequest(conn.address)) {
+          return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
+        }
+        this.pendingRequestAt ??= this.opts.requestTime?.() ?? this.opts.now();
+        return this.setState('pendingRequest', null);
+      case 'cancelAgentRequest':
+        if (this.state !== 'pendingRequest') return;
+        this.pendingRequestAt = null;
+        return this.setState('inactive', null);
+      case 'getLookupCode':
+        return void this.giveLookupCode();
+      case 'consent':
+        return this.onConsent(msg);
+      case 'visibility':
+        this.visible = msg.visible;
+        if (this.state === 'active' || this.state === 'paused') this.setState(this.liveState(), this.agentName);
+        return;
+      case 'forget':
+        this.endSession('reset');
+        this.peers.drop(conn);
+        this.conn = null;
+        this.remove();
+        conn.close(CloseCode.forgotten, 'visitor reset');
+        return;
+      case 'customMessage': {
+        if (msg.seq !== undefined && this.deliveredSeqs.has(msg.seq)) return this.send(conn, { type: 'ack', seq: msg.seq });
+        const observers = [...this.watchers.values()].filter((w) => w.watching);
+        const ref = msg.seq === undefined ? undefined : String(msg.seq);
+        if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', ref);
+        // All or none, so a resend after queueFull reaches each agent once.
+        if (observers.some((w) => this.peers.out.full(w.conn))) return this.sendError(conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
+        const out = JSON.stringify({ type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: this.ctx.name, name: this.identity.callName } } satisfies Message);
+        for (const w of observers) this.peers.out.send(w.conn, out);
+        if (msg.seq !== undefined) {
+          remember(this.deliveredSeqs, msg.seq);
+          this.send(conn, { type: 'ack', seq: msg.seq });
+        }
+        return;
+      }
+      case 'stopSession':
+        if (this.state === 'active' || this.state === 'paused' || this.state === 'pendingRequest') this.endSession('visitorStopped');
+        return;
+      case 'captureBlocked':
+        for (const w of this.watchers.values()) if (w.watching) this.send(w.conn, msg);
+        return;
+      default:
+        return this.sendError(conn, ErrorCode.wrongRole, `a visitor may not send "${msg.type}"`);
+    }
+  }
+
+  private onWatchMessage(w: Watcher, msg: Message): void {
+    switch (msg.type) {
+      case 'watch': {
+        if (w.watching) return this.sendWatchState(w);
+        if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now');
+        // An agent the visitor let into this session before a relay restart is let back in.
+        if ((this.state === 'active' || this.state === 'paused') && this.restoredAgents.has(w.agent.agentId)) return this.allow([w]);
+        // One open request per agent: asking again repeats it, and another watch socket of the same
+        // agent joins the open one without a prompt of its own, so prompts never stack.
+        if (!w.requestId) {
+          const open = this.openRequestOf(w.agent.agentId);
+          w.requestId = open ?? randomId(9);
+          if (open) return;
+        }
+        this.send(this.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
+        return;
+      }
+      case 'customMessage': {
+        const ref = msg.seq === undefined ? undefined : String(msg.seq);
+        if (!w.watching) return this.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) before sending messages');
+        if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now', ref);
+        // A viewer resends what was not acknowledged when its socket dropped; one already
+        // delivered (only the ack was lost) is acknowledged again, not delivered twice.
+        const seen = msg.seq !== undefined && w.sender !== null ? this.agentSeqsOf(w.sender) : null;
+        if (seen?.has(msg.seq!)) return this.send(w.conn, { type: 'ack', seq: msg.seq! });
+        if (this.peers.out.full(this.conn)) return this.sendError(w.conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
+        this.send(this.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: w.agent.agentId, name: w.agent.agentName } });
+        if (msg.seq !== undefined) {
+          if (seen) remember(seen, msg.seq);
+          this.send(w.conn, { type: 'ack', seq: msg.seq });
+        }
+        return;
+      }
+      case 'frameAck':
+        return; // for a frame no longer in flight (a late or repeated ack): nothing to do
+      case 'stopSession':
+        if (!w.watching && this.state !== 'pendingRequest') return this.sendError(w.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
+        return this.endSession('agentStopped', w.agent.agentName);
+      case 'findByCode':
+      case 'lobbyQuery':
+        return this.sendError(w.conn, ErrorCode.invalidState, `"${msg.type}" is sent on the lobby connection`);
+      default:
+        return this.sendError(w.conn, ErrorCode.wrongRole, `an agent may not send "${msg.type}"`);
+    }
+  }
+
+  /** The delivered seqs of one viewer; a room remembers its 16 latest viewers. */
+  private agentSeqsOf(sender: string): Set<number> {
+    let seqs = this.agentSeqs.get(sender);
+    if (seqs) {
+      this.agentSeqs.delete(sender); // re-inserted below as the newest
+    } else {
+      seqs = new Set();
+      if (this.agentSeqs.size >= MAX_VIEWERS_REMEMBERED) this.agentSeqs.delete(this.agentSeqs.keys().next().value!);
+    }
+    this.agentSeqs.set(sender, seqs);
+    return seqs;
+  }
+
+  private onFrame(peer: Peer, data: Uint8Array): void {
+    let seq: number;
+    let flags: number;
+    try {
+      if (peer.conn !== this.conn) throw new FrameError('only visitors send frames', ErrorCode.wrongRole);
+      const frame = decodeFrame(data);
+      // Never forward a tile whose image would decode to more than its rectangle (a frame bomb).
+      checkTile(frame);
+      seq = frame.seq;
+      flags = frame.flags;
+    } catch (e) {
+      // Bad frames are answered from the control-message budget, so junk cannot amplify.
+      if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
+      const code = e instanceof FrameError ? e.code : ErrorCode.badFrame;
+      return this.sendError(peer.conn, code, e instanceof Error ? e.message : 'bad frame');
+    }
+    if (!peer.frameBytes!.take(data.byteLength)) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
+    if (this.watchers.size === 0) return;
+    this.fanout.forward(this.watching(), data, seq, (flags & FrameFlags.keyframe) !== 0, (flags & FrameFlags.last) !== 0);
+    this.watchForDrain();
+  }
+
+  private *watching(): Iterable<Watcher> {
+    for (const w of this.watchers.values()) if (w.watching) yield w;
+  }
+
+  /** Held frames and waiting keyframes are looked at again shortly: an idle page sends no frames. */
+  private watchForDrain(): void {
+    const waiting = this.fanout.askForKeyframes(this.watching());
+    this.deadlines.set('drain', waiting ? (this.deadlines.get('drain') ?? this.opts.now() + 250) : null);
+  }
+
+  // ------------------------------------------------------------------ identity and codes
+
+  private updateIdentity(conn: Connection, identity: Identity): void {
+    // null or undefined keeps the stored value, as the reference SDK's updateConnection does.
+    const id = { ...this.identity };
+    if (identity.uniqueId != null) id.uniqueId = identity.uniqueId;
+    if (identity.callName != null) id.callName = identity.callName;
+    if (identity.tags != null) id.tags = [...identity.tags];
+    if (identity.identities != null) id.identities = { ...identity.identities };
+    if (identity.metadata != null) id.metadata = { ...identity.metadata };
+    // Every agent's lobby carries every identity, so one visitor may not make it heavy.
+    const size = JSON.stringify(id).length;
+    if (size > MAX_IDENTITY_JSON) {
+      return this.sendError(conn, ErrorCode.invalidMessage, `an identity is at most ${MAX_IDENTITY_JSON} characters as JSON (this one would be ${size}); nothing was changed`);
+    }
+    this.identity = id;
+    this.writer.changed();
+    this.lobbyUpdate();
+  }
+
+  private liveCode(): string | null {
+    return this.lookupCode && this.lookupCode.expiresAt > this.opts.now() ? this.lookupCode.code : null;
+  }
+
+  private setCode(code: LookupCode | null): void {
+    this.lookupCode = code;
+    this.deadlines.set('codeExpiry', code ? code.expiresAt : null);
+    this.writer.changed();
+  }
+
+  private async giveLookupCode(): Promise<void> {
+    const conn = this.conn;
+    if (!conn) return;
+    if (!this.liveCode()) {
+      try {
+        this.setCode(await this.ctx.lobby.claimCode(this.ctx.name, null));
+      } catch {
+        return this.sendError(conn, ErrorCode.internal, 'no lookup codes are free right now; try again later');
+      }
+      this.lobbyUpdate();
+    }
+    if (this.conn === conn && this.lookupCode) this.send(conn, { type: 'lookupCode', code: this.lookupCode.code, expiresAt: this.lookupCode.expiresAt });
+  }
+
+  private expireCode(): void {
+    if (!this.lookupCode) return;
+    this.ctx.lobby.releaseCode(this.ctx.name, this.lookupCode.code);
+    this.setCode(null);
+    this.lobbyUpdate();
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  private onConsent(msg: MessageOf<'consent'>): void {
+    // Every watch socket of the agent that asked shares the request, and the one answer.
+    const asking = [...this.watchers.values()].filter((w) => w.requestId === msg.requestId);
+    if (asking.length === 0) return this.sendError(this.conn!, ErrorCode.notFound, 'that request to watch is no longer open');
+    for (const w of asking) w.requestId = null;
+    if (!msg.allow) {
+      for (const w of asking) this.send(w.conn, { type: 'watchDeclined', shortId: this.ctx.name });
+      if (!this.observers().length) this.endSession('declined');
+      return;
+    }
+    this.allow(asking);
+  }
+
+  /** `asking` watch the visitor from now on: the session is live. */
+  private allow(asking: Watcher[]): void {
+    const wasLive = this.state === 'active' || this.state === 'paused';
+    let count = this.observers().length;
+    for (const w of asking) {
+      w.watching = true;
+      this.fanout.restart(w);
+      this.agents.set(w.agent.agentId, w.agent.agentName);
+    }
+    this.pendingRequestAt = null;
+    this.deadlines.set('observerGrace', null);
+    this.setState(this.liveState(), wasLive && this.agentName ? this.agentName : asking[0].agent.agentName, { silentLobby: true });
+    for (const w of asking) {
+      if (this.conn) this.send(this.conn, { type: 'observerJoined', observer: this.observerOf(w), count: ++count });
+      this.sendWatchState(w);
+    }
+    this.refreshWatchers(asking);
+    this.lobbyUpdate();
+  }
+
+  private removeWatcher(w: Watcher): void {
+    this.watchers.delete(w.conn.id);
+    this.cancelConsent(w);
+    if (!w.watching) return;
+    const count = this.observers().length;
+    if (this.conn) this.send(this.conn, { type: 'observerLeft', observerId: w.observerId, count });
+    this.refreshWatchers([w]);
+    if (count === 0 && (this.state === 'active' || this.state === 'paused')) {
+      this.setState('paused', this.agentName, { silentLobby: true });
+      this.deadlines.set('observerGrace', this.opts.now() + this.opts.observerGraceMs);
+    }
+    this.lobbyUpdate();
+  }
+
+  /** `by`: the agent who ended it (agentStopped); the ended message names them, so everyone knows who. */
+  private endSession(reason: EndReason, by?: string): void {
+    if (this.state === 'inactive' || this.state === 'ended') return;
+    this.deadlines.set('observerGrace', null);
+    this.pendingRequestAt = null;
+    this.endReason = reason;
+    this.agents.clear();
+    this.restoredAgents.clear();
+    for (const w of this.watchers.values()) {
+      w.watching = false;
+      this.cancelConsent(w);
+    }
+    this.setState('ended', by ?? this.agentName, { reason });
+    this.agentName = null;
+    this.writer.changed();
+  }
+
+  /** active while someone watches a visible tab; paused otherwise. */
+  private liveState(): SessionState {
+    return this.visible && this.observers().length > 0 ? 'active' : 'paused';
+  }
+
+  private setState(state: SessionState, agentName: string | null, o: { reason?: EndReason; silentLobby?: boolean } = {}): void {
+    this.state = state;
+    this.agentName = agentName;
+    this.writer.changed();
+    const msg = JSON.stringify({ type: 'session', state, agentName, reason: o.reason ?? null } satisfies Message);
+    if (this.conn) this.peers.out.send(this.conn, msg);
+    for (const w of this.watchers.values()) this.peers.out.send(w.conn, msg);
+    if (!o.silentLobby) this.lobbyUpdate();
+  }
+
+  /** Withdraws a watcher's open request; the visitor's prompt closes once no watch socket shares it. */
+  private cancelConsent(watcher: Watcher): void {
+    const id = watcher.requestId;
+    if (!id) return;
+    watcher.requestId = null;
+    const shared = [...this.watchers.values()].some((w) => w.requestId === id);
+    if (!shared && this.conn) this.send(this.conn, { type: 'consentCancelled', requestId: id });
+  }
+
+  private openRequestOf(agentId: string): string | null {
+    for (const w of this.watchers.values()) if (w.requestId && w.agent.agentId === agentId) return w.requestId;
+    return null;
+  }
+
+  private observers(): Observer[] {
+    return [...this.watching()].map((w) => this.observerOf(w));
+  }
+
+  private observerOf(w: Watcher): Observer {
+    return { observerId: w.observerId, agentId: w.agent.agentId, agentName: w.agent.agentName };
+  }
+
+  /** Agents on a watch socket see who else watches and whether the page is connected: a fresh watchState when either changes. */
+  private refreshWatchers(except: readonly Watcher[] = []): void {
+    if (this.watchers.size === 0) return;
+    const visitor = this.summary();
+    for (const w of this.watchers.values()) {
+      if (!except.includes(w)) this.send(w.conn, { type: 'watchState', visitor, observerId: w.observerId, watching: w.watching });
+    }
+  }
+
+  private sendWatchState(w: Watcher): void {
+    this.send(w.conn, { type: 'watchState', visitor: this.summary(), observerId: w.observerId, watching: w.watching });
+    // At most once a second per watcher, so asking to watch again and again cannot make the visitor capture full frames.
+    if (w.watching && this.conn && this.opts.now() - w.keyframeAskedAt >= 1000) {
+      w.keyframeAskedAt = this.opts.now();
+      this.send(this.conn, { type: 'requestKeyframe' });
+    }
+  }
+
+  // ------------------------------------------------------------------ lobby and plumbing
+
+  private summary(): VisitorSummary {
+    return {
+      shortId: this.ctx.name,
+      connected: this.conn !== null,
+      ...this.identity,
+      lookupCode: this.liveCode(),
+      pendingRequestAt: this.pendingRequestAt,
+      sessionState: this.state,
+      agentName: this.agentName,
+      observers: this.observers(),
+      connectedAt: this.connectedAt,
+    };
+  }
+
+  private lobbyUpdate(): void {
+    if (this.visitorId !== null) this.ctx.lobby.publish(this.summary());
+  }
+
+  private send(conn: Connection, msg: Message): void {
+    this.peers.out.send(conn, JSON.stringify(msg));
+  }
+
+  private sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void {
+    this.peers.sendError(conn, code, message, ref);
+  }
+}
