@@ -14,7 +14,7 @@ import { Lobby } from '../relay/lobby.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
 import { TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { connectionOf, doAlarm, ticketOf, type SocketState } from './seams.js';
+import { connectionOf, doAlarm, messageData, ticketOf, type SocketState } from './seams.js';
 import { clock, registerStats, relayOptions } from './test-hooks.js';
 
 const SUMMARY = 'v:';
@@ -47,12 +47,37 @@ export class LobbyObject extends Server<Env> {
 
   // ---------------------------------------------------------------- LobbyLink, called by rooms
 
+  /**
+   * Rooms stamp a help request with their own clock; two rooms may stamp the same millisecond. The
+   * lobby sees every request, so it orders them as they reach it: a new request gets a stamp
+   * after the last one it handed out (kept for that request while the room re-publishes it).
+   */
+  private lastStamp = 0;
+  private readonly stamps = new Map<string, { room: number; lobby: number }>();
+
+  private stamp(summary: VisitorSummary): VisitorSummary {
+    const at = summary.pendingRequestAt;
+    if (at === null || at === undefined) {
+      this.stamps.delete(summary.shortId);
+      return summary;
+    }
+    let s = this.stamps.get(summary.shortId);
+    if (!s || s.room !== at) {
+      s = { room: at, lobby: (this.lastStamp = Math.max(at, this.lastStamp + 1)) };
+      this.stamps.set(summary.shortId, s);
+      if (this.stamps.size > 100_000) this.stamps.delete(this.stamps.keys().next().value!);
+    }
+    return { ...summary, pendingRequestAt: s.lobby };
+  }
+
   async publish(summary: VisitorSummary): Promise<void> {
-    (await this.core()).publish(summary);
-    await this.ctx.storage.put(SUMMARY + summary.shortId, summary);
+    const stamped = this.stamp(summary);
+    (await this.core()).publish(stamped);
+    await this.ctx.storage.put(SUMMARY + summary.shortId, stamped);
   }
 
   async remove(shortId: string): Promise<void> {
+    this.stamps.delete(shortId);
     (await this.core()).remove(shortId);
     await this.ctx.storage.delete([SUMMARY + shortId, CODE + shortId]);
   }
@@ -85,7 +110,8 @@ export class LobbyObject extends Server<Env> {
   override async onMessage(socket: PartyConnection<SocketState>, message: WSMessage): Promise<void> {
     const entry = this.conns.get(socket.id);
     if (!entry) return;
-    const data = typeof message === 'string' ? message : message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+    const data = messageData(socket, message);
+    if (data === null) return this.onClose(socket, 1009);
     (this.lobby ?? (await this.core())).onMessage(entry.conn, data);
   }
 

@@ -13,7 +13,7 @@ import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
 import { TICKET_HEADER, type Env } from './env.js';
-import { connectionOf, doAlarm, doStorage, RemoteLobby, ticketOf, type SocketState } from './seams.js';
+import { connectionOf, doAlarm, doStorage, messageData, RemoteLobby, ticketOf, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions } from './test-hooks.js';
 import { releaseAddress } from './limits-object.js';
 
@@ -53,7 +53,8 @@ export class VisitorObject extends Server<Env> {
   override onMessage(socket: PartyConnection<SocketState>, message: WSMessage): void {
     const entry = this.conns.get(socket.id);
     if (!entry) return;
-    const data = typeof message === 'string' ? message : message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+    const data = messageData(socket, message);
+    if (data === null) return this.onClose(socket, 1009);
     this.core().onMessage(entry.conn, data);
   }
 
