@@ -211,3 +211,12 @@ async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHos
   };
   return self;
 }
+
+/**
+ * For a test of a part only the Node host has (the in-process memory bound on rooms, the HTTP
+ * server's pending-request limits): false on Node, else the reason it is skipped (node:test's
+ * `skip` option).
+ */
+export function nodeOnly(why: string): false | string {
+  return HOST === 'node' ? false : `Node host only: ${why}`;
+}
