@@ -5,7 +5,7 @@
  */
 import { PartySocket } from 'partysocket';
 import { signal } from '@lit-labs/signals';
-import { CloseCode, isFinalClose, LOOKUP_CODE_DIGITS, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
+import { CloseCode, isFinalClose, LOOKUP_CODE_DIGITS, MAX_LOBBY_PAGE, MAX_LOBBY_QUERY, parseMessage, type ErrorCode, type Message, type VisitorSummary } from '../protocol/index.js';
 import { resolveRelayAddress, SOCKET_OPEN } from './relay-address.js';
 
 
@@ -64,6 +64,21 @@ export function sortVisitors(visitors: Iterable<VisitorSummary>): VisitorSummary
   });
 }
 
+/** One page of a lobby query: `total` visitors match, `visitors` are those from `offset` on. */
+export interface LobbyPage {
+  query: string;
+  offset: number;
+  total: number;
+  visitors: VisitorSummary[];
+}
+
+interface Pending {
+  /** Order of asking: the relay answers in order, and its refusals name no request. */
+  n: number;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 const CODE = new RegExp(`^\\d{${LOOKUP_CODE_DIGITS}}$`);
 
 export class LobbyClient {
@@ -74,11 +89,19 @@ export class LobbyClient {
   /** Who the relay says this agent is. */
   readonly agent = signal<{ agentId: string; agentName: string } | null>(null);
   readonly error = signal<{ code: ErrorCode; message: string } | null>(null);
+  /**
+   * Every visitor listed on the relay, and those asking for help. The relay's first list is
+   * bounded (waiting visitors first, then the most recent, at most 200), so `visitors` may hold
+   * fewer than `total`: {@link query} pages through the rest.
+   */
+  readonly counts = signal<{ total: number; waiting: number } | null>(null);
 
   private socket: PartySocket | null = null;
   private readonly byShortId = new Map<string, VisitorSummary>();
   /** The relay answers look-ups in order, and its refusals carry no reference: first in, first out. */
-  private readonly lookups: { code: string; resolve: (v: VisitorSummary | null) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  private readonly lookups: (Pending & { code: string; resolve: (v: VisitorSummary | null) => void })[] = [];
+  private readonly queries: (Pending & { resolve: (p: LobbyPage) => void })[] = [];
+  private asked = 0;
 
   constructor(private readonly options: LobbyClientOptions) {}
 
@@ -120,6 +143,7 @@ export class LobbyClient {
     if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return Promise.reject(new LookupError('not connected to the relay right now', 'notConnected'));
     return new Promise((resolve, reject) => {
       const entry = {
+        n: ++this.asked,
         code: c,
         resolve,
         reject,
@@ -131,6 +155,32 @@ export class LobbyClient {
       };
       this.lookups.push(entry);
       this.socket!.send(JSON.stringify({ type: 'findByCode', code: c } satisfies Message));
+    });
+  }
+
+  /**
+   * One page of the visitors whose name, uniqueId, tags, identities or metadata contain `query`
+   * (case-insensitive; '' for everyone), in lobby order, from `offset`, at most `limit` (1-200;
+   * the relay may send fewer to keep a page under 256 KiB). Rejects with a {@link LookupError}.
+   */
+  query(query: string, offset = 0, limit = MAX_LOBBY_PAGE): Promise<LobbyPage> {
+    if (typeof query !== 'string' || query.length > MAX_LOBBY_QUERY) return Promise.reject(new LookupError(`a lobby query is a string of at most ${MAX_LOBBY_QUERY} characters`, 'invalidMessage'));
+    if (!Number.isInteger(offset) || offset < 0) return Promise.reject(new LookupError('offset must be a whole number, 0 or more', 'invalidMessage'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOBBY_PAGE) return Promise.reject(new LookupError(`limit must be a whole number from 1 to ${MAX_LOBBY_PAGE}`, 'invalidMessage'));
+    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return Promise.reject(new LookupError('not connected to the relay right now', 'notConnected'));
+    return new Promise((resolve, reject) => {
+      const entry = {
+        n: ++this.asked,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const i = this.queries.indexOf(entry);
+          if (i >= 0) this.queries.splice(i, 1);
+          reject(new LookupError('the relay did not answer the query in time', 'timeout'));
+        }, this.options.lookupTimeoutMs ?? 10_000),
+      };
+      this.queries.push(entry);
+      this.socket!.send(JSON.stringify({ type: 'lobbyQuery', query, offset, limit } satisfies Message));
     });
   }
 
@@ -150,7 +200,18 @@ export class LobbyClient {
         // A (re)connection sends the whole list: anything not in it is gone.
         this.byShortId.clear();
         for (const v of msg.visitors) this.byShortId.set(v.shortId, v);
+        this.counts.set({ total: msg.total ?? msg.visitors.length, waiting: msg.waiting ?? msg.visitors.filter((v) => v.pendingRequestAt !== null).length });
         return this.publish();
+      case 'lobbyCounts':
+        this.counts.set({ total: msg.total, waiting: msg.waiting });
+        return;
+      case 'lobbyPage': {
+        const entry = this.queries.shift();
+        if (!entry) return;
+        clearTimeout(entry.timer);
+        entry.resolve({ query: msg.query, offset: msg.offset, total: msg.total, visitors: msg.visitors });
+        return;
+      }
       case 'visitorUpdated':
         this.byShortId.set(msg.visitor.shortId, msg.visitor);
         return this.publishSoon();
@@ -171,7 +232,8 @@ export class LobbyClient {
           this.error.set({ code: msg.code, message: msg.message });
           return;
         }
-        const entry = this.lookups.shift();
+        // The oldest request still open is the one refused.
+        const entry = (this.lookups[0]?.n ?? Infinity) < (this.queries[0]?.n ?? Infinity) ? this.lookups.shift() : this.queries.shift();
         if (entry) {
           clearTimeout(entry.timer);
           entry.reject(new LookupError(msg.message, msg.code));
@@ -193,7 +255,7 @@ export class LobbyClient {
   }
 
   private failLookups(code: 'closed', message: string): void {
-    for (const l of this.lookups.splice(0)) {
+    for (const l of [...this.lookups.splice(0), ...this.queries.splice(0)]) {
       clearTimeout(l.timer);
       l.reject(new LookupError(message, code));
     }

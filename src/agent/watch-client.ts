@@ -11,6 +11,7 @@ import { signal } from '@lit-labs/signals';
 import {
   CloseCode,
   decodeFrame,
+  FrameFlags,
   isFinalClose,
   MAX_CUSTOM_MESSAGE_LENGTH,
   parseMessage,
@@ -267,6 +268,9 @@ export class WatchClient {
       return;
     }
     if (this.snapshot.captureBlocked !== null) this.update({ captureBlocked: null });
+    // The relay sends 2 unacknowledged frames at most, then only the newest: acknowledging each
+    // whole frame as it arrives is this viewer's backpressure (the painter bounds its own backlog).
+    if (frame.flags & FrameFlags.last) this.send({ type: 'frameAck', seq: frame.seq });
     this.options.onFrame?.(frame);
   }
 

@@ -1,0 +1,101 @@
+/**
+ * Frame acknowledgements: the relay's backpressure where sockets cannot say what they hold
+ * (Workers have no bufferedAmount). A watcher is sent a frame only while fewer than 2 of its
+ * frames are unacknowledged; meanwhile the room keeps just the newest frame for it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import { testRelay, type TestClient } from '../support/node-client.js';
+import { headerOnlyImage } from '../support/tile-images.js';
+
+const frame = (seq: number, flags = FrameFlags.keyframe | FrameFlags.last) =>
+  encodeFrame(
+    { encoding: FrameEncoding.jpeg, flags, tileCount: 1, seq, x: 0, y: 0, width: 8, height: 8, frameWidth: 8, frameHeight: 8, capturedAt: 1 },
+    headerOnlyImage(FrameEncoding.jpeg, 8, 8, 64, seq & 0xff),
+  );
+const seqs = (c: TestClient) => c.frames.map((f) => decodeFrame(f).seq);
+/** Everything the relay sent `c` before answering this ping has arrived. */
+const settle = async (c: TestClient) => {
+  c.send({ type: 'ping', t: Math.random() });
+  await c.next('pong');
+};
+
+test('a watcher that never acks gets 2 frames, then only the newest once it acks; the other watchers keep receiving every frame', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const slow = await relay.allowedWatch(visitor, shortId, relay.token('Slow'));
+    slow.acksFrames = false;
+    const fast = await relay.allowedWatch(visitor, shortId, relay.token('Fast'));
+
+    for (let seq = 1; seq <= 10; seq++) {
+      visitor.sendRaw(frame(seq));
+      await fast.frame(seq - 1); // the fast watcher has it (and acks it) before the next is sent
+    }
+    await settle(slow);
+    assert.deepEqual(seqs(fast), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'the fast watcher is never held back by the slow one');
+    assert.deepEqual(seqs(slow), [1, 2], 'two frames in flight, no more');
+
+    // Acking the first frame frees one slot: the newest frame held for it comes, nothing between.
+    slow.send({ type: 'frameAck', seq: 1 });
+    assert.equal(decodeFrame(await slow.frame(2)).seq, 10);
+    await settle(slow);
+    assert.deepEqual(seqs(slow), [1, 2, 10]);
+
+    // Acking everything: frames flow again as they come.
+    slow.send({ type: 'frameAck', seq: 10 });
+    await settle(slow);
+    visitor.sendRaw(frame(11));
+    assert.equal(decodeFrame(await slow.frame(3)).seq, 11);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a delta that would follow a frame the watcher never got is dropped; it resumes at a keyframe, which the visitor is asked for', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const slow = await relay.allowedWatch(visitor, shortId, relay.token('Slow'));
+    slow.acksFrames = false;
+    await visitor.next('requestKeyframe');
+    visitor.sendRaw(frame(1));
+    visitor.sendRaw(frame(2, FrameFlags.last));
+    visitor.sendRaw(frame(3, FrameFlags.last)); // held: it applies onto frame 2
+    visitor.sendRaw(frame(4, FrameFlags.last)); // cannot be held too: dropped, and 3 is stale after it
+    await settle(visitor);
+    await settle(slow);
+    assert.deepEqual(seqs(slow), [1, 2]);
+    slow.send({ type: 'frameAck', seq: 2 });
+    assert.equal(decodeFrame(await slow.frame(2)).seq, 3, 'the held delta (it follows frame 2)');
+    slow.send({ type: 'frameAck', seq: 3 });
+    await visitor.next('requestKeyframe', () => true, 3000);
+    visitor.sendRaw(frame(5, FrameFlags.last)); // a delta after the gap: useless
+    visitor.sendRaw(frame(6));
+    assert.equal(decodeFrame(await slow.frame(3)).seq, 6, 'resumes at the keyframe');
+    await settle(slow);
+    assert.deepEqual(seqs(slow), [1, 2, 3, 6]);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('frameAck is checked like any message: a bad seq gets invalidMessage, and a visitor may not send it', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const agent = await relay.allowedWatch(visitor, shortId, relay.token('Agent'));
+    for (const seq of [-1, 1.5, 2 ** 32, 'x']) {
+      agent.send({ type: 'frameAck', seq });
+      assert.equal((await agent.next('error')).code, 'invalidMessage', String(seq));
+    }
+    visitor.send({ type: 'frameAck', seq: 1 });
+    assert.equal((await visitor.next('error')).code, 'wrongRole');
+  } finally {
+    await relay.close();
+  }
+});
