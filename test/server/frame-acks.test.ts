@@ -90,7 +90,7 @@ test('frameAck is checked like any message: a bad seq gets invalidMessage, and a
     const { shortId } = await visitor.next('welcome');
     const agent = await relay.allowedWatch(visitor, shortId, relay.token('Agent'));
     for (const seq of [-1, 1.5, 2 ** 32, 'x']) {
-      agent.send({ type: 'frameAck', seq });
+      agent.send({ type: 'frameAck', seq } as Record<string, unknown>);
       assert.equal((await agent.next('error')).code, 'invalidMessage', String(seq));
     }
     visitor.send({ type: 'frameAck', seq: 1 });
