@@ -8,7 +8,7 @@
  * locally, so it needs no network and no login.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,13 @@ export interface CloudflareLocalOptions {
   persistTo?: string | false;
   /** Turn on `/__test/*` (settable clock, stats). Tests only. */
   testHooks?: boolean;
+  /**
+   * A directory of its own for this run: wrangler bundles the worker into `.wrangler/tmp` beside
+   * its config, so two runs from one checkout at once (tests next to `npm run start:cloudflare`)
+   * would delete each other's bundles. With it, a copy of wrangler.jsonc (absolute paths) is put
+   * there, and wrangler works there.
+   */
+  workDir?: string;
   /** wrangler's log level. Default 'warn'. */
   logLevel?: 'none' | 'error' | 'warn' | 'info' | 'log' | 'debug';
 }
@@ -56,7 +63,7 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
   const host = options.host ?? '127.0.0.1';
   const { unstable_startWorker } = await import('wrangler');
   const worker = await unstable_startWorker({
-    config: join(PACKAGE_ROOT, 'wrangler.jsonc'),
+    config: options.workDir ? configIn(options.workDir) : join(PACKAGE_ROOT, 'wrangler.jsonc'),
     sendMetrics: false,
     envFiles: [],
     bindings: {
@@ -85,4 +92,21 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     generatedCredential,
     close: () => worker.dispose(),
   };
+}
+
+/** A copy of wrangler.jsonc in `dir`, its paths made absolute; returns its path. */
+function configIn(dir: string): string {
+  // The config's comments are whole lines; JSON.parse takes the rest.
+  const text = readFileSync(join(PACKAGE_ROOT, 'wrangler.jsonc'), 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s*\/\//.test(line))
+    .join('\n');
+  const config = JSON.parse(text) as { $schema?: string; main: string; assets: { directory: string } };
+  delete config.$schema;
+  config.main = join(PACKAGE_ROOT, config.main);
+  config.assets.directory = join(PACKAGE_ROOT, config.assets.directory);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'wrangler.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
 }

@@ -281,7 +281,10 @@ test('the relay restarts under a live session: tokens still work, the visitor co
     const back = await open(`/parties/visitor/${visitorId}`);
     const welcome = await back.next('welcome');
     assert.equal(welcome.shortId, shortId);
-    assert.equal(welcome.sessionState, 'inactive');
+    // The Node relay here keeps rooms in memory, so the session is gone; Cloudflare's rooms keep
+    // their record in Durable Object storage, so it survives, paused until the agent is back
+    // (restart-rooms.test.ts checks resuming on both hosts).
+    assert.equal(welcome.sessionState, relay.server.kind === 'cloudflare' ? 'paused' : 'inactive');
     // Watching the visitor under the old watch link works as before.
     const fresh = await open(`/parties/watch/${welcome.shortId}?token=${encodeURIComponent(token)}`);
     fresh.send({ type: 'watch' });

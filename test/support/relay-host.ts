@@ -129,7 +129,7 @@ let shared: Promise<SharedWorker> | null = null;
 const SHARED_CREDENTIAL = `test-${Math.random().toString(36).slice(2)}`;
 
 async function startShared(port = 0, persistDir = mkdtempSync(join(tmpdir(), 'upscope-cf-'))): Promise<RunningCloudflare> {
-  return startCloudflare({ port, agentCredential: SHARED_CREDENTIAL, persistTo: persistDir, testHooks: true, logLevel: process.env.DEBUG ? 'info' : 'error' });
+  return startCloudflare({ port, agentCredential: SHARED_CREDENTIAL, persistTo: join(persistDir, 'state'), workDir: join(persistDir, 'work'), testHooks: true, logLevel: process.env.DEBUG ? 'info' : 'error' });
 }
 
 function sharedWorker(): Promise<SharedWorker> {
@@ -156,16 +156,16 @@ function release(worker: SharedWorker): void {
 let generation = 0;
 
 async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHost> {
-  const { clock, agentCredential: _ignored, relay } = splitOptions(options);
+  const { clock, agentCredential, relay } = splitOptions(options);
   const worker = await sharedWorker();
   if (worker.idle) clearTimeout(worker.idle);
   worker.idle = null;
   worker.users += 1;
   let now = clock ?? null;
-  const tokens = new AgentTokens(worker.credential, now === null ? undefined : () => now!);
+  const tokens = new AgentTokens(agentCredential, now === null ? undefined : () => now!);
   const base = `http://127.0.0.1:${worker.port}`;
   // A fresh generation per relay: its objects are new ones, whatever earlier tests left.
-  const state = { generation: `g${process.pid}-${++generation}`, options: relay, now };
+  const state = { generation: `g${process.pid}-${++generation}`, credential: agentCredential, options: relay, now };
   const hook = async (path: string, body?: unknown) => {
     const res = await fetch(`${base}/__test/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`test hook ${path}: ${res.status} ${await res.text()}`);
@@ -180,8 +180,8 @@ async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHos
     host: '127.0.0.1',
     port: worker.port,
     tokens,
-    agentCredential: worker.credential,
-    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(worker.credential, name, ttlMs + (now ?? Date.now()) - Date.now()),
+    agentCredential,
+    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(agentCredential, name, ttlMs + (now ?? Date.now()) - Date.now()),
     async setNow(ms) {
       if (now === null) throw new Error('start the relay with a `clock` to set it');
       now = state.now = ms;

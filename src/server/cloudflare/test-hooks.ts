@@ -11,6 +11,8 @@ import type { Env } from './env.js';
 
 interface TestState {
   generation: string;
+  /** The agent credential the test relay was started with. */
+  credential?: string;
   options: Record<string, unknown>;
   now: number | null;
 }
@@ -22,7 +24,7 @@ export function testHooksEnabled(env: Env): boolean {
 }
 
 export function configureTests(next: TestState): void {
-  state = { generation: String(next.generation), options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
+  state = { generation: String(next.generation), credential: typeof next.credential === 'string' ? next.credential : undefined, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
 }
 
 /** The clock: the tests' while they set one, else the real one. */
@@ -65,4 +67,9 @@ export function statsOf(generation: string): Record<string, number> {
     for (const [k, v] of Object.entries(stats())) sum[k] = (sum[k] ?? 0) + v;
   }
   return sum;
+}
+
+/** The agent credential: the tests' while they set one, else the UPSCOPE_AGENT_TOKEN secret. */
+export function agentCredential(env: Env): string | undefined {
+  return (testHooksEnabled(env) && state?.credential) || env.UPSCOPE_AGENT_TOKEN;
 }

@@ -11,32 +11,16 @@ import { AgentTokens } from '../relay/agent-token.js';
 import { admitSocket } from './admit.js';
 import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
-import { LimitsObject } from './limits-object.js';
+import { LimitsObject, takeLogin } from './limits-object.js';
 import { LobbyObject } from './lobby-object.js';
-import { clock, configureTests, relayOptions, statsOf, testHooksEnabled } from './test-hooks.js';
+import { agentCredential, clock, configureTests, relayOptions, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 
 export { LimitsObject, LobbyObject, VisitorObject };
 
-/** Login attempts per address: 10, then 10 a minute (per isolate: a rough first line, as on Node per process). */
-const LOGIN_BURST = 10;
-const loginAttempts = new Map<string, { tokens: number; at: number }>();
-
-function takeLogin(address: string, now: number): boolean {
-  const b = loginAttempts.get(address) ?? { tokens: LOGIN_BURST, at: now };
-  b.tokens = Math.min(LOGIN_BURST, b.tokens + ((now - b.at) / 60_000) * LOGIN_BURST);
-  b.at = now;
-  loginAttempts.delete(address);
-  loginAttempts.set(address, b);
-  if (loginAttempts.size > 10_000) loginAttempts.delete(loginAttempts.keys().next().value!);
-  if (b.tokens < 1) return false;
-  b.tokens -= 1;
-  return true;
-}
-
 const tokensByCredential = new Map<string, AgentTokens>();
 function agentTokens(env: Env): AgentTokens | null {
-  const credential = env.UPSCOPE_AGENT_TOKEN;
+  const credential = agentCredential(env);
   if (!credential) return null;
   let t = tokensByCredential.get(credential);
   if (!t) tokensByCredential.set(credential, (t = new AgentTokens(credential, () => clock(env))));
@@ -76,7 +60,7 @@ export default {
 };
 
 async function login(request: Request, env: Env, cors: Record<string, string>): Promise<Response> {
-  if (!takeLogin(addressOf(request), Date.now())) return json(429, { error: 'too many login attempts; wait a minute' }, cors);
+  if (!(await takeLogin(env, addressOf(request)))) return json(429, { error: 'too many login attempts; wait a minute' }, cors);
   const tokens = agentTokens(env);
   if (!tokens) return json(503, { error: 'no agent credential is configured: set the UPSCOPE_AGENT_TOKEN secret' }, cors);
   const body = await readBody(request, 4096);
