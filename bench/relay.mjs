@@ -162,9 +162,11 @@ async function fanout(observers) {
   let received = 0;
   for (const w of watchers) {
     w.onFrame = (data) => {
-      const sentAt = new DataView(data.buffer, data.byteOffset + 24, 8).getFloat64(0, true);
-      latencies.push(performance.timeOrigin + performance.now() - sentAt);
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      latencies.push(performance.timeOrigin + performance.now() - view.getFloat64(24, true));
       received++;
+      // As the viewer does: each whole frame is acknowledged (the relay sends 2 unacknowledged at most).
+      w.send({ type: 'frameAck', seq: view.getUint32(8, true) });
     };
   }
   const image = fakeJpeg(1280, 800, FRAME_BYTES - 32);

@@ -157,7 +157,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           const conn = toConnection(ws, `c${++nextId}`, address);
           ws.on('message', (data, isBinary) => {
             const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-            guarded('message', () => relay.onMessage(conn, isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString('utf8')));
+            // A Buffer is a Uint8Array: handed on as it is, so each watcher's send reuses it (no view, no copy).
+            guarded('message', () => relay.onMessage(conn, isBinary ? bytes : bytes.toString('utf8')));
           });
           ws.on('close', () => guarded('close', () => relay.onClose(conn)));
           ws.on('error', () => ws.terminate());

@@ -30,6 +30,8 @@ interface Held {
 /** One watcher's side of the fan-out. */
 export interface FrameLane {
   readonly conn: Connection;
+  /** Only lanes that watch get frames (a watch socket waits for consent first). */
+  watching: boolean;
   /** After frames were dropped, forward nothing until the next keyframe. */
   needsKeyframe: boolean;
   /** The frame being forwarded, whose later tiles go through. */
@@ -42,7 +44,7 @@ export interface FrameLane {
 }
 
 export function newLane(conn: Connection): FrameLane {
-  return { conn, needsKeyframe: true, currentSeq: null, keyframeAskedAt: 0, inFlight: [], held: null };
+  return { conn, watching: false, needsKeyframe: true, currentSeq: null, keyframeAskedAt: 0, inFlight: [], held: null };
 }
 
 export interface FrameFanoutOptions {
@@ -66,11 +68,14 @@ export class FrameFanout {
 
   constructor(private readonly opts: FrameFanoutOptions) {}
 
-  /** Hands one tile to every lane. */
-  forward(lanes: Iterable<FrameLane>, data: Uint8Array, seq: number, keyframe: boolean, last: boolean): void {
+  /** Hands one tile to every watching lane. True when any lane waits (for a keyframe, or with a frame held). */
+  forward(lanes: Iterable<FrameLane>, data: Uint8Array, seq: number, keyframe: boolean, last: boolean): boolean {
     const start = seq !== this.lastSeq;
     this.lastSeq = seq;
+    let waiting = false;
     for (const w of lanes) {
+      if (!w.watching) continue;
+      if (w.needsKeyframe || w.held !== null) waiting = true;
       if (w.currentSeq === seq) {
         if (last) w.currentSeq = null;
         this.send(w, data);
@@ -91,12 +96,14 @@ export class FrameFanout {
       if (this.congested(w)) {
         w.held = { seq, tiles: [], bytes: 0, complete: false };
         this.hold(w, data, last);
+        waiting = true;
         continue;
       }
       w.inFlight.push(seq);
       w.currentSeq = last ? null : seq;
       this.send(w, data);
     }
+    return waiting;
   }
 
   /**
@@ -104,9 +111,11 @@ export class FrameFanout {
    * something (a frame was in flight), so a flood of made-up acks can be told from real ones.
    */
   ack(w: FrameLane, seq: number): boolean {
-    const before = w.inFlight.length;
-    w.inFlight = w.inFlight.filter((s) => !atOrBefore(s, seq));
-    if (w.inFlight.length === before) return false;
+    const f = w.inFlight;
+    let acked = 0;
+    while (acked < f.length && atOrBefore(f[acked], seq)) acked++;
+    if (acked === 0) return false;
+    f.splice(0, acked);
     this.release(w);
     return true;
   }
@@ -132,6 +141,7 @@ export class FrameFanout {
     let waiting = false;
     let ask = false;
     for (const w of lanes) {
+      if (!w.watching) continue;
       if (w.held !== null) {
         this.release(w);
         waiting ||= w.held !== null;

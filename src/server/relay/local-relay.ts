@@ -62,6 +62,8 @@ export class LocalRelay {
   /** Random per relay process, in every welcome: a visitor that sees it change knows the relay restarted. */
   private readonly run = randomId(12);
   private lastRequestAt = 0;
+  /** One options object for every room (each room would otherwise carry its own copy). */
+  private readonly roomOptions: VisitorRoomOptions;
   private disposed = false;
 
   constructor(private readonly options: LocalRelayOptions = {}) {
@@ -71,6 +73,7 @@ export class LocalRelay {
     const perMinute = options.requestsPerAddressPerMinute ?? 20;
     this.requestsPerAddress = new KeyedRateLimiter(perMinute, perMinute / 60, this.now);
     this.lobby = new Lobby(this.alarm(() => this.lobby.onAlarm()), options);
+    this.roomOptions = this.roomOptionsFor();
   }
 
   /** Numbers for health checks and tests. */
@@ -145,24 +148,25 @@ export class LocalRelay {
 
   private newRoom(name: string): VisitorRoom {
     const storage = this.options.storageFor?.(name) ?? new MemoryStorage();
-    const room: VisitorRoom = new VisitorRoom(
-      { name, storage, alarm: this.alarm(() => room.onAlarm()), lobby: this.lobby },
-      {
-        ...this.options,
-        relayRun: this.run,
-        allowHelpRequest: (address) => this.requestsPerAddress.take(addressKey(address)),
-        // Strictly increasing, so agents' lists order requests as the relay received them even
-        // when two arrive within one millisecond.
-        requestTime: () => (this.lastRequestAt = Math.max(this.now(), this.lastRequestAt + 1)),
-        onPresence: (event) => {
-          if (event === true) this.gone.delete(room);
-          else if (event === false) this.gone.add(room);
-          else this.roomEmptied(name, room);
-        },
-      },
-    );
+    const room: VisitorRoom = new VisitorRoom({ name, storage, alarm: this.alarm(() => room.onAlarm()), lobby: this.lobby }, this.roomOptions);
     this.rooms.set(name, room);
     return room;
+  }
+
+  private roomOptionsFor(): VisitorRoomOptions {
+    return {
+    ...this.options,
+    relayRun: this.run,
+    allowHelpRequest: (address) => this.requestsPerAddress.take(addressKey(address)),
+    // Strictly increasing, so agents' lists order requests as the relay received them even
+    // when two arrive within one millisecond.
+    requestTime: () => (this.lastRequestAt = Math.max(this.now(), this.lastRequestAt + 1)),
+    onPresence: (event, room) => {
+      if (event === true) this.gone.delete(room);
+      else if (event === false) this.gone.add(room);
+      else this.roomEmptied(room.name, room);
+    },
+    };
   }
 
   private roomEmptied(name: string, room: VisitorRoom): void {

@@ -65,7 +65,7 @@ export interface VisitorRoomOptions extends PeerOptions {
   /** The time stamp of a new help request: strictly increasing across the host's rooms. Default: now. */
   requestTime?: () => number;
   /** The visitor's socket came (true) or went (false), or the room emptied for good ('removed'). */
-  onPresence?: (event: boolean | 'removed') => void;
+  onPresence?: (event: boolean | 'removed', room: VisitorRoom) => void;
 }
 
 const ROOM_DEFAULTS = {
@@ -98,7 +98,22 @@ interface Watcher extends FrameLane {
 
 type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | `token:${string}`;
 
+/** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`). */
+const FRAME_ACK = /^\{"type":"frameAck","seq":(\d+)\}$/;
+
 const FRESH_IDENTITY = (): StoredIdentity => ({ uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} });
+
+type RoomOptions = VisitorRoomOptions & typeof ROOM_DEFAULTS;
+/** Options with their defaults, made once per options object: a host shares one among all its rooms (memory per idle visitor). */
+const normalized = new WeakMap<VisitorRoomOptions, RoomOptions>();
+function withDefaults(options: VisitorRoomOptions): RoomOptions {
+  let o = normalized.get(options);
+  if (!o) {
+    o = { ...ROOM_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as RoomOptions;
+    normalized.set(options, o);
+  }
+  return o;
+}
 
 function remember(seqs: Set<number>, seq: number): void {
   seqs.add(seq);
@@ -106,14 +121,14 @@ function remember(seqs: Set<number>, seq: number): void {
 }
 
 export class VisitorRoom {
-  private readonly opts: VisitorRoomOptions & typeof ROOM_DEFAULTS;
+  private readonly opts: RoomOptions;
   private readonly peers: Peers;
   private readonly deadlines: Deadlines<Deadline>;
   private readonly fanout: FrameFanout;
   private readonly writer: RecordWriter;
   private loading: Promise<void> | null = null;
   /** Sockets waiting for the record to load, with what they sent meanwhile. */
-  private readonly parked = new Map<string, string[]>();
+  private parked: Map<string, string[]> | null = null;
 
   // The persisted state (room-record.ts).
   private visitorId: string | null = null;
@@ -126,7 +141,7 @@ export class VisitorRoom {
    * The agents of a session restored from storage after a restart: they watched before it, so they
    * watch again unasked (the visitor's page asks again for anyone else, as it always has).
    */
-  private readonly restoredAgents = new Set<string>();
+  private restoredAgents: Set<string> | null = null;
   private lookupCode: LookupCode | null = null;
   private endReason: EndReason | null = null;
   private connectedAt = 0;
@@ -135,15 +150,15 @@ export class VisitorRoom {
   private visible = true;
   private readonly watchers = new Map<string, Watcher>();
   /** Seqs of the visitor's custom messages delivered lately, across its connections. */
-  private readonly deliveredSeqs = new Set<number>();
+  private deliveredSeqs: Set<number> | null = null;
   /** The same for agents' messages to the visitor, per viewer (`Watcher.sender`), newest last. */
-  private readonly agentSeqs = new Map<string, Set<number>>();
+  private agentSeqs: Map<string, Set<number>> | null = null;
 
   constructor(
     private readonly ctx: RoomContext,
     options: VisitorRoomOptions,
   ) {
-    this.opts = { ...ROOM_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as VisitorRoom['opts'];
+    this.opts = withDefaults(options);
     this.deadlines = new Deadlines(ctx.alarm);
     this.peers = new Peers(this.opts, (at) => this.deadlines.set('out', at), (conn) => this.onStalled(conn), (conn) => (this.watchers.has(conn.id) ? this.opts.maxObserverBufferedBytes : 0));
     this.fanout = new FrameFanout({
@@ -154,6 +169,11 @@ export class VisitorRoom {
       sent: (conn) => this.peers.out.sent(conn),
     });
     this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.log);
+  }
+
+  /** The room's name: its visitor's shortId. */
+  get name(): string {
+    return this.ctx.name;
   }
 
   /** The room has a visitor (connected, or within its grace period). */
@@ -178,10 +198,10 @@ export class VisitorRoom {
   // ------------------------------------------------------------------ connect / close
 
   async onConnect(conn: Connection, ticket: Ticket): Promise<void> {
-    this.parked.set(conn.id, []);
+    (this.parked ??= new Map()).set(conn.id, []);
     await this.load();
-    const parked = this.parked.get(conn.id);
-    this.parked.delete(conn.id);
+    const parked = this.parked?.get(conn.id);
+    this.unpark(conn);
     if (!parked) return; // closed while the record loaded
     if (ticket.party === 'visitor') {
       if (this.visitorId !== null && this.visitorId !== ticket.room) return this.peers.refuse(conn, ErrorCode.notFound, 'this room belongs to another visitor', CloseCode.badRoute);
@@ -194,7 +214,7 @@ export class VisitorRoom {
   }
 
   onClose(conn: Connection): void {
-    if (this.parked.delete(conn.id)) return;
+    if (this.unpark(conn)) return;
     const peer = this.peers.drop(conn);
     this.deadlines.set(`token:${conn.id}`, null);
     if (!peer) return;
@@ -205,7 +225,7 @@ export class VisitorRoom {
       this.refreshWatchers();
       this.deadlines.set('visitorGone', this.opts.now() + this.opts.visitorGraceMs);
       this.lobbyUpdate();
-      this.opts.onPresence?.(false);
+      this.opts.onPresence?.(false, this);
     }
   }
 
@@ -230,6 +250,13 @@ export class VisitorRoom {
     this.visitorGone();
   }
 
+  /** True when the socket was waiting for the record. */
+  private unpark(conn: Connection): boolean {
+    if (!this.parked?.delete(conn.id)) return false;
+    if (this.parked.size === 0) this.parked = null;
+    return true;
+  }
+
   private load(): Promise<void> {
     return (this.loading ??= (async () => {
       let record: unknown;
@@ -251,7 +278,7 @@ export class VisitorRoom {
     this.agentName = r.agentName;
     for (const a of r.agents) {
       this.agents.set(a.agentId, a.agentName);
-      this.restoredAgents.add(a.agentId);
+      (this.restoredAgents ??= new Set()).add(a.agentId);
     }
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
@@ -304,7 +331,7 @@ export class VisitorRoom {
       previous.close(CloseCode.replaced, 'replaced by a newer connection');
     } else {
       this.refreshWatchers();
-      this.opts.onPresence?.(true);
+      this.opts.onPresence?.(true, this);
     }
     this.lobbyUpdate();
     this.welcome();
@@ -369,13 +396,13 @@ export class VisitorRoom {
     this.pendingRequestAt = null;
     this.agentName = null;
     this.agents.clear();
-    this.restoredAgents.clear();
+    this.restoredAgents = null;
     this.lookupCode = null;
     this.endReason = null;
-    this.deliveredSeqs.clear();
-    this.agentSeqs.clear();
+    this.deliveredSeqs = null;
+    this.agentSeqs = null;
     this.writer.changed();
-    this.opts.onPresence?.('removed');
+    this.opts.onPresence?.('removed', this);
   }
 
   private onStalled(conn: Connection): void {
@@ -387,7 +414,7 @@ export class VisitorRoom {
   // ------------------------------------------------------------------ messages
 
   onMessage(conn: Connection, data: string | Uint8Array): void {
-    const parked = this.parked.get(conn.id);
+    const parked = this.parked?.get(conn.id);
     if (parked) {
       // Frames before the room is ready are of no use; text waits, a bounded amount.
       if (typeof data === 'string' && parked.length < MAX_PARKED) parked.push(data);
@@ -397,10 +424,14 @@ export class VisitorRoom {
     if (!peer) return;
     if (typeof data !== 'string') return this.onFrame(peer, data);
     const watcher = this.watchers.get(conn.id);
-    // An ack that frees a frame in flight is the flow control itself, not a message to budget.
+    // An ack that frees a frame in flight is the flow control itself, not a message to budget;
+    // it comes once per frame per watcher, so its usual form is read without the full parser.
     if (watcher && data.startsWith('{"type":"frameAck"')) {
-      const parsed = parseMessage(data, 'agent');
-      if (parsed.ok && parsed.message.type === 'frameAck' && this.fanout.ack(watcher, parsed.message.seq)) return this.watchForDrain();
+      const seq = FRAME_ACK.exec(data)?.[1];
+      if (seq !== undefined && seq.length <= 10 && +seq <= 0xffff_ffff && this.fanout.ack(watcher, +seq)) {
+        if (watcher.needsKeyframe || watcher.held) this.watchForDrain();
+        return;
+      }
     }
     if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
@@ -443,7 +474,7 @@ export class VisitorRoom {
         conn.close(CloseCode.forgotten, 'visitor reset');
         return;
       case 'customMessage': {
-        if (msg.seq !== undefined && this.deliveredSeqs.has(msg.seq)) return this.send(conn, { type: 'ack', seq: msg.seq });
+        if (msg.seq !== undefined && this.deliveredSeqs?.has(msg.seq)) return this.send(conn, { type: 'ack', seq: msg.seq });
         const observers = [...this.watchers.values()].filter((w) => w.watching);
         const ref = msg.seq === undefined ? undefined : String(msg.seq);
         if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', ref);
@@ -452,7 +483,7 @@ export class VisitorRoom {
         const out = JSON.stringify({ type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: this.ctx.name, name: this.identity.callName } } satisfies Message);
         for (const w of observers) this.peers.out.send(w.conn, out);
         if (msg.seq !== undefined) {
-          remember(this.deliveredSeqs, msg.seq);
+          remember((this.deliveredSeqs ??= new Set()), msg.seq);
           this.send(conn, { type: 'ack', seq: msg.seq });
         }
         return;
@@ -474,7 +505,7 @@ export class VisitorRoom {
         if (w.watching) return this.sendWatchState(w);
         if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now');
         // An agent the visitor let into this session before a relay restart is let back in.
-        if ((this.state === 'active' || this.state === 'paused') && this.restoredAgents.has(w.agent.agentId)) return this.allow([w]);
+        if ((this.state === 'active' || this.state === 'paused') && this.restoredAgents?.has(w.agent.agentId)) return this.allow([w]);
         // One open request per agent: asking again repeats it, and another watch socket of the same
         // agent joins the open one without a prompt of its own, so prompts never stack.
         if (!w.requestId) {
@@ -516,14 +547,15 @@ export class VisitorRoom {
 
   /** The delivered seqs of one viewer; a room remembers its 16 latest viewers. */
   private agentSeqsOf(sender: string): Set<number> {
-    let seqs = this.agentSeqs.get(sender);
+    const all = (this.agentSeqs ??= new Map());
+    let seqs = all.get(sender);
     if (seqs) {
-      this.agentSeqs.delete(sender); // re-inserted below as the newest
+      all.delete(sender); // re-inserted below as the newest
     } else {
       seqs = new Set();
-      if (this.agentSeqs.size >= MAX_VIEWERS_REMEMBERED) this.agentSeqs.delete(this.agentSeqs.keys().next().value!);
+      if (all.size >= MAX_VIEWERS_REMEMBERED) all.delete(all.keys().next().value!);
     }
-    this.agentSeqs.set(sender, seqs);
+    all.set(sender, seqs);
     return seqs;
   }
 
@@ -545,8 +577,7 @@ export class VisitorRoom {
     }
     if (!peer.frameBytes!.take(data.byteLength)) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
     if (this.watchers.size === 0) return;
-    this.fanout.forward(this.watching(), data, seq, (flags & FrameFlags.keyframe) !== 0, (flags & FrameFlags.last) !== 0);
-    this.watchForDrain();
+    if (this.fanout.forward(this.watchers.values(), data, seq, (flags & FrameFlags.keyframe) !== 0, (flags & FrameFlags.last) !== 0)) this.watchForDrain();
   }
 
   private *watching(): Iterable<Watcher> {
@@ -555,7 +586,7 @@ export class VisitorRoom {
 
   /** Held frames and waiting keyframes are looked at again shortly: an idle page sends no frames. */
   private watchForDrain(): void {
-    const waiting = this.fanout.askForKeyframes(this.watching());
+    const waiting = this.fanout.askForKeyframes(this.watchers.values());
     this.deadlines.set('drain', waiting ? (this.deadlines.get('drain') ?? this.opts.now() + 250) : null);
   }
 
@@ -666,7 +697,7 @@ export class VisitorRoom {
     this.pendingRequestAt = null;
     this.endReason = reason;
     this.agents.clear();
-    this.restoredAgents.clear();
+    this.restoredAgents = null;
     for (const w of this.watchers.values()) {
       w.watching = false;
       this.cancelConsent(w);
