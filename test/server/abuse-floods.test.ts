@@ -4,6 +4,7 @@ import { encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index
 import WebSocket from 'ws';
 import { heapInUse } from '../support/memory.js';
 import { testRelay } from '../support/node-client.js';
+import { nodeOnly } from '../support/relay-host.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
 test('connections per address are limited; closing one makes room', async () => {
@@ -45,7 +46,7 @@ test('frames past the bandwidth budget are dropped with one rateLimited error', 
   }
 });
 
-test('a flood of made-up visitors and junk leaves the relay bounded in rooms and memory', async () => {
+test('a flood of made-up visitors and junk leaves the relay bounded in rooms and memory', { skip: nodeOnly('the bound on rooms in one process (maxVisitors) and its heap; on Cloudflare each room is its own object') }, async () => {
   // The attempt rate is not what this checks (admission.test.ts does): the flood may go at full speed.
   const relay = await testRelay({ maxVisitors: 200, maxConnectionsPerAddress: 10_000, connectionBurstPerAddress: 10_000 });
   try {
@@ -78,7 +79,7 @@ test('a flood of made-up visitors and junk leaves the relay bounded in rooms and
     const before = heapInUse();
     await flood(20); // 1000 more made-up visitors, 20 000 junk messages
     const after = heapInUse();
-    const stats = relay.server.relay.stats();
+    const stats = (await relay.server.stats());
     assert.ok(stats.visitors <= 200, `rooms stay under the cap (${stats.visitors})`);
     // 1000 more rooms with ~7 kB of identity each would be ~8 MB; bounded, the growth is small.
     assert.ok(after - before < 4 * 1024 * 1024, `heap grew ${((after - before) / 1048576).toFixed(1)} MiB`);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { memoryInUse } from '../support/memory.js';
 import { restartableRelay, testRelay } from '../support/node-client.js';
+import { nodeOnly } from '../support/relay-host.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
 const frame = (seq: number, size = 16, flags = FrameFlags.keyframe | FrameFlags.last) =>
@@ -160,13 +161,13 @@ test('a visitor gone past its grace period is dropped: its session ends with tim
     assert.equal((await agent.next('session', (m) => m.state === 'ended', 3000)).reason, 'timeout');
     await lobby.next('visitorRemoved', (m) => m.shortId === shortId);
     assert.equal((await agent.waitClose()).code, 4004);
-    assert.equal(relay.server.relay.stats().visitors, 0);
+    assert.equal((await relay.server.stats()).visitors, 0);
   } finally {
     await relay.close();
   }
 });
 
-test("a visitor back after its room was dropped gets its shortId back; the relay remembers a bounded number of visitors", async () => {
+test("a visitor back after its room was dropped gets its shortId back; the relay remembers a bounded number of visitors", { skip: nodeOnly('the bound on remembered visitors in one process') }, async () => {
   const relay = await testRelay({ visitorGraceMs: 50, maxKnownVisitors: 2 });
   try {
     const visit = async (visitorId: string) => {
@@ -174,7 +175,7 @@ test("a visitor back after its room was dropped gets its shortId back; the relay
       const { shortId } = await v.next('welcome');
       v.ws.terminate();
       // Past the grace period the room is gone.
-      while (relay.server.relay.stats().visitors > 0) await new Promise((r) => setTimeout(r, 20));
+      while ((await relay.server.stats()).visitors > 0) await new Promise((r) => setTimeout(r, 20));
       return shortId;
     };
     const first = await visit('returning-aaaaaaaa');
@@ -182,7 +183,7 @@ test("a visitor back after its room was dropped gets its shortId back; the relay
     // Two other visitors later, the first is the oldest of three and forgotten.
     await visit('returning-bbbbbbbb');
     await visit('returning-cccccccc');
-    assert.ok(relay.server.relay.stats().knownVisitors <= 2, 'the relay remembers at most maxKnownVisitors');
+    assert.ok((await relay.server.stats()).knownVisitors <= 2, 'the relay remembers at most maxKnownVisitors');
     assert.equal(await visit('returning-aaaaaaaa'), first, 'forgotten, and still the same watch link: it is derived, not stored');
   } finally {
     await relay.close();
@@ -225,7 +226,7 @@ test('a slow agent: frames to it are dropped and the relay’s memory stays flat
         // Paced like a capture loop: the next frame after the relay handled this one.
         visitor.send({ type: 'ping', t: seq });
         await visitor.next('pong', (m) => m.t === seq);
-        mostQueued = Math.max(mostQueued, relay.server.relay.stats().queuedBytes);
+        mostQueued = Math.max(mostQueued, (await relay.server.stats()).queuedBytes);
       }
     };
     await send(1, 20); // fills the slow socket's buffers up to the cap
@@ -280,13 +281,20 @@ test('the relay restarts under a live session: tokens still work, the visitor co
     const back = await open(`/parties/visitor/${visitorId}`);
     const welcome = await back.next('welcome');
     assert.equal(welcome.shortId, shortId);
-    assert.equal(welcome.sessionState, 'inactive');
-    // Watching the visitor under the old watch link works as before.
+    // The Node relay here keeps rooms in memory, so the session is gone; Cloudflare's rooms keep
+    // their record in Durable Object storage, so it survives, paused until the agent is back
+    // (restart-rooms.test.ts checks resuming on both hosts).
+    assert.equal(welcome.sessionState, relay.server.kind === 'cloudflare' ? 'paused' : 'inactive');
+    // Watching the visitor under the old watch link works as before: asked again where the session
+    // was forgotten, let straight back in (Alice was in it) where it was kept.
     const fresh = await open(`/parties/watch/${welcome.shortId}?token=${encodeURIComponent(token)}`);
     fresh.send({ type: 'watch' });
-    const ask2 = await back.next('consentRequest');
-    back.send({ type: 'consent', requestId: ask2.requestId, allow: true });
+    if (welcome.sessionState === 'inactive') {
+      const ask2 = await back.next('consentRequest');
+      back.send({ type: 'consent', requestId: ask2.requestId, allow: true });
+    }
     await fresh.next('watchState', (m) => m.watching);
+    assert.equal(back.count('consentRequest'), welcome.sessionState === 'inactive' ? 1 : 0);
   } finally {
     await relay.close();
   }

@@ -184,7 +184,7 @@ test('a visitor that was away when the session ended learns the reason on its we
 
 test('requests for help are ordered as the relay received them, even within one millisecond', async () => {
   // A clock that never moves: every request arrives "at the same time".
-  const relay = await testRelay({ now: () => 1_700_000_000_000 });
+  const relay = await testRelay({ clock: 1_700_000_000_000 });
   try {
     const lobby = await relay.lobby(relay.token('Alice'));
     await lobby.next('lobby');

@@ -5,7 +5,7 @@ import { testRelay } from '../support/node-client.js';
 test('lookup codes: stable while live, unique among live visitors, and they expire', async () => {
   let now = Date.UTC(2026, 0, 1);
   const ttl = 20 * 60 * 1000;
-  const relay = await testRelay({ now: () => now, lookupCodeTtlMs: ttl });
+  const relay = await testRelay({ clock: now, lookupCodeTtlMs: ttl });
   try {
     const lobby = await relay.lobby(relay.token());
     await lobby.next('lobby');
@@ -21,14 +21,14 @@ test('lookup codes: stable while live, unique among live visitors, and they expi
     assert.equal(codeA.expiresAt, now + ttl, 'default lifetime is 20 minutes');
 
     // Asking again while it is live gives the same code.
-    now += ttl - 1000;
+    await relay.server.setNow((now += ttl - 1000));
     a.send({ type: 'getLookupCode' });
     assert.equal((await a.next('lookupCode')).code, codeA.code);
     lobby.send({ type: 'findByCode', code: codeA.code });
     assert.equal((await lobby.next('lookupResult')).visitor?.shortId, aId);
 
     // Past its lifetime the code finds nobody, and the visitor gets a fresh one.
-    now += 2000;
+    await relay.server.setNow((now += 2000));
     lobby.send({ type: 'findByCode', code: codeA.code });
     assert.equal((await lobby.next('lookupResult')).visitor, null);
     a.send({ type: 'getLookupCode' });

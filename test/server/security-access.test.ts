@@ -99,7 +99,7 @@ test('a visitor socket cannot act as an agent: agent and relay messages are refu
 
 test('agent routes refuse every token that is not a valid, unexpired one signed with this credential', async () => {
   let now = Date.UTC(2026, 0, 1);
-  const relay = await testRelay({ now: () => now });
+  const relay = await testRelay({ clock: now });
   try {
     const victim = await victimSession(relay);
     const good = relay.token('Alice');
@@ -112,7 +112,7 @@ test('agent routes refuse every token that is not a valid, unexpired one signed 
       empty: '',
       'the victim visitorId': victim.visitorId,
       'the victim shortId': victim.shortId,
-      'the credential itself': 'test-credential',
+      'the credential itself': relay.server.agentCredential,
       'signed by another credential': (await new AgentTokens('another-credential', () => now).issue('Eve')).token,
       'expired (ttl -1)': (await relay.server.tokens.issue('Old', -1)).token,
       'payload with a later exp, old signature': `${b64({ ...claims, exp: claims.exp + 1e9 })}.${sig}`,
@@ -143,7 +143,7 @@ test('agent routes refuse every token that is not a valid, unexpired one signed 
     // A token that was valid stops working the moment it expires, even mid-way through its day.
     const ok = await relay.lobby(shortLived);
     await ok.next('lobby');
-    now += 1000;
+    await relay.server.setNow((now += 1000));
     const late = await relay.raw(`/parties/agents/lobby?token=${encodeURIComponent(shortLived)}`);
     assert.equal((await late.next('error')).code, 'unauthorized', 'expired at exp');
     // Through all of it the victim was never asked, and its agent heard nothing.

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { pickEncoding } from '../../src/server/static-files.js';
-import { testRelay } from '../support/node-client.js';
+import { startServer } from '../../src/server/node.js';
 
 interface Reply {
   status: number;
@@ -50,8 +50,8 @@ async function site() {
 
 test('static files: brotli and gzip as accepted, ETag and 304, immutable only for the current version', async () => {
   const { root, bundle } = await site();
-  const relay = await testRelay({ root });
-  const url = relay.server.url;
+  const server = await startServer({ port: 0, agentCredential: 'test-credential', root });
+  const url = server.url;
   try {
     const plain = await get(`${url}/dist/upscope.js`);
     assert.equal(plain.status, 200);
@@ -113,7 +113,7 @@ test('static files: brotli and gzip as accepted, ETag and 304, immutable only fo
     }
     assert.equal((await get(`${url}/dist/missing.js`)).status, 404);
   } finally {
-    await relay.close();
+    await server.close();
     await rm(root, { recursive: true, force: true });
   }
 });

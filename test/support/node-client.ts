@@ -5,8 +5,7 @@
 import WebSocket from 'ws';
 import { FrameFlags, type Message } from '../../src/protocol/index.js';
 import { MessageLog } from './message-log.js';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server/node.js';
-import { syncAgentToken } from './sync-agent-token.js';
+import { startRelay, type RelayHost, type RelayHostOptions } from './relay-host.js';
 
 export class TestClient extends MessageLog<Uint8Array> {
   /**
@@ -58,10 +57,12 @@ export class TestClient extends MessageLog<Uint8Array> {
   }
 }
 
-/** A relay on a free port plus helpers to open visitor, lobby and watch clients. */
-export async function testRelay(options: ServerOptions = {}) {
-  const server: RunningServer = await startServer({ port: 0, agentCredential: 'test-credential', ...options });
-  const credential = options.agentCredential ?? 'test-credential';
+/**
+ * A relay on a free port (on the host `UPSCOPE_TEST_HOST` names, see relay-host.ts) plus helpers to
+ * open visitor, lobby and watch clients.
+ */
+export async function testRelay(options: RelayHostOptions = {}) {
+  const server: RelayHost = await startRelay({ agentCredential: 'test-credential', ...options });
   const ws = server.url.replace('http', 'ws');
   let n = 0;
   const clients: TestClient[] = [];
@@ -72,7 +73,7 @@ export async function testRelay(options: ServerOptions = {}) {
   };
   return {
     server,
-    token: (name = 'Alice') => syncAgentToken(credential, name),
+    token: (name = 'Alice') => server.agentToken(name),
     /** A visitor socket; `from` as in {@link TestClient.open}. */
     visitor: (visitorId = `visitor-${process.pid}-${++n}-${Math.random().toString(36).slice(2)}`, from?: string) =>
       track(TestClient.open(`${ws}/parties/visitor/${visitorId}`, from)),
@@ -97,33 +98,25 @@ export async function testRelay(options: ServerOptions = {}) {
 }
 
 /**
- * A relay a test can stop and start again on the same port, as a restart does (the same agent
- * credential, so tokens stay valid); `open` connects a client that `close` terminates.
+ * A relay a test can stop and start again on the same port with the same stored state, as a
+ * restart does (the same agent credential, so tokens stay valid); `open` connects a client that
+ * `close` terminates.
  */
-export async function restartableRelay(options: ServerOptions & { agentCredential: string }) {
-  let server: RunningServer | null = await startServer({ port: 0, ...options });
-  const port = server.port;
+export async function restartableRelay(options: RelayHostOptions & { agentCredential: string }) {
+  const server = await startRelay(options);
   const clients: TestClient[] = [];
   return {
-    get server(): RunningServer {
-      if (!server) throw new Error('the relay is stopped');
-      return server;
-    },
+    server,
     async open(path: string): Promise<TestClient> {
-      const c = await TestClient.open(`ws://127.0.0.1:${port}${path}`);
+      const c = await TestClient.open(`ws://127.0.0.1:${server.port}${path}`);
       clients.push(c);
       return c;
     },
-    async stop(): Promise<void> {
-      await server?.close();
-      server = null;
-    },
-    async start(more: ServerOptions = {}): Promise<void> {
-      server = await startServer({ ...options, ...more, port });
-    },
+    stop: () => server.stop(),
+    start: () => server.start(),
     async close(): Promise<void> {
       for (const c of clients) c.ws.terminate();
-      await server?.close();
+      await server.close();
     },
   };
 }

@@ -1,0 +1,112 @@
+/**
+ * The Cloudflare host run locally (Node side): wrangler's programmatic dev server
+ * (`unstable_startWorker`, miniflare and workerd underneath) on wrangler.jsonc, with the agent
+ * credential and relay options as bindings. Used by `npm run start:cloudflare`
+ * (cloudflare-main.ts) and by the tests' relay host (test/support/relay-host.ts).
+ *
+ * Wrangler is told never to send metrics, never to look for an account, and to run everything
+ * locally, so it needs no network and no login.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export interface CloudflareLocalOptions {
+  host?: string;
+  /** Port; 0 picks a free one. Default 8788. */
+  port?: number;
+  /** The agent credential. Default: UPSCOPE_AGENT_TOKEN, else a random one made at start. */
+  agentCredential?: string;
+  /** Relay options (numbers by the Node host's names: visitorGraceMs, maxConnectionsPerAddress, ...). */
+  relayOptions?: Record<string, number>;
+  /** Where Durable Object storage is kept between runs. Default `.wrangler/state` beside wrangler.jsonc; false: in memory. */
+  persistTo?: string | false;
+  /** Turn on `/__test/*` (settable clock, stats). Tests only. */
+  testHooks?: boolean;
+  /**
+   * A directory of its own for this run: wrangler bundles the worker into `.wrangler/tmp` beside
+   * its config, so two runs from one checkout at once (tests next to `npm run start:cloudflare`)
+   * would delete each other's bundles. With it, a copy of wrangler.jsonc (absolute paths) is put
+   * there, and wrangler works there.
+   */
+  workDir?: string;
+  /** wrangler's log level. Default 'warn'. */
+  logLevel?: 'none' | 'error' | 'warn' | 'info' | 'log' | 'debug';
+}
+
+export interface RunningCloudflare {
+  url: string;
+  host: string;
+  port: number;
+  agentCredential: string;
+  generatedCredential: boolean;
+  close(): Promise<void>;
+}
+
+export async function startCloudflare(options: CloudflareLocalOptions = {}): Promise<RunningCloudflare> {
+  // No telemetry and no prompts, whatever the user's wrangler settings say.
+  process.env.WRANGLER_SEND_METRICS = 'false';
+  process.env.WRANGLER_SEND_ERROR_REPORTS ??= 'false';
+  process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV ??= 'false';
+  // Miniflare would fetch a sample `request.cf` from the internet; the placeholder does here.
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+  process.env.WRANGLER_LOG_PATH ??= join(PACKAGE_ROOT, '.wrangler', 'logs');
+  if (!existsSync(join(PACKAGE_ROOT, 'build', 'cloudflare-assets', 'versions.json'))) {
+    throw new Error('build/cloudflare-assets is missing: run `npm run build:cloudflare` first');
+  }
+  const envCredential = process.env.UPSCOPE_AGENT_TOKEN;
+  const agentCredential = options.agentCredential ?? (envCredential || randomBytes(24).toString('base64url'));
+  const generatedCredential = !options.agentCredential && !envCredential;
+  const host = options.host ?? '127.0.0.1';
+  const { unstable_startWorker } = await import('wrangler');
+  const worker = await unstable_startWorker({
+    config: options.workDir ? configIn(options.workDir) : join(PACKAGE_ROOT, 'wrangler.jsonc'),
+    sendMetrics: false,
+    envFiles: [],
+    bindings: {
+      UPSCOPE_AGENT_TOKEN: { type: 'secret_text', value: agentCredential },
+      UPSCOPE_OPTIONS: { type: 'json', value: options.relayOptions ?? {} },
+      UPSCOPE_TEST_HOOKS: { type: 'plain_text', value: options.testHooks ? '1' : '0' },
+    },
+    dev: {
+      remote: false,
+      server: { hostname: host, port: options.port ?? 8788 },
+      inspector: false,
+      persist: options.persistTo === undefined ? join(PACKAGE_ROOT, '.wrangler', 'state') : options.persistTo,
+      logLevel: options.logLevel ?? 'warn',
+      watch: false,
+      liveReload: false,
+    },
+  });
+  await worker.ready;
+  const url = await worker.url;
+  const port = Number(url.port);
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    host,
+    port,
+    agentCredential,
+    generatedCredential,
+    close: () => worker.dispose(),
+  };
+}
+
+/** A copy of wrangler.jsonc in `dir`, its paths made absolute; returns its path. */
+function configIn(dir: string): string {
+  // The config's comments are whole lines; JSON.parse takes the rest.
+  const text = readFileSync(join(PACKAGE_ROOT, 'wrangler.jsonc'), 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s*\/\//.test(line))
+    .join('\n');
+  const config = JSON.parse(text) as { $schema?: string; main: string; assets: { directory: string } };
+  delete config.$schema;
+  config.main = join(PACKAGE_ROOT, config.main);
+  config.assets.directory = join(PACKAGE_ROOT, config.assets.directory);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'wrangler.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}

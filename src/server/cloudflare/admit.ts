@@ -1,0 +1,50 @@
+/**
+ * Admission in the worker, before any object sees a socket: the route, the per-address limits
+ * (the address's LimitsObject), the agent's token (WebCrypto), and the room that takes it: the
+ * visitor room named by the shortId (derived from the visitor id, as on Node) for `visitor` and
+ * `watch`, the lobby for `agents`. The object gets the ticket in a header only the worker sets
+ * (one sent by the client is replaced; objects are not reachable but through this worker).
+ */
+import { getServerByName } from 'partyserver';
+import { randomId, type Message } from '../../protocol/index.js';
+import { parseRoute, refusalOf, ticketFor } from '../relay/admission.js';
+import type { AgentTokenVerifier } from '../relay/agent-token.js';
+import { TICKET_HEADER, type Env } from './env.js';
+import { admitAddress, releaseAddress } from './limits-object.js';
+import type { SocketState } from './seams.js';
+import { objectName } from './test-hooks.js';
+import { CloseCode, ErrorCode } from '../../protocol/index.js';
+
+/** A WebSocket that gets one error message and a close code: how a refused socket hears why. */
+function refuse(code: ErrorCode, message: string, close: number): Response {
+  const pair = new WebSocketPair();
+  pair[1].accept();
+  pair[1].send(JSON.stringify({ type: 'error', code, message } satisfies Message));
+  pair[1].close(close, message.slice(0, 120));
+  return new Response(null, { status: 101, webSocket: pair[0] });
+}
+
+export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier | null): Promise<Response> {
+  const route = parseRoute(url.pathname + url.search);
+  if (route === 'bad') return new Response('bad request', { status: 400 });
+  if (!route) return new Response('not found', { status: 404 });
+  const id = randomId(12);
+  const refused = await admitAddress(env, address, id);
+  if (refused) return refuse(ErrorCode.rateLimited, refused, CloseCode.tooManyConnections);
+  const ticket = await ticketFor(route, address, tokens ?? { verify: async () => null });
+  const why = refusalOf(ticket);
+  if (why) {
+    releaseAddress(env, address, id);
+    return refuse(why.code, why.message, why.close);
+  }
+  const state: SocketState = { ticket: { ...ticket, params: ticket.params.toString() } };
+  const headers = new Headers(request.headers);
+  headers.set(TICKET_HEADER, JSON.stringify(state));
+  // partyserver names the connection by `_pk`: the worker's id, never the client's.
+  const forward = new URL(url);
+  forward.searchParams.set('_pk', id);
+  const stub = ticket.party === 'agents' ? await getServerByName(env.Lobby, objectName(env, 'lobby')) : await getServerByName(env.Visitor, objectName(env, ticket.roomName));
+  const res = await stub.fetch(new Request(forward, { method: request.method, headers }));
+  if (res.status !== 101) releaseAddress(env, address, id);
+  return res;
+}

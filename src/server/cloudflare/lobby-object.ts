@@ -1,0 +1,138 @@
+/**
+ * The lobby (src/server/relay/lobby.ts) as a Durable Object: agents' lobby sockets
+ * (`/parties/agents/lobby`), the directory of visitor summaries and the lookup codes. Rooms reach
+ * it by calls (`publish`, `remove`, `claimCode`, `releaseCode`: the LobbyLink seam across objects).
+ *
+ * The core lobby keeps its directory in memory and rebuilds it from rooms' publishes; an object
+ * can be evicted while visitors stay connected (they would not publish again until something
+ * changes), so this object also writes each summary and code to its storage and replays them
+ * when it starts. How it avoids being one hot object at scale: docs/architecture.md.
+ */
+import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
+import type { VisitorSummary } from '../../protocol/index.js';
+import { Lobby } from '../relay/lobby.js';
+import type { Connection, LookupCode } from '../relay/seams.js';
+import { TICKET_HEADER, type Env } from './env.js';
+import { releaseAddress } from './limits-object.js';
+import { connectionOf, doAlarm, messageData, ticketOf, type SocketState } from './seams.js';
+import { clock, registerStats, relayOptions } from './test-hooks.js';
+
+const SUMMARY = 'v:';
+const CODE = 'c:';
+
+export class LobbyObject extends Server<Env> {
+  static override options = { hibernate: false };
+  private lobby: Lobby | null = null;
+  private ready: Promise<Lobby> | null = null;
+  private readonly conns = new Map<string, { conn: Connection; address: string }>();
+
+  /** The lobby, with what the storage holds replayed into it. */
+  private core(): Promise<Lobby> {
+    return (this.ready ??= (async () => {
+      const log = (err: unknown) => console.error('lobby:', err);
+      const lobby = new Lobby(doAlarm(this.ctx.storage, log), { ...relayOptions(this.env), now: () => clock(this.env) });
+      const summaries = await this.ctx.storage.list<VisitorSummary>({ prefix: SUMMARY });
+      for (const summary of summaries.values()) lobby.publish(summary);
+      const codes = await this.ctx.storage.list<LookupCode>({ prefix: CODE });
+      for (const [key, code] of codes) {
+        const shortId = key.slice(CODE.length);
+        const kept = await lobby.claimCode(shortId, code);
+        if (kept.code !== code.code || kept.expiresAt !== code.expiresAt) await this.ctx.storage.put(key, kept);
+      }
+      registerStats(this.env, this.name, () => lobby.stats());
+      this.lobby = lobby;
+      return lobby;
+    })());
+  }
+
+  // ---------------------------------------------------------------- LobbyLink, called by rooms
+
+  /**
+   * Rooms stamp a help request with their own clock; two rooms may stamp the same millisecond. The
+   * lobby sees every request, so it orders them as they reach it: a new request gets a stamp
+   * after the last one it handed out (kept for that request while the room re-publishes it).
+   */
+  private lastStamp = 0;
+  private readonly stamps = new Map<string, { room: number; lobby: number }>();
+
+  private stamp(summary: VisitorSummary): VisitorSummary {
+    const at = summary.pendingRequestAt;
+    if (at === null || at === undefined) {
+      this.stamps.delete(summary.shortId);
+      return summary;
+    }
+    let s = this.stamps.get(summary.shortId);
+    if (!s || s.room !== at) {
+      s = { room: at, lobby: (this.lastStamp = Math.max(at, this.lastStamp + 1)) };
+      this.stamps.set(summary.shortId, s);
+      if (this.stamps.size > 100_000) this.stamps.delete(this.stamps.keys().next().value!);
+    }
+    return { ...summary, pendingRequestAt: s.lobby };
+  }
+
+  async publish(summary: VisitorSummary): Promise<void> {
+    const stamped = this.stamp(summary);
+    (await this.core()).publish(stamped);
+    await this.ctx.storage.put(SUMMARY + summary.shortId, stamped);
+  }
+
+  async remove(shortId: string): Promise<void> {
+    this.stamps.delete(shortId);
+    (await this.core()).remove(shortId);
+    await this.ctx.storage.delete([SUMMARY + shortId, CODE + shortId]);
+  }
+
+  async claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode> {
+    const code = await (await this.core()).claimCode(shortId, preferred);
+    await this.ctx.storage.put(CODE + shortId, code);
+    return code;
+  }
+
+  async releaseCode(shortId: string, code: string): Promise<void> {
+    (await this.core()).releaseCode(shortId, code);
+    const held = await this.ctx.storage.get<LookupCode>(CODE + shortId);
+    if (held?.code === code) await this.ctx.storage.delete(CODE + shortId);
+  }
+
+  // ---------------------------------------------------------------- agents' lobby sockets
+
+  override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
+    const header = ctx.request.headers.get(TICKET_HEADER);
+    if (!header) return socket.close(1008, 'not admitted');
+    const state = JSON.parse(header) as SocketState;
+    socket.setState(state);
+    const ticket = ticketOf(state);
+    const conn = connectionOf(socket, ticket.address);
+    this.conns.set(socket.id, { conn, address: ticket.address });
+    (await this.core()).onConnect(conn, ticket);
+  }
+
+  override async onMessage(socket: PartyConnection<SocketState>, message: WSMessage): Promise<void> {
+    const entry = this.conns.get(socket.id);
+    if (!entry) return;
+    const data = messageData(socket, message);
+    if (data === null) return this.onClose(socket, 1009);
+    (this.lobby ?? (await this.core())).onMessage(entry.conn, data);
+  }
+
+  override onClose(socket: PartyConnection<SocketState>, code: number): void {
+    try {
+      socket.close(code === 1005 || code === 1006 ? 1000 : code, 'closed');
+    } catch {
+      /* already closed */
+    }
+    const entry = this.conns.get(socket.id);
+    if (!entry) return;
+    this.conns.delete(socket.id);
+    this.lobby?.onClose(entry.conn);
+    releaseAddress(this.env, entry.address, socket.id);
+  }
+
+  override onError(socket: PartyConnection<SocketState>): void {
+    this.onClose(socket, 1011);
+  }
+
+  override async onAlarm(): Promise<void> {
+    (await this.core()).onAlarm();
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The relay core's seams (../relay/seams.ts) on Durable Objects: Storage is the object's own
+ * storage, the Alarm is the object's one alarm, a Connection is a partyserver socket, and the
+ * LobbyLink is calls to the lobby's object (publishes coalesced: one in flight per room, the
+ * newest summary replacing any not yet sent).
+ */
+import type { Connection as PartyConnection } from 'partyserver';
+import { MAX_FRAME_BYTES, type VisitorSummary } from '../../protocol/index.js';
+import type { Ticket } from '../relay/admission.js';
+import type { Alarm, Connection, LobbyLink, LookupCode, Storage } from '../relay/seams.js';
+import type { LobbyObject } from './lobby-object.js';
+
+export function doStorage(storage: DurableObjectStorage): Storage {
+  return {
+    get: <T>(key: string) => storage.get<T>(key),
+    put: <T>(key: string, value: T) => storage.put(key, value),
+    delete: (key: string) => storage.delete(key),
+    list: <T>(prefix: string) => storage.list<T>({ prefix }),
+  };
+}
+
+export function doAlarm(storage: DurableObjectStorage, onError: (err: unknown) => void): Alarm {
+  return {
+    set: (at) => void storage.setAlarm(at).catch(onError),
+    clear: () => void storage.deleteAlarm().catch(onError),
+  };
+}
+
+/** What a socket carries through hibernation (its attachment): the ticket admission gave it. */
+export interface SocketState {
+  ticket: Omit<Ticket, 'params'> & { params: string };
+}
+
+export function ticketOf(state: SocketState): Ticket {
+  return { ...state.ticket, params: new URLSearchParams(state.ticket.params) };
+}
+
+/**
+ * A partyserver socket as the core's Connection. Workers' WebSocket has no bufferedAmount:
+ * rooms pace frames by the viewers' acknowledgements instead.
+ */
+export function connectionOf(socket: PartyConnection<SocketState>, address: string): Connection {
+  return {
+    id: socket.id,
+    address,
+    send(data) {
+      try {
+        socket.send(data);
+      } catch {
+        /* the socket is closing; its close event follows */
+      }
+    },
+    close(code, reason) {
+      try {
+        socket.close(code, reason);
+      } catch {
+        /* already closed */
+      }
+    },
+    bufferedAmount: () => null,
+  };
+}
+
+type LobbyStub = DurableObjectStub<LobbyObject>;
+
+/** A room's LobbyLink to the lobby's object. */
+export class RemoteLobby implements LobbyLink {
+  /** The newest change not yet sent: a summary, or 'removed'. */
+  private next: { summary: VisitorSummary } | { removed: string } | null = null;
+  private sending = false;
+
+  constructor(
+    private readonly stub: () => Promise<LobbyStub>,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  publish(summary: VisitorSummary): void {
+    this.next = { summary };
+    void this.flush();
+  }
+
+  remove(shortId: string): void {
+    this.next = { removed: shortId };
+    void this.flush();
+  }
+
+  async claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode> {
+    return (await this.stub()).claimCode(shortId, preferred);
+  }
+
+  releaseCode(shortId: string, code: string): void {
+    this.stub()
+      .then((s) => s.releaseCode(shortId, code))
+      .catch(this.onError);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.next) {
+        const change = this.next;
+        this.next = null;
+        const stub = await this.stub();
+        if ('summary' in change) await stub.publish(change.summary);
+        else await stub.remove(change.removed);
+      }
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      this.sending = false;
+    }
+  }
+}
+
+/** What the Node host's `ws` refuses past (node.ts): larger messages close the socket with 1009 here too. */
+const MAX_MESSAGE_BYTES = MAX_FRAME_BYTES * 2;
+
+/**
+ * A socket's message as the core takes it (text, or bytes), or null when it is over the size the
+ * Node host accepts: the socket is then closed with 1009 (message too big), as `ws` does there.
+ * (Cloudflare itself refuses messages over 1 MiB.)
+ */
+export function messageData(socket: PartyConnection<SocketState>, message: ArrayBuffer | ArrayBufferView | string): string | Uint8Array | null {
+  const size = typeof message === 'string' ? message.length : message.byteLength;
+  if (size > MAX_MESSAGE_BYTES) {
+    try {
+      socket.close(1009, 'message too big');
+    } catch {
+      /* already closed */
+    }
+    return null;
+  }
+  if (typeof message === 'string') return message;
+  return message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+}

@@ -1,0 +1,75 @@
+/**
+ * Test hooks of the local Cloudflare host, on only when UPSCOPE_TEST_HOOKS is "1" (the test host,
+ * test/support/relay-host.ts, sets it; wrangler.jsonc never does). `POST /__test/configure`
+ * sets, for the whole (single, local) isolate:
+ * - `options`: relay options, as the Node host takes them per server;
+ * - `now`: a clock the tests set, as the Node host takes `now`;
+ * - `generation`: put in front of every Durable Object's name, so each test gets fresh objects
+ *   from one running workerd (starting it takes seconds).
+ */
+import type { Env } from './env.js';
+
+interface TestState {
+  generation: string;
+  /** The agent credential the test relay was started with. */
+  credential?: string;
+  options: Record<string, unknown>;
+  now: number | null;
+}
+
+let state: TestState | null = null;
+
+export function testHooksEnabled(env: Env): boolean {
+  return env.UPSCOPE_TEST_HOOKS === '1';
+}
+
+export function configureTests(next: TestState): void {
+  state = { generation: String(next.generation), credential: typeof next.credential === 'string' ? next.credential : undefined, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
+}
+
+/** The clock: the tests' while they set one, else the real one. */
+export function clock(env: Env): number {
+  return testHooksEnabled(env) && state?.now != null ? state.now : Date.now();
+}
+
+/** The relay options in force: wrangler.jsonc's UPSCOPE_OPTIONS, or the tests'. */
+export function relayOptions(env: Env): Record<string, number> {
+  const given = testHooksEnabled(env) && state ? state.options : (env.UPSCOPE_OPTIONS ?? {});
+  return Object.fromEntries(Object.entries(given).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+}
+
+/** A Durable Object's name: `name`, or under the tests' current generation. */
+export function objectName(env: Env, name: string): string {
+  return testHooksEnabled(env) && state ? `${state.generation}:${name}` : name;
+}
+
+export function testGeneration(env: Env): string | null {
+  return testHooksEnabled(env) && state ? state.generation : null;
+}
+
+/** Each live object's stats, by generation (tests only: the local host runs every object in one isolate). */
+const registry = new Map<string, Map<string, () => Record<string, number>>>();
+
+export function registerStats(env: Env, name: string, stats: (() => Record<string, number>) | null): void {
+  const generation = testGeneration(env);
+  if (generation === null) return;
+  const prefix = name.split(':')[0];
+  let objects = registry.get(prefix);
+  if (!objects) registry.set(prefix, (objects = new Map()));
+  if (stats) objects.set(name, stats);
+  else objects.delete(name);
+}
+
+/** The stats of a generation's objects, added up. */
+export function statsOf(generation: string): Record<string, number> {
+  const sum: Record<string, number> = { visitors: 0, knownVisitors: 0, connections: 0, lobby: 0, codes: 0, queuedBytes: 0, heldBack: 0 };
+  for (const stats of registry.get(generation)?.values() ?? []) {
+    for (const [k, v] of Object.entries(stats())) sum[k] = (sum[k] ?? 0) + v;
+  }
+  return sum;
+}
+
+/** The agent credential: the tests' while they set one, else the UPSCOPE_AGENT_TOKEN secret. */
+export function agentCredential(env: Env): string | undefined {
+  return (testHooksEnabled(env) && state?.credential) || env.UPSCOPE_AGENT_TOKEN;
+}

@@ -1,0 +1,222 @@
+/**
+ * The relay under test, on the host named by `UPSCOPE_TEST_HOST`: `node` (default, src/server/node.ts
+ * in this process) or `cloudflare` (the Worker and its Durable Objects in wrangler's local mode,
+ * src/server/cloudflare-local.ts). The relay protocol suite (test/server) runs once per host through
+ * this, so both hosts answer the same assertions.
+ *
+ * Agent tokens are signed here with the relay's credential (synchronously, by node:crypto, see
+ * sync-agent-token.ts): both hosts check them with WebCrypto, so every test that logs an agent in
+ * also proves the two agree.
+ *
+ * The Cloudflare host is started once per test file (starting workerd takes seconds) and shared by
+ * the file's relays: each `startRelay` gives it fresh options and a fresh generation, which the
+ * worker puts in every Durable Object's name, so no state leaks from one test to the next.
+ * `restart()` really stops workerd and starts it again on the same port with the same storage
+ * directory, as a redeploy does.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentTokens } from '../../src/server/relay/agent-token.js';
+import { syncAgentToken } from './sync-agent-token.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/node.js';
+import { startCloudflare, type RunningCloudflare } from '../../src/server/cloudflare-local.js';
+
+export type HostName = 'node' | 'cloudflare';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export const HOST: HostName = process.env.UPSCOPE_TEST_HOST === 'cloudflare' ? 'cloudflare' : 'node';
+
+/** What tests may set: the relay's numeric options (names as in RelayOptions / AdmissionOptions). */
+export type RelayHostOptions = Omit<ServerOptions, 'now' | 'host' | 'port' | 'root' | 'log' | 'setTimeout' | 'clearTimeout' | 'shortIdFor'> & {
+  /** Start a settable clock at this epoch ms (see {@link RelayHost.setNow}); default: the real clock. */
+  clock?: number;
+};
+
+/** Numbers a relay reports about itself (the Node relay's `stats()`; the Cloudflare host reports what it can). */
+export type RelayStats = Record<string, number>;
+
+export interface RelayHost {
+  readonly kind: HostName;
+  /** `http://127.0.0.1:port` */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Signs (async) and checks agent tokens as the relay does (the relay's credential, the test clock). */
+  readonly tokens: AgentTokens;
+  readonly agentCredential: string;
+  /** A signed token for an agent called `name`, made synchronously (expiring `ttlMs` after the test clock's now). */
+  agentToken(name?: string, ttlMs?: number): string;
+  /** Moves the settable clock (`clock` option) to `ms`. */
+  setNow(ms: number): Promise<void>;
+  stats(): Promise<RelayStats>;
+  /** The Node relay itself, for Node-only tests (null on other hosts). */
+  readonly node: RunningServer | null;
+  /** Stops the relay as a crash or redeploy does (sockets drop). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same stored state. */
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startRelay(options: RelayHostOptions = {}): Promise<RelayHost> {
+  return HOST === 'cloudflare' ? startCloudflareRelay(options) : startNodeRelay(options);
+}
+
+function splitOptions(options: RelayHostOptions) {
+  const { clock, agentCredential = `test-${Math.random().toString(36).slice(2)}`, ...relay } = options;
+  return { clock, agentCredential, relay };
+}
+
+async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
+  const { clock, agentCredential, relay } = splitOptions(options);
+  let now = clock ?? null;
+  const nowFn = now === null ? undefined : () => now!;
+  const tokens = new AgentTokens(agentCredential, nowFn);
+  let server: RunningServer | null = await startServer({ ...relay, agentCredential, port: 0, ...(nowFn ? { now: nowFn } : {}) });
+  const port = server.port;
+  const running = () => {
+    if (!server) throw new Error('the relay is stopped');
+    return server;
+  };
+  const self: RelayHost = {
+    kind: 'node',
+    url: server.url,
+    host: server.host,
+    port,
+    tokens,
+    agentCredential,
+    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(agentCredential, name, ttlMs + (now ?? Date.now()) - Date.now()),
+    async setNow(ms) {
+      if (now === null) throw new Error('start the relay with a `clock` to set it');
+      now = ms;
+    },
+    stats: async () => running().relay.stats(),
+    get node() {
+      return server;
+    },
+    async stop() {
+      await server?.close();
+      server = null;
+    },
+    async start() {
+      server ??= await startServer({ ...relay, agentCredential, port, ...(nowFn ? { now: nowFn } : {}) });
+    },
+    async restart() {
+      await self.stop();
+      await self.start();
+    },
+    close: () => self.stop(),
+  };
+  return self;
+}
+
+// ---------------------------------------------------------------------------- Cloudflare
+
+interface SharedWorker {
+  running: RunningCloudflare | null;
+  port: number;
+  persistDir: string;
+  credential: string;
+  users: number;
+  idle: NodeJS.Timeout | null;
+}
+
+/** One workerd per test process, with one credential and one storage directory. */
+let shared: Promise<SharedWorker> | null = null;
+const SHARED_CREDENTIAL = `test-${Math.random().toString(36).slice(2)}`;
+
+async function startShared(port = 0, persistDir = mkdtempSync(join(tmpdir(), 'upscope-cf-'))): Promise<RunningCloudflare> {
+  return startCloudflare({ port, agentCredential: SHARED_CREDENTIAL, persistTo: join(persistDir, 'state'), workDir: join(persistDir, 'work'), testHooks: true, logLevel: process.env.DEBUG ? 'info' : 'error' });
+}
+
+function sharedWorker(): Promise<SharedWorker> {
+  shared ??= (async () => {
+    const persistDir = mkdtempSync(join(tmpdir(), 'upscope-cf-'));
+    const running = await startShared(0, persistDir);
+    return { running, port: running.port, persistDir, credential: SHARED_CREDENTIAL, users: 0, idle: null };
+  })();
+  return shared;
+}
+
+/** After the file's last relay closes, workerd is stopped so the test process can end. */
+function release(worker: SharedWorker): void {
+  worker.users -= 1;
+  if (worker.users > 0) return;
+  worker.idle = setTimeout(() => {
+    shared = null;
+    void worker.running?.close();
+    worker.running = null;
+    rmSync(worker.persistDir, { recursive: true, force: true });
+  }, 500);
+}
+
+let generation = 0;
+
+async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHost> {
+  const { clock, agentCredential, relay } = splitOptions(options);
+  const worker = await sharedWorker();
+  if (worker.idle) clearTimeout(worker.idle);
+  worker.idle = null;
+  worker.users += 1;
+  let now = clock ?? null;
+  const tokens = new AgentTokens(agentCredential, now === null ? undefined : () => now!);
+  const base = `http://127.0.0.1:${worker.port}`;
+  // A fresh generation per relay: its objects are new ones, whatever earlier tests left.
+  const state = { generation: `g${process.pid}-${++generation}`, credential: agentCredential, options: relay, now };
+  const hook = async (path: string, body?: unknown) => {
+    const res = await fetch(`${base}/__test/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`test hook ${path}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const configure = () => hook('configure', state);
+  await configure();
+  let closed = false;
+  const self: RelayHost = {
+    kind: 'cloudflare',
+    url: base,
+    host: '127.0.0.1',
+    port: worker.port,
+    tokens,
+    agentCredential,
+    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(agentCredential, name, ttlMs + (now ?? Date.now()) - Date.now()),
+    async setNow(ms) {
+      if (now === null) throw new Error('start the relay with a `clock` to set it');
+      now = state.now = ms;
+      await configure();
+    },
+    stats: async () => (await (await hook(`stats?generation=${state.generation}`)).json()) as RelayStats,
+    node: null,
+    async stop() {
+      await worker.running?.close();
+      worker.running = null;
+    },
+    async start() {
+      worker.running ??= await startShared(worker.port, worker.persistDir);
+      await configure();
+    },
+    async restart() {
+      await self.stop();
+      await self.start();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (!worker.running) await self.start();
+      await hook('configure', { ...state, close: true }).catch(() => {});
+      release(worker);
+    },
+  };
+  return self;
+}
+
+/**
+ * For a test of a part only the Node host has (the in-process memory bound on rooms, the HTTP
+ * server's pending-request limits): false on Node, else the reason it is skipped (node:test's
+ * `skip` option).
+ */
+export function nodeOnly(why: string): false | string {
+  return HOST === 'node' ? false : `Node host only: ${why}`;
+}
