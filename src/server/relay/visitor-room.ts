@@ -10,6 +10,7 @@
  * Over 350 lines: the session state machine and the messages that drive it read best together;
  * frames, the record and the lobby's side already live in their own modules.
  */
+import { DeliveredSeqs, VISITOR_SENDER } from './delivered-seqs.js';
 import {
   checkTile,
   CloseCode,
@@ -78,10 +79,6 @@ const ROOM_DEFAULTS = {
 };
 
 const QUEUE_FULL_MESSAGE = 'the other side is not reading its messages right now; nothing was delivered, send it again later';
-/** Delivered custom-message seqs remembered per sender, to skip a resent duplicate. */
-const MAX_SEQS_REMEMBERED = 256;
-/** Viewers per room whose delivered seqs are remembered. */
-const MAX_VIEWERS_REMEMBERED = 16;
 /** Messages a socket may send before the room has loaded its record; past it they are dropped. */
 const MAX_PARKED = 64;
 
@@ -114,11 +111,6 @@ function withDefaults(options: VisitorRoomOptions): RoomOptions {
   return o;
 }
 
-function remember(seqs: Set<number>, seq: number): void {
-  seqs.add(seq);
-  if (seqs.size > MAX_SEQS_REMEMBERED) seqs.delete(seqs.values().next().value!);
-}
-
 export class VisitorRoom {
   private readonly opts: RoomOptions;
   private readonly peers: Peers;
@@ -148,10 +140,8 @@ export class VisitorRoom {
   private conn: Connection | null = null;
   private visible = true;
   private readonly watchers = new Map<string, Watcher>();
-  /** Seqs of the visitor's custom messages delivered lately, across its connections. */
-  private deliveredSeqs: Set<number> | null = null;
-  /** The same for agents' messages to the visitor, per viewer (`Watcher.sender`), newest last. */
-  private agentSeqs: Map<string, Set<number>> | null = null;
+  /** Custom messages delivered lately, per sender (the visitor, each named viewer): resends are skipped. */
+  private delivered: DeliveredSeqs | null = null;
 
   constructor(
     private readonly ctx: RoomContext,
@@ -398,8 +388,7 @@ export class VisitorRoom {
     this.restoredAgents = null;
     this.lookupCode = null;
     this.endReason = null;
-    this.deliveredSeqs = null;
-    this.agentSeqs = null;
+    this.delivered = null;
     this.writer.changed();
     this.opts.onPresence?.('removed', this);
   }
@@ -473,7 +462,7 @@ export class VisitorRoom {
         conn.close(CloseCode.forgotten, 'visitor reset');
         return;
       case 'customMessage': {
-        if (msg.seq !== undefined && this.deliveredSeqs?.has(msg.seq)) return this.send(conn, { type: 'ack', seq: msg.seq });
+        if (msg.seq !== undefined && this.delivered?.has(VISITOR_SENDER, msg.seq)) return this.send(conn, { type: 'ack', seq: msg.seq });
         const observers = [...this.watchers.values()].filter((w) => w.watching);
         const ref = msg.seq === undefined ? undefined : String(msg.seq);
         if (observers.length === 0) return this.sendError(conn, ErrorCode.invalidState, 'no agent is in a session with this visitor', ref);
@@ -482,7 +471,7 @@ export class VisitorRoom {
         const out = JSON.stringify({ type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: this.ctx.name, name: this.identity.callName } } satisfies Message);
         for (const w of observers) this.peers.out.send(w.conn, out);
         if (msg.seq !== undefined) {
-          remember((this.deliveredSeqs ??= new Set()), msg.seq);
+          (this.delivered ??= new DeliveredSeqs()).add(VISITOR_SENDER, msg.seq);
           this.send(conn, { type: 'ack', seq: msg.seq });
         }
         return;
@@ -521,12 +510,11 @@ export class VisitorRoom {
         if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now', ref);
         // A viewer resends what was not acknowledged when its socket dropped; one already
         // delivered (only the ack was lost) is acknowledged again, not delivered twice.
-        const seen = msg.seq !== undefined && w.sender !== null ? this.agentSeqsOf(w.sender) : null;
-        if (seen?.has(msg.seq!)) return this.send(w.conn, { type: 'ack', seq: msg.seq! });
+        if (msg.seq !== undefined && w.sender !== null && this.delivered?.has(w.sender, msg.seq)) return this.send(w.conn, { type: 'ack', seq: msg.seq! });
         if (this.peers.out.full(this.conn)) return this.sendError(w.conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
         this.send(this.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: w.agent.agentId, name: w.agent.agentName } });
         if (msg.seq !== undefined) {
-          if (seen) remember(seen, msg.seq);
+          if (w.sender !== null) (this.delivered ??= new DeliveredSeqs()).add(w.sender, msg.seq);
           this.send(w.conn, { type: 'ack', seq: msg.seq });
         }
         return;
@@ -544,19 +532,6 @@ export class VisitorRoom {
     }
   }
 
-  /** The delivered seqs of one viewer; a room remembers its 16 latest viewers. */
-  private agentSeqsOf(sender: string): Set<number> {
-    const all = (this.agentSeqs ??= new Map());
-    let seqs = all.get(sender);
-    if (seqs) {
-      all.delete(sender); // re-inserted below as the newest
-    } else {
-      seqs = new Set();
-      if (all.size >= MAX_VIEWERS_REMEMBERED) all.delete(all.keys().next().value!);
-    }
-    all.set(sender, seqs);
-    return seqs;
-  }
 
   private onFrame(peer: Peer, data: Uint8Array): void {
     let seq: number;
