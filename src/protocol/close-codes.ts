@@ -6,7 +6,11 @@
 export const CloseCode = {
   /** A deliberate close by either side (the standard WebSocket code). */
   normal: 1000,
-  /** The socket sent one message over the relay's socket cap; the `ws` host closes with it. */
+  /** Reported, never sent: the peer's close frame carried no code (the standard code). */
+  noStatus: 1005,
+  /** Reported, never sent: the socket dropped without a close frame (the standard code). */
+  abnormal: 1006,
+  /** The socket sent one message over the relay's socket cap; both hosts close with it. */
   messageTooBig: 1009,
   /** The client's own: the socket stayed silent for two heartbeats and is replaced (src/relay-client/relay-socket.ts). */
   heartbeatTimeout: 3000,

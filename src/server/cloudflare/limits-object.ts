@@ -7,6 +7,7 @@
  * attempts (10, then 10 a minute, as on Node).
  */
 import { DurableObject } from 'cloudflare:workers';
+import { RATE_LIMITS } from '../../protocol/index.js';
 import { Admission, addressKey } from '../relay/admission.js';
 import { TokenBucket } from '../relay/rate-limit.js';
 import type { Env } from './env.js';
@@ -21,7 +22,7 @@ export class LimitsObject extends DurableObject<Env> {
 
   /** Takes one login attempt; false when the address has used them up. */
   login(): boolean {
-    this.logins ??= new TokenBucket(10, 10 / 60, () => clock(this.env));
+    this.logins ??= new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env));
     return this.logins.take();
   }
 

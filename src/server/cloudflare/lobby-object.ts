@@ -9,7 +9,7 @@
  * when it starts. How it avoids being one hot object at scale: docs/architecture.md.
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
-import type { VisitorSummary } from '../../protocol/index.js';
+import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
 import { Lobby } from '../relay/lobby.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
 import { TICKET_HEADER, type Env } from './env.js';
@@ -111,13 +111,13 @@ export class LobbyObject extends Server<Env> {
     const entry = this.conns.get(socket.id);
     if (!entry) return;
     const data = messageData(socket, message);
-    if (data === null) return this.onClose(socket, 1009);
+    if (data === null) return this.onClose(socket, CloseCode.messageTooBig);
     (this.lobby ?? (await this.core())).onMessage(entry.conn, data);
   }
 
   override onClose(socket: PartyConnection<SocketState>, code: number): void {
     try {
-      socket.close(code === 1005 || code === 1006 ? 1000 : code, 'closed');
+      socket.close(code === CloseCode.noStatus || code === CloseCode.abnormal ? CloseCode.normal : code, 'closed');
     } catch {
       /* already closed */
     }

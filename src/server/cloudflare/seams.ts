@@ -5,7 +5,7 @@
  * newest summary replacing any not yet sent).
  */
 import type { Connection as PartyConnection } from 'partyserver';
-import { MAX_FRAME_BYTES, type VisitorSummary } from '../../protocol/index.js';
+import { CloseCode, MAX_FRAME_BYTES, type VisitorSummary } from '../../protocol/index.js';
 import type { Ticket } from '../relay/admission.js';
 import type { Alarm, Connection, LobbyLink, LookupCode, Storage } from '../relay/seams.js';
 import type { LobbyObject } from './lobby-object.js';
@@ -113,19 +113,19 @@ export class RemoteLobby implements LobbyLink {
   }
 }
 
-/** What the Node host's `ws` refuses past (node.ts): larger messages close the socket with 1009 here too. */
+/** What the Node host's `ws` refuses past (node.ts): larger messages close the socket with CloseCode.messageTooBig here too. */
 const MAX_MESSAGE_BYTES = MAX_FRAME_BYTES * 2;
 
 /**
  * A socket's message as the core takes it (text, or bytes), or null when it is over the size the
- * Node host accepts: the socket is then closed with 1009 (message too big), as `ws` does there.
+ * Node host accepts: the socket is then closed with CloseCode.messageTooBig, as `ws` does there.
  * (Cloudflare itself refuses messages over 1 MiB.)
  */
 export function messageData(socket: PartyConnection<SocketState>, message: ArrayBuffer | ArrayBufferView | string): string | Uint8Array | null {
   const size = typeof message === 'string' ? message.length : message.byteLength;
   if (size > MAX_MESSAGE_BYTES) {
     try {
-      socket.close(1009, 'message too big');
+      socket.close(CloseCode.messageTooBig, 'message too big');
     } catch {
       /* already closed */
     }

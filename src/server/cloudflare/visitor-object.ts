@@ -8,7 +8,7 @@
  * attachment.
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
-import { randomId } from '../../protocol/index.js';
+import { CloseCode, randomId } from '../../protocol/index.js';
 import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
@@ -54,14 +54,14 @@ export class VisitorObject extends Server<Env> {
     const entry = this.conns.get(socket.id);
     if (!entry) return;
     const data = messageData(socket, message);
-    if (data === null) return this.onClose(socket, 1009);
+    if (data === null) return this.onClose(socket, CloseCode.messageTooBig);
     this.core().onMessage(entry.conn, data);
   }
 
   override onClose(socket: PartyConnection<SocketState>, code: number): void {
     // Workers do not answer a peer's close frame by themselves: answer it, so the peer's close completes.
     try {
-      socket.close(code === 1005 || code === 1006 ? 1000 : code, 'closed');
+      socket.close(code === CloseCode.noStatus || code === CloseCode.abnormal ? CloseCode.normal : code, 'closed');
     } catch {
       /* already closed */
     }
