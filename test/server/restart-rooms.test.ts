@@ -76,3 +76,40 @@ test('restart: a pending request keeps its place and its lookup code, and agents
     await relay.close();
   }
 });
+
+test('restart: an agent who left the session before the restart is asked again; one still watching is not', async () => {
+  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages() });
+  try {
+    const alice = syncAgentToken('rooms-credential', 'Alice', 60_000, 'agent-alice');
+    const bob = syncAgentToken('rooms-credential', 'Bob', 60_000, 'agent-bob');
+    const visitorId = `rooms-${crypto.randomUUID()}`;
+    const visitor = await relay.open(`/parties/visitor/${visitorId}`);
+    const { shortId } = await visitor.next('welcome');
+    const watches = [];
+    for (const token of [alice, bob]) {
+      const watch = await relay.open(`/parties/watch/${shortId}?token=${token}`);
+      watch.send({ type: 'watch' });
+      const ask = await visitor.next('consentRequest');
+      visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+      await watch.next('watchState', (m) => m.watching);
+      watches.push(watch);
+    }
+    watches[1].close();
+    await visitor.next('observerLeft');
+    await relay.stop();
+    await relay.start();
+
+    const back = await relay.open(`/parties/visitor/${visitorId}`);
+    await back.next('welcome');
+    const aliceAgain = await relay.open(`/parties/watch/${shortId}?token=${alice}`);
+    aliceAgain.send({ type: 'watch' });
+    await aliceAgain.next('watchState', (m) => m.watching);
+    assert.equal(back.count('consentRequest'), 0, 'Alice, watching at the restart, was let back in unasked');
+    const bobAgain = await relay.open(`/parties/watch/${shortId}?token=${bob}`);
+    bobAgain.send({ type: 'watch' });
+    assert.equal((await back.next('consentRequest')).agentName, 'Bob', 'Bob, who had left, is asked again');
+    assert.ok(!bobAgain.messages.some((m) => m.type === 'watchState' && m.watching), 'Bob does not watch before the visitor answers');
+  } finally {
+    await relay.close();
+  }
+});

@@ -141,6 +141,9 @@ export class LocalRelay {
     const entry = this.conns.get(conn.id);
     if (!entry) return;
     this.conns.delete(conn.id);
+    // Once disposed, sockets close because the relay stops, not because anyone left: rooms keep
+    // what they stored (the agents watching at the restart watch again unasked).
+    if (this.disposed) return;
     entry.target.onClose(conn);
   }
 

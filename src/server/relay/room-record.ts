@@ -26,7 +26,7 @@ export interface RoomRecord {
   pendingRequestAt: number | null;
   /** The name the session goes by (the agent who started it). */
   agentName: string | null;
-  /** Every agent allowed into the session: back after a restart, they watch again unasked. */
+  /** The agents allowed into the session and still watching: back after a restart, they watch again unasked. One who left is not here. */
   agents: { agentId: string; agentName: string }[];
   lookupCode: LookupCode | null;
   endReason: EndReason | null;

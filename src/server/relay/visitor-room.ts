@@ -135,6 +135,7 @@ export class VisitorRoom {
   private state: SessionState = 'inactive';
   private pendingRequestAt: number | null = null;
   private agentName: string | null = null;
+  /** The agents watching now (by agentId): only they come back unasked after a restart, never one who left. */
   private readonly agents = new Map<string, string>();
   /**
    * The agents of a session restored from storage after a restart: they watched before it, so they
@@ -679,6 +680,14 @@ export class VisitorRoom {
     this.watchers.delete(w.conn.id);
     this.cancelConsent(w);
     if (!w.watching) return;
+    // An agent who left (no watch socket of theirs still watches) is asked again to come back,
+    // after a restart too: they leave the persisted list.
+    const agentId = w.agent.agentId;
+    if (![...this.watching()].some((o) => o.agent.agentId === agentId)) {
+      this.agents.delete(agentId);
+      this.restoredAgents?.delete(agentId);
+      this.writer.changed();
+    }
     const count = this.observers().length;
     if (this.conn) this.send(this.conn, { type: 'observerLeft', observerId: w.observerId, count });
     this.refreshWatchers([w]);
