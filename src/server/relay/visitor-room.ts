@@ -533,7 +533,7 @@ export class VisitorRoom {
         return;
       }
       case 'frameAck':
-        return; // for a frame no longer in flight (a late or repeated ack): nothing to do
+        return; // for a frame not in flight to it (late, repeated or made up): it freed nothing, and cost a budget token
       case 'stopSession':
         if (!w.watching && this.state !== 'pendingRequest') return this.sendError(w.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
         return this.endSession('agentStopped', w.agent.agentName);
