@@ -7,6 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryStorages } from '../../src/server/relay/memory-storage.js';
+import type { Storage } from '../../src/server/relay/seams.js';
+import { Lobby } from '../../src/server/relay/lobby.js';
+import { VisitorRoom } from '../../src/server/relay/visitor-room.js';
 import { restartableRelay } from '../support/node-client.js';
 import { syncAgentToken } from '../support/sync-agent-token.js';
 
@@ -112,4 +115,92 @@ test('restart: an agent who left the session before the restart is asked again; 
   } finally {
     await relay.close();
   }
+});
+
+test('record writes are coalesced: 200 identity updates from one visitor cost a handful of storage writes, and the last identity is stored', async () => {
+  const memory = memoryStorages();
+  let puts = 0;
+  const counting = (scope: string): Storage => {
+    const s = memory(scope);
+    return { get: (k) => s.get(k), delete: (k) => s.delete(k), list: (p) => s.list(p), put: (k, v) => (puts++, s.put(k, v)) };
+  };
+  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: counting, messageBurst: 1000 });
+  try {
+    const visitor = await relay.open(`/parties/visitor/rooms-${crypto.randomUUID()}`);
+    const { shortId } = await visitor.next('welcome');
+    await relay.server.relay.flushed();
+    const before = puts;
+    // In groups of 10, each answered before the next is sent: the room sees 20 separate bursts.
+    for (let i = 1; i <= 200; i++) {
+      visitor.send({ type: 'updateConnection', identity: { callName: `Name ${i}` } });
+      if (i % 10 === 0) {
+        visitor.send({ type: 'ping', t: i });
+        await visitor.next('pong');
+      }
+    }
+    await relay.server.relay.flushed();
+    assert.ok(puts - before <= 5, `${puts - before} writes for 200 identity updates`);
+    const stored = await memory(shortId).get<{ identity: { callName: string } }>('room');
+    assert.equal(stored?.identity.callName, 'Name 200', 'the last identity is what is stored');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('restart: a room reloaded from storage whose visitor never returns is removed after its grace, and its code is released', async () => {
+  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages(), visitorGraceMs: 400 });
+  try {
+    const visitorId = `rooms-${crypto.randomUUID()}`;
+    const visitor = await relay.open(`/parties/visitor/${visitorId}`);
+    const { shortId } = await visitor.next('welcome');
+    visitor.send({ type: 'requestAgent' });
+    await visitor.next('session', (m) => m.state === 'pendingRequest');
+    visitor.send({ type: 'getLookupCode' });
+    const { code } = await visitor.next('lookupCode');
+    await relay.stop();
+    await relay.start();
+
+    // An agent's watch link reloads the room from storage; its visitor never comes back.
+    const watch = await relay.open(`/parties/watch/${shortId}?token=${syncAgentToken('rooms-credential', 'Agent')}`);
+    const gone = await watch.next('error', (m) => m.code === 'notFound', 5000);
+    assert.match(gone.message, /visitor left|no visitor/);
+    const lobby = await relay.open(`/parties/agents/lobby?token=${syncAgentToken('rooms-credential', 'Lobby')}`);
+    assert.equal((await lobby.next('lobby')).total, 0, 'the lobby does not list it');
+    lobby.send({ type: 'findByCode', code });
+    assert.equal((await lobby.next('lookupResult')).visitor, null, 'its code is released');
+    assert.equal(relay.server.relay.stats().codes, 0);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an alarm that wakes a room with no socket (a Durable Object after a restart) loads its record first: a visitor gone past its grace is removed, record, lobby entry and code', async () => {
+  const storages = memoryStorages();
+  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: storages, visitorGraceMs: 1000 });
+  let shortId: string;
+  try {
+    const visitor = await relay.open(`/parties/visitor/rooms-${crypto.randomUUID()}`);
+    shortId = (await visitor.next('welcome')).shortId;
+    visitor.send({ type: 'updateConnection', identity: { callName: 'Ghost' } });
+    visitor.send({ type: 'getLookupCode' });
+    await visitor.next('lookupCode');
+    visitor.close();
+    while (relay.server.relay.stats().connections > 0) await new Promise((ok) => setTimeout(ok, 20));
+    await relay.server.relay.flushed();
+  } finally {
+    await relay.close();
+  }
+  const stored = await storages(shortId).get<{ goneAt: number | null }>('room');
+  assert.equal(typeof stored?.goneAt, 'number', 'the record says when the visitor left');
+
+  // A fresh room object, as a host makes one when only its alarm fires, an hour later.
+  const later = () => Date.now() + 60 * 60_000;
+  const noAlarm = { set() {}, clear() {} };
+  const lobby = new Lobby(noAlarm, { now: later });
+  const room = new VisitorRoom({ name: shortId, storage: storages(shortId), alarm: noAlarm, lobby }, { relayRun: 'test', visitorGraceMs: 1000, now: later });
+  await room.onAlarm();
+  await room.flushed();
+  assert.equal(await storages(shortId).get('room'), undefined, 'its record is deleted');
+  assert.equal(lobby.stats().listed, 0, 'the lobby does not list it');
+  assert.equal(lobby.stats().codes, 0, 'it holds no code');
 });

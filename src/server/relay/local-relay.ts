@@ -151,7 +151,7 @@ export class LocalRelay {
 
   private newRoom(name: string): VisitorRoom {
     const storage = this.options.storageFor?.(name) ?? new MemoryStorage();
-    const room: VisitorRoom = new VisitorRoom({ name, storage, alarm: this.alarm(() => room.onAlarm()), lobby: this.lobby }, this.roomOptions);
+    const room: VisitorRoom = new VisitorRoom({ name, storage, alarm: this.alarm(() => void room.onAlarm().catch((err) => console.error('relay: an alarm failed', err))), lobby: this.lobby }, this.roomOptions);
     this.rooms.set(name, room);
     return room;
   }
