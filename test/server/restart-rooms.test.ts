@@ -204,3 +204,16 @@ test('an alarm that wakes a room with no socket (a Durable Object after a restar
   assert.equal(lobby.stats().listed, 0, 'the lobby does not list it');
   assert.equal(lobby.stats().codes, 0, 'it holds no code');
 });
+
+test('a lobby replaying stored codes keeps the live ones and drops expired or taken ones, never claiming new codes', () => {
+  let now = 1_000_000;
+  const lobby = new Lobby({ set() {}, clear() {} }, { now: () => now });
+  assert.equal(lobby.restoreCode('room-a', { code: '1234', expiresAt: now + 60_000 }), true, 'a live code is kept');
+  assert.equal(lobby.restoreCode('room-b', { code: '5678', expiresAt: now - 1 }), false, 'an expired code is dropped');
+  assert.equal(lobby.restoreCode('room-c', { code: '1234', expiresAt: now + 60_000 }), false, 'a code another room holds is not taken');
+  assert.equal(lobby.restoreCode('room-d', null as never), false, 'junk is dropped, not thrown');
+  assert.equal(lobby.stats().codes, 1, 'no new code was claimed for the dropped ones');
+  now += 120_000;
+  assert.equal(lobby.restoreCode('room-c', { code: '1234', expiresAt: now + 60_000 }), true, 'an expired holder makes way');
+  assert.equal(lobby.stats().codes, 1);
+});

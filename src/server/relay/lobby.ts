@@ -206,6 +206,22 @@ export class Lobby implements LobbyLink {
     return { code, expiresAt };
   }
 
+  /**
+   * A host replaying the codes it stored (a lobby object after a restart): holds `code` for
+   * `shortId` when it is still live and nobody else holds it, and returns true; an expired or
+   * taken one is dropped (false), never swapped for a new code, and nothing throws.
+   */
+  restoreCode(shortId: string, code: LookupCode): boolean {
+    const now = this.now();
+    if (!code || typeof code.code !== 'string' || !(code.expiresAt > now)) return false;
+    const holder = this.codes.get(code.code);
+    if (holder && holder.shortId !== shortId && holder.expiresAt > now) return false;
+    if (holder) this.codeOf.delete(holder.shortId);
+    this.dropCodeOf(shortId);
+    this.hold(code.code, shortId, code.expiresAt);
+    return true;
+  }
+
   releaseCode(shortId: string, code: string): void {
     if (this.codes.get(code)?.shortId !== shortId) return;
     this.codes.delete(code);
