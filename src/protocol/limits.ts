@@ -60,6 +60,9 @@ export const RATE_LIMITS = {
   /** Frame bytes per visitor connection: a burst, then this many a second (32 MiB, 16 MiB). */
   frameBytesBurst: 32 * 1024 * 1024,
   frameBytesPerSecond: 16 * 1024 * 1024,
+  /** Lobby searches (`lobbyQuery`) per agent socket: a burst, then this many a second; past it `rateLimited`. */
+  lobbyQueryBurst: 5,
+  lobbyQueriesPerSecond: 2,
   /** Lookup-code searches per agent a minute (also the burst). */
   lookupsPerAgentPerMinute: 10,
   /** Lookup-code searches per address a minute (also the burst). */

@@ -183,3 +183,32 @@ test('new help requests are rate limited per address, so one address cannot fill
     await relay.close();
   }
 });
+
+test('lobby searches have their own budget per socket: a burst past it gets rateLimited, and other sockets are answered meanwhile', async () => {
+  const relay = await testRelay();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const visitor = await relay.visitor();
+      await visitor.next('welcome');
+      visitor.send({ type: 'updateConnection', identity: { callName: `Searchable ${i}` } });
+    }
+    const searcher = await relay.lobby(relay.token('Searcher'));
+    const other = await relay.lobby(relay.token('Other'));
+    await searcher.next('lobby');
+    await other.next('lobby');
+    const QUERIES = 20;
+    for (let i = 0; i < QUERIES; i++) searcher.send({ type: 'lobbyQuery', query: 'zzz-no-match', offset: 0, limit: 1 });
+    searcher.send({ type: 'ping', t: 1 });
+    other.send({ type: 'ping', t: 2 });
+    assert.equal((await other.next('pong')).t, 2, 'the other socket is answered');
+    await searcher.next('pong');
+    const pages = searcher.count('lobbyPage');
+    const limited = searcher.messages.flatMap((m) => (m.type === 'error' && m.code === 'rateLimited' ? [m] : []));
+    assert.equal(pages + limited.length, QUERIES, 'every query is answered: a page or an error');
+    assert.ok(pages >= 5 && pages <= 7, `the burst of 5 (and what refilled meanwhile) got pages: ${pages}`);
+    assert.match(limited[0].message, /lobby searches/);
+    assert.ok(!searcher.messages.some((m) => m.type === 'error' && m.code !== 'rateLimited'), 'nothing else went wrong');
+  } finally {
+    await relay.close();
+  }
+});

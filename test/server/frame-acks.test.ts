@@ -99,3 +99,31 @@ test('frameAck is checked like any message: a bad seq gets invalidMessage, and a
     await relay.close();
   }
 });
+
+test('forged acks free nothing: a watcher that acks seq 2147483647 or seqs it was never sent still gets 2 frames until it acks a real one', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const forger = await relay.allowedWatch(visitor, shortId, relay.token('Forger'));
+    forger.acksFrames = false;
+    const fast = await relay.allowedWatch(visitor, shortId, relay.token('Fast'));
+
+    for (let seq = 1; seq <= 10; seq++) {
+      visitor.sendRaw(frame(seq));
+      await fast.frame(seq - 1);
+      // Each ack below names a frame the forger does not have in flight.
+      forger.send({ type: 'frameAck', seq: 2147483647 });
+      forger.send({ type: 'frameAck', seq: seq + 100 });
+      forger.send({ type: 'frameAck', seq: 0xffff_ffff });
+      await settle(forger);
+    }
+    assert.deepEqual(seqs(forger), [1, 2], 'still two frames in flight, no more');
+
+    // A real ack frees a slot: the newest frame held for it comes.
+    forger.send({ type: 'frameAck', seq: 2 });
+    assert.equal(decodeFrame(await forger.frame(2)).seq, 10);
+  } finally {
+    await relay.close();
+  }
+});

@@ -7,8 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryStorages } from '../../src/server/relay/memory-storage.js';
+import type { Storage } from '../../src/server/relay/seams.js';
+import { Lobby } from '../../src/server/relay/lobby.js';
+import { VisitorRoom } from '../../src/server/relay/visitor-room.js';
 import { restartableRelay } from '../support/node-client.js';
 import { syncAgentToken } from '../support/sync-agent-token.js';
+import { nodeOnly } from '../support/relay-host.js';
 
 test('restart: an active session resumes, and an agent who was in it watches again with no consent prompt; another agent is still asked', async () => {
   const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages() });
@@ -75,4 +79,142 @@ test('restart: a pending request keeps its place and its lookup code, and agents
   } finally {
     await relay.close();
   }
+});
+
+test('restart: an agent who left the session before the restart is asked again; one still watching is not', async () => {
+  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages() });
+  try {
+    const alice = syncAgentToken('rooms-credential', 'Alice', 60_000, 'agent-alice');
+    const bob = syncAgentToken('rooms-credential', 'Bob', 60_000, 'agent-bob');
+    const visitorId = `rooms-${crypto.randomUUID()}`;
+    const visitor = await relay.open(`/parties/visitor/${visitorId}`);
+    const { shortId } = await visitor.next('welcome');
+    const watches = [];
+    for (const token of [alice, bob]) {
+      const watch = await relay.open(`/parties/watch/${shortId}?token=${token}`);
+      watch.send({ type: 'watch' });
+      const ask = await visitor.next('consentRequest');
+      visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+      await watch.next('watchState', (m) => m.watching);
+      watches.push(watch);
+    }
+    watches[1].close();
+    await visitor.next('observerLeft');
+    await relay.stop();
+    await relay.start();
+
+    const back = await relay.open(`/parties/visitor/${visitorId}`);
+    await back.next('welcome');
+    const aliceAgain = await relay.open(`/parties/watch/${shortId}?token=${alice}`);
+    aliceAgain.send({ type: 'watch' });
+    await aliceAgain.next('watchState', (m) => m.watching);
+    assert.equal(back.count('consentRequest'), 0, 'Alice, watching at the restart, was let back in unasked');
+    const bobAgain = await relay.open(`/parties/watch/${shortId}?token=${bob}`);
+    bobAgain.send({ type: 'watch' });
+    assert.equal((await back.next('consentRequest')).agentName, 'Bob', 'Bob, who had left, is asked again');
+    assert.ok(!bobAgain.messages.some((m) => m.type === 'watchState' && m.watching), 'Bob does not watch before the visitor answers');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('record writes are coalesced: 200 identity updates from one visitor cost a handful of storage writes, and the last identity is stored', { skip: nodeOnly('it gives the relay its own storage and reads the in-process relay') }, async () => {
+  const memory = memoryStorages();
+  let puts = 0;
+  const counting = (scope: string): Storage => {
+    const s = memory(scope);
+    return { get: (k) => s.get(k), delete: (k) => s.delete(k), list: (p) => s.list(p), put: (k, v) => (puts++, s.put(k, v)) };
+  };
+  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: counting, messageBurst: 1000 });
+  try {
+    const visitor = await relay.open(`/parties/visitor/rooms-${crypto.randomUUID()}`);
+    const { shortId } = await visitor.next('welcome');
+    await relay.server.node!.relay.flushed();
+    const before = puts;
+    // In groups of 10, each answered before the next is sent: the room sees 20 separate bursts.
+    for (let i = 1; i <= 200; i++) {
+      visitor.send({ type: 'updateConnection', identity: { callName: `Name ${i}` } });
+      if (i % 10 === 0) {
+        visitor.send({ type: 'ping', t: i });
+        await visitor.next('pong');
+      }
+    }
+    await relay.server.node!.relay.flushed();
+    assert.ok(puts - before <= 5, `${puts - before} writes for 200 identity updates`);
+    const stored = await memory(shortId).get<{ identity: { callName: string } }>('room');
+    assert.equal(stored?.identity.callName, 'Name 200', 'the last identity is what is stored');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('restart: a room reloaded from storage whose visitor never returns is removed after its grace, and its code is released', { skip: nodeOnly('it gives the relay its own storage and reads the in-process relay') }, async () => {
+  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages(), visitorGraceMs: 400 });
+  try {
+    const visitorId = `rooms-${crypto.randomUUID()}`;
+    const visitor = await relay.open(`/parties/visitor/${visitorId}`);
+    const { shortId } = await visitor.next('welcome');
+    visitor.send({ type: 'requestAgent' });
+    await visitor.next('session', (m) => m.state === 'pendingRequest');
+    visitor.send({ type: 'getLookupCode' });
+    const { code } = await visitor.next('lookupCode');
+    await relay.stop();
+    await relay.start();
+
+    // An agent's watch link reloads the room from storage; its visitor never comes back.
+    const watch = await relay.open(`/parties/watch/${shortId}?token=${syncAgentToken('rooms-credential', 'Agent')}`);
+    const gone = await watch.next('error', (m) => m.code === 'notFound', 5000);
+    assert.match(gone.message, /visitor left|no visitor/);
+    const lobby = await relay.open(`/parties/agents/lobby?token=${syncAgentToken('rooms-credential', 'Lobby')}`);
+    assert.equal((await lobby.next('lobby')).total, 0, 'the lobby does not list it');
+    lobby.send({ type: 'findByCode', code });
+    assert.equal((await lobby.next('lookupResult')).visitor, null, 'its code is released');
+    assert.equal(relay.server.node!.relay.stats().codes, 0);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an alarm that wakes a room with no socket (a Durable Object after a restart) loads its record first: a visitor gone past its grace is removed, record, lobby entry and code', { skip: nodeOnly('it gives the relay its own storage and reads the in-process relay') }, async () => {
+  const storages = memoryStorages();
+  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: storages, visitorGraceMs: 1000 });
+  let shortId: string;
+  try {
+    const visitor = await relay.open(`/parties/visitor/rooms-${crypto.randomUUID()}`);
+    shortId = (await visitor.next('welcome')).shortId;
+    visitor.send({ type: 'updateConnection', identity: { callName: 'Ghost' } });
+    visitor.send({ type: 'getLookupCode' });
+    await visitor.next('lookupCode');
+    visitor.close();
+    while (relay.server.node!.relay.stats().connections > 0) await new Promise((ok) => setTimeout(ok, 20));
+    await relay.server.node!.relay.flushed();
+  } finally {
+    await relay.close();
+  }
+  const stored = await storages(shortId).get<{ goneAt: number | null }>('room');
+  assert.equal(typeof stored?.goneAt, 'number', 'the record says when the visitor left');
+
+  // A fresh room object, as a host makes one when only its alarm fires, an hour later.
+  const later = () => Date.now() + 60 * 60_000;
+  const noAlarm = { set() {}, clear() {} };
+  const lobby = new Lobby(noAlarm, { now: later });
+  const room = new VisitorRoom({ name: shortId, storage: storages(shortId), alarm: noAlarm, lobby }, { relayRun: 'test', visitorGraceMs: 1000, now: later });
+  await room.onAlarm();
+  await room.flushed();
+  assert.equal(await storages(shortId).get('room'), undefined, 'its record is deleted');
+  assert.equal(lobby.stats().listed, 0, 'the lobby does not list it');
+  assert.equal(lobby.stats().codes, 0, 'it holds no code');
+});
+
+test('a lobby replaying stored codes keeps the live ones and drops expired or taken ones, never claiming new codes', () => {
+  let now = 1_000_000;
+  const lobby = new Lobby({ set() {}, clear() {} }, { now: () => now });
+  assert.equal(lobby.restoreCode('room-a', { code: '1234', expiresAt: now + 60_000 }), true, 'a live code is kept');
+  assert.equal(lobby.restoreCode('room-b', { code: '5678', expiresAt: now - 1 }), false, 'an expired code is dropped');
+  assert.equal(lobby.restoreCode('room-c', { code: '1234', expiresAt: now + 60_000 }), false, 'a code another room holds is not taken');
+  assert.equal(lobby.restoreCode('room-d', null as never), false, 'junk is dropped, not thrown');
+  assert.equal(lobby.stats().codes, 1, 'no new code was claimed for the dropped ones');
+  now += 120_000;
+  assert.equal(lobby.restoreCode('room-c', { code: '1234', expiresAt: now + 60_000 }), true, 'an expired holder makes way');
+  assert.equal(lobby.stats().codes, 1);
 });

@@ -28,21 +28,31 @@ export class LobbyObject extends Server<Env> {
 
   /** The lobby, with what the storage holds replayed into it. */
   private core(): Promise<Lobby> {
-    return (this.ready ??= (async () => {
+    const starting = (this.ready ??= (async () => {
       const log = (err: unknown) => console.error('lobby:', err);
       const lobby = new Lobby(doAlarm(this.ctx.storage, log), { ...relayOptions(this.env), now: () => clock(this.env) });
       const summaries = await this.ctx.storage.list<VisitorSummary>({ prefix: SUMMARY });
       for (const summary of summaries.values()) lobby.publish(summary);
       const codes = await this.ctx.storage.list<LookupCode>({ prefix: CODE });
       for (const [key, code] of codes) {
-        const shortId = key.slice(CODE.length);
-        const kept = await lobby.claimCode(shortId, code);
-        if (kept.code !== code.code || kept.expiresAt !== code.expiresAt) await this.ctx.storage.put(key, kept);
+        // A stored code is kept only while it is live and nobody else holds it; an expired or
+        // taken one is dropped, never swapped for a new one (that would let rooms nobody comes
+        // back to use up the codes at every start). One bad entry never stops the replay.
+        try {
+          if (!lobby.restoreCode(key.slice(CODE.length), code)) await this.ctx.storage.delete(key);
+        } catch (err) {
+          log(err);
+        }
       }
       registerStats(this.env, this.name, () => lobby.stats());
       this.lobby = lobby;
       return lobby;
     })());
+    // A failed start is not kept: the next call tries again.
+    starting.catch(() => {
+      if (this.ready === starting) this.ready = null;
+    });
+    return starting;
   }
 
   // ---------------------------------------------------------------- LobbyLink, called by rooms

@@ -76,8 +76,8 @@ export class VisitorObject extends Server<Env> {
     this.onClose(socket, 1011);
   }
 
-  override onAlarm(): void {
-    this.core().onAlarm();
+  override async onAlarm(): Promise<void> {
+    await this.core().onAlarm();
   }
 
   override async onRequest(request: Request): Promise<Response> {

@@ -59,9 +59,6 @@ export interface FrameFanoutOptions {
   sent: (conn: Connection) => void;
 }
 
-/** `a` is `b` or older, in uint32 sequence space (seqs wrap). */
-const atOrBefore = (a: number, b: number) => ((b - a) >>> 0) < 0x8000_0000;
-
 export class FrameFanout {
   /** The seq of the last tile forwarded: a tile with another seq starts a frame. */
   private lastSeq: number | null = null;
@@ -107,15 +104,15 @@ export class FrameFanout {
   }
 
   /**
-   * The watcher acknowledged frame `seq` (and with it every earlier one). True when that freed
-   * something (a frame was in flight), so a flood of made-up acks can be told from real ones.
+   * The watcher acknowledged frame `seq` (and with it every earlier one). Only a seq in flight to
+   * it counts: an ack for a frame never sent to it, or from beyond the newest one sent (a forged
+   * 2147483647), frees nothing. True when that freed something, so a flood of made-up acks can be
+   * told from real ones (and is charged to the socket's message budget).
    */
   ack(w: FrameLane, seq: number): boolean {
-    const f = w.inFlight;
-    let acked = 0;
-    while (acked < f.length && atOrBefore(f[acked], seq)) acked++;
-    if (acked === 0) return false;
-    f.splice(0, acked);
+    const i = w.inFlight.indexOf(seq);
+    if (i < 0) return false;
+    w.inFlight.splice(0, i + 1);
     this.release(w);
     return true;
   }

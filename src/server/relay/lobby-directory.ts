@@ -18,19 +18,31 @@ export function lobbyOrder(a: VisitorSummary, b: VisitorSummary): number {
 /** Whether `v` matches `needle` (already lower-cased): its name, uniqueId, tags, identities or metadata values. */
 export function matches(v: VisitorSummary, needle: string): boolean {
   if (needle === '') return true;
+  return v.shortId.toLowerCase() === needle || searchTextOf(v).includes(needle);
+}
+
+/** The fields a search looks in, lower-cased, one per line (a needle with a line break falls back to field by field). */
+function searchTextOf(v: VisitorSummary): string {
+  const fields = [v.callName ?? '', v.uniqueId ?? '', ...v.tags, ...Object.values(v.identities), ...Object.values(v.metadata)];
+  return fields.join('\n').toLowerCase();
+}
+
+function matchesFieldByField(v: VisitorSummary, needle: string): boolean {
   const has = (s: string | null) => s !== null && s.toLowerCase().includes(needle);
   if (has(v.callName) || has(v.uniqueId) || v.shortId.toLowerCase() === needle) return true;
-  for (const t of v.tags) if (has(t)) return true;
-  for (const s of Object.values(v.identities)) if (has(s)) return true;
-  for (const s of Object.values(v.metadata)) if (has(s)) return true;
-  return false;
+  return v.tags.some(has) || Object.values(v.identities).some(has) || Object.values(v.metadata).some(has);
 }
+
+/** Past this many, a page sorts every match rather than keeping the first ones aside. */
+const MAX_SELECTED = 1024;
 
 export class LobbyDirectory {
   private readonly visitors = new Map<string, VisitorSummary>();
   private waitingCount = 0;
   /** JSON of each summary, made once per change and reused by every page that lists it. */
   private readonly json = new Map<string, string>();
+  /** Lower-cased search text of each summary, made on its first search and dropped on its next change. */
+  private readonly searchText = new Map<string, string>();
 
   get total(): number {
     return this.visitors.size;
@@ -62,6 +74,7 @@ export class LobbyDirectory {
     if (v.pendingRequestAt !== null) this.waitingCount++;
     this.visitors.set(v.shortId, v);
     this.json.delete(v.shortId);
+    this.searchText.delete(v.shortId);
   }
 
   delete(shortId: string): boolean {
@@ -70,6 +83,7 @@ export class LobbyDirectory {
     if (before.pendingRequestAt !== null) this.waitingCount--;
     this.visitors.delete(shortId);
     this.json.delete(shortId);
+    this.searchText.delete(shortId);
     return true;
   }
 
@@ -80,17 +94,46 @@ export class LobbyDirectory {
    */
   page(query: string, offset: number, limit = MAX_LOBBY_PAGE): { total: number; json: string; count: number } {
     const needle = query.trim().toLowerCase();
-    const all: VisitorSummary[] = [];
-    for (const v of this.visitors.values()) if (matches(v, needle)) all.push(v);
-    all.sort(lobbyOrder);
+    const want = offset + Math.min(limit, MAX_LOBBY_PAGE);
+    // The first `want` matches in lobby order, kept sorted as they are found: no sort of the
+    // whole directory per page (unless the page is far down it).
+    const select = want <= MAX_SELECTED;
+    const found: VisitorSummary[] = [];
+    let total = 0;
+    for (const v of this.visitors.values()) {
+      if (!this.matches(v, needle)) continue;
+      total++;
+      if (!select) found.push(v);
+      else if (found.length < want || lobbyOrder(v, found[found.length - 1]) < 0) {
+        let lo = 0;
+        let hi = found.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (lobbyOrder(found[mid], v) <= 0) lo = mid + 1;
+          else hi = mid;
+        }
+        found.splice(lo, 0, v);
+        if (found.length > want) found.pop();
+      }
+    }
+    if (!select) found.sort(lobbyOrder);
     const parts: string[] = [];
     let chars = 2;
-    for (let i = offset; i < all.length && parts.length < Math.min(limit, MAX_LOBBY_PAGE); i++) {
-      const text = this.jsonOf(all[i].shortId)!;
+    for (let i = offset; i < found.length && parts.length < Math.min(limit, MAX_LOBBY_PAGE); i++) {
+      const text = this.jsonOf(found[i].shortId)!;
       if (parts.length > 0 && chars + text.length + 1 > MAX_LOBBY_PAGE_CHARS) break;
       parts.push(text);
       chars += text.length + 1;
     }
-    return { total: all.length, json: `[${parts.join(',')}]`, count: parts.length };
+    return { total, json: `[${parts.join(',')}]`, count: parts.length };
+  }
+
+  private matches(v: VisitorSummary, needle: string): boolean {
+    if (needle === '') return true;
+    if (needle.includes('\n')) return matchesFieldByField(v, needle);
+    if (v.shortId.toLowerCase() === needle) return true;
+    let text = this.searchText.get(v.shortId);
+    if (text === undefined) this.searchText.set(v.shortId, (text = searchTextOf(v)));
+    return text.includes(needle);
   }
 }

@@ -18,7 +18,7 @@ import type { AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
 import { Peers, type PeerOptions } from './peers.js';
-import { KeyedRateLimiter } from './rate-limit.js';
+import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
 import type { Alarm, Connection, LobbyLink, LookupCode } from './seams.js';
 
 /** Lobby options. Times in milliseconds. */
@@ -59,6 +59,8 @@ export class Lobby implements LobbyLink {
   private readonly deadlines: Deadlines<Deadline>;
   private readonly lookupsPerAgent: KeyedRateLimiter;
   private readonly lookupsPerAddress: KeyedRateLimiter;
+  /** Each lobby socket's budget of `lobbyQuery` (a search walks the whole directory): made on its first query. */
+  private readonly queryBudgets = new Map<string, TokenBucket>();
   private countsSent = { total: 0, waiting: 0, at: 0 };
 
   constructor(
@@ -107,6 +109,7 @@ export class Lobby implements LobbyLink {
 
   onClose(conn: Connection): void {
     this.agents.delete(conn.id);
+    this.queryBudgets.delete(conn.id);
     this.peers.drop(conn);
     this.deadlines.set(`token:${conn.id}`, null);
   }
@@ -135,6 +138,9 @@ export class Lobby implements LobbyLink {
         return this.send(conn, { type: 'lookupResult', code: msg.code, visitor: live ?? null });
       }
       case 'lobbyQuery': {
+        let budget = this.queryBudgets.get(conn.id);
+        if (!budget) this.queryBudgets.set(conn.id, (budget = new TokenBucket(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now)));
+        if (!budget.take()) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lobby searches; wait a second');
         const page = this.directory.page(msg.query, msg.offset, msg.limit);
         const head = JSON.stringify({ type: 'lobbyPage', query: msg.query, offset: msg.offset, total: page.total });
         return this.peers.out.send(conn, `${head.slice(0, -1)},"visitors":${page.json}}`);
@@ -198,6 +204,22 @@ export class Lobby implements LobbyLink {
     if (holder) this.codeOf.delete(holder.shortId);
     this.hold(code, shortId, expiresAt);
     return { code, expiresAt };
+  }
+
+  /**
+   * A host replaying the codes it stored (a lobby object after a restart): holds `code` for
+   * `shortId` when it is still live and nobody else holds it, and returns true; an expired or
+   * taken one is dropped (false), never swapped for a new code, and nothing throws.
+   */
+  restoreCode(shortId: string, code: LookupCode): boolean {
+    const now = this.now();
+    if (!code || typeof code.code !== 'string' || !(code.expiresAt > now)) return false;
+    const holder = this.codes.get(code.code);
+    if (holder && holder.shortId !== shortId && holder.expiresAt > now) return false;
+    if (holder) this.codeOf.delete(holder.shortId);
+    this.dropCodeOf(shortId);
+    this.hold(code.code, shortId, code.expiresAt);
+    return true;
   }
 
   releaseCode(shortId: string, code: string): void {

@@ -141,6 +141,9 @@ export class LocalRelay {
     const entry = this.conns.get(conn.id);
     if (!entry) return;
     this.conns.delete(conn.id);
+    // Once disposed, sockets close because the relay stops, not because anyone left: rooms keep
+    // what they stored (the agents watching at the restart watch again unasked).
+    if (this.disposed) return;
     entry.target.onClose(conn);
   }
 
@@ -148,7 +151,7 @@ export class LocalRelay {
 
   private newRoom(name: string): VisitorRoom {
     const storage = this.options.storageFor?.(name) ?? new MemoryStorage();
-    const room: VisitorRoom = new VisitorRoom({ name, storage, alarm: this.alarm(() => room.onAlarm()), lobby: this.lobby }, this.roomOptions);
+    const room: VisitorRoom = new VisitorRoom({ name, storage, alarm: this.alarm(() => void room.onAlarm().catch((err) => console.error('relay: an alarm failed', err))), lobby: this.lobby }, this.roomOptions);
     this.rooms.set(name, room);
     return room;
   }

@@ -26,12 +26,18 @@ export interface RoomRecord {
   pendingRequestAt: number | null;
   /** The name the session goes by (the agent who started it). */
   agentName: string | null;
-  /** Every agent allowed into the session: back after a restart, they watch again unasked. */
+  /** The agents allowed into the session and still watching: back after a restart, they watch again unasked. One who left is not here. */
   agents: { agentId: string; agentName: string }[];
   lookupCode: LookupCode | null;
   endReason: EndReason | null;
   /** Epoch ms of the visitor's first connection. */
   connectedAt: number;
+  /**
+   * Epoch ms when the visitor's socket left (null while connected): a room reloaded with no
+   * socket (an alarm after a restart) removes itself once its grace from then is over.
+   * Absent in records written before it was kept.
+   */
+  goneAt?: number | null;
 }
 
 /** Whether `r` looks like a record this code wrote (storage is trusted, but may hold an older shape). */
@@ -44,26 +50,58 @@ export function isRoomRecord(r: unknown): r is RoomRecord {
  * Writes a room's record in order: a change while a write is under way is written after it, and
  * changes in between are folded into one write of the newest state. `snapshot()` returns the
  * record now, or null when the room is gone (the record is deleted).
+ *
+ * Never more than one write per room in flight and one waiting (the dirty flag), and lazy changes
+ * (identity: a page may send many) are written at most once every {@link LAZY_WRITE_MS}, on the
+ * room's alarm (`schedule`, then `due()`); session state, codes and agents are written promptly.
  */
+/** A lazy change waits at most this long after the last write, in ms. */
+export const LAZY_WRITE_MS = 1000;
+
 export class RecordWriter {
   private writing: Promise<void> | null = null;
   private dirty = false;
+  /** When the last write started (epoch ms). */
+  private lastWriteAt = -Infinity;
 
   constructor(
     private readonly storage: Storage,
     private readonly snapshot: () => RoomRecord | null,
+    private readonly now: () => number,
+    /** Asks for `due()` at `at` (epoch ms), or cancels that with null: the room's alarm. */
+    private readonly schedule: (at: number | null) => void,
     private readonly log?: (...args: unknown[]) => void,
   ) {}
 
   /** The persisted state changed: write it (soon, in order). */
   changed(): void {
     this.dirty = true;
-    this.writing ??= this.drain();
+    this.start();
   }
 
-  /** Resolves once everything changed so far is written. */
+  /** A change that may wait: written with the next prompt one, or within LAZY_WRITE_MS of the last write. */
+  changedLazily(): void {
+    this.dirty = true;
+    if (this.writing) return; // the write under way is followed by one of the newest state
+    const at = this.lastWriteAt + LAZY_WRITE_MS;
+    if (at <= this.now()) this.start();
+    else this.schedule(at);
+  }
+
+  /** The scheduled time came: write what waits. */
+  due(): void {
+    if (this.dirty) this.start();
+  }
+
+  /** Resolves once everything changed so far is written (lazy changes too). */
   async flushed(): Promise<void> {
+    this.due();
     while (this.writing) await this.writing;
+  }
+
+  private start(): void {
+    this.schedule(null);
+    this.writing ??= this.drain();
   }
 
   private async drain(): Promise<void> {
@@ -72,6 +110,7 @@ export class RecordWriter {
     try {
       while (this.dirty) {
         this.dirty = false;
+        this.lastWriteAt = this.now();
         const record = this.snapshot();
         try {
           if (record) await this.storage.put(RECORD_KEY, record);

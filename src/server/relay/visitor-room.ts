@@ -92,7 +92,7 @@ interface Watcher extends FrameLane {
   sender: string | null;
 }
 
-type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | `token:${string}`;
+type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | 'write' | `token:${string}`;
 
 /** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`). */
 const FRAME_ACK = /^\{"type":"frameAck","seq":(\d+)\}$/;
@@ -127,6 +127,7 @@ export class VisitorRoom {
   private state: SessionState = 'inactive';
   private pendingRequestAt: number | null = null;
   private agentName: string | null = null;
+  /** The agents watching now (by agentId): only they come back unasked after a restart, never one who left. */
   private readonly agents = new Map<string, string>();
   /**
    * The agents of a session restored from storage after a restart: they watched before it, so they
@@ -136,6 +137,8 @@ export class VisitorRoom {
   private lookupCode: LookupCode | null = null;
   private endReason: EndReason | null = null;
   private connectedAt = 0;
+  /** When the visitor's socket left (epoch ms), or null while it is connected. */
+  private goneAt: number | null = null;
 
   private conn: Connection | null = null;
   private visible = true;
@@ -157,7 +160,7 @@ export class VisitorRoom {
       requestKeyframe: () => this.conn && this.send(this.conn, { type: 'requestKeyframe' }),
       sent: (conn) => this.peers.out.sent(conn),
     });
-    this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.log);
+    this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.now, (at) => this.deadlines.set('write', at), this.opts.log);
   }
 
   /** The room's name: its visitor's shortId. */
@@ -211,6 +214,8 @@ export class VisitorRoom {
     if (watcher) return this.removeWatcher(watcher);
     if (this.conn === conn) {
       this.conn = null;
+      this.goneAt = this.opts.now();
+      this.writer.changed();
       this.refreshWatchers();
       this.deadlines.set('visitorGone', this.opts.now() + this.opts.visitorGraceMs);
       this.lobbyUpdate();
@@ -218,7 +223,12 @@ export class VisitorRoom {
     }
   }
 
-  onAlarm(): void {
+  /**
+   * A deadline is due. The room loads its record first: an alarm may be what wakes it (a Durable
+   * Object after a restart, with no socket), and a room that never loaded would keep nothing due.
+   */
+  async onAlarm(): Promise<void> {
+    await this.load();
     const now = this.opts.now();
     for (const key of this.deadlines.takeDue(now)) {
       if (key === 'visitorGone') this.visitorGone();
@@ -227,6 +237,7 @@ export class VisitorRoom {
       } else if (key === 'codeExpiry') this.expireCode();
       else if (key === 'drain') this.watchForDrain();
       else if (key === 'out') this.peers.out.poll();
+      else if (key === 'write') this.writer.due();
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
         if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
@@ -272,6 +283,7 @@ export class VisitorRoom {
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
     const now = this.opts.now();
+    this.goneAt = r.goneAt ?? now;
     if (this.state === 'active' || this.state === 'paused') {
       this.state = 'paused';
       this.deadlines.set('observerGrace', now + this.opts.observerGraceMs);
@@ -283,8 +295,9 @@ export class VisitorRoom {
         this.setCode(null);
       }
     }
-    // Nobody may come back: the room goes like any other whose visitor left.
-    this.deadlines.set('visitorGone', now + this.opts.visitorGraceMs);
+    // Nobody may come back: the room goes like any other whose visitor left, its grace counted
+    // from when the visitor left (from now when the record does not say).
+    this.deadlines.set('visitorGone', this.goneAt + this.opts.visitorGraceMs);
     this.lobbyUpdate();
   }
 
@@ -301,6 +314,7 @@ export class VisitorRoom {
       lookupCode: this.lookupCode,
       endReason: this.endReason,
       connectedAt: this.connectedAt,
+      goneAt: this.conn ? null : this.goneAt,
     };
   }
 
@@ -308,6 +322,10 @@ export class VisitorRoom {
     this.deadlines.set('visitorGone', null);
     const previous = this.conn;
     this.conn = conn;
+    if (this.goneAt !== null) {
+      this.goneAt = null;
+      this.writer.changed();
+    }
     this.peers.add(conn, { frames: true });
     if (this.visitorId === null) {
       this.visitorId = visitorId;
@@ -388,6 +406,7 @@ export class VisitorRoom {
     this.restoredAgents = null;
     this.lookupCode = null;
     this.endReason = null;
+    this.goneAt = null;
     this.delivered = null;
     this.writer.changed();
     this.opts.onPresence?.('removed', this);
@@ -520,7 +539,7 @@ export class VisitorRoom {
         return;
       }
       case 'frameAck':
-        return; // for a frame no longer in flight (a late or repeated ack): nothing to do
+        return; // for a frame not in flight to it (late, repeated or made up): it freed nothing, and cost a budget token
       case 'stopSession':
         if (!w.watching && this.state !== 'pendingRequest') return this.sendError(w.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
         return this.endSession('agentStopped', w.agent.agentName);
@@ -580,7 +599,8 @@ export class VisitorRoom {
       return this.sendError(conn, ErrorCode.invalidMessage, `an identity is at most ${MAX_IDENTITY_JSON} characters as JSON (this one would be ${size}); nothing was changed`);
     }
     this.identity = id;
-    this.writer.changed();
+    // A page may update its identity often: written at most about once a second.
+    this.writer.changedLazily();
     this.lobbyUpdate();
   }
 
@@ -654,6 +674,14 @@ export class VisitorRoom {
     this.watchers.delete(w.conn.id);
     this.cancelConsent(w);
     if (!w.watching) return;
+    // An agent who left (no watch socket of theirs still watches) is asked again to come back,
+    // after a restart too: they leave the persisted list.
+    const agentId = w.agent.agentId;
+    if (![...this.watching()].some((o) => o.agent.agentId === agentId)) {
+      this.agents.delete(agentId);
+      this.restoredAgents?.delete(agentId);
+      this.writer.changed();
+    }
     const count = this.observers().length;
     if (this.conn) this.send(this.conn, { type: 'observerLeft', observerId: w.observerId, count });
     this.refreshWatchers([w]);
