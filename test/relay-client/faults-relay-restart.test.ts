@@ -18,7 +18,8 @@ const received = (agent: AgentSocket) => agent.messages.flatMap((m) => (m.type =
 
 /** Closes the viewer's socket under its PartySocket, as a dropped network does. */
 function dropViewerSocket(viewer: UpscopeViewer): void {
-  const ws = (viewer as unknown as { client: { socket: { _ws?: WebSocket } } | null }).client?.socket._ws;
+  // viewer.client is its WatchClient, whose RelaySocket wraps the PartySocket that holds the WebSocket.
+  const ws = (viewer as unknown as { client: { socket: { socket: { _ws?: WebSocket } } | null } | null }).client?.socket?.socket._ws;
   if (!ws) throw new Error('the viewer has no open socket to drop');
   ws.close(3001, 'test: agent network drop');
 }
