@@ -14,7 +14,7 @@ import { Lobby } from '../relay/lobby.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
 import { TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { connectionOf, doAlarm, messageData, ticketOf, type SocketState } from './seams.js';
+import { answerClose, connectionOf, doAlarm, messageData, ticketOf, type SocketState } from './seams.js';
 import { clock, registerStats, relayOptions } from './test-hooks.js';
 
 const SUMMARY = 'v:';
@@ -126,11 +126,7 @@ export class LobbyObject extends Server<Env> {
   }
 
   override onClose(socket: PartyConnection<SocketState>, code: number): void {
-    try {
-      socket.close(code === CloseCode.noStatus || code === CloseCode.abnormal ? CloseCode.normal : code, 'closed');
-    } catch {
-      /* already closed */
-    }
+    answerClose(socket, code);
     const entry = this.conns.get(socket.id);
     if (!entry) return;
     this.conns.delete(socket.id);

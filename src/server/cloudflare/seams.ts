@@ -117,6 +117,18 @@ export class RemoteLobby implements LobbyLink {
 const MAX_MESSAGE_BYTES = MAX_FRAME_BYTES * 2;
 
 /**
+ * Workers do not answer a peer's close frame by themselves: answer it, so the peer's close
+ * completes (the codes a peer cannot send, CloseCode.noStatus and abnormal, get a normal close).
+ */
+export function answerClose(socket: PartyConnection<SocketState>, code: number): void {
+  try {
+    socket.close(code === CloseCode.noStatus || code === CloseCode.abnormal ? CloseCode.normal : code, 'closed');
+  } catch {
+    /* already closed */
+  }
+}
+
+/**
  * A socket's message as the core takes it (text, or bytes), or null when it is over the size the
  * Node host accepts: the socket is then closed with CloseCode.messageTooBig, as `ws` does there.
  * (Cloudflare itself refuses messages over 1 MiB.)

@@ -13,7 +13,7 @@ import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
 import { TICKET_HEADER, type Env } from './env.js';
-import { connectionOf, doAlarm, doStorage, messageData, RemoteLobby, ticketOf, type SocketState } from './seams.js';
+import { answerClose, connectionOf, doAlarm, doStorage, messageData, RemoteLobby, ticketOf, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions } from './test-hooks.js';
 import { releaseAddress } from './limits-object.js';
 
@@ -59,12 +59,7 @@ export class VisitorObject extends Server<Env> {
   }
 
   override onClose(socket: PartyConnection<SocketState>, code: number): void {
-    // Workers do not answer a peer's close frame by themselves: answer it, so the peer's close completes.
-    try {
-      socket.close(code === CloseCode.noStatus || code === CloseCode.abnormal ? CloseCode.normal : code, 'closed');
-    } catch {
-      /* already closed */
-    }
+    answerClose(socket, code);
     const entry = this.conns.get(socket.id);
     if (!entry) return;
     this.conns.delete(socket.id);

@@ -1,3 +1,11 @@
+/**
+ * <upscope-agent-lobby>: the agent's queue of visitors (virtualised list, search, code look-up,
+ * request alerts, details of the visitor in focus).
+ *
+ * Over 350 lines: the template and its keyboard handling are one view over one list; the list
+ * machinery (VirtualList), the search (visitor-search.ts), the alerts (request-alerts.ts) and the
+ * styles already live in their own files. The details panel is the next piece to move out.
+ */
 import { html, LitElement, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { SignalWatcher } from '@lit-labs/signals';
