@@ -6,3 +6,5 @@ export * from './frame.js';
 export * from './tile-image.js';
 export * from './random-id.js';
 export * from './login.js';
+export * from './capabilities.js';
+export * from './remote-input.js';

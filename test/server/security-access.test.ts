@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentTokens } from '../../src/server/relay/agent-token.js';
-import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import { CAPABILITIES, decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
@@ -159,7 +159,7 @@ test('agent tokens: HMAC-signed, bound to the credential, expiring, and refused 
   let now = 1_000_000;
   const tokens = new AgentTokens('cred-A', () => now);
   const issued = await tokens.issue('Dana', 60_000, 'agent-1');
-  assert.deepEqual(await tokens.verify(issued.token), { agentId: 'agent-1', agentName: 'Dana', expiresAt: now + 60_000 });
+  assert.deepEqual(await tokens.verify(issued.token), { agentId: 'agent-1', agentName: 'Dana', expiresAt: now + 60_000, capabilities: CAPABILITIES });
   // The same credential in a new process (a relay restart) accepts it; another one does not.
   assert.equal((await new AgentTokens('cred-A', () => now).verify(issued.token))?.agentId, 'agent-1');
   assert.equal(await new AgentTokens('cred-B', () => now).verify(issued.token), null);

@@ -13,7 +13,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, accessSync, constants } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Sql } from '../sql.js';
 
 /** A settings problem with the data directory: main.ts prints `message` as one sentence. */
 export class DataDirError extends Error {
@@ -60,6 +61,8 @@ export interface Database {
   readonly dir: string;
   /** The PGlite instance: run queries with `pg.query(sql, params)`. */
   readonly pg: PGlite;
+  /** The same database behind the host-free SQL seam (src/server/sql.ts). */
+  readonly sql: Sql;
   /** Schema version after migrations. */
   readonly schemaVersion: number;
   /** Waits for queries in progress, closes PGlite and releases the lock. Safe to call twice. */
@@ -93,9 +96,24 @@ export async function openDatabase(dir: string): Promise<Database> {
   return {
     dir: abs,
     pg,
+    sql: pgliteSql(pg),
     schemaVersion,
     close() {
       return (closing ??= pg.close().finally(releaseLock));
+    },
+  };
+}
+
+/** PGlite (or one of its transactions) as the {@link Sql} seam. */
+export function pgliteSql(pg: PGlite | Transaction): Sql {
+  return {
+    async query<T>(sql: string, params?: unknown[]) {
+      const r = await pg.query<T>(sql, params);
+      return { rows: r.rows, affectedRows: r.affectedRows };
+    },
+    transaction<R>(fn: (tx: Sql) => Promise<R>): Promise<R> {
+      if (!('transaction' in pg)) return fn(pgliteSql(pg)); // already inside one
+      return pg.transaction((tx) => fn(pgliteSql(tx)));
     },
   };
 }

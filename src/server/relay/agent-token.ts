@@ -13,12 +13,16 @@ export interface AgentIdentity {
   agentName: string;
   /** Epoch ms after which the token is refused (the relay closes the agent's sockets then). */
   expiresAt: number;
+  /** What the agent may do (the token's `capabilities` claim; see src/protocol/capabilities.ts). */
+  capabilities: readonly Capability[];
 }
 
 /** What admission needs of tokens: a check that may run anywhere. */
 export interface AgentTokenVerifier {
   verify(token: unknown): Promise<AgentIdentity | null>;
 }
+
+import { CAPABILITIES, type Capability } from '../../protocol/capabilities.js';
 
 const text = new TextEncoder();
 
@@ -66,7 +70,8 @@ export class AgentTokens implements AgentTokenVerifier {
   }
 
   async issue(agentName: string, ttlMs = 12 * 60 * 60 * 1000, agentId = base64url(crypto.getRandomValues(new Uint8Array(9)))): Promise<{ token: string } & AgentIdentity> {
-    const identity: AgentIdentity = { agentId, agentName, expiresAt: this.now() + ttlMs };
+    // Until per-agent rights exist (issue 13), every agent may ask for everything.
+    const identity: AgentIdentity = { agentId, agentName, expiresAt: this.now() + ttlMs, capabilities: CAPABILITIES };
     const payload = base64url(text.encode(JSON.stringify({ sub: identity.agentId, name: identity.agentName, exp: identity.expiresAt })));
     const sig = await crypto.subtle.sign('HMAC', await this.key, text.encode(payload));
     return { token: `${payload}.${base64url(new Uint8Array(sig))}`, ...identity };
@@ -87,7 +92,7 @@ export class AgentTokens implements AgentTokenVerifier {
       const p = JSON.parse(new TextDecoder().decode(bytes)) as { sub?: unknown; name?: unknown; exp?: unknown };
       if (typeof p.sub !== 'string' || typeof p.name !== 'string' || typeof p.exp !== 'number') return null;
       if (p.exp <= this.now()) return null;
-      return { agentId: p.sub, agentName: p.name, expiresAt: p.exp };
+      return { agentId: p.sub, agentName: p.name, expiresAt: p.exp, capabilities: CAPABILITIES };
     } catch {
       return null;
     }
