@@ -6,6 +6,7 @@
 import { encodeFrame, FrameEncoding, FrameFlags, type Message, type MessageOf, type MessageType } from '../../src/protocol/index.js';
 import { saveAgentSession, clearAgentSession } from '../../src/agent/agent-session.js';
 import { AgentSocket } from '../support/agent-driver.js';
+import { near, type RGB } from '../support/colors.js';
 
 export { agentToken, relayInfo, type RelayInfo } from '../support/agent-driver.js';
 
@@ -130,8 +131,8 @@ export function pixel(canvas: HTMLCanvasElement, x: number, y: number): [number,
   return [d[0], d[1], d[2], d[3]];
 }
 
-const near = (a: number, b: number) => Math.abs(a - b) < 24;
-export const isColor = (rgba: number[], [r, g, b]: [number, number, number]) => near(rgba[0], r) && near(rgba[1], g) && near(rgba[2], b) && rgba[3] === 255;
+/** An opaque pixel of about `rgb` (test/support/colors.ts). */
+export const isColor = (rgba: number[], rgb: RGB) => near(rgba, rgb) && rgba[3] === 255;
 export const RED: [number, number, number] = [255, 0, 0];
 export const BLUE: [number, number, number] = [0, 0, 255];
 export const GREEN: [number, number, number] = [0, 128, 0];
