@@ -8,6 +8,7 @@ import { saveAgentSession, clearAgentSession } from '../../src/agent/agent-sessi
 import { AgentSocket } from '../support/agent-driver.js';
 import { near, type RGB } from '../support/colors.js';
 
+import { relayInfo, type RelayInfo } from '../support/agent-driver.js';
 export { agentToken, relayInfo, type RelayInfo } from '../support/agent-driver.js';
 
 /** Stores a login in sessionStorage as the login form would. */
@@ -69,6 +70,35 @@ export class RawVisitor {
   close(): void {
     if (this.socket.ws.readyState <= WebSocket.OPEN) this.socket.close();
   }
+}
+
+/**
+ * The relay and the raw visitors of one `describe` block: registers a `before` that reads the
+ * relay's info and an `afterEach` that closes every visitor the test opened with `connect` (or
+ * handed to `track`).
+ */
+export function relayVisitors() {
+  let info: RelayInfo | null = null;
+  const open: RawVisitor[] = [];
+  before(async () => {
+    info = await relayInfo();
+  });
+  afterEach(() => {
+    for (const v of open.splice(0)) v.close();
+  });
+  return {
+    get info(): RelayInfo {
+      if (!info) throw new Error('relayVisitors: the relay info is read in `before`');
+      return info;
+    },
+    track(v: RawVisitor): RawVisitor {
+      open.push(v);
+      return v;
+    },
+    async connect(identity?: MessageOf<'updateConnection'>['identity']): Promise<RawVisitor> {
+      return this.track(await RawVisitor.connect(this.info.host, identity));
+    },
+  };
 }
 
 /** A `width` x `height` image of one colour, really encoded by the browser. */
