@@ -10,8 +10,12 @@ export const CloseCode = {
   noStatus: 1005,
   /** Reported, never sent: the socket dropped without a close frame (the standard code). */
   abnormal: 1006,
+  /** A socket that reached a Durable Object without the worker's admission ticket (the standard "policy violation"). */
+  policyViolation: 1008,
   /** The socket sent one message over the relay's socket cap; both hosts close with it. */
   messageTooBig: 1009,
+  /** Reported by the Cloudflare host for a socket that failed (the standard "internal error"). */
+  internalError: 1011,
   /** The client's own: the socket stayed silent for two heartbeats and is replaced (src/relay-client/relay-socket.ts). */
   heartbeatTimeout: 3000,
   /** The route is malformed (a bad visitor id or client id). Final. */

@@ -6,7 +6,9 @@
 import { encodeFrame, FrameEncoding, FrameFlags, type Message, type MessageOf, type MessageType } from '../../src/protocol/index.js';
 import { saveAgentSession, clearAgentSession } from '../../src/agent/agent-session.js';
 import { AgentSocket } from '../support/agent-driver.js';
+import { near, type RGB } from '../support/colors.js';
 
+import { relayInfo, type RelayInfo } from '../support/agent-driver.js';
 export { agentToken, relayInfo, type RelayInfo } from '../support/agent-driver.js';
 
 /** Stores a login in sessionStorage as the login form would. */
@@ -70,6 +72,35 @@ export class RawVisitor {
   }
 }
 
+/**
+ * The relay and the raw visitors of one `describe` block: registers a `before` that reads the
+ * relay's info and an `afterEach` that closes every visitor the test opened with `connect` (or
+ * handed to `track`).
+ */
+export function relayVisitors() {
+  let info: RelayInfo | null = null;
+  const open: RawVisitor[] = [];
+  before(async () => {
+    info = await relayInfo();
+  });
+  afterEach(() => {
+    for (const v of open.splice(0)) v.close();
+  });
+  return {
+    get info(): RelayInfo {
+      if (!info) throw new Error('relayVisitors: the relay info is read in `before`');
+      return info;
+    },
+    track(v: RawVisitor): RawVisitor {
+      open.push(v);
+      return v;
+    },
+    async connect(identity?: MessageOf<'updateConnection'>['identity']): Promise<RawVisitor> {
+      return this.track(await RawVisitor.connect(this.info.host, identity));
+    },
+  };
+}
+
 /** A `width` x `height` image of one colour, really encoded by the browser. */
 export async function solidImage(color: string, width: number, height: number, type: 'image/png' | 'image/jpeg' = 'image/png'): Promise<Uint8Array> {
   const canvas = new OffscreenCanvas(width, height);
@@ -130,8 +161,8 @@ export function pixel(canvas: HTMLCanvasElement, x: number, y: number): [number,
   return [d[0], d[1], d[2], d[3]];
 }
 
-const near = (a: number, b: number) => Math.abs(a - b) < 24;
-export const isColor = (rgba: number[], [r, g, b]: [number, number, number]) => near(rgba[0], r) && near(rgba[1], g) && near(rgba[2], b) && rgba[3] === 255;
+/** An opaque pixel of about `rgb` (test/support/colors.ts). */
+export const isColor = (rgba: number[], rgb: RGB) => near(rgba, rgb) && rgba[3] === 255;
 export const RED: [number, number, number] = [255, 0, 0];
 export const BLUE: [number, number, number] = [0, 0, 255];
 export const GREEN: [number, number, number] = [0, 128, 0];

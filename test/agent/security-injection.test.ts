@@ -10,7 +10,7 @@ import '../../src/agent/define.js';
 import type { UpscopeAgentLobby, UpscopeAgentWatch, UpscopeViewer } from '../../src/agent/index.js';
 import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
 import { Upscope } from '../../src/visitor/upscope.js';
-import { agentToken, forgetLogin, part, RawVisitor, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
+import { agentToken, forgetLogin, part, RawVisitor, relayVisitors, storeLogin } from './agent-test-helpers.js';
 import { AgentSocket } from '../support/agent-driver.js';
 import { until } from '../support/until.js';
 
@@ -68,16 +68,8 @@ async function expectInert(root: Element, where: string): Promise<void> {
 }
 
 describe('injection: hostile text renders as text', () => {
-  let info: RelayInfo;
-  let visitors: RawVisitor[] = [];
-  before(async () => {
-    info = await relayInfo();
-  });
-  afterEach(() => {
-    for (const v of visitors) v.close();
-    visitors = [];
-    forgetLogin();
-  });
+  const relay = relayVisitors();
+  afterEach(() => forgetLogin());
 
   it('the check itself catches a payload that became markup', async () => {
     const host = await fixture<HTMLElement>(html`<div></div>`);
@@ -93,19 +85,19 @@ describe('injection: hostile text renders as text', () => {
   });
 
   async function hostileVisitor(): Promise<RawVisitor> {
-    const v = await RawVisitor.connect(info.host, {
+    const v = await RawVisitor.connect(relay.info.host, {
       callName: PAYLOADS[0],
       uniqueId: PAYLOADS[1],
       tags: PAYLOADS,
       identities: { [PAYLOADS[2]]: PAYLOADS[3] },
       metadata: Object.fromEntries(PAYLOADS.map((p, i) => [`${p}-${i}`, p])),
     });
-    visitors.push(v);
+    relay.track(v);
     return v;
   }
 
   it('console lobby and code search: callName, uniqueId, tags, identities and metadata', async () => {
-    const lobby = await fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${info.host} .token=${await agentToken('Injection Lobby')}></upscope-agent-lobby>`);
+    const lobby = await fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${relay.info.host} .token=${await agentToken('Injection Lobby')}></upscope-agent-lobby>`);
     const v = await hostileVisitor();
     const row = () => lobby.shadowRoot!.querySelector<HTMLElement>(`[data-short-id="${v.shortId}"]`);
     await until('listed with its metadata', () => row() !== null && collapsed(row()!.textContent!).includes(collapsed(PAYLOADS[5])));
@@ -124,9 +116,9 @@ describe('injection: hostile text renders as text', () => {
   });
 
   it('watch page and viewer: the title, the visitor facts and the visitor’s messages', async () => {
-    storeLogin(info.agentToken, info.agentName);
+    storeLogin(relay.info.agentToken, relay.info.agentName);
     const v = await hostileVisitor();
-    const el = await fixture<UpscopeAgentWatch>(html`<upscope-agent-watch .host=${info.host} .shortId=${v.shortId}></upscope-agent-watch>`);
+    const el = await fixture<UpscopeAgentWatch>(html`<upscope-agent-watch .host=${relay.info.host} .shortId=${v.shortId}></upscope-agent-watch>`);
     await v.answer(true);
     const viewer = el.viewer as UpscopeViewer;
     await until('watching', () => viewer.status === 'watching');
@@ -153,10 +145,10 @@ describe('injection: hostile text renders as text', () => {
 
     it('the agent’s name in the prompt and the panel, and the agent’s messages', async () => {
       sdk = new Upscope({ storageKeyPrefix: `injection-${crypto.randomUUID().slice(0, 8)}:` });
-      const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${info.host} lang="en"></upscope-widget>`);
+      const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${relay.info.host} lang="en"></upscope-widget>`);
       await until('connected', () => sdk!.connectionState.value === 'connected');
       const agentName = PAYLOADS[0];
-      watch = await AgentSocket.watch(info.host, sdk.shortId.value!, await agentToken(agentName));
+      watch = await AgentSocket.watch(relay.info.host, sdk.shortId.value!, await agentToken(agentName));
       await watch.next('watchState');
       watch.send({ type: 'watch' });
       await until('the prompt', () => el.view === 'consent');

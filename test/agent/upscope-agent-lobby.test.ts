@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import { AGENT_SESSION_KEY, type UpscopeAgentConsole, type UpscopeAgentLobby } from '../../src/agent/index.js';
-import { agentToken, forgetLogin, INJECTION, part, RawVisitor, relayInfo, storeLogin, type RelayInfo } from './agent-test-helpers.js';
+import { agentToken, forgetLogin, INJECTION, part, RawVisitor, relayInfo, relayVisitors, storeLogin, type RelayInfo } from './agent-test-helpers.js';
 import { until } from '../support/until.js';
 
 const item = (lobby: UpscopeAgentLobby, shortId: string) => lobby.shadowRoot!.querySelector<HTMLElement>(`[data-short-id="${shortId}"]`);
@@ -20,24 +20,10 @@ async function searchFor(lobby: UpscopeAgentLobby, code: string): Promise<string
 }
 
 describe('<upscope-agent-lobby>', () => {
-  let info: RelayInfo;
-  let visitors: RawVisitor[] = [];
+  const relay = relayVisitors();
+  const visitor = (identity: Parameters<typeof RawVisitor.connect>[1]) => relay.connect(identity);
 
-  before(async () => {
-    info = await relayInfo();
-  });
-  afterEach(() => {
-    for (const v of visitors) v.close();
-    visitors = [];
-  });
-
-  async function visitor(identity: Parameters<typeof RawVisitor.connect>[1]): Promise<RawVisitor> {
-    const v = await RawVisitor.connect(info.host, identity);
-    visitors.push(v);
-    return v;
-  }
-
-  const lobbyWith = (token = info.agentToken) => fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${info.host} .token=${token}></upscope-agent-lobby>`);
+  const lobbyWith = (token = relay.info.agentToken) => fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${relay.info.host} .token=${token}></upscope-agent-lobby>`);
 
   it('lists connected visitors live, with identity, tags and metadata', async () => {
     const lobby = await lobbyWith();
@@ -128,7 +114,7 @@ describe('<upscope-agent-lobby>', () => {
   });
 
   it('reports a refused token', async () => {
-    const lobby = await fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${info.host} token="bogus"></upscope-agent-lobby>`);
+    const lobby = await fixture<UpscopeAgentLobby>(html`<upscope-agent-lobby .host=${relay.info.host} token="bogus"></upscope-agent-lobby>`);
     await oneEvent(lobby, 'upscope-unauthorized');
     expect(part(lobby, 'connection')!.textContent).to.contain('refused your login');
   });

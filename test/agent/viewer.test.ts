@@ -3,33 +3,18 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { MAX_CUSTOM_MESSAGE_LENGTH } from '../../src/protocol/index.js';
-import { agentToken, BLUE, GREEN, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, viewerScreen, viewerStatus, YELLOW, type RelayInfo } from './agent-test-helpers.js';
+import { agentToken, BLUE, GREEN, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayVisitors, viewerScreen, viewerStatus, YELLOW } from './agent-test-helpers.js';
 import { until } from '../support/until.js';
 
 const screen = viewerScreen;
 const statusText = viewerStatus;
 
 describe('<upscope-viewer>', () => {
-  let info: RelayInfo;
-  let visitors: RawVisitor[] = [];
+  const relay = relayVisitors();
+  const visitor = (callName = 'Ann') => relay.connect({ callName });
 
-  before(async () => {
-    info = await relayInfo();
-  });
-
-  afterEach(() => {
-    for (const v of visitors) v.close();
-    visitors = [];
-  });
-
-  async function visitor(callName = 'Ann'): Promise<RawVisitor> {
-    const v = await RawVisitor.connect(info.host, { callName });
-    visitors.push(v);
-    return v;
-  }
-
-  async function viewerFor(v: RawVisitor, token = info.agentToken): Promise<UpscopeViewer> {
-    return fixture<UpscopeViewer>(html`<upscope-viewer .host=${info.host} .token=${token} .shortId=${v.shortId}></upscope-viewer>`);
+  async function viewerFor(v: RawVisitor, token = relay.info.agentToken): Promise<UpscopeViewer> {
+    return fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.info.host} .token=${token} .shortId=${v.shortId}></upscope-viewer>`);
   }
 
   /** A viewer the visitor allowed to watch. */
@@ -53,7 +38,7 @@ describe('<upscope-viewer>', () => {
     expect(screen(el).hidden).to.equal(true);
 
     const req = await v.next('consentRequest');
-    expect(req.agentName).to.equal(info.agentName);
+    expect(req.agentName).to.equal(relay.info.agentName);
     v.send({ type: 'consent', requestId: req.requestId, allow: true });
     await until('watching', () => el.status === 'watching');
     expect(statusText(el)).to.contain("Watching Ann's screen");
@@ -65,7 +50,7 @@ describe('<upscope-viewer>', () => {
     expect(screen(el).hidden).to.equal(false);
     await until('quality shown', () => part(el, 'quality') !== null);
     expect(part(el, 'quality')!.textContent).to.match(/fps/).and.match(/latency/);
-    expect(part(el, 'observers')!.textContent).to.contain(`${info.agentName} (you)`);
+    expect(part(el, 'observers')!.textContent).to.contain(`${relay.info.agentName} (you)`);
     expect(part(el, 'stop-button')).to.not.equal(null);
   });
 
@@ -123,7 +108,7 @@ describe('<upscope-viewer>', () => {
     await el.sendCustomMessage('Hello from the agent');
     const got = await v.next('customMessageReceived');
     expect(got.message).to.equal('Hello from the agent');
-    expect(got.from).to.include({ role: 'agent', name: info.agentName });
+    expect(got.from).to.include({ role: 'agent', name: relay.info.agentName });
 
     let error: unknown = null;
     await el.sendCustomMessage('x'.repeat(MAX_CUSTOM_MESSAGE_LENGTH + 1)).catch((e) => (error = e));
@@ -169,13 +154,13 @@ describe('<upscope-viewer>', () => {
   });
 
   it('shows gone for a short id that names no visitor', async () => {
-    const el = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${info.host} .token=${info.agentToken} short-id="nobody-here-123"></upscope-viewer>`);
+    const el = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.info.host} .token=${relay.info.agentToken} short-id="nobody-here-123"></upscope-viewer>`);
     await until('gone', () => el.status === 'gone');
   });
 
   it('with a bad token shows unauthorized and never asks or draws', async () => {
     const v = await visitor();
-    const el = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${info.host} token="not-a-real-token" .shortId=${v.shortId}></upscope-viewer>`);
+    const el = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.info.host} token="not-a-real-token" .shortId=${v.shortId}></upscope-viewer>`);
     const refused = oneEvent(el, 'upscope-unauthorized');
     await until('unauthorized', () => el.status === 'unauthorized');
     await refused;
@@ -190,7 +175,7 @@ describe('<upscope-viewer>', () => {
   it('lists other agents watching the same visitor', async () => {
     const { v, el } = await watching();
     const second = await agentToken('Second Agent');
-    const other = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${info.host} .token=${second} .shortId=${v.shortId}></upscope-viewer>`);
+    const other = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.info.host} .token=${second} .shortId=${v.shortId}></upscope-viewer>`);
     await v.answer(true);
     await until('second watching', () => other.status === 'watching');
     await until('first lists the second', () => el.observers.some((o) => o.agentName === 'Second Agent'));

@@ -9,13 +9,12 @@ import '../../src/visitor/define.js';
 import type { FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { capture } from './reference-helpers.js';
+import { near, type RGB } from '../support/colors.js';
 
-type RGB = [number, number, number];
 const RED: RGB = [220, 0, 0];
 const BLUE: RGB = [0, 0, 220];
 const GREEN: RGB = [0, 160, 0];
 const WHITE: RGB = [255, 255, 255];
-const near = ([r, g, b]: number[], [R, G, B]: RGB, tolerance = 40) => Math.abs(r - R) + Math.abs(g - G) + Math.abs(b - B) < tolerance;
 
 /** Mounts `inner` in a fresh page body (white, no margin) and returns its container. */
 const mount = (inner: string, css = '') => mountTestPage('fidelity', { css: `html, body { margin: 0; padding: 0; background: #fff; } ${css}`, html: inner });

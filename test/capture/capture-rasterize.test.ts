@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import { CAPTURE_DEFAULTS, changedTiles, findMasks, paintMasks, Rasterizer, tileGrid } from '../../src/capture/index.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../../src/protocol/index.js';
+import { near, type RGB } from '../support/colors.js';
 
 const options = {
   scale: 1,
@@ -10,7 +11,6 @@ const options = {
   resourceTimeoutMs: 2000,
 };
 
-type RGB = [number, number, number];
 
 /** Rasterizes the viewport and paints it on a canvas over the page background, as the encoder does. */
 async function rasterCanvas(rasterizer: Rasterizer): Promise<OffscreenCanvas> {
@@ -41,7 +41,6 @@ function countNear(canvas: OffscreenCanvas, box: DOMRect, [r, g, b]: RGB, tolera
 }
 
 const RED: RGB = [220, 0, 0];
-const near = (a: RGB, b: RGB) => Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]) < 60;
 
 describe('rasterize (the visible viewport, before masks are painted)', () => {
   let rasterizer: Rasterizer;

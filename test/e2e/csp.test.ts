@@ -17,6 +17,7 @@ import { decodeFrame, type Frame } from '../../src/protocol/index.js';
 import { documentedPolicy, LAYOUT, startCspSite, type CspSite } from '../support/csp-site.js';
 import { TestClient } from '../support/node-client.js';
 import { relayAndBrowser } from './setup.js';
+import { near, type RGB } from '../support/colors.js';
 
 const CREDENTIAL = 'e2e-csp-credential';
 const VIEWPORT = { width: 800, height: 600 };
@@ -97,17 +98,16 @@ async function pixel(browser: Browser, frame: Frame, x: number, y: number): Prom
   }
 }
 
-const near = (got: number[], want: number[], what: string) =>
-  assert.ok(got.every((c, i) => Math.abs(c - want[i]) <= 24), `${what}: got rgb(${got.join(', ')}), want about rgb(${want.join(', ')})`);
+const isAbout = (got: number[], want: RGB, what: string) => assert.ok(near(got, want), `${what}: got rgb(${got.join(', ')}), want about rgb(${want.join(', ')})`);
 
 /** The first frame shows the page: the red block where it is, the masked card number black. */
 async function assertPicture(frame: Frame): Promise<void> {
   assert.equal(frame.frameWidth, VIEWPORT.width);
   assert.equal(frame.width, frame.frameWidth, 'a whole keyframe');
   const { block, card } = LAYOUT;
-  near(await pixel(e2e.browser, frame, block.x + block.width / 2, block.y + block.height / 2), [220, 30, 30], 'the red block');
-  near(await pixel(e2e.browser, frame, card.x + card.width / 2, card.y + card.height / 2), [0, 0, 0], 'the masked card number');
-  near(await pixel(e2e.browser, frame, 600, 300), [255, 255, 255], 'the page background');
+  isAbout(await pixel(e2e.browser, frame, block.x + block.width / 2, block.y + block.height / 2), [220, 30, 30], 'the red block');
+  isAbout(await pixel(e2e.browser, frame, card.x + card.width / 2, card.y + card.height / 2), [0, 0, 0], 'the masked card number');
+  isAbout(await pixel(e2e.browser, frame, 600, 300), [255, 255, 255], 'the page background');
 }
 
 test('under the documented policy the widget renders, the agent sees the page with the card black, and nothing is blocked', async () => {

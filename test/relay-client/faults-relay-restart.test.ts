@@ -3,15 +3,15 @@
  * messages in flight and loses its state (a relay without storage; relay-restart-resume.test.ts
  * has the one that keeps it), the agent's network drops, and the visitor's page navigates.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { until } from '../support/until.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import type { EndReason } from '../../src/protocol/index.js';
 import { AgentSocket } from '../support/agent-driver.js';
-import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, track, uniquePrefix, until, loaded, type PageWindow } from '../visitor/upscope-helpers.js';
+import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, track, uniquePrefix, untilState, loaded, type PageWindow } from '../visitor/upscope-helpers.js';
 
-const waitFor = (what: string, fn: () => boolean, timeout = 10_000) => waitUntil(fn, what, { timeout });
 
 /** The custom messages `agent` received, in order. */
 const received = (agent: AgentSocket) => agent.messages.flatMap((m) => (m.type === 'customMessageReceived' ? [m.message] : []));
@@ -36,7 +36,7 @@ describe('faults in a live session', () => {
     // Delivered and acknowledged before the fault.
     const early = Array.from({ length: 10 }, (_, i) => `early ${i}`);
     for (const m of early) await sdk.sendCustomMessage(m);
-    await waitFor('the agent has the early ones', () => received(before).length === early.length);
+    await until('the agent has the early ones', () => received(before).length === early.length, 10_000);
 
     // In flight as the relay goes down, and sent while it is down (queued by the SDK).
     const ended = nextEvent<EndReason>(sdk.onSessionEnded, 15_000);
@@ -48,7 +48,7 @@ describe('faults in a live session', () => {
     await executeServerCommand('relay-stop', { forget: true });
     let waiting: Array<Promise<string>>;
     try {
-      await until(sdk.connectionState, 'reconnecting');
+      await untilState(sdk.connectionState, 'reconnecting');
       waiting = queued.map(outcome);
     } finally {
       await executeServerCommand('relay-start');
@@ -56,18 +56,18 @@ describe('faults in a live session', () => {
     const settledFlying = await Promise.all(flying);
     const settledQueued = await Promise.all(waiting);
     expect(await ended, 'the visitor is told why the session ended').to.equal('error');
-    await until(sdk.connectionState, 'connected', 15_000);
+    await untilState(sdk.connectionState, 'connected', 15_000);
     expect(sdk.shortId.value, 'the page claimed its shortId back: the watch link still works').to.equal(oldShortId);
 
     // The agent logs back in with the same token (signed, so it survived) and watches again;
     // the visitor allowed this agent minutes ago, so it is not asked again.
     const after = await askToWatch(relay, sdk.shortId.value!);
     await after.next('watchState', (m) => m.watching, 10_000);
-    await until(sdk.sessionState, 'active');
+    await untilState(sdk.sessionState, 'active');
     expect(asked.values, 'one new session start, no prompt').to.have.length(1);
     const late = ['late 0', 'late 1', 'late 2'];
     for (const m of late) await sdk.sendCustomMessage(m);
-    await waitFor('the agent has the late ones', () => received(after).length >= late.length);
+    await until('the agent has the late ones', () => received(after).length >= late.length, 10_000);
 
     const all = [...received(before), ...received(after)];
     // Nothing twice.
@@ -95,18 +95,18 @@ describe('faults in a live session', () => {
     await sdk.connect();
     const shortId = sdk.shortId.value!;
     const viewer = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.host} .token=${relay.agentToken} .shortId=${shortId}></upscope-viewer>`);
-    await waitFor('watching', () => viewer.status === 'watching');
+    await until('watching', () => viewer.status === 'watching', 10_000);
     const states: string[] = [];
     viewer.addEventListener('upscope-watch-state', (e) => states.push(e.detail.status));
     const ended = nextEvent<EndReason>(sdk.onSessionEnded, 15_000);
     await executeServerCommand('relay-restart', { forget: true });
     expect(await ended).to.equal('error');
-    await waitFor('watching again, on the same watch link', () => viewer.status === 'watching', 20_000);
+    await until('watching again, on the same watch link', () => viewer.status === 'watching', 20_000);
     expect(sdk.shortId.value).to.equal(shortId);
     expect(states, 'never "the visitor has left"').to.not.include('gone');
     expect(states).to.include('reconnecting');
     expect(prompts, 'the same agent is let back in without a new prompt').to.equal(1);
-    await until(sdk.sessionState, 'active');
+    await untilState(sdk.sessionState, 'active');
   });
 
   it('the agent’s network drops: the visitor sees the observer leave and the session pause, then the viewer is back without a new prompt', async () => {
@@ -115,8 +115,8 @@ describe('faults in a live session', () => {
     sdk.setConsentHandler(() => (prompts++, true));
     await sdk.connect();
     const viewer = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.host} .token=${relay.agentToken} .shortId=${sdk.shortId.value!}></upscope-viewer>`);
-    await waitFor('watching', () => viewer.status === 'watching');
-    await until(sdk.sessionState, 'active');
+    await until('watching', () => viewer.status === 'watching', 10_000);
+    await untilState(sdk.sessionState, 'active');
     const first = sdk.observers.value[0].observerId;
     const left = nextEvent(sdk.onObserverLeft, 10_000);
     const states = record(sdk.sessionState);
@@ -126,8 +126,8 @@ describe('faults in a live session', () => {
     expect(await left).to.equal(first);
     const back = await joined;
     expect(back.agentName).to.equal(relay.agentName);
-    await until(sdk.sessionState, 'active');
-    await waitFor('watching again', () => viewer.status === 'watching');
+    await untilState(sdk.sessionState, 'active');
+    await until('watching again', () => viewer.status === 'watching', 10_000);
     expect(states.values).to.include('paused');
     expect(states.values).to.not.include('ended');
     expect(prompts, 'consent lasts for the session').to.equal(1);
@@ -141,7 +141,7 @@ describe('faults in a live session', () => {
     const got = record(sdk.onCustomMessageReceived);
     const texts = () => got.values.map((m) => m.message);
     const viewer = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.host} .token=${relay.agentToken} .shortId=${sdk.shortId.value!}></upscope-viewer>`);
-    await waitFor('watching', () => viewer.status === 'watching');
+    await until('watching', () => viewer.status === 'watching', 10_000);
 
     const before = ['before 0', 'before 1'];
     for (const m of before) await viewer.sendCustomMessage(m);
@@ -153,12 +153,12 @@ describe('faults in a live session', () => {
     // The first is sent while the socket closes, before the viewer knows; the rest while it reconnects.
     const meanwhile = [`while closing 0`, ...Array.from({ length: 3 }, (_, i) => `while reconnecting ${i}`)];
     const waiting = [outcome(meanwhile[0])];
-    await waitFor('the viewer noticed the drop', () => viewer.status === 'reconnecting');
+    await until('the viewer noticed the drop', () => viewer.status === 'reconnecting', 10_000);
     waiting.push(...meanwhile.slice(1).map(outcome));
 
     const all = [...before, ...inFlight, ...meanwhile];
     expect(await Promise.all([...flying, ...waiting])).to.deep.equal(all.slice(before.length).map(() => 'delivered'));
-    await waitFor('the visitor has them all', () => got.values.length >= all.length);
+    await until('the visitor has them all', () => got.values.length >= all.length, 10_000);
     expect(texts(), 'each once, in order').to.deep.equal(all);
     expect(viewer.status).to.equal('watching');
   });
@@ -169,18 +169,18 @@ describe('faults in a live session', () => {
     sdk.setConsentHandler(() => new Promise<boolean>((resolve) => (allow = resolve)));
     await sdk.connect();
     const viewer = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.host} .token=${relay.agentToken} .shortId=${sdk.shortId.value!}></upscope-viewer>`);
-    await waitFor('asking', () => viewer.status === 'waiting');
+    await until('asking', () => viewer.status === 'waiting', 10_000);
     const early = await viewer.sendCustomMessage('too early').then(() => 'delivered', (e: { code?: string }) => `rejected:${e.code}`);
     expect(early).to.equal('rejected:invalidState');
     allow(true);
-    await waitFor('watching', () => viewer.status === 'watching');
+    await until('watching', () => viewer.status === 'watching', 10_000);
 
     // The drop leaves a message waiting; the visitor stops the session before the viewer is back.
     const got = record(sdk.onCustomMessageReceived);
     dropViewerSocket(viewer);
     const stranded = viewer.sendCustomMessage('never delivered').then(() => 'delivered', (e: { code?: string }) => `rejected:${e.code}`);
     await sdk.stopSession();
-    await until(sdk.sessionState, 'ended');
+    await untilState(sdk.sessionState, 'ended');
     expect(await stranded).to.equal('rejected:closed');
     expect(got.values).to.have.length(0);
   });
@@ -209,7 +209,7 @@ describe('faults in a live session', () => {
       await watch.next('watchState');
       watch.send({ type: 'watch' });
       await watch.next('watchState', (m) => m.watching);
-      await until(cart.sdk.sessionState, 'active');
+      await untilState(cart.sdk.sessionState, 'active');
 
       // The visitor follows a link to the checkout: a new document, a new SDK instance.
       const second = loaded(frame);
@@ -219,11 +219,11 @@ describe('faults in a live session', () => {
       expect(checkout.location.search).to.contain('step=checkout');
       await checkout.connected;
       expect(checkout.sdk.shortId.value).to.equal(shortId);
-      await until(checkout.sdk.sessionState, 'active');
+      await untilState(checkout.sdk.sessionState, 'active');
       expect(checkout.consentRequests, 'not asked again').to.have.length(0);
 
       watch.send({ type: 'customMessage', message: 'I see the checkout' });
-      await waitFor('the new page gets the agent’s message', () => checkout.received.length > 0);
+      await until('the new page gets the agent’s message', () => checkout.received.length > 0, 10_000);
       expect(checkout.received).to.deep.equal(['I see the checkout']);
       await checkout.sdk.sendCustomMessage('yes, this one');
       expect((await watch.next('customMessageReceived')).message).to.equal('yes, this one');

@@ -4,16 +4,16 @@
  * visitor never sees it end nor a second consent prompt, and the agent's viewer reconnects and
  * keeps receiving the page's frames.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { until } from '../support/until.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { Upscope } from '../../src/visitor/upscope.js';
 import { createCaptureLoop } from '../../src/capture/index.js';
 import type { EndReason } from '../../src/protocol/index.js';
-import { cleanup, newSdk, record, until } from '../visitor/upscope-helpers.js';
+import { cleanup, newSdk, record, untilState } from '../visitor/upscope-helpers.js';
 
-const waitFor = (what: string, fn: () => boolean, timeout = 15_000) => waitUntil(fn, what, { timeout, interval: 50 });
 
 /** Counts the tiles the viewer paints (its quality meter sees every one). */
 function countPainted(viewer: UpscopeViewer): () => number {
@@ -41,29 +41,29 @@ describe('relay restart with storage', () => {
     const shortId = sdk.shortId.value!;
     const viewer = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.host} .token=${relay.agentToken} .shortId=${shortId}></upscope-viewer>`);
     const painted = countPainted(viewer);
-    await waitFor('watching', () => viewer.status === 'watching');
-    await until(sdk.sessionState, 'active');
-    await waitFor('a frame before the restart', () => painted() > 0);
+    await until('watching', () => viewer.status === 'watching', 15_000);
+    await untilState(sdk.sessionState, 'active');
+    await until('a frame before the restart', () => painted() > 0, 15_000);
 
     const ended: EndReason[] = [];
     sdk.onSessionEnded.listen((r) => ended.push(r));
     const sessionStates = record(sdk.sessionState);
     const viewerStates: string[] = [];
     viewer.addEventListener('upscope-watch-state', (e) => viewerStates.push(e.detail.status));
-    const dropped = until(sdk.connectionState, 'reconnecting', 15_000);
+    const dropped = untilState(sdk.connectionState, 'reconnecting', 15_000);
 
     await executeServerCommand('relay-restart');
     await dropped;
-    await until(sdk.connectionState, 'connected', 20_000);
+    await untilState(sdk.connectionState, 'connected', 20_000);
     expect(sdk.shortId.value, 'the same watch link').to.equal(shortId);
-    await waitFor('the viewer watching again', () => viewer.status === 'watching', 30_000);
-    await until(sdk.sessionState, 'active', 15_000);
+    await until('the viewer watching again', () => viewer.status === 'watching', 30_000);
+    await untilState(sdk.sessionState, 'active', 15_000);
 
     // New frames after the restart: the page changes, and the viewer paints it.
     const before = painted();
     page.textContent = 'after the restart';
     page.style.background = 'rgb(160, 0, 0)';
-    await waitFor('frames after the restart', () => painted() > before, 20_000);
+    await until('frames after the restart', () => painted() > before, 20_000);
 
     expect(ended, 'the visitor never saw the session end').to.deep.equal([]);
     expect(sessionStates.values, 'never ended').to.not.include('ended');

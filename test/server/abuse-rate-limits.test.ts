@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
-import { nodeOnly } from '../support/relay-host.js';
+import { HOST, nodeOnly } from '../support/relay-host.js';
 
 test('lookup-code searches are rate limited per address, across agents', async () => {
   const relay = await testRelay({ lookupsPerAgentPerMinute: 100, lookupsPerAddressPerMinute: 4 });
@@ -36,7 +36,7 @@ test('lookup-code searches are rate limited per address, across agents', async (
   }
 });
 
-test('messages per connection: a burst, then the refill rate; one rateLimited error a second; other connections unaffected', { skip: nodeOnly('KNOWN DEFECT, see the closing note: since the rooms, storage and fix branches were merged, the refill phase on the Cloudflare host gets no pongs after the test clock moves; the burst phase passes there') }, async () => {
+test('messages per connection: a burst, then the refill rate; one rateLimited error a second; other connections unaffected', async () => {
   let now = Date.UTC(2026, 0, 1);
   const relay = await testRelay({ clock: now, messageBurst: 10, messagesPerSecond: 5 });
   try {
@@ -49,10 +49,16 @@ test('messages per connection: a burst, then the refill rate; one rateLimited er
     for (let t = 0; t < 8; t++) neighbour.send({ type: 'ping', t });
     await neighbour.next('pong', (m) => m.t === 7);
     await flooder.next('error', (m) => m.code === 'rateLimited');
-    // Let every answer to the flood arrive: a message from the neighbour orders after them.
+    // Let the answers to the flood arrive: on the Node host a message from the neighbour orders
+    // after them. Two sockets are not ordered with each other in general, and on the Cloudflare
+    // host the flood's tail often reaches the room after the neighbour's ping (and after the
+    // clock below moves): the refill then goes, rightly, to those late pings. So what is checked
+    // after the move is "the next five in the flooder's own order", which is [100..104] whenever
+    // the flood was all in before the move.
     neighbour.send({ type: 'ping', t: 99 });
     await neighbour.next('pong', (m) => m.t === 99);
-    assert.deepEqual(flooder.messages.filter((m) => m.type === 'pong').map((m) => (m.type === 'pong' ? m.t : -1)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the burst of 10 is served, the rest dropped');
+    const pongs = () => flooder.messages.flatMap((m) => (m.type === 'pong' ? [m.t] : []));
+    assert.deepEqual(pongs(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the burst of 10 is served, the rest dropped');
     assert.equal(flooder.count('error'), 1, 'one error for the whole flood');
     assert.equal(neighbour.count('error'), 0);
 
@@ -60,7 +66,11 @@ test('messages per connection: a burst, then the refill rate; one rateLimited er
     await relay.server.setNow((now += 1000));
     for (let t = 100; t < 110; t++) flooder.send({ type: 'ping', t });
     await flooder.next('error', (m) => m.code === 'rateLimited');
-    assert.deepEqual(flooder.messages.filter((m) => m.type === 'pong' && (m.t ?? 0) >= 100).map((m) => (m.type === 'pong' ? m.t : -1)), [100, 101, 102, 103, 104]);
+    const refilled = pongs().slice(10);
+    const order = [...Array.from({ length: 30 }, (_, i) => 10 + i), ...Array.from({ length: 10 }, (_, i) => 100 + i)];
+    const from = order.indexOf(refilled[0] ?? -1);
+    assert.deepEqual(refilled, from < 0 ? [100, 101, 102, 103, 104] : order.slice(from, from + 5), 'five more, the next ones the flooder sent');
+    if (HOST === 'node') assert.deepEqual(refilled, [100, 101, 102, 103, 104]);
     assert.equal(flooder.count('error'), 2);
     assert.equal(flooder.closed, null, 'a flooder is slowed down, not disconnected');
   } finally {
@@ -154,7 +164,7 @@ test('the visitor cap: past it the longest-gone visitor without a session makes 
   }
 });
 
-test('new help requests are rate limited per address, so one address cannot fill the relay with rooms nobody may evict', { skip: nodeOnly("this limit guards the Node host's room bound (rooms with a request are never evicted); Cloudflare has no shared bound") }, async () => {
+test('new help requests are rate limited per address, so one address cannot fill the relay with rooms nobody may evict', async () => {
   const relay = await testRelay({ maxVisitors: 6, requestsPerAddressPerMinute: 3 });
   try {
     // From 127.0.0.2: five made-up visitors ask for help and leave. Three requests are taken (their

@@ -10,11 +10,18 @@
  *   on disk, as `npm start` does), which a restart keeps, so sessions survive it; with payload
  *   `{ forget: true }`, `relay-stop` and `relay-restart` throw the data away, as a relay without
  *   storage (or one whose disk was lost) does.
+ * - `relay-visitors` (payload `{ count, prefix, waiting }`) -> `{ shortIds, total }`: `count` visitors
+ *   connected from Node (so the browser's own socket limit is not spent), from 127.0.0.2-5 (so
+ *   the per-address limits are not either), each called `{prefix}-{i}`; the first `waiting` ask
+ *   for help. `total` is how many visitors the relay lists now. For lobbies past their bound.
+ * - `relay-visitors-close` (payload `{ prefix }`) closes them.
+ * - `relay-stats` -> the relay's `stats()` (`visitors`: how many the lobby lists).
  */
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { rmSync } from 'node:fs';
 import { startServer, type RunningServer } from '../../src/server/node.js';
 import { freshDataDir } from './data-dir.js';
+import { TestClient } from './node-client.js';
 
 const AGENT_NAME = 'Test Agent';
 
@@ -28,6 +35,25 @@ export function relayPlugin(): TestRunnerPlugin {
     dataDir ??= await freshDataDir();
     server = await startServer({ port, agentCredential, dataDir, visitorGraceMs: 5_000, observerGraceMs: 5_000 });
     port = server.port;
+  };
+  /** Visitors opened by `relay-visitors`, by prefix. */
+  const bulk = new Map<string, TestClient[]>();
+  const bulkVisitors = async ({ count, prefix, waiting = 0 }: { count: number; prefix: string; waiting?: number }) => {
+    const s = server!;
+    const clients = await Promise.all(
+      Array.from({ length: count }, (_, i) => TestClient.open(`ws://${s.host}:${s.port}/parties/visitor/${prefix.replace(/\W/g, '')}-${i}-${Math.random().toString(36).slice(2)}`, `127.0.0.${2 + (i % 4)}`)),
+    );
+    bulk.set(prefix, [...(bulk.get(prefix) ?? []), ...clients]);
+    const shortIds: string[] = [];
+    for (const [i, c] of clients.entries()) {
+      shortIds.push((await c.next('welcome', undefined, 30_000)).shortId);
+      c.send({ type: 'updateConnection', identity: { callName: `${prefix}-${i}` } });
+      if (i < waiting) c.send({ type: 'requestAgent' });
+      c.send({ type: 'ping', t: i });
+    }
+    // A pong after each visitor's messages: the relay has them all.
+    for (const c of clients) await c.next('pong', undefined, 30_000);
+    return { shortIds, total: s.relay.stats().visitors };
   };
   const stop = async (payload: unknown) => {
     await server?.close();
@@ -63,6 +89,16 @@ export function relayPlugin(): TestRunnerPlugin {
         case 'relay-start':
           if (!server) await start();
           return true;
+        case 'relay-visitors':
+          return bulkVisitors(payload as { count: number; prefix: string; waiting?: number });
+        case 'relay-stats':
+          return server!.relay.stats();
+        case 'relay-visitors-close': {
+          const { prefix } = payload as { prefix: string };
+          for (const c of bulk.get(prefix) ?? []) c.close();
+          bulk.delete(prefix);
+          return true;
+        }
         case 'relay-restart':
           await stop(payload);
           await start();

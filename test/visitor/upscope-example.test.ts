@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { Upscope } from '../../src/visitor/upscope.js';
-import { askToWatch, cleanup, newSdk, openLobby, until } from './upscope-helpers.js';
+import { askToWatch, cleanup, newSdk, openLobby, untilState } from './upscope-helpers.js';
 
 type ExampleWindow = Window & { Upscope: typeof Upscope; confirm: (text?: string) => boolean };
 
@@ -39,7 +39,7 @@ describe('examples/plain.html (one script tag, window.Upscope)', () => {
     const win = frame.contentWindow as ExampleWindow;
     const doc = frame.contentDocument!;
     const sdk = win.Upscope.instance;
-    await until(sdk.connectionState, 'connected');
+    await untilState(sdk.connectionState, 'connected');
     expect(doc.getElementById('connection-state')!.textContent).to.equal('connected');
     await textShows(doc.getElementById('watch-link')!, `http://${relay.host}/w/${sdk.shortId.value}`);
 
@@ -51,7 +51,7 @@ describe('examples/plain.html (one script tag, window.Upscope)', () => {
     win.confirm = () => true;
     const watch = await askToWatch(relay, sdk.shortId.value!);
     await watch.next('watchState', (m) => m.watching);
-    await until(sdk.observerCount, 1);
+    await untilState(sdk.observerCount, 1);
     expect(doc.getElementById('session-state')!.textContent).to.equal('active');
     expect(doc.getElementById('observer-count')!.textContent).to.equal('1');
 
@@ -81,7 +81,7 @@ describe('examples/plain.html (one script tag, window.Upscope)', () => {
       document.body.append(frame);
       await loaded;
       const example = (frame.contentWindow as ExampleWindow).Upscope.instance;
-      await until(example.connectionState, 'connected');
+      await untilState(example.connectionState, 'connected');
       const seen = await lobby.next('visitorUpdated', (m) => m.visitor.shortId === example.shortId.value && m.visitor.callName === 'Ada Lovelace');
       expect(seen.visitor.shortId, 'the example is a visitor of its own').to.not.equal(realShortId);
       expect(real.connectionState.value, 'the real visitor kept its connection').to.equal('connected');

@@ -6,6 +6,7 @@ import { Upscope } from '../../src/visitor/upscope.js';
 import type { StateStream, Stream } from '../../src/visitor/stream.js';
 import type { UpscopeOptions } from '../../src/visitor/options.js';
 import { AgentSocket, relayInfo, type RelayInfo } from '../support/agent-driver.js';
+import { untilState } from '../support/until.js';
 
 let counter = 0;
 const live: Upscope[] = [];
@@ -46,23 +47,7 @@ export async function cleanup(): Promise<void> {
   for (const sdk of live.splice(0)) await sdk.disconnect();
 }
 
-/** Resolves when `stream.value` satisfies `want` (a value or a predicate). */
-export function until<T>(stream: StateStream<T>, want: T | ((v: T) => boolean), timeoutMs = 5000): Promise<T> {
-  const ok = typeof want === 'function' ? (want as (v: T) => boolean) : (v: T) => Object.is(v, want);
-  return new Promise((resolve, reject) => {
-    let stop = () => {};
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for a state; last value ${JSON.stringify(stream.value)}`));
-    }, timeoutMs);
-    stop = stream.listen((v) => {
-      if (!ok(v)) return;
-      clearTimeout(timer);
-      queueMicrotask(() => stop());
-      resolve(v);
-    });
-  });
-}
+export { untilState } from '../support/until.js';
 
 /** The next value `stream` emits. */
 export function nextEvent<T>(stream: Stream<T>, timeoutMs = 5000): Promise<T> {
@@ -100,9 +85,9 @@ export async function startSession(sdk: Upscope, relay: RelayInfo, token = relay
   await sdk.connect();
   const watch = await askToWatch(relay, (await sdk.getShortId())!, token);
   await watch.next('watchState', (m) => m.watching);
-  await until(sdk.sessionState, 'active');
+  await untilState(sdk.sessionState, 'active');
   // The relay tells the visitor about the session first and the observer second.
-  await until(sdk.observerCount, (n) => n > 0);
+  await untilState(sdk.observerCount, (n) => n > 0);
   return watch;
 }
 

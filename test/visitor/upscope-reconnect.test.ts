@@ -3,7 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { UpscopeError } from '../../src/relay-client/errors.js';
 import { AgentSocket, type RelayInfo } from '../support/agent-driver.js';
 import type { VisitorSummary } from '../../src/protocol/index.js';
-import { askToWatch, cleanup, dropConnection, newSdk, nextEvent, record, startSession, track, uniquePrefix, until, loaded, type PageWindow } from './upscope-helpers.js';
+import { askToWatch, cleanup, dropConnection, newSdk, nextEvent, record, startSession, track, uniquePrefix, untilState, loaded, type PageWindow } from './upscope-helpers.js';
 
 /** The visitor as a fresh lobby lists it, once it matches `ok` (from the first list or a later update). */
 async function listedVisitor(lobby: AgentSocket, shortId: string, ok: (v: VisitorSummary) => boolean): Promise<VisitorSummary> {
@@ -33,10 +33,10 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       const { sdk } = await newSdk();
       const states = record(sdk.connectionState);
       await sdk.connect();
-      const dropped = until(sdk.connectionState, 'reconnecting');
+      const dropped = untilState(sdk.connectionState, 'reconnecting');
       await executeServerCommand('relay-restart');
       await dropped;
-      await until(sdk.connectionState, 'connected');
+      await untilState(sdk.connectionState, 'connected');
       expect(states.values).to.deep.equal(['inactive', 'connecting', 'connected', 'reconnecting', 'connected']);
     });
 
@@ -44,10 +44,10 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       const { sdk, relay } = await newSdk();
       await sdk.updateConnection({ callName: 'Fay', metadata: { plan: 'pro' } });
       await sdk.connect();
-      const dropped = until(sdk.connectionState, 'reconnecting');
+      const dropped = untilState(sdk.connectionState, 'reconnecting');
       await executeServerCommand('relay-restart');
       await dropped;
-      await until(sdk.connectionState, 'connected');
+      await untilState(sdk.connectionState, 'connected');
       const seen = await listedVisitor(await lobbySocket(relay), sdk.shortId.value!, (v) => v.callName === 'Fay');
       expect(seen.metadata).to.deep.equal({ plan: 'pro' });
     });
@@ -59,17 +59,17 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       sdk.setConsentHandler(() => (asked++, true));
       // The relay opens a new data directory as it starts again: give it time on a busy machine.
       const ended = nextEvent(sdk.onSessionEnded, 20_000);
-      const dropped = until(sdk.connectionState, 'reconnecting');
+      const dropped = untilState(sdk.connectionState, 'reconnecting');
       // A relay that loses its state (no storage); one that keeps it resumes the session (relay-restart-resume.test.ts).
       await executeServerCommand('relay-restart', { forget: true });
       await dropped;
-      await until(sdk.connectionState, 'connected', 20_000);
+      await untilState(sdk.connectionState, 'connected', 20_000);
       expect(await ended).to.equal('error');
       expect(sdk.sessionState.value).to.equal('ended');
 
       const watch = await askToWatch(relay, sdk.shortId.value!);
       await watch.next('watchState', (m) => m.watching);
-      await until(sdk.sessionState, 'active');
+      await untilState(sdk.sessionState, 'active');
       expect(asked).to.equal(0);
     });
 
@@ -77,11 +77,11 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       const { sdk, relay } = await newSdk();
       await sdk.connect();
       await sdk.requestAgent();
-      await until(sdk.sessionState, 'pendingRequest');
-      const dropped = until(sdk.connectionState, 'reconnecting');
+      await untilState(sdk.sessionState, 'pendingRequest');
+      const dropped = untilState(sdk.connectionState, 'reconnecting');
       await executeServerCommand('relay-restart');
       await dropped;
-      await until(sdk.connectionState, 'connected');
+      await untilState(sdk.connectionState, 'connected');
       const seen = await listedVisitor(await lobbySocket(relay), sdk.shortId.value!, (v) => v.sessionState === 'pendingRequest');
       expect(seen.pendingRequestAt).to.be.a('number');
       expect(sdk.sessionState.value).to.equal('pendingRequest');
@@ -95,7 +95,7 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       const watch = await startSession(sdk, relay);
       const errors = record(sdk.onError);
       dropConnection(sdk);
-      await until(sdk.connectionState, 'reconnecting');
+      await untilState(sdk.connectionState, 'reconnecting');
       const texts = Array.from({ length: 100 }, (_, i) => `queued ${i}`);
       const sends = texts.map((t) => sdk.sendCustomMessage(t));
       await Promise.all(sends);
@@ -108,7 +108,7 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       const { sdk, relay } = await newSdk({ maxQueuedMessages: 3 });
       const watch = await startSession(sdk, relay);
       dropConnection(sdk);
-      await until(sdk.connectionState, 'reconnecting');
+      await untilState(sdk.connectionState, 'reconnecting');
       const errorSeen = nextEvent(sdk.onError);
       const kept = ['a', 'b', 'c'].map((t) => sdk.sendCustomMessage(t));
       const overflow = await sdk.sendCustomMessage('d').then(() => null, (e: UpscopeError) => e);
@@ -139,8 +139,8 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       const observers = sdk.observers.value;
       const sessions = record(sdk.onSessionStarted);
       dropConnection(sdk);
-      await until(sdk.connectionState, 'reconnecting');
-      await until(sdk.connectionState, 'connected');
+      await untilState(sdk.connectionState, 'reconnecting');
+      await untilState(sdk.connectionState, 'connected');
       expect(sdk.shortId.value).to.equal(shortId);
       expect(sdk.sessionState.value).to.equal('active');
       expect(sdk.observers.value).to.deep.equal(observers);
@@ -156,7 +156,7 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       await first.connect();
       await second.connect();
       expect(second.shortId.value).to.equal(first.shortId.value);
-      await until(first.connectionState, 'inactive');
+      await untilState(first.connectionState, 'inactive');
       // Longer than the test reconnection delay: the first tab would have come back by now.
       await new Promise((r) => setTimeout(r, 600));
       expect(first.connectionState.value).to.equal('inactive');
@@ -190,7 +190,7 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       const shortId = before.sdk.shortId.value!;
       const watch = await askToWatch(relay, shortId);
       await watch.next('watchState', (m) => m.watching);
-      await until(before.sdk.sessionState, 'active');
+      await untilState(before.sdk.sessionState, 'active');
       expect(before.consentRequests).to.have.length(1);
 
       const reloaded = loaded(frame);
@@ -198,13 +198,13 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       await reloaded;
       const after = await page(frame);
       expect(after.sdk.shortId.value).to.equal(shortId);
-      await until(after.sdk.sessionState, 'active');
+      await untilState(after.sdk.sessionState, 'active');
       expect(after.consentRequests).to.have.length(0);
       expect(JSON.parse(localStorage.getItem(`${prefix}identity`)!)).to.deep.equal({ callName: 'Gil' });
 
       // The agent's watch went on through the reload and still reaches the page.
       watch.send({ type: 'customMessage', message: 'still here?' });
-      await until(after.sdk.observerCount, 1);
+      await untilState(after.sdk.observerCount, 1);
       await new Promise<void>((resolve) => {
         const stop = after.sdk.onCustomMessageReceived.listen(() => (stop(), resolve()));
         if (after.received.length > 0) resolve();
@@ -225,7 +225,7 @@ describe('Upscope (visitor SDK): reconnection, queueing, persistence', () => {
       second.setConsentHandler(() => (asked++, false));
       await second.connect();
       expect(second.shortId.value).to.equal(shortId);
-      await until(second.sessionState, 'active');
+      await untilState(second.sessionState, 'active');
       expect(second.observerCount.value).to.equal(1);
       expect(asked).to.equal(0);
     });

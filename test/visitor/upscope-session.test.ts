@@ -5,7 +5,7 @@ import type { CaptureController, CaptureHost } from '../../src/capture/capture-h
 import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { agentToken } from '../support/agent-driver.js';
 import { headerOnlyImage } from '../support/tile-images.js';
-import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, until } from './upscope-helpers.js';
+import { askToWatch, cleanup, newSdk, nextEvent, record, startSession, untilState } from './upscope-helpers.js';
 
 describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
   afterEach(cleanup);
@@ -40,7 +40,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       sdk.setConsentHandler(() => false);
       await sdk.connect();
       await sdk.requestAgent();
-      await until(sdk.sessionState, 'pendingRequest');
+      await untilState(sdk.sessionState, 'pendingRequest');
       const ended = nextEvent(sdk.onSessionEnded);
       const watch = await askToWatch(relay, sdk.shortId.value!);
       const declined = await watch.next('watchDeclined');
@@ -68,7 +68,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       const watch = await askToWatch(relay, sdk.shortId.value!);
       await watch.next('watchState', (m) => m.watching);
       expect(asked).to.equal(0);
-      await until(sdk.sessionState, 'active');
+      await untilState(sdk.sessionState, 'active');
     });
 
     it('falls back to window.confirm, naming the agent, when no handler is installed', async () => {
@@ -115,7 +115,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
 
       // The agent's console reloads: a new watch socket asks again; the same agent is let in.
       first.close();
-      await until(sdk.observerCount, 0);
+      await untilState(sdk.observerCount, 0);
       const again = await askToWatch(relay, sdk.shortId.value!);
       await again.next('watchState', (m) => m.watching);
       expect(asked).to.equal(1);
@@ -143,7 +143,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       const left = nextEvent(sdk.onObserverLeft);
       watch.close();
       expect(await left).to.equal(observerId);
-      await until(sdk.sessionState, 'paused');
+      await untilState(sdk.sessionState, 'paused');
       expect(counts.values).to.deep.equal([0]);
       expect(sdk.observers.value).to.deep.equal([]);
     });
@@ -155,7 +155,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       const watch2 = await askToWatch(relay, sdk.shortId.value!, await agentToken('Second Agent'));
       await watch2.next('watchState', (m) => m.watching);
       expect((await joined).agentName).to.equal('Second Agent');
-      await until(sdk.observerCount, 2);
+      await untilState(sdk.observerCount, 2);
       // The session stays the first agent's.
       expect(sdk.agentName.value).to.equal(relay.agentName);
     });
@@ -228,7 +228,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       const { sdk } = await newSdk();
       await sdk.connect();
       await sdk.requestAgent();
-      await until(sdk.sessionState, 'pendingRequest');
+      await untilState(sdk.sessionState, 'pendingRequest');
       const ended = nextEvent(sdk.onSessionEnded);
       await sdk.stopSession();
       expect(await ended).to.equal('visitorStopped');
@@ -284,7 +284,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       expect(c.host.bufferedAmount()).to.be.a('number');
 
       watch.close();
-      await until(sdk.sessionState, 'paused');
+      await untilState(sdk.sessionState, 'paused');
       expect(c.running).to.equal(false);
     });
 
@@ -305,7 +305,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       const c = controllers[0];
       void sdk.stopSession();
       expect(c.running).to.equal(false);
-      await until(sdk.sessionState, 'ended');
+      await untilState(sdk.sessionState, 'ended');
     });
 
     it('a stopSession() with nothing to stop does not keep the next session from capturing', async () => {
@@ -320,7 +320,7 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
 
       // Stopped, then stopped again while ended: the next session still captures.
       await sdk.stopSession();
-      await until(sdk.sessionState, 'ended');
+      await untilState(sdk.sessionState, 'ended');
       await sdk.stopSession();
       const again = await startSession(sdk, relay, await agentToken('Second Agent'));
       expect(controllers.at(-1)!.running).to.equal(true);
@@ -351,10 +351,10 @@ describe('Upscope (visitor SDK): consent, sessions, messages, capture', () => {
       const { sdk, relay } = await newSdk();
       const watch = await startSession(sdk, relay);
       setHidden(true);
-      await until(sdk.sessionState, 'paused');
+      await untilState(sdk.sessionState, 'paused');
       await watch.next('session', (m) => m.state === 'paused');
       setHidden(false);
-      await until(sdk.sessionState, 'active');
+      await untilState(sdk.sessionState, 'active');
       await watch.next('session', (m) => m.state === 'active');
     });
   });

@@ -4,7 +4,7 @@ import { UpscopeError } from '../../src/relay-client/errors.js';
 import { StateStream, Stream } from '../../src/visitor/stream.js';
 import { DEFAULTS, socketProtocol, watchLinkBase } from '../../src/visitor/options.js';
 import * as publicApi from '../../src/visitor/index.js';
-import { cleanup, newSdk, nextEvent, openLobby, record, uniquePrefix, until } from './upscope-helpers.js';
+import { cleanup, newSdk, nextEvent, openLobby, record, uniquePrefix, untilState } from './upscope-helpers.js';
 
 describe('Upscope (visitor SDK): connection, identity, requests', () => {
   afterEach(cleanup);
@@ -179,11 +179,11 @@ describe('Upscope (visitor SDK): connection, identity, requests', () => {
       await sdk.connect();
       const shortId = sdk.shortId.value!;
       await sdk.requestAgent();
-      await until(sdk.sessionState, 'pendingRequest');
+      await untilState(sdk.sessionState, 'pendingRequest');
       const pending = await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.sessionState === 'pendingRequest');
       expect(pending.visitor.pendingRequestAt).to.be.a('number');
       await sdk.cancelAgentRequest();
-      await until(sdk.sessionState, 'inactive');
+      await untilState(sdk.sessionState, 'inactive');
       const cancelled = await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.sessionState === 'inactive');
       expect(cancelled.visitor.pendingRequestAt).to.equal(null);
     });
@@ -192,7 +192,7 @@ describe('Upscope (visitor SDK): connection, identity, requests', () => {
       const { sdk } = await newSdk();
       void sdk.connect();
       await sdk.requestAgent();
-      await until(sdk.sessionState, 'pendingRequest');
+      await untilState(sdk.sessionState, 'pendingRequest');
     });
   });
 
@@ -203,7 +203,7 @@ describe('Upscope (visitor SDK): connection, identity, requests', () => {
       await sdk.connect();
       expect(sdk.lookupCode.value).to.equal(null);
       await sdk.getLookupCode();
-      const code = await until(sdk.lookupCode, (c) => c !== null);
+      const code = await untilState(sdk.lookupCode, (c) => c !== null);
       expect(code).to.match(/^\d{4}$/);
       lobby.send({ type: 'findByCode', code: code! });
       const found = await lobby.next('lookupResult');
@@ -274,7 +274,7 @@ describe('Upscope (visitor SDK): connection, identity, requests', () => {
       const { sdk } = await newSdk();
       await sdk.connect();
       await sdk.requestAgent();
-      await until(sdk.sessionState, 'pendingRequest');
+      await untilState(sdk.sessionState, 'pendingRequest');
       const ended = nextEvent(sdk.onSessionEnded);
       await sdk.reset();
       expect(await ended).to.equal('reset');
@@ -344,7 +344,7 @@ describe('Upscope (visitor SDK): connection, identity, requests', () => {
       expect(errors.values.map((e) => e.code)).to.deep.equal(['badJson', 'unknownType', 'invalidMessage', 'wrongRole']);
       expect(sdk.connectionState.value).to.equal('connected');
       await sdk.requestAgent();
-      await until(sdk.sessionState, 'pendingRequest');
+      await untilState(sdk.sessionState, 'pendingRequest');
     });
 
 

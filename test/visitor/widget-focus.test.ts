@@ -70,7 +70,7 @@ describe('<upscope-widget> and the visitor’s focus', () => {
     const { field, el, watch } = await promptWhileTyping();
     await click(part(el, 'allow-button')!);
     await watch.next('watchState', (m) => m.watching);
-    await until(el, () => el.view === 'active', 'the active view');
+    await until('the active view', () => el.view === 'active');
     expect(focused(), 'focus is back in the field').to.equal('input#field');
     await sendKeys({ type: ' x' });
     await el.updateComplete;
@@ -85,7 +85,7 @@ describe('<upscope-widget> and the visitor’s focus', () => {
     expect(focused()).to.equal('part=deny-button');
     await sendKeys({ press: 'Enter' });
     await watch.next('watchDeclined');
-    await until(el, () => el.view === 'idle', 'the prompt to close');
+    await until('the prompt to close', () => el.view === 'idle');
     expect(focused()).to.equal('input#field');
   });
 
@@ -95,10 +95,10 @@ describe('<upscope-widget> and the visitor’s focus', () => {
     const el = await connectedWidget(sdk, relay);
     part(el, 'help-button')!.focus();
     await sendKeys({ press: 'Enter' });
-    await until(el, () => part(el, 'cancel-button') !== null && el.shadowRoot!.activeElement === part(el, 'cancel-button'), 'the pending view');
+    await until('the pending view', () => part(el, 'cancel-button') !== null && el.shadowRoot!.activeElement === part(el, 'cancel-button'));
     const watch = await agentAsks(relay, sdk);
     sockets.push(watch);
-    await until(el, () => el.view === 'active', 'the active view');
+    await until('the active view', () => el.view === 'active');
     expect(focused()).to.equal('part=panel');
     await sendKeys({ press: 'Space' });
     await el.updateComplete;

@@ -1,9 +1,10 @@
-/** Helpers for the `<upscope-widget>` tests: a fresh SDK, parts, waiting on the widget, an agent asking. */
+/** Helpers for the `<upscope-widget>` tests: a fresh SDK, parts, an agent asking (waiting is the shared `until`, test/support/until.ts). */
 import { fixture, html } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import { Upscope } from '../../src/visitor/upscope.js';
 import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
 import { AgentSocket, type RelayInfo } from '../support/agent-driver.js';
+import { until } from '../support/until.js';
 
 const prefix = () => `widget-test-${crypto.randomUUID().slice(0, 8)}:`;
 
@@ -15,19 +16,11 @@ export function newSdk(options: Partial<ConstructorParameters<typeof Upscope>[0]
 export const part = (el: UpscopeWidget, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 export const liveRegion = (el: UpscopeWidget) => el.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim();
 
-/** Waits until `check` holds, re-checking after every widget update; fails with `what` after `timeoutMs`. */
-export async function until(el: UpscopeWidget, check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what} (view: ${el.view})`);
-    await new Promise((r) => setTimeout(r, 20));
-    await el.updateComplete;
-  }
-}
+export { until } from '../support/until.js';
 
 export async function connectedWidget(sdk: Upscope, relay: RelayInfo, attrs = ''): Promise<UpscopeWidget> {
   const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${relay.host} lang=${attrs || 'en'}></upscope-widget>`);
-  await until(el, () => sdk.connectionState.value === 'connected', 'the SDK to connect');
+  await until('the SDK to connect', () => sdk.connectionState.value === 'connected');
   return el;
 }
 

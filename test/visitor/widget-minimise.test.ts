@@ -36,7 +36,7 @@ describe('<upscope-widget> minimised', () => {
     const watch = await agentAsks(relay, sdk);
     sockets.push(watch);
     await watch.next('watchState', (m) => m.watching);
-    await until(el, () => el.view === 'active' && part(el, 'stop-button') !== null, 'the active view');
+    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
     return { el, watch };
   }
 
@@ -56,7 +56,7 @@ describe('<upscope-widget> minimised', () => {
 
     watch.send({ type: 'customMessage', message: 'One moment' });
     watch.send({ type: 'customMessage', message: 'Found it' });
-    await until(el, () => part(el, 'unread-badge')?.textContent === '2', 'the unread count');
+    await until('the unread count', () => part(el, 'unread-badge')?.textContent === '2');
     expect(expandButton.textContent!.replace(/\s+/g, ' ')).to.contain('2 unread messages');
     expect(liveRegion(el), 'each message is still announced').to.contain('Found it');
     await expect(el).to.be.accessible();
@@ -101,7 +101,7 @@ describe('<upscope-widget> minimised', () => {
     sdk = newSdk();
     const el = await connectedWidget(sdk, relay);
     part(el, 'help-button')!.click();
-    await until(el, () => part(el, 'lookup-code') !== null, 'the code');
+    await until('the code', () => part(el, 'lookup-code') !== null);
     part(el, 'minimise-button')!.click();
     await el.updateComplete;
     expect(part(el, 'expand-button')!.textContent).to.contain('Waiting for an agent');
@@ -110,10 +110,10 @@ describe('<upscope-widget> minimised', () => {
 
     const watch = await agentAsks(relay, sdk);
     sockets.push(watch);
-    await until(el, () => part(el, 'consent') !== null, 'the prompt');
+    await until('the prompt', () => part(el, 'consent') !== null);
     expect(el.minimised, 'a prompt waits for an answer, so it is never folded').to.equal(false);
     part(el, 'allow-button')!.click();
-    await until(el, () => el.view === 'active', 'the session');
+    await until('the session', () => el.view === 'active');
     expect(part(el, 'panel'), 'the session opens unfolded').to.not.equal(null);
   });
 
@@ -122,7 +122,7 @@ describe('<upscope-widget> minimised', () => {
     part(el, 'minimise-button')!.click();
     await el.updateComplete;
     watch.send({ type: 'stopSession' });
-    await until(el, () => part(el, 'notice') !== null, 'the ended note');
+    await until('the ended note', () => part(el, 'notice') !== null);
     expect(el.minimised).to.equal(false);
     expect(part(el, 'expand-button')).to.equal(null);
   });

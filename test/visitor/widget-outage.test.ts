@@ -24,11 +24,11 @@ describe('<upscope-widget> through outages', () => {
     sdk = newSdk();
     const el = await connectedWidget(sdk, relay);
     part(el, 'help-button')!.click();
-    await until(el, () => part(el, 'lookup-code') !== null, 'the first code');
+    await until('the first code', () => part(el, 'lookup-code') !== null);
     await executeServerCommand('relay-restart');
-    await until(el, () => sdk!.connectionState.value !== 'connected', 'the drop');
-    await until(el, () => sdk!.connectionState.value === 'connected' && sdk!.sessionState.value === 'pendingRequest', 'the request renewed', 15_000);
-    await until(el, () => /^\d{4}$/.test(part(el, 'lookup-code')?.textContent?.trim() ?? ''), 'a code on screen again');
+    await until('the drop', () => sdk!.connectionState.value !== 'connected');
+    await until('the request renewed', () => sdk!.connectionState.value === 'connected' && sdk!.sessionState.value === 'pendingRequest', 15_000);
+    await until('a code on screen again', () => /^\d{4}$/.test(part(el, 'lookup-code')?.textContent?.trim() ?? ''));
     expect(sdk.lookupCode.value).to.match(/^\d{4}$/);
   });
 
@@ -36,11 +36,11 @@ describe('<upscope-widget> through outages', () => {
     const relay = await relayInfo();
     sdk = newSdk();
     const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${relay.host} lang="en" unavailable-after="300"></upscope-widget>`);
-    await until(el, () => sdk!.connectionState.value === 'connected', 'the SDK to connect');
+    await until('the SDK to connect', () => sdk!.connectionState.value === 'connected');
     part(el, 'help-button')!.click();
-    await until(el, () => el.view === 'pending', 'the pending view');
+    await until('the pending view', () => el.view === 'pending');
     await executeServerCommand('relay-stop');
-    await until(el, () => part(el, 'panel')?.textContent?.includes('Help is unavailable right now') ?? false, 'the unavailable note');
+    await until('the unavailable note', () => part(el, 'panel')?.textContent?.includes('Help is unavailable right now') ?? false);
     expect(part(el, 'status'), 'no "Reconnecting…" line beside it').to.equal(null);
     expect(part(el, 'retry-button'), 'retrying goes on by itself').to.equal(null);
     expect(liveRegion(el)).to.contain('Help is unavailable right now');
@@ -48,11 +48,11 @@ describe('<upscope-widget> through outages', () => {
     await expect(el).to.be.accessible();
 
     part(el, 'dismiss-button')!.click();
-    await until(el, () => el.view === 'idle', 'the note to close');
+    await until('the note to close', () => el.view === 'idle');
     expect(part(el, 'panel'), 'nothing in the visitor’s way').to.equal(null);
     await executeServerCommand('relay-start');
-    await until(el, () => sdk!.connectionState.value === 'connected', 'the relay back', 15_000);
-    await until(el, () => el.view === 'pending', 'the request shown again');
+    await until('the relay back', () => sdk!.connectionState.value === 'connected', 15_000);
+    await until('the request shown again', () => el.view === 'pending');
   });
 
   it('names every agent: who watches, and who ended the session', async () => {
@@ -65,14 +65,14 @@ describe('<upscope-widget> through outages', () => {
     const bob = await agentAsks(relay, sdk, await agentToken('Bob'));
     sockets.push(bob);
     await bob.next('watchState', (m) => m.watching);
-    await until(el, () => sdk!.observerCount.value === 2, 'two agents');
+    await until('two agents', () => sdk!.observerCount.value === 2);
     await el.updateComplete;
     expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} and Bob are viewing your screen`);
 
     const ended = oneEvent(el, 'upscope-session-ended');
     bob.send({ type: 'stopSession' });
     expect((await ended).detail.reason).to.equal('agentStopped');
-    await until(el, () => part(el, 'notice') !== null, 'the ended note');
+    await until('the ended note', () => part(el, 'notice') !== null);
     expect(part(el, 'notice')!.textContent).to.contain('Bob ended the session.');
   });
 });

@@ -83,7 +83,7 @@ describe('<upscope-widget>', () => {
       await helpRequested;
       const { detail } = await codeArrived;
       expect(detail.code).to.match(/^\d{4}$/);
-      await until(el, () => el.view === 'pending' && part(el, 'lookup-code') !== null, 'the pending view with the code');
+      await until('the pending view with the code', () => el.view === 'pending' && part(el, 'lookup-code') !== null);
       expect(part(el, 'lookup-code')!.textContent!.trim()).to.equal(detail.code);
       const seen = await lobby.next('visitorUpdated', (m) => m.visitor.shortId === sdk!.shortId.value && m.visitor.pendingRequestAt !== null);
       expect(seen.visitor.sessionState).to.equal('pendingRequest');
@@ -91,7 +91,7 @@ describe('<upscope-widget>', () => {
       await expect(el).to.be.accessible();
 
       part(el, 'cancel-button')!.click();
-      await until(el, () => el.view === 'idle' && sdk!.sessionState.value === 'inactive', 'the request to be withdrawn');
+      await until('the request to be withdrawn', () => el.view === 'idle' && sdk!.sessionState.value === 'inactive');
       await lobby.next('visitorUpdated', (m) => m.visitor.shortId === sdk!.shortId.value && m.visitor.pendingRequestAt === null);
     });
 
@@ -101,10 +101,10 @@ describe('<upscope-widget>', () => {
       const el = await connectedWidget(sdk, relay);
       part(el, 'help-button')!.focus();
       await sendKeys({ press: 'Enter' });
-      await until(el, () => part(el, 'cancel-button') !== null, 'the pending view');
+      await until('the pending view', () => part(el, 'cancel-button') !== null);
       expect(el.shadowRoot!.activeElement).to.equal(part(el, 'cancel-button'));
       await sendKeys({ press: 'Space' });
-      await until(el, () => el.view === 'idle', 'the request to be withdrawn');
+      await until('the request to be withdrawn', () => el.view === 'idle');
       expect(el.shadowRoot!.activeElement).to.equal(part(el, 'help-button'));
     });
 
@@ -124,7 +124,7 @@ describe('<upscope-widget>', () => {
       part(el, 'deny-button')!.click();
       expect((await answered).detail).to.include({ allow: false, agentName: relay.agentName });
       await watch.next('watchDeclined');
-      await until(el, () => el.view === 'idle', 'the prompt to close');
+      await until('the prompt to close', () => el.view === 'idle');
     });
 
     it('closes the prompt unanswered when the agent withdraws the request', async () => {
@@ -133,7 +133,7 @@ describe('<upscope-widget>', () => {
       let answered = false;
       el.addEventListener('upscope-consent-answered', () => (answered = true));
       watch.close();
-      await until(el, () => el.view === 'idle', 'the withdrawn prompt to close');
+      await until('the withdrawn prompt to close', () => el.view === 'idle');
       expect(answered, 'nobody answered it').to.equal(false);
     });
 
@@ -169,7 +169,7 @@ describe('<upscope-widget>', () => {
       part(el, 'allow-button')!.click();
       expect((await started).detail.agentName).to.equal(relay.agentName);
       await watch.next('watchState', (m) => m.watching);
-      await until(el, () => el.view === 'active' && part(el, 'observer-count') !== null, 'the active view');
+      await until('the active view', () => el.view === 'active' && part(el, 'observer-count') !== null);
       expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} is viewing your screen`);
       expect(part(el, 'observer-count')!.textContent!.trim()).to.equal('1 agent watching');
       expect(liveRegion(el)).to.contain('is viewing your screen');
@@ -182,7 +182,7 @@ describe('<upscope-widget>', () => {
       const msg = await received;
       expect(msg.detail).to.deep.include({ message: hostile });
       expect(msg.detail.from).to.include({ role: 'agent', name: relay.agentName });
-      await until(el, () => part(el, 'messages') !== null, 'the message list');
+      await until('the message list', () => part(el, 'messages') !== null);
       const list = part(el, 'messages')!;
       expect(list.textContent).to.contain(hostile);
       expect(list.querySelector('img')).to.equal(null);
@@ -198,7 +198,7 @@ describe('<upscope-widget>', () => {
       part(el, 'send-button')!.click();
       const reply = await watch.next('customMessageReceived');
       expect(reply.message).to.equal('Thanks, the card field is the problem');
-      await until(el, () => el.shadowRoot!.querySelectorAll('[part~="message"]').length === 2, 'the reply in the list');
+      await until('the reply in the list', () => el.shadowRoot!.querySelectorAll('[part~="message"]').length === 2);
       expect(el.shadowRoot!.querySelector('[part~="own"]')!.textContent).to.contain('Thanks, the card field is the problem');
       expect(input.value).to.equal('');
       await expect(el).to.be.accessible();
@@ -207,7 +207,7 @@ describe('<upscope-widget>', () => {
       part(el, 'stop-button')!.click();
       expect((await ended).detail.reason).to.equal('visitorStopped');
       await watch.next('session', (m) => m.state === 'ended');
-      await until(el, () => el.view === 'idle' && part(el, 'notice') !== null, 'the ended note');
+      await until('the ended note', () => el.view === 'idle' && part(el, 'notice') !== null);
       expect(part(el, 'notice')!.textContent).to.contain('You stopped sharing your screen.');
       expect(liveRegion(el)).to.equal('You stopped sharing your screen.');
       part(el, 'dismiss-button')!.click();
@@ -221,24 +221,24 @@ describe('<upscope-widget>', () => {
       const states: Array<{ connectionState: string; sessionState: string }> = [];
       const counts: number[] = [];
       const errors: Array<{ code: string; message: string }> = [];
-      const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${relay.host}
+      await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host=${relay.host}
         @upscope-state-changed=${(e: CustomEvent) => states.push(e.detail)}
         @upscope-observer-count-changed=${(e: CustomEvent) => counts.push(e.detail.count)}
         @upscope-error=${(e: CustomEvent) => errors.push(e.detail)}></upscope-widget>`);
-      await until(el, () => states.some((s) => s.connectionState === 'connected'), 'a connected state event');
+      await until('a connected state event', () => states.some((s) => s.connectionState === 'connected'));
       expect(states.at(-1)).to.deep.equal({ connectionState: 'connected', sessionState: 'inactive' });
 
       const watch = await agentAsks(relay, sdk);
       sockets.push(watch);
       await watch.next('watchState', (m) => m.watching);
-      await until(el, () => counts.includes(1) && states.at(-1)!.sessionState === 'active', 'count and state events');
+      await until('count and state events', () => counts.includes(1) && states.at(-1)!.sessionState === 'active');
       watch.close();
-      await until(el, () => counts.at(-1) === 0 && states.at(-1)!.sessionState === 'paused', 'the agent leaving');
+      await until('the agent leaving', () => counts.at(-1) === 0 && states.at(-1)!.sessionState === 'paused');
 
       // With no agent left the relay refuses a message: the error is an event too.
       const refused = await sdk.sendCustomMessage('anyone there?').then(() => null, (e: { code: string }) => e.code);
       expect(refused).to.equal('invalidState');
-      await until(el, () => errors.length > 0, 'an error event');
+      await until('an error event', () => errors.length > 0);
       expect(errors[0].code).to.equal('invalidState');
       expect(errors[0].message).to.be.a('string').and.not.equal('');
     });
@@ -250,7 +250,7 @@ describe('<upscope-widget>', () => {
       const watch = await agentAsks(relay, sdk);
       sockets.push(watch);
       await watch.next('watchState', (m) => m.watching);
-      await until(el, () => el.view === 'active', 'the active view');
+      await until('the active view', () => el.view === 'active');
       el.addEventListener('upscope-custom-message', (e) => {
         if (e.detail.message.startsWith('{')) e.preventDefault();
       });
@@ -266,26 +266,26 @@ describe('<upscope-widget>', () => {
       sdk = newSdk();
       const el = await connectedWidget(sdk, relay);
       part(el, 'help-button')!.click();
-      await until(el, () => el.view === 'pending' && sdk!.sessionState.value === 'pendingRequest', 'the pending view');
+      await until('the pending view', () => el.view === 'pending' && sdk!.sessionState.value === 'pendingRequest');
       await executeServerCommand('relay-stop');
       try {
-        await until(el, () => part(el, 'status') !== null, 'the reconnecting line');
+        await until('the reconnecting line', () => part(el, 'status') !== null);
         expect(part(el, 'status')!.textContent).to.match(/Connection lost|Connecting/);
         expect(liveRegion(el)).to.match(/Connection lost|Connecting/);
       } finally {
         await executeServerCommand('relay-start');
       }
-      await until(el, () => sdk!.connectionState.value === 'connected' && part(el, 'status') === null, 'the connection to come back', 15000);
+      await until('the connection to come back', () => sdk!.connectionState.value === 'connected' && part(el, 'status') === null, 15000);
     });
 
     it('shows an error with a retry button when the relay cannot be reached', async () => {
       sdk = newSdk({ maxRetries: 1, connectionTimeout: 500 });
       // Port 9 (discard) refuses connections on a test machine.
       const el = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} host="127.0.0.1:9"></upscope-widget>`);
-      await until(el, () => sdk!.connectionState.value === 'error', 'the connection to fail', 10000);
+      await until('the connection to fail', () => sdk!.connectionState.value === 'error', 10000);
       expect(el.view, 'no error before the visitor asks for help').to.equal('idle');
       part(el, 'help-button')!.click();
-      await until(el, () => el.view === 'error', 'the error view', 10000);
+      await until('the error view', () => el.view === 'error', 10000);
       expect(part(el, 'panel')!.textContent).to.contain('can’t reach the help service');
       expect(part(el, 'retry-button')).to.not.equal(null);
       await expect(el).to.be.accessible();

@@ -4,7 +4,8 @@
  * admit each socket before forwarding it (open sockets and connection attempts per address), and
  * the room or lobby that held the socket tells it when the socket closes. Only a busy address makes
  * its object busy, so the limits spread as the addresses do. It also keeps the address's login
- * attempts (10, then 10 a minute, as on Node).
+ * attempts and its new help requests (RATE_LIMITS.loginsPerAddressPerMinute and
+ * requestsPerAddressPerMinute, as on Node).
  */
 import { DurableObject } from 'cloudflare:workers';
 import { RATE_LIMITS } from '../../protocol/index.js';
@@ -24,6 +25,15 @@ export class LimitsObject extends DurableObject<Env> {
   login(): boolean {
     this.logins ??= new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env));
     return this.logins.take();
+  }
+
+  private helpRequests: TokenBucket | null = null;
+
+  /** Takes one new help request (the visitor rooms ask); false when the address has used them up. */
+  helpRequest(): boolean {
+    const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
+    this.helpRequests ??= new TokenBucket(perMinute, perMinute / 60, () => clock(this.env));
+    return this.helpRequests.take();
   }
 
   private core(): Admission {
@@ -52,6 +62,10 @@ function limitsOf(env: Env, address: string): DurableObjectStub<LimitsObject> {
 
 export function takeLogin(env: Env, address: string): Promise<boolean> {
   return limitsOf(env, address).login();
+}
+
+export function takeHelpRequest(env: Env, address: string): Promise<boolean> {
+  return limitsOf(env, address).helpRequest();
 }
 
 export function admitAddress(env: Env, address: string, id: string): Promise<string | null> {

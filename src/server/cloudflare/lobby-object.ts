@@ -12,9 +12,9 @@ import { Server, type Connection as PartyConnection, type ConnectionContext, typ
 import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
 import { Lobby } from '../relay/lobby.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
-import { TICKET_HEADER, type Env } from './env.js';
+import type { Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { answerClose, connectionOf, doAlarm, messageData, ticketOf, type SocketState } from './seams.js';
+import { admittedSocket, answerClose, doAlarm, messageData, type SocketState } from './seams.js';
 import { clock, registerStats, relayOptions } from './test-hooks.js';
 
 const SUMMARY = 'v:';
@@ -107,14 +107,10 @@ export class LobbyObject extends Server<Env> {
   // ---------------------------------------------------------------- agents' lobby sockets
 
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
-    const header = ctx.request.headers.get(TICKET_HEADER);
-    if (!header) return socket.close(1008, 'not admitted');
-    const state = JSON.parse(header) as SocketState;
-    socket.setState(state);
-    const ticket = ticketOf(state);
-    const conn = connectionOf(socket, ticket.address);
-    this.conns.set(socket.id, { conn, address: ticket.address });
-    (await this.core()).onConnect(conn, ticket);
+    const admitted = admittedSocket(socket, ctx.request);
+    if (!admitted) return;
+    this.conns.set(socket.id, { conn: admitted.conn, address: admitted.ticket.address });
+    (await this.core()).onConnect(admitted.conn, admitted.ticket);
   }
 
   override async onMessage(socket: PartyConnection<SocketState>, message: WSMessage): Promise<void> {
@@ -135,7 +131,7 @@ export class LobbyObject extends Server<Env> {
   }
 
   override onError(socket: PartyConnection<SocketState>): void {
-    this.onClose(socket, 1011);
+    this.onClose(socket, CloseCode.internalError);
   }
 
   override async onAlarm(): Promise<void> {

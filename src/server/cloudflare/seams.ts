@@ -8,6 +8,7 @@ import type { Connection as PartyConnection } from 'partyserver';
 import { CloseCode, MAX_FRAME_BYTES, type VisitorSummary } from '../../protocol/index.js';
 import type { Ticket } from '../relay/admission.js';
 import type { Alarm, Connection, LobbyLink, LookupCode, Storage } from '../relay/seams.js';
+import { TICKET_HEADER } from './env.js';
 import type { LobbyObject } from './lobby-object.js';
 
 export function doStorage(storage: DurableObjectStorage): Storage {
@@ -111,6 +112,23 @@ export class RemoteLobby implements LobbyLink {
       this.sending = false;
     }
   }
+}
+
+/**
+ * A socket forwarded by the worker, as the core takes it: its ticket (from the worker's header,
+ * kept in the socket's attachment) and its Connection; or null, and the socket closed, when it
+ * came without a ticket (only the worker can set one).
+ */
+export function admittedSocket(socket: PartyConnection<SocketState>, request: Request): { conn: Connection; ticket: Ticket } | null {
+  const header = request.headers.get(TICKET_HEADER);
+  if (!header) {
+    socket.close(CloseCode.policyViolation, 'not admitted');
+    return null;
+  }
+  const state = JSON.parse(header) as SocketState;
+  socket.setState(state);
+  const ticket = ticketOf(state);
+  return { conn: connectionOf(socket, ticket.address), ticket };
 }
 
 /** What the Node host's `ws` refuses past (node.ts): larger messages close the socket with CloseCode.messageTooBig here too. */

@@ -12,10 +12,10 @@ import { CloseCode, randomId } from '../../protocol/index.js';
 import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
-import { TICKET_HEADER, type Env } from './env.js';
-import { answerClose, connectionOf, doAlarm, doStorage, messageData, RemoteLobby, ticketOf, type SocketState } from './seams.js';
+import type { Env } from './env.js';
+import { admittedSocket, answerClose, doAlarm, doStorage, messageData, RemoteLobby, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions } from './test-hooks.js';
-import { releaseAddress } from './limits-object.js';
+import { releaseAddress, takeHelpRequest } from './limits-object.js';
 
 export class VisitorObject extends Server<Env> {
   static override options = { hibernate: false };
@@ -30,7 +30,7 @@ export class VisitorObject extends Server<Env> {
     const lobby = new RemoteLobby(async () => this.env.Lobby.get(this.env.Lobby.idFromName(objectName(this.env, 'lobby'))), log);
     this.room = new VisitorRoom(
       { name: this.name.slice(this.name.lastIndexOf(':') + 1), storage: doStorage(this.ctx.storage), alarm: doAlarm(this.ctx.storage, log), lobby },
-      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run },
+      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address) },
     );
     registerStats(this.env, this.name, () => {
       const s = this.room!.stats();
@@ -40,14 +40,10 @@ export class VisitorObject extends Server<Env> {
   }
 
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
-    const header = ctx.request.headers.get(TICKET_HEADER);
-    if (!header) return socket.close(1008, 'not admitted');
-    const state = JSON.parse(header) as SocketState;
-    socket.setState(state);
-    const ticket = ticketOf(state);
-    const conn = connectionOf(socket, ticket.address);
-    this.conns.set(socket.id, { conn, ticket });
-    await this.core().onConnect(conn, ticket);
+    const admitted = admittedSocket(socket, ctx.request);
+    if (!admitted) return;
+    this.conns.set(socket.id, admitted);
+    await this.core().onConnect(admitted.conn, admitted.ticket);
   }
 
   override onMessage(socket: PartyConnection<SocketState>, message: WSMessage): void {
@@ -68,7 +64,7 @@ export class VisitorObject extends Server<Env> {
   }
 
   override onError(socket: PartyConnection<SocketState>): void {
-    this.onClose(socket, 1011);
+    this.onClose(socket, CloseCode.internalError);
   }
 
   override async onAlarm(): Promise<void> {

@@ -60,8 +60,11 @@ export interface VisitorRoomOptions extends PeerOptions {
   /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */
   frameBytesBurst?: number;
   frameBytesPerSecond?: number;
-  /** Whether a new help request from `address` is allowed (a per-address limit kept by the host). Default: always. */
-  allowHelpRequest?: (address: string) => boolean;
+  /**
+   * Whether a new help request from `address` is allowed (a per-address limit kept by the host:
+   * in memory on Node, the address's limits object on Cloudflare, hence maybe a promise). Default: always.
+   */
+  allowHelpRequest?: (address: string) => boolean | Promise<boolean>;
   /** The time stamp of a new help request: strictly increasing across the host's rooms. Default: now. */
   requestTime?: () => number;
   /** The visitor's socket came (true) or went (false), or the room emptied for good ('removed'). */
@@ -145,6 +148,8 @@ export class VisitorRoom {
   private readonly watchers = new Map<string, Watcher>();
   /** Custom messages delivered lately, per sender (the visitor, each named viewer): resends are skipped. */
   private delivered: DeliveredSeqs | null = null;
+  /** A help request whose per-address limit is being asked (see answerHelpRequest); null: none, or it was cancelled. */
+  private helpCheck: object | null = null;
 
   constructor(
     private readonly ctx: RoomContext,
@@ -449,6 +454,15 @@ export class VisitorRoom {
     else this.onVisitorMessage(conn, msg);
   }
 
+  /** A help request after the per-address limit answered `allowed`. */
+  private answerHelpRequest(conn: Connection, allowed: boolean): void {
+    this.helpCheck = null;
+    if (conn !== this.conn || this.state === 'active' || this.state === 'paused') return;
+    if (!allowed) return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
+    this.pendingRequestAt ??= this.opts.requestTime?.() ?? this.opts.now();
+    this.setState('pendingRequest', null);
+  }
+
   private onVisitorMessage(conn: Connection, msg: Message): void {
     switch (msg.type) {
       case 'updateConnection':
@@ -456,12 +470,24 @@ export class VisitorRoom {
       case 'requestAgent':
         if (this.state === 'active' || this.state === 'paused') return;
         // Only a new request is counted: a pending visitor asking again after a reload is not.
-        if (this.pendingRequestAt === null && this.opts.allowHelpRequest && !this.opts.allowHelpRequest(conn.address)) {
-          return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
+        if (this.pendingRequestAt === null && this.opts.allowHelpRequest) {
+          const allowed = this.opts.allowHelpRequest(conn.address);
+          if (typeof allowed === 'boolean') return this.answerHelpRequest(conn, allowed);
+          // Asked of another object: a cancel (or a new socket) before the answer makes it moot.
+          const check = (this.helpCheck = {});
+          void allowed.then(
+            (ok) => this.helpCheck === check && this.answerHelpRequest(conn, ok),
+            (err: unknown) => {
+              // The limit could not be asked: the visitor is not refused for the host's fault.
+              this.opts.log?.(`relay: help-request limit unavailable: ${String(err)}`);
+              if (this.helpCheck === check) this.answerHelpRequest(conn, true);
+            },
+          );
+          return;
         }
-        this.pendingRequestAt ??= this.opts.requestTime?.() ?? this.opts.now();
-        return this.setState('pendingRequest', null);
+        return this.answerHelpRequest(conn, true);
       case 'cancelAgentRequest':
+        this.helpCheck = null;
         if (this.state !== 'pendingRequest') return;
         this.pendingRequestAt = null;
         return this.setState('inactive', null);

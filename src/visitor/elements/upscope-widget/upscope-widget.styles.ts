@@ -1,3 +1,11 @@
+/**
+ * The styles of `<upscope-widget>`: its design tokens (custom properties a site may set), dark
+ * mode, reduced motion, and every view's parts (help button, panel, consent prompt, session bar,
+ * messages, the phone's bottom sheet).
+ *
+ * Over 350 lines: it is only CSS, one rule set per part the widget documents; splitting it by view
+ * would scatter the shared tokens and the dark and phone overrides that each view relies on.
+ */
 import { css } from 'lit';
 
 export const widgetStyles = css`
