@@ -1,9 +1,9 @@
 /**
- * The lobby's one search box: a visitor matches when every word of the query appears in their
- * name, unique id, shortId, lookup code, a tag, or an identity or metadata key or value
- * (case-insensitive). Pure, so the list can filter thousands of visitors per keystroke.
+ * The lobby's one search box, with the rule in src/protocol/visitor-search.ts (the relay pages a
+ * bounded lobby by the same rule), and each visitor's search text made once per summary, so the
+ * list can filter thousands of visitors per keystroke.
  */
-import type { VisitorSummary } from '../protocol/index.js';
+import { searchWords, textMatches, visitorSearchText, type VisitorSummary } from '../protocol/index.js';
 
 /** The text a visitor is found by, lower-cased once per summary (summaries are immutable). */
 const haystacks = new WeakMap<VisitorSummary, string>();
@@ -11,10 +11,7 @@ const haystacks = new WeakMap<VisitorSummary, string>();
 function haystack(v: VisitorSummary): string {
   let text = haystacks.get(v);
   if (text === undefined) {
-    text = [v.callName, v.uniqueId, v.shortId, v.lookupCode, ...v.tags, ...Object.entries(v.identities).flat(), ...Object.entries(v.metadata).flat()]
-      .filter((s): s is string => typeof s === 'string')
-      .join('\n')
-      .toLowerCase();
+    text = visitorSearchText(v);
     haystacks.set(v, text);
   }
   return text;
@@ -27,12 +24,9 @@ export function matchesVisitor(v: VisitorSummary, query: string): boolean {
 
 /** A test for `query`, with the query split once (filtering thousands of visitors per keystroke). */
 export function visitorMatcher(query: string): (v: VisitorSummary) => boolean {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const words = searchWords(query);
   if (words.length === 0) return () => true;
-  return (v) => {
-    const text = haystack(v);
-    return words.every((w) => text.includes(w));
-  };
+  return (v) => textMatches(haystack(v), words);
 }
 
 /**

@@ -8,3 +8,4 @@ export * from './random-id.js';
 export * from './login.js';
 export * from './capabilities.js';
 export * from './remote-input.js';
+export * from './visitor-search.js';

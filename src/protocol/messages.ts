@@ -185,8 +185,8 @@ export const WatchMsg = /* @__PURE__ */ m('watch', {});
  */
 export const FrameAckMsg = /* @__PURE__ */ m('frameAck', { seq: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff_ffff)) });
 /**
- * On the lobby socket: one page of the visitors whose name, uniqueId, tags, identities or metadata
- * values contain `query` (case-insensitive; empty: everyone), in lobby order. Answered by `lobbyPage`.
+ * On the lobby socket: one page of the visitors that hold every word of `query` (the rule in
+ * visitor-search.ts; empty: everyone), in lobby order. Answered by `lobbyPage`.
  */
 export const LobbyQueryMsg = /* @__PURE__ */ m('lobbyQuery', {
   query: v.pipe(v.string(), v.maxLength(MAX_LOBBY_QUERY, `a lobby query is at most ${MAX_LOBBY_QUERY} characters`)),

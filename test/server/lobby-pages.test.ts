@@ -66,6 +66,12 @@ test(`a lobby of ${VISITORS} visitors with large identities: a bounded first mes
     const cohort = await lobby.next('lobbyPage', () => true, 10_000);
     assert.equal(cohort.total, Array.from({ length: VISITORS }, (_, i) => i % 12 === 3).filter(Boolean).length);
     assert.ok(cohort.visitors.length > 0 && JSON.stringify(cohort.visitors).length <= MAX_LOBBY_PAGE_CHARS, 'a page is bounded in bytes too');
+    // Every word, each in any field, in any order: the rule the console's own search box uses.
+    lobby.send({ type: 'lobbyQuery', query: 'COHORT-3 customer-4239', offset: 0, limit: 10 });
+    const both = await lobby.next('lobbyPage', () => true, 10_000);
+    assert.deepEqual([both.total, both.visitors.map((v) => v.uniqueId)], [1, ['customer-4239']]);
+    lobby.send({ type: 'lobbyQuery', query: 'cohort-4 customer-4239', offset: 0, limit: 10 });
+    assert.equal((await lobby.next('lobbyPage', () => true, 10_000)).total, 0, 'a word the visitor lacks excludes it');
 
     // Bad queries get a clear error each, and the lobby keeps working.
     for (const [bad, says] of [

@@ -5,7 +5,7 @@
  * asking for help (oldest request first), then the others (most recent first); more come by
  * `lobbyQuery` pages, and changes come one visitor at a time.
  */
-import { MAX_LOBBY_PAGE, MAX_LOBBY_PAGE_CHARS, type VisitorSummary } from '../../protocol/index.js';
+import { MAX_LOBBY_PAGE, MAX_LOBBY_PAGE_CHARS, searchWords, textMatches, visitorSearchText, type VisitorSummary } from '../../protocol/index.js';
 
 /** Lobby order: waiting visitors by request (oldest first), then the rest by connection (newest first). */
 export function lobbyOrder(a: VisitorSummary, b: VisitorSummary): number {
@@ -13,24 +13,6 @@ export function lobbyOrder(a: VisitorSummary, b: VisitorSummary): number {
   if (a.pendingRequestAt !== null) return -1;
   if (b.pendingRequestAt !== null) return 1;
   return b.connectedAt - a.connectedAt || (a.shortId < b.shortId ? -1 : a.shortId > b.shortId ? 1 : 0);
-}
-
-/** Whether `v` matches `needle` (already lower-cased): its name, uniqueId, tags, identities or metadata values. */
-export function matches(v: VisitorSummary, needle: string): boolean {
-  if (needle === '') return true;
-  return v.shortId.toLowerCase() === needle || searchTextOf(v).includes(needle);
-}
-
-/** The fields a search looks in, lower-cased, one per line (a needle with a line break falls back to field by field). */
-function searchTextOf(v: VisitorSummary): string {
-  const fields = [v.callName ?? '', v.uniqueId ?? '', ...v.tags, ...Object.values(v.identities), ...Object.values(v.metadata)];
-  return fields.join('\n').toLowerCase();
-}
-
-function matchesFieldByField(v: VisitorSummary, needle: string): boolean {
-  const has = (s: string | null) => s !== null && s.toLowerCase().includes(needle);
-  if (has(v.callName) || has(v.uniqueId) || v.shortId.toLowerCase() === needle) return true;
-  return v.tags.some(has) || Object.values(v.identities).some(has) || Object.values(v.metadata).some(has);
 }
 
 /** Past this many, a page sorts every match rather than keeping the first ones aside. */
@@ -93,7 +75,7 @@ export class LobbyDirectory {
    * as a JSON array, ready to send.
    */
   page(query: string, offset: number, limit = MAX_LOBBY_PAGE): { total: number; json: string; count: number } {
-    const needle = query.trim().toLowerCase();
+    const words = searchWords(query);
     const want = offset + Math.min(limit, MAX_LOBBY_PAGE);
     // The first `want` matches in lobby order, kept sorted as they are found: no sort of the
     // whole directory per page (unless the page is far down it).
@@ -101,7 +83,7 @@ export class LobbyDirectory {
     const found: VisitorSummary[] = [];
     let total = 0;
     for (const v of this.visitors.values()) {
-      if (!this.matches(v, needle)) continue;
+      if (!this.matches(v, words)) continue;
       total++;
       if (!select) found.push(v);
       else if (found.length < want || lobbyOrder(v, found[found.length - 1]) < 0) {
@@ -128,12 +110,10 @@ export class LobbyDirectory {
     return { total, json: `[${parts.join(',')}]`, count: parts.length };
   }
 
-  private matches(v: VisitorSummary, needle: string): boolean {
-    if (needle === '') return true;
-    if (needle.includes('\n')) return matchesFieldByField(v, needle);
-    if (v.shortId.toLowerCase() === needle) return true;
+  private matches(v: VisitorSummary, words: readonly string[]): boolean {
+    if (words.length === 0) return true;
     let text = this.searchText.get(v.shortId);
-    if (text === undefined) this.searchText.set(v.shortId, (text = searchTextOf(v)));
-    return text.includes(needle);
+    if (text === undefined) this.searchText.set(v.shortId, (text = visitorSearchText(v)));
+    return textMatches(text, words);
   }
 }
