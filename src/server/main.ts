@@ -5,7 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from './node.js';
-import { DataDirError } from './node/database.js';
+import { DatabaseUrlError, DataDirError, redactUrl } from './node/database.js';
+import { historyDaysOf, storeMessagesOf } from './history/index.js';
 
 /** Stops with one sentence on stderr, no stack trace: these are the user's settings, not bugs. */
 function fail(message: string): never {
@@ -20,11 +21,21 @@ if (!(port >= 0 && port <= 65535)) fail(`PORT must be a port number from 0 to 65
 
 const dataDir = process.env.UPSCOPE_DATA_DIR || fileURLToPath(new URL('../../data', import.meta.url));
 
+const databaseUrl = process.env.DATABASE_URL || undefined;
+let historyDays = 0;
+try {
+  historyDays = historyDaysOf(process.env.UPSCOPE_HISTORY_DAYS);
+} catch (e) {
+  fail((e as Error).message);
+}
+const storeMessages = storeMessagesOf(process.env.UPSCOPE_STORE_MESSAGES);
+
 let server: RunningServer;
 try {
-  server = await startServer({ host, port, dataDir, log: process.env.DEBUG ? console.log : undefined });
+  server = await startServer({ host, port, dataDir, databaseUrl, historyDays, storeMessages, log: process.env.DEBUG ? console.log : undefined });
 } catch (e) {
   if (e instanceof DataDirError) fail(`${e.message} (UPSCOPE_DATA_DIR)`);
+  if (e instanceof DatabaseUrlError) fail(`${e.message} (DATABASE_URL)`);
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') fail(`${host}:${port} is already in use (another npm start?); stop it or set PORT to another port`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail(`cannot listen on HOST "${host}": no such address on this machine`);
@@ -42,7 +53,8 @@ console.log(`upscope relay listening on ${server.url}
   visitor demo:      ${server.url}/
   agent login:       ${login}
   health:            ${server.url}/healthz
-  data:              ${server.dataDir} (visitors, sessions and lookup codes survive a restart; UPSCOPE_DATA_DIR moves it)`);
+  data:              ${databaseUrl ? `${redactUrl(databaseUrl)} (DATABASE_URL)` : `${server.dataDir} (UPSCOPE_DATA_DIR moves it)`}: visitors, sessions and lookup codes survive a restart
+  history:           kept ${historyDays} days (UPSCOPE_HISTORY_DAYS)${storeMessages ? ', with message text (UPSCOPE_STORE_MESSAGES=1)' : ', without message text'}`);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -20,6 +20,7 @@ import { limitPendingConnections } from './pending-connections.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
 import { openPersistence, type PersistenceOptions } from './node/persistence.js';
+import { historyAnswer, isHistoryPath, type History, type Viewer } from './history/index.js';
 
 export interface ServerOptions extends Omit<LocalRelayOptions, 'timer'>, Omit<PersistenceOptions, 'log' | 'visitorGraceMs'> {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -49,8 +50,10 @@ export interface RunningServer {
   generatedCredential: boolean;
   /** True when the generated credential is kept in the data directory (so agent logins survive restarts). */
   keptCredential: boolean;
-  /** Where rooms' records are kept (absolute), or null: in memory, forgotten on restart. */
+  /** Where rooms' records are kept (absolute), or null: in memory, forgotten on restart, or a Postgres server. */
   dataDir: string | null;
+  /** The session history, or null without a database. */
+  history: History | null;
   close(): Promise<void>;
 }
 
@@ -68,7 +71,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let keptCredential = false;
   try {
     // A generated credential is kept with the rooms' records, so agents' tokens outlive a restart as the sessions do.
-    if (generatedCredential && persistence.dataDir) {
+    if (generatedCredential && persistence.database) {
       agentCredential = (await persistence.storedCredential()) ?? '';
       keptCredential = true;
     }
@@ -86,6 +89,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...options,
     // With a data directory, each room's record is a row in PGlite; otherwise LocalRelay keeps it in memory.
     storageFor: options.storageFor ?? persistence.storageFor,
+    // Sessions go to the history through its bounded queue; the rooms never wait for it.
+    sessionLog: options.sessionLog ?? persistence.history?.log,
     // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
     timer: { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
   });
@@ -112,6 +117,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
 
+  /**
+   * Who asks for the history, and whether they are an admin: the ONE place that decides it.
+   * Today: the agent token in `Authorization: Bearer`, and nobody is an admin (every agent sees
+   * the sessions it was in). The identity work (cookie sessions, an `admin` flag) replaces this.
+   */
+  async function historyViewer(req: IncomingMessage): Promise<Viewer | null> {
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+    const agent = token ? await tokens.verify(token) : null;
+    return agent ? { agentId: agent.agentId, admin: false } : null;
+  }
+
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
     const path = url.pathname;
@@ -137,7 +154,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const request = v.safeParse(LoginRequestSchema, parsed);
       if (!request.success || !(await tokens.checkCredential(request.output.credential))) return json(res, 401, { error: 'wrong agent credential' });
       const name = agentNameOf(request.output.name);
-      return json(res, 200, await tokens.issue(name, options.agentTokenTtlMs));
+      const issued = await tokens.issue(name, options.agentTokenTtlMs);
+      void persistence.history?.recordSignIn(issued.agentId, issued.agentName);
+      return json(res, 200, issued);
+    }
+    if (isHistoryPath(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+      const history = persistence.history;
+      if (!history) return json(res, 404, { error: 'this relay keeps no history: start it with a data directory (UPSCOPE_DATA_DIR) or DATABASE_URL' });
+      const viewer = await historyViewer(req);
+      if (!viewer) return json(res, 401, { error: 'sign in first: send the agent token as "Authorization: Bearer <token>"' });
+      const answer = await historyAnswer(history.store, viewer, url);
+      res.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...answer.headers });
+      return void res.end(req.method === 'HEAD' ? undefined : answer.body);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     if (path === '/' || path === '/index.html') return serveFile(req, res, join(root, 'demo', 'index.html'));
@@ -214,6 +242,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     generatedCredential,
     keptCredential,
     dataDir: persistence.dataDir,
+    history: persistence.history,
     async close() {
       await relay.flushed();
       relay.dispose();

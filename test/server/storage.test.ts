@@ -173,7 +173,7 @@ describe('PGlite storage on disk', () => {
     try {
       assert.deepEqual(await new PgliteStorage(db, 'room:A').get('room'), { shortId: 'A', state: 'active', agents: [{ agentId: 'x', agentName: 'Ann' }] });
       assert.equal(await new PgliteStorage(db, 'room:B').get('room'), undefined);
-      const versions = (await db.pg.query<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => r.version);
+      const versions = (await db.sql.query<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => r.version);
       assert.deepEqual(versions, MIGRATIONS.map((_, i) => i + 1), 'each step applied exactly once');
     } finally {
       await db.close();

@@ -34,7 +34,7 @@ import { Deadlines } from './deadlines.js';
 import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
 import { Peers, type Peer, type PeerOptions } from './peers.js';
 import { isRoomRecord, RECORD_KEY, RecordWriter, type RoomRecord, type StoredIdentity } from './room-record.js';
-import type { Alarm, Connection, LobbyLink, LookupCode, Storage } from './seams.js';
+import type { Alarm, Connection, LobbyLink, LookupCode, SessionEvent, SessionLog, Storage } from './seams.js';
 
 /** What a room is given by its host. */
 export interface RoomContext {
@@ -64,6 +64,8 @@ export interface VisitorRoomOptions extends PeerOptions {
   allowHelpRequest?: (address: string) => boolean;
   /** The time stamp of a new help request: strictly increasing across the host's rooms. Default: now. */
   requestTime?: () => number;
+  /** Where sessions are reported for the history (fire-and-forget). Default: nowhere. */
+  sessionLog?: SessionLog;
   /** The visitor's socket came (true) or went (false), or the room emptied for good ('removed'). */
   onPresence?: (event: boolean | 'removed', room: VisitorRoom) => void;
 }
@@ -100,6 +102,7 @@ const FRAME_ACK = /^\{"type":"frameAck","seq":(\d+)\}$/;
 const FRESH_IDENTITY = (): StoredIdentity => ({ uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} });
 
 type RoomOptions = VisitorRoomOptions & typeof ROOM_DEFAULTS;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** Options with their defaults, made once per options object: a host shares one among all its rooms (memory per idle visitor). */
 const normalized = new WeakMap<VisitorRoomOptions, RoomOptions>();
 function withDefaults(options: VisitorRoomOptions): RoomOptions {
@@ -139,6 +142,8 @@ export class VisitorRoom {
   private connectedAt = 0;
   /** When the visitor's socket left (epoch ms), or null while it is connected. */
   private goneAt: number | null = null;
+  /** The open session's id in the history, or null (see `report`). */
+  private sessionId: string | null = null;
 
   private conn: Connection | null = null;
   private visible = true;
@@ -282,6 +287,7 @@ export class VisitorRoom {
     }
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
+    this.sessionId = r.sessionId ?? null;
     const now = this.opts.now();
     this.goneAt = r.goneAt ?? now;
     if (this.state === 'active' || this.state === 'paused') {
@@ -315,6 +321,7 @@ export class VisitorRoom {
       endReason: this.endReason,
       connectedAt: this.connectedAt,
       goneAt: this.conn ? null : this.goneAt,
+      sessionId: this.sessionId,
     };
   }
 
@@ -383,6 +390,7 @@ export class VisitorRoom {
   private visitorGone(): void {
     if (this.conn || this.visitorId === null) return;
     this.endSession('timeout');
+    this.closeSession('timeout');
     this.remove();
   }
 
@@ -407,6 +415,7 @@ export class VisitorRoom {
     this.lookupCode = null;
     this.endReason = null;
     this.goneAt = null;
+    this.sessionId = null;
     this.delivered = null;
     this.writer.changed();
     this.opts.onPresence?.('removed', this);
@@ -460,11 +469,13 @@ export class VisitorRoom {
           return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
         }
         this.pendingRequestAt ??= this.opts.requestTime?.() ?? this.opts.now();
+        this.openSession();
         return this.setState('pendingRequest', null);
       case 'cancelAgentRequest':
         if (this.state !== 'pendingRequest') return;
         this.pendingRequestAt = null;
-        return this.setState('inactive', null);
+        this.setState('inactive', null);
+        return this.closeSession('cancelled');
       case 'getLookupCode':
         return void this.giveLookupCode();
       case 'consent':
@@ -475,6 +486,7 @@ export class VisitorRoom {
         return;
       case 'forget':
         this.endSession('reset');
+        this.closeSession('reset');
         this.peers.drop(conn);
         this.conn = null;
         this.remove();
@@ -489,6 +501,7 @@ export class VisitorRoom {
         if (observers.some((w) => this.peers.out.full(w.conn))) return this.sendError(conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
         const out = JSON.stringify({ type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: this.ctx.name, name: this.identity.callName } } satisfies Message);
         for (const w of observers) this.peers.out.send(w.conn, out);
+        this.report({ type: 'message', from: { role: 'visitor', id: this.ctx.name, name: this.identity.callName }, text: msg.message });
         if (msg.seq !== undefined) {
           (this.delivered ??= new DeliveredSeqs()).add(VISITOR_SENDER, msg.seq);
           this.send(conn, { type: 'ack', seq: msg.seq });
@@ -519,6 +532,8 @@ export class VisitorRoom {
           const open = this.openRequestOf(w.agent.agentId);
           w.requestId = open ?? randomId(9);
           if (open) return;
+          this.openSession();
+          this.report({ type: 'asked', agent: w.agent });
         }
         this.send(this.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
         return;
@@ -532,6 +547,7 @@ export class VisitorRoom {
         if (msg.seq !== undefined && w.sender !== null && this.delivered?.has(w.sender, msg.seq)) return this.send(w.conn, { type: 'ack', seq: msg.seq! });
         if (this.peers.out.full(this.conn)) return this.sendError(w.conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
         this.send(this.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: w.agent.agentId, name: w.agent.agentName } });
+        this.report({ type: 'message', from: { role: 'agent', id: w.agent.agentId, name: w.agent.agentName }, text: msg.message });
         if (msg.seq !== undefined) {
           if (w.sender !== null) (this.delivered ??= new DeliveredSeqs()).add(w.sender, msg.seq);
           this.send(w.conn, { type: 'ack', seq: msg.seq });
@@ -644,7 +660,11 @@ export class VisitorRoom {
     for (const w of asking) w.requestId = null;
     if (!msg.allow) {
       for (const w of asking) this.send(w.conn, { type: 'watchDeclined', shortId: this.ctx.name });
-      if (!this.observers().length) this.endSession('declined');
+      this.report({ type: 'declined', agent: asking[0].agent });
+      if (!this.observers().length) {
+        this.endSession('declined');
+        this.closeSession('declined');
+      }
       return;
     }
     this.allow(asking);
@@ -654,6 +674,8 @@ export class VisitorRoom {
   private allow(asking: Watcher[]): void {
     const wasLive = this.state === 'active' || this.state === 'paused';
     let count = this.observers().length;
+    this.openSession();
+    for (const agent of new Map(asking.map((w) => [w.agent.agentId, w.agent])).values()) this.report({ type: 'allowed', agent });
     for (const w of asking) {
       w.watching = true;
       this.fanout.restart(w);
@@ -706,7 +728,37 @@ export class VisitorRoom {
     }
     this.setState('ended', by ?? this.agentName, { reason });
     this.agentName = null;
+    this.closeSession(reason);
     this.writer.changed();
+  }
+
+  // ------------------------------------------------------------------ history
+
+  /** A session starts in the history (a help request, or an agent asks to watch), unless one is open. */
+  private openSession(): void {
+    if (this.sessionId !== null || !this.opts.sessionLog) return;
+    this.sessionId = randomId(16);
+    this.writer.changed();
+    this.report({ type: 'started' });
+  }
+
+  /** The open session (if any) ends in the history. */
+  private closeSession(reason: string): void {
+    if (this.sessionId === null) return;
+    this.report({ type: 'ended', reason });
+    this.sessionId = null;
+    this.writer.changed();
+  }
+
+  /** Hands an event of the open session to the host's log; it never waits and never throws. */
+  private report(event: DistributiveOmit<SessionEvent, 'sessionId' | 'at' | 'visitor'>): void {
+    const log = this.opts.sessionLog;
+    if (!log || this.sessionId === null) return;
+    try {
+      log.record({ ...event, sessionId: this.sessionId, at: this.opts.now(), visitor: { shortId: this.ctx.name, uniqueId: this.identity.uniqueId, callName: this.identity.callName } } as SessionEvent);
+    } catch (err) {
+      this.opts.log?.('relay: the session log refused an event', err);
+    }
   }
 
   /** active while someone watches a visible tab; paused otherwise. */
