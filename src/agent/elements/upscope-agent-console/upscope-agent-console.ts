@@ -33,6 +33,12 @@ export class UpscopeAgentConsole extends AgentPage {
       :host {
         max-width: 110em;
       }
+      .title {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5em 1.5em;
+      }
       nav.views {
         display: flex;
         gap: 0.25em;
@@ -60,6 +66,7 @@ export class UpscopeAgentConsole extends AgentPage {
   protected override render() {
     return html`
       <header>
+        <div class="title">
         <h1>Upscope agent console</h1>
         ${this.session
           ? html`<nav class="views" aria-label="Console">
@@ -68,6 +75,7 @@ export class UpscopeAgentConsole extends AgentPage {
               )}
             </nav>`
           : null}
+        </div>
         ${this.renderAccount()}
       </header>
       <main>
