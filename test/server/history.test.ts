@@ -256,3 +256,8 @@ test('CSV cells: formula starts are neutralised, quotes doubled, line breaks quo
   assert.equal(csvCell('plain'), 'plain');
   assert.equal(sessionsCsv([]).split('\r\n')[0].split(',')[0], 'session');
 });
+
+test('the D1 adapter rewrites $n to ?n, never inside quotes', async () => {
+  const { toD1Placeholders } = await import('../../src/server/cloudflare/d1-sql.js');
+  assert.equal(toD1Placeholders(`SELECT * FROM t WHERE a = $1 AND b LIKE $2 ESCAPE '\\' AND c = '$3' AND "$4" = $10`), `SELECT * FROM t WHERE a = ?1 AND b LIKE ?2 ESCAPE '\\' AND c = '$3' AND "$4" = ?10`);
+});

@@ -12,6 +12,12 @@ export interface Env {
   Lobby: DurableObjectNamespace<LobbyObject>;
   /** One object per address key: open sockets and connection attempts. */
   Limits: DurableObjectNamespace<LimitsObject>;
+  /** D1: the session history (src/server/cloudflare/history.ts). Without it no history is kept. */
+  DB?: D1Database;
+  /** Days the history keeps sessions and sign-ins. Default 90. */
+  UPSCOPE_HISTORY_DAYS?: string;
+  /** "1": keep message text in the history. */
+  UPSCOPE_STORE_MESSAGES?: string;
   /** The agent credential (a secret). Without it nobody can log in. */
   UPSCOPE_AGENT_TOKEN?: string;
   /** Relay options as JSON (numbers by the Node host's option names). */

@@ -15,6 +15,8 @@ import { LimitsObject, takeLogin } from './limits-object.js';
 import { LobbyObject } from './lobby-object.js';
 import { agentCredential, clock, configureTests, relayOptions, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
+import { historyAnswer, isHistoryPath, type Viewer } from '../history/index.js';
+import { historyOf } from './history.js';
 
 export { LimitsObject, LobbyObject, VisitorObject };
 
@@ -43,7 +45,7 @@ function addressOf(request: Request): string {
 }
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx?: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
     if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return admitSocket(request, env, url, addressOf(request), agentTokens(env));
@@ -52,14 +54,44 @@ export default {
       return new Response(null, { status: 204, headers: { ...cors, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' } });
     }
     if (path === '/healthz') return text(200, 'ok', cors);
-    if (path === '/api/login' && request.method === 'POST') return login(request, env, cors);
+    if (path === '/api/login' && request.method === 'POST') return login(request, env, cors, ctx);
+    if (isHistoryPath(path) && (request.method === 'GET' || request.method === 'HEAD')) return history(request, env, url);
     if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, url);
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'method not allowed');
     return serveAsset(request, env, url, cors);
   },
 };
 
-async function login(request: Request, env: Env, cors: Record<string, string>): Promise<Response> {
+/**
+ * Who asks for the history, and whether they are an admin: the ONE place that decides it here.
+ * Today: the agent token in `Authorization: Bearer`, and nobody is an admin.
+ */
+async function historyViewer(request: Request, env: Env): Promise<Viewer | null> {
+  const auth = request.headers.get('authorization');
+  const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+  const agent = token ? await agentTokens(env)?.verify(token) : null;
+  return agent ? { agentId: agent.agentId, admin: false } : null;
+}
+
+async function history(request: Request, env: Env, url: URL): Promise<Response> {
+  const h = historyOf(env);
+  if (!h) return json(404, { error: 'this relay keeps no history: bind a D1 database as DB (wrangler.jsonc)' });
+  const viewer = await historyViewer(request, env);
+  if (!viewer) return json(401, { error: 'sign in first: send the agent token as "Authorization: Bearer <token>"' });
+  try {
+    await h.ready;
+    const answer = await historyAnswer(h.history.store, viewer, url);
+    return new Response(request.method === 'HEAD' ? null : answer.body, {
+      status: answer.status,
+      headers: { ...TEXT, 'cache-control': 'no-store', 'content-type': answer.contentType, ...answer.headers },
+    });
+  } catch (err) {
+    console.error('history: a query failed', err);
+    return json(500, { error: 'the history is not available right now' });
+  }
+}
+
+async function login(request: Request, env: Env, cors: Record<string, string>, ctx?: ExecutionContext): Promise<Response> {
   if (!(await takeLogin(env, addressOf(request)))) return json(429, { error: 'too many login attempts; wait a minute' }, cors);
   const tokens = agentTokens(env);
   if (!tokens) return json(503, { error: 'no agent credential is configured: set the UPSCOPE_AGENT_TOKEN secret' }, cors);
@@ -73,7 +105,10 @@ async function login(request: Request, env: Env, cors: Record<string, string>): 
   if (!parsed || typeof parsed !== 'object') return json(400, { error: 'send JSON: {"credential": "...", "name": "..."}' }, cors);
   if (!(await tokens.checkCredential(parsed.credential))) return json(401, { error: 'wrong agent credential' }, cors);
   const name = typeof parsed.name === 'string' && parsed.name.trim() ? parsed.name.trim().slice(0, 80) : 'Agent';
-  return json(200, await tokens.issue(name, relayOption(env, 'agentTokenTtlMs')), cors);
+  const issued = await tokens.issue(name, relayOption(env, 'agentTokenTtlMs'));
+  const signIn = historyOf(env)?.history.recordSignIn(issued.agentId, issued.agentName);
+  if (signIn) ctx?.waitUntil(signIn);
+  return json(200, issued, cors);
 }
 
 /** At most `max` bytes of the body as text; null when it is longer or unreadable. */

@@ -62,7 +62,9 @@ export class History {
 
   private async apply(e: SessionEvent): Promise<void> {
     await this.store.apply(e);
-    if (this.now() - this.lastPurge >= (this.config.purgeEveryMs ?? PURGE_EVERY_MS)) void this.purge().catch(() => undefined);
+    // A clock that went back (or a test's settable one) counts as time passed too.
+    const since = this.now() - this.lastPurge;
+    if (since < 0 || since >= (this.config.purgeEveryMs ?? PURGE_EVERY_MS)) void this.purge().catch(() => undefined);
   }
 
   /** Deletes sessions and sign-ins older than the retention period; returns the sessions deleted. */
