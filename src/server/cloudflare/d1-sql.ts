@@ -37,7 +37,12 @@ function bindable(v: unknown): unknown {
   return v;
 }
 
-export function d1Sql(db: D1Database): Sql {
+/** The part of D1's `D1Database` this adapter uses (so it typechecks, and is tested, outside the Workers types too). */
+export interface D1Like {
+  prepare(sql: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results?: T[]; meta?: { changes?: number } }> } };
+}
+
+export function d1Sql(db: D1Like): Sql {
   const sql: Sql = {
     async query<T>(text: string, params: unknown[] = []): Promise<SqlResult<T>> {
       const r = await db
