@@ -1,6 +1,7 @@
 /**
- * The `Storage` seam's contract, run against both implementations (in memory, and PGlite on disk
- * in a temp directory), then what only the disk one promises: values survive a close and reopen
+ * The `Storage` seam's contract, run against every implementation (in memory, PGlite on disk in a
+ * temp directory, and a real Postgres server through DATABASE_URL's driver), the migrations on a
+ * shared server, then what only the disk one promises: values survive a close and reopen
  * (in a new PGlite instance and in another process), a process killed mid-write leaves a database
  * that opens with every committed write, one relay at a time per directory, and records of rooms
  * nobody came back to are purged.
