@@ -95,6 +95,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(agents['agent-bob'].capabilities, [], 'nothing granted to a declined agent');
       assert.equal((await getJson(server, '/api/history', BOB)).body.total, 1, 'Bob asked in that session: he sees it');
       assert.equal((await getJson(server, '/api/history', CAROL)).body.total, 0, 'Carol was not in it: she sees nothing');
+      assert.equal((await server.history!.store.sessions({ agentId: 'agent-carol', admin: true })).total, 1, 'an admin sees every session');
       assert.equal((await getJson(server, '/api/history')).status, 401);
       assert.equal((await getJson(server, '/api/history', 'forged.token')).status, 401);
     } finally {
