@@ -69,9 +69,19 @@ export class UpscopeAgentHistory extends LitElement {
     void this.load(0);
   }
 
+  /** The filters as query parameters; the dates are the agent's own days (local midnight to midnight), sent as epoch ms. */
   private query(extra: Record<string, string> = {}): string {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(this.filters)) if (v) q.set(k, v);
+    const { agent, visitor, from, to } = this.filters;
+    if (agent) q.set('agent', agent);
+    if (visitor) q.set('visitor', visitor);
+    const midnight = (day: string, plusDays = 0) => {
+      const d = new Date(`${day}T00:00`);
+      d.setDate(d.getDate() + plusDays);
+      return String(d.getTime());
+    };
+    if (from) q.set('from', midnight(from));
+    if (to) q.set('to', midnight(to, 1));
     for (const [k, v] of Object.entries(extra)) q.set(k, v);
     return q.toString();
   }
