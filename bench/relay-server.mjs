@@ -4,7 +4,7 @@ import { startServer } from '../src/server/node.ts';
 
 const server = await startServer({
   port: 0,
-  agentCredential: 'bench-credential',
+  agentSigningKey: 'bench-signing-key',
   // The bench measures the relay's cost per visitor, not its admission limits: thousands of
   // sockets come from a few loopback addresses, so the per-address limits are lifted.
   maxConnectionsPerAddress: 1_000_000,

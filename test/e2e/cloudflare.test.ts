@@ -24,7 +24,7 @@ const persist = mkdtempSync(join(tmpdir(), 'upscope-cf-e2e-'));
 
 before(async () => {
   assert.ok(existsSync(new URL('../../build/cloudflare-assets/versions.json', import.meta.url)), 'build/cloudflare-assets is missing: run `npm run build:cloudflare` first');
-  server = await startCloudflare({ port: 0, agentCredential: CREDENTIAL, persistTo: join(persist, 'state'), workDir: join(persist, 'work'), logLevel: 'error' });
+  server = await startCloudflare({ port: 0, legacyCredential: CREDENTIAL, persistTo: join(persist, 'state'), workDir: join(persist, 'work'), logLevel: 'error' });
   browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
 });
 after(async () => {

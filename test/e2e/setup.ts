@@ -23,7 +23,7 @@ export function relayAndBrowser(credential: string, bundle: 'upscope.js' | 'upsc
   const env: { server?: RunningServer; browser?: Browser } = {};
   before(async () => {
     assert.ok(existsSync(new URL(`../../dist/${bundle}`, import.meta.url)), `dist/${bundle} is missing: run \`npm run build\` first`);
-    env.server = await startServer({ port: 0, agentCredential: credential });
+    env.server = await startServer({ port: 0, agentSigningKey: credential });
     env.browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
   });
   after(async () => {

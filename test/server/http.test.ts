@@ -22,7 +22,7 @@ test('http: health, pages, dist, login, and nothing outside the served folders',
     }
 
     const login = (body: string) => fetch(`${url}/api/login`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-    const ok = await login(JSON.stringify({ credential: relay.server.agentCredential, name: 'Dana' }));
+    const ok = await login(JSON.stringify({ credential: relay.server.agentSigningKey, name: 'Dana' }));
     assert.equal(ok.status, 200);
     const issued = (await ok.json()) as { token: string; agentName: string; expiresAt: number };
     assert.equal(issued.agentName, 'Dana');

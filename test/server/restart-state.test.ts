@@ -19,7 +19,7 @@ const frame = (seq: number) =>
   );
 
 async function relayOnDisk() {
-  return restartableRelay({ agentCredential: 'restart-credential', dataDir: await freshDataDir() });
+  return restartableRelay({ agentSigningKey: 'restart-signing-key', dataDir: await freshDataDir() });
 }
 
 /** The visitor sends frames until `watcher` gets one; returns its seq. */
@@ -105,7 +105,7 @@ test('restart on the same data directory: an active session resumes; the agent i
 });
 
 test('restart without a data directory (in memory): the session is gone, as before', async () => {
-  const relay = await restartableRelay({ agentCredential: 'restart-credential' });
+  const relay = await restartableRelay({ agentSigningKey: 'restart-signing-key' });
   try {
     const visitorId = `restart-${crypto.randomUUID()}`;
     const visitor = await relay.open(`/parties/visitor/${visitorId}`);

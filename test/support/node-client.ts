@@ -62,7 +62,7 @@ export class TestClient extends MessageLog<Uint8Array> {
  * open visitor, lobby and watch clients.
  */
 export async function testRelay(options: RelayHostOptions = {}) {
-  const server: RelayHost = await startRelay({ agentCredential: 'test-credential', ...options });
+  const server: RelayHost = await startRelay({ agentSigningKey: 'test-signing-key', ...options });
   const ws = server.url.replace('http', 'ws');
   let n = 0;
   const clients: TestClient[] = [];
@@ -99,10 +99,10 @@ export async function testRelay(options: RelayHostOptions = {}) {
 
 /**
  * A relay a test can stop and start again on the same port with the same stored state, as a
- * restart does (the same agent credential, so tokens stay valid); `open` connects a client that
+ * restart does (the same signing key, so tokens stay valid); `open` connects a client that
  * `close` terminates.
  */
-export async function restartableRelay(options: RelayHostOptions & { agentCredential: string }) {
+export async function restartableRelay(options: RelayHostOptions & { agentSigningKey: string }) {
   const server = await startRelay(options);
   const clients: TestClient[] = [];
   return {

@@ -1,31 +1,23 @@
 /**
  * The Cloudflare host: a Worker in front of Durable Objects (through partyserver).
  *
- * The worker answers HTTP (pages and bundles from the static assets, `/api/login`, `/healthz`) and
- * admits sockets: it parses the route, verifies the agent token with WebCrypto, and forwards the
+ * The worker answers HTTP (pages and bundles from the static assets, the sign-in endpoints of
+ * identity.ts, `/healthz`) and admits sockets: it parses the route, verifies the agent's JWT (or
+ * its session cookie, from an allowed Origin) with jose, and forwards the
  * upgrade to the object that owns it, with the verified agent and the peer's address in headers
  * that only it can set (any a client sent under those names is dropped first; Durable Objects are
  * not reachable from the internet except through this worker).
  */
-import { AgentTokens } from '../relay/agent-token.js';
 import { admitSocket } from './admit.js';
 import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
-import { LimitsObject, takeLogin } from './limits-object.js';
+import { LimitsObject } from './limits-object.js';
+import { identityRoutes, socketVerifier } from './identity.js';
 import { LobbyObject } from './lobby-object.js';
-import { agentCredential, clock, configureTests, relayOptions, statsOf, testHooksEnabled } from './test-hooks.js';
+import { configureTests, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 
 export { LimitsObject, LobbyObject, VisitorObject };
-
-const tokensByCredential = new Map<string, AgentTokens>();
-function agentTokens(env: Env): AgentTokens | null {
-  const credential = agentCredential(env);
-  if (!credential) return null;
-  let t = tokensByCredential.get(credential);
-  if (!t) tokensByCredential.set(credential, (t = new AgentTokens(credential, () => clock(env))));
-  return t;
-}
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
 
@@ -46,62 +38,15 @@ export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
-    if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return admitSocket(request, env, url, addressOf(request), agentTokens(env));
-    const cors: Record<string, string> = path === '/healthz' || path === '/api/login' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
-    if (path === '/api/login' && request.method === 'OPTIONS') {
-      return new Response(null, { status: 204, headers: { ...cors, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' } });
-    }
+    if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return admitSocket(request, env, url, addressOf(request), await socketVerifier(request, env));
+    const cors: Record<string, string> = path === '/healthz' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
     if (path === '/healthz') return text(200, 'ok', cors);
-    if (path === '/api/login' && request.method === 'POST') return login(request, env, cors);
+    if (path.startsWith('/api/')) return (await identityRoutes(request, env, addressOf(request))) ?? json(404, { error: 'no such endpoint' });
     if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, url);
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'method not allowed');
     return serveAsset(request, env, url, cors);
   },
 };
-
-async function login(request: Request, env: Env, cors: Record<string, string>): Promise<Response> {
-  if (!(await takeLogin(env, addressOf(request)))) return json(429, { error: 'too many login attempts; wait a minute' }, cors);
-  const tokens = agentTokens(env);
-  if (!tokens) return json(503, { error: 'no agent credential is configured: set the UPSCOPE_AGENT_TOKEN secret' }, cors);
-  const body = await readBody(request, 4096);
-  let parsed: { credential?: unknown; name?: unknown } | null = null;
-  try {
-    parsed = body === null ? null : JSON.parse(body);
-  } catch {
-    /* answered below */
-  }
-  if (!parsed || typeof parsed !== 'object') return json(400, { error: 'send JSON: {"credential": "...", "name": "..."}' }, cors);
-  if (!(await tokens.checkCredential(parsed.credential))) return json(401, { error: 'wrong agent credential' }, cors);
-  const name = typeof parsed.name === 'string' && parsed.name.trim() ? parsed.name.trim().slice(0, 80) : 'Agent';
-  return json(200, await tokens.issue(name, relayOption(env, 'agentTokenTtlMs')), cors);
-}
-
-/** At most `max` bytes of the body as text; null when it is longer or unreadable. */
-async function readBody(request: Request, max: number): Promise<string | null> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > max || !request.body) return declared > max ? null : '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined, failed: true }) as const);
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) all.set(c, (at += c.byteLength) - c.byteLength);
-  return new TextDecoder().decode(all);
-}
-
-function relayOption(env: Env, name: string): number | undefined {
-  return relayOptions(env)[name];
-}
 
 /** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed) and `/__test/stats`. */
 async function testHook(request: Request, url: URL): Promise<Response> {

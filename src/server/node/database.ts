@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Sql } from '../sql.js';
+import { IDENTITY_SCHEMA, IDENTITY_SCHEMA_NAME } from '../identity/schema.js';
 
 /** A settings problem with the data directory: main.ts prints `message` as one sentence. */
 export class DataDirError extends Error {
@@ -47,6 +48,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
       CREATE INDEX kv_updated_at ON kv (updated_at);
     `,
   },
+  { name: IDENTITY_SCHEMA_NAME, sql: IDENTITY_SCHEMA },
 ];
 
 const LOCK_FILE = 'upscope-relay.lock';
@@ -102,6 +104,16 @@ export async function openDatabase(dir: string): Promise<Database> {
       return (closing ??= pg.close().finally(releaseLock));
     },
   };
+}
+
+/**
+ * A migrated database in memory (nothing on disk, no lock): the built-in accounts of a relay
+ * started without a data directory (tests), forgotten when it stops.
+ */
+export async function openMemoryDatabase(): Promise<{ sql: Sql; close(): Promise<void> }> {
+  const pg = await PGlite.create();
+  await migrate(pg, 'memory');
+  return { sql: pgliteSql(pg), close: () => pg.close() };
 }
 
 /** PGlite (or one of its transactions) as the {@link Sql} seam. */

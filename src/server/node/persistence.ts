@@ -1,12 +1,12 @@
 /**
  * What the Node host keeps on disk, when it has a data directory: the visitor rooms' records (the
- * relay core's `Storage`, see pglite-storage.ts) and a generated agent credential, in one PGlite
- * database (database.ts). Without a data directory nothing is opened: rooms keep their records in
+ * relay core's `Storage`, see pglite-storage.ts) and the agent accounts (identity/accounts.ts), in
+ * one PGlite database (database.ts). Without a data directory nothing is opened: rooms keep their records in
  * memory and a restart forgets them.
  */
 import type { Storage } from '../relay/seams.js';
 import { openDatabase, type Database } from './database.js';
-import { PgliteStorage, RoomRecords } from './pglite-storage.js';
+import { RoomRecords } from './pglite-storage.js';
 
 export interface PersistenceOptions {
   /** The data directory; created if missing. Without it, nothing is stored. */
@@ -32,9 +32,6 @@ export interface Persistence {
   storageFor: ((name: string) => Storage) | undefined;
   /** The records of rooms purged so far (at start and since). */
   purged(): number;
-  /** The agent credential an earlier run generated and kept, if any. */
-  storedCredential(): Promise<string | null>;
-  keepCredential(credential: string): Promise<void>;
   /** Marks the records the relay holds as seen, stops purging and closes the database. */
   close(): Promise<void>;
 }
@@ -49,15 +46,12 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
       database: null,
       storageFor: undefined,
       purged: () => 0,
-      storedCredential: async () => null,
-      keepCredential: async () => undefined,
       close: async () => undefined,
     };
   }
   const db = await openDatabase(options.dataDir);
   const records = new RoomRecords(db);
   const retention = options.roomRecordRetentionMs ?? (options.visitorGraceMs ?? DEFAULT_GRACE_MS) + RESTART_ALLOWANCE_MS;
-  const relaySettings = new PgliteStorage(db, 'relay');
   let purged = 0;
   try {
     purged += await records.purge(retention);
@@ -85,8 +79,6 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
     database: db,
     storageFor: (name) => records.storageFor(name),
     purged: () => purged,
-    storedCredential: async () => (await relaySettings.get<string>('agentCredential')) ?? null,
-    keepCredential: (credential) => relaySettings.put('agentCredential', credential),
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer);
