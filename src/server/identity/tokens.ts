@@ -170,7 +170,7 @@ export class RelayTokens implements AgentTokenVerifier {
   }
 
   /** A token for a built-in agent (by default with every capability), signed with the relay's key. */
-  async issue(agentName: string, ttlMs = 12 * 60 * 60 * 1000, agentId = crypto.randomUUID(), capabilities: readonly Capability[] = CAPABILITIES): Promise<{ token: string } & AgentIdentity> {
+  async issue(agentName: string, ttlMs = 12 * 60 * 60 * 1000, agentId: string = crypto.randomUUID(), capabilities: readonly Capability[] = CAPABILITIES): Promise<{ token: string } & AgentIdentity> {
     if (!this.secret) throw new Error('this relay has no built-in signing key');
     const identity: AgentIdentity = { agentId, agentName: agentNameOf(agentName), expiresAt: (ttlMs > 0 ? Math.ceil : Math.floor)((this.now() + ttlMs) / 1000) * 1000, capabilities };
     return { token: await signBuiltIn(this.secret, identity, identity.expiresAt, this.now()), ...identity };
