@@ -21,6 +21,10 @@ if (!(port >= 0 && port <= 65535)) fail(`PORT must be a port number from 0 to 65
 
 const dataDir = process.env.UPSCOPE_DATA_DIR || fileURLToPath(new URL('../../data', import.meta.url));
 
+if (process.env.UPSCOPE_AGENT_TOKEN) {
+  console.warn('upscope relay: UPSCOPE_AGENT_TOKEN is no longer used: agents sign in with their own accounts (npm run agents) or tokens from your backend; see the README');
+}
+
 let server: RunningServer;
 try {
   server = await startServer({ host, port, dataDir, firstAdmin: true, adminChannel: true, log: process.env.DEBUG ? console.log : undefined });

@@ -298,7 +298,9 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
   }
   const url = new URL(req.url ?? '/', base);
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  const body = hasBody ? await readBody(req, MAX_LOGIN_BODY_BYTES).catch(() => 'x'.repeat(MAX_LOGIN_BODY_BYTES + 1)) : undefined;
+  // A body over the limit is read to its end and dropped (the handler answers 413 on a live
+  // socket); one past 64 times the limit closes the socket.
+  const body = hasBody ? await readBody(req, MAX_LOGIN_BODY_BYTES, MAX_LOGIN_BODY_BYTES * 64).catch(() => 'x'.repeat(MAX_LOGIN_BODY_BYTES + 1)) : undefined;
   headers.delete('content-length');
   return new Request(url, { method: req.method, headers, body });
 }
@@ -339,18 +341,18 @@ function fileUnder(dir: string, rel: string): string | { status: number; error: 
   return file;
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<string> {
+function readBody(req: IncomingMessage, max: number, drainUpTo = max): Promise<string> {
   return new Promise((ok, fail) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) {
+      if (size > drainUpTo) {
         fail(new Error('body too large'));
         req.destroy();
-      } else chunks.push(c);
+      } else if (size <= max) chunks.push(c);
     });
-    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > max ? fail(new Error('body too large')) : ok(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', fail);
   });
 }

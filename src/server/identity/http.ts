@@ -169,16 +169,19 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
       await accounts.endSession(cookieOf(req.headers));
       return json(200, { signedOut: true }, { 'set-cookie': clearedCookie(req) });
     }
-    // /api/login and /api/set-password: rate-limited, each attempt costs a password hash.
-    if (!(await options.takeAttempt(address))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
+    // /api/login and /api/set-password: malformed requests are answered at once; every attempt
+    // that gets as far as a password (and costs a password hash) is rate-limited per address.
     const body = await readJson(req);
     if (body === 'too large') return json(413, { error: `the request is too large (at most ${MAX_LOGIN_BODY_BYTES} bytes)` });
     if (!body) return json(400, { error: path === '/api/login' ? 'send JSON: {"name": "...", "password": "..."}' : 'send JSON: {"link": "...", "password": "..."}' });
+    if (path === '/api/login') {
+      if (typeof body.name !== 'string' || !body.name.trim()) return json(400, { error: 'enter your name' });
+      if (typeof body.password !== 'string' || !body.password) return json(400, { error: 'enter your password' });
+    }
+    if (!(await options.takeAttempt(address))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
     let account: AgentAccount;
     try {
       if (path === '/api/login') {
-        if (typeof body.name !== 'string' || !body.name.trim()) return json(400, { error: 'enter your name' });
-        if (typeof body.password !== 'string' || !body.password) return json(400, { error: 'enter your password' });
         const found = await accounts.checkPassword(body.name, body.password);
         if (!found) return json(401, { error: 'wrong name or password' });
         account = found;
