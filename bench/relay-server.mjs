@@ -24,6 +24,16 @@ process.on('message', (msg) => {
     case 'token':
       server.tokens.issue(msg.name).then(({ token }) => process.send({ id: msg.id, token }));
       break;
+    case 'agent':
+      // A built-in agent with a password, as `npm run agents -- add` and its link make one.
+      server
+        .accounts()
+        .then(async (accounts) => {
+          const { link } = await accounts.add(msg.name);
+          await accounts.redeemLink(link, msg.password);
+        })
+        .then(() => process.send({ id: msg.id }));
+      break;
     case 'usage':
       process.send({ id: msg.id, cpu: process.cpuUsage(), heap: heapAfterGc(), rss: process.memoryUsage().rss });
       break;

@@ -1,8 +1,9 @@
 /**
  * Built-in agents for tests, made through the real code paths: the account is created as
- * `npm run agents -- add` does (identity/accounts.ts), its one-time link is spent at
- * `POST /api/set-password` as the console does, and the session cookie the relay answers with is
- * returned, for fetch (`cookie` header) or a browser context (`addCookies`).
+ * `npm run agents -- add` does, its one-time link is spent and a session started by the same
+ * Accounts calls `POST /api/set-password` makes (identity/accounts.ts; not over HTTP, so it does
+ * not spend the address's sign-in attempts), and the session cookie is returned, for fetch
+ * (`cookie` header) or a browser context (`addCookies`).
  */
 import type { RunningServer } from '../../src/server/node.js';
 import type { Capability } from '../../src/protocol/capabilities.js';
@@ -18,12 +19,12 @@ export interface TestAgent {
 }
 
 export async function createAgent(server: RunningServer, name: string, options: { admin?: boolean; capabilities?: Capability[]; password?: string } = {}): Promise<TestAgent> {
-  const { account, link } = await (await server.accounts()).add(name, options);
+  const accounts = await server.accounts();
+  const { account, link } = await accounts.add(name, options);
   const password = options.password ?? `pw-${crypto.randomUUID()}`;
-  const res = await fetch(`${server.url}/api/set-password`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ link, password }) });
-  if (res.status !== 200) throw new Error(`set-password answered ${res.status}: ${await res.text()}`);
-  const cookie = sessionCookieOf(res);
-  return { id: account.id, name: account.name, password, cookie, session: cookie.slice(cookie.indexOf('=') + 1) };
+  await accounts.redeemLink(link, password);
+  const { secret } = await accounts.startSession(account.id);
+  return { id: account.id, name: account.name, password, cookie: `upscope_agent=${secret}`, session: secret };
 }
 
 /** `name=value` of the session cookie a response sets. */

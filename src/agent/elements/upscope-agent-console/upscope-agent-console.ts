@@ -51,7 +51,7 @@ export class UpscopeAgentConsole extends AgentPage {
       </header>
       <main>
         ${this.session
-          ? html`<upscope-agent-lobby .host=${this.relayHost} .token=${this.session.token} .watchBase=${this.watchBase}></upscope-agent-lobby>`
+          ? html`<upscope-agent-lobby .host=${this.relayHost} .token=${this.session.token ?? ''} .useCookie=${!this.session.token} .watchBase=${this.watchBase}></upscope-agent-lobby>`
           : this.renderLogin()}
       </main>
     `;
