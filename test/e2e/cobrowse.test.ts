@@ -13,10 +13,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relayAndBrowser } from './setup.js';
+import { createAgent } from '../support/agents.js';
 
-const CREDENTIAL = 'e2e-cobrowse-credential';
 const VIEWPORT = { width: 1280, height: 800 };
-const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
+const e2e = relayAndBrowser('e2e-cobrowse-signing-key', 'upscope.js');
 
 type Rect = { x: number; y: number; width: number; height: number };
 
@@ -43,11 +43,13 @@ test('a visitor asks for help, an agent watches with the card number black, they
   const pageErrors: string[] = [];
   visitor.on('pageerror', (e) => pageErrors.push(e.message));
 
-  // The agent logs in from the link `npm start` prints.
-  await agent.goto(`${e2e.server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
-  await agent.locator('[part="name-input"]').fill('Priya');
+  // The agent signs in with the name and password an admin gave them.
+  const priya = await createAgent(e2e.server, 'Priya');
+  await agent.goto(`${e2e.server.url}/agent`);
+  await agent.locator('upscope-agent-login [part="name-input"]').fill(priya.name);
+  await agent.locator('[part="password-input"]').fill(priya.password);
   await agent.locator('[part="login-button"]').click();
-  await agent.getByText('Logged in as').waitFor();
+  await agent.getByText('Signed in as').waitFor();
 
   // The visitor fills in the checkout, including the card number, and asks for help.
   await visitor.goto(e2e.server.url);

@@ -15,9 +15,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server/node.js';
 import { freshDataDir } from '../support/data-dir.js';
+import { createAgent } from '../support/agents.js';
 import { findChromium, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
-const CREDENTIAL = 'e2e-history-credential';
+const SIGNING_KEY = 'e2e-history-signing-key';
 const VIEWPORT = { width: 1280, height: 800 };
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let server: RunningServer;
@@ -25,7 +26,7 @@ let browser: Browser;
 
 before(async () => {
   assert.ok(existsSync(new URL('../../dist/upscope.js', import.meta.url)), 'dist/upscope.js is missing: run `npm run build` first');
-  server = await startServer({ port: 0, agentCredential: CREDENTIAL, dataDir: await freshDataDir() });
+  server = await startServer({ port: 0, agentSigningKey: SIGNING_KEY, dataDir: await freshDataDir() });
   browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
 });
 after(async () => {
@@ -47,10 +48,13 @@ test('after a real session (widget, consent, watch, chat, stop) the History page
   const agent = await agentContext.newPage();
   const visitor = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
 
-  await agent.goto(`${server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
-  await agent.locator('[part="name-input"]').fill('Priya');
+  // The agent signs in with the name and password an admin gave them (the cookie session).
+  const priya = await createAgent(server, 'Priya');
+  await agent.goto(`${server.url}/agent`);
+  await agent.locator('upscope-agent-login [part="name-input"]').fill(priya.name);
+  await agent.locator('[part="password-input"]').fill(priya.password);
   await agent.locator('[part="login-button"]').click();
-  await agent.getByText('Logged in as').waitFor();
+  await agent.getByText('Signed in as').waitFor();
 
   await visitor.goto(server.url);
   await visitor.locator('input[name="name"]').fill('Ada Lovelace');
@@ -69,9 +73,9 @@ test('after a real session (widget, consent, watch, chat, stop) the History page
   await server.relay.flushed();
   await server.history!.flushed();
 
-  // Back to the console (same tab: still signed in), then History, by keyboard.
+  // Back to the console (the cookie: still signed in), then History, by keyboard.
   await agent.goto(`${server.url}/agent`);
-  await agent.getByText('Logged in as').waitFor();
+  await agent.getByText('Signed in as').waitFor();
   const historyTab = agent.getByRole('button', { name: 'History' });
   await historyTab.focus();
   await agent.keyboard.press('Enter');

@@ -1,6 +1,6 @@
 /**
- * What every end-to-end test file needs: the real relay on a free port with a known agent
- * credential, and the machine's Chromium through playwright-core, started before the file's tests
+ * What every end-to-end test file needs: the real relay on a free port with a known token signing
+ * key (agents are made with test/support/agents.ts), and the machine's Chromium through playwright-core, started before the file's tests
  * and stopped after them. Needs `npm run build` first (`npm test` does).
  */
 import { before, after } from 'node:test';
@@ -19,11 +19,11 @@ export interface E2E {
 }
 
 /** Registers the file's before/after hooks; read `server` and `browser` inside tests. */
-export function relayAndBrowser(credential: string, bundle: 'upscope.js' | 'upscope-agent.js'): E2E {
+export function relayAndBrowser(signingKey: string, bundle: 'upscope.js' | 'upscope-agent.js'): E2E {
   const env: { server?: RunningServer; browser?: Browser } = {};
   before(async () => {
     assert.ok(existsSync(new URL(`../../dist/${bundle}`, import.meta.url)), `dist/${bundle} is missing: run \`npm run build\` first`);
-    env.server = await startServer({ port: 0, agentCredential: credential });
+    env.server = await startServer({ port: 0, agentSigningKey: signingKey, agentKeys: {} });
     env.browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
   });
   after(async () => {

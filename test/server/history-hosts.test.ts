@@ -58,8 +58,8 @@ test('a session over real sockets is in /api/history for its agent only; the CSV
   const r = await relay();
   try {
     const id = `agent-${crypto.randomUUID()}`;
-    const alice = syncAgentToken(r.agentCredential, 'Alice', DAY, id);
-    const other = syncAgentToken(r.agentCredential, 'Other', DAY, `agent-${crypto.randomUUID()}`);
+    const alice = syncAgentToken(r.agentSigningKey, 'Alice', DAY, id);
+    const other = syncAgentToken(r.agentSigningKey, 'Other', DAY, `agent-${crypto.randomUUID()}`);
     const shortId = await session(r, alice, '=SUM(1,2)');
     const body = await sessionsOf(r, alice, 1);
     assert.equal(body.total, 1);
@@ -85,7 +85,7 @@ test('retention: a session older than the history days is purged as the clock mo
   const r = await relay(start);
   try {
     const id = `agent-${crypto.randomUUID()}`;
-    const alice = () => syncAgentToken(r.agentCredential, 'Alice', DAY, id);
+    const alice = () => syncAgentToken(r.agentSigningKey, 'Alice', DAY, id);
     await session(r, alice(), 'Old');
     assert.equal((await sessionsOf(r, alice(), 1)).total, 1);
     // 91 days on (the default keeps 90): the next write purges what is older.

@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../../src/server/node.js';
 import { syncAgentToken } from '../support/sync-agent-token.js';
 import { BACKENDS, postgresServer } from '../support/databases.js';
 import { freshDatabaseUrl } from '../support/databases.js';
+import { createAgent, sessionCookieOf } from '../support/agents.js';
 import { csvCell, sessionsCsv } from '../../src/server/history/csv.js';
 import { CAPABILITIES } from '../../src/protocol/capabilities.js';
 
@@ -75,7 +76,7 @@ async function session(server: RunningServer, o: { callName: string; uniqueId?: 
 for (const backend of BACKENDS) {
   test(`history (${backend.name}): a session's rows: visitor, agents asked, allowed and declined, capabilities, end, duration and message count; no text unless asked`, async () => {
     let t = Date.UTC(2026, 11, 1, 9);
-    const server = await startServer({ port: 0, agentCredential: CREDENTIAL, now: () => t, ...(await backend.fresh()) });
+    const server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, now: () => t, ...(await backend.fresh()) });
     try {
       const shortId = await session(server, { callName: 'Vera', uniqueId: 'customer-7', token: ALICE, messages: 2, decliner: BOB });
       const asAlice = await getJson(server, '/api/history', ALICE);
@@ -105,7 +106,7 @@ for (const backend of BACKENDS) {
 
   test(`history (${backend.name}): filters by agent, visitor and date, paging, and the CSV export neutralises formulas`, async () => {
     let t = Date.UTC(2026, 10, 20, 12);
-    const server = await startServer({ port: 0, agentCredential: CREDENTIAL, now: () => t, ...(await backend.fresh()) });
+    const server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, now: () => t, ...(await backend.fresh()) });
     try {
       await session(server, { callName: '=HYPERLINK("http://evil","x")', token: ALICE });
       t = Date.UTC(2026, 10, 21, 12);
@@ -157,7 +158,7 @@ for (const backend of BACKENDS) {
   test(`history (${backend.name}): retention: sessions and sign-ins older than UPSCOPE_HISTORY_DAYS are purged, at start and as the clock moves`, async () => {
     let t = Date.UTC(2026, 0, 1);
     const db = await backend.fresh();
-    let server = await startServer({ port: 0, agentCredential: CREDENTIAL, now: () => t, historyDays: 10, ...db });
+    let server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, now: () => t, historyDays: 10, ...db });
     try {
       await session(server, { callName: 'Old', token: ALICE });
       await server.history!.recordSignIn('agent-alice', 'Alice', t);
@@ -173,7 +174,7 @@ for (const backend of BACKENDS) {
       await server.close();
       // A restart long after: purged at start, before anyone asks.
       t += 30 * DAY;
-      server = await startServer({ port: 0, agentCredential: CREDENTIAL, now: () => t, historyDays: 10, ...db });
+      server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, now: () => t, historyDays: 10, ...db });
       assert.equal((await getJson(server, '/api/history', tokenOf('Alice', 'agent-alice'))).body.total, 0);
     } finally {
       await server.close();
@@ -182,7 +183,7 @@ for (const backend of BACKENDS) {
 }
 
 test('history: message text is kept only with storeMessages (UPSCOPE_STORE_MESSAGES=1), and returned with messages=1', async () => {
-  const server = await startServer({ port: 0, agentCredential: CREDENTIAL, storeMessages: true, ...(await BACKENDS[0].fresh()) });
+  const server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, storeMessages: true, ...(await BACKENDS[0].fresh()) });
   try {
     await session(server, { callName: 'Texty', token: ALICE, messages: 1 });
     const body = (await getJson(server, '/api/history?messages=1', ALICE)).body;
@@ -195,16 +196,29 @@ test('history: message text is kept only with storeMessages (UPSCOPE_STORE_MESSA
   }
 });
 
-test('history: /api/login records the sign-in', async () => {
-  const server = await startServer({ port: 0, agentCredential: CREDENTIAL, ...(await BACKENDS[0].fresh()) });
+test('history: the console\'s sign-in and sign-out are recorded; the cookie reads the history, an admin\'s all of it', async () => {
+  const server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, ...(await BACKENDS[0].fresh()) });
   try {
-    const res = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential: CREDENTIAL, name: 'Dana' }) });
-    const { agentId, token } = (await res.json()) as { agentId: string; token: string };
-    await server.history!.flushed();
-    for (let i = 0; i < 50 && (await server.history!.store.signIns({ agentId, admin: false })).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    const rows = await server.history!.store.signIns({ agentId, admin: false });
-    assert.deepEqual(rows.map((r) => [r.agentName, r.event]), [['Dana', 'signIn']]);
-    assert.equal((await getJson(server, '/api/history/sign-ins', token)).body.signIns.length, 1);
+    const accounts = await server.accounts();
+    const { account, link } = await accounts.add('Dana');
+    const admin = await createAgent(server, 'Root', { admin: true });
+    await session(server, { callName: 'Someone', token: ALICE });
+    const origin = { origin: server.url, 'content-type': 'application/json' };
+    const signIn = await fetch(`${server.url}/api/set-password`, { method: 'POST', headers: origin, body: JSON.stringify({ link, password: 'a long enough password 1' }) });
+    assert.equal(signIn.status, 200, await signIn.clone().text());
+    const cookie = sessionCookieOf(signIn);
+    const asDana = await fetch(`${server.url}/api/history`, { headers: { cookie } });
+    assert.equal(asDana.status, 200);
+    assert.equal(((await asDana.json()) as { total: number; admin: boolean }).total, 0, 'Dana was in no session');
+    const asRoot = (await (await fetch(`${server.url}/api/history`, { headers: { cookie: admin.cookie } })).json()) as { total: number; admin: boolean };
+    assert.deepEqual([asRoot.total, asRoot.admin], [1, true], 'an admin sees every session');
+    assert.equal((await fetch(`${server.url}/api/history`, { headers: { cookie: admin.cookie, origin: 'http://evil.example' } })).status, 401, 'another site may not use the cookie');
+    const signOut = await fetch(`${server.url}/api/logout`, { method: 'POST', headers: { ...origin, cookie } });
+    assert.equal(signOut.status, 200);
+    for (let i = 0; i < 100 && (await server.history!.store.signIns({ agentId: account.id, admin: false })).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    const rows = await server.history!.store.signIns({ agentId: account.id, admin: false });
+    assert.deepEqual(rows.map((r) => [r.agentName, r.event]).sort(), [['Dana', 'signIn'], ['Dana', 'signOut']]);
+    assert.equal((await fetch(`${server.url}/api/history`, { headers: { cookie } })).status, 401, 'the signed-out cookie reads nothing');
   } finally {
     await server.close();
   }
@@ -212,7 +226,7 @@ test('history: /api/login records the sign-in', async () => {
 
 test('history: a database that goes away mid-session breaks nothing: the session carries on, events are dropped and counted', async () => {
   const url = await freshDatabaseUrl();
-  const server = await startServer({ port: 0, agentCredential: CREDENTIAL, databaseUrl: url });
+  const server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, databaseUrl: url });
   try {
     const visitor = await open(server, `/parties/visitor/v-${crypto.randomUUID()}`);
     const { shortId } = await visitor.next('welcome');

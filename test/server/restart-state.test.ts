@@ -20,7 +20,7 @@ const frame = (seq: number) =>
 
 /** The relay on a fresh database of `backend` (PGlite on disk, or a Postgres server): it survives the restart. */
 async function relayOnDisk(backend: Backend) {
-  return restartableRelay({ agentCredential: 'restart-credential', ...(await backend.fresh()) });
+  return restartableRelay({ agentSigningKey: 'restart-signing-key', ...(await backend.fresh()) });
 }
 
 /** The visitor sends frames until `watcher` gets one; returns its seq. */
@@ -108,7 +108,7 @@ for (const backend of BACKENDS) {
 }
 
 test('restart without a data directory (in memory): the session is gone, as before', async () => {
-  const relay = await restartableRelay({ agentCredential: 'restart-credential' });
+  const relay = await restartableRelay({ agentSigningKey: 'restart-signing-key' });
   try {
     const visitorId = `restart-${crypto.randomUUID()}`;
     const visitor = await relay.open(`/parties/visitor/${visitorId}`);

@@ -21,6 +21,7 @@ import pg from 'pg';
 import type { Sql } from '../sql.js';
 import { migrate, SchemaTooNewError, type MigrationStep } from '../migrate.js';
 import { HISTORY_MIGRATION } from '../history/schema.js';
+import { IDENTITY_SCHEMA, IDENTITY_SCHEMA_NAME } from '../identity/schema.js';
 
 /** A settings problem with the data directory: main.ts prints `message` as one sentence. */
 export class DataDirError extends Error {
@@ -53,6 +54,7 @@ export const MIGRATIONS: ReadonlyArray<MigrationStep> = [
       CREATE INDEX kv_updated_at ON kv (updated_at);
     `,
   },
+  { name: IDENTITY_SCHEMA_NAME, sql: IDENTITY_SCHEMA, portable: true },
   HISTORY_MIGRATION,
 ];
 
@@ -111,6 +113,17 @@ export async function openDatabase(dir: string): Promise<Database> {
       return (closing ??= pg.close().finally(releaseLock));
     },
   };
+}
+
+/**
+ * A migrated database in memory (nothing on disk, no lock): the built-in accounts of a relay
+ * started without a data directory (tests), forgotten when it stops.
+ */
+export async function openMemoryDatabase(): Promise<{ sql: Sql; close(): Promise<void> }> {
+  const pg = await PGlite.create();
+  const sql = pgliteSql(pg);
+  await migrate(sql, MIGRATIONS, { dialect: 'postgres' });
+  return { sql, close: () => pg.close() };
 }
 
 /** PGlite (or one of its transactions) as the {@link Sql} seam. */

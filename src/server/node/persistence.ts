@@ -1,13 +1,14 @@
 /**
  * What the Node host keeps in its database, when it has one: the visitor rooms' records (the
- * relay core's `Storage`, see pglite-storage.ts), a generated agent credential, and the session
- * history (src/server/history/). The database is a Postgres server with `databaseUrl`
- * (DATABASE_URL), else PGlite in the data directory (database.ts). With neither, nothing is
- * opened: rooms keep their records in memory, a restart forgets them, and no history is kept.
+ * relay core's `Storage`, see pglite-storage.ts), the agent accounts (identity/accounts.ts), and
+ * the session history (src/server/history/). The database is a Postgres server with
+ * `databaseUrl` (DATABASE_URL), else PGlite in the data directory (database.ts). With neither,
+ * nothing is opened: rooms keep their records in memory, a restart forgets them, and no history
+ * is kept.
  */
 import type { Storage } from '../relay/seams.js';
 import { openDatabase, openPostgres, type Database } from './database.js';
-import { PgliteStorage, RoomRecords } from './pglite-storage.js';
+import { RoomRecords } from './pglite-storage.js';
 import { History } from '../history/index.js';
 
 export interface PersistenceOptions {
@@ -44,9 +45,6 @@ export interface Persistence {
   history: History | null;
   /** The records of rooms purged so far (at start and since). */
   purged(): number;
-  /** The agent credential an earlier run generated and kept, if any. */
-  storedCredential(): Promise<string | null>;
-  keepCredential(credential: string): Promise<void>;
   /** Marks the records the relay holds as seen, stops purging and closes the database. */
   close(): Promise<void>;
 }
@@ -62,15 +60,12 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
       history: null,
       storageFor: undefined,
       purged: () => 0,
-      storedCredential: async () => null,
-      keepCredential: async () => undefined,
       close: async () => undefined,
     };
   }
   const db = options.databaseUrl ? await openPostgres(options.databaseUrl, { log: options.log }) : await openDatabase(options.dataDir!);
   const records = new RoomRecords(db);
   const retention = options.roomRecordRetentionMs ?? (options.visitorGraceMs ?? DEFAULT_GRACE_MS) + RESTART_ALLOWANCE_MS;
-  const relaySettings = new PgliteStorage(db, 'relay');
   const history = new History(db.sql, { days: options.historyDays, storeMessages: options.storeMessages, now: options.now, log: options.log ?? console.error });
   let purged = 0;
   try {
@@ -102,8 +97,6 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
     history,
     storageFor: (name) => records.storageFor(name),
     purged: () => purged,
-    storedCredential: async () => (await relaySettings.get<string>('agentCredential')) ?? null,
-    keepCredential: (credential) => relaySettings.put('agentCredential', credential),
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer);

@@ -540,6 +540,7 @@ export class VisitorRoom {
       }
       case 'customMessage': {
         const ref = msg.seq === undefined ? undefined : String(msg.seq);
+        if (!w.agent.capabilities.includes('message')) return this.sendError(w.conn, ErrorCode.unauthorized, 'this agent may not send messages (its token lacks the "message" capability)', ref);
         if (!w.watching) return this.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) before sending messages');
         if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now', ref);
         // A viewer resends what was not acknowledged when its socket dropped; one already

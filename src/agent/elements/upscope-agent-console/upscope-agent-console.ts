@@ -82,8 +82,8 @@ export class UpscopeAgentConsole extends AgentPage {
         ${!this.session
           ? this.renderLogin()
           : this.view === 'history'
-            ? html`<upscope-agent-history .host=${this.host} .token=${this.session.token}></upscope-agent-history>`
-            : html`<upscope-agent-lobby .host=${this.relayHost} .token=${this.session.token} .watchBase=${this.watchBase}></upscope-agent-lobby>`}
+            ? html`<upscope-agent-history .host=${this.host} .token=${this.session.token ?? ''}></upscope-agent-history>`
+            : html`<upscope-agent-lobby .host=${this.relayHost} .token=${this.session.token ?? ''} .useCookie=${!this.session.token} .watchBase=${this.watchBase}></upscope-agent-lobby>`}
       </main>
     `;
   }

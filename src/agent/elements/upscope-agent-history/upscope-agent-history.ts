@@ -28,7 +28,7 @@ const REASONS: Record<string, string> = {
  * @tag upscope-agent-history
  * @summary The History page of the agent console: the sessions the signed-in agent was in (an
  * admin: everyone's), newest first, filtered by agent, visitor and date, with a CSV export.
- * Reads `/api/history` with the agent's token.
+ * Reads `/api/history` with the console's sign-in cookie (or `token`, when set).
  *
  * @fires upscope-unauthorized - The relay refused the token (it expired). `detail`: null.
  */
@@ -47,7 +47,7 @@ export class UpscopeAgentHistory extends LitElement {
 
   /** Relay host (`host:port`); default the page's. */
   host = '';
-  /** The agent token. */
+  /** An agent token; empty: the console's sign-in cookie is used. */
   token = '';
   private sessions: HistorySession[] = [];
   private total = 0;
@@ -91,7 +91,7 @@ export class UpscopeAgentHistory extends LitElement {
     this.loading = true;
     this.error = '';
     try {
-      const res = await fetch(`${this.base}/api/history?${this.query({ limit: String(PAGE), offset: String(offset) })}`, { headers: { authorization: `Bearer ${this.token}` } });
+      const res = await fetch(`${this.base}/api/history?${this.query({ limit: String(PAGE), offset: String(offset) })}`, { headers: this.authHeaders() });
       const body = (await res.json().catch(() => ({}))) as { sessions?: HistorySession[]; total?: number; error?: string };
       if (mine !== this.request) return;
       if (res.status === 401) {
@@ -122,11 +122,16 @@ export class UpscopeAgentHistory extends LitElement {
     void this.load(0);
   }
 
+  /** The token when the page has one (an embedding console); otherwise the sign-in cookie goes by itself. */
+  private authHeaders(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
   /** The CSV is fetched with the token (a plain link could not send it), then saved as a file. */
   private async exportCsv(): Promise<void> {
     this.error = '';
     try {
-      const res = await fetch(`${this.base}/api/history.csv?${this.query()}`, { headers: { authorization: `Bearer ${this.token}` } });
+      const res = await fetch(`${this.base}/api/history.csv?${this.query()}`, { headers: this.authHeaders() });
       if (!res.ok) throw new Error(`the relay answered ${res.status}`);
       const url = URL.createObjectURL(await res.blob());
       const a = document.createElement('a');
