@@ -4,6 +4,9 @@
  * rooms is the host-free core in relay/ (a {@link LocalRelay}). This file turns an upgrade into a
  * ticket (admission: route, token or session cookie, room name), a `ws` socket into a
  * {@link Connection}, and `setTimeout` into the rooms' alarms.
+ *
+ * Over 350 lines because it is the one place where Node's request, upgrade and socket objects meet
+ * the host-free parts; splitting the adapters out would scatter one host's wiring over files.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, normalize, resolve, sep } from 'node:path';
