@@ -273,6 +273,9 @@ async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) =>
   const all = await accounts.list();
   if (all.some((a) => a.hasPassword)) return null;
   const admin = all.find((a) => a.admin);
+  // "admin" may already name an agent who is not one (added before the first start): then the
+  // operator has `npm run agents` in hand, and nothing is made up here.
+  if (!admin && all.some((a) => a.name.toLowerCase() === 'admin')) return null;
   const made = admin ? await accounts.reset(admin.name) : await accounts.add('admin', { admin: true });
   return { name: made.account.name, link: linkFor(made.link) };
 }
