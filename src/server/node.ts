@@ -4,6 +4,9 @@
  * rooms is the host-free core in relay/ (a {@link LocalRelay}). This file turns an upgrade into a
  * ticket (admission: route, token or session cookie, room name), a `ws` socket into a
  * {@link Connection}, and `setTimeout` into the rooms' alarms.
+ *
+ * Over 350 lines because it is the one place where Node's request, upgrade and socket objects meet
+ * the host-free parts; splitting the adapters out would scatter one host's wiring over files.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, normalize, resolve, sep } from 'node:path';
@@ -322,6 +325,9 @@ async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) =>
   const all = await accounts.list();
   if (all.some((a) => a.hasPassword)) return null;
   const admin = all.find((a) => a.admin);
+  // "admin" may already name an agent who is not one (added before the first start): then the
+  // operator has `npm run agents` in hand, and nothing is made up here.
+  if (!admin && all.some((a) => a.name.toLowerCase() === 'admin')) return null;
   const made = admin ? await accounts.reset(admin.name) : await accounts.add('admin', { admin: true });
   return { name: made.account.name, link: linkFor(made.link) };
 }
