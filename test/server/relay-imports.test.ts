@@ -54,3 +54,16 @@ test('agent identity (src/server/identity/) imports no node:*, ws or cloudflare:
   }
   assert.deepEqual(bad, []);
 });
+
+test('the session history (src/server/history/, migrate.ts, sql.ts) imports no node:*, ws or cloudflare:*, so either host can run it', () => {
+  const dir = join(root, 'src/server/history');
+  const files = [...readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f)).map((f) => join(dir, f)), join(root, 'src/server/migrate.ts'), join(root, 'src/server/sql.ts')];
+  assert.ok(files.length >= 7, `the history files are found (${files.length})`);
+  const bad: string[] = [];
+  for (const file of files) {
+    for (const spec of specifiers(readFileSync(file, 'utf8'))) {
+      if (spec.startsWith('node:') || spec === 'ws' || spec === 'pg' || spec.startsWith('cloudflare:') || spec.includes('/node/') || spec.includes('/cloudflare/')) bad.push(`${relative(root, file)}: ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
