@@ -34,7 +34,7 @@ const VISITORS = QUICK ? 1000 : 10_000;
 const UPDATES_PER_SECOND = 200;
 const TASK_LIMIT_MS = 50;
 const KEYSTROKE_LIMIT_MS = 100;
-const CREDENTIAL = 'bench-credential';
+const AGENT = { name: 'Bench Agent', password: 'bench agent password' };
 /** `BENCH_PROFILE=1`: also sample the console's JavaScript and print where each phase spent it. */
 const PROFILE = process.env.BENCH_PROFILE === '1';
 /** `BENCH_PROFILE=tasks`: print what the three longest tasks of each phase did (from the trace alone). */
@@ -168,11 +168,23 @@ const OBSERVERS = () => {
 };
 await context.addInitScript(OBSERVERS);
 
+let agentMade = null;
 async function login() {
-  await page.goto(`${url}/agent#credential=${CREDENTIAL}`);
-  await page.locator('upscope-agent-login [part="name-input"]').fill('Bench Agent');
+  agentMade ??= new Promise((ok) => {
+    relay.on('message', function made(m) {
+      if (m.id === 'bench-agent') {
+        relay.off('message', made);
+        ok();
+      }
+    });
+    relay.send({ type: 'agent', id: 'bench-agent', ...AGENT });
+  });
+  await agentMade;
+  await page.goto(`${url}/agent`);
+  await page.locator('upscope-agent-login [part="name-input"]').fill(AGENT.name);
+  await page.locator('[part="password-input"]').fill(AGENT.password);
   await page.locator('[part="login-button"]').click();
-  await page.getByText('Logged in as').waitFor();
+  await page.getByText('Signed in as').waitFor();
 }
 
 /** Visitors the console lists (its own count, as the list heading shows it). */

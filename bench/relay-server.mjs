@@ -4,7 +4,7 @@ import { startServer } from '../src/server/node.ts';
 
 const server = await startServer({
   port: 0,
-  agentCredential: 'bench-credential',
+  agentSigningKey: 'bench-signing-key',
   // The bench measures the relay's cost per visitor, not its admission limits: thousands of
   // sockets come from a few loopback addresses, so the per-address limits are lifted.
   maxConnectionsPerAddress: 1_000_000,
@@ -23,6 +23,16 @@ process.on('message', (msg) => {
   switch (msg.type) {
     case 'token':
       server.tokens.issue(msg.name).then(({ token }) => process.send({ id: msg.id, token }));
+      break;
+    case 'agent':
+      // A built-in agent with a password, as `npm run agents -- add` and its link make one.
+      server
+        .accounts()
+        .then(async (accounts) => {
+          const { link } = await accounts.add(msg.name);
+          await accounts.redeemLink(link, msg.password);
+        })
+        .then(() => process.send({ id: msg.id }));
       break;
     case 'usage':
       process.send({ id: msg.id, cpu: process.cpuUsage(), heap: heapAfterGc(), rss: process.memoryUsage().rss });

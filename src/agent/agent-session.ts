@@ -1,14 +1,18 @@
 /**
- * Agent login: trades the agent credential for a signed token (POST /api/login) and keeps that
- * token in sessionStorage, so it lives as long as the browser tab and never leaks to other tabs
- * or survives the browser closing.
+ * Agent sign-in on the relay's own origin: name and password (POST /api/login), or a one-time
+ * link that sets the password (POST /api/set-password). The relay answers with an HttpOnly
+ * session cookie that no script can read; every tab of the origin shares it (GET /api/session
+ * says who is signed in) and POST /api/logout revokes it on the relay.
+ *
+ * A page embedding the console with a JWT from its own backend may still keep a token session in
+ * sessionStorage ({@link saveAgentSession}): that one lives in its tab only.
  */
 
 import * as v from 'valibot';
-import { DEFAULT_AGENT_NAME, LoginResponseSchema, type ErrorCode, type LoginRequest, type LoginResponse } from '../protocol/index.js';
+import { LoginResponseSchema, type ErrorCode, type LoginRequest, type LoginResponse } from '../protocol/index.js';
 import { UpscopeError } from '../relay-client/errors.js';
 
-/** What `/api/login` returns: the token and who it names (`expiresAt`: epoch ms after which the relay refuses the token). */
+/** Who is signed in (`expiresAt`: epoch ms when the sign-in ends); `token` only for a page's own JWT session. */
 export type AgentSession = LoginResponse;
 
 /** The sessionStorage key holding the JSON {@link AgentSession}. */
@@ -28,44 +32,68 @@ function loginError(message: string, status: number): AgentLoginError {
 }
 
 export interface LoginOptions {
-  /** The agent credential the relay was started with (UPSCOPE_AGENT_TOKEN). */
-  credential: string;
-  /** Display name shown to visitors. Default "Agent". */
-  name?: string;
+  /** The agent's name (as `npm run agents -- add` made it; any case). */
+  name: string;
+  password: string;
   /** Origin of the relay, e.g. `https://relay.example.com`. Default '' (same origin). */
   origin?: string;
   signal?: AbortSignal;
 }
 
-export async function loginAgent({ credential, name = DEFAULT_AGENT_NAME, origin = '', signal }: LoginOptions): Promise<AgentSession> {
-  if (typeof credential !== 'string' || !credential.trim()) throw loginError('enter the agent credential', 400);
+async function post(url: string, body: unknown, signal?: AbortSignal): Promise<AgentSession> {
   let res: Response;
   try {
-    res = await fetch(`${origin}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ credential: credential.trim(), name: name.trim() || DEFAULT_AGENT_NAME } satisfies LoginRequest),
-      signal,
-    });
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin', signal });
   } catch (e) {
     if (signal?.aborted) throw e;
     throw loginError('could not reach the relay; check your connection and try again', 0);
   }
-  const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  const answer = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (!res.ok) {
-    const said = body && typeof body.error === 'string' ? body.error : `the relay answered ${res.status}`;
+    const said = answer && typeof answer.error === 'string' ? answer.error : `the relay answered ${res.status}`;
     throw loginError(said, res.status);
   }
-  const session = asSession(body);
-  if (!session) throw loginError('the relay sent a login answer this console does not understand', res.status);
+  const session = asSession(answer);
+  if (!session) throw loginError('the relay sent a sign-in answer this console does not understand', res.status);
   return session;
+}
+
+/** Signs in with name and password; the relay sets the session cookie. */
+export async function loginAgent({ name, password, origin = '', signal }: LoginOptions): Promise<AgentSession> {
+  if (typeof name !== 'string' || !name.trim()) throw loginError('enter your name', 400);
+  if (typeof password !== 'string' || !password) throw loginError('enter your password', 400);
+  return post(`${origin}/api/login`, { name: name.trim(), password } satisfies LoginRequest, signal);
+}
+
+/** Spends a one-time sign-in link: sets the password and signs in. */
+export async function setAgentPassword({ link, password, origin = '', signal }: { link: string; password: string; origin?: string; signal?: AbortSignal }): Promise<AgentSession> {
+  if (typeof password !== 'string' || !password) throw loginError('choose a password', 400);
+  return post(`${origin}/api/set-password`, { link, password }, signal);
+}
+
+/** Who the session cookie signs in, or null (not signed in, or the relay has no sign-in). Throws when the relay cannot be reached. */
+export async function fetchAgentSession(origin = '', signal?: AbortSignal): Promise<AgentSession | null> {
+  let res: Response;
+  try {
+    res = await fetch(`${origin}/api/session`, { credentials: 'same-origin', signal, cache: 'no-store' });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw loginError('could not reach the relay; check your connection and try again', 0);
+  }
+  if (!res.ok) return null;
+  return asSession(await res.json().catch(() => null));
+}
+
+/** Signs out on the relay (the cookie's session is revoked there). Never throws. */
+export async function logoutAgent(origin = ''): Promise<void> {
+  await fetch(`${origin}/api/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', credentials: 'same-origin' }).catch(() => undefined);
 }
 
 function asSession(value: unknown): AgentSession | null {
   const parsed = v.safeParse(LoginResponseSchema, value);
   if (!parsed.success) return null;
-  const { token, agentId, agentName, expiresAt } = parsed.output;
-  return { token, agentId, agentName, expiresAt };
+  const { token, agentId, agentName, expiresAt, capabilities, admin } = parsed.output;
+  return { agentId, agentName, expiresAt, ...(capabilities ? { capabilities } : {}), ...(admin !== undefined ? { admin } : {}), ...(token ? { token } : {}) };
 }
 
 /** The stored session, or null when there is none, it is malformed, or it has expired. */
@@ -97,7 +125,20 @@ export function clearAgentSession(storage: Storage = sessionStorage): void {
 }
 
 /**
- * Reads `#credential=…` from the page address and removes the fragment with
+ * Reads `#signin=…` (the one-time link `npm start` and `npm run agents` print) from the page
+ * address and removes the fragment, so the secret does not stay in the address bar or history.
+ */
+export function takeSignInLinkFromFragment(loc: Location = location, hist: History = history): string | null {
+  const hash = loc.hash.startsWith('#') ? loc.hash.slice(1) : loc.hash;
+  if (!hash) return null;
+  const secret = new URLSearchParams(hash).get('signin');
+  if (secret === null) return null;
+  hist.replaceState(hist.state, '', loc.pathname + loc.search);
+  return secret || null;
+}
+
+/**
+ * Reads `#credential=…` (the Cloudflare host's legacy shared password) from the page address and removes the fragment with
  * `history.replaceState`, so the credential does not stay in the address bar, the history entry
  * or a copied link. Returns null when the fragment has none.
  */

@@ -2,6 +2,7 @@
  * Side effects only: registers every agent element. Safe to import twice (or next to another
  * copy of the bundle): a tag that is already defined is left alone.
  */
+import { UpscopeAgentHistory } from './elements/upscope-agent-history/upscope-agent-history.js';
 import { UpscopeAgentConsole } from './elements/upscope-agent-console/upscope-agent-console.js';
 import { UpscopeAgentLobby } from './elements/upscope-agent-lobby/upscope-agent-lobby.js';
 import { UpscopeAgentLogin } from './elements/upscope-agent-login/upscope-agent-login.js';
@@ -14,6 +15,7 @@ const elements = {
   'upscope-agent-lobby': UpscopeAgentLobby,
   'upscope-agent-console': UpscopeAgentConsole,
   'upscope-agent-watch': UpscopeAgentWatch,
+  'upscope-agent-history': UpscopeAgentHistory,
 } as const;
 
 for (const [tag, ctor] of Object.entries(elements)) {
@@ -27,5 +29,6 @@ declare global {
     'upscope-agent-lobby': UpscopeAgentLobby;
     'upscope-agent-console': UpscopeAgentConsole;
     'upscope-agent-watch': UpscopeAgentWatch;
+    'upscope-agent-history': UpscopeAgentHistory;
   }
 }

@@ -21,8 +21,10 @@ export type LobbyStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' |
 export interface LobbyClientOptions {
   /** Relay host (see resolveRelayAddress). */
   host: string;
-  /** Agent token from /api/login. */
-  token: string;
+  /** The agent token (a JWT from the site's backend, or the relay's own). */
+  token?: string;
+  /** No token: the relay's session cookie signs the socket in (a console on the relay's own origin). */
+  useCookie?: boolean;
   /** Every status change. */
   onStatus?: (status: LobbyStatus) => void;
   /** How long a look-up may take before it fails, in ms. Default 10000. */
@@ -108,14 +110,14 @@ export class LobbyClient {
 
   connect(): void {
     if (this.socket) return;
-    if (!this.options.token) throw new TypeError('an agent token is required for the lobby');
+    if (!this.options.token && !this.options.useCookie) throw new TypeError('an agent token (or useCookie) is required for the lobby');
     const address = resolveRelayAddress(this.options.host);
     this.setStatus('connecting');
     const options: RelaySocketOptions = {
       address,
       party: 'agents',
       room: 'lobby',
-      query: { token: this.options.token },
+      query: this.options.token ? { token: this.options.token } : {},
       parse: (data) => parseMessage(data, 'relay'),
       heartbeatInterval: this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_MS,
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),

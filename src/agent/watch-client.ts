@@ -84,8 +84,10 @@ export interface WatchSnapshot {
 export interface WatchClientOptions {
   /** Relay host, as `<upscope-viewer host>` takes it (see resolveRelayAddress). */
   host: string;
-  /** Agent token from /api/login. */
-  token: string;
+  /** The agent token (a JWT from the site's backend, or the relay's own). */
+  token?: string;
+  /** No token: the relay's session cookie signs the socket in (a console on the relay's own origin). */
+  useCookie?: boolean;
   /** The visitor's short id. */
   shortId: string;
   /** Ask to watch as soon as the connection is up. Default true. */
@@ -153,7 +155,7 @@ export class WatchClient {
   connect(): void {
     if (this.socket) return;
     const { host, token, shortId } = this.options;
-    if (!token) throw new TypeError('an agent token is required to watch');
+    if (!token && !this.options.useCookie) throw new TypeError('an agent token (or useCookie) is required to watch');
     if (!SHORT_ID_PATTERN.test(shortId ?? '')) throw new TypeError(`"${String(shortId).slice(0, 80)}" is not a visitor short id`);
     const address = resolveRelayAddress(host);
     this.update({ ...INITIAL, status: 'connecting' });
@@ -162,7 +164,7 @@ export class WatchClient {
         address,
         party: 'watch',
         room: shortId,
-        query: { token, client: this.client },
+        query: token ? { token, client: this.client } : { client: this.client },
         parse: (data) => parseMessage(data, 'relay'),
         heartbeatInterval: this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_MS,
         retryAnyway: (code) => this.waitsForReturn(code),

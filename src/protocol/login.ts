@@ -1,36 +1,51 @@
 /**
- * `POST /api/login`: an agent trades the agent credential for a signed token. The relay checks the
- * request with {@link LoginRequestSchema}; the console checks the answer with
- * {@link LoginResponseSchema}. Refusals are `{ error }` with an HTTP status (400, 401, 429).
+ * The console's sign-in endpoints (src/server/identity/http.ts): `POST /api/login` with
+ * {@link LoginRequestSchema}, `POST /api/set-password` with {@link SetPasswordRequestSchema},
+ * `GET /api/session`, `POST /api/logout`. A successful sign-in sets the session cookie and
+ * answers {@link LoginResponseSchema} (who is signed in; never a secret). Refusals are
+ * `{ error }` with an HTTP status (400, 401, 403, 413, 429, 501).
  */
 import * as v from 'valibot';
 
-/** Longest agent name the relay keeps, in characters; a longer one is cut. */
+/** Longest agent name the relay keeps, in characters. */
 export const MAX_AGENT_NAME = 80;
 /** The name an agent gets when it gives none. */
 export const DEFAULT_AGENT_NAME = 'Agent';
-/** Largest login request body the relay reads, in bytes. */
+/** Largest sign-in request body the relay reads, in bytes. */
 export const MAX_LOGIN_BODY_BYTES = 4096;
 
 export const LoginRequestSchema = v.object({
-  credential: v.string(),
-  /** Display name shown to visitors; anything but a non-empty string gets DEFAULT_AGENT_NAME. */
-  name: v.fallback(v.optional(v.string()), undefined),
+  name: v.string(),
+  password: v.string(),
 });
 export type LoginRequest = v.InferOutput<typeof LoginRequestSchema>;
 
+export const SetPasswordRequestSchema = v.object({
+  /** The secret of the one-time link (`/agent#signin=...`). */
+  link: v.string(),
+  password: v.string(),
+});
+export type SetPasswordRequest = v.InferOutput<typeof SetPasswordRequestSchema>;
+
 export const LoginResponseSchema = v.object({
-  token: v.string(),
   agentId: v.string(),
   agentName: v.string(),
-  /** Epoch ms after which the relay refuses the token. */
+  /** Epoch ms after which the sign-in ends. */
   expiresAt: v.number(),
+  /** What the agent may do (src/protocol/capabilities.ts names). */
+  capabilities: v.optional(v.array(v.string())),
+  admin: v.optional(v.boolean()),
+  /**
+   * Only for a session a page puts together itself around a JWT from its own backend
+   * (`saveAgentSession`): the relay's sign-in never answers with a token (the cookie is the sign-in).
+   */
+  token: v.optional(v.string()),
 });
 export type LoginResponse = v.InferOutput<typeof LoginResponseSchema>;
 
 export const LoginRefusalSchema = v.object({ error: v.string() });
 
-/** The name the relay gives the token: trimmed, cut to MAX_AGENT_NAME, DEFAULT_AGENT_NAME when empty. */
+/** The name the relay gives a token: trimmed, cut to MAX_AGENT_NAME, DEFAULT_AGENT_NAME when empty. */
 export function agentNameOf(name: unknown): string {
   return typeof name === 'string' && name.trim() ? name.trim().slice(0, MAX_AGENT_NAME) : DEFAULT_AGENT_NAME;
 }

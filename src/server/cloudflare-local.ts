@@ -1,7 +1,7 @@
 /**
  * The Cloudflare host run locally (Node side): wrangler's programmatic dev server
  * (`unstable_startWorker`, miniflare and workerd underneath) on wrangler.jsonc, with the agent
- * credential and relay options as bindings. Used by `npm run start:cloudflare`
+ * identity settings and relay options as bindings. Used by `npm run start:cloudflare`
  * (cloudflare-main.ts) and by the tests' relay host (test/support/relay-host.ts).
  *
  * Wrangler is told never to send metrics, never to look for an account, and to run everything
@@ -18,8 +18,13 @@ export interface CloudflareLocalOptions {
   host?: string;
   /** Port; 0 picks a free one. Default 8788. */
   port?: number;
-  /** The agent credential. Default: UPSCOPE_AGENT_TOKEN, else a random one made at start. */
-  agentCredential?: string;
+  /**
+   * The legacy shared sign-in password (UPSCOPE_AGENT_LEGACY_CREDENTIAL): this host has no
+   * built-in accounts. Default: the environment variable, else a random one made at start; false: none.
+   */
+  legacyCredential?: string | false;
+  /** The HS256 secret that signs and checks agent tokens. Default: UPSCOPE_AGENT_JWT_SECRET, else a random one made at start. */
+  agentJwtSecret?: string;
   /** Relay options (numbers by the Node host's names: visitorGraceMs, maxConnectionsPerAddress, ...). */
   relayOptions?: Record<string, number>;
   /** Where Durable Object storage is kept between runs. Default `.wrangler/state` beside wrangler.jsonc; false: in memory. */
@@ -41,7 +46,9 @@ export interface RunningCloudflare {
   url: string;
   host: string;
   port: number;
-  agentCredential: string;
+  /** The legacy sign-in password, or null when there is none. */
+  legacyCredential: string | null;
+  /** True when this run made the legacy password up (so it may be printed). */
   generatedCredential: boolean;
   close(): Promise<void>;
 }
@@ -57,9 +64,12 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
   if (!existsSync(join(PACKAGE_ROOT, 'build', 'cloudflare-assets', 'versions.json'))) {
     throw new Error('build/cloudflare-assets is missing: run `npm run build:cloudflare` first');
   }
-  const envCredential = process.env.UPSCOPE_AGENT_TOKEN;
-  const agentCredential = options.agentCredential ?? (envCredential || randomBytes(24).toString('base64url'));
-  const generatedCredential = !options.agentCredential && !envCredential;
+  const envCredential = process.env.UPSCOPE_AGENT_LEGACY_CREDENTIAL;
+  const legacyCredential = options.legacyCredential === false ? null : (options.legacyCredential ?? (envCredential || randomBytes(24).toString('base64url')));
+  const generatedCredential = options.legacyCredential === undefined && !envCredential;
+  const jwtSecret = options.agentJwtSecret ?? (process.env.UPSCOPE_AGENT_JWT_SECRET || randomBytes(32).toString('base64url'));
+  // The other identity settings pass through from the environment, as the Node host reads them.
+  const passThrough = ['UPSCOPE_AGENT_JWKS_URL', 'UPSCOPE_AGENT_PUBLIC_KEY', 'UPSCOPE_AGENT_ISSUER', 'UPSCOPE_AGENT_AUDIENCE', 'UPSCOPE_AGENT_ORIGINS'].filter((k) => process.env[k] && !options.testHooks);
   const host = options.host ?? '127.0.0.1';
   const { unstable_startWorker } = await import('wrangler');
   const worker = await unstable_startWorker({
@@ -67,7 +77,9 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     sendMetrics: false,
     envFiles: [],
     bindings: {
-      UPSCOPE_AGENT_TOKEN: { type: 'secret_text', value: agentCredential },
+      UPSCOPE_AGENT_JWT_SECRET: { type: 'secret_text', value: jwtSecret },
+      ...(legacyCredential ? { UPSCOPE_AGENT_LEGACY_CREDENTIAL: { type: 'secret_text' as const, value: legacyCredential } } : {}),
+      ...Object.fromEntries(passThrough.map((k) => [k, { type: 'plain_text' as const, value: process.env[k]! }])),
       UPSCOPE_OPTIONS: { type: 'json', value: options.relayOptions ?? {} },
       UPSCOPE_TEST_HOOKS: { type: 'plain_text', value: options.testHooks ? '1' : '0' },
     },
@@ -88,7 +100,7 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     host,
     port,
-    agentCredential,
+    legacyCredential,
     generatedCredential,
     close: () => worker.dispose(),
   };

@@ -24,13 +24,17 @@ try {
   fail(message);
 }
 
-const login = server.generatedCredential
-  ? `${server.url}/agent#credential=${encodeURIComponent(server.agentCredential)}
-  agent credential:  generated for this run (set UPSCOPE_AGENT_TOKEN to keep one across restarts)`
-  : `${server.url}/agent (log in with the credential in UPSCOPE_AGENT_TOKEN)`;
+// This host has no built-in accounts: the console signs in with the legacy shared password
+// (printed only when this run made it up), or agents bring tokens from the site's own backend.
+const login = server.legacyCredential
+  ? server.generatedCredential
+    ? `${server.url}/agent#credential=${encodeURIComponent(server.legacyCredential)}
+                     legacy shared sign-in: any name, this password (generated for this run; set UPSCOPE_AGENT_LEGACY_CREDENTIAL to keep one)`
+    : `${server.url}/agent (legacy shared sign-in: any name, the password in UPSCOPE_AGENT_LEGACY_CREDENTIAL)`
+  : `${server.url}/agent (tokens from your own backend only)`;
 console.log(`upscope relay (Cloudflare Worker, local) listening on ${server.url}
   visitor demo:      ${server.url}/
-  agent login:       ${login}
+  agent sign-in:     ${login}
   health:            ${server.url}/healthz`);
 
 let closing = false;

@@ -5,7 +5,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from './node.js';
-import { DataDirError } from './node/database.js';
+import { DatabaseUrlError, DataDirError, redactUrl } from './node/database.js';
+import { historyDaysOf, storeMessagesOf } from './history/index.js';
+import { KeySettingsError } from './identity/tokens.js';
 
 /** Stops with one sentence on stderr, no stack trace: these are the user's settings, not bugs. */
 function fail(message: string): never {
@@ -20,11 +22,26 @@ if (!(port >= 0 && port <= 65535)) fail(`PORT must be a port number from 0 to 65
 
 const dataDir = process.env.UPSCOPE_DATA_DIR || fileURLToPath(new URL('../../data', import.meta.url));
 
+if (process.env.UPSCOPE_AGENT_TOKEN) {
+  console.warn('upscope relay: UPSCOPE_AGENT_TOKEN is no longer used: agents sign in with their own accounts (npm run agents) or tokens from your backend; see the README');
+}
+
+const databaseUrl = process.env.DATABASE_URL || undefined;
+let historyDays = 0;
+try {
+  historyDays = historyDaysOf(process.env.UPSCOPE_HISTORY_DAYS);
+} catch (e) {
+  fail((e as Error).message);
+}
+const storeMessages = storeMessagesOf(process.env.UPSCOPE_STORE_MESSAGES);
+
 let server: RunningServer;
 try {
-  server = await startServer({ host, port, dataDir, log: process.env.DEBUG ? console.log : undefined });
+  server = await startServer({ host, port, dataDir, databaseUrl, historyDays, storeMessages, firstAdmin: true, adminChannel: true, log: process.env.DEBUG ? console.log : undefined });
 } catch (e) {
   if (e instanceof DataDirError) fail(`${e.message} (UPSCOPE_DATA_DIR)`);
+  if (e instanceof DatabaseUrlError) fail(`${e.message} (DATABASE_URL)`);
+  if (e instanceof KeySettingsError || (e instanceof Error && e.message.startsWith('UPSCOPE_AGENT_ORIGINS'))) fail(e.message);
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') fail(`${host}:${port} is already in use (another npm start?); stop it or set PORT to another port`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail(`cannot listen on HOST "${host}": no such address on this machine`);
@@ -32,17 +49,18 @@ try {
   throw e;
 }
 
-// The link carries the credential, so it is printed only when this run made the credential up;
-// a configured one (UPSCOPE_AGENT_TOKEN) must not end up in logs.
-const login = server.generatedCredential
-  ? `${server.url}/agent#credential=${encodeURIComponent(server.agentCredential)}
-  agent credential:  ${server.keptCredential ? 'generated once and kept in the data directory' : 'generated for this run'} (set UPSCOPE_AGENT_TOKEN to choose one)`
-  : `${server.url}/agent (log in with the credential in UPSCOPE_AGENT_TOKEN)`;
+// A one-time link is printed only when no agent can sign in yet (the first start, or an admin
+// that never used its link); it works once, and only its hash is kept.
+const login = server.firstAdmin
+  ? `${server.firstAdmin.link}
+                     one-time link for "${server.firstAdmin.name}" (an admin): open it, set a password; add agents with npm run agents -- add "Name"`
+  : `${server.url}/agent (sign in with your name and password; npm run agents -- list|add|reset)`;
 console.log(`upscope relay listening on ${server.url}
   visitor demo:      ${server.url}/
-  agent login:       ${login}
+  agent sign-in:     ${login}
   health:            ${server.url}/healthz
-  data:              ${server.dataDir} (visitors, sessions and lookup codes survive a restart; UPSCOPE_DATA_DIR moves it)`);
+  data:              ${databaseUrl ? `${redactUrl(databaseUrl)} (DATABASE_URL)` : `${server.dataDir} (UPSCOPE_DATA_DIR moves it)`}: agents, visitors, sessions and lookup codes survive a restart
+  history:           kept ${historyDays} days (UPSCOPE_HISTORY_DAYS)${storeMessages ? ', with message text (UPSCOPE_STORE_MESSAGES=1)' : ', without message text'}`);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,35 +1,52 @@
 /**
- * The Node host: `http` serves the pages and `/api/login`, `ws` the sockets; everything about
+ * The Node host: `http` serves the pages and the identity endpoints (`/api/login` and the rest,
+ * host-free Fetch handlers in identity/http.ts adapted here), `ws` the sockets; everything about
  * rooms is the host-free core in relay/ (a {@link LocalRelay}). This file turns an upgrade into a
- * ticket (admission: route, token, room name), a `ws` socket into a {@link Connection}, and
- * `setTimeout` into the rooms' alarms.
+ * ticket (admission: route, token or session cookie, room name), a `ws` socket into a
+ * {@link Connection}, and `setTimeout` into the rooms' alarms.
+ *
+ * Over 350 lines because it is the one place where Node's request, upgrade and socket objects meet
+ * the host-free parts; splitting the adapters out would scatter one host's wiring over files.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { agentNameOf, LoginRequestSchema, MAX_FRAME_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
-import * as v from 'valibot';
-import { AgentTokens } from './relay/agent-token.js';
-import { admissionLimits, parseRoute, ticketFor } from './relay/admission.js';
+import { MAX_FRAME_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
+import { addressKey, admissionLimits, parseRoute, ticketFor } from './relay/admission.js';
+import { Accounts, randomSecret } from './identity/accounts.js';
+import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins } from './identity/http.js';
+import { externalKeySources, RelayTokens, type ExternalKeySettings } from './identity/tokens.js';
+import { openMemoryDatabase } from './node/database.js';
+import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
 import { LocalRelay, type LocalRelayOptions } from './relay/local-relay.js';
 import type { Connection } from './relay/seams.js';
 import { limitPendingConnections } from './pending-connections.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
 import { openPersistence, type PersistenceOptions } from './node/persistence.js';
+import { historyAnswer, isHistoryPath, type History, type Viewer } from './history/index.js';
 
 export interface ServerOptions extends Omit<LocalRelayOptions, 'timer'>, Omit<PersistenceOptions, 'log' | 'visitorGraceMs'> {
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
   /** Port; 0 picks a free one. Default 8787. */
   port?: number;
-  /** The agent credential. Default: UPSCOPE_AGENT_TOKEN, else a random one made at start. */
-  agentCredential?: string;
-  /** Lifetime of agent tokens issued by /api/login, in ms. Default 12 hours. */
-  agentTokenTtlMs?: number;
+  /**
+   * The relay's own token signing key (HS256; tests and benches set it so tokens outlive a
+   * restart without a data directory). Default: a random key made once and kept in the database,
+   * or made for this run without a data directory.
+   */
+  agentSigningKey?: string;
+  /** External token keys (a site's own backend or SSO). Default: the UPSCOPE_AGENT_* environment variables. */
+  agentKeys?: ExternalKeySettings;
+  /** Origins besides the relay's own that may use the console's cookie. Default: UPSCOPE_AGENT_ORIGINS. */
+  agentOrigins?: readonly string[];
+  /** With no agent able to sign in yet, create an admin ("admin") and return its one-time link (`npm start`). */
+  firstAdmin?: boolean;
+  /** Open the local admin channel `npm run agents` uses while the relay runs (needs a data directory). */
+  adminChannel?: boolean;
   /** Project root holding demo/ and dist/. Default: this package's root. */
   root?: string;
 }
@@ -40,17 +57,20 @@ export interface RunningServer {
   host: string;
   port: number;
   relay: LocalRelay;
-  tokens: AgentTokens;
+  /** Signs tokens with the relay's own key and verifies every configured kind. */
+  tokens: RelayTokens;
+  /** The built-in agent accounts (in memory when there is no data directory). */
+  accounts(): Promise<Accounts>;
+  /** The one-time sign-in link of the admin made at this start (`firstAdmin`), if one was. */
+  firstAdmin: { name: string; link: string } | null;
+  /** `${url}/agent#signin=...`: the console link that spends a one-time sign-in secret. */
+  signInLink(secret: string): string;
   /** Sockets that are not WebSockets yet (see `maxPendingConnectionsPerAddress`). */
   pendingConnections(): number;
-  /** The credential agents log in with. */
-  agentCredential: string;
-  /** True when the relay made the credential up (UPSCOPE_AGENT_TOKEN was unset): now, or in an earlier run that kept it in the data directory. */
-  generatedCredential: boolean;
-  /** True when the generated credential is kept in the data directory (so agent logins survive restarts). */
-  keptCredential: boolean;
-  /** Where rooms' records are kept (absolute), or null: in memory, forgotten on restart. */
+  /** Where rooms' records are kept (absolute), or null: in memory, forgotten on restart, or a Postgres server. */
   dataDir: string | null;
+  /** The session history, or null without a database. */
+  history: History | null;
   close(): Promise<void>;
 }
 
@@ -61,35 +81,49 @@ const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const envCredential = process.env.UPSCOPE_AGENT_TOKEN;
-  const generatedCredential = !options.agentCredential && !envCredential;
   const persistence = await openPersistence({ ...options, log: options.log });
-  let agentCredential = options.agentCredential ?? envCredential ?? '';
-  let keptCredential = false;
+  const now = options.now ?? Date.now;
+  // Accounts live in the data directory's database; without one, in a memory database made on first use.
+  const kept = persistence.database ? new Accounts(persistence.database.sql, now) : null;
+  let memory: Promise<{ accounts: Accounts; close(): Promise<void> }> | null = null;
+  let memoryAccounts: Accounts | null = null;
+  const accounts = (): Promise<Accounts> =>
+    kept
+      ? Promise.resolve(kept)
+      : (memory ??= openMemoryDatabase().then((db) => ({ accounts: (memoryAccounts = new Accounts(db.sql, now)), close: db.close }))).then((m) => m.accounts);
+  let tokens: RelayTokens;
+  let agentOrigins: readonly string[];
+  let firstAdmin: { name: string; link: string } | null = null;
+  const linkBase = () => `${process.env.UPSCOPE_PUBLIC_URL?.replace(/\/$/, '') || url}/agent#signin=`;
+  let url = '';
   try {
-    // A generated credential is kept with the rooms' records, so agents' tokens outlive a restart as the sessions do.
-    if (generatedCredential && persistence.dataDir) {
-      agentCredential = (await persistence.storedCredential()) ?? '';
-      keptCredential = true;
-    }
-    if (!agentCredential) {
-      agentCredential = randomBytes(24).toString('base64url');
-      if (keptCredential) await persistence.keepCredential(agentCredential);
-    }
+    agentOrigins = options.agentOrigins ?? parseAgentOrigins(process.env.UPSCOPE_AGENT_ORIGINS);
+    const signingKey = options.agentSigningKey ?? (kept ? await kept.signingSecret() : randomSecret());
+    tokens = new RelayTokens(new TextEncoder().encode(signingKey), await externalKeySources(options.agentKeys ?? process.env), now);
   } catch (e) {
     await persistence.close();
     throw e;
   }
-  const tokens = new AgentTokens(agentCredential, options.now);
   const root = options.root ?? PACKAGE_ROOT;
   const relay = new LocalRelay({
     ...options,
     // With a data directory, each room's record is a row in PGlite; otherwise LocalRelay keeps it in memory.
     storageFor: options.storageFor ?? persistence.storageFor,
+    // Sessions go to the history through its bounded queue; the rooms never wait for it.
+    sessionLog: options.sessionLog ?? persistence.history?.log,
     // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
     timer: { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
   });
-  const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60);
+  const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, now);
+  let adminSecret: string | null = null;
+  const identity = identityHandler({
+    accounts,
+    agentOrigins,
+    takeAttempt: (address) => logins.take(addressKey(address)),
+    adminSecret: () => adminSecret,
+    linkFor: (secret) => linkBase() + secret,
+    log: options.log,
+  });
   const limits = admissionLimits(options);
   const files = new StaticFiles({ resolve: resolveUnder(root, ['dist', 'demo']) });
   const serveFile = (req: IncomingMessage, res: ServerResponse, file: string) => files.serve(req, res, file);
@@ -112,32 +146,65 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
 
+  /** The account a console cookie signs in (from an allowed Origin, or a same-origin request without one), or null. */
+  async function cookieAccount(headers: Headers): Promise<{ id: string; name: string; admin: boolean } | null> {
+    const secret = cookieOf(headers);
+    if (!secret || !originAllowed(headers, agentOrigins, false)) return null;
+    const session = await (await accounts()).session(secret);
+    return session ? { id: session.account.id, name: session.account.name, admin: session.account.admin } : null;
+  }
+
+  /**
+   * Who asks for the history, and whether they are an admin: the ONE place that decides it. The
+   * console's session cookie (an account; its `admin` flag), or an agent token in
+   * `Authorization: Bearer` (a site's own backend, <upscope-viewer> embedders: never an admin).
+   */
+  async function historyViewer(req: IncomingMessage): Promise<Viewer | null> {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) {
+      const agent = await tokens.verify(auth.slice('Bearer '.length).trim());
+      return agent ? { agentId: agent.agentId, admin: false } : null;
+    }
+    const account = await cookieAccount(headersOf(req));
+    return account ? { agentId: account.id, admin: account.admin } : null;
+  }
+
+  /** Successful sign-ins (the answer names the agent) and sign-outs go to the history; never awaited by the answer. */
+  async function recordSignInOut(path: string, answer: Response, leaving: { id: string; name: string } | null): Promise<void> {
+    const history = persistence.history;
+    if (!history) return;
+    if (path === '/api/logout' && leaving) return history.recordSignOut(leaving.id, leaving.name);
+    if (path !== '/api/login' && path !== '/api/set-password') return;
+    const body = (await answer.json().catch(() => null)) as { agentId?: unknown; agentName?: unknown } | null;
+    if (typeof body?.agentId === 'string' && typeof body.agentName === 'string') await history.recordSignIn(body.agentId, body.agentName);
+  }
+
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
     const path = url.pathname;
-    // The bundles, the health check and the login are meant for other origins (a shop loading
-    // dist/upscope.js as a module, a help desk embedding <upscope-viewer>). No cookies are
-    // involved, so `*` grants nothing a plain request could not do.
-    if (path === '/healthz' || path === '/api/login' || path.startsWith('/dist/')) res.setHeader('access-control-allow-origin', '*');
-    if (path === '/api/login' && req.method === 'OPTIONS') {
-      res.writeHead(204, { 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' });
-      return void res.end();
-    }
+    // The bundles and the health check are meant for other origins (a shop loading dist/upscope.js
+    // as a module). No cookies are involved, so `*` grants nothing a plain request could not do.
+    // The /api/* sign-in endpoints get no CORS headers: the cookie is for the relay's own pages.
+    if (path === '/healthz' || path.startsWith('/dist/')) res.setHeader('access-control-allow-origin', '*');
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
-    if (path === '/api/login' && req.method === 'POST') {
-      if (!logins.take(req.socket.remoteAddress ?? '?')) return json(res, 429, { error: 'too many login attempts; wait a minute' });
-      const body = await readBody(req, MAX_LOGIN_BODY_BYTES).catch(() => null);
-      let parsed: unknown = null;
-      try {
-        parsed = body ? JSON.parse(body) : null;
-      } catch {
-        /* answered below */
-      }
-      if (!parsed || typeof parsed !== 'object') return json(res, 400, { error: 'send JSON: {"credential": "...", "name": "..."}' });
-      const request = v.safeParse(LoginRequestSchema, parsed);
-      if (!request.success || !(await tokens.checkCredential(request.output.credential))) return json(res, 401, { error: 'wrong agent credential' });
-      const name = agentNameOf(request.output.name);
-      return json(res, 200, await tokens.issue(name, options.agentTokenTtlMs));
+    if (isHistoryPath(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+      const history = persistence.history;
+      if (!history) return json(res, 404, { error: 'this relay keeps no history: start it with a data directory (UPSCOPE_DATA_DIR) or DATABASE_URL' });
+      const viewer = await historyViewer(req);
+      if (!viewer) return json(res, 401, { error: 'sign in first (the console), or send an agent token as "Authorization: Bearer <token>"' });
+      const answer = await historyAnswer(history.store, viewer, url);
+      res.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...answer.headers });
+      return void res.end(req.method === 'HEAD' ? undefined : answer.body);
+    }
+    if (path.startsWith('/api/')) {
+      const request = await toRequest(req);
+      // Sign-outs are recorded in the history: who it was is read before the session is revoked.
+      const leaving = path === '/api/logout' && req.method === 'POST' ? await cookieAccount(headersOf(req)) : null;
+      const answer = await identity(request, req.socket.remoteAddress ?? '?', now());
+      if (!answer) return json(res, 404, { error: 'no such endpoint' });
+      if (answer.ok) void recordSignInOut(path, answer.clone(), leaving);
+      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      return void res.end(Buffer.from(await answer.arrayBuffer()));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     if (path === '/' || path === '/index.html') return serveFile(req, res, join(root, 'demo', 'index.html'));
@@ -175,7 +242,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const address = req.socket.remoteAddress ?? '?';
     // The token is checked before the upgrade completes (asynchronously, as a Worker does); a
     // refused one still gets its socket, and on it the error and close code that say why.
-    ticketFor(route, address, tokens).then(
+    // A token (`?token=`, e.g. <upscope-viewer> in a site's own console) is checked as it is; without
+    // one, the console's session cookie, only from an allowed Origin (no cross-site hijacking).
+    const verifier = {
+      verify: async (token: unknown) => {
+        if (typeof token === 'string' && token) return tokens.verify(token);
+        return cookieAgent(headersOf(req), kept ?? memoryAccounts, agentOrigins);
+      },
+    };
+    ticketFor(route, address, verifier).then(
       (ticket) => {
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
@@ -203,18 +278,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw e;
   });
   const port = (http.address() as AddressInfo).port;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    if (options.firstAdmin) firstAdmin = await ensureFirstAdmin(await accounts(), (secret) => linkBase() + secret);
+    if (options.adminChannel && persistence.dataDir) adminSecret = openAdminChannel(persistence.dataDir, url);
+  } catch (e) {
+    relay.dispose();
+    http.close();
+    await persistence.close();
+    throw e;
+  }
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     host,
     port,
     relay,
     tokens,
+    accounts,
+    firstAdmin,
+    signInLink: (secret) => linkBase() + secret,
     pendingConnections: pending.count,
-    agentCredential,
-    generatedCredential,
-    keptCredential,
     dataDir: persistence.dataDir,
+    history: persistence.history,
     async close() {
+      if (adminSecret && persistence.dataDir) closeAdminChannel(persistence.dataDir, adminSecret);
       await relay.flushed();
       relay.dispose();
       for (const ws of wss.clients) ws.terminate();
@@ -224,8 +311,56 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // The sockets' closes above may have changed rooms (an observer left): written before the database closes.
       await relay.flushed();
       await persistence.close();
+      if (memory) await (await memory).close();
     },
   };
+}
+
+/**
+ * `npm start`'s first run: with no agent able to sign in (none yet, or only admins that never set
+ * a password), the first such admin gets a fresh one-time link (a new "admin" when there is none),
+ * so the quick start stays `npm install`, `npm start`.
+ */
+async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) => string): Promise<{ name: string; link: string } | null> {
+  const all = await accounts.list();
+  if (all.some((a) => a.hasPassword)) return null;
+  const admin = all.find((a) => a.admin);
+  // "admin" may already name an agent who is not one (added before the first start): then the
+  // operator has `npm run agents` in hand, and nothing is made up here.
+  if (!admin && all.some((a) => a.name.toLowerCase() === 'admin')) return null;
+  const made = admin ? await accounts.reset(admin.name) : await accounts.add('admin', { admin: true });
+  return { name: made.account.name, link: linkFor(made.link) };
+}
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    try {
+      headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    } catch {
+      /* a header value fetch's Headers refuses: dropped */
+    }
+  }
+  return headers;
+}
+
+/** The request as a Fetch `Request` (body read up to the sign-in limit; past it, an empty body the handler refuses). */
+async function toRequest(req: IncomingMessage): Promise<Request> {
+  const headers = headersOf(req);
+  let base: URL;
+  try {
+    base = new URL(`http://${headers.get('host') ?? 'relay'}`);
+  } catch {
+    base = new URL('http://relay');
+  }
+  const url = new URL(req.url ?? '/', base);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  // A body over the limit is read to its end and dropped (the handler answers 413 on a live
+  // socket); one past 64 times the limit closes the socket.
+  const body = hasBody ? await readBody(req, MAX_LOGIN_BODY_BYTES, MAX_LOGIN_BODY_BYTES * 64).catch(() => 'x'.repeat(MAX_LOGIN_BODY_BYTES + 1)) : undefined;
+  headers.delete('content-length');
+  return new Request(url, { method: req.method, headers, body });
 }
 
 function toConnection(ws: WebSocket, id: string, address: string): Connection {
@@ -264,18 +399,18 @@ function fileUnder(dir: string, rel: string): string | { status: number; error: 
   return file;
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<string> {
+function readBody(req: IncomingMessage, max: number, drainUpTo = max): Promise<string> {
   return new Promise((ok, fail) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) {
+      if (size > drainUpTo) {
         fail(new Error('body too large'));
         req.destroy();
-      } else chunks.push(c);
+      } else if (size <= max) chunks.push(c);
     });
-    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > max ? fail(new Error('body too large')) : ok(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', fail);
   });
 }

@@ -7,6 +7,7 @@ import {
   saveAgentSession,
   sortVisitors,
   takeCredentialFromFragment,
+  takeSignInLinkFromFragment,
 } from '../../src/agent/index.js';
 import { FrameFlags, type VisitorSummary } from '../../src/protocol/index.js';
 
@@ -63,6 +64,15 @@ describe('agent helpers', () => {
     expect(sessionStorage.getItem(AGENT_SESSION_KEY)).to.equal(null);
     sessionStorage.setItem(AGENT_SESSION_KEY, '{"token": 5}');
     expect(loadAgentSession()).to.equal(null);
+  });
+
+  it('reads #signin= (a one-time link) and removes the fragment', () => {
+    const path = location.pathname + location.search;
+    history.replaceState(null, '', `${path}#signin=abc_DEF-123`);
+    expect(takeSignInLinkFromFragment()).to.equal('abc_DEF-123');
+    expect(location.hash).to.equal('');
+    expect(takeSignInLinkFromFragment()).to.equal(null);
+    history.replaceState(null, '', path);
   });
 
   it('reads #credential= and removes the fragment', () => {

@@ -30,7 +30,9 @@ describe('<upscope-agent-watch> (the /w/{shortId} page)', () => {
     forgetLogin();
     const v = await visitor('Finn');
     const el = await page(v);
-    expect(el.shadowRoot!.querySelector('upscope-agent-login')).to.not.equal(null);
+    // First the page asks the relay whether a session cookie signs anyone in (another origin here: no).
+    expect(el.shadowRoot!.querySelector('upscope-viewer')).to.equal(null);
+    await until('the sign-in form', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null);
     expect(el.shadowRoot!.querySelector('upscope-viewer')).to.equal(null);
     expect(el.shadowRoot!.querySelector('canvas')).to.equal(null);
     expect(v.pendingTypes()).to.not.include('consentRequest');

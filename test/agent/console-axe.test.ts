@@ -96,8 +96,13 @@ describe('axe on every console state', () => {
   it('the login', async () => {
     forgetLogin();
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    await until('the sign-in form', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null);
     await el.shadowRoot!.querySelector('upscope-agent-login')!.updateComplete;
     await inBothSchemes(el, 'login');
+    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
+    login.link = 'one-time-secret';
+    await login.updateComplete;
+    await inBothSchemes(el, 'set-password');
   });
 
   it('the lobby: empty, full, searching, matching no one', async function () {

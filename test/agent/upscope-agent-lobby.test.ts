@@ -146,29 +146,44 @@ describe('<upscope-agent-console>', () => {
   it('shows the login when no one is logged in in this tab', async () => {
     forgetLogin();
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
-    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
-    expect(login).to.not.equal(null);
+    // First it asks the relay whether a session cookie signs anyone in; this relay is another origin, so no.
+    await until('the sign-in form', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null);
     expect(el.shadowRoot!.querySelector('upscope-agent-lobby')).to.equal(null);
     await expect(el).to.be.accessible();
   });
 
-  it('takes the credential from #credential= and removes it from the address', async () => {
+  it('takes the legacy password from #credential= and removes it from the address', async () => {
     forgetLogin();
     const before = location.pathname + location.search;
     history.replaceState(null, '', `${before}#credential=s3cret-value`);
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
     expect(location.hash).to.equal('');
     expect(location.pathname + location.search).to.equal(before);
+    await until('the sign-in form', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null);
     const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
     await login.updateComplete;
-    expect(part<HTMLInputElement>(login, 'credential-input')!.value).to.equal('s3cret-value');
-    expect(part<HTMLInputElement>(login, 'name-input')!.value).to.equal('Agent');
+    expect(part<HTMLInputElement>(login, 'password-input')!.value).to.equal('s3cret-value');
+    expect(part<HTMLInputElement>(login, 'name-input')!.value).to.equal('');
+  });
+
+  it('takes a one-time link from #signin=, removes it from the address, and asks for a new password', async () => {
+    forgetLogin();
+    const before = location.pathname + location.search;
+    history.replaceState(null, '', `${before}#signin=one-time-secret`);
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    expect(location.hash).to.equal('');
+    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
+    await login.updateComplete;
+    expect(login.link).to.equal('one-time-secret');
+    expect(part(login, 'confirm-input')).to.not.equal(null);
+    expect(part(login, 'name-input')).to.equal(null);
+    await expect(el).to.be.accessible();
   });
 
   it('shows the lobby with a stored login, and logs out', async () => {
     storeLogin(info.agentToken, 'Olga');
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
-    expect(el.shadowRoot!.textContent).to.contain('Logged in as');
+    expect(el.shadowRoot!.textContent).to.contain('Signed in as');
     expect(el.shadowRoot!.textContent).to.contain('Olga');
     const lobby = el.shadowRoot!.querySelector('upscope-agent-lobby')!;
     await until('lobby connected', () => lobby.shadowRoot!.querySelector('[part="connection"]') === null);
@@ -188,13 +203,13 @@ describe('<upscope-agent-console>', () => {
     expect(sessionStorage.getItem(AGENT_SESSION_KEY)).to.equal(null);
     const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
     await login.updateComplete;
-    expect(part(login, 'notice')!.textContent).to.contain('did not accept your login');
+    expect(part(login, 'notice')!.textContent).to.contain('did not accept your sign-in');
   });
 
   it('ignores an expired stored login', async () => {
     sessionStorage.setItem(AGENT_SESSION_KEY, JSON.stringify({ token: info.agentToken, agentId: 'a', agentName: 'Old', expiresAt: Date.now() - 1 }));
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
-    expect(el.shadowRoot!.querySelector('upscope-agent-login')).to.not.equal(null);
     expect(sessionStorage.getItem(AGENT_SESSION_KEY)).to.equal(null);
+    await until('the sign-in form', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null);
   });
 });

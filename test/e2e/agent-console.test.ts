@@ -10,10 +10,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { createServer, type Server } from 'node:http';
 import { relayAndBrowser } from './setup.js';
+import { browserCookie, createAgent } from '../support/agents.js';
 
-const CREDENTIAL = 'e2e-agent-credential';
-const e2e = relayAndBrowser(CREDENTIAL, 'upscope-agent.js');
+const e2e = relayAndBrowser('e2e-agent-signing-key', 'upscope-agent.js');
+
+/** Signs in at the console's form (the page is on /agent or a watch link). */
+async function signIn(page: Page, name: string, password: string) {
+  await page.locator('upscope-agent-login [part="name-input"]').fill(name);
+  await page.locator('[part="password-input"]').fill(password);
+  await page.locator('[part="login-button"]').click();
+}
 
 /** A visitor played by a raw WebSocket inside a page of the relay's origin. */
 async function rawVisitor(page: Page, callName: string): Promise<string> {
@@ -46,17 +54,26 @@ async function visitorGot(page: Page, type: string, where: Record<string, unknow
   return (await handle.jsonValue()) as Record<string, unknown>;
 }
 
-test('log in from the printed link, see a visitor live, watch, chat and stop', async () => {
+test('sign in from a one-time link (choose a password), see a visitor live, watch, chat and stop', async () => {
   const agent = await (await e2e.browser.newContext()).newPage();
   const visitor = await (await e2e.browser.newContext()).newPage();
 
-  await agent.goto(`${e2e.server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
-  await agent.locator('upscope-agent-login [part="name-input"]').waitFor();
-  assert.equal(new URL(agent.url()).hash, '', 'the credential is removed from the address');
-  assert.equal(await agent.locator('[part="credential-input"]').inputValue(), CREDENTIAL);
-  await agent.locator('[part="name-input"]').fill('Zoe');
+  const { link } = await (await e2e.server.accounts()).add('Zoe');
+  await agent.goto(e2e.server.signInLink(link));
+  await agent.locator('upscope-agent-login [part="confirm-input"]').waitFor();
+  assert.equal(new URL(agent.url()).hash, '', 'the one-time secret is removed from the address');
+  if (process.env.SCREENSHOTS) await agent.screenshot({ path: join(process.env.SCREENSHOTS, 'set-password.png') });
+  await agent.locator('[part="password-input"]').fill('zoe password 1');
+  await agent.locator('[part="confirm-input"]').fill('zoe password 1');
   await agent.locator('[part="login-button"]').click();
-  await agent.getByText('Logged in as').waitFor();
+  await agent.getByText('Signed in as').waitFor();
+  assert.deepEqual(
+    (await agent.context().cookies()).map((c) => [c.name, c.httpOnly, c.sameSite]),
+    [['upscope_agent', true, 'Strict']],
+    'one HttpOnly SameSite=Strict cookie',
+  );
+  assert.equal(await agent.evaluate(() => document.cookie), '', 'no script can read it');
+  assert.equal(await agent.evaluate(() => JSON.stringify(sessionStorage)), '{}', 'no token is kept in the page');
 
   const shortId = await rawVisitor(visitor, 'Yuri');
   const row = agent.locator(`[data-short-id="${shortId}"]`);
@@ -118,12 +135,107 @@ test('log in from the printed link, see a visitor live, watch, chat and stop', a
   await agent.getByText('The session ended: you stopped it').waitFor();
 });
 
-test('a wrong credential is refused with a clear message', async () => {
+test('bad input at the sign-in and set-password forms is answered clearly', async () => {
+  const agent = await createAgent(e2e.server, 'Wes', { password: 'wes password 1' });
   const page = await (await e2e.browser.newContext()).newPage();
   await page.goto(`${e2e.server.url}/agent`);
-  await page.locator('[part="credential-input"]').fill('not-the-credential');
+  const error = page.locator('upscope-agent-login [part="error"]');
   await page.locator('[part="login-button"]').click();
-  await page.locator('[part="error"]').getByText('wrong agent credential').waitFor();
+  await error.getByText('enter your name').waitFor();
+  await page.locator('[part="name-input"]').fill('Wes');
+  await page.locator('[part="login-button"]').click();
+  await error.getByText('enter your password').waitFor();
+  await signIn(page, 'Wes', 'not the password');
+  await error.getByText('wrong name or password').waitFor();
+  await signIn(page, '名前 🙂 Ünïcode', 'whatever');
+  await error.getByText('wrong name or password').waitFor();
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: join(process.env.SCREENSHOTS, 'sign-in-error.png') });
+  await signIn(page, 'wes', agent.password);
+  await page.getByText('Signed in as').waitFor();
+
+  const { link } = await (await e2e.server.accounts()).add('Vera');
+  const set = await (await e2e.browser.newContext()).newPage();
+  await set.goto(e2e.server.signInLink(link));
+  const setError = set.locator('upscope-agent-login [part="error"]');
+  await set.locator('[part="password-input"]').fill('short');
+  await set.locator('[part="confirm-input"]').fill('short');
+  await set.locator('[part="login-button"]').click();
+  await setError.getByText('at least 8 characters').waitFor();
+  await set.locator('[part="password-input"]').fill('long enough one');
+  await set.locator('[part="confirm-input"]').fill('long enough two');
+  await set.locator('[part="login-button"]').click();
+  await setError.getByText('not the same').waitFor();
+  await set.locator('[part="confirm-input"]').fill('long enough one');
+  await set.locator('[part="login-button"]').click();
+  await set.getByText('Signed in as').waitFor();
+  // The same link again (e.g. from the mail): refused, clearly.
+  const again = await (await e2e.browser.newContext()).newPage();
+  await again.goto(e2e.server.signInLink(link));
+  await again.locator('[part="password-input"]').fill('another password');
+  await again.locator('[part="confirm-input"]').fill('another password');
+  await again.locator('[part="login-button"]').click();
+  await again.locator('upscope-agent-login [part="error"]').getByText('already used').waitFor();
+});
+
+test('the cookie sign-in works across tabs and reloads; signing out in one tab signs every tab out and revokes it on the relay', async () => {
+  const agent = await createAgent(e2e.server, 'Tess', { password: 'tess password 1' });
+  const context = await e2e.browser.newContext();
+  const first = await context.newPage();
+  await first.goto(`${e2e.server.url}/agent`);
+  await signIn(first, 'Tess', agent.password);
+  await first.getByText('Signed in as').waitFor();
+  await first.locator('upscope-agent-lobby').waitFor();
+  const second = await context.newPage();
+  await second.goto(`${e2e.server.url}/agent`);
+  await second.getByText('Signed in as').waitFor();
+  assert.equal(await second.locator('upscope-agent-login').count(), 0, 'the second tab never asks');
+  await first.reload();
+  await first.getByText('Signed in as').waitFor();
+  const [cookie] = await context.cookies();
+
+  await second.locator('[part="logout-button"]').click();
+  await second.locator('upscope-agent-login [part="name-input"]').waitFor();
+  await first.getByText('You signed out in another tab.').waitFor();
+  assert.deepEqual(await context.cookies(), [], 'the cookie is cleared');
+  // The old cookie, put back (a copy an attacker took), signs nobody in any more.
+  const thief = await e2e.browser.newContext();
+  await thief.addCookies([{ ...browserCookie(e2e.server, { session: cookie.value } as never) }]);
+  const page = await thief.newPage();
+  await page.goto(`${e2e.server.url}/agent`);
+  await page.locator('upscope-agent-login [part="name-input"]').waitFor();
+  const status = await page.evaluate(async () => (await fetch('/api/session')).status);
+  assert.equal(status, 401);
+});
+
+test('cross-site WebSocket hijacking: a page on another origin (another 127.0.0.1 port) cannot open an agent socket with the cookie', async () => {
+  const agent = await createAgent(e2e.server, 'Hana', { password: 'hana password 1' });
+  const context = await e2e.browser.newContext();
+  await context.addCookies([browserCookie(e2e.server, agent)]);
+  const relayWs = e2e.server.url.replace('http', 'ws');
+  const probe = `<!doctype html><title>evil</title><script>
+    window.result = new Promise((ok) => {
+      const seen = [];
+      const ws = new WebSocket(${JSON.stringify(`${relayWs}/parties/agents/lobby`)});
+      ws.onmessage = (e) => seen.push(JSON.parse(e.data).type);
+      ws.onclose = (e) => ok({ code: e.code, seen });
+      setTimeout(() => ok({ code: 'open', seen }), 5000);
+    });
+  </script>`;
+  const evil: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(probe));
+  await new Promise<void>((ok) => evil.listen(0, '127.0.0.1', ok));
+  try {
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${(evil.address() as { port: number }).port}/`);
+    const result = (await page.evaluate('window.result')) as { code: number | string; seen: string[] };
+    assert.equal(result.code, 4001, 'refused: the Origin is not the relay\'s');
+    assert.deepEqual(result.seen, ['error'], 'nothing but the refusal');
+    // The cookie did reach the relay (same site, cookies ignore ports): only the Origin check stopped it.
+    const own = await context.newPage();
+    await own.goto(`${e2e.server.url}/agent`);
+    await own.getByText('Signed in as Hana').waitFor();
+  } finally {
+    evil.close();
+  }
 });
 
 test('a watch link in a tab without a login shows the login, never a frame', async () => {
@@ -131,11 +243,11 @@ test('a watch link in a tab without a login shows the login, never a frame', asy
   const shortId = await rawVisitor(visitor, 'Xena');
   const page = await (await e2e.browser.newContext()).newPage();
   await page.goto(`${e2e.server.url}/w/${shortId}`);
-  await page.locator('upscope-agent-login [part="credential-input"]').waitFor();
+  await page.locator('upscope-agent-login [part="password-input"]').waitFor();
   assert.equal(await page.locator('upscope-viewer').count(), 0);
   assert.equal(await page.locator('canvas').count(), 0);
-  // Logging in here continues to the watch view of that visitor.
-  await page.locator('[part="credential-input"]').fill(CREDENTIAL);
-  await page.locator('[part="login-button"]').click();
+  // Signing in here continues to the watch view of that visitor.
+  const agent = await createAgent(e2e.server, 'Xavier', { password: 'xavier password' });
+  await signIn(page, 'Xavier', agent.password);
   await page.getByText('Waiting for Xena to allow you to watch').waitFor();
 });

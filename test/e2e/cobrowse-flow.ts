@@ -14,6 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { E2E } from './setup.js';
+import { createAgent } from '../support/agents.js';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -36,17 +37,29 @@ async function canvasPixels(agent: Page, r: Rect) {
   }, r);
 }
 
+/** `credential`: the Cloudflare host's legacy shared sign-in (unused on the Node host, which has accounts). */
 export async function cobrowseFlow(e2e: E2E, credential: string): Promise<void> {
   const agent = await (await e2e.browser.newContext({ viewport: VIEWPORT })).newPage();
   const visitor = await (await e2e.browser.newContext({ viewport: VIEWPORT })).newPage();
   const pageErrors: string[] = [];
   visitor.on('pageerror', (e) => pageErrors.push(e.message));
 
-  // The agent logs in from the link the relay prints.
-  await agent.goto(`${e2e.url}/agent#credential=${encodeURIComponent(credential)}`);
-  await agent.locator('[part="name-input"]').fill('Priya');
+  if (e2e.host === 'node') {
+    // The agent signs in with the name and password an admin gave them.
+    const priya = await createAgent(e2e.server, 'Priya');
+    await agent.goto(`${e2e.url}/agent`);
+    await agent.locator('upscope-agent-login [part="name-input"]').fill(priya.name);
+    await agent.locator('[part="password-input"]').fill(priya.password);
+  } else {
+    // The legacy shared sign-in (this host has no built-in accounts): the printed link fills in the password.
+    await agent.goto(`${e2e.url}/agent#credential=${encodeURIComponent(credential)}`);
+    assert.equal(new URL(agent.url()).hash, '', 'the password is removed from the address');
+    await agent.locator('upscope-agent-login [part="name-input"]').fill('Priya');
+  }
   await agent.locator('[part="login-button"]').click();
-  await agent.getByText('Logged in as').waitFor();
+  await agent.getByText('Signed in as').waitFor();
+  const [cookie] = await agent.context().cookies();
+  assert.equal(cookie.httpOnly && cookie.sameSite, 'Strict', 'the session is an HttpOnly SameSite=Strict cookie');
 
   // The visitor fills in the checkout, including the card number, and asks for help.
   await visitor.goto(e2e.url);

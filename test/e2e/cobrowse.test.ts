@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { cobrowseFlow } from './cobrowse-flow.js';
 import { relayAndBrowser } from './setup.js';
 
-const CREDENTIAL = 'e2e-cobrowse-credential';
-const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
+const SIGNING_KEY = 'e2e-cobrowse-signing-key';
+const e2e = relayAndBrowser(SIGNING_KEY, 'upscope.js');
 
-test('a visitor asks for help, an agent watches with the card number black, they chat, the agent stops', () => cobrowseFlow(e2e, CREDENTIAL));
+test('a visitor asks for help, an agent watches with the card number black, they chat, the agent stops', () => cobrowseFlow(e2e, SIGNING_KEY));

@@ -18,10 +18,10 @@ import { documentedPolicy, LAYOUT, startCspSite, type CspSite } from '../support
 import { TestClient } from '../support/node-client.js';
 import { relayAndBrowser } from './setup.js';
 import { near, type RGB } from '../support/colors.js';
+import { createAgent } from '../support/agents.js';
 
-const CREDENTIAL = 'e2e-csp-credential';
 const VIEWPORT = { width: 800, height: 600 };
-const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
+const e2e = relayAndBrowser('e2e-csp-signing-key', 'upscope.js');
 /** The site, started with the first test (the relay's address is known only once it runs). */
 let site: CspSite | null = null;
 after(() => site?.close());
@@ -160,11 +160,13 @@ test("under img-src 'self' the visitor's onError and the agent are told the poli
   const visitor = await openVisitor(documentedPolicy(e2e.server.url, { imgSrc: "'self'" }));
   const agentPage = await (await e2e.browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
 
-  // The agent logs in to the console, opens the visitor and asks to watch; the visitor allows.
-  await agentPage.goto(`${e2e.server.url}/agent#credential=${encodeURIComponent(CREDENTIAL)}`);
-  await agentPage.locator('[part="name-input"]').fill('Priya');
+  // The agent signs in to the console, opens the visitor and asks to watch; the visitor allows.
+  const priya = await createAgent(e2e.server, 'Priya');
+  await agentPage.goto(`${e2e.server.url}/agent`);
+  await agentPage.locator('upscope-agent-login [part="name-input"]').fill(priya.name);
+  await agentPage.locator('[part="password-input"]').fill(priya.password);
   await agentPage.locator('[part="login-button"]').click();
-  await agentPage.getByText('Logged in as').waitFor();
+  await agentPage.getByText('Signed in as').waitFor();
   await agentPage.goto(`${e2e.server.url}/w/${visitor.shortId}`);
   await visitor.page.locator('upscope-widget [part="allow-button"]').click();
 

@@ -1,6 +1,7 @@
 /**
- * What every end-to-end test file needs: the real relay on a free port with a known agent
- * credential, and the machine's Chromium through playwright-core, started before the file's tests
+ * What every end-to-end test file needs: the real relay on a free port with a known token signing
+ * key (agents are made with test/support/agents.ts; on the Cloudflare host, which has no built-in
+ * accounts, the key is its legacy shared credential), and the machine's Chromium through playwright-core, started before the file's tests
  * and stopped after them. The relay is the Node host (`npm start`'s), or with `host: 'cloudflare'`
  * the Worker and its Durable Objects in wrangler's local mode (`npm run start:cloudflare`'s).
  * Needs `npm run build` first (and `npm run build:cloudflare` for that host; `npm test` does both).
@@ -30,16 +31,16 @@ export interface E2E {
 }
 
 /** Registers the file's before/after hooks; read `url`, `server` and `browser` inside tests. */
-export function relayAndBrowser(credential: string, bundle: 'upscope.js' | 'upscope-agent.js', host: E2EHost = 'node'): E2E {
+export function relayAndBrowser(key: string, bundle: 'upscope.js' | 'upscope-agent.js', host: E2EHost = 'node'): E2E {
   const env: { server?: RunningServer; cloudflare?: RunningCloudflare; browser?: Browser; persist?: string } = {};
   before(async () => {
     assert.ok(existsSync(new URL(`../../dist/${bundle}`, import.meta.url)), `dist/${bundle} is missing: run \`npm run build\` first`);
     if (host === 'cloudflare') {
       assert.ok(existsSync(new URL('../../build/cloudflare-assets/versions.json', import.meta.url)), 'build/cloudflare-assets is missing: run `npm run build:cloudflare` first');
       const persist = (env.persist = mkdtempSync(join(tmpdir(), 'upscope-cf-e2e-')));
-      env.cloudflare = await startCloudflare({ port: 0, agentCredential: credential, persistTo: join(persist, 'state'), workDir: join(persist, 'work'), logLevel: 'error' });
+      env.cloudflare = await startCloudflare({ port: 0, legacyCredential: key, persistTo: join(persist, 'state'), workDir: join(persist, 'work'), logLevel: 'error' });
     } else {
-      env.server = await startServer({ port: 0, agentCredential: credential });
+      env.server = await startServer({ port: 0, agentSigningKey: key, agentKeys: {} });
     }
     env.browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
   });

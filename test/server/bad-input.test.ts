@@ -94,16 +94,16 @@ test('agents without a valid token get unauthorized and are closed', async () =>
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
     const good = relay.token('Alice');
-    const [payload, sig] = good.split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: 'x', name: 'Eve', exp: Date.now() + 1e9 })).toString('base64url') + '.' + sig;
-    const otherServerToken = (await import('../../src/server/relay/agent-token.js')).AgentTokens;
-    const foreign = (await new otherServerToken('another-credential').issue('Eve')).token;
+    const [header, payload, sig] = good.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ sub: 'x', name: 'Eve', exp: Date.now() + 1e9 })).toString('base64url')}.${sig}`;
+    const { RelayTokens } = await import('../../src/server/identity/tokens.js');
+    const foreign = (await new RelayTokens(new TextEncoder().encode('another-signing-key')).issue('Eve')).token;
     const expired = (await relay.server.tokens.issue('Old', -1)).token;
     for (const path of [
       '/parties/agents/lobby',
       '/parties/agents/lobby?token=',
       '/parties/agents/lobby?token=garbage',
-      `/parties/agents/lobby?token=${payload}.${sig.slice(0, -2)}AA`,
+      `/parties/agents/lobby?token=${header}.${payload}.${sig.slice(0, -2)}AA`,
       `/parties/agents/lobby?token=${forged}`,
       `/parties/agents/lobby?token=${foreign}`,
       `/parties/agents/lobby?token=${expired}`,

@@ -253,7 +253,7 @@ test('a slow agent: frames to it are dropped and the relay’s memory stays flat
 });
 
 test('the relay restarts under a live session: tokens still work, the visitor comes back to a fresh room under the same shortId, and the old watch link works again', async () => {
-  const relay = await restartableRelay({ agentCredential: 'restart-credential' });
+  const relay = await restartableRelay({ agentSigningKey: 'restart-signing-key' });
   const open = (path: string) => relay.open(path);
   try {
     const token = (await relay.server.tokens.issue('Alice')).token;

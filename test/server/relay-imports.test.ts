@@ -41,3 +41,29 @@ test('the import scan catches every form of import it guards against (unit)', ()
   const found = specifiers(`import { x } from 'node:crypto';\nimport WebSocket from "ws";\nexport * from './a.js';\nconst m = await import('cloudflare:workers');\nimport 'node:fs';\nconst r = require('node:path');`);
   assert.deepEqual(found.sort(), ['./a.js', 'cloudflare:workers', 'node:crypto', 'node:fs', 'node:path', 'ws'].sort());
 });
+
+test('agent identity (src/server/identity/) imports no node:*, ws or cloudflare:*, so either host can run it', () => {
+  const dir = join(root, 'src/server/identity');
+  const files = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f));
+  assert.ok(files.length >= 5, `the identity files are found (${files.length})`);
+  const bad: string[] = [];
+  for (const file of files) {
+    for (const spec of specifiers(readFileSync(join(dir, file), 'utf8'))) {
+      if (spec.startsWith('node:') || spec === 'ws' || spec.startsWith('cloudflare:') || spec.includes('/node/')) bad.push(`${file}: ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the session history (src/server/history/, migrate.ts, sql.ts) imports no node:*, ws or cloudflare:*, so either host can run it', () => {
+  const dir = join(root, 'src/server/history');
+  const files = [...readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f)).map((f) => join(dir, f)), join(root, 'src/server/migrate.ts'), join(root, 'src/server/sql.ts')];
+  assert.ok(files.length >= 7, `the history files are found (${files.length})`);
+  const bad: string[] = [];
+  for (const file of files) {
+    for (const spec of specifiers(readFileSync(file, 'utf8'))) {
+      if (spec.startsWith('node:') || spec === 'ws' || spec === 'pg' || spec.startsWith('cloudflare:') || spec.includes('/node/') || spec.includes('/cloudflare/')) bad.push(`${relative(root, file)}: ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});

@@ -15,9 +15,9 @@ import { syncAgentToken } from '../support/sync-agent-token.js';
 import { nodeOnly } from '../support/relay-host.js';
 
 test('restart: an active session resumes, and an agent who was in it watches again with no consent prompt; another agent is still asked', async () => {
-  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages() });
+  const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: memoryStorages() });
   try {
-    const token = syncAgentToken('rooms-credential', 'Alice', 60_000, 'agent-alice');
+    const token = syncAgentToken('rooms-signing-key', 'Alice', 60_000, 'agent-alice');
     const visitorId = `rooms-${crypto.randomUUID()}`;
     const visitor = await relay.open(`/parties/visitor/${visitorId}`);
     const { shortId, relayRun } = await visitor.next('welcome');
@@ -42,7 +42,7 @@ test('restart: an active session resumes, and an agent who was in it watches aga
     assert.equal((await back.next('session', (m) => m.state === 'active')).agentName, 'Alice');
     assert.equal(back.count('consentRequest'), 0, 'the visitor was not asked again');
 
-    const other = await relay.open(`/parties/watch/${shortId}?token=${syncAgentToken('rooms-credential', 'Bob')}`);
+    const other = await relay.open(`/parties/watch/${shortId}?token=${syncAgentToken('rooms-signing-key', 'Bob')}`);
     other.send({ type: 'watch' });
     assert.equal((await back.next('consentRequest')).agentName, 'Bob', 'an agent who was not in the session is asked');
   } finally {
@@ -51,7 +51,7 @@ test('restart: an active session resumes, and an agent who was in it watches aga
 });
 
 test('restart: a pending request keeps its place and its lookup code, and agents find it by that code', async () => {
-  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages() });
+  const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: memoryStorages() });
   try {
     const visitorId = `rooms-${crypto.randomUUID()}`;
     const visitor = await relay.open(`/parties/visitor/${visitorId}`);
@@ -70,7 +70,7 @@ test('restart: a pending request keeps its place and its lookup code, and agents
     assert.equal(welcome.sessionState, 'pendingRequest');
     assert.equal(welcome.lookupCode, code, 'the same code');
     assert.equal(welcome.lookupCodeExpiresAt, expiresAt, 'with the same expiry');
-    const lobby = await relay.open(`/parties/agents/lobby?token=${syncAgentToken('rooms-credential', 'Lobby')}`);
+    const lobby = await relay.open(`/parties/agents/lobby?token=${syncAgentToken('rooms-signing-key', 'Lobby')}`);
     const list = await lobby.next('lobby');
     assert.equal(list.waiting, 1);
     assert.equal(list.visitors[0]?.callName, 'Pat', 'the identity came back too');
@@ -82,10 +82,10 @@ test('restart: a pending request keeps its place and its lookup code, and agents
 });
 
 test('restart: an agent who left the session before the restart is asked again; one still watching is not', async () => {
-  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages() });
+  const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: memoryStorages() });
   try {
-    const alice = syncAgentToken('rooms-credential', 'Alice', 60_000, 'agent-alice');
-    const bob = syncAgentToken('rooms-credential', 'Bob', 60_000, 'agent-bob');
+    const alice = syncAgentToken('rooms-signing-key', 'Alice', 60_000, 'agent-alice');
+    const bob = syncAgentToken('rooms-signing-key', 'Bob', 60_000, 'agent-bob');
     const visitorId = `rooms-${crypto.randomUUID()}`;
     const visitor = await relay.open(`/parties/visitor/${visitorId}`);
     const { shortId } = await visitor.next('welcome');
@@ -125,7 +125,7 @@ test('record writes are coalesced: 200 identity updates from one visitor cost a 
     const s = memory(scope);
     return { get: (k) => s.get(k), delete: (k) => s.delete(k), list: (p) => s.list(p), put: (k, v) => (puts++, s.put(k, v)) };
   };
-  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: counting, messageBurst: 1000 });
+  const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: counting, messageBurst: 1000 });
   try {
     const visitor = await relay.open(`/parties/visitor/rooms-${crypto.randomUUID()}`);
     const { shortId } = await visitor.next('welcome');
@@ -149,7 +149,7 @@ test('record writes are coalesced: 200 identity updates from one visitor cost a 
 });
 
 test('restart: a room reloaded from storage whose visitor never returns is removed after its grace, and its code is released', { skip: nodeOnly('it gives the relay its own storage and reads the in-process relay') }, async () => {
-  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: memoryStorages(), visitorGraceMs: 400 });
+  const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: memoryStorages(), visitorGraceMs: 400 });
   try {
     const visitorId = `rooms-${crypto.randomUUID()}`;
     const visitor = await relay.open(`/parties/visitor/${visitorId}`);
@@ -162,10 +162,10 @@ test('restart: a room reloaded from storage whose visitor never returns is remov
     await relay.start();
 
     // An agent's watch link reloads the room from storage; its visitor never comes back.
-    const watch = await relay.open(`/parties/watch/${shortId}?token=${syncAgentToken('rooms-credential', 'Agent')}`);
+    const watch = await relay.open(`/parties/watch/${shortId}?token=${syncAgentToken('rooms-signing-key', 'Agent')}`);
     const gone = await watch.next('error', (m) => m.code === 'notFound', 5000);
     assert.match(gone.message, /visitor left|no visitor/);
-    const lobby = await relay.open(`/parties/agents/lobby?token=${syncAgentToken('rooms-credential', 'Lobby')}`);
+    const lobby = await relay.open(`/parties/agents/lobby?token=${syncAgentToken('rooms-signing-key', 'Lobby')}`);
     assert.equal((await lobby.next('lobby')).total, 0, 'the lobby does not list it');
     lobby.send({ type: 'findByCode', code });
     assert.equal((await lobby.next('lookupResult')).visitor, null, 'its code is released');
@@ -177,7 +177,7 @@ test('restart: a room reloaded from storage whose visitor never returns is remov
 
 test('an alarm that wakes a room with no socket (a Durable Object after a restart) loads its record first: a visitor gone past its grace is removed, record, lobby entry and code', { skip: nodeOnly('it gives the relay its own storage and reads the in-process relay') }, async () => {
   const storages = memoryStorages();
-  const relay = await restartableRelay({ agentCredential: 'rooms-credential', storageFor: storages, visitorGraceMs: 1000 });
+  const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: storages, visitorGraceMs: 1000 });
   let shortId: string;
   try {
     const visitor = await relay.open(`/parties/visitor/rooms-${crypto.randomUUID()}`);

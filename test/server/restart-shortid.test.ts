@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { restartableRelay } from '../support/node-client.js';
 
 test('restart: the returning visitor gets its shortId back, the watch link works again, relayRun changes', async () => {
-  const relay = await restartableRelay({ agentCredential: 'claim-credential' });
+  const relay = await restartableRelay({ agentSigningKey: 'claim-signing-key' });
   const open = (path: string) => relay.open(path);
   try {
     const token = (await relay.server.tokens.issue('Alice')).token;
@@ -34,7 +34,7 @@ test('restart: the returning visitor gets its shortId back, the watch link works
 });
 
 test('no visitor can take another visitor’s shortId: not while it is in use, not after it left, not after a restart', async () => {
-  const relay = await restartableRelay({ agentCredential: 'claim-credential', visitorGraceMs: 50 });
+  const relay = await restartableRelay({ agentSigningKey: 'claim-signing-key', visitorGraceMs: 50 });
   const open = (path: string) => relay.open(path);
   const shortIdOf = async (path: string) => (await (await open(path)).next('welcome')).shortId;
   try {

@@ -26,7 +26,7 @@ before(() => freshDataDir());
 function run(env: Record<string, string | undefined>): Run {
   const base = { ...process.env };
   base.UPSCOPE_DATA_DIR = env.UPSCOPE_DATA_DIR ?? freshDataDirSync();
-  delete base.UPSCOPE_AGENT_TOKEN;
+  for (const k of Object.keys(base)) if (k.startsWith('UPSCOPE_AGENT_')) delete base[k];
   delete base.HOST;
   delete base.PORT;
   delete base.DEBUG;
@@ -53,35 +53,51 @@ async function stop(r: Run): Promise<number | null> {
   return r.exited;
 }
 
-test('npm start: prints the demo and a login link with a generated credential; both work; SIGTERM stops it cleanly', async () => {
+/** Spends a one-time link as the console does; returns the session cookie. */
+async function setPassword(link: string, password: string): Promise<Response> {
+  const url = new URL(link);
+  const secret = new URLSearchParams(url.hash.slice(1)).get('signin');
+  return fetch(`${url.origin}/api/set-password`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url.origin }, body: JSON.stringify({ link: secret, password }) });
+}
+
+test('npm start: prints the demo and a one-time sign-in link for a new admin; the link sets a password once; SIGTERM stops it cleanly', async () => {
   const r = run({ PORT: '0' });
   try {
     const [, url] = await waitFor(r, /visitor demo:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
-    const [, credential] = await waitFor(r, /agent login:\s+http:\/\/127\.0\.0\.1:\d+\/agent#credential=(\S+)/);
+    const [, link] = await waitFor(r, /agent sign-in:\s+(http:\/\/127\.0\.0\.1:\d+\/agent#signin=\S+)/);
+    assert.match(r.output(), /one-time link for "admin" \(an admin\)/);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
     assert.equal((await fetch(`${url}/`)).status, 200);
-    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential: decodeURIComponent(credential), name: 'Newcomer' }) });
+    const set = await setPassword(link, 'a good long password');
+    assert.equal(set.status, 200);
+    assert.match(set.headers.get('set-cookie') ?? '', /upscope_agent=.+HttpOnly/);
+    assert.equal((await setPassword(link, 'a good long password')).status, 401, 'the printed link works once');
+    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ name: 'admin', password: 'a good long password' }) });
     assert.equal(login.status, 200);
-    assert.equal(typeof ((await login.json()) as { token?: unknown }).token, 'string');
   } finally {
     assert.equal(await stop(r), 0, r.output());
   }
 });
 
-test('npm start: UPSCOPE_AGENT_TOKEN is the credential, and it is never printed', async () => {
+test('npm start: the old UPSCOPE_AGENT_TOKEN is ignored with a warning and never printed; bad key settings stop it with one sentence', async () => {
   const secret = `configured-${crypto.randomUUID()}`;
   const r = run({ PORT: '0', UPSCOPE_AGENT_TOKEN: secret, HOST: '127.0.0.1' });
   try {
-    const [, url] = await waitFor(r, /visitor demo:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
     await waitFor(r, /health:/);
-    assert.ok(!r.output().includes(secret), 'the configured credential stays out of the log');
-    assert.match(r.output(), /log in with the credential in UPSCOPE_AGENT_TOKEN/);
-    const login = (credential: string) =>
-      fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential, name: 'Ops' }) }).then((res) => res.status);
-    assert.equal(await login(secret), 200);
-    assert.equal(await login('not-it'), 401);
+    assert.ok(!r.output().includes(secret), 'the old credential stays out of the log');
+    assert.match(r.output(), /UPSCOPE_AGENT_TOKEN is no longer used/);
   } finally {
     await stop(r);
+  }
+  for (const [env, said] of [
+    [{ UPSCOPE_AGENT_JWT_SECRET: 'short' }, /UPSCOPE_AGENT_JWT_SECRET must be at least 32 bytes/],
+    [{ UPSCOPE_AGENT_PUBLIC_KEY: 'not a key' }, /UPSCOPE_AGENT_PUBLIC_KEY must be a PEM public key/],
+    [{ UPSCOPE_AGENT_ORIGINS: 'help.example.com' }, /UPSCOPE_AGENT_ORIGINS: "help\.example\.com" is not an origin/],
+  ] as const) {
+    const bad = run({ PORT: '0', ...env });
+    assert.equal(await bad.exited, 1, bad.output());
+    assert.match(bad.output(), said);
+    assert.ok(!/\n\s+at /.test(bad.output()), 'no stack trace');
   }
 });
 
@@ -109,16 +125,15 @@ test('npm start: a bad PORT, a busy port and an unknown HOST each stop it with o
   assert.match(r.output(), /cannot listen on HOST "203\.0\.113\.7"/);
 });
 
-test('npm start: keeps its data in UPSCOPE_DATA_DIR and says so; the generated credential is kept there, so agents stay logged in across a restart', async () => {
+test('npm start: keeps its data in UPSCOPE_DATA_DIR and says so; agents and their passwords are kept there, so no new link is printed after a restart', async () => {
   const dir = await freshDataDir();
   const first = run({ PORT: '0', UPSCOPE_DATA_DIR: dir });
-  let credential: string;
   try {
     await waitFor(first, /health:/);
     const [, printed] = await waitFor(first, /data:\s+(\S+) \(/);
     assert.equal(printed, dir);
-    credential = (await waitFor(first, /agent#credential=(\S+)/))[1];
-    assert.match(first.output(), /generated once and kept in the data directory/);
+    const [, link] = await waitFor(first, /(http:\S+#signin=\S+)/);
+    assert.equal((await setPassword(link, 'kept across restarts')).status, 200);
   } finally {
     assert.equal(await stop(first), 0, first.output());
   }
@@ -126,8 +141,9 @@ test('npm start: keeps its data in UPSCOPE_DATA_DIR and says so; the generated c
   try {
     const [, url] = await waitFor(second, /visitor demo:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
     await waitFor(second, /health:/);
-    assert.equal((await waitFor(second, /agent#credential=(\S+)/))[1], credential, 'the same login link');
-    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential: decodeURIComponent(credential), name: 'Back' }) });
+    assert.doesNotMatch(second.output(), /#signin=/, 'an admin can sign in: no new link');
+    assert.match(second.output(), /sign in with your name and password/);
+    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ name: 'admin', password: 'kept across restarts' }) });
     assert.equal(login.status, 200);
   } finally {
     assert.equal(await stop(second), 0, second.output());

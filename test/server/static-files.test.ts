@@ -50,7 +50,7 @@ async function site() {
 
 test('static files: brotli and gzip as accepted, ETag and 304, immutable only for the current version', async () => {
   const { root, bundle } = await site();
-  const server = await startServer({ port: 0, agentCredential: 'test-credential', root });
+  const server = await startServer({ port: 0, agentSigningKey: 'test-signing-key', root });
   const url = server.url;
   try {
     const plain = await get(`${url}/dist/upscope.js`);

@@ -1,6 +1,7 @@
 /**
- * The `Storage` seam's contract, run against both implementations (in memory, and PGlite on disk
- * in a temp directory), then what only the disk one promises: values survive a close and reopen
+ * The `Storage` seam's contract, run against every implementation (in memory, PGlite on disk in a
+ * temp directory, and a real Postgres server through DATABASE_URL's driver), the migrations on a
+ * shared server, then what only the disk one promises: values survive a close and reopen
  * (in a new PGlite instance and in another process), a process killed mid-write leaves a database
  * that opens with every committed write, one relay at a time per directory, and records of rooms
  * nobody came back to are purged.
@@ -14,9 +15,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Storage } from '../../src/server/relay/seams.js';
 import { memoryStorages } from '../../src/server/relay/memory-storage.js';
-import { DataDirError, MIGRATIONS, openDatabase, type Database } from '../../src/server/node/database.js';
+import { DataDirError, MIGRATIONS, openDatabase, openPostgres, type Database } from '../../src/server/node/database.js';
 import { PgliteStorage, RoomRecords } from '../../src/server/node/pglite-storage.js';
 import { freshDataDir } from '../support/data-dir.js';
+import { BACKENDS, freshDatabaseUrl } from '../support/databases.js';
+
+/** A fresh, migrated database of `backend`. */
+async function openFresh(backend: (typeof BACKENDS)[number]): Promise<Database> {
+  const o = await backend.fresh();
+  return o.databaseUrl ? openPostgres(o.databaseUrl) : openDatabase(o.dataDir!);
+}
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = join(ROOT, 'test/support/storage-child.ts');
@@ -158,6 +166,36 @@ describe('Storage contract: PGlite on disk', () => {
   contract(() => ({ name: 'pglite', storage: (scope) => new PgliteStorage(db, scope) }));
 });
 
+describe('Storage contract: a Postgres server (DATABASE_URL)', () => {
+  let db: Database;
+  before(async () => {
+    db = await openPostgres(await freshDatabaseUrl());
+  });
+  after(() => db.close());
+  contract(() => ({ name: 'postgres', storage: (scope) => new PgliteStorage(db, scope) }));
+});
+
+describe('Postgres server (DATABASE_URL)', () => {
+  test('two relays starting together on one server migrate once (the advisory lock), and a third finds the schema current', async () => {
+    const url = await freshDatabaseUrl();
+    const [a, b] = await Promise.all([openPostgres(url), openPostgres(url)]);
+    try {
+      const versions = (await a.sql.query<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => r.version);
+      assert.deepEqual(versions, MIGRATIONS.map((_, i) => i + 1), 'each step applied exactly once');
+      const c = await openPostgres(url);
+      assert.equal(c.schemaVersion, MIGRATIONS.length);
+      await c.close();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test('a server that cannot be reached is one clear sentence, with the password hidden', async () => {
+    await assert.rejects(openPostgres('postgres://someone:secret@127.0.0.1:1/nothing'), (e: Error) => e.name === 'DatabaseUrlError' && /^cannot use the database at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nothing: /.test(e.message) && !e.message.includes('secret'));
+    await assert.rejects(openPostgres('mysql://x'), /DATABASE_URL must start with postgres:\/\//);
+  });
+});
+
 describe('PGlite storage on disk', () => {
   test('values survive closing and reopening the database (a new PGlite instance), and the schema is migrated once', async () => {
     const dir = await freshDataDir();
@@ -173,7 +211,7 @@ describe('PGlite storage on disk', () => {
     try {
       assert.deepEqual(await new PgliteStorage(db, 'room:A').get('room'), { shortId: 'A', state: 'active', agents: [{ agentId: 'x', agentName: 'Ann' }] });
       assert.equal(await new PgliteStorage(db, 'room:B').get('room'), undefined);
-      const versions = (await db.pg.query<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => r.version);
+      const versions = (await db.sql.query<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => r.version);
       assert.deepEqual(versions, MIGRATIONS.map((_, i) => i + 1), 'each step applied exactly once');
     } finally {
       await db.close();
@@ -251,9 +289,9 @@ describe('PGlite storage on disk', () => {
   });
 });
 
-describe('room records stay bounded', () => {
+for (const backend of BACKENDS) describe(`room records stay bounded (${backend.name})`, () => {
   test('records of rooms no run has had for the retention period are purged; the ones this run holds, and recent ones, stay', async () => {
-    const db = await openDatabase(await freshDataDir());
+    const db = await openFresh(backend);
     try {
       let t = 1_000_000;
       const now = () => t;

@@ -26,9 +26,10 @@ export class TestClient extends MessageLog<Uint8Array> {
   }
 
   /** `from`: the local address to connect from (any 127.x.y.z is this machine), to act as another peer. */
-  static open(url: string, from?: string): Promise<TestClient> {
+  /** `from`: the local address to connect from; `headers`: extra upgrade headers (Cookie, Origin). */
+  static open(url: string, from?: string, headers?: Record<string, string>): Promise<TestClient> {
     return new Promise((ok, fail) => {
-      const ws = new WebSocket(url, from ? { localAddress: from } : {});
+      const ws = new WebSocket(url, { ...(from ? { localAddress: from } : {}), ...(headers ? { headers } : {}) });
       const c = new TestClient(ws);
       ws.once('open', () => ok(c));
       ws.once('error', fail);
@@ -62,7 +63,7 @@ export class TestClient extends MessageLog<Uint8Array> {
  * open visitor, lobby and watch clients.
  */
 export async function testRelay(options: RelayHostOptions = {}) {
-  const server: RelayHost = await startRelay({ agentCredential: 'test-credential', ...options });
+  const server: RelayHost = await startRelay({ agentSigningKey: 'test-signing-key', ...options });
   const ws = server.url.replace('http', 'ws');
   let n = 0;
   const clients: TestClient[] = [];
@@ -79,7 +80,7 @@ export async function testRelay(options: RelayHostOptions = {}) {
       track(TestClient.open(`${ws}/parties/visitor/${visitorId}`, from)),
     lobby: (token: string) => track(TestClient.open(`${ws}/parties/agents/lobby?token=${encodeURIComponent(token)}`)),
     watch: (shortId: string, token: string) => track(TestClient.open(`${ws}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`)),
-    raw: (path: string) => track(TestClient.open(`${ws}${path}`)),
+    raw: (path: string, headers?: Record<string, string>) => track(TestClient.open(`${ws}${path}`, undefined, headers)),
     /** An agent (by token) asks to watch `visitor`, the visitor allows, and the watch socket is returned once watching. */
     async allowedWatch(visitor: TestClient, shortId: string, token: string) {
       const agentName = (await server.tokens.verify(token))?.agentName;
@@ -99,10 +100,10 @@ export async function testRelay(options: RelayHostOptions = {}) {
 
 /**
  * A relay a test can stop and start again on the same port with the same stored state, as a
- * restart does (the same agent credential, so tokens stay valid); `open` connects a client that
+ * restart does (the same signing key, so tokens stay valid); `open` connects a client that
  * `close` terminates.
  */
-export async function restartableRelay(options: RelayHostOptions & { agentCredential: string }) {
+export async function restartableRelay(options: RelayHostOptions & { agentSigningKey: string }) {
   const server = await startRelay(options);
   const clients: TestClient[] = [];
   return {

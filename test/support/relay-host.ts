@@ -4,9 +4,10 @@
  * src/server/cloudflare-local.ts). The relay protocol suite (test/server) runs once per host through
  * this, so both hosts answer the same assertions.
  *
- * Agent tokens are signed here with the relay's credential (synchronously, by node:crypto, see
- * sync-agent-token.ts): both hosts check them with WebCrypto, so every test that logs an agent in
- * also proves the two agree.
+ * Agent tokens are HS256 JWTs signed here with the relay's signing key (synchronously, by
+ * node:crypto, see sync-agent-token.ts): the Node host takes the key as its built-in one, the
+ * Cloudflare host as its HS256 secret, and both check tokens with jose, so every test that signs
+ * an agent in also proves the two agree.
  *
  * The Cloudflare host is started once per test file (starting workerd takes seconds) and shared by
  * the file's relays: each `startRelay` gives it fresh options and a fresh generation, which the
@@ -17,7 +18,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentTokens } from '../../src/server/relay/agent-token.js';
+import { randomBytes } from 'node:crypto';
+import { externalKeySources, RelayTokens } from '../../src/server/identity/tokens.js';
 import { syncAgentToken } from './sync-agent-token.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/node.js';
 import { startCloudflare, type RunningCloudflare } from '../../src/server/cloudflare-local.js';
@@ -43,9 +45,9 @@ export interface RelayHost {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Signs (async) and checks agent tokens as the relay does (the relay's credential, the test clock). */
-  readonly tokens: AgentTokens;
-  readonly agentCredential: string;
+  /** Signs (async) and checks agent tokens as the relay does (the relay's signing key, the test clock). */
+  readonly tokens: RelayTokens;
+  readonly agentSigningKey: string;
   /** A signed token for an agent called `name`, made synchronously (expiring `ttlMs` after the test clock's now). */
   agentToken(name?: string, ttlMs?: number): string;
   /** Moves the settable clock (`clock` option) to `ms`. */
@@ -65,17 +67,20 @@ export async function startRelay(options: RelayHostOptions = {}): Promise<RelayH
   return HOST === 'cloudflare' ? startCloudflareRelay(options) : startNodeRelay(options);
 }
 
+/** A random signing key for one test relay (long enough for the Cloudflare host's HS256 secret). */
+export const testSigningKey = () => `test-${randomBytes(30).toString('base64url')}`;
+
 function splitOptions(options: RelayHostOptions) {
-  const { clock, agentCredential = `test-${Math.random().toString(36).slice(2)}`, ...relay } = options;
-  return { clock, agentCredential, relay };
+  const { clock, agentSigningKey = testSigningKey(), agentKeys, ...relay } = options;
+  return { clock, agentSigningKey, agentKeys, relay };
 }
 
 async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
-  const { clock, agentCredential, relay } = splitOptions(options);
+  const { clock, agentSigningKey, agentKeys = {}, relay } = splitOptions(options);
   let now = clock ?? null;
   const nowFn = now === null ? undefined : () => now!;
-  const tokens = new AgentTokens(agentCredential, nowFn);
-  let server: RunningServer | null = await startServer({ ...relay, agentCredential, port: 0, ...(nowFn ? { now: nowFn } : {}) });
+  const tokens = new RelayTokens(new TextEncoder().encode(agentSigningKey), await externalKeySources(agentKeys), nowFn);
+  let server: RunningServer | null = await startServer({ ...relay, agentSigningKey, agentKeys, port: 0, ...(nowFn ? { now: nowFn } : {}) });
   const port = server.port;
   const running = () => {
     if (!server) throw new Error('the relay is stopped');
@@ -87,8 +92,8 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
     host: server.host,
     port,
     tokens,
-    agentCredential,
-    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(agentCredential, name, ttlMs + (now ?? Date.now()) - Date.now()),
+    agentSigningKey,
+    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(agentSigningKey, name, ttlMs + (now ?? Date.now()) - Date.now()),
     async setNow(ms) {
       if (now === null) throw new Error('start the relay with a `clock` to set it');
       now = ms;
@@ -102,7 +107,7 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
       server = null;
     },
     async start() {
-      server ??= await startServer({ ...relay, agentCredential, port, ...(nowFn ? { now: nowFn } : {}) });
+      server ??= await startServer({ ...relay, agentSigningKey, agentKeys, port, ...(nowFn ? { now: nowFn } : {}) });
     },
     async restart() {
       await self.stop();
@@ -119,24 +124,22 @@ interface SharedWorker {
   running: RunningCloudflare | null;
   port: number;
   persistDir: string;
-  credential: string;
   users: number;
   idle: NodeJS.Timeout | null;
 }
 
-/** One workerd per test process, with one credential and one storage directory. */
+/** One workerd per test process, with one storage directory (each test relay sets its own signing key). */
 let shared: Promise<SharedWorker> | null = null;
-const SHARED_CREDENTIAL = `test-${Math.random().toString(36).slice(2)}`;
 
 async function startShared(port = 0, persistDir = mkdtempSync(join(tmpdir(), 'upscope-cf-'))): Promise<RunningCloudflare> {
-  return startCloudflare({ port, agentCredential: SHARED_CREDENTIAL, persistTo: join(persistDir, 'state'), workDir: join(persistDir, 'work'), testHooks: true, logLevel: process.env.DEBUG ? 'info' : 'error' });
+  return startCloudflare({ port, persistTo: join(persistDir, 'state'), workDir: join(persistDir, 'work'), testHooks: true, logLevel: process.env.DEBUG ? 'info' : 'error' });
 }
 
 function sharedWorker(): Promise<SharedWorker> {
   shared ??= (async () => {
     const persistDir = mkdtempSync(join(tmpdir(), 'upscope-cf-'));
     const running = await startShared(0, persistDir);
-    return { running, port: running.port, persistDir, credential: SHARED_CREDENTIAL, users: 0, idle: null };
+    return { running, port: running.port, persistDir, users: 0, idle: null };
   })();
   return shared;
 }
@@ -156,16 +159,16 @@ function release(worker: SharedWorker): void {
 let generation = 0;
 
 async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHost> {
-  const { clock, agentCredential, relay } = splitOptions(options);
+  const { clock, agentSigningKey, agentKeys = {}, relay } = splitOptions(options);
   const worker = await sharedWorker();
   if (worker.idle) clearTimeout(worker.idle);
   worker.idle = null;
   worker.users += 1;
   let now = clock ?? null;
-  const tokens = new AgentTokens(agentCredential, now === null ? undefined : () => now!);
+  const tokens = new RelayTokens(new TextEncoder().encode(agentSigningKey), await externalKeySources(agentKeys), now === null ? undefined : () => now!);
   const base = `http://127.0.0.1:${worker.port}`;
   // A fresh generation per relay: its objects are new ones, whatever earlier tests left.
-  const state = { generation: `g${process.pid}-${++generation}`, credential: agentCredential, options: relay, now };
+  const state = { generation: `g${process.pid}-${++generation}`, signingKey: agentSigningKey, agentKeys, options: relay, now };
   const hook = async (path: string, body?: unknown) => {
     const res = await fetch(`${base}/__test/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`test hook ${path}: ${res.status} ${await res.text()}`);
@@ -180,8 +183,8 @@ async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHos
     host: '127.0.0.1',
     port: worker.port,
     tokens,
-    agentCredential,
-    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(agentCredential, name, ttlMs + (now ?? Date.now()) - Date.now()),
+    agentSigningKey,
+    agentToken: (name = 'Alice', ttlMs = DAY / 2) => syncAgentToken(agentSigningKey, name, ttlMs + (now ?? Date.now()) - Date.now()),
     async setNow(ms) {
       if (now === null) throw new Error('start the relay with a `clock` to set it');
       now = state.now = ms;

@@ -28,12 +28,12 @@ const AGENT_NAME = 'Test Agent';
 export function relayPlugin(): TestRunnerPlugin {
   let server: RunningServer | null = null;
   let port = 0;
-  // One credential for the whole run, so tokens stay valid across relay restarts.
-  const agentCredential = `test-${Math.random().toString(36).slice(2)}`;
+  // One signing key for the whole run, so tokens stay valid across relay restarts.
+  const agentSigningKey = `test-${Math.random().toString(36).slice(2)}`;
   let dataDir: string | null = null;
   const start = async () => {
     dataDir ??= await freshDataDir();
-    server = await startServer({ port, agentCredential, dataDir, visitorGraceMs: 5_000, observerGraceMs: 5_000 });
+    server = await startServer({ port, agentSigningKey, dataDir, visitorGraceMs: 5_000, observerGraceMs: 5_000 });
     port = server.port;
   };
   /** Visitors opened by `relay-visitors`, by prefix. */

@@ -1,19 +1,23 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { clearAgentSession, loadAgentSession, takeCredentialFromFragment, type AgentSession } from '../agent-session.js';
+import { clearAgentSession, fetchAgentSession, loadAgentSession, logoutAgent, takeCredentialFromFragment, takeSignInLinkFromFragment, type AgentSession } from '../agent-session.js';
+import { resolveRelayAddress } from '../../relay-client/relay-address.js';
 import { emit } from '../events.js';
 
 /** Longest delay setTimeout honours (about 24.8 days); longer ones fire at once. */
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /**
- * Shared by the console and the watch page: the stored login, its expiry timer, and the
- * `#credential=` link. A logged-out page shows `<upscope-agent-login>`.
+ * Shared by the console and the watch page: who is signed in (the relay's session cookie, asked
+ * for at `/api/session`; or a token session a page stored), its expiry timer, the one-time
+ * `#signin=` link, and sign-out (revoked on the relay, and told to the origin's other tabs).
+ * A signed-out page shows `<upscope-agent-login>`.
  */
 export abstract class AgentPage extends LitElement {
   static override properties = {
     host: { type: String },
     session: { state: true, attribute: false },
     notice: { state: true, attribute: false },
+    checking: { state: true, attribute: false },
   };
 
   /**
@@ -25,6 +29,10 @@ export abstract class AgentPage extends LitElement {
   protected session: AgentSession | null = null;
   protected notice = '';
   protected credential = '';
+  protected link = '';
+  /** True while the page asks the relay whether its cookie signs anyone in. */
+  protected checking = false;
+  private channel: BroadcastChannel | null = null;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The logged-in agent, or null. */
@@ -32,24 +40,63 @@ export abstract class AgentPage extends LitElement {
     return this.session;
   }
 
-  /** Forgets the token in this tab and shows the login. */
+  /** Signs out: the relay revokes the session (every tab of this origin signs out) and the sign-in form shows. */
   logout(notice = ''): void {
+    const hadCookie = this.session !== null && !this.session.token;
     clearAgentSession();
+    if (hadCookie) {
+      void logoutAgent(this.origin);
+      this.channel?.postMessage('signed-out');
+    }
+    this.signedOut(notice);
+  }
+
+  private signedOut(notice: string): void {
     this.setSession(null);
     this.notice = notice;
     emit(this, 'upscope-logout', null);
   }
 
+  /** The relay's HTTP origin ('' for this page's own). */
+  protected get origin(): string {
+    return this.host ? resolveRelayAddress(this.host).httpOrigin : '';
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.link = takeSignInLinkFromFragment() ?? this.link;
     this.credential = takeCredentialFromFragment() ?? this.credential;
-    this.setSession(loadAgentSession());
     this.addEventListener('upscope-login', this.onLogin);
     this.addEventListener('upscope-unauthorized', this.onUnauthorized);
+    if (typeof BroadcastChannel === 'function') {
+      this.channel = new BroadcastChannel('upscope-agent-session');
+      this.channel.onmessage = (e) => {
+        if (e.data === 'signed-out' && this.session && !this.session.token) this.signedOut('You signed out in another tab.');
+        if (e.data === 'signed-in' && !this.session) void this.checkCookie();
+      };
+    }
+    const stored = loadAgentSession();
+    if (stored) this.setSession(stored);
+    else if (!this.link) void this.checkCookie();
+  }
+
+  /** Asks the relay who the cookie signs in (another tab may have signed in, or this is a reload). */
+  private async checkCookie(): Promise<void> {
+    this.checking = true;
+    try {
+      const session = await fetchAgentSession(this.origin);
+      if (session && !this.session) this.setSession(session);
+    } catch {
+      /* the relay is unreachable: the form shows, and signing in says so */
+    } finally {
+      this.checking = false;
+    }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.channel?.close();
+    this.channel = null;
     clearTimeout(this.expiryTimer);
     this.removeEventListener('upscope-login', this.onLogin);
     this.removeEventListener('upscope-unauthorized', this.onUnauthorized);
@@ -64,30 +111,36 @@ export abstract class AgentPage extends LitElement {
     // The console's own logout fires upscope-logout, not this; only the login form fires it.
     this.notice = '';
     this.credential = '';
+    this.link = '';
     this.setSession(e.detail);
+    if (!e.detail.token) this.channel?.postMessage('signed-in');
   };
 
   private readonly onUnauthorized = () => {
-    this.logout('The relay did not accept your login (it expired, or the relay was restarted with a new credential). Log in again.');
+    // The relay refused the sign-in (it expired, was revoked, or this agent may not do that):
+    // only this tab forgets it; the others find out on their own.
+    clearAgentSession();
+    this.signedOut('The relay did not accept your sign-in (it expired or was revoked, or you may not do this). Sign in again.');
   };
 
   private setSession(session: AgentSession | null): void {
     clearTimeout(this.expiryTimer);
     this.session = session;
     if (session) {
-      this.expiryTimer = setTimeout(() => this.logout('Your login expired. Log in again.'), Math.min(MAX_TIMEOUT, Math.max(0, session.expiresAt - Date.now())));
+      this.expiryTimer = setTimeout(() => this.logout('Your sign-in expired. Sign in again.'), Math.min(MAX_TIMEOUT, Math.max(0, session.expiresAt - Date.now())));
     }
   }
 
   protected renderLogin(notice = '') {
-    return html`<upscope-agent-login .host=${this.host} .credential=${this.credential} .notice=${this.notice || notice}></upscope-agent-login>`;
+    if (this.checking) return html`<p part="checking" role="status">Checking your sign-in…</p>`;
+    return html`<upscope-agent-login .host=${this.host} .credential=${this.credential} .link=${this.link} .notice=${this.notice || notice}></upscope-agent-login>`;
   }
 
   protected renderAccount() {
     if (!this.session) return nothing;
     return html`<div class="account">
-      <span>Logged in as <strong>${this.session.agentName}</strong></span>
-      <button part="logout-button" type="button" @click=${() => this.logout()}>Log out</button>
+      <span>Signed in as <strong>${this.session.agentName}</strong></span>
+      <button part="logout-button" type="button" @click=${() => this.logout()}>Sign out</button>
     </div>`;
   }
 }

@@ -24,14 +24,14 @@ function refuse(code: ErrorCode, message: string, close: number): Response {
   return new Response(null, { status: 101, webSocket: pair[0] });
 }
 
-export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier | null): Promise<Response> {
+export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier): Promise<Response> {
   const route = parseRoute(url.pathname + url.search);
   if (route === 'bad') return new Response('bad request', { status: 400 });
   if (!route) return new Response('not found', { status: 404 });
   const id = randomId(12);
   const refused = await admitAddress(env, address, id);
   if (refused) return refuse(ErrorCode.rateLimited, refused, CloseCode.tooManyConnections);
-  const ticket = await ticketFor(route, address, tokens ?? { verify: async () => null });
+  const ticket = await ticketFor(route, address, tokens);
   const why = refusalOf(ticket);
   if (why) {
     releaseAddress(env, address, id);

@@ -12,8 +12,27 @@ export interface Env {
   Lobby: DurableObjectNamespace<LobbyObject>;
   /** One object per address key: open sockets and connection attempts. */
   Limits: DurableObjectNamespace<LimitsObject>;
-  /** The agent credential (a secret). Without it nobody can log in. */
-  UPSCOPE_AGENT_TOKEN?: string;
+  /** D1: the session history (src/server/cloudflare/history.ts). Without it no history is kept. */
+  DB?: D1Database;
+  /** Days the history keeps sessions and sign-ins. Default 90. */
+  UPSCOPE_HISTORY_DAYS?: string;
+  /** "1": keep message text in the history. */
+  UPSCOPE_STORE_MESSAGES?: string;
+  /** External agent token keys (secrets or vars), as on the Node host: see src/server/identity/tokens.ts. */
+  UPSCOPE_AGENT_JWKS_URL?: string;
+  UPSCOPE_AGENT_PUBLIC_KEY?: string;
+  UPSCOPE_AGENT_JWT_SECRET?: string;
+  UPSCOPE_AGENT_ISSUER?: string;
+  UPSCOPE_AGENT_AUDIENCE?: string;
+  /** Origins besides the worker's own that may use the console's cookie. */
+  UPSCOPE_AGENT_ORIGINS?: string;
+  /**
+   * Legacy shared sign-in (explicitly enabled by setting it, and only with UPSCOPE_AGENT_JWT_SECRET):
+   * `/api/login` takes any name with this password and signs a token whose `sub` the relay picks
+   * at random, so a sign-in can never be another agent. Without it, agents sign in with tokens
+   * from the site's own backend (this host has no built-in accounts).
+   */
+  UPSCOPE_AGENT_LEGACY_CREDENTIAL?: string;
   /** Relay options as JSON (numbers by the Node host's option names). */
   UPSCOPE_OPTIONS?: Record<string, unknown>;
   /** "1" turns on `/__test/*` (a settable clock, fresh objects per test, stats): only the local test host sets it. */

@@ -8,11 +8,14 @@
  *   from one running workerd (starting it takes seconds).
  */
 import type { Env } from './env.js';
+import type { ExternalKeySettings } from '../identity/tokens.js';
 
 interface TestState {
   generation: string;
-  /** The agent credential the test relay was started with. */
-  credential?: string;
+  /** The test relay's signing key (HS256, what the tests sign their tokens with). */
+  signingKey?: string;
+  /** External key settings, as the Node host's `agentKeys`. */
+  agentKeys?: ExternalKeySettings;
   options: Record<string, unknown>;
   now: number | null;
 }
@@ -24,7 +27,7 @@ export function testHooksEnabled(env: Env): boolean {
 }
 
 export function configureTests(next: TestState): void {
-  state = { generation: String(next.generation), credential: typeof next.credential === 'string' ? next.credential : undefined, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
+  state = { generation: String(next.generation), signingKey: typeof next.signingKey === 'string' ? next.signingKey : undefined, agentKeys: next.agentKeys ?? {}, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
 }
 
 /** The clock: the tests' while they set one, else the real one. */
@@ -69,7 +72,7 @@ export function statsOf(generation: string): Record<string, number> {
   return sum;
 }
 
-/** The agent credential: the tests' while they set one, else the UPSCOPE_AGENT_TOKEN secret. */
-export function agentCredential(env: Env): string | undefined {
-  return (testHooksEnabled(env) && state?.credential) || env.UPSCOPE_AGENT_TOKEN;
+/** The tests' token keys while they set them (a signing key, external settings), else null. */
+export function testKeys(env: Env): { signingKey?: string; agentKeys: ExternalKeySettings; generation: string } | null {
+  return testHooksEnabled(env) && state ? { signingKey: state.signingKey, agentKeys: state.agentKeys ?? {}, generation: state.generation } : null;
 }

@@ -16,6 +16,7 @@ import type { Env } from './env.js';
 import { admittedSocket, answerClose, doAlarm, doStorage, messageData, RemoteLobby, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest } from './limits-object.js';
+import { historyOf } from './history.js';
 
 export class VisitorObject extends Server<Env> {
   static override options = { hibernate: false };
@@ -30,7 +31,8 @@ export class VisitorObject extends Server<Env> {
     const lobby = new RemoteLobby(async () => this.env.Lobby.get(this.env.Lobby.idFromName(objectName(this.env, 'lobby'))), log);
     this.room = new VisitorRoom(
       { name: this.name.slice(this.name.lastIndexOf(':') + 1), storage: doStorage(this.ctx.storage), alarm: doAlarm(this.ctx.storage, log), lobby },
-      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address) },
+      // Sessions go to the history in D1 (when bound), through its bounded queue.
+      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address), sessionLog: historyOf(this.env)?.history.log },
     );
     registerStats(this.env, this.name, () => {
       const s = this.room!.stats();

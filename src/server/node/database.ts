@@ -1,20 +1,27 @@
 /**
- * The Node host's embedded database: PGlite (Postgres compiled to WebAssembly, no native build
- * step) in one directory on disk. One relay process owns the directory at a time (a lock file);
- * the schema is brought up to date by numbered migrations when it opens.
+ * The Node host's database: by default PGlite (Postgres compiled to WebAssembly, no native build
+ * step) in one directory on disk, which one relay process owns at a time (a lock file); with
+ * `DATABASE_URL=postgres://...` a Postgres server through `pg` ({@link openPostgres}), which many
+ * relays may share. Either way the schema is brought up to date by the project's own small runner
+ * (src/server/migrate.ts) when it opens, and every user reaches it through the host-free
+ * {@link Sql} seam (`db.sql`).
  *
  * Durability is Postgres's own: every statement commits through PGlite's write-ahead log, so a
  * process killed mid-write reopens at the last committed statement, and `close()` on a clean stop
  * checkpoints and releases the lock.
  *
  * Other parts of the relay add their tables by appending to {@link MIGRATIONS}; they use the same
- * {@link Database} (`db.pg` for queries).
+ * {@link Database} (`db.sql` for queries).
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, accessSync, constants } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import pg from 'pg';
 import type { Sql } from '../sql.js';
+import { migrate, SchemaTooNewError, type MigrationStep } from '../migrate.js';
+import { HISTORY_MIGRATION } from '../history/schema.js';
+import { IDENTITY_SCHEMA, IDENTITY_SCHEMA_NAME } from '../identity/schema.js';
 
 /** A settings problem with the data directory: main.ts prints `message` as one sentence. */
 export class DataDirError extends Error {
@@ -31,7 +38,7 @@ export class DataDirError extends Error {
  * The schema, one step per version, applied in order inside one transaction each; a database at
  * version N runs steps N+1... Never edit a step that has shipped: append a new one.
  */
-export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
+export const MIGRATIONS: ReadonlyArray<MigrationStep> = [
   {
     name: 'key-value storage for visitor rooms (the relay core\'s Storage seam)',
     // `json`, not `jsonb`: jsonb refuses the \u0000 escape, and a visitor's identity may hold one;
@@ -47,6 +54,8 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
       CREATE INDEX kv_updated_at ON kv (updated_at);
     `,
   },
+  { name: IDENTITY_SCHEMA_NAME, sql: IDENTITY_SCHEMA, portable: true },
+  HISTORY_MIGRATION,
 ];
 
 const LOCK_FILE = 'upscope-relay.lock';
@@ -57,10 +66,10 @@ const PG_DIR = 'pglite';
 const heldHere = new Set<string>();
 
 export interface Database {
-  /** The data directory (absolute). */
-  readonly dir: string;
-  /** The PGlite instance: run queries with `pg.query(sql, params)`. */
-  readonly pg: PGlite;
+  /** The data directory (absolute) of PGlite; null for a Postgres server. */
+  readonly dir: string | null;
+  /** Which backend: the embedded PGlite, or a Postgres server (`DATABASE_URL`). */
+  readonly kind: 'pglite' | 'postgres';
   /** The same database behind the host-free SQL seam (src/server/sql.ts). */
   readonly sql: Sql;
   /** Schema version after migrations. */
@@ -85,23 +94,36 @@ export async function openDatabase(dir: string): Promise<Database> {
     throw new DataDirError(`cannot open the database in ${abs}: ${(e as Error).message}`, abs);
   }
   let schemaVersion: number;
+  const sql = pgliteSql(pg);
   try {
-    schemaVersion = await migrate(pg, abs);
+    schemaVersion = await migrate(sql, MIGRATIONS, { dialect: 'postgres' });
   } catch (e) {
     await pg.close().catch(() => undefined);
     releaseLock();
+    if (e instanceof SchemaTooNewError) throw new DataDirError(`${e.message}; use that version or another data directory than ${abs}`, abs);
     throw e;
   }
   let closing: Promise<void> | null = null;
   return {
     dir: abs,
-    pg,
-    sql: pgliteSql(pg),
+    kind: 'pglite',
+    sql,
     schemaVersion,
     close() {
       return (closing ??= pg.close().finally(releaseLock));
     },
   };
+}
+
+/**
+ * A migrated database in memory (nothing on disk, no lock): the built-in accounts of a relay
+ * started without a data directory (tests), forgotten when it stops.
+ */
+export async function openMemoryDatabase(): Promise<{ sql: Sql; close(): Promise<void> }> {
+  const pg = await PGlite.create();
+  const sql = pgliteSql(pg);
+  await migrate(sql, MIGRATIONS, { dialect: 'postgres' });
+  return { sql, close: () => pg.close() };
 }
 
 /** PGlite (or one of its transactions) as the {@link Sql} seam. */
@@ -118,21 +140,87 @@ export function pgliteSql(pg: PGlite | Transaction): Sql {
   };
 }
 
-async function migrate(pg: PGlite, dir: string): Promise<number> {
-  await pg.exec('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-  const row = (await pg.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version')).rows[0];
-  const current = row?.v ?? 0;
-  if (current > MIGRATIONS.length) {
-    throw new DataDirError(`the database was written by a newer relay (schema ${current}, this one knows ${MIGRATIONS.length}); use that version or another data directory than ${dir}`, dir);
+/** A Postgres server that cannot be used (unreachable, refused, a newer schema): main.ts prints `message`. */
+export class DatabaseUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseUrlError';
   }
-  for (let v = current + 1; v <= MIGRATIONS.length; v++) {
-    const step = MIGRATIONS[v - 1];
-    await pg.transaction(async (tx) => {
-      await tx.exec(step.sql);
-      await tx.query('INSERT INTO schema_version (version, name) VALUES ($1, $2)', [v, step.name]);
-    });
+}
+
+/** `postgres://user:***@host/db`: the URL as it may be printed. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(not a URL)';
   }
-  return MIGRATIONS.length;
+}
+
+/** int8 (bigint, count(*)) as a JS number, as PGlite gives it: our bigints are epoch ms and counts. */
+const PG_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 && format !== 'binary') return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as unknown as pg.CustomTypesConfig;
+
+/**
+ * Connects to the Postgres server at `url` (a pool of `maxConnections`) and migrates it, holding an
+ * advisory lock so relays starting together on one server migrate one at a time.
+ * @throws DatabaseUrlError when it cannot be reached or its schema is newer than this relay's.
+ */
+export async function openPostgres(url: string, options: { maxConnections?: number; log?: (...args: unknown[]) => void } = {}): Promise<Database> {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new DatabaseUrlError('DATABASE_URL must start with postgres:// (or postgresql://)');
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types: PG_TYPES, connectionTimeoutMillis: 10_000 });
+  // An idle client losing its server emits here; without a listener that would crash the process.
+  pool.on('error', (err) => options.log?.('database: an idle connection failed', err));
+  const sql = pgSql(pool);
+  let schemaVersion: number;
+  try {
+    schemaVersion = await migrate(sql, MIGRATIONS, { dialect: 'postgres', advisoryLock: true });
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    if (e instanceof SchemaTooNewError) throw new DatabaseUrlError(`${e.message}; use that version or another database than ${redactUrl(url)}`);
+    throw new DatabaseUrlError(`cannot use the database at ${redactUrl(url)}: ${(e as Error).message}`);
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    dir: null,
+    kind: 'postgres',
+    sql,
+    schemaVersion,
+    close() {
+      return (closing ??= pool.end());
+    },
+  };
+}
+
+/** A `pg` pool (or one checked-out client, inside a transaction) as the {@link Sql} seam. */
+export function pgSql(db: pg.Pool | pg.PoolClient): Sql {
+  return {
+    async query<T>(text: string, params?: unknown[]) {
+      const r = await db.query(text, params);
+      return { rows: r.rows as T[], affectedRows: r.rowCount ?? undefined };
+    },
+    async transaction<R>(fn: (tx: Sql) => Promise<R>): Promise<R> {
+      if (!(db instanceof pg.Pool)) return fn(pgSql(db)); // already inside one
+      const client = await db.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(pgSql(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+  };
 }
 
 /** Creates `dir` if needed, and says in one sentence why it cannot hold the database otherwise. */

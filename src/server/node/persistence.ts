@@ -1,16 +1,21 @@
 /**
- * What the Node host keeps on disk, when it has a data directory: the visitor rooms' records (the
- * relay core's `Storage`, see pglite-storage.ts) and a generated agent credential, in one PGlite
- * database (database.ts). Without a data directory nothing is opened: rooms keep their records in
- * memory and a restart forgets them.
+ * What the Node host keeps in its database, when it has one: the visitor rooms' records (the
+ * relay core's `Storage`, see pglite-storage.ts), the agent accounts (identity/accounts.ts), and
+ * the session history (src/server/history/). The database is a Postgres server with
+ * `databaseUrl` (DATABASE_URL), else PGlite in the data directory (database.ts). With neither,
+ * nothing is opened: rooms keep their records in memory, a restart forgets them, and no history
+ * is kept.
  */
 import type { Storage } from '../relay/seams.js';
-import { openDatabase, type Database } from './database.js';
-import { PgliteStorage, RoomRecords } from './pglite-storage.js';
+import { openDatabase, openPostgres, type Database } from './database.js';
+import { RoomRecords } from './pglite-storage.js';
+import { History } from '../history/index.js';
 
 export interface PersistenceOptions {
-  /** The data directory; created if missing. Without it, nothing is stored. */
+  /** The data directory (PGlite); created if missing. Without it or `databaseUrl`, nothing is stored. */
   dataDir?: string;
+  /** `postgres://...`: a Postgres server instead of PGlite (DATABASE_URL). Wins over `dataDir`. */
+  databaseUrl?: string;
   /** How long a disconnected visitor keeps its room (the relay's grace period), in ms. */
   visitorGraceMs?: number;
   /**
@@ -18,23 +23,28 @@ export interface PersistenceOptions {
    * visitor to come back after a restart. Default: the visitor grace period plus 10 minutes.
    */
   roomRecordRetentionMs?: number;
-  /** How often records of rooms nobody came back to are purged, in ms. Default 60 s. */
+  /** How often records of rooms nobody came back to (and history past its days) are purged, in ms. Default 60 s. */
   purgeIntervalMs?: number;
+  /** Days the session history is kept (UPSCOPE_HISTORY_DAYS). Default 90. */
+  historyDays?: number;
+  /** Keep the text of messages in the history (UPSCOPE_STORE_MESSAGES=1). Default false. */
+  storeMessages?: boolean;
+  /** The history's clock (tests). Default Date.now. */
+  now?: () => number;
   log?: (...args: unknown[]) => void;
 }
 
 export interface Persistence {
-  /** The data directory in use (absolute), or null when nothing is stored. */
+  /** The data directory in use (absolute), or null when nothing is stored or a Postgres server is used. */
   dataDir: string | null;
   /** The database, for other parts of the host that keep tables in it; null without a data directory. */
   database: Database | null;
   /** Each room's storage, for LocalRelay; undefined: rooms keep their records in memory. */
   storageFor: ((name: string) => Storage) | undefined;
+  /** The session history, or null when nothing is stored. */
+  history: History | null;
   /** The records of rooms purged so far (at start and since). */
   purged(): number;
-  /** The agent credential an earlier run generated and kept, if any. */
-  storedCredential(): Promise<string | null>;
-  keepCredential(credential: string): Promise<void>;
   /** Marks the records the relay holds as seen, stops purging and closes the database. */
   close(): Promise<void>;
 }
@@ -43,24 +53,24 @@ const RESTART_ALLOWANCE_MS = 10 * 60_000;
 const DEFAULT_GRACE_MS = 120_000;
 
 export async function openPersistence(options: PersistenceOptions): Promise<Persistence> {
-  if (!options.dataDir) {
+  if (!options.dataDir && !options.databaseUrl) {
     return {
       dataDir: null,
       database: null,
+      history: null,
       storageFor: undefined,
       purged: () => 0,
-      storedCredential: async () => null,
-      keepCredential: async () => undefined,
       close: async () => undefined,
     };
   }
-  const db = await openDatabase(options.dataDir);
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, { log: options.log }) : await openDatabase(options.dataDir!);
   const records = new RoomRecords(db);
   const retention = options.roomRecordRetentionMs ?? (options.visitorGraceMs ?? DEFAULT_GRACE_MS) + RESTART_ALLOWANCE_MS;
-  const relaySettings = new PgliteStorage(db, 'relay');
+  const history = new History(db.sql, { days: options.historyDays, storeMessages: options.storeMessages, now: options.now, log: options.log ?? console.error });
   let purged = 0;
   try {
     purged += await records.purge(retention);
+    await history.purge();
   } catch (e) {
     await db.close();
     throw e;
@@ -71,6 +81,7 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
       try {
         await records.touch();
         purged += await records.purge(retention);
+        await history.purge();
       } catch (err) {
         options.log?.('storage: purge failed', err);
       } finally {
@@ -83,15 +94,15 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
   return {
     dataDir: db.dir,
     database: db,
+    history,
     storageFor: (name) => records.storageFor(name),
     purged: () => purged,
-    storedCredential: async () => (await relaySettings.get<string>('agentCredential')) ?? null,
-    keepCredential: (credential) => relaySettings.put('agentCredential', credential),
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer);
         await running;
         await records.touch().catch((err) => options.log?.('storage: touch at close failed', err));
+        await history.flushed();
         await db.close();
       })()),
   };

@@ -1,5 +1,6 @@
 /**
- * The relay core's `Storage` seam on the embedded database (see database.ts): one table, `kv`,
+ * The relay core's `Storage` seam on the Node host's database (database.ts: PGlite, or a Postgres
+ * server with DATABASE_URL; the queries go through the Sql seam, so both work): one table, `kv`,
  * keyed by (scope, key), JSON values. Each visitor room gets the scope `room:{shortId}`.
  *
  * Storage stays bounded. A room deletes its record when its visitor is gone for good; what is
@@ -39,13 +40,13 @@ export class PgliteStorage implements Storage {
   ) {}
 
   async get<T>(key: string): Promise<T | undefined> {
-    const rows = (await this.db.pg.query<{ value: T }>('SELECT value FROM kv WHERE scope = $1 AND key = $2', [this.scope, key])).rows;
+    const rows = (await this.db.sql.query<{ value: T }>('SELECT value FROM kv WHERE scope = $1 AND key = $2', [this.scope, key])).rows;
     if (rows.length) this.hooks.held?.(this.scope);
     return rows.length ? rows[0].value : undefined;
   }
 
   async put<T>(key: string, value: T): Promise<void> {
-    await this.db.pg.query(
+    await this.db.sql.query(
       `INSERT INTO kv (scope, key, value, updated_at) VALUES ($1, $2, $3::json, to_timestamp($4::double precision / 1000))
        ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       [this.scope, key, toJson(value), this.now()],
@@ -55,7 +56,7 @@ export class PgliteStorage implements Storage {
 
   async delete(key: string): Promise<boolean> {
     const { deleted, left } = (
-      await this.db.pg.query<{ deleted: number; left: boolean }>(
+      await this.db.sql.query<{ deleted: number; left: boolean }>(
         `WITH d AS (DELETE FROM kv WHERE scope = $1 AND key = $2 RETURNING 1)
          SELECT (SELECT count(*) FROM d)::int AS deleted, EXISTS (SELECT 1 FROM kv WHERE scope = $1 AND key <> $2) AS left`,
         [this.scope, key],
@@ -67,7 +68,7 @@ export class PgliteStorage implements Storage {
 
   async list<T>(prefix: string): Promise<Map<string, T>> {
     const rows = (
-      await this.db.pg.query<{ key: string; value: T }>('SELECT key, value FROM kv WHERE scope = $1 AND starts_with(key, $2) ORDER BY key COLLATE "C"', [
+      await this.db.sql.query<{ key: string; value: T }>('SELECT key, value FROM kv WHERE scope = $1 AND starts_with(key, $2) ORDER BY key COLLATE "C"', [
         this.scope,
         prefix,
       ])
@@ -103,7 +104,7 @@ export class RoomRecords {
   /** Marks every record this run holds as seen now, so a purge (in a later run too) keeps it. */
   async touch(): Promise<void> {
     if (this.held.size === 0) return;
-    await this.db.pg.query('UPDATE kv SET updated_at = to_timestamp($2::double precision / 1000) WHERE scope = ANY($1::text[])', [[...this.held], this.now()]);
+    await this.db.sql.query('UPDATE kv SET updated_at = to_timestamp($2::double precision / 1000) WHERE scope = ANY($1::text[])', [[...this.held], this.now()]);
   }
 
   /**
@@ -112,7 +113,7 @@ export class RoomRecords {
    * many rooms' records went.
    */
   async purge(retentionMs: number): Promise<number> {
-    const result = await this.db.pg.query<{ scope: string }>(
+    const result = await this.db.sql.query<{ scope: string }>(
       `DELETE FROM kv WHERE starts_with(scope, $1) AND updated_at < to_timestamp($2::double precision / 1000) AND NOT (scope = ANY($3::text[]))
        RETURNING scope`,
       [ROOM_PREFIX, this.now() - retentionMs, [...this.held]],
@@ -122,7 +123,7 @@ export class RoomRecords {
 
   /** How many rooms have a record. */
   async count(): Promise<number> {
-    const rows = (await this.db.pg.query<{ n: number }>('SELECT count(DISTINCT scope)::int AS n FROM kv WHERE starts_with(scope, $1)', [ROOM_PREFIX])).rows;
+    const rows = (await this.db.sql.query<{ n: number }>('SELECT count(DISTINCT scope)::int AS n FROM kv WHERE starts_with(scope, $1)', [ROOM_PREFIX])).rows;
     return rows[0]?.n ?? 0;
   }
 }

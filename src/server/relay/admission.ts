@@ -54,6 +54,7 @@ export function refusalOf(t: Ticket): { code: ErrorCode; message: string; close:
   if (t.party !== 'agents' && t.party !== 'watch') return { code: ErrorCode.notFound, message: `no party "${t.party.slice(0, 40)}"`, close: CloseCode.notFound };
   if (!t.agent) return { code: ErrorCode.unauthorized, message: 'a valid agent token is required', close: CloseCode.unauthorized };
   if (t.party === 'agents') return t.room === 'lobby' ? null : { code: ErrorCode.notFound, message: `no agent room "${t.room.slice(0, 40)}"`, close: CloseCode.notFound };
+  if (!t.agent.capabilities.includes('watch')) return { code: ErrorCode.unauthorized, message: 'this agent may not watch visitors (its token lacks the "watch" capability)', close: CloseCode.unauthorized };
   if (!SHORT_ID_PATTERN.test(t.room)) return { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound };
   const client = t.params.get('client');
   if (client !== null && !CLIENT_ID_PATTERN.test(client)) return { code: ErrorCode.invalidMessage, message: 'client must be 8-64 URL-safe characters', close: CloseCode.badRoute };

@@ -38,6 +38,8 @@ export interface RoomRecord {
    * Absent in records written before it was kept.
    */
   goneAt?: number | null;
+  /** The open session's id in the history (seams.ts `SessionLog`), or null. Absent in older records. */
+  sessionId?: string | null;
 }
 
 /** Whether `r` looks like a record this code wrote (storage is trusted, but may hold an older shape). */

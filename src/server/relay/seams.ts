@@ -71,3 +71,39 @@ export interface LobbyLink {
   claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode>;
   releaseCode(shortId: string, code: string): void;
 }
+
+/** The visitor of a session, as history records it. */
+export interface SessionVisitor {
+  shortId: string;
+  uniqueId: string | null;
+  callName: string | null;
+}
+
+/** An agent in a session, as history records it. */
+export interface SessionAgent {
+  agentId: string;
+  agentName: string;
+  capabilities: readonly string[];
+}
+
+/**
+ * What a room reports about its sessions (src/server/history/ keeps them). A session starts with
+ * a help request or an agent's first request to watch, and ends when the room ends it (the
+ * reason is the session's end reason, or `cancelled` for a help request withdrawn before anyone
+ * watched). Every event carries the visitor as the room knows it then.
+ */
+export type SessionEvent = { sessionId: string; at: number; visitor: SessionVisitor } & (
+  | { type: 'started' }
+  | { type: 'asked' | 'allowed' | 'declined'; agent: SessionAgent }
+  | { type: 'message'; from: { role: 'visitor' | 'agent'; id: string; name: string | null }; text: string }
+  | { type: 'ended'; reason: string }
+);
+
+/**
+ * Where a room reports its sessions' events: fire-and-forget. `record` returns at once and never
+ * throws; the host queues the event (a bounded queue) and writes it later, so a slow or failed
+ * database never blocks or breaks a room (events are dropped, and logged, instead).
+ */
+export interface SessionLog {
+  record(event: SessionEvent): void;
+}

@@ -34,7 +34,7 @@ import { Deadlines } from './deadlines.js';
 import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
 import { Peers, type Peer, type PeerOptions } from './peers.js';
 import { isRoomRecord, RECORD_KEY, RecordWriter, type RoomRecord, type StoredIdentity } from './room-record.js';
-import type { Alarm, Connection, LobbyLink, LookupCode, Storage } from './seams.js';
+import type { Alarm, Connection, LobbyLink, LookupCode, SessionEvent, SessionLog, Storage } from './seams.js';
 
 /** What a room is given by its host. */
 export interface RoomContext {
@@ -67,6 +67,8 @@ export interface VisitorRoomOptions extends PeerOptions {
   allowHelpRequest?: (address: string) => boolean | Promise<boolean>;
   /** The time stamp of a new help request: strictly increasing across the host's rooms. Default: now. */
   requestTime?: () => number;
+  /** Where sessions are reported for the history (fire-and-forget). Default: nowhere. */
+  sessionLog?: SessionLog;
   /** The visitor's socket came (true) or went (false), or the room emptied for good ('removed'). */
   onPresence?: (event: boolean | 'removed', room: VisitorRoom) => void;
 }
@@ -103,6 +105,7 @@ const FRAME_ACK = /^\{"type":"frameAck","seq":(\d+)\}$/;
 const FRESH_IDENTITY = (): StoredIdentity => ({ uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} });
 
 type RoomOptions = VisitorRoomOptions & typeof ROOM_DEFAULTS;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** Options with their defaults, made once per options object: a host shares one among all its rooms (memory per idle visitor). */
 const normalized = new WeakMap<VisitorRoomOptions, RoomOptions>();
 function withDefaults(options: VisitorRoomOptions): RoomOptions {
@@ -142,6 +145,8 @@ export class VisitorRoom {
   private connectedAt = 0;
   /** When the visitor's socket left (epoch ms), or null while it is connected. */
   private goneAt: number | null = null;
+  /** The open session's id in the history, or null (see `report`). */
+  private sessionId: string | null = null;
 
   private conn: Connection | null = null;
   private visible = true;
@@ -287,6 +292,7 @@ export class VisitorRoom {
     }
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
+    this.sessionId = r.sessionId ?? null;
     const now = this.opts.now();
     this.goneAt = r.goneAt ?? now;
     if (this.state === 'active' || this.state === 'paused') {
@@ -320,6 +326,7 @@ export class VisitorRoom {
       endReason: this.endReason,
       connectedAt: this.connectedAt,
       goneAt: this.conn ? null : this.goneAt,
+      sessionId: this.sessionId,
     };
   }
 
@@ -388,6 +395,7 @@ export class VisitorRoom {
   private visitorGone(): void {
     if (this.conn || this.visitorId === null) return;
     this.endSession('timeout');
+    this.closeSession('timeout');
     this.remove();
   }
 
@@ -412,6 +420,7 @@ export class VisitorRoom {
     this.lookupCode = null;
     this.endReason = null;
     this.goneAt = null;
+    this.sessionId = null;
     this.delivered = null;
     this.writer.changed();
     this.opts.onPresence?.('removed', this);
@@ -460,6 +469,7 @@ export class VisitorRoom {
     if (conn !== this.conn || this.state === 'active' || this.state === 'paused') return;
     if (!allowed) return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
     this.pendingRequestAt ??= this.opts.requestTime?.() ?? this.opts.now();
+    this.openSession();
     this.setState('pendingRequest', null);
   }
 
@@ -490,7 +500,8 @@ export class VisitorRoom {
         this.helpCheck = null;
         if (this.state !== 'pendingRequest') return;
         this.pendingRequestAt = null;
-        return this.setState('inactive', null);
+        this.setState('inactive', null);
+        return this.closeSession('cancelled');
       case 'getLookupCode':
         return void this.giveLookupCode();
       case 'consent':
@@ -501,6 +512,7 @@ export class VisitorRoom {
         return;
       case 'forget':
         this.endSession('reset');
+        this.closeSession('reset');
         this.peers.drop(conn);
         this.conn = null;
         this.remove();
@@ -515,6 +527,7 @@ export class VisitorRoom {
         if (observers.some((w) => this.peers.out.full(w.conn))) return this.sendError(conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
         const out = JSON.stringify({ type: 'customMessageReceived', message: msg.message, from: { role: 'visitor', id: this.ctx.name, name: this.identity.callName } } satisfies Message);
         for (const w of observers) this.peers.out.send(w.conn, out);
+        this.report({ type: 'message', from: { role: 'visitor', id: this.ctx.name, name: this.identity.callName }, text: msg.message });
         if (msg.seq !== undefined) {
           (this.delivered ??= new DeliveredSeqs()).add(VISITOR_SENDER, msg.seq);
           this.send(conn, { type: 'ack', seq: msg.seq });
@@ -545,12 +558,15 @@ export class VisitorRoom {
           const open = this.openRequestOf(w.agent.agentId);
           w.requestId = open ?? randomId(9);
           if (open) return;
+          this.openSession();
+          this.report({ type: 'asked', agent: w.agent });
         }
         this.send(this.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
         return;
       }
       case 'customMessage': {
         const ref = msg.seq === undefined ? undefined : String(msg.seq);
+        if (!w.agent.capabilities.includes('message')) return this.sendError(w.conn, ErrorCode.unauthorized, 'this agent may not send messages (its token lacks the "message" capability)', ref);
         if (!w.watching) return this.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) before sending messages');
         if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now', ref);
         // A viewer resends what was not acknowledged when its socket dropped; one already
@@ -558,6 +574,7 @@ export class VisitorRoom {
         if (msg.seq !== undefined && w.sender !== null && this.delivered?.has(w.sender, msg.seq)) return this.send(w.conn, { type: 'ack', seq: msg.seq! });
         if (this.peers.out.full(this.conn)) return this.sendError(w.conn, ErrorCode.queueFull, QUEUE_FULL_MESSAGE, ref);
         this.send(this.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: w.agent.agentId, name: w.agent.agentName } });
+        this.report({ type: 'message', from: { role: 'agent', id: w.agent.agentId, name: w.agent.agentName }, text: msg.message });
         if (msg.seq !== undefined) {
           if (w.sender !== null) (this.delivered ??= new DeliveredSeqs()).add(w.sender, msg.seq);
           this.send(w.conn, { type: 'ack', seq: msg.seq });
@@ -670,7 +687,11 @@ export class VisitorRoom {
     for (const w of asking) w.requestId = null;
     if (!msg.allow) {
       for (const w of asking) this.send(w.conn, { type: 'watchDeclined', shortId: this.ctx.name });
-      if (!this.observers().length) this.endSession('declined');
+      this.report({ type: 'declined', agent: asking[0].agent });
+      if (!this.observers().length) {
+        this.endSession('declined');
+        this.closeSession('declined');
+      }
       return;
     }
     this.allow(asking);
@@ -680,6 +701,8 @@ export class VisitorRoom {
   private allow(asking: Watcher[]): void {
     const wasLive = this.state === 'active' || this.state === 'paused';
     let count = this.observers().length;
+    this.openSession();
+    for (const agent of new Map(asking.map((w) => [w.agent.agentId, w.agent])).values()) this.report({ type: 'allowed', agent });
     for (const w of asking) {
       w.watching = true;
       this.fanout.restart(w);
@@ -732,7 +755,37 @@ export class VisitorRoom {
     }
     this.setState('ended', by ?? this.agentName, { reason });
     this.agentName = null;
+    this.closeSession(reason);
     this.writer.changed();
+  }
+
+  // ------------------------------------------------------------------ history
+
+  /** A session starts in the history (a help request, or an agent asks to watch), unless one is open. */
+  private openSession(): void {
+    if (this.sessionId !== null || !this.opts.sessionLog) return;
+    this.sessionId = randomId(16);
+    this.writer.changed();
+    this.report({ type: 'started' });
+  }
+
+  /** The open session (if any) ends in the history. */
+  private closeSession(reason: string): void {
+    if (this.sessionId === null) return;
+    this.report({ type: 'ended', reason });
+    this.sessionId = null;
+    this.writer.changed();
+  }
+
+  /** Hands an event of the open session to the host's log; it never waits and never throws. */
+  private report(event: DistributiveOmit<SessionEvent, 'sessionId' | 'at' | 'visitor'>): void {
+    const log = this.opts.sessionLog;
+    if (!log || this.sessionId === null) return;
+    try {
+      log.record({ ...event, sessionId: this.sessionId, at: this.opts.now(), visitor: { shortId: this.ctx.name, uniqueId: this.identity.uniqueId, callName: this.identity.callName } } as SessionEvent);
+    } catch (err) {
+      this.opts.log?.('relay: the session log refused an event', err);
+    }
   }
 
   /** active while someone watches a visible tab; paused otherwise. */

@@ -5,7 +5,8 @@ import { baseStyles } from '../shared.styles.js';
 /**
  * @tag upscope-agent-console
  * @summary The agent console at `/agent`: log in (also from the `#credential=` link
- * `npm start` prints), then the live lobby of visitors with search by lookup code.
+ * `npm start` prints), then the live lobby of visitors with search by lookup code, and the
+ * History page (the sessions the agent was in; the navigation in the header switches).
  *
  * @fires upscope-logout - The agent logged out (or the login expired). `detail`: null.
  *
@@ -32,13 +33,32 @@ export class UpscopeAgentConsole extends AgentPage {
       :host {
         max-width: 110em;
       }
+      .title {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5em 1.5em;
+      }
+      nav.views {
+        display: flex;
+        gap: 0.25em;
+      }
+      nav.views button[aria-current='page'] {
+        background: var(--_surface);
+        border-color: var(--_accent);
+        font-weight: 600;
+      }
     `,
   ];
 
   static override properties = {
     ...AgentPage.properties,
     watchBase: { type: String, attribute: 'watch-base' },
+    view: { type: String, reflect: true },
   };
+
+  /** Which page shows: the live lobby ("visitors") or the session history ("history"). */
+  view: 'visitors' | 'history' = 'visitors';
 
   /** Watch links are `${watchBase}${shortId}`. Default "/w/". */
   watchBase = '/w/';
@@ -46,13 +66,24 @@ export class UpscopeAgentConsole extends AgentPage {
   protected override render() {
     return html`
       <header>
+        <div class="title">
         <h1>Upscope agent console</h1>
+        ${this.session
+          ? html`<nav class="views" aria-label="Console">
+              ${(['visitors', 'history'] as const).map(
+                (v) => html`<button type="button" aria-current=${this.view === v ? 'page' : 'false'} @click=${() => (this.view = v)}>${v === 'visitors' ? 'Visitors' : 'History'}</button>`,
+              )}
+            </nav>`
+          : null}
+        </div>
         ${this.renderAccount()}
       </header>
       <main>
-        ${this.session
-          ? html`<upscope-agent-lobby .host=${this.relayHost} .token=${this.session.token} .watchBase=${this.watchBase}></upscope-agent-lobby>`
-          : this.renderLogin()}
+        ${!this.session
+          ? this.renderLogin()
+          : this.view === 'history'
+            ? html`<upscope-agent-history .host=${this.host} .token=${this.session.token ?? ''}></upscope-agent-history>`
+            : html`<upscope-agent-lobby .host=${this.relayHost} .token=${this.session.token ?? ''} .useCookie=${!this.session.token} .watchBase=${this.watchBase}></upscope-agent-lobby>`}
       </main>
     `;
   }

@@ -84,6 +84,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   static override properties = {
     host: { type: String },
     token: { type: String },
+    useCookie: { type: Boolean, attribute: 'use-cookie' },
     watchBase: { type: String, attribute: 'watch-base' },
     result: { state: true, attribute: false },
     query: { state: true, attribute: false },
@@ -92,8 +93,10 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
 
   /** The relay (see `<upscope-viewer host>`). */
   host = '';
-  /** The agent token from `/api/login`. */
+  /** The agent token (a JWT from your backend). */
   token = '';
+  /** Without a token, sign the socket in with the relay's session cookie (the console on the relay's own origin). */
+  useCookie = false;
   /** Watch links are `${watchBase}${shortId}`. Default "/w/". */
   watchBase = '/w/';
 
@@ -105,12 +108,13 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   private remoteTimer: ReturnType<typeof setTimeout> | undefined;
   /** The lobby client of the current host and token; a move in the DOM keeps it. */
   private readonly lobby$ = new ClientController(this, {
-    args: () => [this.host, this.token] as const,
-    start: ([host, token], run) => {
-      if (!host || !token) return null;
+    args: () => [this.host, this.token, this.useCookie] as const,
+    start: ([host, token, useCookie], run) => {
+      if (!host || (!token && !useCookie)) return null;
       const client: LobbyClient = new LobbyClient({
         host,
         token,
+        useCookie,
         onStatus: run.live((status) => {
           if (status === 'unauthorized') emit(this, 'upscope-unauthorized', { message: client.error.get()?.message ?? 'the relay refused the agent token' });
         }),

@@ -1,20 +1,22 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { AgentLoginError, loginAgent, saveAgentSession } from '../../agent-session.js';
+import { AgentLoginError, loginAgent, setAgentPassword } from '../../agent-session.js';
 import { emit } from '../../events.js';
 import { resolveRelayAddress } from '../../../relay-client/relay-address.js';
 import { baseStyles } from '../shared.styles.js';
 
 /**
  * @tag upscope-agent-login
- * @summary The agent login form: the agent credential and a display name, traded for a token
- * that is kept in sessionStorage (this tab only) until it expires.
+ * @summary The agent sign-in form: name and password (the relay answers with an HttpOnly session
+ * cookie, shared by the origin's tabs). With `link` set (a one-time sign-in link), it asks the
+ * agent to choose a password instead, and signs in with it.
  *
- * @fires upscope-login - Logged in; the session is already stored. `detail`: `{token, agentId, agentName, expiresAt}`.
+ * @fires upscope-login - Signed in. `detail`: `{agentId, agentName, expiresAt, capabilities, admin}`.
  *
  * @csspart form - The form.
- * @csspart notice - Why the login is shown (e.g. an expired login), when `notice` is set.
- * @csspart credential-input - The credential field.
- * @csspart name-input - The display-name field.
+ * @csspart notice - Why the sign-in is shown (e.g. an expired one), when `notice` is set.
+ * @csspart name-input - The name field (sign-in).
+ * @csspart password-input - The password field.
+ * @csspart confirm-input - The repeated password (choosing one from a link).
  * @csspart login-button - The submit button.
  * @csspart error - Why the last attempt failed.
  */
@@ -62,6 +64,7 @@ export class UpscopeAgentLogin extends LitElement {
 
   static override properties = {
     credential: { type: String },
+    link: { type: String },
     name: { type: String },
     host: { type: String },
     notice: { type: String },
@@ -69,10 +72,12 @@ export class UpscopeAgentLogin extends LitElement {
     error: { state: true, attribute: false },
   };
 
-  /** Prefills the credential field (from the `#credential=` link `npm start` prints). */
+  /** Prefills the password (the Cloudflare host's legacy `#credential=` link). */
   credential = '';
-  /** Prefills the display name. Default "Agent". */
-  name = 'Agent';
+  /** The secret of a one-time sign-in link (`#signin=`): the form asks for a new password. */
+  link = '';
+  /** Prefills the name. */
+  name = '';
   /** The relay, when it is not this page's origin (see `<upscope-viewer host>`). Default: same origin. */
   host = '';
   /** A line above the form saying why a login is needed. */
@@ -82,46 +87,67 @@ export class UpscopeAgentLogin extends LitElement {
   protected error = '';
 
   protected override firstUpdated(): void {
-    // With the credential already known (from the link), only the name is left to confirm.
-    const target = this.credential ? 'name-input' : 'credential-input';
+    const target = this.link || !this.name ? (this.link ? 'password-input' : 'name-input') : 'password-input';
     this.renderRoot.querySelector<HTMLInputElement>(`[part="${target}"]`)?.focus();
   }
 
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     if (this.busy) return;
-    const form = e.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
+    const data = new FormData(e.currentTarget as HTMLFormElement);
+    const password = String(data.get('password') ?? '');
     this.error = '';
+    if (this.link && password !== String(data.get('confirm') ?? '')) {
+      this.error = 'the two passwords are not the same';
+      return;
+    }
     this.busy = true;
     try {
       const origin = this.host ? resolveRelayAddress(this.host).httpOrigin : '';
-      const session = await loginAgent({ credential: String(data.get('credential') ?? ''), name: String(data.get('name') ?? ''), origin });
-      saveAgentSession(session);
+      const session = this.link ? await setAgentPassword({ link: this.link, password, origin }) : await loginAgent({ name: String(data.get('name') ?? ''), password, origin });
+      this.link = '';
       emit(this, 'upscope-login', session);
     } catch (err) {
-      this.error = err instanceof AgentLoginError || err instanceof TypeError ? err.message : 'login failed; try again';
+      this.error = err instanceof AgentLoginError || err instanceof TypeError ? err.message : 'sign-in failed; try again';
     } finally {
       this.busy = false;
     }
   }
 
   protected override render() {
+    if (this.link) {
+      return html`
+        <form part="form" @submit=${this.submit} aria-labelledby="title" novalidate>
+          <h2 id="title">Choose your password</h2>
+          <p class="notice">This one-time link signs you in once. Choose the password you will sign in with from now on.</p>
+          <label>
+            New password
+            <input part="password-input" name="password" type="password" autocomplete="new-password" minlength="8" maxlength="256" required aria-describedby="pw-hint" />
+            <span class="hint" id="pw-hint">At least 8 characters; a few words are easier to remember than symbols.</span>
+          </label>
+          <label>
+            Repeat it
+            <input part="confirm-input" name="confirm" type="password" autocomplete="new-password" maxlength="256" required />
+          </label>
+          <button part="login-button" class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Saving…' : 'Set password and sign in'}</button>
+          <p part="error" class="error" role="alert">${this.error}</p>
+        </form>
+      `;
+    }
     return html`
       <form part="form" @submit=${this.submit} aria-labelledby="title" novalidate>
-        <h2 id="title">Agent login</h2>
+        <h2 id="title">Agent sign-in</h2>
         ${this.notice ? html`<p part="notice" class="notice">${this.notice}</p>` : nothing}
         <label>
-          Agent credential
-          <input part="credential-input" name="credential" type="password" autocomplete="current-password" required .value=${this.credential} />
-          <span class="hint">The one <code>npm start</code> printed (or UPSCOPE_AGENT_TOKEN).</span>
+          Your name
+          <input part="name-input" name="name" type="text" autocomplete="username" maxlength="80" required .value=${this.name} />
+          <span class="hint">As your admin added you. Visitors see it when you ask to watch.</span>
         </label>
         <label>
-          Your name
-          <input part="name-input" name="name" type="text" autocomplete="name" maxlength="80" required .value=${this.name} />
-          <span class="hint">Visitors see it when you ask to watch.</span>
+          Password
+          <input part="password-input" name="password" type="password" autocomplete="current-password" maxlength="256" required .value=${this.credential} />
         </label>
-        <button part="login-button" class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Logging in…' : 'Log in'}</button>
+        <button part="login-button" class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button>
         <p part="error" class="error" role="alert">${this.error}</p>
       </form>
     `;

@@ -290,7 +290,8 @@ export class UpscopeAgentWatch extends AgentPage {
         <upscope-viewer
           part="viewer"
           .host=${this.relayHost}
-          .token=${this.session!.token}
+          .token=${this.session!.token ?? ''}
+          .useCookie=${!this.session!.token}
           .shortId=${this.shortId}
           @upscope-watch-state=${this.onWatchState}
           @upscope-custom-message=${this.onCustomMessage}

@@ -51,6 +51,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   static override properties = {
     host: { type: String },
     token: { type: String },
+    useCookie: { type: Boolean, attribute: 'use-cookie' },
     shortId: { type: String, attribute: 'short-id' },
     quality: { state: true, attribute: false },
     hasFrame: { state: true, attribute: false },
@@ -62,8 +63,10 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
 
   /** The relay: `host[:port]`, optionally with a scheme (`https://relay.example.com`). */
   host = '';
-  /** The agent token from `/api/login`. Prefer setting the property: an attribute stays visible in the DOM. */
+  /** The agent token (a JWT from your backend). Prefer setting the property: an attribute stays visible in the DOM. */
   token = '';
+  /** Without a token, sign the socket in with the relay's session cookie (the console on the relay's own origin). */
+  useCookie = false;
   /** The visitor to watch (the `{shortId}` of the watch link `/w/{shortId}`). */
   shortId = '';
   /**
@@ -86,8 +89,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   private lastEmitted = '';
   /** The watch client of the current host, token and short id; a move in the DOM keeps it. */
   private readonly watch$ = new ClientController(this, {
-    args: () => [this.host, this.token, this.shortId] as const,
-    start: ([host, token, shortId], run) => this.startWatching(host, token, shortId, run),
+    args: () => [this.host, this.token, this.shortId, this.useCookie] as const,
+    start: ([host, token, shortId, useCookie], run) => this.startWatching(host, token, shortId, useCookie, run),
     onError: (e) => (this.configError = e instanceof Error ? e.message : String(e)),
   });
 
@@ -157,7 +160,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   }
 
   /** One run of the watch client; everything it set up ends with `run.signal`. */
-  private startWatching(host: string, token: string, shortId: string, run: ClientRun): WatchClient | null {
+  private startWatching(host: string, token: string, shortId: string, useCookie: boolean, run: ClientRun): WatchClient | null {
     this.configError = '';
     this.left = false;
     run.signal.addEventListener('abort', () => {
@@ -166,7 +169,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       this.lastEmitted = '';
     });
     let qualityTimer: ReturnType<typeof setInterval> | undefined;
-    if (!host || !token || !shortId) return null;
+    if (!host || (!token && !useCookie) || !shortId) return null;
     const painter = new FramePainter(
       () => this.renderRoot.querySelector<HTMLCanvasElement>('canvas[part="screen"]'),
       run.live((tile) => {
@@ -183,6 +186,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const client: WatchClient = new WatchClient({
       host,
       token,
+      useCookie,
       shortId,
       onFrame: run.live((frame) => {
         const s = client.snapshot.status;
@@ -231,7 +235,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const who = visitorLabel(s.visitor);
     switch (s.status) {
       case 'idle':
-        return this.host && this.token && this.shortId ? 'Not connected.' : 'Not connected: the viewer needs a relay host, an agent token and a visitor short id.';
+        return this.host && (this.token || this.useCookie) && this.shortId ? 'Not connected.' : 'Not connected: the viewer needs a relay host, an agent token and a visitor short id.';
       case 'connecting':
         return 'Connecting to the relay…';
       case 'reconnecting':

@@ -1,0 +1,46 @@
+/**
+ * The Cloudflare host's session history: in D1 (the `DB` binding, wrangler.jsonc), through the
+ * {@link d1Sql} adapter, with the same host-free store as the Node host (src/server/history/).
+ * One {@link History} per isolate; its migrations run once per isolate, before its first write or
+ * read. Without the binding there is no history (rooms get no session log, /api/history says so).
+ */
+import { migrate } from '../migrate.js';
+import type { Sql } from '../sql.js';
+import { History, HISTORY_MIGRATION, historyDaysOf, storeMessagesOf } from '../history/index.js';
+import { d1Sql } from './d1-sql.js';
+import type { Env } from './env.js';
+import { clock } from './test-hooks.js';
+
+/** D1's own schema steps (it holds only the portable tables: no room records, which live in Durable Objects). */
+export const D1_MIGRATIONS = [HISTORY_MIGRATION];
+
+let cached: { db: D1Database; history: History; ready: Promise<unknown> } | null = null;
+
+/** The isolate's history, or null without a D1 binding. `ready` resolves once D1 is migrated. */
+export function historyOf(env: Env): { history: History; ready: Promise<unknown> } | null {
+  if (!env.DB) return null;
+  if (cached?.db === env.DB) return cached;
+  const sql = d1Sql(env.DB);
+  const ready = migrate(sql, D1_MIGRATIONS, { dialect: 'd1' }).catch((err) => {
+    console.error('history: migrating D1 failed', err);
+    cached = null; // tried again next time
+    throw err;
+  });
+  let days = 90;
+  try {
+    days = historyDaysOf(env.UPSCOPE_HISTORY_DAYS);
+  } catch (e) {
+    console.error(`history: ${(e as Error).message}; keeping 90 days`);
+  }
+  // Every write waits for the migrations first, so the rooms never write to missing tables.
+  const afterMigrations: Sql = {
+    query: async (text, params) => {
+      await ready;
+      return sql.query(text, params);
+    },
+    transaction: (fn) => fn(afterMigrations),
+  };
+  const raw = new History(afterMigrations, { days, storeMessages: storeMessagesOf(env.UPSCOPE_STORE_MESSAGES), now: () => clock(env), log: (...args) => console.error(...args) });
+  cached = { db: env.DB, history: raw, ready };
+  return cached;
+}

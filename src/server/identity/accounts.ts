@@ -1,0 +1,225 @@
+/**
+ * Built-in agent accounts, over the host-free SQL seam (src/server/sql.ts; tables in schema.ts):
+ * agents with a name and a password (passwords.ts), one-time sign-in links that let an agent set
+ * its password, console sessions behind a cookie (revocable), and the relay's own token signing
+ * key (random, made once, kept in the database, never derived from anything an agent holds).
+ * Link and session secrets are 32 random bytes; only their SHA-256 is stored.
+ */
+import { CAPABILITIES, isCapability, type Capability } from '../../protocol/capabilities.js';
+import { MAX_AGENT_NAME } from '../../protocol/index.js';
+import { base64url } from '../relay/agent-token.js';
+import type { Sql } from '../sql.js';
+import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+
+export interface AgentAccount {
+  id: string;
+  name: string;
+  admin: boolean;
+  capabilities: readonly Capability[];
+  /** False until the agent has used its sign-in link. */
+  hasPassword: boolean;
+  createdAt: number;
+}
+
+/** How long a one-time sign-in link stays usable. */
+export const LINK_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** How long a console sign-in lasts. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** A refusal the caller shows as it is (bad input, unknown name, ...). */
+export class AccountError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const enc = new TextEncoder();
+export const randomSecret = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
+export const sha256 = async (s: string) => base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(s))));
+
+/** The name as kept (trimmed, NFC), or throws why it cannot be one. */
+export function cleanName(name: unknown): string {
+  if (typeof name !== 'string') throw new AccountError('enter a name');
+  const clean = name.normalize('NFC').trim();
+  if (!clean) throw new AccountError('enter a name');
+  if ([...clean].length > MAX_AGENT_NAME) throw new AccountError(`a name is at most ${MAX_AGENT_NAME} characters`);
+  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(clean)) throw new AccountError('a name may not contain control or invisible formatting characters');
+  return clean;
+}
+const nameKey = (name: string) => name.toLowerCase();
+
+interface AgentRow {
+  id: string;
+  name: string;
+  is_admin: number;
+  password_hash: string | null;
+  capabilities: string;
+  created_at: number | string;
+}
+
+function accountOf(r: AgentRow): AgentAccount {
+  let caps: unknown;
+  try {
+    caps = JSON.parse(r.capabilities);
+  } catch {
+    caps = [];
+  }
+  const capabilities = Array.isArray(caps) ? CAPABILITIES.filter((c) => caps.includes(c)) : [];
+  return { id: r.id, name: r.name, admin: Number(r.is_admin) === 1, capabilities, hasPassword: r.password_hash !== null, createdAt: Number(r.created_at) };
+}
+
+const COLUMNS = 'id, name, is_admin, password_hash, capabilities, created_at';
+
+export class Accounts {
+  private key: Promise<string> | null = null;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The relay's token signing key: made at first use, then read back (so tokens outlive a restart). */
+  signingSecret(): Promise<string> {
+    return (this.key ??= (async () => {
+      const read = async () => (await this.sql.query<{ value: string }>('SELECT value FROM relay_secrets WHERE name = $1', ['agent-token-key'])).rows[0]?.value;
+      const found = await read();
+      if (found) return found;
+      await this.sql.query('INSERT INTO relay_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', ['agent-token-key', randomSecret(), this.now()]);
+      return (await read())!;
+    })().catch((e) => {
+      this.key = null;
+      throw e;
+    }));
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.sql.query<{ n: number | string }>('SELECT count(*) AS n FROM agents')).rows[0]?.n ?? 0);
+  }
+
+  async list(): Promise<AgentAccount[]> {
+    return (await this.sql.query<AgentRow>(`SELECT ${COLUMNS} FROM agents ORDER BY name_key`)).rows.map(accountOf);
+  }
+
+  async byName(name: unknown): Promise<AgentAccount | null> {
+    const row = (await this.sql.query<AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE name_key = $1`, [nameKey(cleanName(name))])).rows[0];
+    return row ? accountOf(row) : null;
+  }
+
+  async byId(id: string): Promise<AgentAccount | null> {
+    const row = (await this.sql.query<AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE id = $1`, [id])).rows[0];
+    return row ? accountOf(row) : null;
+  }
+
+  /** Creates an agent; returns it and the secret of its one-time sign-in link. */
+  async add(name: unknown, options: { admin?: boolean; capabilities?: readonly string[] } = {}): Promise<{ account: AgentAccount; link: string }> {
+    const clean = cleanName(name);
+    const caps = options.capabilities ?? CAPABILITIES;
+    const bad = caps.filter((c) => !isCapability(c));
+    if (bad.length) throw new AccountError(`unknown capabilities: ${bad.join(', ')} (known: ${CAPABILITIES.join(', ')})`);
+    const id = base64url(crypto.getRandomValues(new Uint8Array(12)));
+    const now = this.now();
+    const capabilities = CAPABILITIES.filter((c) => caps.includes(c));
+    return this.sql.transaction(async (tx) => {
+      const taken = await tx.query('SELECT id FROM agents WHERE name_key = $1', [nameKey(clean)]);
+      if (taken.rows.length) throw new AccountError(`an agent called "${clean}" already exists`, 409);
+      await tx.query('INSERT INTO agents (id, name, name_key, is_admin, password_hash, capabilities, created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $6)', [id, clean, nameKey(clean), options.admin ? 1 : 0, JSON.stringify(capabilities), now]);
+      const link = await this.newLink(tx, id);
+      return { account: { id, name: clean, admin: !!options.admin, capabilities, hasPassword: false, createdAt: now }, link };
+    });
+  }
+
+  /** Removes an agent: its links and sessions go with it, so its console signs out at once. */
+  async remove(name: unknown): Promise<AgentAccount> {
+    const account = await this.byName(name);
+    if (!account) throw new AccountError(`no agent called "${cleanName(name)}"`, 404);
+    await this.sql.transaction(async (tx) => {
+      await tx.query('DELETE FROM agent_sessions WHERE agent_id = $1', [account.id]);
+      await tx.query('DELETE FROM agent_links WHERE agent_id = $1', [account.id]);
+      await tx.query('DELETE FROM agents WHERE id = $1', [account.id]);
+    });
+    return account;
+  }
+
+  /** Clears the password, revokes every session and older link, and returns a new one-time link. */
+  async reset(name: unknown): Promise<{ account: AgentAccount; link: string }> {
+    const account = await this.byName(name);
+    if (!account) throw new AccountError(`no agent called "${cleanName(name)}"`, 404);
+    const link = await this.sql.transaction(async (tx) => {
+      await tx.query('UPDATE agents SET password_hash = NULL, updated_at = $2 WHERE id = $1', [account.id, this.now()]);
+      await tx.query('DELETE FROM agent_sessions WHERE agent_id = $1', [account.id]);
+      await tx.query('DELETE FROM agent_links WHERE agent_id = $1', [account.id]);
+      return this.newLink(tx, account.id);
+    });
+    return { account: { ...account, hasPassword: false }, link };
+  }
+
+  private async newLink(tx: Sql, agentId: string): Promise<string> {
+    const secret = randomSecret();
+    const now = this.now();
+    await tx.query('DELETE FROM agent_links WHERE expires_at <= $1', [now]);
+    await tx.query('INSERT INTO agent_links (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [await sha256(secret), agentId, now, now + LINK_TTL_MS]);
+    return secret;
+  }
+
+  /** The agent a name and password sign in as; null for a wrong name or password (the same time either way). */
+  async checkPassword(name: unknown, password: unknown): Promise<AgentAccount | null> {
+    if (typeof password !== 'string' || !password || [...password].length > 1024) return null;
+    let clean: string;
+    try {
+      clean = cleanName(name);
+    } catch {
+      return null;
+    }
+    const row = (await this.sql.query<AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE name_key = $1`, [nameKey(clean)])).rows[0];
+    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    return ok && row?.password_hash ? accountOf(row) : null;
+  }
+
+  /** Uses a one-time link: sets the password (the link is spent, older sessions are revoked). */
+  async redeemLink(secret: unknown, password: unknown): Promise<AgentAccount> {
+    const problem = passwordProblem(password);
+    if (problem) throw new AccountError(problem);
+    if (typeof secret !== 'string' || secret.length > 200) throw new AccountError('this sign-in link is not valid; ask an admin for a new one', 401);
+    const hash = await hashPassword(password as string);
+    const tokenHash = await sha256(secret);
+    const account = await this.sql.transaction(async (tx) => {
+      const link = (await tx.query<{ agent_id: string; expires_at: number | string }>('DELETE FROM agent_links WHERE token_hash = $1 RETURNING agent_id, expires_at', [tokenHash])).rows[0];
+      if (!link) throw new AccountError('this sign-in link was already used or is not valid; ask an admin for a new one', 401);
+      if (Number(link.expires_at) <= this.now()) throw new AccountError('this sign-in link has expired; ask an admin for a new one', 401);
+      await tx.query('UPDATE agents SET password_hash = $2, updated_at = $3 WHERE id = $1', [link.agent_id, hash, this.now()]);
+      await tx.query('DELETE FROM agent_sessions WHERE agent_id = $1', [link.agent_id]);
+      return link.agent_id;
+    });
+    return (await this.byId(account))!;
+  }
+
+  /** A new console session for the agent: the cookie's secret and when it ends. */
+  async startSession(agentId: string, ttlMs = SESSION_TTL_MS): Promise<{ secret: string; expiresAt: number }> {
+    const secret = randomSecret();
+    const now = this.now();
+    await this.sql.query('DELETE FROM agent_sessions WHERE expires_at <= $1', [now]);
+    await this.sql.query('INSERT INTO agent_sessions (id_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [await sha256(secret), agentId, now, now + ttlMs]);
+    return { secret, expiresAt: now + ttlMs };
+  }
+
+  /** The agent signed in by a cookie's secret, while its session is live. */
+  async session(secret: unknown): Promise<{ account: AgentAccount; expiresAt: number } | null> {
+    if (typeof secret !== 'string' || !secret || secret.length > 200) return null;
+    const row = (
+      await this.sql.query<AgentRow & { expires_at: number | string }>(
+        `SELECT a.id, a.name, a.is_admin, a.password_hash, a.capabilities, a.created_at, s.expires_at FROM agent_sessions s JOIN agents a ON a.id = s.agent_id WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+        [await sha256(secret), this.now()],
+      )
+    ).rows[0];
+    return row ? { account: accountOf(row), expiresAt: Number(row.expires_at) } : null;
+  }
+
+  /** Signs a session out (server-side: the cookie is worthless afterwards). */
+  async endSession(secret: unknown): Promise<void> {
+    if (typeof secret !== 'string' || !secret || secret.length > 200) return;
+    await this.sql.query('UPDATE agent_sessions SET revoked_at = $2 WHERE id_hash = $1', [await sha256(secret), this.now()]);
+  }
+}

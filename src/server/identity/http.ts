@@ -1,0 +1,240 @@
+/**
+ * The identity endpoints as host-free Fetch handlers (`Request` in, `Response` out), so the Node
+ * host adapts them (node.ts) and the Cloudflare worker can mount the same ones:
+ *
+ * - `POST /api/login` `{name, password}`: a built-in agent signs in; the answer sets the session
+ *   cookie (HttpOnly, SameSite=Strict, Secure over https) and says who is signed in.
+ * - `POST /api/set-password` `{link, password}`: spends a one-time sign-in link, sets the
+ *   password, and signs in as above.
+ * - `GET /api/session`: who the cookie signs in, or 401.
+ * - `POST /api/logout`: revokes the cookie's session server-side and clears the cookie.
+ * - `POST /api/admin/agents` (loopback only, a bearer secret, never from a browser): the
+ *   `npm run agents` command talking to a running relay (see src/server/agents-cli.ts).
+ *
+ * Every request that relies on the cookie checks `Origin` ({@link originAllowed}): the relay's own
+ * origin and `UPSCOPE_AGENT_ORIGINS` only, which stops cross-site request forgery and cross-site
+ * WebSocket hijacking ({@link cookieAgent} is what socket admission calls).
+ */
+import { MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
+import type { AgentIdentity } from '../relay/agent-token.js';
+import { AccountError, type AgentAccount, type Accounts } from './accounts.js';
+
+export const SESSION_COOKIE = 'upscope_agent';
+
+export interface IdentityHttpOptions {
+  /** The accounts store; null when this host has none (the endpoints answer 501). */
+  accounts: () => Promise<Accounts> | null;
+  /** Extra origins allowed to use the cookie (`UPSCOPE_AGENT_ORIGINS`, comma-separated, e.g. `https://help.example.com`). */
+  agentOrigins?: readonly string[];
+  /** One sign-in attempt from `address`: false when over RATE_LIMITS.loginsPerAddressPerMinute. */
+  takeAttempt: (address: string) => boolean | Promise<boolean>;
+  /** The admin channel's secret (null: no admin channel). */
+  adminSecret?: () => string | null;
+  /** Builds a one-time sign-in link from its secret (for the admin channel's answers). */
+  linkFor?: (secret: string, req: Request) => string;
+  log?: (...args: unknown[]) => void;
+}
+
+/** Parses `UPSCOPE_AGENT_ORIGINS`: origins separated by commas or spaces; bad ones are an error. */
+export function parseAgentOrigins(text: string | undefined): string[] {
+  if (!text) return [];
+  return text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((o) => {
+      let url: URL;
+      try {
+        url = new URL(o);
+      } catch {
+        throw new Error(`UPSCOPE_AGENT_ORIGINS: "${o}" is not an origin like https://help.example.com`);
+      }
+      if (url.origin === 'null' || url.origin !== o.replace(/\/$/, '')) throw new Error(`UPSCOPE_AGENT_ORIGINS: "${o}" is not an origin like https://help.example.com (no path)`);
+      return url.origin;
+    });
+}
+
+/**
+ * True when the request's `Origin` may use the cookie: its host is the one the request was sent to
+ * (the relay's own origin, whatever scheme a proxy in front terminates), or it is listed in
+ * `agentOrigins`. A request without `Origin` is refused when `required` (WebSocket upgrades and
+ * POSTs from browsers always send one).
+ */
+export function originAllowed(headers: Headers, agentOrigins: readonly string[] = [], required = true): boolean {
+  const origin = headers.get('origin');
+  if (origin === null) return !required;
+  if (agentOrigins.includes(origin)) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  const host = headers.get('host');
+  return (url.protocol === 'http:' || url.protocol === 'https:') && host !== null && url.host === host.toLowerCase();
+}
+
+export function cookieOf(headers: Headers, name = SESSION_COOKIE): string | null {
+  const header = headers.get('cookie');
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
+
+/** The agent a WebSocket upgrade's cookie signs in: only with an allowed Origin and a live session. */
+export async function cookieAgent(headers: Headers, accounts: Accounts | null, agentOrigins: readonly string[] = []): Promise<AgentIdentity | null> {
+  const secret = cookieOf(headers);
+  if (!secret || !accounts || !originAllowed(headers, agentOrigins, true)) return null;
+  const session = await accounts.session(secret);
+  return session ? identityOfAccount(session.account, session.expiresAt) : null;
+}
+
+export function identityOfAccount(account: AgentAccount, expiresAt: number): AgentIdentity {
+  return { agentId: account.id, agentName: account.name, expiresAt, capabilities: account.capabilities };
+}
+
+const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+function json(status: number, body: unknown, extra: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...HEADERS, ...extra } });
+}
+
+function isHttps(req: Request): boolean {
+  return new URL(req.url).protocol === 'https:' || req.headers.get('x-forwarded-proto') === 'https';
+}
+
+function sessionCookie(req: Request, secret: string, expiresAt: number, now: number): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000));
+  return `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${isHttps(req) ? '; Secure' : ''}`;
+}
+
+function clearedCookie(req: Request): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${isHttps(req) ? '; Secure' : ''}`;
+}
+
+/** What the console learns about its sign-in (never a secret). */
+export function sessionBody(account: AgentAccount, expiresAt: number) {
+  return { agentId: account.id, agentName: account.name, admin: account.admin, capabilities: account.capabilities, expiresAt };
+}
+
+async function readJson(req: Request): Promise<Record<string, unknown> | null | 'too large'> {
+  const declared = Number(req.headers.get('content-length') ?? 0);
+  if (declared > MAX_LOGIN_BODY_BYTES) return 'too large';
+  let text: string;
+  try {
+    const buf = await req.arrayBuffer();
+    if (buf.byteLength > MAX_LOGIN_BODY_BYTES) return 'too large';
+    text = new TextDecoder().decode(buf);
+  } catch {
+    return null;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Constant-time equality of two strings (HMAC under a random key, compared by WebCrypto). */
+export async function sameSecret(a: string, b: string): Promise<boolean> {
+  const enc = new TextEncoder();
+  const k = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return crypto.subtle.verify('HMAC', k, await crypto.subtle.sign('HMAC', k, enc.encode(a)), enc.encode(b));
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/** The identity endpoints: a Response for the paths above, null for any other. */
+export function identityHandler(options: IdentityHttpOptions): (req: Request, address: string, now?: number) => Promise<Response | null> {
+  const origins = options.agentOrigins ?? [];
+  return async (req, address, now = Date.now()) => {
+    const path = new URL(req.url).pathname;
+    if (!['/api/login', '/api/logout', '/api/session', '/api/set-password', '/api/admin/agents'].includes(path)) return null;
+    if (path === '/api/admin/agents') return admin(req, address);
+    const method = path === '/api/session' ? 'GET' : 'POST';
+    if (req.method !== method) return json(405, { error: `use ${method}` }, { allow: method });
+    // Cookie-setting and cookie-using calls: a page on another origin may not make them (POSTs
+    // always carry Origin; a GET without one is a same-origin navigation or a non-browser client).
+    if (!originAllowed(req.headers, origins, method === 'POST')) return json(403, { error: 'this origin may not use the agent sign-in (UPSCOPE_AGENT_ORIGINS lists the allowed ones)' });
+    const store = options.accounts();
+    if (!store) return json(501, { error: 'this relay has no built-in agent accounts; agents sign in with tokens from your own backend (see the README)' });
+    const accounts = await store;
+    if (path === '/api/session') {
+      const session = await accounts.session(cookieOf(req.headers));
+      return session ? json(200, sessionBody(session.account, session.expiresAt)) : json(401, { error: 'not signed in' });
+    }
+    if (path === '/api/logout') {
+      await accounts.endSession(cookieOf(req.headers));
+      return json(200, { signedOut: true }, { 'set-cookie': clearedCookie(req) });
+    }
+    // /api/login and /api/set-password: malformed requests are answered at once; every attempt
+    // that gets as far as a password (and costs a password hash) is rate-limited per address.
+    const body = await readJson(req);
+    if (body === 'too large') return json(413, { error: `the request is too large (at most ${MAX_LOGIN_BODY_BYTES} bytes)` });
+    if (!body) return json(400, { error: path === '/api/login' ? 'send JSON: {"name": "...", "password": "..."}' : 'send JSON: {"link": "...", "password": "..."}' });
+    if (path === '/api/login') {
+      if (typeof body.name !== 'string' || !body.name.trim()) return json(400, { error: 'enter your name' });
+      if (typeof body.password !== 'string' || !body.password) return json(400, { error: 'enter your password' });
+    }
+    if (!(await options.takeAttempt(address))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
+    let account: AgentAccount;
+    try {
+      if (path === '/api/login') {
+        const found = await accounts.checkPassword(body.name, body.password);
+        if (!found) return json(401, { error: 'wrong name or password' });
+        account = found;
+      } else {
+        account = await accounts.redeemLink(body.link, body.password);
+      }
+    } catch (e) {
+      if (e instanceof AccountError) return json(e.status, { error: e.message });
+      throw e;
+    }
+    const session = await accounts.startSession(account.id);
+    options.log?.('agent signed in', account.id);
+    return json(200, sessionBody(account, session.expiresAt), { 'set-cookie': sessionCookie(req, session.secret, session.expiresAt, now) });
+  };
+
+  /** The `npm run agents` command's channel to a running relay: loopback, bearer secret, no browser. */
+  async function admin(req: Request, address: string): Promise<Response> {
+    const secret = options.adminSecret?.();
+    const store = options.accounts();
+    if (!secret || !store) return json(404, { error: 'not found' });
+    if (!LOOPBACK.test(address) || req.headers.has('origin')) return json(403, { error: 'the admin channel is for `npm run agents` on this machine only' });
+    const auth = req.headers.get('authorization') ?? '';
+    if (req.method !== 'POST' || !auth.startsWith('Bearer ') || !(await sameSecret(auth.slice(7), secret))) return json(401, { error: 'wrong admin secret' });
+    const body = await readJson(req);
+    if (!body || body === 'too large') return json(400, { error: 'send JSON: {"command": "add|list|remove|reset", ...}' });
+    try {
+      return json(200, await runAgentsCommand(await store, body, (s) => options.linkFor?.(s, req) ?? s));
+    } catch (e) {
+      if (e instanceof AccountError) return json(e.status, { error: e.message });
+      throw e;
+    }
+  }
+}
+
+/** One `npm run agents` command against the accounts (the CLI runs it directly, or through the admin channel). */
+export async function runAgentsCommand(accounts: Accounts, body: Record<string, unknown>, linkFor: (secret: string) => string): Promise<{ agents?: unknown[]; agent?: unknown; link?: string }> {
+  const view = (a: AgentAccount) => ({ name: a.name, id: a.id, admin: a.admin, capabilities: a.capabilities, hasPassword: a.hasPassword, createdAt: a.createdAt });
+  switch (body.command) {
+    case 'list':
+      return { agents: (await accounts.list()).map(view) };
+    case 'add': {
+      const caps = body.capabilities === undefined ? undefined : Array.isArray(body.capabilities) ? body.capabilities.map(String) : null;
+      if (caps === null) throw new AccountError('capabilities must be a list');
+      const { account, link } = await accounts.add(body.name, { admin: body.admin === true, capabilities: caps });
+      return { agent: view(account), link: linkFor(link) };
+    }
+    case 'remove':
+      return { agent: view(await accounts.remove(body.name)) };
+    case 'reset': {
+      const { account, link } = await accounts.reset(body.name);
+      return { agent: view(account), link: linkFor(link) };
+    }
+    default:
+      throw new AccountError('the command is one of add, list, remove, reset');
+  }
+}

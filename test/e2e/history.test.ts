@@ -1,0 +1,113 @@
+/**
+ * The session history end to end: the real relay (on a fresh PGlite data directory), the demo
+ * shop with the built widget and the agent console in real Chromium. The visitor asks for help,
+ * the agent watches with consent, they chat, the agent stops; then the console's History page
+ * lists that session (visitor, agent allowed, end reason, message count), axe finds nothing in
+ * either colour scheme, and the CSV export downloads the same row.
+ *
+ * Set SCREENSHOTS=dir to also write history-light.png and history-dark.png.
+ */
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src/server/node.js';
+import { freshDataDir } from '../support/data-dir.js';
+import { createAgent } from '../support/agents.js';
+import { findChromium, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
+
+const SIGNING_KEY = 'e2e-history-signing-key';
+const VIEWPORT = { width: 1280, height: 800 };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let server: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  assert.ok(existsSync(new URL('../../dist/upscope.js', import.meta.url)), 'dist/upscope.js is missing: run `npm run build` first');
+  server = await startServer({ port: 0, agentSigningKey: SIGNING_KEY, dataDir: await freshDataDir() });
+  browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: readFileSync(AXE, 'utf8') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const r = await axe.run(document.querySelector('upscope-agent-console')!, { resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${v.help} at ${JSON.stringify(n.target)}`));
+  });
+}
+
+test('after a real session (widget, consent, watch, chat, stop) the History page shows it, axe-clean in light and dark, and exports it as CSV', async () => {
+  const agentContext = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+  const agent = await agentContext.newPage();
+  const visitor = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+
+  // The agent signs in with the name and password an admin gave them (the cookie session).
+  const priya = await createAgent(server, 'Priya');
+  await agent.goto(`${server.url}/agent`);
+  await agent.locator('upscope-agent-login [part="name-input"]').fill(priya.name);
+  await agent.locator('[part="password-input"]').fill(priya.password);
+  await agent.locator('[part="login-button"]').click();
+  await agent.getByText('Signed in as').waitFor();
+
+  await visitor.goto(server.url);
+  await visitor.locator('input[name="name"]').fill('Ada Lovelace');
+  await visitor.locator('upscope-widget [part="help-button"]').click();
+  const row = agent.locator('[data-short-id]', { hasText: 'Asked for help' });
+  await row.getByText('Ada Lovelace').waitFor();
+  await row.getByRole('link', { name: 'Ada Lovelace' }).click();
+  await agent.waitForURL(/\/w\/[A-Za-z0-9_-]+$/);
+  await visitor.locator('upscope-widget [part="allow-button"]').click();
+  await agent.getByText(/Watching .*screen/).waitFor();
+  await agent.locator('[part="message-input"]').fill('Hello Ada');
+  await agent.locator('[part="message-input"]').press('Enter');
+  await visitor.locator('upscope-widget [part="messages"]').getByText('Hello Ada').waitFor();
+  await agent.locator('upscope-viewer [part="stop-button"]').click();
+  await visitor.locator('upscope-widget [part="help-button"]').waitFor();
+  await server.relay.flushed();
+  await server.history!.flushed();
+
+  // Back to the console (the cookie: still signed in), then History, by keyboard.
+  await agent.goto(`${server.url}/agent`);
+  await agent.getByText('Signed in as').waitFor();
+  const historyTab = agent.getByRole('button', { name: 'History' });
+  await historyTab.focus();
+  await agent.keyboard.press('Enter');
+  assert.equal(await historyTab.getAttribute('aria-current'), 'page');
+  const table = agent.locator('upscope-agent-history table');
+  const session = table.locator('tbody tr', { hasText: 'Ada Lovelace' });
+  await session.waitFor();
+  const cells = await session.locator('td').allInnerTexts();
+  assert.match(cells[2], /Priya\s*allowed/);
+  assert.match(cells[4], /Agent stopped/);
+  assert.equal(cells[5], '1', 'one message');
+
+  // Filters: a visitor nobody had shows the empty state; clearing brings the row back.
+  await agent.getByLabel('Visitor').fill('nobody-like-this');
+  await agent.getByLabel('Visitor').press('Enter');
+  await agent.getByText('No sessions match these filters.').waitFor();
+  await agent.getByRole('button', { name: 'Clear' }).click();
+  await session.waitFor();
+
+  for (const scheme of ['light', 'dark'] as const) {
+    await agent.emulateMedia({ colorScheme: scheme });
+    assert.deepEqual(await axeViolations(agent), [], `axe (${scheme})`);
+    if (process.env.SCREENSHOTS) {
+      mkdirSync(process.env.SCREENSHOTS, { recursive: true });
+      await agent.screenshot({ path: join(process.env.SCREENSHOTS, `history-${scheme}.png`) });
+    }
+  }
+
+  const [download] = await Promise.all([agent.waitForEvent('download'), agent.getByRole('button', { name: 'Export CSV' }).click()]);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  assert.match(download.suggestedFilename(), /^upscope-history-\d{4}-\d{2}-\d{2}\.csv$/);
+  assert.equal(csv.split('\r\n').length, 3, 'a header and one row');
+  assert.match(csv, /Ada Lovelace/);
+  assert.match(csv, /agentStopped/);
+});

@@ -1,0 +1,171 @@
+/**
+ * Built-in agent accounts on the Node host (they live in its database): one-time links, sign-in
+ * with name and password, the session cookie (HttpOnly, SameSite=Strict, Secure over https),
+ * sign-out that revokes it server-side, the Origin check on every cookie use (HTTP and WebSocket
+ * upgrades), bad input answered clearly, and rate-limited attempts. Real relay, real sockets.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testRelay } from '../support/node-client.js';
+import { createAgent, sessionCookieOf } from '../support/agents.js';
+import { nodeOnly } from '../support/relay-host.js';
+
+const skip = nodeOnly('built-in accounts need the database (the Cloudflare host has the legacy sign-in, test/e2e/cloudflare.test.ts)');
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: new URL(url).origin, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Strict cookie; the cookie opens the lobby from the relay origin; sign-out revokes it', { skip }, async () => {
+  const relay = await testRelay();
+  const server = relay.server.node!;
+  const url = server.url;
+  try {
+    const { link } = await (await server.accounts()).add('Priya');
+    const short = await post(`${url}/api/set-password`, { link, password: 'short' });
+    assert.equal(short.status, 400);
+    assert.match(((await short.json()) as { error: string }).error, /at least 8 characters/);
+    const set = await post(`${url}/api/set-password`, { link, password: 'correct horse battery' });
+    assert.equal(set.status, 200, 'a refused password did not spend the link');
+    assert.equal(((await set.json()) as { agentName: string }).agentName, 'Priya');
+    const again = await post(`${url}/api/set-password`, { link, password: 'another good one' });
+    assert.equal(again.status, 401, 'the link works once');
+    assert.match(((await again.json()) as { error: string }).error, /already used/);
+
+    const login = await post(`${url}/api/login`, { name: 'priya', password: 'correct horse battery' });
+    assert.equal(login.status, 200, 'names are matched without case');
+    const setCookie = login.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /HttpOnly/);
+    assert.match(setCookie, /SameSite=Strict/);
+    assert.doesNotMatch(setCookie, /Secure/, 'not Secure over plain http (the browser would drop it)');
+    const body = (await login.json()) as Record<string, unknown>;
+    assert.equal(body.agentName, 'Priya');
+    assert.equal(body.token, undefined, 'no token reaches the page: the cookie is the sign-in');
+    const cookie = sessionCookieOf(login);
+    const overHttps = await post(`${url}/api/login`, { name: 'Priya', password: 'correct horse battery' }, { 'x-forwarded-proto': 'https' });
+    assert.match(overHttps.headers.get('set-cookie') ?? '', /; Secure/);
+
+    const session = await fetch(`${url}/api/session`, { headers: { cookie } });
+    assert.equal(session.status, 200);
+    assert.equal(((await session.json()) as { agentName: string }).agentName, 'Priya');
+    const lobby = await relay.raw('/parties/agents/lobby', { cookie, origin: url });
+    assert.equal((await lobby.next('agentWelcome')).agentName, 'Priya');
+
+    const out = await post(`${url}/api/logout`, {}, { cookie });
+    assert.equal(out.status, 200);
+    assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
+    assert.equal((await fetch(`${url}/api/session`, { headers: { cookie } })).status, 401, 'the old cookie is worthless after sign-out');
+    const after = await relay.raw('/parties/agents/lobby', { cookie, origin: url });
+    assert.equal((await after.next('error')).code, 'unauthorized');
+    assert.equal((await after.waitClose()).code, 4001);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('cross-site WebSocket hijacking: the cookie opens no agent socket from another origin or without one; UPSCOPE_AGENT_ORIGINS adds origins', { skip }, async () => {
+  const relay = await testRelay({ agentOrigins: ['https://help.example.com'] });
+  const server = relay.server.node!;
+  try {
+    const agent = await createAgent(server, 'Alice');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    for (const [label, origin] of [
+      ['another site', 'https://evil.example'],
+      ['another port of the same host', server.url.replace(/:\d+$/, ':1')],
+      ['null origin (sandboxed frame)', 'null'],
+      ['no Origin header', null],
+    ] as const) {
+      for (const path of ['/parties/agents/lobby', `/parties/watch/${shortId}`]) {
+        const c = await relay.raw(path, { cookie: agent.cookie, ...(origin ? { origin } : {}) });
+        assert.equal((await c.next('error')).code, 'unauthorized', `${label} ${path}`);
+        assert.equal((await c.waitClose()).code, 4001, `${label} ${path}`);
+        assert.equal(c.count('lobby') + c.count('agentWelcome') + c.frames.length, 0);
+      }
+    }
+    const listed = await relay.raw('/parties/agents/lobby', { cookie: agent.cookie, origin: 'https://help.example.com' });
+    assert.equal((await listed.next('agentWelcome')).agentId, agent.id);
+    // The cookie-using HTTP calls check Origin too.
+    assert.equal((await post(`${server.url}/api/logout`, {}, { cookie: agent.cookie, origin: 'https://evil.example' })).status, 403);
+    assert.equal((await fetch(`${server.url}/api/session`, { headers: { cookie: agent.cookie, origin: 'https://evil.example' } })).status, 403);
+    assert.equal((await fetch(`${server.url}/api/session`, { headers: { cookie: agent.cookie } })).status, 200, 'still signed in: nothing cross-site touched it');
+    assert.equal(visitor.count('consentRequest'), 0);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong password, unknown name, not JSON', { skip }, async () => {
+  const relay = await testRelay();
+  const server = relay.server.node!;
+  const login = (body: unknown) => post(`${server.url}/api/login`, body).then(async (r) => ({ status: r.status, error: ((await r.json()) as { error?: string }).error ?? '' }));
+  try {
+    const zoe = await createAgent(server, 'Zoë 山田', { password: 'pässwörd-ñ-✓' });
+    // The NFD spelling of the same name and password sign in too.
+    assert.equal((await login({ name: 'Zoe\u0308 山田', password: 'pa\u0308sswo\u0308rd-n\u0303-✓' })).status, 200, zoe.name);
+    const cases: Array<[unknown, number, RegExp]> = [
+      [{ name: '', password: 'x' }, 400, /enter your name/],
+      [{ name: '   ', password: 'x' }, 400, /enter your name/],
+      [{ name: 'Zoë 山田', password: '' }, 400, /enter your password/],
+      [{ name: 'Zoë 山田', password: 'wrong-password' }, 401, /wrong name or password/],
+      [{ name: 'Nobody', password: 'wrong-password' }, 401, /wrong name or password/],
+      [{ name: 'x'.repeat(3000), password: 'y' }, 401, /wrong name or password/],
+      [{ name: 42, password: [] }, 400, /enter your name/],
+      ['{not json', 400, /send JSON/],
+      ['[1,2]', 400, /send JSON/],
+    ];
+    for (const [body, status, error] of cases) {
+      const r = await login(body);
+      assert.equal(r.status, status, JSON.stringify(body).slice(0, 60));
+      assert.match(r.error, error, JSON.stringify(body).slice(0, 60));
+    }
+    const huge = await post(`${server.url}/api/login`, { name: 'a', password: 'b'.repeat(10_000) });
+    assert.equal(huge.status, 413);
+    assert.match(((await huge.json()) as { error: string }).error, /too large/);
+    assert.equal((await fetch(`${server.url}/api/login`)).status, 405);
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'the relay is up');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddressPerMinute), right or wrong', { skip }, async () => {
+  const relay = await testRelay();
+  const server = relay.server.node!;
+  try {
+    const agent = await createAgent(server, 'Dana'); // spends one attempt
+    const { RATE_LIMITS } = await import('../../src/protocol/index.js');
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMITS.loginsPerAddressPerMinute + 1; i++) statuses.push((await post(`${server.url}/api/login`, { name: 'Dana', password: `guess-${i}` })).status);
+    assert.deepEqual(statuses.slice(0, RATE_LIMITS.loginsPerAddressPerMinute - 1), Array(RATE_LIMITS.loginsPerAddressPerMinute - 1).fill(401));
+    assert.equal(statuses.at(-1), 429);
+    const right = await post(`${server.url}/api/login`, { name: 'Dana', password: agent.password });
+    assert.equal(right.status, 429, 'the right password waits too');
+    assert.match(((await right.json()) as { error: string }).error, /too many sign-in attempts/);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('removing or resetting an agent ends its sessions at once; names are checked', { skip }, async () => {
+  const relay = await testRelay();
+  const server = relay.server.node!;
+  try {
+    const accounts = await server.accounts();
+    const a = await createAgent(server, 'Eve');
+    const b = await createAgent(server, 'Frank');
+    await accounts.reset('eve');
+    assert.equal((await fetch(`${server.url}/api/session`, { headers: { cookie: a.cookie } })).status, 401, 'reset revokes');
+    assert.equal((await post(`${server.url}/api/login`, { name: 'Eve', password: a.password })).status, 401, 'the old password is gone');
+    await accounts.remove('Frank');
+    const c = await relay.raw('/parties/agents/lobby', { cookie: b.cookie, origin: server.url });
+    assert.equal((await c.waitClose()).code, 4001, 'removed: the cookie opens nothing');
+    await assert.rejects(accounts.add('eve'), /already exists/);
+    await assert.rejects(accounts.add(''), /enter a name/);
+    await assert.rejects(accounts.add('a\u202Eb'), /control or invisible/);
+    await assert.rejects(accounts.add('x'.repeat(81)), /at most 80/);
+    await assert.rejects(accounts.add('Gil', { capabilities: ['watch', 'root'] }), /unknown capabilities: root/);
+    await assert.rejects(accounts.remove('Nobody'), /no agent called "Nobody"/);
+  } finally {
+    await relay.close();
+  }
+});

@@ -1,0 +1,187 @@
+/**
+ * Agent tokens are JWTs (src/server/identity/tokens.ts): the relay accepts one only when a key it
+ * was given signed it with that key's own algorithm, it has not expired, and its iss/aud are the
+ * configured ones. Every forgery below is refused on both agent routes with `unauthorized` and
+ * close 4001, and the socket sees nothing. Runs on both hosts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { importPKCS8, SignJWT } from 'jose';
+import { testRelay, type TestClient } from '../support/node-client.js';
+import { syncAgentToken } from '../support/sync-agent-token.js';
+import { RelayTokens, identityOf, externalKeySources, KeySettingsError } from '../../src/server/identity/tokens.js';
+import { DEFAULT_CAPABILITIES, CAPABILITIES } from '../../src/protocol/index.js';
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const otherRsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const ISSUER = 'https://sso.example.com';
+const AUDIENCE = 'upscope-agents';
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const hs256 = (key: string | Buffer, header: object, payload: object) => {
+  const head = `${b64(header)}.${b64(payload)}`;
+  return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
+};
+
+/** A token as a site's backend signs it (RS256 with its private key). */
+async function siteToken(claims: Record<string, unknown>, options: { key?: string; iss?: string; aud?: string; exp?: number } = {}) {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).setIssuer(options.iss ?? ISSUER).setAudience(options.aud ?? AUDIENCE).setExpirationTime(options.exp ?? Math.floor(Date.now() / 1000) + 3600);
+  if (typeof claims.sub === 'string') jwt.setSubject(claims.sub);
+  return jwt.sign(await importPKCS8(options.key ?? rsa.privateKey, 'RS256'));
+}
+
+function sawNothing(c: TestClient, label: string) {
+  assert.equal(c.frames.length, 0, `${label}: no frames`);
+  for (const type of ['lobby', 'agentWelcome', 'watchState', 'visitorUpdated', 'customMessageReceived'] as const) assert.equal(c.count(type), 0, `${label}: no ${type}`);
+}
+
+const relayWithSiteKey = () => testRelay({ agentKeys: { UPSCOPE_AGENT_PUBLIC_KEY: rsa.publicKey, UPSCOPE_AGENT_ISSUER: ISSUER, UPSCOPE_AGENT_AUDIENCE: AUDIENCE } });
+
+test("a site's backend signs tokens (RS256 public key, iss and aud checked); the relay's own key works beside it", async () => {
+  const relay = await relayWithSiteKey();
+  try {
+    const lobby = await relay.lobby(await siteToken({ sub: 'sso-priya', name: 'Priya', capabilities: ['watch'] }));
+    const welcome = await lobby.next('agentWelcome');
+    assert.equal(welcome.agentId, 'sso-priya');
+    assert.equal(welcome.agentName, 'Priya');
+    const own = await relay.lobby(relay.token('Built-in'));
+    assert.equal((await own.next('agentWelcome')).agentName, 'Built-in');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('forged tokens are each refused with unauthorized and close 4001, and see nothing', async () => {
+  const relay = await relayWithSiteKey();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: 'agent-alice', name: 'Alice', iss: ISSUER, aud: AUDIENCE, exp: now + 3600 };
+    const good = relay.token('Alice');
+    const [, goodPayload] = good.split('.');
+    const forgeries: Record<string, string> = {
+      'signed by another RSA key': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { key: otherRsa.privateKey }),
+      'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
+      'alg none, with the signature of a real token': `${b64({ alg: 'none' })}.${goodPayload}.${good.split('.')[2]}`,
+      'HS256 signed with the public key (algorithm confusion)': hs256(rsa.publicKey, { alg: 'HS256', typ: 'JWT' }, claims),
+      'HS256 signed with the public key, DER bytes': hs256(Buffer.from(rsa.publicKey.replace(/-----[^-]+-----|\s/g, ''), 'base64'), { alg: 'HS256' }, claims),
+      'RS256 header on an HMAC of the built-in key': hs256('test-signing-key', { alg: 'RS256' }, { ...claims, iss: 'upscope-relay' }),
+      expired: await siteToken({ sub: 'agent-alice', name: 'Alice' }, { exp: now - 1 }),
+      'expired built-in token': syncAgentToken('test-signing-key', 'Alice', -1000),
+      'wrong iss': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { iss: 'https://evil.example' }),
+      'wrong aud': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { aud: 'another-app' }),
+      'missing sub': await siteToken({ name: 'Alice' }),
+      'empty sub': await siteToken({ sub: '', name: 'Alice' }),
+      'unknown capability': await siteToken({ sub: 'agent-alice', name: 'Alice', capabilities: ['watch', 'root'] }),
+      'capabilities not a list': await siteToken({ sub: 'agent-alice', name: 'Alice', capabilities: 'watch' }),
+      'payload swapped under a valid signature': `${good.split('.')[0]}.${b64({ sub: 'agent-alice', name: 'Alice', iss: 'upscope-relay', exp: now + 1e6 })}.${good.split('.')[2]}`,
+      'minted the old way from a credential (HMAC of the payload)': (() => {
+        const key = createHmac('sha256', 'test-signing-key').update('upscope-agent-token-v1').digest();
+        const payload = b64({ sub: 'agent-alice', name: 'Alice', exp: Date.now() + 3_600_000 });
+        return `${payload}.${createHmac('sha256', key).update(payload).digest('base64url')}`;
+      })(),
+      'the signing key itself': 'test-signing-key',
+      'oversized (10 kB)': `${good}${'A'.repeat(10_000)}`,
+    };
+    for (const [label, token] of Object.entries(forgeries)) {
+      for (const path of ['/parties/agents/lobby', `/parties/watch/${shortId}`]) {
+        const c = await relay.raw(`${path}?token=${encodeURIComponent(token)}`);
+        assert.equal((await c.next('error')).code, 'unauthorized', `${label} on ${path}`);
+        assert.equal((await c.waitClose()).code, 4001, `${label} on ${path}`);
+        sawNothing(c, `${label} on ${path}`);
+      }
+    }
+    assert.equal(visitor.count('consentRequest'), 0, 'the visitor was never asked');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an agent without the watch capability cannot watch; without message it cannot send messages', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const noWatch = syncAgentToken('test-signing-key', 'Reader', 60_000, 'agent-reader', ['message']);
+    const refused = await relay.raw(`/parties/watch/${shortId}?token=${noWatch}`);
+    const err = await refused.next('error');
+    assert.equal(err.code, 'unauthorized');
+    assert.match(err.message, /watch/);
+    assert.equal((await refused.waitClose()).code, 4001);
+    const watchOnly = syncAgentToken('test-signing-key', 'Watcher', 60_000, 'agent-watcher', ['watch']);
+    const w = await relay.allowedWatch(visitor, shortId, watchOnly);
+    w.send({ type: 'customMessage', message: 'hello' });
+    const no = await w.next('error');
+    assert.equal(no.code, 'unauthorized');
+    assert.match(no.message, /message/);
+    assert.equal(visitor.count('customMessageReceived'), 0, 'nothing reached the visitor');
+    // A token without the claim gets the defaults: watch and message.
+    const plain = syncAgentToken('test-signing-key', 'Plain', 60_000, 'agent-plain', undefined);
+    const p = await relay.allowedWatch(visitor, shortId, plain);
+    p.send({ type: 'customMessage', message: 'hi from plain' });
+    assert.equal((await visitor.next('customMessageReceived')).message, 'hi from plain');
+  } finally {
+    await relay.close();
+  }
+});
+
+test("the visitor is asked by the verified sub: Mallory's token cannot carry Alice's id", async () => {
+  const relay = await relayWithSiteKey();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    // Alice was let in once (the SDK remembers her id).
+    const alice = await relay.allowedWatch(visitor, shortId, await siteToken({ sub: 'agent-alice', name: 'Alice' }));
+    const aliceAsk = visitor.messages.find((m) => m.type === 'consentRequest');
+    assert.equal(aliceAsk?.type === 'consentRequest' && aliceAsk.agentId, 'agent-alice');
+    // Mallory, with a token of her own, is asked about as herself.
+    const mallory = await relay.watch(shortId, await siteToken({ sub: 'agent-mallory', name: 'Alice' }));
+    mallory.send({ type: 'watch' });
+    const ask = await visitor.next('consentRequest', (m) => m.agentId !== 'agent-alice');
+    assert.equal(ask.agentId, 'agent-mallory', 'the id the visitor sees is the verified sub');
+    // And every way of claiming Alice's sub without the site's key is refused at the door.
+    for (const token of [
+      syncAgentToken('a-key-mallory-made-up', 'Alice', 60_000, 'agent-alice'),
+      hs256(rsa.publicKey, { alg: 'HS256' }, { sub: 'agent-alice', name: 'Alice', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 }),
+      await siteToken({ sub: 'agent-alice', name: 'Alice' }, { key: otherRsa.privateKey }),
+    ]) {
+      const c = await relay.raw(`/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+      assert.equal((await c.waitClose()).code, 4001);
+    }
+    assert.equal(alice.count('error'), 0);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('claims: defaults, unknown capabilities refused, sub and exp required, none never (unit)', async () => {
+  assert.deepEqual(identityOf({ sub: 'a', exp: 10 }), { agentId: 'a', agentName: 'a', expiresAt: 10_000, capabilities: DEFAULT_CAPABILITIES });
+  assert.deepEqual((identityOf({ sub: 'a', exp: 10, capabilities: ['control', 'watch', 'watch'] }) as { capabilities: unknown }).capabilities, ['watch', 'control']);
+  assert.equal(typeof identityOf({ sub: 'a', exp: 10, capabilities: ['watch', 'sudo'] }), 'string');
+  assert.equal(typeof identityOf({ exp: 10 }), 'string');
+  assert.equal(typeof identityOf({ sub: 'a' }), 'string');
+  assert.equal(typeof identityOf({ sub: 'x'.repeat(129), exp: 10 }), 'string');
+  let now = 1_000_000_000;
+  const tokens = new RelayTokens(new TextEncoder().encode('k'.repeat(40)), [], () => now);
+  const issued = await tokens.issue('Dana', 60_000, 'agent-1');
+  assert.deepEqual(await tokens.verify(issued.token), { agentId: 'agent-1', agentName: 'Dana', expiresAt: now + 60_000, capabilities: CAPABILITIES });
+  assert.equal((await new RelayTokens(new TextEncoder().encode('k'.repeat(40)), [], () => now).verify(issued.token))?.agentId, 'agent-1', 'the same key after a restart');
+  assert.equal(await new RelayTokens(new TextEncoder().encode('j'.repeat(40)), [], () => now).verify(issued.token), null);
+  now += 59_999;
+  assert.notEqual(await tokens.verify(issued.token), null);
+  now += 1;
+  assert.equal(await tokens.verify(issued.token), null, 'refused from its expiry on');
+  for (const junk of [undefined, null, 42, {}, '', '.', 'a.b', 'a.b.c', 'x'.repeat(9000)]) assert.equal(await tokens.verify(junk), null, String(junk).slice(0, 20));
+  // Settings: short secrets, non-PEM keys and http JWKS URLs are refused at start.
+  await assert.rejects(externalKeySources({ UPSCOPE_AGENT_JWT_SECRET: 'short' }), KeySettingsError);
+  await assert.rejects(externalKeySources({ UPSCOPE_AGENT_PUBLIC_KEY: 'not a pem' }), KeySettingsError);
+  await assert.rejects(externalKeySources({ UPSCOPE_AGENT_JWKS_URL: 'http://sso.example.com/jwks' }), KeySettingsError);
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const [ecSource] = await externalKeySources({ UPSCOPE_AGENT_PUBLIC_KEY: ec.publicKey });
+  assert.deepEqual(ecSource.algorithms, ['ES256'], 'an EC key verifies ES256 only');
+  const [rsaSource] = await externalKeySources({ UPSCOPE_AGENT_PUBLIC_KEY: rsa.publicKey });
+  assert.deepEqual(rsaSource.algorithms, ['RS256'], 'an RSA key verifies RS256 only');
+  const [secretSource] = await externalKeySources({ UPSCOPE_AGENT_JWT_SECRET: 's'.repeat(32) });
+  assert.deepEqual(secretSource.algorithms, ['HS256'], 'a secret verifies HS256 only');
+});
