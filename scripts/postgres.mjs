@@ -40,8 +40,8 @@ function hide(url) {
   return u.toString();
 }
 
-function run(command, args) {
-  const result = spawnSync(command, args, { stdio: 'inherit' });
+function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
   if (result.error) throw new Error(`${command} ${args.join(' ')} could not start: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}.`);
 }
@@ -53,12 +53,19 @@ function installAndStart() {
   if (!existsSync('/etc/debian_version') || process.getuid?.() !== 0) {
     throw new Error('No Postgres server found on 127.0.0.1:5432 and cannot install one (needs root on Debian): install postgresql, or set DATABASE_URL to a server the tests may create databases on.');
   }
-  if (!existsSync('/usr/lib/postgresql')) {
-    run('apt-get', ['update']);
-    run('apt-get', ['install', '-y', 'postgresql']);
+  // The server package itself, not the directory: client tools alone also make /usr/lib/postgresql,
+  // and pg_createcluster comes with the server (postgresql-common).
+  const installed = spawnSync('dpkg', ['-s', 'postgresql'], { stdio: 'ignore' }).status === 0;
+  if (!installed) {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update'], env);
+    run('apt-get', ['install', '-y', 'postgresql'], env);
   }
-  const version = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))[0];
-  if (!existsSync(`/etc/postgresql/${version}/main`)) run('pg_createcluster', [version, 'main']);
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v) && existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)) : [];
+  const version = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (!version) throw new Error('postgresql is installed but no server binary was found under /usr/lib/postgresql/*/bin: reinstall postgresql, or set DATABASE_URL.');
+  // On 5432, where the tests look (Debian would pick the next free port if another cluster had it).
+  if (!existsSync(`/etc/postgresql/${version}/main`)) run('pg_createcluster', ['-p', '5432', version, 'main']);
   // pg_ctlcluster run by `postgres` starts the cluster as `postgres`.
   const status = spawnSync('runuser', ['-u', 'postgres', '--', 'pg_ctlcluster', version, 'main', 'status']);
   if (status.status !== 0) asPostgres('pg_ctlcluster', [version, 'main', 'start']);

@@ -185,12 +185,16 @@ for (const backend of BACKENDS) {
 test('history: message text is kept only with storeMessages (UPSCOPE_STORE_MESSAGES=1), and returned with messages=1', async () => {
   const server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, storeMessages: true, ...(await BACKENDS[0].fresh()) });
   try {
-    await session(server, { callName: 'Texty', token: ALICE, messages: 1 });
+    await session(server, { callName: 'Texty', token: ALICE, messages: 1, decliner: BOB });
     const body = (await getJson(server, '/api/history?messages=1', ALICE)).body;
     assert.deepEqual(body.sessions[0].messages.map((m: { role: string; text: string }) => [m.role, m.text]), [
       ['agent', `=cmd|' /C calc'!A0 0`],
       ['visitor', 'reply 0'],
     ]);
+    // Bob asked and was declined: he sees the session's row, never the conversation.
+    const asBob = (await getJson(server, '/api/history?messages=1', BOB)).body;
+    assert.equal(asBob.total, 1, 'the declined agent sees the session');
+    assert.equal(asBob.sessions[0].messages, undefined, 'but not its messages');
   } finally {
     await server.close();
   }
@@ -258,17 +262,21 @@ test('history: a database that goes away mid-session breaks nothing: the session
   }
 });
 
-test('CSV cells: formula starts are neutralised, quotes doubled, line breaks quoted', () => {
-  assert.equal(csvCell('=1+1'), `'=1+1`);
-  assert.equal(csvCell('-2'), `'-2`);
-  assert.equal(csvCell('+2'), `'+2`);
-  assert.equal(csvCell('@SUM(A1)'), `'@SUM(A1)`);
-  assert.equal(csvCell('\tx'), `'\tx`);
+test('CSV cells: every cell quoted (so a ;-splitting spreadsheet sees one cell), formula starts neutralised even after blanks, quotes doubled', () => {
+  assert.equal(csvCell('=1+1'), `"'=1+1"`);
+  assert.equal(csvCell('-2'), `"'-2"`);
+  assert.equal(csvCell('+2'), `"'+2"`);
+  assert.equal(csvCell('@SUM(A1)'), `"'@SUM(A1)"`);
+  assert.equal(csvCell('\tx'), `"'\tx"`);
   assert.equal(csvCell('\rx'), `"'\rx"`);
+  assert.equal(csvCell('  =1+1'), `"'  =1+1"`, 'leading blanks do not hide a formula');
+  assert.equal(csvCell('\u00a0=1'), `"'\u00a0=1"`, 'nor a no-break space');
+  assert.equal(csvCell('\uff1d1+1'), `"'\uff1d1+1"`, 'nor a full-width equals sign');
+  assert.equal(csvCell('a;=1+1'), `"a;=1+1"`, 'quoted whole, so ; splits nothing');
   assert.equal(csvCell('a"b'), `"a""b"`);
   assert.equal(csvCell('line\nbreak'), `"line\nbreak"`);
-  assert.equal(csvCell(null), '');
-  assert.equal(csvCell('plain'), 'plain');
+  assert.equal(csvCell(null), '""');
+  assert.equal(csvCell('plain'), '"plain"');
   assert.equal(sessionsCsv([]).split('\r\n')[0].split(',')[0], 'session');
 });
 

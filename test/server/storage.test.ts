@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -286,6 +286,18 @@ describe('PGlite storage on disk', () => {
     writeFileSync(file, 'not a directory');
     await assert.rejects(openDatabase(file), (e: Error) => e instanceof DataDirError && e.message === `the data directory ${file} is a file, not a directory`);
     await assert.rejects(openDatabase(join(file, 'data')), (e: Error) => e instanceof DataDirError && e.message === `cannot create the data directory ${join(file, 'data')}: a parent of it is a file`);
+  });
+
+  test('the data directory is private to the relay\'s user (it holds the signing key): made 0700, an open one tightened', async () => {
+    const made = join(newDir(), 'fresh', 'data');
+    let db = await openDatabase(made);
+    await db.close();
+    assert.equal(statSync(made).mode & 0o777, 0o700, 'a new directory is 0700');
+    const open = newDir();
+    chmodSync(open, 0o755);
+    db = await openDatabase(open);
+    await db.close();
+    assert.equal(statSync(open).mode & 0o777, 0o700, 'an existing world-readable directory is tightened to 0700');
   });
 });
 

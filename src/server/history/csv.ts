@@ -1,18 +1,19 @@
 /**
- * The History page's CSV export (RFC 4180: comma-separated, CRLF rows, fields quoted when they
- * hold a comma, quote or line break). A cell a spreadsheet would read as a formula (it starts
- * with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so a visitor who calls
- * themselves `=HYPERLINK(...)` cannot run anything in the export's reader.
+ * The History page's CSV export (RFC 4180: comma-separated, CRLF rows, every field quoted, so a
+ * spreadsheet set to split on `;` (German, French locales) still sees one cell per field). A
+ * cell a spreadsheet would read as a formula (it starts, after any blanks, with `=`, `+`, `-`,
+ * `@`, a tab or a carriage return) gets a leading `'`, so a visitor who calls themselves
+ * `=HYPERLINK(...)` cannot run anything in the export's reader.
  */
 import type { SessionRow } from './store.js';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 
-/** One cell, neutralised and quoted as needed. */
+/** One cell, neutralised and quoted. */
 export function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? '' : String(value);
   if (FORMULA_START.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
 export const CSV_COLUMNS = ['session', 'started', 'ended', 'duration_s', 'end_reason', 'visitor_short_id', 'visitor_unique_id', 'visitor_call_name', 'agents_allowed', 'agents_declined', 'agents_asked', 'capabilities', 'messages'];

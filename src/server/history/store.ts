@@ -213,7 +213,10 @@ export class HistoryStore {
       });
     }
     if (q.withMessages && this.storesMessages) {
-      for (const s of sessions) s.messages = [];
+      // The transcript is for those who were in the conversation: an admin, or an agent the
+      // visitor allowed. An agent who only asked, or was declined, sees the row, never the words.
+      const readable = sessions.filter((s) => viewer.admin || s.agents.some((a) => a.agentId === viewer.agentId && a.outcome === 'allowed'));
+      for (const s of readable) s.messages = [];
       const messages = await this.sql.query<{ session_id: string; at: number; sender_role: string; sender_id: string; sender_name: string | null; body: string }>(
         `SELECT * FROM history_messages WHERE session_id IN (${inList}) ORDER BY at`,
         ids,

@@ -13,7 +13,7 @@
  * Other parts of the relay add their tables by appending to {@link MIGRATIONS}; they use the same
  * {@link Database} (`db.sql` for queries).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, accessSync, constants } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, accessSync, constants } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
@@ -234,7 +234,7 @@ function prepareDir(dir: string): void {
     if (code === 'EACCES' || code === 'EPERM') throw new DataDirError(`cannot use ${dir} as the data directory: permission denied`, dir);
     if (code !== 'ENOENT') throw new DataDirError(`cannot use ${dir} as the data directory: ${(e as Error).message}`, dir);
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       isDir = true;
     } catch (e2) {
       const code = (e2 as NodeJS.ErrnoException).code;
@@ -247,6 +247,15 @@ function prepareDir(dir: string): void {
     accessSync(dir, constants.W_OK | constants.R_OK | constants.X_OK);
   } catch {
     throw new DataDirError(`the data directory ${dir} is not writable by this user`, dir);
+  }
+  // The database holds the relay's token signing key and the agents' password hashes: only the
+  // relay's own user may look inside (PGlite writes some of its files world-readable).
+  const st = statSync(dir);
+  if ((st.mode & 0o077) !== 0) {
+    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
+      throw new DataDirError(`the data directory ${dir} can be read by other users and belongs to another user; make it private (chmod 700) or set UPSCOPE_DATA_DIR to another directory`, dir);
+    }
+    chmodSync(dir, 0o700);
   }
 }
 
