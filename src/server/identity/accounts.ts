@@ -183,8 +183,11 @@ export class Accounts {
     const problem = passwordProblem(password);
     if (problem) throw new AccountError(problem);
     if (typeof secret !== 'string' || secret.length > 200) throw new AccountError('this sign-in link is not valid; ask an admin for a new one', 401);
-    const hash = await hashPassword(password as string);
     const tokenHash = await sha256(secret);
+    // A made-up link costs a lookup, not a password hash (the hash is the expensive part).
+    const known = (await this.sql.query('SELECT 1 FROM agent_links WHERE token_hash = $1', [tokenHash])).rows.length > 0;
+    if (!known) throw new AccountError('this sign-in link was already used or is not valid; ask an admin for a new one', 401);
+    const hash = await hashPassword(password as string);
     const account = await this.sql.transaction(async (tx) => {
       const link = (await tx.query<{ agent_id: string; expires_at: number | string }>('DELETE FROM agent_links WHERE token_hash = $1 RETURNING agent_id, expires_at', [tokenHash])).rows[0];
       if (!link) throw new AccountError('this sign-in link was already used or is not valid; ask an admin for a new one', 401);
