@@ -1,5 +1,5 @@
 /**
- * Built-in agent accounts on the Node host (they live in its database): one-time links, sign-in
+ * Built-in agent accounts, on both hosts (the Node relay's database; D1 on Cloudflare): one-time links, sign-in
  * with name and password, the session cookie (HttpOnly, SameSite=Strict, Secure over https),
  * sign-out that revokes it server-side, the Origin check on every cookie use (HTTP and WebSocket
  * upgrades), bad input answered clearly, and rate-limited attempts. Real relay, real sockets.
@@ -8,16 +8,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
 import { createAgent, sessionCookieOf } from '../support/agents.js';
-import { nodeOnly } from '../support/relay-host.js';
-
-const skip = nodeOnly('built-in accounts need the database (the Cloudflare host has the legacy sign-in, test/e2e/cloudflare.test.ts)');
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: new URL(url).origin, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Strict cookie; the cookie opens the lobby from the relay origin; sign-out revokes it', { skip }, async () => {
+test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Strict cookie; the cookie opens the lobby from the relay origin; sign-out revokes it', async () => {
   const relay = await testRelay();
-  const server = relay.server.node!;
+  const server = relay.server;
   const url = server.url;
   try {
     const { link } = await (await server.accounts()).add('Priya');
@@ -62,9 +59,9 @@ test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Stric
   }
 });
 
-test('cross-site WebSocket hijacking: the cookie opens no agent socket from another origin or without one; UPSCOPE_AGENT_ORIGINS adds origins', { skip }, async () => {
+test('cross-site WebSocket hijacking: the cookie opens no agent socket from another origin or without one; UPSCOPE_AGENT_ORIGINS adds origins', async () => {
   const relay = await testRelay({ agentOrigins: ['https://help.example.com'] });
-  const server = relay.server.node!;
+  const server = relay.server;
   try {
     const agent = await createAgent(server, 'Alice');
     const visitor = await relay.visitor();
@@ -94,9 +91,9 @@ test('cross-site WebSocket hijacking: the cookie opens no agent socket from anot
   }
 });
 
-test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong password, unknown name, not JSON', { skip }, async () => {
+test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong password, unknown name, not JSON', async () => {
   const relay = await testRelay();
-  const server = relay.server.node!;
+  const server = relay.server;
   const login = (body: unknown) => post(`${server.url}/api/login`, body).then(async (r) => ({ status: r.status, error: ((await r.json()) as { error?: string }).error ?? '' }));
   try {
     const zoe = await createAgent(server, 'Zoë 山田', { password: 'pässwörd-ñ-✓' });
@@ -128,9 +125,9 @@ test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong p
   }
 });
 
-test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddressPerMinute), right or wrong', { skip }, async () => {
+test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddressPerMinute), right or wrong', async () => {
   const relay = await testRelay();
-  const server = relay.server.node!;
+  const server = relay.server;
   try {
     const agent = await createAgent(server, 'Dana'); // spends one attempt
     const { RATE_LIMITS } = await import('../../src/protocol/index.js');
@@ -146,9 +143,9 @@ test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddres
   }
 });
 
-test('removing or resetting an agent ends its sessions at once; names are checked', { skip }, async () => {
+test('removing or resetting an agent ends its sessions at once; names are checked', async () => {
   const relay = await testRelay();
-  const server = relay.server.node!;
+  const server = relay.server;
   try {
     const accounts = await server.accounts();
     const a = await createAgent(server, 'Eve');
