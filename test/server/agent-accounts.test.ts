@@ -193,3 +193,23 @@ test('signing out closes the sockets that session opened (CloseCode.unauthorized
     await relay.close();
   }
 });
+
+test('each password hash keeps its PBKDF2 count: accounts made at the Cloudflare cap store 100 000 and verify, and a hash of another count still verifies', async () => {
+  const { openMemoryDatabase } = await import('../../src/server/node/database.js');
+  const { Accounts } = await import('../../src/server/identity/accounts.js');
+  const { CLOUDFLARE_PBKDF2_ITERATIONS, hashPassword, verifyPassword } = await import('../../src/server/identity/passwords.js');
+  const db = await openMemoryDatabase();
+  try {
+    const accounts = new Accounts(db.sql, Date.now, CLOUDFLARE_PBKDF2_ITERATIONS);
+    const { link } = await accounts.add('Ines');
+    await accounts.redeemLink(link, 'a long enough password');
+    const stored = (await db.sql.query<{ password_hash: string }>('SELECT password_hash FROM agents')).rows[0].password_hash;
+    assert.match(stored, /^pbkdf2-sha256\$100000\$/);
+    assert.equal((await accounts.checkPassword('Ines', 'a long enough password'))?.name, 'Ines');
+    assert.equal(await accounts.checkPassword('Ines', 'a wrong password'), null);
+    assert.equal(await accounts.checkPassword('Nobody', 'a long enough password'), null, 'an unknown name is checked against a dummy hash at the same count');
+    assert.equal(await verifyPassword('pw-elsewhere', await hashPassword('pw-elsewhere', 2000)), true, 'the count comes from the hash, not the host');
+  } finally {
+    await db.close();
+  }
+});
