@@ -19,8 +19,9 @@ export interface CloudflareLocalOptions {
   /** Port; 0 picks a free one. Default 8788. */
   port?: number;
   /**
-   * The legacy shared sign-in password (UPSCOPE_AGENT_LEGACY_CREDENTIAL): this host has no
-   * built-in accounts. Default: the environment variable, else a random one made at start; false: none.
+   * The legacy shared sign-in password (UPSCOPE_AGENT_LEGACY_CREDENTIAL), which replaces the
+   * built-in accounts' sign-in. Default: the environment variable, else none (built-in accounts in
+   * the local D1); false: none.
    */
   legacyCredential?: string | false;
   /** The HS256 secret that signs and checks agent tokens. Default: UPSCOPE_AGENT_JWT_SECRET, else a random one made at start. */
@@ -48,8 +49,10 @@ export interface RunningCloudflare {
   port: number;
   /** The legacy sign-in password, or null when there is none. */
   legacyCredential: string | null;
-  /** True when this run made the legacy password up (so it may be printed). */
+  /** True when this run made the legacy password up (so it may be printed): never any more. */
   generatedCredential: boolean;
+  /** The first-admin bootstrap secret (UPSCOPE_BOOTSTRAP_SECRET): the environment's, else one made for this run. */
+  bootstrapSecret: string;
   close(): Promise<void>;
 }
 
@@ -65,8 +68,9 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     throw new Error('build/cloudflare-assets is missing: run `npm run build:cloudflare` first');
   }
   const envCredential = process.env.UPSCOPE_AGENT_LEGACY_CREDENTIAL;
-  const legacyCredential = options.legacyCredential === false ? null : (options.legacyCredential ?? (envCredential || randomBytes(24).toString('base64url')));
-  const generatedCredential = options.legacyCredential === undefined && !envCredential;
+  const legacyCredential = options.legacyCredential === false ? null : (options.legacyCredential ?? (envCredential || null));
+  const generatedCredential = false;
+  const bootstrapSecret = process.env.UPSCOPE_BOOTSTRAP_SECRET || randomBytes(32).toString('base64url');
   const jwtSecret = options.agentJwtSecret ?? (process.env.UPSCOPE_AGENT_JWT_SECRET || randomBytes(32).toString('base64url'));
   // The other identity settings pass through from the environment, as the Node host reads them.
   const passThrough = ['UPSCOPE_AGENT_JWKS_URL', 'UPSCOPE_AGENT_PUBLIC_KEY', 'UPSCOPE_AGENT_ISSUER', 'UPSCOPE_AGENT_AUDIENCE', 'UPSCOPE_AGENT_ORIGINS'].filter((k) => process.env[k] && !options.testHooks);
@@ -80,6 +84,7 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
       UPSCOPE_AGENT_JWT_SECRET: { type: 'secret_text', value: jwtSecret },
       ...(legacyCredential ? { UPSCOPE_AGENT_LEGACY_CREDENTIAL: { type: 'secret_text' as const, value: legacyCredential } } : {}),
       ...Object.fromEntries(passThrough.map((k) => [k, { type: 'plain_text' as const, value: process.env[k]! }])),
+      UPSCOPE_BOOTSTRAP_SECRET: { type: 'secret_text', value: bootstrapSecret },
       UPSCOPE_OPTIONS: { type: 'json', value: options.relayOptions ?? {} },
       UPSCOPE_TEST_HOOKS: { type: 'plain_text', value: options.testHooks ? '1' : '0' },
     },
@@ -102,6 +107,7 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     port,
     legacyCredential,
     generatedCredential,
+    bootstrapSecret,
     close: () => worker.dispose(),
   };
 }

@@ -24,14 +24,18 @@ try {
   fail(message);
 }
 
-// This host has no built-in accounts: the console signs in with the legacy shared password
-// (printed only when this run made it up), or agents bring tokens from the site's own backend.
-const login = server.legacyCredential
-  ? server.generatedCredential
-    ? `${server.url}/agent#credential=${encodeURIComponent(server.legacyCredential)}
-                     legacy shared sign-in: any name, this password (generated for this run; set UPSCOPE_AGENT_LEGACY_CREDENTIAL to keep one)`
-    : `${server.url}/agent (legacy shared sign-in: any name, the password in UPSCOPE_AGENT_LEGACY_CREDENTIAL)`
-  : `${server.url}/agent (tokens from your own backend only)`;
+// Built-in accounts in the local D1: the first run (no agent can sign in yet) gets the first
+// admin's one-time link through the same bootstrap production uses (UPSCOPE_BOOTSTRAP_SECRET).
+// With UPSCOPE_AGENT_LEGACY_CREDENTIAL set, the legacy shared sign-in replaces them.
+let login = `${server.url}/agent`;
+if (server.legacyCredential) login += ' (legacy shared sign-in: any name, the password in UPSCOPE_AGENT_LEGACY_CREDENTIAL)';
+else {
+  const res = await fetch(`${server.url}/api/bootstrap`, { method: 'POST', headers: { authorization: `Bearer ${server.bootstrapSecret}` } }).catch(() => null);
+  const body = (await res?.json().catch(() => null)) as { agent?: string; link?: string } | null;
+  if (res?.ok && body?.link) login = `${body.link}
+                     one-time link: sets the password of "${body.agent}" (an admin); open it once`;
+  else if (res?.status !== 409) login += ` (making the first admin failed: ${res ? res.status : 'no answer'})`;
+}
 console.log(`upscope relay (Cloudflare Worker, local) listening on ${server.url}
   visitor demo:      ${server.url}/
   agent sign-in:     ${login}

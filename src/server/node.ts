@@ -13,7 +13,7 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
+import { CloseCode, MAX_FRAME_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
 import { addressKey, admissionLimits, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret } from './identity/accounts.js';
 import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins } from './identity/http.js';
@@ -116,6 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, now);
   let adminSecret: string | null = null;
+  const sessionSockets = new SessionSockets();
   const identity = identityHandler({
     accounts,
     agentOrigins,
@@ -202,6 +203,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const leaving = path === '/api/logout' && req.method === 'POST' ? await cookieAccount(headersOf(req)) : null;
       const answer = await identity(request, req.socket.remoteAddress ?? '?', now());
       if (!answer) return json(res, 404, { error: 'no such endpoint' });
+      // Signing out revokes the session: the sockets it opened close too, not only new ones are refused.
+      if (path === '/api/logout' && answer.ok) sessionSockets.closeAll(cookieOf(headersOf(req)));
       if (answer.ok) void recordSignInOut(path, answer.clone(), leaving);
       res.writeHead(answer.status, Object.fromEntries(answer.headers));
       return void res.end(Buffer.from(await answer.arrayBuffer()));
@@ -244,10 +247,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // refused one still gets its socket, and on it the error and close code that say why.
     // A token (`?token=`, e.g. <upscope-viewer> in a site's own console) is checked as it is; without
     // one, the console's session cookie, only from an allowed Origin (no cross-site hijacking).
+    let bySession: string | null = null;
     const verifier = {
       verify: async (token: unknown) => {
         if (typeof token === 'string' && token) return tokens.verify(token);
-        return cookieAgent(headersOf(req), kept ?? memoryAccounts, agentOrigins);
+        const agent = await cookieAgent(headersOf(req), kept ?? memoryAccounts, agentOrigins);
+        if (agent) bySession = cookieOf(headersOf(req));
+        return agent;
       },
     };
     ticketFor(route, address, verifier).then(
@@ -260,7 +266,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             // A Buffer is a Uint8Array: handed on as it is, so each watcher's send reuses it (no view, no copy).
             guarded('message', () => relay.onMessage(conn, isBinary ? bytes : bytes.toString('utf8')));
           });
-          ws.on('close', () => guarded('close', () => relay.onClose(conn)));
+          // Sockets a console session opened are remembered, so signing out closes them.
+          const admittedBy = bySession;
+          if (admittedBy) sessionSockets.add(admittedBy, ws);
+          ws.on('close', () => {
+            if (admittedBy) sessionSockets.remove(admittedBy, ws);
+            guarded('close', () => relay.onClose(conn));
+          });
           ws.on('error', () => ws.terminate());
           relay.onConnect(conn, ticket).catch((err) => console.error('relay: connect failed', err));
         });
@@ -330,6 +342,34 @@ async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) =>
   if (!admin && all.some((a) => a.name.toLowerCase() === 'admin')) return null;
   const made = admin ? await accounts.reset(admin.name) : await accounts.add('admin', { admin: true });
   return { name: made.account.name, link: linkFor(made.link) };
+}
+
+/**
+ * The open sockets each console session (cookie secret) admitted, so signing out closes them.
+ * Bounded by the open sockets themselves: a socket leaves its set when it closes, and an empty
+ * set is dropped.
+ */
+class SessionSockets {
+  private readonly sockets = new Map<string, Set<WebSocket>>();
+
+  add(session: string, ws: WebSocket): void {
+    let set = this.sockets.get(session);
+    if (!set) this.sockets.set(session, (set = new Set()));
+    set.add(ws);
+  }
+
+  remove(session: string, ws: WebSocket): void {
+    const set = this.sockets.get(session);
+    set?.delete(ws);
+    if (set?.size === 0) this.sockets.delete(session);
+  }
+
+  closeAll(session: string | null): void {
+    if (!session) return;
+    const set = this.sockets.get(session);
+    this.sockets.delete(session);
+    for (const ws of set ?? []) ws.close(CloseCode.unauthorized, 'signed out');
+  }
 }
 
 function headersOf(req: IncomingMessage): Headers {

@@ -1,5 +1,5 @@
 /**
- * Built-in agent accounts on the Node host (they live in its database): one-time links, sign-in
+ * Built-in agent accounts, on both hosts (the Node relay's database; D1 on Cloudflare): one-time links, sign-in
  * with name and password, the session cookie (HttpOnly, SameSite=Strict, Secure over https),
  * sign-out that revokes it server-side, the Origin check on every cookie use (HTTP and WebSocket
  * upgrades), bad input answered clearly, and rate-limited attempts. Real relay, real sockets.
@@ -10,14 +10,12 @@ import { testRelay } from '../support/node-client.js';
 import { createAgent, sessionCookieOf } from '../support/agents.js';
 import { nodeOnly } from '../support/relay-host.js';
 
-const skip = nodeOnly('built-in accounts need the database (the Cloudflare host has the legacy sign-in, test/e2e/cloudflare.test.ts)');
-
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: new URL(url).origin, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Strict cookie; the cookie opens the lobby from the relay origin; sign-out revokes it', { skip }, async () => {
+test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Strict cookie; the cookie opens the lobby from the relay origin; sign-out revokes it', async () => {
   const relay = await testRelay();
-  const server = relay.server.node!;
+  const server = relay.server;
   const url = server.url;
   try {
     const { link } = await (await server.accounts()).add('Priya');
@@ -62,9 +60,9 @@ test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Stric
   }
 });
 
-test('cross-site WebSocket hijacking: the cookie opens no agent socket from another origin or without one; UPSCOPE_AGENT_ORIGINS adds origins', { skip }, async () => {
+test('cross-site WebSocket hijacking: the cookie opens no agent socket from another origin or without one; UPSCOPE_AGENT_ORIGINS adds origins', async () => {
   const relay = await testRelay({ agentOrigins: ['https://help.example.com'] });
-  const server = relay.server.node!;
+  const server = relay.server;
   try {
     const agent = await createAgent(server, 'Alice');
     const visitor = await relay.visitor();
@@ -94,9 +92,9 @@ test('cross-site WebSocket hijacking: the cookie opens no agent socket from anot
   }
 });
 
-test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong password, unknown name, not JSON', { skip }, async () => {
+test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong password, unknown name, not JSON', async () => {
   const relay = await testRelay();
-  const server = relay.server.node!;
+  const server = relay.server;
   const login = (body: unknown) => post(`${server.url}/api/login`, body).then(async (r) => ({ status: r.status, error: ((await r.json()) as { error?: string }).error ?? '' }));
   try {
     const zoe = await createAgent(server, 'Zoë 山田', { password: 'pässwörd-ñ-✓' });
@@ -128,9 +126,9 @@ test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong p
   }
 });
 
-test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddressPerMinute), right or wrong', { skip }, async () => {
+test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddressPerMinute), right or wrong', async () => {
   const relay = await testRelay();
-  const server = relay.server.node!;
+  const server = relay.server;
   try {
     const agent = await createAgent(server, 'Dana'); // spends one attempt
     const { RATE_LIMITS } = await import('../../src/protocol/index.js');
@@ -146,9 +144,9 @@ test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddres
   }
 });
 
-test('removing or resetting an agent ends its sessions at once; names are checked', { skip }, async () => {
+test('removing or resetting an agent ends its sessions at once; names are checked', async () => {
   const relay = await testRelay();
-  const server = relay.server.node!;
+  const server = relay.server;
   try {
     const accounts = await server.accounts();
     const a = await createAgent(server, 'Eve');
@@ -167,5 +165,51 @@ test('removing or resetting an agent ends its sessions at once; names are checke
     await assert.rejects(accounts.remove('Nobody'), /no agent called "Nobody"/);
   } finally {
     await relay.close();
+  }
+});
+
+test('signing out closes the sockets that session opened (CloseCode.unauthorized); another session of the same agent stays', { skip: nodeOnly('the Cloudflare host refuses new sockets of a revoked session, but its open ones live in Durable Objects that do not hear of the sign-out yet') }, async () => {
+  const relay = await testRelay();
+  const server = relay.server;
+  try {
+    const agent = await createAgent(server, 'Hana');
+    const other = await (await server.accounts()).startSession(agent.id);
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const lobby = await relay.raw('/parties/agents/lobby', { cookie: agent.cookie, origin: server.url });
+    await lobby.next('agentWelcome');
+    const watch = await relay.raw(`/parties/watch/${shortId}`, { cookie: agent.cookie, origin: server.url });
+    watch.send({ type: 'watch' });
+    await visitor.next('consentRequest', (m) => m.agentName === 'Hana');
+    const kept = await relay.raw('/parties/agents/lobby', { cookie: `upscope_agent=${other.secret}`, origin: server.url });
+    await kept.next('agentWelcome');
+    assert.equal((await post(`${server.url}/api/logout`, {}, { cookie: agent.cookie })).status, 200);
+    assert.equal((await lobby.waitClose()).code, 4001, 'the lobby socket closes at sign-out');
+    assert.equal((await watch.waitClose()).code, 4001, 'the watch socket closes at sign-out');
+    assert.equal(((await fetch(`${server.url}/api/session`, { headers: { cookie: `upscope_agent=${other.secret}` } })).status), 200, 'the other session is still signed in');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!kept.closed, "the other session's socket stays open");
+  } finally {
+    await relay.close();
+  }
+});
+
+test('each password hash keeps its PBKDF2 count: accounts made at the Cloudflare cap store 100 000 and verify, and a hash of another count still verifies', async () => {
+  const { openMemoryDatabase } = await import('../../src/server/node/database.js');
+  const { Accounts } = await import('../../src/server/identity/accounts.js');
+  const { CLOUDFLARE_PBKDF2_ITERATIONS, hashPassword, verifyPassword } = await import('../../src/server/identity/passwords.js');
+  const db = await openMemoryDatabase();
+  try {
+    const accounts = new Accounts(db.sql, Date.now, CLOUDFLARE_PBKDF2_ITERATIONS);
+    const { link } = await accounts.add('Ines');
+    await accounts.redeemLink(link, 'a long enough password');
+    const stored = (await db.sql.query<{ password_hash: string }>('SELECT password_hash FROM agents')).rows[0].password_hash;
+    assert.match(stored, /^pbkdf2-sha256\$100000\$/);
+    assert.equal((await accounts.checkPassword('Ines', 'a long enough password'))?.name, 'Ines');
+    assert.equal(await accounts.checkPassword('Ines', 'a wrong password'), null);
+    assert.equal(await accounts.checkPassword('Nobody', 'a long enough password'), null, 'an unknown name is checked against a dummy hash at the same count');
+    assert.equal(await verifyPassword('pw-elsewhere', await hashPassword('pw-elsewhere', 2000)), true, 'the count comes from the hash, not the host');
+  } finally {
+    await db.close();
   }
 });

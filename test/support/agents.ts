@@ -6,6 +6,7 @@
  * (`cookie` header) or a browser context (`addCookies`).
  */
 import type { RunningServer } from '../../src/server/node.js';
+import type { TestAccounts } from './relay-host.js';
 import type { Capability } from '../../src/protocol/capabilities.js';
 
 export interface TestAgent {
@@ -18,7 +19,7 @@ export interface TestAgent {
   session: string;
 }
 
-export async function createAgent(server: RunningServer, name: string, options: { admin?: boolean; capabilities?: Capability[]; password?: string } = {}): Promise<TestAgent> {
+export async function createAgent(server: { accounts(): Promise<TestAccounts> }, name: string, options: { admin?: boolean; capabilities?: Capability[]; password?: string } = {}): Promise<TestAgent> {
   const accounts = await server.accounts();
   const { account, link } = await accounts.add(name, options);
   const password = options.password ?? `pw-${crypto.randomUUID()}`;

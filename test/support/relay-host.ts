@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { externalKeySources, RelayTokens } from '../../src/server/identity/tokens.js';
 import { syncAgentToken } from './sync-agent-token.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/node.js';
+import type { Accounts } from '../../src/server/identity/accounts.js';
 import { startCloudflare, type RunningCloudflare } from '../../src/server/cloudflare-local.js';
 
 export type HostName = 'node' | 'cloudflare';
@@ -53,6 +54,8 @@ export interface RelayHost {
   /** Moves the settable clock (`clock` option) to `ms`. */
   setNow(ms: number): Promise<void>;
   stats(): Promise<RelayStats>;
+  /** The relay's built-in agent accounts (the Node relay's database; D1 through a test hook on Cloudflare). */
+  accounts(): Promise<TestAccounts>;
   /** The Node relay itself, for Node-only tests (null on other hosts). */
   readonly node: RunningServer | null;
   /** Stops the relay as a crash or redeploy does (sockets drop). */
@@ -61,6 +64,22 @@ export interface RelayHost {
   start(): Promise<void>;
   restart(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The Accounts calls tests make (identity/accounts.ts). */
+export type TestAccounts = Pick<Accounts, 'add' | 'remove' | 'reset' | 'redeemLink' | 'startSession' | 'endSession' | 'list' | 'count'>;
+
+/** Accounts in the Cloudflare relay's D1, each call made there by `/__test/accounts`. */
+function remoteAccounts(base: string): TestAccounts {
+  const call =
+    (name: string) =>
+    async (...args: unknown[]) => {
+      const res = await fetch(`${base}/__test/accounts`, { method: 'POST', body: JSON.stringify({ call: name, args }) });
+      const body = (await res.json()) as { result?: unknown; error?: string };
+      if (!res.ok || body.error !== undefined) throw new Error(body.error ?? `accounts ${name}: ${res.status}`);
+      return body.result;
+    };
+  return Object.fromEntries(['add', 'remove', 'reset', 'redeemLink', 'startSession', 'endSession', 'list', 'count'].map((n) => [n, call(n)])) as unknown as TestAccounts;
 }
 
 export async function startRelay(options: RelayHostOptions = {}): Promise<RelayHost> {
@@ -88,6 +107,7 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
   };
   const self: RelayHost = {
     kind: 'node',
+    accounts: () => running().accounts(),
     url: server.url,
     host: server.host,
     port,
@@ -191,6 +211,7 @@ async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHos
       await configure();
     },
     stats: async () => (await (await hook(`stats?generation=${state.generation}`)).json()) as RelayStats,
+    accounts: async () => remoteAccounts(base),
     node: null,
     async stop() {
       await worker.running?.close();

@@ -33,6 +33,11 @@ export interface Env {
    * from the site's own backend (this host has no built-in accounts).
    */
   UPSCOPE_AGENT_LEGACY_CREDENTIAL?: string;
+  /**
+   * A secret (`wrangler secret put UPSCOPE_BOOTSTRAP_SECRET`) that lets `POST /api/bootstrap` make
+   * the first admin and answer its one-time link, only while there are no agents.
+   */
+  UPSCOPE_BOOTSTRAP_SECRET?: string;
   /** Relay options as JSON (numbers by the Node host's option names). */
   UPSCOPE_OPTIONS?: Record<string, unknown>;
   /** "1" turns on `/__test/*` (a settable clock, fresh objects per test, stats): only the local test host sets it. */

@@ -3,22 +3,29 @@
  * same code (identity/tokens.ts) against the external keys in the worker's env
  * (`UPSCOPE_AGENT_JWT_SECRET`, `UPSCOPE_AGENT_PUBLIC_KEY`, `UPSCOPE_AGENT_JWKS_URL`).
  *
- * This host has no built-in accounts (they need a database: D1 is not wired yet). Its console
- * sign-in is the explicitly enabled legacy mode (`UPSCOPE_AGENT_LEGACY_CREDENTIAL`, with
- * `UPSCOPE_AGENT_JWT_SECRET`): `/api/login` `{name, password}` checks the shared password and
- * puts a JWT in the session cookie (HttpOnly, SameSite=Strict, Secure over https) whose `sub` the
- * relay picks at random and whose capabilities are the defaults (watch, message). The cookie is
- * stateless: signing out clears it, but a copy taken before stays valid until it expires (12 h).
+ * With a D1 database bound as `DB`, this host has the same built-in accounts as the Node host
+ * (identity/accounts.ts over D1, the same Fetch handlers of identity/http.ts; passwords hashed at
+ * Cloudflare's PBKDF2 cap, see docs/security.md): cookie sessions live in D1 and signing out
+ * revokes them. The relay's own signing key is made once and kept in D1. The first admin comes
+ * from `POST /api/bootstrap` with `Authorization: Bearer $UPSCOPE_BOOTSTRAP_SECRET`, which works
+ * only while there are no agents (README, Cloudflare section).
+ *
+ * The explicitly enabled legacy mode (`UPSCOPE_AGENT_LEGACY_CREDENTIAL`, with
+ * `UPSCOPE_AGENT_JWT_SECRET`) replaces the built-in sign-in when set: `/api/login` `{name, password}`
+ * checks the shared password and puts a JWT in the session cookie whose `sub` the relay picks at
+ * random and whose capabilities are the defaults (watch, message). That cookie is stateless:
+ * signing out clears it, but a copy taken before stays valid until it expires (12 h).
  */
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
 import { agentNameOf, MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
-import { cookieOf, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
+import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
+import { accountsOf } from './history.js';
 import { builtInKeySource, externalKeySources, RelayTokens, type KeySource } from '../identity/tokens.js';
 import { SignJWT } from 'jose';
 import type { Env } from './env.js';
 import { takeLogin } from './limits-object.js';
-import { clock, testKeys } from './test-hooks.js';
+import { clock, testKeys, testOrigins } from './test-hooks.js';
 
 const LEGACY_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -28,12 +35,15 @@ const cache = new Map<string, Promise<RelayTokens>>();
 export function agentTokens(env: Env): Promise<RelayTokens> {
   const test = testKeys(env);
   const settings = test ? test.agentKeys : env;
-  const cacheKey = JSON.stringify([test?.signingKey ?? null, settings.UPSCOPE_AGENT_JWKS_URL, settings.UPSCOPE_AGENT_PUBLIC_KEY, settings.UPSCOPE_AGENT_JWT_SECRET, settings.UPSCOPE_AGENT_ISSUER, settings.UPSCOPE_AGENT_AUDIENCE]);
+  const accounts = accountsOf(env);
+  const cacheKey = JSON.stringify([test?.signingKey ?? null, test?.generation ?? null, !!accounts, settings.UPSCOPE_AGENT_JWKS_URL, settings.UPSCOPE_AGENT_PUBLIC_KEY, settings.UPSCOPE_AGENT_JWT_SECRET, settings.UPSCOPE_AGENT_ISSUER, settings.UPSCOPE_AGENT_AUDIENCE]);
   let tokens = cache.get(cacheKey);
   if (!tokens) {
-    tokens = externalKeySources(settings).then((external: KeySource[]) => {
+    // The relay's own key (made once, kept in D1); without D1 (or while it fails) none.
+    const own = accounts ? accounts.signingSecret().catch((e) => (console.error('identity: reading the signing key from D1 failed', e), null)) : Promise.resolve(null);
+    tokens = Promise.all([externalKeySources(settings), own]).then(([external, key]: [KeySource[], string | null]) => {
       const extra = test?.signingKey ? [builtInKeySource(new TextEncoder().encode(test.signingKey))] : [];
-      return new RelayTokens(null, [...extra, ...external], () => clock(env));
+      return new RelayTokens(key ? new TextEncoder().encode(key) : null, [...extra, ...external], () => clock(env));
     });
     tokens.catch(() => cache.delete(cacheKey));
     if (cache.size > 16) cache.clear();
@@ -43,6 +53,8 @@ export function agentTokens(env: Env): Promise<RelayTokens> {
 }
 
 function origins(env: Env): string[] {
+  const test = testOrigins(env);
+  if (test) return test;
   try {
     return parseAgentOrigins(env.UPSCOPE_AGENT_ORIGINS);
   } catch {
@@ -51,14 +63,22 @@ function origins(env: Env): string[] {
 }
 
 /** Admission's verifier for one upgrade: its `?token=`, else the session cookie from an allowed Origin. */
+/** The legacy shared sign-in is on (it replaces the built-in accounts' sign-in). */
+export function legacyMode(env: Env): boolean {
+  return !!env.UPSCOPE_AGENT_LEGACY_CREDENTIAL;
+}
+
 export async function socketVerifier(request: Request, env: Env): Promise<AgentTokenVerifier> {
   const tokens = await agentTokens(env).catch(() => null);
   return {
     async verify(token: unknown): Promise<AgentIdentity | null> {
       if (!tokens) return null;
       if (typeof token === 'string' && token) return tokens.verify(token);
-      const cookie = cookieOf(request.headers);
-      return cookie && originAllowed(request.headers, origins(env), true) ? tokens.verify(cookie) : null;
+      if (legacyMode(env)) {
+        const cookie = cookieOf(request.headers);
+        return cookie && originAllowed(request.headers, origins(env), true) ? tokens.verify(cookie) : null;
+      }
+      return cookieAgent(request.headers, accountsOf(env), origins(env)).catch((e) => (console.error('identity: a session lookup failed', e), null));
     },
   };
 }
@@ -71,11 +91,16 @@ const secure = (request: Request) => (new URL(request.url).protocol === 'https:'
 /** `/api/login`, `/api/session`, `/api/logout`, `/api/set-password` on this host; null for other paths. */
 export async function identityRoutes(request: Request, env: Env, address: string): Promise<Response | null> {
   const path = new URL(request.url).pathname;
+  if (path === '/api/bootstrap') return bootstrap(request, env);
   if (!['/api/login', '/api/logout', '/api/session', '/api/set-password', '/api/admin/agents'].includes(path)) return null;
+  const accounts = accountsOf(env);
+  if (!legacyMode(env) && accounts) {
+    return identityHandler({ accounts: () => Promise.resolve(accounts), agentOrigins: origins(env), takeAttempt: (a) => takeLogin(env, a) })(request, address, clock(env));
+  }
   const method = path === '/api/session' ? 'GET' : 'POST';
   if (request.method !== method) return json(405, { error: `use ${method}` }, { allow: method });
   if (!originAllowed(request.headers, origins(env), method === 'POST')) return json(403, { error: 'this origin may not use the agent sign-in (UPSCOPE_AGENT_ORIGINS lists the allowed ones)' });
-  if (path === '/api/set-password' || path === '/api/admin/agents') return json(501, { error: 'the Cloudflare host has no built-in agent accounts; sign tokens in your own backend, or use the legacy shared sign-in (see the README)' });
+  if (path === '/api/set-password' || path === '/api/admin/agents') return json(501, { error: 'this relay has no built-in agent accounts (bind a D1 database as DB); sign tokens in your own backend, or use the legacy shared sign-in (see the README)' });
   if (path === '/api/logout') return json(200, { signedOut: true }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure(request)}` });
   const tokens = await agentTokens(env);
   if (path === '/api/session') {
@@ -84,7 +109,7 @@ export async function identityRoutes(request: Request, env: Env, address: string
   }
   const credential = env.UPSCOPE_AGENT_LEGACY_CREDENTIAL;
   const secret = testKeys(env)?.signingKey ?? env.UPSCOPE_AGENT_JWT_SECRET;
-  if (!credential || !secret) return json(501, { error: 'the Cloudflare host has no built-in agent accounts; sign tokens in your own backend, or set UPSCOPE_AGENT_LEGACY_CREDENTIAL and UPSCOPE_AGENT_JWT_SECRET (see the README)' });
+  if (!credential || !secret) return json(501, { error: 'this relay has no built-in agent accounts (bind a D1 database as DB); sign tokens in your own backend, or set UPSCOPE_AGENT_LEGACY_CREDENTIAL and UPSCOPE_AGENT_JWT_SECRET (see the README)' });
   if (!(await takeLogin(env, address))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
   let body: { name?: unknown; password?: unknown } | null = null;
   try {
@@ -106,4 +131,31 @@ export async function identityRoutes(request: Request, env: Env, address: string
   if (settings.UPSCOPE_AGENT_AUDIENCE) jwt.setAudience(settings.UPSCOPE_AGENT_AUDIENCE);
   const token = await jwt.sign(new TextEncoder().encode(secret));
   return json(200, { agentId: identity.agentId, agentName: identity.agentName, admin: false, capabilities: identity.capabilities, expiresAt }, { 'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(LEGACY_TTL_MS / 1000)}${secure(request)}` });
+}
+
+/**
+ * `POST /api/bootstrap` with `Authorization: Bearer $UPSCOPE_BOOTSTRAP_SECRET`: the first admin's
+ * one-time sign-in link, only while there are no agents (afterwards 409, whoever asks). No
+ * browser may call it (no Origin), and attempts are rate-limited like sign-ins.
+ */
+async function bootstrap(request: Request, env: Env): Promise<Response> {
+  const secret = env.UPSCOPE_BOOTSTRAP_SECRET;
+  const accounts = accountsOf(env);
+  if (!secret || !accounts || legacyMode(env)) return json(404, { error: 'no bootstrap here: set UPSCOPE_BOOTSTRAP_SECRET and bind a D1 database as DB (see the README)' });
+  if (request.method !== 'POST') return json(405, { error: 'use POST' }, { allow: 'POST' });
+  if (request.headers.has('origin')) return json(403, { error: 'the bootstrap is for curl, not for a browser' });
+  if (!(await takeLogin(env, request.headers.get('cf-connecting-ip') ?? '?'))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
+  const auth = request.headers.get('authorization') ?? '';
+  if (!auth.startsWith('Bearer ') || !(await sameSecret(auth.slice('Bearer '.length).trim(), secret))) return json(401, { error: 'wrong bootstrap secret' });
+  // As `npm start` on Node: only while no agent can sign in (none yet, or admins without a password).
+  const all = await accounts.list();
+  const admin = all.find((a) => a.admin);
+  if (all.some((a) => a.hasPassword) || (!admin && all.length > 0)) return json(409, { error: 'agents can sign in already: the bootstrap only makes the first admin (remove UPSCOPE_BOOTSTRAP_SECRET now)' });
+  const made = admin ? await accounts.reset(admin.name) : await accounts.add('admin', { admin: true });
+  return json(200, { agent: made.account.name, link: linkOf(request, made.link) });
+}
+
+/** The console's one-time sign-in link for `secret` on this relay. */
+export function linkOf(request: Request, secret: string): string {
+  return `${new URL(request.url).origin}/agent#signin=${secret}`;
 }

@@ -76,3 +76,9 @@ export function statsOf(generation: string): Record<string, number> {
 export function testKeys(env: Env): { signingKey?: string; agentKeys: ExternalKeySettings; generation: string } | null {
   return testHooksEnabled(env) && state ? { signingKey: state.signingKey, agentKeys: state.agentKeys ?? {}, generation: state.generation } : null;
 }
+
+/** The tests' extra agent origins (`agentOrigins` in their options, as the Node host takes it), else null. */
+export function testOrigins(env: Env): string[] | null {
+  const given = testHooksEnabled(env) && state ? state.options.agentOrigins : undefined;
+  return Array.isArray(given) ? given.filter((o): o is string => typeof o === 'string') : null;
+}

@@ -12,13 +12,13 @@ import { admitSocket } from './admit.js';
 import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
 import { LimitsObject } from './limits-object.js';
-import { agentTokens, identityRoutes, socketVerifier } from './identity.js';
+import { agentTokens, identityRoutes, legacyMode, socketVerifier } from './identity.js';
 import { cookieOf, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
 import { configureTests, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 import { historyAnswer, isHistoryPath, type Viewer } from '../history/index.js';
-import { historyOf } from './history.js';
+import { accountsOf, historyOf } from './history.js';
 
 export { LimitsObject, LobbyObject, VisitorObject };
 
@@ -50,7 +50,7 @@ export default {
       if (path === '/api/login' && answer.ok) ctx?.waitUntil(recordSignIn(env, answer.clone()));
       return answer;
     }
-    if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, url);
+    if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, env, url);
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'method not allowed');
     return serveAsset(request, env, url, cors);
   },
@@ -59,16 +59,25 @@ export default {
 /**
  * Who asks for the history, and whether they are an admin: the ONE place that decides it here.
  * An agent token in `Authorization: Bearer`, or the console's session cookie (a JWT on this host)
- * from an allowed Origin. This host has no built-in accounts, so nobody is an admin.
+ * from an allowed Origin: a built-in account's session in D1 (admins see everything), or in
+ * legacy mode a JWT (nobody is an admin).
  */
 async function historyViewer(request: Request, env: Env): Promise<Viewer | null> {
   const auth = request.headers.get('authorization');
   const tokens = await agentTokens(env).catch(() => null);
   if (!tokens) return null;
   const cookie = cookieOf(request.headers);
-  const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : cookie && originAllowed(request.headers, parseOrigins(env), false) ? cookie : null;
-  const agent = token ? await tokens.verify(token) : null;
-  return agent ? { agentId: agent.agentId, admin: false } : null;
+  if (auth?.startsWith('Bearer ')) {
+    const agent = await tokens.verify(auth.slice('Bearer '.length).trim());
+    return agent ? { agentId: agent.agentId, admin: false } : null;
+  }
+  if (!cookie || !originAllowed(request.headers, parseOrigins(env), false)) return null;
+  if (legacyMode(env)) {
+    const agent = await tokens.verify(cookie);
+    return agent ? { agentId: agent.agentId, admin: false } : null;
+  }
+  const session = await accountsOf(env)?.session(cookie);
+  return session ? { agentId: session.account.id, admin: session.account.admin } : null;
 }
 
 function parseOrigins(env: Env): string[] {
@@ -104,12 +113,27 @@ async function recordSignIn(env: Env, answer: Response): Promise<void> {
   if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn(body.agentId, body.agentName);
 }
 
-/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed) and `/__test/stats`. */
-async function testHook(request: Request, url: URL): Promise<Response> {
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts` and `/__test/stats`. */
+async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
     configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
     return text(200, 'ok');
   }
+  if (url.pathname === '/__test/accounts' && request.method === 'POST') return accountsHook(env, (await request.json()) as { call: string; args: unknown[] });
   if (url.pathname === '/__test/stats') return json(200, statsOf(url.searchParams.get('generation') ?? ''));
   return text(404, 'no such test hook');
+}
+
+/** `/__test/accounts` `{call, args}`: one Accounts call in D1, as the Node tests make on the Node relay's. */
+async function accountsHook(env: Env, body: { call: string; args: unknown[] }): Promise<Response> {
+  const accounts = accountsOf(env);
+  const calls = ['add', 'remove', 'reset', 'redeemLink', 'startSession', 'endSession', 'list', 'count'] as const;
+  const call = calls.find((c) => c === body.call);
+  if (!accounts || !call || !Array.isArray(body.args)) return json(400, { error: 'no such accounts call (or no D1)' });
+  try {
+    const fn = accounts[call] as (...args: unknown[]) => Promise<unknown>;
+    return json(200, { result: (await fn.apply(accounts, body.args)) ?? null });
+  } catch (e) {
+    return json(200, { error: (e as Error).message });
+  }
 }

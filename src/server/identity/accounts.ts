@@ -9,7 +9,7 @@ import { CAPABILITIES, isCapability, type Capability } from '../../protocol/capa
 import { MAX_AGENT_NAME } from '../../protocol/index.js';
 import { base64url } from '../relay/agent-token.js';
 import type { Sql } from '../sql.js';
-import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { dummyHash, hashPassword, PBKDF2_ITERATIONS, passwordProblem, verifyPassword } from './passwords.js';
 
 export interface AgentAccount {
   id: string;
@@ -79,6 +79,8 @@ export class Accounts {
   constructor(
     private readonly sql: Sql,
     private readonly now: () => number = Date.now,
+    /** PBKDF2 iterations for new passwords (the Cloudflare host's WebCrypto allows fewer). */
+    private readonly iterations = PBKDF2_ITERATIONS,
   ) {}
 
   /** The relay's token signing key: made at first use, then read back (so tokens outlive a restart). */
@@ -174,7 +176,7 @@ export class Accounts {
       return null;
     }
     const row = (await this.sql.query<AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE name_key = $1`, [nameKey(clean)])).rows[0];
-    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    const ok = await verifyPassword(password, row?.password_hash ?? dummyHash(this.iterations));
     return ok && row?.password_hash ? accountOf(row) : null;
   }
 
@@ -187,7 +189,7 @@ export class Accounts {
     // A made-up link costs a lookup, not a password hash (the hash is the expensive part).
     const known = (await this.sql.query('SELECT 1 FROM agent_links WHERE token_hash = $1', [tokenHash])).rows.length > 0;
     if (!known) throw new AccountError('this sign-in link was already used or is not valid; ask an admin for a new one', 401);
-    const hash = await hashPassword(password as string);
+    const hash = await hashPassword(password as string, this.iterations);
     const account = await this.sql.transaction(async (tx) => {
       const link = (await tx.query<{ agent_id: string; expires_at: number | string }>('DELETE FROM agent_links WHERE token_hash = $1 RETURNING agent_id, expires_at', [tokenHash])).rows[0];
       if (!link) throw new AccountError('this sign-in link was already used or is not valid; ask an admin for a new one', 401);

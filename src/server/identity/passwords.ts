@@ -4,7 +4,8 @@
  * over node:crypto scrypt so the same code runs on the Cloudflare host; over a library because
  * WebCrypto is the platform's own, audited implementation and npm skips native builds here.
  * Stored as `pbkdf2-sha256$<iterations>$<salt>$<hash>` (base64url), so the count can rise later
- * and old hashes still verify. Comparison is constant-time (an HMAC of both sides compared).
+ * and old hashes still verify; a host may hash with its own count (the Cloudflare host uses
+ * {@link CLOUDFLARE_PBKDF2_ITERATIONS}) and verifies any count it can compute. Comparison is constant-time (an HMAC of both sides compared).
  */
 import { base64url, fromBase64url } from '../relay/agent-token.js';
 
@@ -46,5 +47,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return crypto.subtle.verify('HMAC', k, await crypto.subtle.sign('HMAC', k, expected), got);
 }
 
-/** A dummy hash to verify against when the name is unknown, so a wrong name costs what a wrong password does. */
-export const DUMMY_HASH = `pbkdf2-sha256$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+/** Cloudflare Workers' WebCrypto refuses PBKDF2 above this many iterations (docs/security.md says why it is still acceptable there). */
+export const CLOUDFLARE_PBKDF2_ITERATIONS = 100_000;
+
+/** A dummy hash (at `iterations`) to verify against when the name is unknown, so a wrong name costs what a wrong password does. */
+export const dummyHash = (iterations = PBKDF2_ITERATIONS) => `pbkdf2-sha256$${iterations}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+export const DUMMY_HASH = dummyHash();
