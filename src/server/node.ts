@@ -84,13 +84,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const persistence = await openPersistence({ ...options, log: options.log });
   const now = options.now ?? Date.now;
   // Accounts live in the data directory's database; without one, in a memory database made on first use.
-  const kept = persistence.database ? new Accounts(persistence.database.sql, now) : null;
+  // Every agent socket by agent id: removing or resetting an agent closes the sockets it has open.
+  const agentSockets = new SessionSockets();
+  const revoking = (a: Accounts): Accounts => {
+    a.onRevoked = (id) => agentSockets.closeAll(id, 'this agent was removed or reset');
+    return a;
+  };
+  const kept = persistence.database ? revoking(new Accounts(persistence.database.sql, now)) : null;
   let memory: Promise<{ accounts: Accounts; close(): Promise<void> }> | null = null;
   let memoryAccounts: Accounts | null = null;
   const accounts = (): Promise<Accounts> =>
     kept
       ? Promise.resolve(kept)
-      : (memory ??= openMemoryDatabase().then((db) => ({ accounts: (memoryAccounts = new Accounts(db.sql, now)), close: db.close }))).then((m) => m.accounts);
+      : (memory ??= openMemoryDatabase().then((db) => ({ accounts: (memoryAccounts = revoking(new Accounts(db.sql, now))), close: db.close }))).then((m) => m.accounts);
   let tokens: RelayTokens;
   let agentOrigins: readonly string[];
   let firstAdmin: { name: string; link: string } | null = null;
@@ -268,9 +274,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           });
           // Sockets a console session opened are remembered, so signing out closes them.
           const admittedBy = bySession;
+          const agentId = ticket.agent?.agentId ?? null;
           if (admittedBy) sessionSockets.add(admittedBy, ws);
+          if (agentId) agentSockets.add(agentId, ws);
           ws.on('close', () => {
             if (admittedBy) sessionSockets.remove(admittedBy, ws);
+            if (agentId) agentSockets.remove(agentId, ws);
             guarded('close', () => relay.onClose(conn));
           });
           ws.on('error', () => ws.terminate());
@@ -364,11 +373,11 @@ class SessionSockets {
     if (set?.size === 0) this.sockets.delete(session);
   }
 
-  closeAll(session: string | null): void {
+  closeAll(session: string | null, reason = 'signed out'): void {
     if (!session) return;
     const set = this.sockets.get(session);
     this.sockets.delete(session);
-    for (const ws of set ?? []) ws.close(CloseCode.unauthorized, 'signed out');
+    for (const ws of set ?? []) ws.close(CloseCode.unauthorized, reason);
   }
 }
 

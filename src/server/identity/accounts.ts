@@ -134,6 +134,9 @@ export class Accounts {
   }
 
   /** Removes an agent: its links and sessions go with it, so its console signs out at once. */
+  /** Called with an agent's id once it is removed or reset: the host closes the sockets it has open. */
+  onRevoked: ((agentId: string) => void) | null = null;
+
   async remove(name: unknown): Promise<AgentAccount> {
     const account = await this.byName(name);
     if (!account) throw new AccountError(`no agent called "${cleanName(name)}"`, 404);
@@ -142,6 +145,7 @@ export class Accounts {
       await tx.query('DELETE FROM agent_links WHERE agent_id = $1', [account.id]);
       await tx.query('DELETE FROM agents WHERE id = $1', [account.id]);
     });
+    this.onRevoked?.(account.id);
     return account;
   }
 
@@ -155,6 +159,7 @@ export class Accounts {
       await tx.query('DELETE FROM agent_links WHERE agent_id = $1', [account.id]);
       return this.newLink(tx, account.id);
     });
+    this.onRevoked?.(account.id);
     return { account: { ...account, hasPassword: false }, link };
   }
 
