@@ -47,7 +47,8 @@ export interface LookupCodeChangedDetail {
 }
 
 export interface UpscopeErrorDetail {
-  code: ErrorCode;
+  /** The SDK's code, or `panelsUnavailable`: the widget's panels (dist/upscope-panels.js) could not be loaded. */
+  code: ErrorCode | 'panelsUnavailable';
   message: string;
 }
 

@@ -1,4 +1,5 @@
 import type { EndReason } from '../../../protocol/index.js';
+import { LAUNCHER_STRINGS, widgetLanguage } from './upscope-widget.launcher-strings.js';
 
 /** Every word the widget shows or announces, in one table per language. */
 export interface WidgetStrings {
@@ -47,12 +48,12 @@ export interface WidgetStrings {
 }
 
 const en: WidgetStrings = {
-  helpButton: 'Get help',
+  helpButton: LAUNCHER_STRINGS.en.helpButton,
   panelLabel: 'Live help',
   connecting: 'Connecting…',
   reconnecting: 'Connection lost. Reconnecting…',
   connectionError: 'We can’t reach the help service right now.',
-  retry: 'Try again',
+  retry: LAUNCHER_STRINGS.en.retry,
   waiting: 'Waiting for an agent…',
   codeLabel: 'Your code',
   codeHint: 'If the agent asks, read them this code.',
@@ -92,12 +93,12 @@ const en: WidgetStrings = {
 };
 
 const de: WidgetStrings = {
-  helpButton: 'Hilfe holen',
+  helpButton: LAUNCHER_STRINGS.de.helpButton,
   panelLabel: 'Live-Hilfe',
   connecting: 'Verbindung wird aufgebaut…',
   reconnecting: 'Verbindung unterbrochen. Neuer Versuch…',
   connectionError: 'Der Hilfe-Dienst ist gerade nicht erreichbar.',
-  retry: 'Erneut versuchen',
+  retry: LAUNCHER_STRINGS.de.retry,
   waiting: 'Warten auf eine Mitarbeiterin oder einen Mitarbeiter…',
   codeLabel: 'Ihr Code',
   codeHint: 'Nennen Sie diesen Code, wenn Sie danach gefragt werden.',
@@ -137,12 +138,12 @@ const de: WidgetStrings = {
 };
 
 const es: WidgetStrings = {
-  helpButton: 'Obtener ayuda',
+  helpButton: LAUNCHER_STRINGS.es.helpButton,
   panelLabel: 'Ayuda en directo',
   connecting: 'Conectando…',
   reconnecting: 'Se perdió la conexión. Reconectando…',
   connectionError: 'No podemos contactar con el servicio de ayuda en este momento.',
-  retry: 'Reintentar',
+  retry: LAUNCHER_STRINGS.es.retry,
   waiting: 'Esperando a un agente…',
   codeLabel: 'Su código',
   codeHint: 'Si el agente se lo pide, léale este código.',
@@ -185,6 +186,5 @@ export const WIDGET_STRINGS: Readonly<Record<string, WidgetStrings>> = { en, de,
 
 /** The table for a BCP 47 tag (`de-AT` uses `de`); English when the language is not in the table. */
 export function stringsFor(lang: string | null | undefined): WidgetStrings {
-  const primary = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0];
-  return WIDGET_STRINGS[primary] ?? en;
+  return WIDGET_STRINGS[widgetLanguage(lang)];
 }
