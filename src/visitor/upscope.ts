@@ -81,7 +81,7 @@ const FORGET_TIMEOUT_MS = 2000;
  *
  * State streams (`connectionState`, `sessionState`, `shortId`, `lookupCode`, and the extras
  * `observerCount`, `observers`, `agentName`) have `.value`, `.listen(cb)` (called at once, then
- * on each change) and a backing `.signal`. Event streams (`onSessionStarted`, ...) have `.listen(cb)`.
+ * on each change). Event streams (`onSessionStarted`, ...) have `.listen(cb)`.
  */
 export class Upscope {
   private static singleton: Upscope | null = null;
