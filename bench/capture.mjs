@@ -326,7 +326,7 @@ left out. Idle: capture bytes over ${IDLE_MS / 1000} s of an unchanged page plus
       `${((typing.bytes / typing.keyframeBytes) * 100).toFixed(1)}% of a ${typing.keyframeBytes}-byte keyframe${typing.keyframe ? ' (sent as a KEYFRAME)' : ''}.`);
   }
   const script = initialScriptGzipBytes();
-  console.log(`\nThe script every visitor loads, gzip: ${Object.entries(script.bundles).map(([f, n]) => `${f} ${n} B`).join(', ')}; the capture engine (${script.captureGzipBytes} B) loads only when a session starts.`);
+  console.log(`\nThe script every visitor loads, gzip: ${Object.entries(script.bundles).map(([f, n]) => `${f} ${n} B`).join(', ')}; the widget's panels (${script.panelsGzipBytes} B) load when a panel is first needed, the capture engine (${script.captureGzipBytes} B) only when a session starts.`);
   const scriptOk = script.initialScriptGzipBytes <= INITIAL_SCRIPT_GZIP_MAX;
   if (!scriptOk) process.exitCode = 1;
   const targets = [];
@@ -346,7 +346,7 @@ const INITIAL_SCRIPT_GZIP_MAX = 25 * 1024;
 function initialScriptGzipBytes() {
   const gz = (file) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).byteLength;
   const bundles = { 'upscope.js': gz('upscope.js'), 'upscope.iife.js': gz('upscope.iife.js') };
-  return { bundles, initialScriptGzipBytes: Math.max(...Object.values(bundles)), captureGzipBytes: gz('upscope-capture.js') };
+  return { bundles, initialScriptGzipBytes: Math.max(...Object.values(bundles)), captureGzipBytes: gz('upscope-capture.js'), panelsGzipBytes: gz('upscope-panels.js') };
 }
 
 /** The capture targets, each a field of a result row and its upper bound. */
