@@ -101,7 +101,7 @@ function controlledInput(input: HTMLInputElement): { state: () => string } {
 }
 
 class ShoutingField extends LitElement {
-  static properties = { value: { type: String } };
+  static override properties = { value: { type: String } };
   declare value: string;
   constructor() {
     super();
