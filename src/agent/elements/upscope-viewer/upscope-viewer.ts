@@ -299,6 +299,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         return `${who} declined your request to watch.`;
       case 'watching':
         if (s.captureBlocked) return html`${who}'s page blocks screen capture: its security policy (Content-Security-Policy) needs <code>${s.captureBlocked}</code>.`;
+        if (s.control === 'granted') return `You control ${who}'s page: clicks, the wheel and keys on the picture go to it.`;
+        if (s.control === 'requested') return `Asking ${who} for control of the page…`;
         return `Watching ${who}'s screen.`;
       case 'paused':
         return `Paused: ${who}'s page is in the background. The picture resumes when they come back.`;

@@ -293,6 +293,13 @@ export const widgetStyles = css`
     margin: 0;
     font-weight: 600;
   }
+  [part~='control-stop-button'] {
+    white-space: nowrap;
+    flex-shrink: 0;
+  }
+  [part~='control-consent'] #consent-text p {
+    margin: 0 0 0.4em;
+  }
   [part~='control-status'] .live-dot {
     background: var(--_danger);
   }
