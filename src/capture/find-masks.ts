@@ -143,7 +143,7 @@ const FIELDS = new Set(['input', 'textarea', 'select']);
  * Subtrees mask-all does not search: never rendered, or never drawn into a frame (the widget, see
  * NEVER_CAPTURED in rasterize.ts); black boxes there would only hide the page under the widget.
  */
-const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'upscope-widget']);
+const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'upscope-widget', 'upscope-assist-layer']);
 
 /**
  * Mask-all: one walk over every node, through open shadow roots and same-origin iframes, carrying

@@ -7,6 +7,18 @@ import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../../protocol/ind
 import { widgetStyles } from './upscope-widget.styles.js';
 import { stringsFor, WIDGET_STRINGS, type WidgetStrings } from './upscope-widget.strings.js';
 
+/**
+ * An attribute for an SDK option whose default is `true`: present means true, `="false"` false,
+ * absent leaves the SDK's setting alone (undefined).
+ */
+const optionalBoolean = {
+  fromAttribute: (value: string | null): boolean | undefined => (value === null ? undefined : value !== 'false'),
+  toAttribute: (value: boolean | undefined): string | null => (value === undefined ? null : String(value)),
+};
+
+/** The widget's properties that set an SDK option of the same name (assist: pointer, ink, remote control). */
+const ASSIST_PROPS = ['allowAgentPointer', 'allowAgentDrawing', 'allowRemoteScroll', 'allowRemoteClick', 'allowRemoteType', 'requireControlConsent'] as const;
+
 /** Where the widget sits. */
 export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
 
@@ -14,7 +26,7 @@ export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top
  * What the widget shows:
  * - `idle`: the help button (and, after a session, a note saying how it ended);
  * - `pending`: waiting for an agent, with the lookup code and a cancel button;
- * - `consent`: an agent asks to see the page (Allow / Deny);
+ * - `consent`: an agent asks to see the page (Allow / Deny), or to control it;
  * - `active`: an agent is watching (or the session is paused), with the stop button and messages;
  * - `error`: the help service cannot be reached, with a retry button.
  *
@@ -33,6 +45,8 @@ interface ChatMessage {
 }
 
 interface OpenConsent {
+  /** `watch`: may the agent see the page; `control`: may the agent control it. */
+  kind: 'watch' | 'control';
   request: ConsentRequest;
   resolve: (allow: boolean | null) => void;
 }
@@ -45,6 +59,7 @@ interface OpenConsent {
  * ```html
  * <upscope-widget host="relay.example.com"></upscope-widget>
  * <upscope-widget host="relay.example.com" mask-all></upscope-widget>  <!-- text and fields masked too -->
+ * <upscope-widget host="relay.example.com" allow-remote-click allow-remote-type allow-agent-drawing="false"></upscope-widget>
  * ```
  *
  * It drives `Upscope.instance` (or `sdk`), and installs itself as the SDK's consent handler while
@@ -58,6 +73,8 @@ interface OpenConsent {
  * @fires upscope-session-ended - The session ended. `detail`: `{reason}` (visitorStopped, agentStopped, declined, timeout, error, reset).
  * @fires upscope-consent-requested - An agent asks to see the page; the prompt is shown. `detail`: `{agentId, agentName}`.
  * @fires upscope-consent-answered - The visitor answered the prompt. `detail`: `{agentId, agentName, allow}`.
+ * @fires upscope-control-requested - An agent asks to control the page; the prompt is shown. `detail`: `{agentId, agentName}`.
+ * @fires upscope-control-answered - The visitor answered the control prompt. `detail`: `{agentId, agentName, allow}`.
  * @fires upscope-custom-message - A custom message from an agent. `detail`: `{message, from: {role, id, name}}`. Cancelable: `preventDefault()` keeps it out of the message panel (for messages meant for the page's own code).
  * @fires upscope-observer-count-changed - The number of watching agents changed. `detail`: `{count}`.
  * @fires upscope-lookup-code-changed - A lookup code arrived or expired. `detail`: `{code}` (null when expired).
@@ -85,6 +102,13 @@ interface OpenConsent {
  * @csspart retry-button - Tries to connect again after an error.
  * @csspart dismiss-button - Closes a note or an error.
  * @csspart notice - The note saying how the last session ended (a `panel` too).
+ * @csspart control-consent - The prompt asking whether an agent may control the page (a `panel` and `consent` too).
+ * @csspart control-allow-button - Lets the agent control the page.
+ * @csspart control-deny-button - Refuses the agent control.
+ * @csspart control-status - "Priya is controlling this page", while an agent has control.
+ * @csspart control-stop-button - Takes control back (Escape does the same).
+ * @csspart assist-status - Who is pointing at or drawing on the page.
+ * @csspart clear-drawing-button - Clears the agents' ink from the page.
  *
  * @cssprop [--upscope-accent=#1d4ed8] - Background of the main buttons.
  * @cssprop [--upscope-accent-text=#ffffff] - Text on the main buttons.
@@ -126,6 +150,12 @@ export class UpscopeWidget extends LitElement {
     announcement: { state: true, attribute: false },
     minimised: { type: Boolean, reflect: true },
     unread: { state: true, attribute: false },
+    allowAgentPointer: { attribute: 'allow-agent-pointer', converter: optionalBoolean },
+    allowAgentDrawing: { attribute: 'allow-agent-drawing', converter: optionalBoolean },
+    allowRemoteScroll: { attribute: 'allow-remote-scroll', converter: optionalBoolean },
+    allowRemoteClick: { attribute: 'allow-remote-click', converter: optionalBoolean },
+    allowRemoteType: { attribute: 'allow-remote-type', converter: optionalBoolean },
+    requireControlConsent: { attribute: 'require-control-consent', converter: optionalBoolean },
   };
 
   /** The relay, as `host[:port]`. Setting it configures the SDK and connects. */
@@ -158,6 +188,18 @@ export class UpscopeWidget extends LitElement {
    * clears it with the button; a consent prompt, a new session or the end of one clears it too.
    */
   minimised = false;
+  /**
+   * What agents may do on the page: each sets the SDK option of the same name (see the README).
+   * As attributes (`allow-agent-pointer`, `allow-agent-drawing`, `allow-remote-scroll`,
+   * `allow-remote-click`, `allow-remote-type`, `require-control-consent`): present means on,
+   * `="false"` off; an absent attribute leaves the SDK's setting (and its default) alone.
+   */
+  allowAgentPointer: boolean | undefined = undefined;
+  allowAgentDrawing: boolean | undefined = undefined;
+  allowRemoteScroll: boolean | undefined = undefined;
+  allowRemoteClick: boolean | undefined = undefined;
+  allowRemoteType: boolean | undefined = undefined;
+  requireControlConsent: boolean | undefined = undefined;
 
   /** Agent messages that arrived while minimised. */
   private unread = 0;
@@ -194,6 +236,8 @@ export class UpscopeWidget extends LitElement {
   private wasMinimised = false;
   /** The visitor pressed the expand button: focus goes into the panel it opens. */
   private expandedByVisitor = false;
+  /** An agent had control at the last assist change. */
+  private wasControlled = false;
 
   /** The SDK the widget drives. Default `Upscope.instance`. */
   get sdk(): Upscope {
@@ -205,6 +249,7 @@ export class UpscopeWidget extends LitElement {
     this.sdkValue = value;
     this.appliedHost = '';
     if (this.maskAll) value.configure({ maskAll: true });
+    this.applyAssistOptions();
     if (this.isConnected) {
       this.subscribe();
       if (this.host) queueMicrotask(() => this.applyHost());
@@ -266,7 +311,7 @@ export class UpscopeWidget extends LitElement {
     // the same updates, and @lit-labs/signals' watcher stays out of the script every visitor loads.
     const rerender = () => this.requestUpdate();
     this.subscriptions = [
-      ...[sdk.connectionState, sdk.sessionState, sdk.lookupCode, sdk.observerCount, sdk.observers, sdk.agentName, sdk.endedBy].map((state) =>
+      ...[sdk.connectionState, sdk.sessionState, sdk.lookupCode, sdk.observerCount, sdk.observers, sdk.agentName, sdk.endedBy, sdk.assistStatus].map((state) =>
         (state as { listen(cb: () => void): () => void }).listen(rerender),
       ),
       sdk.connectionState.listen(stateChanged),
@@ -299,6 +344,12 @@ export class UpscopeWidget extends LitElement {
       }),
       sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
       sdk.setConsentHandler((request) => this.askConsent(request)),
+      sdk.setControlHandler((request) => this.askConsent(request, 'control')),
+      sdk.assistStatus.listen((status) => {
+        // Control began: the panel opens, so the visitor sees who has it and the way back.
+        if (status.controlling && !this.wasControlled) this.expand();
+        this.wasControlled = status.controlling !== null;
+      }),
     ];
     initial = false;
   }
@@ -342,12 +393,12 @@ export class UpscopeWidget extends LitElement {
     }
   }
 
-  private askConsent(request: ConsentRequest): Promise<boolean | null> {
+  private askConsent(request: ConsentRequest, kind: OpenConsent['kind'] = 'watch'): Promise<boolean | null> {
     if (this.consents.length === 0) this.focusBeforeConsent = deepActiveElement();
     // A prompt waits for an answer: it is never folded away.
     this.expand();
     return new Promise<boolean | null>((resolve) => {
-      const open: OpenConsent = { request: { agentId: request.agentId, agentName: request.agentName }, resolve };
+      const open: OpenConsent = { kind, request: { agentId: request.agentId, agentName: request.agentName }, resolve };
       this.consents = [...this.consents, open];
       // The agent withdrew the request: the prompt closes unanswered.
       request.signal?.addEventListener('abort', () => {
@@ -355,7 +406,8 @@ export class UpscopeWidget extends LitElement {
         if (this.consents.length === 0) this.restoreFocusAfterConsent = true;
         resolve(null);
       });
-      emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
+      if (kind === 'watch') emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
+      else emit(this, 'upscope-control-requested', { agentId: request.agentId, agentName: request.agentName });
     });
   }
 
@@ -366,7 +418,7 @@ export class UpscopeWidget extends LitElement {
     this.consents = rest;
     if (rest.length === 0) this.restoreFocusAfterConsent = true;
     first.resolve(allow);
-    if (allow !== null) emit(this, 'upscope-consent-answered', { ...first.request, allow });
+    if (allow !== null) emit(this, first.kind === 'watch' ? 'upscope-consent-answered' : 'upscope-control-answered', { ...first.request, allow });
   }
 
   private resolveAllConsents(allow: boolean | null): void {
@@ -399,6 +451,14 @@ export class UpscopeWidget extends LitElement {
   private cancelRequest(): void {
     this.requesting = false;
     void this.sdk.cancelAgentRequest().catch((err) => this.log('cancel failed', err));
+  }
+
+  private stopControl(): void {
+    this.sdk.stopControl();
+  }
+
+  private clearDrawing(): void {
+    this.sdk.clearDrawing();
   }
 
   private stopSession(): void {
@@ -473,6 +533,13 @@ export class UpscopeWidget extends LitElement {
     }
   }
 
+  /** The assist attributes that are set go to the SDK; absent ones leave its settings alone. */
+  private applyAssistOptions(): void {
+    const options: Record<string, boolean> = {};
+    for (const key of ASSIST_PROPS) if (this[key] !== undefined) options[key] = this[key]!;
+    if (Object.keys(options).length > 0) this.sdk.configure(options);
+  }
+
   private log(...args: unknown[]): void {
     if (this.sdk.options.debug) console.debug('[upscope-widget]', ...args);
   }
@@ -495,6 +562,7 @@ export class UpscopeWidget extends LitElement {
     // Connecting changes the SDK's signals, which must not happen inside this update.
     if (changed.has('host') && this.host) queueMicrotask(() => this.applyHost());
     if (changed.has('maskAll') && (this.maskAll || changed.get('maskAll') === true)) this.sdk.configure({ maskAll: this.maskAll });
+    if (ASSIST_PROPS.some((key) => (changed as PropertyValues).has(key))) this.applyAssistOptions();
     const view = this.view;
     const folded = this.folded;
     if (folded !== this.wasMinimised && view === this.lastView) {
@@ -576,12 +644,14 @@ export class UpscopeWidget extends LitElement {
         break;
       }
       case 'consent':
-        text = t.consentText(this.consents[0].request.agentName);
+        text = this.consents[0].kind === 'control' ? `${t.controlTitle} ${t.controlText(this.consents[0].request.agentName)} ${this.controlAllowsText()}` : t.consentText(this.consents[0].request.agentName);
         if (isEditable(this.focusBeforeConsent)) text += ` ${t.consentShortcut}`;
         break;
-      case 'active':
-        text = this.activeTitle();
+      case 'active': {
+        const controlling = sdk.assistStatus.value.controlling;
+        text = controlling ? `${t.controlling(controlling.agentName)}. ${t.controlHint}` : this.activeTitle();
         break;
+      }
       case 'error':
         text = this.errorText();
         break;
@@ -701,9 +771,39 @@ export class UpscopeWidget extends LitElement {
     `;
   }
 
+  /** What the site lets an agent do with control ("click, type and scroll"), in the widget's language. */
+  private controlAllowsText(): string {
+    const t = this.strings;
+    const o = this.sdk.options;
+    const what = [o.allowRemoteClick && t.controlWhat.click, o.allowRemoteType && t.controlWhat.type, o.allowRemoteScroll && t.controlWhat.scroll].filter((x): x is string => !!x);
+    return t.controlAllows(new Intl.ListFormat(listLocale(this.langTag), { type: 'conjunction' }).format(what));
+  }
+
   private renderConsent(): TemplateResult {
     const t = this.strings;
     const { agentName } = this.consents[0].request;
+    if (this.consents[0].kind === 'control') {
+      return html`
+        <section
+          part="panel consent control-consent"
+          role="alertdialog"
+          tabindex="-1"
+          aria-labelledby="consent-title"
+          aria-describedby="consent-text"
+          @keydown=${this.onConsentKeydown}
+        >
+          <p class="title" id="consent-title">${t.controlTitle}</p>
+          <div id="consent-text">
+            <p>${t.controlText(agentName)}</p>
+            <p class="muted small">${this.controlAllowsText()}</p>
+          </div>
+          <div class="row">
+            <button part="control-deny-button" class="secondary" @click=${() => this.answerConsent(false)}>${t.deny}</button>
+            <button part="control-allow-button" class="primary" @click=${() => this.answerConsent(true)}>${t.allow}</button>
+          </div>
+        </section>
+      `;
+    }
     return html`
       <section
         part="panel consent"
@@ -735,6 +835,7 @@ export class UpscopeWidget extends LitElement {
           html`${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${this.activeTitle()}`,
           count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing,
         )}
+        ${this.renderAssist()}
         ${this.messages.length > 0
           ? html`<ul part="messages" aria-label=${t.messagesLabel} tabindex="0">
               ${this.messages.map(
@@ -761,6 +862,34 @@ export class UpscopeWidget extends LitElement {
           <button part="stop-button" class="danger" @click=${this.stopSession}>${t.stop}</button>
         </div>
       </section>
+    `;
+  }
+
+  /** Who controls the page (with the way back), who points and who draws. */
+  private renderAssist(): TemplateResult | typeof nothing {
+    const t = this.strings;
+    const status = this.sdk.assistStatus.value;
+    const list = (names: readonly string[]) => new Intl.ListFormat(listLocale(this.langTag), { type: 'conjunction' }).format(names);
+    const lines = [
+      status.pointing.length > 0 ? t.pointing(list(status.pointing), status.pointing.length) : '',
+      status.drawing.length > 0 ? t.drawing(list(status.drawing), status.drawing.length) : '',
+    ].filter(Boolean);
+    if (!status.controlling && lines.length === 0 && status.drawing.length === 0) return nothing;
+    return html`
+      ${status.controlling
+        ? html`<div class="control-bar">
+            <p part="control-status"><span class="live-dot" aria-hidden="true"></span>${t.controlling(status.controlling.agentName)}</p>
+            <button part="control-stop-button" class="danger" @click=${this.stopControl}>${t.controlStop}</button>
+          </div>`
+        : nothing}
+      ${lines.length > 0 || status.drawing.length > 0
+        ? html`<div class="row spread assist-row">
+            <p part="assist-status" class="muted small">${lines.join(' · ')}</p>
+            ${status.drawing.length > 0
+              ? html`<button part="clear-drawing-button" class="secondary small-button" @click=${this.clearDrawing}>${t.clearDrawing}</button>`
+              : nothing}
+          </div>`
+        : nothing}
     `;
   }
 
