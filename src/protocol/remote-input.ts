@@ -49,10 +49,8 @@ export const REMOTE_KEYS = [
 ] as const;
 export type RemoteKey = (typeof REMOTE_KEYS)[number];
 
-/** Bounds of one remote input; anything past them is refused as `invalid`. */
+/** Bounds of one remote input's numbers; anything past them is refused as `invalid` (text: MAX_REMOTE_TEXT in limits.ts). */
 export const REMOTE_INPUT_LIMITS = {
-  /** Characters (code points) in one `text` input: a burst of typing, not a document. */
-  maxTextLength: 1000,
   /** Largest |x| or |y| in CSS pixels (well past any viewport, so a bad number is caught). */
   maxCoordinate: 100_000,
   /** Largest |deltaX| or |deltaY| of one wheel input, in CSS pixels. */

@@ -47,7 +47,7 @@ function keyTarget(ctx: KeyContext, text: boolean): Element | RemoteInputResult 
     return ctx.doc.body ?? ctx.doc.documentElement;
   }
   const masked = maskedReason(focused, ctx.maskAll, text || isContentEditable(focused));
-  if (masked) return { ok: false, reason: 'masked', message: `the focused element is masked: ${masked}` };
+  if (masked) return { ok: false, reason: 'masked', message: `focus is on masked content: ${masked}` };
   return focused;
 }
 
@@ -61,7 +61,7 @@ export function remoteText(ctx: KeyContext, text: string): RemoteInputResult {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     const result = ch === '\n' ? typeNewline(ctx) : typeChar(ctx, ch, {});
-    if (!result.ok) return i === 0 ? result : { ...result, message: `typed ${i} of ${chars.length} characters, then stopped: ${result.message}` };
+    if (!result.ok) return i === 0 ? result : { ...result, message: `typed ${i} of ${chars.length}, then stopped: ${result.message}` };
   }
   return { ok: true };
 }

@@ -5,14 +5,15 @@
  */
 import { maskCovering } from '../capture/find-masks.js';
 import { isSecretField } from '../capture/secret-fields.js';
+import { ASSIST_LAYER_TAG } from './assist-layer.js';
 
 /**
  * Upscope's own UI on the visitor's page: never a target of remote input. The widget (with its
- * control prompt: an agent must never be able to press "allow") and any overlay that marks itself
- * `data-upscope-overlay` (the agent's pointer and ink). Frames never show these either, so a point
- * the agent picks over them means the page under them.
+ * control prompt: an agent must never be able to press "allow" or "stop"), the agents' pointer and
+ * ink layer, and anything else that marks itself `data-upscope-overlay`. Frames never show these,
+ * so a point the agent picks over them means the page under them.
  */
-export const UPSCOPE_UI_SELECTOR = 'upscope-widget, [data-upscope-overlay]';
+export const UPSCOPE_UI_SELECTOR = `upscope-widget, ${ASSIST_LAYER_TAG}, [data-upscope-overlay]`;
 
 /** A hit: the element and the point in its own document's viewport. */
 export interface Hit {

@@ -7,6 +7,7 @@
  * (click, wheel), remote-input-keys.ts (typing, named keys), remote-input-editing.ts (field and
  * contenteditable edits), remote-input-focus.ts (Tab order).
  */
+import { MAX_REMOTE_TEXT } from '../protocol/limits.js';
 import { REMOTE_INPUT_LIMITS, REMOTE_KEYS, type RemoteInput, type RemoteInputResult } from '../protocol/remote-input.js';
 import { trackSecretFields } from '../capture/secret-fields.js';
 import { remoteKey, remoteText } from './remote-input-keys.js';
@@ -93,9 +94,8 @@ function invalid(input: RemoteInput): string | null {
       );
     case 'text': {
       if (typeof x.text !== 'string' || x.text === '') return 'text must be a non-empty string';
-      if (x.text.length > REMOTE_INPUT_LIMITS.maxTextLength * 2 || [...x.text].length > REMOTE_INPUT_LIMITS.maxTextLength) {
-        return `text must be at most ${REMOTE_INPUT_LIMITS.maxTextLength} characters`;
-      }
+      // UTF-16 units, as the wire schema counts them (messages.ts).
+      if (x.text.length > MAX_REMOTE_TEXT) return `text must be at most ${MAX_REMOTE_TEXT} characters`;
       // Newlines are typed; other control characters are not text anyone types.
       if (/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(x.text)) return 'text must not contain control characters (send named keys as kind "key")';
       if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(x.text)) return 'text must be well-formed (a lone surrogate)';

@@ -8,6 +8,7 @@ import { LitElement, html as litHtml } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { applyRemoteInput, type RemoteInputOptions } from '../../src/visitor/remote-input.js';
 import type { RemoteInput, RemoteInputResult } from '../../src/protocol/remote-input.js';
+import { MAX_SHORT_TEXT } from '../../src/protocol/limits.js';
 
 const ALL: RemoteInputOptions = { allowClick: true, allowType: true, allowScroll: true, maskAll: false };
 
@@ -75,6 +76,8 @@ function expectRefused(result: RemoteInputResult, reason: string): string {
   if (result.ok) throw new Error('unreachable');
   expect(result.reason, result.message).to.equal(reason);
   expect(result.message).to.be.a('string').and.not.equal('');
+  // The wire carries a refusal's message whole only up to MAX_SHORT_TEXT.
+  expect(result.message.length, result.message).to.be.at.most(MAX_SHORT_TEXT);
   return result.message;
 }
 
