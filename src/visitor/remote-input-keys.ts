@@ -4,6 +4,9 @@
  * action (edit, move the caret, submit, move focus, change a select, toggle a checkbox, scroll).
  * Every character is checked on its own: a page that moves focus while typing (a one-time-code
  * row, an auto-advancing card field) cannot lead typing into a masked field.
+ *
+ * A little over 350 lines: every key's default action is decided here, in one order (Upscope's UI,
+ * the mask, the page's cancel, the action), which reads better whole than split by key.
  */
 import type { RemoteInputResult } from '../protocol/remote-input.js';
 import {
@@ -60,10 +63,16 @@ export function remoteText(ctx: KeyContext, text: string): RemoteInputResult {
   const chars = Array.from(text.replace(/\r\n?/g, '\n'));
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
-    const result = ch === '\n' ? typeNewline(ctx) : typeChar(ctx, ch, {});
+    const result = ch === '\n' ? typeNewline(ctx) : ch === ' ' && spaceActivatesFocus(ctx) ? remoteKey(ctx, ' ', {}) : typeChar(ctx, ch, {});
     if (!result.ok) return i === 0 ? result : { ...result, message: `typed ${i} of ${chars.length}, then stopped: ${result.message}` };
   }
   return { ok: true };
+}
+
+/** A typed space on a focused button, checkbox or radio is the Space key: it presses it, as for the visitor. */
+function spaceActivatesFocus(ctx: KeyContext): boolean {
+  const focused = focusedElement(ctx.doc);
+  return focused !== null && isSpaceActivated(focused);
 }
 
 /**

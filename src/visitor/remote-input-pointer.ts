@@ -4,7 +4,7 @@
  * actions (focus on mousedown, activation on click, scrolling after an uncancelled wheel).
  */
 import type { RemoteInputResult } from '../protocol/remote-input.js';
-import { composedParent, elementAt, isUpscopeUi, maskedReason, windowOf, type Hit } from './remote-input-target.js';
+import { composedParent, elementAt, focusedElement, isUpscopeUi, maskedReason, windowOf, type Hit } from './remote-input-target.js';
 
 /** Bits of MouseEvent.buttons per MouseEvent.button (left, middle, right). */
 const BUTTONS_BIT = [1, 4, 2] as const;
@@ -12,7 +12,12 @@ const BUTTONS_BIT = [1, 4, 2] as const;
 export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 | 2, maskAll: boolean): RemoteInputResult {
   const hit = elementAt(doc, x, y);
   const refusal = clickRefusal(hit.element, maskAll);
-  if (refusal) return { ok: false, reason: 'masked', message: refusal };
+  if (refusal) {
+    // The agent meant to leave the field it was in: typing next must not land there by surprise.
+    const focused = focusedElement(doc);
+    if (focused && !isUpscopeUi(focused) && 'blur' in focused) (focused as HTMLElement).blur();
+    return { ok: false, reason: 'masked', message: refusal };
+  }
 
   const target = hit.element;
   const disabled = target.matches(':disabled');

@@ -392,6 +392,9 @@ describe('remote input', () => {
       (box.querySelector('#c') as HTMLElement).focus();
       press(' ');
       expect(box.querySelector<HTMLInputElement>('#c')!.checked).to.equal(true);
+      // The viewer sends a space the agent types as text: on a checkbox it is still the Space key.
+      type(' ');
+      expect(box.querySelector<HTMLInputElement>('#c')!.checked).to.equal(false);
     });
 
     it('picks a <select> option with the arrows and by typing, firing input and change', async () => {
@@ -493,6 +496,14 @@ describe('remote input', () => {
       expect(messages[4]).to.match(/card/);
       expect(seen).to.have.length(0);
       expect(focused()).to.equal('body');
+    });
+
+    it('a refused click takes focus off the field the agent was in, so its next keys land nowhere', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="before" /><input id="card" autocomplete="cc-number" /></div>`);
+      clickOn(box.querySelector('#before')!);
+      expectRefused(clickOn(box.querySelector('#card')!), 'masked');
+      expectRefused(type('4242'), 'noTarget');
+      expect(box.querySelector<HTMLInputElement>('#before')!.value).to.equal('');
     });
 
     it('refuses typing and keys into a focused password or card field (the visitor focused it)', async () => {
