@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { PAGES } from './pages.mjs';
+import { assistBench, judgeAssist } from './assist.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the bundle under test is; BENCH_DIST points elsewhere to try a build without touching dist/. */
@@ -288,6 +289,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
   const writeDiffs = process.argv.includes('--diffs');
   const results = [];
+  let assist = null;
   try {
     console.log(`Chromium ${browser.version()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${VIEWPORT.width}x${VIEWPORT.height}, ${FRAMES} frames after ${WARMUP} warm-up per page.`);
     const longTaskOk = await checkLongTaskObserver(browser, base);
@@ -297,6 +299,12 @@ async function main() {
       const r = await measurePage(browser, base, spec, writeDiffs);
       console.log(`${r.extra.elements} elements ${JSON.stringify(r.row)}`);
       results.push(r);
+    }
+    // Assist (issue 14): the agent's pointer on the visitor's page, over loopback (bench/assist.mjs).
+    if (!ONLY || ONLY.includes('assist')) {
+      process.stdout.write('assist... ');
+      assist = await assistBench(browser);
+      console.log(JSON.stringify(assist));
     }
   } finally {
     await browser.close();
@@ -333,11 +341,12 @@ left out. Idle: capture bytes over ${IDLE_MS / 1000} s of an unchanged page plus
   console.log(`\nTargets (issues 5 and 16):\n${judge(results.map((r) => r.row), targets).join('\n')}`);
   targets.push({ name: 'initial script, gzip bytes', value: script.initialScriptGzipBytes, limit: INITIAL_SCRIPT_GZIP_MAX, met: scriptOk });
   console.log(`  ${scriptOk ? 'met   ' : 'MISSED'} ${'all'.padEnd(11)} initial script, gzip bytes ${script.initialScriptGzipBytes} <= ${INITIAL_SCRIPT_GZIP_MAX}`);
+  if (assist) console.log(judgeAssist(assist, targets).join('\n'));
   const errors = results.flatMap((r) => r.extra.errors.map((e) => `${r.row.name}: ${e}`));
   if (errors.length) console.log(`\nErrors reported during the run:\n  ${errors.slice(0, 20).join('\n  ')}`);
 
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, 'capture.json'), `${JSON.stringify({ initialScriptGzipBytes: script.initialScriptGzipBytes, pages: results.map((r) => ({ ...r.row, elements: r.extra.elements })), targets }, null, 2)}\n`);
+  writeFileSync(join(RESULTS, 'capture.json'), `${JSON.stringify({ initialScriptGzipBytes: script.initialScriptGzipBytes, assist, pages: results.map((r) => ({ ...r.row, elements: r.extra.elements })), targets }, null, 2)}\n`);
   console.log(`\nWrote ${join('bench', 'results', 'capture.json')}.`);
 }
 

@@ -113,6 +113,17 @@ export class RelaySocket {
     return true;
   }
 
+  /**
+   * Sends one live message (pointer, ink, cursor, scroll) at once, not behind the paced queue: the
+   * relay counts these against a budget of their own, and callers throttle them (LiveThrottle).
+   * False when the socket is not open and it was dropped.
+   */
+  sendLive(message: Message): boolean {
+    if (!this.isOpen) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
   /** Sends one binary frame at once (frames are not rate limited); false when not open. */
   sendBinary(data: Uint8Array): boolean {
     if (!this.isOpen) return false;

@@ -153,6 +153,39 @@ export const panelStyles = css`
     color: var(--_muted);
     font-size: 0.8em;
   }
+  .control-bar {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5rem;
+    padding: 0.5rem 0.6rem;
+    border: 2px solid var(--_danger);
+    border-radius: calc(var(--upscope-radius, 12px) - 4px);
+  }
+  [part~='control-status'] {
+    margin: 0;
+    font-weight: 600;
+  }
+  [part~='control-stop-button'] {
+    white-space: nowrap;
+    flex-shrink: 0;
+  }
+  [part~='control-consent'] #consent-text p {
+    margin: 0 0 0.4em;
+  }
+  [part~='control-status'] .live-dot {
+    background: var(--_danger);
+  }
+  .assist-row {
+    align-items: center;
+  }
+  [part~='assist-status'] {
+    margin: 0;
+  }
+  .small-button {
+    padding: 0.3em 0.7em;
+    font-size: 0.85em;
+  }
   .live-dot {
     display: inline-block;
     width: 0.6em;

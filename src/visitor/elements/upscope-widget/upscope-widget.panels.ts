@@ -1,7 +1,8 @@
 /**
  * The widget's panels: everything it shows besides the help button (waiting for an agent, the
- * consent prompt, the session with its messages, connection trouble, how a session ended), the
- * sentences its live region announces, all its words in three languages, and the panels' styles.
+ * prompts asking whether an agent may watch or control the page, the session with its messages
+ * and who points, draws or controls, connection trouble, how a session ended), the sentences its
+ * live region announces, all its words in three languages, and the panels' styles.
  *
  * Loaded only when the widget first needs a panel (the visitor asks for help, an agent asks to
  * watch, a session is already running after a reload), so that the script every visitor loads
@@ -58,13 +59,17 @@ export function describe(w: UpscopeWidget, view: WidgetView): string {
       text = code ? `${t.waiting} ${t.codeLabel}: ${spell(code)}` : t.waiting;
       break;
     }
-    case 'consent':
-      text = t.consentText(w.consents[0].request.agentName);
+    case 'consent': {
+      const { kind, request } = w.consents[0];
+      text = kind === 'control' ? `${t.controlTitle} ${t.controlText(request.agentName)} ${controlAllowsText(w)}` : t.consentText(request.agentName);
       if (w.promptKeepsFocusAway) text += ` ${t.consentShortcut}`;
       break;
-    case 'active':
-      text = activeTitle(w);
+    }
+    case 'active': {
+      const controlling = sdk.assistStatus.value.controlling;
+      text = controlling ? `${t.controlling(controlling.agentName)}. ${t.controlHint}` : activeTitle(w);
       break;
+    }
     case 'error':
       text = errorText(w);
       break;
@@ -108,8 +113,8 @@ function activeTitle(w: UpscopeWidget): string {
   const sdk = w.sdk;
   const names = [...new Set(sdk.observers.value.map((o) => o.agentName))];
   if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
-  const list = new Intl.ListFormat(widgetLanguage(w.langTag), { type: 'conjunction' }).format(names);
-  return sdk.sessionState.value === 'paused' ? t.paused(list) : t.viewing(list, names.length);
+  const joined = list(w, names);
+  return sdk.sessionState.value === 'paused' ? t.paused(joined) : t.viewing(joined, names.length);
 }
 
 function noticeText(w: UpscopeWidget, reason: EndReason): string {
@@ -174,9 +179,44 @@ function renderPending(w: UpscopeWidget): TemplateResult {
   `;
 }
 
+/** Names joined in the widget's language ("Ann and Bob"), so the list matches the sentence. */
+function list(w: UpscopeWidget, names: readonly string[]): string {
+  return new Intl.ListFormat(widgetLanguage(w.langTag), { type: 'conjunction' }).format(names);
+}
+
+/** What the site lets an agent do with control ("click, type and scroll"), in the widget's language. */
+function controlAllowsText(w: UpscopeWidget): string {
+  const t = strings(w);
+  const o = w.sdk.options;
+  const what = [o.allowRemoteClick && t.controlWhat.click, o.allowRemoteType && t.controlWhat.type, o.allowRemoteScroll && t.controlWhat.scroll].filter((x): x is string => !!x);
+  return t.controlAllows(list(w, what));
+}
+
 function renderConsent(w: UpscopeWidget): TemplateResult {
   const t = strings(w);
   const { agentName } = w.consents[0].request;
+  if (w.consents[0].kind === 'control') {
+    return html`
+      <section
+        part="panel consent control-consent"
+        role="alertdialog"
+        tabindex="-1"
+        aria-labelledby="consent-title"
+        aria-describedby="consent-text"
+        @keydown=${(e: KeyboardEvent) => w.onConsentKeydown(e)}
+      >
+        <p class="title" id="consent-title">${t.controlTitle}</p>
+        <div id="consent-text">
+          <p>${t.controlText(agentName)}</p>
+          <p class="muted small">${controlAllowsText(w)}</p>
+        </div>
+        <div class="row">
+          <button part="control-deny-button" class="secondary" @click=${() => w.answerConsent(false)}>${t.deny}</button>
+          <button part="control-allow-button" class="primary" @click=${() => w.answerConsent(true)}>${t.allow}</button>
+        </div>
+      </section>
+    `;
+  }
   return html`
     <section
       part="panel consent"
@@ -210,6 +250,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
         html`${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${activeTitle(w)}`,
         count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing,
       )}
+      ${renderAssist(w)}
       ${w.messages.length > 0
         ? html`<ul part="messages" aria-label=${t.messagesLabel} tabindex="0">
             ${w.messages.map(
@@ -236,6 +277,33 @@ function renderActive(w: UpscopeWidget): TemplateResult {
         <button part="stop-button" class="danger" @click=${() => w.stopSession()}>${t.stop}</button>
       </div>
     </section>
+  `;
+}
+
+/** Who controls the page (with the way back), who points and who draws. */
+function renderAssist(w: UpscopeWidget): TemplateResult | typeof nothing {
+  const t = strings(w);
+  const status = w.sdk.assistStatus.value;
+  const lines = [
+    status.pointing.length > 0 ? t.pointing(list(w, status.pointing), status.pointing.length) : '',
+    status.drawing.length > 0 ? t.drawing(list(w, status.drawing), status.drawing.length) : '',
+  ].filter(Boolean);
+  if (!status.controlling && lines.length === 0) return nothing;
+  return html`
+    ${status.controlling
+      ? html`<div class="control-bar">
+          <p part="control-status"><span class="live-dot" aria-hidden="true"></span>${t.controlling(status.controlling.agentName)}</p>
+          <button part="control-stop-button" class="danger" @click=${() => w.stopControl()}>${t.controlStop}</button>
+        </div>`
+      : nothing}
+    ${lines.length > 0
+      ? html`<div class="row spread assist-row">
+          <p part="assist-status" class="muted small">${lines.join(' · ')}</p>
+          ${status.drawing.length > 0
+            ? html`<button part="clear-drawing-button" class="secondary small-button" @click=${() => w.clearDrawing()}>${t.clearDrawing}</button>`
+            : nothing}
+        </div>`
+      : nothing}
   `;
 }
 

@@ -45,6 +45,20 @@ export interface WidgetStrings {
   waitingShort: string;
   /** After the folded widget's name: agent messages that arrived while it was folded. */
   unread: (count: number) => string;
+  /** An agent asks to control the page (click, type, scroll). */
+  controlTitle: string;
+  controlText: (agent: string) => string;
+  /** What the agent may do, from the site's settings: click, type, scroll (already a list). */
+  controlAllows: (what: string) => string;
+  controlWhat: { click: string; type: string; scroll: string };
+  /** Said while an agent controls the page, with the way back. */
+  controlling: (agent: string) => string;
+  controlHint: string;
+  controlStop: string;
+  /** Names (a list) pointing at, or drawing on, the page. */
+  pointing: (agents: string, count: number) => string;
+  drawing: (agents: string, count: number) => string;
+  clearDrawing: string;
 }
 
 const en: WidgetStrings = {
@@ -90,6 +104,16 @@ const en: WidgetStrings = {
   sharing: 'Sharing this page',
   waitingShort: 'Waiting for an agent',
   unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  controlTitle: 'Let the agent control this page?',
+  controlText: (agent) => `${agent} would like to control this page for you.`,
+  controlAllows: (what) => `They can ${what}. Passwords and other private fields stay out of reach. Press Escape to take control back at any time.`,
+  controlWhat: { click: 'click', type: 'type', scroll: 'scroll' },
+  controlling: (agent) => `${agent} is controlling this page`,
+  controlHint: 'Press Escape to take control back.',
+  controlStop: 'Take back control',
+  pointing: (agents, n) => `${agents} ${n > 1 ? 'are' : 'is'} pointing`,
+  drawing: (agents, n) => `${agents} ${n > 1 ? 'are' : 'is'} drawing`,
+  clearDrawing: 'Clear drawing',
 };
 
 const de: WidgetStrings = {
@@ -135,6 +159,16 @@ const de: WidgetStrings = {
   sharing: 'Diese Seite wird geteilt',
   waitingShort: 'Warten auf Support',
   unread: (n) => (n === 1 ? '1 ungelesene Nachricht' : `${n} ungelesene Nachrichten`),
+  controlTitle: 'Die Steuerung dieser Seite überlassen?',
+  controlText: (agent) => `${agent} möchte diese Seite für Sie bedienen.`,
+  controlAllows: (what) => `Erlaubt ist: ${what}. Passwörter und andere private Felder bleiben unerreichbar. Mit Escape übernehmen Sie jederzeit wieder.`,
+  controlWhat: { click: 'klicken', type: 'tippen', scroll: 'scrollen' },
+  controlling: (agent) => `${agent} steuert diese Seite`,
+  controlHint: 'Drücken Sie Escape, um die Steuerung zurückzunehmen.',
+  controlStop: 'Steuerung zurücknehmen',
+  pointing: (agents, n) => `${agents} ${n > 1 ? 'zeigen' : 'zeigt'} auf die Seite`,
+  drawing: (agents, n) => `${agents} ${n > 1 ? 'zeichnen' : 'zeichnet'} auf der Seite`,
+  clearDrawing: 'Zeichnung löschen',
 };
 
 const es: WidgetStrings = {
@@ -180,6 +214,16 @@ const es: WidgetStrings = {
   sharing: 'Compartiendo esta página',
   waitingShort: 'Esperando a un agente',
   unread: (n) => (n === 1 ? '1 mensaje sin leer' : `${n} mensajes sin leer`),
+  controlTitle: '¿Dejar que el agente controle esta página?',
+  controlText: (agent) => `${agent} quiere controlar esta página para ayudarle.`,
+  controlAllows: (what) => `Podrá ${what}. Las contraseñas y otros campos privados quedan fuera de su alcance. Pulse Escape para recuperar el control en cualquier momento.`,
+  controlWhat: { click: 'hacer clic', type: 'escribir', scroll: 'desplazarse' },
+  controlling: (agent) => `${agent} está controlando esta página`,
+  controlHint: 'Pulse Escape para recuperar el control.',
+  controlStop: 'Recuperar el control',
+  pointing: (agents, n) => `${agents} ${n > 1 ? 'están señalando' : 'está señalando'}`,
+  drawing: (agents, n) => `${agents} ${n > 1 ? 'están dibujando' : 'está dibujando'}`,
+  clearDrawing: 'Borrar dibujo',
 };
 
 export const WIDGET_STRINGS: Readonly<Record<string, WidgetStrings>> = { en, de, es };

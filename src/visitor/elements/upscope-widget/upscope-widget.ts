@@ -1,5 +1,5 @@
 // Over 350 lines: one element with the state and SDK wiring of every view of the widget (help,
-// consent, session, messages, outage) and their focus rules. What the panels look like and say is
+// consent, control, session, messages, outage) and their focus rules. What the panels look like and say is
 // in upscope-widget.panels.ts, loaded only when a panel is first needed (see panels-loader.ts).
 import { adoptStyles, html, LitElement, nothing, unsafeCSS, type CSSResult, type PropertyValues, type TemplateResult } from 'lit';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
@@ -9,6 +9,18 @@ import { widgetStyles } from './upscope-widget.styles.js';
 import { LAUNCHER_STRINGS, widgetLanguage } from './upscope-widget.launcher-strings.js';
 import { loadPanels, type PanelsModule } from './panels-loader.js';
 
+/**
+ * An attribute for an SDK option whose default is `true`: present means true, `="false"` false,
+ * absent leaves the SDK's setting alone (undefined).
+ */
+const optionalBoolean = {
+  fromAttribute: (value: string | null): boolean | undefined => (value === null ? undefined : value !== 'false'),
+  toAttribute: (value: boolean | undefined): string | null => (value === undefined ? null : String(value)),
+};
+
+/** The widget's properties that set an SDK option of the same name (assist: pointer, ink, remote control). */
+const ASSIST_PROPS = ['allowAgentPointer', 'allowAgentDrawing', 'allowRemoteScroll', 'allowRemoteClick', 'allowRemoteType', 'requireControlConsent'] as const;
+
 /** Where the widget sits. */
 export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
 
@@ -16,7 +28,7 @@ export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top
  * What the widget shows:
  * - `idle`: the help button (and, after a session, a note saying how it ended);
  * - `pending`: waiting for an agent, with the lookup code and a cancel button;
- * - `consent`: an agent asks to see the page (Allow / Deny);
+ * - `consent`: an agent asks to see the page (Allow / Deny), or to control it;
  * - `active`: an agent is watching (or the session is paused), with the stop button and messages;
  * - `error`: the help service cannot be reached, with a retry button.
  *
@@ -37,6 +49,8 @@ interface ChatMessage {
 
 /** @internal */
 export interface OpenConsent {
+  /** `watch`: may the agent see the page; `control`: may the agent control it. */
+  kind: 'watch' | 'control';
   request: ConsentRequest;
   resolve: (allow: boolean | null) => void;
 }
@@ -49,6 +63,7 @@ export interface OpenConsent {
  * ```html
  * <upscope-widget host="relay.example.com"></upscope-widget>
  * <upscope-widget host="relay.example.com" mask-all></upscope-widget>  <!-- text and fields masked too -->
+ * <upscope-widget host="relay.example.com" allow-remote-click allow-remote-type allow-agent-drawing="false"></upscope-widget>
  * ```
  *
  * It drives `Upscope.instance` (or `sdk`), and installs itself as the SDK's consent handler while
@@ -62,6 +77,8 @@ export interface OpenConsent {
  * @fires upscope-session-ended - The session ended. `detail`: `{reason}` (visitorStopped, agentStopped, declined, timeout, error, reset).
  * @fires upscope-consent-requested - An agent asks to see the page; the prompt is shown. `detail`: `{agentId, agentName}`.
  * @fires upscope-consent-answered - The visitor answered the prompt. `detail`: `{agentId, agentName, allow}`.
+ * @fires upscope-control-requested - An agent asks to control the page; the prompt is shown. `detail`: `{agentId, agentName}`.
+ * @fires upscope-control-answered - The visitor answered the control prompt. `detail`: `{agentId, agentName, allow}`.
  * @fires upscope-custom-message - A custom message from an agent. `detail`: `{message, from: {role, id, name}}`. Cancelable: `preventDefault()` keeps it out of the message panel (for messages meant for the page's own code).
  * @fires upscope-observer-count-changed - The number of watching agents changed. `detail`: `{count}`.
  * @fires upscope-lookup-code-changed - A lookup code arrived or expired. `detail`: `{code}` (null when expired).
@@ -89,6 +106,13 @@ export interface OpenConsent {
  * @csspart retry-button - Tries to connect again after an error.
  * @csspart dismiss-button - Closes a note or an error.
  * @csspart notice - The note saying how the last session ended (a `panel` too).
+ * @csspart control-consent - The prompt asking whether an agent may control the page (a `panel` and `consent` too).
+ * @csspart control-allow-button - Lets the agent control the page.
+ * @csspart control-deny-button - Refuses the agent control.
+ * @csspart control-status - "Priya is controlling this page", while an agent has control.
+ * @csspart control-stop-button - Takes control back (Escape does the same).
+ * @csspart assist-status - Who is pointing at or drawing on the page.
+ * @csspart clear-drawing-button - Clears the agents' ink from the page.
  *
  * @cssprop [--upscope-accent=#1d4ed8] - Background of the main buttons.
  * @cssprop [--upscope-accent-text=#ffffff] - Text on the main buttons.
@@ -132,6 +156,12 @@ export class UpscopeWidget extends LitElement {
     unread: { state: true, attribute: false },
     panels: { state: true, attribute: false },
     panelsFailed: { state: true, attribute: false },
+    allowAgentPointer: { attribute: 'allow-agent-pointer', converter: optionalBoolean },
+    allowAgentDrawing: { attribute: 'allow-agent-drawing', converter: optionalBoolean },
+    allowRemoteScroll: { attribute: 'allow-remote-scroll', converter: optionalBoolean },
+    allowRemoteClick: { attribute: 'allow-remote-click', converter: optionalBoolean },
+    allowRemoteType: { attribute: 'allow-remote-type', converter: optionalBoolean },
+    requireControlConsent: { attribute: 'require-control-consent', converter: optionalBoolean },
   };
 
   /** The relay, as `host[:port]`. Setting it configures the SDK and connects. */
@@ -164,6 +194,18 @@ export class UpscopeWidget extends LitElement {
    * clears it with the button; a consent prompt, a new session or the end of one clears it too.
    */
   minimised = false;
+  /**
+   * What agents may do on the page: each sets the SDK option of the same name (see the README).
+   * As attributes (`allow-agent-pointer`, `allow-agent-drawing`, `allow-remote-scroll`,
+   * `allow-remote-click`, `allow-remote-type`, `require-control-consent`): present means on,
+   * `="false"` off; an absent attribute leaves the SDK's setting (and its default) alone.
+   */
+  allowAgentPointer: boolean | undefined = undefined;
+  allowAgentDrawing: boolean | undefined = undefined;
+  allowRemoteScroll: boolean | undefined = undefined;
+  allowRemoteClick: boolean | undefined = undefined;
+  allowRemoteType: boolean | undefined = undefined;
+  requireControlConsent: boolean | undefined = undefined;
 
   /** Agent messages that arrived while minimised. */
   /** @internal */
@@ -197,7 +239,7 @@ export class UpscopeWidget extends LitElement {
   /** The panels could not be loaded: a short note with a retry button stands in for them. */
   private panelsFailed = false;
   private panelsLoading: Promise<unknown> | null = null;
-  /** Our consent handler, while installed (it is handed back when the prompt cannot be drawn). */
+  /** Our consent and control handlers, while installed (handed back when the prompt cannot be drawn). */
   private consentOff: (() => void) | null = null;
 
   private sdkValue: Upscope | null = null;
@@ -215,6 +257,8 @@ export class UpscopeWidget extends LitElement {
   private wasMinimised = false;
   /** The visitor pressed the expand button: focus goes into the panel it opens. */
   private expandedByVisitor = false;
+  /** An agent had control at the last assist change. */
+  private wasControlled = false;
 
   /** The SDK the widget drives. Default `Upscope.instance`. */
   get sdk(): Upscope {
@@ -226,6 +270,7 @@ export class UpscopeWidget extends LitElement {
     this.sdkValue = value;
     this.appliedHost = '';
     if (this.maskAll) value.configure({ maskAll: true });
+    this.applyAssistOptions();
     if (this.isConnected) {
       this.subscribe();
       if (this.host) queueMicrotask(() => this.applyHost());
@@ -280,7 +325,7 @@ export class UpscopeWidget extends LitElement {
     // the same updates, and @lit-labs/signals' watcher stays out of the script every visitor loads.
     const rerender = () => this.requestUpdate();
     this.subscriptions = [
-      ...[sdk.connectionState, sdk.sessionState, sdk.lookupCode, sdk.observerCount, sdk.observers, sdk.agentName, sdk.endedBy].map((state) =>
+      ...[sdk.connectionState, sdk.sessionState, sdk.lookupCode, sdk.observerCount, sdk.observers, sdk.agentName, sdk.endedBy, sdk.assistStatus].map((state) =>
         (state as { listen(cb: () => void): () => void }).listen(rerender),
       ),
       sdk.connectionState.listen(stateChanged),
@@ -315,13 +360,21 @@ export class UpscopeWidget extends LitElement {
         };
       }),
       sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
+      sdk.assistStatus.listen((status) => {
+        // Control began: the panel opens, so the visitor sees who has it and the way back.
+        if (status.controlling && !this.wasControlled) this.expand();
+        this.wasControlled = status.controlling !== null;
+      }),
     ];
     this.installConsentHandler();
     initial = false;
   }
 
+  /** Asks the visitor, in the widget, whether an agent may watch and whether one may control the page. */
   private installConsentHandler(): void {
-    this.consentOff ??= this.sdk.setConsentHandler((request) => this.askConsent(request));
+    if (this.consentOff) return;
+    const offs = [this.sdk.setConsentHandler((request) => this.askConsent(request)), this.sdk.setControlHandler((request) => this.askConsent(request, 'control'))];
+    this.consentOff = () => offs.forEach((off) => off());
   }
 
   /** @internal Adds a message to the list (own: the visitor's reply). */
@@ -370,12 +423,12 @@ export class UpscopeWidget extends LitElement {
     }
   }
 
-  private askConsent(request: ConsentRequest): Promise<boolean | null> {
+  private askConsent(request: ConsentRequest, kind: OpenConsent['kind'] = 'watch'): Promise<boolean | null> {
     if (this.consents.length === 0) this.focusBeforeConsent = deepActiveElement();
     // A prompt waits for an answer: it is never folded away.
     this.expand();
     return new Promise<boolean | null>((resolve) => {
-      const open: OpenConsent = { request: { agentId: request.agentId, agentName: request.agentName }, resolve };
+      const open: OpenConsent = { kind, request: { agentId: request.agentId, agentName: request.agentName }, resolve };
       this.consents = [...this.consents, open];
       // The agent withdrew the request: the prompt closes unanswered.
       request.signal?.addEventListener('abort', () => {
@@ -383,7 +436,8 @@ export class UpscopeWidget extends LitElement {
         if (this.consents.length === 0) this.restoreFocusAfterConsent = true;
         resolve(null);
       });
-      emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
+      if (kind === 'watch') emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
+      else emit(this, 'upscope-control-requested', { agentId: request.agentId, agentName: request.agentName });
     });
   }
 
@@ -395,7 +449,7 @@ export class UpscopeWidget extends LitElement {
     this.consents = rest;
     if (rest.length === 0) this.restoreFocusAfterConsent = true;
     first.resolve(allow);
-    if (allow !== null) emit(this, 'upscope-consent-answered', { ...first.request, allow });
+    if (allow !== null) emit(this, first.kind === 'watch' ? 'upscope-consent-answered' : 'upscope-control-answered', { ...first.request, allow });
   }
 
   private resolveAllConsents(allow: boolean | null): void {
@@ -431,6 +485,17 @@ export class UpscopeWidget extends LitElement {
   cancelRequest(): void {
     this.requesting = false;
     void this.sdk.cancelAgentRequest().catch((err) => this.log('cancel failed', err));
+  }
+
+  /** Takes control back from the agent (the control bar's button; Escape is handled by the SDK). */
+  /** @internal */
+  stopControl(): void {
+    this.sdk.stopControl();
+  }
+
+  /** @internal */
+  clearDrawing(): void {
+    this.sdk.clearDrawing();
   }
 
   /** @internal */
@@ -493,6 +558,13 @@ export class UpscopeWidget extends LitElement {
     }
   }
 
+  /** The assist attributes that are set go to the SDK; absent ones leave its settings alone. */
+  private applyAssistOptions(): void {
+    const options: Record<string, boolean> = {};
+    for (const key of ASSIST_PROPS) if (this[key] !== undefined) options[key] = this[key]!;
+    if (Object.keys(options).length > 0) this.sdk.configure(options);
+  }
+
   /** @internal */
   log(...args: unknown[]): void {
     if (this.sdk.options.debug) console.debug('[upscope-widget]', ...args);
@@ -517,6 +589,7 @@ export class UpscopeWidget extends LitElement {
     // Connecting changes the SDK's signals, which must not happen inside this update.
     if (changed.has('host') && this.host) queueMicrotask(() => this.applyHost());
     if (changed.has('maskAll') && (this.maskAll || changed.get('maskAll') === true)) this.sdk.configure({ maskAll: this.maskAll });
+    if (ASSIST_PROPS.some((key) => (changed as PropertyValues).has(key))) this.applyAssistOptions();
     // Focus follows what is on screen: until the panels have loaded, that is the help button.
     const view = this.shownView;
     const folded = this.folded;
