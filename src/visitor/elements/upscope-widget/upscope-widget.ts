@@ -682,7 +682,7 @@ export class UpscopeWidget extends LitElement {
         if (!this.panels) {
           panelSheet ??= unsafeCSS(String(panels.panelStyles));
           const root = this.renderRoot;
-          if (root instanceof ShadowRoot) adoptStyles(root, [...UpscopeWidget.elementStyles, panelSheet]);
+          if (root instanceof ShadowRoot) adoptStyles(root, [...(this.constructor as typeof UpscopeWidget).elementStyles, panelSheet]);
           this.panels = panels;
           this.panelsFailed = false;
           // Asks the visitor again, if a failed load had handed prompts back to the SDK (while subscribed).
