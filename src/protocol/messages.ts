@@ -97,6 +97,8 @@ export const ErrorCode = {
   connectionFailed: 'connectionFailed',
   /** SDK only: the page's Content-Security-Policy blocks screen capture; the message names what it lacks. */
   cspBlocked: 'cspBlocked',
+  /** SDK only: the assist engine (pointers, ink, remote control) could not be loaded; control is refused. */
+  assistUnavailable: 'assistUnavailable',
   /** The relay is shutting down or hit an internal fault. */
   internal: 'internal',
 } as const;

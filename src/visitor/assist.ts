@@ -1,4 +1,7 @@
 /**
+ * The engine of the visitor's side of assist, its own bundle (dist/upscope-assist.js via
+ * assist-bundle.ts), loaded by the SDK when a session becomes active (assist-loader.ts keeps the
+ * eager part: status, handlers, settings, and the messages that arrive before this loads).
  * The visitor's side of assist: the agents' pointers and ink on the page (assist-layer.ts), remote
  * control (asking the visitor, replaying granted input through the remote-input engine, and
  * ending it: stop, Escape, a hidden tab, CONTROL_IDLE_MS without input, the session pausing), and
@@ -11,18 +14,11 @@ import { LiveThrottle } from '../relay-client/live-throttle.js';
 import { AssistLayer } from './assist-layer.js';
 import type { ConsentHandler, ConsentRequest } from './consent-broker.js';
 import type { UpscopeOptions } from './options.js';
+import { assistSettings, type AssistStatus } from './assist-settings.js';
 import { applyRemoteInput } from './remote-input.js';
-import { StateStream } from './stream.js';
+import type { StateStream } from './stream.js';
 
-/** What agents are doing on the page now, for the widget's active panel. */
-export interface AssistStatus {
-  /** Names of the agents whose pointer is on the page. */
-  pointing: readonly string[];
-  /** Names of the agents whose ink is on the page. */
-  drawing: readonly string[];
-  /** The agent controlling the page, or null. */
-  controlling: { observerId: string; agentName: string } | null;
-}
+export type { AssistStatus } from './assist-settings.js';
 
 export interface VisitorAssistDeps {
   options(): Pick<UpscopeOptions, 'allowAgentPointer' | 'allowAgentDrawing' | 'allowRemoteClick' | 'allowRemoteType' | 'allowRemoteScroll' | 'requireControlConsent' | 'maskAll'>;
@@ -33,19 +29,18 @@ export interface VisitorAssistDeps {
   /** The session is active and connected: the visitor's cursor is worth sending. */
   live(): boolean;
   log(...args: unknown[]): void;
+  /** Where what agents do is published (the SDK's `assistStatus`, which exists before this loads). */
+  status: StateStream<AssistStatus>;
+  /** The installed control handlers, newest last (installed on the SDK, before this loads). */
+  handlers: readonly ConsentHandler[];
 }
 
-const EMPTY: AssistStatus = { pointing: [], drawing: [], controlling: null };
 /** How long an agent counts as drawing after its last ink, in ms. */
 const DRAWING_SHOWN_MS = 4000;
 
 export class VisitorAssist {
-  /** What agents are doing on the page now. */
-  readonly status = new StateStream<AssistStatus>(EMPTY);
-
   private readonly layer = new AssistLayer();
   private readonly throttle = new LiveThrottle<Message>((m) => void this.deps.sendLive(m));
-  private readonly handlers: ConsentHandler[] = [];
   /** Open control prompts, by observerId. */
   private readonly prompts = new Map<string, AbortController>();
   private readonly pointing = new Map<string, string>();
@@ -57,26 +52,17 @@ export class VisitorAssist {
 
   constructor(private readonly deps: VisitorAssistDeps) {}
 
-  /** Installs the function asked whether an agent may control the page; returns its uninstaller. */
-  installHandler(handler: ConsentHandler): () => void {
-    this.handlers.push(handler);
-    return () => {
-      const i = this.handlers.lastIndexOf(handler);
-      if (i >= 0) this.handlers.splice(i, 1);
-    };
+  private get status(): StateStream<AssistStatus> {
+    return this.deps.status;
+  }
+
+  private get handlers(): readonly ConsentHandler[] {
+    return this.deps.handlers;
   }
 
   /** What the options allow, as the relay and agents see it. */
   settings(): AssistSettings {
-    const o = this.deps.options();
-    return {
-      pointer: o.allowAgentPointer !== false,
-      draw: o.allowAgentDrawing !== false,
-      click: o.allowRemoteClick === true,
-      type: o.allowRemoteType === true,
-      scroll: o.allowRemoteScroll === true,
-      consent: o.requireControlConsent !== false,
-    };
+    return assistSettings(this.deps.options());
   }
 
   /** Tells the relay what the page allows (on every welcome, and when options change). */

@@ -11,7 +11,7 @@
  * lookup code, stop) still apply relay messages here, and move into session-reducer.ts next.
  */
 import { UpscopeError } from '../relay-client/errors.js';
-import { VisitorAssist } from './assist.js';
+import { LazyAssist } from './assist-loader.js';
 import { ASSIST_OPTIONS, DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './options.js';
 import { parseRelayHost } from '../relay-client/relay-address.js';
 import { ReliableSender } from '../relay-client/reliable-sender.js';
@@ -25,7 +25,7 @@ import { LIVE, reduceWelcome } from './session-reducer.js';
 export type { CaptureFactory } from './capture-driver.js';
 
 export type { ConsentHandler, ConsentRequest } from './consent-broker.js';
-export type { AssistStatus } from './assist.js';
+export type { AssistStatus } from './assist-settings.js';
 import {
   CloseCode,
   ErrorCode,
@@ -127,7 +127,7 @@ export class Upscope {
    * What agents do on the page now: who points, who draws, who controls it (see
    * `setControlHandler`, `stopControl()`, `clearDrawing()`).
    */
-  get assistStatus(): VisitorAssist['status'] {
+  get assistStatus(): LazyAssist['status'] {
     return this.assist.status;
   }
 
@@ -172,13 +172,14 @@ export class Upscope {
   /** What the page's policy lacks, once reported on `onError` in this session. */
   private blockedReported: string | null = null;
 
-  /** Pointer, ink, remote control and the visitor's own cursor (assist.ts). */
-  private readonly assist = new VisitorAssist({
+  /** Pointer, ink, remote control and the visitor's own cursor (assist.ts, loaded with a session by assist-loader.ts). */
+  private readonly assist = new LazyAssist({
     options: () => this.opts,
     send: (msg) => this.connectionState.value === 'connected' && (this.conn?.send(msg) ?? false),
     sendLive: (msg) => this.connectionState.value === 'connected' && (this.conn?.sendLive(msg) ?? false),
     live: () => this.connectionState.value === 'connected' && this.sessionState.value === 'active',
     log: (...args) => this.log(...args),
+    failed: (error) => this.onError.emit(error),
   });
 
   /** The capture loop's driver: frames go out on this visitor's socket. */
@@ -423,7 +424,7 @@ export class Upscope {
 
   /** Takes control of the page back from the agent who has it (as Escape does). */
   stopControl(): void {
-    this.assist.stopControl('visitor');
+    this.assist.stopControl();
   }
 
   /** Clears every agent's ink from the page (the agents are told). */
