@@ -13,7 +13,7 @@
  */
 import { CspViolations } from '../capture/csp-violations.js';
 import { UpscopeError } from '../relay-client/errors.js';
-import { ErrorCode, type Message } from '../protocol/index.js';
+import { ErrorCode, type AssistSettings, type Message } from '../protocol/index.js';
 import type { VisitorAssist, VisitorAssistDeps } from './assist.js';
 import { ASSIST_MESSAGES, EMPTY_ASSIST_STATUS, assistSettings, type AssistStatus } from './assist-settings.js';
 import type { ConsentHandler } from './consent-broker.js';
@@ -26,6 +26,9 @@ export const ASSIST_BUNDLE = 'upscope-assist.js';
 
 /** How many assist messages wait for the engine while it loads. */
 export const MAX_EARLY_MESSAGES = 256;
+
+/** What the visitor's page loses without the engine, in every error about it. */
+const LOST = 'agents cannot point, draw or control the page';
 
 /** The visitor bundles keep this import out of themselves (rollup.config.mjs). */
 let importAssist = (): Promise<AssistModule> => import('./assist-bundle.js');
@@ -42,13 +45,7 @@ export function loadAssistFrom(bundleUrl: string): void {
       return (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as AssistModule;
     } catch (err) {
       const needs = await csp.explainImport(url, since);
-      throw unavailable(
-        err,
-        needs ? ErrorCode.cspBlocked : ErrorCode.assistUnavailable,
-        needs
-          ? `this page's Content-Security-Policy blocks the assist engine (${ASSIST_BUNDLE}): it needs ${needs}; agents cannot point, draw or control the page`
-          : `the assist engine (${ASSIST_BUNDLE}) could not be loaded; agents cannot point, draw or control the page`,
-      );
+      throw needs ? unavailable(err, `this page's Content-Security-Policy blocks the assist engine (${ASSIST_BUNDLE}): it needs ${needs}`, ErrorCode.cspBlocked) : err;
     } finally {
       csp.dispose();
     }
@@ -60,14 +57,12 @@ export function loadAssistFrom(bundleUrl: string): void {
 function loadAssist(): Promise<AssistModule> {
   return (loading ??= importAssist().catch((err: unknown) => {
     loading = null;
-    throw err instanceof UpscopeError
-      ? err
-      : unavailable(err, ErrorCode.assistUnavailable, 'the assist engine could not be loaded; agents cannot point, draw or control the page');
+    throw err instanceof UpscopeError ? err : unavailable(err, `the assist engine (${ASSIST_BUNDLE}) could not be loaded`);
   }));
 }
 
-function unavailable(cause: unknown, code: ErrorCode, message: string): UpscopeError {
-  return Object.assign(new UpscopeError(code, message), { cause });
+function unavailable(cause: unknown, why: string, code: ErrorCode = ErrorCode.assistUnavailable): UpscopeError {
+  return Object.assign(new UpscopeError(code, `${why}; ${LOST}`), { cause });
 }
 
 export interface LazyAssistDeps extends Omit<VisitorAssistDeps, 'status' | 'handlers'> {
@@ -75,121 +70,110 @@ export interface LazyAssistDeps extends Omit<VisitorAssistDeps, 'status' | 'hand
   failed(error: UpscopeError): void;
 }
 
-export class LazyAssist {
+/** Assist as the SDK uses it (closures, not a class: the first script carries no long private names). */
+export interface LazyAssist {
   /** What agents are doing on the page now. */
-  readonly status = new StateStream<AssistStatus>(EMPTY_ASSIST_STATUS);
-
-  private readonly handlers: ConsentHandler[] = [];
-  private engine: VisitorAssist | null = null;
-  private loadingEngine = false;
-  /** The load failed in this session: assist messages are refused until the next one. */
-  private unavailable = false;
-  /** Assist messages that came before the engine, oldest first (at most MAX_EARLY_MESSAGES). */
-  private early: Message[] = [];
-  private live = false;
-
-  constructor(private readonly deps: LazyAssistDeps) {}
-
+  readonly status: StateStream<AssistStatus>;
   /** Installs the function asked whether an agent may control the page; returns its uninstaller. */
-  installHandler(handler: ConsentHandler): () => void {
-    this.handlers.push(handler);
-    return () => {
-      const i = this.handlers.lastIndexOf(handler);
-      if (i >= 0) this.handlers.splice(i, 1);
-    };
-  }
-
+  installHandler(handler: ConsentHandler): () => void;
   /** What the options allow, as the relay and agents see it. */
-  settings() {
-    return assistSettings(this.deps.options());
-  }
-
+  settings(): AssistSettings;
   /** Tells the relay what the page allows (on every welcome, and when options change). */
-  announce(): void {
-    if (this.engine) this.engine.announce();
-    else this.deps.send({ type: 'assistSettings', settings: this.settings() });
-  }
-
+  announce(): void;
   /** A relay message of assist's; false when it is not one. */
-  onMessage(msg: Message): boolean {
-    if (!ASSIST_MESSAGES.has(msg.type)) return false;
-    if (this.engine) return this.engine.onMessage(msg);
-    if (this.unavailable) {
-      this.refuse(msg);
-      return true;
-    }
-    if (this.early.length >= MAX_EARLY_MESSAGES) {
-      const superseded = this.early.findIndex((m) => m.type === 'agentPointer' || m.type === 'agentDraw');
-      if (superseded >= 0) this.early.splice(superseded, 1);
-      else this.refuse(this.early.shift()!);
-    }
-    this.early.push(msg);
-    this.load();
-    return true;
-  }
-
+  onMessage(msg: Message): boolean;
   /** An agent left the session: its pointer, ink and any control go. */
-  observerLeft(observerId: string): void {
-    if (this.engine) return this.engine.observerLeft(observerId);
-    this.early = this.early.filter((m) => !('observerId' in m) || m.observerId !== observerId);
-  }
-
+  observerLeft(observerId: string): void;
   /** The visitor takes control back (the widget's stop button, Escape). */
-  stopControl(): void {
-    this.engine?.stopControl('visitor');
-  }
-
+  stopControl(): void;
   /** The visitor clears all ink (agents are told). */
-  clearDrawing(): void {
-    if (this.engine) return this.engine.clearDrawing();
-    this.early = this.early.filter((m) => m.type !== 'agentDraw');
-    this.deps.send({ type: 'clearDrawing' });
-  }
-
+  clearDrawing(): void;
   /** The session is active (true) or not; when it becomes active the engine is loaded. */
-  sessionChanged(live: boolean, ended: boolean): void {
-    // Each new session tries a load that failed before.
-    if (live && !this.live) this.unavailable = false;
-    this.live = live;
-    if (this.engine) return this.engine.sessionChanged(live, ended);
-    if (ended) this.early = [];
-    if (live) this.load();
-  }
+  sessionChanged(live: boolean, ended: boolean): void;
+}
 
-  private load(): void {
-    if (this.engine || this.loadingEngine || this.unavailable) return;
-    this.loadingEngine = true;
+export function lazyAssist(deps: LazyAssistDeps): LazyAssist {
+  const status = new StateStream<AssistStatus>(EMPTY_ASSIST_STATUS);
+  const handlers: ConsentHandler[] = [];
+  let engine: VisitorAssist | null = null;
+  let pending = false;
+  /** The load failed in this session: assist messages are refused until the next one. */
+  let failed = false;
+  /** Assist messages that came before the engine, oldest first (at most MAX_EARLY_MESSAGES). */
+  let early: Message[] = [];
+  let live = false;
+  const settings = () => assistSettings(deps.options());
+
+  /** Without the engine: a control request is declined and remote input refused; pointers and ink are not shown. */
+  const refuse = (msg: Message) => {
+    if (msg.type === 'controlRequested') deps.send({ type: 'controlAnswer', observerId: msg.observerId, allow: false });
+    else if (msg.type === 'agentInput') deps.send({ type: 'remoteInputResult', observerId: msg.observerId, id: msg.id, result: { ok: false, reason: 'notAllowed', message: LOST } });
+  };
+
+  const load = () => {
+    if (engine || pending || failed) return;
+    pending = true;
     loadAssist().then(
       (mod) => {
-        this.loadingEngine = false;
-        const engine = (this.engine ??= new mod.VisitorAssist({ ...this.deps, status: this.status, handlers: this.handlers }));
-        engine.sessionChanged(this.live, false);
-        const early = this.early;
-        this.early = [];
-        for (const msg of early) engine.onMessage(msg);
+        engine ??= new mod.VisitorAssist({ ...deps, status, handlers });
+        engine.sessionChanged(live, false);
+        for (const msg of early.splice(0)) engine.onMessage(msg);
       },
       (err: UpscopeError) => {
-        this.loadingEngine = false;
-        this.unavailable = true;
-        console.error('[upscope] the assist engine could not be loaded; agents cannot point, draw or control the page', err);
-        const early = this.early;
-        this.early = [];
-        for (const msg of early) this.refuse(msg);
-        this.deps.failed(err);
+        failed = true;
+        console.error('[upscope]', err);
+        early.splice(0).forEach(refuse);
+        deps.failed(err);
       },
-    );
-  }
+    ).finally(() => (pending = false));
+  };
 
-  /** Without the engine: control is declined and remote input refused; pointers and ink are not shown. */
-  private refuse(msg: Message): void {
-    if (msg.type === 'controlRequested') this.deps.send({ type: 'controlAnswer', observerId: msg.observerId, allow: false });
-    else if (msg.type === 'agentInput') {
-      this.deps.send({
-        type: 'remoteInputResult',
-        observerId: msg.observerId,
-        id: msg.id,
-        result: { ok: false, reason: 'notAllowed', message: 'the visitor page could not load remote control' },
-      });
-    } else if (msg.type === 'control' && msg.state === 'granted') this.deps.send({ type: 'revokeControl', reason: 'settings' });
-  }
+  return {
+    status,
+    settings,
+    installHandler(handler) {
+      handlers.push(handler);
+      return () => {
+        const i = handlers.lastIndexOf(handler);
+        if (i >= 0) handlers.splice(i, 1);
+      };
+    },
+    announce() {
+      if (engine) engine.announce();
+      else deps.send({ type: 'assistSettings', settings: settings() });
+    },
+    onMessage(msg) {
+      if (!ASSIST_MESSAGES.has(msg.type)) return false;
+      if (engine) return engine.onMessage(msg);
+      if (failed) return refuse(msg), true;
+      if (early.length >= MAX_EARLY_MESSAGES) {
+        // A pointer or ink update goes first: a later one supersedes it.
+        const i = early.findIndex((m) => m.type === 'agentPointer' || m.type === 'agentDraw');
+        refuse(early.splice(i < 0 ? 0 : i, 1)[0]!);
+      }
+      early.push(msg);
+      load();
+      return true;
+    },
+    observerLeft(observerId) {
+      if (engine) engine.observerLeft(observerId);
+      else early = early.filter((m) => !('observerId' in m) || m.observerId !== observerId);
+    },
+    stopControl() {
+      engine?.stopControl('visitor');
+    },
+    clearDrawing() {
+      if (engine) return engine.clearDrawing();
+      early = early.filter((m) => m.type !== 'agentDraw');
+      deps.send({ type: 'clearDrawing' });
+    },
+    sessionChanged(isLive, ended) {
+      // Each new session tries a load that failed before.
+      if (isLive && !live) failed = false;
+      live = isLive;
+      if (engine) return engine.sessionChanged(isLive, ended);
+      if (ended) early = [];
+      if (isLive) load();
+    },
+  };
 }

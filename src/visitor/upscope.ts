@@ -11,7 +11,7 @@
  * lookup code, stop) still apply relay messages here, and move into session-reducer.ts next.
  */
 import { UpscopeError } from '../relay-client/errors.js';
-import { LazyAssist } from './assist-loader.js';
+import { lazyAssist, type LazyAssist } from './assist-loader.js';
 import { ASSIST_OPTIONS, DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './options.js';
 import { parseRelayHost } from '../relay-client/relay-address.js';
 import { ReliableSender } from '../relay-client/reliable-sender.js';
@@ -173,7 +173,7 @@ export class Upscope {
   private blockedReported: string | null = null;
 
   /** Pointer, ink, remote control and the visitor's own cursor (assist.ts, loaded with a session by assist-loader.ts). */
-  private readonly assist = new LazyAssist({
+  private readonly assist = lazyAssist({
     options: () => this.opts,
     send: (msg) => this.connectionState.value === 'connected' && (this.conn?.send(msg) ?? false),
     sendLive: (msg) => this.connectionState.value === 'connected' && (this.conn?.sendLive(msg) ?? false),
