@@ -14,6 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relayAndBrowser } from './setup.js';
@@ -22,6 +23,17 @@ const CREDENTIAL = 'e2e-assist-credential';
 const VIEWPORT = { width: 1280, height: 800 };
 const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
 const SHOTS = process.env.SCREENSHOTS ?? '';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe on one element (the widget, the viewer): the rules that failed, with where. */
+async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (selector) => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const result = await axe.run({ include: [[selector]] });
+    return result.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  }, selector);
+}
 
 interface Pair {
   visitor: Page;
@@ -267,6 +279,8 @@ test('a declined request for control gives no control; the toolbar follows what 
     await p.visitor.locator('upscope-widget [part="control-deny-button"]').waitFor();
     // The prompt did not take the focus from the field the visitor was in.
     assert.equal(await p.visitor.evaluate(() => document.activeElement?.id), 'name');
+    assert.deepEqual(await axeViolations(p.visitor, 'upscope-widget'), [], 'axe, control prompt');
+    assert.deepEqual(await axeViolations(p.agent, 'upscope-viewer'), [], 'axe, viewer toolbar while asking');
     if (SHOTS) {
       await p.visitor.screenshot({ path: join(SHOTS, 'widget-control-prompt.png') });
       await p.agent.locator('upscope-viewer').screenshot({ path: join(SHOTS, 'viewer-control-requested.png') });
@@ -296,6 +310,8 @@ test('Escape and the stop button take control back', async () => {
   try {
     await grantControl(p);
     assert.match((await p.visitor.locator('upscope-widget [part="control-status"]').textContent()) ?? '', /Priya is controlling this page/);
+    assert.deepEqual(await axeViolations(p.visitor, 'upscope-widget'), [], 'axe, controlling');
+    assert.deepEqual(await axeViolations(p.agent, 'upscope-viewer'), [], 'axe, viewer with control');
     if (SHOTS) {
       await p.visitor.screenshot({ path: join(SHOTS, 'widget-controlling.png') });
       await p.agent.locator('upscope-viewer').screenshot({ path: join(SHOTS, 'viewer-toolbar-granted.png') });
