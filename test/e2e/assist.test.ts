@@ -345,3 +345,19 @@ test('a hidden tab ends control', async () => {
     await p.close();
   }
 });
+
+test('require-control-consent="false" grants control without a prompt', async () => {
+  const p = await watching({ attributes: { ...CONTROL_ON, 'require-control-consent': 'false' } });
+  try {
+    await p.agent.locator('upscope-viewer [part="control-button"]').click();
+    await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.includes('granted'));
+    await p.visitor.locator('upscope-widget [part="control-status"]').waitFor();
+    assert.equal(await p.visitor.locator('upscope-widget [part="control-allow-button"]').count(), 0, 'no prompt');
+    // The agent releases it.
+    await p.agent.locator('upscope-viewer [part="control-button"]').click();
+    await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.at(-1) === 'none');
+    await p.visitor.locator('upscope-widget [part="control-status"]').waitFor({ state: 'detached' });
+  } finally {
+    await p.close();
+  }
+});
