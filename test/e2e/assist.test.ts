@@ -14,98 +14,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relayAndBrowser } from './setup.js';
+import { CONTROL_ON, controlStates, grantControl, onPicture, VIEWPORT, watching as watchingWith, type WatchingOptions } from './assist-helpers.js';
 
 const CREDENTIAL = 'e2e-assist-credential';
-const VIEWPORT = { width: 1280, height: 800 };
 const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
+const watching = (o: WatchingOptions = {}) => watchingWith(e2e, o);
 const SHOTS = process.env.SCREENSHOTS ?? '';
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe on one element (the widget, the viewer): the rules that failed, with where. */
-async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (selector) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    const result = await axe.run({ include: [[selector]] });
-    return result.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  }, selector);
-}
-
-interface Pair {
-  visitor: Page;
-  agent: Page;
-  close(): Promise<void>;
-}
-
-/** The demo shop for the visitor (widget attributes set as given), a viewer `viewerWidth` wide for the agent, watching once allowed. */
-async function watching(o: { viewerWidth?: number; attributes?: Record<string, string> } = {}): Promise<Pair> {
-  const vctx = await e2e.browser.newContext({ viewport: VIEWPORT });
-  const actx = await e2e.browser.newContext({ viewport: VIEWPORT });
-  const visitor = await vctx.newPage();
-  const agent = await actx.newPage();
-  const errors: string[] = [];
-  visitor.on('pageerror', (e) => errors.push(e.message));
-  agent.on('pageerror', (e) => errors.push(e.message));
-  await visitor.goto(e2e.server.url);
-  await visitor.evaluate((attrs) => {
-    const w = document.querySelector('upscope-widget')!;
-    for (const [k, v] of Object.entries(attrs)) w.setAttribute(k, v);
-  }, o.attributes ?? {});
-  const shortId = await visitor.waitForFunction(() => (document.querySelector('upscope-widget') as unknown as { sdk: { shortId: { value: string | null } } }).sdk.shortId.value).then((h) => h.jsonValue());
-  const { token } = await e2e.server.tokens.issue('Priya');
-  await agent.goto(`${e2e.server.url}/agent`);
-  await agent.evaluate(
-    ({ host, token, shortId, width }) => {
-      const viewer = document.createElement('upscope-viewer') as HTMLElement & { host: string; token: string; shortId: string };
-      viewer.style.display = 'block';
-      viewer.style.width = `${width}px`;
-      document.body.replaceChildren(viewer);
-      (window as unknown as { controlStates: string[] }).controlStates = [];
-      viewer.addEventListener('upscope-control-changed', (e) => (window as unknown as { controlStates: string[] }).controlStates.push((e as CustomEvent).detail.state));
-      Object.assign(viewer, { host, token, shortId });
-    },
-    { host: new URL(e2e.server.url).host, token, shortId, width: o.viewerWidth ?? VIEWPORT.width },
-  );
-  await visitor.locator('upscope-widget [part="allow-button"]').click();
-  await agent.locator('upscope-viewer [part="pointer-button"]').waitFor();
-  await waitForPicture(agent);
-  return {
-    visitor,
-    agent,
-    async close() {
-      assert.deepEqual(errors, [], 'no page errors');
-      await vctx.close();
-      await actx.close();
-    },
-  };
-}
-
-async function waitForPicture(agent: Page): Promise<void> {
-  await agent.waitForFunction(() => {
-    const c = document.querySelector('upscope-viewer')?.shadowRoot?.querySelector<HTMLCanvasElement>('canvas[part="screen"]');
-    return c && !c.hidden && c.width > 0 && c.getContext('2d')!.getImageData(c.width / 2, 10, 1, 1).data[3] === 255;
-  });
-}
-
-/** Where on the agent's screen (client pixels) the visitor's viewport point (x, y) is drawn. */
-async function onPicture(agent: Page, x: number, y: number): Promise<{ x: number; y: number; scale: number }> {
-  return agent.evaluate(
-    ({ x, y, vw }) => {
-      const c = document.querySelector('upscope-viewer')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[part="screen"]')!;
-      const r = c.getBoundingClientRect();
-      const k = Math.min(r.width / c.width, r.height / c.height);
-      const left = r.left + (r.width - c.width * k) / 2;
-      const top = r.top + (r.height - c.height * k) / 2;
-      const scale = (c.width * k) / vw;
-      return { x: left + x * scale, y: top + y * scale, scale };
-    },
-    { x, y, vw: VIEWPORT.width },
-  );
-}
 
 /** The agent's pointer on the visitor's page: where its tip is, in viewport pixels, and its label. */
 async function agentPointer(visitor: Page): Promise<{ x: number; y: number; label: string } | null> {
@@ -116,19 +33,6 @@ async function agentPointer(visitor: Page): Promise<{ x: number; y: number; labe
     return m ? { x: +m[1] + 3, y: +m[2] + 2, label: el.textContent ?? '' } : null;
   });
 }
-
-async function controlStates(agent: Page): Promise<string[]> {
-  return agent.evaluate(() => (window as unknown as { controlStates: string[] }).controlStates);
-}
-
-async function grantControl(p: Pair): Promise<void> {
-  await p.agent.locator('upscope-viewer [part="control-button"]').click();
-  await p.visitor.locator('upscope-widget [part="control-allow-button"]').click();
-  await p.visitor.locator('upscope-widget [part="control-status"]').waitFor();
-  await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.includes('granted'));
-}
-
-const CONTROL_ON = { 'allow-remote-click': '', 'allow-remote-type': '', 'allow-remote-scroll': '' };
 
 test('the pointer lands where the agent points, with the viewer at half size and the visitor scrolled', async () => {
   const p = await watching({ viewerWidth: VIEWPORT.width / 2 });
@@ -260,6 +164,16 @@ test("the visitor's cursor and clicks are drawn over the agent's picture", async
     await p.close();
   }
 });
+
+/** axe on one element (the widget, the viewer): the rules that failed, with where. */
+async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: new URL(import.meta.resolve('axe-core/axe.min.js')).pathname });
+  return page.evaluate(async (selector) => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const result = await axe.run({ include: [[selector]] });
+    return result.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  }, selector);
+}
 
 test('a declined request for control gives no control; the toolbar follows what the visitor allows', async () => {
   const p = await watching();
