@@ -8,6 +8,7 @@
  * the schemas, so types and run-time checks cannot drift apart. See docs/protocol.md.
  */
 import * as v from 'valibot';
+import type { RemoteInput, RemoteInputResult } from './remote-input.js';
 import {
   LOOKUP_CODE_DIGITS,
   MAX_CUSTOM_MESSAGE_LENGTH,
@@ -229,6 +230,13 @@ export const RemoteInputSchema = v.variant('kind', [
     meta: v.optional(v.boolean()),
   }),
 ]);
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time: the wire schemas say exactly what src/protocol/remote-input.ts says (tsc fails when they drift). */
+export type RemoteInputShapesAgree = [
+  Same<v.InferOutput<typeof RemoteInputSchema>, RemoteInput>,
+  Same<v.InferOutput<typeof RemoteInputResultSchema>, RemoteInputResult>,
+] extends [true, true] ? true : never;
+export const REMOTE_INPUT_SHAPES_AGREE: RemoteInputShapesAgree = true;
 const remoteRefusalSchema = v.picklist(['masked', 'noTarget', 'notAllowed', 'invalid']);
 /** A `RemoteInputResult` on the wire. */
 export const RemoteInputResultSchema = v.variant('ok', [

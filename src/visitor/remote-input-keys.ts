@@ -50,7 +50,7 @@ function keyTarget(ctx: KeyContext, text: boolean): Element | RemoteInputResult 
     return ctx.doc.body ?? ctx.doc.documentElement;
   }
   const masked = maskedReason(focused, ctx.maskAll, text || isContentEditable(focused));
-  if (masked) return { ok: false, reason: 'masked', message: `focus is on masked content: ${masked}` };
+  if (masked) return { ok: false, reason: 'masked', message: `the focused element is ${masked}` };
   return focused;
 }
 

@@ -54,10 +54,11 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
  */
 function clickRefusal(el: Element, maskAll: boolean): string | null {
   const own = maskedReason(el, maskAll);
-  if (own) return own;
+  if (own) return `the target is ${own}`;
   const label = el.closest('label');
   const control = label ? (label as HTMLLabelElement).control : null;
-  return control ? maskedReason(control, maskAll) : null;
+  const its = control ? maskedReason(control, maskAll) : null;
+  return its ? `the target labels ${its}` : null;
 }
 
 /**

@@ -129,27 +129,22 @@ export function focusedElement(doc: Document): Element | null {
 }
 
 /**
- * Why `el` is masked, as the agent is told it, or null when frames show it. `text`: the input
- * would write text (so mask-all's hidden text counts too).
+ * Why `el` is masked, as a phrase the agent is shown ("a password field"), or null when frames
+ * show it. `text`: the input would write text (so mask-all's hidden text counts too).
  */
 export function maskedReason(el: Element, maskAll: boolean, text = false): string | null {
   const mask = maskCovering(el);
-  if (mask) return `${describeMask(mask, el)}; remote input never reaches masked content`;
-  if (maskAll && maskCovering(el, { maskAll, text })) {
-    const what = text && !FIELDS.has(el.localName) ? 'all text' : 'every field';
-    return `the site masks ${what} (mask-all) and this is not inside data-upscope-unmasked; remote input never reaches masked content`;
-  }
+  if (mask) return describeMask(mask, el);
+  if (maskAll && maskCovering(el, { maskAll, text })) return 'masked by mask-all (not inside data-upscope-unmasked)';
   return null;
 }
 
-const FIELDS = new Set(['input', 'textarea', 'select']);
-
 function describeMask(mask: Element, el: Element): string {
   const autocomplete = (mask.getAttribute('autocomplete') ?? '').toLowerCase();
-  if (/\bcc-/.test(autocomplete)) return 'it is a payment card field';
-  if (/\bone-time-code\b/.test(autocomplete)) return 'it is a one-time code field';
-  if (/password/.test(autocomplete) || mask.matches('input[type="password" i]') || isSecretField(mask)) return 'it is a password field (or a field that hid what was typed)';
-  return mask === el ? 'the site marked it masked' : `it is inside content the site marked masked (<${mask.localName}>)`;
+  if (/\bcc-/.test(autocomplete)) return 'a payment card field';
+  if (/\bone-time-code\b/.test(autocomplete)) return 'a one-time code field';
+  if (/password/.test(autocomplete) || mask.matches('input[type="password" i]') || isSecretField(mask)) return 'a password field';
+  return mask === el ? 'content the site masks' : `inside <${mask.localName}>, which the site masks`;
 }
 
 /** The window an element lives in (an iframe's own, so events are built in its realm). */

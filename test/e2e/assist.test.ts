@@ -165,6 +165,16 @@ test("the visitor's cursor and clicks are drawn over the agent's picture", async
   }
 });
 
+/** axe on one element (the widget, the viewer): the rules that failed, with where. */
+async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: new URL(import.meta.resolve('axe-core/axe.min.js')).pathname });
+  return page.evaluate(async (selector) => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const result = await axe.run({ include: [[selector]] });
+    return result.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  }, selector);
+}
+
 test('a declined request for control gives no control; the toolbar follows what the visitor allows', async () => {
   const p = await watching();
   try {
@@ -183,6 +193,8 @@ test('a declined request for control gives no control; the toolbar follows what 
     await p.visitor.locator('upscope-widget [part="control-deny-button"]').waitFor();
     // The prompt did not take the focus from the field the visitor was in.
     assert.equal(await p.visitor.evaluate(() => document.activeElement?.id), 'name');
+    assert.deepEqual(await axeViolations(p.visitor, 'upscope-widget'), [], 'axe, control prompt');
+    assert.deepEqual(await axeViolations(p.agent, 'upscope-viewer'), [], 'axe, viewer toolbar while asking');
     if (SHOTS) {
       await p.visitor.screenshot({ path: join(SHOTS, 'widget-control-prompt.png') });
       await p.agent.locator('upscope-viewer').screenshot({ path: join(SHOTS, 'viewer-control-requested.png') });
@@ -212,6 +224,8 @@ test('Escape and the stop button take control back', async () => {
   try {
     await grantControl(p);
     assert.match((await p.visitor.locator('upscope-widget [part="control-status"]').textContent()) ?? '', /Priya is controlling this page/);
+    assert.deepEqual(await axeViolations(p.visitor, 'upscope-widget'), [], 'axe, controlling');
+    assert.deepEqual(await axeViolations(p.agent, 'upscope-viewer'), [], 'axe, viewer with control');
     if (SHOTS) {
       await p.visitor.screenshot({ path: join(SHOTS, 'widget-controlling.png') });
       await p.agent.locator('upscope-viewer').screenshot({ path: join(SHOTS, 'viewer-toolbar-granted.png') });
@@ -240,6 +254,22 @@ test('a hidden tab ends control', async () => {
       document.dispatchEvent(new Event('visibilitychange'));
     });
     await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.at(-1) === 'revoked');
+    await p.visitor.locator('upscope-widget [part="control-status"]').waitFor({ state: 'detached' });
+  } finally {
+    await p.close();
+  }
+});
+
+test('require-control-consent="false" grants control without a prompt', async () => {
+  const p = await watching({ attributes: { ...CONTROL_ON, 'require-control-consent': 'false' } });
+  try {
+    await p.agent.locator('upscope-viewer [part="control-button"]').click();
+    await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.includes('granted'));
+    await p.visitor.locator('upscope-widget [part="control-status"]').waitFor();
+    assert.equal(await p.visitor.locator('upscope-widget [part="control-allow-button"]').count(), 0, 'no prompt');
+    // The agent releases it.
+    await p.agent.locator('upscope-viewer [part="control-button"]').click();
+    await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.at(-1) === 'none');
     await p.visitor.locator('upscope-widget [part="control-status"]').waitFor({ state: 'detached' });
   } finally {
     await p.close();

@@ -128,6 +128,33 @@ test("panels that cannot load: an agent's request is asked with the browser's ow
   await page.context().close();
 });
 
+test("panels that cannot load: an agent's request for control is asked with the browser's own dialog too", async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  await page.route(`**${panels}`, (route) => route.abort('blockedbyclient'));
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.accept();
+  });
+  // The demo shop's widget allows remote click, type and scroll.
+  await page.goto(e2e.server.url);
+  const shortId = await connected(page);
+  const token = (await e2e.server.tokens.issue('Priya')).token;
+  const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  try {
+    watch.send({ type: 'watch' });
+    await watch.next('watchState', (m) => m.watching);
+    watch.send({ type: 'requestControl' });
+    await watch.next('control', (m) => m.state === 'granted');
+  } finally {
+    watch.close();
+  }
+  assert.equal(dialogs.length, 2);
+  assert.match(dialogs[1], /Priya would like to control this page/);
+  await page.locator('upscope-widget .failed[role="alert"]').waitFor();
+  await page.context().close();
+});
+
 test('the classic-script bundle loads the panels from beside its own script, not the page', async () => {
   const page = await (await e2e.browser.newContext()).newPage();
   const scripts = scriptRequests(page);

@@ -6,14 +6,19 @@
  * changes, the wheel scrolls an inner scroll box. Masked fields and passwords refuse the agent, who
  * is told why; revoking stops typing half way; the demo's checkout can be filled in all but the
  * masked card fields. (A declined request doing nothing is in assist.test.ts.)
+ *
+ * Set SCREENSHOTS=some/dir to also write the viewer telling the agent a password field refused it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relayAndBrowser } from './setup.js';
 import { CONTROL_ON, controlStates, grantControl, onPicture, watching, type Pair } from './assist-helpers.js';
 
 const e2e = relayAndBrowser('e2e-remote-control-credential', 'upscope.js');
+const SHOTS = process.env.SCREENSHOTS ?? '';
 
 /** The middle of the visitor's `selector`, in the visitor's viewport. */
 async function middleOf(visitor: Page, selector: string): Promise<{ x: number; y: number }> {
@@ -156,6 +161,10 @@ test('a click on the card number and typing into a password are refused, and the
     await p.agent.keyboard.type('hunter2');
     await p.agent.keyboard.press('Backspace');
     await noteSays(p.agent, /masked.*password/);
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await p.agent.locator('upscope-viewer').screenshot({ path: join(SHOTS, 'viewer-remote-input-refused.png') });
+    }
     assert.equal(await p.visitor.locator('input[name="password"]').inputValue(), '');
     assert.equal(await p.visitor.evaluate(() => document.activeElement?.getAttribute('name')), 'password');
   } finally {

@@ -64,6 +64,8 @@ interface Held {
   bucket: TokenBucket;
   /** Per type, the message waiting for budget. */
   waiting: Map<string, () => void>;
+  /** When this socket was last told `rateLimited` (once a second at most: answering a flood would amplify it). */
+  lastError: number;
 }
 
 export class Assist {
@@ -250,7 +252,7 @@ export class Assist {
   private spend(conn: Connection, type: string, send: () => void): void {
     let h = this.live.get(conn.id);
     if (!h) {
-      h = { conn, bucket: new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now), waiting: new Map() };
+      h = { conn, bucket: new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now), waiting: new Map(), lastError: -Infinity };
       this.live.set(conn.id, h);
     }
     if (h.waiting.size === 0 && h.bucket.take()) return send();
@@ -260,6 +262,9 @@ export class Assist {
       this.room.schedule(this.room.now() + 1000 / this.limits.perSecond);
       return;
     }
+    const now = this.room.now();
+    if (now - h.lastError < 1000) return;
+    h.lastError = now;
     this.room.sendError(conn, ErrorCode.rateLimited, `too many "${type}" messages; slow down`);
   }
 
