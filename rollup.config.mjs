@@ -3,12 +3,20 @@
 //   dist/upscope.iife.js   classic <script>; the entry itself sets window.Upscope
 //   dist/upscope-capture.js  ESM, the capture engine; the two visitor bundles import it from beside
 //                          themselves only when a session becomes active
+//   dist/upscope-assist.js   ESM, the assist engine (agents' pointers and ink, remote control); the
+//                          two visitor bundles import it from beside themselves when a session
+//                          becomes active
+//   dist/upscope-panels.js   ESM, the widget's panels, words and panel styles; the two visitor
+//                          bundles import it from beside themselves when a panel is first needed
 //   dist/upscope-agent.js  the agent console, separate so visitors never download it
 // Type declarations come from tsc (tsconfig.build.json), not from rollup.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild, { minify } from 'rollup-plugin-esbuild';
 import { fileURLToPath } from 'node:url';
 
+const LIT_SHIM = fileURLToPath(new URL('src/visitor/elements/upscope-widget/lit-shim.ts', import.meta.url));
+const PANELS_MODULE = './upscope-widget.panels.js';
+const ASSIST_MODULE = './assist-bundle.js';
 const TRUSTED_TYPES_MODULE = fileURLToPath(new URL('src/visitor/trusted-types.ts', import.meta.url));
 /** lit-html's production build makes its Trusted Types policy with this one expression. */
 const LIT_POLICY = /(\w+)\.createPolicy\("lit-html",\{createHTML:(\w+)=>\2\}\)/;
@@ -53,6 +61,34 @@ function minifyCssTemplates() {
   };
 }
 
+/**
+ * The visitor bundles load the widget's panels from dist/upscope-panels.js and the assist engine
+ * from dist/upscope-assist.js at run time (panels-loader.ts, assist-loader.ts): the source's own
+ * `import()` of those modules stays out of them.
+ */
+function panelsApart() {
+  const apart = { [PANELS_MODULE]: './upscope-panels.js', [ASSIST_MODULE]: './upscope-assist.js' };
+  return {
+    name: 'upscope-panels-apart',
+    resolveDynamicImport(specifier) {
+      return typeof specifier === 'string' && Object.hasOwn(apart, specifier) ? { id: apart[specifier], external: true } : null;
+    },
+  };
+}
+
+/**
+ * The panels bundle renders with the visitor bundle's lit: its `lit` is lit-shim.ts (template tags
+ * and markers only). Anything else imported from 'lit' there fails the build, as it should.
+ */
+function litFromWidget() {
+  return {
+    name: 'upscope-lit-from-widget',
+    resolveId(source) {
+      return source === 'lit' ? LIT_SHIM : null;
+    },
+  };
+}
+
 const plugins = () => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   litTrustedTypes(),
@@ -68,11 +104,21 @@ export default [
   {
     input: 'src/visitor/bundle.ts',
     output: { file: 'dist/upscope.js', format: 'es', sourcemap: true },
-    plugins: plugins(),
+    plugins: [panelsApart(), ...plugins()],
   },
   {
     input: 'src/visitor/bundle-iife.ts',
     output: { file: 'dist/upscope.iife.js', format: 'iife', sourcemap: true },
+    plugins: [panelsApart(), ...plugins()],
+  },
+  {
+    input: 'src/visitor/elements/upscope-widget/upscope-widget.panels.ts',
+    output: { file: 'dist/upscope-panels.js', format: 'es', sourcemap: true },
+    plugins: [litFromWidget(), ...plugins()],
+  },
+  {
+    input: 'src/visitor/assist-bundle.ts',
+    output: { file: 'dist/upscope-assist.js', format: 'es', sourcemap: true },
     plugins: plugins(),
   },
   {

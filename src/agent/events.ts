@@ -2,7 +2,7 @@
  * The DOM events the agent elements fire, one detail type per name, and the one helper that
  * dispatches them (so the compiler checks every `detail`). All bubble and cross shadow roots.
  */
-import type { EndReason, VisitorSummary, Observer } from '../protocol/index.js';
+import type { ControlEndReason, ControlState, EndReason, VisitorSummary, Observer } from '../protocol/index.js';
 import type { CustomMessageDetail } from '../visitor/events.js';
 import type { AgentSession } from './agent-session.js';
 import type { WatchStatus } from './watch-client.js';
@@ -27,6 +27,13 @@ export interface PictureSizeDetail {
   height: number;
 }
 
+/** Remote control as it concerns this viewer (see WatchSnapshot.control). */
+export interface ControlChangedDetail {
+  state: ControlState;
+  /** Why it ended, for `revoked` (and `none` after a release): visitor, hidden, idle, session, released, left, disconnected, settings. */
+  reason: ControlEndReason | null;
+}
+
 export interface UnauthorizedDetail {
   /** Why, in words. */
   message: string;
@@ -39,6 +46,7 @@ export interface UpscopeAgentEventMap {
   'upscope-login': CustomEvent<AgentSession>;
   'upscope-logout': CustomEvent<null>;
   'upscope-unauthorized': CustomEvent<UnauthorizedDetail>;
+  'upscope-control-changed': CustomEvent<ControlChangedDetail>;
 }
 
 declare global {

@@ -5,7 +5,8 @@
  * sending of custom messages are the shared ones of src/relay-client/.
  *
  * Over 350 lines: the watch states and their documented options are most of it; what is left is
- * one state machine (watchState, session, errors, closes), which reads best in one place.
+ * one state machine (watchState, session, errors, closes), which reads best in one place, and the
+ * few senders of assist (pointer, ink, control, remote input), which share its socket.
  */
 import { signal } from '@lit-labs/signals';
 import {
@@ -14,11 +15,19 @@ import {
   FrameFlags,
   isFinalClose,
   MAX_CUSTOM_MESSAGE_LENGTH,
+  MAX_DRAW_POINTS,
   parseMessage,
   randomId,
   SHORT_ID_PATTERN,
+  type AssistSettings,
+  type ControlEndReason,
+  type ControlState,
+  type DrawShape,
   type EndReason,
   type ErrorCode,
+  type MessageOf,
+  type RemoteInput,
+  type RemoteInputResult,
   type Frame,
   type Message,
   type Observer,
@@ -28,6 +37,7 @@ import { UpscopeError } from '../relay-client/errors.js';
 import { resolveRelayAddress } from '../relay-client/relay-address.js';
 import { DEFAULT_HEARTBEAT_MS, RelaySocket } from '../relay-client/relay-socket.js';
 import { ReliableSender } from '../relay-client/reliable-sender.js';
+import { LiveThrottle } from '../relay-client/live-throttle.js';
 
 
 /**
@@ -79,7 +89,20 @@ export interface WatchSnapshot {
    * as the visitor reported it; null again once a frame arrives or the session ends.
    */
   captureBlocked: string | null;
+  /** What the visitor's site allows agents to do (pointer, ink, remote control); null until it says. */
+  assist: AssistSettings | null;
+  /**
+   * Remote control as it concerns this connection: `none`, `requested` (the visitor is asked),
+   * `granted`, `declined` or `revoked` (`controlReason` says why it ended).
+   */
+  control: ControlState;
+  controlReason: ControlEndReason | null;
+  /** Another agent has control (or asked for it): their name; null otherwise. */
+  controlBy: string | null;
 }
+
+/** What the visitor's page reports as it happens (not part of the snapshot: it changes many times a second). */
+export type VisitorLiveMessage = MessageOf<'visitorCursor'> | MessageOf<'visitorClick'> | MessageOf<'visitorScroll'> | MessageOf<'drawingCleared'>;
 
 export interface WatchClientOptions {
   /** Relay host, as `<upscope-viewer host>` takes it (see resolveRelayAddress). */
@@ -98,6 +121,10 @@ export interface WatchClientOptions {
   onCustomMessage?: (message: string, from: { role: 'visitor' | 'agent'; id: string; name: string | null }) => void;
   /** Every change of the snapshot. */
   onChange?: (snapshot: WatchSnapshot) => void;
+  /** The visitor's cursor, clicks and scroll position, and ink cleared by the visitor. */
+  onLive?: (message: VisitorLiveMessage) => void;
+  /** How long a remote input waits for the visitor's answer, in ms. Default 5000. */
+  inputTimeoutMs?: number;
   /** How long to wait for an `ack` of a custom message, in ms. Default 10000. */
   ackTimeoutMs?: number;
   /** How often to ask again while the visitor is offline, in ms. Default 3000. */
@@ -119,7 +146,12 @@ export type CustomMessageError = UpscopeError<ErrorCode | 'timeout' | 'closed'>;
 /** The name earlier releases exported; `instanceof CustomMessageError` still works. */
 export const CustomMessageError = UpscopeError;
 
-const INITIAL: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null };
+const INITIAL: WatchSnapshot = {
+  status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null,
+  assist: null, control: 'none', controlReason: null, controlBy: null,
+};
+/** Remote inputs waiting for the visitor's answer at most. */
+const MAX_PENDING_INPUTS = 64;
 /** Custom messages held (unacknowledged or waiting for the connection) at most. */
 const MAX_PENDING_MESSAGES = 100;
 
@@ -142,6 +174,11 @@ export class WatchClient {
   private seenVisitor = false;
   /** Until when a relay that does not know the visitor is waited out; null: not waiting. */
   private returnDeadline: number | null = null;
+  /** Pointer and ink go out throttled, the newest position winning (see LiveThrottle). */
+  private readonly live = new LiveThrottle<Message>((m) => void this.socket?.sendLive(m));
+  private inputSeq = 0;
+  /** Remote inputs sent, waiting for the visitor's `remoteInputResult`. */
+  private readonly inputs = new Map<number, { resolve(r: RemoteInputResult): void; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(private readonly options: WatchClientOptions) {
     this.wantWatch = options.autoWatch ?? true;
@@ -185,6 +222,8 @@ export class WatchClient {
     const socket = this.socket;
     this.socket = null;
     socket?.close(CloseCode.normal, 'agent closed the view');
+    this.live.clear();
+    this.endControlHere();
     this.pending.newConnection();
     this.rejectPending('closed', 'the view was closed');
     this.update({ status: 'idle' });
@@ -233,6 +272,102 @@ export class WatchClient {
     const { delivered } = this.pending.add(text);
     if (live) this.sendUnsent();
     return delivered;
+  }
+
+  // ---------------------------------------------------------------- assist
+
+  /** The agent's pointer over the visitor's viewport (CSS pixels of the visitor's page), or hidden. */
+  pointer(x: number, y: number, visible = true): void {
+    if (!this.assisting('pointer')) return;
+    const msg: Message = { type: 'pointer', x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10, visible };
+    if (visible) this.live.push('pointer', msg);
+    else {
+      this.live.flush('pointer');
+      this.socket?.sendLive(msg);
+    }
+  }
+
+  /**
+   * Ink on the visitor's page, viewport coordinates: a `stroke`'s points are appended to shape
+   * `id`, a `rect`'s or `arrow`'s two points replace it. Batched, at most MAX_DRAW_POINTS a message.
+   */
+  draw(id: string, shape: DrawShape, points: readonly number[], done = false): void {
+    if (!this.assisting('draw')) return;
+    const msg: MessageOf<'draw'> = { type: 'draw', id, shape, points: points.map((p) => Math.round(p * 10) / 10), done };
+    const stream = `draw:${id}`;
+    this.live.push(stream, msg, (held, next) => {
+      const a = held as MessageOf<'draw'>;
+      const b = next as MessageOf<'draw'>;
+      if (shape !== 'stroke') return b;
+      if (a.points.length + b.points.length > MAX_DRAW_POINTS * 2) return null;
+      return { ...b, points: [...a.points, ...b.points] };
+    });
+    if (done) this.live.flush(stream);
+  }
+
+  /** Clears this agent's ink from the visitor's page. */
+  clearDrawing(): void {
+    if (this.assisting('draw')) this.send({ type: 'clearDrawing' });
+  }
+
+  /** Asks the visitor for control of the page (`control` becomes `requested`, then `granted` or `declined`). */
+  requestControl(): void {
+    if (!this.watchingNow()) return;
+    this.send({ type: 'requestControl' });
+  }
+
+  /** Gives control back. */
+  releaseControl(): void {
+    const c = this.snapshot.control;
+    if (c !== 'granted' && c !== 'requested') return;
+    this.send({ type: 'releaseControl' });
+  }
+
+  /**
+   * One input for the visitor's page, with control granted. Resolves with the page's answer: a
+   * refusal says why (a masked field, nothing there, not allowed by the site); `noTarget` when the
+   * page did not answer within `inputTimeoutMs` or the connection closed.
+   */
+  input(input: RemoteInput): Promise<RemoteInputResult> {
+    if (this.snapshot.control !== 'granted' || !this.socket?.isOpen) {
+      return Promise.resolve({ ok: false, reason: 'notAllowed', message: 'you do not have control of this page' });
+    }
+    if (this.inputs.size >= MAX_PENDING_INPUTS) return Promise.resolve({ ok: false, reason: 'notAllowed', message: 'too many inputs are waiting for the page; slow down' });
+    const id = ++this.inputSeq;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settleInput(id, { ok: false, reason: 'noTarget', message: 'the page did not answer in time' }), this.options.inputTimeoutMs ?? 5000);
+      this.inputs.set(id, { resolve, timer });
+      this.send({ type: 'remoteInput', id, input });
+    });
+  }
+
+  private settleInput(id: number, result: RemoteInputResult): void {
+    const p = this.inputs.get(id);
+    if (!p) return;
+    this.inputs.delete(id);
+    clearTimeout(p.timer);
+    p.resolve(result);
+  }
+
+  private watchingNow(): boolean {
+    const s = this.snapshot.status;
+    return (s === 'watching' || s === 'paused') && this.socket?.isOpen === true;
+  }
+
+  /** Watching, and the visitor's site allows `what` (unknown settings: try, the relay decides). */
+  private assisting(what: 'pointer' | 'draw'): boolean {
+    return this.watchingNow() && this.snapshot.assist?.[what] !== false;
+  }
+
+  private onControl(msg: MessageOf<'control'>): void {
+    const me = this.snapshot.observerId;
+    if (msg.observerId !== null && msg.observerId === me) {
+      this.update({ control: msg.state, controlReason: msg.reason, controlBy: null });
+    } else {
+      const busy = msg.state === 'requested' || msg.state === 'granted';
+      this.update({ controlBy: busy ? msg.agentName : null, ...(this.snapshot.control === 'granted' || this.snapshot.control === 'requested' ? {} : { control: 'none' as const }) });
+    }
+    if (this.snapshot.control !== 'granted') for (const id of [...this.inputs.keys()]) this.settleInput(id, { ok: false, reason: 'notAllowed', message: 'control ended' });
   }
 
   // The one place a watch connection writes to the relay: every outgoing message goes through
@@ -290,6 +425,7 @@ export class WatchClient {
         return this.update({ status: 'declined' });
       case 'session': {
         const visitor = snap.visitor ? { ...snap.visitor, sessionState: msg.state, agentName: msg.agentName } : null;
+        if (msg.state !== 'active') this.endControlHere();
         if (msg.state === 'ended') {
           this.wantWatch = false;
           this.rejectPending('closed', 'the session ended before the message was delivered');
@@ -307,6 +443,18 @@ export class WatchClient {
         return;
       case 'captureBlocked':
         return this.update({ captureBlocked: msg.needs });
+      case 'assistSettings':
+        return this.update({ assist: msg.settings });
+      case 'control':
+        return this.onControl(msg);
+      case 'remoteInputResult':
+        return this.settleInput(msg.id, msg.result);
+      case 'visitorCursor':
+      case 'visitorClick':
+      case 'visitorScroll':
+      case 'drawingCleared':
+        this.options.onLive?.(msg);
+        return;
       case 'ack':
         this.pending.ack(msg.seq);
         return;
@@ -329,8 +477,18 @@ export class WatchClient {
     }
   }
 
+  /** Control ends with the session's activity or this socket (the relay ends it there too). */
+  private endControlHere(): void {
+    const c = this.snapshot.control;
+    if (c === 'granted' || c === 'requested') this.update({ control: 'revoked', controlReason: 'session' });
+    for (const id of [...this.inputs.keys()]) this.settleInput(id, { ok: false, reason: 'notAllowed', message: 'control ended' });
+  }
+
   private onClose(code: number): void {
     this.greeted = false;
+    this.live.clear();
+    this.endControlHere();
+    if (this.snapshot.controlBy !== null) this.update({ controlBy: null });
     this.pending.newConnection();
     clearTimeout(this.retryTimer);
     const status = this.snapshot.status;

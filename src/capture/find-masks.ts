@@ -143,7 +143,7 @@ const FIELDS = new Set(['input', 'textarea', 'select']);
  * Subtrees mask-all does not search: never rendered, or never drawn into a frame (the widget, see
  * NEVER_CAPTURED in rasterize.ts); black boxes there would only hide the page under the widget.
  */
-const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'upscope-widget']);
+const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'upscope-widget', 'upscope-assist-layer']);
 
 /**
  * Mask-all: one walk over every node, through open shadow roots and same-origin iframes, carrying
@@ -243,4 +243,35 @@ function contentBox(frame: HTMLIFrameElement): { x: number; y: number } {
     x: r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft),
     y: r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop),
   };
+}
+
+/**
+ * The element that makes `el` masked in frames, or null when frames show it: `el` itself or an
+ * ancestor that is a mask, looked up through slots (a slotted node is masked where it is drawn),
+ * light-DOM parents, shadow hosts and same-origin frames; with `maskAll`, also a form field
+ * outside {@link UNMASK_SELECTOR}; with `maskAll` and `text`, any element outside it (mask-all
+ * hides every text run, so typing into a contenteditable there would be typing blind).
+ *
+ * The remote-input engine asks this before a click or a keystroke reaches `el`, so "masked" has
+ * one definition for what agents see and what they may touch.
+ */
+export function maskCovering(el: Element, options: MaskOptions & { text?: boolean } = {}): Element | null {
+  const seen = new Set<Element>();
+  const queue: Element[] = [el];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    if (isMaskElement(at)) return at;
+    const root = at.getRootNode();
+    if (at.assignedSlot) queue.push(at.assignedSlot);
+    if (at.parentElement) queue.push(at.parentElement);
+    else if (root instanceof ShadowRoot) queue.push(root.host);
+    else {
+      const frame = frameOf(at.ownerDocument);
+      if (frame) queue.push(frame);
+    }
+  }
+  if (options.maskAll && (options.text || FIELDS.has(el.localName)) && !isUnmasked(el, new Map())) return el;
+  return null;
 }

@@ -16,8 +16,8 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 
-/** Elements never drawn into a frame: the widget itself (it must not appear in what agents see). */
-export const NEVER_CAPTURED = new Set(['upscope-widget', 'noscript']);
+/** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
+export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
 
 export interface RasterizeOptions {
   /** Frame pixels per CSS pixel. */

@@ -74,6 +74,14 @@ export const RATE_LIMITS = {
   connectionsPerSecondPerAddress: 20,
   /** Agent logins (`POST /api/login`) per address a minute (also the burst). */
   loginsPerAddressPerMinute: 10,
+  /**
+   * Live messages (an agent's pointer and ink, the visitor's cursor, clicks and scroll position)
+   * per connection: a budget of their own, apart from the control messages'. Past it a pointer,
+   * cursor or scroll position is held and the newest goes out when the budget allows (newest
+   * wins); ink and clicks past it are dropped with `rateLimited`.
+   */
+  liveMessageBurst: 60,
+  liveMessagesPerSecond: 60,
 } as const;
 
 /**
@@ -84,6 +92,12 @@ export const RATE_LIMITS = {
 export const CLIENT_PACING = {
   burst: RATE_LIMITS.messageBurst / 2,
   perSecond: RATE_LIMITS.messagesPerSecond / 2,
+  /**
+   * Live messages (pointer, ink, cursor, scroll) a client sends a second, at most: each stream is
+   * throttled to this and coalesced (the newest position wins), leading edge first so a single
+   * move goes out at once. Half the relay's live budget.
+   */
+  livePerSecond: RATE_LIMITS.liveMessagesPerSecond / 2,
 } as const;
 /** Most visitors in one lobby message (`lobby`, `lobbyPage`), and most a `lobbyQuery` may ask for. */
 export const MAX_LOBBY_PAGE = 200;
@@ -91,3 +105,17 @@ export const MAX_LOBBY_PAGE = 200;
 export const MAX_LOBBY_PAGE_CHARS = 256 * 1024;
 /** Longest `lobbyQuery` text, in characters. */
 export const MAX_LOBBY_QUERY = 100;
+
+/** Longest text one `remoteInput` of kind `text` carries, in characters (the viewer splits longer). */
+export const MAX_REMOTE_TEXT = 1000;
+/** Longest named key of a `remoteInput` of kind `key` (`ArrowDown`), in characters. */
+export const MAX_KEY_NAME = 32;
+/** Most points (x, y pairs) one `draw` message carries; a longer stroke goes in several messages. */
+export const MAX_DRAW_POINTS = 256;
+/** Most points one freehand stroke keeps on the visitor's page, and most shapes kept at once. */
+export const MAX_STROKE_POINTS = 4096;
+export const MAX_SHAPES = 64;
+/** How long freehand ink stays on the visitor's page before it fades, in ms. */
+export const INK_FADE_MS = 3000;
+/** Remote control ends after this long without input from the controlling agent, in ms (2 minutes). */
+export const CONTROL_IDLE_MS = 2 * 60 * 1000;

@@ -8,9 +8,13 @@
  * the schemas, so types and run-time checks cannot drift apart. See docs/protocol.md.
  */
 import * as v from 'valibot';
+import type { RemoteInput, RemoteInputResult } from './remote-input.js';
 import {
   LOOKUP_CODE_DIGITS,
   MAX_CUSTOM_MESSAGE_LENGTH,
+  MAX_DRAW_POINTS,
+  MAX_KEY_NAME,
+  MAX_REMOTE_TEXT,
   MAX_IDENTITIES,
   MAX_LOBBY_PAGE,
   MAX_LOBBY_QUERY,
@@ -94,6 +98,8 @@ export const ErrorCode = {
   connectionFailed: 'connectionFailed',
   /** SDK only: the page's Content-Security-Policy blocks screen capture; the message names what it lacks. */
   cspBlocked: 'cspBlocked',
+  /** SDK only: the assist engine (pointers, ink, remote control) could not be loaded; control is refused. */
+  assistUnavailable: 'assistUnavailable',
   /** The relay is shutting down or hit an internal fault. */
   internal: 'internal',
 } as const;
@@ -151,6 +157,95 @@ export const VisitorSummarySchema = v.object({
 });
 export type VisitorSummary = v.InferOutput<typeof VisitorSummarySchema>;
 
+/* ---------------- assist: pointer, ink, remote control (see docs/protocol.md) ---------------- */
+
+/** What the visitor's site allows agents to do on its page (the visitor's options, see src/visitor/options.ts). */
+export const AssistSettingsSchema = v.object({
+  /** `allowAgentPointer`: the agent's pointer shows on the page. */
+  pointer: v.boolean(),
+  /** `allowAgentDrawing`: the agent draws on the page. */
+  draw: v.boolean(),
+  /** `allowRemoteClick`, `allowRemoteType`, `allowRemoteScroll`. */
+  click: v.boolean(),
+  type: v.boolean(),
+  scroll: v.boolean(),
+  /** `requireControlConsent`: the visitor approves each request for control. */
+  consent: v.boolean(),
+});
+export type AssistSettings = v.InferOutput<typeof AssistSettingsSchema>;
+
+/** Ink shapes: a freehand stroke (its points are appended), a rectangle and an arrow (two points: corners, or tail and head). */
+export const DrawShape = { stroke: 'stroke', rect: 'rect', arrow: 'arrow' } as const;
+export type DrawShape = (typeof DrawShape)[keyof typeof DrawShape];
+const drawShapeSchema = v.picklist(/* @__PURE__ */ Object.values(DrawShape));
+/** Points as one flat array `[x0, y0, x1, y1, ...]`, CSS pixels of the visitor's viewport. */
+const pointsSchema = v.pipe(
+  v.array(v.number()),
+  v.maxLength(MAX_DRAW_POINTS * 2, `at most ${MAX_DRAW_POINTS} points`),
+  v.check((a) => a.length % 2 === 0, 'points come in x, y pairs'),
+);
+
+/**
+ * Remote control as everyone in the session sees it: `requested` (the visitor is asked),
+ * `granted`, `declined`, `revoked` (the visitor took it back, or it ended: `reason` says why), or
+ * `none` (released, or nobody has it).
+ */
+export const ControlState = { none: 'none', requested: 'requested', granted: 'granted', declined: 'declined', revoked: 'revoked' } as const;
+export type ControlState = (typeof ControlState)[keyof typeof ControlState];
+const controlStateSchema = v.picklist(/* @__PURE__ */ Object.values(ControlState));
+
+/** Why control ended. */
+export const ControlEndReason = {
+  /** The visitor pressed stop, or Escape. */
+  visitor: 'visitor',
+  /** The visitor's tab was hidden. */
+  hidden: 'hidden',
+  /** No input from the agent for CONTROL_IDLE_MS. */
+  idle: 'idle',
+  /** The session paused or ended. */
+  session: 'session',
+  /** The agent released it. */
+  released: 'released',
+  /** The agent's viewer left. */
+  left: 'left',
+  /** The visitor's page went away (reload, lost connection). */
+  disconnected: 'disconnected',
+  /** The visitor's settings no longer allow remote control. */
+  settings: 'settings',
+} as const;
+export type ControlEndReason = (typeof ControlEndReason)[keyof typeof ControlEndReason];
+const controlEndReasonSchema = v.picklist(/* @__PURE__ */ Object.values(ControlEndReason));
+
+/** A `RemoteInput` (src/protocol/remote-input.ts) on the wire. */
+export const RemoteInputSchema = v.variant('kind', [
+  v.object({ kind: v.literal('click'), x: v.number(), y: v.number(), button: v.optional(v.picklist([0, 1, 2])) }),
+  v.object({ kind: v.literal('wheel'), x: v.number(), y: v.number(), deltaX: v.number(), deltaY: v.number() }),
+  v.object({ kind: v.literal('text'), text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_REMOTE_TEXT, `text is at most ${MAX_REMOTE_TEXT} characters`)) }),
+  v.object({
+    kind: v.literal('key'),
+    key: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_KEY_NAME)),
+    shift: v.optional(v.boolean()),
+    ctrl: v.optional(v.boolean()),
+    alt: v.optional(v.boolean()),
+    meta: v.optional(v.boolean()),
+  }),
+]);
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time: the wire schemas say exactly what src/protocol/remote-input.ts says (tsc fails when they drift). */
+export type RemoteInputShapesAgree = [
+  Same<v.InferOutput<typeof RemoteInputSchema>, RemoteInput>,
+  Same<v.InferOutput<typeof RemoteInputResultSchema>, RemoteInputResult>,
+] extends [true, true] ? true : never;
+export const REMOTE_INPUT_SHAPES_AGREE: RemoteInputShapesAgree = true;
+const remoteRefusalSchema = v.picklist(['masked', 'noTarget', 'notAllowed', 'invalid']);
+/** A `RemoteInputResult` on the wire. */
+export const RemoteInputResultSchema = v.variant('ok', [
+  v.object({ ok: v.literal(true) }),
+  v.object({ ok: v.literal(false), reason: remoteRefusalSchema, message: shortText }),
+]);
+/** The id an agent gives each remote input, echoed in its result. */
+const inputIdSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+
 // Each call is marked pure: a bundle that validates with no schema, the visitor's (see
 // visitor-inbox.ts), then drops them all. (esbuild's minifier keeps a call's mark, not a function's.)
 const m = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
@@ -173,6 +268,28 @@ export const ForgetMsg = /* @__PURE__ */ m('forget', {});
  */
 export const CaptureBlockedMsg = /* @__PURE__ */ m('captureBlocked', { needs: shortText });
 
+/** The visitor's settings for pointer, ink and remote control: sent on every welcome and when they change. */
+export const AssistSettingsMsg = /* @__PURE__ */ m('assistSettings', { settings: AssistSettingsSchema });
+/** The visitor's answer to `controlRequested`. */
+export const ControlAnswerMsg = /* @__PURE__ */ m('controlAnswer', { observerId: shortText, allow: v.boolean() });
+/** The visitor takes control back (stop button, Escape, hidden tab, idle agent). */
+export const RevokeControlMsg = /* @__PURE__ */ m('revokeControl', { reason: controlEndReasonSchema });
+/** What became of the agent's remote input `id` (sent to the agent `observerId`). Passed on unchanged. */
+export const RemoteInputResultMsg = /* @__PURE__ */ m('remoteInputResult', { observerId: shortText, id: inputIdSchema, result: RemoteInputResultSchema });
+/** The visitor's own mouse pointer, CSS pixels of its viewport. Passed on to the observers unchanged. */
+export const VisitorCursorMsg = /* @__PURE__ */ m('visitorCursor', { x: v.number(), y: v.number() });
+/** The visitor clicked at (x, y) (the viewer shows a ripple). Passed on unchanged. */
+export const VisitorClickMsg = /* @__PURE__ */ m('visitorClick', { x: v.number(), y: v.number() });
+/** The visitor's scroll position and the page's scrollable size, CSS pixels. Passed on unchanged. */
+export const VisitorScrollMsg = /* @__PURE__ */ m('visitorScroll', {
+  x: v.number(),
+  y: v.number(),
+  width: v.number(),
+  height: v.number(),
+  viewportWidth: v.number(),
+  viewportHeight: v.number(),
+});
+
 /* ---------------- agent -> relay ---------------- */
 /** Look a visitor up by its 4-digit code (rate limited). Answered by `lookupResult`. */
 export const FindByCodeMsg = /* @__PURE__ */ m('findByCode', { code: v.pipe(v.string(), v.maxLength(16)) });
@@ -194,7 +311,24 @@ export const LobbyQueryMsg = /* @__PURE__ */ m('lobbyQuery', {
   limit: v.pipe(v.number(), v.integer('limit must be a whole number'), v.minValue(1, 'limit must be at least 1'), v.maxValue(MAX_LOBBY_PAGE, `limit is at most ${MAX_LOBBY_PAGE}`)),
 });
 
+/** On a watch socket: the agent's pointer over the visitor's viewport (CSS pixels); `visible: false` hides it. Needs the `pointer` capability. */
+export const PointerMsg = /* @__PURE__ */ m('pointer', { x: v.number(), y: v.number(), visible: v.boolean() });
+/**
+ * On a watch socket: ink. `id` names the shape (the agent's own); a `stroke`'s points are appended
+ * to what the shape `id` has, a `rect`'s or `arrow`'s two points replace it. `done`: the agent let go.
+ * Needs the `draw` capability.
+ */
+export const DrawMsg = /* @__PURE__ */ m('draw', { id: shortText, shape: drawShapeSchema, points: pointsSchema, done: v.boolean() });
+/** On a watch socket: ask the visitor for control of the page. Needs the `control` capability. */
+export const RequestControlMsg = /* @__PURE__ */ m('requestControl', {});
+/** On a watch socket: give control back. */
+export const ReleaseControlMsg = /* @__PURE__ */ m('releaseControl', {});
+/** On a watch socket, with control granted: one input for the visitor's page; answered by `remoteInputResult {id}`. */
+export const RemoteInputMsg = /* @__PURE__ */ m('remoteInput', { id: inputIdSchema, input: RemoteInputSchema });
+
 /* ---------------- visitor or agent -> relay ---------------- */
+/** Clears ink: an agent's clears its own ink on the visitor's page; the visitor's clears all of it (agents are told). */
+export const ClearDrawingMsg = /* @__PURE__ */ m('clearDrawing', {});
 /** A custom message; `seq` (per sender connection, increasing) is acknowledged with `ack`. */
 export const CustomMessageMsg = /* @__PURE__ */ m('customMessage', { message: customText, seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
 export const StopSessionMsg = /* @__PURE__ */ m('stopSession', {});
@@ -230,6 +364,25 @@ export const ObserverJoinedMsg = /* @__PURE__ */ m('observerJoined', { observer:
 export const ObserverLeftMsg = /* @__PURE__ */ m('observerLeft', { observerId: shortText, count: v.number() });
 /** An observer lost frames (it was slow, or it just joined): send a full frame next. */
 export const RequestKeyframeMsg = /* @__PURE__ */ m('requestKeyframe', {});
+/** An agent's pointer (see `pointer`), named. */
+export const AgentPointerMsg = /* @__PURE__ */ m('agentPointer', { observerId: shortText, agentName: shortText, x: v.number(), y: v.number(), visible: v.boolean() });
+/** An agent's ink (see `draw`), named. */
+export const AgentDrawMsg = /* @__PURE__ */ m('agentDraw', { observerId: shortText, agentName: shortText, id: shortText, shape: drawShapeSchema, points: pointsSchema, done: v.boolean() });
+/** An agent asks for control of the page; the visitor answers with `controlAnswer`. */
+export const ControlRequestedMsg = /* @__PURE__ */ m('controlRequested', { observerId: shortText, agentId: shortText, agentName: shortText });
+/** With control granted to `observerId`: one remote input; the visitor answers with `remoteInputResult`. */
+export const AgentInputMsg = /* @__PURE__ */ m('agentInput', { observerId: shortText, id: inputIdSchema, input: RemoteInputSchema });
+
+/* ---------------- relay -> visitor and agents ---------------- */
+/** Remote control changed (see ControlState): `observerId` and `agentName` are the agent it concerns; `reason` why it ended. */
+export const ControlMsg = /* @__PURE__ */ m('control', {
+  state: controlStateSchema,
+  observerId: v.nullable(shortText),
+  agentName: v.nullable(shortText),
+  reason: v.nullable(controlEndReasonSchema),
+});
+/** Ink was cleared: `observerId`'s ink (an agent cleared its own), or all of it (null: the visitor cleared it). */
+export const DrawingClearedMsg = /* @__PURE__ */ m('drawingCleared', { observerId: v.nullable(shortText) });
 
 /* ---------------- relay -> visitor or agent ---------------- */
 export const CustomMessageReceivedMsg = /* @__PURE__ */ m('customMessageReceived', {
@@ -275,6 +428,9 @@ export const MessageSchema = v.variant('type', [
   WelcomeMsg, LookupCodeMsg, ConsentRequestMsg, ConsentCancelledMsg, SessionMsg, ObserverJoinedMsg, ObserverLeftMsg, RequestKeyframeMsg,
   CustomMessageReceivedMsg, AckMsg, PongMsg, ErrorMsg,
   AgentWelcomeMsg, LobbyMsg, LobbyPageMsg, LobbyCountsMsg, VisitorUpdatedMsg, VisitorRemovedMsg, LookupResultMsg, WatchStateMsg, WatchDeclinedMsg,
+  AssistSettingsMsg, ControlAnswerMsg, RevokeControlMsg, RemoteInputResultMsg, VisitorCursorMsg, VisitorClickMsg, VisitorScrollMsg,
+  PointerMsg, DrawMsg, RequestControlMsg, ReleaseControlMsg, RemoteInputMsg, ClearDrawingMsg,
+  AgentPointerMsg, AgentDrawMsg, ControlRequestedMsg, AgentInputMsg, ControlMsg, DrawingClearedMsg,
 ]);
 export type Message = v.InferOutput<typeof MessageSchema>;
 export type MessageType = Message['type'];
@@ -319,4 +475,26 @@ export const SENDERS: { readonly [T in MessageType]: readonly Role[] } = {
   lookupResult: ['relay'],
   watchState: ['relay'],
   watchDeclined: ['relay'],
+  assistSettings: ['visitor', 'relay'],
+  controlAnswer: ['visitor'],
+  revokeControl: ['visitor'],
+  remoteInputResult: ['visitor', 'relay'],
+  visitorCursor: ['visitor', 'relay'],
+  visitorClick: ['visitor', 'relay'],
+  visitorScroll: ['visitor', 'relay'],
+  pointer: ['agent'],
+  draw: ['agent'],
+  requestControl: ['agent'],
+  releaseControl: ['agent'],
+  remoteInput: ['agent'],
+  clearDrawing: ['visitor', 'agent'],
+  agentPointer: ['relay'],
+  agentDraw: ['relay'],
+  controlRequested: ['relay'],
+  agentInput: ['relay'],
+  control: ['relay'],
+  drawingCleared: ['relay'],
 };
+
+/** Live messages: their own rate budget (RATE_LIMITS.liveMessageBurst), and the newest of a kind may replace an older one. */
+export const LIVE_TYPES: ReadonlySet<MessageType> = /* @__PURE__ */ new Set<MessageType>(['pointer', 'draw', 'visitorCursor', 'visitorClick', 'visitorScroll']);

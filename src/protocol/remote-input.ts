@@ -29,3 +29,30 @@ export type RemoteInputRefusal =
   | 'invalid';
 
 export type RemoteInputResult = { ok: true } | { ok: false; reason: RemoteInputRefusal; message: string };
+
+/** The named keys a `key` input may carry; besides these, one printable character (for shortcuts such as Ctrl+A). */
+export const REMOTE_KEYS = [
+  'Enter',
+  'Tab',
+  'Backspace',
+  'Delete',
+  'Escape',
+  'ArrowUp',
+  'ArrowDown',
+  'ArrowLeft',
+  'ArrowRight',
+  'Home',
+  'End',
+  'PageUp',
+  'PageDown',
+  ' ',
+] as const;
+export type RemoteKey = (typeof REMOTE_KEYS)[number];
+
+/** Bounds of one remote input's numbers; anything past them is refused as `invalid` (text: MAX_REMOTE_TEXT in limits.ts). */
+export const REMOTE_INPUT_LIMITS = {
+  /** Largest |x| or |y| in CSS pixels (well past any viewport, so a bad number is caught). */
+  maxCoordinate: 100_000,
+  /** Largest |deltaX| or |deltaY| of one wheel input, in CSS pixels. */
+  maxWheelDelta: 10_000,
+} as const;

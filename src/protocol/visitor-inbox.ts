@@ -9,8 +9,8 @@
  * same verdict, the same error code and the same output; and it fails when the relay gains a
  * message type that nobody has sorted into "a visitor receives it" or "agents only".
  */
-import { LOOKUP_CODE_DIGITS, MAX_CUSTOM_MESSAGE_LENGTH, MAX_IDENTITIES, MAX_METADATA_ENTRIES, MAX_METADATA_VALUE, MAX_SHORT_TEXT, MAX_TAGS, SHORT_ID_PATTERN } from './limits.js';
-import { EndReason, ErrorCode, SessionState, type Identity, type Message } from './messages.js';
+import { LOOKUP_CODE_DIGITS, MAX_CUSTOM_MESSAGE_LENGTH, MAX_DRAW_POINTS, MAX_IDENTITIES, MAX_KEY_NAME, MAX_REMOTE_TEXT, MAX_METADATA_ENTRIES, MAX_METADATA_VALUE, MAX_SHORT_TEXT, MAX_TAGS, SHORT_ID_PATTERN } from './limits.js';
+import { ControlEndReason, ControlState, DrawShape, EndReason, ErrorCode, SessionState, type Identity, type Message } from './messages.js';
 import type { ParseResult } from './parse-message.js';
 
 /** A field that failed its check: where (`observer.agentName`) and why. */
@@ -40,6 +40,18 @@ const string =
           ? fail(path, 'invalid format')
           : value;
 const number: Check = (value, path) => (typeof value === 'number' && !Number.isNaN(value) ? value : fail(path, 'expected a number'));
+const boolean: Check = (value, path) => (typeof value === 'boolean' ? value : fail(path, 'expected a boolean'));
+/** A whole number, 0 or more. */
+const count: Check = (value, path) => (Number.isInteger(number(value, path)) && (value as number) >= 0 ? value : fail(path, 'expected a whole number, 0 or more'));
+const literal =
+  (expected: unknown): Check =>
+  (value, path) =>
+    value === expected ? value : fail(path, `expected ${String(expected)}`);
+/** A string of 1 to `max` characters. */
+const text =
+  (max: number): Check =>
+  (value, path) =>
+    string(max)(value, path) === '' ? fail(path, 'must not be empty') : value;
 
 const oneOf =
   (options: Record<string, string> | string[]): Check =>
@@ -69,6 +81,21 @@ const object =
     }
     return out;
   };
+/** One of several object shapes, told apart by the field `key` (valibot's `variant`). */
+const variant =
+  (key: string, options: Record<string, Check>): Check =>
+  (value, path) => {
+    if (!isRecord(value)) return fail(path, 'expected an object');
+    const tag = value[key];
+    const check = typeof tag === 'string' || typeof tag === 'boolean' ? options[String(tag)] : undefined;
+    return check ? check(value, path) : fail(path ? `${path}.${key}` : key, 'not an allowed value');
+  };
+/** Points as a flat array of numbers, in x, y pairs, at most MAX_DRAW_POINTS pairs. */
+const points: Check = (value, path) => {
+  const out = array(number, MAX_DRAW_POINTS * 2)(value, path) as number[];
+  return out.length % 2 === 0 ? out : fail(path, 'points come in x, y pairs');
+};
+
 /** A map of short keys to strings of at most `maxValue` characters, with at most `maxEntries` entries. */
 const stringMap =
   (maxEntries: number, maxValue = Infinity, maxKey = Infinity): Check =>
@@ -89,6 +116,13 @@ const customText = string(MAX_CUSTOM_MESSAGE_LENGTH);
 const sessionState = oneOf(SessionState);
 const endReason = oneOf(EndReason);
 const observer = object({ observerId: shortText, agentId: shortText, agentName: shortText });
+const drawShape = oneOf(DrawShape);
+const remoteInput = variant('kind', {
+  click: object({ kind: literal('click'), x: number, y: number, button: optional(oneOf([0, 1, 2] as unknown as string[])) }),
+  wheel: object({ kind: literal('wheel'), x: number, y: number, deltaX: number, deltaY: number }),
+  text: object({ kind: literal('text'), text: text(MAX_REMOTE_TEXT) }),
+  key: object({ kind: literal('key'), key: text(MAX_KEY_NAME), shift: optional(boolean), ctrl: optional(boolean), alt: optional(boolean), meta: optional(boolean) }),
+});
 
 /** Every message type the relay sends a visitor, with its fields (see messages.ts for what each means). */
 const INBOX: Record<string, Record<string, Check>> = {
@@ -117,6 +151,12 @@ const INBOX: Record<string, Record<string, Check>> = {
   pong: { t: optional(number) },
   error: { code: oneOf(ErrorCode), message: string(), ref: optional(string()) },
   captureBlocked: { needs: shortText },
+  agentPointer: { observerId: shortText, agentName: shortText, x: number, y: number, visible: boolean },
+  agentDraw: { observerId: shortText, agentName: shortText, id: shortText, shape: drawShape, points, done: boolean },
+  controlRequested: { observerId: shortText, agentId: shortText, agentName: shortText },
+  agentInput: { observerId: shortText, id: count, input: remoteInput },
+  control: { state: oneOf(ControlState), observerId: nullable(shortText), agentName: nullable(shortText), reason: nullable(oneOf(ControlEndReason)) },
+  drawingCleared: { observerId: nullable(shortText) },
 };
 const INBOX_CHECKS = new Map(Object.entries(INBOX).map(([type, entries]) => [type, object({ type: string(), ...entries })]));
 
@@ -124,9 +164,13 @@ const INBOX_CHECKS = new Map(Object.entries(INBOX).map(([type, entries]) => [typ
 export const VISITOR_INBOX_TYPES: readonly string[] = Object.keys(INBOX);
 
 /** Message types only an agent's connections receive; a visitor that gets one was sent it by mistake. */
-const AGENT_ONLY = new Set(['agentWelcome', 'lobby', 'lobbyPage', 'lobbyCounts', 'visitorUpdated', 'visitorRemoved', 'lookupResult', 'watchState', 'watchDeclined']);
+const AGENT_ONLY = new Set([
+  'agentWelcome', 'lobby', 'lobbyPage', 'lobbyCounts', 'visitorUpdated', 'visitorRemoved', 'lookupResult', 'watchState', 'watchDeclined',
+  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll',
+]);
 /** Message types the relay receives and never sends. */
-const TO_RELAY = new Set(['updateConnection', 'requestAgent', 'cancelAgentRequest', 'getLookupCode', 'consent', 'visibility', 'forget', 'findByCode', 'lobbyQuery', 'watch', 'frameAck', 'customMessage', 'stopSession', 'ping']);
+const TO_RELAY = new Set(['updateConnection', 'requestAgent', 'cancelAgentRequest', 'getLookupCode', 'consent', 'visibility', 'forget', 'findByCode', 'lobbyQuery', 'watch', 'frameAck', 'customMessage', 'stopSession', 'ping',
+  'controlAnswer', 'revokeControl', 'pointer', 'draw', 'requestControl', 'releaseControl', 'remoteInput', 'clearDrawing']);
 
 const refuse = (code: ErrorCode, message: string): ParseResult => ({ ok: false, error: { code, message } });
 

@@ -1,12 +1,14 @@
 /**
  * One socket to the relay, for every client: the visitor SDK (`/parties/visitor/{visitorId}`),
  * the lobby (`/parties/agents/lobby`) and the watch client (`/parties/watch/{shortId}`).
- * PartySocket reconnects with backoff; this adds what PartySocket leaves out: validation of every
+ * partysocket's ReconnectingWebSocket reconnects with backoff, to the URL of partysocket's scheme
+ * (`/parties/{party}/{room}?_pk={id}`, built here: PartySocket's own wrapper is 3 KB of the script
+ * every visitor loads, for one line); this adds what it leaves out: validation of every
  * message from the relay, pacing, a heartbeat that replaces a silent socket, a cap on failed
  * attempts, and the one close policy (`closePolicy` in src/protocol/close-codes.ts).
  */
-import PartySocket from 'partysocket';
-import { CloseCode, closePolicy, type Message, type ParseResult, type ProtocolError } from '../protocol/index.js';
+import ReconnectingWebSocket from 'partysocket/ws';
+import { CloseCode, closePolicy, randomId, type Message, type ParseResult, type ProtocolError } from '../protocol/index.js';
 import { PacedSender } from './paced-sender.js';
 import type { RelayAddress } from './relay-address.js';
 
@@ -22,7 +24,7 @@ export interface RelaySocketOptions {
   /** The party and room of the route: `/parties/{party}/{room}`. */
   party: 'visitor' | 'agents' | 'watch';
   room: string;
-  /** PartySocket's `id` (the connection id the relay sees); default a random one. */
+  /** The connection id (`_pk`, partysocket's name for it); default a random one. */
   id?: string;
   /** Query parameters of every attempt (the agent token, the viewer's client id). */
   query?: Record<string, string>;
@@ -64,7 +66,7 @@ export interface RelaySocketHandlers {
 }
 
 export class RelaySocket {
-  private readonly socket: PartySocket;
+  private readonly socket: ReconnectingWebSocket;
   private readonly paced: PacedSender;
   /** Closes since the last markHealthy(), in a row. */
   private failures = 0;
@@ -78,19 +80,15 @@ export class RelaySocket {
     private readonly handlers: RelaySocketHandlers,
   ) {
     this.log = options.log ?? (() => undefined);
-    this.socket = new PartySocket({
-      host: options.address.host,
-      protocol: options.address.protocol,
-      party: options.party,
-      room: options.room,
-      ...(options.id !== undefined ? { id: options.id } : {}),
-      ...(options.query ? { query: options.query } : {}),
+    const { address, party, room } = options;
+    const query = new URLSearchParams({ _pk: options.id ?? randomId(16), ...options.query });
+    this.socket = new ReconnectingWebSocket(`${address.protocol}://${address.host}/parties/${party}/${encodeURIComponent(room)}?${query}`, undefined, {
       ...(options.minReconnectionDelay !== undefined ? { minReconnectionDelay: options.minReconnectionDelay } : {}),
       ...(options.maxReconnectionDelay !== undefined ? { maxReconnectionDelay: options.maxReconnectionDelay } : {}),
       ...(options.connectionTimeout !== undefined ? { connectionTimeout: options.connectionTimeout } : {}),
       ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
       // What a client sends is re-derived after a reconnect (identity, visibility, the
-      // unacknowledged custom messages, a watch request), so PartySocket's own buffer would only
+      // unacknowledged custom messages, a watch request), so the socket's own buffer would only
       // send duplicates.
       maxEnqueuedMessages: 0,
       shouldReconnectOnClose: (e) => this.shouldRetry(e.code),
@@ -115,6 +113,17 @@ export class RelaySocket {
     return true;
   }
 
+  /**
+   * Sends one live message (pointer, ink, cursor, scroll) at once, not behind the paced queue: the
+   * relay counts these against a budget of their own, and callers throttle them (LiveThrottle).
+   * False when the socket is not open and it was dropped.
+   */
+  sendLive(message: Message): boolean {
+    if (!this.isOpen) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
   /** Sends one binary frame at once (frames are not rate limited); false when not open. */
   sendBinary(data: Uint8Array): boolean {
     if (!this.isOpen) return false;
@@ -132,7 +141,7 @@ export class RelaySocket {
     this.failures = 0;
   }
 
-  /** Closes for good. No handler is called after this (PartySocket fires close synchronously). */
+  /** Closes for good. No handler is called after this (the socket fires close synchronously). */
   close(code: number = CloseCode.normal, reason = 'client closed'): void {
     this.closedByUs = true;
     this.stopHeartbeat();

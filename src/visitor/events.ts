@@ -47,7 +47,8 @@ export interface LookupCodeChangedDetail {
 }
 
 export interface UpscopeErrorDetail {
-  code: ErrorCode;
+  /** The SDK's code, or `panelsUnavailable`: the widget's panels (dist/upscope-panels.js) could not be loaded. */
+  code: ErrorCode | 'panelsUnavailable';
   message: string;
 }
 
@@ -57,6 +58,8 @@ export interface UpscopeVisitorEventMap {
   'upscope-session-ended': CustomEvent<SessionEndedDetail>;
   'upscope-consent-requested': CustomEvent<ConsentRequestedDetail>;
   'upscope-consent-answered': CustomEvent<ConsentAnsweredDetail>;
+  'upscope-control-requested': CustomEvent<ConsentRequestedDetail>;
+  'upscope-control-answered': CustomEvent<ConsentAnsweredDetail>;
   'upscope-custom-message': CustomEvent<CustomMessageDetail>;
   'upscope-observer-count-changed': CustomEvent<ObserverCountChangedDetail>;
   'upscope-lookup-code-changed': CustomEvent<LookupCodeChangedDetail>;

@@ -47,6 +47,18 @@ export interface UpscopeOptions {
   maxQueuedMessages: number;
   /** Interval of the keep-alive ping, in ms; a connection silent for longer than twice this is replaced. 0 turns it off. Default 25000. */
   heartbeatInterval: number;
+  /** The agent's pointer shows on this page, labelled with the agent's name. Default `true`. */
+  allowAgentPointer: boolean;
+  /** Agents may draw on this page (freehand ink fades after a few seconds; rectangles and arrows stay until cleared). Default `true`. */
+  allowAgentDrawing: boolean;
+  /** With control granted, an agent may scroll this page (the wheel). Default `false`. */
+  allowRemoteScroll: boolean;
+  /** With control granted, an agent may click on this page. Default `false`. */
+  allowRemoteClick: boolean;
+  /** With control granted, an agent may type on this page (never into masked, password or card fields). Default `false`. */
+  allowRemoteType: boolean;
+  /** The visitor approves each request for control (in the widget). Default `true`; `false` grants it at once when any `allowRemote*` is on. */
+  requireControlConsent: boolean;
 }
 
 /** The defaults of {@link UpscopeOptions}. */
@@ -62,7 +74,16 @@ export const DEFAULTS = {
   maxRetries: Number.POSITIVE_INFINITY,
   maxQueuedMessages: MAX_QUEUED_MESSAGES,
   heartbeatInterval: DEFAULT_HEARTBEAT_MS,
+  allowAgentPointer: true,
+  allowAgentDrawing: true,
+  allowRemoteScroll: false,
+  allowRemoteClick: false,
+  allowRemoteType: false,
+  requireControlConsent: true,
 } as const satisfies Partial<UpscopeOptions>;
+
+/** The options that say what agents may do on the page (sent to the relay as `assistSettings`). */
+export const ASSIST_OPTIONS = ['allowAgentPointer', 'allowAgentDrawing', 'allowRemoteScroll', 'allowRemoteClick', 'allowRemoteType', 'requireControlConsent'] as const;
 
 /** Checks `host` and strips what people paste by habit (a scheme, a trailing slash); see src/relay-client/relay-address.ts. */
 export function normalizeHost(host: unknown): string {

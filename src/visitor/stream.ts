@@ -1,6 +1,3 @@
-import { signal } from '@lit-labs/signals';
-import type { Signal } from 'signal-polyfill';
-
 /** Stops a `listen` subscription. Calling it twice is harmless. */
 export type Unsubscribe = () => void;
 
@@ -41,34 +38,36 @@ export class Stream<T> {
 /**
  * A value that changes over time (connection state, shortId). `value` is the current one;
  * `listen` calls back at once with it and then with every change, the way a Flutter
- * `StreamBuilder` starts from the current data. Reading `value` inside a lit `SignalWatcher`
- * element's render subscribes that element, since `value` reads the backing signal.
+ * `StreamBuilder` starts from the current data.
+ *
+ * No backing signal: a `@lit-labs/signals` signal of the bundle's own copy could not be tracked
+ * by a page's `SignalWatcher` (each copy of signal-polyfill tracks only its own signals), and the
+ * polyfill was an eighth of the script every visitor loads. Elements re-render from `listen`.
  */
 export class StateStream<T> {
-  /** The backing signal (from @lit-labs/signals), for `watch()` or `computed()`. Read-only by contract. */
-  readonly signal: Signal.State<T>;
+  private current: T;
   private readonly listeners = new Set<(value: T) => void>();
 
   constructor(initial: T) {
-    this.signal = signal(initial);
+    this.current = initial;
   }
 
   get value(): T {
-    return this.signal.get();
+    return this.current;
   }
 
   /** Calls `callback` now with the current value, then with each change; returns the function that stops it. */
   listen(callback: (value: T) => void): Unsubscribe {
     const entry = (value: T) => callback(value);
     this.listeners.add(entry);
-    notify([entry], this.signal.get());
+    notify([entry], this.current);
     return () => void this.listeners.delete(entry);
   }
 
   /** @internal Sets the value; listeners hear only real changes. */
   set(value: T): void {
-    if (Object.is(value, this.signal.get())) return;
-    this.signal.set(value);
+    if (Object.is(value, this.current)) return;
+    this.current = value;
     notify(this.listeners, value);
   }
 }

@@ -11,7 +11,8 @@
  * lookup code, stop) still apply relay messages here, and move into session-reducer.ts next.
  */
 import { UpscopeError } from '../relay-client/errors.js';
-import { DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './options.js';
+import { lazyAssist, type LazyAssist } from './assist-loader.js';
+import { ASSIST_OPTIONS, DEFAULTS, normalizeHost, socketProtocol, watchLinkBase, type UpscopeOptions } from './options.js';
 import { parseRelayHost } from '../relay-client/relay-address.js';
 import { ReliableSender } from '../relay-client/reliable-sender.js';
 import { StateStream, Stream, type Unsubscribe } from './stream.js';
@@ -24,6 +25,7 @@ import { LIVE, reduceWelcome } from './session-reducer.js';
 export type { CaptureFactory } from './capture-driver.js';
 
 export type { ConsentHandler, ConsentRequest } from './consent-broker.js';
+export type { AssistStatus } from './assist-settings.js';
 import {
   CloseCode,
   ErrorCode,
@@ -81,7 +83,7 @@ const FORGET_TIMEOUT_MS = 2000;
  *
  * State streams (`connectionState`, `sessionState`, `shortId`, `lookupCode`, and the extras
  * `observerCount`, `observers`, `agentName`) have `.value`, `.listen(cb)` (called at once, then
- * on each change) and a backing `.signal`. Event streams (`onSessionStarted`, ...) have `.listen(cb)`.
+ * on each change). Event streams (`onSessionStarted`, ...) have `.listen(cb)`.
  */
 export class Upscope {
   private static singleton: Upscope | null = null;
@@ -120,6 +122,14 @@ export class Upscope {
   readonly agentName = new StateStream<string | null>(null);
   /** The agent who ended the last session (reason `agentStopped`); null otherwise. */
   readonly endedBy = new StateStream<string | null>(null);
+
+  /**
+   * What agents do on the page now: who points, who draws, who controls it (see
+   * `setControlHandler`, `stopControl()`, `clearDrawing()`).
+   */
+  get assistStatus(): LazyAssist['status'] {
+    return this.assist.status;
+  }
 
   /** An agent's session began; carries the agent's name. */
   readonly onSessionStarted = new Stream<string>();
@@ -161,6 +171,16 @@ export class Upscope {
   private forgotten: (() => void) | null = null;
   /** What the page's policy lacks, once reported on `onError` in this session. */
   private blockedReported: string | null = null;
+
+  /** Pointer, ink, remote control and the visitor's own cursor (assist.ts, loaded with a session by assist-loader.ts). */
+  private readonly assist = lazyAssist({
+    options: () => this.opts,
+    send: (msg) => this.connectionState.value === 'connected' && (this.conn?.send(msg) ?? false),
+    sendLive: (msg) => this.connectionState.value === 'connected' && (this.conn?.sendLive(msg) ?? false),
+    live: () => this.connectionState.value === 'connected' && this.sessionState.value === 'active',
+    log: (...args) => this.log(...args),
+    failed: (error) => this.onError.emit(error),
+  });
 
   /** The capture loop's driver: frames go out on this visitor's socket. */
   private readonly capture = new CaptureDriver(() => Upscope.captureFactory, {
@@ -207,7 +227,10 @@ export class Upscope {
       if (parsed.scheme && options.protocol === undefined) next.protocol = parsed.scheme;
     }
     if (next.storage !== this.opts.storage || next.storageKeyPrefix !== this.opts.storageKeyPrefix) this.storeCache = null;
+    const assistChanged = ASSIST_OPTIONS.some((key) => next[key] !== this.opts[key]);
     this.opts = next;
+    // What agents may do applies at once: the relay and the agents' toolbars hear it.
+    if (assistChanged && this.connectionState.value === 'connected') this.assist?.announce();
   }
 
   /**
@@ -390,9 +413,29 @@ export class Upscope {
     if (this.connectionState.value === 'connected') this.sendIdentity(merged);
   }
 
+  /**
+   * Installs the function asked whether an agent may control the page (the widget installs its
+   * prompt). Without one, `window.confirm` asks. Not called when `requireControlConsent` is false
+   * or no `allowRemote*` option is on. Returns the function that uninstalls it.
+   */
+  setControlHandler(handler: ConsentHandler): () => void {
+    return this.assist.installHandler(handler);
+  }
+
+  /** Takes control of the page back from the agent who has it (as Escape does). */
+  stopControl(): void {
+    this.assist.stopControl();
+  }
+
+  /** Clears every agent's ink from the page (the agents are told). */
+  clearDrawing(): void {
+    this.assist.clearDrawing();
+  }
+
   // ------------------------------------------------------------------ relay messages
 
   private onMessage(msg: Message): void {
+    if (this.assist.onMessage(msg)) return;
     switch (msg.type) {
       case 'welcome':
         return this.onWelcome(msg);
@@ -456,6 +499,7 @@ export class Upscope {
     const identity = this.store.identity();
     if (Object.keys(identity).length > 0) this.sendIdentity(identity);
     this.conn?.send({ type: 'visibility', visible: document.visibilityState !== 'hidden' });
+    this.conn?.send({ type: 'assistSettings', settings: this.assist.settings() });
     for (const message of plan.resend) this.conn?.send(message);
     if (this.stopOnWelcome) {
       this.stopOnWelcome = false;
@@ -512,6 +556,7 @@ export class Upscope {
   }
 
   private onObserverLeftMsg(msg: MessageOf<'observerLeft'>): void {
+    this.assist.observerLeft(msg.observerId);
     this.observers.set(this.observers.value.filter((o) => o.observerId !== msg.observerId));
     this.onObserverLeft.emit(msg.observerId);
     this.setObserverCount(msg.count);
@@ -523,7 +568,11 @@ export class Upscope {
     const ids = new Set(next.map((o) => o.observerId));
     const known = new Set(before.map((o) => o.observerId));
     this.observers.set(next.length === 0 && before.length === 0 ? before : [...next]);
-    for (const o of before) if (!ids.has(o.observerId)) this.onObserverLeft.emit(o.observerId);
+    for (const o of before) {
+      if (ids.has(o.observerId)) continue;
+      this.assist.observerLeft(o.observerId);
+      this.onObserverLeft.emit(o.observerId);
+    }
     for (const o of next) if (!known.has(o.observerId)) this.onObserverJoined.emit(o);
     this.setObserverCount(next.length);
   }
@@ -551,6 +600,8 @@ export class Upscope {
   /** Capture runs while connected, the session active, not stopping, and the tab visible. */
   private syncCapture(): void {
     this.capture.sync(this.captureShouldRun());
+    const session = this.sessionState.value;
+    this.assist.sessionChanged(this.connectionState.value === 'connected' && session === 'active', session === 'ended' || session === 'inactive');
   }
 
   private captureShouldRun(): boolean {

@@ -68,12 +68,12 @@ async function openVisitor(policy: string, o: { bundle?: 'upscope.js' | 'upscope
   };
 }
 
-/** An agent's watch socket, allowed in by the visitor pressing the widget's allow button. */
-async function watch(visitor: Visitor): Promise<TestClient> {
+/** An agent's watch socket, allowed in by the visitor pressing the widget's allow button (or by `allow`). */
+async function watch(visitor: Visitor, allow = () => visitor.page.locator('upscope-widget [part="allow-button"]').click()): Promise<TestClient> {
   const token = (await e2e.server.tokens.issue('Priya')).token;
   const client = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${visitor.shortId}?token=${encodeURIComponent(token)}`);
   client.send({ type: 'watch' });
-  await visitor.page.locator('upscope-widget [part="allow-button"]').click();
+  await allow();
   await client.next('watchState', (m) => m.watching, 10_000);
   return client;
 }
@@ -200,13 +200,30 @@ test("under img-src 'self' the visitor's onError and the agent are told the poli
 test('a script-src that allows only the visitor bundle blocks the capture engine; the visitor and agents are told what to allow', async () => {
   const relay = e2e.server.url;
   const visitor = await openVisitor(documentedPolicy(relay, { scriptSrc: `'self' ${relay}/dist/upscope.js` }));
-  const agent = await watch(visitor);
+  // The widget's panels are refused too: the visitor is asked with the browser's own dialog.
+  const dialogs: string[] = [];
+  visitor.page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.accept();
+  });
+  const agent = await watch(visitor, async () => undefined);
+  assert.match(dialogs[0] ?? '', /would like to see this page/);
+  await visitor.page.locator('upscope-widget .failed[role="alert"]').waitFor();
   const needs = `script-src ${relay}/dist/`;
   assert.equal((await agent.next('captureBlocked', () => true, 10_000)).needs, needs);
-  const errors = await visitor.errors();
-  assert.deepEqual(errors, [{ code: 'cspBlocked', message: `this page's Content-Security-Policy blocks screen capture: it needs ${needs}` }]);
+  // The assist engine is refused as well (both load when the session becomes active, in either order).
+  let errors = await visitor.errors();
+  for (let i = 0; i < 50 && errors.length < 2; i++) errors = await new Promise<typeof errors>((r) => setTimeout(() => r(visitor.errors()), 100));
+  assert.deepEqual(
+    errors.map((e) => e.message).sort(),
+    [
+      `this page's Content-Security-Policy blocks screen capture: it needs ${needs}`,
+      `this page's Content-Security-Policy blocks the assist engine (upscope-assist.js): it needs ${needs}; agents cannot point, draw or control the page`,
+    ],
+  );
+  assert.deepEqual(errors.map((e) => e.code), ['cspBlocked', 'cspBlocked']);
   // A second agent is told too.
-  const second = await watch(visitor);
+  const second = await watch(visitor, async () => undefined);
   assert.equal((await second.next('captureBlocked', () => true, 10_000)).needs, needs);
   assert.equal(agent.frames.length + second.frames.length, 0, 'no picture was sent');
   agent.close();

@@ -1,8 +1,8 @@
 /**
  * The visitor bundles leave the capture engine out: a page that loads dist/upscope.js (ES module,
  * the demo shop) or dist/upscope.iife.js (classic script, the plain example) fetches
- * dist/upscope-capture.js only when an agent's session becomes active, once, from beside the
- * bundle, and then streams frames.
+ * dist/upscope-capture.js (and the assist engine, dist/upscope-assist.js) only when an agent's
+ * session becomes active, once, from beside the bundle, and then streams frames.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +37,14 @@ async function watchFirstFrame(shortId: string, allow: () => Promise<void>) {
 }
 
 const capture = '/dist/upscope-capture.js';
+/** The assist engine (agents' pointers and ink, remote control) loads the same way. */
+const assist = '/dist/upscope-assist.js';
+
+/** Waits (a few seconds at most) until `url` was requested, then says how often. */
+async function requested(scripts: string[], url: string): Promise<string[]> {
+  for (let i = 0; i < 50 && !scripts.includes(url); i++) await new Promise((r) => setTimeout(r, 100));
+  return scripts.filter((s) => s === url);
+}
 
 test('the ES module bundle loads the capture engine only when a session starts', async () => {
   const page = await (await e2e.browser.newContext()).newPage();
@@ -47,6 +55,7 @@ test('the ES module bundle loads the capture engine only when a session starts',
   assert.ok(shortId, 'the demo connected');
   assert.ok(scripts.includes('/dist/upscope.js'));
   assert.ok(!scripts.includes(capture), 'no capture engine before any session');
+  assert.ok(!scripts.includes(assist), 'no assist engine before any session');
   // A "show password" toggle before any agent watches: the engine, loaded later, must still know.
   await page.evaluate(() => {
     const field = Object.assign(document.createElement('input'), { id: 'revealed', type: 'password', value: 'hunter2-secret' });
@@ -59,6 +68,7 @@ test('the ES module bundle loads the capture engine only when a session starts',
   const frame = await watchFirstFrame(shortId, () => page.locator('upscope-widget [part="allow-button"]').click());
   assert.ok(frame.frameWidth > 0 && frame.image.byteLength > 0, 'a real frame arrived');
   assert.deepEqual(scripts.filter((s) => s === capture), [capture], 'the engine was fetched once, from beside the bundle');
+  assert.deepEqual(await requested(scripts, assist), [assist], 'the assist engine was fetched once, from beside the bundle');
   const masks = await page.evaluate(
     (engine) => import(engine).then((m: typeof import('../../src/capture/bundle.js')) => m.findMasks(document)),
     capture,
@@ -80,9 +90,11 @@ test('the classic-script bundle loads the capture engine from beside its own scr
   const shortId = (await page.locator('#short-id').textContent())!;
   assert.ok(scripts.includes('/dist/upscope.iife.js'));
   assert.ok(!scripts.includes(capture), 'no capture engine before any session');
+  assert.ok(!scripts.includes(assist), 'no assist engine before any session');
 
   const frame = await watchFirstFrame(shortId, async () => undefined);
   assert.ok(frame.frameWidth > 0 && frame.image.byteLength > 0, 'a real frame arrived');
   assert.deepEqual(scripts.filter((s) => s === capture), [capture]);
+  assert.deepEqual(await requested(scripts, assist), [assist]);
   await page.context().close();
 });

@@ -25,9 +25,26 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   pong: { t: 12.5 },
   error: { code: 'rateLimited', message: 'slow down', ref: 'x' },
   captureBlocked: { needs: 'img-src data:' },
+  agentPointer: { observerId: 'obs-1', agentName: 'Priya', x: 10.5, y: 20, visible: true },
+  agentDraw: { observerId: 'obs-1', agentName: 'Priya', id: 's1', shape: 'stroke', points: [1, 2, 3.5, 4], done: false },
+  controlRequested: { observerId: 'obs-1', agentId: 'a1', agentName: 'Priya' },
+  agentInput: { observerId: 'obs-1', id: 7, input: { kind: 'click', x: 5, y: 6, button: 0 } },
+  control: { state: 'revoked', observerId: 'obs-1', agentName: 'Priya', reason: 'idle' },
+  drawingCleared: { observerId: 'obs-1' },
 };
+/** More valid examples of types whose fields take several shapes (each mutated like the rest). */
+const MORE_EXAMPLES: Array<[string, Record<string, unknown>]> = [
+  ['agentInput', { observerId: 'obs-1', id: 0, input: { kind: 'wheel', x: 5, y: 6, deltaX: 0, deltaY: -120 } }],
+  ['agentInput', { observerId: 'obs-1', id: 1, input: { kind: 'text', text: 'hello' } }],
+  ['agentInput', { observerId: 'obs-1', id: 2, input: { kind: 'key', key: 'Enter', shift: true, ctrl: false, alt: false, meta: false } }],
+  ['control', { state: 'none', observerId: null, agentName: null, reason: null }],
+  ['drawingCleared', { observerId: null }],
+];
 /** Relay messages only agents' connections receive. */
-const AGENT_ONLY = ['agentWelcome', 'lobby', 'lobbyPage', 'lobbyCounts', 'visitorUpdated', 'visitorRemoved', 'lookupResult', 'watchState', 'watchDeclined'];
+const AGENT_ONLY = [
+  'agentWelcome', 'lobby', 'lobbyPage', 'lobbyCounts', 'visitorUpdated', 'visitorRemoved', 'lookupResult', 'watchState', 'watchDeclined',
+  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll',
+];
 
 const long = (n: number) => 'x'.repeat(n);
 /** Values to put in a field's place: wrong types, edge lengths, bad formats. */
@@ -70,7 +87,7 @@ test('every message type the relay sends is sorted: a visitor receives it, or on
 
 test('the hand-written checks agree with the schemas on every visitor message, valid or broken in any field', () => {
   let cases = 0;
-  for (const [type, example] of Object.entries(EXAMPLES)) {
+  for (const [type, example] of [...Object.entries(EXAMPLES), ...MORE_EXAMPLES]) {
     const message = { type, ...example };
     assert.equal(parseMessage(JSON.stringify(message), 'relay').ok, true, `the ${type} example is valid`);
     sameVerdict(JSON.stringify(message));

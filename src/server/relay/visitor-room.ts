@@ -29,6 +29,7 @@ import {
   type Observer,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
 import type { Ticket } from './admission.js';
+import { Assist } from './assist.js';
 import type { AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
@@ -97,7 +98,10 @@ interface Watcher extends FrameLane {
   sender: string | null;
 }
 
-type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | 'write' | `token:${string}`;
+type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | 'write' | 'live' | `token:${string}`;
+
+/** A live message as clients write it (type first): it spends the live budget, not the control one (see assist.ts). */
+const LIVE_MESSAGE = /^\{"type":"(?:pointer|draw|visitorCursor|visitorClick|visitorScroll)"/;
 
 /** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`). */
 const FRAME_ACK = /^\{"type":"frameAck","seq":(\d+)\}$/;
@@ -123,6 +127,8 @@ export class VisitorRoom {
   private readonly deadlines: Deadlines<Deadline>;
   private readonly fanout: FrameFanout;
   private readonly writer: RecordWriter;
+  /** Pointer, ink, remote control and the visitor's cursor (assist.ts). */
+  private readonly assist: Assist;
   private loading: Promise<void> | null = null;
   /** Sockets waiting for the record to load, with what they sent meanwhile. */
   private parked: Map<string, string[]> | null = null;
@@ -169,6 +175,16 @@ export class VisitorRoom {
       now: this.opts.now,
       requestKeyframe: () => this.conn && this.send(this.conn, { type: 'requestKeyframe' }),
       sent: (conn) => this.peers.out.sent(conn),
+    });
+    this.assist = new Assist({
+      visitor: () => this.conn,
+      watching: () => this.watching(),
+      active: () => this.state === 'active',
+      send: (conn, msg) => this.send(conn, msg),
+      sendError: (conn, code, message, ref) => this.sendError(conn, code, message, ref),
+      full: (conn) => this.peers.out.full(conn),
+      now: this.opts.now,
+      schedule: (at) => this.deadlines.set('live', at),
     });
     this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.now, (at) => this.deadlines.set('write', at), this.opts.log);
   }
@@ -224,6 +240,7 @@ export class VisitorRoom {
     if (watcher) return this.removeWatcher(watcher);
     if (this.conn === conn) {
       this.conn = null;
+      this.assist.visitorLeft(conn);
       this.goneAt = this.opts.now();
       this.writer.changed();
       this.refreshWatchers();
@@ -248,6 +265,7 @@ export class VisitorRoom {
       else if (key === 'drain') this.watchForDrain();
       else if (key === 'out') this.peers.out.poll();
       else if (key === 'write') this.writer.due();
+      else if (key === 'live') this.assist.flushHeld();
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
         if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
@@ -346,6 +364,7 @@ export class VisitorRoom {
     }
     // A second tab of the same visitor takes over; the old socket is told why it was closed.
     if (previous) {
+      this.assist.visitorLeft(previous);
       this.peers.drop(previous);
       previous.close(CloseCode.replaced, 'replaced by a newer connection');
     } else {
@@ -407,6 +426,7 @@ export class VisitorRoom {
       w.conn.close(CloseCode.notFound, 'visitor left');
     }
     this.watchers.clear();
+    this.assist.reset();
     this.deadlines.clear();
     if (this.lookupCode) this.ctx.lobby.releaseCode(this.ctx.name, this.lookupCode.code);
     this.ctx.lobby.remove(this.ctx.name);
@@ -454,9 +474,15 @@ export class VisitorRoom {
         return;
       }
     }
-    if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; a malformed one
+    // is answered from this one, so junk cannot amplify.
+    const live = LIVE_MESSAGE.test(data);
+    if (!live && !peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
-    if (!parsed.ok) return this.sendError(conn, parsed.error.code, parsed.error.message);
+    if (!parsed.ok) {
+      if (live && !peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+      return this.sendError(conn, parsed.error.code, parsed.error.message);
+    }
     const msg = parsed.message;
     if (msg.type === 'ping') return this.send(conn, { type: 'pong', t: msg.t });
     if (watcher) this.onWatchMessage(watcher, msg);
@@ -474,6 +500,7 @@ export class VisitorRoom {
   }
 
   private onVisitorMessage(conn: Connection, msg: Message): void {
+    if (Assist.handles(msg.type)) return this.assist.fromVisitor(conn, msg);
     switch (msg.type) {
       case 'updateConnection':
         return this.updateIdentity(conn, msg.identity);
@@ -546,6 +573,7 @@ export class VisitorRoom {
   }
 
   private onWatchMessage(w: Watcher, msg: Message): void {
+    if (Assist.handles(msg.type)) return this.assist.fromAgent(w, msg);
     switch (msg.type) {
       case 'watch': {
         if (w.watching) return this.sendWatchState(w);
@@ -714,6 +742,7 @@ export class VisitorRoom {
     for (const w of asking) {
       if (this.conn) this.send(this.conn, { type: 'observerJoined', observer: this.observerOf(w), count: ++count });
       this.sendWatchState(w);
+      this.assist.joined(w);
     }
     this.refreshWatchers(asking);
     this.lobbyUpdate();
@@ -722,6 +751,7 @@ export class VisitorRoom {
   private removeWatcher(w: Watcher): void {
     this.watchers.delete(w.conn.id);
     this.cancelConsent(w);
+    this.assist.left(w);
     if (!w.watching) return;
     // An agent who left (no watch socket of theirs still watches) is asked again to come back,
     // after a restart too: they leave the persisted list.
@@ -800,6 +830,7 @@ export class VisitorRoom {
     const msg = JSON.stringify({ type: 'session', state, agentName, reason: o.reason ?? null } satisfies Message);
     if (this.conn) this.peers.out.send(this.conn, msg);
     for (const w of this.watchers.values()) this.peers.out.send(w.conn, msg);
+    this.assist.sessionChanged();
     if (!o.silentLobby) this.lobbyUpdate();
   }
 

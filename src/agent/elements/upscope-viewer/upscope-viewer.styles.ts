@@ -68,12 +68,47 @@ export const viewerStyles = css`
     border-radius: 0 0 8px 8px;
     overflow: hidden;
   }
-  canvas {
+  canvas[part='screen'] {
     display: block;
     background: #fff;
   }
+  canvas[part='screen'].drawing {
+    cursor: crosshair;
+    touch-action: none;
+  }
+  canvas[part='screen'].controlling {
+    cursor: default;
+    outline: 3px solid var(--_danger);
+    outline-offset: -3px;
+  }
+  canvas[part='screen']:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: -3px;
+  }
+  /* The marks over the picture (the visitor's cursor, this agent's ink): placed by assist-tools.ts. */
+  canvas[part='marks'] {
+    position: absolute;
+    left: 0;
+    top: 0;
+    pointer-events: none;
+  }
+  .assist {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.35em;
+  }
+  .assist button[aria-pressed='true']:not(.danger) {
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    border-color: var(--_accent);
+  }
+  .assist .note {
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
   /* Fit to width (the default): the picture takes the width it has, however large. */
-  :host(:not([fit='actual'])) canvas {
+  :host(:not([fit='actual'])) canvas[part='screen'] {
     width: 100%;
     height: auto;
     max-height: var(--upscope-viewer-max-height, none);
@@ -85,7 +120,7 @@ export const viewerStyles = css`
     place-items: start;
     max-height: var(--upscope-viewer-max-height, 85vh);
   }
-  :host([fit='actual']) canvas {
+  :host([fit='actual']) canvas[part='screen'] {
     width: auto;
     height: auto;
     max-width: none;
@@ -93,7 +128,7 @@ export const viewerStyles = css`
   .stage:fullscreen {
     place-items: center;
   }
-  .stage:fullscreen canvas {
+  .stage:fullscreen canvas[part='screen'] {
     width: auto;
     height: auto;
     max-width: 100vw;
@@ -129,7 +164,7 @@ export const viewerStyles = css`
     text-align: center;
     font-weight: 600;
   }
-  canvas:has(+ .overlay) {
+  canvas:has(~ .overlay) {
     filter: grayscale(0.6) brightness(0.8);
   }
 `;

@@ -1,6 +1,9 @@
+// Over 350 lines: the watch view's states and their words, plus the toolbar of assist (pointer,
+// ink, control), whose input handling and marks live in assist-tools.ts.
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
-import type { Observer, VisitorSummary } from '../../../protocol/index.js';
+import type { ControlState, DrawShape, Observer, RemoteInputResult, VisitorSummary } from '../../../protocol/index.js';
+import { AssistTools } from '../../assist-tools.js';
 import { endReasonText, visitorLabel } from '../../describe.js';
 import { emit } from '../../events.js';
 import { FramePainter, QualityMeter, type Quality } from '../../frame-painter.js';
@@ -9,7 +12,10 @@ import { WatchClient, type WatchSnapshot, type WatchStatus } from '../../watch-c
 import { baseStyles } from '../shared.styles.js';
 import { viewerStyles } from './upscope-viewer.styles.js';
 
-const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null };
+const IDLE: WatchSnapshot = {
+  status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null,
+  assist: null, control: 'none', controlReason: null, controlBy: null,
+};
 
 /**
  * @tag upscope-viewer
@@ -21,6 +27,7 @@ const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: fals
  * @fires upscope-custom-message - A custom message from the visitor. `detail`: `{message, from}`.
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
  * @fires upscope-picture-size - The visitor's viewport size changed, as the pictures carry it. `detail`: `{width, height}`, or null when there is no picture.
+ * @fires upscope-control-changed - Remote control changed for this viewer. `detail`: `{state, reason}`; `state` is one of `none`, `requested`, `granted`, `declined`, `revoked`.
  *
  * @slot tools - Tools for the picture (pointer, drawing, control), shown in the bar beside the size controls.
  *
@@ -32,7 +39,15 @@ const IDLE: WatchSnapshot = { status: 'idle', endReason: null, stoppedByMe: fals
  * @csspart leave-button - This agent stops watching; the session goes on for the visitor and other agents.
  * @csspart overlay - Over the last picture while the connection is being restored.
  * @csspart view-controls - Fit to width, actual size and full screen.
- * @csspart toolbar - Holds the `tools` slot.
+ * @csspart toolbar - The assist tools (pointer, drawing, control) and the `tools` slot.
+ * @csspart pointer-button - Shares this agent's pointer: moving the mouse over the picture moves a pointer, labelled with the agent's name, on the visitor's page (pressed while on).
+ * @csspart draw-button - Draw mode: dragging on the picture draws on the visitor's page (pressed while on). Freehand ink fades after a few seconds.
+ * @csspart shape-select - In draw mode, what dragging draws: freehand, a rectangle or an arrow.
+ * @csspart clear-ink-button - Clears this agent's ink from the visitor's page.
+ * @csspart control-button - Asks the visitor for control of the page; while asked, withdraws the request; with control, releases it. With control, clicks, the wheel and keys on the picture go to the visitor's page.
+ * @csspart control-note - Why a tool is off, or what the page refused (a masked field).
+ * @csspart scroll-position - How far down the visitor has scrolled their page.
+ * @csspart marks - The `<canvas>` over the screen with the visitor's cursor, their click ripples and this agent's own ink (drawn here, never in the frames).
  * @csspart viewport - The visitor's viewport size, as the picture carries it.
  * @csspart fit-button - Scales the picture to the width it has (the default).
  * @csspart actual-size-button - Draws the picture one frame pixel to one screen pixel, scrolling if needed.
@@ -59,6 +74,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     left: { state: true, attribute: false },
     fit: { type: String, reflect: true },
     size: { state: true, attribute: false },
+    note: { state: true, attribute: false },
   };
 
   /** The relay: `host[:port]`, optionally with a scheme (`https://relay.example.com`). */
@@ -84,6 +100,18 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   /** This agent pressed Leave: not watching, while the session goes on without them. */
   protected left = false;
   private leftVisitor: VisitorSummary | null = null;
+  /** What the page last refused, or why a tool is off. */
+  protected note = '';
+  private noteTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastControl: ControlState = 'none';
+  /** Pointer, ink, control and the marks over the picture. */
+  private readonly tools = new AssistTools({
+    screen: () => this.renderRoot?.querySelector<HTMLCanvasElement>('canvas[part="screen"]') ?? null,
+    marks: () => this.renderRoot?.querySelector<HTMLCanvasElement>('canvas[part="marks"]') ?? null,
+    client: () => this.client,
+    changed: () => this.requestUpdate(),
+    refused: (r) => this.showNote(refusalText(r)),
+  });
   private readonly meter = new QualityMeter();
   private painter: FramePainter | null = null;
   private lastEmitted = '';
@@ -141,6 +169,21 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     this.client?.watch();
   }
 
+  /** Remote control as it concerns this viewer: none, requested, granted, declined or revoked. */
+  get controlState(): ControlState {
+    return this.snapshot.control;
+  }
+
+  /** Asks the visitor for control of the page (the control button does this). */
+  requestControl(): void {
+    this.client?.requestControl();
+  }
+
+  /** Gives control of the page back (or withdraws the request). */
+  releaseControl(): void {
+    this.client?.releaseControl();
+  }
+
   /** Ends the session for the visitor and every agent. */
   stop(): void {
     this.client?.stop();
@@ -166,6 +209,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     run.signal.addEventListener('abort', () => {
       clearInterval(qualityTimer);
       this.clearScreen();
+      this.tools.reset();
       this.lastEmitted = '';
     });
     let qualityTimer: ReturnType<typeof setInterval> | undefined;
@@ -180,6 +224,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         }
         if (!this.hasFrame) this.hasFrame = true;
         this.quality = this.meter.read();
+        this.tools.schedule();
       }),
     );
     this.painter = painter;
@@ -194,6 +239,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       }),
       onCustomMessage: run.live((message, from) => emit(this, 'upscope-custom-message', { message, from })),
       onChange: run.live((snapshot) => this.onChange(snapshot)),
+      onLive: run.live((msg) => this.tools.onLive(msg)),
     });
     client.connect();
     qualityTimer = setInterval(() => {
@@ -204,6 +250,13 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   }
 
   private onChange(s: WatchSnapshot): void {
+    if (s.control !== this.lastControl) {
+      this.lastControl = s.control;
+      emit(this, 'upscope-control-changed', { state: s.control, reason: s.controlReason });
+      if (s.control === 'declined') this.showNote('The visitor declined control.');
+      else if (s.control === 'revoked') this.showNote(`Control ended: ${controlEndText(s.controlReason)}.`);
+      else if (s.control === 'granted') this.showNote('');
+    }
     // Once the session is over, the visitor's last picture is not left on show; while the
     // connection is being restored (or the visitor's page reloads) it stays, under an overlay.
     if (ENDED.has(s.status)) this.clearScreen();
@@ -250,6 +303,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         return `${who} declined your request to watch.`;
       case 'watching':
         if (s.captureBlocked) return html`${who}'s page blocks screen capture: its security policy (Content-Security-Policy) needs <code>${s.captureBlocked}</code>.`;
+        if (s.control === 'granted') return `You control ${who}'s page: clicks, the wheel and keys on the picture go to it.`;
+        if (s.control === 'requested') return `Asking ${who} for control of the page…`;
         return `Watching ${who}'s screen.`;
       case 'paused':
         return `Paused: ${who}'s page is in the background. The picture resumes when they come back.`;
@@ -296,6 +351,80 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     return 'Waiting for the picture to resume…';
   }
 
+  protected override updated(): void {
+    this.tools.attach();
+    this.tools.schedule();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.tools.detach();
+    clearTimeout(this.noteTimer);
+  }
+
+  private showNote(text: string): void {
+    this.note = text;
+    clearTimeout(this.noteTimer);
+    if (text) this.noteTimer = setTimeout(() => (this.note = ''), 6000);
+  }
+
+  private togglePointer(): void {
+    this.tools.pointerOn = !this.tools.pointerOn;
+    if (!this.tools.pointerOn) this.client?.pointer(0, 0, false);
+    this.requestUpdate();
+  }
+
+  private toggleDraw(): void {
+    this.tools.drawing = !this.tools.drawing;
+    this.requestUpdate();
+  }
+
+  private onControlButton(): void {
+    const c = this.snapshot.control;
+    if (c === 'granted' || c === 'requested') this.releaseControl();
+    else this.requestControl();
+  }
+
+  /** The toolbar of assist: pointer, drawing (with its shape and clear), control, and why something is off. */
+  private renderTools(s: WatchSnapshot) {
+    const a = s.assist;
+    const pointerOff = a !== null && !a.pointer;
+    const drawOff = a !== null && !a.draw;
+    const controlOff = a !== null && !a.click && !a.type && !a.scroll;
+    const busy = s.controlBy !== null;
+    const c = s.control;
+    const controlLabel = c === 'granted' ? 'Release control' : c === 'requested' ? 'Cancel control request' : 'Ask for control';
+    const offNote = busy && c !== 'granted' ? `${s.controlBy} is controlling this page.` : '';
+    return html`<div class="assist" role="group" aria-label="Tools">
+      <button part="pointer-button" aria-pressed=${this.tools.pointerOn && !pointerOff ? 'true' : 'false'} ?disabled=${pointerOff}
+        title=${pointerOff ? "The visitor's site does not show agents' pointers" : 'Show your pointer on the visitor’s page'} @click=${this.togglePointer}>Pointer</button>
+      <button part="draw-button" aria-pressed=${this.tools.drawing && !drawOff ? 'true' : 'false'} ?disabled=${drawOff}
+        title=${drawOff ? "The visitor's site does not allow drawing" : 'Drag on the picture to draw on the visitor’s page'} @click=${this.toggleDraw}>Draw</button>
+      ${this.tools.drawing && !drawOff
+        ? html`<select part="shape-select" aria-label="Shape" @change=${(e: Event) => (this.tools.shape = (e.target as HTMLSelectElement).value as DrawShape)}>
+              <option value="stroke" ?selected=${this.tools.shape === 'stroke'}>Freehand</option>
+              <option value="rect" ?selected=${this.tools.shape === 'rect'}>Rectangle</option>
+              <option value="arrow" ?selected=${this.tools.shape === 'arrow'}>Arrow</option>
+            </select>
+            <button part="clear-ink-button" @click=${() => this.tools.clearInk()}>Clear</button>`
+        : nothing}
+      <button part="control-button" class=${c === 'granted' ? 'danger' : ''} aria-pressed=${c === 'granted' ? 'true' : 'false'}
+        ?disabled=${(controlOff || busy) && c !== 'granted' && c !== 'requested'}
+        title=${controlOff ? "The visitor's site allows no remote control" : offNote || (c === 'granted' ? 'Clicks, the wheel and keys on the picture go to the visitor’s page' : 'Ask the visitor to let you control the page')}
+        @click=${this.onControlButton}>${controlLabel}</button>
+      ${this.note || offNote ? html`<span part="control-note" class="note" role="status">${this.note || offNote}</span>` : nothing}
+    </div>`;
+  }
+
+  /** How far down the visitor's page they are. */
+  private renderScroll() {
+    const sc = this.tools.visitorScroll;
+    if (!sc || sc.height <= sc.viewportHeight) return nothing;
+    const max = sc.height - sc.viewportHeight;
+    const pct = Math.round((Math.min(sc.y, max) / max) * 100);
+    return html`<span part="scroll-position" class="viewport" title="How far down the visitor has scrolled">Scrolled ${pct}% · ${Math.round(sc.y)} of ${Math.round(max)} px</span>`;
+  }
+
   protected override render() {
     const s = this.snapshot;
     const live = !this.left && (s.status === 'watching' || s.status === 'paused');
@@ -307,7 +436,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         <p part="status" class=${s.status === 'watching' && s.captureBlocked ? 'status blocked' : 'status'} role="status" aria-live="polite">${this.statusText(s)}</p>
         ${live && this.hasFrame ? this.renderQuality() : nothing}
         ${picture ? this.renderViewControls() : nothing}
-        <div part="toolbar" class="toolbar"><slot name="tools"></slot></div>
+        ${live && picture ? this.renderScroll() : nothing}
+        <div part="toolbar" class="toolbar">${live ? this.renderTools(s) : nothing}<slot name="tools"></slot></div>
         ${s.observers.length && !this.left
           ? html`<ul part="observers" class="observers" aria-label="Agents watching">
               ${s.observers.map((o) => html`<li>${o.agentName}${o.observerId === s.observerId ? ' (you)' : ''}</li>`)}
@@ -320,7 +450,15 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         </div>
       </div>
       <div part="stage" class="stage">
-        <canvas part="screen" role="img" aria-label=${`${who}'s screen`} ?hidden=${!picture}></canvas>
+        <canvas
+          part="screen"
+          role="img"
+          aria-label=${s.control === 'granted' ? `${who}'s screen: you have control; clicks, the wheel and keys go to their page` : `${who}'s screen`}
+          tabindex=${s.control === 'granted' ? '0' : '-1'}
+          class=${this.tools.drawing ? 'drawing' : s.control === 'granted' ? 'controlling' : ''}
+          ?hidden=${!picture}
+        ></canvas>
+        <canvas part="marks" aria-hidden="true" ?hidden=${!picture}></canvas>
         ${picture && !live ? html`<p part="overlay" class="overlay" role="status">${this.overlayText(s)}</p>` : nothing}
         ${picture
           ? nothing
@@ -329,6 +467,38 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
             </p>`}
       </div>
     `;
+  }
+}
+
+function refusalText(r: Extract<RemoteInputResult, { ok: false }>): string {
+  switch (r.reason) {
+    case 'masked':
+      return `Refused: that is a masked field (${r.message}).`;
+    case 'noTarget':
+      return `Nothing there to act on (${r.message}).`;
+    case 'notAllowed':
+      return `Not allowed: ${r.message}.`;
+    default:
+      return `The page could not apply that input (${r.message}).`;
+  }
+}
+
+function controlEndText(reason: WatchSnapshot['controlReason']): string {
+  switch (reason) {
+    case 'visitor':
+      return 'the visitor took it back';
+    case 'hidden':
+      return "the visitor's tab was hidden";
+    case 'idle':
+      return 'no input for 2 minutes';
+    case 'session':
+      return 'the session paused or ended';
+    case 'disconnected':
+      return "the visitor's page went away";
+    case 'settings':
+      return "the visitor's site turned remote control off";
+    default:
+      return 'it was released';
   }
 }
 

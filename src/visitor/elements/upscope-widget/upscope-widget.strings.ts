@@ -1,4 +1,5 @@
 import type { EndReason } from '../../../protocol/index.js';
+import { LAUNCHER_STRINGS, widgetLanguage } from './upscope-widget.launcher-strings.js';
 
 /** Every word the widget shows or announces, in one table per language. */
 export interface WidgetStrings {
@@ -44,15 +45,29 @@ export interface WidgetStrings {
   waitingShort: string;
   /** After the folded widget's name: agent messages that arrived while it was folded. */
   unread: (count: number) => string;
+  /** An agent asks to control the page (click, type, scroll). */
+  controlTitle: string;
+  controlText: (agent: string) => string;
+  /** What the agent may do, from the site's settings: click, type, scroll (already a list). */
+  controlAllows: (what: string) => string;
+  controlWhat: { click: string; type: string; scroll: string };
+  /** Said while an agent controls the page, with the way back. */
+  controlling: (agent: string) => string;
+  controlHint: string;
+  controlStop: string;
+  /** Names (a list) pointing at, or drawing on, the page. */
+  pointing: (agents: string, count: number) => string;
+  drawing: (agents: string, count: number) => string;
+  clearDrawing: string;
 }
 
 const en: WidgetStrings = {
-  helpButton: 'Get help',
+  helpButton: LAUNCHER_STRINGS.en.helpButton,
   panelLabel: 'Live help',
   connecting: 'Connecting…',
   reconnecting: 'Connection lost. Reconnecting…',
   connectionError: 'We can’t reach the help service right now.',
-  retry: 'Try again',
+  retry: LAUNCHER_STRINGS.en.retry,
   waiting: 'Waiting for an agent…',
   codeLabel: 'Your code',
   codeHint: 'If the agent asks, read them this code.',
@@ -89,15 +104,25 @@ const en: WidgetStrings = {
   sharing: 'Sharing this page',
   waitingShort: 'Waiting for an agent',
   unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  controlTitle: 'Let the agent control this page?',
+  controlText: (agent) => `${agent} would like to control this page for you.`,
+  controlAllows: (what) => `They can ${what}. Passwords and other private fields stay out of reach. Press Escape to take control back at any time.`,
+  controlWhat: { click: 'click', type: 'type', scroll: 'scroll' },
+  controlling: (agent) => `${agent} is controlling this page`,
+  controlHint: 'Press Escape to take control back.',
+  controlStop: 'Take back control',
+  pointing: (agents, n) => `${agents} ${n > 1 ? 'are' : 'is'} pointing`,
+  drawing: (agents, n) => `${agents} ${n > 1 ? 'are' : 'is'} drawing`,
+  clearDrawing: 'Clear drawing',
 };
 
 const de: WidgetStrings = {
-  helpButton: 'Hilfe holen',
+  helpButton: LAUNCHER_STRINGS.de.helpButton,
   panelLabel: 'Live-Hilfe',
   connecting: 'Verbindung wird aufgebaut…',
   reconnecting: 'Verbindung unterbrochen. Neuer Versuch…',
   connectionError: 'Der Hilfe-Dienst ist gerade nicht erreichbar.',
-  retry: 'Erneut versuchen',
+  retry: LAUNCHER_STRINGS.de.retry,
   waiting: 'Warten auf eine Mitarbeiterin oder einen Mitarbeiter…',
   codeLabel: 'Ihr Code',
   codeHint: 'Nennen Sie diesen Code, wenn Sie danach gefragt werden.',
@@ -134,15 +159,25 @@ const de: WidgetStrings = {
   sharing: 'Diese Seite wird geteilt',
   waitingShort: 'Warten auf Support',
   unread: (n) => (n === 1 ? '1 ungelesene Nachricht' : `${n} ungelesene Nachrichten`),
+  controlTitle: 'Die Steuerung dieser Seite überlassen?',
+  controlText: (agent) => `${agent} möchte diese Seite für Sie bedienen.`,
+  controlAllows: (what) => `Erlaubt ist: ${what}. Passwörter und andere private Felder bleiben unerreichbar. Mit Escape übernehmen Sie jederzeit wieder.`,
+  controlWhat: { click: 'klicken', type: 'tippen', scroll: 'scrollen' },
+  controlling: (agent) => `${agent} steuert diese Seite`,
+  controlHint: 'Drücken Sie Escape, um die Steuerung zurückzunehmen.',
+  controlStop: 'Steuerung zurücknehmen',
+  pointing: (agents, n) => `${agents} ${n > 1 ? 'zeigen' : 'zeigt'} auf die Seite`,
+  drawing: (agents, n) => `${agents} ${n > 1 ? 'zeichnen' : 'zeichnet'} auf der Seite`,
+  clearDrawing: 'Zeichnung löschen',
 };
 
 const es: WidgetStrings = {
-  helpButton: 'Obtener ayuda',
+  helpButton: LAUNCHER_STRINGS.es.helpButton,
   panelLabel: 'Ayuda en directo',
   connecting: 'Conectando…',
   reconnecting: 'Se perdió la conexión. Reconectando…',
   connectionError: 'No podemos contactar con el servicio de ayuda en este momento.',
-  retry: 'Reintentar',
+  retry: LAUNCHER_STRINGS.es.retry,
   waiting: 'Esperando a un agente…',
   codeLabel: 'Su código',
   codeHint: 'Si el agente se lo pide, léale este código.',
@@ -179,12 +214,21 @@ const es: WidgetStrings = {
   sharing: 'Compartiendo esta página',
   waitingShort: 'Esperando a un agente',
   unread: (n) => (n === 1 ? '1 mensaje sin leer' : `${n} mensajes sin leer`),
+  controlTitle: '¿Dejar que el agente controle esta página?',
+  controlText: (agent) => `${agent} quiere controlar esta página para ayudarle.`,
+  controlAllows: (what) => `Podrá ${what}. Las contraseñas y otros campos privados quedan fuera de su alcance. Pulse Escape para recuperar el control en cualquier momento.`,
+  controlWhat: { click: 'hacer clic', type: 'escribir', scroll: 'desplazarse' },
+  controlling: (agent) => `${agent} está controlando esta página`,
+  controlHint: 'Pulse Escape para recuperar el control.',
+  controlStop: 'Recuperar el control',
+  pointing: (agents, n) => `${agents} ${n > 1 ? 'están señalando' : 'está señalando'}`,
+  drawing: (agents, n) => `${agents} ${n > 1 ? 'están dibujando' : 'está dibujando'}`,
+  clearDrawing: 'Borrar dibujo',
 };
 
 export const WIDGET_STRINGS: Readonly<Record<string, WidgetStrings>> = { en, de, es };
 
 /** The table for a BCP 47 tag (`de-AT` uses `de`); English when the language is not in the table. */
 export function stringsFor(lang: string | null | undefined): WidgetStrings {
-  const primary = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0];
-  return WIDGET_STRINGS[primary] ?? en;
+  return WIDGET_STRINGS[widgetLanguage(lang)];
 }

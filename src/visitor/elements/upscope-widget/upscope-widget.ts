@@ -1,11 +1,25 @@
-// Over 350 lines: one element with every view of the widget (help, consent, session, messages,
-// outage); splitting the views into sub-templates of their own is planned with the element layout.
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+// Over 350 lines: one element with the state and SDK wiring of every view of the widget (help,
+// consent, control, session, messages, outage) and their focus rules. What the panels look like and say is
+// in upscope-widget.panels.ts, loaded only when a panel is first needed (see panels-loader.ts).
+import { adoptStyles, html, LitElement, nothing, unsafeCSS, type CSSResult, type PropertyValues, type TemplateResult } from 'lit';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
 import { emit } from '../../events.js';
-import { MAX_CUSTOM_MESSAGE_LENGTH, type EndReason } from '../../../protocol/index.js';
+import type { EndReason } from '../../../protocol/index.js';
 import { widgetStyles } from './upscope-widget.styles.js';
-import { stringsFor, WIDGET_STRINGS, type WidgetStrings } from './upscope-widget.strings.js';
+import { LAUNCHER_STRINGS, widgetLanguage } from './upscope-widget.launcher-strings.js';
+import { loadPanels, type PanelsModule } from './panels-loader.js';
+
+/**
+ * An attribute for an SDK option whose default is `true`: present means true, `="false"` false,
+ * absent leaves the SDK's setting alone (undefined).
+ */
+const optionalBoolean = {
+  fromAttribute: (value: string | null): boolean | undefined => (value === null ? undefined : value !== 'false'),
+  toAttribute: (value: boolean | undefined): string | null => (value === undefined ? null : String(value)),
+};
+
+/** The widget's properties that set an SDK option of the same name (assist: pointer, ink, remote control). */
+const ASSIST_PROPS = ['allowAgentPointer', 'allowAgentDrawing', 'allowRemoteScroll', 'allowRemoteClick', 'allowRemoteType', 'requireControlConsent'] as const;
 
 /** Where the widget sits. */
 export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
@@ -14,7 +28,7 @@ export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top
  * What the widget shows:
  * - `idle`: the help button (and, after a session, a note saying how it ended);
  * - `pending`: waiting for an agent, with the lookup code and a cancel button;
- * - `consent`: an agent asks to see the page (Allow / Deny);
+ * - `consent`: an agent asks to see the page (Allow / Deny), or to control it;
  * - `active`: an agent is watching (or the session is paused), with the stop button and messages;
  * - `error`: the help service cannot be reached, with a retry button.
  *
@@ -26,13 +40,17 @@ export type WidgetView = 'idle' | 'pending' | 'consent' | 'active' | 'error';
 interface ChatMessage {
   id: number;
   own: boolean;
-  name: string;
+  /** Null: an agent without a name (shown as "Agent" in the widget's language). */
+  name: string | null;
   text: string;
   /** When it arrived or was sent, epoch ms. */
   at: number;
 }
 
-interface OpenConsent {
+/** @internal */
+export interface OpenConsent {
+  /** `watch`: may the agent see the page; `control`: may the agent control it. */
+  kind: 'watch' | 'control';
   request: ConsentRequest;
   resolve: (allow: boolean | null) => void;
 }
@@ -45,6 +63,7 @@ interface OpenConsent {
  * ```html
  * <upscope-widget host="relay.example.com"></upscope-widget>
  * <upscope-widget host="relay.example.com" mask-all></upscope-widget>  <!-- text and fields masked too -->
+ * <upscope-widget host="relay.example.com" allow-remote-click allow-remote-type allow-agent-drawing="false"></upscope-widget>
  * ```
  *
  * It drives `Upscope.instance` (or `sdk`), and installs itself as the SDK's consent handler while
@@ -58,11 +77,13 @@ interface OpenConsent {
  * @fires upscope-session-ended - The session ended. `detail`: `{reason}` (visitorStopped, agentStopped, declined, timeout, error, reset).
  * @fires upscope-consent-requested - An agent asks to see the page; the prompt is shown. `detail`: `{agentId, agentName}`.
  * @fires upscope-consent-answered - The visitor answered the prompt. `detail`: `{agentId, agentName, allow}`.
+ * @fires upscope-control-requested - An agent asks to control the page; the prompt is shown. `detail`: `{agentId, agentName}`.
+ * @fires upscope-control-answered - The visitor answered the control prompt. `detail`: `{agentId, agentName, allow}`.
  * @fires upscope-custom-message - A custom message from an agent. `detail`: `{message, from: {role, id, name}}`. Cancelable: `preventDefault()` keeps it out of the message panel (for messages meant for the page's own code).
  * @fires upscope-observer-count-changed - The number of watching agents changed. `detail`: `{count}`.
  * @fires upscope-lookup-code-changed - A lookup code arrived or expired. `detail`: `{code}` (null when expired).
  * @fires upscope-help-requested - The visitor pressed the help button. Cancelable: `preventDefault()` stops the request.
- * @fires upscope-error - The SDK reported an error. `detail`: `{code, message}`.
+ * @fires upscope-error - The SDK reported an error, or the widget's panels could not be loaded (`code` `panelsUnavailable`). `detail`: `{code, message}`.
  *
  * @csspart help-button - The button that asks for help.
  * @csspart minimise-button - Folds the panel into the small `expand-button` (Escape does the same).
@@ -85,6 +106,13 @@ interface OpenConsent {
  * @csspart retry-button - Tries to connect again after an error.
  * @csspart dismiss-button - Closes a note or an error.
  * @csspart notice - The note saying how the last session ended (a `panel` too).
+ * @csspart control-consent - The prompt asking whether an agent may control the page (a `panel` and `consent` too).
+ * @csspart control-allow-button - Lets the agent control the page.
+ * @csspart control-deny-button - Refuses the agent control.
+ * @csspart control-status - "Priya is controlling this page", while an agent has control.
+ * @csspart control-stop-button - Takes control back (Escape does the same).
+ * @csspart assist-status - Who is pointing at or drawing on the page.
+ * @csspart clear-drawing-button - Clears the agents' ink from the page.
  *
  * @cssprop [--upscope-accent=#1d4ed8] - Background of the main buttons.
  * @cssprop [--upscope-accent-text=#ffffff] - Text on the main buttons.
@@ -126,6 +154,14 @@ export class UpscopeWidget extends LitElement {
     announcement: { state: true, attribute: false },
     minimised: { type: Boolean, reflect: true },
     unread: { state: true, attribute: false },
+    panels: { state: true, attribute: false },
+    panelsFailed: { state: true, attribute: false },
+    allowAgentPointer: { attribute: 'allow-agent-pointer', converter: optionalBoolean },
+    allowAgentDrawing: { attribute: 'allow-agent-drawing', converter: optionalBoolean },
+    allowRemoteScroll: { attribute: 'allow-remote-scroll', converter: optionalBoolean },
+    allowRemoteClick: { attribute: 'allow-remote-click', converter: optionalBoolean },
+    allowRemoteType: { attribute: 'allow-remote-type', converter: optionalBoolean },
+    requireControlConsent: { attribute: 'require-control-consent', converter: optionalBoolean },
   };
 
   /** The relay, as `host[:port]`. Setting it configures the SDK and connects. */
@@ -158,26 +194,53 @@ export class UpscopeWidget extends LitElement {
    * clears it with the button; a consent prompt, a new session or the end of one clears it too.
    */
   minimised = false;
+  /**
+   * What agents may do on the page: each sets the SDK option of the same name (see the README).
+   * As attributes (`allow-agent-pointer`, `allow-agent-drawing`, `allow-remote-scroll`,
+   * `allow-remote-click`, `allow-remote-type`, `require-control-consent`): present means on,
+   * `="false"` off; an absent attribute leaves the SDK's setting (and its default) alone.
+   */
+  allowAgentPointer: boolean | undefined = undefined;
+  allowAgentDrawing: boolean | undefined = undefined;
+  allowRemoteScroll: boolean | undefined = undefined;
+  allowRemoteClick: boolean | undefined = undefined;
+  allowRemoteType: boolean | undefined = undefined;
+  requireControlConsent: boolean | undefined = undefined;
 
   /** Agent messages that arrived while minimised. */
-  private unread = 0;
+  /** @internal */
+  unread = 0;
 
   /** The relay has been out of reach for `unavailableAfter`. */
-  private outageLong = false;
+  /** @internal */
+  outageLong = false;
   /** The visitor closed the "unavailable" note; it stays closed until the relay is back. */
   private outageDismissed = false;
   private outageTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private consents: OpenConsent[] = [];
-  private messages: ChatMessage[] = [];
-  private notice: EndReason | null = null;
+  /** @internal */
+  consents: OpenConsent[] = [];
+  /** @internal */
+  messages: ChatMessage[] = [];
+  /** @internal */
+  notice: EndReason | null = null;
   /** The visitor asked for help, so connection trouble is worth telling them about. */
   private engaged = false;
   /** Between the press of the help button and the relay's answer. */
   private requesting = false;
-  private sending = false;
-  private replyError = '';
-  private announcement = '';
+  /** @internal */
+  sending = false;
+  /** @internal */
+  replyError = '';
+  /** The live region's text; a function of the panels' words until they have loaded. */
+  private announcement: string | ((panels: PanelsModule, langTag: string) => string) = '';
+  /** The panels' templates and words (upscope-widget.panels.ts), once loaded. */
+  private panels: PanelsModule | null = null;
+  /** The panels could not be loaded: a short note with a retry button stands in for them. */
+  private panelsFailed = false;
+  private panelsLoading: Promise<unknown> | null = null;
+  /** Our consent and control handlers, while installed (handed back when the prompt cannot be drawn). */
+  private consentOff: (() => void) | null = null;
 
   private sdkValue: Upscope | null = null;
   private subscriptions: Array<() => void> = [];
@@ -194,6 +257,8 @@ export class UpscopeWidget extends LitElement {
   private wasMinimised = false;
   /** The visitor pressed the expand button: focus goes into the panel it opens. */
   private expandedByVisitor = false;
+  /** An agent had control at the last assist change. */
+  private wasControlled = false;
 
   /** The SDK the widget drives. Default `Upscope.instance`. */
   get sdk(): Upscope {
@@ -205,6 +270,7 @@ export class UpscopeWidget extends LitElement {
     this.sdkValue = value;
     this.appliedHost = '';
     if (this.maskAll) value.configure({ maskAll: true });
+    this.applyAssistOptions();
     if (this.isConnected) {
       this.subscribe();
       if (this.host) queueMicrotask(() => this.applyHost());
@@ -223,16 +289,9 @@ export class UpscopeWidget extends LitElement {
     return 'idle';
   }
 
-  private get langTag(): string {
+  /** @internal */
+  get langTag(): string {
     return this.language || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || navigator.language;
-  }
-
-  private get timeFormat(): Intl.DateTimeFormat {
-    return new Intl.DateTimeFormat(listLocale(this.langTag), { hour: '2-digit', minute: '2-digit' });
-  }
-
-  private get strings(): WidgetStrings {
-    return stringsFor(this.langTag);
   }
 
   override connectedCallback(): void {
@@ -266,7 +325,7 @@ export class UpscopeWidget extends LitElement {
     // the same updates, and @lit-labs/signals' watcher stays out of the script every visitor loads.
     const rerender = () => this.requestUpdate();
     this.subscriptions = [
-      ...[sdk.connectionState, sdk.sessionState, sdk.lookupCode, sdk.observerCount, sdk.observers, sdk.agentName, sdk.endedBy].map((state) =>
+      ...[sdk.connectionState, sdk.sessionState, sdk.lookupCode, sdk.observerCount, sdk.observers, sdk.agentName, sdk.endedBy, sdk.assistStatus].map((state) =>
         (state as { listen(cb: () => void): () => void }).listen(rerender),
       ),
       sdk.connectionState.listen(stateChanged),
@@ -292,15 +351,35 @@ export class UpscopeWidget extends LitElement {
       sdk.onCustomMessageReceived.listen((m) => {
         const show = emit(this, 'upscope-custom-message', { message: m.message, from: { ...m.from } }, { cancelable: true });
         if (!show) return;
-        const name = m.from.name ?? this.strings.agent;
-        this.messages = [...this.messages, { id: ++this.messageId, own: false, name, text: m.message, at: Date.now() }];
+        const name = m.from.name;
+        this.addMessage({ own: false, name, text: m.message });
         if (this.minimised) this.unread++;
-        this.announcement = this.strings.messageFrom(name, m.message);
+        this.announcement = (panels, lang) => {
+          const t = panels.stringsFor(lang);
+          return t.messageFrom(name ?? t.agent, m.message);
+        };
       }),
       sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
-      sdk.setConsentHandler((request) => this.askConsent(request)),
+      sdk.assistStatus.listen((status) => {
+        // Control began: the panel opens, so the visitor sees who has it and the way back.
+        if (status.controlling && !this.wasControlled) this.expand();
+        this.wasControlled = status.controlling !== null;
+      }),
     ];
+    this.installConsentHandler();
     initial = false;
+  }
+
+  /** Asks the visitor, in the widget, whether an agent may watch and whether one may control the page. */
+  private installConsentHandler(): void {
+    if (this.consentOff) return;
+    const offs = [this.sdk.setConsentHandler((request) => this.askConsent(request)), this.sdk.setControlHandler((request) => this.askConsent(request, 'control'))];
+    this.consentOff = () => offs.forEach((off) => off());
+  }
+
+  /** @internal Adds a message to the list (own: the visitor's reply). */
+  addMessage(m: Omit<ChatMessage, 'id' | 'at'>): void {
+    this.messages = [...this.messages, { ...m, id: ++this.messageId, at: Date.now() }];
   }
 
   /** Starts the "help is unavailable" clock when the relay is lost, and stops it when it is back. */
@@ -321,6 +400,8 @@ export class UpscopeWidget extends LitElement {
     this.outageTimer = undefined;
     for (const off of this.subscriptions) off();
     this.subscriptions = [];
+    this.consentOff?.();
+    this.consentOff = null;
     // Nobody can answer a prompt that is no longer on screen: hand it back to the SDK, which
     // asks whoever asks now (another widget, or the browser's confirm).
     this.resolveAllConsents(null);
@@ -342,12 +423,12 @@ export class UpscopeWidget extends LitElement {
     }
   }
 
-  private askConsent(request: ConsentRequest): Promise<boolean | null> {
+  private askConsent(request: ConsentRequest, kind: OpenConsent['kind'] = 'watch'): Promise<boolean | null> {
     if (this.consents.length === 0) this.focusBeforeConsent = deepActiveElement();
     // A prompt waits for an answer: it is never folded away.
     this.expand();
     return new Promise<boolean | null>((resolve) => {
-      const open: OpenConsent = { request: { agentId: request.agentId, agentName: request.agentName }, resolve };
+      const open: OpenConsent = { kind, request: { agentId: request.agentId, agentName: request.agentName }, resolve };
       this.consents = [...this.consents, open];
       // The agent withdrew the request: the prompt closes unanswered.
       request.signal?.addEventListener('abort', () => {
@@ -355,18 +436,20 @@ export class UpscopeWidget extends LitElement {
         if (this.consents.length === 0) this.restoreFocusAfterConsent = true;
         resolve(null);
       });
-      emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
+      if (kind === 'watch') emit(this, 'upscope-consent-requested', { agentId: request.agentId, agentName: request.agentName });
+      else emit(this, 'upscope-control-requested', { agentId: request.agentId, agentName: request.agentName });
     });
   }
 
   /** Answers the prompt on screen; `null` closes it unanswered. */
-  private answerConsent(allow: boolean | null): void {
+  /** @internal */
+  answerConsent(allow: boolean | null): void {
     const [first, ...rest] = this.consents;
     if (!first) return;
     this.consents = rest;
     if (rest.length === 0) this.restoreFocusAfterConsent = true;
     first.resolve(allow);
-    if (allow !== null) emit(this, 'upscope-consent-answered', { ...first.request, allow });
+    if (allow !== null) emit(this, first.kind === 'watch' ? 'upscope-consent-answered' : 'upscope-control-answered', { ...first.request, allow });
   }
 
   private resolveAllConsents(allow: boolean | null): void {
@@ -376,6 +459,8 @@ export class UpscopeWidget extends LitElement {
   // ------------------------------------------------------------------ actions
 
   private async requestHelp(): Promise<void> {
+    // The button stays on screen while the panels load; a second press asks nothing more.
+    if (this.view !== 'idle') return;
     if (!emit(this, 'upscope-help-requested', null, { cancelable: true })) return;
     const sdk = this.sdk;
     this.notice = null;
@@ -396,23 +481,38 @@ export class UpscopeWidget extends LitElement {
     }
   }
 
-  private cancelRequest(): void {
+  /** @internal */
+  cancelRequest(): void {
     this.requesting = false;
     void this.sdk.cancelAgentRequest().catch((err) => this.log('cancel failed', err));
   }
 
-  private stopSession(): void {
+  /** Takes control back from the agent (the control bar's button; Escape is handled by the SDK). */
+  /** @internal */
+  stopControl(): void {
+    this.sdk.stopControl();
+  }
+
+  /** @internal */
+  clearDrawing(): void {
+    this.sdk.clearDrawing();
+  }
+
+  /** @internal */
+  stopSession(): void {
     void this.sdk.stopSession().catch((err) => this.log('stop failed', err));
   }
 
-  private retry(): void {
+  /** @internal */
+  retry(): void {
     const sdk = this.sdk;
     if (this.host) sdk.configure({ host: this.host.trim() });
     void sdk.connect().catch(() => undefined);
   }
 
   /** Folds the panel into the small button; focus goes with it when it was in the panel. */
-  private minimise(): void {
+  /** @internal */
+  minimise(): void {
     this.minimised = true;
   }
 
@@ -422,41 +522,25 @@ export class UpscopeWidget extends LitElement {
     this.unread = 0;
   }
 
-  private onExpandClick(): void {
+  /** @internal */
+  onExpandClick(): void {
     this.expand();
     this.expandedByVisitor = true;
   }
 
   /** Escape folds a panel away (on the consent prompt it denies instead, see onConsentKeydown). */
-  private onPanelKeydown(e: KeyboardEvent): void {
+  /** @internal */
+  onPanelKeydown(e: KeyboardEvent): void {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     e.preventDefault();
     this.minimise();
   }
 
-  private dismiss(): void {
+  /** @internal */
+  dismiss(): void {
     this.notice = null;
     if (this.outageLong) this.outageDismissed = true;
     else this.engaged = false;
-  }
-
-  private async sendReply(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const input = this.renderRoot.querySelector<HTMLInputElement>('[part~="message-input"]');
-    const text = input?.value.trim() ?? '';
-    if (!input || !text || this.sending) return;
-    this.sending = true;
-    this.replyError = '';
-    try {
-      await this.sdk.sendCustomMessage(text);
-      this.messages = [...this.messages, { id: ++this.messageId, own: true, name: this.strings.you, text, at: Date.now() }];
-      input.value = '';
-    } catch (err) {
-      this.replyError = this.strings.sendFailed;
-      this.log('reply failed', err);
-    } finally {
-      this.sending = false;
-    }
   }
 
   /** Alt+Shift+Y from anywhere in the page moves focus to an open prompt. */
@@ -466,14 +550,23 @@ export class UpscopeWidget extends LitElement {
     this.focusPart('consent');
   };
 
-  private onConsentKeydown(e: KeyboardEvent): void {
+  /** @internal */
+  onConsentKeydown(e: KeyboardEvent): void {
     if (e.key === 'Escape') {
       e.preventDefault();
       this.answerConsent(false);
     }
   }
 
-  private log(...args: unknown[]): void {
+  /** The assist attributes that are set go to the SDK; absent ones leave its settings alone. */
+  private applyAssistOptions(): void {
+    const options: Record<string, boolean> = {};
+    for (const key of ASSIST_PROPS) if (this[key] !== undefined) options[key] = this[key]!;
+    if (Object.keys(options).length > 0) this.sdk.configure(options);
+  }
+
+  /** @internal */
+  log(...args: unknown[]): void {
     if (this.sdk.options.debug) console.debug('[upscope-widget]', ...args);
   }
 
@@ -483,7 +576,8 @@ export class UpscopeWidget extends LitElement {
     const view = this.view;
     // Nothing left to fold: the next panel opens unfolded.
     if (view === 'idle' && this.minimised) this.expand();
-    const description = this.describe(view);
+    if (this.needsPanels && !this.panels && !this.panelsFailed) void this.ensurePanels();
+    const description = this.panels?.describe(this, view) ?? '';
     if (description !== this.lastDescription) {
       this.lastDescription = description;
       if (description) this.announcement = description;
@@ -495,7 +589,9 @@ export class UpscopeWidget extends LitElement {
     // Connecting changes the SDK's signals, which must not happen inside this update.
     if (changed.has('host') && this.host) queueMicrotask(() => this.applyHost());
     if (changed.has('maskAll') && (this.maskAll || changed.get('maskAll') === true)) this.sdk.configure({ maskAll: this.maskAll });
-    const view = this.view;
+    if (ASSIST_PROPS.some((key) => (changed as PropertyValues).has(key))) this.applyAssistOptions();
+    // Focus follows what is on screen: until the panels have loaded, that is the help button.
+    const view = this.shownView;
     const folded = this.folded;
     if (folded !== this.wasMinimised && view === this.lastView) {
       this.wasMinimised = folded;
@@ -527,7 +623,7 @@ export class UpscopeWidget extends LitElement {
    * not a button, so a stray Space or Enter answers nothing.
    */
   private focusPrompt(): void {
-    if (isEditable(this.focusBeforeConsent)) return;
+    if (this.promptKeepsFocusAway) return;
     this.focusPart('consent');
   }
 
@@ -554,128 +650,100 @@ export class UpscopeWidget extends LitElement {
     this.renderRoot.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
   }
 
-  /** The panel of the current view is folded into the expand button. */
-  private get folded(): boolean {
+  /** @internal The visitor was typing when the prompt opened, so the prompt did not take focus. */
+  get promptKeepsFocusAway(): boolean {
+    return isEditable(this.focusBeforeConsent);
+  }
+
+  /** @internal The panel of the current view is folded into the expand button. */
+  get folded(): boolean {
     const view = this.view;
     return this.minimised && (view === 'pending' || view === 'active' || view === 'error');
   }
 
-  /** The sentence the live region announces for a state; empty for the quiet idle state. */
-  private describe(view: WidgetView): string {
-    const t = this.strings;
-    const sdk = this.sdk;
-    const banner = this.statusText();
-    let text = '';
-    switch (view) {
-      case 'idle':
-        text = this.notice ? this.noticeText(this.notice) : '';
-        break;
-      case 'pending': {
-        const code = sdk.lookupCode.value;
-        text = code ? `${t.waiting} ${t.codeLabel}: ${spell(code)}` : t.waiting;
-        break;
-      }
-      case 'consent':
-        text = t.consentText(this.consents[0].request.agentName);
-        if (isEditable(this.focusBeforeConsent)) text += ` ${t.consentShortcut}`;
-        break;
-      case 'active':
-        text = this.activeTitle();
-        break;
-      case 'error':
-        text = this.errorText();
-        break;
+  // ------------------------------------------------------------------ panels
+
+  /** Something besides the help button is to be shown. */
+  private get needsPanels(): boolean {
+    return this.view !== 'idle' || this.notice !== null;
+  }
+
+  /** The view on screen: the help button stands in for a panel that has not loaded yet. */
+  private get shownView(): WidgetView {
+    return this.panels ? this.view : 'idle';
+  }
+
+  /** Loads the panels (once for the page), adopts their styles, and re-renders with them. */
+  private ensurePanels(): Promise<unknown> {
+    if (this.panels) return Promise.resolve();
+    return (this.panelsLoading ??= loadPanels().then(
+      (panels) => {
+        this.panelsLoading = null;
+        if (!this.panels) {
+          panelSheet ??= unsafeCSS(String(panels.panelStyles));
+          const root = this.renderRoot;
+          if (root instanceof ShadowRoot) adoptStyles(root, [...(this.constructor as typeof UpscopeWidget).elementStyles, panelSheet]);
+          this.panels = panels;
+          this.panelsFailed = false;
+          // Asks the visitor again, if a failed load had handed prompts back to the SDK (while subscribed).
+          if (this.subscriptions.length > 0) this.installConsentHandler();
+        }
+      },
+      (err: unknown) => {
+        this.panelsLoading = null;
+        console.error('[upscope-widget]', err);
+        this.panelsFailed = true;
+        emit(this, 'upscope-error', { code: 'panelsUnavailable', message: err instanceof Error ? err.message : String(err) });
+        // A prompt that cannot be drawn goes back to the SDK, which asks with the browser's own dialog.
+        this.consentOff?.();
+        this.consentOff = null;
+        this.resolveAllConsents(null);
+      },
+    ));
+  }
+
+  /** Fetches the panels ahead of need, when the visitor points at or focuses the help button. */
+  private readonly prefetchPanels = (): void => {
+    if (!this.panels && !this.panelsFailed) void this.ensurePanels();
+  };
+
+  private readonly retryPanels = (): void => {
+    this.panelsFailed = false;
+    void this.ensurePanels();
+  };
+
+  /** Waits for panels that are loading too, so `await widget.updateComplete` sees the panel. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.panelsLoading) {
+      await this.panelsLoading.catch(() => undefined);
+      done = await super.getUpdateComplete();
     }
-    return [banner, text].filter(Boolean).join(' ');
-  }
-
-  /** Connection trouble worth a line, only once the visitor is using the widget. */
-  private statusText(): string {
-    const conn = this.sdk.connectionState.value;
-    const view = this.view;
-    if (view === 'idle' || view === 'error' || this.outageLong) return '';
-    if (conn === 'reconnecting') return this.strings.reconnecting;
-    if (conn === 'connecting') return this.strings.connecting;
-    return '';
-  }
-
-  /** Every watching agent by name ("Ann and Bob are viewing your screen"). */
-  private activeTitle(): string {
-    const t = this.strings;
-    const sdk = this.sdk;
-    const names = [...new Set(sdk.observers.value.map((o) => o.agentName))];
-    if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
-    const list = new Intl.ListFormat(listLocale(this.langTag), { type: 'conjunction' }).format(names);
-    return sdk.sessionState.value === 'paused' ? t.paused(list) : t.viewing(list, names.length);
-  }
-
-  private noticeText(reason: EndReason): string {
-    const by = this.sdk.endedBy.value;
-    return reason === 'agentStopped' && by ? this.strings.endedBy(by) : this.strings.ended[reason];
-  }
-
-  private errorText(): string {
-    return this.sdk.connectionState.value === 'error' ? this.strings.connectionError : this.strings.unavailable;
+    return done;
   }
 
   // ------------------------------------------------------------------ render
 
   protected override render(): TemplateResult {
     const view = this.view;
-    const status = this.statusText();
     const folded = this.folded;
-    const sheet = !folded && (view !== 'idle' || this.notice !== null);
+    const panels = this.panels;
+    const sheet = panels !== null && !folded && (view !== 'idle' || this.notice !== null);
+    const announcement = typeof this.announcement === 'string' ? this.announcement : panels ? this.announcement(panels, this.langTag) : '';
+    const launcher = view === 'idle' || (!panels && !this.panelsFailed);
     return html`
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      <div class=${sheet ? 'stack sheet' : 'stack'}>
-        ${status ? html`<p part="status">${status}</p>` : nothing}
-        ${folded ? this.renderFolded(view) : nothing}
-        ${view === 'idle' ? this.renderIdle() : nothing}
-        ${view === 'pending' && !folded ? this.renderPending() : nothing}
-        ${view === 'consent' ? this.renderConsent() : nothing}
-        ${view === 'active' && !folded ? this.renderActive() : nothing}
-        ${view === 'error' && !folded ? this.renderError() : nothing}
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${announcement}</div>
+      <div class=${sheet ? 'stack sheet' : 'stack'} aria-busy=${this.panelsLoading && this.needsPanels ? 'true' : 'false'}>
+        ${panels ? panels.renderPanels(this, view) : this.panelsFailed && this.needsPanels ? this.renderPanelsFailed() : nothing}
+        ${launcher ? this.renderLauncher() : nothing}
       </div>
     `;
   }
 
-  /** The heading of a panel that can be folded: its title and the minimise button. */
-  private renderHead(id: string, title: unknown, below: unknown = nothing): TemplateResult {
-    return html`<div class="head">
-      <div class="head-text"><p class="title" id=${id}>${title}</p>${below}</div>
-      <button part="minimise-button" class="icon" aria-label=${this.strings.minimise} aria-expanded="true" @click=${this.minimise}>
-        <span class="minus" aria-hidden="true"></span>
-      </button>
-    </div>`;
-  }
-
-  /** The folded widget: a word on what is going on, and how many agent messages are unread. */
-  private renderFolded(view: WidgetView): TemplateResult {
-    const t = this.strings;
-    const label = view === 'active' ? t.sharing : view === 'pending' ? t.waitingShort : t.panelLabel;
+  private renderLauncher(): TemplateResult {
+    const t = LAUNCHER_STRINGS[widgetLanguage(this.langTag)];
     return html`
-      <button part="expand-button" class="primary" aria-expanded="false" @click=${this.onExpandClick}>
-        ${view === 'active' ? html`<span class="live-dot" aria-hidden="true"></span>` : nothing}
-        <span>${label}</span>
-        ${this.unread > 0
-          ? html`<span part="unread-badge" aria-hidden="true">${this.unread}</span><span class="visually-hidden">, ${t.unread(this.unread)}</span>`
-          : nothing}
-      </button>
-    `;
-  }
-
-  private renderIdle(): TemplateResult {
-    const t = this.strings;
-    return html`
-      ${this.notice
-        ? html`<section part="panel notice" aria-labelledby="notice-text">
-            <p id="notice-text">${this.noticeText(this.notice)}</p>
-            <div class="row">
-              <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
-            </div>
-          </section>`
-        : nothing}
-      <button part="help-button" class="primary" @click=${this.requestHelp}>
+      <button part="help-button" class="primary" @click=${this.requestHelp} @pointerenter=${this.prefetchPanels} @focus=${this.prefetchPanels}>
         <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm7 11v2h2v-2h-2zm1-9a4 4 0 0 0-4 4h2a2 2 0 1 1 2 2 1 1 0 0 0-1 1v1h2v-.2A4 4 0 0 0 12 5z" />
         </svg>
@@ -684,107 +752,18 @@ export class UpscopeWidget extends LitElement {
     `;
   }
 
-  private renderPending(): TemplateResult {
-    const t = this.strings;
-    const code = this.sdk.lookupCode.value;
-    return html`
-      <section part="panel" aria-labelledby="pending-title" @keydown=${this.onPanelKeydown}>
-        ${this.renderHead('pending-title', t.waiting)}
-        <div class="row spread">
-          ${code
-            ? html`<p class="code"><span class="muted">${t.codeLabel}</span> <span part="lookup-code">${code}</span></p>`
-            : html`<span></span>`}
-          <button part="cancel-button" class="secondary" @click=${this.cancelRequest}>${t.cancel}</button>
-        </div>
-        ${code ? html`<p class="muted small">${t.codeHint}</p>` : nothing}
-      </section>
-    `;
-  }
-
-  private renderConsent(): TemplateResult {
-    const t = this.strings;
-    const { agentName } = this.consents[0].request;
-    return html`
-      <section
-        part="panel consent"
-        role="alertdialog"
-        tabindex="-1"
-        aria-labelledby="consent-title"
-        aria-describedby="consent-text"
-        @keydown=${this.onConsentKeydown}
-      >
-        <p class="title" id="consent-title">${t.consentTitle}</p>
-        <p id="consent-text">${t.consentText(agentName)}</p>
-        <div class="row">
-          <button part="deny-button" class="secondary" @click=${() => this.answerConsent(false)}>${t.deny}</button>
-          <button part="allow-button" class="primary" @click=${() => this.answerConsent(true)}>${t.allow}</button>
-        </div>
-      </section>
-    `;
-  }
-
-  private renderActive(): TemplateResult {
-    const t = this.strings;
-    const sdk = this.sdk;
-    const paused = sdk.sessionState.value === 'paused';
-    const count = sdk.observerCount.value;
-    return html`
-      <section part="panel" aria-labelledby="active-title" tabindex="-1" @keydown=${this.onPanelKeydown}>
-        ${this.renderHead(
-          'active-title',
-          html`${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${this.activeTitle()}`,
-          count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing,
-        )}
-        ${this.messages.length > 0
-          ? html`<ul part="messages" aria-label=${t.messagesLabel} tabindex="0">
-              ${this.messages.map(
-                // No white space around the text: the item keeps it (pre-wrap, for the message's own line breaks).
-                (m) =>
-                  html`<li part=${m.own ? 'message own' : 'message'}><span class="sender">${m.name} <time part="message-time" datetime=${new Date(m.at).toISOString()}>${this.timeFormat.format(m.at)}</time></span>${m.text}</li>`,
-              )}
-            </ul>`
-          : nothing}
-        ${this.replyError ? html`<p class="error-text" role="alert">${this.replyError}</p>` : nothing}
-        <div class="bar">
-          <form @submit=${this.sendReply}>
-            <label class="visually-hidden" for="reply">${t.replyLabel}</label>
-            <input
-              id="reply"
-              part="message-input"
-              type="text"
-              autocomplete="off"
-              maxlength=${MAX_CUSTOM_MESSAGE_LENGTH}
-              placeholder=${t.replyPlaceholder}
-            />
-            <button part="send-button" class="primary" type="submit" ?disabled=${this.sending}>${t.send}</button>
-          </form>
-          <button part="stop-button" class="danger" @click=${this.stopSession}>${t.stop}</button>
-        </div>
-      </section>
-    `;
-  }
-
-  private renderError(): TemplateResult {
-    const t = this.strings;
-    return html`
-      <section part="panel" aria-labelledby="error-title" @keydown=${this.onPanelKeydown}>
-        ${this.renderHead('error-title', this.errorText())}
-        <div class="row">
-          <button part="dismiss-button" class="secondary" @click=${this.dismiss}>${t.dismiss}</button>
-          ${this.sdk.connectionState.value === 'error'
-            ? html`<button part="retry-button" class="primary" @click=${this.retry}>${t.retry}</button>`
-            : nothing}
-        </div>
-      </section>
-    `;
+  /** Stands in for the panels when their script could not be loaded (offline, or refused by the page's policy). */
+  private renderPanelsFailed(): TemplateResult {
+    const t = LAUNCHER_STRINGS[widgetLanguage(this.langTag)];
+    return html`<div class="failed" role="alert">
+      <p>${t.panelsFailed}</p>
+      <button class="secondary" @click=${this.retryPanels}>${t.retry}</button>
+    </div>`;
   }
 }
 
-/** The widget's own language for joining names ("Ann and Bob"), so the list matches the sentence. */
-function listLocale(tag: string): string {
-  const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
-  return primary in WIDGET_STRINGS ? primary : 'en';
-}
+/** The panels' sheet, made once with this copy of lit for every widget of the page. */
+let panelSheet: CSSResult | undefined;
 
 /** The focused element, looking into open shadow roots (a field inside a page's own component). */
 function deepActiveElement(): HTMLElement | null {
@@ -799,9 +778,4 @@ function isEditable(el: HTMLElement | null): boolean {
   if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
   if (!(el instanceof HTMLInputElement)) return false;
   return !['button', 'submit', 'reset', 'checkbox', 'radio', 'image', 'file', 'range', 'color', 'hidden'].includes(el.type);
-}
-
-/** "4821" as "4 8 2 1", so the live region reads digits, not a number. */
-function spell(code: string): string {
-  return code.split('').join(' ');
 }

@@ -1,0 +1,300 @@
+/**
+ * Assist in one visitor's room: the agents' pointer and ink, remote control and its grant, and the
+ * visitor's own cursor, clicks and scroll position. Only the visitor and the agents watching it
+ * (allowed into the session) exchange these; the room hands each such message here.
+ *
+ * Live messages (LIVE_TYPES) spend a budget of their own per socket (RATE_LIMITS.live*), so a
+ * moving pointer never crowds out control messages. Past it, a pointer, cursor or scroll position
+ * is held (the newest replaces the one held) and goes out when the budget allows; ink and clicks
+ * past it are dropped with `rateLimited`. Live messages to a socket whose queue is full are
+ * dropped (the next position replaces them anyway).
+ *
+ * Control: at most one agent has it (or has asked for it) at a time. It is granted by the
+ * visitor's page (`controlAnswer`), never by the relay; it ends when the visitor takes it back
+ * (`revokeControl`), the agent releases it or leaves, the visitor's socket goes, the session is no
+ * longer active, or the visitor's settings stop allowing it. Everyone in the session hears every
+ * change (`control`).
+ */
+import {
+  ControlEndReason,
+  ErrorCode,
+  RATE_LIMITS,
+  type AssistSettings,
+  type ControlState,
+  type Message,
+  type MessageOf,
+} from '../../protocol/index.js';
+import type { AgentIdentity } from './agent-token.js';
+import { TokenBucket } from './rate-limit.js';
+import type { Connection } from './seams.js';
+
+/** A watch socket as assist needs it. */
+export interface AssistWatcher {
+  conn: Connection;
+  agent: AgentIdentity;
+  observerId: string;
+  watching: boolean;
+}
+
+/** What assist may ask of its room. */
+export interface AssistRoom {
+  /** The visitor's socket, or null while it is away. */
+  visitor(): Connection | null;
+  /** The watch sockets allowed into the session. */
+  watching(): Iterable<AssistWatcher>;
+  /** The session is active (watched, tab visible). */
+  active(): boolean;
+  send(conn: Connection, msg: Message): void;
+  sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void;
+  /** The socket's outgoing queue is full. */
+  full(conn: Connection): boolean;
+  now(): number;
+  /** Asks for `flushHeld()` at `at` (null: nothing waits). */
+  schedule(at: number | null): void;
+}
+
+/** What the visitor allows before it says (the SDK's defaults). */
+export const DEFAULT_ASSIST: AssistSettings = { pointer: true, draw: true, click: false, type: false, scroll: false, consent: true };
+
+/** Messages that coalesce when over budget: the newest of a kind replaces the one held. */
+const COALESCED = new Set(['pointer', 'visitorCursor', 'visitorScroll']);
+
+interface Held {
+  conn: Connection;
+  bucket: TokenBucket;
+  /** Per type, the message waiting for budget. */
+  waiting: Map<string, () => void>;
+  /** When this socket was last told `rateLimited` (once a second at most: answering a flood would amplify it). */
+  lastError: number;
+}
+
+export class Assist {
+  private settings: AssistSettings = DEFAULT_ASSIST;
+  /** The agent with control, or asking for it. */
+  private control: { w: AssistWatcher; state: 'requested' | 'granted' } | null = null;
+  /** Live budgets per socket id (made on a socket's first live message). */
+  private readonly live = new Map<string, Held>();
+
+  constructor(
+    private readonly room: AssistRoom,
+    private readonly limits: { burst: number; perSecond: number } = { burst: RATE_LIMITS.liveMessageBurst, perSecond: RATE_LIMITS.liveMessagesPerSecond },
+  ) {}
+
+  /** Whether `type` is for assist (the room hands it here). */
+  static handles(type: string): boolean {
+    return HANDLED.has(type);
+  }
+
+  /** The visitor sent one of the assist types. */
+  fromVisitor(conn: Connection, msg: Message): void {
+    switch (msg.type) {
+      case 'assistSettings': {
+        this.settings = msg.settings;
+        for (const w of this.room.watching()) this.room.send(w.conn, msg);
+        if (this.control && !this.allowsControl()) this.end('revoked', ControlEndReason.settings);
+        return;
+      }
+      case 'controlAnswer': {
+        const c = this.control;
+        if (!c || c.state !== 'requested' || c.w.observerId !== msg.observerId) return this.room.sendError(conn, ErrorCode.notFound, 'that request for control is no longer open');
+        if (!msg.allow) return this.end('declined', null);
+        c.state = 'granted';
+        return this.broadcast('granted', c.w, null);
+      }
+      case 'revokeControl':
+        if (this.control) this.end('revoked', msg.reason);
+        return;
+      case 'remoteInputResult': {
+        const w = this.watcher(msg.observerId);
+        if (w) this.room.send(w.conn, msg);
+        return;
+      }
+      case 'clearDrawing':
+        for (const w of this.room.watching()) this.room.send(w.conn, { type: 'drawingCleared', observerId: null });
+        return;
+      case 'visitorCursor':
+      case 'visitorClick':
+      case 'visitorScroll': {
+        this.spend(conn, msg.type, () => {
+          for (const w of this.room.watching()) if (!this.room.full(w.conn)) this.room.send(w.conn, msg);
+        });
+        return;
+      }
+      default:
+        return this.room.sendError(conn, ErrorCode.wrongRole, `a visitor may not send "${msg.type}"`);
+    }
+  }
+
+  /** A watch socket sent one of the assist types. */
+  fromAgent(w: AssistWatcher, msg: Message): void {
+    const ref = msg.type === 'remoteInput' ? String(msg.id) : undefined;
+    if (!w.watching) return this.room.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) first', ref);
+    const visitor = this.room.visitor();
+    switch (msg.type) {
+      case 'pointer': {
+        if (!this.may(w, 'pointer')) return;
+        if (!this.settings.pointer) return this.room.sendError(w.conn, ErrorCode.invalidState, "the visitor's site does not show agents' pointers");
+        if (!visitor) return;
+        const out: Message = { type: 'agentPointer', observerId: w.observerId, agentName: w.agent.agentName, x: msg.x, y: msg.y, visible: msg.visible };
+        return this.spend(w.conn, 'pointer', () => {
+          const to = this.room.visitor();
+          if (to && !this.room.full(to)) this.room.send(to, out);
+        });
+      }
+      case 'draw': {
+        if (!this.may(w, 'draw')) return;
+        if (!this.settings.draw) return this.room.sendError(w.conn, ErrorCode.invalidState, "the visitor's site does not allow drawing on its page");
+        if (!visitor) return;
+        const out: Message = { type: 'agentDraw', observerId: w.observerId, agentName: w.agent.agentName, id: msg.id, shape: msg.shape, points: msg.points, done: msg.done };
+        return this.spend(w.conn, 'draw', () => {
+          const to = this.room.visitor();
+          if (to) this.room.send(to, out);
+        });
+      }
+      case 'clearDrawing':
+        if (!this.may(w, 'draw')) return;
+        if (visitor) this.room.send(visitor, { type: 'drawingCleared', observerId: w.observerId });
+        return;
+      case 'requestControl': {
+        if (!this.may(w, 'control')) return;
+        if (!this.allowsControl()) return this.room.sendError(w.conn, ErrorCode.invalidState, "the visitor's site allows no remote control");
+        if (!visitor) return this.room.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now');
+        if (!this.room.active()) return this.room.sendError(w.conn, ErrorCode.invalidState, 'the session is paused; ask for control once it is active');
+        const c = this.control;
+        if (c && c.w !== w) return this.room.sendError(w.conn, ErrorCode.invalidState, `${c.w.agent.agentName} ${c.state === 'granted' ? 'is controlling this page' : 'has asked for control'}`);
+        // Asking again repeats the state (and the prompt, if still open), never a second prompt.
+        if (c) return c.state === 'granted' ? this.room.send(w.conn, this.controlMsg('granted', w, null)) : this.room.send(visitor, this.requestMsg(w));
+        this.control = { w, state: 'requested' };
+        this.room.send(visitor, this.requestMsg(w));
+        return this.broadcast('requested', w, null, false);
+      }
+      case 'releaseControl':
+        if (this.control?.w === w) this.end('none', ControlEndReason.released);
+        return;
+      case 'remoteInput': {
+        if (!this.may(w, 'control', ref)) return;
+        if (this.control?.w !== w || this.control.state !== 'granted') return this.room.sendError(w.conn, ErrorCode.invalidState, 'you do not have control of this page; ask for it first', ref);
+        if (!visitor) return this.room.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now', ref);
+        if (this.room.full(visitor)) return this.room.sendError(w.conn, ErrorCode.queueFull, 'the visitor is not reading right now; the input was not delivered', ref);
+        this.room.send(visitor, { type: 'agentInput', observerId: w.observerId, id: msg.id, input: msg.input });
+        return;
+      }
+      default:
+        return this.room.sendError(w.conn, ErrorCode.wrongRole, `an agent may not send "${msg.type}"`);
+    }
+  }
+
+  /** A watcher was let into the session: it learns what the visitor allows and who has control. */
+  joined(w: AssistWatcher): void {
+    this.room.send(w.conn, { type: 'assistSettings', settings: this.settings });
+    const c = this.control;
+    if (c) this.room.send(w.conn, this.controlMsg(c.state, c.w, null));
+  }
+
+  /** A watch socket left (or stopped watching). */
+  left(w: AssistWatcher): void {
+    this.live.delete(w.conn.id);
+    if (this.control?.w === w) this.end('none', ControlEndReason.left);
+  }
+
+  /** The visitor's socket went (or was replaced): control ends; its page starts afresh. */
+  visitorLeft(conn: Connection): void {
+    this.live.delete(conn.id);
+    if (this.control) this.end('revoked', ControlEndReason.disconnected);
+  }
+
+  /** The session is no longer active (paused, ended): control ends. */
+  sessionChanged(): void {
+    if (this.control && !this.room.active()) this.end('revoked', ControlEndReason.session);
+  }
+
+  /** The room emptied: forget everything. */
+  reset(): void {
+    this.settings = DEFAULT_ASSIST;
+    this.control = null;
+    this.live.clear();
+    this.room.schedule(null);
+  }
+
+  /** Held live messages go out as budget allows. */
+  flushHeld(): void {
+    let next: number | null = null;
+    for (const h of this.live.values()) {
+      for (const [type, send] of h.waiting) {
+        if (!h.bucket.take()) break;
+        h.waiting.delete(type);
+        send();
+      }
+      if (h.waiting.size > 0) next = this.room.now() + 1000 / this.limits.perSecond;
+    }
+    this.room.schedule(next);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private allowsControl(): boolean {
+    return this.settings.click || this.settings.type || this.settings.scroll;
+  }
+
+  /** The agent's token grants `capability`; otherwise it is told so. */
+  private may(w: AssistWatcher, capability: 'pointer' | 'draw' | 'control', ref?: string): boolean {
+    if (w.agent.capabilities.includes(capability)) return true;
+    this.room.sendError(w.conn, ErrorCode.wrongRole, `your agent token does not grant "${capability}"`, ref);
+    return false;
+  }
+
+  private watcher(observerId: string): AssistWatcher | undefined {
+    for (const w of this.room.watching()) if (w.observerId === observerId) return w;
+    return undefined;
+  }
+
+  /** Spends a live token on `send`, or holds it (coalesced types) or drops it with `rateLimited`. */
+  private spend(conn: Connection, type: string, send: () => void): void {
+    let h = this.live.get(conn.id);
+    if (!h) {
+      h = { conn, bucket: new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now), waiting: new Map(), lastError: -Infinity };
+      this.live.set(conn.id, h);
+    }
+    if (h.waiting.size === 0 && h.bucket.take()) return send();
+    if (COALESCED.has(type)) {
+      h.waiting.delete(type); // re-inserted last, so the oldest kind waiting goes first
+      h.waiting.set(type, send);
+      this.room.schedule(this.room.now() + 1000 / this.limits.perSecond);
+      return;
+    }
+    const now = this.room.now();
+    if (now - h.lastError < 1000) return;
+    h.lastError = now;
+    this.room.sendError(conn, ErrorCode.rateLimited, `too many "${type}" messages; slow down`);
+  }
+
+  private requestMsg(w: AssistWatcher): Message {
+    return { type: 'controlRequested', observerId: w.observerId, agentId: w.agent.agentId, agentName: w.agent.agentName };
+  }
+
+  private controlMsg(state: ControlState, w: AssistWatcher | null, reason: ControlEndReason | null): MessageOf<'control'> {
+    return { type: 'control', state, observerId: w?.observerId ?? null, agentName: w?.agent.agentName ?? null, reason };
+  }
+
+  /** Everyone in the session hears the change (the visitor too, unless `toVisitor` is false). */
+  private broadcast(state: ControlState, w: AssistWatcher | null, reason: ControlEndReason | null, toVisitor = true): void {
+    const msg = this.controlMsg(state, w, reason);
+    const visitor = this.room.visitor();
+    if (visitor && toVisitor) this.room.send(visitor, msg);
+    for (const o of this.room.watching()) this.room.send(o.conn, msg);
+    if (w && !w.watching) this.room.send(w.conn, msg);
+  }
+
+  private end(state: 'none' | 'declined' | 'revoked', reason: ControlEndReason | null): void {
+    const c = this.control;
+    if (!c) return;
+    this.control = null;
+    // A request that was never answered ends as `none` (the prompt closes), not as a revoke.
+    this.broadcast(c.state === 'requested' && state === 'revoked' ? 'none' : state, c.w, reason);
+  }
+}
+
+const HANDLED = new Set<string>([
+  'assistSettings', 'controlAnswer', 'revokeControl', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll',
+  'pointer', 'draw', 'requestControl', 'releaseControl', 'remoteInput', 'clearDrawing',
+]);

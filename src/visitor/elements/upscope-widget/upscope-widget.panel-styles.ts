@@ -1,0 +1,292 @@
+import { css } from 'lit';
+
+/**
+ * The panels' rules (help, consent, session, messages, notes), loaded with the panels
+ * (upscope-widget.panels.ts) and adopted after `widgetStyles`, so the cascade is that of one sheet.
+ */
+export const panelStyles = css`
+  [part~='panel'] {
+    width: min(24rem, calc(100vw - 2 * var(--_x)));
+    background: var(--_surface);
+    color: var(--_text);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: 0 8px 30px rgb(0 0 0 / 0.18);
+    padding: 0.7rem 0.85rem;
+    display: grid;
+    /* One column as wide as the panel: a long word or a wide field never pushes the buttons out. */
+    grid-template-columns: minmax(0, 1fr);
+    gap: 0.5rem;
+    animation: upscope-in 180ms ease-out;
+  }
+  [part~='expand-button'] {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.45em;
+    box-shadow: 0 4px 14px rgb(0 0 0 / 0.2);
+    animation: upscope-in 180ms ease-out;
+  }
+  [part~='unread-badge'] {
+    min-width: 1.4em;
+    padding: 0 0.35em;
+    border-radius: 999px;
+    background: #ffffff;
+    color: #a40e26;
+    font-size: 0.85em;
+    font-weight: 700;
+    text-align: center;
+  }
+  /* A slide without a fade: text is never half transparent, so contrast holds at every moment. */
+  @keyframes upscope-in {
+    from {
+      transform: translateY(10px);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part~='panel'],
+    [part~='expand-button'] {
+      animation: none;
+    }
+  }
+  .head {
+    display: flex;
+    align-items: flex-start;
+    gap: 0.5rem;
+  }
+  .head-text {
+    flex: 1;
+    align-self: center;
+    min-width: 0;
+  }
+  .bar {
+    display: flex;
+    gap: 0.5rem;
+    align-items: center;
+  }
+  .bar [part~='stop-button'] {
+    flex: none;
+  }
+  .bar form {
+    flex: 1;
+    min-width: 0;
+  }
+  button.icon {
+    flex: none;
+    display: inline-grid;
+    place-items: center;
+    width: 2rem;
+    height: 2rem;
+    margin: -0.25rem -0.35rem -0.25rem 0;
+    padding: 0;
+    background: transparent;
+    color: var(--_muted);
+  }
+  button.icon:hover {
+    background: var(--_bubble);
+  }
+  /* Drawn with CSS, not an <svg>: the panels carry no markup that a message could be mistaken for. */
+  .minus {
+    width: 0.85rem;
+    border-top: 2px solid currentColor;
+  }
+  .title {
+    margin: 0;
+    font-size: 1rem;
+    font-weight: 700;
+  }
+  p {
+    margin: 0;
+  }
+  .muted {
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    justify-content: flex-end;
+    align-items: center;
+  }
+  .row.spread {
+    justify-content: space-between;
+  }
+  .small {
+    font-size: 0.8em;
+  }
+  .code {
+    display: flex;
+    align-items: baseline;
+    gap: 0.6em;
+  }
+  [part~='status'] {
+    margin: 0;
+    padding: 0.5rem 0.75rem;
+    border-radius: 8px;
+    background: var(--_status-bg);
+    color: var(--_status-text);
+    border: 1px solid var(--_status-border);
+    font-size: 0.9em;
+  }
+  [part~='status'].error {
+    background: #ffebe9;
+    color: #82071e;
+    border-color: #ff8182;
+  }
+  [part~='lookup-code'] {
+    font-size: 1.6rem;
+    line-height: 1.2;
+    font-weight: 700;
+    letter-spacing: 0.3em;
+    font-variant-numeric: tabular-nums;
+  }
+  [part~='consent'] {
+    border-color: var(--_accent);
+    border-width: 2px;
+    gap: 0.4rem;
+  }
+  #consent-text {
+    font-size: 0.93em;
+    line-height: 1.35;
+  }
+  [part~='observer-count'] {
+    color: var(--_muted);
+    font-size: 0.8em;
+  }
+  .control-bar {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5rem;
+    padding: 0.5rem 0.6rem;
+    border: 2px solid var(--_danger);
+    border-radius: calc(var(--upscope-radius, 12px) - 4px);
+  }
+  [part~='control-status'] {
+    margin: 0;
+    font-weight: 600;
+  }
+  [part~='control-stop-button'] {
+    white-space: nowrap;
+    flex-shrink: 0;
+  }
+  [part~='control-consent'] #consent-text p {
+    margin: 0 0 0.4em;
+  }
+  [part~='control-status'] .live-dot {
+    background: var(--_danger);
+  }
+  .assist-row {
+    align-items: center;
+  }
+  [part~='assist-status'] {
+    margin: 0;
+  }
+  .small-button {
+    padding: 0.3em 0.7em;
+    font-size: 0.85em;
+  }
+  .live-dot {
+    display: inline-block;
+    width: 0.6em;
+    height: 0.6em;
+    border-radius: 50%;
+    background: #1a7f37;
+    margin-right: 0.4em;
+    vertical-align: 0.05em;
+  }
+
+  [part~='messages'] {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0.4rem;
+    max-height: 12rem;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+  }
+  [part~='message'] {
+    padding: 0.25rem 0.55rem;
+    border-radius: 8px;
+    background: var(--_bubble);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  [part~='own'] {
+    background: var(--_bubble-own);
+  }
+  .sender {
+    margin-right: 0.4em;
+    font-size: 0.8em;
+    font-weight: 700;
+    color: var(--_muted);
+  }
+  .sender time {
+    font-variant-numeric: tabular-nums;
+  }
+  form {
+    display: flex;
+    gap: 0.5rem;
+  }
+  [part~='message-input'] {
+    flex: 1;
+    min-width: 0;
+    padding: 0.45em 0.7em;
+    border-radius: 8px;
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_text);
+  }
+  .error-text {
+    color: var(--_danger);
+    font-size: 0.9em;
+  }
+
+  /* A short window (a laptop): a short message list, so the panel stays low in the corner. */
+  @media (max-height: 860px) {
+    [part~='messages'] {
+      max-height: 3.3rem;
+    }
+  }
+
+  /* A phone: the panels are a sheet along the bottom edge, at most a quarter of the screen high. */
+  @media (max-width: 480px) {
+    .stack.sheet {
+      position: fixed;
+      left: 0;
+      right: 0;
+      bottom: 0;
+      align-items: stretch;
+      gap: 0.4rem;
+      max-height: 25vh;
+      overflow-y: auto;
+      overscroll-behavior: contain;
+      padding: 0.6rem 0.85rem calc(0.6rem + env(safe-area-inset-bottom, 0px));
+      background: var(--_surface);
+      border-top: 1px solid var(--_border);
+      border-radius: var(--_radius) var(--_radius) 0 0;
+      box-shadow: 0 -6px 24px rgb(0 0 0 / 0.18);
+      animation: upscope-in 180ms ease-out;
+    }
+    .stack.sheet [part~='panel'] {
+      width: auto;
+      padding: 0;
+      border: 0;
+      border-radius: 0;
+      box-shadow: none;
+      animation: none;
+    }
+    .stack.sheet [part~='help-button'] {
+      align-self: flex-end;
+    }
+    .stack.sheet [part~='messages'] {
+      max-height: 4.2rem;
+    }
+  }
+  @media (max-width: 480px) and (prefers-reduced-motion: reduce) {
+    .stack.sheet {
+      animation: none;
+    }
+  }
+`;

@@ -1,0 +1,153 @@
+/**
+ * Where remote input lands: the element under a point (through open shadow roots and same-origin
+ * frames, looking through the widget the agent never sees), the element that has focus, and
+ * whether the capture masks it (one definition of "masked": find-masks.ts).
+ */
+import { maskCovering } from '../capture/find-masks.js';
+import { isSecretField } from '../capture/secret-fields.js';
+import { ASSIST_LAYER_TAG } from './assist-layer.js';
+
+/**
+ * Upscope's own UI on the visitor's page: never a target of remote input. The widget (with its
+ * control prompt: an agent must never be able to press "allow" or "stop"), the agents' pointer and
+ * ink layer, and anything else that marks itself `data-upscope-overlay`. Frames never show these,
+ * so a point the agent picks over them means the page under them.
+ */
+export const UPSCOPE_UI_SELECTOR = `upscope-widget, ${ASSIST_LAYER_TAG}, [data-upscope-overlay]`;
+
+/** A hit: the element and the point in its own document's viewport. */
+export interface Hit {
+  element: Element;
+  x: number;
+  y: number;
+}
+
+/** Why a point has no target, said to the agent. */
+export class NoTarget extends Error {}
+
+/** How deep shadow roots and frames are followed; deeper is a page bug, not a target. */
+const MAX_DEPTH = 32;
+
+/** The parent of `el` in the composed tree (slot, light parent, shadow host, frame element). */
+export function composedParent(el: Element): Element | null {
+  if (el.assignedSlot) return el.assignedSlot;
+  if (el.parentElement) return el.parentElement;
+  const root = el.getRootNode();
+  if (root instanceof ShadowRoot) return root.host;
+  return frameElementOf(el.ownerDocument);
+}
+
+function frameElementOf(doc: Document): Element | null {
+  try {
+    return doc.defaultView?.frameElement ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when `el` is Upscope's own UI or inside it (through shadow roots and frames). */
+export function isUpscopeUi(el: Element): boolean {
+  for (let at: Element | null = el, n = 0; at && n < 10_000; at = composedParent(at), n++) {
+    if (at.matches(UPSCOPE_UI_SELECTOR)) return true;
+  }
+  return false;
+}
+
+/** The same-origin document an iframe shows, or null (another origin, or not loaded). */
+export function frameDocument(el: Element): Document | null {
+  if (el.localName !== 'iframe' && el.localName !== 'frame') return null;
+  try {
+    return (el as HTMLIFrameElement).contentDocument;
+  } catch {
+    return null;
+  }
+}
+
+/** Where a frame's viewport starts, in its parent's viewport (inside border and padding). */
+export function frameContentOrigin(frame: Element): { x: number; y: number } {
+  const r = frame.getBoundingClientRect();
+  const cs = (frame.ownerDocument.defaultView ?? window).getComputedStyle(frame);
+  return { x: r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft), y: r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop) };
+}
+
+/** The first element at (x, y) of `root` that is not Upscope's UI. */
+function topAt(root: Document | ShadowRoot, x: number, y: number): Element | null {
+  for (const el of root.elementsFromPoint(x, y)) if (!isUpscopeUi(el)) return el;
+  return null;
+}
+
+/**
+ * The element under (x, y) of `doc`'s viewport, as the browser would send the visitor's own
+ * pointer there: into open shadow roots and same-origin frames (with the point translated to the
+ * frame's viewport). Throws NoTarget off the page or over a frame of another origin.
+ */
+export function elementAt(doc: Document, x: number, y: number): Hit {
+  let root: Document | ShadowRoot = doc;
+  let el = topAt(doc, x, y);
+  for (let depth = 0; el && depth < MAX_DEPTH; depth++) {
+    if (el.shadowRoot && el.shadowRoot !== root) {
+      const inner = topAt(el.shadowRoot, x, y);
+      if (!inner || inner === el || !el.shadowRoot.contains(inner)) break;
+      root = el.shadowRoot;
+      el = inner;
+      continue;
+    }
+    if (el.localName === 'iframe' || el.localName === 'frame') {
+      const inner = frameDocument(el);
+      if (!inner) throw new NoTarget('the point is over a frame from another origin, which remote input cannot reach');
+      const origin = frameContentOrigin(el);
+      x -= origin.x;
+      y -= origin.y;
+      root = inner;
+      el = topAt(inner, x, y);
+      continue;
+    }
+    break;
+  }
+  if (!el) throw new NoTarget(`nothing on the page at (${Math.round(x)}, ${Math.round(y)})`);
+  return { element: el, x, y };
+}
+
+/** The element that has focus, followed into open shadow roots and same-origin frames; null when only the body has it. */
+export function focusedElement(doc: Document): Element | null {
+  let el: Element | null = doc.activeElement;
+  for (let depth = 0; el && depth < MAX_DEPTH; depth++) {
+    const shadowActive = el.shadowRoot?.activeElement;
+    if (shadowActive) {
+      el = shadowActive;
+      continue;
+    }
+    const inner = frameDocument(el);
+    if (inner?.activeElement) {
+      el = inner.activeElement;
+      continue;
+    }
+    break;
+  }
+  if (!el || el === el.ownerDocument.body || el === el.ownerDocument.documentElement) return null;
+  return el;
+}
+
+/**
+ * Why `el` is masked, as a phrase the agent is shown ("a password field"), or null when frames
+ * show it. `text`: the input would write text (so mask-all's hidden text counts too).
+ */
+export function maskedReason(el: Element, maskAll: boolean, text = false): string | null {
+  const mask = maskCovering(el);
+  if (mask) return describeMask(mask, el);
+  if (maskAll && maskCovering(el, { maskAll, text })) return 'masked by mask-all (not inside data-upscope-unmasked)';
+  return null;
+}
+
+function describeMask(mask: Element, el: Element): string {
+  const autocomplete = (mask.getAttribute('autocomplete') ?? '').toLowerCase();
+  if (/\bcc-/.test(autocomplete)) return 'a payment card field';
+  if (/\bone-time-code\b/.test(autocomplete)) return 'a one-time code field';
+  if (/password/.test(autocomplete) || mask.matches('input[type="password" i]') || isSecretField(mask)) return 'a password field';
+  return mask === el ? 'content the site masks' : `inside <${mask.localName}>, which the site masks`;
+}
+
+/** The window an element lives in (an iframe's own, so events are built in its realm). */
+export function windowOf(el: Element): Window & typeof globalThis {
+  return (el.ownerDocument.defaultView ?? window) as Window & typeof globalThis;
+}

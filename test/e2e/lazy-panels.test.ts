@@ -1,0 +1,171 @@
+/**
+ * The script every visitor loads stays small: the widget's panels (dist/upscope-panels.js) load
+ * only when a panel is first needed, from beside the bundle (ES module and classic script alike).
+ * The help button never waits for them, and panels that cannot load give a clear note, an
+ * `upscope-error` and the browser's own consent dialog instead of a dead widget.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { TestClient } from '../support/node-client.js';
+import { relayAndBrowser } from './setup.js';
+
+const e2e = relayAndBrowser('e2e-lazy-panels-credential', 'upscope.js');
+
+const panels = '/dist/upscope-panels.js';
+/** The target of issue 16 for what a page loads before any session, gzip -9 as bench/capture.mjs measures it. */
+const INITIAL_SCRIPT_GZIP_MAX = 25 * 1024;
+
+/** Every script URL the page requests, from now on. */
+function scriptRequests(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') urls.push(new URL(r.url()).pathname);
+  });
+  return urls;
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe on the widget only: the rules that failed. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string }> }> } }).axe;
+    return (await axe.run({ include: [['upscope-widget']] })).violations.map((v) => v.id);
+  });
+}
+
+const part = (page: Page, name: string) => page.locator(`upscope-widget [part~="${name}"]`);
+
+async function connected(page: Page): Promise<string> {
+  await page.waitForFunction(() => (document.querySelector('upscope-widget') as unknown as { sdk: { shortId: { value: string | null } } }).sdk.shortId.value !== null);
+  return page.evaluate(() => (document.querySelector('upscope-widget') as unknown as { sdk: { shortId: { value: string } } }).sdk.shortId.value);
+}
+
+/** An agent asks to watch `shortId`; resolves once the relay says it watches. */
+async function agentWatches(shortId: string, answer: () => Promise<void>): Promise<void> {
+  const token = (await e2e.server.tokens.issue('Priya')).token;
+  const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  try {
+    watch.send({ type: 'watch' });
+    await answer();
+    await watch.next('watchState', (m) => m.watching);
+  } finally {
+    watch.close();
+  }
+}
+
+test('the script every visitor loads is at most 25 KB gzip, for both visitor bundles', () => {
+  for (const bundle of ['upscope.js', 'upscope.iife.js']) {
+    const bytes = gzipSync(readFileSync(new URL(`../../dist/${bundle}`, import.meta.url)), { level: 9 }).byteLength;
+    assert.ok(bytes <= INITIAL_SCRIPT_GZIP_MAX, `dist/${bundle} is ${bytes} B gzip, over ${INITIAL_SCRIPT_GZIP_MAX}: move what only a session needs into a lazily loaded bundle`);
+  }
+});
+
+test('the ES module bundle loads the panels once, when an agent asks, and not before', async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  const scripts = scriptRequests(page);
+  await page.goto(e2e.server.url);
+  const shortId = await connected(page);
+  await part(page, 'help-button').waitFor();
+  assert.ok(!scripts.includes(panels), 'no panels before any of them is needed');
+
+  await agentWatches(shortId, () => part(page, 'allow-button').click());
+  await part(page, 'stop-button').waitFor();
+  assert.deepEqual(scripts.filter((s) => s === panels), [panels], 'the panels were fetched once, from beside the bundle');
+  await page.context().close();
+});
+
+test('panels that cannot load: the help button is there at once, then a clear note, an error event, a retry that works', async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  let blocked = true;
+  await page.route(`**${panels}`, (route) => (blocked ? route.abort('internetdisconnected') : route.fallback()));
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(e2e.server.url);
+  await connected(page);
+  await part(page, 'help-button').waitFor();
+  await page.evaluate(() => {
+    const w = window as unknown as { widgetErrors: string[] };
+    w.widgetErrors = [];
+    document.querySelector('upscope-widget')!.addEventListener('upscope-error', (e) => w.widgetErrors.push((e as CustomEvent<{ code: string }>).detail.code));
+  });
+
+  await part(page, 'help-button').click();
+  const note = page.locator('upscope-widget .failed[role="alert"]');
+  await note.waitFor();
+  assert.match((await note.textContent())!, /could not be loaded/);
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { widgetErrors: string[] }).widgetErrors), ['panelsUnavailable']);
+  assert.ok(errors.some((e) => e.includes('upscope-panels.js')), `the console says which file: ${errors.join(' | ')}`);
+  assert.deepEqual(await axeViolations(page), []);
+  if (process.env.UPSCOPE_SCREENSHOTS) await page.screenshot({ path: `${process.env.UPSCOPE_SCREENSHOTS}/panels-failed.png` });
+
+  blocked = false;
+  await note.getByRole('button').click();
+  await part(page, 'lookup-code').waitFor();
+  assert.equal(await note.count(), 0, 'the note went away with the retry');
+  await page.context().close();
+});
+
+test("panels that cannot load: an agent's request is asked with the browser's own dialog instead", async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  await page.route(`**${panels}`, (route) => route.abort('blockedbyclient'));
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.accept();
+  });
+  await page.goto(e2e.server.url);
+  const shortId = await connected(page);
+  await agentWatches(shortId, async () => undefined);
+  assert.equal(dialogs.length, 1);
+  assert.match(dialogs[0], /Priya would like to see this page/);
+  await page.locator('upscope-widget .failed[role="alert"]').waitFor();
+  await page.context().close();
+});
+
+test("panels that cannot load: an agent's request for control is asked with the browser's own dialog too", async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  await page.route(`**${panels}`, (route) => route.abort('blockedbyclient'));
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.accept();
+  });
+  // The demo shop's widget allows remote click, type and scroll.
+  await page.goto(e2e.server.url);
+  const shortId = await connected(page);
+  const token = (await e2e.server.tokens.issue('Priya')).token;
+  const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  try {
+    watch.send({ type: 'watch' });
+    await watch.next('watchState', (m) => m.watching);
+    watch.send({ type: 'requestControl' });
+    await watch.next('control', (m) => m.state === 'granted');
+  } finally {
+    watch.close();
+  }
+  assert.equal(dialogs.length, 2);
+  assert.match(dialogs[1], /Priya would like to control this page/);
+  await page.locator('upscope-widget .failed[role="alert"]').waitFor();
+  await page.context().close();
+});
+
+test('the classic-script bundle loads the panels from beside its own script, not the page', async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  const scripts = scriptRequests(page);
+  // examples/plain.html is one directory down from /dist, with the classic script and no widget: one is added.
+  await page.goto(`${e2e.server.url}/examples/plain.html`);
+  await page.evaluate(() => document.body.append(Object.assign(document.createElement('upscope-widget'), { host: location.host })));
+  await connected(page);
+  assert.ok(scripts.includes('/dist/upscope.iife.js'));
+  assert.ok(!scripts.includes(panels), 'no panels before any of them is needed');
+  await part(page, 'help-button').click();
+  await part(page, 'lookup-code').waitFor();
+  assert.deepEqual(scripts.filter((s) => s.endsWith('upscope-panels.js')), [panels]);
+  await page.context().close();
+});

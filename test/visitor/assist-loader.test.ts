@@ -1,0 +1,70 @@
+/**
+ * Assist's front in the first script (assist-loader.ts) in real Chromium, with the real engine:
+ * messages that arrive before the engine has loaded are handled once it has, in order, and an
+ * engine that cannot be loaded is reported and control is refused, never a crash.
+ */
+import { expect } from '@open-wc/testing';
+import { lazyAssist, loadAssistFrom, type LazyAssistDeps } from '../../src/visitor/assist-loader.js';
+import type { Message } from '../../src/protocol/index.js';
+import type { UpscopeError } from '../../src/relay-client/errors.js';
+import { DEFAULTS } from '../../src/visitor/options.js';
+
+function setup(options: Partial<typeof DEFAULTS> = {}) {
+  const sent: Message[] = [];
+  const errors: UpscopeError[] = [];
+  const deps: LazyAssistDeps = {
+    options: () => ({ ...DEFAULTS, allowRemoteClick: true, ...options }),
+    send: (m) => (sent.push(m), true),
+    sendLive: () => true,
+    live: () => true,
+    log: () => undefined,
+    failed: (e) => errors.push(e),
+  };
+  return { assist: lazyAssist(deps), sent, errors };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check(), what).to.equal(true);
+}
+
+describe('assist-loader', () => {
+  afterEach(() => document.querySelectorAll('upscope-assist-layer').forEach((el) => el.remove()));
+
+  it('a control request and a pointer that come right after the session became active are handled once the engine is there', async () => {
+    const { assist, sent } = setup();
+    const asked: string[] = [];
+    assist.installHandler((request) => (asked.push(request.agentName), true));
+    assist.sessionChanged(true, false);
+    expect(assist.onMessage({ type: 'agentPointer', observerId: 'o1', agentName: 'Priya', x: 10, y: 10, visible: true })).to.equal(true);
+    expect(assist.onMessage({ type: 'controlRequested', observerId: 'o1', agentId: 'a1', agentName: 'Priya' })).to.equal(true);
+    expect(assist.onMessage({ type: 'pong' } as Message)).to.equal(false);
+    await until(() => sent.some((m) => m.type === 'controlAnswer'), 'the control request was answered');
+    expect(asked).to.deep.equal(['Priya']);
+    expect(sent.find((m) => m.type === 'controlAnswer')).to.deep.include({ observerId: 'o1', allow: true });
+    expect(assist.status.value.pointing).to.deep.equal(['Priya']);
+    assist.sessionChanged(false, true);
+    expect(assist.status.value.pointing).to.deep.equal([]);
+  });
+
+  it('an engine that cannot be loaded is reported once, and control is declined and input refused', async () => {
+    // Last in this file: the page's engine now comes from a folder that does not exist.
+    loadAssistFrom(new URL('/no-such-folder/upscope.js', location.href).href);
+    {
+      const { assist, sent, errors } = setup();
+      assist.sessionChanged(true, false);
+      assist.onMessage({ type: 'controlRequested', observerId: 'o1', agentId: 'a1', agentName: 'Priya' });
+      await until(() => errors.length > 0, 'the failure was reported');
+      expect(errors.map((e) => e.code)).to.deep.equal(['assistUnavailable']);
+      expect(errors[0]!.message).to.contain('upscope-assist.js');
+      expect(sent.find((m) => m.type === 'controlAnswer')).to.deep.include({ observerId: 'o1', allow: false });
+      assist.onMessage({ type: 'agentInput', observerId: 'o1', id: 1, input: { kind: 'click', x: 1, y: 1 } });
+      expect(sent.find((m) => m.type === 'remoteInputResult')).to.deep.include({ observerId: 'o1', id: 1 });
+      expect((sent.find((m) => m.type === 'remoteInputResult') as { result: { ok: boolean } }).result.ok).to.equal(false);
+      expect(errors.length).to.equal(1);
+      assist.stopControl();
+      assist.clearDrawing();
+      expect(sent.at(-1)).to.deep.equal({ type: 'clearDrawing' });
+    }
+  });
+});

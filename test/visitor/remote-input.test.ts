@@ -1,0 +1,585 @@
+/**
+ * The remote-input engine in real Chromium: an agent's click, wheel and keys arrive as the
+ * visitor's own would (order, coordinates, focus, default actions, frameworks that guard their
+ * values), and masked content never receives any of it.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { LitElement, html as litHtml } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { applyRemoteInput, type RemoteInputOptions } from '../../src/visitor/remote-input.js';
+import type { RemoteInput, RemoteInputResult } from '../../src/protocol/remote-input.js';
+import { MAX_SHORT_TEXT } from '../../src/protocol/limits.js';
+
+const ALL: RemoteInputOptions = { allowClick: true, allowType: true, allowScroll: true, maskAll: false };
+
+function send(input: RemoteInput, options: Partial<RemoteInputOptions> = {}): RemoteInputResult {
+  return applyRemoteInput(input, { ...ALL, ...options });
+}
+
+/** The middle of `el` in the top viewport (through the frame it is in, if any). */
+function middle(el: Element): { x: number; y: number } {
+  const r = el.getBoundingClientRect();
+  let x = r.left + r.width / 2;
+  let y = r.top + r.height / 2;
+  const frame = el.ownerDocument.defaultView?.frameElement;
+  if (frame) {
+    const f = frame.getBoundingClientRect();
+    const cs = getComputedStyle(frame);
+    x += f.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft);
+    y += f.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop);
+  }
+  return { x, y };
+}
+
+function clickOn(el: Element, options: Partial<RemoteInputOptions> = {}): RemoteInputResult {
+  return send({ kind: 'click', ...middle(el) }, options);
+}
+
+function type(text: string, options: Partial<RemoteInputOptions> = {}): RemoteInputResult {
+  return send({ kind: 'text', text }, options);
+}
+
+function press(key: string, mods: { shift?: boolean; ctrl?: boolean } = {}, options: Partial<RemoteInputOptions> = {}): RemoteInputResult {
+  return send({ kind: 'key', key, ...mods }, options);
+}
+
+/** Records the types of `types` events reaching `el` (and whether they were trusted). */
+function record(el: EventTarget, types: string[]): Event[] {
+  const seen: Event[] = [];
+  for (const t of types) el.addEventListener(t, (e) => seen.push(e), true);
+  return seen;
+}
+
+function loadedFrame(frame: HTMLIFrameElement): Promise<Document> {
+  return new Promise((ok) => {
+    const done = () => (frame.contentDocument?.querySelector('button') ? ok(frame.contentDocument) : setTimeout(done, 10));
+    done();
+  });
+}
+
+/**
+ * What has focus, as words (`input#two`), through shadow roots and frames: comparing elements
+ * would make chai print the whole DOM on a failure, which takes minutes.
+ */
+function focused(): string {
+  let el = document.activeElement;
+  for (;;) {
+    const inner = el?.shadowRoot?.activeElement ?? (el instanceof HTMLIFrameElement ? el.contentDocument?.activeElement : null);
+    if (!inner) break;
+    el = inner;
+  }
+  return el ? `${el.localName}${el.id ? `#${el.id}` : ''}` : 'nothing';
+}
+
+function expectRefused(result: RemoteInputResult, reason: string): string {
+  expect(result.ok, JSON.stringify(result)).to.equal(false);
+  if (result.ok) throw new Error('unreachable');
+  expect(result.reason, result.message).to.equal(reason);
+  expect(result.message).to.be.a('string').and.not.equal('');
+  // The wire carries a refusal's message whole only up to MAX_SHORT_TEXT.
+  expect(result.message.length, result.message).to.be.at.most(MAX_SHORT_TEXT);
+  return result.message;
+}
+
+/**
+ * A "controlled" input as React builds one: the element's own `value` property is wrapped (React's
+ * value tracker), the state changes only through an `input` event whose value differs from what
+ * the tracker last saw, and after every event the input is put back to the state. An engine that
+ * assigns `el.value` is undone; one that uses the native setter and fires input is kept.
+ */
+function controlledInput(input: HTMLInputElement): { state: () => string } {
+  const proto = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!;
+  let tracked = proto.get!.call(input) as string;
+  let state = tracked;
+  Object.defineProperty(input, 'value', {
+    configurable: true,
+    get: () => proto.get!.call(input),
+    set: (v: string) => {
+      tracked = String(v);
+      proto.set!.call(input, v);
+    },
+  });
+  const restore = () => queueMicrotask(() => {
+    if (proto.get!.call(input) !== state) {
+      tracked = state;
+      proto.set!.call(input, state);
+    }
+  });
+  input.addEventListener('input', () => {
+    const now = proto.get!.call(input) as string;
+    if (now !== tracked) {
+      tracked = now;
+      state = now;
+    }
+    restore();
+  });
+  for (const t of ['keydown', 'keyup', 'focus', 'blur']) input.addEventListener(t, restore);
+  return { state: () => state };
+}
+
+class ShoutingField extends LitElement {
+  static override properties = { value: { type: String } };
+  declare value: string;
+  constructor() {
+    super();
+    this.value = '';
+  }
+  override render() {
+    return litHtml`<input aria-label="shout" .value=${live(this.value)} @input=${(e: Event) => (this.value = (e.target as HTMLInputElement).value.toUpperCase())} />`;
+  }
+}
+customElements.define('remote-input-shouting-field', ShoutingField);
+
+const tick = () => new Promise((ok) => setTimeout(ok, 0));
+
+describe('remote input', () => {
+  afterEach(() => (document.activeElement as HTMLElement | null)?.blur());
+
+  describe('clicks', () => {
+    it('fire pointerdown, mousedown, focus, pointerup, mouseup, click in order, untrusted, at the point', async () => {
+      const el = await fixture<HTMLButtonElement>(html`<button style="margin:20px;width:120px;height:40px">Press</button>`);
+      const seen = record(el, ['pointerdown', 'mousedown', 'focus', 'pointerup', 'mouseup', 'click']);
+      const at = middle(el);
+      expect(send({ kind: 'click', ...at })).to.deep.equal({ ok: true });
+      expect(seen.map((e) => e.type)).to.deep.equal(['pointerdown', 'mousedown', 'focus', 'pointerup', 'mouseup', 'click']);
+      const down = seen[0] as PointerEvent;
+      expect([down.clientX, down.clientY]).to.deep.equal([at.x, at.y]);
+      expect([down.buttons, down.button, down.pointerType, down.isPrimary, down.bubbles, down.composed]).to.deep.equal([1, 0, 'mouse', true, true, true]);
+      expect((seen[5] as MouseEvent).detail).to.equal(1);
+      expect((seen[4] as MouseEvent).buttons).to.equal(0);
+      expect(seen.filter((e) => e.type !== 'focus').every((e) => !e.isTrusted)).to.equal(true);
+      expect(focused()).to.equal('button');
+    });
+
+    it('do not focus when the page cancels mousedown, as a browser would not', async () => {
+      const el = await fixture<HTMLButtonElement>(html`<button @mousedown=${(e: Event) => e.preventDefault()}>No focus</button>`);
+      const clicks = record(el, ['click']);
+      clickOn(el);
+      expect(focused()).to.equal('body');
+      expect(clicks).to.have.length(1);
+    });
+
+    it('reach a button inside an open shadow root', async () => {
+      const host = await fixture<HTMLDivElement>(html`<div></div>`);
+      const root = host.attachShadow({ mode: 'open' });
+      root.innerHTML = '<span><button style="width:100px;height:30px">Inner</button></span>';
+      const button = root.querySelector('button')!;
+      const seen = record(button, ['click']);
+      expect(clickOn(button)).to.deep.equal({ ok: true });
+      expect(seen).to.have.length(1);
+      expect(focused()).to.equal('button');
+    });
+
+    it('reach a button inside a same-origin frame, with coordinates in the frame', async () => {
+      const frame = await fixture<HTMLIFrameElement>(
+        html`<iframe style="border:7px solid;padding:5px;width:300px;height:120px" srcdoc="<body style='margin:0'><button style='margin:30px 0 0 40px;width:80px;height:30px'>In frame</button></body>"></iframe>`,
+      );
+      const doc = await loadedFrame(frame);
+      const button = doc.querySelector('button')!;
+      const seen = record(button, ['click']);
+      expect(clickOn(button)).to.deep.equal({ ok: true });
+      expect(seen).to.have.length(1);
+      const click = seen[0] as MouseEvent;
+      expect(click.clientX).to.be.closeTo(80, 1);
+      expect(click.clientY).to.be.closeTo(45, 1);
+      expect(click.view === doc.defaultView, 'the event belongs to the frame’s window').to.equal(true);
+    });
+
+    it('refuse a frame from another origin', async () => {
+      const frame = await fixture<HTMLIFrameElement>(html`<iframe sandbox srcdoc="<button>Other</button>" style="width:200px;height:80px"></iframe>`);
+      await new Promise((ok) => setTimeout(ok, 50));
+      expect(expectRefused(clickOn(frame), 'noTarget')).to.match(/another origin/);
+    });
+
+    it('toggle a checkbox and check a radio by the click’s default action', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form>
+        <label><input type="checkbox" id="box" /> <span id="box-label">Box</span></label>
+        <input type="radio" name="r" value="a" checked /><input type="radio" name="r" value="b" id="b" />
+      </form>`);
+      const box = form.querySelector<HTMLInputElement>('#box')!;
+      const changes = record(box, ['input', 'change']);
+      clickOn(box);
+      expect(box.checked).to.equal(true);
+      expect(changes.map((e) => e.type)).to.deep.equal(['input', 'change']);
+      clickOn(form.querySelector('#box-label')!);
+      expect(box.checked).to.equal(false);
+      clickOn(form.querySelector('#b')!);
+      expect(new FormData(form).get('r')).to.equal('b');
+    });
+
+    it('follow a link as the visitor’s click would, unless the page prevents it', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><a id="go" href="#remote-link-followed">Go</a> <a id="stay" href="#remote-link-prevented" @click=${(e: Event) => e.preventDefault()}>Stay</a></div>`);
+      clickOn(box.querySelector('#stay')!);
+      expect(location.hash).to.not.equal('#remote-link-prevented');
+      clickOn(box.querySelector('#go')!);
+      expect(location.hash).to.equal('#remote-link-followed');
+      history.replaceState(null, '', location.pathname + location.search);
+    });
+
+    it('look through the widget to the page under it, and never reach the widget', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div style="position:relative">
+        <button id="under" style="width:200px;height:60px">Under</button>
+        <upscope-widget style="position:absolute;left:0;top:0;width:200px;height:60px;display:block;background:#ccc"></upscope-widget>
+      </div>`);
+      const widget = box.querySelector('upscope-widget')!;
+      const under = box.querySelector('#under')!;
+      const onWidget = record(widget, ['pointerdown', 'mousedown', 'click']);
+      const onButton = record(under, ['click']);
+      expect(clickOn(under)).to.deep.equal({ ok: true });
+      expect(onWidget).to.have.length(0);
+      expect(onButton).to.have.length(1);
+    });
+
+    it('a click off the page has no target', () => {
+      expectRefused(send({ kind: 'click', x: -5000, y: 10 }), 'noTarget');
+    });
+  });
+
+  describe('typing', () => {
+    it('fires keydown, keypress, beforeinput, input, keyup per character and respects the caret', async () => {
+      const input = await fixture<HTMLInputElement>(html`<input value="ad" />`);
+      clickOn(input);
+      input.setSelectionRange(1, 1);
+      const seen = record(input, ['keydown', 'keypress', 'beforeinput', 'input', 'keyup']);
+      expect(type('bc')).to.deep.equal({ ok: true });
+      expect(input.value).to.equal('abcd');
+      expect(input.selectionStart).to.equal(3);
+      expect(seen.map((e) => e.type)).to.deep.equal([...['keydown', 'keypress', 'beforeinput', 'input', 'keyup'], ...['keydown', 'keypress', 'beforeinput', 'input', 'keyup']]);
+      expect((seen[0] as KeyboardEvent).key).to.equal('b');
+      expect((seen[2] as InputEvent).inputType).to.equal('insertText');
+      expect((seen[3] as InputEvent).data).to.equal('b');
+    });
+
+    it('fills a controlled input (React-style value tracker) that resets unless an input event came', async () => {
+      const input = await fixture<HTMLInputElement>(html`<input aria-label="name" />`);
+      const controlled = controlledInput(input);
+      clickOn(input);
+      expect(type('Priya')).to.deep.equal({ ok: true });
+      await tick();
+      expect(controlled.state()).to.equal('Priya');
+      expect(input.value).to.equal('Priya');
+      // The guard is real: a plain assignment is put back.
+      input.value = 'forged';
+      input.dispatchEvent(new Event('keyup'));
+      await tick();
+      expect(input.value).to.equal('Priya');
+    });
+
+    it('fills a lit element’s input through its own binding', async () => {
+      const el = await fixture<ShoutingField>(html`<remote-input-shouting-field></remote-input-shouting-field>`);
+      const input = el.shadowRoot!.querySelector('input')!;
+      clickOn(input);
+      expect(type('hola')).to.deep.equal({ ok: true });
+      await el.updateComplete;
+      expect(el.value).to.equal('HOLA');
+      expect(input.value).to.equal('HOLA');
+    });
+
+    it('honours maxlength, readonly and a cancelled beforeinput', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <input id="max" maxlength="3" /><input id="ro" readonly value="fixed" />
+        <input id="veto" @beforeinput=${(e: InputEvent) => e.data === 'x' && e.preventDefault()} />
+      </div>`);
+      clickOn(box.querySelector('#max')!);
+      type('abcdef');
+      expect(box.querySelector<HTMLInputElement>('#max')!.value).to.equal('abc');
+      clickOn(box.querySelector('#ro')!);
+      type('zz');
+      expect(box.querySelector<HTMLInputElement>('#ro')!.value).to.equal('fixed');
+      clickOn(box.querySelector('#veto')!);
+      type('axb');
+      expect(box.querySelector<HTMLInputElement>('#veto')!.value).to.equal('ab');
+    });
+
+    it('edits with Backspace, Delete, arrows, Home and End, and selects with Shift', async () => {
+      const input = await fixture<HTMLInputElement>(html`<input />`);
+      clickOn(input);
+      type('hello');
+      press('Backspace');
+      expect(input.value).to.equal('hell');
+      press('Home');
+      press('Delete');
+      expect(input.value).to.equal('ell');
+      press('End');
+      press('ArrowLeft', { shift: true });
+      press('ArrowLeft', { shift: true });
+      type('X');
+      expect(input.value).to.equal('eX');
+      press('a', { ctrl: true });
+      press('Backspace');
+      expect(input.value).to.equal('');
+    });
+
+    it('fires change when the edited field loses focus, as the visitor’s typing does', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="one" /><input id="two" /></div>`);
+      const one = box.querySelector<HTMLInputElement>('#one')!;
+      const changes = record(one, ['change']);
+      clickOn(one);
+      type('abc');
+      expect(changes).to.have.length(0);
+      press('Tab');
+      expect(changes).to.have.length(1);
+      expect(focused()).to.equal('input#two');
+    });
+
+    it('Tab and Shift+Tab follow the focus order, skipping disabled fields and the widget', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <input id="a" /><input id="off" disabled /><upscope-widget><button>In widget</button></upscope-widget><button id="b">B</button>
+      </div>`);
+      clickOn(box.querySelector('#a')!);
+      press('Tab');
+      expect(focused()).to.equal('button#b');
+      press('Tab', { shift: true });
+      expect(focused()).to.equal('input#a');
+    });
+
+    it('Enter submits a form through its default button; in a textarea it is a new line', async () => {
+      let submits = 0;
+      const form = await fixture<HTMLFormElement>(html`<form @submit=${(e: Event) => (e.preventDefault(), submits++)}>
+        <input name="q" /><textarea name="t"></textarea><button>Send</button>
+      </form>`);
+      const clicks = record(form.querySelector('button')!, ['click']);
+      clickOn(form.querySelector('textarea')!);
+      type('one');
+      press('Enter');
+      type('two');
+      expect(form.querySelector('textarea')!.value).to.equal('one\ntwo');
+      expect(submits).to.equal(0);
+      clickOn(form.querySelector('input')!);
+      type('ok');
+      press('Enter');
+      expect(clicks).to.have.length(1);
+      expect(submits).to.equal(1);
+    });
+
+    it('Enter in the only field of a form with no button submits it; with two such fields it does not', async () => {
+      let submits = 0;
+      const box = await fixture<HTMLDivElement>(html`<div @submit=${(e: Event) => (e.preventDefault(), submits++)}>
+        <form id="one"><input /></form><form id="two"><input /><input /></form>
+      </div>`);
+      clickOn(box.querySelector('#one input')!);
+      press('Enter');
+      expect(submits).to.equal(1);
+      clickOn(box.querySelector('#two input')!);
+      press('Enter');
+      expect(submits).to.equal(1);
+    });
+
+    it('types into a contenteditable at the selection, and deletes and breaks lines there', async () => {
+      const el = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="width:200px;min-height:40px">ac</div>`);
+      const inputs = record(el, ['beforeinput', 'input']);
+      clickOn(el);
+      const text = el.firstChild as Text;
+      getSelection()!.setBaseAndExtent(text, 1, text, 1);
+      expect(type('b')).to.deep.equal({ ok: true });
+      expect(el.textContent).to.equal('abc');
+      press('End');
+      press('Backspace');
+      expect(el.textContent).to.equal('ab');
+      press('Enter');
+      type('x');
+      expect(el.innerText.trim().replace(/\n+/g, '|')).to.equal('ab|x');
+      expect(inputs.map((e) => e.type).slice(0, 2)).to.deep.equal(['beforeinput', 'input']);
+    });
+
+    it('space presses a focused button and toggles a focused checkbox', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><button id="b">B</button><input type="checkbox" id="c" /></div>`);
+      const clicks = record(box.querySelector('#b')!, ['click']);
+      clickOn(box.querySelector('#b')!);
+      clicks.length = 0;
+      press(' ');
+      expect(clicks).to.have.length(1);
+      (box.querySelector('#c') as HTMLElement).focus();
+      press(' ');
+      expect(box.querySelector<HTMLInputElement>('#c')!.checked).to.equal(true);
+      // The viewer sends a space the agent types as text: on a checkbox it is still the Space key.
+      type(' ');
+      expect(box.querySelector<HTMLInputElement>('#c')!.checked).to.equal(false);
+    });
+
+    it('picks a <select> option with the arrows and by typing, firing input and change', async () => {
+      const select = await fixture<HTMLSelectElement>(html`<select>
+        <option>Austria</option><option disabled>Belgium</option><option>Chile</option><option>Denmark</option>
+      </select>`);
+      const seen = record(select, ['input', 'change']);
+      clickOn(select);
+      expect(focused()).to.equal('select');
+      press('ArrowDown');
+      expect(select.value).to.equal('Chile');
+      expect(seen.map((e) => e.type)).to.deep.equal(['input', 'change']);
+      type('d');
+      expect(select.value).to.equal('Denmark');
+      press('Home');
+      expect(select.value).to.equal('Austria');
+    });
+
+    it('moves through a radio group with the arrows', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form><input type="radio" name="s" value="1" checked /><input type="radio" name="s" value="2" /></form>`);
+      clickOn(form.querySelector('input')!);
+      press('ArrowDown');
+      expect(new FormData(form).get('s')).to.equal('2');
+    });
+
+    it('a page that moves focus mid-typing cannot lead it into a password field', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="code" /><input id="pin" type="password" /></div>`);
+      const code = box.querySelector<HTMLInputElement>('#code')!;
+      const pin = box.querySelector<HTMLInputElement>('#pin')!;
+      code.addEventListener('input', () => code.value.length === 2 && pin.focus());
+      clickOn(code);
+      const message = expectRefused(type('12345'), 'masked');
+      expect(message).to.match(/typed 2 of 5/).and.match(/password/);
+      expect(code.value).to.equal('12');
+      expect(pin.value).to.equal('');
+    });
+
+    it('a keydown handler that moves focus to a password field stops the character there', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="code" /><input id="pin" type="password" /></div>`);
+      const code = box.querySelector<HTMLInputElement>('#code')!;
+      const pin = box.querySelector<HTMLInputElement>('#pin')!;
+      code.addEventListener('keydown', () => code.value.length === 2 && pin.focus());
+      clickOn(code);
+      expect(expectRefused(type('12345'), 'masked')).to.match(/typed 2 of 5/);
+      expect(code.value).to.equal('12');
+      expect(pin.value).to.equal('');
+    });
+
+    it('text with nothing focused has no target; Escape closes a modal dialog', async () => {
+      expectRefused(type('lost'), 'noTarget');
+      const dialog = await fixture<HTMLDialogElement>(html`<dialog><button>In dialog</button></dialog>`);
+      dialog.showModal();
+      expect(press('Escape')).to.deep.equal({ ok: true });
+      expect(dialog.open).to.equal(false);
+    });
+  });
+
+  describe('the wheel', () => {
+    it('scrolls the scroll box under the pointer, not the page, after a wheel event', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div style="height:100px;width:200px;overflow:auto"><div style="height:1000px">tall <input type="password" style="margin-top:5px" /></div></div>`);
+      const wheels = record(box, ['wheel']);
+      const pageY = scrollY;
+      expect(send({ kind: 'wheel', ...middle(box), deltaX: 0, deltaY: 120 })).to.deep.equal({ ok: true });
+      expect(box.scrollTop).to.equal(120);
+      expect(scrollY).to.equal(pageY);
+      expect((wheels[0] as WheelEvent).deltaY).to.equal(120);
+    });
+
+    it('does not scroll when the page cancels the wheel event', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div style="height:100px;overflow:auto" @wheel=${(e: Event) => e.preventDefault()}><div style="height:1000px"></div></div>`);
+      send({ kind: 'wheel', ...middle(box), deltaX: 0, deltaY: 120 });
+      expect(box.scrollTop).to.equal(0);
+    });
+
+    it('over masked content scrolls its container without giving the masked element the wheel event', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div style="height:100px;overflow:auto"><div data-upscope-masked style="height:1000px">secret</div></div>`);
+      const masked = box.firstElementChild!;
+      const onMasked = record(masked, ['wheel']);
+      send({ kind: 'wheel', ...middle(box), deltaX: 0, deltaY: 50 });
+      expect(box.scrollTop).to.equal(50);
+      expect(onMasked).to.have.length(0);
+    });
+  });
+
+  describe('masked content never receives remote input', () => {
+    it('refuses a click on a password field, a card field, a marked field and one inside <upscope-masked>, and on their labels', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form style="display:grid;justify-items:start">
+        <input id="pw" type="password" />
+        <input id="card" autocomplete="cc-number" />
+        <input id="marked" data-upscope-masked />
+        <upscope-masked><span><input id="inside" /></span></upscope-masked>
+        <label id="label" for="card">Card number</label>
+      </form>`);
+      const seen = record(form, ['pointerdown', 'mousedown', 'click', 'focus']);
+      const messages = ['#pw', '#card', '#marked', '#inside', '#label'].map((id) => expectRefused(clickOn(form.querySelector(id)!), 'masked'));
+      expect(messages[0]).to.match(/password/);
+      expect(messages[1]).to.match(/card/);
+      expect(messages[3]).to.match(/upscope-masked/);
+      expect(messages[4]).to.match(/card/);
+      expect(seen).to.have.length(0);
+      expect(focused()).to.equal('body');
+    });
+
+    it('a refused click takes focus off the field the agent was in, so its next keys land nowhere', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="before" /><input id="card" autocomplete="cc-number" /></div>`);
+      clickOn(box.querySelector('#before')!);
+      expectRefused(clickOn(box.querySelector('#card')!), 'masked');
+      expectRefused(type('4242'), 'noTarget');
+      expect(box.querySelector<HTMLInputElement>('#before')!.value).to.equal('');
+    });
+
+    it('refuses typing and keys into a focused password or card field (the visitor focused it)', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="pw" type="password" value="s3cret" /><input id="card" autocomplete="cc-number" /></div>`);
+      const pw = box.querySelector<HTMLInputElement>('#pw')!;
+      pw.focus();
+      const seen = record(pw, ['keydown', 'beforeinput', 'input']);
+      expect(expectRefused(type('x'), 'masked')).to.match(/password/);
+      expectRefused(press('Backspace'), 'masked');
+      expect(pw.value).to.equal('s3cret');
+      expect(seen).to.have.length(0);
+      box.querySelector<HTMLInputElement>('#card')!.focus();
+      expectRefused(type('4242'), 'masked');
+      expect(box.querySelector<HTMLInputElement>('#card')!.value).to.equal('');
+    });
+
+    it('refuses a field that was a password field once ("show password")', async () => {
+      const input = await fixture<HTMLInputElement>(html`<input type="password" />`);
+      expectRefused(clickOn(input), 'masked');
+      input.type = 'text';
+      await tick(); // the page's own task ends before the agent's next input arrives
+      input.focus();
+      expectRefused(type('abc'), 'masked');
+      expect(input.value).to.equal('');
+    });
+
+    it('in mask-all mode refuses fields outside [data-upscope-unmasked] and types inside it', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="out" /><div data-upscope-unmasked><input id="in" /><input id="pw" type="password" /></div></div>`);
+      const maskAll = { maskAll: true };
+      expect(expectRefused(clickOn(box.querySelector('#out')!, maskAll), 'masked')).to.match(/mask-all/);
+      (box.querySelector('#out') as HTMLElement).focus();
+      expectRefused(type('x', maskAll), 'masked');
+      expect(clickOn(box.querySelector('#in')!, maskAll)).to.deep.equal({ ok: true });
+      expect(type('ok', maskAll)).to.deep.equal({ ok: true });
+      expect(box.querySelector<HTMLInputElement>('#in')!.value).to.equal('ok');
+      expectRefused(clickOn(box.querySelector('#pw')!, maskAll), 'masked');
+    });
+
+    it('in mask-all mode refuses typing into a contenteditable outside [data-upscope-unmasked]', async () => {
+      const el = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="min-height:30px">hidden text</div>`);
+      el.focus();
+      expectRefused(type('x', { maskAll: true }), 'masked');
+      expect(el.textContent).to.equal('hidden text');
+    });
+  });
+
+  describe('what the site allows and what is malformed', () => {
+    it('refuses each kind the site does not allow', async () => {
+      const input = await fixture<HTMLInputElement>(html`<input />`);
+      input.focus();
+      expect(expectRefused(clickOn(input, { allowClick: false }), 'notAllowed')).to.match(/allowRemoteClick/);
+      expect(expectRefused(type('a', { allowType: false }), 'notAllowed')).to.match(/allowRemoteType/);
+      expectRefused(press('Enter', {}, { allowType: false }), 'notAllowed');
+      expect(expectRefused(send({ kind: 'wheel', x: 10, y: 10, deltaX: 0, deltaY: 10 }, { allowScroll: false }), 'notAllowed')).to.match(/allowRemoteScroll/);
+      expect(input.value).to.equal('');
+    });
+
+    it('refuses malformed input as invalid and never throws', () => {
+      const bad: unknown[] = [
+        null,
+        'click',
+        { kind: 'click', x: Number.NaN, y: 10 },
+        { kind: 'click', x: 10, y: Number.POSITIVE_INFINITY },
+        { kind: 'click', x: '10', y: 10 },
+        { kind: 'click', x: 10, y: 10, button: 7 },
+        { kind: 'wheel', x: 10, y: 10, deltaX: 0, deltaY: 1e12 },
+        { kind: 'text', text: 'x'.repeat(100_000) },
+        { kind: 'text', text: '' },
+        { kind: 'text', text: 42 },
+        { kind: 'text', text: 'bell\u0007' },
+        { kind: 'text', text: 'half \uD83D' },
+        { kind: 'key', key: 'F13' },
+        { kind: 'key', key: 'Enter', shift: 'yes' },
+        { kind: 'drag', x: 1, y: 1 },
+      ];
+      for (const input of bad) expectRefused(applyRemoteInput(input as RemoteInput, ALL), 'invalid');
+    });
+  });
+});
