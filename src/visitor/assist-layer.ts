@@ -128,6 +128,12 @@ export class AssistLayer {
     this.clear(observerId);
   }
 
+  /** Whether any of this agent's ink is on the page. */
+  hasInkFrom(observerId: string): boolean {
+    for (const s of this.shapes.values()) if (s.observerId === observerId) return true;
+    return false;
+  }
+
   /** Whether any ink is on the page. */
   get hasInk(): boolean {
     return this.shapes.size > 0;

@@ -313,7 +313,9 @@ export class VisitorAssist {
     this.drawingTimer = setTimeout(() => {
       this.drawingTimer = null;
       const now = Date.now();
-      for (const [id, d] of this.drawing) if (d.until <= now) this.drawing.delete(id);
+      // An agent stays "drawing" (and the visitor keeps the clear button) while its ink is on the
+      // page: rectangles and arrows stay until cleared, long after the last stroke.
+      for (const [id, d] of this.drawing) if (d.until <= now && !this.layer.hasInkFrom(id)) this.drawing.delete(id);
       this.publish();
       if (this.drawing.size > 0) this.scheduleDrawingCheck();
     }, DRAWING_SHOWN_MS);

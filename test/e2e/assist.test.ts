@@ -131,8 +131,11 @@ test('ink shows on the visitor page, never in the frames, and fades; the visitor
       const c = document.querySelector('upscope-assist-layer')?.shadowRoot?.querySelector('canvas');
       return c && c.getContext('2d')!.getImageData(300 * (window.devicePixelRatio || 1), 350 * (window.devicePixelRatio || 1), 1, 1).data[3] > 0;
     });
-    await new Promise((r) => setTimeout(r, 4500));
+    // Well past the seconds an agent counts as drawing after its last stroke (two checks of it):
+    // the rectangle is still there, and so is the visitor's way to clear it.
+    await new Promise((r) => setTimeout(r, 9000));
     assert.ok((await inkAt(p.visitor, 300, 350)) > 0, 'the rectangle is still there');
+    assert.ok(await p.visitor.locator('upscope-widget [part="clear-drawing-button"]').isVisible(), 'the clear button stays while ink is on the page');
     await p.visitor.locator('upscope-widget [part="clear-drawing-button"]').click();
     await p.visitor.waitForFunction(() => {
       const c = document.querySelector('upscope-assist-layer')?.shadowRoot?.querySelector('canvas');
