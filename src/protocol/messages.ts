@@ -6,6 +6,9 @@
  * it is tree-shakeable (the visitor bundle pays for the few validators it uses, a few kB, where
  * zod's full build costs ~50 kB), has no dependencies, and infers the TypeScript types below from
  * the schemas, so types and run-time checks cannot drift apart. See docs/protocol.md.
+ *
+ * Over 350 lines: it is the whole protocol's list of messages, one schema each, and the point of
+ * the module is that there is exactly one such list.
  */
 import * as v from 'valibot';
 import type { RemoteInput, RemoteInputResult } from './remote-input.js';
