@@ -1,18 +1,10 @@
 import { html, LitElement, nothing } from 'lit';
 import { baseStyles } from '../shared.styles.js';
 import { historyStyles } from './upscope-agent-history.styles.js';
+import type { SessionRow } from '../../../server/history/store.js';
 
-/** One session as `/api/history` returns it (src/server/history/store.ts). */
-interface HistorySession {
-  id: string;
-  visitor: { shortId: string; uniqueId: string | null; callName: string | null };
-  startedAt: number;
-  endedAt: number | null;
-  endReason: string | null;
-  durationMs: number | null;
-  messageCount: number;
-  agents: { agentId: string; agentName: string; outcome: 'asked' | 'allowed' | 'declined'; capabilities: string[] }[];
-}
+/** One session as `/api/history` returns it: the store's own row type (a type only; no server code comes along). */
+type HistorySession = SessionRow;
 
 const PAGE = 50;
 const REASONS: Record<string, string> = {
