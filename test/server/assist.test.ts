@@ -145,10 +145,7 @@ test('control ends when the tab is hidden (the session pauses), and a second age
   }
 });
 
-// KNOWN DEFECT on the Cloudflare host: since the branches merged, the newest held pointer position
-// is not sent there within 5 s (the room's 'live' deadline, an alarm on that host, seems never to
-// flush it); the Node host passes. Skipped there, with this reason, until it is found.
-test('a pointer flood is coalesced: the visitor gets at most the live budget, and the newest position last', { skip: HOST !== 'node' && 'KNOWN DEFECT on the Cloudflare host: the held newest pointer position is not flushed (see the comment above)' }, async () => {
+test('a pointer flood is coalesced: the visitor gets at most the live budget, and the newest position last', async () => {
   const { relay, v, a } = await session();
   try {
     const sent = RATE_LIMITS.liveMessageBurst * 4;

@@ -184,7 +184,8 @@ export class VisitorRoom {
       sendError: (conn, code, message, ref) => this.sendError(conn, code, message, ref),
       full: (conn) => this.peers.out.full(conn),
       now: this.opts.now,
-      schedule: (at) => this.deadlines.set('live', at),
+      // Whole milliseconds: a Durable Object's alarm is set in them (1000 / 60 is not one).
+      schedule: (at) => this.deadlines.set('live', at === null ? null : Math.ceil(at)),
     });
     this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.now, (at) => this.deadlines.set('write', at), this.opts.log);
   }
