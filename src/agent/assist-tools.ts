@@ -5,6 +5,9 @@
  * RemoteInput), and the marks drawn over the picture locally: the agent's own ink (never in
  * frames, so it costs no capture and shows at once) and the visitor's cursor and click ripples.
  *
+ * Over 350 lines: the one mapping from the picture to the visitor's viewport is shared by every
+ * tool, so the tools' input handling and the marks they draw stay together with it.
+ *
  * Coordinates: the picture is the visitor's viewport, drawn scaled (and letterboxed by
  * `object-fit: contain`) in the screen canvas. {@link PictureMap} maps a point of the screen
  * canvas to CSS pixels of the visitor's viewport, using the viewport's CSS size the visitor
