@@ -1,6 +1,14 @@
 // The relay under bench/relay.mjs, in a process of its own so that its CPU time and heap are its
 // own, not the clients'. Started with `fork()`; answers the parent's questions over IPC.
+import { PerformanceObserver } from 'node:perf_hooks';
 import { startServer } from '../src/server/node.ts';
+
+/** The relay's GC pauses (ms), so the bench can say how many fell inside a measured run. */
+const gcPauses = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push(e.duration);
+  if (gcPauses.length > 10_000) gcPauses.splice(0, 5_000);
+}).observe({ entryTypes: ['gc'] });
 
 const server = await startServer({
   port: 0,
@@ -34,9 +42,14 @@ process.on('message', (msg) => {
         })
         .then(() => process.send({ id: msg.id }));
       break;
-    case 'usage':
-      process.send({ id: msg.id, cpu: process.cpuUsage(), heap: heapAfterGc(), rss: process.memoryUsage().rss });
+    case 'usage': {
+      // GC pauses since the last `usage` (before this one forces any).
+      const gc = gcPauses.splice(0);
+      // The heap only when asked: a forced GC arms V8's memory reducer, whose own full GCs follow
+      // about 8 s later; asked for at the start of a latency run, they would land inside it.
+      process.send({ id: msg.id, cpu: process.cpuUsage(), gc, heap: msg.heap ? heapAfterGc() : null, rss: process.memoryUsage().rss });
       break;
+    }
     case 'close':
       server.close().then(() => process.exit(0));
       break;

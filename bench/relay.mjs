@@ -1,9 +1,11 @@
 // `npm run bench:relay`: what the relay costs, on the Node host, over real sockets on loopback.
 //
 // - Fan-out: one visitor sends 60 KB frames at 10 fps to 1, 10 and 50 observers, for 10 s after a
-//   1 s warm-up that is not measured. Latency is from
-//   the visitor's send to each observer's receive (both clients in this process, one clock), so it
-//   is an upper bound of what the relay adds; CPU is the relay process's own, per second.
+//   1 s warm-up that is not measured. Latency is from the visitor's send to each observer's
+//   receive (both clients in this process, one clock): the relay's work, two loopback hops and the
+//   clients' own sends and receives, so it is an upper bound of what the relay adds. The same
+//   clients and frames through a bare forwarder (bench/loopback-forwarder.mjs), run just before,
+//   show what all but the relay's work costs. CPU is the relay process's own, per second.
 // - Memory per idle visitor: the relay's heap after GC with 1 000 and with 10 000 visitors
 //   connected, less its heap with none, divided by the count.
 // - Lobby: with 10 000 visitors listed, the bytes an agent's lobby socket receives on connect, and
@@ -11,15 +13,25 @@
 //
 // The relay runs in its own process (bench/relay-server.mjs). Clients spread over 127.0.0.x
 // addresses. Writes bench/results/relay.json; prints met/MISSED per target; exit 1 on a miss.
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { encodeFrame, FrameEncoding, FrameFlags } from '../src/protocol/frame.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+// This process holds the clients: it stamps the frames and their arrival, so a pause of its own
+// counts as relay latency. V8's memory reducer makes such pauses: about 8 s after a full GC (this
+// process has some while it loads), it runs up to three more, 0.5 s apart, inside the first
+// measured run. So the clients run with it off; the relay (and the forwarder) keep Node's defaults.
+if (!process.execArgv.includes('--no-memory-reducer')) {
+  const { status } = spawnSync(process.execPath, [...process.execArgv, '--no-memory-reducer', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}
 const QUICK = process.env.BENCH_QUICK === '1';
 const FANOUT_SECONDS = QUICK ? 3 : 10;
 const WARMUP_SECONDS = QUICK ? 0.5 : 1;
@@ -36,19 +48,26 @@ const relay = fork(join(here, 'relay-server.mjs'), [], {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 let nextId = 0;
-const ask = (msg) =>
+/** Asks a child process over IPC; its reply carries the same id. */
+const askChild = (child, msg) =>
   new Promise((ok) => {
     const id = ++nextId;
     const on = (reply) => {
       if (reply.id !== id) return;
-      relay.off('message', on);
+      child.off('message', on);
       ok(reply);
     };
-    relay.on('message', on);
-    relay.send({ ...msg, id });
+    child.on('message', on);
+    child.send({ ...msg, id });
   });
+const ask = (msg) => askChild(relay, msg);
 const { url } = await new Promise((ok) => relay.once('message', ok));
 const wsBase = url.replace('http', 'ws');
+
+// The fan-out baseline: a bare forwarder in the relay's place, in a process of its own too.
+const forwarder = fork(join(here, 'loopback-forwarder.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const { url: forwarderUrl } = await new Promise((ok) => forwarder.once('message', ok));
+const askForwarder = (msg) => askChild(forwarder, msg);
 
 // ---------------------------------------------------------------------------------------------
 // Clients
@@ -59,11 +78,11 @@ const nextAddress = () => `127.0.${1 + Math.floor(opened / SOCKETS_PER_ADDRESS /
 
 /** A relay socket from its own loopback source address (the relay limits sockets per address). */
 class Client {
-  constructor(path) {
+  constructor(path, base = wsBase) {
     this.messages = [];
     this.waiters = [];
     this.textBytes = 0;
-    this.ws = new WebSocket(`${wsBase}${path}`, { localAddress: nextAddress() });
+    this.ws = new WebSocket(`${base}${path}`, { localAddress: nextAddress() });
   }
   static open(path) {
     return new Client(path).ready();
@@ -147,6 +166,12 @@ function fakeJpeg(width, height, size) {
   return out;
 }
 
+/** This process's GC pauses (ms) in the current measured run. */
+const clientGcPauses = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) clientGcPauses.push(e.duration);
+}).observe({ entryTypes: ['gc'] });
+
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
@@ -157,10 +182,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // Fan-out
 
-async function fanout(observers) {
-  const visitor = await openVisitor();
-  const watchers = [];
-  for (let i = 0; i < observers; i++) watchers.push(await watcher(visitor, `Agent ${i + 1}`));
+/**
+ * Frames from `visitor` to `watchers` for FANOUT_SECONDS after a warm-up; the latencies from the
+ * visitor's send to each observer's receive. `usage` asks the server's process for its CPU time
+ * and GC pauses (the relay's: without its heap, which would force a GC; see relay-server.mjs).
+ */
+async function sendFrames(visitor, watchers, usage) {
   const latencies = [];
   let received = 0;
   // The first second is a warm-up, not measured: the relay's and the clients' code paths compile,
@@ -179,38 +206,69 @@ async function fanout(observers) {
   }
   const image = fakeJpeg(1280, 800, FRAME_BYTES - 32);
   let seq = 0;
+  const sendOne = () =>
+    visitor.ws.send(
+      encodeFrame(
+        { encoding: FrameEncoding.jpeg, flags: FrameFlags.last | FrameFlags.keyframe, tileCount: 1, seq: seq++, x: 0, y: 0, width: 1280, height: 800, frameWidth: 1280, frameHeight: 800, capturedAt: performance.timeOrigin + performance.now() },
+        image,
+      ),
+    );
   for (const warmUpEnd = performance.now() + WARMUP_SECONDS * 1000; performance.now() < warmUpEnd; ) {
-    visitor.ws.send(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.last | FrameFlags.keyframe, tileCount: 1, seq: seq++, x: 0, y: 0, width: 1280, height: 800, frameWidth: 1280, frameHeight: 800, capturedAt: performance.timeOrigin + performance.now() }, image));
+    sendOne();
     await sleep(100);
   }
   await sleep(300);
   measuring = true;
   const firstMeasured = seq;
-  const before = await ask({ type: 'usage' });
+  const before = await usage();
+  clientGcPauses.length = 0;
   const started = performance.now();
   while (performance.now() - started < FANOUT_SECONDS * 1000) {
-    const frame = encodeFrame(
-      { encoding: FrameEncoding.jpeg, flags: FrameFlags.last | FrameFlags.keyframe, tileCount: 1, seq: seq++, x: 0, y: 0, width: 1280, height: 800, frameWidth: 1280, frameHeight: 800, capturedAt: performance.timeOrigin + performance.now() },
-      image,
-    );
-    visitor.ws.send(frame);
+    sendOne();
     await sleep(100);
   }
   await sleep(300);
-  const after = await ask({ type: 'usage' });
+  const after = await usage();
   const seconds = (performance.now() - started) / 1000;
-  const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-  for (const w of watchers) w.close();
-  visitor.close();
+  const framesSent = seq - firstMeasured;
+  const longest = (pauses) => round(Math.max(0, ...pauses));
   return {
-    observers,
-    framesSent: seq - firstMeasured,
+    framesSent,
     framesReceived: received,
-    deliveredPct: round((100 * received) / ((seq - firstMeasured) * observers), 1),
+    deliveredPct: round((100 * received) / (framesSent * watchers.length), 1),
     latencyP50Ms: round(quantile(latencies, 0.5)),
     latencyP99Ms: round(quantile(latencies, 0.99)),
-    relayCpuMsPerSecond: round(cpuMs / seconds, 1),
+    cpuMsPerSecond: round((after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000 / seconds, 1),
+    // Pauses of each process inside the run: a frame in flight during one waits for it.
+    serverGcPauses: after.gc.length,
+    serverLongestGcMs: longest(after.gc),
+    clientGcPauses: clientGcPauses.length,
+    clientLongestGcMs: longest(clientGcPauses),
   };
+}
+
+/** Through the relay: a visitor, and `observers` agents it let watch. */
+async function fanout(observers) {
+  const visitor = await openVisitor();
+  const watchers = [];
+  for (let i = 0; i < observers; i++) watchers.push(await watcher(visitor, `Agent ${i + 1}`));
+  const r = await sendFrames(visitor, watchers, () => ask({ type: 'usage' }));
+  for (const w of watchers) w.close();
+  visitor.close();
+  const { cpuMsPerSecond, serverGcPauses, serverLongestGcMs, ...rest } = r;
+  return { observers, ...rest, relayCpuMsPerSecond: cpuMsPerSecond, relayGcPauses: serverGcPauses, relayLongestGcMs: serverLongestGcMs };
+}
+
+/** The same clients and frames through the bare forwarder (bench/loopback-forwarder.mjs) in the relay's place. */
+async function baseline(observers) {
+  const open = (path) => new Client(path, forwarderUrl).ready();
+  const watchers = [];
+  for (let i = 0; i < observers; i++) watchers.push(await open('/observer'));
+  const visitor = await open('/visitor');
+  const r = await sendFrames(visitor, watchers, () => askForwarder({ type: 'usage' }));
+  for (const w of watchers) w.close();
+  visitor.close();
+  return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,10 +276,10 @@ async function fanout(observers) {
 
 async function memory(count) {
   await sleep(200);
-  const base = (await ask({ type: 'usage' })).heap;
+  const base = (await ask({ type: 'usage', heap: true })).heap;
   const visitors = await openVisitors(count);
   await sleep(500);
-  const loaded = await ask({ type: 'usage' });
+  const loaded = await ask({ type: 'usage', heap: true });
   for (const v of visitors) v.send({ type: 'stopSession' });
   for (const v of visitors) v.close();
   return { visitors: count, bytesPerVisitor: Math.round((loaded.heap - base) / count), relayRssMb: round(loaded.rss / 2 ** 20, 0) };
@@ -261,10 +319,16 @@ async function lobby(count) {
 const results = { host: 'node', loadAverage: loadavg().map((l) => round(l)), fanout: [], memory: [], lobby: null, targets: [] };
 console.log(`load average ${results.loadAverage.join(' ')} on ${cpus().length} cores`);
 try {
+  console.log('fan-out latency: from the visitor\'s send to each observer\'s receive, through the relay (its work, two loopback hops, the clients\' own ws send and receive); "bare forwarder": the same clients and frames through a forwarder that does no work of its own, run just before');
   for (const n of [1, 10, 50]) {
-    const r = await fanout(n);
+    const direct = await baseline(n);
+    const r = { ...(await fanout(n)), bareForwarderP50Ms: direct.latencyP50Ms, bareForwarderP99Ms: direct.latencyP99Ms };
     results.fanout.push(r);
-    console.log(`fan-out to ${n}: p50 ${r.latencyP50Ms} ms, p99 ${r.latencyP99Ms} ms, relay CPU ${r.relayCpuMsPerSecond} ms/s, delivered ${r.deliveredPct}%`);
+    console.log(
+      `fan-out to ${n}: p50 ${r.latencyP50Ms} ms, p99 ${r.latencyP99Ms} ms, relay CPU ${r.relayCpuMsPerSecond} ms/s, delivered ${r.deliveredPct}%; ` +
+        `GC pauses in the run: relay ${r.relayGcPauses} (longest ${r.relayLongestGcMs} ms), clients ${r.clientGcPauses} (longest ${r.clientLongestGcMs} ms); ` +
+        `bare forwarder: p50 ${direct.latencyP50Ms} ms, p99 ${direct.latencyP99Ms} ms`,
+    );
   }
   for (const n of MEMORY_COUNTS) {
     const r = await memory(n);
@@ -276,6 +340,7 @@ try {
   console.log(`lobby of ${l.visitors}: ${l.onConnectBytes} B on connect (largest message ${l.largestFirstMessage} B), ${l.bytesPerChange} B per visitor change (one summary is ${l.oneSummaryBytes} B)`);
 } finally {
   relay.send({ type: 'close' });
+  forwarder.kill();
 }
 
 const target = (name, value, limit) => results.targets.push({ name, value, limit, met: value <= limit });
