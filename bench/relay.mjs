@@ -30,7 +30,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // measured run; and a scavenge starts when the young generation fills, which is while frames
 // arrive. So the clients run with the memory reducer off and collect their young generation
 // themselves between frames (sendFrames); the relay and the forwarder keep Node's defaults.
-if (!process.execArgv.includes('--no-memory-reducer')) {
+if (!process.execArgv.includes('--no-memory-reducer') || typeof globalThis.gc !== 'function') {
   const flags = ['--no-memory-reducer', '--expose-gc'];
   const { status } = spawnSync(process.execPath, [...process.execArgv, ...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(status ?? 1);
