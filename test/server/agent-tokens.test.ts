@@ -43,6 +43,8 @@ test("a site's backend signs tokens (RS256 public key, iss and aud checked); the
     const lobby = await relay.lobby(await siteToken({ sub: 'sso-priya', name: 'Priya', capabilities: ['watch'] }));
     const welcome = await lobby.next('agentWelcome');
     assert.equal(welcome.agentId, 'sso-priya');
+    const dayLong = await relay.lobby(await siteToken({ sub: 'sso-ola', name: 'Ola' }, { exp: Math.floor(Date.now() / 1000) + 23 * 3600 }));
+    assert.equal((await dayLong.next('agentWelcome')).agentName, 'Ola', 'a site token for a working day is fine');
     assert.equal(welcome.agentName, 'Priya');
     const own = await relay.lobby(relay.token('Built-in'));
     assert.equal((await own.next('agentWelcome')).agentName, 'Built-in');
@@ -68,6 +70,7 @@ test('forged tokens are each refused with unauthorized and close 4001, and see n
       'HS256 signed with the public key, DER bytes': hs256(Buffer.from(rsa.publicKey.replace(/-----[^-]+-----|\s/g, ''), 'base64'), { alg: 'HS256' }, claims),
       'RS256 header on an HMAC of the built-in key': hs256('test-signing-key', { alg: 'RS256' }, { ...claims, iss: 'upscope-relay' }),
       expired: await siteToken({ sub: 'agent-alice', name: 'Alice' }, { exp: now - 1 }),
+      'a site token that lives longer than a day': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { exp: now + 25 * 3600 }),
       'expired built-in token': syncAgentToken('test-signing-key', 'Alice', -1000),
       'wrong iss': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { iss: 'https://evil.example' }),
       'wrong aud': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { aud: 'another-app' }),

@@ -34,6 +34,8 @@ export interface KeySource {
   algorithms: string[];
   issuer?: string;
   audience?: string;
+  /** Tokens that end later than this after now are refused (a leaked token must not live for a year). */
+  maxLifetimeMs?: number;
 }
 
 /** The external key settings (environment variables of either host). */
@@ -48,12 +50,19 @@ export interface ExternalKeySettings {
 /** A settings problem: the relay refuses to start with one sentence saying which. */
 export class KeySettingsError extends Error {}
 
+/**
+ * The longest a token from a site's own backend may still have to live when it is used. The relay
+ * signs its own for 12 hours; a site token whose `exp` is further away than this is refused whole,
+ * so one that leaks cannot be replayed for months.
+ */
+export const MAX_EXTERNAL_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 /** HS256 secrets shorter than this are refused (RFC 7518 §3.2: at least the hash size). */
 export const MIN_SECRET_BYTES = 32;
 
 /** The key sources the settings name (none: only the built-in accounts sign tokens). */
 export async function externalKeySources(env: ExternalKeySettings): Promise<KeySource[]> {
-  const checks = { issuer: env.UPSCOPE_AGENT_ISSUER || undefined, audience: env.UPSCOPE_AGENT_AUDIENCE || undefined };
+  const checks = { issuer: env.UPSCOPE_AGENT_ISSUER || undefined, audience: env.UPSCOPE_AGENT_AUDIENCE || undefined, maxLifetimeMs: MAX_EXTERNAL_TOKEN_LIFETIME_MS };
   const out: KeySource[] = [];
   if (env.UPSCOPE_AGENT_JWKS_URL) {
     let url: URL;
@@ -111,7 +120,8 @@ export function identityOf(payload: JWTPayload): AgentIdentity | string {
 /**
  * Verifies agent tokens against every configured key source; the first that accepts wins.
  * Anything else (another key, `alg: none`, an algorithm the key is not for, expired, wrong
- * iss/aud, a missing sub, bad capabilities) is null, with no detail to the caller.
+ * iss/aud, a missing sub, bad capabilities, a site token living longer than
+ * {@link MAX_EXTERNAL_TOKEN_LIFETIME_MS}) is null, with no detail to the caller.
  */
 export class AgentTokenKeys implements AgentTokenVerifier {
   constructor(
@@ -132,6 +142,7 @@ export class AgentTokenKeys implements AgentTokenVerifier {
       }
       const identity = identityOf(payload);
       if (typeof identity === 'string') return null;
+      if (source.maxLifetimeMs !== undefined && identity.expiresAt - this.now() > source.maxLifetimeMs) return null;
       return identity;
     }
     return null;
