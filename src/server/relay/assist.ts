@@ -175,8 +175,8 @@ export class Assist {
         if (c && c.w !== w) return this.room.sendError(w.conn, ErrorCode.invalidState, `${c.w.agent.agentName} ${c.state === 'granted' ? 'is controlling this page' : 'has asked for control'}`);
         // Asking again repeats the state (and the prompt, if still open), never a second prompt.
         if (c) return c.state === 'granted' ? this.room.send(w.conn, this.controlMsg('granted', w, null)) : this.room.send(visitor, this.requestMsg(w));
-        const wait = (this.declined.get(w.agent.agentId) ?? -Infinity) - this.room.now();
-        if (wait > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${Math.ceil(wait / 1000)} s`);
+        const seconds = Math.ceil(((this.declined.get(w.agent.agentId) ?? -Infinity) - this.room.now()) / 1000);
+        if (seconds > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${seconds} s`);
         this.control = { w, state: 'requested' };
         this.room.send(visitor, this.requestMsg(w));
         return this.broadcast('requested', w, null, false);
