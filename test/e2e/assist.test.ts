@@ -17,12 +17,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relayAndBrowser } from './setup.js';
-import { CONTROL_ON, controlStates, grantControl, onPicture, VIEWPORT, watching as watchingWith, type WatchingOptions } from './assist-helpers.js';
+import { CONTROL_IDLE_MS } from '../../src/protocol/index.js';
+import { advanceClock, CONTROL_ON, controlStates, grantControl, onPicture, VIEWPORT, watching as watchingWith, type WatchingOptions } from './assist-helpers.js';
 
 const CREDENTIAL = 'e2e-assist-credential';
 const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
 const watching = (o: WatchingOptions = {}) => watchingWith(e2e, o);
 const SHOTS = process.env.SCREENSHOTS ?? '';
+
+/** The viewer's watch client, reached past its own checks to send what a buggy or hostile agent might. */
+type ViewerInside = { watch$: { client: { send(msg: unknown): void; snapshot: { error: { code: string; message: string } | null } } } };
 
 /** The agent's pointer on the visitor's page: where its tip is, in viewport pixels, and its label. */
 async function agentPointer(visitor: Page): Promise<{ x: number; y: number; label: string } | null> {
@@ -205,6 +209,10 @@ test('a declined request for control gives no control; the toolbar follows what 
     await p.visitor.locator('upscope-widget [part="control-deny-button"]').click();
     await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.includes('declined'));
     assert.deepEqual(await controlStates(p.agent), ['requested', 'declined']);
+    // The agent may not ask again at once: the button counts down the cooldown.
+    assert.match((await button.textContent()) ?? '', /^Ask again in (30|29) s$/);
+    assert.equal(await button.isDisabled(), true);
+    if (SHOTS) await p.agent.locator('upscope-viewer').screenshot({ path: join(SHOTS, 'viewer-control-declined.png') });
     assert.equal(await p.visitor.evaluate(() => document.activeElement?.id), 'name', 'focus is back in the field');
     // A click on the picture now is not control: nothing is typed or pressed on the visitor's page.
     const field = await p.visitor.evaluate(() => {
@@ -258,6 +266,41 @@ test('a hidden tab ends control', async () => {
     });
     await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.at(-1) === 'revoked');
     await p.visitor.locator('upscope-widget [part="control-status"]').waitFor({ state: 'detached' });
+  } finally {
+    await p.close();
+  }
+});
+
+test('control ends after 2 minutes without agent input: the widget lets go, the agent is told, and later input is refused', async () => {
+  assert.equal(CONTROL_IDLE_MS, 2 * 60 * 1000, 'the default is 2 minutes');
+  // The visitor's page runs on a controllable clock: its 2 minutes pass in moments.
+  const p = await watchingWith(e2e, { attributes: CONTROL_ON, clock: true });
+  try {
+    await grantControl(p);
+    const controlling = () => p.visitor.locator('upscope-widget [part="control-status"]').count();
+    // Five seconds short of it: still in control.
+    await advanceClock(p.visitor, CONTROL_IDLE_MS - 5000);
+    assert.equal(await controlling(), 1, 'still controlling just before 2 minutes');
+    // Input from the agent starts the 2 minutes again: a wheel over the picture scrolls the page.
+    const at = await onPicture(p.agent, 640, 400);
+    await p.agent.mouse.move(at.x, at.y);
+    await p.agent.mouse.wheel(0, 300);
+    await p.visitor.waitForFunction(() => window.scrollY > 0);
+    await advanceClock(p.visitor, CONTROL_IDLE_MS - 5000);
+    assert.equal(await controlling(), 1, 'still controlling 2 minutes after the first start: the wheel re-armed it');
+    assert.equal((await controlStates(p.agent)).at(-1), 'granted');
+    // Past 2 minutes since the last input: control ends, for the reason "idle".
+    await advanceClock(p.visitor, 10_000);
+    await p.visitor.locator('upscope-widget [part="control-status"]').waitFor({ state: 'detached' });
+    await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.at(-1) === 'revoked');
+    assert.match((await p.agent.locator('upscope-viewer [part="control-note"]').textContent()) ?? '', /Control ended: no input for 2 minutes/);
+    const button = p.agent.locator('upscope-viewer [part="control-button"]');
+    assert.equal(await button.textContent(), 'Ask for control');
+    assert.equal(await button.getAttribute('aria-pressed'), 'false');
+    // Input sent anyway, past the viewer's own check: the relay refuses it with invalidState.
+    await p.agent.evaluate(() => (document.querySelector('upscope-viewer') as unknown as ViewerInside).watch$.client.send({ type: 'remoteInput', id: 77, input: { kind: 'click', x: 10, y: 10 } }));
+    const refused = await (await p.agent.waitForFunction(() => (document.querySelector('upscope-viewer') as unknown as ViewerInside).watch$.client.snapshot.error)).jsonValue();
+    assert.equal(refused?.code, 'invalidState', refused?.message);
   } finally {
     await p.close();
   }
