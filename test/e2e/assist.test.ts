@@ -1,7 +1,7 @@
 /**
  * Assist end to end, in two real Chromium pages on the real relay: the demo shop with its widget
  * (the visitor) and an `<upscope-viewer>` (the agent). The agent's pointer lands where the agent
- * points, with the viewer at half size and the visitor scrolled; ink shows on the visitor's page,
+ * points, with the viewer at half size and the visitor scrolled, and is never in the frames; ink shows on the visitor's page,
  * never in the frames, and fades; the visitor's cursor is drawn on the agent's side; a declined
  * request for control gives no control; Escape, the stop button and a hidden tab take it back.
  *
@@ -70,6 +70,39 @@ test('the pointer lands where the agent points, with the viewer at half size and
     assert.equal(under, 'payment-title');
     // The widget says who is pointing.
     await p.visitor.locator('upscope-widget [part="assist-status"]', { hasText: 'Priya is pointing' }).waitFor();
+    // The frames never carry the pointer: a green block painted under it reaches the agent's picture
+    // green where the pointer's arrow and label lie on the visitor's page.
+    const tip = { x: Math.round(pointer!.x), y: Math.round(pointer!.y) };
+    await p.visitor.evaluate((tip) => {
+      const d = document.createElement('div');
+      d.id = 'e2e-under-pointer';
+      d.style.cssText = `position:fixed;left:${tip.x - 10}px;top:${tip.y - 10}px;width:120px;height:60px;background:#00ff00;z-index:2147480000`;
+      document.body.append(d);
+    }, tip);
+    const greenOnPicture = (points: Array<[number, number]>) =>
+      p.agent.evaluate(
+        ({ points, vw }) => {
+          const c = document.querySelector('upscope-viewer')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[part="screen"]')!;
+          const k = c.width / vw;
+          return points.map(([x, y]) => {
+            const [r, g, b] = c.getContext('2d')!.getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
+            return r < 90 && g > 180 && b < 90;
+          });
+        },
+        { points, vw: VIEWPORT.width },
+      );
+    // The block's far corner, away from the pointer, turns green: a frame after the pointer has come.
+    await p.agent.waitForFunction(
+      ({ x, y, vw }) => {
+        const c = document.querySelector('upscope-viewer')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[part="screen"]')!;
+        const [r, g, b] = c.getContext('2d')!.getImageData(Math.round(x * (c.width / vw)), Math.round(y * (c.width / vw)), 1, 1).data;
+        return r < 90 && g > 180 && b < 90;
+      },
+      { x: tip.x + 100, y: tip.y + 45, vw: VIEWPORT.width },
+    );
+    assert.ok(await agentPointer(p.visitor), 'the pointer is still on the visitor page');
+    assert.deepEqual(await greenOnPicture([[tip.x + 7, tip.y + 8], [tip.x + 25, tip.y + 24]]), [true, true], "neither the pointer's arrow nor its label is in the frame");
+    await p.visitor.evaluate(() => document.getElementById('e2e-under-pointer')!.remove());
     // Leaving the picture hides it.
     await p.agent.mouse.move(5, 5);
     await p.visitor.waitForFunction(() => !document.querySelector('upscope-assist-layer')?.shadowRoot?.querySelector('.pointer'));
@@ -233,7 +266,9 @@ test('a declined request for control gives no control; the toolbar follows what 
 test('Escape and the stop button take control back', async () => {
   const p = await watching({ attributes: CONTROL_ON });
   try {
+    await p.visitor.locator('#name').click();
     await grantControl(p);
+    assert.equal(await p.visitor.evaluate(() => document.activeElement?.id), 'name', 'after Allow, focus is back in the field the visitor was in');
     assert.match((await p.visitor.locator('upscope-widget [part="control-status"]').textContent()) ?? '', /Priya is controlling this page/);
     assert.deepEqual(await axeViolations(p.visitor, 'upscope-widget'), [], 'axe, controlling');
     assert.deepEqual(await axeViolations(p.agent, 'upscope-viewer'), [], 'axe, viewer with control');
