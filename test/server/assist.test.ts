@@ -174,7 +174,7 @@ test('after a decline, the same agent (on any socket) is refused at once until t
   }
 });
 
-test('control ends when the tab is hidden (the session pauses), and a second agent cannot take it', async () => {
+test('control ends when the tab is hidden (the session pauses) or the session ends, and a second agent cannot take it', async () => {
   const { relay, v, a, shortId, observerId } = await session();
   try {
     v.send({ type: 'assistSettings', settings: CONTROL_ON });
@@ -192,6 +192,18 @@ test('control ends when the tab is hidden (the session pauses), and a second age
     assert.equal(ended.reason, 'session');
     a.send({ type: 'remoteInput', id: 9, input: { kind: 'click', x: 1, y: 1 } });
     assert.equal((await a.next('error', (m) => m.ref === '9')).code, 'invalidState');
+
+    // Granted again, then the session ends (the visitor stops it): control ends with it.
+    v.send({ type: 'visibility', visible: true });
+    await a.next('session', (m) => m.state === 'active');
+    a.send({ type: 'requestControl' });
+    await v.next('controlRequested');
+    v.send({ type: 'controlAnswer', observerId, allow: true });
+    await a.next('control', (m) => m.state === 'granted');
+    v.send({ type: 'stopSession' });
+    assert.equal((await a.next('control', (m) => m.state === 'revoked')).reason, 'session');
+    a.send({ type: 'remoteInput', id: 10, input: { kind: 'click', x: 1, y: 1 } });
+    assert.equal((await a.next('error', (m) => m.ref === '10')).code, 'invalidState');
   } finally {
     await relay.close();
   }
