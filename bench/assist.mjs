@@ -1,19 +1,8 @@
 // Assist latency over loopback (issue 14), in real Chromium pages on the real relay: the demo shop
 // with its widget (the visitor) and an <upscope-viewer> (the agent), watching. `npm run bench`
 // runs it after the capture pages (bench/capture.mjs calls `assistBench`); on its own:
-// `node bench/assist.mjs` (after `npm run build`).
-//
-// Agent -> visitor pointer latency: a pointermove on the viewer's picture (through the viewer's own
-// handler, the watch client's throttle, the relay, the visitor's SDK) until the visitor's page
-// moved the agent's pointer there, seen by a MutationObserver on the pointer layer. Both pages run
-// in one browser on one machine, so `performance.timeOrigin + performance.now()` is one clock.
-// Moves are 100 ms apart, so each is the first of its throttle window (as a single move is).
-//
-// Remote click -> the agent sees the resulting frame: with control granted, a pointerdown on the
-// viewer's picture over a button on the visitor's page (through the viewer's handler, the relay,
-// the visitor's remote-input engine, which clicks it); the button turns a block black or white;
-// timed until the viewer's picture shows the block's new colour (the capture, the relay, the
-// painter). Clicks are 400 ms apart, so each starts from a settled page.
+// `node bench/assist.mjs` (after `npm run build`). What each figure includes is in WHAT_IS_TIMED,
+// printed with the figures.
 import { fork } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +55,54 @@ const percentile = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
 
+const POINTER_GAP_MS = 100;
+const CLICK_GAP_MS = 400;
+const LOST_AFTER_MS = 3000;
+
+/** What each figure includes and leaves out, printed with them. */
+export const WHAT_IS_TIMED = `Assist figures (bench/assist.mjs), over loopback, both pages in one Chromium on this machine:
+- pointer: from a pointermove dispatched on the viewer's picture (its own handler, the watch client's
+  throttle, the relay, the visitor's SDK and assist engine) until the visitor's DOM moved the agent's
+  pointer there (a MutationObserver; the visitor's paint, one frame at most, is not included). Moves
+  are ${POINTER_GAP_MS} ms apart, so each is the first of its throttle window: a drag faster than
+  30 moves a second waits up to 33 ms more for its held positions. Both ends read
+  performance.timeOrigin + performance.now(), one clock on one machine.
+- click -> frame: from a pointerdown dispatched on the viewer's picture with control granted (the
+  relay, the visitor's remote-input engine clicks a button that turns a block black or white, the
+  capture notices the change, encodes and sends the frame, the relay, the viewer decodes and paints)
+  until the viewer's canvas holds the new colour, polled every 2 ms (timers clamp to ~4 ms: up to
+  4 ms more); the agent's own compositing (one frame at most) is not included. Clicks are
+  ${CLICK_GAP_MS} ms apart, so each starts from a settled page.
+A sample lost (no result in ${LOST_AFTER_MS} ms) counts as a miss.`;
+
+/** Installs `window.__onPicture(x, y)` in the agent's page: the client point where the visitor's viewport point (x, y) is drawn, and the canvas. */
+async function installPictureMap(agent) {
+  await agent.evaluate((vw) => {
+    window.__onPicture = (x, y) => {
+      const canvas = document.querySelector('upscope-viewer').shadowRoot.querySelector('canvas[part="screen"]');
+      const r = canvas.getBoundingClientRect();
+      const k = Math.min(r.width / canvas.width, r.height / canvas.height);
+      const scale = (canvas.width * k) / vw;
+      return { canvas, clientX: r.left + (r.width - canvas.width * k) / 2 + x * scale, clientY: r.top + (r.height - canvas.height * k) / 2 + y * scale, framePerCss: canvas.width / vw };
+    };
+  }, VIEWPORT.width);
+}
+
+/** `warmup + samples` runs of `measure(i)` (ms, or a negative number when lost), `gapMs` apart; the warm-up runs are not kept. */
+async function sample(warmup, samples, gapMs, measure) {
+  const latencies = [];
+  let lost = 0;
+  for (let i = 0; i < warmup + samples; i++) {
+    const ms = await measure(i);
+    if (i >= warmup) {
+      if (ms < 0) lost++;
+      else latencies.push(ms);
+    }
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return { latencies, lost };
+}
+
 /** Runs the assist measurements in `browser`; returns the figures (ms). */
 export async function assistBench(browser) {
   const relay = startRelay();
@@ -93,56 +130,14 @@ export async function assistBench(browser) {
       const c = document.querySelector('upscope-viewer')?.shadowRoot?.querySelector('canvas[part="screen"]');
       return c && !c.hidden && c.width > 0;
     });
-    // Times each pointer position reached the visitor's page, by x.
-    await visitor.evaluate(() => {
-      window.__pointerSeen = new Map();
-      const watch = () => {
-        const root = document.querySelector('upscope-assist-layer')?.shadowRoot;
-        if (!root) return requestAnimationFrame(watch);
-        new MutationObserver(() => {
-          const el = root.querySelector('.pointer');
-          const m = el && /translate\(([-\d.]+)px/.exec(el.style.transform);
-          if (m && !window.__pointerSeen.has(+m[1] + 3)) window.__pointerSeen.set(+m[1] + 3, performance.timeOrigin + performance.now());
-        }).observe(root, { subtree: true, attributes: true, childList: true });
-      };
-      watch();
-    });
-    const sent = [];
-    for (let i = 0; i < WARMUP + SAMPLES; i++) {
-      const x = 100 + i * 15;
-      const t = await agent.evaluate(
-        ({ x, y, vw }) => {
-          const c = document.querySelector('upscope-viewer').shadowRoot.querySelector('canvas[part="screen"]');
-          const r = c.getBoundingClientRect();
-          const k = Math.min(r.width / c.width, r.height / c.height);
-          const left = r.left + (r.width - c.width * k) / 2;
-          const top = r.top + (r.height - c.height * k) / 2;
-          const scale = (c.width * k) / vw;
-          const t0 = performance.timeOrigin + performance.now();
-          c.dispatchEvent(new PointerEvent('pointermove', { clientX: left + x * scale, clientY: top + y * scale, bubbles: true, composed: true }));
-          return t0;
-        },
-        { x, y: 300, vw: VIEWPORT.width },
-      );
-      sent.push({ x, t });
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    const seen = new Map(await visitor.evaluate(() => [...window.__pointerSeen.entries()]));
-    const latencies = [];
-    let lost = 0;
-    for (const { x, t } of sent.slice(WARMUP)) {
-      // The pointer lands on whole pixels; the visitor's x may be off by the rounding.
-      const hit = [...seen.keys()].find((k) => Math.abs(k - x) <= 1);
-      if (hit === undefined) lost++;
-      else latencies.push(seen.get(hit) - t);
-    }
+    await installPictureMap(agent);
+    const pointer = await pointerLatency(visitor, agent);
     const click = await clickToFrame(visitor, agent);
     return {
-      pointerP50Ms: +percentile(latencies, 50).toFixed(1),
-      pointerP95Ms: +percentile(latencies, 95).toFixed(1),
-      pointerSamples: latencies.length,
-      pointerLost: lost,
+      pointerP50Ms: +percentile(pointer.latencies, 50).toFixed(1),
+      pointerP95Ms: +percentile(pointer.latencies, 95).toFixed(1),
+      pointerSamples: pointer.latencies.length,
+      pointerLost: pointer.lost,
       clickToFrameP50Ms: +percentile(click.latencies, 50).toFixed(1),
       clickToFrameP95Ms: +percentile(click.latencies, 95).toFixed(1),
       clickSamples: click.latencies.length,
@@ -155,10 +150,53 @@ export async function assistBench(browser) {
   }
 }
 
+/** Agent -> visitor pointer latency (see WHAT_IS_TIMED): each move to a new x, timed until the visitor's page shows the pointer there. */
+async function pointerLatency(visitor, agent) {
+  // When each pointer position reached the visitor's page, by x.
+  await visitor.evaluate(() => {
+    window.__pointerSeen = new Map();
+    const watch = () => {
+      const root = document.querySelector('upscope-assist-layer')?.shadowRoot;
+      if (!root) return requestAnimationFrame(watch);
+      new MutationObserver(() => {
+        const el = root.querySelector('.pointer');
+        const m = el && /translate\(([-\d.]+)px/.exec(el.style.transform);
+        if (m && !window.__pointerSeen.has(+m[1] + 3)) window.__pointerSeen.set(+m[1] + 3, performance.timeOrigin + performance.now());
+      }).observe(root, { subtree: true, attributes: true, childList: true });
+    };
+    watch();
+  });
+  return sample(WARMUP, SAMPLES, POINTER_GAP_MS, async (i) => {
+    const x = 100 + i * 15;
+    const t0 = await agent.evaluate((x) => {
+      const { canvas, clientX, clientY } = window.__onPicture(x, 300);
+      const t = performance.timeOrigin + performance.now();
+      canvas.dispatchEvent(new PointerEvent('pointermove', { clientX, clientY, bubbles: true, composed: true }));
+      return t;
+    }, x);
+    // The pointer lands on whole pixels; the visitor's x may be off by the rounding.
+    const seen = await visitor.evaluate(
+      ({ x, lostAfter }) =>
+        new Promise((ok) => {
+          const since = performance.now();
+          const check = () => {
+            const hit = [...window.__pointerSeen.keys()].find((k) => Math.abs(k - x) <= 1);
+            if (hit !== undefined) ok(window.__pointerSeen.get(hit));
+            else if (performance.now() - since > lostAfter) ok(null);
+            else setTimeout(check, 5);
+          };
+          check();
+        }),
+      { x, lostAfter: LOST_AFTER_MS },
+    );
+    return seen === null ? -1 : seen - t0;
+  });
+}
+
 /**
- * Remote click to the resulting frame on the agent's side (see the top of this file): control is
- * asked for and granted through the real UI, then each click on the viewer's picture toggles a block
- * on the visitor's page, timed until the picture shows the new colour.
+ * Remote click to the resulting frame on the agent's side (see WHAT_IS_TIMED): control is asked for
+ * and granted through the real UI, then each click on the viewer's picture toggles a block on the
+ * visitor's page, timed until the picture shows the new colour.
  */
 async function clickToFrame(visitor, agent) {
   await visitor.evaluate(() => {
@@ -181,43 +219,29 @@ async function clickToFrame(visitor, agent) {
   await agent.waitForFunction(() => window.__control.includes('granted'));
   await visitor.locator('upscope-widget [part="control-status"]').waitFor();
   await new Promise((r) => setTimeout(r, 500));
-  const latencies = [];
-  let lost = 0;
-  for (let i = 0; i < CLICK_WARMUP + CLICK_SAMPLES; i++) {
-    const dark = i % 2 === 0;
-    const ms = await agent.evaluate(
-      ({ vw, dark }) => {
-        const c = document.querySelector('upscope-viewer').shadowRoot.querySelector('canvas[part="screen"]');
-        const r = c.getBoundingClientRect();
-        const k = Math.min(r.width / c.width, r.height / c.height);
-        const left = r.left + (r.width - c.width * k) / 2;
-        const top = r.top + (r.height - c.height * k) / 2;
-        const scale = (c.width * k) / vw;
-        // The block's middle, in the canvas's own pixels (the frame's).
-        const fx = Math.round(420 * (c.width / vw));
-        const fy = Math.round(280 * (c.width / vw));
-        const ctx = c.getContext('2d');
+  return sample(CLICK_WARMUP, CLICK_SAMPLES, CLICK_GAP_MS, (i) =>
+    agent.evaluate(
+      ({ dark, lostAfter }) => {
+        const { canvas, clientX, clientY, framePerCss } = window.__onPicture(120, 230);
+        // The block's middle (420, 280 in the visitor's viewport), in the canvas's own pixels (the frame's).
+        const fx = Math.round(420 * framePerCss);
+        const fy = Math.round(280 * framePerCss);
+        const ctx = canvas.getContext('2d');
         const t0 = performance.now();
-        c.dispatchEvent(new PointerEvent('pointerdown', { clientX: left + 120 * scale, clientY: top + 230 * scale, button: 0, bubbles: true, composed: true }));
+        canvas.dispatchEvent(new PointerEvent('pointerdown', { clientX, clientY, button: 0, bubbles: true, composed: true }));
         return new Promise((ok) => {
           const check = () => {
             const d = ctx.getImageData(fx, fy, 1, 1).data;
             if (d[0] < 60 === dark) ok(performance.now() - t0);
-            else if (performance.now() - t0 > 3000) ok(-1);
+            else if (performance.now() - t0 > lostAfter) ok(-1);
             else setTimeout(check, 2);
           };
           check();
         });
       },
-      { vw: VIEWPORT.width, dark },
-    );
-    if (i >= CLICK_WARMUP) {
-      if (ms < 0) lost++;
-      else latencies.push(ms);
-    }
-    await new Promise((r) => setTimeout(r, 400));
-  }
-  return { latencies, lost };
+      { dark: i % 2 === 0, lostAfter: LOST_AFTER_MS },
+    ),
+  );
 }
 
 /** "met"/"MISSED" lines for the assist targets; a miss sets a failing exit code. */
@@ -238,7 +262,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const browser = await chromium.launch({ executablePath: await findChromium(), args: [...CHROMIUM_ARGS], headless: true });
   try {
     const r = await assistBench(browser);
-    console.log(`Assist over loopback: ${JSON.stringify(r)}\nTargets (issue 14):\n${judgeAssist(r).join('\n')}`);
+    console.log(`Assist over loopback: ${JSON.stringify(r)}\n${WHAT_IS_TIMED}\nTargets (issue 14):\n${judgeAssist(r).join('\n')}`);
   } finally {
     await browser.close();
   }

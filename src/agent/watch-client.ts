@@ -18,6 +18,7 @@ import {
   MAX_DRAW_POINTS,
   parseMessage,
   randomId,
+  RATE_LIMITS,
   SHORT_ID_PATTERN,
   type AssistSettings,
   type ControlEndReason,
@@ -99,6 +100,12 @@ export interface WatchSnapshot {
   controlReason: ControlEndReason | null;
   /** Another agent has control (or asked for it): their name; null otherwise. */
   controlBy: string | null;
+  /**
+   * After the visitor declined this agent's request for control: when (`Date.now()` ms) it may ask
+   * again (the relay refuses sooner with `rateLimited`, see RATE_LIMITS.controlDeclineCooldownMs);
+   * null otherwise.
+   */
+  controlRetryAt: number | null;
 }
 
 /** What the visitor's page reports as it happens (not part of the snapshot: it changes many times a second). */
@@ -146,9 +153,10 @@ export type CustomMessageError = UpscopeError<ErrorCode | 'timeout' | 'closed'>;
 /** The name earlier releases exported; `instanceof CustomMessageError` still works. */
 export const CustomMessageError = UpscopeError;
 
-const INITIAL: WatchSnapshot = {
+/** The snapshot before a connection (and of a viewer without a client). */
+export const INITIAL: WatchSnapshot = {
   status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null,
-  assist: null, control: 'none', controlReason: null, controlBy: null,
+  assist: null, control: 'none', controlReason: null, controlBy: null, controlRetryAt: null,
 };
 /** Remote inputs waiting for the visitor's answer at most. */
 const MAX_PENDING_INPUTS = 64;
@@ -362,7 +370,8 @@ export class WatchClient {
   private onControl(msg: MessageOf<'control'>): void {
     const me = this.snapshot.observerId;
     if (msg.observerId !== null && msg.observerId === me) {
-      this.update({ control: msg.state, controlReason: msg.reason, controlBy: null });
+      const retryAt = msg.state === 'declined' ? Date.now() + RATE_LIMITS.controlDeclineCooldownMs : msg.state === 'none' || msg.state === 'revoked' ? this.snapshot.controlRetryAt : null;
+      this.update({ control: msg.state, controlReason: msg.reason, controlBy: null, controlRetryAt: retryAt });
     } else {
       const busy = msg.state === 'requested' || msg.state === 'granted';
       this.update({ controlBy: busy ? msg.agentName : null, ...(this.snapshot.control === 'granted' || this.snapshot.control === 'requested' ? {} : { control: 'none' as const }) });

@@ -82,6 +82,13 @@ export const RATE_LIMITS = {
    */
   liveMessageBurst: 60,
   liveMessagesPerSecond: 60,
+  /**
+   * After the visitor declines an agent's request for control, that agent (by agent id, on any of
+   * its sockets) may not ask again for this long, in ms: the relay refuses a request sooner with
+   * `rateLimited`, so an agent cannot keep prompting the visitor. The viewer disables its control
+   * button until then.
+   */
+  controlDeclineCooldownMs: 30_000,
 } as const;
 
 /**

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
-import { MAX_CUSTOM_MESSAGE_LENGTH } from '../../src/protocol/index.js';
+import { MAX_CUSTOM_MESSAGE_LENGTH, RATE_LIMITS } from '../../src/protocol/index.js';
 import { agentToken, BLUE, GREEN, INJECTION, isColor, makeFrame, part, pixel, RawVisitor, RED, relayVisitors, viewerScreen, viewerStatus, YELLOW } from './agent-test-helpers.js';
 import { until } from '../support/until.js';
 
@@ -86,6 +86,35 @@ describe('<upscope-viewer>', () => {
     await until('waiting again', () => el.status === 'waiting');
     await v.answer(true);
     await until('watching', () => el.status === 'watching');
+  });
+
+  it('after a decline the control button waits for the cooldown, and says when the agent may ask again', async () => {
+    const { v, el } = await watching();
+    v.send({ type: 'assistSettings', settings: { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true } });
+    const button = () => part<HTMLButtonElement>(el, 'control-button')!;
+    await until('control may be asked for', () => part(el, 'control-button') !== null && !button().disabled);
+    button().click();
+    const ask = await v.next('controlRequested');
+    v.send({ type: 'controlAnswer', observerId: ask.observerId, allow: false });
+    await until('declined', () => el.controlState === 'declined');
+    await el.updateComplete;
+    expect(button().disabled).to.equal(true);
+    expect(button().textContent).to.match(/^Ask again in (30|29) s$/);
+    expect(part(el, 'control-note')!.textContent).to.equal(`The visitor declined control. You may ask again in ${RATE_LIMITS.controlDeclineCooldownMs / 1000} s.`);
+
+    // Asking anyway (the API): the relay refuses at once, the agent is told why, the visitor is not asked.
+    el.requestControl();
+    await until('the refusal is shown', () => /^Refused: the visitor declined your request for control; you may ask again in \d+ s\.$/.test(part(el, 'control-note')?.textContent ?? ''));
+    expect(v.messages.filter((m) => m.type === 'controlRequested')).to.have.length(1);
+
+    // The countdown ends with the cooldown (this page's clock moved past it): the button asks again.
+    const realNow = Date.now;
+    Date.now = () => realNow() + RATE_LIMITS.controlDeclineCooldownMs;
+    try {
+      await until('the button is back', () => !button().disabled && button().textContent === 'Ask for control');
+    } finally {
+      Date.now = realNow;
+    }
   });
 
   it('shows paused while the visitor tab is hidden', async () => {

@@ -16,6 +16,8 @@ export const CONTROL_ON = { 'allow-remote-click': '', 'allow-remote-type': '', '
 export interface WatchingOptions {
   viewerWidth?: number;
   attributes?: Record<string, string>;
+  /** Install Playwright's controllable clock in the visitor's page (see {@link advanceClock}); the agent and the relay keep real time. */
+  clock?: boolean;
 }
 
 export interface Pair {
@@ -30,6 +32,7 @@ export async function watching(e2e: E2E, o: WatchingOptions = {}): Promise<Pair>
   const actx = await e2e.browser.newContext({ viewport: VIEWPORT });
   const visitor = await vctx.newPage();
   const agent = await actx.newPage();
+  if (o.clock) await vctx.clock.install();
   const errors: string[] = [];
   visitor.on('pageerror', (e) => errors.push(e.message));
   agent.on('pageerror', (e) => errors.push(e.message));
@@ -99,4 +102,17 @@ export async function grantControl(p: Pair): Promise<void> {
   await p.visitor.locator('upscope-widget [part="control-allow-button"]').click();
   await p.visitor.locator('upscope-widget [part="control-status"]').waitFor();
   await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.includes('granted'));
+}
+
+/**
+ * Moves the clock of a page started with `clock: true` on by `ms`, in steps shorter than its
+ * socket's heartbeat window (two DEFAULT_HEARTBEAT_MS): after each step the relay's answer to the
+ * heartbeat has real time to arrive, so the connection is not replaced as silent.
+ */
+export async function advanceClock(page: Page, ms: number): Promise<void> {
+  const step = 10_000;
+  for (let left = ms; left > 0; left -= step) {
+    await page.clock.fastForward(Math.min(step, left));
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * Assist end to end, in two real Chromium pages on the real relay: the demo shop with its widget
  * (the visitor) and an `<upscope-viewer>` (the agent). The agent's pointer lands where the agent
- * points, with the viewer at half size and the visitor scrolled; ink shows on the visitor's page,
+ * points, with the viewer at half size and the visitor scrolled, and is never in the frames; ink shows on the visitor's page,
  * never in the frames, and fades; the visitor's cursor is drawn on the agent's side; a declined
  * request for control gives no control; Escape, the stop button and a hidden tab take it back.
  *
@@ -17,12 +17,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relayAndBrowser } from './setup.js';
-import { CONTROL_ON, controlStates, grantControl, onPicture, VIEWPORT, watching as watchingWith, type WatchingOptions } from './assist-helpers.js';
+import { CONTROL_IDLE_MS } from '../../src/protocol/index.js';
+import { advanceClock, CONTROL_ON, controlStates, grantControl, onPicture, VIEWPORT, watching as watchingWith, type WatchingOptions } from './assist-helpers.js';
 
 const CREDENTIAL = 'e2e-assist-credential';
 const e2e = relayAndBrowser(CREDENTIAL, 'upscope.js');
 const watching = (o: WatchingOptions = {}) => watchingWith(e2e, o);
 const SHOTS = process.env.SCREENSHOTS ?? '';
+
+/** The viewer's watch client, reached past its own checks to send what a buggy or hostile agent might. */
+type ViewerInside = { watch$: { client: { send(msg: unknown): void; snapshot: { error: { code: string; message: string } | null } } } };
 
 /** The agent's pointer on the visitor's page: where its tip is, in viewport pixels, and its label. */
 async function agentPointer(visitor: Page): Promise<{ x: number; y: number; label: string } | null> {
@@ -66,6 +70,39 @@ test('the pointer lands where the agent points, with the viewer at half size and
     assert.equal(under, 'payment-title');
     // The widget says who is pointing.
     await p.visitor.locator('upscope-widget [part="assist-status"]', { hasText: 'Priya is pointing' }).waitFor();
+    // The frames never carry the pointer: a green block painted under it reaches the agent's picture
+    // green where the pointer's arrow and label lie on the visitor's page.
+    const tip = { x: Math.round(pointer!.x), y: Math.round(pointer!.y) };
+    await p.visitor.evaluate((tip) => {
+      const d = document.createElement('div');
+      d.id = 'e2e-under-pointer';
+      d.style.cssText = `position:fixed;left:${tip.x - 10}px;top:${tip.y - 10}px;width:120px;height:60px;background:#00ff00;z-index:2147480000`;
+      document.body.append(d);
+    }, tip);
+    const greenOnPicture = (points: Array<[number, number]>) =>
+      p.agent.evaluate(
+        ({ points, vw }) => {
+          const c = document.querySelector('upscope-viewer')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[part="screen"]')!;
+          const k = c.width / vw;
+          return points.map(([x, y]) => {
+            const [r, g, b] = c.getContext('2d')!.getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
+            return r < 90 && g > 180 && b < 90;
+          });
+        },
+        { points, vw: VIEWPORT.width },
+      );
+    // The block's far corner, away from the pointer, turns green: a frame after the pointer has come.
+    await p.agent.waitForFunction(
+      ({ x, y, vw }) => {
+        const c = document.querySelector('upscope-viewer')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[part="screen"]')!;
+        const [r, g, b] = c.getContext('2d')!.getImageData(Math.round(x * (c.width / vw)), Math.round(y * (c.width / vw)), 1, 1).data;
+        return r < 90 && g > 180 && b < 90;
+      },
+      { x: tip.x + 100, y: tip.y + 45, vw: VIEWPORT.width },
+    );
+    assert.ok(await agentPointer(p.visitor), 'the pointer is still on the visitor page');
+    assert.deepEqual(await greenOnPicture([[tip.x + 7, tip.y + 8], [tip.x + 25, tip.y + 24]]), [true, true], "neither the pointer's arrow nor its label is in the frame");
+    await p.visitor.evaluate(() => document.getElementById('e2e-under-pointer')!.remove());
     // Leaving the picture hides it.
     await p.agent.mouse.move(5, 5);
     await p.visitor.waitForFunction(() => !document.querySelector('upscope-assist-layer')?.shadowRoot?.querySelector('.pointer'));
@@ -205,6 +242,10 @@ test('a declined request for control gives no control; the toolbar follows what 
     await p.visitor.locator('upscope-widget [part="control-deny-button"]').click();
     await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.includes('declined'));
     assert.deepEqual(await controlStates(p.agent), ['requested', 'declined']);
+    // The agent may not ask again at once: the button counts down the cooldown.
+    assert.match((await button.textContent()) ?? '', /^Ask again in (30|29) s$/);
+    assert.equal(await button.isDisabled(), true);
+    if (SHOTS) await p.agent.locator('upscope-viewer').screenshot({ path: join(SHOTS, 'viewer-control-declined.png') });
     assert.equal(await p.visitor.evaluate(() => document.activeElement?.id), 'name', 'focus is back in the field');
     // A click on the picture now is not control: nothing is typed or pressed on the visitor's page.
     const field = await p.visitor.evaluate(() => {
@@ -225,7 +266,9 @@ test('a declined request for control gives no control; the toolbar follows what 
 test('Escape and the stop button take control back', async () => {
   const p = await watching({ attributes: CONTROL_ON });
   try {
+    await p.visitor.locator('#name').click();
     await grantControl(p);
+    assert.equal(await p.visitor.evaluate(() => document.activeElement?.id), 'name', 'after Allow, focus is back in the field the visitor was in');
     assert.match((await p.visitor.locator('upscope-widget [part="control-status"]').textContent()) ?? '', /Priya is controlling this page/);
     assert.deepEqual(await axeViolations(p.visitor, 'upscope-widget'), [], 'axe, controlling');
     assert.deepEqual(await axeViolations(p.agent, 'upscope-viewer'), [], 'axe, viewer with control');
@@ -258,6 +301,41 @@ test('a hidden tab ends control', async () => {
     });
     await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.at(-1) === 'revoked');
     await p.visitor.locator('upscope-widget [part="control-status"]').waitFor({ state: 'detached' });
+  } finally {
+    await p.close();
+  }
+});
+
+test('control ends after 2 minutes without agent input: the widget lets go, the agent is told, and later input is refused', async () => {
+  assert.equal(CONTROL_IDLE_MS, 2 * 60 * 1000, 'the default is 2 minutes');
+  // The visitor's page runs on a controllable clock: its 2 minutes pass in moments.
+  const p = await watchingWith(e2e, { attributes: CONTROL_ON, clock: true });
+  try {
+    await grantControl(p);
+    const controlling = () => p.visitor.locator('upscope-widget [part="control-status"]').count();
+    // Five seconds short of it: still in control.
+    await advanceClock(p.visitor, CONTROL_IDLE_MS - 5000);
+    assert.equal(await controlling(), 1, 'still controlling just before 2 minutes');
+    // Input from the agent starts the 2 minutes again: a wheel over the picture scrolls the page.
+    const at = await onPicture(p.agent, 640, 400);
+    await p.agent.mouse.move(at.x, at.y);
+    await p.agent.mouse.wheel(0, 300);
+    await p.visitor.waitForFunction(() => window.scrollY > 0);
+    await advanceClock(p.visitor, CONTROL_IDLE_MS - 5000);
+    assert.equal(await controlling(), 1, 'still controlling 2 minutes after the first start: the wheel re-armed it');
+    assert.equal((await controlStates(p.agent)).at(-1), 'granted');
+    // Past 2 minutes since the last input: control ends, for the reason "idle".
+    await advanceClock(p.visitor, 10_000);
+    await p.visitor.locator('upscope-widget [part="control-status"]').waitFor({ state: 'detached' });
+    await p.agent.waitForFunction(() => (window as unknown as { controlStates: string[] }).controlStates.at(-1) === 'revoked');
+    assert.match((await p.agent.locator('upscope-viewer [part="control-note"]').textContent()) ?? '', /Control ended: no input for 2 minutes/);
+    const button = p.agent.locator('upscope-viewer [part="control-button"]');
+    assert.equal(await button.textContent(), 'Ask for control');
+    assert.equal(await button.getAttribute('aria-pressed'), 'false');
+    // Input sent anyway, past the viewer's own check: the relay refuses it with invalidState.
+    await p.agent.evaluate(() => (document.querySelector('upscope-viewer') as unknown as ViewerInside).watch$.client.send({ type: 'remoteInput', id: 77, input: { kind: 'click', x: 10, y: 10 } }));
+    const refused = await (await p.agent.waitForFunction(() => (document.querySelector('upscope-viewer') as unknown as ViewerInside).watch$.client.snapshot.error)).jsonValue();
+    assert.equal(refused?.code, 'invalidState', refused?.message);
   } finally {
     await p.close();
   }

@@ -1,19 +1,22 @@
 /**
  * Assist on the relay (src/server/relay/assist.ts): the agent's pointer and ink reach only the
  * visitor of its session, remote control needs the visitor's grant and ends when the visitor takes
- * it back or the session pauses, a visitor cannot send control input, capabilities are checked,
- * and a pointer flood is coalesced (the newest position wins) within the live budget.
+ * it back or the session pauses, a declined agent may not ask again before the cooldown, a visitor
+ * cannot send control input, capabilities are checked, and a pointer flood is coalesced (the
+ * newest position wins) within the live budget.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RATE_LIMITS } from '../../src/protocol/index.js';
 import { HOST } from '../support/relay-host.js';
 import { testRelay } from '../support/node-client.js';
+import { syncAgentToken } from '../support/sync-agent-token.js';
+import type { RelayHostOptions } from '../support/relay-host.js';
 
 const CONTROL_ON = { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true };
 
-async function session() {
-  const relay = await testRelay();
+async function session(options: RelayHostOptions = {}) {
+  const relay = await testRelay(options);
   const v = await relay.visitor();
   const { shortId } = await v.next('welcome');
   const a = await relay.allowedWatch(v, shortId, relay.token('Priya'));
@@ -76,7 +79,8 @@ test('a visitor socket sending control input is refused', async () => {
 });
 
 test('control: no input without a grant; a declined request does nothing; granted input reaches the visitor; revoking stops it', async () => {
-  const { relay, v, a, observerId } = await session();
+  const start = Date.now();
+  const { relay, v, a, observerId } = await session({ clock: start });
   try {
     // Nothing allowed yet (the defaults): asking is refused.
     a.send({ type: 'requestControl' });
@@ -99,6 +103,8 @@ test('control: no input without a grant; a declined request does nothing; grante
     assert.equal((await a.next('error')).code, 'invalidState', 'declined: still no input');
     assert.equal(v.count('agentInput'), 0);
 
+    // Past the cooldown after a decline, the agent asks again.
+    await relay.server.setNow(start + RATE_LIMITS.controlDeclineCooldownMs);
     a.send({ type: 'requestControl' });
     await v.next('controlRequested');
     v.send({ type: 'controlAnswer', observerId, allow: true });
@@ -122,7 +128,53 @@ test('control: no input without a grant; a declined request does nothing; grante
   }
 });
 
-test('control ends when the tab is hidden (the session pauses), and a second agent cannot take it', async () => {
+test('after a decline, the same agent (on any socket) is refused at once until the cooldown has passed; other agents may ask', async () => {
+  const start = Date.now();
+  const relay = await testRelay({ clock: start });
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    v.send({ type: 'assistSettings', settings: CONTROL_ON });
+    // Priya's tokens all name one agent (one agent id).
+    const priya = () => syncAgentToken(relay.server.agentSigningKey, 'Priya', undefined, 'agent-priya');
+    const a = await relay.allowedWatch(v, shortId, priya());
+    const state = a.messages.find((m) => m.type === 'watchState' && m.watching);
+    const observerId = state?.type === 'watchState' ? state.observerId : '';
+    a.send({ type: 'requestControl' });
+    await v.next('controlRequested');
+    v.send({ type: 'controlAnswer', observerId, allow: false });
+    assert.equal((await a.next('control', (m) => m.state !== 'requested')).state, 'declined');
+
+    // Asking again at once: refused by the relay, and the visitor is not asked.
+    a.send({ type: 'requestControl' });
+    const refused = await a.next('error');
+    assert.equal(refused.code, 'rateLimited');
+    assert.match(refused.message, /declined .*ask again in 30 s/);
+    // Priya on a second socket is refused too.
+    const a2 = await relay.allowedWatch(v, shortId, priya());
+    a2.send({ type: 'requestControl' });
+    assert.equal((await a2.next('error')).code, 'rateLimited');
+    // Another agent is not held back by Priya's decline.
+    const bob = await relay.allowedWatch(v, shortId, relay.token('Bob'));
+    bob.send({ type: 'requestControl' });
+    assert.equal((await v.next('controlRequested')).agentName, 'Bob');
+    bob.send({ type: 'releaseControl' });
+    await a.next('control', (m) => m.state === 'none');
+
+    // One millisecond short of the cooldown: still refused; at it, the visitor is asked again.
+    await relay.server.setNow(start + RATE_LIMITS.controlDeclineCooldownMs - 1);
+    a.send({ type: 'requestControl' });
+    assert.match((await a.next('error')).message, /ask again in 1 s/);
+    assert.equal(v.count('controlRequested'), 2, 'the visitor was asked only for Priya once and Bob once');
+    await relay.server.setNow(start + RATE_LIMITS.controlDeclineCooldownMs);
+    a.send({ type: 'requestControl' });
+    assert.equal((await v.next('controlRequested')).observerId, observerId);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('control ends when the tab is hidden (the session pauses) or the session ends, and a second agent cannot take it', async () => {
   const { relay, v, a, shortId, observerId } = await session();
   try {
     v.send({ type: 'assistSettings', settings: CONTROL_ON });
@@ -140,6 +192,18 @@ test('control ends when the tab is hidden (the session pauses), and a second age
     assert.equal(ended.reason, 'session');
     a.send({ type: 'remoteInput', id: 9, input: { kind: 'click', x: 1, y: 1 } });
     assert.equal((await a.next('error', (m) => m.ref === '9')).code, 'invalidState');
+
+    // Granted again, then the session ends (the visitor stops it): control ends with it.
+    v.send({ type: 'visibility', visible: true });
+    await a.next('session', (m) => m.state === 'active');
+    a.send({ type: 'requestControl' });
+    await v.next('controlRequested');
+    v.send({ type: 'controlAnswer', observerId, allow: true });
+    await a.next('control', (m) => m.state === 'granted');
+    v.send({ type: 'stopSession' });
+    assert.equal((await a.next('control', (m) => m.state === 'revoked')).reason, 'session');
+    a.send({ type: 'remoteInput', id: 10, input: { kind: 'click', x: 1, y: 1 } });
+    assert.equal((await a.next('error', (m) => m.ref === '10')).code, 'invalidState');
   } finally {
     await relay.close();
   }

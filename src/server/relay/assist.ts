@@ -13,7 +13,9 @@
  * visitor's page (`controlAnswer`), never by the relay; it ends when the visitor takes it back
  * (`revokeControl`), the agent releases it or leaves, the visitor's socket goes, the session is no
  * longer active, or the visitor's settings stop allowing it. Everyone in the session hears every
- * change (`control`).
+ * change (`control`). After the visitor declines, that agent (by agent id, whichever socket asks)
+ * is refused at once with `rateLimited` for RATE_LIMITS.controlDeclineCooldownMs, by the room's
+ * clock: an agent cannot keep prompting the visitor.
  */
 import {
   ControlEndReason,
@@ -74,10 +76,16 @@ export class Assist {
   private control: { w: AssistWatcher; state: 'requested' | 'granted' } | null = null;
   /** Live budgets per socket id (made on a socket's first live message). */
   private readonly live = new Map<string, Held>();
+  /** Agents the visitor declined, by agent id: when (room clock) each may ask again. Expired ones are pruned on each decline. */
+  private readonly declined = new Map<string, number>();
 
   constructor(
     private readonly room: AssistRoom,
-    private readonly limits: { burst: number; perSecond: number } = { burst: RATE_LIMITS.liveMessageBurst, perSecond: RATE_LIMITS.liveMessagesPerSecond },
+    private readonly limits: { burst: number; perSecond: number; declineCooldownMs: number } = {
+      burst: RATE_LIMITS.liveMessageBurst,
+      perSecond: RATE_LIMITS.liveMessagesPerSecond,
+      declineCooldownMs: RATE_LIMITS.controlDeclineCooldownMs,
+    },
   ) {}
 
   /** Whether `type` is for assist (the room hands it here). */
@@ -97,7 +105,10 @@ export class Assist {
       case 'controlAnswer': {
         const c = this.control;
         if (!c || c.state !== 'requested' || c.w.observerId !== msg.observerId) return this.room.sendError(conn, ErrorCode.notFound, 'that request for control is no longer open');
-        if (!msg.allow) return this.end('declined', null);
+        if (!msg.allow) {
+          this.coolDown(c.w.agent.agentId);
+          return this.end('declined', null);
+        }
         c.state = 'granted';
         return this.broadcast('granted', c.w, null);
       }
@@ -164,6 +175,8 @@ export class Assist {
         if (c && c.w !== w) return this.room.sendError(w.conn, ErrorCode.invalidState, `${c.w.agent.agentName} ${c.state === 'granted' ? 'is controlling this page' : 'has asked for control'}`);
         // Asking again repeats the state (and the prompt, if still open), never a second prompt.
         if (c) return c.state === 'granted' ? this.room.send(w.conn, this.controlMsg('granted', w, null)) : this.room.send(visitor, this.requestMsg(w));
+        const seconds = Math.ceil(((this.declined.get(w.agent.agentId) ?? -Infinity) - this.room.now()) / 1000);
+        if (seconds > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${seconds} s`);
         this.control = { w, state: 'requested' };
         this.room.send(visitor, this.requestMsg(w));
         return this.broadcast('requested', w, null, false);
@@ -213,6 +226,7 @@ export class Assist {
     this.settings = DEFAULT_ASSIST;
     this.control = null;
     this.live.clear();
+    this.declined.clear();
     this.room.schedule(null);
   }
 
@@ -231,6 +245,13 @@ export class Assist {
   }
 
   // ------------------------------------------------------------------ plumbing
+
+  /** The visitor declined `agentId`: it may not ask again for the cooldown (the map holds only agents still cooling down). */
+  private coolDown(agentId: string): void {
+    const now = this.room.now();
+    for (const [id, until] of this.declined) if (until <= now) this.declined.delete(id);
+    this.declined.set(agentId, now + this.limits.declineCooldownMs);
+  }
 
   private allowsControl(): boolean {
     return this.settings.click || this.settings.type || this.settings.scroll;

@@ -2,20 +2,15 @@
 // ink, control), whose input handling and marks live in assist-tools.ts.
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
-import type { ControlState, DrawShape, Observer, RemoteInputResult, VisitorSummary } from '../../../protocol/index.js';
+import { RATE_LIMITS, type ControlState, type DrawShape, type Observer, type RemoteInputResult, type VisitorSummary } from '../../../protocol/index.js';
 import { AssistTools } from '../../assist-tools.js';
 import { endReasonText, visitorLabel } from '../../describe.js';
 import { emit } from '../../events.js';
 import { FramePainter, QualityMeter, type Quality } from '../../frame-painter.js';
 import { ClientController, type ClientRun } from '../../../relay-client/client-controller.js';
-import { WatchClient, type WatchSnapshot, type WatchStatus } from '../../watch-client.js';
+import { INITIAL as IDLE, WatchClient, type WatchSnapshot, type WatchStatus } from '../../watch-client.js';
 import { baseStyles } from '../shared.styles.js';
 import { viewerStyles } from './upscope-viewer.styles.js';
-
-const IDLE: WatchSnapshot = {
-  status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null,
-  assist: null, control: 'none', controlReason: null, controlBy: null,
-};
 
 /**
  * @tag upscope-viewer
@@ -44,7 +39,7 @@ const IDLE: WatchSnapshot = {
  * @csspart draw-button - Draw mode: dragging on the picture draws on the visitor's page (pressed while on). Freehand ink fades after a few seconds.
  * @csspart shape-select - In draw mode, what dragging draws: freehand, a rectangle or an arrow.
  * @csspart clear-ink-button - Clears this agent's ink from the visitor's page.
- * @csspart control-button - Asks the visitor for control of the page; while asked, withdraws the request; with control, releases it. With control, clicks, the wheel and keys on the picture go to the visitor's page.
+ * @csspart control-button - Asks the visitor for control of the page; while asked, withdraws the request; with control, releases it. With control, clicks, the wheel and keys on the picture go to the visitor's page. After the visitor declines, it is disabled for 30 s and counts down until the agent may ask again ("Ask again in 25 s").
  * @csspart control-note - Why a tool is off, or what the page refused (a masked field).
  * @csspart scroll-position - How far down the visitor has scrolled their page.
  * @csspart marks - The `<canvas>` over the screen with the visitor's cursor, their click ripples and this agent's own ink (drawn here, never in the frames).
@@ -104,6 +99,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   protected note = '';
   private noteTimer: ReturnType<typeof setTimeout> | undefined;
   private lastControl: ControlState = 'none';
+  private lastError: WatchSnapshot['error'] = null;
+  /** Re-renders the control button each second while it waits after a decline. */
+  private retryTimer: ReturnType<typeof setInterval> | undefined;
   /** Pointer, ink, control and the marks over the picture. */
   private readonly tools = new AssistTools({
     screen: () => this.renderRoot?.querySelector<HTMLCanvasElement>('canvas[part="screen"]') ?? null,
@@ -253,9 +251,21 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     if (s.control !== this.lastControl) {
       this.lastControl = s.control;
       emit(this, 'upscope-control-changed', { state: s.control, reason: s.controlReason });
-      if (s.control === 'declined') this.showNote('The visitor declined control.');
+      if (s.control === 'declined') this.showNote(`The visitor declined control. You may ask again in ${RATE_LIMITS.controlDeclineCooldownMs / 1000} s.`);
       else if (s.control === 'revoked') this.showNote(`Control ended: ${controlEndText(s.controlReason)}.`);
       else if (s.control === 'granted') this.showNote('');
+    }
+    if (s.controlRetryAt !== null && this.retryTimer === undefined) {
+      this.retryTimer = setInterval(() => {
+        this.requestUpdate();
+        const at = this.snapshot.controlRetryAt;
+        if (at === null || at <= Date.now()) this.stopRetryTimer();
+      }, 1000);
+    }
+    // The relay refused something for going too fast (asking for control again too soon, too much ink): the agent is told.
+    if (s.error !== this.lastError) {
+      this.lastError = s.error;
+      if (s.error?.code === 'rateLimited') this.showNote(`Refused: ${s.error.message}.`);
     }
     // Once the session is over, the visitor's last picture is not left on show; while the
     // connection is being restored (or the visitor's page reloads) it stays, under an overlay.
@@ -360,6 +370,12 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     super.disconnectedCallback();
     this.tools.detach();
     clearTimeout(this.noteTimer);
+    this.stopRetryTimer();
+  }
+
+  private stopRetryTimer(): void {
+    clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   private showNote(text: string): void {
@@ -393,7 +409,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const controlOff = a !== null && !a.click && !a.type && !a.scroll;
     const busy = s.controlBy !== null;
     const c = s.control;
-    const controlLabel = c === 'granted' ? 'Release control' : c === 'requested' ? 'Cancel control request' : 'Ask for control';
+    // Seconds until the agent may ask again after a decline (0: it may).
+    const wait = c !== 'granted' && c !== 'requested' && s.controlRetryAt !== null ? Math.max(0, Math.ceil((s.controlRetryAt - Date.now()) / 1000)) : 0;
+    const controlLabel = c === 'granted' ? 'Release control' : c === 'requested' ? 'Cancel control request' : wait > 0 ? `Ask again in ${wait} s` : 'Ask for control';
     const offNote = busy && c !== 'granted' ? `${s.controlBy} is controlling this page.` : '';
     return html`<div class="assist" role="group" aria-label="Tools">
       <button part="pointer-button" aria-pressed=${this.tools.pointerOn && !pointerOff ? 'true' : 'false'} ?disabled=${pointerOff}
@@ -409,8 +427,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
             <button part="clear-ink-button" @click=${() => this.tools.clearInk()}>Clear</button>`
         : nothing}
       <button part="control-button" class=${c === 'granted' ? 'danger' : ''} aria-pressed=${c === 'granted' ? 'true' : 'false'}
-        ?disabled=${(controlOff || busy) && c !== 'granted' && c !== 'requested'}
-        title=${controlOff ? "The visitor's site allows no remote control" : offNote || (c === 'granted' ? 'Clicks, the wheel and keys on the picture go to the visitor’s page' : 'Ask the visitor to let you control the page')}
+        ?disabled=${(controlOff || busy || wait > 0) && c !== 'granted' && c !== 'requested'}
+        title=${controlOff ? "The visitor's site allows no remote control" : offNote || (wait > 0 ? `The visitor declined; you may ask again in ${wait} s` : '') || (c === 'granted' ? 'Clicks, the wheel and keys on the picture go to the visitor’s page' : 'Ask the visitor to let you control the page')}
         @click=${this.onControlButton}>${controlLabel}</button>
       ${this.note || offNote ? html`<span part="control-note" class="note" role="status">${this.note || offNote}</span>` : nothing}
     </div>`;
