@@ -249,19 +249,14 @@ test('an ink flood past the live budget is dropped with one rateLimited error a 
   }
 });
 
-test('an agent whose token lacks a capability is refused that action', { skip: HOST !== 'node' && 'narrows capabilities through the Node relay\'s token verifier; tokens carry no capabilities claim until issue 13' }, async () => {
+test('an agent whose token lacks a capability is refused that action', async () => {
   const relay = await testRelay();
   try {
-    const tokens = relay.server.node!.tokens;
-    const verify = tokens.verify.bind(tokens);
-    tokens.verify = async (t) => {
-      const id = await verify(t);
-      return id && id.agentName === 'Viewer' ? { ...id, capabilities: ['watch', 'message'] } : id;
-    };
+    const viewerOnly = syncAgentToken(relay.server.agentSigningKey, 'Viewer', undefined, 'agent-viewer', ['watch', 'message']);
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
     v.send({ type: 'assistSettings', settings: CONTROL_ON });
-    const a = await relay.allowedWatch(v, shortId, relay.token('Viewer'));
+    const a = await relay.allowedWatch(v, shortId, viewerOnly);
     for (const msg of [{ type: 'pointer', x: 1, y: 1, visible: true }, { type: 'draw', id: 'a', shape: 'rect', points: [0, 0, 5, 5], done: true }, { type: 'requestControl' }]) {
       a.send(msg);
       const e = await a.next('error');
