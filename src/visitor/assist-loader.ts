@@ -11,13 +11,13 @@
  * loaded, the SDK's `onError` hears why once, control is refused (a control request is declined,
  * remote input answered `notAllowed`), and the next session tries the load again.
  */
-import { CspViolations } from '../capture/csp-violations.js';
 import { UpscopeError } from '../relay-client/errors.js';
 import { ErrorCode, type AssistSettings, type Message } from '../protocol/index.js';
 import type { VisitorAssist, VisitorAssistDeps } from './assist.js';
 import { ASSIST_MESSAGES, EMPTY_ASSIST_STATUS, assistSettings, type AssistStatus } from './assist-settings.js';
 import type { ConsentHandler } from './consent-broker.js';
 import { StateStream } from './stream.js';
+import { BesideImportError, importBeside } from './import-beside.js';
 
 export type AssistModule = typeof import('./assist-bundle.js');
 
@@ -36,20 +36,7 @@ let loading: Promise<AssistModule> | null = null;
 
 /** Loads the engine from {@link ASSIST_BUNDLE} next to `bundleUrl` (the script that calls this). */
 export function loadAssistFrom(bundleUrl: string): void {
-  const url = new URL(ASSIST_BUNDLE, bundleUrl).href;
-  importAssist = async () => {
-    // Chromium applies script-src to this import, as to the capture engine's.
-    const csp = new CspViolations(document);
-    const since = performance.now();
-    try {
-      return (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as AssistModule;
-    } catch (err) {
-      const needs = await csp.explainImport(url, since);
-      throw needs ? unavailable(err, `this page's Content-Security-Policy blocks the assist engine (${ASSIST_BUNDLE}): it needs ${needs}`, ErrorCode.cspBlocked) : err;
-    } finally {
-      csp.dispose();
-    }
-  };
+  importAssist = () => importBeside(bundleUrl, ASSIST_BUNDLE);
   loading = null;
 }
 
@@ -57,7 +44,10 @@ export function loadAssistFrom(bundleUrl: string): void {
 function loadAssist(): Promise<AssistModule> {
   return (loading ??= importAssist().catch((err: unknown) => {
     loading = null;
-    throw err instanceof UpscopeError ? err : unavailable(err, `the assist engine (${ASSIST_BUNDLE}) could not be loaded`);
+    const needs = err instanceof BesideImportError && err.needs;
+    throw needs
+      ? unavailable(err, `this page's Content-Security-Policy blocks the assist engine (${ASSIST_BUNDLE}): it needs ${needs}`, ErrorCode.cspBlocked)
+      : unavailable(err, `the assist engine (${ASSIST_BUNDLE}) could not be loaded`);
   }));
 }
 
