@@ -11,9 +11,10 @@
 const VIOLATION_WAIT_MS = 250;
 
 /**
- * The bundles the page's policy refused. The browser does not fetch a refused module again, so it
- * reports no new violation for a second attempt, yet the reason stands (a policy only gets
- * stricter). At most one entry per bundle file.
+ * The bundles the page's policy refused, so a later attempt says why too: a browser that keeps a
+ * failed module in its module map (as the HTML standard long did) does not fetch it again and
+ * reports no new violation, yet the reason stands (a policy only gets stricter). Chromium fetches
+ * again and reports again. At most one entry per bundle file.
  */
 const refused = new Set<string>();
 
