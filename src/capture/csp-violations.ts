@@ -10,27 +10,7 @@ export const CAPTURE_NEEDS = {
   snapshot: 'img-src data:',
   /** Where Trusted Types are enforced, the sandbox page and the widget's templates go through this policy. */
   trustedTypes: `trusted-types ${TRUSTED_TYPES_POLICY}`,
-  /** The capture engine is a script of its own, imported from beside the visitor bundle (see install-capture.ts). */
-  engine: (engineUrl: string) => `script-src ${sourceOf(engineUrl)}`,
 } as const;
-
-/** What a site allows to let `url` load: its folder (`https://relay.example.com/dist/`), or its origin if that is too long to say. */
-function sourceOf(url: string): string {
-  const folder = new URL('.', url).href;
-  return folder.length <= 150 ? folder : new URL(url).origin;
-}
-
-/** Thrown in place of a failed load that the page's policy blocked; `needs` is what it lacks. */
-export class CaptureBlockedError extends Error {
-  override readonly name = 'CaptureBlockedError';
-
-  constructor(
-    readonly needs: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`this page's Content-Security-Policy blocks screen capture: it needs ${needs}`, options);
-  }
-}
 
 /** Violations remembered at most; a page that keeps breaking its own policy must not grow this. */
 const MAX_REMEMBERED = 32;
@@ -74,12 +54,6 @@ export class CspViolations {
   async explain(since: number, waitMs = 250): Promise<string | null> {
     if (trustedTypesRefused()) return CAPTURE_NEEDS.trustedTypes;
     return (await this.reported(since, blocksSnapshot, waitMs)) ? CAPTURE_NEEDS.snapshot : null;
-  }
-
-  /** What the policy must allow for the capture engine at `url` to load, after its import started at `since` failed; null when the policy is not why. */
-  async explainImport(url: string, since: number, waitMs = 250): Promise<string | null> {
-    const blocked = (v: Seen) => v.directive.startsWith('script-src') && v.blocked === url;
-    return (await this.reported(since, blocked, waitMs)) ? CAPTURE_NEEDS.engine(url) : null;
   }
 
   /** Whether a violation `matching` was reported since `since`, waiting up to `waitMs` for one. */

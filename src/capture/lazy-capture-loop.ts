@@ -1,5 +1,5 @@
 import type { CaptureController, CaptureHost } from './capture-host.js';
-import { CaptureBlockedError } from './csp-violations.js';
+import { BesideImportError } from '../visitor/import-beside.js';
 
 /** Makes a capture loop for a host: `createCaptureLoop` once the capture module has loaded. */
 export type LoadCaptureLoop = () => Promise<(host: CaptureHost) => CaptureController>;
@@ -13,9 +13,9 @@ export type LoadCaptureLoop = () => Promise<(host: CaptureHost) => CaptureContro
  * `running` is what the SDK asked for, so a stop while the engine is still loading wins: the loop
  * made after the load is only started if the SDK still wants it.
  *
- * A load the page's Content-Security-Policy refused is reported through `host.captureBlocked`, then
- * again on each keyframe request (a new observer) until the loop is stopped; the next start tries
- * the load again.
+ * A load the page's Content-Security-Policy refused (a {@link BesideImportError} with `needs`) is
+ * reported through `host.captureBlocked`, then again on each keyframe request (a new observer)
+ * until the loop is stopped; the next start tries the load again.
  */
 export function lazyCaptureLoop(load: LoadCaptureLoop): (host: CaptureHost) => CaptureController {
   let loading: ReturnType<LoadCaptureLoop> | null = null;
@@ -45,14 +45,14 @@ export function lazyCaptureLoop(load: LoadCaptureLoop): (host: CaptureHost) => C
           },
           (err: unknown) => {
             console.error('[upscope] the capture engine could not be loaded; agents will see no picture', err);
-            if (!(err instanceof CaptureBlockedError)) {
+            const needs = err instanceof BesideImportError ? err.needs : null;
+            if (!needs) {
               wanted = false;
               return;
             }
             // Still running as far as the SDK knows, so it stops this when the session ends;
             // until then each new observer hears why there is no picture.
             if (!wanted) return;
-            const needs = err.needs;
             host.captureBlocked?.(needs);
             stopTelling ??= host.onKeyframeRequest(() => host.captureBlocked?.(needs));
           },

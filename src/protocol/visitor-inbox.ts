@@ -9,92 +9,10 @@
  * same verdict, the same error code and the same output; and it fails when the relay gains a
  * message type that nobody has sorted into "a visitor receives it" or "agents only".
  */
-import { LOOKUP_CODE_DIGITS, MAX_CUSTOM_MESSAGE_LENGTH, MAX_DRAW_POINTS, MAX_IDENTITIES, MAX_KEY_NAME, MAX_REMOTE_TEXT, MAX_METADATA_ENTRIES, MAX_METADATA_VALUE, MAX_SHORT_TEXT, MAX_TAGS, SHORT_ID_PATTERN } from './limits.js';
-import { ControlEndReason, ControlState, DrawShape, EndReason, ErrorCode, SessionState, type Identity, type Message } from './messages.js';
+import { LOOKUP_CODE_DIGITS, MAX_CUSTOM_MESSAGE_LENGTH, MAX_IDENTITIES, MAX_METADATA_ENTRIES, MAX_METADATA_VALUE, MAX_SHORT_TEXT, MAX_TAGS, SHORT_ID_PATTERN } from './limits.js';
+import { EndReason, ErrorCode, SessionState, type Identity, type Message } from './messages.js';
 import type { ParseResult } from './parse-message.js';
-
-/** A field that failed its check: where (`observer.agentName`) and why. */
-class Issue {
-  constructor(
-    readonly path: string,
-    readonly message: string,
-  ) {}
-}
-
-/** Checks `value` found at `path`, returning what to keep (objects lose unknown keys) or throwing an Issue. */
-type Check = (value: unknown, path: string) => unknown;
-
-const fail = (path: string, message: string): never => {
-  throw new Issue(path, message);
-};
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const string =
-  (max = Infinity, pattern?: RegExp): Check =>
-  (value, path) =>
-    typeof value !== 'string'
-      ? fail(path, 'expected a string')
-      : value.length > max
-        ? fail(path, `at most ${max} characters`)
-        : pattern && !pattern.test(value)
-          ? fail(path, 'invalid format')
-          : value;
-const number: Check = (value, path) => (typeof value === 'number' && !Number.isNaN(value) ? value : fail(path, 'expected a number'));
-const boolean: Check = (value, path) => (typeof value === 'boolean' ? value : fail(path, 'expected a boolean'));
-/** A whole number, 0 or more. */
-const count: Check = (value, path) => (Number.isInteger(number(value, path)) && (value as number) >= 0 ? value : fail(path, 'expected a whole number, 0 or more'));
-const literal =
-  (expected: unknown): Check =>
-  (value, path) =>
-    value === expected ? value : fail(path, `expected ${String(expected)}`);
-/** A string of 1 to `max` characters. */
-const text =
-  (max: number): Check =>
-  (value, path) =>
-    string(max)(value, path) === '' ? fail(path, 'must not be empty') : value;
-
-const oneOf =
-  (options: Record<string, string> | string[]): Check =>
-  (value, path) =>
-    Object.values(options).includes(value as string) ? value : fail(path, 'not an allowed value');
-const nullable =
-  (check: Check): Check =>
-  (value, path) =>
-    value === null ? null : check(value, path);
-const optional =
-  (check: Check): Check =>
-  (value, path) =>
-    value === undefined ? undefined : check(value, path);
-const nullish = (check: Check): Check => optional(nullable(check));
-const array =
-  (check: Check, max = Infinity): Check =>
-  (value, path) =>
-    !Array.isArray(value) ? fail(path, 'expected an array') : value.length > max ? fail(path, `at most ${max} items`) : value.map((item, i) => check(item, `${path}.${i}`));
-const object =
-  (entries: Record<string, Check>): Check =>
-  (value, path) => {
-    if (!isRecord(value)) fail(path, 'expected an object');
-    const out: Record<string, unknown> = {};
-    for (const key in entries) {
-      const kept = entries[key]((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
-      if (key in (value as object)) out[key] = kept;
-    }
-    return out;
-  };
-/** One of several object shapes, told apart by the field `key` (valibot's `variant`). */
-const variant =
-  (key: string, options: Record<string, Check>): Check =>
-  (value, path) => {
-    if (!isRecord(value)) return fail(path, 'expected an object');
-    const tag = value[key];
-    const check = typeof tag === 'string' || typeof tag === 'boolean' ? options[String(tag)] : undefined;
-    return check ? check(value, path) : fail(path ? `${path}.${key}` : key, 'not an allowed value');
-  };
-/** Points as a flat array of numbers, in x, y pairs, at most MAX_DRAW_POINTS pairs. */
-const points: Check = (value, path) => {
-  const out = array(number, MAX_DRAW_POINTS * 2)(value, path) as number[];
-  return out.length % 2 === 0 ? out : fail(path, 'points come in x, y pairs');
-};
+import { array, checkMessage, fail, isRecord, Issue, nullable, nullish, number, object, oneOf, optional, string, type Check } from './hand-checks.js';
 
 /** A map of short keys to strings of at most `maxValue` characters, with at most `maxEntries` entries. */
 const stringMap =
@@ -116,13 +34,6 @@ const customText = string(MAX_CUSTOM_MESSAGE_LENGTH);
 const sessionState = oneOf(SessionState);
 const endReason = oneOf(EndReason);
 const observer = object({ observerId: shortText, agentId: shortText, agentName: shortText });
-const drawShape = oneOf(DrawShape);
-const remoteInput = variant('kind', {
-  click: object({ kind: literal('click'), x: number, y: number, button: optional(oneOf([0, 1, 2] as unknown as string[])) }),
-  wheel: object({ kind: literal('wheel'), x: number, y: number, deltaX: number, deltaY: number }),
-  text: object({ kind: literal('text'), text: text(MAX_REMOTE_TEXT) }),
-  key: object({ kind: literal('key'), key: text(MAX_KEY_NAME), shift: optional(boolean), ctrl: optional(boolean), alt: optional(boolean), meta: optional(boolean) }),
-});
 
 /** Every message type the relay sends a visitor, with its fields (see messages.ts for what each means). */
 const INBOX: Record<string, Record<string, Check>> = {
@@ -151,17 +62,18 @@ const INBOX: Record<string, Record<string, Check>> = {
   pong: { t: optional(number) },
   error: { code: oneOf(ErrorCode), message: string(), ref: optional(string()) },
   captureBlocked: { needs: shortText },
-  agentPointer: { observerId: shortText, agentName: shortText, x: number, y: number, visible: boolean },
-  agentDraw: { observerId: shortText, agentName: shortText, id: shortText, shape: drawShape, points, done: boolean },
-  controlRequested: { observerId: shortText, agentId: shortText, agentName: shortText },
-  agentInput: { observerId: shortText, id: count, input: remoteInput },
-  control: { state: oneOf(ControlState), observerId: nullable(shortText), agentName: nullable(shortText), reason: nullable(oneOf(ControlEndReason)) },
-  drawingCleared: { observerId: nullable(shortText) },
 };
 const INBOX_CHECKS = new Map(Object.entries(INBOX).map(([type, entries]) => [type, object({ type: string(), ...entries })]));
 
+/**
+ * The assist messages a visitor receives (agents' pointers and ink, control, remote input). They
+ * are let through here by their type alone, and only the assist engine acts on them, after
+ * checking them with checkAssistMessage (visitor-inbox-assist.ts, in the engine's bundle).
+ */
+export const VISITOR_ASSIST_TYPES: ReadonlySet<string> = new Set(['agentPointer', 'agentDraw', 'drawingCleared', 'controlRequested', 'control', 'agentInput']);
+
 /** The message types a visitor receives. */
-export const VISITOR_INBOX_TYPES: readonly string[] = Object.keys(INBOX);
+export const VISITOR_INBOX_TYPES: readonly string[] = [...Object.keys(INBOX), ...VISITOR_ASSIST_TYPES];
 
 /** Message types only an agent's connections receive; a visitor that gets one was sent it by mistake. */
 const AGENT_ONLY = new Set([
@@ -177,7 +89,8 @@ const refuse = (code: ErrorCode, message: string): ParseResult => ({ ok: false, 
 /**
  * Validates one JSON control message the relay sent a visitor, as `parseMessage(data, 'relay')`
  * does (same codes), but only for the types a visitor receives: an agents-only type is `wrongRole`
- * here, since the relay never sends one to a visitor.
+ * here, since the relay never sends one to a visitor. An assist message (VISITOR_ASSIST_TYPES)
+ * comes back as it arrived: its fields are the assist engine's to check, before it acts on it.
  */
 export function parseVisitorMessage(data: string): ParseResult {
   let raw: unknown;
@@ -188,6 +101,7 @@ export function parseVisitorMessage(data: string): ParseResult {
   }
   if (!isRecord(raw)) return refuse(ErrorCode.badJson, 'message must be a JSON object');
   const type = raw.type;
+  if (typeof type === 'string' && VISITOR_ASSIST_TYPES.has(type)) return { ok: true, message: raw as Message };
   const check = typeof type === 'string' ? INBOX_CHECKS.get(type) : undefined;
   if (!check) {
     if (typeof type === 'string' && (AGENT_ONLY.has(type) || TO_RELAY.has(type))) return refuse(ErrorCode.wrongRole, `a visitor is never sent "${type}"`);
@@ -196,12 +110,7 @@ export function parseVisitorMessage(data: string): ParseResult {
   if (typeof raw.message === 'string' && type === 'customMessageReceived' && raw.message.length > MAX_CUSTOM_MESSAGE_LENGTH) {
     return refuse(ErrorCode.messageTooLong, `custom messages are at most ${MAX_CUSTOM_MESSAGE_LENGTH} characters (got ${raw.message.length})`);
   }
-  try {
-    return { ok: true, message: check(raw, '') as Message };
-  } catch (err) {
-    if (!(err instanceof Issue)) throw err;
-    return refuse(ErrorCode.invalidMessage, `invalid "${type}" message${err.path ? ` at ${err.path}` : ''}: ${err.message}`);
-  }
+  return checkMessage(check, raw, type as string);
 }
 
 const identityCheck = object({

@@ -2,3 +2,5 @@
 // control and the remote-input engine. The visitor bundles import it from beside themselves when a
 // session becomes active (assist-loader.ts), as they do the capture engine.
 export { VisitorAssist } from './assist.js';
+// The first script holds assist messages unchecked; they are checked with these before the engine acts.
+export { checkAssistMessage } from '../protocol/visitor-inbox-assist.js';

@@ -7,17 +7,21 @@
  * is then dist/upscope-assist.js beside the bundle.
  *
  * Messages that arrive before the engine has loaded wait for it (at most MAX_EARLY_MESSAGES; a
- * pointer or ink update goes first, since a later one supersedes it). If the engine cannot be
+ * pointer or ink update goes first, since a later one supersedes it). The inbox lets assist
+ * messages through by their type alone (protocol/visitor-inbox.ts): their checks come with the
+ * engine, and each message passes them before the engine acts on it; one that fails is reported on
+ * `onError` as any invalid relay message is. If the engine cannot be
  * loaded, the SDK's `onError` hears why once, control is refused (a control request is declined,
  * remote input answered `notAllowed`), and the next session tries the load again.
  */
-import { CspViolations } from '../capture/csp-violations.js';
 import { UpscopeError } from '../relay-client/errors.js';
 import { ErrorCode, type AssistSettings, type Message } from '../protocol/index.js';
 import type { VisitorAssist, VisitorAssistDeps } from './assist.js';
-import { ASSIST_MESSAGES, EMPTY_ASSIST_STATUS, assistSettings, type AssistStatus } from './assist-settings.js';
+import { VISITOR_ASSIST_TYPES } from '../protocol/visitor-inbox.js';
+import { EMPTY_ASSIST_STATUS, assistSettings, type AssistStatus } from './assist-settings.js';
 import type { ConsentHandler } from './consent-broker.js';
 import { StateStream } from './stream.js';
+import { BesideImportError, importBeside } from './import-beside.js';
 
 export type AssistModule = typeof import('./assist-bundle.js');
 
@@ -36,20 +40,7 @@ let loading: Promise<AssistModule> | null = null;
 
 /** Loads the engine from {@link ASSIST_BUNDLE} next to `bundleUrl` (the script that calls this). */
 export function loadAssistFrom(bundleUrl: string): void {
-  const url = new URL(ASSIST_BUNDLE, bundleUrl).href;
-  importAssist = async () => {
-    // Chromium applies script-src to this import, as to the capture engine's.
-    const csp = new CspViolations(document);
-    const since = performance.now();
-    try {
-      return (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as AssistModule;
-    } catch (err) {
-      const needs = await csp.explainImport(url, since);
-      throw needs ? unavailable(err, `this page's Content-Security-Policy blocks the assist engine (${ASSIST_BUNDLE}): it needs ${needs}`, ErrorCode.cspBlocked) : err;
-    } finally {
-      csp.dispose();
-    }
-  };
+  importAssist = () => importBeside(bundleUrl, ASSIST_BUNDLE);
   loading = null;
 }
 
@@ -57,7 +48,10 @@ export function loadAssistFrom(bundleUrl: string): void {
 function loadAssist(): Promise<AssistModule> {
   return (loading ??= importAssist().catch((err: unknown) => {
     loading = null;
-    throw err instanceof UpscopeError ? err : unavailable(err, `the assist engine (${ASSIST_BUNDLE}) could not be loaded`);
+    const needs = err instanceof BesideImportError && err.needs;
+    throw needs
+      ? unavailable(err, `this page's Content-Security-Policy blocks the assist engine (${ASSIST_BUNDLE}): it needs ${needs}`, ErrorCode.cspBlocked)
+      : unavailable(err, `the assist engine (${ASSIST_BUNDLE}) could not be loaded`);
   }));
 }
 
@@ -66,7 +60,7 @@ function unavailable(cause: unknown, why: string, code: ErrorCode = ErrorCode.as
 }
 
 export interface LazyAssistDeps extends Omit<VisitorAssistDeps, 'status' | 'handlers'> {
-  /** The engine could not be loaded (once per failed load). */
+  /** For the SDK's `onError`: the engine could not be loaded (once per failed load), or an assist message failed its checks. */
   failed(error: UpscopeError): void;
 }
 
@@ -96,6 +90,8 @@ export function lazyAssist(deps: LazyAssistDeps): LazyAssist {
   const status = new StateStream<AssistStatus>(EMPTY_ASSIST_STATUS);
   const handlers: ConsentHandler[] = [];
   let engine: VisitorAssist | null = null;
+  /** The engine's bundle, once loaded: its checks for assist messages. */
+  let mod: AssistModule | null = null;
   let pending = false;
   /** The load failed in this session: assist messages are refused until the next one. */
   let failed = false;
@@ -104,20 +100,34 @@ export function lazyAssist(deps: LazyAssistDeps): LazyAssist {
   let live = false;
   const settings = () => assistSettings(deps.options());
 
-  /** Without the engine: a control request is declined and remote input refused; pointers and ink are not shown. */
+  /**
+   * Without the engine: a control request is declined and remote input refused; pointers and ink
+   * are not shown. The message went unchecked (the checks come with the engine), so only one that
+   * says who asked is answered.
+   */
   const refuse = (msg: Message) => {
+    if (typeof (msg as { observerId?: unknown }).observerId !== 'string') return;
     if (msg.type === 'controlRequested') deps.send({ type: 'controlAnswer', observerId: msg.observerId, allow: false });
-    else if (msg.type === 'agentInput') deps.send({ type: 'remoteInputResult', observerId: msg.observerId, id: msg.id, result: { ok: false, reason: 'notAllowed', message: LOST } });
+    else if (msg.type === 'agentInput' && Number.isInteger(msg.id)) deps.send({ type: 'remoteInputResult', observerId: msg.observerId, id: msg.id, result: { ok: false, reason: 'notAllowed', message: LOST } });
+  };
+
+  /** The engine acts on a message that passes its checks; one that fails is reported instead. */
+  const deliver = (msg: Message) => {
+    const parsed = mod!.checkAssistMessage(msg);
+    if (parsed.ok) engine!.onMessage(parsed.message);
+    else deps.failed(new UpscopeError(parsed.error.code, `the relay sent an invalid message: ${parsed.error.message}`));
+    return true;
   };
 
   const load = () => {
     if (engine || pending || failed) return;
     pending = true;
     loadAssist().then(
-      (mod) => {
-        engine ??= new mod.VisitorAssist({ ...deps, status, handlers });
+      (loaded) => {
+        mod = loaded;
+        engine ??= new loaded.VisitorAssist({ ...deps, status, handlers });
         engine.sessionChanged(live, false);
-        for (const msg of early.splice(0)) engine.onMessage(msg);
+        early.splice(0).forEach(deliver);
       },
       (err: UpscopeError) => {
         failed = true;
@@ -143,8 +153,8 @@ export function lazyAssist(deps: LazyAssistDeps): LazyAssist {
       else deps.send({ type: 'assistSettings', settings: settings() });
     },
     onMessage(msg) {
-      if (!ASSIST_MESSAGES.has(msg.type)) return false;
-      if (engine) return engine.onMessage(msg);
+      if (!VISITOR_ASSIST_TYPES.has(msg.type)) return false;
+      if (engine) return deliver(msg);
       if (failed) return refuse(msg), true;
       if (early.length >= MAX_EARLY_MESSAGES) {
         // A pointer or ink update goes first: a later one supersedes it.

@@ -1,9 +1,10 @@
 /**
  * The small, eager part of assist that the first script keeps: what agents are doing (the SDK's
- * `assistStatus`), what the options allow (sent to the relay on every welcome), and which relay
- * messages are assist's. The engine (assist.ts and the remote-input engine) loads with a session.
+ * `assistStatus`) and what the options allow (sent to the relay on every welcome); which relay
+ * messages are assist's is `VISITOR_ASSIST_TYPES` (protocol/visitor-inbox.ts). The engine
+ * (assist.ts and the remote-input engine) loads with a session.
  */
-import type { AssistSettings, Message } from '../protocol/index.js';
+import type { AssistSettings } from '../protocol/index.js';
 import type { UpscopeOptions } from './options.js';
 
 /** What agents are doing on the page now, for the widget's active panel. */
@@ -17,9 +18,6 @@ export interface AssistStatus {
 }
 
 export const EMPTY_ASSIST_STATUS: AssistStatus = { pointing: [], drawing: [], controlling: null };
-
-/** The relay messages the assist engine handles. */
-export const ASSIST_MESSAGES: ReadonlySet<Message['type']> = new Set(['agentPointer', 'agentDraw', 'drawingCleared', 'controlRequested', 'control', 'agentInput']);
 
 /** What the options allow, as the relay and agents see it. */
 export function assistSettings(

@@ -1,8 +1,8 @@
 // Side effects only: makes the capture loop the SDK's default, for the bundles. Kept apart from
 // upscope.ts so the SDK can be used (and tested) without pulling in the rasterizer.
-import { CaptureBlockedError, CspViolations } from '../capture/csp-violations.js';
 import { lazyCaptureLoop } from '../capture/lazy-capture-loop.js';
 import { trackSecretFields } from '../capture/secret-fields.js';
+import { importBeside } from './import-beside.js';
 import { Upscope } from './upscope.js';
 import { trustedTypesState } from './trusted-types.js';
 
@@ -17,23 +17,9 @@ export function installCapture(bundleUrl: string): void {
   // From the page's first moments, not the first session: a password field the visitor reveals
   // with a "show password" toggle before an agent watches must stay masked (see secret-fields.ts).
   if (typeof document !== 'undefined') trackSecretFields(document);
-  const url = new URL(CAPTURE_BUNDLE, bundleUrl).href;
-  /** What the page's policy lacks, once it refused the engine: a module that failed is not fetched again, so not reported again either. */
-  let blockedBy: string | null = null;
   Upscope.setCaptureFactory(
     lazyCaptureLoop(async () => {
-      // Chromium applies script-src to this import, but no Trusted Types check (a plain string is taken).
-      const csp = new CspViolations(document);
-      const since = performance.now();
-      let engine: typeof import('../capture/bundle.js');
-      try {
-        engine = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
-      } catch (err) {
-        const needs = (blockedBy ??= await csp.explainImport(url, since));
-        throw needs ? new CaptureBlockedError(needs, { cause: err }) : err;
-      } finally {
-        csp.dispose();
-      }
+      const engine = await importBeside<typeof import('../capture/bundle.js')>(bundleUrl, CAPTURE_BUNDLE);
       engine.adoptTrustedTypes(trustedTypesState());
       return (host) => engine.createCaptureLoop(host);
     }),

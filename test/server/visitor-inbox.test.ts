@@ -1,13 +1,21 @@
 /**
- * The visitor's hand-written checks (src/protocol/visitor-inbox.ts) say what the valibot schemas
- * say: for every message type a visitor receives, a valid example and every field broken in every
- * way get the same verdict, error code and output from both; so do identities.
+ * The visitor's hand-written checks (src/protocol/visitor-inbox.ts, and for assist messages
+ * src/protocol/visitor-inbox-assist.ts, which the assist engine runs before acting) say what the
+ * valibot schemas say: for every message type a visitor receives, a valid example and every field
+ * broken in every way get the same verdict, error code and output from both; so do identities.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v from 'valibot';
 import { IdentitySchema, parseMessage, SENDERS, type Message } from '../../src/protocol/index.js';
-import { checkIdentity, parseVisitorMessage, VISITOR_INBOX_TYPES } from '../../src/protocol/visitor-inbox.js';
+import { checkIdentity, parseVisitorMessage as inbox, VISITOR_ASSIST_TYPES, VISITOR_INBOX_TYPES } from '../../src/protocol/visitor-inbox.js';
+import { checkAssistMessage } from '../../src/protocol/visitor-inbox-assist.js';
+
+/** What a visitor makes of `data`: the inbox's verdict, and for an assist message the engine's checks after it. */
+function parseVisitorMessage(data: string) {
+  const parsed = inbox(data);
+  return parsed.ok && VISITOR_ASSIST_TYPES.has(parsed.message.type) ? checkAssistMessage(parsed.message) : parsed;
+}
 
 const observer = { observerId: 'obs-1', agentId: 'agent-1', agentName: 'Priya' };
 /** A valid example of every message a visitor receives, with every optional field present. */

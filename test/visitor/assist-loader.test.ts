@@ -47,6 +47,31 @@ describe('assist-loader', () => {
     expect(assist.status.value.pointing).to.deep.equal([]);
   });
 
+  it('an assist message that fails its checks is reported as invalid and never acted on, before and after the engine has loaded', async () => {
+    const { assist, sent, errors } = setup();
+    const asked: string[] = [];
+    assist.installHandler((request) => (asked.push(request.agentName), true));
+    assist.sessionChanged(true, false);
+    // Before the engine is there: held unchecked, checked when it arrives.
+    assist.onMessage({ type: 'controlRequested', observerId: 'o1', agentId: 'a1', agentName: 42 } as unknown as Message);
+    assist.onMessage({ type: 'agentPointer', observerId: 'o1', agentName: 'Priya', x: 'left', y: 10, visible: true } as unknown as Message);
+    await until(() => errors.length === 2, 'both messages were reported');
+    // After: checked at once.
+    assist.onMessage({ type: 'agentInput', observerId: 'o1', id: 1, input: { kind: 'click', x: 1 } } as unknown as Message);
+    expect(errors.map((e) => [e.code, e.message])).to.deep.equal([
+      ['invalidMessage', 'the relay sent an invalid message: invalid "controlRequested" message at agentName: expected a string'],
+      ['invalidMessage', 'the relay sent an invalid message: invalid "agentPointer" message at x: expected a number'],
+      ['invalidMessage', 'the relay sent an invalid message: invalid "agentInput" message at input.y: expected a number'],
+    ]);
+    expect(asked, 'nobody was asked').to.deep.equal([]);
+    expect(assist.status.value.pointing, 'no pointer was drawn').to.deep.equal([]);
+    expect(sent.filter((m) => m.type === 'controlAnswer' || m.type === 'remoteInputResult'), 'nothing was answered').to.deep.equal([]);
+    // A good message after the bad ones is handled as usual.
+    assist.onMessage({ type: 'agentPointer', observerId: 'o1', agentName: 'Priya', x: 10, y: 10, visible: true });
+    expect(assist.status.value.pointing).to.deep.equal(['Priya']);
+    assist.sessionChanged(false, true);
+  });
+
   it('an engine that cannot be loaded is reported once, and control is declined and input refused', async () => {
     // Last in this file: the page's engine now comes from a folder that does not exist.
     loadAssistFrom(new URL('/no-such-folder/upscope.js', location.href).href);

@@ -3,8 +3,38 @@ import { css } from 'lit';
 /**
  * The panels' rules (help, consent, session, messages, notes), loaded with the panels
  * (upscope-widget.panels.ts) and adopted after `widgetStyles`, so the cascade is that of one sheet.
+ * The design tokens only panels use are set here, beside the help button's in `widgetStyles`.
  */
 export const panelStyles = css`
+  :host {
+    --_danger: var(--upscope-danger, #b42318);
+    --_bubble: #f6f8fa;
+    --_bubble-own: #ddf4ff;
+    --_status-bg: #fff8c5;
+    --_status-text: #4d2d00;
+    --_status-border: #d4a72c;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_danger: var(--upscope-danger, #c0341f);
+      --_bubble: #2d333b;
+      --_bubble-own: #1f3a5a;
+      --_status-bg: #3b2e00;
+      --_status-text: #f5e0a0;
+      --_status-border: #9e7a14;
+    }
+  }
+  input {
+    font: inherit;
+  }
+  input:focus-visible {
+    outline: 3px solid var(--upscope-focus-ring, #f59e0b);
+    outline-offset: 2px;
+  }
+  .danger {
+    background: var(--_danger);
+    color: #ffffff;
+  }
   [part~='panel'] {
     width: min(24rem, calc(100vw - 2 * var(--_x)));
     background: var(--_surface);

@@ -21,8 +21,11 @@ import type { EndReason } from '../../../protocol/index.js';
 import type { UpscopeWidget, WidgetView } from './upscope-widget.js';
 import { stringsFor, type WidgetStrings } from './upscope-widget.strings.js';
 import { widgetLanguage } from './upscope-widget.launcher-strings.js';
+import { promptKeepsFocusAway } from './upscope-widget.consent-focus.js';
+import { cancelRequest, dismiss, onConsentKeydown, onPanelKeydown } from './upscope-widget.actions.js';
 
 export { panelStyles } from './upscope-widget.panel-styles.js';
+export { focusPrompt, restoreFocus } from './upscope-widget.consent-focus.js';
 export { stringsFor } from './upscope-widget.strings.js';
 
 function strings(w: UpscopeWidget): WidgetStrings {
@@ -62,7 +65,7 @@ export function describe(w: UpscopeWidget, view: WidgetView): string {
     case 'consent': {
       const { kind, request } = w.consents[0];
       text = kind === 'control' ? `${t.controlTitle} ${t.controlText(request.agentName)} ${controlAllowsText(w)}` : t.consentText(request.agentName);
-      if (w.promptKeepsFocusAway) text += ` ${t.consentShortcut}`;
+      if (promptKeepsFocusAway(w)) text += ` ${t.consentShortcut}`;
       break;
     }
     case 'active': {
@@ -130,7 +133,7 @@ function errorText(w: UpscopeWidget): string {
 function renderHead(w: UpscopeWidget, id: string, title: unknown, below: unknown = nothing): TemplateResult {
   return html`<div class="head">
     <div class="head-text"><p class="title" id=${id}>${title}</p>${below}</div>
-    <button part="minimise-button" class="icon" aria-label=${strings(w).minimise} aria-expanded="true" @click=${() => w.minimise()}>
+    <button part="minimise-button" class="icon" aria-label=${strings(w).minimise} aria-expanded="true" @click=${() => (w.minimised = true)}>
       <span class="minus" aria-hidden="true"></span>
     </button>
   </div>`;
@@ -157,7 +160,7 @@ function renderNotice(w: UpscopeWidget): TemplateResult | typeof nothing {
   return html`<section part="panel notice" aria-labelledby="notice-text">
     <p id="notice-text">${noticeText(w, w.notice)}</p>
     <div class="row">
-      <button part="dismiss-button" class="secondary" @click=${() => w.dismiss()}>${strings(w).dismiss}</button>
+      <button part="dismiss-button" class="secondary" @click=${() => dismiss(w)}>${strings(w).dismiss}</button>
     </div>
   </section>`;
 }
@@ -166,13 +169,13 @@ function renderPending(w: UpscopeWidget): TemplateResult {
   const t = strings(w);
   const code = w.sdk.lookupCode.value;
   return html`
-    <section part="panel" aria-labelledby="pending-title" @keydown=${(e: KeyboardEvent) => w.onPanelKeydown(e)}>
+    <section part="panel" aria-labelledby="pending-title" @keydown=${(e: KeyboardEvent) => onPanelKeydown(w, e)}>
       ${renderHead(w, 'pending-title', t.waiting)}
       <div class="row spread">
         ${code
           ? html`<p class="code"><span class="muted">${t.codeLabel}</span> <span part="lookup-code">${code}</span></p>`
           : html`<span></span>`}
-        <button part="cancel-button" class="secondary" @click=${() => w.cancelRequest()}>${t.cancel}</button>
+        <button part="cancel-button" class="secondary" @click=${() => cancelRequest(w)}>${t.cancel}</button>
       </div>
       ${code ? html`<p class="muted small">${t.codeHint}</p>` : nothing}
     </section>
@@ -203,7 +206,7 @@ function renderConsent(w: UpscopeWidget): TemplateResult {
         tabindex="-1"
         aria-labelledby="consent-title"
         aria-describedby="consent-text"
-        @keydown=${(e: KeyboardEvent) => w.onConsentKeydown(e)}
+        @keydown=${(e: KeyboardEvent) => onConsentKeydown(w, e)}
       >
         <p class="title" id="consent-title">${t.controlTitle}</p>
         <div id="consent-text">
@@ -224,7 +227,7 @@ function renderConsent(w: UpscopeWidget): TemplateResult {
       tabindex="-1"
       aria-labelledby="consent-title"
       aria-describedby="consent-text"
-      @keydown=${(e: KeyboardEvent) => w.onConsentKeydown(e)}
+      @keydown=${(e: KeyboardEvent) => onConsentKeydown(w, e)}
     >
       <p class="title" id="consent-title">${t.consentTitle}</p>
       <p id="consent-text">${t.consentText(agentName)}</p>
@@ -243,7 +246,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
   const count = sdk.observerCount.value;
   const time = new Intl.DateTimeFormat(widgetLanguage(w.langTag), { hour: '2-digit', minute: '2-digit' });
   return html`
-    <section part="panel" aria-labelledby="active-title" tabindex="-1" @keydown=${(e: KeyboardEvent) => w.onPanelKeydown(e)}>
+    <section part="panel" aria-labelledby="active-title" tabindex="-1" @keydown=${(e: KeyboardEvent) => onPanelKeydown(w, e)}>
       ${renderHead(
         w,
         'active-title',
@@ -274,7 +277,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
           />
           <button part="send-button" class="primary" type="submit" ?disabled=${w.sending}>${t.send}</button>
         </form>
-        <button part="stop-button" class="danger" @click=${() => w.stopSession()}>${t.stop}</button>
+        <button part="stop-button" class="danger" @click=${() => void w.sdk.stopSession().catch((err) => w.log('stop failed', err))}>${t.stop}</button>
       </div>
     </section>
   `;
@@ -293,14 +296,14 @@ function renderAssist(w: UpscopeWidget): TemplateResult | typeof nothing {
     ${status.controlling
       ? html`<div class="control-bar">
           <p part="control-status"><span class="live-dot" aria-hidden="true"></span>${t.controlling(status.controlling.agentName)}</p>
-          <button part="control-stop-button" class="danger" @click=${() => w.stopControl()}>${t.controlStop}</button>
+          <button part="control-stop-button" class="danger" @click=${() => w.sdk.stopControl()}>${t.controlStop}</button>
         </div>`
       : nothing}
     ${lines.length > 0
       ? html`<div class="row spread assist-row">
           <p part="assist-status" class="muted small">${lines.join(' · ')}</p>
           ${status.drawing.length > 0
-            ? html`<button part="clear-drawing-button" class="secondary small-button" @click=${() => w.clearDrawing()}>${t.clearDrawing}</button>`
+            ? html`<button part="clear-drawing-button" class="secondary small-button" @click=${() => w.sdk.clearDrawing()}>${t.clearDrawing}</button>`
             : nothing}
         </div>`
       : nothing}
@@ -310,10 +313,10 @@ function renderAssist(w: UpscopeWidget): TemplateResult | typeof nothing {
 function renderError(w: UpscopeWidget): TemplateResult {
   const t = strings(w);
   return html`
-    <section part="panel" aria-labelledby="error-title" @keydown=${(e: KeyboardEvent) => w.onPanelKeydown(e)}>
+    <section part="panel" aria-labelledby="error-title" @keydown=${(e: KeyboardEvent) => onPanelKeydown(w, e)}>
       ${renderHead(w, 'error-title', errorText(w))}
       <div class="row">
-        <button part="dismiss-button" class="secondary" @click=${() => w.dismiss()}>${t.dismiss}</button>
+        <button part="dismiss-button" class="secondary" @click=${() => dismiss(w)}>${t.dismiss}</button>
         ${w.sdk.connectionState.value === 'error'
           ? html`<button part="retry-button" class="primary" @click=${() => w.retry()}>${t.retry}</button>`
           : nothing}

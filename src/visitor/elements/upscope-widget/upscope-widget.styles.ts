@@ -10,7 +10,8 @@ import { css } from 'lit';
 
 /**
  * What the help button needs, in the script every visitor loads: the host's place and colours, the
- * buttons, and the note shown when the panels cannot be loaded. The panels' own rules are in
+ * buttons, and the note shown when the panels cannot be loaded. The panels' own rules, and the
+ * tokens only they use (danger, message bubbles, the status line), are in
  * upscope-widget.panel-styles.ts, which loads with them and is adopted after these (same order as
  * one sheet).
  */
@@ -21,16 +22,10 @@ export const widgetStyles = css`
     --_surface: var(--upscope-surface, #ffffff);
     --_text: var(--upscope-text, #1f2328);
     --_muted: var(--upscope-muted, #57606a);
-    --_danger: var(--upscope-danger, #b42318);
     --_border: var(--upscope-border, #d0d7de);
     --_radius: var(--upscope-radius, 12px);
     --_x: var(--upscope-offset-x, 16px);
     --_y: var(--upscope-offset-y, 16px);
-    --_bubble: #f6f8fa;
-    --_bubble-own: #ddf4ff;
-    --_status-bg: #fff8c5;
-    --_status-text: #4d2d00;
-    --_status-border: #d4a72c;
 
     position: fixed;
     z-index: var(--upscope-z-index, 2147483000);
@@ -66,13 +61,7 @@ export const widgetStyles = css`
       --_surface: var(--upscope-surface, #1c2128);
       --_text: var(--upscope-text, #e6edf3);
       --_muted: var(--upscope-muted, #a2acb7);
-      --_danger: var(--upscope-danger, #c0341f);
       --_border: var(--upscope-border, #444c56);
-      --_bubble: #2d333b;
-      --_bubble-own: #1f3a5a;
-      --_status-bg: #3b2e00;
-      --_status-text: #f5e0a0;
-      --_status-border: #9e7a14;
     }
   }
   *,
@@ -103,8 +92,7 @@ export const widgetStyles = css`
     border: 0;
   }
 
-  button,
-  input {
+  button {
     font: inherit;
   }
   button {
@@ -114,8 +102,7 @@ export const widgetStyles = css`
     border: 1px solid transparent;
     font-weight: 600;
   }
-  button:focus-visible,
-  input:focus-visible {
+  button:focus-visible {
     outline: 3px solid var(--upscope-focus-ring, #f59e0b);
     outline-offset: 2px;
   }
@@ -127,10 +114,6 @@ export const widgetStyles = css`
     background: var(--_surface);
     color: var(--_text);
     border-color: var(--_border);
-  }
-  .danger {
-    background: var(--_danger);
-    color: #ffffff;
   }
 
   [part~='help-button'] {

@@ -1,6 +1,8 @@
 // Over 350 lines: one element with the state and SDK wiring of every view of the widget (help,
-// consent, control, session, messages, outage) and their focus rules. What the panels look like and say is
-// in upscope-widget.panels.ts, loaded only when a panel is first needed (see panels-loader.ts).
+// consent, control, session, messages, outage) and their focus rules. What the panels look like and
+// say, what their buttons do and where focus goes around the consent prompt are in
+// upscope-widget.panels.ts and its modules, loaded only when a panel is first needed (see
+// panels-loader.ts).
 import { adoptStyles, html, LitElement, nothing, unsafeCSS, type CSSResult, type PropertyValues, type TemplateResult } from 'lit';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
 import { emit } from '../../events.js';
@@ -8,6 +10,7 @@ import type { EndReason } from '../../../protocol/index.js';
 import { widgetStyles } from './upscope-widget.styles.js';
 import { LAUNCHER_STRINGS, widgetLanguage } from './upscope-widget.launcher-strings.js';
 import { loadPanels, type PanelsModule } from './panels-loader.js';
+import { deepActiveElement } from './upscope-widget.consent-focus.js';
 
 /**
  * An attribute for an SDK option whose default is `true`: present means true, `="false"` false,
@@ -215,7 +218,8 @@ export class UpscopeWidget extends LitElement {
   /** @internal */
   outageLong = false;
   /** The visitor closed the "unavailable" note; it stays closed until the relay is back. */
-  private outageDismissed = false;
+  /** @internal */
+  outageDismissed = false;
   private outageTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal */
@@ -225,9 +229,11 @@ export class UpscopeWidget extends LitElement {
   /** @internal */
   notice: EndReason | null = null;
   /** The visitor asked for help, so connection trouble is worth telling them about. */
-  private engaged = false;
+  /** @internal */
+  engaged = false;
   /** Between the press of the help button and the relay's answer. */
-  private requesting = false;
+  /** @internal */
+  requesting = false;
   /** @internal */
   sending = false;
   /** @internal */
@@ -250,7 +256,8 @@ export class UpscopeWidget extends LitElement {
   private hadFocus = false;
   private appliedHost = '';
   /** Where focus was when the consent prompt opened; it goes back there once the prompt is answered. */
-  private focusBeforeConsent: HTMLElement | null = null;
+  /** @internal */
+  focusBeforeConsent: HTMLElement | null = null;
   /** The prompt just closed: focus goes back rather than to the next view's control. */
   private restoreFocusAfterConsent = false;
   /** Whether the panel was folded at the last update, so focus can follow the fold. */
@@ -468,10 +475,7 @@ export class UpscopeWidget extends LitElement {
     this.requesting = true;
     try {
       const state = sdk.connectionState.value;
-      if (state === 'inactive' || state === 'error') {
-        if (this.host) sdk.configure({ host: this.host.trim() });
-        void sdk.connect().catch(() => undefined);
-      }
+      if (state === 'inactive' || state === 'error') this.retry();
       await sdk.requestAgent();
       await sdk.getLookupCode();
       // `requesting` ends when the relay reports the new session state (see subscribe()).
@@ -481,39 +485,11 @@ export class UpscopeWidget extends LitElement {
     }
   }
 
-  /** @internal */
-  cancelRequest(): void {
-    this.requesting = false;
-    void this.sdk.cancelAgentRequest().catch((err) => this.log('cancel failed', err));
-  }
-
-  /** Takes control back from the agent (the control bar's button; Escape is handled by the SDK). */
-  /** @internal */
-  stopControl(): void {
-    this.sdk.stopControl();
-  }
-
-  /** @internal */
-  clearDrawing(): void {
-    this.sdk.clearDrawing();
-  }
-
-  /** @internal */
-  stopSession(): void {
-    void this.sdk.stopSession().catch((err) => this.log('stop failed', err));
-  }
-
-  /** @internal */
+  /** Connects (again), to the `host` if one is set. @internal */
   retry(): void {
     const sdk = this.sdk;
     if (this.host) sdk.configure({ host: this.host.trim() });
     void sdk.connect().catch(() => undefined);
-  }
-
-  /** Folds the panel into the small button; focus goes with it when it was in the panel. */
-  /** @internal */
-  minimise(): void {
-    this.minimised = true;
   }
 
   /** Opens the panel again and clears the unread count. */
@@ -528,35 +504,12 @@ export class UpscopeWidget extends LitElement {
     this.expandedByVisitor = true;
   }
 
-  /** Escape folds a panel away (on the consent prompt it denies instead, see onConsentKeydown). */
-  /** @internal */
-  onPanelKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape' || e.defaultPrevented) return;
-    e.preventDefault();
-    this.minimise();
-  }
-
-  /** @internal */
-  dismiss(): void {
-    this.notice = null;
-    if (this.outageLong) this.outageDismissed = true;
-    else this.engaged = false;
-  }
-
   /** Alt+Shift+Y from anywhere in the page moves focus to an open prompt. */
   private readonly onDocumentKeydown = (e: KeyboardEvent): void => {
     if (this.consents.length === 0 || !e.altKey || !e.shiftKey || e.code !== 'KeyY') return;
     e.preventDefault();
     this.focusPart('consent');
   };
-
-  /** @internal */
-  onConsentKeydown(e: KeyboardEvent): void {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      this.answerConsent(false);
-    }
-  }
 
   /** The assist attributes that are set go to the SDK; absent ones leave its settings alone. */
   private applyAssistOptions(): void {
@@ -608,8 +561,10 @@ export class UpscopeWidget extends LitElement {
     }
     if (view !== this.lastView) {
       this.lastView = view;
-      if (view === 'consent') this.focusPrompt();
-      else if (this.restoreFocusAfterConsent) this.restoreFocus(view);
+      // Where focus goes around the consent prompt is the panels' (upscope-widget.consent-focus.ts):
+      // the prompt is one of them.
+      if (view === 'consent') this.panels?.focusPrompt(this);
+      else if (this.restoreFocusAfterConsent) this.panels?.restoreFocus(this, view);
       // Otherwise focus follows the control that replaced the one the visitor was on; never the
       // stop button, so a key meant for something else cannot end the session.
       else if (this.hadFocus && this.shadowRoot?.activeElement == null) this.focusView(view);
@@ -617,42 +572,16 @@ export class UpscopeWidget extends LitElement {
     if (view !== 'consent') this.restoreFocusAfterConsent = false;
   }
 
-  /**
-   * The prompt must not swallow typing: a visitor typing in a field keeps the focus (the prompt is
-   * announced and reachable with Tab or Alt+Shift+Y). Otherwise the prompt itself takes focus,
-   * not a button, so a stray Space or Enter answers nothing.
-   */
-  private focusPrompt(): void {
-    if (this.promptKeepsFocusAway) return;
-    this.focusPart('consent');
-  }
-
-  /** After the prompt is answered, focus returns to where the visitor was. */
-  private restoreFocus(view: WidgetView): void {
-    this.restoreFocusAfterConsent = false;
-    const before = this.focusBeforeConsent;
-    this.focusBeforeConsent = null;
-    const current = deepActiveElement();
-    const inWidget = current === this || (current !== null && this.shadowRoot!.contains(current));
-    // The visitor moved on by themselves (or is still typing in their field): leave focus alone.
-    if (current && current !== document.body && !inWidget) return;
-    if (before && before.isConnected && before !== document.body && !this.shadowRoot!.contains(before)) before.focus();
-    else this.focusView(view);
-  }
-
-  private focusView(view: WidgetView): void {
+  /** @internal Focuses the control a visitor would use next in `view`. */
+  focusView(view: WidgetView): void {
     if (this.folded) return this.focusPart('expand-button');
     if (view === 'error' && this.sdk.connectionState.value !== 'error') return this.focusPart('dismiss-button');
     this.focusPart({ idle: 'help-button', pending: 'cancel-button', active: 'panel', error: 'retry-button', consent: 'consent' }[view]);
   }
 
-  private focusPart(part: string): void {
+  /** @internal */
+  focusPart(part: string): void {
     this.renderRoot.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
-  }
-
-  /** @internal The visitor was typing when the prompt opened, so the prompt did not take focus. */
-  get promptKeepsFocusAway(): boolean {
-    return isEditable(this.focusBeforeConsent);
   }
 
   /** @internal The panel of the current view is folded into the expand button. */
@@ -764,18 +693,3 @@ export class UpscopeWidget extends LitElement {
 
 /** The panels' sheet, made once with this copy of lit for every widget of the page. */
 let panelSheet: CSSResult | undefined;
-
-/** The focused element, looking into open shadow roots (a field inside a page's own component). */
-function deepActiveElement(): HTMLElement | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el instanceof HTMLElement ? el : null;
-}
-
-/** Whether keys typed into `el` are text for the page: a text field, a text area or editable content. */
-function isEditable(el: HTMLElement | null): boolean {
-  if (!el) return false;
-  if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
-  if (!(el instanceof HTMLInputElement)) return false;
-  return !['button', 'submit', 'reset', 'checkbox', 'radio', 'image', 'file', 'range', 'color', 'hidden'].includes(el.type);
-}
