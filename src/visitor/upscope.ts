@@ -2,13 +2,17 @@
  * The visitor SDK: the whole API of the reference Upscope SDK (the README maps each seed function
  * to its web form) on one class, used through the singleton {@link Upscope.instance}.
  *
- * A facade over modules of their own: the socket and reliable sending (src/relay-client/), the
- * welcome reconciliation rules (session-reducer.ts), consent (consent-broker.ts) and the capture
- * loop (capture-driver.ts).
+ * A facade: the seed's API, its streams, and the connection they stand for. What the session is
+ * and becomes lives in session-reducer.ts (pure: relay messages and the page's intents in, state
+ * and commands out); `Upscope` publishes that state on its streams and runs the commands. Consent
+ * prompts and memory are consent-broker.ts's, the capture loop capture-driver.ts's, the socket
+ * and reliable sending src/relay-client/'s.
  *
- * Over 350 lines: most of it is the public API with its documentation (40 methods and streams of
- * the seed SDK) and the streams' upkeep; the session's other transitions (session, observers,
- * lookup code, stop) still apply relay messages here, and move into session-reducer.ts next.
+ * Over 350 lines: about half is the public API's documentation (40 methods and streams of the seed
+ * SDK); the rest is those methods and the connection's lifecycle (connect, close policy, waiters,
+ * another tab taking over), which is what `connect()`, `disconnect()` and `reset()` are. Moving
+ * that lifecycle out would put a second layer between the API and relay-client's socket and cost
+ * bytes in the script every visitor loads.
  */
 import { UpscopeError } from '../relay-client/errors.js';
 import { lazyAssist, type LazyAssist } from './assist-loader.js';
@@ -291,8 +295,7 @@ export class Upscope {
    * `stopSession()` first to end the session. Custom messages not yet delivered are rejected.
    */
   async disconnect(): Promise<void> {
-    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'disconnect() was called before the connection was established'));
-    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, 'disconnect() was called before the message was delivered'));
+    this.closeBy('disconnect');
   }
 
   /**
@@ -310,8 +313,7 @@ export class Upscope {
       await confirmed;
       this.forgotten = null;
     }
-    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'reset() was called before the connection was established'));
-    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, 'reset() was called before the message was delivered'));
+    this.closeBy('reset');
     this.store.clear();
     this.dispatch({ type: 'end', reason: 'reset' });
     this.dispatch({ type: 'reset' });
@@ -532,6 +534,12 @@ export class Upscope {
     }
     if (this.online) this.connectionState.set('reconnecting');
     this.syncCapture();
+  }
+
+  /** `disconnect()` or `reset()` closes the connection: what waited for it is refused. */
+  private closeBy(method: 'disconnect' | 'reset'): void {
+    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, `${method}() was called before the connection was established`));
+    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, `${method}() was called before the message was delivered`));
   }
 
   /** Closes the socket and settles waiters; state and session data stay for the next `connect()`. */
