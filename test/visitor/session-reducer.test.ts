@@ -4,20 +4,11 @@
 import { expect } from '@open-wc/testing';
 import { ErrorCode, LOOKUP_CODE_TTL_MS, type MessageOf, type Observer } from '../../src/protocol/index.js';
 import { INITIAL_SESSION, codeLifetime, reduceSession, type SessionInput, type SessionModel, type SessionStep } from '../../src/visitor/session-reducer.js';
+import { welcome } from './relay-messages.js';
 
 const ann: Observer = { observerId: 'o1', agentId: 'a1', agentName: 'Ann' };
 const bob: Observer = { observerId: 'o2', agentId: 'a2', agentName: 'Bob' };
 
-const welcome = (patch: Partial<MessageOf<'welcome'>> = {}): MessageOf<'welcome'> => ({
-  type: 'welcome',
-  shortId: 'short-1',
-  sessionState: 'inactive',
-  agentName: null,
-  observers: [],
-  lookupCode: null,
-  relayRun: 'run-1',
-  ...patch,
-});
 const session = (state: MessageOf<'session'>['state'], patch: Partial<MessageOf<'session'>> = {}): MessageOf<'session'> => ({
   type: 'session',
   state,
