@@ -4,7 +4,8 @@
  * session (in the visitor's storage, so a reload does not ask again). Knows nothing of sockets:
  * `answer` sends, and the SDK feeds it what the relay says.
  */
-import type { MessageOf, SessionState } from '../protocol/index.js';
+import type { MessageOf } from '../protocol/index.js';
+import { LIVE } from './session-reducer.js';
 import type { ConsentMemory } from './visitor-store.js';
 
 /** An agent asking to watch, as the consent handler sees it. */
@@ -32,7 +33,6 @@ export const LOST_SESSION_CONSENT_MS = 10 * 60_000;
 /** Answers remembered per request, in case the relay asks again because one was lost. */
 const ANSWERS_REMEMBERED = 20;
 
-const LIVE: ReadonlySet<SessionState> = new Set(['active', 'paused']);
 
 export interface ConsentBrokerDeps {
   /** Where the yes of this session is kept. */

@@ -2,13 +2,17 @@
  * The visitor SDK: the whole API of the reference Upscope SDK (the README maps each seed function
  * to its web form) on one class, used through the singleton {@link Upscope.instance}.
  *
- * A facade over modules of their own: the socket and reliable sending (src/relay-client/), the
- * welcome reconciliation rules (session-reducer.ts), consent (consent-broker.ts) and the capture
- * loop (capture-driver.ts).
+ * A facade: the seed's API, its streams, and the connection they stand for. What the session is
+ * and becomes lives in session-reducer.ts (pure: relay messages and the page's intents in, state
+ * and commands out); `Upscope` publishes that state on its streams and runs the commands. Consent
+ * prompts and memory are consent-broker.ts's, the capture loop capture-driver.ts's, the socket
+ * and reliable sending src/relay-client/'s.
  *
- * Over 350 lines: most of it is the public API with its documentation (40 methods and streams of
- * the seed SDK) and the streams' upkeep; the session's other transitions (session, observers,
- * lookup code, stop) still apply relay messages here, and move into session-reducer.ts next.
+ * Over 350 lines: about half is the public API's documentation (40 methods and streams of the seed
+ * SDK); the rest is those methods and the connection's lifecycle (connect, close policy, waiters,
+ * another tab taking over), which is what `connect()`, `disconnect()` and `reset()` are. Moving
+ * that lifecycle out would put a second layer between the API and relay-client's socket and cost
+ * bytes in the script every visitor loads.
  */
 import { UpscopeError } from '../relay-client/errors.js';
 import { lazyAssist, type LazyAssist } from './assist-loader.js';
@@ -20,7 +24,7 @@ import { RelaySocket } from '../relay-client/relay-socket.js';
 import { VisitorStore, type StoredIdentity } from './visitor-store.js';
 import { ConsentBroker, type ConsentHandler } from './consent-broker.js';
 import { CaptureDriver, type CaptureFactory } from './capture-driver.js';
-import { LIVE, reduceWelcome } from './session-reducer.js';
+import { INITIAL_SESSION, codeLifetime, reduceSession, type CustomMessage, type SessionCommand, type SessionInput } from './session-reducer.js';
 
 export type { CaptureFactory } from './capture-driver.js';
 
@@ -29,12 +33,10 @@ export type { AssistStatus } from './assist-settings.js';
 import {
   CloseCode,
   ErrorCode,
-  LOOKUP_CODE_TTL_MS,
   MAX_CUSTOM_MESSAGE_LENGTH,
   type ConnectionState,
   type EndReason,
   type Message,
-  type MessageOf,
   type Observer,
   type ProtocolError,
   type SessionState,
@@ -55,11 +57,10 @@ export interface ConnectionIdentity {
 }
 
 
-/** A custom message from an agent (or, seen by agents, from the visitor). */
-export interface CustomMessage {
-  message: string;
-  from: { role: 'visitor' | 'agent'; id: string; name: string | null };
-}
+export type { CustomMessage } from './session-reducer.js';
+
+/** The session reducer's state the streams of the same name show, in the order they are set. */
+const PUBLISHED = ['shortId', 'lookupCode', 'endedBy', 'observers', 'observerCount', 'agentName', 'sessionState'] as const;
 
 type ResolvedOptions = Omit<UpscopeOptions, 'protocol' | 'watchLinkBase' | 'storage'> &
   Partial<Pick<UpscopeOptions, 'protocol' | 'watchLinkBase' | 'storage'>>;
@@ -155,29 +156,23 @@ export class Upscope {
     memory: { consent: () => this.store.consent(), setConsent: (memory) => this.store.setConsent(memory) },
     shortId: () => this.shortId.value,
     required: () => this.opts.requireConsent,
-    answer: (requestId, allow) => void this.conn?.send({ type: 'consent', requestId, allow }),
+    answer: (requestId, allow) => this.dispatch({ type: 'consent', requestId, allow }),
     log: (...args) => this.log(...args),
   });
   private lookupTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The relay process that welcomed this page last (see `welcome.relayRun`). */
-  private relayRun: string | null = null;
+  /** What the session reducer knows; the streams above show it. */
+  private session = INITIAL_SESSION;
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Set by `stopSession()` until the relay reports the session's next state: capture stays off. */
-  private stopping = false;
-  /** `stopSession()` was called while offline: send it once connected. */
-  private stopOnWelcome = false;
   /** Another tab of this visitor took the connection over; reconnect when this tab is shown again. */
   private replaced = false;
   private forgotten: (() => void) | null = null;
-  /** What the page's policy lacks, once reported on `onError` in this session. */
-  private blockedReported: string | null = null;
 
   /** Pointer, ink, remote control and the visitor's own cursor (assist.ts, loaded with a session by assist-loader.ts). */
   private readonly assist = lazyAssist({
     options: () => this.opts,
-    send: (msg) => this.connectionState.value === 'connected' && (this.conn?.send(msg) ?? false),
-    sendLive: (msg) => this.connectionState.value === 'connected' && (this.conn?.sendLive(msg) ?? false),
-    live: () => this.connectionState.value === 'connected' && this.sessionState.value === 'active',
+    send: (msg) => this.online && (this.conn?.send(msg) ?? false),
+    sendLive: (msg) => this.online && (this.conn?.sendLive(msg) ?? false),
+    live: () => this.online && this.sessionState.value === 'active',
     log: (...args) => this.log(...args),
     failed: (error) => this.onError.emit(error),
   });
@@ -186,16 +181,19 @@ export class Upscope {
   private readonly capture = new CaptureDriver(() => Upscope.captureFactory, {
     // Checked per frame, not only when capture starts: a frame finishing after stopSession() is not sent.
     sendFrame: (data) =>
-      this.connectionState.value === 'connected' && this.sessionState.value === 'active' && !this.stopping && (this.conn?.sendBinary(data) ?? false),
+      this.online && this.sessionState.value === 'active' && !this.session.stopping && (this.conn?.sendBinary(data) ?? false),
     bufferedAmount: () => this.conn?.bufferedAmount() ?? 0,
     maskOptions: () => ({ maskAll: this.opts.maskAll === true }),
-    captureBlocked: (needs) => this.onCaptureBlocked(needs),
+    // The page's Content-Security-Policy blocks capture: the page hears it once a session, the agents every time.
+    captureBlocked: (needs) => this.dispatch({ type: 'blocked', needs, connected: this.online }),
   });
 
   /** Most pages use {@link Upscope.instance}; separate instances need separate `storageKeyPrefix`es. */
   constructor(options: Partial<UpscopeOptions> = {}) {
     this.opts = { ...DEFAULTS };
     this.configure(options);
+    // Before any page listener: an agent who leaves loses its pointer, ink and control first.
+    this.onObserverLeft.listen((observerId) => this.assist.observerLeft(observerId));
     // `debug` shows state changes alongside the traffic the connection logs.
     for (const [name, stream] of [['connectionState', this.connectionState], ['sessionState', this.sessionState]] as const) {
       let last = stream.value;
@@ -204,6 +202,10 @@ export class Upscope {
         last = value;
       });
     }
+  }
+
+  private get online(): boolean {
+    return this.connectionState.value === 'connected';
   }
 
   /** The options in effect. */
@@ -230,7 +232,7 @@ export class Upscope {
     const assistChanged = ASSIST_OPTIONS.some((key) => next[key] !== this.opts[key]);
     this.opts = next;
     // What agents may do applies at once: the relay and the agents' toolbars hear it.
-    if (assistChanged && this.connectionState.value === 'connected') this.assist?.announce();
+    if (assistChanged && this.online) this.assist?.announce();
   }
 
   /**
@@ -293,8 +295,7 @@ export class Upscope {
    * `stopSession()` first to end the session. Custom messages not yet delivered are rejected.
    */
   async disconnect(): Promise<void> {
-    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'disconnect() was called before the connection was established'));
-    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, 'disconnect() was called before the message was delivered'));
+    this.closeBy('disconnect');
   }
 
   /**
@@ -303,7 +304,7 @@ export class Upscope {
    * connects again as a new visitor with a new shortId; otherwise it stays disconnected.
    */
   async reset({ reconnect = true }: { reconnect?: boolean } = {}): Promise<void> {
-    if (this.conn && this.connectionState.value === 'connected') {
+    if (this.conn && this.online) {
       const confirmed = new Promise<void>((ok) => {
         this.forgotten = ok;
         setTimeout(ok, FORGET_TIMEOUT_MS);
@@ -312,16 +313,10 @@ export class Upscope {
       await confirmed;
       this.forgotten = null;
     }
-    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, 'reset() was called before the connection was established'));
-    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, 'reset() was called before the message was delivered'));
+    this.closeBy('reset');
     this.store.clear();
-    this.endSessionLocally('reset');
-    this.sessionState.set('inactive');
-    this.shortId.set(null);
-    this.setLookupCode(null, 0);
-    this.stopping = false;
-    this.stopOnWelcome = false;
-    this.consent.forgetAnswers();
+    this.dispatch({ type: 'end', reason: 'reset' });
+    this.dispatch({ type: 'reset' });
     if (reconnect) await this.connect();
   }
 
@@ -342,13 +337,8 @@ export class Upscope {
    * relay confirms; while offline, the stop is sent as soon as the connection is back.
    */
   async stopSession(): Promise<void> {
-    // Only a live or pending session has a stop the relay will answer; with nothing to stop, the
-    // flag would stay set and keep capture off in the next session an agent starts.
-    const state = this.sessionState.value;
-    this.stopping = LIVE.has(state) || state === 'pendingRequest';
-    this.syncCapture();
-    if (this.connectionState.value === 'connected' && this.conn?.send({ type: 'stopSession' })) return;
-    this.stopOnWelcome = true;
+    const sent = this.online && (this.conn?.send({ type: 'stopSession' }) ?? false);
+    this.dispatch({ type: 'stop', sent });
   }
 
   /** Asks the relay for a 4-digit code the visitor can read to an agent; it arrives on `lookupCode`. */
@@ -410,7 +400,7 @@ export class Upscope {
     const parsed = checkIdentity(identity ?? {});
     if (!parsed.ok) throw new UpscopeError(ErrorCode.invalidMessage, `updateConnection: ${parsed.error}`);
     const merged = this.store.mergeIdentity(parsed.identity);
-    if (this.connectionState.value === 'connected') this.sendIdentity(merged);
+    if (this.online) this.sendIdentity(merged);
   }
 
   /**
@@ -437,27 +427,23 @@ export class Upscope {
   private onMessage(msg: Message): void {
     if (this.assist.onMessage(msg)) return;
     switch (msg.type) {
-      case 'welcome':
-        return this.onWelcome(msg);
-      case 'session':
-        return this.onSession(msg);
-      case 'observerJoined':
-        return this.onObserverJoinedMsg(msg);
-      case 'observerLeft':
-        return this.onObserverLeftMsg(msg);
-      case 'consentRequest':
-        void this.consent.request(msg);
-        return;
-      case 'consentCancelled':
-        this.consent.withdraw(msg.requestId);
-        return;
-      case 'lookupCode':
-        return this.setLookupCode(msg.code, msg.expiresAt);
-      case 'customMessageReceived':
-        return this.onCustomMessageReceived.emit({ message: msg.message, from: { ...msg.from } });
+      case 'welcome': {
+        this.conn?.markHealthy();
+        // Who the visitor is, whether the tab is seen, what agents may do: the relay hears it on every welcome.
+        const identity = this.store.identity();
+        if (Object.keys(identity).length > 0) this.sendIdentity(identity);
+        this.conn?.send({ type: 'visibility', visible: document.visibilityState !== 'hidden' });
+        this.conn?.send({ type: 'assistSettings', settings: this.assist.settings() });
+        this.dispatch(msg);
+        this.flushOutbox();
+        this.connectionState.set('connected');
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const w of waiters) w.resolve();
+        return this.syncCapture();
+      }
       case 'ack':
-        this.outbox.ack(msg.seq);
-        return;
+        return void this.outbox.ack(msg.seq);
       case 'requestKeyframe':
         return this.capture.requestKeyframe();
       case 'error': {
@@ -466,14 +452,12 @@ export class Upscope {
         // A rate-limited message was dropped without naming it; send the unacknowledged ones
         // again a little later (the relay skips any it already delivered).
         if (msg.code === ErrorCode.rateLimited) this.resendOutboxLater();
-        this.onError.emit(error);
-        return;
+        return this.onError.emit(error);
       }
       case 'pong':
         return;
       default:
-        // Valid relay messages meant for agents; a visitor socket should never get them.
-        this.log('ignored', msg.type);
+        return this.dispatch(msg);
     }
   }
 
@@ -481,118 +465,23 @@ export class Upscope {
     this.onError.emit(new UpscopeError(error.code, `the relay sent an invalid message: ${error.message}`));
   }
 
-  private onWelcome(msg: MessageOf<'welcome'>): void {
-    const plan = reduceWelcome(
-      { sessionState: this.sessionState.value, shortId: this.shortId.value, relayRun: this.relayRun, lookupCode: this.lookupCode.value },
-      msg,
-    );
-    this.relayRun = msg.relayRun ?? null;
-    this.conn?.markHealthy();
-    this.shortId.set(msg.shortId);
-    if (msg.lookupCode !== this.lookupCode.value) this.setLookupCode(msg.lookupCode, msg.lookupCodeExpiresAt ?? 0);
-    this.consent.welcome(msg, plan.endWith !== null && plan.relayLost);
-    if (plan.endWith !== null) this.endSessionLocally(plan.endWith);
-    else if (plan.sessionState !== null) this.sessionState.set(plan.sessionState);
-    this.agentName.set(LIVE.has(msg.sessionState) ? msg.agentName : null);
-    this.setObservers(msg.observers);
-
-    const identity = this.store.identity();
-    if (Object.keys(identity).length > 0) this.sendIdentity(identity);
-    this.conn?.send({ type: 'visibility', visible: document.visibilityState !== 'hidden' });
-    this.conn?.send({ type: 'assistSettings', settings: this.assist.settings() });
-    for (const message of plan.resend) this.conn?.send(message);
-    if (this.stopOnWelcome) {
-      this.stopOnWelcome = false;
-      if (LIVE.has(msg.sessionState) || msg.sessionState === 'pendingRequest') this.conn?.send({ type: 'stopSession' });
-      else this.stopping = false;
-    }
-    this.flushOutbox();
-
-    this.connectionState.set('connected');
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w.resolve();
-    this.syncCapture();
+  /** Runs a relay message or intent through the session reducer, publishes its state, then runs its commands. */
+  private dispatch(input: SessionInput): void {
+    const step = reduceSession(this.session, input);
+    this.session = step.state;
+    if (step.ignored) this.log('ignored', input.type, step.ignored);
+    // Read afresh per stream: a listener may dispatch again meanwhile.
+    for (const key of PUBLISHED) (this[key] as StateStream<unknown>).set(this.session[key]);
+    for (const command of step.commands) this.run(command);
   }
 
-  private onSession(msg: MessageOf<'session'>): void {
-    // After stopSession(), only the relay's word that the session is no longer live ends the
-    // stop: an `active` already on its way must not restart capture.
-    if (!LIVE.has(msg.state)) this.stopping = false;
-    const before = this.sessionState.value;
-    if (msg.state === 'ended') {
-      this.consent.sessionEnded();
-      this.endedBy.set(msg.reason === 'agentStopped' ? msg.agentName : null);
-      this.endSessionLocally(msg.reason ?? 'error', true);
-    } else {
-      if (LIVE.has(msg.state)) this.consent.sessionLive();
-      this.agentName.set(LIVE.has(msg.state) ? msg.agentName : null);
-      this.sessionState.set(msg.state);
-      if (LIVE.has(msg.state) && !LIVE.has(before)) this.onSessionStarted.emit(msg.agentName ?? '');
-    }
-    this.syncCapture();
-  }
-
-  /**
-   * Ends the local view of a session: observers leave, `sessionState` becomes `ended` and
-   * `onSessionEnded` fires, unless there was no session (or the relay says so: `fromRelay`).
-   */
-  private endSessionLocally(reason: EndReason, fromRelay = false): void {
-    const before = this.sessionState.value;
-    this.setObservers([]);
-    this.agentName.set(null);
-    this.blockedReported = null;
-    if (before === 'ended' || (before === 'inactive' && !fromRelay)) return;
-    this.sessionState.set('ended');
-    this.onSessionEnded.emit(reason);
-    this.syncCapture();
-  }
-
-  private onObserverJoinedMsg(msg: MessageOf<'observerJoined'>): void {
-    const others = this.observers.value.filter((o) => o.observerId !== msg.observer.observerId);
-    this.observers.set([...others, msg.observer]);
-    this.onObserverJoined.emit(msg.observer);
-    this.setObserverCount(msg.count);
-  }
-
-  private onObserverLeftMsg(msg: MessageOf<'observerLeft'>): void {
-    this.assist.observerLeft(msg.observerId);
-    this.observers.set(this.observers.value.filter((o) => o.observerId !== msg.observerId));
-    this.onObserverLeft.emit(msg.observerId);
-    this.setObserverCount(msg.count);
-  }
-
-  /** Replaces the observer list, firing joined/left for the difference (after a reconnect). */
-  private setObservers(next: readonly Observer[]): void {
-    const before = this.observers.value;
-    const ids = new Set(next.map((o) => o.observerId));
-    const known = new Set(before.map((o) => o.observerId));
-    this.observers.set(next.length === 0 && before.length === 0 ? before : [...next]);
-    for (const o of before) {
-      if (ids.has(o.observerId)) continue;
-      this.assist.observerLeft(o.observerId);
-      this.onObserverLeft.emit(o.observerId);
-    }
-    for (const o of next) if (!known.has(o.observerId)) this.onObserverJoined.emit(o);
-    this.setObserverCount(next.length);
-  }
-
-  private setObserverCount(count: number): void {
-    if (count === this.observerCount.value) return;
-    this.observerCount.set(count);
-    this.onObserverCountChanged.emit(count);
-  }
-
-  private setLookupCode(code: string | null, expiresAt: number): void {
+  private run(c: SessionCommand): void {
+    if (c[0] === 'send') return void this.conn?.send(c[1]);
+    if (c[0] === 'consent') return void (this.consent[c[1]] as (...args: unknown[]) => unknown).apply(this.consent, c.slice(2));
+    if (c[0] === 'sync') return this.syncCapture();
+    if (c[0] !== 'code') return (this[c[0]] as Stream<unknown>).emit(c[1]);
     if (this.lookupTimer !== null) clearTimeout(this.lookupTimer);
-    this.lookupTimer = null;
-    this.lookupCode.set(code);
-    if (code === null) return;
-    // The relay's clock, not ours: when they disagree so much that the code looks expired on
-    // arrival, fall back to the default lifetime rather than never showing it.
-    let ttl = expiresAt - Date.now();
-    if (!(ttl > 0) || ttl > LOOKUP_CODE_TTL_MS * 4) ttl = LOOKUP_CODE_TTL_MS;
-    this.lookupTimer = setTimeout(() => this.setLookupCode(null, 0), ttl);
+    this.lookupTimer = c[1] === null ? null : setTimeout(() => this.dispatch({ type: 'codeExpired' }), codeLifetime(c[1], Date.now()));
   }
 
   // ------------------------------------------------------------------ capture and visibility
@@ -601,23 +490,11 @@ export class Upscope {
   private syncCapture(): void {
     this.capture.sync(this.captureShouldRun());
     const session = this.sessionState.value;
-    this.assist.sessionChanged(this.connectionState.value === 'connected' && session === 'active', session === 'ended' || session === 'inactive');
+    this.assist.sessionChanged(this.online && session === 'active', session === 'ended' || session === 'inactive');
   }
 
   private captureShouldRun(): boolean {
-    return this.connectionState.value === 'connected' && this.sessionState.value === 'active' && !this.stopping && document.visibilityState !== 'hidden';
-  }
-
-  /**
-   * The page's Content-Security-Policy blocks capture: the page's code hears it once a session
-   * (`cspBlocked` on `onError`), the agents every time the capture says so (each new observer).
-   */
-  private onCaptureBlocked(needs: string): void {
-    if (this.blockedReported !== needs) {
-      this.blockedReported = needs;
-      this.onError.emit(new UpscopeError(ErrorCode.cspBlocked, `this page's Content-Security-Policy blocks screen capture: it needs ${needs}`));
-    }
-    if (this.connectionState.value === 'connected') this.conn?.send({ type: 'captureBlocked', needs });
+    return this.online && this.sessionState.value === 'active' && !this.session.stopping && document.visibilityState !== 'hidden';
   }
 
   private replaceCapture(): void {
@@ -626,7 +503,7 @@ export class Upscope {
 
   private readonly onVisibilityChange = () => {
     const visible = document.visibilityState !== 'hidden';
-    if (this.connectionState.value === 'connected') this.conn?.send({ type: 'visibility', visible });
+    if (this.online) this.conn?.send({ type: 'visibility', visible });
     if (visible && this.replaced) {
       this.log('tab shown again; taking the connection back');
       void this.connect().catch(() => undefined);
@@ -655,8 +532,14 @@ export class Upscope {
       this.onError.emit(error);
       return;
     }
-    if (this.connectionState.value === 'connected') this.connectionState.set('reconnecting');
+    if (this.online) this.connectionState.set('reconnecting');
     this.syncCapture();
+  }
+
+  /** `disconnect()` or `reset()` closes the connection: what waited for it is refused. */
+  private closeBy(method: 'disconnect' | 'reset'): void {
+    this.teardown('inactive', new UpscopeError(ErrorCode.connectionFailed, `${method}() was called before the connection was established`));
+    this.outbox.rejectAll(new UpscopeError(ErrorCode.invalidState, `${method}() was called before the message was delivered`));
   }
 
   /** Closes the socket and settles waiters; state and session data stay for the next `connect()`. */
@@ -676,7 +559,7 @@ export class Upscope {
   }
 
   private whenConnected(): Promise<void> {
-    if (this.connectionState.value === 'connected') return Promise.resolve();
+    if (this.online) return Promise.resolve();
     if (!this.conn) {
       return Promise.reject(new UpscopeError(ErrorCode.invalidState, 'not connected: call connect() first'));
     }
@@ -692,7 +575,7 @@ export class Upscope {
     if (this.resendTimer !== null || this.outbox.size === 0) return;
     this.resendTimer = setTimeout(() => {
       this.resendTimer = null;
-      if (this.connectionState.value === 'connected') this.flushOutbox();
+      if (this.online) this.flushOutbox();
     }, RESEND_AFTER_RATE_LIMIT_MS);
   }
 

@@ -6,17 +6,8 @@ import { reduceWelcome, type KnownSession } from '../../src/visitor/session-redu
 import { ConsentBroker, LOST_SESSION_CONSENT_MS } from '../../src/visitor/consent-broker.js';
 import { CaptureDriver } from '../../src/visitor/capture-driver.js';
 import type { ConsentMemory } from '../../src/visitor/visitor-store.js';
+import { welcome } from './relay-messages.js';
 
-const welcome = (patch: Partial<MessageOf<'welcome'>> = {}): MessageOf<'welcome'> => ({
-  type: 'welcome',
-  shortId: 'short-1',
-  sessionState: 'inactive',
-  agentName: null,
-  observers: [],
-  lookupCode: null,
-  relayRun: 'run-1',
-  ...patch,
-});
 const known = (patch: Partial<KnownSession> = {}): KnownSession => ({ sessionState: 'inactive', shortId: 'short-1', relayRun: 'run-1', lookupCode: null, ...patch });
 
 describe('reduceWelcome (session reducer)', () => {
