@@ -8,7 +8,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RATE_LIMITS } from '../../src/protocol/index.js';
-import { HOST } from '../support/relay-host.js';
 import { testRelay } from '../support/node-client.js';
 import { syncAgentToken } from '../support/sync-agent-token.js';
 import type { RelayHostOptions } from '../support/relay-host.js';
