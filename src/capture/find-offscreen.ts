@@ -114,9 +114,10 @@ export function clippedBox(list: Element, box: Box, margin: number, win: Window)
     const cs = win.getComputedStyle(el);
     const propagated = el === doc.body && win.getComputedStyle(doc.documentElement).overflowY === 'visible';
     if (cs.overflowY !== 'visible' && !propagated) {
-      const inner = el.getBoundingClientRect().top + el.clientTop;
-      top = Math.max(top, inner - margin);
-      bottom = Math.min(bottom, inner + el.clientHeight + margin);
+      // The border box, in viewport px whatever transforms scale it: a little more than the pane shows.
+      const r = el.getBoundingClientRect();
+      top = Math.max(top, r.top - margin);
+      bottom = Math.min(bottom, r.bottom + margin);
     }
     if (cs.position === 'absolute' || cs.position === 'fixed') break;
   }
