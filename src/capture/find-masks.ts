@@ -1,7 +1,7 @@
 import { isSecretField, trackSecretFields } from './secret-fields.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
-import { bisectList, clippedBox, MIN_LIST, type Box } from './find-offscreen.js';
-import { openTopLayer } from './top-layer.js';
+import { bisectList, clippedBox, containsComposed, MIN_LIST, type Box } from './find-offscreen.js';
+import { openTopLayer, watchTopLayer } from './top-layer.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
@@ -159,6 +159,8 @@ function search(root: Document | ShadowRoot, dx: number, dy: number, unmasked: b
     }
   };
   const skipped = maskAll ? NOT_DRAWN : NOT_RENDERED;
+  // Long lists holding a top-layer element are searched whole (see nearChildren), as they are cloned.
+  if (root === doc) watchTopLayer(doc);
   const box = win ? nearViewport(doc, win) : null;
   const visit = (node: Node, open: boolean): void => {
     if (node.nodeType === Node.TEXT_NODE) {
@@ -205,14 +207,15 @@ function nearViewport(doc: Document, win: Window): Box {
 /**
  * `el`'s light-DOM children, less the far-off runs of a long list (see {@link findMasks}), in the
  * viewport or in the scrolled panes around the list, each widened by a viewport's height. A list
- * holding a top-layer element is read whole, as the clone does: that element is drawn wherever
- * its row is. So is a shadow host's: its children are drawn where they are slotted.
+ * holding a top-layer element (as far as watchTopLayer has seen it open, the clone's own rule) is
+ * read whole, as the clone reads it: that element is drawn wherever its row is. So is a shadow host's: its children are drawn where they are slotted.
  */
 function nearChildren(el: Element, box: Box | null, win: Window | null): Iterable<Node> {
   if (!box || !win || el.shadowRoot || el.childElementCount < MIN_LIST) return el.childNodes;
   const children = [...el.childNodes];
   const top = openTopLayer(el.ownerDocument);
-  if (top.some((t) => el.contains(t))) return children;
+  // Through shadow roots: a modal dialog in a row's component is drawn over the page all the same.
+  if (top.some((t) => containsComposed(el, t))) return children;
   // A list in a scrolled pane: what the pane shows, widened as the viewport is (see nearViewport).
   const list = bisectList(el, children, clippedBox(el, box, -box.top, win), win);
   return list ? list.onScreen : children;

@@ -150,7 +150,7 @@ const BLOCK_CONTAINERS = new Set(['block', 'flow-root', 'list-item', 'inline-blo
 /** Block-level displays that lay out as one box in block flow. */
 const BLOCK_LEVEL = new Set(['block', 'flow-root', 'flex', 'grid', 'table']);
 /** Is `inner` in `outer`'s subtree, shadow roots included? */
-function containsComposed(outer: Element, inner: Element): boolean {
+export function containsComposed(outer: Element, inner: Element): boolean {
   for (let n: Node | null = inner; n; ) {
     if (n === outer) return true;
     const root: Node = n.getRootNode();

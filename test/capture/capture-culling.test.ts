@@ -178,6 +178,27 @@ describe('culling and masks: a long table\'s masks are found near the screen, an
     expect(masks.length).to.be.within(1, 8);
   });
 
+  it('a modal dialog opened from a far-off row is drawn over the page with its masked content black', async () => {
+    const root = maskedTable();
+    const cell = root.querySelectorAll('tbody tr')[4500].lastElementChild!;
+    cell.insertAdjacentHTML('beforeend', `<dialog style="padding: 20px; border: 0; background: rgb(255, 255, 255)"><p class="no-upscope" style="width: 200px; height: 60px; margin: 0; background: rgb(220, 0, 0)">card 4242</p></dialog>`);
+    const dialog = cell.querySelector('dialog')!;
+    dialog.showModal();
+    // The capture learns of it from its toggle event, dispatched in a task of its own.
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      const secret = dialog.querySelector('p')!.getBoundingClientRect();
+      expect(secret.top).to.be.within(0, innerHeight);
+      expect(coversMiddle(findMasks(), secret), 'boxed').to.equal(true);
+      const picture = await capture();
+      expect(isBlack(picture.pixel(secret.left + secret.width / 2, secret.top + secret.height / 2)), 'masked text in the dialog').to.equal(true);
+      const frame = dialog.getBoundingClientRect();
+      expect(Math.min(...picture.pixel(frame.left + 5, frame.top + 5).slice(0, 3)), 'the dialog is drawn').to.be.above(200);
+    } finally {
+      dialog.close();
+    }
+  });
+
   it('a masked cell in a row scrolled into view is black in the first frame that shows it', async () => {
     const root = maskedTable();
     const host = new CollectingHost();
