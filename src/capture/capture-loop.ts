@@ -2,6 +2,7 @@ import { encodeFrame, FrameEncoding, FrameFlags, FRAME_HEADER_BYTES, MAX_FRAME_B
 import type { CaptureController, CaptureHost } from './capture-host.js';
 import { CspViolations } from './csp-violations.js';
 import { findMasks, type MaskRect } from './find-masks.js';
+import { yieldToPage } from './find-offscreen.js';
 import { FrameEncoder } from './frame-encoder.js';
 import { resolveCaptureOptions, type CaptureOptions, type FrameStats, type ResolvedCaptureOptions } from './options.js';
 import { Rasterizer } from './rasterize.js';
@@ -143,6 +144,9 @@ class CaptureLoop implements CaptureController {
     t = performance.now();
     const snapshot = await this.rasterizer.snapshot(masking);
     const cloneMs = performance.now() - t;
+    if (generation !== this.generation) return;
+    // Serializing ended the snapshot's last task; the second search and the draw get tasks of their own.
+    if (this.options.sliceMs > 0) await yieldToPage();
     if (generation !== this.generation) return;
 
     t = performance.now();

@@ -70,7 +70,7 @@ export async function findOffscreen(doc: Document, margin: number, sliceMs = 0):
     const visible = ((r.width > 0 || r.height > 0) && intersects(r, box)) || inTopLayer(el);
     let children = flatChildren(el);
     if (children.length >= MIN_LIST && !topLayer.some((t) => containsComposed(el, t))) {
-      const list = bisectList(el, children, box, win);
+      const list = bisectList(el, children, clippedBox(el, box, margin, win), win);
       if (list) {
         for (const run of list.runs) runs.set(run.first, run);
         children = list.onScreen;
@@ -98,7 +98,41 @@ export async function findOffscreen(doc: Document, margin: number, sliceMs = 0):
   return { visible: seen, runs };
 }
 
-interface Box {
+/**
+ * `box` cut to what the scroll containers around a list show of it (each widened by `margin`), so
+ * a feed in a pane 180 px tall keeps the items in the pane and not all those that would be on
+ * screen without it (issue 16's dashboard). The climb goes up the flat tree (slots, shadow hosts)
+ * and stops above the first element placed out of flow (absolute or fixed), whose containing
+ * block may lie outside the next scroll container. The root and a body whose overflow goes to
+ * the viewport clip nothing of their own. Only vertical clipping matters: lists stack top to bottom.
+ */
+export function clippedBox(list: Element, box: Box, margin: number, win: Window): Box {
+  const doc = list.ownerDocument;
+  let top = box.top;
+  let bottom = box.bottom;
+  for (let el: Element | null = list; el && el !== doc.documentElement; el = flatParent(el)) {
+    const cs = win.getComputedStyle(el);
+    const propagated = el === doc.body && win.getComputedStyle(doc.documentElement).overflowY === 'visible';
+    if (cs.overflowY !== 'visible' && !propagated) {
+      // The border box, in viewport px whatever transforms scale it: a little more than the pane shows.
+      const r = el.getBoundingClientRect();
+      top = Math.max(top, r.top - margin);
+      bottom = Math.min(bottom, r.bottom + margin);
+    }
+    if (cs.position === 'absolute' || cs.position === 'fixed') break;
+  }
+  return { ...box, top, bottom: Math.max(top, bottom) };
+}
+
+/** The parent of `el` in the flat tree: its slot when slotted, else its parent, or a shadow root's host. */
+function flatParent(el: Element): Element | null {
+  if (el.assignedSlot) return el.assignedSlot;
+  if (el.parentElement) return el.parentElement;
+  const root = el.getRootNode();
+  return root instanceof ShadowRoot ? root.host : null;
+}
+
+export interface Box {
   left: number;
   top: number;
   right: number;
@@ -108,7 +142,7 @@ interface Box {
 const intersects = (r: DOMRect, box: Box) => r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
 
 /** Fewest children for a list to be bisected; shorter ones are walked. */
-const MIN_LIST = 64;
+export const MIN_LIST = 64;
 /** Displays of a row group, whose rows are stacked in their order. */
 const ROW_GROUPS = new Set(['table-row-group', 'table-header-group', 'table-footer-group']);
 /** Displays of a box whose in-flow children are blocks stacked in their order. */
@@ -116,7 +150,7 @@ const BLOCK_CONTAINERS = new Set(['block', 'flow-root', 'list-item', 'inline-blo
 /** Block-level displays that lay out as one box in block flow. */
 const BLOCK_LEVEL = new Set(['block', 'flow-root', 'flex', 'grid', 'table']);
 /** Is `inner` in `outer`'s subtree, shadow roots included? */
-function containsComposed(outer: Element, inner: Element): boolean {
+export function containsComposed(outer: Element, inner: Element): boolean {
   for (let n: Node | null = inner; n; ) {
     if (n === outer) return true;
     const root: Node = n.getRootNode();

@@ -212,6 +212,8 @@ export class Rasterizer {
       this.styles?.resetFrame();
     }
     if (this.cloneError) throw this.cloneError;
+    // The library's last steps (embedding, the pseudo-element rules) ran in the clone's last slice.
+    if (this.options.sliceMs > 0) await yieldToPage();
     this.frames++;
     const scale = frameScale(viewport, this.options.scale);
     const width = Math.floor(viewport.width * scale);

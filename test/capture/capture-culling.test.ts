@@ -6,8 +6,8 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, Rasterizer, resolveCaptureOptions, type CaptureOptions } from '../../src/capture/index.js';
-import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { createCaptureLoop, findMasks, Rasterizer, resolveCaptureOptions, type CaptureOptions, type MaskRect } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { percentOff } from './reference-helpers.js';
 
@@ -107,6 +107,28 @@ describe('culling: a frame clones what is on screen, not the whole page', functi
     expect(differing(culled, full)).to.equal(0);
   });
 
+  it('a feed in a short scrolled pane clones the items the pane shows, not all those the viewport would, and moves nothing', async () => {
+    const items = Array.from({ length: 600 }, (_, i) => `<div class="item"><b>${i}</b> activity line ${i}</div>`).join('');
+    const root = mount(`<div class="board"><div class="feed">${items}</div><p>Below the feed</p></div>`,
+      `.board { padding: 20px; } .feed { height: 150px; overflow: auto; border: 1px solid rgb(120, 120, 120); }
+       .item { padding: 2px 6px; border-bottom: 1px solid rgb(220, 220, 220); }`);
+    const feed = root.querySelector('.feed')!;
+    feed.scrollTop = 4000;
+    const pane = feed.getBoundingClientRect();
+    // Items within the cull margin (64 px) of what the pane shows.
+    let inPane = 0;
+    for (const item of feed.children) {
+      const r = item.getBoundingClientRect();
+      if (r.bottom > pane.top - 64 && r.top < pane.bottom + 64) inPane++;
+    }
+    expect(nearViewport(feed.children), 'items the viewport alone would keep').to.be.greaterThan(inPane * 2);
+    const markup = await snapshotMarkup();
+    expect(count(markup, 'b')).to.be.at.most(inPane + 2);
+    expect(count(markup, 'b')).to.be.at.least(inPane - 2);
+    const full = await capture({ cullMargin: Infinity });
+    expect(differing(await capture(), full)).to.equal(0);
+  });
+
   it('rows are all cloned when a cell spans rows across a cut, and numbered list items are never cut', async () => {
     const spanned = rows(300, (i) => (i === 5 ? '<td rowspan="200">spans</td>' : i > 5 && i < 205 ? '' : '<td>x</td>') + `<td>${i}</td>`);
     const root = mount(`<table id="spans"><tbody>${spanned}</tbody></table><ol>${Array.from({ length: 300 }, (_, i) => `<li>item ${i}</li>`).join('')}</ol>`, TABLE_CSS);
@@ -117,5 +139,91 @@ describe('culling: a frame clones what is on screen, not the whole page', functi
     const full = await capture({ cullMargin: Infinity });
     expect(differing(await capture(), full)).to.equal(0);
     expect(root.querySelector('#spans')).to.exist;
+  });
+});
+
+/** Whether the union of `masks` covers the middle of `r`. */
+const coversMiddle = (masks: MaskRect[], r: DOMRect) =>
+  masks.some((m) => m.x <= r.left + r.width / 2 && m.x + m.width >= r.left + r.width / 2 && m.y <= r.top + r.height / 2 && m.y + m.height >= r.top + r.height / 2);
+
+describe('culling and masks: a long table\'s masks are found near the screen, and black in every frame that shows them', function () {
+  this.timeout(180000);
+  afterEach(() => unmountTestPage('culling'));
+
+  /** 5 000 rows; every 100th (37, 137, ...) has a masked red cell holding a PIN. */
+  const maskedTable = () => mount(`<table><tbody>${rows(5000, (i) => `<td>${100000 + i}</td><td>Customer ${i}</td>` +
+    (i % 100 === 37 ? `<td class="no-upscope pin" style="background: rgb(220, 0, 0); color: rgb(220, 0, 0)">PIN ${i}</td>` : `<td>${i % 97}</td>`))}</tbody></table>`, TABLE_CSS);
+
+  it('the mask search reports the masks near the viewport, not those of rows far off it', async () => {
+    const root = maskedTable();
+    const pins = [...root.querySelectorAll('.pin')];
+    expect(pins).to.have.length(50);
+    pins[25].scrollIntoView({ block: 'center' });
+    const masks = findMasks();
+    expect(coversMiddle(masks, pins[25].getBoundingClientRect()), 'the PIN on screen is boxed').to.equal(true);
+    // Rows within a viewport's height above and below are searched: a page scrolled while it is
+    // cloned still has its masks. The 47 others, thousands of px away, are never read.
+    expect(masks.length, 'mask rectangles').to.be.at.least(1).and.at.most(3);
+  });
+
+  it('in a long feed in a scrolled pane, the masks the pane shows are boxed, not those far off in the pane', async () => {
+    const items = Array.from({ length: 600 }, (_, i) => `<div class="item">${i % 50 === 10 ? `<span class="no-upscope">code ${i}</span>` : `line ${i}`}</div>`).join('');
+    const root = mount(`<div class="feed">${items}</div>`, `.feed { height: 150px; overflow: auto; margin: 300px 20px; } .item { padding: 2px 6px; }`);
+    const feed = root.querySelector('.feed')!;
+    const shown = feed.children[310].querySelector('.no-upscope')!;
+    feed.scrollTop = (feed.children[310] as HTMLElement).offsetTop - (feed as HTMLElement).offsetTop - 50;
+    const masks = findMasks();
+    expect(coversMiddle(masks, shown.getBoundingClientRect()), 'the code the pane shows is boxed').to.equal(true);
+    // 12 masked items; those within a viewport's height of the pane are searched, not all 12.
+    expect(masks.length).to.be.within(1, 8);
+  });
+
+  it('a modal dialog opened from a far-off row is drawn over the page with its masked content black', async () => {
+    const root = maskedTable();
+    const cell = root.querySelectorAll('tbody tr')[4500].lastElementChild!;
+    cell.insertAdjacentHTML('beforeend', `<dialog style="padding: 20px; border: 0; background: rgb(255, 255, 255)"><p class="no-upscope" style="width: 200px; height: 60px; margin: 0; background: rgb(220, 0, 0)">card 4242</p></dialog>`);
+    const dialog = cell.querySelector('dialog')!;
+    dialog.showModal();
+    // The capture learns of it from its toggle event, dispatched in a task of its own.
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      const secret = dialog.querySelector('p')!.getBoundingClientRect();
+      expect(secret.top).to.be.within(0, innerHeight);
+      expect(coversMiddle(findMasks(), secret), 'boxed').to.equal(true);
+      const picture = await capture();
+      expect(isBlack(picture.pixel(secret.left + secret.width / 2, secret.top + secret.height / 2)), 'masked text in the dialog').to.equal(true);
+      const frame = dialog.getBoundingClientRect();
+      expect(Math.min(...picture.pixel(frame.left + 5, frame.top + 5).slice(0, 3)), 'the dialog is drawn').to.be.above(200);
+    } finally {
+      dialog.close();
+    }
+  });
+
+  it('a masked cell in a row scrolled into view is black in the first frame that shows it', async () => {
+    const root = maskedTable();
+    const host = new CollectingHost();
+    const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0 });
+    loop.start();
+    try {
+      await host.waitForFrames(1, 90000);
+      // Let the loop settle, so the next frame is one taken after the scroll.
+      await new Promise((r) => setTimeout(r, 300));
+      const before = host.completeFrames().length;
+      const pin = root.querySelectorAll('.pin')[31];
+      pin.scrollIntoView({ block: 'center' });
+      const frames = await host.waitForFrames(before + 1, 90000);
+      const picture = new FrameCanvas();
+      await picture.draw(frames[before]);
+      const r = pin.getBoundingClientRect();
+      expect(r.top).to.be.within(100, innerHeight - 100);
+      for (const [fx, fy] of [[0.5, 0.5], [0.2, 0.3], [0.8, 0.7]]) {
+        expect(isBlack(picture.pixel(r.left + r.width * fx, r.top + r.height * fy)), `PIN cell at ${fx}, ${fy}`).to.equal(true);
+      }
+      // Only the masked cell is black: the row's first cell shows its light background.
+      const first = pin.parentElement!.firstElementChild!.getBoundingClientRect();
+      expect(Math.min(...picture.pixel(first.left + 2, first.top + first.height / 2).slice(0, 3)), 'first cell').to.be.above(200);
+    } finally {
+      loop.stop();
+    }
   });
 });
