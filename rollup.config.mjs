@@ -65,6 +65,34 @@ function minifyCssTemplates() {
 }
 
 /**
+ * Slims partysocket's ReconnectingWebSocket for the script every visitor loads. Its
+ * `this._debug(...)` calls print only with its `debug` option, which relay-socket.ts never sets:
+ * they are marked side-effect free, and the minifier drops them with their strings. Its warnings
+ * for a missing EventTarget or WebSocket (Node set-up advice, with examples) and for send() after
+ * close() keep their first sentence. Lines are kept, so the source map still fits. A change of
+ * shape in partysocket only costs bytes.
+ */
+function slimReconnectingSocket() {
+  const keepLines = (text, short) => short + '\n'.repeat(text.split('\n').length - short.split('\n').length);
+  return {
+    name: 'upscope-slim-reconnecting-socket',
+    transform(code, id) {
+      if (!/[\\/]partysocket[\\/]dist[\\/]ws\.js$/.test(id)) return null;
+      const slim = code
+        .replace(/\bthis\._debug\(/g, '/* @__PURE__ */ this._debug(')
+        .replace(/console\.error\(`\s*(PartySocket requires a global 'EventTarget' class to be available!)(?:\\`|[^`])*`\)/, (all, first) =>
+          keepLines(all, `console.error(${JSON.stringify(first)})`),
+        )
+        .replace(/console\.error\(`(‼️ No WebSocket implementation available\. You should define options\.WebSocket\.)(?:\\`|[^`])*`\)/, (all, first) =>
+          keepLines(all, `console.error(${JSON.stringify(first)})`),
+        )
+        .replace(/"(ReconnectingWebSocket: send\(\) was called after close\(\)\. The message has been buffered)[^"]*"/, '"$1 until reconnect()."');
+      return { code: slim, map: null };
+    },
+  };
+}
+
+/**
  * The visitor bundles load the widget's panels from dist/upscope-panels.js and the assist engine
  * from dist/upscope-assist.js at run time (panels-loader.ts, assist-loader.ts): the source's own
  * `import()` of those modules stays out of them.
@@ -92,42 +120,63 @@ function litFromWidget() {
   };
 }
 
-const plugins = () => [
+const plugins = (extra = {}) => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   litTrustedTypes(),
+  slimReconnectingSocket(),
   minifyCssTemplates(),
   esbuild({ target: 'es2022', sourceMap: true, tsconfig: 'tsconfig.json' }),
   // Minified as whole chunks, after rollup has shaken them: minifying each module first (the
   // plugin's own `minify` option) strips the `@__PURE__` marks rollup needs to drop unused schemas.
-  minify({ target: 'es2022', sourceMap: true }),
+  minify({ target: 'es2022', sourceMap: true, ...extra }),
 ];
+
+/**
+ * The two visitor bundles rename properties that start with `_` and a letter (partysocket's
+ * private members; lit's `_$` ones stay, as other copies of lit read them). `_pk` is the query
+ * parameter relay-socket.ts sends. Each bundle is minified alone, so no such property may cross
+ * into the lazily loaded bundles: {@link noRenamedPropsAcross} fails their build if one does.
+ */
+const VISITOR_MINIFY = { mangleProps: /^_[A-Za-z]/, reserveProps: /^_pk$/ };
+
+/** Fails the build of a bundle the visitor bundles load if it reads or makes a `_name` property. */
+function noRenamedPropsAcross() {
+  return {
+    name: 'upscope-no-renamed-props-across',
+    renderChunk(code, chunk) {
+      const found = /\._[A-Za-z]\w*|[{,]_[A-Za-z]\w*:/.exec(code);
+      if (found) this.error(`${chunk.fileName} uses the property ${found[0]}, which the visitor bundles rename (VISITOR_MINIFY in rollup.config.mjs)`);
+      return null;
+    },
+  };
+}
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
   {
     input: 'src/visitor/bundle.ts',
     output: { file: 'dist/upscope.js', format: 'es', sourcemap: true },
-    plugins: [panelsApart(), ...plugins()],
+    plugins: [panelsApart(), ...plugins(VISITOR_MINIFY)],
   },
   {
     input: 'src/visitor/bundle-iife.ts',
     output: { file: 'dist/upscope.iife.js', format: 'iife', sourcemap: true },
-    plugins: [panelsApart(), ...plugins()],
+    plugins: [panelsApart(), ...plugins(VISITOR_MINIFY)],
   },
   {
     input: 'src/visitor/elements/upscope-widget/upscope-widget.panels.ts',
     output: { file: 'dist/upscope-panels.js', format: 'es', sourcemap: true },
-    plugins: [litFromWidget(), ...plugins()],
+    plugins: [litFromWidget(), ...plugins(), noRenamedPropsAcross()],
   },
   {
     input: 'src/visitor/assist-bundle.ts',
     output: { file: 'dist/upscope-assist.js', format: 'es', sourcemap: true },
-    plugins: plugins(),
+    plugins: [...plugins(), noRenamedPropsAcross()],
   },
   {
     input: 'src/capture/bundle.ts',
     output: { file: 'dist/upscope-capture.js', format: 'es', sourcemap: true },
-    plugins: plugins(),
+    plugins: [...plugins(), noRenamedPropsAcross()],
   },
   {
     input: 'src/agent/bundle.ts',
