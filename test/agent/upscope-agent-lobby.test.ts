@@ -62,7 +62,7 @@ describe('<upscope-agent-lobby>', () => {
     await until('cancelled request drops back', () => order(lobby, ids)[0] === a.shortId);
   });
 
-  it('lists visitors who left last, faded and no longer marked as asking for help', async () => {
+  it('lists visitors who left last, faded and no longer marked as asking for help, until their grace period ends', async () => {
     const lobby = await lobbyWith();
     const left = await visitor({ callName: 'Gone Soon' });
     const here = await visitor({ callName: 'Still Here' });
@@ -77,6 +77,9 @@ describe('<upscope-agent-lobby>', () => {
     expect(gone.textContent).to.not.contain('Asked for help');
     expect(getComputedStyle(gone).borderTopStyle, 'faded').to.equal('dashed');
     await expect(lobby).to.be.accessible();
+    // The relay here gives a visitor 5 s to come back; past that the row goes.
+    await until('gone once the grace period ends', () => !order(lobby, ids).includes(left.shortId), 15_000);
+    expect(order(lobby, ids)).to.deep.equal([here.shortId]);
   });
 
   it('finds a visitor by lookup code, and says when no one has the code', async () => {
