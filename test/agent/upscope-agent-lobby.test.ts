@@ -62,6 +62,24 @@ describe('<upscope-agent-lobby>', () => {
     await until('cancelled request drops back', () => order(lobby, ids)[0] === a.shortId);
   });
 
+  it('details the top of the queue until the agent picks a row, then keeps the one picked', async () => {
+    const lobby = await lobbyWith();
+    const details = () => lobby.shadowRoot!.querySelector('[part~="details"] h2')?.textContent ?? '';
+    const browsing = await visitor({ callName: 'Browsing Bea' });
+    await until('listed', () => details() !== '');
+    const asking = await visitor({ callName: 'Asking Abe' });
+    asking.send({ type: 'requestAgent' });
+    await until('the new request is the one detailed', () => details() === 'Asking Abe');
+    // The agent picks Bea; a later request does not take the details away from her.
+    lobby.shadowRoot!.querySelector<HTMLElement>(`[data-short-id="${browsing.shortId}"] [part~="watch-link"]`)!.focus();
+    await until('Bea detailed', () => details() === 'Browsing Bea');
+    const later = await visitor({ callName: 'Later Lou' });
+    later.send({ type: 'requestAgent' });
+    await until('Lou listed', () => item(lobby, later.shortId) !== null);
+    await lobby.updateComplete;
+    expect(details()).to.equal('Browsing Bea');
+  });
+
   it('lists visitors who left last, faded and no longer marked as asking for help, until their grace period ends', async () => {
     const lobby = await lobbyWith();
     const left = await visitor({ callName: 'Gone Soon' });

@@ -314,12 +314,15 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   }
 
   private onListKey(e: KeyboardEvent): void {
+    this.chosen = true;
     this.list.onKeyDown(e);
   }
 
   private onListFocus(e: FocusEvent): void {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
-    if (row) this.list.activate(Number(row.dataset.index));
+    if (!row) return;
+    this.chosen = true;
+    this.list.activate(Number(row.dataset.index));
   }
 
   private filtered: { all: VisitorSummary[]; query: string; visitors: VisitorSummary[]; waiting: number } | null = null;
@@ -341,10 +344,16 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   /** The visitor in focus, followed by id: a re-sorted list keeps the same visitor in focus. */
   private activeId: string | null = null;
   private listed: VisitorSummary[] | null = null;
+  /**
+   * Whether the agent has picked a row (focus or keys). Until then the top of the queue is the
+   * visitor in focus, so a new request is the one detailed, not whoever happened to be first.
+   */
+  private chosen = false;
 
   private renderList(visitors: VisitorSummary[]) {
     // Only a new list moves the focus to where its visitor went; keys and clicks move it themselves.
-    if (visitors !== this.listed && this.activeId !== null && visitors[this.list.active]?.shortId !== this.activeId) {
+    if (!this.chosen) this.list.active = 0;
+    else if (visitors !== this.listed && this.activeId !== null && visitors[this.list.active]?.shortId !== this.activeId) {
       const at = visitors.findIndex((v) => v.shortId === this.activeId);
       if (at >= 0) this.list.active = at;
     }
