@@ -97,6 +97,7 @@ describe('<upscope-viewer> states', () => {
     expect(part(el, 'fullscreen-button')!.textContent).to.equal('Exit full screen');
     expect(part(el, 'leave-button')!.getBoundingClientRect().bottom).to.be.within(1, innerHeight);
     expect(el.shadowRoot!.activeElement).to.equal(part(el, 'fullscreen-button'));
+    await expect(el).to.be.accessible();
     await sendKeys({ press: 'Enter' });
     await until('back from full screen', () => !document.fullscreenElement);
     await el.updateComplete;
