@@ -477,7 +477,15 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         ${picture
           ? nothing
           : html`<p class="placeholder">
-              ${live ? (s.captureBlocked ? "No picture: the visitor's page does not allow it." : 'Waiting for the first picture…') : this.left ? 'You are not watching.' : 'No picture.'}
+              ${live
+                ? s.captureBlocked
+                  ? "No picture: the visitor's page does not allow it."
+                  : 'Waiting for the first picture…'
+                : this.left
+                  ? 'You are not watching.'
+                  : s.status === 'waiting'
+                    ? `The picture appears once ${who} allows it.`
+                    : 'No picture.'}
             </p>`}
       </div>
     `;
