@@ -115,8 +115,11 @@ export const viewerStyles = css`
   :host(:not([fit='actual'])) canvas[part='screen'] {
     width: 100%;
     height: auto;
-    max-height: var(--upscope-viewer-max-height, 85vh);
+    /* The window less the watch page's header and the viewer's bar: the whole picture in view. */
+    max-height: var(--upscope-viewer-max-height, max(20rem, calc(100vh - 10rem)));
     object-fit: contain;
+    /* The letterbox beside a narrow picture is the stage's, not white. */
+    background: transparent;
   }
   /* Actual size: one frame pixel per CSS pixel; the stage scrolls. */
   :host([fit='actual']) .stage {
@@ -153,6 +156,7 @@ export const viewerStyles = css`
     max-width: none;
     max-height: none;
     object-fit: contain;
+    background: transparent;
   }
   .view-controls {
     display: flex;

@@ -56,7 +56,7 @@ const IDLE: WatchSnapshot = {
  * @csspart screen - The `<canvas>`; its width/height are the frame's own pixel size, CSS scales it to fit.
  *
  * @cssprop --upscope-viewer-background - Behind the screen. Default #2a2f3a.
- * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn. Default 85vh: a fitted picture is scaled down to it, one at actual size scrolls.
+ * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn: a fitted picture is scaled down to it, one at actual size scrolls. Default: the window's height less 10rem (at least 20rem) when fitting, 85vh at actual size.
  * @cssprop --upscope-agent-accent - Buttons and focus rings. Default #1f5fd1.
  * @cssprop --upscope-agent-danger - The stop button and error text. Default #b3261e.
  */
