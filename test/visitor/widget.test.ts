@@ -204,6 +204,20 @@ describe('<upscope-widget>', () => {
       expect(time.textContent!.trim()).to.match(/^\d{1,2}:\d{2}/);
       expect(Math.abs(Date.parse(time.getAttribute('datetime')!) - Date.now())).to.be.below(60_000);
 
+      // The reply box's hint is read whole, in every language, beside Send and Stop sharing.
+      for (const lang of ['en', 'de', 'es']) {
+        el.lang = lang;
+        await el.updateComplete;
+        const box = part(el, 'message-input') as HTMLInputElement;
+        const style = getComputedStyle(box);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        expect(ctx.measureText(box.placeholder).width, `${lang}: "${box.placeholder}" fits in ${room}px`).to.be.at.most(room);
+      }
+      el.lang = '';
+      await el.updateComplete;
+
       // The reply box sends to the agent.
       const input = part(el, 'message-input') as HTMLInputElement;
       input.value = 'Thanks, the card field is the problem';
