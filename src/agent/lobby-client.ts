@@ -85,6 +85,14 @@ export class LobbyClient {
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
   /** Connected visitors, in lobby order (see sortVisitors). */
   readonly visitors = signal<VisitorSummary[]>([]);
+  /**
+   * Whether the relay's whole list has arrived: until then `visitors` is an empty placeholder,
+   * not a lobby with no one in it (the welcome comes first, the list a moment later).
+   */
+  get listed(): boolean {
+    return this.gotList;
+  }
+  private gotList = false;
   /** Who the relay says this agent is. */
   readonly agent = signal<{ agentId: string; agentName: string } | null>(null);
   readonly error = signal<{ code: ErrorCode; message: string } | null>(null);
@@ -201,6 +209,7 @@ export class LobbyClient {
         this.counts.set({ total: msg.total ?? msg.visitors.length, waiting: msg.waiting ?? msg.visitors.filter((v) => v.pendingRequestAt !== null).length });
         this.added.clear();
         this.resorted = true;
+        this.gotList = true;
         return this.publish();
       case 'lobbyCounts':
         this.counts.set({ total: msg.total, waiting: msg.waiting });

@@ -74,9 +74,12 @@ describe('<upscope-agent-lobby> as a queue', () => {
 
     const mute = part(lobby, 'mute-button')!;
     expect(mute.getAttribute('aria-pressed')).to.equal('false');
+    expect(mute.textContent!.trim()).to.equal('Mute sound');
     mute.click();
     await lobby.updateComplete;
     expect(mute.getAttribute('aria-pressed')).to.equal('true');
+    // A toggle keeps its name and says its state by being pressed ("Sound on, not pressed" read as a contradiction).
+    expect(mute.textContent!.trim()).to.equal('Mute sound');
     expect(localStorage.getItem('upscope-agent:muted'), 'kept for the next visit').to.equal('1');
     await expect(lobby).to.be.accessible();
 
@@ -86,6 +89,50 @@ describe('<upscope-agent-lobby> as a queue', () => {
     await until('counted again', () => document.title.endsWith('waiting · Agent console'));
     lobby.remove();
     expect(document.title, 'restored when the lobby goes').to.equal('Agent console');
+  });
+
+  it('a new request rings unless the sound is muted, and shows a desktop notification once they are allowed', async () => {
+    // Stand-ins for the two outputs a headless browser cannot show: the speaker and the desktop.
+    const rung: string[] = [];
+    const shown: { title: string; body: string }[] = [];
+    const realPlay = HTMLMediaElement.prototype.play;
+    const realNotification = window.Notification;
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      rung.push(this.src);
+      return Promise.resolve();
+    };
+    class ShownNotification {
+      static permission: NotificationPermission = 'granted';
+      static requestPermission = async () => ShownNotification.permission;
+      constructor(title: string, options: NotificationOptions = {}) {
+        shown.push({ title, body: options.body ?? '' });
+      }
+    }
+    (window as unknown as { Notification: unknown }).Notification = ShownNotification;
+    try {
+      localStorage.setItem('upscope-agent:muted', '1');
+      const muted = await lobbyWith();
+      const first = await visitor({ callName: 'Quiet Quentin' });
+      await until('listed', () => listed(muted).includes(first.shortId));
+      first.send({ type: 'requestAgent' });
+      await until('a notification naming the visitor', () => shown.some((n) => n.body.includes('Quiet Quentin')));
+      expect(rung, 'muted: no sound').to.deep.equal([]);
+      muted.remove();
+
+      localStorage.removeItem('upscope-agent:muted');
+      const lobby = await lobbyWith();
+      await until('the first request listed', () => listed(lobby).includes(first.shortId));
+      const second = await visitor({ callName: 'Loud Lucy' });
+      await until('listed', () => listed(lobby).includes(second.shortId));
+      second.send({ type: 'requestAgent' });
+      await until('the tone', () => rung.length === 1);
+      expect(rung[0]).to.match(/^data:audio\/wav/);
+      expect(shown.map((n) => n.body).join(' | ')).to.contain('Loud Lucy').and.not.match(/Quiet Quentin.*Quiet Quentin/);
+      expect(part(lobby, 'notify-button'), 'nothing left to ask once allowed').to.equal(null);
+    } finally {
+      HTMLMediaElement.prototype.play = realPlay;
+      (window as unknown as { Notification: unknown }).Notification = realNotification;
+    }
   });
 
   it('applies a burst of updates together: a busy lobby sorts and renders a few times, not once per update', async () => {

@@ -160,7 +160,7 @@ describe('injection: hostile text renders as text', () => {
       await watch.next('watchState', (m) => m.watching);
       await until('the active panel', () => el.view === 'active' && part(el, 'panel') !== null);
       await el.updateComplete;
-      expect(part(el, 'panel')!.textContent).to.contain(`${agentName} is viewing your screen`);
+      expect(part(el, 'panel')!.textContent).to.contain(`${agentName} is viewing this page`);
       for (const p of PAYLOADS) watch.send({ type: 'customMessage', message: p });
       await until('every message listed', () => el.shadowRoot!.querySelectorAll('[part~="message"]').length === PAYLOADS.length);
       const text = collapsed(part(el, 'messages')!.textContent!);

@@ -62,7 +62,25 @@ describe('<upscope-agent-lobby>', () => {
     await until('cancelled request drops back', () => order(lobby, ids)[0] === a.shortId);
   });
 
-  it('lists visitors who left last, faded and no longer marked as asking for help', async () => {
+  it('details the top of the queue until the agent picks a row, then keeps the one picked', async () => {
+    const lobby = await lobbyWith();
+    const details = () => lobby.shadowRoot!.querySelector('[part~="details"] h2')?.textContent ?? '';
+    const browsing = await visitor({ callName: 'Browsing Bea' });
+    await until('listed', () => details() !== '');
+    const asking = await visitor({ callName: 'Asking Abe' });
+    asking.send({ type: 'requestAgent' });
+    await until('the new request is the one detailed', () => details() === 'Asking Abe');
+    // The agent picks Bea; a later request does not take the details away from her.
+    lobby.shadowRoot!.querySelector<HTMLElement>(`[data-short-id="${browsing.shortId}"] [part~="watch-link"]`)!.focus();
+    await until('Bea detailed', () => details() === 'Browsing Bea');
+    const later = await visitor({ callName: 'Later Lou' });
+    later.send({ type: 'requestAgent' });
+    await until('Lou listed', () => item(lobby, later.shortId) !== null);
+    await lobby.updateComplete;
+    expect(details()).to.equal('Browsing Bea');
+  });
+
+  it('lists visitors who left last, faded and no longer marked as asking for help, until their grace period ends', async () => {
     const lobby = await lobbyWith();
     const left = await visitor({ callName: 'Gone Soon' });
     const here = await visitor({ callName: 'Still Here' });
@@ -77,6 +95,9 @@ describe('<upscope-agent-lobby>', () => {
     expect(gone.textContent).to.not.contain('Asked for help');
     expect(getComputedStyle(gone).borderTopStyle, 'faded').to.equal('dashed');
     await expect(lobby).to.be.accessible();
+    // The relay here gives a visitor 5 s to come back; past that the row goes.
+    await until('gone once the grace period ends', () => !order(lobby, ids).includes(left.shortId), 15_000);
+    expect(order(lobby, ids)).to.deep.equal([here.shortId]);
   });
 
   it('finds a visitor by lookup code, and says when no one has the code', async () => {

@@ -4,7 +4,7 @@
  * the session for everyone.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { agentToken, isColor, makeFrame, part, pixel, RawVisitor, RED, relayInfo, viewerScreen, viewerStatus, type RelayInfo } from './agent-test-helpers.js';
@@ -68,6 +68,40 @@ describe('<upscope-viewer> states', () => {
     part(el, 'fit-button')!.click();
     await el.updateComplete;
     expect(width()).to.be.within(630, 640);
+  });
+
+  it('fits a phone’s tall picture whole in the window, and full screen (from the keyboard) fills the screen with it', async () => {
+    const v = await RawVisitor.connect(info.host, { callName: 'Phoebe' });
+    visitors.push(v);
+    const el = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${info.host} .token=${info.agentToken} .shortId=${v.shortId}></upscope-viewer>`);
+    await v.answer(true);
+    await until('watching', () => el.status === 'watching');
+    for (const m of await makeFrame(40, 100, [{ color: 'red', width: 40, height: 100 }])) v.sendFrame(m);
+    await until('drawn', () => isColor(pixel(viewerScreen(el), 10, 10), RED));
+    el.style.width = '640px';
+    await el.updateComplete;
+    const box = () => viewerScreen(el).getBoundingClientRect();
+    // Fitted to the width alone it would be 1 600 px tall, to be scrolled through.
+    expect(box().height, 'no taller than the window allows').to.be.at.most(innerHeight - 150);
+    expect(getComputedStyle(viewerScreen(el)).objectFit, 'drawn whole, letterboxed').to.equal('contain');
+
+    part(el, 'fullscreen-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until('full screen', () => document.fullscreenElement === el);
+    // The picture's box is all of the screen below the bar (the 40×100 picture is enlarged inside it).
+    await until('the picture takes the rest of the screen', () => {
+      const stage = part(el, 'stage')!.getBoundingClientRect();
+      return Math.round(box().width) === innerWidth && Math.round(box().bottom) === innerHeight && Math.round(box().top) === Math.round(stage.top);
+    });
+    // The bar stays on screen with it: the way back (and Leave, End session, the tools) is one key away.
+    expect(part(el, 'fullscreen-button')!.textContent).to.equal('Exit full screen');
+    expect(part(el, 'leave-button')!.getBoundingClientRect().bottom).to.be.within(1, innerHeight);
+    expect(el.shadowRoot!.activeElement).to.equal(part(el, 'fullscreen-button'));
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Enter' });
+    await until('back from full screen', () => !document.fullscreenElement);
+    await el.updateComplete;
+    expect(part(el, 'fullscreen-button')!.textContent).to.equal('Full screen');
   });
 
   it('a second agent leaves without ending the session; the first keeps watching', async () => {

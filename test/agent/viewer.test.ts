@@ -36,6 +36,9 @@ describe('<upscope-viewer>', () => {
     await until('waiting for permission', () => el.status === 'waiting');
     expect(statusText(el)).to.contain('Waiting for Ann to allow you to watch');
     expect(screen(el).hidden).to.equal(true);
+    await el.updateComplete;
+    // Where the picture will be says what it waits for, not "No picture." (which reads as a fault).
+    expect(el.shadowRoot!.querySelector('.placeholder')!.textContent!.trim()).to.equal('The picture appears once Ann allows it.');
 
     const req = await v.next('consentRequest');
     expect(req.agentName).to.equal(relay.info.agentName);

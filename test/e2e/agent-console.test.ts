@@ -24,9 +24,9 @@ async function signIn(page: Page, name: string, password: string) {
 }
 
 /** A visitor played by a raw WebSocket inside a page of the relay's origin. */
-async function rawVisitor(page: Page, callName: string): Promise<string> {
+async function rawVisitor(page: Page, callName: string, asks = true): Promise<string> {
   await page.goto(`${e2e.server.url}/healthz`);
-  return page.evaluate(async (name) => {
+  return page.evaluate(async ([name, asks]) => {
     const w = window as unknown as { msgs: { type: string; [k: string]: unknown }[]; ws: WebSocket };
     w.msgs = [];
     const ws = new WebSocket(`ws://${location.host}/parties/visitor/e2e-${crypto.randomUUID()}`);
@@ -39,9 +39,9 @@ async function rawVisitor(page: Page, callName: string): Promise<string> {
       };
     });
     ws.send(JSON.stringify({ type: 'updateConnection', identity: { callName: name } }));
-    ws.send(JSON.stringify({ type: 'requestAgent' }));
+    if (asks) ws.send(JSON.stringify({ type: 'requestAgent' }));
     return shortId;
-  }, callName);
+  }, [callName, asks] as const);
 }
 
 /** Waits for a message of `type` at the raw visitor and returns it. */
@@ -75,9 +75,13 @@ test('sign in from a one-time link (choose a password), see a visitor live, watc
   assert.equal(await agent.evaluate(() => document.cookie), '', 'no script can read it');
   assert.equal(await agent.evaluate(() => JSON.stringify(sessionStorage)), '{}', 'no token is kept in the page');
 
+  // Two visitors only browse; Yuri, who came last, asks for help and is listed first.
+  for (const name of ['Beth', 'Carlos']) await rawVisitor(await (await e2e.browser.newContext()).newPage(), name, false);
   const shortId = await rawVisitor(visitor, 'Yuri');
   const row = agent.locator(`[data-short-id="${shortId}"]`);
   await row.getByText('Asked for help').waitFor();
+  await agent.locator('[data-short-id]', { hasText: 'Carlos' }).waitFor();
+  assert.equal(await agent.locator('[data-short-id]').first().getAttribute('data-short-id'), shortId, 'the one asking for help comes first');
   if (process.env.SCREENSHOTS) {
     // The README's picture of the queue: the waiting visitor first, detailed beside the list.
     mkdirSync(process.env.SCREENSHOTS, { recursive: true });
@@ -250,4 +254,59 @@ test('a watch link in a tab without a login shows the login, never a frame', asy
   const agent = await createAgent(e2e.server, 'Xavier', { password: 'xavier password' });
   await signIn(page, 'Xavier', agent.password);
   await page.getByText('Waiting for Xena to allow you to watch').waitFor();
+});
+
+/** What has focus, looked for through shadow roots: its part, tag and text. */
+async function focused(page: Page) {
+  return page.evaluate(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return { part: el?.getAttribute('part') ?? '', tag: el?.localName ?? '', text: (el?.textContent ?? '').trim() };
+  });
+}
+
+/** Presses Tab until `want` has focus (as a keyboard user would), failing after 40 presses. */
+async function tabTo(page: Page, what: string, want: (f: Awaited<ReturnType<typeof focused>>) => boolean) {
+  for (let i = 0; i < 40; i++) {
+    if (want(await focused(page))) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${what}; focus is on ${JSON.stringify(await focused(page))}`);
+}
+
+test('keyboard only: sign in, open the waiting visitor from the queue, watch, answer, leave', async () => {
+  const kim = await createAgent(e2e.server, 'Kim', { password: 'kim password 1' });
+  const agent = await (await e2e.browser.newContext()).newPage();
+  const visitor = await (await e2e.browser.newContext()).newPage();
+  await agent.goto(`${e2e.url}/agent`);
+  await agent.locator('upscope-agent-login [part="name-input"]').waitFor();
+
+  await tabTo(agent, 'the name field', (f) => f.part === 'name-input');
+  await agent.keyboard.type(kim.name);
+  await tabTo(agent, 'the password field', (f) => f.part === 'password-input');
+  await agent.keyboard.type(kim.password);
+  await agent.keyboard.press('Enter');
+  await agent.getByText('Signed in as').waitFor();
+
+  const shortId = await rawVisitor(visitor, 'Lena');
+  await agent.locator(`[data-short-id="${shortId}"]`).getByText('Asked for help').waitFor();
+  // The queue is one stop of the Tab order; the arrow keys move within it.
+  await tabTo(agent, 'the queue', (f) => f.part === 'watch-link');
+  for (let i = 0; i < 10 && (await focused(agent)).text !== 'Lena'; i++) await agent.keyboard.press('ArrowDown');
+  assert.equal((await focused(agent)).text, 'Lena', 'the arrow keys reach the waiting visitor');
+  await agent.keyboard.press('Enter');
+  await agent.waitForURL(`${e2e.url}/w/${shortId}`);
+
+  const request = await visitorGot(visitor, 'consentRequest');
+  await visitor.evaluate((requestId) => (window as unknown as { ws: WebSocket }).ws.send(JSON.stringify({ type: 'consent', requestId, allow: true })), request.requestId);
+  await agent.getByText("Watching Lena's screen").waitFor();
+  await tabTo(agent, 'the message box', (f) => f.part === 'message-input');
+  await agent.keyboard.type('Hello Lena, I can see the page.');
+  await agent.keyboard.press('Enter');
+  assert.equal((await visitorGot(visitor, 'customMessageReceived')).message, 'Hello Lena, I can see the page.');
+
+  await tabTo(agent, 'Leave', (f) => f.part === 'leave-button');
+  await agent.keyboard.press('Enter');
+  await visitorGot(visitor, 'observerLeft');
+  await agent.locator('upscope-viewer [part="watch-button"]').waitFor();
 });

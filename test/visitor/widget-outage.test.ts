@@ -67,7 +67,7 @@ describe('<upscope-widget> through outages', () => {
     await bob.next('watchState', (m) => m.watching);
     await until('two agents', () => sdk!.observerCount.value === 2);
     await el.updateComplete;
-    expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} and Bob are viewing your screen`);
+    expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} and Bob are viewing this page`);
 
     const ended = oneEvent(el, 'upscope-session-ended');
     bob.send({ type: 'stopSession' });

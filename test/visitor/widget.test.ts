@@ -3,6 +3,7 @@ import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import type { Upscope } from '../../src/visitor/upscope.js';
 import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
 import { AgentSocket, relayInfo, type RelayInfo } from '../support/agent-driver.js';
+import { WIDGET_STRINGS } from '../../src/visitor/elements/upscope-widget/upscope-widget.strings.js';
 import { agentAsks, connectedWidget, liveRegion, newSdk, part, until } from './widget-helpers.js';
 
 describe('<upscope-widget>', () => {
@@ -48,6 +49,17 @@ describe('<upscope-widget>', () => {
       expect(part(es.querySelector('upscope-widget')!, 'help-button')!.textContent!.trim()).to.equal('Obtener ayuda');
       const unknown = await fixture<UpscopeWidget>(html`<upscope-widget .sdk=${sdk} lang="xx"></upscope-widget>`);
       expect(part(unknown, 'help-button')!.textContent!.trim()).to.equal('Get help');
+    });
+
+    it('speaks of this page, never of the visitor’s screen, in every language', () => {
+      // Only the page is captured: a widget that says "your screen" while sharing contradicts its own prompt.
+      const screen = /screen|Bildschirm|pantalla/i;
+      for (const [lang, t] of Object.entries(WIDGET_STRINGS)) {
+        const said = Object.entries(t).flatMap(([key, value]): [string, string][] =>
+          typeof value === 'function' ? [[key, String(value('Ann and Bob', 2))], [key, String(value('Ann', 1))]] : typeof value === 'object' ? Object.entries(value as Record<string, string>) : [[key, String(value)]],
+        );
+        for (const [key, text] of said) expect(text, `${lang}.${key}`).to.not.match(screen);
+      }
     });
 
     it('sits in the corner `position` names, fixed to the window', async () => {
@@ -170,9 +182,9 @@ describe('<upscope-widget>', () => {
       expect((await started).detail.agentName).to.equal(relay.agentName);
       await watch.next('watchState', (m) => m.watching);
       await until('the active view', () => el.view === 'active' && part(el, 'observer-count') !== null);
-      expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} is viewing your screen`);
+      expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} is viewing this page`);
       expect(part(el, 'observer-count')!.textContent!.trim()).to.equal('1 agent watching');
-      expect(liveRegion(el)).to.contain('is viewing your screen');
+      expect(liveRegion(el)).to.contain('is viewing this page');
       await expect(el).to.be.accessible();
 
       // A message from the agent is shown as text, never as markup.
@@ -192,6 +204,20 @@ describe('<upscope-widget>', () => {
       expect(time.textContent!.trim()).to.match(/^\d{1,2}:\d{2}/);
       expect(Math.abs(Date.parse(time.getAttribute('datetime')!) - Date.now())).to.be.below(60_000);
 
+      // The reply box's hint is read whole, in every language, beside Send and Stop sharing.
+      for (const lang of ['en', 'de', 'es']) {
+        el.lang = lang;
+        await el.updateComplete;
+        const box = part(el, 'message-input') as HTMLInputElement;
+        const style = getComputedStyle(box);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        expect(ctx.measureText(box.placeholder).width, `${lang}: "${box.placeholder}" fits in ${room}px`).to.be.at.most(room);
+      }
+      el.lang = '';
+      await el.updateComplete;
+
       // The reply box sends to the agent.
       const input = part(el, 'message-input') as HTMLInputElement;
       input.value = 'Thanks, the card field is the problem';
@@ -208,8 +234,8 @@ describe('<upscope-widget>', () => {
       expect((await ended).detail.reason).to.equal('visitorStopped');
       await watch.next('session', (m) => m.state === 'ended');
       await until('the ended note', () => el.view === 'idle' && part(el, 'notice') !== null);
-      expect(part(el, 'notice')!.textContent).to.contain('You stopped sharing your screen.');
-      expect(liveRegion(el)).to.equal('You stopped sharing your screen.');
+      expect(part(el, 'notice')!.textContent).to.contain('You stopped sharing this page.');
+      expect(liveRegion(el)).to.equal('You stopped sharing this page.');
       part(el, 'dismiss-button')!.click();
       await el.updateComplete;
       expect(part(el, 'notice')).to.equal(null);

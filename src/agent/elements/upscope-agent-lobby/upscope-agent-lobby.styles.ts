@@ -158,6 +158,11 @@ export const lobbyStyles = css`
     display: flex;
     gap: 0.4em;
   }
+  .alerts button[aria-pressed='true'] {
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    border-color: var(--_accent);
+  }
   .waiting {
     color: var(--_pending);
   }

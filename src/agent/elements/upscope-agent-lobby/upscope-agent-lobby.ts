@@ -56,7 +56,7 @@ type SearchResult =
  * @csspart search-button - Looks a 4-digit code up on the relay.
  * @csspart search-result - What the last look-up found (an ARIA live region).
  * @csspart alerts - The sound and desktop-notification switches for new requests.
- * @csspart mute-button - Turns the sound for a new request off or on (`aria-pressed` when muted).
+ * @csspart mute-button - "Mute sound": silences the tone for a new request (`aria-pressed` while muted; the name stays, as a toggle's does).
  * @csspart notify-button - Asks the browser to allow desktop notifications.
  * @csspart wait-time - How long a visitor has waited, ticking.
  * @csspart connection - The connection line, shown while not connected.
@@ -220,7 +220,8 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
       return rows.length >= 2 ? rows[1].offsetTop - rows[0].offsetTop : 0;
     });
     const visitors = this.visitors;
-    if (visitors !== this.lastAlerted && this.client?.status.get() === 'connected') {
+    // Only a list the relay sent: the empty one before it would make every open request look new.
+    if (visitors !== this.lastAlerted && this.client?.status.get() === 'connected' && this.client.listed) {
       this.lastAlerted = visitors;
       this.alerts.update(visitors);
       this.stopPreparing?.();
@@ -313,12 +314,15 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   }
 
   private onListKey(e: KeyboardEvent): void {
+    this.chosen = true;
     this.list.onKeyDown(e);
   }
 
   private onListFocus(e: FocusEvent): void {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
-    if (row) this.list.activate(Number(row.dataset.index));
+    if (!row) return;
+    this.chosen = true;
+    this.list.activate(Number(row.dataset.index));
   }
 
   private filtered: { all: VisitorSummary[]; query: string; visitors: VisitorSummary[]; waiting: number } | null = null;
@@ -340,10 +344,16 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   /** The visitor in focus, followed by id: a re-sorted list keeps the same visitor in focus. */
   private activeId: string | null = null;
   private listed: VisitorSummary[] | null = null;
+  /**
+   * Whether the agent has picked a row (focus or keys). Until then the top of the queue is the
+   * visitor in focus, so a new request is the one detailed, not whoever happened to be first.
+   */
+  private chosen = false;
 
   private renderList(visitors: VisitorSummary[]) {
     // Only a new list moves the focus to where its visitor went; keys and clicks move it themselves.
-    if (visitors !== this.listed && this.activeId !== null && visitors[this.list.active]?.shortId !== this.activeId) {
+    if (!this.chosen) this.list.active = 0;
+    else if (visitors !== this.listed && this.activeId !== null && visitors[this.list.active]?.shortId !== this.activeId) {
       const at = visitors.findIndex((v) => v.shortId === this.activeId);
       if (at >= 0) this.list.active = at;
     }
@@ -396,7 +406,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
         <div class="list-head">
           <h2 id="list-title">Visitors (${this.query.trim() ? `${matches} of ${total}` : total})${waiting ? html` · <span class="waiting">${waiting} waiting</span>` : nothing}</h2>
           <div part="alerts" class="alerts" role="group" aria-label="Alerts for new requests">
-            <button part="mute-button" aria-pressed=${this.alerts.muted ? 'true' : 'false'} @click=${() => (this.alerts.muted = !this.alerts.muted)}>${this.alerts.muted ? 'Sound off' : 'Sound on'}</button>
+            <button part="mute-button" aria-pressed=${this.alerts.muted ? 'true' : 'false'} @click=${() => (this.alerts.muted = !this.alerts.muted)}>Mute sound</button>
             ${this.alerts.permission === 'default'
               ? html`<button part="notify-button" @click=${() => this.alerts.enableNotifications()}>Desktop notifications…</button>`
               : nothing}

@@ -48,8 +48,15 @@ export class UpscopeAgentWatch extends AgentPage {
     visitorDetailsStyles,
     css`
       /* The picture uses a wide screen: the watch page is not held to the console's reading width. */
-:host {
+      :host {
         max-width: none;
+      }
+      /* The way back sits with the title, where the console's own navigation is. */
+      .title {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0.5em 1.5em;
       }
       .layout {
         display: grid;
@@ -241,8 +248,10 @@ export class UpscopeAgentWatch extends AgentPage {
     const title = this.visitor ? `Watching ${visitorLabel(this.visitor)}` : 'Watch a visitor';
     return html`
       <header>
-        <h1>${title}</h1>
-        <a part="console-link" href=${this.consoleHref}>All visitors</a>
+        <div class="title">
+          <a part="console-link" href=${this.consoleHref}><span aria-hidden="true">← </span>All visitors</a>
+          <h1>${title}</h1>
+        </div>
         ${this.renderAccount()}
       </header>
       <main>

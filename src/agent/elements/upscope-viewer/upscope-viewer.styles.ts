@@ -107,12 +107,19 @@ export const viewerStyles = css`
     color: var(--_muted);
     font-size: 0.9em;
   }
-  /* Fit to width (the default): the picture takes the width it has, however large. */
+  /*
+   * Fit to window (the default): the picture takes the width it has, but never more height than
+   * the window has, so a phone's tall picture is seen whole rather than blown up to be scrolled
+   * through (object-fit letterboxes it; the assist tools map points through the letterbox).
+   */
   :host(:not([fit='actual'])) canvas[part='screen'] {
     width: 100%;
     height: auto;
-    max-height: var(--upscope-viewer-max-height, none);
+    /* The window less the watch page's header and the viewer's bar: the whole picture in view. */
+    max-height: var(--upscope-viewer-max-height, max(20rem, calc(100vh - 10rem)));
     object-fit: contain;
+    /* The letterbox beside a narrow picture is the stage's, not white. */
+    background: transparent;
   }
   /* Actual size: one frame pixel per CSS pixel; the stage scrolls. */
   :host([fit='actual']) .stage {
@@ -125,14 +132,31 @@ export const viewerStyles = css`
     height: auto;
     max-width: none;
   }
-  .stage:fullscreen {
-    place-items: center;
+  /* Full screen: the bar on top, the picture as large as the rest of the screen allows (small ones enlarged). */
+  :host(:fullscreen) {
+    display: flex;
+    flex-direction: column;
+    background: var(--_bg);
   }
-  .stage:fullscreen canvas[part='screen'] {
-    width: auto;
-    height: auto;
-    max-width: 100vw;
-    max-height: 100vh;
+  :host(:fullscreen) .bar,
+  :host(:fullscreen) .stage {
+    border-radius: 0;
+  }
+  :host(:fullscreen) .stage {
+    border: none;
+    flex: 1 1 0;
+    min-height: 0;
+    grid-template: minmax(0, 1fr) / minmax(0, 1fr);
+    max-height: none;
+    overflow: hidden;
+  }
+  :host(:fullscreen) canvas[part='screen'] {
+    width: 100%;
+    height: 100%;
+    max-width: none;
+    max-height: none;
+    object-fit: contain;
+    background: transparent;
   }
   .view-controls {
     display: flex;

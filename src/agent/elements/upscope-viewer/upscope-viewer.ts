@@ -33,7 +33,7 @@ import { viewerStyles } from './upscope-viewer.styles.js';
  * @csspart stop-button - Ends the session for everyone ("End session").
  * @csspart leave-button - This agent stops watching; the session goes on for the visitor and other agents.
  * @csspart overlay - Over the last picture while the connection is being restored.
- * @csspart view-controls - Fit to width, actual size and full screen.
+ * @csspart view-controls - Fit to window, actual size and full screen.
  * @csspart toolbar - The assist tools (pointer, drawing, control) and the `tools` slot.
  * @csspart pointer-button - Shares this agent's pointer: moving the mouse over the picture moves a pointer, labelled with the agent's name, on the visitor's page (pressed while on).
  * @csspart draw-button - Draw mode: dragging on the picture draws on the visitor's page (pressed while on). Freehand ink fades after a few seconds.
@@ -44,14 +44,14 @@ import { viewerStyles } from './upscope-viewer.styles.js';
  * @csspart scroll-position - How far down the visitor has scrolled their page.
  * @csspart marks - The `<canvas>` over the screen with the visitor's cursor, their click ripples and this agent's own ink (drawn here, never in the frames).
  * @csspart viewport - The visitor's viewport size, as the picture carries it.
- * @csspart fit-button - Scales the picture to the width it has (the default).
+ * @csspart fit-button - "Fit to window": scales the picture to the width it has, no taller than the window allows (the default).
  * @csspart actual-size-button - Draws the picture one frame pixel to one screen pixel, scrolling if needed.
- * @csspart fullscreen-button - Shows the picture on the whole screen.
+ * @csspart fullscreen-button - Puts the viewer (its bar and the picture) on the whole screen, and back.
  * @csspart stage - The area holding the screen.
  * @csspart screen - The `<canvas>`; its width/height are the frame's own pixel size, CSS scales it to fit.
  *
  * @cssprop --upscope-viewer-background - Behind the screen. Default #2a2f3a.
- * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn. Default: no limit when fitting to width, 85vh (scrolling) at actual size.
+ * @cssprop --upscope-viewer-max-height - Tallest the screen is drawn: a fitted picture is scaled down to it, one at actual size scrolls. Default: the window's height less 10rem (at least 20rem) when fitting, 85vh at actual size.
  * @cssprop --upscope-agent-accent - Buttons and focus rings. Default #1f5fd1.
  * @cssprop --upscope-agent-danger - The stop button and error text. Default #b3261e.
  */
@@ -70,6 +70,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     fit: { type: String, reflect: true },
     size: { state: true, attribute: false },
     note: { state: true, attribute: false },
+    fullscreen: { state: true, attribute: false },
   };
 
   /** The relay: `host[:port]`, optionally with a scheme (`https://relay.example.com`). */
@@ -85,7 +86,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
    * time with this machine's clock, so it assumes both clocks agree.
    */
   quality: Quality = { fps: 0, latencyMs: null };
-  /** How the picture is drawn: `width` (scaled to the width it has, the default) or `actual` (one frame pixel per CSS pixel, scrolling). */
+  /** How the picture is drawn: `width` (scaled to the width it has, no taller than `--upscope-viewer-max-height`; the default) or `actual` (one frame pixel per CSS pixel, scrolling). */
   fit: 'width' | 'actual' = 'width';
   /** The visitor's viewport in frame pixels, once a picture arrived. */
   protected size: { width: number; height: number } | null = null;
@@ -339,18 +340,25 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     </p>`;
   }
 
+  /** Whether this viewer is on the whole screen now. */
+  protected fullscreen = false;
+  private readonly onFullscreenChange = () => (this.fullscreen = document.fullscreenElement === this);
+
+  /**
+   * The whole viewer goes full screen, not the picture alone: the bar stays, so the tools, Leave,
+   * End session and the way back remain in reach of the mouse and the keyboard.
+   */
   private toggleFullscreen(): void {
-    const stage = this.renderRoot.querySelector<HTMLElement>('[part="stage"]');
-    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
-    else void stage?.requestFullscreen?.().catch(() => undefined);
+    if (document.fullscreenElement === this) void document.exitFullscreen().catch(() => undefined);
+    else void this.requestFullscreen?.().catch(() => undefined);
   }
 
   private renderViewControls() {
     return html`<div part="view-controls" class="view-controls" role="group" aria-label="Picture size">
       ${this.size ? html`<span part="viewport" class="viewport" title="The visitor's viewport">${this.size.width} × ${this.size.height}</span>` : nothing}
-      <button part="fit-button" aria-pressed=${this.fit === 'width' ? 'true' : 'false'} @click=${() => (this.fit = 'width')}>Fit to width</button>
+      <button part="fit-button" aria-pressed=${this.fit === 'width' ? 'true' : 'false'} @click=${() => (this.fit = 'width')}>Fit to window</button>
       <button part="actual-size-button" aria-pressed=${this.fit === 'actual' ? 'true' : 'false'} @click=${() => (this.fit = 'actual')}>Actual size</button>
-      <button part="fullscreen-button" @click=${this.toggleFullscreen}>Full screen</button>
+      <button part="fullscreen-button" @click=${this.toggleFullscreen}>${this.fullscreen ? 'Exit full screen' : 'Full screen'}</button>
     </div>`;
   }
 
@@ -366,8 +374,14 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     this.tools.schedule();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.onFullscreenChange);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.onFullscreenChange);
     this.tools.detach();
     clearTimeout(this.noteTimer);
     this.stopRetryTimer();
@@ -481,7 +495,15 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         ${picture
           ? nothing
           : html`<p class="placeholder">
-              ${live ? (s.captureBlocked ? "No picture: the visitor's page does not allow it." : 'Waiting for the first picture…') : this.left ? 'You are not watching.' : 'No picture.'}
+              ${live
+                ? s.captureBlocked
+                  ? "No picture: the visitor's page does not allow it."
+                  : 'Waiting for the first picture…'
+                : this.left
+                  ? 'You are not watching.'
+                  : s.status === 'waiting'
+                    ? `The picture appears once ${who} allows it.`
+                    : 'No picture.'}
             </p>`}
       </div>
     `;

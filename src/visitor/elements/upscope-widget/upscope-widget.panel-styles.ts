@@ -88,16 +88,19 @@ export const panelStyles = css`
     align-self: center;
     min-width: 0;
   }
+  /* The reply box keeps room to type in (longer words in a language move Stop to a line of its own). */
   .bar {
     display: flex;
+    flex-wrap: wrap;
     gap: 0.5rem;
     align-items: center;
   }
   .bar [part~='stop-button'] {
     flex: none;
+    margin-inline-start: auto;
   }
   .bar form {
-    flex: 1;
+    flex: 1 1 11rem;
     min-width: 0;
   }
   button.icon {

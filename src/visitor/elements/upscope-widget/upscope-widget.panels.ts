@@ -110,7 +110,7 @@ function statusText(w: UpscopeWidget): string {
   return '';
 }
 
-/** Every watching agent by name ("Ann and Bob are viewing your screen"). */
+/** Every watching agent by name ("Ann and Bob are viewing this page"). */
 function activeTitle(w: UpscopeWidget): string {
   const t = strings(w);
   const sdk = w.sdk;
