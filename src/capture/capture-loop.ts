@@ -7,6 +7,7 @@ import { resolveCaptureOptions, type CaptureOptions, type FrameStats, type Resol
 import { Rasterizer } from './rasterize.js';
 import { trackSecretFields } from './secret-fields.js';
 import { CaptureScheduler, type CaptureOutcome } from './scheduler.js';
+import { ChangeLog } from './change-log.js';
 import { watchPageChanges } from './watch-page-changes.js';
 
 const ENCODING_OF: Record<string, FrameEncoding> = {
@@ -55,6 +56,8 @@ class CaptureLoop implements CaptureController {
   /** What the page's policy lacks, once a capture was blocked by it (a policy never loosens). */
   private blocked: string | null = null;
   private csp: CspViolations | null = null;
+  /** What changed since the last frame, so a frame can clone only that (see kept-clone.ts). */
+  private changes: ChangeLog;
 
   constructor(
     private readonly host: CaptureHost,
@@ -62,6 +65,7 @@ class CaptureLoop implements CaptureController {
     private readonly doc: Document,
   ) {
     this.rasterizer = new Rasterizer(options, doc);
+    this.changes = new ChangeLog(doc);
     this.encoder = new FrameEncoder(options.encodeInWorker);
     this.scheduler = new CaptureScheduler(() => this.capture(), {
       minIntervalMs: 1000 / options.maxFps,
@@ -85,7 +89,7 @@ class CaptureLoop implements CaptureController {
         this.keyframeWanted = true;
         this.scheduler.markDirty();
       }),
-      watchPageChanges(() => this.scheduler.markDirty(), this.doc),
+      watchPageChanges(() => this.scheduler.markDirty(), this.doc, this.changes),
       () => csp.dispose(),
     ];
     if (this.blocked) this.host.captureBlocked?.(this.blocked);
@@ -102,6 +106,7 @@ class CaptureLoop implements CaptureController {
     this.encoder.dispose();
     this.encoder = new FrameEncoder(this.options.encodeInWorker);
     this.encoded = null;
+    this.changes.take();
   }
 
   private async capture(): Promise<CaptureOutcome> {
@@ -140,8 +145,12 @@ class CaptureLoop implements CaptureController {
     const before = findMasks(this.doc, masking);
     let maskMs = performance.now() - t;
 
+    // Changes are taken before cloning: one made while the clone is built is cloned next frame.
+    // A keyframe is asked for when an agent joins or recovers: it is cloned whole, which also
+    // starts the kept clone over.
+    const changes = this.changes.take();
     t = performance.now();
-    const snapshot = await this.rasterizer.snapshot(masking);
+    const snapshot = await this.rasterizer.snapshot(masking, this.keyframeWanted ? null : changes);
     const cloneMs = performance.now() - t;
     if (generation !== this.generation) return;
 
@@ -203,7 +212,7 @@ class CaptureLoop implements CaptureController {
     }
     const stats: FrameStats = {
       seq, keyframe: result.keyframe, tiles: result.tiles.length, bytes, cloneMs, drawMs, rasterizeMs: cloneMs + drawMs, maskMs, encodeMs,
-      totalMs: performance.now() - started, width, height,
+      totalMs: performance.now() - started, width, height, clone: snapshot.clone,
     };
     this.options.onFrame?.(stats);
   }
