@@ -172,8 +172,10 @@ class CaptureLoop implements CaptureController {
     const same = this.encoded !== null && this.encoded.markup === snapshot.markup && sameMasks(this.encoded.masks, masks);
     if (same && !keyframe) return;
 
+    // Only the changed region is drawn when the encoder holds the pixels it is painted over.
+    const region = !same && !keyframe && snapshot.region !== null && this.encoded?.markup === snapshot.region.base ? snapshot.region : null;
     t = performance.now();
-    const bitmap = same ? null : await this.rasterizer.draw(snapshot);
+    const bitmap = same ? null : await this.rasterizer.draw(snapshot, region !== null);
     const drawMs = bitmap ? performance.now() - t : 0;
     if (generation !== this.generation) {
       bitmap?.close();
@@ -184,7 +186,7 @@ class CaptureLoop implements CaptureController {
     t = performance.now();
     const result = await this.encoder.encode({
       // The snapshot's scale: lowered from the option when the frame would be over the caps.
-      bitmap, background: snapshot.background, masks, scale: snapshot.scale, keyframe, tileSize, fullFrameRatio, type, quality,
+      bitmap, region: region && { x: region.x, y: region.y }, background: snapshot.background, masks, scale: snapshot.scale, keyframe, tileSize, fullFrameRatio, type, quality,
       maxImageBytes: MAX_FRAME_BYTES - FRAME_HEADER_BYTES,
     });
     const encodeMs = performance.now() - t;
@@ -213,6 +215,7 @@ class CaptureLoop implements CaptureController {
     const stats: FrameStats = {
       seq, keyframe: result.keyframe, tiles: result.tiles.length, bytes, cloneMs, drawMs, rasterizeMs: cloneMs + drawMs, maskMs, encodeMs,
       totalMs: performance.now() - started, width, height, clone: snapshot.clone,
+      region: region && { x: region.x, y: region.y, width: region.width, height: region.height },
     };
     this.options.onFrame?.(stats);
   }

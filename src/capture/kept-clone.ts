@@ -180,7 +180,7 @@ const BOX = ['width', 'height', 'top', 'right', 'bottom', 'left'] as const;
  * new, or never captured), 'height' (only its height), or 'box'. A size the clone left to its
  * content (see margins.ts) counts as held; an offset it left out was `auto`.
  */
-function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 'box' | null {
+export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 'box' | null {
   const clone = kept.cloneIn(el);
   const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
   if (!style) return null;

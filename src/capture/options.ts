@@ -71,6 +71,8 @@ export interface FrameStats {
    * only the subtrees that changed, patched into the last frame's clone (see kept-clone.ts).
    */
   clone: { whole: string } | { patched: number };
+  /** The part of the frame drawn, in frame pixels, when only what a patch changed was drawn (see draw-region.ts); null: the whole frame. */
+  region: { x: number; y: number; width: number; height: number } | null;
 }
 
 /**

@@ -3,7 +3,8 @@
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
-import { growToStableBox, KeptClone, planChanges, usesRelationalSelectors } from './kept-clone.js';
+import { boxMoved, growToStableBox, KeptClone, planChanges, usesRelationalSelectors } from './kept-clone.js';
+import { changedRegion, regionMarkup, type Region } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
@@ -63,6 +64,12 @@ export interface Snapshot {
   background: string;
   /** How it was cloned: the whole viewport, and why, or only the changed subtrees (how many) into the last clone. */
   clone: { whole: string } | { patched: number };
+  /**
+   * After a patch, the part of the frame it changed (frame pixels) and markup that draws only
+   * that part (see draw-region.ts). It may be drawn instead of `markup` only over the pixels of
+   * `base`, the markup before the patch.
+   */
+  region: { markup: string; x: number; y: number; width: number; height: number; base: string } | null;
 }
 
 export interface Raster {
@@ -152,6 +159,8 @@ export class Rasterizer {
   private cloneOf: Map<Element, Element> | null = null;
   /** Pseudo-element classes named so far since the last whole clone. */
   private pseudoSerial = 0;
+  /** The markup of the last snapshot, which a region is drawn over (see Snapshot.region). */
+  private lastMarkup: string | null = null;
 
   constructor(
     private readonly options: RasterizeOptions,
@@ -177,11 +186,12 @@ export class Rasterizer {
     const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll });
     let whole = 'whole' in plan ? plan.whole : null;
     let patched = 0;
+    let changed: { roots: Element[]; region: Region } | null = null;
     if ('patch' in plan) {
       try {
-        const result = await this.patch(context, plan.patch, maskAll);
+        const result = await this.patch(context, plan.patch, maskAll, viewport);
         if (typeof result === 'string') whole = result;
-        else patched = result;
+        else ({ patched, changed } = result);
       } catch (err) {
         this.kept = null;
         throw err;
@@ -197,7 +207,13 @@ export class Rasterizer {
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
     const markup = new XMLSerializer().serializeToString(svg).replace(XML_INVALID, '');
-    return { markup, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole } };
+    let region: Snapshot['region'] = null;
+    if (whole === null && changed && this.lastMarkup !== null) {
+      const part = regionMarkup(this.kept!, changed.roots, changed.region, viewport, scale, doc);
+      region = { ...part, markup: part.markup.replace(XML_INVALID, ''), base: this.lastMarkup };
+    }
+    this.lastMarkup = markup;
+    return { markup, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole }, region };
   }
 
   /** Clones the whole viewport (culled) and keeps the clone for the next frames. */
@@ -247,7 +263,7 @@ export class Rasterizer {
    * it in the kept clone. Returns how many subtrees it cloned, or why the whole viewport must be
    * cloned instead (the kept clone may then be half patched: the whole clone replaces it).
    */
-  private async patch(context: Context<HTMLElement>, changed: Element[], maskAll: boolean): Promise<number | string> {
+  private async patch(context: Context<HTMLElement>, changed: Element[], maskAll: boolean, viewport: Viewport): Promise<{ patched: number; changed: { roots: Element[]; region: Region } | null } | string> {
     const kept = this.kept!;
     const roots: Element[] = [];
     const heights = new Map<Element, string>();
@@ -259,6 +275,7 @@ export class Rasterizer {
     }
     const distinct = roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
     const families = new Set(context.fontFamilies.keys());
+    const done: Array<{ original: Element; old: Element; clone: Element; resized: boolean }> = [];
     const font = context.font;
     // The kept clone's style already holds the fonts; a new family is caught below.
     context.font = false;
@@ -270,6 +287,7 @@ export class Rasterizer {
       for (const original of distinct) {
         const old = kept.cloneIn(original);
         if (!old) return 'a changed subtree was not in the last clone';
+        const resized = boxMoved(kept, original, this.doc.defaultView!) !== null;
         const parent = original.parentElement!;
         context.node = original as HTMLElement;
         context.svgStyleElement = this.doc.createElement('style');
@@ -287,6 +305,7 @@ export class Rasterizer {
         const clone = svg.querySelector('foreignObject')?.firstElementChild;
         if (!clone) return 'a changed subtree was not cloned';
         kept.replace(original, old, clone);
+        done.push({ original, old, clone, resized });
         blankInsideBlanked(clone);
         const rules = context.svgStyleElement.textContent;
         if (rules) kept.style.append(rules);
@@ -296,9 +315,16 @@ export class Rasterizer {
       context.node = this.doc.documentElement;
     }
     for (const family of context.fontFamilies.keys()) if (!families.has(family) && this.fonts?.embeds(family)) return 'new text needs a web font';
-    for (const [ancestor, height] of heights) if (!distinct.some((root) => root.contains(ancestor))) kept.resize(ancestor, height);
+    let moved = false;
+    for (const [ancestor, height] of heights) {
+      if (distinct.some((root) => root.contains(ancestor))) continue;
+      kept.resize(ancestor, height);
+      moved = true;
+    }
     kept.patches++;
-    return distinct.length;
+    // An ancestor that changed height moved what is below it: the whole frame is drawn.
+    const region = moved ? null : changedRegion(done, viewport);
+    return { patched: distinct.length, changed: region ? { roots: distinct, region } : null };
   }
 
   /** Per-clone state, fresh for each clone (whole or subtree) of the context and of the rasterizer. */
@@ -345,22 +371,23 @@ export class Rasterizer {
     this.patchRoot = null;
   }
 
-  /** Draws snapshot markup into a bitmap of the frame size. */
-  async draw(snapshot: Snapshot): Promise<ImageBitmap> {
+  /** Draws snapshot markup into a bitmap of the frame size (with `region`, of the snapshot's changed region only). */
+  async draw(snapshot: Snapshot, region = false): Promise<ImageBitmap> {
+    const { markup, width, height } = region && snapshot.region ? snapshot.region : snapshot;
     // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
     // cross-origin, which would taint the canvas and keep its pixels from the encoder.
-    const img = new Image(snapshot.width, snapshot.height);
+    const img = new Image(width, height);
     img.decoding = 'async';
-    img.src = `data:image/svg+xml;charset=utf-8,${svgDataUrlBody(snapshot.markup)}`;
+    img.src = `data:image/svg+xml;charset=utf-8,${svgDataUrlBody(markup)}`;
     await img.decode().catch(() => {
       throw new Error('rasterize: the browser could not load the page snapshot');
     });
     // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
     // could not be handed to the worker, while the pixels it paints on a canvas can.
-    const canvas = new OffscreenCanvas(snapshot.width, snapshot.height);
+    const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
-    ctx.drawImage(img, 0, 0, snapshot.width, snapshot.height);
+    ctx.drawImage(img, 0, 0, width, height);
     return canvas.transferToImageBitmap();
   }
 
@@ -372,6 +399,7 @@ export class Rasterizer {
 
   dispose(): void {
     this.kept = null;
+    this.lastMarkup = null;
     if (this.context) destroyContext(this.context);
     this.context = null;
     this.creating = null;

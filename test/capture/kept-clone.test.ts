@@ -5,12 +5,12 @@
  * in that very frame; and what the log cannot name is cloned whole.
  */
 import { expect } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
 import '../../src/visitor/define.js';
 import { createCaptureLoop, type CaptureController, type FrameStats } from '../../src/capture/index.js';
 import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { capture, difference } from './reference-helpers.js';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { capture, difference, pngBase64 } from './reference-helpers.js';
 
 const CSS = `
   html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
@@ -82,20 +82,32 @@ async function ready(): Promise<{ root: HTMLElement; run: Run }> {
 
 /** Makes `change`, waits for the frames it causes, and returns how they were cloned. */
 async function after(r: Run, change: () => void | Promise<void>): Promise<Array<FrameStats['clone']>> {
+  return (await afterStats(r, change)).map((s) => s.clone);
+}
+
+async function afterStats(r: Run, change: () => void | Promise<void>): Promise<FrameStats[]> {
   const from = r.stats.length;
   await change();
   await settle(r.host);
   expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
   expect(r.stats.length, 'frames after the change').to.be.greaterThan(from);
-  return r.stats.slice(from).map((s) => s.clone);
+  return r.stats.slice(from);
 }
 
-/** The agent's picture is a fresh whole clone's, within the fidelity tolerance. */
-async function expectSameAsWholeClone(r: Run): Promise<void> {
+/**
+ * The agent's picture is a fresh whole clone's, within the fidelity tolerance. With
+ * `UPSCOPE_FIDELITY_PICTURES=1`, a difference is written to test-results/fidelity/kept-<name>-*.png.
+ */
+async function expectSameAsWholeClone(r: Run, name = 'change'): Promise<void> {
   const patched = await agentPicture(r.host);
   const fresh = await capture();
   const canvas = fresh.canvas!;
   const diff = difference(patched, canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height));
+  if (diff.differing > 0 && (await executeServerCommand<boolean, undefined>('save-picture'))) {
+    for (const [suffix, c] of [['patched', patched.canvas!], ['whole', canvas], ['diff', diff.picture]] as const) {
+      await executeServerCommand('save-picture', { name: `kept-${name}-${suffix}`, png: await pngBase64(c) });
+    }
+  }
   expect(diff.differing, `pixels off from a whole clone (${diff.pct.toFixed(3)}%)`).to.equal(0);
 }
 
@@ -115,9 +127,10 @@ describe('frames that clone only what changed', () => {
     field.focus();
     field.setSelectionRange(field.value.length, field.value.length);
     await settle(r.host);
-    const clones = await after(r, () => sendKeys({ type: 'x' }));
+    const stats = await afterStats(r, () => sendKeys({ type: 'x' }));
     expect(field.value).to.equal('typedx');
-    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(stats.every((s) => s.region !== null), 'only the changed region drawn').to.equal(true);
     await expectSameAsWholeClone(r);
   });
 
