@@ -2,10 +2,10 @@
  * Drawing only the part of the frame a patched clone changed (see kept-clone.ts). Once the clone
  * costs little, drawing is most of a small change's cost: the browser parses, styles and lays out
  * the whole markup for every picture, however little of it changed. Here the picture is the
- * changed region only, from markup where what lies away from it is emptied: each sibling along
- * the way from a changed subtree up to the body that is outside the region, and can be emptied
- * without moving anything (the same rule as culling, find-offscreen.ts), keeps its box and loses
- * its content for this drawing. The encoder paints the region over the last frame's pixels.
+ * changed region only, from markup where what lies away from it is emptied: going down from the
+ * body, each box away from the region that can be emptied without moving anything (the rule of
+ * culling, find-offscreen.ts) keeps its box and loses its content for this drawing; one that
+ * cannot is looked into. The encoder paints the region over the last frame's pixels.
  *
  * When the region cannot be told safely (an ancestor changed height, so what is below it moved;
  * positioned or transformed content in or beside the change) the whole frame is drawn.
@@ -24,8 +24,19 @@ export interface Region {
 
 /** Ink that spills out of a box (shadows, outlines, focus rings) is what this margin is for, in CSS px. */
 const INK_MARGIN = 64;
-/** Content that paints away from where its box is in the flow. */
-const DISPLACED = '[style*="position: absolute"], [style*="position: fixed"], [style*="position: sticky"], [style*="transform"], [style*="translate"], [style*="filter"]';
+/**
+ * Table cells away from the region are emptied too (culling keeps them, for the next row's
+ * collapsed borders, which an emptied cell keeps): with their used size written, a row and a
+ * column keep their sizes; one placed by its baseline is not emptied.
+ */
+const CELLS = new Set(['td', 'th']);
+/** Elements looked at when emptying what is away from the region, at most. */
+const MAX_VISITS = 4000;
+/** Content that paints away from where its box is in the flow (inline styles read "name: value; ", so ` transform:` is not `text-transform:`). */
+const DISPLACED = [
+  ...['absolute', 'fixed', 'sticky'].map((p) => `[style*="position: ${p}"]`),
+  ...['transform', 'translate', 'rotate', 'scale', 'filter'].flatMap((name) => [`[style^="${name}:"]`, `[style*=" ${name}:"]`]),
+].join(', ');
 
 /**
  * The viewport region a patch changed: each patched subtree's box (its parent's, when the subtree's
@@ -67,24 +78,38 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
   const width = Math.ceil((region.x + region.width) * scale) - x;
   const height = Math.ceil((region.y + region.height) * scale) - y;
   const emptied: Array<[Element, Node[]]> = [];
-  const seen = new Set<Element>();
+  const restore: Array<() => void> = [];
   const win = doc.defaultView!;
-  for (const root of roots) {
-    for (let node: Element = root; node.parentElement && node !== doc.body; node = node.parentElement) {
-      for (const sibling of node.parentElement.children) {
-        if (sibling === node || seen.has(sibling)) continue;
-        seen.add(sibling);
-        const clone = kept.cloneIn(sibling);
-        if (!clone || !clone.firstChild || roots.some((r) => sibling.contains(r)) || meets(sibling, region)) continue;
-        // An empty clone keeps its place only with the size written on it (see margins.ts for one left out).
-        const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-        if (!style?.width || !style.height) continue;
-        if (clone.querySelector(DISPLACED) || placedByBaseline(sibling, win) || !canCloneEmpty(sibling, doc, INK_MARGIN)) continue;
+  let visits = 0;
+  // Down from the body: a box away from the region is emptied when that moves nothing, else looked into.
+  const prune = (parent: Element) => {
+    for (const child of parent.children) {
+      if (++visits > MAX_VISITS) return;
+      const clone = kept.cloneIn(child);
+      if (!clone || roots.includes(child)) continue;
+      if (!clone.firstChild) {
+        if (!meets(child, region)) unpaint(clone, restore);
+        continue;
+      }
+      // Shadow trees are drawn whole: their clones do not follow the light children.
+      const open = !child.shadowRoot;
+      if (roots.some((r) => child.contains(r)) || meets(child, region)) {
+        if (open) prune(child);
+        continue;
+      }
+      // An empty clone keeps its place only with the size written on it (see margins.ts for one left out).
+      const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+      unpaint(clone, restore);
+      const empty = Boolean(style?.width && style.height) && !clone.querySelector(DISPLACED) && !placedByBaseline(child, win) && (CELLS.has(child.localName) || canCloneEmpty(child, doc, INK_MARGIN));
+      if (empty) {
         emptied.push([clone, [...clone.childNodes]]);
         clone.replaceChildren();
+      } else if (open) {
+        prune(child);
       }
     }
-  }
+  };
+  if (doc.body) prune(doc.body);
   const svg = kept.svg;
   // The foreignObject is sized in percent of the viewBox: it keeps the viewport's size in pixels.
   const object = svg.querySelector('foreignObject');
@@ -102,6 +127,33 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
       else el.setAttribute(name, value);
     }
     for (const [clone, children] of emptied) clone.replaceChildren(...children);
+    for (const undo of restore) undo();
+  }
+}
+
+/** A transparent pixel: an image away from the region keeps its box and is not decoded. */
+const NO_PICTURE = 'data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA=';
+
+/** Leaves out the pictures of a clone away from the region (its image, its background images), with how to put them back. */
+function unpaint(clone: Element, restore: Array<() => void>): void {
+  if (clone.localName === 'img') {
+    const src = clone.getAttribute('src');
+    const srcset = clone.getAttribute('srcset');
+    if (src && src !== NO_PICTURE) {
+      clone.setAttribute('src', NO_PICTURE);
+      clone.removeAttribute('srcset');
+      restore.push(() => {
+        clone.setAttribute('src', src);
+        if (srcset !== null) clone.setAttribute('srcset', srcset);
+      });
+    }
+  }
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const image = style?.getPropertyValue('background-image');
+  if (style && image && image !== 'none') {
+    const priority = style.getPropertyPriority('background-image');
+    style.setProperty('background-image', 'none', priority);
+    restore.push(() => style.setProperty('background-image', image, priority));
   }
 }
 

@@ -134,6 +134,18 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r);
   });
 
+  it('a change on a busy page draws only its region, emptied around it, with the same pixels', async () => {
+    const { root, run: r } = await ready();
+    const rows = Array.from({ length: 12 }, (_, i) => `<tr><td>Row ${i}</td><td style="background-image: linear-gradient(90deg, rgb(255, 200, 0), rgb(0, 200, 255))">${'cell '.repeat(i % 4 + 1)}</td></tr>`).join('');
+    const paragraphs = Array.from({ length: 12 }, (_, i) => `<p class="para">Paragraph ${i}: ${'words that wrap '.repeat(6)}</p>`).join('');
+    root.querySelector('#main')!.insertAdjacentHTML('beforeend', `<table style="border-collapse: collapse">${rows}</table>${paragraphs}`);
+    await settle(r.host);
+    const stats = await afterStats(r, () => void (root.querySelector('#text')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(stats.every((s) => s.region !== null), 'only the changed region drawn').to.equal(true);
+    await expectSameAsWholeClone(r, 'busy');
+  });
+
   it('changing a text', async () => {
     const { root, run: r } = await ready();
     const clones = await after(r, () => void (root.querySelector('#text')!.firstChild as Text).appendData(' And more words, enough to wrap onto another line of the card.'));
