@@ -1,5 +1,6 @@
 // Over 350 lines: the clone pass is one walk that every per-node fix hooks into (masks, fonts,
-// margins, scrollbars, videos, <use>, the top layer); each fix lives in a module of its own.
+// margins, scrollbars, videos, <use>, the top layer), and a whole clone and a patch of changed
+// subtrees (kept-clone.ts) run that same walk with the same state; each fix lives in a module of its own.
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
