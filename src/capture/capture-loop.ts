@@ -36,9 +36,9 @@ export function createCaptureLoop(host: CaptureHost, options: CaptureOptions = {
   return new CaptureLoop(host, resolveCaptureOptions(options), doc);
 }
 
-/** What the encoder holds: the markup and masks of the last frame it was given. */
+/** What the encoder holds: the snapshot key (see Snapshot.key) and masks of the last frame it was given. */
 interface Encoded {
-  markup: string;
+  key: string;
   masks: MaskRect[];
 }
 
@@ -165,15 +165,15 @@ class CaptureLoop implements CaptureController {
     const masks = [...before, ...after, ...shifted];
     maskMs += performance.now() - t;
 
-    // Equal markup draws equal pixels: with the same masks too, the frame would be the last one.
+    // Equal keys draw equal pixels: with the same masks too, the frame would be the last one.
     // The request is taken now: one arriving while this frame is drawn is for the next frame.
     const keyframe = this.keyframeWanted;
     this.keyframeWanted = false;
-    const same = this.encoded !== null && this.encoded.markup === snapshot.markup && sameMasks(this.encoded.masks, masks);
+    const same = this.encoded !== null && this.encoded.key === snapshot.key && sameMasks(this.encoded.masks, masks);
     if (same && !keyframe) return;
 
     // Only the changed region is drawn when the encoder holds the pixels it is painted over.
-    const region = !same && !keyframe && snapshot.region !== null && this.encoded?.markup === snapshot.region.base ? snapshot.region : null;
+    const region = !same && !keyframe && snapshot.region !== null && this.encoded?.key === snapshot.region.base ? snapshot.region : null;
     t = performance.now();
     const bitmap = same ? null : await this.rasterizer.draw(snapshot, region !== null);
     const drawMs = bitmap ? performance.now() - t : 0;
@@ -191,7 +191,7 @@ class CaptureLoop implements CaptureController {
     });
     const encodeMs = performance.now() - t;
     if (generation !== this.generation) return;
-    this.encoded = { markup: snapshot.markup, masks };
+    this.encoded = { key: snapshot.key, masks };
     if (result.tiles.length === 0) return;
 
     const seq = (this.seq = (this.seq + 1) >>> 0);

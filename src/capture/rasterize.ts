@@ -50,11 +50,13 @@ export interface Viewport {
 
 /** The visible page as SVG markup: what a frame will show, before it is drawn. */
 export interface Snapshot {
+  /** The serialized SVG (the clone, masks blanked); serialized when first read after a patch drawn as a region. */
+  readonly markup: string;
   /**
-   * The serialized SVG (the clone, masks blanked). Equal markup draws equal pixels, so an
-   * unchanged page can be recognised without drawing it.
+   * Equal keys draw equal pixels, so an unchanged page can be recognised without drawing it: the
+   * markup itself, or after a patch drawn as a region a name of its own (see `region`).
    */
-  markup: string;
+  key: string;
   viewport: Viewport;
   /** Size of the frame in frame pixels (the viewport times the scale). */
   width: number;
@@ -68,7 +70,7 @@ export interface Snapshot {
   /**
    * After a patch, the part of the frame it changed (frame pixels) and markup that draws only
    * that part (see draw-region.ts). It may be drawn instead of `markup` only over the pixels of
-   * `base`, the markup before the patch.
+   * `base`, the key of the snapshot before the patch.
    */
   region: { markup: string; x: number; y: number; width: number; height: number; base: string } | null;
 }
@@ -160,8 +162,9 @@ export class Rasterizer {
   private cloneOf: Map<Element, Element> | null = null;
   /** Pseudo-element classes named so far since the last whole clone. */
   private pseudoSerial = 0;
-  /** The markup of the last snapshot, which a region is drawn over (see Snapshot.region). */
-  private lastMarkup: string | null = null;
+  /** The key of the last snapshot, which a region is drawn over (see Snapshot.region), and the last patch's number. */
+  private lastKey: string | null = null;
+  private patchSerial = 0;
 
   constructor(
     private readonly options: RasterizeOptions,
@@ -207,14 +210,27 @@ export class Rasterizer {
     // Drawn at the frame size from the CSS-pixel viewBox: vector-sharp at any scale.
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
-    const markup = new XMLSerializer().serializeToString(svg).replace(XML_INVALID, '');
+    let markup: string | null = null;
+    const serialize = () => (markup ??= new XMLSerializer().serializeToString(svg).replace(XML_INVALID, ''));
     let region: Snapshot['region'] = null;
-    if (whole === null && changed && this.lastMarkup !== null) {
+    let key: string;
+    if (whole === null && patched === 0 && this.lastKey !== null) {
+      key = this.lastKey;
+    } else if (whole === null && changed && this.lastKey !== null) {
+      // The whole markup is serialized only if the loop draws it after all.
       const part = regionMarkup(this.kept!, changed.roots, changed.region, viewport, scale, doc);
-      region = { ...part, markup: part.markup.replace(XML_INVALID, ''), base: this.lastMarkup };
+      region = { ...part, markup: part.markup.replace(XML_INVALID, ''), base: this.lastKey };
+      key = `patch ${++this.patchSerial}`;
+    } else {
+      key = serialize();
     }
-    this.lastMarkup = markup;
-    return { markup, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole }, region };
+    this.lastKey = key;
+    return {
+      get markup() {
+        return serialize();
+      },
+      key, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole }, region,
+    };
   }
 
   /** Clones the whole viewport (culled) and keeps the clone for the next frames. */
@@ -400,7 +416,7 @@ export class Rasterizer {
 
   dispose(): void {
     this.kept = null;
-    this.lastMarkup = null;
+    this.lastKey = null;
     if (this.context) destroyContext(this.context);
     this.context = null;
     this.creating = null;
