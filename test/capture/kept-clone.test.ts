@@ -87,7 +87,10 @@ async function after(r: Run, change: () => void | Promise<void>): Promise<Array<
 
 async function afterStats(r: Run, change: () => void | Promise<void>): Promise<FrameStats[]> {
   const from = r.stats.length;
+  const frames = r.host.completeFrames().length;
   await change();
+  // A loaded machine may start the capture late: wait for its frame, then for the loop to rest.
+  await r.host.waitForFrames(frames + 1);
   await settle(r.host);
   expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
   expect(r.stats.length, 'frames after the change').to.be.greaterThan(from);
