@@ -12,6 +12,11 @@ export function blankMaskedClone(clone: Element): void {
   for (const el of clone.querySelectorAll('*')) blankElement(el);
 }
 
+/** A clone put inside an already blanked one (a frame that clones only what changed, see kept-clone.ts) is blanked too. */
+export function blankInsideBlanked(clone: Element): void {
+  if (clone.parentElement?.closest(`[${BLANK}]`)) blankMaskedClone(clone);
+}
+
 /** Blanks every mask in a cloned tree, the root included. Returns how many it blanked. */
 export function blankMaskedClones(root: Element): number {
   const masks = root.matches(MASK_SELECTOR) ? [root] : [...root.querySelectorAll(MASK_SELECTOR)];

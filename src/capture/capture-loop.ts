@@ -8,6 +8,7 @@ import { resolveCaptureOptions, type CaptureOptions, type FrameStats, type Resol
 import { Rasterizer } from './rasterize.js';
 import { trackSecretFields } from './secret-fields.js';
 import { CaptureScheduler, type CaptureOutcome } from './scheduler.js';
+import { ChangeLog } from './change-log.js';
 import { watchPageChanges } from './watch-page-changes.js';
 
 const ENCODING_OF: Record<string, FrameEncoding> = {
@@ -36,9 +37,9 @@ export function createCaptureLoop(host: CaptureHost, options: CaptureOptions = {
   return new CaptureLoop(host, resolveCaptureOptions(options), doc);
 }
 
-/** What the encoder holds: the markup and masks of the last frame it was given. */
+/** What the encoder holds: the snapshot key (see Snapshot.key) and masks of the last frame it was given. */
 interface Encoded {
-  markup: string;
+  key: string;
   masks: MaskRect[];
 }
 
@@ -56,6 +57,8 @@ class CaptureLoop implements CaptureController {
   /** What the page's policy lacks, once a capture was blocked by it (a policy never loosens). */
   private blocked: string | null = null;
   private csp: CspViolations | null = null;
+  /** What changed since the last frame, so a frame can clone only that (see kept-clone.ts). */
+  private changes: ChangeLog;
 
   constructor(
     private readonly host: CaptureHost,
@@ -63,6 +66,7 @@ class CaptureLoop implements CaptureController {
     private readonly doc: Document,
   ) {
     this.rasterizer = new Rasterizer(options, doc);
+    this.changes = new ChangeLog(doc);
     this.encoder = new FrameEncoder(options.encodeInWorker);
     this.scheduler = new CaptureScheduler(() => this.capture(), {
       minIntervalMs: 1000 / options.maxFps,
@@ -86,7 +90,7 @@ class CaptureLoop implements CaptureController {
         this.keyframeWanted = true;
         this.scheduler.markDirty();
       }),
-      watchPageChanges(() => this.scheduler.markDirty(), this.doc),
+      watchPageChanges(() => this.scheduler.markDirty(), this.doc, this.changes),
       () => csp.dispose(),
     ];
     if (this.blocked) this.host.captureBlocked?.(this.blocked);
@@ -103,6 +107,7 @@ class CaptureLoop implements CaptureController {
     this.encoder.dispose();
     this.encoder = new FrameEncoder(this.options.encodeInWorker);
     this.encoded = null;
+    this.changes.take();
   }
 
   private async capture(): Promise<CaptureOutcome> {
@@ -141,8 +146,12 @@ class CaptureLoop implements CaptureController {
     const before = findMasks(this.doc, masking);
     let maskMs = performance.now() - t;
 
+    // Changes are taken before cloning: one made while the clone is built is cloned next frame.
+    // A keyframe is asked for when an agent joins or recovers: it is cloned whole, which also
+    // starts the kept clone over.
+    const changes = this.changes.take();
     t = performance.now();
-    const snapshot = await this.rasterizer.snapshot(masking);
+    const snapshot = await this.rasterizer.snapshot(masking, this.keyframeWanted ? null : changes);
     const cloneMs = performance.now() - t;
     if (generation !== this.generation) return;
     // Serializing ended the snapshot's last task; the second search and the draw get tasks of their own.
@@ -160,15 +169,17 @@ class CaptureLoop implements CaptureController {
     const masks = [...before, ...after, ...shifted];
     maskMs += performance.now() - t;
 
-    // Equal markup draws equal pixels: with the same masks too, the frame would be the last one.
+    // Equal keys draw equal pixels: with the same masks too, the frame would be the last one.
     // The request is taken now: one arriving while this frame is drawn is for the next frame.
     const keyframe = this.keyframeWanted;
     this.keyframeWanted = false;
-    const same = this.encoded !== null && this.encoded.markup === snapshot.markup && sameMasks(this.encoded.masks, masks);
+    const same = this.encoded !== null && this.encoded.key === snapshot.key && sameMasks(this.encoded.masks, masks);
     if (same && !keyframe) return;
 
+    // Only the changed region is drawn when the encoder holds the pixels it is painted over.
+    const region = !same && !keyframe && snapshot.region !== null && this.encoded?.key === snapshot.region.base ? snapshot.region : null;
     t = performance.now();
-    const bitmap = same ? null : await this.rasterizer.draw(snapshot);
+    const bitmap = same ? null : await this.rasterizer.draw(snapshot, region !== null);
     const drawMs = bitmap ? performance.now() - t : 0;
     if (generation !== this.generation) {
       bitmap?.close();
@@ -179,12 +190,12 @@ class CaptureLoop implements CaptureController {
     t = performance.now();
     const result = await this.encoder.encode({
       // The snapshot's scale: lowered from the option when the frame would be over the caps.
-      bitmap, background: snapshot.background, masks, scale: snapshot.scale, keyframe, tileSize, fullFrameRatio, type, quality,
+      bitmap, region: region && { x: region.x, y: region.y }, background: snapshot.background, masks, scale: snapshot.scale, keyframe, tileSize, fullFrameRatio, type, quality,
       maxImageBytes: MAX_FRAME_BYTES - FRAME_HEADER_BYTES,
     });
     const encodeMs = performance.now() - t;
     if (generation !== this.generation) return;
-    this.encoded = { markup: snapshot.markup, masks };
+    this.encoded = { key: snapshot.key, masks };
     if (result.tiles.length === 0) return;
 
     const seq = (this.seq = (this.seq + 1) >>> 0);
@@ -207,7 +218,8 @@ class CaptureLoop implements CaptureController {
     }
     const stats: FrameStats = {
       seq, keyframe: result.keyframe, tiles: result.tiles.length, bytes, cloneMs, drawMs, rasterizeMs: cloneMs + drawMs, maskMs, encodeMs,
-      totalMs: performance.now() - started, width, height,
+      totalMs: performance.now() - started, width, height, clone: snapshot.clone,
+      region: region && { x: region.x, y: region.y, width: region.width, height: region.height },
     };
     this.options.onFrame?.(stats);
   }

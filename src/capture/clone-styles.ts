@@ -227,6 +227,18 @@ export class CloneStyles {
     this.parent = parent;
   }
 
+  /**
+   * `element` is about to be cloned as the root of a subtree put back into the last clone (see
+   * kept-clone.ts): `parent`'s inherited values are read now, as its clone was made with them.
+   */
+  enterSubtree(element: Element, parent: Element): void {
+    let values = this.recorded.get(parent);
+    if (!values) this.recorded.set(parent, (values = new Map()));
+    const style = this.win.getComputedStyle(parent);
+    for (const name of INHERITED) if (!values.has(name)) values.set(name, style.getPropertyValue(name));
+    this.enter(element, parent);
+  }
+
   dispose(): void {
     this.frame?.remove();
     this.frame = null;

@@ -84,6 +84,11 @@ export class TextFonts {
     for (const family of families) if (this.webFonts.has(family) && !this.families.has(family)) this.families.set(family, new Set());
   }
 
+  /** Whether `family` (as the library keys it) is one the page defines with `@font-face`. */
+  embeds(family: string): boolean {
+    return this.webFonts.has(family);
+  }
+
   /** Forgets the last element (a new clone begins). */
   reset(): void {
     this.lastElement = null;

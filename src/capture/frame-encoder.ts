@@ -7,6 +7,11 @@ import { trustedScriptURL } from '../visitor/trusted-types.js';
 export interface EncodeRequest {
   /** The new raster, transferred; `null` re-encodes the pixels of the last one (the page looked the same). */
   bitmap: ImageBitmap | null;
+  /**
+   * Where `bitmap` goes when it is only the changed part of the frame (see draw-region.ts), in
+   * frame pixels: it replaces that part of the last raster. Null: `bitmap` is the whole frame.
+   */
+  region?: { x: number; y: number } | null;
   /** Painted under the raster (the page's canvas colour). */
   background: string;
   /** Painted black over the raster, in viewport CSS pixels, before anything is compared or encoded. */
@@ -42,6 +47,8 @@ export interface EncoderState {
   canvas: OffscreenCanvas | null;
   ctx: OffscreenCanvasRenderingContext2D | null;
   previous: Uint32Array | null;
+  /** The last raster over its background, before masks: what a region is painted into. */
+  raw?: OffscreenCanvas | null;
 }
 
 /**
@@ -52,20 +59,40 @@ export interface EncoderState {
  * worker source is built from (see WORKER_FUNCTIONS), by name.
  */
 export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): Promise<EncodeResult> {
-  if (req.bitmap) {
+  if (req.bitmap && req.region) {
+    // Only the changed part: painted over the last raster (unmasked), masks painted afresh below.
+    const raw = state.raw;
+    if (!raw || !state.canvas || !state.ctx) throw new Error('encode: there is no earlier frame to paint a region into');
+    const rawCtx = raw.getContext('2d')!;
+    const { x, y } = req.region;
+    const { width, height } = req.bitmap;
+    rawCtx.globalCompositeOperation = 'source-over';
+    rawCtx.fillStyle = req.background;
+    rawCtx.fillRect(x, y, width, height);
+    rawCtx.drawImage(req.bitmap, x, y);
+    req.bitmap.close();
+    state.ctx.globalCompositeOperation = 'copy';
+    state.ctx.drawImage(raw, 0, 0);
+    state.ctx.globalCompositeOperation = 'source-over';
+  } else if (req.bitmap) {
     const { width, height } = req.bitmap;
     if (!state.canvas || state.canvas.width !== width || state.canvas.height !== height) {
       state.canvas = new OffscreenCanvas(width, height);
       state.ctx = state.canvas.getContext('2d', { willReadFrequently: true });
       state.previous = null;
     }
+    if (!state.raw || state.raw.width !== width || state.raw.height !== height) state.raw = new OffscreenCanvas(width, height);
+    const rawCtx = state.raw.getContext('2d')!;
+    rawCtx.globalCompositeOperation = 'source-over';
+    rawCtx.fillStyle = req.background;
+    rawCtx.fillRect(0, 0, width, height);
+    rawCtx.drawImage(req.bitmap, 0, 0);
+    req.bitmap.close();
     const ctx = state.ctx;
     if (!ctx) throw new Error('encode: no 2d context on OffscreenCanvas');
+    ctx.globalCompositeOperation = 'copy';
+    ctx.drawImage(state.raw, 0, 0);
     ctx.globalCompositeOperation = 'source-over';
-    ctx.fillStyle = req.background;
-    ctx.fillRect(0, 0, width, height);
-    ctx.drawImage(req.bitmap, 0, 0);
-    req.bitmap.close();
   } else if (!state.canvas || !state.ctx) {
     throw new Error('encode: there is no earlier frame to send again');
   }
@@ -114,7 +141,7 @@ interface WorkerScope {
 
 /** The worker's message loop: one request in, one result (or error) out, buffers transferred. */
 function encoderWorkerMain(scope: WorkerScope): void {
-  const state: EncoderState = { canvas: null, ctx: null, previous: null };
+  const state: EncoderState = { canvas: null, ctx: null, previous: null, raw: null };
   scope.onmessage = async (event) => {
     const { id, request } = event.data;
     try {

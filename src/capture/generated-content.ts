@@ -26,6 +26,7 @@ export class GeneratedContent {
   /** Content the library would get wrong, per original element and pseudo-element, this frame. */
   private readonly noted = new Map<Element, Array<[string, string]>>();
   private pending: Pending[] = [];
+  private serial = 0;
   private readonly cache = new Map<string, string>();
 
   /** The library read the computed style of `el`'s `pseudo` (hooked in clone-styles.ts). */
@@ -44,7 +45,7 @@ export class GeneratedContent {
     if (!list) return;
     this.noted.delete(original);
     // Named in clone order, so that equal pages give equal markup.
-    const name = `__upg${this.pending.length}`;
+    const name = `__upg${this.serial++}`;
     clone.classList.add(name);
     for (const [pseudo, content] of list) {
       this.pending.push({ selector: `.${name}${pseudo}`, tokens: rewrite(tokenize(content), original) });
@@ -69,9 +70,11 @@ export class GeneratedContent {
     return out.join('\n');
   }
 
-  reset(): void {
+  /** A new clone begins; `patch`: it is added to the last one (see kept-clone.ts), so names go on from there. */
+  reset(patch = false): void {
     this.noted.clear();
     this.pending = [];
+    if (!patch) this.serial = 0;
   }
 
   private async embed(url: string, timeoutMs: number): Promise<string | null> {

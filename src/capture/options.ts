@@ -66,6 +66,13 @@ export interface FrameStats {
   totalMs: number;
   width: number;
   height: number;
+  /**
+   * How the viewport was cloned: whole, and why (a keyframe, a scroll, a style sheet change...), or
+   * only the subtrees that changed, patched into the last frame's clone (see kept-clone.ts).
+   */
+  clone: { whole: string } | { patched: number };
+  /** The part of the frame drawn, in frame pixels, when only what a patch changed was drawn (see draw-region.ts); null: the whole frame. */
+  region: { x: number; y: number; width: number; height: number } | null;
 }
 
 /**

@@ -1,7 +1,11 @@
 // Over 350 lines: the clone pass is one walk that every per-node fix hooks into (masks, fonts,
-// margins, scrollbars, videos, <use>, the top layer); each fix lives in a module of its own.
+// margins, scrollbars, videos, <use>, the top layer), and a whole clone and a patch of changed
+// subtrees (kept-clone.ts) run that same walk with the same state; each fix lives in a module of its own.
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
-import { blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
+import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
+import { styleSheetsKey, type Changes } from './change-log.js';
+import { boxMoved, growToStableBox, KeptClone, planChanges, usesRelationalSelectors } from './kept-clone.js';
+import { changedRegion, regionMarkup, type Region } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
@@ -46,11 +50,13 @@ export interface Viewport {
 
 /** The visible page as SVG markup: what a frame will show, before it is drawn. */
 export interface Snapshot {
+  /** The serialized SVG (the clone, masks blanked); serialized when first read after a patch drawn as a region. */
+  readonly markup: string;
   /**
-   * The serialized SVG (the clone, masks blanked). Equal markup draws equal pixels, so an
-   * unchanged page can be recognised without drawing it.
+   * Equal keys draw equal pixels, so an unchanged page can be recognised without drawing it: the
+   * markup itself, or after a patch drawn as a region a name of its own (see `region`).
    */
-  markup: string;
+  key: string;
   viewport: Viewport;
   /** Size of the frame in frame pixels (the viewport times the scale). */
   width: number;
@@ -59,6 +65,14 @@ export interface Snapshot {
   scale: number;
   /** The colour the page's canvas is painted with, under everything. */
   background: string;
+  /** How it was cloned: the whole viewport, and why, or only the changed subtrees (how many) into the last clone. */
+  clone: { whole: string } | { patched: number };
+  /**
+   * After a patch, the part of the frame it changed (frame pixels) and markup that draws only
+   * that part (see draw-region.ts). It may be drawn instead of `markup` only over the pixels of
+   * `base`, the key of the snapshot before the patch.
+   */
+  region: { markup: string; x: number; y: number; width: number; height: number; base: string } | null;
 }
 
 export interface Raster {
@@ -137,17 +151,33 @@ export class Rasterizer {
   private unmasked = new Map<Element, boolean>();
   /** This frame's `<use>` elements: checked, and drawn from copies of what was checked (see svg-use.ts). */
   private uses: UseCopies | null = null;
+  /** The last frame's clone, which the next frame patches when it can (see kept-clone.ts). */
+  private kept: KeptClone | null = null;
+  /** Whether the page's style sheets (by their key) use `:has()`: read again only when they change. */
+  private relational: { sheets: string; uses: boolean } | null = null;
+  /** The original being cloned as the root: the document's, or a changed subtree's (then also `patchRoot`). */
+  private cloneRoot: Element;
+  private patchRoot: Element | null = null;
+  /** Where each original's clone is recorded, for the kept clone. */
+  private cloneOf: Map<Element, Element> | null = null;
+  /** Pseudo-element classes named so far since the last whole clone. */
+  private pseudoSerial = 0;
+  /** The key of the last snapshot, which a region is drawn over (see Snapshot.region), and the last patch's number. */
+  private lastKey: string | null = null;
+  private patchSerial = 0;
 
   constructor(
     private readonly options: RasterizeOptions,
     private readonly doc: Document = document,
-  ) {}
+  ) {
+    this.cloneRoot = doc.documentElement;
+  }
 
   /**
    * Clones the visible viewport into SVG markup, masks blanked (and with `maskAll`, all text
    * outside `data-upscope-unmasked` made transparent). Throws when the clone cannot be trusted.
    */
-  async snapshot(masking: MaskOptions = {}): Promise<Snapshot> {
+  async snapshot(masking: MaskOptions = {}, changes: Changes | null = null): Promise<Snapshot> {
     const doc = this.doc;
     const win = doc.defaultView!;
     const root = doc.documentElement;
@@ -156,38 +186,72 @@ export class Rasterizer {
     const context = await this.ensureContext();
     watchTopLayer(doc);
     const background = pageBackground(doc);
+    const maskAll = masking.maskAll === true;
+    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll });
+    let whole = 'whole' in plan ? plan.whole : null;
+    let patched = 0;
+    let changed: { roots: Element[]; region: Region } | null = null;
+    if ('patch' in plan) {
+      try {
+        const result = await this.patch(context, plan.patch, maskAll, viewport);
+        if (typeof result === 'string') whole = result;
+        else ({ patched, changed } = result);
+      } catch (err) {
+        this.kept = null;
+        throw err;
+      }
+    }
+    if (whole !== null) await this.cloneWhole(context, viewport, background, maskAll);
+    this.frames++;
+    const svg = this.kept!.svg;
+    const scale = frameScale(viewport, this.options.scale);
+    const width = Math.floor(viewport.width * scale);
+    const height = Math.floor(viewport.height * scale);
+    // Drawn at the frame size from the CSS-pixel viewBox: vector-sharp at any scale.
+    svg.setAttribute('width', String(width));
+    svg.setAttribute('height', String(height));
+    let markup: string | null = null;
+    const serialize = () => (markup ??= new XMLSerializer().serializeToString(svg).replace(XML_INVALID, ''));
+    let region: Snapshot['region'] = null;
+    let key: string;
+    if (whole === null && patched === 0 && this.lastKey !== null) {
+      key = this.lastKey;
+    } else if (whole === null && changed && this.lastKey !== null) {
+      // The whole markup is serialized only if the loop draws it after all.
+      const part = regionMarkup(this.kept!, changed.roots, changed.region, viewport, scale, doc);
+      region = { ...part, markup: part.markup.replace(XML_INVALID, ''), base: this.lastKey };
+      key = `patch ${++this.patchSerial}`;
+    } else {
+      key = serialize();
+    }
+    this.lastKey = key;
+    return {
+      get markup() {
+        return serialize();
+      },
+      key, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole }, region,
+    };
+  }
+
+  /** Clones the whole viewport (culled) and keeps the clone for the next frames. */
+  private async cloneWhole(context: Context<HTMLElement>, viewport: Viewport, background: string, maskAll: boolean): Promise<void> {
+    const doc = this.doc;
+    this.kept = null;
+    context.node = doc.documentElement;
     context.width = viewport.width;
     context.height = viewport.height;
     context.backgroundColor = background;
     context.style = { ...ROOT_STYLE, position: 'relative', left: `${-viewport.scrollX}px`, top: `${-viewport.scrollY}px`, overflow: 'visible' };
-    // Per-clone state of the context, fresh for each frame (domToCanvas would reset it after drawing).
     context.svgStyleElement = createStyleElement(doc);
-    context.svgDefsElement = doc.createElementNS(SVG_NS, 'defs') as SVGDefsElement;
-    context.svgStyles.clear();
-    // Shadow roots are collected per clone for <use> look-ups; without a reset the list only grows.
-    context.shadowRoots = [];
-    // The last clone's styles would otherwise count as the parent's of this clone's root.
-    context.currentNodeStyle = undefined;
-    context.currentParentNodeStyle = undefined;
-    this.styles?.resetFrame();
-    this.fonts?.reset();
-    this.stack = [];
-    this.emptied.clear();
-    this.hollow.clear();
-    this.whole.clear();
-    this.standIns.reset();
-    this.generated.reset();
-    this.pseudoNames.clear();
-    this.cloneError = null;
-    this.maskAll = masking.maskAll === true;
-    this.unmasked.clear();
-    this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
+    this.pseudoSerial = 0;
+    const cloneOf = new Map<Element, Element>();
+    this.beginClone(context, doc.documentElement, cloneOf, maskAll, false);
     const margin = this.options.cullMargin ?? 64;
     const offscreen = Number.isFinite(margin) ? await findOffscreen(doc, margin, this.options.sliceMs) : null;
     this.visible = offscreen?.visible ?? new Map();
     this.runs = offscreen?.runs ?? new Map();
-    this.dropping = null;
     this.sliceStart = performance.now();
+    const sheets = styleSheetsKey(doc);
     let svg: SVGElement;
     try {
       svg = await domToForeignObjectSvg(context);
@@ -201,46 +265,148 @@ export class Rasterizer {
       }
       throw err;
     } finally {
-      this.visible = new Map();
-      this.runs = new Map();
-      this.dropping = null;
-      this.whole.clear();
-      this.standIns.reset();
-      this.generated.reset();
-      this.unmasked.clear();
-      this.uses = null;
-      this.styles?.resetFrame();
+      this.endClone();
     }
     if (this.cloneError) throw this.cloneError;
     // The library's last steps (embedding, the pseudo-element rules) ran in the clone's last slice.
     if (this.options.sliceMs > 0) await yieldToPage();
-    this.frames++;
-    const scale = frameScale(viewport, this.options.scale);
-    const width = Math.floor(viewport.width * scale);
-    const height = Math.floor(viewport.height * scale);
-    // Drawn at the frame size from the CSS-pixel viewBox: vector-sharp at any scale.
-    svg.setAttribute('width', String(width));
-    svg.setAttribute('height', String(height));
-    const markup = new XMLSerializer().serializeToString(svg).replace(XML_INVALID, '');
-    return { markup, viewport, width, height, scale, background };
+    const culled = new Set([...this.emptied, ...this.hollow]);
+    this.emptied.clear();
+    this.hollow.clear();
+    if (this.relational?.sheets !== sheets) this.relational = { sheets, uses: usesRelationalSelectors(doc) };
+    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, viewport, background, maskAll, sheets, this.relational.uses);
   }
 
-  /** Draws snapshot markup into a bitmap of the frame size. */
-  async draw(snapshot: Snapshot): Promise<ImageBitmap> {
+  /**
+   * Clones each of `changed` again (grown to a subtree whose size held, see kept-clone.ts) and puts
+   * it in the kept clone. Returns how many subtrees it cloned, or why the whole viewport must be
+   * cloned instead (the kept clone may then be half patched: the whole clone replaces it).
+   */
+  private async patch(context: Context<HTMLElement>, changed: Element[], maskAll: boolean, viewport: Viewport): Promise<{ patched: number; changed: { roots: Element[]; region: Region } | null } | string> {
+    const kept = this.kept!;
+    const roots: Element[] = [];
+    const heights = new Map<Element, string>();
+    for (const el of changed) {
+      const growth = growToStableBox(kept, el);
+      if (!growth) return 'a change moved boxes up to the body';
+      roots.push(...growth.roots);
+      for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
+    }
+    const distinct = roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
+    const families = new Set(context.fontFamilies.keys());
+    const done: Array<{ original: Element; old: Element; clone: Element; resized: boolean }> = [];
+    const font = context.font;
+    // The kept clone's style already holds the fonts; a new family is caught below.
+    context.font = false;
+    context.width = 0;
+    context.height = 0;
+    context.backgroundColor = null;
+    context.style = null;
+    try {
+      for (const original of distinct) {
+        const old = kept.cloneIn(original);
+        if (!old) return 'a changed subtree was not in the last clone';
+        const resized = boxMoved(kept, original, this.doc.defaultView!) !== null;
+        const parent = original.parentElement!;
+        context.node = original as HTMLElement;
+        context.svgStyleElement = this.doc.createElement('style');
+        this.beginClone(context, original, kept.cloneOf, maskAll, true);
+        this.styles?.enterSubtree(original, parent);
+        this.sliceStart = performance.now();
+        let svg: SVGElement;
+        try {
+          svg = await domToForeignObjectSvg(context);
+        } finally {
+          this.endClone();
+        }
+        if (this.cloneError) throw this.cloneError;
+        if (this.emptied.size || this.hollow.size || context.svgDefsElement?.hasChildNodes()) return 'a change in content the clone rewrites';
+        const clone = svg.querySelector('foreignObject')?.firstElementChild;
+        if (!clone) return 'a changed subtree was not cloned';
+        kept.replace(original, old, clone);
+        done.push({ original, old, clone, resized });
+        blankInsideBlanked(clone);
+        const rules = context.svgStyleElement.textContent;
+        if (rules) kept.style.append(rules);
+      }
+    } finally {
+      context.font = font;
+      context.node = this.doc.documentElement;
+    }
+    for (const family of context.fontFamilies.keys()) if (!families.has(family) && this.fonts?.embeds(family)) return 'new text needs a web font';
+    let moved = false;
+    for (const [ancestor, height] of heights) {
+      if (distinct.some((root) => root.contains(ancestor))) continue;
+      kept.resize(ancestor, height);
+      moved = true;
+    }
+    kept.patches++;
+    // An ancestor that changed height moved what is below it: the whole frame is drawn.
+    const region = moved ? null : changedRegion(done, viewport);
+    return { patched: distinct.length, changed: region ? { roots: distinct, region } : null };
+  }
+
+  /** Per-clone state, fresh for each clone (whole or subtree) of the context and of the rasterizer. */
+  private beginClone(context: Context<HTMLElement>, root: Element, cloneOf: Map<Element, Element>, maskAll: boolean, patch: boolean): void {
+    context.svgDefsElement = this.doc.createElementNS(SVG_NS, 'defs') as SVGDefsElement;
+    context.svgStyles.clear();
+    // Shadow roots are collected per clone for <use> look-ups; without a reset the list only grows.
+    context.shadowRoots = [];
+    // The last clone's styles would otherwise count as the parent's of this clone's root.
+    context.currentNodeStyle = undefined;
+    context.currentParentNodeStyle = undefined;
+    this.styles?.resetFrame();
+    this.fonts?.reset();
+    this.cloneRoot = root;
+    this.patchRoot = patch ? root : null;
+    this.cloneOf = cloneOf;
+    this.stack = [];
+    this.emptied.clear();
+    this.hollow.clear();
+    this.whole.clear();
+    this.standIns.reset();
+    this.generated.reset(patch);
+    this.pseudoNames.clear();
+    this.cloneError = null;
+    this.maskAll = maskAll;
+    this.unmasked.clear();
+    this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
+    this.visible = new Map();
+    this.runs = new Map();
+    this.dropping = null;
+  }
+
+  private endClone(): void {
+    this.visible = new Map();
+    this.runs = new Map();
+    this.dropping = null;
+    this.whole.clear();
+    this.standIns.reset();
+    this.generated.reset(true);
+    this.unmasked.clear();
+    this.uses = null;
+    this.styles?.resetFrame();
+    this.cloneOf = null;
+    this.patchRoot = null;
+  }
+
+  /** Draws snapshot markup into a bitmap of the frame size (with `region`, of the snapshot's changed region only). */
+  async draw(snapshot: Snapshot, region = false): Promise<ImageBitmap> {
+    const { markup, width, height } = region && snapshot.region ? snapshot.region : snapshot;
     // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
     // cross-origin, which would taint the canvas and keep its pixels from the encoder.
-    const img = new Image(snapshot.width, snapshot.height);
+    const img = new Image(width, height);
     img.decoding = 'async';
-    img.src = `data:image/svg+xml;charset=utf-8,${svgDataUrlBody(snapshot.markup)}`;
+    img.src = `data:image/svg+xml;charset=utf-8,${svgDataUrlBody(markup)}`;
     await img.decode().catch(() => {
       throw new Error('rasterize: the browser could not load the page snapshot');
     });
     // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
     // could not be handed to the worker, while the pixels it paints on a canvas can.
-    const canvas = new OffscreenCanvas(snapshot.width, snapshot.height);
+    const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
-    ctx.drawImage(img, 0, 0, snapshot.width, snapshot.height);
+    ctx.drawImage(img, 0, 0, width, height);
     return canvas.transferToImageBitmap();
   }
 
@@ -251,6 +417,8 @@ export class Rasterizer {
   }
 
   dispose(): void {
+    this.kept = null;
+    this.lastKey = null;
     if (this.context) destroyContext(this.context);
     this.context = null;
     this.creating = null;
@@ -309,18 +477,18 @@ export class Rasterizer {
     }
     if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
     if (node.nodeType !== Node.ELEMENT_NODE) {
-      this.standIns.accepted(parent ?? this.doc.documentElement);
+      this.standIns.accepted(parent ?? this.cloneRoot);
       return true;
     }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
     if (el instanceof HTMLVideoElement) {
       const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some(isMaskElement);
-      this.standIns.add(parent ?? this.doc.documentElement, videoStandIn(el, this.options.includeStyleProperties, picture));
+      this.standIns.add(parent ?? this.cloneRoot, videoStandIn(el, this.options.includeStyleProperties, picture));
       return false;
     }
-    this.standIns.accepted(parent ?? this.doc.documentElement);
-    this.styles?.enter(el, parent ?? this.doc.documentElement);
+    this.standIns.accepted(parent ?? this.cloneRoot);
+    this.styles?.enter(el, parent ?? this.cloneRoot);
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);
@@ -339,13 +507,15 @@ export class Rasterizer {
   }
 
   private async onCloneEachNode(clone: Node): Promise<void> {
-    const original = this.stack.pop() ?? this.doc.documentElement;
+    const original = this.stack.pop() ?? this.cloneRoot;
     if (clone.nodeType === Node.ELEMENT_NODE) {
       const el = clone as Element;
       if (!sameKind(original, el)) {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
+        this.cloneOf?.set(original, el);
+        if (original === this.patchRoot) this.placeLikeChild(original, el);
         this.standIns.insertInto(original, el);
         this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
@@ -402,10 +572,27 @@ export class Rasterizer {
     if (original.matches(UNMASK_SELECTOR) && (parent === null || !isUnmasked(parent, this.unmasked))) showCloneText(clone, original);
   }
 
+  /**
+   * The library clones its root as a document root: without its margins and position, and as a
+   * border box. A changed subtree's root gets them back, as it had them among its siblings.
+   */
+  private placeLikeChild(original: Element, clone: Element): void {
+    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!style) return;
+    const computed = this.doc.defaultView!.getComputedStyle(original);
+    const base = this.context?.defaultComputedStyles.get(original.localName);
+    const copied = this.options.includeStyleProperties;
+    for (const name of ROOT_DROPPED) {
+      const value = computed.getPropertyValue(name);
+      if ((copied === null || copied.includes(name)) && value !== base?.get(name)) style.setProperty(name, value);
+      else style.removeProperty(name);
+    }
+  }
+
   private renamePseudoClass(clone: Element): void {
     for (const name of clone.classList) {
       if (!PSEUDO_CLASS.test(name)) continue;
-      const renamed = `__up${this.pseudoNames.size}`;
+      const renamed = `__up${this.pseudoSerial++}`;
       this.pseudoNames.set(name, renamed);
       clone.classList.replace(name, renamed);
     }
@@ -428,6 +615,12 @@ function createStyleElement(doc: Document): HTMLStyleElement {
   style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}`;
   return style;
 }
+
+/** What the library leaves off the clone of its root (see placeLikeChild). */
+const ROOT_DROPPED = [
+  'position', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
+  'margin-block-start', 'margin-block-end', 'margin-inline-start', 'margin-inline-end', 'box-sizing',
+];
 
 /** Displays whose content flows in blocks, where a spacer with a negative margin moves everything after it. */
 const BLOCK_FLOW = new Set(['block', 'flow-root', 'list-item']);

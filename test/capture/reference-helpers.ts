@@ -94,7 +94,7 @@ export async function percentOff(name: string, options: CaptureOptions = {}): Pr
   return diff.pct;
 }
 
-async function pngBase64(canvas: OffscreenCanvas): Promise<string> {
+export async function pngBase64(canvas: OffscreenCanvas): Promise<string> {
   const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -1,0 +1,142 @@
+/**
+ * What changed on the page since the last frame, as far as the capture can tell: the elements
+ * whose clones must be made again, or the reason the next frame must clone the whole viewport.
+ * Fed by watch-page-changes.ts (mutation records and the events it listens to); read once per
+ * frame with {@link ChangeLog.take}. The rasterizer (see kept-clone.ts) decides from it whether a
+ * frame can re-clone only the changed subtrees.
+ *
+ * Conservative by design: whatever could restyle or move content the log cannot name (focus and
+ * `:active` changes, finished transitions and animations, a resize, a window scroll, anything in
+ * `<head>`, a style sheet) asks for a whole clone. So does a capture with no signal at all (the
+ * scheduler's idle check, which exists for what no signal announces: hover, canvas drawing, closed
+ * shadow roots).
+ */
+
+/** More changed elements than this in one frame: cloning them one by one would not be cheaper. */
+export const MAX_CHANGED = 64;
+/** More mutation records than this in one frame: cheaper to clone everything than to sort them out. */
+const MAX_RECORDS = 2000;
+
+/** One frame's changes: `full` names why the whole viewport is cloned; otherwise `changed` lists what to clone again (possibly nothing). */
+export interface Changes {
+  full: string | null;
+  changed: Set<Element>;
+}
+
+/** Events after which what changed is the target's own look (and its siblings', which a selector may tie to it). */
+const TARGET_EVENTS = new Set(['input', 'change', 'load']);
+/** Events that change state no mutation shows: `:focus`, `:active`, open details and dialogs, finished transitions. */
+const FULL_EVENTS = new Set(['focusin', 'focusout', 'pointerdown', 'pointerup', 'toggle', 'transitionend', 'animationend', 'animationiteration', 'resize']);
+const SHEET_ELEMENTS = new Set(['style', 'link']);
+
+export class ChangeLog {
+  private full: string | null = null;
+  private changed = new Set<Element>();
+  private signalled = false;
+  private records = 0;
+  /** Gives the records the observer holds but has not delivered yet (set by watchPageChanges). */
+  flush: (() => void) | null = null;
+
+  constructor(private readonly doc: Document) {}
+
+  noteMutations(records: readonly MutationRecord[]): void {
+    this.signalled = true;
+    if (this.full) return;
+    this.records += records.length;
+    if (this.records > MAX_RECORDS) return this.fullClone('too many mutations');
+    for (const r of records) {
+      if (r.type === 'childList') {
+        for (const list of [r.addedNodes, r.removedNodes]) {
+          for (const node of list) if (node.nodeType === Node.ELEMENT_NODE && holdsStyleSheet(node as Element)) return this.fullClone('a style sheet was added or removed');
+        }
+        this.note(r.target, 'children');
+      } else if (r.type === 'attributes') {
+        this.note(r.target, 'attributes');
+      } else {
+        this.note(r.target.parentNode, 'children');
+      }
+      if (this.full) return;
+    }
+  }
+
+  noteEvent(e: Event): void {
+    this.signalled = true;
+    if (this.full) return;
+    if (e.type === 'selectionchange') return;
+    if (FULL_EVENTS.has(e.type)) return this.fullClone(`a ${e.type} event`);
+    const target = e.target;
+    if (e.type === 'scroll') {
+      if (target instanceof Element && target !== this.doc.scrollingElement) return this.add(target);
+      return this.fullClone('the window scrolled');
+    }
+    if (TARGET_EVENTS.has(e.type) && target instanceof Element && target.getRootNode() === this.doc) return this.note(target, 'attributes');
+    this.fullClone(`a ${e.type} event`);
+  }
+
+  /** Asks for a whole clone next frame (style sheets, fonts, anything the log cannot name). */
+  fullClone(reason: string): void {
+    this.full ??= reason;
+    this.changed.clear();
+  }
+
+  /** This frame's changes; the log starts over. */
+  take(): Changes {
+    this.flush?.();
+    const changes: Changes = {
+      full: this.full ?? (this.signalled ? null : 'no change was signalled (idle check)'),
+      changed: this.changed,
+    };
+    this.full = null;
+    this.changed = new Set();
+    this.signalled = false;
+    this.records = 0;
+    return changes;
+  }
+
+  /**
+   * `node` changed: its `children` (text, added or removed nodes) or its own `attributes` (and
+   * with them possibly its siblings' and descendants' styles, through `+`, `~` and descendant
+   * selectors). Either way its parent is cloned again, which covers its siblings (`:nth-child`,
+   * `:empty`, `+`); `<head>` and the root ask for a whole clone.
+   */
+  private note(node: Node | null, what: 'children' | 'attributes'): void {
+    if (!node || node.nodeType !== Node.ELEMENT_NODE) return this.fullClone('the document changed');
+    const el = node as Element;
+    if (SHEET_ELEMENTS.has(el.localName) || el.closest('head')) return this.fullClone('<head> or a style sheet changed');
+    if (what === 'children') return this.add(el);
+    const parent = el.parentElement;
+    if (!parent) return this.fullClone('the root changed');
+    this.add(parent);
+  }
+
+  private add(el: Element): void {
+    if (el === this.doc.documentElement || el === this.doc.body) return this.fullClone('the root or the body changed');
+    this.changed.add(el);
+    if (this.changed.size > MAX_CHANGED) this.fullClone('too many changed elements');
+  }
+}
+
+function holdsStyleSheet(el: Element): boolean {
+  return SHEET_ELEMENTS.has(el.localName) || el.querySelector('style, link[rel~="stylesheet" i]') !== null;
+}
+
+/**
+ * A cheap fingerprint of the page's style sheets: their number, rule counts and enabled state
+ * (adopted ones too). A sheet changed through the CSSOM (`insertRule`, `replaceSync`) fires no
+ * mutation; comparing this from frame to frame catches rules added or removed that way.
+ */
+export function styleSheetsKey(doc: Document): string {
+  const parts: string[] = [];
+  const add = (sheet: CSSStyleSheet) => {
+    let rules = -1;
+    try {
+      rules = sheet.cssRules.length;
+    } catch {
+      // A cross-origin sheet: its rules cannot be read, nor changed by the page.
+    }
+    parts.push(`${sheet.disabled ? 'd' : ''}${rules}:${sheet.media.mediaText}`);
+  };
+  for (const sheet of doc.styleSheets) add(sheet);
+  for (const sheet of doc.adoptedStyleSheets ?? []) add(sheet);
+  return parts.join('|');
+}

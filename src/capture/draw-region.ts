@@ -1,0 +1,166 @@
+/**
+ * Drawing only the part of the frame a patched clone changed (see kept-clone.ts). Once the clone
+ * costs little, drawing is most of a small change's cost: the browser parses, styles and lays out
+ * the whole markup for every picture, however little of it changed. Here the picture is the
+ * changed region only, from markup where what lies away from it is emptied: going down from the
+ * body, each box away from the region that can be emptied without moving anything (the rule of
+ * culling, find-offscreen.ts) keeps its box and loses its content for this drawing; one that
+ * cannot is looked into. The encoder paints the region over the last frame's pixels.
+ *
+ * When the region cannot be told safely (an ancestor changed height, so what is below it moved;
+ * positioned or transformed content in or beside the change) the whole frame is drawn.
+ */
+import { canCloneEmpty, placedByBaseline } from './find-offscreen.js';
+import type { KeptClone } from './kept-clone.js';
+import type { Viewport } from './rasterize.js';
+
+/** A rectangle in viewport CSS pixels. */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Ink that spills out of a box (shadows, outlines, focus rings) is what this margin is for, in CSS px. */
+const INK_MARGIN = 64;
+/**
+ * Table cells away from the region are emptied too (culling keeps them, for the next row's
+ * collapsed borders, which an emptied cell keeps): with their used size written, a row and a
+ * column keep their sizes; one placed by its baseline is not emptied.
+ */
+const CELLS = new Set(['td', 'th']);
+/** Elements looked at when emptying what is away from the region, at most. */
+const MAX_VISITS = 4000;
+/** Content that paints away from where its box is in the flow (inline styles read "name: value; ", so ` transform:` is not `text-transform:`). */
+const DISPLACED = [
+  ...['absolute', 'fixed', 'sticky'].map((p) => `[style*="position: ${p}"]`),
+  ...['transform', 'translate', 'rotate', 'scale', 'filter'].flatMap((name) => [`[style^="${name}:"]`, `[style*=" ${name}:"]`]),
+].join(', ');
+
+/**
+ * The viewport region a patch changed: each patched subtree's box (its parent's, when the subtree's
+ * own size changed and its siblings may have moved), its overflow and a margin for ink. Null when
+ * it cannot be told: the whole frame is drawn.
+ */
+export function changedRegion(patched: ReadonlyArray<{ original: Element; old: Element; clone: Element; resized: boolean }>, viewport: Viewport): Region | null {
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const { original, old, clone, resized } of patched) {
+    const box = resized ? original.parentElement : original;
+    if (!box) return null;
+    for (const el of [old, clone]) if (el.matches(DISPLACED) || el.querySelector(DISPLACED)) return null;
+    const r = box.getBoundingClientRect();
+    left = Math.min(left, r.left);
+    top = Math.min(top, r.top);
+    right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth));
+    bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight));
+  }
+  left = Math.max(0, Math.floor(left - INK_MARGIN));
+  top = Math.max(0, Math.floor(top - INK_MARGIN));
+  right = Math.min(viewport.width, Math.ceil(right + INK_MARGIN));
+  bottom = Math.min(viewport.height, Math.ceil(bottom + INK_MARGIN));
+  if (right <= left || bottom <= top) return null;
+  // Not worth it past half the viewport: the pruning would save little.
+  if ((right - left) * (bottom - top) > (viewport.width * viewport.height) / 2) return null;
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/**
+ * The kept SVG as markup that draws `region` (in frame pixels: `region` times `scale`, rounded
+ * out), with what is away from it emptied. The kept clone is left as it was.
+ */
+export function regionMarkup(kept: KeptClone, roots: readonly Element[], region: Region, viewport: Viewport, scale: number, doc: Document): { markup: string; x: number; y: number; width: number; height: number } {
+  const x = Math.floor(region.x * scale);
+  const y = Math.floor(region.y * scale);
+  const width = Math.ceil((region.x + region.width) * scale) - x;
+  const height = Math.ceil((region.y + region.height) * scale) - y;
+  const emptied: Array<[Element, Node[]]> = [];
+  const restore: Array<() => void> = [];
+  const win = doc.defaultView!;
+  let visits = 0;
+  // Down from the body: a box away from the region is emptied when that moves nothing, else looked into.
+  const prune = (parent: Element) => {
+    for (const child of parent.children) {
+      if (++visits > MAX_VISITS) return;
+      const clone = kept.cloneIn(child);
+      if (!clone || roots.includes(child)) continue;
+      if (!clone.firstChild) {
+        if (!meets(child, region)) unpaint(clone, restore);
+        continue;
+      }
+      // Shadow trees are drawn whole: their clones do not follow the light children.
+      const open = !child.shadowRoot;
+      if (roots.some((r) => child.contains(r)) || meets(child, region)) {
+        if (open) prune(child);
+        continue;
+      }
+      // An empty clone keeps its place only with the size written on it (see margins.ts for one left out).
+      const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+      unpaint(clone, restore);
+      const empty = Boolean(style?.width && style.height) && !clone.querySelector(DISPLACED) && !placedByBaseline(child, win) && (CELLS.has(child.localName) || canCloneEmpty(child, doc, INK_MARGIN));
+      if (empty) {
+        emptied.push([clone, [...clone.childNodes]]);
+        clone.replaceChildren();
+      } else if (open) {
+        prune(child);
+      }
+    }
+  };
+  if (doc.body) prune(doc.body);
+  const svg = kept.svg;
+  // The foreignObject is sized in percent of the viewBox: it keeps the viewport's size in pixels.
+  const object = svg.querySelector('foreignObject');
+  const saved = [svg, object].flatMap((el) => (el ? ['viewBox', 'width', 'height'].map((name) => [el, name, el.getAttribute(name)] as const) : []));
+  svg.setAttribute('viewBox', `${x / scale} ${y / scale} ${width / scale} ${height / scale}`);
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  object?.setAttribute('width', String(viewport.width));
+  object?.setAttribute('height', String(viewport.height));
+  try {
+    return { markup: new XMLSerializer().serializeToString(svg), x, y, width, height };
+  } finally {
+    for (const [el, name, value] of saved) {
+      if (value === null) el.removeAttribute(name);
+      else el.setAttribute(name, value);
+    }
+    for (const [clone, children] of emptied) clone.replaceChildren(...children);
+    for (const undo of restore) undo();
+  }
+}
+
+/** A transparent pixel: an image away from the region keeps its box and is not decoded. */
+const NO_PICTURE = 'data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA=';
+
+/** Leaves out the pictures of a clone away from the region (its image, its background images), with how to put them back. */
+function unpaint(clone: Element, restore: Array<() => void>): void {
+  if (clone.localName === 'img') {
+    const src = clone.getAttribute('src');
+    const srcset = clone.getAttribute('srcset');
+    if (src && src !== NO_PICTURE) {
+      clone.setAttribute('src', NO_PICTURE);
+      clone.removeAttribute('srcset');
+      restore.push(() => {
+        clone.setAttribute('src', src);
+        if (srcset !== null) clone.setAttribute('srcset', srcset);
+      });
+    }
+  }
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const image = style?.getPropertyValue('background-image');
+  if (style && image && image !== 'none') {
+    const priority = style.getPropertyPriority('background-image');
+    style.setProperty('background-image', 'none', priority);
+    restore.push(() => style.setProperty('background-image', image, priority));
+  }
+}
+
+/** Whether `el`'s box, or content overflowing it, comes within the ink margin of `region`. */
+function meets(el: Element, region: Region): boolean {
+  const r = el.getBoundingClientRect();
+  const right = r.right + Math.max(0, el.scrollWidth - el.clientWidth);
+  const bottom = r.bottom + Math.max(0, el.scrollHeight - el.clientHeight);
+  return right > region.x - INK_MARGIN && r.left < region.x + region.width + INK_MARGIN && bottom > region.y - INK_MARGIN && r.top < region.y + region.height + INK_MARGIN;
+}

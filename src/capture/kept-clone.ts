@@ -1,0 +1,218 @@
+/**
+ * The last frame's clone, kept so the next frame can clone again only what changed (issue 16,
+ * "a small change costs a small amount"). The rasterizer patches it: each changed subtree's clone
+ * is made afresh and put in place of the old one; the rest of the markup is the last frame's.
+ *
+ * The clone writes every element's used width and height, so a subtree's old clone stays right
+ * as long as its element's size and style did not change. When a change resizes its parent or a
+ * sibling (text that wraps onto one more line, a flex item that grows), the subtree to clone grows
+ * to the smallest ancestor whose size and whose children's sizes held ({@link growToStableBox}).
+ *
+ * {@link planChanges} decides, conservatively, when a frame must clone the whole viewport instead:
+ * whatever the change log could not name, a scroll or resize of the window (culling and the root's
+ * offset move), a style sheet change, running animations, the top layer, content the clone
+ * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) that let
+ * a change restyle its ancestors, and every {@link MAX_PATCHES} frames in any case.
+ */
+import { styleSheetsKey, type Changes } from './change-log.js';
+import { openTopLayer } from './top-layer.js';
+import type { Viewport } from './rasterize.js';
+
+/** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
+export const MAX_PATCHES = 50;
+/** A changed subtree with more elements than this is cloned with the rest of the viewport (and culled). */
+const MAX_SUBTREE = 1500;
+/** A parent with more children than this is not checked child by child: the whole viewport is cloned. */
+const MAX_SIBLINGS = 400;
+/** Content the rasterizer rewrites across the clone, or draws from outside the subtree. */
+const WHOLE_ONLY = 'video, iframe, frame, object, embed, use, dialog, [popover], upscope-widget, upscope-assist-layer';
+
+export class KeptClone {
+  /** Frames patched since the last whole clone. */
+  patches = 0;
+
+  constructor(
+    /** The SVG of the last frame, patched in place. */
+    readonly svg: SVGElement,
+    /** Its `<style>`, where the rules of patched subtrees are added. */
+    readonly style: Element,
+    /** Each cloned original -> its clone in `svg`. */
+    readonly cloneOf: Map<Element, Element>,
+    /** Originals cloned as empty boxes (off screen): their clones lack their content. */
+    readonly culled: Set<Element>,
+    readonly viewport: Viewport,
+    readonly background: string,
+    readonly maskAll: boolean,
+    readonly sheets: string,
+    readonly relational: boolean,
+  ) {}
+
+  /** The clone of `original`, if it is in the kept SVG now. */
+  cloneIn(original: Element): Element | null {
+    const clone = this.cloneOf.get(original);
+    return clone && this.svg.contains(clone) ? clone : null;
+  }
+
+  /** Puts `clone`, just made for `original`, in place of `old`, its last clone. */
+  replace(original: Element, old: Element, clone: Element): void {
+    old.replaceWith(clone);
+    this.cloneOf.set(original, clone);
+    for (const el of this.culled) if (original.contains(el)) this.culled.delete(el);
+  }
+
+  /** `original` only changed height: its clone is given the new one. */
+  resize(original: Element, height: string): void {
+    const style = (this.cloneIn(original) as HTMLElement | null)?.style;
+    if (style?.height) style.setProperty('height', height, style.getPropertyPriority('height'));
+  }
+}
+
+/** What the page looks like now, as far as the plan needs. */
+export interface PageState {
+  doc: Document;
+  viewport: Viewport;
+  background: string;
+  maskAll: boolean;
+}
+
+/** The subtrees to clone again, or why the whole viewport must be cloned. */
+export type Plan = { patch: Element[] } | { whole: string };
+
+/** Decides how the next frame is cloned: see the file comment. */
+export function planChanges(kept: KeptClone | null, changes: Changes | null, page: PageState): Plan {
+  if (!changes) return { whole: 'a keyframe was asked for' };
+  if (changes.full) return { whole: changes.full };
+  if (!kept) return { whole: 'no clone kept' };
+  if (kept.patches >= MAX_PATCHES) return { whole: 'the periodic whole clone' };
+  const { doc, viewport } = page;
+  const was = kept.viewport;
+  if (was.width !== viewport.width || was.height !== viewport.height || was.scrollX !== viewport.scrollX || was.scrollY !== viewport.scrollY) {
+    return { whole: 'the window scrolled or resized' };
+  }
+  if (kept.background !== page.background || kept.maskAll !== page.maskAll) return { whole: 'the page background or the mask mode changed' };
+  if (styleSheetsKey(doc) !== kept.sheets) return { whole: 'a style sheet changed' };
+  if (openTopLayer(doc).length > 0) return { whole: 'the top layer is open' };
+  if (doc.getAnimations?.().some((a) => a.playState === 'running')) return { whole: 'an animation or transition is running' };
+  if (changes.changed.size > 0 && kept.relational) return { whole: 'the page has :has() rules' };
+  const roots: Element[] = [];
+  for (let el of changes.changed) {
+    if (!el.isConnected || el.getRootNode() !== doc) continue;
+    // Light children of a shadow host are drawn where its shadow tree slots them: clone the host.
+    while (el.parentElement?.shadowRoot) el = el.parentElement;
+    // SVG content is cloned with its <svg>, whose clone the library treats apart.
+    if (el instanceof SVGElement) el = outermostSvg(el);
+    if (el === doc.documentElement || el === doc.body || el.closest('head')) return { whole: 'the root or the body changed' };
+    roots.push(el);
+  }
+  const patch = roots.filter((el) => !roots.some((other) => other !== el && other.contains(el)));
+  for (const el of patch) {
+    const why = whyWhole(kept, el);
+    if (why) return { whole: why };
+  }
+  return { patch };
+}
+
+function whyWhole(kept: KeptClone, el: Element): string | null {
+  if (!kept.cloneIn(el) || kept.culled.has(el)) return 'a change off screen or in new content';
+  if (el.matches(WHOLE_ONLY) || el.querySelector(WHOLE_ONLY)) return 'a change around frames, videos, <use> or dialogs';
+  if (el.getElementsByTagName('*').length > MAX_SUBTREE) return 'a change in a large subtree';
+  return null;
+}
+
+function outermostSvg(el: SVGElement): Element {
+  let svg: Element = el;
+  for (let owner = el.ownerSVGElement; owner; owner = owner.ownerSVGElement) svg = owner;
+  return svg;
+}
+
+/** What a change needs beyond its own subtree: see {@link growToStableBox}. */
+export interface Growth {
+  /** Subtrees to clone again: the changed one, grown, and siblings it resized. */
+  roots: Element[];
+  /** Ancestors that only grew or shrank in height: their clones get the new height. */
+  heights: Map<Element, string>;
+}
+
+/**
+ * What must be cloned again for a change in `el`'s subtree to be drawn right, found by going up
+ * from `el` while a parent's box (its used size, or the offsets a positioned box was given)
+ * differs from what the kept clone wrote. A parent that only changed height (text that wrapped
+ * onto one more line) keeps its clone with the new height; one that changed otherwise is cloned
+ * again whole. A sibling whose box changed on the way (a flex item that shrank) is cloned again
+ * too. Returns null when that reaches the body or a parent too long to check: the whole viewport
+ * is cloned instead.
+ */
+export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
+  const doc = el.ownerDocument;
+  const win = doc.defaultView!;
+  let root = el;
+  const roots: Element[] = [];
+  const heights = new Map<Element, string>();
+  for (let node = el; ; ) {
+    const parent = node.parentElement;
+    if (!parent || parent === doc.documentElement) break;
+    if (parent.childElementCount > MAX_SIBLINGS) return null;
+    for (const sibling of parent.children) {
+      if (sibling === node || kept.culled.has(sibling) || !boxMoved(kept, sibling, win)) continue;
+      if (whyWhole(kept, sibling)) return null;
+      roots.push(sibling);
+    }
+    const moved = boxMoved(kept, parent, win);
+    if (!moved) break;
+    if (moved === 'height') {
+      heights.set(parent, win.getComputedStyle(parent).height);
+    } else {
+      if (parent === doc.body || whyWhole(kept, parent)) return null;
+      root = parent;
+    }
+    node = parent;
+  }
+  roots.push(root);
+  for (const ancestor of heights.keys()) if (root.contains(ancestor)) heights.delete(ancestor);
+  return { roots: roots.filter((r) => r === root || !root.contains(r)), heights };
+}
+
+/** Box properties the clone writes as used values, which a change elsewhere can move. */
+const BOX = ['width', 'height', 'top', 'right', 'bottom', 'left'] as const;
+
+/**
+ * Whether `el`'s box differs from what its kept clone wrote: null (it held, or it has no clone:
+ * new, or never captured), 'height' (only its height), or 'box'. A size the clone left to its
+ * content (see margins.ts) counts as held; an offset it left out was `auto`.
+ */
+export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 'box' | null {
+  const clone = kept.cloneIn(el);
+  const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
+  if (!style) return null;
+  const cs = win.getComputedStyle(el);
+  let moved: 'height' | 'box' | null = null;
+  for (const name of BOX) {
+    const was = style.getPropertyValue(name) || (name === 'width' || name === 'height' ? null : 'auto');
+    if (was === null || was === cs.getPropertyValue(name)) continue;
+    if (name !== 'height') return 'box';
+    moved = 'height';
+  }
+  return moved;
+}
+
+/** True when a style rule of the page selects with `:has()`, which lets a change restyle its ancestors and their other children. */
+export function usesRelationalSelectors(doc: Document): boolean {
+  let found = false;
+  const visit = (rules: CSSRuleList) => {
+    for (const rule of rules) {
+      if (found) return;
+      if (rule instanceof CSSStyleRule && rule.selectorText.includes(':has(')) found = true;
+      if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
+    }
+  };
+  const sheets = [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
+  for (const sheet of sheets) {
+    try {
+      visit(sheet.cssRules);
+    } catch {
+      // A cross-origin sheet cannot be read: count it as using one.
+      return true;
+    }
+  }
+  return found;
+}

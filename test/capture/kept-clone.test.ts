@@ -1,0 +1,244 @@
+/**
+ * Frames that clone only what changed (src/capture/kept-clone.ts): after each kind of change the
+ * agent's picture, built from every frame the loop sent, is the picture a fresh whole clone of
+ * the page gives, within the fidelity suite's tolerance; masks added in a patched frame are black
+ * in that very frame; and what the log cannot name is cloned whole.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { createCaptureLoop, type CaptureController, type FrameStats } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { capture, difference, pngBase64 } from './reference-helpers.js';
+
+const CSS = `
+  html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+  .shell { display: flex; gap: 12px; padding: 12px; }
+  .side { width: 160px; background: rgb(230, 236, 250); padding: 8px; }
+  .main { flex: 1; }
+  .card { border: 2px solid rgb(0, 0, 200); padding: 8px; margin: 0 0 12px; }
+  .card p { margin: 4px 0; color: rgb(40, 40, 40); }
+  .dark .card p { color: rgb(200, 0, 0); font-weight: bold; }
+  .card[data-state="open"] + .card { background: rgb(255, 240, 200); }
+  li:nth-child(odd) { background: rgb(235, 255, 235); }
+  input { font: 20px monospace; width: 260px; padding: 4px; }
+`;
+
+const HTML = `
+  <div class="shell">
+    <nav class="side"><ul id="list"><li>one</li><li>two</li><li>three</li></ul></nav>
+    <main class="main" id="main">
+      <div class="card" id="first"><p id="text">Some text that the visitor reads.</p><p>Another line of text.</p></div>
+      <div class="card" id="second"><p>The second card, styled by its sibling.</p></div>
+      <form class="card" id="form"><input id="field" value="typed"></form>
+      <div class="card" id="slot"><p>Room for a mask.</p></div>
+    </main>
+  </div>
+`;
+
+interface Run {
+  loop: CaptureController;
+  host: CollectingHost;
+  stats: FrameStats[];
+  errors: Error[];
+}
+
+let run: Run | null = null;
+
+function start(): Run {
+  const host = new CollectingHost();
+  const stats: FrameStats[] = [];
+  const errors: Error[] = [];
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
+  loop.start();
+  return (run = { loop, host, stats, errors });
+}
+
+/** Waits until the loop has stopped capturing: no look at the page for 300 ms. */
+async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Everything the loop sent, drawn in order as the agent's viewer draws it. */
+async function agentPicture(host: CollectingHost): Promise<FrameCanvas> {
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return picture;
+}
+
+/** Mounts the page, starts a loop and waits for its first (whole) frame to settle. */
+async function ready(): Promise<{ root: HTMLElement; run: Run }> {
+  const root = mountTestPage('kept', { css: CSS, html: HTML });
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  return { root, run: r };
+}
+
+/** Makes `change`, waits for the frames it causes, and returns how they were cloned. */
+async function after(r: Run, change: () => void | Promise<void>): Promise<Array<FrameStats['clone']>> {
+  return (await afterStats(r, change)).map((s) => s.clone);
+}
+
+async function afterStats(r: Run, change: () => void | Promise<void>): Promise<FrameStats[]> {
+  const from = r.stats.length;
+  const frames = r.host.completeFrames().length;
+  await change();
+  // A loaded machine may start the capture late: wait for its frame, then for the loop to rest.
+  await r.host.waitForFrames(frames + 1);
+  await settle(r.host);
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  expect(r.stats.length, 'frames after the change').to.be.greaterThan(from);
+  return r.stats.slice(from);
+}
+
+/**
+ * The agent's picture is a fresh whole clone's, within the fidelity tolerance. With
+ * `UPSCOPE_FIDELITY_PICTURES=1`, a difference is written to test-results/fidelity/kept-<name>-*.png.
+ */
+async function expectSameAsWholeClone(r: Run, name = 'change'): Promise<void> {
+  const patched = await agentPicture(r.host);
+  const fresh = await capture();
+  const canvas = fresh.canvas!;
+  const diff = difference(patched, canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height));
+  if (diff.differing > 0 && (await executeServerCommand<boolean, undefined>('save-picture'))) {
+    for (const [suffix, c] of [['patched', patched.canvas!], ['whole', canvas], ['diff', diff.picture]] as const) {
+      await executeServerCommand('save-picture', { name: `kept-${name}-${suffix}`, png: await pngBase64(c) });
+    }
+  }
+  expect(diff.differing, `pixels off from a whole clone (${diff.pct.toFixed(3)}%)`).to.equal(0);
+}
+
+/** How each frame was cloned: `patched`, or why it was cloned whole. */
+const how = (clones: Array<FrameStats['clone']>) => clones.map((c) => ('whole' in c ? c.whole : 'patched'));
+
+describe('frames that clone only what changed', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('kept');
+  });
+
+  it('typing a character', async () => {
+    const { root, run: r } = await ready();
+    const field = root.querySelector<HTMLInputElement>('#field')!;
+    field.focus();
+    field.setSelectionRange(field.value.length, field.value.length);
+    await settle(r.host);
+    const stats = await afterStats(r, () => sendKeys({ type: 'x' }));
+    expect(field.value).to.equal('typedx');
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(stats.every((s) => s.region !== null), 'only the changed region drawn').to.equal(true);
+    await expectSameAsWholeClone(r);
+  });
+
+  it('a change on a busy page draws only its region, emptied around it, with the same pixels', async () => {
+    const { root, run: r } = await ready();
+    const rows = Array.from({ length: 12 }, (_, i) => `<tr><td>Row ${i}</td><td style="background-image: linear-gradient(90deg, rgb(255, 200, 0), rgb(0, 200, 255))">${'cell '.repeat(i % 4 + 1)}</td></tr>`).join('');
+    const paragraphs = Array.from({ length: 12 }, (_, i) => `<p class="para">Paragraph ${i}: ${'words that wrap '.repeat(6)}</p>`).join('');
+    root.querySelector('#main')!.insertAdjacentHTML('beforeend', `<table style="border-collapse: collapse">${rows}</table>${paragraphs}`);
+    await settle(r.host);
+    const stats = await afterStats(r, () => void (root.querySelector('#text')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(stats.every((s) => s.region !== null), 'only the changed region drawn').to.equal(true);
+    await expectSameAsWholeClone(r, 'busy');
+  });
+
+  it('changing a text', async () => {
+    const { root, run: r } = await ready();
+    const clones = await after(r, () => void (root.querySelector('#text')!.firstChild as Text).appendData(' And more words, enough to wrap onto another line of the card.'));
+    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r);
+  });
+
+  it('toggling a class on an ancestor', async () => {
+    const { root, run: r } = await ready();
+    const clones = await after(r, () => void root.querySelector('#main')!.classList.add('dark'));
+    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r);
+  });
+
+  it('adding and removing nodes', async () => {
+    const { root, run: r } = await ready();
+    const list = root.querySelector('#list')!;
+    let clones = await after(r, () => {
+      const li = document.createElement('li');
+      li.textContent = 'four';
+      list.prepend(li);
+    });
+    expect(how(clones), 'cloned after adding').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r);
+    clones = await after(r, () => void list.lastElementChild!.remove());
+    expect(how(clones), 'cloned after removing').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r);
+  });
+
+  it('changing an attribute a style sheet selects on (a sibling restyled)', async () => {
+    const { root, run: r } = await ready();
+    const clones = await after(r, () => root.querySelector('#first')!.setAttribute('data-state', 'open'));
+    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r);
+  });
+
+  for (const [what, html] of [
+    ['an <upscope-masked>', '<upscope-masked id="secret" style="display: block; color: rgb(220, 0, 0)">Card 4242 4242 4242 4242</upscope-masked>'],
+    ['a password field', '<input id="secret" type="password" value="hunter2" style="color: rgb(220, 0, 0)">'],
+  ]) {
+    it(`a new ${what} is black in the very next frame, patched or not`, async () => {
+      const { root, run: r } = await ready();
+      const from = r.host.completeFrames().length;
+      const clones = await after(r, () => void root.querySelector('#slot')!.insertAdjacentHTML('beforeend', html));
+      expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+      const next = new FrameCanvas();
+      for (const frame of r.host.completeFrames().slice(0, from + 1)) await next.draw(frame);
+      const box = root.querySelector('#secret')!.getBoundingClientRect();
+      for (const [x, y] of [[box.left + 2, box.top + 2], [box.left + box.width / 2, box.top + box.height / 2], [box.right - 2, box.bottom - 2]]) {
+        expect(isBlack(next.pixel(x, y)), `masked pixel at ${x},${y}: ${next.pixel(x, y)}`).to.equal(true);
+      }
+      await expectSameAsWholeClone(r);
+    });
+  }
+
+  it('removing a mask shows what was under it', async () => {
+    const { root, run: r } = await ready();
+    const slot = root.querySelector('#slot')!;
+    await after(r, () => void slot.insertAdjacentHTML('beforeend', '<upscope-masked id="secret" style="display: block">Hidden</upscope-masked>'));
+    const clones = await after(r, () => void root.querySelector('#secret')!.remove());
+    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r);
+  });
+
+  it('a scroll clones the whole viewport, and shows the page where it is', async () => {
+    const { root, run: r } = await ready();
+    root.querySelector('#slot')!.insertAdjacentHTML('afterend', '<div style="height: 3000px; background: linear-gradient(rgb(255, 0, 0), rgb(0, 0, 255))"></div>');
+    await settle(r.host);
+    const clones = await after(r, () => window.scrollTo(0, 700));
+    expect(how(clones)).to.include('the window scrolled');
+    await expectSameAsWholeClone(r);
+  });
+
+  it('a style sheet inserted clones the whole viewport', async () => {
+    const { root, run: r } = await ready();
+    const sheet = document.getElementById('kept-style') as HTMLStyleElement;
+    // A rule added through the CSSOM fires nothing: the text change beside it is what starts the frame.
+    const clones = await after(r, () => {
+      sheet.sheet!.insertRule('.card p { color: rgb(0, 150, 0); }', sheet.sheet!.cssRules.length);
+      (root.querySelector('#text')!.firstChild as Text).appendData('!');
+    });
+    expect(how(clones), 'cloned').to.deep.equal(['a style sheet changed']);
+    await expectSameAsWholeClone(r);
+    const added = await after(r, () => {
+      const style = document.createElement('style');
+      style.id = 'kept-extra';
+      style.textContent = '.side { background: rgb(20, 20, 20); }';
+      document.body.append(style);
+    });
+    document.getElementById('kept-extra')?.remove();
+    expect(added.every((c) => 'whole' in c), 'cloned whole after a <style> was added').to.equal(true);
+  });
+});
