@@ -1,7 +1,5 @@
 import { isSecretField, trackSecretFields } from './secret-fields.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
-import { bisectList, clippedBox, containsComposed, MIN_LIST, type Box } from './find-offscreen.js';
-import { openTopLayer, watchTopLayer } from './top-layer.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
@@ -102,14 +100,6 @@ export function frameOf(doc: Document): Element | null {
  * error. Closed shadow roots cannot be searched (the capture cannot see inside them either).
  * With `options.maskAll`, every text run and form field outside `[data-upscope-unmasked]` too.
  * Throws when the page cannot be searched; the caller must then drop the frame.
- *
- * One walk over the page, which leaves out the far-off parts of long lists: the rows of a table
- * or the alike items of a feed more than a viewport's height above or below the viewport, or the
- * scrolled pane that holds them (found by bisection, see bisectList in find-offscreen.ts), are
- * never visited. The clone leaves those out too, closer in (find-offscreen.ts), so nothing of
- * them is drawn; the wider margin here covers a page scrolled while it was being cloned. So the
- * search costs what is near the screen, not the length of the table (issue 16). Everything else
- * is visited on every frame.
  */
 export function findMasks(doc: Document = document, options: MaskOptions = {}): MaskRect[] {
   const view = doc.defaultView;
@@ -118,23 +108,37 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
   const range = doc.createRange();
   // A <use> draws content defined elsewhere: it is checked, and boxed, where it draws.
   const uses = new UseChecker(options.maskAll === true);
-  search(doc, 0, 0, false, { out, range, uses, maskAll: options.maskAll === true });
+  if (options.maskAll) searchAll(doc, 0, 0, false, out, range, uses);
+  else searchRoot(doc, 0, 0, out, range, uses);
   range.detach();
   return out;
 }
 
-/** What one search carries through the documents and shadow roots it walks. */
-interface Search {
-  out: MaskRect[];
-  range: Range;
-  uses: UseChecker;
-  maskAll: boolean;
+function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): void {
+  for (const mask of root.querySelectorAll(MASK_SELECTOR)) {
+    // A mask inside another mask is already covered by the outer one's walk.
+    if (hasMaskAncestor(mask)) continue;
+    collectRects(mask, dx, dy, out, range);
+  }
+  // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
+  for (const el of root.querySelectorAll('*')) {
+    if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !el.matches(MASK_SELECTOR) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
+    if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range, uses);
+    if (el.localName === 'iframe') {
+      const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
+      if (frameDoc) {
+        trackSecretFields(frameDoc);
+        const box = contentBox(el as HTMLIFrameElement);
+        const frameRange = frameDoc.createRange();
+        searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange, uses);
+        frameRange.detach();
+      }
+    }
+  }
 }
 
 /** Form fields mask-all hides whole: their value, placeholder and state. */
 const FIELDS = new Set(['input', 'textarea', 'select']);
-/** Subtrees that are never rendered: nothing in them can be drawn or masked. */
-const NOT_RENDERED = new Set(['head', 'script', 'style', 'template']);
 /**
  * Subtrees mask-all does not search: never rendered, or never drawn into a frame (the widget, see
  * NEVER_CAPTURED in rasterize.ts); black boxes there would only hide the page under the widget.
@@ -142,29 +146,19 @@ const NOT_RENDERED = new Set(['head', 'script', 'style', 'template']);
 const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'upscope-widget', 'upscope-assist-layer']);
 
 /**
- * Walks one document or shadow root, light DOM first and each open shadow root and same-origin
- * frame as it is met, carrying whether an unmask marker is above (mask-all). A mask is boxed whole
- * and not walked further: its boxes cover everything inside it. A slotted node counts under its
- * light-DOM parents, not its slot: an unmask marker inside a shadow root does not reveal text
- * slotted into it (the safe error).
+ * Mask-all: one walk over every node, through open shadow roots and same-origin iframes, carrying
+ * whether an unmask marker is above. A slotted node counts under its light-DOM parents, not its
+ * slot: an unmask marker inside a shadow root does not reveal text slotted into it (the safe error).
  */
-function search(root: Document | ShadowRoot, dx: number, dy: number, unmasked: boolean, s: Search): void {
-  const { out, range, uses, maskAll } = s;
-  // Not instanceof: a same-origin frame's document is of another realm.
-  const doc = root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : (root as ShadowRoot).ownerDocument;
-  const win = doc.defaultView;
+function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked: boolean, out: MaskRect[], range: Range, uses: UseChecker): void {
   const push = (rects: DOMRectList) => {
     for (const r of rects) {
       if (r.width > 0 && r.height > 0) out.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height });
     }
   };
-  const skipped = maskAll ? NOT_DRAWN : NOT_RENDERED;
-  // Long lists holding a top-layer element are searched whole (see nearChildren), as they are cloned.
-  if (root === doc) watchTopLayer(doc);
-  const box = win ? nearViewport(doc, win) : null;
   const visit = (node: Node, open: boolean): void => {
     if (node.nodeType === Node.TEXT_NODE) {
-      if (maskAll && !open && (node as Text).data.trim() !== '') {
+      if (!open && (node as Text).data.trim() !== '') {
         range.selectNodeContents(node);
         push(range.getClientRects());
       }
@@ -172,53 +166,31 @@ function search(root: Document | ShadowRoot, dx: number, dy: number, unmasked: b
     }
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const el = node as Element;
-    if (skipped.has(el.localName)) return;
-    if (el.matches(MASK_SELECTOR) || isSecretField(el) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, dx, dy, out, range);
-    const inside = open || (maskAll && el.matches(UNMASK_SELECTOR));
-    if (maskAll && FIELDS.has(el.localName) && !inside) return push(el.getClientRects());
-    if (el.shadowRoot) search(el.shadowRoot, dx, dy, inside, s);
+    if (NOT_DRAWN.has(el.localName)) return;
+    if (el.matches(MASK_SELECTOR) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, dx, dy, out, range);
+    const inside = open || el.matches(UNMASK_SELECTOR);
+    if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
+    if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range, uses);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
       if (frameDoc) {
         trackSecretFields(frameDoc);
-        const frame = contentBox(el as HTMLIFrameElement);
+        const box = contentBox(el as HTMLIFrameElement);
         const frameRange = frameDoc.createRange();
-        search(frameDoc, dx + frame.x, dy + frame.y, inside, { ...s, range: frameRange });
+        searchAll(frameDoc, dx + box.x, dy + box.y, inside, out, frameRange, uses);
         frameRange.detach();
       }
       return;
     }
-    for (const c of nearChildren(el, box, win)) visit(c, inside);
+    for (let c = el.firstChild; c; c = c.nextSibling) visit(c, inside);
   };
   for (let c = root.firstChild; c; c = c.nextSibling) visit(c, unmasked);
 }
 
-/**
- * How far above and below the viewport the search reads long lists: a viewport's height, so a
- * page scrolled by up to a screen while it was cloned still has every drawn mask boxed.
- */
-function nearViewport(doc: Document, win: Window): Box {
-  const root = doc.documentElement;
-  const height = win.innerHeight || root.clientHeight;
-  const width = root.clientWidth || win.innerWidth;
-  return { left: -width, top: -height, right: 2 * width, bottom: 2 * height };
-}
-
-/**
- * `el`'s light-DOM children, less the far-off runs of a long list (see {@link findMasks}), in the
- * viewport or in the scrolled panes around the list, each widened by a viewport's height. A list
- * holding a top-layer element (as far as watchTopLayer has seen it open, the clone's own rule) is
- * read whole, as the clone reads it: that element is drawn wherever its row is. So is a shadow host's: its children are drawn where they are slotted.
- */
-function nearChildren(el: Element, box: Box | null, win: Window | null): Iterable<Node> {
-  if (!box || !win || el.shadowRoot || el.childElementCount < MIN_LIST) return el.childNodes;
-  const children = [...el.childNodes];
-  const top = openTopLayer(el.ownerDocument);
-  // Through shadow roots: a modal dialog in a row's component is drawn over the page all the same.
-  if (top.some((t) => containsComposed(el, t))) return children;
-  // A list in a scrolled pane: what the pane shows, widened as the viewport is (see nearViewport).
-  const list = bisectList(el, children, clippedBox(el, box, -box.top, win), win);
-  return list ? list.onScreen : children;
+/** Within one tree (light DOM or one shadow root): is an ancestor also a mask? */
+function hasMaskAncestor(el: Element): boolean {
+  const parent = el.parentElement;
+  return parent !== null && parent.closest(MASK_SELECTOR) !== null;
 }
 
 /**

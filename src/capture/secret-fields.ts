@@ -8,7 +8,7 @@
  * becomes. The SDK looks when it loads ({@link trackSecretFields}), whenever the page adds a field
  * or changes a field's `type`, `class` or `style`, whenever the visitor focuses or types into a
  * field (also inside open and closed shadow roots, through the event's composed path), and on
- * every frame (the mask search, which skips the far-off runs of long lists, see find-masks.ts). What a page did before the SDK loaded cannot be known; fields whose `autocomplete`
+ * every frame. What a page did before the SDK loaded cannot be known; fields whose `autocomplete`
  * names a password or a one-time code (see SECRET_AUTOCOMPLETE in find-masks.ts) are masked
  * whatever their type, with no history needed.
  *
