@@ -365,6 +365,7 @@ export class VisitorRoom {
     const live = this.state === 'active' || this.state === 'paused';
     for (const { conn, ticket, memo } of survivors) {
       if (ticket.party === 'visitor') {
+        // Only one visitor socket is ever open (a newer one closes the older), and only this room's.
         if (ticket.room !== this.visitorId || this.conn) {
           conn.close(CloseCode.replaced, 'replaced by a newer connection');
           continue;
@@ -374,19 +375,7 @@ export class VisitorRoom {
         this.peers.add(conn, { frames: true });
         continue;
       }
-      const agent = ticket.agent!;
-      const client = ticket.params.get('client');
-      const w: Watcher = {
-        ...newLane(conn),
-        agent,
-        observerId: memo?.observerId ?? randomId(9),
-        requestId: memo?.requestId ?? null,
-        watching: live && memo?.watching === true,
-        sender: client === null ? null : `${agent.agentId}/${client}`,
-      };
-      this.watchers.set(conn.id, w);
-      this.peers.add(conn, { frames: false });
-      this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.opts.now()));
+      this.addWatcher(conn, ticket, memo);
     }
     // Agents of the session with no watching socket now were restored after a restart and have
     // not come back yet (one who left is no longer in the record): they still watch again unasked.
@@ -486,15 +475,28 @@ export class VisitorRoom {
   }
 
   private watcherConnected(conn: Connection, ticket: Ticket): void {
+    const w = this.addWatcher(conn, ticket, null);
+    this.keep(w);
+    this.sendWatchState(w);
+  }
+
+  /** A watch socket joins the room: new (no memo), or adopted on a wake with what it kept. */
+  private addWatcher(conn: Connection, ticket: Ticket, memo: SocketMemo | null): Watcher {
     const agent = ticket.agent!;
     const client = ticket.params.get('client');
-    const w: Watcher = { ...newLane(conn), agent, observerId: randomId(9), requestId: null, watching: false, sender: client === null ? null : `${agent.agentId}/${client}` };
+    const w: Watcher = {
+      ...newLane(conn),
+      agent,
+      observerId: memo?.observerId ?? randomId(9),
+      requestId: memo?.requestId ?? null,
+      watching: (this.state === 'active' || this.state === 'paused') && memo?.watching === true,
+      sender: client === null ? null : `${agent.agentId}/${client}`,
+    };
     this.watchers.set(conn.id, w);
     this.peers.add(conn, { frames: false });
-    this.keep(w);
     // A token is checked when the socket opens; this keeps it from outliving its expiry.
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.opts.now()));
-    this.sendWatchState(w);
+    return w;
   }
 
   private welcome(): void {
