@@ -42,7 +42,7 @@ export class VisitorObject extends Server<Env> {
     this.room = new VisitorRoom(
       { name: this.name.slice(this.name.lastIndexOf(':') + 1), storage: doStorage(this.ctx.storage), alarm: doAlarm(this.ctx.storage, log), lobby },
       // Sessions go to the history in D1 (when bound), through its bounded queue.
-      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address), sessionLog: historyOf(this.env)?.history.log, hibernatable: true },
+      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address), sessionLog: historyOf(this.env)?.history.log, hibernatable: HIBERNATION.hibernate },
     );
     const room = this.room;
     registerStats(this.env, this.name, () => {
