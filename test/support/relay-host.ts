@@ -63,6 +63,13 @@ export interface RelayHost {
   /** Starts it again on the same port with the same stored state. */
   start(): Promise<void>;
   restart(): Promise<void>;
+  /**
+   * Drops visitor room `shortId`'s memory while its sockets stay open, as a Durable Object's
+   * hibernation does (Cloudflare host only: a Node room's memory lives as long as its sockets).
+   */
+  hibernate(shortId: string): Promise<void>;
+  /** The same for the lobby's object (Cloudflare host only). */
+  hibernateLobby(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -133,6 +140,8 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
       await self.stop();
       await self.start();
     },
+    hibernate: () => Promise.reject(new Error('the Node host does not hibernate rooms')),
+    hibernateLobby: () => Promise.reject(new Error('the Node host does not hibernate its lobby')),
     close: () => self.stop(),
   };
   return self;
@@ -224,6 +233,12 @@ async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHos
     async restart() {
       await self.stop();
       await self.start();
+    },
+    async hibernate(shortId) {
+      await hook(`hibernate?room=${encodeURIComponent(shortId)}`, {});
+    },
+    async hibernateLobby() {
+      await hook('hibernate?room=lobby', {});
     },
     async close() {
       if (closed) return;

@@ -37,7 +37,11 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
     releaseAddress(env, address, id);
     return refuse(why.code, why.message, why.close);
   }
-  const state: SocketState = { ticket: { ...ticket, params: ticket.params.toString() } };
+  // The ticket is the socket's attachment (kept through hibernation, at most 2 KiB): the token was
+  // checked and its agent is in the ticket, so it is not kept.
+  const params = new URLSearchParams(ticket.params);
+  params.delete('token');
+  const state: SocketState = { ticket: { ...ticket, params: params.toString() } };
   const headers = new Headers(request.headers);
   headers.set(TICKET_HEADER, JSON.stringify(state));
   // partyserver names the connection by `_pk`: the worker's id, never the client's.

@@ -1,4 +1,5 @@
 /** What the worker and its Durable Objects are given (wrangler.jsonc: bindings, vars, secrets). */
+import { env } from 'cloudflare:workers';
 import type { LimitsObject } from './limits-object.js';
 import type { LobbyObject } from './lobby-object.js';
 import type { VisitorObject } from './visitor-object.js';
@@ -42,7 +43,22 @@ export interface Env {
   UPSCOPE_OPTIONS?: Record<string, unknown>;
   /** "1" turns on `/__test/*` (a settable clock, fresh objects per test, stats): only the local test host sets it. */
   UPSCOPE_TEST_HOOKS?: string;
+  /**
+   * "1": the visitor rooms and the lobby accept hibernatable sockets (an idle object leaves memory
+   * while its sockets stay open). Off by default for now: docs/architecture.md says why.
+   */
+  UPSCOPE_HIBERNATE?: string;
 }
+
+/**
+ * partyserver's `options` for the visitor and lobby objects. The getter is read as each object
+ * starts (partyserver reads `options` per instance), when the bindings are there.
+ */
+export const HIBERNATION = {
+  get hibernate(): boolean {
+    return (env as unknown as Env).UPSCOPE_HIBERNATE === '1';
+  },
+};
 
 /** The admitted socket's ticket (route, address, verified agent), as JSON: set by the worker only. */
 export const TICKET_HEADER = 'x-upscope-ticket';

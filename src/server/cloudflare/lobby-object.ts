@@ -7,21 +7,33 @@
  * can be evicted while visitors stay connected (they would not publish again until something
  * changes), so this object also writes each summary and code to its storage and replays them
  * when it starts. How it avoids being one hot object at scale: docs/architecture.md.
+ *
+ * Its sockets are hibernatable (with UPSCOPE_HIBERNATE=1): when it wakes (on a socket's event, an alarm, or a room's call,
+ * which partyserver does not route through `onStart`), it replays its storage and adopts the
+ * agents' sockets that stayed open, from their attachments, greeting nobody again. With
+ * UPSCOPE_TEST_HOOKS=1, `/__test/hibernate` drops its memory as a hibernation does.
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
 import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
 import { Lobby } from '../relay/lobby.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
-import type { Env } from './env.js';
+import { HIBERNATION, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { admittedSocket, answerClose, doAlarm, messageData, type SocketState } from './seams.js';
-import { clock, registerStats, relayOptions } from './test-hooks.js';
+import { admittedSocket, answerClose, doAlarm, messageData, survivingSocket, type SocketState } from './seams.js';
+import { clock, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 
 const SUMMARY = 'v:';
 const CODE = 'c:';
+/** A help request's stamp (see `stamp`): kept so a wake does not reorder the requests. */
+const STAMP = 's:';
+
+interface Stamp {
+  room: number;
+  lobby: number;
+}
 
 export class LobbyObject extends Server<Env> {
-  static override options = { hibernate: false };
+  static override options = HIBERNATION;
   private lobby: Lobby | null = null;
   private ready: Promise<Lobby> | null = null;
   private readonly conns = new Map<string, { conn: Connection; address: string }>();
@@ -44,6 +56,20 @@ export class LobbyObject extends Server<Env> {
           log(err);
         }
       }
+      const stamps = await this.ctx.storage.list<Stamp>({ prefix: STAMP });
+      for (const [key, stamp] of stamps) {
+        this.stamps.set(key.slice(STAMP.length), stamp);
+        this.lastStamp = Math.max(this.lastStamp, stamp.lobby);
+      }
+      // The sockets with a ticket stayed open through a hibernation (a new one gets its ticket
+      // after this): their agents get changes again, without a second welcome.
+      for (const socket of this.getConnections<SocketState>()) {
+        const s = survivingSocket(socket);
+        if (!s) continue;
+        this.conns.set(socket.id, { conn: s.conn, address: s.ticket.address });
+        lobby.adopt(s.conn, s.ticket);
+      }
+      lobby.woke();
       registerStats(this.env, this.name, () => lobby.stats());
       this.lobby = lobby;
       return lobby;
@@ -63,7 +89,7 @@ export class LobbyObject extends Server<Env> {
    * after the last one it handed out (kept for that request while the room re-publishes it).
    */
   private lastStamp = 0;
-  private readonly stamps = new Map<string, { room: number; lobby: number }>();
+  private readonly stamps = new Map<string, Stamp>();
 
   private stamp(summary: VisitorSummary): VisitorSummary {
     const at = summary.pendingRequestAt;
@@ -81,15 +107,21 @@ export class LobbyObject extends Server<Env> {
   }
 
   async publish(summary: VisitorSummary): Promise<void> {
+    const lobby = await this.core();
+    const before = this.stamps.get(summary.shortId);
     const stamped = this.stamp(summary);
-    (await this.core()).publish(stamped);
+    const after = this.stamps.get(summary.shortId);
+    lobby.publish(stamped);
     await this.ctx.storage.put(SUMMARY + summary.shortId, stamped);
+    if (after && after !== before) await this.ctx.storage.put(STAMP + summary.shortId, after);
+    else if (before && !after) await this.ctx.storage.delete(STAMP + summary.shortId);
   }
 
   async remove(shortId: string): Promise<void> {
+    const lobby = await this.core();
     this.stamps.delete(shortId);
-    (await this.core()).remove(shortId);
-    await this.ctx.storage.delete([SUMMARY + shortId, CODE + shortId]);
+    lobby.remove(shortId);
+    await this.ctx.storage.delete([SUMMARY + shortId, CODE + shortId, STAMP + shortId]);
   }
 
   async claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode> {
@@ -106,22 +138,30 @@ export class LobbyObject extends Server<Env> {
 
   // ---------------------------------------------------------------- agents' lobby sockets
 
+  override async onStart(): Promise<void> {
+    await this.core();
+  }
+
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
+    // Awake first: this socket has no ticket yet, so it is not taken for one that survived.
+    const lobby = await this.core();
     const admitted = admittedSocket(socket, ctx.request);
     if (!admitted) return;
     this.conns.set(socket.id, { conn: admitted.conn, address: admitted.ticket.address });
-    (await this.core()).onConnect(admitted.conn, admitted.ticket);
+    lobby.onConnect(admitted.conn, admitted.ticket);
   }
 
   override async onMessage(socket: PartyConnection<SocketState>, message: WSMessage): Promise<void> {
+    const lobby = this.lobby ?? (await this.core());
     const entry = this.conns.get(socket.id);
     if (!entry) return;
     const data = messageData(socket, message);
     if (data === null) return this.onClose(socket, CloseCode.messageTooBig);
-    (this.lobby ?? (await this.core())).onMessage(entry.conn, data);
+    lobby.onMessage(entry.conn, data);
   }
 
-  override onClose(socket: PartyConnection<SocketState>, code: number): void {
+  override async onClose(socket: PartyConnection<SocketState>, code: number): Promise<void> {
+    if (!this.lobby) await this.core();
     answerClose(socket, code);
     const entry = this.conns.get(socket.id);
     if (!entry) return;
@@ -130,11 +170,25 @@ export class LobbyObject extends Server<Env> {
     releaseAddress(this.env, entry.address, socket.id);
   }
 
-  override onError(socket: PartyConnection<SocketState>): void {
-    this.onClose(socket, CloseCode.internalError);
+  override onError(socket: PartyConnection<SocketState>): Promise<void> {
+    return this.onClose(socket, CloseCode.internalError);
   }
 
   override async onAlarm(): Promise<void> {
     (await this.core()).onAlarm();
+  }
+
+  override async onRequest(request: Request): Promise<Response> {
+    if (new URL(request.url).pathname === '/__test/hibernate' && testHooksEnabled(this.env)) {
+      // As a hibernation: memory goes; storage, the alarm and the sockets (with attachments) stay.
+      this.lobby = null;
+      this.ready = null;
+      this.conns.clear();
+      this.stamps.clear();
+      this.lastStamp = 0;
+      registerStats(this.env, this.name, null);
+      return new Response('ok');
+    }
+    return new Response('not found', { status: 404 });
   }
 }

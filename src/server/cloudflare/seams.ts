@@ -7,7 +7,7 @@
 import type { Connection as PartyConnection } from 'partyserver';
 import { CloseCode, MAX_FRAME_BYTES, type VisitorSummary } from '../../protocol/index.js';
 import type { Ticket } from '../relay/admission.js';
-import type { Alarm, Connection, LobbyLink, LookupCode, Storage } from '../relay/seams.js';
+import type { Alarm, Connection, LobbyLink, LookupCode, SocketMemo, Storage } from '../relay/seams.js';
 import { TICKET_HEADER } from './env.js';
 import type { LobbyObject } from './lobby-object.js';
 
@@ -27,9 +27,10 @@ export function doAlarm(storage: DurableObjectStorage, onError: (err: unknown) =
   };
 }
 
-/** What a socket carries through hibernation (its attachment): the ticket admission gave it. */
+/** What a socket carries through hibernation (its attachment): the ticket admission gave it, and what its room keeps with it. */
 export interface SocketState {
   ticket: Omit<Ticket, 'params'> & { params: string };
+  memo?: SocketMemo;
 }
 
 export function ticketOf(state: SocketState): Ticket {
@@ -59,7 +60,22 @@ export function connectionOf(socket: PartyConnection<SocketState>, address: stri
       }
     },
     bufferedAmount: () => null,
+    keep(memo) {
+      try {
+        socket.setState({ ...socket.state!, memo });
+      } catch {
+        /* the socket is closing */
+      }
+    },
   };
+}
+
+/** A socket that survived its object's hibernation, as the core takes it: null for one without a ticket (not admitted yet). */
+export function survivingSocket(socket: PartyConnection<SocketState>): { conn: Connection; ticket: Ticket; memo: SocketMemo | null } | null {
+  const state = socket.state;
+  if (!state?.ticket) return null;
+  const ticket = ticketOf(state);
+  return { conn: connectionOf(socket, ticket.address), ticket, memo: state.memo ?? null };
 }
 
 type LobbyStub = DurableObjectStub<LobbyObject>;

@@ -6,24 +6,34 @@
  * calls to the lobby's object. The worker admitted each socket first: the ticket (route, address,
  * verified agent) arrives in a header only the worker can set, and is kept in the socket's
  * attachment.
+ *
+ * Its sockets are hibernatable (with UPSCOPE_HIBERNATE=1): an idle room leaves memory while its sockets stay open. When it
+ * wakes (partyserver calls `onStart` before the event that woke it), the room is built again from
+ * its record and the surviving sockets' attachments (VisitorRoom.wake); the relay run is the
+ * stored one. With UPSCOPE_TEST_HOOKS=1, `/__test/hibernate` drops the object's memory as a
+ * hibernation does, so tests can prove the wake path (wrangler's local mode does not hibernate
+ * objects within a test by itself).
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
 import { CloseCode, randomId } from '../../protocol/index.js';
 import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
-import type { Env } from './env.js';
-import { admittedSocket, answerClose, doAlarm, doStorage, messageData, RemoteLobby, type SocketState } from './seams.js';
-import { clock, objectName, registerStats, relayOptions } from './test-hooks.js';
+import { HIBERNATION, type Env } from './env.js';
+import { admittedSocket, answerClose, doAlarm, doStorage, messageData, RemoteLobby, survivingSocket, type SocketState } from './seams.js';
+import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest } from './limits-object.js';
 import { historyOf } from './history.js';
 
 export class VisitorObject extends Server<Env> {
-  static override options = { hibernate: false };
+  static override options = HIBERNATION;
   private room: VisitorRoom | null = null;
   private readonly conns = new Map<string, { conn: Connection; ticket: Ticket }>();
-  /** Random per object instance, in every welcome: a page that sees it change knows the room restarted. */
-  private readonly run = randomId(12);
+  /** Random per object instance: a room with no surviving socket starts a new run (a page that sees it change knows the room restarted); one that wakes keeps its stored run. */
+  private run = randomId(12);
+  /** The wake (the room rebuilt from storage and the surviving sockets) under way or done. */
+  private waking: Promise<void> | null = null;
+  private awake = false;
 
   private core(): VisitorRoom {
     if (this.room) return this.room;
@@ -32,23 +42,50 @@ export class VisitorObject extends Server<Env> {
     this.room = new VisitorRoom(
       { name: this.name.slice(this.name.lastIndexOf(':') + 1), storage: doStorage(this.ctx.storage), alarm: doAlarm(this.ctx.storage, log), lobby },
       // Sessions go to the history in D1 (when bound), through its bounded queue.
-      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address), sessionLog: historyOf(this.env)?.history.log },
+      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address), sessionLog: historyOf(this.env)?.history.log, hibernatable: HIBERNATION.hibernate },
     );
+    const room = this.room;
     registerStats(this.env, this.name, () => {
-      const s = this.room!.stats();
-      return { visitors: this.room!.occupied ? 1 : 0, knownVisitors: this.room!.occupied ? 1 : 0, connections: s.connections, heldBack: s.heldBack };
+      const s = room.stats();
+      return { visitors: room.occupied ? 1 : 0, knownVisitors: room.occupied ? 1 : 0, connections: s.connections, heldBack: s.heldBack };
     });
     return this.room;
   }
 
+  /** null once awake; else the wake, which every event waits for. */
+  private ready(): Promise<void> | null {
+    if (this.awake) return null;
+    return (this.waking ??= this.wake());
+  }
+
+  /** Every open socket with a ticket survived a hibernation (a new one gets its ticket only after this): the room adopts them. */
+  private async wake(): Promise<void> {
+    const survivors = [];
+    for (const socket of this.getConnections<SocketState>()) {
+      const s = survivingSocket(socket);
+      if (!s) continue;
+      this.conns.set(socket.id, s);
+      survivors.push(s);
+    }
+    await this.core().wake(survivors);
+    this.awake = true;
+  }
+
+  override async onStart(): Promise<void> {
+    await this.ready();
+  }
+
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
+    await this.ready();
     const admitted = admittedSocket(socket, ctx.request);
     if (!admitted) return;
     this.conns.set(socket.id, admitted);
     await this.core().onConnect(admitted.conn, admitted.ticket);
   }
 
-  override onMessage(socket: PartyConnection<SocketState>, message: WSMessage): void {
+  override onMessage(socket: PartyConnection<SocketState>, message: WSMessage): void | Promise<void> {
+    const waking = this.ready();
+    if (waking) return waking.then(() => this.onMessage(socket, message));
     const entry = this.conns.get(socket.id);
     if (!entry) return;
     const data = messageData(socket, message);
@@ -56,7 +93,9 @@ export class VisitorObject extends Server<Env> {
     this.core().onMessage(entry.conn, data);
   }
 
-  override onClose(socket: PartyConnection<SocketState>, code: number): void {
+  override onClose(socket: PartyConnection<SocketState>, code: number): void | Promise<void> {
+    const waking = this.ready();
+    if (waking) return waking.then(() => this.onClose(socket, code));
     answerClose(socket, code);
     const entry = this.conns.get(socket.id);
     if (!entry) return;
@@ -65,16 +104,29 @@ export class VisitorObject extends Server<Env> {
     releaseAddress(this.env, entry.ticket.address, socket.id);
   }
 
-  override onError(socket: PartyConnection<SocketState>): void {
-    this.onClose(socket, CloseCode.internalError);
+  override onError(socket: PartyConnection<SocketState>): void | Promise<void> {
+    return this.onClose(socket, CloseCode.internalError);
   }
 
   override async onAlarm(): Promise<void> {
+    await this.ready();
     await this.core().onAlarm();
   }
 
   override async onRequest(request: Request): Promise<Response> {
-    if (new URL(request.url).pathname === '/__test/close') {
+    const path = new URL(request.url).pathname;
+    if (path === '/__test/hibernate' && testHooksEnabled(this.env)) {
+      // As a hibernation: everything in memory goes; storage, the alarm and the sockets (with
+      // their attachments) stay, and the next event wakes the room from them.
+      this.room = null;
+      this.conns.clear();
+      this.run = randomId(12);
+      this.waking = null;
+      this.awake = false;
+      registerStats(this.env, this.name, null);
+      return new Response('ok');
+    }
+    if (path === '/__test/close') {
       for (const socket of this.getConnections()) socket.close(1001, 'test over');
       registerStats(this.env, this.name, null);
       return new Response('ok');

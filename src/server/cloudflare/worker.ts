@@ -8,6 +8,7 @@
  * that only it can set (any a client sent under those names is dropped first; Durable Objects are
  * not reachable from the internet except through this worker).
  */
+import { getServerByName } from 'partyserver';
 import { admitSocket } from './admit.js';
 import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
@@ -15,7 +16,7 @@ import { LimitsObject } from './limits-object.js';
 import { agentTokens, identityRoutes, legacyMode, socketVerifier } from './identity.js';
 import { cookieOf, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
-import { configureTests, statsOf, testHooksEnabled } from './test-hooks.js';
+import { configureTests, objectName, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 import { historyAnswer, isHistoryPath, type Viewer } from '../history/index.js';
 import { accountsOf, historyOf } from './history.js';
@@ -113,7 +114,7 @@ async function recordSignIn(env: Env, answer: Response): Promise<void> {
   if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn(body.agentId, body.agentName);
 }
 
-/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts` and `/__test/stats`. */
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats` and `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open). */
 async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
     configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
@@ -121,6 +122,12 @@ async function testHook(request: Request, env: Env, url: URL): Promise<Response>
   }
   if (url.pathname === '/__test/accounts' && request.method === 'POST') return accountsHook(env, (await request.json()) as { call: string; args: unknown[] });
   if (url.pathname === '/__test/stats') return json(200, statsOf(url.searchParams.get('generation') ?? ''));
+  if (url.pathname === '/__test/hibernate' && request.method === 'POST') {
+    const room = url.searchParams.get('room');
+    if (!room) return text(400, 'name the object: ?room=<shortId>, or ?room=lobby');
+    const stub = room === 'lobby' ? await getServerByName(env.Lobby, objectName(env, 'lobby')) : await getServerByName(env.Visitor, objectName(env, room));
+    return stub.fetch(new Request(new URL('/__test/hibernate', url), { method: 'POST' }));
+  }
   return text(404, 'no such test hook');
 }
 

@@ -13,8 +13,26 @@ export const MAX_SEQS = 256;
 /** Senders per room remembered (the visitor and its latest viewers), oldest forgotten first. */
 export const MAX_SENDERS = 17;
 
+/** DeliveredSeqs as stored (a hibernating host keeps it in the room's storage): senders oldest first, each with its seqs. */
+export type StoredSeqs = [sender: string, seqs: number[]][];
+
 export class DeliveredSeqs {
   private readonly bySender = new Map<string, Set<number>>();
+
+  /** Rebuilt from {@link DeliveredSeqs.stored}; anything malformed is skipped, and the bounds hold. */
+  static from(stored: unknown): DeliveredSeqs {
+    const d = new DeliveredSeqs();
+    if (!Array.isArray(stored)) return d;
+    for (const entry of stored as unknown[]) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Array.isArray(entry[1])) continue;
+      for (const seq of entry[1] as unknown[]) if (typeof seq === 'number') d.add(entry[0], seq);
+    }
+    return d;
+  }
+
+  stored(): StoredSeqs {
+    return [...this.bySender].map(([sender, seqs]) => [sender, [...seqs]]);
+  }
 
   has(sender: string, seq: number): boolean {
     return this.bySender.get(sender)?.has(seq) ?? false;

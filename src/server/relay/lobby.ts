@@ -107,6 +107,24 @@ export class Lobby implements LobbyLink {
     this.peers.out.send(conn, this.firstMessage());
   }
 
+  /**
+   * A lobby socket that stayed open while the host dropped the lobby's memory (a Durable Object
+   * woke from hibernation; the directory and codes were replayed first): the agent is back on the
+   * list of sockets that get changes, and is not greeted again. The host calls `woke()` after the
+   * last one.
+   */
+  adopt(conn: Connection, ticket: Ticket): void {
+    const agent = ticket.agent!;
+    this.agents.set(conn.id, agent);
+    this.peers.add(conn, { frames: false });
+    this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.now()));
+  }
+
+  /** After a wake: counts that were due before it (sent at most once a second) may never have gone out, so the current ones go out now. */
+  woke(): void {
+    this.countsChanged();
+  }
+
   onClose(conn: Connection): void {
     this.agents.delete(conn.id);
     this.queryBudgets.delete(conn.id);

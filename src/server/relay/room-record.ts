@@ -40,6 +40,13 @@ export interface RoomRecord {
   goneAt?: number | null;
   /** The open session's id in the history (seams.ts `SessionLog`), or null. Absent in older records. */
   sessionId?: string | null;
+  /**
+   * The relay run the room's welcomes carried: a room that wakes from hibernation with its
+   * sockets still open keeps it, so no page believes the relay restarted. Absent in older records.
+   */
+  relayRun?: string;
+  /** Epoch ms when a session without observers ends (its observer grace), or null. Absent in older records. */
+  observerGraceAt?: number | null;
 }
 
 /** Whether `r` looks like a record this code wrote (storage is trusted, but may hold an older shape). */

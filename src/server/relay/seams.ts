@@ -21,6 +21,21 @@ export interface Connection {
    * WebSocket has no bufferedAmount): rooms then rely on frame acknowledgements alone.
    */
   bufferedAmount(): number | null;
+  /**
+   * Keeps `memo` with the socket, where a host can drop a room's memory while its sockets stay
+   * open (a hibernating Durable Object keeps it as the socket's attachment): the room reads it
+   * back when it wakes (VisitorRoom.wake). Absent where a room's memory lives as long as its
+   * sockets (Node).
+   */
+  keep?(memo: SocketMemo): void;
+}
+
+/** What a room keeps with a socket through a hibernation: a watcher's part in the session, or the visitor's tab visibility. Small: it shares the attachment's 2 KiB. */
+export interface SocketMemo {
+  observerId?: string;
+  watching?: boolean;
+  requestId?: string | null;
+  visible?: boolean;
 }
 
 /**

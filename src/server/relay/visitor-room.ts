@@ -35,7 +35,7 @@ import { Deadlines } from './deadlines.js';
 import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
 import { Peers, type Peer, type PeerOptions } from './peers.js';
 import { isRoomRecord, RECORD_KEY, RecordWriter, type RoomRecord, type StoredIdentity } from './room-record.js';
-import type { Alarm, Connection, LobbyLink, LookupCode, SessionEvent, SessionLog, Storage } from './seams.js';
+import type { Alarm, Connection, LobbyLink, LookupCode, SessionEvent, SessionLog, SocketMemo, Storage } from './seams.js';
 
 /** What a room is given by its host. */
 export interface RoomContext {
@@ -72,7 +72,25 @@ export interface VisitorRoomOptions extends PeerOptions {
   sessionLog?: SessionLog;
   /** The visitor's socket came (true) or went (false), or the room emptied for good ('removed'). */
   onPresence?: (event: boolean | 'removed', room: VisitorRoom) => void;
+  /**
+   * The host may drop the room's memory while its sockets stay open (a hibernating Durable
+   * Object): every change of the record is written at once (never coalesced on the alarm), and
+   * the custom-message seqs delivered are stored too, so {@link VisitorRoom.wake} finds them.
+   * Default false.
+   */
+  hibernatable?: boolean;
 }
+
+/** A socket still open when the room wakes from hibernation, as the host hands it back. */
+export interface SurvivingSocket {
+  conn: Connection;
+  ticket: Ticket;
+  /** What the room kept with it (Connection.keep), or null. */
+  memo: SocketMemo | null;
+}
+
+/** The storage key of the delivered custom-message seqs (hibernatable rooms only). */
+export const DELIVERED_KEY = 'delivered';
 
 const ROOM_DEFAULTS = {
   now: Date.now as () => number,
@@ -161,12 +179,18 @@ export class VisitorRoom {
   private delivered: DeliveredSeqs | null = null;
   /** A help request whose per-address limit is being asked (see answerHelpRequest); null: none, or it was cancelled. */
   private helpCheck: object | null = null;
+  /** The write of `delivered` under way (hibernatable hosts), and whether it changed since that write began. */
+  private deliveredWrite: Promise<void> | null = null;
+  private deliveredDirty = false;
+  /** The relay run in this room's welcomes: the options', or the stored one after a wake (see RoomRecord.relayRun). */
+  private run: string;
 
   constructor(
     private readonly ctx: RoomContext,
     options: VisitorRoomOptions,
   ) {
     this.opts = withDefaults(options);
+    this.run = this.opts.relayRun;
     this.deadlines = new Deadlines(ctx.alarm);
     this.peers = new Peers(this.opts, (at) => this.deadlines.set('out', at), (conn) => this.onStalled(conn), (conn) => (this.watchers.has(conn.id) ? this.opts.maxObserverBufferedBytes : 0));
     this.fanout = new FrameFanout({
@@ -286,7 +310,7 @@ export class VisitorRoom {
     return true;
   }
 
-  private load(): Promise<void> {
+  private load(survivors: readonly SurvivingSocket[] = []): Promise<void> {
     return (this.loading ??= (async () => {
       let record: unknown;
       try {
@@ -294,8 +318,78 @@ export class VisitorRoom {
       } catch (err) {
         this.opts.log?.('relay: reading a room record failed; starting afresh', err);
       }
-      if (isRoomRecord(record) && record.shortId === this.ctx.name) await this.restore(record);
+      const mine = isRoomRecord(record) && record.shortId === this.ctx.name ? record : null;
+      if (survivors.length > 0) return this.adopt(mine, survivors);
+      if (mine) await this.restore(mine);
     })());
+  }
+
+  /**
+   * The host dropped this room's memory while sockets stayed open (a Durable Object woke from
+   * hibernation): `survivors` are those sockets, with their tickets and memos. Called before any
+   * other event of the room. With none, it is a plain start (see `restore`).
+   */
+  wake(survivors: readonly SurvivingSocket[]): Promise<void> {
+    return this.load(survivors);
+  }
+
+  /**
+   * The wake path: the record, the sockets and what they kept are the room again. Unlike a
+   * restart, the session stays as it was, nobody is greeted again and no code is claimed again
+   * (the lobby still holds it); only the watchers' frame lanes are new, so the visitor is asked
+   * for a keyframe.
+   */
+  private async adopt(r: RoomRecord | null, survivors: readonly SurvivingSocket[]): Promise<void> {
+    if (!r) {
+      // Nothing to go on (the record was never written): the sockets start over.
+      for (const s of survivors) s.conn.close(CloseCode.internalError, 'the room lost its state; connect again');
+      return;
+    }
+    this.visitorId = r.visitorId;
+    this.identity = r.identity;
+    this.state = r.state;
+    this.pendingRequestAt = r.pendingRequestAt;
+    this.agentName = r.agentName;
+    for (const a of r.agents) this.agents.set(a.agentId, a.agentName);
+    this.lookupCode = r.lookupCode;
+    this.endReason = r.endReason;
+    this.connectedAt = r.connectedAt;
+    this.sessionId = r.sessionId ?? null;
+    this.goneAt = r.goneAt ?? null;
+    this.run = r.relayRun ?? this.run;
+    try {
+      this.delivered = DeliveredSeqs.from(await this.ctx.storage.get(DELIVERED_KEY));
+    } catch (err) {
+      this.opts.log?.('relay: reading delivered seqs failed', err);
+    }
+    const live = this.state === 'active' || this.state === 'paused';
+    for (const { conn, ticket, memo } of survivors) {
+      if (ticket.party === 'visitor') {
+        // Only one visitor socket is ever open (a newer one closes the older), and only this room's.
+        if (ticket.room !== this.visitorId || this.conn) {
+          conn.close(CloseCode.replaced, 'replaced by a newer connection');
+          continue;
+        }
+        this.conn = conn;
+        this.visible = memo?.visible ?? true;
+        this.peers.add(conn, { frames: true });
+        continue;
+      }
+      this.addWatcher(conn, ticket, memo);
+    }
+    // Agents of the session with no watching socket now were restored after a restart and have
+    // not come back yet (one who left is no longer in the record): they still watch again unasked.
+    if (live) {
+      for (const agentId of this.agents.keys()) {
+        if (![...this.watching()].some((w) => w.agent.agentId === agentId)) (this.restoredAgents ??= new Set()).add(agentId);
+      }
+    }
+    const now = this.opts.now();
+    if (live && this.observers().length === 0) this.deadlines.set('observerGrace', r.observerGraceAt ?? now + this.opts.observerGraceMs);
+    if (this.lookupCode) this.deadlines.set('codeExpiry', this.lookupCode.expiresAt);
+    if (!this.conn) this.deadlines.set('visitorGone', (this.goneAt ?? now) + this.opts.visitorGraceMs);
+    // Frames in flight before the wake are forgotten: each watching lane waits for a keyframe.
+    this.watchForDrain();
   }
 
   /** Back after a restart: the session resumes (paused until an agent is back), a pending request keeps its code. */
@@ -329,6 +423,8 @@ export class VisitorRoom {
     // from when the visitor left (from now when the record does not say).
     this.deadlines.set('visitorGone', this.goneAt + this.opts.visitorGraceMs);
     this.lobbyUpdate();
+    // A hibernatable host may wake this room again from its record: it says what was decided here.
+    if (this.opts.hibernatable) this.writer.changed();
   }
 
   private record(): RoomRecord | null {
@@ -346,6 +442,8 @@ export class VisitorRoom {
       connectedAt: this.connectedAt,
       goneAt: this.conn ? null : this.goneAt,
       sessionId: this.sessionId,
+      relayRun: this.run,
+      observerGraceAt: this.deadlines.get('observerGrace') ?? null,
     };
   }
 
@@ -377,14 +475,28 @@ export class VisitorRoom {
   }
 
   private watcherConnected(conn: Connection, ticket: Ticket): void {
+    const w = this.addWatcher(conn, ticket, null);
+    this.keep(w);
+    this.sendWatchState(w);
+  }
+
+  /** A watch socket joins the room: new (no memo), or adopted on a wake with what it kept. */
+  private addWatcher(conn: Connection, ticket: Ticket, memo: SocketMemo | null): Watcher {
     const agent = ticket.agent!;
     const client = ticket.params.get('client');
-    const w: Watcher = { ...newLane(conn), agent, observerId: randomId(9), requestId: null, watching: false, sender: client === null ? null : `${agent.agentId}/${client}` };
+    const w: Watcher = {
+      ...newLane(conn),
+      agent,
+      observerId: memo?.observerId ?? randomId(9),
+      requestId: memo?.requestId ?? null,
+      watching: (this.state === 'active' || this.state === 'paused') && memo?.watching === true,
+      sender: client === null ? null : `${agent.agentId}/${client}`,
+    };
     this.watchers.set(conn.id, w);
     this.peers.add(conn, { frames: false });
     // A token is checked when the socket opens; this keeps it from outliving its expiry.
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.opts.now()));
-    this.sendWatchState(w);
+    return w;
   }
 
   private welcome(): void {
@@ -399,7 +511,7 @@ export class VisitorRoom {
       lookupCode: code,
       lookupCodeExpiresAt: code ? this.lookupCode!.expiresAt : null,
       endReason: this.state === 'ended' ? this.endReason : null,
-      relayRun: this.opts.relayRun,
+      relayRun: this.run,
     });
     // Requests to watch that were waiting for the visitor (it was reloading) are asked again.
     const asked = new Set<string>();
@@ -442,6 +554,7 @@ export class VisitorRoom {
     this.endReason = null;
     this.goneAt = null;
     this.sessionId = null;
+    if (this.delivered && this.opts.hibernatable) this.ctx.storage.delete(DELIVERED_KEY).catch((err: unknown) => this.opts.log?.('relay: deleting delivered seqs failed', err));
     this.delivered = null;
     this.writer.changed();
     this.opts.onPresence?.('removed', this);
@@ -536,6 +649,7 @@ export class VisitorRoom {
         return this.onConsent(msg);
       case 'visibility':
         this.visible = msg.visible;
+        conn.keep?.({ visible: msg.visible });
         if (this.state === 'active' || this.state === 'paused') this.setState(this.liveState(), this.agentName);
         return;
       case 'forget':
@@ -558,6 +672,7 @@ export class VisitorRoom {
         this.report({ type: 'message', from: { role: 'visitor', id: this.ctx.name, name: this.identity.callName }, text: msg.message });
         if (msg.seq !== undefined) {
           (this.delivered ??= new DeliveredSeqs()).add(VISITOR_SENDER, msg.seq);
+          this.storeDelivered();
           this.send(conn, { type: 'ack', seq: msg.seq });
         }
         return;
@@ -586,6 +701,7 @@ export class VisitorRoom {
         if (!w.requestId) {
           const open = this.openRequestOf(w.agent.agentId);
           w.requestId = open ?? randomId(9);
+          this.keep(w);
           if (open) return;
           this.openSession();
           this.report({ type: 'asked', agent: w.agent });
@@ -605,7 +721,10 @@ export class VisitorRoom {
         this.send(this.conn, { type: 'customMessageReceived', message: msg.message, from: { role: 'agent', id: w.agent.agentId, name: w.agent.agentName } });
         this.report({ type: 'message', from: { role: 'agent', id: w.agent.agentId, name: w.agent.agentName }, text: msg.message });
         if (msg.seq !== undefined) {
-          if (w.sender !== null) (this.delivered ??= new DeliveredSeqs()).add(w.sender, msg.seq);
+          if (w.sender !== null) {
+            (this.delivered ??= new DeliveredSeqs()).add(w.sender, msg.seq);
+            this.storeDelivered();
+          }
           this.send(w.conn, { type: 'ack', seq: msg.seq });
         }
         return;
@@ -672,7 +791,8 @@ export class VisitorRoom {
     }
     this.identity = id;
     // A page may update its identity often: written at most about once a second.
-    this.writer.changedLazily();
+    if (this.opts.hibernatable) this.writer.changed();
+    else this.writer.changedLazily();
     this.lobbyUpdate();
   }
 
@@ -715,7 +835,10 @@ export class VisitorRoom {
     if (asking.length === 0) return this.sendError(this.conn!, ErrorCode.notFound, 'that request to watch is no longer open');
     for (const w of asking) w.requestId = null;
     if (!msg.allow) {
-      for (const w of asking) this.send(w.conn, { type: 'watchDeclined', shortId: this.ctx.name });
+      for (const w of asking) {
+        this.keep(w);
+        this.send(w.conn, { type: 'watchDeclined', shortId: this.ctx.name });
+      }
       this.report({ type: 'declined', agent: asking[0].agent });
       if (!this.observers().length) {
         this.endSession('declined');
@@ -734,6 +857,7 @@ export class VisitorRoom {
     for (const agent of new Map(asking.map((w) => [w.agent.agentId, w.agent])).values()) this.report({ type: 'allowed', agent });
     for (const w of asking) {
       w.watching = true;
+      this.keep(w);
       this.fanout.restart(w);
       this.agents.set(w.agent.agentId, w.agent.agentName);
     }
@@ -783,6 +907,7 @@ export class VisitorRoom {
     for (const w of this.watchers.values()) {
       w.watching = false;
       this.cancelConsent(w);
+      this.keep(w);
     }
     this.setState('ended', by ?? this.agentName, { reason });
     this.agentName = null;
@@ -840,6 +965,7 @@ export class VisitorRoom {
     const id = watcher.requestId;
     if (!id) return;
     watcher.requestId = null;
+    this.keep(watcher);
     const shared = [...this.watchers.values()].some((w) => w.requestId === id);
     if (!shared && this.conn) this.send(this.conn, { type: 'consentCancelled', requestId: id });
   }
@@ -893,6 +1019,33 @@ export class VisitorRoom {
 
   private lobbyUpdate(): void {
     if (this.visitorId !== null) this.ctx.lobby.publish(this.summary());
+  }
+
+  /** A watcher's part in the session goes with its socket, for a wake from hibernation. */
+  private keep(w: Watcher): void {
+    w.conn.keep?.({ observerId: w.observerId, watching: w.watching, requestId: w.requestId });
+  }
+
+  /**
+   * On a hibernatable host the delivered seqs are stored after each delivery, so a resend after a
+   * wake is still not delivered twice: one write in flight, the newest seqs in the next (a burst
+   * of messages costs two writes, not one each).
+   */
+  private storeDelivered(): void {
+    if (!this.opts.hibernatable) return;
+    this.deliveredDirty = true;
+    this.deliveredWrite ??= (async () => {
+      try {
+        while (this.deliveredDirty && this.delivered) {
+          this.deliveredDirty = false;
+          await this.ctx.storage.put(DELIVERED_KEY, this.delivered.stored());
+        }
+      } catch (err) {
+        this.opts.log?.('relay: storing delivered seqs failed', err);
+      } finally {
+        this.deliveredWrite = null;
+      }
+    })();
   }
 
   private send(conn: Connection, msg: Message): void {

@@ -1,0 +1,189 @@
+/**
+ * Hibernation on the Cloudflare host: a visitor room's Durable Object may drop its memory while
+ * its sockets stay open, and wakes from its storage and the sockets' attachments. wrangler's local
+ * mode does not hibernate an object within a test by itself, so the test hook `hibernate` drops
+ * the room's memory as a hibernation does; the visitor and its observers stay connected, and the
+ * session goes on.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CloseCode, decodeFrame, encodeFrame, ErrorCode, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import { testRelay, type TestClient } from '../support/node-client.js';
+import { HOST } from '../support/relay-host.js';
+import { headerOnlyImage } from '../support/tile-images.js';
+
+// This file's workerd accepts hibernatable sockets (off by default: docs/architecture.md says why).
+process.env.UPSCOPE_HIBERNATE = '1';
+
+const cloudflareOnly = { skip: HOST !== 'cloudflare' && 'Cloudflare host only: a Node room keeps its memory as long as its sockets are open' };
+
+const frame = (seq: number) =>
+  encodeFrame(
+    { encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 8, height: 8, frameWidth: 8, frameHeight: 8, capturedAt: 1 },
+    headerOnlyImage(FrameEncoding.jpeg, 8, 8, 64, seq & 0xff),
+  );
+
+/** Everything the relay sent `c` before answering this ping has arrived. */
+const settle = async (c: TestClient) => {
+  c.send({ type: 'ping', t: Math.random() });
+  await c.next('pong');
+};
+
+type Relay = Awaited<ReturnType<typeof testRelay>>;
+
+/** A visitor and one agent watching it from a named client (`?client=`, so the agent's messages are deduplicated). */
+async function session(relay: Relay) {
+  const visitor = await relay.visitor();
+  const welcome = await visitor.next('welcome');
+  const agent = await relay.raw(`/parties/watch/${welcome.shortId}?token=${encodeURIComponent(relay.token('Alice'))}&client=console1`);
+  agent.send({ type: 'watch' });
+  const ask = await visitor.next('consentRequest');
+  visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+  await agent.next('watchState', (m) => m.watching);
+  await visitor.next('session', (m) => m.state === 'active');
+  return { visitor, agent, shortId: welcome.shortId, relayRun: welcome.relayRun };
+}
+
+test('a room that hibernates mid-session wakes with its visitor and observer connected: frames flow, nobody is greeted again, and custom messages are not delivered twice', cloudflareOnly, async () => {
+  const relay = await testRelay();
+  try {
+    const { visitor, agent, shortId, relayRun } = await session(relay);
+    visitor.sendRaw(frame(1));
+    assert.equal(decodeFrame(await agent.frame(0)).seq, 1);
+    visitor.send({ type: 'customMessage', message: 'from the page', seq: 1 });
+    assert.equal((await agent.next('customMessageReceived')).message, 'from the page');
+    await visitor.next('ack', (m) => m.seq === 1);
+    agent.send({ type: 'customMessage', message: 'from the console', seq: 1 });
+    assert.equal((await visitor.next('customMessageReceived')).message, 'from the console');
+    await agent.next('ack', (m) => m.seq === 1);
+    // Written at once on this host, not coalesced on the alarm: a hibernation cannot lose it.
+    visitor.send({ type: 'updateConnection', identity: { callName: 'Pat' } });
+    await settle(visitor);
+    await settle(agent);
+    const before = { visitor: visitor.messages.length, agent: agent.messages.length };
+
+    await relay.server.hibernate(shortId);
+
+    // Resends of what was delivered (only the acks were lost, say) are acknowledged, not delivered again.
+    visitor.send({ type: 'customMessage', message: 'from the page', seq: 1 });
+    await visitor.next('ack', (m) => m.seq === 1);
+    agent.send({ type: 'customMessage', message: 'from the console', seq: 1 });
+    await agent.next('ack', (m) => m.seq === 1);
+    // The woken room knows its observer's frame lane is new: it asks the page for a keyframe.
+    await visitor.next('requestKeyframe');
+    visitor.sendRaw(frame(2));
+    assert.equal(decodeFrame(await agent.frame(1)).seq, 2, 'frames still reach the observer');
+    visitor.send({ type: 'customMessage', message: 'after the wake', seq: 2 });
+    assert.equal((await agent.next('customMessageReceived')).message, 'after the wake');
+    agent.send({ type: 'pointer', x: 120, y: 45.5, visible: true });
+    await visitor.next('agentPointer');
+    await settle(visitor);
+    await settle(agent);
+    assert.equal(agent.count('customMessageReceived'), 2, 'the page\'s resent message reached the agent once');
+    assert.equal(visitor.count('customMessageReceived'), 1, 'the console\'s resent message reached the page once');
+    const greetings = ['welcome', 'session', 'watchState', 'consentRequest', 'observerJoined', 'observerLeft', 'error'] as const;
+    for (const type of greetings) {
+      assert.equal(visitor.messages.slice(before.visitor).filter((m) => m.type === type).length, 0, `the visitor got no ${type} after the wake`);
+      assert.equal(agent.messages.slice(before.agent).filter((m) => m.type === type).length, 0, `the agent got no ${type} after the wake`);
+    }
+    assert.equal(visitor.closed, null);
+    assert.equal(agent.closed, null);
+
+    // The page reloads: the relay run is the one before the wake, so the page sees no restart, and the session is the same one.
+    const reloaded = await relay.raw(`/parties/visitor/${visitorIdOf(visitor)}`);
+    const again = await reloaded.next('welcome');
+    assert.equal(again.relayRun, relayRun, 'the stored relay run');
+    assert.equal(again.sessionState, 'active');
+    assert.deepEqual(again.observers.map((o) => o.agentName), ['Alice']);
+    const other = await relay.watch(shortId, relay.token('Bob'));
+    assert.equal((await other.next('watchState')).visitor.callName, 'Pat', 'the identity set just before the hibernation');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a consent request open when the room hibernates is answered after it wakes', cloudflareOnly, async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const agent = await relay.watch(shortId, relay.token('Bob'));
+    agent.send({ type: 'watch' });
+    const ask = await visitor.next('consentRequest');
+    await relay.server.hibernate(shortId);
+    visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+    await agent.next('watchState', (m) => m.watching);
+    assert.equal((await visitor.next('session', (m) => m.state === 'active')).agentName, 'Bob');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('deadlines set before a hibernation fire after it: a visitor\'s grace ends and its watchers are told', cloudflareOnly, async () => {
+  const relay = await testRelay({ visitorGraceMs: 1000 });
+  try {
+    const { visitor, agent, shortId } = await session(relay);
+    visitor.close();
+    await agent.next('watchState', (m) => !m.visitor.connected);
+    await relay.server.hibernate(shortId);
+    // Nothing but the room's alarm wakes it now.
+    assert.equal((await agent.waitClose(5000)).code, CloseCode.notFound);
+    assert.ok(agent.has('error', (m) => m.code === ErrorCode.notFound), 'told the visitor left');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('deadlines set before a hibernation fire after it: a session whose observer left ends with timeout', cloudflareOnly, async () => {
+  const relay = await testRelay({ observerGraceMs: 1000 });
+  try {
+    const { visitor, agent, shortId } = await session(relay);
+    agent.close();
+    await visitor.next('session', (m) => m.state === 'paused');
+    await relay.server.hibernate(shortId);
+    assert.equal((await visitor.next('session', (m) => m.state === 'ended', 5000)).reason, 'timeout');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('the lobby wakes from a hibernation with its agents subscribed: changes still reach them, nobody is welcomed again, and help requests keep their order', cloudflareOnly, async () => {
+  const T = Date.UTC(2030, 0, 1);
+  const relay = await testRelay({ clock: T });
+  try {
+    const lobby = await relay.lobby(relay.token('Lobby'));
+    await lobby.next('lobby');
+    // Two requests in the same millisecond: the lobby orders them as they reached it.
+    const first = await relay.visitor();
+    const a = (await first.next('welcome')).shortId;
+    first.send({ type: 'requestAgent' });
+    await lobby.next('visitorUpdated', (m) => m.visitor.shortId === a && m.visitor.pendingRequestAt !== null);
+    const second = await relay.visitor();
+    const b = (await second.next('welcome')).shortId;
+    second.send({ type: 'requestAgent' });
+    const stampB = (await lobby.next('visitorUpdated', (m) => m.visitor.shortId === b && m.visitor.pendingRequestAt !== null)).visitor.pendingRequestAt!;
+    await settle(lobby);
+    const before = lobby.messages.length;
+
+    await relay.server.hibernateLobby();
+
+    // The rooms publish again (the later request first): each keeps its place.
+    second.send({ type: 'updateConnection', identity: { callName: 'Second' } });
+    assert.equal((await lobby.next('visitorUpdated', (m) => m.visitor.callName === 'Second')).visitor.pendingRequestAt, stampB, 'a change reaches the subscribed agent, with its request\'s place');
+    first.send({ type: 'updateConnection', identity: { callName: 'First' } });
+    const firstAgain = (await lobby.next('visitorUpdated', (m) => m.visitor.callName === 'First')).visitor.pendingRequestAt!;
+    assert.ok(firstAgain < stampB, `the first request stays first (${firstAgain} < ${stampB})`);
+    lobby.send({ type: 'lobbyQuery', query: '', offset: 0, limit: 10 });
+    assert.deepEqual((await lobby.next('lobbyPage')).visitors.map((v) => v.shortId), [a, b], 'the socket is heard, and the directory came back');
+    await settle(lobby);
+    for (const type of ['agentWelcome', 'lobby', 'error'] as const) assert.equal(lobby.messages.slice(before).filter((m) => m.type === type).length, 0, `no ${type} after the wake`);
+    assert.equal(lobby.closed, null);
+  } finally {
+    await relay.close();
+  }
+});
+
+/** The visitor id a test client connected with (its URL's last segment). */
+function visitorIdOf(c: TestClient): string {
+  return new URL(c.ws.url).pathname.split('/').pop()!;
+}
