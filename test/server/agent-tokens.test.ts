@@ -71,6 +71,7 @@ test('forged tokens are each refused with unauthorized and close 4001, and see n
       'RS256 header on an HMAC of the built-in key': hs256('test-signing-key', { alg: 'RS256' }, { ...claims, iss: 'upscope-relay' }),
       expired: await siteToken({ sub: 'agent-alice', name: 'Alice' }, { exp: now - 1 }),
       'a site token that lives longer than a day': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { exp: now + 25 * 3600 }),
+      'a site token issued for a year, in its last hour': await siteToken({ sub: 'agent-alice', name: 'Alice', iat: now - 365 * 86400 }, { exp: now + 3600 }),
       'expired built-in token': syncAgentToken('test-signing-key', 'Alice', -1000),
       'wrong iss': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { iss: 'https://evil.example' }),
       'wrong aud': await siteToken({ sub: 'agent-alice', name: 'Alice' }, { aud: 'another-app' }),

@@ -142,7 +142,9 @@ export class AgentTokenKeys implements AgentTokenVerifier {
       }
       const identity = identityOf(payload);
       if (typeof identity === 'string') return null;
-      if (source.maxLifetimeMs !== undefined && identity.expiresAt - this.now() > source.maxLifetimeMs) return null;
+      // Measured from now, and from `iat` when the token has one: a year-long token is refused in its last day too.
+      const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat * 1000, this.now()) : this.now();
+      if (source.maxLifetimeMs !== undefined && identity.expiresAt - issuedAt > source.maxLifetimeMs) return null;
       return identity;
     }
     return null;
