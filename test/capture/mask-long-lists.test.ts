@@ -9,9 +9,9 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, findMasks, trackSecretFields, type MaskRect } from '../../src/capture/index.js';
+import { createCaptureLoop, findMasks, trackSecretFields } from '../../src/capture/index.js';
 import { isSecretField } from '../../src/capture/secret-fields.js';
-import { scanForSecret } from '../support/leaks.js';
+import { scanForSecret, boxOf, maskCovers } from '../support/leaks.js';
 import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { WatchedPage } from '../agent/watched-page.js';
@@ -23,15 +23,8 @@ const STYLE = `
   #t.hide input.code { -webkit-text-security: disc; }
 `;
 const tick = () => new Promise((r) => setTimeout(r, 0));
-const box = (el: Element) => {
-  const r = el.getBoundingClientRect();
-  return { x: r.left, y: r.top, width: r.width, height: r.height };
-};
-const covered = (masks: MaskRect[], el: Element) => {
-  const r = el.getBoundingClientRect();
-  const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
-  return masks.some((m) => x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height);
-};
+const box = boxOf;
+const covered = maskCovers;
 
 trackSecretFields(document);
 

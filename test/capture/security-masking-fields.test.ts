@@ -6,9 +6,9 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { findMasks, trackSecretFields, type MaskRect } from '../../src/capture/index.js';
+import { findMasks, trackSecretFields } from '../../src/capture/index.js';
 import { isBlack } from '../support/frames.js';
-import { scanForSecret } from '../support/leaks.js';
+import { scanForSecret, boxOf, maskCovers } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { WatchedPage } from '../agent/watched-page.js';
 
@@ -19,15 +19,8 @@ const STYLE = `
 `;
 const mount = (inner: string) => mountTestPage('fields', { css: STYLE, html: inner });
 const $ = <T extends Element = HTMLInputElement>(sel: string) => document.querySelector<T>(`#fields-root ${sel}`)!;
-const box = (el: Element) => {
-  const r = el.getBoundingClientRect();
-  return { x: r.left, y: r.top, width: r.width, height: r.height };
-};
-const covered = (masks: MaskRect[], el: Element) => {
-  const r = el.getBoundingClientRect();
-  const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
-  return masks.some((m) => x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height);
-};
+const box = boxOf;
+const covered = maskCovers;
 /** A visitor typing: the value changes and an input event fires, as the browser does. */
 function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
   el.focus();

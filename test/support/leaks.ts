@@ -40,3 +40,16 @@ export function scanForSecret(canvas: AnyCanvas, rect?: { x: number; y: number; 
   }
   return { count, first };
 }
+
+/** An element's viewport box, as scanForSecret takes it. */
+export const boxOf = (el: Element) => {
+  const r = el.getBoundingClientRect();
+  return { x: r.left, y: r.top, width: r.width, height: r.height };
+};
+
+/** Whether a mask rectangle covers the middle of `el`. */
+export const maskCovers = (masks: readonly { x: number; y: number; width: number; height: number }[], el: Element) => {
+  const r = el.getBoundingClientRect();
+  const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+  return masks.some((m) => x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height);
+};
