@@ -157,8 +157,10 @@ export function lazyAssist(deps: LazyAssistDeps): LazyAssist {
       if (engine) return deliver(msg);
       if (failed) return refuse(msg), true;
       if (early.length >= MAX_EARLY_MESSAGES) {
-        // A pointer or ink update goes first: a later one supersedes it.
-        const i = early.findIndex((m) => m.type === 'agentPointer' || m.type === 'agentDraw');
+        // A pointer or ink update goes first (a later one supersedes it), then anything but a
+        // control request: a flood of other messages never declines one the visitor was not asked.
+        let i = early.findIndex((m) => m.type === 'agentPointer' || m.type === 'agentDraw');
+        if (i < 0) i = early.findIndex((m) => m.type !== 'controlRequested');
         refuse(early.splice(i < 0 ? 0 : i, 1)[0]!);
       }
       early.push(msg);

@@ -4,7 +4,7 @@
  * engine that cannot be loaded is reported and control is refused, never a crash.
  */
 import { expect } from '@open-wc/testing';
-import { lazyAssist, loadAssistFrom, type LazyAssistDeps } from '../../src/visitor/assist-loader.js';
+import { lazyAssist, loadAssistFrom, MAX_EARLY_MESSAGES, type LazyAssistDeps } from '../../src/visitor/assist-loader.js';
 import type { Message } from '../../src/protocol/index.js';
 import type { UpscopeError } from '../../src/relay-client/errors.js';
 import { DEFAULTS } from '../../src/visitor/options.js';
@@ -45,6 +45,20 @@ describe('assist-loader', () => {
     expect(assist.status.value.pointing).to.deep.equal(['Priya']);
     assist.sessionChanged(false, true);
     expect(assist.status.value.pointing).to.deep.equal([]);
+  });
+
+  it('a flood while the engine loads never declines a held control request: the visitor is still asked', async () => {
+    const { assist, sent } = setup();
+    const asked: string[] = [];
+    assist.installHandler((request) => (asked.push(request.agentName), true));
+    assist.sessionChanged(true, false);
+    assist.onMessage({ type: 'controlRequested', observerId: 'bob', agentId: 'agent-bob', agentName: 'Bob' });
+    for (let i = 0; i < MAX_EARLY_MESSAGES; i++) assist.onMessage({ type: 'drawingCleared', observerId: 'mallory' } as Message);
+    expect(sent.find((m) => m.type === 'controlAnswer'), 'not declined before the engine loaded').to.equal(undefined);
+    await until(() => sent.some((m) => m.type === 'controlAnswer'), 'the control request was answered');
+    expect(asked).to.deep.equal(['Bob']);
+    expect(sent.find((m) => m.type === 'controlAnswer')).to.deep.include({ observerId: 'bob', allow: true });
+    assist.sessionChanged(false, true);
   });
 
   it('an assist message that fails its checks is reported as invalid and never acted on, before and after the engine has loaded', async () => {
