@@ -30,6 +30,8 @@ const INK_MARGIN = 64;
  * column keep their sizes; one placed by its baseline is not emptied.
  */
 const CELLS = new Set(['td', 'th']);
+/** Elements inside a changed box whose boxes widen the region, at most (more: the whole frame is drawn). */
+const MAX_INSIDE = 300;
 /** Elements looked at when emptying what is away from the region, at most. */
 const MAX_VISITS = 4000;
 /** Content that paints away from where its box is in the flow (inline styles read "name: value; ", so ` transform:` is not `text-transform:`). */
@@ -57,6 +59,17 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
     top = Math.min(top, r.top);
     right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth));
     bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight));
+    // What paints outside the box (a relatively placed child, a negative margin) widens the region.
+    const inside = box.getElementsByTagName('*');
+    if (inside.length > MAX_INSIDE) return null;
+    for (const el of inside) {
+      const c = el.getBoundingClientRect();
+      if (c.width === 0 && c.height === 0) continue;
+      left = Math.min(left, c.left);
+      top = Math.min(top, c.top);
+      right = Math.max(right, c.right);
+      bottom = Math.max(bottom, c.bottom);
+    }
   }
   left = Math.max(0, Math.floor(left - INK_MARGIN));
   top = Math.max(0, Math.floor(top - INK_MARGIN));

@@ -20,6 +20,12 @@ import type { Viewport } from './rasterize.js';
 
 /** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
 export const MAX_PATCHES = 50;
+/**
+ * Milliseconds of patched frames (from the first) before a whole clone, however busy the page: what no signal
+ * names (a box that moved content up into view without a resize of its own, ink that overflowed
+ * up or left) is right again within this long, and a page that never goes idle still gets one.
+ */
+export const MAX_PATCH_AGE_MS = 1000;
 /** A changed subtree with more elements than this is cloned with the rest of the viewport (and culled). */
 const MAX_SUBTREE = 1500;
 /** A parent with more children than this is not checked child by child: the whole viewport is cloned. */
@@ -30,6 +36,10 @@ const WHOLE_ONLY = 'video, iframe, frame, object, embed, use, dialog, [popover],
 export class KeptClone {
   /** Frames patched since the last whole clone. */
   patches = 0;
+  /** When the first frame was patched onto this clone (performance.now()), or null. */
+  patchedSince: number | null = null;
+  /** Each form field's state at the last frame, hashed (no value is kept): see {@link changedFields}. */
+  fields: Map<Element, number>;
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -45,7 +55,9 @@ export class KeptClone {
     readonly maskAll: boolean,
     readonly sheets: string,
     readonly relational: boolean,
-  ) {}
+  ) {
+    this.fields = fieldStates(svg.ownerDocument);
+  }
 
   /** The clone of `original`, if it is in the kept SVG now. */
   cloneIn(original: Element): Element | null {
@@ -83,7 +95,7 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (!changes) return { whole: 'a keyframe was asked for' };
   if (changes.full) return { whole: changes.full };
   if (!kept) return { whole: 'no clone kept' };
-  if (kept.patches >= MAX_PATCHES) return { whole: 'the periodic whole clone' };
+  if (kept.patches >= MAX_PATCHES || performance.now() - (kept.patchedSince ?? Infinity) > MAX_PATCH_AGE_MS) return { whole: 'the periodic whole clone' };
   const { doc, viewport } = page;
   const was = kept.viewport;
   if (was.width !== viewport.width || was.height !== viewport.height || was.scrollX !== viewport.scrollX || was.scrollY !== viewport.scrollY) {
@@ -95,7 +107,7 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (doc.getAnimations?.().some((a) => a.playState === 'running')) return { whole: 'an animation or transition is running' };
   if (changes.changed.size > 0 && kept.relational) return { whole: 'the page has :has() rules' };
   const roots: Element[] = [];
-  for (let el of changes.changed) {
+  for (let el of [...changes.changed, ...changedFields(kept, doc)]) {
     if (!el.isConnected || el.getRootNode() !== doc) continue;
     // Light children of a shadow host are drawn where its shadow tree slots them: clone the host.
     while (el.parentElement?.shadowRoot) el = el.parentElement;
@@ -160,6 +172,8 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
     const moved = boxMoved(kept, parent, win);
     if (!moved) break;
     if (moved === 'height') {
+      // What is below moved up or down: content culled as off screen may have come into view.
+      if (culledInView(kept)) return null;
       heights.set(parent, win.getComputedStyle(parent).height);
     } else {
       if (parent === doc.body || whyWhole(kept, parent)) return null;
@@ -215,4 +229,41 @@ export function usesRelationalSelectors(doc: Document): boolean {
     }
   }
   return found;
+}
+
+/** The form fields of `doc` (light DOM), each with a hash of its value and checked state. */
+function fieldStates(doc: Document): Map<Element, number> {
+  const out = new Map<Element, number>();
+  for (const el of doc.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select')) {
+    const state = `${el.value}\u0000${(el as HTMLInputElement).checked === true}`;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
+    out.set(el, h);
+  }
+  return out;
+}
+
+/**
+ * The parents of fields whose value or checked state a script set since the last frame (no event
+ * announces `el.value = …`), so their clones are made again; the kept states move on to now.
+ */
+function changedFields(kept: KeptClone, doc: Document): Element[] {
+  const now = fieldStates(doc);
+  const out: Element[] = [];
+  for (const [el, state] of now) if (kept.fields.get(el) !== state && el.parentElement) out.push(el.parentElement);
+  kept.fields = now;
+  return out;
+}
+
+/** Margin around the viewport, in CSS px, within which culled content counts as in view (the clone culls beyond 64 px). */
+const CULL_MARGIN = 64;
+
+/** True when an original the kept clone culled as off screen is within the viewport (and the cull margin) now. */
+function culledInView(kept: KeptClone): boolean {
+  const { width, height } = kept.viewport;
+  for (const el of kept.culled) {
+    const r = el.getBoundingClientRect();
+    if (r.bottom > -CULL_MARGIN && r.top < height + CULL_MARGIN && r.right > -CULL_MARGIN && r.left < width + CULL_MARGIN && (r.width > 0 || r.height > 0)) return true;
+  }
+  return false;
 }

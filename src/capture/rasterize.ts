@@ -341,6 +341,7 @@ export class Rasterizer {
       moved = true;
     }
     kept.patches++;
+    kept.patchedSince ??= performance.now();
     // An ancestor that changed height moved what is below it: the whole frame is drawn.
     const region = moved ? null : changedRegion(done, viewport);
     return { patched: distinct.length, changed: region ? { roots: distinct, region } : null };

@@ -72,8 +72,8 @@ async function agentPicture(host: CollectingHost): Promise<FrameCanvas> {
 }
 
 /** Mounts the page, starts a loop and waits for its first (whole) frame to settle. */
-async function ready(): Promise<{ root: HTMLElement; run: Run }> {
-  const root = mountTestPage('kept', { css: CSS, html: HTML });
+async function ready(html = HTML, css = CSS): Promise<{ root: HTMLElement; run: Run }> {
+  const root = mountTestPage('kept', { css, html });
   const r = start();
   await r.host.waitForFrames(1);
   await settle(r.host);
@@ -147,6 +147,30 @@ describe('frames that clone only what changed', () => {
     expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
     expect(stats.every((s) => s.region !== null), 'only the changed region drawn').to.equal(true);
     await expectSameAsWholeClone(r, 'busy');
+  });
+
+  // Three changes no signal names well (red team): each frame after them must still be right.
+  it('a value a script sets (no event fires), with a change elsewhere', async () => {
+    const { root, run: r } = await ready();
+    await after(r, () => {
+      root.querySelector<HTMLInputElement>('#field')!.value = 'set by a script';
+      (root.querySelector('#text')!.firstChild as Text).appendData('!');
+    });
+    await expectSameAsWholeClone(r, 'script-value');
+  });
+
+  it('a child painted above its box (position: relative; top: -160px), restyled by a class on its container', async () => {
+    const html = `<div style="height: 250px"></div><div style="width: 320px"><div id="box" style="height: 120px"><p class="off">Offset text</p></div></div>`;
+    const { root, run: r } = await ready(html, `${CSS} .off { position: relative; top: -160px; font-size: 30px; margin: 0; } .dark .off { color: rgb(0, 160, 0); }`);
+    await after(r, () => root.querySelector('#box')!.classList.add('dark'));
+    await expectSameAsWholeClone(r, 'offset-child');
+  });
+
+  it('content below the fold (culled) that a box above brings into view by shrinking', async () => {
+    const html = `<div id="top"><div id="big" style="height: ${window.innerHeight + 200}px; background: rgb(230, 230, 250)">big</div></div><div style="font-size: 40px; color: rgb(0, 120, 0)">BELOW THE FOLD</div>`;
+    const { root, run: r } = await ready(html);
+    await after(r, () => void (root.querySelector<HTMLElement>('#big')!.style.height = '100px'));
+    await expectSameAsWholeClone(r, 'revealed');
   });
 
   it('changing a text', async () => {
