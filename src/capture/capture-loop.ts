@@ -145,6 +145,9 @@ class CaptureLoop implements CaptureController {
     const masking = this.host.maskOptions?.() ?? {};
     const before = findMasks(this.doc, masking);
     let maskMs = performance.now() - t;
+    // The search reads every element (a long table's too): the clone starts in a task of its own.
+    if (this.options.sliceMs > 0) await yieldToPage();
+    if (generation !== this.generation) return;
 
     // Changes are taken before cloning: one made while the clone is built is cloned next frame.
     // A keyframe is asked for when an agent joins or recovers: it is cloned whole, which also
@@ -168,6 +171,9 @@ class CaptureLoop implements CaptureController {
     const shifted: MaskRect[] = dx || dy ? after.map((m) => ({ ...m, x: m.x + dx, y: m.y + dy })) : [];
     const masks = [...before, ...after, ...shifted];
     maskMs += performance.now() - t;
+    // The snapshot is fixed; drawing it (serializing the markup first) gets a task of its own.
+    if (this.options.sliceMs > 0) await yieldToPage();
+    if (generation !== this.generation) return;
 
     // Equal keys draw equal pixels: with the same masks too, the frame would be the last one.
     // The request is taken now: one arriving while this frame is drawn is for the next frame.
