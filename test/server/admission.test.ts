@@ -91,8 +91,11 @@ test('room churn never pushes out a live or pending session: visitors reloading 
     pending.close();
     await watch.next('watchState', (m) => !m.visitor.connected);
     await lobby.next('visitorUpdated', (m) => m.visitor.shortId === pendingShortId && !m.visitor.connected);
-    const outcomes = await flood(relay.server.url.replace('http', 'ws'), 400);
-    assert.ok(outcomes.every((o) => o === 'welcome'), 'made-up rooms make room for each other');
+    // 15 at a time: the relay may not have seen the last batch's sockets close yet, so up to two
+    // batches hold rooms at once, and with the two sessions' rooms that stays under the 40. (50 at
+    // a time could hold all 40 on a slow run, and the relay would rightly answer "full".)
+    const outcomes = await flood(relay.server.url.replace('http', 'ws'), 400, 15);
+    assert.ok(outcomes.every((o) => o === 'welcome'), `made-up rooms make room for each other: ${[...new Set(outcomes)].join(', ')}`);
     assert.ok(!watch.has('session', (m) => m.state === 'ended'), 'the agent never saw the session end');
     assert.ok(!lobby.has('visitorRemoved', (m) => m.shortId === shortId || m.shortId === pendingShortId), 'the lobby never lost them');
 
