@@ -119,7 +119,8 @@ test('panels that cannot load: the help button is there at once, then a clear no
   await page.context().close();
 });
 
-test("panels that cannot load: an agent's request is asked with the browser's own dialog instead", async () => {
+/** A fresh page whose panels bundle never loads; every browser dialog it shows is accepted and kept. */
+async function pageWithoutPanels() {
   const page = await (await e2e.browser.newContext()).newPage();
   await page.route(`**${panels}`, (route) => route.abort('blockedbyclient'));
   const dialogs: string[] = [];
@@ -127,6 +128,11 @@ test("panels that cannot load: an agent's request is asked with the browser's ow
     dialogs.push(d.message());
     void d.accept();
   });
+  return { page, dialogs };
+}
+
+test("panels that cannot load: an agent's request is asked with the browser's own dialog instead", async () => {
+  const { page, dialogs } = await pageWithoutPanels();
   await page.goto(e2e.server.url);
   const shortId = await connected(page);
   await agentWatches(shortId, async () => undefined);
@@ -137,13 +143,7 @@ test("panels that cannot load: an agent's request is asked with the browser's ow
 });
 
 test("panels that cannot load: an agent's request for control is asked with the browser's own dialog too", async () => {
-  const page = await (await e2e.browser.newContext()).newPage();
-  await page.route(`**${panels}`, (route) => route.abort('blockedbyclient'));
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.accept();
-  });
+  const { page, dialogs } = await pageWithoutPanels();
   // The demo shop's widget allows remote click, type and scroll.
   await page.goto(e2e.server.url);
   const shortId = await connected(page);
