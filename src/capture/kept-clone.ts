@@ -50,6 +50,8 @@ export class KeptClone {
     readonly cloneOf: Map<Element, Element>,
     /** Originals cloned as empty boxes (off screen): their clones lack their content. */
     readonly culled: Set<Element>,
+    /** How far off the viewport, in CSS px, the clone began to cull. */
+    readonly cullMargin: number,
     readonly viewport: Viewport,
     readonly background: string,
     readonly maskAll: boolean,
@@ -255,15 +257,13 @@ function changedFields(kept: KeptClone, doc: Document): Element[] {
   return out;
 }
 
-/** Margin around the viewport, in CSS px, within which culled content counts as in view (the clone culls beyond 64 px). */
-const CULL_MARGIN = 64;
 
-/** True when an original the kept clone culled as off screen is within the viewport (and the cull margin) now. */
+/** True when an original the kept clone culled as off screen is within the viewport and the margin it was culled beyond now. */
 function culledInView(kept: KeptClone): boolean {
-  const { width, height } = kept.viewport;
+  const { viewport: { width, height }, cullMargin: m } = kept;
   for (const el of kept.culled) {
     const r = el.getBoundingClientRect();
-    if (r.bottom > -CULL_MARGIN && r.top < height + CULL_MARGIN && r.right > -CULL_MARGIN && r.left < width + CULL_MARGIN && (r.width > 0 || r.height > 0)) return true;
+    if (r.bottom > -m && r.top < height + m && r.right > -m && r.left < width + m && (r.width > 0 || r.height > 0)) return true;
   }
   return false;
 }

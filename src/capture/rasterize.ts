@@ -274,7 +274,7 @@ export class Rasterizer {
     this.emptied.clear();
     this.hollow.clear();
     if (this.relational?.sheets !== sheets) this.relational = { sheets, uses: usesRelationalSelectors(doc) };
-    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, viewport, background, maskAll, sheets, this.relational.uses);
+    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.relational.uses);
   }
 
   /**
