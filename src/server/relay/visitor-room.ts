@@ -121,8 +121,25 @@ type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out'
 /** A live message as clients write it (type first): it spends the live budget, not the control one (see assist.ts). */
 const LIVE_MESSAGE = /^\{"type":"(?:pointer|draw|visitorCursor|visitorClick|visitorScroll)"/;
 
-/** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`). */
-const FRAME_ACK = /^\{"type":"frameAck","seq":(\d+)\}$/;
+/** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`), up to its seq. */
+const FRAME_ACK_HEAD = '{"type":"frameAck","seq":';
+
+/**
+ * The seq of a `frameAck` written as the viewer writes it (`{"type":"frameAck","seq":N}`, N a
+ * uint32 in at most 10 digits); null for anything else, which the full parser then reads. It comes
+ * once per frame per watcher, so it is read in place: no match array, no substring.
+ */
+function frameAckSeq(data: string): number | null {
+  const end = data.length - 1;
+  if (end <= FRAME_ACK_HEAD.length || end - FRAME_ACK_HEAD.length > 10 || data.charCodeAt(end) !== 0x7d || !data.startsWith(FRAME_ACK_HEAD)) return null;
+  let seq = 0;
+  for (let i = FRAME_ACK_HEAD.length; i < end; i++) {
+    const digit = data.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    seq = seq * 10 + digit;
+  }
+  return seq <= 0xffff_ffff ? seq : null;
+}
 
 const FRESH_IDENTITY = (): StoredIdentity => ({ uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} });
 
@@ -581,9 +598,9 @@ export class VisitorRoom {
     const watcher = this.watchers.get(conn.id);
     // An ack that frees a frame in flight is the flow control itself, not a message to budget;
     // it comes once per frame per watcher, so its usual form is read without the full parser.
-    if (watcher && data.startsWith('{"type":"frameAck"')) {
-      const seq = FRAME_ACK.exec(data)?.[1];
-      if (seq !== undefined && seq.length <= 10 && +seq <= 0xffff_ffff && this.fanout.ack(watcher, +seq)) {
+    if (watcher) {
+      const seq = frameAckSeq(data);
+      if (seq !== null && this.fanout.ack(watcher, seq)) {
         if (watcher.needsKeyframe || watcher.held) this.watchForDrain();
         return;
       }
