@@ -162,8 +162,13 @@ export class VisitorRoom {
   private readonly deadlines: Deadlines<Deadline>;
   private readonly fanout: FrameFanout;
   private readonly writer: RecordWriter;
-  /** Pointer, ink, remote control and the visitor's cursor (assist.ts). */
-  private readonly assist: Assist;
+  /**
+   * Pointer, ink, remote control and the visitor's cursor (assist.ts), made when first needed (a
+   * watcher joins, an assist message comes): an idle visitor's room holds none. Its eight callbacks
+   * and two maps were about 2.9 KB a room, a fifth of an idle visitor's cost (under tsx, as
+   * `npm start` runs, each closure also gets its own property dictionary for its name).
+   */
+  private assistEngine: Assist | null = null;
   private loading: Promise<void> | null = null;
   /** Sockets waiting for the record to load, with what they sent meanwhile. */
   private parked: Map<string, string[]> | null = null;
@@ -217,7 +222,12 @@ export class VisitorRoom {
       requestKeyframe: () => this.conn && this.send(this.conn, { type: 'requestKeyframe' }),
       sent: (conn) => this.peers.out.sent(conn),
     });
-    this.assist = new Assist({
+    this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.now, (at) => this.deadlines.set('write', at), this.opts.log);
+  }
+
+  /** The assist engine, made on first use (see {@link assistEngine}). */
+  private get assist(): Assist {
+    return (this.assistEngine ??= new Assist({
       visitor: () => this.conn,
       watching: () => this.watching(),
       active: () => this.state === 'active',
@@ -227,8 +237,7 @@ export class VisitorRoom {
       now: this.opts.now,
       // Whole milliseconds: a Durable Object's alarm is set in them (1000 / 60 is not one).
       schedule: (at) => this.deadlines.set('live', at === null ? null : Math.ceil(at)),
-    });
-    this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.now, (at) => this.deadlines.set('write', at), this.opts.log);
+    }));
   }
 
   /** The room's name: its visitor's shortId. */
@@ -282,7 +291,7 @@ export class VisitorRoom {
     if (watcher) return this.removeWatcher(watcher);
     if (this.conn === conn) {
       this.conn = null;
-      this.assist.visitorLeft(conn);
+      this.assistEngine?.visitorLeft(conn);
       this.goneAt = this.opts.now();
       this.writer.changed();
       this.refreshWatchers();
@@ -307,7 +316,7 @@ export class VisitorRoom {
       else if (key === 'drain') this.watchForDrain();
       else if (key === 'out') this.peers.out.poll();
       else if (key === 'write') this.writer.due();
-      else if (key === 'live') this.assist.flushHeld();
+      else if (key === 'live') this.assistEngine?.flushHeld();
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
         if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
@@ -480,7 +489,7 @@ export class VisitorRoom {
     }
     // A second tab of the same visitor takes over; the old socket is told why it was closed.
     if (previous) {
-      this.assist.visitorLeft(previous);
+      this.assistEngine?.visitorLeft(previous);
       this.peers.drop(previous);
       previous.close(CloseCode.replaced, 'replaced by a newer connection');
     } else {
@@ -556,7 +565,7 @@ export class VisitorRoom {
       w.conn.close(CloseCode.notFound, 'visitor left');
     }
     this.watchers.clear();
-    this.assist.reset();
+    this.assistEngine?.reset();
     this.deadlines.clear();
     if (this.lookupCode) this.ctx.lobby.releaseCode(this.ctx.name, this.lookupCode.code);
     this.ctx.lobby.remove(this.ctx.name);
@@ -893,7 +902,7 @@ export class VisitorRoom {
   private removeWatcher(w: Watcher): void {
     this.watchers.delete(w.conn.id);
     this.cancelConsent(w);
-    this.assist.left(w);
+    this.assistEngine?.left(w);
     if (!w.watching) return;
     // An agent who left (no watch socket of theirs still watches) is asked again to come back,
     // after a restart too: they leave the persisted list.
@@ -973,7 +982,7 @@ export class VisitorRoom {
     const msg = JSON.stringify({ type: 'session', state, agentName, reason: o.reason ?? null } satisfies Message);
     if (this.conn) this.peers.out.send(this.conn, msg);
     for (const w of this.watchers.values()) this.peers.out.send(w.conn, msg);
-    this.assist.sessionChanged();
+    this.assistEngine?.sessionChanged();
     if (!o.silentLobby) this.lobbyUpdate();
   }
 
