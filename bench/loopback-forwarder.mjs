@@ -10,9 +10,11 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcPauses.push(e.duration);
   if (gcPauses.length > 10_000) gcPauses.splice(0, 5_000);
 }).observe({ entryTypes: ['gc'] });
-// As bench/relay-server.mjs answers it, without the heap: CPU time and GC pauses since the last ask.
+/** Its own work on each frame (ms), timed as bench/relay-server.mjs times the relay's. */
+const frameWork = [];
+// As bench/relay-server.mjs answers it, without the heap: CPU time, GC pauses and frames since the last ask.
 process.on('message', (msg) => {
-  if (msg.type === 'usage') process.send({ id: msg.id, cpu: process.cpuUsage(), gc: gcPauses.splice(0) });
+  if (msg.type === 'usage') process.send({ id: msg.id, cpu: process.cpuUsage(), gc: gcPauses.splice(0), frameWork: frameWork.splice(0) });
 });
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -25,7 +27,10 @@ wss.on('connection', (ws, req) => {
   }
   ws.on('message', (data, isBinary) => {
     if (!isBinary) return;
+    const from = performance.now();
     for (const o of observers) o.send(data);
+    frameWork.push(performance.now() - from);
+    if (frameWork.length > 10_000) frameWork.splice(0, 5_000);
   });
 });
 wss.on('listening', () => process.send({ type: 'ready', url: `ws://127.0.0.1:${wss.address().port}` }));

@@ -20,6 +20,22 @@ const server = await startServer({
   maxVisitors: 1_000_000,
 });
 
+/**
+ * The relay's own work on each frame (ms): from the message event that hands it to the relay (ws
+ * has read and unmasked it) until the relay returns, by which time it has made every observer's
+ * write (ws writes at once; only a full socket queues). Timed around the relay's entry point, as
+ * src/server/node.ts calls it.
+ */
+const frameWork = [];
+const onMessage = server.relay.onMessage.bind(server.relay);
+server.relay.onMessage = (conn, data) => {
+  if (typeof data === 'string') return onMessage(conn, data);
+  const from = performance.now();
+  onMessage(conn, data);
+  frameWork.push(performance.now() - from);
+  if (frameWork.length > 10_000) frameWork.splice(0, 5_000);
+};
+
 function heapAfterGc() {
   // Two passes: the first can leave weakly held objects for the second.
   globalThis.gc?.();
@@ -43,11 +59,11 @@ process.on('message', (msg) => {
         .then(() => process.send({ id: msg.id }));
       break;
     case 'usage': {
-      // GC pauses since the last `usage` (before this one forces any).
+      // GC pauses and frames since the last `usage` (before this one forces any GC).
       const gc = gcPauses.splice(0);
       // The heap only when asked: a forced GC arms V8's memory reducer, whose own full GCs follow
       // about 8 s later; asked for at the start of a latency run, they would land inside it.
-      process.send({ id: msg.id, cpu: process.cpuUsage(), gc, heap: msg.heap ? heapAfterGc() : null, rss: process.memoryUsage().rss });
+      process.send({ id: msg.id, cpu: process.cpuUsage(), gc, frameWork: frameWork.splice(0), heap: msg.heap ? heapAfterGc() : null, rss: process.memoryUsage().rss });
       break;
     }
     case 'close':

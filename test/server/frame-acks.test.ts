@@ -54,6 +54,31 @@ test('a watcher that never acks gets 2 frames, then only the newest once it acks
   }
 });
 
+test('a frameAck covers every frame before it too: acking only the newer of two frames in flight frees both slots', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const viewer = await relay.allowedWatch(visitor, shortId, relay.token('Viewer'));
+    viewer.acksFrames = false;
+    visitor.sendRaw(frame(1));
+    visitor.sendRaw(frame(2));
+    await settle(visitor);
+    await settle(viewer);
+    assert.deepEqual(seqs(viewer), [1, 2], 'two frames in flight');
+
+    viewer.send({ type: 'frameAck', seq: 2 }); // says frame 1 arrived too
+    await settle(viewer);
+    visitor.sendRaw(frame(3));
+    visitor.sendRaw(frame(4));
+    await settle(visitor);
+    await settle(viewer);
+    assert.deepEqual(seqs(viewer), [1, 2, 3, 4], 'both slots were free: neither frame was held');
+  } finally {
+    await relay.close();
+  }
+});
+
 test('a delta that would follow a frame the watcher never got is dropped; it resumes at a keyframe, which the visitor is asked for', async () => {
   const relay = await testRelay();
   try {

@@ -121,8 +121,25 @@ type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out'
 /** A live message as clients write it (type first): it spends the live budget, not the control one (see assist.ts). */
 const LIVE_MESSAGE = /^\{"type":"(?:pointer|draw|visitorCursor|visitorClick|visitorScroll)"/;
 
-/** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`). */
-const FRAME_ACK = /^\{"type":"frameAck","seq":(\d+)\}$/;
+/** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`), up to its seq. */
+const FRAME_ACK_HEAD = '{"type":"frameAck","seq":';
+
+/**
+ * The seq of a `frameAck` written as the viewer writes it (`{"type":"frameAck","seq":N}`, N a
+ * uint32 in at most 10 digits); null for anything else, which the full parser then reads. It comes
+ * once per frame per watcher, so it is read in place: no match array, no substring.
+ */
+function frameAckSeq(data: string): number | null {
+  const end = data.length - 1;
+  if (end <= FRAME_ACK_HEAD.length || end - FRAME_ACK_HEAD.length > 10 || data.charCodeAt(end) !== 0x7d || !data.startsWith(FRAME_ACK_HEAD)) return null;
+  let seq = 0;
+  for (let i = FRAME_ACK_HEAD.length; i < end; i++) {
+    const digit = data.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    seq = seq * 10 + digit;
+  }
+  return seq <= 0xffff_ffff ? seq : null;
+}
 
 const FRESH_IDENTITY = (): StoredIdentity => ({ uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} });
 
@@ -145,8 +162,13 @@ export class VisitorRoom {
   private readonly deadlines: Deadlines<Deadline>;
   private readonly fanout: FrameFanout;
   private readonly writer: RecordWriter;
-  /** Pointer, ink, remote control and the visitor's cursor (assist.ts). */
-  private readonly assist: Assist;
+  /**
+   * Pointer, ink, remote control and the visitor's cursor (assist.ts), made when first needed (a
+   * watcher joins, an assist message comes): an idle visitor's room holds none. Its eight callbacks
+   * and two maps were about 2.9 KB a room, a fifth of an idle visitor's cost (under tsx, as
+   * `npm start` runs, each closure also gets its own property dictionary for its name).
+   */
+  private assistEngine: Assist | null = null;
   private loading: Promise<void> | null = null;
   /** Sockets waiting for the record to load, with what they sent meanwhile. */
   private parked: Map<string, string[]> | null = null;
@@ -200,7 +222,12 @@ export class VisitorRoom {
       requestKeyframe: () => this.conn && this.send(this.conn, { type: 'requestKeyframe' }),
       sent: (conn) => this.peers.out.sent(conn),
     });
-    this.assist = new Assist({
+    this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.now, (at) => this.deadlines.set('write', at), this.opts.log);
+  }
+
+  /** The assist engine, made on first use (see {@link assistEngine}). */
+  private get assist(): Assist {
+    return (this.assistEngine ??= new Assist({
       visitor: () => this.conn,
       watching: () => this.watching(),
       active: () => this.state === 'active',
@@ -210,8 +237,7 @@ export class VisitorRoom {
       now: this.opts.now,
       // Whole milliseconds: a Durable Object's alarm is set in them (1000 / 60 is not one).
       schedule: (at) => this.deadlines.set('live', at === null ? null : Math.ceil(at)),
-    });
-    this.writer = new RecordWriter(ctx.storage, () => this.record(), this.opts.now, (at) => this.deadlines.set('write', at), this.opts.log);
+    }));
   }
 
   /** The room's name: its visitor's shortId. */
@@ -265,7 +291,7 @@ export class VisitorRoom {
     if (watcher) return this.removeWatcher(watcher);
     if (this.conn === conn) {
       this.conn = null;
-      this.assist.visitorLeft(conn);
+      this.assistEngine?.visitorLeft(conn);
       this.goneAt = this.opts.now();
       this.writer.changed();
       this.refreshWatchers();
@@ -290,7 +316,7 @@ export class VisitorRoom {
       else if (key === 'drain') this.watchForDrain();
       else if (key === 'out') this.peers.out.poll();
       else if (key === 'write') this.writer.due();
-      else if (key === 'live') this.assist.flushHeld();
+      else if (key === 'live') this.assistEngine?.flushHeld();
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
         if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
@@ -463,7 +489,7 @@ export class VisitorRoom {
     }
     // A second tab of the same visitor takes over; the old socket is told why it was closed.
     if (previous) {
-      this.assist.visitorLeft(previous);
+      this.assistEngine?.visitorLeft(previous);
       this.peers.drop(previous);
       previous.close(CloseCode.replaced, 'replaced by a newer connection');
     } else {
@@ -539,7 +565,7 @@ export class VisitorRoom {
       w.conn.close(CloseCode.notFound, 'visitor left');
     }
     this.watchers.clear();
-    this.assist.reset();
+    this.assistEngine?.reset();
     this.deadlines.clear();
     if (this.lookupCode) this.ctx.lobby.releaseCode(this.ctx.name, this.lookupCode.code);
     this.ctx.lobby.remove(this.ctx.name);
@@ -581,9 +607,9 @@ export class VisitorRoom {
     const watcher = this.watchers.get(conn.id);
     // An ack that frees a frame in flight is the flow control itself, not a message to budget;
     // it comes once per frame per watcher, so its usual form is read without the full parser.
-    if (watcher && data.startsWith('{"type":"frameAck"')) {
-      const seq = FRAME_ACK.exec(data)?.[1];
-      if (seq !== undefined && seq.length <= 10 && +seq <= 0xffff_ffff && this.fanout.ack(watcher, +seq)) {
+    if (watcher) {
+      const seq = frameAckSeq(data);
+      if (seq !== null && this.fanout.ack(watcher, seq)) {
         if (watcher.needsKeyframe || watcher.held) this.watchForDrain();
         return;
       }
@@ -876,7 +902,7 @@ export class VisitorRoom {
   private removeWatcher(w: Watcher): void {
     this.watchers.delete(w.conn.id);
     this.cancelConsent(w);
-    this.assist.left(w);
+    this.assistEngine?.left(w);
     if (!w.watching) return;
     // An agent who left (no watch socket of theirs still watches) is asked again to come back,
     // after a restart too: they leave the persisted list.
@@ -956,7 +982,7 @@ export class VisitorRoom {
     const msg = JSON.stringify({ type: 'session', state, agentName, reason: o.reason ?? null } satisfies Message);
     if (this.conn) this.peers.out.send(this.conn, msg);
     for (const w of this.watchers.values()) this.peers.out.send(w.conn, msg);
-    this.assist.sessionChanged();
+    this.assistEngine?.sessionChanged();
     if (!o.silentLobby) this.lobbyUpdate();
   }
 
