@@ -2,7 +2,8 @@
  * Frames that clone only what changed (src/capture/kept-clone.ts): after each kind of change the
  * agent's picture, built from every frame the loop sent, is the picture a fresh whole clone of
  * the page gives, within the fidelity suite's tolerance; masks added in a patched frame are black
- * in that very frame; and what the log cannot name is cloned whole.
+ * in that very frame; what the log cannot name is cloned whole; and a keyframe asked for while the
+ * kept clone is recent is patched too, every mask black in it.
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
@@ -11,6 +12,7 @@ import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import { capture, difference, pngBase64 } from './reference-helpers.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
 
 const CSS = `
   html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
@@ -264,5 +266,123 @@ describe('frames that clone only what changed', () => {
     });
     document.getElementById('kept-extra')?.remove();
     expect(added.every((c) => 'whole' in c), 'cloned whole after a <style> was added').to.equal(true);
+  });
+});
+
+/**
+ * Keyframes built from a patched clone (an agent joins while others watch): each case makes a mask
+ * change and asks for a keyframe at once, as the relay does for a new observer, and that keyframe,
+ * drawn alone as the new agent's viewer draws it, must show no pixel of the secret (painted magenta)
+ * and black over the masked box.
+ */
+describe('keyframes patched onto the kept clone', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('kept');
+  });
+
+  const SECRET_CSS = `${CSS} .secret { display: block; color: ${SECRET}; background: ${SECRET}; font-size: 24px; padding: 6px; }`;
+
+  /** A whole clone just made (a window `resize` clones the viewport whole), so the keyframe that follows may be patched onto it. */
+  async function freshWholeClone(r: Run, root: HTMLElement): Promise<void> {
+    const stats = await afterStats(r, () => {
+      (root.querySelector('#text')!.firstChild as Text).appendData('.');
+      window.dispatchEvent(new Event('resize'));
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('a resize event');
+  }
+
+  /** Makes `change`, asks for a keyframe with it, and returns the keyframe drawn alone with its stats. */
+  async function keyframeAfter(r: Run, change: () => void): Promise<{ picture: FrameCanvas; stats: FrameStats }> {
+    const from = r.host.completeFrames().length;
+    const fromStats = r.stats.length;
+    const stats = await afterStats(r, () => {
+      change();
+      r.host.requestKeyframe();
+    });
+    expect(stats[0].keyframe, 'the first frame after the request is a keyframe').to.equal(true);
+    const picture = new FrameCanvas();
+    await picture.draw(r.host.completeFrames()[from]);
+    return { picture, stats: r.stats[fromStats] };
+  }
+
+  function expectMasked(picture: FrameCanvas, secret: Element): void {
+    const leak = scanForSecret(picture.canvas!);
+    expect(leak.count, `secret pixels in the keyframe, first at ${JSON.stringify(leak.first)}`).to.equal(0);
+    const box = boxOf(secret);
+    for (const [x, y] of [[box.x + 2, box.y + 2], [box.x + box.width / 2, box.y + box.height / 2], [box.x + box.width - 2, box.y + box.height - 2]]) {
+      expect(isBlack(picture.pixel(x, y)), `masked pixel at ${x},${y}: ${picture.pixel(x, y)}`).to.equal(true);
+    }
+  }
+
+  const MASKED = '<upscope-masked id="secret" class="secret">Card 4242 4242 4242 4242</upscope-masked>';
+
+  it('a mask inserted as the keyframe is asked for', async () => {
+    const { root, run: r } = await ready(HTML, SECRET_CSS);
+    await freshWholeClone(r, root);
+    const { picture, stats } = await keyframeAfter(r, () => root.querySelector('#slot')!.insertAdjacentHTML('beforeend', MASKED));
+    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
+    expectMasked(picture, root.querySelector('#secret')!);
+    await expectSameAsWholeClone(r, 'keyframe-inserted');
+  });
+
+  it('a mask moved to another container as the keyframe is asked for', async () => {
+    const { root, run: r } = await ready(HTML, SECRET_CSS);
+    await after(r, () => root.querySelector('#slot')!.insertAdjacentHTML('beforeend', MASKED));
+    await freshWholeClone(r, root);
+    const { picture, stats } = await keyframeAfter(r, () => root.querySelector('#second')!.prepend(root.querySelector('#secret')!));
+    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
+    expectMasked(picture, root.querySelector('#secret')!);
+    await expectSameAsWholeClone(r, 'keyframe-moved');
+  });
+
+  it('a mask that grows as the keyframe is asked for', async () => {
+    const { root, run: r } = await ready(HTML, SECRET_CSS);
+    await after(r, () => root.querySelector('#slot')!.insertAdjacentHTML('beforeend', MASKED));
+    await freshWholeClone(r, root);
+    const secret = root.querySelector<HTMLElement>('#secret')!;
+    const { picture, stats } = await keyframeAfter(r, () => {
+      secret.style.height = '90px';
+      secret.append(' and the expiry date, 12/29');
+    });
+    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
+    expectMasked(picture, secret);
+    await expectSameAsWholeClone(r, 'keyframe-resized');
+  });
+
+  it('a mask taken off, then put back as the keyframe is asked for', async () => {
+    const { root, run: r } = await ready(HTML, SECRET_CSS);
+    const slot = root.querySelector('#slot')!;
+    await after(r, () => slot.insertAdjacentHTML('beforeend', MASKED));
+    // Unmasked: the same content in a plain element, drawn as it is (not a secret for that frame).
+    await after(r, () => {
+      const plain = document.createElement('div');
+      plain.id = 'plain';
+      plain.className = 'secret';
+      plain.append(...root.querySelector('#secret')!.childNodes);
+      root.querySelector('#secret')!.replaceWith(plain);
+    });
+    await freshWholeClone(r, root);
+    const { picture, stats } = await keyframeAfter(r, () => {
+      const plain = root.querySelector('#plain')!;
+      const masked = document.createElement('upscope-masked');
+      masked.id = 'secret';
+      masked.className = 'secret';
+      masked.append(...plain.childNodes);
+      plain.replaceWith(masked);
+    });
+    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
+    expectMasked(picture, root.querySelector('#secret')!);
+    await expectSameAsWholeClone(r, 'keyframe-remasked');
+  });
+
+  it('a field turned into a password field as the keyframe is asked for', async () => {
+    const { root, run: r } = await ready(HTML, `${SECRET_CSS} #field { color: ${SECRET}; background: ${SECRET}; }`);
+    await freshWholeClone(r, root);
+    const field = root.querySelector<HTMLInputElement>('#field')!;
+    const { picture, stats } = await keyframeAfter(r, () => void (field.type = 'password'));
+    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
+    expectMasked(picture, field);
   });
 });
