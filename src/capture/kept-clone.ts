@@ -12,7 +12,8 @@
  * whatever the change log could not name, a scroll or resize of the window (culling and the root's
  * offset move), a style sheet change, running animations, the top layer, content the clone
  * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) that let
- * a change restyle its ancestors, and every {@link MAX_PATCHES} frames in any case.
+ * a change restyle its ancestors, and every {@link MAX_PATCHES} frames in any case. A keyframe is
+ * patched too, onto a clone made whole less than {@link MAX_KEYFRAME_BASE_AGE_MS} ago.
  */
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
