@@ -317,72 +317,45 @@ describe('keyframes patched onto the kept clone', () => {
   }
 
   const MASKED = '<upscope-masked id="secret" class="secret">Card 4242 4242 4242 4242</upscope-masked>';
+  const insertMask = (root: HTMLElement) => root.querySelector('#slot')!.insertAdjacentHTML('beforeend', MASKED);
+  /** Moves the children of `from` into a new `tag` element that takes its place, id and class. */
+  const rewrap = (from: Element, tag: string, id: string) => {
+    const to = document.createElement(tag);
+    to.id = id;
+    to.className = 'secret';
+    to.append(...from.childNodes);
+    from.replaceWith(to);
+  };
 
-  it('a mask inserted as the keyframe is asked for', async () => {
-    const { root, run: r } = await ready(HTML, SECRET_CSS);
-    await freshWholeClone(r, root);
-    const { picture, stats } = await keyframeAfter(r, () => root.querySelector('#slot')!.insertAdjacentHTML('beforeend', MASKED));
-    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
-    expectMasked(picture, root.querySelector('#secret')!);
-    await expectSameAsWholeClone(r, 'keyframe-inserted');
-  });
+  const cases: Array<{ name: string; what: string; css?: string; before?: Array<(root: HTMLElement) => void>; change: (root: HTMLElement) => void; secret: string }> = [
+    { name: 'inserted', what: 'a mask inserted', change: insertMask, secret: '#secret' },
+    { name: 'moved', what: 'a mask moved to another container', before: [insertMask], change: (root) => root.querySelector('#second')!.prepend(root.querySelector('#secret')!), secret: '#secret' },
+    {
+      name: 'resized', what: 'a mask that grows', before: [insertMask], secret: '#secret',
+      change: (root) => {
+        const secret = root.querySelector<HTMLElement>('#secret')!;
+        secret.style.height = '90px';
+        secret.append(' and the expiry date, 12/29');
+      },
+    },
+    {
+      // Unmasked in between: the same content in a plain element, drawn as it is (no secret for that frame).
+      name: 'remasked', what: 'a mask taken off, then put back', secret: '#secret',
+      before: [insertMask, (root) => rewrap(root.querySelector('#secret')!, 'div', 'plain')],
+      change: (root) => rewrap(root.querySelector('#plain')!, 'upscope-masked', 'secret'),
+    },
+    { name: 'password', what: 'a field turned into a password field', css: `#field { color: ${SECRET}; background: ${SECRET}; }`, change: (root) => void (root.querySelector<HTMLInputElement>('#field')!.type = 'password'), secret: '#field' },
+  ];
 
-  it('a mask moved to another container as the keyframe is asked for', async () => {
-    const { root, run: r } = await ready(HTML, SECRET_CSS);
-    await after(r, () => root.querySelector('#slot')!.insertAdjacentHTML('beforeend', MASKED));
-    await freshWholeClone(r, root);
-    const { picture, stats } = await keyframeAfter(r, () => root.querySelector('#second')!.prepend(root.querySelector('#secret')!));
-    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
-    expectMasked(picture, root.querySelector('#secret')!);
-    await expectSameAsWholeClone(r, 'keyframe-moved');
-  });
-
-  it('a mask that grows as the keyframe is asked for', async () => {
-    const { root, run: r } = await ready(HTML, SECRET_CSS);
-    await after(r, () => root.querySelector('#slot')!.insertAdjacentHTML('beforeend', MASKED));
-    await freshWholeClone(r, root);
-    const secret = root.querySelector<HTMLElement>('#secret')!;
-    const { picture, stats } = await keyframeAfter(r, () => {
-      secret.style.height = '90px';
-      secret.append(' and the expiry date, 12/29');
+  for (const c of cases) {
+    it(`${c.what} as the keyframe is asked for`, async () => {
+      const { root, run: r } = await ready(HTML, `${SECRET_CSS} ${c.css ?? ''}`);
+      for (const step of c.before ?? []) await after(r, () => step(root));
+      await freshWholeClone(r, root);
+      const { picture, stats } = await keyframeAfter(r, () => c.change(root));
+      expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
+      expectMasked(picture, root.querySelector(c.secret)!);
+      await expectSameAsWholeClone(r, `keyframe-${c.name}`);
     });
-    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
-    expectMasked(picture, secret);
-    await expectSameAsWholeClone(r, 'keyframe-resized');
-  });
-
-  it('a mask taken off, then put back as the keyframe is asked for', async () => {
-    const { root, run: r } = await ready(HTML, SECRET_CSS);
-    const slot = root.querySelector('#slot')!;
-    await after(r, () => slot.insertAdjacentHTML('beforeend', MASKED));
-    // Unmasked: the same content in a plain element, drawn as it is (not a secret for that frame).
-    await after(r, () => {
-      const plain = document.createElement('div');
-      plain.id = 'plain';
-      plain.className = 'secret';
-      plain.append(...root.querySelector('#secret')!.childNodes);
-      root.querySelector('#secret')!.replaceWith(plain);
-    });
-    await freshWholeClone(r, root);
-    const { picture, stats } = await keyframeAfter(r, () => {
-      const plain = root.querySelector('#plain')!;
-      const masked = document.createElement('upscope-masked');
-      masked.id = 'secret';
-      masked.className = 'secret';
-      masked.append(...plain.childNodes);
-      plain.replaceWith(masked);
-    });
-    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
-    expectMasked(picture, root.querySelector('#secret')!);
-    await expectSameAsWholeClone(r, 'keyframe-remasked');
-  });
-
-  it('a field turned into a password field as the keyframe is asked for', async () => {
-    const { root, run: r } = await ready(HTML, `${SECRET_CSS} #field { color: ${SECRET}; background: ${SECRET}; }`);
-    await freshWholeClone(r, root);
-    const field = root.querySelector<HTMLInputElement>('#field')!;
-    const { picture, stats } = await keyframeAfter(r, () => void (field.type = 'password'));
-    expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
-    expectMasked(picture, field);
-  });
+  }
 });
