@@ -49,6 +49,8 @@ class CaptureLoop implements CaptureController {
   private encoder: FrameEncoder;
   private seq = 0;
   private keyframeWanted = true;
+  /** The next frame clones the whole viewport: the first one, and one after a failure. */
+  private startOver = true;
   /** Null whenever the encoder's last pixels may not be what this describes. */
   private encoded: Encoded | null = null;
   /** Bumped by stop(), so a capture still running when the session stopped sends nothing. */
@@ -81,6 +83,7 @@ class CaptureLoop implements CaptureController {
   start(): void {
     if (this.running) return;
     this.keyframeWanted = true;
+    this.startOver = true;
     this.encoded = null;
     trackSecretFields(this.doc);
     const csp = (this.csp = new CspViolations(this.doc));
@@ -122,6 +125,7 @@ class CaptureLoop implements CaptureController {
         // What the agent holds after a failed frame is what was sent before it, but the encoder
         // may have moved on: the next frame starts over from a keyframe.
         this.keyframeWanted = true;
+        this.startOver = true;
         this.encoded = null;
         this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
         const needs = await this.csp?.explain(started);
@@ -150,11 +154,16 @@ class CaptureLoop implements CaptureController {
     if (generation !== this.generation) return;
 
     // Changes are taken before cloning: one made while the clone is built is cloned next frame.
-    // A keyframe is asked for when an agent joins or recovers: it is cloned whole, which also
-    // starts the kept clone over.
+    // A keyframe (an agent joining or recovering) is patched onto the kept clone while that is
+    // recent (see planChanges): the whole viewport is then drawn and sent from it. The first frame
+    // and one after a failure start over from a whole clone.
+    // The request is taken now: one arriving while this frame is made is for the next frame.
     const changes = this.changes.take();
+    const keyframe = this.keyframeWanted;
+    this.keyframeWanted = false;
     t = performance.now();
-    const snapshot = await this.rasterizer.snapshot(masking, this.keyframeWanted ? null : changes);
+    const snapshot = await this.rasterizer.snapshot(masking, this.startOver ? null : changes, keyframe);
+    this.startOver = false;
     const cloneMs = performance.now() - t;
     if (generation !== this.generation) return;
     // Serializing ended the snapshot's last task; the second search and the draw get tasks of their own.
@@ -176,14 +185,12 @@ class CaptureLoop implements CaptureController {
     if (generation !== this.generation) return;
 
     // Equal keys draw equal pixels: with the same masks too, the frame would be the last one.
-    // The request is taken now: one arriving while this frame is drawn is for the next frame.
-    const keyframe = this.keyframeWanted;
-    this.keyframeWanted = false;
     const same = this.encoded !== null && this.encoded.key === snapshot.key && sameMasks(this.encoded.masks, masks);
     if (same && !keyframe) return;
 
-    // Only the changed region is drawn when the encoder holds the pixels it is painted over.
-    const region = !same && !keyframe && snapshot.region !== null && this.encoded?.key === snapshot.region.base ? snapshot.region : null;
+    // Only the changed region is drawn when the encoder holds the pixels it is painted over; a
+    // keyframe too: the encoder sends the whole raster it paints the region into.
+    const region = !same && snapshot.region !== null && this.encoded?.key === snapshot.region.base ? snapshot.region : null;
     t = performance.now();
     const bitmap = same ? null : await this.rasterizer.draw(snapshot, region !== null);
     const drawMs = bitmap ? performance.now() - t : 0;

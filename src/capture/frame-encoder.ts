@@ -49,6 +49,26 @@ export interface EncoderState {
   previous: Uint32Array | null;
   /** The last raster over its background, before masks: what a region is painted into. */
   raw?: OffscreenCanvas | null;
+  /**
+   * True when `canvas` holds the last frame but `previous` was not read from it yet: a keyframe
+   * is encoded before its pixels are read back (see {@link settleEncoder}).
+   */
+  unread?: boolean;
+}
+
+/**
+ * Reads the last frame's pixels into `state.previous` if a keyframe left them unread. The worker
+ * does it right after sending a keyframe, while the page makes the next frame; the encoding job
+ * does it first, in case it has not happened yet (the canvas holds that frame until then).
+ */
+export function settleEncoder(state: EncoderState): void {
+  if (!state.unread) return;
+  state.unread = false;
+  const { canvas, ctx } = state;
+  if (!canvas || !ctx) return;
+  const { width, height } = canvas;
+  const image = ctx.getImageData(0, 0, width, height);
+  state.previous = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
 }
 
 /**
@@ -59,6 +79,7 @@ export interface EncoderState {
  * worker source is built from (see WORKER_FUNCTIONS), by name.
  */
 export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): Promise<EncodeResult> {
+  settleEncoder(state);
   if (req.bitmap && req.region) {
     // Only the changed part: painted over the last raster (unmasked), masks painted afresh below.
     const raw = state.raw;
@@ -101,23 +122,29 @@ export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): P
   const { width, height } = canvas;
   paintMasks(ctx, req.masks, req.scale);
 
-  const image = ctx.getImageData(0, 0, width, height);
-  const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
   const previous = state.previous;
-  let keyframe = req.keyframe || !previous || previous.length !== pixels.length;
+  let keyframe = req.keyframe || !previous || previous.length !== width * height;
   let tiles: TileRect[] = [];
-  if (!keyframe) {
+  if (keyframe) {
+    // Nothing to compare: the pixels are read for the next frame's comparison after encoding.
+    state.previous = null;
+    state.unread = true;
+  } else {
+    const image = ctx.getImageData(0, 0, width, height);
+    const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
     tiles = changedTiles(previous, pixels, width, height, req.tileSize);
     if (tiles.length > req.fullFrameRatio * tileGrid(width, height, req.tileSize).length) keyframe = true;
+    state.previous = pixels;
   }
-  state.previous = pixels;
   if (!keyframe && tiles.length === 0) return { keyframe, width, height, tiles: [] };
 
   const encode = async (tile: TileRect): Promise<EncodedTile> => {
     let source: OffscreenCanvas = canvas;
     if (tile.width !== width || tile.height !== height) {
       source = new OffscreenCanvas(tile.width, tile.height);
-      source.getContext('2d')!.putImageData(image, -tile.x, -tile.y, tile.x, tile.y, tile.width, tile.height);
+      const tileCtx = source.getContext('2d')!;
+      tileCtx.globalCompositeOperation = 'copy';
+      tileCtx.drawImage(canvas, -tile.x, -tile.y);
     }
     const blob = await source.convertToBlob({ type: req.type, quality: req.quality });
     return { ...tile, mime: blob.type, bytes: await blob.arrayBuffer() };
@@ -147,16 +174,18 @@ function encoderWorkerMain(scope: WorkerScope): void {
     try {
       const result = await encodeFrameJob(state, request);
       scope.postMessage({ id, result }, result.tiles.map((t) => t.bytes));
+      settleEncoder(state);
     } catch (e) {
       // Whatever the worker held may no longer match what was sent: start again from a keyframe.
       state.previous = null;
+      state.unread = false;
       scope.postMessage({ id, error: e instanceof Error ? e.message : String(e) }, []);
     }
   };
 }
 
 /** Every function the worker runs, in source form; they call each other by name, which bundling keeps consistent. */
-const WORKER_FUNCTIONS = [paintMasks, tileGrid, changedTiles, encodeFrameJob, encoderWorkerMain];
+const WORKER_FUNCTIONS = [paintMasks, tileGrid, changedTiles, settleEncoder, encodeFrameJob, encoderWorkerMain];
 
 let workerUrl: string | null = null;
 
@@ -210,6 +239,7 @@ export class FrameEncoder {
     this.inline.canvas = null;
     this.inline.ctx = null;
     this.inline.previous = null;
+    this.inline.unread = false;
   }
 
   private ensureWorker(): Worker | null {

@@ -12,7 +12,8 @@
  * whatever the change log could not name, a scroll or resize of the window (culling and the root's
  * offset move), a style sheet change, running animations, the top layer, content the clone
  * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) that let
- * a change restyle its ancestors, and every {@link MAX_PATCHES} frames in any case.
+ * a change restyle its ancestors, and every {@link MAX_PATCHES} frames in any case. A keyframe is
+ * patched too, onto a clone made whole less than {@link MAX_KEYFRAME_BASE_AGE_MS} ago.
  */
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
@@ -26,6 +27,13 @@ export const MAX_PATCHES = 50;
  * up or left) is right again within this long, and a page that never goes idle still gets one.
  */
 export const MAX_PATCH_AGE_MS = 1000;
+/**
+ * Milliseconds since the kept clone was made whole within which a keyframe (an agent joining or
+ * recovering) is patched onto it rather than cloned whole: the idle check's default 2 s plus the
+ * periodic second, so with the default options a keyframe is never staler than the frames the
+ * agents already watching get; with the idle check off or slower, this is what bounds it.
+ */
+export const MAX_KEYFRAME_BASE_AGE_MS = 3000;
 /** A changed subtree with more elements than this is cloned with the rest of the viewport (and culled). */
 const MAX_SUBTREE = 1500;
 /** A parent with more children than this is not checked child by child: the whole viewport is cloned. */
@@ -38,6 +46,8 @@ export class KeptClone {
   patches = 0;
   /** When the first frame was patched onto this clone (performance.now()), or null. */
   patchedSince: number | null = null;
+  /** When this clone was made whole (performance.now()): a keyframe is patched onto it only while it is younger than {@link MAX_KEYFRAME_BASE_AGE_MS}. */
+  readonly madeAt = performance.now();
   /** Each form field's state at the last frame, hashed (no value is kept): see {@link changedFields}. */
   fields: Map<Element, number>;
 
@@ -92,12 +102,20 @@ export interface PageState {
 /** The subtrees to clone again, or why the whole viewport must be cloned. */
 export type Plan = { patch: Element[] } | { whole: string };
 
-/** Decides how the next frame is cloned: see the file comment. */
-export function planChanges(kept: KeptClone | null, changes: Changes | null, page: PageState): Plan {
-  if (!changes) return { whole: 'a keyframe was asked for' };
+/**
+ * Decides how the next frame is cloned: see the file comment. `changes` null asks for a whole
+ * clone (the loop's first frame, a frame after a failure). A `keyframe` (an agent joining or
+ * recovering) is patched like any frame, but only onto a clone made whole less than
+ * {@link MAX_KEYFRAME_BASE_AGE_MS} ago: what it shows is a whole clone at most that old plus every
+ * change signalled since (masks are found afresh and painted on every frame, keyframes included).
+ */
+export function planChanges(kept: KeptClone | null, changes: Changes | null, page: PageState, keyframe = false): Plan {
+  if (!changes) return { whole: 'the capture started over' };
   if (changes.full) return { whole: changes.full };
   if (!kept) return { whole: 'no clone kept' };
-  if (kept.patches >= MAX_PATCHES || performance.now() - (kept.patchedSince ?? Infinity) > MAX_PATCH_AGE_MS) return { whole: 'the periodic whole clone' };
+  const now = performance.now();
+  if (kept.patches >= MAX_PATCHES || now - (kept.patchedSince ?? Infinity) > MAX_PATCH_AGE_MS) return { whole: 'the periodic whole clone' };
+  if (keyframe && now - kept.madeAt > MAX_KEYFRAME_BASE_AGE_MS) return { whole: 'a keyframe was asked for' };
   const { doc, viewport } = page;
   const was = kept.viewport;
   if (was.width !== viewport.width || was.height !== viewport.height || was.scrollX !== viewport.scrollX || was.scrollY !== viewport.scrollY) {

@@ -176,8 +176,10 @@ export class Rasterizer {
   /**
    * Clones the visible viewport into SVG markup, masks blanked (and with `maskAll`, all text
    * outside `data-upscope-unmasked` made transparent). Throws when the clone cannot be trusted.
+   * `changes` null clones the whole viewport; otherwise what changed is patched into the last
+   * clone when it can be (see kept-clone.ts), a `keyframe` too while that clone is recent.
    */
-  async snapshot(masking: MaskOptions = {}, changes: Changes | null = null): Promise<Snapshot> {
+  async snapshot(masking: MaskOptions = {}, changes: Changes | null = null, keyframe = false): Promise<Snapshot> {
     const doc = this.doc;
     const win = doc.defaultView!;
     const root = doc.documentElement;
@@ -187,7 +189,7 @@ export class Rasterizer {
     watchTopLayer(doc);
     const background = pageBackground(doc);
     const maskAll = masking.maskAll === true;
-    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll });
+    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll }, keyframe);
     let whole = 'whole' in plan ? plan.whole : null;
     let patched = 0;
     let changed: { roots: Element[]; region: Region } | null = null;

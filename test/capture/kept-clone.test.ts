@@ -2,7 +2,8 @@
  * Frames that clone only what changed (src/capture/kept-clone.ts): after each kind of change the
  * agent's picture, built from every frame the loop sent, is the picture a fresh whole clone of
  * the page gives, within the fidelity suite's tolerance; masks added in a patched frame are black
- * in that very frame; and what the log cannot name is cloned whole.
+ * in that very frame; what the log cannot name is cloned whole; and a keyframe asked for while the
+ * kept clone is recent is patched too, every mask black in it.
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
@@ -11,6 +12,7 @@ import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import { capture, difference, pngBase64 } from './reference-helpers.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
 
 const CSS = `
   html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
@@ -265,4 +267,95 @@ describe('frames that clone only what changed', () => {
     document.getElementById('kept-extra')?.remove();
     expect(added.every((c) => 'whole' in c), 'cloned whole after a <style> was added').to.equal(true);
   });
+});
+
+/**
+ * Keyframes built from a patched clone (an agent joins while others watch): each case makes a mask
+ * change and asks for a keyframe at once, as the relay does for a new observer, and that keyframe,
+ * drawn alone as the new agent's viewer draws it, must show no pixel of the secret (painted magenta)
+ * and black over the masked box.
+ */
+describe('keyframes patched onto the kept clone', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('kept');
+  });
+
+  const SECRET_CSS = `${CSS} .secret { display: block; color: ${SECRET}; background: ${SECRET}; font-size: 24px; padding: 6px; }`;
+
+  /** A whole clone just made (a window `resize` clones the viewport whole), so the keyframe that follows may be patched onto it. */
+  async function freshWholeClone(r: Run, root: HTMLElement): Promise<void> {
+    const stats = await afterStats(r, () => {
+      (root.querySelector('#text')!.firstChild as Text).appendData('.');
+      window.dispatchEvent(new Event('resize'));
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('a resize event');
+  }
+
+  /** Makes `change`, asks for a keyframe with it, and returns the keyframe drawn alone with its stats. */
+  async function keyframeAfter(r: Run, change: () => void): Promise<{ picture: FrameCanvas; stats: FrameStats }> {
+    const from = r.host.completeFrames().length;
+    const fromStats = r.stats.length;
+    const stats = await afterStats(r, () => {
+      change();
+      r.host.requestKeyframe();
+    });
+    expect(stats[0].keyframe, 'the first frame after the request is a keyframe').to.equal(true);
+    const picture = new FrameCanvas();
+    await picture.draw(r.host.completeFrames()[from]);
+    return { picture, stats: r.stats[fromStats] };
+  }
+
+  function expectMasked(picture: FrameCanvas, secret: Element): void {
+    const leak = scanForSecret(picture.canvas!);
+    expect(leak.count, `secret pixels in the keyframe, first at ${JSON.stringify(leak.first)}`).to.equal(0);
+    const box = boxOf(secret);
+    for (const [x, y] of [[box.x + 2, box.y + 2], [box.x + box.width / 2, box.y + box.height / 2], [box.x + box.width - 2, box.y + box.height - 2]]) {
+      expect(isBlack(picture.pixel(x, y)), `masked pixel at ${x},${y}: ${picture.pixel(x, y)}`).to.equal(true);
+    }
+  }
+
+  const MASKED = '<upscope-masked id="secret" class="secret">Card 4242 4242 4242 4242</upscope-masked>';
+  const insertMask = (root: HTMLElement) => root.querySelector('#slot')!.insertAdjacentHTML('beforeend', MASKED);
+  /** Moves the children of `from` into a new `tag` element that takes its place, id and class. */
+  const rewrap = (from: Element, tag: string, id: string) => {
+    const to = document.createElement(tag);
+    to.id = id;
+    to.className = 'secret';
+    to.append(...from.childNodes);
+    from.replaceWith(to);
+  };
+
+  const cases: Array<{ name: string; what: string; css?: string; before?: Array<(root: HTMLElement) => void>; change: (root: HTMLElement) => void; secret: string }> = [
+    { name: 'inserted', what: 'a mask inserted', change: insertMask, secret: '#secret' },
+    { name: 'moved', what: 'a mask moved to another container', before: [insertMask], change: (root) => root.querySelector('#second')!.prepend(root.querySelector('#secret')!), secret: '#secret' },
+    {
+      name: 'resized', what: 'a mask that grows', before: [insertMask], secret: '#secret',
+      change: (root) => {
+        const secret = root.querySelector<HTMLElement>('#secret')!;
+        secret.style.height = '90px';
+        secret.append(' and the expiry date, 12/29');
+      },
+    },
+    {
+      // Unmasked in between: the same content in a plain element, drawn as it is (no secret for that frame).
+      name: 'remasked', what: 'a mask taken off, then put back', secret: '#secret',
+      before: [insertMask, (root) => rewrap(root.querySelector('#secret')!, 'div', 'plain')],
+      change: (root) => rewrap(root.querySelector('#plain')!, 'upscope-masked', 'secret'),
+    },
+    { name: 'password', what: 'a field turned into a password field', css: `#field { color: ${SECRET}; background: ${SECRET}; }`, change: (root) => void (root.querySelector<HTMLInputElement>('#field')!.type = 'password'), secret: '#field' },
+  ];
+
+  for (const c of cases) {
+    it(`${c.what} as the keyframe is asked for`, async () => {
+      const { root, run: r } = await ready(HTML, `${SECRET_CSS} ${c.css ?? ''}`);
+      for (const step of c.before ?? []) await after(r, () => step(root));
+      await freshWholeClone(r, root);
+      const { picture, stats } = await keyframeAfter(r, () => c.change(root));
+      expect('patched' in stats.clone, `cloned ${JSON.stringify(stats.clone)}`).to.equal(true);
+      expectMasked(picture, root.querySelector(c.secret)!);
+      await expectSameAsWholeClone(r, `keyframe-${c.name}`);
+    });
+  }
 });
