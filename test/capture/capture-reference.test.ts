@@ -143,6 +143,26 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('scroll-locked-body', 0.5);
   });
 
+  it('SVG gradients, patterns and clip paths defined in a hidden sprite <svg> are drawn wherever they are used', async () => {
+    mount(`
+      <svg width="0" height="0" style="position: absolute"><defs>
+        <linearGradient id="ref-lg"><stop offset="0" stop-color="rgb(220, 40, 40)"/><stop offset="1" stop-color="rgb(40, 40, 220)"/></linearGradient>
+        <pattern id="ref-dots" width="20" height="20" patternUnits="userSpaceOnUse"><rect width="20" height="20" fill="rgb(250, 230, 120)"/><circle cx="10" cy="10" r="6" fill="rgb(40, 140, 60)"/></pattern>
+        <clipPath id="ref-clip"><circle cx="60" cy="60" r="50"/></clipPath>
+      </defs></svg>
+      <div style="height: 300px"></div>
+      <svg width="600" height="120" style="display: block">
+        <rect width="240" height="120" rx="12" fill="url(#ref-lg)"/>
+        <rect x="260" width="200" height="120" fill="url(#ref-dots)"/>
+        <g transform="translate(480 0)"><rect width="120" height="120" fill="rgb(120, 40, 160)" clip-path="url(#ref-clip)"/></g>
+      </svg>
+      <div style="height: 2000px"></div>`);
+    // Scrolled: the sprite is far above the viewport, where culling empties what it can.
+    window.scrollTo(0, 250);
+    await expectWithin('svg-sprite-resources', 0.5);
+  });
+
+
   it('8. scrolled boxes show scrollbars only as the browser does', async () => {
     mount(`
       <div class="box auto"><div class="long">${text(40)}</div></div>
