@@ -162,6 +162,19 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('svg-sprite-resources', 0.5);
   });
 
+  it('native controls keep their native look: disabled, submit and reset, a dark color-scheme, a styled placeholder', async () => {
+    const controls = `
+      <p><input value="Typed"> <input placeholder="Search products" class="styled"> <input disabled value="Disabled"> <input readonly value="Read only"></p>
+      <p><input type="submit"> <input type="reset"> <input type="button" value="Input button"> <button>Button</button> <button disabled>Disabled</button></p>
+      <p><select><option>One</option><option selected>Two</option></select> <select multiple size="3"><option>A</option><option selected>B</option><option>C</option></select>
+         <input type="checkbox" checked> <input type="radio" checked> <input type="range"> <progress value="40" max="100"></progress> <meter value="0.6"></meter> <input type="date" value="2026-03-14"></p>
+      <p><textarea rows="3" cols="30">Some text in a text area.</textarea></p>`;
+    mount(`<div class="light">${controls}</div><div class="dark">${controls}</div>`,
+      `.light, .dark { padding: 8px 16px; } .dark { color-scheme: dark; background: rgb(30, 30, 30); color: rgb(220, 220, 220); }
+       .styled::placeholder { color: rgb(140, 100, 40); font-style: italic; font-weight: bold; }`);
+    await expectWithin('native-controls', 0.5);
+  });
+
 
   it('8. scrolled boxes show scrollbars only as the browser does', async () => {
     mount(`
