@@ -175,6 +175,17 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('native-controls', 0.5);
   });
 
+  it('a same-origin iframe is drawn with its own fonts, colours and canvas background, not the host page\'s', async () => {
+    const root = mount(`<iframe width="500" height="260" style="border: 1px solid rgb(120, 120, 120)"></iframe>`,
+      `body { font: 20px/2 monospace; color: rgb(200, 30, 30); }`);
+    const frame = root.querySelector('iframe')!;
+    await new Promise((ok) => {
+      frame.addEventListener('load', ok, { once: true });
+      frame.srcdoc = `<style>body { margin: 12px; background: rgb(255, 248, 225); font: 16px sans-serif; }</style><h2>Inside a frame</h2><p>${text(8)}</p><button>Framed button</button>`;
+    });
+    await expectWithin('same-origin-iframe', 0.5);
+  });
+
 
   it('8. scrolled boxes show scrollbars only as the browser does', async () => {
     mount(`
