@@ -186,6 +186,15 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('same-origin-iframe', 0.5);
   });
 
+  it('list markers styled by the page: colour, weight, size and content of ::marker', async () => {
+    mount(`
+      <ul class="arrows"><li>Custom marker</li><li>Second item</li></ul>
+      <ol class="roman"><li>Roman</li><li>Numerals</li><li>Three</li></ol>`,
+      `body { font: 24px/1.5 sans-serif; color: rgb(33, 37, 41); }
+       .arrows li::marker { color: rgb(214, 51, 132); content: "\\27A4  "; font-size: 32px; }
+       .roman { list-style: upper-roman; } .roman li::marker { color: rgb(13, 110, 253); font-weight: 700; }`);
+    await expectWithin('list-markers', 0.5);
+  });
 
   it('8. scrolled boxes show scrollbars only as the browser does', async () => {
     mount(`
