@@ -144,7 +144,8 @@ function noRenamedPropsAcross() {
   return {
     name: 'upscope-no-renamed-props-across',
     renderChunk(code, chunk) {
-      const found = /\._[A-Za-z]\w*|[{,]_[A-Za-z]\w*:/.exec(code);
+      // Not after `..`: a spread of a minified local named `_x` (`..._r(e)`) is no property.
+      const found = /(?<!\.\.)\._[A-Za-z]\w*|[{,]_[A-Za-z]\w*:/.exec(code);
       if (found) this.error(`${chunk.fileName} uses the property ${found[0]}, which the visitor bundles rename (VISITOR_MINIFY in rollup.config.mjs)`);
       return null;
     },

@@ -134,10 +134,131 @@ const chat = () => page('Chat', `
    <div class="thread"><div class="msgs">${Array.from({ length: 60 }, (_, i) => `<div class="m ${i % 3 ? '' : 'me'}">${para(1, i).slice(0, 20 + (i * 13) % 60)}</div>`).join('')}</div><div class="compose"><input value="Typing a reply"><button>Send</button></div></div>
    <script>document.querySelector('.msgs').scrollTop = 1e6;</script>`);
 
+
+// Pages of CSS features that real sites use and the pages above lack (helper "fid", issue 16).
+
+/** Every kind of native form control, in light and in a dark color-scheme panel. */
+const controls = () => page('Controls', `
+  .grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 14px 24px; padding: 20px; } label { display: grid; gap: 4px; font-size: 14px; }
+  .dark { color-scheme: dark; background: #1e1e1e; color: #ddd; } .accent { accent-color: #d63384; } input::placeholder { color: #8a6d3b; font-style: italic; }`,
+  `<h1 style="margin:20px">All the controls</h1>${['', 'dark accent'].map((cls) => `<div class="grid ${cls}">
+   <label>Text <input value="Typed value"></label><label>Placeholder <input placeholder="Search products…"></label><label>Password <input type="password" value="secret"></label>
+   <label>Number <input type="number" value="42"></label><label>Search <input type="search" value="query"></label><label>Email <input type="email" placeholder="you@example.com"></label>
+   <label>Date <input type="date" value="2026-03-14"></label><label>Time <input type="time" value="13:45"></label><label>Datetime <input type="datetime-local" value="2026-03-14T13:45"></label>
+   <label>Month <input type="month" value="2026-03"></label><label>Week <input type="week" value="2026-W11"></label><label>Color <input type="color" value="#3b82f6"></label>
+   <label>Range <input type="range" min="0" max="10" value="3"></label><label>File <input type="file"></label><label>Progress <progress value="70" max="100"></progress></label>
+   <label>Indeterminate <progress></progress></label><label>Meter <meter min="0" max="10" low="3" high="7" optimum="9" value="2"></meter></label><label>Meter ok <meter value="0.9"></meter></label>
+   <label>Select <select><option>One</option><option selected>Two</option></select></label><label>Multiple <select multiple size="4"><option>Alpha</option><option selected>Beta</option><option>Gamma</option><option selected>Delta</option><option>Epsilon</option></select></label>
+   <label>Listbox <select size="3"><optgroup label="Group"><option>Inside</option><option selected>Chosen</option></optgroup></select></label>
+   <div><label><span><input type="checkbox" checked> Checked</span></label><label><span><input type="checkbox"> Unchecked</span></label><label><span><input type="checkbox" class="ind"> Indeterminate</span></label></div>
+   <div><label><span><input type="radio" name="r${cls}" checked> First</span></label><label><span><input type="radio" name="r${cls}"> Second</span></label><label><span><input type="radio" disabled> Disabled</span></label></div>
+   <label>Textarea <textarea rows="4" class="scrolled">${para(12)}</textarea></label>
+   <div><button>Button</button> <button disabled>Disabled</button> <input type="submit" value="Submit"> <input type="reset"> <input type="button" value="Input button"></div>
+   <label>Disabled <input disabled value="Cannot edit"></label><label>Readonly <input readonly value="Read only"></label>
+   <fieldset><legend>Legend</legend><input type="checkbox" checked> In a fieldset</fieldset></div>`).join('')}
+   <script>for (const t of document.querySelectorAll('textarea.scrolled')) t.scrollTop = 60; for (const c of document.querySelectorAll('.ind')) c.indeterminate = true;</script>`);
+
+/** Visual effects: filters, blend modes, backdrop-filter, shadows, outlines, gradients, border-image, clip-path, masks, 3D. */
+const effects = () => page('Effects', `
+  .grid { display: grid; grid-template-columns: repeat(4, 1fr); gap: 24px; padding: 24px; } .tile { height: 140px; border-radius: 10px; position: relative; overflow: hidden; font-weight: 700; }
+  .photo { background: url("${svgPhoto(210)}") center / cover; } .g1 { background: linear-gradient(135deg, #f093fb, #f5576c); } .g2 { background: radial-gradient(circle at 30% 30%, #fff, #4facfe 60%, #00f2fe); }
+  .g3 { background: conic-gradient(from 45deg, red, orange, yellow, green, blue, purple, red); } .g4 { background: repeating-linear-gradient(45deg, #222 0 10px, #ffc107 10px 20px); }
+  .blur { filter: blur(3px); } .gray { filter: grayscale(1) contrast(1.2); } .hue { filter: hue-rotate(120deg) saturate(2); } .drop { filter: drop-shadow(6px 6px 4px rgb(0 0 0 / .5)); }
+  .glass { position: absolute; inset: 30px 20px; backdrop-filter: blur(8px) saturate(1.5); background: rgb(255 255 255 / .3); border: 1px solid rgb(255 255 255 / .6); border-radius: 8px; }
+  .blend { mix-blend-mode: multiply; background: #0dcaf0; position: absolute; inset: 20px; border-radius: 50%; } .blend2 { mix-blend-mode: screen; background: #d63384; position: absolute; inset: 40px 10px; }
+  .shadow { box-shadow: 0 10px 20px rgb(0 0 0 / .25), inset 0 0 0 4px #0d6efd; background: #fff; } .outline { outline: 3px dashed #d63384; outline-offset: 6px; background: #f8f9fa; overflow: visible; }
+  .bimg { border: 16px solid; border-image: repeating-linear-gradient(45deg, #0d6efd 0 8px, #fff 8px 16px) 16; }
+  .clip1 { clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%); } .clip2 { clip-path: circle(40%); } .clip3 { clip-path: inset(10px 20px round 20px); }
+  .mask { -webkit-mask-image: linear-gradient(to right, #000, transparent); mask-image: linear-gradient(to right, #000, transparent); } .mask2 { mask-image: radial-gradient(circle, #000 50%, transparent 51%); -webkit-mask-image: radial-gradient(circle, #000 50%, transparent 51%); }
+  .scene { perspective: 600px; } .cube { transform: rotateY(35deg) rotateX(15deg); background: #6f42c1; color: #fff; height: 100%; } .skew { transform: skewX(-12deg) scale(.9); }
+  .ts { text-shadow: 2px 2px 0 #f00, -2px -2px 0 #00f; font-size: 28px; padding: 20px; } .op { opacity: .4; } .radius { border-radius: 50% 10% 50% 10% / 20% 50% 20% 50%; border: 4px double #198754; }`,
+  `<h1 style="margin:24px">Effects</h1><div class="grid">
+   <div class="tile g1">linear</div><div class="tile g2">radial</div><div class="tile g3">conic</div><div class="tile g4"></div>
+   <div class="tile photo blur"></div><div class="tile photo gray"></div><div class="tile photo hue"></div><div class="tile"><div class="tile photo drop" style="margin:10px;overflow:visible"></div></div>
+   <div class="tile photo"><div class="glass">glass</div></div><div class="tile photo"><div class="blend"></div><div class="blend2"></div></div><div class="tile shadow">shadow</div><div class="tile outline">outline</div>
+   <div class="tile bimg">border-image</div><div class="tile photo clip1"></div><div class="tile photo clip2"></div><div class="tile photo clip3"></div>
+   <div class="tile photo mask"></div><div class="tile photo mask2"></div><div class="tile scene"><div class="cube">3D</div></div><div class="tile g1 skew">skew</div>
+   <div class="tile ts">Shadowed</div><div class="tile photo op"></div><div class="tile g2 radius"></div><div class="tile" style="background:#000;color:#fff;filter:invert(1)">inverted</div>
+   ${Array.from({ length: 8 }, (_, i) => `<div class="tile ${['g1', 'g2', 'g3', 'g4'][i % 4]} ${['blur', 'gray', 'hue', 'drop'][i % 4]}"></div>`).join('')}</div><p style="margin:24px">${para(10)}</p>`);
+
+/** Text layout: ellipsis, line clamps, vertical writing, emoji, markers, list images, columns, first-letter. */
+const typography = () => page('Typography', `
+  main { max-width: 1100px; margin: 0 auto; padding: 20px; display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
+  .ell { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border: 1px solid #ccc; padding: 4px; } .clamp { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+  .vert { writing-mode: vertical-rl; height: 220px; border: 1px solid #ccc; padding: 8px; } .vlr { writing-mode: vertical-lr; text-orientation: upright; height: 200px; } .sideways { writing-mode: vertical-rl; transform: rotate(180deg); }
+  .emoji { font-size: 32px; } ul.custom li::marker { color: #d63384; content: "➤ "; font-size: 20px; } ol.roman { list-style: upper-roman; } ol.roman li::marker { color: #0d6efd; font-weight: 700; }
+  ul.img { list-style-image: url("data:image/svg+xml;utf8,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12"><rect width="12" height="12" rx="3" fill="#198754"/></svg>')}"); }
+  ul.inside { list-style-position: inside; list-style-type: square; } ul.none { list-style: none; padding: 0; } ul.none li::before { content: "✓ "; color: #198754; }
+  .cols { columns: 3 160px; column-rule: 2px dotted #adb5bd; column-gap: 20px; } .cols h4 { column-span: all; margin: 4px 0; }
+  .drop::first-letter { float: left; font-size: 54px; line-height: .9; margin: 4px 6px 0 0; color: #b02a37; font-weight: 700; } .fl::first-line { font-variant: small-caps; letter-spacing: 1px; color: #0d6efd; }
+  .deco span { text-decoration: underline wavy #dc3545; } .deco s { text-decoration-thickness: 3px; } .deco u { text-underline-offset: 5px; text-decoration-style: double; } mark { background: #fff3cd; }
+  .hyph { hyphens: auto; width: 180px; text-align: justify; } .break { word-break: break-all; width: 200px; } .pre { white-space: pre-wrap; tab-size: 4; font-family: 'DejaVu Sans Mono', monospace; }
+  abbr { text-decoration: underline dotted; } sup, sub { font-size: 70%; } kbd { border: 1px solid #adb5bd; border-radius: 3px; padding: 0 4px; box-shadow: inset 0 -1px 0 #adb5bd; font-size: 13px; }
+  .grad { background: linear-gradient(90deg, #0d6efd, #d63384); -webkit-background-clip: text; background-clip: text; color: transparent; font-size: 36px; font-weight: 800; } .stroke { -webkit-text-stroke: 1px #212529; color: transparent; font-size: 36px; font-weight: 800; }`,
+  `<main><section><h2>Truncation</h2>${Array.from({ length: 4 }, (_, i) => `<div class="ell">${para(2, i)}</div>`).join('')}<p class="clamp">${para(6)}</p>
+   <h2>Emoji</h2><p class="emoji">😀 🎉 👍🏽 👨‍👩‍👧‍👦 🇵🇹 ❤️ ☕ 🚀</p><p>Inline emoji 🙂 in text and a flag 🇯🇵 and ✅ ❌ ⚠️.</p>
+   <h2>Lists</h2><ul class="custom"><li>Custom marker</li><li>Second item</li></ul><ol class="roman"><li>Roman</li><li>Numerals</li><li>Three</li></ol><ul class="img"><li>Image bullet</li><li>Another</li></ul><ul class="inside"><li>Inside square bullets</li><li>wrap ${para(1)}</li></ul><ul class="none"><li>Ticked</li><li>Ticked too</li></ul>
+   <dl><dt>Term</dt><dd>Definition of the term.</dd><dt>Other</dt><dd>Another one.</dd></dl></section>
+   <section><h2>Vertical</h2><div style="display:flex;gap:16px"><div class="vert">縦書きの日本語テキスト。English inside. ${para(1)}</div><div class="vlr">UPRIGHT</div><div class="sideways">Sideways label</div></div>
+   <h2>Columns</h2><div class="cols"><h4>Spanning heading</h4>${para(8)}</div>
+   <p class="drop">${para(4)}</p><p class="fl">${para(3)}</p><p class="deco"><span>wavy</span> <s>struck</s> <u>double</u> <mark>marked</mark> <abbr title="x">abbr</abbr> x<sup>2</sup> H<sub>2</sub>O <kbd>Ctrl</kbd>+<kbd>K</kbd></p>
+   <div style="display:flex;gap:16px"><p class="hyph" lang="en">Extraordinarily incomprehensible characteristically uncharacteristically internationalization</p><p class="break">https://example.com/a/very/long/path/without/any/spaces/at/all</p></div>
+   <p class="pre">col\tcol\tcol\n\tindented   spaced</p><p class="grad">Gradient text</p><p class="stroke">Outlined text</p></section></main>`);
+
+/** Embedded media: a same-origin iframe, canvases, inline SVG with <use>, <picture>, object-fit, fixed backgrounds. */
+const media = () => page('Media', `
+  .grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 20px; padding: 20px; } .grid > * { border: 1px solid #dee2e6; border-radius: 8px; }
+  iframe { width: 100%; height: 220px; } canvas { width: 100%; height: 220px; display: block; } .fit img { width: 100%; height: 200px; display: block; }
+  .hero { height: 300px; background: url("${svgPhoto(120)}") center / cover fixed; display: grid; place-items: center; color: #fff; font-size: 40px; text-shadow: 0 2px 6px #000; }
+  .pattern { height: 200px; background: url("${svgPhoto(300)}") 0 0 / 80px 50px repeat, #eee; } .multi { height: 200px; background: linear-gradient(rgb(0 0 0 / .5), transparent), url("${svgPhoto(40)}") right bottom / 60% no-repeat, #cfe2ff; }
+  svg.icon { width: 48px; height: 48px; fill: currentColor; color: #0d6efd; } .icons { display: flex; gap: 12px; padding: 12px; flex-wrap: wrap; }`,
+  `<svg width="0" height="0" style="position:absolute"><defs><symbol id="star" viewBox="0 0 24 24"><path d="M12 2l3 7h7l-5.5 4.5 2 7.5-6.5-4.5-6.5 4.5 2-7.5L2 9h7z"/></symbol><symbol id="heart" viewBox="0 0 24 24"><path d="M12 21s-8-5-8-11a4.5 4.5 0 0 1 8-3 4.5 4.5 0 0 1 8 3c0 6-8 11-8 11z"/></symbol><linearGradient id="lg"><stop offset="0" stop-color="#f00"/><stop offset="1" stop-color="#00f"/></linearGradient></defs></svg>
+   <h1 style="margin:20px">Media</h1><div class="hero">Fixed background</div><div class="grid">
+   <iframe srcdoc="<style>body{font:16px sans-serif;margin:12px;background:#fff8e1}</style><h2>Inside an iframe</h2><p>${para(3)}</p><button>Framed button</button>"></iframe>
+   <div><canvas id="c1" width="400" height="220"></canvas></div><div class="icons">${Array.from({ length: 12 }, (_, i) => `<svg class="icon" style="color:hsl(${i * 30} 70% 45%)"><use href="#${i % 2 ? 'heart' : 'star'}"/></svg>`).join('')}<svg width="200" height="60"><rect width="200" height="60" rx="10" fill="url(#lg)"/><use href="#star" x="70" y="0" width="60" height="60" fill="#fff"/></svg></div>
+   ${['fill', 'contain', 'cover', 'none', 'scale-down'].map((f) => `<div class="fit"><img alt="" src="${svgPhoto(f.length * 40)}" style="object-fit:${f};object-position:${f === 'none' ? '20% 30%' : 'center'}"><small>${f}</small></div>`).join('')}
+   <picture><source srcset="${svgPhoto(10)} 1x, ${svgPhoto(90)} 2x" media="(min-width: 600px)"><img alt="" src="${svgPhoto(180)}" style="width:100%;height:200px"></picture>
+   <div class="pattern"></div><div class="multi"></div><img alt="" src="${svgPhoto(250)}" srcset="${svgPhoto(250)} 320w, ${svgPhoto(330)} 640w" sizes="(max-width: 600px) 100vw, 400px" style="width:100%;height:200px;object-fit:cover"></div>
+   <div class="hero" style="background-image:url('${svgPhoto(330)}')">Second fixed</div><p style="margin:20px">${para(30)}</p>
+   <script>const c = document.getElementById('c1').getContext('2d'); const g = c.createLinearGradient(0, 0, 400, 220); g.addColorStop(0, '#0d6efd'); g.addColorStop(1, '#d63384'); c.fillStyle = g; c.fillRect(0, 0, 400, 220); c.fillStyle = '#fff'; c.font = 'bold 32px sans-serif'; c.fillText('Canvas chart', 40, 60); c.strokeStyle = '#ffc107'; c.lineWidth = 4; c.beginPath(); for (let x = 0; x < 400; x += 10) c.lineTo(x, 150 + Math.sin(x / 30) * 40); c.stroke();</script>`);
+
+/** Modern CSS: custom properties, @layer, :has(), container queries, nesting, unicode-range font faces, zoom, aspect-ratio, sticky headers in scrolled boxes. */
+const modern = () => page('Modern', `
+  @layer base, components; @layer components { .card { background: var(--card-bg); border-radius: var(--r); padding: 16px; } } @layer base { .card { background: red; padding: 0; } }
+  @font-face { font-family: "Ranged"; src: url(/fonts/icons.ttf) format("truetype"); unicode-range: U+EA60-EA90; }
+  :root { --card-bg: #e7f1ff; --r: 12px; --accent: #6f42c1; } .wrap { display: grid; grid-template-columns: repeat(3, 1fr); gap: 20px; padding: 20px; }
+  .card:has(input:checked) { outline: 3px solid var(--accent); background: #f3e8ff; } .card h3 { color: var(--accent); margin: 0 0 8px; }
+  .cq { container-type: inline-size; border: 1px dashed #999; } .cq .inner { display: grid; grid-template-columns: 1fr; gap: 8px; } @container (min-width: 350px) { .cq .inner { grid-template-columns: 1fr 1fr; } .cq .inner div { background: #d1e7dd; } }
+  .nest { & p { color: #198754; } &:hover { color: red; } } .ranged { font-family: "Ranged", 'DejaVu Sans', sans-serif; font-size: 24px; }
+  .zoomed { zoom: 1.5; } .ar { aspect-ratio: 16 / 9; background: linear-gradient(#ffc107, #fd7e14); border-radius: 8px; } .inset { position: relative; height: 120px; background: #eee; } .inset span { position: absolute; inset: auto 10px 10px auto; background: #0d6efd; color: #fff; padding: 4px; }
+  .tablebox { height: 220px; overflow: auto; border: 1px solid #dee2e6; } .tablebox table { border-collapse: collapse; width: 100%; } .tablebox th { position: sticky; top: 0; background: #212529; color: #fff; } .tablebox td, .tablebox th { padding: 6px 10px; border-bottom: 1px solid #dee2e6; }
+  .carousel { display: flex; gap: 12px; overflow-x: auto; scroll-snap-type: x mandatory; padding-bottom: 8px; } .carousel > div { flex: 0 0 220px; height: 140px; scroll-snap-align: start; border-radius: 10px; display: grid; place-items: center; color: #fff; font-size: 28px; }
+  .fixedbar { position: fixed; top: 0; right: 0; left: 0; height: 48px; background: rgb(33 37 41 / .85); backdrop-filter: blur(6px); color: #fff; display: flex; align-items: center; padding: 0 20px; z-index: 10; }
+  body { padding-top: 48px; } .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); grid-auto-rows: 100px; grid-auto-flow: dense; gap: 8px; padding: 20px; } .gallery .w { grid-column: span 2; } .gallery .t { grid-row: span 2; } .gallery div { border-radius: 6px; }
+  details { border: 1px solid #dee2e6; border-radius: 6px; padding: 8px 12px; margin: 8px 20px; } summary { cursor: pointer; font-weight: 600; } details[open] summary { color: #0d6efd; }`,
+  `<div class="fixedbar">Fixed translucent header</div><div class="wrap">${Array.from({ length: 6 }, (_, i) => `<label class="card"><h3>Plan ${i}</h3><input type="checkbox" ${i === 1 ? 'checked' : ''}> Choose<p>${para(1, i)}</p></label>`).join('')}</div>
+   <div class="wrap"><div class="cq"><div class="inner"><div>Container</div><div>query</div></div></div><div class="cq" style="width:60%"><div class="inner"><div>Narrow</div><div>container</div></div></div><div class="nest"><p>Nested rule text</p><p class="ranged">Icons \\uEA60 in text: &#xEA60;&#xEA61;&#xEA62; abc</p></div>
+   <div class="zoomed">Zoomed 1.5× text <button>Zoomed</button></div><div class="ar"></div><div class="inset"><span>inset</span></div>
+   <div class="tablebox"><table><thead><tr><th>Name</th><th>Qty</th><th>Price</th></tr></thead><tbody>${Array.from({ length: 30 }, (_, i) => `<tr><td>Row ${i}</td><td>${i * 3}</td><td>$${i}.00</td></tr>`).join('')}</tbody></table></div>
+   <div style="grid-column: span 2"><div class="carousel">${Array.from({ length: 12 }, (_, i) => `<div style="background:hsl(${i * 30} 60% 50%)">Slide ${i}</div>`).join('')}</div></div></div>
+   ${Array.from({ length: 4 }, (_, i) => `<details ${i % 2 ? '' : 'open'}><summary>Question ${i}</summary><p>${para(2, i)}</p></details>`).join('')}
+   <div class="gallery">${Array.from({ length: 30 }, (_, i) => `<div class="${i % 5 === 0 ? 'w' : ''} ${i % 7 === 0 ? 't' : ''}" style="background:hsl(${i * 47 % 360} 50% 60%)"></div>`).join('')}</div><p style="margin:20px">${para(20)}</p>
+   <script>document.querySelector('.tablebox').scrollTop = 150; document.querySelector('.carousel').scrollLeft = 470;</script>`);
+
+/** A dark site: color-scheme dark on the root, dark scrollbars, native controls, code blocks, translucent cards. */
+const dark = () => page('Dark', `
+  :root { color-scheme: dark; } body { background: #0d1117; color: #c9d1d9; } a { color: #58a6ff; } .layout { display: grid; grid-template-columns: 260px 1fr; gap: 24px; padding: 24px; }
+  aside { position: sticky; top: 24px; align-self: start; background: #161b22; border: 1px solid #30363d; border-radius: 8px; padding: 12px; } .card { background: rgb(255 255 255 / .04); border: 1px solid #30363d; border-radius: 8px; padding: 16px; margin-bottom: 16px; }
+  pre { background: #161b22; padding: 12px; border-radius: 6px; overflow-x: auto; white-space: pre; } .scroll { height: 140px; overflow-y: scroll; border: 1px solid #30363d; padding: 8px; }
+  input, select, textarea, button { font: inherit; } .label { display: inline-block; border: 1px solid #3fb950; color: #3fb950; border-radius: 2em; padding: 0 8px; font-size: 12px; }`,
+  `<div class="layout"><aside><input placeholder="Filter" style="width:100%;box-sizing:border-box"><ul>${Array.from({ length: 12 }, (_, i) => `<li><a href="#">Repository ${i}</a></li>`).join('')}</ul><select><option>main</option></select> <button>New</button></aside>
+   <main>${Array.from({ length: 8 }, (_, i) => `<div class="card"><h3>Issue #${i + 100} <span class="label">bug</span></h3><p>${para(3, i)}</p><pre>$ git commit -m "a very long line of code that keeps going past the edge of the box so it scrolls sideways ${i}"</pre>${i === 1 ? `<div class="scroll">${para(15)}</div><input type="checkbox" checked> <input type="radio" checked> <input type="range"> <progress value="30" max="100"></progress><textarea>${para(1)}</textarea>` : ''}</div>`).join('')}</main></div>`);
+
 /** name -> html; every page is measured at the top and scrolled (window, half its scroll range up to 1 600 px). */
 export const CORPUS = [
   ['landing', landing()], ['album', album()], ['pricing', pricing()], ['article', article()], ['form', form()],
   ['docs', docs()], ['charts', charts()], ['shop', shop()], ['banner', banner()], ['rtl', rtl()], ['news', news()],
   ['modal', modal()], ['chat', chat()],
+  ['controls', controls()], ['effects', effects()], ['typography', typography()], ['media', media()], ['modern', modern()], ['dark', dark()],
   ...BENCH_PAGES.map((p) => [`bench-${p.name}`, p.html]),
 ].map(([name, html]) => ({ name, html }));

@@ -4,7 +4,8 @@
 // same view. Reports the share of views within 1% of the screenshot and the median, and writes
 // bench/results/fidelity.json. See bench/README.md.
 //
-//   node bench/fidelity.mjs [--diffs]   (--diffs writes bench/results/fidelity-diffs/<view>.png)
+//   node bench/fidelity.mjs [--diffs]   (--diffs writes bench/results/fidelity-diffs/<view>.png, and the
+//   frame and the screenshot beside it as <view>-frame.png and <view>-browser.png)
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -78,6 +79,8 @@ async function measureView(page, cdp, name, writeDiffs) {
   if (writeDiffs) {
     mkdirSync(join(RESULTS, 'fidelity-diffs'), { recursive: true });
     writeFileSync(join(RESULTS, 'fidelity-diffs', `${name}.png`), Buffer.from(diff.diffPng.split(',')[1], 'base64'));
+    writeFileSync(join(RESULTS, 'fidelity-diffs', `${name}-frame.png`), Buffer.from(diff.framePng.split(',')[1], 'base64'));
+    writeFileSync(join(RESULTS, 'fidelity-diffs', `${name}-browser.png`), Buffer.from(png, 'base64'));
   }
   return { view: name, pixelDiffPct: Math.round(diff.pct * 1000) / 1000, masks: frame.masks, errors: frame.errors };
 }

@@ -260,7 +260,14 @@ window.bench = {
       r.readAsDataURL(blob);
     });
     const maskedPixels = excluded.reduce((n, v) => n + v, 0);
-    return { differing, compared, maskedPixels, pct: (100 * differing) / compared, diffPng, sizeMismatch: bmp.width !== picture.width || bmp.height !== picture.height };
+    const frame = new OffscreenCanvas(picture.width, picture.height);
+    frame.getContext('2d').putImageData(picture, 0, 0);
+    const framePng = await new Promise(async (ok) => {
+      const r = new FileReader();
+      r.onload = () => ok(r.result);
+      r.readAsDataURL(await frame.convertToBlob({ type: 'image/png' }));
+    });
+    return { differing, compared, maskedPixels, pct: (100 * differing) / compared, diffPng, framePng, sizeMismatch: bmp.width !== picture.width || bmp.height !== picture.height };
   },
 
   /** The capture loop with its defaults on an unchanged page: bytes sent in `ms` after the first frame. */

@@ -27,7 +27,7 @@ export const INHERITED = new Set([
   'text-rendering', 'white-space-collapse', 'text-wrap-mode', 'text-wrap-style', 'word-break', 'overflow-wrap', 'hyphens',
   'tab-size', 'text-underline-offset', '-webkit-text-fill-color', '-webkit-text-stroke-width', '-webkit-text-stroke-color',
   'quotes', 'caret-color', 'list-style-type', 'list-style-position', 'list-style-image', 'border-collapse', 'border-spacing',
-  'caption-side', 'empty-cells', 'image-rendering', 'accent-color', 'scrollbar-color',
+  'caption-side', 'empty-cells', 'image-rendering', 'accent-color', 'scrollbar-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
   'paint-order', 'text-anchor',
 ]);
@@ -45,7 +45,7 @@ const UNUSUAL_INHERITED = [
   'caret-color: rgb(13, 14, 15)', 'list-style: square inside', 'border-collapse: collapse', 'border-spacing: 3px',
   'caption-side: bottom', 'empty-cells: hide', 'image-rendering: pixelated', 'accent-color: rgb(16, 17, 18)',
   'direction: rtl', 'line-height: 17px', 'text-wrap-style: balance', 'fill: rgb(19, 20, 21)', 'stroke: rgb(22, 23, 24)',
-  'paint-order: markers', 'text-anchor: end',
+  'paint-order: markers', 'text-anchor: end', 'color-scheme: only dark',
 ].join('; ');
 
 /** The part of a computed style declaration modern-screenshot reads. */
@@ -268,18 +268,40 @@ export class CloneStyles {
     return doc;
   }
 
-  /** The browser's computed defaults for a library key: `tag`, `tag:::before`, or `svg:tag:...` for SVG content. */
-  private base(key: string): Map<string, unknown> {
+  /**
+   * The browser's defaults for a native control like `el`: same tag, same attributes among those
+   * the browser's style sheet selects on, same `color-scheme`. A disabled field, a submit button or
+   * a control in a dark scheme has other borders and colours than a plain `<input>`; compared with
+   * the plain one they would be written on the clone, and a control whose border or background is
+   * set by the page is drawn without its native look (Chromium drops `appearance: auto` then).
+   */
+  private controlBase(el: Element): Map<string, unknown> {
+    const attributes = CONTROL_ATTRIBUTES.filter((name) => el.hasAttribute(name)).map((name) => [name, el.getAttribute(name)!] as const);
+    const scheme = this.ownValue(el, 'color-scheme');
+    const key = `${el.localName}|${attributes.map(([n, v]) => `${n}=${v}`).join('|')}|${scheme}`;
+    return this.base(key, (doc) => {
+      const root = doc.createElement('div');
+      if (scheme) root.style.colorScheme = scheme;
+      const control = root.appendChild(doc.createElement(el.localName));
+      for (const [name, value] of attributes) control.setAttribute(name, value);
+      return { root, el: control };
+    });
+  }
+
+  /** The browser's computed defaults for a library key: `tag`, `tag:::before`, or `svg:tag:...` for SVG content (or what `make` builds). */
+  private base(key: string, make?: (doc: Document) => { root: Element; el: Element }): Map<string, unknown> {
     let base = this.bases.get(key);
     if (base) return base;
     const doc = this.sandbox();
     const win = doc.defaultView!;
-    const pseudo = /::[a-z-]+$/.exec(key)?.[0] ?? null;
+    const pseudo = make ? null : /::[a-z-]+$/.exec(key)?.[0] ?? null;
     const svg = key.startsWith('svg:');
     const tag = (svg ? key.split(':')[1] : key.split(':')[0]) || 'div';
     let root: Element;
     let el: Element;
-    if (svg) {
+    if (make) {
+      ({ root, el } = make(doc));
+    } else if (svg) {
       root = doc.createElementNS(SVG_NS, 'svg');
       el = root.appendChild(doc.createElementNS(SVG_NS, tag));
     } else {
@@ -313,13 +335,20 @@ export class CloneStyles {
   }
 
   private defaultFor(key: string): DefaultStyle {
-    const base = this.base(key);
     const pseudo = key.includes('::');
+    const control = !pseudo && this.element && NATIVE_CONTROLS.has(key) && this.element.localName === key;
+    const base = control ? this.controlBase(this.element!) : this.base(key);
     if (key.startsWith('svg:')) return this.svgDefault(key, base);
     if (key === 'svg') return new ErasableDefault(base);
     // A look-up for another element than the one entered (a same-origin iframe's root, cloned in
     // place of the iframe): no parent is known for it.
-    if (this.element?.localName !== key.split(':', 1)[0]) return new ErasableDefault(base);
+    if (this.element?.localName !== key.split(':', 1)[0]) {
+      const erasable = new ErasableDefault(base);
+      // A same-origin frame's root would inherit the host page's fonts and colours in the clone,
+      // where the browser gives it the defaults: every inherited value is written on it.
+      if (this.element?.localName === 'iframe' && key === 'html') for (const name of INHERITED) erasable.delete(name);
+      return erasable;
+    }
     // A pseudo-element inherits from its element; an element from its flat-tree parent.
     const from = pseudo ? this.element : this.parent;
     const inherited = from && this.recorded.get(from);
@@ -381,6 +410,11 @@ export class CloneStyles {
 
 /** Attributes the browser's style sheet or presentational hints select on to set inherited properties (links, input types, direction, legacy alignment and fonts). */
 const UA_ATTRIBUTES = ['type', 'href', 'dir', 'lang', 'align', 'color', 'face', 'size', 'multiple', 'contenteditable'];
+
+/** Elements the browser draws with a native look (`appearance: auto`) unless the page styles their box. */
+const NATIVE_CONTROLS = new Set(['input', 'button', 'select', 'textarea', 'meter', 'progress']);
+/** Attributes the browser's style sheet selects on for those, and what it sets depends on. */
+const CONTROL_ATTRIBUTES = ['type', 'disabled', 'readonly', 'multiple', 'size'];
 
 const NONE: ReadonlySet<string> = new Set();
 const SVG_NS = 'http://www.w3.org/2000/svg';

@@ -14,6 +14,9 @@ export function copyFormState(original: Element, clone: Element): void {
         // An indeterminate box has no attribute; the clone can only show it unticked.
         if (input.indeterminate) clone.removeAttribute('checked');
       }
+      // A submit or reset button with no value shows the browser's label ("Submit", "Reset"); the
+      // library writes its empty value as the attribute, which would show an empty button.
+      if ((input.type === 'submit' || input.type === 'reset') && !input.hasAttribute('value')) clone.removeAttribute('value');
       break;
     }
     case 'textarea':
@@ -38,6 +41,18 @@ export function copyFormState(original: Element, clone: Element): void {
 function showPlaceholderAsPlaceholder(original: HTMLInputElement | HTMLTextAreaElement, clone: Element): void {
   if (original.value !== '' || !original.placeholder) return;
   const placeholder = getComputedStyle(original, '::placeholder');
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
   const color = placeholder.getPropertyValue('-webkit-text-fill-color') || placeholder.color;
-  if (color) (clone as HTMLElement).style.setProperty('-webkit-text-fill-color', color);
+  if (color) style.setProperty('-webkit-text-fill-color', color);
+  // The page's `::placeholder` rule is not in the clone; the field shows nothing else, so how the
+  // placeholder's text is set (italic, lighter) is given to the field, whose text it inherits.
+  const own = getComputedStyle(original);
+  for (const name of PLACEHOLDER_TEXT) {
+    const value = placeholder.getPropertyValue(name);
+    if (value && value !== own.getPropertyValue(name)) style.setProperty(name, value);
+  }
 }
+
+/** Text properties a `::placeholder` rule commonly sets apart from its field's. */
+const PLACEHOLDER_TEXT = ['font-style', 'font-weight', 'letter-spacing', 'text-transform'];

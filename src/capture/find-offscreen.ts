@@ -67,7 +67,10 @@ export async function findOffscreen(doc: Document, margin: number, sliceMs = 0):
     const r = el.getBoundingClientRect();
     // A box of no size (display: none or contents, an empty inline) paints nothing itself. A
     // top-layer element counts wherever it is: its backdrop covers the viewport.
-    const visible = ((r.width > 0 || r.height > 0) && intersects(r, box)) || inTopLayer(el);
+    // SVG resources (gradients, patterns, clip paths, masks, filters, markers) paint wherever they
+    // are referenced from, often from a hidden sprite `<svg>` of no size: they count as on screen,
+    // so neither they nor the `<svg>` holding them are emptied.
+    const visible = ((r.width > 0 || r.height > 0) && intersects(r, box)) || inTopLayer(el) || isSvgResource(el);
     let children = flatChildren(el);
     if (children.length >= MIN_LIST && !topLayer.some((t) => containsComposed(el, t))) {
       const list = bisectList(el, children, clippedBox(el, box, margin, win), win);
@@ -271,6 +274,13 @@ export function yieldToPage(): Promise<void> {
   const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (s?.yield) return s.yield();
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** SVG elements drawn only where another element refers to them by `url(#id)` (paint servers, clips, masks, filters, markers). */
+const SVG_RESOURCES = new Set(['linearGradient', 'radialGradient', 'pattern', 'clipPath', 'mask', 'filter', 'marker']);
+
+function isSvgResource(el: Element): boolean {
+  return SVG_RESOURCES.has(el.localName) && el.id !== '' && el.namespaceURI === 'http://www.w3.org/2000/svg';
 }
 
 /** Display values whose box keeps its size, from the copied width and height, without its children. */

@@ -19,8 +19,14 @@ const MAX_URL_BYTES = 2 * 1024 * 1024;
 
 interface Pending {
   selector: string;
-  tokens: string[];
+  /** The content, rewritten; null: the rule sets no content. */
+  tokens: string[] | null;
+  /** Other declarations of the rule. */
+  declarations?: string;
 }
+
+/** What a `::marker` rule can set apart from its list item, and the capture carries over. */
+const MARKER_PROPERTIES = ['color', 'font-family', 'line-height', 'font-size', 'font-weight', 'font-style', 'font-variant-numeric'];
 
 export class GeneratedContent {
   /** Content the library would get wrong, per original element and pseudo-element, this frame. */
@@ -42,20 +48,34 @@ export class GeneratedContent {
   /** `clone` (of `original`) is complete: gives it a class for each rewritten pseudo-element. */
   apply(original: Element, clone: Element): void {
     const list = this.noted.get(original);
-    if (!list) return;
+    const marker = original.localName === 'li' ? markerRule(original) : null;
+    if (!list && !marker) return;
     this.noted.delete(original);
     // Named in clone order, so that equal pages give equal markup.
     const name = `__upg${this.serial++}`;
     clone.classList.add(name);
-    for (const [pseudo, content] of list) {
+    for (const [pseudo, content] of list ?? []) {
       this.pending.push({ selector: `.${name}${pseudo}`, tokens: rewrite(tokenize(content), original) });
+    }
+    if (marker) {
+      this.pending.push({ selector: `.${name}::marker`, ...marker });
+      // A marker cannot take `-webkit-text-fill-color`; it inherits the item's, which the library
+      // writes out on every clone as a colour. Where that only follows the item's colour, it is
+      // written as `currentcolor`, which the marker inherits as such and draws in its own colour.
+      const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+      const fill = style?.getPropertyValue('-webkit-text-fill-color');
+      if (style && (!fill || fill === getComputedStyle(original).color)) style.setProperty('-webkit-text-fill-color', 'currentcolor');
     }
   }
 
   /** The rules for this clone, images embedded (each within `timeoutMs`; one that fails draws nothing). */
   async rules(timeoutMs: number): Promise<string> {
     const out: string[] = [];
-    for (const { selector, tokens } of this.pending) {
+    for (const { selector, tokens, declarations = '' } of this.pending) {
+      if (!tokens) {
+        out.push(`${selector} { ${declarations} }`);
+        continue;
+      }
       const parts: string[] = [];
       for (const token of tokens) {
         if (!token.startsWith('url(')) {
@@ -65,7 +85,7 @@ export class GeneratedContent {
         const data = await this.embed(urlOf(token), timeoutMs);
         if (data) parts.push(`url(${cssString(data)})`);
       }
-      out.push(`${selector} { content: ${parts.join(' ') || '""'} !important; }`);
+      out.push(`${selector} { ${declarations}content: ${parts.join(' ') || '""'} !important; }`);
     }
     return out.join('\n');
   }
@@ -99,6 +119,26 @@ export class GeneratedContent {
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     return data || null;
   }
+}
+
+/**
+ * A list item's `::marker` as the page styles it (a coloured or bold number, a custom bullet
+ * string), which the library does not copy: the declarations that differ from what the marker
+ * would inherit from its item, and its content unless `normal`. Null when it is the default.
+ */
+function markerRule(li: Element): Omit<Pending, 'selector'> | null {
+  const win = li.ownerDocument.defaultView;
+  if (!win) return null;
+  const marker = win.getComputedStyle(li, '::marker');
+  const own = win.getComputedStyle(li);
+  const content = marker.getPropertyValue('content');
+  let declarations = '';
+  for (const name of MARKER_PROPERTIES) {
+    const value = marker.getPropertyValue(name);
+    if (value && value !== own.getPropertyValue(name)) declarations += `${name}: ${value}; `;
+  }
+  const tokens = content && content !== 'normal' && content !== 'none' ? rewrite(tokenize(content), li) : null;
+  return declarations || tokens ? { tokens, declarations } : null;
 }
 
 function dataUrl(blob: Blob): Promise<string> {

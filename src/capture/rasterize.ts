@@ -491,7 +491,8 @@ export class Rasterizer {
       return false;
     }
     this.standIns.accepted(parent ?? this.cloneRoot);
-    this.styles?.enter(el, parent ?? this.cloneRoot);
+    // Inside a same-origin iframe, what the clone inherits from is the frame's root, cloned in place of the iframe.
+    this.styles?.enter(el, parent?.localName === 'iframe' ? frameRoot(parent as HTMLIFrameElement) ?? parent : parent ?? this.cloneRoot);
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);
@@ -511,6 +512,10 @@ export class Rasterizer {
 
   private async onCloneEachNode(clone: Node): Promise<void> {
     const original = this.stack.pop() ?? this.cloneRoot;
+    // The frame's root is cloned; next the library copies the iframe's own styles onto that clone.
+    // Entered again, the iframe's inherited values are compared with its parent's, so the host
+    // page's fonts and colours are not written over those of the frame's root.
+    if (original.localName === 'iframe' && this.stack.at(-1) === original) this.styles?.enter(original, this.stack.at(-2) ?? this.cloneRoot);
     if (clone.nodeType === Node.ELEMENT_NODE) {
       const el = clone as Element;
       if (!sameKind(original, el)) {
@@ -526,8 +531,8 @@ export class Rasterizer {
           showScrollPosition(original, el);
           matchScrollbars(original, el);
         }
-        if (original !== this.doc.documentElement) keepCollapsingMargin(original, el, this.doc.defaultView!);
-        else moveBodyBackgroundToRoot(this.doc, el);
+        if (original !== this.doc.documentElement && el.localName !== 'html') keepCollapsingMargin(original, el, this.doc.defaultView!);
+        else moveBodyBackgroundToRoot(original.localName === 'iframe' ? (original as HTMLIFrameElement).contentDocument! : this.doc, el);
         if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
         if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
@@ -710,6 +715,15 @@ function framePlaceholder(frame: Element): Element {
   s.backgroundColor = 'rgb(229, 231, 235)';
   s.verticalAlign ||= 'baseline';
   return box;
+}
+
+/** The root element of a same-origin frame's document, or null. */
+function frameRoot(frame: HTMLIFrameElement): Element | null {
+  try {
+    return frame.contentDocument?.documentElement ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function readableFrame(frame: HTMLIFrameElement): boolean {

@@ -7,12 +7,15 @@
  */
 
 const SCROLLS = new Set(['auto', 'scroll']);
+/** Elements the browser's style sheet makes scroll containers (`overflow: auto`), so their clones carry no overflow inline. */
+const SCROLLED_BY_DEFAULT = new Set(['textarea', 'select']);
 
 /** Hides the scrollbars of `clone` when those of `original` take no room on the page. */
 export function matchScrollbars(original: Element, clone: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  // The clone carries the page's overflow values inline (they differ from the default, visible).
-  if (!style || !(SCROLLS.has(style.overflowX) || SCROLLS.has(style.overflowY))) return;
+  // The clone carries the page's overflow values inline where they differ from the default; a
+  // textarea and a list box scroll by the browser's default.
+  if (!style || !(SCROLLS.has(style.overflowX) || SCROLLS.has(style.overflowY) || SCROLLED_BY_DEFAULT.has(original.localName))) return;
   const el = original as HTMLElement;
   if (!(el instanceof HTMLElement) || (el.offsetWidth === 0 && el.offsetHeight === 0)) return;
   const cs = getComputedStyle(el);

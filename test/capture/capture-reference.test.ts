@@ -143,6 +143,60 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('scroll-locked-body', 0.5);
   });
 
+  it('SVG gradients, patterns and clip paths defined in a hidden sprite <svg> are drawn wherever they are used', async () => {
+    mount(`
+      <svg width="0" height="0" style="position: absolute"><defs>
+        <linearGradient id="ref-lg"><stop offset="0" stop-color="rgb(220, 40, 40)"/><stop offset="1" stop-color="rgb(40, 40, 220)"/></linearGradient>
+        <pattern id="ref-dots" width="20" height="20" patternUnits="userSpaceOnUse"><rect width="20" height="20" fill="rgb(250, 230, 120)"/><circle cx="10" cy="10" r="6" fill="rgb(40, 140, 60)"/></pattern>
+        <clipPath id="ref-clip"><circle cx="60" cy="60" r="50"/></clipPath>
+      </defs></svg>
+      <div style="height: 300px"></div>
+      <svg width="600" height="120" style="display: block">
+        <rect width="240" height="120" rx="12" fill="url(#ref-lg)"/>
+        <rect x="260" width="200" height="120" fill="url(#ref-dots)"/>
+        <g transform="translate(480 0)"><rect width="120" height="120" fill="rgb(120, 40, 160)" clip-path="url(#ref-clip)"/></g>
+      </svg>
+      <div style="height: 2000px"></div>`);
+    // Scrolled: the sprite is far above the viewport, where culling empties what it can.
+    window.scrollTo(0, 250);
+    await expectWithin('svg-sprite-resources', 0.5);
+  });
+
+  it('native controls keep their native look: disabled, submit and reset, a dark color-scheme, a styled placeholder', async () => {
+    const controls = `
+      <p><input value="Typed"> <input placeholder="Search products" class="styled"> <input disabled value="Disabled"> <input readonly value="Read only"></p>
+      <p><input type="submit"> <input type="reset"> <input type="button" value="Input button"> <button>Button</button> <button disabled>Disabled</button></p>
+      <p><select><option>One</option><option selected>Two</option></select> <select multiple size="3"><option>A</option><option selected>B</option><option>C</option></select>
+         <input type="checkbox" checked> <input type="radio" checked> <input type="range"> <progress value="40" max="100"></progress> <meter value="0.6"></meter> <input type="date" value="2026-03-14"></p>
+      <p><textarea rows="3" cols="30">${text(12)}</textarea></p>`;
+    mount(`<div class="light">${controls}</div><div class="dark">${controls}</div>`,
+      `.light, .dark { padding: 8px 16px; } .dark { color-scheme: dark; background: rgb(30, 30, 30); color: rgb(220, 220, 220); }
+       .styled::placeholder { color: rgb(140, 100, 40); font-style: italic; font-weight: bold; }`);
+    // Tighter than the others: a clone-only scrollbar on the text area costs 0.25 %.
+    await expectWithin('native-controls', 0.15);
+  });
+
+  it('a same-origin iframe is drawn with its own fonts, colours and canvas background, not the host page\'s', async () => {
+    const root = mount(`<iframe width="500" height="260" style="border: 1px solid rgb(120, 120, 120)"></iframe>`,
+      `body { font: 20px/2 monospace; color: rgb(200, 30, 30); }`);
+    const frame = root.querySelector('iframe')!;
+    await new Promise((ok) => {
+      frame.addEventListener('load', ok, { once: true });
+      frame.srcdoc = `<style>body { margin: 12px; background: rgb(255, 248, 225); font: 16px sans-serif; }</style><h2>Inside a frame</h2><p>${text(8)}</p><button>Framed button</button>`;
+    });
+    await expectWithin('same-origin-iframe', 0.5);
+  });
+
+  it('list markers styled by the page: colour, weight, size and content of ::marker', async () => {
+    mount(`
+      <ul class="arrows"><li>Custom marker</li><li>Second item</li></ul>
+      <ol class="roman"><li>Roman</li><li>Numerals</li><li>Three</li></ol>`,
+      `body { font: 24px/1.5 sans-serif; color: rgb(33, 37, 41); }
+       .arrows li::marker { color: rgb(214, 51, 132); content: "\\27A4  "; font-size: 32px; }
+       .roman { list-style: upper-roman; } .roman li::marker { color: rgb(13, 110, 253); font-weight: 700; }`);
+    await expectWithin('list-markers', 0.5);
+  });
+
   it('8. scrolled boxes show scrollbars only as the browser does', async () => {
     mount(`
       <div class="box auto"><div class="long">${text(40)}</div></div>
