@@ -91,6 +91,8 @@ async function decodeTiles(tiles) {
 }
 
 let picture = null;
+/** The text run {@link window.bench.changeText} changes (found once, kept past `bench.stop`). */
+let changeTarget = null;
 /** The loop started by `bench.start`, until `bench.stop`. */
 let running = null;
 let pictureMasks = [];
@@ -170,7 +172,7 @@ window.bench = {
    * first text run well inside the viewport. Stands in for typing on pages without a field in view.
    */
   changeText() {
-    if (!running.text) {
+    if (!changeTarget) {
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
       const range = document.createRange();
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -178,14 +180,19 @@ window.bench = {
         range.selectNodeContents(n);
         const r = range.getBoundingClientRect();
         if (r.top > 150 && r.bottom < innerHeight - 100 && r.left > 0 && r.right < innerWidth - 100 && r.width > 0) {
-          running.text = { node: n, data: n.data };
+          changeTarget = { node: n, data: n.data };
           break;
         }
       }
-      if (!running.text) throw new Error('bench: no text on screen to change');
+      if (!changeTarget) throw new Error('bench: no text on screen to change');
     }
-    const t = running.text;
+    const t = changeTarget;
     t.node.data = t.node.data === t.data ? `${t.data}x` : t.data;
+  },
+
+  /** Resolves once the page has rendered what changed: after two animation frames (style, layout and paint in between). */
+  rendered() {
+    return new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok())));
   },
 
   stop() {
