@@ -67,7 +67,7 @@ export class LobbyObject extends Server<Env> {
         const s = survivingSocket(socket);
         if (!s) continue;
         this.conns.set(socket.id, { conn: s.conn, address: s.ticket.address });
-        lobby.adopt(s.conn, s.ticket);
+        lobby.adopt(s.conn, s.ticket, s.memo);
       }
       lobby.woke();
       registerStats(this.env, this.name, () => lobby.stats());

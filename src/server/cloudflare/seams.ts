@@ -62,7 +62,7 @@ export function connectionOf(socket: PartyConnection<SocketState>, address: stri
     bufferedAmount: () => null,
     keep(memo) {
       try {
-        socket.setState({ ...socket.state!, memo });
+        socket.setState({ ...socket.state!, memo: { ...socket.state!.memo, ...memo } });
       } catch {
         /* the socket is closing */
       }

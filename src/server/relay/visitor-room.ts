@@ -398,7 +398,7 @@ export class VisitorRoom {
         }
         this.conn = conn;
         this.visible = memo?.visible ?? true;
-        this.peers.add(conn, { frames: true });
+        this.peers.add(conn, { frames: true, memo });
         continue;
       }
       this.addWatcher(conn, ticket, memo);
@@ -519,7 +519,7 @@ export class VisitorRoom {
       sender: client === null ? null : `${agent.agentId}/${client}`,
     };
     this.watchers.set(conn.id, w);
-    this.peers.add(conn, { frames: false });
+    this.peers.add(conn, { frames: false, memo });
     // A token is checked when the socket opens; this keeps it from outliving its expiry.
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.opts.now()));
     return w;
@@ -617,10 +617,10 @@ export class VisitorRoom {
     // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; a malformed one
     // is answered from this one, so junk cannot amplify.
     const live = LIVE_MESSAGE.test(data);
-    if (!live && !peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    if (!live && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
     if (!parsed.ok) {
-      if (live && !peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+      if (live && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
       return this.sendError(conn, parsed.error.code, parsed.error.message);
     }
     const msg = parsed.message;
@@ -781,11 +781,11 @@ export class VisitorRoom {
       flags = frame.flags;
     } catch (e) {
       // Bad frames are answered from the control-message budget, so junk cannot amplify.
-      if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
+      if (!this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
       const code = e instanceof FrameError ? e.code : ErrorCode.badFrame;
       return this.sendError(peer.conn, code, e instanceof Error ? e.message : 'bad frame');
     }
-    if (!peer.frameBytes!.take(data.byteLength)) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
+    if (!this.peers.takeFrameBytes(peer, data.byteLength)) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
     if (this.watchers.size === 0) return;
     if (this.fanout.forward(this.watchers.values(), data, seq, (flags & FrameFlags.keyframe) !== 0, (flags & FrameFlags.last) !== 0)) this.watchForDrain();
   }
