@@ -12,9 +12,6 @@ import { testRelay, type TestClient } from '../support/node-client.js';
 import { HOST } from '../support/relay-host.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
-// This file's workerd accepts hibernatable sockets (off by default: docs/architecture.md says why).
-process.env.UPSCOPE_HIBERNATE = '1';
-
 const cloudflareOnly = { skip: HOST !== 'cloudflare' && 'Cloudflare host only: a Node room keeps its memory as long as its sockets are open' };
 
 const frame = (seq: number) =>

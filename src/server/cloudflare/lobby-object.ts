@@ -8,7 +8,7 @@
  * changes), so this object also writes each summary and code to its storage and replays them
  * when it starts. How it avoids being one hot object at scale: docs/architecture.md.
  *
- * Its sockets are hibernatable (with UPSCOPE_HIBERNATE=1): when it wakes (on a socket's event, an alarm, or a room's call,
+ * Its sockets are hibernatable (unless UPSCOPE_HIBERNATE is "0"): when it wakes (on a socket's event, an alarm, or a room's call,
  * which partyserver does not route through `onStart`), it replays its storage and adopts the
  * agents' sockets that stayed open, from their attachments, greeting nobody again. With
  * UPSCOPE_TEST_HOOKS=1, `/__test/hibernate` drops its memory as a hibernation does.

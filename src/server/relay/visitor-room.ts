@@ -28,7 +28,7 @@ import {
   type MessageOf,
   type Observer,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
-import type { Ticket } from './admission.js';
+import type { Refusal, Ticket } from './admission.js';
 import { Assist } from './assist.js';
 import type { AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
@@ -272,14 +272,29 @@ export class VisitorRoom {
     const parked = this.parked?.get(conn.id);
     this.unpark(conn);
     if (!parked) return; // closed while the record loaded
-    if (ticket.party === 'visitor') {
-      if (this.visitorId !== null && this.visitorId !== ticket.room) return this.peers.refuse(conn, ErrorCode.notFound, 'this room belongs to another visitor', CloseCode.badRoute);
-      this.visitorConnected(conn, ticket.room);
-    } else {
-      if (this.visitorId === null) return this.peers.refuse(conn, ErrorCode.notFound, 'no visitor with this id is connected', CloseCode.notFound);
-      this.watcherConnected(conn, ticket);
-    }
+    const why = this.refusalNow(ticket);
+    if (why) return this.peers.refuse(conn, why.code, why.message, why.close);
+    if (ticket.party === 'visitor') this.visitorConnected(conn, ticket.room);
+    else this.watcherConnected(conn, ticket);
     for (const data of parked) this.onMessage(conn, data);
+  }
+
+  /**
+   * Why this room would refuse a socket with `ticket` if it connected now; null: it would take it.
+   * A host that can refuse a socket before accepting it asks first (the Cloudflare host: a
+   * hibernatable socket the object closes before it has sent anything keeps its connection open
+   * until the object is evicted, docs/architecture.md); onConnect checks again.
+   */
+  async refusal(ticket: Ticket): Promise<Refusal | null> {
+    await this.load();
+    return this.refusalNow(ticket);
+  }
+
+  private refusalNow(ticket: Ticket): Refusal | null {
+    if (ticket.party === 'visitor') {
+      return this.visitorId !== null && this.visitorId !== ticket.room ? { code: ErrorCode.notFound, message: 'this room belongs to another visitor', close: CloseCode.badRoute } : null;
+    }
+    return this.visitorId === null ? { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound } : null;
   }
 
   onClose(conn: Connection): void {
