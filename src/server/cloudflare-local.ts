@@ -87,7 +87,7 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
       UPSCOPE_BOOTSTRAP_SECRET: { type: 'secret_text', value: bootstrapSecret },
       UPSCOPE_OPTIONS: { type: 'json', value: options.relayOptions ?? {} },
       UPSCOPE_TEST_HOOKS: { type: 'plain_text', value: options.testHooks ? '1' : '0' },
-      // Hibernatable sockets (see src/server/cloudflare/env.ts), from the environment: tests turn it on per file.
+      // Hibernatable sockets (see src/server/cloudflare/env.ts): on as wrangler.jsonc says, unless the environment says "0".
       ...(process.env.UPSCOPE_HIBERNATE ? { UPSCOPE_HIBERNATE: { type: 'plain_text' as const, value: process.env.UPSCOPE_HIBERNATE } } : {}),
     },
     dev: {

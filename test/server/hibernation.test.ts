@@ -12,9 +12,6 @@ import { testRelay, type TestClient } from '../support/node-client.js';
 import { HOST } from '../support/relay-host.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
-// This file's workerd accepts hibernatable sockets (off by default: docs/architecture.md says why).
-process.env.UPSCOPE_HIBERNATE = '1';
-
 const cloudflareOnly = { skip: HOST !== 'cloudflare' && 'Cloudflare host only: a Node room keeps its memory as long as its sockets are open' };
 
 const frame = (seq: number) =>
@@ -187,3 +184,42 @@ test('the lobby wakes from a hibernation with its agents subscribed: changes sti
 function visitorIdOf(c: TestClient): string {
   return new URL(c.ws.url).pathname.split('/').pop()!;
 }
+
+test('rate limits hold across a hibernation: a socket that spent its budget does not get a full one back when the room or the lobby wakes', cloudflareOnly, async () => {
+  // The clock stands still, so no budget refills during the test: only a wake could refill one.
+  const T = Date.UTC(2030, 0, 1);
+  // Eight messages a socket (enough for the lobby's six searches below), then one a second.
+  const relay = await testRelay({ clock: T, messageBurst: 8, messagesPerSecond: 1 });
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    for (let i = 0; i < 9; i++) visitor.send({ type: 'ping', t: i });
+    await visitor.next('error', (m) => m.code === ErrorCode.rateLimited);
+    assert.equal(visitor.count('pong'), 8);
+
+    await relay.server.hibernate(shortId);
+    visitor.send({ type: 'ping', t: 9 });
+    await visitor.next('error', (m) => m.code === ErrorCode.rateLimited);
+    assert.equal(visitor.count('pong'), 8, 'the ping after the wake is refused: the budget came back as it was left');
+    // A second later the budget has refilled by one message, as it would have without a wake.
+    await relay.server.setNow(T + 1000);
+    visitor.send({ type: 'ping', t: 10 });
+    await visitor.next('pong', (m) => m.t === 10);
+
+    // The lobby's search budget (5, then 2 a second) the same way.
+    const lobby = await relay.lobby(relay.token('Searcher'));
+    await lobby.next('lobby');
+    for (let i = 0; i < 5; i++) lobby.send({ type: 'lobbyQuery', query: '', offset: 0, limit: 10 });
+    for (let i = 0; i < 5; i++) await lobby.next('lobbyPage');
+    lobby.send({ type: 'lobbyQuery', query: '', offset: 0, limit: 10 });
+    await lobby.next('error', (m) => m.code === ErrorCode.rateLimited);
+    await relay.server.hibernateLobby();
+    lobby.send({ type: 'lobbyQuery', query: '', offset: 0, limit: 10 });
+    await lobby.next('error', (m) => m.code === ErrorCode.rateLimited);
+    assert.equal(lobby.count('lobbyPage'), 5, 'no search after the wake: the budget came back as it was left');
+    assert.equal(lobby.closed, null);
+    assert.equal(visitor.closed, null);
+  } finally {
+    await relay.close();
+  }
+});

@@ -6,23 +6,14 @@
  * (one sent by the client is replaced; objects are not reachable but through this worker).
  */
 import { getServerByName } from 'partyserver';
-import { randomId, type Message } from '../../protocol/index.js';
+import { randomId } from '../../protocol/index.js';
 import { parseRoute, refusalOf, ticketFor } from '../relay/admission.js';
 import type { AgentTokenVerifier } from '../relay/agent-token.js';
 import { TICKET_HEADER, type Env } from './env.js';
 import { admitAddress, releaseAddress } from './limits-object.js';
-import type { SocketState } from './seams.js';
+import { refusedSocket, type SocketState } from './seams.js';
 import { objectName } from './test-hooks.js';
 import { CloseCode, ErrorCode } from '../../protocol/index.js';
-
-/** A WebSocket that gets one error message and a close code: how a refused socket hears why. */
-function refuse(code: ErrorCode, message: string, close: number): Response {
-  const pair = new WebSocketPair();
-  pair[1].accept();
-  pair[1].send(JSON.stringify({ type: 'error', code, message } satisfies Message));
-  pair[1].close(close, message.slice(0, 120));
-  return new Response(null, { status: 101, webSocket: pair[0] });
-}
 
 export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier): Promise<Response> {
   const route = parseRoute(url.pathname + url.search);
@@ -30,12 +21,12 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   if (!route) return new Response('not found', { status: 404 });
   const id = randomId(12);
   const refused = await admitAddress(env, address, id);
-  if (refused) return refuse(ErrorCode.rateLimited, refused, CloseCode.tooManyConnections);
+  if (refused) return refusedSocket({ code: ErrorCode.rateLimited, message: refused, close: CloseCode.tooManyConnections });
   const ticket = await ticketFor(route, address, tokens);
   const why = refusalOf(ticket);
   if (why) {
     releaseAddress(env, address, id);
-    return refuse(why.code, why.message, why.close);
+    return refusedSocket(why);
   }
   // The ticket is the socket's attachment (kept through hibernation, at most 2 KiB): the token was
   // checked and its agent is in the ticket, so it is not kept.

@@ -44,8 +44,8 @@ export interface Env {
   /** "1" turns on `/__test/*` (a settable clock, fresh objects per test, stats): only the local test host sets it. */
   UPSCOPE_TEST_HOOKS?: string;
   /**
-   * "1": the visitor rooms and the lobby accept hibernatable sockets (an idle object leaves memory
-   * while its sockets stay open). Off by default for now: docs/architecture.md says why.
+   * The visitor rooms and the lobby accept hibernatable sockets (an idle object leaves memory while
+   * its sockets stay open) unless this is "0". docs/architecture.md, "Eviction and hibernation".
    */
   UPSCOPE_HIBERNATE?: string;
 }
@@ -56,7 +56,7 @@ export interface Env {
  */
 export const HIBERNATION = {
   get hibernate(): boolean {
-    return (env as unknown as Env).UPSCOPE_HIBERNATE === '1';
+    return (env as unknown as Env).UPSCOPE_HIBERNATE !== '0';
   },
 };
 

@@ -8,7 +8,7 @@
  * changes), so this object also writes each summary and code to its storage and replays them
  * when it starts. How it avoids being one hot object at scale: docs/architecture.md.
  *
- * Its sockets are hibernatable (with UPSCOPE_HIBERNATE=1): when it wakes (on a socket's event, an alarm, or a room's call,
+ * Its sockets are hibernatable (unless UPSCOPE_HIBERNATE is "0"): when it wakes (on a socket's event, an alarm, or a room's call,
  * which partyserver does not route through `onStart`), it replays its storage and adopts the
  * agents' sockets that stayed open, from their attachments, greeting nobody again. With
  * UPSCOPE_TEST_HOOKS=1, `/__test/hibernate` drops its memory as a hibernation does.
@@ -67,7 +67,7 @@ export class LobbyObject extends Server<Env> {
         const s = survivingSocket(socket);
         if (!s) continue;
         this.conns.set(socket.id, { conn: s.conn, address: s.ticket.address });
-        lobby.adopt(s.conn, s.ticket);
+        lobby.adopt(s.conn, s.ticket, s.memo);
       }
       lobby.woke();
       registerStats(this.env, this.name, () => lobby.stats());

@@ -5,8 +5,8 @@
  * newest summary replacing any not yet sent).
  */
 import type { Connection as PartyConnection } from 'partyserver';
-import { CloseCode, MAX_FRAME_BYTES, type VisitorSummary } from '../../protocol/index.js';
-import type { Ticket } from '../relay/admission.js';
+import { CloseCode, MAX_FRAME_BYTES, type Message, type VisitorSummary } from '../../protocol/index.js';
+import type { Refusal, Ticket } from '../relay/admission.js';
 import type { Alarm, Connection, LobbyLink, LookupCode, SocketMemo, Storage } from '../relay/seams.js';
 import { TICKET_HEADER } from './env.js';
 import type { LobbyObject } from './lobby-object.js';
@@ -62,7 +62,7 @@ export function connectionOf(socket: PartyConnection<SocketState>, address: stri
     bufferedAmount: () => null,
     keep(memo) {
       try {
-        socket.setState({ ...socket.state!, memo });
+        socket.setState({ ...socket.state!, memo: { ...socket.state!.memo, ...memo } });
       } catch {
         /* the socket is closing */
       }
@@ -145,6 +145,20 @@ export function admittedSocket(socket: PartyConnection<SocketState>, request: Re
   socket.setState(state);
   const ticket = ticketOf(state);
   return { conn: connectionOf(socket, ticket.address), ticket };
+}
+
+/**
+ * A WebSocket that gets one error message and a close code: how a refused socket hears why. It is
+ * never a hibernatable one: a hibernatable socket that an object closes before the client has
+ * sent anything keeps its connection open until the object is evicted (docs/architecture.md,
+ * "Eviction and hibernation"), so sockets are refused before an object accepts them.
+ */
+export function refusedSocket(why: Refusal): Response {
+  const pair = new WebSocketPair();
+  pair[1].accept();
+  pair[1].send(JSON.stringify({ type: 'error', code: why.code, message: why.message } satisfies Message));
+  pair[1].close(why.close, why.message.slice(0, 120));
+  return new Response(null, { status: 101, webSocket: pair[0] });
 }
 
 /** What the Node host's `ws` refuses past (node.ts): larger messages close the socket with CloseCode.messageTooBig here too. */

@@ -7,7 +7,7 @@
  * verified agent) arrives in a header only the worker can set, and is kept in the socket's
  * attachment.
  *
- * Its sockets are hibernatable (with UPSCOPE_HIBERNATE=1): an idle room leaves memory while its sockets stay open. When it
+ * Its sockets are hibernatable (unless UPSCOPE_HIBERNATE is "0"): an idle room leaves memory while its sockets stay open. When it
  * wakes (partyserver calls `onStart` before the event that woke it), the room is built again from
  * its record and the surviving sockets' attachments (VisitorRoom.wake); the relay run is the
  * stored one. With UPSCOPE_TEST_HOOKS=1, `/__test/hibernate` drops the object's memory as a
@@ -19,8 +19,8 @@ import { CloseCode, randomId } from '../../protocol/index.js';
 import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
-import { HIBERNATION, type Env } from './env.js';
-import { admittedSocket, answerClose, doAlarm, doStorage, messageData, RemoteLobby, survivingSocket, type SocketState } from './seams.js';
+import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
+import { admittedSocket, answerClose, doAlarm, doStorage, messageData, refusedSocket, RemoteLobby, survivingSocket, ticketOf, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest } from './limits-object.js';
 import { historyOf } from './history.js';
@@ -73,6 +73,26 @@ export class VisitorObject extends Server<Env> {
 
   override async onStart(): Promise<void> {
     await this.ready();
+  }
+
+  /**
+   * A socket the room would refuse (a watch of a visitor not here, a visitor id that is not this
+   * room's) is refused here, before partyserver accepts it as hibernatable: the refusal is a plain
+   * socket (refusedSocket), so its connection ends with its close (see refusedSocket).
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const header = request.headers.get(TICKET_HEADER);
+    if (header && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+      await this.ready();
+      const ticket = ticketOf(JSON.parse(header) as SocketState);
+      const why = await this.core().refusal(ticket);
+      if (why) {
+        const id = new URL(request.url).searchParams.get('_pk');
+        if (id) releaseAddress(this.env, ticket.address, id);
+        return refusedSocket(why);
+      }
+    }
+    return super.fetch(request);
   }
 
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {

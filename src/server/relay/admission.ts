@@ -46,8 +46,15 @@ export async function ticketFor(route: ConnectRequest, address: string, tokens: 
   return { ...route, address, roomName: route.party === 'agents' ? 'lobby' : route.room, agent };
 }
 
-/** Why a ticket is refused before any room sees it (an error message, then the close code); null: it is not. */
-export function refusalOf(t: Ticket): { code: ErrorCode; message: string; close: number } | null {
+/** Why a socket is refused: the error message it gets, then the close code. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+  close: number;
+}
+
+/** Why a ticket is refused before any room sees it; null: it is not. */
+export function refusalOf(t: Ticket): Refusal | null {
   if (t.party === 'visitor') {
     return VISITOR_ID_PATTERN.test(t.room) ? null : { code: ErrorCode.invalidMessage, message: 'visitor id must be 8-128 URL-safe characters', close: CloseCode.badRoute };
   }

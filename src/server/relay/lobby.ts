@@ -18,8 +18,8 @@ import type { AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
 import { Peers, type PeerOptions } from './peers.js';
-import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
-import type { Alarm, Connection, LobbyLink, LookupCode } from './seams.js';
+import { KeyedRateLimiter, TokenBucket, type BucketState } from './rate-limit.js';
+import type { Alarm, Connection, LobbyLink, LookupCode, SocketMemo } from './seams.js';
 
 /** Lobby options. Times in milliseconds. */
 export interface LobbyOptions extends PeerOptions {
@@ -113,11 +113,17 @@ export class Lobby implements LobbyLink {
    * list of sockets that get changes, and is not greeted again. The host calls `woke()` after the
    * last one.
    */
-  adopt(conn: Connection, ticket: Ticket): void {
+  adopt(conn: Connection, ticket: Ticket, memo: SocketMemo | null = null): void {
     const agent = ticket.agent!;
     this.agents.set(conn.id, agent);
-    this.peers.add(conn, { frames: false });
+    this.peers.add(conn, { frames: false, memo });
+    if (memo?.queryBudget) this.queryBudgets.set(conn.id, this.queryBudget(memo.queryBudget));
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.now()));
+  }
+
+  /** A socket's search budget: full, or as it kept it through a wake. */
+  private queryBudget(from: BucketState | null): TokenBucket {
+    return new TokenBucket(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now, from);
   }
 
   /** After a wake: counts that were due before it (sent at most once a second) may never have gone out, so the current ones go out now. */
@@ -137,10 +143,10 @@ export class Lobby implements LobbyLink {
     const peer = this.peers.get(conn.id);
     if (!agent || !peer) return;
     if (typeof data !== 'string') {
-      if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
+      if (!this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
       return this.peers.sendError(conn, ErrorCode.wrongRole, 'only visitors send frames');
     }
-    if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    if (!this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
     const parsed = parseMessage(data, 'agent');
     if (!parsed.ok) return this.peers.sendError(conn, parsed.error.code, parsed.error.message);
     const msg = parsed.message;
@@ -157,8 +163,10 @@ export class Lobby implements LobbyLink {
       }
       case 'lobbyQuery': {
         let budget = this.queryBudgets.get(conn.id);
-        if (!budget) this.queryBudgets.set(conn.id, (budget = new TokenBucket(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now)));
-        if (!budget.take()) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lobby searches; wait a second');
+        if (!budget) this.queryBudgets.set(conn.id, (budget = this.queryBudget(null)));
+        const ok = budget.take();
+        conn.keep?.({ queryBudget: budget.state() });
+        if (!ok) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lobby searches; wait a second');
         const page = this.directory.page(msg.query, msg.offset, msg.limit);
         const head = JSON.stringify({ type: 'lobbyPage', query: msg.query, offset: msg.offset, total: page.total });
         return this.peers.out.send(conn, `${head.slice(0, -1)},"visitors":${page.json}}`);

@@ -6,7 +6,7 @@
 import { ErrorCode, MAX_FRAME_BYTES, MAX_QUEUED_BYTES, STALLED_SOCKET_MS, type Message, RATE_LIMITS } from '../../protocol/index.js';
 import { OutgoingBound } from './outgoing-bound.js';
 import { TokenBucket } from './rate-limit.js';
-import type { Connection } from './seams.js';
+import type { Connection, SocketMemo } from './seams.js';
 
 /** Options every room and the lobby take. Times in milliseconds. */
 export interface PeerOptions {
@@ -74,15 +74,34 @@ export class Peers {
     return this.peers.values();
   }
 
-  add(conn: Connection, o: { frames: boolean }): Peer {
+  /** A socket joins; `memo` (a socket adopted on a wake) gives back the budgets it had left. */
+  add(conn: Connection, o: { frames: boolean; memo?: SocketMemo | null }): Peer {
     const peer: Peer = {
       conn,
-      bucket: new TokenBucket(this.opts.messageBurst ?? RATE_LIMITS.messageBurst, this.opts.messagesPerSecond ?? RATE_LIMITS.messagesPerSecond, this.now),
-      frameBytes: o.frames ? new TokenBucket(this.opts.frameBytesBurst ?? RATE_LIMITS.frameBytesBurst, this.opts.frameBytesPerSecond ?? RATE_LIMITS.frameBytesPerSecond, this.now) : null,
+      bucket: new TokenBucket(this.opts.messageBurst ?? RATE_LIMITS.messageBurst, this.opts.messagesPerSecond ?? RATE_LIMITS.messagesPerSecond, this.now, o.memo?.budget),
+      frameBytes: o.frames ? new TokenBucket(this.opts.frameBytesBurst ?? RATE_LIMITS.frameBytesBurst, this.opts.frameBytesPerSecond ?? RATE_LIMITS.frameBytesPerSecond, this.now, o.memo?.frameBudget) : null,
       lastRateError: 0,
     };
     this.peers.set(conn.id, peer);
     return peer;
+  }
+
+  /**
+   * Spends one control message of the socket's budget (false: none left). Where a host can drop
+   * the room's memory while the socket stays open, what is left goes with the socket
+   * (Connection.keep), so a wake does not refill it.
+   */
+  take(peer: Peer): boolean {
+    const ok = peer.bucket.take();
+    peer.conn.keep?.({ budget: peer.bucket.state() });
+    return ok;
+  }
+
+  /** Spends `bytes` of a visitor's frame budget (false: over it), kept as {@link Peers.take} keeps. */
+  takeFrameBytes(peer: Peer, bytes: number): boolean {
+    const ok = peer.frameBytes!.take(bytes);
+    peer.conn.keep?.({ frameBudget: peer.frameBytes!.state() });
+    return ok;
   }
 
   get(id: string): Peer | undefined {

@@ -1,4 +1,11 @@
-/** A token bucket: `capacity` tokens, refilled at `perSecond`. `take()` is false when empty. */
+/** A bucket's level as a socket keeps it through a hibernation: [tokens, at (ms)]. Two numbers, whatever the bucket. */
+export type BucketState = readonly [tokens: number, at: number];
+
+/**
+ * A token bucket: `capacity` tokens, refilled at `perSecond`. `take()` is false when empty.
+ * `from`: a level kept earlier ({@link TokenBucket.state}), e.g. across a hibernation; anything
+ * that is not one starts the bucket full.
+ */
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -6,9 +13,11 @@ export class TokenBucket {
     private readonly capacity: number,
     private readonly perSecond: number,
     private readonly now: () => number = Date.now,
+    from?: BucketState | null,
   ) {
-    this.tokens = capacity;
-    this.last = now();
+    const kept = Array.isArray(from) && from.length === 2 && from.every((x) => typeof x === 'number' && Number.isFinite(x));
+    this.tokens = kept ? Math.max(0, Math.min(capacity, from[0])) : capacity;
+    this.last = kept ? Math.min(from[1], now()) : now();
   }
   take(n = 1): boolean {
     const t = this.now();
@@ -17,6 +26,10 @@ export class TokenBucket {
     if (this.tokens < n) return false;
     this.tokens -= n;
     return true;
+  }
+  /** The level now, to keep (and give back as `from`). */
+  state(): BucketState {
+    return [this.tokens, this.last];
   }
 }
 

@@ -7,6 +7,7 @@
  * Nothing under src/server/relay/ imports `node:*`, `ws` or `cloudflare:*`: hosts adapt to these.
  */
 import type { VisitorSummary } from '../../protocol/index.js';
+import type { BucketState } from './rate-limit.js';
 
 /** One socket, as the host presents it to a room or the lobby. */
 export interface Connection {
@@ -24,18 +25,29 @@ export interface Connection {
   /**
    * Keeps `memo` with the socket, where a host can drop a room's memory while its sockets stay
    * open (a hibernating Durable Object keeps it as the socket's attachment): the room reads it
-   * back when it wakes (VisitorRoom.wake). Absent where a room's memory lives as long as its
-   * sockets (Node).
+   * back when it wakes (VisitorRoom.wake). Fields not in `memo` keep their kept values. Absent
+   * where a room's memory lives as long as its sockets (Node).
    */
   keep?(memo: SocketMemo): void;
 }
 
-/** What a room keeps with a socket through a hibernation: a watcher's part in the session, or the visitor's tab visibility. Small: it shares the attachment's 2 KiB. */
+/**
+ * What a room keeps with a socket through a hibernation: a watcher's part in the session, the
+ * visitor's tab visibility, and what the socket has left of its rate limits (so a wake never hands
+ * a flood a full budget). Small and bounded (a few fields, each budget two numbers): it shares the
+ * attachment's 2 KiB.
+ */
 export interface SocketMemo {
   observerId?: string;
   watching?: boolean;
   requestId?: string | null;
   visible?: boolean;
+  /** The control-message budget (Peers). */
+  budget?: BucketState;
+  /** The visitor's frame-byte budget (Peers). */
+  frameBudget?: BucketState;
+  /** The lobby's search budget (`lobbyQuery`). */
+  queryBudget?: BucketState;
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   type MessageOf,
   type Observer,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
-import type { Ticket } from './admission.js';
+import type { Refusal, Ticket } from './admission.js';
 import { Assist } from './assist.js';
 import type { AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
@@ -272,14 +272,29 @@ export class VisitorRoom {
     const parked = this.parked?.get(conn.id);
     this.unpark(conn);
     if (!parked) return; // closed while the record loaded
-    if (ticket.party === 'visitor') {
-      if (this.visitorId !== null && this.visitorId !== ticket.room) return this.peers.refuse(conn, ErrorCode.notFound, 'this room belongs to another visitor', CloseCode.badRoute);
-      this.visitorConnected(conn, ticket.room);
-    } else {
-      if (this.visitorId === null) return this.peers.refuse(conn, ErrorCode.notFound, 'no visitor with this id is connected', CloseCode.notFound);
-      this.watcherConnected(conn, ticket);
-    }
+    const why = this.refusalNow(ticket);
+    if (why) return this.peers.refuse(conn, why.code, why.message, why.close);
+    if (ticket.party === 'visitor') this.visitorConnected(conn, ticket.room);
+    else this.watcherConnected(conn, ticket);
     for (const data of parked) this.onMessage(conn, data);
+  }
+
+  /**
+   * Why this room would refuse a socket with `ticket` if it connected now; null: it would take it.
+   * A host that can refuse a socket before accepting it asks first (the Cloudflare host: a
+   * hibernatable socket the object closes before it has sent anything keeps its connection open
+   * until the object is evicted, docs/architecture.md); onConnect checks again.
+   */
+  async refusal(ticket: Ticket): Promise<Refusal | null> {
+    await this.load();
+    return this.refusalNow(ticket);
+  }
+
+  private refusalNow(ticket: Ticket): Refusal | null {
+    if (ticket.party === 'visitor') {
+      return this.visitorId !== null && this.visitorId !== ticket.room ? { code: ErrorCode.notFound, message: 'this room belongs to another visitor', close: CloseCode.badRoute } : null;
+    }
+    return this.visitorId === null ? { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound } : null;
   }
 
   onClose(conn: Connection): void {
@@ -398,7 +413,7 @@ export class VisitorRoom {
         }
         this.conn = conn;
         this.visible = memo?.visible ?? true;
-        this.peers.add(conn, { frames: true });
+        this.peers.add(conn, { frames: true, memo });
         continue;
       }
       this.addWatcher(conn, ticket, memo);
@@ -519,7 +534,7 @@ export class VisitorRoom {
       sender: client === null ? null : `${agent.agentId}/${client}`,
     };
     this.watchers.set(conn.id, w);
-    this.peers.add(conn, { frames: false });
+    this.peers.add(conn, { frames: false, memo });
     // A token is checked when the socket opens; this keeps it from outliving its expiry.
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.opts.now()));
     return w;
@@ -617,10 +632,10 @@ export class VisitorRoom {
     // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; a malformed one
     // is answered from this one, so junk cannot amplify.
     const live = LIVE_MESSAGE.test(data);
-    if (!live && !peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    if (!live && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
     if (!parsed.ok) {
-      if (live && !peer.bucket.take()) return this.peers.rateLimited(peer, 'too many messages; slow down');
+      if (live && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
       return this.sendError(conn, parsed.error.code, parsed.error.message);
     }
     const msg = parsed.message;
@@ -781,11 +796,11 @@ export class VisitorRoom {
       flags = frame.flags;
     } catch (e) {
       // Bad frames are answered from the control-message budget, so junk cannot amplify.
-      if (!peer.bucket.take()) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
+      if (!this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
       const code = e instanceof FrameError ? e.code : ErrorCode.badFrame;
       return this.sendError(peer.conn, code, e instanceof Error ? e.message : 'bad frame');
     }
-    if (!peer.frameBytes!.take(data.byteLength)) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
+    if (!this.peers.takeFrameBytes(peer, data.byteLength)) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
     if (this.watchers.size === 0) return;
     if (this.fanout.forward(this.watchers.values(), data, seq, (flags & FrameFlags.keyframe) !== 0, (flags & FrameFlags.last) !== 0)) this.watchForDrain();
   }
