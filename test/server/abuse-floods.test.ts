@@ -96,6 +96,11 @@ test('a socket is counted against its address once: refused and replaced sockets
   try {
     const a = await relay.visitor('counted-visitor-01');
     await a.next('welcome');
+    // The widget talks as soon as it is welcomed; a socket that never sent anything and is closed by
+    // a hibernatable Durable Object keeps its TCP connection until the object leaves memory (workerd;
+    // docs/architecture.md, "Eviction and hibernation"), which this test is not about.
+    a.send({ type: 'ping' });
+    await a.next('pong');
     // The same visitor reconnecting replaces its socket: still one slot.
     const a2 = await relay.visitor('counted-visitor-01');
     await a2.next('welcome');
