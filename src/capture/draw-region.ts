@@ -90,6 +90,7 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
   const y = Math.floor(region.y * scale);
   const width = Math.ceil((region.x + region.width) * scale) - x;
   const height = Math.ceil((region.y + region.height) * scale) - y;
+  const emptied: Array<[Element, Node[]]> = [];
   const standIns: Array<[Element, Element]> = [];
   const restore: Array<() => void> = [];
   const win = doc.defaultView!;
@@ -113,7 +114,12 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
       // An empty clone keeps its place only with the size written on it (see margins.ts for one left out).
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const empty = Boolean(style?.width && style.height) && !clone.querySelector(DISPLACED) && !placedByBaseline(child, win) && (CELLS.has(child.localName) || canCloneEmpty(child, doc, INK_MARGIN));
-      if (empty) {
+      if (empty && (clone.localName.includes('-') || clone.hasAttribute('is'))) {
+        // Copying a custom element would run the page's constructor: emptied in place instead.
+        unpaint(clone, restore);
+        emptied.push([clone, [...clone.childNodes]]);
+        clone.replaceChildren();
+      } else if (empty) {
         // In its place for this drawing: a childless copy that keeps only what places boxes.
         const box = boxOnly(clone);
         clone.replaceWith(box);
@@ -142,6 +148,7 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
       else el.setAttribute(name, value);
     }
     for (const [clone, box] of standIns) box.replaceWith(clone);
+    for (const [clone, children] of emptied) clone.replaceChildren(...children);
     for (const undo of restore) undo();
   }
 }
