@@ -91,6 +91,7 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
   const width = Math.ceil((region.x + region.width) * scale) - x;
   const height = Math.ceil((region.y + region.height) * scale) - y;
   const emptied: Array<[Element, Node[]]> = [];
+  const standIns: Array<[Element, Element]> = [];
   const restore: Array<() => void> = [];
   const win = doc.defaultView!;
   let visits = 0;
@@ -112,13 +113,20 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
       }
       // An empty clone keeps its place only with the size written on it (see margins.ts for one left out).
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-      unpaint(clone, restore);
       const empty = Boolean(style?.width && style.height) && !clone.querySelector(DISPLACED) && !placedByBaseline(child, win) && (CELLS.has(child.localName) || canCloneEmpty(child, doc, INK_MARGIN));
-      if (empty) {
+      if (empty && (clone.localName.includes('-') || clone.hasAttribute('is'))) {
+        // Copying a custom element would run the page's constructor: emptied in place instead.
+        unpaint(clone, restore);
         emptied.push([clone, [...clone.childNodes]]);
         clone.replaceChildren();
-      } else if (open) {
-        prune(child);
+      } else if (empty) {
+        // In its place for this drawing: a childless copy that keeps only what places boxes.
+        const box = boxOnly(clone);
+        clone.replaceWith(box);
+        standIns.push([clone, box]);
+      } else {
+        unpaint(clone, restore);
+        if (open) prune(child);
       }
     }
   };
@@ -139,9 +147,31 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
       if (value === null) el.removeAttribute(name);
       else el.setAttribute(name, value);
     }
+    for (const [clone, box] of standIns) box.replaceWith(clone);
     for (const [clone, children] of emptied) clone.replaceChildren(...children);
     for (const undo of restore) undo();
   }
+}
+
+/**
+ * Properties that only paint a box and what it holds (colours, backgrounds, shadows, outlines,
+ * text): a box away from the region, drawn without its content, keeps its place without them and
+ * its markup is a fraction as long to parse. Anything not named here is kept.
+ */
+const PAINT_ONLY = /^(color|background-.*|border-(top|right|bottom|left|block-start|block-end|inline-start|inline-end)-color|border-.*-radius|box-shadow|text-shadow|outline-.*|opacity|filter|backdrop-filter|mix-blend-mode|caret-color|accent-color|cursor|font-.*|line-height|letter-spacing|word-spacing|text-(align|align-last|indent|transform|decoration-.*|underline-offset|rendering|overflow|wrap-mode|wrap-style)|white-space-collapse|word-break|overflow-wrap|hyphens|tab-size|quotes|list-style-.*|-webkit-text-.*|-webkit-font-smoothing|fill|fill-opacity|stroke|stroke-.*|paint-order|image-rendering|scrollbar-color)$/;
+/** modern-screenshot's class for a clone with ::before/::after content, once renamed (see rasterize.ts): that content inherits from the box. */
+const GENERATED = /(^|\s)__up\d/;
+
+/** A childless copy of `clone` without its paint-only properties (all of them kept when it has generated content, which inherits them). */
+function boxOnly(clone: Element): Element {
+  const box = clone.cloneNode(false) as Element;
+  const style = (box as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style || GENERATED.test(box.getAttribute('class') ?? '')) return box;
+  for (let i = style.length - 1; i >= 0; i--) {
+    const name = style.item(i);
+    if (PAINT_ONLY.test(name)) style.removeProperty(name);
+  }
+  return box;
 }
 
 /** A transparent pixel: an image away from the region keeps its box and is not decoded. */

@@ -151,6 +151,17 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'busy');
   });
 
+  it('boxes away from the change, drawn without their paint, keep their place (margins, borders, padding)', async () => {
+    // Stacked above the changed line, each far enough from it to be drawn as an empty box: the line sits where their margins put it.
+    const far = (i: number) => `<div class="far" style="margin: ${8 + i * 6}px 0 ${i === 3 ? 90 : 4 + i * 3}px ${i * 10}px; padding: ${i * 3}px; border: ${i + 2}px dashed rgb(${i * 40}, 0, 120); width: 200px; height: 40px; background: rgb(250, ${200 - i * 30}, 180); box-shadow: 0 0 6px rgb(0, 0, 0); font: ${12 + i}px/1.2 serif">far ${i}</div>`;
+    const html = `<div style="display: flow-root">${[0, 1, 2, 3].map(far).join('')}<p id="near" style="margin: 0">Near the change</p></div>`;
+    const { root, run: r } = await ready(html);
+    const stats = await afterStats(r, () => void (root.querySelector('#near')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(stats.every((s) => s.region !== null), 'only the changed region drawn').to.equal(true);
+    await expectSameAsWholeClone(r, 'boxes-away');
+  });
+
   // Three changes no signal names well (red team): each frame after them must still be right.
   it('a value a script sets (no event fires), with a change elsewhere', async () => {
     const { root, run: r } = await ready();
