@@ -122,6 +122,8 @@ window.bench = {
         const n = host.completed + 1;
         host.requestKeyframe();
         await host.waitForFrames(n);
+        const s = stats.at(-1);
+        return { totalMs: s.totalMs, whole: 'whole' in s.clone };
       },
     };
     await host.waitForFrames(1);
@@ -145,6 +147,7 @@ window.bench = {
       encodeMs: timed.map((s) => s.encodeMs),
       bytes: timed.map((s) => s.bytes),
       keyframes: timed.filter((s) => s.keyframe).length,
+      wholeClones: timed.filter((s) => 'whole' in s.clone).length,
       longTasks: measured.longTasks,
       loafs: measured.loafs,
       errors: running.errors,
