@@ -98,9 +98,11 @@ export async function externalKeySources(env: ExternalKeySettings): Promise<KeyS
   return out;
 }
 
+const BUILT_IN_SOURCE = 'built-in';
+
 /** The built-in key as a source: HS256, the relay's own issuer. */
 export function builtInKeySource(secret: Uint8Array): KeySource {
-  return { name: 'built-in', key: secret, algorithms: ['HS256'], issuer: BUILT_IN_ISSUER };
+  return { name: BUILT_IN_SOURCE, key: secret, algorithms: ['HS256'], issuer: BUILT_IN_ISSUER };
 }
 
 /** The identity the claims name, or why they cannot be an agent's. */
@@ -145,7 +147,8 @@ export class AgentTokenKeys implements AgentTokenVerifier {
       // Measured from now, and from `iat` when the token has one: a year-long token is refused in its last day too.
       const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat * 1000, this.now()) : this.now();
       if (source.maxLifetimeMs !== undefined && identity.expiresAt - issuedAt > source.maxLifetimeMs) return null;
-      return identity;
+      // A site's `sub` is its own: the same one from another key or `iss` is another agent (agentKey).
+      return source.name === BUILT_IN_SOURCE ? identity : { ...identity, issuer: `${source.name}:${payload.iss ?? ''}` };
     }
     return null;
   }

@@ -6,12 +6,28 @@
 
 /** Who an agent is, as carried in its signed token. */
 export interface AgentIdentity {
+  /** The token's `sub`: unique only among the agents of one issuer (see {@link agentKey}). */
   agentId: string;
+  /**
+   * Who vouches for `agentId`: absent for the relay's own accounts (its built-in key, or a console
+   * session); for a site's key, that key source and the token's `iss` (identity/tokens.ts). Two
+   * issuers may each have an agent with the same `sub`: they are different agents.
+   */
+  issuer?: string;
   agentName: string;
   /** Epoch ms after which the token is refused (the relay closes the agent's sockets then). */
   expiresAt: number;
   /** What the agent may do (the token's `capabilities` claim; see src/protocol/capabilities.ts). */
   capabilities: readonly Capability[];
+}
+
+/**
+ * The one key that tells agents apart: `agentId` for the relay's own accounts; issuer and
+ * `agentId` together for a site's tokens. Consent, a decline's cooldown, message dedup and the
+ * closing of a signed-out agent's sockets go by it, never by `agentId` alone.
+ */
+export function agentKey(agent: Pick<AgentIdentity, 'agentId' | 'issuer'>): string {
+  return agent.issuer === undefined ? agent.agentId : JSON.stringify([agent.issuer, agent.agentId]);
 }
 
 /** What admission needs of tokens: a check that may run anywhere. */
