@@ -47,6 +47,11 @@ export interface RoomRecord {
   relayRun?: string;
   /** Epoch ms when a session without observers ends (its observer grace), or null. Absent in older records. */
   observerGraceAt?: number | null;
+  /**
+   * Agents the visitor declined control to, still cooling down (assist.ts): agentKey -> epoch ms
+   * when each may ask again. Null or absent when none (and in older records).
+   */
+  controlDeclined?: Record<string, number> | null;
 }
 
 /** Whether `r` looks like a record this code wrote (storage is trusted, but may hold an older shape). */

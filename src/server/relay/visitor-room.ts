@@ -237,6 +237,7 @@ export class VisitorRoom {
       now: this.opts.now,
       // Whole milliseconds: a Durable Object's alarm is set in them (1000 / 60 is not one).
       schedule: (at) => this.deadlines.set('live', at === null ? null : Math.ceil(at)),
+      declinedChanged: () => this.writer.changed(),
     }));
   }
 
@@ -398,6 +399,7 @@ export class VisitorRoom {
     this.sessionId = r.sessionId ?? null;
     this.goneAt = r.goneAt ?? null;
     this.run = r.relayRun ?? this.run;
+    if (r.controlDeclined) this.assist.restoreDeclined(r.controlDeclined);
     try {
       this.delivered = DeliveredSeqs.from(await this.ctx.storage.get(DELIVERED_KEY));
     } catch (err) {
@@ -447,6 +449,7 @@ export class VisitorRoom {
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
     this.sessionId = r.sessionId ?? null;
+    if (r.controlDeclined) this.assist.restoreDeclined(r.controlDeclined);
     const now = this.opts.now();
     this.goneAt = r.goneAt ?? now;
     if (this.state === 'active' || this.state === 'paused') {
@@ -485,6 +488,7 @@ export class VisitorRoom {
       sessionId: this.sessionId,
       relayRun: this.run,
       observerGraceAt: this.deadlines.get('observerGrace') ?? null,
+      controlDeclined: this.assistEngine?.declinedUntil() ?? null,
     };
   }
 
