@@ -24,6 +24,8 @@ export const BUILT_IN_ISSUER = 'upscope-relay';
 export const MAX_TOKEN_LENGTH = 8192;
 /** Longest `sub` accepted, in characters. */
 export const MAX_AGENT_ID = 128;
+/** Longest `iss` accepted from a site's key, in characters. */
+export const MAX_ISSUER = 128;
 
 type Key = Uint8Array | JoseKey | JWTVerifyGetKey;
 
@@ -147,8 +149,11 @@ export class AgentTokenKeys implements AgentTokenVerifier {
       // Measured from now, and from `iat` when the token has one: a year-long token is refused in its last day too.
       const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat * 1000, this.now()) : this.now();
       if (source.maxLifetimeMs !== undefined && identity.expiresAt - issuedAt > source.maxLifetimeMs) return null;
+      if (source.name === BUILT_IN_SOURCE) return identity;
       // A site's `sub` is its own: the same one from another key or `iss` is another agent (agentKey).
-      return source.name === BUILT_IN_SOURCE ? identity : { ...identity, issuer: `${source.name}:${payload.iss ?? ''}` };
+      // The visitor is told the issuer with each prompt, so it must fit a message's short text.
+      if (typeof payload.iss === 'string' && payload.iss.length > MAX_ISSUER) return null;
+      return { ...identity, issuer: `${source.name}:${payload.iss ?? ''}` };
     }
     return null;
   }

@@ -21,14 +21,8 @@ export interface AgentIdentity {
   capabilities: readonly Capability[];
 }
 
-/**
- * The one key that tells agents apart: `agentId` for the relay's own accounts; issuer and
- * `agentId` together for a site's tokens. Consent, a decline's cooldown, message dedup and the
- * closing of a signed-out agent's sockets go by it, never by `agentId` alone.
- */
-export function agentKey(agent: Pick<AgentIdentity, 'agentId' | 'issuer'>): string {
-  return agent.issuer === undefined ? agent.agentId : JSON.stringify([agent.issuer, agent.agentId]);
-}
+/** The key that tells agents apart (issuer and id): src/protocol/messages.ts. */
+export { agentKey } from '../../protocol/index.js';
 
 /** What admission needs of tokens: a check that may run anywhere. */
 export interface AgentTokenVerifier {
