@@ -177,6 +177,11 @@ test('signing out closes the sockets that session opened (CloseCode.unauthorized
     const { shortId } = await visitor.next('welcome');
     const lobby = await relay.raw('/parties/agents/lobby', { cookie: agent.cookie, origin: server.url });
     await lobby.next('agentWelcome');
+    // The console talks as soon as its lobby opens; a socket that never sent anything and is closed by a
+    // hibernatable Durable Object keeps its TCP connection until the object leaves memory (workerd), which
+    // this test is not about.
+    lobby.send({ type: 'ping', t: 1 });
+    await lobby.next('pong');
     const watch = await relay.raw(`/parties/watch/${shortId}`, { cookie: agent.cookie, origin: server.url });
     watch.send({ type: 'watch' });
     await visitor.next('consentRequest', (m) => m.agentName === 'Hana');
@@ -208,6 +213,9 @@ test('removing or resetting an agent closes the sockets it has open (CloseCode.u
     const open = async (a: { cookie: string }) => {
       const s = await relay.raw('/parties/agents/lobby', { cookie: a.cookie, origin: server.url });
       await s.next('agentWelcome');
+      // It speaks first, as the console does (see the sign-out test above).
+      s.send({ type: 'ping', t: 1 });
+      await s.next('pong');
       return s;
     };
     const [ivo, jun, kai] = [await open(gone), await open(reset), await open(stays)];
