@@ -354,7 +354,18 @@ export const WelcomeMsg = /* @__PURE__ */ m('welcome', {
 });
 export const LookupCodeMsg = /* @__PURE__ */ m('lookupCode', { code: lookupCodeSchema, expiresAt: v.number() });
 /** An agent asks to watch; the visitor answers with `consent`. */
-export const ConsentRequestMsg = /* @__PURE__ */ m('consentRequest', { requestId: shortText, agentId: shortText, agentName: shortText });
+/** `issuer`: who vouches for `agentId` when it is not the relay's own accounts (AgentIdentity.issuer); consent is remembered by {@link agentKey}. */
+export const ConsentRequestMsg = /* @__PURE__ */ m('consentRequest', { requestId: shortText, agentId: shortText, agentName: shortText, issuer: v.optional(shortText) });
+
+/**
+ * The one key that tells agents apart: `agentId` for the relay's own accounts; the issuer and
+ * `agentId` together for a site's tokens (two issuers may each have an agent with the same `sub`).
+ * Consent (the relay's and the visitor's remembered one), a decline's cooldown, message dedup and
+ * the closing of a signed-out agent's sockets go by it, never by `agentId` alone.
+ */
+export function agentKey(agent: { agentId: string; issuer?: string }): string {
+  return agent.issuer === undefined ? agent.agentId : JSON.stringify([agent.issuer, agent.agentId]);
+}
 /** The agent withdrew its request to watch (it left, or the session ended): close the prompt. */
 export const ConsentCancelledMsg = /* @__PURE__ */ m('consentCancelled', { requestId: shortText });
 /** The session changed state. `reason` is set when `state` is `ended`. */

@@ -15,7 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_FRAME_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
 import { addressKey, admissionLimits, parseRoute, ticketFor } from './relay/admission.js';
-import { Accounts, randomSecret } from './identity/accounts.js';
+import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
+import { agentKey } from './relay/agent-token.js';
 import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins } from './identity/http.js';
 import { externalKeySources, RelayTokens, type ExternalKeySettings } from './identity/tokens.js';
 import { openMemoryDatabase } from './node/database.js';
@@ -84,10 +85,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const persistence = await openPersistence({ ...options, log: options.log });
   const now = options.now ?? Date.now;
   // Accounts live in the data directory's database; without one, in a memory database made on first use.
-  // Every agent socket by agent id: removing or resetting an agent closes the sockets it has open.
+  // Every agent socket by agent (agentKey): removing or resetting an agent closes the sockets it has open.
   const agentSockets = new SessionSockets();
   const revoking = (a: Accounts): Accounts => {
-    a.onRevoked = (id) => agentSockets.closeAll(id, 'this agent was removed or reset');
+    a.onRevoked = (id) => agentSockets.closeAll(agentKey({ agentId: id }), REVOKED_REASON);
     return a;
   };
   const kept = persistence.database ? revoking(new Accounts(persistence.database.sql, now)) : null;
@@ -274,7 +275,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           });
           // Sockets a console session opened are remembered, so signing out closes them.
           const admittedBy = bySession;
-          const agentId = ticket.agent?.agentId ?? null;
+          const agentId = ticket.agent ? agentKey(ticket.agent) : null;
           if (admittedBy) sessionSockets.add(admittedBy, ws);
           if (agentId) agentSockets.add(agentId, ws);
           ws.on('close', () => {

@@ -4,7 +4,7 @@
  * session (in the visitor's storage, so a reload does not ask again). Knows nothing of sockets:
  * `answer` sends, and the SDK feeds it what the relay says.
  */
-import type { MessageOf } from '../protocol/index.js';
+import { agentKey, type MessageOf } from '../protocol/index.js';
 import { LIVE } from './session-reducer.js';
 import type { ConsentMemory } from './visitor-store.js';
 
@@ -72,7 +72,7 @@ export class ConsentBroker {
     if (this.open.has(msg.requestId)) return;
     const given = this.answers.get(msg.requestId);
     if (given !== undefined) return this.deps.answer(msg.requestId, given);
-    let allow = !this.deps.required() || this.remembers(msg.agentId);
+    let allow = !this.deps.required() || this.remembers(agentKey(msg));
     if (!allow) {
       const withdrawn = new AbortController();
       this.open.set(msg.requestId, withdrawn);
@@ -95,7 +95,7 @@ export class ConsentBroker {
         this.open.delete(msg.requestId);
       }
     }
-    if (allow) this.remember(msg.agentId);
+    if (allow) this.remember(agentKey(msg));
     this.answers.set(msg.requestId, allow);
     if (this.answers.size > ANSWERS_REMEMBERED) this.answers.delete(this.answers.keys().next().value!);
     // If the socket dropped meanwhile, the relay asks again after the reconnect, and the answer
@@ -140,17 +140,18 @@ export class ConsentBroker {
     }
   }
 
-  private remembers(agentId: string): boolean {
+  /** `key`: the agent's {@link agentKey} (its id alone for the relay's own accounts, as memory kept before issuers were told apart). */
+  private remembers(key: string): boolean {
     const memory = this.deps.memory.consent();
-    return memory !== null && memory.shortId === this.deps.shortId() && memory.agentIds.includes(agentId) && (memory.until === null || Date.now() < memory.until);
+    return memory !== null && memory.shortId === this.deps.shortId() && memory.agentIds.includes(key) && (memory.until === null || Date.now() < memory.until);
   }
 
-  private remember(agentId: string): void {
+  private remember(key: string): void {
     const shortId = this.deps.shortId();
     if (shortId === null) return;
     const memory = this.deps.memory.consent();
-    const agentIds = memory?.shortId === shortId ? memory.agentIds.filter((id) => id !== agentId) : [];
-    this.deps.memory.setConsent({ shortId, agentIds: [...agentIds, agentId], until: memory?.shortId === shortId ? memory.until : null });
+    const agentIds = memory?.shortId === shortId ? memory.agentIds.filter((id) => id !== key) : [];
+    this.deps.memory.setConsent({ shortId, agentIds: [...agentIds, key], until: memory?.shortId === shortId ? memory.until : null });
   }
 }
 

@@ -17,6 +17,7 @@ export type StoredIdentity = {
 /** Agents the visitor allowed in one session (one shortId). */
 export interface ConsentMemory {
   shortId: string;
+  /** Each allowed agent's `agentKey` (its id; with its issuer for a site's agent, so the same `sub` from another issuer is asked). */
   agentIds: string[];
   /** Epoch ms after which the memory no longer counts; set only while the relay has lost the session. */
   until: number | null;

@@ -44,7 +44,7 @@ describe('<upscope-viewer>', () => {
     expect(req.agentName).to.equal(relay.info.agentName);
     v.send({ type: 'consent', requestId: req.requestId, allow: true });
     await until('watching', () => el.status === 'watching');
-    expect(statusText(el)).to.contain("Watching Ann's screen");
+    expect(statusText(el)).to.contain("Watching Ann's page");
 
     await send(v, await makeFrame(64, 48, [{ color: 'red', width: 64, height: 48 }]));
     await until('the canvas turns red', () => isColor(pixel(screen(el), 10, 10), RED));

@@ -96,7 +96,7 @@ test('sign in from a one-time link (choose a password), see a visitor live, watc
   const request = await visitorGot(visitor, 'consentRequest');
   assert.equal(request.agentName, 'Zoe');
   await visitor.evaluate((requestId) => (window as unknown as { ws: WebSocket }).ws.send(JSON.stringify({ type: 'consent', requestId, allow: true })), request.requestId);
-  await agent.getByText("Watching Yuri's screen").waitFor();
+  await agent.getByText("Watching Yuri's page").waitFor();
 
   // One red 200x100 PNG keyframe, framed by hand (the page has no access to the TS codec).
   await visitor.evaluate(async () => {
@@ -299,7 +299,7 @@ test('keyboard only: sign in, open the waiting visitor from the queue, watch, an
 
   const request = await visitorGot(visitor, 'consentRequest');
   await visitor.evaluate((requestId) => (window as unknown as { ws: WebSocket }).ws.send(JSON.stringify({ type: 'consent', requestId, allow: true })), request.requestId);
-  await agent.getByText("Watching Lena's screen").waitFor();
+  await agent.getByText("Watching Lena's page").waitFor();
   await tabTo(agent, 'the message box', (f) => f.part === 'message-input');
   await agent.keyboard.type('Hello Lena, I can see the page.');
   await agent.keyboard.press('Enter');

@@ -82,7 +82,7 @@ export async function cobrowseFlow(e2e: E2E, credential: string): Promise<void> 
   await visitor.locator('upscope-widget').getByText(/Priya/).first().waitFor();
   await consent.click();
   await visitor.locator('upscope-widget [part="stop-button"]').waitFor();
-  await agent.getByText(/Watching .*screen/).waitFor();
+  await agent.getByText(/Watching .*'s page/).waitFor();
 
   // Frames arrive: the canvas takes the visitor's viewport size and shows the page.
   await agent.waitForFunction(

@@ -172,7 +172,7 @@ test("under img-src 'self' the visitor's onError and the agent are told the poli
 
   // The viewer says why there is no picture.
   const status = agentPage.locator('upscope-viewer [part="status"]');
-  await status.getByText("'s page blocks screen capture: its security policy (Content-Security-Policy) needs img-src data:.").waitFor({ timeout: 20_000 });
+  await status.getByText("'s page blocks its capture: its security policy (Content-Security-Policy) needs img-src data:.").waitFor({ timeout: 20_000 });
   if (process.env.SCREENSHOTS) {
     mkdirSync(process.env.SCREENSHOTS, { recursive: true });
     await agentPage.screenshot({ path: join(process.env.SCREENSHOTS, 'agent-csp-blocked.png') });

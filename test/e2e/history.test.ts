@@ -64,7 +64,7 @@ test('after a real session (widget, consent, watch, chat, stop) the History page
   await row.getByRole('link', { name: 'Ada Lovelace' }).click();
   await agent.waitForURL(/\/w\/[A-Za-z0-9_-]+$/);
   await visitor.locator('upscope-widget [part="allow-button"]').click();
-  await agent.getByText(/Watching .*screen/).waitFor();
+  await agent.getByText(/Watching .*'s page/).waitFor();
   await agent.locator('[part="message-input"]').fill('Hello Ada');
   await agent.locator('[part="message-input"]').press('Enter');
   await visitor.locator('upscope-widget [part="messages"]').getByText('Hello Ada').waitFor();

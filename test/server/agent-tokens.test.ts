@@ -12,6 +12,7 @@ import { testRelay, type TestClient } from '../support/node-client.js';
 import { syncAgentToken } from '../support/sync-agent-token.js';
 import { RelayTokens, identityOf, externalKeySources, KeySettingsError } from '../../src/server/identity/tokens.js';
 import { DEFAULT_CAPABILITIES, CAPABILITIES } from '../../src/protocol/index.js';
+import { memoryStorages } from '../../src/server/relay/memory-storage.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const otherRsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -188,4 +189,45 @@ test('claims: defaults, unknown capabilities refused, sub and exp required, none
   assert.deepEqual(rsaSource.algorithms, ['RS256'], 'an RSA key verifies RS256 only');
   const [secretSource] = await externalKeySources({ UPSCOPE_AGENT_JWT_SECRET: 's'.repeat(32) });
   assert.deepEqual(secretSource.algorithms, ['HS256'], 'a secret verifies HS256 only');
+});
+
+test("an agent of a site's key with the same sub as one of the relay's own agents is another agent: it neither joins nor inherits that agent's consent, before or after a restart", async () => {
+  const relay = await testRelay({ agentKeys: { UPSCOPE_AGENT_PUBLIC_KEY: rsa.publicKey, UPSCOPE_AGENT_ISSUER: ISSUER, UPSCOPE_AGENT_AUDIENCE: AUDIENCE }, storageFor: memoryStorages() });
+  try {
+    const visitorId = `same-sub-${crypto.randomUUID()}`;
+    const builtIn = syncAgentToken(relay.server.agentSigningKey, 'Priya', 3_600_000, 'agent-7');
+    const site = encodeURIComponent(await siteToken({ sub: 'agent-7', name: 'Mallory' }));
+    const visitor = await relay.raw(`/parties/visitor/${visitorId}`);
+    const { shortId } = await visitor.next('welcome');
+    const priya = await relay.raw(`/parties/watch/${shortId}?token=${builtIn}`);
+    priya.send({ type: 'watch' });
+    const asked = await visitor.next('consentRequest');
+    assert.equal(asked.agentName, 'Priya');
+    assert.equal(asked.issuer, undefined, "the relay's own agent: no issuer");
+    const mallory = await relay.raw(`/parties/watch/${shortId}?token=${site}`);
+    mallory.send({ type: 'watch' });
+    const own = await visitor.next('consentRequest');
+    assert.equal(own.agentName, 'Mallory', "asked on its own: it did not join Priya's open request");
+    assert.notEqual(own.requestId, asked.requestId);
+    assert.equal(own.issuer, `public-key:${ISSUER}`, 'the visitor is told who vouches for this agent, and remembers its consent by that too');
+    visitor.send({ type: 'consent', requestId: asked.requestId, allow: true });
+    await priya.next('watchState', (m) => m.watching);
+    await visitor.next('session', (m) => m.state === 'active');
+    mallory.send({ type: 'ping', t: 1 });
+    await mallory.next('pong');
+    assert.ok(!mallory.messages.some((m) => m.type === 'watchState' && m.watching), "Priya's consent did not let Mallory in");
+
+    await relay.server.restart();
+    const back = await relay.raw(`/parties/visitor/${visitorId}`);
+    await back.next('welcome');
+    const mallory2 = await relay.raw(`/parties/watch/${shortId}?token=${site}`);
+    mallory2.send({ type: 'watch' });
+    assert.equal((await back.next('consentRequest')).agentName, 'Mallory', 'after a restart, it is asked: not let back in as Priya would be');
+    const priya2 = await relay.raw(`/parties/watch/${shortId}?token=${builtIn}`);
+    priya2.send({ type: 'watch' });
+    await priya2.next('watchState', (m) => m.watching);
+    assert.equal(back.count('consentRequest'), 1, 'Priya is back unasked');
+  } finally {
+    await relay.close();
+  }
 });

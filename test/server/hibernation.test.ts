@@ -223,3 +223,29 @@ test('rate limits hold across a hibernation: a socket that spent its budget does
     await relay.close();
   }
 });
+
+test("a visitor's decline of remote control still holds the agent back after the room hibernates (the cooldown is in the room's record)", cloudflareOnly, async () => {
+  const relay = await testRelay();
+  const CONTROL_ON = { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true };
+  try {
+    const { visitor, agent, shortId } = await session(relay);
+    visitor.send({ type: 'assistSettings', settings: CONTROL_ON });
+    await agent.next('assistSettings', (m) => m.settings.click);
+    const { observerId } = agent.messages.find((m) => m.type === 'watchState' && m.watching) as { observerId: string };
+    agent.send({ type: 'requestControl' });
+    await visitor.next('controlRequested');
+    visitor.send({ type: 'controlAnswer', observerId, allow: false });
+    assert.equal((await agent.next('control', (m) => m.state !== 'requested')).state, 'declined');
+    await relay.server.hibernate(shortId);
+    // The page says again what it allows (the settings are not kept through a wake), and the agent asks.
+    visitor.send({ type: 'assistSettings', settings: CONTROL_ON });
+    await agent.next('assistSettings', (m) => m.settings.click);
+    agent.send({ type: 'requestControl' });
+    const refused = await agent.next('error');
+    assert.equal(refused.code, ErrorCode.rateLimited);
+    assert.match(refused.message, /declined .*ask again in \d+ s/);
+    assert.equal(visitor.count('controlRequested'), 1, 'the visitor was not asked again');
+  } finally {
+    await relay.close();
+  }
+});

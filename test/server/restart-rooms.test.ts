@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { RATE_LIMITS } from '../../src/protocol/index.js';
 import { memoryStorages } from '../../src/server/relay/memory-storage.js';
 import type { Storage } from '../../src/server/relay/seams.js';
 import { Lobby } from '../../src/server/relay/lobby.js';
@@ -45,6 +46,54 @@ test('restart: an active session resumes, and an agent who was in it watches aga
     const other = await relay.open(`/parties/watch/${shortId}?token=${syncAgentToken('rooms-signing-key', 'Bob')}`);
     other.send({ type: 'watch' });
     assert.equal((await back.next('consentRequest')).agentName, 'Bob', 'an agent who was not in the session is asked');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('restart: a visitor\'s decline of remote control still holds the agent back, with the time that remains (RATE_LIMITS.controlDeclineCooldownMs)', async () => {
+  const start = Date.now();
+  const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: memoryStorages(), clock: start });
+  const CONTROL_ON = { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true };
+  try {
+    const token = syncAgentToken('rooms-signing-key', 'Priya', 3_600_000, 'agent-priya');
+    const visitorId = `rooms-${crypto.randomUUID()}`;
+    /** The visitor (with control allowed) and Priya watching it, in an active session. */
+    const session = async (first: boolean) => {
+      const visitor = await relay.open(`/parties/visitor/${visitorId}`);
+      const { shortId } = await visitor.next('welcome');
+      visitor.send({ type: 'assistSettings', settings: CONTROL_ON });
+      const watch = await relay.open(`/parties/watch/${shortId}?token=${token}`);
+      watch.send({ type: 'watch' });
+      if (first) {
+        const ask = await visitor.next('consentRequest');
+        visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+      }
+      const { observerId } = await watch.next('watchState', (m) => m.watching);
+      await watch.next('assistSettings', (m) => m.settings.click);
+      await visitor.next('session', (m) => m.state === 'active');
+      return { visitor, watch, observerId: observerId! };
+    };
+    const before = await session(true);
+    before.watch.send({ type: 'requestControl' });
+    await before.visitor.next('controlRequested');
+    before.visitor.send({ type: 'controlAnswer', observerId: before.observerId, allow: false });
+    assert.equal((await before.watch.next('control', (m) => m.state !== 'requested')).state, 'declined');
+    await relay.stop();
+    await relay.start();
+
+    const after = await session(false);
+    after.watch.send({ type: 'requestControl' });
+    const refused = await after.watch.next('error');
+    assert.equal(refused.code, 'rateLimited', 'the cooldown survived the restart');
+    assert.match(refused.message, /declined .*ask again in 30 s/);
+    await relay.server.setNow(start + 20_000);
+    after.watch.send({ type: 'requestControl' });
+    assert.match((await after.watch.next('error')).message, /ask again in 10 s/);
+    assert.equal(after.visitor.count('controlRequested'), 0, 'the visitor was not asked again');
+    await relay.server.setNow(start + RATE_LIMITS.controlDeclineCooldownMs);
+    after.watch.send({ type: 'requestControl' });
+    assert.equal((await after.visitor.next('controlRequested')).agentName, 'Priya', 'once the cooldown is over, the visitor is asked');
   } finally {
     await relay.close();
   }

@@ -55,6 +55,17 @@ describe('ConsentBroker', () => {
     expect(memory()).to.deep.equal({ shortId: 'short-1', agentIds: ['agent-1'], until: null });
   });
 
+  it('remembers an agent by its issuer and id: an agent of another issuer with the same id is asked', async () => {
+    const { b, answers } = broker();
+    const asked: string[] = [];
+    b.install((request) => (asked.push(request.agentName), request.agentName === 'Ann'));
+    await b.request(ask('r1'));
+    await b.request({ ...ask('r2'), agentName: 'Mallory', issuer: 'public-key:https://sso.example.com' });
+    await b.request(ask('r3'));
+    expect(asked, "Ann's yes is not Mallory's; Ann is remembered").to.deep.equal(['Ann', 'Mallory']);
+    expect(answers).to.deep.equal([['r1', true], ['r2', false], ['r3', true]]);
+  });
+
   it('a throwing handler counts as no; a withdrawn request gets no answer', async () => {
     const { b, answers } = broker();
     const uninstall = b.install(() => {

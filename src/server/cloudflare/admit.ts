@@ -15,7 +15,7 @@ import { refusedSocket, type SocketState } from './seams.js';
 import { objectName } from './test-hooks.js';
 import { CloseCode, ErrorCode } from '../../protocol/index.js';
 
-export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier): Promise<Response> {
+export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier & { session: string | null }): Promise<Response> {
   const route = parseRoute(url.pathname + url.search);
   if (route === 'bad') return new Response('bad request', { status: 400 });
   if (!route) return new Response('not found', { status: 404 });
@@ -32,7 +32,7 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   // checked and its agent is in the ticket, so it is not kept.
   const params = new URLSearchParams(ticket.params);
   params.delete('token');
-  const state: SocketState = { ticket: { ...ticket, params: params.toString() } };
+  const state: SocketState = { ticket: { ...ticket, params: params.toString() }, ...(ticket.agent && tokens.session ? { session: tokens.session } : {}) };
   const headers = new Headers(request.headers);
   headers.set(TICKET_HEADER, JSON.stringify(state));
   // partyserver names the connection by `_pk`: the worker's id, never the client's.

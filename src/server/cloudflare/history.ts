@@ -8,7 +8,9 @@ import { migrate } from '../migrate.js';
 import type { Sql } from '../sql.js';
 import { History, HISTORY_MIGRATION, historyDaysOf, storeMessagesOf } from '../history/index.js';
 import { d1Sql } from './d1-sql.js';
-import { Accounts } from '../identity/accounts.js';
+import { Accounts, REVOKED_REASON } from '../identity/accounts.js';
+import { agentKey } from '../relay/agent-token.js';
+import { revokeSockets } from './revoke.js';
 import { CLOUDFLARE_PBKDF2_ITERATIONS } from '../identity/passwords.js';
 import { IDENTITY_SCHEMA, IDENTITY_SCHEMA_NAME } from '../identity/schema.js';
 import type { Env } from './env.js';
@@ -52,6 +54,9 @@ export function historyOf(env: Env): { history: History; accounts: Accounts; rea
     transaction: (fn) => fn(afterMigrations),
   };
   const raw = new History(afterMigrations, { days, storeMessages: storeMessagesOf(env.UPSCOPE_STORE_MESSAGES), now: () => clock(env), log: (...args) => console.error(...args) });
-  cached = { db: env.DB, history: raw, accounts: new Accounts(afterMigrations, () => clock(env), CLOUDFLARE_PBKDF2_ITERATIONS), ready };
+  const accounts = new Accounts(afterMigrations, () => clock(env), CLOUDFLARE_PBKDF2_ITERATIONS);
+  // Removing or resetting an agent closes the sockets it has open, wherever they are (as on Node).
+  accounts.onRevoked = (agentId) => revokeSockets(env, { agent: agentKey({ agentId }), session: null, reason: REVOKED_REASON });
+  cached = { db: env.DB, history: raw, accounts, ready };
   return cached;
 }

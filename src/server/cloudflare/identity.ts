@@ -21,6 +21,7 @@ import { agentNameOf, MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
 import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
+import { sha256 } from '../identity/accounts.js';
 import { builtInKeySource, externalKeySources, RelayTokens, type KeySource } from '../identity/tokens.js';
 import { SignJWT } from 'jose';
 import type { Env } from './env.js';
@@ -62,25 +63,34 @@ function origins(env: Env): string[] {
   }
 }
 
-/** Admission's verifier for one upgrade: its `?token=`, else the session cookie from an allowed Origin. */
 /** The legacy shared sign-in is on (it replaces the built-in accounts' sign-in). */
 export function legacyMode(env: Env): boolean {
   return !!env.UPSCOPE_AGENT_LEGACY_CREDENTIAL;
 }
 
-export async function socketVerifier(request: Request, env: Env): Promise<AgentTokenVerifier> {
+/**
+ * Admission's verifier for one upgrade: its `?token=`, else the session cookie from an allowed
+ * Origin. `session` is then the cookie's hash (the `id_hash` of its row in D1): kept with each
+ * socket the session opens, so signing out closes them (revoke.ts).
+ */
+export async function socketVerifier(request: Request, env: Env): Promise<AgentTokenVerifier & { session: string | null }> {
   const tokens = await agentTokens(env).catch(() => null);
-  return {
+  const verifier: AgentTokenVerifier & { session: string | null } = {
+    session: null,
     async verify(token: unknown): Promise<AgentIdentity | null> {
       if (!tokens) return null;
       if (typeof token === 'string' && token) return tokens.verify(token);
-      if (legacyMode(env)) {
-        const cookie = cookieOf(request.headers);
-        return cookie && originAllowed(request.headers, origins(env), true) ? tokens.verify(cookie) : null;
-      }
-      return cookieAgent(request.headers, accountsOf(env), origins(env)).catch((e) => (console.error('identity: a session lookup failed', e), null));
+      const cookie = cookieOf(request.headers);
+      const agent = !cookie
+        ? null
+        : legacyMode(env)
+          ? originAllowed(request.headers, origins(env), true) ? await tokens.verify(cookie) : null
+          : await cookieAgent(request.headers, accountsOf(env), origins(env)).catch((e) => (console.error('identity: a session lookup failed', e), null));
+      if (agent && cookie) verifier.session = await sha256(cookie);
+      return agent;
     },
   };
+  return verifier;
 }
 
 const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };

@@ -20,12 +20,15 @@ import type { Connection, LookupCode } from '../relay/seams.js';
 import { HIBERNATION, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
 import { admittedSocket, answerClose, doAlarm, messageData, survivingSocket, type SocketState } from './seams.js';
+import { closeRevoked, type Revocation } from './revoke.js';
 import { clock, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 
 const SUMMARY = 'v:';
 const CODE = 'c:';
 /** A help request's stamp (see `stamp`): kept so a wake does not reorder the requests. */
 const STAMP = 's:';
+/** `w:{agent} {room}`: a visitor room that has sockets of that agent (see `watchers`). */
+const WATCHER = 'w:';
 
 interface Stamp {
   room: number;
@@ -134,6 +137,37 @@ export class LobbyObject extends Server<Env> {
     (await this.core()).releaseCode(shortId, code);
     const held = await this.ctx.storage.get<LookupCode>(CODE + shortId);
     if (held?.code === code) await this.ctx.storage.delete(CODE + shortId);
+  }
+
+  // ---------------------------------------------------------------- revoking an agent's sockets (revoke.ts)
+
+  /**
+   * Visitor room `room` (its object name) has sockets of `agent` (`open`), or no longer has any.
+   * Kept in storage, as the rooms outlive this object's memory; one key per agent and room, so
+   * what is kept is bounded by the agents' open watch sockets.
+   */
+  async watchers(agent: string, room: string, open: boolean): Promise<void> {
+    const key = `${WATCHER}${encodeURIComponent(agent)} ${room}`;
+    if (open) await this.ctx.storage.put(key, true);
+    else await this.ctx.storage.delete(key);
+  }
+
+  /** Closes the sockets `r` names here and in every visitor room that has sockets of that agent. */
+  async revoke(r: Revocation): Promise<void> {
+    closeRevoked(this.getConnections<SocketState>(), r);
+    const prefix = `${WATCHER}${encodeURIComponent(r.agent)} `;
+    const rooms = await this.ctx.storage.list<true>({ prefix });
+    await Promise.all(
+      [...rooms.keys()].map(async (key) => {
+        try {
+          const room = this.env.Visitor.get(this.env.Visitor.idFromName(key.slice(prefix.length)));
+          // A room with none of the agent's sockets left is forgotten (one that went away unseen too).
+          if ((await room.revoke(r)) === 0) await this.ctx.storage.delete(key);
+        } catch (err) {
+          console.error('lobby: revoking an agent in a visitor room failed', err);
+        }
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- agents' lobby sockets

@@ -31,6 +31,8 @@ export function doAlarm(storage: DurableObjectStorage, onError: (err: unknown) =
 export interface SocketState {
   ticket: Omit<Ticket, 'params'> & { params: string };
   memo?: SocketMemo;
+  /** The hash of the console session (cookie) that opened it, if one did: signing out closes it (revoke.ts). */
+  session?: string;
 }
 
 export function ticketOf(state: SocketState): Ticket {

@@ -24,6 +24,8 @@ import { admittedSocket, answerClose, doAlarm, doStorage, messageData, refusedSo
 import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest } from './limits-object.js';
 import { historyOf } from './history.js';
+import { agentOfSocket, closeRevoked, type Revocation } from './revoke.js';
+import { agentKey } from '../relay/agent-token.js';
 
 export class VisitorObject extends Server<Env> {
   static override options = HIBERNATION;
@@ -100,6 +102,8 @@ export class VisitorObject extends Server<Env> {
     const admitted = admittedSocket(socket, ctx.request);
     if (!admitted) return;
     this.conns.set(socket.id, admitted);
+    const agent = agentOfSocket(socket.state);
+    if (agent) this.tellLobby(agent, true);
     await this.core().onConnect(admitted.conn, admitted.ticket);
   }
 
@@ -122,6 +126,22 @@ export class VisitorObject extends Server<Env> {
     this.conns.delete(socket.id);
     this.core().onClose(entry.conn);
     releaseAddress(this.env, entry.ticket.address, socket.id);
+    const agent = entry.ticket.agent ? agentKey(entry.ticket.agent) : null;
+    if (agent && ![...this.conns.values()].some((c) => c.ticket.agent && agentKey(c.ticket.agent) === agent)) this.tellLobby(agent, false);
+  }
+
+  /** The lobby's calls about this room's agents, one at a time and in order (an open never overtakes the close before it). */
+  private lobbyCalls: Promise<void> = Promise.resolve();
+
+  /** Tells the lobby whether `agent` has sockets here, so revoking it reaches this room (revoke.ts). */
+  private tellLobby(agent: string, open: boolean): void {
+    const lobby = this.env.Lobby.get(this.env.Lobby.idFromName(objectName(this.env, 'lobby')));
+    this.lobbyCalls = this.lobbyCalls.then(() => lobby.watchers(agent, this.name, open)).catch((err) => console.error(`visitor room ${this.name}: telling the lobby of an agent failed`, err));
+  }
+
+  /** Closes the sockets `r` names (called by the lobby); how many of that agent's stay open here. */
+  revoke(r: Revocation): number {
+    return closeRevoked(this.getConnections<SocketState>(), r);
   }
 
   override onError(socket: PartyConnection<SocketState>): void | Promise<void> {

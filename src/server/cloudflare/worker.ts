@@ -20,6 +20,8 @@ import { configureTests, objectName, statsOf, testHooksEnabled } from './test-ho
 import { VisitorObject } from './visitor-object.js';
 import { historyAnswer, isHistoryPath, type Viewer } from '../history/index.js';
 import { accountsOf, historyOf } from './history.js';
+import { revokeSockets, type Revocation } from './revoke.js';
+import { agentKey } from '../relay/agent-token.js';
 
 export { LimitsObject, LobbyObject, VisitorObject };
 
@@ -47,8 +49,11 @@ export default {
     if (path === '/healthz') return text(200, 'ok', cors);
     if (isHistoryPath(path) && (request.method === 'GET' || request.method === 'HEAD')) return history(request, env, url);
     if (path.startsWith('/api/')) {
+      // Who signs out, read before the session is revoked: the sockets it opened close too, as on Node.
+      const leaving = path === '/api/logout' && request.method === 'POST' ? await signingOut(request, env) : null;
       const answer = (await identityRoutes(request, env, addressOf(request))) ?? json(404, { error: 'no such endpoint' });
       if (path === '/api/login' && answer.ok) ctx?.waitUntil(recordSignIn(env, answer.clone()));
+      if (leaving && answer.ok) await revokeSockets(env, leaving).catch((err) => console.error('identity: closing a signed-out session\'s sockets failed', err));
       return answer;
     }
     if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, env, url);
@@ -105,6 +110,13 @@ async function history(request: Request, env: Env, url: URL): Promise<Response> 
     console.error('history: a query failed', err);
     return json(500, { error: 'the history is not available right now' });
   }
+}
+
+/** The console session a sign-out ends (its cookie, from an allowed Origin), as a revocation of that session's sockets; null without one. */
+async function signingOut(request: Request, env: Env): Promise<Revocation | null> {
+  const cookie = await socketVerifier(request, env);
+  const agent = await cookie.verify(null);
+  return agent && cookie.session ? { agent: agentKey(agent), session: cookie.session, reason: 'signed out' } : null;
 }
 
 /** A successful console sign-in (its answer names the agent) goes to the history. */

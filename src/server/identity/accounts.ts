@@ -38,6 +38,9 @@ export class AccountError extends Error {
 
 const enc = new TextEncoder();
 export const randomSecret = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
+/** The close reason of the sockets of an agent that is removed or reset. */
+export const REVOKED_REASON = 'this agent was removed or reset';
+
 export const sha256 = async (s: string) => base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(s))));
 
 /** The name as kept (trimmed, NFC), or throws why it cannot be one. */
@@ -134,8 +137,16 @@ export class Accounts {
   }
 
   /** Removes an agent: its links and sessions go with it, so its console signs out at once. */
-  /** Called with an agent's id once it is removed or reset: the host closes the sockets it has open. */
-  onRevoked: ((agentId: string) => void) | null = null;
+  /** Called with an agent's id once it is removed or reset: the host closes the sockets it has open (awaited; a failure is logged, never thrown). */
+  onRevoked: ((agentId: string) => void | Promise<void>) | null = null;
+
+  private async revoked(agentId: string): Promise<void> {
+    try {
+      await this.onRevoked?.(agentId);
+    } catch (err) {
+      console.error('accounts: closing a revoked agent\'s sockets failed', err);
+    }
+  }
 
   async remove(name: unknown): Promise<AgentAccount> {
     const account = await this.byName(name);
@@ -145,7 +156,7 @@ export class Accounts {
       await tx.query('DELETE FROM agent_links WHERE agent_id = $1', [account.id]);
       await tx.query('DELETE FROM agents WHERE id = $1', [account.id]);
     });
-    this.onRevoked?.(account.id);
+    await this.revoked(account.id);
     return account;
   }
 
@@ -159,7 +170,7 @@ export class Accounts {
       await tx.query('DELETE FROM agent_links WHERE agent_id = $1', [account.id]);
       return this.newLink(tx, account.id);
     });
-    this.onRevoked?.(account.id);
+    await this.revoked(account.id);
     return { account: { ...account, hasPassword: false }, link };
   }
 

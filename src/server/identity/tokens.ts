@@ -24,6 +24,8 @@ export const BUILT_IN_ISSUER = 'upscope-relay';
 export const MAX_TOKEN_LENGTH = 8192;
 /** Longest `sub` accepted, in characters. */
 export const MAX_AGENT_ID = 128;
+/** Longest `iss` accepted from a site's key, in characters. */
+export const MAX_ISSUER = 128;
 
 type Key = Uint8Array | JoseKey | JWTVerifyGetKey;
 
@@ -98,9 +100,11 @@ export async function externalKeySources(env: ExternalKeySettings): Promise<KeyS
   return out;
 }
 
+const BUILT_IN_SOURCE = 'built-in';
+
 /** The built-in key as a source: HS256, the relay's own issuer. */
 export function builtInKeySource(secret: Uint8Array): KeySource {
-  return { name: 'built-in', key: secret, algorithms: ['HS256'], issuer: BUILT_IN_ISSUER };
+  return { name: BUILT_IN_SOURCE, key: secret, algorithms: ['HS256'], issuer: BUILT_IN_ISSUER };
 }
 
 /** The identity the claims name, or why they cannot be an agent's. */
@@ -145,7 +149,11 @@ export class AgentTokenKeys implements AgentTokenVerifier {
       // Measured from now, and from `iat` when the token has one: a year-long token is refused in its last day too.
       const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat * 1000, this.now()) : this.now();
       if (source.maxLifetimeMs !== undefined && identity.expiresAt - issuedAt > source.maxLifetimeMs) return null;
-      return identity;
+      if (source.name === BUILT_IN_SOURCE) return identity;
+      // A site's `sub` is its own: the same one from another key or `iss` is another agent (agentKey).
+      // The visitor is told the issuer with each prompt, so it must fit a message's short text.
+      if (typeof payload.iss === 'string' && payload.iss.length > MAX_ISSUER) return null;
+      return { ...identity, issuer: `${source.name}:${payload.iss ?? ''}` };
     }
     return null;
   }

@@ -6,13 +6,23 @@
 
 /** Who an agent is, as carried in its signed token. */
 export interface AgentIdentity {
+  /** The token's `sub`: unique only among the agents of one issuer (see {@link agentKey}). */
   agentId: string;
+  /**
+   * Who vouches for `agentId`: absent for the relay's own accounts (its built-in key, or a console
+   * session); for a site's key, that key source and the token's `iss` (identity/tokens.ts). Two
+   * issuers may each have an agent with the same `sub`: they are different agents.
+   */
+  issuer?: string;
   agentName: string;
   /** Epoch ms after which the token is refused (the relay closes the agent's sockets then). */
   expiresAt: number;
   /** What the agent may do (the token's `capabilities` claim; see src/protocol/capabilities.ts). */
   capabilities: readonly Capability[];
 }
+
+/** The key that tells agents apart (issuer and id): src/protocol/messages.ts. */
+export { agentKey } from '../../protocol/index.js';
 
 /** What admission needs of tokens: a check that may run anywhere. */
 export interface AgentTokenVerifier {

@@ -13,9 +13,10 @@
  * visitor's page (`controlAnswer`), never by the relay; it ends when the visitor takes it back
  * (`revokeControl`), the agent releases it or leaves, the visitor's socket goes, the session is no
  * longer active, or the visitor's settings stop allowing it. Everyone in the session hears every
- * change (`control`). After the visitor declines, that agent (by agent id, whichever socket asks)
+ * change (`control`). After the visitor declines, that agent (by agentKey, whichever socket asks)
  * is refused at once with `rateLimited` for RATE_LIMITS.controlDeclineCooldownMs, by the room's
- * clock: an agent cannot keep prompting the visitor.
+ * clock: an agent cannot keep prompting the visitor. The cooldowns are kept in the room's record
+ * (`controlDeclined`), so a relay restart or a room's eviction does not forget them.
  */
 import {
   ControlEndReason,
@@ -26,7 +27,7 @@ import {
   type Message,
   type MessageOf,
 } from '../../protocol/index.js';
-import type { AgentIdentity } from './agent-token.js';
+import { agentKey, type AgentIdentity } from './agent-token.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Connection } from './seams.js';
 
@@ -53,6 +54,8 @@ export interface AssistRoom {
   now(): number;
   /** Asks for `flushHeld()` at `at` (null: nothing waits). */
   schedule(at: number | null): void;
+  /** The cooldowns changed: the room writes its record (they are in it, `declinedUntil`). */
+  declinedChanged(): void;
 }
 
 /** What the visitor allows before it says (the SDK's defaults). */
@@ -76,7 +79,7 @@ export class Assist {
   private control: { w: AssistWatcher; state: 'requested' | 'granted' } | null = null;
   /** Live budgets per socket id (made on a socket's first live message). */
   private readonly live = new Map<string, Held>();
-  /** Agents the visitor declined, by agent id: when (room clock) each may ask again. Expired ones are pruned on each decline. */
+  /** Agents the visitor declined, by agentKey: when (room clock) each may ask again. Expired ones are pruned on each decline. */
   private readonly declined = new Map<string, number>();
 
   constructor(
@@ -106,7 +109,7 @@ export class Assist {
         const c = this.control;
         if (!c || c.state !== 'requested' || c.w.observerId !== msg.observerId) return this.room.sendError(conn, ErrorCode.notFound, 'that request for control is no longer open');
         if (!msg.allow) {
-          this.coolDown(c.w.agent.agentId);
+          this.coolDown(agentKey(c.w.agent));
           return this.end('declined', null);
         }
         c.state = 'granted';
@@ -175,7 +178,7 @@ export class Assist {
         if (c && c.w !== w) return this.room.sendError(w.conn, ErrorCode.invalidState, `${c.w.agent.agentName} ${c.state === 'granted' ? 'is controlling this page' : 'has asked for control'}`);
         // Asking again repeats the state (and the prompt, if still open), never a second prompt.
         if (c) return c.state === 'granted' ? this.room.send(w.conn, this.controlMsg('granted', w, null)) : this.room.send(visitor, this.requestMsg(w));
-        const seconds = Math.ceil(((this.declined.get(w.agent.agentId) ?? -Infinity) - this.room.now()) / 1000);
+        const seconds = Math.ceil(((this.declined.get(agentKey(w.agent)) ?? -Infinity) - this.room.now()) / 1000);
         if (seconds > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${seconds} s`);
         this.control = { w, state: 'requested' };
         this.room.send(visitor, this.requestMsg(w));
@@ -246,11 +249,28 @@ export class Assist {
 
   // ------------------------------------------------------------------ plumbing
 
-  /** The visitor declined `agentId`: it may not ask again for the cooldown (the map holds only agents still cooling down). */
-  private coolDown(agentId: string): void {
+  /** The agents still cooling down after a decline (agentKey -> epoch ms they may ask again), for the room's record; null for none. */
+  declinedUntil(): Record<string, number> | null {
+    this.pruneDeclined();
+    return this.declined.size ? Object.fromEntries(this.declined) : null;
+  }
+
+  /** The cooldowns a room's record kept (a restart, a wake); expired ones are dropped. */
+  restoreDeclined(kept: Record<string, number> | null | undefined): void {
+    for (const [key, until] of Object.entries(kept ?? {})) if (typeof until === 'number') this.declined.set(key, until);
+    this.pruneDeclined();
+  }
+
+  /** The visitor declined agent `key`: it may not ask again for the cooldown (the map holds only agents still cooling down). */
+  private coolDown(key: string): void {
+    this.pruneDeclined();
+    this.declined.set(key, this.room.now() + this.limits.declineCooldownMs);
+    this.room.declinedChanged();
+  }
+
+  private pruneDeclined(): void {
     const now = this.room.now();
-    for (const [id, until] of this.declined) if (until <= now) this.declined.delete(id);
-    this.declined.set(agentId, now + this.limits.declineCooldownMs);
+    for (const [key, until] of this.declined) if (until <= now) this.declined.delete(key);
   }
 
   private allowsControl(): boolean {

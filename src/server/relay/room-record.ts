@@ -16,6 +16,14 @@ export interface StoredIdentity {
   metadata: Record<string, string>;
 }
 
+/** An agent in a room's session, as its record keeps it: told apart from others by `agentKey` (issuer and id). */
+export interface SessionAgentRecord {
+  agentId: string;
+  agentName: string;
+  /** AgentIdentity.issuer: absent for the relay's own accounts (and in older records). */
+  issuer?: string;
+}
+
 export interface RoomRecord {
   /** The visitor's secret id, as it first connected: the room answers no other. */
   visitorId: string;
@@ -27,7 +35,7 @@ export interface RoomRecord {
   /** The name the session goes by (the agent who started it). */
   agentName: string | null;
   /** The agents allowed into the session and still watching: back after a restart, they watch again unasked. One who left is not here. */
-  agents: { agentId: string; agentName: string }[];
+  agents: SessionAgentRecord[];
   lookupCode: LookupCode | null;
   endReason: EndReason | null;
   /** Epoch ms of the visitor's first connection. */
@@ -47,6 +55,11 @@ export interface RoomRecord {
   relayRun?: string;
   /** Epoch ms when a session without observers ends (its observer grace), or null. Absent in older records. */
   observerGraceAt?: number | null;
+  /**
+   * Agents the visitor declined control to, still cooling down (assist.ts): agentKey -> epoch ms
+   * when each may ask again. Null or absent when none (and in older records).
+   */
+  controlDeclined?: Record<string, number> | null;
 }
 
 /** Whether `r` looks like a record this code wrote (storage is trusted, but may hold an older shape). */

@@ -30,11 +30,11 @@ import {
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
 import type { Refusal, Ticket } from './admission.js';
 import { Assist } from './assist.js';
-import type { AgentIdentity } from './agent-token.js';
+import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
 import { Peers, type Peer, type PeerOptions } from './peers.js';
-import { isRoomRecord, RECORD_KEY, RecordWriter, type RoomRecord, type StoredIdentity } from './room-record.js';
+import { isRoomRecord, RECORD_KEY, RecordWriter, type RoomRecord, type SessionAgentRecord, type StoredIdentity } from './room-record.js';
 import type { Alarm, Connection, LobbyLink, LookupCode, SessionEvent, SessionLog, SocketMemo, Storage } from './seams.js';
 
 /** What a room is given by its host. */
@@ -112,7 +112,7 @@ interface Watcher extends FrameLane {
   /** Set while a consent request from this watcher is open. */
   requestId: string | null;
   watching: boolean;
-  /** `agentId/client` when the socket named its client (`?client=`): its delivered message seqs are remembered across reconnects. */
+  /** `agentKey/client` when the socket named its client (`?client=`): its delivered message seqs are remembered across reconnects. */
   sender: string | null;
 }
 
@@ -179,8 +179,8 @@ export class VisitorRoom {
   private state: SessionState = 'inactive';
   private pendingRequestAt: number | null = null;
   private agentName: string | null = null;
-  /** The agents watching now (by agentId): only they come back unasked after a restart, never one who left. */
-  private readonly agents = new Map<string, string>();
+  /** The agents watching now (by agentKey: issuer and id): only they come back unasked after a restart, never one who left. */
+  private readonly agents = new Map<string, SessionAgentRecord>();
   /**
    * The agents of a session restored from storage after a restart: they watched before it, so they
    * watch again unasked (the visitor's page asks again for anyone else, as it always has).
@@ -237,6 +237,7 @@ export class VisitorRoom {
       now: this.opts.now,
       // Whole milliseconds: a Durable Object's alarm is set in them (1000 / 60 is not one).
       schedule: (at) => this.deadlines.set('live', at === null ? null : Math.ceil(at)),
+      declinedChanged: () => this.writer.changed(),
     }));
   }
 
@@ -391,13 +392,14 @@ export class VisitorRoom {
     this.state = r.state;
     this.pendingRequestAt = r.pendingRequestAt;
     this.agentName = r.agentName;
-    for (const a of r.agents) this.agents.set(a.agentId, a.agentName);
+    for (const a of r.agents) this.agents.set(agentKey(a), a);
     this.lookupCode = r.lookupCode;
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
     this.sessionId = r.sessionId ?? null;
     this.goneAt = r.goneAt ?? null;
     this.run = r.relayRun ?? this.run;
+    if (r.controlDeclined) this.assist.restoreDeclined(r.controlDeclined);
     try {
       this.delivered = DeliveredSeqs.from(await this.ctx.storage.get(DELIVERED_KEY));
     } catch (err) {
@@ -421,8 +423,8 @@ export class VisitorRoom {
     // Agents of the session with no watching socket now were restored after a restart and have
     // not come back yet (one who left is no longer in the record): they still watch again unasked.
     if (live) {
-      for (const agentId of this.agents.keys()) {
-        if (![...this.watching()].some((w) => w.agent.agentId === agentId)) (this.restoredAgents ??= new Set()).add(agentId);
+      for (const key of this.agents.keys()) {
+        if (![...this.watching()].some((w) => agentKey(w.agent) === key)) (this.restoredAgents ??= new Set()).add(key);
       }
     }
     const now = this.opts.now();
@@ -441,12 +443,13 @@ export class VisitorRoom {
     this.pendingRequestAt = r.pendingRequestAt;
     this.agentName = r.agentName;
     for (const a of r.agents) {
-      this.agents.set(a.agentId, a.agentName);
-      (this.restoredAgents ??= new Set()).add(a.agentId);
+      this.agents.set(agentKey(a), a);
+      (this.restoredAgents ??= new Set()).add(agentKey(a));
     }
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
     this.sessionId = r.sessionId ?? null;
+    if (r.controlDeclined) this.assist.restoreDeclined(r.controlDeclined);
     const now = this.opts.now();
     this.goneAt = r.goneAt ?? now;
     if (this.state === 'active' || this.state === 'paused') {
@@ -477,7 +480,7 @@ export class VisitorRoom {
       state: this.state,
       pendingRequestAt: this.pendingRequestAt,
       agentName: this.agentName,
-      agents: [...this.agents].map(([agentId, agentName]) => ({ agentId, agentName })),
+      agents: [...this.agents.values()],
       lookupCode: this.lookupCode,
       endReason: this.endReason,
       connectedAt: this.connectedAt,
@@ -485,6 +488,7 @@ export class VisitorRoom {
       sessionId: this.sessionId,
       relayRun: this.run,
       observerGraceAt: this.deadlines.get('observerGrace') ?? null,
+      controlDeclined: this.assistEngine?.declinedUntil() ?? null,
     };
   }
 
@@ -531,7 +535,7 @@ export class VisitorRoom {
       observerId: memo?.observerId ?? randomId(9),
       requestId: memo?.requestId ?? null,
       watching: (this.state === 'active' || this.state === 'paused') && memo?.watching === true,
-      sender: client === null ? null : `${agent.agentId}/${client}`,
+      sender: client === null ? null : `${agentKey(agent)}/${client}`,
     };
     this.watchers.set(conn.id, w);
     this.peers.add(conn, { frames: false, memo });
@@ -559,7 +563,7 @@ export class VisitorRoom {
     for (const w of this.watchers.values()) {
       if (w.requestId && !w.watching && !asked.has(w.requestId)) {
         asked.add(w.requestId);
-        this.send(this.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
+        this.send(this.conn, consentRequestOf(w));
       }
       if (w.watching) this.fanout.restart(w);
     }
@@ -736,18 +740,18 @@ export class VisitorRoom {
         if (w.watching) return this.sendWatchState(w);
         if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now');
         // An agent the visitor let into this session before a relay restart is let back in.
-        if ((this.state === 'active' || this.state === 'paused') && this.restoredAgents?.has(w.agent.agentId)) return this.allow([w]);
+        if ((this.state === 'active' || this.state === 'paused') && this.restoredAgents?.has(agentKey(w.agent))) return this.allow([w]);
         // One open request per agent: asking again repeats it, and another watch socket of the same
         // agent joins the open one without a prompt of its own, so prompts never stack.
         if (!w.requestId) {
-          const open = this.openRequestOf(w.agent.agentId);
+          const open = this.openRequestOf(agentKey(w.agent));
           w.requestId = open ?? randomId(9);
           this.keep(w);
           if (open) return;
           this.openSession();
           this.report({ type: 'asked', agent: w.agent });
         }
-        this.send(this.conn, { type: 'consentRequest', requestId: w.requestId, agentId: w.agent.agentId, agentName: w.agent.agentName });
+        this.send(this.conn, consentRequestOf(w));
         return;
       }
       case 'customMessage': {
@@ -895,12 +899,12 @@ export class VisitorRoom {
     const wasLive = this.state === 'active' || this.state === 'paused';
     let count = this.observers().length;
     this.openSession();
-    for (const agent of new Map(asking.map((w) => [w.agent.agentId, w.agent])).values()) this.report({ type: 'allowed', agent });
+    for (const agent of new Map(asking.map((w) => [agentKey(w.agent), w.agent])).values()) this.report({ type: 'allowed', agent });
     for (const w of asking) {
       w.watching = true;
       this.keep(w);
       this.fanout.restart(w);
-      this.agents.set(w.agent.agentId, w.agent.agentName);
+      this.agents.set(agentKey(w.agent), { agentId: w.agent.agentId, agentName: w.agent.agentName, ...(w.agent.issuer === undefined ? {} : { issuer: w.agent.issuer }) });
     }
     this.pendingRequestAt = null;
     this.deadlines.set('observerGrace', null);
@@ -921,10 +925,10 @@ export class VisitorRoom {
     if (!w.watching) return;
     // An agent who left (no watch socket of theirs still watches) is asked again to come back,
     // after a restart too: they leave the persisted list.
-    const agentId = w.agent.agentId;
-    if (![...this.watching()].some((o) => o.agent.agentId === agentId)) {
-      this.agents.delete(agentId);
-      this.restoredAgents?.delete(agentId);
+    const key = agentKey(w.agent);
+    if (![...this.watching()].some((o) => agentKey(o.agent) === key)) {
+      this.agents.delete(key);
+      this.restoredAgents?.delete(key);
       this.writer.changed();
     }
     const count = this.observers().length;
@@ -1011,8 +1015,8 @@ export class VisitorRoom {
     if (!shared && this.conn) this.send(this.conn, { type: 'consentCancelled', requestId: id });
   }
 
-  private openRequestOf(agentId: string): string | null {
-    for (const w of this.watchers.values()) if (w.requestId && w.agent.agentId === agentId) return w.requestId;
+  private openRequestOf(key: string): string | null {
+    for (const w of this.watchers.values()) if (w.requestId && agentKey(w.agent) === key) return w.requestId;
     return null;
   }
 
@@ -1096,4 +1100,10 @@ export class VisitorRoom {
   private sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void {
     this.peers.sendError(conn, code, message, ref);
   }
+}
+
+/** The visitor's prompt for `w`'s open request: the verified agent, with its issuer when it is a site's. */
+function consentRequestOf(w: Watcher): Message {
+  const { agentId, agentName, issuer } = w.agent;
+  return { type: 'consentRequest', requestId: w.requestId!, agentId, agentName, ...(issuer === undefined ? {} : { issuer }) };
 }

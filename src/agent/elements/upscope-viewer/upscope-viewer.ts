@@ -14,8 +14,8 @@ import { viewerStyles } from './upscope-viewer.styles.js';
 
 /**
  * @tag upscope-viewer
- * @summary The embeddable watch view: asks a visitor for permission to watch, then shows their
- * screen live, with connection quality, the agents watching, and a stop control.
+ * @summary The embeddable watch view: asks a visitor for permission to watch, then shows the page
+ * they are on (that tab only, never their screen) live, with connection quality, the agents watching, and a stop control.
  *
  * @fires upscope-watch-state - When the watch status, end reason or observers change. `detail`:
  *   `{status, endReason, visitor, observers, observerId}`.
@@ -313,10 +313,10 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       case 'declined':
         return `${who} declined your request to watch.`;
       case 'watching':
-        if (s.captureBlocked) return html`${who}'s page blocks screen capture: its security policy (Content-Security-Policy) needs <code>${s.captureBlocked}</code>.`;
+        if (s.captureBlocked) return html`${who}'s page blocks its capture: its security policy (Content-Security-Policy) needs <code>${s.captureBlocked}</code>.`;
         if (s.control === 'granted') return `You control ${who}'s page: clicks, the wheel and keys on the picture go to it.`;
         if (s.control === 'requested') return `Asking ${who} for control of the page…`;
-        return `Watching ${who}'s screen.`;
+        return `Watching ${who}'s page.`;
       case 'paused':
         return `Paused: ${who}'s page is in the background. The picture resumes when they come back.`;
       case 'ended':
@@ -485,7 +485,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         <canvas
           part="screen"
           role="img"
-          aria-label=${s.control === 'granted' ? `${who}'s screen: you have control; clicks, the wheel and keys go to their page` : `${who}'s screen`}
+          aria-label=${s.control === 'granted' ? `${who}'s page: you have control; clicks, the wheel and keys go to it` : `${who}'s page`}
           tabindex=${s.control === 'granted' ? '0' : '-1'}
           class=${this.tools.drawing ? 'drawing' : s.control === 'granted' ? 'controlling' : ''}
           ?hidden=${!picture}

@@ -1,0 +1,56 @@
+/**
+ * Closing an agent's open sockets when its sign-in ends, on the Cloudflare host: signing out (one
+ * console session: the sockets that session's cookie opened) or removing or resetting the agent
+ * (all of them). On Node every socket is in one process (node.ts keeps them by session and by
+ * agent); here they live in Durable Objects: the agent's lobby sockets in the lobby object, its
+ * watch sockets in the visitor rooms. So each visitor room tells the lobby which agents have
+ * sockets in it (`LobbyObject.watchers`, kept in the lobby's storage), and a revocation goes to
+ * the lobby, which closes its own and hands it to those rooms (`VisitorObject.revoke`).
+ */
+import type { Connection as PartyConnection } from 'partyserver';
+import { CloseCode } from '../../protocol/index.js';
+import { agentKey } from '../relay/agent-token.js';
+import type { Env } from './env.js';
+import type { SocketState } from './seams.js';
+import { objectName } from './test-hooks.js';
+
+export interface Revocation {
+  /** The agent, by {@link agentKey}. */
+  agent: string;
+  /** The session's hash (SocketState.session), or null: every socket of the agent. */
+  session: string | null;
+  /** The close reason the agent's sockets get. */
+  reason: string;
+}
+
+/** The agent a socket belongs to (its {@link agentKey}), or null for a visitor's. */
+export function agentOfSocket(state: SocketState | null | undefined): string | null {
+  const agent = state?.ticket?.agent;
+  return agent ? agentKey(agent) : null;
+}
+
+/**
+ * Closes the sockets `r` names (CloseCode.unauthorized, as on Node) and returns how many other
+ * sockets of the same agent stay open (0: the agent has none left here).
+ */
+export function closeRevoked(sockets: Iterable<PartyConnection<SocketState>>, r: Revocation): number {
+  let left = 0;
+  for (const socket of sockets) {
+    if (agentOfSocket(socket.state) !== r.agent) continue;
+    if (r.session !== null && socket.state?.session !== r.session) {
+      left++;
+      continue;
+    }
+    try {
+      socket.close(CloseCode.unauthorized, r.reason);
+    } catch {
+      /* already closed */
+    }
+  }
+  return left;
+}
+
+/** Closes the agent's sockets `r` names, wherever they are; resolves once every room holding one has closed them. */
+export async function revokeSockets(env: Env, r: Revocation): Promise<void> {
+  await env.Lobby.get(env.Lobby.idFromName(objectName(env, 'lobby'))).revoke(r);
+}
