@@ -3,15 +3,16 @@
  * costs little, drawing is most of a small change's cost: the browser parses, styles and lays out
  * the whole markup for every picture, however little of it changed. Here the picture is the
  * changed region only, from markup where what lies away from it is emptied: going down from the
- * body, each box away from the region that can be emptied without moving anything (the rule of
+ * body as the clone went (into open shadow trees, slots by what they hold), each box away from the region that can be emptied without moving anything (the rule of
  * culling, find-offscreen.ts) keeps its box and loses its content for this drawing; one that
  * cannot is looked into. The encoder paints the region over the last frame's pixels.
  *
  * When the region cannot be told safely (an ancestor changed height, so what is below it moved;
  * positioned or transformed content in or beside the change) the whole frame is drawn.
  */
-import { canCloneEmpty, placedByBaseline } from './find-offscreen.js';
+import { canCloneEmpty, flatParent, placedByBaseline } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
+import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
 
 /** A rectangle in viewport CSS pixels. */
@@ -95,9 +96,15 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
   const restore: Array<() => void> = [];
   const win = doc.defaultView!;
   let visits = 0;
-  // Down from the body: a box away from the region is emptied when that moves nothing, else looked into.
+  // What holds a changed subtree, up the flat tree (slots, shadow hosts): looked into, never emptied.
+  const holders = new Set<Element>();
+  for (const root of roots) for (let el = flatParent(root); el && !holders.has(el); el = flatParent(el)) holders.add(el);
+  // Down from the body, as the clone went (shadow trees, slots by what they hold): a box away from
+  // the region is emptied when that moves nothing, else looked into.
   const prune = (parent: Element) => {
-    for (const child of parent.children) {
+    for (const node of flatChildren(parent)) {
+      if (node.nodeType !== Node.ELEMENT_NODE) continue;
+      const child = node as Element;
       if (++visits > MAX_VISITS) return;
       const clone = kept.cloneIn(child);
       if (!clone || roots.includes(child)) continue;
@@ -105,10 +112,8 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
         if (!meets(child, region)) unpaint(clone, restore);
         continue;
       }
-      // Shadow trees are drawn whole: their clones do not follow the light children.
-      const open = !child.shadowRoot;
-      if (roots.some((r) => child.contains(r)) || meets(child, region)) {
-        if (open) prune(child);
+      if (holders.has(child) || meets(child, region)) {
+        prune(child);
         continue;
       }
       // An empty clone keeps its place only with the size written on it (see margins.ts for one left out).
@@ -126,7 +131,7 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
         standIns.push([clone, box]);
       } else {
         unpaint(clone, restore);
-        if (open) prune(child);
+        prune(child);
       }
     }
   };

@@ -128,7 +128,7 @@ export function clippedBox(list: Element, box: Box, margin: number, win: Window)
 }
 
 /** The parent of `el` in the flat tree: its slot when slotted, else its parent, or a shadow root's host. */
-function flatParent(el: Element): Element | null {
+export function flatParent(el: Element): Element | null {
   if (el.assignedSlot) return el.assignedSlot;
   if (el.parentElement) return el.parentElement;
   const root = el.getRootNode();

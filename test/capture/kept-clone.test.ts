@@ -7,7 +7,7 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, type CaptureController, type FrameStats } from '../../src/capture/index.js';
+import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
 import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
@@ -173,6 +173,51 @@ describe('frames that clone only what changed', () => {
     expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
     expect(stats.every((s) => s.region !== null), 'only the changed region drawn').to.equal(true);
     await expectSameAsWholeClone(r, 'boxes-away');
+  });
+
+  it('a change slotted in a shadow-DOM component: the shadow tree\'s boxes away from it are emptied, a secret among them stays black', async () => {
+    if (!customElements.get('kept-panel')) {
+      customElements.define('kept-panel', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>
+              :host { display: block; border: 3px solid rgb(0, 120, 0); padding: 6px; }
+              .far { padding: 8px; background: rgb(255, 230, 240); box-shadow: 0 2px 8px rgb(0, 0, 0); border-radius: 6px; }
+              .far p { margin: 4px 0; font: italic 15px/1.3 serif; color: rgb(0, 40, 120); }
+              .gap { height: 150px; background: linear-gradient(rgb(240, 240, 255), rgb(200, 220, 255)); }
+              .near { padding: 4px; border: 2px dotted rgb(90, 90, 90); }
+            </style>
+            <section class="far"><p>Far in the shadow tree, away from the change.</p><p>Another far line.</p>
+              <input type="password" value="hunter2" style="color: ${SECRET}; background: ${SECRET}"></section>
+            <div class="gap"></div><div class="near"><slot></slot></div>`;
+        }
+      });
+    }
+    const html = `<kept-panel><div id="wrap"><p id="slotted" style="margin: 0">Slotted text that changes</p></div></kept-panel>`;
+    const { root, run: r } = await ready(html);
+    const regions: string[] = [];
+    const draw = Rasterizer.prototype.draw;
+    Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+      if (region && snapshot.region) regions.push(snapshot.region.markup);
+      return draw.call(this, snapshot, region);
+    };
+    let stats: FrameStats[];
+    try {
+      stats = await afterStats(r, () => void (root.querySelector('#slotted')!.firstChild as Text).appendData('!'));
+    } finally {
+      Rasterizer.prototype.draw = draw;
+    }
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(regions.length, 'regions drawn').to.be.greaterThan(0);
+    for (const markup of regions) {
+      expect(markup, 'the changed text').to.include('Slotted text that changes!');
+      expect(markup, 'the far shadow box, emptied').not.to.include('Far in the shadow tree');
+    }
+    const picture = await agentPicture(r.host);
+    const secret = root.querySelector('kept-panel')!.shadowRoot!.querySelector('input')!;
+    expect(scanForSecret(picture.canvas!).count, 'secret pixels').to.equal(0);
+    expect(boxOf(secret).width, 'the secret is on screen').to.be.greaterThan(0);
+    await expectSameAsWholeClone(r, 'shadow-away');
   });
 
   // Three changes no signal names well (red team): each frame after them must still be right.
