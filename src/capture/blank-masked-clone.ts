@@ -19,9 +19,14 @@ export function blankInsideBlanked(clone: Element): void {
 
 /** Blanks every mask in a cloned tree, the root included. Returns how many it blanked. */
 export function blankMaskedClones(root: Element): number {
-  const masks = root.matches(MASK_SELECTOR) ? [root] : [...root.querySelectorAll(MASK_SELECTOR)];
+  const masks = new Set(root.matches(MASK_SELECTOR) ? [root] : root.querySelectorAll(MASK_SELECTOR));
+  // A select draws its masked option's label itself (see isSelectWithMask): it is blanked whole.
+  for (const m of [...masks]) {
+    const select = m.closest('select');
+    if (select) masks.add(select);
+  }
   for (const m of masks) blankMaskedClone(m);
-  return masks.length;
+  return masks.size;
 }
 
 /**
@@ -114,6 +119,10 @@ function blankElement(el: Element): void {
       break;
     case 'video':
       el.removeAttribute('poster');
+      break;
+    case 'stop':
+      // A gradient's colours paint wherever a `url(#id)` uses it, and `visibility` does not reach them.
+      style?.setProperty('stop-opacity', '0', 'important');
       break;
     case 'use':
       // Its content is drawn from elsewhere and may set `visibility="visible"` against the mask.

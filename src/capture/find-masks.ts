@@ -74,7 +74,15 @@ export interface MaskRect {
 
 /** True when `el` itself is a mask (not merely inside one). */
 export function isMaskElement(el: Element): boolean {
-  return el.matches(MASK_SELECTOR) || isSecretField(el);
+  return el.matches(MASK_SELECTOR) || isSecretField(el) || isSelectWithMask(el);
+}
+
+/**
+ * A `<select>` draws its selected option's label in its own box, and a closed drop-down's options
+ * have no boxes of their own: one holding a masked option, optgroup or element is masked whole.
+ */
+export function isSelectWithMask(el: Element): boolean {
+  return el.localName === 'select' && el.querySelector(MASK_SELECTOR) !== null;
 }
 
 /**
@@ -134,10 +142,14 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
   for (const query of MASK_QUERIES) {
     for (const el of root.querySelectorAll(query)) if (query !== AUTOCOMPLETE || el.matches(MASK_SELECTOR)) masks.add(el);
   }
+  const boxed = new Set<Element>();
   for (const mask of masks) {
     // A mask inside another mask is already covered by the outer one's walk.
     if (hasMaskAncestor(mask)) continue;
-    collectRects(mask, dx, dy, out, range);
+    // One inside a <select> is drawn by the select (see isSelectWithMask): the select is boxed.
+    const drawn = mask.closest('select') ?? mask;
+    if (!boxed.has(drawn)) collectRects(drawn, dx, dy, out, range);
+    boxed.add(drawn);
   }
   // Secret fields and <use>s that draw hidden content, wherever they are; each kind is found by a
   // query of its own (the fast path), not by a test on every element of the page.
@@ -195,7 +207,7 @@ function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const el = node as Element;
     if (NOT_DRAWN.has(el.localName)) return;
-    if (el.matches(MASK_SELECTOR) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, dx, dy, out, range);
+    if (el.matches(MASK_SELECTOR) || isSelectWithMask(el) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, dx, dy, out, range);
     const inside = open || el.matches(UNMASK_SELECTOR);
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
     if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range, uses);

@@ -133,6 +133,9 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     while (el.parentElement?.shadowRoot) el = el.parentElement;
     // SVG content is cloned with its <svg>, whose clone the library treats apart.
     if (el instanceof SVGElement) el = outermostSvg(el);
+    // A select draws its selected option itself, and is masked whole when anything in it is (see
+    // isSelectWithMask in find-masks.ts): a change inside it clones the select again.
+    el = el.closest('select') ?? el;
     if (el === doc.documentElement || el === doc.body || el.closest('head')) return { whole: 'the root or the body changed' };
     roots.push(el);
   }

@@ -6,9 +6,9 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { findMasks, trackSecretFields } from '../../src/capture/index.js';
-import { isBlack } from '../support/frames.js';
-import { scanForSecret, boxOf, maskCovers } from '../support/leaks.js';
+import { createCaptureLoop, findMasks, Rasterizer, resolveCaptureOptions, trackSecretFields, type CaptureController } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
+import { scanForSecret, boxOf, maskCovers, SECRET } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { WatchedPage } from '../agent/watched-page.js';
 
@@ -161,5 +161,80 @@ describe('fields that hid their text stay masked, whatever they become', () => {
     const picture = await page.settled();
     expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(20);
     expect(scanForSecret(picture.canvas!, box($('#pw'))).count).to.equal(0);
+  });
+});
+
+/**
+ * A drop-down `<select>` paints its selected option's label in its own box, and a closed
+ * drop-down's options have no boxes: a masked option or optgroup is drawn by its unmarked select,
+ * which is therefore masked whole, in the boxes and in the copy.
+ */
+describe('masked options, drawn by their select', () => {
+  const CSS = `html, body { margin: 0; padding: 0; background: #fff; } select { font: 20px monospace; color: ${SECRET}; }`;
+  let loop: CaptureController | null = null;
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountTestPage('select');
+  });
+
+  /** Mounts `html` and returns the magenta pixels of the first frame a capture loop sends. */
+  async function leakOf(html: string): Promise<number> {
+    mountTestPage('select', { css: CSS, html });
+    const host = new CollectingHost();
+    const errors: Error[] = [];
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
+    loop.start();
+    const [frame] = await host.waitForFrames(1);
+    expect(errors.map((e) => e.message)).to.deep.equal([]);
+    const picture = new FrameCanvas();
+    await picture.draw(frame);
+    return scanForSecret(picture.canvas!).count;
+  }
+
+  /** The copy alone, no mask boxes painted: its magenta pixels. */
+  async function copyLeak(r: Rasterizer, snapshot: Awaited<ReturnType<Rasterizer['snapshot']>>): Promise<number> {
+    const bitmap = await r.draw(snapshot);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+    return scanForSecret(canvas).count;
+  }
+
+  it('an unmarked option shows (the check can fail)', async () => {
+    expect(await leakOf(`<select><option>4242 4242 4242 4242</option></select>`)).to.be.greaterThan(50);
+  });
+
+  it('a masked selected option (.no-upscope) in a drop-down', async () => {
+    expect(await leakOf(`<select id="s"><option>Pick</option><option selected class="no-upscope">4242 4242 4242 4242</option></select>`)).to.equal(0);
+    expect(maskCovers(findMasks(document), document.querySelector('#s')!), 'the select is boxed').to.equal(true);
+  });
+
+  it('a masked option (data-upscope-masked) in a list box', async () => {
+    expect(await leakOf(`<select size="3"><option style="color: #000">Pick</option><option data-upscope-masked>4242 4242 4242 4242</option></select>`)).to.equal(0);
+  });
+
+  it('the selected option of a masked <optgroup>', async () => {
+    expect(await leakOf(`<select><optgroup label="Cards" class="no-upscope"><option selected>4242 4242 4242 4242</option></optgroup></select>`)).to.equal(0);
+  });
+
+  it('mask-all: a masked option in a select inside data-upscope-unmasked is boxed', async () => {
+    mountTestPage('select', { css: CSS, html: `<div data-upscope-unmasked><select id="s"><option class="no-upscope">4242 4242 4242 4242</option></select></div>` });
+    expect(maskCovers(findMasks(document, { maskAll: true }), document.querySelector('#s')!)).to.equal(true);
+  });
+
+  it('an option in an optgroup masked after a frame: the patched copy blanks the whole select', async () => {
+    mountTestPage('select', { css: CSS, html: `<select><optgroup label="Cards"><option selected id="o">4242 4242 4242 4242</option></optgroup></select>` });
+    const r = new Rasterizer({ ...resolveCaptureOptions({}), sliceMs: 0 });
+    try {
+      expect(await copyLeak(r, await r.snapshot()), 'the option shows before it is masked').to.be.greaterThan(50);
+      const option = document.querySelector('#o')!;
+      option.classList.add('no-upscope');
+      // What the change log names for an attribute change: the changed element's parent.
+      const patched = await r.snapshot({}, { full: null, changed: new Set([option.parentElement!]) });
+      expect(patched.clone, 'patched').to.have.property('patched');
+      expect(await copyLeak(r, patched)).to.equal(0);
+    } finally {
+      r.dispose();
+    }
   });
 });

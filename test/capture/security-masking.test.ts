@@ -251,6 +251,19 @@ describe('masking that does not rest on measured boxes alone', () => {
     expect(scanForSecret(picture.canvas!, left).count).to.equal(0);
   });
 
+  it('a gradient defined in a masked sprite <svg> paints nothing where it is used (its stops are blanked)', async () => {
+    mount(`
+      <svg width="0" height="0" class="no-upscope" style="position: absolute"><defs><linearGradient id="masked-gradient">
+        <stop offset="0" stop-color="#ff00ff"/><stop offset="1" stop-color="#ff00ff"/>
+      </linearGradient></defs></svg>
+      <svg width="400" height="60" style="display: block"><rect width="400" height="60" fill="url(#masked-gradient)"/></svg>
+      <div id="canary" class="s" style="width: 60px; height: 30px">x</div>
+    `);
+    const picture = await capture(false);
+    expect(scanForSecret(picture.canvas!, box(document.querySelector('#canary')!)).count, 'the check can fail').to.be.greaterThan(20);
+    expect(scanForSecret(picture.canvas!).count - scanForSecret(picture.canvas!, box(document.querySelector('#canary')!)).count).to.equal(0);
+  });
+
   it('a cross-origin iframe is never drawn: its content cannot be read, so it stays empty', async () => {
     mount(`
       <iframe id="other" sandbox srcdoc="<p style='margin:0;color:#ff00ff;font:40px sans-serif;background:#ff00ff'>other origin</p>"
