@@ -69,6 +69,7 @@ class CaptureLoop implements CaptureController {
   ) {
     this.rasterizer = new Rasterizer(options, doc);
     this.changes = new ChangeLog(doc);
+    this.rasterizer.watches = (root) => this.changes.watches(root);
     this.encoder = new FrameEncoder(options.encodeInWorker);
     this.scheduler = new CaptureScheduler(() => this.capture(), {
       minIntervalMs: 1000 / options.maxFps,

@@ -36,6 +36,19 @@ export class ChangeLog {
   private records = 0;
   /** Gives the records the observer holds but has not delivered yet (set by watchPageChanges). */
   flush: (() => void) | null = null;
+  /**
+   * Whether mutations in `root` (a shadow root, a frame's document) reach this log; if not, starts
+   * watching it and answers false, since what changed there before is lost. Set by
+   * watchPageChanges; with no watcher nothing but the document is watched.
+   */
+  watch: ((root: Document | ShadowRoot) => boolean) | null = null;
+
+  /** See {@link watch}. */
+  watches(root: Node): boolean {
+    if (root === this.doc) return true;
+    if (root.nodeType !== Node.DOCUMENT_NODE && !(root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root)) return false;
+    return this.watch?.(root as Document | ShadowRoot) ?? false;
+  }
 
   constructor(private readonly doc: Document) {}
 
@@ -45,6 +58,13 @@ export class ChangeLog {
     this.records += records.length;
     if (this.records > MAX_RECORDS) return this.fullClone('too many mutations');
     for (const r of records) {
+      const where = r.target.getRootNode();
+      if (where !== this.doc && where.nodeType === Node.DOCUMENT_NODE) return this.fullClone('a frame\'s document changed');
+      if (where.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in where) {
+        this.noteInShadow(r);
+        if (this.full) return;
+        continue;
+      }
       if (r.type === 'childList') {
         for (const list of [r.addedNodes, r.removedNodes]) {
           for (const node of list) if (node.nodeType === Node.ELEMENT_NODE && holdsStyleSheet(node as Element)) return this.fullClone('a style sheet was added or removed');
@@ -107,6 +127,26 @@ export class ChangeLog {
     const parent = el.parentElement;
     if (!parent) return this.fullClone('the root changed');
     this.add(parent);
+  }
+
+  /**
+   * A change inside a shadow root: the kept clone patches light-DOM subtrees only, so the shadow
+   * host (the outermost, for nested roots) is cloned again, with all it draws.
+   */
+  private noteInShadow(r: MutationRecord): void {
+    const target = r.type === 'characterData' ? r.target.parentNode : r.target;
+    if (target?.nodeType === Node.ELEMENT_NODE && SHEET_ELEMENTS.has((target as Element).localName)) return this.fullClone('a style sheet in a shadow root changed');
+    if (r.type === 'childList') {
+      for (const list of [r.addedNodes, r.removedNodes]) {
+        for (const node of list) if (node.nodeType === Node.ELEMENT_NODE && holdsStyleSheet(node as Element)) return this.fullClone('a style sheet was added or removed');
+      }
+    }
+    let el = (r.target.getRootNode() as ShadowRoot).host;
+    for (let root = el.getRootNode(); root !== this.doc; root = el.getRootNode()) {
+      if (!(root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root)) return this.fullClone('a change in a frame\'s shadow root or out of the page');
+      el = (root as ShadowRoot).host;
+    }
+    this.note(el, 'children');
   }
 
   private add(el: Element): void {

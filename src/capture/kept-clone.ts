@@ -50,6 +50,11 @@ export class KeptClone {
   readonly madeAt = performance.now();
   /** Each form field's state at the last frame, hashed (no value is kept): see {@link changedFields}. */
   fields: Map<Element, number>;
+  /**
+   * Whether the clone holds content of a root (shadow root, frame document) whose mutations may
+   * not all have reached the change log (see ChangeLog.watch): a keyframe is then cloned whole.
+   */
+  readonly unwatched: boolean;
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -67,8 +72,18 @@ export class KeptClone {
     readonly maskAll: boolean,
     readonly sheets: string,
     readonly relational: boolean,
+    /** Whether the change log sees every mutation in `root` (see ChangeLog.watches); starts watching it if not. */
+    watches: (root: Node) => boolean,
   ) {
     this.fields = fieldStates(svg.ownerDocument);
+    const doc = svg.ownerDocument;
+    const roots = new Set<Node>();
+    for (const original of cloneOf.keys()) {
+      const root = original.getRootNode();
+      if (root !== doc) roots.add(root);
+    }
+    // Every root is asked: an unwatched one is watched from now on.
+    this.unwatched = [...roots].map(watches).includes(false);
   }
 
   /** The clone of `original`, if it is in the kept SVG now. */
@@ -116,6 +131,7 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   const now = performance.now();
   if (kept.patches >= MAX_PATCHES || now - (kept.patchedSince ?? Infinity) > MAX_PATCH_AGE_MS) return { whole: 'the periodic whole clone' };
   if (keyframe && now - kept.madeAt > MAX_KEYFRAME_BASE_AGE_MS) return { whole: 'a keyframe was asked for' };
+  if (keyframe && kept.unwatched) return { whole: 'a keyframe, over content the change log may have missed' };
   const { doc, viewport } = page;
   const was = kept.viewport;
   if (was.width !== viewport.width || was.height !== viewport.height || was.scrollX !== viewport.scrollX || was.scrollY !== viewport.scrollY) {

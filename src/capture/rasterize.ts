@@ -158,6 +158,11 @@ export class Rasterizer {
   /** The original being cloned as the root: the document's, or a changed subtree's (then also `patchRoot`). */
   private cloneRoot: Element;
   private patchRoot: Element | null = null;
+  /**
+   * Whether every mutation in `root` (a shadow root, a frame's document) reaches the change log;
+   * set by the capture loop (ChangeLog.watches). Without one, only the document is.
+   */
+  watches: (root: Node) => boolean = (root) => root === this.doc;
   /** Where each original's clone is recorded, for the kept clone. */
   private cloneOf: Map<Element, Element> | null = null;
   /** Pseudo-element classes named so far since the last whole clone. */
@@ -276,7 +281,7 @@ export class Rasterizer {
     this.emptied.clear();
     this.hollow.clear();
     if (this.relational?.sheets !== sheets) this.relational = { sheets, uses: usesRelationalSelectors(doc) };
-    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.relational.uses);
+    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.relational.uses, this.watches);
   }
 
   /**

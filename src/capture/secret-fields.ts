@@ -99,21 +99,46 @@ function hidesTypingNow(el: Element): boolean {
 /** Records every hiding field in `root` (through open shadow roots), and starts watching those roots. */
 function scan(root: ParentNode, observer: MutationObserver): void {
   if (root instanceof Element) isSecretField(root);
-  for (const el of root.querySelectorAll('*')) {
+  findInnerRoots(root, (inner) => observe(inner, observer), trackFrame, (el) => {
     if (el.localName === 'input' || el.localName === 'textarea') isSecretField(el);
-    if (el.shadowRoot) observe(el.shadowRoot, observer);
-    if (el.localName === 'iframe') trackFrame(el as HTMLIFrameElement);
+  });
+}
+
+/**
+ * Finds the content of `root` that lives in roots of its own: calls `shadow` for each open shadow
+ * root (of `root` itself too, when it is an element) and `frame` for each `<iframe>`, and `element`
+ * for each element of `root`. Inner roots are not searched: `shadow` does that if it wants to. Also
+ * used by watch-page-changes.ts, which watches the same roots for the capture's change log.
+ */
+export function findInnerRoots(root: ParentNode, shadow: (root: ShadowRoot) => void, frame: (frame: HTMLIFrameElement) => void, element?: (el: Element) => void): void {
+  const visit = (el: Element) => {
+    element?.(el);
+    if (el.shadowRoot) shadow(el.shadowRoot);
+    if (el.localName === 'iframe') frame(el as HTMLIFrameElement);
+  };
+  if (root.nodeType === Node.ELEMENT_NODE) {
+    const el = root as Element;
+    if (el.shadowRoot) shadow(el.shadowRoot);
+    if (el.localName === 'iframe') frame(el as HTMLIFrameElement);
+  }
+  for (const el of root.querySelectorAll('*')) visit(el);
+}
+
+/** The document a frame shows, if the page may read it (same origin). */
+export function frameDocument(frame: HTMLIFrameElement): Document | null {
+  try {
+    return frame.contentDocument;
+  } catch {
+    // Another origin: the capture cannot read it either.
+    return null;
   }
 }
 
 /** A same-origin frame's fields are tracked too, in each document it loads. */
 function trackFrame(frame: HTMLIFrameElement): void {
   const track = () => {
-    try {
-      if (frame.contentDocument) trackSecretFields(frame.contentDocument);
-    } catch {
-      // Another origin: the capture cannot read it either.
-    }
+    const doc = frameDocument(frame);
+    if (doc) trackSecretFields(doc);
   };
   track();
   if (!watched.has(frame)) {

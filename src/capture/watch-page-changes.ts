@@ -1,5 +1,6 @@
 import type { ChangeLog } from './change-log.js';
 import { NEVER_CAPTURED } from './rasterize.js';
+import { findInnerRoots, frameDocument } from './secret-fields.js';
 
 /**
  * Events after which the page may look different. Captured on `window` so no handler can stop them
@@ -16,6 +17,12 @@ const CHANGE_EVENTS = [
  * the widget, whose pixels are never captured, and modern-screenshot's own sandbox frame), scrolling,
  * typing, resizing, clicks, focus, loaded images, finished transitions. Returns a stop function.
  *
+ * Mutations are watched in the document, in every open shadow root and in every same-origin frame's
+ * document (found as secret-fields.ts finds them; roots added with new content or a frame that loads
+ * a new document are watched from then on). A shadow root attached to an element already in the page
+ * announces nothing: the rasterizer asks {@link ChangeLog.watch} about the roots of what it cloned,
+ * which starts watching them (see kept-clone.ts, `unwatched`).
+ *
  * Changes these cannot see (canvas drawing, running CSS animations, closed shadow roots) are left to
  * the scheduler's periodic check.
  *
@@ -25,13 +32,46 @@ const CHANGE_EVENTS = [
 export function watchPageChanges(onChange: () => void, doc: Document = document, log?: ChangeLog): () => void {
   const win = doc.defaultView!;
   const onRecords = (records: MutationRecord[]) => {
+    watchAdded(records);
     const seen = records.filter((r) => !ignored(r.target) && !onlyIgnoredNodes(r));
     if (seen.length === 0) return;
     log?.noteMutations(seen);
     onChange();
   };
   const observer = new MutationObserver(onRecords);
-  observer.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true });
+  const watched = new WeakSet<Node>();
+  /** Starts watching `root` and the roots inside it; false if it was not watched yet. */
+  const watch = (root: Document | ShadowRoot): boolean => {
+    if (watched.has(root)) return true;
+    watched.add(root);
+    // The widget's own shadow root: nothing there is captured.
+    if ('host' in root && ignored(root.host)) return true;
+    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+    findInnerRoots(root, watch, watchFrame);
+    return false;
+  };
+  let stopped = false;
+  // A frame that loads a new document (also in a shadow root or another frame, whose `load` the
+  // window does not see): that document is watched, and the frame cloned again, whole. The
+  // listener stays on the frame after stop() (it then does nothing): no list of frames is kept.
+  const frameLoaded = (e: Event) => {
+    if (stopped) return;
+    watchFrame(e.currentTarget as HTMLIFrameElement);
+    log?.fullClone('a frame loaded a new document');
+    onChange();
+  };
+  const watchFrame = (frame: HTMLIFrameElement) => {
+    if (neverCaptured(frame) || ignored(frame)) return;
+    frame.addEventListener('load', frameLoaded);
+    const inner = frameDocument(frame);
+    if (inner) watch(inner);
+  };
+  // Shadow roots and frames that come with added content.
+  const watchAdded = (records: MutationRecord[]) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) findInnerRoots(n as Element, watch, watchFrame);
+  };
+  watch(doc);
+  if (log) log.watch = (root) => root === doc || watch(root);
   if (log) log.flush = () => onRecords(observer.takeRecords());
   // Events from inside the widget reach window retargeted to the widget itself: typing a reply
   // changes nothing agents can see.
@@ -48,7 +88,11 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
   doc.addEventListener('selectionchange', listener, { passive: true });
   doc.fonts?.addEventListener('loadingdone', fonts);
   return () => {
-    if (log) log.flush = null;
+    stopped = true;
+    if (log) {
+      log.flush = null;
+      log.watch = null;
+    }
     doc.fonts?.removeEventListener('loadingdone', fonts);
     observer.disconnect();
     for (const type of CHANGE_EVENTS) win.removeEventListener(type, listener, { capture: true });
