@@ -17,6 +17,9 @@
  * is refused at once with `rateLimited` for RATE_LIMITS.controlDeclineCooldownMs, by the room's
  * clock: an agent cannot keep prompting the visitor. The cooldowns are kept in the room's record
  * (`controlDeclined`), so a relay restart or a room's eviction does not forget them.
+ *
+ * The visitor's settings and who has (or asked for) control are kept with the visitor's socket
+ * (SocketMemo.assist, `memo()`), so a room that hibernates wakes with them (`restore()`).
  */
 import {
   ControlEndReason,
@@ -29,7 +32,7 @@ import {
 } from '../../protocol/index.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { TokenBucket } from './rate-limit.js';
-import type { Connection } from './seams.js';
+import type { AssistMemo, Connection } from './seams.js';
 
 /** A watch socket as assist needs it. */
 export interface AssistWatcher {
@@ -56,6 +59,8 @@ export interface AssistRoom {
   schedule(at: number | null): void;
   /** The cooldowns changed: the room writes its record (they are in it, `declinedUntil`). */
   declinedChanged(): void;
+  /** The settings or the control changed: the room keeps them with the visitor's socket (SocketMemo.assist), which outlives a hibernation. */
+  assistChanged(memo: AssistMemo): void;
 }
 
 /** What the visitor allows before it says (the SDK's defaults). */
@@ -101,6 +106,7 @@ export class Assist {
     switch (msg.type) {
       case 'assistSettings': {
         this.settings = msg.settings;
+        this.remember();
         for (const w of this.room.watching()) this.room.send(w.conn, msg);
         if (this.control && !this.allowsControl()) this.end('revoked', ControlEndReason.settings);
         return;
@@ -113,6 +119,7 @@ export class Assist {
           return this.end('declined', null);
         }
         c.state = 'granted';
+        this.remember();
         return this.broadcast('granted', c.w, null);
       }
       case 'revokeControl':
@@ -181,6 +188,7 @@ export class Assist {
         const seconds = Math.ceil(((this.declined.get(agentKey(w.agent)) ?? -Infinity) - this.room.now()) / 1000);
         if (seconds > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${seconds} s`);
         this.control = { w, state: 'requested' };
+        this.remember();
         this.room.send(visitor, this.requestMsg(w));
         return this.broadcast('requested', w, null, false);
       }
@@ -198,6 +206,30 @@ export class Assist {
       default:
         return this.room.sendError(w.conn, ErrorCode.wrongRole, `an agent may not send "${msg.type}"`);
     }
+  }
+
+  /** What a hibernation must not forget: the visitor's settings and who has (or asked for) control. */
+  memo(): AssistMemo {
+    const c = this.control;
+    return { settings: this.settings, control: c ? { observerId: c.w.observerId, state: c.state } : null };
+  }
+
+  /**
+   * Back from a hibernation with what the visitor's socket kept (the watchers already adopted).
+   * Control held by a watcher that is no longer watching ends, and the visitor is told.
+   */
+  restore(memo: AssistMemo): void {
+    this.settings = memo.settings;
+    const kept = memo.control;
+    if (!kept) return;
+    const w = this.watcher(kept.observerId);
+    if (w) {
+      this.control = { w, state: kept.state };
+      return;
+    }
+    this.remember();
+    const visitor = this.room.visitor();
+    if (visitor) this.room.send(visitor, this.controlMsg(kept.state === 'requested' ? 'none' : 'revoked', null, ControlEndReason.left));
   }
 
   /** A watcher was let into the session: it learns what the visitor allows and who has control. */
@@ -277,6 +309,10 @@ export class Assist {
     return this.settings.click || this.settings.type || this.settings.scroll;
   }
 
+  private remember(): void {
+    this.room.assistChanged(this.memo());
+  }
+
   /** The agent's token grants `capability`; otherwise it is told so. */
   private may(w: AssistWatcher, capability: 'pointer' | 'draw' | 'control', ref?: string): boolean {
     if (w.agent.capabilities.includes(capability)) return true;
@@ -330,6 +366,7 @@ export class Assist {
     const c = this.control;
     if (!c) return;
     this.control = null;
+    this.remember();
     // A request that was never answered ends as `none` (the prompt closes), not as a revoke.
     this.broadcast(c.state === 'requested' && state === 'revoked' ? 'none' : state, c.w, reason);
   }
