@@ -266,7 +266,7 @@ test("what the visitor allows holds across a hibernation: a site that turned age
     await settle(visitor);
     assert.equal(visitor.count('agentPointer'), 0, 'no pointer reached a page that turned pointers off');
     assert.equal(visitor.count('agentDraw'), 0, 'no ink reached a page that turned drawing off');
-    assert.equal(agent.count('error', (m) => m.code === ErrorCode.invalidState), 2, 'the agent is told the site does not allow them');
+    assert.equal(agent.messages.filter((m) => m.type === 'error' && m.code === ErrorCode.invalidState).length, 2, 'the agent is told the site does not allow them');
   } finally {
     await relay.close();
   }
