@@ -47,6 +47,9 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   // partyserver names the connection by `_pk`: the worker's id, never the client's.
   const forward = new URL(url);
   forward.searchParams.set('_pk', id);
+  // partyserver keeps the URL it is given with the socket (its uri, in the attachment): the token
+  // must not be kept there either.
+  forward.searchParams.delete('token');
   const stub = ticket.party === 'agents' ? await getServerByName(env.Lobby, objectName(env, 'lobby')) : await getServerByName(env.Visitor, objectName(env, ticket.roomName));
   let res: Response;
   try {
