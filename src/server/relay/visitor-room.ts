@@ -780,7 +780,10 @@ export class VisitorRoom {
         return;
       }
       case 'frameAck':
-        return; // for a frame not in flight to it (late, repeated or made up): it freed nothing, and cost a budget token
+        // Written another way than the viewer's (field order, spaces, 2.0): it frees its frames too.
+        // One for a frame not in flight (late, repeated or made up) frees nothing, and cost a budget token.
+        if (this.fanout.ack(w, msg.seq) && (w.needsKeyframe || w.held)) this.watchForDrain();
+        return;
       case 'stopSession':
         if (!w.watching && this.state !== 'pendingRequest') return this.sendError(w.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
         return this.endSession('agentStopped', w.agent.agentName);
