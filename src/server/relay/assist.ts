@@ -148,6 +148,8 @@ export class Assist {
 
   /** A watch socket sent one of the assist types. */
   fromAgent(w: AssistWatcher, msg: Message): void {
+    // A refused pointer or stroke spends a live token on its answer (none left: dropped unanswered), so a flood cannot amplify.
+    if ((msg.type === 'pointer' || msg.type === 'draw') && this.refused(w, msg.type) && !this.held(w.conn).bucket.take()) return;
     const ref = msg.type === 'remoteInput' ? String(msg.id) : undefined;
     if (!w.watching) return this.room.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) first', ref);
     const visitor = this.room.visitor();
@@ -325,13 +327,24 @@ export class Assist {
     return undefined;
   }
 
-  /** Spends a live token on `send`, or holds it (coalesced types) or drops it with `rateLimited`. */
-  private spend(conn: Connection, type: string, send: () => void): void {
+  /** Whether `w`'s pointer or stroke would be refused (not watching, no such capability, or the visitor's settings say no). */
+  private refused(w: AssistWatcher, type: 'pointer' | 'draw'): boolean {
+    return !w.watching || !w.agent.capabilities.includes(type) || !this.settings[type];
+  }
+
+  /** The socket's live budget (made on its first live message). */
+  private held(conn: Connection): Held {
     let h = this.live.get(conn.id);
     if (!h) {
       h = { conn, bucket: new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now), waiting: new Map(), lastError: -Infinity };
       this.live.set(conn.id, h);
     }
+    return h;
+  }
+
+  /** Spends a live token on `send`, or holds it (coalesced types) or drops it with `rateLimited`. */
+  private spend(conn: Connection, type: string, send: () => void): void {
+    const h = this.held(conn);
     if (h.waiting.size === 0 && h.bucket.take()) return send();
     if (COALESCED.has(type)) {
       h.waiting.delete(type); // re-inserted last, so the oldest kind waiting goes first
