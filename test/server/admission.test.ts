@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { addressKey } from '../../src/server/relay/admission.js';
 import { testRelay } from '../support/node-client.js';
-import { nodeOnly } from '../support/relay-host.js';
+import { HOST, nodeOnly } from '../support/relay-host.js';
 
 const ATTACKER = '127.0.0.2';
 
@@ -166,4 +166,27 @@ test('addresses are counted one by one for IPv4 and by their /64 for IPv6, howev
   assert.equal(addressKey('2001:DB8:0:12:ffff::'), one);
   assert.notEqual(addressKey('2001:db8:0:13::1'), one, 'the next /64');
   assert.notEqual(addressKey('::1'), addressKey('2001:db8::1'));
+});
+
+test('a socket with an upgrade URL too long to keep with it (a huge query string) does not keep its address slot', async () => {
+  const relay = await testRelay({ maxConnectionsPerAddress: 2 });
+  try {
+    let refused = 0;
+    for (let i = 0; i < 2; i++) {
+      const big = await relay.raw(`/parties/visitor/visitor-big-${i}-${Math.random().toString(36).slice(2)}?pad=${'a'.repeat(9000)}`).catch(() => null);
+      if (!big) {
+        refused++; // refused at the upgrade (HTTP 414): it never held a slot
+        continue;
+      }
+      await Promise.race([big.waitClose(5000), big.next('welcome').then(() => big.close())]);
+      if (big.closed === null) await big.waitClose(5000);
+    }
+    // Cloudflare cannot keep such a URL with a hibernatable socket, so it refuses it; Node keeps it.
+    assert.equal(refused, HOST === 'cloudflare' ? 2 : 0);
+    const visitor = await relay.visitor();
+    const welcome = await visitor.next('welcome');
+    assert.ok(welcome.shortId, 'a later socket from the same address is admitted: both slots were freed');
+  } finally {
+    await relay.close();
+  }
 });

@@ -267,3 +267,41 @@ test('an agent whose token lacks a capability is refused that action', async () 
     await relay.close();
   }
 });
+
+// Small budgets and a clock that stands still: nothing refills during these tests.
+const STILL = { clock: Date.UTC(2030, 0, 1), messageBurst: 20, messagesPerSecond: 1 };
+
+test('pointer messages from an agent not let into the session are charged to a budget: a flood gets a bounded number of answers', async () => {
+  const relay = await testRelay(STILL);
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const outsider = await relay.watch(shortId, relay.token('Mallory'));
+    await outsider.next('watchState');
+    for (let i = 0; i < 300; i++) outsider.send({ type: 'pointer', x: i, y: i, visible: true });
+    outsider.send({ type: 'ping', t: 1 });
+    await outsider.next('pong');
+    const errors = outsider.count('error');
+    assert.ok(errors > 0 && errors <= RATE_LIMITS.liveMessageBurst, `300 refused pointers drew ${errors} error answers`);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('ink from an agent whose visitor turned drawing off is charged to a budget: a flood gets a bounded number of answers', async () => {
+  const relay = await testRelay(STILL);
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const agent = await relay.allowedWatch(visitor, shortId, relay.token('Priya'));
+    visitor.send({ type: 'assistSettings', settings: { pointer: false, draw: false, click: false, type: false, scroll: false, consent: true } });
+    await agent.next('assistSettings', (m) => !m.settings.draw);
+    for (let i = 0; i < 300; i++) agent.send({ type: 'draw', id: `s${i}`, shape: 'stroke', points: [1, 2, 3, 4], done: true });
+    agent.send({ type: 'ping', t: 1 });
+    await agent.next('pong');
+    const errors = agent.count('error');
+    assert.ok(errors > 0 && errors <= RATE_LIMITS.liveMessageBurst, `300 refused strokes drew ${errors} error answers`);
+  } finally {
+    await relay.close();
+  }
+});

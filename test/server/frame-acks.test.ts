@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import { decodeFrame, encodeFrame, ErrorCode, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
@@ -55,18 +55,8 @@ test('a watcher that never acks gets 2 frames, then only the newest once it acks
 });
 
 test('a frameAck covers every frame before it too: acking only the newer of two frames in flight frees both slots', async () => {
-  const relay = await testRelay();
+  const { relay, visitor, viewer } = await twoInFlight();
   try {
-    const visitor = await relay.visitor();
-    const { shortId } = await visitor.next('welcome');
-    const viewer = await relay.allowedWatch(visitor, shortId, relay.token('Viewer'));
-    viewer.acksFrames = false;
-    visitor.sendRaw(frame(1));
-    visitor.sendRaw(frame(2));
-    await settle(visitor);
-    await settle(viewer);
-    assert.deepEqual(seqs(viewer), [1, 2], 'two frames in flight');
-
     viewer.send({ type: 'frameAck', seq: 2 }); // says frame 1 arrived too
     await settle(viewer);
     visitor.sendRaw(frame(3));
@@ -152,3 +142,70 @@ test('forged acks free nothing: a watcher that acks seq 2147483647 or seqs it wa
     await relay.close();
   }
 });
+
+/** A visitor and a viewer that does not ack by itself, with frames 1 and 2 in flight to it (the window is two). */
+async function twoInFlight() {
+  const relay = await testRelay();
+  const visitor = await relay.visitor();
+  const { shortId } = await visitor.next('welcome');
+  const viewer = await relay.allowedWatch(visitor, shortId, relay.token('Viewer'));
+  viewer.acksFrames = false;
+  visitor.sendRaw(frame(1));
+  visitor.sendRaw(frame(2));
+  await settle(visitor);
+  await settle(viewer);
+  assert.deepEqual(seqs(viewer), [1, 2], 'two frames in flight');
+  return { relay, visitor, viewer };
+}
+
+// Valid frameAck messages (the schema takes them) written another way than JSON.stringify of {type, seq}.
+for (const [name, text] of [
+  ['fields in the other order', '{"seq":2,"type":"frameAck"}'],
+  ['with spaces, as Python json.dumps writes it', '{"type": "frameAck", "seq": 2}'],
+  ['seq written 2.0', '{"type":"frameAck","seq":2.0}'],
+]) {
+  test(`a valid frameAck ${name} frees its frames as the usual form does`, async () => {
+    const { relay, visitor, viewer } = await twoInFlight();
+    try {
+      viewer.sendRaw(text);
+      await settle(viewer);
+      assert.equal(viewer.count('error'), 0, 'the relay takes it as valid');
+      visitor.sendRaw(frame(3));
+      await settle(visitor);
+      await settle(viewer);
+      assert.deepEqual(seqs(viewer), [1, 2, 3], 'frame 3 was sent: the ack freed the slots');
+    } finally {
+      await relay.close();
+    }
+  });
+}
+
+// Forged/malformed acks that must free nothing.
+for (const [name, text, error] of [
+  ['an ack for a frame never sent', '{"type":"frameAck","seq":7}', false],
+  ['an 11-digit seq', '{"type":"frameAck","seq":10000000002}', true],
+  ['a seq past uint32 in 10 digits', '{"type":"frameAck","seq":4294967298}', true],
+  ['a negative seq', '{"type":"frameAck","seq":-2}', true],
+  ['a seq with extra fields', '{"type":"frameAck","seq":1,"x":2}', false],
+  ['the seq field repeated (1 then 99)', '{"type":"frameAck","seq":1,"seq":99}', false],
+  ['a seq 2 plus 2^32 (wraps to 2 if read mod 2^32)', '{"type":"frameAck","seq":4294967298}', true],
+]) {
+  test(`${name} frees no slot of frame 2`, async () => {
+    const { relay, visitor, viewer } = await twoInFlight();
+    try {
+      viewer.sendRaw(text as string);
+      await settle(viewer);
+      visitor.sendRaw(frame(3));
+      await settle(visitor);
+      await settle(viewer);
+      const got = seqs(viewer);
+      // frame 1 may be freed by a "seq":1 ack; 3 may then be sent. The slot of 2 is never freed by these.
+      assert.ok(got.length <= 3, `${JSON.stringify(got)}`);
+      if (!(text as string).includes('"seq":1')) assert.deepEqual(got, [1, 2], 'nothing freed');
+      if (error) assert.ok(viewer.has('error', (m) => m.code === ErrorCode.invalidMessage), 'told it is invalid');
+      assert.equal(viewer.closed, null);
+    } finally {
+      await relay.close();
+    }
+  });
+}

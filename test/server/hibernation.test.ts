@@ -237,7 +237,7 @@ test("a visitor's decline of remote control still holds the agent back after the
     visitor.send({ type: 'controlAnswer', observerId, allow: false });
     assert.equal((await agent.next('control', (m) => m.state !== 'requested')).state, 'declined');
     await relay.server.hibernate(shortId);
-    // The page says again what it allows (the settings are not kept through a wake), and the agent asks.
+    // The page says again what it allows (as it may at any time), and the agent asks.
     visitor.send({ type: 'assistSettings', settings: CONTROL_ON });
     await agent.next('assistSettings', (m) => m.settings.click);
     agent.send({ type: 'requestControl' });
@@ -245,6 +245,70 @@ test("a visitor's decline of remote control still holds the agent back after the
     assert.equal(refused.code, ErrorCode.rateLimited);
     assert.match(refused.message, /declined .*ask again in \d+ s/);
     assert.equal(visitor.count('controlRequested'), 1, 'the visitor was not asked again');
+  } finally {
+    await relay.close();
+  }
+});
+
+const CONTROL_ON = { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true };
+const observerOf = (agent: TestClient) => (agent.messages.find((m) => m.type === 'watchState' && m.watching) as { observerId: string }).observerId;
+
+test("what the visitor allows holds across a hibernation: a site that turned agents' pointer and ink off does not get them after a wake", cloudflareOnly, async () => {
+  const relay = await testRelay();
+  try {
+    const { visitor, agent, shortId } = await session(relay);
+    visitor.send({ type: 'assistSettings', settings: { ...CONTROL_ON, pointer: false, draw: false } });
+    assert.equal((await agent.next('assistSettings', (m) => m.settings.click)).settings.pointer, false);
+    await relay.server.hibernate(shortId);
+    agent.send({ type: 'pointer', x: 1, y: 1, visible: true });
+    agent.send({ type: 'draw', id: 's1', shape: 'stroke', points: [1, 2, 3, 4], done: false });
+    await settle(agent);
+    await settle(visitor);
+    assert.equal(visitor.count('agentPointer'), 0, 'no pointer reached a page that turned pointers off');
+    assert.equal(visitor.count('agentDraw'), 0, 'no ink reached a page that turned drawing off');
+    assert.equal(agent.messages.filter((m) => m.type === 'error' && m.code === ErrorCode.invalidState).length, 2, 'the agent is told the site does not allow them');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a control grant holds across a hibernation: the agent the visitor let in still drives the page after a wake', cloudflareOnly, async () => {
+  const relay = await testRelay();
+  try {
+    const { visitor, agent, shortId } = await session(relay);
+    visitor.send({ type: 'assistSettings', settings: CONTROL_ON });
+    await agent.next('assistSettings', (m) => m.settings.click);
+    agent.send({ type: 'requestControl' });
+    await visitor.next('controlRequested');
+    visitor.send({ type: 'controlAnswer', observerId: observerOf(agent), allow: true });
+    await agent.next('control', (m) => m.state === 'granted');
+    await relay.server.hibernate(shortId);
+    agent.send({ type: 'remoteInput', id: 1, input: { kind: 'click', x: 1, y: 1 } });
+    const input = await visitor.next('agentInput');
+    assert.equal(input.id, 1);
+    await settle(agent);
+    assert.equal(agent.count('error'), 0, JSON.stringify(agent.messages.slice(-3)));
+  } finally {
+    await relay.close();
+  }
+});
+
+test("the visitor's settings survive a second tab taking over and then a hibernation (the new socket carries them)", cloudflareOnly, async () => {
+  const relay = await testRelay();
+  try {
+    const visitorId = `visitor-tab-${Math.random().toString(36).slice(2)}`;
+    const first = await relay.visitor(visitorId);
+    const { shortId } = await first.next('welcome');
+    const agent = await relay.allowedWatch(first, shortId, relay.token('Priya'));
+    first.send({ type: 'assistSettings', settings: { ...CONTROL_ON, pointer: false } });
+    await agent.next('assistSettings', (m) => !m.settings.pointer);
+    const second = await relay.visitor(visitorId);
+    await second.next('welcome');
+    await relay.server.hibernate(shortId);
+    agent.send({ type: 'pointer', x: 1, y: 1, visible: true });
+    await agent.next('error', (m) => m.code === ErrorCode.invalidState);
+    await settle(second);
+    assert.equal(second.count('agentPointer'), 0, 'no pointer reached the page after the wake');
   } finally {
     await relay.close();
   }

@@ -15,10 +15,19 @@ import { refusedSocket, type SocketState } from './seams.js';
 import { objectName } from './test-hooks.js';
 import { CloseCode, ErrorCode } from '../../protocol/index.js';
 
+/**
+ * The longest upgrade URL admitted (characters; its href is ASCII). partyserver keeps the URL with
+ * the socket (its `uri`) and the ticket keeps its query, both in the socket's attachment, which
+ * workerd caps at 16 384 bytes with the room's memo: a longer one could not be kept, and a socket
+ * whose attachment cannot be written fails (1011) without its address slot being freed.
+ */
+export const MAX_UPGRADE_URL_LENGTH = 4096;
+
 export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier & { session: string | null }): Promise<Response> {
   const route = parseRoute(url.pathname + url.search);
   if (route === 'bad') return new Response('bad request', { status: 400 });
   if (!route) return new Response('not found', { status: 404 });
+  if (url.href.length > MAX_UPGRADE_URL_LENGTH) return new Response(`the address is longer than ${MAX_UPGRADE_URL_LENGTH} characters`, { status: 414 });
   const id = randomId(12);
   const refused = await admitAddress(env, address, id);
   if (refused) return refusedSocket({ code: ErrorCode.rateLimited, message: refused, close: CloseCode.tooManyConnections });
@@ -28,8 +37,8 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
     releaseAddress(env, address, id);
     return refusedSocket(why);
   }
-  // The ticket is the socket's attachment (kept through hibernation, at most 2 KiB): the token was
-  // checked and its agent is in the ticket, so it is not kept.
+  // The ticket is the socket's attachment (kept through hibernation, see MAX_UPGRADE_URL_LENGTH):
+  // the token was checked and its agent is in the ticket, so it is not kept.
   const params = new URLSearchParams(ticket.params);
   params.delete('token');
   const state: SocketState = { ticket: { ...ticket, params: params.toString() }, ...(ticket.agent && tokens.session ? { session: tokens.session } : {}) };
@@ -38,8 +47,17 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   // partyserver names the connection by `_pk`: the worker's id, never the client's.
   const forward = new URL(url);
   forward.searchParams.set('_pk', id);
+  // partyserver keeps the URL it is given with the socket (its uri, in the attachment): the token
+  // must not be kept there either.
+  forward.searchParams.delete('token');
   const stub = ticket.party === 'agents' ? await getServerByName(env.Lobby, objectName(env, 'lobby')) : await getServerByName(env.Visitor, objectName(env, ticket.roomName));
-  const res = await stub.fetch(new Request(forward, { method: request.method, headers }));
+  let res: Response;
+  try {
+    res = await stub.fetch(new Request(forward, { method: request.method, headers }));
+  } catch (err) {
+    releaseAddress(env, address, id);
+    throw err;
+  }
   if (res.status !== 101) releaseAddress(env, address, id);
   return res;
 }

@@ -179,7 +179,7 @@ export class LobbyObject extends Server<Env> {
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
     // Awake first: this socket has no ticket yet, so it is not taken for one that survived.
     const lobby = await this.core();
-    const admitted = admittedSocket(socket, ctx.request);
+    const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
     if (!admitted) return;
     this.conns.set(socket.id, { conn: admitted.conn, address: admitted.ticket.address });
     lobby.onConnect(admitted.conn, admitted.ticket);

@@ -137,14 +137,22 @@ export class RemoteLobby implements LobbyLink {
  * kept in the socket's attachment) and its Connection; or null, and the socket closed, when it
  * came without a ticket (only the worker can set one).
  */
-export function admittedSocket(socket: PartyConnection<SocketState>, request: Request): { conn: Connection; ticket: Ticket } | null {
+export function admittedSocket(socket: PartyConnection<SocketState>, request: Request, release: (address: string, id: string) => void): { conn: Connection; ticket: Ticket } | null {
   const header = request.headers.get(TICKET_HEADER);
   if (!header) {
     socket.close(CloseCode.policyViolation, 'not admitted');
     return null;
   }
   const state = JSON.parse(header) as SocketState;
-  socket.setState(state);
+  try {
+    socket.setState(state);
+  } catch {
+    // The attachment is over workerd's cap (admission refuses long URLs, so this should not
+    // happen): the socket cannot be kept, so it is closed and its address slot freed.
+    socket.close(CloseCode.policyViolation, 'this connection is too large to keep; connect with a shorter address');
+    release(state.ticket.address, socket.id);
+    return null;
+  }
   const ticket = ticketOf(state);
   return { conn: connectionOf(socket, ticket.address), ticket };
 }

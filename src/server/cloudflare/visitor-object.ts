@@ -99,7 +99,7 @@ export class VisitorObject extends Server<Env> {
 
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
     await this.ready();
-    const admitted = admittedSocket(socket, ctx.request);
+    const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
     if (!admitted) return;
     this.conns.set(socket.id, admitted);
     const agent = agentOfSocket(socket.state);

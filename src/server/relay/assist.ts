@@ -17,6 +17,9 @@
  * is refused at once with `rateLimited` for RATE_LIMITS.controlDeclineCooldownMs, by the room's
  * clock: an agent cannot keep prompting the visitor. The cooldowns are kept in the room's record
  * (`controlDeclined`), so a relay restart or a room's eviction does not forget them.
+ *
+ * The visitor's settings and who has (or asked for) control are kept with the visitor's socket
+ * (SocketMemo.assist, `memo()`), so a room that hibernates wakes with them (`restore()`).
  */
 import {
   ControlEndReason,
@@ -29,7 +32,7 @@ import {
 } from '../../protocol/index.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { TokenBucket } from './rate-limit.js';
-import type { Connection } from './seams.js';
+import type { AssistMemo, Connection } from './seams.js';
 
 /** A watch socket as assist needs it. */
 export interface AssistWatcher {
@@ -56,6 +59,8 @@ export interface AssistRoom {
   schedule(at: number | null): void;
   /** The cooldowns changed: the room writes its record (they are in it, `declinedUntil`). */
   declinedChanged(): void;
+  /** The settings or the control changed: the room keeps them with the visitor's socket (SocketMemo.assist), which outlives a hibernation. */
+  assistChanged(memo: AssistMemo): void;
 }
 
 /** What the visitor allows before it says (the SDK's defaults). */
@@ -101,6 +106,7 @@ export class Assist {
     switch (msg.type) {
       case 'assistSettings': {
         this.settings = msg.settings;
+        this.remember();
         for (const w of this.room.watching()) this.room.send(w.conn, msg);
         if (this.control && !this.allowsControl()) this.end('revoked', ControlEndReason.settings);
         return;
@@ -113,6 +119,7 @@ export class Assist {
           return this.end('declined', null);
         }
         c.state = 'granted';
+        this.remember();
         return this.broadcast('granted', c.w, null);
       }
       case 'revokeControl':
@@ -141,6 +148,8 @@ export class Assist {
 
   /** A watch socket sent one of the assist types. */
   fromAgent(w: AssistWatcher, msg: Message): void {
+    // A refused pointer or stroke spends a live token on its answer (none left: dropped unanswered), so a flood cannot amplify.
+    if ((msg.type === 'pointer' || msg.type === 'draw') && this.refused(w, msg.type) && !this.held(w.conn).bucket.take()) return;
     const ref = msg.type === 'remoteInput' ? String(msg.id) : undefined;
     if (!w.watching) return this.room.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) first', ref);
     const visitor = this.room.visitor();
@@ -181,6 +190,7 @@ export class Assist {
         const seconds = Math.ceil(((this.declined.get(agentKey(w.agent)) ?? -Infinity) - this.room.now()) / 1000);
         if (seconds > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${seconds} s`);
         this.control = { w, state: 'requested' };
+        this.remember();
         this.room.send(visitor, this.requestMsg(w));
         return this.broadcast('requested', w, null, false);
       }
@@ -198,6 +208,30 @@ export class Assist {
       default:
         return this.room.sendError(w.conn, ErrorCode.wrongRole, `an agent may not send "${msg.type}"`);
     }
+  }
+
+  /** What a hibernation must not forget: the visitor's settings and who has (or asked for) control. */
+  memo(): AssistMemo {
+    const c = this.control;
+    return { settings: this.settings, control: c ? { observerId: c.w.observerId, state: c.state } : null };
+  }
+
+  /**
+   * Back from a hibernation with what the visitor's socket kept (the watchers already adopted).
+   * Control held by a watcher that is no longer watching ends, and the visitor is told.
+   */
+  restore(memo: AssistMemo): void {
+    this.settings = memo.settings;
+    const kept = memo.control;
+    if (!kept) return;
+    const w = this.watcher(kept.observerId);
+    if (w) {
+      this.control = { w, state: kept.state };
+      return;
+    }
+    this.remember();
+    const visitor = this.room.visitor();
+    if (visitor) this.room.send(visitor, this.controlMsg(kept.state === 'requested' ? 'none' : 'revoked', null, ControlEndReason.left));
   }
 
   /** A watcher was let into the session: it learns what the visitor allows and who has control. */
@@ -277,6 +311,10 @@ export class Assist {
     return this.settings.click || this.settings.type || this.settings.scroll;
   }
 
+  private remember(): void {
+    this.room.assistChanged(this.memo());
+  }
+
   /** The agent's token grants `capability`; otherwise it is told so. */
   private may(w: AssistWatcher, capability: 'pointer' | 'draw' | 'control', ref?: string): boolean {
     if (w.agent.capabilities.includes(capability)) return true;
@@ -289,13 +327,24 @@ export class Assist {
     return undefined;
   }
 
-  /** Spends a live token on `send`, or holds it (coalesced types) or drops it with `rateLimited`. */
-  private spend(conn: Connection, type: string, send: () => void): void {
+  /** Whether `w`'s pointer or stroke would be refused (not watching, no such capability, or the visitor's settings say no). */
+  private refused(w: AssistWatcher, type: 'pointer' | 'draw'): boolean {
+    return !w.watching || !w.agent.capabilities.includes(type) || !this.settings[type];
+  }
+
+  /** The socket's live budget (made on its first live message). */
+  private held(conn: Connection): Held {
     let h = this.live.get(conn.id);
     if (!h) {
       h = { conn, bucket: new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now), waiting: new Map(), lastError: -Infinity };
       this.live.set(conn.id, h);
     }
+    return h;
+  }
+
+  /** Spends a live token on `send`, or holds it (coalesced types) or drops it with `rateLimited`. */
+  private spend(conn: Connection, type: string, send: () => void): void {
+    const h = this.held(conn);
     if (h.waiting.size === 0 && h.bucket.take()) return send();
     if (COALESCED.has(type)) {
       h.waiting.delete(type); // re-inserted last, so the oldest kind waiting goes first
@@ -330,6 +379,7 @@ export class Assist {
     const c = this.control;
     if (!c) return;
     this.control = null;
+    this.remember();
     // A request that was never answered ends as `none` (the prompt closes), not as a revoke.
     this.broadcast(c.state === 'requested' && state === 'revoked' ? 'none' : state, c.w, reason);
   }

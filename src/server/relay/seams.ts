@@ -6,7 +6,7 @@
  *
  * Nothing under src/server/relay/ imports `node:*`, `ws` or `cloudflare:*`: hosts adapt to these.
  */
-import type { VisitorSummary } from '../../protocol/index.js';
+import type { AssistSettings, VisitorSummary } from '../../protocol/index.js';
 import type { BucketState } from './rate-limit.js';
 
 /** One socket, as the host presents it to a room or the lobby. */
@@ -34,8 +34,8 @@ export interface Connection {
 /**
  * What a room keeps with a socket through a hibernation: a watcher's part in the session, the
  * visitor's tab visibility, and what the socket has left of its rate limits (so a wake never hands
- * a flood a full budget). Small and bounded (a few fields, each budget two numbers): it shares the
- * attachment's 2 KiB.
+ * a flood a full budget). Small and bounded (a few fields, each budget two numbers, the assist
+ * settings six flags): the host keeps it in the socket's attachment, beside the socket's ticket.
  */
 export interface SocketMemo {
   observerId?: string;
@@ -48,6 +48,14 @@ export interface SocketMemo {
   frameBudget?: BucketState;
   /** The lobby's search budget (`lobbyQuery`). */
   queryBudget?: BucketState;
+  /** The visitor's socket: what its page allows and who has (or asked for) control (Assist.memo). */
+  assist?: AssistMemo;
+}
+
+/** The assist state kept with the visitor's socket: its settings, and the observer with control (or asking for it). */
+export interface AssistMemo {
+  settings: AssistSettings;
+  control: { observerId: string; state: 'requested' | 'granted' } | null;
 }
 
 /**

@@ -238,6 +238,7 @@ export class VisitorRoom {
       // Whole milliseconds: a Durable Object's alarm is set in them (1000 / 60 is not one).
       schedule: (at) => this.deadlines.set('live', at === null ? null : Math.ceil(at)),
       declinedChanged: () => this.writer.changed(),
+      assistChanged: (memo) => this.conn?.keep?.({ assist: memo }),
     }));
   }
 
@@ -431,6 +432,8 @@ export class VisitorRoom {
     if (live && this.observers().length === 0) this.deadlines.set('observerGrace', r.observerGraceAt ?? now + this.opts.observerGraceMs);
     if (this.lookupCode) this.deadlines.set('codeExpiry', this.lookupCode.expiresAt);
     if (!this.conn) this.deadlines.set('visitorGone', (this.goneAt ?? now) + this.opts.visitorGraceMs);
+    const assist = survivors.find((s) => s.conn === this.conn)?.memo?.assist;
+    if (assist) this.assist.restore(assist);
     // Frames in flight before the wake are forgotten: each watching lane waits for a keyframe.
     this.watchForDrain();
   }
@@ -515,6 +518,8 @@ export class VisitorRoom {
       this.refreshWatchers();
       this.opts.onPresence?.(true, this);
     }
+    // The new socket carries the assist state through a hibernation from now on (the old one is closed).
+    if (this.assistEngine) conn.keep?.({ assist: this.assistEngine.memo() });
     this.lobbyUpdate();
     this.welcome();
   }
@@ -775,7 +780,10 @@ export class VisitorRoom {
         return;
       }
       case 'frameAck':
-        return; // for a frame not in flight to it (late, repeated or made up): it freed nothing, and cost a budget token
+        // Written another way than the viewer's (field order, spaces, 2.0): it frees its frames too.
+        // One for a frame not in flight (late, repeated or made up) frees nothing, and cost a budget token.
+        if (this.fanout.ack(w, msg.seq) && (w.needsKeyframe || w.held)) this.watchForDrain();
+        return;
       case 'stopSession':
         if (!w.watching && this.state !== 'pendingRequest') return this.sendError(w.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
         return this.endSession('agentStopped', w.agent.agentName);
