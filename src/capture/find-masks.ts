@@ -1,4 +1,4 @@
-import { isSecretField, trackSecretFields } from './secret-fields.js';
+import { isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-fields.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 
 /**
@@ -14,13 +14,6 @@ import { isSvgUse, UseChecker } from './svg-use.js';
  * except inside an element marked {@link UNMASK_SELECTOR}; the markers above win even there.
  */
 /**
- * `autocomplete` tokens of fields whose value is a secret whatever their `type`: a "show password"
- * toggle switches the type, not this. Matched as a token, so "section-login current-password"
- * and "username webauthn" work as the browser reads them.
- */
-const SECRET_AUTOCOMPLETE = ['current-password', 'new-password', 'one-time-code'];
-
-/**
  * The mask selectors one by one. The search queries each on its own: matched as one list, they are
  * tried in turn on every element of the page in a slow generic pass (20-30 ms over a 5 000-row
  * table's 50 000 elements); a simple selector alone takes the engine's fast path.
@@ -30,11 +23,6 @@ const MASK_SELECTORS = [
   '[data-upscope-masked]',
   '.no-upscope',
   'input[type="password" i]',
-  '[autocomplete~="cc-number" i]',
-  '[autocomplete~="cc-csc" i]',
-  '[autocomplete~="cc-exp" i]',
-  '[autocomplete~="cc-exp-month" i]',
-  '[autocomplete~="cc-exp-year" i]',
   ...SECRET_AUTOCOMPLETE.map((token) => `[autocomplete~="${token}" i]`),
   '.rr-block',
   '.rr-mask',
@@ -153,7 +141,7 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
   }
   // Secret fields and <use>s that draw hidden content, wherever they are; each kind is found by a
   // query of its own (the fast path), not by a test on every element of the page.
-  for (const tag of ['input', 'textarea', 'use']) {
+  for (const tag of ['input', 'textarea', 'select', 'use']) {
     for (const el of root.querySelectorAll(tag)) {
       if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !masks.has(el) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
     }

@@ -2,26 +2,50 @@
  * Fields that hide what is typed into them, and stay masked once they did.
  *
  * A login or payment form's "show password" eye switches a password field to `type=text`; a PIN
- * field stops drawing dots (`-webkit-text-security`) when a class changes. The secret is the
- * same after the switch, so the rule is: **a field that was a password field or drew dots at any
- * time the SDK saw it stays masked for the rest of the page's life**, whatever its type or style
- * becomes. The SDK looks when it loads ({@link trackSecretFields}), whenever the page adds a field
- * or changes a field's `type`, `class` or `style`, whenever the visitor focuses or types into a
- * field (also inside open and closed shadow roots, through the event's composed path), and on
- * every frame. What a page did before the SDK loaded cannot be known; fields whose `autocomplete`
- * names a password or a one-time code (see SECRET_AUTOCOMPLETE in find-masks.ts) are masked
- * whatever their type, with no history needed.
+ * field stops drawing dots (`-webkit-text-security`) when a class changes; a payment script sets
+ * `autocomplete="off"` on a card-number field (to stop the browser's autofill) after the visitor
+ * typed the number, or before. The secret is the same after the switch, so the rule is: **a field
+ * that was a password field, drew dots, or had a secret `autocomplete` token
+ * ({@link SECRET_AUTOCOMPLETE}) at any time the SDK saw it stays masked for the rest of the page's
+ * life**, whatever its type, style or `autocomplete` becomes (clearing it and typing a new value
+ * included). The SDK looks when it loads ({@link trackSecretFields}), whenever the page adds a
+ * field or changes a field's `type`, `class`, `style` or `autocomplete` (the old value of `type`
+ * and `autocomplete` counts, so a token removed before any frame, even in the task that added the
+ * field, is seen), whenever the visitor focuses or types into a field (also inside open and closed
+ * shadow roots, through the event's composed path), and on every frame. What a page did before the
+ * SDK loaded cannot be known; a field that never held a secret token while the SDK watched (one
+ * that had `cc-name` or `off` from the start) is not masked by this rule.
  *
  * Some toggles swap elements instead of types: a password field and a plain one holding the same
  * value, one of them shown at a time. So fingerprints of the values of the last few hiding fields
  * are kept too (salted hashes, in memory, on the visitor's device, never sent), and a field showing
- * one of them counts as hiding it, and stays masked from then on.
+ * one of them counts as hiding it, and stays masked from then on. A `<select>`'s value is not kept:
+ * it is one of its options, picked rather than typed (an expiry year like "2029" would otherwise
+ * mask every field that shows that year); the `<select>` itself stays masked.
  *
  * Fields are recorded in a WeakSet: it holds no field alive and forgets a removed one with it.
  */
 
+/**
+ * `autocomplete` tokens of fields whose value is a secret whatever their `type`: payment-card
+ * numbers, codes and expiry dates, passwords and one-time codes. A "show password" toggle switches
+ * the type, not this. Matched as a token, case-insensitively, so "section-login current-password"
+ * and "CC-Number" count as the browser reads them; `cc-name` (the cardholder) does not. The one
+ * list: find-masks.ts builds its selectors from it.
+ */
+export const SECRET_AUTOCOMPLETE: readonly string[] = [
+  'cc-number',
+  'cc-csc',
+  'cc-exp',
+  'cc-exp-month',
+  'cc-exp-year',
+  'current-password',
+  'new-password',
+  'one-time-code',
+];
+
 interface SecretFieldState {
-  /** Fields seen hiding their text (password type, or dots), per realm-independent identity. */
+  /** Fields seen hiding their text (password type, dots, or a secret autocomplete token), per realm-independent identity. */
   hidden: WeakSet<Element>;
   /** Fingerprints of the values of the latest hiding fields, newest last (see fingerprint()). */
   values: string[];
@@ -47,16 +71,23 @@ const MAX_VALUES = 16;
 /** Shorter values are not matched: a field holding "1" is not a revealed password. */
 const MIN_VALUE_LENGTH = 4;
 
-/** True for an `<input>` or `<textarea>` that draws its value hidden right now, or ever did. */
+/** Elements whose value is the secret: those an `autocomplete` token can name. */
+const FIELDS = new Set(['input', 'textarea', 'select']);
+
+/**
+ * True for an `<input>`, `<textarea>` or `<select>` that hides its value right now (see
+ * {@link hidesTypingNow}), or ever did.
+ */
 export function isSecretField(el: Element): boolean {
-  if (el.localName !== 'input' && el.localName !== 'textarea') return false;
+  if (!FIELDS.has(el.localName)) return false;
   const value = (el as HTMLInputElement).value ?? '';
+  const select = el.localName === 'select';
   if (hidden.has(el) || hidesTypingNow(el)) {
     hidden.add(el);
-    remember(value);
+    if (!select) remember(value);
     return true;
   }
-  if (value.length >= MIN_VALUE_LENGTH && values.includes(fingerprint(value))) {
+  if (!select && value.length >= MIN_VALUE_LENGTH && values.includes(fingerprint(value))) {
     hidden.add(el);
     return true;
   }
@@ -89,9 +120,22 @@ function fingerprint(value: string): string {
   return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
 }
 
-/** A password input, or a field the page shows as dots (`-webkit-text-security`, which sites use for PINs instead of `type=password`). */
+/** Whether an `autocomplete` attribute's value holds a {@link SECRET_AUTOCOMPLETE} token. */
+function holdsSecretToken(autocomplete: string | null | undefined): boolean {
+  if (!autocomplete) return false;
+  return autocomplete
+    .toLowerCase()
+    .split(/[\t\n\f\r ]+/)
+    .some((token) => SECRET_AUTOCOMPLETE.includes(token));
+}
+
+/**
+ * A password input, a field with a secret `autocomplete` token, or a field the page shows as dots
+ * (`-webkit-text-security`, which sites use for PINs instead of `type=password`).
+ */
 function hidesTypingNow(el: Element): boolean {
   if (el.localName === 'input' && (el as HTMLInputElement).type === 'password') return true;
+  if (holdsSecretToken(el.getAttribute('autocomplete'))) return true;
   const security = (el.ownerDocument.defaultView ?? window).getComputedStyle(el).getPropertyValue('-webkit-text-security');
   return security !== '' && security !== 'none';
 }
@@ -100,7 +144,7 @@ function hidesTypingNow(el: Element): boolean {
 function scan(root: ParentNode, observer: MutationObserver): void {
   if (root instanceof Element) isSecretField(root);
   findInnerRoots(root, (inner) => observe(inner, observer), trackFrame, (el) => {
-    if (el.localName === 'input' || el.localName === 'textarea') isSecretField(el);
+    if (FIELDS.has(el.localName)) isSecretField(el);
   });
 }
 
@@ -150,7 +194,7 @@ function trackFrame(frame: HTMLIFrameElement): void {
 function observe(root: Document | ShadowRoot, observer: MutationObserver): void {
   if (watched.has(root)) return;
   watched.add(root);
-  observer.observe(root, { subtree: true, childList: true, attributes: true, attributeOldValue: true, attributeFilter: ['type', 'class', 'style'] });
+  observer.observe(root, { subtree: true, childList: true, attributes: true, attributeOldValue: true, attributeFilter: ['type', 'class', 'style', 'autocomplete'] });
   scan(root, observer);
 }
 
@@ -158,8 +202,14 @@ function observe(root: Document | ShadowRoot, observer: MutationObserver): void 
 function rememberRemoved(root: Element): void {
   const fields = root.localName === 'input' || root.localName === 'textarea' ? [root] : root.querySelectorAll('input, textarea');
   for (const field of fields) {
-    if (hidden.has(field) || (field.localName === 'input' && (field as HTMLInputElement).type === 'password')) remember((field as HTMLInputElement).value ?? '');
+    if (hidden.has(field) || hidesTypingNow(field)) remember((field as HTMLInputElement).value ?? '');
   }
+}
+
+/** Whether an attribute's old value made `el` hide its value: a `type` of password, or a secret `autocomplete` token. */
+function hidOnce(el: Element, attribute: string | null, oldValue: string | null): boolean {
+  if (attribute === 'type') return el.localName === 'input' && oldValue?.trim().toLowerCase() === 'password';
+  return attribute === 'autocomplete' && FIELDS.has(el.localName) && holdsSecretToken(oldValue);
 }
 
 /**
@@ -172,18 +222,16 @@ export function trackSecretFields(doc: Document = document): void {
   const win = doc.defaultView;
   if (!win) return;
   const observer = new win.MutationObserver((records) => {
-    // Removals first: a toggle that swaps a password field for a plain one holding its value (set
+    // Old values first: they prove a field was a password field, or held a secret token, even when
+    // the switch came in the same task (a field added and its token removed before any frame).
+    for (const r of records) if (r.type === 'attributes' && hidOnce(r.target as Element, r.attributeName, r.oldValue)) hidden.add(r.target as Element);
+    // Then removals: a toggle that swaps a password field for a plain one holding its value (set
     // by script, so never seen typed) must leave that value behind before the plain one is looked at.
     for (const r of records) for (const n of r.removedNodes) if (n.nodeType === Node.ELEMENT_NODE) rememberRemoved(n as Element);
     for (const r of records) {
       if (r.type === 'childList') {
         for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) scan(n as Element, observer);
-        continue;
-      }
-      const el = r.target as Element;
-      // The old value proves it was a password field even when the switch came in the same task.
-      if (r.attributeName === 'type' && el.localName === 'input' && r.oldValue?.trim().toLowerCase() === 'password') hidden.add(el);
-      isSecretField(el);
+      } else isSecretField(r.target as Element);
     }
   });
   observe(doc, observer);

@@ -1,6 +1,7 @@
 /**
  * Fields whose secret outlives their type: "show password" toggles, PIN fields that stop drawing
- * dots, and password or one-time-code fields known by their `autocomplete`. Each secret is
+ * dots, password, one-time-code and card fields known by their `autocomplete`, and card fields whose
+ * page turns that `autocomplete` off. Each secret is
  * magenta on a page the agent watches through the real relay; not one magenta pixel may reach
  * the agent's canvas, while an unmarked field beside them shows (so the check can fail).
  */
@@ -21,6 +22,15 @@ const mount = (inner: string) => mountTestPage('fields', { css: STYLE, html: inn
 const $ = <T extends Element = HTMLInputElement>(sel: string) => document.querySelector<T>(`#fields-root ${sel}`)!;
 const box = boxOf;
 const covered = maskCovers;
+/** Everything magenta outside `el` (the unmarked field each test shows so its check can fail). */
+const leakedBesides = (canvas: Parameters<typeof scanForSecret>[0], el: Element) => scanForSecret(canvas).count - scanForSecret(canvas, box(el)).count;
+/** A visitor picking an option: the value changes and input and change events fire, as the browser does. */
+function pick(el: HTMLSelectElement, value: string): void {
+  el.focus();
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}
 /** A visitor typing: the value changes and an input event fires, as the browser does. */
 function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
   el.focus();
@@ -161,6 +171,86 @@ describe('fields that hid their text stay masked, whatever they become', () => {
     const picture = await page.settled();
     expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(20);
     expect(scanForSecret(picture.canvas!, box($('#pw'))).count).to.equal(0);
+  });
+
+  // Red team: a field masked only by its autocomplete token was drawn once a payment script set
+  // autocomplete="off" (or removed or changed it) after the visitor typed the card number.
+  for (const [to, card] of [
+    ['off', '4242 4242 4242 4242'],
+    ['cc-number-x', '4000 0025 0000 3155'],
+    [null, '5200 8282 8282 8210'],
+  ] as const) {
+    it(`a card number typed into an autocomplete="cc-number" field stays black when the page sets autocomplete ${to === null ? 'away' : `to "${to}"`}, and when the visitor types another`, async () => {
+      mount(`<input id="card" class="s" autocomplete="cc-number"><input id="plain" class="s" value="not a secret">`);
+      const page = await WatchedPage.start();
+      type($('#card'), card);
+      let picture = await page.settled();
+      expect(leakedBesides(picture.canvas!, $('#plain')), 'masked while typed').to.equal(0);
+      if (to === null) $('#card').removeAttribute('autocomplete');
+      else $('#card').setAttribute('autocomplete', to);
+      picture = await page.settled();
+      expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(50);
+      expect(leakedBesides(picture.canvas!, $('#plain')), 'after the token went').to.equal(0);
+      // Cleared and typed again: no longer the value seen while masked, still the card field.
+      type($('#card'), '');
+      type($('#card'), '3714 496353 98431');
+      picture = await page.settled();
+      expect(leakedBesides(picture.canvas!, $('#plain')), 'another number typed').to.equal(0);
+    });
+  }
+
+  it('a card field re-rendered without its token, holding the typed number, stays masked', async () => {
+    mount(`<input id="card" class="s" autocomplete="cc-number"><input id="plain" class="s" value="not a secret">`);
+    const page = await WatchedPage.start();
+    type($('#card'), '6011 1111 1111 1117');
+    await page.settled();
+    // A framework renders a new field in the old one's place, autofill off, keeping the value.
+    $('#card').replaceWith(Object.assign(document.createElement('input'), { id: 'shown', className: 's', autocomplete: 'off', value: '6011 1111 1111 1117' }));
+    const picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(50);
+    expect(leakedBesides(picture.canvas!, $('#plain'))).to.equal(0);
+  });
+
+  it('a <select autocomplete="cc-exp-month"> stays masked once the page sets autocomplete to "off"', async () => {
+    mount(`
+      <select id="month" class="s" autocomplete="cc-exp-month"><option value="">Month</option><option value="07">07 July</option></select>
+      <select id="plain" class="s"><option>not a secret</option></select>
+    `);
+    const page = await WatchedPage.start();
+    pick($<HTMLSelectElement>('#month'), '07');
+    await page.settled();
+    $('#month').setAttribute('autocomplete', 'off');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(covered(findMasks(document), $('#month')), 'boxed').to.equal(true);
+    const picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'the check can fail').to.be.greaterThan(20);
+    expect(leakedBesides(picture.canvas!, $('#plain'))).to.equal(0);
+  });
+
+  // Decided: what counts is that the SDK saw the token, not that a frame masked the field. A
+  // payment script that turns autofill off as it renders its card field (the token gone before
+  // any frame, in the very task that added the field) still named it a card field: masked for good.
+  // A field that never held a secret token while the SDK watched (cc-name, off) is not masked.
+  it('a card field whose token is removed before any frame stays masked; fields that never held a secret token show', async () => {
+    mount(`<div id="form"></div><input id="name" class="s" autocomplete="cc-name"><input id="off" class="s" autocomplete="off">`);
+    const card = Object.assign(document.createElement('input'), { id: 'card', className: 's' });
+    card.setAttribute('autocomplete', 'cc-number');
+    $('#form').append(card);
+    card.setAttribute('autocomplete', 'off');
+    $('#name').setAttribute('autocomplete', 'off');
+    await new Promise((r) => setTimeout(r, 0));
+    const page = await WatchedPage.start();
+    type(card, '3530 1113 3330 0000');
+    type($('#name'), 'Ada Lovelace');
+    type($('#off'), 'a promo code');
+    const masks = findMasks(document);
+    expect(covered(masks, card), 'the card field').to.equal(true);
+    expect(covered(masks, $('#name')), 'never a secret token').to.equal(false);
+    expect(covered(masks, $('#off')), 'never any token').to.equal(false);
+    const picture = await page.settled();
+    expect(scanForSecret(picture.canvas!, box($('#name'))).count, 'the cardholder name shows').to.be.greaterThan(50);
+    expect(scanForSecret(picture.canvas!, box($('#off'))).count, 'the plain field shows').to.be.greaterThan(50);
+    expect(scanForSecret(picture.canvas!, box(card)).count, 'the card number').to.equal(0);
   });
 });
 
