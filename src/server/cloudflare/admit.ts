@@ -16,10 +16,12 @@ import { objectName } from './test-hooks.js';
 import { CloseCode, ErrorCode } from '../../protocol/index.js';
 
 /**
- * The longest upgrade URL admitted (characters; its href is ASCII). partyserver keeps the URL with
- * the socket (its `uri`) and the ticket keeps its query, both in the socket's attachment, which
- * workerd caps at 16 384 bytes with the room's memo: a longer one could not be kept, and a socket
- * whose attachment cannot be written fails (1011) without its address slot being freed.
+ * The longest upgrade URL admitted, less its agent token (characters; its href is ASCII).
+ * partyserver keeps the URL with the socket (its `uri`) and the ticket keeps its query, both in
+ * the socket's attachment, which workerd caps at 16 384 bytes with the room's memo: a longer one
+ * could not be kept, and a socket whose attachment cannot be written fails (1011) without its
+ * address slot being freed. The token is never kept (it is checked, then taken out), and has a
+ * bound of its own (MAX_TOKEN_LENGTH): a token too long is refused as unauthorized, as on Node.
  */
 export const MAX_UPGRADE_URL_LENGTH = 4096;
 
@@ -27,7 +29,9 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   const route = parseRoute(url.pathname + url.search);
   if (route === 'bad') return new Response('bad request', { status: 400 });
   if (!route) return new Response('not found', { status: 404 });
-  if (url.href.length > MAX_UPGRADE_URL_LENGTH) return new Response(`the address is longer than ${MAX_UPGRADE_URL_LENGTH} characters`, { status: 414 });
+  const kept = new URL(url);
+  kept.searchParams.delete('token');
+  if (kept.href.length > MAX_UPGRADE_URL_LENGTH) return new Response(`the address, less its token, is longer than ${MAX_UPGRADE_URL_LENGTH} characters`, { status: 414 });
   const id = randomId(12);
   const refused = await admitAddress(env, address, id);
   if (refused) return refusedSocket({ code: ErrorCode.rateLimited, message: refused, close: CloseCode.tooManyConnections });
@@ -45,11 +49,10 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   const headers = new Headers(request.headers);
   headers.set(TICKET_HEADER, JSON.stringify(state));
   // partyserver names the connection by `_pk`: the worker's id, never the client's.
-  const forward = new URL(url);
-  forward.searchParams.set('_pk', id);
   // partyserver keeps the URL it is given with the socket (its uri, in the attachment): the token
   // must not be kept there either.
-  forward.searchParams.delete('token');
+  const forward = kept;
+  forward.searchParams.set('_pk', id);
   const stub = ticket.party === 'agents' ? await getServerByName(env.Lobby, objectName(env, 'lobby')) : await getServerByName(env.Visitor, objectName(env, ticket.roomName));
   let res: Response;
   try {
