@@ -200,6 +200,14 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
   const roots: Element[] = [];
   const heights = new Map<Element, string>();
   for (let node = el; ; ) {
+    // A table cell whose box changed other than in height changed its column, and so the same
+    // cell of every other row (off the path up, and not its siblings): the table is cloned again.
+    const table = columnMoved(kept, node, win);
+    if (table) {
+      if (whyWhole(kept, table)) return null;
+      root = node = table;
+      continue;
+    }
     const parent = node.parentElement;
     if (!parent || parent === doc.documentElement) break;
     if (parent.childElementCount > MAX_SIBLINGS) return null;
@@ -223,6 +231,29 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
   roots.push(root);
   for (const ancestor of heights.keys()) if (root.contains(ancestor)) heights.delete(ancestor);
   return { roots: roots.filter((r) => r === root || !root.contains(r)), heights };
+}
+
+/**
+ * The table whose columns moved when `el` is a table cell and it or a cell beside it changed
+ * width or place (the used sizes the clone wrote for every row's cells in those columns no longer
+ * hold); else null. A cell that only changed height moved its row, which the climb handles.
+ */
+function columnMoved(kept: KeptClone, el: Element, win: Window): Element | null {
+  const row = el.parentElement;
+  if (!row || win.getComputedStyle(el).display !== 'table-cell') return null;
+  if (row.childElementCount > MAX_SIBLINGS) return tableOf(row, win);
+  for (const cell of row.children) if (!kept.culled.has(cell) && boxMoved(kept, cell, win) === 'box') return tableOf(row, win);
+  return null;
+}
+
+/** The table `row` is part of: the nearest box from it up laid out as a table, or the first that is not a table part (which holds an anonymous table). */
+function tableOf(row: Element, win: Window): Element {
+  let el = row;
+  for (let parent = el.parentElement; parent; el = parent, parent = el.parentElement) {
+    const display = win.getComputedStyle(el).display;
+    if (!display.startsWith('table-')) return el;
+  }
+  return el;
 }
 
 /** Box properties the clone writes as used values, which a change elsewhere can move. */

@@ -164,6 +164,35 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(busy, 'busy');
   });
 
+  describe('a one-character change in a cell of a table', () => {
+    // An order list as a 100%-wide table lays it out: columns share the width in proportion to
+    // their widest cells, so a cell that becomes its column's widest moves every column of every row.
+    const table = (rows: number) => `<table id="orders" style="width: 100%; border-collapse: collapse; font: 14px/1.2 sans-serif">${Array.from({ length: rows }, (_, i) =>
+      `<tr style="background: rgb(${i % 2 ? 248 : 235}, 245, 255)"><td class="n" style="border: 1px solid rgb(0, 0, 150)">${100000 + i}</td><td class="who" style="border: 1px solid rgb(0, 0, 150)">${i === 5 ? 'A much longer customer name' : `Name ${i}`}</td><td style="border: 1px solid rgb(0, 0, 150); white-space: nowrap">ok</td><td style="border: 1px solid rgb(0, 0, 150)">£${(i * 7.31).toFixed(2)}</td></tr>`).join('')}</table>`;
+    const cell = (root: HTMLElement, row: number, kind: string) => root.querySelectorAll(`#orders td.${kind}`)[row].firstChild as Text;
+
+    it('a long table (2 000 cells): a cell whose column keeps its width is the only region drawn', async () => {
+      const { root, run: r } = await ready(table(400));
+      const stats = await afterStats(r, () => void cell(root, 2, 'who').appendData('x'));
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      expect(stats.every((s) => s.region !== null && s.region.height < s.height / 3), `only the changed row drawn: ${JSON.stringify(stats.map((s) => s.region))}`).to.equal(true);
+      await expectSameAsWholeClone(r, 'table-cell');
+    });
+
+    it('a long table: a cell that widens its column moves every row on screen, as a whole clone draws them', async () => {
+      const { root, run: r } = await ready(table(400));
+      await afterStats(r, () => void cell(root, 2, 'n').appendData('x'));
+      await expectSameAsWholeClone(r, 'table-column');
+    });
+
+    it('a short table: a cell that widens its column clones the table again, every row right', async () => {
+      const { root, run: r } = await ready(table(12));
+      const stats = await afterStats(r, () => void cell(root, 2, 'n').appendData('x'));
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'short-table-column');
+    });
+  });
+
   it('boxes away from the change, drawn without their paint, keep their place (margins, borders, padding)', async () => {
     // Stacked above the changed line, each far enough from it to be drawn as an empty box: the line sits where their margins put it.
     const far = (i: number) => `<div class="far" style="margin: ${8 + i * 6}px 0 ${i === 3 ? 90 : 4 + i * 3}px ${i * 10}px; padding: ${i * 3}px; border: ${i + 2}px dashed rgb(${i * 40}, 0, 120); width: 200px; height: 40px; background: rgb(250, ${200 - i * 30}, 180); box-shadow: 0 0 6px rgb(0, 0, 0); font: ${12 + i}px/1.2 serif">far ${i}</div>`;
