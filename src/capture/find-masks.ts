@@ -125,26 +125,17 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
 }
 
 function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): void {
+  if (root.nodeType !== Node.DOCUMENT_NODE && searchSmallTree(root as ShadowRoot, dx, dy, out, range, uses)) return;
   // Every element that matches a mask selector, each once (an element may match several).
   const masks = new Set<Element>();
   for (const query of MASK_QUERIES) {
     for (const el of root.querySelectorAll(query)) if (query !== AUTOCOMPLETE || el.matches(MASK_SELECTOR)) masks.add(el);
   }
-  const boxed = new Set<Element>();
-  for (const mask of masks) {
-    // A mask inside another mask is already covered by the outer one's walk.
-    if (hasMaskAncestor(mask)) continue;
-    // One inside a <select> is drawn by the select (see isSelectWithMask): the select is boxed.
-    const drawn = mask.closest('select') ?? mask;
-    if (!boxed.has(drawn)) collectRects(drawn, dx, dy, out, range);
-    boxed.add(drawn);
-  }
+  boxMasks(masks, dx, dy, out, range);
   // Secret fields and <use>s that draw hidden content, wherever they are; each kind is found by a
   // query of its own (the fast path), not by a test on every element of the page.
   for (const tag of ['input', 'textarea', 'select', 'use']) {
-    for (const el of root.querySelectorAll(tag)) {
-      if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !masks.has(el) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
-    }
+    for (const el of root.querySelectorAll(tag)) boxHidden(el, masks, dx, dy, out, range, uses);
   }
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
   // Shadow hosts have no selector: every element is looked at, by a tree walker (a fraction of
@@ -153,16 +144,68 @@ function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: Ma
   for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
     if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range, uses);
   }
-  for (const el of root.querySelectorAll('iframe')) {
-    const frameDoc = sameOriginDocument(el);
-    if (frameDoc) {
-      trackSecretFields(frameDoc);
-      const box = contentBox(el);
-      const frameRange = frameDoc.createRange();
-      searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange, uses);
-      frameRange.detach();
-    }
+  for (const el of root.querySelectorAll('iframe')) searchFrame(el as HTMLIFrameElement, dx, dy, out, uses);
+}
+
+/**
+ * A shadow tree of at most this many elements is searched with one query for every kind at once
+ * (see {@link searchSmallTree}).
+ */
+const SMALL_TREE = 150;
+/** Every kind the search looks for, as one selector list: masks, fields, `<use>`s and frames. */
+const SMALL_TREE_QUERY = `${MASK_SELECTOR},input,textarea,select,use,iframe`;
+
+/**
+ * Searches a shadow tree of at most {@link SMALL_TREE} elements with one query for every kind:
+ * on a page of many small components (cards, ratings, form controls, a few elements each) the
+ * twenty queries per tree of a document's search, each with its own overhead, cost more than the
+ * elements they look at. Finds the same masks; returns false, having searched nothing, for a
+ * larger tree, which is searched as a document is.
+ */
+function searchSmallTree(root: ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): boolean {
+  const hosts: Element[] = [];
+  let elements = 0;
+  const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+  for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
+    if (++elements > SMALL_TREE) return false;
+    if (el.shadowRoot) hosts.push(el);
   }
+  const found = root.querySelectorAll(SMALL_TREE_QUERY);
+  const masks = new Set<Element>();
+  for (const el of found) if (el.matches(MASK_SELECTOR)) masks.add(el);
+  boxMasks(masks, dx, dy, out, range);
+  for (const el of found) boxHidden(el, masks, dx, dy, out, range, uses);
+  for (const host of hosts) searchRoot(host.shadowRoot!, dx, dy, out, range, uses);
+  for (const el of found) if (el.localName === 'iframe') searchFrame(el as HTMLIFrameElement, dx, dy, out, uses);
+  return true;
+}
+
+/** Boxes each of `masks`, except one inside another (covered by the outer one's walk). */
+function boxMasks(masks: Set<Element>, dx: number, dy: number, out: MaskRect[], range: Range): void {
+  const boxed = new Set<Element>();
+  for (const mask of masks) {
+    if (hasMaskAncestor(mask)) continue;
+    // One inside a <select> is drawn by the select (see isSelectWithMask): the select is boxed.
+    const drawn = mask.closest('select') ?? mask;
+    if (!boxed.has(drawn)) collectRects(drawn, dx, dy, out, range);
+    boxed.add(drawn);
+  }
+}
+
+/** Boxes `el` when it is a secret field or a `<use>` that draws hidden content, and no mask covers it already. */
+function boxHidden(el: Element, masks: Set<Element>, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): void {
+  if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !masks.has(el) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
+}
+
+/** Searches a same-origin frame's document, offset by where the frame's content box is. */
+function searchFrame(el: HTMLIFrameElement, dx: number, dy: number, out: MaskRect[], uses: UseChecker): void {
+  const frameDoc = sameOriginDocument(el);
+  if (!frameDoc) return;
+  trackSecretFields(frameDoc);
+  const box = contentBox(el);
+  const frameRange = frameDoc.createRange();
+  searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange, uses);
+  frameRange.detach();
 }
 
 /** Form fields mask-all hides whole: their value, placeholder and state. */

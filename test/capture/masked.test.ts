@@ -139,6 +139,49 @@ describe('<upscope-masked>', () => {
     expect(masked.every((c) => c.matches(MASK_SELECTOR))).to.equal(true);
   });
 
+  it('finds every kind of mask in shadow trees small and large, nested ones and a frame inside one', async () => {
+    // Small trees are searched with one query for every kind, large ones kind by kind (find-masks.ts).
+    const kinds = `
+      <div data-upscope-masked>a</div>
+      <div class="no-upscope">b</div>
+      <input type="password" aria-label="Password">
+      <input autocomplete="billing cc-number" aria-label="Card">
+      <input class="was-password" aria-label="Was a password">
+      <div class="rr-block">c</div>
+      <div class="glance_masked">d</div>
+      <select aria-label="Choice"><option class="no-upscope">secret option</option></select>
+      <input class="plain" aria-label="Name" autocomplete="name">`;
+    const filler = Array.from({ length: 200 }, () => '<i></i>').join('');
+    const el = await fixture<HTMLElement>(html`<div><div id="small"></div><div id="large"></div></div>`);
+    const small = el.querySelector('#small')!.attachShadow({ mode: 'open' });
+    small.innerHTML = `${kinds}<div id="nested"></div><iframe style="width: 200px; height: 60px"></iframe>`;
+    const large = el.querySelector('#large')!.attachShadow({ mode: 'open' });
+    large.innerHTML = `${kinds}${filler}`;
+    const nested = small.querySelector('#nested')!.attachShadow({ mode: 'open' });
+    nested.innerHTML = kinds;
+    const frame = small.querySelector('iframe')!;
+    frame.contentDocument!.body.innerHTML = `<div class="no-upscope" style="width: 50px; height: 20px"></div>`;
+    // A field that held a password once stays masked as a text field (see secret-fields.ts).
+    for (const root of [small, large, nested]) {
+      const field = root.querySelector<HTMLInputElement>('.was-password')!;
+      field.type = 'password';
+      field.value = 'hunter2';
+      findMasks();
+      field.type = 'text';
+    }
+    const masks = findMasks();
+    for (const [name, root] of [['small', small], ['large', large], ['nested', nested]] as const) {
+      const shown = [...root.children].filter((c) => c.matches('div, input, select') && c.id !== 'nested');
+      for (const c of shown) {
+        const plain = c.classList.contains('plain');
+        expect(covers(masks, c.getBoundingClientRect()), `${name}: ${c.outerHTML}`).to.equal(!plain);
+      }
+    }
+    const inner = frame.contentDocument!.querySelector('div')!.getBoundingClientRect();
+    const r = frame.getBoundingClientRect();
+    expect(covers(masks, new DOMRect(r.left + 2 + inner.left, r.top + 2 + inner.top, inner.width, inner.height)), 'in a frame in a shadow tree').to.equal(true);
+  });
+
   it('finds masks inside same-origin iframes, offset by the frame’s position', async () => {
     const el = await fixture<HTMLElement>(html`<iframe style="position: absolute; left: 30px; top: 40px; border: 5px solid; width: 300px; height: 200px"></iframe>`);
     const frame = el as HTMLIFrameElement;
