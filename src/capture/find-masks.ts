@@ -253,7 +253,9 @@ function collectRects(mask: Element, sink: Sink, range: Range, outside?: PaintOu
   const walk = (node: Node) => {
     if (node.nodeType === Node.ELEMENT_NODE) {
       const el = node as Element;
-      outside?.visit(el, push(el.getClientRects()), el === mask, sink);
+      // Pushed first: `outside?.` skips evaluating its arguments when there is no `outside`.
+      const rects = push(el.getClientRects());
+      outside?.visit(el, rects, el === mask, sink);
       if (el.shadowRoot) for (let c = el.shadowRoot.firstChild; c; c = c.nextSibling) walk(c);
       // A slot inside a mask shows the light-DOM nodes assigned to it (its own children are only
       // the fallback): those are what is drawn there.

@@ -13,7 +13,7 @@
  *   mirrored, or shifted and grown, as each one draws them;
  * - SVG resources drawn elsewhere (a `<pattern>`, `<mask>`, `<clipPath>`, `<marker>`, gradient, or
  *   a `<filter>` whose `<feImage>` draws an element) that hold, are inside, or draw something
- *   masked: every element that uses one (`fill`, `stroke`, `filter`, `mask`, `clip-path`,
+ *   masked: every element that uses one (`fill`, `stroke`, `filter`, `backdrop-filter`, `mask`, `clip-path`,
  *   `marker-*`) is covered where it draws: an SVG element by its outermost `<svg>`, an HTML element
  *   by its boxes grown by their size each way (a filter's region reaches past the box);
  * - a same-origin frame under a transform (its own or an ancestor's): its rectangles are mapped by
@@ -240,10 +240,14 @@ function hasContent(win: Window, el: Element, pseudo: string): boolean {
   return content !== '' && content !== 'none' && content !== 'normal';
 }
 
+/** Markers that are one small glyph, whatever the item's number. */
+const BULLETS = /^(disc|circle|square|disclosure-open|disclosure-closed)$/;
+
 /**
- * An outside marker is drawn beside the item's first line, as wide as its content (an `attr()`, a
- * counter), which no API measures: from the item to the edge of its document's viewport on the
- * start side (past it nothing is seen; a frame clips it too), a marker's height above and below.
+ * An outside marker is drawn beside the item's first line. A bullet is about one character wide;
+ * other content (an `attr()`, a counter, a string, an image) is as wide as it is, which no API
+ * measures: from the item to the edge of its document's viewport on the start side (past it
+ * nothing is seen; a frame clips it too). A marker's height more above and below.
  */
 function markerStrip(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
   const marker = win.getComputedStyle(el, '::marker');
@@ -252,14 +256,17 @@ function markerStrip(win: Window, el: Element, cs: CSSStyleDeclaration, rects: D
   const r = rects[0];
   const size = parseFloat(marker.fontSize) || 16;
   const line = parseFloat(marker.lineHeight) || size * 1.5;
+  const reach = content === 'normal' && cs.listStyleImage === 'none' && BULLETS.test(cs.listStyleType) ? 4 * size : Infinity;
   const top = r.top - 2 * size;
   const height = Math.max(r.height, line) + 4 * size;
   if (cs.writingMode.startsWith('vertical') || cs.writingMode.startsWith('sideways')) {
-    push(r.left - 2 * size, 0, r.width + 4 * size, r.bottom);
+    const y0 = Math.max(0, r.top - reach);
+    push(r.left - 2 * size, y0, r.width + 4 * size, r.bottom - y0);
   } else if (cs.direction === 'rtl') {
-    push(r.left, top, win.innerWidth - r.left, height);
+    push(r.left, top, Math.min(win.innerWidth, r.right + reach) - r.left, height);
   } else {
-    push(0, top, r.right, height);
+    const x0 = Math.max(0, r.left - reach);
+    push(x0, top, r.right - x0, height);
   }
 }
 
@@ -279,7 +286,7 @@ function mirror(b: { x: number; y: number; width: number; height: number }, box:
 /** SVG elements that are drawn only where another element uses them. */
 const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
 /** Properties that use a resource, by `url(#id)`. */
-const USING = ['fill', 'stroke', 'filter', 'mask-image', 'clip-path', 'marker-start', 'marker-mid', 'marker-end'];
+const USING = ['fill', 'stroke', 'filter', 'backdrop-filter', 'mask-image', 'clip-path', 'marker-start', 'marker-mid', 'marker-end'];
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
 /** Deeper chains of resources using resources are not followed. */
 const MAX_ROUNDS = 8;

@@ -99,8 +99,15 @@ describe('masked content drawn outside its own boxes', () => {
       <style>li.pin::marker { content: attr(data-pin) " "; color: #ff00ff; font-size: 30px; }</style>
       <ul style="margin: 0 0 0 300px; padding: 0"><li class="pin no-upscope" data-pin="PIN 4921" style="width: 100px">x</li></ul>
       <ol start="4921" style="margin: 20px 0 0 300px; padding: 0"><li data-upscope-masked style="color: #ff00ff; width: 100px">x</li></ol>
-      <ol start="7734" dir="rtl" style="margin: 20px 0 0 0; padding: 0; width: 400px"><li class="rr-block" style="color: #ff00ff; width: 100px">x</li></ol>`);
-    await expectNoLeak('markers');
+      <ol start="7734" dir="rtl" style="margin: 20px 0 0 0; padding: 0; width: 400px"><li class="rr-block" style="color: #ff00ff; width: 100px">x</li></ol>
+      <div style="position: relative; margin-top: 20px">
+        <div id="beside" style="position: absolute; left: 10px; top: 0; width: 100px; height: 30px; background: rgb(0, 160, 0)"></div>
+        <ul style="margin: 0 0 0 300px; padding: 0"><li class="no-upscope" style="color: #ff00ff; width: 100px">x</li></ul>
+      </div>`);
+    const picture = await expectNoLeak('markers');
+    // A bullet is one glyph wide: its box does not reach far past it.
+    const beside = document.querySelector('#beside')!.getBoundingClientRect();
+    expect(isGreen(picture.pixel(beside.left + 50, beside.top + 15)), 'what is beside a bulleted item still shows').to.equal(true);
   });
 
   it('the ::before and ::after of a masked display: contents element are covered in its parent’s box', async () => {
@@ -111,12 +118,13 @@ describe('masked content drawn outside its own boxes', () => {
     await expectNoLeak('display: contents');
   });
 
-  it('a mask in a same-origin iframe is covered where a transform draws it: the frame’s own, an ancestor’s, rotate and scale; a 3D one covers the frame', async () => {
+  it('a mask in a same-origin iframe is covered where a transform draws it: the frame’s own, an ancestor’s, rotate, scale and zoom; a 3D one covers the frame', async () => {
     const doc = (secret: string) =>
       `<body style='margin:0'><p style='margin:0;font:30px sans-serif;color:rgb(0,160,0)'>plain <span class='no-upscope' style='color:#ff00ff;background:#ff00ff'>${secret}</span></p></body>`;
     const root = mount(`
       <iframe srcdoc="${doc('SECRET')}" style="border: 2px solid #888; padding: 3px; width: 300px; height: 60px; transform: translate(150px, 20px) rotate(30deg) scale(1.4); transform-origin: 0 0"></iframe>
       <div style="position: absolute; left: 520px; top: 40px; rotate: -20deg; scale: 1.3"><iframe srcdoc="${doc('4111')}" style="border: 0; width: 260px; height: 50px"></iframe></div>
+      <div style="position: absolute; left: 420px; top: 300px; zoom: 1.5"><iframe srcdoc="${doc('ZOOM')}" style="border: 0; width: 200px; height: 50px"></iframe></div>
       <div style="position: absolute; left: 40px; top: 360px; perspective: 300px"><iframe srcdoc="${doc('PIN')}" style="border: 0; width: 260px; height: 50px; transform: rotateY(35deg)"></iframe></div>`);
     await framesLoaded(root);
     const picture = await expectNoLeak('transformed frames');
@@ -129,7 +137,7 @@ describe('masked content drawn outside its own boxes', () => {
     }
   });
 
-  it('SVG resources that draw masked content elsewhere are covered where they are used: <feImage>, <pattern>, <clipPath>, <mask>, and a CSS url() filter on HTML', async () => {
+  it('SVG resources that draw masked content elsewhere are covered where they are used: <feImage>, <pattern>, <clipPath>, <mask>, <marker>, and a CSS url() filter on HTML', async () => {
     mount(`
       <svg width="500" height="120" style="display: block">
         <defs><text id="sec" class="no-upscope" x="0" y="40" font-size="40" fill="#ff00ff">SECRET</text>
@@ -145,6 +153,10 @@ describe('masked content drawn outside its own boxes', () => {
         <mask id="m"><text class="rr-mask" x="250" y="45" font-size="50" fill="#fff">MASK</text></mask></defs>
         <rect clip-path="url(#c)" width="250" height="60" fill="#ff00ff"/>
         <rect mask="url(#m)" x="250" width="250" height="60" fill="#ff00ff"/>
+      </svg>
+      <svg width="500" height="60" style="display: block">
+        <defs><marker id="mk" markerWidth="200" markerHeight="60" refX="0" refY="30" markerUnits="userSpaceOnUse"><text class="no-upscope" y="40" font-size="40" fill="#ff00ff">MARK</text></marker></defs>
+        <line x1="250" y1="30" x2="260" y2="30" stroke="#ccc" marker-start="url(#mk)"/>
       </svg>
       <svg width="0" height="0" style="position: absolute"><text id="sec2" class="no-upscope" x="0" y="40" font-size="40" fill="#ff00ff">HTML</text>
         <filter id="f2" x="0" y="0" width="1" height="1"><feImage href="#sec2"/></filter></svg>
@@ -162,12 +174,13 @@ describe('masked content drawn outside its own boxes', () => {
     await expectNoLeak('masked feImage');
   });
 
-  it('copies a mask draws of itself are covered: -webkit-box-reflect and drop-shadow() of it or an ancestor, its text-shadow', async () => {
+  it('copies a mask draws of itself are covered: -webkit-box-reflect and drop-shadow() of it or an ancestor, its text-shadow; and a child it positions far outside', async () => {
     mount(`
       <div class="no-upscope" style="-webkit-box-reflect: right 50px; width: 200px; color: #ff00ff">REFLECT</div>
       <div style="filter: drop-shadow(300px 0 0 #ff00ff)"><span class="no-upscope" style="color: #000">SHADOW</span></div>
       <div style="-webkit-box-reflect: below 10px; width: 250px"><span class="no-upscope" style="color: #ff00ff">BELOW</span></div>
-      <div class="no-upscope" style="margin-top: 40px; text-shadow: 300px 0 2px #ff00ff; width: 150px">TEXT</div>`);
+      <div class="no-upscope" style="margin-top: 40px; text-shadow: 300px 0 2px #ff00ff; width: 150px">TEXT</div>
+      <div class="no-upscope" style="position: relative; width: 100px; height: 30px"><span style="position: absolute; left: 400px; color: #ff00ff; white-space: nowrap">CHILD FAR OUT</span></div>`);
     await expectNoLeak('reflections and shadows');
   });
 });
