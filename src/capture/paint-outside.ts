@@ -20,8 +20,10 @@
  *   that transform, each to the bounding box of its transformed corners (see {@link frameMap}).
  *
  * Not covered here (the copy hides them): a `::before`/`::after` positioned away from its element,
- * `text-shadow` set on a descendant of the mask, and an ancestor's `url()` filter that moves what
- * it draws (`feOffset`, `feDisplacementMap`).
+ * `text-shadow`, reflections and drop shadows set on a descendant of the mask (only the mask and
+ * its ancestors are read: a large masked subtree stays cheap), an ancestor's `url()` filter that
+ * moves what it draws (`feOffset`, `feDisplacementMap`), and a style sheet rule using a resource
+ * that is only inside a mask (see {@link resourceRects}).
  */
 import { isMaskElement, MASK_SELECTOR } from './find-masks.js';
 
@@ -227,7 +229,8 @@ export class PaintOutside {
     known = NO_SPILL;
     if ((reflect && reflect !== 'none') || filter.includes('drop-shadow')) {
       const r = /^(above|below|left|right)\s*(-?[\d.]+px)?/.exec(reflect);
-      const shadows = [...filter.matchAll(/drop-shadow\(((?:[^()]|\([^()]*\))*)\)/g)].flatMap((m) => shadowsOf(m[1]));
+      // A drop shadow's length is the blur's standard deviation: its ink reaches about three of them.
+      const shadows = [...filter.matchAll(/drop-shadow\(((?:[^()]|\([^()]*\))*)\)/g)].flatMap((m) => shadowsOf(m[1])).map((d) => ({ ...d, blur: 3 * d.blur }));
       known = { reflect: r ? { side: r[1], gap: parseFloat(r[2] ?? '0') || 0 } : null, shadows };
     }
     this.spills.set(el, known);
@@ -291,13 +294,18 @@ const XLINK_NS = 'http://www.w3.org/1999/xlink';
 /** Deeper chains of resources using resources are not followed. */
 const MAX_ROUNDS = 8;
 
-/** Is `el` masked, inside a mask (through shadow hosts), or holding one? */
-function touchesMask(el: Element): boolean {
-  if (el.closest(MASK_SELECTOR) || isMaskElement(el) || el.querySelector(MASK_SELECTOR)) return true;
+/** Is `el` inside a mask (itself one, or through shadow hosts)? */
+function insideMask(el: Element): boolean {
+  if (el.closest(MASK_SELECTOR) || isMaskElement(el)) return true;
   for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
     if (isMaskElement(root.host) || root.host.closest(MASK_SELECTOR)) return true;
   }
   return false;
+}
+
+/** Is `el` masked, inside a mask, or holding one? */
+function touchesMask(el: Element): boolean {
+  return insideMask(el) || el.querySelector(MASK_SELECTOR) !== null;
 }
 
 /** The ids a resource's content points at: `href`s (`<feImage>`, `<use>`, a pattern's or gradient's template) and `url(#id)`s. */
@@ -322,17 +330,31 @@ function usedIds(cs: CSSStyleDeclaration): string[] {
   return out;
 }
 
+/** Attributes that can use a resource by `url(#id)`: presentation attributes and inline style. */
+const USING_ATTRIBUTES = ['fill', 'stroke', 'filter', 'mask', 'clip-path', 'marker-start', 'marker-mid', 'marker-end', 'style'];
+const USING_QUERY = USING_ATTRIBUTES.map((a) => `[${a}*="url("]`).join(',');
+
 /**
  * SVG resources of one tree (a document or shadow root) that draw masked content, and where they
  * are drawn: every element using one is covered (see the module comment). A page with no such
- * resource costs one query.
+ * resource costs one query. A resource that is only inside a mask (an icon's clip path in a masked
+ * form, a common sight) is looked for in attributes and inline styles that use it, one query; one
+ * that holds or draws masked content (a deliberate construction) in every element's computed
+ * style: a style sheet's rule may use it too.
  */
 export function resourceRects(root: Document | ShadowRoot, push: Sink): void {
   const resources = [...root.querySelectorAll(RESOURCES)].filter((r) => r.id);
   if (resources.length === 0) return;
   const byId = (id: string) => (root as Partial<Document>).getElementById?.(id) ?? null;
   const secret = new Set<string>();
-  for (const r of resources) if (touchesMask(r)) secret.add(r.id);
+  let deep = false;
+  for (const r of resources) {
+    if (insideMask(r)) secret.add(r.id);
+    else if (r.querySelector(MASK_SELECTOR)) {
+      secret.add(r.id);
+      deep = true;
+    }
+  }
   for (let round = 0, grew = true; grew && round < MAX_ROUNDS; round++) {
     grew = false;
     for (const r of resources) {
@@ -348,15 +370,18 @@ export function resourceRects(root: Document | ShadowRoot, push: Sink): void {
       });
       if (hit) {
         secret.add(r.id);
-        grew = true;
+        grew = deep = true;
       }
     }
   }
   if (secret.size === 0) return;
   const win = (root.ownerDocument ?? (root as Document)).defaultView;
   if (!win) return;
-  for (const el of root.querySelectorAll('*')) {
-    if (!usedIds(win.getComputedStyle(el)).some((id) => secret.has(id))) continue;
+  const uses = deep
+    ? (el: Element) => usedIds(win.getComputedStyle(el)).some((id) => secret.has(id))
+    : (el: Element) => USING_ATTRIBUTES.some((a) => [...(el.getAttribute(a) ?? '').matchAll(/url\(\s*['"]?[^'")#]*#([^'")\s]+)/g)].some((m) => secret.has(m[1])));
+  for (const el of root.querySelectorAll(deep ? '*' : USING_QUERY)) {
+    if (!uses(el)) continue;
     if (el instanceof SVGElement && el.ownerSVGElement) {
       let svg = el.ownerSVGElement;
       while (svg.ownerSVGElement) svg = svg.ownerSVGElement;
