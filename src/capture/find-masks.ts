@@ -1,6 +1,7 @@
 import { isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-fields.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
-import { frameMap, IDENTITY, PaintOutside, resourceRects, sinkInto, type Affine, type Sink } from './paint-outside.js';
+import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
+import { resourceRects } from './svg-resources.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.

@@ -5,17 +5,14 @@
  * cover it too, so each layer holds on its own:
  *
  * - a list item's `::marker` outside its box (`list-style-position: outside`): a strip from the
- *   item's first line to the edge of the viewport on the marker's side (its width is not exposed);
+ *   item's first line to the edge of the viewport on the marker's side (its width is not exposed;
+ *   a bullet's reaches a few characters);
  * - the `::before`/`::after` of a `display: contents` element, which has no box: they are laid
  *   out in its parent's, so the parent's boxes (the nearest ancestor with any);
  * - `text-shadow` of the mask: its boxes shifted and grown by each shadow;
  * - `-webkit-box-reflect` and `filter: drop-shadow()` of the mask or an ancestor: its boxes
  *   mirrored, or shifted and grown, as each one draws them;
- * - SVG resources drawn elsewhere (a `<pattern>`, `<mask>`, `<clipPath>`, `<marker>`, gradient, or
- *   a `<filter>` whose `<feImage>` draws an element) that hold, are inside, or draw something
- *   masked: every element that uses one (`fill`, `stroke`, `filter`, `backdrop-filter`, `mask`, `clip-path`,
- *   `marker-*`) is covered where it draws: an SVG element by its outermost `<svg>`, an HTML element
- *   by its boxes grown by their size each way (a filter's region reaches past the box);
+ * - SVG resources that draw masked content elsewhere: the elements using them (svg-resources.ts);
  * - a same-origin frame under a transform (its own or an ancestor's): its rectangles are mapped by
  *   that transform, each to the bounding box of its transformed corners (see {@link frameMap}).
  *
@@ -23,9 +20,8 @@
  * `text-shadow`, reflections and drop shadows set on a descendant of the mask (only the mask and
  * its ancestors are read: a large masked subtree stays cheap), an ancestor's `url()` filter that
  * moves what it draws (`feOffset`, `feDisplacementMap`), and a style sheet rule using a resource
- * that is only inside a mask (see {@link resourceRects}).
+ * that is only inside a mask (see resourceRects in svg-resources.ts).
  */
-import { isMaskElement, MASK_SELECTOR } from './find-masks.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -283,116 +279,5 @@ function mirror(b: { x: number; y: number; width: number; height: number }, box:
       return { ...b, x: 2 * box.right + gap - b.x - b.width };
     default:
       return { ...b, x: 2 * box.left - gap - b.x - b.width };
-  }
-}
-
-/** SVG elements that are drawn only where another element uses them. */
-const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
-/** Properties that use a resource, by `url(#id)`. */
-const USING = ['fill', 'stroke', 'filter', 'backdrop-filter', 'mask-image', 'clip-path', 'marker-start', 'marker-mid', 'marker-end'];
-const XLINK_NS = 'http://www.w3.org/1999/xlink';
-/** Deeper chains of resources using resources are not followed. */
-const MAX_ROUNDS = 8;
-
-/** Is `el` inside a mask (itself one, or through shadow hosts)? */
-function insideMask(el: Element): boolean {
-  if (el.closest(MASK_SELECTOR) || isMaskElement(el)) return true;
-  for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
-    if (isMaskElement(root.host) || root.host.closest(MASK_SELECTOR)) return true;
-  }
-  return false;
-}
-
-/** Is `el` masked, inside a mask, or holding one? */
-function touchesMask(el: Element): boolean {
-  return insideMask(el) || el.querySelector(MASK_SELECTOR) !== null;
-}
-
-/** The ids a resource's content points at: `href`s (`<feImage>`, `<use>`, a pattern's or gradient's template) and `url(#id)`s. */
-function pointsAt(resource: Element): string[] {
-  const out: string[] = [];
-  for (const el of [resource, ...resource.querySelectorAll('*')]) {
-    for (const ref of [el.getAttribute('href'), el.getAttributeNS(XLINK_NS, 'href'), el.getAttribute('xlink:href')]) {
-      if (ref?.trim().startsWith('#')) out.push(ref.trim().slice(1));
-    }
-    for (const attr of el.attributes) for (const m of attr.value.matchAll(/url\(\s*['"]?#([^'")\s]+)/g)) out.push(m[1]);
-  }
-  return out;
-}
-
-/** The ids in `url(#id)` references of computed values. */
-function usedIds(cs: CSSStyleDeclaration): string[] {
-  const out: string[] = [];
-  for (const name of USING) {
-    const value = cs.getPropertyValue(name);
-    if (value.includes('url(')) for (const m of value.matchAll(/url\(\s*['"]?[^'")#]*#([^'")\s]+)/g)) out.push(m[1]);
-  }
-  return out;
-}
-
-/** Attributes that can use a resource by `url(#id)`: presentation attributes and inline style. */
-const USING_ATTRIBUTES = ['fill', 'stroke', 'filter', 'mask', 'clip-path', 'marker-start', 'marker-mid', 'marker-end', 'style'];
-const USING_QUERY = USING_ATTRIBUTES.map((a) => `[${a}*="url("]`).join(',');
-
-/**
- * SVG resources of one tree (a document or shadow root) that draw masked content, and where they
- * are drawn: every element using one is covered (see the module comment). A page with no such
- * resource costs one query. A resource that is only inside a mask (an icon's clip path in a masked
- * form, a common sight) is looked for in attributes and inline styles that use it, one query; one
- * that holds or draws masked content (a deliberate construction) in every element's computed
- * style: a style sheet's rule may use it too.
- */
-export function resourceRects(root: Document | ShadowRoot, push: Sink): void {
-  const resources = [...root.querySelectorAll(RESOURCES)].filter((r) => r.id);
-  if (resources.length === 0) return;
-  const byId = (id: string) => (root as Partial<Document>).getElementById?.(id) ?? null;
-  const secret = new Set<string>();
-  let deep = false;
-  for (const r of resources) {
-    if (insideMask(r)) secret.add(r.id);
-    else if (r.querySelector(MASK_SELECTOR)) {
-      secret.add(r.id);
-      deep = true;
-    }
-  }
-  for (let round = 0, grew = true; grew && round < MAX_ROUNDS; round++) {
-    grew = false;
-    for (const r of resources) {
-      if (secret.has(r.id)) continue;
-      const hit = pointsAt(r).some((id) => {
-        let target: Element | null = null;
-        try {
-          target = byId(decodeURIComponent(id));
-        } catch {
-          return false;
-        }
-        return secret.has(id) || (target !== null && touchesMask(target));
-      });
-      if (hit) {
-        secret.add(r.id);
-        grew = deep = true;
-      }
-    }
-  }
-  if (secret.size === 0) return;
-  const win = (root.ownerDocument ?? (root as Document)).defaultView;
-  if (!win) return;
-  const uses = deep
-    ? (el: Element) => usedIds(win.getComputedStyle(el)).some((id) => secret.has(id))
-    : (el: Element) => USING_ATTRIBUTES.some((a) => [...(el.getAttribute(a) ?? '').matchAll(/url\(\s*['"]?[^'")#]*#([^'")\s]+)/g)].some((m) => secret.has(m[1])));
-  for (const el of root.querySelectorAll(deep ? '*' : USING_QUERY)) {
-    if (!uses(el)) continue;
-    if (el instanceof SVGElement && el.ownerSVGElement) {
-      let svg = el.ownerSVGElement;
-      while (svg.ownerSVGElement) svg = svg.ownerSVGElement;
-      const b = svg.getBoundingClientRect();
-      const grow = win.getComputedStyle(svg).overflow.startsWith('visible') ? Math.max(b.width, b.height) : 0;
-      push(b.left - grow, b.top - grow, b.width + 2 * grow, b.height + 2 * grow);
-    } else {
-      for (const b of el.getClientRects()) {
-        const grow = Math.max(b.width, b.height);
-        push(b.left - grow, b.top - grow, b.width + 2 * grow, b.height + 2 * grow);
-      }
-    }
   }
 }
