@@ -114,6 +114,9 @@ function blankElement(el: Element): void {
       el.removeAttribute('srcset');
       break;
     case 'image':
+    // A filter's <feImage> draws its picture (or the element it names) wherever the filter is
+    // used, and `visibility` does not reach filter primitives.
+    case 'feImage':
       el.removeAttribute('href');
       el.removeAttribute('xlink:href');
       break;

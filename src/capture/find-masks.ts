@@ -1,5 +1,7 @@
 import { isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-fields.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
+import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
+import { resourceRects } from './svg-resources.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
@@ -118,33 +120,61 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
   const range = doc.createRange();
   // A <use> draws content defined elsewhere: it is checked, and boxed, where it draws.
   const uses = new UseChecker(options.maskAll === true);
-  if (options.maskAll) searchAll(doc, 0, 0, false, out, range, uses);
-  else searchRoot(doc, 0, 0, out, range, uses);
+  // What masked content draws outside its boxes (markers, reflections, SVG resources), see paint-outside.ts.
+  const outside = new PaintOutside();
+  if (options.maskAll) searchAll(doc, IDENTITY, false, out, range, uses, outside);
+  else searchRoot(doc, IDENTITY, out, range, uses, outside);
   range.detach();
   return out;
 }
 
-function searchRoot(root: Document | ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): void {
-  if (root.nodeType !== Node.DOCUMENT_NODE && searchSmallTree(root as ShadowRoot, dx, dy, out, range, uses)) return;
+/**
+ * Searches a frame's same-origin `<iframe>` with `search`, mapped by the frame's transform (see
+ * frameMap); under a transform it cannot map (3D), the whole frame is covered if anything in it is.
+ */
+function searchFrame(frame: HTMLIFrameElement, frameDoc: Document, place: Affine, out: MaskRect[], search: (doc: Document, place: Affine, out: MaskRect[], range: Range) => void): void {
+  trackSecretFields(frameDoc);
+  const map = frameMap(frame, place);
+  const frameRange = frameDoc.createRange();
+  if (map) search(frameDoc, map, out, frameRange);
+  else {
+    const inside: MaskRect[] = [];
+    search(frameDoc, IDENTITY, inside, frameRange);
+    const b = frame.getBoundingClientRect();
+    if (inside.length > 0) sinkInto(out, place)(b.left, b.top, b.width, b.height);
+  }
+  frameRange.detach();
+}
+
+function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[], range: Range, uses: UseChecker, outside: PaintOutside): void {
+  if (root.nodeType !== Node.DOCUMENT_NODE && searchSmallTree(root as ShadowRoot, place, out, range, uses, outside)) return;
+  const sink = sinkInto(out, place);
   // Every element that matches a mask selector, each once (an element may match several).
   const masks = new Set<Element>();
   for (const query of MASK_QUERIES) {
     for (const el of root.querySelectorAll(query)) if (query !== AUTOCOMPLETE || el.matches(MASK_SELECTOR)) masks.add(el);
   }
-  boxMasks(masks, dx, dy, out, range);
+  boxMasks(masks, sink, range, outside);
   // Secret fields and <use>s that draw hidden content, wherever they are; each kind is found by a
   // query of its own (the fast path), not by a test on every element of the page.
   for (const tag of ['input', 'textarea', 'select', 'use']) {
-    for (const el of root.querySelectorAll(tag)) boxHidden(el, masks, dx, dy, out, range, uses);
+    for (const el of root.querySelectorAll(tag)) boxHidden(el, masks, sink, range, uses, outside);
   }
+  resourceRects(root, sink);
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
   // Shadow hosts have no selector: every element is looked at, by a tree walker (a fraction of
   // the cost of iterating querySelectorAll('*') over a long table).
   const walker = (root.ownerDocument ?? (root as Document)).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
   for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
-    if (el.shadowRoot) searchRoot(el.shadowRoot, dx, dy, out, range, uses);
+    if (el.shadowRoot) searchRoot(el.shadowRoot, place, out, range, uses, outside);
   }
-  for (const el of root.querySelectorAll('iframe')) searchFrame(el as HTMLIFrameElement, dx, dy, out, uses);
+  for (const el of root.querySelectorAll('iframe')) searchFrameOf(el, place, out, uses, outside);
+}
+
+/** Searches a same-origin `<iframe>`'s document (see {@link searchFrame}); nothing across origins. */
+function searchFrameOf(el: HTMLIFrameElement, place: Affine, out: MaskRect[], uses: UseChecker, outside: PaintOutside): void {
+  const frameDoc = sameOriginDocument(el);
+  if (frameDoc) searchFrame(el, frameDoc, place, out, (d, p, o, r) => searchRoot(d, p, o, r, uses, outside));
 }
 
 /**
@@ -162,7 +192,7 @@ const SMALL_TREE_QUERY = `${MASK_SELECTOR},input,textarea,select,use,iframe`;
  * elements they look at. Finds the same masks; returns false, having searched nothing, for a
  * larger tree, which is searched as a document is.
  */
-function searchSmallTree(root: ShadowRoot, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): boolean {
+function searchSmallTree(root: ShadowRoot, place: Affine, out: MaskRect[], range: Range, uses: UseChecker, outside: PaintOutside): boolean {
   const hosts: Element[] = [];
   let elements = 0;
   const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
@@ -170,42 +200,33 @@ function searchSmallTree(root: ShadowRoot, dx: number, dy: number, out: MaskRect
     if (++elements > SMALL_TREE) return false;
     if (el.shadowRoot) hosts.push(el);
   }
+  const sink = sinkInto(out, place);
   const found = root.querySelectorAll(SMALL_TREE_QUERY);
   const masks = new Set<Element>();
   for (const el of found) if (el.matches(MASK_SELECTOR)) masks.add(el);
-  boxMasks(masks, dx, dy, out, range);
-  for (const el of found) boxHidden(el, masks, dx, dy, out, range, uses);
-  for (const host of hosts) searchRoot(host.shadowRoot!, dx, dy, out, range, uses);
-  for (const el of found) if (el.localName === 'iframe') searchFrame(el as HTMLIFrameElement, dx, dy, out, uses);
+  boxMasks(masks, sink, range, outside);
+  for (const el of found) boxHidden(el, masks, sink, range, uses, outside);
+  resourceRects(root, sink);
+  for (const host of hosts) searchRoot(host.shadowRoot!, place, out, range, uses, outside);
+  for (const el of found) if (el.localName === 'iframe') searchFrameOf(el as HTMLIFrameElement, place, out, uses, outside);
   return true;
 }
 
 /** Boxes each of `masks`, except one inside another (covered by the outer one's walk). */
-function boxMasks(masks: Set<Element>, dx: number, dy: number, out: MaskRect[], range: Range): void {
+function boxMasks(masks: Set<Element>, sink: Sink, range: Range, outside: PaintOutside): void {
   const boxed = new Set<Element>();
   for (const mask of masks) {
     if (hasMaskAncestor(mask)) continue;
     // One inside a <select> is drawn by the select (see isSelectWithMask): the select is boxed.
     const drawn = mask.closest('select') ?? mask;
-    if (!boxed.has(drawn)) collectRects(drawn, dx, dy, out, range);
+    if (!boxed.has(drawn)) collectRects(drawn, sink, range, outside);
     boxed.add(drawn);
   }
 }
 
 /** Boxes `el` when it is a secret field or a `<use>` that draws hidden content, and no mask covers it already. */
-function boxHidden(el: Element, masks: Set<Element>, dx: number, dy: number, out: MaskRect[], range: Range, uses: UseChecker): void {
-  if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !masks.has(el) && !hasMaskAncestor(el)) collectRects(el, dx, dy, out, range);
-}
-
-/** Searches a same-origin frame's document, offset by where the frame's content box is. */
-function searchFrame(el: HTMLIFrameElement, dx: number, dy: number, out: MaskRect[], uses: UseChecker): void {
-  const frameDoc = sameOriginDocument(el);
-  if (!frameDoc) return;
-  trackSecretFields(frameDoc);
-  const box = contentBox(el);
-  const frameRange = frameDoc.createRange();
-  searchRoot(frameDoc, dx + box.x, dy + box.y, out, frameRange, uses);
-  frameRange.detach();
+function boxHidden(el: Element, masks: Set<Element>, sink: Sink, range: Range, uses: UseChecker, outside: PaintOutside): void {
+  if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !masks.has(el) && !hasMaskAncestor(el)) collectRects(el, sink, range, outside);
 }
 
 /** Form fields mask-all hides whole: their value, placeholder and state. */
@@ -221,12 +242,12 @@ const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'u
  * whether an unmask marker is above. A slotted node counts under its light-DOM parents, not its
  * slot: an unmask marker inside a shadow root does not reveal text slotted into it (the safe error).
  */
-function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked: boolean, out: MaskRect[], range: Range, uses: UseChecker): void {
+function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean, out: MaskRect[], range: Range, uses: UseChecker, outside: PaintOutside): void {
+  const sink = sinkInto(out, place);
   const push = (rects: DOMRectList) => {
-    for (const r of rects) {
-      if (r.width > 0 && r.height > 0) out.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height });
-    }
+    for (const r of rects) sink(r.left, r.top, r.width, r.height);
   };
+  resourceRects(root, sink);
   const visit = (node: Node, open: boolean): void => {
     if (node.nodeType === Node.TEXT_NODE) {
       if (!open && (node as Text).data.trim() !== '') {
@@ -238,19 +259,13 @@ function searchAll(root: Document | ShadowRoot, dx: number, dy: number, unmasked
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const el = node as Element;
     if (NOT_DRAWN.has(el.localName)) return;
-    if (el.matches(MASK_SELECTOR) || isSelectWithMask(el) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, dx, dy, out, range);
+    if (el.matches(MASK_SELECTOR) || isSelectWithMask(el) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, sink, range, outside);
     const inside = open || el.matches(UNMASK_SELECTOR);
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
-    if (el.shadowRoot) searchAll(el.shadowRoot, dx, dy, inside, out, range, uses);
+    if (el.shadowRoot) searchAll(el.shadowRoot, place, inside, out, range, uses, outside);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
-      if (frameDoc) {
-        trackSecretFields(frameDoc);
-        const box = contentBox(el as HTMLIFrameElement);
-        const frameRange = frameDoc.createRange();
-        searchAll(frameDoc, dx + box.x, dy + box.y, inside, out, frameRange, uses);
-        frameRange.detach();
-      }
+      if (frameDoc) searchFrame(el as HTMLIFrameElement, frameDoc, place, out, (d, p, o, r) => searchAll(d, p, inside, o, r, uses, outside));
       return;
     }
     for (let c = el.firstChild; c; c = c.nextSibling) visit(c, inside);
@@ -271,21 +286,23 @@ function hasMaskAncestor(el: Element): boolean {
 export function maskRectsOf(mask: Element): MaskRect[] {
   const out: MaskRect[] = [];
   const range = mask.ownerDocument.createRange();
-  collectRects(mask, 0, 0, out, range);
+  collectRects(mask, (x, y, width, height) => out.push({ x, y, width, height }), range);
   range.detach();
   return out;
 }
 
-function collectRects(mask: Element, dx: number, dy: number, out: MaskRect[], range: Range): void {
+/** `outside`: also what each element draws outside its boxes (findMasks; `<upscope-masked>`'s own boxes leave that out). */
+function collectRects(mask: Element, sink: Sink, range: Range, outside?: PaintOutside): void {
   const push = (rects: DOMRectList) => {
-    for (const r of rects) {
-      if (r.width > 0 && r.height > 0) out.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height });
-    }
+    for (const r of rects) if (r.width > 0 && r.height > 0) sink(r.left, r.top, r.width, r.height);
+    return rects;
   };
   const walk = (node: Node) => {
     if (node.nodeType === Node.ELEMENT_NODE) {
       const el = node as Element;
-      push(el.getClientRects());
+      // Pushed first: `outside?.` skips evaluating its arguments when there is no `outside`.
+      const rects = push(el.getClientRects());
+      outside?.visit(el, rects, el === mask, sink);
       if (el.shadowRoot) for (let c = el.shadowRoot.firstChild; c; c = c.nextSibling) walk(c);
       // A slot inside a mask shows the light-DOM nodes assigned to it (its own children are only
       // the fallback): those are what is drawn there.
@@ -305,15 +322,6 @@ function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
   } catch {
     return null;
   }
-}
-
-function contentBox(frame: HTMLIFrameElement): { x: number; y: number } {
-  const r = frame.getBoundingClientRect();
-  const cs = getComputedStyle(frame);
-  return {
-    x: r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft),
-    y: r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop),
-  };
 }
 
 /**

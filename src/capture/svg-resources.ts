@@ -1,0 +1,123 @@
+/**
+ * SVG resources drawn where another element uses them (a `<pattern>`, `<mask>`, `<clipPath>`,
+ * `<marker>`, gradient, or a `<filter>` whose `<feImage>` draws an element): one that holds, is
+ * inside, or draws something masked puts that content wherever it is used, far from the masked
+ * element's boxes. For the black boxes (see paint-outside.ts and find-masks.ts), every element
+ * using one (`fill`, `stroke`, `filter`, `backdrop-filter`, `mask`, `clip-path`, `marker-*`) is
+ * covered where it draws: an SVG element by its outermost `<svg>`, an HTML element by its boxes
+ * grown by their size each way (a filter's region reaches past the box). The copy hides the content itself: masked elements draw
+ * nothing wherever they are used (see blank-masked-clone.ts).
+ */
+import { isMaskElement, MASK_SELECTOR } from './find-masks.js';
+import type { Sink } from './paint-outside.js';
+
+/** SVG elements that are drawn only where another element uses them. */
+const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
+/** Properties that use a resource, by `url(#id)`. */
+const USING = ['fill', 'stroke', 'filter', 'backdrop-filter', 'mask-image', 'clip-path', 'marker-start', 'marker-mid', 'marker-end'];
+const XLINK_NS = 'http://www.w3.org/1999/xlink';
+/** Deeper chains of resources using resources are not followed. */
+const MAX_ROUNDS = 8;
+
+/** Is `el` inside a mask (itself one, or through shadow hosts)? */
+function insideMask(el: Element): boolean {
+  if (el.closest(MASK_SELECTOR) || isMaskElement(el)) return true;
+  for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
+    if (isMaskElement(root.host) || root.host.closest(MASK_SELECTOR)) return true;
+  }
+  return false;
+}
+
+/** Is `el` masked, inside a mask, or holding one? */
+function touchesMask(el: Element): boolean {
+  return insideMask(el) || el.querySelector(MASK_SELECTOR) !== null;
+}
+
+/** The ids a resource's content points at: `href`s (`<feImage>`, `<use>`, a pattern's or gradient's template) and `url(#id)`s. */
+function pointsAt(resource: Element): string[] {
+  const out: string[] = [];
+  for (const el of [resource, ...resource.querySelectorAll('*')]) {
+    for (const ref of [el.getAttribute('href'), el.getAttributeNS(XLINK_NS, 'href'), el.getAttribute('xlink:href')]) {
+      if (ref?.trim().startsWith('#')) out.push(ref.trim().slice(1));
+    }
+    for (const attr of el.attributes) for (const m of attr.value.matchAll(/url\(\s*['"]?#([^'")\s]+)/g)) out.push(m[1]);
+  }
+  return out;
+}
+
+/** The ids in `url(#id)` references of computed values. */
+function usedIds(cs: CSSStyleDeclaration): string[] {
+  const out: string[] = [];
+  for (const name of USING) {
+    const value = cs.getPropertyValue(name);
+    if (value.includes('url(')) for (const m of value.matchAll(/url\(\s*['"]?[^'")#]*#([^'")\s]+)/g)) out.push(m[1]);
+  }
+  return out;
+}
+
+/** Attributes that can use a resource by `url(#id)`: presentation attributes and inline style. */
+const USING_ATTRIBUTES = ['fill', 'stroke', 'filter', 'mask', 'clip-path', 'marker-start', 'marker-mid', 'marker-end', 'style'];
+const USING_QUERY = USING_ATTRIBUTES.map((a) => `[${a}*="url("]`).join(',');
+
+/**
+ * SVG resources of one tree (a document or shadow root) that draw masked content, and where they
+ * are drawn: every element using one is covered (see the module comment). A page with no such
+ * resource costs one query. A resource that is only inside a mask (an icon's clip path in a masked
+ * form, a common sight) is looked for in attributes and inline styles that use it, one query; one
+ * that holds or draws masked content (a deliberate construction) in every element's computed
+ * style: a style sheet's rule may use it too.
+ */
+export function resourceRects(root: Document | ShadowRoot, push: Sink): void {
+  const resources = [...root.querySelectorAll(RESOURCES)].filter((r) => r.id);
+  if (resources.length === 0) return;
+  const byId = (id: string) => (root as Partial<Document>).getElementById?.(id) ?? null;
+  const secret = new Set<string>();
+  let deep = false;
+  for (const r of resources) {
+    if (insideMask(r)) secret.add(r.id);
+    else if (r.querySelector(MASK_SELECTOR)) {
+      secret.add(r.id);
+      deep = true;
+    }
+  }
+  for (let round = 0, grew = true; grew && round < MAX_ROUNDS; round++) {
+    grew = false;
+    for (const r of resources) {
+      if (secret.has(r.id)) continue;
+      const hit = pointsAt(r).some((id) => {
+        let target: Element | null = null;
+        try {
+          target = byId(decodeURIComponent(id));
+        } catch {
+          return false;
+        }
+        return secret.has(id) || (target !== null && touchesMask(target));
+      });
+      if (hit) {
+        secret.add(r.id);
+        grew = deep = true;
+      }
+    }
+  }
+  if (secret.size === 0) return;
+  const win = (root.ownerDocument ?? (root as Document)).defaultView;
+  if (!win) return;
+  const uses = deep
+    ? (el: Element) => usedIds(win.getComputedStyle(el)).some((id) => secret.has(id))
+    : (el: Element) => USING_ATTRIBUTES.some((a) => [...(el.getAttribute(a) ?? '').matchAll(/url\(\s*['"]?[^'")#]*#([^'")\s]+)/g)].some((m) => secret.has(m[1])));
+  for (const el of root.querySelectorAll(deep ? '*' : USING_QUERY)) {
+    if (!uses(el)) continue;
+    if (el instanceof SVGElement && el.ownerSVGElement) {
+      let svg = el.ownerSVGElement;
+      while (svg.ownerSVGElement) svg = svg.ownerSVGElement;
+      const b = svg.getBoundingClientRect();
+      const grow = win.getComputedStyle(svg).overflow.startsWith('visible') ? Math.max(b.width, b.height) : 0;
+      push(b.left - grow, b.top - grow, b.width + 2 * grow, b.height + 2 * grow);
+    } else {
+      for (const b of el.getClientRects()) {
+        const grow = Math.max(b.width, b.height);
+        push(b.left - grow, b.top - grow, b.width + 2 * grow, b.height + 2 * grow);
+      }
+    }
+  }
+}
