@@ -254,11 +254,27 @@ const dark = () => page('Dark', `
   `<div class="layout"><aside><input placeholder="Filter" style="width:100%;box-sizing:border-box"><ul>${Array.from({ length: 12 }, (_, i) => `<li><a href="#">Repository ${i}</a></li>`).join('')}</ul><select><option>main</option></select> <button>New</button></aside>
    <main>${Array.from({ length: 8 }, (_, i) => `<div class="card"><h3>Issue #${i + 100} <span class="label">bug</span></h3><p>${para(3, i)}</p><pre>$ git commit -m "a very long line of code that keeps going past the edge of the box so it scrolls sideways ${i}"</pre>${i === 1 ? `<div class="scroll">${para(15)}</div><input type="checkbox" checked> <input type="radio" checked> <input type="range"> <progress value="30" max="100"></progress><textarea>${para(1)}</textarea>` : ''}</div>`).join('')}</main></div>`);
 
+// Pages of misses found after the corpus above (helper "fidgaps").
+
+/** A web font split by unicode-range into subsets of one family, as Google Fonts serves them: each its own file; text mixes subsets and words none covers. */
+const webfonts = () => page('Web fonts', `
+  @font-face { font-family: "Split Icons"; src: url(/fonts/icons-latin.ttf) format("truetype"); unicode-range: U+EA60-EA6F; }
+  @font-face { font-family: "Split Icons"; src: url(/fonts/icons-latin-ext.ttf) format("truetype"); unicode-range: U+EA70-EA7F; }
+  @font-face { font-family: "Split Icons"; src: url(/fonts/icons-cyrillic.ttf) format("truetype"); unicode-range: U+EA80-EA9F; }
+  @font-face { font-family: "Split Icons"; src: url(/fonts/icons-greek.ttf) format("truetype"); unicode-range: U+EAA0-EAFF; }
+  .i, h2, nav, button { font-family: "Split Icons", 'DejaVu Sans', sans-serif; } nav { display: flex; gap: 24px; padding: 12px 24px; background: #0b5394; color: #fff; font-size: 18px; }
+  main { max-width: 900px; margin: 0 auto; padding: 12px 24px; } .row { display: flex; gap: 12px; flex-wrap: wrap; } .row button { font: inherit; font-size: 16px; padding: 8px 14px; border: 1px solid #adb5bd; border-radius: 6px; background: #f8f9fa; }
+  h2 { font-size: 28px; } .big { font-size: 40px; color: #0b5394; }`,
+  `<nav>${Array.from({ length: 5 }, (_, i) => `<span>${String.fromCodePoint(0xea60 + i)} Menu ${i}</span>`).join('')}</nav><main>
+   ${Array.from({ length: 8 }, (_, s) => `<h2>${String.fromCodePoint(0xea70 + s)} Section ${s}</h2><p class="big i">${Array.from({ length: 8 }, (_, k) => String.fromCodePoint([0xea60, 0xea70, 0xea80][k % 3] + s + k)).join(' ')}</p>
+   <div class="row">${Array.from({ length: 4 }, (_, k) => `<button>${String.fromCodePoint([0xea61, 0xea72, 0xea83, 0xea64][k] + s)} Action ${k}</button>`).join('')}</div><p>${para(3, s)} <span class="i">${String.fromCodePoint(0xea65 + s)} ${String.fromCodePoint(0xea75 + s)}</span></p>`).join('')}</main>`);
+
 /** name -> html; every page is measured at the top and scrolled (window, half its scroll range up to 1 600 px). */
 export const CORPUS = [
   ['landing', landing()], ['album', album()], ['pricing', pricing()], ['article', article()], ['form', form()],
   ['docs', docs()], ['charts', charts()], ['shop', shop()], ['banner', banner()], ['rtl', rtl()], ['news', news()],
   ['modal', modal()], ['chat', chat()],
   ['controls', controls()], ['effects', effects()], ['typography', typography()], ['media', media()], ['modern', modern()], ['dark', dark()],
+  ['webfonts', webfonts()],
   ...BENCH_PAGES.map((p) => [`bench-${p.name}`, p.html]),
 ].map(([name, html]) => ({ name, html }));

@@ -12,7 +12,7 @@ import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './
 import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
-import { TextFonts, webFontFamilies } from './font-families.js';
+import { RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
@@ -144,6 +144,8 @@ export class Rasterizer {
   private styles: CloneStyles | null = null;
   /** Tells the library which font families text is drawn in, so their web fonts are embedded. */
   private fonts: TextFonts | null = null;
+  /** Faces split by `unicode-range`, loaded before the first frame that embeds them is drawn (see font-families.ts). */
+  private rangedFaces = new RangedFaces();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
   private webFontsRefused = false;
   /** This frame's mask-all setting, and which originals it leaves readable. */
@@ -275,6 +277,7 @@ export class Rasterizer {
       this.endClone();
     }
     if (this.cloneError) throw this.cloneError;
+    if (context.svgStyleElement) this.rangedFaces.note(context.svgStyleElement);
     // The library's last steps (embedding, the pseudo-element rules) ran in the clone's last slice.
     if (this.options.sliceMs > 0) await yieldToPage();
     const culled = new Set([...this.emptied, ...this.hollow]);
@@ -401,6 +404,20 @@ export class Rasterizer {
   /** Draws snapshot markup into a bitmap of the frame size (with `region`, of the snapshot's changed region only). */
   async draw(snapshot: Snapshot, region = false): Promise<ImageBitmap> {
     const { markup, width, height } = region && snapshot.region ? snapshot.region : snapshot;
+    const faces = this.rangedFaces.take();
+    if (faces !== null) await this.loadImage(faces, 1, 1).catch(() => undefined);
+    const img = await this.loadImage(markup, width, height);
+    // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
+    // could not be handed to the worker, while the pixels it paints on a canvas can.
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
+    ctx.drawImage(img, 0, 0, width, height);
+    return canvas.transferToImageBitmap();
+  }
+
+  /** The SVG markup as a decoded image. */
+  private async loadImage(markup: string, width: number, height: number): Promise<HTMLImageElement> {
     // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
     // cross-origin, which would taint the canvas and keep its pixels from the encoder.
     const img = new Image(width, height);
@@ -409,13 +426,7 @@ export class Rasterizer {
     await img.decode().catch(() => {
       throw new Error('rasterize: the browser could not load the page snapshot');
     });
-    // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
-    // could not be handed to the worker, while the pixels it paints on a canvas can.
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
-    ctx.drawImage(img, 0, 0, width, height);
-    return canvas.transferToImageBitmap();
+    return img;
   }
 
   /** Snapshot and draw in one go. */
@@ -433,6 +444,7 @@ export class Rasterizer {
     this.styles?.dispose();
     this.styles = null;
     this.fonts = null;
+    this.rangedFaces.reset();
   }
 
   private async ensureContext(): Promise<Context<HTMLElement>> {

@@ -209,4 +209,18 @@ describe('capture against the browser\'s own screenshot', () => {
     document.querySelector<HTMLElement>('.box.auto')!.scrollTop = 200;
     await expectWithin('scrollbars', 0.5);
   });
+
+  it('a web font split by unicode-range into several faces of one family (as Google Fonts serves it) is drawn, from every subset the text uses', async () => {
+    // One family, three faces, each for a range of characters and each its own file (the icon
+    // font with a name appended stands in for each subset); the text needs the first two, and has words in characters of none, which
+    // the next family draws. Chromium loads a ranged face only when text needs it, after an SVG
+    // image is drawn: the whole line was drawn invisible.
+    mount(`<p class="split">Saved \u{EA60}\u{EA61}\u{EA62} and \u{EA70}\u{EA71}\u{EA72} done</p><p class="split">\u{EA63}\u{EA64} Plain words \u{EA73}\u{EA74}</p>`,
+      `@font-face { font-family: "Split Icons"; src: url(/__fixtures__/icon-font-split-latin.ttf) format("truetype"); unicode-range: U+EA60-EA6F; }
+       @font-face { font-family: "Split Icons"; src: url(/__fixtures__/icon-font-split-latin-ext.ttf) format("truetype"); unicode-range: U+EA70-EA7F; }
+       @font-face { font-family: "Split Icons"; src: url(/__fixtures__/icon-font-split-cyrillic.ttf) format("truetype"); unicode-range: U+EA80-EAFF; }
+       .split { font: 48px/1.2 "Split Icons", sans-serif; color: rgb(30, 60, 160); margin: 16px; }`);
+    await document.fonts.load('48px "Split Icons"', '\u{EA60}\u{EA70}');
+    await expectWithin('unicode-range-subsets', 0.5);
+  });
 });
