@@ -14,6 +14,7 @@ import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
+import { isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
@@ -148,6 +149,8 @@ export class Rasterizer {
   private rangedFaces = new RangedFaces();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
   private webFontsRefused = false;
+  /** Scrolled text areas of this clone and their clones, replaced once the clone is made (see scrolled-text.ts). */
+  private scrolledText: Array<[HTMLTextAreaElement, Element]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
   private unmasked = new Map<Element, boolean>();
@@ -303,6 +306,8 @@ export class Rasterizer {
       for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
     }
     const distinct = roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
+    // Its stand-in replaces its clone in the clone's parent, which a subtree's root does not have.
+    if (distinct.some(isScrolledTextArea)) return 'a scrolled text area changed';
     const families = new Set(context.fontFamilies.keys());
     const done: Array<{ original: Element; old: Element; clone: Element; resized: boolean }> = [];
     const font = context.font;
@@ -382,6 +387,7 @@ export class Rasterizer {
     this.maskAll = maskAll;
     this.unmasked.clear();
     this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
+    this.scrolledText = [];
     this.visible = new Map();
     this.runs = new Map();
     this.dropping = null;
@@ -544,6 +550,7 @@ export class Rasterizer {
         this.standIns.insertInto(original, el);
         this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
+        if (isScrolledTextArea(original) && el.localName === 'textarea' && !isMaskElement(original)) this.scrolledText.push([original, el]);
         if (original !== this.doc.scrollingElement) {
           showScrollPosition(original, el);
           matchScrollbars(original, el);
@@ -569,6 +576,13 @@ export class Rasterizer {
   /** The whole clone is ready: blank masks once more by selector, so no pairing slip can expose one. */
   private async onCloneNode(clone: Node): Promise<void> {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
+    for (const [original, el] of this.scrolledText) {
+      const standIn = el.parentNode ? scrolledTextStandIn(original, el) : null;
+      if (!standIn) continue;
+      el.replaceWith(standIn);
+      this.cloneOf?.set(original, standIn);
+    }
+    this.scrolledText = [];
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
       dropUncheckedUses(clone as Element);

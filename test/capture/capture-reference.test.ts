@@ -223,4 +223,23 @@ describe('capture against the browser\'s own screenshot', () => {
     await document.fonts.load('48px "Split Icons"', '\u{EA60}\u{EA70}');
     await expectWithin('unicode-range-subsets', 0.5);
   });
+
+  it('a text area, a text area with wrap=off and a list box show the lines the visitor scrolled to', async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `Line ${i} ${'and more words '.repeat((i % 4) + 1)}`).join('\n');
+    const root = mount(`
+      <p>Notes <textarea id="down" rows="5" cols="40">${lines}</textarea> after</p>
+      <textarea id="across" rows="5" cols="30" wrap="off">${lines.replace(/\n/g, ' wide wide wide wide\n')}</textarea>
+      <select id="list" multiple size="4">${Array.from({ length: 20 }, (_, i) => `<option${i === 1 ? ' selected' : ''}>Option ${i}</option>`).join('')}</select>
+      <textarea id="styled" rows="4" cols="30">${lines}</textarea>`,
+      `textarea, select { font: 18px/1.3 monospace; margin: 12px; }
+       #across, #list { vertical-align: top; }
+       #styled { display: block; padding: 10px 14px; border: 3px solid rgb(13, 110, 253); border-radius: 8px; background: rgb(240, 246, 255); color: rgb(40, 40, 90); resize: none; }`);
+    root.querySelector<HTMLTextAreaElement>('#down')!.scrollTop = 200;
+    const across = root.querySelector<HTMLTextAreaElement>('#across')!;
+    across.scrollTop = 120;
+    across.scrollLeft = 150;
+    root.querySelector<HTMLSelectElement>('#list')!.scrollTop = 180;
+    root.querySelector<HTMLTextAreaElement>('#styled')!.scrollTop = 333;
+    await expectWithin('scrolled-form-fields', 0.5);
+  });
 });
