@@ -14,7 +14,7 @@ import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
-import { isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
+import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
@@ -149,8 +149,8 @@ export class Rasterizer {
   private rangedFaces = new RangedFaces();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
   private webFontsRefused = false;
-  /** Scrolled text areas of this clone and their clones, replaced once the clone is made (see scrolled-text.ts). */
-  private scrolledText: Array<[HTMLTextAreaElement, Element]> = [];
+  /** Scrolled text areas and indeterminate checkboxes of this clone, with their clones and the stand-ins that replace them once the clone is made (see scrolled-text.ts). */
+  private replaced: Array<[Element, Element, () => Element | null]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
   private unmasked = new Map<Element, boolean>();
@@ -307,7 +307,7 @@ export class Rasterizer {
     }
     const distinct = roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
     // Its stand-in replaces its clone in the clone's parent, which a subtree's root does not have.
-    if (distinct.some(isScrolledTextArea)) return 'a scrolled text area changed';
+    if (distinct.some((el) => isScrolledTextArea(el) || isIndeterminateBox(el))) return 'a scrolled text area or an indeterminate checkbox changed';
     const families = new Set(context.fontFamilies.keys());
     const done: Array<{ original: Element; old: Element; clone: Element; resized: boolean }> = [];
     const font = context.font;
@@ -387,7 +387,7 @@ export class Rasterizer {
     this.maskAll = maskAll;
     this.unmasked.clear();
     this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
-    this.scrolledText = [];
+    this.replaced = [];
     this.visible = new Map();
     this.runs = new Map();
     this.dropping = null;
@@ -550,7 +550,10 @@ export class Rasterizer {
         this.standIns.insertInto(original, el);
         this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
-        if (isScrolledTextArea(original) && el.localName === 'textarea' && !isMaskElement(original)) this.scrolledText.push([original, el]);
+        if (el.localName === original.localName && !isMaskElement(original)) {
+          if (isScrolledTextArea(original)) this.replaced.push([original, el, () => scrolledTextStandIn(original, el)]);
+          else if (isIndeterminateBox(original)) this.replaced.push([original, el, () => indeterminateStandIn(original, el)]);
+        }
         if (original !== this.doc.scrollingElement) {
           showScrollPosition(original, el);
           matchScrollbars(original, el);
@@ -576,13 +579,13 @@ export class Rasterizer {
   /** The whole clone is ready: blank masks once more by selector, so no pairing slip can expose one. */
   private async onCloneNode(clone: Node): Promise<void> {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
-    for (const [original, el] of this.scrolledText) {
-      const standIn = el.parentNode ? scrolledTextStandIn(original, el) : null;
+    for (const [original, el, make] of this.replaced) {
+      const standIn = el.parentNode ? make() : null;
       if (!standIn) continue;
       el.replaceWith(standIn);
       this.cloneOf?.set(original, standIn);
     }
-    this.scrolledText = [];
+    this.replaced = [];
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
       dropUncheckedUses(clone as Element);

@@ -5,7 +5,8 @@
  * so the agent saw its first lines. Its clone is replaced by a box that draws the same: the text
  * area's own box (every property that sets its size, border, padding, background, text and
  * wrapping, read from the original) clipping a block of its text, moved by the scroll position.
- * Only a scrolled text area is replaced, after the whole clone is made.
+ * Only a scrolled text area is replaced, after the whole clone is made. So is an indeterminate
+ * checkbox, which no markup draws as one.
  */
 
 /** The original's computed values the stand-in takes, whatever the clone was given. */
@@ -62,3 +63,53 @@ export function scrolledTextStandIn(original: HTMLTextAreaElement, clone: Elemen
 }
 
 const TEXTAREA_ATTRIBUTES = new Set(['rows', 'cols', 'wrap', 'placeholder', 'name', 'maxlength', 'minlength', 'readonly', 'disabled', 'required', 'autofocus', 'form', 'dirname', 'spellcheck', 'autocomplete']);
+
+/** Whether `original` is a checkbox shown indeterminate (a property only: the clone shows it unticked). */
+export function isIndeterminateBox(original: Element): original is HTMLInputElement {
+  return original.localName === 'input' && (original as HTMLInputElement).type === 'checkbox' && (original as HTMLInputElement).indeterminate;
+}
+
+/** The computed box of a control, which its stand-in takes. */
+const CONTROL_BOX = [
+  'display', 'box-sizing', 'width', 'height', 'vertical-align', 'float', 'position', 'top', 'right', 'bottom', 'left', 'z-index',
+  'margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'opacity', 'transform', 'transform-origin',
+  'flex-grow', 'flex-shrink', 'flex-basis', 'align-self', 'justify-self', 'grid-area', 'order',
+];
+
+/**
+ * A stand-in for the clone of an enabled, natively drawn indeterminate checkbox, or null to keep
+ * the clone: a box filled with the accent colour and a bar across its middle, sized as Chromium
+ * draws them (measured against its screenshots), since no markup makes the clone indeterminate.
+ */
+export function indeterminateStandIn(original: HTMLInputElement, clone: Element): HTMLElement | null {
+  const win = original.ownerDocument.defaultView;
+  if (!win || original.disabled) return null;
+  const computed = win.getComputedStyle(original);
+  if (computed.appearance === 'none' || computed.colorScheme.includes('dark')) return null;
+  const box = clone.ownerDocument.createElement('span');
+  for (const { name, value } of clone.attributes) if (name === 'style' || name === 'class' || name === 'id' || name.startsWith('data-')) box.setAttribute(name, value);
+  for (const name of CONTROL_BOX) box.style.setProperty(name, computed.getPropertyValue(name));
+  if (box.style.display === 'inline') box.style.display = 'inline-block';
+  const { width, height } = original.getBoundingClientRect();
+  const size = Math.min(width, height);
+  const accent = computed.accentColor === 'auto' ? 'rgb(0, 117, 255)' : computed.accentColor;
+  const dash = luminance(accent) > 0.5 ? 'rgb(0, 0, 0)' : 'rgb(255, 255, 255)';
+  const w = Math.round(size * 0.58);
+  const h = Math.max(1, Math.round(size / 8));
+  box.style.setProperty('border', '0');
+  box.style.setProperty('padding', '0');
+  box.style.setProperty('border-radius', `${Math.max(1, (size * 2) / 13)}px`);
+  box.style.setProperty('background', `linear-gradient(${dash}, ${dash}) center / ${w}px ${h}px no-repeat, ${accent}`);
+  return box;
+}
+
+/** Relative luminance of an `rgb()`/`rgba()` colour, 0..1 (0 when it cannot be read). */
+function luminance(color: string): number {
+  const m = /rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(color);
+  if (!m) return 0;
+  const [r, g, b] = [m[1], m[2], m[3]].map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}

@@ -242,4 +242,13 @@ describe('capture against the browser\'s own screenshot', () => {
     root.querySelector<HTMLTextAreaElement>('#styled')!.scrollTop = 333;
     await expectWithin('scrolled-form-fields', 0.5);
   });
+
+  it('state held only in properties: an indeterminate checkbox, an indeterminate progress bar, a meter', async () => {
+    const root = mount(`
+      <p><input type="checkbox" id="mixed" checked> <input type="checkbox" id="mixed2"> <input type="checkbox" id="mixed3" style="accent-color: rgb(200, 40, 120)"></p>
+      <p><progress id="busy"></progress> <progress value="30" max="100"></progress> <meter value="0.3" low="0.4" high="0.8" optimum="0.9"></meter></p>`,
+      `input[type=checkbox] { width: 48px; height: 48px; } progress, meter { width: 240px; height: 24px; }`);
+    for (const id of ['mixed', 'mixed2', 'mixed3']) root.querySelector<HTMLInputElement>(`#${id}`)!.indeterminate = true;
+    await expectWithin('property-state', 0.5);
+  });
 });
