@@ -251,4 +251,20 @@ describe('capture against the browser\'s own screenshot', () => {
     for (const id of ['mixed', 'mixed2', 'mixed3']) root.querySelector<HTMLInputElement>(`#${id}`)!.indeterminate = true;
     await expectWithin('property-state', 0.5);
   });
+
+  it('other state set as properties: a range, a colour, a date, a chosen radio and option, an opened <details>', async () => {
+    const root = mount(`
+      <p><input type="range" id="range" style="width: 300px"> <input type="color" id="color" style="width: 80px; height: 40px"> <input type="date" id="date" style="font-size: 20px"></p>
+      <p><input type="radio" name="r" id="r1" checked style="width: 32px; height: 32px"> <input type="radio" name="r" id="r2" style="width: 32px; height: 32px">
+         <select id="select" style="font-size: 20px"><option>First</option><option>Second choice</option></select></p>
+      <details id="details"><summary>Summary</summary><p style="font-size: 24px">Shown once opened</p></details>`);
+    const $ = <T extends Element>(id: string) => root.querySelector<T>(`#${id}`)!;
+    $<HTMLInputElement>('range').value = '85';
+    $<HTMLInputElement>('color').value = '#d63384';
+    $<HTMLInputElement>('date').value = '2026-03-14';
+    $<HTMLInputElement>('r2').checked = true;
+    $<HTMLSelectElement>('select').selectedIndex = 1;
+    $<HTMLDetailsElement>('details').open = true;
+    await expectWithin('property-state-more', 0.5);
+  });
 });
