@@ -254,11 +254,43 @@ const dark = () => page('Dark', `
   `<div class="layout"><aside><input placeholder="Filter" style="width:100%;box-sizing:border-box"><ul>${Array.from({ length: 12 }, (_, i) => `<li><a href="#">Repository ${i}</a></li>`).join('')}</ul><select><option>main</option></select> <button>New</button></aside>
    <main>${Array.from({ length: 8 }, (_, i) => `<div class="card"><h3>Issue #${i + 100} <span class="label">bug</span></h3><p>${para(3, i)}</p><pre>$ git commit -m "a very long line of code that keeps going past the edge of the box so it scrolls sideways ${i}"</pre>${i === 1 ? `<div class="scroll">${para(15)}</div><input type="checkbox" checked> <input type="radio" checked> <input type="range"> <progress value="30" max="100"></progress><textarea>${para(1)}</textarea>` : ''}</div>`).join('')}</main></div>`);
 
+// Pages of misses found after the corpus above (helper "fidgaps").
+
+/** A web font split by unicode-range into subsets of one family, as Google Fonts serves them: each its own file; text mixes subsets and words none covers. */
+const webfonts = () => page('Web fonts', `
+  @font-face { font-family: "Split Icons"; src: url(/fonts/icons-latin.ttf) format("truetype"); unicode-range: U+EA60-EA6F; }
+  @font-face { font-family: "Split Icons"; src: url(/fonts/icons-latin-ext.ttf) format("truetype"); unicode-range: U+EA70-EA7F; }
+  @font-face { font-family: "Split Icons"; src: url(/fonts/icons-cyrillic.ttf) format("truetype"); unicode-range: U+EA80-EA9F; }
+  @font-face { font-family: "Split Icons"; src: url(/fonts/icons-greek.ttf) format("truetype"); unicode-range: U+EAA0-EAFF; }
+  .i, h2, nav, button { font-family: "Split Icons", 'DejaVu Sans', sans-serif; } nav { display: flex; gap: 24px; padding: 12px 24px; background: #0b5394; color: #fff; font-size: 18px; }
+  main { max-width: 900px; margin: 0 auto; padding: 12px 24px; } .row { display: flex; gap: 12px; flex-wrap: wrap; } .row button { font: inherit; font-size: 16px; padding: 8px 14px; border: 1px solid #adb5bd; border-radius: 6px; background: #f8f9fa; }
+  h2 { font-size: 28px; } .big { font-size: 40px; color: #0b5394; }`,
+  `<nav>${Array.from({ length: 5 }, (_, i) => `<span>${String.fromCodePoint(0xea60 + i)} Menu ${i}</span>`).join('')}</nav><main>
+   ${Array.from({ length: 8 }, (_, s) => `<h2>${String.fromCodePoint(0xea70 + s)} Section ${s}</h2><p class="big i">${Array.from({ length: 8 }, (_, k) => String.fromCodePoint([0xea60, 0xea70, 0xea80][k % 3] + s + k)).join(' ')}</p>
+   <div class="row">${Array.from({ length: 4 }, (_, k) => `<button>${String.fromCodePoint([0xea61, 0xea72, 0xea83, 0xea64][k] + s)} Action ${k}</button>`).join('')}</div><p>${para(3, s)} <span class="i">${String.fromCodePoint(0xea65 + s)} ${String.fromCodePoint(0xea75 + s)}</span></p>`).join('')}</main>`);
+
+/** Form fields whose state lives in properties only: text areas scrolled down and across, a scrolled list box, indeterminate checkboxes. */
+const fields = () => {
+  const lines = Array.from({ length: 40 }, (_, i) => `Line ${i}: ${para(1, i).slice(0, 20 + ((i * 17) % 60))}`).join('\n');
+  return page('Fields', `
+  form { max-width: 900px; margin: 24px auto; display: grid; grid-template-columns: 1fr 1fr; gap: 20px; } label { display: grid; gap: 4px; font-weight: 600; }
+  textarea { font: 14px/1.45 'DejaVu Sans Mono', monospace; padding: 8px 10px; border: 1px solid #ced4da; border-radius: 6px; } .plain { font: 15px/1.4 'DejaVu Sans', sans-serif; border: 2px solid #0d6efd; background: #f8fbff; }
+  select { font: inherit; } .checks label { display: flex; gap: 8px; align-items: center; font-weight: 400; } .big { width: 24px; height: 24px; } .pink { accent-color: #d63384; }`,
+  `<form><label>Notes <textarea rows="8" class="down">${lines}</textarea></label><label>Log <textarea rows="8" wrap="off" class="across">${lines.replace(/\n/g, ' — and a long tail that runs past the edge\n')}</textarea></label>
+   <label>Message <textarea rows="6" class="plain down">${para(20)}</textarea></label><label>Choices <select multiple size="6" class="list">${Array.from({ length: 30 }, (_, i) => `<option${i % 7 === 3 ? ' selected' : ''}>Choice ${i}</option>`).join('')}</select></label>
+   <div class="checks">${Array.from({ length: 6 }, (_, i) => `<label><input type="checkbox" class="ind ${i % 2 ? 'big' : ''} ${i > 3 ? 'pink' : ''}" ${i === 2 ? 'checked' : ''}> Select all ${i}</label>`).join('')}</div>
+   <div class="checks"><label><input type="checkbox" checked> Checked</label><label><input type="checkbox"> Unchecked</label><progress></progress><meter value="0.4"></meter></div>
+   ${Array.from({ length: 6 }, (_, i) => `<label>More ${i} <textarea rows="3">${para(2, i)}</textarea></label>`).join('')}</form>
+   <script>for (const t of document.querySelectorAll('textarea.down')) t.scrollTop = 97; for (const t of document.querySelectorAll('textarea.across')) { t.scrollTop = 45; t.scrollLeft = 120; }
+   document.querySelector('select.list').scrollTop = 70; for (const c of document.querySelectorAll('.ind')) c.indeterminate = true;</script>`);
+};
+
 /** name -> html; every page is measured at the top and scrolled (window, half its scroll range up to 1 600 px). */
 export const CORPUS = [
   ['landing', landing()], ['album', album()], ['pricing', pricing()], ['article', article()], ['form', form()],
   ['docs', docs()], ['charts', charts()], ['shop', shop()], ['banner', banner()], ['rtl', rtl()], ['news', news()],
   ['modal', modal()], ['chat', chat()],
   ['controls', controls()], ['effects', effects()], ['typography', typography()], ['media', media()], ['modern', modern()], ['dark', dark()],
+  ['webfonts', webfonts()], ['fields', fields()],
   ...BENCH_PAGES.map((p) => [`bench-${p.name}`, p.html]),
 ].map(([name, html]) => ({ name, html }));

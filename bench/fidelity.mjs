@@ -43,6 +43,10 @@ function serve() {
     const path = new URL(req.url, 'http://x').pathname;
     if (pages.has(path)) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages.get(path));
     if (path === '/fonts/icons.ttf' && font) return res.writeHead(200, { 'content-type': 'font/ttf' }).end(font);
+    // The same font as a file of its own per name (the name appended after its tables, which
+    // readers skip): the subsets of a family split by unicode-range, each with its own bytes.
+    const subset = /^\/fonts\/icons-([\w-]+)\.ttf$/.exec(path);
+    if (subset && font) return res.writeHead(200, { 'content-type': 'font/ttf' }).end(Buffer.concat([font, Buffer.from(subset[1].padEnd(Math.ceil(subset[1].length / 4) * 4))]));
     const file = path.startsWith('/dist/') ? normalize(join(DIST, path.slice(6))) : normalize(join(ROOT, path));
     if (!((file.startsWith(DIST) || file === join(ROOT, 'bench', 'harness.js')) && existsSync(file))) return res.writeHead(404).end('not found');
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));

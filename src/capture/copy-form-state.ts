@@ -11,7 +11,7 @@ export function copyFormState(original: Element, clone: Element): void {
       const input = original as HTMLInputElement;
       if (input.type === 'checkbox' || input.type === 'radio') {
         clone.toggleAttribute('checked', input.checked);
-        // An indeterminate box has no attribute; the clone can only show it unticked.
+        // An indeterminate box has no attribute: unticked here, its clone is replaced by a drawing of one (scrolled-text.ts).
         if (input.indeterminate) clone.removeAttribute('checked');
       }
       // A submit or reset button with no value shows the browser's label ("Submit", "Reset"); the

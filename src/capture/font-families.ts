@@ -94,3 +94,60 @@ export class TextFonts {
     this.lastElement = null;
   }
 }
+
+/**
+ * Web fonts split by `unicode-range` (Google Fonts serves every family so: latin, latin-ext,
+ * cyrillic... as separate faces) are loaded before the frame that uses them is drawn.
+ *
+ * Chromium draws an SVG image once its document has loaded. A face the image embeds without
+ * `unicode-range` is loaded with the document when text is set in it; a face with one is loaded
+ * only when text needs one of its characters, which is after the image was drawn, so the whole
+ * run of text set in that family was drawn invisible (the font's block period) until something
+ * else changed the frame. A font loaded once stays in the memory cache under its data: URL and
+ * later images draw it at once; so each new ranged face is first loaded through a small image of
+ * its own, where it has no range.
+ */
+export class RangedFaces {
+  /** Rules (the library's cached text, one per face) loaded already, and those not yet. */
+  private warm = new Set<string>();
+  private cold: string[] = [];
+
+  /** Notes the ranged faces in a clone's style element (the library appends one text node per face). */
+  note(style: Element): void {
+    for (const node of style.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE) continue;
+      const rule = (node as Text).data;
+      if (rule.startsWith('@font-face') && rule.includes('unicode-range') && !this.warm.has(rule) && !this.cold.includes(rule)) this.cold.push(rule);
+    }
+  }
+
+  /**
+   * Markup of a 1x1 SVG image that loads every face noted since the last call, or null when there
+   * is none; the caller draws it before the frame.
+   */
+  take(): string | null {
+    if (this.cold.length === 0) return null;
+    const rules = this.cold;
+    this.cold = [];
+    for (const rule of rules) this.warm.add(rule);
+    const faces = rules.map((rule, i) => unranged(rule, `__upscope_face${i}`)).join('\n');
+    const text = rules.map((_, i) => `<div style="font-family: __upscope_face${i}">x</div>`).join('');
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><style>${escapeStyle(faces)}</style><foreignObject width="1" height="1"><div xmlns="http://www.w3.org/1999/xhtml">${text}</div></foreignObject></svg>`;
+  }
+
+  /** Forgets what was loaded (a new library context: the memory cache may have let the fonts go). */
+  reset(): void {
+    this.warm.clear();
+    this.cold = [];
+  }
+}
+
+/** The face's rule under another family name and without its range. */
+function unranged(rule: string, family: string): string {
+  return rule.replace(/font-family:[^;}]*/, `font-family: ${family}`).replace(/unicode-range:[^;}]*;?/, '');
+}
+
+/** `<` and `&` cannot stand in an XML text node; a CSS rule holds them only in a data URL or a string. */
+function escapeStyle(css: string): string {
+  return css.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+}

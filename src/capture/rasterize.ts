@@ -12,8 +12,9 @@ import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './
 import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
-import { TextFonts, webFontFamilies } from './font-families.js';
+import { RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { matchScrollbars } from './scrollbars.js';
+import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
@@ -144,8 +145,12 @@ export class Rasterizer {
   private styles: CloneStyles | null = null;
   /** Tells the library which font families text is drawn in, so their web fonts are embedded. */
   private fonts: TextFonts | null = null;
+  /** Faces split by `unicode-range`, loaded before the first frame that embeds them is drawn (see font-families.ts). */
+  private rangedFaces = new RangedFaces();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
   private webFontsRefused = false;
+  /** Scrolled text areas and indeterminate checkboxes of this clone, with their clones and the stand-ins that replace them once the clone is made (see scrolled-text.ts). */
+  private replaced: Array<[Element, Element, () => Element | null]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
   private unmasked = new Map<Element, boolean>();
@@ -275,6 +280,7 @@ export class Rasterizer {
       this.endClone();
     }
     if (this.cloneError) throw this.cloneError;
+    if (context.svgStyleElement) this.rangedFaces.note(context.svgStyleElement);
     // The library's last steps (embedding, the pseudo-element rules) ran in the clone's last slice.
     if (this.options.sliceMs > 0) await yieldToPage();
     const culled = new Set([...this.emptied, ...this.hollow]);
@@ -300,6 +306,8 @@ export class Rasterizer {
       for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
     }
     const distinct = roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
+    // Its stand-in replaces its clone in the clone's parent, which a subtree's root does not have.
+    if (distinct.some((el) => isScrolledTextArea(el) || isIndeterminateBox(el))) return 'a scrolled text area or an indeterminate checkbox changed';
     const families = new Set(context.fontFamilies.keys());
     const done: Array<{ original: Element; old: Element; clone: Element; resized: boolean }> = [];
     const font = context.font;
@@ -379,6 +387,7 @@ export class Rasterizer {
     this.maskAll = maskAll;
     this.unmasked.clear();
     this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
+    this.replaced = [];
     this.visible = new Map();
     this.runs = new Map();
     this.dropping = null;
@@ -401,6 +410,20 @@ export class Rasterizer {
   /** Draws snapshot markup into a bitmap of the frame size (with `region`, of the snapshot's changed region only). */
   async draw(snapshot: Snapshot, region = false): Promise<ImageBitmap> {
     const { markup, width, height } = region && snapshot.region ? snapshot.region : snapshot;
+    const faces = this.rangedFaces.take();
+    if (faces !== null) await this.loadImage(faces, 1, 1).catch(() => undefined);
+    const img = await this.loadImage(markup, width, height);
+    // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
+    // could not be handed to the worker, while the pixels it paints on a canvas can.
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
+    ctx.drawImage(img, 0, 0, width, height);
+    return canvas.transferToImageBitmap();
+  }
+
+  /** The SVG markup as a decoded image. */
+  private async loadImage(markup: string, width: number, height: number): Promise<HTMLImageElement> {
     // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
     // cross-origin, which would taint the canvas and keep its pixels from the encoder.
     const img = new Image(width, height);
@@ -409,13 +432,7 @@ export class Rasterizer {
     await img.decode().catch(() => {
       throw new Error('rasterize: the browser could not load the page snapshot');
     });
-    // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
-    // could not be handed to the worker, while the pixels it paints on a canvas can.
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
-    ctx.drawImage(img, 0, 0, width, height);
-    return canvas.transferToImageBitmap();
+    return img;
   }
 
   /** Snapshot and draw in one go. */
@@ -433,6 +450,7 @@ export class Rasterizer {
     this.styles?.dispose();
     this.styles = null;
     this.fonts = null;
+    this.rangedFaces.reset();
   }
 
   private async ensureContext(): Promise<Context<HTMLElement>> {
@@ -532,6 +550,10 @@ export class Rasterizer {
         this.standIns.insertInto(original, el);
         this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
+        if (el.localName === original.localName && !isMaskElement(original)) {
+          if (isScrolledTextArea(original)) this.replaced.push([original, el, () => scrolledTextStandIn(original, el)]);
+          else if (isIndeterminateBox(original)) this.replaced.push([original, el, () => indeterminateStandIn(original, el)]);
+        }
         if (original !== this.doc.scrollingElement) {
           showScrollPosition(original, el);
           matchScrollbars(original, el);
@@ -557,6 +579,13 @@ export class Rasterizer {
   /** The whole clone is ready: blank masks once more by selector, so no pairing slip can expose one. */
   private async onCloneNode(clone: Node): Promise<void> {
     if (this.stack.length !== 0) this.cloneError ??= new Error(`rasterize: ${this.stack.length} clones were never completed`);
+    for (const [original, el, make] of this.replaced) {
+      const standIn = el.parentNode ? make() : null;
+      if (!standIn) continue;
+      el.replaceWith(standIn);
+      this.cloneOf?.set(original, standIn);
+    }
+    this.replaced = [];
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
       dropUncheckedUses(clone as Element);

@@ -209,4 +209,62 @@ describe('capture against the browser\'s own screenshot', () => {
     document.querySelector<HTMLElement>('.box.auto')!.scrollTop = 200;
     await expectWithin('scrollbars', 0.5);
   });
+
+  it('a web font split by unicode-range into several faces of one family (as Google Fonts serves it) is drawn, from every subset the text uses', async () => {
+    // One family, three faces, each for a range of characters and each its own file (the icon
+    // font with a name appended stands in for each subset); the text needs the first two, and has words in characters of none, which
+    // the next family draws. Chromium loads a ranged face only when text needs it, after an SVG
+    // image is drawn: the whole line was drawn invisible.
+    mount(`<p class="split">Saved \u{EA60}\u{EA61}\u{EA62} and \u{EA70}\u{EA71}\u{EA72} done</p><p class="split">\u{EA63}\u{EA64} Plain words \u{EA73}\u{EA74}</p>`,
+      `@font-face { font-family: "Split Icons"; src: url(/__fixtures__/icon-font-split-latin.ttf) format("truetype"); unicode-range: U+EA60-EA6F; }
+       @font-face { font-family: "Split Icons"; src: url(/__fixtures__/icon-font-split-latin-ext.ttf) format("truetype"); unicode-range: U+EA70-EA7F; }
+       @font-face { font-family: "Split Icons"; src: url(/__fixtures__/icon-font-split-cyrillic.ttf) format("truetype"); unicode-range: U+EA80-EAFF; }
+       .split { font: 48px/1.2 "Split Icons", sans-serif; color: rgb(30, 60, 160); margin: 16px; }`);
+    await document.fonts.load('48px "Split Icons"', '\u{EA60}\u{EA70}');
+    await expectWithin('unicode-range-subsets', 0.5);
+  });
+
+  it('a text area, a text area with wrap=off and a list box show the lines the visitor scrolled to', async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `Line ${i} ${'and more words '.repeat((i % 4) + 1)}`).join('\n');
+    const root = mount(`
+      <p>Notes <textarea id="down" rows="5" cols="40">${lines}</textarea> after</p>
+      <textarea id="across" rows="5" cols="30" wrap="off">${lines.replace(/\n/g, ' wide wide wide wide\n')}</textarea>
+      <select id="list" multiple size="4">${Array.from({ length: 20 }, (_, i) => `<option${i === 1 ? ' selected' : ''}>Option ${i}</option>`).join('')}</select>
+      <textarea id="styled" rows="4" cols="30">${lines}</textarea>`,
+      `textarea, select { font: 18px/1.3 monospace; margin: 12px; }
+       #across, #list { vertical-align: top; }
+       #styled { display: block; padding: 10px 14px; border: 3px solid rgb(13, 110, 253); border-radius: 8px; background: rgb(240, 246, 255); color: rgb(40, 40, 90); resize: none; }`);
+    root.querySelector<HTMLTextAreaElement>('#down')!.scrollTop = 200;
+    const across = root.querySelector<HTMLTextAreaElement>('#across')!;
+    across.scrollTop = 120;
+    across.scrollLeft = 150;
+    root.querySelector<HTMLSelectElement>('#list')!.scrollTop = 180;
+    root.querySelector<HTMLTextAreaElement>('#styled')!.scrollTop = 333;
+    await expectWithin('scrolled-form-fields', 0.5);
+  });
+
+  it('state held only in properties: an indeterminate checkbox, an indeterminate progress bar, a meter', async () => {
+    const root = mount(`
+      <p><input type="checkbox" id="mixed" checked> <input type="checkbox" id="mixed2"> <input type="checkbox" id="mixed3" style="accent-color: rgb(200, 40, 120)"></p>
+      <p><progress id="busy"></progress> <progress value="30" max="100"></progress> <meter value="0.3" low="0.4" high="0.8" optimum="0.9"></meter></p>`,
+      `input[type=checkbox] { width: 48px; height: 48px; } progress, meter { width: 240px; height: 24px; }`);
+    for (const id of ['mixed', 'mixed2', 'mixed3']) root.querySelector<HTMLInputElement>(`#${id}`)!.indeterminate = true;
+    await expectWithin('property-state', 0.5);
+  });
+
+  it('other state set as properties: a range, a colour, a date, a chosen radio and option, an opened <details>', async () => {
+    const root = mount(`
+      <p><input type="range" id="range" style="width: 300px"> <input type="color" id="color" style="width: 80px; height: 40px"> <input type="date" id="date" style="font-size: 20px"></p>
+      <p><input type="radio" name="r" id="r1" checked style="width: 32px; height: 32px"> <input type="radio" name="r" id="r2" style="width: 32px; height: 32px">
+         <select id="select" style="font-size: 20px"><option>First</option><option>Second choice</option></select></p>
+      <details id="details"><summary>Summary</summary><p style="font-size: 24px">Shown once opened</p></details>`);
+    const $ = <T extends Element>(id: string) => root.querySelector<T>(`#${id}`)!;
+    $<HTMLInputElement>('range').value = '85';
+    $<HTMLInputElement>('color').value = '#d63384';
+    $<HTMLInputElement>('date').value = '2026-03-14';
+    $<HTMLInputElement>('r2').checked = true;
+    $<HTMLSelectElement>('select').selectedIndex = 1;
+    $<HTMLDetailsElement>('details').open = true;
+    await expectWithin('property-state-more', 0.5);
+  });
 });

@@ -7,7 +7,11 @@
  *   the run has `UPSCOPE_FIDELITY_PICTURES=1`, for looking at a difference; otherwise does nothing.
  *   Answers whether pictures are kept (without a payload, only that).
  * - serves `/__fixtures__/icon-font.ttf`: a web font from a package already installed (the
- *   codicon icon font shipped inside playwright-core), so font tests need no network.
+ *   codicon icon font shipped inside playwright-core), so font tests need no network; and
+ *   `/__fixtures__/icon-font-<name>.ttf`, the same font with `<name>` appended after its tables
+ *   (which readers skip), a file of its own: distinct bytes, as each subset of a web font split by
+ *   `unicode-range` is (a browser caches a font by its bytes' data: URL, and one already loaded
+ *   would hide a face that loads late).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +27,8 @@ export function screenshotPlugin(): TestRunnerPlugin {
     name: 'upscope-screenshot',
     serve(context) {
       if (context.path === '/__fixtures__/icon-font.ttf') return { body: iconFont() as unknown as string, type: 'font/ttf' };
+      const named = /^\/__fixtures__\/icon-font-([\w-]+)\.ttf$/.exec(context.path);
+      if (named) return { body: Buffer.concat([iconFont(), Buffer.from(named[1].padEnd(Math.ceil(named[1].length / 4) * 4))]) as unknown as string, type: 'font/ttf' };
       return undefined;
     },
     async executeCommand({ command, payload, session }) {
