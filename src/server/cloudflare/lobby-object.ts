@@ -15,11 +15,12 @@
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
 import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
-import { Lobby } from '../relay/lobby.js';
+import { Lobby, type LookupBudget } from '../relay/lobby.js';
+import type { BucketState } from '../relay/rate-limit.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
 import { HIBERNATION, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { admittedSocket, answerClose, doAlarm, messageData, survivingSocket, type SocketState } from './seams.js';
+import { admittedSocket, answerClose, doAlarm, forgetAttachmentCopies, messageData, storedAttachment, survivingSocket, type SocketState } from './seams.js';
 import { closeRevoked, type Revocation } from './revoke.js';
 import { clock, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 
@@ -29,6 +30,8 @@ const CODE = 'c:';
 const STAMP = 's:';
 /** `w:{agent} {room}`: a visitor room that has sockets of that agent (see `watchers`). */
 const WATCHER = 'w:';
+/** `l:agent:{agentKey}` / `l:address:{address}`: what is left of a look-up budget (see `keepLookup`). */
+const LOOKUPS = 'l:';
 
 interface Stamp {
   room: number;
@@ -45,7 +48,14 @@ export class LobbyObject extends Server<Env> {
   private core(): Promise<Lobby> {
     const starting = (this.ready ??= (async () => {
       const log = (err: unknown) => console.error('lobby:', err);
-      const lobby = new Lobby(doAlarm(this.ctx.storage, log), { ...relayOptions(this.env), now: () => clock(this.env) });
+      const lobby = new Lobby(doAlarm(this.ctx.storage, log), { ...relayOptions(this.env), now: () => clock(this.env), keepLookups: (kind, key, state) => this.keepLookup(kind, key, state) });
+      // The look-up budgets spent before a hibernation (a wake must not refill them); those full by now are forgotten.
+      const budgets = await this.ctx.storage.list<BucketState>({ prefix: LOOKUPS });
+      for (const [key, state] of budgets) {
+        const [kind, ...rest] = key.slice(LOOKUPS.length).split(':');
+        if ((kind === 'agent' || kind === 'address') && lobby.restoreLookups(kind, rest.join(':'), state)) this.lookupsKept.set(key, state[1]);
+        else await this.ctx.storage.delete(key);
+      }
       const summaries = await this.ctx.storage.list<VisitorSummary>({ prefix: SUMMARY });
       for (const summary of summaries.values()) lobby.publish(summary);
       const codes = await this.ctx.storage.list<LookupCode>({ prefix: CODE });
@@ -82,6 +92,31 @@ export class LobbyObject extends Server<Env> {
       if (this.ready === starting) this.ready = null;
     });
     return starting;
+  }
+
+  /** The look-up budgets in storage, and when each was last spent (lobby clock): pruned once full again. */
+  private readonly lookupsKept = new Map<string, number>();
+
+  /**
+   * Keeps a look-up budget an agent or address just spent from, in storage: a wake gives it back
+   * (the budgets are per agent and per address, across sockets, so not in a socket's attachment).
+   * What is kept is bounded by the look-ups of the last refill period: older entries are full
+   * again and are deleted as new ones come.
+   */
+  private keepLookup(kind: LookupBudget, key: string, state: BucketState): void {
+    const name = `${LOOKUPS}${kind}:${key}`;
+    const now = clock(this.env);
+    const refill = this.lobby?.lookupRefillMs ?? 0;
+    const stale: string[] = [];
+    this.lookupsKept.delete(name);
+    for (const [k, at] of this.lookupsKept) {
+      if (at > now - refill) break;
+      stale.push(k);
+    }
+    for (const k of stale) this.lookupsKept.delete(k);
+    this.lookupsKept.set(name, now);
+    void this.ctx.storage.put(name, state).catch((err) => console.error('lobby: keeping a look-up budget failed', err));
+    if (stale.length) void this.ctx.storage.delete(stale).catch((err) => console.error('lobby: forgetting look-up budgets failed', err));
   }
 
   // ---------------------------------------------------------------- LobbyLink, called by rooms
@@ -213,8 +248,13 @@ export class LobbyObject extends Server<Env> {
   }
 
   override async onRequest(request: Request): Promise<Response> {
-    if (new URL(request.url).pathname === '/__test/hibernate' && testHooksEnabled(this.env)) {
-      // As a hibernation: memory goes; storage, the alarm and the sockets (with attachments) stay.
+    const path = new URL(request.url).pathname;
+    if (path === '/__test/attachments' && testHooksEnabled(this.env)) return Response.json([...this.ctx.getWebSockets()].map(storedAttachment));
+    if (path === '/__test/hibernate' && testHooksEnabled(this.env)) {
+      // As a hibernation: memory goes; storage, the alarm and the sockets (with their attachments
+      // as stored) stay.
+      forgetAttachmentCopies(this.getConnections<SocketState>());
+      this.lookupsKept.clear();
       this.lobby = null;
       this.ready = null;
       this.conns.clear();
