@@ -20,7 +20,7 @@ import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
-import { admittedSocket, answerClose, doAlarm, doStorage, messageData, refusedSocket, RemoteLobby, survivingSocket, ticketOf, type SocketState } from './seams.js';
+import { admittedSocket, answerClose, doAlarm, doStorage, forgetAttachmentCopies, messageData, refusedSocket, RemoteLobby, storedAttachment, survivingSocket, ticketOf, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest } from './limits-object.js';
 import { historyOf } from './history.js';
@@ -155,9 +155,11 @@ export class VisitorObject extends Server<Env> {
 
   override async onRequest(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
+    if (path === '/__test/attachments' && testHooksEnabled(this.env)) return Response.json([...this.ctx.getWebSockets()].map(storedAttachment));
     if (path === '/__test/hibernate' && testHooksEnabled(this.env)) {
       // As a hibernation: everything in memory goes; storage, the alarm and the sockets (with
-      // their attachments) stay, and the next event wakes the room from them.
+      // their attachments as stored) stay, and the next event wakes the room from them.
+      forgetAttachmentCopies(this.getConnections<SocketState>());
       this.room = null;
       this.conns.clear();
       this.run = randomId(12);

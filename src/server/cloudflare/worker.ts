@@ -16,7 +16,7 @@ import { LimitsObject } from './limits-object.js';
 import { agentTokens, identityRoutes, legacyMode, socketVerifier } from './identity.js';
 import { cookieOf, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
-import { configureTests, objectName, statsOf, testHooksEnabled } from './test-hooks.js';
+import { configureTests, heldAdmissions, holdAdmissions, objectName, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 import { historyAnswer, isHistoryPath, type Viewer } from '../history/index.js';
 import { accountsOf, historyOf } from './history.js';
@@ -126,7 +126,7 @@ async function recordSignIn(env: Env, answer: Response): Promise<void> {
   if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn(body.agentId, body.agentName);
 }
 
-/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats` and `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open). */
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
 async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
     configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
@@ -134,11 +134,16 @@ async function testHook(request: Request, env: Env, url: URL): Promise<Response>
   }
   if (url.pathname === '/__test/accounts' && request.method === 'POST') return accountsHook(env, (await request.json()) as { call: string; args: unknown[] });
   if (url.pathname === '/__test/stats') return json(200, statsOf(url.searchParams.get('generation') ?? ''));
-  if (url.pathname === '/__test/hibernate' && request.method === 'POST') {
+  if ((url.pathname === '/__test/hold' || url.pathname === '/__test/release') && request.method === 'POST') {
+    holdAdmissions(url.pathname === '/__test/hold');
+    return text(200, 'ok');
+  }
+  if (url.pathname === '/__test/held') return text(200, String(heldAdmissions()));
+  if ((url.pathname === '/__test/hibernate' && request.method === 'POST') || url.pathname === '/__test/attachments') {
     const room = url.searchParams.get('room');
     if (!room) return text(400, 'name the object: ?room=<shortId>, or ?room=lobby');
     const stub = room === 'lobby' ? await getServerByName(env.Lobby, objectName(env, 'lobby')) : await getServerByName(env.Visitor, objectName(env, room));
-    return stub.fetch(new Request(new URL('/__test/hibernate', url), { method: 'POST' }));
+    return stub.fetch(new Request(new URL(url.pathname, url), { method: request.method }));
   }
   return text(404, 'no such test hook');
 }
