@@ -171,7 +171,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       const agent = await tokens.verify(auth.slice('Bearer '.length).trim());
-      return agent ? { agentId: agent.agentId, admin: false } : null;
+      return agent ? { agentId: agent.agentId, ...(agent.issuer === undefined ? {} : { issuer: agent.issuer }), admin: false } : null;
     }
     const account = await cookieAccount(headersOf(req));
     return account ? { agentId: account.id, admin: account.admin } : null;
@@ -181,10 +181,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function recordSignInOut(path: string, answer: Response, leaving: { id: string; name: string } | null): Promise<void> {
     const history = persistence.history;
     if (!history) return;
-    if (path === '/api/logout' && leaving) return history.recordSignOut(leaving.id, leaving.name);
+    // Console sign-ins are the relay's own accounts (no issuer).
+    if (path === '/api/logout' && leaving) return history.recordSignOut({ agentId: leaving.id }, leaving.name);
     if (path !== '/api/login' && path !== '/api/set-password') return;
     const body = (await answer.json().catch(() => null)) as { agentId?: unknown; agentName?: unknown } | null;
-    if (typeof body?.agentId === 'string' && typeof body.agentName === 'string') await history.recordSignIn(body.agentId, body.agentName);
+    if (typeof body?.agentId === 'string' && typeof body.agentName === 'string') await history.recordSignIn({ agentId: body.agentId }, body.agentName);
   }
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
