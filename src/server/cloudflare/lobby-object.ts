@@ -18,10 +18,10 @@ import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
 import { Lobby, type LookupBudget } from '../relay/lobby.js';
 import type { BucketState } from '../relay/rate-limit.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
-import { HIBERNATION, type Env } from './env.js';
+import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { admittedSocket, answerClose, doAlarm, forgetAttachmentCopies, messageData, storedAttachment, survivingSocket, type SocketState } from './seams.js';
-import { closeRevoked, type Revocation } from './revoke.js';
+import { admittedSocket, answerClose, doAlarm, forgetAttachmentCopies, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
+import { closeRevoked, SIGNED_OUT, type Revocation } from './revoke.js';
 import { clock, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 
 const SUMMARY = 'v:';
@@ -30,6 +30,8 @@ const CODE = 'c:';
 const STAMP = 's:';
 /** `w:{agent} {room}`: a visitor room that has sockets of that agent (see `watchers`). */
 const WATCHER = 'w:';
+/** `r:{session}`: a console session signed out, until when its sockets are refused (see `revoke`). */
+const SIGNED_OUT_KEY = 'r:';
 /** `l:agent:{agentKey}` / `l:address:{address}`: what is left of a look-up budget (see `keepLookup`). */
 const LOOKUPS = 'l:';
 
@@ -181,14 +183,36 @@ export class LobbyObject extends Server<Env> {
    * Kept in storage, as the rooms outlive this object's memory; one key per agent and room, so
    * what is kept is bounded by the agents' open watch sockets.
    */
-  async watchers(agent: string, room: string, open: boolean): Promise<void> {
+  async watchers(agent: string, room: string, open: boolean, session: string | null = null): Promise<boolean> {
     const key = `${WATCHER}${encodeURIComponent(agent)} ${room}`;
-    if (open) await this.ctx.storage.put(key, true);
-    else await this.ctx.storage.delete(key);
+    if (!open) {
+      await this.ctx.storage.delete(key);
+      return false;
+    }
+    await this.ctx.storage.put(key, true);
+    // A socket whose session signed out while it was being admitted: the room closes it.
+    return session !== null && (await this.signedOut(session));
   }
 
-  /** Closes the sockets `r` names here and in every visitor room that has sockets of that agent. */
+  /** Whether console session `session` (its hash) has signed out: its sockets are refused. */
+  async signedOut(session: string): Promise<boolean> {
+    const until = await this.ctx.storage.get<number>(SIGNED_OUT_KEY + session);
+    return until !== undefined && until > clock(this.env);
+  }
+
+  /**
+   * Closes the sockets `r` names here and in every visitor room that has sockets of that agent.
+   * A sign-out is written first: a socket of that session admitted before it (its cookie checked
+   * then) that reaches the lobby or a room after it is refused there (`signedOut`, `watchers`).
+   */
   async revoke(r: Revocation): Promise<void> {
+    if (r.session !== null) {
+      const now = clock(this.env);
+      await this.ctx.storage.put(SIGNED_OUT_KEY + r.session, Math.max(r.until ?? 0, now + 10 * 60_000));
+      const marks = await this.ctx.storage.list<number>({ prefix: SIGNED_OUT_KEY });
+      const over = [...marks].filter(([, until]) => !(until > now)).map(([k]) => k);
+      if (over.length) await this.ctx.storage.delete(over);
+    }
     closeRevoked(this.getConnections<SocketState>(), r);
     const prefix = `${WATCHER}${encodeURIComponent(r.agent)} `;
     const rooms = await this.ctx.storage.list<true>({ prefix });
@@ -211,11 +235,33 @@ export class LobbyObject extends Server<Env> {
     await this.core();
   }
 
+  /** A socket of a console session that has signed out is refused before it is accepted (see `revoke`). */
+  override async fetch(request: Request): Promise<Response> {
+    const header = request.headers.get(TICKET_HEADER);
+    if (header && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+      const state = JSON.parse(header) as SocketState;
+      if (state.session && (await this.signedOut(state.session))) {
+        const id = new URL(request.url).searchParams.get('_pk');
+        if (id) releaseAddress(this.env, state.ticket.address, id);
+        return refusedSocket(SIGNED_OUT);
+      }
+    }
+    return super.fetch(request);
+  }
+
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
     // Awake first: this socket has no ticket yet, so it is not taken for one that survived.
     const lobby = await this.core();
     const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
     if (!admitted) return;
+    // Its session signed out after `fetch` let it through (and after `revoke` looked for its sockets).
+    const session = socket.state?.session;
+    if (session && (await this.signedOut(session))) {
+      admitted.conn.send(JSON.stringify({ type: 'error', code: SIGNED_OUT.code, message: SIGNED_OUT.message }));
+      admitted.conn.close(SIGNED_OUT.close, SIGNED_OUT.message);
+      releaseAddress(this.env, admitted.ticket.address, socket.id);
+      return;
+    }
     this.conns.set(socket.id, { conn: admitted.conn, address: admitted.ticket.address });
     lobby.onConnect(admitted.conn, admitted.ticket);
   }

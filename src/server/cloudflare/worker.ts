@@ -122,7 +122,7 @@ async function history(request: Request, env: Env, url: URL): Promise<Response> 
 async function signingOut(request: Request, env: Env): Promise<{ agent: AgentIdentity; revocation: Revocation } | null> {
   const cookie = await socketVerifier(request, env);
   const agent = await cookie.verify(null);
-  return agent && cookie.session ? { agent, revocation: { agent: agentKey(agent), session: cookie.session, reason: 'signed out' } } : null;
+  return agent && cookie.session ? { agent, revocation: { agent: agentKey(agent), session: cookie.session, reason: 'signed out', until: agent.expiresAt } } : null;
 }
 
 /** A successful console sign-in (its answer names the agent) goes to the history. */
