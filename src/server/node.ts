@@ -50,6 +50,12 @@ export interface ServerOptions extends Omit<LocalRelayOptions, 'timer'>, Omit<Pe
   adminChannel?: boolean;
   /** Project root holding demo/ and dist/. Default: this package's root. */
   root?: string;
+  /**
+   * Tests only: called for every socket once admission has checked it (route, token or cookie),
+   * before it reaches its room; a promise holds it there until it settles (test/support/relay-host.ts,
+   * `holdAdmissions`).
+   */
+  admissionGate?: () => Promise<void> | undefined;
 }
 
 export interface RunningServer {
@@ -124,6 +130,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, now);
   let adminSecret: string | null = null;
   const sessionSockets = new SessionSockets();
+  /**
+   * Console sessions signed out in this run (cookie -> when): a socket whose cookie was checked
+   * before the sign-out revoked it, but that reaches the relay after the sign-out closed that
+   * session's sockets, is refused here (a later one is refused by the check itself). Kept 10
+   * minutes, far longer than an admission takes; bounded.
+   */
+  const signedOut = new Map<string, number>();
+  const markSignedOut = (cookie: string) => {
+    const t = now();
+    for (const [c, at] of signedOut) {
+      if (at > t - 10 * 60_000 && signedOut.size < 10_000) break;
+      signedOut.delete(c);
+    }
+    signedOut.set(cookie, t);
+  };
   const identity = identityHandler({
     accounts,
     agentOrigins,
@@ -171,7 +192,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       const agent = await tokens.verify(auth.slice('Bearer '.length).trim());
-      return agent ? { agentId: agent.agentId, admin: false } : null;
+      return agent ? { agentId: agent.agentId, ...(agent.issuer === undefined ? {} : { issuer: agent.issuer }), admin: false } : null;
     }
     const account = await cookieAccount(headersOf(req));
     return account ? { agentId: account.id, admin: account.admin } : null;
@@ -181,10 +202,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function recordSignInOut(path: string, answer: Response, leaving: { id: string; name: string } | null): Promise<void> {
     const history = persistence.history;
     if (!history) return;
-    if (path === '/api/logout' && leaving) return history.recordSignOut(leaving.id, leaving.name);
+    // Console sign-ins are the relay's own accounts (no issuer).
+    if (path === '/api/logout' && leaving) return history.recordSignOut({ agentId: leaving.id }, leaving.name);
     if (path !== '/api/login' && path !== '/api/set-password') return;
     const body = (await answer.json().catch(() => null)) as { agentId?: unknown; agentName?: unknown } | null;
-    if (typeof body?.agentId === 'string' && typeof body.agentName === 'string') await history.recordSignIn(body.agentId, body.agentName);
+    if (typeof body?.agentId === 'string' && typeof body.agentName === 'string') await history.recordSignIn({ agentId: body.agentId }, body.agentName);
   }
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -211,7 +233,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const answer = await identity(request, req.socket.remoteAddress ?? '?', now());
       if (!answer) return json(res, 404, { error: 'no such endpoint' });
       // Signing out revokes the session: the sockets it opened close too, not only new ones are refused.
-      if (path === '/api/logout' && answer.ok) sessionSockets.closeAll(cookieOf(headersOf(req)));
+      // Marked first, in the same turn: a socket of this session admitted from now on is refused.
+      if (path === '/api/logout' && answer.ok) {
+        const cookie = cookieOf(headersOf(req));
+        if (cookie) markSignedOut(cookie);
+        sessionSockets.closeAll(cookie);
+      }
       if (answer.ok) void recordSignInOut(path, answer.clone(), leaving);
       res.writeHead(answer.status, Object.fromEntries(answer.headers));
       return void res.end(Buffer.from(await answer.arrayBuffer()));
@@ -264,8 +291,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     };
     ticketFor(route, address, verifier).then(
-      (ticket) => {
+      async (checked) => {
+        await options.admissionGate?.();
         if (socket.destroyed) return;
+        // Its cookie was checked before its session signed out (which closed the sockets it had): refused as any revoked cookie is.
+        const ticket = bySession !== null && signedOut.has(bySession) ? { ...checked, agent: null } : checked;
         wss.handleUpgrade(req, socket, head, (ws) => {
           const conn = toConnection(ws, `c${++nextId}`, address);
           ws.on('message', (data, isBinary) => {
@@ -274,7 +304,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             guarded('message', () => relay.onMessage(conn, isBinary ? bytes : bytes.toString('utf8')));
           });
           // Sockets a console session opened are remembered, so signing out closes them.
-          const admittedBy = bySession;
+          const admittedBy = ticket.agent ? bySession : null;
           const agentId = ticket.agent ? agentKey(ticket.agent) : null;
           if (admittedBy) sessionSockets.add(admittedBy, ws);
           if (agentId) agentSockets.add(agentId, ws);

@@ -255,3 +255,40 @@ test('each password hash keeps its PBKDF2 count: accounts made at the Cloudflare
     await db.close();
   }
 });
+
+test('sign-out race: sockets of the session whose cookie was checked before the sign-out, but that reach the relay after it, are refused; none survives, and the cookie opens nothing after', async () => {
+  const relay = await testRelay();
+  const server = relay.server;
+  try {
+    const agent = await createAgent(server, 'Lena');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const open = await relay.raw('/parties/agents/lobby', { cookie: agent.cookie, origin: server.url });
+    await open.next('agentWelcome');
+    open.send({ type: 'ping', t: 1 });
+    await open.next('pong');
+    // Two more sockets of the session: admission checks their cookie (still valid), then holds them.
+    const hold = await server.holdAdmissions();
+    const lateWatch = relay.raw(`/parties/watch/${shortId}`, { cookie: agent.cookie, origin: server.url });
+    const lateLobby = relay.raw('/parties/agents/lobby', { cookie: agent.cookie, origin: server.url });
+    for (let i = 0; (await hold.held()) < 2; i++) {
+      assert.ok(i < 200, 'both sockets reached the hold');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal((await post(`${server.url}/api/logout`, {}, { cookie: agent.cookie })).status, 200);
+    assert.equal((await open.waitClose()).code, 4001, 'the socket it had open closes at sign-out');
+    // Only now do the held sockets reach their room and the lobby.
+    await hold.release();
+    for (const [label, late] of [['watch', await lateWatch], ['lobby', await lateLobby]] as const) {
+      assert.equal((await late.waitClose(5000)).code, 4001, `the ${label} socket admitted during the sign-out is closed`);
+      assert.ok(late.has('error', (m) => m.code === 'unauthorized'), `the ${label} socket is told why`);
+      assert.equal(late.count('watchState') + late.count('lobby') + late.count('agentWelcome'), 0, `the ${label} socket saw nothing`);
+    }
+    assert.equal(visitor.count('consentRequest'), 0);
+    const after = await relay.raw(`/parties/watch/${shortId}`, { cookie: agent.cookie, origin: server.url });
+    assert.equal((await after.next('error')).code, 'unauthorized', 'the cookie opens nothing after the sign-out');
+    assert.equal((await after.waitClose()).code, 4001);
+  } finally {
+    await relay.close();
+  }
+});

@@ -231,3 +231,36 @@ test("an agent of a site's key with the same sub as one of the relay's own agent
     await relay.close();
   }
 });
+
+test("the agent's token goes no further than admission: the ticket a room gets has none, and (Cloudflare) no socket's stored attachment or uri keeps it", async () => {
+  const { ticketFor } = await import('../../src/server/relay/admission.js');
+  const verifier = { verify: async (t: unknown) => (t === 'secret-token' ? { agentId: 'a1', agentName: 'A', expiresAt: Date.now() + 60_000, capabilities: DEFAULT_CAPABILITIES } : null) };
+  for (const party of ['agents', 'watch']) {
+    const ticket = await ticketFor({ party, room: party === 'agents' ? 'lobby' : 'AAAAAAAAAAAAAAAA', params: new URLSearchParams('token=secret-token&client=console1') }, '127.0.0.1', verifier);
+    assert.equal(ticket.agent?.agentId, 'a1', `${party}: the token was checked`);
+    assert.equal(ticket.params.get('token'), null, `${party}: the ticket keeps no token`);
+    assert.equal(ticket.params.get('client'), 'console1', `${party}: the rest of the query is kept`);
+  }
+
+  const relay = await testRelay();
+  try {
+    const token = relay.token('Alice');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const watch = await relay.raw(`/parties/watch/${shortId}?token=${encodeURIComponent(token)}&client=console1`);
+    watch.send({ type: 'watch' });
+    await visitor.next('consentRequest');
+    const lobby = await relay.lobby(token);
+    await lobby.next('lobby');
+    if (relay.server.kind !== 'cloudflare') return; // a Node room keeps nothing of a socket's URL
+    for (const room of [shortId, 'lobby']) {
+      const kept = JSON.stringify(await relay.server.attachments(room));
+      assert.ok(kept.includes('"uri"'), `${room}: partyserver's uri is in the attachment (${kept.slice(0, 200)})`);
+      assert.ok(!kept.includes(token) && !/token=/.test(kept), `${room}: no token is kept with its sockets: ${kept}`);
+      assert.ok(!kept.includes(token.split('.')[2]), `${room}: not even the token's signature`);
+    }
+    assert.match(JSON.stringify(await relay.server.attachments(shortId)), /client=console1/, 'the watch socket\'s other parameters are kept');
+  } finally {
+    await relay.close();
+  }
+});

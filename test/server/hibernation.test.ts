@@ -313,3 +313,45 @@ test("the visitor's settings survive a second tab taking over and then a hiberna
     await relay.close();
   }
 });
+
+test("the lobby's look-up limits hold across a hibernation: an agent or an address that spent its look-ups gets none back when the lobby wakes", cloudflareOnly, async () => {
+  // The clock stands still, so no budget refills during the test: only a wake could refill one.
+  const T = Date.UTC(2030, 0, 1);
+  const relay = await testRelay({ clock: T, lookupsPerAgentPerMinute: 3, lookupsPerAddressPerMinute: 5 });
+  try {
+    let code = 1000;
+    /** One look-up: true when answered, false when refused as rate limited. */
+    const find = async (c: TestClient) => {
+      const [answers, refusals] = [c.count('lookupResult'), c.count('error')];
+      c.send({ type: 'findByCode', code: String(code++) });
+      await settle(c);
+      if (c.count('error') > refusals) assert.equal(c.messages.filter((m) => m.type === 'error').at(-1)!.code, ErrorCode.rateLimited);
+      return c.count('lookupResult') > answers;
+    };
+    const searcher = await relay.lobby(relay.token('Searcher'));
+    await searcher.next('lobby');
+    for (let i = 0; i < 3; i++) assert.equal(await find(searcher), true, `look-up ${i + 1} of the agent's 3`);
+    assert.equal(await find(searcher), false, "the agent's fourth look-up is refused");
+    await relay.server.hibernateLobby();
+    assert.equal(await find(searcher), false, "after the wake the agent's look-ups are still spent");
+
+    // The address has 2 of its 5 left: another agent on it spends them; a third, after a wake, gets none.
+    const other = await relay.lobby(relay.token('Other'));
+    await other.next('lobby');
+    assert.equal(await find(other), true);
+    assert.equal(await find(other), true);
+    assert.equal(await find(other), false, "the address's sixth look-up is refused");
+    await relay.server.hibernateLobby();
+    const third = await relay.lobby(relay.token('Third'));
+    await third.next('lobby');
+    assert.equal(await find(third), false, "after the wake the address's look-ups are still spent, for a new agent on a new socket too");
+
+    // A minute later both budgets have refilled, as they would have without a wake.
+    await relay.server.setNow(T + 60_000);
+    assert.equal(await find(third), true);
+    assert.equal(await find(searcher), true);
+    for (const c of [searcher, other, third]) assert.equal(c.closed, null);
+  } finally {
+    await relay.close();
+  }
+});

@@ -161,7 +161,7 @@ for (const backend of BACKENDS) {
     let server = await startServer({ port: 0, agentSigningKey: CREDENTIAL, now: () => t, historyDays: 10, ...db });
     try {
       await session(server, { callName: 'Old', token: ALICE });
-      await server.history!.recordSignIn('agent-alice', 'Alice', t);
+      await server.history!.recordSignIn({ agentId: 'agent-alice' }, 'Alice', t);
       t += 5 * DAY;
       await session(server, { callName: 'Newer', token: ALICE });
       assert.equal((await getJson(server, '/api/history', ALICE)).body.total, 2);
@@ -283,4 +283,29 @@ test('CSV cells: every cell quoted (so a ;-splitting spreadsheet sees one cell),
 test('the D1 adapter rewrites $n to ?n, never inside quotes', async () => {
   const { toD1Placeholders } = await import('../../src/server/cloudflare/d1-sql.js');
   assert.equal(toD1Placeholders(`SELECT * FROM t WHERE a = $1 AND b LIKE $2 ESCAPE '\\' AND c = '$3' AND "$4" = $10`), `SELECT * FROM t WHERE a = ?1 AND b LIKE ?2 ESCAPE '\\' AND c = '$3' AND "$4" = ?10`);
+});
+
+test('history rows written before agents were keyed by issuer (agent_id the bare id) read as the relay\'s own agent\'s: a site agent with that sub sees none of them', async () => {
+  const { openMemoryDatabase } = await import('../../src/server/node/database.js');
+  const { HistoryStore } = await import('../../src/server/history/store.js');
+  const db = await openMemoryDatabase();
+  try {
+    const store = new HistoryStore(db.sql);
+    const visitor = { shortId: 'AAAAAAAAAAAAAAAA', uniqueId: null, callName: 'Old' };
+    // As the store wrote them before: the agent's id alone.
+    await db.sql.query("INSERT INTO history_sessions (id, visitor_short_id, started_at, message_count) VALUES ('old-1', 'AAAAAAAAAAAAAAAA', 1, 0)");
+    await db.sql.query("INSERT INTO history_session_agents (session_id, agent_id, agent_name, outcome, capabilities) VALUES ('old-1', 'agent-7', 'Priya', 'allowed', 'watch')");
+    await db.sql.query("INSERT INTO history_sign_ins (agent_id, agent_name, event, at) VALUES ('agent-7', 'Priya', 'signIn', 1)");
+    await store.apply({ type: 'allowed', sessionId: 'new-1', at: 2, visitor: { ...visitor, callName: 'New' }, agent: { agentId: 'agent-7', issuer: 'public-key:https://sso.example.com', agentName: 'Mallory', capabilities: ['watch'] } });
+    const builtIn = { agentId: 'agent-7', admin: false };
+    const site = { agentId: 'agent-7', issuer: 'public-key:https://sso.example.com', admin: false };
+    assert.deepEqual((await store.sessions(builtIn)).sessions.map((s) => s.id), ['old-1']);
+    assert.deepEqual((await store.sessions(site)).sessions.map((s) => s.id), ['new-1']);
+    assert.deepEqual((await store.sessions(site)).sessions[0].agents.map((a) => [a.agentId, a.issuer]), [['agent-7', 'public-key:https://sso.example.com']]);
+    assert.equal((await store.signIns(builtIn)).length, 1);
+    assert.equal((await store.signIns(site)).length, 0);
+    assert.equal((await store.sessions({ agentId: 'x', admin: true }, { agent: 'agent-7' })).total, 2, "an admin's filter by id finds both agents of that id");
+  } finally {
+    await db.close();
+  }
 });

@@ -70,6 +70,18 @@ export interface RelayHost {
   hibernate(shortId: string): Promise<void>;
   /** The same for the lobby's object (Cloudflare host only). */
   hibernateLobby(): Promise<void>;
+  /**
+   * What visitor room `room` (a shortId, or `lobby`) keeps with each of its sockets, as stored:
+   * the sockets' attachments (partyserver's `__pk` with the socket's `uri`, and the ticket and
+   * memo). Cloudflare host only: a Node room keeps nothing of a socket's URL.
+   */
+  attachments(room: string): Promise<unknown[]>;
+  /**
+   * Holds every socket admitted from now on (its route, token or cookie checked) before it
+   * reaches its room, until `release()`: how a test makes a socket arrive after something that
+   * started later (a sign-out) has finished. `held()` is how many wait.
+   */
+  holdAdmissions(): Promise<{ held(): Promise<number>; release(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -106,7 +118,10 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
   let now = clock ?? null;
   const nowFn = now === null ? undefined : () => now!;
   const tokens = new RelayTokens(new TextEncoder().encode(agentSigningKey), await externalKeySources(agentKeys), nowFn);
-  let server: RunningServer | null = await startServer({ ...relay, agentSigningKey, agentKeys, port: 0, ...(nowFn ? { now: nowFn } : {}) });
+  // The admission gate (holdAdmissions): null while nothing is held.
+  let gate: { waiting: Array<() => void> } | null = null;
+  const admissionGate = () => (gate ? new Promise<void>((ok) => gate!.waiting.push(ok)) : undefined);
+  let server: RunningServer | null = await startServer({ ...relay, agentSigningKey, agentKeys, port: 0, admissionGate, ...(nowFn ? { now: nowFn } : {}) });
   const port = server.port;
   const running = () => {
     if (!server) throw new Error('the relay is stopped');
@@ -134,7 +149,7 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
       server = null;
     },
     async start() {
-      server ??= await startServer({ ...relay, agentSigningKey, agentKeys, port, ...(nowFn ? { now: nowFn } : {}) });
+      server ??= await startServer({ ...relay, agentSigningKey, agentKeys, port, admissionGate, ...(nowFn ? { now: nowFn } : {}) });
     },
     async restart() {
       await self.stop();
@@ -142,6 +157,18 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
     },
     hibernate: () => Promise.reject(new Error('the Node host does not hibernate rooms')),
     hibernateLobby: () => Promise.reject(new Error('the Node host does not hibernate its lobby')),
+    attachments: () => Promise.reject(new Error('the Node host keeps no attachments')),
+    async holdAdmissions() {
+      const held: { waiting: Array<() => void> } = { waiting: [] };
+      gate = held;
+      return {
+        held: async () => held.waiting.length,
+        async release() {
+          if (gate === held) gate = null;
+          for (const go of held.waiting.splice(0)) go();
+        },
+      };
+    },
     close: () => self.stop(),
   };
   return self;
@@ -239,6 +266,14 @@ async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHos
     },
     async hibernateLobby() {
       await hook('hibernate?room=lobby', {});
+    },
+    attachments: async (room) => (await (await hook(`attachments?room=${encodeURIComponent(room)}`)).json()) as unknown[],
+    async holdAdmissions() {
+      await hook('hold', {});
+      return {
+        held: async () => Number(await (await hook('held')).text()),
+        release: async () => void (await hook('release', {})),
+      };
     },
     async close() {
       if (closed) return;

@@ -12,7 +12,7 @@ import type { AgentTokenVerifier } from '../relay/agent-token.js';
 import { TICKET_HEADER, type Env } from './env.js';
 import { admitAddress, releaseAddress } from './limits-object.js';
 import { refusedSocket, type SocketState } from './seams.js';
-import { objectName } from './test-hooks.js';
+import { admissionGate, objectName } from './test-hooks.js';
 import { CloseCode, ErrorCode } from '../../protocol/index.js';
 
 /**
@@ -41,6 +41,7 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
     releaseAddress(env, address, id);
     return refusedSocket(why);
   }
+  await admissionGate(env);
   // The ticket is the socket's attachment (kept through hibernation, see MAX_UPGRADE_URL_LENGTH):
   // the token was checked and its agent is in the ticket, so it is not kept.
   const params = new URLSearchParams(ticket.params);

@@ -15,12 +15,13 @@
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
 import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
-import { Lobby } from '../relay/lobby.js';
+import { Lobby, type LookupBudget } from '../relay/lobby.js';
+import type { BucketState } from '../relay/rate-limit.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
-import { HIBERNATION, type Env } from './env.js';
+import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { admittedSocket, answerClose, doAlarm, messageData, survivingSocket, type SocketState } from './seams.js';
-import { closeRevoked, type Revocation } from './revoke.js';
+import { admittedSocket, answerClose, doAlarm, forgetAttachmentCopies, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
+import { closeRevoked, SIGNED_OUT, type Revocation } from './revoke.js';
 import { clock, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 
 const SUMMARY = 'v:';
@@ -29,6 +30,10 @@ const CODE = 'c:';
 const STAMP = 's:';
 /** `w:{agent} {room}`: a visitor room that has sockets of that agent (see `watchers`). */
 const WATCHER = 'w:';
+/** `r:{session}`: a console session signed out, until when its sockets are refused (see `revoke`). */
+const SIGNED_OUT_KEY = 'r:';
+/** `l:agent:{agentKey}` / `l:address:{address}`: what is left of a look-up budget (see `keepLookup`). */
+const LOOKUPS = 'l:';
 
 interface Stamp {
   room: number;
@@ -45,7 +50,14 @@ export class LobbyObject extends Server<Env> {
   private core(): Promise<Lobby> {
     const starting = (this.ready ??= (async () => {
       const log = (err: unknown) => console.error('lobby:', err);
-      const lobby = new Lobby(doAlarm(this.ctx.storage, log), { ...relayOptions(this.env), now: () => clock(this.env) });
+      const lobby = new Lobby(doAlarm(this.ctx.storage, log), { ...relayOptions(this.env), now: () => clock(this.env), keepLookups: (kind, key, state) => this.keepLookup(kind, key, state) });
+      // The look-up budgets spent before a hibernation (a wake must not refill them); those full by now are forgotten.
+      const budgets = await this.ctx.storage.list<BucketState>({ prefix: LOOKUPS });
+      for (const [key, state] of budgets) {
+        const [kind, ...rest] = key.slice(LOOKUPS.length).split(':');
+        if ((kind === 'agent' || kind === 'address') && lobby.restoreLookups(kind, rest.join(':'), state)) this.lookupsKept.set(key, state[1]);
+        else await this.ctx.storage.delete(key);
+      }
       const summaries = await this.ctx.storage.list<VisitorSummary>({ prefix: SUMMARY });
       for (const summary of summaries.values()) lobby.publish(summary);
       const codes = await this.ctx.storage.list<LookupCode>({ prefix: CODE });
@@ -82,6 +94,31 @@ export class LobbyObject extends Server<Env> {
       if (this.ready === starting) this.ready = null;
     });
     return starting;
+  }
+
+  /** The look-up budgets in storage, and when each was last spent (lobby clock): pruned once full again. */
+  private readonly lookupsKept = new Map<string, number>();
+
+  /**
+   * Keeps a look-up budget an agent or address just spent from, in storage: a wake gives it back
+   * (the budgets are per agent and per address, across sockets, so not in a socket's attachment).
+   * What is kept is bounded by the look-ups of the last refill period: older entries are full
+   * again and are deleted as new ones come.
+   */
+  private keepLookup(kind: LookupBudget, key: string, state: BucketState): void {
+    const name = `${LOOKUPS}${kind}:${key}`;
+    const now = clock(this.env);
+    const refill = this.lobby?.lookupRefillMs ?? 0;
+    const stale: string[] = [];
+    this.lookupsKept.delete(name);
+    for (const [k, at] of this.lookupsKept) {
+      if (at > now - refill) break;
+      stale.push(k);
+    }
+    for (const k of stale) this.lookupsKept.delete(k);
+    this.lookupsKept.set(name, now);
+    void this.ctx.storage.put(name, state).catch((err) => console.error('lobby: keeping a look-up budget failed', err));
+    if (stale.length) void this.ctx.storage.delete(stale).catch((err) => console.error('lobby: forgetting look-up budgets failed', err));
   }
 
   // ---------------------------------------------------------------- LobbyLink, called by rooms
@@ -146,14 +183,36 @@ export class LobbyObject extends Server<Env> {
    * Kept in storage, as the rooms outlive this object's memory; one key per agent and room, so
    * what is kept is bounded by the agents' open watch sockets.
    */
-  async watchers(agent: string, room: string, open: boolean): Promise<void> {
+  async watchers(agent: string, room: string, open: boolean, session: string | null = null): Promise<boolean> {
     const key = `${WATCHER}${encodeURIComponent(agent)} ${room}`;
-    if (open) await this.ctx.storage.put(key, true);
-    else await this.ctx.storage.delete(key);
+    if (!open) {
+      await this.ctx.storage.delete(key);
+      return false;
+    }
+    await this.ctx.storage.put(key, true);
+    // A socket whose session signed out while it was being admitted: the room closes it.
+    return session !== null && (await this.signedOut(session));
   }
 
-  /** Closes the sockets `r` names here and in every visitor room that has sockets of that agent. */
+  /** Whether console session `session` (its hash) has signed out: its sockets are refused. */
+  async signedOut(session: string): Promise<boolean> {
+    const until = await this.ctx.storage.get<number>(SIGNED_OUT_KEY + session);
+    return until !== undefined && until > clock(this.env);
+  }
+
+  /**
+   * Closes the sockets `r` names here and in every visitor room that has sockets of that agent.
+   * A sign-out is written first: a socket of that session admitted before it (its cookie checked
+   * then) that reaches the lobby or a room after it is refused there (`signedOut`, `watchers`).
+   */
   async revoke(r: Revocation): Promise<void> {
+    if (r.session !== null) {
+      const now = clock(this.env);
+      await this.ctx.storage.put(SIGNED_OUT_KEY + r.session, Math.max(r.until ?? 0, now + 10 * 60_000));
+      const marks = await this.ctx.storage.list<number>({ prefix: SIGNED_OUT_KEY });
+      const over = [...marks].filter(([, until]) => !(until > now)).map(([k]) => k);
+      if (over.length) await this.ctx.storage.delete(over);
+    }
     closeRevoked(this.getConnections<SocketState>(), r);
     const prefix = `${WATCHER}${encodeURIComponent(r.agent)} `;
     const rooms = await this.ctx.storage.list<true>({ prefix });
@@ -176,11 +235,33 @@ export class LobbyObject extends Server<Env> {
     await this.core();
   }
 
+  /** A socket of a console session that has signed out is refused before it is accepted (see `revoke`). */
+  override async fetch(request: Request): Promise<Response> {
+    const header = request.headers.get(TICKET_HEADER);
+    if (header && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+      const state = JSON.parse(header) as SocketState;
+      if (state.session && (await this.signedOut(state.session))) {
+        const id = new URL(request.url).searchParams.get('_pk');
+        if (id) releaseAddress(this.env, state.ticket.address, id);
+        return refusedSocket(SIGNED_OUT);
+      }
+    }
+    return super.fetch(request);
+  }
+
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
     // Awake first: this socket has no ticket yet, so it is not taken for one that survived.
     const lobby = await this.core();
     const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
     if (!admitted) return;
+    // Its session signed out after `fetch` let it through (and after `revoke` looked for its sockets).
+    const session = socket.state?.session;
+    if (session && (await this.signedOut(session))) {
+      admitted.conn.send(JSON.stringify({ type: 'error', code: SIGNED_OUT.code, message: SIGNED_OUT.message }));
+      admitted.conn.close(SIGNED_OUT.close, SIGNED_OUT.message);
+      releaseAddress(this.env, admitted.ticket.address, socket.id);
+      return;
+    }
     this.conns.set(socket.id, { conn: admitted.conn, address: admitted.ticket.address });
     lobby.onConnect(admitted.conn, admitted.ticket);
   }
@@ -213,8 +294,13 @@ export class LobbyObject extends Server<Env> {
   }
 
   override async onRequest(request: Request): Promise<Response> {
-    if (new URL(request.url).pathname === '/__test/hibernate' && testHooksEnabled(this.env)) {
-      // As a hibernation: memory goes; storage, the alarm and the sockets (with attachments) stay.
+    const path = new URL(request.url).pathname;
+    if (path === '/__test/attachments' && testHooksEnabled(this.env)) return Response.json([...this.ctx.getWebSockets()].map(storedAttachment));
+    if (path === '/__test/hibernate' && testHooksEnabled(this.env)) {
+      // As a hibernation: memory goes; storage, the alarm and the sockets (with their attachments
+      // as stored) stay.
+      forgetAttachmentCopies(this.getConnections<SocketState>());
+      this.lookupsKept.clear();
       this.lobby = null;
       this.ready = null;
       this.conns.clear();

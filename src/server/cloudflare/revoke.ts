@@ -8,7 +8,8 @@
  * the lobby, which closes its own and hands it to those rooms (`VisitorObject.revoke`).
  */
 import type { Connection as PartyConnection } from 'partyserver';
-import { CloseCode } from '../../protocol/index.js';
+import { CloseCode, ErrorCode } from '../../protocol/index.js';
+import type { Refusal } from '../relay/admission.js';
 import { agentKey } from '../relay/agent-token.js';
 import type { Env } from './env.js';
 import type { SocketState } from './seams.js';
@@ -21,7 +22,15 @@ export interface Revocation {
   session: string | null;
   /** The close reason the agent's sockets get. */
   reason: string;
+  /**
+   * For a session's revocation (a sign-out): until when (epoch ms, the session's own end) the lobby
+   * refuses sockets of that session that were admitted before it, but reach their object after it.
+   */
+  until?: number;
 }
+
+/** How a socket of a signed-out session is refused (before it is accepted when possible, as Node refuses a revoked cookie). */
+export const SIGNED_OUT: Refusal = { code: ErrorCode.unauthorized, message: 'this console session has signed out; sign in again', close: CloseCode.unauthorized };
 
 /** The agent a socket belongs to (its {@link agentKey}), or null for a visitor's. */
 export function agentOfSocket(state: SocketState | null | undefined): string | null {

@@ -80,6 +80,35 @@ export function survivingSocket(socket: PartyConnection<SocketState>): { conn: C
   return { conn: connectionOf(socket, ticket.address), ticket, memo: state.memo ?? null };
 }
 
+/**
+ * A socket's attachment as workerd stores it: what a real wake reads. partyserver keeps a copy of
+ * each socket's attachment in memory (a WeakMap by socket, filled when first read and replaced on
+ * every write); after a real hibernation the sockets are new objects, so that copy is gone.
+ */
+export function storedAttachment(socket: WebSocket): unknown {
+  return WebSocket.prototype.deserializeAttachment.call(socket);
+}
+
+/**
+ * For the `/__test/hibernate` hook, which drops an object's memory but keeps the same socket
+ * objects: replaces partyserver's in-memory copy of each socket's attachment with a fresh read of
+ * the stored one, so the wake that follows sees what a real one would (a change made only to the
+ * copy in memory, or a write workerd refused, is lost as it would be), never the objects the
+ * object held before.
+ */
+export function forgetAttachmentCopies(sockets: Iterable<PartyConnection<SocketState>>): void {
+  for (const socket of sockets) {
+    const stored = storedAttachment(socket) as { __user?: unknown } | null;
+    try {
+      // partyserver's own write: its copy becomes {...its copy, __user}, i.e. the stored attachment
+      // (its `__pk` part is written once, when the socket is accepted), and the same value is stored.
+      socket.serializeAttachment(stored?.__user ?? null);
+    } catch (err) {
+      console.error('test hook: re-reading an attachment failed', err);
+    }
+  }
+}
+
 type LobbyStub = DurableObjectStub<LobbyObject>;
 
 /** A room's LobbyLink to the lobby's object. */

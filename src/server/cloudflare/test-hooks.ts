@@ -27,6 +27,7 @@ export function testHooksEnabled(env: Env): boolean {
 }
 
 export function configureTests(next: TestState): void {
+  holdAdmissions(false);
   state = { generation: String(next.generation), signingKey: typeof next.signingKey === 'string' ? next.signingKey : undefined, agentKeys: next.agentKeys ?? {}, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
 }
 
@@ -81,4 +82,33 @@ export function testKeys(env: Env): { signingKey?: string; agentKeys: ExternalKe
 export function testOrigins(env: Env): string[] | null {
   const given = testHooksEnabled(env) && state ? state.options.agentOrigins : undefined;
   return Array.isArray(given) ? given.filter((o): o is string => typeof o === 'string') : null;
+}
+
+/**
+ * While the tests hold admissions (`/__test/hold`), admitted sockets wait before reaching their
+ * objects until `/__test/release`. Each waits by polling (a promise resolved by another request
+ * cannot wake a Worker's request), and counts itself while it waits (`/__test/held`).
+ */
+let holding = false;
+let waiting = 0;
+
+/** `/__test/hold` (true), `/__test/release` (false). */
+export function holdAdmissions(on: boolean): void {
+  holding = on;
+}
+
+/** How many admitted sockets wait (`/__test/held`). */
+export function heldAdmissions(): number {
+  return waiting;
+}
+
+/** For admission: resolves at once, or once the tests release admissions they hold. */
+export async function admissionGate(env: Env): Promise<void> {
+  if (!testHooksEnabled(env) || !holding) return;
+  waiting++;
+  try {
+    while (holding) await new Promise((ok) => setTimeout(ok, 10));
+  } finally {
+    waiting--;
+  }
 }

@@ -20,11 +20,11 @@ import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
-import { admittedSocket, answerClose, doAlarm, doStorage, messageData, refusedSocket, RemoteLobby, survivingSocket, ticketOf, type SocketState } from './seams.js';
+import { admittedSocket, answerClose, doAlarm, doStorage, forgetAttachmentCopies, messageData, refusedSocket, RemoteLobby, storedAttachment, survivingSocket, ticketOf, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest } from './limits-object.js';
 import { historyOf } from './history.js';
-import { agentOfSocket, closeRevoked, type Revocation } from './revoke.js';
+import { agentOfSocket, closeRevoked, SIGNED_OUT, type Revocation } from './revoke.js';
 import { agentKey } from '../relay/agent-token.js';
 
 export class VisitorObject extends Server<Env> {
@@ -86,8 +86,10 @@ export class VisitorObject extends Server<Env> {
     const header = request.headers.get(TICKET_HEADER);
     if (header && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
       await this.ready();
-      const ticket = ticketOf(JSON.parse(header) as SocketState);
-      const why = await this.core().refusal(ticket);
+      const state = JSON.parse(header) as SocketState;
+      const ticket = ticketOf(state);
+      // A socket of a console session that signed out after its cookie was checked (revoke.ts).
+      const why = state.session && (await this.lobbyStub().signedOut(state.session)) ? SIGNED_OUT : await this.core().refusal(ticket);
       if (why) {
         const id = new URL(request.url).searchParams.get('_pk');
         if (id) releaseAddress(this.env, ticket.address, id);
@@ -103,7 +105,7 @@ export class VisitorObject extends Server<Env> {
     if (!admitted) return;
     this.conns.set(socket.id, admitted);
     const agent = agentOfSocket(socket.state);
-    if (agent) this.tellLobby(agent, true);
+    if (agent) this.tellLobby(agent, true, socket.state?.session ?? null);
     await this.core().onConnect(admitted.conn, admitted.ticket);
   }
 
@@ -133,10 +135,22 @@ export class VisitorObject extends Server<Env> {
   /** The lobby's calls about this room's agents, one at a time and in order (an open never overtakes the close before it). */
   private lobbyCalls: Promise<void> = Promise.resolve();
 
-  /** Tells the lobby whether `agent` has sockets here, so revoking it reaches this room (revoke.ts). */
-  private tellLobby(agent: string, open: boolean): void {
-    const lobby = this.env.Lobby.get(this.env.Lobby.idFromName(objectName(this.env, 'lobby')));
-    this.lobbyCalls = this.lobbyCalls.then(() => lobby.watchers(agent, this.name, open)).catch((err) => console.error(`visitor room ${this.name}: telling the lobby of an agent failed`, err));
+  private lobbyStub() {
+    return this.env.Lobby.get(this.env.Lobby.idFromName(objectName(this.env, 'lobby')));
+  }
+
+  /**
+   * Tells the lobby whether `agent` has sockets here, so revoking it reaches this room (revoke.ts).
+   * For a new socket of a console session that signed out meanwhile (after `fetch` asked, and
+   * after the sign-out looked for that agent's rooms), the lobby says so and the socket is closed.
+   */
+  private tellLobby(agent: string, open: boolean, session: string | null = null): void {
+    const lobby = this.lobbyStub();
+    this.lobbyCalls = this.lobbyCalls
+      .then(async () => {
+        if ((await lobby.watchers(agent, this.name, open, session)) && session) closeRevoked(this.getConnections<SocketState>(), { agent, session, reason: SIGNED_OUT.message });
+      })
+      .catch((err) => console.error(`visitor room ${this.name}: telling the lobby of an agent failed`, err));
   }
 
   /** Closes the sockets `r` names (called by the lobby); how many of that agent's stay open here. */
@@ -155,9 +169,11 @@ export class VisitorObject extends Server<Env> {
 
   override async onRequest(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
+    if (path === '/__test/attachments' && testHooksEnabled(this.env)) return Response.json([...this.ctx.getWebSockets()].map(storedAttachment));
     if (path === '/__test/hibernate' && testHooksEnabled(this.env)) {
       // As a hibernation: everything in memory goes; storage, the alarm and the sockets (with
-      // their attachments) stay, and the next event wakes the room from them.
+      // their attachments as stored) stay, and the next event wakes the room from them.
+      forgetAttachmentCopies(this.getConnections<SocketState>());
       this.room = null;
       this.conns.clear();
       this.run = randomId(12);

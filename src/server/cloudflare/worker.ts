@@ -16,12 +16,12 @@ import { LimitsObject } from './limits-object.js';
 import { agentTokens, identityRoutes, legacyMode, socketVerifier } from './identity.js';
 import { cookieOf, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
-import { configureTests, objectName, statsOf, testHooksEnabled } from './test-hooks.js';
+import { configureTests, heldAdmissions, holdAdmissions, objectName, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 import { historyAnswer, isHistoryPath, type Viewer } from '../history/index.js';
 import { accountsOf, historyOf } from './history.js';
 import { revokeSockets, type Revocation } from './revoke.js';
-import { agentKey } from '../relay/agent-token.js';
+import { agentKey, type AgentIdentity } from '../relay/agent-token.js';
 
 export { LimitsObject, LobbyObject, VisitorObject };
 
@@ -52,8 +52,13 @@ export default {
       // Who signs out, read before the session is revoked: the sockets it opened close too, as on Node.
       const leaving = path === '/api/logout' && request.method === 'POST' ? await signingOut(request, env) : null;
       const answer = (await identityRoutes(request, env, addressOf(request))) ?? json(404, { error: 'no such endpoint' });
-      if (path === '/api/login' && answer.ok) ctx?.waitUntil(recordSignIn(env, answer.clone()));
-      if (leaving && answer.ok) await revokeSockets(env, leaving).catch((err) => console.error('identity: closing a signed-out session\'s sockets failed', err));
+      // The history records sign-ins (a password set by a one-time link signs in too) and sign-outs, as on Node.
+      if ((path === '/api/login' || path === '/api/set-password') && answer.ok) ctx?.waitUntil(recordSignIn(env, answer.clone()));
+      if (leaving && answer.ok) {
+        await revokeSockets(env, leaving.revocation).catch((err) => console.error('identity: closing a signed-out session\'s sockets failed', err));
+        const h = historyOf(env);
+        if (h) ctx?.waitUntil(h.history.recordSignOut(leaving.agent, leaving.agent.agentName));
+      }
       return answer;
     }
     if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, env, url);
@@ -74,16 +79,17 @@ async function historyViewer(request: Request, env: Env): Promise<Viewer | null>
   if (!tokens) return null;
   const cookie = cookieOf(request.headers);
   if (auth?.startsWith('Bearer ')) {
-    const agent = await tokens.verify(auth.slice('Bearer '.length).trim());
-    return agent ? { agentId: agent.agentId, admin: false } : null;
+    return viewerOf(await tokens.verify(auth.slice('Bearer '.length).trim()));
   }
   if (!cookie || !originAllowed(request.headers, parseOrigins(env), false)) return null;
-  if (legacyMode(env)) {
-    const agent = await tokens.verify(cookie);
-    return agent ? { agentId: agent.agentId, admin: false } : null;
-  }
+  if (legacyMode(env)) return viewerOf(await tokens.verify(cookie));
   const session = await accountsOf(env)?.session(cookie);
   return session ? { agentId: session.account.id, admin: session.account.admin } : null;
+}
+
+/** A token's agent as a history viewer: by its issuer and id (agentKey), never an admin. */
+function viewerOf(agent: AgentIdentity | null): Viewer | null {
+  return agent ? { agentId: agent.agentId, ...(agent.issuer === undefined ? {} : { issuer: agent.issuer }), admin: false } : null;
 }
 
 function parseOrigins(env: Env): string[] {
@@ -112,21 +118,22 @@ async function history(request: Request, env: Env, url: URL): Promise<Response> 
   }
 }
 
-/** The console session a sign-out ends (its cookie, from an allowed Origin), as a revocation of that session's sockets; null without one. */
-async function signingOut(request: Request, env: Env): Promise<Revocation | null> {
+/** The console session a sign-out ends (its cookie, from an allowed Origin): its agent, and the revocation of that session's sockets; null without one. */
+async function signingOut(request: Request, env: Env): Promise<{ agent: AgentIdentity; revocation: Revocation } | null> {
   const cookie = await socketVerifier(request, env);
   const agent = await cookie.verify(null);
-  return agent && cookie.session ? { agent: agentKey(agent), session: cookie.session, reason: 'signed out' } : null;
+  return agent && cookie.session ? { agent, revocation: { agent: agentKey(agent), session: cookie.session, reason: 'signed out', until: agent.expiresAt } } : null;
 }
 
 /** A successful console sign-in (its answer names the agent) goes to the history. */
 async function recordSignIn(env: Env, answer: Response): Promise<void> {
   const body = (await answer.json().catch(() => null)) as { agentId?: unknown; agentName?: unknown } | null;
   const h = historyOf(env);
-  if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn(body.agentId, body.agentName);
+  // The console signs in the relay's own agents (no issuer).
+  if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn({ agentId: body.agentId }, body.agentName);
 }
 
-/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats` and `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open). */
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
 async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
     configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
@@ -134,11 +141,16 @@ async function testHook(request: Request, env: Env, url: URL): Promise<Response>
   }
   if (url.pathname === '/__test/accounts' && request.method === 'POST') return accountsHook(env, (await request.json()) as { call: string; args: unknown[] });
   if (url.pathname === '/__test/stats') return json(200, statsOf(url.searchParams.get('generation') ?? ''));
-  if (url.pathname === '/__test/hibernate' && request.method === 'POST') {
+  if ((url.pathname === '/__test/hold' || url.pathname === '/__test/release') && request.method === 'POST') {
+    holdAdmissions(url.pathname === '/__test/hold');
+    return text(200, 'ok');
+  }
+  if (url.pathname === '/__test/held') return text(200, String(heldAdmissions()));
+  if ((url.pathname === '/__test/hibernate' && request.method === 'POST') || url.pathname === '/__test/attachments') {
     const room = url.searchParams.get('room');
     if (!room) return text(400, 'name the object: ?room=<shortId>, or ?room=lobby');
     const stub = room === 'lobby' ? await getServerByName(env.Lobby, objectName(env, 'lobby')) : await getServerByName(env.Visitor, objectName(env, room));
-    return stub.fetch(new Request(new URL('/__test/hibernate', url), { method: 'POST' }));
+    return stub.fetch(new Request(new URL(url.pathname, url), { method: request.method }));
   }
   return text(404, 'no such test hook');
 }

@@ -82,12 +82,12 @@ export class History {
     })());
   }
 
-  recordSignIn(agentId: string, name: string, at: number = this.now()): Promise<void> {
-    return this.store.recordSignIn(agentId, name, at).catch((err) => this.config.log?.('history: recording a sign-in failed', err));
+  recordSignIn(agent: { agentId: string; issuer?: string }, name: string, at: number = this.now()): Promise<void> {
+    return this.store.recordSignIn(agent, name, at).catch((err) => this.config.log?.('history: recording a sign-in failed', err));
   }
 
-  recordSignOut(agentId: string, name: string, at: number = this.now()): Promise<void> {
-    return this.store.recordSignOut(agentId, name, at).catch((err) => this.config.log?.('history: recording a sign-out failed', err));
+  recordSignOut(agent: { agentId: string; issuer?: string }, name: string, at: number = this.now()): Promise<void> {
+    return this.store.recordSignOut(agent, name, at).catch((err) => this.config.log?.('history: recording a sign-out failed', err));
   }
 
   /** Every queued event written (tests, a host stopping). */

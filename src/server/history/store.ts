@@ -4,8 +4,27 @@
  * answers the History page's queries (filters, paging, who may see what) and purges what is older
  * than the retention period. Tables: schema.ts.
  */
+import { agentKey } from '../relay/agent-token.js';
 import type { SessionEvent } from '../relay/seams.js';
 import type { Sql } from '../sql.js';
+
+/**
+ * Agents are told apart by their issuer and id ({@link agentKey}): `agent_id` columns hold that
+ * key. For the relay's own agents (no issuer) the key is the plain id, which is what every row
+ * written before keys were used holds, so those rows read as the relay's own agents' (a site's
+ * agent sees its sessions from then on; an admin sees every row either way).
+ */
+function keyParts(key: string): { agentId: string; issuer?: string } {
+  if (key.startsWith('[')) {
+    try {
+      const parts = JSON.parse(key) as unknown;
+      if (Array.isArray(parts) && parts.length === 2 && typeof parts[0] === 'string' && typeof parts[1] === 'string') return { agentId: parts[1], issuer: parts[0] };
+    } catch {
+      /* a plain id that starts with [ */
+    }
+  }
+  return { agentId: key };
+}
 
 export interface HistoryOptions {
   /** Keep message text (`UPSCOPE_STORE_MESSAGES=1`). Default: only the count. */
@@ -21,7 +40,8 @@ export interface SessionRow {
   endReason: string | null;
   durationMs: number | null;
   messageCount: number;
-  agents: { agentId: string; agentName: string; outcome: 'asked' | 'allowed' | 'declined'; capabilities: string[]; askedAt: number | null; answeredAt: number | null }[];
+  /** `issuer` is set for a site's agent (see {@link agentKey}), absent for the relay's own. */
+  agents: { agentId: string; issuer?: string; agentName: string; outcome: 'asked' | 'allowed' | 'declined'; capabilities: string[]; askedAt: number | null; answeredAt: number | null }[];
   /** Only with `UPSCOPE_STORE_MESSAGES=1`, and only when asked for (`messages=1`). */
   messages?: { at: number; role: string; id: string; name: string | null; text: string }[];
 }
@@ -40,9 +60,11 @@ export interface HistoryQuery {
   withMessages?: boolean;
 }
 
-/** Who asks: an agent sees the sessions it was in; an admin sees all. */
+/** Who asks: an agent (its id and issuer: {@link agentKey}) sees the sessions it was in; an admin sees all. */
 export interface Viewer {
   agentId: string;
+  /** A site's agent's issuer; absent for the relay's own agents. */
+  issuer?: string;
   admin: boolean;
 }
 
@@ -97,7 +119,7 @@ export class HistoryStore {
                capabilities = CASE WHEN excluded.outcome = 'allowed' THEN excluded.capabilities ELSE history_session_agents.capabilities END,
                asked_at = COALESCE(history_session_agents.asked_at, excluded.asked_at),
                answered_at = COALESCE(excluded.answered_at, history_session_agents.answered_at)`,
-            [e.sessionId, e.agent.agentId, e.agent.agentName, e.type, capabilities, asked, answered],
+            [e.sessionId, agentKey(e.agent), e.agent.agentName, e.type, capabilities, asked, answered],
           );
           return;
         }
@@ -122,17 +144,17 @@ export class HistoryStore {
   }
 
   /** An agent signed in (the console, or a token the relay issued). */
-  recordSignIn(agentId: string, name: string, at: number): Promise<void> {
-    return this.signInEvent(agentId, name, 'signIn', at);
+  recordSignIn(agent: { agentId: string; issuer?: string }, name: string, at: number): Promise<void> {
+    return this.signInEvent(agent, name, 'signIn', at);
   }
 
   /** An agent signed out. */
-  recordSignOut(agentId: string, name: string, at: number): Promise<void> {
-    return this.signInEvent(agentId, name, 'signOut', at);
+  recordSignOut(agent: { agentId: string; issuer?: string }, name: string, at: number): Promise<void> {
+    return this.signInEvent(agent, name, 'signOut', at);
   }
 
-  private async signInEvent(agentId: string, name: string, event: SignInEvent, at: number): Promise<void> {
-    await this.sql.query('INSERT INTO history_sign_ins (agent_id, agent_name, event, at) VALUES ($1, $2, $3, $4)', [agentId, name, event, at]);
+  private async signInEvent(agent: { agentId: string; issuer?: string }, name: string, event: SignInEvent, at: number): Promise<void> {
+    await this.sql.query('INSERT INTO history_sign_ins (agent_id, agent_name, event, at) VALUES ($1, $2, $3, $4)', [agentKey(agent), name, event, at]);
   }
 
   /** Sign-ins and sign-outs, newest first: an agent's own, or everyone's for an admin. */
@@ -140,7 +162,7 @@ export class HistoryStore {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    if (!viewer.admin) where.push(`agent_id = ${p(viewer.agentId)}`);
+    if (!viewer.admin) where.push(`agent_id = ${p(agentKey(viewer))}`);
     if (q.from !== undefined) where.push(`at >= ${p(q.from)}`);
     if (q.to !== undefined) where.push(`at < ${p(q.to)}`);
     const rows = await this.sql.query<{ agent_id: string; agent_name: string; event: SignInEvent; at: number }>(
@@ -148,7 +170,7 @@ export class HistoryStore {
        ORDER BY at DESC LIMIT ${p(clampLimit(q.limit))} OFFSET ${p(Math.max(0, q.offset ?? 0))}`,
       params,
     );
-    return rows.rows.map((r) => ({ agentId: r.agent_id, agentName: r.agent_name, event: r.event, at: Number(r.at) }));
+    return rows.rows.map((r) => ({ ...keyParts(r.agent_id), agentName: r.agent_name, event: r.event, at: Number(r.at) }));
   }
 
   /** One page of sessions, newest first, that `viewer` may see and that match `q`; and how many match in all. */
@@ -156,10 +178,12 @@ export class HistoryStore {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    if (!viewer.admin) where.push(`s.id IN (SELECT session_id FROM history_session_agents WHERE agent_id = ${p(viewer.agentId)})`);
+    if (!viewer.admin) where.push(`s.id IN (SELECT session_id FROM history_session_agents WHERE agent_id = ${p(agentKey(viewer))})`);
     if (q.agent) {
+      // An id matches the relay's own agent of that id and a site's agent of that id (of any issuer).
       const id = p(q.agent);
-      where.push(`s.id IN (SELECT session_id FROM history_session_agents WHERE agent_id = ${id} OR lower(agent_name) LIKE ${p(likePattern(q.agent))} ESCAPE '\\')`);
+      const sitePattern = p(`%,${JSON.stringify(q.agent).replace(/[\\%_]/g, (c) => `\\${c}`)}]`);
+      where.push(`s.id IN (SELECT session_id FROM history_session_agents WHERE agent_id = ${id} OR agent_id LIKE ${sitePattern} ESCAPE '\\' OR lower(agent_name) LIKE ${p(likePattern(q.agent))} ESCAPE '\\')`);
     }
     if (q.visitor) {
       const like = p(likePattern(q.visitor));
@@ -204,7 +228,7 @@ export class HistoryStore {
     );
     for (const a of agents.rows) {
       byId.get(a.session_id)?.agents.push({
-        agentId: a.agent_id,
+        ...keyParts(a.agent_id),
         agentName: a.agent_name,
         outcome: a.outcome,
         capabilities: a.capabilities ? a.capabilities.split(' ') : [],
@@ -215,7 +239,8 @@ export class HistoryStore {
     if (q.withMessages && this.storesMessages) {
       // The transcript is for those who were in the conversation: an admin, or an agent the
       // visitor allowed. An agent who only asked, or was declined, sees the row, never the words.
-      const readable = sessions.filter((s) => viewer.admin || s.agents.some((a) => a.agentId === viewer.agentId && a.outcome === 'allowed'));
+      const me = agentKey(viewer);
+      const readable = sessions.filter((s) => viewer.admin || s.agents.some((a) => agentKey(a) === me && a.outcome === 'allowed'));
       for (const s of readable) s.messages = [];
       const messages = await this.sql.query<{ session_id: string; at: number; sender_role: string; sender_id: string; sender_name: string | null; body: string }>(
         `SELECT * FROM history_messages WHERE session_id IN (${inList}) ORDER BY at`,

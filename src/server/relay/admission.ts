@@ -42,8 +42,13 @@ export async function shortIdFor(visitorId: string): Promise<string> {
 /** The ticket for a socket on `route`: the agent's token checked, the room named. */
 export async function ticketFor(route: ConnectRequest, address: string, tokens: AgentTokenVerifier): Promise<Ticket> {
   if (route.party === 'visitor') return { ...route, address, roomName: VISITOR_ID_PATTERN.test(route.room) ? await shortIdFor(route.room) : '' };
-  const agent = route.party === 'agents' || route.party === 'watch' ? await tokens.verify(route.params.get('token')) : undefined;
-  return { ...route, address, roomName: route.party === 'agents' ? 'lobby' : route.room, agent };
+  if (route.party !== 'agents' && route.party !== 'watch') return { ...route, address, roomName: route.room };
+  const agent = await tokens.verify(route.params.get('token'));
+  // The token is checked here and its agent is in the ticket: it goes no further (no room, no
+  // attachment, no log keeps it).
+  const params = new URLSearchParams(route.params);
+  params.delete('token');
+  return { ...route, params, address, roomName: route.party === 'agents' ? 'lobby' : route.room, agent };
 }
 
 /** Why a socket is refused: the error message it gets, then the close code. */

@@ -14,7 +14,7 @@ import {
   type Message,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
 import type { Ticket } from './admission.js';
-import type { AgentIdentity } from './agent-token.js';
+import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
 import { Peers, type PeerOptions } from './peers.js';
@@ -29,7 +29,17 @@ export interface LobbyOptions extends PeerOptions {
   lookupsPerAgentPerMinute?: number;
   /** Code look-ups per address per minute. Default 30. */
   lookupsPerAddressPerMinute?: number;
+  /**
+   * Keeps what an agent (by agentKey) or an address has left of its look-ups after it spent one,
+   * where the host may drop the lobby's memory while it runs (a hibernating Durable Object keeps
+   * it in storage, and gives it back with {@link Lobby.restoreLookups} when it wakes). Absent where
+   * the lobby's memory lives as long as the relay (Node).
+   */
+  keepLookups?(kind: LookupBudget, key: string, state: BucketState): void;
 }
+
+/** Whose look-up budget: an agent's (its agentKey) or an address's. */
+export type LookupBudget = 'agent' | 'address';
 
 /** `lobbyCounts` go out at most this often, in ms. */
 const COUNTS_EVERY_MS = 1000;
@@ -59,6 +69,7 @@ export class Lobby implements LobbyLink {
   private readonly deadlines: Deadlines<Deadline>;
   private readonly lookupsPerAgent: KeyedRateLimiter;
   private readonly lookupsPerAddress: KeyedRateLimiter;
+  private readonly keepLookups: LobbyOptions['keepLookups'];
   /** Each lobby socket's budget of `lobbyQuery` (a search walks the whole directory): made on its first query. */
   private readonly queryBudgets = new Map<string, TokenBucket>();
   private countsSent = { total: 0, waiting: 0, at: 0 };
@@ -74,6 +85,7 @@ export class Lobby implements LobbyLink {
     this.lookupsPerAgent = new KeyedRateLimiter(perAgent, perAgent / 60, this.now);
     const perAddress = options.lookupsPerAddressPerMinute ?? RATE_LIMITS.lookupsPerAddressPerMinute;
     this.lookupsPerAddress = new KeyedRateLimiter(perAddress, perAddress / 60, this.now);
+    this.keepLookups = options.keepLookups;
     this.peers = new Peers(
       options,
       (at) => this.deadlines.set('out', at),
@@ -126,6 +138,21 @@ export class Lobby implements LobbyLink {
     return new TokenBucket(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now, from);
   }
 
+  /**
+   * A look-up budget the host kept ({@link LobbyOptions.keepLookups}), given back after a wake so
+   * that letting the lobby sleep refills nobody's look-ups. False: it would be full by now (or it is
+   * not a budget), so the host may forget it.
+   */
+  restoreLookups(kind: LookupBudget, key: string, state: BucketState): boolean {
+    if (typeof key !== 'string' || !Array.isArray(state)) return false;
+    return (kind === 'agent' ? this.lookupsPerAgent : this.lookupsPerAddress).restore(key, state);
+  }
+
+  /** After this long (ms) a kept look-up budget is full again, whatever it was: the host may forget it. */
+  get lookupRefillMs(): number {
+    return Math.max(this.lookupsPerAgent.refillMs, this.lookupsPerAddress.refillMs);
+  }
+
   /** After a wake: counts that were due before it (sent at most once a second) may never have gone out, so the current ones go out now. */
   woke(): void {
     this.countsChanged();
@@ -154,9 +181,14 @@ export class Lobby implements LobbyLink {
       case 'ping':
         return this.send(conn, { type: 'pong', t: msg.t });
       case 'findByCode': {
-        if (!this.lookupsPerAgent.take(agent.agentId) || !this.lookupsPerAddress.take(conn.address)) {
-          return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lookup-code searches; wait a minute');
-        }
+        // Per agent by its issuer and id (agentKey): a site's agent with the same sub is another agent.
+        const key = agentKey(agent);
+        const byAgent = this.lookupsPerAgent.take(key);
+        const byAddress = byAgent && this.lookupsPerAddress.take(conn.address);
+        // What was spent is kept (where the host may lose memory); a refused look-up spends nothing.
+        if (byAgent) this.keepLookups?.('agent', key, this.lookupsPerAgent.state(key)!);
+        if (byAddress) this.keepLookups?.('address', conn.address, this.lookupsPerAddress.state(conn.address)!);
+        if (!byAddress) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lookup-code searches; wait a minute');
         const held = this.codes.get(msg.code);
         const live = held && held.expiresAt > this.now() ? this.directory.get(held.shortId) : undefined;
         return this.send(conn, { type: 'lookupResult', code: msg.code, visitor: live ?? null });

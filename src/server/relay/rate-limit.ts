@@ -50,12 +50,31 @@ export class KeyedRateLimiter {
     return this.buckets.size;
   }
   take(key: string): boolean {
+    return this.bucket(key, null).take();
+  }
+  /** `key`'s level now, to keep (a host whose memory may go, see {@link KeyedRateLimiter.restore}); null: it has none (full). */
+  state(key: string): BucketState | null {
+    return this.buckets.get(key)?.state() ?? null;
+  }
+  /** Gives `key` back the level it kept; false (and nothing kept) when the bucket would be full by now. */
+  restore(key: string, from: BucketState): boolean {
+    const b = new TokenBucket(this.capacity, this.perSecond, this.now, from);
+    if (!b.take(0) || b.state()[0] >= this.capacity) return false;
+    this.buckets.delete(key);
+    this.bucket(key, from);
+    return true;
+  }
+  /** How long an empty bucket takes to fill again, in ms: a kept level older than this is a full bucket. */
+  get refillMs(): number {
+    return (this.capacity / this.perSecond) * 1000;
+  }
+  private bucket(key: string, from: BucketState | null): TokenBucket {
     let b = this.buckets.get(key);
     if (!b) {
       if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-      b = new TokenBucket(this.capacity, this.perSecond, this.now);
+      b = new TokenBucket(this.capacity, this.perSecond, this.now, from);
       this.buckets.set(key, b);
     }
-    return b.take();
+    return b;
   }
 }

@@ -114,9 +114,11 @@ export interface SessionVisitor {
   callName: string | null;
 }
 
-/** An agent in a session, as history records it. */
+/** An agent in a session, as history records it (by its issuer and id: agentKey). */
 export interface SessionAgent {
   agentId: string;
+  /** A site's agent's issuer (AgentIdentity.issuer); absent for the relay's own agents. */
+  issuer?: string;
   agentName: string;
   capabilities: readonly string[];
 }
