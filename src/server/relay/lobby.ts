@@ -13,8 +13,8 @@ import {
   parseMessage,
   type Message,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
-import type { Ticket } from './admission.js';
-import type { AgentIdentity } from './agent-token.js';
+import { addressKey, type Ticket } from './admission.js';
+import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
 import { Peers, type PeerOptions } from './peers.js';
@@ -154,7 +154,8 @@ export class Lobby implements LobbyLink {
       case 'ping':
         return this.send(conn, { type: 'pong', t: msg.t });
       case 'findByCode': {
-        if (!this.lookupsPerAgent.take(agent.agentId) || !this.lookupsPerAddress.take(conn.address)) {
+        // Per agent (its issuer and id: a site's agent whose sub matches a built-in agent's is another agent) and per address (IPv6 by its /64, as admission counts).
+        if (!this.lookupsPerAgent.take(agentKey(agent)) || !this.lookupsPerAddress.take(addressKey(conn.address))) {
           return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lookup-code searches; wait a minute');
         }
         const held = this.codes.get(msg.code);
