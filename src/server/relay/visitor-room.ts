@@ -1096,7 +1096,6 @@ export class VisitorRoom {
       shortId: this.ctx.name,
       connected: this.conn !== null,
       ...this.identity,
-      lookupCode: this.liveCode(),
       pendingRequestAt: this.pendingRequestAt,
       sessionState: this.state,
       agentName: this.agentName,
