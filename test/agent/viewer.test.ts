@@ -86,7 +86,7 @@ describe('<upscope-viewer>', () => {
     expect(part(el, 'stop-button')).to.equal(null);
 
     part(el, 'watch-button')!.click();
-    await until('declined again, with the refusal', () => el.status === 'declined' && /ask again in \d+ s/.test(el.shadowRoot!.textContent!));
+    await until('declined again, saying when it may ask', () => el.status === 'declined' && /Ben declined your request to watch; you may ask again in \d+ s/.test(statusText(el)));
     expect(part(el, 'watch-button'), 'it may still ask (later)').to.not.equal(null);
     expect(v.messages.filter((m) => m.type === 'consentRequest').length, 'the visitor was asked once').to.equal(1);
   });
