@@ -479,6 +479,11 @@ export class WatchClient {
           }, this.options.offlineRetryMs ?? 3000);
           return;
         }
+        // Asked again too soon after the visitor said no (the relay's watch decline cooldown): still declined, with the refusal.
+        if (msg.code === 'rateLimited' && snap.status === 'waiting' && /request to watch/.test(msg.message)) {
+          this.wantWatch = false;
+          return this.update({ status: 'declined', error: { code: msg.code, message: msg.message } });
+        }
         return this.update({ error: { code: msg.code, message: msg.message } });
       }
       default:

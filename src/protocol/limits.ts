@@ -89,6 +89,12 @@ export const RATE_LIMITS = {
    * button until then.
    */
   controlDeclineCooldownMs: 30_000,
+  /**
+   * After the visitor declines an agent's request to watch, that agent (by agent key, on any of its
+   * sockets) may not ask again for this long, in ms: the relay refuses a `watch` sooner with
+   * `rateLimited`, so an agent cannot prompt the visitor again and again.
+   */
+  watchDeclineCooldownMs: 30_000,
 } as const;
 
 /**

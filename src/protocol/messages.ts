@@ -149,7 +149,8 @@ export const VisitorSummarySchema = v.object({
   tags: v.array(shortText),
   identities: v.record(v.string(), v.string()),
   metadata: v.record(v.string(), v.string()),
-  lookupCode: v.nullable(lookupCodeSchema),
+  // No lookup code: a visitor tells its code to one agent, who finds it with the rate-limited
+  // `findByCode`; a code in every summary would let any agent skip that limit.
   /** Epoch ms when the visitor asked for help, or null when no request is pending. */
   pendingRequestAt: v.nullable(v.number()),
   sessionState: sessionStateSchema,

@@ -2,14 +2,15 @@
  * The one rule for finding a visitor, shared by the console (which filters the visitors it holds)
  * and the relay's lobby (which pages through every visitor when the lobby is over its bound), so a
  * search finds the same visitors whichever side answers it: a visitor matches when every word of
- * the query appears (case-insensitive) in its name, unique id, shortId, lookup code, a tag, or an
- * identity or metadata key or value.
+ * the query appears (case-insensitive) in its name, unique id, shortId, a tag, or an identity or
+ * metadata key or value. Never by lookup code: summaries do not carry one, and a code is found
+ * only through the rate-limited `findByCode`.
  */
 import type { VisitorSummary } from './messages.js';
 
 /** The text a visitor is found by, lower-cased, one field per line (so no word spans two fields). */
 export function visitorSearchText(v: VisitorSummary): string {
-  return [v.callName, v.uniqueId, v.shortId, v.lookupCode, ...v.tags, ...Object.entries(v.identities).flat(), ...Object.entries(v.metadata).flat()]
+  return [v.callName, v.uniqueId, v.shortId, ...v.tags, ...Object.entries(v.identities).flat(), ...Object.entries(v.metadata).flat()]
     .filter((s): s is string => typeof s === 'string')
     .join('\n')
     .toLowerCase();

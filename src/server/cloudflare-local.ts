@@ -6,9 +6,17 @@
  *
  * Wrangler is told never to send metrics, never to look for an account, and to run everything
  * locally, so it needs no network and no login.
+ *
+ * The peer's address: on Cloudflare's edge `cf-connecting-ip` is set by the edge, and every
+ * per-address limit keys it (worker.ts). Wrangler's local mode passes on whatever a client sent
+ * under that name, so here wrangler listens on loopback only, on a port of its own, behind a small
+ * Node front (`peerFront`) on HOST:PORT that sets `cf-connecting-ip` from the real socket's
+ * address on every request and upgrade, overwriting the client's.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -75,6 +83,8 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
   // The other identity settings pass through from the environment, as the Node host reads them.
   const passThrough = ['UPSCOPE_AGENT_JWKS_URL', 'UPSCOPE_AGENT_PUBLIC_KEY', 'UPSCOPE_AGENT_ISSUER', 'UPSCOPE_AGENT_AUDIENCE', 'UPSCOPE_AGENT_ORIGINS'].filter((k) => process.env[k] && !options.testHooks);
   const host = options.host ?? '127.0.0.1';
+  // Listening first: a port in use fails here, before wrangler starts.
+  const front = await listen(host, options.port ?? 8788);
   const { unstable_startWorker } = await import('wrangler');
   const worker = await unstable_startWorker({
     config: options.workDir ? configIn(options.workDir) : join(PACKAGE_ROOT, 'wrangler.jsonc'),
@@ -92,7 +102,8 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     },
     dev: {
       remote: false,
-      server: { hostname: host, port: options.port ?? 8788 },
+      // Loopback only, any free port: clients reach it through the front, which sets the peer's address.
+      server: { hostname: '127.0.0.1', port: 0 },
       inspector: false,
       persist: options.persistTo === undefined ? join(PACKAGE_ROOT, '.wrangler', 'state') : options.persistTo,
       logLevel: options.logLevel ?? 'warn',
@@ -100,9 +111,15 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
       liveReload: false,
     },
   });
-  await worker.ready;
-  const url = await worker.url;
-  const port = Number(url.port);
+  try {
+    await worker.ready;
+  } catch (e) {
+    front.close();
+    throw e;
+  }
+  const inner = Number((await worker.url).port);
+  const upgraded = peerFront(front, inner);
+  const port = (front.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     host,
@@ -110,8 +127,88 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     legacyCredential,
     generatedCredential,
     bootstrapSecret,
-    close: () => worker.dispose(),
+    close: async () => {
+      await new Promise<void>((done) => {
+        front.close(() => done());
+        front.closeAllConnections();
+        for (const s of upgraded) s.destroy();
+      });
+      await worker.dispose();
+    },
   };
+}
+
+/** A server listening on host:port (not answering yet: see peerFront). */
+function listen(host: string, port: number): Promise<Server> {
+  // Upgrade URLs may carry an agent token (8192) and more: workerd refuses what is too long, not this front.
+  const server = createServer({ maxHeaderSize: 64 * 1024 });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+/** The real peer's address, as Cloudflare's edge writes it (no port, no IPv4-mapped prefix). */
+function peerOf(socket: Socket): string {
+  const a = socket.remoteAddress ?? '?';
+  return a.startsWith('::ffff:') && a.includes('.') ? a.slice('::ffff:'.length) : a;
+}
+
+/** The client's headers with `cf-connecting-ip` replaced by the real peer's address. */
+function withPeer(headers: IncomingHttpHeaders, socket: Socket): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = { ...headers };
+  delete out['cf-connecting-ip'];
+  out['cf-connecting-ip'] = peerOf(socket);
+  return out;
+}
+
+/**
+ * The front passes every request and WebSocket upgrade to wrangler on 127.0.0.1:`inner`
+ * unchanged but for `cf-connecting-ip`, which it sets from the socket the request came on: a
+ * client's own value never reaches the worker, so it cannot pick the address its limits count.
+ */
+function peerFront(front: Server, inner: number): Set<Socket> {
+  /** The WebSockets open through the front (the server's close does not end them). */
+  const upgraded = new Set<Socket>();
+  front.on('request', (req, res) => {
+    const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path: req.url, headers: withPeer(req.headers, req.socket) }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
+      answer.pipe(res);
+    });
+    out.on('error', () => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' }).end('the local worker is not answering');
+      else res.destroy();
+    });
+    req.pipe(out);
+  });
+  front.on('upgrade', (req, socket: Socket, head: Buffer) => {
+    const upstream = connect(inner, '127.0.0.1');
+    const headers = withPeer(req.headers, socket);
+    const lines = [`${req.method} ${req.url} HTTP/1.1`];
+    for (const [name, value] of Object.entries(headers)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) lines.push(`${name}: ${v}`);
+    }
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length) upstream.write(head);
+    upgraded.add(socket);
+    const end = () => {
+      upgraded.delete(socket);
+      socket.destroy();
+      upstream.destroy();
+    };
+    upstream.on('error', end);
+    socket.on('error', end);
+    upstream.on('close', end);
+    socket.on('close', end);
+    socket.setNoDelay(true);
+    upstream.setNoDelay(true);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  });
+  return upgraded;
 }
 
 /** A copy of wrangler.jsonc in `dir`, its paths made absolute; returns its path. */

@@ -19,7 +19,6 @@ const visitor = (shortId: string, connectedAt: number, pendingRequestAt: number 
   tags: [],
   identities: {},
   metadata: {},
-  lookupCode: null,
   pendingRequestAt,
   sessionState: pendingRequestAt ? 'pendingRequest' : 'inactive',
   agentName: null,

@@ -70,7 +70,6 @@ function summary(i: number, extra: Partial<VisitorSummary> = {}): VisitorSummary
     tags: ['vip', 'checkout'],
     identities: { email: `v${i}@example.com` },
     metadata: { plan: 'gold' },
-    lookupCode: i === 2 ? '4821' : null,
     pendingRequestAt: null,
     sessionState: 'inactive',
     agentName: null,

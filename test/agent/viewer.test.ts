@@ -76,7 +76,7 @@ describe('<upscope-viewer>', () => {
     await until('yellow', () => isColor(pixel(screen(el), 100, 80), YELLOW));
   });
 
-  it('shows a decline, and can ask again', async () => {
+  it('shows a decline; asking again at once is refused for the cooldown, saying when, and the visitor is not asked', async () => {
     const v = await visitor('Ben');
     const el = await viewerFor(v);
     const declined = new Promise<void>((ok) => el.addEventListener('upscope-watch-state', (e) => e.detail.status === 'declined' && ok()));
@@ -86,9 +86,9 @@ describe('<upscope-viewer>', () => {
     expect(part(el, 'stop-button')).to.equal(null);
 
     part(el, 'watch-button')!.click();
-    await until('waiting again', () => el.status === 'waiting');
-    await v.answer(true);
-    await until('watching', () => el.status === 'watching');
+    await until('declined again, saying when it may ask', () => el.status === 'declined' && /Ben declined your request to watch; you may ask again in \d+ s/.test(statusText(el)));
+    expect(part(el, 'watch-button'), 'it may still ask (later)').to.not.equal(null);
+    expect(v.messages.filter((m) => m.type === 'consentRequest').length, 'the visitor was asked once').to.equal(1);
   });
 
   it('after a decline the control button waits for the cooldown, and says when the agent may ask again', async () => {

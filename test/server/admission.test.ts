@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { addressKey } from '../../src/server/relay/admission.js';
-import { testRelay } from '../support/node-client.js';
+import { testRelay, TestClient } from '../support/node-client.js';
 import { HOST, nodeOnly } from '../support/relay-host.js';
 
 const ATTACKER = '127.0.0.2';
@@ -186,6 +186,31 @@ test('a socket with an upgrade URL too long to keep with it (a huge query string
     const visitor = await relay.visitor();
     const welcome = await visitor.next('welcome');
     assert.ok(welcome.shortId, 'a later socket from the same address is admitted: both slots were freed');
+  } finally {
+    await relay.close();
+  }
+});
+
+// The Cloudflare host's limits key `cf-connecting-ip`: on Cloudflare's edge the edge sets it; run
+// locally, the front in cloudflare-local.ts sets it from the real socket, whatever a client sent.
+test('a client-sent cf-connecting-ip does not change the address its limits count: forged values do not multiply the per-address socket cap', async () => {
+  const relay = await testRelay({ maxConnectionsPerAddress: 2 });
+  try {
+    const ws = relay.server.url.replace('http', 'ws');
+    let admitted = 0;
+    const open: TestClient[] = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const c = await TestClient.open(`${ws}/parties/visitor/forged-ip-${i}-${Math.random().toString(36).slice(2)}`, undefined, { 'cf-connecting-ip': `203.0.113.${i + 1}` }).catch(() => null);
+        if (!c) continue; // refused at the upgrade
+        open.push(c);
+        const first = await Promise.race([c.next('welcome').then(() => 'welcome'), c.next('error').then((e) => e.code as string)]).catch(() => 'closed');
+        if (first === 'welcome') admitted++;
+      }
+    } finally {
+      for (const c of open) c.ws.terminate();
+    }
+    assert.equal(admitted, 2, `6 sockets from 127.0.0.1, each naming another address, with a cap of 2 per address: ${admitted} admitted`);
   } finally {
     await relay.close();
   }

@@ -143,6 +143,22 @@ test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddres
   }
 });
 
+test('sign-in attempts: a client-sent cf-connecting-ip does not give it a fresh per-address budget', async () => {
+  const relay = await testRelay();
+  const server = relay.server;
+  try {
+    const { RATE_LIMITS } = await import('../../src/protocol/index.js');
+    const statuses: number[] = [];
+    // Each attempt names another address; they all come from 127.0.0.1, and are counted there.
+    for (let i = 0; i < RATE_LIMITS.loginsPerAddressPerMinute + 5; i++) {
+      statuses.push((await post(`${server.url}/api/login`, { name: 'admin', password: `guess-${i}` }, { 'cf-connecting-ip': `198.51.100.${i + 1}` })).status);
+    }
+    assert.equal(statuses.filter((s) => s !== 429).length, RATE_LIMITS.loginsPerAddressPerMinute, `answers: ${statuses.join(',')}`);
+  } finally {
+    await relay.close();
+  }
+});
+
 test('removing or resetting an agent ends its sessions at once; names are checked', async () => {
   const relay = await testRelay();
   const server = relay.server;

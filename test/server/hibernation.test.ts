@@ -250,6 +250,28 @@ test("a visitor's decline of remote control still holds the agent back after the
   }
 });
 
+test("a visitor's decline of a request to watch still holds the agent back after the room hibernates (the cooldown is in the room's record)", cloudflareOnly, async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const agent = await relay.watch(shortId, relay.token('Mallory'));
+    await agent.next('watchState');
+    agent.send({ type: 'watch' });
+    const ask = await visitor.next('consentRequest');
+    visitor.send({ type: 'consent', requestId: ask.requestId, allow: false });
+    await agent.next('watchDeclined');
+    await relay.server.hibernate(shortId);
+    agent.send({ type: 'watch' });
+    const refused = await agent.next('error');
+    assert.equal(refused.code, ErrorCode.rateLimited);
+    assert.match(refused.message, /declined your request to watch; you may ask again in \d+ s/);
+    assert.equal(visitor.count('consentRequest'), 1, 'the visitor was not asked again');
+  } finally {
+    await relay.close();
+  }
+});
+
 const CONTROL_ON = { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true };
 const observerOf = (agent: TestClient) => (agent.messages.find((m) => m.type === 'watchState' && m.watching) as { observerId: string }).observerId;
 

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
+import { RATE_LIMITS } from '../../src/protocol/index.js';
 
 test('a whole session with one visitor and two agents over real WebSockets', async () => {
-  const relay = await testRelay();
+  const start = Date.now();
+  const relay = await testRelay({ clock: start });
   try {
     const alice = await relay.lobby(relay.token('Alice'));
     const bob = await relay.lobby(relay.token('Bob'));
@@ -61,7 +63,11 @@ test('a whole session with one visitor and two agents over real WebSockets', asy
     const ask2 = await visitor.next('consentRequest');
     visitor.send({ type: 'consent', requestId: ask2.requestId, allow: false });
     await bobWatch.next('watchDeclined');
-    // Then Bob asks again and is allowed: two observers.
+    // Asking again at once is refused (the decline's cooldown); the visitor is not asked.
+    bobWatch.send({ type: 'watch' });
+    assert.equal((await bobWatch.next('error')).code, 'rateLimited');
+    // After it, Bob asks again and is allowed: two observers.
+    await relay.server.setNow(start + RATE_LIMITS.watchDeclineCooldownMs);
     bobWatch.send({ type: 'watch' });
     const ask3 = await visitor.next('consentRequest');
     visitor.send({ type: 'consent', requestId: ask3.requestId, allow: true });

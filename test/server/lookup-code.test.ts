@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
+import { Lobby } from '../../src/server/relay/lobby.js';
+import type { Connection } from '../../src/server/relay/seams.js';
+import type { Ticket } from '../../src/server/relay/admission.js';
+import type { AgentIdentity } from '../../src/server/relay/agent-token.js';
+import { CAPABILITIES } from '../../src/protocol/capabilities.js';
 
 test('lookup codes: stable while live, unique among live visitors, and they expire', async () => {
   let now = Date.UTC(2026, 0, 1);
@@ -67,6 +72,82 @@ test('lookup-code searches are rate limited per agent', async () => {
     await other.next('lobby');
     other.send({ type: 'findByCode', code: '2002' });
     assert.equal((await other.next('lookupResult')).visitor, null);
+  } finally {
+    await relay.close();
+  }
+});
+
+/** A lobby socket that needs no host: the host-free Lobby, as both hosts run it. */
+function fakeConn(id: string, address: string, out: string[]): Connection {
+  return { id, address, send: (d) => out.push(String(d)), close() {}, bufferedAmount: () => 0 };
+}
+function lobbyAgent(lobby: Lobby, conn: Connection, agent: AgentIdentity): void {
+  lobby.onConnect(conn, { party: 'agents', room: 'lobby', params: new URLSearchParams(), address: conn.address, roomName: 'lobby', agent } as Ticket);
+}
+
+test('lookup-code searches per address count an IPv6 address by its /64, as admission does (unit)', () => {
+  const now = Date.UTC(2030, 0, 1);
+  const lobby = new Lobby({ set() {}, clear() {} }, { now: () => now, lookupsPerAgentPerMinute: 1000, lookupsPerAddressPerMinute: 30 });
+  const out: string[] = [];
+  // Ten agents, each on its own address of one /64, each trying 30 look-ups at once.
+  for (let i = 0; i < 10; i++) {
+    const conn = fakeConn(`c${i}`, `2001:db8:1:2::${(i + 1).toString(16)}`, out);
+    lobbyAgent(lobby, conn, { agentId: `agent-${i}`, agentName: `Agent ${i}`, expiresAt: now + 3_600_000, capabilities: CAPABILITIES });
+    for (let k = 0; k < 30; k++) lobby.onMessage(conn, JSON.stringify({ type: 'findByCode', code: String(1000 + i * 30 + k).padStart(4, '0') }));
+  }
+  const found = out.filter((m) => m.includes('"lookupResult"')).length;
+  assert.equal(found, 30, `one /64 made ${found} look-ups; its limit is 30 a minute`);
+  // Another /64 has its own budget.
+  const elsewhere = fakeConn('elsewhere', '2001:db8:1:3::1', out);
+  lobbyAgent(lobby, elsewhere, { agentId: 'agent-x', agentName: 'X', expiresAt: now + 3_600_000, capabilities: CAPABILITIES });
+  lobby.onMessage(elsewhere, JSON.stringify({ type: 'findByCode', code: '9999' }));
+  assert.equal(out.filter((m) => m.includes('"lookupResult"')).length, 31);
+});
+
+test("lookup-code searches per agent are per agentKey: a site's agent whose sub is a built-in agent's id does not spend that agent's budget (unit)", () => {
+  const now = Date.UTC(2030, 0, 1);
+  const lobby = new Lobby({ set() {}, clear() {} }, { now: () => now, lookupsPerAgentPerMinute: 2, lookupsPerAddressPerMinute: 1000 });
+  const builtInOut: string[] = [];
+  const siteOut: string[] = [];
+  const builtIn = fakeConn('builtin', '192.0.2.1', builtInOut);
+  const site = fakeConn('site', '192.0.2.2', siteOut);
+  lobbyAgent(lobby, builtIn, { agentId: 'agent-priya', agentName: 'Priya', expiresAt: now + 3_600_000, capabilities: CAPABILITIES });
+  lobbyAgent(lobby, site, { agentId: 'agent-priya', issuer: 'public-key:https://sso.example.com', agentName: 'Not Priya', expiresAt: now + 3_600_000, capabilities: CAPABILITIES });
+  for (let k = 0; k < 3; k++) lobby.onMessage(site, JSON.stringify({ type: 'findByCode', code: String(1000 + k) }));
+  assert.equal(siteOut.filter((m) => m.includes('"lookupResult"')).length, 2, "the site's agent gets its own 2");
+  assert.ok(siteOut.some((m) => m.includes('"rateLimited"')));
+  for (let k = 0; k < 2; k++) lobby.onMessage(builtIn, JSON.stringify({ type: 'findByCode', code: String(2000 + k) }));
+  assert.equal(builtInOut.filter((m) => m.includes('"lookupResult"')).length, 2, "the built-in agent's budget is untouched");
+});
+
+test('lookup codes are found only through the rate-limited findByCode: no lobby list, lobby update, lobbyQuery or watch socket carries or matches them', async () => {
+  const relay = await testRelay({ lookupsPerAgentPerMinute: 1 });
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    visitor.send({ type: 'getLookupCode' });
+    const { code } = await visitor.next('lookupCode');
+    const lobby = await relay.lobby(relay.token('Searcher'));
+    const first = await lobby.next('lobby');
+    const listed = first.visitors.find((v: { shortId: string }) => v.shortId === shortId);
+    assert.ok(listed, 'the visitor is listed');
+    assert.equal(first.visitors.some((v: object) => 'lookupCode' in v), false, 'the lobby list holds no code');
+    visitor.send({ type: 'updateConnection', identity: { callName: 'Zed' } });
+    const update = await lobby.next('visitorUpdated', (m) => m.visitor.callName === 'Zed');
+    assert.equal('lookupCode' in update.visitor, false, 'nor does an update');
+    // The look-up answers once, then is limited...
+    lobby.send({ type: 'findByCode', code });
+    assert.equal((await lobby.next('lookupResult')).visitor?.shortId, shortId);
+    lobby.send({ type: 'findByCode', code });
+    assert.equal((await lobby.next('error')).code, 'rateLimited');
+    // ...and a lobby search by the code finds nobody.
+    lobby.send({ type: 'lobbyQuery', query: code, offset: 0, limit: 10 });
+    const page = await lobby.next('lobbyPage');
+    if (!shortId.includes(code)) assert.equal(page.visitors.some((v: { shortId: string }) => v.shortId === shortId), false, 'lobbyQuery does not match a code');
+    // A watch socket the visitor never allowed sees what the lobby shows, no code.
+    const watch = await relay.watch(shortId, relay.token('Bystander'));
+    const state = await watch.next('watchState');
+    assert.equal('lookupCode' in state.visitor, false, 'a watch socket gets no code');
   } finally {
     await relay.close();
   }

@@ -99,6 +99,39 @@ test('restart: a visitor\'s decline of remote control still holds the agent back
   }
 });
 
+test('restart: a visitor\'s decline of a request to watch still holds the agent back, with the time that remains (RATE_LIMITS.watchDeclineCooldownMs)', async () => {
+  const start = Date.now();
+  const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: memoryStorages(), clock: start });
+  try {
+    const token = syncAgentToken('rooms-signing-key', 'Mallory', 3_600_000, 'agent-mallory');
+    const visitorId = `rooms-${crypto.randomUUID()}`;
+    const visitor = await relay.open(`/parties/visitor/${visitorId}`);
+    const { shortId } = await visitor.next('welcome');
+    const watch = await relay.open(`/parties/watch/${shortId}?token=${token}`);
+    watch.send({ type: 'watch' });
+    const ask = await visitor.next('consentRequest');
+    visitor.send({ type: 'consent', requestId: ask.requestId, allow: false });
+    await watch.next('watchDeclined');
+    await relay.stop();
+    await relay.start();
+
+    const back = await relay.open(`/parties/visitor/${visitorId}`);
+    assert.equal((await back.next('welcome')).shortId, shortId);
+    const again = await relay.open(`/parties/watch/${shortId}?token=${token}`);
+    await relay.server.setNow(start + 20_000);
+    again.send({ type: 'watch' });
+    const refused = await again.next('error');
+    assert.equal(refused.code, 'rateLimited', 'the cooldown survived the restart');
+    assert.match(refused.message, /declined your request to watch; you may ask again in 10 s/);
+    assert.equal(back.count('consentRequest'), 0, 'the visitor was not asked again');
+    await relay.server.setNow(start + RATE_LIMITS.watchDeclineCooldownMs);
+    again.send({ type: 'watch' });
+    assert.equal((await back.next('consentRequest')).agentName, 'Mallory', 'once the cooldown is over, the visitor is asked');
+  } finally {
+    await relay.close();
+  }
+});
+
 test('restart: a pending request keeps its place and its lookup code, and agents find it by that code', async () => {
   const relay = await restartableRelay({ agentSigningKey: 'rooms-signing-key', storageFor: memoryStorages() });
   try {

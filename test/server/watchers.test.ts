@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
+import { ErrorCode, RATE_LIMITS } from '../../src/protocol/index.js';
 
 test('asking to watch again repeats the open request; leaving withdraws it', async () => {
   const relay = await testRelay();
@@ -151,6 +152,80 @@ test("the visitor's captureBlocked reaches the watching agents only; agents may 
     await waiting.next('pong');
     assert.equal(waiting.count('captureBlocked'), 0, 'an agent not yet allowed hears nothing of the page');
     assert.equal(watching.count('captureBlocked'), 1);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('after the visitor declines, the same agent (on any socket) may not ask to watch again for 30 s (RATE_LIMITS.watchDeclineCooldownMs): refused with rateLimited, the visitor is not asked; other agents may ask', async () => {
+  const start = Date.UTC(2030, 0, 1);
+  const relay = await testRelay({ clock: start });
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const token = relay.token('Mallory');
+    const mallory = await relay.watch(shortId, token);
+    await mallory.next('watchState');
+    mallory.send({ type: 'watch' });
+    const ask = await visitor.next('consentRequest');
+    visitor.send({ type: 'consent', requestId: ask.requestId, allow: false });
+    await mallory.next('watchDeclined');
+    for (let i = 0; i < 5; i++) mallory.send({ type: 'watch' });
+    const refused = await mallory.next('error');
+    assert.equal(refused.code, ErrorCode.rateLimited);
+    assert.match(refused.message, /declined your request to watch; you may ask again in 30 s/);
+    // Another socket of the same agent is held back too.
+    const again = await relay.watch(shortId, token);
+    await again.next('watchState');
+    await relay.server.setNow(start + 20_000);
+    again.send({ type: 'watch' });
+    assert.match((await again.next('error')).message, /ask again in 10 s/);
+    // Another agent may ask meanwhile.
+    const alice = await relay.watch(shortId, relay.token('Alice'));
+    await alice.next('watchState');
+    alice.send({ type: 'watch' });
+    const aliceAsk = await visitor.next('consentRequest', (m) => m.agentName === 'Alice');
+    assert.equal(visitor.count('consentRequest'), 2, 'Mallory asked once; Alice once');
+    visitor.send({ type: 'consent', requestId: aliceAsk.requestId, allow: false });
+    await alice.next('watchDeclined');
+    // Once the cooldown has passed, Mallory may ask again.
+    await relay.server.setNow(start + RATE_LIMITS.watchDeclineCooldownMs);
+    mallory.send({ type: 'watch' });
+    assert.equal((await visitor.next('consentRequest', (m) => m.agentName === 'Mallory' && m.requestId !== ask.requestId)).agentName, 'Mallory');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an agent the visitor never allowed cannot end the session: stopSession during a pending help request is refused with invalidState, and the request and other agents\' prompts stay', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    visitor.send({ type: 'requestAgent' });
+    await visitor.next('session', (m) => m.state === 'pendingRequest');
+    const mallory = await relay.watch(shortId, relay.token('Mallory'));
+    await mallory.next('watchState');
+    const alice = await relay.watch(shortId, relay.token('Alice'));
+    await alice.next('watchState');
+    alice.send({ type: 'watch' });
+    const ask = await visitor.next('consentRequest', (m) => m.agentName === 'Alice');
+    mallory.send({ type: 'stopSession' });
+    const refused = await mallory.next('error');
+    assert.equal(refused.code, ErrorCode.invalidState);
+    assert.match(refused.message, /only an agent the visitor allowed/);
+    // Alice, asking, may not end it either: she is not in the session yet.
+    alice.send({ type: 'stopSession' });
+    assert.equal((await alice.next('error')).code, ErrorCode.invalidState);
+    // The request and Alice's prompt are still open: the visitor allows her, and the session starts.
+    visitor.send({ type: 'consent', requestId: ask.requestId, allow: true });
+    await alice.next('watchState', (m) => m.watching);
+    assert.equal(visitor.count('consentCancelled'), 0, "Alice's prompt was never withdrawn");
+    assert.equal(visitor.has('session', (m) => m.state === 'ended'), false, 'the help request never ended');
+    await visitor.next('session', (m) => m.state === 'active');
+    // Once allowed, she may end it.
+    alice.send({ type: 'stopSession' });
+    assert.equal((await visitor.next('session', (m) => m.state === 'ended')).reason, 'agentStopped');
   } finally {
     await relay.close();
   }

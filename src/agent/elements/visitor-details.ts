@@ -1,5 +1,5 @@
 /**
- * The visitor facts an agent sees (ids, tags, identities, metadata, lookup code), as one
+ * The visitor facts an agent sees (ids, tags, identities, metadata), as one
  * template the lobby and the watch page share. Everything is bound as text: visitor-supplied
  * strings never become markup.
  */
@@ -13,7 +13,6 @@ export function visitorDetails(v: VisitorSummary) {
   ];
   return html`
     ${v.uniqueId && v.callName ? html`<span class="fact">ID <span class="value">${v.uniqueId}</span></span>` : nothing}
-    ${v.lookupCode ? html`<span class="fact" part="lookup-code">Code <span class="value code">${v.lookupCode}</span></span>` : nothing}
     ${v.tags.length
       ? html`<ul class="tags" aria-label="Tags">
           ${v.tags.map((t) => html`<li>${t}</li>`)}
@@ -35,10 +34,6 @@ export const visitorDetailsStyles = css`
   .value {
     color: var(--_fg);
     font-weight: 600;
-  }
-  .code {
-    font-variant-numeric: tabular-nums;
-    letter-spacing: 0.1em;
   }
   .tags {
     display: inline-flex;

@@ -35,7 +35,10 @@ function json(status: number, body: unknown, extra: Record<string, string> = {})
   return new Response(JSON.stringify(body), { status, headers: { ...TEXT, 'content-type': 'application/json; charset=utf-8', ...extra } });
 }
 
-/** The peer's address: Cloudflare's edge sets `cf-connecting-ip` (and so does wrangler's local mode). */
+/**
+ * The peer's address: Cloudflare's edge sets `cf-connecting-ip` (a client cannot forge it there). Run
+ * locally, cloudflare-local.ts's front sets it from the real socket, overwriting a client's.
+ */
 function addressOf(request: Request): string {
   return request.headers.get('cf-connecting-ip') ?? '?';
 }

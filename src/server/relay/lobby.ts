@@ -13,7 +13,7 @@ import {
   parseMessage,
   type Message,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
-import type { Ticket } from './admission.js';
+import { addressKey, type Ticket } from './admission.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
@@ -181,13 +181,15 @@ export class Lobby implements LobbyLink {
       case 'ping':
         return this.send(conn, { type: 'pong', t: msg.t });
       case 'findByCode': {
-        // Per agent by its issuer and id (agentKey): a site's agent with the same sub is another agent.
+        // Per agent by its issuer and id (agentKey): a site's agent with the same sub is another agent;
+        // per address by addressKey (IPv6 by its /64, as admission counts).
         const key = agentKey(agent);
+        const address = addressKey(conn.address);
         const byAgent = this.lookupsPerAgent.take(key);
-        const byAddress = byAgent && this.lookupsPerAddress.take(conn.address);
+        const byAddress = byAgent && this.lookupsPerAddress.take(address);
         // What was spent is kept (where the host may lose memory); a refused look-up spends nothing.
         if (byAgent) this.keepLookups?.('agent', key, this.lookupsPerAgent.state(key)!);
-        if (byAddress) this.keepLookups?.('address', conn.address, this.lookupsPerAddress.state(conn.address)!);
+        if (byAddress) this.keepLookups?.('address', address, this.lookupsPerAddress.state(address)!);
         if (!byAddress) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lookup-code searches; wait a minute');
         const held = this.codes.get(msg.code);
         const live = held && held.expiresAt > this.now() ? this.directory.get(held.shortId) : undefined;

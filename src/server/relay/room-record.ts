@@ -60,6 +60,11 @@ export interface RoomRecord {
    * when each may ask again. Null or absent when none (and in older records).
    */
   controlDeclined?: Record<string, number> | null;
+  /**
+   * Agents the visitor declined a request to watch, still cooling down (visitor-room.ts):
+   * agentKey -> epoch ms when each may ask again. Null or absent when none (and in older records).
+   */
+  watchDeclined?: Record<string, number> | null;
 }
 
 /** Whether `r` looks like a record this code wrote (storage is trusted, but may hold an older shape). */

@@ -187,6 +187,8 @@ export class VisitorRoom {
    */
   private restoredAgents: Set<string> | null = null;
   private lookupCode: LookupCode | null = null;
+  /** Agents the visitor declined a request to watch, by agentKey: when (room clock) each may ask again. Kept in the record. */
+  private readonly watchDeclined = new Map<string, number>();
   private endReason: EndReason | null = null;
   private connectedAt = 0;
   /** When the visitor's socket left (epoch ms), or null while it is connected. */
@@ -401,6 +403,7 @@ export class VisitorRoom {
     this.goneAt = r.goneAt ?? null;
     this.run = r.relayRun ?? this.run;
     if (r.controlDeclined) this.assist.restoreDeclined(r.controlDeclined);
+    this.restoreWatchDeclined(r.watchDeclined);
     try {
       this.delivered = DeliveredSeqs.from(await this.ctx.storage.get(DELIVERED_KEY));
     } catch (err) {
@@ -453,6 +456,7 @@ export class VisitorRoom {
     this.connectedAt = r.connectedAt;
     this.sessionId = r.sessionId ?? null;
     if (r.controlDeclined) this.assist.restoreDeclined(r.controlDeclined);
+    this.restoreWatchDeclined(r.watchDeclined);
     const now = this.opts.now();
     this.goneAt = r.goneAt ?? now;
     if (this.state === 'active' || this.state === 'paused') {
@@ -492,6 +496,7 @@ export class VisitorRoom {
       relayRun: this.run,
       observerGraceAt: this.deadlines.get('observerGrace') ?? null,
       controlDeclined: this.assistEngine?.declinedUntil() ?? null,
+      watchDeclined: this.watchDeclinedUntil(),
     };
   }
 
@@ -600,6 +605,7 @@ export class VisitorRoom {
     this.agentName = null;
     this.agents.clear();
     this.restoredAgents = null;
+    this.watchDeclined.clear();
     this.lookupCode = null;
     this.endReason = null;
     this.goneAt = null;
@@ -750,6 +756,9 @@ export class VisitorRoom {
         // agent joins the open one without a prompt of its own, so prompts never stack.
         if (!w.requestId) {
           const open = this.openRequestOf(agentKey(w.agent));
+          // An agent the visitor just declined may not prompt again until its cooldown has passed.
+          const seconds = open ? 0 : Math.ceil(((this.watchDeclined.get(agentKey(w.agent)) ?? -Infinity) - this.opts.now()) / 1000);
+          if (seconds > 0) return this.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request to watch; you may ask again in ${seconds} s`);
           w.requestId = open ?? randomId(9);
           this.keep(w);
           if (open) return;
@@ -785,7 +794,9 @@ export class VisitorRoom {
         if (this.fanout.ack(w, msg.seq) && (w.needsKeyframe || w.held)) this.watchForDrain();
         return;
       case 'stopSession':
-        if (!w.watching && this.state !== 'pendingRequest') return this.sendError(w.conn, ErrorCode.invalidState, 'there is no session of yours to stop');
+        // Only an agent in the session (one the visitor allowed) may end it: never a bystander, nor
+        // one still waiting for an answer, whose prompt (and other agents') would go with it.
+        if (!w.watching) return this.sendError(w.conn, ErrorCode.invalidState, 'there is no session of yours to stop: only an agent the visitor allowed to watch may end it');
         return this.endSession('agentStopped', w.agent.agentName);
       case 'findByCode':
       case 'lobbyQuery':
@@ -888,6 +899,7 @@ export class VisitorRoom {
     if (asking.length === 0) return this.sendError(this.conn!, ErrorCode.notFound, 'that request to watch is no longer open');
     for (const w of asking) w.requestId = null;
     if (!msg.allow) {
+      for (const key of new Set(asking.map((w) => agentKey(w.agent)))) this.declinedToWatch(key);
       for (const w of asking) {
         this.keep(w);
         this.send(w.conn, { type: 'watchDeclined', shortId: this.ctx.name });
@@ -1023,6 +1035,29 @@ export class VisitorRoom {
     if (!shared && this.conn) this.send(this.conn, { type: 'consentCancelled', requestId: id });
   }
 
+  /** The visitor declined agent `key`'s request to watch: it may not ask again for the cooldown (the map holds only agents still cooling down). */
+  private declinedToWatch(key: string): void {
+    this.pruneWatchDeclined();
+    this.watchDeclined.set(key, this.opts.now() + RATE_LIMITS.watchDeclineCooldownMs);
+    this.writer.changed();
+  }
+
+  private pruneWatchDeclined(): void {
+    const now = this.opts.now();
+    for (const [key, until] of this.watchDeclined) if (until <= now) this.watchDeclined.delete(key);
+  }
+
+  private watchDeclinedUntil(): Record<string, number> | null {
+    this.pruneWatchDeclined();
+    return this.watchDeclined.size ? Object.fromEntries(this.watchDeclined) : null;
+  }
+
+  private restoreWatchDeclined(kept: Record<string, number> | null | undefined): void {
+    if (!kept || typeof kept !== 'object') return;
+    for (const [key, until] of Object.entries(kept)) if (typeof until === 'number') this.watchDeclined.set(key, until);
+    this.pruneWatchDeclined();
+  }
+
   private openRequestOf(key: string): string | null {
     for (const w of this.watchers.values()) if (w.requestId && agentKey(w.agent) === key) return w.requestId;
     return null;
@@ -1061,7 +1096,6 @@ export class VisitorRoom {
       shortId: this.ctx.name,
       connected: this.conn !== null,
       ...this.identity,
-      lookupCode: this.liveCode(),
       pendingRequestAt: this.pendingRequestAt,
       sessionState: this.state,
       agentName: this.agentName,

@@ -50,8 +50,8 @@ type SearchResult =
  *
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
  *
- * @csspart search - The search form: typing filters the list by name, tag, identity, metadata or
- *   lookup code; a 4-digit code submitted is also looked up on the relay.
+ * @csspart search - The search form: typing filters the list by name, tag, identity or metadata;
+ *   a 4-digit lookup code submitted is looked up on the relay (the list never shows codes).
  * @csspart search-input - The search field.
  * @csspart search-button - Looks a 4-digit code up on the relay.
  * @csspart search-result - What the last look-up found (an ARIA live region).
@@ -66,7 +66,6 @@ type SearchResult =
  * @csspart visitor-pending - A connected visitor who asked for help.
  * @csspart visitor-gone - A visitor who left (listed last, faded, until the relay's grace period ends).
  * @csspart watch-link - A visitor's link to its watch page.
- * @csspart lookup-code - A visitor's lookup code.
  * @csspart state - A visitor's session state.
  * @csspart details - The panel with everything known about the visitor in focus (beside the list on a wide screen).
  *

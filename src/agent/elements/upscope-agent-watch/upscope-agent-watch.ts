@@ -21,7 +21,7 @@ interface ChatEntry {
 /**
  * @tag upscope-agent-watch
  * @summary The watch page at `/w/{shortId}`: the visitor's page in `<upscope-viewer>`, a panel
- * with everything known about the visitor (identity, tags, metadata, lookup code, viewport size,
+ * with everything known about the visitor (identity, tags, metadata, viewport size,
  * session state, who else watches), and a chat of custom messages with their times. Without a
  * valid agent login it shows the login instead, and never a frame.
  *

@@ -310,8 +310,11 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         return `Waiting for ${who} to allow you to watch…`;
       case 'offline':
         return `${who} is not connected right now (maybe reloading); waiting for them to come back…`;
-      case 'declined':
-        return `${who} declined your request to watch.`;
+      case 'declined': {
+        // Asked again within the relay's cooldown: it says when the agent may ask again.
+        const again = s.error?.code === 'rateLimited' ? /you may ask again in \d+ s/.exec(s.error.message)?.[0] : undefined;
+        return again ? `${who} declined your request to watch; ${again}.` : `${who} declined your request to watch.`;
+      }
       case 'watching':
         if (s.captureBlocked) return html`${who}'s page blocks its capture: its security policy (Content-Security-Policy) needs <code>${s.captureBlocked}</code>.`;
         if (s.control === 'granted') return `You control ${who}'s page: clicks, the wheel and keys on the picture go to it.`;
