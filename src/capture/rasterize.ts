@@ -118,8 +118,12 @@ export class Rasterizer {
   private context: Context<HTMLElement> | null = null;
   private creating: Promise<Context<HTMLElement>> | null = null;
   private frames = 0;
-  /** Originals whose clones are being built, innermost last (see `filter` and `onCloneEachNode`). */
-  private stack: Element[] = [];
+  /**
+   * Originals whose clones are being built, innermost last, the clone's root first (see `filter`
+   * and `onCloneEachNode`). Every node the library reports a finished clone of is on it: elements,
+   * and the other kinds (a processing instruction, a CDATA section) too.
+   */
+  private stack: Node[] = [];
   private sliceStart = 0;
   private cloneError: Error | null = null;
   /** This frame's culling: which subtrees reach the viewport, and which elements are cloned empty. */
@@ -368,7 +372,7 @@ export class Rasterizer {
     this.cloneRoot = root;
     this.patchRoot = patch ? root : null;
     this.cloneOf = cloneOf;
-    this.stack = [];
+    this.stack = [root];
     this.emptied.clear();
     this.hollow.clear();
     this.whole.clear();
@@ -477,7 +481,8 @@ export class Rasterizer {
    * which the clone alone cannot tell (form state, masks). Children of an emptied box are left out.
    */
   private filter(node: Node): boolean {
-    const parent = this.stack.at(-1);
+    // Only an element has children: the top of the stack is one whenever a child is offered.
+    const parent = this.stack.at(-1) as Element | undefined;
     if (parent && this.emptied.has(parent)) return false;
     if (this.dropping && this.dropping.parent === parent) {
       if (node === this.dropping.last) this.dropping = null;
@@ -491,7 +496,10 @@ export class Rasterizer {
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
     if (el instanceof HTMLVideoElement) {
-      const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some(isMaskElement);
+      // The library reports a finished clone of every node but text (comments it skips before
+      // asking): a processing instruction or a CDATA section is paired like an element.
+      if (node.nodeType !== Node.TEXT_NODE) this.stack.push(node);
+      const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
       this.standIns.add(parent ?? this.cloneRoot, videoStandIn(el, this.options.includeStyleProperties, picture));
       return false;
     }
@@ -516,18 +524,23 @@ export class Rasterizer {
   }
 
   private async onCloneEachNode(clone: Node): Promise<void> {
-    const original = this.stack.pop() ?? this.cloneRoot;
-    // The frame's root is cloned; next the library copies the iframe's own styles onto that clone.
-    // Entered again, the iframe's inherited values are compared with its parent's, so the host
-    // page's fonts and colours are not written over those of the frame's root.
-    if (original.localName === 'iframe' && this.stack.at(-1) === original) this.styles?.enter(original, this.stack.at(-2) ?? this.cloneRoot);
-    if (clone.nodeType === Node.ELEMENT_NODE) {
+    const node = this.stack.pop();
+    if (!node || node.nodeType !== clone.nodeType) {
+      // Pairing lost (more clones than originals, or a clone of another kind of node): masks could
+      // land on the wrong clone. Fail closed (the frame is dropped).
+      this.cloneError ??= new Error(`rasterize: a clone (node type ${clone.nodeType}) does not match ${node ? `its original (node type ${node.nodeType})` : 'any original'}`);
+    } else if (clone.nodeType === Node.ELEMENT_NODE) {
+      const original = node as Element;
       const el = clone as Element;
       if (!sameKind(original, el)) {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
         this.cloneOf?.set(original, el);
+      // The frame's root is cloned; next the library copies the iframe's own styles onto that clone.
+      // Entered again, the iframe's inherited values are compared with its parent's, so the host
+      // page's fonts and colours are not written over those of the frame's root.
+      if (original.localName === 'iframe' && this.stack.at(-1) === original) this.styles?.enter(original, (this.stack.at(-2) as Element | undefined) ?? this.cloneRoot);
         if (original === this.patchRoot) this.placeLikeChild(original, el);
         this.standIns.insertInto(original, el);
         this.generated.apply(original, el);
@@ -692,7 +705,8 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
 
 /** Clones that legitimately differ from their original: canvas and video become images, same-origin iframes their document's root. */
 function sameKind(original: Element, clone: Element): boolean {
-  if (original.localName === clone.localName) return true;
+  // A copy keeps its original's id: two elements of one tag slipped past each other rarely share it.
+  if (original.localName === clone.localName) return original.id === clone.id;
   switch (original.localName) {
     case 'canvas':
     case 'video':
