@@ -561,6 +561,8 @@ export class Rasterizer {
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
       }
     }
+        drawSkippedContent(el);
+        standardMaskComposite(el);
     if (this.options.sliceMs > 0 && performance.now() - this.sliceStart >= this.options.sliceMs) {
       await yieldToPage();
       this.sliceStart = performance.now();
@@ -708,6 +710,39 @@ function sameKind(original: Element, clone: Element): boolean {
   // A copy keeps its original's id: two elements of one tag slipped past each other rarely share it.
   if (original.localName === clone.localName) return original.id === clone.id;
   switch (original.localName) {
+/**
+ * `content-visibility: auto` skips drawing what is far from the page's viewport; the clone, drawn
+ * as an image, has none of its own to judge by, so its content is drawn. `hidden` is kept: the
+ * visitor never sees that content, so neither does the agent.
+ */
+function drawSkippedContent(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style?.getPropertyValue('content-visibility') === 'auto') style.removeProperty('content-visibility');
+}
+
+/** `-webkit-mask-composite` values with a standard `mask-composite` twin. */
+const STANDARD_COMPOSITE: Record<string, string> = { 'source-over': 'add', 'source-in': 'intersect', 'source-out': 'subtract', xor: 'exclude', add: 'add', subtract: 'subtract', intersect: 'intersect', exclude: 'exclude' };
+
+/**
+ * A clone's mask with a `-webkit-mask-composite` value (`xor`) is written as a `mask` shorthand the
+ * parser then refuses (so the clone would draw unmasked what the page's mask hides): such values
+ * become their standard twins (`xor` is `exclude`), and a mask with one that has none (`clear`,
+ * `destination-in`...) hides all it covers (the agent sees less, never more).
+ */
+function standardMaskComposite(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const value = style?.getPropertyValue('mask-composite');
+  if (!style || !value) return;
+  const layers = value.split(',').map((v) => STANDARD_COMPOSITE[v.trim()]);
+  if (layers.every((v, i) => v === value.split(',')[i].trim())) return;
+  if (layers.every(Boolean)) {
+    style.setProperty('mask-composite', layers.join(', '));
+  } else {
+    style.removeProperty('mask-composite');
+    style.setProperty('mask-image', 'linear-gradient(transparent, transparent)');
+  }
+}
+
     case 'canvas':
     case 'video':
       return clone.localName === 'img' || clone.localName === 'canvas' || clone.localName === 'video';
