@@ -8,7 +8,7 @@ import { boxMoved, growToStableBox, KeptClone, planChanges, usesRelationalSelect
 import { changedRegion, regionMarkup, type Region } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
-import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
+import { isMaskElement, isUnmasked, maskCovering, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
@@ -319,6 +319,8 @@ export class Rasterizer {
         if (!old) return 'a changed subtree was not in the last clone';
         const resized = boxMoved(kept, original, this.doc.defaultView!) !== null;
         const parent = original.parentElement!;
+        // Shadow roots inside are watched from before the clone reads them (see KeptClone.holdRootsOf).
+        kept.holdRootsOf(original, this.watches);
         context.node = original as HTMLElement;
         context.svgStyleElement = this.doc.createElement('style');
         this.beginClone(context, original, kept.cloneOf, maskAll, true);
@@ -336,7 +338,10 @@ export class Rasterizer {
         if (!clone) return 'a changed subtree was not cloned';
         kept.replace(original, old, clone);
         done.push({ original, old, clone, resized });
-        blankInsideBlanked(clone);
+        // Inside a mask: by the kept clone, and by the page as it is now (through slots and shadow
+        // hosts), in case the kept clone's structure is stale (a shadow root attached, a slot assigned).
+        if (insideMask(original)) blankMaskedClone(clone);
+        else blankInsideBlanked(clone);
         const rules = context.svgStyleElement.textContent;
         if (rules) kept.style.append(rules);
       }
@@ -491,14 +496,14 @@ export class Rasterizer {
     if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
     if (node.nodeType !== Node.ELEMENT_NODE) {
       this.standIns.accepted(parent ?? this.cloneRoot);
+      // The library reports a finished clone of every node but text (comments it skips before
+      // asking): a processing instruction or a CDATA section is paired like an element.
+      if (node.nodeType !== Node.TEXT_NODE) this.stack.push(node);
       return true;
     }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
     if (el instanceof HTMLVideoElement) {
-      // The library reports a finished clone of every node but text (comments it skips before
-      // asking): a processing instruction or a CDATA section is paired like an element.
-      if (node.nodeType !== Node.TEXT_NODE) this.stack.push(node);
       const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
       this.standIns.add(parent ?? this.cloneRoot, videoStandIn(el, this.options.includeStyleProperties, picture));
       return false;
@@ -532,15 +537,15 @@ export class Rasterizer {
     } else if (clone.nodeType === Node.ELEMENT_NODE) {
       const original = node as Element;
       const el = clone as Element;
+      // The frame's root is cloned; next the library copies the iframe's own styles onto that clone.
+      // Entered again, the iframe's inherited values are compared with its parent's, so the host
+      // page's fonts and colours are not written over those of the frame's root.
+      if (original.localName === 'iframe' && this.stack.at(-1) === original) this.styles?.enter(original, (this.stack.at(-2) as Element | undefined) ?? this.cloneRoot);
       if (!sameKind(original, el)) {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
         this.cloneOf?.set(original, el);
-      // The frame's root is cloned; next the library copies the iframe's own styles onto that clone.
-      // Entered again, the iframe's inherited values are compared with its parent's, so the host
-      // page's fonts and colours are not written over those of the frame's root.
-      if (original.localName === 'iframe' && this.stack.at(-1) === original) this.styles?.enter(original, (this.stack.at(-2) as Element | undefined) ?? this.cloneRoot);
         if (original === this.patchRoot) this.placeLikeChild(original, el);
         this.standIns.insertInto(original, el);
         this.generated.apply(original, el);
@@ -556,13 +561,13 @@ export class Rasterizer {
         if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
+        drawSkippedContent(el);
+        standardMaskComposite(el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         const run = this.runs.get(original);
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
       }
     }
-        drawSkippedContent(el);
-        standardMaskComposite(el);
     if (this.options.sliceMs > 0 && performance.now() - this.sliceStart >= this.options.sliceMs) {
       await yieldToPage();
       this.sliceStart = performance.now();
@@ -705,11 +710,6 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
   style.marginBottom = run.marginBottom;
 }
 
-/** Clones that legitimately differ from their original: canvas and video become images, same-origin iframes their document's root. */
-function sameKind(original: Element, clone: Element): boolean {
-  // A copy keeps its original's id: two elements of one tag slipped past each other rarely share it.
-  if (original.localName === clone.localName) return original.id === clone.id;
-  switch (original.localName) {
 /**
  * `content-visibility: auto` skips drawing what is far from the page's viewport; the clone, drawn
  * as an image, has none of its own to judge by, so its content is drawn. `hidden` is kept: the
@@ -743,6 +743,16 @@ function standardMaskComposite(clone: Element): void {
   }
 }
 
+/** Whether what draws `el` (its slot, or its parent) is a mask or inside one, as the page is now. */
+function insideMask(el: Element): boolean {
+  return [el.assignedSlot, el.parentElement].some((up) => up !== null && maskCovering(up) !== null);
+}
+
+/** Clones that legitimately differ from their original: canvas and video become images, same-origin iframes their document's root. */
+function sameKind(original: Element, clone: Element): boolean {
+  // A copy keeps its original's id: two elements of one tag slipped past each other rarely share it.
+  if (original.localName === clone.localName) return original.id === clone.id;
+  switch (original.localName) {
     case 'canvas':
     case 'video':
       return clone.localName === 'img' || clone.localName === 'canvas' || clone.localName === 'video';
