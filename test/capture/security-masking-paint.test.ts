@@ -66,6 +66,25 @@ describe('the copy draws nothing the visitor cannot see, whatever nodes the page
     }
   });
 
+  it('a masked element of another namespace (no style attribute of its own) draws nothing in the copy', async () => {
+    // Its text takes the secret's colour from its parent: the copy gives it no style of its own.
+    const root = mount(`<div>before <span class="t" id="b"></span></div>`);
+    const foreign = document.createElementNS('urn:example', 'x:card');
+    foreign.setAttribute('class', 'no-upscope t');
+    foreign.textContent = 'FOREIGN 4111';
+    root.querySelector('#b')!.append(foreign);
+    const rasterizer = new Rasterizer(resolveCaptureOptions({}));
+    try {
+      // The copy alone, drawn without the black boxes the frame gets on top.
+      const bitmap = await rasterizer.draw(await rasterizer.snapshot());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+      expect(scanForSecret(canvas).count, 'secret pixels in the copy').to.equal(0);
+    } finally {
+      rasterizer.dispose();
+    }
+  });
+
   it('content-visibility: hidden content is not drawn; auto content far from the viewport is', async () => {
     const root = mount(`<div class="box" style="content-visibility: hidden; border: 1px solid #888"><span class="t">CV HIDDEN 4111</span></div>
       <div id="auto" class="box" style="content-visibility: auto; contain-intrinsic-size: auto 40px"><span style="color: rgb(0, 160, 0)">shown</span></div>`);
