@@ -42,9 +42,12 @@ const TEXTLESS = 'data-up-textless';
 /**
  * Rules for the clone's own style sheet. Pseudo-elements cannot carry inline styles, and the
  * capture writes their look as class rules (`.x::after { visibility: visible; content: ... }`),
- * which an element's inline `!important` does not reach: these do.
+ * which an element's inline `!important` does not reach: these do. So does the first rule for an
+ * element of another namespace (`createElementNS('urn:x', ...)`), whose clone has no style
+ * attribute to hide it, while its text draws.
  */
 export const CLONE_RULES = `
+[${BLANK}] { visibility: hidden !important; }
 [${BLANK}]::before, [${BLANK}]::after, [${BLANK}]::marker { visibility: hidden !important; }
 [${TEXTLESS}]::before, [${TEXTLESS}]::after, [${TEXTLESS}]::marker, [${TEXTLESS}]::first-letter, [${TEXTLESS}]::first-line, [${TEXTLESS}]::placeholder {
   -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important;

@@ -85,6 +85,9 @@ export class ChangeLog {
     if (e.type === 'selectionchange') return;
     if (FULL_EVENTS.has(e.type)) return this.fullClone(`a ${e.type} event`);
     const target = e.target;
+    // An event that stays in a shadow root (scroll, load and slotchange are not composed; see
+    // watch-page-changes.ts): the outermost shadow host is cloned again, as for a mutation there.
+    if (target instanceof Node && target.getRootNode() !== this.doc && target.getRootNode().nodeType === Node.DOCUMENT_FRAGMENT_NODE) return this.noteHostOf(target);
     if (e.type === 'scroll') {
       if (target instanceof Element && target !== this.doc.scrollingElement) return this.add(target);
       return this.fullClone('the window scrolled');
@@ -141,8 +144,15 @@ export class ChangeLog {
         for (const node of list) if (node.nodeType === Node.ELEMENT_NODE && holdsStyleSheet(node as Element)) return this.fullClone('a style sheet was added or removed');
       }
     }
-    let el = (r.target.getRootNode() as ShadowRoot).host;
-    for (let root = el.getRootNode(); root !== this.doc; root = el.getRootNode()) {
+    this.noteHostOf(r.target);
+  }
+
+  /** `node`, in a shadow root, changed: its outermost shadow host is cloned again. */
+  private noteHostOf(node: Node): void {
+    let root = node.getRootNode();
+    if (!(root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root)) return this.fullClone('a change out of the page');
+    let el = (root as ShadowRoot).host;
+    for (root = el.getRootNode(); root !== this.doc; root = el.getRootNode()) {
       if (!(root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root)) return this.fullClone('a change in a frame\'s shadow root or out of the page');
       el = (root as ShadowRoot).host;
     }

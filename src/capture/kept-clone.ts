@@ -17,6 +17,8 @@
  */
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
+import { findInnerRoots } from './secret-fields.js';
+import { flatParent } from './find-offscreen.js';
 import type { Viewport } from './rasterize.js';
 
 /** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
@@ -54,7 +56,9 @@ export class KeptClone {
    * Whether the clone holds content of a root (shadow root, frame document) whose mutations may
    * not all have reached the change log (see ChangeLog.watch): a keyframe is then cloned whole.
    */
-  readonly unwatched: boolean;
+  unwatched: boolean;
+  /** The shadow roots and frame documents the clone holds content of: their fields are checked too (see {@link changedFields}). */
+  readonly roots = new Set<Document | ShadowRoot>();
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -75,15 +79,31 @@ export class KeptClone {
     /** Whether the change log sees every mutation in `root` (see ChangeLog.watches); starts watching it if not. */
     watches: (root: Node) => boolean,
   ) {
-    this.fields = fieldStates(svg.ownerDocument);
     const doc = svg.ownerDocument;
-    const roots = new Set<Node>();
     for (const original of cloneOf.keys()) {
       const root = original.getRootNode();
-      if (root !== doc) roots.add(root);
+      if (root !== doc) this.roots.add(root as Document | ShadowRoot);
     }
+    this.fields = fieldStates(doc, this.roots);
     // Every root is asked: an unwatched one is watched from now on.
-    this.unwatched = [...roots].map(watches).includes(false);
+    this.unwatched = [...this.roots].map(watches).includes(false);
+  }
+
+  /**
+   * Before `original` is cloned again for a patch: the shadow roots inside it (nested ones too)
+   * are watched from now on and their fields checked, so what changes there later is seen; one not
+   * watched until now makes the next keyframe whole, as for a whole clone.
+   */
+  holdRootsOf(original: Element, watches: (root: Node) => boolean): void {
+    const visit = (root: ShadowRoot) => {
+      if (!this.roots.has(root)) {
+        this.roots.add(root);
+        if (!watches(root)) this.unwatched = true;
+        for (const [el, state] of fieldStates(null, [root])) this.fields.set(el, state);
+      }
+      findInnerRoots(root, visit, () => {});
+    };
+    findInnerRoots(original, visit, () => {});
   }
 
   /** The clone of `original`, if it is in the kept SVG now. */
@@ -152,6 +172,11 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     // A select draws its selected option itself, and is masked whole when anything in it is (see
     // isSelectWithMask in find-masks.ts): a change inside it clones the select again.
     el = el.closest('select') ?? el;
+    // The patch is planned on the flat tree. Attaching a shadow root or assigning a slot
+    // (slot.assign()) leaves no mutation record, so the kept clone may hold content deeper under
+    // a shadow host where it was drawn before (as plain light DOM, outside a mask that now holds
+    // it): then it is cloned from the outermost shadow host above it.
+    if (!keptWhereDrawn(kept, el)) el = outermostHostAbove(el);
     if (el === doc.documentElement || el === doc.body || el.closest('head')) return { whole: 'the root or the body changed' };
     roots.push(el);
   }
@@ -168,6 +193,29 @@ function whyWhole(kept: KeptClone, el: Element): string | null {
   if (el.matches(WHOLE_ONLY) || el.querySelector(WHOLE_ONLY)) return 'a change around frames, videos, <use> or dialogs';
   if (el.getElementsByTagName('*').length > MAX_SUBTREE) return 'a change in a large subtree';
   return null;
+}
+
+/**
+ * Whether `el`'s kept clone sits where the flat tree draws `el` now: under the clones of its flat
+ * ancestors (slots, which are not cloned, left out), in order, up to the root. False too when
+ * `el` has no clone.
+ */
+function keptWhereDrawn(kept: KeptClone, el: Element): boolean {
+  let clone = kept.cloneIn(el)?.parentElement ?? null;
+  if (!clone) return false;
+  for (let up = flatParent(el); up; up = flatParent(up)) {
+    if (up.localName === 'slot') continue;
+    if (clone === null || kept.cloneOf.get(up) !== clone) return false;
+    clone = clone.parentElement;
+  }
+  return true;
+}
+
+/** `el`, or its outermost ancestor that is a shadow host (open: a closed root cannot be seen). */
+function outermostHostAbove(el: Element): Element {
+  let out = el;
+  for (let up = el.parentElement; up; up = up.parentElement) if (up.shadowRoot) out = up;
+  return out;
 }
 
 function outermostSvg(el: SVGElement): Element {
@@ -301,28 +349,51 @@ export function usesRelationalSelectors(doc: Document): boolean {
   return found;
 }
 
-/** The form fields of `doc` (light DOM), each with a hash of its value and checked state. */
-function fieldStates(doc: Document): Map<Element, number> {
+/**
+ * The form fields of `doc` and of `roots` (the shadow roots and frame documents the clone holds
+ * content of), each with a hash of its value and checked state.
+ */
+function fieldStates(doc: Document | null, roots: Iterable<Document | ShadowRoot>): Map<Element, number> {
   const out = new Map<Element, number>();
-  for (const el of doc.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select')) {
-    const state = `${el.value}\u0000${(el as HTMLInputElement).checked === true}`;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
-    out.set(el, h);
+  for (const root of doc ? [doc, ...roots] : roots) {
+    for (const el of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select')) {
+      const state = `${el.value}\u0000${(el as HTMLInputElement).checked === true}`;
+      let h = 0x811c9dc5;
+      for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
+      out.set(el, h);
+    }
   }
   return out;
 }
 
 /**
- * The parents of fields whose value or checked state a script set since the last frame (no event
- * announces `el.value = …`), so their clones are made again; the kept states move on to now.
+ * What to clone again for fields whose value or checked state a script set since the last frame
+ * (no event announces `el.value = …`): a light-DOM field's parent; for one in a shadow root the
+ * outermost shadow host, and for one in a frame's document the frame (a whole clone). The kept
+ * states move on to now.
  */
 function changedFields(kept: KeptClone, doc: Document): Element[] {
-  const now = fieldStates(doc);
+  const now = fieldStates(doc, kept.roots);
   const out: Element[] = [];
-  for (const [el, state] of now) if (kept.fields.get(el) !== state && el.parentElement) out.push(el.parentElement);
+  for (const [el, state] of now) {
+    if (kept.fields.get(el) === state) continue;
+    const root = el.getRootNode();
+    const at = root === doc ? el.parentElement : outermostInDocument(el, doc);
+    if (at) out.push(at);
+  }
   kept.fields = now;
   return out;
+}
+
+/** The element of `doc` that draws `el`: its outermost shadow host, or the frame its document is shown in. */
+function outermostInDocument(el: Element, doc: Document): Element | null {
+  let at = el;
+  for (let root = at.getRootNode(); root !== doc; root = at.getRootNode()) {
+    if (root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root) at = (root as ShadowRoot).host;
+    else if (root.nodeType === Node.DOCUMENT_NODE && (root as Document).defaultView?.frameElement) at = (root as Document).defaultView!.frameElement!;
+    else return null;
+  }
+  return at;
 }
 
 

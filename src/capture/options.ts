@@ -106,8 +106,17 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'border-image-source', 'border-image-slice', 'border-image-width', 'border-image-outset', 'border-image-repeat',
   'outline-width', 'outline-style', 'outline-color', 'outline-offset',
   'box-shadow', 'opacity', 'visibility', 'filter', 'backdrop-filter', 'mix-blend-mode', 'isolation', 'clip-path', 'clip',
+  // Every part of a mask: one left out draws what the page's mask hides (two layers XORed away,
+  // a luminance mask of black, a mask clipped to the content box, a border mask).
   '-webkit-mask-image', '-webkit-mask-size', '-webkit-mask-position', '-webkit-mask-repeat',
+  'mask-mode', 'mask-composite', '-webkit-mask-composite', 'mask-clip', 'mask-origin', 'mask-type',
+  '-webkit-mask-box-image-source', '-webkit-mask-box-image-slice', '-webkit-mask-box-image-width',
+  '-webkit-mask-box-image-outset', '-webkit-mask-box-image-repeat', 'clip-rule',
+  // Content the page does not render (`hidden`); `auto` is left out of the clone (see rasterize.ts).
+  'content-visibility',
   'transform', 'transform-origin', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
+  // A motion path moves a box as a transform does (out of the viewport, behind another).
+  'offset-path', 'offset-distance', 'offset-rotate', 'offset-anchor', 'offset-position', 'transform-box',
   'object-fit', 'object-position', 'image-rendering', 'appearance', 'accent-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
   'paint-order', 'text-anchor', 'dominant-baseline',

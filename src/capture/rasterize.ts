@@ -8,7 +8,7 @@ import { boxMoved, growToStableBox, KeptClone, planChanges, usesRelationalSelect
 import { changedRegion, regionMarkup, type Region } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
-import { isMaskElement, isUnmasked, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
+import { isMaskElement, isUnmasked, maskCovering, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
@@ -119,8 +119,12 @@ export class Rasterizer {
   private context: Context<HTMLElement> | null = null;
   private creating: Promise<Context<HTMLElement>> | null = null;
   private frames = 0;
-  /** Originals whose clones are being built, innermost last (see `filter` and `onCloneEachNode`). */
-  private stack: Element[] = [];
+  /**
+   * Originals whose clones are being built, innermost last, the clone's root first (see `filter`
+   * and `onCloneEachNode`). Every node the library reports a finished clone of is on it: elements,
+   * and the other kinds (a processing instruction, a CDATA section) too.
+   */
+  private stack: Node[] = [];
   private sliceStart = 0;
   private cloneError: Error | null = null;
   /** This frame's culling: which subtrees reach the viewport, and which elements are cloned empty. */
@@ -323,6 +327,8 @@ export class Rasterizer {
         if (!old) return 'a changed subtree was not in the last clone';
         const resized = boxMoved(kept, original, this.doc.defaultView!) !== null;
         const parent = original.parentElement!;
+        // Shadow roots inside are watched from before the clone reads them (see KeptClone.holdRootsOf).
+        kept.holdRootsOf(original, this.watches);
         context.node = original as HTMLElement;
         context.svgStyleElement = this.doc.createElement('style');
         this.beginClone(context, original, kept.cloneOf, maskAll, true);
@@ -340,7 +346,10 @@ export class Rasterizer {
         if (!clone) return 'a changed subtree was not cloned';
         kept.replace(original, old, clone);
         done.push({ original, old, clone, resized });
-        blankInsideBlanked(clone);
+        // Inside a mask: by the kept clone, and by the page as it is now (through slots and shadow
+        // hosts), in case the kept clone's structure is stale (a shadow root attached, a slot assigned).
+        if (insideMask(original)) blankMaskedClone(clone);
+        else blankInsideBlanked(clone);
         const rules = context.svgStyleElement.textContent;
         if (rules) kept.style.append(rules);
       }
@@ -376,7 +385,7 @@ export class Rasterizer {
     this.cloneRoot = root;
     this.patchRoot = patch ? root : null;
     this.cloneOf = cloneOf;
-    this.stack = [];
+    this.stack = [root];
     this.emptied.clear();
     this.hollow.clear();
     this.whole.clear();
@@ -495,7 +504,8 @@ export class Rasterizer {
    * which the clone alone cannot tell (form state, masks). Children of an emptied box are left out.
    */
   private filter(node: Node): boolean {
-    const parent = this.stack.at(-1);
+    // Only an element has children: the top of the stack is one whenever a child is offered.
+    const parent = this.stack.at(-1) as Element | undefined;
     if (parent && this.emptied.has(parent)) return false;
     if (this.dropping && this.dropping.parent === parent) {
       if (node === this.dropping.last) this.dropping = null;
@@ -504,12 +514,15 @@ export class Rasterizer {
     if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
     if (node.nodeType !== Node.ELEMENT_NODE) {
       this.standIns.accepted(parent ?? this.cloneRoot);
+      // The library reports a finished clone of every node but text (comments it skips before
+      // asking): a processing instruction or a CDATA section is paired like an element.
+      if (node.nodeType !== Node.TEXT_NODE) this.stack.push(node);
       return true;
     }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
     if (el instanceof HTMLVideoElement) {
-      const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some(isMaskElement);
+      const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
       this.standIns.add(parent ?? this.cloneRoot, videoStandIn(el, this.options.includeStyleProperties, picture));
       return false;
     }
@@ -534,13 +547,18 @@ export class Rasterizer {
   }
 
   private async onCloneEachNode(clone: Node): Promise<void> {
-    const original = this.stack.pop() ?? this.cloneRoot;
-    // The frame's root is cloned; next the library copies the iframe's own styles onto that clone.
-    // Entered again, the iframe's inherited values are compared with its parent's, so the host
-    // page's fonts and colours are not written over those of the frame's root.
-    if (original.localName === 'iframe' && this.stack.at(-1) === original) this.styles?.enter(original, this.stack.at(-2) ?? this.cloneRoot);
-    if (clone.nodeType === Node.ELEMENT_NODE) {
+    const node = this.stack.pop();
+    if (!node || node.nodeType !== clone.nodeType) {
+      // Pairing lost (more clones than originals, or a clone of another kind of node): masks could
+      // land on the wrong clone. Fail closed (the frame is dropped).
+      this.cloneError ??= new Error(`rasterize: a clone (node type ${clone.nodeType}) does not match ${node ? `its original (node type ${node.nodeType})` : 'any original'}`);
+    } else if (clone.nodeType === Node.ELEMENT_NODE) {
+      const original = node as Element;
       const el = clone as Element;
+      // The frame's root is cloned; next the library copies the iframe's own styles onto that clone.
+      // Entered again, the iframe's inherited values are compared with its parent's, so the host
+      // page's fonts and colours are not written over those of the frame's root.
+      if (original.localName === 'iframe' && this.stack.at(-1) === original) this.styles?.enter(original, (this.stack.at(-2) as Element | undefined) ?? this.cloneRoot);
       if (!sameKind(original, el)) {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
@@ -565,6 +583,8 @@ export class Rasterizer {
         if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
+        drawSkippedContent(el);
+        standardMaskComposite(el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         const run = this.runs.get(original);
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
@@ -719,9 +739,48 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
   style.marginBottom = run.marginBottom;
 }
 
+/**
+ * `content-visibility: auto` skips drawing what is far from the page's viewport; the clone, drawn
+ * as an image, has none of its own to judge by, so its content is drawn. `hidden` is kept: the
+ * visitor never sees that content, so neither does the agent.
+ */
+function drawSkippedContent(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style?.getPropertyValue('content-visibility') === 'auto') style.removeProperty('content-visibility');
+}
+
+/** `-webkit-mask-composite` values with a standard `mask-composite` twin. */
+const STANDARD_COMPOSITE: Record<string, string> = { 'source-over': 'add', 'source-in': 'intersect', 'source-out': 'subtract', xor: 'exclude', add: 'add', subtract: 'subtract', intersect: 'intersect', exclude: 'exclude' };
+
+/**
+ * A clone's mask with a `-webkit-mask-composite` value (`xor`) is written as a `mask` shorthand the
+ * parser then refuses (so the clone would draw unmasked what the page's mask hides): such values
+ * become their standard twins (`xor` is `exclude`), and a mask with one that has none (`clear`,
+ * `destination-in`...) hides all it covers (the agent sees less, never more).
+ */
+function standardMaskComposite(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const value = style?.getPropertyValue('mask-composite');
+  if (!style || !value) return;
+  const layers = value.split(',').map((v) => STANDARD_COMPOSITE[v.trim()]);
+  if (layers.every((v, i) => v === value.split(',')[i].trim())) return;
+  if (layers.every(Boolean)) {
+    style.setProperty('mask-composite', layers.join(', '));
+  } else {
+    style.removeProperty('mask-composite');
+    style.setProperty('mask-image', 'linear-gradient(transparent, transparent)');
+  }
+}
+
+/** Whether what draws `el` (its slot, or its parent) is a mask or inside one, as the page is now. */
+function insideMask(el: Element): boolean {
+  return [el.assignedSlot, el.parentElement].some((up) => up !== null && maskCovering(up) !== null);
+}
+
 /** Clones that legitimately differ from their original: canvas and video become images, same-origin iframes their document's root. */
 function sameKind(original: Element, clone: Element): boolean {
-  if (original.localName === clone.localName) return true;
+  // A copy keeps its original's id: two elements of one tag slipped past each other rarely share it.
+  if (original.localName === clone.localName) return original.id === clone.id;
   switch (original.localName) {
     case 'canvas':
     case 'video':

@@ -13,6 +13,13 @@ const CHANGE_EVENTS = [
 ] as const;
 
 /**
+ * Events that change what a shadow tree shows but stay inside it (not composed), so `window` never
+ * hears them: a box inside scrolled, an image loaded, a slot's assigned nodes changed (also by
+ * `slot.assign()`, which leaves no mutation record).
+ */
+const SHADOW_EVENTS = ['scroll', 'load', 'slotchange'] as const;
+
+/**
  * Calls `onChange` whenever the page may have changed what it shows: DOM mutations (except inside
  * the widget, whose pixels are never captured, and modern-screenshot's own sandbox frame), scrolling,
  * typing, resizing, clicks, focus, loaded images, finished transitions. Returns a stop function.
@@ -47,10 +54,18 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
     // The widget's own shadow root: nothing there is captured.
     if ('host' in root && ignored(root.host)) return true;
     observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+    // Events that never leave a shadow root (not composed): heard on the root itself. The
+    // listeners stay after stop() (they then do nothing): no list of roots is kept.
+    if ('host' in root) for (const type of SHADOW_EVENTS) root.addEventListener(type, inShadow, { capture: true, passive: true });
     findInnerRoots(root, watch, watchFrame);
     return false;
   };
   let stopped = false;
+  const inShadow = (e: Event) => {
+    if (stopped) return;
+    log?.noteEvent(e);
+    onChange();
+  };
   // A frame that loads a new document (also in a shadow root or another frame, whose `load` the
   // window does not see): that document is watched, and the frame cloned again, whole. The
   // listener stays on the frame after stop() (it then does nothing): no list of frames is kept.

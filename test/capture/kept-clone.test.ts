@@ -586,3 +586,121 @@ describe('changes in shadow roots and frames', () => {
     await expectSameAsWholeClone(r, 'shadow');
   });
 });
+
+/**
+ * Changes that leave no mutation record (attaching a shadow root, `slot.assign()`), or whose
+ * signal stays inside a shadow root (a scroll, a value set by script): a patched frame must
+ * still be planned on the flat tree. A mask that now holds light content is black in every
+ * frame, never the content in clear at its old place; what scrolled or was set shows as a whole
+ * clone draws it.
+ */
+describe('patched frames over what the change log cannot see', () => {
+  const FLAT_CSS = `html, body { margin: 0; padding: 0; background: #fff; font: 24px/30px sans-serif; } .t { color: ${SECRET}; }`;
+  const LIGHT = `<div id="host"><div id="row">Card: <span id="v" class="t"></span></div></div><p>after</p>`;
+  const MASKED_SLOT = '<div style="height: 40px; background: #eef">Secure field</div><div class="no-upscope"><slot></slot></div>';
+
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('kept');
+  });
+
+  /** The secret pixels of the agent's picture after each frame, drawn in order as the viewer does. */
+  async function secretAfterEachFrame(r: Run): Promise<number[]> {
+    const picture = new FrameCanvas();
+    const out: number[] = [];
+    for (const frame of r.host.completeFrames()) {
+      await picture.draw(frame);
+      out.push(scanForSecret(picture.canvas!).count);
+    }
+    return out;
+  }
+
+  it('a shadow root attached to a host puts its light content in a mask, filled in the same task', async () => {
+    const { root, run: r } = await ready(LIGHT, FLAT_CSS);
+    const stats = await afterStats(r, () => {
+      root.querySelector('#host')!.attachShadow({ mode: 'open' }).innerHTML = MASKED_SLOT;
+      root.querySelector('#v')!.textContent = 'SECRET 4111';
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+    expect(await secretAfterEachFrame(r), 'secret pixels after each frame').to.deep.equal(r.host.completeFrames().map(() => 0));
+  });
+
+  it('a custom element upgraded late attaches a masked shadow root and fills its light content', async () => {
+    const { root, run: r } = await ready(LIGHT.replaceAll('div id="host"', 'card-field-late id="host"').replace('</div></div>', '</div></card-field-late>'), FLAT_CSS);
+    expect(root.querySelector('card-field-late'), 'not upgraded yet').to.not.equal(null);
+    await afterStats(r, () => {
+      customElements.define('card-field-late', class extends HTMLElement {
+        constructor() {
+          super();
+          this.attachShadow({ mode: 'open' }).innerHTML = MASKED_SLOT;
+        }
+        connectedCallback() {
+          this.querySelector('#v')!.textContent = 'SECRET 4111';
+        }
+      });
+    });
+    expect(await secretAfterEachFrame(r), 'secret pixels after each frame').to.deep.equal(r.host.completeFrames().map(() => 0));
+  });
+
+  it('slot.assign() moves light content into a masked slot as it is filled in', async () => {
+    const root = mountTestPage('kept', { css: FLAT_CSS, html: LIGHT });
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open', slotAssignment: 'manual' });
+    shadow.innerHTML = `<slot id="plain"></slot>${MASKED_SLOT.replace('<slot>', '<slot id="masked">')}`;
+    shadow.querySelector<HTMLSlotElement>('#plain')!.assign(root.querySelector('#row')!);
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    await afterStats(r, () => {
+      shadow.querySelector<HTMLSlotElement>('#masked')!.assign(root.querySelector('#row')!);
+      root.querySelector('#v')!.textContent = 'SECRET 4111';
+    });
+    expect(await secretAfterEachFrame(r), 'secret pixels after each frame').to.deep.equal(r.host.completeFrames().map(() => 0));
+  });
+
+  it('slot.assign() alone (no mutation at all) is seen: the frame shows the content where it is slotted', async () => {
+    const root = mountTestPage('kept', { css: FLAT_CSS, html: LIGHT.replace('class="t"></span>', 'class="t">SECRET 4111</span>') });
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open', slotAssignment: 'manual' });
+    shadow.innerHTML = `<slot id="plain"></slot>${MASKED_SLOT.replace('<slot>', '<slot id="masked">')}`;
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    // Nothing is slotted yet: the host shows its shadow tree only, and no secret.
+    expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'secret pixels before').to.equal(0);
+    const stats = await afterStats(r, () => shadow.querySelector<HTMLSlotElement>('#plain')!.assign(root.querySelector('#row')!));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'slot-assign');
+  });
+
+  it('a box scrolled inside an open shadow root, with a change elsewhere, shows its scroll position', async () => {
+    const html = `<div id="tick">0</div><div id="host"></div>`;
+    const root = mountTestPage('kept', { css: FLAT_CSS, html });
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<div id="box" style="width: 300px; height: 100px; overflow: auto"><div style="height: 150px; background: rgb(0, 160, 0)"></div><div style="height: 300px; background: rgb(0, 0, 200)"></div></div>`;
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    const stats = await afterStats(r, () => {
+      shadow.querySelector('#box')!.scrollTop = 160;
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'shadow-scroll');
+  });
+
+  it('a value a script sets in a field inside a shadow root, with a change elsewhere', async () => {
+    const html = `<div id="tick">0</div><div id="host"></div>`;
+    const root = mountTestPage('kept', { css: FLAT_CSS, html });
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<input id="field" value="typed" style="font: 20px monospace; width: 300px">`;
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    const stats = await afterStats(r, () => {
+      shadow.querySelector<HTMLInputElement>('#field')!.value = 'set by a script';
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'shadow-script-value');
+  });
+});
