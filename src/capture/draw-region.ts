@@ -38,7 +38,7 @@ const MAX_VISITS = 4000;
 /** Content that paints away from where its box is in the flow (inline styles read "name: value; ", so ` transform:` is not `text-transform:`). */
 const DISPLACED = [
   ...['absolute', 'fixed', 'sticky'].map((p) => `[style*="position: ${p}"]`),
-  ...['transform', 'translate', 'rotate', 'scale', 'filter', 'offset-path'].flatMap((name) => [`[style^="${name}:"]`, `[style*=" ${name}:"]`]),
+  ...['transform', 'translate', 'rotate', 'scale', 'filter'].flatMap((name) => [`[style^="${name}:"]`, `[style*=" ${name}:"]`]),
 ].join(', ');
 
 /**

@@ -115,8 +115,6 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   // Content the page does not render (`hidden`); `auto` is left out of the clone (see rasterize.ts).
   'content-visibility',
   'transform', 'transform-origin', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
-  // A motion path moves a box as a transform does (out of the viewport, behind another).
-  'offset-path', 'offset-distance', 'offset-rotate', 'offset-anchor', 'offset-position', 'transform-box',
   'object-fit', 'object-position', 'image-rendering', 'appearance', 'accent-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
   'paint-order', 'text-anchor', 'dominant-baseline',

@@ -98,13 +98,6 @@ describe('the copy draws nothing the visitor cannot see, whatever nodes the page
     expect(green, 'green text of the content-visibility: auto box').to.be.greaterThan(20);
   });
 
-  it('a box a motion path (offset-path) carries out of its clipping parent is not drawn where it would be without it', async () => {
-    mount(`<div class="box" style="overflow: clip"><div style="offset-path: path('M 0 0 L 0 80'); offset-distance: 100%; offset-rotate: 0deg; offset-anchor: 0 0"><span class="t">MOVED 4111</span></div></div>`);
-    const picture = await capture();
-    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
-    expect(scanForSecret(picture.canvas!).count, 'secret pixels').to.equal(0);
-  });
-
   it('content a CSS mask hides stays hidden: two layers XORed away, a luminance mask of black, a mask clipped to nothing', async () => {
     mount(`
       <div class="box" style="-webkit-mask-image: linear-gradient(#000, #000), linear-gradient(#000, #000); -webkit-mask-composite: xor"><span class="t">XOR 4111</span></div>
