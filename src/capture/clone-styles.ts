@@ -133,8 +133,14 @@ const ALWAYS_WRITTEN = new Set(['width', 'height', '-webkit-text-fill-color']);
  * rule's, so `border-top: 0 solid` would draw a medium border if only its style were written.
  */
 const KEPT_GROUPS = new Set(['border-top', 'border-right', 'border-bottom', 'border-left', 'outline', 'column-rule']);
-/** `justify-items: legacy` takes its parent's value, as an inherited property would. */
-const NEVER_PRUNED = new Set(['justify-items']);
+/**
+ * Never taken off: `justify-items: legacy` takes its parent's value, as an inherited property
+ * would; a `font-size` in px and the keyword `medium` compute alike, but a generic `monospace`
+ * below the keyword gets 13px (a `<pre>` under a body whose 16px was left off drew smaller); the
+ * library writes `font-kerning: normal` where it wrote no `font-kerning`, so leaving a copied `auto`
+ * off changes the kerning of the subtree.
+ */
+const NEVER_PRUNED = new Set(['justify-items', 'font-size', 'font-kerning']);
 /** Attributes no browser style sheet or presentational hint selects on; an element with any other is not pruned. */
 const PLAIN_ATTRIBUTE = /^(?:class|id|style|title|role|tabindex|slot|part|data-.*|aria-.*)$/;
 /** Table cells take padding and borders from their table's attributes (`cellpadding`, `border`, `rules`); frames are cloned as their root. */
