@@ -127,31 +127,6 @@ const ONLY_WITH: Record<string, readonly string[]> = {
 /** modern-screenshot always writes these (they are left out of its defaults on purpose). */
 const ALWAYS_WRITTEN = new Set(['width', 'height', '-webkit-text-fill-color']);
 
-/**
- * Groups the library writes whole that are kept whole (see {@link CloneStyles.prune}): a side's
- * border width computes to 0 while its style is `none`, and so do the outline's and the column
- * rule's, so `border-top: 0 solid` would draw a medium border if only its style were written.
- */
-const KEPT_GROUPS = new Set(['border-top', 'border-right', 'border-bottom', 'border-left', 'outline', 'column-rule']);
-/**
- * Never taken off: `justify-items: legacy` takes its parent's value, as an inherited property
- * would; a `font-size` in px and the keyword `medium` compute alike, but a generic `monospace`
- * below the keyword gets 13px (a `<pre>` under a body whose 16px was left off drew smaller); the
- * library writes `font-kerning: normal` where it wrote no `font-kerning`, so leaving a copied `auto`
- * off changes the kerning of the subtree.
- */
-const NEVER_PRUNED = new Set(['justify-items', 'font-size', 'font-kerning']);
-/** Attributes no browser style sheet or presentational hint selects on; an element with any other is not pruned. */
-const PLAIN_ATTRIBUTE = /^(?:class|id|style|title|role|tabindex|slot|part|data-.*|aria-.*)$/;
-/** Table cells take padding and borders from their table's attributes (`cellpadding`, `border`, `rules`); frames are cloned as their root. */
-const UNPRUNED_TAGS = new Set(['td', 'th', 'iframe']);
-/**
- * Contexts that change what some tags get from the browser's style sheet: font size (margins in
- * `em`), direction and writing mode (logical margins and paddings), colour (`currentcolor`), and
- * being a flex or grid item (`min-width: auto`).
- */
-const CONTEXT_PROBES = [UNUSUAL_INHERITED, 'writing-mode: vertical-rl', 'display: flex', 'display: grid'];
-
 /** Inherited properties compared with what the clone inherits; the rest with the tag's default. */
 class ReferenceDefault implements DefaultStyle {
   constructor(
@@ -199,10 +174,6 @@ export class CloneStyles {
   private readonly recorded = new Map<Element, Map<string, string>>();
   private readonly bases = new Map<string, Map<string, unknown>>();
   private readonly setByBrowser = new Map<string, Set<string>>();
-  /** Per tag, the properties whose default depends on the element's context (see CONTEXT_PROBES). */
-  private readonly contextualByTag = new Map<string, Set<string>>();
-  /** This frame's elements whose clones may be pruned, with the defaults they were compared with. */
-  private readonly prunable = new Map<Element, DefaultStyle>();
   private element: Element | null = null;
   private parent: Element | null = null;
   private frame: HTMLIFrameElement | null = null;
@@ -239,7 +210,6 @@ export class CloneStyles {
       override clear(): void {
         self.bases.clear();
         self.setByBrowser.clear();
-        self.contextualByTag.clear();
       }
     })();
   }
@@ -247,38 +217,8 @@ export class CloneStyles {
   /** Forgets the values read for the last clone (they hold on to its elements). */
   resetFrame(): void {
     this.recorded.clear();
-    this.prunable.clear();
     this.element = null;
     this.parent = null;
-  }
-
-  /**
-   * Takes off `clone` what the library wrote only because a property of the same name prefix
-   * differed (it writes every `background-*` when one does, every `font-*`, `flex-*`, `min-*`...):
-   * a property whose value is what the clone gets anyway, its parent's for an inherited one, the
-   * tag's default for the rest. Kept: the border, outline and column-rule groups (KEPT_GROUPS), a
-   * value the library changed (`font-kerning`, `text-overflow`), properties whose default depends
-   * on the context (CONTEXT_PROBES), and everything on controls, table cells, SVG, roots and
-   * elements with attributes the browser's style sheet may select on.
-   */
-  prune(original: Element, clone: Element): void {
-    const reference = this.prunable.get(original);
-    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-    const values = this.recorded.get(original);
-    if (!reference || !style || !values || clone.localName !== original.localName) return;
-    const contextual = this.contextual(original.localName);
-    const dropped: string[] = [];
-    for (let i = 0; i < style.length; i++) {
-      const name = style.item(i);
-      if (NEVER_PRUNED.has(name) || contextual.has(name)) continue;
-      const dash = name.lastIndexOf('-');
-      if (dash > 0 && KEPT_GROUPS.has(name.slice(0, dash))) continue;
-      const value = values.get(name);
-      if (value === undefined || reference.get(name) !== value) continue;
-      if (style.getPropertyValue(name) !== value || style.getPropertyPriority(name)) continue;
-      dropped.push(name);
-    }
-    for (const name of dropped) style.removeProperty(name);
   }
 
   /** `element` is about to be cloned as a child of `parent`'s clone (null: a root). */
@@ -304,9 +244,7 @@ export class CloneStyles {
     this.frame = null;
     this.bases.clear();
     this.setByBrowser.clear();
-    this.contextualByTag.clear();
     this.recorded.clear();
-    this.prunable.clear();
   }
 
   /** A hidden standards-mode document with no author styles, where browser defaults are read. */
@@ -419,44 +357,7 @@ export class CloneStyles {
     const el = this.element!;
     // A pseudo-element's own values are not recorded; the currentcolor and origin shortcuts are for elements.
     const own = pseudo ? () => '\u0000' : (name: string) => this.ownValue(el, name);
-    const reference = new ReferenceDefault(base, inherited, setByBrowser, own);
-    if (!pseudo && !control && !UNPRUNED_TAGS.has(el.localName) && el.getAttributeNames().every((name) => PLAIN_ATTRIBUTE.test(name))) {
-      this.prunable.set(el, reference);
-    }
-    return reference;
-  }
-
-  /**
-   * Properties of `tag` whose default changes with the context (CONTEXT_PROBES): non-inherited
-   * ones whose computed value moves, and inherited ones the browser's style sheet sets relative
-   * to the parent's (`b`'s `bolder`, `h1`'s `2em`).
-   */
-  private contextual(tag: string): Set<string> {
-    let set = this.contextualByTag.get(tag);
-    if (set) return set;
-    set = new Set();
-    const base = this.base(tag);
-    const doc = this.sandbox();
-    const win = doc.defaultView!;
-    for (const probe of CONTEXT_PROBES) {
-      const wrapper = doc.createElement('div');
-      wrapper.style.cssText = probe;
-      const el = wrapper.appendChild(doc.createElement(tag));
-      el.textContent = ' ';
-      doc.body.append(wrapper);
-      const outer = win.getComputedStyle(wrapper);
-      const inner = win.getComputedStyle(el);
-      for (const [name, value] of base) {
-        const probed = inner.getPropertyValue(name);
-        if (probed === value) continue;
-        // An inherited property differs from the base when the wrapper's value is inherited; it is
-        // contextual when the browser's style sheet sets it relative to that value.
-        if (!INHERITED.has(name) || probed !== outer.getPropertyValue(name)) set.add(name);
-      }
-      wrapper.remove();
-    }
-    this.contextualByTag.set(tag, set);
-    return set;
+    return new ReferenceDefault(base, inherited, setByBrowser, own);
   }
 
   /**
