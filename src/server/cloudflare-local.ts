@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -185,28 +185,58 @@ function peerFront(front: Server, inner: number): Set<Socket> {
     req.pipe(out);
   });
   front.on('upgrade', (req, socket: Socket, head: Buffer) => {
-    const upstream = connect(inner, '127.0.0.1');
-    const headers = withPeer(req.headers, socket);
-    const lines = [`${req.method} ${req.url} HTTP/1.1`];
-    for (const [name, value] of Object.entries(headers)) {
-      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) lines.push(`${name}: ${v}`);
+    // Only a WebSocket upgrade is passed on as one. Any other `Upgrade:` request would have its
+    // connection piped to wrangler as it stands, and the requests that follow on it would reach the
+    // worker with whatever cf-connecting-ip the client wrote.
+    if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\nonly WebSocket upgrades are served here\n');
+      return;
     }
-    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-    if (head.length) upstream.write(head);
-    upgraded.add(socket);
-    const end = () => {
+    const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path: req.url, headers: withPeer(req.headers, socket) });
+    const end = (upstream?: Socket) => {
       upgraded.delete(socket);
       socket.destroy();
-      upstream.destroy();
+      upstream?.destroy();
     };
-    upstream.on('error', end);
-    socket.on('error', end);
-    upstream.on('close', end);
-    socket.on('close', end);
-    socket.setNoDelay(true);
-    upstream.setNoDelay(true);
-    upstream.pipe(socket);
-    socket.pipe(upstream);
+    out.on('upgrade', (answer, upstream: Socket, upstreamHead: Buffer) => {
+      const lines = [`HTTP/1.1 ${answer.statusCode ?? 101} ${answer.statusMessage ?? 'Switching Protocols'}`];
+      for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (upstreamHead.length) socket.write(upstreamHead);
+      if (head.length) upstream.write(head);
+      upgraded.add(socket);
+      upstream.on('error', () => end(upstream));
+      socket.on('error', () => end(upstream));
+      upstream.on('close', () => end(upstream));
+      socket.on('close', () => end(upstream));
+      socket.setNoDelay(true);
+      upstream.setNoDelay(true);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    // Refused (no 101): the answer is passed on and the connection closed, so nothing more the
+    // client sends on it reaches the worker unchecked.
+    out.on('response', (answer) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      answer.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= 64 * 1024) chunks.push(chunk);
+      });
+      answer.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const lines = [`HTTP/1.1 ${answer.statusCode ?? 502} ${answer.statusMessage ?? ''}`];
+        for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
+          if (!/^(connection|keep-alive|transfer-encoding|content-length)$/i.test(answer.rawHeaders[i])) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
+        }
+        lines.push(`content-length: ${body.length}`, 'connection: close');
+        socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+        socket.end(body);
+      });
+    });
+    out.on('error', () => end());
+    socket.on('error', () => out.destroy());
+    out.end();
   });
   return upgraded;
 }

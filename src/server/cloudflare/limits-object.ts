@@ -5,35 +5,81 @@
  * the room or lobby that held the socket tells it when the socket closes. Only a busy address makes
  * its object busy, so the limits spread as the addresses do. It also keeps the address's login
  * attempts and its new help requests (RATE_LIMITS.loginsPerAddressPerMinute and
- * requestsPerAddressPerMinute, as on Node).
+ * requestsPerAddressPerMinute, as on Node). What it counts is in its storage too: it holds no socket
+ * of its own, so the runtime evicts it when idle while the sockets it counted stay open.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { RATE_LIMITS } from '../../protocol/index.js';
 import { Admission, addressKey } from '../relay/admission.js';
-import { TokenBucket } from '../relay/rate-limit.js';
+import { TokenBucket, type BucketState } from '../relay/rate-limit.js';
 import type { Env } from './env.js';
 import { clock, objectName, relayOptions } from './test-hooks.js';
+
+/** Storage keys: an admitted socket (`open:` + its id: its address and when), the two budgets. */
+const OPEN = 'open:';
+const LOGINS = 'logins';
+const HELP = 'helpRequests';
+/**
+ * A socket counted longer ago than this is not counted again after the object's memory went: its
+ * release may have been lost (a room that failed to say it closed), and a slot kept for ever would
+ * shut its address out for good. A socket open for longer is rare; it costs at most one slot too few.
+ */
+const MAX_OPEN_KEPT_MS = 24 * 60 * 60 * 1000;
+
+type OpenSocket = { address: string; at: number };
 
 export class LimitsObject extends DurableObject<Env> {
   private admission: Admission | null = null;
   /** Admitted sockets by connection id, as admission counts them. */
   private readonly open = new Map<string, { address: string }>();
-
   private logins: TokenBucket | null = null;
+  private helpRequests: TokenBucket | null = null;
+  /**
+   * What this object counted before its memory went (the runtime evicts an idle object, and this
+   * one holds no socket of its own while the sockets it counted stay open in hibernating rooms):
+   * read back before the first call is answered, so an idle spell does not give an address its
+   * sockets, logins or help requests back.
+   */
+  private loaded: Promise<void> | null = null;
 
-  /** Takes one login attempt; false when the address has used them up. */
-  login(): boolean {
-    this.logins ??= new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env));
-    return this.logins.take();
+  private ready(): Promise<void> {
+    return (this.loaded ??= this.load());
   }
 
-  private helpRequests: TokenBucket | null = null;
+  private async load(): Promise<void> {
+    const now = clock(this.env);
+    const kept = await this.ctx.storage.list<OpenSocket>({ prefix: OPEN });
+    const stale: string[] = [];
+    for (const [key, socket] of kept) {
+      if (!socket || typeof socket.address !== 'string' || !(now - socket.at < MAX_OPEN_KEPT_MS)) {
+        stale.push(key);
+        continue;
+      }
+      const counted = { address: socket.address };
+      this.open.set(key.slice(OPEN.length), counted);
+      this.core().restore(counted);
+    }
+    if (stale.length) await this.ctx.storage.delete(stale);
+    const [logins, help] = await Promise.all([this.ctx.storage.get<BucketState>(LOGINS), this.ctx.storage.get<BucketState>(HELP)]);
+    this.logins = new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env), logins);
+    const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
+    this.helpRequests = new TokenBucket(perMinute, perMinute / 60, () => clock(this.env), help);
+  }
+
+  /** Takes one login attempt; false when the address has used them up. */
+  async login(): Promise<boolean> {
+    await this.ready();
+    const ok = this.logins!.take();
+    await this.ctx.storage.put(LOGINS, this.logins!.state());
+    return ok;
+  }
 
   /** Takes one new help request (the visitor rooms ask); false when the address has used them up. */
-  helpRequest(): boolean {
-    const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
-    this.helpRequests ??= new TokenBucket(perMinute, perMinute / 60, () => clock(this.env));
-    return this.helpRequests.take();
+  async helpRequest(): Promise<boolean> {
+    await this.ready();
+    const ok = this.helpRequests!.take();
+    await this.ctx.storage.put(HELP, this.helpRequests!.state());
+    return ok;
   }
 
   private core(): Admission {
@@ -41,18 +87,24 @@ export class LimitsObject extends DurableObject<Env> {
   }
 
   /** Counts the socket `id` against `address`; null, or why it is refused. */
-  admit(id: string, address: string): string | null {
+  async admit(id: string, address: string): Promise<string | null> {
+    await this.ready();
     const socket = { address };
     const refused = this.core().admit(socket);
-    if (!refused) this.open.set(id, socket);
+    if (!refused) {
+      this.open.set(id, socket);
+      await this.ctx.storage.put(OPEN + id, { address, at: clock(this.env) } satisfies OpenSocket);
+    }
     return refused;
   }
 
-  release(id: string): void {
+  async release(id: string): Promise<void> {
+    await this.ready();
     const socket = this.open.get(id);
     if (!socket) return;
     this.open.delete(id);
     this.core().release(socket);
+    await this.ctx.storage.delete(OPEN + id);
   }
 }
 
@@ -72,7 +124,7 @@ export function admitAddress(env: Env, address: string, id: string): Promise<str
   return limitsOf(env, address).admit(id, address);
 }
 
-/** Frees the socket's slot; fire and forget (a failure leaves a slot taken until the object restarts). */
+/** Frees the socket's slot; fire and forget (a failure leaves a slot taken for up to a day, see MAX_OPEN_KEPT_MS). */
 export function releaseAddress(env: Env, address: string, id: string): void {
   limitsOf(env, address)
     .release(id)

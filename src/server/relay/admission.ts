@@ -180,6 +180,17 @@ export class Admission {
     return null;
   }
 
+  /**
+   * Counts a socket admitted earlier again (a host whose memory went while the socket stayed open):
+   * no attempt is taken and no cap applies, since it was admitted once already.
+   */
+  restore(socket: Admitted): void {
+    if (this.counted.has(socket)) return;
+    const key = addressKey(socket.address);
+    this.open.set(key, (this.open.get(key) ?? 0) + 1);
+    this.counted.add(socket);
+  }
+
   /** The socket closed (or was handed over): its slot is free again. Safe to call twice. */
   release(socket: Admitted): void {
     if (!this.counted.delete(socket)) return;
