@@ -1,3 +1,7 @@
+// What the capture masks, and the boxes it paints black: the whole page's masks on every frame,
+// through open shadow roots and same-origin frames (see docs/security.md). Over 350 lines: the
+// normal search, its small-shadow-tree path and the mask-all walk must find the same masks with
+// the same rules (isMaskElement, secret fields, <use>, frames), so they stay side by side.
 import { isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-fields.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';

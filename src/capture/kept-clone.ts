@@ -14,6 +14,10 @@
  * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) that let
  * a change restyle its ancestors, and every {@link MAX_PATCHES} frames in any case. A keyframe is
  * patched too, onto a clone made whole less than {@link MAX_KEYFRAME_BASE_AGE_MS} ago.
+ *
+ * Over 350 lines: the kept clone and the one planner that decides what a patch may reuse read the
+ * same state (which original each clone is of, what was culled, the sizes written), and the rules
+ * of when to clone whole are one list best read together.
  */
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';

@@ -20,6 +20,10 @@
  *
  * The visitor's settings and who has (or asked for) control are kept with the visitor's socket
  * (SocketMemo.assist, `memo()`), so a room that hibernates wakes with them (`restore()`).
+ *
+ * Over 350 lines: every assist message is checked against the same state (who watches, what the
+ * visitor allows, the one control grant and its cooldowns, the live budgets), so the routes stay
+ * beside it.
  */
 import {
   ControlEndReason,
