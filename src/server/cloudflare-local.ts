@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,9 +199,7 @@ function peerFront(front: Server, inner: number): Set<Socket> {
       upstream?.destroy();
     };
     out.on('upgrade', (answer, upstream: Socket, upstreamHead: Buffer) => {
-      const lines = [`HTTP/1.1 ${answer.statusCode ?? 101} ${answer.statusMessage ?? 'Switching Protocols'}`];
-      for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
-      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      socket.write(responseHead(answer));
       if (upstreamHead.length) socket.write(upstreamHead);
       if (head.length) upstream.write(head);
       upgraded.add(socket);
@@ -225,12 +223,7 @@ function peerFront(front: Server, inner: number): Set<Socket> {
       });
       answer.on('end', () => {
         const body = Buffer.concat(chunks);
-        const lines = [`HTTP/1.1 ${answer.statusCode ?? 502} ${answer.statusMessage ?? ''}`];
-        for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
-          if (!/^(connection|keep-alive|transfer-encoding|content-length)$/i.test(answer.rawHeaders[i])) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
-        }
-        lines.push(`content-length: ${body.length}`, 'connection: close');
-        socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+        socket.write(responseHead(answer, /^(connection|keep-alive|transfer-encoding|content-length)$/i, [`content-length: ${body.length}`, 'connection: close']));
         socket.end(body);
       });
     });
@@ -239,6 +232,15 @@ function peerFront(front: Server, inner: number): Set<Socket> {
     out.end();
   });
   return upgraded;
+}
+
+/** `answer`'s status line and headers as raw HTTP, less those `drop` matches, plus `extra`. */
+function responseHead(answer: IncomingMessage, drop?: RegExp, extra: string[] = []): string {
+  const lines = [`HTTP/1.1 ${answer.statusCode ?? 502} ${answer.statusMessage ?? ''}`];
+  for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
+    if (!drop?.test(answer.rawHeaders[i])) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
+  }
+  return `${[...lines, ...extra].join('\r\n')}\r\n\r\n`;
 }
 
 /** A copy of wrangler.jsonc in `dir`, its paths made absolute; returns its path. */
