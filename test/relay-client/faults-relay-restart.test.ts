@@ -165,14 +165,16 @@ describe('faults in a live session', () => {
 
   it('the agent’s viewer cannot send before the visitor allowed it, and after the session ended its waiting messages are rejected', async () => {
     const { sdk, relay } = await newSdk();
-    let allow: (yes: boolean) => void = () => {};
-    sdk.setConsentHandler(() => new Promise<boolean>((resolve) => (allow = resolve)));
+    // Empty until the visitor's handler is asked: the viewer can be 'waiting' before the request reaches the visitor.
+    const asked: Array<(yes: boolean) => void> = [];
+    sdk.setConsentHandler(() => new Promise<boolean>((resolve) => asked.push(resolve)));
     await sdk.connect();
     const viewer = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.host} .token=${relay.agentToken} .shortId=${sdk.shortId.value!}></upscope-viewer>`);
     await until('asking', () => viewer.status === 'waiting', 10_000);
     const early = await viewer.sendCustomMessage('too early').then(() => 'delivered', (e: { code?: string }) => `rejected:${e.code}`);
     expect(early).to.equal('rejected:invalidState');
-    allow(true);
+    await until('the visitor is asked', () => asked.length === 1, 10_000);
+    asked[0](true);
     await until('watching', () => viewer.status === 'watching', 10_000);
 
     // The drop leaves a message waiting; the visitor stops the session before the viewer is back.
