@@ -75,6 +75,14 @@ export const RATE_LIMITS = {
   /** Agent logins (`POST /api/login`) per address a minute (also the burst). */
   loginsPerAddressPerMinute: 10,
   /**
+   * History reads (`/api/history*`) per agent: a burst, then this many a second. A page of the
+   * history costs 1, a CSV export (up to a hundred pages of the database) costs
+   * `historyExportCost`; past it the answer is 429.
+   */
+  historyBurst: 120,
+  historyPerSecond: 2,
+  historyExportCost: 20,
+  /**
    * Live messages (an agent's pointer and ink, the visitor's cursor, clicks and scroll position)
    * per connection: a budget of their own, apart from the control messages'. Past it a pointer,
    * cursor or scroll position is held and the newest goes out when the budget allows (newest

@@ -27,7 +27,7 @@ import { limitPendingConnections } from './pending-connections.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
 import { openPersistence, type PersistenceOptions } from './node/persistence.js';
-import { historyAnswer, isHistoryPath, type History, type Viewer } from './history/index.js';
+import { historyAnswer, historyCost, isHistoryPath, HISTORY_BUSY, type History, type Viewer } from './history/index.js';
 
 export interface ServerOptions extends Omit<LocalRelayOptions, 'timer'>, Omit<PersistenceOptions, 'log' | 'visitorGraceMs'> {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -128,6 +128,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     timer: { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
   });
   const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, now);
+  /** History reads per agent (its agent key): each asks the database, an export up to a hundred times. */
+  const historyReads = new KeyedRateLimiter(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, now);
   let adminSecret: string | null = null;
   const sessionSockets = new SessionSockets();
   /**
@@ -222,6 +224,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (!history) return json(res, 404, { error: 'this relay keeps no history: start it with a data directory (UPSCOPE_DATA_DIR) or DATABASE_URL' });
       const viewer = await historyViewer(req);
       if (!viewer) return json(res, 401, { error: 'sign in first (the console), or send an agent token as "Authorization: Bearer <token>"' });
+      if (!historyReads.take(agentKey(viewer), historyCost(url))) {
+        res.setHeader('retry-after', String(HISTORY_BUSY.retryAfterSeconds));
+        return json(res, HISTORY_BUSY.status, { error: HISTORY_BUSY.error });
+      }
       const answer = await historyAnswer(history.store, viewer, url);
       res.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...answer.headers });
       return void res.end(req.method === 'HEAD' ? undefined : answer.body);

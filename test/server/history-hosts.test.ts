@@ -173,3 +173,27 @@ test("history is keyed by issuer and id: a site's token whose sub is a built-in 
     await r.close();
   }
 });
+
+test("each agent's history reads have a budget: CSV exports past it get 429 with retry-after and a clear error, and another agent (even one with the same id from another issuer) is not slowed", async () => {
+  const r = await relay();
+  try {
+    const id = `agent-${crypto.randomUUID()}`;
+    const greedy = syncAgentToken(r.agentSigningKey, 'Greedy', DAY, id);
+    const sameIdElsewhere = await siteToken(id, 'Same id, other issuer');
+    const other = syncAgentToken(r.agentSigningKey, 'Other', DAY, `agent-${crypto.randomUUID()}`);
+    const exportAs = (token: string) => fetch(`${r.url}/api/history.csv`, { headers: { authorization: `Bearer ${token}` } });
+    // A burst of 120 reads, an export costing 20: the first six go through, the seventh does not.
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await exportAs(greedy)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429]);
+    const refused = await fetch(`${r.url}/api/history?format=csv`, { headers: { authorization: `Bearer ${greedy}` } });
+    assert.equal(refused.status, 429, 'the export asked for by ?format=csv costs the same');
+    assert.ok(Number(refused.headers.get('retry-after')) > 0, 'it says when to come back');
+    assert.match((await refused.json()).error, /too many history requests/);
+    assert.equal((await history(r, other)).status, 200, 'another agent reads on');
+    assert.equal((await exportAs(sameIdElsewhere)).status, 200, "the same id from another issuer has its own budget");
+    assert.equal((await history(r, null)).status, 401, 'without a token: 401 first, no budget is involved');
+  } finally {
+    await r.close();
+  }
+});

@@ -5,7 +5,8 @@
  * the room or lobby that held the socket tells it when the socket closes. Only a busy address makes
  * its object busy, so the limits spread as the addresses do. It also keeps the address's login
  * attempts and its new help requests (RATE_LIMITS.loginsPerAddressPerMinute and
- * requestsPerAddressPerMinute, as on Node). What it counts is in its storage too: it holds no socket
+ * requestsPerAddressPerMinute, as on Node). Named by an agent key instead, it keeps that agent's
+ * history reads (RATE_LIMITS.historyBurst). What it counts is in its storage too: it holds no socket
  * of its own, so the runtime evicts it when idle while the sockets it counted stay open.
  */
 import { DurableObject } from 'cloudflare:workers';
@@ -19,6 +20,7 @@ import { clock, objectName, relayOptions } from './test-hooks.js';
 const OPEN = 'open:';
 const LOGINS = 'logins';
 const HELP = 'helpRequests';
+const HISTORY = 'historyReads';
 /**
  * A socket counted longer ago than this is not counted again after the object's memory went: its
  * release may have been lost (a room that failed to say it closed), and a slot kept for ever would
@@ -34,6 +36,7 @@ export class LimitsObject extends DurableObject<Env> {
   private readonly open = new Map<string, { address: string }>();
   private logins: TokenBucket | null = null;
   private helpRequests: TokenBucket | null = null;
+  private historyReads: TokenBucket | null = null;
   /**
    * What this object counted before its memory went (the runtime evicts an idle object, and this
    * one holds no socket of its own while the sockets it counted stay open in hibernating rooms):
@@ -60,10 +63,11 @@ export class LimitsObject extends DurableObject<Env> {
       this.core().restore(counted);
     }
     if (stale.length) await this.ctx.storage.delete(stale);
-    const [logins, help] = await Promise.all([this.ctx.storage.get<BucketState>(LOGINS), this.ctx.storage.get<BucketState>(HELP)]);
+    const [logins, help, history] = await Promise.all([LOGINS, HELP, HISTORY].map((key) => this.ctx.storage.get<BucketState>(key)));
     this.logins = new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env), logins);
     const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.helpRequests = new TokenBucket(perMinute, perMinute / 60, () => clock(this.env), help);
+    this.historyReads = new TokenBucket(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, () => clock(this.env), history);
   }
 
   /** Takes one login attempt; false when the address has used them up. */
@@ -79,6 +83,14 @@ export class LimitsObject extends DurableObject<Env> {
     await this.ready();
     const ok = this.helpRequests!.take();
     await this.ctx.storage.put(HELP, this.helpRequests!.state());
+    return ok;
+  }
+
+  /** Takes `cost` history reads (an object named by an agent key); false when the agent has used them up. */
+  async historyRead(cost: number): Promise<boolean> {
+    await this.ready();
+    const ok = this.historyReads!.take(cost);
+    await this.ctx.storage.put(HISTORY, this.historyReads!.state());
     return ok;
   }
 
@@ -118,6 +130,11 @@ export function takeLogin(env: Env, address: string): Promise<boolean> {
 
 export function takeHelpRequest(env: Env, address: string): Promise<boolean> {
   return limitsOf(env, address).helpRequest();
+}
+
+/** Takes `cost` from the history budget of the agent `key` (its agentKey), in that agent's own object. */
+export function takeHistoryRead(env: Env, key: string, cost: number): Promise<boolean> {
+  return env.Limits.get(env.Limits.idFromName(objectName(env, `agent:${key}`))).historyRead(cost);
 }
 
 export function admitAddress(env: Env, address: string, id: string): Promise<string | null> {

@@ -12,13 +12,13 @@ import { getServerByName } from 'partyserver';
 import { admitSocket } from './admit.js';
 import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
-import { LimitsObject } from './limits-object.js';
+import { LimitsObject, takeHistoryRead } from './limits-object.js';
 import { agentTokens, identityRoutes, legacyMode, socketVerifier } from './identity.js';
 import { cookieOf, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
 import { configureTests, heldAdmissions, holdAdmissions, objectName, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
-import { historyAnswer, isHistoryPath, type Viewer } from '../history/index.js';
+import { historyAnswer, historyCost, isHistoryPath, HISTORY_BUSY, type Viewer } from '../history/index.js';
 import { accountsOf, historyOf } from './history.js';
 import { revokeSockets, type Revocation } from './revoke.js';
 import { agentKey, type AgentIdentity } from '../relay/agent-token.js';
@@ -109,6 +109,9 @@ async function history(request: Request, env: Env, url: URL): Promise<Response> 
   const viewer = await historyViewer(request, env);
   if (!viewer) return json(401, { error: 'sign in first (the console), or send an agent token as "Authorization: Bearer <token>"' });
   try {
+    if (!(await takeHistoryRead(env, agentKey(viewer), historyCost(url)))) {
+      return json(HISTORY_BUSY.status, { error: HISTORY_BUSY.error }, { 'retry-after': String(HISTORY_BUSY.retryAfterSeconds) });
+    }
     await h.ready;
     const answer = await historyAnswer(h.history.store, viewer, url);
     return new Response(request.method === 'HEAD' ? null : answer.body, {

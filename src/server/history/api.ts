@@ -8,6 +8,7 @@
  * exclusive, and a bare date means the whole day), `limit` (1 to 500, default 50), `offset`,
  * `messages=1` (the text, when the relay keeps it).
  */
+import { RATE_LIMITS } from '../../protocol/index.js';
 import { sessionsCsv } from './csv.js';
 import { MAX_PAGE, type HistoryQuery, type HistoryStore, type Viewer } from './store.js';
 
@@ -23,6 +24,14 @@ export const MAX_CSV_ROWS = 50_000;
 const DAY_MS = 86_400_000;
 
 const json = (status: number, body: unknown): ApiAnswer => ({ status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+
+/** What answering `url` takes from its agent's history budget (RATE_LIMITS.historyBurst): an export costs more. */
+export function historyCost(url: URL): number {
+  return url.pathname === '/api/history.csv' || url.searchParams.get('format') === 'csv' ? RATE_LIMITS.historyExportCost : 1;
+}
+
+/** The answer to a history request over its agent's budget. */
+export const HISTORY_BUSY = { status: 429, error: 'too many history requests from this agent; wait a few seconds', retryAfterSeconds: 10 } as const;
 
 /** Whether `path` is one of the history endpoints. */
 export function isHistoryPath(path: string): boolean {

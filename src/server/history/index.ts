@@ -15,7 +15,7 @@ import { HistoryStore } from './store.js';
 export { HistoryStore, type Viewer, type SessionRow, type HistoryQuery } from './store.js';
 export { QueuedSessionLog } from './queue.js';
 export { HISTORY_MIGRATION } from './schema.js';
-export { historyAnswer, isHistoryPath } from './api.js';
+export { historyAnswer, historyCost, isHistoryPath, HISTORY_BUSY } from './api.js';
 
 export const DEFAULT_HISTORY_DAYS = 90;
 export const DAY_MS = 86_400_000;

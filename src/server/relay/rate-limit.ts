@@ -49,8 +49,9 @@ export class KeyedRateLimiter {
   get size(): number {
     return this.buckets.size;
   }
-  take(key: string): boolean {
-    return this.bucket(key, null).take();
+  /** Takes `n` tokens from `key`'s bucket; false (and none taken) when it has fewer. */
+  take(key: string, n = 1): boolean {
+    return this.bucket(key, null).take(n);
   }
   /** `key`'s level now, to keep (a host whose memory may go, see {@link KeyedRateLimiter.restore}); null: it has none (full). */
   state(key: string): BucketState | null {
