@@ -124,7 +124,7 @@ export class UpscopeAgentHistory extends LitElement {
     this.error = '';
     try {
       const res = await fetch(`${this.base}/api/history.csv?${this.query()}`, { headers: this.authHeaders() });
-      if (!res.ok) throw new Error(`the relay answered ${res.status}`);
+      if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `the relay answered ${res.status}`);
       const url = URL.createObjectURL(await res.blob());
       const a = document.createElement('a');
       a.href = url;
