@@ -86,6 +86,30 @@ const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
 
 
+/** Keys marked with when (epoch ms), kept `keepMs` and at most `max` of them (the oldest go first). */
+class RecentMarks {
+  private readonly marks = new Map<string, number>();
+  constructor(
+    private readonly now: () => number,
+    private readonly keepMs = 10 * 60_000,
+    private readonly max = 10_000,
+  ) {}
+  mark(key: string): void {
+    const t = this.now();
+    for (const [k, at] of this.marks) {
+      if (at > t - this.keepMs && this.marks.size < this.max) break;
+      this.marks.delete(k);
+    }
+    this.marks.delete(key);
+    this.marks.set(key, t);
+  }
+  /** Whether `key` was marked at or after `t` (and not so long ago that it was forgotten). */
+  since(key: string, t: number): boolean {
+    const at = this.marks.get(key);
+    return at !== undefined && at >= t && at > this.now() - this.keepMs;
+  }
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const persistence = await openPersistence({ ...options, log: options.log });
@@ -93,8 +117,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Accounts live in the data directory's database; without one, in a memory database made on first use.
   // Every agent socket by agent (agentKey): removing or resetting an agent closes the sockets it has open.
   const agentSockets = new SessionSockets();
+  /**
+   * Agents removed or reset in this run (agentKey -> when), and console sessions signed out (cookie
+   * -> when): a socket whose credentials were checked before, but that reaches the relay after the
+   * revocation closed the sockets it found, is refused at admission (a later one is refused by the
+   * check itself). Kept 10 minutes, far longer than an admission takes; bounded.
+   */
+  const revokedAgents = new RecentMarks(now);
+  const signedOut = new RecentMarks(now);
   const revoking = (a: Accounts): Accounts => {
-    a.onRevoked = (id) => agentSockets.closeAll(agentKey({ agentId: id }), REVOKED_REASON);
+    a.onRevoked = (id) => {
+      const key = agentKey({ agentId: id });
+      revokedAgents.mark(key);
+      agentSockets.closeAll(key, REVOKED_REASON);
+    };
     return a;
   };
   const kept = persistence.database ? revoking(new Accounts(persistence.database.sql, now)) : null;
@@ -132,21 +168,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const historyReads = new KeyedRateLimiter(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, now);
   let adminSecret: string | null = null;
   const sessionSockets = new SessionSockets();
-  /**
-   * Console sessions signed out in this run (cookie -> when): a socket whose cookie was checked
-   * before the sign-out revoked it, but that reaches the relay after the sign-out closed that
-   * session's sockets, is refused here (a later one is refused by the check itself). Kept 10
-   * minutes, far longer than an admission takes; bounded.
-   */
-  const signedOut = new Map<string, number>();
-  const markSignedOut = (cookie: string) => {
-    const t = now();
-    for (const [c, at] of signedOut) {
-      if (at > t - 10 * 60_000 && signedOut.size < 10_000) break;
-      signedOut.delete(c);
-    }
-    signedOut.set(cookie, t);
-  };
   const identity = identityHandler({
     accounts,
     agentOrigins,
@@ -242,7 +263,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // Marked first, in the same turn: a socket of this session admitted from now on is refused.
       if (path === '/api/logout' && answer.ok) {
         const cookie = cookieOf(headersOf(req));
-        if (cookie) markSignedOut(cookie);
+        if (cookie) signedOut.mark(cookie);
         sessionSockets.closeAll(cookie);
       }
       if (answer.ok) void recordSignInOut(path, answer.clone(), leaving);
@@ -296,12 +317,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         return agent;
       },
     };
+    const checkedAt = now();
     ticketFor(route, address, verifier).then(
       async (checked) => {
         await options.admissionGate?.();
         if (socket.destroyed) return;
-        // Its cookie was checked before its session signed out (which closed the sockets it had): refused as any revoked cookie is.
-        const ticket = bySession !== null && signedOut.has(bySession) ? { ...checked, agent: null } : checked;
+        // Its credentials were checked before its session signed out or its agent was removed or
+        // reset (which closed the sockets they had open): refused as any revoked credential is.
+        const revoked = (bySession !== null && signedOut.since(bySession, checkedAt)) || (!!checked.agent && revokedAgents.since(agentKey(checked.agent), checkedAt));
+        const ticket = revoked ? { ...checked, agent: null } : checked;
         wss.handleUpgrade(req, socket, head, (ws) => {
           const conn = toConnection(ws, `c${++nextId}`, address);
           ws.on('message', (data, isBinary) => {

@@ -126,7 +126,8 @@ test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong p
 });
 
 test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddressPerMinute), right or wrong', async () => {
-  const relay = await testRelay();
+  // A clock that stands still: each attempt hashes a password, slow enough under load for the budget to refill meanwhile.
+  const relay = await testRelay({ clock: Date.now() });
   const server = relay.server;
   try {
     const agent = await createAgent(server, 'Dana'); // spends one attempt
@@ -144,7 +145,7 @@ test('sign-in attempts are rate limited per address (RATE_LIMITS.loginsPerAddres
 });
 
 test('sign-in attempts: a client-sent cf-connecting-ip does not give it a fresh per-address budget', async () => {
-  const relay = await testRelay();
+  const relay = await testRelay({ clock: Date.now() }); // stands still, as above
   const server = relay.server;
   try {
     const { RATE_LIMITS } = await import('../../src/protocol/index.js');
@@ -304,6 +305,47 @@ test('sign-out race: sockets of the session whose cookie was checked before the 
     const after = await relay.raw(`/parties/watch/${shortId}`, { cookie: agent.cookie, origin: server.url });
     assert.equal((await after.next('error')).code, 'unauthorized', 'the cookie opens nothing after the sign-out');
     assert.equal((await after.waitClose()).code, 4001);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('removal race: sockets of an agent whose cookie was checked before the agent was removed or reset, but that reach the relay after it, are refused; none survives', async () => {
+  const relay = await testRelay();
+  const server = relay.server;
+  try {
+    const accounts = await server.accounts();
+    const gone = await createAgent(server, 'Olek');
+    const reset = await createAgent(server, 'Pia');
+    const stays = await createAgent(server, 'Quin');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    // Admission checks their cookies (still valid), then holds them.
+    const hold = await server.holdAdmissions();
+    const late = [
+      ['removed, watch', relay.raw(`/parties/watch/${shortId}`, { cookie: gone.cookie, origin: server.url })],
+      ['removed, lobby', relay.raw('/parties/agents/lobby', { cookie: gone.cookie, origin: server.url })],
+      ['reset, lobby', relay.raw('/parties/agents/lobby', { cookie: reset.cookie, origin: server.url })],
+    ] as const;
+    const kept = relay.raw('/parties/agents/lobby', { cookie: stays.cookie, origin: server.url });
+    for (let i = 0; (await hold.held()) < 4; i++) {
+      assert.ok(i < 200, 'all four sockets reached the hold');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await accounts.remove('Olek');
+    await accounts.reset('Pia');
+    // Only now do the held sockets reach their room and the lobby.
+    await hold.release();
+    for (const [label, pending] of late) {
+      const s = await pending;
+      assert.equal((await s.waitClose(5000)).code, 4001, `the ${label} socket admitted during the removal is closed`);
+      assert.ok(s.has('error', (m) => m.code === 'unauthorized'), `the ${label} socket is told why`);
+      assert.equal(s.count('watchState') + s.count('lobby') + s.count('agentWelcome'), 0, `the ${label} socket saw nothing`);
+    }
+    assert.equal(visitor.count('consentRequest'), 0);
+    const other = await kept;
+    await other.next('agentWelcome');
+    assert.ok(!other.closed, "another agent's socket admitted meanwhile is not touched");
   } finally {
     await relay.close();
   }

@@ -12,7 +12,7 @@ import type { AgentTokenVerifier } from '../relay/agent-token.js';
 import { TICKET_HEADER, type Env } from './env.js';
 import { admitAddress, releaseAddress } from './limits-object.js';
 import { refusedSocket, type SocketState } from './seams.js';
-import { admissionGate, objectName } from './test-hooks.js';
+import { admissionGate, clock, objectName } from './test-hooks.js';
 import { CloseCode, ErrorCode } from '../../protocol/index.js';
 
 /**
@@ -35,6 +35,7 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   const id = randomId(12);
   const refused = await admitAddress(env, address, id);
   if (refused) return refusedSocket({ code: ErrorCode.rateLimited, message: refused, close: CloseCode.tooManyConnections });
+  const checkedAt = clock(env);
   const ticket = await ticketFor(route, address, tokens);
   const why = refusalOf(ticket);
   if (why) {
@@ -46,7 +47,7 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   // the token was checked and its agent is in the ticket, so it is not kept.
   const params = new URLSearchParams(ticket.params);
   params.delete('token');
-  const state: SocketState = { ticket: { ...ticket, params: params.toString() }, ...(ticket.agent && tokens.session ? { session: tokens.session } : {}) };
+  const state: SocketState = { ticket: { ...ticket, params: params.toString() }, ...(ticket.agent && tokens.session ? { session: tokens.session } : {}), ...(ticket.agent ? { checkedAt } : {}) };
   const headers = new Headers(request.headers);
   headers.set(TICKET_HEADER, JSON.stringify(state));
   // partyserver names the connection by `_pk`: the worker's id, never the client's.

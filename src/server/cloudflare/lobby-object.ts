@@ -18,10 +18,11 @@ import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
 import { Lobby, type LookupBudget } from '../relay/lobby.js';
 import type { BucketState } from '../relay/rate-limit.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
+import type { Refusal } from '../relay/admission.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
 import { admittedSocket, answerClose, doAlarm, forgetAttachmentCopies, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
-import { closeRevoked, SIGNED_OUT, type Revocation } from './revoke.js';
+import { closeRevoked, credentialsOf, REVOKED, SIGNED_OUT, type Credentials, type Revocation } from './revoke.js';
 import { clock, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 
 const SUMMARY = 'v:';
@@ -32,6 +33,10 @@ const STAMP = 's:';
 const WATCHER = 'w:';
 /** `r:{session}`: a console session signed out, until when its sockets are refused (see `revoke`). */
 const SIGNED_OUT_KEY = 'r:';
+/** `a:{agentKey}`: the agent was removed or reset, when (its sockets checked before then are refused; see `revoke`). */
+const REVOKED_KEY = 'a:';
+/** How long a revocation is remembered for sockets still being admitted: far longer than an admission takes. */
+const REVOCATION_KEPT_MS = 10 * 60_000;
 /** `l:agent:{agentKey}` / `l:address:{address}`: what is left of a look-up budget (see `keepLookup`). */
 const LOOKUPS = 'l:';
 
@@ -183,21 +188,30 @@ export class LobbyObject extends Server<Env> {
    * Kept in storage, as the rooms outlive this object's memory; one key per agent and room, so
    * what is kept is bounded by the agents' open watch sockets.
    */
-  async watchers(agent: string, room: string, open: boolean, session: string | null = null): Promise<boolean> {
+  async watchers(agent: string, room: string, open: boolean, socket: Credentials | null = null): Promise<Refusal | null> {
     const key = `${WATCHER}${encodeURIComponent(agent)} ${room}`;
     if (!open) {
       await this.ctx.storage.delete(key);
-      return false;
+      return null;
     }
     await this.ctx.storage.put(key, true);
-    // A socket whose session signed out while it was being admitted: the room closes it.
-    return session !== null && (await this.signedOut(session));
+    // A socket whose credentials were revoked while it was being admitted: the room closes it.
+    return socket ? this.revocationOf(socket) : null;
   }
 
-  /** Whether console session `session` (its hash) has signed out: its sockets are refused. */
-  async signedOut(session: string): Promise<boolean> {
-    const until = await this.ctx.storage.get<number>(SIGNED_OUT_KEY + session);
-    return until !== undefined && until > clock(this.env);
+  /**
+   * Why a socket with these credentials is refused: its console session signed out, or its agent
+   * was removed or reset after its credentials were checked (a revocation's `revoke` had already
+   * looked for the agent's sockets); null when neither.
+   */
+  async revocationOf(socket: Credentials): Promise<Refusal | null> {
+    const now = clock(this.env);
+    if (socket.session !== null) {
+      const until = await this.ctx.storage.get<number>(SIGNED_OUT_KEY + socket.session);
+      if (until !== undefined && until > now) return SIGNED_OUT;
+    }
+    const at = await this.ctx.storage.get<number>(REVOKED_KEY + socket.agent);
+    return at !== undefined && at >= socket.checkedAt && now - at < REVOCATION_KEPT_MS ? REVOKED : null;
   }
 
   /**
@@ -206,11 +220,17 @@ export class LobbyObject extends Server<Env> {
    * then) that reaches the lobby or a room after it is refused there (`signedOut`, `watchers`).
    */
   async revoke(r: Revocation): Promise<void> {
+    const now = clock(this.env);
     if (r.session !== null) {
-      const now = clock(this.env);
-      await this.ctx.storage.put(SIGNED_OUT_KEY + r.session, Math.max(r.until ?? 0, now + 10 * 60_000));
+      await this.ctx.storage.put(SIGNED_OUT_KEY + r.session, Math.max(r.until ?? 0, now + REVOCATION_KEPT_MS));
       const marks = await this.ctx.storage.list<number>({ prefix: SIGNED_OUT_KEY });
       const over = [...marks].filter(([, until]) => !(until > now)).map(([k]) => k);
+      if (over.length) await this.ctx.storage.delete(over);
+    } else {
+      // The whole agent (removed or reset): its sockets still being admitted are refused too.
+      await this.ctx.storage.put(REVOKED_KEY + r.agent, now);
+      const marks = await this.ctx.storage.list<number>({ prefix: REVOKED_KEY });
+      const over = [...marks].filter(([, at]) => !(now - at < REVOCATION_KEPT_MS)).map(([k]) => k);
       if (over.length) await this.ctx.storage.delete(over);
     }
     closeRevoked(this.getConnections<SocketState>(), r);
@@ -235,15 +255,17 @@ export class LobbyObject extends Server<Env> {
     await this.core();
   }
 
-  /** A socket of a console session that has signed out is refused before it is accepted (see `revoke`). */
+  /** A socket whose credentials were revoked while it was being admitted is refused before it is accepted (see `revoke`). */
   override async fetch(request: Request): Promise<Response> {
     const header = request.headers.get(TICKET_HEADER);
     if (header && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
       const state = JSON.parse(header) as SocketState;
-      if (state.session && (await this.signedOut(state.session))) {
+      const credentials = credentialsOf(state);
+      const why = credentials && (await this.revocationOf(credentials));
+      if (why) {
         const id = new URL(request.url).searchParams.get('_pk');
         if (id) releaseAddress(this.env, state.ticket.address, id);
-        return refusedSocket(SIGNED_OUT);
+        return refusedSocket(why);
       }
     }
     return super.fetch(request);
@@ -254,11 +276,12 @@ export class LobbyObject extends Server<Env> {
     const lobby = await this.core();
     const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
     if (!admitted) return;
-    // Its session signed out after `fetch` let it through (and after `revoke` looked for its sockets).
-    const session = socket.state?.session;
-    if (session && (await this.signedOut(session))) {
-      admitted.conn.send(JSON.stringify({ type: 'error', code: SIGNED_OUT.code, message: SIGNED_OUT.message }));
-      admitted.conn.close(SIGNED_OUT.close, SIGNED_OUT.message);
+    // Revoked after `fetch` let it through (and after `revoke` looked for its sockets).
+    const credentials = credentialsOf(socket.state);
+    const why = credentials && (await this.revocationOf(credentials));
+    if (why) {
+      admitted.conn.send(JSON.stringify({ type: 'error', code: why.code, message: why.message }));
+      admitted.conn.close(why.close, why.message);
       releaseAddress(this.env, admitted.ticket.address, socket.id);
       return;
     }

@@ -11,6 +11,7 @@ import type { Connection as PartyConnection } from 'partyserver';
 import { CloseCode, ErrorCode } from '../../protocol/index.js';
 import type { Refusal } from '../relay/admission.js';
 import { agentKey } from '../relay/agent-token.js';
+import { REVOKED_REASON } from '../identity/accounts.js';
 import type { Env } from './env.js';
 import type { SocketState } from './seams.js';
 import { objectName } from './test-hooks.js';
@@ -31,6 +32,25 @@ export interface Revocation {
 
 /** How a socket of a signed-out session is refused (before it is accepted when possible, as Node refuses a revoked cookie). */
 export const SIGNED_OUT: Refusal = { code: ErrorCode.unauthorized, message: 'this console session has signed out; sign in again', close: CloseCode.unauthorized };
+/** How a socket of an agent removed or reset while it was being admitted is refused. */
+export const REVOKED: Refusal = { code: ErrorCode.unauthorized, message: REVOKED_REASON, close: CloseCode.unauthorized };
+
+/**
+ * An agent socket's credentials, as the lobby judges them (`LobbyObject.revocationOf`): its agent,
+ * its console session if a cookie opened it, and when the worker began checking them. A
+ * revocation written after that moment refuses it wherever it arrives.
+ */
+export interface Credentials {
+  agent: string;
+  session: string | null;
+  checkedAt: number;
+}
+
+/** The credentials of an agent's socket; null for a visitor's. */
+export function credentialsOf(state: SocketState | null | undefined): Credentials | null {
+  const agent = agentOfSocket(state);
+  return agent ? { agent, session: state?.session ?? null, checkedAt: state?.checkedAt ?? 0 } : null;
+}
 
 /** The agent a socket belongs to (its {@link agentKey}), or null for a visitor's. */
 export function agentOfSocket(state: SocketState | null | undefined): string | null {

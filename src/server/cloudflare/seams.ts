@@ -33,6 +33,8 @@ export interface SocketState {
   memo?: SocketMemo;
   /** The hash of the console session (cookie) that opened it, if one did: signing out closes it (revoke.ts). */
   session?: string;
+  /** An agent's socket: when (epoch ms) the worker began checking its credentials (revoke.ts: a revocation after it refuses it). */
+  checkedAt?: number;
 }
 
 export function ticketOf(state: SocketState): Ticket {

@@ -24,7 +24,7 @@ import { admittedSocket, answerClose, doAlarm, doStorage, forgetAttachmentCopies
 import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest } from './limits-object.js';
 import { historyOf } from './history.js';
-import { agentOfSocket, closeRevoked, SIGNED_OUT, type Revocation } from './revoke.js';
+import { agentOfSocket, closeRevoked, credentialsOf, type Revocation } from './revoke.js';
 import { agentKey } from '../relay/agent-token.js';
 
 export class VisitorObject extends Server<Env> {
@@ -88,8 +88,9 @@ export class VisitorObject extends Server<Env> {
       await this.ready();
       const state = JSON.parse(header) as SocketState;
       const ticket = ticketOf(state);
-      // A socket of a console session that signed out after its cookie was checked (revoke.ts).
-      const why = state.session && (await this.lobbyStub().signedOut(state.session)) ? SIGNED_OUT : await this.core().refusal(ticket);
+      // An agent's socket whose session signed out, or whose agent was removed or reset, after its credentials were checked (revoke.ts).
+      const credentials = credentialsOf(state);
+      const why = (credentials && (await this.lobbyStub().revocationOf(credentials))) || (await this.core().refusal(ticket));
       if (why) {
         const id = new URL(request.url).searchParams.get('_pk');
         if (id) releaseAddress(this.env, ticket.address, id);
@@ -105,7 +106,7 @@ export class VisitorObject extends Server<Env> {
     if (!admitted) return;
     this.conns.set(socket.id, admitted);
     const agent = agentOfSocket(socket.state);
-    if (agent) this.tellLobby(agent, true, socket.state?.session ?? null);
+    if (agent) this.tellLobby(agent, true, socket);
     await this.core().onConnect(admitted.conn, admitted.ticket);
   }
 
@@ -141,14 +142,19 @@ export class VisitorObject extends Server<Env> {
 
   /**
    * Tells the lobby whether `agent` has sockets here, so revoking it reaches this room (revoke.ts).
-   * For a new socket of a console session that signed out meanwhile (after `fetch` asked, and
-   * after the sign-out looked for that agent's rooms), the lobby says so and the socket is closed.
+   * For a new `socket` whose credentials were revoked meanwhile (its session signed out, or its
+   * agent was removed or reset, after `fetch` asked and after the revocation looked for that
+   * agent's rooms), the lobby says so and the socket is told why and closed.
    */
-  private tellLobby(agent: string, open: boolean, session: string | null = null): void {
+  private tellLobby(agent: string, open: boolean, socket: PartyConnection<SocketState> | null = null): void {
     const lobby = this.lobbyStub();
     this.lobbyCalls = this.lobbyCalls
       .then(async () => {
-        if ((await lobby.watchers(agent, this.name, open, session)) && session) closeRevoked(this.getConnections<SocketState>(), { agent, session, reason: SIGNED_OUT.message });
+        const why = await lobby.watchers(agent, this.name, open, socket && credentialsOf(socket.state));
+        if (!why || !socket) return;
+        const conn = this.conns.get(socket.id)?.conn;
+        conn?.send(JSON.stringify({ type: 'error', code: why.code, message: why.message }));
+        conn?.close(why.close, why.message);
       })
       .catch((err) => console.error(`visitor room ${this.name}: telling the lobby of an agent failed`, err));
   }
