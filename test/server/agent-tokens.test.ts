@@ -54,6 +54,32 @@ test("a site's backend signs tokens (RS256 public key, iss and aud checked); the
   }
 });
 
+test("without UPSCOPE_AGENT_AUDIENCE a site's token must still be made for this relay (aud upscope-agents): a token the same key signed for another application, or with no aud, opens nothing and prompts no visitor", async () => {
+  // The key an SSO signs every application's tokens with; only the issuer is configured.
+  const relay = await testRelay({ agentKeys: { UPSCOPE_AGENT_PUBLIC_KEY: rsa.publicKey, UPSCOPE_AGENT_ISSUER: ISSUER } });
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const portal = await siteToken({ sub: 'customer-4711', scope: 'orders:read' }, { aud: 'customer-portal' });
+    const noAud = await new SignJWT({ name: 'No audience' }).setProtectedHeader({ alg: 'RS256' }).setSubject('someone').setIssuer(ISSUER).setExpirationTime(Math.floor(Date.now() / 1000) + 3600).sign(await importPKCS8(rsa.privateKey, 'RS256'));
+    for (const [label, token] of [['another application', portal], ['no aud', noAud]] as const) {
+      const lobby = await relay.lobby(token);
+      assert.equal((await lobby.next('error')).code, 'unauthorized', `${label}: the lobby refuses it`);
+      assert.equal((await lobby.waitClose()).code, 4001);
+      const watch = await relay.watch(shortId, token);
+      watch.send({ type: 'watch' });
+      assert.equal((await watch.next('error')).code, 'unauthorized', `${label}: no watch`);
+      sawNothing(lobby, `${label} lobby`);
+      sawNothing(watch, `${label} watch`);
+    }
+    assert.equal(visitor.count('consentRequest'), 0, 'the visitor was never asked');
+    const agent = await relay.lobby(await siteToken({ sub: 'sso-priya', name: 'Priya' }));
+    assert.equal((await agent.next('agentWelcome')).agentName, 'Priya', 'a token made for the relay (aud upscope-agents) is an agent');
+  } finally {
+    await relay.close();
+  }
+});
+
 test('forged tokens are each refused with unauthorized and close 4001, and see nothing', async () => {
   const relay = await relayWithSiteKey();
   try {

@@ -22,7 +22,7 @@ import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js'
 import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { sha256 } from '../identity/accounts.js';
-import { builtInKeySource, externalKeySources, RelayTokens, type KeySource } from '../identity/tokens.js';
+import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, RelayTokens, type KeySource } from '../identity/tokens.js';
 import { SignJWT } from 'jose';
 import type { Env } from './env.js';
 import { takeLogin } from './limits-object.js';
@@ -138,7 +138,7 @@ export async function identityRoutes(request: Request, env: Env, address: string
   const settings = testKeys(env)?.agentKeys ?? env;
   const jwt = new SignJWT({ name: identity.agentName, capabilities: [...identity.capabilities] }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(identity.agentId).setIssuedAt(Math.floor(now / 1000)).setExpirationTime(expiresAt / 1000);
   if (settings.UPSCOPE_AGENT_ISSUER) jwt.setIssuer(settings.UPSCOPE_AGENT_ISSUER);
-  if (settings.UPSCOPE_AGENT_AUDIENCE) jwt.setAudience(settings.UPSCOPE_AGENT_AUDIENCE);
+  jwt.setAudience(settings.UPSCOPE_AGENT_AUDIENCE || DEFAULT_AGENT_AUDIENCE);
   const token = await jwt.sign(new TextEncoder().encode(secret));
   return json(200, { agentId: identity.agentId, agentName: identity.agentName, admin: false, capabilities: identity.capabilities, expiresAt }, { 'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(LEGACY_TTL_MS / 1000)}${secure(request)}` });
 }

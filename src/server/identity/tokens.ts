@@ -7,7 +7,8 @@
  *   database, see accounts.ts), issuer {@link BUILT_IN_ISSUER};
  * - a site's own backend or SSO: `UPSCOPE_AGENT_JWKS_URL` (RS256/ES256 keys fetched from a JWKS),
  *   `UPSCOPE_AGENT_PUBLIC_KEY` (one PEM public key, RS256 or ES256) or `UPSCOPE_AGENT_JWT_SECRET`
- *   (HS256), with `UPSCOPE_AGENT_ISSUER` / `UPSCOPE_AGENT_AUDIENCE` checked when set.
+ *   (HS256), with `UPSCOPE_AGENT_ISSUER` checked when set and `aud` always checked
+ *   (`UPSCOPE_AGENT_AUDIENCE`, by default {@link DEFAULT_AGENT_AUDIENCE}).
  *
  * Claims: `sub` (the agent id, required), `name`, `exp` (required), `capabilities` (an array of
  * src/protocol/capabilities.ts names; missing: DEFAULT_CAPABILITIES; a token naming a capability
@@ -62,9 +63,17 @@ export const MAX_EXTERNAL_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** HS256 secrets shorter than this are refused (RFC 7518 §3.2: at least the hash size). */
 export const MIN_SECRET_BYTES = 32;
 
+/**
+ * The `aud` a site's token must carry when `UPSCOPE_AGENT_AUDIENCE` names no other. Always
+ * checked: a key that vouches for agents often vouches for much else (an SSO signs tokens for
+ * every application of a company, a customer portal's among them), and only the audience says a
+ * token was made for this relay.
+ */
+export const DEFAULT_AGENT_AUDIENCE = 'upscope-agents';
+
 /** The key sources the settings name (none: only the built-in accounts sign tokens). */
 export async function externalKeySources(env: ExternalKeySettings): Promise<KeySource[]> {
-  const checks = { issuer: env.UPSCOPE_AGENT_ISSUER || undefined, audience: env.UPSCOPE_AGENT_AUDIENCE || undefined, maxLifetimeMs: MAX_EXTERNAL_TOKEN_LIFETIME_MS };
+  const checks = { issuer: env.UPSCOPE_AGENT_ISSUER || undefined, audience: env.UPSCOPE_AGENT_AUDIENCE || DEFAULT_AGENT_AUDIENCE, maxLifetimeMs: MAX_EXTERNAL_TOKEN_LIFETIME_MS };
   const out: KeySource[] = [];
   if (env.UPSCOPE_AGENT_JWKS_URL) {
     let url: URL;
