@@ -115,7 +115,7 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   // Content the page does not render (`hidden`); `auto` is left out of the clone (see rasterize.ts).
   'content-visibility',
   'transform', 'transform-origin', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
-  'object-fit', 'object-position', 'image-rendering', 'appearance', 'accent-color', 'color-scheme',
+  'object-fit', 'object-position', 'object-view-box', 'image-rendering', 'appearance', 'accent-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
   'paint-order', 'text-anchor', 'dominant-baseline',
   // text

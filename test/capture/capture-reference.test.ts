@@ -267,4 +267,16 @@ describe('capture against the browser\'s own screenshot', () => {
     $<HTMLDetailsElement>('details').open = true;
     await expectWithin('property-state-more', 0.5);
   });
+
+  it('an image cropped by object-view-box shows only the part the visitor sees (red team: the whole image was drawn)', async () => {
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [200, 100];
+    const g = c.getContext('2d')!;
+    g.fillStyle = '#00a000';
+    g.fillRect(0, 0, 100, 100);
+    g.fillStyle = '#ff00ff';
+    g.fillRect(100, 0, 100, 100);
+    mount(`<p><img src="${c.toDataURL()}" style="width: 200px; height: 200px; object-view-box: inset(0 50% 0 0)"></p>`);
+    await expectWithin('object-view-box', 0.5);
+  });
 });
