@@ -13,8 +13,8 @@ import type { Sink } from './paint-outside.js';
 
 /** SVG elements that are drawn only where another element uses them. */
 const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
-/** Their local names (SVG's, case and all). */
-const RESOURCE_NAMES = new Set(RESOURCES.split(', '));
+/** Their local names (SVG's, case and all); a literal, which the visitor bundles (that hold find-masks.ts) drop unused. */
+const RESOURCE_NAME = /^(?:pattern|mask|clipPath|marker|filter|linearGradient|radialGradient)$/;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
@@ -28,7 +28,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 function findResources(root: Document | ShadowRoot): Element[] {
   if (root.nodeType !== Node.DOCUMENT_NODE) return [...root.querySelectorAll(RESOURCES)].filter((r) => r.id);
   const out: Element[] = [];
-  for (const el of (root as Document).getElementsByTagNameNS(SVG_NS, '*')) if (RESOURCE_NAMES.has(el.localName) && el.id) out.push(el);
+  for (const el of (root as Document).getElementsByTagNameNS(SVG_NS, '*')) if (el.id && RESOURCE_NAME.test(el.localName)) out.push(el);
   return out;
 }
 
