@@ -120,6 +120,11 @@ class CaptureLoop implements CaptureController {
     const generation = this.generation;
     const started = performance.now();
     try {
+      // The page renders what it changed (style, layout, paint) in its own task first: read
+      // from inside the capture, that work (a long table laid out again) would land in the
+      // capture's first task and add to its frame.
+      await afterRendering(this.doc);
+      if (generation !== this.generation) return 'done';
       await this.captureFrame(generation);
     } catch (e) {
       if (generation === this.generation) {
@@ -237,6 +242,30 @@ class CaptureLoop implements CaptureController {
     };
     this.options.onFrame?.(stats);
   }
+}
+
+/** At most this long to wait for the page to render before a capture (a frame the browser skips, a busy page). */
+const RENDER_WAIT_MS = 100;
+
+/**
+ * Resolves in a task after the page's next rendering (an animation frame, then a task: the
+ * browser styles, lays out and paints right after the animation frame callbacks), or after
+ * {@link RENDER_WAIT_MS}; at once in a hidden page, which is not rendered.
+ */
+function afterRendering(doc: Document): Promise<void> {
+  const win = doc.defaultView;
+  if (!win || doc.visibilityState === 'hidden') return Promise.resolve();
+  return new Promise((resolve) => {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(go, RENDER_WAIT_MS);
+    win.requestAnimationFrame(() => setTimeout(go, 0));
+  });
 }
 
 function sameMasks(a: readonly MaskRect[], b: readonly MaskRect[]): boolean {

@@ -156,13 +156,13 @@ function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[],
   // Every element that matches a mask selector, each once (an element may match several).
   const masks = new Set<Element>();
   for (const query of MASK_QUERIES) {
-    for (const el of root.querySelectorAll(query)) if (query !== AUTOCOMPLETE || el.matches(MASK_SELECTOR)) masks.add(el);
+    for (const el of matching(root, query)) if (query !== AUTOCOMPLETE || el.matches(MASK_SELECTOR)) masks.add(el);
   }
   boxMasks(masks, sink, range, outside);
   // Secret fields and <use>s that draw hidden content, wherever they are; each kind is found by a
   // query of its own (the fast path), not by a test on every element of the page.
   for (const tag of ['input', 'textarea', 'select', 'use']) {
-    for (const el of root.querySelectorAll(tag)) boxHidden(el, masks, sink, range, uses, outside);
+    for (const el of matching(root, tag)) boxHidden(el, masks, sink, range, uses, outside);
   }
   resourceRects(root, sink);
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
@@ -172,11 +172,33 @@ function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[],
   for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
     if (el.shadowRoot) searchRoot(el.shadowRoot, place, out, range, uses, outside);
   }
-  for (const el of root.querySelectorAll('iframe')) searchFrameOf(el, place, out, uses, outside);
+  for (const el of matching(root, 'iframe')) searchFrameOf(el as HTMLIFrameElement, place, out, uses, outside);
+}
+
+const TAG_NAME = /^[a-z][a-z0-9-]*$/;
+const CLASS_NAME = /^\.[\w-]+$/;
+
+/**
+ * The elements of `root` that `query` selects. In a document, a tag name or a class name is
+ * looked up by the browser's live collections (getElementsByTagName, getElementsByClassName),
+ * which it keeps from one frame to the next until an element is added or removed (or, for a
+ * class, a class changes): on a page whose elements stay the same, as a long table's do while a
+ * counter or a cell's text changes, they cost nothing, where a query walks every element again.
+ * They select the same elements as the query (in quirks mode, classes case-insensitively both).
+ */
+export function matching(root: Document | ShadowRoot | Element, query: string): Iterable<Element> {
+  if (root.nodeType === Node.DOCUMENT_NODE) {
+    if (TAG_NAME.test(query)) return (root as Document).getElementsByTagName(query);
+    if (CLASS_NAME.test(query)) return (root as Document).getElementsByClassName(query.slice(1));
+  }
+  return root.querySelectorAll(query);
 }
 
 /** Searches a same-origin `<iframe>`'s document (see {@link searchFrame}); nothing across origins. */
 function searchFrameOf(el: HTMLIFrameElement, place: Affine, out: MaskRect[], uses: UseChecker, outside: PaintOutside): void {
+  // The capture's own hidden frames (the clone leaves them out, see rasterize.ts): never drawn,
+  // and placing one would read the page's layout, laying a long table out again in this task.
+  if (el.id.startsWith('__SANDBOX__')) return;
   const frameDoc = sameOriginDocument(el);
   if (frameDoc) searchFrame(el, frameDoc, place, out, (d, p, o, r) => searchRoot(d, p, o, r, uses, outside));
 }

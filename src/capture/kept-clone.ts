@@ -23,6 +23,7 @@ import { styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
 import { findInnerRoots } from './secret-fields.js';
 import { flatParent } from './find-offscreen.js';
+import { matching } from './find-masks.js';
 import type { Viewport } from './rasterize.js';
 
 /** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
@@ -194,8 +195,11 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
 
 function whyWhole(kept: KeptClone, el: Element): string | null {
   if (!kept.cloneIn(el) || kept.culled.has(el)) return 'a change off screen or in new content';
-  if (el.matches(WHOLE_ONLY) || el.querySelector(WHOLE_ONLY)) return 'a change around frames, videos, <use> or dialogs';
+  // Counted first: the count is the browser's (kept while the subtree's elements stay the same),
+  // while the query for a list of names walks every element of it (15 ms over a 5 000-row table,
+  // which a cell that widens its column makes the subtree to clone).
   if (el.getElementsByTagName('*').length > MAX_SUBTREE) return 'a change in a large subtree';
+  if (el.matches(WHOLE_ONLY) || el.querySelector(WHOLE_ONLY)) return 'a change around frames, videos, <use> or dialogs';
   return null;
 }
 
@@ -357,10 +361,13 @@ export function usesRelationalSelectors(doc: Document): boolean {
  * The form fields of `doc` and of `roots` (the shadow roots and frame documents the clone holds
  * content of), each with a hash of its value and checked state.
  */
+const FIELD_TAGS = ['input', 'textarea', 'select'];
+
 function fieldStates(doc: Document | null, roots: Iterable<Document | ShadowRoot>): Map<Element, number> {
   const out = new Map<Element, number>();
   for (const root of doc ? [doc, ...roots] : roots) {
-    for (const el of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select')) {
+    // Tag by tag, so that a document's are the browser's kept collections (see matching in find-masks.ts), not a walk of every element.
+    for (const el of FIELD_TAGS.flatMap((tag) => [...matching(root, tag)]) as Array<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) {
       const state = `${el.value}\u0000${(el as HTMLInputElement).checked === true}`;
       let h = 0x811c9dc5;
       for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);

@@ -13,6 +13,25 @@ import type { Sink } from './paint-outside.js';
 
 /** SVG elements that are drawn only where another element uses them. */
 const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
+/** Their local names (SVG's, case and all); a literal, which the visitor bundles (that hold find-masks.ts) drop unused. */
+const RESOURCE_NAME = /^(?:pattern|mask|clipPath|marker|filter|linearGradient|radialGradient)$/;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * The SVG resources of `root` that have an id (nothing can use one without). In a document, its
+ * SVG elements are read from the browser's live collection of them, which costs nothing while
+ * the page's elements stay the same and nothing on a page without SVG; the query walked every
+ * element of a long table, for a list of seven names (the slow path: 10 ms over 50 000
+ * elements). A resource is an SVG element, so the collection holds every one the query finds
+ * (an HTML element of the same name, which the query also found, is no resource).
+ */
+function findResources(root: Document | ShadowRoot): Element[] {
+  if (root.nodeType !== Node.DOCUMENT_NODE) return [...root.querySelectorAll(RESOURCES)].filter((r) => r.id);
+  const out: Element[] = [];
+  for (const el of (root as Document).getElementsByTagNameNS(SVG_NS, '*')) if (el.id && RESOURCE_NAME.test(el.localName)) out.push(el);
+  return out;
+}
+
 /** Properties that use a resource, by `url(#id)`. */
 const USING = ['fill', 'stroke', 'filter', 'backdrop-filter', 'mask-image', 'clip-path', 'marker-start', 'marker-mid', 'marker-end'];
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
@@ -68,7 +87,7 @@ const USING_QUERY = USING_ATTRIBUTES.map((a) => `[${a}*="url("]`).join(',');
  * style: a style sheet's rule may use it too.
  */
 export function resourceRects(root: Document | ShadowRoot, push: Sink): void {
-  const resources = [...root.querySelectorAll(RESOURCES)].filter((r) => r.id);
+  const resources = findResources(root);
   if (resources.length === 0) return;
   const byId = (id: string) => (root as Partial<Document>).getElementById?.(id) ?? null;
   const secret = new Set<string>();

@@ -241,6 +241,26 @@ describe('capture loop', () => {
     expect(host.completeFrames()).to.have.length(1);
   });
 
+  it('starts a capture after the page has rendered (an animation frame), and still captures a page whose animation frames never come', async () => {
+    mountPage(`<div class="block" style="top: 20px"></div>`);
+    // The page's own style, layout and paint run in its rendering task; read from the capture's
+    // first task instead, a long table laid out again would land there. The wait is bounded.
+    const raf = window.requestAnimationFrame;
+    let asked = 0;
+    window.requestAnimationFrame = () => ++asked;
+    try {
+      const host = new CollectingHost();
+      loop = createCaptureLoop(host);
+      loop.start();
+      const picture = new FrameCanvas();
+      await picture.draw((await host.waitForFrames(1))[0]);
+      expect(asked, 'animation frames asked for before capturing').to.be.above(0);
+      expect(isGreen(picture.pixel(120, 70)), 'the page, captured without one').to.equal(true);
+    } finally {
+      window.requestAnimationFrame = raf;
+    }
+  });
+
   it('rejects bad options with a clear error', () => {
     expect(() => createCaptureLoop(new CollectingHost(), { maxFps: 0 })).to.throw(/maxFps/);
     expect(() => createCaptureLoop(new CollectingHost(), { tileSize: 3 })).to.throw(/tileSize/);

@@ -175,6 +175,28 @@ describe('every kind of mask, near the top and far down a long list', function (
     expect(coveredAt(masks, pageBox(root.querySelector('#canary')!)), 'an unmarked element is not boxed').to.equal(false);
   });
 
+  it('what is marked after a search is boxed by the next one, and what is unmarked is not (the search reads the browser\'s kept lists of names, which must follow the page)', async () => {
+    const canary = root.querySelector('#canary')!;
+    canary.scrollIntoView({ block: 'center' });
+    expect(coveredAt(findMasks(document), pageBox(canary)), 'unmarked').to.equal(false);
+    // By class, and off again.
+    canary.classList.add('no-upscope');
+    expect(coveredAt(findMasks(document), pageBox(canary)), 'class added').to.equal(true);
+    canary.classList.remove('no-upscope');
+    expect(coveredAt(findMasks(document), pageBox(canary)), 'class removed').to.equal(false);
+    // New elements of each kind found by name: a mask element, a field, an SVG resource in a mask (where it is used is boxed).
+    const cell = canary.parentElement!;
+    cell.insertAdjacentHTML('beforeend', `<upscope-masked><span id="late-tag" class="s">LATE</span></upscope-masked>
+      <textarea id="late-field" class="f dots" rows="1" style="width: 120px">123-45-6789</textarea>
+      <svg width="0" height="0"><defs data-upscope-masked><linearGradient id="late-g"><stop offset="0" stop-color="#ff00ff"/></linearGradient></defs></svg>
+      <svg id="late-user" width="40" height="16"><rect width="40" height="16" fill="url(#late-g)"/></svg>`);
+    // <upscope-masked> renders its slot (and so draws what it holds) a microtask after it is connected.
+    await tick();
+    const masks = findMasks(document);
+    for (const id of ['late-tag', 'late-field', 'late-user']) expect(coveredAt(masks, pageBox(root.querySelector(`#${id}`)!)), id).to.equal(true);
+    expect(coveredAt(masks, pageBox(canary)), 'the canary still unmarked').to.equal(false);
+  });
+
   it('scrolled to the far ones, then back to the first ones, the agent sees no pixel of any (real capture loop)', async () => {
     const page = await WatchedPage.start();
     await page.settled();
