@@ -160,6 +160,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storageFor: options.storageFor ?? persistence.storageFor,
     // Sessions go to the history through its bounded queue; the rooms never wait for it.
     sessionLog: options.sessionLog ?? persistence.history?.log,
+    // After a crash the agents of restored sessions are asked again (persistence.ts `crashed`).
+    resumeUnasked: options.resumeUnasked ?? !persistence.crashed,
     // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
     timer: { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
   });
