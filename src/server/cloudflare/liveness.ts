@@ -59,9 +59,10 @@ export class Liveness {
   /** A socket was accepted or sent a message. */
   heard(socket: Socket): void {
     const t = Date.now();
+    const idle = this.idleMs();
     this.heardAt.set(socket.id, t);
     const written = this.written.get(socket.id);
-    if (written === undefined || t - written >= this.idleMs() / 4) {
+    if (written === undefined || t - written >= idle / 4) {
       this.written.set(socket.id, t);
       try {
         socket.setState({ ...socket.state!, heardAt: t });
@@ -69,7 +70,7 @@ export class Liveness {
         /* the socket is closing */
       }
     }
-    if (this.check === null || this.check > t + this.idleMs()) this.schedule(t + this.idleMs() + 1);
+    if (this.check === null || this.check > t + idle) this.schedule(t + idle + 1);
   }
 
   forget(socket: Socket): void {
