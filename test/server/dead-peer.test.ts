@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { testRelay, TestClient } from '../support/node-client.js';
+import { HOST } from '../support/relay-host.js';
 
 /** A TCP proxy to the relay that can freeze: stop passing bytes both ways and close nothing (a dead network). */
 async function freezingProxy(port: number) {
@@ -99,6 +100,22 @@ test('a watcher whose network died silently leaves the session: the visitor hear
   } finally {
     for (const stop of stops) stop();
     proxy.close();
+    await relay.close();
+  }
+});
+
+test("Cloudflare: the clients' heartbeat is answered by the runtime, never reaching (or waking) the room: it spends no message budget", { skip: HOST !== 'cloudflare' && 'Cloudflare host only: Node answers pings in the room' }, async () => {
+  const relay = await testRelay({ messageBurst: 5, messagesPerSecond: 1 });
+  try {
+    const visitor = await relay.visitor();
+    await visitor.next('welcome');
+    for (let i = 0; i < 40; i++) visitor.sendRaw(JSON.stringify({ type: 'ping' }));
+    for (let i = 0; i < 40; i++) await visitor.next('pong');
+    // A ping with more in it reaches the room, past its budget of 5.
+    for (let i = 0; i < 10; i++) visitor.send({ type: 'ping', t: i });
+    await visitor.next('error', (m) => m.code === 'rateLimited');
+    assert.equal(visitor.messages.filter((m) => m.type === 'error').length, 1, 'only the pings with more in them spent the budget');
+  } finally {
     await relay.close();
   }
 });
