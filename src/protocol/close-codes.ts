@@ -16,7 +16,11 @@ export const CloseCode = {
   messageTooBig: 1009,
   /** Reported by the Cloudflare host for a socket that failed (the standard "internal error"). */
   internalError: 1011,
-  /** The client's own: the socket stayed silent for two heartbeats and is replaced (src/relay-client/relay-socket.ts). */
+  /**
+   * The socket stayed silent too long: the client's own close after two heartbeats, when it
+   * replaces the socket (src/relay-client/relay-socket.ts), and the Cloudflare host's for a socket
+   * it heard nothing from for `idleTimeoutMs` (src/server/cloudflare/liveness.ts). Retried.
+   */
   heartbeatTimeout: 3000,
   /** The route is malformed (a bad visitor id or client id). Final. */
   badRoute: 4000,

@@ -46,10 +46,17 @@ export function parseMessage(data: string, from: Role): ParseResult {
   const result = v.safeParse(MessageSchema, raw);
   if (!result.success) {
     const issue = result.issues[0];
-    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-    return fail(ErrorCode.invalidMessage, `invalid "${type}" message${path ? ` at ${path}` : ''}: ${issue.message}`);
+    // Both may hold what the peer sent (valibot's "received ..." is the value itself, a record's key
+    // is the peer's): clipped, so a bad message never comes back at its own size.
+    const path = clip(issue.path?.map((p) => String(p.key)).join('.') ?? '', 80);
+    return fail(ErrorCode.invalidMessage, `invalid "${type}" message${path ? ` at ${path}` : ''}: ${clip(issue.message, 200)}`);
   }
   return { ok: true, message: result.output };
+}
+
+/** `s`, or its first `max` characters and an ellipsis. */
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 function utf8Length(s: string): number {

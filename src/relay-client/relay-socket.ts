@@ -201,7 +201,9 @@ export class RelaySocket {
       this.socket.reconnect(CloseCode.heartbeatTimeout, 'heartbeat timeout');
       return;
     }
-    this.send({ type: 'ping', t: Date.now() });
+    // Exactly `{"type":"ping"}`: the Cloudflare host's runtime answers that string itself, without
+    // waking the room (src/server/cloudflare/liveness.ts), and the relay drops sockets silent too long.
+    this.send({ type: 'ping' });
   };
 
   private stopHeartbeat(): void {

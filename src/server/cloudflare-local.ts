@@ -11,7 +11,9 @@
  * per-address limit keys it (worker.ts). Wrangler's local mode passes on whatever a client sent
  * under that name, so here wrangler listens on loopback only, on a port of its own, behind a small
  * Node front (`peerFront`) on HOST:PORT that sets `cf-connecting-ip` from the real socket's
- * address on every request and upgrade, overwriting the client's.
+ * address on every request and upgrade, overwriting the client's. The front bounds what one
+ * address may hold open as the Node host does: unfinished requests (per address, and a header
+ * timeout) and WebSockets silent past the relay's idle limit.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,8 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type In
 import { type AddressInfo, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { admissionLimits, type AdmissionLimits } from './relay/admission.js';
+import { limitPendingConnections } from './pending-connections.js';
 
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -84,7 +88,8 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
   const passThrough = ['UPSCOPE_AGENT_JWKS_URL', 'UPSCOPE_AGENT_PUBLIC_KEY', 'UPSCOPE_AGENT_ISSUER', 'UPSCOPE_AGENT_AUDIENCE', 'UPSCOPE_AGENT_ORIGINS'].filter((k) => process.env[k] && !options.testHooks);
   const host = options.host ?? '127.0.0.1';
   // Listening first: a port in use fails here, before wrangler starts.
-  const front = await listen(host, options.port ?? 8788);
+  const limits = admissionLimits(options.relayOptions ?? {});
+  const front = await listen(host, options.port ?? 8788, limits);
   const { unstable_startWorker } = await import('wrangler');
   const worker = await unstable_startWorker({
     config: options.workDir ? configIn(options.workDir) : join(PACKAGE_ROOT, 'wrangler.jsonc'),
@@ -118,7 +123,7 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     throw e;
   }
   const inner = Number((await worker.url).port);
-  const upgraded = peerFront(front, inner);
+  const upgraded = peerFront(front, inner, limits.idleTimeoutMs);
   const port = (front.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -138,10 +143,21 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
   };
 }
 
-/** A server listening on host:port (not answering yet: see peerFront). */
-function listen(host: string, port: number): Promise<Server> {
-  // Upgrade URLs may carry an agent token (8192) and more: workerd refuses what is too long, not this front.
-  const server = createServer({ maxHeaderSize: 64 * 1024 });
+/**
+ * A server listening on host:port (not answering yet: see peerFront), bounded as the Node host is
+ * (node.ts): a socket that never finishes its request gets 408 at the header timeout, and one
+ * address may hold at most `maxPendingConnectionsPerAddress` sockets that are not WebSockets yet
+ * (past it a new one is closed at once), so slow requests cannot use up the front's descriptors.
+ */
+function listen(host: string, port: number, limits: AdmissionLimits): Promise<Server> {
+  const server = createServer({
+    // Upgrade URLs may carry an agent token (8192) and more: workerd refuses what is too long, not this front.
+    maxHeaderSize: 64 * 1024,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 2),
+  });
+  limitPendingConnections(server, limits.maxPendingConnectionsPerAddress);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -170,7 +186,7 @@ function withPeer(headers: IncomingHttpHeaders, socket: Socket): IncomingHttpHea
  * unchanged but for `cf-connecting-ip`, which it sets from the socket the request came on: a
  * client's own value never reaches the worker, so it cannot pick the address its limits count.
  */
-function peerFront(front: Server, inner: number): Set<Socket> {
+function peerFront(front: Server, inner: number, idleMs: number): Set<Socket> {
   /** The WebSockets open through the front (the server's close does not end them). */
   const upgraded = new Set<Socket>();
   front.on('request', (req, res) => {
@@ -203,6 +219,10 @@ function peerFront(front: Server, inner: number): Set<Socket> {
       if (upstreamHead.length) socket.write(upstreamHead);
       if (head.length) upstream.write(head);
       upgraded.add(socket);
+      // Nothing either way for the relay's idle limit (the clients' heartbeats are answered well
+      // within it): the client is gone without closing, and the worker may not end the connection
+      // it closed (docs/architecture.md, "Eviction and hibernation").
+      socket.setTimeout(idleMs, () => end(upstream));
       upstream.on('error', () => end(upstream));
       socket.on('error', () => end(upstream));
       upstream.on('close', () => end(upstream));

@@ -160,6 +160,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storageFor: options.storageFor ?? persistence.storageFor,
     // Sessions go to the history through its bounded queue; the rooms never wait for it.
     sessionLog: options.sessionLog ?? persistence.history?.log,
+    // After a crash the agents of restored sessions are asked again (persistence.ts `crashed`).
+    resumeUnasked: options.resumeUnasked ?? !persistence.crashed,
     // Unref'd so a forgotten timer never keeps a test process (or a closing server) alive.
     timer: { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
   });
@@ -292,6 +294,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   };
   const pending = limitPendingConnections(http, limits.maxPendingConnectionsPerAddress);
+  const liveness = watchLiveness(wss, limits.idleTimeoutMs);
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const route = parseRoute(req.url ?? '/');
@@ -328,7 +331,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         const ticket = revoked ? { ...checked, agent: null } : checked;
         wss.handleUpgrade(req, socket, head, (ws) => {
           const conn = toConnection(ws, `c${++nextId}`, address);
+          liveness.add(ws);
           ws.on('message', (data, isBinary) => {
+            liveness.heard(ws);
             const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
             // A Buffer is a Uint8Array: handed on as it is, so each watcher's send reuses it (no view, no copy).
             guarded('message', () => relay.onMessage(conn, isBinary ? bytes : bytes.toString('utf8')));
@@ -356,6 +361,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     http.listen(options.port ?? 8787, host, () => ok());
   }).catch(async (e) => {
     relay.dispose();
+    liveness.stop();
     await persistence.close();
     throw e;
   });
@@ -366,6 +372,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (options.adminChannel && persistence.dataDir) adminSecret = openAdminChannel(persistence.dataDir, url);
   } catch (e) {
     relay.dispose();
+    liveness.stop();
     http.close();
     await persistence.close();
     throw e;
@@ -386,6 +393,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (adminSecret && persistence.dataDir) closeAdminChannel(persistence.dataDir, adminSecret);
       await relay.flushed();
       relay.dispose();
+      liveness.stop();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       http.closeAllConnections();
@@ -412,6 +420,43 @@ async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) =>
   if (!admin && all.some((a) => a.name.toLowerCase() === 'admin')) return null;
   const made = admin ? await accounts.reset(admin.name) : await accounts.add('admin', { admin: true });
   return { name: made.account.name, link: linkFor(made.link) };
+}
+
+/**
+ * Liveness: a socket whose network died without closing (Wi-Fi off, a laptop lid, a NAT that
+ * forgot it) looks open for ever, and its room would never start its grace period. Every socket
+ * silent (no message, no pong) for a third of `idleMs` is pinged (a WebSocket ping, which browsers
+ * and `ws` answer by themselves, whatever the page's timers do); one silent for `idleMs` is
+ * terminated, and its close is a drop like any other. Real time, not the relay's clock: a test's
+ * clock jumping ahead must not take its sockets for dead.
+ */
+function watchLiveness(wss: WebSocketServer, idleMs: number) {
+  const heardAt = new WeakMap<WebSocket, number>();
+  const every = Math.max(10, Math.floor(idleMs / 3));
+  const sweep = setInterval(() => {
+    const t = Date.now();
+    for (const ws of wss.clients) {
+      const at = heardAt.get(ws);
+      if (at === undefined) continue;
+      if (t - at > idleMs) ws.terminate();
+      else if (t - at >= every) {
+        try {
+          ws.ping();
+        } catch {
+          /* not open yet, or closing: its close follows */
+        }
+      }
+    }
+  }, every).unref();
+  const heard = (ws: WebSocket) => void heardAt.set(ws, Date.now());
+  return {
+    heard,
+    add(ws: WebSocket) {
+      heard(ws);
+      ws.on('pong', () => heard(ws));
+    },
+    stop: () => clearInterval(sweep),
+  };
 }
 
 /**

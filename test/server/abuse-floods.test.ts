@@ -35,9 +35,9 @@ test('frames past the bandwidth budget are dropped with one rateLimited error', 
       v.sendRaw(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: 0 }, headerOnlyImage(FrameEncoding.jpeg, 1, 1, 40_000)));
     }
     assert.equal((await v.next('error')).code, 'rateLimited');
-    v.send({ type: 'ping' });
+    v.send({ type: 'ping', t: 0 });
     await v.next('pong');
-    w.send({ type: 'ping' });
+    w.send({ type: 'ping', t: 0 });
     await w.next('pong');
     assert.equal(w.frames.length, 2, 'two 40 kB frames fit a 100 kB budget; the rest were dropped');
     assert.equal(v.count('error'), 1, 'one error for the whole burst');
@@ -99,7 +99,7 @@ test('a socket is counted against its address once: refused and replaced sockets
     // The widget talks as soon as it is welcomed; a socket that never sent anything and is closed by
     // a hibernatable Durable Object keeps its TCP connection until the object leaves memory (workerd;
     // docs/architecture.md, "Eviction and hibernation"), which this test is not about.
-    a.send({ type: 'ping' });
+    a.send({ type: 'ping', t: 0 });
     await a.next('pong');
     // The same visitor reconnecting replaces its socket: still one slot.
     const a2 = await relay.visitor('counted-visitor-01');
@@ -132,7 +132,7 @@ test('an identity over 8 KiB is refused whole, and the stored one is kept', asyn
     const err = await v.next('error');
     assert.equal(err.code, 'invalidMessage');
     assert.match(err.message, /at most 8192 characters/);
-    v.send({ type: 'ping' });
+    v.send({ type: 'ping', t: 0 });
     await v.next('pong');
     const watch = await relay.watch(shortId, relay.token());
     assert.equal((await watch.next('watchState')).visitor.callName, 'Kept');

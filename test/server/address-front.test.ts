@@ -120,3 +120,39 @@ test('an address at its socket cap stays there after 20 s with nothing asked of 
     await relay.close();
   }
 });
+
+test("one address's half-sent requests: those past 256 are closed at once, the rest at the 10 s header timeout (Cloudflare's local front as the Node host)", { timeout: 60_000 }, async () => {
+  const relay = await testRelay();
+  const sockets: Socket[] = [];
+  try {
+    const open = new Set<Socket>();
+    await Promise.all(
+      Array.from({ length: 300 }, () => {
+        const s = connect(relay.server.port, '127.0.0.1');
+        sockets.push(s);
+        s.on('error', () => undefined);
+        s.on('close', () => open.delete(s));
+        return new Promise<void>((ok) => {
+          s.on('connect', () => {
+            open.add(s);
+            s.write('GET /parties/visitor/slowloris-1234 HTTP/1.1\r\nHost: x\r\n');
+            ok();
+          });
+          s.on('close', () => ok());
+        });
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(open.size <= 256, `${open.size} half-sent requests from one address still open: no per-address bound`);
+    // Trickled headers do not keep them: the whole header must come within the timeout.
+    const started = Date.now();
+    while (open.size > 0 && Date.now() - started < 14_000) {
+      for (const s of open) s.write('X-Slow: a\r\n');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal(open.size, 0, `${open.size} half-sent requests still open 15 s after they began (header timeout 10 s)`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await relay.close();
+  }
+});

@@ -25,6 +25,24 @@ async function stillServed(b: { visitor: TestClient; watch: TestClient }, text: 
 const tinyFrame = (flags = FrameFlags.keyframe | FrameFlags.last) =>
   encodeFrame({ encoding: FrameEncoding.png, flags, tileCount: 1, seq: 1, x: 0, y: 0, width: 1, height: 1, frameWidth: 1, frameHeight: 1, capturedAt: Date.now() }, headerOnlyImage(FrameEncoding.png, 1, 1));
 
+test('a malformed message gets a short error, never its own payload back', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    await visitor.next('welcome');
+    const big = 'v'.repeat(60_000);
+    // A value of the wrong type (valibot says what it received), and a record key of the peer's (in the path).
+    for (const bad of [{ type: 'visibility', visible: big }, { type: 'updateConnection', identity: { identities: { [big]: 42 } } }]) {
+      visitor.sendRaw(JSON.stringify(bad));
+      const err = await visitor.next('error');
+      assert.equal(err.code, 'invalidMessage');
+      assert.ok(err.message.length < 400, `the error is ${err.message.length} characters: the bad value echoed back`);
+    }
+  } finally {
+    await relay.close();
+  }
+});
+
 test('every bad input gets its typed error, and no other session notices', async () => {
   const relay = await testRelay();
   try {

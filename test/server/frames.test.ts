@@ -33,9 +33,9 @@ test("frames reach only that visitor's observers, unchanged", async () => {
     b.sendRaw(frame(9));
     assert.equal(decodeFrame(await b1.frame(0)).seq, 9);
     // Give stray deliveries a chance to arrive before checking there were none.
-    a.send({ type: 'ping' });
+    a.send({ type: 'ping', t: 0 });
     await a.next('pong');
-    b1.send({ type: 'ping' });
+    b1.send({ type: 'ping', t: 0 });
     await b1.next('pong');
     assert.equal(b1.frames.length, 1, "B's observer never sees A's frames");
     assert.equal(a1.frames.length, 1, "A's observer never sees B's frames");
@@ -120,7 +120,7 @@ test('frame bombs are refused with a reason and never forwarded: an image bigger
     const good = tile(headerOnlyImage(FrameEncoding.jpeg, 8, 8), { seq: 2 });
     v.sendRaw(good);
     assert.deepEqual(await w.frame(0), good);
-    w.send({ type: 'ping' });
+    w.send({ type: 'ping', t: 0 });
     await w.next('pong');
     assert.equal(w.frames.length, 1, 'only the good tile was forwarded');
   } finally {

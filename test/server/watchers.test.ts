@@ -80,7 +80,7 @@ test('an agent socket is closed when its token expires', async () => {
     // The console talks as soon as its lobby opens; a socket that never sent anything and is closed
     // by a hibernatable Durable Object keeps its TCP connection until the object leaves memory
     // (workerd; docs/architecture.md, "Eviction and hibernation"), which this test is not about.
-    lobby.send({ type: 'ping' });
+    lobby.send({ type: 'ping', t: 0 });
     await lobby.next('pong');
     const err = await lobby.next('error', () => true, 5000);
     assert.equal(err.code, 'unauthorized');
@@ -101,7 +101,7 @@ test('one agent opening 30 watch sockets puts one prompt on the visitor; the ans
     for (const w of sockets) w.send({ type: 'watch' });
     // A pong on each socket: the relay has handled its watch, and any prompt it made is on its way.
     for (const w of sockets) {
-      w.send({ type: 'ping' });
+      w.send({ type: 'ping', t: 0 });
       await w.next('pong');
     }
     const ask = await v.next('consentRequest');
@@ -109,13 +109,13 @@ test('one agent opening 30 watch sockets puts one prompt on the visitor; the ans
     const other = await relay.watch(shortId, relay.token('Other'));
     other.send({ type: 'watch' });
     await v.next('consentRequest', (m) => m.agentName === 'Other');
-    v.send({ type: 'ping' });
+    v.send({ type: 'ping', t: 0 });
     await v.next('pong');
     assert.equal(v.count('consentRequest'), 2, 'one prompt for the 30 sockets of Stacker, one for Other');
     // Leaving withdraws nothing while another socket of the agent still waits on the prompt.
     sockets[0].close();
     await sockets[0].waitClose();
-    v.send({ type: 'ping' });
+    v.send({ type: 'ping', t: 0 });
     await v.next('pong');
     assert.equal(v.count('consentCancelled'), 0);
     v.send({ type: 'consent', requestId: ask.requestId, allow: true });

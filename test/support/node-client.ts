@@ -36,6 +36,11 @@ export class TestClient extends MessageLog<Uint8Array> {
     });
   }
 
+  /**
+   * A `ping` with a `t` waits its turn in the room, so its `pong` says the room handled what came
+   * before (tests use it so); `{"type":"ping"}` alone is the clients' heartbeat, which the
+   * Cloudflare host's runtime answers at once (src/server/cloudflare/liveness.ts).
+   */
   send(msg: Message | Record<string, unknown>): void {
     this.ws.send(JSON.stringify(msg));
   }

@@ -21,9 +21,11 @@ import type { Connection, LookupCode } from '../relay/seams.js';
 import type { Refusal } from '../relay/admission.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { admittedSocket, answerClose, doAlarm, forgetAttachmentCopies, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
+import { admittedSocket, answerClose, forgetAttachmentCopies, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
 import { closeRevoked, credentialsOf, REVOKED, SIGNED_OUT, type Credentials, type Revocation } from './revoke.js';
 import { clock, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
+import { admissionLimits } from '../relay/admission.js';
+import { Liveness } from './liveness.js';
 
 const SUMMARY = 'v:';
 const CODE = 'c:';
@@ -50,12 +52,19 @@ export class LobbyObject extends Server<Env> {
   private lobby: Lobby | null = null;
   private ready: Promise<Lobby> | null = null;
   private readonly conns = new Map<string, { conn: Connection; address: string }>();
+  /** Sockets silent past `idleTimeoutMs` are dropped (liveness.ts); it shares the object's alarm with the lobby. */
+  private readonly liveness: Liveness;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.liveness = new Liveness(ctx, () => admissionLimits(relayOptions(this.env)).idleTimeoutMs, (err) => console.error('lobby:', err));
+  }
 
   /** The lobby, with what the storage holds replayed into it. */
   private core(): Promise<Lobby> {
     const starting = (this.ready ??= (async () => {
       const log = (err: unknown) => console.error('lobby:', err);
-      const lobby = new Lobby(doAlarm(this.ctx.storage, log), { ...relayOptions(this.env), now: () => clock(this.env), keepLookups: (kind, key, state) => this.keepLookup(kind, key, state) });
+      const lobby = new Lobby(this.liveness.alarm, { ...relayOptions(this.env), now: () => clock(this.env), keepLookups: (kind, key, state) => this.keepLookup(kind, key, state) });
       // The look-up budgets spent before a hibernation (a wake must not refill them); those full by now are forgotten.
       const budgets = await this.ctx.storage.list<BucketState>({ prefix: LOOKUPS });
       for (const [key, state] of budgets) {
@@ -90,6 +99,7 @@ export class LobbyObject extends Server<Env> {
         lobby.adopt(s.conn, s.ticket, s.memo);
       }
       lobby.woke();
+      this.liveness.woke(this.getConnections<SocketState>());
       registerStats(this.env, this.name, () => lobby.stats());
       this.lobby = lobby;
       return lobby;
@@ -286,6 +296,7 @@ export class LobbyObject extends Server<Env> {
       return;
     }
     this.conns.set(socket.id, { conn: admitted.conn, address: admitted.ticket.address });
+    this.liveness.heard(socket);
     lobby.onConnect(admitted.conn, admitted.ticket);
   }
 
@@ -293,6 +304,7 @@ export class LobbyObject extends Server<Env> {
     const lobby = this.lobby ?? (await this.core());
     const entry = this.conns.get(socket.id);
     if (!entry) return;
+    this.liveness.heard(socket);
     const data = messageData(socket, message);
     if (data === null) return this.onClose(socket, CloseCode.messageTooBig);
     lobby.onMessage(entry.conn, data);
@@ -304,6 +316,7 @@ export class LobbyObject extends Server<Env> {
     const entry = this.conns.get(socket.id);
     if (!entry) return;
     this.conns.delete(socket.id);
+    this.liveness.forget(socket);
     this.lobby?.onClose(entry.conn);
     releaseAddress(this.env, entry.address, socket.id);
   }
@@ -313,7 +326,10 @@ export class LobbyObject extends Server<Env> {
   }
 
   override async onAlarm(): Promise<void> {
-    (await this.core()).onAlarm();
+    const lobby = await this.core();
+    // A socket silent past the limit (its network died without closing) is dropped as if it had closed.
+    this.liveness.sweep(this.getConnections<SocketState>(), (socket) => void this.onClose(socket, CloseCode.heartbeatTimeout));
+    lobby.onAlarm();
   }
 
   override async onRequest(request: Request): Promise<Response> {
@@ -327,6 +343,7 @@ export class LobbyObject extends Server<Env> {
       this.lobby = null;
       this.ready = null;
       this.conns.clear();
+      this.liveness.reset();
       this.stamps.clear();
       this.lastStamp = 0;
       registerStats(this.env, this.name, null);

@@ -1,13 +1,13 @@
 /**
  * The relay core's seams (../relay/seams.ts) on Durable Objects: Storage is the object's own
- * storage, the Alarm is the object's one alarm, a Connection is a partyserver socket, and the
- * LobbyLink is calls to the lobby's object (publishes coalesced: one in flight per room, the
- * newest summary replacing any not yet sent).
+ * storage, the Alarm is the object's one alarm (shared with the liveness check: liveness.ts), a
+ * Connection is a partyserver socket, and the LobbyLink is calls to the lobby's object (publishes
+ * coalesced: one in flight per room, the newest summary replacing any not yet sent).
  */
 import type { Connection as PartyConnection } from 'partyserver';
 import { CloseCode, MAX_FRAME_BYTES, type Message, type VisitorSummary } from '../../protocol/index.js';
 import type { Refusal, Ticket } from '../relay/admission.js';
-import type { Alarm, Connection, LobbyLink, LookupCode, SocketMemo, Storage } from '../relay/seams.js';
+import type { Connection, LobbyLink, LookupCode, SocketMemo, Storage } from '../relay/seams.js';
 import { TICKET_HEADER } from './env.js';
 import type { LobbyObject } from './lobby-object.js';
 
@@ -20,13 +20,6 @@ export function doStorage(storage: DurableObjectStorage): Storage {
   };
 }
 
-export function doAlarm(storage: DurableObjectStorage, onError: (err: unknown) => void): Alarm {
-  return {
-    set: (at) => void storage.setAlarm(at).catch(onError),
-    clear: () => void storage.deleteAlarm().catch(onError),
-  };
-}
-
 /** What a socket carries through hibernation (its attachment): the ticket admission gave it, and what its room keeps with it. */
 export interface SocketState {
   ticket: Omit<Ticket, 'params'> & { params: string };
@@ -35,6 +28,8 @@ export interface SocketState {
   session?: string;
   /** An agent's socket: when (epoch ms) the worker began checking its credentials (revoke.ts: a revocation after it refuses it). */
   checkedAt?: number;
+  /** When (real epoch ms) the socket was last heard from, kept now and then (liveness.ts). */
+  heardAt?: number;
 }
 
 export function ticketOf(state: SocketState): Ticket {

@@ -20,12 +20,14 @@ import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
-import { admittedSocket, answerClose, doAlarm, doStorage, forgetAttachmentCopies, messageData, refusedSocket, RemoteLobby, storedAttachment, survivingSocket, ticketOf, type SocketState } from './seams.js';
+import { admittedSocket, answerClose, doStorage, forgetAttachmentCopies, messageData, refusedSocket, RemoteLobby, storedAttachment, survivingSocket, ticketOf, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest } from './limits-object.js';
 import { historyOf } from './history.js';
 import { agentOfSocket, closeRevoked, credentialsOf, type Revocation } from './revoke.js';
 import { agentKey } from '../relay/agent-token.js';
+import { admissionLimits } from '../relay/admission.js';
+import { Liveness } from './liveness.js';
 
 export class VisitorObject extends Server<Env> {
   static override options = HIBERNATION;
@@ -36,13 +38,20 @@ export class VisitorObject extends Server<Env> {
   /** The wake (the room rebuilt from storage and the surviving sockets) under way or done. */
   private waking: Promise<void> | null = null;
   private awake = false;
+  /** Sockets silent past `idleTimeoutMs` are dropped (liveness.ts); it shares the object's alarm with the room. */
+  private readonly liveness: Liveness;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.liveness = new Liveness(ctx, () => admissionLimits(relayOptions(this.env)).idleTimeoutMs, (err) => console.error(`visitor room ${this.name}:`, err));
+  }
 
   private core(): VisitorRoom {
     if (this.room) return this.room;
     const log = (err: unknown) => console.error(`visitor room ${this.name}:`, err);
     const lobby = new RemoteLobby(async () => this.env.Lobby.get(this.env.Lobby.idFromName(objectName(this.env, 'lobby'))), log);
     this.room = new VisitorRoom(
-      { name: this.name.slice(this.name.lastIndexOf(':') + 1), storage: doStorage(this.ctx.storage), alarm: doAlarm(this.ctx.storage, log), lobby },
+      { name: this.name.slice(this.name.lastIndexOf(':') + 1), storage: doStorage(this.ctx.storage), alarm: this.liveness.alarm, lobby },
       // Sessions go to the history in D1 (when bound), through its bounded queue.
       { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address), sessionLog: historyOf(this.env)?.history.log, hibernatable: HIBERNATION.hibernate },
     );
@@ -70,6 +79,7 @@ export class VisitorObject extends Server<Env> {
       survivors.push(s);
     }
     await this.core().wake(survivors);
+    this.liveness.woke(this.getConnections<SocketState>());
     this.awake = true;
   }
 
@@ -105,6 +115,7 @@ export class VisitorObject extends Server<Env> {
     const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
     if (!admitted) return;
     this.conns.set(socket.id, admitted);
+    this.liveness.heard(socket);
     const agent = agentOfSocket(socket.state);
     if (agent) this.tellLobby(agent, true, socket);
     await this.core().onConnect(admitted.conn, admitted.ticket);
@@ -115,6 +126,7 @@ export class VisitorObject extends Server<Env> {
     if (waking) return waking.then(() => this.onMessage(socket, message));
     const entry = this.conns.get(socket.id);
     if (!entry) return;
+    this.liveness.heard(socket);
     const data = messageData(socket, message);
     if (data === null) return this.onClose(socket, CloseCode.messageTooBig);
     this.core().onMessage(entry.conn, data);
@@ -127,6 +139,7 @@ export class VisitorObject extends Server<Env> {
     const entry = this.conns.get(socket.id);
     if (!entry) return;
     this.conns.delete(socket.id);
+    this.liveness.forget(socket);
     this.core().onClose(entry.conn);
     releaseAddress(this.env, entry.ticket.address, socket.id);
     const agent = entry.ticket.agent ? agentKey(entry.ticket.agent) : null;
@@ -170,6 +183,8 @@ export class VisitorObject extends Server<Env> {
 
   override async onAlarm(): Promise<void> {
     await this.ready();
+    // A socket silent past the limit (its network died without closing) is dropped as if it had closed.
+    this.liveness.sweep(this.getConnections<SocketState>(), (socket) => void this.onClose(socket, CloseCode.heartbeatTimeout));
     await this.core().onAlarm();
   }
 
@@ -182,6 +197,7 @@ export class VisitorObject extends Server<Env> {
       forgetAttachmentCopies(this.getConnections<SocketState>());
       this.room = null;
       this.conns.clear();
+      this.liveness.reset();
       this.run = randomId(12);
       this.waking = null;
       this.awake = false;

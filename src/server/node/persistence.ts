@@ -8,7 +8,7 @@
  */
 import type { Storage } from '../relay/seams.js';
 import { openDatabase, openPostgres, type Database } from './database.js';
-import { RoomRecords } from './pglite-storage.js';
+import { PgliteStorage, RoomRecords } from './pglite-storage.js';
 import { History } from '../history/index.js';
 
 export interface PersistenceOptions {
@@ -43,6 +43,11 @@ export interface Persistence {
   storageFor: ((name: string) => Storage) | undefined;
   /** The session history, or null when nothing is stored. */
   history: History | null;
+  /**
+   * The last run on this database did not stop cleanly (killed, crashed): its rooms' records may
+   * lack a change their visitors were told of, so restored sessions ask their agents again.
+   */
+  crashed: boolean;
   /** The records of rooms purged so far (at start and since). */
   purged(): number;
   /** Marks the records the relay holds as seen, stops purging and closes the database. */
@@ -50,6 +55,9 @@ export interface Persistence {
 }
 
 const RESTART_ALLOWANCE_MS = 10 * 60_000;
+/** Where the mark of a running relay is kept (not a room's scope: never purged). */
+const RUN_SCOPE = 'relay';
+const RUN_KEY = 'running';
 const DEFAULT_GRACE_MS = 120_000;
 
 export async function openPersistence(options: PersistenceOptions): Promise<Persistence> {
@@ -59,16 +67,23 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
       database: null,
       history: null,
       storageFor: undefined,
+      crashed: false,
       purged: () => 0,
       close: async () => undefined,
     };
   }
   const db = options.databaseUrl ? await openPostgres(options.databaseUrl, { log: options.log }) : await openDatabase(options.dataDir!);
   const records = new RoomRecords(db);
+  // A mark that a run is on, removed by a clean stop: found at start, the last run crashed. (Relays
+  // sharing one Postgres server see each other's marks and ask again: the safe side.)
+  const runMark = new PgliteStorage(db, RUN_SCOPE);
+  let crashed: boolean;
   const retention = options.roomRecordRetentionMs ?? (options.visitorGraceMs ?? DEFAULT_GRACE_MS) + RESTART_ALLOWANCE_MS;
   const history = new History(db.sql, { days: options.historyDays, storeMessages: options.storeMessages, now: options.now, log: options.log ?? console.error });
   let purged = 0;
   try {
+    crashed = (await runMark.get(RUN_KEY)) !== undefined;
+    await runMark.put(RUN_KEY, { pid: process.pid, at: Date.now() });
     purged += await records.purge(retention);
     await history.purge();
   } catch (e) {
@@ -96,6 +111,7 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
     database: db,
     history,
     storageFor: (name) => records.storageFor(name),
+    crashed,
     purged: () => purged,
     close: () =>
       (closing ??= (async () => {
@@ -103,6 +119,8 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
         await running;
         await records.touch().catch((err) => options.log?.('storage: touch at close failed', err));
         await history.flushed();
+        // Called once the rooms' writes are done (node.ts): this run stopped cleanly.
+        await runMark.delete(RUN_KEY).catch((err) => options.log?.('storage: clearing the run mark failed', err));
         await db.close();
       })()),
   };

@@ -95,6 +95,14 @@ export interface AdmissionOptions {
   headersTimeoutMs?: number;
   /** How long a socket may take to send a whole request (headers and body). Default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * A WebSocket the relay has heard nothing from for this long (no message, no pong, no client
+   * heartbeat) is taken for dead (a network that vanished without closing) and dropped, as if it
+   * had closed: grace periods then run. Measured on the real clock. Default 75 s, three of the
+   * clients' 25 s heartbeats. The Node host pings a socket silent for a third of it; the
+   * Cloudflare host cannot ping and relies on the clients' heartbeats.
+   */
+  idleTimeoutMs?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -106,6 +114,7 @@ export const ADMISSION_DEFAULTS = {
   maxPendingConnectionsPerAddress: 256,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  idleTimeoutMs: 75_000,
 } as const;
 
 export type AdmissionLimits = Required<Omit<AdmissionOptions, 'now'>>;

@@ -79,6 +79,13 @@ export interface VisitorRoomOptions extends PeerOptions {
    * Default false.
    */
   hibernatable?: boolean;
+  /**
+   * After a restart, the agents of a session that was on watch again unasked. False after a crash
+   * (the Node host finds its last run did not stop cleanly): the relay may have told the visitor of
+   * a change (a session it stopped) that its storage never got, so every agent is asked again.
+   * Default true.
+   */
+  resumeUnasked?: boolean;
 }
 
 /** A socket still open when the room wakes from hibernation, as the host hands it back. */
@@ -450,7 +457,7 @@ export class VisitorRoom {
     this.agentName = r.agentName;
     for (const a of r.agents) {
       this.agents.set(agentKey(a), a);
-      (this.restoredAgents ??= new Set()).add(agentKey(a));
+      if (this.opts.resumeUnasked !== false) (this.restoredAgents ??= new Set()).add(agentKey(a));
     }
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
