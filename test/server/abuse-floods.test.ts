@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import { encodeFrame, FrameEncoding, FrameFlags, RATE_LIMITS } from '../../src/protocol/index.js';
 import WebSocket from 'ws';
 import { heapInUse } from '../support/memory.js';
 import { testRelay } from '../support/node-client.js';
@@ -136,6 +136,49 @@ test('an identity over 8 KiB is refused whole, and the stored one is kept', asyn
     await v.next('pong');
     const watch = await relay.watch(shortId, relay.token());
     assert.equal((await watch.next('watchState')).visitor.callName, 'Kept');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an agent the visitor has not answered prompts it once: asking again, on any of its sockets, prompts nobody (it hears it still waits); new requests per agent are budgeted', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const token = relay.token('Pushy');
+    const sockets = await Promise.all(Array.from({ length: 8 }, () => relay.watch(shortId, token)));
+    for (const s of sockets) await s.next('watchState');
+    sockets[0].send({ type: 'watch' });
+    await visitor.next('consentRequest');
+    for (const s of sockets) for (let i = 0; i < 10; i++) s.send({ type: 'watch' });
+    // Every ask is answered on its socket: still waiting, not watching.
+    for (const s of sockets) for (let i = 0; i < 10; i++) assert.equal((await s.next('watchState')).watching, false);
+    visitor.send({ type: 'ping', t: 1 });
+    await visitor.next('pong');
+    assert.equal(visitor.count('consentRequest'), 1, 'one prompt for the whole flood');
+    for (const s of sockets) s.close();
+    await visitor.next('consentCancelled');
+    // Withdrawing and asking again prompts anew, up to the budget (5 a minute, the first included).
+    for (let i = 1; i < RATE_LIMITS.watchRequestsPerAgentPerMinute; i++) {
+      const s = await relay.watch(shortId, token);
+      s.send({ type: 'watch' });
+      await visitor.next('consentRequest');
+      s.close();
+      await visitor.next('consentCancelled');
+    }
+    const past = await relay.watch(shortId, token);
+    past.send({ type: 'watch' });
+    const refused = await past.next('error');
+    assert.equal(refused.code, 'rateLimited');
+    assert.match(refused.message, /too many requests to watch this visitor/);
+    visitor.send({ type: 'ping', t: 2 });
+    await visitor.next('pong', (m) => m.t === 2);
+    assert.equal(visitor.count('consentRequest'), RATE_LIMITS.watchRequestsPerAgentPerMinute);
+    // Another agent still asks.
+    const other = await relay.watch(shortId, relay.token('Patient'));
+    other.send({ type: 'watch' });
+    assert.equal((await visitor.next('consentRequest')).agentName, 'Patient');
   } finally {
     await relay.close();
   }
