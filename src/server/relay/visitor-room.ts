@@ -196,8 +196,8 @@ export class VisitorRoom {
    * the first request; in memory only (a restart or a wake refills it).
    */
   private watchRequests: KeyedRateLimiter | null = null;
-  /** When the summary last went to the lobby (room clock), for coalescing identity changes (see `lobbyUpdate`). */
-  private lobbyPublishedAt = -Infinity;
+  /** When an identity change last went to the lobby (room clock), for coalescing them (see `lobbyUpdate`). */
+  private identityPublishedAt = -Infinity;
   private endReason: EndReason | null = null;
   private connectedAt = 0;
   /** When the visitor's socket left (epoch ms), or null while it is connected. */
@@ -345,7 +345,10 @@ export class VisitorRoom {
       else if (key === 'out') this.peers.out.poll();
       else if (key === 'write') this.writer.due();
       else if (key === 'live') this.assistEngine?.flushHeld();
-      else if (key === 'lobby') this.lobbyUpdate();
+      else if (key === 'lobby') {
+        this.identityPublishedAt = now;
+        this.lobbyUpdate();
+      }
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
         if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
@@ -1133,13 +1136,14 @@ export class VisitorRoom {
   private lobbyUpdate(identityOnly = false): void {
     if (this.visitorId === null) return;
     const now = this.opts.now();
-    const next = this.lobbyPublishedAt + RATE_LIMITS.lobbyIdentityUpdateMs;
+    const next = this.identityPublishedAt + RATE_LIMITS.lobbyIdentityUpdateMs;
     if (identityOnly && now < next) {
       if (this.deadlines.get('lobby') === undefined) this.deadlines.set('lobby', next);
       return;
     }
+    // The period runs from the last identity change sent (at once or coalesced).
+    if (identityOnly || this.deadlines.get('lobby') !== undefined) this.identityPublishedAt = now;
     this.deadlines.set('lobby', null);
-    this.lobbyPublishedAt = now;
     this.ctx.lobby.publish(this.summary());
   }
 
