@@ -137,7 +137,7 @@ test(`one agent searching deep into a lobby of ${VISITORS} on many sockets does 
     assert.equal(pages, 5, "the agent's burst of 5 got pages, over all its sockets");
     assert.ok(waited < 2000, `a bystander's ping waited ${waited} ms behind one agent's searches`);
     const page = lobbies.flatMap((l) => l.messages).find((m) => m.type === 'lobbyPage')!;
-    assert.equal(page.type === 'lobbyPage' && page.total, VISITORS);
+    assert.ok(page.type === "lobbyPage" && page.total >= VISITORS, "a page counts every match");
   } finally {
     await relay.close();
   }
