@@ -123,7 +123,7 @@ export class LocalRelay {
     this.admission.release(slot);
   }
 
-  /** A socket `admitEarly` refused: told why (`rateLimited`) and closed (4029, retried later). */
+  /** A socket `admitEarly` refused: told why (`rateLimited`) and closed (`CloseCode.tooManyConnections`, retried later). */
   refuseEarly(conn: Connection, why: string): void {
     this.refuse(conn, ErrorCode.rateLimited, why, CloseCode.tooManyConnections);
   }

@@ -782,7 +782,7 @@ export class VisitorRoom {
         if (seconds > 0) return this.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request to watch; you may ask again in ${seconds} s`);
         // New prompts per agent are budgeted too (withdrawing and asking again would otherwise prompt each time).
         const perMinute = RATE_LIMITS.watchRequestsPerAgentPerMinute;
-        this.watchRequests ??= new KeyedRateLimiter(perMinute, perMinute / 60, this.opts.now, 256);
+        this.watchRequests ??= new KeyedRateLimiter(perMinute, perMinute / 60, this.opts.now);
         if (!this.watchRequests.take(key)) return this.sendError(w.conn, ErrorCode.rateLimited, `too many requests to watch this visitor (at most ${perMinute} a minute); wait a minute`);
         w.requestId = randomId(9);
         this.keep(w);
