@@ -25,7 +25,7 @@ export class LobbyDirectory {
   private waitingCount = 0;
   /** JSON of each summary, made once per change and reused by every page that lists it. */
   private readonly json = new Map<string, string>();
-  /** Lower-cased search text of each summary, made on its first search and dropped on its next change. */
+  /** Lower-cased search text of each summary, made when it is set. */
   private readonly searchText = new Map<string, string>();
   /**
    * Every summary in lobby order, kept so as they change (a binary search and a splice per
@@ -66,7 +66,9 @@ export class LobbyDirectory {
     if (before) this.unorder(before);
     this.ordered.splice(this.lowerBound(v), 0, v);
     this.json.delete(v.shortId);
-    this.searchText.delete(v.shortId);
+    // Made here, not on the next search: a search then only reads (identity changes come at most
+    // once a second per visitor), so no one search pays for every visitor that changed.
+    this.searchText.set(v.shortId, visitorSearchText(v));
   }
 
   delete(shortId: string): boolean {
