@@ -60,9 +60,24 @@ export const RATE_LIMITS = {
   /** Frame bytes per visitor connection: a burst, then this many a second (32 MiB, 16 MiB). */
   frameBytesBurst: 32 * 1024 * 1024,
   frameBytesPerSecond: 16 * 1024 * 1024,
-  /** Lobby searches (`lobbyQuery`) per agent socket: a burst, then this many a second; past it `rateLimited`. */
+  /**
+   * Lobby searches (`lobbyQuery`) per agent (its agentKey, over all its lobby sockets): a burst,
+   * then this many a second; past it `rateLimited`. A search walks the whole directory, so one
+   * agent opening more sockets gets no more of them.
+   */
   lobbyQueryBurst: 5,
   lobbyQueriesPerSecond: 2,
+  /** Lobby searches per address (IPv6 by its /64), over every agent there: a burst, then this many a second. */
+  lobbyQueryBurstPerAddress: 20,
+  lobbyQueriesPerSecondPerAddress: 5,
+  /**
+   * Requests to watch that prompt the visitor (`watch` opening a new request) per agent (agentKey)
+   * per visitor room, a minute (also the burst); past it `rateLimited`. A `watch` while the
+   * agent's request is open prompts nobody again: it gets `watchState` (still waiting).
+   */
+  watchRequestsPerAgentPerMinute: 5,
+  /** A visitor's lobby entry goes to the agents at most once per this many ms for identity changes (the first at once, the newest wins). */
+  lobbyIdentityUpdateMs: 1000,
   /** Lookup-code searches per agent a minute (also the burst). */
   lookupsPerAgentPerMinute: 10,
   /** Lookup-code searches per address a minute (also the burst). */

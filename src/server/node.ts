@@ -307,6 +307,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return;
     }
     const address = req.socket.remoteAddress ?? '?';
+    // The address's limits (connection attempts, open sockets) come first: an address past them
+    // costs no token or cookie check (a database or key-server look-up), and the sockets it holds
+    // while theirs are checked count as open (and as pending until the check ends).
+    const slot = { address };
+    const refused = relay.admitEarly(slot);
+    if (refused) {
+      pending.done(socket);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => ws.terminate());
+        relay.refuseEarly(toConnection(ws, `c${++nextId}`, address), refused);
+      });
+      return;
+    }
+    // Freed if the socket never becomes a connection (a no-op once onConnect took it over).
+    socket.once('close', () => relay.releaseEarly(slot));
     // The token is checked before the upgrade completes (asynchronously, as a Worker does); a
     // refused one still gets its socket, and on it the error and close code that say why.
     // A token (`?token=`, e.g. <upscope-viewer> in a site's own console) is checked as it is; without
@@ -324,7 +339,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ticketFor(route, address, verifier).then(
       async (checked) => {
         await options.admissionGate?.();
-        if (socket.destroyed) return;
+        pending.done(socket);
+        if (socket.destroyed) return relay.releaseEarly(slot);
         // Its credentials were checked before its session signed out or its agent was removed or
         // reset (which closed the sockets they had open): refused as any revoked credential is.
         const revoked = (bySession !== null && signedOut.since(bySession, checkedAt)) || (!!checked.agent && revokedAgents.since(agentKey(checked.agent), checkedAt));
@@ -349,10 +365,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             guarded('close', () => relay.onClose(conn));
           });
           ws.on('error', () => ws.terminate());
-          relay.onConnect(conn, ticket).catch((err) => console.error('relay: connect failed', err));
+          relay.onConnect(conn, ticket, slot).catch((err) => console.error('relay: connect failed', err));
         });
       },
-      () => socket.destroy(),
+      () => {
+        pending.done(socket);
+        relay.releaseEarly(slot);
+        socket.destroy();
+      },
     );
   });
 

@@ -1,18 +1,21 @@
 /**
  * The Node host's bound on sockets that are not WebSockets yet, per address. Counted from the
- * moment a socket connects until it is upgraded or closes; past the bound a new socket from that
- * address is destroyed at once. With the server's header timeout this keeps sockets that never
+ * moment a socket connects until it closes or the host says its upgrade is settled (`done`:
+ * after its token or cookie was checked, not when the upgrade request came, so sockets waiting
+ * on a slow check stay counted); past the bound a new socket from that address is destroyed at
+ * once. With the server's header timeout this keeps sockets that never
  * finish their request headers from using up the relay's file descriptors, while other addresses
  * connect as usual.
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { addressKey } from './relay/admission.js';
 
-export function limitPendingConnections(server: Server, maxPerAddress: number): { count(): number } {
-  const pending = new Map<Socket, string>();
+export function limitPendingConnections(server: Server, maxPerAddress: number): { count(): number; done(socket: Socket | Duplex): void } {
+  const pending = new Map<Socket | Duplex, string>();
   const perAddress = new Map<string, number>();
-  const done = (socket: Socket) => {
+  const done = (socket: Socket | Duplex) => {
     const key = pending.get(socket);
     if (key === undefined) return;
     pending.delete(socket);
@@ -28,6 +31,5 @@ export function limitPendingConnections(server: Server, maxPerAddress: number): 
     pending.set(socket, key);
     socket.once('close', () => done(socket));
   });
-  server.on('upgrade', (_req, socket: Socket) => done(socket));
-  return { count: () => pending.size };
+  return { count: () => pending.size, done };
 }

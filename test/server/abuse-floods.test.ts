@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
+import { encodeFrame, FrameEncoding, FrameFlags, RATE_LIMITS } from '../../src/protocol/index.js';
 import WebSocket from 'ws';
 import { heapInUse } from '../support/memory.js';
-import { testRelay } from '../support/node-client.js';
+import { testRelay, type TestClient } from '../support/node-client.js';
 import { nodeOnly } from '../support/relay-host.js';
 import { headerOnlyImage } from '../support/tile-images.js';
 
@@ -136,6 +136,78 @@ test('an identity over 8 KiB is refused whole, and the stored one is kept', asyn
     await v.next('pong');
     const watch = await relay.watch(shortId, relay.token());
     assert.equal((await watch.next('watchState')).visitor.callName, 'Kept');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('an agent the visitor has not answered prompts it once: asking again, on any of its sockets, prompts nobody (it hears it still waits); new requests per agent are budgeted', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const token = relay.token('Pushy');
+    const sockets = await Promise.all(Array.from({ length: 8 }, () => relay.watch(shortId, token)));
+    for (const s of sockets) await s.next('watchState');
+    sockets[0].send({ type: 'watch' });
+    await visitor.next('consentRequest');
+    for (const s of sockets) for (let i = 0; i < 10; i++) s.send({ type: 'watch' });
+    // Every ask is answered on its socket: still waiting, not watching.
+    for (const s of sockets) for (let i = 0; i < 10; i++) assert.equal((await s.next('watchState')).watching, false);
+    visitor.send({ type: 'ping', t: 1 });
+    await visitor.next('pong');
+    assert.equal(visitor.count('consentRequest'), 1, 'one prompt for the whole flood');
+    for (const s of sockets) s.close();
+    await visitor.next('consentCancelled');
+    // Withdrawing and asking again prompts anew, up to the budget (5 a minute, the first included).
+    for (let i = 1; i < RATE_LIMITS.watchRequestsPerAgentPerMinute; i++) {
+      const s = await relay.watch(shortId, token);
+      s.send({ type: 'watch' });
+      await visitor.next('consentRequest');
+      s.close();
+      await visitor.next('consentCancelled');
+    }
+    const past = await relay.watch(shortId, token);
+    past.send({ type: 'watch' });
+    const refused = await past.next('error');
+    assert.equal(refused.code, 'rateLimited');
+    assert.match(refused.message, /too many requests to watch this visitor/);
+    visitor.send({ type: 'ping', t: 2 });
+    await visitor.next('pong', (m) => m.t === 2);
+    assert.equal(visitor.count('consentRequest'), RATE_LIMITS.watchRequestsPerAgentPerMinute);
+    // Another agent still asks.
+    const other = await relay.watch(shortId, relay.token('Patient'));
+    other.send({ type: 'watch' });
+    assert.equal((await visitor.next('consentRequest')).agentName, 'Patient');
+  } finally {
+    await relay.close();
+  }
+});
+
+test("a visitor's identity changes reach the agents' lobbies at most about once a second: the first at once, the newest last", async () => {
+  const relay = await testRelay();
+  try {
+    const agents = await Promise.all(Array.from({ length: 3 }, (_, i) => relay.lobby(relay.token(`Agent ${i}`))));
+    for (const a of agents) await a.next('lobby');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const mine = (a: TestClient) => a.messages.flatMap((m) => (m.type === 'visitorUpdated' && m.visitor.shortId === shortId && m.visitor.callName?.startsWith('n') ? [m.visitor.callName] : []));
+    const t0 = Date.now();
+    let i = 0;
+    // 3.6 KiB of identity, fifty times a second (the visitor's message budget allows it).
+    for (; Date.now() - t0 < 2000; i++) {
+      visitor.send({ type: 'updateConnection', identity: { callName: `n${i}`, metadata: Object.fromEntries(Array.from({ length: 4 }, (_, k) => [`note${k}`, 'x'.repeat(900)])) } });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const a of agents) await a.next('visitorUpdated', (m) => m.visitor.callName === `n${i - 1}`, 5000);
+    const seconds = (Date.now() - t0) / 1000;
+    assert.equal(visitor.count('error'), 0);
+    for (const a of agents) {
+      const seen = mine(a);
+      assert.equal(seen[0], 'n0', 'the first change goes at once');
+      assert.equal(seen.at(-1), `n${i - 1}`, 'the newest wins');
+      assert.ok(seen.length <= Math.ceil(seconds) + 2, `${i} changes in ${seconds} s reached an agent ${seen.length} times`);
+    }
   } finally {
     await relay.close();
   }

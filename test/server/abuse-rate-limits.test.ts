@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testRelay } from '../support/node-client.js';
+import { RATE_LIMITS } from '../../src/protocol/index.js';
+import { testRelay, type TestClient } from '../support/node-client.js';
 import { HOST, nodeOnly } from '../support/relay-host.js';
 
 test('lookup-code searches are rate limited per address, across agents', async () => {
@@ -194,30 +195,50 @@ test('new help requests are rate limited per address, so one address cannot fill
   }
 });
 
-test('lobby searches have their own budget per socket: a burst past it gets rateLimited, and other sockets are answered meanwhile', async () => {
-  const relay = await testRelay();
+test('lobby searches are budgeted per agent over all its sockets, and per address over all its agents; a refill lets more through', async () => {
+  const T = Date.UTC(2026, 0, 1);
+  const relay = await testRelay({ clock: T });
   try {
     for (let i = 0; i < 3; i++) {
       const visitor = await relay.visitor();
       await visitor.next('welcome');
       visitor.send({ type: 'updateConnection', identity: { callName: `Searchable ${i}` } });
     }
-    const searcher = await relay.lobby(relay.token('Searcher'));
-    const other = await relay.lobby(relay.token('Other'));
-    await searcher.next('lobby');
-    await other.next('lobby');
-    const QUERIES = 20;
-    for (let i = 0; i < QUERIES; i++) searcher.send({ type: 'lobbyQuery', query: 'zzz-no-match', offset: 0, limit: 1 });
-    searcher.send({ type: 'ping', t: 1 });
-    other.send({ type: 'ping', t: 2 });
-    assert.equal((await other.next('pong')).t, 2, 'the other socket is answered');
-    await searcher.next('pong');
-    const pages = searcher.count('lobbyPage');
-    const limited = searcher.messages.flatMap((m) => (m.type === 'error' && m.code === 'rateLimited' ? [m] : []));
-    assert.equal(pages + limited.length, QUERIES, 'every query is answered: a page or an error');
-    assert.ok(pages >= 5 && pages <= 7, `the burst of 5 (and what refilled meanwhile) got pages: ${pages}`);
-    assert.match(limited[0].message, /lobby searches/);
-    assert.ok(!searcher.messages.some((m) => m.type === 'error' && m.code !== 'rateLimited'), 'nothing else went wrong');
+    const answers = async (l: TestClient, queries: number) => {
+      for (let i = 0; i < queries; i++) l.send({ type: 'lobbyQuery', query: 'zzz-no-match', offset: 0, limit: 1 });
+      l.send({ type: 'ping', t: 1 });
+      await l.next('pong', (m) => m.t === 1);
+      const limited = l.messages.filter((m) => m.type === 'error' && m.code === 'rateLimited');
+      assert.ok(!l.messages.some((m) => m.type === 'error' && m.code !== 'rateLimited'), 'nothing else went wrong');
+      assert.equal(l.count('lobbyPage') + limited.length, queries, 'every query is answered: a page or an error');
+      return { pages: l.count('lobbyPage'), limited };
+    };
+    // One agent, three sockets (the clock stands still): its burst of 5 over all of them.
+    const token = relay.token('Searcher');
+    const sockets = [await relay.lobby(token), await relay.lobby(token), await relay.lobby(token)];
+    let pages = 0;
+    for (const s of sockets) {
+      await s.next('lobby');
+      const got = await answers(s, 4);
+      pages += got.pages;
+      if (got.limited.length) assert.match((got.limited[0] as { message: string }).message, /lobby searches/);
+    }
+    assert.equal(pages, RATE_LIMITS.lobbyQueryBurst, 'more sockets buy no more searches');
+    // Other agents from the same address have their own burst, until the address's is spent.
+    let others = 0;
+    for (let i = 0; i < 4; i++) {
+      const other = await relay.lobby(relay.token(`Other ${i}`));
+      await other.next('lobby');
+      others += (await answers(other, RATE_LIMITS.lobbyQueryBurst)).pages;
+    }
+    assert.equal(RATE_LIMITS.lobbyQueryBurst + others, RATE_LIMITS.lobbyQueryBurstPerAddress, "the address's burst, over its agents");
+    const late = await relay.lobby(relay.token('Late'));
+    await late.next('lobby');
+    assert.equal((await answers(late, 1)).pages, 0, 'a fresh agent from a spent address is refused');
+    // A second later the address has more.
+    await relay.server.setNow(T + 1000);
+    late.send({ type: 'lobbyQuery', query: '', offset: 0, limit: 1 });
+    await late.next('lobbyPage');
   } finally {
     await relay.close();
   }

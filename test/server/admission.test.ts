@@ -215,3 +215,67 @@ test('a client-sent cf-connecting-ip does not change the address its limits coun
     await relay.close();
   }
 });
+
+test('an address is admitted before its credentials are checked: past its socket cap, sockets waiting for their check are refused at once, not held', async () => {
+  const relay = await testRelay({ maxConnectionsPerAddress: 20 });
+  const server = relay.server;
+  const sockets: WebSocket[] = [];
+  let hold: Awaited<ReturnType<typeof server.holdAdmissions>> | null = null;
+  try {
+    const token = relay.token('Patient');
+    const wsUrl = server.url.replace('http', 'ws');
+    // Every check is held once done (as a slow key server or database would hold it).
+    hold = await server.holdAdmissions();
+    const closes: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const ws = new WebSocket(`${wsUrl}/parties/agents/lobby?token=${token}`, { localAddress: ATTACKER });
+      ws.on('error', () => undefined);
+      ws.on('close', (code) => closes.push(code));
+      sockets.push(ws);
+    }
+    // The address's 20 wait for their check; the other 40 are refused meanwhile, each told why.
+    for (let i = 0; closes.length < 40 || (await hold.held()) < 20; i++) {
+      assert.ok(i < 600, `40 refused and 20 held: ${closes.length} refused, ${await hold.held()} held`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.deepEqual([...new Set(closes)], [4029]);
+    assert.equal(await hold.held(), 20, 'no socket past the cap reaches the check');
+    if (HOST === 'node') assert.ok(server.node!.pendingConnections() >= 20, 'the sockets waiting for their check count as pending');
+    await hold.release();
+    // Once checked, the 20 are the address's open sockets: one more is refused, from elsewhere one gets in.
+    const extra = await TestClient.open(`${wsUrl}/parties/agents/lobby?token=${token}`, ATTACKER);
+    assert.equal((await extra.waitClose()).code, 4029);
+    const other = await relay.lobby(token);
+    await other.next('agentWelcome');
+  } finally {
+    for (const s of sockets) s.terminate();
+    await hold?.release();
+    await relay.close();
+  }
+});
+
+test('an address past its connection-attempt budget costs no session look-up: its cookies are not checked', { skip: nodeOnly('the Node host checks cookies against its accounts; the Cloudflare worker already asks the address limits first (admit.ts)') }, async () => {
+  const relay = await testRelay({ clock: Date.UTC(2026, 0, 1), connectionBurstPerAddress: 30, connectionsPerSecondPerAddress: 1 });
+  const server = relay.server;
+  try {
+    const accounts = (await server.accounts()) as unknown as { session: (s: unknown) => Promise<unknown> };
+    let lookups = 0;
+    const session = accounts.session.bind(accounts);
+    accounts.session = (s) => (lookups++, session(s));
+    const url = `${server.url.replace('http', 'ws')}/parties/agents/lobby`;
+    const codes = new Map<number, number>();
+    await Promise.all(
+      Array.from({ length: 150 }, (_, i) => new Promise<void>((ok) => {
+        const ws = new WebSocket(url, { headers: { cookie: `upscope_agent=made-up-${i}`, origin: server.url }, localAddress: ATTACKER });
+        ws.on('close', (code) => (codes.set(code, (codes.get(code) ?? 0) + 1), ok()));
+        ws.on('error', () => ok());
+      })),
+    );
+    // The clock stands still: the 30 of the burst are checked (and refused, 4001), the rest are not.
+    assert.equal(codes.get(4001), 30);
+    assert.equal(codes.get(4029), 120);
+    assert.equal(lookups, 30, 'a session look-up only for the attempts within the budget');
+  } finally {
+    await relay.close();
+  }
+});

@@ -206,7 +206,7 @@ test('rate limits hold across a hibernation: a socket that spent its budget does
     visitor.send({ type: 'ping', t: 10 });
     await visitor.next('pong', (m) => m.t === 10);
 
-    // The lobby's search budget (5, then 2 a second) the same way.
+    // The lobby's search budget (per agent: 5, then 2 a second) the same way, kept in the lobby's storage.
     const lobby = await relay.lobby(relay.token('Searcher'));
     await lobby.next('lobby');
     for (let i = 0; i < 5; i++) lobby.send({ type: 'lobbyQuery', query: '', offset: 0, limit: 10 });

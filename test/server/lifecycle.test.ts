@@ -23,6 +23,8 @@ test('a whole session with one visitor and two agents over real WebSockets', asy
     // Identity: null and missing fields keep what was stored.
     visitor.send({ type: 'updateConnection', identity: { uniqueId: 'u-42', callName: 'Jane', tags: ['vip'], metadata: { plan: 'pro' } } });
     await bob.next('visitorUpdated', (m) => m.visitor.callName === 'Jane');
+    // Identity changes reach the lobbies at most once a second (the first at once): the next comes a second later.
+    await relay.server.setNow(start + RATE_LIMITS.lobbyIdentityUpdateMs);
     visitor.send({ type: 'updateConnection', identity: { callName: null, tags: ['vip', 'checkout'] } });
     const kept = await bob.next('visitorUpdated', (m) => m.visitor.tags.length === 2);
     assert.equal(kept.visitor.callName, 'Jane');
@@ -67,7 +69,7 @@ test('a whole session with one visitor and two agents over real WebSockets', asy
     bobWatch.send({ type: 'watch' });
     assert.equal((await bobWatch.next('error')).code, 'rateLimited');
     // After it, Bob asks again and is allowed: two observers.
-    await relay.server.setNow(start + RATE_LIMITS.watchDeclineCooldownMs);
+    await relay.server.setNow(start + RATE_LIMITS.lobbyIdentityUpdateMs + RATE_LIMITS.watchDeclineCooldownMs);
     bobWatch.send({ type: 'watch' });
     const ask3 = await visitor.next('consentRequest');
     visitor.send({ type: 'consent', requestId: ask3.requestId, allow: true });

@@ -99,3 +99,46 @@ test(`a lobby of ${VISITORS} visitors with large identities: a bounded first mes
     await relay.close();
   }
 });
+
+test(`one agent searching deep into a lobby of ${VISITORS} on many sockets does not stall the relay: searches are budgeted per agent, and each reads off a kept order`, { skip: nodeOnly('drives the in-process core with 10 000 sockets made in memory, and times the one process') }, async () => {
+  // The relay's clock stands still: no budget refills however long the loaded machine takes.
+  const relay = await testRelay({ clock: Date.UTC(2026, 0, 1), requestsPerAddressPerMinute: 1_000_000, connectionBurstPerAddress: 1_000_000, maxConnectionsPerAddress: 1_000_000 });
+  try {
+    const core = relay.server.node!.relay;
+    for (let i = 0; i < VISITORS; i++) {
+      const conn: Connection = { id: `mem-${i}`, address: '10.0.0.1', send() {}, close() {}, bufferedAmount: () => 0 };
+      const route = parseRoute(`/parties/visitor/lobby-cpu-${i}-${process.pid}`) as ConnectRequest;
+      await core.onConnect(conn, await ticketFor(route, conn.address, relay.server.tokens));
+      core.onMessage(conn, JSON.stringify({ type: 'updateConnection', identity: largeIdentity(i) }));
+    }
+    const bystander = await relay.visitor();
+    await bystander.next('welcome');
+    const token = relay.token('Searcher');
+    const lobbies = await Promise.all(Array.from({ length: 30 }, () => relay.lobby(token)));
+    await Promise.all(lobbies.map((l) => l.next('lobby', () => true, 30_000)));
+    // Search texts are made on a visitor's first search (and again after it changes): made here
+    // by another agent, so what is timed below is the searches alone.
+    const warm = await relay.lobby(relay.token('Warm'));
+    warm.send({ type: 'lobbyQuery', query: 'x', offset: 0, limit: 1 });
+    await warm.next('lobbyPage', () => true, 60_000);
+    // 150 searches matching everyone, each asking for a page far down the list.
+    for (const l of lobbies) for (let q = 0; q < 5; q++) l.send({ type: 'lobbyQuery', query: 'x', offset: VISITORS - 300, limit: MAX_LOBBY_PAGE });
+    const t = Date.now();
+    bystander.send({ type: 'ping', t: 1 });
+    await bystander.next('pong', () => true, 30_000);
+    const waited = Date.now() - t;
+    for (const l of lobbies) {
+      l.send({ type: 'ping', t: 2 });
+      await l.next('pong', () => true, 30_000);
+    }
+    const pages = lobbies.reduce((n, l) => n + l.count('lobbyPage'), 0);
+    const limited = lobbies.reduce((n, l) => n + l.messages.filter((m) => m.type === 'error' && m.code === 'rateLimited').length, 0);
+    assert.equal(pages + limited, 150, 'every search is answered: a page or rateLimited');
+    assert.equal(pages, 5, "the agent's burst of 5 got pages, over all its sockets");
+    assert.ok(waited < 2000, `a bystander's ping waited ${waited} ms behind one agent's searches`);
+    const page = lobbies.flatMap((l) => l.messages).find((m) => m.type === 'lobbyPage')!;
+    assert.ok(page.type === "lobbyPage" && page.total >= VISITORS, "a page counts every match");
+  } finally {
+    await relay.close();
+  }
+});

@@ -3,15 +3,19 @@ import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
 import { ErrorCode, RATE_LIMITS } from '../../src/protocol/index.js';
 
-test('asking to watch again repeats the open request; leaving withdraws it', async () => {
+test('asking to watch again while the request is open prompts nobody again (the agent hears it still waits); leaving withdraws it', async () => {
   const relay = await testRelay();
   try {
     const v = await relay.visitor();
     const { shortId } = await v.next('welcome');
     const w = await relay.watch(shortId, relay.token('Pushy'));
+    await w.next('watchState');
     for (let i = 0; i < 5; i++) w.send({ type: 'watch' });
     const first = await v.next('consentRequest');
-    for (let i = 1; i < 5; i++) assert.equal((await v.next('consentRequest')).requestId, first.requestId, 'one prompt, asked again');
+    for (let i = 1; i < 5; i++) assert.equal((await w.next('watchState')).watching, false, 'still waiting');
+    v.send({ type: 'ping', t: 1 });
+    await v.next('pong');
+    assert.equal(v.count('consentRequest'), 1, 'one prompt');
     w.close();
     assert.equal((await v.next('consentCancelled')).requestId, first.requestId);
     // Answering the withdrawn prompt lets nobody in.

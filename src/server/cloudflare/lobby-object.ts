@@ -15,7 +15,7 @@
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
 import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
-import { Lobby, type LookupBudget } from '../relay/lobby.js';
+import { Lobby, LOOKUP_BUDGETS, type LookupBudget } from '../relay/lobby.js';
 import type { BucketState } from '../relay/rate-limit.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
 import type { Refusal } from '../relay/admission.js';
@@ -39,7 +39,7 @@ const SIGNED_OUT_KEY = 'r:';
 const REVOKED_KEY = 'a:';
 /** How long a revocation is remembered for sockets still being admitted: far longer than an admission takes. */
 const REVOCATION_KEPT_MS = 10 * 60_000;
-/** `l:agent:{agentKey}` / `l:address:{address}`: what is left of a look-up budget (see `keepLookup`). */
+/** `l:{kind}:{agentKey or address}` (`agent`, `address`, `searchAgent`, `searchAddress`): what is left of a look-up or search budget (see `keepLookup`). */
 const LOOKUPS = 'l:';
 
 interface Stamp {
@@ -69,7 +69,7 @@ export class LobbyObject extends Server<Env> {
       const budgets = await this.ctx.storage.list<BucketState>({ prefix: LOOKUPS });
       for (const [key, state] of budgets) {
         const [kind, ...rest] = key.slice(LOOKUPS.length).split(':');
-        if ((kind === 'agent' || kind === 'address') && lobby.restoreLookups(kind, rest.join(':'), state)) this.lookupsKept.set(key, state[1]);
+        if (LOOKUP_BUDGETS.includes(kind as LookupBudget) && lobby.restoreLookups(kind as LookupBudget, rest.join(':'), state)) this.lookupsKept.set(key, state[1]);
         else await this.ctx.storage.delete(key);
       }
       const summaries = await this.ctx.storage.list<VisitorSummary>({ prefix: SUMMARY });

@@ -200,6 +200,16 @@ export class Admission {
     this.counted.add(socket);
   }
 
+  /**
+   * A socket admitted as `from` (a stand-in the host counted before it had a connection) is now
+   * `to`: the count goes with it, no attempt is taken and no cap applies again. A stand-in already
+   * released is counted again, as {@link Admission.restore} does.
+   */
+  handOver(from: Admitted, to: Admitted): void {
+    if (this.counted.delete(from)) this.counted.add(to);
+    else this.restore(to);
+  }
+
   /** The socket closed (or was handed over): its slot is free again. Safe to call twice. */
   release(socket: Admitted): void {
     if (!this.counted.delete(socket)) return;

@@ -7,24 +7,32 @@
  */
 import { MAX_LOBBY_PAGE, MAX_LOBBY_PAGE_CHARS, searchWords, textMatches, visitorSearchText, type VisitorSummary } from '../../protocol/index.js';
 
-/** Lobby order: waiting visitors by request (oldest first), then the rest by connection (newest first). */
+/**
+ * Lobby order: waiting visitors by request (oldest first), then the rest by connection (newest
+ * first); ties by shortId, so it is a total order (the directory finds a summary in it by
+ * binary search).
+ */
 export function lobbyOrder(a: VisitorSummary, b: VisitorSummary): number {
-  if (a.pendingRequestAt !== null && b.pendingRequestAt !== null) return a.pendingRequestAt - b.pendingRequestAt;
+  const byShortId = a.shortId < b.shortId ? -1 : a.shortId > b.shortId ? 1 : 0;
+  if (a.pendingRequestAt !== null && b.pendingRequestAt !== null) return a.pendingRequestAt - b.pendingRequestAt || byShortId;
   if (a.pendingRequestAt !== null) return -1;
   if (b.pendingRequestAt !== null) return 1;
-  return b.connectedAt - a.connectedAt || (a.shortId < b.shortId ? -1 : a.shortId > b.shortId ? 1 : 0);
+  return b.connectedAt - a.connectedAt || byShortId;
 }
-
-/** Past this many, a page sorts every match rather than keeping the first ones aside. */
-const MAX_SELECTED = 1024;
 
 export class LobbyDirectory {
   private readonly visitors = new Map<string, VisitorSummary>();
   private waitingCount = 0;
   /** JSON of each summary, made once per change and reused by every page that lists it. */
   private readonly json = new Map<string, string>();
-  /** Lower-cased search text of each summary, made on its first search and dropped on its next change. */
+  /** Lower-cased search text of each summary, made when it is set. */
   private readonly searchText = new Map<string, string>();
+  /**
+   * Every summary in lobby order, kept so as they change (a binary search and a splice per
+   * change): a page is read off it, so no search sorts the directory, and a blank one (the
+   * console scrolling) reads only its own rows.
+   */
+  private readonly ordered: VisitorSummary[] = [];
 
   get total(): number {
     return this.visitors.size;
@@ -55,8 +63,12 @@ export class LobbyDirectory {
     if (before?.pendingRequestAt != null) this.waitingCount--;
     if (v.pendingRequestAt !== null) this.waitingCount++;
     this.visitors.set(v.shortId, v);
+    if (before) this.unorder(before);
+    this.ordered.splice(this.lowerBound(v), 0, v);
     this.json.delete(v.shortId);
-    this.searchText.delete(v.shortId);
+    // Made here, not on the next search: a search then only reads (identity changes come at most
+    // once a second per visitor), so no one search pays for every visitor that changed.
+    this.searchText.set(v.shortId, visitorSearchText(v));
   }
 
   delete(shortId: string): boolean {
@@ -64,6 +76,7 @@ export class LobbyDirectory {
     if (!before) return false;
     if (before.pendingRequestAt !== null) this.waitingCount--;
     this.visitors.delete(shortId);
+    this.unorder(before);
     this.json.delete(shortId);
     this.searchText.delete(shortId);
     return true;
@@ -76,38 +89,49 @@ export class LobbyDirectory {
    */
   page(query: string, offset: number, limit = MAX_LOBBY_PAGE): { total: number; json: string; count: number } {
     const words = searchWords(query);
-    const want = offset + Math.min(limit, MAX_LOBBY_PAGE);
-    // The first `want` matches in lobby order, kept sorted as they are found: no sort of the
-    // whole directory per page (unless the page is far down it).
-    const select = want <= MAX_SELECTED;
+    const want = Math.min(limit, MAX_LOBBY_PAGE);
+    // Read off the kept order: a blank query takes its rows directly; a search tests each visitor
+    // once (for the total) and keeps only the page's rows.
     const found: VisitorSummary[] = [];
-    let total = 0;
-    for (const v of this.visitors.values()) {
-      if (!this.matches(v, words)) continue;
-      total++;
-      if (!select) found.push(v);
-      else if (found.length < want || lobbyOrder(v, found[found.length - 1]) < 0) {
-        let lo = 0;
-        let hi = found.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (lobbyOrder(found[mid], v) <= 0) lo = mid + 1;
-          else hi = mid;
-        }
-        found.splice(lo, 0, v);
-        if (found.length > want) found.pop();
+    let total: number;
+    if (words.length === 0) {
+      total = this.ordered.length;
+      for (let i = offset; i < total && found.length < want; i++) found.push(this.ordered[i]);
+    } else {
+      total = 0;
+      for (const v of this.ordered) {
+        if (!this.matches(v, words)) continue;
+        if (total >= offset && found.length < want) found.push(v);
+        total++;
       }
     }
-    if (!select) found.sort(lobbyOrder);
     const parts: string[] = [];
     let chars = 2;
-    for (let i = offset; i < found.length && parts.length < Math.min(limit, MAX_LOBBY_PAGE); i++) {
-      const text = this.jsonOf(found[i].shortId)!;
+    for (const v of found) {
+      const text = this.jsonOf(v.shortId)!;
       if (parts.length > 0 && chars + text.length + 1 > MAX_LOBBY_PAGE_CHARS) break;
       parts.push(text);
       chars += text.length + 1;
     }
     return { total, json: `[${parts.join(',')}]`, count: parts.length };
+  }
+
+  /** Where `v` goes in (or is in) the kept order. */
+  private lowerBound(v: VisitorSummary): number {
+    let lo = 0;
+    let hi = this.ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lobbyOrder(this.ordered[mid], v) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private unorder(v: VisitorSummary): void {
+    let i = this.lowerBound(v);
+    if (this.ordered[i] !== v) i = this.ordered.indexOf(v);
+    if (i >= 0) this.ordered.splice(i, 1);
   }
 
   private matches(v: VisitorSummary, words: readonly string[]): boolean {

@@ -18,7 +18,7 @@ import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
 import { Peers, type PeerOptions } from './peers.js';
-import { KeyedRateLimiter, TokenBucket, type BucketState } from './rate-limit.js';
+import { KeyedRateLimiter, type BucketState } from './rate-limit.js';
 import type { Alarm, Connection, LobbyLink, LookupCode, SocketMemo } from './seams.js';
 
 /** Lobby options. Times in milliseconds. */
@@ -30,16 +30,22 @@ export interface LobbyOptions extends PeerOptions {
   /** Code look-ups per address per minute. Default 30. */
   lookupsPerAddressPerMinute?: number;
   /**
-   * Keeps what an agent (by agentKey) or an address has left of its look-ups after it spent one,
-   * where the host may drop the lobby's memory while it runs (a hibernating Durable Object keeps
-   * it in storage, and gives it back with {@link Lobby.restoreLookups} when it wakes). Absent where
-   * the lobby's memory lives as long as the relay (Node).
+   * Keeps what an agent (by agentKey) or an address has left of its look-ups or its searches after
+   * it spent one, where the host may drop the lobby's memory while it runs (a hibernating Durable
+   * Object keeps it in storage, and gives it back with {@link Lobby.restoreLookups} when it wakes).
+   * Absent where the lobby's memory lives as long as the relay (Node).
    */
   keepLookups?(kind: LookupBudget, key: string, state: BucketState): void;
 }
 
-/** Whose look-up budget: an agent's (its agentKey) or an address's. */
-export type LookupBudget = 'agent' | 'address';
+/**
+ * Whose budget: an agent's (its agentKey) or an address's code look-ups (`findByCode`), or an
+ * agent's or an address's lobby searches (`lobbyQuery`).
+ */
+export type LookupBudget = 'agent' | 'address' | 'searchAgent' | 'searchAddress';
+
+/** Every kind of {@link LookupBudget}, to tell a kept one from anything else. */
+export const LOOKUP_BUDGETS: readonly LookupBudget[] = ['agent', 'address', 'searchAgent', 'searchAddress'];
 
 /** `lobbyCounts` go out at most this often, in ms. */
 const COUNTS_EVERY_MS = 1000;
@@ -70,8 +76,12 @@ export class Lobby implements LobbyLink {
   private readonly lookupsPerAgent: KeyedRateLimiter;
   private readonly lookupsPerAddress: KeyedRateLimiter;
   private readonly keepLookups: LobbyOptions['keepLookups'];
-  /** Each lobby socket's budget of `lobbyQuery` (a search walks the whole directory): made on its first query. */
-  private readonly queryBudgets = new Map<string, TokenBucket>();
+  /**
+   * `lobbyQuery` budgets (a search walks the whole directory) per agent (agentKey) and per
+   * address, over all their lobby sockets: more sockets buy no more searches.
+   */
+  private readonly queriesPerAgent: KeyedRateLimiter;
+  private readonly queriesPerAddress: KeyedRateLimiter;
   private countsSent = { total: 0, waiting: 0, at: 0 };
 
   constructor(
@@ -85,6 +95,8 @@ export class Lobby implements LobbyLink {
     this.lookupsPerAgent = new KeyedRateLimiter(perAgent, perAgent / 60, this.now);
     const perAddress = options.lookupsPerAddressPerMinute ?? RATE_LIMITS.lookupsPerAddressPerMinute;
     this.lookupsPerAddress = new KeyedRateLimiter(perAddress, perAddress / 60, this.now);
+    this.queriesPerAgent = new KeyedRateLimiter(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now);
+    this.queriesPerAddress = new KeyedRateLimiter(RATE_LIMITS.lobbyQueryBurstPerAddress, RATE_LIMITS.lobbyQueriesPerSecondPerAddress, this.now);
     this.keepLookups = options.keepLookups;
     this.peers = new Peers(
       options,
@@ -129,13 +141,7 @@ export class Lobby implements LobbyLink {
     const agent = ticket.agent!;
     this.agents.set(conn.id, agent);
     this.peers.add(conn, { frames: false, memo });
-    if (memo?.queryBudget) this.queryBudgets.set(conn.id, this.queryBudget(memo.queryBudget));
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.now()));
-  }
-
-  /** A socket's search budget: full, or as it kept it through a wake. */
-  private queryBudget(from: BucketState | null): TokenBucket {
-    return new TokenBucket(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now, from);
   }
 
   /**
@@ -144,13 +150,26 @@ export class Lobby implements LobbyLink {
    * not a budget), so the host may forget it.
    */
   restoreLookups(kind: LookupBudget, key: string, state: BucketState): boolean {
-    if (typeof key !== 'string' || !Array.isArray(state)) return false;
-    return (kind === 'agent' ? this.lookupsPerAgent : this.lookupsPerAddress).restore(key, state);
+    if (typeof key !== 'string' || !Array.isArray(state) || !LOOKUP_BUDGETS.includes(kind)) return false;
+    return this.budget(kind).restore(key, state);
   }
 
-  /** After this long (ms) a kept look-up budget is full again, whatever it was: the host may forget it. */
+  /** After this long (ms) a kept look-up or search budget is full again, whatever it was: the host may forget it. */
   get lookupRefillMs(): number {
-    return Math.max(this.lookupsPerAgent.refillMs, this.lookupsPerAddress.refillMs);
+    return Math.max(...LOOKUP_BUDGETS.map((kind) => this.budget(kind).refillMs));
+  }
+
+  private budget(kind: LookupBudget): KeyedRateLimiter {
+    return { agent: this.lookupsPerAgent, address: this.lookupsPerAddress, searchAgent: this.queriesPerAgent, searchAddress: this.queriesPerAddress }[kind];
+  }
+
+  /** Takes one from the agent's and then the address's budget of `kind`; what was spent is kept (where the host may lose memory). A refused one spends nothing more. */
+  private spend(agentKind: LookupBudget, addressKind: LookupBudget, key: string, address: string): boolean {
+    const byAgent = this.budget(agentKind).take(key);
+    const byAddress = byAgent && this.budget(addressKind).take(address);
+    if (byAgent) this.keepLookups?.(agentKind, key, this.budget(agentKind).state(key)!);
+    if (byAddress) this.keepLookups?.(addressKind, address, this.budget(addressKind).state(address)!);
+    return byAddress;
   }
 
   /** After a wake: counts that were due before it (sent at most once a second) may never have gone out, so the current ones go out now. */
@@ -160,7 +179,6 @@ export class Lobby implements LobbyLink {
 
   onClose(conn: Connection): void {
     this.agents.delete(conn.id);
-    this.queryBudgets.delete(conn.id);
     this.peers.drop(conn);
     this.deadlines.set(`token:${conn.id}`, null);
   }
@@ -183,24 +201,14 @@ export class Lobby implements LobbyLink {
       case 'findByCode': {
         // Per agent by its issuer and id (agentKey): a site's agent with the same sub is another agent;
         // per address by addressKey (IPv6 by its /64, as admission counts).
-        const key = agentKey(agent);
-        const address = addressKey(conn.address);
-        const byAgent = this.lookupsPerAgent.take(key);
-        const byAddress = byAgent && this.lookupsPerAddress.take(address);
-        // What was spent is kept (where the host may lose memory); a refused look-up spends nothing.
-        if (byAgent) this.keepLookups?.('agent', key, this.lookupsPerAgent.state(key)!);
-        if (byAddress) this.keepLookups?.('address', address, this.lookupsPerAddress.state(address)!);
-        if (!byAddress) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lookup-code searches; wait a minute');
+        if (!this.spend('agent', 'address', agentKey(agent), addressKey(conn.address))) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lookup-code searches; wait a minute');
         const held = this.codes.get(msg.code);
         const live = held && held.expiresAt > this.now() ? this.directory.get(held.shortId) : undefined;
         return this.send(conn, { type: 'lookupResult', code: msg.code, visitor: live ?? null });
       }
       case 'lobbyQuery': {
-        let budget = this.queryBudgets.get(conn.id);
-        if (!budget) this.queryBudgets.set(conn.id, (budget = this.queryBudget(null)));
-        const ok = budget.take();
-        conn.keep?.({ queryBudget: budget.state() });
-        if (!ok) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lobby searches; wait a second');
+        // Per agent and per address, as look-ups are: one agent's sockets share its budget.
+        if (!this.spend('searchAgent', 'searchAddress', agentKey(agent), addressKey(conn.address))) return this.peers.sendError(conn, ErrorCode.rateLimited, 'too many lobby searches; wait a second');
         const page = this.directory.page(msg.query, msg.offset, msg.limit);
         const head = JSON.stringify({ type: 'lobbyPage', query: msg.query, offset: msg.offset, total: page.total });
         return this.peers.out.send(conn, `${head.slice(0, -1)},"visitors":${page.json}}`);

@@ -6,7 +6,7 @@
  * longest-gone room without a session makes way (eviction-order.ts), or the newcomer is refused.
  */
 import { CloseCode, ErrorCode, randomId, type Message, RATE_LIMITS } from '../../protocol/index.js';
-import { addressKey, Admission, refusalOf, type AdmissionOptions, type Ticket } from './admission.js';
+import { addressKey, Admission, refusalOf, type Admitted, type AdmissionOptions, type Ticket } from './admission.js';
 import { EvictionOrder } from './eviction-order.js';
 import { Lobby, type LobbyOptions } from './lobby.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -107,10 +107,38 @@ export class LocalRelay {
 
   // ------------------------------------------------------------------ sockets
 
-  async onConnect(conn: Connection, ticket: Ticket): Promise<void> {
-    if (this.disposed) return conn.close(CloseCode.tooManyConnections, 'the relay is shutting down');
-    const refused = this.admission.admit(conn);
-    if (refused) return this.refuse(conn, ErrorCode.rateLimited, refused, CloseCode.tooManyConnections);
+  /**
+   * Counts a socket against its address (connection attempts, open sockets) before the host checks
+   * its credentials, so that an address past its limits costs no token or cookie check (a database
+   * or key-server look-up) and the sockets it holds while they are checked are counted. `slot`
+   * stands for the socket until `onConnect(conn, ticket, slot)` hands its count to the connection;
+   * `releaseEarly(slot)` frees it when the socket never gets there (safe after a hand-over too).
+   * Null, or why the socket is refused (then `refuseEarly`).
+   */
+  admitEarly(slot: Admitted): string | null {
+    return this.admission.admit(slot);
+  }
+
+  releaseEarly(slot: Admitted): void {
+    this.admission.release(slot);
+  }
+
+  /** A socket `admitEarly` refused: told why (`rateLimited`) and closed (`CloseCode.tooManyConnections`, retried later). */
+  refuseEarly(conn: Connection, why: string): void {
+    this.refuse(conn, ErrorCode.rateLimited, why, CloseCode.tooManyConnections);
+  }
+
+  /** `admitted`: the stand-in `admitEarly` counted for this socket (else it is admitted here). */
+  async onConnect(conn: Connection, ticket: Ticket, admitted?: Admitted): Promise<void> {
+    if (this.disposed) {
+      if (admitted) this.admission.release(admitted);
+      return conn.close(CloseCode.tooManyConnections, 'the relay is shutting down');
+    }
+    if (admitted) this.admission.handOver(admitted, conn);
+    else {
+      const refused = this.admission.admit(conn);
+      if (refused) return this.refuse(conn, ErrorCode.rateLimited, refused, CloseCode.tooManyConnections);
+    }
     this.options.log?.(`relay: ${conn.id} (${conn.address}) connects to ${ticket.party}`);
     const why = refusalOf(ticket);
     if (why) return this.refuse(conn, why.code, why.message, why.close);

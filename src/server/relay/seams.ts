@@ -46,8 +46,6 @@ export interface SocketMemo {
   budget?: BucketState;
   /** The visitor's frame-byte budget (Peers). */
   frameBudget?: BucketState;
-  /** The lobby's search budget (`lobbyQuery`). */
-  queryBudget?: BucketState;
   /** The visitor's socket: what its page allows and who has (or asked for) control (Assist.memo). */
   assist?: AssistMemo;
 }

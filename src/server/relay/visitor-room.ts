@@ -34,6 +34,7 @@ import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
 import { Peers, type Peer, type PeerOptions } from './peers.js';
+import { KeyedRateLimiter } from './rate-limit.js';
 import { isRoomRecord, RECORD_KEY, RecordWriter, type RoomRecord, type SessionAgentRecord, type StoredIdentity } from './room-record.js';
 import type { Alarm, Connection, LobbyLink, LookupCode, SessionEvent, SessionLog, SocketMemo, Storage } from './seams.js';
 
@@ -123,7 +124,7 @@ interface Watcher extends FrameLane {
   sender: string | null;
 }
 
-type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | 'write' | 'live' | `token:${string}`;
+type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | 'write' | 'live' | 'lobby' | `token:${string}`;
 
 /** A live message as clients write it (type first): it spends the live budget, not the control one (see assist.ts). */
 const LIVE_MESSAGE = /^\{"type":"(?:pointer|draw|visitorCursor|visitorClick|visitorScroll)"/;
@@ -196,6 +197,14 @@ export class VisitorRoom {
   private lookupCode: LookupCode | null = null;
   /** Agents the visitor declined a request to watch, by agentKey: when (room clock) each may ask again. Kept in the record. */
   private readonly watchDeclined = new Map<string, number>();
+  /**
+   * Requests to watch that prompt the visitor, per agent (agentKey): an agent that withdraws and
+   * asks again (closing and opening watch sockets) cannot flood the visitor with prompts. Made on
+   * the first request; in memory only (a restart or a wake refills it).
+   */
+  private watchRequests: KeyedRateLimiter | null = null;
+  /** When an identity change last went to the lobby (room clock), for coalescing them (see `lobbyUpdate`). */
+  private identityPublishedAt = -Infinity;
   private endReason: EndReason | null = null;
   private connectedAt = 0;
   /** When the visitor's socket left (epoch ms), or null while it is connected. */
@@ -343,6 +352,10 @@ export class VisitorRoom {
       else if (key === 'out') this.peers.out.poll();
       else if (key === 'write') this.writer.due();
       else if (key === 'live') this.assistEngine?.flushHeld();
+      else if (key === 'lobby') {
+        this.identityPublishedAt = now;
+        this.lobbyUpdate();
+      }
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
         if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
@@ -613,6 +626,7 @@ export class VisitorRoom {
     this.agents.clear();
     this.restoredAgents = null;
     this.watchDeclined.clear();
+    this.watchRequests = null;
     this.lookupCode = null;
     this.endReason = null;
     this.goneAt = null;
@@ -759,19 +773,28 @@ export class VisitorRoom {
         if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now');
         // An agent the visitor let into this session before a relay restart is let back in.
         if ((this.state === 'active' || this.state === 'paused') && this.restoredAgents?.has(agentKey(w.agent))) return this.allow([w]);
-        // One open request per agent: asking again repeats it, and another watch socket of the same
-        // agent joins the open one without a prompt of its own, so prompts never stack.
-        if (!w.requestId) {
-          const open = this.openRequestOf(agentKey(w.agent));
-          // An agent the visitor just declined may not prompt again until its cooldown has passed.
-          const seconds = open ? 0 : Math.ceil(((this.watchDeclined.get(agentKey(w.agent)) ?? -Infinity) - this.opts.now()) / 1000);
-          if (seconds > 0) return this.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request to watch; you may ask again in ${seconds} s`);
-          w.requestId = open ?? randomId(9);
+        // One open request per agent, prompted once: asking again while it is open (on this socket
+        // or another of the same agent's) prompts nobody again, and the agent hears that it still
+        // waits (`watchState`, not watching), so one agent cannot flood the visitor with prompts.
+        if (w.requestId) return this.sendWatchState(w);
+        const key = agentKey(w.agent);
+        const open = this.openRequestOf(key);
+        if (open) {
+          w.requestId = open;
           this.keep(w);
-          if (open) return;
-          this.openSession();
-          this.report({ type: 'asked', agent: w.agent });
+          return this.sendWatchState(w);
         }
+        // An agent the visitor just declined may not prompt again until its cooldown has passed.
+        const seconds = Math.ceil(((this.watchDeclined.get(key) ?? -Infinity) - this.opts.now()) / 1000);
+        if (seconds > 0) return this.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request to watch; you may ask again in ${seconds} s`);
+        // New prompts per agent are budgeted too (withdrawing and asking again would otherwise prompt each time).
+        const perMinute = RATE_LIMITS.watchRequestsPerAgentPerMinute;
+        this.watchRequests ??= new KeyedRateLimiter(perMinute, perMinute / 60, this.opts.now);
+        if (!this.watchRequests.take(key)) return this.sendError(w.conn, ErrorCode.rateLimited, `too many requests to watch this visitor (at most ${perMinute} a minute); wait a minute`);
+        w.requestId = randomId(9);
+        this.keep(w);
+        this.openSession();
+        this.report({ type: 'asked', agent: w.agent });
         this.send(this.conn, consentRequestOf(w));
         return;
       }
@@ -864,7 +887,7 @@ export class VisitorRoom {
     // A page may update its identity often: written at most about once a second.
     if (this.opts.hibernatable) this.writer.changed();
     else this.writer.changedLazily();
-    this.lobbyUpdate();
+    this.lobbyUpdate(true);
   }
 
   private liveCode(): string | null {
@@ -1111,8 +1134,24 @@ export class VisitorRoom {
     };
   }
 
-  private lobbyUpdate(): void {
-    if (this.visitorId !== null) this.ctx.lobby.publish(this.summary());
+  /**
+   * Publishes the visitor's summary to the lobby, which sends it to every agent's lobby. An
+   * identity change (`identityOnly`: a page may send 50 a second, each up to 8 KiB) goes at most
+   * once per `RATE_LIMITS.lobbyIdentityUpdateMs`: the first at once, later ones coalesced into one
+   * at the end of the period (newest wins); any other change goes at once, with the newest identity.
+   */
+  private lobbyUpdate(identityOnly = false): void {
+    if (this.visitorId === null) return;
+    const now = this.opts.now();
+    const next = this.identityPublishedAt + RATE_LIMITS.lobbyIdentityUpdateMs;
+    if (identityOnly && now < next) {
+      if (this.deadlines.get('lobby') === undefined) this.deadlines.set('lobby', next);
+      return;
+    }
+    // The period runs from the last identity change sent (at once or coalesced).
+    if (identityOnly || this.deadlines.get('lobby') !== undefined) this.identityPublishedAt = now;
+    this.deadlines.set('lobby', null);
+    this.ctx.lobby.publish(this.summary());
   }
 
   /** A watcher's part in the session goes with its socket, for a wake from hibernation. */
