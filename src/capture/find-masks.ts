@@ -361,22 +361,37 @@ function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
  * one definition for what agents see and what they may touch.
  */
 export function maskCovering(el: Element, options: MaskOptions & { text?: boolean } = {}): Element | null {
-  const seen = new Set<Element>();
-  const queue: Element[] = [el];
+  const found = maskOver(el);
+  if (found) return found;
+  if (options.maskAll && (options.text || FIELDS.has(el.localName)) && !isUnmasked(el, new Map())) return el;
+  return null;
+}
+
+/**
+ * The one notion of "inside a mask" every part of the capture uses (the blanked copy, the boxes,
+ * videos, `<use>`, SVG resources): `node` itself or anything that draws it is a mask, looked up
+ * through the slot it is assigned to (a slotted node is drawn where its slot is, and inherits from
+ * it), light-DOM parents, shadow hosts and same-origin frames. Null when nothing masks it.
+ */
+export function maskOver(node: Element | CharacterData): Element | null {
+  const seen = new Set<Node>();
+  const queue: Array<Element | CharacterData> = [node];
   while (queue.length > 0) {
     const at = queue.shift()!;
     if (seen.has(at)) continue;
     seen.add(at);
-    if (isMaskElement(at)) return at;
-    const root = at.getRootNode();
-    if (at.assignedSlot) queue.push(at.assignedSlot);
+    if (at.nodeType === Node.ELEMENT_NODE && isMaskElement(at as Element)) return at as Element;
+    const slot = (at as Element | Text).assignedSlot;
+    if (slot) queue.push(slot);
     if (at.parentElement) queue.push(at.parentElement);
-    else if (root instanceof ShadowRoot) queue.push(root.host);
     else {
-      const frame = frameOf(at.ownerDocument);
-      if (frame) queue.push(frame);
+      const root = at.getRootNode();
+      if (root instanceof ShadowRoot) queue.push(root.host);
+      else {
+        const frame = frameOf(at.ownerDocument);
+        if (frame) queue.push(frame);
+      }
     }
   }
-  if (options.maskAll && (options.text || FIELDS.has(el.localName)) && !isUnmasked(el, new Map())) return el;
   return null;
 }

@@ -19,6 +19,7 @@
  * same state (which original each clone is of, what was culled, the sizes written), and the rules
  * of when to clone whole are one list best read together.
  */
+import { SLOT_WRAPPER } from './slot-wrappers.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
 import { findInnerRoots } from './secret-fields.js';
@@ -212,7 +213,11 @@ function keptWhereDrawn(kept: KeptClone, el: Element): boolean {
   let clone = kept.cloneIn(el)?.parentElement ?? null;
   if (!clone) return false;
   for (let up = flatParent(el); up; up = flatParent(up)) {
-    if (up.localName === 'slot') continue;
+    if (up.localName === 'slot') {
+      // A slot's content is cloned inside a wrapper that stands for the slot (see slot-wrappers.ts).
+      if (clone?.hasAttribute(SLOT_WRAPPER)) clone = clone.parentElement;
+      continue;
+    }
     if (clone === null || kept.cloneOf.get(up) !== clone) return false;
     clone = clone.parentElement;
   }

@@ -158,6 +158,10 @@ interface Spill {
 
 const NO_SPILL: Spill = { reflect: null, shadows: [] };
 
+type Box = { x: number; y: number; width: number; height: number };
+/** Nested `display: contents` children followed below a contents mask (see contentsCopies). */
+const MAX_CONTENTS_DEPTH = 8;
+
 /** Offsets and blurs of a computed shadow list (`rgb(…) 4px 2px 3px, …`), lengths in px. */
 function shadowsOf(value: string): Spill['shadows'] {
   const out: Spill['shadows'] = [];
@@ -193,11 +197,18 @@ export class PaintOutside {
           break;
         }
       }
+      // A mask with no box of its own (`<upscope-masked>`, a masked `<slot>`): what it shows is
+      // drawn in the boxes of its children, which stand for its own.
+      if (top && cs.display === 'contents') this.contentsCopies(el, win, push, 0);
       return;
     }
     if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, push);
     if (!top) return;
-    const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
+    this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
+  }
+
+  /** The text shadow of what `el`'s style draws in `own`, and the reflections and drop shadows of `el` and every ancestor. */
+  private copies(el: Element, cs: CSSStyleDeclaration, own: Box[], push: Sink): void {
     for (const s of shadowsOf(cs.textShadow)) for (const b of own) push(b.x + s.x - s.blur, b.y + s.y - s.blur, b.width + 2 * s.blur, b.height + 2 * s.blur);
     // Reflections and drop shadows of the mask and of every ancestor: each draws another copy of
     // what is below it, the copies made by those below included.
@@ -205,7 +216,7 @@ export class PaintOutside {
     for (let a: Element | null = el; a; a = flatParent(a)) {
       const spill = this.spill(a);
       if (spill === NO_SPILL) continue;
-      const made: typeof copies = [];
+      const made: Box[] = [];
       if (spill.reflect) {
         const box = a.getBoundingClientRect();
         for (const b of copies) made.push(mirror(b, box, spill.reflect.side, spill.reflect.gap));
@@ -216,6 +227,35 @@ export class PaintOutside {
     }
   }
 
+  /**
+   * The copies drawn of a `display: contents` mask's content: each child it shows (through a
+   * slot, its assigned nodes; a child of `display: contents` in turn, its own) is treated as the
+   * mask's top box, its own shadows and reflections included.
+   */
+  private contentsCopies(el: Element, win: Window, push: Sink, depth: number): void {
+    if (depth > MAX_CONTENTS_DEPTH) return;
+    const children = el.localName === 'slot' ? (el as HTMLSlotElement).assignedNodes({ flatten: true }) : [...(el.shadowRoot ?? el).childNodes];
+    const cs = win.getComputedStyle(el);
+    for (const c of children) {
+      if (c.nodeType === Node.TEXT_NODE) {
+        if ((c as Text).data.trim() === '') continue;
+        const range = el.ownerDocument.createRange();
+        range.selectNodeContents(c);
+        this.copies(el, cs, [...range.getClientRects()].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
+        range.detach();
+      } else if (c.nodeType === Node.ELEMENT_NODE) {
+        const child = c as Element;
+        const rects = child.getClientRects();
+        const ccs = win.getComputedStyle(child);
+        if (rects.length === 0) {
+          if (ccs.display === 'contents') this.contentsCopies(child, win, push, depth + 1);
+          continue;
+        }
+        this.copies(child, ccs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
+      }
+    }
+  }
+
   private spill(el: Element): Spill {
     let known = this.spills.get(el);
     if (known) return known;
@@ -223,7 +263,8 @@ export class PaintOutside {
     const reflect = cs.getPropertyValue('-webkit-box-reflect');
     const filter = cs.getPropertyValue('filter');
     known = NO_SPILL;
-    if ((reflect && reflect !== 'none') || filter.includes('drop-shadow')) {
+    // An element of `display: contents` has no box: neither a reflection nor a filter draws.
+    if (((reflect && reflect !== 'none') || filter.includes('drop-shadow')) && cs.display !== 'contents') {
       const r = /^(above|below|left|right)\s*(-?[\d.]+px)?/.exec(reflect);
       // A drop shadow's length is the blur's standard deviation: its ink reaches about three of them.
       const shadows = [...filter.matchAll(/drop-shadow\(((?:[^()]|\([^()]*\))*)\)/g)].flatMap((m) => shadowsOf(m[1])).map((d) => ({ ...d, blur: 3 * d.blur }));

@@ -8,7 +8,9 @@ import { boxMoved, growToStableBox, KeptClone, planChanges, usesRelationalSelect
 import { changedRegion, regionMarkup, type Region } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
-import { isMaskElement, isUnmasked, maskCovering, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
+import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
+import { hiddenSlot, slotOf, SlotWrappers } from './slot-wrappers.js';
+import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
 import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
@@ -89,6 +91,8 @@ function frameScale(viewport: Viewport, scale: number): number {
   return Math.min(scale, fit);
 }
 
+/** Whole clones tried when the page keeps putting content under masks mid-clone (see clone-churn.ts). */
+const CHURN_ATTEMPTS = 3;
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
 const FRAMES_PER_CONTEXT = 300;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -141,6 +145,10 @@ export class Rasterizer {
   private whole = new Set<Element>();
   /** What is cloned by the rasterizer itself in place of what the library would clone (videos). */
   private standIns = new StandIns();
+  /** Runs of children that came through a `<slot>`, wrapped as the slot would draw them (see slot-wrappers.ts). */
+  private slots = new SlotWrappers();
+  /** Mutations during the clone that put content under a mask (see clone-churn.ts). */
+  private churn: CloneChurn | null = null;
   /** ::before/::after content the library would draw wrongly, rewritten (see generated-content.ts). */
   private generated = new GeneratedContent();
   /** Random pseudo-element class names of this clone, renamed in clone order so equal pages give equal markup. */
@@ -217,7 +225,15 @@ export class Rasterizer {
         throw err;
       }
     }
-    if (whole !== null) await this.cloneWhole(context, viewport, background, maskAll);
+    // A page that keeps putting content under masks while it is cloned gets no frame, never a wrong one.
+    for (let attempt = 1; whole !== null; attempt++) {
+      try {
+        await this.cloneWhole(context, viewport, background, maskAll);
+        break;
+      } catch (err) {
+        if (!(err instanceof ChurnError) || attempt >= CHURN_ATTEMPTS) throw err;
+      }
+    }
     this.frames++;
     const svg = this.kept!.svg;
     const scale = frameScale(viewport, this.options.scale);
@@ -269,6 +285,8 @@ export class Rasterizer {
     this.sliceStart = performance.now();
     const sheets = styleSheetsKey(doc);
     let svg: SVGElement;
+    let churned = false;
+    this.churn = new CloneChurn(doc);
     try {
       svg = await domToForeignObjectSvg(context);
     } catch (err) {
@@ -282,8 +300,10 @@ export class Rasterizer {
       throw err;
     } finally {
       this.endClone();
+      churned = this.stopChurn();
     }
     if (this.cloneError) throw this.cloneError;
+    if (churned) throw new ChurnError('rasterize: the page put content under a mask while it was cloned');
     if (context.svgStyleElement) this.rangedFaces.note(context.svgStyleElement);
     // The library's last steps (embedding, the pseudo-element rules) ran in the clone's last slice.
     if (this.options.sliceMs > 0) await yieldToPage();
@@ -335,12 +355,16 @@ export class Rasterizer {
         this.styles?.enterSubtree(original, parent);
         this.sliceStart = performance.now();
         let svg: SVGElement;
+        let churned = false;
+        this.churn = new CloneChurn(this.doc);
         try {
           svg = await domToForeignObjectSvg(context);
         } finally {
           this.endClone();
+          churned = this.stopChurn();
         }
         if (this.cloneError) throw this.cloneError;
+        if (churned) return 'the page put content under a mask while it was cloned';
         if (this.emptied.size || this.hollow.size || context.svgDefsElement?.hasChildNodes()) return 'a change in content the clone rewrites';
         const clone = svg.querySelector('foreignObject')?.firstElementChild;
         if (!clone) return 'a changed subtree was not cloned';
@@ -390,6 +414,7 @@ export class Rasterizer {
     this.hollow.clear();
     this.whole.clear();
     this.standIns.reset();
+    this.slots.reset();
     this.generated.reset(patch);
     this.pseudoNames.clear();
     this.cloneError = null;
@@ -408,12 +433,20 @@ export class Rasterizer {
     this.dropping = null;
     this.whole.clear();
     this.standIns.reset();
+    this.slots.reset();
     this.generated.reset(true);
     this.unmasked.clear();
     this.uses = null;
     this.styles?.resetFrame();
     this.cloneOf = null;
     this.patchRoot = null;
+  }
+
+  /** Stops watching for mutations under masks (see clone-churn.ts); true when one came during the clone. */
+  private stopChurn(): boolean {
+    const churned = this.churn?.stop() ?? false;
+    this.churn = null;
+    return churned;
   }
 
   /** Draws snapshot markup into a bitmap of the frame size (with `region`, of the snapshot's changed region only). */
@@ -511,9 +544,21 @@ export class Rasterizer {
       if (node === this.dropping.last) this.dropping = null;
       return false;
     }
+    // A node drawn through a slot: not at all when the slot is hidden; else wrapped as the slot draws it.
+    const slot = slotOf(node, parent);
+    if (parent) {
+      // A walk that left its parent (a node moved mid-clone) would clone another parent's children here.
+      if (strayed(node, parent, slot !== null, parent.localName === 'iframe' ? frameRoot(parent as HTMLIFrameElement) : null)) {
+        this.cloneError ??= new ChurnError('rasterize: the page moved a node while it was cloned');
+        return false;
+      }
+      if (node.parentNode instanceof ShadowRoot) this.churn?.watch(node.parentNode);
+    }
+    if (slot && hiddenSlot(slot)) return false;
     if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
     if (node.nodeType !== Node.ELEMENT_NODE) {
       this.standIns.accepted(parent ?? this.cloneRoot);
+      this.slots.accepted(parent ?? this.cloneRoot, slot);
       // The library reports a finished clone of every node but text (comments it skips before
       // asking): a processing instruction or a CDATA section is paired like an element.
       if (node.nodeType !== Node.TEXT_NODE) this.stack.push(node);
@@ -522,13 +567,18 @@ export class Rasterizer {
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
     if (el instanceof HTMLVideoElement) {
-      const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
+      // Masked as the page draws it (through slots too), not only by the clones being built around it.
+      const picture = this.visible.get(el) !== false && maskOver(el) === null && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
       this.standIns.add(parent ?? this.cloneRoot, videoStandIn(el, this.options.includeStyleProperties, picture));
+      this.slots.accepted(parent ?? this.cloneRoot, slot);
       return false;
     }
     this.standIns.accepted(parent ?? this.cloneRoot);
+    this.slots.accepted(parent ?? this.cloneRoot, slot);
     // Inside a same-origin iframe, what the clone inherits from is the frame's root, cloned in place of the iframe.
-    this.styles?.enter(el, parent?.localName === 'iframe' ? frameRoot(parent as HTMLIFrameElement) ?? parent : parent ?? this.cloneRoot);
+    // A slotted element inherits from its slot, whose values its wrapper carries (see slot-wrappers.ts).
+    if (slot) this.styles?.enterSubtree(el, slot);
+    else this.styles?.enter(el, parent?.localName === 'iframe' ? frameRoot(parent as HTMLIFrameElement) ?? parent : parent ?? this.cloneRoot);
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);
@@ -566,6 +616,7 @@ export class Rasterizer {
         this.cloneOf?.set(original, el);
         if (original === this.patchRoot) this.placeLikeChild(original, el);
         this.standIns.insertInto(original, el);
+        if (!this.slots.wrap(original, el, this.maskAll)) this.cloneError ??= new Error(`rasterize: the slotted children of <${original.localName}> are not where they were counted`);
         this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
         if (el.localName === original.localName && !isMaskElement(original)) {
@@ -580,7 +631,8 @@ export class Rasterizer {
         else moveBodyBackgroundToRoot(original.localName === 'iframe' ? (original as HTMLIFrameElement).contentDocument! : this.doc, el);
         if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
-        if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
+        // A slotted element is masked by its slot too (which has no clone of its own), wherever the wrapper is.
+        if (isMaskElement(original) || (original.assignedSlot !== null && maskOver(original.assignedSlot) !== null) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
@@ -774,7 +826,7 @@ function standardMaskComposite(clone: Element): void {
 
 /** Whether what draws `el` (its slot, or its parent) is a mask or inside one, as the page is now. */
 function insideMask(el: Element): boolean {
-  return [el.assignedSlot, el.parentElement].some((up) => up !== null && maskCovering(up) !== null);
+  return [el.assignedSlot, el.parentElement].some((up) => up !== null && maskOver(up) !== null);
 }
 
 /** Clones that legitimately differ from their original: canvas and video become images, same-origin iframes their document's root. */

@@ -8,7 +8,7 @@
  * grown by their size each way (a filter's region reaches past the box). The copy hides the content itself: masked elements draw
  * nothing wherever they are used (see blank-masked-clone.ts).
  */
-import { isMaskElement, MASK_SELECTOR } from './find-masks.js';
+import { maskOver, MASK_SELECTOR } from './find-masks.js';
 import type { Sink } from './paint-outside.js';
 
 /** SVG elements that are drawn only where another element uses them. */
@@ -38,18 +38,9 @@ const XLINK_NS = 'http://www.w3.org/1999/xlink';
 /** Deeper chains of resources using resources are not followed. */
 const MAX_ROUNDS = 8;
 
-/** Is `el` inside a mask (itself one, or through shadow hosts)? */
-function insideMask(el: Element): boolean {
-  if (el.closest(MASK_SELECTOR) || isMaskElement(el)) return true;
-  for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
-    if (isMaskElement(root.host) || root.host.closest(MASK_SELECTOR)) return true;
-  }
-  return false;
-}
-
 /** Is `el` masked, inside a mask, or holding one? */
 function touchesMask(el: Element): boolean {
-  return insideMask(el) || el.querySelector(MASK_SELECTOR) !== null;
+  return maskOver(el) !== null || el.querySelector(MASK_SELECTOR) !== null;
 }
 
 /** The ids a resource's content points at: `href`s (`<feImage>`, `<use>`, a pattern's or gradient's template) and `url(#id)`s. */
@@ -93,7 +84,7 @@ export function resourceRects(root: Document | ShadowRoot, push: Sink): void {
   const secret = new Set<string>();
   let deep = false;
   for (const r of resources) {
-    if (insideMask(r)) secret.add(r.id);
+    if (maskOver(r)) secret.add(r.id);
     else if (r.querySelector(MASK_SELECTOR)) {
       secret.add(r.id);
       deep = true;

@@ -13,7 +13,7 @@
  *   check, under an id of its own, so what is drawn is what was checked (a raw copy by another
  *   element's id, as the rasterizer library makes, could be a different, masked element).
  */
-import { frameOf, isMaskElement, isUnmasked, MASK_SELECTOR } from './find-masks.js';
+import { isMaskElement, isUnmasked, maskOver } from './find-masks.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
@@ -89,7 +89,8 @@ export class UseChecker {
     // Seen before its answer is known: a cycle. The browser draws nothing for it; stay safe anyway.
     const pending: Content = { secret: true, text: true };
     this.contents.set(target, pending);
-    const c: Content = { secret: depth >= MAX_DEPTH || insideMask(target), text: false };
+    // Inside a mask as the page draws it: through the slot it is assigned to, shadow hosts and frames.
+    const c: Content = { secret: depth >= MAX_DEPTH || maskOver(target) !== null, text: false };
     for (const el of [target, ...target.querySelectorAll('*')]) {
       if (c.secret) break;
       if (isMaskElement(el)) c.secret = true;
@@ -115,18 +116,6 @@ export class UseChecker {
 function hasText(el: Element): boolean {
   const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) if ((n as Text).data.trim() !== '') return true;
-  return false;
-}
-
-/** Is `el` inside a mask, looking up through shadow hosts and same-origin frames? */
-function insideMask(el: Element): boolean {
-  for (let cur: Element | null = el; cur; ) {
-    if (cur !== el && isMaskElement(cur)) return true;
-    const found = cur.parentElement?.closest(MASK_SELECTOR);
-    if (found) return true;
-    const root = cur.getRootNode();
-    cur = root instanceof ShadowRoot ? root.host : frameOf(cur.ownerDocument);
-  }
   return false;
 }
 
@@ -164,11 +153,32 @@ export class UseCopies {
     this.ids.set(target, id);
     const copy = target.cloneNode(true) as Element;
     copy.setAttribute('id', id);
+    hideWhatThePageHides(target, copy);
     const originals = [...target.querySelectorAll('*')].filter(isSvgUse);
     const copies = [...copy.querySelectorAll('*')].filter(isSvgUse);
     for (let i = 0; i < copies.length; i++) this.rewrite(originals[i], copies[i]);
     this.defs.append(copy);
     return id;
+  }
+}
+
+/**
+ * A raw copy carries none of the page's style sheets, which the browser applies to what a `<use>`
+ * draws: an element the page's CSS hides (`display: none`, `opacity: 0`) would be drawn for the
+ * agent. Its copy is hidden too (the agent sees no more than the visitor). A `<symbol>` itself is
+ * not judged: it draws only through a `<use>`, whatever its own display.
+ */
+function hideWhatThePageHides(target: Element, copy: Element): void {
+  const win = target.ownerDocument.defaultView;
+  if (!win) return;
+  const originals = [target, ...target.querySelectorAll('*')];
+  const copies = [copy, ...copy.querySelectorAll('*')];
+  for (let i = 0; i < originals.length && i < copies.length; i++) {
+    if (originals[i].localName === 'symbol') continue;
+    const cs = win.getComputedStyle(originals[i]);
+    const style = (copies[i] as SVGElement | HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (cs.display === 'none') style?.setProperty('display', 'none', 'important');
+    else if (cs.opacity === '0') style?.setProperty('opacity', '0', 'important');
   }
 }
 

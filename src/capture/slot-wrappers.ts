@@ -1,0 +1,119 @@
+/**
+ * `<slot>`s in the clone. modern-screenshot never clones a slot: it puts the nodes assigned to it
+ * straight into the clone of the slot's parent. Whatever the slot does to what it shows would be
+ * lost there, and the agent would see more than the visitor:
+ *
+ * - a slot that is a mask (`<slot data-upscope-masked>`, `<slot class="no-upscope">`) has no clone
+ *   to blank, so its content would be drawn in clear;
+ * - a `display: none` slot draws nothing of its content;
+ * - slotted text and elements inherit from the slot (`color: transparent`, `-webkit-text-security`,
+ *   a text shadow), not from the slot's parent.
+ *
+ * Here each run of a parent's children that came through one slot is wrapped, once the parent's
+ * clone is complete, in an element of `display: contents` (no box, as a slot has) carrying the
+ * slot's inherited values that differ from its parent's; a masked slot's wrapper is blanked and
+ * marked as a mask, so the selector pass blanks it again. The assigned nodes of a `display: none`
+ * slot are never cloned (see {@link hiddenSlot}).
+ */
+import { blankMaskedClone } from './blank-masked-clone.js';
+import { INHERITED } from './clone-styles.js';
+import { maskOver } from './find-masks.js';
+
+const XHTML_NS = 'http://www.w3.org/1999/xhtml';
+/** Marks a slot's wrapper in the clone, which has no original (kept-clone.ts steps over it). */
+export const SLOT_WRAPPER = 'data-up-slot';
+/** Inherited properties a slot passes on to its content, beyond those clones copy one by one. */
+const SLOT_INHERITED = [...INHERITED, '-webkit-text-security'];
+/** Text paint in mask-all, where the parent's clone decides (see maskAllText in rasterize.ts). */
+const TEXT_PAINT = new Set(['-webkit-text-fill-color', 'text-shadow', '-webkit-text-stroke-width', '-webkit-text-stroke-color']);
+
+/** The slot `node` is drawn through when it is offered as a child of `parent` (the slot's flat-tree parent), else null. */
+export function slotOf(node: Node, parent: Element | undefined): HTMLSlotElement | null {
+  const slot = (node as Element | Text).assignedSlot ?? null;
+  if (!slot || !parent) return null;
+  const up = slot.parentNode;
+  return up === parent || (up instanceof ShadowRoot && up.host === parent) ? slot : null;
+}
+
+/** True when the slot draws none of its content (`display: none`, the `hidden` attribute). */
+export function hiddenSlot(slot: HTMLSlotElement): boolean {
+  return (slot.ownerDocument.defaultView ?? window).getComputedStyle(slot).display === 'none';
+}
+
+interface Run {
+  slot: HTMLSlotElement;
+  /** Indexes in the parent clone's children: from, and one past the last. */
+  from: number;
+  to: number;
+}
+
+/**
+ * Per clone: which children of each parent came through which slot. The parent's children are
+ * counted as the library appends them (every node the filter lets through, and each video's
+ * stand-in, which the rasterizer puts in at its place), so the indexes are those of the parent
+ * clone's children once the stand-ins are in.
+ */
+export class SlotWrappers {
+  private readonly counts = new Map<Element, number>();
+  private readonly runs = new Map<Element, Run[]>();
+
+  /** `node` becomes the next child of `parent`'s clone (`slot`: the slot it came through, if any). */
+  accepted(parent: Element, slot: HTMLSlotElement | null): void {
+    const i = this.counts.get(parent) ?? 0;
+    this.counts.set(parent, i + 1);
+    if (!slot) return;
+    let list = this.runs.get(parent);
+    if (!list) this.runs.set(parent, (list = []));
+    const last = list.at(-1);
+    if (last && last.slot === slot && last.to === i) last.to = i + 1;
+    else list.push({ slot, from: i, to: i + 1 });
+  }
+
+  /**
+   * The clone of `original` is complete (and its stand-ins in): wraps each run of slotted
+   * children. Returns false when a run is not where it was counted (the caller fails closed).
+   */
+  wrap(original: Element, clone: Element, maskAll: boolean): boolean {
+    const list = this.runs.get(original);
+    this.counts.delete(original);
+    if (!list) return true;
+    this.runs.delete(original);
+    const kids = [...clone.childNodes];
+    if (list.at(-1)!.to > kids.length) return false;
+    const win = original.ownerDocument.defaultView ?? window;
+    const outer = win.getComputedStyle(original);
+    for (const run of list) {
+      const masked = maskOver(run.slot) !== null;
+      // Inside SVG a wrapper would not draw; a masked slot's content is blanked node by node there.
+      if (clone.namespaceURI !== XHTML_NS) {
+        if (!masked) continue;
+        for (const k of kids.slice(run.from, run.to)) {
+          if (k.nodeType === Node.ELEMENT_NODE) blankMaskedClone(k as Element);
+          else k.remove();
+        }
+        continue;
+      }
+      const wrapper = clone.ownerDocument.createElementNS(XHTML_NS, 'span') as HTMLElement;
+      wrapper.setAttribute(SLOT_WRAPPER, '');
+      wrapper.style.setProperty('display', 'contents');
+      const inner = win.getComputedStyle(run.slot);
+      for (const name of SLOT_INHERITED) {
+        if (maskAll && TEXT_PAINT.has(name)) continue;
+        const value = inner.getPropertyValue(name);
+        if (value !== outer.getPropertyValue(name)) wrapper.style.setProperty(name, value);
+      }
+      clone.insertBefore(wrapper, kids[run.from]);
+      wrapper.append(...kids.slice(run.from, run.to));
+      if (masked) {
+        wrapper.setAttribute('data-upscope-masked', '');
+        blankMaskedClone(wrapper);
+      }
+    }
+    return true;
+  }
+
+  reset(): void {
+    this.counts.clear();
+    this.runs.clear();
+  }
+}

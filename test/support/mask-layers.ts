@@ -1,0 +1,64 @@
+// Each masking layer on its own (Chromium's screenshot with only the black boxes; the copy drawn
+// with no box), then the agent's frame. Secrets are magenta (see leaks.ts).
+import { executeServerCommand } from '@web/test-runner-commands';
+import { createCaptureLoop, findMasks, paintMasks, Rasterizer, resolveCaptureOptions, type MaskOptions } from '../../src/capture/index.js';
+import { CollectingHost, type FrameCanvas } from './frames.js';
+import { scanForSecret } from './leaks.js';
+
+export async function screen(): Promise<OffscreenCanvas> {
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const png = await executeServerCommand<string, undefined>('screenshot');
+  const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png!), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas;
+}
+
+export async function boxLayer(masking: MaskOptions = {}) {
+  const canvas = await screen();
+  const shown = scanForSecret(canvas).count;
+  paintMasks(canvas.getContext('2d')!, findMasks(document, masking), devicePixelRatio);
+  const left = scanForSecret(canvas);
+  return { shown, left: left.count, first: left.first };
+}
+
+export async function copyLayer(masking: MaskOptions = {}) {
+  const rasterizer = new Rasterizer(resolveCaptureOptions({}));
+  try {
+    const snapshot = await rasterizer.snapshot(masking);
+    const bitmap = await rasterizer.draw(snapshot);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const left = scanForSecret(canvas);
+    return { left: left.count, first: left.first, markup: snapshot.markup };
+  } finally {
+    rasterizer.dispose();
+  }
+}
+
+export class MaskHost extends CollectingHost {
+  constructor(public masking: MaskOptions = {}) { super(); }
+  maskOptions(): MaskOptions { return this.masking; }
+}
+
+export async function frame(masking: MaskOptions = {}): Promise<FrameCanvas> {
+  const host = new MaskHost(masking);
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0 });
+  loop.start();
+  try {
+    return await host.firstPicture();
+  } finally {
+    loop.stop();
+  }
+}
+
+export async function layers(what: string, masking: MaskOptions = {}) {
+  const boxes = await boxLayer(masking);
+  const copy = await copyLayer(masking);
+  const picture = await frame(masking);
+  const agent = scanForSecret(picture.canvas!);
+  const report = { what, visitorSees: boxes.shown, boxesLeft: boxes.left, boxesFirst: boxes.first, copyLeft: copy.left, copyFirst: copy.first, agent: agent.count, agentFirst: agent.first };
+  return { ...report, picture, markup: copy.markup };
+}
