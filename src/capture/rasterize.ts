@@ -13,6 +13,7 @@ import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type Offsc
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
+import { concealedText, noteWebFontsRefused } from './concealing-fonts.js';
 import { matchScrollbars } from './scrollbars.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
@@ -157,6 +158,7 @@ export class Rasterizer {
   private replaced: Array<[Element, Element, () => Element | null]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
+  private concealed: ((el: Element) => boolean) | null = null;
   private unmasked = new Map<Element, boolean>();
   /** This frame's `<use>` elements: checked, and drawn from copies of what was checked (see svg-use.ts). */
   private uses: UseCopies | null = null;
@@ -278,6 +280,7 @@ export class Rasterizer {
       if (err instanceof TypeError && context.fontFamilies.size > 0 && context.font !== false) {
         context.font = false;
         this.webFontsRefused = true;
+        noteWebFontsRefused(this.doc);
       }
       throw err;
     } finally {
@@ -394,6 +397,8 @@ export class Rasterizer {
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
+    // Text in a concealing font the copy cannot embed would be drawn in clear: blanked as a mask.
+    this.concealed = concealedText(root.ownerDocument);
     this.unmasked.clear();
     this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
     this.replaced = [];
@@ -521,6 +526,7 @@ export class Rasterizer {
     }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
+    this.fonts?.noteField(el, this.doc.defaultView!);
     if (el instanceof HTMLVideoElement) {
       const picture = this.visible.get(el) !== false && !isMaskElement(el) && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
       this.standIns.add(parent ?? this.cloneRoot, videoStandIn(el, this.options.includeStyleProperties, picture));
@@ -580,7 +586,7 @@ export class Rasterizer {
         else moveBodyBackgroundToRoot(original.localName === 'iframe' ? (original as HTMLIFrameElement).contentDocument! : this.doc, el);
         if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
-        if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
+        if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealed?.(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
