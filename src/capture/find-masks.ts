@@ -139,7 +139,7 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
  * Boxes every element that draws its text in a concealing font the copy cannot embed (see
  * concealing-fonts.ts), through open shadow roots. Only on a page that has such a font.
  */
-function searchConcealed(root: Document | ShadowRoot, concealed: (el: Element) => boolean, sink: Sink, range: Range, outside: PaintOutside): void {
+function searchConcealed(root: Document | ShadowRoot, concealed: (el: Element) => boolean, sink: Sink, range: Range, outside?: PaintOutside): void {
   const walker = (root.ownerDocument ?? (root as Document)).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
   for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
     if (concealed(el)) collectRects(el, sink, range, outside);
@@ -154,11 +154,17 @@ function searchConcealed(root: Document | ShadowRoot, concealed: (el: Element) =
 function searchFrame(frame: HTMLIFrameElement, frameDoc: Document, place: Affine, out: MaskRect[], search: (doc: Document, place: Affine, out: MaskRect[], range: Range) => void): void {
   trackSecretFields(frameDoc);
   const map = frameMap(frame, place);
+  // A frame's document has fonts of its own: text it conceals with one the copy cannot embed too.
+  const searchWithFonts = (d: Document, p: Affine, o: MaskRect[], r: Range) => {
+    search(d, p, o, r);
+    const concealed = concealedText(d);
+    if (concealed) searchConcealed(d, concealed, sinkInto(o, p), r);
+  };
   const frameRange = frameDoc.createRange();
-  if (map) search(frameDoc, map, out, frameRange);
+  if (map) searchWithFonts(frameDoc, map, out, frameRange);
   else {
     const inside: MaskRect[] = [];
-    search(frameDoc, IDENTITY, inside, frameRange);
+    searchWithFonts(frameDoc, IDENTITY, inside, frameRange);
     const b = frame.getBoundingClientRect();
     if (inside.length > 0) sinkInto(out, place)(b.left, b.top, b.width, b.height);
   }

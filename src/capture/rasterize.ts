@@ -158,7 +158,8 @@ export class Rasterizer {
   private replaced: Array<[Element, Element, () => Element | null]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
-  private concealed: ((el: Element) => boolean) | null = null;
+  /** Per document (a same-origin frame's has its own fonts): its test, or null (see concealing-fonts.ts). */
+  private readonly concealed = new Map<Document, ((el: Element) => boolean) | null>();
   private unmasked = new Map<Element, boolean>();
   /** This frame's `<use>` elements: checked, and drawn from copies of what was checked (see svg-use.ts). */
   private uses: UseCopies | null = null;
@@ -398,7 +399,7 @@ export class Rasterizer {
     this.cloneError = null;
     this.maskAll = maskAll;
     // Text in a concealing font the copy cannot embed would be drawn in clear: blanked as a mask.
-    this.concealed = concealedText(root.ownerDocument);
+    this.concealed.clear();
     this.unmasked.clear();
     this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
     this.replaced = [];
@@ -586,7 +587,7 @@ export class Rasterizer {
         else moveBodyBackgroundToRoot(original.localName === 'iframe' ? (original as HTMLIFrameElement).contentDocument! : this.doc, el);
         if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
-        if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealed?.(original)) blankMaskedClone(el);
+        if (isMaskElement(original) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealedText(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
@@ -638,6 +639,13 @@ export class Rasterizer {
     const root = original.getRootNode();
     const parent = original.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
     if (original.matches(UNMASK_SELECTOR) && (parent === null || !isUnmasked(parent, this.unmasked))) showCloneText(clone, original);
+  }
+
+  /** Whether `original` draws text in a concealing font the copy cannot embed. */
+  private concealedText(original: Element): boolean {
+    const doc = original.ownerDocument;
+    if (!this.concealed.has(doc)) this.concealed.set(doc, concealedText(doc));
+    return this.concealed.get(doc)?.(original) ?? false;
   }
 
   /**

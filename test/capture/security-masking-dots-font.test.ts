@@ -103,4 +103,26 @@ describe('text drawn as dots by a web font', () => {
     expect(scanForSecret(agent, boxOf(ssn)).count, 'the text reaches the agent').to.equal(0);
     expect(scanForSecret(agent, boxOf(plain)).count, 'the plain field shows (so the check can fail)').to.be.greaterThan(20);
   });
+
+  it('in a same-origin frame, a field in a dots font the frame added with the FontFace API: masked', async () => {
+    const root = mountTestPage(PAGE, { css: STYLE, html: '<iframe id="frame" style="width:400px;height:200px;border:0"></iframe>' });
+    const frame = root.querySelector('iframe')!;
+    const loaded = new Promise((r) => frame.addEventListener('load', r, { once: true }));
+    frame.srcdoc = `<style>${STYLE}</style><input id="pin" class="f dots" type="tel" value="19731973"><input id="plain" class="f" type="tel" value="19731973">`;
+    await loaded;
+    const doc = frame.contentDocument!;
+    const win = frame.contentWindow! as Window & typeof globalThis;
+    const inFrame = new win.FontFace('text-security-disc', await (await fetch(FONT)).arrayBuffer());
+    doc.fonts.add(await inFrame.load());
+    await doc.fonts.ready;
+    const [pin, plain] = ['#pin', '#plain'].map((s) => doc.querySelector(s)!);
+    const offset = frame.getBoundingClientRect();
+    const inPage = (el: Element) => {
+      const b = boxOf(el);
+      return { ...b, x: b.x + offset.x, y: b.y + offset.y };
+    };
+    const agent = await agentPicture();
+    expect(scanForSecret(agent, inPage(pin)).count, 'the PIN reaches the agent').to.equal(0);
+    expect(scanForSecret(agent, inPage(plain)).count, 'the plain field shows (so the check can fail)').to.be.greaterThan(20);
+  });
 });
