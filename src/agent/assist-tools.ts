@@ -170,7 +170,8 @@ export class AssistTools {
     const now = performance.now();
     switch (msg.type) {
       case 'visitorCursor':
-        this.cursor = { x: msg.x, y: msg.y, at: now };
+        // Over masked content the visitor's page says only that the cursor is hidden.
+        this.cursor = msg.hidden ? null : { x: msg.x, y: msg.y, at: now };
         break;
       case 'visitorClick':
         this.cursor = { x: msg.x, y: msg.y, at: now };

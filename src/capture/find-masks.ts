@@ -3,6 +3,7 @@
 // normal search, its small-shadow-tree path and the mask-all walk must find the same masks with
 // the same rules (isMaskElement, secret fields, <use>, frames), so they stay side by side.
 import { isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-fields.js';
+import { concealedText } from './concealing-fonts.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
 import { resourceRects } from './svg-resources.js';
@@ -128,8 +129,22 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
   const outside = new PaintOutside();
   if (options.maskAll) searchAll(doc, IDENTITY, false, out, range, uses, outside);
   else searchRoot(doc, IDENTITY, out, range, uses, outside);
+  const concealed = concealedText(doc);
+  if (concealed) searchConcealed(doc, concealed, sinkInto(out, IDENTITY), range, outside);
   range.detach();
   return out;
+}
+
+/**
+ * Boxes every element that draws its text in a concealing font the copy cannot embed (see
+ * concealing-fonts.ts), through open shadow roots. Only on a page that has such a font.
+ */
+function searchConcealed(root: Document | ShadowRoot, concealed: (el: Element) => boolean, sink: Sink, range: Range, outside?: PaintOutside): void {
+  const walker = (root.ownerDocument ?? (root as Document)).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+  for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
+    if (concealed(el)) collectRects(el, sink, range, outside);
+    if (el.shadowRoot) searchConcealed(el.shadowRoot, concealed, sink, range, outside);
+  }
 }
 
 /**
@@ -139,11 +154,17 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
 function searchFrame(frame: HTMLIFrameElement, frameDoc: Document, place: Affine, out: MaskRect[], search: (doc: Document, place: Affine, out: MaskRect[], range: Range) => void): void {
   trackSecretFields(frameDoc);
   const map = frameMap(frame, place);
+  // A frame's document has fonts of its own: text it conceals with one the copy cannot embed too.
+  const searchWithFonts = (d: Document, p: Affine, o: MaskRect[], r: Range) => {
+    search(d, p, o, r);
+    const concealed = concealedText(d);
+    if (concealed) searchConcealed(d, concealed, sinkInto(o, p), r);
+  };
   const frameRange = frameDoc.createRange();
-  if (map) search(frameDoc, map, out, frameRange);
+  if (map) searchWithFonts(frameDoc, map, out, frameRange);
   else {
     const inside: MaskRect[] = [];
-    search(frameDoc, IDENTITY, inside, frameRange);
+    searchWithFonts(frameDoc, IDENTITY, inside, frameRange);
     const b = frame.getBoundingClientRect();
     if (inside.length > 0) sinkInto(out, place)(b.left, b.top, b.width, b.height);
   }

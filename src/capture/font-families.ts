@@ -5,7 +5,8 @@
  * inherited property only where it changes (see clone-styles.ts), so with the usual
  * `body { font-family: ... }` the family is written on the body, which has no text, and on nothing
  * below it: no font was embedded and the agent saw a fallback font (issue 16, class 3). Here every
- * element with text, and every pseudo-element with content, adds the family it is drawn in.
+ * element with text, every form control (its value is no text node), and every pseudo-element with
+ * content, adds the family it is drawn in.
  */
 
 /** modern-screenshot's splitFontFamily: names unquoted and lower-cased, as it looks them up. */
@@ -40,6 +41,9 @@ function readRules(sheet: CSSStyleSheet | null, visit: (rules: CSSRuleList) => v
   }
 }
 
+/** Elements that draw a value of their own (a contenteditable's text is in text nodes, noted as text). */
+const FIELDS = new Set(['input', 'textarea', 'select']);
+
 export class TextFonts {
   /** Last font-family value split, and the last element looked at (its text nodes come one after another). */
   private lastValue = '';
@@ -66,6 +70,16 @@ export class TextFonts {
       this.lastFamilies = splitFamilies(value);
     }
     this.add(this.lastFamilies);
+  }
+
+  /**
+   * A form control is being cloned: its value (or placeholder, or the option shown) is drawn in its
+   * font with no text node of its own. A PIN field drawn as dots by a font (the `text-security`
+   * package's `text-security-disc`) showed its digits in a fallback font to the agent before this.
+   */
+  noteField(el: Element, win: Window): void {
+    if (this.webFonts.size === 0 || !FIELDS.has(el.localName)) return;
+    this.add(splitFamilies(win.getComputedStyle(el).fontFamily));
   }
 
   /**

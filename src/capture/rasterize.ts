@@ -15,6 +15,7 @@ import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type Offsc
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
+import { concealedText, noteWebFontsRefused } from './concealing-fonts.js';
 import { matchScrollbars } from './scrollbars.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
@@ -165,6 +166,8 @@ export class Rasterizer {
   private replaced: Array<[Element, Element, () => Element | null]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
   private maskAll = false;
+  /** Per document (a same-origin frame's has its own fonts): its test, or null (see concealing-fonts.ts). */
+  private readonly concealed = new Map<Document, ((el: Element) => boolean) | null>();
   private unmasked = new Map<Element, boolean>();
   /** This frame's `<use>` elements: checked, and drawn from copies of what was checked (see svg-use.ts). */
   private uses: UseCopies | null = null;
@@ -296,6 +299,7 @@ export class Rasterizer {
       if (err instanceof TypeError && context.fontFamilies.size > 0 && context.font !== false) {
         context.font = false;
         this.webFontsRefused = true;
+        noteWebFontsRefused(this.doc);
       }
       throw err;
     } finally {
@@ -419,6 +423,8 @@ export class Rasterizer {
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
+    // Text in a concealing font the copy cannot embed would be drawn in clear: blanked as a mask.
+    this.concealed.clear();
     this.unmasked.clear();
     this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
     this.replaced = [];
@@ -566,6 +572,7 @@ export class Rasterizer {
     }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
+    this.fonts?.noteField(el, this.doc.defaultView!);
     if (el instanceof HTMLVideoElement) {
       // Masked as the page draws it (through slots too), not only by the clones being built around it.
       const picture = this.visible.get(el) !== false && maskOver(el) === null && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
@@ -632,7 +639,7 @@ export class Rasterizer {
         if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
         // A slotted element is masked by its slot too (which has no clone of its own), wherever the wrapper is.
-        if (isMaskElement(original) || (original.assignedSlot !== null && maskOver(original.assignedSlot) !== null) || (isSvgUse(original) && !el.hasAttribute('href'))) blankMaskedClone(el);
+        if (isMaskElement(original) || (original.assignedSlot !== null && maskOver(original.assignedSlot) !== null) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealedText(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
@@ -684,6 +691,13 @@ export class Rasterizer {
     const root = original.getRootNode();
     const parent = original.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
     if (original.matches(UNMASK_SELECTOR) && (parent === null || !isUnmasked(parent, this.unmasked))) showCloneText(clone, original);
+  }
+
+  /** Whether `original` draws text in a concealing font the copy cannot embed. */
+  private concealedText(original: Element): boolean {
+    const doc = original.ownerDocument;
+    if (!this.concealed.has(doc)) this.concealed.set(doc, concealedText(doc));
+    return this.concealed.get(doc)?.(original) ?? false;
   }
 
   /**

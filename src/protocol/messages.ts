@@ -280,8 +280,12 @@ export const ControlAnswerMsg = /* @__PURE__ */ m('controlAnswer', { observerId:
 export const RevokeControlMsg = /* @__PURE__ */ m('revokeControl', { reason: controlEndReasonSchema });
 /** What became of the agent's remote input `id` (sent to the agent `observerId`). Passed on unchanged. */
 export const RemoteInputResultMsg = /* @__PURE__ */ m('remoteInputResult', { observerId: shortText, id: inputIdSchema, result: RemoteInputResultSchema });
-/** The visitor's own mouse pointer, CSS pixels of its viewport. Passed on to the observers unchanged. */
-export const VisitorCursorMsg = /* @__PURE__ */ m('visitorCursor', { x: v.number(), y: v.number() });
+/**
+ * The visitor's own mouse pointer, CSS pixels of its viewport. Passed on to the observers unchanged.
+ * `hidden`: the pointer is over masked content (its position is not sent: x and y are 0), so the
+ * viewer shows no cursor until the next position.
+ */
+export const VisitorCursorMsg = /* @__PURE__ */ m('visitorCursor', { x: v.number(), y: v.number(), hidden: v.optional(v.literal(true)) });
 /** The visitor clicked at (x, y) (the viewer shows a ripple). Passed on unchanged. */
 export const VisitorClickMsg = /* @__PURE__ */ m('visitorClick', { x: v.number(), y: v.number() });
 /** The visitor's scroll position and the page's scrollable size, CSS pixels. Passed on unchanged. */

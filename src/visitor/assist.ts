@@ -6,7 +6,9 @@
  * control (asking the visitor, replaying granted input through the remote-input engine, and
  * ending it: stop, Escape, a hidden tab, CONTROL_IDLE_MS without input, the session pausing), and
  * the visitor's own cursor, clicks and scroll position sent to the agents as small live messages
- * (never frames). Knows nothing of sockets: the SDK (upscope.ts) feeds it the relay's messages and
+ * (never frames). Over masked content (the capture's masks: find-masks.ts) no position or click
+ * is sent, only that the cursor is hidden: a masked PIN pad or signature pad would otherwise be
+ * read back from where the visitor clicks. Knows nothing of sockets: the SDK (upscope.ts) feeds it the relay's messages and
  * gives it `send` and `sendLive`.
  */
 import { CONTROL_IDLE_MS, type AssistSettings, type ControlEndReason, type Message, type MessageOf } from '../protocol/index.js';
@@ -16,6 +18,7 @@ import type { ConsentHandler, ConsentRequest } from './consent-broker.js';
 import type { UpscopeOptions } from './options.js';
 import { assistSettings, type AssistStatus } from './assist-settings.js';
 import { applyRemoteInput } from './remote-input.js';
+import { elementAt, maskedReason, NoTarget } from './remote-input-target.js';
 import type { StateStream } from './stream.js';
 
 export type { AssistStatus } from './assist-settings.js';
@@ -49,6 +52,8 @@ export class VisitorAssist {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private drawingTimer: ReturnType<typeof setTimeout> | null = null;
   private tracking = false;
+  /** The agents were told the cursor is hidden (it is over masked content). */
+  private cursorHidden = false;
 
   constructor(private readonly deps: VisitorAssistDeps) {}
 
@@ -270,20 +275,60 @@ export class VisitorAssist {
       else window.removeEventListener(type, fn, { capture });
     }
     if (!on) this.throttle.clear();
+    this.cursorHidden = false;
   }
 
   private readonly onPointerMove = (e: PointerEvent) => {
     if (!e.isTrusted || !this.deps.live()) return;
+    if (this.overMask(e)) return this.hideCursor();
+    this.cursorHidden = false;
     this.throttle.push('cursor', { type: 'visitorCursor', x: Math.round(e.clientX), y: Math.round(e.clientY) });
   };
 
   private readonly onPointerDown = (e: PointerEvent) => {
     if (!e.isTrusted || !this.deps.live()) return;
+    if (this.overMask(e)) return this.hideCursor();
+    this.cursorHidden = false;
     this.throttle.flush('cursor');
     this.deps.sendLive({ type: 'visitorClick', x: Math.round(e.clientX), y: Math.round(e.clientY) });
   };
 
-  private readonly onScroll = () => {
+  /**
+   * Whether the pointer is over content frames mask (find-masks.ts decides, as for remote input):
+   * the element the event went to (a pointer captured by a masked signature pad stays masked
+   * wherever it moves) or the element drawn under the point, through open shadow roots, slots and
+   * same-origin frames, looking through Upscope's own UI (frames never show it).
+   */
+  private overMask(e: PointerEvent): boolean {
+    const maskAll = this.deps.options().maskAll === true;
+    const target = e.composedPath()[0];
+    if (target instanceof Element && maskedReason(target, maskAll)) return true;
+    try {
+      return maskedReason(elementAt(document, e.clientX, e.clientY).element, maskAll) !== null;
+    } catch (err) {
+      // Nothing under the point (off the page), or a frame of another origin (its own page draws
+      // and masks it; its pointer events never reach this window): nothing to hide. Anything
+      // else is unexpected: hidden.
+      return !(err instanceof NoTarget);
+    }
+  }
+
+  /**
+   * The cursor went over masked content: agents are told it is hidden, once, in place of any
+   * position still waiting. Hidden, not parked at the mask's edge: an edge position still moves
+   * with the visitor (where they entered and left, and when) and the viewer would draw a cursor the
+   * visitor's is not at.
+   */
+  private hideCursor(): void {
+    if (this.cursorHidden) return;
+    this.cursorHidden = true;
+    this.throttle.push('cursor', { type: 'visitorCursor', x: 0, y: 0, hidden: true });
+  }
+
+  private readonly onScroll = (e: Event) => {
+    // Only the page's own scroll position is sent: a scrolled box (a masked one too) says nothing,
+    // not even when it scrolls.
+    if (e.type === 'scroll' && e.target !== document && e.target !== window) return;
     if (this.deps.live()) this.sendScroll();
   };
 

@@ -305,3 +305,18 @@ test('ink from an agent whose visitor turned drawing off is charged to a budget:
     await relay.close();
   }
 });
+
+test('the visitor\'s cursor reaches the agents, and so does "hidden" (over masked content), which carries no position', async () => {
+  const { relay, v, a } = await session();
+  try {
+    v.send({ type: 'visitorCursor', x: 12, y: 34 });
+    assert.deepEqual(await a.next('visitorCursor'), { type: 'visitorCursor', x: 12, y: 34 });
+    v.send({ type: 'visitorCursor', x: 0, y: 0, hidden: true });
+    const hidden = await a.next('visitorCursor', (m) => m.hidden === true);
+    assert.deepEqual(hidden, { type: 'visitorCursor', x: 0, y: 0, hidden: true });
+    v.send({ type: 'visitorCursor', x: 0, y: 0, hidden: false } as never);
+    assert.equal((await v.next('error')).code, 'invalidMessage', 'hidden is true or absent');
+  } finally {
+    await relay.close();
+  }
+});

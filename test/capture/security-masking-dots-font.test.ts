@@ -1,0 +1,128 @@
+/**
+ * Fields and text a web font draws as dots (the `text-security` package's `text-security-disc`,
+ * used for PIN, OTP and SSN fields instead of `type=password`). The copy must draw that font, or,
+ * where it cannot embed it (a face added with the FontFace API), mask what it draws: never the
+ * value in a fallback font, in clear, where the visitor sees dots.
+ * Fixture: text-security-disc.woff2 from the text-security package (SIL Open Font License 1.1).
+ */
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../src/visitor/define.js';
+import { createCaptureLoop, findMasks } from '../../src/capture/index.js';
+import { CollectingHost, type FrameCanvas } from '../support/frames.js';
+import { boxOf, maskCovers, scanForSecret } from '../support/leaks.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+
+const FONT = '/test/capture/fixtures/text-security-disc.woff2';
+const PAGE = 'dotsfont';
+const STYLE = `html, body { margin: 0; background: #fff; }
+  #dotsfont-root { padding: 20px; }
+  .f { font: 32px/40px sans-serif; color: #ff00ff; -webkit-text-fill-color: #ff00ff; border: 1px solid #888; width: 300px; padding: 4px; display: block; margin: 8px 0; }
+  .dots { font-family: text-security-disc; }`;
+
+/** What the visitor's screen shows. */
+async function screen(): Promise<OffscreenCanvas> {
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const png = await executeServerCommand<string, undefined>('screenshot');
+  const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png!), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas;
+}
+
+/** The agent's first picture, from the real capture loop (lossless, so pixels compare). */
+async function agentPicture(): Promise<OffscreenCanvas> {
+  const host = new CollectingHost();
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0 });
+  loop.start();
+  try {
+    const picture: FrameCanvas = await host.firstPicture();
+    return picture.canvas! as unknown as OffscreenCanvas;
+  } finally {
+    loop.stop();
+  }
+}
+
+/** How many pixels inside `el`'s box differ clearly between two pictures. */
+function differing(a: OffscreenCanvas, b: OffscreenCanvas, el: Element): number {
+  const r = el.getBoundingClientRect();
+  const get = (c: OffscreenCanvas) => c.getContext('2d')!.getImageData(Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)).data;
+  const [da, db] = [get(a), get(b)];
+  let n = 0;
+  for (let i = 0; i < da.length; i += 4) if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 150) n++;
+  return n;
+}
+
+/** Adds the font with the FontFace API (no @font-face rule: the copy cannot embed it). */
+async function addFontFace(): Promise<FontFace> {
+  const face = new FontFace('text-security-disc', await (await fetch(FONT)).arrayBuffer());
+  document.fonts.add(await face.load());
+  return face;
+}
+
+describe('text drawn as dots by a web font', () => {
+  let face: FontFace | null = null;
+  afterEach(() => {
+    unmountTestPage(PAGE);
+    if (face) document.fonts.delete(face);
+    face = null;
+  });
+
+  it('a PIN field in a dots font from an @font-face rule: the agent sees the dots the visitor sees', async () => {
+    const root = mountTestPage(PAGE, {
+      css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); } ${STYLE}`,
+      html: '<input id="pin" class="f dots" type="tel" value="19731973"><input id="plain" class="f" type="tel" value="19731973">',
+    });
+    await document.fonts.load(`32px text-security-disc`);
+    await document.fonts.ready;
+    const pin = root.querySelector('#pin')!;
+    // A face from an @font-face rule is among document.fonts too: one from a style sheet the page
+    // cannot read (cross-origin without CORS) is found and judged as a FontFace API one is.
+    expect([...document.fonts].some((f) => f.family.replace(/"/g, '') === 'text-security-disc' && f.status === 'loaded')).to.equal(true);
+    expect(findMasks(document).length, 'embeddable: drawn, not masked').to.equal(0);
+    const visitor = await screen();
+    const agent = await agentPicture();
+    expect(differing(agent, visitor, pin), 'the PIN field differs from what the visitor sees').to.be.lessThan(50);
+  });
+
+  it('a PIN field and text in a dots font added with the FontFace API: masked, never drawn in a fallback font', async () => {
+    face = await addFontFace();
+    const root = mountTestPage(PAGE, {
+      css: STYLE,
+      html: '<input id="pin" class="f dots" type="tel" value="19731973"><div id="ssn" class="f dots">123-45-6789</div><input id="plain" class="f" type="tel" value="19731973">',
+    });
+    await document.fonts.ready;
+    const [pin, ssn, plain] = ['#pin', '#ssn', '#plain'].map((s) => root.querySelector(s)!);
+    const masks = findMasks(document);
+    expect(maskCovers(masks, pin), 'the field is masked').to.equal(true);
+    expect(maskCovers(masks, ssn), 'the text is masked').to.equal(true);
+    expect(maskCovers(masks, plain), 'the field in a readable font is not').to.equal(false);
+    const agent = await agentPicture();
+    expect(scanForSecret(agent, boxOf(pin)).count, 'the PIN reaches the agent').to.equal(0);
+    expect(scanForSecret(agent, boxOf(ssn)).count, 'the text reaches the agent').to.equal(0);
+    expect(scanForSecret(agent, boxOf(plain)).count, 'the plain field shows (so the check can fail)').to.be.greaterThan(20);
+  });
+
+  it('in a same-origin frame, a field in a dots font the frame added with the FontFace API: masked', async () => {
+    const root = mountTestPage(PAGE, { css: STYLE, html: '<iframe id="frame" style="width:400px;height:200px;border:0"></iframe>' });
+    const frame = root.querySelector('iframe')!;
+    const loaded = new Promise((r) => frame.addEventListener('load', r, { once: true }));
+    frame.srcdoc = `<style>${STYLE}</style><input id="pin" class="f dots" type="tel" value="19731973"><input id="plain" class="f" type="tel" value="19731973">`;
+    await loaded;
+    const doc = frame.contentDocument!;
+    const win = frame.contentWindow! as Window & typeof globalThis;
+    const inFrame = new win.FontFace('text-security-disc', await (await fetch(FONT)).arrayBuffer());
+    doc.fonts.add(await inFrame.load());
+    await doc.fonts.ready;
+    const [pin, plain] = ['#pin', '#plain'].map((s) => doc.querySelector(s)!);
+    const offset = frame.getBoundingClientRect();
+    const inPage = (el: Element) => {
+      const b = boxOf(el);
+      return { ...b, x: b.x + offset.x, y: b.y + offset.y };
+    };
+    const agent = await agentPicture();
+    expect(scanForSecret(agent, inPage(pin)).count, 'the PIN reaches the agent').to.equal(0);
+    expect(scanForSecret(agent, inPage(plain)).count, 'the plain field shows (so the check can fail)').to.be.greaterThan(20);
+  });
+});

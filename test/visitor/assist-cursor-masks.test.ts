@@ -1,0 +1,135 @@
+// The visitor's own cursor and clicks are sent to the agents live; over masked content none is.
+// Real mouse input (sendMouse drives Chromium's input pipeline, so the events are trusted), the real
+// assist engine and the capture's own mask finding to judge what went out. A masked on-screen PIN
+// pad is the case: the black box hides the keys, click positions would name them.
+import { expect } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
+import { VisitorAssist } from '../../src/visitor/assist.js';
+import { StateStream } from '../../src/visitor/stream.js';
+import { EMPTY_ASSIST_STATUS, type AssistStatus } from '../../src/visitor/assist-settings.js';
+import { findMasks, type MaskRect } from '../../src/capture/index.js';
+import type { Message, MessageOf } from '../../src/protocol/index.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+
+const PAGE = 'cursormasks';
+
+function startAssist(options: { maskAll: boolean } = { maskAll: false }) {
+  const sent: Message[] = [];
+  const assist = new VisitorAssist({
+    options: () => ({ ...options, allowAgentPointer: true, allowAgentDrawing: true, allowRemoteClick: false, allowRemoteType: false, allowRemoteScroll: false, requireControlConsent: true }),
+    send: () => true,
+    sendLive: (m) => (sent.push(m), true),
+    live: () => true,
+    log: () => undefined,
+    status: new StateStream<AssistStatus>(EMPTY_ASSIST_STATUS),
+    handlers: [],
+  });
+  assist.sessionChanged(true, false);
+  return { sent, stop: () => assist.sessionChanged(false, true) };
+}
+
+const centre = (el: Element): [number, number] => {
+  const r = el.getBoundingClientRect();
+  return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];
+};
+/** Lets the live throttle send what waits (it sends at most every 1000/livePerSecond ms). */
+const settle = () => new Promise((r) => setTimeout(r, 250));
+
+type Positioned = MessageOf<'visitorCursor'> | MessageOf<'visitorClick'>;
+function positions(sent: Message[]): Positioned[] {
+  return sent.filter((m): m is Positioned => m.type === 'visitorCursor' || m.type === 'visitorClick');
+}
+function inside(masks: MaskRect[], m: Positioned): boolean {
+  if (m.type === 'visitorCursor' && m.hidden) return false;
+  return masks.some((r) => m.x >= r.x && m.x <= r.x + r.width && m.y >= r.y && m.y <= r.y + r.height);
+}
+
+describe('the visitor\'s cursor and clicks over masked content', () => {
+  afterEach(async () => {
+    unmountTestPage(PAGE);
+    await sendMouse({ type: 'move', position: [0, 0] });
+  });
+
+  it('a PIN typed on a masked keypad: no click or position inside the mask goes out, the cursor is said to be hidden, and clicks outside still go', async () => {
+    const keys = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].map((d) => `<button id="k${d}" style="width:60px;height:60px">${d}</button>`).join('');
+    mountTestPage(PAGE, {
+      css: 'html,body{margin:0}',
+      html: `<upscope-masked><div style="display:grid;grid-template-columns:repeat(3,60px);width:180px;margin:20px">${keys}</div></upscope-masked>
+             <button id="outside" style="margin:20px;width:100px;height:40px">Next</button>`,
+    });
+    const masks = findMasks(document);
+    expect(masks.length).to.be.greaterThan(0);
+    const { sent, stop } = startAssist();
+    for (const d of [1, 9, 7, 3]) {
+      await sendMouse({ type: 'click', position: centre(document.getElementById(`k${d}`)!) });
+      await settle();
+    }
+    await sendMouse({ type: 'click', position: centre(document.getElementById('outside')!) });
+    await settle();
+    stop();
+    const all = positions(sent);
+    const leaked = all.filter((m) => inside(masks, m));
+    const read = leaked.filter((m) => m.type === 'visitorClick').map((m) => document.elementFromPoint(m.x, m.y)?.textContent).join('');
+    expect(leaked, `positions inside the mask went out; the PIN read back from them: ${read}`).to.deep.equal([]);
+    expect(all.some((m) => m.type === 'visitorCursor' && m.hidden === true), 'agents are told the cursor is hidden').to.equal(true);
+    const clicks = all.filter((m) => m.type === 'visitorClick');
+    expect(clicks.length, 'the click outside the mask').to.equal(1);
+    expect(document.elementFromPoint(clicks[0].x, clicks[0].y)?.id).to.equal('outside');
+  });
+
+  it('a password field, a mask in a shadow root and masked content slotted into one: the cursor over each is hidden', async () => {
+    const root = mountTestPage(PAGE, {
+      css: 'html,body{margin:0} #cursormasks-root > *{display:block;margin:20px}',
+      html: `<input id="pw" type="password" value="hunter2" style="width:200px;height:40px">
+             <div id="host"></div>
+             <div id="slothost"><span id="slotted" style="display:block;width:200px;height:40px">signature</span></div>
+             <div id="plain" style="width:200px;height:40px">plain</div>`,
+    });
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<div data-upscope-masked id="sig" style="width:200px;height:40px">pad</div>';
+    const slotShadow = root.querySelector('#slothost')!.attachShadow({ mode: 'open' });
+    slotShadow.innerHTML = '<upscope-masked><slot></slot></upscope-masked>';
+    const masks = findMasks(document);
+    const { sent, stop } = startAssist();
+    for (const el of [root.querySelector('#pw')!, shadow.querySelector('#sig')!, root.querySelector('#slotted')!]) {
+      const [x, y] = centre(el);
+      for (const dx of [-20, 0, 20]) {
+        await sendMouse({ type: 'move', position: [x + dx, y] });
+        await settle();
+      }
+      await sendMouse({ type: 'down' });
+      await sendMouse({ type: 'up' });
+      await settle();
+      const last = positions(sent).at(-1);
+      expect(last, `over ${el.id}`).to.deep.include({ type: 'visitorCursor', hidden: true });
+    }
+    await sendMouse({ type: 'move', position: centre(root.querySelector('#plain')!) });
+    await settle();
+    stop();
+    expect(positions(sent).filter((m) => inside(masks, m))).to.deep.equal([]);
+    expect(positions(sent).filter((m) => m.type === 'visitorClick')).to.deep.equal([]);
+    const last = positions(sent).at(-1)!;
+    expect(last.type === 'visitorCursor' && !last.hidden && document.elementFromPoint(last.x, last.y)?.id, 'shown again outside').to.equal('plain');
+  });
+
+  it('scrolling a masked box sends nothing; scrolling the page sends its position', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `<div style="height:20px">row ${i}</div>`).join('');
+    const root = mountTestPage(PAGE, {
+      css: 'html,body{margin:0}',
+      html: `<div id="box" data-upscope-masked style="height:100px;width:200px;overflow:auto">${rows}</div><div style="height:3000px"></div>`,
+    });
+    const { sent, stop } = startAssist();
+    await settle();
+    sent.length = 0;
+    const box = root.querySelector('#box')!;
+    for (const top of [100, 200, 300]) {
+      box.scrollTop = top;
+      await settle();
+    }
+    expect(sent.filter((m) => m.type === 'visitorScroll'), 'a masked box scrolled').to.deep.equal([]);
+    window.scrollTo(0, 500);
+    await settle();
+    stop();
+    expect(sent.filter((m) => m.type === 'visitorScroll').map((m) => (m as MessageOf<'visitorScroll'>).y)).to.deep.equal([500]);
+  });
+});
