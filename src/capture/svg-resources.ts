@@ -12,7 +12,14 @@ import { isMaskElement, MASK_SELECTOR } from './find-masks.js';
 import type { Sink } from './paint-outside.js';
 
 /** SVG elements that are drawn only where another element uses them. */
-const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
+export const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
+/** Their names, lower-cased: what an element's name must be for it to match {@link RESOURCES}. */
+const RESOURCE_NAMES = new Set(RESOURCES.split(', ').map((name) => name.toLowerCase()));
+
+/** Whether `el` (found by a query that includes {@link RESOURCES}) is one of them. */
+export function isResource(el: Element): boolean {
+  return RESOURCE_NAMES.has(el.localName.toLowerCase()) && el.matches(RESOURCES);
+}
 /** Properties that use a resource, by `url(#id)`. */
 const USING = ['fill', 'stroke', 'filter', 'backdrop-filter', 'mask-image', 'clip-path', 'marker-start', 'marker-mid', 'marker-end'];
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
@@ -65,10 +72,11 @@ const USING_QUERY = USING_ATTRIBUTES.map((a) => `[${a}*="url("]`).join(',');
  * resource costs one query. A resource that is only inside a mask (an icon's clip path in a masked
  * form, a common sight) is looked for in attributes and inline styles that use it, one query; one
  * that holds or draws masked content (a deliberate construction) in every element's computed
- * style: a style sheet's rule may use it too.
+ * style: a style sheet's rule may use it too. `found`: the tree's resources, when the caller's
+ * own query found them already (see searchSmallTree in find-masks.ts).
  */
-export function resourceRects(root: Document | ShadowRoot, push: Sink): void {
-  const resources = [...root.querySelectorAll(RESOURCES)].filter((r) => r.id);
+export function resourceRects(root: Document | ShadowRoot, push: Sink, found?: readonly Element[]): void {
+  const resources = (found ?? [...root.querySelectorAll(RESOURCES)]).filter((r) => r.id);
   if (resources.length === 0) return;
   const byId = (id: string) => (root as Partial<Document>).getElementById?.(id) ?? null;
   const secret = new Set<string>();
