@@ -204,6 +204,42 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'boxes-away');
   });
 
+  /** The markups of the regions drawn while `change` is made and its frames sent. */
+  async function regionsDrawn(r: Run, change: () => void): Promise<{ stats: FrameStats[]; regions: string[] }> {
+    const regions: string[] = [];
+    const draw = Rasterizer.prototype.draw;
+    Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+      if (region && snapshot.region) regions.push(snapshot.region.markup);
+      return draw.call(this, snapshot, region);
+    };
+    try {
+      return { stats: await afterStats(r, change), regions };
+    } finally {
+      Rasterizer.prototype.draw = draw;
+    }
+  }
+
+  const after3 = (i: number) => `<div class="after" id="after-${i}" style="margin: ${6 + i * 4}px 0; padding: 8px; border: 2px solid rgb(${i * 50}, 90, 0); background: rgb(240, ${220 - i * 30}, 200)"><p style="margin: 0">After the change ${i}: ${'words that wrap '.repeat(4)}</p></div>`;
+
+  it('boxes after the change, at the end of a block container, are left out of the region drawn; the change draws as a whole clone does', async () => {
+    const html = `<div id="flow" style="display: flow-root; background: rgb(250, 250, 235)"><p id="near" style="margin: 0 0 10px">Near the change</p>${[0, 1, 2, 3, 4, 5, 6, 7].map(after3).join('')}</div>`;
+    const { root, run: r } = await ready(html);
+    const { stats, regions } = await regionsDrawn(r, () => void (root.querySelector('#near')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(regions.length, 'regions drawn').to.be.greaterThan(0);
+    expect(regions.every((m) => !m.includes('id="after-7"')), 'the last box after the change left out').to.equal(true);
+    await expectSameAsWholeClone(r, 'after-left-out');
+  });
+
+  it('boxes after the change in columns stay in the region drawn: leaving them out would move the columns', async () => {
+    const html = `<div id="cols" style="columns: 2; column-gap: 24px; background: rgb(250, 250, 235)"><p id="near" style="margin: 0 0 10px">Near the change</p>${[0, 1, 2, 3, 4, 5].map(after3).join('')}</div>`;
+    const { root, run: r } = await ready(html);
+    const { stats, regions } = await regionsDrawn(r, () => void (root.querySelector('#near')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(regions.every((m) => m.includes('id="after-5"')), 'the boxes in the columns kept').to.equal(true);
+    await expectSameAsWholeClone(r, 'after-columns');
+  });
+
   it('a change slotted in a shadow-DOM component: the shadow tree\'s boxes away from it are emptied, a secret among them stays black', async () => {
     if (!customElements.get('kept-panel')) {
       customElements.define('kept-panel', class extends HTMLElement {
