@@ -13,12 +13,9 @@ import type { Sink } from './paint-outside.js';
 
 /** SVG elements that are drawn only where another element uses them. */
 export const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
-/** Their names, lower-cased: what an element's name must be for it to match {@link RESOURCES}. */
-const RESOURCE_NAMES = new Set(RESOURCES.split(', ').map((name) => name.toLowerCase()));
-
 /** Whether `el` (found by a query that includes {@link RESOURCES}) is one of them. */
 export function isResource(el: Element): boolean {
-  return RESOURCE_NAMES.has(el.localName.toLowerCase()) && el.matches(RESOURCES);
+  return el.matches(RESOURCES);
 }
 /** Properties that use a resource, by `url(#id)`. */
 const USING = ['fill', 'stroke', 'filter', 'backdrop-filter', 'mask-image', 'clip-path', 'marker-start', 'marker-mid', 'marker-end'];
