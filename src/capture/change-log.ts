@@ -7,11 +7,11 @@
  *
  * Conservative by design: whatever could restyle or move content the log cannot name (`:active`
  * changes of a real press, finished transitions and animations, a resize, a window scroll,
- * anything in `<head>`, a style sheet) asks for a whole clone. A focus change names the elements
- * that gained and lost focus; the planner clones whole when `:focus-within` rules could restyle
- * their ancestors. A press a script dispatches (an agent's remote click) sets no `:active`. So does a capture with no signal at all (the
- * scheduler's idle check, which exists for what no signal announces: hover, canvas drawing, closed
- * shadow roots).
+ * anything in `<head>`, a style sheet) asks for a whole clone. So does a capture with no signal at
+ * all (the scheduler's idle check, which exists for what no signal announces: hover, canvas
+ * drawing, closed shadow roots). A focus change names the elements that gained and lost focus; the
+ * planner clones whole when `:focus-within` rules could restyle their ancestors. A press a script
+ * dispatches (an agent's remote click) sets no `:active`: only what its listeners change counts.
  */
 
 /** More changed elements than this in one frame: cloning them one by one would not be cheaper. */
