@@ -5,11 +5,13 @@
  * frame with {@link ChangeLog.take}. The rasterizer (see kept-clone.ts) decides from it whether a
  * frame can re-clone only the changed subtrees.
  *
- * Conservative by design: whatever could restyle or move content the log cannot name (focus and
- * `:active` changes, finished transitions and animations, a resize, a window scroll, anything in
- * `<head>`, a style sheet) asks for a whole clone. So does a capture with no signal at all (the
- * scheduler's idle check, which exists for what no signal announces: hover, canvas drawing, closed
- * shadow roots).
+ * Conservative by design: whatever could restyle or move content the log cannot name (`:active`
+ * changes of a real press, finished transitions and animations, a resize, a window scroll,
+ * anything in `<head>`, a style sheet) asks for a whole clone. So does a capture with no signal at
+ * all (the scheduler's idle check, which exists for what no signal announces: hover, canvas
+ * drawing, closed shadow roots). A focus change names the elements that gained and lost focus; the
+ * planner clones whole when `:focus-within` rules could restyle their ancestors. A press a script
+ * dispatches (an agent's remote click) sets no `:active`: only what its listeners change counts.
  */
 
 /** More changed elements than this in one frame: cloning them one by one would not be cheaper. */
@@ -17,21 +19,35 @@ export const MAX_CHANGED = 64;
 /** More mutation records than this in one frame: cheaper to clone everything than to sort them out. */
 const MAX_RECORDS = 2000;
 
-/** One frame's changes: `full` names why the whole viewport is cloned; otherwise `changed` lists what to clone again (possibly nothing). */
+/**
+ * One frame's changes: `full` names why the whole viewport is cloned; otherwise `changed` lists
+ * what to clone again (possibly nothing). `besideBody`: children of the body whose own attributes
+ * (or focus) changed, cloned again alone, not with the body, unless the page's style sheets select
+ * on siblings (see planChanges in kept-clone.ts). `focusMoved`: focus moved (each end is in
+ * `changed` or `besideBody`); with `:focus-within` rules that restyles their ancestors too.
+ */
 export interface Changes {
   full: string | null;
   changed: Set<Element>;
+  besideBody?: Set<Element>;
+  focusMoved?: boolean;
 }
 
 /** Events after which what changed is the target's own look (and its siblings', which a selector may tie to it). */
 const TARGET_EVENTS = new Set(['input', 'change', 'load']);
-/** Events that change state no mutation shows: `:focus`, `:active`, open details and dialogs, finished transitions. */
-const FULL_EVENTS = new Set(['focusin', 'focusout', 'pointerdown', 'pointerup', 'toggle', 'transitionend', 'animationend', 'animationiteration', 'resize']);
+/** Events that change state no mutation shows: `:active`, open details and dialogs, finished transitions. */
+const FULL_EVENTS = new Set(['pointerdown', 'pointerup', 'toggle', 'transitionend', 'animationend', 'animationiteration', 'resize']);
+/** Pointer presses: a real one sets `:active` on the target and all its ancestors; one a script dispatches (a remote click, see remote-input-pointer.ts) sets no state. */
+const PRESS_EVENTS = new Set(['pointerdown', 'pointerup']);
+/** Focus moving: `:focus` and `:focus-visible` restyle the element that gained or lost it (and, through combinators, its siblings and what it holds). */
+const FOCUS_EVENTS = new Set(['focusin', 'focusout']);
 const SHEET_ELEMENTS = new Set(['style', 'link']);
 
 export class ChangeLog {
   private full: string | null = null;
   private changed = new Set<Element>();
+  private besideBody = new Set<Element>();
+  private focusMoved = false;
   private signalled = false;
   private records = 0;
   /** Gives the records the observer holds but has not delivered yet (set by watchPageChanges). */
@@ -83,8 +99,11 @@ export class ChangeLog {
     this.signalled = true;
     if (this.full) return;
     if (e.type === 'selectionchange') return;
+    // What the listeners of a dispatched press change shows as mutations.
+    if (PRESS_EVENTS.has(e.type) && !e.isTrusted) return;
     if (FULL_EVENTS.has(e.type)) return this.fullClone(`a ${e.type} event`);
     const target = e.target;
+    if (FOCUS_EVENTS.has(e.type)) return this.noteFocus(target);
     // An event that stays in a shadow root (scroll, load and slotchange are not composed; see
     // watch-page-changes.ts): the outermost shadow host is cloned again, as for a mutation there.
     if (target instanceof Node && target.getRootNode() !== this.doc && target.getRootNode().nodeType === Node.DOCUMENT_FRAGMENT_NODE) return this.noteHostOf(target);
@@ -100,6 +119,7 @@ export class ChangeLog {
   fullClone(reason: string): void {
     this.full ??= reason;
     this.changed.clear();
+    this.besideBody.clear();
   }
 
   /** This frame's changes; the log starts over. */
@@ -108,9 +128,13 @@ export class ChangeLog {
     const changes: Changes = {
       full: this.full ?? (this.signalled ? null : 'no change was signalled (idle check)'),
       changed: this.changed,
+      besideBody: this.besideBody,
+      focusMoved: this.focusMoved,
     };
     this.full = null;
     this.changed = new Set();
+    this.besideBody = new Set();
+    this.focusMoved = false;
     this.signalled = false;
     this.records = 0;
     return changes;
@@ -120,7 +144,9 @@ export class ChangeLog {
    * `node` changed: its `children` (text, added or removed nodes) or its own `attributes` (and
    * with them possibly its siblings' and descendants' styles, through `+`, `~` and descendant
    * selectors). Either way its parent is cloned again, which covers its siblings (`:nth-child`,
-   * `:empty`, `+`); `<head>` and the root ask for a whole clone.
+   * `:empty`, `+`); `<head>` and the root ask for a whole clone. An attribute of a child of the
+   * body (a fixed banner, a dialog-like layer) would clone the body: it is noted apart, and
+   * cloned alone when no rule of the page can restyle its siblings (see {@link Changes}).
    */
   private note(node: Node | null, what: 'children' | 'attributes'): void {
     if (!node || node.nodeType !== Node.ELEMENT_NODE) return this.fullClone('the document changed');
@@ -129,7 +155,22 @@ export class ChangeLog {
     if (what === 'children') return this.add(el);
     const parent = el.parentElement;
     if (!parent) return this.fullClone('the root changed');
-    this.add(parent);
+    if (parent !== this.doc.body || this.doc.body.shadowRoot) return this.add(parent);
+    this.besideBody.add(el);
+    if (this.changed.size + this.besideBody.size > MAX_CHANGED) this.fullClone('too many changed elements');
+  }
+
+  /**
+   * Focus moved to or from `target` (retargeted to the outermost shadow host when it is inside a
+   * shadow tree): it is cloned again with its siblings, as for a change of its attributes. A
+   * focus on content slotted into a shadow tree is cloned whole: that tree's own rules
+   * (`:host(:focus-within)`) may restyle the host above it, and its style sheets are not read.
+   */
+  private noteFocus(target: EventTarget | null): void {
+    if (!(target instanceof Element) || target.getRootNode() !== this.doc) return this.fullClone('focus moved out of the page');
+    for (let up = target.parentElement; up; up = up.parentElement) if (up.shadowRoot) return this.fullClone('focus moved inside a shadow host');
+    this.focusMoved = true;
+    this.note(target, 'attributes');
   }
 
   /**
@@ -162,7 +203,7 @@ export class ChangeLog {
   private add(el: Element): void {
     if (el === this.doc.documentElement || el === this.doc.body) return this.fullClone('the root or the body changed');
     this.changed.add(el);
-    if (this.changed.size > MAX_CHANGED) this.fullClone('too many changed elements');
+    if (this.changed.size + this.besideBody.size > MAX_CHANGED) this.fullClone('too many changed elements');
   }
 }
 

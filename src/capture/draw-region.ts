@@ -31,6 +31,10 @@ const INK_MARGIN = 64;
  * column keep their sizes; one placed by its baseline is not emptied.
  */
 const CELLS = new Set(['td', 'th']);
+/** Containers whose block-level children are laid out one after another, each placed by those before it only. */
+const BLOCK_CONTAINERS = new Set(['block', 'flow-root']);
+/** Block-level boxes that can be left out at the end of such a container (a list item's number may count those after it, in a reversed list). */
+const BLOCK_LEVEL = new Set(['block', 'flow-root', 'flex', 'grid', 'table']);
 /** Elements inside a changed box whose boxes widen the region, at most (more: the whole frame is drawn). */
 const MAX_INSIDE = 300;
 /** Elements looked at when emptying what is away from the region, at most. */
@@ -102,12 +106,21 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
   // Down from the body, as the clone went (shadow trees, slots by what they hold): a box away from
   // the region is emptied when that moves nothing, else looked into.
   const prune = (parent: Element) => {
-    for (const node of flatChildren(parent)) {
+    const nodes = flatChildren(parent);
+    const from = trailingAway(parent, nodes);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       if (node.nodeType !== Node.ELEMENT_NODE) continue;
       const child = node as Element;
       if (++visits > MAX_VISITS) return;
       const clone = kept.cloneIn(child);
       if (!clone || roots.includes(child)) continue;
+      if (i >= from) {
+        // After everything near the region in block flow: left out of this drawing altogether.
+        dropped.push([clone, clone.parentNode!, clone.nextSibling]);
+        clone.remove();
+        continue;
+      }
       if (!clone.firstChild) {
         if (!meets(child, region)) unpaint(clone, restore);
         continue;
@@ -135,6 +148,39 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
       }
     }
   };
+  /**
+   * Where the run of children of `parent` that can be left out begins (`nodes.length` for none):
+   * block-level boxes at the end of a block container in block flow, after a child that stays,
+   * away from the region and with nothing in them painted elsewhere. What comes before a box in
+   * block flow does not depend on it, and the container keeps the height written on its clone.
+   */
+  const trailingAway = (parent: Element, nodes: Node[]): number => {
+    const box = (kept.cloneIn(parent) as HTMLElement | null)?.style as CSSStyleDeclaration | undefined;
+    if (!box?.height) return nodes.length;
+    const cs = win.getComputedStyle(parent);
+    if (!BLOCK_CONTAINERS.has(cs.display) || cs.columnCount !== 'auto' || cs.columnWidth !== 'auto') return nodes.length;
+    let from = nodes.length;
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const node = nodes[i];
+      if (node.nodeType === Node.TEXT_NODE) {
+        if ((node as Text).data.trim() !== '') return nodes.length;
+        continue;
+      }
+      if (node.nodeType !== Node.ELEMENT_NODE) continue;
+      const child = node as Element;
+      const clone = kept.cloneIn(child);
+      if (!clone) continue;
+      if (roots.includes(child) || holders.has(child) || meets(child, region)) return from;
+      const own = win.getComputedStyle(child);
+      // A box out of flow (a fixed help button) moves nothing either; one placed otherwise may paint away from its box.
+      const displaced = clone.matches(DISPLACED) && own.position !== 'absolute' && own.position !== 'fixed';
+      if (!BLOCK_LEVEL.has(own.display) || displaced || clone.querySelector(DISPLACED) || !canCloneEmpty(child, doc, INK_MARGIN)) return from;
+      from = i;
+    }
+    // Nothing stays before the run: the first child's margins may collapse with the container's.
+    return nodes.length;
+  };
+  const dropped: Array<[Element, ParentNode, Node | null]> = [];
   if (doc.body) prune(doc.body);
   const svg = kept.svg;
   // The foreignObject is sized in percent of the viewBox: it keeps the viewport's size in pixels.
@@ -153,6 +199,7 @@ export function regionMarkup(kept: KeptClone, roots: readonly Element[], region:
       else el.setAttribute(name, value);
     }
     for (const [clone, box] of standIns) box.replaceWith(clone);
+    for (let i = dropped.length - 1; i >= 0; i--) dropped[i][1].insertBefore(dropped[i][0], dropped[i][2]);
     for (const [clone, children] of emptied) clone.replaceChildren(...children);
     for (const undo of restore) undo();
   }

@@ -6,7 +6,7 @@ import { isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-
 import { concealedText } from './concealing-fonts.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
-import { resourceRects } from './svg-resources.js';
+import { isResource, RESOURCES, resourceRects } from './svg-resources.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
@@ -229,8 +229,11 @@ function searchFrameOf(el: HTMLIFrameElement, place: Affine, out: MaskRect[], us
  * (see {@link searchSmallTree}).
  */
 const SMALL_TREE = 150;
-/** Every kind the search looks for, as one selector list: masks, fields, `<use>`s and frames. */
-const SMALL_TREE_QUERY = `${MASK_SELECTOR},input,textarea,select,use,iframe`;
+/**
+ * Every kind the search looks for, as one selector list: masks, fields, `<use>`s, frames and SVG
+ * resources. Made when first used: svg-resources.ts, which names the resources, imports this module.
+ */
+let smallTreeQuery: string | null = null;
 
 /**
  * Searches a shadow tree of at most {@link SMALL_TREE} elements with one query for every kind:
@@ -248,12 +251,13 @@ function searchSmallTree(root: ShadowRoot, place: Affine, out: MaskRect[], range
     if (el.shadowRoot) hosts.push(el);
   }
   const sink = sinkInto(out, place);
-  const found = root.querySelectorAll(SMALL_TREE_QUERY);
+  const found = root.querySelectorAll((smallTreeQuery ??= `${MASK_SELECTOR},input,textarea,select,use,iframe,${RESOURCES}`));
   const masks = new Set<Element>();
   for (const el of found) if (el.matches(MASK_SELECTOR)) masks.add(el);
   boxMasks(masks, sink, range, outside);
   for (const el of found) boxHidden(el, masks, sink, range, uses, outside);
-  resourceRects(root, sink);
+  // The query found the tree's SVG resources too: one query per tree, not two.
+  resourceRects(root, sink, [...found].filter(isResource));
   for (const host of hosts) searchRoot(host.shadowRoot!, place, out, range, uses, outside);
   for (const el of found) if (el.localName === 'iframe') searchFrameOf(el as HTMLIFrameElement, place, out, uses, outside);
   return true;

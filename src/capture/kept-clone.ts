@@ -12,7 +12,8 @@
  * whatever the change log could not name, a scroll or resize of the window (culling and the root's
  * offset move), a style sheet change, running animations, the top layer, content the clone
  * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) that let
- * a change restyle its ancestors, and every {@link MAX_PATCHES} frames in any case. A keyframe is
+ * a change restyle its ancestors (`:focus-within` when focus moved, sibling combinators when a
+ * child of the body changed: see {@link selectorUses}), and every {@link MAX_PATCHES} frames in any case. A keyframe is
  * patched too, onto a clone made whole less than {@link MAX_KEYFRAME_BASE_AGE_MS} ago.
  *
  * Over 350 lines: the kept clone and the one planner that decides what a patch may reuse read the
@@ -81,7 +82,8 @@ export class KeptClone {
     readonly background: string,
     readonly maskAll: boolean,
     readonly sheets: string,
-    readonly relational: boolean,
+    /** What the page's style sheets select on, beyond an element and its ancestors (see {@link selectorUses}). */
+    readonly selectors: SelectorUses,
     /** Whether the change log sees every mutation in `root` (see ChangeLog.watches); starts watching it if not. */
     watches: (root: Node) => boolean,
   ) {
@@ -167,9 +169,13 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (styleSheetsKey(doc) !== kept.sheets) return { whole: 'a style sheet changed' };
   if (openTopLayer(doc).length > 0) return { whole: 'the top layer is open' };
   if (doc.getAnimations?.().some((a) => a.playState === 'running')) return { whole: 'an animation or transition is running' };
-  if (changes.changed.size > 0 && kept.relational) return { whole: 'the page has :has() rules' };
+  const besideBody = changes.besideBody ?? new Set<Element>();
+  if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) return { whole: 'the page has :has() rules' };
+  // A child of the body changed: cloned alone unless a rule may restyle its siblings by it.
+  if (besideBody.size > 0 && kept.selectors.siblings) return { whole: 'the root or the body changed' };
+  if (changes.focusMoved && kept.selectors.focusWithin) return { whole: 'focus moved, and the page has :focus-within rules' };
   const roots: Element[] = [];
-  for (let el of [...changes.changed, ...changedFields(kept, doc)]) {
+  for (let el of [...changes.changed, ...besideBody, ...changedFields(kept, doc)]) {
     if (!el.isConnected || el.getRootNode() !== doc) continue;
     // Light children of a shadow host are drawn where its shadow tree slots them: clone the host.
     while (el.parentElement?.shadowRoot) el = el.parentElement;
@@ -340,13 +346,41 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
   return moved;
 }
 
-/** True when a style rule of the page selects with `:has()`, which lets a change restyle its ancestors and their other children. */
-export function usesRelationalSelectors(doc: Document): boolean {
-  let found = false;
+/**
+ * What the document's style rules select on that lets a change restyle more than the changed
+ * element and what it holds:
+ * - `relational`: `:has()`, which restyles its ancestors and their other children;
+ * - `siblings`: `+`, `~` or `:nth-child(… of …)`, which restyle its siblings;
+ * - `focusWithin`: `:focus-within`, which restyles the ancestors of what gains or loses focus.
+ */
+export interface SelectorUses {
+  relational: boolean;
+  siblings: boolean;
+  focusWithin: boolean;
+}
+
+/**
+ * Whether a selector list has a sibling combinator (`+`, `~`) or an `:nth-*(… of S)`. Quoted
+ * strings, attribute selectors (`[class~=x]`) and `:nth-*()` arguments (Chromium writes `odd` as
+ * `2n+1`) are left out of the look for combinators first.
+ */
+function selectsOnSiblings(text: string): boolean {
+  const bare = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  if (/:nth-[\w-]*\([^)]* of /.test(bare)) return true;
+  return /[+~]/.test(bare.replace(/\[[^\]]*\]/g, '').replace(/:nth-[\w-]*\([^)]*\)/g, ''));
+}
+
+/** Reads {@link SelectorUses} from the document's style sheets (adopted ones too); a sheet that cannot be read counts as using all. */
+export function selectorUses(doc: Document): SelectorUses {
+  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false };
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
-      if (found) return;
-      if (rule instanceof CSSStyleRule && rule.selectorText.includes(':has(')) found = true;
+      if (rule instanceof CSSStyleRule) {
+        const text = rule.selectorText;
+        if (text.includes(':has(')) uses.relational = true;
+        if (selectsOnSiblings(text)) uses.siblings = true;
+        if (text.includes(':focus-within')) uses.focusWithin = true;
+      }
       if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
   };
@@ -355,11 +389,11 @@ export function usesRelationalSelectors(doc: Document): boolean {
     try {
       visit(sheet.cssRules);
     } catch {
-      // A cross-origin sheet cannot be read: count it as using one.
-      return true;
+      // A cross-origin sheet cannot be read: count it as using them all.
+      return { relational: true, siblings: true, focusWithin: true };
     }
   }
-  return found;
+  return uses;
 }
 
 /**

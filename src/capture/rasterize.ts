@@ -4,7 +4,7 @@
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
-import { boxMoved, growToStableBox, KeptClone, planChanges, usesRelationalSelectors } from './kept-clone.js';
+import { boxMoved, growToStableBox, KeptClone, planChanges, selectorUses, type SelectorUses } from './kept-clone.js';
 import { changedRegion, regionMarkup, type Region } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
@@ -173,8 +173,8 @@ export class Rasterizer {
   private uses: UseCopies | null = null;
   /** The last frame's clone, which the next frame patches when it can (see kept-clone.ts). */
   private kept: KeptClone | null = null;
-  /** Whether the page's style sheets (by their key) use `:has()`: read again only when they change. */
-  private relational: { sheets: string; uses: boolean } | null = null;
+  /** What the page's style sheets (by their key) select on (see selectorUses): read again only when they change. */
+  private selectors: { sheets: string; uses: SelectorUses } | null = null;
   /** The original being cloned as the root: the document's, or a changed subtree's (then also `patchRoot`). */
   private cloneRoot: Element;
   private patchRoot: Element | null = null;
@@ -314,8 +314,8 @@ export class Rasterizer {
     const culled = new Set([...this.emptied, ...this.hollow]);
     this.emptied.clear();
     this.hollow.clear();
-    if (this.relational?.sheets !== sheets) this.relational = { sheets, uses: usesRelationalSelectors(doc) };
-    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.relational.uses, this.watches);
+    if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
+    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
   }
 
   /**

@@ -12,7 +12,7 @@ import { maskOver, MASK_SELECTOR } from './find-masks.js';
 import type { Sink } from './paint-outside.js';
 
 /** SVG elements that are drawn only where another element uses them. */
-const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
+export const RESOURCES = 'pattern, mask, clipPath, marker, filter, linearGradient, radialGradient';
 /** Their local names (SVG's, case and all); a literal, which the visitor bundles (that hold find-masks.ts) drop unused. */
 const RESOURCE_NAME = /^(?:pattern|mask|clipPath|marker|filter|linearGradient|radialGradient)$/;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -25,6 +25,11 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  * elements). A resource is an SVG element, so the collection holds every one the query finds
  * (an HTML element of the same name, which the query also found, is no resource).
  */
+/** Whether `el` (found by a query that includes {@link RESOURCES}) is one of them. */
+export function isResource(el: Element): boolean {
+  return el.matches(RESOURCES);
+}
+
 function findResources(root: Document | ShadowRoot): Element[] {
   if (root.nodeType !== Node.DOCUMENT_NODE) return [...root.querySelectorAll(RESOURCES)].filter((r) => r.id);
   const out: Element[] = [];
@@ -75,10 +80,11 @@ const USING_QUERY = USING_ATTRIBUTES.map((a) => `[${a}*="url("]`).join(',');
  * resource costs one query. A resource that is only inside a mask (an icon's clip path in a masked
  * form, a common sight) is looked for in attributes and inline styles that use it, one query; one
  * that holds or draws masked content (a deliberate construction) in every element's computed
- * style: a style sheet's rule may use it too.
+ * style: a style sheet's rule may use it too. `found`: the tree's resources, when the caller's
+ * own query found them already (see searchSmallTree in find-masks.ts).
  */
-export function resourceRects(root: Document | ShadowRoot, push: Sink): void {
-  const resources = findResources(root);
+export function resourceRects(root: Document | ShadowRoot, push: Sink, found?: readonly Element[]): void {
+  const resources = found ? found.filter((r) => r.id) : findResources(root);
   if (resources.length === 0) return;
   const byId = (id: string) => (root as Partial<Document>).getElementById?.(id) ?? null;
   const secret = new Set<string>();

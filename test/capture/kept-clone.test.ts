@@ -204,6 +204,33 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'boxes-away');
   });
 
+  /** The markups of the regions drawn while `change` is made and its frames sent. */
+  async function regionsDrawn(r: Run, change: () => void): Promise<{ stats: FrameStats[]; regions: string[] }> {
+    const regions: string[] = [];
+    const draw = Rasterizer.prototype.draw;
+    Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+      if (region && snapshot.region) regions.push(snapshot.region.markup);
+      return draw.call(this, snapshot, region);
+    };
+    try {
+      return { stats: await afterStats(r, change), regions };
+    } finally {
+      Rasterizer.prototype.draw = draw;
+    }
+  }
+
+  const after3 = (i: number) => `<div class="after" id="after-${i}" style="margin: ${6 + i * 4}px 0; padding: 8px; border: 2px solid rgb(${i * 50}, 90, 0); background: rgb(240, ${220 - i * 30}, 200)"><p style="margin: 0">After the change ${i}: ${'words that wrap '.repeat(4)}</p></div>`;
+
+  it('boxes after the change, at the end of a block container, are left out of the region drawn; the change draws as a whole clone does', async () => {
+    const html = `<div id="flow" style="display: flow-root; background: rgb(250, 250, 235)"><p id="near" style="margin: 0 0 10px">Near the change</p>${[0, 1, 2, 3, 4, 5, 6, 7].map(after3).join('')}</div>`;
+    const { root, run: r } = await ready(html);
+    const { stats, regions } = await regionsDrawn(r, () => void (root.querySelector('#near')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(regions.length, 'regions drawn').to.be.greaterThan(0);
+    expect(regions.every((m) => !m.includes('id="after-7"')), 'the last box after the change left out').to.equal(true);
+    await expectSameAsWholeClone(r, 'after-left-out');
+  });
+
   it('a change slotted in a shadow-DOM component: the shadow tree\'s boxes away from it are emptied, a secret among them stays black', async () => {
     if (!customElements.get('kept-panel')) {
       customElements.define('kept-panel', class extends HTMLElement {
@@ -308,6 +335,66 @@ describe('frames that clone only what changed', () => {
     const clones = await after(r, () => root.querySelector('#first')!.setAttribute('data-state', 'open'));
     expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
     await expectSameAsWholeClone(r);
+  });
+
+  it('focus moving to a field and away is patched, its focus ring drawn as a whole clone draws it', async () => {
+    const { root, run: r } = await ready(HTML, `${CSS} input:focus { outline: 3px solid rgb(0, 160, 0); background: rgb(255, 255, 200); }`);
+    const field = root.querySelector<HTMLInputElement>('#field')!;
+    const focused = await after(r, () => field.focus());
+    expect(how(focused), 'cloned after focusing').to.deep.equal(focused.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'focus');
+    const next = await restart(r);
+    const blurred = await after(next, () => field.blur());
+    expect(how(blurred), 'cloned after blurring').to.deep.equal(blurred.map(() => 'patched'));
+    await expectSameAsWholeClone(next, 'blur');
+  });
+
+  it('focus moving on a page with :focus-within rules clones the whole viewport', async () => {
+    const { root, run: r } = await ready(HTML, `${CSS} .shell:focus-within { background: rgb(200, 230, 255); }`);
+    const clones = await after(r, () => root.querySelector<HTMLInputElement>('#field')!.focus());
+    expect(how(clones)[0], 'cloned').to.equal('focus moved, and the page has :focus-within rules');
+    await expectSameAsWholeClone(r, 'focus-within');
+  });
+
+  it('a press a script dispatches (a remote click) is patched; what its listener changed is drawn', async () => {
+    const { root, run: r } = await ready();
+    const button = root.querySelector('#text')!;
+    button.addEventListener('pointerdown', () => root.querySelector('#first')!.setAttribute('data-state', 'open'), { once: true });
+    const clones = await after(r, () => {
+      button.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
+      button.dispatchEvent(new PointerEvent('pointerup', { bubbles: true, composed: true }));
+    });
+    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'dispatched-press');
+  });
+
+  describe('a child of the body whose attributes change', () => {
+    const LAYER_CSS = CSS.replace(/^.*\+ \.card.*$/m, '');
+    afterEach(() => document.getElementById('kept-layer')?.remove());
+
+    async function withLayer(css: string): Promise<{ layer: HTMLElement; run: Run }> {
+      const { run: first } = await ready(HTML, css);
+      const layer = document.createElement('div');
+      layer.id = 'kept-layer';
+      layer.style.cssText = 'position: fixed; left: 300px; top: 40px; width: 120px; height: 90px; background: rgb(255, 255, 255)';
+      // Before the page's root, which a `~` rule on it can then restyle.
+      document.body.prepend(layer);
+      return { layer, run: await restart(first) };
+    }
+
+    it('is cloned alone when no rule selects on siblings', async () => {
+      const { layer, run: r } = await withLayer(LAYER_CSS);
+      const clones = await after(r, () => void (layer.style.background = 'rgb(0, 0, 0)'));
+      expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'body-child');
+    });
+
+    it('clones the whole viewport when a rule selects on siblings', async () => {
+      const { layer, run: r } = await withLayer(`${LAYER_CSS} #kept-layer[data-on] ~ #kept-root .card { background: rgb(255, 0, 255); }`);
+      const clones = await after(r, () => layer.setAttribute('data-on', ''));
+      expect(how(clones)[0], 'cloned').to.equal('the root or the body changed');
+      await expectSameAsWholeClone(r, 'body-child-siblings');
+    });
   });
 
   for (const [what, html] of [
