@@ -137,7 +137,8 @@ export class RegionReads {
    * Whether `clone` (of `el`) can be drawn as a childless box without its paint when away from the
    * region: its size is written on it (an empty clone keeps its place only then, see margins.ts),
    * nothing in it paints away from its place, its content does not place it (a baseline), and
-   * culling's rule lets it go without children. A leaf is one too unless it is a replaced or
+   * culling's rule lets it go without children, and it holds no SVG element drawn by reference
+   * elsewhere (a sprite's symbols, a gradient). A leaf is one too unless it is a replaced or
    * form element, whose picture or look is not in its children.
    */
   canEmpty(el: Element, clone: Element): boolean {
@@ -145,13 +146,15 @@ export class RegionReads {
     if (ok === undefined) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const leaf = !clone.firstChild;
-      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED);
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !clone.querySelector(SVG_REFERABLE);
       this.emptiable.set(el, ok);
     }
     return ok;
   }
 }
 
+/** SVG elements other elements may draw by reference (`<use href="#id">`, `fill: url(#id)`): what holds one is never emptied. */
+const SVG_REFERABLE = 'svg[id], svg [id]';
 /** Elements whose look is not drawn from their children: kept as they are (their pictures left out) when away from a region. */
 const REPLACED = new Set(['img', 'picture', 'video', 'audio', 'canvas', 'svg', 'math', 'iframe', 'object', 'embed', 'input', 'textarea', 'select', 'button', 'meter', 'progress', 'hr', 'br', 'wbr']);
 

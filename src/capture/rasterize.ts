@@ -296,7 +296,8 @@ export class Rasterizer {
     } else {
       key = serialize();
       const perTile = this.options.tileMarkupChars ?? TILE_MARKUP_CHARS;
-      if (key.length > 1.25 * perTile) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
+      // A fixed background is placed against the picture's viewport, which a tile's is not.
+      if (key.length > 1.25 * perTile && !hasFixedBackground(svg)) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
     }
     this.lastKey = key;
     return {
@@ -761,6 +762,14 @@ function svgDataUrl(markup: string): string {
   // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
   // cross-origin, which would taint the canvas and keep its pixels from the encoder.
   return 'data:image/svg+xml;charset=utf-8,' + markup.replace(/[%#\t\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}
+
+/** Whether a clone in `svg` has a background fixed to the viewport (as a longhand or in the shorthand). */
+function hasFixedBackground(svg: Element): boolean {
+  for (const el of svg.querySelectorAll('[style*="fixed"]')) {
+    if ((el as HTMLElement).style?.backgroundAttachment?.includes('fixed')) return true;
+  }
+  return false;
 }
 
 /** The style element modern-screenshot starts each clone with (its helper for `background-clip: text`). */
