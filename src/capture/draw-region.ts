@@ -31,10 +31,6 @@ const INK_MARGIN = 64;
  * column keep their sizes; one placed by its baseline is not emptied.
  */
 const CELLS = new Set(['td', 'th']);
-/** Containers whose block-level children are laid out one after another, each placed by those before it only. */
-const BLOCK_CONTAINERS = new Set(['block', 'flow-root']);
-/** Block-level boxes that can be left out at the end of such a container (a list item's number may count those after it, in a reversed list). */
-const BLOCK_LEVEL = new Set(['block', 'flow-root', 'flex', 'grid', 'table']);
 /** Elements inside a changed box whose boxes widen the region, at most (more: the whole frame is drawn). */
 const MAX_INSIDE = 300;
 /** Elements looked at when emptying what is away from the region, at most. */
@@ -87,119 +83,174 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
 }
 
 /**
+ * What {@link regionMarkup} does to the kept clone to draw a region: decided from the page's boxes
+ * (read when the plan is made, while they are where the clone has them), applied only while the
+ * markup is serialized. Valid while the kept clone is not patched (see KeptClone.patches).
+ */
+export interface RegionPlan {
+  kept: KeptClone;
+  /** The kept clone's patch count when planned. */
+  patches: number;
+  /** Frame pixels: `region` times the scale, rounded out. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** The part of the clone drawn, in its CSS pixels. */
+  viewBox: string;
+  viewport: Viewport;
+  /** Clones away from the region: `box` drawn as a childless copy, `empty` emptied in place (custom elements), `unpaint` drawn without their pictures. */
+  steps: Array<{ clone: Element; step: 'box' | 'empty' | 'unpaint' }>;
+}
+
+/**
  * The kept SVG as markup that draws `region` (in frame pixels: `region` times `scale`, rounded
  * out), with what is away from it emptied. The kept clone is left as it was.
  */
 export function regionMarkup(kept: KeptClone, roots: readonly Element[], region: Region, viewport: Viewport, scale: number, doc: Document): { markup: string; x: number; y: number; width: number; height: number } {
+  const plan = planRegion(kept, roots, region, viewport, scale, doc);
+  return { markup: plannedMarkup(plan), x: plan.x, y: plan.y, width: plan.width, height: plan.height };
+}
+
+/**
+ * What {@link planRegion} reads of the page and the kept clone that does not depend on the region:
+ * shared by the plans of several regions of one snapshot (the tiles of a frame, see rasterize.ts).
+ */
+export class RegionReads {
+  private readonly extents = new Map<Element, { left: number; top: number; right: number; bottom: number }>();
+  private readonly emptiable = new Map<Element, boolean>();
+
+  constructor(private readonly doc: Document) {}
+
+  /** `el`'s box with the content overflowing it, in viewport CSS pixels. */
+  extent(el: Element): { left: number; top: number; right: number; bottom: number } {
+    let e = this.extents.get(el);
+    if (!e) {
+      const r = el.getBoundingClientRect();
+      e = { left: r.left, top: r.top, right: r.right + Math.max(0, el.scrollWidth - el.clientWidth), bottom: r.bottom + Math.max(0, el.scrollHeight - el.clientHeight) };
+      this.extents.set(el, e);
+    }
+    return e;
+  }
+
+  /**
+   * Whether `clone` (of `el`) can be drawn as a childless box without its paint when away from the
+   * region: its size is written on it (an empty clone keeps its place only then, see margins.ts),
+   * nothing in it paints away from its place, its content does not place it (a baseline), and
+   * culling's rule lets it go without children, and it holds no SVG element drawn by reference
+   * elsewhere (a sprite's symbols, a gradient). A leaf is one too unless it is a replaced or
+   * form element, whose picture or look is not in its children.
+   */
+  canEmpty(el: Element, clone: Element): boolean {
+    let ok = this.emptiable.get(el);
+    if (ok === undefined) {
+      const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+      const leaf = !clone.firstChild;
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !clone.querySelector(SVG_REFERABLE);
+      this.emptiable.set(el, ok);
+    }
+    return ok;
+  }
+}
+
+/** SVG elements other elements may draw by reference (`<use href="#id">`, `fill: url(#id)`): what holds one is never emptied. */
+const SVG_REFERABLE = 'svg[id], svg [id]';
+/** Elements whose look is not drawn from their children: kept as they are (their pictures left out) when away from a region. */
+const REPLACED = new Set(['img', 'picture', 'video', 'audio', 'canvas', 'svg', 'math', 'iframe', 'object', 'embed', 'input', 'textarea', 'select', 'button', 'meter', 'progress', 'hr', 'br', 'wbr']);
+
+/**
+ * Decides what {@link plannedMarkup} empties to draw `region` (viewport CSS pixels): going down
+ * from the body, a box away from the region is emptied when that moves nothing, else looked into;
+ * `roots` (changed subtrees) and what holds them are always looked into. Reads the page's boxes
+ * and the kept clone (through `reads`, which plans of one snapshot may share); changes neither.
+ */
+export function planRegion(kept: KeptClone, roots: readonly Element[], region: Region, viewport: Viewport, scale: number, doc: Document, reads = new RegionReads(doc)): RegionPlan {
   const x = Math.floor(region.x * scale);
   const y = Math.floor(region.y * scale);
   const width = Math.ceil((region.x + region.width) * scale) - x;
   const height = Math.ceil((region.y + region.height) * scale) - y;
-  const emptied: Array<[Element, Node[]]> = [];
-  const standIns: Array<[Element, Element]> = [];
-  const restore: Array<() => void> = [];
-  const win = doc.defaultView!;
+  const steps: RegionPlan['steps'] = [];
   let visits = 0;
   // What holds a changed subtree, up the flat tree (slots, shadow hosts): looked into, never emptied.
   const holders = new Set<Element>();
   for (const root of roots) for (let el = flatParent(root); el && !holders.has(el); el = flatParent(el)) holders.add(el);
+  const meets = (el: Element) => {
+    const e = reads.extent(el);
+    return e.right > region.x - INK_MARGIN && e.left < region.x + region.width + INK_MARGIN && e.bottom > region.y - INK_MARGIN && e.top < region.y + region.height + INK_MARGIN;
+  };
+  // Inside the region with its ink margin, overflow and all: what it holds is kept as it is, unlooked at
+  // (content placed out of it that would be emptied elsewhere is kept too: never less than the page).
+  const within = (el: Element) => {
+    const e = reads.extent(el);
+    return e.left >= region.x - INK_MARGIN && e.right <= region.x + region.width + INK_MARGIN && e.top >= region.y - INK_MARGIN && e.bottom <= region.y + region.height + INK_MARGIN;
+  };
   // Down from the body, as the clone went (shadow trees, slots by what they hold): a box away from
   // the region is emptied when that moves nothing, else looked into.
   const prune = (parent: Element) => {
-    const nodes = flatChildren(parent);
-    const from = trailingAway(parent, nodes);
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i];
+    for (const node of flatChildren(parent)) {
       if (node.nodeType !== Node.ELEMENT_NODE) continue;
       const child = node as Element;
       if (++visits > MAX_VISITS) return;
       const clone = kept.cloneIn(child);
       if (!clone || roots.includes(child)) continue;
-      if (i >= from) {
-        // After everything near the region in block flow: left out of this drawing altogether.
-        dropped.push([clone, clone.parentNode!, clone.nextSibling]);
-        clone.remove();
-        continue;
-      }
-      if (!clone.firstChild) {
-        if (!meets(child, region)) unpaint(clone, restore);
-        continue;
-      }
-      if (holders.has(child) || meets(child, region)) {
-        prune(child);
-        continue;
-      }
-      // An empty clone keeps its place only with the size written on it (see margins.ts for one left out).
-      const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-      const empty = Boolean(style?.width && style.height) && !clone.querySelector(DISPLACED) && !placedByBaseline(child, win) && (CELLS.has(child.localName) || canCloneEmpty(child, doc, INK_MARGIN));
-      if (empty && (clone.localName.includes('-') || clone.hasAttribute('is'))) {
+      const leaf = !clone.firstChild;
+      if (!holders.has(child) && !meets(child)) {
         // Copying a custom element would run the page's constructor: emptied in place instead.
-        unpaint(clone, restore);
-        emptied.push([clone, [...clone.childNodes]]);
-        clone.replaceChildren();
-      } else if (empty) {
+        if (reads.canEmpty(child, clone)) steps.push({ clone, step: clone.localName.includes('-') || clone.hasAttribute('is') ? (leaf ? 'unpaint' : 'empty') : 'box' });
+        else {
+          steps.push({ clone, step: 'unpaint' });
+          if (!leaf) prune(child);
+        }
+        continue;
+      }
+      if (!leaf && (holders.has(child) || !within(child))) prune(child);
+    }
+  };
+  if (doc.body) prune(doc.body);
+  return { kept, patches: kept.patches, x, y, width, height, viewBox: `${x / scale} ${y / scale} ${width / scale} ${height / scale}`, viewport, steps };
+}
+
+/** The markup `plan` draws: its steps applied to the kept clone while it is serialized, then undone. */
+export function plannedMarkup(plan: RegionPlan): string {
+  const { kept, width, height, viewBox, viewport } = plan;
+  if (kept.patches !== plan.patches) throw new Error('draw-region: the kept clone was patched after the region was planned');
+  const emptied: Array<[Element, Node[]]> = [];
+  const standIns: Array<[Element, Element]> = [];
+  const restore: Array<() => void> = [];
+  try {
+    for (const { clone, step } of plan.steps) {
+      if (step === 'box') {
         // In its place for this drawing: a childless copy that keeps only what places boxes.
         const box = boxOnly(clone);
         clone.replaceWith(box);
         standIns.push([clone, box]);
-      } else {
-        unpaint(clone, restore);
-        prune(child);
-      }
-    }
-  };
-  /**
-   * Where the run of children of `parent` that can be left out begins (`nodes.length` for none):
-   * block-level boxes at the end of a block container in block flow, after a child that stays,
-   * away from the region and with nothing in them painted elsewhere. What comes before a box in
-   * block flow does not depend on it, and the container keeps the height written on its clone.
-   */
-  const trailingAway = (parent: Element, nodes: Node[]): number => {
-    const box = (kept.cloneIn(parent) as HTMLElement | null)?.style as CSSStyleDeclaration | undefined;
-    if (!box?.height) return nodes.length;
-    const cs = win.getComputedStyle(parent);
-    if (!BLOCK_CONTAINERS.has(cs.display) || cs.columnCount !== 'auto' || cs.columnWidth !== 'auto') return nodes.length;
-    let from = nodes.length;
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const node = nodes[i];
-      if (node.nodeType === Node.TEXT_NODE) {
-        if ((node as Text).data.trim() !== '') return nodes.length;
         continue;
       }
-      if (node.nodeType !== Node.ELEMENT_NODE) continue;
-      const child = node as Element;
-      const clone = kept.cloneIn(child);
-      if (!clone) continue;
-      if (roots.includes(child) || holders.has(child) || meets(child, region)) return from;
-      const own = win.getComputedStyle(child);
-      // A box out of flow (a fixed help button) moves nothing either; one placed otherwise may paint away from its box.
-      const displaced = clone.matches(DISPLACED) && own.position !== 'absolute' && own.position !== 'fixed';
-      if (!BLOCK_LEVEL.has(own.display) || displaced || clone.querySelector(DISPLACED) || !canCloneEmpty(child, doc, INK_MARGIN)) return from;
-      from = i;
+      unpaint(clone, restore);
+      if (step === 'empty') {
+        emptied.push([clone, [...clone.childNodes]]);
+        clone.replaceChildren();
+      }
     }
-    // Nothing stays before the run: the first child's margins may collapse with the container's.
-    return nodes.length;
-  };
-  const dropped: Array<[Element, ParentNode, Node | null]> = [];
-  if (doc.body) prune(doc.body);
-  const svg = kept.svg;
-  // The foreignObject is sized in percent of the viewBox: it keeps the viewport's size in pixels.
-  const object = svg.querySelector('foreignObject');
-  const saved = [svg, object].flatMap((el) => (el ? ['viewBox', 'width', 'height'].map((name) => [el, name, el.getAttribute(name)] as const) : []));
-  svg.setAttribute('viewBox', `${x / scale} ${y / scale} ${width / scale} ${height / scale}`);
-  svg.setAttribute('width', String(width));
-  svg.setAttribute('height', String(height));
-  object?.setAttribute('width', String(viewport.width));
-  object?.setAttribute('height', String(viewport.height));
-  try {
-    return { markup: new XMLSerializer().serializeToString(svg), x, y, width, height };
+    const svg = kept.svg;
+    // The foreignObject is sized in percent of the viewBox: it keeps the viewport's size in pixels.
+    const object = svg.querySelector('foreignObject');
+    const saved = [svg, object].flatMap((el) => (el ? ['viewBox', 'width', 'height'].map((name) => [el, name, el.getAttribute(name)] as const) : []));
+    svg.setAttribute('viewBox', viewBox);
+    svg.setAttribute('width', String(width));
+    svg.setAttribute('height', String(height));
+    object?.setAttribute('width', String(viewport.width));
+    object?.setAttribute('height', String(viewport.height));
+    try {
+      return new XMLSerializer().serializeToString(svg);
+    } finally {
+      for (const [el, name, value] of saved) {
+        if (value === null) el.removeAttribute(name);
+        else el.setAttribute(name, value);
+      }
+    }
   } finally {
-    for (const [el, name, value] of saved) {
-      if (value === null) el.removeAttribute(name);
-      else el.setAttribute(name, value);
-    }
     for (const [clone, box] of standIns) box.replaceWith(clone);
-    for (let i = dropped.length - 1; i >= 0; i--) dropped[i][1].insertBefore(dropped[i][0], dropped[i][2]);
     for (const [clone, children] of emptied) clone.replaceChildren(...children);
     for (const undo of restore) undo();
   }
@@ -250,12 +301,4 @@ function unpaint(clone: Element, restore: Array<() => void>): void {
     style.setProperty('background-image', 'none', priority);
     restore.push(() => style.setProperty('background-image', image, priority));
   }
-}
-
-/** Whether `el`'s box, or content overflowing it, comes within the ink margin of `region`. */
-function meets(el: Element, region: Region): boolean {
-  const r = el.getBoundingClientRect();
-  const right = r.right + Math.max(0, el.scrollWidth - el.clientWidth);
-  const bottom = r.bottom + Math.max(0, el.scrollHeight - el.clientHeight);
-  return right > region.x - INK_MARGIN && r.left < region.x + region.width + INK_MARGIN && bottom > region.y - INK_MARGIN && r.top < region.y + region.height + INK_MARGIN;
 }

@@ -5,7 +5,7 @@ import { createContext, destroyContext, domToForeignObjectSvg, type Context } fr
 import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { boxMoved, growToStableBox, KeptClone, planChanges, selectorUses, type SelectorUses } from './kept-clone.js';
-import { changedRegion, regionMarkup, type Region } from './draw-region.js';
+import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
@@ -30,6 +30,12 @@ export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer',
 export interface RasterizeOptions {
   /** Frame pixels per CSS pixel. */
   scale: number;
+  /**
+   * Whole-frame markup of about this many characters per tile (see {@link Snapshot.tiles}): markup
+   * over 1.25 times as long is drawn in tiles, one picture each, in tasks of their own. Default
+   * {@link TILE_MARKUP_CHARS}.
+   */
+  tileMarkupChars?: number;
   /** CSS properties copied into the clone; null copies all. */
   includeStyleProperties: readonly string[] | null;
   /** Yield the main thread during cloning after this many ms; 0 never yields. */
@@ -77,6 +83,47 @@ export interface Snapshot {
    * `base`, the key of the snapshot before the patch.
    */
   region: { markup: string; x: number; y: number; width: number; height: number; base: string } | null;
+  /**
+   * When the whole markup is long (a dashboard of 15 000 elements gives ~450 KB), the frame cut
+   * into tiles, each drawn from the kept clone with what is away from it emptied (as a region is,
+   * see draw-region.ts): the browser parses an SVG picture in one go on the page's main thread
+   * when it is loaded, so one long picture is one long task; tiles make several short ones. Each
+   * is planned (what is emptied) as it is drawn, from the page's boxes then; the kept clone they
+   * are drawn from must not have been patched since. Null: the whole markup is drawn.
+   */
+  tiles: { kept: KeptClone; patches: number; grid: FrameTile[] } | null;
+}
+
+/** One tile of a frame drawn in tiles: where it is in the frame (frame pixels), and the part of the viewport it shows (CSS pixels). */
+export interface FrameTile {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  region: Region;
+}
+
+/**
+ * The frame cut into a grid of about `count` tiles, as square as the viewport allows. Cuts fall on
+ * whole frame pixels, so every pixel is in exactly one tile; each tile's viewport part is scaled
+ * as the whole markup is drawn (the viewport's CSS size over the frame's size in pixels).
+ */
+function tileGrid(count: number, viewport: Viewport, width: number, height: number): FrameTile[] {
+  const cols = Math.max(1, Math.min(count, Math.round(Math.sqrt((count * viewport.width) / viewport.height))));
+  const rows = Math.ceil(count / cols);
+  const sx = viewport.width / width;
+  const sy = viewport.height / height;
+  const tiles: FrameTile[] = [];
+  for (let row = 0; row < rows; row++) {
+    const y = Math.round((row * height) / rows);
+    const h = Math.round(((row + 1) * height) / rows) - y;
+    for (let col = 0; col < cols; col++) {
+      const x = Math.round((col * width) / cols);
+      const w = Math.round(((col + 1) * width) / cols) - x;
+      if (w > 0 && h > 0) tiles.push({ x, y, width: w, height: h, region: { x: x * sx, y: y * sy, width: w * sx, height: h * sy } });
+    }
+  }
+  return tiles;
 }
 
 export interface Raster {
@@ -94,6 +141,15 @@ function frameScale(viewport: Viewport, scale: number): number {
 
 /** Whole clones tried when the page keeps putting content under masks mid-clone (see clone-churn.ts). */
 const CHURN_ATTEMPTS = 3;
+
+/**
+ * Whole-frame markup per tile (see Snapshot.tiles): the browser parses ~100 KB of it in 10-15 ms
+ * on the page's main thread (a tile's markup is longer than its share: what holds its content,
+ * and the boxes around it, are in every tile).
+ */
+export const TILE_MARKUP_CHARS = 120_000;
+const MAX_TILES = 9;
+
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
 const FRAMES_PER_CONTEXT = 300;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -248,6 +304,7 @@ export class Rasterizer {
     let markup: string | null = null;
     const serialize = () => (markup ??= new XMLSerializer().serializeToString(svg).replace(XML_INVALID, ''));
     let region: Snapshot['region'] = null;
+    let tiles: Snapshot['tiles'] = null;
     let key: string;
     if (whole === null && patched === 0 && this.lastKey !== null) {
       key = this.lastKey;
@@ -258,13 +315,16 @@ export class Rasterizer {
       key = `patch ${++this.patchSerial}`;
     } else {
       key = serialize();
+      const perTile = this.options.tileMarkupChars ?? TILE_MARKUP_CHARS;
+      // A fixed background is placed against the picture's viewport, which a tile's is not.
+      if (key.length > 1.25 * perTile && !hasFixedBackground(svg)) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
     }
     this.lastKey = key;
     return {
       get markup() {
         return serialize();
       },
-      key, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole }, region,
+      key, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole }, region, tiles,
     };
   }
 
@@ -455,11 +515,15 @@ export class Rasterizer {
     return churned;
   }
 
-  /** Draws snapshot markup into a bitmap of the frame size (with `region`, of the snapshot's changed region only). */
+  /**
+   * Draws snapshot markup into a bitmap of the frame size (with `region`, of the snapshot's
+   * changed region only; without, tile by tile when the snapshot has tiles).
+   */
   async draw(snapshot: Snapshot, region = false): Promise<ImageBitmap> {
-    const { markup, width, height } = region && snapshot.region ? snapshot.region : snapshot;
     const faces = this.rangedFaces.take();
     if (faces !== null) await this.loadImage(faces, 1, 1).catch(() => undefined);
+    if (!region && snapshot.tiles) return this.drawTiles(snapshot, snapshot.tiles);
+    const { markup, width, height } = region && snapshot.region ? snapshot.region : snapshot;
     const img = await this.loadImage(markup, width, height);
     // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
     // could not be handed to the worker, while the pixels it paints on a canvas can.
@@ -470,13 +534,41 @@ export class Rasterizer {
     return canvas.transferToImageBitmap();
   }
 
+  /**
+   * Each tile planned, then its picture loaded (the browser parses it then) and drawn, each step
+   * in a task of its own, into one canvas of the frame size. The page's boxes are read where each
+   * tile is planned (shared by the tiles of the frame); every pixel of the frame is drawn from
+   * exactly one tile.
+   */
+  private async drawTiles(snapshot: Snapshot, tiles: NonNullable<Snapshot['tiles']>): Promise<ImageBitmap> {
+    const canvas = new OffscreenCanvas(snapshot.width, snapshot.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
+    const reads = new RegionReads(this.doc);
+    for (const tile of tiles.grid) {
+      await yieldToPage();
+      if (tiles.kept.patches !== tiles.patches) throw new Error('rasterize: the clone changed before the snapshot was drawn');
+      const { region } = tile;
+      const plan: RegionPlan = { ...planRegion(tiles.kept, [], region, snapshot.viewport, snapshot.scale, this.doc, reads), ...tile, viewBox: `${region.x} ${region.y} ${region.width} ${region.height}` };
+      const url = svgDataUrl(plannedMarkup(plan).replace(XML_INVALID, ''));
+      // Loading the picture parses it at once: in a task of its own.
+      await yieldToPage();
+      const img = await this.loadUrl(url, tile.width, tile.height);
+      ctx.drawImage(img, tile.x, tile.y, tile.width, tile.height);
+    }
+    return canvas.transferToImageBitmap();
+  }
+
   /** The SVG markup as a decoded image. */
-  private async loadImage(markup: string, width: number, height: number): Promise<HTMLImageElement> {
-    // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
-    // cross-origin, which would taint the canvas and keep its pixels from the encoder.
+  private loadImage(markup: string, width: number, height: number): Promise<HTMLImageElement> {
+    return this.loadUrl(svgDataUrl(markup), width, height);
+  }
+
+  /** An SVG data: URL as a decoded image (the browser parses the SVG document as `src` is set). */
+  private async loadUrl(url: string, width: number, height: number): Promise<HTMLImageElement> {
     const img = new Image(width, height);
     img.decoding = 'async';
-    img.src = `data:image/svg+xml;charset=utf-8,${svgDataUrlBody(markup)}`;
+    img.src = url;
     await img.decode().catch(() => {
       throw new Error('rasterize: the browser could not load the page snapshot');
     });
@@ -728,13 +820,23 @@ export class Rasterizer {
 }
 
 /**
- * The markup as a data: URL body. Only what the URL parser would misread is escaped: `%` (an
+ * The markup as a data: URL. Only what the URL parser would misread is escaped: `%` (an
  * escape), `#` (a fragment) and tabs and line breaks (which it drops); the rest, non-ASCII
  * included, it takes as is. Escaping everything, as encodeURIComponent does, costs several times
  * as long on markup that embeds images as base64.
  */
-function svgDataUrlBody(markup: string): string {
-  return markup.replace(/[%#\t\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+function svgDataUrl(markup: string): string {
+  // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
+  // cross-origin, which would taint the canvas and keep its pixels from the encoder.
+  return 'data:image/svg+xml;charset=utf-8,' + markup.replace(/[%#\t\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}
+
+/** Whether a clone in `svg` has a background fixed to the viewport (as a longhand or in the shorthand). */
+function hasFixedBackground(svg: Element): boolean {
+  for (const el of svg.querySelectorAll('[style*="fixed"]')) {
+    if ((el as HTMLElement).style?.backgroundAttachment?.includes('fixed')) return true;
+  }
+  return false;
 }
 
 /** The style element modern-screenshot starts each clone with (its helper for `background-clip: text`). */
