@@ -10,6 +10,9 @@
  * is sent, only that the cursor is hidden: a masked PIN pad or signature pad would otherwise be
  * read back from where the visitor clicks. Knows nothing of sockets: the SDK (upscope.ts) feeds it the relay's messages and
  * gives it `send` and `sendLive`.
+ *
+ * Over 350 lines: remote control and the live cursor share one notion of where the visitor's
+ * pointer is and whether it is over a mask; split, the two would judge masks apart.
  */
 import { CONTROL_IDLE_MS, type AssistSettings, type ControlEndReason, type Message, type MessageOf } from '../protocol/index.js';
 import { LiveThrottle } from '../relay-client/live-throttle.js';

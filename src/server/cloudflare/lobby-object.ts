@@ -12,6 +12,9 @@
  * which partyserver does not route through `onStart`), it replays its storage and adopts the
  * agents' sockets that stayed open, from their attachments, greeting nobody again. With
  * UPSCOPE_TEST_HOOKS=1, `/__test/hibernate` drops its memory as a hibernation does.
+ *
+ * Over 350 lines: it is the one object every agent socket and every room's call reaches, so its
+ * storage replay, revocations and socket handling share one memory and are read together.
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
 import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
