@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
 import { DeliveredSeqs, MAX_AGENTS, MAX_CLIENTS_PER_AGENT, MAX_SENDERS, MAX_SEQS, VISITOR_SENDER } from '../../src/server/relay/delivered-seqs.js';
+import { RATE_LIMITS } from '../../src/protocol/index.js';
 
 test('a seq is remembered per sender: the same number from another sender is new', () => {
   const d = new DeliveredSeqs();
@@ -59,7 +60,9 @@ test('past MAX_AGENTS agents the one heard from longest ago is forgotten; the bo
 });
 
 test("another agent's made-up client ids cannot make a colleague's resent message arrive twice", { timeout: 60_000 }, async () => {
-  const relay = await testRelay();
+  // A settable clock: each made-up viewer asks to watch, and new requests to watch are budgeted per agent (watchRequestsPerAgentPerMinute).
+  let now = Date.now();
+  const relay = await testRelay({ clock: now });
   try {
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
@@ -78,6 +81,7 @@ test("another agent's made-up client ids cannot make a colleague's resent messag
     // Mallory, allowed in the same session, sends one message from each of many made-up viewers.
     const mallory = relay.token('Mallory');
     for (let i = 0; i < MAX_SENDERS; i++) {
+      await relay.server.setNow((now += 60_000 / RATE_LIMITS.watchRequestsPerAgentPerMinute));
       const m = await watchAs(mallory, `mallory-${String(i).padStart(4, '0')}`);
       const q = await visitor.next('consentRequest', (r) => r.agentName === 'Mallory');
       visitor.send({ type: 'consent', requestId: q.requestId, allow: true });
