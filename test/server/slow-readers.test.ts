@@ -28,7 +28,11 @@ async function handled(c: TestClient, t: number, timeoutMs = 10_000): Promise<vo
 
 test('a lobby that stops reading: 200 visitors’ identity updates wait coalesced, newest wins, and the relay’s queue stays bounded', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a stalled reader cannot be seen; frames are paced by acks there") }, async (t) => {
   const maxQueuedBytes = 256 * KiB;
-  const relay = await testRelay({ maxQueuedBytes, stalledSocketMs: 600_000 });
+  // A settable clock, moved a coalescing period on each round: every round's identity changes are
+  // then due to the lobby (RATE_LIMITS.lobbyIdentityUpdateMs), enough to fill the stalled socket
+  // past what loopback buffers (on the real clock, 30 quick rounds coalesced into two or three).
+  let now = Date.now();
+  const relay = await testRelay({ maxQueuedBytes, stalledSocketMs: 600_000, clock: now, connectionBurstPerAddress: 1_000 }); // the burst: 201 sockets while the clock stands still
   try {
     const lobby = await relay.lobby(relay.token('Stalled'));
     await lobby.next('lobby');
@@ -38,10 +42,11 @@ test('a lobby that stops reading: 200 visitors’ identity updates wait coalesce
     for (const v of visitors) shortIds.set(v, (await v.next('welcome')).shortId);
     assert.ok(JSON.stringify(heavyIdentity(0)).length < MAX_IDENTITY_JSON);
 
-    const rounds = 30; // 200 x 30 updates of ~7.5 kB: ~45 MB for the lobby, unbounded
+    const rounds = 10; // 200 x 10 updates of ~7.5 kB: ~15 MB for the lobby, unbounded (far past what loopback buffers)
     const before = memoryInUse();
     let mostQueued = 0;
     for (let round = 0; round < rounds; round++) {
+      await relay.server.setNow((now += RATE_LIMITS.lobbyIdentityUpdateMs));
       // Each visitor sends one update a round: 30 in all, far under its message budget.
       for (const v of visitors) v.send({ type: 'updateConnection', identity: heavyIdentity(round) });
       await Promise.all(visitors.map((v) => handled(v, round)));
@@ -56,10 +61,16 @@ test('a lobby that stops reading: 200 visitors’ identity updates wait coalesce
     assert.equal((await relay.server.stats()).heldBack, 1, 'the stalled lobby is held back, not closed');
 
     lobby.resumeReading();
-    // Once it reads again, the lobby gets every visitor's newest entry.
-    for (const v of visitors) {
-      const shortId = shortIds.get(v)!;
-      await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.callName === `round ${rounds - 1}`, 10_000);
+    // Once it reads again, the lobby gets every visitor's newest entry (what waited is sent as the
+    // socket drains, on the relay's clock: it is moved on meanwhile).
+    const ticking = setInterval(() => void relay.server.setNow((now += 100)), 50);
+    try {
+      for (const v of visitors) {
+        const shortId = shortIds.get(v)!;
+        await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.callName === `round ${rounds - 1}`, 10_000);
+      }
+    } finally {
+      clearInterval(ticking);
     }
     const updates = lobby.count('visitorUpdated');
     assert.ok(updates < (200 * rounds) / 2, `updates were coalesced: ${updates} sent for ${200 * rounds} changes`);
