@@ -42,7 +42,7 @@ test('a lobby that stops reading: 200 visitors’ identity updates wait coalesce
     for (const v of visitors) shortIds.set(v, (await v.next('welcome')).shortId);
     assert.ok(JSON.stringify(heavyIdentity(0)).length < MAX_IDENTITY_JSON);
 
-    const rounds = 10; // 200 x 10 updates of ~7.5 kB: ~15 MB for the lobby, unbounded (far past what loopback buffers)
+    const rounds = 30; // 200 x 30 updates of ~7.5 kB: ~45 MB for the lobby, unbounded
     const before = memoryInUse();
     let mostQueued = 0;
     for (let round = 0; round < rounds; round++) {
@@ -57,7 +57,9 @@ test('a lobby that stops reading: 200 visitors’ identity updates wait coalesce
     // Exact: the relay sends a lobby update only while the socket is under its bound, so it holds
     // at most the bound plus one update (and the visitors' pongs in flight).
     assert.ok(mostQueued <= maxQueuedBytes + 64 * KiB, `the relay queued at most ${(mostQueued / MiB).toFixed(2)} MiB`);
-    assert.ok(after - before < 16 * MiB, `memory grew ${((after - before) / MiB).toFixed(1)} MiB`);
+    // A backstop (the exact bound is the queue's, above): every round's change now reaches the relay's
+    // lobby path, and the process's own growth with 200 clients in it measured 7-24 MiB, far under the 45 MB unbounded.
+    assert.ok(after - before < 32 * MiB, `memory grew ${((after - before) / MiB).toFixed(1)} MiB`);
     assert.equal((await relay.server.stats()).heldBack, 1, 'the stalled lobby is held back, not closed');
 
     lobby.resumeReading();
