@@ -9,14 +9,13 @@
 // them by name) and with PROFILE=1 sampled by V8's CPU profiler (self and inclusive time per
 // function: build the bundle unminified to read names; the profiler adds its own cost). With two
 // bundles, their reps alternate, so both see the same load.
-import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { PAGES } from './pages.mjs';
+import { servePages } from './serve-pages.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DISTS = (process.env.BENCH_DIST ?? join(ROOT, 'dist')).split(',').map((d) => resolve(d));
@@ -25,19 +24,6 @@ const ONLY = (process.env.BENCH_PAGES ?? 'checkout,components').split(',');
 const REPS = Number(process.argv[2] ?? 7);
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-
-function serve(DIST) {
-  const pages = new Map(PAGES.map((p) => [`/pages/${p.name}.html`, p.html.replace('</body>', '<script type="module" src="/bench/harness.js"></script></body>')]));
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const page = pages.get(path);
-    if (page) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-    const file = path.startsWith('/dist/') ? normalize(join(DIST, path.slice(6))) : normalize(join(ROOT, path));
-    if (!existsSync(file)) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': extname(file) === '.html' ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 async function traced(cdp, run) {
   const events = [];
@@ -98,7 +84,7 @@ function addAll(into, from) {
 
 const top = (m, n, reps) => [...m].map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / reps]).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `    ${v.toFixed(2).padStart(7)}  ${k}`).join('\n');
 
-const servers = await Promise.all(DISTS.map(serve));
+const servers = await Promise.all(DISTS.map((dist) => servePages(dist)));
 const browser = await chromium.launch({ executablePath: await findChromium(), headless: true, args: [...CHROMIUM_ARGS] });
 console.log(`load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, reps ${REPS}, profile ${PROFILE}`);
 

@@ -5,33 +5,19 @@
 // load does not inflate) and the longest task's wall time. Not part of `npm run bench`.
 //
 //   BENCH_PAGES=dashboard [BENCH_DIST=dir] node bench/profile-longest.mjs [reps]
-import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { PAGES } from './pages.mjs';
+import { servePages } from './serve-pages.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
 const ONLY = (process.env.BENCH_PAGES ?? 'dashboard').split(',');
 const REPS = Number(process.argv[2] ?? 3);
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function serve() {
-  const pages = new Map(PAGES.map((p) => [`/pages/${p.name}.html`, p.html.replace('</body>', '<script type="module" src="/bench/harness.js"></script></body>')]));
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const page = pages.get(path);
-    if (page) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-    const file = path.startsWith('/dist/') ? normalize(join(DIST, path.slice(6))) : normalize(join(ROOT, path));
-    if (!existsSync(file)) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': extname(file) === '.html' ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 async function traced(cdp, run) {
   const events = [];
@@ -69,7 +55,7 @@ async function traced(cdp, run) {
   return { longest, inside, top: mine.slice(0, 5), others, cpuTasks };
 }
 
-const server = await serve();
+const server = await servePages(DIST);
 const browser = await chromium.launch({ executablePath: await findChromium(), headless: true, args: [...CHROMIUM_ARGS] });
 console.log(`load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, reps ${REPS}`);
 for (const spec of PAGES.filter((p) => ONLY.includes(p.name))) {
