@@ -141,7 +141,8 @@ for (const spec of PAGES.filter((p) => ONLY.includes(p.name))) {
   for (const [k, r] of runs.entries()) {
     await r.page.evaluate(() => window.bench.stop());
     const s = r.stats;
-    console.log(`\n${spec.name} [${DISTS[k]}]: change frame main-thread CPU median ${median(r.cpus).toFixed(1)} ms (${r.cpus.map((c) => c.toFixed(1)).join(' ')})`);
+    const cpu = r.cpus.length ? `${median(r.cpus).toFixed(1)} ms (${r.cpus.map((c) => c.toFixed(1)).join(' ')})` : 'none: every change frame was a whole clone';
+    console.log(`\n${spec.name} [${DISTS[k]}]: change frame main-thread CPU median ${cpu}`);
     console.log(`  clones: ${s.map((x) => ('whole' in x.clone ? `W(${x.clone.whole})` : `p${x.clone.patched}`)).join(' ')}; region ${s[0].region ? `${s[0].region.width}x${s[0].region.height}` : 'none'}; bytes ${median(s.map((x) => x.bytes))}; wall clone ${median(s.map((x) => x.cloneMs)).toFixed(1)} mask ${median(s.map((x) => x.maskMs)).toFixed(1)} draw ${median(s.map((x) => x.drawMs)).toFixed(1)} encode ${median(s.map((x) => x.encodeMs)).toFixed(1)} total ${median(s.map((x) => x.totalMs)).toFixed(1)}`);
     if (process.env.EVENTS !== '0') console.log(`  trace events (mean thread ms per change, nested counted twice):\n${top(r.names, 30, r.cpus.length)}`);
     if (PROFILE) {
