@@ -45,7 +45,9 @@ export interface Persistence {
   history: History | null;
   /**
    * The last run on this database did not stop cleanly (killed, crashed): its rooms' records may
-   * lack a change their visitors were told of, so restored sessions ask their agents again.
+   * lack a change their visitors were told of, so restored sessions ask their agents again. The
+   * records found at start then lost their agents (RoomRecords.forgetAgents), so a later run asks
+   * them again too.
    */
   crashed: boolean;
   /** The records of rooms purged so far (at start and since). */
@@ -83,6 +85,10 @@ export async function openPersistence(options: PersistenceOptions): Promise<Pers
   let purged = 0;
   try {
     crashed = (await runMark.get(RUN_KEY)) !== undefined;
+    // The crashed run's records stay for their retention, longer than this run may last: their
+    // agents go now, before the mark is renewed, so no later run (one after a clean stop of this
+    // one, or of a start that fails) lets them watch again unasked.
+    if (crashed) await records.forgetAgents();
     await runMark.put(RUN_KEY, { pid: process.pid, at: Date.now() });
     purged += await records.purge(retention);
     await history.purge();

@@ -10,6 +10,7 @@
  * longer than the retention period: at start, then periodically.
  */
 import type { Storage } from '../relay/seams.js';
+import { RECORD_KEY } from '../relay/room-record.js';
 import type { Database } from './database.js';
 
 /** The storage scope of the room named `name` (its shortId). */
@@ -119,6 +120,24 @@ export class RoomRecords {
       [ROOM_PREFIX, this.now() - retentionMs, [...this.held]],
     );
     return new Set(result.rows.map((r) => r.scope)).size;
+  }
+
+  /**
+   * Empties the `agents` of every room record (after a crash): those agents are asked again when
+   * they come back, in this run and in any later one, since the records outlive the run that
+   * finds the crash (a clean run in between must not make them watch unasked again). A record's
+   * `updated_at` is left alone, so its retention is unchanged. Returns how many records changed.
+   */
+  async forgetAgents(): Promise<number> {
+    const rows = (await this.db.sql.query<{ scope: string; value: unknown }>('SELECT scope, value FROM kv WHERE starts_with(scope, $1) AND key = $2', [ROOM_PREFIX, RECORD_KEY])).rows;
+    let changed = 0;
+    for (const { scope, value } of rows) {
+      const record = value as { agents?: unknown } | null;
+      if (!record || typeof record !== 'object' || !Array.isArray(record.agents) || record.agents.length === 0) continue;
+      await this.db.sql.query('UPDATE kv SET value = $3::json WHERE scope = $1 AND key = $2', [scope, RECORD_KEY, toJson({ ...record, agents: [] })]);
+      changed++;
+    }
+    return changed;
   }
 
   /** How many rooms have a record. */

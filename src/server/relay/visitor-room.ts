@@ -468,9 +468,13 @@ export class VisitorRoom {
     this.state = r.state;
     this.pendingRequestAt = r.pendingRequestAt;
     this.agentName = r.agentName;
-    for (const a of r.agents) {
-      this.agents.set(agentKey(a), a);
-      if (this.opts.resumeUnasked !== false) (this.restoredAgents ??= new Set()).add(agentKey(a));
+    // After a crash (resumeUnasked false) the record's agents are asked again: the room forgets
+    // them, so its next write does not store them as allowed for a later restart to resume.
+    if (this.opts.resumeUnasked !== false) {
+      for (const a of r.agents) {
+        this.agents.set(agentKey(a), a);
+        (this.restoredAgents ??= new Set()).add(agentKey(a));
+      }
     }
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
