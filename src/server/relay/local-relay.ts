@@ -156,6 +156,13 @@ export class LocalRelay {
     }
     this.conns.set(conn.id, { conn, target: room });
     await this.settling.get(name);
+    // The socket closed while the last room of that name was written: its close reached nothing
+    // (the room did not know it yet), so the room must not take it, or it would hold a dead socket
+    // as its visitor for ever. A room made for it alone goes (not one another socket waits for).
+    if (this.conns.get(conn.id)?.conn !== conn) {
+      if (![...this.conns.values()].some((e) => e.target === room)) this.dropIfEmpty(name, room);
+      return;
+    }
     await room.onConnect(conn, ticket);
     this.dropIfEmpty(name, room);
   }
