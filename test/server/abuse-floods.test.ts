@@ -212,3 +212,59 @@ test("a visitor's identity changes reach the agents' lobbies at most about once 
     await relay.close();
   }
 });
+
+test("a pending visitor asking for help again after each identity change does not get the changes past the once-a-second coalescing; it is still told it waits", async () => {
+  const relay = await testRelay();
+  try {
+    const agent = await relay.lobby(relay.token('Agent'));
+    await agent.next('lobby');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    visitor.send({ type: 'requestAgent' });
+    await visitor.next('session', (m) => m.state === 'pendingRequest');
+    const mine = (a: TestClient) => a.messages.filter((m) => m.type === 'visitorUpdated' && m.visitor.shortId === shortId && m.visitor.callName?.startsWith('n')).length;
+    const t0 = Date.now();
+    let i = 0;
+    for (; Date.now() - t0 < 2000; i++) {
+      visitor.send({ type: 'updateConnection', identity: { callName: `n${i}`, metadata: Object.fromEntries(Array.from({ length: 4 }, (_, k) => [`note${k}`, 'x'.repeat(900)])) } });
+      visitor.send({ type: 'requestAgent' }); // already pending: no new request, no help-request budget spent
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await agent.next('visitorUpdated', (m) => m.visitor.callName === `n${i - 1}`, 5000);
+    const seconds = (Date.now() - t0) / 1000;
+    assert.equal(visitor.count('error'), 0, 'nothing was refused');
+    assert.ok(visitor.messages.filter((m) => m.type === 'session' && m.state === 'pendingRequest').length > i / 2, 'each request again is answered: still pending');
+    const seen = mine(agent);
+    assert.ok(seen <= Math.ceil(seconds) + 2, `${i} identity changes in ${seconds} s reached the agent's lobby ${seen} times`);
+  } finally {
+    await relay.close();
+  }
+});
+
+test("a visitor in a session repeating an unchanged visibility after each identity change does not get the changes past the once-a-second coalescing", async () => {
+  const relay = await testRelay();
+  try {
+    const token = relay.token('Agent');
+    const agent = await relay.lobby(token);
+    await agent.next('lobby');
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    await relay.allowedWatch(visitor, shortId, token);
+    await visitor.next('session', (m) => m.state === 'active');
+    const mine = (a: TestClient) => a.messages.filter((m) => m.type === 'visitorUpdated' && m.visitor.shortId === shortId && m.visitor.callName?.startsWith('n')).length;
+    const t0 = Date.now();
+    let i = 0;
+    for (; Date.now() - t0 < 2000; i++) {
+      visitor.send({ type: 'updateConnection', identity: { callName: `n${i}`, metadata: Object.fromEntries(Array.from({ length: 4 }, (_, k) => [`note${k}`, 'x'.repeat(900)])) } });
+      visitor.send({ type: 'visibility', visible: true }); // the session stays active: nothing for the lobby
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await agent.next('visitorUpdated', (m) => m.visitor.callName === `n${i - 1}`, 5000);
+    const seconds = (Date.now() - t0) / 1000;
+    assert.equal(visitor.count('error'), 0, 'nothing was refused');
+    const seen = mine(agent);
+    assert.ok(seen <= Math.ceil(seconds) + 2, `${i} identity changes in ${seconds} s reached the agent's lobby ${seen} times`);
+  } finally {
+    await relay.close();
+  }
+});

@@ -689,6 +689,12 @@ export class VisitorRoom {
     this.helpCheck = null;
     if (conn !== this.conn || this.state === 'active' || this.state === 'paused') return;
     if (!allowed) return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
+    // Already pending (a reload asks again): only the visitor is told. Nothing changed for the
+    // agents' lobbies or the record, and a publish here would carry identity changes past their
+    // once-a-second coalescing.
+    if (this.state === 'pendingRequest' && this.pendingRequestAt !== null) {
+      return this.send(conn, { type: 'session', state: this.state, agentName: this.agentName, reason: null });
+    }
     this.pendingRequestAt ??= this.opts.requestTime?.() ?? this.opts.now();
     this.openSession();
     this.setState('pendingRequest', null);
@@ -1049,6 +1055,9 @@ export class VisitorRoom {
   }
 
   private setState(state: SessionState, agentName: string | null, o: { reason?: EndReason; silentLobby?: boolean } = {}): void {
+    // The lobby's entry shows both: unchanged, it is not published again (an identity change
+    // waiting for its period stays coalesced).
+    const unchanged = state === this.state && agentName === this.agentName;
     this.state = state;
     this.agentName = agentName;
     this.writer.changed();
@@ -1056,7 +1065,7 @@ export class VisitorRoom {
     if (this.conn) this.peers.out.send(this.conn, msg);
     for (const w of this.watchers.values()) this.peers.out.send(w.conn, msg);
     this.assistEngine?.sessionChanged();
-    if (!o.silentLobby) this.lobbyUpdate();
+    if (!o.silentLobby && !unchanged) this.lobbyUpdate();
   }
 
   /** Withdraws a watcher's open request; the visitor's prompt closes once no watch socket shares it. */
