@@ -82,6 +82,13 @@ export const RATE_LIMITS = {
   lookupsPerAgentPerMinute: 10,
   /** Lookup-code searches per address a minute (also the burst). */
   lookupsPerAddressPerMinute: 30,
+  /**
+   * New lookup codes (`getLookupCode` when the visitor has no live one) per address a minute (also
+   * the burst); past it `rateLimited`. Codes are 4 digits (9 000 held at most) and a room keeps
+   * its code through its visitor's grace, so without it a few addresses connecting, asking and
+   * leaving would hold every code.
+   */
+  lookupCodesPerAddressPerMinute: 10,
   /** New help requests (`requestAgent`) per address a minute (also the burst). */
   requestsPerAddressPerMinute: 20,
   /** Connection attempts per address: a burst, then this many a second. */

@@ -195,6 +195,39 @@ test('new help requests are rate limited per address, so one address cannot fill
   }
 });
 
+test('new lookup codes are rate limited per address, so a few addresses cannot hold every code; a visitor asking again for its live code is not counted', async () => {
+  const relay = await testRelay({ lookupCodesPerAddressPerMinute: 3 });
+  try {
+    // From 127.0.0.2: five made-up visitors ask for a code and leave (their rooms keep their codes
+    // through the grace). Three codes are given; the other two get rateLimited.
+    const answers: string[] = [];
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const v = await relay.visitor(`code-visitor-${i}`, '127.0.0.2');
+      await v.next('welcome');
+      v.send({ type: 'getLookupCode' });
+      const error = v.next('error').then((e) => `error ${e.code}`);
+      const code = v.next('lookupCode').then((m) => (codes.push(m.code), 'code'));
+      answers.push(await Promise.race([error, code]));
+      v.ws.terminate();
+    }
+    assert.deepEqual(answers, ['code', 'code', 'code', 'error rateLimited', 'error rateLimited']);
+    // A visitor back within its grace asking again gets its live code: no new code, nothing counted.
+    const back = await relay.visitor('code-visitor-0', '127.0.0.2');
+    await back.next('welcome');
+    back.send({ type: 'getLookupCode' });
+    assert.equal((await back.next('lookupCode')).code, codes[0]);
+    assert.equal(back.count('error'), 0);
+    // A visitor on another address still gets one.
+    const elsewhere = await relay.visitor('code-visitor-elsewhere');
+    await elsewhere.next('welcome');
+    elsewhere.send({ type: 'getLookupCode' });
+    assert.match((await elsewhere.next('lookupCode')).code, /^\d{4}$/);
+  } finally {
+    await relay.close();
+  }
+});
+
 test('lobby searches are budgeted per agent over all its sockets, and per address over all its agents; a refill lets more through', async () => {
   const T = Date.UTC(2026, 0, 1);
   const relay = await testRelay({ clock: T });

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
+import { nodeOnly } from '../support/relay-host.js';
+import { LocalRelay } from '../../src/server/relay/local-relay.js';
+import { shortIdFor } from '../../src/server/relay/admission.js';
 import { Lobby } from '../../src/server/relay/lobby.js';
 import type { Connection } from '../../src/server/relay/seams.js';
 import type { Ticket } from '../../src/server/relay/admission.js';
@@ -150,5 +153,37 @@ test('lookup codes are found only through the rate-limited findByCode: no lobby 
     assert.equal('lookupCode' in state.visitor, false, 'a watch socket gets no code');
   } finally {
     await relay.close();
+  }
+});
+
+/** A made-up visitor at `address` connects, asks for a lookup code and leaves: the answer (its room keeps the code through its grace). */
+async function visitorAsksForCode(relay: LocalRelay, n: number, address: string): Promise<string> {
+  const visitorId = `lookup-flood-${n}-abcdefgh`;
+  const inbox: string[] = [];
+  const conn = fakeConn(`c${n}`, address, inbox);
+  await relay.onConnect(conn, { party: 'visitor', room: visitorId, params: new URLSearchParams(), address, roomName: await shortIdFor(visitorId) });
+  relay.onMessage(conn, JSON.stringify({ type: 'getLookupCode' }));
+  for (let i = 0; i < 50 && !inbox.some((m) => /"type":"(lookupCode|error)"/.test(m)); i++) await new Promise((r) => setImmediate(r));
+  relay.onClose(conn);
+  return inbox.find((m) => /"type":"(lookupCode|error)"/.test(m)) ?? 'nothing';
+}
+
+test('four addresses asking for codes as fast as they may connect (200, then 20 a second) for most of the grace do not take every code: a visitor elsewhere still gets one', { skip: nodeOnly('LocalRelay with fake sockets'), timeout: 120_000 }, async () => {
+  let t = Date.UTC(2026, 0, 1);
+  // No timers run: within the 115 s no room's grace (120 s) is over, so every code stays held.
+  const relay = new LocalRelay({ now: () => t, timer: { set: () => null, clear: () => undefined } });
+  try {
+    let n = 0;
+    let refused = 0;
+    const start = t;
+    for (let round = 0; t - start < 115_000; round++) {
+      for (let a = 0; a < 4; a++) if ((await visitorAsksForCode(relay, n++, `198.51.100.${a + 1}`)).includes('"rateLimited"')) refused++;
+      if (round >= 200) t += 50; // past the connection burst, at the connection refill rate
+    }
+    assert.ok(refused > n / 2, `most of the ${n} made-up visitors are refused a code (${refused})`);
+    const bystander = await visitorAsksForCode(relay, n++, '203.0.113.9');
+    assert.match(bystander, /"type":"lookupCode"/, `a visitor on another address asks for a code after ${n - 1} made-up visitors: ${bystander}`);
+  } finally {
+    relay.dispose();
   }
 });

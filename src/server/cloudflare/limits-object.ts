@@ -4,8 +4,8 @@
  * admit each socket before forwarding it (open sockets and connection attempts per address), and
  * the room or lobby that held the socket tells it when the socket closes. Only a busy address makes
  * its object busy, so the limits spread as the addresses do. It also keeps the address's login
- * attempts and its new help requests (RATE_LIMITS.loginsPerAddressPerMinute and
- * requestsPerAddressPerMinute, as on Node). Named by an agent key instead, it keeps that agent's
+ * attempts, its new help requests and its new lookup codes (RATE_LIMITS.loginsPerAddressPerMinute,
+ * requestsPerAddressPerMinute and lookupCodesPerAddressPerMinute, as on Node). Named by an agent key instead, it keeps that agent's
  * history reads (RATE_LIMITS.historyBurst). What it counts is in its storage too: it holds no socket
  * of its own, so the runtime evicts it when idle while the sockets it counted stay open.
  */
@@ -20,6 +20,7 @@ import { clock, objectName, relayOptions } from './test-hooks.js';
 const OPEN = 'open:';
 const LOGINS = 'logins';
 const HELP = 'helpRequests';
+const CODES = 'lookupCodes';
 const HISTORY = 'historyReads';
 /**
  * A socket counted longer ago than this is not counted again after the object's memory went: its
@@ -36,6 +37,7 @@ export class LimitsObject extends DurableObject<Env> {
   private readonly open = new Map<string, { address: string }>();
   private logins: TokenBucket | null = null;
   private helpRequests: TokenBucket | null = null;
+  private lookupCodes: TokenBucket | null = null;
   private historyReads: TokenBucket | null = null;
   /**
    * What this object counted before its memory went (the runtime evicts an idle object, and this
@@ -63,10 +65,12 @@ export class LimitsObject extends DurableObject<Env> {
       this.core().restore(counted);
     }
     if (stale.length) await this.ctx.storage.delete(stale);
-    const [logins, help, history] = await Promise.all([LOGINS, HELP, HISTORY].map((key) => this.ctx.storage.get<BucketState>(key)));
+    const [logins, help, history, codes] = await Promise.all([LOGINS, HELP, HISTORY, CODES].map((key) => this.ctx.storage.get<BucketState>(key)));
     this.logins = new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env), logins);
     const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.helpRequests = new TokenBucket(perMinute, perMinute / 60, () => clock(this.env), help);
+    const codesPerMinute = relayOptions(this.env).lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
+    this.lookupCodes = new TokenBucket(codesPerMinute, codesPerMinute / 60, () => clock(this.env), codes);
     this.historyReads = new TokenBucket(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, () => clock(this.env), history);
   }
 
@@ -83,6 +87,14 @@ export class LimitsObject extends DurableObject<Env> {
     await this.ready();
     const ok = this.helpRequests!.take();
     await this.ctx.storage.put(HELP, this.helpRequests!.state());
+    return ok;
+  }
+
+  /** Takes one new lookup code (the visitor rooms ask); false when the address has used them up. */
+  async lookupCode(): Promise<boolean> {
+    await this.ready();
+    const ok = this.lookupCodes!.take();
+    await this.ctx.storage.put(CODES, this.lookupCodes!.state());
     return ok;
   }
 
@@ -130,6 +142,10 @@ export function takeLogin(env: Env, address: string): Promise<boolean> {
 
 export function takeHelpRequest(env: Env, address: string): Promise<boolean> {
   return limitsOf(env, address).helpRequest();
+}
+
+export function takeLookupCode(env: Env, address: string): Promise<boolean> {
+  return limitsOf(env, address).lookupCode();
 }
 
 /** Takes `cost` from the history budget of the agent `key` (its agentKey), in that agent's own object. */

@@ -22,7 +22,7 @@ import { VisitorRoom } from '../relay/visitor-room.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { admittedSocket, answerClose, doStorage, forgetAttachmentCopies, messageData, refusedSocket, RemoteLobby, storedAttachment, survivingSocket, ticketOf, type SocketState } from './seams.js';
 import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
-import { releaseAddress, takeHelpRequest } from './limits-object.js';
+import { releaseAddress, takeHelpRequest, takeLookupCode } from './limits-object.js';
 import { historyOf } from './history.js';
 import { agentOfSocket, closeRevoked, credentialsOf, type Revocation } from './revoke.js';
 import { agentKey } from '../relay/agent-token.js';
@@ -53,7 +53,7 @@ export class VisitorObject extends Server<Env> {
     this.room = new VisitorRoom(
       { name: this.name.slice(this.name.lastIndexOf(':') + 1), storage: doStorage(this.ctx.storage), alarm: this.liveness.alarm, lobby },
       // Sessions go to the history in D1 (when bound), through its bounded queue.
-      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address), sessionLog: historyOf(this.env)?.history.log, hibernatable: HIBERNATION.hibernate },
+      { ...relayOptions(this.env), now: () => clock(this.env), relayRun: this.run, allowHelpRequest: (address) => takeHelpRequest(this.env, address), allowLookupCode: (address) => takeLookupCode(this.env, address), sessionLog: historyOf(this.env)?.history.log, hibernatable: HIBERNATION.hibernate },
     );
     const room = this.room;
     registerStats(this.env, this.name, () => {

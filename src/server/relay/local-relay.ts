@@ -21,7 +21,7 @@ export interface Timer {
 }
 
 /** Options of the whole relay in one process. Times in milliseconds. */
-export interface LocalRelayOptions extends Omit<VisitorRoomOptions, 'relayRun' | 'allowHelpRequest' | 'requestTime' | 'onPresence'>, LobbyOptions, AdmissionOptions {
+export interface LocalRelayOptions extends Omit<VisitorRoomOptions, 'relayRun' | 'allowHelpRequest' | 'allowLookupCode' | 'requestTime' | 'onPresence'>, LobbyOptions, AdmissionOptions {
   /**
    * Rooms the relay keeps (visitors connected or in their grace period). Past it the longest-gone
    * disconnected visitor without a session is dropped; a room with a session (pending, active or
@@ -37,6 +37,8 @@ export interface LocalRelayOptions extends Omit<VisitorRoomOptions, 'relayRun' |
    * rooms nobody may evict. Default 20.
    */
   requestsPerAddressPerMinute?: number;
+  /** New lookup codes per address per minute (burst and refill). Default RATE_LIMITS.lookupCodesPerAddressPerMinute (10). */
+  lookupCodesPerAddressPerMinute?: number;
   /** Each room's storage (scope: the room's name, its shortId). Default: a MemoryStorage per room, gone with the process. */
   storageFor?: (scope: string) => Storage;
   /** Default: the global setTimeout / clearTimeout. */
@@ -58,6 +60,7 @@ export class LocalRelay {
   /** Rooms whose visitor is disconnected, longest gone first: who may make room for a newcomer. */
   private readonly gone = new EvictionOrder<VisitorRoom>();
   private readonly requestsPerAddress: KeyedRateLimiter;
+  private readonly codesPerAddress: KeyedRateLimiter;
   private readonly alarms = new Set<{ clear(): void }>();
   /** Random per relay process, in every welcome: a visitor that sees it change knows the relay restarted. */
   private readonly run = randomId(12);
@@ -72,6 +75,8 @@ export class LocalRelay {
     this.admission = new Admission({ ...options, now: this.now });
     const perMinute = options.requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.requestsPerAddress = new KeyedRateLimiter(perMinute, perMinute / 60, this.now);
+    const codesPerMinute = options.lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
+    this.codesPerAddress = new KeyedRateLimiter(codesPerMinute, codesPerMinute / 60, this.now);
     this.lobby = new Lobby(this.alarm(() => this.lobby.onAlarm()), options);
     this.roomOptions = this.roomOptionsFor();
   }
@@ -196,6 +201,7 @@ export class LocalRelay {
     ...this.options,
     relayRun: this.run,
     allowHelpRequest: (address) => this.requestsPerAddress.take(addressKey(address)),
+    allowLookupCode: (address) => this.codesPerAddress.take(addressKey(address)),
     // Strictly increasing, so agents' lists order requests as the relay received them even
     // when two arrive within one millisecond.
     requestTime: () => (this.lastRequestAt = Math.max(this.now(), this.lastRequestAt + 1)),

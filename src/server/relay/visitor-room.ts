@@ -67,6 +67,8 @@ export interface VisitorRoomOptions extends PeerOptions {
    * in memory on Node, the address's limits object on Cloudflare, hence maybe a promise). Default: always.
    */
   allowHelpRequest?: (address: string) => boolean | Promise<boolean>;
+  /** Whether a new lookup code for a visitor at `address` is allowed (kept by the host, as `allowHelpRequest`). Default: always. */
+  allowLookupCode?: (address: string) => boolean | Promise<boolean>;
   /** The time stamp of a new help request: strictly increasing across the host's rooms. Default: now. */
   requestTime?: () => number;
   /** Where sessions are reported for the history (fire-and-forget). Default: nowhere. */
@@ -194,6 +196,8 @@ export class VisitorRoom {
    * watch again unasked (the visitor's page asks again for anyone else, as it always has).
    */
   private restoredAgents: Set<string> | null = null;
+  /** A new lookup code being claimed (giveLookupCode), or null. */
+  private claiming: Promise<{ code: ErrorCode; message: string } | null> | null = null;
   private lookupCode: LookupCode | null = null;
   /** Agents the visitor declined a request to watch, by agentKey: when (room clock) each may ask again. Kept in the record. */
   private readonly watchDeclined = new Map<string, number>();
@@ -914,14 +918,33 @@ export class VisitorRoom {
     const conn = this.conn;
     if (!conn) return;
     if (!this.liveCode()) {
-      try {
-        this.setCode(await this.ctx.lobby.claimCode(this.ctx.name, null));
-      } catch {
-        return this.sendError(conn, ErrorCode.internal, 'no lookup codes are free right now; try again later');
-      }
-      this.lobbyUpdate();
+      // One new code at a time: asking again while one is being claimed waits for it (no budget spent).
+      const claiming = (this.claiming ??= this.claimNewCode(conn.address).finally(() => (this.claiming = null)));
+      const refused = await claiming;
+      if (refused) return void (this.conn === conn && this.sendError(conn, refused.code, refused.message));
     }
     if (this.conn === conn && this.lookupCode) this.send(conn, { type: 'lookupCode', code: this.lookupCode.code, expiresAt: this.lookupCode.expiresAt });
+  }
+
+  /** Claims a new code for a visitor at `address`, within the address's budget; null, or why not. */
+  private async claimNewCode(address: string): Promise<{ code: ErrorCode; message: string } | null> {
+    if (this.opts.allowLookupCode) {
+      let allowed = true;
+      try {
+        allowed = await this.opts.allowLookupCode(address);
+      } catch (err) {
+        // The limit could not be asked: the visitor is not refused for the host's fault.
+        this.opts.log?.(`relay: lookup-code limit unavailable: ${String(err)}`);
+      }
+      if (!allowed) return { code: ErrorCode.rateLimited, message: 'too many lookup codes asked for from this address; try again in a minute' };
+    }
+    try {
+      this.setCode(await this.ctx.lobby.claimCode(this.ctx.name, null));
+    } catch {
+      return { code: ErrorCode.internal, message: 'no lookup codes are free right now; try again later' };
+    }
+    this.lobbyUpdate();
+    return null;
   }
 
   private expireCode(): void {
