@@ -6,6 +6,7 @@ import { heapInUse } from '../support/memory.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
 import { nodeOnly } from '../support/relay-host.js';
 import { headerOnlyImage } from '../support/tile-images.js';
+import { MemoryStorage } from '../../src/server/relay/memory-storage.js';
 
 test('connections per address are limited; closing one makes room', async () => {
   const relay = await testRelay({ maxConnectionsPerAddress: 3 });
@@ -264,6 +265,36 @@ test("a visitor in a session repeating an unchanged visibility after each identi
     assert.equal(visitor.count('error'), 0, 'nothing was refused');
     const seen = mine(agent);
     assert.ok(seen <= Math.ceil(seconds) + 2, `${i} identity changes in ${seconds} s reached the agent's lobby ${seen} times`);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a pending visitor asking for help again and again costs no record writes: only the visitor is answered', { skip: nodeOnly('counts the writes of a room’s storage (LocalRelay storageFor)') }, async () => {
+  let puts = 0;
+  const relay = await testRelay({
+    storageFor: () =>
+      new (class extends MemoryStorage {
+        override put<T>(key: string, value: T): Promise<void> {
+          puts++;
+          return super.put(key, value);
+        }
+      })(),
+  });
+  try {
+    const visitor = await relay.visitor();
+    await visitor.next('welcome');
+    visitor.send({ type: 'requestAgent' });
+    await visitor.next('session', (m) => m.state === 'pendingRequest');
+    await new Promise((r) => setTimeout(r, 300)); // the pending request is written
+    const before = puts;
+    for (let i = 0; i < 20; i++) {
+      visitor.send({ type: 'requestAgent' });
+      await visitor.next('session', (m) => m.state === 'pendingRequest');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(visitor.count('error'), 0);
+    assert.equal(puts - before, 0, 'asking again changed nothing to store');
   } finally {
     await relay.close();
   }
