@@ -84,6 +84,8 @@ export interface RunningServer {
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** ws refuses (closes with CloseCode.messageTooBig) anything past this; core answers frames between the cap and it. */
 const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
+/** How long a socket refused at admission has to answer the relay's close frame before it is ended. */
+const REFUSED_CLOSE_MS = 1000;
 
 
 /** Keys marked with when (epoch ms), kept `keepMs` and at most `max` of them (the oldest go first). */
@@ -313,9 +315,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const slot = { address };
     const refused = relay.admitEarly(slot);
     if (refused) {
-      pending.done(socket);
+      // It stays counted as pending until it closes (it counts nowhere else), and it is ended
+      // REFUSED_CLOSE_MS after its close frame went out: ws would wait 30 s for the client's, so a
+      // client that never answers would hold its sockets past every per-address bound.
       wss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('error', () => ws.terminate());
+        const end = setTimeout(() => ws.terminate(), REFUSED_CLOSE_MS).unref();
+        ws.on('close', () => {
+          clearTimeout(end);
+          pending.done(socket);
+        });
         relay.refuseEarly(toConnection(ws, `c${++nextId}`, address), refused);
       });
       return;
