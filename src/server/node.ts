@@ -13,8 +13,8 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, MAX_FRAME_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
-import { addressKey, admissionLimits, parseRoute, ticketFor } from './relay/admission.js';
+import { CloseCode, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
+import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
 import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins } from './identity/http.js';
@@ -24,6 +24,7 @@ import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
 import { LocalRelay, type LocalRelayOptions } from './relay/local-relay.js';
 import type { Connection } from './relay/seams.js';
 import { limitPendingConnections } from './pending-connections.js';
+import { limitUnfinishedMessages, unfinishedBytes } from './node/unfinished-messages.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
 import { openPersistence, type PersistenceOptions } from './node/persistence.js';
@@ -82,8 +83,6 @@ export interface RunningServer {
 }
 
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** ws refuses (closes with CloseCode.messageTooBig) anything past this; core answers frames between the cap and it. */
-const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
 /** How long a socket refused at admission has to answer the relay's close frame before it is ended. */
 const REFUSED_CLOSE_MS = 1000;
 
@@ -285,7 +284,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return send(res, 404, 'text/plain', 'not found');
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  // ws refuses a message past its party's maxMessageBytes as soon as a frame's header says so.
+  const visitorWss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes('visitor') });
+  // Agents' sockets, and sockets refused before their party mattered.
+  const agentWss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes('agents') });
+  const wssFor = (party: string) => (party === 'visitor' ? visitorWss : agentWss);
   let nextId = 0;
   // Nothing a peer sends may take the process down: every session lives in it.
   const guarded = (what: string, fn: () => void) => {
@@ -296,7 +299,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   };
   const pending = limitPendingConnections(http, limits.maxPendingConnectionsPerAddress);
-  const liveness = watchLiveness(wss, limits.idleTimeoutMs);
+  const liveness = watchLiveness([visitorWss, agentWss], limits.idleTimeoutMs);
+  const unfinished = limitUnfinishedMessages(limits.maxUnfinishedBytesPerAddress);
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const route = parseRoute(req.url ?? '/');
@@ -318,7 +322,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // It stays counted as pending until it closes (it counts nowhere else), and it is ended
       // REFUSED_CLOSE_MS after its close frame went out: ws would wait 30 s for the client's, so a
       // client that never answers would hold its sockets past every per-address bound.
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      agentWss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('error', () => ws.terminate());
         const end = setTimeout(() => ws.terminate(), REFUSED_CLOSE_MS).unref();
         ws.on('close', () => {
@@ -354,9 +358,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // reset (which closed the sockets they had open): refused as any revoked credential is.
         const revoked = (bySession !== null && signedOut.since(bySession, checkedAt)) || (!!checked.agent && revokedAgents.since(agentKey(checked.agent), checkedAt));
         const ticket = revoked ? { ...checked, agent: null } : checked;
-        wss.handleUpgrade(req, socket, head, (ws) => {
+        wssFor(ticket.party).handleUpgrade(req, socket, head, (ws) => {
           const conn = toConnection(ws, `c${++nextId}`, address);
           liveness.add(ws);
+          unfinished.track(ws, socket, address);
           ws.on('message', (data, isBinary) => {
             liveness.heard(ws);
             const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -423,8 +428,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await relay.flushed();
       relay.dispose();
       liveness.stop();
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
+      for (const wss of [visitorWss, agentWss]) {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+      }
       http.closeAllConnections();
       await new Promise<void>((ok) => http.close(() => ok()));
       // The sockets' closes above may have changed rooms (an observer left): written before the database closes.
@@ -456,15 +463,17 @@ async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) =>
  * forgot it) looks open for ever, and its room would never start its grace period. Every socket
  * silent (no message, no pong) for a third of `idleMs` is pinged (a WebSocket ping, which browsers
  * and `ws` answer by themselves, whatever the page's timers do); one silent for `idleMs` is
- * terminated, and its close is a drop like any other. Real time, not the relay's clock: a test's
- * clock jumping ahead must not take its sockets for dead.
+ * terminated, and its close is a drop like any other. A pong while a message is unfinished does
+ * not count: a message must arrive whole within `idleMs` of the last one heard, so a peer cannot
+ * hold its unfinished bytes for ever by answering pings. Real time, not the relay's clock: a
+ * test's clock jumping ahead must not take its sockets for dead.
  */
-function watchLiveness(wss: WebSocketServer, idleMs: number) {
+function watchLiveness(servers: WebSocketServer[], idleMs: number) {
   const heardAt = new WeakMap<WebSocket, number>();
   const every = Math.max(10, Math.floor(idleMs / 3));
   const sweep = setInterval(() => {
     const t = Date.now();
-    for (const ws of wss.clients) {
+    for (const ws of servers.flatMap((wss) => [...wss.clients])) {
       const at = heardAt.get(ws);
       if (at === undefined) continue;
       if (t - at > idleMs) ws.terminate();
@@ -482,7 +491,9 @@ function watchLiveness(wss: WebSocketServer, idleMs: number) {
     heard,
     add(ws: WebSocket) {
       heard(ws);
-      ws.on('pong', () => heard(ws));
+      ws.on('pong', () => {
+        if (unfinishedBytes(ws) === 0) heard(ws);
+      });
     },
     stop: () => clearInterval(sweep),
   };
