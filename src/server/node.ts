@@ -17,7 +17,7 @@ import { CloseCode, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '
 import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
-import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins } from './identity/http.js';
+import { cookieAgent, cookieOf, CREDENTIALS_BUSY, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
 import { externalKeySources, RelayTokens, type ExternalKeySettings } from './identity/tokens.js';
 import { openMemoryDatabase } from './node/database.js';
 import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
@@ -169,12 +169,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, now);
   /** History reads per agent (its agent key): each asks the database, an export up to a hundred times. */
   const historyReads = new KeyedRateLimiter(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, now);
+  /** Credentials the HTTP API looks up, per address (identity/http.ts CredentialChecks): only ones that find nobody stay spent. */
+  const checks = new KeyedRateLimiter(RATE_LIMITS.credentialChecksBurstPerAddress, RATE_LIMITS.credentialChecksPerSecondPerAddress, now);
+  const credentialChecks: CredentialChecks = {
+    take: (address) => checks.take(addressKey(address)),
+    giveBack: (address) => checks.giveBack(addressKey(address)),
+  };
   let adminSecret: string | null = null;
   const sessionSockets = new SessionSockets();
   const identity = identityHandler({
     accounts,
     agentOrigins,
     takeAttempt: (address) => logins.take(addressKey(address)),
+    credentialChecks,
     adminSecret: () => adminSecret,
     linkFor: (secret) => linkBase() + secret,
     log: options.log,
@@ -213,15 +220,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
    * Who asks for the history, and whether they are an admin: the ONE place that decides it. The
    * console's session cookie (an account; its `admin` flag), or an agent token in
    * `Authorization: Bearer` (a site's own backend, <upscope-viewer> embedders: never an admin).
+   * `busy`: the address is past its credential look-ups (nothing was looked up).
    */
-  async function historyViewer(req: IncomingMessage): Promise<Viewer | null> {
+  async function historyViewer(req: IncomingMessage): Promise<Viewer | null | 'busy'> {
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) {
-      const agent = await tokens.verify(auth.slice('Bearer '.length).trim());
-      return agent ? { agentId: agent.agentId, ...(agent.issuer === undefined ? {} : { issuer: agent.issuer }), admin: false } : null;
+    const headers = headersOf(req);
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+    if (bearer === null && (!cookieOf(headers) || !originAllowed(headers, agentOrigins, false))) return null;
+    // Budgeted per address before the look-up (a token's keys, a session's database row); one that finds its agent is given back.
+    const key = addressKey(req.socket.remoteAddress ?? '?');
+    if (!checks.take(key)) return 'busy';
+    let viewer: Viewer | null;
+    if (bearer !== null) {
+      const agent = await tokens.verify(bearer);
+      viewer = agent ? { agentId: agent.agentId, ...(agent.issuer === undefined ? {} : { issuer: agent.issuer }), admin: false } : null;
+    } else {
+      const account = await cookieAccount(headers);
+      viewer = account ? { agentId: account.id, admin: account.admin } : null;
     }
-    const account = await cookieAccount(headersOf(req));
-    return account ? { agentId: account.id, admin: account.admin } : null;
+    if (viewer) checks.giveBack(key);
+    return viewer;
   }
 
   /** Successful sign-ins (the answer names the agent) and sign-outs go to the history; never awaited by the answer. */
@@ -247,6 +265,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const history = persistence.history;
       if (!history) return json(res, 404, { error: 'this relay keeps no history: start it with a data directory (UPSCOPE_DATA_DIR) or DATABASE_URL' });
       const viewer = await historyViewer(req);
+      if (viewer === 'busy') {
+        res.setHeader('retry-after', String(CREDENTIALS_BUSY.retryAfterSeconds));
+        return json(res, CREDENTIALS_BUSY.status, { error: CREDENTIALS_BUSY.error });
+      }
       if (!viewer) return json(res, 401, { error: 'sign in first (the console), or send an agent token as "Authorization: Bearer <token>"' });
       if (!historyReads.take(agentKey(viewer), historyCost(url))) {
         res.setHeader('retry-after', String(HISTORY_BUSY.retryAfterSeconds));
