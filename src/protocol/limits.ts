@@ -94,6 +94,14 @@ export const RATE_LIMITS = {
   /** Connection attempts per address: a burst, then this many a second. */
   connectionBurstPerAddress: 200,
   connectionsPerSecondPerAddress: 20,
+  /**
+   * Credentials the HTTP API looks up per address (a session cookie or an agent token on
+   * `/api/history*` and `/api/session`): a burst, then this many a second. A look-up that finds its
+   * agent is given back, so only made-up, expired or revoked credentials spend it; past it the
+   * answer is 429 (Retry-After) and nothing is looked up.
+   */
+  credentialChecksBurstPerAddress: 60,
+  credentialChecksPerSecondPerAddress: 1,
   /** Agent logins (`POST /api/login`) per address a minute (also the burst). */
   loginsPerAddressPerMinute: 10,
   /**

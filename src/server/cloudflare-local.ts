@@ -89,7 +89,7 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
   const host = options.host ?? '127.0.0.1';
   // Listening first: a port in use fails here, before wrangler starts.
   const limits = admissionLimits(options.relayOptions ?? {});
-  const front = await listen(host, options.port ?? 8788, limits);
+  const { server: front, pending } = await listen(host, options.port ?? 8788, limits);
   const { unstable_startWorker } = await import('wrangler');
   const worker = await unstable_startWorker({
     config: options.workDir ? configIn(options.workDir) : join(PACKAGE_ROOT, 'wrangler.jsonc'),
@@ -123,7 +123,7 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
     throw e;
   }
   const inner = Number((await worker.url).port);
-  const upgraded = peerFront(front, inner, limits.idleTimeoutMs);
+  const upgraded = peerFront(front, inner, limits.idleTimeoutMs, pending.done);
   const port = (front.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -148,8 +148,9 @@ export async function startCloudflare(options: CloudflareLocalOptions = {}): Pro
  * (node.ts): a socket that never finishes its request gets 408 at the header timeout, and one
  * address may hold at most `maxPendingConnectionsPerAddress` sockets that are not WebSockets yet
  * (past it a new one is closed at once), so slow requests cannot use up the front's descriptors.
+ * `pending.done`: a socket is a WebSocket now, no longer counted.
  */
-function listen(host: string, port: number, limits: AdmissionLimits): Promise<Server> {
+function listen(host: string, port: number, limits: AdmissionLimits): Promise<{ server: Server; pending: ReturnType<typeof limitPendingConnections> }> {
   const server = createServer({
     // Upgrade URLs may carry an agent token (8192) and more: workerd refuses what is too long, not this front.
     maxHeaderSize: 64 * 1024,
@@ -157,12 +158,12 @@ function listen(host: string, port: number, limits: AdmissionLimits): Promise<Se
     requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
     connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 2),
   });
-  limitPendingConnections(server, limits.maxPendingConnectionsPerAddress);
+  const pending = limitPendingConnections(server, limits.maxPendingConnectionsPerAddress);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      resolve(server);
+      resolve({ server, pending });
     });
   });
 }
@@ -186,7 +187,7 @@ function withPeer(headers: IncomingHttpHeaders, socket: Socket): IncomingHttpHea
  * unchanged but for `cf-connecting-ip`, which it sets from the socket the request came on: a
  * client's own value never reaches the worker, so it cannot pick the address its limits count.
  */
-function peerFront(front: Server, inner: number, idleMs: number): Set<Socket> {
+function peerFront(front: Server, inner: number, idleMs: number, upgradeDone: (socket: Socket) => void): Set<Socket> {
   /** The WebSockets open through the front (the server's close does not end them). */
   const upgraded = new Set<Socket>();
   front.on('request', (req, res) => {
@@ -219,6 +220,8 @@ function peerFront(front: Server, inner: number, idleMs: number): Set<Socket> {
       if (upstreamHead.length) socket.write(upstreamHead);
       if (head.length) upstream.write(head);
       upgraded.add(socket);
+      // A WebSocket now: counted by the worker's per-address socket cap, no longer as pending.
+      upgradeDone(socket);
       // Nothing either way for the relay's idle limit (the clients' heartbeats are answered well
       // within it): the client is gone without closing, and the worker may not end the connection
       // it closed (docs/architecture.md, "Eviction and hibernation").

@@ -13,17 +13,18 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, MAX_FRAME_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
-import { addressKey, admissionLimits, parseRoute, ticketFor } from './relay/admission.js';
+import { CloseCode, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
+import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
-import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins } from './identity/http.js';
+import { cookieAgent, cookieOf, CREDENTIALS_BUSY, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
 import { externalKeySources, RelayTokens, type ExternalKeySettings } from './identity/tokens.js';
 import { openMemoryDatabase } from './node/database.js';
 import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
 import { LocalRelay, type LocalRelayOptions } from './relay/local-relay.js';
 import type { Connection } from './relay/seams.js';
 import { limitPendingConnections } from './pending-connections.js';
+import { limitUnfinishedMessages, unfinishedBytes } from './node/unfinished-messages.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
 import { openPersistence, type PersistenceOptions } from './node/persistence.js';
@@ -82,8 +83,8 @@ export interface RunningServer {
 }
 
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** ws refuses (closes with CloseCode.messageTooBig) anything past this; core answers frames between the cap and it. */
-const WS_MAX_PAYLOAD = MAX_FRAME_BYTES * 2;
+/** How long a socket refused at admission has to answer the relay's close frame before it is ended. */
+const REFUSED_CLOSE_MS = 1000;
 
 
 /** Keys marked with when (epoch ms), kept `keepMs` and at most `max` of them (the oldest go first). */
@@ -168,12 +169,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, now);
   /** History reads per agent (its agent key): each asks the database, an export up to a hundred times. */
   const historyReads = new KeyedRateLimiter(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, now);
+  /** Credentials the HTTP API looks up, per address (identity/http.ts CredentialChecks): only ones that find nobody stay spent. */
+  const checks = new KeyedRateLimiter(RATE_LIMITS.credentialChecksBurstPerAddress, RATE_LIMITS.credentialChecksPerSecondPerAddress, now);
+  const credentialChecks: CredentialChecks = {
+    take: (address) => checks.take(addressKey(address)),
+    giveBack: (address) => checks.giveBack(addressKey(address)),
+  };
   let adminSecret: string | null = null;
   const sessionSockets = new SessionSockets();
   const identity = identityHandler({
     accounts,
     agentOrigins,
     takeAttempt: (address) => logins.take(addressKey(address)),
+    credentialChecks,
     adminSecret: () => adminSecret,
     linkFor: (secret) => linkBase() + secret,
     log: options.log,
@@ -212,15 +220,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
    * Who asks for the history, and whether they are an admin: the ONE place that decides it. The
    * console's session cookie (an account; its `admin` flag), or an agent token in
    * `Authorization: Bearer` (a site's own backend, <upscope-viewer> embedders: never an admin).
+   * `busy`: the address is past its credential look-ups (nothing was looked up).
    */
-  async function historyViewer(req: IncomingMessage): Promise<Viewer | null> {
+  async function historyViewer(req: IncomingMessage): Promise<Viewer | null | 'busy'> {
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) {
-      const agent = await tokens.verify(auth.slice('Bearer '.length).trim());
-      return agent ? { agentId: agent.agentId, ...(agent.issuer === undefined ? {} : { issuer: agent.issuer }), admin: false } : null;
+    const headers = headersOf(req);
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+    if (bearer === null && (!cookieOf(headers) || !originAllowed(headers, agentOrigins, false))) return null;
+    // Budgeted per address before the look-up (a token's keys, a session's database row); one that finds its agent is given back.
+    const key = addressKey(req.socket.remoteAddress ?? '?');
+    if (!checks.take(key)) return 'busy';
+    let viewer: Viewer | null;
+    if (bearer !== null) {
+      const agent = await tokens.verify(bearer);
+      viewer = agent ? { agentId: agent.agentId, ...(agent.issuer === undefined ? {} : { issuer: agent.issuer }), admin: false } : null;
+    } else {
+      const account = await cookieAccount(headers);
+      viewer = account ? { agentId: account.id, admin: account.admin } : null;
     }
-    const account = await cookieAccount(headersOf(req));
-    return account ? { agentId: account.id, admin: account.admin } : null;
+    if (viewer) checks.giveBack(key);
+    return viewer;
   }
 
   /** Successful sign-ins (the answer names the agent) and sign-outs go to the history; never awaited by the answer. */
@@ -246,6 +265,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const history = persistence.history;
       if (!history) return json(res, 404, { error: 'this relay keeps no history: start it with a data directory (UPSCOPE_DATA_DIR) or DATABASE_URL' });
       const viewer = await historyViewer(req);
+      if (viewer === 'busy') {
+        res.setHeader('retry-after', String(CREDENTIALS_BUSY.retryAfterSeconds));
+        return json(res, CREDENTIALS_BUSY.status, { error: CREDENTIALS_BUSY.error });
+      }
       if (!viewer) return json(res, 401, { error: 'sign in first (the console), or send an agent token as "Authorization: Bearer <token>"' });
       if (!historyReads.take(agentKey(viewer), historyCost(url))) {
         res.setHeader('retry-after', String(HISTORY_BUSY.retryAfterSeconds));
@@ -283,7 +306,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return send(res, 404, 'text/plain', 'not found');
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  // ws refuses a message past its party's maxMessageBytes as soon as a frame's header says so.
+  const visitorWss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes('visitor') });
+  // Agents' sockets, and sockets refused before their party mattered.
+  const agentWss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes('agents') });
+  const wssFor = (party: string) => (party === 'visitor' ? visitorWss : agentWss);
   let nextId = 0;
   // Nothing a peer sends may take the process down: every session lives in it.
   const guarded = (what: string, fn: () => void) => {
@@ -294,7 +321,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   };
   const pending = limitPendingConnections(http, limits.maxPendingConnectionsPerAddress);
-  const liveness = watchLiveness(wss, limits.idleTimeoutMs);
+  const liveness = watchLiveness([visitorWss, agentWss], limits.idleTimeoutMs);
+  const unfinished = limitUnfinishedMessages(limits.maxUnfinishedBytesPerAddress);
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const route = parseRoute(req.url ?? '/');
@@ -313,9 +341,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const slot = { address };
     const refused = relay.admitEarly(slot);
     if (refused) {
-      pending.done(socket);
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      // It stays counted as pending until it closes (it counts nowhere else), and it is ended
+      // REFUSED_CLOSE_MS after its close frame went out: ws would wait 30 s for the client's, so a
+      // client that never answers would hold its sockets past every per-address bound.
+      agentWss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('error', () => ws.terminate());
+        const end = setTimeout(() => ws.terminate(), REFUSED_CLOSE_MS).unref();
+        ws.on('close', () => {
+          clearTimeout(end);
+          pending.done(socket);
+        });
         relay.refuseEarly(toConnection(ws, `c${++nextId}`, address), refused);
       });
       return;
@@ -345,9 +380,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // reset (which closed the sockets they had open): refused as any revoked credential is.
         const revoked = (bySession !== null && signedOut.since(bySession, checkedAt)) || (!!checked.agent && revokedAgents.since(agentKey(checked.agent), checkedAt));
         const ticket = revoked ? { ...checked, agent: null } : checked;
-        wss.handleUpgrade(req, socket, head, (ws) => {
+        wssFor(ticket.party).handleUpgrade(req, socket, head, (ws) => {
           const conn = toConnection(ws, `c${++nextId}`, address);
           liveness.add(ws);
+          unfinished.track(ws, socket, address);
           ws.on('message', (data, isBinary) => {
             liveness.heard(ws);
             const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -414,8 +450,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await relay.flushed();
       relay.dispose();
       liveness.stop();
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
+      for (const wss of [visitorWss, agentWss]) {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+      }
       http.closeAllConnections();
       await new Promise<void>((ok) => http.close(() => ok()));
       // The sockets' closes above may have changed rooms (an observer left): written before the database closes.
@@ -447,15 +485,17 @@ async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) =>
  * forgot it) looks open for ever, and its room would never start its grace period. Every socket
  * silent (no message, no pong) for a third of `idleMs` is pinged (a WebSocket ping, which browsers
  * and `ws` answer by themselves, whatever the page's timers do); one silent for `idleMs` is
- * terminated, and its close is a drop like any other. Real time, not the relay's clock: a test's
- * clock jumping ahead must not take its sockets for dead.
+ * terminated, and its close is a drop like any other. A pong while a message is unfinished does
+ * not count: a message must arrive whole within `idleMs` of the last one heard, so a peer cannot
+ * hold its unfinished bytes for ever by answering pings. Real time, not the relay's clock: a
+ * test's clock jumping ahead must not take its sockets for dead.
  */
-function watchLiveness(wss: WebSocketServer, idleMs: number) {
+function watchLiveness(servers: WebSocketServer[], idleMs: number) {
   const heardAt = new WeakMap<WebSocket, number>();
   const every = Math.max(10, Math.floor(idleMs / 3));
   const sweep = setInterval(() => {
     const t = Date.now();
-    for (const ws of wss.clients) {
+    for (const ws of servers.flatMap((wss) => [...wss.clients])) {
       const at = heardAt.get(ws);
       if (at === undefined) continue;
       if (t - at > idleMs) ws.terminate();
@@ -473,7 +513,9 @@ function watchLiveness(wss: WebSocketServer, idleMs: number) {
     heard,
     add(ws: WebSocket) {
       heard(ws);
-      ws.on('pong', () => heard(ws));
+      ws.on('pong', () => {
+        if (unfinishedBytes(ws) === 0) heard(ws);
+      });
     },
     stop: () => clearInterval(sweep),
   };

@@ -79,7 +79,7 @@ test('messages per connection: a burst, then the refill rate; one rateLimited er
   }
 });
 
-test('a message over the socket cap (8 MiB) closes that socket with 1009; the relay serves everyone else', async () => {
+test('a message over the socket cap (a visitor’s: a frame and a control message) closes that socket with 1009; the relay serves everyone else', async () => {
   const relay = await testRelay();
   try {
     const big = await relay.visitor();

@@ -156,3 +156,31 @@ test("one address's half-sent requests: those past 256 are closed at once, the r
     await relay.close();
   }
 });
+
+test('open WebSockets do not count as pending: an address with more of them than the pending bound (256) still connects and makes requests', { timeout: 180_000 }, async () => {
+  // Cloudflare's local front counted every socket it passed on as pending until it closed, so the
+  // pending bound (meant for sockets not yet WebSockets) capped an address's open WebSockets too,
+  // and past it the address could not even load a page. (The shared test front keeps the default bound.)
+  const from = '127.0.0.66';
+  const n = 256 + 8;
+  const relay = await testRelay({ clock: Date.now(), maxConnectionsPerAddress: n + 10, connectionBurstPerAddress: 1000 });
+  try {
+    const visitors: TestClient[] = [];
+    for (let i = 0; i < n; i += 24) {
+      visitors.push(...(await Promise.all(Array.from({ length: Math.min(24, n - i) }, () => relay.visitor(undefined, from)))));
+    }
+    await Promise.all(visitors.map((v) => v.next('welcome')));
+    // One more request from that address, on a new connection: answered.
+    const answer = await new Promise<string>((ok) => {
+      const s = connect({ host: '127.0.0.1', port: relay.server.port, localAddress: from });
+      let buf = '';
+      s.on('data', (d) => (buf += d.toString('latin1')));
+      s.on('error', () => ok(buf));
+      s.on('close', () => ok(buf));
+      s.write('GET /healthz HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n');
+    });
+    assert.match(answer, /^HTTP\/1\.1 200/, `a request from an address with ${n} open WebSockets: ${JSON.stringify(answer.slice(0, 40))}`);
+  } finally {
+    await relay.close();
+  }
+});

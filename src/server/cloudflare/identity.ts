@@ -25,7 +25,7 @@ import { sha256 } from '../identity/accounts.js';
 import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, RelayTokens, type KeySource } from '../identity/tokens.js';
 import { SignJWT } from 'jose';
 import type { Env } from './env.js';
-import { takeLogin } from './limits-object.js';
+import { credentialChecks, takeLogin } from './limits-object.js';
 import { clock, testKeys, testOrigins } from './test-hooks.js';
 
 const LEGACY_TTL_MS = 12 * 60 * 60 * 1000;
@@ -105,7 +105,7 @@ export async function identityRoutes(request: Request, env: Env, address: string
   if (!['/api/login', '/api/logout', '/api/session', '/api/set-password', '/api/admin/agents'].includes(path)) return null;
   const accounts = accountsOf(env);
   if (!legacyMode(env) && accounts) {
-    return identityHandler({ accounts: () => Promise.resolve(accounts), agentOrigins: origins(env), takeAttempt: (a) => takeLogin(env, a) })(request, address, clock(env));
+    return identityHandler({ accounts: () => Promise.resolve(accounts), agentOrigins: origins(env), takeAttempt: (a) => takeLogin(env, a), credentialChecks: credentialChecks(env) })(request, address, clock(env));
   }
   const method = path === '/api/session' ? 'GET' : 'POST';
   if (request.method !== method) return json(405, { error: `use ${method}` }, { allow: method });

@@ -5,7 +5,8 @@
  * the room or lobby that held the socket tells it when the socket closes. Only a busy address makes
  * its object busy, so the limits spread as the addresses do. It also keeps the address's login
  * attempts, its new help requests and its new lookup codes (RATE_LIMITS.loginsPerAddressPerMinute,
- * requestsPerAddressPerMinute and lookupCodesPerAddressPerMinute, as on Node). Named by an agent key instead, it keeps that agent's
+ * requestsPerAddressPerMinute and lookupCodesPerAddressPerMinute, as on Node), and its credential
+ * look-ups on the HTTP API (RATE_LIMITS.credentialChecksBurstPerAddress). Named by an agent key instead, it keeps that agent's
  * history reads (RATE_LIMITS.historyBurst). What it counts is in its storage too: it holds no socket
  * of its own, so the runtime evicts it when idle while the sockets it counted stay open.
  */
@@ -14,6 +15,7 @@ import { RATE_LIMITS } from '../../protocol/index.js';
 import { Admission, addressKey } from '../relay/admission.js';
 import { TokenBucket, type BucketState } from '../relay/rate-limit.js';
 import type { Env } from './env.js';
+import type { CredentialChecks } from '../identity/http.js';
 import { clock, objectName, relayOptions } from './test-hooks.js';
 
 /** Storage keys: an admitted socket (`open:` + its id: its address and when), the two budgets. */
@@ -22,6 +24,7 @@ const LOGINS = 'logins';
 const HELP = 'helpRequests';
 const CODES = 'lookupCodes';
 const HISTORY = 'historyReads';
+const CHECKS = 'credentialChecks';
 /**
  * A socket counted longer ago than this is not counted again after the object's memory went: its
  * release may have been lost (a room that failed to say it closed), and a slot kept for ever would
@@ -39,6 +42,7 @@ export class LimitsObject extends DurableObject<Env> {
   private helpRequests: TokenBucket | null = null;
   private lookupCodes: TokenBucket | null = null;
   private historyReads: TokenBucket | null = null;
+  private credentialChecks: TokenBucket | null = null;
   /**
    * What this object counted before its memory went (the runtime evicts an idle object, and this
    * one holds no socket of its own while the sockets it counted stay open in hibernating rooms):
@@ -65,13 +69,29 @@ export class LimitsObject extends DurableObject<Env> {
       this.core().restore(counted);
     }
     if (stale.length) await this.ctx.storage.delete(stale);
-    const [logins, help, history, codes] = await Promise.all([LOGINS, HELP, HISTORY, CODES].map((key) => this.ctx.storage.get<BucketState>(key)));
+    const [logins, help, history, codes, checks] = await Promise.all([LOGINS, HELP, HISTORY, CODES, CHECKS].map((key) => this.ctx.storage.get<BucketState>(key)));
     this.logins = new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env), logins);
     const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.helpRequests = new TokenBucket(perMinute, perMinute / 60, () => clock(this.env), help);
     const codesPerMinute = relayOptions(this.env).lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
     this.lookupCodes = new TokenBucket(codesPerMinute, codesPerMinute / 60, () => clock(this.env), codes);
     this.historyReads = new TokenBucket(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, () => clock(this.env), history);
+    this.credentialChecks = new TokenBucket(RATE_LIMITS.credentialChecksBurstPerAddress, RATE_LIMITS.credentialChecksPerSecondPerAddress, () => clock(this.env), checks);
+  }
+
+  /** Takes one credential look-up (identity/http.ts CredentialChecks); false when the address has used them up. */
+  async credentialCheck(): Promise<boolean> {
+    await this.ready();
+    const ok = this.credentialChecks!.take();
+    await this.ctx.storage.put(CHECKS, this.credentialChecks!.state());
+    return ok;
+  }
+
+  /** A look-up taken with credentialCheck found its agent: it is given back. */
+  async credentialFound(): Promise<void> {
+    await this.ready();
+    this.credentialChecks!.giveBack();
+    await this.ctx.storage.put(CHECKS, this.credentialChecks!.state());
   }
 
   /** Takes one login attempt; false when the address has used them up. */
@@ -152,6 +172,12 @@ export function takeLookupCode(env: Env, address: string): Promise<boolean> {
 export function takeHistoryRead(env: Env, key: string, cost: number): Promise<boolean> {
   return env.Limits.get(env.Limits.idFromName(objectName(env, `agent:${key}`))).historyRead(cost);
 }
+
+/** The address's budget of credential look-ups on the HTTP API (identity/http.ts CredentialChecks), in its object. */
+export const credentialChecks = (env: Env): CredentialChecks => ({
+  take: (address) => limitsOf(env, address).credentialCheck(),
+  giveBack: (address) => limitsOf(env, address).credentialFound(),
+});
 
 export function admitAddress(env: Env, address: string, id: string): Promise<string | null> {
   return limitsOf(env, address).admit(id, address);

@@ -5,8 +5,8 @@
  * coalesced: one in flight per room, the newest summary replacing any not yet sent).
  */
 import type { Connection as PartyConnection } from 'partyserver';
-import { CloseCode, MAX_FRAME_BYTES, type Message, type VisitorSummary } from '../../protocol/index.js';
-import type { Refusal, Ticket } from '../relay/admission.js';
+import { CloseCode, type Message, type VisitorSummary } from '../../protocol/index.js';
+import { maxMessageBytes, type Refusal, type Ticket } from '../relay/admission.js';
 import type { Connection, LobbyLink, LookupCode, SocketMemo, Storage } from '../relay/seams.js';
 import { TICKET_HEADER } from './env.js';
 import type { LobbyObject } from './lobby-object.js';
@@ -197,8 +197,6 @@ export function refusedSocket(why: Refusal): Response {
   return new Response(null, { status: 101, webSocket: pair[0] });
 }
 
-/** What the Node host's `ws` refuses past (node.ts): larger messages close the socket with CloseCode.messageTooBig here too. */
-const MAX_MESSAGE_BYTES = MAX_FRAME_BYTES * 2;
 
 /**
  * Workers do not answer a peer's close frame by themselves: answer it, so the peer's close
@@ -214,12 +212,13 @@ export function answerClose(socket: PartyConnection<SocketState>, code: number):
 
 /**
  * A socket's message as the core takes it (text, or bytes), or null when it is over the size the
- * Node host accepts: the socket is then closed with CloseCode.messageTooBig, as `ws` does there.
- * (Cloudflare itself refuses messages over 1 MiB.)
+ * Node host accepts from its party (maxMessageBytes): the socket is then closed with
+ * CloseCode.messageTooBig, as `ws` does there. (Cloudflare itself refuses messages over 1 MiB, and
+ * hands an object only whole messages: what a socket holds while one arrives is the platform's.)
  */
 export function messageData(socket: PartyConnection<SocketState>, message: ArrayBuffer | ArrayBufferView | string): string | Uint8Array | null {
   const size = typeof message === 'string' ? message.length : message.byteLength;
-  if (size > MAX_MESSAGE_BYTES) {
+  if (size > maxMessageBytes(socket.state?.ticket?.party ?? 'visitor')) {
     try {
       socket.close(CloseCode.messageTooBig, 'message too big');
     } catch {

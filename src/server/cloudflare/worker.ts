@@ -12,9 +12,9 @@ import { getServerByName } from 'partyserver';
 import { admitSocket } from './admit.js';
 import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
-import { LimitsObject, takeHistoryRead } from './limits-object.js';
+import { credentialChecks, LimitsObject, takeHistoryRead } from './limits-object.js';
 import { agentTokens, identityRoutes, legacyMode, socketVerifier } from './identity.js';
-import { cookieOf, originAllowed, parseAgentOrigins } from '../identity/http.js';
+import { cookieOf, CREDENTIALS_BUSY, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
 import { configureTests, heldAdmissions, holdAdmissions, objectName, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
@@ -74,20 +74,29 @@ export default {
  * Who asks for the history, and whether they are an admin: the ONE place that decides it here.
  * An agent token in `Authorization: Bearer`, or the console's session cookie (a JWT on this host)
  * from an allowed Origin: a built-in account's session in D1 (admins see everything), or in
- * legacy mode a JWT (nobody is an admin).
+ * legacy mode a JWT (nobody is an admin). `busy`: the address is past its credential look-ups
+ * (RATE_LIMITS.credentialChecksBurstPerAddress, as on Node): nothing was looked up.
  */
-async function historyViewer(request: Request, env: Env): Promise<Viewer | null> {
+async function historyViewer(request: Request, env: Env): Promise<Viewer | null | 'busy'> {
   const auth = request.headers.get('authorization');
   const tokens = await agentTokens(env).catch(() => null);
   if (!tokens) return null;
   const cookie = cookieOf(request.headers);
-  if (auth?.startsWith('Bearer ')) {
-    return viewerOf(await tokens.verify(auth.slice('Bearer '.length).trim()));
+  const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+  if (bearer === null && (!cookie || !originAllowed(request.headers, parseOrigins(env), false))) return null;
+  const checks = credentialChecks(env);
+  const address = addressOf(request);
+  if (!(await checks.take(address))) return 'busy';
+  let viewer: Viewer | null;
+  if (bearer !== null) viewer = viewerOf(await tokens.verify(bearer));
+  else if (legacyMode(env)) viewer = viewerOf(await tokens.verify(cookie));
+  else {
+    const session = await accountsOf(env)?.session(cookie);
+    viewer = session ? { agentId: session.account.id, admin: session.account.admin } : null;
   }
-  if (!cookie || !originAllowed(request.headers, parseOrigins(env), false)) return null;
-  if (legacyMode(env)) return viewerOf(await tokens.verify(cookie));
-  const session = await accountsOf(env)?.session(cookie);
-  return session ? { agentId: session.account.id, admin: session.account.admin } : null;
+  // A look-up that found its agent is given back.
+  if (viewer) await Promise.resolve(checks.giveBack(address)).catch((err: unknown) => console.error('limits: giving back a credential check failed', err));
+  return viewer;
 }
 
 /** A token's agent as a history viewer: by its issuer and id (agentKey), never an admin. */
@@ -107,6 +116,7 @@ async function history(request: Request, env: Env, url: URL): Promise<Response> 
   const h = historyOf(env);
   if (!h) return json(404, { error: 'this relay keeps no history: bind a D1 database as DB (wrangler.jsonc)' });
   const viewer = await historyViewer(request, env);
+  if (viewer === 'busy') return json(CREDENTIALS_BUSY.status, { error: CREDENTIALS_BUSY.error }, { 'retry-after': String(CREDENTIALS_BUSY.retryAfterSeconds) });
   if (!viewer) return json(401, { error: 'sign in first (the console), or send an agent token as "Authorization: Bearer <token>"' });
   try {
     if (!(await takeHistoryRead(env, agentKey(viewer), historyCost(url)))) {

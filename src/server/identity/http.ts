@@ -26,6 +26,12 @@ export interface IdentityHttpOptions {
   accounts: () => Promise<Accounts> | null;
   /** Extra origins allowed to use the cookie (`UPSCOPE_AGENT_ORIGINS`, comma-separated, e.g. `https://help.example.com`). */
   agentOrigins?: readonly string[];
+  /**
+   * The per-address budget of credential look-ups (RATE_LIMITS.credentialChecksBurstPerAddress):
+   * `take` one before a cookie is looked up (false: past it, nothing is looked up), `giveBack` when
+   * the look-up found its agent. Without it, look-ups are not budgeted.
+   */
+  credentialChecks?: CredentialChecks;
   /** One sign-in attempt from `address`: false when over RATE_LIMITS.loginsPerAddressPerMinute. */
   takeAttempt: (address: string) => boolean | Promise<boolean>;
   /** The admin channel's secret (null: no admin channel). */
@@ -34,6 +40,19 @@ export interface IdentityHttpOptions {
   linkFor?: (secret: string, req: Request) => string;
   log?: (...args: unknown[]) => void;
 }
+
+/** A per-address budget of credential look-ups, kept by the host (see IdentityHttpOptions.credentialChecks). */
+export interface CredentialChecks {
+  take(address: string): boolean | Promise<boolean>;
+  giveBack(address: string): void | Promise<void>;
+}
+
+/** The answer past an address's credential look-ups (both hosts, the history API too). */
+export const CREDENTIALS_BUSY = {
+  status: 429,
+  retryAfterSeconds: 5,
+  error: 'too many unknown credentials from this address; try again in a few seconds',
+} as const;
 
 /** Parses `UPSCOPE_AGENT_ORIGINS`: origins separated by commas or spaces; bad ones are an error. */
 export function parseAgentOrigins(text: string | undefined): string[] {
@@ -162,7 +181,13 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
     if (!store) return json(501, { error: 'this relay has no built-in agent accounts; agents sign in with tokens from your own backend (see the README)' });
     const accounts = await store;
     if (path === '/api/session') {
-      const session = await accounts.session(cookieOf(req.headers));
+      const cookie = cookieOf(req.headers);
+      // Budgeted per address before the look-up (a database query); a look-up that finds its agent is given back.
+      if (cookie && options.credentialChecks && !(await options.credentialChecks.take(address))) {
+        return json(CREDENTIALS_BUSY.status, { error: CREDENTIALS_BUSY.error }, { 'retry-after': String(CREDENTIALS_BUSY.retryAfterSeconds) });
+      }
+      const session = await accounts.session(cookie);
+      if (session && options.credentialChecks) await options.credentialChecks.giveBack(address);
       return session ? json(200, sessionBody(session.account, session.expiresAt)) : json(401, { error: 'not signed in' });
     }
     if (path === '/api/logout') {

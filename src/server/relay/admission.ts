@@ -5,7 +5,7 @@
  * shortId derived from its visitor id), why it is refused ({@link refusalOf}), and the per-address
  * limits on open sockets and connection attempts ({@link Admission}).
  */
-import { CLIENT_ID_PATTERN, CloseCode, ErrorCode, RATE_LIMITS, SHORT_ID_PATTERN, VISITOR_ID_PATTERN } from '../../protocol/index.js';
+import { CLIENT_ID_PATTERN, CloseCode, ErrorCode, MAX_CONTROL_MESSAGE_BYTES, MAX_FRAME_BYTES, RATE_LIMITS, SHORT_ID_PATTERN, VISITOR_ID_PATTERN } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from './agent-token.js';
 import { base64url } from './agent-token.js';
 import { KeyedRateLimiter } from './rate-limit.js';
@@ -73,6 +73,17 @@ export function refusalOf(t: Ticket): Refusal | null {
   return null;
 }
 
+/**
+ * The largest message a socket of `party` may send, in bytes: past it the host closes the socket
+ * (CloseCode.messageTooBig; Node's ws as soon as a frame's header says so), and between the core's
+ * own cap and it the core answers `frameTooLarge` or `tooLarge`. A visitor sends frames
+ * (MAX_FRAME_BYTES) and control messages; agents only control messages (MAX_CONTROL_MESSAGE_BYTES),
+ * so an agent's socket holds no more than that while a message arrives.
+ */
+export function maxMessageBytes(party: string): number {
+  return party === 'visitor' ? MAX_FRAME_BYTES + MAX_CONTROL_MESSAGE_BYTES : MAX_CONTROL_MESSAGE_BYTES * 2;
+}
+
 /** Per-address admission limits (options of the relay and of `startServer`). */
 export interface AdmissionOptions {
   /** Open sockets per address. Default 256. */
@@ -103,6 +114,12 @@ export interface AdmissionOptions {
    * Cloudflare host cannot ping and relies on the clients' heartbeats.
    */
   idleTimeoutMs?: number;
+  /**
+   * Bytes of messages not yet received whole, over an address's sockets (Node host): a socket whose
+   * data takes its address past it is ended. Default 32 MiB, eight of the largest frames at once.
+   * (On Cloudflare the platform receives messages, at most 1 MiB each.)
+   */
+  maxUnfinishedBytesPerAddress?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -115,6 +132,7 @@ export const ADMISSION_DEFAULTS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   idleTimeoutMs: 75_000,
+  maxUnfinishedBytesPerAddress: 32 * 1024 * 1024,
 } as const;
 
 export type AdmissionLimits = Required<Omit<AdmissionOptions, 'now'>>;

@@ -27,6 +27,10 @@ export class TokenBucket {
     this.tokens -= n;
     return true;
   }
+  /** Puts back `n` tokens taken earlier (up to the capacity). */
+  giveBack(n = 1): void {
+    this.tokens = Math.min(this.capacity, this.tokens + n);
+  }
   /** The level now, to keep (and give back as `from`). */
   state(): BucketState {
     return [this.tokens, this.last];
@@ -52,6 +56,10 @@ export class KeyedRateLimiter {
   /** Takes `n` tokens from `key`'s bucket; false (and none taken) when it has fewer. */
   take(key: string, n = 1): boolean {
     return this.bucket(key, null).take(n);
+  }
+  /** Puts back `n` tokens `key` took earlier (up to the capacity); nothing if its bucket was forgotten. */
+  giveBack(key: string, n = 1): void {
+    this.buckets.get(key)?.giveBack(n);
   }
   /** `key`'s level now, to keep (a host whose memory may go, see {@link KeyedRateLimiter.restore}); null: it has none (full). */
   state(key: string): BucketState | null {

@@ -1,0 +1,71 @@
+// Sockets are admitted per address before their cookie or token is looked up, but the HTTP
+// endpoints that take the same credentials were not: every GET /api/history or /api/session with a
+// made-up cookie from an allowed Origin cost a session look-up in the database, with no per-address
+// budget (a red team, 2 December: 400 requests from one address, 400 look-ups). Now each address
+// has a budget of look-ups (RATE_LIMITS.credentialChecksBurstPerAddress) taken before the look-up
+// and given back when it finds its agent, so agents signing in as usual never spend it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RATE_LIMITS } from '../../src/protocol/index.js';
+import { Accounts } from '../../src/server/identity/accounts.js';
+import { startRelay, HOST, type RelayHost } from '../support/relay-host.js';
+import { freshDataDir } from '../support/data-dir.js';
+
+const BURST = RATE_LIMITS.credentialChecksBurstPerAddress;
+
+/** Counts the Node relay's session look-ups while `fn` runs (null on another host). */
+async function countingLookups<T>(fn: () => Promise<T>): Promise<{ result: T; lookups: number | null }> {
+  if (HOST !== 'node') return { result: await fn(), lookups: null };
+  let lookups = 0;
+  const original = Accounts.prototype.session;
+  Accounts.prototype.session = function (this: Accounts, secret: unknown) {
+    lookups++;
+    return original.call(this, secret);
+  };
+  try {
+    return { result: await fn(), lookups };
+  } finally {
+    Accounts.prototype.session = original;
+  }
+}
+
+/** `n` GETs of `path` with cookie `cookie(i)`, 20 at a time; their statuses, and the Retry-After of a 429. */
+async function gets(r: RelayHost, path: string, n: number, cookie: (i: number) => string) {
+  const statuses: number[] = [];
+  let retryAfter: string | null = null;
+  for (let i = 0; i < n; i += 20) {
+    await Promise.all(Array.from({ length: Math.min(20, n - i) }, async (_, k) => {
+      const res = await fetch(`${r.url}${path}`, { headers: { cookie: `upscope_agent=${cookie(i + k)}`, origin: r.url } });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get('retry-after');
+      await res.arrayBuffer();
+    }));
+  }
+  return { statuses, retryAfter, count: (s: number) => statuses.filter((x) => x === s).length };
+}
+
+for (const path of ['/api/history', '/api/session']) {
+  test(`${path}: made-up cookies from one address are looked up at most its budget of times, then 429 with Retry-After; signed-in agents never spend it`, { timeout: 180_000 }, async () => {
+    // A clock that stands still: the budget does not refill while the requests are answered.
+    const r = await startRelay({ dataDir: await freshDataDir(), clock: Date.now() });
+    try {
+      const accounts = await r.accounts();
+      const { account } = await accounts.add(`alice-${process.pid}-${path.slice(5)}`);
+      const { secret } = await accounts.startSession(account.id);
+      // More signed-in requests than the budget: all answered, none spends it.
+      const signedIn = await gets(r, path, BURST + 20, () => secret);
+      assert.equal(signedIn.count(200), BURST + 20, `signed-in answers: ${signedIn.statuses.join(',')}`);
+      // Then made-up cookies: the budget's worth are looked up (and refused), the rest get 429.
+      const { result: madeUp, lookups } = await countingLookups(() => gets(r, path, 200, (i) => `made-up-${i}-${'x'.repeat(40)}`));
+      assert.equal(madeUp.count(401), BURST, `answers: ${madeUp.statuses.join(',')}`);
+      assert.equal(madeUp.count(429), 200 - BURST);
+      assert.ok(Number(madeUp.retryAfter) > 0, 'a 429 says when to try again');
+      if (lookups !== null) assert.ok(lookups <= BURST, `200 made-up cookies from one address cost ${lookups} session look-ups`);
+      // Past it, the address waits too (the check comes before the look-up); a refill lets it in again.
+      await r.setNow(Date.now() + 10 * 60_000);
+      assert.equal((await gets(r, path, 1, () => secret)).statuses[0], 200);
+    } finally {
+      await r.close();
+    }
+  });
+}
