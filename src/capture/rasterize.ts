@@ -9,7 +9,7 @@ import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, ty
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
-import { hiddenSlot, slotOf, SlotWrappers } from './slot-wrappers.js';
+import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
 import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
@@ -225,6 +225,8 @@ export class Rasterizer {
   /** Per document (a same-origin frame's has its own fonts): its test, or null (see concealing-fonts.ts). */
   private readonly concealed = new Map<Document, ((el: Element) => boolean) | null>();
   private unmasked = new Map<Element, boolean>();
+  /** How slotted content is judged where it is wrapped (see slot-wrappers.ts), with this frame's state. */
+  private slotJudge: SlotJudge = { maskAll: false, conceals: (slot) => this.concealedText(slot), unmasked: (el) => isUnmasked(el, this.unmasked) };
   /** This frame's `<use>` elements: checked, and drawn from copies of what was checked (see svg-use.ts). */
   private uses: UseCopies | null = null;
   /** The last frame's clone, which the next frame patches when it can (see kept-clone.ts). */
@@ -483,6 +485,7 @@ export class Rasterizer {
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
+    this.slotJudge = { ...this.slotJudge, maskAll };
     // Text in a concealing font the copy cannot embed would be drawn in clear: blanked as a mask.
     this.concealed.clear();
     this.unmasked.clear();
@@ -715,7 +718,7 @@ export class Rasterizer {
         this.cloneOf?.set(original, el);
         if (original === this.patchRoot) this.placeLikeChild(original, el);
         this.standIns.insertInto(original, el);
-        if (!this.slots.wrap(original, el, this.maskAll)) this.cloneError ??= new Error(`rasterize: the slotted children of <${original.localName}> are not where they were counted`);
+        if (!this.slots.wrap(original, el, this.slotJudge)) this.cloneError ??= new Error(`rasterize: the slotted children of <${original.localName}> are not where they were counted`);
         this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
         if (el.localName === original.localName && !isMaskElement(original)) {
