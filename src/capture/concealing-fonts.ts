@@ -6,10 +6,11 @@
  * draws a web font only when it can embed it: a readable `@font-face` rule (font-families.ts). A
  * face added with the FontFace API, one from a cross-origin style sheet read without CORS, or any
  * face on a page whose policy refuses the embedding step, cannot be; the copy would draw the
- * text in a fallback font, in clear, where the visitor sees dots. Privacy first: such text is
- * masked (painted black and blanked in the copy, as a mask is). A font that conceals is told by
- * drawing: different characters come out pixel for pixel alike. Fonts that draw text readably are
- * left alone, embeddable or not (a fallback font there shows what the visitor reads anyway).
+ * text in a fallback font, in clear, where the visitor sees dots. Privacy first: such text is masked (painted black and blanked in the
+ * copy, as a mask is). So is text a `::first-line` or `::first-letter` puts in any concealing font,
+ * since the copy has neither. A font that conceals is told by drawing: different characters come
+ * out pixel for pixel alike. Fonts that draw text readably are left alone, embeddable or not (a
+ * fallback font there shows what the visitor reads anyway).
  */
 import { webFontFamilies } from './font-families.js';
 
@@ -20,6 +21,13 @@ const refused = new WeakSet<Document>();
 /** Characters unlike each other in every readable font. */
 const PROBES = ['0', '1', '7', 'a', 'M', 'W', '#'];
 const FIELDS = new Set(['input', 'textarea', 'select']);
+/** Pseudo-elements that draw text of their own (`content`), in a font of their own. */
+const GENERATED = ['::before', '::after'] as const;
+/**
+ * Pseudo-elements that draw the element's own text in a font of their own. The copy has none of
+ * them (modern-screenshot copies ::before and ::after only): it draws that text in the element's font.
+ */
+const RESTYLED = ['::first-line', '::first-letter'] as const;
 
 /** The capture found that `doc`'s policy refuses embedding web fonts: every face is unembeddable from now on. */
 export function noteWebFontsRefused(doc: Document): void {
@@ -29,12 +37,8 @@ export function noteWebFontsRefused(doc: Document): void {
 /** A family name as the library and getComputedStyle's lists are compared: unquoted, lower case. */
 const key = (family: string) => family.trim().replace(/"|'/g, '').toLowerCase();
 
-/**
- * A test for elements that draw text (their own text nodes, or a field's value) in a concealing
- * font the copy cannot embed; null when `doc` has none (the usual page: one pass over its loaded
- * faces, each measured once).
- */
-export function concealedText(doc: Document): ((el: Element) => boolean) | null {
+/** The families (keyed) of `doc`'s loaded faces that conceal, or null when none does (each face measured once). */
+function concealingFamilies(doc: Document): Set<string> | null {
   let concealing: Set<string> | null = null;
   for (const face of doc.fonts) {
     if (face.status !== 'loaded') continue;
@@ -45,20 +49,61 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
     }
     if (verdict) (concealing ??= new Set()).add(key(face.family));
   }
+  return concealing;
+}
+
+/**
+ * A test for elements that draw text in a concealing font the copy does not draw: their own text
+ * nodes, a field's value, text slotted into a `<slot>` (drawn in the slot's font), or a
+ * `::before`/`::after`'s content, in a face the copy cannot embed; or their text restyled by a
+ * `::first-line`/`::first-letter` into any concealing face (the copy has no such pseudo-element).
+ * Null when `doc` has no concealing face loaded (the usual page: one pass over its loaded faces).
+ */
+export function concealedText(doc: Document): ((el: Element) => boolean) | null {
+  const concealing = concealingFamilies(doc);
   if (!concealing) return null;
-  if (!refused.has(doc)) for (const family of webFontFamilies(doc)) concealing.delete(family);
-  if (concealing.size === 0) return null;
+  const hidden = new Set(concealing);
+  if (!refused.has(doc)) for (const family of webFontFamilies(doc)) hidden.delete(family);
   const win = doc.defaultView ?? window;
-  const found = concealing;
+  const drawnIn = (set: Set<string>, fontFamily: string) => fontFamily.split(',').some((f) => set.has(key(f)));
   return (el) => {
-    if (!FIELDS.has(el.localName) && !(el as HTMLElement).isContentEditable && !hasText(el)) return false;
-    return win.getComputedStyle(el).fontFamily.split(',').some((f) => found.has(key(f)));
+    if (el.firstChild === null && !FIELDS.has(el.localName) && hidden.size === 0) return false;
+    const style = win.getComputedStyle(el);
+    if (hidden.size > 0) {
+      if ((FIELDS.has(el.localName) || (el as HTMLElement).isContentEditable || hasText(el) || slotsText(el)) && drawnIn(hidden, style.fontFamily)) return true;
+      for (const pseudo of GENERATED) {
+        const generated = win.getComputedStyle(el, pseudo);
+        if (hasContent(generated) && drawnIn(hidden, generated.fontFamily)) return true;
+      }
+    }
+    if (el.firstChild === null) return false;
+    for (const pseudo of RESTYLED) {
+      const family = win.getComputedStyle(el, pseudo).fontFamily;
+      if (family !== style.fontFamily && drawnIn(concealing, family)) return true;
+    }
+    return false;
   };
 }
 
+/**
+ * Whether `el` has text of its own that it draws in its own font: not text slotted into a shadow
+ * tree (drawn in its slot's font, see slotsText), nor a shadow host's text that no slot shows.
+ */
 function hasText(el: Element): boolean {
-  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === Node.TEXT_NODE && /\S/.test((c as Text).data)) return true;
+  if (el.shadowRoot) return false;
+  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === Node.TEXT_NODE && (c as Text).assignedSlot === null && /\S/.test((c as Text).data)) return true;
   return false;
+}
+
+/** Whether `el` is a `<slot>` showing text (it inherits the slot's font). */
+function slotsText(el: Element): boolean {
+  if (el.localName !== 'slot') return false;
+  return (el as HTMLSlotElement).assignedNodes().some((n) => n.nodeType === Node.TEXT_NODE && /\S/.test((n as Text).data));
+}
+
+function hasContent(style: CSSStyleDeclaration): boolean {
+  const content = style.content;
+  return content !== '' && content !== 'none' && content !== 'normal';
 }
 
 /** Draws the probes in `face` alone (a missing glyph falls back to monospace, which tells them apart). */

@@ -59,12 +59,17 @@ export class TextFonts {
     private readonly webFonts: ReadonlySet<string>,
   ) {}
 
-  /** A text node of `parent` is being cloned. */
+  /**
+   * A text node of `parent` is being cloned. Text slotted into a shadow tree is drawn in its
+   * slot's font, not in that of the shadow-tree parent it is cloned under.
+   */
   noteText(parent: Element | undefined, text: Text, win: Window): void {
     // No web fonts on the page: nothing to embed, so no style to read for each text.
-    if (this.webFonts.size === 0 || !parent || parent === this.lastElement || !/\S/.test(text.data)) return;
-    this.lastElement = parent;
-    const value = win.getComputedStyle(parent).fontFamily;
+    if (this.webFonts.size === 0 || !parent) return;
+    const drawer = text.assignedSlot ?? parent;
+    if (drawer === this.lastElement || !/\S/.test(text.data)) return;
+    this.lastElement = drawer;
+    const value = win.getComputedStyle(drawer).fontFamily;
     if (value !== this.lastValue) {
       this.lastValue = value;
       this.lastFamilies = splitFamilies(value);
