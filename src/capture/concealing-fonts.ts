@@ -5,8 +5,10 @@
  * every character alike (the `text-security` package's `text-security-disc`, `dotsfont`). The copy
  * draws a web font only when it can embed it: a readable `@font-face` rule (font-families.ts). A
  * face added with the FontFace API, one from a cross-origin style sheet read without CORS, or any
- * face on a page whose policy refuses the embedding step, cannot be; the copy would draw the
- * text in a fallback font, in clear, where the visitor sees dots. Privacy first: such text is masked (painted black and blanked in the
+ * face on a page whose policy refuses the embedding step, cannot be; nor can one whose file the
+ * library failed to fetch (a policy that lets fonts load but refuses fetch(): each copy's style is
+ * checked, see noteNotEmbedded). The copy would draw the text in a fallback font, in clear, where
+ * the visitor sees dots. Privacy first: such text is masked (painted black and blanked in the
  * copy, as a mask is). So is text a `::first-line` or `::first-letter` puts in any concealing font,
  * since the copy has neither. A font that conceals is told by drawing: different characters come
  * out pixel for pixel alike. Fonts that draw text readably are left alone, embeddable or not (a
@@ -18,6 +20,11 @@ import { webFontFamilies } from './font-families.js';
 const verdicts = new WeakMap<FontFace, boolean>();
 /** Documents whose web fonts the copy cannot embed at all (the page's policy refused it). */
 const refused = new WeakSet<Document>();
+/**
+ * Per document: concealing families a copy was to embed and did not (see noteNotEmbedded): a
+ * policy that lets fonts load but refuses fetch(), a font file that failed to load again.
+ */
+const missed = new WeakMap<Document, Set<string>>();
 /** Characters unlike each other in every readable font. */
 const PROBES = ['0', '1', '7', 'a', 'M', 'W', '#'];
 const FIELDS = new Set(['input', 'textarea', 'select']);
@@ -53,6 +60,27 @@ function concealingFamilies(doc: Document): Set<string> | null {
 }
 
 /**
+ * A copy of `doc` was made: `embedded` gives the families (keyed) its style embeds as data: URLs,
+ * `needed` those it was to embed. Each concealing family needed and not embedded is unembeddable
+ * from now on (its text is masked). Returns whether one was not known so: that copy drew such
+ * text in a fallback font, in clear, and must not be used.
+ */
+export function noteNotEmbedded(doc: Document, needed: Iterable<string>, embedded: () => ReadonlySet<string>): boolean {
+  const concealing = concealingFamilies(doc);
+  if (!concealing) return false;
+  let known = missed.get(doc);
+  let fresh = false;
+  let inCopy: ReadonlySet<string> | null = null;
+  for (const family of needed) {
+    if (!concealing.has(family) || known?.has(family) || (inCopy ??= embedded()).has(family)) continue;
+    if (!known) missed.set(doc, (known = new Set()));
+    known.add(family);
+    fresh = true;
+  }
+  return fresh;
+}
+
+/**
  * A test for elements that draw text in a concealing font the copy does not draw: their own text
  * nodes, a field's value, text slotted into a `<slot>` (drawn in the slot's font), or a
  * `::before`/`::after`'s content, in a face the copy cannot embed; or their text restyled by a
@@ -63,7 +91,10 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
   const concealing = concealingFamilies(doc);
   if (!concealing) return null;
   const hidden = new Set(concealing);
-  if (!refused.has(doc)) for (const family of webFontFamilies(doc)) hidden.delete(family);
+  if (!refused.has(doc)) {
+    const notEmbedded = missed.get(doc);
+    for (const family of webFontFamilies(doc)) if (!notEmbedded?.has(family)) hidden.delete(family);
+  }
   const win = doc.defaultView ?? window;
   const drawnIn = (set: Set<string>, fontFamily: string) => fontFamily.split(',').some((f) => set.has(key(f)));
   return (el) => {

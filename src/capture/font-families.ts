@@ -41,6 +41,20 @@ function readRules(sheet: CSSStyleSheet | null, visit: (rules: CSSRuleList) => v
   }
 }
 
+/**
+ * The families (keyed as the library keys them) a clone's style element embeds: those of an
+ * `@font-face` rule whose source is a data: URL. The library leaves a rule whose file it failed
+ * to fetch with its original URL, which an SVG image does not load: a fallback font is drawn.
+ */
+export function embeddedFamilies(style: Element): Set<string> {
+  const out = new Set<string>();
+  for (const rule of (style.textContent ?? '').matchAll(/@font-face\s*\{([^}]*)\}/g)) {
+    const family = /font-family\s*:\s*([^;]+)/.exec(rule[1]);
+    if (family && /url\(\s*["']?data:/.test(rule[1])) for (const f of splitFamilies(family[1])) out.add(f);
+  }
+  return out;
+}
+
 /** Elements that draw a value of their own (a contenteditable's text is in text nodes, noted as text). */
 const FIELDS = new Set(['input', 'textarea', 'select']);
 
