@@ -97,23 +97,77 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
   }
   const win = doc.defaultView ?? window;
   const drawnIn = (set: Set<string>, fontFamily: string) => fontFamily.split(',').some((f) => set.has(key(f)));
+  // A pseudo-element's style costs far more than its element's: it is read only where a rule may
+  // give a pseudo-element a font of its own, or where it inherits a hidden one from its element.
+  const pseudoFonts = new Map<Node, boolean>();
   return (el) => {
-    if (el.firstChild === null && !FIELDS.has(el.localName) && hidden.size === 0) return false;
+    const styled = pseudoFontsOver(el.getRootNode(), pseudoFonts);
+    if (hidden.size === 0 && (!styled || el.firstChild === null)) return false;
     const style = win.getComputedStyle(el);
     if (hidden.size > 0) {
-      if ((FIELDS.has(el.localName) || (el as HTMLElement).isContentEditable || hasText(el) || slotsText(el)) && drawnIn(hidden, style.fontFamily)) return true;
-      for (const pseudo of GENERATED) {
-        const generated = win.getComputedStyle(el, pseudo);
-        if (hasContent(generated) && drawnIn(hidden, generated.fontFamily)) return true;
+      const own = drawnIn(hidden, style.fontFamily);
+      if (own && (FIELDS.has(el.localName) || (el as HTMLElement).isContentEditable || hasText(el) || slotsText(el))) return true;
+      if (own || styled) {
+        for (const pseudo of GENERATED) {
+          const generated = win.getComputedStyle(el, pseudo);
+          if (hasContent(generated) && drawnIn(hidden, generated.fontFamily)) return true;
+        }
       }
     }
-    if (el.firstChild === null) return false;
+    if (el.firstChild === null || !styled) return false;
     for (const pseudo of RESTYLED) {
       const family = win.getComputedStyle(el, pseudo).fontFamily;
       if (family !== style.fontFamily && drawnIn(concealing, family)) return true;
     }
     return false;
   };
+}
+
+/** Per style sheet: its rule count when read, and whether a rule may set a pseudo-element's font. */
+const sheetVerdicts = new WeakMap<CSSStyleSheet, { rules: number; sets: boolean }>();
+const PSEUDO_SELECTOR = /:(?:before|after|first-line|first-letter)\b/i;
+
+/**
+ * Whether the style sheets of `root` or of a tree around it (whose `::part()` rules reach in) may
+ * give a pseudo-element a font of its own. A sheet the page cannot read may: privacy first.
+ */
+function pseudoFontsOver(root: Node, memo: Map<Node, boolean>): boolean {
+  const known = memo.get(root);
+  if (known !== undefined) return known;
+  let answer = false;
+  if (root instanceof ShadowRoot) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]) || pseudoFontsOver(root.host.getRootNode(), memo);
+  else if (root instanceof Document) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]);
+  memo.set(root, answer);
+  return answer;
+}
+
+function pseudoFontsIn(sheets: CSSStyleSheet[]): boolean {
+  return sheets.some((sheet) => !sheet.disabled && setsPseudoFont(sheet));
+}
+
+function setsPseudoFont(sheet: CSSStyleSheet): boolean {
+  let rules: CSSRuleList;
+  try {
+    rules = sheet.cssRules;
+  } catch {
+    return true;
+  }
+  const known = sheetVerdicts.get(sheet);
+  if (known && known.rules === rules.length) return known.sets;
+  const sets = rulesSetPseudoFont(rules);
+  sheetVerdicts.set(sheet, { rules: rules.length, sets });
+  return sets;
+}
+
+/** A rule whose selector names a pseudo-element and whose declarations name a font (`font`, `font-family`, a variable). */
+function rulesSetPseudoFont(rules: CSSRuleList): boolean {
+  for (const rule of rules) {
+    if (rule instanceof CSSImportRule) {
+      if (rule.styleSheet && setsPseudoFont(rule.styleSheet)) return true;
+    } else if (rule instanceof CSSStyleRule && PSEUDO_SELECTOR.test(rule.selectorText) && /font/i.test(rule.style.cssText)) return true;
+    if ('cssRules' in rule && rulesSetPseudoFont((rule as CSSGroupingRule).cssRules)) return true;
+  }
+  return false;
 }
 
 /**

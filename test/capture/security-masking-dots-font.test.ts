@@ -205,4 +205,25 @@ describe('text drawn as dots by a font set on a <slot> or a pseudo-element', () 
     expect((await copyLayer({}, boxOf(ssnEl))).left, 'the copy alone draws the text').to.equal(0);
     await expectNoClearText(ssnEl, '::first-line dots');
   });
+
+  it('reads no pseudo-element\'s style where no style sheet gives one a font (a page with a dots font costs what it did)', async () => {
+    mountTestPage(PAGE, {
+      css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); } ${STYLE} .icon::before { content: '*'; }`,
+      html: `<input class="f dots" type="tel" value="1973"><table>${'<tr><td class="icon">1</td><td>row</td></tr>'.repeat(200)}</table>`,
+    });
+    await document.fonts.load('32px text-security-disc');
+    await document.fonts.ready;
+    const real = window.getComputedStyle;
+    let pseudo = 0;
+    window.getComputedStyle = function (el: Element, p?: string | null) {
+      if (p) pseudo++;
+      return real.call(window, el, p);
+    } as typeof window.getComputedStyle;
+    try {
+      findMasks(document);
+    } finally {
+      window.getComputedStyle = real;
+    }
+    expect(pseudo, 'pseudo-element styles read').to.equal(0);
+  });
 });
