@@ -5,11 +5,14 @@
  * every character alike (the `text-security` package's `text-security-disc`, `dotsfont`). The copy
  * draws a web font only when it can embed it: a readable `@font-face` rule (font-families.ts). A
  * face added with the FontFace API, one from a cross-origin style sheet read without CORS, or any
- * face on a page whose policy refuses the embedding step, cannot be; the copy would draw the
- * text in a fallback font, in clear, where the visitor sees dots. Privacy first: such text is
- * masked (painted black and blanked in the copy, as a mask is). A font that conceals is told by
- * drawing: different characters come out pixel for pixel alike. Fonts that draw text readably are
- * left alone, embeddable or not (a fallback font there shows what the visitor reads anyway).
+ * face on a page whose policy refuses the embedding step, cannot be; nor can one whose file the
+ * library failed to fetch (a policy that lets fonts load but refuses fetch(): each copy's style is
+ * checked, see noteNotEmbedded). The copy would draw the text in a fallback font, in clear, where
+ * the visitor sees dots. Privacy first: such text is masked (painted black and blanked in the
+ * copy, as a mask is). So is text a `::first-line` or `::first-letter` puts in any concealing font,
+ * since the copy has neither. A font that conceals is told by drawing: different characters come
+ * out pixel for pixel alike. Fonts that draw text readably are left alone, embeddable or not (a
+ * fallback font there shows what the visitor reads anyway).
  */
 import { webFontFamilies } from './font-families.js';
 
@@ -17,9 +20,21 @@ import { webFontFamilies } from './font-families.js';
 const verdicts = new WeakMap<FontFace, boolean>();
 /** Documents whose web fonts the copy cannot embed at all (the page's policy refused it). */
 const refused = new WeakSet<Document>();
+/**
+ * Per document: concealing families a copy was to embed and did not (see noteNotEmbedded): a
+ * policy that lets fonts load but refuses fetch(), a font file that failed to load again.
+ */
+const missed = new WeakMap<Document, Set<string>>();
 /** Characters unlike each other in every readable font. */
 const PROBES = ['0', '1', '7', 'a', 'M', 'W', '#'];
 const FIELDS = new Set(['input', 'textarea', 'select']);
+/** Pseudo-elements that draw text of their own (`content`), in a font of their own. */
+const GENERATED = ['::before', '::after'] as const;
+/**
+ * Pseudo-elements that draw the element's own text in a font of their own. The copy has none of
+ * them (modern-screenshot copies ::before and ::after only): it draws that text in the element's font.
+ */
+const RESTYLED = ['::first-line', '::first-letter'] as const;
 
 /** The capture found that `doc`'s policy refuses embedding web fonts: every face is unembeddable from now on. */
 export function noteWebFontsRefused(doc: Document): void {
@@ -29,12 +44,8 @@ export function noteWebFontsRefused(doc: Document): void {
 /** A family name as the library and getComputedStyle's lists are compared: unquoted, lower case. */
 const key = (family: string) => family.trim().replace(/"|'/g, '').toLowerCase();
 
-/**
- * A test for elements that draw text (their own text nodes, or a field's value) in a concealing
- * font the copy cannot embed; null when `doc` has none (the usual page: one pass over its loaded
- * faces, each measured once).
- */
-export function concealedText(doc: Document): ((el: Element) => boolean) | null {
+/** The families (keyed) of `doc`'s loaded faces that conceal, or null when none does (each face measured once). */
+function concealingFamilies(doc: Document): Set<string> | null {
   let concealing: Set<string> | null = null;
   for (const face of doc.fonts) {
     if (face.status !== 'loaded') continue;
@@ -45,20 +56,139 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
     }
     if (verdict) (concealing ??= new Set()).add(key(face.family));
   }
+  return concealing;
+}
+
+/**
+ * A copy of `doc` was made: `embedded` gives the families (keyed) its style embeds as data: URLs,
+ * `needed` those it was to embed. Each concealing family needed and not embedded is unembeddable
+ * from now on (its text is masked). Returns whether one was not known so: that copy drew such
+ * text in a fallback font, in clear, and must not be used.
+ */
+export function noteNotEmbedded(doc: Document, needed: Iterable<string>, embedded: () => ReadonlySet<string>): boolean {
+  const concealing = concealingFamilies(doc);
+  if (!concealing) return false;
+  let known = missed.get(doc);
+  let fresh = false;
+  let inCopy: ReadonlySet<string> | null = null;
+  for (const family of needed) {
+    if (!concealing.has(family) || known?.has(family) || (inCopy ??= embedded()).has(family)) continue;
+    if (!known) missed.set(doc, (known = new Set()));
+    known.add(family);
+    fresh = true;
+  }
+  return fresh;
+}
+
+/**
+ * A test for elements that draw text in a concealing font the copy does not draw: their own text
+ * nodes, a field's value, text slotted into a `<slot>` (drawn in the slot's font), or a
+ * `::before`/`::after`'s content, in a face the copy cannot embed; or their text restyled by a
+ * `::first-line`/`::first-letter` into any concealing face (the copy has no such pseudo-element).
+ * Null when `doc` has no concealing face loaded (the usual page: one pass over its loaded faces).
+ */
+export function concealedText(doc: Document): ((el: Element) => boolean) | null {
+  const concealing = concealingFamilies(doc);
   if (!concealing) return null;
-  if (!refused.has(doc)) for (const family of webFontFamilies(doc)) concealing.delete(family);
-  if (concealing.size === 0) return null;
+  const hidden = new Set(concealing);
+  if (!refused.has(doc)) {
+    const notEmbedded = missed.get(doc);
+    for (const family of webFontFamilies(doc)) if (!notEmbedded?.has(family)) hidden.delete(family);
+  }
   const win = doc.defaultView ?? window;
-  const found = concealing;
+  const drawnIn = (set: Set<string>, fontFamily: string) => fontFamily.split(',').some((f) => set.has(key(f)));
+  // A pseudo-element's style costs far more than its element's: it is read only where a rule may
+  // give a pseudo-element a font of its own, or where it inherits a hidden one from its element.
+  const pseudoFonts = new Map<Node, boolean>();
   return (el) => {
-    if (!FIELDS.has(el.localName) && !(el as HTMLElement).isContentEditable && !hasText(el)) return false;
-    return win.getComputedStyle(el).fontFamily.split(',').some((f) => found.has(key(f)));
+    const styled = pseudoFontsOver(el.getRootNode(), pseudoFonts);
+    if (hidden.size === 0 && (!styled || el.firstChild === null)) return false;
+    const style = win.getComputedStyle(el);
+    if (hidden.size > 0) {
+      const own = drawnIn(hidden, style.fontFamily);
+      if (own && (FIELDS.has(el.localName) || (el as HTMLElement).isContentEditable || hasText(el) || slotsText(el))) return true;
+      if (own || styled) {
+        for (const pseudo of GENERATED) {
+          const generated = win.getComputedStyle(el, pseudo);
+          if (hasContent(generated) && drawnIn(hidden, generated.fontFamily)) return true;
+        }
+      }
+    }
+    if (el.firstChild === null || !styled) return false;
+    for (const pseudo of RESTYLED) {
+      const family = win.getComputedStyle(el, pseudo).fontFamily;
+      if (family !== style.fontFamily && drawnIn(concealing, family)) return true;
+    }
+    return false;
   };
 }
 
-function hasText(el: Element): boolean {
-  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === Node.TEXT_NODE && /\S/.test((c as Text).data)) return true;
+/** Per style sheet: its rule count when read, and whether a rule may set a pseudo-element's font. */
+const sheetVerdicts = new WeakMap<CSSStyleSheet, { rules: number; sets: boolean }>();
+const PSEUDO_SELECTOR = /:(?:before|after|first-line|first-letter)\b/i;
+
+/**
+ * Whether the style sheets of `root` or of a tree around it (whose `::part()` rules reach in) may
+ * give a pseudo-element a font of its own. A sheet the page cannot read may: privacy first.
+ */
+function pseudoFontsOver(root: Node, memo: Map<Node, boolean>): boolean {
+  const known = memo.get(root);
+  if (known !== undefined) return known;
+  let answer = false;
+  if (root instanceof ShadowRoot) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]) || pseudoFontsOver(root.host.getRootNode(), memo);
+  else if (root instanceof Document) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]);
+  memo.set(root, answer);
+  return answer;
+}
+
+function pseudoFontsIn(sheets: CSSStyleSheet[]): boolean {
+  return sheets.some((sheet) => !sheet.disabled && setsPseudoFont(sheet));
+}
+
+function setsPseudoFont(sheet: CSSStyleSheet): boolean {
+  let rules: CSSRuleList;
+  try {
+    rules = sheet.cssRules;
+  } catch {
+    return true;
+  }
+  const known = sheetVerdicts.get(sheet);
+  if (known && known.rules === rules.length) return known.sets;
+  const sets = rulesSetPseudoFont(rules);
+  sheetVerdicts.set(sheet, { rules: rules.length, sets });
+  return sets;
+}
+
+/** A rule whose selector names a pseudo-element and whose declarations name a font (`font`, `font-family`, a variable). */
+function rulesSetPseudoFont(rules: CSSRuleList): boolean {
+  for (const rule of rules) {
+    if (rule instanceof CSSImportRule) {
+      if (rule.styleSheet && setsPseudoFont(rule.styleSheet)) return true;
+    } else if (rule instanceof CSSStyleRule && PSEUDO_SELECTOR.test(rule.selectorText) && /font/i.test(rule.style.cssText)) return true;
+    if ('cssRules' in rule && rulesSetPseudoFont((rule as CSSGroupingRule).cssRules)) return true;
+  }
   return false;
+}
+
+/**
+ * Whether `el` has text of its own that it draws in its own font: not text slotted into a shadow
+ * tree (drawn in its slot's font, see slotsText), nor a shadow host's text that no slot shows.
+ */
+function hasText(el: Element): boolean {
+  if (el.shadowRoot) return false;
+  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === Node.TEXT_NODE && (c as Text).assignedSlot === null && /\S/.test((c as Text).data)) return true;
+  return false;
+}
+
+/** Whether `el` is a `<slot>` showing text (it inherits the slot's font). */
+function slotsText(el: Element): boolean {
+  if (el.localName !== 'slot') return false;
+  return (el as HTMLSlotElement).assignedNodes().some((n) => n.nodeType === Node.TEXT_NODE && /\S/.test((n as Text).data));
+}
+
+function hasContent(style: CSSStyleDeclaration): boolean {
+  const content = style.content;
+  return content !== '' && content !== 'none' && content !== 'normal';
 }
 
 /** Draws the probes in `face` alone (a missing glyph falls back to monospace, which tells them apart). */

@@ -41,6 +41,20 @@ function readRules(sheet: CSSStyleSheet | null, visit: (rules: CSSRuleList) => v
   }
 }
 
+/**
+ * The families (keyed as the library keys them) a clone's style element embeds: those of an
+ * `@font-face` rule whose source is a data: URL. The library leaves a rule whose file it failed
+ * to fetch with its original URL, which an SVG image does not load: a fallback font is drawn.
+ */
+export function embeddedFamilies(style: Element): Set<string> {
+  const out = new Set<string>();
+  for (const rule of (style.textContent ?? '').matchAll(/@font-face\s*\{([^}]*)\}/g)) {
+    const family = /font-family\s*:\s*([^;]+)/.exec(rule[1]);
+    if (family && /url\(\s*["']?data:/.test(rule[1])) for (const f of splitFamilies(family[1])) out.add(f);
+  }
+  return out;
+}
+
 /** Elements that draw a value of their own (a contenteditable's text is in text nodes, noted as text). */
 const FIELDS = new Set(['input', 'textarea', 'select']);
 
@@ -59,12 +73,17 @@ export class TextFonts {
     private readonly webFonts: ReadonlySet<string>,
   ) {}
 
-  /** A text node of `parent` is being cloned. */
+  /**
+   * A text node of `parent` is being cloned. Text slotted into a shadow tree is drawn in its
+   * slot's font, not in that of the shadow-tree parent it is cloned under.
+   */
   noteText(parent: Element | undefined, text: Text, win: Window): void {
     // No web fonts on the page: nothing to embed, so no style to read for each text.
-    if (this.webFonts.size === 0 || !parent || parent === this.lastElement || !/\S/.test(text.data)) return;
-    this.lastElement = parent;
-    const value = win.getComputedStyle(parent).fontFamily;
+    if (this.webFonts.size === 0 || !parent) return;
+    const drawer = text.assignedSlot ?? parent;
+    if (drawer === this.lastElement || !/\S/.test(text.data)) return;
+    this.lastElement = drawer;
+    const value = win.getComputedStyle(drawer).fontFamily;
     if (value !== this.lastValue) {
       this.lastValue = value;
       this.lastFamilies = splitFamilies(value);

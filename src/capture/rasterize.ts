@@ -9,13 +9,13 @@ import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, ty
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
-import { hiddenSlot, slotOf, SlotWrappers } from './slot-wrappers.js';
+import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
 import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
-import { RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
-import { concealedText, noteWebFontsRefused } from './concealing-fonts.js';
+import { embeddedFamilies, RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
+import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { matchScrollbars } from './scrollbars.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
@@ -225,6 +225,8 @@ export class Rasterizer {
   /** Per document (a same-origin frame's has its own fonts): its test, or null (see concealing-fonts.ts). */
   private readonly concealed = new Map<Document, ((el: Element) => boolean) | null>();
   private unmasked = new Map<Element, boolean>();
+  /** How slotted content is judged where it is wrapped (see slot-wrappers.ts), with this frame's state. */
+  private slotJudge: SlotJudge = { maskAll: false, conceals: (slot) => this.concealedText(slot), unmasked: (el) => isUnmasked(el, this.unmasked) };
   /** This frame's `<use>` elements: checked, and drawn from copies of what was checked (see svg-use.ts). */
   private uses: UseCopies | null = null;
   /** The last frame's clone, which the next frame patches when it can (see kept-clone.ts). */
@@ -368,6 +370,8 @@ export class Rasterizer {
     }
     if (this.cloneError) throw this.cloneError;
     if (churned) throw new ChurnError('rasterize: the page put content under a mask while it was cloned');
+    // Cloned again at once, with that text masked: this copy drew it in a fallback font, in clear.
+    if (this.concealingFontMissed(context)) throw new ChurnError('rasterize: a concealing font was not embedded');
     if (context.svgStyleElement) this.rangedFaces.note(context.svgStyleElement);
     // The library's last steps (embedding, the pseudo-element rules) ran in the clone's last slice.
     if (this.options.sliceMs > 0) await yieldToPage();
@@ -483,6 +487,7 @@ export class Rasterizer {
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
+    this.slotJudge = { ...this.slotJudge, maskAll };
     // Text in a concealing font the copy cannot embed would be drawn in clear: blanked as a mask.
     this.concealed.clear();
     this.unmasked.clear();
@@ -715,7 +720,7 @@ export class Rasterizer {
         this.cloneOf?.set(original, el);
         if (original === this.patchRoot) this.placeLikeChild(original, el);
         this.standIns.insertInto(original, el);
-        if (!this.slots.wrap(original, el, this.maskAll)) this.cloneError ??= new Error(`rasterize: the slotted children of <${original.localName}> are not where they were counted`);
+        if (!this.slots.wrap(original, el, this.slotJudge)) this.cloneError ??= new Error(`rasterize: the slotted children of <${original.localName}> are not where they were counted`);
         this.generated.apply(original, el);
         if (el.localName === original.localName) copyFormState(original, el);
         if (el.localName === original.localName && !isMaskElement(original)) {
@@ -783,6 +788,20 @@ export class Rasterizer {
     const root = original.getRootNode();
     const parent = original.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
     if (original.matches(UNMASK_SELECTOR) && (parent === null || !isUnmasked(parent, this.unmasked))) showCloneText(clone, original);
+  }
+
+  /**
+   * Whether the copy just made was to embed a concealing font and did not: the library fetches
+   * font files with fetch(), which a page's `connect-src` may refuse while its `font-src` lets the
+   * visitor's browser load them, and fails silently. Such a font is unembeddable from then on (see
+   * noteNotEmbedded); true when one was not known so.
+   */
+  private concealingFontMissed(context: Context<HTMLElement>): boolean {
+    const style = context.svgStyleElement;
+    if (!style || context.font === false || context.fontFamilies.size === 0) return false;
+    // Those of readable rules: the library also lists families it has no rule for (FontFace API ones, masked already).
+    const needed = [...context.fontFamilies.keys()].filter((family) => this.fonts?.embeds(family));
+    return noteNotEmbedded(this.doc, needed, () => embeddedFamilies(style));
   }
 
   /** Whether `original` draws text in a concealing font the copy cannot embed. */

@@ -15,7 +15,7 @@
  * marked as a mask, so the selector pass blanks it again. The assigned nodes of a `display: none`
  * slot are never cloned (see {@link hiddenSlot}).
  */
-import { blankMaskedClone } from './blank-masked-clone.js';
+import { blankMaskedClone, hideCloneText } from './blank-masked-clone.js';
 import { INHERITED } from './clone-styles.js';
 import { maskOver } from './find-masks.js';
 
@@ -38,6 +38,16 @@ export function slotOf(node: Node, parent: Element | undefined): HTMLSlotElement
 /** True when the slot draws none of its content (`display: none`, the `hidden` attribute). */
 export function hiddenSlot(slot: HTMLSlotElement): boolean {
   return (slot.ownerDocument.defaultView ?? window).getComputedStyle(slot).display === 'none';
+}
+
+/** How the rasterizer judges a run's slot and the nodes slotted through it. */
+export interface SlotJudge {
+  /** This frame's mask-all setting. */
+  maskAll: boolean;
+  /** Whether the slot draws the text slotted into it in a concealing font the copy cannot draw (see concealing-fonts.ts). */
+  conceals(slot: HTMLSlotElement): boolean;
+  /** Mask-all: whether `el` is inside `data-upscope-unmasked` (isUnmasked, by light-DOM parents). */
+  unmasked(el: Element): boolean;
 }
 
 interface Run {
@@ -72,8 +82,14 @@ export class SlotWrappers {
   /**
    * The clone of `original` is complete (and its stand-ins in): wraps each run of slotted
    * children. Returns false when a run is not where it was counted (the caller fails closed).
+   *
+   * A slot that draws its text in a concealing font the copy cannot draw is blanked as a mask. In
+   * mask-all, slotted text is judged by its light-DOM parent, as the boxes judge it (see searchAll
+   * in find-masks.ts): a `data-upscope-unmasked` inside the shadow tree, whose clone draws text
+   * again, does not reveal text slotted under it, so the wrapper hides it.
    */
-  wrap(original: Element, clone: Element, maskAll: boolean): boolean {
+  wrap(original: Element, clone: Element, judge: SlotJudge): boolean {
+    const maskAll = judge.maskAll;
     const list = this.runs.get(original);
     this.counts.delete(original);
     if (!list) return true;
@@ -83,7 +99,7 @@ export class SlotWrappers {
     const win = original.ownerDocument.defaultView ?? window;
     const outer = win.getComputedStyle(original);
     for (const run of list) {
-      const masked = maskOver(run.slot) !== null;
+      const masked = maskOver(run.slot) !== null || judge.conceals(run.slot);
       // Inside SVG a wrapper would not draw; a masked slot's content is blanked node by node there.
       if (clone.namespaceURI !== XHTML_NS) {
         if (!masked) continue;
@@ -107,6 +123,10 @@ export class SlotWrappers {
       if (masked) {
         wrapper.setAttribute('data-upscope-masked', '');
         blankMaskedClone(wrapper);
+      } else if (maskAll) {
+        // The nodes assigned to a slot are children of its tree's host.
+        const host = (run.slot.getRootNode() as ShadowRoot).host;
+        if (!judge.unmasked(host)) hideCloneText(wrapper);
       }
     }
     return true;

@@ -11,6 +11,7 @@ import '../../src/visitor/define.js';
 import { createCaptureLoop, findMasks } from '../../src/capture/index.js';
 import { CollectingHost, type FrameCanvas } from '../support/frames.js';
 import { boxOf, maskCovers, scanForSecret } from '../support/leaks.js';
+import { copyLayer } from '../support/mask-layers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 const FONT = '/test/capture/fixtures/text-security-disc.woff2';
@@ -44,9 +45,9 @@ async function agentPicture(): Promise<OffscreenCanvas> {
   }
 }
 
-/** How many pixels inside `el`'s box differ clearly between two pictures. */
-function differing(a: OffscreenCanvas, b: OffscreenCanvas, el: Element): number {
-  const r = el.getBoundingClientRect();
+/** How many pixels inside `el`'s box (or a box) differ clearly between two pictures. */
+function differing(a: OffscreenCanvas, b: OffscreenCanvas, el: Element | { x: number; y: number; width: number; height: number }): number {
+  const r = el instanceof Element ? el.getBoundingClientRect() : el;
   const get = (c: OffscreenCanvas) => c.getContext('2d')!.getImageData(Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)).data;
   const [da, db] = [get(a), get(b)];
   let n = 0;
@@ -59,6 +60,23 @@ async function addFontFace(): Promise<FontFace> {
   const face = new FontFace('text-security-disc', await (await fetch(FONT)).arrayBuffer());
   document.fonts.add(await face.load());
   return face;
+}
+
+const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/**
+ * The agent's picture over `el` is black (masked) or what the visitor sees (the dots), nothing
+ * else: not the digits in a fallback font.
+ */
+async function expectNoClearText(el: Element, what: string): Promise<void> {
+  const box = boxOf(el);
+  const visitor = await screen();
+  const agent = await agentPicture();
+  const magenta = scanForSecret(agent, box).count;
+  const diff = differing(agent, visitor, box);
+  expect(scanForSecret(visitor, box).count, `${what}: the visitor sees dots`).to.be.greaterThan(20);
+  expect(magenta === 0 || diff < 50, `${what}: the agent gets neither a black box nor the dots (${diff} px differ from the visitor's, ${magenta} magenta px): the digits in clear`).to.equal(true);
 }
 
 describe('text drawn as dots by a web font', () => {
@@ -124,5 +142,88 @@ describe('text drawn as dots by a web font', () => {
     const agent = await agentPicture();
     expect(scanForSecret(agent, inPage(pin)).count, 'the PIN reaches the agent').to.equal(0);
     expect(scanForSecret(agent, inPage(plain)).count, 'the plain field shows (so the check can fail)').to.be.greaterThan(20);
+  });
+});
+
+describe('text drawn as dots by a font set on a <slot> or a pseudo-element', () => {
+  let face: FontFace | null = null;
+  afterEach(() => {
+    unmountTestPage(PAGE);
+    if (face) document.fonts.delete(face);
+    face = null;
+  });
+
+  function ssn(css: string): Element {
+    const root = mountTestPage(PAGE, { css: `${css} ${STYLE}`, html: '<x-ssn id="h" class="f">123456789</x-ssn>' });
+    const host = root.querySelector('#h')!;
+    host.attachShadow({ mode: 'open' }).innerHTML = '<style>slot { font-family: text-security-disc }</style><slot></slot>';
+    return host;
+  }
+
+  it('text slotted into a <slot> in a dots font added with the FontFace API: masked (the slot\'s font, not the host\'s, draws it)', async () => {
+    face = await addFontFace();
+    const host = ssn('');
+    await document.fonts.ready;
+    expect(findMasks(document).some((m) => overlaps(m, boxOf(host))), 'the slotted text is boxed').to.equal(true);
+    expect((await copyLayer({}, boxOf(host))).left, 'the copy alone draws the slotted text').to.equal(0);
+    await expectNoClearText(host, 'slotted text, FontFace API');
+  });
+
+  it('text slotted into a <slot> in a dots font from an @font-face rule: the agent sees the dots (the slot\'s font is embedded)', async () => {
+    const host = ssn(`@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); }`);
+    await document.fonts.load('32px text-security-disc');
+    await document.fonts.ready;
+    expect(findMasks(document).length, 'embeddable: drawn, not masked').to.equal(0);
+    await expectNoClearText(host, 'slotted text, @font-face');
+    expect(differing(await agentPicture(), await screen(), host), 'drawn as the visitor sees it').to.be.lessThan(50);
+  });
+
+  it('a ::before showing a value (content: attr()) in a dots font added with the FontFace API: masked', async () => {
+    face = await addFontFace();
+    const root = mountTestPage(PAGE, {
+      css: `${STYLE} .pin::before { content: attr(data-pin); font-family: text-security-disc; }`,
+      html: '<div id="pin" class="f pin" data-pin="19731973"></div>',
+    });
+    await document.fonts.ready;
+    const pin = root.querySelector('#pin')!;
+    expect(maskCovers(findMasks(document), pin), 'the element is boxed').to.equal(true);
+    expect((await copyLayer({}, boxOf(pin))).left, 'the copy alone draws the ::before').to.equal(0);
+    await expectNoClearText(pin, '::before in a dots font');
+  });
+
+  it('text a ::first-line puts in a dots font, even an embeddable one (the copy has no ::first-line): masked', async () => {
+    const root = mountTestPage(PAGE, {
+      css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); } ${STYLE} .ssn::first-line { font-family: text-security-disc; }`,
+      html: '<div id="ssn" class="f ssn">123456789</div><div id="plain" class="f">123456789</div>',
+    });
+    await document.fonts.load('32px text-security-disc');
+    await document.fonts.ready;
+    const [ssnEl, plain] = ['#ssn', '#plain'].map((sel) => root.querySelector(sel)!);
+    const masks = findMasks(document);
+    expect(maskCovers(masks, ssnEl), 'the element is boxed').to.equal(true);
+    expect(maskCovers(masks, plain), 'text in a readable font is not').to.equal(false);
+    expect((await copyLayer({}, boxOf(ssnEl))).left, 'the copy alone draws the text').to.equal(0);
+    await expectNoClearText(ssnEl, '::first-line dots');
+  });
+
+  it('reads no pseudo-element\'s style where no style sheet gives one a font (a page with a dots font costs what it did)', async () => {
+    mountTestPage(PAGE, {
+      css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); } ${STYLE} .icon::before { content: '*'; }`,
+      html: `<input class="f dots" type="tel" value="1973"><table>${'<tr><td class="icon">1</td><td>row</td></tr>'.repeat(200)}</table>`,
+    });
+    await document.fonts.load('32px text-security-disc');
+    await document.fonts.ready;
+    const real = window.getComputedStyle;
+    let pseudo = 0;
+    window.getComputedStyle = function (el: Element, p?: string | null) {
+      if (p) pseudo++;
+      return real.call(window, el, p);
+    } as typeof window.getComputedStyle;
+    try {
+      findMasks(document);
+    } finally {
+      window.getComputedStyle = real;
+    }
+    expect(pseudo, 'pseudo-element styles read').to.equal(0);
   });
 });

@@ -3,14 +3,15 @@
 // carried by the capture (see slot-wrappers.ts): a masked slot blanks its content in the copy and
 // its content's shadows and reflections are boxed; a hidden slot draws nothing; slotted text
 // inherits from the slot. Also: <use> of slotted content, a <use>'s target under the page's CSS,
-// boxes of a display: contents mask, and a node moved into a mask while the page is cloned.
+// boxes of a display: contents mask, a node moved into a mask while the page is cloned, and in
+// mask-all, text slotted under an unmask marker inside the shadow tree (judged by its light-DOM parents).
 // Secrets are magenta; each layer is checked on its own where it must hold alone.
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import { createCaptureLoop } from '../../src/capture/index.js';
 import { CollectingHost } from '../support/frames.js';
 import { scanForSecret } from '../support/leaks.js';
-import { boxLayer, layers } from '../support/mask-layers.js';
+import { boxLayer, layers, MaskHost } from '../support/mask-layers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 const NAME = 'masking-slots';
@@ -61,6 +62,49 @@ describe('security: masks and <slot>s', () => {
     const r = await layers('mask-all, masked slot', { maskAll: true });
     expect(r.copyLeft, `the copy draws it at ${JSON.stringify(r.copyFirst)}`).to.equal(0);
     expect(r.agent, `magenta in the agent's frame at ${JSON.stringify(r.agentFirst)}`).to.equal(0);
+  });
+
+  // The boxes judge slotted text by its light-DOM parents (an unmask marker inside the shadow tree
+  // does not reveal it, see docs/security.md); the copy must too, or the boxes hold alone.
+  function unmaskedInShadow(): HTMLElement {
+    const root = mount(`<div id="spacer" style="height:0"></div><x-note id="h" style="color:#ff00ff">Secret slotted text</x-note><div id="later">x</div>`);
+    root.querySelector('#h')!.attachShadow({ mode: 'open' }).innerHTML = '<div data-upscope-unmasked><slot></slot></div>';
+    return root;
+  }
+
+  it('mask-all: text slotted under a data-upscope-unmasked inside the shadow tree is not drawn by the copy', async () => {
+    unmaskedInShadow();
+    const r = await layers('mask-all, unmask marker in the shadow tree', { maskAll: true });
+    expect(r.visitorSees, 'the visitor sees the text').to.be.greaterThan(20);
+    expect(r.copyLeft, `the copy draws the slotted text at ${JSON.stringify(r.copyFirst)}`).to.equal(0);
+    expect(r.boxesLeft, `magenta outside the boxes at ${JSON.stringify(r.boxesFirst)}`).to.equal(0);
+    expect(r.agent, `magenta in the agent's frame at ${JSON.stringify(r.agentFirst)}`).to.equal(0);
+  });
+
+  it('mask-all: such slotted text that moves while the page is copied never reaches the agent', async () => {
+    const root = unmaskedInShadow();
+    const spacer = root.querySelector<HTMLElement>('#spacer')!;
+    const later = root.querySelector('#later')!;
+    const real = window.getComputedStyle;
+    // Moved down once before the boxes are measured and once more during the clone: the boxes measured before and after miss it.
+    let phase = 0;
+    window.getComputedStyle = function (el: Element, pseudo?: string | null) {
+      if (el === spacer && phase === 0) spacer.style.height = `${100 * ++phase}px`;
+      else if (el === later && phase === 1) spacer.style.height = `${100 * ++phase}px`;
+      return real.call(window, el, pseudo);
+    } as typeof window.getComputedStyle;
+    const collecting = new MaskHost({ maskAll: true });
+    const loop = createCaptureLoop(collecting, { type: 'image/png' });
+    try {
+      loop.start();
+      const picture = await collecting.firstPicture();
+      expect(phase, 'the page moved twice during the capture').to.equal(2);
+      const leak = scanForSecret(picture.canvas!);
+      expect(leak.count, `magenta in the agent's frame at ${JSON.stringify(leak.first)}`).to.equal(0);
+    } finally {
+      loop.stop();
+      window.getComputedStyle = real;
+    }
   });
 
   it('what a <slot> does to its content holds in the copy: hidden, dots (-webkit-text-security), a transparent colour', async () => {

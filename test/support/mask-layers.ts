@@ -23,7 +23,8 @@ export async function boxLayer(masking: MaskOptions = {}) {
   return { shown, left: left.count, first: left.first };
 }
 
-export async function copyLayer(masking: MaskOptions = {}) {
+/** The copy drawn with no box; `box`: where to look for the secret (default: everywhere). */
+export async function copyLayer(masking: MaskOptions = {}, box?: { x: number; y: number; width: number; height: number }) {
   const rasterizer = new Rasterizer(resolveCaptureOptions({}));
   try {
     const snapshot = await rasterizer.snapshot(masking);
@@ -31,7 +32,7 @@ export async function copyLayer(masking: MaskOptions = {}) {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
     bitmap.close();
-    const left = scanForSecret(canvas);
+    const left = scanForSecret(canvas, box);
     return { left: left.count, first: left.first, markup: snapshot.markup };
   } finally {
     rasterizer.dispose();
