@@ -195,7 +195,7 @@ export function planRegion(kept: KeptClone, roots: readonly Element[], region: R
   // Down from the body, as the clone went (shadow trees, slots by what they hold): a box away from
   // the region is emptied when that moves nothing, else looked into.
   const prune = (parent: Element) => {
-    const children = flatChildren(parent);
+    const children = clonedChildren(kept, parent) ?? flatChildren(parent);
     // Rows of a row group away from the region, drawn a run at a time (see rowRuns).
     const runs = children.length > 1 ? rowRuns(kept, parent, children, (row) => !holders.has(row) && !roots.includes(row) && !meets(row), doc.defaultView!) : null;
     for (const node of children) {
@@ -224,6 +224,37 @@ export function planRegion(kept: KeptClone, roots: readonly Element[], region: R
   };
   if (doc.body) prune(doc.body);
   return { kept, patches: kept.patches, x, y, width, height, viewBox: `${x / scale} ${y / scale} ${width / scale} ${height / scale}`, viewport, steps };
+}
+
+/** A parent with at least this many children, most of them left out of the kept clone, is looked into through its clone (see {@link clonedChildren}). */
+const MANY_CHILDREN = 64;
+/** Each kept clone's clones -> their originals, made again when first needed after a patch (see {@link clonedChildren}). */
+const originalsOf = new WeakMap<KeptClone, { patches: number; map: Map<Element, Element> }>();
+
+/**
+ * The children of `parent` that the kept clone holds clones of, in order, found from its clone's
+ * children: for a long list culled to what is on screen (a 5 000-row table keeps about 40 rows),
+ * the region's plan looks at those and not at thousands of children with no clone, which it would
+ * pass over. Null (look at every child) when `parent` has few children, its flat children are not
+ * its own (a shadow host, a slot), or a child of its clone is no clone of one of them.
+ */
+function clonedChildren(kept: KeptClone, parent: Element): Element[] | null {
+  if (parent.childElementCount < MANY_CHILDREN || parent.shadowRoot || parent.localName === 'slot') return null;
+  const clone = kept.cloneIn(parent);
+  if (!clone || clone.childElementCount * 2 > parent.childElementCount) return null;
+  let originals = originalsOf.get(kept);
+  if (!originals || originals.patches !== kept.patches) {
+    const map = new Map<Element, Element>();
+    for (const [original, c] of kept.cloneOf) map.set(c, original);
+    originalsOf.set(kept, (originals = { patches: kept.patches, map }));
+  }
+  const out: Element[] = [];
+  for (const c of clone.children) {
+    const original = originals.map.get(c);
+    if (!original || original.parentElement !== parent || kept.cloneOf.get(original) !== c) return null;
+    out.push(original);
+  }
+  return out;
 }
 
 /** The markup `plan` draws: its steps applied to the kept clone while it is serialized, then undone. */
