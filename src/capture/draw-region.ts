@@ -5,10 +5,14 @@
  * changed region only, from markup where what lies away from it is emptied: going down from the
  * body as the clone went (into open shadow trees, slots by what they hold), each box away from the region that can be emptied without moving anything (the rule of
  * culling, find-offscreen.ts) keeps its box and loses its content for this drawing; one that
- * cannot is looked into. The encoder paints the region over the last frame's pixels.
+ * cannot is looked into. Rows of a table away from it are drawn a run at a time, as one emptied row
+ * (see {@link RowRun}). The encoder paints the region over the last frame's pixels.
  *
  * When the region cannot be told safely (an ancestor changed height, so what is below it moved;
  * positioned or transformed content in or beside the change) the whole frame is drawn.
+ *
+ * Over 350 lines: the plan (what is emptied, which rows run together) and the markup made from it
+ * read the kept clone by the same rules, and what one step leaves out the other must put back.
  */
 import { canCloneEmpty, flatParent, placedByBaseline } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
@@ -99,8 +103,12 @@ export interface RegionPlan {
   /** The part of the clone drawn, in its CSS pixels. */
   viewBox: string;
   viewport: Viewport;
-  /** Clones away from the region: `box` drawn as a childless copy, `empty` emptied in place (custom elements), `unpaint` drawn without their pictures. */
-  steps: Array<{ clone: Element; step: 'box' | 'empty' | 'unpaint' }>;
+  /**
+   * Clones away from the region: `box` drawn as a childless copy, `empty` emptied in place (custom
+   * elements), `unpaint` drawn without their pictures, `rows` a run of table rows drawn as its
+   * first, emptied (see {@link RowRun}).
+   */
+  steps: Array<{ clone: Element; step: 'box' | 'empty' | 'unpaint' } | { clone: Element; step: 'rows'; run: RowRun }>;
 }
 
 /**
@@ -187,12 +195,20 @@ export function planRegion(kept: KeptClone, roots: readonly Element[], region: R
   // Down from the body, as the clone went (shadow trees, slots by what they hold): a box away from
   // the region is emptied when that moves nothing, else looked into.
   const prune = (parent: Element) => {
-    for (const node of flatChildren(parent)) {
+    const children = clonedChildren(kept, parent) ?? flatChildren(parent);
+    // Rows of a row group away from the region, drawn a run at a time (see rowRuns).
+    const runs = children.length > 1 ? rowRuns(kept, parent, children, (row) => !holders.has(row) && !roots.includes(row) && !meets(row), doc.defaultView!) : null;
+    for (const node of children) {
       if (node.nodeType !== Node.ELEMENT_NODE) continue;
       const child = node as Element;
       if (++visits > MAX_VISITS) return;
+      const run = runs?.get(child);
+      if (run) {
+        steps.push({ clone: run.clones[0], step: 'rows', run });
+        continue;
+      }
       const clone = kept.cloneIn(child);
-      if (!clone || roots.includes(child)) continue;
+      if (!clone || roots.includes(child) || runs?.has(child)) continue;
       const leaf = !clone.firstChild;
       if (!holders.has(child) && !meets(child)) {
         // Copying a custom element would run the page's constructor: emptied in place instead.
@@ -210,15 +226,67 @@ export function planRegion(kept: KeptClone, roots: readonly Element[], region: R
   return { kept, patches: kept.patches, x, y, width, height, viewBox: `${x / scale} ${y / scale} ${width / scale} ${height / scale}`, viewport, steps };
 }
 
+/** A parent with at least this many children, most of them left out of the kept clone, is looked into through its clone (see {@link clonedChildren}). */
+const MANY_CHILDREN = 64;
+/** Each kept clone's clones -> their originals, made again when first needed after a patch (see {@link clonedChildren}). */
+const originalsOf = new WeakMap<KeptClone, { patches: number; map: Map<Element, Element> }>();
+
+/**
+ * The children of `parent` that the kept clone holds clones of, in order, found from its clone's
+ * children: for a long list culled to what is on screen (a 5 000-row table keeps about 40 rows),
+ * the region's plan looks at those and not at thousands of children with no clone, which it would
+ * pass over. Null (look at every child) when `parent` has few children, its flat children are not
+ * its own (a shadow host, a slot), or a child of its clone is no clone of one of them.
+ */
+function clonedChildren(kept: KeptClone, parent: Element): Element[] | null {
+  if (parent.childElementCount < MANY_CHILDREN || parent.shadowRoot || parent.localName === 'slot') return null;
+  const clone = kept.cloneIn(parent);
+  if (!clone || clone.childElementCount * 2 > parent.childElementCount) return null;
+  let originals = originalsOf.get(kept);
+  if (!originals || originals.patches !== kept.patches) {
+    const map = new Map<Element, Element>();
+    for (const [original, c] of kept.cloneOf) map.set(c, original);
+    originalsOf.set(kept, (originals = { patches: kept.patches, map }));
+  }
+  const out: Element[] = [];
+  for (const c of clone.children) {
+    const original = originals.map.get(c);
+    if (!original || original.parentElement !== parent || kept.cloneOf.get(original) !== c) return null;
+    out.push(original);
+  }
+  return out;
+}
+
 /** The markup `plan` draws: its steps applied to the kept clone while it is serialized, then undone. */
 export function plannedMarkup(plan: RegionPlan): string {
   const { kept, width, height, viewBox, viewport } = plan;
   if (kept.patches !== plan.patches) throw new Error('draw-region: the kept clone was patched after the region was planned');
   const emptied: Array<[Element, Node[]]> = [];
   const standIns: Array<[Element, Element]> = [];
+  const dropped: Array<[Element, Node, Node | null]> = [];
   const restore: Array<() => void> = [];
   try {
-    for (const { clone, step } of plan.steps) {
+    for (const planned of plan.steps) {
+      const { clone, step } = planned;
+      if (planned.step === 'rows') {
+        // The run's first row as one row of the run's height, its cells kept as childless boxes
+        // (their collapsed borders are the row's, as culling's stand-in keeps them); the others left out.
+        const { run } = planned;
+        const box = boxOnly(clone);
+        for (const cell of clone.children) box.append(boxOnly(cell));
+        const style = (box as HTMLElement).style;
+        style.setProperty('box-sizing', 'border-box');
+        style.setProperty('height', `${run.height}px`);
+        style.setProperty('min-height', '0px');
+        style.setProperty('max-height', 'none');
+        clone.replaceWith(box);
+        standIns.push([clone, box]);
+        for (const other of run.clones.slice(1)) {
+          dropped.push([other, other.parentNode!, other.nextSibling]);
+          other.remove();
+        }
+        continue;
+      }
       if (step === 'box') {
         // In its place for this drawing: a childless copy that keeps only what places boxes.
         const box = boxOnly(clone);
@@ -250,10 +318,78 @@ export function plannedMarkup(plan: RegionPlan): string {
       }
     }
   } finally {
+    // Put back last to first, each before the sibling it had: every one is where it was.
+    for (let i = dropped.length - 1; i >= 0; i--) dropped[i][1].insertBefore(dropped[i][0], dropped[i][2]);
     for (const [clone, box] of standIns) box.replaceWith(clone);
     for (const [clone, children] of emptied) clone.replaceChildren(...children);
     for (const undo of restore) undo();
   }
+}
+
+/**
+ * Consecutive rows of a row group, all away from the region: drawn as the first row, its cells
+ * emptied, as tall as they are together (as culling draws a run of off-screen rows, see
+ * find-offscreen.ts), so that a long table's rows on screen cost one row, not one per row.
+ */
+export interface RowRun {
+  /** The rows' clones, in order, consecutive in the kept clone. */
+  clones: Element[];
+  /** From the top of the first row's box to the bottom of the last, in CSS px. */
+  height: number;
+}
+
+/** Displays of a row group, whose rows are stacked in their order. */
+const ROW_GROUPS = new Set(['table-row-group', 'table-header-group', 'table-footer-group']);
+
+/**
+ * The runs of rows of `group` (its flat `children`) that are `away` from the region, by their first
+ * row (each other row of a run maps to null: drawn by the run); null when the group is no row
+ * group or its rows cannot be run together safely. A row joins a run only as a plain row whose
+ * clone is whole (not culled empty) and holds nothing placed or painted away from it, each next to
+ * the one before it in the page and in the kept clone, and below it; and only if no cell of the
+ * group's rows drawn spans rows (a cell spanning into a run would be one row short), and at least
+ * one row of the group is drawn as it is, so the columns keep their widths from cells that are.
+ */
+function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: Element) => boolean, win: Window): Map<Element, RowRun | null> | null {
+  if (!ROW_GROUPS.has(win.getComputedStyle(group).display)) return null;
+  const out = new Map<Element, RowRun | null>();
+  const rows: Element[] = [];
+  const clones: Element[] = [];
+  let drawn = 0;
+  const close = () => {
+    if (rows.length > 0) {
+      const height = rows[rows.length - 1].getBoundingClientRect().bottom - rows[0].getBoundingClientRect().top;
+      out.set(rows[0], { clones: [...clones], height });
+      for (const row of rows.slice(1)) out.set(row, null);
+    }
+    rows.length = 0;
+    clones.length = 0;
+  };
+  for (const node of children) {
+    if (node.nodeType !== Node.ELEMENT_NODE) continue;
+    const row = node as HTMLTableRowElement;
+    if (row.localName !== 'tr') return null;
+    const clone = kept.cloneIn(row);
+    // Not in the kept clone: left out by culling, which drew its run of rows as one already.
+    if (!clone) {
+      close();
+      continue;
+    }
+    for (const cell of row.cells) if (cell.rowSpan !== 1) return null;
+    const whole = clone.firstChild !== null && !kept.culled.has(row);
+    const cs = win.getComputedStyle(row);
+    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || clone.matches(DISPLACED) || clone.querySelector(`${DISPLACED}, ${SVG_REFERABLE}`)) {
+      close();
+      if (whole) drawn++;
+      continue;
+    }
+    const before = rows[rows.length - 1];
+    if (before && (clones[clones.length - 1].nextElementSibling !== clone || before.nextElementSibling !== row || row.getBoundingClientRect().top < before.getBoundingClientRect().bottom - 0.5)) close();
+    rows.push(row);
+    clones.push(clone);
+  }
+  close();
+  return drawn > 0 && out.size > 0 ? out : null;
 }
 
 /**

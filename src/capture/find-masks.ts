@@ -174,10 +174,12 @@ function searchFrame(frame: HTMLIFrameElement, frameDoc: Document, place: Affine
 function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[], range: Range, uses: UseChecker, outside: PaintOutside): void {
   if (root.nodeType !== Node.DOCUMENT_NODE && searchSmallTree(root as ShadowRoot, place, out, range, uses, outside)) return;
   const sink = sinkInto(out, place);
+  // A document's queries that walk every element are kept from one search to the next while its elements stay the same.
+  const index = root.nodeType === Node.DOCUMENT_NODE ? documentIndex(root as Document) : null;
   // Every element that matches a mask selector, each once (an element may match several).
   const masks = new Set<Element>();
   for (const query of MASK_QUERIES) {
-    for (const el of matching(root, query)) if (query !== AUTOCOMPLETE || el.matches(MASK_SELECTOR)) masks.add(el);
+    for (const el of index ? index.matching(query) : matching(root, query)) if (query !== AUTOCOMPLETE || el.matches(MASK_SELECTOR)) masks.add(el);
   }
   boxMasks(masks, sink, range, outside);
   // Secret fields and <use>s that draw hidden content, wherever they are; each kind is found by a
@@ -187,11 +189,16 @@ function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[],
   }
   resourceRects(root, sink);
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
-  // Shadow hosts have no selector: every element is looked at, by a tree walker (a fraction of
-  // the cost of iterating querySelectorAll('*') over a long table).
-  const walker = (root.ownerDocument ?? (root as Document)).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
-  for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
-    if (el.shadowRoot) searchRoot(el.shadowRoot, place, out, range, uses, outside);
+  // Shadow hosts have no selector: in a shadow root every element is looked at, by a tree walker
+  // (a fraction of the cost of iterating querySelectorAll('*') over a long table); in a document,
+  // every element that may be one (see DocumentIndex.hosts).
+  if (index) {
+    for (const el of index.hosts()) if (el.shadowRoot) searchRoot(el.shadowRoot, place, out, range, uses, outside);
+  } else {
+    const walker = (root.ownerDocument ?? (root as Document)).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+    for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
+      if (el.shadowRoot) searchRoot(el.shadowRoot, place, out, range, uses, outside);
+    }
   }
   for (const el of matching(root, 'iframe')) searchFrameOf(el as HTMLIFrameElement, place, out, uses, outside);
 }
@@ -213,6 +220,94 @@ export function matching(root: Document | ShadowRoot | Element, query: string): 
     if (CLASS_NAME.test(query)) return (root as Document).getElementsByClassName(query.slice(1));
   }
   return root.querySelectorAll(query);
+}
+
+/** Attributes whose change can change what a document's {@link MASK_QUERIES} that no live collection answers select. */
+const QUERIED_ATTRIBUTES = new Set(['data-upscope-masked', 'type', 'data-openreplay-masked', 'autocomplete']);
+/**
+ * Elements that may have a shadow root: `attachShadow` (and a declarative shadow root) is allowed
+ * on these and on custom element names (with a hyphen) only.
+ */
+const SHADOW_HOST_TAGS = new Set(['article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'main', 'nav', 'p', 'section', 'span']);
+/** An index left unused this long stops watching its document at its next mutation (and is made again if used). */
+const INDEX_IDLE_MS = 10_000;
+
+/**
+ * What a document's search reads by walking every element, kept while no element is added to or
+ * removed from the document and none of {@link QUERIED_ATTRIBUTES} changes: the elements each
+ * attribute query selects, and the elements that may be shadow hosts. A long table whose counter
+ * or cell text changes keeps them, where each search would walk its 50 000 elements five times.
+ * A mutation observer tells; the records not yet delivered are taken at each search, so a change
+ * made in the same task as the search counts. Shadow roots are looked for afresh on every search
+ * (attaching one leaves no record), among every element that may hold one.
+ */
+class DocumentIndex {
+  private readonly observer: MutationObserver;
+  private stale = true;
+  private readonly queries = new Map<string, Element[]>();
+  private candidates: Element[] | null = null;
+  private lastUsed = performance.now();
+
+  constructor(private readonly doc: Document) {
+    const Observer = doc.defaultView?.MutationObserver ?? MutationObserver;
+    this.observer = new Observer((records) => {
+      if (records.some(changesIndex)) this.stale = true;
+      if (performance.now() - this.lastUsed > INDEX_IDLE_MS) {
+        this.observer.disconnect();
+        if (indexes.get(doc) === this) indexes.delete(doc);
+      }
+    });
+    this.observer.observe(doc, { subtree: true, childList: true, attributes: true });
+  }
+
+  /** Before a search: drops what a change since the last one may have made wrong. */
+  refresh(): void {
+    this.lastUsed = performance.now();
+    if (this.observer.takeRecords().some(changesIndex)) this.stale = true;
+    if (!this.stale) return;
+    this.stale = false;
+    this.queries.clear();
+    this.candidates = null;
+  }
+
+  /** What `query` selects in the document now (in document order). */
+  matching(query: string): Iterable<Element> {
+    if (TAG_NAME.test(query) || CLASS_NAME.test(query)) return matching(this.doc, query);
+    let found = this.queries.get(query);
+    if (!found) this.queries.set(query, (found = [...this.doc.querySelectorAll(query)]));
+    return found;
+  }
+
+  /** Every element of the document that may have a shadow root, in document order. */
+  hosts(): readonly Element[] {
+    if (!this.candidates) {
+      const out: Element[] = [];
+      const walker = this.doc.createTreeWalker(this.doc, NodeFilter.SHOW_ELEMENT);
+      for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
+        if (SHADOW_HOST_TAGS.has(el.localName) || el.localName.includes('-')) out.push(el);
+      }
+      this.candidates = out;
+    }
+    return this.candidates;
+  }
+}
+
+/** Whether a mutation may change what a {@link DocumentIndex} holds: an element added or removed, or a queried attribute changed. */
+function changesIndex(record: MutationRecord): boolean {
+  if (record.type === 'attributes') return QUERIED_ATTRIBUTES.has(record.attributeName?.toLowerCase() ?? '');
+  if (record.type !== 'childList') return false;
+  for (const nodes of [record.addedNodes, record.removedNodes]) for (const n of nodes) if (n.nodeType === Node.ELEMENT_NODE) return true;
+  return false;
+}
+
+const indexes = new WeakMap<Document, DocumentIndex>();
+
+/** `doc`'s index, made when first needed, refreshed for a search. */
+function documentIndex(doc: Document): DocumentIndex {
+  let index = indexes.get(doc);
+  if (!index) indexes.set(doc, (index = new DocumentIndex(doc)));
+  index.refresh();
+  return index;
 }
 
 /** Searches a same-origin `<iframe>`'s document (see {@link searchFrame}); nothing across origins. */

@@ -179,6 +179,19 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-cell');
     });
 
+    // 400 rows: culled to those on screen, whose clones the region's plan finds through the table's clone (see clonedChildren in draw-region.ts).
+    for (const rows of [60, 400]) it(`${rows} rows, a change below rows away from it: those rows are drawn as one box of their height, the changed row where it is`, async () => {
+      // Rows 0-7 are on screen above row 14 and away from its region: drawn as one childless row,
+      // which must be as tall as they are, or row 14 is drawn higher than the page has it.
+      const { root, run: r } = await ready(table(rows));
+      const { stats, regions } = await regionsDrawn(r, () => void cell(root, 14, 'who').appendData('x'));
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      expect(regions.length, 'regions drawn').to.be.greaterThan(0);
+      // About 30 rows are on screen; those near the region (its ink margin and one more) keep their cells.
+      for (const markup of regions) expect(markup.split('<td').length - 1, 'cells drawn in the region').to.be.lessThan(20 * 4);
+      await expectSameAsWholeClone(r, `table-rows-away-${rows}`);
+    });
+
     it('a long table: a cell that widens its column moves every row on screen, as a whole clone draws them', async () => {
       const { root, run: r } = await ready(table(400));
       await afterStats(r, () => void cell(root, 2, 'n').appendData('x'));
