@@ -275,6 +275,49 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'shadow-away');
   });
 
+  it('a change in a component\'s slotted title is cloned alone in its slot: drawn as its own region, as a whole clone draws it, a masked slot\'s content black', async () => {
+    if (!customElements.get('kept-card')) {
+      customElements.define('kept-card', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>
+              :host { display: block; width: 420px; border: 3px solid rgb(0, 120, 0); padding: 6px; }
+              h3 { margin: 0 0 6px; font: bold 22px/1.3 serif; color: rgb(200, 0, 0); }
+              .far { height: 120px; background: linear-gradient(rgb(240, 240, 255), rgb(200, 220, 255)); }
+              p { margin: 6px 0; font-style: italic; }
+              .secret { padding: 4px; border: 1px solid rgb(90, 90, 90); }
+            </style>
+            <h3><slot name="title"></slot></h3><div class="far"></div><p><slot></slot></p>
+            <div class="no-upscope secret"><slot name="secret"></slot></div><p>Below the secret.</p>`;
+        }
+      });
+    }
+    // The title's own colour is the host's, not its slot's (red, from the <h3>): cloned alone, its
+    // inherited values must be told against the slot's, as a whole clone tells them.
+    const css = `${CSS} #title { color: rgb(0, 0, 0); }`;
+    const html = `<kept-card id="card"><span slot="title" id="title">A title that changes</span>Body text of the card.<span slot="secret" id="secret" style="color: ${SECRET}">4242 4242</span></kept-card><p>After the card.</p>`;
+    const { root, run: first } = await ready(html, css);
+    const r = await restart(first);
+    const card = root.querySelector('#card')!.getBoundingClientRect();
+    const stats = await afterStats(r, () => void (root.querySelector('#title')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    const region = stats.at(-1)!.region;
+    expect(region, 'a region drawn').not.to.equal(null);
+    // The title's box with the ink margin: not the card's.
+    expect(region!.height, 'region height').to.be.lessThan(card.height);
+    await expectSameAsWholeClone(r, 'slotted-title');
+    // Text slotted into a masked slot changes: black in the patched frame too.
+    const secret = await afterStats(r, () => void (root.querySelector('#secret')!.firstChild as Text).appendData(' 4242'));
+    expect(how(secret.map((s) => s.clone)), 'cloned').to.deep.equal(secret.map(() => 'patched'));
+    expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'secret pixels').to.equal(0);
+    expect(boxOf(root.querySelector('#secret')!).width, 'the secret is on screen').to.be.greaterThan(0);
+    // The title wraps onto a second line: the shadow tree's boxes below it move down.
+    const wrapped = await afterStats(r, () => void (root.querySelector('#title')!.firstChild as Text).appendData(' and grows onto a second line'));
+    expect(how(wrapped.map((s) => s.clone)), 'cloned').to.deep.equal(wrapped.map(() => 'patched'));
+    expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'secret pixels').to.equal(0);
+    await expectSameAsWholeClone(r, 'slotted-title-wrapped');
+  });
+
   // Three changes no signal names well (red team): each frame after them must still be right.
   it('a value a script sets (no event fires), with a change elsewhere', async () => {
     const { root, run: r } = await ready();
