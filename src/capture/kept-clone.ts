@@ -182,8 +182,9 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     // is cloned again alone, in its slot's wrapper (its box is checked up the flat tree, see
     // growToStableBox); one no slot draws is not drawn, and its host is cloned again.
     while (el.parentElement?.shadowRoot && !el.assignedSlot) el = el.parentElement;
-    // A shadow tree whose rules select on its host's light content (`:host(:has(…))`) may restyle
-    // itself by the change: the host is cloned again, with all it draws.
+    // A shadow tree whose rules select on its host's light content (`:host(:has(…))`, which CSS
+    // Scoping allows though this Chromium matches it on nothing) could restyle itself by the
+    // change: the host is cloned again, with all it draws.
     el = outermostHostSelectingOn(el);
     // SVG content is cloned with its <svg>, whose clone the library treats apart.
     if (el instanceof SVGElement) el = outermostSvg(el);
