@@ -15,7 +15,7 @@
  * read the kept clone by the same rules, and what one step leaves out the other must put back.
  */
 import { canCloneEmpty, flatParent, placedByBaseline } from './find-offscreen.js';
-import type { KeptClone } from './kept-clone.js';
+import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
 
@@ -56,24 +56,27 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
   let right = -Infinity;
   let bottom = -Infinity;
   for (const { original, old, clone, resized } of patched) {
-    const box = resized ? original.parentElement : original;
-    if (!box) return null;
+    // The box it is laid out in is its flat-tree parent's (a slotted root's is its slot's, past the slot).
+    const boxes = resized ? [boxParent(original), original] : [original];
     for (const el of [old, clone]) if (el.matches(DISPLACED) || el.querySelector(DISPLACED)) return null;
-    const r = box.getBoundingClientRect();
-    left = Math.min(left, r.left);
-    top = Math.min(top, r.top);
-    right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth));
-    bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight));
-    // What paints outside the box (a relatively placed child, a negative margin) widens the region.
-    const inside = box.getElementsByTagName('*');
-    if (inside.length > MAX_INSIDE) return null;
-    for (const el of inside) {
-      const c = el.getBoundingClientRect();
-      if (c.width === 0 && c.height === 0) continue;
-      left = Math.min(left, c.left);
-      top = Math.min(top, c.top);
-      right = Math.max(right, c.right);
-      bottom = Math.max(bottom, c.bottom);
+    for (const box of boxes) {
+      if (!box) return null;
+      const r = box.getBoundingClientRect();
+      left = Math.min(left, r.left);
+      top = Math.min(top, r.top);
+      right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth));
+      bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight));
+      // What paints outside the box (a relatively placed child, a negative margin) widens the region.
+      const inside = box.getElementsByTagName('*');
+      if (inside.length > MAX_INSIDE) return null;
+      for (const el of inside) {
+        const c = el.getBoundingClientRect();
+        if (c.width === 0 && c.height === 0) continue;
+        left = Math.min(left, c.left);
+        top = Math.min(top, c.top);
+        right = Math.max(right, c.right);
+        bottom = Math.max(bottom, c.bottom);
+      }
     }
   }
   left = Math.max(0, Math.floor(left - INK_MARGIN));

@@ -24,7 +24,8 @@ import { SLOT_WRAPPER } from './slot-wrappers.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
 import { findInnerRoots } from './secret-fields.js';
-import { flatParent } from './find-offscreen.js';
+import { containsComposed, flatParent } from './find-offscreen.js';
+import { flatChildren } from './margins.js';
 import { matching } from './find-masks.js';
 import type { Viewport } from './rasterize.js';
 
@@ -177,8 +178,14 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   const roots: Element[] = [];
   for (let el of [...changes.changed, ...besideBody, ...changedFields(kept, doc)]) {
     if (!el.isConnected || el.getRootNode() !== doc) continue;
-    // Light children of a shadow host are drawn where its shadow tree slots them: clone the host.
-    while (el.parentElement?.shadowRoot) el = el.parentElement;
+    // Light children of a shadow host are drawn where its shadow tree slots them: one a slot draws
+    // is cloned again alone, in its slot's wrapper (its box is checked up the flat tree, see
+    // growToStableBox); one no slot draws is not drawn, and its host is cloned again.
+    while (el.parentElement?.shadowRoot && !el.assignedSlot) el = el.parentElement;
+    // A shadow tree whose rules select on its host's light content (`:host(:has(…))`, which CSS
+    // Scoping allows though this Chromium matches it on nothing) could restyle itself by the
+    // change: the host is cloned again, with all it draws.
+    el = outermostHostSelectingOn(el);
     // SVG content is cloned with its <svg>, whose clone the library treats apart.
     if (el instanceof SVGElement) el = outermostSvg(el);
     // A select draws its selected option itself, and is masked whole when anything in it is (see
@@ -230,6 +237,36 @@ function keptWhereDrawn(kept: KeptClone, el: Element): boolean {
   return true;
 }
 
+/** The outermost shadow host above `el` whose shadow tree has `:has()` rules (see {@link shadowHasRelational}), else `el`. */
+function outermostHostSelectingOn(el: Element): Element {
+  let out = el;
+  for (let up = el.parentElement; up; up = up.parentElement) if (up.shadowRoot && shadowHasRelational(up.shadowRoot)) out = up;
+  return out;
+}
+
+/**
+ * Whether a rule of the shadow tree's style sheets has `:has(` (a sheet that cannot be read counts
+ * as having one). Read each time, not kept: a sheet's rules can change in place (insertRule,
+ * replaceSync) with no mutation to tell, and a component's sheet is short.
+ */
+function shadowHasRelational(root: ShadowRoot): boolean {
+  const relational = (rules: CSSRuleList): boolean => {
+    for (const rule of rules) {
+      if (rule instanceof CSSStyleRule && rule.selectorText.includes(':has(')) return true;
+      if ('cssRules' in rule && relational((rule as CSSGroupingRule).cssRules)) return true;
+    }
+    return false;
+  };
+  for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) {
+    try {
+      if (relational(sheet.cssRules)) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** `el`, or its outermost ancestor that is a shadow host (open: a closed root cannot be seen). */
 function outermostHostAbove(el: Element): Element {
   let out = el;
@@ -254,11 +291,15 @@ export interface Growth {
 /**
  * What must be cloned again for a change in `el`'s subtree to be drawn right, found by going up
  * from `el` while a parent's box (its used size, or the offsets a positioned box was given)
- * differs from what the kept clone wrote. A parent that only changed height (text that wrapped
- * onto one more line) keeps its clone with the new height; one that changed otherwise is cloned
- * again whole. A sibling whose box changed on the way (a flex item that shrank) is cloned again
- * too. Returns null when that reaches the body or a parent too long to check: the whole viewport
- * is cloned instead.
+ * differs from what the kept clone wrote. The climb follows the flat tree, as the clone is built:
+ * a slotted element's parent is its slot's box (the slot itself has no clone), a shadow tree's
+ * top boxes' parent is the host, and siblings are the children the clone holds beside it. A
+ * parent that only changed height (text that wrapped onto one more line) keeps its clone with
+ * the new height; one that changed otherwise is cloned again whole. A sibling whose box changed
+ * on the way (a flex item that shrank) is cloned again too. What would be cloned again inside a
+ * shadow tree is its outermost host instead (a subtree is cloned from the document's content).
+ * Returns null when that reaches the body or a parent too long to check: the whole viewport is
+ * cloned instead.
  */
 export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
   const doc = el.ownerDocument;
@@ -266,22 +307,44 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
   let root = el;
   const roots: Element[] = [];
   const heights = new Map<Element, string>();
+  /** Moves the root to `to` (or, inside a shadow tree, its outermost host); false when that must not be cloned alone. */
+  const growTo = (to: Element): boolean => {
+    const host = to.getRootNode() === doc ? to : outermostInDocument(to, doc);
+    if (!host || host === doc.body || host === doc.documentElement || whyWhole(kept, host)) return false;
+    root = host;
+    return true;
+  };
   for (let node = el; ; ) {
     // A table cell whose box changed other than in height changed its column, and so the same
     // cell of every other row (off the path up, and not its siblings): the table is cloned again.
     const table = columnMoved(kept, node, win);
     if (table) {
-      if (whyWhole(kept, table)) return null;
-      root = node = table;
+      if (!growTo(table)) return null;
+      node = root;
       continue;
     }
-    const parent = node.parentElement;
+    const parent = boxParent(node);
     if (!parent || parent === doc.documentElement) break;
-    if (parent.childElementCount > MAX_SIBLINGS) return null;
-    for (const sibling of parent.children) {
+    // Counted first without slots expanded: the browser's count, not a list of a long table's rows.
+    if ((parent.shadowRoot ?? parent).childElementCount > MAX_SIBLINGS) return null;
+    const siblings = flatChildren(parent).filter((n): n is Element => n.nodeType === Node.ELEMENT_NODE);
+    if (siblings.length > MAX_SIBLINGS) return null;
+    let grown = false;
+    for (const sibling of siblings) {
       if (sibling === node || kept.culled.has(sibling) || !boxMoved(kept, sibling, win)) continue;
-      if (whyWhole(kept, sibling)) return null;
-      roots.push(sibling);
+      if (sibling.getRootNode() === doc) {
+        if (whyWhole(kept, sibling)) return null;
+        roots.push(sibling);
+      } else {
+        // A sibling in a shadow tree: the host is cloned again, and the climb goes on from it.
+        if (!growTo(sibling)) return null;
+        grown = true;
+        break;
+      }
+    }
+    if (grown) {
+      node = root;
+      continue;
     }
     const moved = boxMoved(kept, parent, win);
     if (!moved) break;
@@ -289,15 +352,22 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
       // What is below moved up or down: content culled as off screen may have come into view.
       if (culledInView(kept)) return null;
       heights.set(parent, win.getComputedStyle(parent).height);
+      node = parent;
     } else {
-      if (parent === doc.body || whyWhole(kept, parent)) return null;
-      root = parent;
+      if (!growTo(parent)) return null;
+      node = root;
     }
-    node = parent;
   }
   roots.push(root);
-  for (const ancestor of heights.keys()) if (root.contains(ancestor)) heights.delete(ancestor);
-  return { roots: roots.filter((r) => r === root || !root.contains(r)), heights };
+  for (const ancestor of heights.keys()) if (containsComposed(root, ancestor)) heights.delete(ancestor);
+  return { roots: roots.filter((r) => r === root || !containsComposed(root, r)), heights };
+}
+
+/** The box `el` is laid out in, on the flat tree: its flat parent, past slots (which have no clone). */
+export function boxParent(el: Element): Element | null {
+  let up = flatParent(el);
+  while (up?.localName === 'slot') up = flatParent(up);
+  return up;
 }
 
 /**

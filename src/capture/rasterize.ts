@@ -11,7 +11,7 @@ import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
-import { canCloneEmpty, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
+import { canCloneEmpty, containsComposed, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { embeddedFamilies, RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
@@ -420,7 +420,8 @@ export class Rasterizer {
         context.node = original as HTMLElement;
         context.svgStyleElement = this.doc.createElement('style');
         this.beginClone(context, original, kept.cloneOf, maskAll, true);
-        this.styles?.enterSubtree(original, parent);
+        // A slotted root inherits from its slot, as in a whole clone (see filter).
+        this.styles?.enterSubtree(original, original.assignedSlot ?? parent);
         this.sliceStart = performance.now();
         let svg: SVGElement;
         let churned = false;
@@ -452,7 +453,7 @@ export class Rasterizer {
     for (const family of context.fontFamilies.keys()) if (!families.has(family) && this.fonts?.embeds(family)) return 'new text needs a web font';
     let moved = false;
     for (const [ancestor, height] of heights) {
-      if (distinct.some((root) => root.contains(ancestor))) continue;
+      if (distinct.some((root) => containsComposed(root, ancestor))) continue;
       kept.resize(ancestor, height);
       moved = true;
     }

@@ -288,6 +288,86 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'shadow-away');
   });
 
+  it('a change in a component\'s slotted title is cloned alone in its slot: drawn as its own region, as a whole clone draws it, a masked slot\'s content black', async () => {
+    if (!customElements.get('kept-card')) {
+      customElements.define('kept-card', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>
+              :host { display: block; width: 420px; border: 3px solid rgb(0, 120, 0); padding: 6px; }
+              h3 { margin: 0 0 6px; font: bold 22px/1.3 serif; color: rgb(200, 0, 0); }
+              .far { height: 120px; background: linear-gradient(rgb(240, 240, 255), rgb(200, 220, 255)); }
+              p { margin: 6px 0; font-style: italic; }
+              .secret { padding: 4px; border: 1px solid rgb(90, 90, 90); }
+            </style>
+            <h3><slot name="title"></slot></h3><div class="far"></div><p><slot></slot></p>
+            <div class="no-upscope secret"><slot name="secret"></slot></div><p>Below the secret.</p>`;
+        }
+      });
+    }
+    // The title's own colour is the host's, not its slot's (red, from the <h3>): cloned alone, its
+    // inherited values must be told against the slot's, as a whole clone tells them.
+    const css = `${CSS} #title { color: rgb(0, 0, 0); }`;
+    const html = `<kept-card id="card"><span slot="title" id="title">A title that changes</span>Body text of the card.<span slot="secret" id="secret" style="color: ${SECRET}">4242 4242</span></kept-card><p>After the card.</p>`;
+    const { root, run: first } = await ready(html, css);
+    let r = await restart(first);
+    const card = root.querySelector('#card')!.getBoundingClientRect();
+    const stats = await afterStats(r, () => void (root.querySelector('#title')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    const region = stats.at(-1)!.region;
+    expect(region, 'a region drawn').not.to.equal(null);
+    // The title's box with the ink margin: not the card's.
+    expect(region!.height, 'region height').to.be.lessThan(card.height);
+    await expectSameAsWholeClone(r, 'slotted-title');
+    // Text slotted into a masked slot changes: black in the patched frame too (each change onto a
+    // clone made whole just now: the periodic whole clone is a second after the first patch).
+    r = await restart(r);
+    const secret = await afterStats(r, () => void (root.querySelector('#secret')!.firstChild as Text).appendData(' 4242'));
+    expect(how(secret.map((s) => s.clone)), 'cloned').to.deep.equal(secret.map(() => 'patched'));
+    expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'secret pixels').to.equal(0);
+    expect(boxOf(root.querySelector('#secret')!).width, 'the secret is on screen').to.be.greaterThan(0);
+    // The title wraps onto a second line: the shadow tree's boxes below it move down.
+    r = await restart(r);
+    const wrapped = await afterStats(r, () => void (root.querySelector('#title')!.firstChild as Text).appendData(' and grows onto a second line'));
+    expect(how(wrapped.map((s) => s.clone)), 'cloned').to.deep.equal(wrapped.map(() => 'patched'));
+    expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'secret pixels').to.equal(0);
+    await expectSameAsWholeClone(r, 'slotted-title-wrapped');
+  });
+
+  it('content slotted into a component that is itself slotted into another changes as a whole clone draws it', async () => {
+    if (!customElements.get('kept-box')) {
+      customElements.define('kept-box', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>
+              :host { display: block; padding: 4px; border: 2px dashed rgb(0, 0, 160); }
+              slot { color: rgb(160, 0, 160); font-weight: bold; }
+            </style><div>Box top</div><slot></slot><div>Box bottom</div>`;
+        }
+      });
+      customElements.define('kept-frame', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>
+              :host { display: block; width: 420px; padding: 6px; border: 3px solid rgb(0, 120, 0); }
+              h4 { margin: 0 0 4px; color: rgb(200, 0, 0); font-style: italic; }
+            </style><h4><slot name="title"></slot></h4><section><slot></slot></section><div style="height: 60px; background: rgb(230, 230, 255)"></div>`;
+        }
+      });
+    }
+    const css = `${CSS} #plain { color: rgb(0, 0, 0); }`;
+    const html = `<kept-frame><span slot="title" id="plain">A plain title</span><kept-box><span id="nested">Text in the nested box</span></kept-box></kept-frame>`;
+    const { root, run: first } = await ready(html, css);
+    let r = first;
+    for (const [id, text] of [['plain', ' grown'], ['nested', '?'], ['nested', ' that wraps onto a second line in the nested box, and more'], ['plain', ' and wraps onto a second line too, as it grows longer']]) {
+      // Each change onto a clone made whole just now: the periodic whole clone is a second after the first patch.
+      r = await restart(r);
+      const stats = await afterStats(r, () => void (root.querySelector(`#${id}`)!.firstChild as Text).appendData(text));
+      expect(how(stats.map((s) => s.clone)), `cloned (${id})`).to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(r, `nested-${id}`);
+    }
+  });
+
   // Three changes no signal names well (red team): each frame after them must still be right.
   it('a value a script sets (no event fires), with a change elsewhere', async () => {
     const { root, run: r } = await ready();
