@@ -146,15 +146,24 @@ export class RegionReads {
     if (ok === undefined) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const leaf = !clone.firstChild;
-      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !clone.querySelector(SVG_REFERABLE);
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !holdsReferable(clone);
       this.emptiable.set(el, ok);
     }
     return ok;
   }
 }
 
-/** SVG elements other elements may draw by reference (`<use href="#id">`, `fill: url(#id)`): what holds one is never emptied. */
-const SVG_REFERABLE = 'svg[id], svg [id]';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * Whether `clone` holds an SVG element other elements may draw by reference (`<use href="#id">`,
+ * `fill: url(#id)`): what holds one is never emptied. Only the page's SVG inside `clone` counts:
+ * every clone sits in the kept clone's own root `<svg>`, so a plain `svg [id]` would match any
+ * element with an id (a form field) and keep every box holding one from being emptied.
+ */
+function holdsReferable(clone: Element): boolean {
+  return clone.namespaceURI === SVG_NS ? clone.querySelector('[id]') !== null : clone.querySelector(':scope svg[id], :scope svg [id]') !== null;
+}
 /** Elements whose look is not drawn from their children: kept as they are (their pictures left out) when away from a region. */
 const REPLACED = new Set(['img', 'picture', 'video', 'audio', 'canvas', 'svg', 'math', 'iframe', 'object', 'embed', 'input', 'textarea', 'select', 'button', 'meter', 'progress', 'hr', 'br', 'wbr']);
 

@@ -230,6 +230,28 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'after-left-out');
   });
 
+  it('boxes away from the change that hold a field with an id are emptied; one holding an SVG gradient drawn by reference is kept', async () => {
+    // Every clone sits in the kept clone's own <svg>: a box holding any element with an id (a
+    // form field) once counted as holding an SVG resource, and was drawn whole in every region.
+    const html = `<div style="display: flow-root">
+        <div id="far" style="width: 320px; padding: 6px; border: 2px solid rgb(0, 90, 0)"><input id="far-field" value="A far field's value"></div>
+        <div id="sprites" style="width: 40px; height: 30px"><svg width="30" height="30"><defs><linearGradient id="kept-grad"><stop offset="0" stop-color="rgb(255, 0, 0)"/><stop offset="1" stop-color="rgb(0, 0, 255)"/></linearGradient></defs><rect width="30" height="30" fill="url(#kept-grad)"/></svg></div>
+        <div style="height: 260px"></div>
+        <p id="near" style="margin: 0">Near the change</p>
+        <svg width="240" height="40"><rect width="240" height="40" fill="url(#kept-grad)"/></svg>
+      </div>`;
+    const { root, run: r } = await ready(html);
+    const { stats, regions } = await regionsDrawn(r, () => void (root.querySelector('#near')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(regions.length, 'regions drawn').to.be.greaterThan(0);
+    for (const markup of regions) {
+      expect(markup, 'the changed text').to.include('Near the change!');
+      expect(markup, 'the far box with a field, emptied').not.to.include('far-field');
+      expect(markup, 'the gradient the change\'s neighbour is filled with').to.include('id="kept-grad"');
+    }
+    await expectSameAsWholeClone(r, 'referable-away');
+  });
+
   it('a change slotted in a shadow-DOM component: the shadow tree\'s boxes away from it are emptied, a secret among them stays black', async () => {
     if (!customElements.get('kept-panel')) {
       customElements.define('kept-panel', class extends HTMLElement {
