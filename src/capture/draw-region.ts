@@ -10,6 +10,7 @@
  * When the region cannot be told safely (an ancestor changed height, so what is below it moved;
  * positioned or transformed content in or beside the change) the whole frame is drawn.
  */
+import { isLoneField } from './change-log.js';
 import { canCloneEmpty, flatParent, placedByBaseline } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
@@ -56,30 +57,88 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
     if (!box) return null;
     for (const el of [old, clone]) if (el.matches(DISPLACED) || el.querySelector(DISPLACED)) return null;
     const r = box.getBoundingClientRect();
-    left = Math.min(left, r.left);
-    top = Math.min(top, r.top);
-    right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth));
-    bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight));
+    // A text field alone, still the same size, paints inside its box but for its own ink, before and after.
+    const ink = !resized && isLoneField(original) ? fieldInk(old, clone) : INK_MARGIN;
+    left = Math.min(left, r.left - ink);
+    top = Math.min(top, r.top - ink);
+    right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth) + ink);
+    bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight) + ink);
+    if (ink < INK_MARGIN) continue;
     // What paints outside the box (a relatively placed child, a negative margin) widens the region.
     const inside = box.getElementsByTagName('*');
     if (inside.length > MAX_INSIDE) return null;
     for (const el of inside) {
       const c = el.getBoundingClientRect();
       if (c.width === 0 && c.height === 0) continue;
-      left = Math.min(left, c.left);
-      top = Math.min(top, c.top);
-      right = Math.max(right, c.right);
-      bottom = Math.max(bottom, c.bottom);
+      left = Math.min(left, c.left - INK_MARGIN);
+      top = Math.min(top, c.top - INK_MARGIN);
+      right = Math.max(right, c.right + INK_MARGIN);
+      bottom = Math.max(bottom, c.bottom + INK_MARGIN);
     }
   }
-  left = Math.max(0, Math.floor(left - INK_MARGIN));
-  top = Math.max(0, Math.floor(top - INK_MARGIN));
-  right = Math.min(viewport.width, Math.ceil(right + INK_MARGIN));
-  bottom = Math.min(viewport.height, Math.ceil(bottom + INK_MARGIN));
+  left = Math.max(0, Math.floor(left));
+  top = Math.max(0, Math.floor(top));
+  right = Math.min(viewport.width, Math.ceil(right));
+  bottom = Math.min(viewport.height, Math.ceil(bottom));
   if (right <= left || bottom <= top) return null;
   // Not worth it past half the viewport: the pruning would save little.
   if ((right - left) * (bottom - top) > (viewport.width * viewport.height) / 2) return null;
   return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/** Around a text field's ink: anti-aliasing, and the focus ring Chromium draws for `outline-style: auto` a little outside the outline. */
+const FIELD_INK_BASE = 4;
+
+/**
+ * How far, in CSS px, the clones `old` and `clone` of a text field (no children, its text clipped
+ * to its box) paint outside its box: their outlines and shadows, as their inline styles (the
+ * clone's copy of the computed style) give them. Anything whose reach those do not tell (filters,
+ * reflections, border images, pseudo-element rules) or any child: {@link INK_MARGIN}.
+ */
+function fieldInk(old: Element, clone: Element): number {
+  let ink = FIELD_INK_BASE;
+  for (const el of [old, clone]) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!style || el.firstElementChild || GENERATED.test(el.getAttribute('class') ?? '')) return INK_MARGIN;
+    for (const name of ['filter', '-webkit-filter', '-webkit-box-reflect', 'border-image-source', 'backdrop-filter']) {
+      const value = style.getPropertyValue(name);
+      if (value && value !== 'none') return INK_MARGIN;
+    }
+    const outline = style.getPropertyValue('outline-style');
+    if (outline && outline !== 'none') ink = Math.max(ink, FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
+    for (const name of ['box-shadow', 'text-shadow']) {
+      const reach = shadowReach(style.getPropertyValue(name));
+      if (reach === null) return INK_MARGIN;
+      ink = Math.max(ink, FIELD_INK_BASE + reach);
+    }
+  }
+  return Math.min(ink, INK_MARGIN);
+}
+
+/** A length in px; 0 when empty; any other unit or keyword counts as {@link INK_MARGIN}. */
+function px(value: string): number {
+  if (!value) return 0;
+  const n = parseFloat(value);
+  if (Number.isFinite(n) && /^-?[\d.]+(e-?\d+)?px$/.test(value.trim())) return Math.abs(n);
+  return value.trim() === '0' ? 0 : INK_MARGIN;
+}
+
+/**
+ * How far a `box-shadow` or `text-shadow` list reaches out of its box, in px: for each outer
+ * shadow its offset, blur and spread; null when a length is not in px (the clone copies computed
+ * values, so they are).
+ */
+function shadowReach(value: string): number | null {
+  if (!value || value === 'none') return 0;
+  let reach = 0;
+  for (const shadow of value.split(/,(?![^(]*\))/)) {
+    if (/\binset\b/.test(shadow)) continue;
+    const lengths = shadow.replace(/[a-z-]+\([^)]*\)/gi, ' ').match(/-?[\d.]+[a-z%]*/gi) ?? [];
+    if (lengths.some((l) => !/^-?[\d.]+(px)?$/.test(l))) return null;
+    const [x = 0, y = 0, blur = 0, spread = 0] = lengths.map(parseFloat);
+    reach = Math.max(reach, Math.max(Math.abs(x), Math.abs(y)) + Math.abs(blur) + Math.max(0, spread));
+  }
+  return reach;
 }
 
 /**

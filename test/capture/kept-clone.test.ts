@@ -358,6 +358,57 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r);
   });
 
+  describe('a text field typed in', () => {
+    // No sibling combinators: a field typed in is cloned alone, and only its box and its own ink drawn.
+    const css = `
+      html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+      .row { display: flex; gap: 10px; padding: 16px; background: rgb(235, 240, 250); }
+      label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
+      input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; }
+      #glow:placeholder-shown { box-shadow: 0 0 0 24px rgb(255, 0, 0); }
+    `;
+    const html = `<div class="row"><label>Name<input id="typed" value="Grace"></label><label>Note<input id="glow" placeholder="empty"></label></div>
+      <p style="margin: 40px 16px">Text below the fields.</p>`;
+
+    async function typeInto(r: Run, field: HTMLInputElement): Promise<FrameStats[]> {
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+      await settle(r.host);
+      return afterStats(r, () => sendKeys({ type: 'x' }));
+    }
+
+    it('draws only the field and its focus ring, as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(html, css);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      const stats = await typeInto(r, field);
+      expect(field.value).to.equal('Gracex');
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      const box = field.getBoundingClientRect();
+      for (const s of stats) {
+        expect(s.region, 'a region drawn').to.not.equal(null);
+        expect(s.region!.width <= box.width + 24 && s.region!.height <= box.height + 24, `the field's box and ink only: ${JSON.stringify(s.region)} for ${box.width}x${box.height}`).to.equal(true);
+      }
+      await expectSameAsWholeClone(r, 'field-alone');
+    });
+
+    it('a shadow the field drew before the character (:placeholder-shown) is drawn away', async () => {
+      const { root, run: r } = await ready(html, css);
+      const field = root.querySelector<HTMLInputElement>('#glow')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('x');
+      await expectSameAsWholeClone(r, 'field-old-shadow');
+    });
+
+    it('a sibling a rule ties to the field (:placeholder-shown + .hint) is drawn restyled', async () => {
+      const { root, run: r } = await ready(`<div class="row"><label>Note<input id="hinted" placeholder="empty"><span class="hint">Type a note</span></label></div>`,
+        `${css} .hint { font-size: 14px; color: rgb(120, 120, 120); } #hinted:placeholder-shown + .hint { color: rgb(200, 0, 0); font-weight: bold; background: rgb(255, 230, 0); }`);
+      const field = root.querySelector<HTMLInputElement>('#hinted')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('x');
+      await expectSameAsWholeClone(r, 'field-sibling');
+    });
+  });
+
   it('focus moving to a field and away is patched, its focus ring drawn as a whole clone draws it', async () => {
     const { root, run: r } = await ready(HTML, `${CSS} input:focus { outline: 3px solid rgb(0, 160, 0); background: rgb(255, 255, 200); }`);
     const field = root.querySelector<HTMLInputElement>('#field')!;
