@@ -9,6 +9,10 @@
  *
  * When the region cannot be told safely (an ancestor changed height, so what is below it moved;
  * positioned or transformed content in or beside the change) the whole frame is drawn.
+ *
+ * Over 350 lines: how far the region reaches (boxes and ink), what may be emptied away from it,
+ * and how the emptied markup is made are one set of rules about what the drawing may leave out,
+ * best read together.
  */
 import { isLoneField } from './change-log.js';
 import { canCloneEmpty, flatParent, placedByBaseline } from './find-offscreen.js';
