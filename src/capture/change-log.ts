@@ -31,6 +31,24 @@ export interface Changes {
   changed: Set<Element>;
   besideBody?: Set<Element>;
   focusMoved?: boolean;
+  /**
+   * Fields the visitor typed in or changed (an `input` or `change` event on a {@link isLoneField}):
+   * cloned again alone, or with their siblings when the page's rules select on siblings (see
+   * planChanges in kept-clone.ts).
+   */
+  fields?: Set<Element>;
+}
+
+/** Input types whose value is drawn inside their own box (text clipped to it), with no state a checkbox's stand-in needs. */
+const LONE_TYPES = new Set(['text', 'email', 'search', 'tel', 'url', 'password', 'number']);
+
+/**
+ * Whether a change of `el`'s value restyles only `el` (and, through sibling combinators, its
+ * siblings): a text-like `<input>`. Its value and the pseudo-classes it sets (`:placeholder-shown`,
+ * `:valid`) are its own; it has no children, and its text is drawn inside its box.
+ */
+export function isLoneField(el: Element): el is HTMLInputElement {
+  return el.localName === 'input' && el.namespaceURI === 'http://www.w3.org/1999/xhtml' && LONE_TYPES.has((el as HTMLInputElement).type);
 }
 
 /** Events after which what changed is the target's own look (and its siblings', which a selector may tie to it). */
@@ -47,6 +65,7 @@ export class ChangeLog {
   private full: string | null = null;
   private changed = new Set<Element>();
   private besideBody = new Set<Element>();
+  private fields = new Set<Element>();
   private focusMoved = false;
   private signalled = false;
   private records = 0;
@@ -111,7 +130,10 @@ export class ChangeLog {
       if (target instanceof Element && target !== this.doc.scrollingElement) return this.add(target);
       return this.fullClone('the window scrolled');
     }
-    if (TARGET_EVENTS.has(e.type) && target instanceof Element && target.getRootNode() === this.doc) return this.note(target, 'attributes');
+    if (TARGET_EVENTS.has(e.type) && target instanceof Element && target.getRootNode() === this.doc) {
+      if (e.type !== 'load' && isLoneField(target) && target.parentElement !== this.doc.body) return this.addField(target);
+      return this.note(target, 'attributes');
+    }
     this.fullClone(`a ${e.type} event`);
   }
 
@@ -120,6 +142,7 @@ export class ChangeLog {
     this.full ??= reason;
     this.changed.clear();
     this.besideBody.clear();
+    this.fields.clear();
   }
 
   /** This frame's changes; the log starts over. */
@@ -130,10 +153,12 @@ export class ChangeLog {
       changed: this.changed,
       besideBody: this.besideBody,
       focusMoved: this.focusMoved,
+      fields: this.fields,
     };
     this.full = null;
     this.changed = new Set();
     this.besideBody = new Set();
+    this.fields = new Set();
     this.focusMoved = false;
     this.signalled = false;
     this.records = 0;
@@ -157,7 +182,7 @@ export class ChangeLog {
     if (!parent) return this.fullClone('the root changed');
     if (parent !== this.doc.body || this.doc.body.shadowRoot) return this.add(parent);
     this.besideBody.add(el);
-    if (this.changed.size + this.besideBody.size > MAX_CHANGED) this.fullClone('too many changed elements');
+    if (this.changed.size + this.besideBody.size + this.fields.size > MAX_CHANGED) this.fullClone('too many changed elements');
   }
 
   /**
@@ -203,7 +228,12 @@ export class ChangeLog {
   private add(el: Element): void {
     if (el === this.doc.documentElement || el === this.doc.body) return this.fullClone('the root or the body changed');
     this.changed.add(el);
-    if (this.changed.size + this.besideBody.size > MAX_CHANGED) this.fullClone('too many changed elements');
+    if (this.changed.size + this.besideBody.size + this.fields.size > MAX_CHANGED) this.fullClone('too many changed elements');
+  }
+
+  private addField(el: Element): void {
+    this.fields.add(el);
+    if (this.changed.size + this.besideBody.size + this.fields.size > MAX_CHANGED) this.fullClone('too many changed elements');
   }
 }
 

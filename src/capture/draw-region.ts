@@ -11,9 +11,11 @@
  * When the region cannot be told safely (an ancestor changed height, so what is below it moved;
  * positioned or transformed content in or beside the change) the whole frame is drawn.
  *
- * Over 350 lines: the plan (what is emptied, which rows run together) and the markup made from it
- * read the kept clone by the same rules, and what one step leaves out the other must put back.
+ * Over 350 lines: how far the region reaches (boxes and ink), what may be emptied away from it
+ * (which rows run together), and how the emptied markup is made are one set of rules about what
+ * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
+import { isLoneField } from './change-log.js';
 import { canCloneEmpty, flatParent, placedByBaseline } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
@@ -59,34 +61,92 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
     // The box it is laid out in is its flat-tree parent's (a slotted root's is its slot's, past the slot).
     const boxes = resized ? [boxParent(original), original] : [original];
     for (const el of [old, clone]) if (el.matches(DISPLACED) || el.querySelector(DISPLACED)) return null;
+    // A text field alone, still the same size, paints inside its box but for its own ink, before and after.
+    const ink = !resized && isLoneField(original) ? fieldInk(old, clone) : INK_MARGIN;
     for (const box of boxes) {
       if (!box) return null;
       const r = box.getBoundingClientRect();
-      left = Math.min(left, r.left);
-      top = Math.min(top, r.top);
-      right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth));
-      bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight));
+      left = Math.min(left, r.left - ink);
+      top = Math.min(top, r.top - ink);
+      right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth) + ink);
+      bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight) + ink);
+      if (ink < INK_MARGIN) continue;
       // What paints outside the box (a relatively placed child, a negative margin) widens the region.
       const inside = box.getElementsByTagName('*');
       if (inside.length > MAX_INSIDE) return null;
       for (const el of inside) {
         const c = el.getBoundingClientRect();
         if (c.width === 0 && c.height === 0) continue;
-        left = Math.min(left, c.left);
-        top = Math.min(top, c.top);
-        right = Math.max(right, c.right);
-        bottom = Math.max(bottom, c.bottom);
+        left = Math.min(left, c.left - INK_MARGIN);
+        top = Math.min(top, c.top - INK_MARGIN);
+        right = Math.max(right, c.right + INK_MARGIN);
+        bottom = Math.max(bottom, c.bottom + INK_MARGIN);
       }
     }
   }
-  left = Math.max(0, Math.floor(left - INK_MARGIN));
-  top = Math.max(0, Math.floor(top - INK_MARGIN));
-  right = Math.min(viewport.width, Math.ceil(right + INK_MARGIN));
-  bottom = Math.min(viewport.height, Math.ceil(bottom + INK_MARGIN));
+  left = Math.max(0, Math.floor(left));
+  top = Math.max(0, Math.floor(top));
+  right = Math.min(viewport.width, Math.ceil(right));
+  bottom = Math.min(viewport.height, Math.ceil(bottom));
   if (right <= left || bottom <= top) return null;
   // Not worth it past half the viewport: the pruning would save little.
   if ((right - left) * (bottom - top) > (viewport.width * viewport.height) / 2) return null;
   return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/** Around a text field's ink: anti-aliasing, and the focus ring Chromium draws for `outline-style: auto` a little outside the outline. */
+const FIELD_INK_BASE = 4;
+
+/**
+ * How far, in CSS px, the clones `old` and `clone` of a text field (no children, its text clipped
+ * to its box) paint outside its box: their outlines and shadows, as their inline styles (the
+ * clone's copy of the computed style) give them. Anything whose reach those do not tell (filters,
+ * reflections, border images, pseudo-element rules) or any child: {@link INK_MARGIN}.
+ */
+function fieldInk(old: Element, clone: Element): number {
+  let ink = FIELD_INK_BASE;
+  for (const el of [old, clone]) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!style || el.firstElementChild || GENERATED.test(el.getAttribute('class') ?? '')) return INK_MARGIN;
+    for (const name of ['filter', '-webkit-filter', '-webkit-box-reflect', 'border-image-source', 'backdrop-filter']) {
+      const value = style.getPropertyValue(name);
+      if (value && value !== 'none') return INK_MARGIN;
+    }
+    const outline = style.getPropertyValue('outline-style');
+    if (outline && outline !== 'none') ink = Math.max(ink, FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
+    for (const name of ['box-shadow', 'text-shadow']) {
+      const reach = shadowReach(style.getPropertyValue(name));
+      if (reach === null) return INK_MARGIN;
+      ink = Math.max(ink, FIELD_INK_BASE + reach);
+    }
+  }
+  return Math.min(ink, INK_MARGIN);
+}
+
+/** A length in px; 0 when empty; any other unit or keyword counts as {@link INK_MARGIN}. */
+function px(value: string): number {
+  if (!value) return 0;
+  const n = parseFloat(value);
+  if (Number.isFinite(n) && /^-?[\d.]+(e-?\d+)?px$/.test(value.trim())) return Math.abs(n);
+  return value.trim() === '0' ? 0 : INK_MARGIN;
+}
+
+/**
+ * How far a `box-shadow` or `text-shadow` list reaches out of its box, in px: for each outer
+ * shadow its offset, blur and spread; null when a length is not in px (the clone copies computed
+ * values, so they are).
+ */
+function shadowReach(value: string): number | null {
+  if (!value || value === 'none') return 0;
+  let reach = 0;
+  for (const shadow of value.split(/,(?![^(]*\))/)) {
+    if (/\binset\b/.test(shadow)) continue;
+    const lengths = shadow.replace(/[a-z-]+\([^)]*\)/gi, ' ').match(/-?[\d.]+[a-z%]*/gi) ?? [];
+    if (lengths.some((l) => !/^-?[\d.]+(px)?$/.test(l))) return null;
+    const [x = 0, y = 0, blur = 0, spread = 0] = lengths.map(parseFloat);
+    reach = Math.max(reach, Math.max(Math.abs(x), Math.abs(y)) + Math.abs(blur) + Math.max(0, spread));
+  }
+  return reach;
 }
 
 /**
@@ -157,15 +217,24 @@ export class RegionReads {
     if (ok === undefined) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const leaf = !clone.firstChild;
-      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !clone.querySelector(SVG_REFERABLE);
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !holdsReferable(clone);
       this.emptiable.set(el, ok);
     }
     return ok;
   }
 }
 
-/** SVG elements other elements may draw by reference (`<use href="#id">`, `fill: url(#id)`): what holds one is never emptied. */
-const SVG_REFERABLE = 'svg[id], svg [id]';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * Whether `clone` holds an SVG element other elements may draw by reference (`<use href="#id">`,
+ * `fill: url(#id)`): what holds one is never emptied. Only the page's SVG inside `clone` counts:
+ * every clone sits in the kept clone's own root `<svg>`, so a plain `svg [id]` would match any
+ * element with an id (a form field) and keep every box holding one from being emptied.
+ */
+function holdsReferable(clone: Element): boolean {
+  return clone.namespaceURI === SVG_NS ? clone.querySelector('[id]') !== null : clone.querySelector(':scope svg[id], :scope svg [id]') !== null;
+}
 /** Elements whose look is not drawn from their children: kept as they are (their pictures left out) when away from a region. */
 const REPLACED = new Set(['img', 'picture', 'video', 'audio', 'canvas', 'svg', 'math', 'iframe', 'object', 'embed', 'input', 'textarea', 'select', 'button', 'meter', 'progress', 'hr', 'br', 'wbr']);
 

@@ -21,7 +21,7 @@
  * of when to clone whole are one list best read together.
  */
 import { SLOT_WRAPPER } from './slot-wrappers.js';
-import { styleSheetsKey, type Changes } from './change-log.js';
+import { isLoneField, styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
 import { findInnerRoots } from './secret-fields.js';
 import { containsComposed, flatParent } from './find-offscreen.js';
@@ -176,7 +176,9 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (besideBody.size > 0 && kept.selectors.siblings) return { whole: 'the root or the body changed' };
   if (changes.focusMoved && kept.selectors.focusWithin) return { whole: 'focus moved, and the page has :focus-within rules' };
   const roots: Element[] = [];
-  for (let el of [...changes.changed, ...besideBody, ...changedFields(kept, doc)]) {
+  // A field typed in is cloned alone unless a rule may restyle its siblings by it (`:placeholder-shown + .hint`).
+  const fields = [...(changes.fields ?? [])].map((el) => (kept.selectors.siblings ? el.parentElement : el)).filter((el): el is Element => el !== null);
+  for (let el of [...changes.changed, ...besideBody, ...fields, ...changedFields(kept, doc)]) {
     if (!el.isConnected || el.getRootNode() !== doc) continue;
     // Light children of a shadow host are drawn where its shadow tree slots them: one a slot draws
     // is cloned again alone, in its slot's wrapper (its box is checked up the flat tree, see
@@ -488,7 +490,8 @@ function fieldStates(doc: Document | null, roots: Iterable<Document | ShadowRoot
 
 /**
  * What to clone again for fields whose value or checked state a script set since the last frame
- * (no event announces `el.value = …`): a light-DOM field's parent; for one in a shadow root the
+ * (no event announces `el.value = …`): a light-DOM field's parent (a text-like input alone when
+ * the page's rules select on no siblings); for one in a shadow root the
  * outermost shadow host, and for one in a frame's document the frame (a whole clone). The kept
  * states move on to now.
  */
@@ -498,7 +501,8 @@ function changedFields(kept: KeptClone, doc: Document): Element[] {
   for (const [el, state] of now) {
     if (kept.fields.get(el) === state) continue;
     const root = el.getRootNode();
-    const at = root === doc ? el.parentElement : outermostInDocument(el, doc);
+    // A text-like input alone when no rule selects on siblings (see planChanges); else with its siblings.
+    const at = root !== doc ? outermostInDocument(el, doc) : isLoneField(el) && !kept.selectors.siblings ? el : el.parentElement;
     if (at) out.push(at);
   }
   kept.fields = now;

@@ -243,6 +243,28 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'after-left-out');
   });
 
+  it('boxes away from the change that hold a field with an id are emptied; one holding an SVG gradient drawn by reference is kept', async () => {
+    // Every clone sits in the kept clone's own <svg>: a box holding any element with an id (a
+    // form field) once counted as holding an SVG resource, and was drawn whole in every region.
+    const html = `<div style="display: flow-root">
+        <div id="far" style="width: 320px; padding: 6px; border: 2px solid rgb(0, 90, 0)"><input id="far-field" value="A far field's value"></div>
+        <div id="sprites" style="width: 40px; height: 30px"><svg width="30" height="30"><defs><linearGradient id="kept-grad"><stop offset="0" stop-color="rgb(255, 0, 0)"/><stop offset="1" stop-color="rgb(0, 0, 255)"/></linearGradient></defs><rect width="30" height="30" fill="url(#kept-grad)"/></svg></div>
+        <div style="height: 260px"></div>
+        <p id="near" style="margin: 0">Near the change</p>
+        <svg width="240" height="40"><rect width="240" height="40" fill="url(#kept-grad)"/></svg>
+      </div>`;
+    const { root, run: r } = await ready(html);
+    const { stats, regions } = await regionsDrawn(r, () => void (root.querySelector('#near')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(regions.length, 'regions drawn').to.be.greaterThan(0);
+    for (const markup of regions) {
+      expect(markup, 'the changed text').to.include('Near the change!');
+      expect(markup, 'the far box with a field, emptied').not.to.include('far-field');
+      expect(markup, 'the gradient the change\'s neighbour is filled with').to.include('id="kept-grad"');
+    }
+    await expectSameAsWholeClone(r, 'referable-away');
+  });
+
   it('a change slotted in a shadow-DOM component: the shadow tree\'s boxes away from it are emptied, a secret among them stays black', async () => {
     if (!customElements.get('kept-panel')) {
       customElements.define('kept-panel', class extends HTMLElement {
@@ -427,6 +449,57 @@ describe('frames that clone only what changed', () => {
     const clones = await after(r, () => root.querySelector('#first')!.setAttribute('data-state', 'open'));
     expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
     await expectSameAsWholeClone(r);
+  });
+
+  describe('a text field typed in', () => {
+    // No sibling combinators: a field typed in is cloned alone, and only its box and its own ink drawn.
+    const css = `
+      html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+      .row { display: flex; gap: 10px; padding: 16px; background: rgb(235, 240, 250); }
+      label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
+      input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; }
+      #glow:placeholder-shown { box-shadow: 0 0 0 24px rgb(255, 0, 0); }
+    `;
+    const html = `<div class="row"><label>Name<input id="typed" value="Grace"></label><label>Note<input id="glow" placeholder="empty"></label></div>
+      <p style="margin: 40px 16px">Text below the fields.</p>`;
+
+    async function typeInto(r: Run, field: HTMLInputElement): Promise<FrameStats[]> {
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+      await settle(r.host);
+      return afterStats(r, () => sendKeys({ type: 'x' }));
+    }
+
+    it('draws only the field and its focus ring, as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(html, css);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      const stats = await typeInto(r, field);
+      expect(field.value).to.equal('Gracex');
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      const box = field.getBoundingClientRect();
+      for (const s of stats) {
+        expect(s.region, 'a region drawn').to.not.equal(null);
+        expect(s.region!.width <= box.width + 24 && s.region!.height <= box.height + 24, `the field's box and ink only: ${JSON.stringify(s.region)} for ${box.width}x${box.height}`).to.equal(true);
+      }
+      await expectSameAsWholeClone(r, 'field-alone');
+    });
+
+    it('a shadow the field drew before the character (:placeholder-shown) is drawn away', async () => {
+      const { root, run: r } = await ready(html, css);
+      const field = root.querySelector<HTMLInputElement>('#glow')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('x');
+      await expectSameAsWholeClone(r, 'field-old-shadow');
+    });
+
+    it('a sibling a rule ties to the field (:placeholder-shown + .hint) is drawn restyled', async () => {
+      const { root, run: r } = await ready(`<div class="row"><label>Note<input id="hinted" placeholder="empty"><span class="hint">Type a note</span></label></div>`,
+        `${css} .hint { font-size: 14px; color: rgb(120, 120, 120); } #hinted:placeholder-shown + .hint { color: rgb(200, 0, 0); font-weight: bold; background: rgb(255, 230, 0); }`);
+      const field = root.querySelector<HTMLInputElement>('#hinted')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('x');
+      await expectSameAsWholeClone(r, 'field-sibling');
+    });
   });
 
   it('focus moving to a field and away is patched, its focus ring drawn as a whole clone draws it', async () => {
