@@ -31,6 +31,12 @@ export interface Changes {
   changed: Set<Element>;
   besideBody?: Set<Element>;
   focusMoved?: boolean;
+  /**
+   * When the first change of the frame was signalled (performance.now()), null when none was: the
+   * periodic whole clone is judged at the change, not at the capture a busy page let run later
+   * (see MAX_PATCH_AGE_MS in kept-clone.ts).
+   */
+  since?: number | null;
 }
 
 /** Events after which what changed is the target's own look (and its siblings', which a selector may tie to it). */
@@ -49,6 +55,7 @@ export class ChangeLog {
   private besideBody = new Set<Element>();
   private focusMoved = false;
   private signalled = false;
+  private since: number | null = null;
   private records = 0;
   /** Gives the records the observer holds but has not delivered yet (set by watchPageChanges). */
   flush: (() => void) | null = null;
@@ -69,7 +76,7 @@ export class ChangeLog {
   constructor(private readonly doc: Document) {}
 
   noteMutations(records: readonly MutationRecord[]): void {
-    this.signalled = true;
+    this.signal();
     if (this.full) return;
     this.records += records.length;
     if (this.records > MAX_RECORDS) return this.fullClone('too many mutations');
@@ -96,7 +103,7 @@ export class ChangeLog {
   }
 
   noteEvent(e: Event): void {
-    this.signalled = true;
+    this.signal();
     if (this.full) return;
     if (e.type === 'selectionchange') return;
     // What the listeners of a dispatched press change shows as mutations.
@@ -130,14 +137,21 @@ export class ChangeLog {
       changed: this.changed,
       besideBody: this.besideBody,
       focusMoved: this.focusMoved,
+      since: this.since,
     };
     this.full = null;
     this.changed = new Set();
     this.besideBody = new Set();
     this.focusMoved = false;
     this.signalled = false;
+    this.since = null;
     this.records = 0;
     return changes;
+  }
+
+  private signal(): void {
+    this.signalled = true;
+    this.since ??= performance.now();
   }
 
   /**

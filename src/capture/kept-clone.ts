@@ -34,6 +34,10 @@ export const MAX_PATCHES = 50;
  * Milliseconds of patched frames (from the first) before a whole clone, however busy the page: what no signal
  * names (a box that moved content up into view without a resize of its own, ink that overflowed
  * up or left) is right again within this long, and a page that never goes idle still gets one.
+ * Judged when the frame's first change was signalled (Changes.since), not when its capture runs: a
+ * page whose own work on a change is slow (a long table laid out again, 0.4-0.7 s) would otherwise
+ * pass the window on that very change and clone whole what a patch draws. What is missed is then
+ * right again within this long plus the time the page took before the capture could run.
  */
 export const MAX_PATCH_AGE_MS = 1000;
 /**
@@ -157,7 +161,8 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (changes.full) return { whole: changes.full };
   if (!kept) return { whole: 'no clone kept' };
   const now = performance.now();
-  if (kept.patches >= MAX_PATCHES || now - (kept.patchedSince ?? Infinity) > MAX_PATCH_AGE_MS) return { whole: 'the periodic whole clone' };
+  const at = changes.since ?? now;
+  if (kept.patches >= MAX_PATCHES || at - (kept.patchedSince ?? Infinity) > MAX_PATCH_AGE_MS) return { whole: 'the periodic whole clone' };
   if (keyframe && now - kept.madeAt > MAX_KEYFRAME_BASE_AGE_MS) return { whole: 'a keyframe was asked for' };
   if (keyframe && kept.unwatched) return { whole: 'a keyframe, over content the change log may have missed' };
   const { doc, viewport } = page;

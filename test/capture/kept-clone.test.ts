@@ -193,6 +193,27 @@ describe('frames that clone only what changed', () => {
     });
   });
 
+  // The periodic whole clone is judged when the change was signalled: a page whose own work on a
+  // change takes long (a long table laid out again) would otherwise pass the window on that very
+  // change, every time, and clone whole what a patch draws.
+  it('a change the page takes over a second to lay out is patched, judged by when it was made', async () => {
+    const { root, run: r } = await ready();
+    const text = root.querySelector('#text')!.firstChild as Text;
+    // A first patched frame starts the window; the next change comes at once.
+    const frames = r.host.completeFrames().length;
+    text.appendData('!');
+    await r.host.waitForFrames(frames + 1);
+    const stats = await afterStats(r, async () => {
+      text.appendData('?');
+      // The change is signalled (the observer's microtask); then the page is busy for 1.2 s.
+      await Promise.resolve();
+      const end = performance.now() + 1200;
+      while (performance.now() < end);
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'slow-page');
+  });
+
   it('boxes away from the change, drawn without their paint, keep their place (margins, borders, padding)', async () => {
     // Stacked above the changed line, each far enough from it to be drawn as an empty box: the line sits where their margins put it.
     const far = (i: number) => `<div class="far" style="margin: ${8 + i * 6}px 0 ${i === 3 ? 90 : 4 + i * 3}px ${i * 10}px; padding: ${i * 3}px; border: ${i + 2}px dashed rgb(${i * 40}, 0, 120); width: 200px; height: 40px; background: rgb(250, ${200 - i * 30}, 180); box-shadow: 0 0 6px rgb(0, 0, 0); font: ${12 + i}px/1.2 serif">far ${i}</div>`;
