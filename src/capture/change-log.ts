@@ -37,6 +37,12 @@ export interface Changes {
    * planChanges in kept-clone.ts).
    */
   fields?: Set<Element>;
+  /**
+   * When the first change of the frame was signalled (performance.now()), null when none was: the
+   * periodic whole clone is judged at the change, not at the capture a busy page let run later
+   * (see MAX_PATCH_AGE_MS in kept-clone.ts).
+   */
+  since?: number | null;
 }
 
 /** Input types whose value is drawn inside their own box (text clipped to it), with no state a checkbox's stand-in needs. */
@@ -68,6 +74,7 @@ export class ChangeLog {
   private fields = new Set<Element>();
   private focusMoved = false;
   private signalled = false;
+  private since: number | null = null;
   private records = 0;
   /** Gives the records the observer holds but has not delivered yet (set by watchPageChanges). */
   flush: (() => void) | null = null;
@@ -88,7 +95,7 @@ export class ChangeLog {
   constructor(private readonly doc: Document) {}
 
   noteMutations(records: readonly MutationRecord[]): void {
-    this.signalled = true;
+    this.signal();
     if (this.full) return;
     this.records += records.length;
     if (this.records > MAX_RECORDS) return this.fullClone('too many mutations');
@@ -115,7 +122,7 @@ export class ChangeLog {
   }
 
   noteEvent(e: Event): void {
-    this.signalled = true;
+    this.signal();
     if (this.full) return;
     if (e.type === 'selectionchange') return;
     // What the listeners of a dispatched press change shows as mutations.
@@ -154,6 +161,7 @@ export class ChangeLog {
       besideBody: this.besideBody,
       focusMoved: this.focusMoved,
       fields: this.fields,
+      since: this.since,
     };
     this.full = null;
     this.changed = new Set();
@@ -161,8 +169,14 @@ export class ChangeLog {
     this.fields = new Set();
     this.focusMoved = false;
     this.signalled = false;
+    this.since = null;
     this.records = 0;
     return changes;
+  }
+
+  private signal(): void {
+    this.signalled = true;
+    this.since ??= performance.now();
   }
 
   /**

@@ -6,7 +6,9 @@
  * The clone writes every element's used width and height, so a subtree's old clone stays right
  * as long as its element's size and style did not change. When a change resizes its parent or a
  * sibling (text that wraps onto one more line, a flex item that grows), the subtree to clone grows
- * to the smallest ancestor whose size and whose children's sizes held ({@link growToStableBox}).
+ * to the smallest ancestor whose size and whose children's sizes held ({@link growToStableBox}). A
+ * cell that moved its table's columns is the exception: the table keeps its clone, given the new
+ * widths in place ({@link tableBoxUpdates}), when that is all that changed.
  *
  * {@link planChanges} decides, conservatively, when a frame must clone the whole viewport instead:
  * whatever the change log could not name, a scroll or resize of the window (culling and the root's
@@ -35,6 +37,10 @@ export const MAX_PATCHES = 50;
  * Milliseconds of patched frames (from the first) before a whole clone, however busy the page: what no signal
  * names (a box that moved content up into view without a resize of its own, ink that overflowed
  * up or left) is right again within this long, and a page that never goes idle still gets one.
+ * Judged when the frame's first change was signalled (Changes.since), not when its capture runs: a
+ * page whose own work on a change is slow (a long table laid out again, 0.4-0.7 s) would otherwise
+ * pass the window on that very change and clone whole what a patch draws. What is missed is then
+ * right again within this long plus the time the page took before the capture could run.
  */
 export const MAX_PATCH_AGE_MS = 1000;
 /**
@@ -158,7 +164,8 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (changes.full) return { whole: changes.full };
   if (!kept) return { whole: 'no clone kept' };
   const now = performance.now();
-  if (kept.patches >= MAX_PATCHES || now - (kept.patchedSince ?? Infinity) > MAX_PATCH_AGE_MS) return { whole: 'the periodic whole clone' };
+  const at = changes.since ?? now;
+  if (kept.patches >= MAX_PATCHES || at - (kept.patchedSince ?? Infinity) > MAX_PATCH_AGE_MS) return { whole: 'the periodic whole clone' };
   if (keyframe && now - kept.madeAt > MAX_KEYFRAME_BASE_AGE_MS) return { whole: 'a keyframe was asked for' };
   if (keyframe && kept.unwatched) return { whole: 'a keyframe, over content the change log may have missed' };
   const { doc, viewport } = page;
@@ -288,6 +295,15 @@ export interface Growth {
   roots: Element[];
   /** Ancestors that only grew or shrank in height: their clones get the new height. */
   heights: Map<Element, string>;
+  /** Tables whose columns moved, kept and given their new box values in place (see {@link tableBoxUpdates}). */
+  tables: Array<{ table: Element; updates: BoxUpdate[] }>;
+}
+
+/** A value written anew on a kept clone (see {@link tableBoxUpdates}). */
+export interface BoxUpdate {
+  clone: Element;
+  name: string;
+  value: string;
 }
 
 /**
@@ -309,6 +325,7 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
   let root = el;
   const roots: Element[] = [];
   const heights = new Map<Element, string>();
+  const tables: Growth['tables'] = [];
   /** Moves the root to `to` (or, inside a shadow tree, its outermost host); false when that must not be cloned alone. */
   const growTo = (to: Element): boolean => {
     const host = to.getRootNode() === doc ? to : outermostInDocument(to, doc);
@@ -318,9 +335,16 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
   };
   for (let node = el; ; ) {
     // A table cell whose box changed other than in height changed its column, and so the same
-    // cell of every other row (off the path up, and not its siblings): the table is cloned again.
+    // cell of every other row (off the path up, and not its siblings). The table's kept clone is
+    // given its new widths in place when that is all that changed; else the table is cloned again.
     const table = columnMoved(kept, node, win);
     if (table) {
+      const updates = tables.some((t) => t.table === table) ? [] : tableBoxUpdates(kept, table, win, kept.cloneIn(root));
+      if (updates) {
+        if (updates.length) tables.push({ table, updates });
+        node = table;
+        continue;
+      }
       if (!growTo(table)) return null;
       node = root;
       continue;
@@ -362,7 +386,7 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
   }
   roots.push(root);
   for (const ancestor of heights.keys()) if (containsComposed(root, ancestor)) heights.delete(ancestor);
-  return { roots: roots.filter((r) => r === root || !containsComposed(root, r)), heights };
+  return { roots: roots.filter((r) => r === root || !containsComposed(root, r)), heights, tables: tables.filter((t) => !containsComposed(root, t.table)) };
 }
 
 /** The box `el` is laid out in, on the flat tree: its flat parent, past slots (which have no clone). */
@@ -370,6 +394,84 @@ export function boxParent(el: Element): Element | null {
   let up = flatParent(el);
   while (up?.localName === 'slot') up = flatParent(up);
   return up;
+}
+
+/** Layout-resolved properties the clone writes (getComputedStyle answers used pixels) besides {@link BOX}: a percentage there follows the containing block's width. */
+const RESOLVED = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left'] as const;
+/** Properties whose written (resolved) values follow the box's own size: a box with one that changed size is not updated in place. */
+const SIZED_PAINT = ['transform', 'translate', 'rotate', 'scale', 'perspective'] as const;
+/** The classes the rasterizer names a clone's pseudo-element rules by (`__upN`, see rasterize.ts; `__upgN`, see generated-content.ts). */
+const PSEUDO_RULES = /(?:^|\s)__up/;
+
+/**
+ * When the columns of `table` moved (a cell widened its column: every row's cells in view moved
+ * and resized), what to write anew on its kept clone instead of cloning it again (tens of
+ * thousands of elements for a long table, most of them culled): the used widths and offsets of
+ * every kept clone inside it, off-screen stand-ins too (whose widths keep the clone's columns as
+ * the page's). Cells keep their content, which the clone lays out again in the new widths.
+ *
+ * Null (the table is cloned again, or the whole viewport) unless that is provably all that
+ * changed: every clone inside has its original in the table (no stand-in the clone made: a video,
+ * a scrolled box's spacer); no height of the table, a row group, a row or a cell changed (rows
+ * would have moved, off screen too, where the clone keeps no rows); nothing that resized draws a
+ * size-dependent transform or lays out a grid (used track sizes are written); no resized box has a
+ * percentage margin or padding (written as pixels of the old width) or pseudo-element rules. A box
+ * other than those of the table that only changed height (text that wraps once more in a narrower
+ * cell) gets its new height. `recloned`: the kept clone of the subtree the change clones again,
+ * left out. Rows of runs culled together are not cloned, so a change in their cells' heights that
+ * leaves the table's height as it was goes unseen until the periodic whole clone.
+ */
+export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, recloned: Element | null = null): BoxUpdate[] | null {
+  const tableClone = kept.cloneIn(table);
+  if (!tableClone || kept.culled.has(table)) return null;
+  const originalOf = new Map<Element, Element>();
+  for (const [original, clone] of kept.cloneOf) if (tableClone.contains(clone)) originalOf.set(clone, original);
+  const updates: BoxUpdate[] = [];
+  for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
+    // The changed subtree is cloned again: its old clone may hold what the page no longer has.
+    if (recloned?.contains(clone)) continue;
+    const original = originalOf.get(clone);
+    if (!original || kept.cloneOf.get(original) !== clone || !original.isConnected || !table.contains(original) || original.matches(WHOLE_ONLY)) return null;
+    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!style) return null;
+    const cs = win.getComputedStyle(original);
+    // An emptied stand-in keeps its width only: its height may be a run's (see find-offscreen.ts).
+    const culled = kept.culled.has(original);
+    // Offsets place positioned boxes only (and are read at a cost: resolved against the layout).
+    const positioned = cs.position !== 'static';
+    let resized = false;
+    for (const name of BOX) {
+      if (!positioned && name !== 'width' && name !== 'height') continue;
+      const written = style.getPropertyValue(name);
+      const was = written || (name === 'width' || name === 'height' ? null : 'auto');
+      const now = cs.getPropertyValue(name);
+      if (was === null || was === now || (culled && name === 'height')) continue;
+      if (name === 'height' && cs.display.startsWith('table')) return null;
+      if (culled && name !== 'width') return null;
+      if (name === 'width' || name === 'height') resized = true;
+      updates.push({ clone, name, value: now });
+    }
+    if (!resized) continue;
+    if (original instanceof SVGElement || cs.display.endsWith('grid') || SIZED_PAINT.some((name) => cs.getPropertyValue(name) !== 'none')) return null;
+    // Its ::before/::after (or marker) rules were written with the old box's values.
+    if (PSEUDO_RULES.test(clone.getAttribute('class') ?? '')) return null;
+    const specified = original.computedStyleMap?.();
+    if (!specified) return null;
+    for (const name of RESOLVED) {
+      const value = specified.get(name);
+      if (!(value instanceof CSSUnitValue) || value.unit === 'percent') return null;
+    }
+  }
+  return updates;
+}
+
+/** Writes `updates` (see {@link tableBoxUpdates}) on the clones still in the kept SVG (a subtree cloned again since has its own values). */
+export function applyBoxUpdates(kept: KeptClone, updates: readonly BoxUpdate[]): void {
+  for (const { clone, name, value } of updates) {
+    if (!kept.svg.contains(clone)) continue;
+    const style = (clone as HTMLElement).style;
+    style.setProperty(name, value, style.getPropertyPriority(name));
+  }
 }
 
 /**

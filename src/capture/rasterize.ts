@@ -4,7 +4,7 @@
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
-import { boxMoved, growToStableBox, KeptClone, planChanges, selectorUses, type SelectorUses } from './kept-clone.js';
+import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
@@ -391,11 +391,13 @@ export class Rasterizer {
     const kept = this.kept!;
     const roots: Element[] = [];
     const heights = new Map<Element, string>();
+    const tables = new Map<Element, BoxUpdate[]>();
     for (const el of changed) {
       const growth = growToStableBox(kept, el);
-      if (!growth) return 'a change moved boxes up to the body';
+      if (!growth) return 'a change moved boxes up to the body, or through a table too long to clone again';
       roots.push(...growth.roots);
       for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
+      for (const { table, updates } of growth.tables) tables.set(table, [...(tables.get(table) ?? []), ...updates]);
     }
     const distinct = roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
     // Its stand-in replaces its clone in the clone's parent, which a subtree's root does not have.
@@ -457,9 +459,16 @@ export class Rasterizer {
       kept.resize(ancestor, height);
       moved = true;
     }
+    // Tables whose columns moved keep their clones, with the new widths (see tableBoxUpdates).
+    for (const [table, updates] of tables) {
+      if (distinct.some((root) => root.contains(table))) continue;
+      applyBoxUpdates(kept, updates);
+      moved = true;
+    }
     kept.patches++;
     kept.patchedSince ??= performance.now();
-    // An ancestor that changed height moved what is below it: the whole frame is drawn.
+    // An ancestor that changed height moved what is below it, columns that moved every row in
+    // view: the whole frame is drawn.
     const region = moved ? null : changedRegion(done, viewport);
     return { patched: distinct.length, changed: region ? { roots: distinct, region } : null };
   }
