@@ -450,7 +450,7 @@ function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: 
     for (const cell of row.cells) if (cell.rowSpan !== 1) return null;
     const whole = clone.firstChild !== null && !kept.culled.has(row);
     const cs = win.getComputedStyle(row);
-    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || clone.matches(DISPLACED) || clone.querySelector(`${DISPLACED}, ${SVG_REFERABLE}`)) {
+    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || holdsReferable(clone)) {
       close();
       if (whole) drawn++;
       continue;
