@@ -84,7 +84,7 @@ export interface RunningServer {
 
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** How long a socket refused at admission has to answer the relay's close frame before it is ended. */
-const REFUSED_CLOSE_MS = 1000;
+const REFUSED_END_MS = 1_000;
 
 
 /** Keys marked with when (epoch ms), kept `keepMs` and at most `max` of them (the oldest go first). */
@@ -342,11 +342,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const refused = relay.admitEarly(slot);
     if (refused) {
       // It stays counted as pending until it closes (it counts nowhere else), and it is ended
-      // REFUSED_CLOSE_MS after its close frame went out: ws would wait 30 s for the client's, so a
+      // REFUSED_END_MS after its close frame went out: ws would wait 30 s for the client's, so a
       // client that never answers would hold its sockets past every per-address bound.
       agentWss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('error', () => ws.terminate());
-        const end = setTimeout(() => ws.terminate(), REFUSED_CLOSE_MS).unref();
+        const end = setTimeout(() => ws.terminate(), REFUSED_END_MS).unref();
         ws.on('close', () => {
           clearTimeout(end);
           pending.done(socket);
