@@ -81,10 +81,7 @@ export class LimitsObject extends DurableObject<Env> {
 
   /** Takes one credential look-up (identity/http.ts CredentialChecks); false when the address has used them up. */
   async credentialCheck(): Promise<boolean> {
-    await this.ready();
-    const ok = this.credentialChecks!.take();
-    await this.ctx.storage.put(CHECKS, this.credentialChecks!.state());
-    return ok;
+    return this.spend(() => this.credentialChecks!, CHECKS);
   }
 
   /** A look-up taken with credentialCheck found its agent: it is given back. */
@@ -96,33 +93,30 @@ export class LimitsObject extends DurableObject<Env> {
 
   /** Takes one login attempt; false when the address has used them up. */
   async login(): Promise<boolean> {
-    await this.ready();
-    const ok = this.logins!.take();
-    await this.ctx.storage.put(LOGINS, this.logins!.state());
-    return ok;
+    return this.spend(() => this.logins!, LOGINS);
   }
 
   /** Takes one new help request (the visitor rooms ask); false when the address has used them up. */
   async helpRequest(): Promise<boolean> {
-    await this.ready();
-    const ok = this.helpRequests!.take();
-    await this.ctx.storage.put(HELP, this.helpRequests!.state());
-    return ok;
+    return this.spend(() => this.helpRequests!, HELP);
   }
 
   /** Takes one new lookup code (the visitor rooms ask); false when the address has used them up. */
   async lookupCode(): Promise<boolean> {
-    await this.ready();
-    const ok = this.lookupCodes!.take();
-    await this.ctx.storage.put(CODES, this.lookupCodes!.state());
-    return ok;
+    return this.spend(() => this.lookupCodes!, CODES);
   }
 
   /** Takes `cost` history reads (an object named by an agent key); false when the agent has used them up. */
   async historyRead(cost: number): Promise<boolean> {
+    return this.spend(() => this.historyReads!, HISTORY, cost);
+  }
+
+  /** Takes `n` from one of the budgets (made by `ready`) and stores its level under `key`; false when it is used up. */
+  private async spend(bucket: () => TokenBucket, key: string, n = 1): Promise<boolean> {
     await this.ready();
-    const ok = this.historyReads!.take(cost);
-    await this.ctx.storage.put(HISTORY, this.historyReads!.state());
+    const b = bucket();
+    const ok = b.take(n);
+    await this.ctx.storage.put(key, b.state());
     return ok;
   }
 
