@@ -461,7 +461,7 @@ export class Rasterizer {
     }
     // Tables whose columns moved keep their clones, with the new widths (see tableBoxUpdates).
     for (const [table, updates] of tables) {
-      if (distinct.some((root) => root.contains(table))) continue;
+      if (distinct.some((root) => containsComposed(root, table))) continue;
       applyBoxUpdates(kept, updates);
       moved = true;
     }
