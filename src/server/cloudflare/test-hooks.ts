@@ -28,6 +28,7 @@ export function testHooksEnabled(env: Env): boolean {
 
 export function configureTests(next: TestState): void {
   holdAdmissions(false);
+  limitsDown = false;
   state = { generation: String(next.generation), signingKey: typeof next.signingKey === 'string' ? next.signingKey : undefined, agentKeys: next.agentKeys ?? {}, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
 }
 
@@ -111,4 +112,20 @@ export async function admissionGate(env: Env): Promise<void> {
   } finally {
     waiting--;
   }
+}
+
+/**
+ * While the tests say so (`/__test/limits-down`, until `/__test/limits-up` or the next configure),
+ * every call to a limits object fails, as a call to one that cannot be reached does: how the
+ * tests prove each budget fails closed.
+ */
+let limitsDown = false;
+
+export function setLimitsDown(down: boolean): void {
+  limitsDown = down;
+}
+
+/** For limits-object.ts: whether its objects are to fail (tests only). */
+export function limitsUnreachable(env: Env): boolean {
+  return testHooksEnabled(env) && limitsDown;
 }
