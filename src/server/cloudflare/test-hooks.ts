@@ -26,6 +26,20 @@ export function testHooksEnabled(env: Env): boolean {
   return env.UPSCOPE_TEST_HOOKS === '1';
 }
 
+/** The test hooks a Durable Object answers itself (the worker routes them to it: worker.ts `testHook`). */
+export type ObjectHook = 'hibernate' | 'attachments' | 'close';
+
+/**
+ * The test hook a request to a Durable Object asks for (`/__test/hibernate`, `/__test/attachments`,
+ * `/__test/close`), or null: always null unless test hooks are on, so no object answers one in
+ * production, whatever reaches it. The objects read their hooks only through this.
+ */
+export function objectTestHook(env: Pick<Env, 'UPSCOPE_TEST_HOOKS'>, request: Request): ObjectHook | null {
+  if (env.UPSCOPE_TEST_HOOKS !== '1') return null;
+  const path = new URL(request.url).pathname;
+  return path === '/__test/hibernate' || path === '/__test/attachments' || path === '/__test/close' ? (path.slice('/__test/'.length) as ObjectHook) : null;
+}
+
 export function configureTests(next: TestState): void {
   holdAdmissions(false);
   limitsDown = false;
