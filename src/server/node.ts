@@ -182,6 +182,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     agentOrigins,
     takeAttempt: (address) => logins.take(addressKey(address)),
     credentialChecks,
+    // Signing out revokes the session: the sockets it opened close too, not only new ones are
+    // refused. Marked first, in the same turn as the revocation: a socket of this session admitted
+    // from now on is refused. Who it was goes to the history (the handler looked the cookie up once).
+    onSignOut: (session, secret) => {
+      signedOut.mark(secret);
+      sessionSockets.closeAll(secret);
+      void persistence.history?.recordSignOut({ agentId: session.account.id }, session.account.name);
+    },
     adminSecret: () => adminSecret,
     linkFor: (secret) => linkBase() + secret,
     log: options.log,
@@ -242,13 +250,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return viewer;
   }
 
-  /** Successful sign-ins (the answer names the agent) and sign-outs go to the history; never awaited by the answer. */
-  async function recordSignInOut(path: string, answer: Response, leaving: { id: string; name: string } | null): Promise<void> {
+  /** Successful sign-ins (the answer names the agent) go to the history; never awaited by the answer. Sign-outs: onSignOut. */
+  async function recordSignIn(path: string, answer: Response): Promise<void> {
     const history = persistence.history;
-    if (!history) return;
     // Console sign-ins are the relay's own accounts (no issuer).
-    if (path === '/api/logout' && leaving) return history.recordSignOut({ agentId: leaving.id }, leaving.name);
-    if (path !== '/api/login' && path !== '/api/set-password') return;
+    if (!history || (path !== '/api/login' && path !== '/api/set-password')) return;
     const body = (await answer.json().catch(() => null)) as { agentId?: unknown; agentName?: unknown } | null;
     if (typeof body?.agentId === 'string' && typeof body.agentName === 'string') await history.recordSignIn({ agentId: body.agentId }, body.agentName);
   }
@@ -280,18 +286,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (path.startsWith('/api/')) {
       const request = await toRequest(req);
-      // Sign-outs are recorded in the history: who it was is read before the session is revoked.
-      const leaving = path === '/api/logout' && req.method === 'POST' ? await cookieAccount(headersOf(req)) : null;
       const answer = await identity(request, req.socket.remoteAddress ?? '?', now());
       if (!answer) return json(res, 404, { error: 'no such endpoint' });
-      // Signing out revokes the session: the sockets it opened close too, not only new ones are refused.
-      // Marked first, in the same turn: a socket of this session admitted from now on is refused.
-      if (path === '/api/logout' && answer.ok) {
-        const cookie = cookieOf(headersOf(req));
-        if (cookie) signedOut.mark(cookie);
-        sessionSockets.closeAll(cookie);
-      }
-      if (answer.ok) void recordSignInOut(path, answer.clone(), leaving);
+      if (answer.ok) void recordSignIn(path, answer.clone());
       res.writeHead(answer.status, Object.fromEntries(answer.headers));
       return void res.end(Buffer.from(await answer.arrayBuffer()));
     }

@@ -276,3 +276,34 @@ test('lobby searches are budgeted per agent over all its sockets, and per addres
     await relay.close();
   }
 });
+
+test("Cloudflare: when an address's limits object cannot be reached, nothing it budgets gets through: help requests and lookup codes are refused (rateLimited, the visitor stays as it was), sign-ins and credential look-ups fail", { skip: HOST !== 'cloudflare' && 'Cloudflare host only: the Node host keeps these budgets in memory' }, async () => {
+  const relay = await testRelay();
+  const limits = async (state: 'down' | 'up') => assert.equal((await fetch(`${relay.server.url}/__test/limits-${state}`, { method: 'POST' })).status, 200);
+  try {
+    const v = await relay.visitor();
+    await v.next('welcome');
+    await limits('down');
+    // A help request the room cannot count is refused, never taken (a pending request pins its room).
+    v.send({ type: 'requestAgent' });
+    v.send({ type: 'getLookupCode' });
+    v.send({ type: 'ping', t: 0 });
+    await v.next('pong');
+    const refused = [await v.next('error'), await v.next('error')].map((e) => `${e.code}: ${e.message}`);
+    assert.deepEqual(refused.sort(), ['rateLimited: help requests cannot be taken right now; try again in a minute', 'rateLimited: lookup codes cannot be given right now; try again in a minute']);
+    assert.equal(v.count('session'), 0, 'the visitor stays as it was: no pending request');
+    assert.equal(v.count('lookupCode'), 0, 'no lookup code is given');
+    // The worker's budgets fail their request rather than run it unbudgeted: no password is checked, no cookie looked up.
+    const login = await fetch(`${relay.server.url}/api/login`, { method: 'POST', headers: { origin: relay.server.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nobody', password: 'guess' }) });
+    assert.ok(login.status >= 500, `a sign-in without its budget: ${login.status}`);
+    const session = await fetch(`${relay.server.url}/api/session`, { headers: { origin: relay.server.url, cookie: 'upscope_agent=made-up' } });
+    assert.ok(session.status >= 500, `a credential look-up without its budget: ${session.status}`);
+    // Reachable again: the same visitor's request is taken.
+    await limits('up');
+    v.send({ type: 'requestAgent' });
+    await v.next('session', (m) => m.state === 'pendingRequest');
+  } finally {
+    await limits('up').catch(() => {});
+    await relay.close();
+  }
+});

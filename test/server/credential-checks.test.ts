@@ -69,3 +69,49 @@ for (const path of ['/api/history', '/api/session']) {
     }
   });
 }
+
+// A sign-out looks its cookie up too (to revoke it and to say who left): a red team (3 December)
+// found POST /api/logout with a made-up cookie cost two look-ups with no budget. It now spends the
+// same budget, and a live session's sign-out gives its look-up back.
+/** `n` POSTs to /api/logout with cookie `cookie(i)`, 20 at a time, as `gets` counts GETs. */
+async function logouts(r: RelayHost, n: number, cookie: (i: number) => string) {
+  const statuses: number[] = [];
+  let retryAfter: string | null = null;
+  for (let i = 0; i < n; i += 20) {
+    await Promise.all(Array.from({ length: Math.min(20, n - i) }, async (_, k) => {
+      const res = await fetch(`${r.url}/api/logout`, { method: 'POST', headers: { cookie: `upscope_agent=${cookie(i + k)}`, origin: r.url, 'content-type': 'application/json' }, body: '{}' });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get('retry-after');
+      await res.arrayBuffer();
+    }));
+  }
+  return { statuses, retryAfter, count: (s: number) => statuses.filter((x) => x === s).length };
+}
+
+test('/api/logout: made-up cookies from one address are looked up at most its budget of times, then 429 with Retry-After; signed-in agents signing out never spend it', { timeout: 180_000 }, async () => {
+  const r = await startRelay({ dataDir: await freshDataDir(), clock: Date.now() });
+  try {
+    const accounts = await r.accounts();
+    const { account } = await accounts.add(`bob-${process.pid}-logout`);
+    // More sign-outs of live sessions than the budget: each signs out, none spends it.
+    const secrets: string[] = [];
+    for (let i = 0; i < BURST + 20; i++) secrets.push((await accounts.startSession(account.id)).secret);
+    const signedIn = await logouts(r, BURST + 20, (i) => secrets[i]);
+    assert.equal(signedIn.count(200), BURST + 20, `signed-in sign-outs: ${signedIn.statuses.join(',')}`);
+    // Then made-up cookies: the budget's worth are looked up (nothing to revoke), the rest get 429.
+    const { result: madeUp, lookups } = await countingLookups(() => logouts(r, 200, (i) => `made-up-${i}-${'x'.repeat(40)}`));
+    assert.equal(madeUp.count(200), BURST, `answers: ${madeUp.statuses.join(',')}`);
+    assert.equal(madeUp.count(429), 200 - BURST);
+    assert.ok(Number(madeUp.retryAfter) > 0, 'a 429 says when to try again');
+    if (lookups !== null) assert.ok(lookups <= BURST, `200 made-up sign-outs from one address cost ${lookups} session look-ups`);
+    // A refill lets a signed-in agent sign out again, and its session is revoked (and the earlier ones were).
+    await r.setNow(Date.now() + 10 * 60_000);
+    const { secret } = await accounts.startSession(account.id);
+    assert.equal((await gets(r, '/api/session', 1, () => secret)).statuses[0], 200);
+    assert.equal((await logouts(r, 1, () => secret)).statuses[0], 200);
+    assert.equal((await gets(r, '/api/session', 1, () => secret)).statuses[0], 401, 'the signed-out session is revoked');
+    assert.equal((await gets(r, '/api/session', 1, () => secrets[0])).statuses[0], 401, 'the first sign-outs revoked theirs');
+  } finally {
+    await r.close();
+  }
+});

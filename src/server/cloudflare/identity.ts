@@ -19,7 +19,7 @@
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
 import { agentNameOf, MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
-import { cookieAgent, cookieOf, identityHandler, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
+import { cookieAgent, cookieOf, credentialsBusy, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { sha256 } from '../identity/accounts.js';
 import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, RelayTokens, type KeySource } from '../identity/tokens.js';
@@ -98,21 +98,45 @@ const json = (status: number, body: unknown, extra: Record<string, string> = {})
 
 const secure = (request: Request) => (new URL(request.url).protocol === 'https:' ? '; Secure' : '');
 
-/** `/api/login`, `/api/session`, `/api/logout`, `/api/set-password` on this host; null for other paths. */
-export async function identityRoutes(request: Request, env: Env, address: string): Promise<Response | null> {
+/**
+ * `/api/login`, `/api/session`, `/api/logout`, `/api/set-password` on this host; null for other
+ * paths. `onSignOut`: a console session signed out (its agent, and its cookie's hash: the
+ * SocketState.session of the sockets it opened), told before the answer.
+ */
+export async function identityRoutes(request: Request, env: Env, address: string, onSignOut: (agent: AgentIdentity, session: string) => Promise<void>): Promise<Response | null> {
   const path = new URL(request.url).pathname;
   if (path === '/api/bootstrap') return bootstrap(request, env);
   if (!['/api/login', '/api/logout', '/api/session', '/api/set-password', '/api/admin/agents'].includes(path)) return null;
   const accounts = accountsOf(env);
   if (!legacyMode(env) && accounts) {
-    return identityHandler({ accounts: () => Promise.resolve(accounts), agentOrigins: origins(env), takeAttempt: (a) => takeLogin(env, a), credentialChecks: credentialChecks(env) })(request, address, clock(env));
+    return identityHandler({
+      accounts: () => Promise.resolve(accounts),
+      agentOrigins: origins(env),
+      takeAttempt: (a) => takeLogin(env, a),
+      credentialChecks: credentialChecks(env),
+      onSignOut: async (session, secret) => onSignOut(identityOfAccount(session.account, session.expiresAt), await sha256(secret)),
+    })(request, address, clock(env));
   }
   const method = path === '/api/session' ? 'GET' : 'POST';
   if (request.method !== method) return json(405, { error: `use ${method}` }, { allow: method });
   if (!originAllowed(request.headers, origins(env), method === 'POST')) return json(403, { error: 'this origin may not use the agent sign-in (UPSCOPE_AGENT_ORIGINS lists the allowed ones)' });
   if (path === '/api/set-password' || path === '/api/admin/agents') return json(501, { error: 'this relay has no built-in agent accounts (bind a D1 database as DB); sign tokens in your own backend, or use the legacy shared sign-in (see the README)' });
-  if (path === '/api/logout') return json(200, { signedOut: true }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure(request)}` });
   const tokens = await agentTokens(env);
+  if (path === '/api/logout') {
+    // The cookie is a JWT: checking it is a credential look-up, budgeted per address as on the
+    // built-in sign-in (one that finds its agent is given back). Clearing it cannot revoke a copy.
+    const cookie = cookieOf(request.headers);
+    if (cookie) {
+      const checks = credentialChecks(env);
+      if (!(await checks.take(address))) return credentialsBusy();
+      const agent = await tokens.verify(cookie);
+      if (agent) {
+        await giveBack(checks, address);
+        await onSignOut(agent, await sha256(cookie));
+      }
+    }
+    return json(200, { signedOut: true }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure(request)}` });
+  }
   if (path === '/api/session') {
     const identity = await tokens.verify(cookieOf(request.headers));
     return identity ? json(200, { agentId: identity.agentId, agentName: identity.agentName, admin: false, capabilities: identity.capabilities, expiresAt: identity.expiresAt }) : json(401, { error: 'not signed in' });

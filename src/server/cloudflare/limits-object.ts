@@ -16,7 +16,7 @@ import { Admission, addressKey } from '../relay/admission.js';
 import { TokenBucket, type BucketState } from '../relay/rate-limit.js';
 import type { Env } from './env.js';
 import type { CredentialChecks } from '../identity/http.js';
-import { clock, objectName, relayOptions } from './test-hooks.js';
+import { clock, limitsUnreachable, objectName, relayOptions } from './test-hooks.js';
 
 /** Storage keys: an admitted socket (`open:` + its id: its address and when), the two budgets. */
 const OPEN = 'open:';
@@ -146,8 +146,22 @@ export class LimitsObject extends DurableObject<Env> {
   }
 }
 
+/**
+ * The limits object `name`. A call to it may fail (the object cannot be reached, it was reset):
+ * every caller then refuses what it was asked to budget, never lets it through without one. Room
+ * budgets (help requests, lookup codes) are refused by the room (VisitorRoom's allowHelpRequest);
+ * the worker's (sockets, sign-ins, credential look-ups, history reads) fail their request.
+ */
+function limitsNamed(env: Env, name: string): DurableObjectStub<LimitsObject> {
+  if (limitsUnreachable(env)) return UNREACHABLE;
+  return env.Limits.get(env.Limits.idFromName(objectName(env, name)));
+}
+
+/** What `limitsNamed` gives while the tests make the objects unreachable: every call fails. */
+const UNREACHABLE = new Proxy({}, { get: () => () => Promise.reject(new Error('the limits object cannot be reached (test hook)')) }) as DurableObjectStub<LimitsObject>;
+
 function limitsOf(env: Env, address: string): DurableObjectStub<LimitsObject> {
-  return env.Limits.get(env.Limits.idFromName(objectName(env, `address:${addressKey(address)}`)));
+  return limitsNamed(env, `address:${addressKey(address)}`);
 }
 
 export function takeLogin(env: Env, address: string): Promise<boolean> {
@@ -164,7 +178,7 @@ export function takeLookupCode(env: Env, address: string): Promise<boolean> {
 
 /** Takes `cost` from the history budget of the agent `key` (its agentKey), in that agent's own object. */
 export function takeHistoryRead(env: Env, key: string, cost: number): Promise<boolean> {
-  return env.Limits.get(env.Limits.idFromName(objectName(env, `agent:${key}`))).historyRead(cost);
+  return limitsNamed(env, `agent:${key}`).historyRead(cost);
 }
 
 /** The address's budget of credential look-ups on the HTTP API (identity/http.ts CredentialChecks), in its object. */

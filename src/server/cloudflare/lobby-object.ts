@@ -26,7 +26,7 @@ import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
 import { admittedSocket, answerClose, forgetAttachmentCopies, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
 import { closeRevoked, credentialsOf, REVOKED, SIGNED_OUT, type Credentials, type Revocation } from './revoke.js';
-import { clock, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
+import { clock, objectTestHook, registerStats, relayOptions } from './test-hooks.js';
 import { admissionLimits } from '../relay/admission.js';
 import { Liveness } from './liveness.js';
 
@@ -336,9 +336,10 @@ export class LobbyObject extends Server<Env> {
   }
 
   override async onRequest(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname;
-    if (path === '/__test/attachments' && testHooksEnabled(this.env)) return Response.json([...this.ctx.getWebSockets()].map(storedAttachment));
-    if (path === '/__test/hibernate' && testHooksEnabled(this.env)) {
+    // Test hooks only (null in production): nothing else reaches the lobby but sockets.
+    const hook = objectTestHook(this.env, request);
+    if (hook === 'attachments') return Response.json([...this.ctx.getWebSockets()].map(storedAttachment));
+    if (hook === 'hibernate') {
       // As a hibernation: memory goes; storage, the alarm and the sockets (with their attachments
       // as stored) stay.
       forgetAttachmentCopies(this.getConnections<SocketState>());

@@ -26,8 +26,23 @@ export function testHooksEnabled(env: Env): boolean {
   return env.UPSCOPE_TEST_HOOKS === '1';
 }
 
+/** The test hooks a Durable Object answers itself (the worker routes them to it: worker.ts `testHook`). */
+export type ObjectHook = 'hibernate' | 'attachments' | 'close';
+
+/**
+ * The test hook a request to a Durable Object asks for (`/__test/hibernate`, `/__test/attachments`,
+ * `/__test/close`), or null: always null unless test hooks are on, so no object answers one in
+ * production, whatever reaches it. The objects read their hooks only through this.
+ */
+export function objectTestHook(env: Pick<Env, 'UPSCOPE_TEST_HOOKS'>, request: Request): ObjectHook | null {
+  if (env.UPSCOPE_TEST_HOOKS !== '1') return null;
+  const path = new URL(request.url).pathname;
+  return path === '/__test/hibernate' || path === '/__test/attachments' || path === '/__test/close' ? (path.slice('/__test/'.length) as ObjectHook) : null;
+}
+
 export function configureTests(next: TestState): void {
   holdAdmissions(false);
+  limitsDown = false;
   state = { generation: String(next.generation), signingKey: typeof next.signingKey === 'string' ? next.signingKey : undefined, agentKeys: next.agentKeys ?? {}, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
 }
 
@@ -111,4 +126,20 @@ export async function admissionGate(env: Env): Promise<void> {
   } finally {
     waiting--;
   }
+}
+
+/**
+ * While the tests say so (`/__test/limits-down`, until `/__test/limits-up` or the next configure),
+ * every call to a limits object fails, as a call to one that cannot be reached does: how the
+ * tests prove each budget fails closed.
+ */
+let limitsDown = false;
+
+export function setLimitsDown(down: boolean): void {
+  limitsDown = down;
+}
+
+/** For limits-object.ts: whether its objects are to fail (tests only). */
+export function limitsUnreachable(env: Env): boolean {
+  return testHooksEnabled(env) && limitsDown;
 }

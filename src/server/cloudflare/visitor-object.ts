@@ -21,7 +21,7 @@ import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { admittedSocket, answerClose, doStorage, forgetAttachmentCopies, messageData, refusedSocket, RemoteLobby, storedAttachment, survivingSocket, ticketOf, type SocketState } from './seams.js';
-import { clock, objectName, registerStats, relayOptions, testHooksEnabled } from './test-hooks.js';
+import { clock, objectName, objectTestHook, registerStats, relayOptions } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest, takeLookupCode } from './limits-object.js';
 import { historyOf } from './history.js';
 import { agentOfSocket, closeRevoked, credentialsOf, type Revocation } from './revoke.js';
@@ -189,9 +189,10 @@ export class VisitorObject extends Server<Env> {
   }
 
   override async onRequest(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname;
-    if (path === '/__test/attachments' && testHooksEnabled(this.env)) return Response.json([...this.ctx.getWebSockets()].map(storedAttachment));
-    if (path === '/__test/hibernate' && testHooksEnabled(this.env)) {
+    // Test hooks only (null in production): nothing else reaches a room but sockets.
+    const hook = objectTestHook(this.env, request);
+    if (hook === 'attachments') return Response.json([...this.ctx.getWebSockets()].map(storedAttachment));
+    if (hook === 'hibernate') {
       // As a hibernation: everything in memory goes; storage, the alarm and the sockets (with
       // their attachments as stored) stay, and the next event wakes the room from them.
       forgetAttachmentCopies(this.getConnections<SocketState>());
@@ -204,7 +205,7 @@ export class VisitorObject extends Server<Env> {
       registerStats(this.env, this.name, null);
       return new Response('ok');
     }
-    if (path === '/__test/close') {
+    if (hook === 'close') {
       for (const socket of this.getConnections()) socket.close(1001, 'test over');
       registerStats(this.env, this.name, null);
       return new Response('ok');

@@ -14,9 +14,9 @@ import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
 import { credentialChecks, LimitsObject, takeHistoryRead } from './limits-object.js';
 import { agentTokens, identityRoutes, legacyMode, socketVerifier } from './identity.js';
-import { cookieOf, CREDENTIALS_BUSY, originAllowed, parseAgentOrigins } from '../identity/http.js';
+import { cookieOf, credentialsBusy, giveBack, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
-import { configureTests, heldAdmissions, holdAdmissions, objectName, statsOf, testHooksEnabled } from './test-hooks.js';
+import { configureTests, heldAdmissions, holdAdmissions, objectName, setLimitsDown, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 import { historyAnswer, historyCost, isHistoryPath, HISTORY_BUSY, type Viewer } from '../history/index.js';
 import { accountsOf, historyOf } from './history.js';
@@ -52,16 +52,9 @@ export default {
     if (path === '/healthz') return text(200, 'ok', cors);
     if (isHistoryPath(path) && (request.method === 'GET' || request.method === 'HEAD')) return history(request, env, url);
     if (path.startsWith('/api/')) {
-      // Who signs out, read before the session is revoked: the sockets it opened close too, as on Node.
-      const leaving = path === '/api/logout' && request.method === 'POST' ? await signingOut(request, env) : null;
-      const answer = (await identityRoutes(request, env, addressOf(request))) ?? json(404, { error: 'no such endpoint' });
-      // The history records sign-ins (a password set by a one-time link signs in too) and sign-outs, as on Node.
+      const answer = (await identityRoutes(request, env, addressOf(request), (agent, session) => signedOut(env, agent, session, ctx))) ?? json(404, { error: 'no such endpoint' });
+      // The history records sign-ins (a password set by a one-time link signs in too), as on Node.
       if ((path === '/api/login' || path === '/api/set-password') && answer.ok) ctx?.waitUntil(recordSignIn(env, answer.clone()));
-      if (leaving && answer.ok) {
-        await revokeSockets(env, leaving.revocation).catch((err) => console.error('identity: closing a signed-out session\'s sockets failed', err));
-        const h = historyOf(env);
-        if (h) ctx?.waitUntil(h.history.recordSignOut(leaving.agent, leaving.agent.agentName));
-      }
       return answer;
     }
     if (path.startsWith('/__test/') && testHooksEnabled(env)) return testHook(request, env, url);
@@ -95,7 +88,7 @@ async function historyViewer(request: Request, env: Env): Promise<Viewer | null 
     viewer = session ? { agentId: session.account.id, admin: session.account.admin } : null;
   }
   // A look-up that found its agent is given back.
-  if (viewer) await Promise.resolve(checks.giveBack(address)).catch((err: unknown) => console.error('limits: giving back a credential check failed', err));
+  if (viewer) await giveBack(checks, address);
   return viewer;
 }
 
@@ -116,7 +109,7 @@ async function history(request: Request, env: Env, url: URL): Promise<Response> 
   const h = historyOf(env);
   if (!h) return json(404, { error: 'this relay keeps no history: bind a D1 database as DB (wrangler.jsonc)' });
   const viewer = await historyViewer(request, env);
-  if (viewer === 'busy') return json(CREDENTIALS_BUSY.status, { error: CREDENTIALS_BUSY.error }, { 'retry-after': String(CREDENTIALS_BUSY.retryAfterSeconds) });
+  if (viewer === 'busy') return credentialsBusy();
   if (!viewer) return json(401, { error: 'sign in first (the console), or send an agent token as "Authorization: Bearer <token>"' });
   try {
     if (!(await takeHistoryRead(env, agentKey(viewer), historyCost(url)))) {
@@ -134,11 +127,12 @@ async function history(request: Request, env: Env, url: URL): Promise<Response> 
   }
 }
 
-/** The console session a sign-out ends (its cookie, from an allowed Origin): its agent, and the revocation of that session's sockets; null without one. */
-async function signingOut(request: Request, env: Env): Promise<{ agent: AgentIdentity; revocation: Revocation } | null> {
-  const cookie = await socketVerifier(request, env);
-  const agent = await cookie.verify(null);
-  return agent && cookie.session ? { agent, revocation: { agent: agentKey(agent), session: cookie.session, reason: 'signed out', until: agent.expiresAt } } : null;
+/** A console session signed out (`session`: its cookie's hash): the sockets it opened close too, and the history records it, as on Node. */
+async function signedOut(env: Env, agent: AgentIdentity, session: string, ctx?: ExecutionContext): Promise<void> {
+  const revocation: Revocation = { agent: agentKey(agent), session, reason: 'signed out', until: agent.expiresAt };
+  await revokeSockets(env, revocation).catch((err) => console.error("identity: closing a signed-out session's sockets failed", err));
+  const h = historyOf(env);
+  if (h) ctx?.waitUntil(h.history.recordSignOut(agent, agent.agentName));
 }
 
 /** A successful console sign-in (its answer names the agent) goes to the history. */
@@ -149,7 +143,7 @@ async function recordSignIn(env: Env, answer: Response): Promise<void> {
   if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn({ agentId: body.agentId }, body.agentName);
 }
 
-/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/limits-down` and `/__test/limits-up` (every limits object fails while down), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
 async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
     configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
@@ -162,6 +156,10 @@ async function testHook(request: Request, env: Env, url: URL): Promise<Response>
     return text(200, 'ok');
   }
   if (url.pathname === '/__test/held') return text(200, String(heldAdmissions()));
+  if ((url.pathname === '/__test/limits-down' || url.pathname === '/__test/limits-up') && request.method === 'POST') {
+    setLimitsDown(url.pathname === '/__test/limits-down');
+    return text(200, 'ok');
+  }
   if ((url.pathname === '/__test/hibernate' && request.method === 'POST') || url.pathname === '/__test/attachments') {
     const room = url.searchParams.get('room');
     if (!room) return text(400, 'name the object: ?room=<shortId>, or ?room=lobby');

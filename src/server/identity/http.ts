@@ -7,7 +7,8 @@
  * - `POST /api/set-password` `{link, password}`: spends a one-time sign-in link, sets the
  *   password, and signs in as above.
  * - `GET /api/session`: who the cookie signs in, or 401.
- * - `POST /api/logout`: revokes the cookie's session server-side and clears the cookie.
+ * - `POST /api/logout`: revokes the cookie's session server-side and clears the cookie; the host
+ *   hears who signed out (`onSignOut`) to close that session's sockets and record it.
  * - `POST /api/admin/agents` (loopback only, a bearer secret, never from a browser): the
  *   `npm run agents` command talking to a running relay (see src/server/agents-cli.ts).
  *
@@ -32,6 +33,11 @@ export interface IdentityHttpOptions {
    * the look-up found its agent. Without it, look-ups are not budgeted.
    */
   credentialChecks?: CredentialChecks;
+  /**
+   * A console session was signed out (revoked, before the answer is sent): `secret` is its cookie.
+   * The host closes the sockets it opened and records the sign-out; no second look-up is needed.
+   */
+  onSignOut?: (session: { account: AgentAccount; expiresAt: number }, secret: string) => void | Promise<void>;
   /** One sign-in attempt from `address`: false when over RATE_LIMITS.loginsPerAddressPerMinute. */
   takeAttempt: (address: string) => boolean | Promise<boolean>;
   /** The admin channel's secret (null: no admin channel). */
@@ -163,6 +169,20 @@ export async function sameSecret(a: string, b: string): Promise<boolean> {
   return crypto.subtle.verify('HMAC', k, await crypto.subtle.sign('HMAC', k, enc.encode(a)), enc.encode(b));
 }
 
+/** The answer past an address's credential look-ups (CREDENTIALS_BUSY), with its Retry-After. */
+export function credentialsBusy(): Response {
+  return json(CREDENTIALS_BUSY.status, { error: CREDENTIALS_BUSY.error }, { 'retry-after': String(CREDENTIALS_BUSY.retryAfterSeconds) });
+}
+
+/** Gives a credential look-up back; a failure (an unreachable budget) is logged, never the found agent's failure. */
+export async function giveBack(checks: CredentialChecks, address: string): Promise<void> {
+  try {
+    await checks.giveBack(address);
+  } catch (err) {
+    console.error('limits: giving back a credential check failed', err);
+  }
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /** The identity endpoints: a Response for the paths above, null for any other. */
@@ -180,18 +200,19 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
     const store = options.accounts();
     if (!store) return json(501, { error: 'this relay has no built-in agent accounts; agents sign in with tokens from your own backend (see the README)' });
     const accounts = await store;
-    if (path === '/api/session') {
+    if (path === '/api/session' || path === '/api/logout') {
       const cookie = cookieOf(req.headers);
-      // Budgeted per address before the look-up (a database query); a look-up that finds its agent is given back.
-      if (cookie && options.credentialChecks && !(await options.credentialChecks.take(address))) {
-        return json(CREDENTIALS_BUSY.status, { error: CREDENTIALS_BUSY.error }, { 'retry-after': String(CREDENTIALS_BUSY.retryAfterSeconds) });
-      }
+      // Budgeted per address before the look-up (a database query), a sign-out's as well: a
+      // look-up that finds its agent is given back, so signed-in agents never spend the budget.
+      if (cookie && options.credentialChecks && !(await options.credentialChecks.take(address))) return credentialsBusy();
       const session = await accounts.session(cookie);
-      if (session && options.credentialChecks) await options.credentialChecks.giveBack(address);
-      return session ? json(200, sessionBody(session.account, session.expiresAt)) : json(401, { error: 'not signed in' });
-    }
-    if (path === '/api/logout') {
-      await accounts.endSession(cookieOf(req.headers));
+      if (session && options.credentialChecks) await giveBack(options.credentialChecks, address);
+      if (path === '/api/session') return session ? json(200, sessionBody(session.account, session.expiresAt)) : json(401, { error: 'not signed in' });
+      // Only a live session has anything to revoke: a made-up, expired or revoked cookie costs the one look-up.
+      if (session && cookie) {
+        await accounts.endSession(cookie);
+        await options.onSignOut?.(session, cookie);
+      }
       return json(200, { signedOut: true }, { 'set-cookie': clearedCookie(req) });
     }
     // /api/login and /api/set-password: malformed requests are answered at once; every attempt

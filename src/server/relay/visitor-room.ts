@@ -64,10 +64,12 @@ export interface VisitorRoomOptions extends PeerOptions {
   frameBytesPerSecond?: number;
   /**
    * Whether a new help request from `address` is allowed (a per-address limit kept by the host:
-   * in memory on Node, the address's limits object on Cloudflare, hence maybe a promise). Default: always.
+   * in memory on Node, the address's limits object on Cloudflare, hence maybe a promise). Default:
+   * always. One that throws or rejects (the limit cannot be asked) refuses the request: a pending
+   * request keeps its room from eviction, so a budget that cannot be kept must not let it through.
    */
   allowHelpRequest?: (address: string) => boolean | Promise<boolean>;
-  /** Whether a new lookup code for a visitor at `address` is allowed (kept by the host, as `allowHelpRequest`). Default: always. */
+  /** Whether a new lookup code for a visitor at `address` is allowed (kept by the host, and failing closed, as `allowHelpRequest`). Default: always. */
   allowLookupCode?: (address: string) => boolean | Promise<boolean>;
   /** The time stamp of a new help request: strictly increasing across the host's rooms. Default: now. */
   requestTime?: () => number;
@@ -689,9 +691,11 @@ export class VisitorRoom {
   }
 
   /** A help request after the per-address limit answered `allowed`. */
-  private answerHelpRequest(conn: Connection, allowed: boolean): void {
+  /** `unavailable`: the address's limit could not be asked, so the request is refused as one past it is (the visitor stays as it was and may ask again). */
+  private answerHelpRequest(conn: Connection, allowed: boolean | 'unavailable'): void {
     this.helpCheck = null;
     if (conn !== this.conn || this.state === 'active' || this.state === 'paused') return;
+    if (allowed === 'unavailable') return this.sendError(conn, ErrorCode.rateLimited, 'help requests cannot be taken right now; try again in a minute');
     if (!allowed) return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
     // Already pending (a reload asks again): only the visitor is told. Nothing changed for the
     // agents' lobbies or the record, and a publish here would carry identity changes past their
@@ -713,18 +717,25 @@ export class VisitorRoom {
         if (this.state === 'active' || this.state === 'paused') return;
         // Only a new request is counted: a pending visitor asking again after a reload is not.
         if (this.pendingRequestAt === null && this.opts.allowHelpRequest) {
-          const allowed = this.opts.allowHelpRequest(conn.address);
-          if (typeof allowed === 'boolean') return this.answerHelpRequest(conn, allowed);
+          // The limit could not be asked (on Cloudflare the address's limits object failed): the
+          // request is refused, never taken without its budget (fail closed, see allowHelpRequest).
+          const unavailable = (err: unknown) => {
+            this.opts.log?.(`relay: help-request limit unavailable, request refused: ${String(err)}`);
+            return 'unavailable' as const;
+          };
+          let allowed: boolean | 'unavailable' | Promise<boolean | 'unavailable'>;
+          try {
+            allowed = this.opts.allowHelpRequest(conn.address);
+          } catch (err) {
+            allowed = unavailable(err);
+          }
+          // (A Durable Object's answer is a thenable that may not be a Promise, nor even an object.)
+          if (typeof allowed === 'boolean' || allowed === 'unavailable') return this.answerHelpRequest(conn, allowed);
           // Asked of another object: a cancel (or a new socket) before the answer makes it moot.
           const check = (this.helpCheck = {});
-          void allowed.then(
-            (ok) => this.helpCheck === check && this.answerHelpRequest(conn, ok),
-            (err: unknown) => {
-              // The limit could not be asked: the visitor is not refused for the host's fault.
-              this.opts.log?.(`relay: help-request limit unavailable: ${String(err)}`);
-              if (this.helpCheck === check) this.answerHelpRequest(conn, true);
-            },
-          );
+          void Promise.resolve(allowed)
+            .catch(unavailable)
+            .then((ok) => this.helpCheck === check && this.answerHelpRequest(conn, ok));
           return;
         }
         return this.answerHelpRequest(conn, true);
@@ -929,12 +940,13 @@ export class VisitorRoom {
   /** Claims a new code for a visitor at `address`, within the address's budget; null, or why not. */
   private async claimNewCode(address: string): Promise<{ code: ErrorCode; message: string } | null> {
     if (this.opts.allowLookupCode) {
-      let allowed = true;
+      let allowed: boolean;
       try {
         allowed = await this.opts.allowLookupCode(address);
       } catch (err) {
-        // The limit could not be asked: the visitor is not refused for the host's fault.
-        this.opts.log?.(`relay: lookup-code limit unavailable: ${String(err)}`);
+        // The limit could not be asked: no code is given without its budget (fail closed, as help requests).
+        this.opts.log?.(`relay: lookup-code limit unavailable, code refused: ${String(err)}`);
+        return { code: ErrorCode.rateLimited, message: 'lookup codes cannot be given right now; try again in a minute' };
       }
       if (!allowed) return { code: ErrorCode.rateLimited, message: 'too many lookup codes asked for from this address; try again in a minute' };
     }
