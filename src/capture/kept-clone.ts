@@ -475,15 +475,43 @@ export function applyBoxUpdates(kept: KeptClone, updates: readonly BoxUpdate[]):
 }
 
 /**
- * The table whose columns moved when `el` is a table cell and it or a cell beside it changed
- * width or place (the used sizes the clone wrote for every row's cells in those columns no longer
- * hold); else null. A cell that only changed height moved its row, which the climb handles.
+ * The table whose columns moved when `el` is part of a table (a cell, a row, a row group) and the
+ * columns no longer have the widths the clone wrote; else null. Checked on the cells of `el`'s own
+ * row (a cell) and on those of a kept row beside it: a change can widen a column without changing
+ * its own cell's written width (padding, a border) or have no clone to compare (a row added with a
+ * wider cell), and every other row's cells in that column resize. A cell that only changed height
+ * moved its row, which the climb handles.
  */
 function columnMoved(kept: KeptClone, el: Element, win: Window): Element | null {
-  const row = el.parentElement;
-  if (!row || win.getComputedStyle(el).display !== 'table-cell') return null;
-  if (row.childElementCount > MAX_SIBLINGS) return tableOf(row, win);
-  for (const cell of row.children) if (!kept.culled.has(cell) && boxMoved(kept, cell, win) === 'box') return tableOf(row, win);
+  const display = win.getComputedStyle(el).display;
+  if (!TABLE_PARTS.has(display)) return null;
+  const row = display === 'table-cell' ? el.parentElement : display === 'table-row' ? el : null;
+  const reference = keptRowBeside(kept, row ?? el, win);
+  for (const r of [row, reference]) {
+    if (!r) continue;
+    if (r.childElementCount > MAX_SIBLINGS) return tableOf(r, win);
+    for (const cell of r.children) if (!kept.culled.has(cell) && boxMoved(kept, cell, win) === 'box') return tableOf(r, win);
+  }
+  return null;
+}
+
+/** The displays of a table's parts whose change can move its columns. */
+const TABLE_PARTS = new Set(['table-cell', 'table-row', 'table-row-group', 'table-header-group', 'table-footer-group']);
+
+/**
+ * A row of the same table beside `part` (a row, or a row group) that the kept clone holds whole
+ * (not culled): the nearest row before or after it, or the first or last row of the nearest row
+ * group beside it. Null when there is none.
+ */
+function keptRowBeside(kept: KeptClone, part: Element, win: Window): Element | null {
+  const held = (row: Element | null) => row && !kept.culled.has(row) && kept.cloneIn(row) && win.getComputedStyle(row).display === 'table-row' ? row : null;
+  for (const step of ['previousElementSibling', 'nextElementSibling'] as const) {
+    let found: Element | null = null;
+    for (let n = part[step], i = 0; n && !found && i < 3; n = n[step], i++) {
+      found = held(n) ?? held(step === 'previousElementSibling' ? n.lastElementChild : n.firstElementChild);
+    }
+    if (found) return found;
+  }
   return null;
 }
 

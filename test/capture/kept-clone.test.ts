@@ -228,6 +228,29 @@ describe('frames that clone only what changed', () => {
       expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
       await expectSameAsWholeClone(r, 'short-table-column');
     });
+
+    // Found by a red team: a change can widen a column and leave its own cell's written width as
+    // it was (padding added), or have no clone to compare (a row added). The columns are checked
+    // on a kept row beside the change too, or every other row kept its old widths (2-6 % off).
+    for (const rows of [12, 400]) {
+      it(`a class that widens a column by its cell's padding (${rows} rows): every row right, masked cells black`, async () => {
+        let n = 0;
+        const masked = table(rows).replace(/<td class="who"/g, (td) => (n++ % 3 ? td : `${td} data-upscope-masked`));
+        const { root, run: r } = await ready(masked, `${CSS} td.wide { padding-left: 120px } td.who[data-upscope-masked] { color: ${SECRET} }`);
+        await afterStats(r, () => root.querySelectorAll('#orders td.n')[2].classList.add('wide'));
+        const picture = await agentPicture(r.host);
+        expect(scanForSecret(picture.canvas!).count, 'secret pixels').to.equal(0);
+        await expectSameAsWholeClone(r, `table-padding-${rows}`);
+      });
+    }
+
+    it('a row added to a table with a header, wider than its columns: the header and every row right', async () => {
+      const head = `<thead><tr><th style="border: 1px solid blue">Order</th><th style="border: 1px solid blue">Customer</th><th style="border: 1px solid blue">State</th></tr></thead>`;
+      const rows = Array.from({ length: 6 }, (_, i) => `<tr><td>${100 + i}</td><td>Name ${i}</td><td>ok</td></tr>`).join('');
+      const { root, run: r } = await ready(`<table id="t" style="width: 100%; border-collapse: collapse; font: 14px/1.2 sans-serif">${head}<tbody>${rows}</tbody></table><p>after</p>`, `${CSS} td { border: 1px solid rgb(0, 0, 150) }`);
+      await afterStats(r, () => root.querySelector('#t tbody')!.insertAdjacentHTML('beforeend', '<tr><td>106</td><td>A very much longer customer name than any before</td><td>ok</td></tr>'));
+      await expectSameAsWholeClone(r, 'table-row-added');
+    });
   });
 
   // The periodic whole clone is judged when the change was signalled: a page whose own work on a
