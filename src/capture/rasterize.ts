@@ -493,6 +493,7 @@ export class Rasterizer {
     this.whole.clear();
     this.standIns.reset();
     this.slots.reset();
+    this.slots.forward(root);
     this.generated.reset(patch);
     this.pseudoNames.clear();
     this.cloneError = null;
@@ -693,6 +694,8 @@ export class Rasterizer {
     // A slotted element inherits from its slot, whose values its wrapper carries (see slot-wrappers.ts).
     if (slot) this.styles?.enterSubtree(el, slot);
     else this.styles?.enter(el, parent?.localName === 'iframe' ? frameRoot(parent as HTMLIFrameElement) ?? parent : parent ?? this.cloneRoot);
+    // Slots of its shadow tree that content is forwarded to draw that content (see slot-wrappers.ts).
+    this.slots.forward(el);
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);

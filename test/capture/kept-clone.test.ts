@@ -11,7 +11,7 @@ import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats 
 import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
-import { capture, difference, pngBase64 } from './reference-helpers.js';
+import { capture, difference, pngBase64, screenshot } from './reference-helpers.js';
 import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
 
 const CSS = `
@@ -433,6 +433,39 @@ describe('frames that clone only what changed', () => {
       expect(how(stats.map((s) => s.clone)), `cloned (${id})`).to.deep.equal(stats.map(() => 'patched'));
       await expectSameAsWholeClone(r, `nested-${id}`);
     }
+  });
+
+  it('content forwarded through a slot (a slot of one component slotted into another) is drawn, and changes as a whole clone draws it', async () => {
+    if (!customElements.get('kept-forward-inner')) {
+      customElements.define('kept-forward-inner', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>
+              :host { display: block; border: 3px solid rgb(0, 0, 200); padding: 8px; }
+              slot[name="inner"] { color: rgb(200, 0, 0); font-weight: bold; }
+            </style><div>Inner top</div><div class="in"><slot name="inner"></slot></div><div>Inner bottom</div>`;
+        }
+      });
+      customElements.define('kept-forward-outer', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>:host { display: block; width: 420px; padding: 6px; }</style>
+            <kept-forward-inner><slot name="x" slot="inner"></slot></kept-forward-inner>`;
+        }
+      });
+    }
+    const html = `<kept-forward-outer><div slot="x" style="background: rgb(0, 160, 0); padding: 10px"><span id="forwarded">Forwarded content</span></div></kept-forward-outer><p>After the components.</p>`;
+    const { root, run: first } = await ready(html);
+    // The first (whole) frame against the browser's own picture: the forwarded block is there.
+    const frame = await agentPicture(first.host);
+    const off = difference(frame, await screenshot());
+    expect(off.pct, `pixels off from the page (${off.differing})`).to.be.lessThan(0.05);
+    const r = await restart(first);
+    const stats = await afterStats(r, () => void (root.querySelector('#forwarded')!.firstChild as Text).appendData(' that grows and wraps onto a second line of the inner component'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'forwarded');
+    const now = difference(await agentPicture(r.host), await screenshot());
+    expect(now.pct, `pixels off from the page after the change (${now.differing})`).to.be.lessThan(0.05);
   });
 
   // Three changes no signal names well (red team): each frame after them must still be right.
