@@ -580,6 +580,57 @@ describe('frames that clone only what changed', () => {
     });
   });
 
+  describe('a field whose validity or placeholder flips as it is typed in', () => {
+    const css = `
+      html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+      .row { display: flex; align-items: end; gap: 10px; padding: 16px; background: rgb(235, 240, 250); }
+      label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
+      input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; }
+      button { font: 16px sans-serif; background: rgb(0, 90, 200); color: #fff; border: 0; padding: 8px 16px; }
+      form:invalid button[type="submit"] { opacity: 0.3; }
+      fieldset:invalid legend { color: rgb(200, 0, 0); font-weight: bold; }
+    `;
+
+    async function typeInto(r: Run, field: HTMLInputElement): Promise<FrameStats[]> {
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+      await settle(r.host);
+      return afterStats(r, () => sendKeys({ type: 'x' }));
+    }
+
+    it('a form that turns valid (form:invalid button) is drawn again with the field; a character that flips nothing draws the field alone', async () => {
+      const { root, run: first } = await ready(`<form class="row" id="signup"><label>Name<input id="name" required placeholder="Your name"></label><button type="submit">Sign up</button></form><p style="margin: 40px 16px">Text below the form.</p>`, css);
+      const field = root.querySelector<HTMLInputElement>('#name')!;
+      const stats = await typeInto(first, field);
+      expect(field.value).to.equal('x');
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(first, 'form-valid');
+      const r = await restart(first);
+      const more = await typeInto(r, field);
+      const box = field.getBoundingClientRect();
+      expect(how(more.map((s) => s.clone)), 'cloned').to.deep.equal(more.map(() => 'patched'));
+      for (const s of more) expect(s.region !== null && s.region.width <= box.width + 24 && s.region.height <= box.height + 24, `the field's box only: ${JSON.stringify(s.region)}`).to.equal(true);
+      await expectSameAsWholeClone(r, 'form-still-valid');
+    });
+
+    it('a fieldset that turns valid (fieldset:invalid legend) is drawn again with the field', async () => {
+      const { root, run: r } = await ready(`<fieldset class="row"><legend>Contact</legend><label>Phone<input id="phone" required></label></fieldset>`, css);
+      const field = root.querySelector<HTMLInputElement>('#phone')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('x');
+      await expectSameAsWholeClone(r, 'fieldset-valid');
+    });
+
+    it('an ancestor a :has() rule restyles by the field\'s state (:has(:placeholder-shown)) is drawn again', async () => {
+      const { root, run: r } = await ready(`<div class="row" id="search"><label>Search<input id="query" placeholder="Find"></label><span class="badge">empty</span></div>`,
+        `${css} .badge { padding: 4px 8px; } #search:has(input:placeholder-shown) .badge { background: rgb(255, 200, 0); color: rgb(120, 0, 0); }`);
+      const field = root.querySelector<HTMLInputElement>('#query')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('x');
+      await expectSameAsWholeClone(r, 'has-placeholder');
+    });
+  });
+
   it('focus moving to a field and away is patched, its focus ring drawn as a whole clone draws it', async () => {
     const { root, run: r } = await ready(HTML, `${CSS} input:focus { outline: 3px solid rgb(0, 160, 0); background: rgb(255, 255, 200); }`);
     const field = root.querySelector<HTMLInputElement>('#field')!;
