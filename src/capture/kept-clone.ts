@@ -74,6 +74,8 @@ export class KeptClone {
   unwatched: boolean;
   /** The shadow roots and frame documents the clone holds content of: their fields are checked too (see {@link changedFields}). */
   readonly roots = new Set<Document | ShadowRoot>();
+  /** Each culled original that stands in for a run of off-screen siblings (see find-offscreen.ts) -> the run's last; its clone is as tall as the run was. */
+  readonly runs = new Map<Element, Element>();
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -422,8 +424,9 @@ const PSEUDO_RULES = /(?:^|\s)__up/;
  * percentage margin or padding (written as pixels of the old width) or pseudo-element rules. A box
  * other than those of the table that only changed height (text that wraps once more in a narrower
  * cell) gets its new height. `recloned`: the kept clone of the subtree the change clones again,
- * left out. Rows of runs culled together are not cloned, so a change in their cells' heights that
- * leaves the table's height as it was goes unseen until the periodic whole clone.
+ * left out. Rows culled off screen count too: one culled alone by its height, a run of rows culled
+ * together (drawn as its first row) by theirs together, so that rows above the view that grew
+ * while rows below shrank as much (the table as tall) are not missed.
  */
 export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, recloned: Element | null = null): BoxUpdate[] | null {
   const tableClone = kept.cloneIn(table);
@@ -439,8 +442,9 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) return null;
     const cs = win.getComputedStyle(original);
-    // An emptied stand-in keeps its width only: its height may be a run's (see find-offscreen.ts).
+    // An emptied stand-in keeps its width; its height is its own, or a run's (see find-offscreen.ts).
     const culled = kept.culled.has(original);
+    const run = culled ? kept.runs.get(original) : undefined;
     // Offsets place positioned boxes only (and are read at a cost: resolved against the layout).
     const positioned = cs.position !== 'static';
     let resized = false;
@@ -449,7 +453,13 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
       const written = style.getPropertyValue(name);
       const was = written || (name === 'width' || name === 'height' ? null : 'auto');
       const now = cs.getPropertyValue(name);
-      if (was === null || was === now || (culled && name === 'height')) continue;
+      if (was === null || was === now) continue;
+      // Rows culled together, above the view, that grew while as many below shrank (the table as
+      // tall): what is on screen moved down. Their stand-in is as tall as they were.
+      if (run && name === 'height') {
+        if (Math.abs(run.getBoundingClientRect().bottom - original.getBoundingClientRect().top - parseFloat(was)) <= 0.5) continue;
+        return null;
+      }
       if (name === 'height' && cs.display.startsWith('table')) return null;
       if (culled && name !== 'width') return null;
       if (name === 'width' || name === 'height') resized = true;

@@ -211,6 +211,35 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-column-middle');
     });
 
+    it('a long table scrolled to its middle: a column change that makes rows culled above taller and rows culled below shorter by as much (the table as tall) moves the rows on screen as the page does', async () => {
+      // Two columns share a fixed width in proportion to their widest content (100 and 50 px:
+      // 200 and 100 px wide), so what one gains the other loses, in whole pixels. Rows far above
+      // the view hold a square as wide as the first column, rows far below one as wide as the
+      // second (an inline-size container adds nothing to its column's width): when the first
+      // column's widest content grows to 200 px (240 and 60 px wide), they grow and shrink by the
+      // same 40 px each, off screen, and the rows between move down by 1 200 px.
+      const square = '<div style="container-type: inline-size"><div style="height: 100cqw; background: rgb(200, 220, 255)"></div></div>';
+      const narrow = (text: string) => `<div style="width: 50px; overflow: hidden; white-space: nowrap">${text}</div>`;
+      const rows = [
+        ...Array.from({ length: 30 }, () => `<tr><td>${square}</td><td>${narrow('above')}</td></tr>`),
+        ...Array.from({ length: 100 }, (_, i) => `<tr style="background: rgb(${i % 2 ? 250 : 230}, 240, 220)"><td>${i === 50 ? '<div id="widest" style="width: 100px; height: 20px; background: rgb(0, 150, 0)"></div>' : `Row ${i}`}</td><td>${narrow(`right ${i}`)}</td></tr>`),
+        ...Array.from({ length: 30 }, () => `<tr><td>below</td><td>${square}</td></tr>`),
+      ].join('');
+      // Scroll anchoring would scroll the window by as much (a whole clone): a page may turn it off.
+      const { root } = await ready(`<table id="runs" style="width: 300px; border-collapse: collapse; font: 14px/20px sans-serif">${rows}</table>`,
+        `${CSS} html, body { overflow-anchor: none; } #runs td { padding: 0; }`);
+      const middle = root.querySelectorAll('#runs tr')[80];
+      window.scrollTo(0, middle.getBoundingClientRect().top + window.scrollY - 100);
+      const r = await restart(run!);
+      const table = root.querySelector('#runs')!;
+      const tall = table.getBoundingClientRect().height;
+      const top = middle.getBoundingClientRect().top;
+      await afterStats(r, () => void (root.querySelector<HTMLElement>('#widest')!.style.width = '200px'));
+      expect(table.getBoundingClientRect().height, 'the table\'s height').to.be.closeTo(tall, 0.5);
+      expect(middle.getBoundingClientRect().top - top, 'how far the rows on screen moved').to.be.closeTo(1200, 0.5);
+      await expectSameAsWholeClone(r, 'table-runs-balanced');
+    });
+
     it('a long table: a column change that makes rows taller (text wraps in a narrower column) is not patched in place', async () => {
       const { root, run: r } = await ready(table(400));
       // The longest name no longer fits its narrower column and wraps: its row grows, and all below it move.
