@@ -118,18 +118,22 @@ export class SlotWrappers {
     for (const child of host.querySelectorAll<HTMLSlotElement>(':scope > slot')) {
       const to = child.assignedSlot;
       if (!to || this.forwarding.has(to)) continue;
-      this.forwarding.add(to);
       const forwarding = this.forwarding;
-      Object.defineProperty(to, 'assignedNodes', {
-        configurable: true,
-        writable: true,
-        value(this: HTMLSlotElement, ...options: [AssignedNodesOptions?]) {
-          if (options.length > 0) return assignedNodes(this, options[0]);
-          delete (this as Partial<HTMLSlotElement>).assignedNodes;
-          forwarding.delete(this);
-          return forwardedNodes(this);
-        },
-      });
+      try {
+        Object.defineProperty(to, 'assignedNodes', {
+          configurable: true,
+          writable: true,
+          value(this: HTMLSlotElement, ...options: [AssignedNodesOptions?]) {
+            if (options.length > 0) return assignedNodes(this, options[0]);
+            delete (this as Partial<HTMLSlotElement>).assignedNodes;
+            forwarding.delete(this);
+            return forwardedNodes(this);
+          },
+        });
+        forwarding.add(to);
+      } catch {
+        // A slot the page froze: its forwarded content is not drawn (less than the visitor sees, never more).
+      }
     }
   }
 
