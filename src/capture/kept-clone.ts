@@ -491,11 +491,14 @@ export function applyBoxUpdates(kept: KeptClone, updates: readonly BoxUpdate[]):
 /**
  * The table whose columns moved when `el` is a table cell and it or a cell beside it changed
  * width or place (the used sizes the clone wrote for every row's cells in those columns no longer
- * hold); else null. A cell that only changed height moved its row, which the climb handles.
+ * hold), or `el` is a table row and one of its cells did (a cell's own attributes changed: its row
+ * is what is cloned again); else null. A cell that only changed height moved its row, which the
+ * climb handles.
  */
 function columnMoved(kept: KeptClone, el: Element, win: Window): Element | null {
-  const row = el.parentElement;
-  if (!row || win.getComputedStyle(el).display !== 'table-cell') return null;
+  const display = win.getComputedStyle(el).display;
+  const row = display === 'table-row' ? el : display === 'table-cell' ? el.parentElement : null;
+  if (!row) return null;
   if (row.childElementCount > MAX_SIBLINGS) return tableOf(row, win);
   for (const cell of row.children) if (!kept.culled.has(cell) && boxMoved(kept, cell, win) === 'box') return tableOf(row, win);
   return null;

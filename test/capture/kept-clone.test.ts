@@ -251,6 +251,14 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-column-rows');
     });
 
+    // A cell's own attribute changed: the change log names its row, whose cells moved the columns.
+    it('a long table: a cell whose own style widens its column moves every row on screen, patched as a whole clone draws them', async () => {
+      const { root, run: r } = await ready(table(400));
+      const stats = await afterStats(r, () => void ((root.querySelectorAll('#orders td.n')[2] as HTMLElement).style.paddingLeft = '80px'));
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'table-cell-style');
+    });
+
     it('a short table: a cell that widens its column clones the table again, every row right', async () => {
       const { root, run: r } = await ready(table(12));
       const stats = await afterStats(r, () => void cell(root, 2, 'n').appendData('x'));
