@@ -15,7 +15,8 @@
  * offset move), a style sheet change, running animations, the top layer, content the clone
  * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) that let
  * a change restyle its ancestors (`:focus-within` when focus moved, sibling combinators when a
- * child of the body changed: see {@link selectorUses}), and every {@link MAX_PATCHES} frames in any case. A keyframe is
+ * child of the body changed, a field state such as `:invalid` that flipped: see {@link selectorUses}
+ * and {@link changedFields}), and every {@link MAX_PATCHES} frames in any case. A keyframe is
  * patched too, onto a clone made whole less than {@link MAX_KEYFRAME_BASE_AGE_MS} ago.
  *
  * Over 350 lines: the kept clone and the one planner that decides what a patch may reuse read the
@@ -64,8 +65,8 @@ export class KeptClone {
   patchedSince: number | null = null;
   /** When this clone was made whole (performance.now()): a keyframe is patched onto it only while it is younger than {@link MAX_KEYFRAME_BASE_AGE_MS}. */
   readonly madeAt = performance.now();
-  /** Each form field's state at the last frame, hashed (no value is kept): see {@link changedFields}. */
-  fields: Map<Element, number>;
+  /** Each form field's state at the last frame, its value hashed (no value is kept): see {@link changedFields}. */
+  fields: Map<Element, FieldState>;
   /**
    * Whether the clone holds content of a root (shadow root, frame document) whose mutations may
    * not all have reached the change log (see ChangeLog.watch): a keyframe is then cloned whole.
@@ -73,6 +74,8 @@ export class KeptClone {
   unwatched: boolean;
   /** The shadow roots and frame documents the clone holds content of: their fields are checked too (see {@link changedFields}). */
   readonly roots = new Set<Document | ShadowRoot>();
+  /** Each culled original that stands in for a run of off-screen siblings (see find-offscreen.ts) -> the run's last; its clone is as tall as the run was. */
+  readonly runs = new Map<Element, Element>();
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -99,7 +102,7 @@ export class KeptClone {
       const root = original.getRootNode();
       if (root !== doc) this.roots.add(root as Document | ShadowRoot);
     }
-    this.fields = fieldStates(doc, this.roots);
+    this.fields = fieldStates(doc, this.roots, selectors.states);
     // Every root is asked: an unwatched one is watched from now on.
     this.unwatched = [...this.roots].map(watches).includes(false);
   }
@@ -114,7 +117,7 @@ export class KeptClone {
       if (!this.roots.has(root)) {
         this.roots.add(root);
         if (!watches(root)) this.unwatched = true;
-        for (const [el, state] of fieldStates(null, [root])) this.fields.set(el, state);
+        for (const [el, state] of fieldStates(null, [root], this.selectors.states)) this.fields.set(el, state);
       }
       findInnerRoots(root, visit, () => {});
     };
@@ -185,7 +188,10 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   const roots: Element[] = [];
   // A field typed in is cloned alone unless a rule may restyle its siblings by it (`:placeholder-shown + .hint`).
   const fields = [...(changes.fields ?? [])].map((el) => (kept.selectors.siblings ? el.parentElement : el)).filter((el): el is Element => el !== null);
-  for (let el of [...changes.changed, ...besideBody, ...fields, ...changedFields(kept, doc)]) {
+  // Fields whose value, checked state or state pseudo-classes changed, with what their states restyle.
+  const stated = changedFields(kept, doc);
+  if (typeof stated === 'string') return { whole: stated };
+  for (let el of [...changes.changed, ...besideBody, ...fields, ...stated]) {
     if (!el.isConnected || el.getRootNode() !== doc) continue;
     // Light children of a shadow host are drawn where its shadow tree slots them: one a slot draws
     // is cloned again alone, in its slot's wrapper (its box is checked up the flat tree, see
@@ -418,8 +424,9 @@ const PSEUDO_RULES = /(?:^|\s)__up/;
  * percentage margin or padding (written as pixels of the old width) or pseudo-element rules. A box
  * other than those of the table that only changed height (text that wraps once more in a narrower
  * cell) gets its new height. `recloned`: the kept clone of the subtree the change clones again,
- * left out. Rows of runs culled together are not cloned, so a change in their cells' heights that
- * leaves the table's height as it was goes unseen until the periodic whole clone.
+ * left out. Rows culled off screen count too: one culled alone by its height, a run of rows culled
+ * together (drawn as its first row) by theirs together, so that rows above the view that grew
+ * while rows below shrank as much (the table as tall) are not missed.
  */
 export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, recloned: Element | null = null): BoxUpdate[] | null {
   const tableClone = kept.cloneIn(table);
@@ -435,8 +442,9 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) return null;
     const cs = win.getComputedStyle(original);
-    // An emptied stand-in keeps its width only: its height may be a run's (see find-offscreen.ts).
+    // An emptied stand-in keeps its width; its height is its own, or a run's (see find-offscreen.ts).
     const culled = kept.culled.has(original);
+    const run = culled ? kept.runs.get(original) : undefined;
     // Offsets place positioned boxes only (and are read at a cost: resolved against the layout).
     const positioned = cs.position !== 'static';
     let resized = false;
@@ -445,7 +453,13 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
       const written = style.getPropertyValue(name);
       const was = written || (name === 'width' || name === 'height' ? null : 'auto');
       const now = cs.getPropertyValue(name);
-      if (was === null || was === now || (culled && name === 'height')) continue;
+      if (was === null || was === now) continue;
+      // Rows culled together, above the view, that grew while as many below shrank (the table as
+      // tall): what is on screen moved down. Their stand-in is as tall as they were.
+      if (run && name === 'height') {
+        if (Math.abs(run.getBoundingClientRect().bottom - original.getBoundingClientRect().top - parseFloat(was)) <= 0.5) continue;
+        return null;
+      }
       if (name === 'height' && cs.display.startsWith('table')) return null;
       if (culled && name !== 'width') return null;
       if (name === 'width' || name === 'height') resized = true;
@@ -553,12 +567,64 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
  * element and what it holds:
  * - `relational`: `:has()`, which restyles its ancestors and their other children;
  * - `siblings`: `+`, `~` or `:nth-child(… of …)`, which restyle its siblings;
- * - `focusWithin`: `:focus-within`, which restyles the ancestors of what gains or loses focus.
+ * - `focusWithin`: `:focus-within`, which restyles the ancestors of what gains or loses focus;
+ * - `states`: the field state pseudo-classes used ({@link FIELD_STATES}, one bit each), which
+ *   typing flips (see {@link changedFields});
+ * - `formValidity`: `:valid` or `:invalid` where they can match a form or a fieldset (any
+ *   compound selector not of a field's type), which a field's validity restyles.
  */
 export interface SelectorUses {
   relational: boolean;
   siblings: boolean;
   focusWithin: boolean;
+  states: number;
+  formValidity: boolean;
+}
+
+/**
+ * Pseudo-classes a field's value (or checked state, or an attribute elsewhere: a radio group's
+ * `required`, a fieldset's `disabled`) turns on and off with no mutation of the field, one bit
+ * each in {@link SelectorUses.states}: `:valid` is told by `:invalid`, `:in-range` by
+ * `:out-of-range`. A form and a fieldset match `:valid` and `:invalid` too, by the fields in them.
+ */
+const FIELD_STATES = [':invalid', ':user-invalid', ':user-valid', ':placeholder-shown', ':out-of-range', ':indeterminate'] as const;
+/** The bit of `:invalid` in {@link SelectorUses.states}: the one a form and a fieldset follow. */
+const INVALID = 1;
+/** Each pseudo-class name a rule may use -> its bit in {@link SelectorUses.states}. */
+const STATE_BITS: Record<string, number> = { valid: 1, invalid: 1, 'user-invalid': 2, 'user-valid': 4, 'placeholder-shown': 8, 'in-range': 16, 'out-of-range': 16, indeterminate: 32 };
+/** Compound selectors that only match a field (never a form or a fieldset) by their type. */
+const FIELD_TYPE = /^(?:input|textarea|select|button|option)(?![\w-])/i;
+
+/**
+ * The field states a selector list uses (see {@link SelectorUses.states}), and whether a
+ * compound selector with `:valid` or `:invalid` (in it, or in a `:not()`/`:is()` of it) can match
+ * a form or a fieldset: one with no type selector (`:invalid`, `.field:invalid`, `&:invalid`) or
+ * with one of those.
+ */
+function selectsOnStates(text: string): { states: number; formValidity: boolean } {
+  let states = 0;
+  for (const m of text.matchAll(/:(valid|invalid|user-invalid|user-valid|placeholder-shown|in-range|out-of-range|indeterminate)(?![\w-])/g)) states |= STATE_BITS[m[1]];
+  if (!(states & INVALID)) return { states, formValidity: false };
+  const bare = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  let formValidity = false;
+  // Top-level compound selectors: split at combinators and commas outside brackets and parentheses.
+  let depth = 0;
+  let start = 0;
+  const compound = (end: number) => {
+    const part = bare.slice(start, end).trim();
+    if (/:(?:in)?valid(?![\w-])/.test(part) && !FIELD_TYPE.test(part)) formValidity = true;
+  };
+  for (let i = 0; i < bare.length; i++) {
+    const c = bare[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && /[\s>+~,]/.test(c)) {
+      compound(i);
+      start = i + 1;
+    }
+  }
+  compound(bare.length);
+  return { states, formValidity };
 }
 
 /**
@@ -574,7 +640,7 @@ function selectsOnSiblings(text: string): boolean {
 
 /** Reads {@link SelectorUses} from the document's style sheets (adopted ones too); a sheet that cannot be read counts as using all. */
 export function selectorUses(doc: Document): SelectorUses {
-  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false };
+  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, states: 0, formValidity: false };
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
       if (rule instanceof CSSStyleRule) {
@@ -582,6 +648,9 @@ export function selectorUses(doc: Document): SelectorUses {
         if (text.includes(':has(')) uses.relational = true;
         if (selectsOnSiblings(text)) uses.siblings = true;
         if (text.includes(':focus-within')) uses.focusWithin = true;
+        const states = selectsOnStates(text);
+        uses.states |= states.states;
+        if (states.formValidity) uses.formValidity = true;
       }
       if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
@@ -592,7 +661,7 @@ export function selectorUses(doc: Document): SelectorUses {
       visit(sheet.cssRules);
     } catch {
       // A cross-origin sheet cannot be read: count it as using them all.
-      return { relational: true, siblings: true, focusWithin: true };
+      return { relational: true, siblings: true, focusWithin: true, states: (1 << FIELD_STATES.length) - 1, formValidity: true };
     }
   }
   return uses;
@@ -600,42 +669,91 @@ export function selectorUses(doc: Document): SelectorUses {
 
 /**
  * The form fields of `doc` and of `roots` (the shadow roots and frame documents the clone holds
- * content of), each with a hash of its value and checked state.
+ * content of), each with a hash of its value and checked state, and which of the state
+ * pseudo-classes in `states` (bits of {@link SelectorUses.states}: those the page's rules use) it
+ * matches.
  */
 const FIELD_TAGS = ['input', 'textarea', 'select'];
 
-function fieldStates(doc: Document | null, roots: Iterable<Document | ShadowRoot>): Map<Element, number> {
-  const out = new Map<Element, number>();
+interface FieldState {
+  value: number;
+  states: number;
+}
+
+function fieldStates(doc: Document | null, roots: Iterable<Document | ShadowRoot>, states: number): Map<Element, FieldState> {
+  const out = new Map<Element, FieldState>();
   for (const root of doc ? [doc, ...roots] : roots) {
     // Tag by tag, so that a document's are the browser's kept collections (see matching in find-masks.ts), not a walk of every element.
     for (const el of FIELD_TAGS.flatMap((tag) => [...matching(root, tag)]) as Array<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) {
       const state = `${el.value}\u0000${(el as HTMLInputElement).checked === true}`;
       let h = 0x811c9dc5;
       for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
-      out.set(el, h);
+      let matched = 0;
+      for (let i = 0; i < FIELD_STATES.length; i++) if (states & (1 << i) && matchesState(el, FIELD_STATES[i])) matched |= 1 << i;
+      out.set(el, { value: h, states: matched });
     }
   }
   return out;
 }
 
-/**
- * What to clone again for fields whose value or checked state a script set since the last frame
- * (no event announces `el.value = …`): a light-DOM field's parent (a text-like input alone when
- * the page's rules select on no siblings); for one in a shadow root the
- * outermost shadow host, and for one in a frame's document the frame (a whole clone). The kept
- * states move on to now.
- */
-function changedFields(kept: KeptClone, doc: Document): Element[] {
-  const now = fieldStates(doc, kept.roots);
-  const out: Element[] = [];
-  for (const [el, state] of now) {
-    if (kept.fields.get(el) === state) continue;
-    const root = el.getRootNode();
-    // A text-like input alone when no rule selects on siblings (see planChanges); else with its siblings.
-    const at = root !== doc ? outermostInDocument(el, doc) : isLoneField(el) && !kept.selectors.siblings ? el : el.parentElement;
-    if (at) out.push(at);
+/** `el.matches(pseudo)`; false when this browser does not know the pseudo-class (its style sheets then keep no rule that selects on it). */
+function matchesState(el: Element, pseudo: string): boolean {
+  try {
+    return el.matches(pseudo);
+  } catch {
+    return false;
   }
+}
+
+/**
+ * What to clone again for fields whose value or checked state changed since the last frame (typed
+ * in, or set by a script: no event announces `el.value = …`), or whose state pseudo-classes did
+ * (see {@link FIELD_STATES}): a light-DOM field's parent (a text-like input alone when the page's
+ * rules select on no siblings); for one in a shadow root the outermost shadow host, and for one in
+ * a frame's document the frame (a whole clone). The kept states move on to now.
+ *
+ * What a state restyles beyond the field and its siblings: a form and a fieldset match `:valid`
+ * and `:invalid` by the fields in them, so when the page's rules can select them so (see
+ * {@link SelectorUses.formValidity}), a field whose `:invalid` flipped (or that came or went
+ * invalid) clones its form and its outermost fieldset again too, with their siblings when rules
+ * select on siblings: the least that holds every box such a rule restyles (`form:invalid button`
+ * is inside the form), and only on the keystroke that flips it. A `:has()` rule can restyle any
+ * ancestor and what it holds by a state: a whole clone (the reason is returned) when a state
+ * flipped, or when a field other than a text-like input changed (`:has(:checked)`). Typing that
+ * flips no state restyles nothing more under any rule: a typed value is no attribute.
+ */
+function changedFields(kept: KeptClone, doc: Document): Element[] | string {
+  const uses = kept.selectors;
+  const now = fieldStates(doc, kept.roots, uses.states);
+  const out: Element[] = [];
+  const was = kept.fields;
   kept.fields = now;
+  for (const [el, state] of now) {
+    const before = was.get(el);
+    if (before && before.value === state.value && before.states === state.states) continue;
+    const flipped = (before?.states ?? 0) ^ state.states;
+    if (uses.relational && (flipped || !isLoneField(el))) return 'a field changed, and the page has :has() rules';
+    const root = el.getRootNode();
+    if (root !== doc) {
+      const at = outermostInDocument(el, doc);
+      if (at) out.push(at);
+      continue;
+    }
+    // A text-like input alone when no rule selects on siblings (see planChanges); else with its siblings.
+    const at = isLoneField(el) && !uses.siblings ? el : el.parentElement;
+    if (at) out.push(at);
+    if (uses.formValidity && flipped & INVALID) {
+      for (const up of [(el as HTMLInputElement).form, outermostFieldset(el)]) if (up) out.push(uses.siblings ? (up.parentElement ?? up) : up);
+    }
+  }
+  if (uses.formValidity) for (const [el, state] of was) if (state.states & INVALID && !now.has(el)) return 'an invalid field went, and the page has rules on form validity';
+  return out;
+}
+
+/** The outermost `<fieldset>` around `el` in its tree, or null. */
+function outermostFieldset(el: Element): Element | null {
+  let out: Element | null = null;
+  for (let at = el.parentElement?.closest('fieldset') ?? null; at; at = at.parentElement?.closest('fieldset') ?? null) out = at;
   return out;
 }
 

@@ -6,14 +6,15 @@
  * on the page sits below the box and pushes what follows, is lost in the clone and everything
  * below moves up (issue 16, class 1). Such boxes keep an automatic height in the clone.
  */
+import { forwardedNodes } from './slot-wrappers.js';
 
-/** Children as the clone walks them (modern-screenshot's cloneChildNodes): shadow root first, slots by their assigned nodes. */
+/** Children as the clone walks them (modern-screenshot's cloneChildNodes): shadow root first, slots by their assigned nodes, forwarded ones by theirs (see SlotWrappers.forward). */
 export function flatChildren(el: Element): Node[] {
   const parent: ParentNode = el.shadowRoot ?? el;
   const out: Node[] = [];
   for (let c = parent.firstChild; c; c = c.nextSibling) {
     if (c.nodeType === Node.ELEMENT_NODE && (c as Element).localName === 'slot' && typeof (c as HTMLSlotElement).assignedNodes === 'function') {
-      out.push(...(c as HTMLSlotElement).assignedNodes());
+      out.push(...forwardedNodes(c as HTMLSlotElement));
     } else {
       out.push(c);
     }

@@ -380,6 +380,7 @@ export class Rasterizer {
     this.hollow.clear();
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
+    for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
   }
 
   /**
@@ -493,6 +494,7 @@ export class Rasterizer {
     this.whole.clear();
     this.standIns.reset();
     this.slots.reset();
+    this.slots.forward(root);
     this.generated.reset(patch);
     this.pseudoNames.clear();
     this.cloneError = null;
@@ -693,6 +695,8 @@ export class Rasterizer {
     // A slotted element inherits from its slot, whose values its wrapper carries (see slot-wrappers.ts).
     if (slot) this.styles?.enterSubtree(el, slot);
     else this.styles?.enter(el, parent?.localName === 'iframe' ? frameRoot(parent as HTMLIFrameElement) ?? parent : parent ?? this.cloneRoot);
+    // Slots of its shadow tree that content is forwarded to draw that content (see slot-wrappers.ts).
+    this.slots.forward(el);
     this.stack.push(el);
     // A same-origin iframe is cloned as its document's root, which reports one more finished clone.
     if (el.localName === 'iframe' && readableFrame(el as HTMLIFrameElement)) this.stack.push(el);

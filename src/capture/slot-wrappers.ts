@@ -14,6 +14,10 @@
  * slot's inherited values that differ from its parent's; a masked slot's wrapper is blanked and
  * marked as a mask, so the selector pass blanks it again. The assigned nodes of a `display: none`
  * slot are never cloned (see {@link hiddenSlot}).
+ *
+ * A forwarded slot (a slot of an outer component's tree, itself slotted into an inner component)
+ * is walked by what is assigned to it (see {@link SlotWrappers.forward}): the library alone would
+ * clone the forwarded slot as an element, with its fallback children, and draw none of it.
  */
 import { blankMaskedClone, hideCloneText } from './blank-masked-clone.js';
 import { INHERITED } from './clone-styles.js';
@@ -27,17 +31,47 @@ const SLOT_INHERITED = [...INHERITED, '-webkit-text-security'];
 /** Text paint in mask-all, where the parent's clone decides (see maskAllText in rasterize.ts). */
 const TEXT_PAINT = new Set(['-webkit-text-fill-color', 'text-shadow', '-webkit-text-stroke-width', '-webkit-text-stroke-color']);
 
-/** The slot `node` is drawn through when it is offered as a child of `parent` (the slot's flat-tree parent), else null. */
+/**
+ * The slot `node` is drawn through when it is offered as a child of `parent`, else null: its
+ * assigned slot, when that slot's flat-tree parent is `parent`, or when that slot is forwarded
+ * (itself assigned to a slot, and so on) to one whose parent is `parent` (see {@link forwardedNodes}).
+ * The slot it is assigned to is the one it inherits from, whose values include those of the slots
+ * it is forwarded through.
+ */
 export function slotOf(node: Node, parent: Element | undefined): HTMLSlotElement | null {
   const slot = (node as Element | Text).assignedSlot ?? null;
-  if (!slot || !parent) return null;
-  const up = slot.parentNode;
-  return up === parent || (up instanceof ShadowRoot && up.host === parent) ? slot : null;
+  if (!parent) return null;
+  for (let at = slot; at; at = at.assignedSlot) {
+    const up = at.parentNode;
+    if (up === parent || (up instanceof ShadowRoot && up.host === parent)) return slot;
+  }
+  return null;
 }
 
-/** True when the slot draws none of its content (`display: none`, the `hidden` attribute). */
+/** True when the slot, or one it is forwarded through, draws none of its content (`display: none`, the `hidden` attribute). */
 export function hiddenSlot(slot: HTMLSlotElement): boolean {
-  return (slot.ownerDocument.defaultView ?? window).getComputedStyle(slot).display === 'none';
+  const win = slot.ownerDocument.defaultView ?? window;
+  for (let at: HTMLSlotElement | null = slot; at; at = at.assignedSlot) if (win.getComputedStyle(at).display === 'none') return true;
+  return false;
+}
+
+/** The slot's own `assignedNodes()`, whatever {@link SlotWrappers.forward} put on it. */
+const assignedNodes = (slot: HTMLSlotElement, options?: AssignedNodesOptions): Node[] => HTMLSlotElement.prototype.assignedNodes.call(slot, options);
+
+/**
+ * The nodes a slot draws, as the page lays them out: those assigned to it, where each forwarded
+ * slot among them (a `<slot>` of an outer component's shadow tree, slotted into this one) gives
+ * the nodes assigned to it in turn. A forwarded slot with none assigned stays, and draws its own
+ * children (its fallback content), as a slot with a box of `display: contents` does in the clone.
+ */
+export function forwardedNodes(slot: HTMLSlotElement): Node[] {
+  const out: Node[] = [];
+  for (const node of assignedNodes(slot)) {
+    const inner = node.nodeType === Node.ELEMENT_NODE && (node as Element).localName === 'slot' ? assignedNodes(node as HTMLSlotElement) : [];
+    if (inner.length > 0) out.push(...forwardedNodes(node as HTMLSlotElement));
+    else out.push(node);
+  }
+  return out;
 }
 
 /** How the rasterizer judges a run's slot and the nodes slotted through it. */
@@ -66,6 +100,42 @@ interface Run {
 export class SlotWrappers {
   private readonly counts = new Map<Element, number>();
   private readonly runs = new Map<Element, Run[]>();
+  /** Slots whose `assignedNodes()` answers {@link forwardedNodes} while this clone is made (see {@link forward}). */
+  private readonly forwarding = new Set<HTMLSlotElement>();
+
+  /**
+   * `host` (a shadow host, or the clone's root) is about to be cloned: each slot of its shadow tree
+   * that one of its light children (a slot of the tree `host` is in) is forwarded to draws the
+   * nodes forwarded to it. modern-screenshot walks a slot by `assignedNodes()`, which lists a
+   * forwarded slot itself, and then clones that slot's own children: what is forwarded through it
+   * would never be drawn. Until the library has walked it, or the clone ends, such a slot answers
+   * a call of `assignedNodes()` with no options by {@link forwardedNodes}: the page's own calls
+   * in between (it runs while the clone yields) get that answer once, after which the slot answers
+   * as before, and the clone draws less (the forwarded slot's fallback), never more.
+   */
+  forward(host: Element): void {
+    if (!host.shadowRoot) return;
+    for (const child of host.querySelectorAll<HTMLSlotElement>(':scope > slot')) {
+      const to = child.assignedSlot;
+      if (!to || this.forwarding.has(to)) continue;
+      const forwarding = this.forwarding;
+      try {
+        Object.defineProperty(to, 'assignedNodes', {
+          configurable: true,
+          writable: true,
+          value(this: HTMLSlotElement, ...options: [AssignedNodesOptions?]) {
+            if (options.length > 0) return assignedNodes(this, options[0]);
+            delete (this as Partial<HTMLSlotElement>).assignedNodes;
+            forwarding.delete(this);
+            return forwardedNodes(this);
+          },
+        });
+        forwarding.add(to);
+      } catch {
+        // A slot the page froze: its forwarded content is not drawn (less than the visitor sees, never more).
+      }
+    }
+  }
 
   /** `node` becomes the next child of `parent`'s clone (`slot`: the slot it came through, if any). */
   accepted(parent: Element, slot: HTMLSlotElement | null): void {
@@ -135,5 +205,7 @@ export class SlotWrappers {
   reset(): void {
     this.counts.clear();
     this.runs.clear();
+    for (const slot of this.forwarding) delete (slot as Partial<HTMLSlotElement>).assignedNodes;
+    this.forwarding.clear();
   }
 }

@@ -11,7 +11,7 @@ import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats 
 import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
-import { capture, difference, pngBase64 } from './reference-helpers.js';
+import { capture, difference, pngBase64, screenshot } from './reference-helpers.js';
 import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
 
 const CSS = `
@@ -211,6 +211,35 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-column-middle');
     });
 
+    it('a long table scrolled to its middle: a column change that makes rows culled above taller and rows culled below shorter by as much (the table as tall) moves the rows on screen as the page does', async () => {
+      // Two columns share a fixed width in proportion to their widest content (100 and 50 px:
+      // 200 and 100 px wide), so what one gains the other loses, in whole pixels. Rows far above
+      // the view hold a square as wide as the first column, rows far below one as wide as the
+      // second (an inline-size container adds nothing to its column's width): when the first
+      // column's widest content grows to 200 px (240 and 60 px wide), they grow and shrink by the
+      // same 40 px each, off screen, and the rows between move down by 1 200 px.
+      const square = '<div style="container-type: inline-size"><div style="height: 100cqw; background: rgb(200, 220, 255)"></div></div>';
+      const narrow = (text: string) => `<div style="width: 50px; overflow: hidden; white-space: nowrap">${text}</div>`;
+      const rows = [
+        ...Array.from({ length: 30 }, () => `<tr><td>${square}</td><td>${narrow('above')}</td></tr>`),
+        ...Array.from({ length: 100 }, (_, i) => `<tr style="background: rgb(${i % 2 ? 250 : 230}, 240, 220)"><td>${i === 50 ? '<div id="widest" style="width: 100px; height: 20px; background: rgb(0, 150, 0)"></div>' : `Row ${i}`}</td><td>${narrow(`right ${i}`)}</td></tr>`),
+        ...Array.from({ length: 30 }, () => `<tr><td>below</td><td>${square}</td></tr>`),
+      ].join('');
+      // Scroll anchoring would scroll the window by as much (a whole clone): a page may turn it off.
+      const { root } = await ready(`<table id="runs" style="width: 300px; border-collapse: collapse; font: 14px/20px sans-serif">${rows}</table>`,
+        `${CSS} html, body { overflow-anchor: none; } #runs td { padding: 0; }`);
+      const middle = root.querySelectorAll('#runs tr')[80];
+      window.scrollTo(0, middle.getBoundingClientRect().top + window.scrollY - 100);
+      const r = await restart(run!);
+      const table = root.querySelector('#runs')!;
+      const tall = table.getBoundingClientRect().height;
+      const top = middle.getBoundingClientRect().top;
+      await afterStats(r, () => void (root.querySelector<HTMLElement>('#widest')!.style.width = '200px'));
+      expect(table.getBoundingClientRect().height, 'the table\'s height').to.be.closeTo(tall, 0.5);
+      expect(middle.getBoundingClientRect().top - top, 'how far the rows on screen moved').to.be.closeTo(1200, 0.5);
+      await expectSameAsWholeClone(r, 'table-runs-balanced');
+    });
+
     it('a long table: a column change that makes rows taller (text wraps in a narrower column) is not patched in place', async () => {
       const { root, run: r } = await ready(table(400));
       // The longest name no longer fits its narrower column and wraps: its row grows, and all below it move.
@@ -220,6 +249,14 @@ describe('frames that clone only what changed', () => {
       expect(row.getBoundingClientRect().height, 'the wrapped row\'s height').to.be.greaterThan(height);
       expect(how(stats.map((s) => s.clone))[0], 'cloned').to.not.equal('patched');
       await expectSameAsWholeClone(r, 'table-column-rows');
+    });
+
+    // A cell's own attribute changed: the change log names its row, whose cells moved the columns.
+    it('a long table: a cell whose own style widens its column moves every row on screen, patched as a whole clone draws them', async () => {
+      const { root, run: r } = await ready(table(400));
+      const stats = await afterStats(r, () => void ((root.querySelectorAll('#orders td.n')[2] as HTMLElement).style.paddingLeft = '80px'));
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'table-cell-style');
     });
 
     it('a short table: a cell that widens its column clones the table again, every row right', async () => {
@@ -458,6 +495,39 @@ describe('frames that clone only what changed', () => {
     }
   });
 
+  it('content forwarded through a slot (a slot of one component slotted into another) is drawn, and changes as a whole clone draws it', async () => {
+    if (!customElements.get('kept-forward-inner')) {
+      customElements.define('kept-forward-inner', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>
+              :host { display: block; border: 3px solid rgb(0, 0, 200); padding: 8px; }
+              slot[name="inner"] { color: rgb(200, 0, 0); font-weight: bold; }
+            </style><div>Inner top</div><div class="in"><slot name="inner"></slot></div><div>Inner bottom</div>`;
+        }
+      });
+      customElements.define('kept-forward-outer', class extends HTMLElement {
+        connectedCallback() {
+          if (this.shadowRoot) return;
+          this.attachShadow({ mode: 'open' }).innerHTML = `<style>:host { display: block; width: 420px; padding: 6px; }</style>
+            <kept-forward-inner><slot name="x" slot="inner"></slot></kept-forward-inner>`;
+        }
+      });
+    }
+    const html = `<kept-forward-outer><div slot="x" style="background: rgb(0, 160, 0); padding: 10px"><span id="forwarded">Forwarded content</span></div></kept-forward-outer><p>After the components.</p>`;
+    const { root, run: first } = await ready(html);
+    // The first (whole) frame against the browser's own picture: the forwarded block is there.
+    const frame = await agentPicture(first.host);
+    const off = difference(frame, await screenshot());
+    expect(off.pct, `pixels off from the page (${off.differing})`).to.be.lessThan(0.05);
+    const r = await restart(first);
+    const stats = await afterStats(r, () => void (root.querySelector('#forwarded')!.firstChild as Text).appendData(' that grows and wraps onto a second line of the inner component'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'forwarded');
+    const now = difference(await agentPicture(r.host), await screenshot());
+    expect(now.pct, `pixels off from the page after the change (${now.differing})`).to.be.lessThan(0.05);
+  });
+
   // Three changes no signal names well (red team): each frame after them must still be right.
   it('a value a script sets (no event fires), with a change elsewhere', async () => {
     const { root, run: r } = await ready();
@@ -567,6 +637,57 @@ describe('frames that clone only what changed', () => {
       await typeInto(r, field);
       expect(field.value).to.equal('x');
       await expectSameAsWholeClone(r, 'field-sibling');
+    });
+  });
+
+  describe('a field whose validity or placeholder flips as it is typed in', () => {
+    const css = `
+      html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+      .row { display: flex; align-items: end; gap: 10px; padding: 16px; background: rgb(235, 240, 250); }
+      label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
+      input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; }
+      button { font: 16px sans-serif; background: rgb(0, 90, 200); color: #fff; border: 0; padding: 8px 16px; }
+      form:invalid button[type="submit"] { opacity: 0.3; }
+      fieldset:invalid legend { color: rgb(200, 0, 0); font-weight: bold; }
+    `;
+
+    async function typeInto(r: Run, field: HTMLInputElement): Promise<FrameStats[]> {
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+      await settle(r.host);
+      return afterStats(r, () => sendKeys({ type: 'x' }));
+    }
+
+    it('a form that turns valid (form:invalid button) is drawn again with the field; a character that flips nothing draws the field alone', async () => {
+      const { root, run: first } = await ready(`<form class="row" id="signup"><label>Name<input id="name" required placeholder="Your name"></label><button type="submit">Sign up</button></form><p style="margin: 40px 16px">Text below the form.</p>`, css);
+      const field = root.querySelector<HTMLInputElement>('#name')!;
+      const stats = await typeInto(first, field);
+      expect(field.value).to.equal('x');
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(first, 'form-valid');
+      const r = await restart(first);
+      const more = await typeInto(r, field);
+      const box = field.getBoundingClientRect();
+      expect(how(more.map((s) => s.clone)), 'cloned').to.deep.equal(more.map(() => 'patched'));
+      for (const s of more) expect(s.region !== null && s.region.width <= box.width + 24 && s.region.height <= box.height + 24, `the field's box only: ${JSON.stringify(s.region)}`).to.equal(true);
+      await expectSameAsWholeClone(r, 'form-still-valid');
+    });
+
+    it('a fieldset that turns valid (fieldset:invalid legend) is drawn again with the field', async () => {
+      const { root, run: r } = await ready(`<fieldset class="row"><legend>Contact</legend><label>Phone<input id="phone" required></label></fieldset>`, css);
+      const field = root.querySelector<HTMLInputElement>('#phone')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('x');
+      await expectSameAsWholeClone(r, 'fieldset-valid');
+    });
+
+    it('an ancestor a :has() rule restyles by the field\'s state (:has(:placeholder-shown)) is drawn again', async () => {
+      const { root, run: r } = await ready(`<div class="row" id="search"><label>Search<input id="query" placeholder="Find"></label><span class="badge">empty</span></div>`,
+        `${css} .badge { padding: 4px 8px; } #search:has(input:placeholder-shown) .badge { background: rgb(255, 200, 0); color: rgb(120, 0, 0); }`);
+      const field = root.querySelector<HTMLInputElement>('#query')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('x');
+      await expectSameAsWholeClone(r, 'has-placeholder');
     });
   });
 

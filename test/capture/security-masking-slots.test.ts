@@ -127,6 +127,28 @@ describe('security: masks and <slot>s', () => {
     expect(Math.abs(r.agent - r.visitorSees), `dots: ${r.agent} magenta px in the agent's frame against the visitor's ${r.visitorSees}`).to.be.lessThan(r.visitorSees / 4);
   });
 
+  // A forwarded slot (a slot of an outer component's tree, slotted into an inner component) is
+  // drawn with what is assigned to it (see SlotWrappers.forward): the inner tree's masks and hidden
+  // slots hold for that content too.
+  for (const [what, inner, visible] of [
+    ['a mask around the slot it is forwarded to', `<p><span style="color:#000">card:</span> <span class="no-upscope"><slot></slot></span></p>`, true],
+    ['a masked slot it is forwarded to', `<p><span style="color:#000">card:</span> <slot data-upscope-masked></slot></p>`, true],
+    ['a hidden slot it is forwarded to', `<p><span style="color:#000">card:</span> <slot hidden></slot></p>`, false],
+    ['a transparent slot it is forwarded to', `<p><span style="color:#000">card:</span> <slot style="color: transparent"></slot></p>`, false],
+  ] as const) {
+    it(`content forwarded through a slot into ${what} is not drawn in clear`, async () => {
+      const root = mount(`<div id="h" style="color:#ff00ff">4111 1111 1111 1111</div>`);
+      const outer = root.querySelector('#h')!.attachShadow({ mode: 'open' });
+      outer.innerHTML = `<div id="inner"><slot></slot></div>`;
+      outer.querySelector('#inner')!.attachShadow({ mode: 'open' }).innerHTML = inner;
+      const r = await layers(what);
+      if (visible) expect(r.visitorSees, `${what}: the visitor sees the secret`).to.be.greaterThan(20);
+      else expect(r.visitorSees, `${what}: the visitor sees nothing magenta`).to.equal(0);
+      expect(r.copyLeft, `${what}: the copy draws the forwarded secret at ${JSON.stringify(r.copyFirst)}`).to.equal(0);
+      expect(r.agent, `${what}: magenta in the agent's frame at ${JSON.stringify(r.agentFirst)}`).to.equal(0);
+    });
+  }
+
   for (const [what, shadow] of [
     ['a mask wrapping the slot', `<div class="no-upscope"><slot></slot></div>`],
     ['<upscope-masked> wrapping the slot', `<upscope-masked><slot></slot></upscope-masked>`],
