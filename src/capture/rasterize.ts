@@ -144,10 +144,15 @@ const CHURN_ATTEMPTS = 3;
 
 /**
  * Whole-frame markup per tile (see Snapshot.tiles): the browser parses ~100 KB of it in 10-15 ms
- * on the page's main thread (a tile's markup is longer than its share: what holds its content,
- * and the boxes around it, are in every tile).
+ * on the page's main thread, so one picture of up to 1.25 times this (200 KB) is a task of about
+ * 25 ms, half the 50 ms a task may take. Tiles cost more in all than one picture: a tile's markup
+ * is longer than its share (what holds its content, and the boxes around it, are in every tile:
+ * every row's cells of a table, in tiles side by side), each is laid out and painted apart, and
+ * each is planned from the page's boxes (draw-region.ts); so they are kept for markup that would
+ * make a long task. At 120 000 a 5 000-row table's frame (~155 KB) was cut in two tiles of 80 and
+ * 135 KB, each planned: ~25 ms more main thread than the one picture.
  */
-export const TILE_MARKUP_CHARS = 120_000;
+export const TILE_MARKUP_CHARS = 160_000;
 const MAX_TILES = 9;
 
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
