@@ -398,7 +398,7 @@ export function boxParent(el: Element): Element | null {
 
 /** Layout-resolved properties the clone writes (getComputedStyle answers used pixels) besides {@link BOX}: a percentage there follows the containing block's width. */
 const RESOLVED = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left'] as const;
-/** Properties whose written (resolved) values follow the box's own size: a box with one that changed size is not updated in place. */
+/** Properties whose written (resolved) values follow the box's own size: a box whose clone has one (none is left unwritten) that changed size is not updated in place. */
 const SIZED_PAINT = ['transform', 'translate', 'rotate', 'scale', 'perspective'] as const;
 /** The classes the rasterizer names a clone's pseudo-element rules by (`__upN`, see rasterize.ts; `__upgN`, see generated-content.ts). */
 const PSEUDO_RULES = /(?:^|\s)__up/;
@@ -452,7 +452,8 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
       updates.push({ clone, name, value: now });
     }
     if (!resized) continue;
-    if (original instanceof SVGElement || cs.display.endsWith('grid') || SIZED_PAINT.some((name) => cs.getPropertyValue(name) !== 'none')) return null;
+    // The clone's own values, not the page's: what it draws is what would be wrong at the new size (and they cost no look-up in the page's styles).
+    if (original instanceof SVGElement || cs.display.endsWith('grid') || SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return null;
     // Its ::before/::after (or marker) rules were written with the old box's values.
     if (PSEUDO_RULES.test(clone.getAttribute('class') ?? '')) return null;
     const specified = original.computedStyleMap?.();
