@@ -427,6 +427,11 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   const originalOf = new Map<Element, Element>();
   for (const [original, clone] of kept.cloneOf) if (tableClone.contains(clone)) originalOf.set(clone, original);
   const updates: BoxUpdate[] = [];
+  // Margins and paddings are read element by element only where they may follow a size: the
+  // page's rules give none that may (see SelectorUses.sizedBoxes), nor does an animation, and the
+  // element has no inline style and is the document's HTML (a shadow tree's rules are its own;
+  // the user agent's give lengths). Else each resized box's would cost a map of its style.
+  const sizedBoxes = kept.selectors.sizedBoxes || (table.ownerDocument.getAnimations?.().length ?? 1) > 0;
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;
@@ -456,6 +461,7 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     if (original instanceof SVGElement || cs.display.endsWith('grid') || SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return null;
     // Its ::before/::after (or marker) rules were written with the old box's values.
     if (PSEUDO_RULES.test(clone.getAttribute('class') ?? '')) return null;
+    if (!sizedBoxes && original instanceof HTMLElement && !original.hasAttribute('style') && original.getRootNode() === original.ownerDocument) continue;
     const specified = original.computedStyleMap?.();
     if (!specified) return null;
     for (const name of RESOLVED) {
@@ -526,12 +532,25 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
  * element and what it holds:
  * - `relational`: `:has()`, which restyles its ancestors and their other children;
  * - `siblings`: `+`, `~` or `:nth-child(… of …)`, which restyle its siblings;
- * - `focusWithin`: `:focus-within`, which restyles the ancestors of what gains or loses focus.
+ * - `focusWithin`: `:focus-within`, which restyles the ancestors of what gains or loses focus;
+ * and `sizedBoxes`: whether a rule may give a margin or padding a value that follows a box's size
+ * (see {@link sizedSpacing}), which {@link tableBoxUpdates} then reads element by element.
  */
 export interface SelectorUses {
   relational: boolean;
   siblings: boolean;
   focusWithin: boolean;
+  sizedBoxes: boolean;
+}
+
+/**
+ * Whether a declaration block (its cssText) may give a margin or padding a value that follows a
+ * box's size: a percentage, a container unit, a function (`calc()`, `var()`) or `inherit` (from a
+ * parent that may have one). Lengths in other units and keywords are the same at any width.
+ */
+function sizedSpacing(cssText: string): boolean {
+  for (const [, value] of cssText.matchAll(/(?:^|;)\s*(?:margin|padding)[\w-]*\s*:([^;]*)/gi)) if (/%|\(|inherit|\dcq/i.test(value)) return true;
+  return false;
 }
 
 /**
@@ -547,7 +566,7 @@ function selectsOnSiblings(text: string): boolean {
 
 /** Reads {@link SelectorUses} from the document's style sheets (adopted ones too); a sheet that cannot be read counts as using all. */
 export function selectorUses(doc: Document): SelectorUses {
-  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false };
+  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, sizedBoxes: false };
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
       if (rule instanceof CSSStyleRule) {
@@ -555,6 +574,14 @@ export function selectorUses(doc: Document): SelectorUses {
         if (text.includes(':has(')) uses.relational = true;
         if (selectsOnSiblings(text)) uses.siblings = true;
         if (text.includes(':focus-within')) uses.focusWithin = true;
+      }
+      // Style rules, keyframes (a finished animation may hold its last one), nested declarations.
+      const style = (rule as { style?: unknown }).style;
+      if (style instanceof CSSStyleDeclaration && sizedSpacing(style.cssText)) uses.sizedBoxes = true;
+      // An imported sheet's rules are in its own sheet (throws when cross-origin, as a sheet of the page does).
+      if (rule instanceof CSSImportRule) {
+        if (!rule.styleSheet) throw new Error('an imported sheet not loaded');
+        visit(rule.styleSheet.cssRules);
       }
       if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
@@ -565,7 +592,7 @@ export function selectorUses(doc: Document): SelectorUses {
       visit(sheet.cssRules);
     } catch {
       // A cross-origin sheet cannot be read: count it as using them all.
-      return { relational: true, siblings: true, focusWithin: true };
+      return { relational: true, siblings: true, focusWithin: true, sizedBoxes: true };
     }
   }
   return uses;

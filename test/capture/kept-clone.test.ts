@@ -236,6 +236,21 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(moved, 'table-column-moved-box');
     });
 
+    // A style sheet's percentage margin on a box that resizes with its column: written as pixels
+    // of the old width, so the table is not given its new widths in place (margins are read box by
+    // box only where the page's rules may give such values: see SelectorUses.sizedBoxes).
+    it('a long table: a column change that resizes a box with a percentage margin from a style sheet is not patched in place', async () => {
+      const { root } = await ready(table(400), `${CSS}\n#orders .inset { margin-left: 40%; height: 10px; background: rgb(0, 150, 0) }`);
+      cell(root, 3, 'who').parentElement!.insertAdjacentHTML('beforeend', '<div class="inset"></div>');
+      const r = await restart(run!);
+      const box = root.querySelector<HTMLElement>('#orders .inset')!;
+      const margin = getComputedStyle(box).marginLeft;
+      const stats = await afterStats(r, () => void cell(root, 2, 'n').appendData('xxxxxxxx'));
+      expect(getComputedStyle(box).marginLeft, 'the margin').to.not.equal(margin);
+      expect(how(stats.map((s) => s.clone))[0], 'cloned').to.not.equal('patched');
+      await expectSameAsWholeClone(r, 'table-column-percent-margin');
+    });
+
     it('a short table: a cell that widens its column clones the table again, every row right', async () => {
       const { root, run: r } = await ready(table(12));
       const stats = await afterStats(r, () => void cell(root, 2, 'n').appendData('x'));
