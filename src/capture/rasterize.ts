@@ -32,7 +32,7 @@ export interface RasterizeOptions {
   scale: number;
   /**
    * Whole-frame markup of about this many characters per tile (see {@link Snapshot.tiles}): markup
-   * over 1.25 times as long is drawn in tiles, one picture each, in tasks of their own. Default
+   * over 5/3 times as long is drawn in tiles, one picture each, in tasks of their own. Default
    * {@link TILE_MARKUP_CHARS}.
    */
   tileMarkupChars?: number;
@@ -144,15 +144,19 @@ const CHURN_ATTEMPTS = 3;
 
 /**
  * Whole-frame markup per tile (see Snapshot.tiles): the browser parses ~100 KB of it in 10-15 ms
- * on the page's main thread, so one picture of up to 1.25 times this (200 KB) is a task of about
- * 25 ms, half the 50 ms a task may take. Tiles cost more in all than one picture: a tile's markup
- * is longer than its share (what holds its content, and the boxes around it, are in every tile:
- * every row's cells of a table, in tiles side by side), each is laid out and painted apart, and
- * each is planned from the page's boxes (draw-region.ts); so they are kept for markup that would
- * make a long task. At 120 000 a 5 000-row table's frame (~155 KB) was cut in two tiles of 80 and
- * 135 KB, each planned: ~25 ms more main thread than the one picture.
+ * on the page's main thread (a tile's markup is longer than its share: what holds its content,
+ * and the boxes around it, are in every tile).
  */
-export const TILE_MARKUP_CHARS = 160_000;
+export const TILE_MARKUP_CHARS = 120_000;
+/**
+ * Markup up to this many times {@link TILE_MARKUP_CHARS} (200 KB by default) is drawn as one
+ * picture, a task of about 25 ms, half the 50 ms a task may take. Tiles cost more in all than one
+ * picture: every tile holds what holds its content (every row's cells of a table, in tiles side
+ * by side), each is laid out and painted apart, and each is planned from the page's boxes
+ * (draw-region.ts); so they are kept for markup whose one picture would be a long task. At 1.25
+ * a 5 000-row table's frame (~155 KB) was cut in two tiles of 80 and 135 KB, each planned.
+ */
+const ONE_PICTURE_TILES = 5 / 3;
 const MAX_TILES = 9;
 
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
@@ -324,7 +328,7 @@ export class Rasterizer {
       key = serialize();
       const perTile = this.options.tileMarkupChars ?? TILE_MARKUP_CHARS;
       // A fixed background is placed against the picture's viewport, which a tile's is not.
-      if (key.length > 1.25 * perTile && !hasFixedBackground(svg)) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
+      if (key.length > ONE_PICTURE_TILES * perTile && !hasFixedBackground(svg)) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
     }
     this.lastKey = key;
     return {
