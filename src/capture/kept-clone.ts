@@ -404,7 +404,7 @@ export function boxParent(el: Element): Element | null {
 
 /** Layout-resolved properties the clone writes (getComputedStyle answers used pixels) besides {@link BOX}: a percentage there follows the containing block's width. */
 const RESOLVED = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left'] as const;
-/** Properties whose written (resolved) values follow the box's own size: a box with one that changed size is not updated in place. */
+/** Properties whose written (resolved) values follow the box's own size: a box whose clone has one (none is left unwritten) that changed size is not updated in place. */
 const SIZED_PAINT = ['transform', 'translate', 'rotate', 'scale', 'perspective'] as const;
 /** The classes the rasterizer names a clone's pseudo-element rules by (`__upN`, see rasterize.ts; `__upgN`, see generated-content.ts). */
 const PSEUDO_RULES = /(?:^|\s)__up/;
@@ -434,6 +434,11 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   const originalOf = new Map<Element, Element>();
   for (const [original, clone] of kept.cloneOf) if (tableClone.contains(clone)) originalOf.set(clone, original);
   const updates: BoxUpdate[] = [];
+  // Margins and paddings are read element by element only where they may follow a size: the
+  // page's rules give none that may (see SelectorUses.sizedBoxes), nor does an animation, and the
+  // element has no inline style and is the document's HTML (a shadow tree's rules are its own;
+  // the user agent's give lengths). Else each resized box's would cost a map of its style.
+  const sizedBoxes = kept.selectors.sizedBoxes || (table.ownerDocument.getAnimations?.().length ?? 1) > 0;
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;
@@ -466,9 +471,11 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
       updates.push({ clone, name, value: now });
     }
     if (!resized) continue;
-    if (original instanceof SVGElement || cs.display.endsWith('grid') || SIZED_PAINT.some((name) => cs.getPropertyValue(name) !== 'none')) return null;
+    // The clone's own values, not the page's: what it draws is what would be wrong at the new size (and they cost no look-up in the page's styles).
+    if (original instanceof SVGElement || cs.display.endsWith('grid') || SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return null;
     // Its ::before/::after (or marker) rules were written with the old box's values.
     if (PSEUDO_RULES.test(clone.getAttribute('class') ?? '')) return null;
+    if (!sizedBoxes && original instanceof HTMLElement && !original.hasAttribute('style') && original.getRootNode() === original.ownerDocument) continue;
     const specified = original.computedStyleMap?.();
     if (!specified) return null;
     for (const name of RESOLVED) {
@@ -571,7 +578,9 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
  * - `states`: the field state pseudo-classes used ({@link FIELD_STATES}, one bit each), which
  *   typing flips (see {@link changedFields});
  * - `formValidity`: `:valid` or `:invalid` where they can match a form or a fieldset (any
- *   compound selector not of a field's type), which a field's validity restyles.
+ *   compound selector not of a field's type), which a field's validity restyles;
+ * - `sizedBoxes`: whether a rule may give a margin or padding a value that follows a box's size
+ *   (see {@link sizedSpacing}), which {@link tableBoxUpdates} then reads element by element.
  */
 export interface SelectorUses {
   relational: boolean;
@@ -579,6 +588,7 @@ export interface SelectorUses {
   focusWithin: boolean;
   states: number;
   formValidity: boolean;
+  sizedBoxes: boolean;
 }
 
 /**
@@ -628,6 +638,16 @@ function selectsOnStates(text: string): { states: number; formValidity: boolean 
 }
 
 /**
+ * Whether a declaration block (its cssText) may give a margin or padding a value that follows a
+ * box's size: a percentage, a container unit, a function (`calc()`, `var()`) or `inherit` (from a
+ * parent that may have one). Lengths in other units and keywords are the same at any width.
+ */
+function sizedSpacing(cssText: string): boolean {
+  for (const [, value] of cssText.matchAll(/(?:^|;)\s*(?:margin|padding)[\w-]*\s*:([^;]*)/gi)) if (/%|\(|inherit|\dcq/i.test(value)) return true;
+  return false;
+}
+
+/**
  * Whether a selector list has a sibling combinator (`+`, `~`) or an `:nth-*(… of S)`. Quoted
  * strings, attribute selectors (`[class~=x]`) and `:nth-*()` arguments (Chromium writes `odd` as
  * `2n+1`) are left out of the look for combinators first.
@@ -640,7 +660,7 @@ function selectsOnSiblings(text: string): boolean {
 
 /** Reads {@link SelectorUses} from the document's style sheets (adopted ones too); a sheet that cannot be read counts as using all. */
 export function selectorUses(doc: Document): SelectorUses {
-  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, states: 0, formValidity: false };
+  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, states: 0, formValidity: false, sizedBoxes: false };
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
       if (rule instanceof CSSStyleRule) {
@@ -652,6 +672,14 @@ export function selectorUses(doc: Document): SelectorUses {
         uses.states |= states.states;
         if (states.formValidity) uses.formValidity = true;
       }
+      // Style rules, keyframes (a finished animation may hold its last one), nested declarations.
+      const style = (rule as { style?: unknown }).style;
+      if (style instanceof CSSStyleDeclaration && sizedSpacing(style.cssText)) uses.sizedBoxes = true;
+      // An imported sheet's rules are in its own sheet (throws when cross-origin, as a sheet of the page does).
+      if (rule instanceof CSSImportRule) {
+        if (!rule.styleSheet) throw new Error('an imported sheet not loaded');
+        visit(rule.styleSheet.cssRules);
+      }
       if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
   };
@@ -661,10 +689,17 @@ export function selectorUses(doc: Document): SelectorUses {
       visit(sheet.cssRules);
     } catch {
       // A cross-origin sheet cannot be read: count it as using them all.
-      return { relational: true, siblings: true, focusWithin: true, states: (1 << FIELD_STATES.length) - 1, formValidity: true };
+      return { relational: true, siblings: true, focusWithin: true, states: (1 << FIELD_STATES.length) - 1, formValidity: true, sizedBoxes: true };
     }
   }
   return uses;
+}
+
+const FIELD_TAGS = ['input', 'textarea', 'select'];
+
+interface FieldState {
+  value: number;
+  states: number;
 }
 
 /**
@@ -673,13 +708,6 @@ export function selectorUses(doc: Document): SelectorUses {
  * pseudo-classes in `states` (bits of {@link SelectorUses.states}: those the page's rules use) it
  * matches.
  */
-const FIELD_TAGS = ['input', 'textarea', 'select'];
-
-interface FieldState {
-  value: number;
-  states: number;
-}
-
 function fieldStates(doc: Document | null, roots: Iterable<Document | ShadowRoot>, states: number): Map<Element, FieldState> {
   const out = new Map<Element, FieldState>();
   for (const root of doc ? [doc, ...roots] : roots) {

@@ -32,7 +32,7 @@ export interface RasterizeOptions {
   scale: number;
   /**
    * Whole-frame markup of about this many characters per tile (see {@link Snapshot.tiles}): markup
-   * over 1.25 times as long is drawn in tiles, one picture each, in tasks of their own. Default
+   * over 5/3 times as long is drawn in tiles, one picture each, in tasks of their own. Default
    * {@link TILE_MARKUP_CHARS}.
    */
   tileMarkupChars?: number;
@@ -148,6 +148,15 @@ const CHURN_ATTEMPTS = 3;
  * and the boxes around it, are in every tile).
  */
 export const TILE_MARKUP_CHARS = 120_000;
+/**
+ * Markup up to this many times {@link TILE_MARKUP_CHARS} (200 KB by default) is drawn as one
+ * picture, a task of about 25 ms, half the 50 ms a task may take. Tiles cost more in all than one
+ * picture: every tile holds what holds its content (every row's cells of a table, in tiles side
+ * by side), each is laid out and painted apart, and each is planned from the page's boxes
+ * (draw-region.ts); so they are kept for markup whose one picture would be a long task. At 1.25
+ * a 5 000-row table's frame (~155 KB) was cut in two tiles of 80 and 135 KB, each planned.
+ */
+const ONE_PICTURE_TILES = 5 / 3;
 const MAX_TILES = 9;
 
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
@@ -319,7 +328,7 @@ export class Rasterizer {
       key = serialize();
       const perTile = this.options.tileMarkupChars ?? TILE_MARKUP_CHARS;
       // A fixed background is placed against the picture's viewport, which a tile's is not.
-      if (key.length > 1.25 * perTile && !hasFixedBackground(svg)) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
+      if (key.length > ONE_PICTURE_TILES * perTile && !hasFixedBackground(svg)) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
     }
     this.lastKey = key;
     return {

@@ -259,6 +259,35 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-cell-style');
     });
 
+    // A box in a cell that resizes with its column and is moved by half its width: the clone writes
+    // the move in pixels of the old width, so the table is not given its new widths in place.
+    it('a long table: a column change that resizes a box moved by a share of its width is not patched in place', async () => {
+      const { root, run: r } = await ready(table(400));
+      cell(root, 3, 'who').parentElement!.insertAdjacentHTML('beforeend', '<div style="width: 100%; height: 10px; background: rgb(200, 0, 0); transform: translateX(50%)"></div>');
+      const moved = await restart(r);
+      const box = root.querySelector<HTMLElement>('#orders td.who div')!;
+      const width = box.getBoundingClientRect().width;
+      const stats = await afterStats(moved, () => void cell(root, 2, 'n').appendData('xxxxxxxx'));
+      expect(box.getBoundingClientRect().width, 'the moved box\'s width').to.not.equal(width);
+      expect(how(stats.map((s) => s.clone))[0], 'cloned').to.not.equal('patched');
+      await expectSameAsWholeClone(moved, 'table-column-moved-box');
+    });
+
+    // A style sheet's percentage margin on a box that resizes with its column: written as pixels
+    // of the old width, so the table is not given its new widths in place (margins are read box by
+    // box only where the page's rules may give such values: see SelectorUses.sizedBoxes).
+    it('a long table: a column change that resizes a box with a percentage margin from a style sheet is not patched in place', async () => {
+      const { root } = await ready(table(400), `${CSS}\n#orders .inset { margin-left: 40%; height: 10px; background: rgb(0, 150, 0) }`);
+      cell(root, 3, 'who').parentElement!.insertAdjacentHTML('beforeend', '<div class="inset"></div>');
+      const r = await restart(run!);
+      const box = root.querySelector<HTMLElement>('#orders .inset')!;
+      const margin = getComputedStyle(box).marginLeft;
+      const stats = await afterStats(r, () => void cell(root, 2, 'n').appendData('xxxxxxxx'));
+      expect(getComputedStyle(box).marginLeft, 'the margin').to.not.equal(margin);
+      expect(how(stats.map((s) => s.clone))[0], 'cloned').to.not.equal('patched');
+      await expectSameAsWholeClone(r, 'table-column-percent-margin');
+    });
+
     it('a short table: a cell that widens its column clones the table again, every row right', async () => {
       const { root, run: r } = await ready(table(12));
       const stats = await afterStats(r, () => void cell(root, 2, 'n').appendData('x'));
