@@ -12,6 +12,7 @@
  * Mutations elsewhere (a clock ticking, an animation) do not count: the change log redraws them.
  */
 import { maskOver } from './find-masks.js';
+import { flushSecretFields } from './secret-fields.js';
 
 /** Attributes that can make an element a mask (see MASK_SELECTORS and secret-fields.ts). */
 const MASK_ATTRIBUTES = ['class', 'data-upscope-masked', 'type', 'autocomplete', 'slot', 'data-openreplay-masked'];
@@ -56,6 +57,14 @@ export class CloneChurn {
 
   private note(records: MutationRecord[]): void {
     if (this.hit) return;
+    // The secret-field trackers first: a field stripped of its token during the clone is a mask.
+    const flushed = new Set<Node>();
+    for (const r of records) {
+      const root = r.target.getRootNode();
+      if (flushed.has(root)) continue;
+      flushed.add(root);
+      flushSecretFields(root);
+    }
     for (const r of records) {
       const target = r.target as Element;
       if (target.nodeType !== Node.ELEMENT_NODE) continue;

@@ -2,7 +2,7 @@
 // through open shadow roots and same-origin frames (see docs/security.md). Over 350 lines: the
 // normal search, its small-shadow-tree path and the mask-all walk must find the same masks with
 // the same rules (isMaskElement, secret fields, <use>, frames), so they stay side by side.
-import { isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-fields.js';
+import { flushSecretFields, isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-fields.js';
 import { concealedText } from './concealing-fonts.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
@@ -121,6 +121,8 @@ export function frameOf(doc: Document): Element | null {
 export function findMasks(doc: Document = document, options: MaskOptions = {}): MaskRect[] {
   const view = doc.defaultView;
   if (!view) throw new Error('findMasks: the document has no window');
+  // A field stripped of its token since the tracker's last delivery counts in this search.
+  flushSecretFields(doc);
   const out: MaskRect[] = [];
   const range = doc.createRange();
   // A <use> draws content defined elsewhere: it is checked, and boxed, where it draws.
@@ -153,6 +155,7 @@ function searchConcealed(root: Document | ShadowRoot, concealed: (el: Element) =
  */
 function searchFrame(frame: HTMLIFrameElement, frameDoc: Document, place: Affine, out: MaskRect[], search: (doc: Document, place: Affine, out: MaskRect[], range: Range) => void): void {
   trackSecretFields(frameDoc);
+  flushSecretFields(frameDoc);
   const map = frameMap(frame, place);
   // A frame's document has fonts of its own: text it conceals with one the copy cannot embed too.
   const searchWithFonts = (d: Document, p: Affine, o: MaskRect[], r: Range) => {

@@ -16,6 +16,7 @@ import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { embeddedFamilies, RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
+import { flushSecretFields } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
@@ -141,6 +142,8 @@ function frameScale(viewport: Viewport, scale: number): number {
 
 /** Whole clones tried when the page keeps putting content under masks mid-clone (see clone-churn.ts). */
 const CHURN_ATTEMPTS = 3;
+/** Form fields: the elements whose secret the page may take away mid-clone (see secret-fields.ts). */
+const FIELDS = new Set(['input', 'textarea', 'select']);
 
 /**
  * Whole-frame markup per tile (see Snapshot.tiles): the browser parses ~100 KB of it in 10-15 ms
@@ -745,6 +748,8 @@ export class Rasterizer {
         this.standIns.insertInto(original, el);
         if (!this.slots.wrap(original, el, this.slotJudge)) this.cloneError ??= new Error(`rasterize: the slotted children of <${original.localName}> are not where they were counted`);
         this.generated.apply(original, el);
+        // A field is judged with what the page did to it up to now, records not yet delivered included.
+        if (FIELDS.has(original.localName)) flushSecretFields(original);
         if (el.localName === original.localName) copyFormState(original, el);
         if (el.localName === original.localName && !isMaskElement(original)) {
           if (isScrolledTextArea(original)) this.replaced.push([original, el, () => scrolledTextStandIn(original, el)]);

@@ -16,6 +16,23 @@
  * SDK loaded cannot be known; a field that never held a secret token while the SDK watched (one
  * that had `cc-name` or `off` from the start) is not masked by this rule.
  *
+ * "Even in the task that added the field" holds in shadow roots too. A mutation observer sees
+ * only the tree it observes, and attaching a shadow root leaves no record: a component that renders
+ * its card field and turns autofill off in one task (a late upgrade, a constructor, a
+ * `connectedCallback`) would be done before any record or scan found its root. So the tracker
+ * wraps `Element.prototype.attachShadow` of each window it tracks ({@link trackSecretFields}) and
+ * observes every root from the moment it is attached, before the page can put a field in it,
+ * whether its host is in the page yet or not (as rrweb and other session tools do). Roots made
+ * without `attachShadow` are found as before, by the records and scans that bring their host (a
+ * declarative root the parser makes, before any script after it runs); one made by `setHTMLUnsafe`
+ * or by cloning a `clonable` root and changed in the same task is not seen before that change, nor
+ * one a same-origin frame's scripts attach before the frame's `load` (when its window is tracked).
+ * Closed roots are observed too (the capture cannot draw them; the record is kept true anyway).
+ *
+ * Records not yet delivered are taken whenever the capture asks ({@link flushSecretFields}: each
+ * mask search, each field the clone copies, each mutation check of the clone), so a field the page
+ * strips of its token in a microtask during one of the capture's pauses counts at once.
+ *
  * Some toggles swap elements instead of types: a password field and a plain one holding the same
  * value, one of them shown at a time. So fingerprints of the values of the last few hiding fields
  * are kept too (salted hashes, in memory, on the visitor's device, never sent), and a field showing
@@ -51,8 +68,11 @@ interface SecretFieldState {
   values: string[];
   /** Random per page, so a fingerprint says nothing of a value without it. */
   salt: string;
-  /** Documents and shadow roots already observed, so each is watched once. */
-  watched: WeakSet<Node>;
+  /**
+   * Documents and shadow roots already observed, so each is watched once, each with its observer
+   * (whose pending records the capture takes, see flushSecretFields); frames already tracked.
+   */
+  watched: WeakMap<Node, MutationObserver | null>;
 }
 
 /**
@@ -64,7 +84,7 @@ const STATE = Symbol.for('upscope.secretFields');
 const { hidden, values, watched, salt } = ((globalThis as Record<symbol, unknown>)[STATE] ??= {
   hidden: new WeakSet(),
   values: [],
-  watched: new WeakSet(),
+  watched: new WeakMap(),
   salt: Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join(''),
 } satisfies SecretFieldState) as SecretFieldState;
 const MAX_VALUES = 16;
@@ -186,14 +206,14 @@ function trackFrame(frame: HTMLIFrameElement): void {
   };
   track();
   if (!watched.has(frame)) {
-    watched.add(frame);
+    watched.set(frame, null);
     frame.addEventListener('load', track);
   }
 }
 
 function observe(root: Document | ShadowRoot, observer: MutationObserver): void {
   if (watched.has(root)) return;
-  watched.add(root);
+  watched.set(root, observer);
   observer.observe(root, { subtree: true, childList: true, attributes: true, attributeOldValue: true, attributeFilter: ['type', 'class', 'style', 'autocomplete'] });
   scan(root, observer);
 }
@@ -212,6 +232,34 @@ function hidOnce(el: Element, attribute: string | null, oldValue: string | null)
   return attribute === 'autocomplete' && FIELDS.has(el.localName) && holdsSecretToken(oldValue);
 }
 
+/** What the tracker makes of records, delivered or taken early (see flushSecretFields). */
+function noteRecords(records: MutationRecord[], observer: MutationObserver): void {
+  // Old values first: they prove a field was a password field, or held a secret token, even when
+  // the switch came in the same task (a field added and its token removed before any frame).
+  for (const r of records) if (r.type === 'attributes' && hidOnce(r.target as Element, r.attributeName, r.oldValue)) hidden.add(r.target as Element);
+  // Then removals: a toggle that swaps a password field for a plain one holding its value (set
+  // by script, so never seen typed) must leave that value behind before the plain one is looked at.
+  for (const r of records) for (const n of r.removedNodes) if (n.nodeType === Node.ELEMENT_NODE) rememberRemoved(n as Element);
+  for (const r of records) {
+    if (r.type === 'childList') {
+      for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) scan(n as Element, observer);
+    } else isSecretField(r.target as Element);
+  }
+}
+
+/**
+ * Takes the records the tracker of `node`'s tree (its document or shadow root) holds and has not
+ * been handed yet. A page's microtask that runs during one of the capture's pauses, before the
+ * observers' own delivery, may strip a field of its token: its record is read here, so the search
+ * and the copy that ask next know the field. One `takeRecords()` (a fraction of a microsecond when
+ * none is pending). The tracker of a document watches the shadow roots of its window too.
+ */
+export function flushSecretFields(node: Node): void {
+  const observer = watched.get(node.getRootNode());
+  const records = observer?.takeRecords();
+  if (records?.length) noteRecords(records, observer!);
+}
+
 /**
  * Starts recording fields of `doc` that hide their text, for the rest of the page's life; calling
  * it again for the same document does nothing. The bundles call it when they load, the capture
@@ -221,19 +269,22 @@ export function trackSecretFields(doc: Document = document): void {
   if (watched.has(doc)) return;
   const win = doc.defaultView;
   if (!win) return;
-  const observer = new win.MutationObserver((records) => {
-    // Old values first: they prove a field was a password field, or held a secret token, even when
-    // the switch came in the same task (a field added and its token removed before any frame).
-    for (const r of records) if (r.type === 'attributes' && hidOnce(r.target as Element, r.attributeName, r.oldValue)) hidden.add(r.target as Element);
-    // Then removals: a toggle that swaps a password field for a plain one holding its value (set
-    // by script, so never seen typed) must leave that value behind before the plain one is looked at.
-    for (const r of records) for (const n of r.removedNodes) if (n.nodeType === Node.ELEMENT_NODE) rememberRemoved(n as Element);
-    for (const r of records) {
-      if (r.type === 'childList') {
-        for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) scan(n as Element, observer);
-      } else isSecretField(r.target as Element);
-    }
-  });
+  // The observer hands itself to its callback: scan() starts it on the roots added content brings.
+  const observer = new win.MutationObserver(noteRecords);
+  // Every shadow root the window's elements attach from now on is observed from the moment it is
+  // attached (see the top of this file), closed ones too, as the typing listeners below already
+  // see their fields. The wrapper returns what the page's call returns and throws what it throws;
+  // observing an empty root cannot throw, and costs nothing per frame. A window that shows a
+  // second document (an iframe's first about:blank, then a same-origin page) wraps it once more:
+  // harmless, a root is observed once. (A plain function: the first script has no bytes to spare
+  // for a method's name.)
+  const proto = win.Element.prototype;
+  const attach = proto.attachShadow;
+  proto.attachShadow = function (this: Element, init: ShadowRootInit): ShadowRoot {
+    const root = attach.call(this, init);
+    observe(root, observer);
+    return root;
+  };
   observe(doc, observer);
   // Typing and focus reach the window from inside any shadow root, closed ones included.
   const seen = (e: Event) => {

@@ -12,6 +12,7 @@ import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { scanForSecret, boxOf, maskCovers, SECRET } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { WatchedPage } from '../agent/watched-page.js';
+import { sendKeys } from '@web/test-runner-commands';
 
 const STYLE = `
   html, body { margin: 0; padding: 0; background: #fff; }
@@ -251,6 +252,116 @@ describe('fields that hid their text stay masked, whatever they become', () => {
     expect(scanForSecret(picture.canvas!, box($('#name'))).count, 'the cardholder name shows').to.be.greaterThan(50);
     expect(scanForSecret(picture.canvas!, box($('#off'))).count, 'the plain field shows').to.be.greaterThan(50);
     expect(scanForSecret(picture.canvas!, box(card)).count, 'the card number').to.equal(0);
+  });
+});
+
+/**
+ * A component's card or password field lives in its shadow root, and attaching one leaves no
+ * record: the tracker observes each open root from the moment it is attached (see
+ * secret-fields.ts), so a token removed, or a password field shown as text, in the very task that
+ * rendered the field still names it a secret, wherever and whenever the root was attached.
+ */
+describe('fields in shadow roots are seen from the moment their root is attached', () => {
+  afterEach(async () => {
+    await WatchedPage.stop();
+    unmountTestPage('fields');
+  });
+  const task = () => new Promise((r) => setTimeout(r, 0));
+  /** A login component's render: its saved password filled in, shown as text in the same task (a remembered "show password"). */
+  function renderLogin(host: Element, saved: string): void {
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<style>${STYLE}</style><input id="pw" type="password" class="s">`;
+    const pw = shadow.querySelector('input')!;
+    pw.value = saved;
+    pw.type = 'text';
+  }
+  const field = (host: Element | null) => host!.shadowRoot!.querySelector('input')!;
+
+  it('a password field shown as text in the task that rendered it: a late upgrade, an upgrade on insertion, a component made by script', async () => {
+    // Defined after its element is in the page: upgraded late, rendering in its constructor.
+    const root = mount(`<sf-login-late></sf-login-late><div id="later"></div>`);
+    await task();
+    customElements.define('sf-login-late', class extends HTMLElement {
+      constructor() {
+        super();
+        renderLogin(this, 'late-upgrade-pw-1');
+      }
+    });
+    // Defined first: upgraded as the page inserts it.
+    customElements.define('sf-login-inserted', class extends HTMLElement {
+      constructor() {
+        super();
+        renderLogin(this, 'on-insert-pw-2');
+      }
+    });
+    root.querySelector('#later')!.innerHTML = '<sf-login-inserted></sf-login-inserted>';
+    // Made by script: its root is attached, and the field shown, before it is in the page.
+    const made = document.createElement('div');
+    renderLogin(made, 'made-by-script-pw-3');
+    root.append(made);
+    await task();
+    const masks = findMasks(document);
+    expect(covered(masks, field(root.querySelector('sf-login-late'))), 'upgraded late').to.equal(true);
+    expect(covered(masks, field(root.querySelector('sf-login-inserted'))), 'upgraded on insertion').to.equal(true);
+    expect(covered(masks, field(made)), 'made by script').to.equal(true);
+  });
+
+  for (const pattern of ['a shadow root attached to an element already in the page', 'a component made by script, rendering in its connectedCallback'] as const) {
+    it(`a card field rendered with autocomplete="cc-number" and turned "off" in the same task (${pattern}) stays black as the visitor types its number`, async () => {
+      const root = mount(`<p id="pay"></p><input id="plain" class="s" value="not a secret">`);
+      const page = await WatchedPage.start();
+      // As payment scripts do: the card field named, then autofill turned off, in one task.
+      const render = (host: Element) => {
+        const shadow = host.attachShadow({ mode: 'open' });
+        shadow.innerHTML = `<style>${STYLE}</style><label>Card number <input id="cc" class="s" autocomplete="cc-number"></label>`;
+        shadow.querySelector('input')!.setAttribute('autocomplete', 'off');
+      };
+      let host: Element;
+      if (pattern.startsWith('a shadow root')) render((host = root.querySelector('#pay')!));
+      else {
+        customElements.define('sf-pay-connected', class extends HTMLElement {
+          connectedCallback() {
+            if (!this.shadowRoot) render(this);
+          }
+        });
+        root.querySelector('#pay')!.append((host = document.createElement('sf-pay-connected')));
+      }
+      const cc = field(host);
+      cc.focus();
+      // Real key presses, as the visitor types.
+      const card = pattern.startsWith('a shadow root') ? '4000056655665556' : '5555555555554444';
+      await sendKeys({ type: card });
+      expect(cc.value).to.equal(card);
+      const picture = await page.settled();
+      expect(scanForSecret(picture.canvas!, box($('#plain'))).count, 'an unmarked field shows (the check can fail)').to.be.greaterThan(50);
+      expect(box(cc).width).to.be.greaterThan(0);
+      expect(scanForSecret(picture.canvas!, box(cc)).count, 'the card number').to.equal(0);
+      // The copy holds alone too: blanked, not only boxed.
+      const r = new Rasterizer({ ...resolveCaptureOptions({}), sliceMs: 0 });
+      try {
+        const bitmap = await r.draw(await r.snapshot());
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+        expect(scanForSecret(canvas, box(cc)).count, 'the card number in the copy, no box painted').to.equal(0);
+      } finally {
+        r.dispose();
+      }
+    });
+  }
+
+  it('a field stripped of its token before the trackers heard of it counts in the very next search', () => {
+    // The search runs where a capture resumes after a pause, the records of a page microtask not yet delivered.
+    const root = mount(`<div id="host"></div>`);
+    const card = Object.assign(document.createElement('input'), { className: 's', value: '3056 9309 0259 04' });
+    card.setAttribute('autocomplete', 'cc-number');
+    root.append(card);
+    card.setAttribute('autocomplete', 'off');
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<input class="s" type="password" value="pending-pw-4">`;
+    shadow.querySelector('input')!.type = 'text';
+    const masks = findMasks(document);
+    expect(covered(masks, card), 'in light DOM').to.equal(true);
+    expect(covered(masks, field(root.querySelector('#host'))), 'in a shadow root').to.equal(true);
   });
 });
 
