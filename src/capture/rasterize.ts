@@ -4,7 +4,7 @@
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
-import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
+import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
@@ -23,6 +23,7 @@ import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
+import { scrolledTransform, staleAncestor, type AncestorReads } from './ancestor-styles.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -138,6 +139,9 @@ function frameScale(viewport: Viewport, scale: number): number {
   const fit = Math.min(MAX_FRAME_EDGE / viewport.width, MAX_FRAME_EDGE / viewport.height, Math.sqrt(MAX_FRAME_PIXELS / (viewport.width * viewport.height)));
   return Math.min(scale, fit);
 }
+
+/** Times a patch grows to ancestors restyled with no signal (see ancestor-styles.ts) before the whole viewport is cloned. */
+const MAX_RESTYLED_ROUNDS = 3;
 
 /** Whole clones tried when the page keeps putting content under masks mid-clone (see clone-churn.ts). */
 const CHURN_ATTEMPTS = 3;
@@ -399,7 +403,42 @@ export class Rasterizer {
       for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
       for (const { table, updates } of growth.tables) tables.set(table, [...(tables.get(table) ?? []), ...updates]);
     }
-    const distinct = roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
+    const outermost = () => roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
+    let distinct = outermost();
+    const resize = () => {
+      for (const [ancestor, height] of heights) if (!distinct.some((root) => containsComposed(root, ancestor))) kept.resize(ancestor, height);
+      for (const [table, updates] of tables) if (!distinct.some((root) => containsComposed(root, table))) applyBoxUpdates(kept, updates);
+    };
+    // A subtree is cloned under its ancestors' kept clones: one an unsignalled style change (a rule
+    // edited in place, :valid, a custom :state()) left drawing otherwise than the page does now is
+    // cloned again with it (see ancestor-styles.ts). Sizes the growth set are written first.
+    const reads: AncestorReads = {
+      win: this.doc.defaultView!, cloneOf: kept.cloneOf, copied: this.options.includeStyleProperties, maskAll, checked: new Set(), inherits: new Set(),
+      defaultOf: (el, name) => this.styles?.defaultOf(el, name),
+    };
+    for (let round = 0; ; round++) {
+      resize();
+      const stale = new Set<Element>();
+      for (const root of distinct) {
+        const clone = kept.cloneIn(root);
+        // Blanked whole anyway (see below); one with no clone clones the whole viewport below.
+        if (!clone || insideMask(root)) continue;
+        const up = staleAncestor(root, clone, reads);
+        if (up === undefined) return 'a changed subtree is not where the kept clone holds it';
+        if (up) stale.add(up);
+      }
+      if (stale.size === 0) break;
+      if (round >= MAX_RESTYLED_ROUNDS) return 'ancestors of a change were restyled with no signal';
+      for (const up of stale) {
+        const at = patchRootFor(kept, up);
+        const growth = at && growToStableBox(kept, at);
+        if (!growth) return 'an ancestor of a change was restyled with no signal, up to the body or a subtree not cloned alone';
+        roots.push(...growth.roots);
+        for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
+        for (const { table, updates } of growth.tables) tables.set(table, [...(tables.get(table) ?? []), ...updates]);
+      }
+      distinct = outermost();
+    }
     // Its stand-in replaces its clone in the clone's parent, which a subtree's root does not have.
     if (distinct.some((el) => isScrolledTextArea(el) || isIndeterminateBox(el))) return 'a scrolled text area or an indeterminate checkbox changed';
     const families = new Set(context.fontFamilies.keys());
@@ -907,20 +946,9 @@ function showScrollPosition(original: Element, clone: Element): void {
   if (!scrollLeft && !dy) return;
   for (const child of clone.children) {
     const style = (child as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (!style) continue;
-    let m: DOMMatrix;
-    try {
-      m = new DOMMatrix(style.transform || undefined);
-    } catch {
-      // Not a matrix the parser takes (computed transforms always are); leave this child in place.
-      continue;
-    }
-    const { a, b, c, d } = m;
-    // Translate in the parent's space, not the child's (possibly rotated or scaled) one.
-    m.a = 1; m.b = 0; m.c = 0; m.d = 1;
-    m.translateSelf(-scrollLeft, -dy);
-    m.a = a; m.b = b; m.c = c; m.d = d;
-    style.transform = m.toString();
+    // Not a matrix the parser takes (computed transforms always are): that child is left in place.
+    const shifted = style && scrolledTransform(style.transform, scrollLeft, dy);
+    if (shifted) style.transform = shifted;
   }
 }
 
