@@ -44,6 +44,12 @@ export function isBlankedClone(clone: Element): boolean {
   return clone.hasAttribute(BLANK);
 }
 
+/** The blanked clones in `clone`, itself included. */
+export function blankedClones(clone: Element): Element[] {
+  const inside = [...clone.querySelectorAll(`[${BLANK}]`)];
+  return isBlankedClone(clone) ? [clone, ...inside] : inside;
+}
+
 /** Whether mask-all hid the text of `clone` (see {@link hideCloneText}). */
 export function textHiddenClone(clone: Element): boolean {
   return clone.hasAttribute(TEXTLESS);

@@ -2,7 +2,7 @@
 // margins, scrollbars, videos, <use>, the top layer), and a whole clone and a patch of changed
 // subtrees (kept-clone.ts) run that same walk with the same state; each fix lives in a module of its own.
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
-import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
+import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
@@ -247,6 +247,8 @@ export class Rasterizer {
   watches: (root: Node) => boolean = (root) => root === this.doc;
   /** Where each original's clone is recorded, for the kept clone. */
   private cloneOf: Map<Element, Element> | null = null;
+  /** In a patch: each new clone -> the kept clone of its original it replaces. */
+  private previous = new Map<Element, Element>();
   /** Pseudo-element classes named so far since the last whole clone. */
   private pseudoSerial = 0;
   /** The key of the last snapshot, which a region is drawn over (see Snapshot.region), and the last patch's number. */
@@ -443,6 +445,8 @@ export class Rasterizer {
     if (distinct.some((el) => isScrolledTextArea(el) || isIndeterminateBox(el))) return 'a scrolled text area or an indeterminate checkbox changed';
     const families = new Set(context.fontFamilies.keys());
     const done: Array<{ original: Element; old: Element; clone: Element; resized: boolean }> = [];
+    /** Content blanked in a new clone that its old clone drew (see `previous`): the old pixels may lie outside any region. */
+    let newlyMasked = false;
     const font = context.font;
     // The kept clone's style already holds the fonts; a new family is caught below.
     context.font = false;
@@ -484,6 +488,11 @@ export class Rasterizer {
         // hosts), in case the kept clone's structure is stale (a shadow root attached, a slot assigned).
         if (insideMask(original)) blankMaskedClone(clone);
         else blankInsideBlanked(clone);
+        newlyMasked ||= blankedClones(clone).some((el) => {
+          const was = this.previous.get(el);
+          return was !== undefined && !isBlankedClone(was);
+        });
+        this.previous.clear();
         const rules = context.svgStyleElement.textContent;
         if (rules) kept.style.append(rules);
       }
@@ -507,8 +516,10 @@ export class Rasterizer {
     kept.patches++;
     kept.patchedSince ??= performance.now();
     // An ancestor that changed height moved what is below it, columns that moved every row in
-    // view: the whole frame is drawn.
-    const region = moved ? null : changedRegion(done, viewport);
+    // view: the whole frame is drawn. So is content newly masked: its old copy may have drawn it
+    // away from every box it has now (moved back from a negative margin or an overflow), and the
+    // encoder keeps the last picture outside a region.
+    const region = moved || newlyMasked ? null : changedRegion(done, viewport);
     return { patched: distinct.length, changed: region ? { roots: distinct, region } : null };
   }
 
@@ -526,6 +537,7 @@ export class Rasterizer {
     this.cloneRoot = root;
     this.patchRoot = patch ? root : null;
     this.cloneOf = cloneOf;
+    this.previous.clear();
     this.stack = [root];
     this.emptied.clear();
     this.hollow.clear();
@@ -766,6 +778,9 @@ export class Rasterizer {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
+        // In a patch, the clone this one replaces (see newlyMasked in patch).
+        const was = this.patchRoot ? this.cloneOf?.get(original) : undefined;
+        if (was) this.previous.set(el, was);
         this.cloneOf?.set(original, el);
         if (original === this.patchRoot) this.placeLikeChild(original, el);
         this.standIns.insertInto(original, el);

@@ -1107,3 +1107,59 @@ describe('patched frames under ancestors restyled with no signal', () => {
   });
 });
 
+/**
+ * Content masked and moved in one task: its old copy drew it where no box of the page is now, and
+ * the encoder keeps the last picture outside a drawn region. No pixel of it may survive there.
+ */
+describe('patched frames over content masked as it moves', () => {
+  const FLAT_CSS = `html, body { margin: 0; padding: 0; background: #fff; font: 24px/30px sans-serif; } .t { color: ${SECRET}; }`;
+
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('kept');
+  });
+
+  /** The secret pixels of the agent's picture after each frame from `from` on. */
+  async function secretAfterEachFrame(r: Run, from: number): Promise<number[]> {
+    const picture = new FrameCanvas();
+    const out: number[] = [];
+    const frames = r.host.completeFrames();
+    for (let i = 0; i < frames.length; i++) {
+      await picture.draw(frames[i]);
+      if (i >= from) out.push(scanForSecret(picture.canvas!).count);
+    }
+    return out;
+  }
+
+  const cases: Array<[string, string, (x: HTMLElement) => void]> = [
+    ['placed above its parent by a negative margin', 'margin-top: -220px; height: 40px', (x) => void (x.style.marginTop = '0px')],
+    ['placed above its parent by position: relative', 'position: relative; top: -220px; height: 40px', (x) => void (x.style.top = '0px')],
+    ['overflowing its parent\'s box downwards, then shrunk', 'height: 40px; padding-top: 200px', (x) => void (x.style.paddingTop = '0px')],
+  ];
+  for (const [what, style, move] of cases) {
+    it(`a child ${what} is masked and moved back in one task`, async () => {
+      const html = `<div style="height: 260px; background: #efe">Top area</div>
+        <div id="p" style="height: 120px; background: #eef"><div id="x" style="${style}">Card: <span class="t">SECRET 4111</span></div></div><p>after</p>`;
+      const { root, run: r } = await ready(html, FLAT_CSS);
+      const x = root.querySelector<HTMLElement>('#x')!;
+      expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'drawn before').to.be.greaterThan(0);
+      const from = r.host.completeFrames().length;
+      const stats = await afterStats(r, () => {
+        x.setAttribute('data-upscope-masked', '');
+        move(x);
+      });
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+      expect(await secretAfterEachFrame(r, from), 'secret pixels after each frame once masked').to.deep.equal(r.host.completeFrames().slice(from).map(() => 0));
+    });
+  }
+
+  it('a child placed above its parent by a negative margin moves back (no mask): drawn where it is now, as a whole clone draws it', async () => {
+    const html = `<div style="height: 260px; background: #efe">Top area</div>
+      <div id="p" style="height: 120px; background: #eef"><div id="x" style="margin-top: -220px; height: 40px; color: rgb(0, 120, 0)">Moved text</div></div><p>after</p>`;
+    const { root, run: r } = await ready(html, FLAT_CSS);
+    const stats = await afterStats(r, () => void (root.querySelector<HTMLElement>('#x')!.style.marginTop = '0px'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+    await expectSameAsWholeClone(r, 'negative-margin-moved');
+  });
+});
