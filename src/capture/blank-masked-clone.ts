@@ -39,6 +39,22 @@ const BLANK = 'data-up-blank';
 /** Marks a clone whose text mask-all hides, for {@link CLONE_RULES}. */
 const TEXTLESS = 'data-up-textless';
 
+/** Whether `clone` was blanked as (or inside) a mask. */
+export function isBlankedClone(clone: Element): boolean {
+  return clone.hasAttribute(BLANK);
+}
+
+/** The blanked clones in `clone`, itself included. */
+export function blankedClones(clone: Element): Element[] {
+  const inside = [...clone.querySelectorAll(`[${BLANK}]`)];
+  return isBlankedClone(clone) ? [clone, ...inside] : inside;
+}
+
+/** Whether mask-all hid the text of `clone` (see {@link hideCloneText}). */
+export function textHiddenClone(clone: Element): boolean {
+  return clone.hasAttribute(TEXTLESS);
+}
+
 /**
  * Rules for the clone's own style sheet. Pseudo-elements cannot carry inline styles, and the
  * capture writes their look as class rules (`.x::after { visibility: visible; content: ... }`),

@@ -239,6 +239,12 @@ export class CloneStyles {
     this.enter(element, parent);
   }
 
+  /** The browser's default of `name` for an element like `el`, as its clone was compared with (see ancestor-styles.ts). */
+  defaultOf(el: Element, name: string): string | undefined {
+    const base = NATIVE_CONTROLS.has(el.localName) ? this.controlBase(el) : this.base(el.localName);
+    return base.get(name) as string | undefined;
+  }
+
   dispose(): void {
     this.frame?.remove();
     this.frame = null;

@@ -61,6 +61,12 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
     // The box it is laid out in is its flat-tree parent's (a slotted root's is its slot's, past the slot).
     const boxes = resized ? [boxParent(original), original] : [original];
     for (const el of [old, clone]) if (el.matches(DISPLACED) || el.querySelector(DISPLACED)) return null;
+    // The boxes are read as the page is now, where the new copy draws: the old copy drew where
+    // the page had its content then. Only offsets the old copy's styles give (relative positions,
+    // negative margins) can have placed it away from the box its root has now (the same box: its
+    // size and offsets held, or its parent's is taken): within half the ink margin, the margin
+    // still covers it with its ink; further, the whole frame is drawn.
+    if (displacement(old) > INK_MARGIN / 2) return null;
     // A text field alone, still the same size, paints inside its box but for its own ink, before and after.
     const ink = !resized && isLoneField(original) ? fieldInk(old, clone) : INK_MARGIN;
     for (const box of boxes) {
@@ -92,6 +98,26 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
   // Not worth it past half the viewport: the pruning would save little.
   if ((right - left) * (bottom - top) > (viewport.width * viewport.height) / 2) return null;
   return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/** Clones that may be placed away from where the flow puts them: relatively, or by a margin (written as a shorthand when all four are). */
+const OFFSET = '[style*="position: relative"], [style*="margin"]';
+
+/**
+ * How far, in CSS px at most, the relative offsets and negative margins written on `clone` and in
+ * it move what it draws from where its root's box is: their sum (each could add to the next).
+ */
+function displacement(clone: Element): number {
+  let total = 0;
+  const amount = (style: CSSStyleDeclaration, name: string) => Math.abs(parseFloat(style.getPropertyValue(name)) || 0);
+  for (const el of clone.matches(OFFSET) ? [clone, ...clone.querySelectorAll(OFFSET)] : clone.querySelectorAll(OFFSET)) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!style) continue;
+    for (const side of ['top', 'right', 'bottom', 'left']) total += Math.max(0, -(parseFloat(style.getPropertyValue(`margin-${side}`)) || 0));
+    // A relative box's opposite offsets are resolved as each other's negatives.
+    if (style.getPropertyValue('position') === 'relative') total += Math.max(amount(style, 'top'), amount(style, 'bottom')) + Math.max(amount(style, 'left'), amount(style, 'right'));
+  }
+  return total;
 }
 
 /** Around a text field's ink: anti-aliasing, and the focus ring Chromium draws for `outline-style: auto` a little outside the outline. */

@@ -295,6 +295,17 @@ function outermostSvg(el: SVGElement): Element {
   return svg;
 }
 
+/**
+ * `el`, or the outermost shadow host drawing it (`el` a slot or inside a shadow tree), when that
+ * can be cloned again alone as growToStableBox clones a subtree; else null (the whole viewport).
+ */
+export function patchRootFor(kept: KeptClone, el: Element): Element | null {
+  const doc = el.ownerDocument;
+  const host = el.getRootNode() === doc ? el : outermostInDocument(el, doc);
+  if (!host || host === doc.body || host === doc.documentElement || host.closest('head') || whyWhole(kept, host)) return null;
+  return host;
+}
+
 /** What a change needs beyond its own subtree: see {@link growToStableBox}. */
 export interface Growth {
   /** Subtrees to clone again: the changed one, grown, and siblings it resized. */

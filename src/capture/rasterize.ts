@@ -2,9 +2,9 @@
 // margins, scrollbars, videos, <use>, the top layer), and a whole clone and a patch of changed
 // subtrees (kept-clone.ts) run that same walk with the same state; each fix lives in a module of its own.
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
-import { blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, showCloneText } from './blank-masked-clone.js';
+import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
-import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
+import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { CloneStyles } from './clone-styles.js';
@@ -24,6 +24,7 @@ import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
+import { scrolledTransform, staleAncestor, type AncestorReads } from './ancestor-styles.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -140,6 +141,9 @@ function frameScale(viewport: Viewport, scale: number): number {
   return Math.min(scale, fit);
 }
 
+/** Times a patch grows to ancestors restyled with no signal (see ancestor-styles.ts) before the whole viewport is cloned. */
+const MAX_RESTYLED_ROUNDS = 3;
+
 /** Whole clones tried when the page keeps putting content under masks mid-clone (see clone-churn.ts). */
 const CHURN_ATTEMPTS = 3;
 /** Form fields: the elements whose secret the page may take away mid-clone (see secret-fields.ts). */
@@ -255,6 +259,8 @@ export class Rasterizer {
   watches: (root: Node) => boolean = (root) => root === this.doc;
   /** Where each original's clone is recorded, for the kept clone. */
   private cloneOf: Map<Element, Element> | null = null;
+  /** In a patch: each new clone -> the kept clone of its original it replaces. */
+  private previous = new Map<Element, Element>();
   /** Pseudo-element classes named so far since the last whole clone. */
   private pseudoSerial = 0;
   /** The key of the last snapshot, which a region is drawn over (see Snapshot.region), and the last patch's number. */
@@ -412,11 +418,48 @@ export class Rasterizer {
       for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
       for (const { table, updates } of growth.tables) tables.set(table, [...(tables.get(table) ?? []), ...updates]);
     }
-    const distinct = roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
+    const outermost = () => roots.filter((el, i) => roots.indexOf(el) === i && !roots.some((other) => other !== el && other.contains(el)));
+    let distinct = outermost();
+    const resize = () => {
+      for (const [ancestor, height] of heights) if (!distinct.some((root) => containsComposed(root, ancestor))) kept.resize(ancestor, height);
+      for (const [table, updates] of tables) if (!distinct.some((root) => containsComposed(root, table))) applyBoxUpdates(kept, updates);
+    };
+    // A subtree is cloned under its ancestors' kept clones: one an unsignalled style change (a rule
+    // edited in place, :valid, a custom :state()) left drawing otherwise than the page does now is
+    // cloned again with it (see ancestor-styles.ts). Sizes the growth set are written first.
+    const reads: AncestorReads = {
+      win: this.doc.defaultView!, cloneOf: kept.cloneOf, copied: this.options.includeStyleProperties, maskAll, checked: new Set(), inherits: new Set(),
+      defaultOf: (el, name) => this.styles?.defaultOf(el, name),
+    };
+    for (let round = 0; ; round++) {
+      resize();
+      const stale = new Set<Element>();
+      for (const root of distinct) {
+        const clone = kept.cloneIn(root);
+        // Blanked whole anyway (see below); one with no clone clones the whole viewport below.
+        if (!clone || insideMask(root)) continue;
+        const up = staleAncestor(root, clone, reads);
+        if (up === undefined) return 'a changed subtree is not where the kept clone holds it';
+        if (up) stale.add(up);
+      }
+      if (stale.size === 0) break;
+      if (round >= MAX_RESTYLED_ROUNDS) return 'ancestors of a change were restyled with no signal';
+      for (const up of stale) {
+        const at = patchRootFor(kept, up);
+        const growth = at && growToStableBox(kept, at);
+        if (!growth) return 'an ancestor of a change was restyled with no signal, up to the body or a subtree not cloned alone';
+        roots.push(...growth.roots);
+        for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
+        for (const { table, updates } of growth.tables) tables.set(table, [...(tables.get(table) ?? []), ...updates]);
+      }
+      distinct = outermost();
+    }
     // Its stand-in replaces its clone in the clone's parent, which a subtree's root does not have.
     if (distinct.some((el) => isScrolledTextArea(el) || isIndeterminateBox(el))) return 'a scrolled text area or an indeterminate checkbox changed';
     const families = new Set(context.fontFamilies.keys());
     const done: Array<{ original: Element; old: Element; clone: Element; resized: boolean }> = [];
+    /** Content blanked in a new clone that its old clone drew (see `previous`): the old pixels may lie outside any region. */
+    let newlyMasked = false;
     const font = context.font;
     // The kept clone's style already holds the fonts; a new family is caught below.
     context.font = false;
@@ -458,6 +501,11 @@ export class Rasterizer {
         // hosts), in case the kept clone's structure is stale (a shadow root attached, a slot assigned).
         if (insideMask(original)) blankMaskedClone(clone);
         else blankInsideBlanked(clone);
+        newlyMasked ||= blankedClones(clone).some((el) => {
+          const was = this.previous.get(el);
+          return was !== undefined && !isBlankedClone(was);
+        });
+        this.previous.clear();
         const rules = context.svgStyleElement.textContent;
         if (rules) kept.style.append(rules);
       }
@@ -481,8 +529,10 @@ export class Rasterizer {
     kept.patches++;
     kept.patchedSince ??= performance.now();
     // An ancestor that changed height moved what is below it, columns that moved every row in
-    // view: the whole frame is drawn.
-    const region = moved ? null : changedRegion(done, viewport);
+    // view: the whole frame is drawn. So is content newly masked: its old copy may have drawn it
+    // away from every box it has now (moved back from a negative margin or an overflow), and the
+    // encoder keeps the last picture outside a region.
+    const region = moved || newlyMasked ? null : changedRegion(done, viewport);
     return { patched: distinct.length, changed: region ? { roots: distinct, region } : null };
   }
 
@@ -500,6 +550,7 @@ export class Rasterizer {
     this.cloneRoot = root;
     this.patchRoot = patch ? root : null;
     this.cloneOf = cloneOf;
+    this.previous.clear();
     this.stack = [root];
     this.emptied.clear();
     this.hollow.clear();
@@ -743,6 +794,9 @@ export class Rasterizer {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
+        // In a patch, the clone this one replaces (see newlyMasked in patch).
+        const was = this.patchRoot ? this.cloneOf?.get(original) : undefined;
+        if (was) this.previous.set(el, was);
         this.cloneOf?.set(original, el);
         if (original === this.patchRoot) this.placeLikeChild(original, el);
         this.standIns.insertInto(original, el);
@@ -925,20 +979,9 @@ function showScrollPosition(original: Element, clone: Element): void {
   if (!scrollLeft && !dy) return;
   for (const child of clone.children) {
     const style = (child as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (!style) continue;
-    let m: DOMMatrix;
-    try {
-      m = new DOMMatrix(style.transform || undefined);
-    } catch {
-      // Not a matrix the parser takes (computed transforms always are); leave this child in place.
-      continue;
-    }
-    const { a, b, c, d } = m;
-    // Translate in the parent's space, not the child's (possibly rotated or scaled) one.
-    m.a = 1; m.b = 0; m.c = 0; m.d = 1;
-    m.translateSelf(-scrollLeft, -dy);
-    m.a = a; m.b = b; m.c = c; m.d = d;
-    style.transform = m.toString();
+    // Not a matrix the parser takes (computed transforms always are): that child is left in place.
+    const shifted = style && scrolledTransform(style.transform, scrollLeft, dy);
+    if (shifted) style.transform = shifted;
   }
 }
 

@@ -27,7 +27,7 @@ const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 /** Marks a slot's wrapper in the clone, which has no original (kept-clone.ts steps over it). */
 export const SLOT_WRAPPER = 'data-up-slot';
 /** Inherited properties a slot passes on to its content, beyond those clones copy one by one. */
-const SLOT_INHERITED = [...INHERITED, '-webkit-text-security'];
+export const SLOT_INHERITED = [...INHERITED, '-webkit-text-security'];
 /** Text paint in mask-all, where the parent's clone decides (see maskAllText in rasterize.ts). */
 const TEXT_PAINT = new Set(['-webkit-text-fill-color', 'text-shadow', '-webkit-text-stroke-width', '-webkit-text-stroke-color']);
 

@@ -1174,3 +1174,165 @@ describe('patched frames over what the change log cannot see', () => {
     await expectSameAsWholeClone(r, 'shadow-script-value');
   });
 });
+
+/**
+ * A patched subtree is drawn under its ancestors' kept clones. Styles can change with no signal
+ * the change log names; the ancestors are then cloned again with it (see ancestor-styles.ts), and
+ * text the visitor cannot see is never drawn for the agent.
+ */
+describe('patched frames under ancestors restyled with no signal', () => {
+  const FLAT_CSS = `html, body { margin: 0; padding: 0; background: #fff; font: 24px/30px sans-serif; } .wallet { color: ${SECRET}; padding: 8px; }`;
+  const AMOUNT = '4111 1111 1111 1111';
+
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('kept');
+  });
+
+  /** The amount is hidden on the page, and none of it is in the agent's picture. */
+  async function expectHidden(r: Run, amount: Element): Promise<void> {
+    expect(getComputedStyle(amount).color, 'the visitor sees nothing').to.equal('rgba(0, 0, 0, 0)');
+    expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(amount)).count, 'pixels of the hidden amount').to.equal(0);
+  }
+
+  it('a rule edited in place (its sheet keeps its rule count) hides a box\'s text, then new text is written in it', async () => {
+    const { root, run: r } = await ready('<p id="tick">0</p><div class="wallet">Amount: <span id="amt"></span></div>', FLAT_CSS);
+    const sheet = document.getElementById('kept-style') as HTMLStyleElement;
+    const rule = [...sheet.sheet!.cssRules].find((x) => (x as CSSStyleRule).selectorText === '.wallet') as CSSStyleRule;
+    const stats = await afterStats(r, () => {
+      rule.style.setProperty('color', 'transparent');
+      root.querySelector('#amt')!.textContent = AMOUNT;
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+    await expectHidden(r, root.querySelector('#amt')!);
+    await expectSameAsWholeClone(r, 'rule-edited');
+  });
+
+  it('a component\'s adopted sheet replaced (replaceSync) hides its slot, then the slotted text changes', async () => {
+    const root = mountTestPage('kept', { css: FLAT_CSS, html: '<p id="tick">0</p><div id="host"><span id="amt"></span></div>' });
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(`slot { color: ${SECRET}; }`);
+    shadow.adoptedStyleSheets = [sheet];
+    shadow.innerHTML = '<div>Amount: <slot></slot></div>';
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    const stats = await afterStats(r, () => {
+      sheet.replaceSync('slot { color: transparent; }');
+      root.querySelector('#amt')!.textContent = AMOUNT;
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+    await expectHidden(r, root.querySelector('#amt')!);
+  });
+
+  it('typing makes a form valid (form:valid hides a box\'s text), and the page writes an amount in it', async () => {
+    const css = `${FLAT_CSS} form:valid .wallet { color: transparent; } input { font: 20px monospace; width: 200px }`;
+    const { root, run: r } = await ready('<form><input id="code" required pattern="\\d{4}" value="123"><div class="wallet">Amount: <span id="amt"></span></div></form>', css);
+    const field = root.querySelector<HTMLInputElement>('#code')!;
+    field.addEventListener('input', () => {
+      if (field.validity.valid) root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    field.focus();
+    field.setSelectionRange(3, 3);
+    await settle(r.host);
+    const stats = await afterStats(r, () => sendKeys({ type: '4' }));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+    await expectHidden(r, root.querySelector('#amt')!);
+  });
+
+  it('a custom :state() hides a component\'s text (no mutation), then its light-DOM amount changes', async () => {
+    if (!customElements.get('kept-wallet')) {
+      customElements.define('kept-wallet', class extends HTMLElement {
+        internals = this.attachInternals();
+        hide(): void {
+          this.internals.states.add('hidden');
+        }
+      });
+    }
+    const css = `${FLAT_CSS} kept-wallet { display: block; color: ${SECRET}; } kept-wallet:state(hidden) { color: transparent; }`;
+    const { root, run: r } = await ready('<p id="tick">0</p><kept-wallet id="w">Amount: <span id="amt"></span></kept-wallet>', css);
+    const stats = await afterStats(r, () => {
+      (root.querySelector('#w') as HTMLElement & { hide(): void }).hide();
+      root.querySelector('#amt')!.textContent = AMOUNT;
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+    await expectHidden(r, root.querySelector('#amt')!);
+    await expectSameAsWholeClone(r, 'custom-state');
+  });
+
+  it('an ancestor made transparent by a rule edited in place (opacity: 0), then new text is written under it', async () => {
+    const css = `${FLAT_CSS} .panel { opacity: 1; }`;
+    const { root, run: r } = await ready(`<p id="tick">0</p><div class="panel"><div class="wallet">Amount: <span id="amt"></span></div></div>`, css);
+    const sheet = document.getElementById('kept-style') as HTMLStyleElement;
+    const rule = [...sheet.sheet!.cssRules].find((x) => (x as CSSStyleRule).selectorText === '.panel') as CSSStyleRule;
+    await afterStats(r, () => {
+      rule.style.setProperty('opacity', '0');
+      root.querySelector('#amt')!.textContent = AMOUNT;
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    const amt = root.querySelector('#amt')!;
+    expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(amt)).count, 'pixels of the hidden amount').to.equal(0);
+  });
+});
+
+/**
+ * Content masked and moved in one task: its old copy drew it where no box of the page is now, and
+ * the encoder keeps the last picture outside a drawn region. No pixel of it may survive there.
+ */
+describe('patched frames over content masked as it moves', () => {
+  const FLAT_CSS = `html, body { margin: 0; padding: 0; background: #fff; font: 24px/30px sans-serif; } .t { color: ${SECRET}; }`;
+
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('kept');
+  });
+
+  /** The secret pixels of the agent's picture after each frame from `from` on. */
+  async function secretAfterEachFrame(r: Run, from: number): Promise<number[]> {
+    const picture = new FrameCanvas();
+    const out: number[] = [];
+    const frames = r.host.completeFrames();
+    for (let i = 0; i < frames.length; i++) {
+      await picture.draw(frames[i]);
+      if (i >= from) out.push(scanForSecret(picture.canvas!).count);
+    }
+    return out;
+  }
+
+  const cases: Array<[string, string, (x: HTMLElement) => void]> = [
+    ['placed above its parent by a negative margin', 'margin-top: -220px; height: 40px', (x) => void (x.style.marginTop = '0px')],
+    ['placed above its parent by position: relative', 'position: relative; top: -220px; height: 40px', (x) => void (x.style.top = '0px')],
+    ['overflowing its parent\'s box downwards, then shrunk', 'height: 40px; padding-top: 200px', (x) => void (x.style.paddingTop = '0px')],
+  ];
+  for (const [what, style, move] of cases) {
+    it(`a child ${what} is masked and moved back in one task`, async () => {
+      const html = `<div style="height: 260px; background: #efe">Top area</div>
+        <div id="p" style="height: 120px; background: #eef"><div id="x" style="${style}">Card: <span class="t">SECRET 4111</span></div></div><p>after</p>`;
+      const { root, run: r } = await ready(html, FLAT_CSS);
+      const x = root.querySelector<HTMLElement>('#x')!;
+      expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'drawn before').to.be.greaterThan(0);
+      const from = r.host.completeFrames().length;
+      const stats = await afterStats(r, () => {
+        x.setAttribute('data-upscope-masked', '');
+        move(x);
+      });
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+      expect(await secretAfterEachFrame(r, from), 'secret pixels after each frame once masked').to.deep.equal(r.host.completeFrames().slice(from).map(() => 0));
+    });
+  }
+
+  it('a child placed above its parent by a negative margin moves back (no mask): drawn where it is now, as a whole clone draws it', async () => {
+    const html = `<div style="height: 260px; background: #efe">Top area</div>
+      <div id="p" style="height: 120px; background: #eef"><div id="x" style="margin-top: -220px; height: 40px; color: rgb(0, 120, 0)">Moved text</div></div><p>after</p>`;
+    const { root, run: r } = await ready(html, FLAT_CSS);
+    const stats = await afterStats(r, () => void (root.querySelector<HTMLElement>('#x')!.style.marginTop = '0px'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.include('patched');
+    await expectSameAsWholeClone(r, 'negative-margin-moved');
+  });
+});
