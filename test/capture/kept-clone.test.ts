@@ -543,9 +543,9 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'field-inside');
     });
 
-    it('what is placed over the field (positioned, not hit by the pointer) is drawn over it still', async () => {
-      const { root, run: r } = await ready(`<div class="row" style="position: relative"><label>Name<input id="typed" value="Grace"></label>
-        <span style="position: absolute; left: 40px; top: 40px; pointer-events: none; color: rgb(200, 0, 0); font: bold 22px sans-serif">OVER</span></div>`, css);
+    it('what is placed over the field from far away in the page (fixed, not hit by the pointer) is drawn over it still', async () => {
+      const { root, run: r } = await ready(`<div class="row"><label>Name<input id="typed" value="Grace"></label></div><p style="margin: 40px 16px">Text below.</p>
+        <div style="margin-top: 400px; height: 20px"><span style="position: fixed; left: 40px; top: 44px; pointer-events: none; color: rgb(200, 0, 0); font: bold 22px sans-serif">OVER</span></div>`, css);
       const field = root.querySelector<HTMLInputElement>('#typed')!;
       await typeInto(r, field);
       expect(field.value).to.equal('Gracex');
