@@ -42,6 +42,8 @@ const PLAIN: ReadonlyArray<readonly [string, string]> = [
   ['clip-path', 'none'], ['clip', 'auto'], ['mask-image', 'none'], ['-webkit-mask-box-image-source', 'none'],
   ['-webkit-box-reflect', 'none'], ['zoom', '1'],
 ];
+/** What in a clone's inline style blends, moves, clips or draws again elsewhere what it holds (the names of {@link PLAIN}). */
+const EFFECTS = /(?:^|;)\s*(?:opacity|filter|-webkit-filter|backdrop-filter|-webkit-backdrop-filter|mix-blend-mode|transform|translate|rotate|scale|offset-path|clip-path|clip|mask[\w-]*|-webkit-mask[\w-]*|-webkit-box-reflect|zoom)\s*:/;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 interface Rect {
@@ -67,8 +69,9 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   if (!plain(cs) || cs.position !== 'static' || cs.visibility !== 'visible' || !opaque(cs.backgroundColor) || /content-box|text/.test(cs.backgroundClip)) return null;
   const inside = paddingInside(original, cs);
   if (!inside) return null;
-  // A focus ring (`outline-style: auto`) reaches a little into the padding at the corners.
+  // A focus ring (`outline-style: auto`) reaches a little into the padding at the corners; an outline set inside the box, further.
   const ring = cs.outlineStyle === 'auto' ? 1 : 0;
+  if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineOffset) < 0) return null;
   // Whole frame pixels only: one the field's edge crosses mixes in what is behind it.
   const x = Math.max(0, Math.ceil((inside.left + ring) * scale));
   const y = Math.max(0, Math.ceil((inside.top + ring) * scale));
@@ -150,8 +153,8 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
   /** Whether `el` or what it holds may paint in `rect`. */
   const paintsOver = (el: Element): boolean => {
     if (++looks > MAX_LOOKS) return true;
-    const clone = kept.cloneIn(el);
-    // Not in the kept clone: not drawn in the last frame either.
+    // Not cloned: not drawn in the last frame either (a clone no longer in the kept SVG is looked at all the same).
+    const clone = kept.cloneOf.get(el);
     if (!clone) return false;
     const r = el.getBoundingClientRect();
     const box = { left: r.left, top: r.top, right: r.right + Math.max(0, el.scrollWidth - el.clientWidth), bottom: r.bottom + Math.max(0, el.scrollHeight - el.clientHeight) };
@@ -166,20 +169,25 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
   for (let node: Element = field, up = flatParent(field); up; node = up, up = flatParent(up)) {
     chain.add(up);
     if (up.localName !== 'slot') {
-      const cs = win.getComputedStyle(up);
-      if (!plain(cs) || GENERATED.test(kept.cloneIn(up)?.getAttribute('class') ?? '')) return false;
-      // An outline is drawn over what the box holds, outside its border box (inside it with a negative offset).
-      if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) {
-        const r = up.getBoundingClientRect();
-        if (parseFloat(cs.outlineOffset) < 0 || box.left < r.left || box.top < r.top || box.right > r.right || box.bottom > r.bottom) return false;
-      }
-      // What clips it (the root's and the body's overflow are the viewport's) holds the rect in its client area, scroll bars left out.
-      const doc = up.ownerDocument;
-      if (up !== doc.documentElement && up !== doc.body && (cs.overflowX !== 'visible' || cs.overflowY !== 'visible' || /paint|strict|content/.test(cs.contain))) {
-        const r = up.getBoundingClientRect();
-        const left = r.left + up.clientLeft;
-        const top = r.top + up.clientTop;
-        if (rect.left < left || rect.top < top || rect.right > left + up.clientWidth || rect.bottom > top + up.clientHeight) return false;
+      // Read from its clone, which is what the last frame drew (its copy of the computed style, defaults left out).
+      const upClone = kept.cloneOf.get(up);
+      const text = upClone?.getAttribute('style') ?? '';
+      if (!upClone || EFFECTS.test(text) || GENERATED.test(upClone.getAttribute('class') ?? '')) return false;
+      if (/outline|overflow|contain/.test(text)) {
+        const cs = win.getComputedStyle(up);
+        // An outline is drawn over what the box holds, outside its border box (inside it with a negative offset).
+        if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) {
+          const r = up.getBoundingClientRect();
+          if (parseFloat(cs.outlineOffset) < 0 || box.left < r.left || box.top < r.top || box.right > r.right || box.bottom > r.bottom) return false;
+        }
+        // What clips it (the root's and the body's overflow are the viewport's) holds the rect in its client area, scroll bars left out.
+        const doc = up.ownerDocument;
+        if (up !== doc.documentElement && up !== doc.body && (cs.overflowX !== 'visible' || cs.overflowY !== 'visible' || /paint|strict|content/.test(cs.contain))) {
+          const r = up.getBoundingClientRect();
+          const left = r.left + up.clientLeft;
+          const top = r.top + up.clientTop;
+          if (rect.left < left || rect.top < top || rect.right > left + up.clientWidth || rect.bottom > top + up.clientHeight) return false;
+        }
       }
     }
     const children = up.localName === 'slot' ? (up as HTMLSlotElement).assignedNodes() : flatChildren(up);
@@ -191,7 +199,7 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
         // The ancestor's own text beside the field (drawn in its text shadow).
         const range = up.ownerDocument.createRange();
         range.selectNodeContents(child);
-        const reach = up.localName === 'slot' ? INK_MARGIN : ink(kept.cloneIn(up));
+        const reach = up.localName === 'slot' ? INK_MARGIN : ink(kept.cloneOf.get(up) ?? null);
         if (meets(range.getBoundingClientRect(), reach)) return false;
       }
     }
