@@ -30,7 +30,7 @@ export interface Region {
 }
 
 /** Ink that spills out of a box (shadows, outlines, focus rings) is what this margin is for, in CSS px. */
-const INK_MARGIN = 64;
+export const INK_MARGIN = 64;
 /**
  * Table cells away from the region are emptied too (culling keeps them, for the next row's
  * collapsed borders, which an emptied cell keeps): with their used size written, a row and a
@@ -42,7 +42,7 @@ const MAX_INSIDE = 300;
 /** Elements looked at when emptying what is away from the region, at most. */
 const MAX_VISITS = 4000;
 /** Content that paints away from where its box is in the flow (inline styles read "name: value; ", so ` transform:` is not `text-transform:`). */
-const DISPLACED = [
+export const DISPLACED = [
   ...['absolute', 'fixed', 'sticky'].map((p) => `[style*="position: ${p}"]`),
   ...['transform', 'translate', 'rotate', 'scale', 'filter'].flatMap((name) => [`[style^="${name}:"]`, `[style*=" ${name}:"]`]),
 ].join(', ');
@@ -150,7 +150,7 @@ function fieldInk(old: Element, clone: Element): number {
 }
 
 /** A length in px; 0 when empty; any other unit or keyword counts as {@link INK_MARGIN}. */
-function px(value: string): number {
+export function px(value: string): number {
   if (!value) return 0;
   const n = parseFloat(value);
   if (Number.isFinite(n) && /^-?[\d.]+(e-?\d+)?px$/.test(value.trim())) return Math.abs(n);
@@ -162,7 +162,7 @@ function px(value: string): number {
  * shadow its offset, blur and spread; null when a length is not in px (the clone copies computed
  * values, so they are).
  */
-function shadowReach(value: string): number | null {
+export function shadowReach(value: string): number | null {
   if (!value || value === 'none') return 0;
   let reach = 0;
   for (const shadow of value.split(/,(?![^(]*\))/)) {
@@ -497,7 +497,7 @@ function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: 
  */
 const PAINT_ONLY = /^(color|background-.*|border-(top|right|bottom|left|block-start|block-end|inline-start|inline-end)-color|border-.*-radius|box-shadow|text-shadow|outline-.*|opacity|filter|backdrop-filter|mix-blend-mode|caret-color|accent-color|cursor|font-.*|line-height|letter-spacing|word-spacing|text-(align|align-last|indent|transform|decoration-.*|underline-offset|rendering|overflow|wrap-mode|wrap-style)|white-space-collapse|word-break|overflow-wrap|hyphens|tab-size|quotes|list-style-.*|-webkit-text-.*|-webkit-font-smoothing|fill|fill-opacity|stroke|stroke-.*|paint-order|image-rendering|scrollbar-color)$/;
 /** modern-screenshot's class for a clone with ::before/::after content, once renamed (see rasterize.ts): that content inherits from the box. */
-const GENERATED = /(^|\s)__up\d/;
+export const GENERATED = /(^|\s)__up\d/;
 
 /** A childless copy of `clone` without its paint-only properties (all of them kept when it has generated content, which inherits them). */
 function boxOnly(clone: Element): Element {

@@ -7,6 +7,7 @@ import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
+import { fieldAlone, type FieldPicture } from './field-region.js';
 import { CloneStyles } from './clone-styles.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
@@ -293,7 +294,7 @@ export class Rasterizer {
     const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll }, keyframe);
     let whole = 'whole' in plan ? plan.whole : null;
     let patched = 0;
-    let changed: { roots: Element[]; region: Region } | null = null;
+    let changed: { roots: Element[]; region: Region; field: FieldPicture | null } | null = null;
     if ('patch' in plan) {
       try {
         const result = await this.patch(context, plan.patch, maskAll, viewport);
@@ -330,7 +331,8 @@ export class Rasterizer {
       key = this.lastKey;
     } else if (whole === null && changed && this.lastKey !== null) {
       // The whole markup is serialized only if the loop draws it after all.
-      const part = regionMarkup(this.kept!, changed.roots, changed.region, viewport, scale, doc);
+      // A field typed in is drawn alone when it can be (see field-region.ts).
+      const part = changed.field ?? regionMarkup(this.kept!, changed.roots, changed.region, viewport, scale, doc);
       region = { ...part, markup: part.markup.replace(XML_INVALID, ''), base: this.lastKey };
       key = `patch ${++this.patchSerial}`;
     } else {
@@ -406,7 +408,7 @@ export class Rasterizer {
    * it in the kept clone. Returns how many subtrees it cloned, or why the whole viewport must be
    * cloned instead (the kept clone may then be half patched: the whole clone replaces it).
    */
-  private async patch(context: Context<HTMLElement>, changed: Element[], maskAll: boolean, viewport: Viewport): Promise<{ patched: number; changed: { roots: Element[]; region: Region } | null } | string> {
+  private async patch(context: Context<HTMLElement>, changed: Element[], maskAll: boolean, viewport: Viewport): Promise<{ patched: number; changed: { roots: Element[]; region: Region; field: FieldPicture | null } | null } | string> {
     const kept = this.kept!;
     const roots: Element[] = [];
     const heights = new Map<Element, string>();
@@ -533,7 +535,8 @@ export class Rasterizer {
     // away from every box it has now (moved back from a negative margin or an overflow), and the
     // encoder keeps the last picture outside a region.
     const region = moved || newlyMasked ? null : changedRegion(done, viewport);
-    return { patched: distinct.length, changed: region ? { roots: distinct, region } : null };
+    const field = region && done.length === 1 ? fieldAlone(kept, done[0], viewport, frameScale(viewport, this.options.scale)) : null;
+    return { patched: distinct.length, changed: region ? { roots: distinct, region, field } : null };
   }
 
   /** Per-clone state, fresh for each clone (whole or subtree) of the context and of the rasterizer. */

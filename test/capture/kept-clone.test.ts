@@ -651,6 +651,29 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'field-alone');
     });
 
+    // Its inside painted opaque, nothing near: drawn from its clone alone, inside its border and corners (see field-region.ts).
+    it('draws only the inside of a field that paints it opaque, as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(`<div class="row"><label>Name<input id="typed" value="Grace"></label></div><p style="margin: 40px 16px">Text below.</p>`, css);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      const stats = await typeInto(r, field);
+      expect(field.value).to.equal('Gracex');
+      const box = field.getBoundingClientRect();
+      for (const s of stats) {
+        expect(s.region, 'a region drawn').to.not.equal(null);
+        expect(s.region!.x >= box.left && s.region!.y >= box.top + 1 && s.region!.x + s.region!.width <= box.right && s.region!.y + s.region!.height <= box.bottom - 1, `inside the field's border: ${JSON.stringify(s.region)} for ${JSON.stringify(box)}`).to.equal(true);
+      }
+      await expectSameAsWholeClone(r, 'field-inside');
+    });
+
+    it('what is placed over the field from far away in the page (fixed, not hit by the pointer) is drawn over it still', async () => {
+      const { root, run: r } = await ready(`<div class="row"><label>Name<input id="typed" value="Grace"></label></div><p style="margin: 40px 16px">Text below.</p>
+        <div style="margin-top: 400px; height: 20px"><span style="position: fixed; left: 40px; top: 44px; pointer-events: none; color: rgb(200, 0, 0); font: bold 22px sans-serif">OVER</span></div>`, css);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      await typeInto(r, field);
+      expect(field.value).to.equal('Gracex');
+      await expectSameAsWholeClone(r, 'field-under');
+    });
+
     it('a shadow the field drew before the character (:placeholder-shown) is drawn away', async () => {
       const { root, run: r } = await ready(html, css);
       const field = root.querySelector<HTMLInputElement>('#glow')!;

@@ -1,0 +1,243 @@
+/**
+ * A text field typed in, drawn alone (issue 16: a one-character change costs little). Once a
+ * typed field is cloned alone (see kept-clone.ts), most of the frame's cost is its picture: the
+ * region draw-region.ts plans is the field's box and ink drawn from the whole kept clone, with
+ * what is away from it emptied, so planning it reads the page's boxes around the field and the
+ * browser parses, styles and lays out the page's skeleton for each character.
+ *
+ * When the field paints an opaque background over its padding box, the pixels inside it (away
+ * from its rounded corners) are the field's own: its background, its text, its inset shadows and
+ * the focus ring drawn over them. If nothing else paints there, those pixels are drawn from the
+ * field's new clone alone, placed where the field is, and the rest of the frame (its border,
+ * corners, outline and focus ring outside them, all as they were: the clone changed only in its
+ * value) is kept. Anything that could make that wrong draws the region as draw-region.ts does:
+ * a clone that changed other than in its value, a see-through or clipped field, an ancestor that
+ * blends, moves, clips, reflects or outlines it, and anything else whose box and ink (shadows,
+ * outlines; a filter or generated content counts as reaching {@link INK_MARGIN}) come near it.
+ */
+import { isLoneField } from './change-log.js';
+import { DISPLACED, GENERATED, INK_MARGIN, px, shadowReach } from './draw-region.js';
+import { flatParent } from './find-offscreen.js';
+import type { KeptClone } from './kept-clone.js';
+import { flatChildren } from './margins.js';
+import type { Viewport } from './rasterize.js';
+
+/** A picture of part of the frame: its markup, and where it goes in the frame (frame pixels). */
+export interface FieldPicture {
+  markup: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Elements looked at around the field, at most: past it, the region is drawn as draw-region.ts draws it. */
+const MAX_LOOKS = 400;
+/** Around ink a style tells: anti-aliasing, and the focus ring Chromium draws a little outside an `auto` outline. */
+const INK_BASE = 4;
+/** Computed values of a box that draws what it holds as it is laid out: not blended, moved, clipped or drawn again elsewhere. */
+const PLAIN: ReadonlyArray<readonly [string, string]> = [
+  ['opacity', '1'], ['filter', 'none'], ['backdrop-filter', 'none'], ['mix-blend-mode', 'normal'],
+  ['transform', 'none'], ['translate', 'none'], ['rotate', 'none'], ['scale', 'none'], ['offset-path', 'none'],
+  ['clip-path', 'none'], ['clip', 'auto'], ['mask-image', 'none'], ['-webkit-mask-box-image-source', 'none'],
+  ['-webkit-box-reflect', 'none'], ['zoom', '1'],
+];
+/** What in a clone's inline style blends, moves, clips or draws again elsewhere what it holds (the names of {@link PLAIN}). */
+const EFFECTS = /(?:^|;)\s*(?:opacity|filter|-webkit-filter|backdrop-filter|-webkit-backdrop-filter|mix-blend-mode|transform|translate|rotate|scale|offset-path|clip-path|clip|mask[\w-]*|-webkit-mask[\w-]*|-webkit-box-reflect|zoom)\s*:/;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * The picture of a patched text field's inside, drawn from its new clone alone, or null when the
+ * region must be drawn as draw-region.ts draws it (see the file comment). `patched`: the field,
+ * its last clone and the one just put in its place, and whether its box changed size.
+ */
+export function fieldAlone(kept: KeptClone, patched: { original: Element; old: Element; clone: Element; resized: boolean }, viewport: Viewport, scale: number): FieldPicture | null {
+  const { original, old, clone, resized } = patched;
+  if (resized || !isLoneField(original) || !sameButValue(old, clone)) return null;
+  if (clone.hasAttribute('data-up-blank') || GENERATED.test(clone.getAttribute('class') ?? '')) return null;
+  const win = original.ownerDocument.defaultView;
+  if (!win) return null;
+  const cs = win.getComputedStyle(original);
+  // Static, so that placed alone it is placed by its box only.
+  if (!plain(cs) || cs.position !== 'static' || cs.visibility !== 'visible' || !opaque(cs.backgroundColor) || /content-box|text/.test(cs.backgroundClip)) return null;
+  const inside = paddingInside(original, cs);
+  if (!inside) return null;
+  // A focus ring (`outline-style: auto`) reaches a little into the padding at the corners; an outline set inside the box, further.
+  const ring = cs.outlineStyle === 'auto' ? 1 : 0;
+  if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineOffset) < 0) return null;
+  // Whole frame pixels only: one the field's edge crosses mixes in what is behind it.
+  const x = Math.max(0, Math.ceil((inside.left + ring) * scale));
+  const y = Math.max(0, Math.ceil((inside.top + ring) * scale));
+  const right = Math.min(Math.floor(viewport.width * scale), Math.floor((inside.right - ring) * scale));
+  const bottom = Math.min(Math.floor(viewport.height * scale), Math.floor((inside.bottom - ring) * scale));
+  if (right <= x || bottom <= y) return null;
+  const rect = { left: x / scale, top: y / scale, right: right / scale, bottom: bottom / scale };
+  if (!drawnAlone(kept, original, rect, win)) return null;
+
+  const box = original.getBoundingClientRect();
+  const copy = clone.cloneNode(false) as HTMLElement;
+  const style = copy.style;
+  // Where the field is in the viewport, as the whole picture lays it out (in layout units, not an SVG offset).
+  for (const [name, value] of [['position', 'absolute'], ['left', `${box.left}px`], ['top', `${box.top}px`], ['right', 'auto'], ['bottom', 'auto'], ['margin', '0px'], ['float', 'none']]) style.setProperty(name, value);
+  // Text is shaped for its language (font fallback), which the whole picture's root carries.
+  const lang = original.closest('[lang]')?.getAttribute('lang');
+  if (lang && !copy.hasAttribute('lang')) copy.setAttribute('lang', lang);
+  const serializer = new XMLSerializer();
+  const width = right - x;
+  const height = bottom - y;
+  // The kept clone's style: its web fonts, and the rules that keep masked and mask-all text undrawn.
+  const markup = `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="${rect.left} ${rect.top} ${width / scale} ${height / scale}">${serializer.serializeToString(kept.style)}<foreignObject x="0" y="0" width="${viewport.width}" height="${viewport.height}">${serializer.serializeToString(copy)}</foreignObject></svg>`;
+  return { markup, x, y, width, height };
+}
+
+/** Whether two childless clones differ in their `value` attribute at most. */
+function sameButValue(a: Element, b: Element): boolean {
+  if (a.localName !== b.localName || a.firstChild || b.firstChild) return false;
+  const names = b.getAttributeNames().filter((name) => name !== 'value');
+  return names.length === a.getAttributeNames().filter((name) => name !== 'value').length && names.every((name) => a.getAttribute(name) === b.getAttribute(name));
+}
+
+function plain(cs: CSSStyleDeclaration): boolean {
+  return PLAIN.every(([name, value]) => {
+    const now = cs.getPropertyValue(name);
+    return now === value || now === '';
+  });
+}
+
+/** Whether a computed colour covers what is behind it. */
+function opaque(color: string): boolean {
+  const m = /^rgba?\(([^)]*)\)$/.exec(color);
+  if (!m) return false;
+  const parts = m[1].split(/[\s,/]+/).filter(Boolean);
+  return parts.length === 3 || (parts.length === 4 && parts[3] === '1');
+}
+
+/**
+ * The part of `el`'s padding box (viewport CSS pixels) its rounded corners leave straight, when
+ * it holds the content box across (its text is drawn inside); else null.
+ */
+function paddingInside(el: Element, cs: CSSStyleDeclaration): Rect | null {
+  const r = el.getBoundingClientRect();
+  const radii: number[][] = [];
+  for (const corner of ['top-left', 'top-right', 'bottom-right', 'bottom-left']) {
+    const [h, v = h] = cs.getPropertyValue(`border-${corner}-radius`).split(' ');
+    if (!/^[\d.]+px$/.test(h) || !/^[\d.]+px$/.test(v)) return null;
+    radii.push([parseFloat(h), parseFloat(v)]);
+  }
+  const [tl, tr, br, bl] = radii;
+  // Radii that do not fit the box are scaled down together (CSS Backgrounds, "corner curves").
+  const f = Math.min(1, r.width / (tl[0] + tr[0] || 1), r.width / (bl[0] + br[0] || 1), r.height / (tl[1] + bl[1] || 1), r.height / (tr[1] + br[1] || 1));
+  const border = (side: string) => parseFloat(cs.getPropertyValue(`border-${side}-width`)) || 0;
+  const left = Math.max(border('left'), f * tl[0], f * bl[0]);
+  const right = Math.max(border('right'), f * tr[0], f * br[0]);
+  if (left > border('left') + (parseFloat(cs.paddingLeft) || 0) || right > border('right') + (parseFloat(cs.paddingRight) || 0)) return null;
+  return { left: r.left + left, top: r.top + border('top'), right: r.right - right, bottom: r.bottom - border('bottom') };
+}
+
+/**
+ * Whether nothing but `field` paints in `rect`, and it paints there as laid out: up the flat
+ * tree, no ancestor blends, moves or clips it or draws generated content or an outline over it;
+ * nothing beside the field or its ancestors comes near with its box and ink; and nothing placed
+ * away from where it is in the flow (positioned, transformed) does.
+ */
+function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): boolean {
+  let looks = 0;
+  const meets = (b: Rect, margin: number) => b.right + margin > rect.left && b.left - margin < rect.right && b.bottom + margin > rect.top && b.top - margin < rect.bottom;
+  /** Whether `el` or what it holds may paint in `rect`. */
+  const paintsOver = (el: Element): boolean => {
+    if (++looks > MAX_LOOKS) return true;
+    // Not cloned: not drawn in the last frame either (a clone no longer in the kept SVG is looked at all the same).
+    const clone = kept.cloneOf.get(el);
+    if (!clone) return false;
+    const r = el.getBoundingClientRect();
+    const box = { left: r.left, top: r.top, right: r.right + Math.max(0, el.scrollWidth - el.clientWidth), bottom: r.bottom + Math.max(0, el.scrollHeight - el.clientHeight) };
+    // Away from it by more than the margin a region is drawn with, nothing of it is drawn there (see draw-region.ts).
+    if (!meets(box, INK_MARGIN)) return false;
+    if (meets(box, ink(clone))) return true;
+    for (const child of flatChildren(el)) if (child.nodeType === Node.ELEMENT_NODE && paintsOver(child as Element)) return true;
+    return false;
+  };
+  const chain = new Set<Element>();
+  const box = field.getBoundingClientRect();
+  for (let node: Element = field, up = flatParent(field); up; node = up, up = flatParent(up)) {
+    chain.add(up);
+    if (up.localName !== 'slot') {
+      // Read from its clone, which is what the last frame drew (its copy of the computed style, defaults left out).
+      const upClone = kept.cloneOf.get(up);
+      const text = upClone?.getAttribute('style') ?? '';
+      if (!upClone || EFFECTS.test(text) || GENERATED.test(upClone.getAttribute('class') ?? '')) return false;
+      if (/outline|overflow|contain/.test(text)) {
+        const cs = win.getComputedStyle(up);
+        // An outline is drawn over what the box holds, outside its border box (inside it with a negative offset).
+        if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) {
+          const r = up.getBoundingClientRect();
+          if (parseFloat(cs.outlineOffset) < 0 || box.left < r.left || box.top < r.top || box.right > r.right || box.bottom > r.bottom) return false;
+        }
+        // What clips it (the root's and the body's overflow are the viewport's) holds the rect in its client area, scroll bars left out.
+        const doc = up.ownerDocument;
+        if (up !== doc.documentElement && up !== doc.body && (cs.overflowX !== 'visible' || cs.overflowY !== 'visible' || /paint|strict|content/.test(cs.contain))) {
+          const r = up.getBoundingClientRect();
+          const left = r.left + up.clientLeft;
+          const top = r.top + up.clientTop;
+          if (rect.left < left || rect.top < top || rect.right > left + up.clientWidth || rect.bottom > top + up.clientHeight) return false;
+        }
+      }
+    }
+    const children = up.localName === 'slot' ? (up as HTMLSlotElement).assignedNodes() : flatChildren(up);
+    for (const child of children) {
+      if (child === node) continue;
+      if (child.nodeType === Node.ELEMENT_NODE) {
+        if (paintsOver(child as Element)) return false;
+      } else if (child.nodeType === Node.TEXT_NODE && child.textContent?.trim()) {
+        // The ancestor's own text beside the field (drawn in its text shadow).
+        const range = up.ownerDocument.createRange();
+        range.selectNodeContents(child);
+        const reach = up.localName === 'slot' ? INK_MARGIN : ink(kept.cloneOf.get(up) ?? null);
+        if (meets(range.getBoundingClientRect(), reach)) return false;
+      }
+    }
+  }
+  // Placed away from where they are in the flow, boxes and generated content may be anywhere.
+  const placed = new Set(kept.svg.querySelectorAll(`${DISPLACED}, [class*="__up"]`));
+  if (placed.size === 0) return true;
+  for (const [original, clone] of kept.cloneOf) {
+    if (!placed.has(clone) || chain.has(original) || original === field) continue;
+    if (paintsOver(original)) return false;
+    if (!GENERATED.test(clone.getAttribute('class') ?? '')) continue;
+    for (const pseudo of ['::before', '::after']) {
+      const cs = win.getComputedStyle(original, pseudo);
+      if (cs.content !== 'none' && cs.content !== 'normal' && (cs.position !== 'static' || !plain(cs))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * How far, in CSS px, `clone` (a clone's copy of its computed style) paints outside its box:
+ * its outline and shadows; {@link INK_MARGIN} for what its style does not tell (filters,
+ * reflections, border images, generated content).
+ */
+function ink(clone: Element | null): number {
+  const style = (clone as HTMLElement | null)?.style as CSSStyleDeclaration | undefined;
+  if (!style || GENERATED.test(clone!.getAttribute('class') ?? '')) return INK_MARGIN;
+  for (const name of ['filter', '-webkit-filter', '-webkit-box-reflect', 'border-image-source', 'backdrop-filter']) {
+    const value = style.getPropertyValue(name);
+    if (value && value !== 'none') return INK_MARGIN;
+  }
+  let reach = INK_BASE;
+  const outline = style.getPropertyValue('outline-style');
+  if (outline && outline !== 'none') reach = Math.max(reach, INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
+  for (const name of ['box-shadow', 'text-shadow']) {
+    const shadow = shadowReach(style.getPropertyValue(name));
+    if (shadow === null) return INK_MARGIN;
+    reach = Math.max(reach, INK_BASE + shadow);
+  }
+  return Math.min(reach, INK_MARGIN);
+}
