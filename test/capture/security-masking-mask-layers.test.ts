@@ -1,0 +1,62 @@
+/**
+ * A CSS mask none of whose layers paints inside the box (a 0×0 layer, a `no-repeat` layer placed
+ * wholly outside) hides the element on the page; Chromium's SVG image (what the copy is drawn as)
+ * draws it in full instead. The copy then draws nothing there either, descendants included, in a
+ * whole frame; layers that do paint a piece of the box still draw that piece.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { createCaptureLoop, type CaptureController } from '../../src/capture/index.js';
+import { CollectingHost, type FrameCanvas } from '../support/frames.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { screen } from '../support/mask-layers.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+
+const STYLE = `html, body { margin: 0; padding: 0; background: #fff; } .t { color: ${SECRET}; }
+  .box { width: 400px; height: 40px; margin: 0 0 10px; mask-image: linear-gradient(#000, #000); mask-repeat: no-repeat; }`;
+const mount = (inner: string) => mountTestPage('mask-layers', { css: STYLE, html: inner, rootStyle: 'font: 24px/30px sans-serif; padding: 10px' });
+
+describe('a mask whose layers paint nothing in the box hides it in the copy too', () => {
+  let loop: CaptureController | null = null;
+  let errors: Error[] = [];
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountTestPage('mask-layers');
+  });
+
+  async function capture(): Promise<FrameCanvas> {
+    const host = new CollectingHost();
+    errors = [];
+    loop = createCaptureLoop(host, { type: 'image/png', onError: (e) => errors.push(e) });
+    loop.start();
+    return host.firstPicture();
+  }
+
+  it('layers of 0×0, or placed outside the box (px, percent, left or below), two of them: nothing drawn, descendants neither', async () => {
+    const root = mount(`
+      <div class="box" style="mask-size: 0px 0px">SIZE 0 <span class="t">4111 1111</span></div>
+      <div class="box" style="-webkit-mask-size: 0 0">WEBKIT 0 <span class="t">4111 1111</span></div>
+      <div class="box" style="mask-size: 0 auto">WIDTH 0 <span class="t">4111 1111</span></div>
+      <div class="box" style="mask-position: 5000px 0px">FAR RIGHT <span class="t">4111 1111</span></div>
+      <div class="box" style="mask-size: 100px 100%; mask-position: -100px 0">LEFT <span class="t">4111 1111</span></div>
+      <div class="box" style="mask-size: 50% 50%; mask-position: 0 200%">BELOW <span class="t">4111 1111</span></div>
+      <div class="box" style="mask-image: linear-gradient(#000, #000), linear-gradient(#000, #000); mask-size: 0 0, 10px 10px; mask-position: 0 0, 400px 0">TWO <span class="t">4111 1111</span></div>
+      <div class="box" style="padding: 0 20px; box-sizing: border-box; mask-origin: content-box; mask-position: 360px 0">ORIGIN <span class="t">4111 1111</span></div>`);
+    const visitor = await screen();
+    const picture = await capture();
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    const rows = [...root.querySelectorAll('.t')].map((t) => [t.parentElement!.textContent!.split(' ')[0], scanForSecret(visitor, boxOf(t)).count, scanForSecret(picture.canvas!, boxOf(t)).count]);
+    expect(rows, 'label, secret pixels the visitor sees, secret pixels the agent sees').to.deep.equal(rows.map(([label]) => [label, 0, 0]));
+  });
+
+  it('layers that paint part of the box still draw: repeated from outside, the right half, a 1px-wide strip crossing the text', async () => {
+    const root = mount(`
+      <div class="box" style="mask-repeat: repeat; mask-position: 5000px 0px"><span class="t">REPEATED 4111</span></div>
+      <div class="box" style="mask-size: 50% 100%; mask-position: 100% 0"><span class="t">4111 RIGHT HALF 4111 4111</span></div>
+      <div class="box" style="mask-size: 1px 100%; mask-position: 20px 0"><span class="t">STRIP 4111</span></div>`);
+    const picture = await capture();
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    for (const t of root.querySelectorAll('.t')) expect(scanForSecret(picture.canvas!, boxOf(t)).count, t.textContent!).to.be.greaterThan(0);
+  });
+});
