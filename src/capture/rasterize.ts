@@ -1061,7 +1061,7 @@ function hideUnpaintedMask(original: Element, clone: Element): void {
   const positions = split('mask-position', '0% 0%');
   const repeats = split('mask-repeat', 'repeat');
   const origins = split('mask-origin', 'border-box');
-  let area: [number, number] | null | undefined;
+  const areas = new Map<string, [number, number] | null>();
   const areaOf = (origin: string): [number, number] | null => {
     const cs = getComputedStyle(original);
     let w = parseFloat(cs.width);
@@ -1083,7 +1083,9 @@ function hideUnpaintedMask(original: Element, clone: Element): void {
     const repeat = repeats[i % repeats.length];
     const noRepeat: [boolean, boolean] = repeat.length === 2 ? [repeat[0] === 'no-repeat', repeat[1] === 'no-repeat'] : (NO_REPEAT[repeat[0]] ?? [false, false]);
     if (!noRepeat[0] && !noRepeat[1]) return false;
-    if (area === undefined) area = areaOf(origins[i % origins.length][0]);
+    const origin = origins[i % origins.length][0];
+    if (!areas.has(origin)) areas.set(origin, areaOf(origin));
+    const area = areas.get(origin);
     if (!area) return false;
     const position = positions[i % positions.length];
     const gradient = /gradient\(/.test(image);

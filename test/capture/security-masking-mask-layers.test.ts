@@ -42,7 +42,8 @@ describe('a mask whose layers paint nothing in the box hides it in the copy too'
       <div class="box" style="mask-size: 100px 100%; mask-position: -100px 0">LEFT <span class="t">4111 1111</span></div>
       <div class="box" style="mask-size: 50% 50%; mask-position: 0 200%">BELOW <span class="t">4111 1111</span></div>
       <div class="box" style="mask-image: linear-gradient(#000, #000), linear-gradient(#000, #000); mask-size: 0 0, 10px 10px; mask-position: 0 0, 400px 0">TWO <span class="t">4111 1111</span></div>
-      <div class="box" style="padding: 0 20px; box-sizing: border-box; mask-origin: content-box; mask-position: 360px 0">ORIGIN <span class="t">4111 1111</span></div>`);
+      <div class="box" style="padding: 0 20px; box-sizing: border-box; mask-origin: content-box; mask-position: 360px 0">ORIGIN <span class="t">4111 1111</span></div>
+      <div class="box" style="padding: 0 20px; box-sizing: border-box; mask-image: linear-gradient(#000, #000), linear-gradient(#000, #000); mask-origin: border-box, content-box; mask-position: 400px 0, 360px 0">ORIGINS <span class="t">4111 1111</span></div>`);
     const visitor = await screen();
     const picture = await capture();
     expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
@@ -50,11 +51,12 @@ describe('a mask whose layers paint nothing in the box hides it in the copy too'
     expect(rows, 'label, secret pixels the visitor sees, secret pixels the agent sees').to.deep.equal(rows.map(([label]) => [label, 0, 0]));
   });
 
-  it('layers that paint part of the box still draw: repeated from outside, the right half, a 1px-wide strip crossing the text', async () => {
+  it('layers that paint part of the box still draw: repeated from outside, the right half, a 1px-wide strip crossing the text, a layer of another origin', async () => {
     const root = mount(`
       <div class="box" style="mask-repeat: repeat; mask-position: 5000px 0px"><span class="t">REPEATED 4111</span></div>
       <div class="box" style="mask-size: 50% 100%; mask-position: 100% 0"><span class="t">4111 RIGHT HALF 4111 4111</span></div>
-      <div class="box" style="mask-size: 1px 100%; mask-position: 20px 0"><span class="t">STRIP 4111</span></div>`);
+      <div class="box" style="mask-size: 1px 100%; mask-position: 20px 0"><span class="t">STRIP 4111</span></div>
+      <div class="box" style="padding: 0 20px; box-sizing: border-box; mask-image: linear-gradient(#000, #000), linear-gradient(#000, #000); text-align: right; mask-origin: content-box, border-box; mask-position: 360px 0, 365px 0; mask-size: auto, 15px 100%"><span class="t">OTHER ORIGIN 4111</span></div>`);
     const picture = await capture();
     expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
     for (const t of root.querySelectorAll('.t')) expect(scanForSecret(picture.canvas!, boxOf(t)).count, t.textContent!).to.be.greaterThan(0);
