@@ -175,6 +175,61 @@ export function shadowReach(value: string): number | null {
   return reach;
 }
 
+/** Clones whose inline style may paint far outside their box: outlines, shadows, filters, reflections. */
+const INKY = '[style*="outline"], [style*="shadow"], [style*="filter"], [style*="reflect"]';
+/** Filter functions that change colours only: they paint nowhere the box did not. */
+const COLOR_FILTERS = new Set(['brightness', 'contrast', 'grayscale', 'hue-rotate', 'invert', 'opacity', 'saturate', 'sepia']);
+
+/**
+ * Whether a clone's style (its copy of the computed style) paints further than {@link INK_MARGIN}
+ * outside its box, which every region (and a field drawn alone, and a tile) assumes nothing does:
+ * an outline's width and outward offset, a shadow's reach, a filter that blurs by more than a
+ * third of the margin or moves paint (drop-shadow(), url()), a reflection.
+ */
+export function paintsFar(style: CSSStyleDeclaration): boolean {
+  const reflect = style.getPropertyValue('-webkit-box-reflect');
+  if (reflect && reflect !== 'none') return true;
+  const outline = style.getPropertyValue('outline-style');
+  if (outline && outline !== 'none' && FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))) > INK_MARGIN) return true;
+  for (const name of ['box-shadow', 'text-shadow']) {
+    const reach = shadowReach(style.getPropertyValue(name));
+    if (reach === null || FIELD_INK_BASE + reach > INK_MARGIN) return true;
+  }
+  for (const name of ['filter', '-webkit-filter']) {
+    const value = style.getPropertyValue(name);
+    if (!value || value === 'none') continue;
+    const fns = [...value.matchAll(/([a-z-]+)\(((?:[^()]|\([^()]*\))*)\)/gi)];
+    if (fns.length === 0) return true;
+    for (const [, fn, arg] of fns) {
+      const f = fn.toLowerCase();
+      if (f === 'blur' ? FIELD_INK_BASE + 3 * px(arg.trim()) > INK_MARGIN : !COLOR_FILTERS.has(f)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether `root` or any clone in it, or any rule in `rules` (the clone's generated content, whose
+ * style is a rule, not inline), paints further than {@link INK_MARGIN} outside its box (see
+ * {@link paintsFar}). One attribute query: the clone writes only what differs from the defaults,
+ * so few clones match.
+ */
+export function farInk(root: Element, rules = ''): boolean {
+  const inky = root.matches(INKY) ? [root, ...root.querySelectorAll(INKY)] : root.querySelectorAll(INKY);
+  for (const el of inky) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (style && paintsFar(style)) return true;
+  }
+  if (!/outline|shadow|filter|reflect/.test(rules)) return false;
+  const scratch = root.ownerDocument.createElement('div').style;
+  for (const [, body] of rules.matchAll(/\{([^{}]*)\}/g)) {
+    if (!/outline|shadow|filter|reflect/.test(body)) continue;
+    scratch.cssText = body;
+    if (paintsFar(scratch)) return true;
+  }
+  return false;
+}
+
 /**
  * What {@link regionMarkup} does to the kept clone to draw a region: decided from the page's boxes
  * (read when the plan is made, while they are where the clone has them), applied only while the

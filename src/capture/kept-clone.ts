@@ -61,6 +61,13 @@ const WHOLE_ONLY = 'video, iframe, frame, object, embed, use, dialog, [popover],
 export class KeptClone {
   /** Frames patched since the last whole clone. */
   patches = 0;
+  /**
+   * Whether a clone made whole or patched in since paints further than INK_MARGIN outside its box
+   * (see farInk in draw-region.ts): every region, field drawn alone and tile assumes nothing does,
+   * so while this holds patched frames draw the whole frame. It stays set until the next whole
+   * clone (a clone patched away may have painted the last frame's pixels far from any region).
+   */
+  farInk = false;
   /** When the first frame was patched onto this clone (performance.now()), or null. */
   patchedSince: number | null = null;
   /** When this clone was made whole (performance.now()): a keyframe is patched onto it only while it is younger than {@link MAX_KEYFRAME_BASE_AGE_MS}. */

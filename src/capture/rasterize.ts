@@ -5,7 +5,7 @@ import { createContext, destroyContext, domToForeignObjectSvg, type Context } fr
 import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
-import { changedRegion, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
+import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
 import { CloneStyles } from './clone-styles.js';
@@ -339,7 +339,7 @@ export class Rasterizer {
       key = serialize();
       const perTile = this.options.tileMarkupChars ?? TILE_MARKUP_CHARS;
       // A fixed background is placed against the picture's viewport, which a tile's is not.
-      if (key.length > ONE_PICTURE_TILES * perTile && !hasFixedBackground(svg)) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
+      if (key.length > ONE_PICTURE_TILES * perTile && !hasFixedBackground(svg) && !this.kept!.farInk) tiles = { kept: this.kept!, patches: this.kept!.patches, grid: tileGrid(Math.min(MAX_TILES, Math.ceil(key.length / perTile)), viewport, width, height) };
     }
     this.lastKey = key;
     return {
@@ -400,6 +400,7 @@ export class Rasterizer {
     this.hollow.clear();
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
+    this.kept.farInk = farInk(svg, context.svgStyleElement!.textContent ?? '');
     for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
   }
 
@@ -509,6 +510,7 @@ export class Rasterizer {
         });
         this.previous.clear();
         const rules = context.svgStyleElement.textContent;
+        kept.farInk ||= farInk(clone, rules ?? '');
         if (rules) kept.style.append(rules);
       }
     } finally {
@@ -534,7 +536,9 @@ export class Rasterizer {
     // view: the whole frame is drawn. So is content newly masked: its old copy may have drawn it
     // away from every box it has now (moved back from a negative margin or an overflow), and the
     // encoder keeps the last picture outside a region.
-    const region = moved || newlyMasked ? null : changedRegion(done, viewport);
+    // So is any frame while something in the clone paints further out of its box than a region's
+    // ink margin reaches (see KeptClone.farInk): emptied away from the region, it would not cover it.
+    const region = moved || newlyMasked || kept.farInk ? null : changedRegion(done, viewport);
     const field = region && done.length === 1 ? fieldAlone(kept, done[0], viewport, frameScale(viewport, this.options.scale)) : null;
     return { patched: distinct.length, changed: region ? { roots: distinct, region, field } : null };
   }

@@ -13,6 +13,7 @@ import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import { capture, difference, pngBase64, screenshot } from './reference-helpers.js';
 import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { until } from '../support/until.js';
 
 const CSS = `
   html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
@@ -672,6 +673,38 @@ describe('frames that clone only what changed', () => {
       await typeInto(r, field);
       expect(field.value).to.equal('Gracex');
       await expectSameAsWholeClone(r, 'field-under');
+    });
+
+    // A red team's case: every region (and a field drawn alone) once assumed nothing paints more
+    // than 64 px (INK_MARGIN) outside its box, so the patched frame drew the field's new text over
+    // an outline from 100 px away that covers it on the page (565 secret px, none on the screen).
+    it('another element\'s outline reaching over the field from 100 px away (200 px wide) still covers it: the whole frame is drawn', async () => {
+      const { root, run: r } = await ready(`<div class="row"><label>Name<input id="typed" value="Grace" style="color: ${SECRET}"></label></div>
+        <div style="margin-top: 100px"><span style="display: inline-block; width: 10px; height: 10px; outline: 200px solid #fff"></span></div>`, css);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+      await settle(r.host);
+      // Covered, the character changes no pixel: no frame is sent (afterStats waits for one), but one is drawn.
+      const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
+      const draw = Rasterizer.prototype.draw;
+      Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+        drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
+        return draw.call(this, snapshot, region);
+      };
+      try {
+        await sendKeys({ type: 'x' });
+        await until('a frame drawn after the character', () => drawn.length > 0);
+        await settle(r.host);
+      } finally {
+        Rasterizer.prototype.draw = draw;
+      }
+      expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      expect(field.value).to.equal('Gracex');
+      expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count, 'secret pixels of the covered field').to.equal(0);
+      expect(how(drawn.map((d) => d.clone)), 'cloned').to.deep.equal(drawn.map(() => 'patched'));
+      expect(drawn.map((d) => d.region), 'regions drawn').to.deep.equal(drawn.map(() => false));
+      await expectSameAsWholeClone(r, 'field-far-outline');
     });
 
     it('a shadow the field drew before the character (:placeholder-shown) is drawn away', async () => {
