@@ -24,9 +24,11 @@
  * observes every root from the moment it is attached, before the page can put a field in it,
  * whether its host is in the page yet or not (as rrweb and other session tools do). Roots made
  * without `attachShadow` are found as before, by the records and scans that bring their host (a
- * declarative root the parser makes, before any script after it runs); one made by `setHTMLUnsafe`
- * or by cloning a `clonable` root and changed in the same task is not seen before that change, nor
- * one a same-origin frame's scripts attach before the frame's `load` (when its window is tracked).
+ * declarative root the parser makes, before any script after it runs); one made by `setHTMLUnsafe`,
+ * `Document.parseHTMLUnsafe` or by cloning a `clonable` root and changed in the same task is not
+ * seen before that change, nor one a same-origin frame's scripts attach before the frame's `load`
+ * (when its window is tracked), nor one attached with another frame's `attachShadow` in the task
+ * that adds that frame (see docs/security.md).
  * Closed roots are observed too (the capture cannot draw them; the record is kept true anyway).
  *
  * Records not yet delivered are taken whenever the capture asks ({@link flushSecretFields}: each
