@@ -690,8 +690,11 @@ export class VisitorRoom {
     else this.onVisitorMessage(conn, msg);
   }
 
-  /** A help request after the per-address limit answered `allowed`. */
-  /** `unavailable`: the address's limit could not be asked, so the request is refused as one past it is (the visitor stays as it was and may ask again). */
+  /**
+   * A help request after the per-address limit answered `allowed`; `unavailable`: the limit could
+   * not be asked, so the request is refused as one past it is (the visitor stays as it was and may
+   * ask again).
+   */
   private answerHelpRequest(conn: Connection, allowed: boolean | 'unavailable'): void {
     this.helpCheck = null;
     if (conn !== this.conn || this.state === 'active' || this.state === 'paused') return;
