@@ -134,17 +134,29 @@ function fieldInk(old: Element, clone: Element): number {
   for (const el of [old, clone]) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style || el.firstElementChild || GENERATED.test(el.getAttribute('class') ?? '')) return INK_MARGIN;
-    for (const name of ['filter', '-webkit-filter', '-webkit-box-reflect', 'border-image-source', 'backdrop-filter']) {
-      const value = style.getPropertyValue(name);
-      if (value && value !== 'none') return INK_MARGIN;
-    }
-    const outline = style.getPropertyValue('outline-style');
-    if (outline && outline !== 'none') ink = Math.max(ink, FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
-    for (const name of ['box-shadow', 'text-shadow']) {
-      const reach = shadowReach(style.getPropertyValue(name));
-      if (reach === null) return INK_MARGIN;
-      ink = Math.max(ink, FIELD_INK_BASE + reach);
-    }
+    ink = Math.max(ink, styleInk(style));
+  }
+  return ink;
+}
+
+/**
+ * How far, in CSS px, a clone's inline style (its copy of the computed style) paints outside its
+ * box, at most {@link INK_MARGIN}: its outline and shadows, plus {@link FIELD_INK_BASE}; the margin
+ * for what the style does not tell (filters, reflections, border images). The one reading of ink
+ * for a field's region here and a field drawn alone (field-region.ts).
+ */
+export function styleInk(style: CSSStyleDeclaration): number {
+  for (const name of ['filter', '-webkit-filter', '-webkit-box-reflect', 'border-image-source', 'backdrop-filter']) {
+    const value = style.getPropertyValue(name);
+    if (value && value !== 'none') return INK_MARGIN;
+  }
+  let ink = FIELD_INK_BASE;
+  const outline = style.getPropertyValue('outline-style');
+  if (outline && outline !== 'none') ink = Math.max(ink, FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
+  for (const name of ['box-shadow', 'text-shadow']) {
+    const reach = shadowReach(style.getPropertyValue(name));
+    if (reach === null) return INK_MARGIN;
+    ink = Math.max(ink, FIELD_INK_BASE + reach);
   }
   return Math.min(ink, INK_MARGIN);
 }

@@ -16,7 +16,7 @@
  * outlines; a filter or generated content counts as reaching {@link INK_MARGIN}) come near it.
  */
 import { isLoneField } from './change-log.js';
-import { DISPLACED, GENERATED, INK_MARGIN, px, shadowReach } from './draw-region.js';
+import { DISPLACED, GENERATED, INK_MARGIN, styleInk } from './draw-region.js';
 import { flatParent } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
@@ -33,8 +33,6 @@ export interface FieldPicture {
 
 /** Elements looked at around the field, at most: past it, the region is drawn as draw-region.ts draws it. */
 const MAX_LOOKS = 400;
-/** Around ink a style tells: anti-aliasing, and the focus ring Chromium draws a little outside an `auto` outline. */
-const INK_BASE = 4;
 /** Computed values of a box that draws what it holds as it is laid out: not blended, moved, clipped or drawn again elsewhere. */
 const PLAIN: ReadonlyArray<readonly [string, string]> = [
   ['opacity', '1'], ['filter', 'none'], ['backdrop-filter', 'none'], ['mix-blend-mode', 'normal'],
@@ -227,17 +225,5 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
 function ink(clone: Element | null): number {
   const style = (clone as HTMLElement | null)?.style as CSSStyleDeclaration | undefined;
   if (!style || GENERATED.test(clone!.getAttribute('class') ?? '')) return INK_MARGIN;
-  for (const name of ['filter', '-webkit-filter', '-webkit-box-reflect', 'border-image-source', 'backdrop-filter']) {
-    const value = style.getPropertyValue(name);
-    if (value && value !== 'none') return INK_MARGIN;
-  }
-  let reach = INK_BASE;
-  const outline = style.getPropertyValue('outline-style');
-  if (outline && outline !== 'none') reach = Math.max(reach, INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
-  for (const name of ['box-shadow', 'text-shadow']) {
-    const shadow = shadowReach(style.getPropertyValue(name));
-    if (shadow === null) return INK_MARGIN;
-    reach = Math.max(reach, INK_BASE + shadow);
-  }
-  return Math.min(reach, INK_MARGIN);
+  return styleInk(style);
 }
