@@ -84,9 +84,32 @@ export async function fetchAgentSession(origin = '', signal?: AbortSignal): Prom
   return asSession(await res.json().catch(() => null));
 }
 
-/** Signs out on the relay (the cookie's session is revoked there). Never throws. */
-export async function logoutAgent(origin = ''): Promise<void> {
-  await fetch(`${origin}/api/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', credentials: 'same-origin' }).catch(() => undefined);
+/**
+ * What a sign-out on the relay got: done, or why not, and when to try again (`retryAfterMs`: the
+ * relay was busy or could not be reached; null: trying again will not help).
+ */
+export type LogoutResult = { signedOut: true } | { signedOut: false; error: string; retryAfterMs: number | null };
+
+/** The wait before another try when the relay names none (it could not be reached, or sent no Retry-After). */
+const LOGOUT_RETRY_MS = 5000;
+
+/**
+ * Signs out on the relay (the cookie's session is revoked there). Never throws: a refusal is in
+ * the answer, and until a later try succeeds the session still works.
+ */
+export async function logoutAgent(origin = ''): Promise<LogoutResult> {
+  let res: Response;
+  try {
+    res = await fetch(`${origin}/api/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    return { signedOut: false, error: 'could not reach the relay', retryAfterMs: LOGOUT_RETRY_MS };
+  }
+  const answer = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  if (res.ok) return { signedOut: true };
+  const error = answer && typeof answer.error === 'string' ? answer.error : `the relay answered ${res.status}`;
+  const seconds = Number(res.headers.get('retry-after'));
+  const retry = res.status === 429 || res.status >= 500 ? (seconds > 0 ? Math.min(seconds, 300) * 1000 : LOGOUT_RETRY_MS) : null;
+  return { signedOut: false, error, retryAfterMs: retry };
 }
 
 function asSession(value: unknown): AgentSession | null {

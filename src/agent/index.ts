@@ -22,6 +22,7 @@ export {
   takeSignInLinkFromFragment,
   type AgentSession,
   type LoginOptions,
+  type LogoutResult,
 } from './agent-session.js';
 export { resolveRelayAddress, type RelayAddress } from '../relay-client/relay-address.js';
 export type { CustomMessageDetail, PictureSizeDetail, UnauthorizedDetail, UpscopeAgentEventMap, WatchStateDetail } from './events.js';

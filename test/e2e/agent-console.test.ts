@@ -211,6 +211,29 @@ test('the cookie sign-in works across tabs and reloads; signing out in one tab s
   assert.equal(status, 401);
 });
 
+test('a sign-out the relay does not get is told to the agent and tried again: the session is revoked once the relay is reached', async () => {
+  const agent = await createAgent(e2e.server, 'Omar', { password: 'omar password 1' });
+  const context = await e2e.browser.newContext();
+  await context.addCookies([browserCookie(e2e.server, agent)]);
+  const page = await context.newPage();
+  await page.goto(`${e2e.server.url}/agent`);
+  await page.getByText('Signed in as').waitFor();
+  const live = async () => (await fetch(`${e2e.server.url}/api/session`, { headers: { cookie: agent.cookie } })).status;
+  assert.equal(await live(), 200);
+  // The relay cannot be reached when the agent signs out: the console says the sign-in still works.
+  await context.setOffline(true);
+  await page.locator('[part="logout-button"]').click();
+  await page.locator('upscope-agent-login [part="name-input"]').waitFor();
+  await page.getByText('The relay has not signed you out yet (could not reach the relay)').waitFor();
+  await page.getByText('Until then your sign-in still works on this computer.').waitFor();
+  assert.equal(await live(), 200, 'not revoked yet, as the console says');
+  // Back online: it tries again at once, the relay revokes the session, and the warning goes.
+  await context.setOffline(false);
+  await page.getByText('has not signed you out').waitFor({ state: 'detached', timeout: 10_000 });
+  assert.equal(await live(), 401, 'the session is revoked on the relay');
+  assert.deepEqual(await context.cookies(), [], 'and the cookie is cleared');
+});
+
 test('cross-site WebSocket hijacking: a page on another origin (another 127.0.0.1 port) cannot open an agent socket with the cookie', async () => {
   const agent = await createAgent(e2e.server, 'Hana', { password: 'hana password 1' });
   const context = await e2e.browser.newContext();

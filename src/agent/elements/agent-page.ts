@@ -33,6 +33,8 @@ export abstract class AgentPage extends LitElement {
   /** True while the page asks the relay whether its cookie signs anyone in. */
   protected checking = false;
   private channel: BroadcastChannel | null = null;
+  /** Counts sign-outs, so a sign-out still retrying stops when a newer one starts. */
+  private signOuts = 0;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The logged-in agent, or null. */
@@ -44,11 +46,45 @@ export abstract class AgentPage extends LitElement {
   logout(notice = ''): void {
     const hadCookie = this.session !== null && !this.session.token;
     clearAgentSession();
-    if (hadCookie) {
-      void logoutAgent(this.origin);
-      this.channel?.postMessage('signed-out');
-    }
+    if (hadCookie) this.channel?.postMessage('signed-out');
     this.signedOut(notice);
+    if (hadCookie) void this.revoke(notice);
+  }
+
+  /**
+   * Revokes the cookie's session on the relay until the relay says it did. A refusal (the relay
+   * busy or unreachable) is told to the agent, whose sign-in still works meanwhile, and tried
+   * again after the relay's Retry-After, or at once when the browser is back online. Stops when
+   * the agent signs in again (the cookie is then another session), signs out again, or the page goes.
+   */
+  private async revoke(notice: string): Promise<void> {
+    const run = ++this.signOuts;
+    const current = () => run === this.signOuts && !this.session && this.isConnected;
+    for (;;) {
+      const result = await logoutAgent(this.origin);
+      if (!current()) return;
+      if (result.signedOut) {
+        this.notice = notice;
+        return;
+      }
+      const still = 'Until then your sign-in still works on this computer.';
+      const wait = result.retryAfterMs;
+      if (wait === null) {
+        this.notice = `The relay did not sign you out: ${result.error}. ${still} Reload the page and sign out again.`;
+        return;
+      }
+      this.notice = `The relay has not signed you out yet (${result.error}); trying again in ${Math.ceil(wait / 1000)} s. ${still}`;
+      await new Promise<void>((ok) => {
+        const done = () => {
+          clearTimeout(timer);
+          removeEventListener('online', done);
+          ok();
+        };
+        const timer = setTimeout(done, wait);
+        addEventListener('online', done);
+      });
+      if (!current()) return;
+    }
   }
 
   private signedOut(notice: string): void {

@@ -22,8 +22,8 @@ import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js'
 import { cookieAgent, cookieOf, credentialsBusy, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { sha256 } from '../identity/accounts.js';
-import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, RelayTokens, type KeySource } from '../identity/tokens.js';
-import { SignJWT } from 'jose';
+import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, MAX_TOKEN_LENGTH, RelayTokens, type KeySource } from '../identity/tokens.js';
+import { compactVerify, SignJWT } from 'jose';
 import type { Env } from './env.js';
 import { credentialChecks, takeLogin } from './limits-object.js';
 import { clock, testKeys, testOrigins } from './test-hooks.js';
@@ -124,14 +124,18 @@ export async function identityRoutes(request: Request, env: Env, address: string
   const tokens = await agentTokens(env);
   if (path === '/api/logout') {
     // The cookie is a JWT: checking it is a credential look-up, budgeted per address as on the
-    // built-in sign-in (one that finds its agent is given back). Clearing it cannot revoke a copy.
+    // built-in sign-in (one that finds its agent is given back), except that one this relay
+    // signed (its HMAC checks out under the shared sign-in's key, no look-up) is never held back
+    // by it: made-up cookies from the agent's address cannot keep a real agent from signing out.
+    // Clearing it cannot revoke a copy.
     const cookie = cookieOf(request.headers);
     if (cookie) {
       const checks = credentialChecks(env);
-      if (!(await checks.take(address))) return credentialsBusy();
+      const issued = await legacyIssued(env, cookie);
+      if (!issued && !(await checks.take(address))) return credentialsBusy();
       const agent = await tokens.verify(cookie);
       if (agent) {
-        await giveBack(checks, address);
+        if (!issued) await giveBack(checks, address);
         await onSignOut(agent, await sha256(cookie));
       }
     }
@@ -165,6 +169,18 @@ export async function identityRoutes(request: Request, env: Env, address: string
   jwt.setAudience(settings.UPSCOPE_AGENT_AUDIENCE || DEFAULT_AGENT_AUDIENCE);
   const token = await jwt.sign(new TextEncoder().encode(secret));
   return json(200, { agentId: identity.agentId, agentName: identity.agentName, admin: false, capabilities: identity.capabilities, expiresAt }, { 'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(LEGACY_TTL_MS / 1000)}${secure(request)}` });
+}
+
+/** True when `cookie` is a JWT the legacy shared sign-in signed (HS256 under its key; its expiry is not checked here). */
+async function legacyIssued(env: Env, cookie: string): Promise<boolean> {
+  const secret = testKeys(env)?.signingKey ?? env.UPSCOPE_AGENT_JWT_SECRET;
+  if (!secret || cookie.length > MAX_TOKEN_LENGTH) return false;
+  try {
+    await compactVerify(cookie, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -3,7 +3,9 @@
  * agents with a name and a password (passwords.ts), one-time sign-in links that let an agent set
  * its password, console sessions behind a cookie (revocable), and the relay's own token signing
  * key (random, made once, kept in the database, never derived from anything an agent holds).
- * Link and session secrets are 32 random bytes; only their SHA-256 is stored.
+ * Link and session secrets are 32 random bytes; only their SHA-256 is stored. A session's cookie
+ * also carries an HMAC of its secret under the relay's key ({@link Accounts.issued}), so a cookie
+ * the relay made is told from a made-up one without a look-up.
  */
 import { CAPABILITIES, isCapability, type Capability } from '../../protocol/capabilities.js';
 import { MAX_AGENT_NAME } from '../../protocol/index.js';
@@ -78,6 +80,7 @@ const COLUMNS = 'id, name, is_admin, password_hash, capabilities, created_at';
 
 export class Accounts {
   private key: Promise<string> | null = null;
+  private sessionKey: Promise<CryptoKey> | null = null;
 
   constructor(
     private readonly sql: Sql,
@@ -217,9 +220,38 @@ export class Accounts {
     return (await this.byId(account))!;
   }
 
-  /** A new console session for the agent: the cookie's secret and when it ends. */
+  /** The key session cookies are signed with: the relay's key, under a label of its own (not the token key itself). */
+  private sessionMacKey(): Promise<CryptoKey> {
+    return (this.sessionKey ??= this.signingSecret()
+      .then((k) => crypto.subtle.importKey('raw', enc.encode(`session-cookie:${k}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']))
+      .catch((e) => {
+        this.sessionKey = null;
+        throw e;
+      }));
+  }
+
+  /**
+   * True when the relay made this cookie (its HMAC checks out under the relay's key): no session
+   * look-up, the key is read once. It may still be expired or revoked; a made-up cookie is never
+   * true, so the per-address budget of look-ups (identity/http.ts) holds only made-up ones back.
+   * False when the key cannot be read.
+   */
+  async issued(secret: unknown): Promise<boolean> {
+    if (typeof secret !== 'string' || secret.length > 200) return false;
+    const dot = secret.indexOf('.');
+    if (dot < 1) return false;
+    try {
+      const mac = Uint8Array.from(atob(secret.slice(dot + 1).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+      return await crypto.subtle.verify('HMAC', await this.sessionMacKey(), mac, enc.encode(secret.slice(0, dot)));
+    } catch {
+      return false;
+    }
+  }
+
+  /** A new console session for the agent: the cookie's secret (random, then its HMAC: {@link issued}) and when it ends. */
   async startSession(agentId: string, ttlMs = SESSION_TTL_MS): Promise<{ secret: string; expiresAt: number }> {
-    const secret = randomSecret();
+    const random = randomSecret();
+    const secret = `${random}.${base64url(new Uint8Array(await crypto.subtle.sign('HMAC', await this.sessionMacKey(), enc.encode(random))))}`;
     const now = this.now();
     await this.sql.query('DELETE FROM agent_sessions WHERE expires_at <= $1', [now]);
     await this.sql.query('INSERT INTO agent_sessions (id_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [await sha256(secret), agentId, now, now + ttlMs]);

@@ -202,11 +202,14 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
     const accounts = await store;
     if (path === '/api/session' || path === '/api/logout') {
       const cookie = cookieOf(req.headers);
-      // Budgeted per address before the look-up (a database query), a sign-out's as well: a
-      // look-up that finds its agent is given back, so signed-in agents never spend the budget.
-      if (cookie && options.credentialChecks && !(await options.credentialChecks.take(address))) return credentialsBusy();
+      // Budgeted per address before the look-up (a database query), a sign-out's as well; a cookie
+      // the relay made (its HMAC checks out, with no look-up) is not held back by it, so a flood of
+      // made-up cookies from the agent's address cannot keep a real agent from signing out (or from
+      // the console asking who is signed in). Otherwise a look-up that finds its agent is given back.
+      const issued = !!cookie && !!options.credentialChecks && (await accounts.issued(cookie));
+      if (cookie && options.credentialChecks && !issued && !(await options.credentialChecks.take(address))) return credentialsBusy();
       const session = await accounts.session(cookie);
-      if (session && options.credentialChecks) await giveBack(options.credentialChecks, address);
+      if (session && options.credentialChecks && !issued) await giveBack(options.credentialChecks, address);
       if (path === '/api/session') return session ? json(200, sessionBody(session.account, session.expiresAt)) : json(401, { error: 'not signed in' });
       // Only a live session has anything to revoke: a made-up, expired or revoked cookie costs the one look-up.
       if (session && cookie) {
