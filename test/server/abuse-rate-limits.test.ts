@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RATE_LIMITS } from '../../src/protocol/index.js';
+import { CloseCode, RATE_LIMITS } from '../../src/protocol/index.js';
+import { LIMITS_UNAVAILABLE } from '../../src/server/identity/http.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
 import { HOST, nodeOnly } from '../support/relay-host.js';
 
@@ -277,7 +278,7 @@ test('lobby searches are budgeted per agent over all its sockets, and per addres
   }
 });
 
-test("Cloudflare: when an address's limits object cannot be reached, nothing it budgets gets through: help requests and lookup codes are refused (rateLimited, the visitor stays as it was), sign-ins and credential look-ups fail", { skip: HOST !== 'cloudflare' && 'Cloudflare host only: the Node host keeps these budgets in memory' }, async () => {
+test("Cloudflare: when an address's limits object cannot be reached, nothing it budgets gets through: help requests and lookup codes are refused (rateLimited, the visitor stays as it was), sign-ins, credential look-ups, history reads and sockets are refused with a clear answer (503 with Retry-After; a socket rateLimited and 4029), never a raw 500; a real agent still signs out", { skip: HOST !== 'cloudflare' && 'Cloudflare host only: the Node host keeps these budgets in memory' }, async () => {
   const relay = await testRelay();
   const limits = async (state: 'down' | 'up') => assert.equal((await fetch(`${relay.server.url}/__test/limits-${state}`, { method: 'POST' })).status, 200);
   try {
@@ -293,15 +294,42 @@ test("Cloudflare: when an address's limits object cannot be reached, nothing it 
     assert.deepEqual(refused.sort(), ['rateLimited: help requests cannot be taken right now; try again in a minute', 'rateLimited: lookup codes cannot be given right now; try again in a minute']);
     assert.equal(v.count('session'), 0, 'the visitor stays as it was: no pending request');
     assert.equal(v.count('lookupCode'), 0, 'no lookup code is given');
-    // The worker's budgets fail their request rather than run it unbudgeted: no password is checked, no cookie looked up.
-    const login = await fetch(`${relay.server.url}/api/login`, { method: 'POST', headers: { origin: relay.server.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nobody', password: 'guess' }) });
-    assert.ok(login.status >= 500, `a sign-in without its budget: ${login.status}`);
-    const session = await fetch(`${relay.server.url}/api/session`, { headers: { origin: relay.server.url, cookie: 'upscope_agent=made-up' } });
-    assert.ok(session.status >= 500, `a credential look-up without its budget: ${session.status}`);
+    // The worker's budgets fail their request rather than run it unbudgeted: no password is checked,
+    // no cookie looked up. Each gets a clear answer (503, what happened, when to try again), never a raw 500.
+    const url = relay.server.url;
+    const madeUp = { origin: url, cookie: 'upscope_agent=made-up' };
+    const requests: [string, RequestInit][] = [
+      ['/api/login', { method: 'POST', headers: { origin: url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nobody', password: 'guess' }) }],
+      ['/api/session', { headers: madeUp }],
+      ['/api/logout', { method: 'POST', headers: { ...madeUp, 'content-type': 'application/json' }, body: '{}' }],
+      ['/api/history', { headers: madeUp }],
+      ['/api/history', { headers: { authorization: `Bearer ${relay.token('Hal')}` } }],
+    ];
+    for (const [path, init] of requests) {
+      const res = await fetch(`${url}${path}`, init);
+      const what = `${init.method ?? 'GET'} ${path} without its budget`;
+      assert.equal(res.status, LIMITS_UNAVAILABLE.status, `${what}: ${res.status}`);
+      assert.equal(res.headers.get('retry-after'), String(LIMITS_UNAVAILABLE.retryAfterSeconds), what);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/, what);
+      assert.deepEqual(await res.json(), { error: LIMITS_UNAVAILABLE.error }, what);
+    }
+    // A socket the address's object cannot count is refused as a busy address is (the clients retry), not admitted uncounted.
+    const uncounted = await relay.visitor();
+    const why = await uncounted.next('error');
+    assert.deepEqual([why.code, why.message], ['rateLimited', 'the relay cannot count connections right now; try again shortly']);
+    assert.equal((await uncounted.waitClose()).code, CloseCode.tooManyConnections);
+    // A real agent's sign-out needs no budget (the relay tells its cookie without a look-up): it signs out.
+    const accounts = await relay.server.accounts();
+    const { account } = await accounts.add(`lena-${process.pid}`);
+    const { secret } = await accounts.startSession(account.id);
+    const out = await fetch(`${url}/api/logout`, { method: 'POST', headers: { origin: url, cookie: `upscope_agent=${secret}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.deepEqual([out.status, await out.json()], [200, { signedOut: true }]);
     // Reachable again: the same visitor's request is taken.
     await limits('up');
     v.send({ type: 'requestAgent' });
     await v.next('session', (m) => m.state === 'pendingRequest');
+    const session = await fetch(`${url}/api/session`, { headers: { origin: url, cookie: `upscope_agent=${secret}` } });
+    assert.equal(session.status, 401, 'the sign-out was done: its session is revoked');
   } finally {
     await limits('up').catch(() => {});
     await relay.close();

@@ -10,7 +10,7 @@ import { randomId } from '../../protocol/index.js';
 import { parseRoute, refusalOf, ticketFor } from '../relay/admission.js';
 import type { AgentTokenVerifier } from '../relay/agent-token.js';
 import { TICKET_HEADER, type Env } from './env.js';
-import { admitAddress, releaseAddress } from './limits-object.js';
+import { admitAddress, LimitsUnavailable, releaseAddress } from './limits-object.js';
 import { refusedSocket, type SocketState } from './seams.js';
 import { admissionGate, clock, objectName } from './test-hooks.js';
 import { CloseCode, ErrorCode } from '../../protocol/index.js';
@@ -33,7 +33,15 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   kept.searchParams.delete('token');
   if (kept.href.length > MAX_UPGRADE_URL_LENGTH) return new Response(`the address, less its token, is longer than ${MAX_UPGRADE_URL_LENGTH} characters`, { status: 414 });
   const id = randomId(12);
-  const refused = await admitAddress(env, address, id);
+  let refused: string | null;
+  try {
+    refused = await admitAddress(env, address, id);
+  } catch (err) {
+    // The address's limits object failed: refused as a busy address is (clients retry with backoff), never admitted uncounted.
+    if (!(err instanceof LimitsUnavailable)) throw err;
+    console.error('limits: admitting a socket failed', err.cause);
+    return refusedSocket({ code: ErrorCode.rateLimited, message: 'the relay cannot count connections right now; try again shortly', close: CloseCode.tooManyConnections });
+  }
   if (refused) return refusedSocket({ code: ErrorCode.rateLimited, message: refused, close: CloseCode.tooManyConnections });
   const checkedAt = clock(env);
   const ticket = await ticketFor(route, address, tokens);

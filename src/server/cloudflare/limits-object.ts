@@ -164,31 +164,51 @@ function limitsOf(env: Env, address: string): DurableObjectStub<LimitsObject> {
   return limitsNamed(env, `address:${addressKey(address)}`);
 }
 
+/**
+ * A limits object could not be asked (unreachable, reset, or it threw): what it budgets was not
+ * done. The worker answers it as LIMITS_UNAVAILABLE (identity/http.ts; worker.ts withLimits), a socket as a refusal
+ * that retries (admit.ts), never as a raw 500.
+ */
+export class LimitsUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('a limits object could not be asked', { cause });
+  }
+}
+
+/** `call`, with any failure as a LimitsUnavailable. */
+async function asked<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new LimitsUnavailable(err);
+  }
+}
+
 export function takeLogin(env: Env, address: string): Promise<boolean> {
-  return limitsOf(env, address).login();
+  return asked(() => limitsOf(env, address).login());
 }
 
 export function takeHelpRequest(env: Env, address: string): Promise<boolean> {
-  return limitsOf(env, address).helpRequest();
+  return asked(() => limitsOf(env, address).helpRequest());
 }
 
 export function takeLookupCode(env: Env, address: string): Promise<boolean> {
-  return limitsOf(env, address).lookupCode();
+  return asked(() => limitsOf(env, address).lookupCode());
 }
 
 /** Takes `cost` from the history budget of the agent `key` (its agentKey), in that agent's own object. */
 export function takeHistoryRead(env: Env, key: string, cost: number): Promise<boolean> {
-  return limitsNamed(env, `agent:${key}`).historyRead(cost);
+  return asked(() => limitsNamed(env, `agent:${key}`).historyRead(cost));
 }
 
 /** The address's budget of credential look-ups on the HTTP API (identity/http.ts CredentialChecks), in its object. */
 export const credentialChecks = (env: Env): CredentialChecks => ({
-  take: (address) => limitsOf(env, address).credentialCheck(),
-  giveBack: (address) => limitsOf(env, address).credentialFound(),
+  take: (address) => asked(() => limitsOf(env, address).credentialCheck()),
+  giveBack: (address) => asked(() => limitsOf(env, address).credentialFound()),
 });
 
 export function admitAddress(env: Env, address: string, id: string): Promise<string | null> {
-  return limitsOf(env, address).admit(id, address);
+  return asked(() => limitsOf(env, address).admit(id, address));
 }
 
 /** Frees the socket's slot; fire and forget (a failure leaves a slot taken for up to a day, see MAX_OPEN_KEPT_MS). */

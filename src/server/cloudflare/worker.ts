@@ -12,9 +12,9 @@ import { getServerByName } from 'partyserver';
 import { admitSocket } from './admit.js';
 import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
-import { credentialChecks, LimitsObject, takeHistoryRead } from './limits-object.js';
+import { credentialChecks, LimitsObject, LimitsUnavailable, takeHistoryRead } from './limits-object.js';
 import { agentTokens, identityRoutes, legacyMode, socketVerifier } from './identity.js';
-import { cookieOf, credentialsBusy, giveBack, originAllowed, parseAgentOrigins } from '../identity/http.js';
+import { cookieOf, credentialsBusy, giveBack, LIMITS_UNAVAILABLE, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
 import { configureTests, heldAdmissions, holdAdmissions, objectName, setLimitsDown, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
@@ -50,9 +50,9 @@ export default {
     if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return admitSocket(request, env, url, addressOf(request), await socketVerifier(request, env));
     const cors: Record<string, string> = path === '/healthz' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
     if (path === '/healthz') return text(200, 'ok', cors);
-    if (isHistoryPath(path) && (request.method === 'GET' || request.method === 'HEAD')) return history(request, env, url);
+    if (isHistoryPath(path) && (request.method === 'GET' || request.method === 'HEAD')) return withLimits(() => history(request, env, url));
     if (path.startsWith('/api/')) {
-      const answer = (await identityRoutes(request, env, addressOf(request), (agent, session) => signedOut(env, agent, session, ctx))) ?? json(404, { error: 'no such endpoint' });
+      const answer = (await withLimits(() => identityRoutes(request, env, addressOf(request), (agent, session) => signedOut(env, agent, session, ctx)))) ?? json(404, { error: 'no such endpoint' });
       // The history records sign-ins (a password set by a one-time link signs in too), as on Node.
       if ((path === '/api/login' || path === '/api/set-password') && answer.ok) ctx?.waitUntil(recordSignIn(env, answer.clone()));
       return answer;
@@ -62,6 +62,20 @@ export default {
     return serveAsset(request, env, url, cors);
   },
 };
+
+/**
+ * `handle`, answering LIMITS_UNAVAILABLE (503, Retry-After) when a budget it needs cannot be
+ * asked (its limits object failed): it fails closed, with an answer the client can read.
+ */
+async function withLimits<T extends Response | null>(handle: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await handle();
+  } catch (err) {
+    if (!(err instanceof LimitsUnavailable)) throw err;
+    console.error('limits: a budget could not be asked', err.cause);
+    return json(LIMITS_UNAVAILABLE.status, { error: LIMITS_UNAVAILABLE.error }, { 'retry-after': String(LIMITS_UNAVAILABLE.retryAfterSeconds) });
+  }
+}
 
 /**
  * Who asks for the history, and whether they are an admin: the ONE place that decides it here.
@@ -111,10 +125,11 @@ async function history(request: Request, env: Env, url: URL): Promise<Response> 
   const viewer = await historyViewer(request, env);
   if (viewer === 'busy') return credentialsBusy();
   if (!viewer) return json(401, { error: 'sign in first (the console), or send an agent token as "Authorization: Bearer <token>"' });
+  // Its budget first, outside the query's try: a budget that cannot be asked is LIMITS_UNAVAILABLE (withLimits).
+  if (!(await takeHistoryRead(env, agentKey(viewer), historyCost(url)))) {
+    return json(HISTORY_BUSY.status, { error: HISTORY_BUSY.error }, { 'retry-after': String(HISTORY_BUSY.retryAfterSeconds) });
+  }
   try {
-    if (!(await takeHistoryRead(env, agentKey(viewer), historyCost(url)))) {
-      return json(HISTORY_BUSY.status, { error: HISTORY_BUSY.error }, { 'retry-after': String(HISTORY_BUSY.retryAfterSeconds) });
-    }
     await h.ready;
     const answer = await historyAnswer(h.history.store, viewer, url);
     return new Response(request.method === 'HEAD' ? null : answer.body, {

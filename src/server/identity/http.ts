@@ -60,6 +60,16 @@ export const CREDENTIALS_BUSY = {
   error: 'too many unknown credentials from this address; try again in a few seconds',
 } as const;
 
+/**
+ * The answer when a request's budget cannot be asked (on Cloudflare its limits object failed):
+ * nothing was looked up or changed. The Node host keeps its budgets in memory and never gives it.
+ */
+export const LIMITS_UNAVAILABLE = {
+  status: 503,
+  retryAfterSeconds: 30,
+  error: "the relay cannot check this request's rate limits right now, so it did nothing; try again in a minute",
+} as const;
+
 /** Parses `UPSCOPE_AGENT_ORIGINS`: origins separated by commas or spaces; bad ones are an error. */
 export function parseAgentOrigins(text: string | undefined): string[] {
   if (!text) return [];
