@@ -13,6 +13,7 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild, { minify } from 'rollup-plugin-esbuild';
 import { fileURLToPath } from 'node:url';
+import { slimReconnectingSocket } from './scripts/slim-partysocket.mjs';
 
 const LIT_SHIM = fileURLToPath(new URL('src/visitor/elements/upscope-widget/lit-shim.ts', import.meta.url));
 const PANELS_MODULE = './upscope-widget.panels.js';
@@ -60,34 +61,6 @@ function minifyCssTemplates() {
     transform(code, id) {
       if (!/[\\/]src[\\/].*\.ts$/.test(id) || !code.includes('css`')) return null;
       return { code: code.replace(/\bcss`([^`]*)`/g, (all, body) => (body.includes('${') ? all : `css\`${squeeze(body)}\``)), map: null };
-    },
-  };
-}
-
-/**
- * Slims partysocket's ReconnectingWebSocket for the script every visitor loads. Its
- * `this._debug(...)` calls print only with its `debug` option, which relay-socket.ts never sets:
- * they are marked side-effect free, and the minifier drops them with their strings. Its warnings
- * for a missing EventTarget or WebSocket (Node set-up advice, with examples) and for send() after
- * close() keep their first sentence. Lines are kept, so the source map still fits. A change of
- * shape in partysocket only costs bytes.
- */
-function slimReconnectingSocket() {
-  const keepLines = (text, short) => short + '\n'.repeat(text.split('\n').length - short.split('\n').length);
-  return {
-    name: 'upscope-slim-reconnecting-socket',
-    transform(code, id) {
-      if (!/[\\/]partysocket[\\/]dist[\\/]ws\.js$/.test(id)) return null;
-      const slim = code
-        .replace(/\bthis\._debug\(/g, '/* @__PURE__ */ this._debug(')
-        .replace(/console\.error\(`\s*(PartySocket requires a global 'EventTarget' class to be available!)(?:\\`|[^`])*`\)/, (all, first) =>
-          keepLines(all, `console.error(${JSON.stringify(first)})`),
-        )
-        .replace(/console\.error\(`(‼️ No WebSocket implementation available\. You should define options\.WebSocket\.)(?:\\`|[^`])*`\)/, (all, first) =>
-          keepLines(all, `console.error(${JSON.stringify(first)})`),
-        )
-        .replace(/"(ReconnectingWebSocket: send\(\) was called after close\(\)\. The message has been buffered)[^"]*"/, '"$1 until reconnect()."');
-      return { code: slim, map: null };
     },
   };
 }
