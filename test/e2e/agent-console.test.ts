@@ -13,6 +13,8 @@ import type { Page } from 'playwright-core';
 import { createServer, type Server } from 'node:http';
 import { relayAndBrowser } from './setup.js';
 import { browserCookie, createAgent } from '../support/agents.js';
+import { randomSecret, sha256 } from '../../src/server/identity/accounts.js';
+import type { Sql } from '../../src/server/sql.js';
 
 const e2e = relayAndBrowser('e2e-agent-signing-key', 'upscope-agent.js');
 
@@ -231,6 +233,36 @@ test('a sign-out the relay does not get is told to the agent and tried again: th
   await context.setOffline(false);
   await page.getByText('has not signed you out').waitFor({ state: 'detached', timeout: 10_000 });
   assert.equal(await live(), 401, 'the session is revoked on the relay');
+  assert.deepEqual(await context.cookies(), [], 'and the cookie is cleared');
+});
+
+test('a sign-out the relay refuses (429) is told to the agent and tried again after its Retry-After, until the session is revoked', async () => {
+  // Cookies the relay signs are never refused so (test/server/credential-checks.test.ts); one a
+  // relay made before it signed them is, when made-up cookies from the agent's address have spent
+  // its look-ups. Such a session, as that relay kept it: a random secret, and its SHA-256.
+  const agent = await createAgent(e2e.server, 'Ines', { password: 'ines password 1' });
+  const accounts = await e2e.server.accounts();
+  const secret = randomSecret();
+  await (accounts as unknown as { sql: Sql }).sql.query('INSERT INTO agent_sessions (id_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [await sha256(secret), agent.id, Date.now(), Date.now() + 3_600_000]);
+  const context = await e2e.browser.newContext();
+  await context.addCookies([browserCookie(e2e.server, { ...agent, session: secret })]);
+  const page = await context.newPage();
+  await page.goto(`${e2e.server.url}/agent`);
+  await page.getByText('Signed in as').waitFor();
+  let refused = false;
+  for (let i = 0; i < 200 && !refused; i++) {
+    const res = await fetch(`${e2e.server.url}/api/session`, { headers: { cookie: `upscope_agent=made-up-${i}`, origin: e2e.server.url } });
+    refused = res.status === 429;
+    await res.arrayBuffer();
+  }
+  assert.ok(refused, 'the made-up cookies spent the address’s look-ups');
+  await page.locator('[part="logout-button"]').click();
+  await page.getByText('The relay has not signed you out yet (too many unknown credentials from this address').waitFor();
+  await page.getByText('trying again in 5 s. Until then your sign-in still works on this computer.').waitFor();
+  assert.notEqual(await accounts.session(secret), null, 'not revoked yet, as the console says');
+  // The budget refills (one a second): the next try signs out, and the warning goes.
+  await page.getByText('has not signed you out').waitFor({ state: 'detached', timeout: 20_000 });
+  assert.equal(await accounts.session(secret), null, 'the session is revoked on the relay');
   assert.deepEqual(await context.cookies(), [], 'and the cookie is cleared');
 });
 
