@@ -25,6 +25,7 @@
 import { flatParent } from './find-offscreen.js';
 import { isBlankedClone, textHiddenClone } from './blank-masked-clone.js';
 import { SLOT_INHERITED, SLOT_WRAPPER } from './slot-wrappers.js';
+import { SCROLL_WRAPPER, scrolledTransform, scrollShift } from './scroll-position.js';
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
@@ -43,34 +44,8 @@ const BOX_PAINT = [
 const PAGE_BOX = new Set(['display', 'overflow-x', 'overflow-y', 'width', 'height']);
 /** Written only when they are (the margins code may leave a height to the content): a clone without one is not compared. */
 const SIZES = new Set(['width', 'height']);
-/** Displays whose content flows in blocks: a scrolled one moves its content with a spacer, not transforms (see rasterize.ts). */
 /** Text paint mask-all leaves to the clone (hidden, see hideCloneText) and a slot's wrapper then does not carry (see slot-wrappers.ts). */
 const TEXT_PAINT = new Set(['-webkit-text-fill-color', 'text-shadow', '-webkit-text-stroke-width', '-webkit-text-stroke-color']);
-const BLOCK_FLOW = new Set(['block', 'flow-root', 'list-item']);
-
-/** A parsed transform, translated by a scroll offset in its parent's space (see showScrollPosition in rasterize.ts); null if it does not parse. */
-export function scrolledTransform(transform: string, scrollLeft: number, dy: number): string | null {
-  let m: DOMMatrix;
-  try {
-    m = new DOMMatrix(transform || undefined);
-  } catch {
-    return null;
-  }
-  const { a, b, c, d } = m;
-  // Translate in the parent's space, not the child's (possibly rotated or scaled) one.
-  m.a = 1; m.b = 0; m.c = 0; m.d = 1;
-  m.translateSelf(-scrollLeft, -dy);
-  m.a = a; m.b = b; m.c = c; m.d = d;
-  return m.toString();
-}
-
-/** How far a scrolled box moves each child's clone by a transform: null when it moves none. */
-export function scrollShift(original: Element, win: Window): { x: number; y: number } | null {
-  const { scrollTop, scrollLeft } = original;
-  if (!scrollTop && !scrollLeft) return null;
-  const y = scrollTop > 0 && BLOCK_FLOW.has(win.getComputedStyle(original).display) ? 0 : scrollTop;
-  return scrollLeft || y ? { x: scrollLeft, y } : null;
-}
 
 interface Level {
   clone: HTMLElement;
@@ -112,6 +87,8 @@ export function staleAncestor(root: Element, rootClone: Element, reads: Ancestor
       }
       continue;
     }
+    // A scrolled box's content is moved in a block that stands for no element (see scroll-position.ts).
+    if (clone.hasAttribute(SCROLL_WRAPPER) && clone.parentElement) clone = clone.parentElement;
     if (reads.cloneOf.get(up) !== clone) return undefined;
     // What a blanked clone holds is blanked: the patched subtree is too (see rasterize.ts).
     if (isBlankedClone(clone)) return null;

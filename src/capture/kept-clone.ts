@@ -24,6 +24,7 @@
  * of when to clone whole are one list best read together.
  */
 import { SLOT_WRAPPER } from './slot-wrappers.js';
+import { SCROLL_WRAPPER } from './scroll-position.js';
 import { isLoneField, styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
 import { findInnerRoots } from './secret-fields.js';
@@ -253,6 +254,8 @@ function keptWhereDrawn(kept: KeptClone, el: Element): boolean {
       if (clone?.hasAttribute(SLOT_WRAPPER)) clone = clone.parentElement;
       continue;
     }
+    // A scrolled box's content is moved in a block that stands for no element (see scroll-position.ts).
+    if (clone?.hasAttribute(SCROLL_WRAPPER)) clone = clone.parentElement;
     if (clone === null || kept.cloneOf.get(up) !== clone) return false;
     clone = clone.parentElement;
   }
@@ -436,7 +439,7 @@ const PSEUDO_RULES = /(?:^|\s)__up/;
  *
  * Null (the table is cloned again, or the whole viewport) unless that is provably all that
  * changed: every clone inside has its original in the table (no stand-in the clone made: a video,
- * a scrolled box's spacer); no height of the table, a row group, a row or a cell changed (rows
+ * a scrolled box's wrapper); no height of the table, a row group, a row or a cell changed (rows
  * would have moved, off screen too, where the clone keeps no rows); nothing that resized draws a
  * size-dependent transform or lays out a grid (used track sizes are written); no resized box has a
  * percentage margin or padding (written as pixels of the old width) or pseudo-element rules. A box

@@ -25,7 +25,8 @@ import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
-import { scrolledTransform, staleAncestor, type AncestorReads } from './ancestor-styles.js';
+import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
+import { showParentScroll, showScrollPosition } from './scroll-position.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -805,7 +806,10 @@ export class Rasterizer {
         const was = this.patchRoot ? this.cloneOf?.get(original) : undefined;
         if (was) this.previous.set(el, was);
         this.cloneOf?.set(original, el);
-        if (original === this.patchRoot) this.placeLikeChild(original, el);
+        if (original === this.patchRoot) {
+          this.placeLikeChild(original, el);
+          showParentScroll(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
+        }
         this.standIns.insertInto(original, el);
         if (!this.slots.wrap(original, el, this.slotJudge)) this.cloneError ??= new Error(`rasterize: the slotted children of <${original.localName}> are not where they were counted`);
         this.generated.apply(original, el);
@@ -960,38 +964,6 @@ const ROOT_DROPPED = [
   'position', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
   'margin-block-start', 'margin-block-end', 'margin-inline-start', 'margin-inline-end', 'box-sizing',
 ];
-
-/** Displays whose content flows in blocks, where a spacer with a negative margin moves everything after it. */
-const BLOCK_FLOW = new Set(['block', 'flow-root', 'list-item']);
-
-/**
- * A scrolled box (an app shell, a chat pane, a table wrapper) shows its own scroll position; the
- * clone of a box cannot be scrolled, so its content is moved instead.
- *
- * Down, in a box of block flow: an empty block with a negative top margin goes first, which
- * lays everything after it out higher, as scrolling does; sticky headers inside still stick, since
- * the browser places them from that layout. Otherwise (across, or a flex or grid box) each child is
- * translated, as modern-screenshot's `restoreScrollPosition` does, composed with any transform;
- * sticky elements there are drawn where they would be without sticking.
- */
-function showScrollPosition(original: Element, clone: Element): void {
-  const { scrollTop, scrollLeft } = original;
-  if (!scrollTop && !scrollLeft) return;
-  let dy = scrollTop;
-  if (dy > 0 && BLOCK_FLOW.has(getComputedStyle(original).display)) {
-    const spacer = clone.ownerDocument.createElement('div');
-    spacer.style.cssText = `display: block; height: 0; margin: -${dy}px 0 0; padding: 0; border: 0`;
-    clone.prepend(spacer);
-    dy = 0;
-  }
-  if (!scrollLeft && !dy) return;
-  for (const child of clone.children) {
-    const style = (child as HTMLElement).style as CSSStyleDeclaration | undefined;
-    // Not a matrix the parser takes (computed transforms always are): that child is left in place.
-    const shifted = style && scrolledTransform(style.transform, scrollLeft, dy);
-    if (shifted) style.transform = shifted;
-  }
-}
 
 /** The clone of a run's first element, emptied, made as tall as the whole run (see find-offscreen.ts). */
 function standInForRun(clone: Element, run: OffscreenRun): void {

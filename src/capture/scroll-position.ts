@@ -1,0 +1,123 @@
+/**
+ * A scrolled box (an app shell, a chat pane, a table wrapper, a line scrolled across) shows its
+ * own scroll position; the clone of a box cannot be scrolled, so its content is moved instead.
+ *
+ * A box whose content flows in blocks gets one block around all its content (text and inline
+ * boxes too, which no transform moves), moved by negative margins, up and across (or the other
+ * way for a box scrolled right to left, whose offset is negative). It takes the box's padding
+ * and overlaps the box's padding box, so it stands where the box's scrolled content starts; it is
+ * a formatting context of its own, as the scroll container is, so margins and floats inside lay
+ * out as on the page. Layout moves everything it holds: a sticky descendant (a frozen column, a
+ * header) sticks to the clone's unscrolled box where the page shows it stuck. It is positioned
+ * when the box is the containing block of positioned descendants, so those move with the
+ * content too.
+ *
+ * Other boxes (flex, grid, columns, form controls) are laid out by their children: each child is
+ * translated, as modern-screenshot's `restoreScrollPosition` does, composed with any transform; a
+ * run of text among them is put in a span, which a flex or grid box lays out as an item that is
+ * translated too. Sticky elements there are drawn where they would be without sticking, and the
+ * text and inline boxes of a box of columns stay where they are.
+ */
+
+import { flatParent } from './find-offscreen.js';
+
+/** Marks the block a scrolled box's content is moved in: it stands for no element of the page. */
+export const SCROLL_WRAPPER = 'data-up-scroll';
+
+/** Displays whose content flows in blocks, moved as one block (see above). */
+const BLOCK_FLOW = new Set(['block', 'flow-root', 'list-item', 'inline-block']);
+
+/** Elements whose children are drawn only as their own (a list box's options, a fieldset's legend, a summary): never wrapped. */
+const OWN_CHILDREN = new Set(['select', 'textarea', 'input', 'button', 'fieldset', 'details', 'optgroup', 'object', 'video', 'audio', 'iframe', 'canvas']);
+
+/** Whether scrolled `el` with style `cs` has its content moved in a {@link SCROLL_WRAPPER} (else each child is translated). */
+function movesAsBlock(el: Element, cs: CSSStyleDeclaration): boolean {
+  return BLOCK_FLOW.has(cs.display) && cs.columnCount === 'auto' && cs.columnWidth === 'auto' && !OWN_CHILDREN.has(el.localName) && el.namespaceURI === 'http://www.w3.org/1999/xhtml';
+}
+
+/** Whether a box with style `cs` is the containing block of its absolutely positioned descendants. */
+function containsPositioned(cs: CSSStyleDeclaration): boolean {
+  return cs.position !== 'static' || [cs.transform, cs.translate, cs.rotate, cs.scale, cs.perspective, cs.filter, cs.backdropFilter].some((v) => v && v !== 'none')
+    || /paint|layout|strict|content/.test(cs.contain) || /transform|perspective|filter|position/.test(cs.willChange)
+    || (cs.containerType !== '' && cs.containerType !== 'normal');
+}
+
+/** A parsed transform, translated by a scroll offset in its parent's space; null if it does not parse. */
+export function scrolledTransform(transform: string, scrollLeft: number, dy: number): string | null {
+  let m: DOMMatrix;
+  try {
+    m = new DOMMatrix(transform || undefined);
+  } catch {
+    return null;
+  }
+  const { a, b, c, d } = m;
+  // Translate in the parent's space, not the child's (possibly rotated or scaled) one.
+  m.a = 1; m.b = 0; m.c = 0; m.d = 1;
+  m.translateSelf(-scrollLeft, -dy);
+  m.a = a; m.b = b; m.c = c; m.d = d;
+  return m.toString();
+}
+
+/** How far a scrolled box moves each child's clone by a transform: null when it moves none. */
+export function scrollShift(original: Element, win: Window): { x: number; y: number } | null {
+  const { scrollTop, scrollLeft } = original;
+  if (!scrollTop && !scrollLeft) return null;
+  return movesAsBlock(original, win.getComputedStyle(original)) ? null : { x: scrollLeft, y: scrollTop };
+}
+
+/** Moves the content of `clone` as `original`'s scroll position moves it on the page. */
+export function showScrollPosition(original: Element, clone: Element): void {
+  const { scrollTop: y, scrollLeft: x } = original;
+  if (!x && !y) return;
+  const cs = (original.ownerDocument.defaultView ?? window).getComputedStyle(original);
+  if (movesAsBlock(original, cs)) {
+    const [top, right, bottom, left] = ['top', 'right', 'bottom', 'left'].map((side) => parseFloat(cs.getPropertyValue(`padding-${side}`)) || 0);
+    const wrapper = clone.ownerDocument.createElement('div');
+    wrapper.setAttribute(SCROLL_WRAPPER, '');
+    wrapper.style.cssText = `display: flow-root; position: ${containsPositioned(cs) ? 'relative' : 'static'}; box-sizing: content-box; `
+      + 'width: auto; height: auto; min-width: 0; min-height: 0; max-width: none; max-height: none; border: 0; float: none; '
+      + `padding: ${top}px ${right}px ${bottom}px ${left}px; margin: ${-top - y}px ${x - right}px ${-bottom}px ${-left - x}px`;
+    wrapper.append(...clone.childNodes);
+    clone.append(wrapper);
+    return;
+  }
+  translateChildren(clone, x, y, /flex|grid/.test(cs.display));
+}
+
+/** Translates each box `parent` lays out among its children (through `display: contents` ones) by the scroll offset; `items`: runs of text are items (flex, grid). */
+function translateChildren(parent: Element, x: number, y: number, items: boolean): void {
+  for (const node of [...parent.childNodes]) {
+    let child = node as Element;
+    // A run of text is laid out as an anonymous box no transform reaches: a span stands for it.
+    if (node.nodeType === Node.TEXT_NODE) {
+      if (!items || !node.nodeValue?.trim()) continue;
+      child = parent.ownerDocument.createElement('span');
+      node.replaceWith(child);
+      child.append(node);
+    } else if (node.nodeType !== Node.ELEMENT_NODE) continue;
+    const style = (child as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!style) continue;
+    // A box that is not one: its children are laid out in its place.
+    if (style.display === 'contents') {
+      translateChildren(child, x, y, items);
+      continue;
+    }
+    // Not a matrix the parser takes (computed transforms always are): that child is left in place.
+    const shifted = scrolledTransform(style.transform, x, y);
+    if (shifted) style.transform = shifted;
+  }
+}
+
+/**
+ * A changed subtree cloned again in a patch has no parent clone to move it: its root gets the
+ * translation the box that lays it out gives each child (see {@link translateChildren}).
+ */
+export function showParentScroll(original: Element, clone: Element, win: Window): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  let parent = flatParent(original);
+  while (parent && win.getComputedStyle(parent).display === 'contents') parent = flatParent(parent);
+  const shift = parent && scrollShift(parent, win);
+  const shifted = shift && scrolledTransform(style.transform, shift.x, shift.y);
+  if (shifted) style.transform = shifted;
+}
