@@ -26,7 +26,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { showParentScroll, showScrollPosition } from './scroll-position.js';
+import { SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -836,6 +836,7 @@ export class Rasterizer {
         standardMaskComposite(el);
         hideUnpaintedMask(original, el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
+        scrolledPseudoElements(el);
         const run = this.runs.get(original);
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
       }
@@ -955,7 +956,7 @@ function hasFixedBackground(svg: Element): boolean {
 /** The style element modern-screenshot starts each clone with (its helper for `background-clip: text`). */
 function createStyleElement(doc: Document): HTMLStyleElement {
   const style = doc.createElement('style');
-  style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}`;
+  style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}\n${SCROLL_RULES}`;
   return style;
 }
 

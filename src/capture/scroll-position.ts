@@ -12,17 +12,26 @@
  * when the box is the containing block of positioned descendants, so those move with the
  * content too.
  *
- * Other boxes (flex, grid, columns, form controls) are laid out by their children: each child is
- * translated, as modern-screenshot's `restoreScrollPosition` does, composed with any transform; a
- * run of text among them is put in a span, which a flex or grid box lays out as an item that is
- * translated too. Sticky elements there are drawn where they would be without sticking, and the
- * text and inline boxes of a box of columns stay where they are.
+ * Its `::before` and `::after` move into the block, as they scroll with the content.
+ *
+ * A text field's text is no child: an indent moves it. Other boxes (flex, grid, columns, form
+ * controls) are laid out by their children: each child is translated, as modern-screenshot's
+ * `restoreScrollPosition` does, composed with any transform; a run of text among them is put in a
+ * span, which a flex or grid box lays out as an item that is translated too. Sticky elements
+ * there are drawn where they would be without sticking, and the text and inline boxes of a box of
+ * columns stay where they are.
  */
 
 import { flatParent } from './find-offscreen.js';
 
 /** Marks the block a scrolled box's content is moved in: it stands for no element of the page. */
 export const SCROLL_WRAPPER = 'data-up-scroll';
+
+/** Rules of the clone's style sheet: a box whose content is moved draws no `::before` or `::after` (its block does, see {@link scrolledPseudoElements}). */
+export const SCROLL_RULES = `:has(> [${SCROLL_WRAPPER}])::before, :has(> [${SCROLL_WRAPPER}])::after { content: none !important; }`;
+
+/** The library's class for `background-clip: text`, which is the box's own, not a pseudo-element's. */
+const CLIP_TEXT = '______background-clip--text';
 
 /** Displays whose content flows in blocks, moved as one block (see above). */
 const BLOCK_FLOW = new Set(['block', 'flow-root', 'list-item', 'inline-block']);
@@ -70,6 +79,12 @@ export function showScrollPosition(original: Element, clone: Element): void {
   const { scrollTop: y, scrollLeft: x } = original;
   if (!x && !y) return;
   const cs = (original.ownerDocument.defaultView ?? window).getComputedStyle(original);
+  if (original.localName === 'input') {
+    // Its text is no child: an indent as long as the offset (towards the start, either direction) moves it.
+    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+    style?.setProperty('text-indent', `${(parseFloat(cs.textIndent) || 0) - Math.abs(x)}px`);
+    return;
+  }
   if (movesAsBlock(original, cs)) {
     const [top, right, bottom, left] = ['top', 'right', 'bottom', 'left'].map((side) => parseFloat(cs.getPropertyValue(`padding-${side}`)) || 0);
     const wrapper = clone.ownerDocument.createElement('div');
@@ -120,4 +135,17 @@ export function showParentScroll(original: Element, clone: Element, win: Window)
   const shift = parent && scrollShift(parent, win);
   const shifted = shift && scrolledTransform(style.transform, shift.x, shift.y);
   if (shifted) style.transform = shifted;
+}
+
+/**
+ * A scrolled box's `::before` and `::after` scroll with its content, and the block its content is
+ * moved in holds them: once the box's clone is complete (its pseudo-element classes named, its
+ * mask markers set), the block takes those classes and markers and draws them in its place, and
+ * the box draws none ({@link SCROLL_RULES}).
+ */
+export function scrolledPseudoElements(clone: Element): void {
+  const wrapper = clone.lastElementChild;
+  if (!wrapper?.hasAttribute(SCROLL_WRAPPER)) return;
+  for (const name of clone.classList) if (name !== CLIP_TEXT) wrapper.classList.add(name);
+  for (const { name, value } of clone.attributes) if (name.startsWith('data-up-')) wrapper.setAttribute(name, value);
 }

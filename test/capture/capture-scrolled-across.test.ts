@@ -114,6 +114,41 @@ describe('boxes scrolled across', () => {
     expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
   });
 
+  it('the ::before of a box scrolled down (and across) scrolls away with its content', async () => {
+    const r = await compare(`<style>#s::before { content: "ACCOUNT 4111 1111"; color: ${SECRET}; display: block; } #s::after { content: "end"; }</style>
+      <div id="s" style="overflow: auto; white-space: nowrap; width: 300px; height: 80px; border: 1px solid #888">${'line of the statement<br>'.repeat(20)}</div>`, (root) => {
+      const s = root.querySelector<HTMLElement>('#s')!;
+      s.scrollTop = 120;
+      s.scrollLeft = 40;
+    });
+    expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+  });
+
+  it('the ::after of a box scrolled to its end is drawn where the page shows it', async () => {
+    const root = mountTestPage('scrolled-across', { css: STYLE, html: `<style>#s::after { content: ""; display: block; height: 30px; background: rgb(0, 160, 0); }</style>
+      <div id="s" style="overflow: auto; width: 300px; height: 80px; border: 1px solid #888">${'line of the statement<br>'.repeat(20)}</div>` });
+    const s = root.querySelector<HTMLElement>('#s')!;
+    s.scrollTop = s.scrollHeight;
+    const green = (canvas: OffscreenCanvas | HTMLCanvasElement, x: number, y: number) => {
+      const [r, g, b] = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(x, y, 1, 1).data;
+      return r < 40 && g > 120 && b < 40;
+    };
+    const box = s.getBoundingClientRect();
+    const [x, y] = [Math.round(box.left + 100), Math.round(box.bottom - 16)];
+    expect(green(await screen(), x, y), 'the page shows it at the bottom').to.equal(true);
+    const picture = await capture();
+    expect(green(picture.canvas!, x, y), 'the agent sees it there').to.equal(true);
+  });
+
+  it('a field whose text is scrolled across (its start out of view) does not draw its start', async () => {
+    const r = await compare(`<input id="f" style="width: 200px; font: 20px monospace; color: ${SECRET}" value="4111 1111 1111 1111${' '.repeat(60)}">`, (root) => {
+      const f = root.querySelector<HTMLInputElement>('#f')!;
+      f.scrollLeft = 10000;
+      expect(f.scrollLeft).to.be.greaterThan(300);
+    });
+    expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+  });
+
   describe('patched frames (only what changed cloned again)', () => {
     let stats: FrameStats[] = [];
 
