@@ -31,6 +31,7 @@ import { containsComposed, flatParent } from './find-offscreen.js';
 import { flatChildren } from './margins.js';
 import { matching } from './find-masks.js';
 import type { Viewport } from './rasterize.js';
+import { ownReads } from './style-edits.js';
 
 /** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
 export const MAX_PATCHES = 50;
@@ -83,6 +84,12 @@ export class KeptClone {
   readonly roots = new Set<Document | ShadowRoot>();
   /** Each culled original that stands in for a run of off-screen siblings (see find-offscreen.ts) -> the run's last; its clone is as tall as the run was. */
   readonly runs = new Map<Element, Element>();
+  /**
+   * The adopted sheets of the document and of each of {@link roots}, as the clone saw them: an
+   * ObservableArray changed in place (`adoptedStyleSheets.push(sheet)`) calls no setter the
+   * capture could wrap (see style-edits.ts), so {@link planChanges} compares them.
+   */
+  readonly adopted = new Map<Document | ShadowRoot, CSSStyleSheet[]>();
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -110,6 +117,7 @@ export class KeptClone {
       if (root !== doc) this.roots.add(root as Document | ShadowRoot);
     }
     this.fields = fieldStates(doc, this.roots, selectors.states);
+    for (const root of [doc, ...this.roots]) this.adopted.set(root, [...(root.adoptedStyleSheets ?? [])]);
     // Every root is asked: an unwatched one is watched from now on.
     this.unwatched = [...this.roots].map(watches).includes(false);
   }
@@ -123,6 +131,7 @@ export class KeptClone {
     const visit = (root: ShadowRoot) => {
       if (!this.roots.has(root)) {
         this.roots.add(root);
+        this.adopted.set(root, [...(root.adoptedStyleSheets ?? [])]);
         if (!watches(root)) this.unwatched = true;
         for (const [el, state] of fieldStates(null, [root], this.selectors.states)) this.fields.set(el, state);
       }
@@ -185,6 +194,10 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   }
   if (kept.background !== page.background || kept.maskAll !== page.maskAll) return { whole: 'the page background or the mask mode changed' };
   if (styleSheetsKey(doc) !== kept.sheets) return { whole: 'a style sheet changed' };
+  for (const [root, sheets] of kept.adopted) {
+    const now = root.adoptedStyleSheets ?? [];
+    if (now.length !== sheets.length || sheets.some((sheet, i) => now[i] !== sheet)) return { whole: 'a style sheet changed' };
+  }
   if (openTopLayer(doc).length > 0) return { whole: 'the top layer is open' };
   if (doc.getAnimations?.().some((a) => a.playState === 'running')) return { whole: 'an animation or transition is running' };
   const besideBody = changes.besideBody ?? new Set<Element>();
@@ -678,6 +691,11 @@ function selectsOnSiblings(text: string): boolean {
 
 /** Reads {@link SelectorUses} from the document's style sheets (adopted ones too); a sheet that cannot be read counts as using all. */
 export function selectorUses(doc: Document): SelectorUses {
+  // The capture's own look at every rule: no declaration of it is the page's (see style-edits.ts).
+  return ownReads(() => readSelectorUses(doc));
+}
+
+function readSelectorUses(doc: Document): SelectorUses {
   const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, states: 0, formValidity: false, sizedBoxes: false };
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
