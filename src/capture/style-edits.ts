@@ -2,8 +2,9 @@
  * Style sheet edits through the CSSOM, which fire no mutation: a rule edited in place
  * (`rule.style.opacity = '1'`, `setProperty`, `selectorText`), rules inserted and deleted
  * (`insertRule`/`deleteRule`, a sheet's count kept), `replace`/`replaceSync`, a MediaList
- * changed, a sheet disabled (`sheet.disabled`, `styleEl.disabled`), adopted sheets assigned
- * (`document.adoptedStyleSheets =`, a shadow root's), and two state changes selectors read with no
+ * changed, a sheet disabled (`sheet.disabled`, `styleEl.disabled`), the document's adopted
+ * sheets assigned (`document.adoptedStyleSheets =`; a shadow root's are compared with the kept
+ * clone's, see kept-clone.ts), and two state changes selectors read with no
  * mutation either: a custom element defined (`:defined`) and a custom state set (`:state()`). A
  * cover laid over a field (a sibling, not an ancestor, so ancestor-styles.ts never looks at it)
  * shown that way, then text typed under it: a patch would draw the new text over the kept copy
@@ -21,8 +22,7 @@
  *
  * Not seen: a method or declaration the page took before the capture loaded and used later
  * (`const insert = sheet.insertRule.bind(sheet)`, a declaration kept in a variable since page
- * load, then `decl.opacity = '1'`), and a shadow root's `adoptedStyleSheets` changed as an array
- * (`push`, `splice`: kept-clone.ts compares which sheets each root holds instead). What is missed
+ * load, then `decl.opacity = '1'`). What is missed
  * is right again at the periodic whole clone (see MAX_PATCH_AGE_MS in kept-clone.ts).
  *
  * This module is part of the capture bundle, loaded when a session first becomes active; the
@@ -37,6 +37,8 @@ const listeners = new Set<Listener>();
 const wrapped = new WeakSet<object>();
 /** Rule declarations the page was handed (see the top of this file) -> their text at the last look. */
 const declarations = new Map<CSSStyleDeclaration, string>();
+/** Constructed sheets a tree the capture draws adopts or adopted (see {@link noteAdopted}). */
+const inUse = new WeakSet<StyleSheet>();
 /** Counts declaration edits found by {@link declarationEdits}. */
 let edits = 0;
 /** Counts wrapped edits. */
@@ -90,18 +92,35 @@ export function declarationEdits(): number {
  * changed, null when none tells (a constructed sheet, a media list, a custom state).
  */
 export function styleEditOwner(target: object): Node | null {
-  let sheet: StyleSheet | null | undefined;
   if (target instanceof Node) return target.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in target ? (target as ShadowRoot).host : target;
-  if ('parentRule' in target && 'cssText' in target) target = (target as CSSStyleDeclaration).parentRule ?? target;
-  if ('parentStyleSheet' in target && 'type' in target && 'cssText' in target) sheet = (target as CSSRule).parentStyleSheet;
-  else if ('ownerNode' in target) sheet = target as StyleSheet;
-  while (sheet?.parentStyleSheet) sheet = sheet.parentStyleSheet;
-  return sheet?.ownerNode ?? null;
+  return sheetOf(target)?.ownerNode ?? null;
 }
 
 function notify(target: object): void {
   changes++;
+  // A constructed sheet no tree uses draws nothing (a component's styles made before it adopts them).
+  const sheet = sheetOf(target);
+  if (sheet && !sheet.ownerNode && !inUse.has(sheet)) return;
   for (const listener of listeners) listener(target);
+}
+
+/** The outermost sheet `target` (a sheet, a rule, a rule's declaration) belongs to, if any. */
+function sheetOf(target: object): StyleSheet | null {
+  let sheet: StyleSheet | null = null;
+  if ('parentRule' in target && 'cssText' in target) target = (target as CSSStyleDeclaration).parentRule ?? target;
+  if ('parentStyleSheet' in target && 'type' in target && 'cssText' in target) sheet = (target as CSSRule).parentStyleSheet;
+  else if ('ownerNode' in target) sheet = target as StyleSheet;
+  while (sheet?.parentStyleSheet) sheet = sheet.parentStyleSheet;
+  return sheet;
+}
+
+/**
+ * `sheets` are adopted by a tree the capture draws (the kept clone saw them, see kept-clone.ts):
+ * their edits count from now on. Sheets assigned to a document's or shadow root's
+ * `adoptedStyleSheets` are noted as they are assigned.
+ */
+export function noteAdopted(sheets: Iterable<CSSStyleSheet>): void {
+  for (const sheet of sheets) inUse.add(sheet);
 }
 
 /**
@@ -156,7 +175,6 @@ export function wrapStyleEdits(win: Window): void {
   }
   const setters: Array<[{ prototype: object } | undefined, string]> = [
     [globals.Document, 'adoptedStyleSheets'],
-    [globals.ShadowRoot, 'adoptedStyleSheets'],
     [globals.HTMLStyleElement, 'disabled'],
     [globals.HTMLLinkElement, 'disabled'],
   ] as Array<[{ prototype: object } | undefined, string]>;
@@ -167,6 +185,20 @@ export function wrapStyleEdits(win: Window): void {
     d.set = wrapSetter(d.set);
     wrapped.add(d.set);
     Object.defineProperty(proto, key, d);
+  }
+  // A shadow root's adopted sheets are compared root by root (see KeptClone.adopted): every
+  // component (each <upscope-masked>) assigns them as it is made, which should not clone the page
+  // whole. The sheets assigned are noted, so their later edits count.
+  const rootProto = globals.ShadowRoot?.prototype;
+  const adopted = rootProto && Object.getOwnPropertyDescriptor(rootProto, 'adoptedStyleSheets');
+  if (adopted?.set && adopted.configurable && !wrapped.has(adopted.set)) {
+    const set = adopted.set;
+    adopted.set = function (this: ShadowRoot, sheets: CSSStyleSheet[]) {
+      set.call(this, sheets);
+      noteAdopted(this.adoptedStyleSheets);
+    };
+    wrapped.add(adopted.set);
+    Object.defineProperty(rootProto, 'adoptedStyleSheets', adopted);
   }
   const methods: Array<[{ prototype: object } | undefined, string[]]> = [
     [globals.CustomStateSet, ['add', 'delete', 'clear']],
@@ -189,6 +221,8 @@ export function wrapStyleEdits(win: Window): void {
 function wrapSetter(set: (value: unknown) => void): (value: unknown) => void {
   return function (this: object, value: unknown) {
     set.call(this, value);
+    // The document's adopted sheets: noted as used, then the edit counts.
+    if ((this as Document).nodeType === Node.DOCUMENT_NODE) noteAdopted((this as Document).adoptedStyleSheets);
     notify(this);
   };
 }

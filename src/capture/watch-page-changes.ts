@@ -113,7 +113,7 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
     if (stopped) return;
     const owner = styleEditOwner(target);
     if (owner && !drawn(owner)) return;
-    log?.fullClone('a style sheet was edited');
+    log?.fullClone('a style sheet changed');
     onChange();
   };
   const stopStyleEdits = onStyleEdit(styleEdited);
@@ -125,7 +125,7 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
       onRecords(observer.takeRecords());
       // A rule's declaration edited by name (`rule.style.opacity = '1'`): no wrapper sees it.
       const edits = declarationEdits();
-      if (edits !== declarationsSeen) log.fullClone('a style rule was edited');
+      if (edits !== declarationsSeen) log.fullClone('a style sheet changed');
       declarationsSeen = edits;
     };
   }

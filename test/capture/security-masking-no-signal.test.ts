@@ -255,6 +255,16 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     }
   });
 
+  it('a Web Animation with a delay that ends with the cover opaque (fill: forwards), no event the log hears', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    const animation = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 100, delay: 100, fill: 'forwards' });
+    await animation.finished;
+    await after(r, () => {
+      root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    await expectCovered(r, root);
+  });
+
   it('the URL\'s fragment pointing at the cover (.cover:target)', async () => {
     const { root, run: r } = await ready('.cover { opacity: 0; } .cover:target { opacity: 1; }');
     const before = location.href;
