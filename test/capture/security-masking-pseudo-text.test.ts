@@ -5,10 +5,11 @@
  * runs the real capture loop and reads the agent's picture, built from every frame it was sent.
  */
 import { expect } from '@open-wc/testing';
-import { createCaptureLoop, type CaptureController } from '../../src/capture/index.js';
+import { createCaptureLoop, findMasks, type CaptureController } from '../../src/capture/index.js';
+import { copyLayer } from '../support/mask-layers.js';
 import { CollectingHost, FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { boxOf, maskCovers, scanForSecret, SECRET } from '../support/leaks.js';
 
 const PAGE_CSS = `
   html, body { margin: 0; padding: 0; background: #fff; font: 24px/30px sans-serif; }
@@ -45,6 +46,12 @@ async function expectNoneDrawn(el: Element): Promise<void> {
   expect(scanForSecret(picture.canvas!, boxOf(el)).count, 'pixels of the hidden text').to.equal(0);
 }
 
+/** Each layer alone holds for an element whose first line or letter hides its text: it is boxed, and the copy drawn with no box draws none of it. */
+async function expectBothLayers(el: Element): Promise<void> {
+  expect(maskCovers(findMasks(document), el), 'the element is boxed').to.equal(true);
+  expect((await copyLayer({}, boxOf(el))).left, 'pixels the copy alone draws').to.equal(0);
+}
+
 describe('text a pseudo-element the copy does not have hides', () => {
   afterEach(() => {
     loop?.stop();
@@ -58,11 +65,13 @@ describe('text a pseudo-element the copy does not have hides', () => {
     const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-line { color: transparent; }`, html: '<p class="t" id="t">4111 1111 1111 1111</p>' });
     const t = root.querySelector('#t')!;
     expect(getComputedStyle(t, '::first-line').color, 'the visitor sees nothing').to.equal('rgba(0, 0, 0, 0)');
+    await expectBothLayers(t);
     await expectNoneDrawn(t);
   });
 
   it('a letter a ::first-letter paints as its background (white on white): masked', async () => {
     const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-letter { color: rgb(255, 255, 255); }`, html: '<p class="t" id="t">7</p>' });
+    await expectBothLayers(root.querySelector('#t')!);
     await expectNoneDrawn(root.querySelector('#t')!);
   });
 
@@ -70,6 +79,7 @@ describe('text a pseudo-element the copy does not have hides', () => {
     const root = mountTestPage('pseudo', { css: PAGE_CSS, html: '<div id="host"></div>' });
     const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
     shadow.innerHTML = `<style>p { color: ${SECRET}; } p::first-line { color: transparent; }</style><p>4111 1111 1111 1111</p>`;
+    await expectBothLayers(shadow.querySelector('p')!);
     await expectNoneDrawn(shadow.querySelector('p')!);
   });
 
