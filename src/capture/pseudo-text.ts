@@ -188,12 +188,14 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
   const known = sheetSelectors.get(sheet);
   if (known && known.rules === rules.length && known.edits === edits) return known.selectors;
   const selectors: string[] = [];
+  // Rules are told by their members, not instanceof: a same-origin frame's are of its own window's classes.
   const visit = (list: CSSRuleList) => {
     for (const rule of list) {
-      if (rule instanceof CSSImportRule) {
-        if (rule.styleSheet) selectors.push(...selectorsOf(rule.styleSheet));
-      } else if (rule instanceof CSSStyleRule && /:first-(?:line|letter)/i.test(rule.selectorText)) {
-        for (const part of splitList(rule.selectorText)) {
+      if ('styleSheet' in rule && 'href' in rule) {
+        const imported = (rule as CSSImportRule).styleSheet;
+        if (imported) selectors.push(...selectorsOf(imported));
+      } else if ('selectorText' in rule && 'style' in rule && /:first-(?:line|letter)/i.test((rule as CSSStyleRule).selectorText)) {
+        for (const part of splitList((rule as CSSStyleRule).selectorText)) {
           if (!/:first-(?:line|letter)/i.test(part)) continue;
           const rest = part.replace(PSEUDO, '').trim();
           selectors.push(rest === '' || rest.includes('&') ? '*' : rest);

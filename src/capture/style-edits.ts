@@ -92,7 +92,8 @@ export function declarationEdits(): number {
  * changed, null when none tells (a constructed sheet, a media list, a custom state).
  */
 export function styleEditOwner(target: object): Node | null {
-  if (target instanceof Node) return target.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in target ? (target as ShadowRoot).host : target;
+  // A node of this window or a frame's (whose Node is another object): told by its nodeType.
+  if ('nodeType' in target) return (target as Node).nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in target ? (target as ShadowRoot).host : (target as Node);
   return sheetOf(target)?.ownerNode ?? null;
 }
 

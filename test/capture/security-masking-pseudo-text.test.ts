@@ -83,6 +83,15 @@ describe('text a pseudo-element the copy does not have hides', () => {
     await expectNoneDrawn(shadow.querySelector('p')!);
   });
 
+  it('in a same-origin frame, text its own ::first-line rule hides: masked', async () => {
+    const root = mountTestPage('pseudo', { css: PAGE_CSS, html: '<iframe id="frame" style="width: 640px; height: 120px; border: 0"></iframe>' });
+    const frame = root.querySelector<HTMLIFrameElement>('#frame')!;
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    frame.srcdoc = `<style>body { margin: 0; background: #fff; font: 24px/30px sans-serif; } p { color: ${SECRET}; } p::first-line { color: transparent; }</style><p>4111 1111 1111 1111</p>`;
+    await loaded;
+    await expectNoneDrawn(frame);
+  });
+
   it('a range a CSS.highlights highlight makes transparent (::highlight()): masked', async () => {
     const root = mountTestPage('pseudo', { css: `${PAGE_CSS} ::highlight(secret) { color: transparent; }`, html: '<p class="t">Card: <span id="s">4111 1111 1111 1111</span></p>' });
     const span = root.querySelector('#s')!;
