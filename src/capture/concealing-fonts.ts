@@ -15,6 +15,7 @@
  * fallback font there shows what the visitor reads anyway).
  */
 import { webFontFamilies } from './font-families.js';
+import { ownReads, styleEditCount } from './style-edits.js';
 
 /** Whether a loaded face conceals; measured once per face. */
 const verdicts = new WeakMap<FontFace, boolean>();
@@ -124,7 +125,7 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
 }
 
 /** Per style sheet: its rule count when read, and whether a rule may set a pseudo-element's font. */
-const sheetVerdicts = new WeakMap<CSSStyleSheet, { rules: number; sets: boolean }>();
+const sheetVerdicts = new WeakMap<CSSStyleSheet, { rules: number; edits: number; sets: boolean }>();
 const PSEUDO_SELECTOR = /:(?:before|after|first-line|first-letter)\b/i;
 
 /**
@@ -142,7 +143,7 @@ function pseudoFontsOver(root: Node, memo: Map<Node, boolean>): boolean {
 }
 
 function pseudoFontsIn(sheets: CSSStyleSheet[]): boolean {
-  return sheets.some((sheet) => !sheet.disabled && setsPseudoFont(sheet));
+  return ownReads(() => sheets.some((sheet) => !sheet.disabled && setsPseudoFont(sheet)));
 }
 
 function setsPseudoFont(sheet: CSSStyleSheet): boolean {
@@ -152,10 +153,12 @@ function setsPseudoFont(sheet: CSSStyleSheet): boolean {
   } catch {
     return true;
   }
+  // A rule edited in place keeps the count: a CSSOM edit since counts too (see style-edits.ts).
+  const edits = styleEditCount();
   const known = sheetVerdicts.get(sheet);
-  if (known && known.rules === rules.length) return known.sets;
+  if (known && known.rules === rules.length && known.edits === edits) return known.sets;
   const sets = rulesSetPseudoFont(rules);
-  sheetVerdicts.set(sheet, { rules: rules.length, sets });
+  sheetVerdicts.set(sheet, { rules: rules.length, edits, sets });
   return sets;
 }
 

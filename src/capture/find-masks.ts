@@ -4,6 +4,7 @@
 // the same rules (isMaskElement, secret fields, <use>, frames), so they stay side by side.
 import { flushSecretFields, isSecretField, SECRET_AUTOCOMPLETE, trackSecretFields } from './secret-fields.js';
 import { concealedText } from './concealing-fonts.js';
+import { hiddenRanges, pseudoHiddenText } from './pseudo-text.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
 import { isResource, RESOURCES, resourceRects } from './svg-resources.js';
@@ -175,6 +176,7 @@ function searchFrame(frame: HTMLIFrameElement, frameDoc: Document, place: Affine
 }
 
 function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[], range: Range, uses: UseChecker, outside: PaintOutside): void {
+  boxPseudoHidden(root, sinkInto(out, place), range, outside);
   if (root.nodeType !== Node.DOCUMENT_NODE && searchSmallTree(root as ShadowRoot, place, out, range, uses, outside)) return;
   const sink = sinkInto(out, place);
   // A document's queries that walk every element are kept from one search to the next while its elements stay the same.
@@ -359,6 +361,17 @@ function searchSmallTree(root: ShadowRoot, place: Affine, out: MaskRect[], range
   for (const host of hosts) searchRoot(host.shadowRoot!, place, out, range, uses, outside);
   for (const el of found) if (el.localName === 'iframe') searchFrameOf(el as HTMLIFrameElement, place, out, uses, outside);
   return true;
+}
+
+/**
+ * Boxes text a pseudo-element the copy does not have hides (see pseudo-text.ts): elements whose
+ * `::first-line` or `::first-letter` does, in `root`'s own tree; in a document, ranges a highlight
+ * or the selection does. Nothing is styled on a page without such rules, highlights or selection.
+ */
+function boxPseudoHidden(root: Document | ShadowRoot, sink: Sink, range: Range, outside: PaintOutside): void {
+  for (const el of pseudoHiddenText(root)) collectRects(el, sink, range, outside);
+  if (root.nodeType !== Node.DOCUMENT_NODE) return;
+  for (const hidden of hiddenRanges(root as Document)) for (const r of hidden.getClientRects()) if (r.width > 0 && r.height > 0) sink(r.left, r.top, r.width, r.height);
 }
 
 /** Boxes each of `masks`, except one inside another (covered by the outer one's walk). */

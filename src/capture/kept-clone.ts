@@ -32,6 +32,7 @@ import { containsComposed, flatParent } from './find-offscreen.js';
 import { flatChildren } from './margins.js';
 import { matching } from './find-masks.js';
 import type { Viewport } from './rasterize.js';
+import { noteAdopted, ownReads } from './style-edits.js';
 
 /** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
 export const MAX_PATCHES = 50;
@@ -84,6 +85,19 @@ export class KeptClone {
   readonly roots = new Set<Document | ShadowRoot>();
   /** Each culled original that stands in for a run of off-screen siblings (see find-offscreen.ts) -> the run's last; its clone is as tall as the run was. */
   readonly runs = new Map<Element, Element>();
+  /**
+   * The adopted sheets of the document, of each of {@link roots} and of each cloned shadow host's
+   * root, as the clone saw them: a shadow root's are assigned by every component as it is made,
+   * so style-edits.ts does not hear them, and an ObservableArray changed in place
+   * (`adoptedStyleSheets.push(sheet)`) calls no setter at all; {@link planChanges} compares them.
+   */
+  readonly adopted = new Map<Document | ShadowRoot, CSSStyleSheet[]>();
+  /**
+   * The page's animations when the clone was made, each with its play state: one started since
+   * and finished (a Web Animation with a delay and `fill: forwards` fires no event the log hears),
+   * or one paused or finished since, left styles the clone does not hold (see {@link planChanges}).
+   */
+  readonly animations: Map<Animation, AnimationPlayState>;
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -109,8 +123,14 @@ export class KeptClone {
     for (const original of cloneOf.keys()) {
       const root = original.getRootNode();
       if (root !== doc) this.roots.add(root as Document | ShadowRoot);
+      // A host's tree restyles what it draws (slotted content, the host by `:host`), even when none of its elements is cloned.
+      if (original.shadowRoot) this.adopted.set(original.shadowRoot, [...original.shadowRoot.adoptedStyleSheets]);
     }
     this.fields = fieldStates(doc, this.roots, selectors.states);
+    for (const root of [doc, ...this.roots]) this.adopted.set(root, [...(root.adoptedStyleSheets ?? [])]);
+    // Their edits in place (replaceSync) count from now on (see style-edits.ts).
+    for (const sheets of this.adopted.values()) noteAdopted(sheets);
+    this.animations = new Map((doc.getAnimations?.() ?? []).map((a) => [a, a.playState]));
     // Every root is asked: an unwatched one is watched from now on.
     this.unwatched = [...this.roots].map(watches).includes(false);
   }
@@ -124,6 +144,8 @@ export class KeptClone {
     const visit = (root: ShadowRoot) => {
       if (!this.roots.has(root)) {
         this.roots.add(root);
+        this.adopted.set(root, [...(root.adoptedStyleSheets ?? [])]);
+        noteAdopted(root.adoptedStyleSheets);
         if (!watches(root)) this.unwatched = true;
         for (const [el, state] of fieldStates(null, [root], this.selectors.states)) this.fields.set(el, state);
       }
@@ -186,8 +208,12 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   }
   if (kept.background !== page.background || kept.maskAll !== page.maskAll) return { whole: 'the page background or the mask mode changed' };
   if (styleSheetsKey(doc) !== kept.sheets) return { whole: 'a style sheet changed' };
+  for (const [root, sheets] of kept.adopted) {
+    const now = root.adoptedStyleSheets ?? [];
+    if (now.length !== sheets.length || sheets.some((sheet, i) => now[i] !== sheet)) return { whole: 'a style sheet changed' };
+  }
   if (openTopLayer(doc).length > 0) return { whole: 'the top layer is open' };
-  if (doc.getAnimations?.().some((a) => a.playState === 'running')) return { whole: 'an animation or transition is running' };
+  if (doc.getAnimations?.().some((a) => a.playState === 'running' || kept.animations.get(a) !== a.playState)) return { whole: 'an animation or transition is running or ran' };
   const besideBody = changes.besideBody ?? new Set<Element>();
   if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) return { whole: 'the page has :has() rules' };
   // A child of the body changed: cloned alone unless a rule may restyle its siblings by it.
@@ -681,6 +707,11 @@ function selectsOnSiblings(text: string): boolean {
 
 /** Reads {@link SelectorUses} from the document's style sheets (adopted ones too); a sheet that cannot be read counts as using all. */
 export function selectorUses(doc: Document): SelectorUses {
+  // The capture's own look at every rule: no declaration of it is the page's (see style-edits.ts).
+  return ownReads(() => readSelectorUses(doc));
+}
+
+function readSelectorUses(doc: Document): SelectorUses {
   const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, states: 0, formValidity: false, sizedBoxes: false };
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {

@@ -17,6 +17,7 @@ import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { embeddedFamilies, RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
+import { pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
@@ -242,6 +243,8 @@ export class Rasterizer {
   private maskAll = false;
   /** Per document (a same-origin frame's has its own fonts): its test, or null (see concealing-fonts.ts). */
   private readonly concealed = new Map<Document, ((el: Element) => boolean) | null>();
+  /** Per document or shadow root: its elements whose `::first-line` or `::first-letter` hides their text (see pseudo-text.ts). */
+  private readonly pseudoHidden = new Map<Node, Set<Element>>();
   private unmasked = new Map<Element, boolean>();
   /** How slotted content is judged where it is wrapped (see slot-wrappers.ts), with this frame's state. */
   private slotJudge: SlotJudge = { maskAll: false, conceals: (slot) => this.concealedText(slot), unmasked: (el) => isUnmasked(el, this.unmasked) };
@@ -573,6 +576,7 @@ export class Rasterizer {
     this.slotJudge = { ...this.slotJudge, maskAll };
     // Text in a concealing font the copy cannot embed would be drawn in clear: blanked as a mask.
     this.concealed.clear();
+    this.pseudoHidden.clear();
     this.unmasked.clear();
     this.uses = new UseCopies(new UseChecker(this.maskAll), context.svgDefsElement);
     this.replaced = [];
@@ -899,11 +903,16 @@ export class Rasterizer {
     return noteNotEmbedded(this.doc, needed, () => embeddedFamilies(style));
   }
 
-  /** Whether `original` draws text in a concealing font the copy cannot embed. */
+  /** Whether `original` draws text in a concealing font the copy cannot embed, or has text its `::first-line` or `::first-letter` hides (see pseudo-text.ts). */
   private concealedText(original: Element): boolean {
     const doc = original.ownerDocument;
     if (!this.concealed.has(doc)) this.concealed.set(doc, concealedText(doc));
-    return this.concealed.get(doc)?.(original) ?? false;
+    if (this.concealed.get(doc)?.(original)) return true;
+    const root = original.getRootNode();
+    if (root.nodeType !== Node.DOCUMENT_NODE && !(root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root)) return false;
+    let hiding = this.pseudoHidden.get(root);
+    if (!hiding) this.pseudoHidden.set(root, (hiding = new Set(pseudoHiddenText(root as Document | ShadowRoot))));
+    return hiding.has(original);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { ChangeLog } from './change-log.js';
 import { NEVER_CAPTURED } from './rasterize.js';
 import { findInnerRoots, frameDocument } from './secret-fields.js';
+import { declarationEdits, onStyleEdit, styleEditOwner, wrapStyleEdits } from './style-edits.js';
 
 /**
  * Events after which the page may look different. Captured on `window` so no handler can stop them
@@ -9,8 +10,22 @@ import { findInnerRoots, frameDocument } from './secret-fields.js';
  */
 const CHANGE_EVENTS = [
   'scroll', 'resize', 'input', 'change', 'focusin', 'focusout', 'pointerdown', 'pointerup',
-  'load', 'transitionend', 'animationend', 'animationiteration', 'toggle',
+  'load', 'transitionend', 'animationend', 'animationiteration', 'toggle', 'hashchange',
 ] as const;
+
+/**
+ * The pointer over another element: `:hover` may restyle anything (a cover shown over a field by
+ * `.zone:hover ~ .cover`). Not a reason to capture (see above), but the next frame, whatever
+ * signals it, is cloned whole: a patch would trust the kept copy of what hover restyled.
+ */
+const HOVER_EVENTS = ['pointerover', 'pointerout'] as const;
+
+/**
+ * User preferences media queries read, which change with no event the page sees otherwise (the
+ * system's dark mode turned on): each change clones the whole viewport. Size and resolution
+ * changes come with `resize`.
+ */
+const PREFERENCES = ['(prefers-color-scheme: dark)', '(prefers-contrast: more)', '(forced-colors: active)', '(prefers-reduced-motion: reduce)', '(prefers-reduced-transparency: reduce)'];
 
 /**
  * Events that change what a shadow tree shows but stay inside it (not composed), so `window` never
@@ -29,6 +44,11 @@ const SHADOW_EVENTS = ['scroll', 'load', 'slotchange'] as const;
  * a new document are watched from then on). A shadow root attached to an element already in the page
  * announces nothing: the rasterizer asks {@link ChangeLog.watch} about the roots of what it cloned,
  * which starts watching them (see kept-clone.ts, `unwatched`).
+ *
+ * Style sheet edits through the CSSOM fire no mutation: the capture wraps them in the window of each
+ * document it watches (see style-edits.ts), and each one clones the whole viewport next frame, as
+ * does the pointer moving over another element (`:hover`), a new URL fragment (`:target`) and a
+ * change of the user's preferences that media queries read.
  *
  * Changes these cannot see (canvas drawing, running CSS animations, closed shadow roots) are left to
  * the scheduler's periodic check.
@@ -51,6 +71,8 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
   const watch = (root: Document | ShadowRoot): boolean => {
     if (watched.has(root)) return true;
     watched.add(root);
+    // A frame's document: its window's CSSOM edits are heard too.
+    if (root.nodeType === Node.DOCUMENT_NODE && (root as Document).defaultView) wrapStyleEdits((root as Document).defaultView!);
     // The widget's own shadow root: nothing there is captured.
     if ('host' in root && ignored(root.host)) return true;
     observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -85,9 +107,28 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
   const watchAdded = (records: MutationRecord[]) => {
     for (const r of records) for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) findInnerRoots(n as Element, watch, watchFrame);
   };
+  // CSSOM edits (see style-edits.ts), except those of sheets that draw nothing captured (the
+  // widget's, the library's sandbox, a document with no window such as a parser's).
+  const styleEdited = (target: object) => {
+    if (stopped) return;
+    const owner = styleEditOwner(target);
+    if (owner && !drawn(owner)) return;
+    log?.fullClone('a style sheet changed');
+    onChange();
+  };
+  const stopStyleEdits = onStyleEdit(styleEdited);
+  let declarationsSeen = declarationEdits();
   watch(doc);
   if (log) log.watch = (root) => root === doc || watch(root);
-  if (log) log.flush = () => onRecords(observer.takeRecords());
+  if (log) {
+    log.flush = () => {
+      onRecords(observer.takeRecords());
+      // A rule's declaration edited by name (`rule.style.opacity = '1'`): no wrapper sees it.
+      const edits = declarationEdits();
+      if (edits !== declarationsSeen) log.fullClone('a style sheet changed');
+      declarationsSeen = edits;
+    };
+  }
   // Events from inside the widget reach window retargeted to the widget itself: typing a reply
   // changes nothing agents can see.
   const listener = (e: Event) => {
@@ -99,6 +140,16 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
     log?.fullClone('web fonts loaded');
     onChange();
   };
+  const hovered = (e: Event) => {
+    if (e.isTrusted && !(e.target instanceof Node && ignored(e.target))) log?.fullClone('the pointer moved over another element (:hover)');
+  };
+  const preferred = () => {
+    log?.fullClone('a user preference media queries read changed');
+    onChange();
+  };
+  const preferences = PREFERENCES.map((query) => win.matchMedia(query));
+  for (const list of preferences) list.addEventListener('change', preferred);
+  for (const type of HOVER_EVENTS) win.addEventListener(type, hovered, { capture: true, passive: true });
   for (const type of CHANGE_EVENTS) win.addEventListener(type, listener, { capture: true, passive: true });
   doc.addEventListener('selectionchange', listener, { passive: true });
   doc.fonts?.addEventListener('loadingdone', fonts);
@@ -109,10 +160,24 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
       log.watch = null;
     }
     doc.fonts?.removeEventListener('loadingdone', fonts);
+    stopStyleEdits();
+    for (const list of preferences) list.removeEventListener('change', preferred);
+    for (const type of HOVER_EVENTS) win.removeEventListener(type, hovered, { capture: true });
     observer.disconnect();
     for (const type of CHANGE_EVENTS) win.removeEventListener(type, listener, { capture: true });
     doc.removeEventListener('selectionchange', listener);
   };
+}
+
+/** Whether `node` is in a document with a window, outside the widget (through shadow roots) and the library's sandbox. */
+function drawn(node: Node): boolean {
+  if (!(node.nodeType === Node.DOCUMENT_NODE ? (node as Document) : node.ownerDocument)?.defaultView) return false;
+  for (let at: Node | null = node; at; ) {
+    if (ignored(at)) return false;
+    const root = at.getRootNode();
+    at = root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root ? (root as ShadowRoot).host : null;
+  }
+  return true;
 }
 
 /** A record that only adds or removes nodes never captured (the widget, the library's sandbox frame). */

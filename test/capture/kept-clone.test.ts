@@ -1236,6 +1236,19 @@ describe('patched frames over what the change log cannot see', () => {
  * the change log names; the ancestors are then cloned again with it (see ancestor-styles.ts), and
  * text the visitor cannot see is never drawn for the agent.
  */
+/**
+ * CSSOM methods as the page had them before any capture loaded (this module is evaluated before
+ * its first loop starts): style-edits.ts wraps them when a capture starts, and a whole clone
+ * follows each edit made through the wrappers. A page that took them earlier (a library that kept
+ * `insertRule` bound, a declaration kept since page load) edits unseen: the ancestor check below
+ * is what holds then.
+ */
+const UNSEEN = {
+  ruleStyle: Object.getOwnPropertyDescriptor(CSSStyleRule.prototype, 'style')!.get! as (this: CSSStyleRule) => CSSStyleDeclaration,
+  replaceSync: CSSStyleSheet.prototype.replaceSync,
+  addState: CustomStateSet.prototype.add,
+};
+
 describe('patched frames under ancestors restyled with no signal', () => {
   const FLAT_CSS = `html, body { margin: 0; padding: 0; background: #fff; font: 24px/30px sans-serif; } .wallet { color: ${SECRET}; padding: 8px; }`;
   const AMOUNT = '4111 1111 1111 1111';
@@ -1252,12 +1265,12 @@ describe('patched frames under ancestors restyled with no signal', () => {
     expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(amount)).count, 'pixels of the hidden amount').to.equal(0);
   }
 
-  it('a rule edited in place (its sheet keeps its rule count) hides a box\'s text, then new text is written in it', async () => {
+  it('a rule edited in place, unseen (its sheet keeps its rule count), hides a box\'s text, then new text is written in it', async () => {
     const { root, run: r } = await ready('<p id="tick">0</p><div class="wallet">Amount: <span id="amt"></span></div>', FLAT_CSS);
     const sheet = document.getElementById('kept-style') as HTMLStyleElement;
     const rule = [...sheet.sheet!.cssRules].find((x) => (x as CSSStyleRule).selectorText === '.wallet') as CSSStyleRule;
     const stats = await afterStats(r, () => {
-      rule.style.setProperty('color', 'transparent');
+      UNSEEN.ruleStyle.call(rule).setProperty('color', 'transparent');
       root.querySelector('#amt')!.textContent = AMOUNT;
       root.querySelector('#tick')!.textContent = '1';
     });
@@ -1266,7 +1279,7 @@ describe('patched frames under ancestors restyled with no signal', () => {
     await expectSameAsWholeClone(r, 'rule-edited');
   });
 
-  it('a component\'s adopted sheet replaced (replaceSync) hides its slot, then the slotted text changes', async () => {
+  it('a component\'s adopted sheet replaced, unseen (replaceSync), hides its slot, then the slotted text changes', async () => {
     const root = mountTestPage('kept', { css: FLAT_CSS, html: '<p id="tick">0</p><div id="host"><span id="amt"></span></div>' });
     const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
     const sheet = new CSSStyleSheet();
@@ -1277,7 +1290,7 @@ describe('patched frames under ancestors restyled with no signal', () => {
     await r.host.waitForFrames(1);
     await settle(r.host);
     const stats = await afterStats(r, () => {
-      sheet.replaceSync('slot { color: transparent; }');
+      UNSEEN.replaceSync.call(sheet, 'slot { color: transparent; }');
       root.querySelector('#amt')!.textContent = AMOUNT;
       root.querySelector('#tick')!.textContent = '1';
     });
@@ -1300,12 +1313,12 @@ describe('patched frames under ancestors restyled with no signal', () => {
     await expectHidden(r, root.querySelector('#amt')!);
   });
 
-  it('a custom :state() hides a component\'s text (no mutation), then its light-DOM amount changes', async () => {
+  it('a custom :state() hides a component\'s text (no mutation, unseen), then its light-DOM amount changes', async () => {
     if (!customElements.get('kept-wallet')) {
       customElements.define('kept-wallet', class extends HTMLElement {
         internals = this.attachInternals();
         hide(): void {
-          this.internals.states.add('hidden');
+          UNSEEN.addState.call(this.internals.states, 'hidden');
         }
       });
     }
@@ -1321,13 +1334,13 @@ describe('patched frames under ancestors restyled with no signal', () => {
     await expectSameAsWholeClone(r, 'custom-state');
   });
 
-  it('an ancestor made transparent by a rule edited in place (opacity: 0), then new text is written under it', async () => {
+  it('an ancestor made transparent by a rule edited in place, unseen (opacity: 0), then new text is written under it', async () => {
     const css = `${FLAT_CSS} .panel { opacity: 1; }`;
     const { root, run: r } = await ready(`<p id="tick">0</p><div class="panel"><div class="wallet">Amount: <span id="amt"></span></div></div>`, css);
     const sheet = document.getElementById('kept-style') as HTMLStyleElement;
     const rule = [...sheet.sheet!.cssRules].find((x) => (x as CSSStyleRule).selectorText === '.panel') as CSSStyleRule;
     await afterStats(r, () => {
-      rule.style.setProperty('opacity', '0');
+      UNSEEN.ruleStyle.call(rule).setProperty('opacity', '0');
       root.querySelector('#amt')!.textContent = AMOUNT;
       root.querySelector('#tick')!.textContent = '1';
     });

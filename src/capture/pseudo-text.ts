@@ -1,0 +1,228 @@
+/**
+ * Text a pseudo-element hides that the copy draws: the copy has no `::first-line`,
+ * `::first-letter`, `::highlight()` or `::selection` (modern-screenshot copies `::before` and
+ * `::after` only), so it draws such text in its element's own colour and size. A page that hides
+ * text through one (`p::first-line { color: transparent }`, a highlight registered with
+ * `CSS.highlights` whose style paints text as its background, a redaction bar) would show the
+ * agent what the visitor's screen does not. Privacy first, as for text a `::first-line` puts in a
+ * dots font (concealing-fonts.ts): the element, or the highlighted or selected range, is masked.
+ *
+ * Hiding, not restyling: a drop cap or a small-caps first line is drawn by the copy in the
+ * element's style (the agent reads what the visitor reads, in another look) and is left alone. A
+ * pseudo-element hides its text when it paints it (its `-webkit-text-fill-color`, which follows
+ * `color`) transparent, with less contrast than {@link MIN_CONTRAST} against the background behind
+ * it (its own when it paints one, else the nearest opaque one of its element and their
+ * ancestors), or smaller than 2 px, where the element's own style draws it otherwise.
+ *
+ * Cost: `::first-line` and `::first-letter` are looked for only in trees whose style sheets have a
+ * selector with one (each sheet read once, again when its rule count or a CSSOM edit changes it,
+ * see style-edits.ts), and only the elements those selectors match are styled; highlights only
+ * when the page registered one, the selection only when it is not collapsed.
+ */
+import { styleEditCount, ownReads } from './style-edits.js';
+
+/** Below this contrast ratio (WCAG's, 1 to 21) text cannot be read against its background. */
+const MIN_CONTRAST = 1.5;
+/** Highlighted ranges looked at one by one at most; past it, every range of every highlight is masked. */
+const MAX_RANGES = 2000;
+const PSEUDO = /::?first-(?:line|letter)\b/gi;
+
+/** Per style sheet: its rule count and the CSSOM edit count when read, and the selectors (pseudo-element taken away) of its first-line and first-letter rules. */
+const sheetSelectors = new WeakMap<CSSStyleSheet, { rules: number; edits: number; selectors: string[] }>();
+
+/**
+ * The elements of `root` (not of the shadow roots inside it) whose `::first-line` or
+ * `::first-letter` hides text the copy would draw. Empty, having styled nothing, when no style
+ * sheet of `root` names either pseudo-element.
+ */
+export function pseudoHiddenText(root: Document | ShadowRoot): Element[] {
+  const selectors = new Set<string>();
+  for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) {
+    if (sheet.disabled) continue;
+    for (const s of selectorsOf(sheet)) selectors.add(s);
+  }
+  if (selectors.size === 0) return [];
+  const doc = root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : root.ownerDocument!;
+  const win = doc.defaultView ?? window;
+  const out: Element[] = [];
+  const seen = new Set<Element>();
+  for (const selector of selectors) {
+    let found: Iterable<Element>;
+    try {
+      found = selector.startsWith(':host') && 'host' in root ? [root.host] : root.querySelectorAll(selector);
+    } catch {
+      // A selector querySelectorAll does not take (nested `&`, a pseudo-class of another tree): every element.
+      found = root.querySelectorAll('*');
+    }
+    for (const el of found) {
+      if (seen.has(el)) continue;
+      seen.add(el);
+      if (/\S/.test(el.textContent ?? '') && firstHides(el, win)) out.push(el);
+    }
+  }
+  return out;
+}
+
+/** Whether `el`'s `::first-line` or `::first-letter` hides the text `el`'s own style draws. */
+function firstHides(el: Element, win: Window): boolean {
+  const own = win.getComputedStyle(el);
+  // Both apply to block containers only: an inline element's are never drawn.
+  if (own.display === 'inline' || own.display === 'contents' || own.display === 'none') return false;
+  const back = backgroundBehind(el, win);
+  for (const pseudo of ['::first-line', '::first-letter']) {
+    const style = win.getComputedStyle(el, pseudo);
+    if (style.webkitTextFillColor === own.webkitTextFillColor && style.fontSize === own.fontSize && style.backgroundColor === own.backgroundColor) continue;
+    if (hidden(style, back) && !hidden(own, back)) return true;
+  }
+  return false;
+}
+
+/**
+ * Ranges of `doc` a highlight (`CSS.highlights`) or the selection paints so that their text
+ * cannot be read, where the copy draws it in its element's style. Empty when the page registered
+ * no highlight and nothing is selected.
+ */
+export function hiddenRanges(doc: Document): Range[] {
+  const win = doc.defaultView ?? window;
+  const out: Range[] = [];
+  const highlights = (win.CSS as { highlights?: Map<string, Set<AbstractRange>> } | undefined)?.highlights;
+  if (highlights && highlights.size > 0) {
+    let looked = 0;
+    for (const [name, highlight] of highlights) {
+      for (const abstract of highlight) {
+        const range = liveRange(doc, abstract);
+        if (!range) continue;
+        if (++looked > MAX_RANGES || rangeHidden(range, `::highlight(${name})`, win)) out.push(range);
+      }
+    }
+  }
+  const selection = doc.getSelection();
+  if (selection && !selection.isCollapsed) {
+    for (let i = 0; i < selection.rangeCount; i++) {
+      const range = selection.getRangeAt(i);
+      if (!range.collapsed && rangeHidden(range, '::selection', win)) out.push(range);
+    }
+  }
+  return out;
+}
+
+/** A Range of `doc` for a highlight's range (a StaticRange is not kept up to date, and has no boxes); null when it is not in `doc` or no longer valid. */
+function liveRange(doc: Document, abstract: AbstractRange): Range | null {
+  if ('getClientRects' in abstract) return (abstract as Range).startContainer.ownerDocument === doc || abstract.startContainer === doc ? (abstract as Range) : null;
+  try {
+    const range = doc.createRange();
+    range.setStart(abstract.startContainer, abstract.startOffset);
+    range.setEnd(abstract.endContainer, abstract.endOffset);
+    return range;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `pseudo` hides the text of `range`: looked at on the elements its text is in (its start's, its end's and their common ancestor). */
+function rangeHidden(range: Range, pseudo: string, win: Window): boolean {
+  if (!/\S/.test(range.toString())) return false;
+  const elementOf = (n: Node) => (n.nodeType === Node.ELEMENT_NODE ? (n as Element) : n.parentElement);
+  const elements = new Set([elementOf(range.startContainer), elementOf(range.endContainer), elementOf(range.commonAncestorContainer)]);
+  for (const el of elements) {
+    if (!el) continue;
+    const own = win.getComputedStyle(el);
+    const style = win.getComputedStyle(el, pseudo);
+    const back = backgroundBehind(el, win);
+    // A highlight or selection that paints a background draws the text over it.
+    const behind = alpha(style.backgroundColor) >= 0.5 ? style.backgroundColor : back;
+    if (hidden(style, behind) && !hidden(own, back)) return true;
+  }
+  return false;
+}
+
+/** Whether text painted with `style` cannot be read over `background`. */
+function hidden(style: CSSStyleDeclaration, background: string): boolean {
+  const fill = style.webkitTextFillColor || style.color;
+  if (alpha(fill) < 0.1) return true;
+  if (parseFloat(style.fontSize) < 2) return true;
+  return contrast(fill, background) < MIN_CONTRAST;
+}
+
+/** The first opaque background colour of `el` and its ancestors (through shadow hosts), white when none. */
+function backgroundBehind(el: Element, win: Window): string {
+  for (let at: Element | null = el; at; at = at.parentElement ?? ((at.getRootNode() as ShadowRoot).host ?? null)) {
+    const color = win.getComputedStyle(at).backgroundColor;
+    if (alpha(color) >= 0.5) return color;
+  }
+  return 'rgb(255, 255, 255)';
+}
+
+function channels(color: string): number[] {
+  return (color.match(/[\d.]+/g) ?? []).map(Number);
+}
+
+function alpha(color: string): number {
+  const c = channels(color);
+  if (color.startsWith('color(')) return c.length > 3 ? c[3] : 1;
+  return c.length > 3 ? c[3] : c.length === 3 ? 1 : 0;
+}
+
+/** WCAG's contrast ratio of two sRGB colours (alpha left out). */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, bl] = channels(color).map((v) => {
+      const s = color.startsWith('color(') ? v : v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (bl ?? 0);
+  };
+  const [x, y] = [luminance(a), luminance(b)];
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+}
+
+/** The selectors of `sheet`'s rules (in groups, nested and imported sheets too) that name `::first-line` or `::first-letter`, the pseudo-element taken away (`*` when nothing is left); a sheet the page cannot read gives `*`. */
+function selectorsOf(sheet: CSSStyleSheet): string[] {
+  let rules: CSSRuleList;
+  try {
+    rules = sheet.cssRules;
+  } catch {
+    return ['*'];
+  }
+  const edits = styleEditCount();
+  const known = sheetSelectors.get(sheet);
+  if (known && known.rules === rules.length && known.edits === edits) return known.selectors;
+  const selectors: string[] = [];
+  // Rules are told by their members, not instanceof: a same-origin frame's are of its own window's classes.
+  const visit = (list: CSSRuleList) => {
+    for (const rule of list) {
+      if ('styleSheet' in rule && 'href' in rule) {
+        const imported = (rule as CSSImportRule).styleSheet;
+        if (imported) selectors.push(...selectorsOf(imported));
+      } else if ('selectorText' in rule && 'style' in rule && /:first-(?:line|letter)/i.test((rule as CSSStyleRule).selectorText)) {
+        for (const part of splitList((rule as CSSStyleRule).selectorText)) {
+          if (!/:first-(?:line|letter)/i.test(part)) continue;
+          const rest = part.replace(PSEUDO, '').trim();
+          selectors.push(rest === '' || rest.includes('&') ? '*' : rest);
+        }
+      }
+      if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
+    }
+  };
+  ownReads(() => visit(rules));
+  sheetSelectors.set(sheet, { rules: rules.length, edits, selectors });
+  return selectors;
+}
+
+/** A selector list's selectors, split at its top-level commas. */
+function splitList(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}

@@ -1,0 +1,283 @@
+/**
+ * Patched frames after a style change no mutation announces (see kept-clone.ts, style-edits.ts):
+ * a cover the page shows over an amount by editing its style sheets through the CSSOM, by the
+ * pointer hovering, or by the URL's fragment (`:target`), then the amount's text changes. A patch
+ * that trusted the kept clone of the cover (not an ancestor of the amount, so the ancestor check
+ * does not see it) would draw the new text over the stale copy of a cover the visitor sees: the
+ * agent would read what the visitor's screen does not show. Every test drives the real capture
+ * loop and reads the agent's picture, built from every frame it was sent.
+ */
+import { expect } from '@open-wc/testing';
+import { emulateMedia, sendMouse } from '@web/test-runner-commands';
+import { createCaptureLoop, type CaptureController, type FrameStats } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+
+const AMOUNT = '4111 1111 1111 1111';
+const CSS = `
+  html, body { margin: 0; padding: 0; background: #fff; font: 24px/30px sans-serif; }
+  .wrap { position: relative; width: 600px; margin: 40px 0; }
+  .wallet { color: ${SECRET}; padding: 8px; }
+  .cover { position: absolute; inset: 0; background: rgb(255, 255, 255); }
+`;
+/** The amount, and a cover laid over it as a sibling of its box (no ancestor of the amount). */
+const HTML = '<p id="tick">0</p><div class="wrap"><div class="wallet">Amount: <span id="amt"></span></div><div class="cover" id="cover"></div></div>';
+
+interface Run {
+  loop: CaptureController;
+  host: CollectingHost;
+  stats: FrameStats[];
+  errors: Error[];
+}
+
+let run: Run | null = null;
+
+function start(doc: Document = document): Run {
+  const host = new CollectingHost();
+  const stats: FrameStats[] = [];
+  const errors: Error[] = [];
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) }, doc);
+  loop.start();
+  return (run = { loop, host, stats, errors });
+}
+
+/** Waits until the loop has stopped capturing: no look at the page for 300 ms. */
+async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function agentPicture(host: CollectingHost): Promise<FrameCanvas> {
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return picture;
+}
+
+/** Mounts the page (the cover hidden by `css`), starts a loop and waits for its first frame to settle. */
+async function ready(css: string, html = HTML): Promise<{ root: HTMLElement; run: Run }> {
+  const root = mountTestPage('nosignal', { css: CSS + css, html });
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  return { root, run: r };
+}
+
+/** Makes `change`, waits for the frames it causes, and returns how they were cloned. */
+async function after(r: Run, change: () => void | Promise<void>): Promise<string[]> {
+  const from = r.stats.length;
+  const frames = r.host.completeFrames().length;
+  await change();
+  await r.host.waitForFrames(frames + 1);
+  await settle(r.host);
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  return r.stats.slice(from).map((s) => ('whole' in s.clone ? s.clone.whole : 'patched'));
+}
+
+/** The cover is drawn over the amount on the page, and none of the amount is in the agent's picture. */
+async function expectCovered(r: Run, root: HTMLElement): Promise<void> {
+  const amt = root.querySelector('#amt')!;
+  const cover = root.querySelector('#cover')!;
+  const box = boxOf(amt);
+  expect(document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === cover, 'the visitor sees the cover').to.equal(true);
+  expect(getComputedStyle(cover).opacity, 'the cover is opaque').to.equal('1');
+  expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(amt.parentElement!)).count, 'pixels of the covered amount').to.equal(0);
+}
+
+/** Shows the cover with `edit` (no DOM mutation), then writes the amount under it in the same task. */
+async function coverThenType(r: Run, root: HTMLElement, edit: () => void): Promise<string[]> {
+  return after(r, () => {
+    edit();
+    root.querySelector('#amt')!.textContent = AMOUNT;
+  });
+}
+
+const sheetOf = () => (document.getElementById('nosignal-style') as HTMLStyleElement).sheet!;
+/** The last rule of the test's sheet with `selector`: the one that hides the cover (the first `.cover` places it). */
+const ruleOf = (selector: string) => [...sheetOf().cssRules].findLast((x) => (x as CSSStyleRule).selectorText === selector) as CSSStyleRule;
+
+describe('a cover shown over an amount with no mutation, then the amount changes', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('nosignal');
+    document.adoptedStyleSheets = [];
+  });
+
+  it('a rule\'s declaration edited in place (rule.style.opacity = \'1\')', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    await coverThenType(r, root, () => {
+      ruleOf('.cover').style.opacity = '1';
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a rule\'s declaration edited in place (setProperty, display: none to block)', async () => {
+    const { root, run: r } = await ready('.cover.off { display: none; }', HTML.replace('class="cover"', 'class="cover off"'));
+    await coverThenType(r, root, () => {
+      ruleOf('.cover.off').style.setProperty('display', 'block');
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a rule deleted and another inserted in its place (the sheet keeps its rule count)', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    await coverThenType(r, root, () => {
+      const sheet = sheetOf();
+      const at = [...sheet.cssRules].indexOf(ruleOf('.cover'));
+      sheet.deleteRule(at);
+      sheet.insertRule('.cover { opacity: 1; }', at);
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a rule\'s selector changed (selectorText)', async () => {
+    const { root, run: r } = await ready('.cover.off { display: none; }', HTML.replace('class="cover"', 'class="cover off"'));
+    await coverThenType(r, root, () => {
+      ruleOf('.cover.off').selectorText = '.never';
+    });
+    await expectCovered(r, root);
+  });
+
+  it('the media of an @media rule changed (its MediaList)', async () => {
+    const { root, run: r } = await ready('@media (min-width: 1px) { .cover { display: none; } }');
+    await coverThenType(r, root, () => {
+      const media = [...sheetOf().cssRules].find((x) => x instanceof CSSMediaRule) as CSSMediaRule;
+      media.media.mediaText = '(max-width: 1px)';
+    });
+    await expectCovered(r, root);
+  });
+
+  it('an adopted sheet of the document replaced in place (replaceSync, same rule count)', async () => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('.cover { opacity: 0; }');
+    document.adoptedStyleSheets = [sheet];
+    const { root, run: r } = await ready('');
+    await coverThenType(r, root, () => sheet.replaceSync('.cover { opacity: 1; }'));
+    await expectCovered(r, root);
+  });
+
+  it('the document\'s adopted sheets swapped for others with as many rules (adoptedStyleSheets =)', async () => {
+    const hide = new CSSStyleSheet();
+    hide.replaceSync('.cover { opacity: 0; }');
+    const show = new CSSStyleSheet();
+    show.replaceSync('.cover { opacity: 1; }');
+    document.adoptedStyleSheets = [hide];
+    const { root, run: r } = await ready('');
+    await coverThenType(r, root, () => {
+      document.adoptedStyleSheets = [show];
+    });
+    await expectCovered(r, root);
+  });
+
+  it('the sheet that hid the cover disabled (styleEl.disabled)', async () => {
+    const { root, run: r } = await ready('');
+    const hider = document.createElement('style');
+    hider.textContent = '.cover { opacity: 0; }';
+    root.append(hider);
+    await settle(r.host);
+    await coverThenType(r, root, () => {
+      hider.disabled = true;
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a cover inside a shadow root whose adopted sheets change in place (adoptedStyleSheets.push of a later rule)', async () => {
+    const root = mountTestPage('nosignal', { css: CSS, html: '<div class="wrap"><div class="wallet">Amount: <span id="amt"></span></div><div id="host" style="position: absolute; inset: 0"></div></div>' });
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    const base = new CSSStyleSheet();
+    base.replaceSync('.cover { position: absolute; inset: 0; background: rgb(255, 255, 255); opacity: 0; }');
+    shadow.adoptedStyleSheets = [base];
+    shadow.innerHTML = '<div class="cover"></div>';
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    const show = new CSSStyleSheet();
+    show.replaceSync('.cover { opacity: 1; }');
+    await after(r, () => {
+      shadow.adoptedStyleSheets.push(show);
+      root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    const amt = root.querySelector('#amt')!;
+    expect(getComputedStyle(shadow.querySelector('.cover')!).opacity, 'the cover is opaque').to.equal('1');
+    expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(amt.parentElement!)).count, 'pixels of the covered amount').to.equal(0);
+  });
+
+  it('a cover in a same-origin frame laid over the amount, shown by a rule the frame edits in place', async () => {
+    const root = mountTestPage('nosignal', {
+      css: CSS,
+      html: '<p id="tick">0</p><div class="wrap"><div class="wallet">Amount: <span id="amt"></span></div><iframe id="frame" style="position: absolute; inset: 0; width: 100%; height: 100%; border: 0; background: transparent"></iframe></div>',
+    });
+    const frame = root.querySelector<HTMLIFrameElement>('#frame')!;
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    frame.srcdoc = '<style>html, body { margin: 0; background: transparent; } .cover { position: absolute; inset: 0; background: rgb(255, 255, 255); opacity: 0; }</style><div class="cover"></div>';
+    await loaded;
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    const inner = frame.contentDocument!;
+    await after(r, () => {
+      (inner.styleSheets[0].cssRules[1] as CSSStyleRule).style.opacity = '1';
+      root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    expect(getComputedStyle(inner.querySelector('.cover')!).opacity, 'the cover is opaque').to.equal('1');
+    expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(root.querySelector('.wallet')!)).count, 'pixels of the covered amount').to.equal(0);
+  });
+
+  it('the pointer hovering a zone that shows the cover (.zone:hover ~ .wrap .cover)', async () => {
+    const html = `<div class="zone" id="zone" style="height: 40px; background: rgb(230, 236, 250)">hover here</div>${HTML}`;
+    const { root, run: r } = await ready('.cover { opacity: 0; } .zone:hover ~ .wrap .cover { opacity: 1; }', html);
+    await sendMouse({ type: 'move', position: [500, 500] });
+    await settle(r.host);
+    const zone = boxOf(root.querySelector('#zone')!);
+    await sendMouse({ type: 'move', position: [Math.round(zone.x + 20), Math.round(zone.y + 20)] });
+    expect(root.querySelector('#zone')!.matches(':hover'), 'hovered').to.equal(true);
+    await after(r, () => {
+      root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    await expectCovered(r, root);
+    await sendMouse({ type: 'move', position: [500, 500] });
+  });
+
+  it('the dark-mode preference turned on, by which a media query shows the cover', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; } @media (prefers-color-scheme: dark) { .cover { opacity: 1; } }');
+    try {
+      await after(r, async () => {
+        await emulateMedia({ colorScheme: 'dark' });
+        root.querySelector('#amt')!.textContent = AMOUNT;
+      });
+      await expectCovered(r, root);
+    } finally {
+      await emulateMedia({ colorScheme: 'light' });
+    }
+  });
+
+  it('a Web Animation with a delay that ends with the cover opaque (fill: forwards), no event the log hears', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    const animation = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 100, delay: 100, fill: 'forwards' });
+    await animation.finished;
+    await after(r, () => {
+      root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    await expectCovered(r, root);
+  });
+
+  it('the URL\'s fragment pointing at the cover (.cover:target)', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; } .cover:target { opacity: 1; }');
+    const before = location.href;
+    try {
+      const changed = new Promise((resolve) => window.addEventListener('hashchange', resolve, { once: true }));
+      location.hash = '#cover';
+      await changed;
+      await after(r, () => {
+        root.querySelector('#amt')!.textContent = AMOUNT;
+      });
+      await expectCovered(r, root);
+    } finally {
+      history.replaceState(null, '', before);
+    }
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Text a pseudo-element hides, which the copy would draw (src/capture/pseudo-text.ts): the copy
+ * has no `::first-line`, `::first-letter`, `::highlight()` or `::selection`, so it would draw
+ * such text in its element's colour, and the agent would read what the visitor cannot. Each test
+ * runs the real capture loop and reads the agent's picture, built from every frame it was sent.
+ */
+import { expect } from '@open-wc/testing';
+import { createCaptureLoop, findMasks, type CaptureController } from '../../src/capture/index.js';
+import { copyLayer } from '../support/mask-layers.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { boxOf, maskCovers, scanForSecret, SECRET } from '../support/leaks.js';
+
+const PAGE_CSS = `
+  html, body { margin: 0; padding: 0; background: #fff; font: 24px/30px sans-serif; }
+  .t { color: ${SECRET}; margin: 20px; width: 600px; }
+`;
+
+let loop: CaptureController | null = null;
+
+async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Runs the capture loop on the page as it is and returns the agent's picture. */
+async function agentPicture(): Promise<FrameCanvas> {
+  const host = new CollectingHost();
+  const errors: Error[] = [];
+  loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
+  loop.start();
+  await host.waitForFrames(1);
+  await settle(host);
+  expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return picture;
+}
+
+/** The visitor's screen shows none of `el`'s text (checked by the test), and neither does the agent's picture. */
+async function expectNoneDrawn(el: Element): Promise<void> {
+  const picture = await agentPicture();
+  expect(scanForSecret(picture.canvas!, boxOf(el)).count, 'pixels of the hidden text').to.equal(0);
+}
+
+/** Each layer alone holds for an element whose first line or letter hides its text: it is boxed, and the copy drawn with no box draws none of it. */
+async function expectBothLayers(el: Element): Promise<void> {
+  expect(maskCovers(findMasks(document), el), 'the element is boxed').to.equal(true);
+  expect((await copyLayer({}, boxOf(el))).left, 'pixels the copy alone draws').to.equal(0);
+}
+
+describe('text a pseudo-element the copy does not have hides', () => {
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountTestPage('pseudo');
+    CSS.highlights?.clear();
+    document.getSelection()?.removeAllRanges();
+  });
+
+  it('text a ::first-line makes transparent: masked, never drawn in its element\'s colour', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-line { color: transparent; }`, html: '<p class="t" id="t">4111 1111 1111 1111</p>' });
+    const t = root.querySelector('#t')!;
+    expect(getComputedStyle(t, '::first-line').color, 'the visitor sees nothing').to.equal('rgba(0, 0, 0, 0)');
+    await expectBothLayers(t);
+    await expectNoneDrawn(t);
+  });
+
+  it('a letter a ::first-letter paints as its background (white on white): masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-letter { color: rgb(255, 255, 255); }`, html: '<p class="t" id="t">7</p>' });
+    await expectBothLayers(root.querySelector('#t')!);
+    await expectNoneDrawn(root.querySelector('#t')!);
+  });
+
+  it('a ::first-line rule of a shadow root\'s style sheet that hides its text: masked', async () => {
+    const root = mountTestPage('pseudo', { css: PAGE_CSS, html: '<div id="host"></div>' });
+    const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<style>p { color: ${SECRET}; } p::first-line { color: transparent; }</style><p>4111 1111 1111 1111</p>`;
+    await expectBothLayers(shadow.querySelector('p')!);
+    await expectNoneDrawn(shadow.querySelector('p')!);
+  });
+
+  it('in a same-origin frame, text its own ::first-line rule hides: masked', async () => {
+    const root = mountTestPage('pseudo', { css: PAGE_CSS, html: '<iframe id="frame" style="width: 640px; height: 120px; border: 0"></iframe>' });
+    const frame = root.querySelector<HTMLIFrameElement>('#frame')!;
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    frame.srcdoc = `<style>body { margin: 0; background: #fff; font: 24px/30px sans-serif; } p { color: ${SECRET}; } p::first-line { color: transparent; }</style><p>4111 1111 1111 1111</p>`;
+    await loaded;
+    await expectNoneDrawn(frame);
+  });
+
+  it('a range a CSS.highlights highlight makes transparent (::highlight()): masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} ::highlight(secret) { color: transparent; }`, html: '<p class="t">Card: <span id="s">4111 1111 1111 1111</span></p>' });
+    const span = root.querySelector('#s')!;
+    const range = new Range();
+    range.selectNodeContents(span);
+    CSS.highlights.set('secret', new Highlight(range));
+    await expectNoneDrawn(span);
+  });
+
+  it('a highlight drawn as a redaction bar (its text the colour of its background): masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} ::highlight(redact) { background-color: rgb(20, 20, 20); color: rgb(20, 20, 20); }`, html: '<p class="t">Card: <span id="s">4111 1111 1111 1111</span></p>' });
+    const span = root.querySelector('#s')!;
+    CSS.highlights.set('redact', new Highlight(new StaticRange({ startContainer: span.firstChild!, startOffset: 0, endContainer: span.firstChild!, endOffset: 19 })));
+    await expectNoneDrawn(span);
+  });
+
+  it('selected text a ::selection rule makes transparent: masked while selected', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #s::selection { color: transparent; background: transparent; }`, html: '<p class="t">Card: <span id="s">4111 1111 1111 1111</span></p>' });
+    const span = root.querySelector('#s')!;
+    document.getSelection()!.selectAllChildren(span);
+    await expectNoneDrawn(span);
+  });
+
+  it('a drop cap and a coloured first line only restyle their text: drawn, not masked', async () => {
+    const root = mountTestPage('pseudo', {
+      css: `${PAGE_CSS} #t::first-letter { font-size: 2em; color: rgb(0, 0, 200); } #t::first-line { color: ${SECRET}; font-variant: small-caps; } ::highlight(found) { background-color: rgb(255, 240, 120); }`,
+      html: '<p class="t" id="t">Some text the visitor reads, with a drop cap.</p><p class="t">Found: <span id="s">this</span></p>',
+    });
+    const range = new Range();
+    range.selectNodeContents(root.querySelector('#s')!);
+    CSS.highlights.set('found', new Highlight(range));
+    const picture = await agentPicture();
+    expect(scanForSecret(picture.canvas!, boxOf(root.querySelector('#t')!)).count, 'pixels of the first line').to.be.greaterThan(20);
+    expect(scanForSecret(picture.canvas!, boxOf(root.querySelector('#s')!)).count, 'pixels of the highlighted word').to.be.greaterThan(20);
+  });
+});
