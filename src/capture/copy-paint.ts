@@ -15,6 +15,10 @@
  *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
  *   clone draws nothing (`opacity: 0`). (A mask image the copy failed to embed is a transparent
  *   placeholder: it hides the element, as an unloaded one does on the page.)
+ * The same holds for the ::before/::after rules of the copy's style sheet (see pseudoElementPaint).
+ * - A border image the copy could not embed (another origin without CORS, a revoked blob: URL)
+ *   was drawn transparent, where the page draws it, maybe over content (with `fill`): it is drawn
+ *   grey instead, over the same area (see coverUnembedded).
  */
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
@@ -50,8 +54,12 @@ export function layers(value: string): string[] {
  */
 export function alwaysApplyMask(clone: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  const images = style?.getPropertyValue('mask-image');
-  if (!style || !images || images === 'none') return;
+  if (style) applyMaskAlways(style);
+}
+
+function applyMaskAlways(style: CSSStyleDeclaration): void {
+  const images = style.getPropertyValue('mask-image');
+  if (!images || images === 'none') return;
   const list = layers(images);
   const n = list.length;
   const full = (values: string[]) => Array.from({ length: n }, (_, i) => values[i % values.length]);
@@ -105,5 +113,47 @@ const MUST_LOAD = ['-webkit-mask-box-image-source', 'clip-path', 'filter'];
 /** A clone whose mask border, clip path or filter the copy cannot load draws nothing (see above). */
 export function hideUnloadable(clone: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style && MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+  if (style) hideIfUnloadable(style);
+}
+
+function hideIfUnloadable(style: CSSStyleDeclaration): void {
+  if (MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+}
+
+/**
+ * The same for pseudo-elements, whose styles the library writes as rules of the copy's style
+ * sheet (`selectors {\n  declarations\n}`): each rule with a mask or a `url()` is read into a
+ * declaration of `doc`, given the empty mask layer or `opacity: 0`, and written back.
+ */
+export function pseudoElementPaint(rules: string, doc: Document): string {
+  let probe: CSSStyleDeclaration | null = null;
+  return rules.replace(/\{([^{}]*)\}/g, (rule, body: string) => {
+    if (!/mask|url\(/.test(body)) return rule;
+    probe ??= doc.createElement('div').style;
+    probe.cssText = body;
+    applyMaskAlways(probe);
+    hideIfUnloadable(probe);
+    return `{\n  ${probe.cssText}\n}`;
+  });
+}
+
+/**
+ * What the library puts in place of an image it could not embed (see Rasterizer.ensureContext):
+ * its own transparent pixel, marked (a MIME parameter) so that the copy can tell it apart.
+ */
+export const UNEMBEDDED = 'data:image/gif;upscope=unembedded;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+/** What stands for a border image that was not embedded: as big, opaque. */
+const GREY = 'linear-gradient(rgb(204, 204, 204), rgb(204, 204, 204))';
+
+/**
+ * Run on a clone once its images are embedded, when one was not: a border image that was not
+ * (transparent in the copy) is drawn grey over the area it covers. (A mask image that was not
+ * stays transparent: it hides its element, as an unloaded one does on the page.)
+ */
+export function coverUnembedded(root: Element): void {
+  const marked = root.querySelectorAll(`[style*="upscope=unembedded"]`);
+  for (const el of [root, ...marked]) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (style?.getPropertyValue('border-image-source').includes('upscope=unembedded')) style.setProperty('border-image-source', GREY);
+  }
 }

@@ -26,7 +26,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 import { scrolledTransform, staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { alwaysApplyMask, drawSkippedContent, hideUnloadable } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideUnloadable, pseudoElementPaint, UNEMBEDDED } from './copy-paint.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -236,6 +236,8 @@ export class Rasterizer {
   private rangedFaces = new RangedFaces();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
   private webFontsRefused = false;
+  /** Whether an image of the clone being made could not be embedded (see coverUnembedded). */
+  private unembedded = false;
   /** Scrolled text areas and indeterminate checkboxes of this clone, with their clones and the stand-ins that replace them once the clone is made (see scrolled-text.ts). */
   private replaced: Array<[Element, Element, () => Element | null]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
@@ -696,6 +698,10 @@ export class Rasterizer {
       filter: (node) => this.filter(node),
       onCloneEachNode: (clone) => this.onCloneEachNode(clone),
       onCloneNode: (clone) => this.onCloneNode(clone),
+      onEmbedNode: (clone) => {
+        if (this.unembedded && clone.nodeType === Node.ELEMENT_NODE) coverUnembedded(clone as Element);
+        this.unembedded = false;
+      },
     });
     const created = await this.creating;
     if (this.creating === null) {
@@ -706,6 +712,11 @@ export class Rasterizer {
     this.styles = new CloneStyles(this.doc.defaultView!, this.options.includeStyleProperties);
     created.ownerWindow = this.styles.window as Window;
     created.defaultComputedStyles = this.styles.defaults;
+    // Told apart from an embedded image where it counts (see coverUnembedded).
+    created.fetch.placeholderImage = () => {
+      this.unembedded = true;
+      return UNEMBEDDED;
+    };
     this.fonts = new TextFonts(created.fontFamilies, webFontFamilies(this.doc));
     this.styles.onPseudo = (el, pseudo, style) => {
       this.fonts?.notePseudo(style);
@@ -869,6 +880,7 @@ export class Rasterizer {
         return renamed ? `.${renamed}` : m;
       });
     }
+    if (rules?.nodeType === Node.TEXT_NODE) (rules as Text).data = pseudoElementPaint((rules as Text).data, this.doc);
     if (this.cloneError) throw this.cloneError;
     const generated = await this.generated.rules(this.options.resourceTimeoutMs);
     if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);

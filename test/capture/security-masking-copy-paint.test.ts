@@ -83,4 +83,17 @@ describe('the copy paints no more than the page: stacking contexts, containment,
     });
     expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
   });
+  // The copy embeds images as data: URLs; one it cannot fetch (here a blob: URL revoked after the
+  // page loaded it; on real pages, another origin without CORS) used to be drawn transparent.
+  it('a cover drawn by a border image (fill) the copy cannot embed still covers: drawn grey', async () => {
+    const url = URL.createObjectURL(new Blob(['<svg xmlns="http://www.w3.org/2000/svg" width="30" height="30"><rect width="30" height="30" fill="#ccc"/></svg>'], { type: 'image/svg+xml' }));
+    const r = await compare(`<div style="position: relative; width: 400px; height: 100px">
+        <div class="t">SECRET 4111 1111</div>
+        <div id="cover" style="position: absolute; inset: 0; border: 10px solid transparent; border-image: url(${url}) 10 fill"></div>
+      </div>`, async () => {
+      await new Promise((done) => setTimeout(done, 300));
+      URL.revokeObjectURL(url);
+    });
+    expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+  });
 });

@@ -107,6 +107,33 @@ describe('a mask whose layers paint nothing in the box hides it in the copy too'
     }
   });
 
+  // The copy writes a pseudo-element's styles as a rule of its style sheet, not on an element.
+  it('a ::before (its content a value, attr()) whose mask paints nothing in its box, or whose mask border or clip path the copy cannot load: nothing drawn', async () => {
+    const defs = URL.createObjectURL(new Blob(['<svg xmlns="http://www.w3.org/2000/svg"><defs><clipPath id="c" clipPathUnits="objectBoundingBox"><rect width="0.01" height="0.01"/></clipPath></defs></svg>'], { type: 'image/svg+xml' }));
+    try {
+      const root = mount(`<style>
+          .p::before { content: attr(data-v); color: ${SECRET}; display: inline-block; width: 300px; mask-image: linear-gradient(#000, #000); mask-repeat: no-repeat; }
+          .size::before { mask-size: 0 0; }
+          .calc::before { mask-size: 10px 10px; mask-position: calc(100% + 20px) 0; }
+          .border::before { mask-image: none; -webkit-mask-box-image: url(/missing-pseudo-mask.png) 1 fill; }
+          .clip::before { mask-image: none; clip-path: url(${defs}#c); }
+        </style>
+        <div class="box p size" data-v="4111 1111">SIZE</div>
+        <div class="box p calc" data-v="4111 1111">CALC</div>
+        <div class="box p border" data-v="4111 1111">BORDER</div>
+        <div class="box p clip" data-v="4111 1111">CLIP</div>`);
+      root.querySelectorAll('.box').forEach((b) => ((b as HTMLElement).style.maskImage = 'none'));
+      await new Promise((r) => setTimeout(r, 300));
+      const visitor = await screen();
+      const picture = await capture();
+      expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      const rows = [...root.querySelectorAll('.p')].map((p) => [p.textContent!.trim(), scanForSecret(visitor, boxOf(p)).count, scanForSecret(picture.canvas!, boxOf(p)).count]);
+      expect(rows, 'label, secret pixels the visitor sees, secret pixels the agent sees').to.deep.equal(rows.map(([label]) => [label, 0, 0]));
+    } finally {
+      URL.revokeObjectURL(defs);
+    }
+  });
+
   it('layers that paint part of the box still draw: repeated from outside, the right half, a 1px-wide strip crossing the text, a layer of another origin', async () => {
     const root = mount(`
       <div class="box" style="mask-repeat: repeat; mask-position: 5000px 0px"><span class="t">REPEATED 4111</span></div>
