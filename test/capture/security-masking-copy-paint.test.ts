@@ -8,7 +8,7 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, type CaptureController } from '../../src/capture/index.js';
+import { createCaptureLoop, type CaptureController, type FrameStats } from '../../src/capture/index.js';
 import { CollectingHost, type FrameCanvas } from '../support/frames.js';
 import { scanForSecret, SECRET } from '../support/leaks.js';
 import { screen } from '../support/mask-layers.js';
@@ -95,5 +95,38 @@ describe('the copy paints no more than the page: stacking contexts, containment,
       URL.revokeObjectURL(url);
     });
     expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+  });
+  // The copy gives a mask one more layer and `content-visibility: auto` a `contain` value the page
+  // does not have: a patch under such a box compares the page's values, not the copy's, and is
+  // not taken for an unsignalled restyle (which clones the whole viewport).
+  it('a change inside a masked box and inside a content-visibility: auto box is patched alone, not with the box (taken for restyled)', async () => {
+    const root = mountTestPage('copy-paint', { css: STYLE, html: `
+      <div style="mask-image: linear-gradient(#000, #000); mask-size: 50% 100%; mask-repeat: no-repeat; width: 600px; height: 60px"><p style="width: 150px">Total: <span id="a">10</span></p></div>
+      <div style="content-visibility: auto; contain: size; width: 600px; height: 60px"><p style="width: 150px">Count: <span id="b">10</span></p></div>` });
+    const host = new CollectingHost();
+    const stats: FrameStats[] = [];
+    errors = [];
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
+    loop.start();
+    await host.firstPicture();
+    const rest = async () => {
+      for (let reads = -1; reads !== host.bufferedReads; ) {
+        reads = host.bufferedReads;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    };
+    await rest();
+    for (const id of ['a', 'b']) {
+      const from = stats.length;
+      const frames = host.completeFrames().length;
+      root.querySelector(`#${id}`)!.textContent = '11';
+      await host.waitForFrames(frames + 1);
+      await rest();
+      const after = stats.slice(from);
+      expect(after.map((s) => ('whole' in s.clone ? s.clone.whole : 'patched')), `cloned after a change in #${id}`).to.deep.equal(after.map(() => 'patched'));
+      // The box is 600 px wide; what changed, with the region's margins, much less.
+      expect(after.map((s) => (s.region?.width ?? Infinity) < 500), `only the changed paragraph drawn after a change in #${id}`).to.deep.equal(after.map(() => true));
+    }
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
   });
 });
