@@ -10,6 +10,9 @@
  * - `content-visibility: auto` is taken out of the copy (it would skip content the image has no
  *   viewport to judge), and with it the paint containment it gives on the page (clipping, a
  *   stacking context, a containing block): that containment is written in its place.
+ * - `view-transition-name` makes a stacking context on the page; copied as is, it would also name
+ *   elements of the picture (the root of a same-origin frame is `root`, as the page's is): it is
+ *   written as `isolation: isolate`, the stacking context alone (see stackLikeTransition).
  * - Resources the SVG image cannot load (it loads nothing that is not in its markup): a mask
  *   border's image (never embedded), an external `clip-path` or `filter` (`url(file.svg#id)`).
  *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
@@ -156,4 +159,13 @@ export function coverUnembedded(root: Element): void {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (style?.getPropertyValue('border-image-source').includes('upscope=unembedded')) style.setProperty('border-image-source', GREY);
   }
+}
+
+/** A clone given a `view-transition-name` (see PAINT_STYLE_PROPERTIES) keeps the stacking context it makes, not the name. */
+export function stackLikeTransition(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const name = style?.getPropertyValue('view-transition-name');
+  if (!style || !name) return;
+  style.removeProperty('view-transition-name');
+  if (name !== 'none') style.setProperty('isolation', 'isolate');
 }

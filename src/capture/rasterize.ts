@@ -26,7 +26,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 import { scrolledTransform, staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideUnloadable, pseudoElementPaint, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -841,6 +841,7 @@ export class Rasterizer {
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
+        stackLikeTransition(el);
         standardMaskComposite(el);
         alwaysApplyMask(el);
         hideUnloadable(el);

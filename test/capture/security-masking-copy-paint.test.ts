@@ -48,7 +48,7 @@ describe('the copy paints no more than the page: stacking contexts, containment,
       <div style="position: absolute; z-index: 1; left: 0; top: 0; width: 400px; height: 120px; background: #eee">Loading…</div>
     </div>`;
 
-  for (const maker of ['will-change: transform', 'will-change: opacity', 'will-change: filter', '-webkit-box-reflect: below 500px']) {
+  for (const maker of ['will-change: transform', 'will-change: opacity', 'will-change: filter', '-webkit-box-reflect: below 500px', 'view-transition-name: card']) {
     it(`a cover above a box whose stacking context is made by ${maker}: the box's z-index 100 child stays under it`, async () => {
       expect(await compare(underCover(maker)), 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
     });
