@@ -25,6 +25,7 @@
 import { flatParent } from './find-offscreen.js';
 import { isBlankedClone, textHiddenClone } from './blank-masked-clone.js';
 import { SLOT_INHERITED, SLOT_WRAPPER } from './slot-wrappers.js';
+import { pageMaskImage, skippedContain } from './copy-paint.js';
 import { SCROLL_WRAPPER, scrolledTransform, scrollShift } from './scroll-position.js';
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -155,11 +156,14 @@ function boxPaintDiffers(levels: Level[], i: number, boxPaint: readonly string[]
   const page = source === source.ownerDocument.documentElement || source === source.ownerDocument.body;
   for (const name of boxPaint) {
     if (page && PAGE_BOX.has(name)) continue;
-    const written = style.getPropertyValue(name);
+    let written = style.getPropertyValue(name);
     if (!written && SIZES.has(name)) continue;
     let value = live.getPropertyValue(name);
-    // `auto` is drawn in the clone, which has no viewport to skip content by (see rasterize.ts).
+    // `auto` is drawn in the clone, which has no viewport to skip content by, with the containment it gives written instead (see copy-paint.ts).
     if (name === 'content-visibility' && value === 'auto') value = 'visible';
+    if (name === 'contain' && live.getPropertyValue('content-visibility') === 'auto') value = skippedContain(value);
+    // Every mask gets one more, empty layer in the clone (see copy-paint.ts).
+    if (name === '-webkit-mask-image') written = pageMaskImage(written);
     if (name === 'transform') {
       const parent = levels[i + 1];
       const shift = parent && !parent.wrapper ? scrollShift(parent.source, reads.win) : null;

@@ -106,6 +106,9 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'border-image-source', 'border-image-slice', 'border-image-width', 'border-image-outset', 'border-image-repeat',
   'outline-width', 'outline-style', 'outline-color', 'outline-offset',
   'box-shadow', 'opacity', 'visibility', 'filter', 'backdrop-filter', 'mix-blend-mode', 'isolation', 'clip-path', 'clip',
+  // Stacking contexts and containing blocks they make: one left out lets a child's z-index lift it
+  // over a cover, or a fixed cover fill the viewport's corner instead of the box.
+  'will-change', '-webkit-box-reflect', 'view-transition-name',
   // Every part of a mask: one left out draws what the page's mask hides (two layers XORed away,
   // a luminance mask of black, a mask clipped to the content box, a border mask).
   '-webkit-mask-image', '-webkit-mask-size', '-webkit-mask-position', '-webkit-mask-repeat',

@@ -27,6 +27,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
@@ -237,6 +238,8 @@ export class Rasterizer {
   private rangedFaces = new RangedFaces();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
   private webFontsRefused = false;
+  /** Whether an image of the clone being made could not be embedded (see coverUnembedded). */
+  private unembedded = false;
   /** Scrolled text areas and indeterminate checkboxes of this clone, with their clones and the stand-ins that replace them once the clone is made (see scrolled-text.ts). */
   private replaced: Array<[Element, Element, () => Element | null]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
@@ -700,6 +703,10 @@ export class Rasterizer {
       filter: (node) => this.filter(node),
       onCloneEachNode: (clone) => this.onCloneEachNode(clone),
       onCloneNode: (clone) => this.onCloneNode(clone),
+      onEmbedNode: (clone) => {
+        if (this.unembedded && clone.nodeType === Node.ELEMENT_NODE) coverUnembedded(clone as Element);
+        this.unembedded = false;
+      },
     });
     const created = await this.creating;
     if (this.creating === null) {
@@ -710,6 +717,11 @@ export class Rasterizer {
     this.styles = new CloneStyles(this.doc.defaultView!, this.options.includeStyleProperties);
     created.ownerWindow = this.styles.window as Window;
     created.defaultComputedStyles = this.styles.defaults;
+    // Told apart from an embedded image where it counts (see coverUnembedded).
+    created.fetch.placeholderImage = () => {
+      this.unembedded = true;
+      return UNEMBEDDED;
+    };
     this.fonts = new TextFonts(created.fontFamilies, webFontFamilies(this.doc));
     this.styles.onPseudo = (el, pseudo, style) => {
       this.fonts?.notePseudo(style);
@@ -837,8 +849,10 @@ export class Rasterizer {
         else if (this.maskAll) this.maskAllText(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
+        stackLikeTransition(el);
         standardMaskComposite(el);
-        hideUnpaintedMask(original, el);
+        alwaysApplyMask(el);
+        hideUnloadable(el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         scrolledPseudoElements(el);
         const run = this.runs.get(original);
@@ -876,6 +890,7 @@ export class Rasterizer {
         return renamed ? `.${renamed}` : m;
       });
     }
+    if (rules?.nodeType === Node.TEXT_NODE) (rules as Text).data = pseudoElementPaint((rules as Text).data, this.doc);
     if (this.cloneError) throw this.cloneError;
     const generated = await this.generated.rules(this.options.resourceTimeoutMs);
     if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);
@@ -987,16 +1002,6 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
   style.marginBottom = run.marginBottom;
 }
 
-/**
- * `content-visibility: auto` skips drawing what is far from the page's viewport; the clone, drawn
- * as an image, has none of its own to judge by, so its content is drawn. `hidden` is kept: the
- * visitor never sees that content, so neither does the agent.
- */
-function drawSkippedContent(clone: Element): void {
-  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style?.getPropertyValue('content-visibility') === 'auto') style.removeProperty('content-visibility');
-}
-
 /** `-webkit-mask-composite` values with a standard `mask-composite` twin. */
 const STANDARD_COMPOSITE: Record<string, string> = { 'source-over': 'add', 'source-in': 'intersect', 'source-out': 'subtract', xor: 'exclude', add: 'add', subtract: 'subtract', intersect: 'intersect', exclude: 'exclude' };
 
@@ -1018,78 +1023,6 @@ function standardMaskComposite(clone: Element): void {
     style.removeProperty('mask-composite');
     style.setProperty('mask-image', 'linear-gradient(transparent, transparent)');
   }
-}
-
-/** `-webkit-mask-repeat` keywords: whether each axis is `no-repeat`. */
-const NO_REPEAT: Record<string, [boolean, boolean]> = { 'no-repeat': [true, true], 'repeat-x': [false, true], 'repeat-y': [true, false] };
-
-/** One layer's size along one axis: a length, a percentage of `area`, `null` when it is `auto`-like or not simple. */
-function layerLength(token: string | undefined, area: number): number | null {
-  const m = token && /^(-?[\d.]+)(px|%)$/.exec(token);
-  if (!m) return null;
-  return m[2] === '%' ? (parseFloat(m[1]) * area) / 100 : parseFloat(m[1]);
-}
-
-/**
- * Chromium draws an element in full, in the SVG image the clone becomes, when none of its mask's
- * layers paints inside its box (a 0×0 layer, or a `no-repeat` layer placed wholly outside), where
- * the page shows nothing: such a clone is made to paint nothing too (`opacity: 0`, which hides
- * its descendants as well). Read only for clones with a mask; when a layer cannot be
- * judged simply (`calc()`, keywords, an image of unknown size), it counts as painting.
- */
-function hideUnpaintedMask(original: Element, clone: Element): void {
-  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  const images = style?.getPropertyValue('mask-image');
-  if (!style || !images || images === 'none') return;
-  const split = (name: string, initial: string) => (style.getPropertyValue(name) || initial).split(/,(?![^(]*\))/).map((v) => v.trim().split(/\s+/));
-  const imageList = images.split(/,(?![^(]*\))/).map((v) => v.trim());
-  const sizes = split('mask-size', 'auto');
-  const positions = split('mask-position', '0% 0%');
-  const repeats = split('mask-repeat', 'repeat');
-  const origins = split('mask-origin', 'border-box');
-  const areas = new Map<string, [number, number] | null>();
-  const areaOf = (origin: string): [number, number] | null => {
-    const cs = getComputedStyle(original);
-    let w = parseFloat(cs.width);
-    let h = parseFloat(cs.height);
-    if (cs.display === 'inline' || !Number.isFinite(w) || !Number.isFinite(h)) return null;
-    const px = (n: string) => parseFloat(cs.getPropertyValue(n)) || 0;
-    const pad: [number, number] = [px('padding-left') + px('padding-right'), px('padding-top') + px('padding-bottom')];
-    const border: [number, number] = [px('border-left-width') + px('border-right-width'), px('border-top-width') + px('border-bottom-width')];
-    if (cs.boxSizing === 'border-box') [w, h] = [w - pad[0] - border[0], h - pad[1] - border[1]];
-    if (origin === 'content-box') return [w, h];
-    if (origin === 'padding-box') return [w + pad[0], h + pad[1]];
-    if (origin === 'border-box') return [w + pad[0] + border[0], h + pad[1] + border[1]];
-    return null;
-  };
-  const paintsNothing = (image: string, i: number): boolean => {
-    if (image === 'none') return true;
-    const size = sizes[i % sizes.length];
-    if (size.some((t) => /^0(px|%)?$/.test(t))) return true;
-    const repeat = repeats[i % repeats.length];
-    const noRepeat: [boolean, boolean] = repeat.length === 2 ? [repeat[0] === 'no-repeat', repeat[1] === 'no-repeat'] : (NO_REPEAT[repeat[0]] ?? [false, false]);
-    if (!noRepeat[0] && !noRepeat[1]) return false;
-    const origin = origins[i % origins.length][0];
-    if (!areas.has(origin)) areas.set(origin, areaOf(origin));
-    const area = areas.get(origin);
-    if (!area) return false;
-    const position = positions[i % positions.length];
-    const gradient = /gradient\(/.test(image);
-    for (const axis of [0, 1]) {
-      if (!noRepeat[axis]) continue;
-      const box = area[axis];
-      const token = size.length === 1 && size[0] !== 'auto' && axis === 1 ? 'auto' : size[axis] ?? 'auto';
-      const auto = token === 'auto' || token === 'cover' || token === 'contain';
-      const extent = auto ? (gradient ? box : null) : layerLength(token, box);
-      const at = position[axis];
-      const offset = /%$/.test(at ?? '') ? (extent === null ? null : (parseFloat(at) * (box - extent)) / 100) : layerLength(at, box);
-      if (offset === null) continue;
-      if (offset >= box || (extent !== null && offset + extent <= 0)) return true;
-    }
-    return false;
-  };
-  // Opacity, not another mask: a transparent mask image of the same 0×0 size would be skipped too.
-  if (imageList.every(paintsNothing)) style.setProperty('opacity', '0');
 }
 
 /** Whether what draws `el` (its slot, or its parent) is a mask or inside one, as the page is now. */

@@ -34,7 +34,8 @@ export function isScrolledTextArea(original: Element): original is HTMLTextAreaE
 /**
  * The stand-in for the clone of a scrolled text area, or null to keep the clone (one whose text
  * was taken out, masked or hidden, has nothing to scroll). Attributes of the clone other than the
- * text area's own are kept, so the rules that select the clone select its stand-in.
+ * text area's own are kept, so the rules that select the clone select its stand-in (the classes of
+ * its pseudo-elements' rules excepted, see keepOwnClasses).
  */
 export function scrolledTextStandIn(original: HTMLTextAreaElement, clone: Element): HTMLElement | null {
   const value = original.value;
@@ -44,6 +45,7 @@ export function scrolledTextStandIn(original: HTMLTextAreaElement, clone: Elemen
   const doc = clone.ownerDocument;
   const box = doc.createElement('div');
   for (const { name, value: v } of clone.attributes) if (!TEXTAREA_ATTRIBUTES.has(name)) box.setAttribute(name, v);
+  keepOwnClasses(original, box);
   const computed = win.getComputedStyle(original);
   for (const name of BOX) box.style.setProperty(name, computed.getPropertyValue(name));
   // What it shows is clipped at its padding box, as the text area's scrolled content is; where
@@ -60,6 +62,17 @@ export function scrolledTextStandIn(original: HTMLTextAreaElement, clone: Elemen
   text.textContent = value.endsWith('\n') ? `${value} ` : value;
   box.append(text);
   return box;
+}
+
+/**
+ * The capture names the rules of a clone's pseudo-elements by classes it adds (see rasterize.ts
+ * and generated-content.ts); a text area or a checkbox draws no ::before/::after, but a <div> or
+ * <span> stand-in with those classes would. It keeps only the classes the page gave the original.
+ */
+function keepOwnClasses(original: Element, standIn: Element): void {
+  const own = [...standIn.classList].filter((name) => original.classList.contains(name));
+  if (own.length) standIn.setAttribute('class', own.join(' '));
+  else standIn.removeAttribute('class');
 }
 
 const TEXTAREA_ATTRIBUTES = new Set(['rows', 'cols', 'wrap', 'placeholder', 'name', 'maxlength', 'minlength', 'readonly', 'disabled', 'required', 'autofocus', 'form', 'dirname', 'spellcheck', 'autocomplete']);
@@ -88,6 +101,7 @@ export function indeterminateStandIn(original: HTMLInputElement, clone: Element)
   if (computed.appearance === 'none' || computed.colorScheme.includes('dark')) return null;
   const box = clone.ownerDocument.createElement('span');
   for (const { name, value } of clone.attributes) if (name === 'style' || name === 'class' || name === 'id' || name.startsWith('data-')) box.setAttribute(name, value);
+  keepOwnClasses(original, box);
   for (const name of CONTROL_BOX) box.style.setProperty(name, computed.getPropertyValue(name));
   if (box.style.display === 'inline') box.style.display = 'inline-block';
   const { width, height } = original.getBoundingClientRect();

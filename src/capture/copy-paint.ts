@@ -1,0 +1,171 @@
+/**
+ * Where the copy (a clone drawn as an SVG image) would draw what the page does not, because the
+ * image cannot do what the page did: the fixes here err towards drawing less, never more.
+ *
+ * - A CSS mask none of whose layers paints inside the element's box: Chromium's SVG image then
+ *   draws the element in full (the page: nothing). Judging each layer (size, position, repeat,
+ *   origin, `calc()`, keywords) failed open on every case it could not judge, so no layer is
+ *   judged: every mask gets one more layer, transparent and as big as the box, at the bottom,
+ *   which always paints inside the box, so Chromium always applies the mask, and adds nothing.
+ * - `content-visibility: auto` is taken out of the copy (it would skip content the image has no
+ *   viewport to judge), and with it the paint containment it gives on the page (clipping, a
+ *   stacking context, a containing block): that containment is written in its place.
+ * - `view-transition-name` makes a stacking context on the page; copied as is, it would also name
+ *   elements of the picture (the root of a same-origin frame is `root`, as the page's is): it is
+ *   written as `isolation: isolate`, the stacking context alone (see stackLikeTransition).
+ * - Resources the SVG image cannot load (it loads nothing that is not in its markup): a mask
+ *   border's image (never embedded), an external `clip-path` or `filter` (`url(file.svg#id)`).
+ *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
+ *   clone draws nothing (`opacity: 0`). (A mask image the copy failed to embed is a transparent
+ *   placeholder: it hides the element, as an unloaded one does on the page.)
+ * The same holds for the ::before/::after rules of the copy's style sheet (see pseudoElementPaint).
+ * - A border image the copy could not embed (another origin without CORS, a revoked blob: URL)
+ *   was drawn transparent, where the page draws it, maybe over content (with `fill`): it is drawn
+ *   grey instead, over the same area (see coverUnembedded).
+ */
+
+/** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
+const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
+/** A mask's per-layer properties other than the image and composite, with the value the appended layer takes. */
+const MASK_LAYER: ReadonlyArray<[string, string]> = [
+  ['mask-size', 'auto'], ['mask-position', '0% 0%'], ['mask-repeat', 'repeat'], ['mask-origin', 'border-box'], ['mask-clip', 'border-box'], ['mask-mode', 'match-source'],
+];
+
+/** A comma-separated list of layers, split at the commas outside parentheses. */
+export function layers(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start).trim());
+  return out;
+}
+
+/**
+ * Makes Chromium apply the clone's mask whatever its layers are: a transparent layer covering the
+ * box is appended (the bottom layer); the old bottom layer is composited onto it with `add`, which
+ * draws it as it was (the page ignores the bottom layer's composite). Run after the composite is
+ * made standard (see standardMaskComposite in rasterize.ts).
+ */
+export function alwaysApplyMask(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style) applyMaskAlways(style);
+}
+
+function applyMaskAlways(style: CSSStyleDeclaration): void {
+  const images = style.getPropertyValue('mask-image');
+  if (!images || images === 'none') return;
+  const list = layers(images);
+  const n = list.length;
+  const full = (values: string[]) => Array.from({ length: n }, (_, i) => values[i % values.length]);
+  const given = MASK_LAYER.map(([name, initial]) => [name, style.getPropertyValue(name), initial] as const);
+  const composite = full(layers(style.getPropertyValue('mask-composite') || 'add'));
+  composite[n - 1] = 'add';
+  style.setProperty('mask-image', `${images}, ${EMPTY_LAYER}`);
+  // A list left unset repeats its initial value, which the appended layer takes too.
+  for (const [name, value, initial] of given) if (value) style.setProperty(name, [...full(layers(value)), initial].join(', '));
+  style.setProperty('mask-composite', [...composite, 'add'].join(', '));
+}
+
+/** The mask image the page has, from the one its clone was given (see alwaysApplyMask). */
+export function pageMaskImage(written: string): string {
+  return written.endsWith(`, ${EMPTY_LAYER}`) ? written.slice(0, -EMPTY_LAYER.length - 2) : written;
+}
+
+/** What `content-visibility: auto` contains (on screen; off screen also size), as `contain` keywords. */
+const AUTO_CONTAINS = ['layout', 'style', 'paint'];
+
+/** The `contain` value that gives an element with `contain: value` the containment `content-visibility: auto` adds. */
+export function skippedContain(value: string): string {
+  if (value === 'strict' || value === 'content') return value;
+  const words = value === 'none' || value === '' ? [] : value.split(/\s+/);
+  return [...words, ...AUTO_CONTAINS.filter((w) => !words.includes(w))].join(' ');
+}
+
+/**
+ * `content-visibility: auto` skips drawing what is far from the page's viewport; the clone, drawn
+ * as an image, has none of its own to judge by, so its content is drawn: the property is taken
+ * out, and the layout, style and paint containment it gives is written instead (its content is
+ * clipped to its box as on the page). `hidden` is kept: the visitor never sees that content, so
+ * neither does the agent.
+ */
+export function drawSkippedContent(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style?.getPropertyValue('content-visibility') !== 'auto') return;
+  style.removeProperty('content-visibility');
+  style.setProperty('contain', skippedContain(style.getPropertyValue('contain')));
+}
+
+/** `url()`s of a value whose target is neither embedded (`data:`) nor in the copy's markup (`#id`). */
+function loadsFromOutside(value: string): boolean {
+  for (const m of value.matchAll(/url\(\s*(['"]?)(.*?)\1\s*\)/g)) if (!/^(?:data:|#)/i.test(m[2].trim())) return true;
+  return false;
+}
+
+/** Properties whose resource, not loaded in the copy, would draw the element unmasked, unclipped or unfiltered. */
+const MUST_LOAD = ['-webkit-mask-box-image-source', 'clip-path', 'filter'];
+
+/** A clone whose mask border, clip path or filter the copy cannot load draws nothing (see above). */
+export function hideUnloadable(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style) hideIfUnloadable(style);
+}
+
+function hideIfUnloadable(style: CSSStyleDeclaration): void {
+  if (MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+}
+
+/**
+ * The same for pseudo-elements, whose styles the library writes as rules of the copy's style
+ * sheet (`selectors {\n  declarations\n}`): each rule with a mask or a `url()` is read into a
+ * declaration of `doc`, given the empty mask layer or `opacity: 0`, and written back.
+ */
+export function pseudoElementPaint(rules: string, doc: Document): string {
+  let probe: CSSStyleDeclaration | null = null;
+  return rules.replace(/\{([^{}]*)\}/g, (rule, body: string) => {
+    if (!/mask|url\(/.test(body)) return rule;
+    probe ??= doc.createElement('div').style;
+    probe.cssText = body;
+    applyMaskAlways(probe);
+    hideIfUnloadable(probe);
+    return `{\n  ${probe.cssText}\n}`;
+  });
+}
+
+/**
+ * What the library puts in place of an image it could not embed (see Rasterizer.ensureContext):
+ * its own transparent pixel, marked (a MIME parameter) so that the copy can tell it apart.
+ */
+export const UNEMBEDDED = 'data:image/gif;upscope=unembedded;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+/** What stands for a border image that was not embedded: as big, opaque. */
+const GREY = 'linear-gradient(rgb(204, 204, 204), rgb(204, 204, 204))';
+
+/**
+ * Run on a clone once its images are embedded, when one was not: a border image that was not
+ * (transparent in the copy) is drawn grey over the area it covers. (A mask image that was not
+ * stays transparent: it hides its element, as an unloaded one does on the page.)
+ */
+export function coverUnembedded(root: Element): void {
+  const marked = root.querySelectorAll(`[style*="upscope=unembedded"]`);
+  for (const el of [root, ...marked]) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (style?.getPropertyValue('border-image-source').includes('upscope=unembedded')) style.setProperty('border-image-source', GREY);
+  }
+}
+
+/** A clone given a `view-transition-name` (see PAINT_STYLE_PROPERTIES) keeps the stacking context it makes, not the name. */
+export function stackLikeTransition(clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const name = style?.getPropertyValue('view-transition-name');
+  if (!style || !name) return;
+  style.removeProperty('view-transition-name');
+  if (name !== 'none') style.setProperty('isolation', 'isolate');
+}
