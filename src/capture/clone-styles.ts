@@ -152,6 +152,15 @@ const ONLY_WITH: Record<string, readonly string[]> = {
 /** modern-screenshot always writes these (they are left out of its defaults on purpose). */
 const ALWAYS_WRITTEN = new Set(['width', 'height', '-webkit-text-fill-color']);
 
+/**
+ * Properties, not inherited, that the browser's style sheet sets to `inherit` on a tag: a table's
+ * rows and cells take their parent's `vertical-align` (the row group's `middle`), which the tag's
+ * default, read alone in the sandbox, does not show. Compared with the parent's value (as an
+ * inherited property is), they are written where they differ from it, not on every row and cell.
+ */
+const VERTICAL_ALIGN: ReadonlySet<string> = new Set(['vertical-align']);
+const UA_INHERITS = new Map<string, ReadonlySet<string>>([['tr', VERTICAL_ALIGN], ['td', VERTICAL_ALIGN], ['th', VERTICAL_ALIGN]]);
+
 /** Inherited properties compared with what the clone inherits; the rest with the tag's default. */
 class ReferenceDefault implements DefaultStyle {
   constructor(
@@ -160,6 +169,8 @@ class ReferenceDefault implements DefaultStyle {
     private readonly setByBrowser: ReadonlySet<string>,
     /** The element's own computed value of a property. */
     private readonly own: (name: string) => string,
+    /** Properties, not inherited, the browser's style sheet gives this tag its parent's value of (see {@link UA_INHERITS}). */
+    private readonly fromParent: ReadonlySet<string> = NONE,
   ) {}
 
   /**
@@ -172,7 +183,7 @@ class ReferenceDefault implements DefaultStyle {
   }
 
   get(name: string): unknown {
-    if (INHERITED.has(name) && !this.setByBrowser.has(name)) return this.inherited.get(name) ?? this.base.get(name);
+    if ((INHERITED.has(name) && !this.setByBrowser.has(name)) || this.fromParent.has(name)) return this.inherited.get(name) ?? this.base.get(name);
     const base = this.base.get(name);
     // Answering with the element's own value makes the library see "default" and write nothing.
     if (CURRENT_COLOR.has(name) && base === this.base.get('color')) {
@@ -435,7 +446,7 @@ export class CloneStyles {
     const el = this.element!;
     // A pseudo-element's own values are not recorded; the currentcolor and origin shortcuts are for elements.
     const own = pseudo ? () => '\u0000' : (name: string) => this.ownValue(el, name);
-    const reference = new ReferenceDefault(base, inherited, setByBrowser, own);
+    const reference = new ReferenceDefault(base, inherited, setByBrowser, own, pseudo ? NONE : UA_INHERITS.get(el.localName));
     if (pseudo) return reference;
     this.elementDefault = new AloneDefault(reference);
     return this.elementDefault;

@@ -90,6 +90,30 @@ describe('clone markup (what each clone writes)', () => {
     expect(near(unpainted, [255, 255, 255]), `not repeated: ${unpainted}`).to.be.true;
   });
 
+  it('leaves out a row\'s and a cell\'s vertical-align where it is their parent\'s (the browser gives them that), and draws them aligned the same', async () => {
+    await fixture(html`
+      <table style="border-collapse: collapse">
+        <tbody>
+          <tr id="row" style="height: 60px">
+            <td id="middle" style="width: 40px; padding: 0"><div style="width: 20px; height: 10px; background: rgb(0, 0, 200)"></div></td>
+            <td id="top" style="width: 40px; padding: 0; vertical-align: top"><div style="width: 20px; height: 10px; background: rgb(200, 0, 0)"></div></td>
+          </tr>
+        </tbody>
+      </table>
+    `);
+    const { markup } = await rasterizer.snapshot();
+    expect(cloneStyle(markup, 'row').has('vertical-align'), 'the row (middle, as its row group)').to.equal(false);
+    expect(cloneStyle(markup, 'middle').has('vertical-align'), 'the cell (middle, as its row)').to.equal(false);
+    expect(cloneStyle(markup, 'top').get('vertical-align')).to.equal('top');
+    const m = document.getElementById('middle')!.getBoundingClientRect();
+    const t = document.getElementById('top')!.getBoundingClientRect();
+    const [centre, aboveCentre, top, belowTop] = await pixelsAt(rasterizer, [[m.left + 10, m.top + 30], [m.left + 10, m.top + 5], [t.left + 10, t.top + 5], [t.left + 10, t.top + 30]]);
+    expect(near(centre, [0, 0, 200]), `middle cell's box in the middle: ${centre}`).to.be.true;
+    expect(near(aboveCentre, [255, 255, 255]), `nothing at its top: ${aboveCentre}`).to.be.true;
+    expect(near(top, [200, 0, 0]), `top cell's box at the top: ${top}`).to.be.true;
+    expect(near(belowTop, [255, 255, 255]), `nothing in its middle: ${belowTop}`).to.be.true;
+  });
+
   it('keeps whole the groups whose members compute from each other: a border style with no width, a monospace font', async () => {
     await fixture(html`
       <div style="font: 16px sans-serif">
