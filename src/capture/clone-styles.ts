@@ -14,7 +14,9 @@
  * clone will inherit (its flat-tree parent's), and any other with the tag's default; the
  * exceptions are never kept. Where the browser's own style sheet sets an inherited property on a
  * tag (`b`, `h1`, `a`, form controls...), that property is always written, since the clone would
- * otherwise get the style sheet's value instead of the inherited one.
+ * otherwise get the style sheet's value instead of the inherited one. The library also writes a
+ * property's whole name group when one member differs; the members of {@link WRITTEN_ALONE} it is
+ * made to leave out at their defaults.
  */
 import { trustedHTML } from '../visitor/trusted-types.js';
 
@@ -48,6 +50,26 @@ const UNUSUAL_INHERITED = [
   'paint-order: markers', 'text-anchor: end', 'color-scheme: only dark',
 ].join('; ');
 
+/**
+ * Properties written only when they differ, never because another property of their name group
+ * does. The library writes a whole group (every `background-*`, every `text-*`...) when one
+ * member differs from its default: the rest, at their defaults, change nothing the clone draws,
+ * and on a styled page they are most of its markup (a table cell with a background carried ~180 B
+ * of default `background-*` longhands), which the browser parses again for every frame drawn.
+ * Each of these computes alone: none takes its value from another member of its group. Not so
+ * a border's width, which computes to 0 while its style is `none` (the border, outline and
+ * column-rule groups stay whole), nor the font size, which a `monospace` family makes smaller
+ * when it is a keyword (it stays written with any member of the font group, as does
+ * `font-kerning`, which the library itself writes where nothing else does).
+ */
+const WRITTEN_ALONE = new Set([
+  'background-color', 'background-image', 'background-size', 'background-repeat', 'background-clip', 'background-origin',
+  'background-attachment', 'background-blend-mode', 'box-sizing', 'box-shadow',
+  'text-align', 'text-indent', 'text-transform', 'text-shadow', 'text-overflow', 'text-rendering', 'text-orientation', 'text-anchor',
+  'font-family', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric', 'font-variant-ligatures',
+  'column-count', 'column-width',
+]);
+
 /** The part of a computed style declaration modern-screenshot reads. */
 interface StyleSource {
   readonly length: number;
@@ -65,6 +87,8 @@ class RecordingStyle implements StyleSource {
   constructor(
     private readonly style: CSSStyleDeclaration,
     private readonly values: Map<string, string>,
+    /** Whether a property's value is the default the library compares it with (see {@link WRITTEN_ALONE}). */
+    private readonly atDefault: ((name: string, value: string) => boolean) | null = null,
   ) {}
 
   get length(): number {
@@ -81,7 +105,8 @@ class RecordingStyle implements StyleSource {
       value = this.style.getPropertyValue(name);
       this.values.set(name, value);
     }
-    return value;
+    // Answered as empty, as its default then is (see AloneDefault): written with its group, it sets nothing.
+    return this.atDefault?.(name, value) ? '' : value;
   }
 
   getPropertyPriority(): string {
@@ -127,6 +152,15 @@ const ONLY_WITH: Record<string, readonly string[]> = {
 /** modern-screenshot always writes these (they are left out of its defaults on purpose). */
 const ALWAYS_WRITTEN = new Set(['width', 'height', '-webkit-text-fill-color']);
 
+/**
+ * Properties, not inherited, that the browser's style sheet sets to `inherit` on a tag: a table's
+ * rows and cells take their parent's `vertical-align` (the row group's `middle`), which the tag's
+ * default, read alone in the sandbox, does not show. Compared with the parent's value (as an
+ * inherited property is), they are written where they differ from it, not on every row and cell.
+ */
+const VERTICAL_ALIGN: ReadonlySet<string> = new Set(['vertical-align']);
+const UA_INHERITS = new Map<string, ReadonlySet<string>>([['tr', VERTICAL_ALIGN], ['td', VERTICAL_ALIGN], ['th', VERTICAL_ALIGN]]);
+
 /** Inherited properties compared with what the clone inherits; the rest with the tag's default. */
 class ReferenceDefault implements DefaultStyle {
   constructor(
@@ -135,10 +169,21 @@ class ReferenceDefault implements DefaultStyle {
     private readonly setByBrowser: ReadonlySet<string>,
     /** The element's own computed value of a property. */
     private readonly own: (name: string) => string,
+    /** Properties, not inherited, the browser's style sheet gives this tag its parent's value of (see {@link UA_INHERITS}). */
+    private readonly fromParent: ReadonlySet<string> = NONE,
   ) {}
 
+  /**
+   * Whether `name` may be left unwritten at its default (see {@link WRITTEN_ALONE}): not an
+   * inherited property the browser's style sheet sets on the tag, which the patch's check of a
+   * kept clone's ancestors (ancestor-styles.ts) reads back from the nearest clone up that writes it.
+   */
+  alone(name: string): boolean {
+    return WRITTEN_ALONE.has(name) && !this.setByBrowser.has(name);
+  }
+
   get(name: string): unknown {
-    if (INHERITED.has(name) && !this.setByBrowser.has(name)) return this.inherited.get(name) ?? this.base.get(name);
+    if ((INHERITED.has(name) && !this.setByBrowser.has(name)) || this.fromParent.has(name)) return this.inherited.get(name) ?? this.base.get(name);
     const base = this.base.get(name);
     // Answering with the element's own value makes the library see "default" and write nothing.
     if (CURRENT_COLOR.has(name) && base === this.base.get('color')) {
@@ -152,6 +197,33 @@ class ReferenceDefault implements DefaultStyle {
 
   delete(): boolean {
     return true;
+  }
+}
+
+/**
+ * An element's defaults as the library's diff reads them. The library reads a property's value
+ * (from the element's {@link RecordingStyle}), then its default, and writes it when they differ
+ * or when its group is written. A property of {@link WRITTEN_ALONE} at its default is answered as
+ * empty both times: equal, it is not written alone, and written with its group, an empty value
+ * sets nothing. Only the read that follows such a value is answered so: any other reader of these
+ * defaults (placeLikeChild in rasterize.ts) gets the default itself.
+ */
+class AloneDefault implements DefaultStyle {
+  /** The property whose value was just answered as empty. */
+  blanked: string | null = null;
+
+  constructor(readonly inner: ReferenceDefault) {}
+
+  get(name: string): unknown {
+    if (this.blanked === name) {
+      this.blanked = null;
+      return '';
+    }
+    return this.inner.get(name);
+  }
+
+  delete(): boolean {
+    return this.inner.delete();
   }
 }
 
@@ -176,6 +248,8 @@ export class CloneStyles {
   private readonly setByBrowser = new Map<string, Set<string>>();
   private element: Element | null = null;
   private parent: Element | null = null;
+  /** The defaults the library last took for the entered element's own style (see {@link AloneDefault}). */
+  private elementDefault: AloneDefault | null = null;
   private frame: HTMLIFrameElement | null = null;
 
   constructor(
@@ -185,6 +259,13 @@ export class CloneStyles {
   ) {
     const recorded = this.recorded;
     const pseudoRead = (el: Element, pseudo: string, style: CSSStyleDeclaration) => this.onPseudo?.(el, pseudo, style);
+    // The library reads an element's style, then takes its defaults, then compares them property by property.
+    const atDefault = (el: Element) => (name: string, value: string) => {
+      const reference = this.element === el ? this.elementDefault : null;
+      if (reference === null) return false;
+      reference.blanked = reference.inner.alone(name) && reference.inner.get(name) === value ? name : null;
+      return reference.blanked !== null;
+    };
     this.window = {
       getComputedStyle(el: Element, pseudo?: string | null): CSSStyleDeclaration {
         const style = win.getComputedStyle(el, pseudo);
@@ -194,7 +275,7 @@ export class CloneStyles {
         }
         let values = recorded.get(el);
         if (!values) recorded.set(el, (values = new Map()));
-        return new RecordingStyle(style, values) as unknown as CSSStyleDeclaration;
+        return new RecordingStyle(style, values, atDefault(el)) as unknown as CSSStyleDeclaration;
       },
     };
     const self = this;
@@ -219,12 +300,14 @@ export class CloneStyles {
     this.recorded.clear();
     this.element = null;
     this.parent = null;
+    this.elementDefault = null;
   }
 
   /** `element` is about to be cloned as a child of `parent`'s clone (null: a root). */
   enter(element: Element, parent: Element | null): void {
     this.element = element;
     this.parent = parent;
+    this.elementDefault = null;
   }
 
   /**
@@ -363,7 +446,10 @@ export class CloneStyles {
     const el = this.element!;
     // A pseudo-element's own values are not recorded; the currentcolor and origin shortcuts are for elements.
     const own = pseudo ? () => '\u0000' : (name: string) => this.ownValue(el, name);
-    return new ReferenceDefault(base, inherited, setByBrowser, own);
+    const reference = new ReferenceDefault(base, inherited, setByBrowser, own, pseudo ? NONE : UA_INHERITS.get(el.localName));
+    if (pseudo) return reference;
+    this.elementDefault = new AloneDefault(reference);
+    return this.elementDefault;
   }
 
   /**

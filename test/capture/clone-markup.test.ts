@@ -1,0 +1,131 @@
+/**
+ * What the clone writes on each element (clone-styles.ts): a property of a name group written
+ * alone (WRITTEN_ALONE) is left out at its default even when another member of its group differs,
+ * and the picture is the same; the groups whose members compute from each other stay whole.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
+import { near, type RGB } from '../support/colors.js';
+
+const options = {
+  scale: 1,
+  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
+  sliceMs: CAPTURE_DEFAULTS.sliceMs,
+  resourceTimeoutMs: 2000,
+};
+
+/** The inline style (longhands) of the clone of `#id` in a snapshot's markup. */
+function cloneStyle(markup: string, id: string): Map<string, string> {
+  const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+  const el = doc.getElementById(id) as HTMLElement | null;
+  expect(el, `clone of #${id}`).to.exist;
+  const style = new Map<string, string>();
+  for (let i = 0; i < el!.style.length; i++) {
+    const name = el!.style.item(i);
+    style.set(name, el!.style.getPropertyValue(name));
+  }
+  return style;
+}
+
+/** The colours of the raster at viewport points (x, y). */
+async function pixelsAt(rasterizer: Rasterizer, points: Array<[number, number]>): Promise<RGB[]> {
+  const { bitmap } = await rasterizer.rasterize();
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return points.map(([x, y]) => {
+    const d = ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data;
+    return [d[0], d[1], d[2]] as RGB;
+  });
+}
+
+describe('clone markup (what each clone writes)', () => {
+  let rasterizer: Rasterizer;
+  beforeEach(() => {
+    document.body.style.margin = '0';
+    rasterizer = new Rasterizer(options);
+  });
+  afterEach(() => {
+    rasterizer.dispose();
+    document.body.style.margin = '';
+  });
+
+  it('writes a differing background, text or font property without the defaults of its group, and draws the same', async () => {
+    await fixture(html`
+      <div style="font: 16px/20px sans-serif; text-align: right; width: 400px">
+        <div id="cell" style="box-sizing: border-box; width: 200px; height: 40px; background-color: rgb(200, 0, 0); font-variant-numeric: tabular-nums; text-transform: uppercase">
+          <span id="num" style="display: inline-block; width: 40px; height: 20px; background-color: rgb(0, 0, 200)"></span>
+        </div>
+        <div id="tiles" style="width: 40px; height: 40px; background-image: linear-gradient(rgb(0, 150, 0), rgb(0, 150, 0)); background-size: 20px 20px; background-repeat: no-repeat"></div>
+        <p><span id="small" style="font-size: 12px">small</span></p>
+      </div>
+    `);
+    const { markup } = await rasterizer.snapshot();
+    const cell = cloneStyle(markup, 'cell');
+    expect(cell.get('background-color')).to.equal('rgb(200, 0, 0)');
+    expect(cell.get('box-sizing')).to.equal('border-box');
+    expect(cell.get('font-variant-numeric')).to.equal('tabular-nums');
+    expect(cell.get('text-transform')).to.equal('uppercase');
+    const atDefault = [...cell.keys()].filter((name) => /^(background-(?!color)|box-shadow|font-variant-(?!numeric)|text-(indent|shadow|overflow|rendering|orientation|anchor|align))/.test(name));
+    expect(atDefault, 'default-valued members of the groups written').to.deep.equal([]);
+    // Its own size; the family, weight, style and stretch it inherits.
+    const small = cloneStyle(markup, 'small');
+    expect(small.get('font-size')).to.equal('12px');
+    expect([...small.keys()].filter((name) => /^font-(?!size|kerning)/.test(name)), 'font properties the <span> inherits').to.deep.equal([]);
+    const tiles = cloneStyle(markup, 'tiles');
+    expect(tiles.get('background-size')).to.equal('20px 20px');
+    expect(tiles.get('background-repeat')).to.equal('no-repeat');
+    expect(tiles.get('background-image')).to.include('linear-gradient');
+    // Right-aligned (inherited, not written on the cell), the blue box at the cell's right end;
+    // the gradient drawn once, in the top left 20 px of its box.
+    const c = document.getElementById('cell')!.getBoundingClientRect();
+    const t = document.getElementById('tiles')!.getBoundingClientRect();
+    const [blue, leftOfBlue, green, unpainted] = await pixelsAt(rasterizer, [[c.right - 20, c.top + 10], [c.right - 70, c.top + 10], [t.left + 10, t.top + 10], [t.left + 30, t.top + 30]]);
+    expect(near(blue, [0, 0, 200]), `blue box right-aligned: ${blue}`).to.be.true;
+    expect(near(leftOfBlue, [200, 0, 0]), `the cell's background beside it: ${leftOfBlue}`).to.be.true;
+    expect(near(green, [0, 150, 0]), `gradient: ${green}`).to.be.true;
+    expect(near(unpainted, [255, 255, 255]), `not repeated: ${unpainted}`).to.be.true;
+  });
+
+  it('leaves out a row\'s and a cell\'s vertical-align where it is their parent\'s (the browser gives them that), and draws them aligned the same', async () => {
+    await fixture(html`
+      <table style="border-collapse: collapse">
+        <tbody>
+          <tr id="row" style="height: 60px">
+            <td id="middle" style="width: 40px; padding: 0"><div style="width: 20px; height: 10px; background: rgb(0, 0, 200)"></div></td>
+            <td id="top" style="width: 40px; padding: 0; vertical-align: top"><div style="width: 20px; height: 10px; background: rgb(200, 0, 0)"></div></td>
+          </tr>
+        </tbody>
+      </table>
+    `);
+    const { markup } = await rasterizer.snapshot();
+    expect(cloneStyle(markup, 'row').has('vertical-align'), 'the row (middle, as its row group)').to.equal(false);
+    expect(cloneStyle(markup, 'middle').has('vertical-align'), 'the cell (middle, as its row)').to.equal(false);
+    expect(cloneStyle(markup, 'top').get('vertical-align')).to.equal('top');
+    const m = document.getElementById('middle')!.getBoundingClientRect();
+    const t = document.getElementById('top')!.getBoundingClientRect();
+    const [centre, aboveCentre, top, belowTop] = await pixelsAt(rasterizer, [[m.left + 10, m.top + 30], [m.left + 10, m.top + 5], [t.left + 10, t.top + 5], [t.left + 10, t.top + 30]]);
+    expect(near(centre, [0, 0, 200]), `middle cell's box in the middle: ${centre}`).to.be.true;
+    expect(near(aboveCentre, [255, 255, 255]), `nothing at its top: ${aboveCentre}`).to.be.true;
+    expect(near(top, [200, 0, 0]), `top cell's box at the top: ${top}`).to.be.true;
+    expect(near(belowTop, [255, 255, 255]), `nothing in its middle: ${belowTop}`).to.be.true;
+  });
+
+  it('keeps whole the groups whose members compute from each other: a border style with no width, a monospace font', async () => {
+    await fixture(html`
+      <div style="font: 16px sans-serif">
+        <div id="solid" style="width: 40px; height: 20px; border: 0 solid rgb(200, 0, 0)"></div>
+        <code id="code" style="font-family: monospace; font-size: 16px">code</code>
+      </div>
+    `);
+    const { markup } = await rasterizer.snapshot();
+    const solid = cloneStyle(markup, 'solid');
+    expect(solid.get('border-top-style')).to.equal('solid');
+    expect(solid.get('border-top-width'), 'no medium border drawn').to.equal('0px');
+    // The parent's size, but a monospace family with no size written would draw at 13px.
+    expect(cloneStyle(markup, 'code').get('font-size')).to.equal('16px');
+  });
+});
