@@ -102,12 +102,12 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
 
 /**
  * Clones whose own style may place their box away from where the flow puts it (see
- * {@link shiftOf}): relatively, or by a negative margin (written as a shorthand when all four
- * are) or a negative text indent.
+ * {@link shiftOf}): relatively, or by a negative margin (`margin-top: -8px`, or in a shorthand
+ * when all four are written: `margin: 0px -8px`) or a negative text indent.
  */
-export const OFFSET = '[style*="position: relative"], [style*="margin"], [style*="text-indent"]';
-/** Clones that may lay out what they hold from their end (see {@link flowsBack}): `flex-end`, `end`, `row-reverse`, `wrap-reverse`. */
-export const ENDWARD = '[style*="end"], [style*="reverse"]';
+export const OFFSET = '[style*="position: relative"], [style*="margin"][style*=" -"], [style*="text-indent: -"]';
+/** Flex and grid clones that may lay out what they hold from their end (see {@link flowsBack}): `flex-end`, `end`, `row-reverse`, `wrap-reverse`. */
+export const ENDWARD = '[style*="flex"][style*="end"], [style*="grid"][style*="end"], [style*="reverse"]';
 const SIDES = ['top', 'right', 'bottom', 'left'];
 
 /** How far back (up or left), in CSS px, a negative length moves what it places; a length not in px counts as {@link INK_MARGIN}. */
@@ -154,19 +154,41 @@ function clippedWithin(el: Element, root: Element): boolean {
 
 /**
  * How far, in CSS px at most, the relative offsets, negative margins and negative text indents
- * written on `clone` and in it move what it draws from where its root's box is: their sum (each
- * could add to the next). One inside a box in `clone` that clips stays in that box. With `own`
- * false, from where the root's box is now (its own offsets and margins left out: they place it).
+ * written on `clone` and in it move what it draws from where its root's box is: along each path
+ * down from the root, their sum (each could add to the next), the most of any path. One inside a
+ * box in `clone` that clips stays in that box. With `own` false, from where the root's box is now
+ * (its own offsets and margins left out: they place it).
  */
 function displacement(clone: Element, own = true): number {
-  let total = 0;
+  // Each clone with an offset -> the sum along its path, or -1 when a box between clips it.
+  const sums = new Map<Element, number>();
+  let most = 0;
   for (const el of clone.matches(OFFSET) ? [clone, ...clone.querySelectorAll(OFFSET)] : clone.querySelectorAll(OFFSET)) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) continue;
-    const shift = el === clone && !own ? indentOf(style) : shiftOf(style);
-    if (shift > 0 && !clippedWithin(el, clone)) total += shift;
+    let base = 0;
+    // In document order: the nearest clone with an offset above is summed already.
+    for (let up = el === clone ? null : el.parentElement; up; up = up === clone ? null : up.parentElement) {
+      const upStyle = (up as HTMLElement).style as CSSStyleDeclaration | undefined;
+      if (upStyle && clips(upStyle)) {
+        base = -1;
+        break;
+      }
+      const known = sums.get(up);
+      if (known !== undefined) {
+        base = known;
+        break;
+      }
+    }
+    if (base < 0) {
+      sums.set(el, -1);
+      continue;
+    }
+    const total = base + (el === clone && !own ? indentOf(style) : shiftOf(style));
+    sums.set(el, total);
+    most = Math.max(most, total);
   }
-  return total;
+  return most;
 }
 
 /**

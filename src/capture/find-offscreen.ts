@@ -5,6 +5,10 @@ import { inTopLayer, openTopLayer } from './top-layer.js';
  * them is on screen. Cloning reads every copied style property of every element, so a long page
  * costs as much as its longest part unless what is off screen is left out; an empty box of the
  * same size keeps the layout of what is on screen unchanged.
+ *
+ * Over 350 lines: where a subtree draws (its boxes, a long list's found by bisection, overflow on
+ * each side or laid out from the end) and whether it may then be emptied are one rule, shared by
+ * culling and by regions (draw-region.ts): what one leaves out the other must account for.
  */
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 
