@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { canCloneEmpty, flatParent, flowsBack, overflowExtent, placedByBaseline } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, flatParent, flowsBack, overflowExtent, placedByBaseline } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -106,8 +106,12 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
  * when all four are written: `margin: 0px -8px`) or a negative text indent.
  */
 export const OFFSET = '[style*="position: relative"], [style*="margin"][style*=" -"], [style*="text-indent: -"]';
-/** Flex and grid clones that may lay out what they hold from their end (see {@link flowsBack}): `flex-end`, `end`, `row-reverse`, `wrap-reverse`. */
-export const ENDWARD = '[style*="flex"][style*="end"], [style*="grid"][style*="end"], [style*="reverse"]';
+/**
+ * Flex and grid clones that may lay out what they hold from their end (see {@link flowsBack}):
+ * `flex-end`, `end`, `row-reverse`, `wrap-reverse`; and items aligned to the end of their area
+ * (`align-self: flex-end`, `justify-self: end`, see alignsBack in find-offscreen.ts).
+ */
+export const ENDWARD = '[style*="flex"][style*="end"], [style*="grid"][style*="end"], [style*="reverse"], [style*="self: end"], [style*="self: flex-end"], [style*="self: self-end"], [style*="self: last"], [style*="self: right"]';
 const SIDES = ['top', 'right', 'bottom', 'left'];
 
 /** How far back (up or left), in CSS px, a negative length moves what it places; a length not in px counts as {@link INK_MARGIN}. */
@@ -196,14 +200,14 @@ function displacement(clone: Element, own = true): number {
  * size counts) by more than half the ink margin, up or left, where neither that box nor the
  * region's extent of it tells: moved by relative offsets, negative margins or text indents that
  * add up to more, or laid out from the end of a flex or grid box it overflows (see
- * {@link flowsBack}). Such a box is looked into, not emptied or passed over, so that what it holds
+ * {@link flowsBack}), or aligned itself to the end of its area (alignsBack). Such a box is looked into, not emptied or passed over, so that what it holds
  * is judged by its own box. Anything placed out of the flow is {@link DISPLACED}, checked apart.
  */
 export function strays(clone: Element): boolean {
   if (displacement(clone, false) > INK_MARGIN / 2) return true;
   for (const el of clone.matches(ENDWARD) ? [clone, ...clone.querySelectorAll(ENDWARD)] : clone.querySelectorAll(ENDWARD)) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (style && flowsBack(style) && !clippedWithin(el, clone)) return true;
+    if (style && (flowsBack(style) || (el !== clone && alignsBack(style))) && !clippedWithin(el, clone)) return true;
   }
   return false;
 }

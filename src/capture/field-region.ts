@@ -17,7 +17,7 @@
  */
 import { isLoneField } from './change-log.js';
 import { DISPLACED, ENDWARD, GENERATED, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk } from './draw-region.js';
-import { flatParent, flowsBack, overflowExtent } from './find-offscreen.js';
+import { alignsBack, flatParent, flowsBack, overflowExtent } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -207,8 +207,9 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
     }
   }
   // Placed away from where they are in the flow, or moved from it (relative offsets, negative
-  // margins and text indents, see shiftOf), boxes and generated content may be anywhere; what a
-  // box lays out from its end may overflow it up or left, where no size counts it (see flowsBack).
+  // margins and text indents, see shiftOf; aligned to the end of their area, see alignsBack),
+  // boxes and generated content may be anywhere; what a box lays out from its end may overflow it
+  // up or left, where no size counts it (see flowsBack).
   const placed = new Set(kept.svg.querySelectorAll(`${DISPLACED}, [class*="__up"], ${OFFSET}, ${ENDWARD}`));
   if (placed.size === 0) return true;
   for (const [original, clone] of kept.cloneOf) {
@@ -216,7 +217,7 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
     const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) continue;
     const generated = GENERATED.test(clone.getAttribute('class') ?? '');
-    if ((generated || clone.matches(DISPLACED) || shiftOf(style) > 0) && paintsOver(original)) return false;
+    if ((generated || clone.matches(DISPLACED) || shiftOf(style) > 0 || alignsBack(style)) && paintsOver(original)) return false;
     // What it holds, laid out from its end or indented back out of it: judged by its own boxes (its text by the range of it).
     if (flowsBack(style) || indentOf(style) > 0) {
       for (const child of flatChildren(original)) if (child.nodeType === Node.ELEMENT_NODE && paintsOver(child as Element)) return false;

@@ -326,6 +326,15 @@ export function flowsBack(style: CSSStyleDeclaration): boolean {
   return ['justify-content', 'align-content', 'align-items', 'justify-items'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
 }
 
+/**
+ * Whether a clone's style aligns its own box to the end of the area its flex or grid parent gives
+ * it (`align-self: flex-end`, `justify-self: end`): too big for that area, it overflows its parent
+ * up or left, which the parent's scroll size does not count (see {@link flowsBack}).
+ */
+export function alignsBack(style: CSSStyleDeclaration): boolean {
+  return ['align-self', 'justify-self'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
+}
+
 /** Display values whose box keeps its size, from the copied width and height, without its children. */
 const SIZED_BOXES = new Set([
   'block', 'flow-root', 'list-item', 'flex', 'grid', 'inline-block', 'inline-flex', 'inline-grid',

@@ -172,6 +172,13 @@ describe('a typed field covered from far away', () => {
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
+  it('a cover aligned to the end of a short flex box 150 px below overflows it up over the field (align-self: flex-end)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 150px; height: 20px; display: flex"><div style="flex-shrink: 0; align-self: flex-end; width: 320px; height: 260px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
   it('a cover laid out from the end of a narrow flex box 250 px to the right overflows it left over the field (justify-content: flex-end)', async () => {
     const { leaked, visible, drawn } = await typeUnderCover(beside(`<div style="margin-left: 250px; width: 60px; height: 60px; display: flex; justify-content: flex-end"><div style="flex-shrink: 0; width: 700px; height: 60px; background: #fff"></div></div>`));
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
