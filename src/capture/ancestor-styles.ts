@@ -36,13 +36,22 @@ const XHTML_NS = 'http://www.w3.org/1999/xhtml';
  * value (it draws text no more or less visible).
  */
 const INHERITING = new Set(SLOT_INHERITED.filter((name) => name !== 'font-kerning'));
-/** Properties of an ancestor, not inherited, that decide whether and where what it holds is drawn. */
+/**
+ * Properties of an ancestor, not inherited, that decide whether and where what it holds is drawn,
+ * and above or below what (its stacking: an ancestor sent behind a cover by `z-index` draws what it
+ * holds under the cover).
+ */
 const BOX_PAINT = [
   'display', 'opacity', 'filter', 'mix-blend-mode', 'clip-path', 'clip', '-webkit-mask-image', 'transform', 'translate', 'rotate',
   'scale', 'content-visibility', 'overflow-x', 'overflow-y', 'contain', 'zoom', 'width', 'height',
+  'position', 'z-index', 'isolation',
 ];
-/** The root and the body: the rasterizer sets the root's display and overflow, and the body's overflow goes to the viewport (see canvas-background.ts). */
-const PAGE_BOX = new Set(['display', 'overflow-x', 'overflow-y', 'width', 'height']);
+/**
+ * The root and the body: the rasterizer sets the root's display, overflow and stacking (it is
+ * placed relatively, by the scroll offset), and the body's overflow goes to the viewport (see
+ * canvas-background.ts).
+ */
+const PAGE_BOX = new Set(['display', 'overflow-x', 'overflow-y', 'width', 'height', 'position', 'isolation']);
 /** Written only when they are (the margins code may leave a height to the content): a clone without one is not compared. */
 const SIZES = new Set(['width', 'height']);
 /** Text paint mask-all leaves to the clone (hidden, see hideCloneText) and a slot's wrapper then does not carry (see slot-wrappers.ts). */

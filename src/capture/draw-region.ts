@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { canCloneEmpty, flatParent, placedByBaseline } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, flatParent, flowsBack, overflowExtent, placedByBaseline } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -66,16 +66,16 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
     // negative margins) can have placed it away from the box its root has now (the same box: its
     // size and offsets held, or its parent's is taken): within half the ink margin, the margin
     // still covers it with its ink; further, the whole frame is drawn.
-    if (displacement(old) > INK_MARGIN / 2) return null;
+    if (displacement(old) > INK_MARGIN / 2 || strays(old)) return null;
     // A text field alone, still the same size, paints inside its box but for its own ink, before and after.
     const ink = !resized && isLoneField(original) ? fieldInk(old, clone) : INK_MARGIN;
     for (const box of boxes) {
       if (!box) return null;
-      const r = box.getBoundingClientRect();
+      const r = overflowExtent(box, box.ownerDocument.defaultView!);
       left = Math.min(left, r.left - ink);
       top = Math.min(top, r.top - ink);
-      right = Math.max(right, r.right + Math.max(0, box.scrollWidth - box.clientWidth) + ink);
-      bottom = Math.max(bottom, r.bottom + Math.max(0, box.scrollHeight - box.clientHeight) + ink);
+      right = Math.max(right, r.right + ink);
+      bottom = Math.max(bottom, r.bottom + ink);
       if (ink < INK_MARGIN) continue;
       // What paints outside the box (a relatively placed child, a negative margin) widens the region.
       const inside = box.getElementsByTagName('*');
@@ -100,24 +100,116 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
-/** Clones that may be placed away from where the flow puts them: relatively, or by a margin (written as a shorthand when all four are). */
-const OFFSET = '[style*="position: relative"], [style*="margin"]';
+/**
+ * Clones whose own style may place their box away from where the flow puts it (see
+ * {@link shiftOf}): relatively, or by a negative margin (`margin-top: -8px`, or in a shorthand
+ * when all four are written: `margin: 0px -8px`) or a negative text indent.
+ */
+export const OFFSET = '[style*="position: relative"], [style*="margin"][style*=" -"], [style*="text-indent: -"]';
+/**
+ * Flex and grid clones that may lay out what they hold from their end (see {@link flowsBack}):
+ * `flex-end`, `end`, `row-reverse`, `wrap-reverse`; and items aligned to the end of their area
+ * (`align-self: flex-end`, `justify-self: end`, see alignsBack in find-offscreen.ts).
+ */
+export const ENDWARD = '[style*="flex"][style*="end"], [style*="grid"][style*="end"], [style*="reverse"], [style*="self: end"], [style*="self: flex-end"], [style*="self: self-end"], [style*="self: last"], [style*="self: right"]';
+const SIDES = ['top', 'right', 'bottom', 'left'];
+
+/** How far back (up or left), in CSS px, a negative length moves what it places; a length not in px counts as {@link INK_MARGIN}. */
+function back(value: string): number {
+  const n = parseFloat(value) || 0;
+  return n >= 0 ? 0 : /px$/.test(value.trim()) ? -n : INK_MARGIN;
+}
+
+/** How far, in CSS px, a clone's own inline style moves what it holds (not its box) left out of its box: a negative text indent. */
+export function indentOf(style: CSSStyleDeclaration): number {
+  return back(style.getPropertyValue('text-indent'));
+}
 
 /**
- * How far, in CSS px at most, the relative offsets and negative margins written on `clone` and in
- * it move what it draws from where its root's box is: their sum (each could add to the next).
+ * How far, in CSS px, a clone's own inline style (its copy of the computed style) places its box,
+ * and what it holds, from where the flow puts it: its relative offsets, its negative margins and a
+ * negative text indent (its text moved left out of it, see {@link indentOf}). Scroll sizes count
+ * none of it up or left.
  */
-function displacement(clone: Element): number {
-  let total = 0;
-  const amount = (style: CSSStyleDeclaration, name: string) => Math.abs(parseFloat(style.getPropertyValue(name)) || 0);
+export function shiftOf(style: CSSStyleDeclaration): number {
+  let total = indentOf(style);
+  for (const side of SIDES) total += back(style.getPropertyValue(`margin-${side}`));
+  // A relative box's opposite offsets are resolved as each other's negatives.
+  if (style.getPropertyValue('position') === 'relative') {
+    const amount = (name: string) => Math.abs(parseFloat(style.getPropertyValue(name)) || 0);
+    total += Math.max(amount('top'), amount('bottom')) + Math.max(amount('left'), amount('right'));
+  }
+  return total;
+}
+
+/** Whether a clone's inline style clips what it holds to its box on both axes. */
+function clips(style: CSSStyleDeclaration): boolean {
+  return /hidden|auto|scroll|clip/.test(style.getPropertyValue('overflow-x')) && /hidden|auto|scroll|clip/.test(style.getPropertyValue('overflow-y'));
+}
+
+/** Whether a clone between `el` (not counted) and `root` (counted) clips what it holds, `el` with it. */
+function clippedWithin(el: Element, root: Element): boolean {
+  for (let up = el === root ? null : el.parentElement; up; up = up === root ? null : up.parentElement) {
+    const style = (up as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (style && clips(style)) return true;
+  }
+  return false;
+}
+
+/**
+ * How far, in CSS px at most, the relative offsets, negative margins and negative text indents
+ * written on `clone` and in it move what it draws from where its root's box is: along each path
+ * down from the root, their sum (each could add to the next), the most of any path. One inside a
+ * box in `clone` that clips stays in that box. With `own` false, from where the root's box is now
+ * (its own offsets and margins left out: they place it).
+ */
+function displacement(clone: Element, own = true): number {
+  // Each clone with an offset -> the sum along its path, or -1 when a box between clips it.
+  const sums = new Map<Element, number>();
+  let most = 0;
   for (const el of clone.matches(OFFSET) ? [clone, ...clone.querySelectorAll(OFFSET)] : clone.querySelectorAll(OFFSET)) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) continue;
-    for (const side of ['top', 'right', 'bottom', 'left']) total += Math.max(0, -(parseFloat(style.getPropertyValue(`margin-${side}`)) || 0));
-    // A relative box's opposite offsets are resolved as each other's negatives.
-    if (style.getPropertyValue('position') === 'relative') total += Math.max(amount(style, 'top'), amount(style, 'bottom')) + Math.max(amount(style, 'left'), amount(style, 'right'));
+    let base = 0;
+    // In document order: the nearest clone with an offset above is summed already.
+    for (let up = el === clone ? null : el.parentElement; up; up = up === clone ? null : up.parentElement) {
+      const upStyle = (up as HTMLElement).style as CSSStyleDeclaration | undefined;
+      if (upStyle && clips(upStyle)) {
+        base = -1;
+        break;
+      }
+      const known = sums.get(up);
+      if (known !== undefined) {
+        base = known;
+        break;
+      }
+    }
+    if (base < 0) {
+      sums.set(el, -1);
+      continue;
+    }
+    const total = base + (el === clone && !own ? indentOf(style) : shiftOf(style));
+    sums.set(el, total);
+    most = Math.max(most, total);
   }
-  return total;
+  return most;
+}
+
+/**
+ * Whether what `clone` holds may be drawn away from `clone`'s box (with the overflow its scroll
+ * size counts) by more than half the ink margin, up or left, where neither that box nor the
+ * region's extent of it tells: moved by relative offsets, negative margins or text indents that
+ * add up to more, or laid out from the end of a flex or grid box it overflows (see
+ * {@link flowsBack}), or aligned itself to the end of its area (alignsBack). Such a box is looked into, not emptied or passed over, so that what it holds
+ * is judged by its own box. Anything placed out of the flow is {@link DISPLACED}, checked apart.
+ */
+export function strays(clone: Element): boolean {
+  if (displacement(clone, false) > INK_MARGIN / 2) return true;
+  for (const el of clone.matches(ENDWARD) ? [clone, ...clone.querySelectorAll(ENDWARD)] : clone.querySelectorAll(ENDWARD)) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (style && (flowsBack(style) || (el !== clone && alignsBack(style))) && !clippedWithin(el, clone)) return true;
+  }
+  return false;
 }
 
 /** Around a text field's ink: anti-aliasing, and the focus ring Chromium draws for `outline-style: auto` a little outside the outline. */
@@ -150,7 +242,7 @@ export function styleInk(style: CSSStyleDeclaration): number {
     const value = style.getPropertyValue(name);
     if (value && value !== 'none') return INK_MARGIN;
   }
-  let ink = FIELD_INK_BASE;
+  let ink = FIELD_INK_BASE + textInk(style);
   const outline = style.getPropertyValue('outline-style');
   if (outline && outline !== 'none') ink = Math.max(ink, FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
   for (const name of ['box-shadow', 'text-shadow']) {
@@ -159,6 +251,37 @@ export function styleInk(style: CSSStyleDeclaration): number {
     ink = Math.max(ink, FIELD_INK_BASE + reach);
   }
   return Math.min(ink, INK_MARGIN);
+}
+
+/** A decoration's length: its keywords (`auto`, `from-font`) are the font's own, a few px; see {@link px} for others. */
+const decorationLength = (value: string) => (/^(auto|from-font)?$/.test(value.trim()) ? 0 : px(value));
+
+/**
+ * How far, in CSS px, the text a clone's style draws paints outside its box beyond the glyphs:
+ * its decoration lines (placed by their offset, as thick as they are, wherever that is) and the
+ * stroke around its glyphs.
+ */
+function textInk(style: CSSStyleDeclaration): number {
+  let ink = px(style.getPropertyValue('-webkit-text-stroke-width'));
+  const line = style.getPropertyValue('text-decoration-line');
+  if (line && line !== 'none') ink = Math.max(ink, decorationLength(style.getPropertyValue('text-decoration-thickness')) + decorationLength(style.getPropertyValue('text-underline-offset')));
+  return ink;
+}
+
+/**
+ * How far, in CSS px, a border image paints outside its box: its outset, in px or in multiples of
+ * the border's width (read as the widest side's).
+ */
+function borderImageReach(style: CSSStyleDeclaration): number {
+  const source = style.getPropertyValue('border-image-source');
+  if (!source || source === 'none') return 0;
+  const border = Math.max(...SIDES.map((side) => px(style.getPropertyValue(`border-${side}-width`))));
+  let reach = 0;
+  for (const part of style.getPropertyValue('border-image-outset').trim().split(/\s+/)) {
+    if (!part) continue;
+    reach = Math.max(reach, /^[\d.]+$/.test(part) ? parseFloat(part) * border : px(part));
+  }
+  return reach;
 }
 
 /** A length in px; 0 when empty; any other unit or keyword counts as {@link INK_MARGIN}. */
@@ -187,8 +310,10 @@ export function shadowReach(value: string): number | null {
   return reach;
 }
 
-/** Clones whose inline style may paint far outside their box: outlines, shadows, filters, reflections. */
-const INKY = '[style*="outline"], [style*="shadow"], [style*="filter"], [style*="reflect"]';
+/** Clones whose inline style may paint far outside their box: outlines, shadows, filters, reflections, border images, decoration lines, text strokes. */
+const INKY = '[style*="outline"], [style*="shadow"], [style*="filter"], [style*="reflect"], [style*="border-image"], [style*="decoration"], [style*="underline"], [style*="stroke"]';
+/** The same in the generated content's rules. */
+const INKY_RULE = /outline|shadow|filter|reflect|border-image|decoration|underline|stroke/;
 /** Filter functions that change colours only: they paint nowhere the box did not. */
 const COLOR_FILTERS = new Set(['brightness', 'contrast', 'grayscale', 'hue-rotate', 'invert', 'opacity', 'saturate', 'sepia']);
 
@@ -196,11 +321,13 @@ const COLOR_FILTERS = new Set(['brightness', 'contrast', 'grayscale', 'hue-rotat
  * Whether a clone's style (its copy of the computed style) paints further than {@link INK_MARGIN}
  * outside its box, which every region (and a field drawn alone, and a tile) assumes nothing does:
  * an outline's width and outward offset, a shadow's reach, a filter that blurs by more than a
- * third of the margin or moves paint (drop-shadow(), url()), a reflection.
+ * third of the margin or moves paint (drop-shadow(), url()), a reflection, a border image's
+ * outset, a decoration line's offset and thickness, a text stroke.
  */
 export function paintsFar(style: CSSStyleDeclaration): boolean {
   const reflect = style.getPropertyValue('-webkit-box-reflect');
   if (reflect && reflect !== 'none') return true;
+  if (FIELD_INK_BASE + Math.max(borderImageReach(style), textInk(style)) > INK_MARGIN) return true;
   const outline = style.getPropertyValue('outline-style');
   if (outline && outline !== 'none' && FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))) > INK_MARGIN) return true;
   for (const name of ['box-shadow', 'text-shadow']) {
@@ -232,10 +359,10 @@ export function farInk(root: Element, rules = ''): boolean {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (style && paintsFar(style)) return true;
   }
-  if (!/outline|shadow|filter|reflect/.test(rules)) return false;
+  if (!INKY_RULE.test(rules)) return false;
   const scratch = root.ownerDocument.createElement('div').style;
   for (const [, body] of rules.matchAll(/\{([^{}]*)\}/g)) {
-    if (!/outline|shadow|filter|reflect/.test(body)) continue;
+    if (!INKY_RULE.test(body)) continue;
     scratch.cssText = body;
     if (paintsFar(scratch)) return true;
   }
@@ -286,12 +413,11 @@ export class RegionReads {
 
   constructor(private readonly doc: Document) {}
 
-  /** `el`'s box with the content overflowing it, in viewport CSS pixels. */
+  /** `el`'s box with the content overflowing it, in viewport CSS pixels (see overflowExtent in find-offscreen.ts). */
   extent(el: Element): { left: number; top: number; right: number; bottom: number } {
     let e = this.extents.get(el);
     if (!e) {
-      const r = el.getBoundingClientRect();
-      e = { left: r.left, top: r.top, right: r.right + Math.max(0, el.scrollWidth - el.clientWidth), bottom: r.bottom + Math.max(0, el.scrollHeight - el.clientHeight) };
+      e = overflowExtent(el, this.doc.defaultView!);
       this.extents.set(el, e);
     }
     return e;
@@ -300,7 +426,8 @@ export class RegionReads {
   /**
    * Whether `clone` (of `el`) can be drawn as a childless box without its paint when away from the
    * region: its size is written on it (an empty clone keeps its place only then, see margins.ts),
-   * nothing in it paints away from its place, its content does not place it (a baseline), and
+   * nothing in it paints away from its place (placed out of the flow, or moved out of its box up
+   * or left, see {@link strays}), its content does not place it (a baseline), and
    * culling's rule lets it go without children, and it holds no SVG element drawn by reference
    * elsewhere (a sprite's symbols, a gradient). A leaf is one too unless it is a replaced or
    * form element, whose picture or look is not in its children.
@@ -310,7 +437,7 @@ export class RegionReads {
     if (ok === undefined) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const leaf = !clone.firstChild;
-      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !holdsReferable(clone);
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone) && !holdsReferable(clone);
       this.emptiable.set(el, ok);
     }
     return ok;
@@ -543,7 +670,7 @@ function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: 
     for (const cell of row.cells) if (cell.rowSpan !== 1) return null;
     const whole = clone.firstChild !== null && !kept.culled.has(row);
     const cs = win.getComputedStyle(row);
-    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || holdsReferable(clone)) {
+    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone) || holdsReferable(clone)) {
       close();
       if (whole) drawn++;
       continue;

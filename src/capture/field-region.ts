@@ -16,8 +16,8 @@
  * outlines; a filter or generated content counts as reaching {@link INK_MARGIN}) come near it.
  */
 import { isLoneField } from './change-log.js';
-import { DISPLACED, GENERATED, INK_MARGIN, styleInk } from './draw-region.js';
-import { flatParent } from './find-offscreen.js';
+import { DISPLACED, ENDWARD, GENERATED, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk } from './draw-region.js';
+import { alignsBack, flatParent, flowsBack, overflowExtent } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -151,11 +151,15 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
   /** Whether `el` or what it holds may paint in `rect`. */
   const paintsOver = (el: Element): boolean => {
     if (++looks > MAX_LOOKS) return true;
-    // Not cloned: not drawn in the last frame either (a clone no longer in the kept SVG is looked at all the same).
+    // A clone no longer in the kept SVG is looked at all the same.
     const clone = kept.cloneOf.get(el);
-    if (!clone) return false;
-    const r = el.getBoundingClientRect();
-    const box = { left: r.left, top: r.top, right: r.right + Math.max(0, el.scrollWidth - el.clientWidth), bottom: r.bottom + Math.max(0, el.scrollHeight - el.clientHeight) };
+    // Not cloned: not drawn in the last frame, or drawn by a stand-in put in its place (a video's,
+    // see video-stand-in.ts), with its box: a box near it counts as painting there.
+    if (!clone) {
+      const r = el.getBoundingClientRect();
+      return (r.width > 0 || r.height > 0) && meets(r, INK_MARGIN);
+    }
+    const box = overflowExtent(el, win);
     // Away from it by more than the margin a region is drawn with, nothing of it is drawn there (see draw-region.ts).
     if (!meets(box, INK_MARGIN)) return false;
     if (meets(box, ink(clone))) return true;
@@ -202,18 +206,35 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
       }
     }
   }
-  // Placed away from where they are in the flow, boxes and generated content may be anywhere.
-  const placed = new Set(kept.svg.querySelectorAll(`${DISPLACED}, [class*="__up"]`));
+  // Placed away from where they are in the flow, or moved from it (relative offsets, negative
+  // margins and text indents, see shiftOf; aligned to the end of their area, see alignsBack),
+  // boxes and generated content may be anywhere; what a box lays out from its end may overflow it
+  // up or left, where no size counts it (see flowsBack).
+  const placed = new Set(kept.svg.querySelectorAll(`${DISPLACED}, [class*="__up"], ${OFFSET}, ${ENDWARD}`));
   if (placed.size === 0) return true;
   for (const [original, clone] of kept.cloneOf) {
-    if (!placed.has(clone) || chain.has(original) || original === field) continue;
-    if (paintsOver(original)) return false;
-    if (!GENERATED.test(clone.getAttribute('class') ?? '')) continue;
+    if (!placed.delete(clone) || chain.has(original) || original === field) continue;
+    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!style) continue;
+    const generated = GENERATED.test(clone.getAttribute('class') ?? '');
+    if ((generated || clone.matches(DISPLACED) || shiftOf(style) > 0 || alignsBack(style)) && paintsOver(original)) return false;
+    // What it holds, laid out from its end or indented back out of it: judged by its own boxes (its text by the range of it).
+    if (flowsBack(style) || indentOf(style) > 0) {
+      for (const child of flatChildren(original)) if (child.nodeType === Node.ELEMENT_NODE && paintsOver(child as Element)) return false;
+      const range = original.ownerDocument.createRange();
+      range.selectNodeContents(original);
+      const r = range.getBoundingClientRect();
+      if ((r.width > 0 || r.height > 0) && meets(r, ink(clone))) return false;
+    }
+    if (!generated) continue;
     for (const pseudo of ['::before', '::after']) {
       const cs = win.getComputedStyle(original, pseudo);
-      if (cs.content !== 'none' && cs.content !== 'normal' && (cs.position !== 'static' || !plain(cs))) return false;
+      if (cs.content !== 'none' && cs.content !== 'normal' && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0)) return false;
     }
   }
+  // Left: clones of no original, put in by the rasterizer (a video's stand-in, a frame's
+  // placeholder): placed out of the flow, where they are is not known here.
+  for (const el of placed) if (el.matches(DISPLACED)) return false;
   return true;
 }
 

@@ -5,6 +5,10 @@ import { inTopLayer, openTopLayer } from './top-layer.js';
  * them is on screen. Cloning reads every copied style property of every element, so a long page
  * costs as much as its longest part unless what is off screen is left out; an empty box of the
  * same size keeps the layout of what is on screen unchanged.
+ *
+ * Over 350 lines: where a subtree draws (its boxes, a long list's found by bisection, overflow on
+ * each side or laid out from the end) and whether it may then be emptied are one rule, shared by
+ * culling and by regions (draw-region.ts): what one leaves out the other must account for.
  */
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 
@@ -283,6 +287,54 @@ function isSvgResource(el: Element): boolean {
   return SVG_RESOURCES.has(el.localName) && el.id !== '' && el.namespaceURI === 'http://www.w3.org/2000/svg';
 }
 
+/**
+ * `el`'s border box with the content overflowing it, in viewport CSS px: its scroll size counts
+ * overflow right and below; when it does not clip that, as much again left and above, where a
+ * right-to-left, vertical-rl or centred box's content goes (the scroll size counts all of the
+ * first two's and half of a centred one's). What a box lays out from its end is not counted at
+ * all (see {@link flowsBack}).
+ */
+export function overflowExtent(el: Element, win: Window): Box {
+  const r = el.getBoundingClientRect();
+  const w = Math.max(0, el.scrollWidth - el.clientWidth);
+  const h = Math.max(0, el.scrollHeight - el.clientHeight);
+  let left = r.left;
+  let top = r.top;
+  if (w > 0 || h > 0) {
+    const cs = win.getComputedStyle(el);
+    if (cs.overflowX === 'visible') left -= w;
+    if (cs.overflowY === 'visible') top -= h;
+  }
+  return { left, top, right: r.right + w, bottom: r.bottom + h };
+}
+
+/** Display values that lay out their children as flex or grid items (where the end alignments apply). */
+const ITEM_BOXES = /^(inline-)?(flex|grid)$/;
+
+/**
+ * Whether a clone's style lays out what it holds from its end, so that what does not fit
+ * overflows it up or left, which its scroll size does not count (unlike a right-to-left or
+ * vertical-rl box's, which it does, and half of a centred one's, which {@link overflowExtent} doubles):
+ * a reversed flex box, items wrapped in reverse, packed or aligned to the end. What a box that
+ * clips holds stays in it.
+ */
+export function flowsBack(style: CSSStyleDeclaration): boolean {
+  if (!ITEM_BOXES.test(style.getPropertyValue('display'))) return false;
+  const clip = (axis: string) => /hidden|auto|scroll|clip/.test(style.getPropertyValue(`overflow-${axis}`));
+  if (clip('x') && clip('y')) return false;
+  if (/reverse/.test(style.getPropertyValue('flex-direction') + style.getPropertyValue('flex-wrap'))) return true;
+  return ['justify-content', 'align-content', 'align-items', 'justify-items'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
+}
+
+/**
+ * Whether a clone's style aligns its own box to the end of the area its flex or grid parent gives
+ * it (`align-self: flex-end`, `justify-self: end`): too big for that area, it overflows its parent
+ * up or left, which the parent's scroll size does not count (see {@link flowsBack}).
+ */
+export function alignsBack(style: CSSStyleDeclaration): boolean {
+  return ['align-self', 'justify-self'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
+}
+
 /** Display values whose box keeps its size, from the copied width and height, without its children. */
 const SIZED_BOXES = new Set([
   'block', 'flow-root', 'list-item', 'flex', 'grid', 'inline-block', 'inline-flex', 'inline-grid',
@@ -304,14 +356,17 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   const display = cs.display;
   if (display === 'none') return true;
   if (!SIZED_BOXES.has(display)) return false;
-  // Content overflowing a visible-overflow box (text in a short box) paints outside its rect.
+  // Content overflowing a visible-overflow box (text in a short box) paints outside its rect:
+  // right and below as its scroll size counts, left and above as much (see overflowExtent), and
+  // anywhere up or left when laid out from the end, which no size counts.
   if (cs.overflowX === 'visible' || cs.overflowY === 'visible') {
+    if (flowsBack(cs)) return false;
     const h = el.scrollHeight - el.clientHeight;
     const w = el.scrollWidth - el.clientWidth;
     if (h > 1 || w > 1) {
       const r = el.getBoundingClientRect();
       const root = doc.documentElement;
-      const reaches = r.bottom + h > -margin && r.top < (win.innerHeight || root.clientHeight) + margin && r.right + w > -margin && r.left < root.clientWidth + margin;
+      const reaches = r.bottom + h > -margin && r.top - h < (win.innerHeight || root.clientHeight) + margin && r.right + w > -margin && r.left - w < root.clientWidth + margin;
       if (reaches) return false;
     }
   }

@@ -1,0 +1,243 @@
+/**
+ * Covers that paint from far away over what a patched frame draws. A text field typed in is drawn
+ * alone (field-region.ts), a changed text as a region (draw-region.ts), over the last frame's
+ * pixels; both leave out (or empty) what lies further than INK_MARGIN (64 px) from it. Each case
+ * covers the field or text on the visitor's screen with something whose paint reaches far from
+ * its box, or whose box is placed far from where its parent is (red team rt1, F1). The visitor
+ * sees no secret pixel; the agent's picture must show none either.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { sendKeys } from '@web/test-runner-commands';
+import { screenshot } from './reference-helpers.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { until } from '../support/until.js';
+
+interface Run {
+  loop: CaptureController;
+  host: CollectingHost;
+  stats: FrameStats[];
+  errors: Error[];
+}
+let run: Run | null = null;
+
+function start(): Run {
+  const host = new CollectingHost();
+  const stats: FrameStats[] = [];
+  const errors: Error[] = [];
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
+  loop.start();
+  return (run = { loop, host, stats, errors });
+}
+
+async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function agentPicture(host: CollectingHost): Promise<FrameCanvas> {
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return picture;
+}
+
+/** The most secret pixels in `rect` of any picture the agent had, frame after frame. */
+async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const picture = new FrameCanvas();
+  let worst = 0;
+  for (const frame of host.completeFrames()) {
+    await picture.draw(frame);
+    worst = Math.max(worst, scanForSecret(picture.canvas!, rect).count);
+  }
+  return worst;
+}
+
+/** Secret pixels Chromium itself paints in `rect` (the visitor's screen). */
+async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const shot = await screenshot();
+  const canvas = new OffscreenCanvas(shot.width, shot.height);
+  canvas.getContext('2d')!.putImageData(shot, 0, 0);
+  return scanForSecret(canvas, rect).count;
+}
+
+const CSS = `
+  html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+  .row { display: flex; gap: 10px; padding: 16px; background: rgb(235, 240, 250); }
+  label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
+  input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; background: #fff; }
+`;
+
+/**
+ * Mounts `html` (a field #typed whose text is the secret colour, covered by something), checks the
+ * visitor sees none of its text, types a character, and returns the secret pixels the agent's
+ * picture has in the field's box, with how each drawn frame was made.
+ */
+async function typeUnderCover(html: string, css = CSS): Promise<{ leaked: number; visible: number; drawn: Array<{ clone: FrameStats['clone']; region: boolean }> }> {
+  const root = mountTestPage('far-cover', { css, html });
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  const field = root.querySelector<HTMLInputElement>('#typed')!;
+  field.focus();
+  field.setSelectionRange(field.value.length, field.value.length);
+  await settle(r.host);
+  const before = scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count;
+  expect(before, 'secret pixels in the first (whole) frame').to.equal(0);
+  const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
+  const draw = Rasterizer.prototype.draw;
+  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+    drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
+    return draw.call(this, snapshot, region);
+  };
+  try {
+    await sendKeys({ type: 'WWWWW' });
+    await until('a frame drawn after the characters', () => drawn.length > 0);
+    await settle(r.host);
+  } finally {
+    Rasterizer.prototype.draw = draw;
+  }
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  expect(field.value).to.equal('GraceWWWWW');
+  const visible = await onScreen(boxOf(field));
+  const leaked = await worstPicture(r.host, boxOf(field));
+  return { leaked, visible, drawn };
+}
+
+describe('a typed field covered from far away', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('far-cover');
+  });
+
+  const field = `<div class="row"><label>Name<input id="typed" value="Grace" style="color: ${SECRET}"></label></div>`;
+
+  it('a border image with a 200 px outset (fill) from 100 px below covers the field', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 100px; margin-left: 100px"><span style="display: inline-block; width: 10px; height: 10px; border: 1px solid transparent; border-image: linear-gradient(#fff, #fff) 1 fill / 1px / 200px"></span></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a thick underline placed 150 px above its text covers the field', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 100px; padding-left: 16px; font-size: 10px"><span style="color: #fff; text-decoration: underline 80px #fff; text-underline-offset: -170px; text-decoration-skip-ink: none">MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM</span></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover placed over the field by position: relative (top: -200px) from a box 150 px below', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 150px; height: 40px"><div style="position: relative; top: -200px; height: 70px; width: 320px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover pulled up over the field by a negative margin out of a box 150 px below', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 150px; height: 40px; padding-top: 1px"><div style="margin-top: -201px; height: 70px; width: 320px; background: #fff; position: relative; z-index: 1"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  // A <video> has no clone of its own (a stand-in is put in its place): drawnAlone finds no clone
+  // for it, and so counts it as not drawn (field-region.ts, paintsOver and the placed look).
+  it('a video placed over the field (a floating video-call bubble, position: fixed)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 300px"><video style="position: fixed; left: 10px; top: 30px; width: 320px; height: 60px; background: rgb(40, 40, 60)"></video></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  // Beside the field in its row, further than the margin: what it holds is moved left over the field.
+  const beside = (html: string) => `<div class="row"><label>Name<input id="typed" value="Grace" style="color: ${SECRET}"></label>${html}</div>`;
+
+  it('a text stroke 400 px wide round letters 100 px below covers the field', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 100px; padding-left: 60px; font: 20px sans-serif"><span style="color: #fff; -webkit-text-stroke: 400px #fff">MMMMMM</span></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover centred on a short flex box 150 px below overflows it up over the field (align-items: center)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 150px; height: 20px; display: flex; align-items: center"><div style="flex-shrink: 0; width: 320px; height: 460px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover aligned to the end of a short flex box 150 px below overflows it up over the field (align-self: flex-end)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 150px; height: 20px; display: flex"><div style="flex-shrink: 0; align-self: flex-end; width: 320px; height: 260px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover laid out from the end of a narrow flex box 250 px to the right overflows it left over the field (justify-content: flex-end)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(beside(`<div style="margin-left: 250px; width: 60px; height: 60px; display: flex; justify-content: flex-end"><div style="flex-shrink: 0; width: 700px; height: 60px; background: #fff"></div></div>`));
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover moved left over the field by a negative text indent from a box 250 px to the right', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(beside(`<div style="margin-left: 250px; width: 100px; height: 60px; white-space: nowrap; text-indent: -560px"><span style="display: inline-block; width: 330px; height: 60px; background: #fff"></span></div>`));
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+});
+
+/**
+ * Mounts a text #msg in the secret colour followed by `cover` (which covers it on the visitor's
+ * screen from a box far below), changes the text (not a field: the region path, draw-region.ts,
+ * empties what is away from the region) and returns the secret pixels the agent's pictures had.
+ */
+async function writeUnderCover(cover: string): Promise<{ leaked: number; visible: number; regions: unknown[] }> {
+  const root = mountTestPage('far-cover', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">Hi</p>${cover}` });
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  const msg = root.querySelector('#msg')!;
+  expect(await onScreen(boxOf(msg)), 'secret pixels on the visitor\'s screen').to.equal(0);
+  expect(await worstPicture(r.host, boxOf(msg)), 'secret pixels in the first frame').to.equal(0);
+  const drawn: unknown[] = [];
+  const draw = Rasterizer.prototype.draw;
+  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+    drawn.push(snapshot.clone);
+    return draw.call(this, snapshot, region);
+  };
+  try {
+    (msg.firstChild as Text).data = 'Yo';
+    await until('a frame drawn after the change', () => drawn.length > 0);
+    await settle(r.host);
+  } finally {
+    Rasterizer.prototype.draw = draw;
+  }
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  return { leaked: await worstPicture(r.host, boxOf(msg)), visible: await onScreen(boxOf(msg)), regions: r.stats.map((x) => x.region) };
+}
+
+describe('text changed under a cover from far away (a region, not a field alone)', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('far-cover');
+  });
+
+  it('text written under a cover placed by position: relative from a box 150 px below', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; height: 40px; display: flow-root"><div style="position: relative; top: -200px; height: 70px; width: 400px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+
+  it('text written under a cover laid out from the end of a short flex box 150 px below (column-reverse)', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; height: 40px; display: flex; flex-direction: column-reverse"><div style="flex-shrink: 0; height: 240px; width: 400px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+});
