@@ -17,7 +17,8 @@
  * A text field's text is no child: an indent moves it. Other boxes (flex, grid, columns, form
  * controls) are laid out by their children: each child is translated, as modern-screenshot's
  * `restoreScrollPosition` does, composed with any transform; a run of text among them is put in a
- * span, which a flex or grid box lays out as an item that is translated too. Sticky elements
+ * span, which a flex or grid box lays out as an item that is translated too, and its `::before`
+ * and `::after` (items too) are translated by the clone's style sheet. Sticky elements
  * there are drawn where they would be without sticking, and the text and inline boxes of a box of
  * columns stay where they are.
  */
@@ -27,8 +28,19 @@ import { flatParent } from './find-offscreen.js';
 /** Marks the block a scrolled box's content is moved in: it stands for no element of the page. */
 export const SCROLL_WRAPPER = 'data-up-scroll';
 
-/** Rules of the clone's style sheet: a box whose content is moved draws no `::before` or `::after` (its block does, see {@link scrolledPseudoElements}). */
-export const SCROLL_RULES = `:has(> [${SCROLL_WRAPPER}])::before, :has(> [${SCROLL_WRAPPER}])::after { content: none !important; }`;
+/** Marks a scrolled box whose children are translated: its `::before` and `::after` are translated too, by the transforms its custom properties hold (see {@link translatePseudoElements}). */
+const SHIFTED = 'data-up-scroll-items';
+/** The custom properties of a {@link SHIFTED} box that hold the transforms of its `::before` and `::after`. */
+const PSEUDO_TRANSFORM = { before: '--up-scroll-before', after: '--up-scroll-after' } as const;
+
+/**
+ * Rules of the clone's style sheet: a box whose content is moved draws no `::before` or `::after`
+ * (its block does, see {@link scrolledPseudoElements}); a box whose children are translated
+ * translates its own the same way.
+ */
+export const SCROLL_RULES = `:has(> [${SCROLL_WRAPPER}])::before, :has(> [${SCROLL_WRAPPER}])::after { content: none !important; }
+[${SHIFTED}]::before { transform: var(${PSEUDO_TRANSFORM.before}) !important; }
+[${SHIFTED}]::after { transform: var(${PSEUDO_TRANSFORM.after}) !important; }`;
 
 /** The library's class for `background-clip: text`, which is the box's own, not a pseudo-element's. */
 const CLIP_TEXT = '______background-clip--text';
@@ -97,6 +109,25 @@ export function showScrollPosition(original: Element, clone: Element): void {
     return;
   }
   translateChildren(clone, x, y, /flex|grid/.test(cs.display));
+  translatePseudoElements(original, clone, x, y);
+}
+
+/**
+ * The `::before` and `::after` of a box whose children are translated are laid out among them (a
+ * flex or grid item, a block in a column) and scroll with them: each gets its own transform
+ * translated by the scroll offset, which the clone's rules give it ({@link SCROLL_RULES}).
+ */
+function translatePseudoElements(original: Element, clone: Element, x: number, y: number): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const win = original.ownerDocument.defaultView;
+  if (!style || !win) return;
+  for (const pseudo of ['before', 'after'] as const) {
+    const transform = win.getComputedStyle(original, `::${pseudo}`).transform;
+    // Not a matrix the parser takes (computed transforms always are): drawn unmoved, as a child would be.
+    const shifted = scrolledTransform(transform === 'none' ? '' : transform, x, y) ?? transform;
+    style.setProperty(PSEUDO_TRANSFORM[pseudo], shifted);
+  }
+  clone.setAttribute(SHIFTED, '');
 }
 
 /** Translates each box `parent` lays out among its children (through `display: contents` ones) by the scroll offset; `items`: runs of text are items (flex, grid). */

@@ -140,6 +140,37 @@ describe('boxes scrolled across', () => {
     expect(green(picture.canvas!, x, y), 'the agent sees it there').to.equal(true);
   });
 
+  it('the ::before of a flex row scrolled across (a flex item, not a child) scrolls away with the row', async () => {
+    const r = await compare(`<style>#s::before { content: "ACCOUNT 1234 5678"; color: ${SECRET}; flex: none; width: 280px; }</style><div id="s" style="display: flex; overflow-x: auto; width: 300px; height: 40px; border: 1px solid #888">${Array.from({ length: 6 }, (_, i) => `<div style="flex: none; width: 200px">card ${i}</div>`).join('')}</div>`, (root) => {
+      root.querySelector<HTMLElement>('#s')!.scrollLeft = 600;
+    });
+    expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+  });
+
+  it('the ::before of a grid scrolled down (a grid item) scrolls away with its rows', async () => {
+    const r = await compare(`<style>#s::before { content: "SSN 078-05-1120"; color: ${SECRET}; }</style><div id="s" style="display: grid; overflow-y: auto; width: 300px; height: 60px; border: 1px solid #888">${Array.from({ length: 12 }, (_, i) => `<div style="height: 30px">row ${i}</div>`).join('')}</div>`, (root) => {
+      const s = root.querySelector<HTMLElement>('#s')!;
+      s.scrollTop = s.scrollHeight;
+    });
+    expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+  });
+
+  it('the ::after of a flex row scrolled to its end, turned by a transform of its own, is drawn where the page shows it', async () => {
+    const root = mountTestPage('scrolled-across', { css: STYLE, html: `<style>#s::after { content: ""; flex: none; width: 60px; height: 30px; background: rgb(0, 160, 0); transform: rotate(180deg); }</style>
+      <div id="s" style="display: flex; overflow-x: auto; width: 300px; height: 50px; border: 1px solid #888">${Array.from({ length: 6 }, (_, i) => `<div style="flex: none; width: 200px">card ${i}</div>`).join('')}</div>` });
+    const s = root.querySelector<HTMLElement>('#s')!;
+    s.scrollLeft = s.scrollWidth;
+    const green = (canvas: OffscreenCanvas | HTMLCanvasElement, x: number, y: number) => {
+      const [r, g, b] = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(x, y, 1, 1).data;
+      return r < 40 && g > 120 && b < 40;
+    };
+    const box = s.getBoundingClientRect();
+    const [x, y] = [Math.round(box.right - 30), Math.round(box.top + 10)];
+    expect(green(await screen(), x, y), 'the page shows it at the end').to.equal(true);
+    const picture = await capture();
+    expect(green(picture.canvas!, x, y), 'the agent sees it there').to.equal(true);
+  });
+
   it('a field whose text is scrolled across (its start out of view) does not draw its start', async () => {
     const r = await compare(`<input id="f" style="width: 200px; font: 20px monospace; color: ${SECRET}" value="4111 1111 1111 1111${' '.repeat(60)}">`, (root) => {
       const f = root.querySelector<HTMLInputElement>('#f')!;
