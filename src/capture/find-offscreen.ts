@@ -308,22 +308,23 @@ export function overflowExtent(el: Element, win: Window): Box {
   return { left, top, right: r.right + w, bottom: r.bottom + h };
 }
 
-/** Display values that lay out their children as flex or grid items (where the end alignments apply). */
-const ITEM_BOXES = /^(inline-)?(flex|grid)$/;
+/** Display values that lay out their children as flex or grid items (where the end alignments apply), the old flex box's (`-webkit-box`) included. */
+const ITEM_BOXES = /^(inline-)?(flex|grid)$|^-webkit-(inline-)?box$/;
 
 /**
  * Whether a clone's style lays out what it holds from its end, so that what does not fit
  * overflows it up or left, which its scroll size does not count (unlike a right-to-left or
  * vertical-rl box's, which it does, and half of a centred one's, which {@link overflowExtent} doubles):
- * a reversed flex box, items wrapped in reverse, packed or aligned to the end. What a box that
- * clips holds stays in it.
+ * a reversed flex box, items wrapped in reverse, packed or aligned to the end (the old flex box
+ * too: `-webkit-box-direction: reverse`, `-webkit-box-pack: end`, `-webkit-box-align: end`). What
+ * a box that clips holds stays in it.
  */
 export function flowsBack(style: CSSStyleDeclaration): boolean {
   if (!ITEM_BOXES.test(style.getPropertyValue('display'))) return false;
   const clip = (axis: string) => /hidden|auto|scroll|clip/.test(style.getPropertyValue(`overflow-${axis}`));
   if (clip('x') && clip('y')) return false;
-  if (/reverse/.test(style.getPropertyValue('flex-direction') + style.getPropertyValue('flex-wrap'))) return true;
-  return ['justify-content', 'align-content', 'align-items', 'justify-items'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
+  if (/reverse/.test(style.getPropertyValue('flex-direction') + style.getPropertyValue('flex-wrap') + style.getPropertyValue('-webkit-box-direction'))) return true;
+  return ['justify-content', 'align-content', 'align-items', 'justify-items', '-webkit-box-pack', '-webkit-box-align'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
 }
 
 /**

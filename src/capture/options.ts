@@ -128,7 +128,8 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'text-overflow', 'text-decoration-line', 'text-decoration-style', 'text-decoration-color', 'text-decoration-thickness',
   'text-underline-offset', 'text-rendering', 'white-space-collapse', 'text-wrap-mode', 'text-wrap-style', 'word-break',
   'overflow-wrap', 'hyphens', 'tab-size', 'direction', 'unicode-bidi', 'writing-mode', 'text-orientation',
-  '-webkit-line-clamp', '-webkit-box-orient', '-webkit-text-fill-color', '-webkit-text-stroke-width', '-webkit-text-stroke-color',
+  '-webkit-line-clamp', '-webkit-box-orient', '-webkit-box-pack', '-webkit-box-align', '-webkit-box-direction', '-webkit-box-flex', '-webkit-box-ordinal-group',
+  '-webkit-text-fill-color', '-webkit-text-stroke-width', '-webkit-text-stroke-color',
   // Fields shown as dots to the visitor (and masked, see find-masks.ts): never drawn in clear.
   '-webkit-text-security',
   'quotes', 'caret-color', 'scrollbar-width', 'scrollbar-color',

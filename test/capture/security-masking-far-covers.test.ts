@@ -87,6 +87,7 @@ async function typeUnderCover(html: string, css = CSS): Promise<{ leaked: number
   field.focus();
   field.setSelectionRange(field.value.length, field.value.length);
   await settle(r.host);
+  expect(await onScreen(boxOf(field)), 'secret pixels on the visitor\'s screen before typing').to.equal(0);
   const before = scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count;
   expect(before, 'secret pixels in the first (whole) frame').to.equal(0);
   const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
@@ -181,6 +182,26 @@ describe('a typed field covered from far away', () => {
 
   it('a cover laid out from the end of a narrow flex box 250 px to the right overflows it left over the field (justify-content: flex-end)', async () => {
     const { leaked, visible, drawn } = await typeUnderCover(beside(`<div style="margin-left: 250px; width: 60px; height: 60px; display: flex; justify-content: flex-end"><div style="flex-shrink: 0; width: 700px; height: 60px; background: #fff"></div></div>`));
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover packed to the end of a short legacy flex box 150 px below overflows it up over the field (display: -webkit-box, -webkit-box-pack: end)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 150px; height: 20px; display: -webkit-box; -webkit-box-orient: vertical; -webkit-box-pack: end"><div style="width: 320px; height: 260px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover laid out from the end of a narrow legacy flex box 250 px to the right overflows it left over the field (-webkit-box-direction: reverse)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(beside(`<div style="margin-left: 250px; width: 60px; height: 60px; display: -webkit-box; -webkit-box-direction: reverse"><div style="width: 700px; height: 60px; background: #fff"></div></div>`));
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover aligned to the end of a short legacy flex row 150 px below overflows it up over the field (-webkit-box-align: end)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+      <div style="margin-top: 150px; height: 20px; display: -webkit-box; -webkit-box-align: end"><div style="width: 320px; height: 260px; background: #fff"></div></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
