@@ -155,8 +155,8 @@ describe('boxes scrolled across', () => {
     expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
   });
 
-  it('the ::after of a flex row scrolled to its end, turned by a transform of its own, is drawn where the page shows it', async () => {
-    const root = mountTestPage('scrolled-across', { css: STYLE, html: `<style>#s::after { content: ""; flex: none; width: 60px; height: 30px; background: rgb(0, 160, 0); transform: rotate(180deg); }</style>
+  it('the ::after of a flex row scrolled to its end, moved by a transform of its own, is drawn where the page shows it', async () => {
+    const root = mountTestPage('scrolled-across', { css: STYLE, html: `<style>#s::after { content: ""; flex: none; width: 60px; height: 30px; background: rgb(0, 160, 0); transform: translateX(-100px) rotate(180deg); }</style>
       <div id="s" style="display: flex; overflow-x: auto; width: 300px; height: 50px; border: 1px solid #888">${Array.from({ length: 6 }, (_, i) => `<div style="flex: none; width: 200px">card ${i}</div>`).join('')}</div>` });
     const s = root.querySelector<HTMLElement>('#s')!;
     s.scrollLeft = s.scrollWidth;
@@ -165,7 +165,7 @@ describe('boxes scrolled across', () => {
       return r < 40 && g > 120 && b < 40;
     };
     const box = s.getBoundingClientRect();
-    const [x, y] = [Math.round(box.right - 30), Math.round(box.top + 10)];
+    const [x, y] = [Math.round(box.right - 130), Math.round(box.top + 10)];
     expect(green(await screen(), x, y), 'the page shows it at the end').to.equal(true);
     const picture = await capture();
     expect(green(picture.canvas!, x, y), 'the agent sees it there').to.equal(true);
@@ -247,6 +247,27 @@ describe('boxes scrolled across', () => {
         (root.querySelector('#c3')!.firstChild as Text).appendData('!');
       }, (root) => {
         root.querySelector<HTMLElement>('#s')!.scrollLeft = 500;
+      });
+      expect({ visitor: r.visitor, agent: r.agent }, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+      expect(r.cloned, 'cloned').to.deep.equal(r.cloned.map(() => 'patched'));
+      expect(r.offWhole, 'pixels off from a whole clone').to.equal(0);
+    });
+
+    const pseudoRow = `<style>#s::before { content: "ACCOUNT 1234 5678"; color: ${SECRET}; flex: none; width: 280px; }</style><div id="s" style="display: flex; overflow-x: auto; width: 300px; height: 60px; border: 1px solid #888">${Array.from({ length: 6 }, (_, i) => `<div id="c${i}" style="flex: none; width: 200px; height: 40px">card ${i}</div>`).join('')}</div>`;
+
+    it('a flex row scrolled across after the first frame: the patch draws its ::before scrolled away', async () => {
+      const r = await afterChange(pseudoRow, (root) => {
+        root.querySelector<HTMLElement>('#s')!.scrollLeft = 600;
+      });
+      expect({ visitor: r.visitor, agent: r.agent }, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+      expect(r.offWhole, 'pixels off from a whole clone').to.equal(0);
+    });
+
+    it('a card changed in a flex row scrolled across: the patch keeps the row\'s ::before scrolled away', async () => {
+      const r = await afterChange(pseudoRow, (root) => {
+        (root.querySelector('#c2')!.firstChild as Text).appendData('!');
+      }, (root) => {
+        root.querySelector<HTMLElement>('#s')!.scrollLeft = 600;
       });
       expect({ visitor: r.visitor, agent: r.agent }, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
       expect(r.cloned, 'cloned').to.deep.equal(r.cloned.map(() => 'patched'));
