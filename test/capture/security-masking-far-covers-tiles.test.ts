@@ -65,4 +65,9 @@ describe('a whole frame drawn in tiles, covered from another tile', () => {
     const pixels = await secretPixels(`<div style="margin: 200px 0 0 450px; width: 340px; height: 30px; display: flex; align-items: flex-end"><div style="flex-shrink: 0; width: 340px; height: 560px; background: rgb(230, 230, 230)"></div></div>`);
     expect(pixels, 'secret pixels').to.deep.equal({ visitor: 0, onePicture: 0, tiles: 0 });
   });
+
+  it('a cover packed to the end of a short old flex box in another tile (display: -webkit-box, -webkit-box-pack: end) still covers what it covers', async () => {
+    const pixels = await secretPixels(`<div style="margin: 200px 0 0 450px; width: 340px; height: 30px; display: -webkit-box; -webkit-box-orient: vertical; -webkit-box-pack: end"><div style="width: 340px; height: 560px; background: rgb(230, 230, 230)"></div></div>`);
+    expect(pixels, 'secret pixels').to.deep.equal({ visitor: 0, onePicture: 0, tiles: 0 });
+  });
 });
