@@ -325,4 +325,20 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     expect(animation.playState).to.equal('finished');
     await expectCovered(r, root);
   });
+
+  it('a paused and a finished Web Animation left as they were: the amount written is patched, not cloned whole', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    const paused = root.querySelector('#tick')!.animate([{ opacity: 1 }, { opacity: 0.5 }], { duration: 1000, fill: 'both' });
+    paused.pause();
+    paused.currentTime = 500;
+    const finished = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 0 }], { duration: 10, fill: 'forwards' });
+    await finished.finished;
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    const kinds = await after(r, () => {
+      root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    expect(kinds).to.deep.equal(['patched']);
+  });
 });
