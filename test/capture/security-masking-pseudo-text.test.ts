@@ -159,6 +159,13 @@ describe('text a pseudo-element the copy does not have hides', () => {
     await expectNoneDrawn(span);
   });
 
+  it('a ::first-line struck through by a line thicker than its text: masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-line { text-decoration: line-through 40px rgb(20, 20, 20); }`, html: '<p class="t" id="t">4111 1111 1111 1111</p>' });
+    await expectHiddenOnScreen(root.querySelector('#t')!);
+    await expectBothLayers(root.querySelector('#t')!);
+    await expectNoneDrawn(root.querySelector('#t')!);
+  });
+
   it('a drop cap, a coloured first line and an underlined search highlight only restyle their text: drawn, not masked', async () => {
     const root = mountTestPage('pseudo', {
       css: `${PAGE_CSS} #t::first-letter { font-size: 2em; color: rgb(0, 0, 200); } #t::first-line { color: ${SECRET}; font-variant: small-caps; } ::highlight(found) { background-color: rgb(255, 240, 120); text-decoration: underline 2px rgb(0, 0, 0); }`,
