@@ -93,11 +93,13 @@ export class KeptClone {
    */
   readonly adopted = new Map<Document | ShadowRoot, CSSStyleSheet[]>();
   /**
-   * The page's animations when the clone was made, each with its play state: one started since
-   * and finished (a Web Animation with a delay and `fill: forwards` fires no event the log hears),
-   * or one paused or finished since, left styles the clone does not hold (see {@link planChanges}).
+   * The page's animations when the clone was made, each with its {@link AnimationStamp}: one
+   * started since and finished (a Web Animation with a delay and `fill: forwards` fires no event
+   * the log hears), one paused or finished since, or one paused or finished and then sought
+   * (`currentTime =`), re-keyed (`effect.setKeyframes`, `updateTiming`) or moved to another
+   * target, left styles the clone does not hold (see {@link planChanges}).
    */
-  readonly animations: Map<Animation, AnimationPlayState>;
+  readonly animations: Map<Animation, AnimationStamp>;
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -130,7 +132,7 @@ export class KeptClone {
     for (const root of [doc, ...this.roots]) this.adopted.set(root, [...(root.adoptedStyleSheets ?? [])]);
     // Their edits in place (replaceSync) count from now on (see style-edits.ts).
     for (const sheets of this.adopted.values()) noteAdopted(sheets);
-    this.animations = new Map((doc.getAnimations?.() ?? []).map((a) => [a, a.playState]));
+    this.animations = new Map((doc.getAnimations?.() ?? []).map((a) => [a, animationStamp(a)]));
     // Every root is asked: an unwatched one is watched from now on.
     this.unwatched = [...this.roots].map(watches).includes(false);
   }
@@ -186,6 +188,37 @@ export interface PageState {
 export type Plan = { patch: Element[] } | { whole: string };
 
 /**
+ * What an animation that is not running draws, as far as a look can tell: its play state, where
+ * it stands (`currentTime`, which a paused or finished animation keeps until the page seeks it), its
+ * timeline, its effect and that effect's target, keyframes and timing. Any of them changed by the
+ * page (no event the log hears) may show or hide what the kept clone holds as it was.
+ */
+export interface AnimationStamp {
+  timeline: AnimationTimeline | null;
+  effect: AnimationEffect | null;
+  target: Element | null;
+  text: string;
+}
+
+function animationStamp(a: Animation): AnimationStamp {
+  const effect = a.effect;
+  const keyed = effect as KeyframeEffect | null;
+  let text = `${a.playState} ${String(a.currentTime)} ${String(a.startTime)} ${a.playbackRate} `;
+  if (effect) {
+    text += JSON.stringify(effect.getTiming());
+    if (typeof keyed?.getKeyframes === 'function') text += `${keyed.pseudoElement} ${keyed.composite} ${JSON.stringify(keyed.getKeyframes())}`;
+  }
+  return { timeline: a.timeline, effect, target: keyed?.target ?? null, text };
+}
+
+/** Whether `a` is as it was when stamped (see {@link AnimationStamp}); a new animation is not. */
+function sameAnimation(was: AnimationStamp | undefined, a: Animation): boolean {
+  if (!was || was.effect !== a.effect || was.timeline !== a.timeline) return false;
+  const now = animationStamp(a);
+  return now.target === was.target && now.text === was.text;
+}
+
+/**
  * Decides how the next frame is cloned: see the file comment. `changes` null asks for a whole
  * clone (the loop's first frame, a frame after a failure). A `keyframe` (an agent joining or
  * recovering) is patched like any frame, but only onto a clone made whole less than
@@ -213,7 +246,7 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     if (now.length !== sheets.length || sheets.some((sheet, i) => now[i] !== sheet)) return { whole: 'a style sheet changed' };
   }
   if (openTopLayer(doc).length > 0) return { whole: 'the top layer is open' };
-  if (doc.getAnimations?.().some((a) => a.playState === 'running' || kept.animations.get(a) !== a.playState)) return { whole: 'an animation or transition is running or ran' };
+  if (doc.getAnimations?.().some((a) => a.playState === 'running' || !sameAnimation(kept.animations.get(a), a))) return { whole: 'an animation or transition is running or ran' };
   const besideBody = changes.besideBody ?? new Set<Element>();
   if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) return { whole: 'the page has :has() rules' };
   // A child of the body changed: cloned alone unless a rule may restyle its siblings by it.

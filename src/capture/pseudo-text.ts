@@ -12,7 +12,10 @@
  * pseudo-element hides its text when it paints it (its `-webkit-text-fill-color`, which follows
  * `color`) transparent, with less contrast than {@link MIN_CONTRAST} against the background behind
  * it (its own when it paints one, else the nearest opaque one of its element and their
- * ancestors), or smaller than 2 px, where the element's own style draws it otherwise.
+ * ancestors), or smaller than 2 px, or strikes it with a line as thick as a redaction bar, where
+ * the element's own style draws it otherwise. A background image (a gradient, a picture) is not
+ * read: a pseudo-element that paints one, or changes the fill over one behind it, is taken to hide
+ * (a coloured first line over a gradient is masked: privacy first).
  *
  * Cost: `::first-line` and `::first-letter` are looked for only in trees whose style sheets have a
  * selector with one (each sheet read once, again when its rule count or a CSSOM edit changes it,
@@ -23,6 +26,8 @@ import { styleEditCount, ownReads } from './style-edits.js';
 
 /** Below this contrast ratio (WCAG's, 1 to 21) text cannot be read against its background. */
 const MIN_CONTRAST = 1.5;
+/** A line drawn over text (`text-decoration`) at least this many ems thick hides it, as a redaction bar. */
+const THICK_LINE_EM = 0.3;
 /** Highlighted ranges looked at one by one at most; past it, every range of every highlight is masked. */
 const MAX_RANGES = 2000;
 const PSEUDO = /::?first-(?:line|letter)\b/gi;
@@ -71,8 +76,8 @@ function firstHides(el: Element, win: Window): boolean {
   const back = backgroundBehind(el, win);
   for (const pseudo of ['::first-line', '::first-letter']) {
     const style = win.getComputedStyle(el, pseudo);
-    if (style.webkitTextFillColor === own.webkitTextFillColor && style.fontSize === own.fontSize && style.backgroundColor === own.backgroundColor) continue;
-    if (hidden(style, back) && !hidden(own, back)) return true;
+    if (style.webkitTextFillColor === own.webkitTextFillColor && style.fontSize === own.fontSize && style.backgroundColor === own.backgroundColor && style.backgroundImage === 'none' && !thickLine(style)) continue;
+    if (pseudoHides(style, own, back)) return true;
   }
   return false;
 }
@@ -128,27 +133,56 @@ function rangeHidden(range: Range, pseudo: string, win: Window): boolean {
     if (!el) continue;
     const own = win.getComputedStyle(el);
     const style = win.getComputedStyle(el, pseudo);
-    const back = backgroundBehind(el, win);
-    // A highlight or selection that paints a background draws the text over it.
-    const behind = alpha(style.backgroundColor) >= 0.5 ? style.backgroundColor : back;
-    if (hidden(style, behind) && !hidden(own, back)) return true;
+    if (pseudoHides(style, own, backgroundBehind(el, win))) return true;
   }
   return false;
 }
 
-/** Whether text painted with `style` cannot be read over `background`. */
-function hidden(style: CSSStyleDeclaration, background: string): boolean {
+/**
+ * Whether a pseudo-element painted with `style` hides text its element's own style (`own`, which
+ * the copy draws) shows, over `back`, the background behind the element (null when an image
+ * is, see {@link backgroundBehind}). Its own background, when it paints one, is what its text is
+ * drawn over (a redaction bar); a background image is not known: one of its own is taken to hide,
+ * and so is a fill it changes over one behind it (privacy first). A line it draws
+ * through, under or over its text as thick as {@link THICK_LINE_EM} of the font hides it too.
+ */
+function pseudoHides(style: CSSStyleDeclaration, own: CSSStyleDeclaration, back: string | null): boolean {
+  if (thickLine(style) && !thickLine(own)) return true;
+  const fill = style.webkitTextFillColor || style.color;
+  if (alpha(fill) < 0.1 || parseFloat(style.fontSize) < 2) return !hidden(own, back);
+  if (style.backgroundImage !== 'none') return true;
+  const behind = alpha(style.backgroundColor) >= 0.5 ? style.backgroundColor : back;
+  if (behind === null) return fill !== (own.webkitTextFillColor || own.color);
+  return contrast(fill, behind) < MIN_CONTRAST && !hidden(own, back);
+}
+
+/** Whether text painted with `style` cannot be read over `background` (when it is not known, an image: readable unless transparent or tiny). */
+function hidden(style: CSSStyleDeclaration, background: string | null): boolean {
   const fill = style.webkitTextFillColor || style.color;
   if (alpha(fill) < 0.1) return true;
   if (parseFloat(style.fontSize) < 2) return true;
-  return contrast(fill, background) < MIN_CONTRAST;
+  return background !== null && contrast(fill, background) < MIN_CONTRAST;
 }
 
-/** The first opaque background colour of `el` and its ancestors (through shadow hosts), white when none. */
-function backgroundBehind(el: Element, win: Window): string {
+/** Whether `style` draws a visible line through, under or over its text at least {@link THICK_LINE_EM} thick. */
+function thickLine(style: CSSStyleDeclaration): boolean {
+  if (!/underline|overline|line-through/.test(style.textDecorationLine) || alpha(style.textDecorationColor || style.color) < 0.1) return false;
+  const thickness = style.textDecorationThickness;
+  const size = parseFloat(style.fontSize) || 16;
+  const px = thickness.endsWith('%') ? (parseFloat(thickness) / 100) * size : thickness.endsWith('em') ? parseFloat(thickness) * size : parseFloat(thickness);
+  return px >= THICK_LINE_EM * size;
+}
+
+/**
+ * The first opaque background colour of `el` and its ancestors (through shadow hosts), white when
+ * none; null when a background image lies above it (a gradient, a picture: its colours are not
+ * known).
+ */
+function backgroundBehind(el: Element, win: Window): string | null {
   for (let at: Element | null = el; at; at = at.parentElement ?? ((at.getRootNode() as ShadowRoot).host ?? null)) {
-    const color = win.getComputedStyle(at).backgroundColor;
-    if (alpha(color) >= 0.5) return color;
+    const style = win.getComputedStyle(at);
+    if (style.backgroundImage !== 'none') return null;
+    if (alpha(style.backgroundColor) >= 0.5) return style.backgroundColor;
   }
   return 'rgb(255, 255, 255)';
 }

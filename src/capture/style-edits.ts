@@ -5,7 +5,8 @@
  * changed, a sheet disabled (`sheet.disabled`, `styleEl.disabled`), the document's adopted
  * sheets assigned (`document.adoptedStyleSheets =`; a shadow root's are compared with the kept
  * clone's, see kept-clone.ts), and two state changes selectors read with no
- * mutation either: a custom element defined (`:defined`) and a custom state set (`:state()`). A
+ * mutation either: a custom element defined (`:defined`) and a custom state set (`:state()`), and
+ * a custom property registered with an initial value (`CSS.registerProperty`). A
  * cover laid over a field (a sibling, not an ancestor, so ancestor-styles.ts never looks at it)
  * shown that way, then text typed under it: a patch would draw the new text over the kept copy
  * of the cover as it was. So the capture wraps the methods and setters that make those edits, on
@@ -215,6 +216,24 @@ export function wrapStyleEdits(win: Window): void {
       d.value = wrapMethod(d.value as (...args: unknown[]) => unknown);
       Object.defineProperty(proto, key, d);
     }
+  }
+  // A custom property registered (`CSS.registerProperty`) takes its initial value wherever no rule
+  // sets it: `opacity: var(--o, 0)` turns 1 with no rule edited. The namespace is the window's own
+  // object (no prototype to share), and the edit is the document's.
+  const css = (win as unknown as { CSS?: Record<string, unknown> }).CSS;
+  const register = css && Object.getOwnPropertyDescriptor(css, 'registerProperty');
+  if (css && typeof register?.value === 'function' && register.configurable && !wrapped.has(css)) {
+    wrapped.add(css);
+    const method = register.value as (...args: unknown[]) => unknown;
+    const doc = win.document;
+    register.value = function (this: unknown, ...args: unknown[]) {
+      const out = method.apply(this, args);
+      notify(doc);
+      return out;
+    };
+    Object.defineProperty(register.value, 'name', { value: method.name });
+    Object.defineProperty(register.value, 'length', { value: method.length });
+    Object.defineProperty(css, 'registerProperty', register);
   }
 }
 

@@ -280,4 +280,65 @@ describe('a cover shown over an amount with no mutation, then the amount changes
       history.replaceState(null, '', before);
     }
   });
+
+  it('CSS.registerProperty gives a custom property the cover reads an initial value (opacity: var(--cover-o, 0))', async () => {
+    const { root, run: r } = await ready('.cover { opacity: var(--cover-o, 0); }');
+    expect(getComputedStyle(root.querySelector('#cover')!).opacity).to.equal('0');
+    await coverThenType(r, root, () => {
+      window.CSS.registerProperty({ name: '--cover-o', syntax: '<number>', inherits: false, initialValue: '1' });
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a paused Web Animation of the cover sought to its end (animation.currentTime =: playState stays paused)', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    const animation = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 1000, fill: 'both' });
+    animation.pause();
+    animation.currentTime = 0;
+    // A mutation: the frame after it clones whole (the animation is new) and keeps the animation as paused.
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '2';
+    });
+    await coverThenType(r, root, () => {
+      animation.currentTime = 1000;
+    });
+    expect(animation.playState).to.equal('paused');
+    await expectCovered(r, root);
+  });
+
+  it('a finished Web Animation of the cover given new keyframes (effect.setKeyframes: playState stays finished)', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    const animation = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 0 }], { duration: 10, fill: 'forwards' });
+    await animation.finished;
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '2';
+    });
+    await coverThenType(r, root, () => {
+      (animation.effect as KeyframeEffect).setKeyframes([{ opacity: 1 }, { opacity: 1 }]);
+    });
+    expect(animation.playState).to.equal('finished');
+    await expectCovered(r, root);
+  });
+
+  it('a paused and a finished Web Animation left as they were: the amount written is patched, not cloned whole', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    const paused = root.querySelector('#tick')!.animate([{ opacity: 1 }, { opacity: 0.5 }], { duration: 1000, fill: 'both' });
+    paused.pause();
+    paused.currentTime = 500;
+    const finished = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 0 }], { duration: 10, fill: 'forwards' });
+    await finished.finished;
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    const kinds = await after(r, () => {
+      root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    expect(kinds).to.deep.equal(['patched']);
+  });
 });

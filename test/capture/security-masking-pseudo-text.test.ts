@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { createCaptureLoop, findMasks, type CaptureController } from '../../src/capture/index.js';
-import { copyLayer } from '../support/mask-layers.js';
+import { copyLayer, screen } from '../support/mask-layers.js';
 import { CollectingHost, FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { boxOf, maskCovers, scanForSecret, SECRET } from '../support/leaks.js';
@@ -44,6 +44,11 @@ async function agentPicture(): Promise<FrameCanvas> {
 async function expectNoneDrawn(el: Element): Promise<void> {
   const picture = await agentPicture();
   expect(scanForSecret(picture.canvas!, boxOf(el)).count, 'pixels of the hidden text').to.equal(0);
+}
+
+/** The visitor's screen (Chromium's screenshot) shows none of `el`'s text. */
+async function expectHiddenOnScreen(el: Element): Promise<void> {
+  expect(scanForSecret(await screen(), boxOf(el)).count, 'pixels the visitor sees').to.equal(0);
 }
 
 /** Each layer alone holds for an element whose first line or letter hides its text: it is boxed, and the copy drawn with no box draws none of it. */
@@ -115,9 +120,55 @@ describe('text a pseudo-element the copy does not have hides', () => {
     await expectNoneDrawn(span);
   });
 
-  it('a drop cap and a coloured first line only restyle their text: drawn, not masked', async () => {
+  it('a ::first-line drawn as a redaction bar (its own background the colour of its text): masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-line { background-color: rgb(20, 20, 20); color: rgb(20, 20, 20); }`, html: '<p class="t" id="t">4111 1111 1111 1111</p>' });
+    await expectHiddenOnScreen(root.querySelector('#t')!);
+    await expectBothLayers(root.querySelector('#t')!);
+    await expectNoneDrawn(root.querySelector('#t')!);
+  });
+
+  it('a ::first-letter drawn as a redaction bar (a one-digit PIN): masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-letter { background-color: rgb(20, 20, 20); color: rgb(20, 20, 20); }`, html: '<p class="t" id="t">7</p>' });
+    await expectHiddenOnScreen(root.querySelector('#t')!);
+    await expectNoneDrawn(root.querySelector('#t')!);
+  });
+
+  it('a ::first-line painting its text the colour of a background image behind it (black on a black gradient): masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} .dark { background-image: linear-gradient(rgb(0, 0, 0), rgb(0, 0, 0)); padding: 1px 0; } #t::first-line { color: rgb(0, 0, 0); }`, html: '<div class="dark"><p class="t" id="t">4111 1111 1111 1111</p></div>' });
+    await expectHiddenOnScreen(root.querySelector('#t')!);
+    await expectNoneDrawn(root.querySelector('#t')!);
+  });
+
+  it('a highlight whose text is the colour of a background image behind it: masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} .dark { background-image: linear-gradient(rgb(0, 0, 0), rgb(0, 0, 0)); padding: 1px 0; } ::highlight(dark) { color: rgb(0, 0, 0); }`, html: '<div class="dark"><p class="t">Card: <span id="s">4111 1111 1111 1111</span></p></div>' });
+    const span = root.querySelector('#s')!;
+    const range = new Range();
+    range.selectNodeContents(span);
+    CSS.highlights.set('dark', new Highlight(range));
+    await expectHiddenOnScreen(span);
+    await expectNoneDrawn(span);
+  });
+
+  it('a highlight struck through by a line thicker than its text (text-decoration as a redaction bar): masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} ::highlight(bar) { text-decoration: line-through 40px rgb(20, 20, 20); }`, html: '<p class="t">Card: <span id="s">4111 1111 1111 1111</span></p>' });
+    const span = root.querySelector('#s')!;
+    const range = new Range();
+    range.selectNodeContents(span);
+    CSS.highlights.set('bar', new Highlight(range));
+    await expectHiddenOnScreen(span);
+    await expectNoneDrawn(span);
+  });
+
+  it('a ::first-line struck through by a line thicker than its text: masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-line { text-decoration: line-through 40px rgb(20, 20, 20); }`, html: '<p class="t" id="t">4111 1111 1111 1111</p>' });
+    await expectHiddenOnScreen(root.querySelector('#t')!);
+    await expectBothLayers(root.querySelector('#t')!);
+    await expectNoneDrawn(root.querySelector('#t')!);
+  });
+
+  it('a drop cap, a coloured first line and an underlined search highlight only restyle their text: drawn, not masked', async () => {
     const root = mountTestPage('pseudo', {
-      css: `${PAGE_CSS} #t::first-letter { font-size: 2em; color: rgb(0, 0, 200); } #t::first-line { color: ${SECRET}; font-variant: small-caps; } ::highlight(found) { background-color: rgb(255, 240, 120); }`,
+      css: `${PAGE_CSS} #t::first-letter { font-size: 2em; color: rgb(0, 0, 200); } #t::first-line { color: ${SECRET}; font-variant: small-caps; } ::highlight(found) { background-color: rgb(255, 240, 120); text-decoration: underline 2px rgb(0, 0, 0); }`,
       html: '<p class="t" id="t">Some text the visitor reads, with a drop cap.</p><p class="t">Found: <span id="s">this</span></p>',
     });
     const range = new Range();
