@@ -31,11 +31,14 @@ import { SCROLL_WRAPPER, scrolledTransform, scrollShift } from './scroll-positio
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
 /**
- * Inherited properties the clone copies (a slot's wrapper carries the same). `font-kerning` is
- * left out: the library writes `normal` on every clone that does not carry it, whatever the page's
- * value (it draws text no more or less visible).
+ * Inherited properties the clone copies (a slot's wrapper carries the same). Left out: `font-kerning`,
+ * which the library writes `normal` on every clone that does not carry it, whatever the page's
+ * value (it draws text no more or less visible); the caret's colour, never written, and a text
+ * stroke's, written only by a clone whose stroke has a width, and so inherited by none that draws
+ * one (see clone-styles.ts).
  */
-const INHERITING = new Set(SLOT_INHERITED.filter((name) => name !== 'font-kerning'));
+const UNCHECKED = new Set(['font-kerning', 'caret-color', '-webkit-text-stroke-color']);
+const INHERITING = new Set(SLOT_INHERITED.filter((name) => !UNCHECKED.has(name)));
 /**
  * Properties of an ancestor, not inherited, that decide whether and where what it holds is drawn,
  * and above or below what (its stacking: an ancestor sent behind a cover by `z-index` draws what it

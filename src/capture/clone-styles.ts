@@ -70,6 +70,40 @@ const WRITTEN_ALONE = new Set([
   'column-count', 'column-width',
 ]);
 
+/**
+ * Properties that draw nothing in the picture: the caret (a picture has no focused field to show
+ * it in), never written; a text stroke's colour, written only where the stroke has a width (see
+ * {@link ReferenceDefault.blank}). Left out, the colour of both on any element whose own `color`
+ * differs from its parent's (both compute from it) was ~12 % of a styled table's markup.
+ */
+const CARET = 'caret-color';
+const STROKE_COLOR = '-webkit-text-stroke-color';
+const STROKE_WIDTH = '-webkit-text-stroke-width';
+
+/**
+ * After the clone of an element is complete: its `font-kerning` is the page's (`page`, when known),
+ * and its children's clones that carry the same lose it, as they inherit it. modern-screenshot
+ * writes `font-kerning: normal` on every clone that does not carry one (~10 % of a table's markup),
+ * in place of the page's `auto`, and also where the page's is an inherited `none`; a clone that
+ * carries `auto` (written with the rest of its font) is given `normal` the same way, so its
+ * children's match it. The clone of the subtree's root keeps its own, so a clone put back into the
+ * last frame's (kept-clone.ts) is drawn with it, and so does a native control's, often such a root. No reader of the clone's styles reads it back
+ * (ancestor-styles.ts leaves it out).
+ */
+export function dropInheritedKerning(clone: Element, page?: string): void {
+  const own = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  let kerning = own?.getPropertyValue('font-kerning');
+  if (!kerning || own!.getPropertyPriority('font-kerning')) return;
+  const wanted = page === undefined || page === 'auto' ? 'normal' : page;
+  if (kerning !== wanted && (kerning === 'auto' || kerning === 'normal')) own!.setProperty('font-kerning', (kerning = wanted));
+  for (let child = clone.firstElementChild; child; child = child.nextElementSibling) {
+    // A field typed in is patched alone, as the root of its clone: kept, its clones match (see field-region.ts).
+    if (NATIVE_CONTROLS.has(child.localName)) continue;
+    const style = (child as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (style && style.getPropertyValue('font-kerning') === kerning && !style.getPropertyPriority('font-kerning')) style.removeProperty('font-kerning');
+  }
+}
+
 /** The part of a computed style declaration modern-screenshot reads. */
 interface StyleSource {
   readonly length: number;
@@ -171,6 +205,8 @@ class ReferenceDefault implements DefaultStyle {
     private readonly own: (name: string) => string,
     /** Properties, not inherited, the browser's style sheet gives this tag its parent's value of (see {@link UA_INHERITS}). */
     private readonly fromParent: ReadonlySet<string> = NONE,
+    /** An element's defaults (not a pseudo-element's, whose own values are not known). */
+    private readonly element = false,
   ) {}
 
   /**
@@ -182,7 +218,20 @@ class ReferenceDefault implements DefaultStyle {
     return WRITTEN_ALONE.has(name) && !this.setByBrowser.has(name);
   }
 
+  /**
+   * Whether the element's `value` of `name` is left unwritten: a property of {@link WRITTEN_ALONE}
+   * at its default, the caret's colour, a stroke's colour where the stroke has no width (one whose
+   * stroke has a width always writes its own colour, see {@link get}: none inherits it).
+   */
+  blank(name: string, value: string): boolean {
+    if (name === CARET) return true;
+    if (name === STROKE_COLOR) return this.own(STROKE_WIDTH) === '0px';
+    return this.alone(name) && this.get(name) === value;
+  }
+
   get(name: string): unknown {
+    // Never equal to the element's value: written (with the stroke's width) where a stroke is drawn.
+    if (name === STROKE_COLOR && this.element) return '\u0000';
     if ((INHERITED.has(name) && !this.setByBrowser.has(name)) || this.fromParent.has(name)) return this.inherited.get(name) ?? this.base.get(name);
     const base = this.base.get(name);
     // Answering with the element's own value makes the library see "default" and write nothing.
@@ -263,7 +312,7 @@ export class CloneStyles {
     const atDefault = (el: Element) => (name: string, value: string) => {
       const reference = this.element === el ? this.elementDefault : null;
       if (reference === null) return false;
-      reference.blanked = reference.inner.alone(name) && reference.inner.get(name) === value ? name : null;
+      reference.blanked = reference.inner.blank(name, value) ? name : null;
       return reference.blanked !== null;
     };
     this.window = {
@@ -320,6 +369,11 @@ export class CloneStyles {
     const style = this.win.getComputedStyle(parent);
     for (const name of INHERITED) if (!values.has(name)) values.set(name, style.getPropertyValue(name));
     this.enter(element, parent);
+  }
+
+  /** `element`'s clone is complete (see {@link dropInheritedKerning}). */
+  finishClone(element: Element, clone: Element): void {
+    dropInheritedKerning(clone, this.recorded.get(element)?.get('font-kerning'));
   }
 
   /** The browser's default of `name` for an element like `el`, as its clone was compared with (see ancestor-styles.ts). */
@@ -446,7 +500,7 @@ export class CloneStyles {
     const el = this.element!;
     // A pseudo-element's own values are not recorded; the currentcolor and origin shortcuts are for elements.
     const own = pseudo ? () => '\u0000' : (name: string) => this.ownValue(el, name);
-    const reference = new ReferenceDefault(base, inherited, setByBrowser, own, pseudo ? NONE : UA_INHERITS.get(el.localName));
+    const reference = new ReferenceDefault(base, inherited, setByBrowser, own, pseudo ? NONE : UA_INHERITS.get(el.localName), !pseudo);
     if (pseudo) return reference;
     this.elementDefault = new AloneDefault(reference);
     return this.elementDefault;

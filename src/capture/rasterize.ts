@@ -8,7 +8,7 @@ import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, patchRootFor, pl
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
-import { CloneStyles } from './clone-styles.js';
+import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
@@ -829,6 +829,8 @@ export class Rasterizer {
         this.standIns.insertInto(original, el);
         if (!this.slots.wrap(original, el, this.slotJudge)) this.cloneError ??= new Error(`rasterize: the slotted children of <${original.localName}> are not where they were counted`);
         this.generated.apply(original, el);
+        if (this.styles) this.styles.finishClone(original, el);
+        else dropInheritedKerning(el);
         // A field is judged with what the page did to it up to now, records not yet delivered included.
         if (FIELDS.has(original.localName)) flushSecretFields(original);
         if (el.localName === original.localName) copyFormState(original, el);

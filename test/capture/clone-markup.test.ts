@@ -42,6 +42,32 @@ async function pixelsAt(rasterizer: Rasterizer, points: Array<[number, number]>)
   });
 }
 
+/** The clone of `#id` and its subtree, parsed from a snapshot's markup and put into this document, where its styles compute. */
+function placedClone(markup: string, id: string): HTMLElement {
+  const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+  const el = document.importNode(doc.getElementById(id)!, true) as HTMLElement;
+  const host = document.createElement('div');
+  host.style.cssText = 'position: absolute; left: -9999px; top: 0';
+  host.append(el);
+  document.body.append(host);
+  return el;
+}
+
+/** How many pixels of the raster in a box are near `color`. */
+async function countNear(rasterizer: Rasterizer, box: DOMRect, color: RGB): Promise<number> {
+  const { bitmap } = await rasterizer.rasterize();
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const d = ctx.getImageData(Math.round(box.left), Math.round(box.top), Math.round(box.width), Math.round(box.height)).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (near([d[i], d[i + 1], d[i + 2]], color)) n++;
+  return n;
+}
+
 describe('clone markup (what each clone writes)', () => {
   let rasterizer: Rasterizer;
   beforeEach(() => {
@@ -112,6 +138,48 @@ describe('clone markup (what each clone writes)', () => {
     expect(near(aboveCentre, [255, 255, 255]), `nothing at its top: ${aboveCentre}`).to.be.true;
     expect(near(top, [200, 0, 0]), `top cell's box at the top: ${top}`).to.be.true;
     expect(near(belowTop, [255, 255, 255]), `nothing in its middle: ${belowTop}`).to.be.true;
+  });
+
+  it('writes font-kerning only where the parent\'s clone does not give it, and every clone computes the page\'s', async () => {
+    await fixture(html`
+      <div id="outer" style="font: 16px sans-serif">
+        <p id="p"><span id="plain">plain</span></p>
+        <div id="none" style="font-kerning: none"><span id="under-none">none</span></div>
+      </div>
+    `);
+    const { markup } = await rasterizer.snapshot();
+    expect(cloneStyle(markup, 'p').has('font-kerning'), 'the paragraph (its parent\'s clone carries it)').to.equal(false);
+    expect(cloneStyle(markup, 'plain').has('font-kerning')).to.equal(false);
+    expect(cloneStyle(markup, 'none').get('font-kerning')).to.equal('none');
+    expect(cloneStyle(markup, 'under-none').has('font-kerning')).to.equal(false);
+    // The library writes `normal` where the page computes `auto` (the same kerning in Chromium); `none` stays `none`.
+    const placed = placedClone(markup, 'outer');
+    const kerning = (id: string) => getComputedStyle(placed.querySelector(`#${id}`)!).fontKerning;
+    try {
+      expect(kerning('none')).to.equal('none');
+      expect(kerning('under-none')).to.equal('none');
+      expect(kerning('plain'), 'as the outer box\'s clone').to.equal(getComputedStyle(placed).fontKerning);
+      expect(markup, 'auto, which the library writes as normal').not.to.include('font-kerning: auto');
+    } finally {
+      placed.parentElement!.remove();
+    }
+  });
+
+  it('writes no caret colour, and a text stroke\'s colour only where the stroke has a width, and draws the strokes', async () => {
+    await fixture(html`
+      <div style="font: bold 48px/60px sans-serif; -webkit-text-stroke-color: rgb(200, 0, 0)">
+        <span id="green" style="color: rgb(0, 150, 0)">x</span>
+        <span id="stroked" style="color: rgb(0, 0, 200); -webkit-text-fill-color: transparent; -webkit-text-stroke-width: 6px"><span id="inner" style="color: rgb(0, 150, 0)">HH</span></span>
+        <span id="own" style="color: rgb(0, 0, 200); -webkit-text-fill-color: transparent; -webkit-text-stroke: 6px rgb(0, 150, 0)">HH</span>
+      </div>
+    `);
+    const { markup } = await rasterizer.snapshot();
+    expect(markup, 'caret-color').not.to.include('caret-color');
+    expect([...cloneStyle(markup, 'green').keys()].filter((name) => name.includes('stroke')), 'a stroke with no width').to.deep.equal([]);
+    // The page's stroke colour, set on an ancestor with no stroke (so not written there), is drawn.
+    expect(cloneStyle(markup, 'stroked').get('-webkit-text-stroke-color')).to.equal('rgb(200, 0, 0)');
+    expect(await countNear(rasterizer, document.getElementById('inner')!.getBoundingClientRect(), [200, 0, 0]), 'red stroke under an unstroked ancestor').to.be.above(20);
+    expect(await countNear(rasterizer, document.getElementById('own')!.getBoundingClientRect(), [0, 150, 0]), 'its own green stroke').to.be.above(20);
   });
 
   it('keeps whole the groups whose members compute from each other: a border style with no width, a monospace font', async () => {
