@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { alignsBack, canCloneEmpty, flatParent, flowsBack, overflowExtent, placedByBaseline } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, flatParent, flowsBack, itemsFit, overflowExtent, placedByBaseline } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -208,7 +208,7 @@ export function strays(clone: Element): boolean {
   if (displacement(clone, false) > INK_MARGIN / 2) return true;
   for (const el of clone.matches(ENDWARD) ? [clone, ...clone.querySelectorAll(ENDWARD)] : clone.querySelectorAll(ENDWARD)) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (style && (flowsBack(style) || (el !== clone && alignsBack(style))) && !clippedWithin(el, clone)) return true;
+    if (style && ((flowsBack(style) && !itemsFit(el, style)) || (el !== clone && alignsBack(style))) && !clippedWithin(el, clone)) return true;
   }
   return false;
 }

@@ -328,6 +328,57 @@ export function flowsBack(style: CSSStyleDeclaration): boolean {
 }
 
 /**
+ * Whether the boxes a clone laid out from its end ({@link flowsBack}) holds all fit in it, as the
+ * sizes its clone and theirs were written with say: then nothing it holds overflows it up or
+ * left, and it may be emptied or passed over like any box (a bar chart's bars aligned to the foot
+ * of their chart). Along the main axis their outer sizes and gaps add up, across it the largest
+ * counts (wrapped lines add up both ways); a size not in px, a text child, or a box of another
+ * kind than flex (grid, the old flex box: both ways added up) errs towards not fitting.
+ */
+export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
+  // A padding, border or margin the clone left out is its default, 0; a size left out is unknown.
+  const px = (v: string, unwritten = 0) => (/^-?[\d.]+px$/.test(v.trim()) ? parseFloat(v) : v === '' ? unwritten : NaN);
+  const get = (s: CSSStyleDeclaration, name: string) => s.getPropertyValue(name);
+  const frame = (s: CSSStyleDeclaration, axis: 'width' | 'height') =>
+    (axis === 'width' ? ['left', 'right'] : ['top', 'bottom']).reduce((n, side) => n + px(get(s, `padding-${side}`)) + px(get(s, `border-${side}-width`)), 0);
+  const borderBox = (s: CSSStyleDeclaration) => get(s, 'box-sizing') === 'border-box';
+  const inner = (axis: 'width' | 'height') => px(get(style, axis), NaN) - (borderBox(style) ? frame(style, axis) : 0);
+  const outer = (s: CSSStyleDeclaration, axis: 'width' | 'height') => {
+    const margins = (axis === 'width' ? ['left', 'right'] : ['top', 'bottom']).reduce((n, side) => n + (get(s, `margin-${side}`) === 'auto' ? 0 : px(get(s, `margin-${side}`))), 0);
+    return px(get(s, axis), NaN) + (borderBox(s) ? 0 : frame(s, axis)) + margins;
+  };
+  for (const node of clone.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
+  const items = [...clone.children].map((c) => (c as HTMLElement).style as CSSStyleDeclaration | undefined);
+  if (items.some((s) => !s)) return false;
+  const flex = /^(inline-)?flex$/.test(get(style, 'display'));
+  const column = /column/.test(get(style, 'flex-direction'));
+  const wraps = /wrap/.test(get(style, 'flex-wrap'));
+  const gap = (name: string) => (get(style, name) === 'normal' ? 0 : px(get(style, name)));
+  const sum = (axis: 'width' | 'height') => items.reduce((n, s) => n + outer(s!, axis), 0) + Math.max(0, items.length - 1) * gap(axis === 'width' ? 'column-gap' : 'row-gap');
+  const most = (axis: 'width' | 'height') => items.reduce((n, s) => Math.max(n, outer(s!, axis)), 0);
+  const fits = (axis: 'width' | 'height', main: boolean) => {
+    const need = main || !flex || wraps ? sum(axis) : most(axis);
+    return need <= inner(axis) + 0.5; // NaN (a size not in px) never fits
+  };
+  return fits('width', !column) && fits('height', column);
+}
+
+/**
+ * Whether nothing a live box laid out from its end ({@link flowsBack}) holds starts up or left of
+ * it: its children's boxes begin inside its own (text directly in it errs towards not).
+ */
+function nothingBack(el: Element): boolean {
+  const r = el.getBoundingClientRect();
+  for (const node of el.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
+    if (node.nodeType !== Node.ELEMENT_NODE) continue;
+    const c = (node as Element).getBoundingClientRect();
+    if (c.top < r.top - 0.5 || c.left < r.left - 0.5) return false;
+  }
+  return true;
+}
+
+/**
  * Whether a clone's style aligns its own box to the end of the area its flex or grid parent gives
  * it (`align-self: flex-end`, `justify-self: end`): too big for that area, it overflows its parent
  * up or left, which the parent's scroll size does not count (see {@link flowsBack}).
@@ -361,7 +412,7 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   // right and below as its scroll size counts, left and above as much (see overflowExtent), and
   // anywhere up or left when laid out from the end, which no size counts.
   if (cs.overflowX === 'visible' || cs.overflowY === 'visible') {
-    if (flowsBack(cs)) return false;
+    if (flowsBack(cs) && !nothingBack(el)) return false;
     const h = el.scrollHeight - el.clientHeight;
     const w = el.scrollWidth - el.clientWidth;
     if (h > 1 || w > 1) {
