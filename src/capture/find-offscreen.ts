@@ -332,7 +332,7 @@ export function flowsBack(style: CSSStyleDeclaration): boolean {
  * sizes its clone and theirs were written with say: then nothing it holds overflows it up or
  * left, and it may be emptied or passed over like any box (a bar chart's bars aligned to the foot
  * of their chart). Along the main axis their outer sizes and gaps add up, across it the largest
- * counts (wrapped lines add up both ways); a size not in px, a text child, or a box of another
+ * counts (wrapped lines add up both ways); a size not in px, a text child, generated content, or a box of another
  * kind than flex (grid, the old flex box: both ways added up) errs towards not fitting.
  */
 export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
@@ -347,6 +347,8 @@ export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
     const margins = (axis === 'width' ? ['left', 'right'] : ['top', 'bottom']).reduce((n, side) => n + (get(s, `margin-${side}`) === 'auto' ? 0 : px(get(s, `margin-${side}`))), 0);
     return px(get(s, axis), NaN) + (borderBox(s) ? 0 : frame(s, axis)) + margins;
   };
+  // A ::before/::after is an item too, with no clone of its own to measure (modern-screenshot's class, renamed: see GENERATED in draw-region.ts).
+  if (/(^|\s)__up\d/.test(clone.getAttribute('class') ?? '')) return false;
   for (const node of clone.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
   const items = [...clone.children].map((c) => (c as HTMLElement).style as CSSStyleDeclaration | undefined);
   if (items.some((s) => !s)) return false;
@@ -365,9 +367,12 @@ export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
 
 /**
  * Whether nothing a live box laid out from its end ({@link flowsBack}) holds starts up or left of
- * it: its children's boxes begin inside its own (text directly in it errs towards not).
+ * it: its children's boxes begin inside its own (text or a ::before/::after directly in it errs
+ * towards not).
  */
-function nothingBack(el: Element): boolean {
+function nothingBack(el: Element, win: Window): boolean {
+  // A ::before/::after is an item too, and has no box to read.
+  if (['::before', '::after'].some((pseudo) => win.getComputedStyle(el, pseudo).content !== 'none')) return false;
   const r = el.getBoundingClientRect();
   for (const node of el.childNodes) {
     if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
@@ -412,7 +417,7 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   // right and below as its scroll size counts, left and above as much (see overflowExtent), and
   // anywhere up or left when laid out from the end, which no size counts.
   if (cs.overflowX === 'visible' || cs.overflowY === 'visible') {
-    if (flowsBack(cs) && !nothingBack(el)) return false;
+    if (flowsBack(cs) && !nothingBack(el, win)) return false;
     const h = el.scrollHeight - el.clientHeight;
     const w = el.scrollWidth - el.clientWidth;
     if (h > 1 || w > 1) {

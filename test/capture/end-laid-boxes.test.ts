@@ -15,16 +15,18 @@ const BARS = '<div class="bar" style="height: 30px"></div><div class="bar" style
 describe('boxes laid out from their end', () => {
   afterEach(() => unmountTestPage('end-laid'));
 
-  it('a bar chart whose bars fit may be emptied; one with a bar taller than it, or text in it, may not', () => {
+  it('a bar chart whose bars fit may be emptied; one with a bar taller than it, text or a ::before in it, may not', () => {
     mountTestPage('end-laid', {
-      css: `html, body { margin: 0; } .chart { display: flex; align-items: flex-end; gap: 2px; width: 200px; height: 90px; margin-top: 300px; } .bar { width: 20px; background: #36c; }`,
-      html: `<div class="chart" id="fits">${BARS}</div><div class="chart" id="tall">${BARS}<div class="bar" style="height: 200px"></div></div><div class="chart" id="text">label${BARS}</div>`,
+      css: `html, body { margin: 0; } .chart { display: flex; align-items: flex-end; gap: 2px; width: 200px; height: 90px; margin-top: 300px; } .bar { width: 20px; background: #36c; } #generated::before { content: ""; width: 20px; height: 300px; background: #fff; }`,
+      html: `<div class="chart" id="fits">${BARS}</div><div class="chart" id="tall">${BARS}<div class="bar" style="height: 200px"></div></div><div class="chart" id="text">label${BARS}</div><div class="chart" id="generated">${BARS}</div>`,
     });
     const fits = document.getElementById('fits')!;
     expect(canCloneEmpty(fits, document, 64), 'bars inside the chart').to.equal(true);
     // The tall bar reaches 110 px above the chart's top, where no scroll size counts it.
     expect(canCloneEmpty(document.getElementById('tall')!, document, 400), 'a bar over the top').to.equal(false);
     expect(canCloneEmpty(document.getElementById('text')!, document, 64), 'text directly in it').to.equal(false);
+    // A ::before is an item too (here 300 px tall, reaching far above the chart), with no box to read.
+    expect(canCloneEmpty(document.getElementById('generated')!, document, 64), 'a ::before in it').to.equal(false);
   });
 
   it('itemsFit reads the written sizes: items that add up to more than the box along its main axis, or are taller across it, do not fit', () => {
@@ -49,6 +51,9 @@ describe('boxes laid out from their end', () => {
     expect(fit(box(row, ['width: 40px; height: 50%'])), 'a size not in px').to.equal(false);
     expect(fit(box(row, ['height: 20px'])), 'a size not written').to.equal(false);
     expect(fit(box(row, ['width: 40px; height: 20px'], 'text'))).to.equal(false);
+    const generated = box(row, ['width: 40px; height: 20px']);
+    generated.className = '__up1';
+    expect(fit(generated), 'a clone with ::before/::after content').to.equal(false);
     const column = 'display: flex; flex-direction: column-reverse; width: 100px; height: 50px';
     expect(fit(box(column, ['width: 100px; height: 20px', 'width: 100px; height: 30px'])), 'a column: heights add up').to.equal(true);
     expect(fit(box(column, ['width: 100px; height: 30px', 'width: 100px; height: 30px'])), 'a column over its height').to.equal(false);
