@@ -1,6 +1,10 @@
 /**
  * How modern-screenshot decides which computed properties to write on each clone, made to write
- * only what changes the picture. (Over 350 lines: one cache and the rules that read it.)
+ * only what changes the picture.
+ *
+ * Over 350 lines: one cache and the rules that read it (which properties to write, which default
+ * members of a group to leave out, which inherited values children drop); each rule reads the
+ * cache the others fill, so they stay in one file.
  *
  * The library writes a property when the element's computed value differs from the browser's
  * default for its tag, and, to be safe with inheritance, always when the parent's clone wrote it.
