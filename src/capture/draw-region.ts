@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { alignsBack, canCloneEmpty, flatParent, flowsBack, itemsFit, overflowExtent, placedByBaseline } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, flatParent, flowsBack, GENERATED, itemsFit, overflowExtent, placedByBaseline } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -691,8 +691,6 @@ function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: 
  * its markup is a fraction as long to parse. Anything not named here is kept.
  */
 const PAINT_ONLY = /^(color|background-.*|border-(top|right|bottom|left|block-start|block-end|inline-start|inline-end)-color|border-.*-radius|box-shadow|text-shadow|outline-.*|opacity|filter|backdrop-filter|mix-blend-mode|caret-color|accent-color|cursor|font-.*|line-height|letter-spacing|word-spacing|text-(align|align-last|indent|transform|decoration-.*|underline-offset|rendering|overflow|wrap-mode|wrap-style)|white-space-collapse|word-break|overflow-wrap|hyphens|tab-size|quotes|list-style-.*|-webkit-text-.*|-webkit-font-smoothing|fill|fill-opacity|stroke|stroke-.*|paint-order|image-rendering|scrollbar-color)$/;
-/** modern-screenshot's class for a clone with ::before/::after content, once renamed (see rasterize.ts): that content inherits from the box. */
-export const GENERATED = /(^|\s)__up\d/;
 
 /** A childless copy of `clone` without its paint-only properties (all of them kept when it has generated content, which inherits them). */
 function boxOnly(clone: Element): Element {

@@ -16,8 +16,8 @@
  * outlines; a filter or generated content counts as reaching {@link INK_MARGIN}) come near it.
  */
 import { isLoneField } from './change-log.js';
-import { DISPLACED, ENDWARD, GENERATED, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk } from './draw-region.js';
-import { alignsBack, flatParent, flowsBack, overflowExtent } from './find-offscreen.js';
+import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk } from './draw-region.js';
+import { alignsBack, flatParent, flowsBack, GENERATED, overflowExtent } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';

@@ -327,6 +327,9 @@ export function flowsBack(style: CSSStyleDeclaration): boolean {
   return ['justify-content', 'align-content', 'align-items', 'justify-items', '-webkit-box-pack', '-webkit-box-align'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
 }
 
+/** modern-screenshot's class for a clone with ::before/::after content, once renamed (see rasterize.ts): that content inherits from the box. */
+export const GENERATED = /(^|\s)__up\d/;
+
 /**
  * Whether the boxes a clone laid out from its end ({@link flowsBack}) holds all fit in it, as the
  * sizes its clone and theirs were written with say: then nothing it holds overflows it up or
@@ -347,8 +350,8 @@ export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
     const margins = (axis === 'width' ? ['left', 'right'] : ['top', 'bottom']).reduce((n, side) => n + (get(s, `margin-${side}`) === 'auto' ? 0 : px(get(s, `margin-${side}`))), 0);
     return px(get(s, axis), NaN) + (borderBox(s) ? 0 : frame(s, axis)) + margins;
   };
-  // A ::before/::after is an item too, with no clone of its own to measure (modern-screenshot's class, renamed: see GENERATED in draw-region.ts).
-  if (/(^|\s)__up\d/.test(clone.getAttribute('class') ?? '')) return false;
+  // A ::before/::after is an item too, with no clone of its own to measure.
+  if (GENERATED.test(clone.getAttribute('class') ?? '')) return false;
   for (const node of clone.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
   const items = [...clone.children].map((c) => (c as HTMLElement).style as CSSStyleDeclaration | undefined);
   if (items.some((s) => !s)) return false;
