@@ -49,8 +49,17 @@ let own = 0;
 
 /** Methods of CSS rules, sheets and media lists that change what they hold. */
 const EDITS = new Set(['insertRule', 'deleteRule', 'addRule', 'removeRule', 'replace', 'replaceSync', 'appendRule', 'appendMedium', 'deleteMedium']);
-/** Interfaces whose own setters and {@link EDITS} methods are wrapped. */
-const STYLE_INTERFACES = /^(?:CSS\w*Rule|CSSStyleSheet|StyleSheet|MediaList)$/;
+/**
+ * Interfaces whose own setters and {@link EDITS} methods are wrapped, besides every kind of rule
+ * (see {@link isRule}: `CSSNestedDeclarations`, a nesting block's declarations, is a rule whose name
+ * does not say so).
+ */
+const STYLE_INTERFACES = /^(?:CSSStyleSheet|StyleSheet|MediaList)$/;
+
+/** Whether `proto` is CSSRule's prototype or one inheriting from it (any rule, named as it may be). */
+function isRule(proto: object, rule: object | undefined): boolean {
+  return !!rule && (proto === rule || Object.prototype.isPrototypeOf.call(rule, proto));
+}
 
 /** Runs `read`, the capture's own look at the page's rules: the declarations it is handed are not noted. */
 export function ownReads<T>(read: () => T): T {
@@ -144,10 +153,11 @@ function note(decl: unknown): void {
  */
 export function wrapStyleEdits(win: Window): void {
   const globals = win as unknown as Record<string, { prototype?: object } | undefined>;
+  const rule = globals.CSSRule?.prototype;
   for (const name of Object.getOwnPropertyNames(win)) {
-    if (!STYLE_INTERFACES.test(name)) continue;
+    if (!name.startsWith('CSS') && !STYLE_INTERFACES.test(name)) continue;
     const proto = globals[name]?.prototype;
-    if (!proto || wrapped.has(proto)) continue;
+    if (!proto || wrapped.has(proto) || !(STYLE_INTERFACES.test(name) || isRule(proto, rule))) continue;
     wrapped.add(proto);
     const fontFace = name === 'CSSFontFaceRule';
     for (const key of Object.getOwnPropertyNames(proto)) {

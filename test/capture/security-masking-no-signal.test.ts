@@ -115,6 +115,16 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     await expectCovered(r, root);
   });
 
+  it('a nesting block\'s own declarations edited in place (CSSNestedDeclarations, a rule not named …Rule)', async () => {
+    const { root, run: r } = await ready('.cover { & .never { color: red; } opacity: 0; }');
+    const nested = ruleOf('.cover').cssRules[1] as CSSRule & { style: CSSStyleDeclaration };
+    expect(nested.constructor.name, 'declarations after a nested rule are a rule of their own').to.equal('CSSNestedDeclarations');
+    await coverThenType(r, root, () => {
+      nested.style.opacity = '1';
+    });
+    await expectCovered(r, root);
+  });
+
   it('a rule\'s declaration edited in place (setProperty, display: none to block)', async () => {
     const { root, run: r } = await ready('.cover.off { display: none; }', HTML.replace('class="cover"', 'class="cover off"'));
     await coverThenType(r, root, () => {
