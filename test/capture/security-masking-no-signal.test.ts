@@ -326,6 +326,24 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     await expectCovered(r, root);
   });
 
+  it('a paused Web Animation of the cover re-timed to end where it stands (effect.updateTiming: playState stays paused)', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    const animation = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 1000, fill: 'both' });
+    animation.pause();
+    animation.currentTime = 500;
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '2';
+    });
+    await coverThenType(r, root, () => {
+      animation.effect!.updateTiming({ duration: 500 });
+    });
+    expect(animation.playState).to.equal('paused');
+    await expectCovered(r, root);
+  });
+
   it('a paused and a finished Web Animation left as they were: the amount written is patched, not cloned whole', async () => {
     const { root, run: r } = await ready('.cover { opacity: 0; }');
     const paused = root.querySelector('#tick')!.animate([{ opacity: 1 }, { opacity: 0.5 }], { duration: 1000, fill: 'both' });
