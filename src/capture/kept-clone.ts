@@ -258,6 +258,9 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   const animations = doc.getAnimations?.() ?? [];
   // Running ones first: a page with a spinner clones every frame whole, with no stamp taken.
   if (animations.some((a) => a.playState === 'running') || animations.some((a) => !sameAnimation(kept.animations.get(a), a))) return { whole: 'an animation or transition is running or ran' };
+  // Each one now is a kept one: fewer means one the clone drew has ended or was cancelled (a Web
+  // Animation with `fill: none` leaves getAnimations as it ends, and fires no event the log hears).
+  if (animations.length !== kept.animations.size) return { whole: 'an animation or transition ended' };
   const besideBody = changes.besideBody ?? new Set<Element>();
   if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) return { whole: 'the page has :has() rules' };
   // A child of the body changed: cloned alone unless a rule may restyle its siblings by it.
@@ -529,8 +532,8 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   // page's rules give none that may (see SelectorUses.sizedBoxes), nor does an animation, and the
   // element has no inline style and is the document's HTML (a shadow tree's rules are its own;
   // the user agent's give lengths). Else each resized box's would cost a map of its style.
-  // Only patches call this, after planChanges found every animation the page has now among the
-  // kept clone's (as it was): none kept, none now. One since gone errs towards reading margins.
+  // Only patches call this, after planChanges found the page's animations are the kept clone's,
+  // as they were: none kept, none now.
   const sizedBoxes = kept.selectors.sizedBoxes || kept.animations.size > 0 || !table.ownerDocument.getAnimations;
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
