@@ -86,7 +86,9 @@ export async function fetchAgentSession(origin = '', signal?: AbortSignal): Prom
 
 /**
  * What a sign-out on the relay got: done, or why not, and when to try again (`retryAfterMs`: the
- * relay was busy or could not be reached; null: trying again will not help).
+ * relay was busy or could not be reached; null: trying again will not help). With a wait, `error`
+ * is the relay's reason without its own advice to try again: the console tries again itself, and
+ * says when.
  */
 export type LogoutResult = { signedOut: true } | { signedOut: false; error: string; retryAfterMs: number | null };
 
@@ -109,7 +111,8 @@ export async function logoutAgent(origin = ''): Promise<LogoutResult> {
   const error = answer && typeof answer.error === 'string' ? answer.error : `the relay answered ${res.status}`;
   const seconds = Number(res.headers.get('retry-after'));
   const retry = res.status === 429 || res.status >= 500 ? (seconds > 0 ? Math.min(seconds, 300) * 1000 : LOGOUT_RETRY_MS) : null;
-  return { signedOut: false, error, retryAfterMs: retry };
+  // The relay's answers end their advice so ("…; try again in a few seconds").
+  return { signedOut: false, error: retry === null ? error : error.replace(/[;,.]?\s*try again\b.*$/is, '') || error, retryAfterMs: retry };
 }
 
 function asSession(value: unknown): AgentSession | null {

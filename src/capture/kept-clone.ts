@@ -97,9 +97,10 @@ export class KeptClone {
    * started since and finished (a Web Animation with a delay and `fill: forwards` fires no event
    * the log hears), one paused or finished since, or one paused or finished and then sought
    * (`currentTime =`), re-keyed (`effect.setKeyframes`, `updateTiming`) or moved to another
-   * target, left styles the clone does not hold (see {@link planChanges}).
+   * target, left styles the clone does not hold (see {@link planChanges}). One running has no
+   * stamp (null): it clones the next frame whole whatever it does, so its keyframes are not read.
    */
-  readonly animations: Map<Animation, AnimationStamp>;
+  readonly animations: Map<Animation, AnimationStamp | null>;
 
   constructor(
     /** The SVG of the last frame, patched in place. */
@@ -132,7 +133,7 @@ export class KeptClone {
     for (const root of [doc, ...this.roots]) this.adopted.set(root, [...(root.adoptedStyleSheets ?? [])]);
     // Their edits in place (replaceSync) count from now on (see style-edits.ts).
     for (const sheets of this.adopted.values()) noteAdopted(sheets);
-    this.animations = new Map((doc.getAnimations?.() ?? []).map((a) => [a, animationStamp(a)]));
+    this.animations = new Map((doc.getAnimations?.() ?? []).map((a) => [a, a.playState === 'running' ? null : animationStamp(a)]));
     // Every root is asked: an unwatched one is watched from now on.
     this.unwatched = [...this.roots].map(watches).includes(false);
   }
@@ -211,8 +212,15 @@ function animationStamp(a: Animation): AnimationStamp {
   return { timeline: a.timeline, effect, target: keyed?.target ?? null, text };
 }
 
-/** Whether `a` is as it was when stamped (see {@link AnimationStamp}); a new animation is not. */
-function sameAnimation(was: AnimationStamp | undefined, a: Animation): boolean {
+/**
+ * Whether `a` is as it was when stamped (see {@link AnimationStamp}); a new animation is not, nor
+ * one that was running (no stamp: it ran since the clone was made, or still runs).
+ *
+ * The keyframes are read and compared on every patched frame, though they seldom change: no
+ * cheaper signal is sound. `setKeyframes` could be wrapped as style-edits.ts wraps the CSSOM, but
+ * not a copy of it the page took before the capture loaded, and a re-keyed cover is a leak.
+ */
+function sameAnimation(was: AnimationStamp | null | undefined, a: Animation): boolean {
   if (!was || was.effect !== a.effect || was.timeline !== a.timeline) return false;
   const now = animationStamp(a);
   return now.target === was.target && now.text === was.text;
@@ -246,7 +254,13 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     if (now.length !== sheets.length || sheets.some((sheet, i) => now[i] !== sheet)) return { whole: 'a style sheet changed' };
   }
   if (openTopLayer(doc).length > 0) return { whole: 'the top layer is open' };
-  if (doc.getAnimations?.().some((a) => a.playState === 'running' || !sameAnimation(kept.animations.get(a), a))) return { whole: 'an animation or transition is running or ran' };
+  // Asked once per plan: a patch's tableBoxUpdates reads what this found from kept.animations.
+  const animations = doc.getAnimations?.() ?? [];
+  // Running ones first: a page with a spinner clones every frame whole, with no stamp taken.
+  if (animations.some((a) => a.playState === 'running') || animations.some((a) => !sameAnimation(kept.animations.get(a), a))) return { whole: 'an animation or transition is running or ran' };
+  // Each one now is a kept one: fewer means one the clone drew has ended or was cancelled (a Web
+  // Animation with `fill: none` leaves getAnimations as it ends, and fires no event the log hears).
+  if (animations.length !== kept.animations.size) return { whole: 'an animation or transition ended' };
   const besideBody = changes.besideBody ?? new Set<Element>();
   if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) return { whole: 'the page has :has() rules' };
   // A child of the body changed: cloned alone unless a rule may restyle its siblings by it.
@@ -518,7 +532,9 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   // page's rules give none that may (see SelectorUses.sizedBoxes), nor does an animation, and the
   // element has no inline style and is the document's HTML (a shadow tree's rules are its own;
   // the user agent's give lengths). Else each resized box's would cost a map of its style.
-  const sizedBoxes = kept.selectors.sizedBoxes || (table.ownerDocument.getAnimations?.().length ?? 1) > 0;
+  // Only patches call this, after planChanges found the page's animations are the kept clone's,
+  // as they were: none kept, none now.
+  const sizedBoxes = kept.selectors.sizedBoxes || kept.animations.size > 0 || !table.ownerDocument.getAnimations;
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;

@@ -21,9 +21,15 @@
  * reads them all, their text holds whole fonts as data URLs, and a font that loads fires
  * `loadingdone` (a whole clone).
  *
+ * At most {@link MAX_DECLARATIONS} declarations are noted. One handed out past that puts the
+ * longest-noted one out, and counts as an edit: the next frame is cloned whole, so nothing the
+ * declaration put out was edited to up to then is missed. A declaration put out and handed out
+ * again (`rule.style.opacity = '1'` reads it again) is noted again before it is edited.
+ *
  * Not seen: a method or declaration the page took before the capture loaded and used later
  * (`const insert = sheet.insertRule.bind(sheet)`, a declaration kept in a variable since page
- * load, then `decl.opacity = '1'`). What is missed
+ * load, then `decl.opacity = '1'`), nor a declaration kept in a variable past its being put out
+ * (above) then edited. What is missed
  * is right again at the periodic whole clone (see MAX_PATCH_AGE_MS in kept-clone.ts).
  *
  * This module is part of the capture bundle, loaded when a session first becomes active; the
@@ -36,7 +42,13 @@ type Listener = (target: object) => void;
 const listeners = new Set<Listener>();
 /** Prototypes wrapped already (each once, whichever window or capture loop asked). */
 const wrapped = new WeakSet<object>();
-/** Rule declarations the page was handed (see the top of this file) -> their text at the last look. */
+/**
+ * Declarations noted at most (see the top of this file): each costs a look at its text per frame
+ * (about a microsecond), so a page that reads every rule of a large sheet's `style` once would
+ * otherwise make every frame slower for the page's life.
+ */
+export const MAX_DECLARATIONS = 1000;
+/** Rule declarations the page was handed (see the top of this file) -> their text at the last look, longest-noted first. */
 const declarations = new Map<CSSStyleDeclaration, string>();
 /** Constructed sheets a tree the capture draws adopts or adopted (see {@link noteAdopted}). */
 const inUse = new WeakSet<StyleSheet>();
@@ -144,7 +156,13 @@ export function styleEditCount(): number {
 }
 
 function note(decl: unknown): void {
-  if (own === 0 && decl && !declarations.has(decl as CSSStyleDeclaration)) declarations.set(decl as CSSStyleDeclaration, (decl as CSSStyleDeclaration).cssText);
+  if (own !== 0 || !decl || declarations.has(decl as CSSStyleDeclaration)) return;
+  if (declarations.size >= MAX_DECLARATIONS) {
+    // The longest-noted is watched no more: counted as edited, so the next frame is whole.
+    declarations.delete(declarations.keys().next().value!);
+    edits++;
+  }
+  declarations.set(decl as CSSStyleDeclaration, (decl as CSSStyleDeclaration).cssText);
 }
 
 /**

@@ -235,9 +235,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const headers = headersOf(req);
     const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
     if (bearer === null && (!cookieOf(headers) || !originAllowed(headers, agentOrigins, false))) return null;
-    // Budgeted per address before the look-up (a token's keys, a session's database row); one that finds its agent is given back.
+    // Budgeted per address before the look-up (a token's keys, a session's database row); one that
+    // finds its agent is given back. A console cookie the relay made (its HMAC checks out, with no
+    // look-up) is not held back by it, as on /api/session and /api/logout: a flood of made-up
+    // cookies from the agent's address cannot keep a real agent from the history.
     const key = addressKey(req.socket.remoteAddress ?? '?');
-    if (!checks.take(key)) return 'busy';
+    const issued = bearer === null && (await (await accounts()).issued(cookieOf(headers)));
+    if (!issued && !checks.take(key)) return 'busy';
     let viewer: Viewer | null;
     if (bearer !== null) {
       const agent = await tokens.verify(bearer);
@@ -246,7 +250,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const account = await cookieAccount(headers);
       viewer = account ? { agentId: account.id, admin: account.admin } : null;
     }
-    if (viewer) checks.giveBack(key);
+    if (viewer && !issued) checks.giveBack(key);
     return viewer;
   }
 

@@ -130,6 +130,22 @@ async function expectSameAsWholeClone(r: Run, name = 'change'): Promise<void> {
   expect(diff.differing, `pixels off from a whole clone (${diff.pct.toFixed(3)}%)`).to.equal(0);
 }
 
+/** Counts calls of `target[name]` (a method) until `restore()`. */
+function counting<T extends object>(target: T, name: keyof T & string): { calls: number; restore: () => void } {
+  const own = Object.getOwnPropertyDescriptor(target, name);
+  const method = target[name] as (...args: unknown[]) => unknown;
+  const counter = { calls: 0, restore: () => (own ? Object.defineProperty(target, name, own) : delete target[name]) };
+  Object.defineProperty(target, name, {
+    configurable: true,
+    writable: true,
+    value(this: unknown, ...args: unknown[]) {
+      counter.calls++;
+      return method.apply(this, args);
+    },
+  });
+  return counter;
+}
+
 /** How each frame was cloned: `patched`, or why it was cloned whole. */
 const how = (clones: Array<FrameStats['clone']>) => clones.map((c) => ('whole' in c ? c.whole : 'patched'));
 
@@ -200,6 +216,19 @@ describe('frames that clone only what changed', () => {
       const stats = await afterStats(r, () => void cell(root, 2, 'n').appendData('x'));
       expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
       await expectSameAsWholeClone(r, 'table-column');
+    });
+
+    it('a long table: a cell that widens its column asks for the page\'s animations once per frame (the plan\'s look is shared)', async () => {
+      const { root, run: r } = await ready(table(400));
+      const asked = counting(document, 'getAnimations');
+      try {
+        const stats = await afterStats(r, () => void cell(root, 2, 'n').appendData('x'));
+        expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+        expect(asked.calls, 'getAnimations() calls').to.equal(stats.length);
+      } finally {
+        asked.restore();
+      }
+      await expectSameAsWholeClone(r, 'table-column-animations');
     });
 
     it('a long table scrolled to its middle (rows culled above and below): a cell that widens its column, patched', async () => {
@@ -323,6 +352,20 @@ describe('frames that clone only what changed', () => {
   // The periodic whole clone is judged when the change was signalled: a page whose own work on a
   // change takes long (a long table laid out again) would otherwise pass the window on that very
   // change, every time, and clone whole what a patch draws.
+  it('a frame while an animation runs is whole, and reads no keyframes (a running animation is not stamped)', async () => {
+    const { root, run: r } = await ready();
+    const spinner = root.querySelector('#slot')!.animate([{ opacity: 1 }, { opacity: 0.9 }], { duration: 10_000, iterations: Infinity });
+    const read = counting(KeyframeEffect.prototype, 'getKeyframes');
+    try {
+      const clones = await after(r, () => void (root.querySelector('#text')!.firstChild as Text).appendData('x'));
+      expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'an animation or transition is running or ran'));
+      expect(read.calls, 'getKeyframes() calls').to.equal(0);
+    } finally {
+      read.restore();
+      spinner.cancel();
+    }
+  });
+
   it('a change the page takes over a second to lay out is patched, judged by when it was made', async () => {
     const { root, run: r } = await ready();
     const text = root.querySelector('#text')!.firstChild as Text;

@@ -336,6 +336,37 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     await expectCovered(r, root);
   });
 
+  it('a paused Web Animation of the cover re-timed to end where it stands (effect.updateTiming: playState stays paused)', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; }');
+    const animation = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 1000, fill: 'both' });
+    animation.pause();
+    animation.currentTime = 500;
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '2';
+    });
+    await coverThenType(r, root, () => {
+      animation.effect!.updateTiming({ duration: 500 });
+    });
+    expect(animation.playState).to.equal('paused');
+    await expectCovered(r, root);
+  });
+
+  it('a Web Animation that hid the cover while a frame was cloned, then ended (fill: none: gone from getAnimations)', async () => {
+    // The cover is where the amount goes from the start; the animation takes it away for a while.
+    const { root, run: r } = await ready('.cover { opacity: 1; }');
+    const animation = root.querySelector('#cover')!.animate([{ opacity: 0 }, { opacity: 0 }], { duration: 1500 });
+    await after(r, () => {
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    await animation.finished;
+    expect(document.getAnimations()).to.deep.equal([]);
+    await coverThenType(r, root, () => {});
+    await expectCovered(r, root);
+  });
+
   it('a paused and a finished Web Animation left as they were: the amount written is patched, not cloned whole', async () => {
     const { root, run: r } = await ready('.cover { opacity: 0; }');
     const paused = root.querySelector('#tick')!.animate([{ opacity: 1 }, { opacity: 0.5 }], { duration: 1000, fill: 'both' });

@@ -171,6 +171,17 @@ export async function identityRoutes(request: Request, env: Env, address: string
   return json(200, { agentId: identity.agentId, agentName: identity.agentName, admin: false, capabilities: identity.capabilities, expiresAt }, { 'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(LEGACY_TTL_MS / 1000)}${secure(request)}` });
 }
 
+/**
+ * True when this relay made the console cookie `cookie` (no look-up): its HMAC checks out under the
+ * relay's key (accounts.ts issued), or in legacy mode it is a JWT the shared sign-in signed. Such
+ * a cookie is never held back by the per-address budget of look-ups (identity/http.ts).
+ */
+export async function cookieIssued(env: Env, cookie: string | null): Promise<boolean> {
+  if (!cookie) return false;
+  if (legacyMode(env)) return legacyIssued(env, cookie);
+  return (await accountsOf(env)?.issued(cookie)) ?? false;
+}
+
 /** True when `cookie` is a JWT the legacy shared sign-in signed (HS256 under its key; its expiry is not checked here). */
 async function legacyIssued(env: Env, cookie: string): Promise<boolean> {
   const secret = testKeys(env)?.signingKey ?? env.UPSCOPE_AGENT_JWT_SECRET;
