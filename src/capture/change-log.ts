@@ -38,6 +38,12 @@ export interface Changes {
    */
   fields?: Set<Element>;
   /**
+   * Elements whose text or children changed in a way that may have flipped their `:empty` (see
+   * {@link mayFlipEmpty}): cloned again with their siblings when the page's rules select on
+   * siblings (`#amt:empty + .cover`; see planChanges in kept-clone.ts). Each is in `changed` too.
+   */
+  emptiness?: Set<Element>;
+  /**
    * When the first change of the frame was signalled (performance.now()), null when none was: the
    * periodic whole clone is judged at the change, not at the capture a busy page let run later
    * (see MAX_PATCH_AGE_MS in kept-clone.ts).
@@ -72,6 +78,7 @@ export class ChangeLog {
   private changed = new Set<Element>();
   private besideBody = new Set<Element>();
   private fields = new Set<Element>();
+  private emptiness = new Set<Element>();
   private focusMoved = false;
   private signalled = false;
   private since: number | null = null;
@@ -112,10 +119,12 @@ export class ChangeLog {
           for (const node of list) if (node.nodeType === Node.ELEMENT_NODE && holdsStyleSheet(node as Element)) return this.fullClone('a style sheet was added or removed');
         }
         this.note(r.target, 'children');
+        if (mayFlipEmpty(r.target, r)) this.emptiness.add(r.target as Element);
       } else if (r.type === 'attributes') {
         this.note(r.target, 'attributes');
       } else {
         this.note(r.target.parentNode, 'children');
+        if (mayFlipEmpty(r.target.parentNode, r)) this.emptiness.add(r.target.parentNode as Element);
       }
       if (this.full) return;
     }
@@ -150,6 +159,7 @@ export class ChangeLog {
     this.changed.clear();
     this.besideBody.clear();
     this.fields.clear();
+    this.emptiness.clear();
   }
 
   /** This frame's changes; the log starts over. */
@@ -161,12 +171,14 @@ export class ChangeLog {
       besideBody: this.besideBody,
       focusMoved: this.focusMoved,
       fields: this.fields,
+      emptiness: this.emptiness,
       since: this.since,
     };
     this.full = null;
     this.changed = new Set();
     this.besideBody = new Set();
     this.fields = new Set();
+    this.emptiness = new Set();
     this.focusMoved = false;
     this.signalled = false;
     this.since = null;
@@ -249,6 +261,38 @@ export class ChangeLog {
     this.fields.add(el);
     if (this.changed.size + this.besideBody.size + this.fields.size > MAX_CHANGED) this.fullClone('too many changed elements');
   }
+}
+
+/**
+ * Whether `record`'s change to `node`'s children or text may have turned its `:empty` on or off:
+ * whether it holds content (an element, or text that is not empty) now and held none before, or
+ * the other way round. "Before" is now with the record undone (its added nodes out, its removed
+ * ones back, the text's old value); a later record of the same frame may have changed it again,
+ * which errs towards yes. A yes only widens what is cloned again.
+ */
+function mayFlipEmpty(node: Node | null, record: MutationRecord): boolean {
+  if (!node || node.nodeType !== Node.ELEMENT_NODE) return false;
+  const el = node as Element;
+  if (record.type === 'characterData') {
+    // Only the edited text can hold content before or after: an element or other text holds it either way.
+    if (el.firstElementChild || el.textContent !== (record.target as CharacterData).data) return false;
+    return record.oldValue === null || (record.oldValue === '') !== ((record.target as CharacterData).data === '');
+  }
+  const added = new Set(record.addedNodes);
+  let now = false;
+  let kept = false;
+  for (let child = el.firstChild; child; child = child.nextSibling) {
+    if (!holdsContent(child)) continue;
+    now = true;
+    if (!added.has(child)) kept = true;
+  }
+  const before = kept || [...record.removedNodes].some(holdsContent);
+  return now !== before;
+}
+
+/** Whether `node`, a child, makes its parent not `:empty`: an element, or text that is not empty. */
+function holdsContent(node: Node): boolean {
+  return node.nodeType === Node.ELEMENT_NODE || (node.nodeType === Node.TEXT_NODE && (node as Text).data !== '');
 }
 
 function holdsStyleSheet(el: Element): boolean {

@@ -269,6 +269,8 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   const roots: Element[] = [];
   // A field typed in is cloned alone unless a rule may restyle its siblings by it (`:placeholder-shown + .hint`).
   const fields = [...(changes.fields ?? [])].map((el) => (kept.selectors.siblings ? el.parentElement : el)).filter((el): el is Element => el !== null);
+  // An element that may have turned `:empty` on or off restyles its siblings by such rules (`#amt:empty + .cover`).
+  if (kept.selectors.siblings) for (const el of changes.emptiness ?? []) if (el.parentElement) fields.push(el.parentElement);
   // Fields whose value, checked state or state pseudo-classes changed, with what their states restyle.
   const stated = changedFields(kept, doc);
   if (typeof stated === 'string') return { whole: stated };
@@ -287,6 +289,9 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     // A select draws its selected option itself, and is masked whole when anything in it is (see
     // isSelectWithMask in find-masks.ts): a change inside it clones the select again.
     el = el.closest('select') ?? el;
+    // Text under a `dir="auto"` element (or a <bdi>) sets its direction, and with it how all it
+    // holds is laid out and which `:dir()` rules match there: it is cloned again from there.
+    el = outermostAutoDirection(el);
     // The patch is planned on the flat tree. Attaching a shadow root or assigning a slot
     // (slot.assign()) leaves no mutation record, so the kept clone may hold content deeper under
     // a shadow host where it was drawn before (as plain light DOM, outside a mask that now holds
@@ -301,6 +306,16 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     if (why) return { whole: why };
   }
   return { patch };
+}
+
+/** Elements whose direction their text sets: `dir="auto"`, and a <bdi> with no direction of its own. */
+const AUTO_DIRECTION = '[dir="auto" i], bdi:not([dir="ltr" i], [dir="rtl" i])';
+
+/** The outermost element at or above `el` whose direction its text sets ({@link AUTO_DIRECTION}), else `el`. */
+function outermostAutoDirection(el: Element): Element {
+  let outer = el;
+  for (let up = el.closest(AUTO_DIRECTION); up; up = up.parentElement?.closest(AUTO_DIRECTION) ?? null) outer = up;
+  return outer;
 }
 
 function whyWhole(kept: KeptClone, el: Element): string | null {

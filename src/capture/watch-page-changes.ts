@@ -75,7 +75,8 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
     if (root.nodeType === Node.DOCUMENT_NODE && (root as Document).defaultView) wrapStyleEdits((root as Document).defaultView!);
     // The widget's own shadow root: nothing there is captured.
     if ('host' in root && ignored(root.host)) return true;
-    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+    // A text's old value tells whether its element's `:empty` flipped (mayFlipEmpty in change-log.ts).
+    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true, characterDataOldValue: true });
     // Events that never leave a shadow root (not composed): heard on the root itself. The
     // listeners stay after stop() (they then do nothing): no list of roots is kept.
     if ('host' in root) for (const type of SHADOW_EVENTS) root.addEventListener(type, inShadow, { capture: true, passive: true });

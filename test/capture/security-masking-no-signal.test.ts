@@ -125,6 +125,32 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     await expectCovered(r, root);
   });
 
+  it('a cover shown by a sibling rule on the amount\'s :empty (#amt:empty + .cover), as the amount is written', async () => {
+    const { root, run: r } = await ready('#amt { display: inline-block; vertical-align: top; width: 400px; height: 30px; } #amt:empty + .cover { opacity: 0; }', '<p id="tick">0</p><div class="wrap"><div class="wallet">Amount: <span id="amt"></span><div class="cover" id="cover"></div></div></div>');
+    await coverThenType(r, root, () => {});
+    await expectCovered(r, root);
+  });
+
+  it('a cover shown by :empty when the amount\'s one text node, empty, is written (characterData)', async () => {
+    const { root, run: r } = await ready('#amt { display: inline-block; vertical-align: top; width: 400px; height: 30px; } #amt:empty ~ .cover { opacity: 0; }', '<p id="tick">0</p><div class="wrap"><div class="wallet">Amount: <span id="amt"></span><div class="cover" id="cover"></div></div></div>');
+    const text = root.querySelector('#amt')!.appendChild(document.createTextNode(''));
+    await after(r, () => {
+      root.querySelector<HTMLElement>('#tick')!.textContent = '1';
+    });
+    await after(r, () => {
+      text.data = AMOUNT;
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a cover shown by :dir(rtl), which a dir="auto" ancestor takes from the amount written in Hebrew', async () => {
+    const { root, run: r } = await ready('.wrap { direction: ltr; } .cover { opacity: 0; } .wrap:dir(rtl) .cover { opacity: 1; } #amt { display: inline-block; vertical-align: top; width: 400px; height: 30px; }', '<p id="tick">0</p><div class="wrap" dir="auto"><div class="wallet"><span dir="ltr">Amount:</span> <span id="amt"></span></div><div class="cover" id="cover"></div></div>');
+    await after(r, () => {
+      root.querySelector('#amt')!.textContent = 'כרטיס ' + AMOUNT;
+    });
+    await expectCovered(r, root);
+  });
+
   it('a rule\'s declaration edited in place (setProperty, display: none to block)', async () => {
     const { root, run: r } = await ready('.cover.off { display: none; }', HTML.replace('class="cover"', 'class="cover off"'));
     await coverThenType(r, root, () => {
