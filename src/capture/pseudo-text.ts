@@ -232,7 +232,9 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
         for (const part of splitList((rule as CSSStyleRule).selectorText)) {
           if (!/:first-(?:line|letter)/i.test(part)) continue;
           const rest = part.replace(PSEUDO, '').trim();
-          selectors.push(rest === '' || rest.includes('&') ? '*' : rest);
+          // `&` and `:scope` mean the rule's parent or scoping root, which querySelectorAll on the
+          // tree cannot name (`:scope` there is the root element): every element is looked at.
+          selectors.push(rest === '' || /&|:scope(?![\w-])/i.test(rest) ? '*' : rest);
         }
       }
       if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);

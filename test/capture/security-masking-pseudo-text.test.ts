@@ -74,6 +74,14 @@ describe('text a pseudo-element the copy does not have hides', () => {
     await expectNoneDrawn(t);
   });
 
+  it('a ::first-line rule of an @scope block, written with :scope (its scoping root\'s first line), that hides the text: masked', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} @scope (.card) { :scope::first-line { color: transparent; } }`, html: '<p class="t card" id="t">4111 1111 1111 1111</p>' });
+    const t = root.querySelector('#t')!;
+    await expectHiddenOnScreen(t);
+    await expectBothLayers(t);
+    await expectNoneDrawn(t);
+  });
+
   it('a letter a ::first-letter paints as its background (white on white): masked', async () => {
     const root = mountTestPage('pseudo', { css: `${PAGE_CSS} #t::first-letter { color: rgb(255, 255, 255); }`, html: '<p class="t" id="t">7</p>' });
     await expectBothLayers(root.querySelector('#t')!);
