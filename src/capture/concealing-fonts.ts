@@ -194,21 +194,81 @@ function hasContent(style: CSSStyleDeclaration): boolean {
   return content !== '' && content !== 'none' && content !== 'normal';
 }
 
-/** Draws the probes in `face` alone (a missing glyph falls back to monospace, which tells them apart). */
+/**
+ * Whether `face` draws different characters alike: the probes ({@link probesOf}) it has a glyph for
+ * (drawn otherwise than monospace alone draws them: a glyph it lacks falls back to monospace), at
+ * least two of them, come out pixel for pixel alike. A face that draws only some characters (a
+ * digits-only dots face, by its `unicode-range` or its glyphs) is judged by those it draws.
+ */
 function conceals(doc: Document, face: FontFace): boolean {
   const canvas = doc.createElement('canvas');
   canvas.width = 48;
   canvas.height = 48;
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) return false;
-  ctx.font = `${face.style} ${face.weight === 'normal' ? '' : face.weight.split(' ')[0]} 32px "${face.family.replace(/"/g, '')}", monospace`.replace(/\s+/g, ' ');
-  let first: Uint8ClampedArray | null = null;
-  for (const probe of PROBES) {
+  const font = `${face.style} ${face.weight === 'normal' ? '' : face.weight.split(' ')[0]} 32px "${face.family.replace(/"/g, '')}", monospace`.replace(/\s+/g, ' ');
+  const draw = (probe: string, with_: string) => {
+    ctx.font = with_;
     ctx.clearRect(0, 0, 48, 48);
     ctx.fillText(probe, 4, 36);
-    const data = ctx.getImageData(0, 0, 48, 48).data;
+    return ctx.getImageData(0, 0, 48, 48).data;
+  };
+  let first: Uint8ClampedArray | null = null;
+  let drawn = 0;
+  for (const probe of probesOf(face)) {
+    const data = draw(probe, font);
+    const fallback = draw(probe, '32px monospace');
+    if (alike(data, fallback)) continue;
+    drawn++;
     if (!first) first = data;
-    else for (let i = 3; i < data.length; i += 4) if (data[i] !== first[i]) return false;
+    else if (!alike(data, first)) return false;
   }
+  return drawn >= 2;
+}
+
+/** Whether two drawings are alike, pixel for pixel (their alpha). */
+function alike(a: Uint8ClampedArray, b: Uint8ClampedArray): boolean {
+  for (let i = 3; i < a.length; i += 4) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** At most this many characters are drawn to judge a face. */
+const MAX_PROBES = 9;
+
+/**
+ * The characters `face` is judged by: the {@link PROBES} in its `unicode-range`, and when fewer
+ * than two are, the first, middle and last printable characters of each of its ranges.
+ */
+function probesOf(face: FontFace): string[] {
+  const ranges = unicodeRanges(face.unicodeRange);
+  const inside = (cp: number) => ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
+  const probes = PROBES.filter((p) => inside(p.codePointAt(0)!));
+  if (probes.length >= 2) return probes;
+  for (const [lo, hi] of ranges) {
+    for (const cp of [lo, lo + 1, lo + ((hi - lo) >> 1), hi]) {
+      if (probes.length >= MAX_PROBES) return probes;
+      if (cp > hi || !printable(cp)) continue;
+      const probe = String.fromCodePoint(cp);
+      if (!probes.includes(probe)) probes.push(probe);
+    }
+  }
+  return probes;
+}
+
+/** Code points that draw a glyph of their own: no controls, spaces or surrogates. */
+function printable(cp: number): boolean {
+  return cp > 0x20 && !(cp >= 0x7f && cp <= 0xa0) && !(cp >= 0xd800 && cp <= 0xdfff) && cp <= 0x10ffff;
+}
+
+/** A `unicode-range` descriptor's ranges (`U+0-10FFFF`, `U+30-39, U+4??`), as [first, last] code points. */
+function unicodeRanges(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*u\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
+    if (!m) continue;
+    const lo = parseInt(m[1].replace(/\?/g, '0'), 16);
+    const hi = m[2] ? parseInt(m[2], 16) : parseInt(m[1].replace(/\?/g, 'f'), 16);
+    if (Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi) out.push([lo, Math.min(hi, 0x10ffff)]);
+  }
+  return out.length > 0 ? out : [[0, 0x10ffff]];
 }

@@ -122,6 +122,19 @@ describe('text drawn as dots by a web font', () => {
     expect(scanForSecret(agent, boxOf(plain)).count, 'the plain field shows (so the check can fail)').to.be.greaterThan(20);
   });
 
+  it('a PIN field in a dots face for digits only (FontFace API, unicode-range U+0030-0039): masked, never drawn in a fallback font', async () => {
+    face = new FontFace('pin-digits', await (await fetch(FONT)).arrayBuffer(), { unicodeRange: 'U+0030-0039' });
+    document.fonts.add(await face.load());
+    const root = mountTestPage(PAGE, { css: `${STYLE} .digits { font-family: pin-digits, sans-serif; }`, html: '<input id="pin" class="f digits" type="tel" value="19731973"><input id="plain" class="f" type="tel" value="19731973">' });
+    await document.fonts.ready;
+    const [pin, plain] = ['#pin', '#plain'].map((s) => root.querySelector(s)!);
+    expect(scanForSecret(await screen(), boxOf(pin)).count, 'the visitor sees dots (magenta)').to.be.greaterThan(20);
+    const masks = findMasks(document);
+    expect(maskCovers(masks, pin), 'the field is masked').to.equal(true);
+    expect(maskCovers(masks, plain), 'the field in a readable font is not').to.equal(false);
+    await expectNoClearText(pin, 'the PIN');
+  });
+
   it('in a same-origin frame, a field in a dots font the frame added with the FontFace API: masked', async () => {
     const root = mountTestPage(PAGE, { css: STYLE, html: '<iframe id="frame" style="width:400px;height:200px;border:0"></iframe>' });
     const frame = root.querySelector('iframe')!;
