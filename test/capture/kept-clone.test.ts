@@ -750,6 +750,21 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'field-far-outline');
     });
 
+    // A field drawn alone leaves the kept clone's style out of its picture when no rule of it can
+    // apply there (field-region.ts, styleReaches); its web fonts are at-rules, and go in.
+    it('a field in a web font is drawn alone in that font', async () => {
+      const fonts = `@font-face { font-family: "Field Icons"; src: url(/__fixtures__/icon-font.ttf) format("truetype"); } #typed { font: 28px "Field Icons", monospace; }`;
+      const { root, run: first } = await ready(`<div class="row"><label>Name<input id="typed" value="\u{EA60}\u{EA61}\u{EA62}"></label></div><p style="margin: 40px 16px">Text below.</p>`, `${css} ${fonts}`);
+      await document.fonts.load('28px "Field Icons"', '\u{EA60}');
+      const r = await restart(first);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      const stats = await typeInto(r, field);
+      const box = field.getBoundingClientRect();
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      for (const s of stats) expect(s.region !== null && s.region.x >= box.left && s.region.x + s.region.width <= box.right, `drawn alone, inside the field: ${JSON.stringify(s.region)}`).to.equal(true);
+      await expectSameAsWholeClone(r, 'field-web-font');
+    });
+
     it('a shadow the field drew before the character (:placeholder-shown) is drawn away', async () => {
       const { root, run: r } = await ready(html, css);
       const field = root.querySelector<HTMLInputElement>('#glow')!;
