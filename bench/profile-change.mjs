@@ -9,6 +9,13 @@
 // them by name) and with PROFILE=1 sampled by V8's CPU profiler (self and inclusive time per
 // function: build the bundle unminified to read names; the profiler adds its own cost). With two
 // bundles, their reps alternate, so both see the same load.
+//
+// "less the page's own rendering" is each change frame's main-thread time less the page's own
+// style, layout and paint of the change (as bench/capture.mjs takes them off for
+// captureChangeMainThreadMs): what the capture costs, with the page's script for the change. With
+// TASKS=1 each rep's tasks are listed (thread time less the page's rendering, and the trace
+// events they ran most), and PROFILE_OUT=prefix writes each CPU profile to prefix.<rep>.<bundle>.cpuprofile.
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +32,19 @@ const REPS = Number(process.argv[2] ?? 7);
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
+/** Trace events of the page's own rendering of a frame, and of script running (as bench/capture.mjs tells them apart). */
+const RENDERING = new Set(['UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'UpdateLayer', 'HitTest']);
+const SCRIPT = new Set(['FunctionCall', 'TimerFire', 'RunMicrotasks', 'EvaluateScript', 'FireAnimationFrame', 'EventDispatch', 'v8.callFunction', 'v8.run']);
+
 async function traced(cdp, run) {
+  const { frameTree } = await cdp.send('Page.getFrameTree');
+  const pageFrame = frameTree.frame.id;
+  const framed = (e) => e.args?.data?.frame ?? e.args?.beginData?.frame ?? e.args?.frame;
   const events = [];
   const onData = (e) => events.push(...e.value);
   cdp.on('Tracing.dataCollected', onData);
   const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8', 'blink.user_timing'] } });
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8', 'blink.user_timing', ...(process.env.TASKS === '1' ? ['disabled-by-default-devtools.timeline.stack'] : [])] } });
   if (PROFILE) await cdp.send('Profiler.start');
   let profile;
   try {
@@ -52,7 +66,41 @@ async function traced(cdp, run) {
     byName.set(e.name, (byName.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000);
     byName.set(`#${e.name}`, (byName.get(`#${e.name}`) ?? 0) + 1);
   }
-  return { cpu, byName, profile };
+  // The page's own rendering (not nested in script, of the page's frame), which bench/capture.mjs
+  // takes off the change frame for captureChangeMainThreadMs: without it, what the capture costs.
+  let rendering = 0;
+  const stack = [];
+  const own = events.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const pageRendering = new Set();
+  for (const e of own) {
+    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+    if (stack.some((p) => pageRendering.has(p))) pageRendering.add(e);
+    else if (RENDERING.has(e.name) && (framed(e) ?? pageFrame) === pageFrame && !stack.some((p) => SCRIPT.has(p.name) || RENDERING.has(p.name))) {
+      rendering += (e.tdur ?? e.dur) / 1000;
+      pageRendering.add(e);
+    }
+    stack.push(e);
+  }
+  if (process.env.TASKS === '1') {
+    // Each task of the trace: its thread time less the page's own rendering, and what it ran most.
+    const lines = [];
+    for (const task of own.filter((e) => e.name === 'RunTask')) {
+      const inside = own.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
+      const page = inside.filter((e) => pageRendering.has(e) && !inside.some((p) => p !== e && pageRendering.has(p) && p.ts <= e.ts && p.ts + p.dur >= e.ts + e.dur && p.dur > e.dur)).reduce((a, e) => a + (e.tdur ?? e.dur) / 1000, 0);
+      const ms = (task.tdur ?? task.dur) / 1000 - page;
+      if (ms < 0.3) continue;
+      const names = new Map();
+      for (const e of inside) if (!pageRendering.has(e)) names.set(e.name, (names.get(e.name) ?? 0) + (e.tdur ?? e.dur) / 1000);
+      lines.push(`    ${ms.toFixed(2).padStart(6)} at ${((task.ts - own[0].ts) / 1000).toFixed(0).padStart(5)}: ${[...names].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    }
+    console.log(`  tasks:\n${lines.join('\n')}`);
+    for (const e of own) {
+      if (pageRendering.has(e) || !['Layout', 'UpdateLayoutTree'].includes(e.name) || (e.tdur ?? e.dur) < 200) continue;
+      const stack = e.args?.beginData?.stackTrace ?? e.args?.data?.stackTrace ?? [];
+      console.log(`    ${e.name} ${((e.tdur ?? e.dur) / 1000).toFixed(2)} frame ${framed(e) === pageFrame ? 'page' : framed(e)}: ${stack.slice(0, 6).map((f) => `${f.functionName}:${f.lineNumber}`).join(' < ')}`);
+    }
+  }
+  return { cpu, rendering, byName, profile };
 }
 
 /** Self and inclusive sampled ms per function (name:line) of a CPU profile. */
@@ -98,10 +146,13 @@ async function open(spec, server) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  // The text a change edits is found (a walk over the page's text, reading boxes) before the first
+  // traced rep, and left as it was.
+  if (!spec.change) await page.evaluate(() => (window.bench.changeText(), window.bench.changeText()));
   await spec.beforeChange?.(page);
   await page.evaluate(() => window.bench.start({ warmup: 3 }));
   for (let i = 0; i < 3; i++) await page.evaluate(() => window.bench.keyframe());
-  return { context, page, cdp, cpus: [], names: new Map(), self: new Map(), incl: new Map(), stats: [] };
+  return { context, page, cdp, cpus: [], lessRendering: [], names: new Map(), self: new Map(), incl: new Map(), stats: [] };
 }
 
 for (const spec of PAGES.filter((p) => ONLY.includes(p.name))) {
@@ -130,9 +181,11 @@ for (const spec of PAGES.filter((p) => ONLY.includes(p.name))) {
       // Only frames patched onto the kept clone are counted (a slow rep may reach the periodic whole clone).
       if ('whole' in sent.stats.clone) continue;
       r.cpus.push(t.cpu);
+      r.lessRendering.push(t.cpu - t.rendering);
       addAll(r.names, [...t.byName].map(([k, v]) => [k, [v]]));
       if (t.profile) {
         const f = functions(t.profile);
+        if (process.env.PROFILE_OUT) writeFileSync(`${process.env.PROFILE_OUT}.${r.cpus.length}.${runs.indexOf(r)}.cpuprofile`, JSON.stringify(t.profile));
         addAll(r.self, [...f.self].map(([k, v]) => [k, [v]]));
         addAll(r.incl, [...f.incl].map(([k, v]) => [k, [v]]));
       }
@@ -143,6 +196,7 @@ for (const spec of PAGES.filter((p) => ONLY.includes(p.name))) {
     const s = r.stats;
     const cpu = r.cpus.length ? `${median(r.cpus).toFixed(1)} ms (${r.cpus.map((c) => c.toFixed(1)).join(' ')})` : 'none: every change frame was a whole clone';
     console.log(`\n${spec.name} [${DISTS[k]}]: change frame main-thread CPU median ${cpu}`);
+    if (r.cpus.length) console.log(`  less the page's own rendering: median ${median(r.lessRendering).toFixed(1)} ms (${r.lessRendering.map((c) => c.toFixed(1)).join(' ')})`);
     console.log(`  clones: ${s.map((x) => ('whole' in x.clone ? `W(${x.clone.whole})` : `p${x.clone.patched}`)).join(' ')}; region ${s[0].region ? `${s[0].region.width}x${s[0].region.height}` : 'none'}; bytes ${median(s.map((x) => x.bytes))}; wall clone ${median(s.map((x) => x.cloneMs)).toFixed(1)} mask ${median(s.map((x) => x.maskMs)).toFixed(1)} draw ${median(s.map((x) => x.drawMs)).toFixed(1)} encode ${median(s.map((x) => x.encodeMs)).toFixed(1)} total ${median(s.map((x) => x.totalMs)).toFixed(1)}`);
     if (process.env.EVENTS !== '0') console.log(`  trace events (mean thread ms per change, nested counted twice):\n${top(r.names, 30, r.cpus.length)}`);
     if (PROFILE) {

@@ -9,6 +9,7 @@ import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMa
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
+import { shareStyles } from './shared-styles.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
@@ -960,7 +961,7 @@ export class Rasterizer {
 }
 
 /**
- * The markup as a data: URL. Only what the URL parser would misread is escaped: `%` (an
+ * The markup as a data: URL, its repeated inline styles written once (see shared-styles.ts). Only what the URL parser would misread is escaped: `%` (an
  * escape), `#` (a fragment) and tabs and line breaks (which it drops); the rest, non-ASCII
  * included, it takes as is. Escaping everything, as encodeURIComponent does, costs several times
  * as long on markup that embeds images as base64.
@@ -968,7 +969,7 @@ export class Rasterizer {
 function svgDataUrl(markup: string): string {
   // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
   // cross-origin, which would taint the canvas and keep its pixels from the encoder.
-  return 'data:image/svg+xml;charset=utf-8,' + markup.replace(/[%#\t\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  return 'data:image/svg+xml;charset=utf-8,' + shareStyles(markup).replace(/[%#\t\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
 }
 
 /** Whether a clone in `svg` has a background fixed to the viewport (as a longhand or in the shorthand). */
