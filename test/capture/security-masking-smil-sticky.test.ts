@@ -1,0 +1,79 @@
+/**
+ * Covers the page draws where the copy would not: an SVG cover made opaque by SMIL (whose animated
+ * values the copy's own timeline never reaches), and a sticky header of a flex or grid box whose
+ * children the copy translates to show its scroll position. A whole frame, the first one, must show
+ * the agent no more than the visitor sees.
+ */
+import { expect } from '@open-wc/testing';
+import { createCaptureLoop, type CaptureController } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { screenshot } from './reference-helpers.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+
+let loop: CaptureController | null = null;
+
+async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const shot = await screenshot();
+  const canvas = new OffscreenCanvas(shot.width, shot.height);
+  canvas.getContext('2d')!.putImageData(shot, 0, 0);
+  return scanForSecret(canvas, rect).count;
+}
+
+const CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
+
+describe('security: SMIL and sticky covers the copy draws where the page does', () => {
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountTestPage('smil-sticky');
+  });
+
+  it('a sticky header of a flex column scrolled down covers the row scrolled under it', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `<div style="flex-shrink: 0; height: 30px; font: bold 20px monospace; color: ${i === 3 ? SECRET : 'rgb(90, 90, 90)'}">${i === 3 ? '4111 1111 1111' : `row ${i}`}</div>`).join('');
+    const root = mountTestPage('smil-sticky', { css: CSS, html: `<div id="pane" style="display: flex; flex-direction: column; overflow: auto; height: 150px; width: 300px; margin: 20px"><div style="position: sticky; top: 0; flex-shrink: 0; height: 60px; background: rgb(220, 220, 240)">Header</div>${rows}</div>` });
+    const pane = root.querySelector<HTMLElement>('#pane')!;
+    pane.scrollTop = 150;
+    await new Promise((r) => setTimeout(r, 50));
+    const box = boxOf(pane);
+    const shot = await screenshot();
+    const canvas = new OffscreenCanvas(shot.width, shot.height);
+    canvas.getContext('2d')!.putImageData(shot, 0, 0);
+    const visible = scanForSecret(canvas, box).count;
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30 });
+    loop.start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const picture = new FrameCanvas();
+    for (const frame of host.completeFrames()) await picture.draw(frame);
+    expect({ visible, leaked: scanForSecret(picture.canvas!, box).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a frozen (sticky) first cell of rows in a flex column scrolled across covers the cell scrolled under it', async () => {
+    const cell = (text: string, color: string) => `<div style="flex-shrink: 0; width: 150px; font: bold 20px monospace; color: ${color}">${text}</div>`;
+    const rows = Array.from({ length: 4 }, (_, i) => `<div style="display: flex; width: max-content; height: 30px"><div style="position: sticky; left: 0; flex-shrink: 0; width: 120px; background: rgb(220, 220, 240)">Row ${i}</div>${cell(i === 1 ? '4111 1111' : 'cell', i === 1 ? SECRET : 'rgb(90, 90, 90)')}${cell('cell', 'rgb(90, 90, 90)')}${cell('cell', 'rgb(90, 90, 90)')}</div>`).join('');
+    const root = mountTestPage('smil-sticky', { css: CSS, html: `<div id="pane" style="display: flex; flex-direction: column; overflow: auto; height: 150px; width: 300px; margin: 20px">${rows}</div>` });
+    const pane = root.querySelector<HTMLElement>('#pane')!;
+    pane.scrollLeft = 150;
+    await new Promise((r) => setTimeout(r, 50));
+    const box = boxOf(pane);
+    const visible = await onScreen(box);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30 });
+    loop.start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const picture = new FrameCanvas();
+    for (const frame of host.completeFrames()) await picture.draw(frame);
+    expect({ visible, leaked: scanForSecret(picture.canvas!, box).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+});
