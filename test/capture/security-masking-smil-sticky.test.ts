@@ -30,11 +30,87 @@ async function onScreen(rect: { x: number; y: number; width: number; height: num
 
 const CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
 
+/** Mounts a secret text #msg and `cover`, and returns the secret pixels on the visitor's screen and in the agent's first (whole) frame. */
+async function firstFrame(cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>): Promise<{ visible: number; leaked: number }> {
+  const root = mountTestPage('smil-sticky', { css: CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p>${cover}` });
+  await setup?.(root);
+  const msg = root.querySelector('#msg')!;
+  const visible = await onScreen(boxOf(msg));
+  const host = new CollectingHost();
+  const errors: Error[] = [];
+  loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
+  loop.start();
+  await host.waitForFrames(1);
+  await settle(host);
+  expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return { visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count };
+}
+
 describe('security: SMIL and sticky covers the copy draws where the page does', () => {
   afterEach(() => {
     loop?.stop();
     loop = null;
     unmountTestPage('smil-sticky');
+  });
+
+  it('an SVG cover made opaque by a SMIL <set> the page began (beginElement())', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set id="show" attributeName="opacity" to="1" begin="indefinite" fill="freeze"/></rect></svg>', '', async (root) => {
+      (root.querySelector('#show') as SVGAnimationElement).beginElement();
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover made opaque by a SMIL <set> 200 ms after load (begin at 0.2s)', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set attributeName="opacity" to="1" begin="0.2s" fill="freeze"/></rect></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 400));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover made opaque by SMIL <animate> of its points (a geometry attribute, not a property)', async () => {
+    const pixels = await firstFrame('<svg width="800" height="60" style="position: absolute; left: 0; top: 5px"><polygon points="400,0 740,0 740,60 400,60" fill="#fff"><animate attributeName="points" to="0,0 340,0 340,60 0,60" dur="0.1s" fill="freeze"/></polygon></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover moved over the text by SMIL <animateTransform> in a group scaled by a viewBox', async () => {
+    const pixels = await firstFrame('<svg width="680" height="60" viewBox="0 0 340 30" style="position: absolute; left: 0; top: 5px"><g transform="translate(10 0)"><rect x="190" width="170" height="30" fill="#fff"><animateTransform attributeName="transform" type="translate" to="-200 0" dur="0.1s" fill="freeze"/></rect></g></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover drawn by a <use> whose href a SMIL <set> changed: the copy, unable to write it, draws the SVG grey', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><defs><rect id="cover" width="340" height="60" fill="#fff"/><rect id="none" width="0" height="0"/></defs><use href="#none"><set id="show" attributeName="href" to="#cover" begin="indefinite" fill="freeze"/></use></svg>', '', async (root) => {
+      (root.querySelector('#show') as SVGAnimationElement).beginElement();
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a patched frame after SMIL made an SVG cover opaque (beginElement(), no mutation) is cloned whole', async () => {
+    const root = mountTestPage('smil-sticky', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p><p id="other" style="margin: 200px 20px">one</p><svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set id="show" attributeName="opacity" to="1" begin="indefinite" fill="freeze"/></rect></svg>` });
+    const host = new CollectingHost();
+    const errors: Error[] = [];
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
+    loop.start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const frames = host.completeFrames().length;
+    (root.querySelector('#show') as SVGAnimationElement).beginElement();
+    root.querySelector('#other')!.textContent = 'two';
+    await host.waitForFrames(frames + 1);
+    await settle(host);
+    const msg = root.querySelector('#msg')!;
+    const visible = await onScreen(boxOf(msg));
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    const picture = new FrameCanvas();
+    for (const frame of host.completeFrames()) await picture.draw(frame);
+    expect({ visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
 
   it('a sticky header of a flex column scrolled down covers the row scrolled under it', async () => {
