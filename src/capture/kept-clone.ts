@@ -25,6 +25,7 @@
  */
 import { SLOT_WRAPPER } from './slot-wrappers.js';
 import { SCROLL_WRAPPER } from './scroll-position.js';
+import { smilChanged } from './smil.js';
 import { isLoneField, styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
 import { findInnerRoots } from './secret-fields.js';
@@ -70,6 +71,8 @@ export class KeptClone {
    * clone (a clone patched away may have painted the last frame's pixels far from any region).
    */
   farInk = false;
+  /** Each SMIL animation element -> the value the clone drew for it (see smil.ts); one changed since clones whole. */
+  smil = new Map<Element, string>();
   /** When the first frame was patched onto this clone (performance.now()), or null. */
   patchedSince: number | null = null;
   /** When this clone was made whole (performance.now()): a keyframe is patched onto it only while it is younger than {@link MAX_KEYFRAME_BASE_AGE_MS}. */
@@ -261,6 +264,7 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   // Each one now is a kept one: fewer means one the clone drew has ended or was cancelled (a Web
   // Animation with `fill: none` leaves getAnimations as it ends, and fires no event the log hears).
   if (animations.length !== kept.animations.size) return { whole: 'an animation or transition ended' };
+  if (smilChanged(doc, kept.smil)) return { whole: 'an SVG (SMIL) animation is running or ran' };
   const besideBody = changes.besideBody ?? new Set<Element>();
   if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) return { whole: 'the page has :has() rules' };
   // A child of the body changed: cloned alone unless a rule may restyle its siblings by it.

@@ -29,7 +29,8 @@ import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
-import { SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
+import { SmilCopy, stampUncloned } from './smil.js';
+import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -229,6 +230,8 @@ export class Rasterizer {
   private churn: CloneChurn | null = null;
   /** ::before/::after content the library would draw wrongly, rewritten (see generated-content.ts). */
   private generated = new GeneratedContent();
+  /** What the page's SMIL animates, written into this clone (see smil.ts). */
+  private smil = new SmilCopy();
   /** Random pseudo-element class names of this clone, renamed in clone order so equal pages give equal markup. */
   private pseudoNames = new Map<string, string>();
   /** Decides which computed properties each clone gets (see clone-styles.ts). */
@@ -409,6 +412,7 @@ export class Rasterizer {
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
     this.kept.farInk = farInk(svg, context.svgStyleElement!.textContent ?? '');
+    stampUncloned(doc, this.kept.smil = this.smil.stamps);
     for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
   }
 
@@ -538,6 +542,7 @@ export class Rasterizer {
       applyBoxUpdates(kept, updates);
       moved = true;
     }
+    if (this.smil.stamps !== kept.smil) for (const [anim, value] of this.smil.stamps) kept.smil.set(anim, value);
     kept.patches++;
     kept.patchedSince ??= performance.now();
     // An ancestor that changed height moved what is below it, columns that moved every row in
@@ -574,6 +579,7 @@ export class Rasterizer {
     this.slots.reset();
     this.slots.forward(root);
     this.generated.reset(patch);
+    this.smil.reset(patch);
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
@@ -840,12 +846,14 @@ export class Rasterizer {
           else if (isIndeterminateBox(original)) this.replaced.push([original, el, () => indeterminateStandIn(original, el)]);
         }
         if (original !== this.doc.scrollingElement) {
+          pinSticky(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
           showScrollPosition(original, el);
           matchScrollbars(original, el);
         }
         if (original !== this.doc.documentElement && el.localName !== 'html') keepCollapsingMargin(original, el, this.doc.defaultView!);
         else moveBodyBackgroundToRoot(original.localName === 'iframe' ? (original as HTMLIFrameElement).contentDocument! : this.doc, el);
         if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
+        this.smil.cloned(original, el, this.cloneOf);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
         // A slotted element is masked by its slot too (which has no clone of its own), wherever the wrapper is.
         if (isMaskElement(original) || (original.assignedSlot !== null && maskOver(original.assignedSlot) !== null) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealedText(original)) blankMaskedClone(el);
@@ -878,6 +886,7 @@ export class Rasterizer {
       this.cloneOf?.set(original, standIn);
     }
     this.replaced = [];
+    this.smil.finish(this.cloneOf);
     if (clone.nodeType === Node.ELEMENT_NODE) {
       blankMaskedClones(clone as Element);
       dropUncheckedUses(clone as Element);

@@ -18,9 +18,10 @@
  * controls) are laid out by their children: each child is translated, as modern-screenshot's
  * `restoreScrollPosition` does, composed with any transform; a run of text among them is put in a
  * span, which a flex or grid box lays out as an item that is translated too, and its `::before`
- * and `::after` (items too) are translated by the clone's style sheet. Sticky elements
- * there are drawn where they would be without sticking, and the text and inline boxes of a box of
- * columns stay where they are.
+ * and `::after` (items too) are translated by the clone's style sheet. A transform ignores
+ * stickiness, and the clone's box is unscrolled: a sticky descendant there (a header of a chat
+ * pane, a frozen cell of a flex row) is held by insets on all four sides where the page draws it
+ * ({@link pinSticky}). The text and inline boxes of a box of columns stay where they are.
  */
 
 import { flatParent } from './find-offscreen.js';
@@ -152,6 +153,72 @@ function translateChildren(parent: Element, x: number, y: number, items: boolean
     const shifted = scrolledTransform(style.transform, x, y);
     if (shifted) style.transform = shifted;
   }
+}
+
+/**
+ * A sticky element whose scroll container's clone has its children translated (see
+ * {@link scrollShift}): the transforms move it by the whole scroll offset, as if it did not stick.
+ * Its clone sticks instead, in the unscrolled clone of that box, to insets on all four sides that
+ * leave it one place: where the page lays it out now, in the box's scrolled content (the
+ * translation then moves it to where the page draws it). That place lies in its containing block
+ * (the page put it there), so stickiness can reach it whatever its place in the flow.
+ * Chromium sticks the border box to the scroll container's content edge (its padding box less its
+ * padding), margins aside.
+ */
+export function pinSticky(original: Element, clone: Element, win: Window): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const own = style && win.getComputedStyle(original);
+  if (!style || own?.position !== 'sticky') return;
+  // Its scroll container: the nearest ancestor whose overflow is not visible (nor clip) on some side.
+  let parent = flatParent(original);
+  while (parent && win.getComputedStyle(parent).display === 'contents') parent = flatParent(parent);
+  let box = parent;
+  for (; box && box !== original.ownerDocument.scrollingElement; box = flatParent(box)) {
+    const cs = win.getComputedStyle(box);
+    if (/auto|scroll|hidden/.test(`${cs.overflowX} ${cs.overflowY}`)) break;
+  }
+  if (!box || box === original.ownerDocument.scrollingElement) return;
+  const shift = scrollShift(box, win);
+  if (!shift) return;
+  const cs = win.getComputedStyle(box);
+  const outer = box.getBoundingClientRect();
+  const left = outer.left + box.clientLeft + (parseFloat(cs.paddingLeft) || 0);
+  const top = outer.top + box.clientTop + (parseFloat(cs.paddingTop) || 0);
+  const right = outer.left + box.clientLeft + box.clientWidth - (parseFloat(cs.paddingRight) || 0);
+  const bottom = outer.top + box.clientTop + box.clientHeight - (parseFloat(cs.paddingBottom) || 0);
+  const rect = original.getBoundingClientRect();
+  const { width, height } = (original as HTMLElement).offsetWidth === undefined ? rect : { width: (original as HTMLElement).offsetWidth, height: (original as HTMLElement).offsetHeight };
+  // Its layout box: a transform of its own moves what it draws, not where it sticks.
+  const drawn = ownTransformOffset(own, width, height);
+  const x = rect.left - drawn.x - left + shift.x;
+  const y = rect.top - drawn.y - top + shift.y;
+  style.setProperty('top', `${y}px`, 'important');
+  style.setProperty('bottom', `${bottom - top - y - height}px`, 'important');
+  style.setProperty('left', `${x}px`, 'important');
+  style.setProperty('right', `${right - left - x - width}px`, 'important');
+  // A child of that box: its siblings, translated, paint in the layer of positioned boxes, after
+  // it in tree order, and would cover it where the page draws it over them. Raised above them; over
+  // a later positioned sibling too, which covers more than the page does, never less.
+  if (parent === box && (own.zIndex === 'auto' || own.zIndex === '0')) style.setProperty('z-index', '1', 'important');
+}
+
+/** Where a box of `width` x `height` with style `cs` draws its top left corner, by its own transforms, from where it is laid out. */
+function ownTransformOffset(cs: CSSStyleDeclaration, width: number, height: number): { x: number; y: number } {
+  const parts = [cs.translate && cs.translate !== 'none' ? `translate(${cs.translate.split(' ').slice(0, 2).join(', ')})` : '',
+    cs.rotate && cs.rotate !== 'none' && !/ /.test(cs.rotate) ? `rotate(${cs.rotate})` : '',
+    cs.scale && cs.scale !== 'none' ? `scale(${cs.scale.split(' ').slice(0, 2).join(', ')})` : '',
+    cs.transform === 'none' ? '' : cs.transform].join(' ').trim();
+  if (!parts) return { x: 0, y: 0 };
+  let m: DOMMatrix;
+  try {
+    m = new DOMMatrix(parts);
+  } catch {
+    return { x: 0, y: 0 };
+  }
+  const [ox = 0, oy = 0] = cs.transformOrigin.split(' ').map(parseFloat);
+  const about = new DOMMatrix().translate(ox, oy).multiply(m).translate(-ox, -oy);
+  const corners = [[0, 0], [width, 0], [0, height], [width, height]].map(([x, y]) => about.transformPoint({ x, y }));
+  return { x: Math.min(...corners.map((p) => p.x)), y: Math.min(...corners.map((p) => p.y)) };
 }
 
 /**

@@ -1,0 +1,155 @@
+/**
+ * Covers the page draws where the copy would not: an SVG cover made opaque by SMIL (whose animated
+ * values the copy's own timeline never reaches), and a sticky header of a flex or grid box whose
+ * children the copy translates to show its scroll position. A whole frame, the first one, must show
+ * the agent no more than the visitor sees.
+ */
+import { expect } from '@open-wc/testing';
+import { createCaptureLoop, type CaptureController } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { screenshot } from './reference-helpers.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+
+let loop: CaptureController | null = null;
+
+async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const shot = await screenshot();
+  const canvas = new OffscreenCanvas(shot.width, shot.height);
+  canvas.getContext('2d')!.putImageData(shot, 0, 0);
+  return scanForSecret(canvas, rect).count;
+}
+
+const CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
+
+/** Mounts a secret text #msg and `cover`, and returns the secret pixels on the visitor's screen and in the agent's first (whole) frame. */
+async function firstFrame(cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>): Promise<{ visible: number; leaked: number }> {
+  const root = mountTestPage('smil-sticky', { css: CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p>${cover}` });
+  await setup?.(root);
+  const msg = root.querySelector('#msg')!;
+  const visible = await onScreen(boxOf(msg));
+  const host = new CollectingHost();
+  const errors: Error[] = [];
+  loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
+  loop.start();
+  await host.waitForFrames(1);
+  await settle(host);
+  expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return { visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count };
+}
+
+describe('security: SMIL and sticky covers the copy draws where the page does', () => {
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountTestPage('smil-sticky');
+  });
+
+  it('an SVG cover made opaque by a SMIL <set> the page began (beginElement())', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set id="show" attributeName="opacity" to="1" begin="indefinite" fill="freeze"/></rect></svg>', '', async (root) => {
+      (root.querySelector('#show') as SVGAnimationElement).beginElement();
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover made opaque by a SMIL <set> 200 ms after load (begin at 0.2s)', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set attributeName="opacity" to="1" begin="0.2s" fill="freeze"/></rect></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 400));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover made opaque by SMIL <animate> of its points (a geometry attribute, not a property)', async () => {
+    const pixels = await firstFrame('<svg width="800" height="60" style="position: absolute; left: 0; top: 5px"><polygon points="400,0 740,0 740,60 400,60" fill="#fff"><animate attributeName="points" to="0,0 340,0 340,60 0,60" dur="0.1s" fill="freeze"/></polygon></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover moved over the text by SMIL <animateTransform> in a group scaled by a viewBox', async () => {
+    const pixels = await firstFrame('<svg width="680" height="60" viewBox="0 0 340 30" style="position: absolute; left: 0; top: 5px"><g transform="translate(10 0)"><rect x="190" width="170" height="30" fill="#fff"><animateTransform attributeName="transform" type="translate" to="-200 0" dur="0.1s" fill="freeze"/></rect></g></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover drawn by a <use> whose href a SMIL <set> changed: the copy, unable to write it, draws the SVG grey', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><defs><rect id="cover" width="340" height="60" fill="#fff"/><rect id="none" width="0" height="0"/></defs><use href="#none"><set id="show" attributeName="href" to="#cover" begin="indefinite" fill="freeze"/></use></svg>', '', async (root) => {
+      (root.querySelector('#show') as SVGAnimationElement).beginElement();
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a patched frame after SMIL made an SVG cover opaque (beginElement(), no mutation) is cloned whole', async () => {
+    const root = mountTestPage('smil-sticky', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p><p id="other" style="margin: 200px 20px">one</p><svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set id="show" attributeName="opacity" to="1" begin="indefinite" fill="freeze"/></rect></svg>` });
+    const host = new CollectingHost();
+    const errors: Error[] = [];
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
+    loop.start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const frames = host.completeFrames().length;
+    (root.querySelector('#show') as SVGAnimationElement).beginElement();
+    root.querySelector('#other')!.textContent = 'two';
+    await host.waitForFrames(frames + 1);
+    await settle(host);
+    const msg = root.querySelector('#msg')!;
+    const visible = await onScreen(boxOf(msg));
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    const picture = new FrameCanvas();
+    for (const frame of host.completeFrames()) await picture.draw(frame);
+    expect({ visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a sticky header of a flex column scrolled down covers the row scrolled under it', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `<div style="flex-shrink: 0; height: 30px; font: bold 20px monospace; color: ${i === 3 ? SECRET : 'rgb(90, 90, 90)'}">${i === 3 ? '4111 1111 1111' : `row ${i}`}</div>`).join('');
+    const root = mountTestPage('smil-sticky', { css: CSS, html: `<div id="pane" style="display: flex; flex-direction: column; overflow: auto; height: 150px; width: 300px; margin: 20px"><div style="position: sticky; top: 0; flex-shrink: 0; height: 60px; background: rgb(220, 220, 240)">Header</div>${rows}</div>` });
+    const pane = root.querySelector<HTMLElement>('#pane')!;
+    pane.scrollTop = 150;
+    await new Promise((r) => setTimeout(r, 50));
+    const box = boxOf(pane);
+    const shot = await screenshot();
+    const canvas = new OffscreenCanvas(shot.width, shot.height);
+    canvas.getContext('2d')!.putImageData(shot, 0, 0);
+    const visible = scanForSecret(canvas, box).count;
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30 });
+    loop.start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const picture = new FrameCanvas();
+    for (const frame of host.completeFrames()) await picture.draw(frame);
+    expect({ visible, leaked: scanForSecret(picture.canvas!, box).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a frozen (sticky) first cell of rows in a flex column scrolled across covers the cell scrolled under it', async () => {
+    const cell = (text: string, color: string) => `<div style="flex-shrink: 0; width: 150px; font: bold 20px monospace; color: ${color}">${text}</div>`;
+    const rows = Array.from({ length: 4 }, (_, i) => `<div style="display: flex; width: max-content; height: 30px"><div style="position: sticky; left: 0; flex-shrink: 0; width: 120px; background: rgb(220, 220, 240)">Row ${i}</div>${cell(i === 1 ? '4111 1111' : 'cell', i === 1 ? SECRET : 'rgb(90, 90, 90)')}${cell('cell', 'rgb(90, 90, 90)')}${cell('cell', 'rgb(90, 90, 90)')}</div>`).join('');
+    const root = mountTestPage('smil-sticky', { css: CSS, html: `<div id="pane" style="display: flex; flex-direction: column; overflow: auto; height: 150px; width: 300px; margin: 20px">${rows}</div>` });
+    const pane = root.querySelector<HTMLElement>('#pane')!;
+    pane.scrollLeft = 150;
+    await new Promise((r) => setTimeout(r, 50));
+    const box = boxOf(pane);
+    const visible = await onScreen(box);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30 });
+    loop.start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const picture = new FrameCanvas();
+    for (const frame of host.completeFrames()) await picture.draw(frame);
+    expect({ visible, leaked: scanForSecret(picture.canvas!, box).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+});
