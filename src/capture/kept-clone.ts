@@ -811,7 +811,12 @@ function readSelectorUses(doc: Document): SelectorUses {
   return uses;
 }
 
-const FIELD_TAGS = ['input', 'textarea', 'select'];
+/**
+ * Elements whose state pseudo-classes and validity follow a value set with no mutation. A button
+ * is one: its custom validity (`setCustomValidity`) makes it and its form `:invalid`. A
+ * form-associated custom element's validity is heard where it is set (see style-edits.ts).
+ */
+const FIELD_TAGS = ['input', 'textarea', 'select', 'button'];
 
 interface FieldState {
   value: number;

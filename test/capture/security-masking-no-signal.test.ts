@@ -151,6 +151,29 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     await expectCovered(r, root);
   });
 
+  it('a cover shown by form:invalid as a button in the form turns invalid (setCustomValidity)', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; } form:invalid .cover { opacity: 1; }', '<p id="tick">0</p><form class="wrap"><button id="send">Send</button><div class="wallet">Amount: <span id="amt"></span></div><div class="cover" id="cover"></div></form>');
+    await coverThenType(r, root, () => {
+      root.querySelector<HTMLButtonElement>('#send')!.setCustomValidity('confirm the amount first');
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a cover shown by form:invalid as a form-associated custom element turns invalid (ElementInternals.setValidity)', async () => {
+    if (!customElements.get('nosignal-field')) {
+      customElements.define('nosignal-field', class extends HTMLElement {
+        static formAssociated = true;
+        internals = this.attachInternals();
+      });
+    }
+    const { root, run: r } = await ready('.cover { opacity: 0; } form:invalid .cover { opacity: 1; }', '<p id="tick">0</p><form class="wrap"><nosignal-field id="field"></nosignal-field><div class="wallet">Amount: <span id="amt"></span></div><div class="cover" id="cover"></div></form>');
+    const field = root.querySelector('#field') as HTMLElement & { internals: ElementInternals };
+    await coverThenType(r, root, () => {
+      field.internals.setValidity({ customError: true }, 'confirm the amount first');
+    });
+    await expectCovered(r, root);
+  });
+
   it('a rule\'s declaration edited in place (setProperty, display: none to block)', async () => {
     const { root, run: r } = await ready('.cover.off { display: none; }', HTML.replace('class="cover"', 'class="cover off"'));
     await coverThenType(r, root, () => {
