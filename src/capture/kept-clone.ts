@@ -16,7 +16,10 @@
  * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) that let
  * a change restyle its ancestors (`:focus-within` when focus moved, sibling combinators when a
  * child of the body changed, a field state such as `:invalid` that flipped: see {@link selectorUses}
- * and {@link changedFields}), and every {@link MAX_PATCHES} frames in any case. A keyframe is
+ * and {@link changedFields}), container queries on a container's state, a box placed by anchor
+ * positioning in an area, and every {@link MAX_PATCHES} frames in any case. What a change moves or
+ * draws anew with no signal of its own is cloned again with it: boxes placed out of the flow whose
+ * box moved ({@link movedOutOfFlow}) and every canvas ({@link drawnCanvases}). A keyframe is
  * patched too, onto a clone made whole less than {@link MAX_KEYFRAME_BASE_AGE_MS} ago.
  *
  * Over 350 lines: the kept clone and the one planner that decides what a patch may reuse read the
@@ -278,15 +281,23 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   // Fields whose value, checked state or state pseudo-classes changed, with what their states restyle.
   const stated = changedFields(kept, doc);
   if (typeof stated === 'string') return { whole: stated };
-  for (let el of [...changes.changed, ...besideBody, ...fields, ...stated]) {
+  const listed = [...changes.changed, ...besideBody, ...fields, ...stated];
+  if (listed.length > 0) {
+    if (kept.selectors.containerState) return { whole: 'the page has container queries on a container\'s state' };
+    // What a change draws anew with no signal of its own: canvases. (Boxes placed out of the flow
+    // that it moves are found once its growth is written in place, see movedOutOfFlow.)
+    listed.push(...drawnCanvases(kept, doc));
+  }
+  for (let el of listed) {
     if (!el.isConnected || el.getRootNode() !== doc) continue;
     // Light children of a shadow host are drawn where its shadow tree slots them: one a slot draws
     // is cloned again alone, in its slot's wrapper (its box is checked up the flat tree, see
     // growToStableBox); one no slot draws is not drawn, and its host is cloned again.
     while (el.parentElement?.shadowRoot && !el.assignedSlot) el = el.parentElement;
     // A shadow tree whose rules select on its host's light content (`:host(:has(…))`, which CSS
-    // Scoping allows though this Chromium matches it on nothing) could restyle itself by the
-    // change: the host is cloned again, with all it draws.
+    // Scoping allows though this Chromium matches it on nothing), or query the state of a
+    // container that may hold the change (a scroller the slotted content makes scrollable), could
+    // restyle itself by the change: the host is cloned again, with all it draws.
     el = outermostHostSelectingOn(el);
     // SVG content is cloned with its <svg>, whose clone the library treats apart.
     if (el instanceof SVGElement) el = outermostSvg(el);
@@ -310,6 +321,75 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     if (why) return { whole: why };
   }
   return { patch };
+}
+
+/** Clones of boxes placed out of the flow, by the inline style the clone writes (see DISPLACED in draw-region.ts). */
+const OUT_OF_FLOW = ['absolute', 'fixed', 'sticky'].map((p) => `[style*="position: ${p}"]`).join(', ');
+/** What places a box out of the flow besides its {@link BOX} values: auto margins centre it in its containing block. */
+const MARGINS = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left'] as const;
+
+/**
+ * Boxes placed out of the flow (absolutely, fixed, sticky) whose kept clones no longer have their
+ * box, outside the subtrees `recloned` (cloned again anyway): to be cloned again too (the
+ * rasterizer asks after writing the growth of a patch in place: heights, a table's new widths,
+ * which its clones inside then hold). Such a box is sized and placed by its containing block,
+ * which may be an ancestor that only grew in height (given the new height in place, see
+ * {@link growToStableBox}, which looks only at its children) with the box deep in a child that
+ * held (`inset: 0` over a panel whose content grew), or by an anchor anywhere in the page
+ * (`top: anchor(top)`). Its clone keeps the offsets, margins and size written before. The used
+ * values the page has now (insets resolve to pixels for a positioned box) are compared with the
+ * clone's. A box placed in a `position-area` of its anchor, or with position fallbacks, has insets
+ * that hold as its anchor moves (they are from the area, which the clone does not know): the
+ * reason to clone the whole viewport is returned. A culled box (emptied as off screen) that moved
+ * may have come into view: the whole viewport too.
+ */
+export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonly Element[]): Element[] | string {
+  const placed = new Set(kept.svg.querySelectorAll(OUT_OF_FLOW));
+  if (placed.size === 0) return [];
+  const win = doc.defaultView!;
+  const out: Element[] = [];
+  for (const [original, clone] of kept.cloneOf) {
+    if (!placed.delete(clone) || !original.isConnected) continue;
+    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!style || recloned.some((root) => containsComposed(root, original))) continue;
+    const cs = win.getComputedStyle(original);
+    for (const name of ['position-area', 'position-try-fallbacks']) {
+      const value = cs.getPropertyValue(name);
+      if (value !== '' && value !== 'none') return 'a box placed by anchor positioning in an area or with fallbacks';
+    }
+    let moved = style.getPropertyValue('position') !== cs.position;
+    for (const name of [...BOX, ...MARGINS]) {
+      if (moved) break;
+      const written = style.getPropertyValue(name);
+      const was = written || (name === 'width' || name === 'height' ? null : name.startsWith('margin') ? '0px' : 'auto');
+      moved = was !== null && was !== cs.getPropertyValue(name);
+    }
+    if (moved) {
+      if (kept.culled.has(original)) return 'a box placed out of the flow and culled moved';
+      out.push(original);
+    }
+    if (placed.size === 0) break;
+  }
+  return out;
+}
+
+/**
+ * The canvases the kept clone draws (from the outermost shadow host, or the frame, as for
+ * {@link movedOutOfFlow}), cloned again on every patch: drawing on a canvas (`fillRect`, WebGL, a
+ * worker's OffscreenCanvas) fires no mutation or event, and its clone is the picture it held when
+ * cloned. A scratch card painted over again as a new code is written under it would be patched
+ * over its old, transparent picture. Each patch reads each canvas again, as a whole clone does.
+ */
+function drawnCanvases(kept: KeptClone, doc: Document): Element[] {
+  const out: Element[] = [];
+  for (const root of [doc, ...kept.roots]) {
+    for (const canvas of matching(root, 'canvas')) {
+      if (kept.culled.has(canvas) || !kept.cloneIn(canvas)) continue;
+      const at = outermostInDocument(canvas, doc);
+      if (at) out.push(at);
+    }
+  }
+  return out;
 }
 
 /** Elements whose direction their text sets: `dir="auto"`, and a <bdi> with no direction of its own. */
@@ -354,7 +434,7 @@ function keptWhereDrawn(kept: KeptClone, el: Element): boolean {
   return true;
 }
 
-/** The outermost shadow host above `el` whose shadow tree has `:has()` rules (see {@link shadowHasRelational}), else `el`. */
+/** The outermost shadow host above `el` whose shadow tree has `:has()` rules or container state queries (see {@link shadowHasRelational}), else `el`. */
 function outermostHostSelectingOn(el: Element): Element {
   let out = el;
   for (let up = el.parentElement; up; up = up.parentElement) if (up.shadowRoot && shadowHasRelational(up.shadowRoot)) out = up;
@@ -362,14 +442,14 @@ function outermostHostSelectingOn(el: Element): Element {
 }
 
 /**
- * Whether a rule of the shadow tree's style sheets has `:has(` (a sheet that cannot be read counts
- * as having one). Read each time, not kept: a sheet's rules can change in place (insertRule,
+ * Whether a rule of the shadow tree's style sheets has `:has(`, or is an `@container` rule on a
+ * container's state (see {@link QUERIES_STATE}; a sheet that cannot be read counts as having one). Read each time, not kept: a sheet's rules can change in place (insertRule,
  * replaceSync) with no mutation to tell, and a component's sheet is short.
  */
 function shadowHasRelational(root: ShadowRoot): boolean {
   const relational = (rules: CSSRuleList): boolean => {
     for (const rule of rules) {
-      if (rule instanceof CSSStyleRule && rule.selectorText.includes(':has(')) return true;
+      if ((rule instanceof CSSStyleRule && rule.selectorText.includes(':has(')) || queriesState(rule)) return true;
       if ('cssRules' in rule && relational((rule as CSSGroupingRule).cssRules)) return true;
     }
     return false;
@@ -695,7 +775,10 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
  * - `formValidity`: `:valid` or `:invalid` where they can match a form or a fieldset (any
  *   compound selector not of a field's type), which a field's validity restyles;
  * - `sizedBoxes`: whether a rule may give a margin or padding a value that follows a box's size
- *   (see {@link sizedSpacing}), which {@link tableBoxUpdates} then reads element by element.
+ *   (see {@link sizedSpacing}), which {@link tableBoxUpdates} then reads element by element;
+ * - `containerState`: an `@container` rule that queries a container's state (see {@link QUERIES_STATE}),
+ *   which content added anywhere in the container, or moved above it, can flip with no box of
+ *   it changing: any change then clones the whole viewport.
  */
 export interface SelectorUses {
   relational: boolean;
@@ -704,6 +787,7 @@ export interface SelectorUses {
   states: number;
   formValidity: boolean;
   sizedBoxes: boolean;
+  containerState: boolean;
 }
 
 /**
@@ -773,6 +857,22 @@ function selectsOnSiblings(text: string): boolean {
   return /[+~]/.test(bare.replace(/\[[^\]]*\]/g, '').replace(/:nth-[\w-]*\([^)]*\)/g, ''));
 }
 
+/**
+ * Container queries on what a container's content does, not on its size: `scroll-state()`
+ * (whether it can scroll, is stuck, is snapped: content added to a scroller of fixed height, or
+ * content above a sticky box, flips it) and `anchored()` (which position fallback its anchor
+ * positioning took). No box of the container changes, so the climb of {@link growToStableBox}
+ * stops below it and its other descendants keep their kept clones. A size query needs no such
+ * care: a query container's size is contained (it does not follow its content), and a change
+ * that resizes it from outside moves its box, which the climb clones again with all it holds.
+ */
+const QUERIES_STATE = /scroll-state\s*\(|anchored\s*\(/i;
+
+/** Whether `rule` is an `@container` rule (of any window: told by its members) whose condition queries a container's state ({@link QUERIES_STATE}). */
+function queriesState(rule: CSSRule): boolean {
+  return 'containerName' in rule && QUERIES_STATE.test((rule as CSSContainerRule).conditionText);
+}
+
 /** Reads {@link SelectorUses} from the document's style sheets (adopted ones too); a sheet that cannot be read counts as using all. */
 export function selectorUses(doc: Document): SelectorUses {
   // The capture's own look at every rule: no declaration of it is the page's (see style-edits.ts).
@@ -780,7 +880,7 @@ export function selectorUses(doc: Document): SelectorUses {
 }
 
 function readSelectorUses(doc: Document): SelectorUses {
-  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, states: 0, formValidity: false, sizedBoxes: false };
+  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, states: 0, formValidity: false, sizedBoxes: false, containerState: false };
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
       if (rule instanceof CSSStyleRule) {
@@ -792,6 +892,7 @@ function readSelectorUses(doc: Document): SelectorUses {
         uses.states |= states.states;
         if (states.formValidity) uses.formValidity = true;
       }
+      if (queriesState(rule)) uses.containerState = true;
       // Style rules, keyframes (a finished animation may hold its last one), nested declarations.
       const style = (rule as { style?: unknown }).style;
       if (style instanceof CSSStyleDeclaration && sizedSpacing(style.cssText)) uses.sizedBoxes = true;
@@ -809,13 +910,18 @@ function readSelectorUses(doc: Document): SelectorUses {
       visit(sheet.cssRules);
     } catch {
       // A cross-origin sheet cannot be read: count it as using them all.
-      return { relational: true, siblings: true, focusWithin: true, states: (1 << FIELD_STATES.length) - 1, formValidity: true, sizedBoxes: true };
+      return { relational: true, siblings: true, focusWithin: true, states: (1 << FIELD_STATES.length) - 1, formValidity: true, sizedBoxes: true, containerState: true };
     }
   }
   return uses;
 }
 
-const FIELD_TAGS = ['input', 'textarea', 'select'];
+/**
+ * Elements whose state pseudo-classes and validity follow a value set with no mutation. A button
+ * is one: its custom validity (`setCustomValidity`) makes it and its form `:invalid`. A
+ * form-associated custom element's validity is heard where it is set (see style-edits.ts).
+ */
+const FIELD_TAGS = ['input', 'textarea', 'select', 'button'];
 
 interface FieldState {
   value: number;

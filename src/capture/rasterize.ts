@@ -4,7 +4,7 @@
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
-import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
+import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
@@ -439,6 +439,20 @@ export class Rasterizer {
       for (const [ancestor, height] of heights) if (!distinct.some((root) => containsComposed(root, ancestor))) kept.resize(ancestor, height);
       for (const [table, updates] of tables) if (!distinct.some((root) => containsComposed(root, table))) applyBoxUpdates(kept, updates);
     };
+    // Boxes placed out of the flow that the change moved from outside their subtree (sized by an
+    // ancestor that grew, placed by an anchor), judged with the growth written in place.
+    resize();
+    const placed = movedOutOfFlow(kept, this.doc, distinct);
+    if (typeof placed === 'string') return placed;
+    for (const el of placed) {
+      const at = patchRootFor(kept, el);
+      const growth = at && growToStableBox(kept, at);
+      if (!growth) return 'a box placed out of the flow moved, in a subtree not cloned alone';
+      roots.push(...growth.roots);
+      for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);
+      for (const { table, updates } of growth.tables) tables.set(table, [...(tables.get(table) ?? []), ...updates]);
+    }
+    distinct = outermost();
     // A subtree is cloned under its ancestors' kept clones: one an unsignalled style change (a rule
     // edited in place, :valid, a custom :state()) left drawing otherwise than the page does now is
     // cloned again with it (see ancestor-styles.ts). Sizes the growth set are written first.

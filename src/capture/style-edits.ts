@@ -5,8 +5,9 @@
  * changed, a sheet disabled (`sheet.disabled`, `styleEl.disabled`), the document's adopted
  * sheets assigned (`document.adoptedStyleSheets =`; a shadow root's are compared with the kept
  * clone's, see kept-clone.ts), and two state changes selectors read with no
- * mutation either: a custom element defined (`:defined`) and a custom state set (`:state()`), and
- * a custom property registered with an initial value (`CSS.registerProperty`). A
+ * mutation either: a custom element defined (`:defined`) and a custom state set (`:state()`),
+ * a custom property registered with an initial value (`CSS.registerProperty`), and a
+ * form-associated custom element's validity flipped (`ElementInternals.setValidity`). A
  * cover laid over a field (a sibling, not an ancestor, so ancestor-styles.ts never looks at it)
  * shown that way, then text typed under it: a patch would draw the new text over the kept copy
  * of the cover as it was. So the capture wraps the methods and setters that make those edits, on
@@ -245,6 +246,26 @@ export function wrapStyleEdits(win: Window): void {
       Object.defineProperty(proto, key, d);
     }
   }
+  // A form-associated custom element's validity, set through its ElementInternals, flips its own
+  // `:invalid` and its form's and fieldsets' (`form:invalid .cover`) with no mutation; the element
+  // cannot be found from its internals nor listed cheaply (kept-clone.ts checks built-in fields
+  // each frame), so a call that flips it is an edit. One that leaves it valid or invalid (a
+  // component that sets its validity on every keystroke) changes no style.
+  const internals = globals.ElementInternals?.prototype as Record<string, unknown> | undefined;
+  const setValidity = internals && Object.getOwnPropertyDescriptor(internals, 'setValidity');
+  if (internals && typeof setValidity?.value === 'function' && setValidity.configurable && !wrapped.has(internals)) {
+    wrapped.add(internals);
+    const method = setValidity.value as (...args: unknown[]) => unknown;
+    setValidity.value = function (this: ElementInternals, ...args: unknown[]) {
+      const was = validityOf(this);
+      const out = method.apply(this, args);
+      if (validityOf(this) !== was) notify(this);
+      return out;
+    };
+    Object.defineProperty(setValidity.value, 'name', { value: method.name });
+    Object.defineProperty(setValidity.value, 'length', { value: method.length });
+    Object.defineProperty(internals, 'setValidity', setValidity);
+  }
   // A custom property registered (`CSS.registerProperty`) takes its initial value wherever no rule
   // sets it: `opacity: var(--o, 0)` turns 1 with no rule edited. The namespace is the window's own
   // object (no prototype to share), and the edit is the document's.
@@ -262,6 +283,15 @@ export function wrapStyleEdits(win: Window): void {
     Object.defineProperty(register.value, 'name', { value: method.name });
     Object.defineProperty(register.value, 'length', { value: method.length });
     Object.defineProperty(css, 'registerProperty', register);
+  }
+}
+
+/** Whether the element of `internals` is valid, null when it has no validity (not form-associated: the call throws). */
+function validityOf(internals: ElementInternals): boolean | null {
+  try {
+    return internals.validity.valid;
+  } catch {
+    return null;
   }
 }
 

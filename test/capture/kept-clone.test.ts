@@ -611,6 +611,33 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'script-value');
   });
 
+  it('a canvas drawn on (no mutation), with a change elsewhere: patched, the canvas drawn anew', async () => {
+    const { root, run: r } = await ready(HTML.replace('<p>Room for a mask.</p>', '<canvas id="chart" width="200" height="60"></canvas>'));
+    const clones = await after(r, () => {
+      const ctx = root.querySelector<HTMLCanvasElement>('#chart')!.getContext('2d')!;
+      ctx.fillStyle = 'rgb(0, 140, 60)';
+      ctx.fillRect(10, 10, 120, 40);
+      (root.querySelector('#text')!.firstChild as Text).appendData('!');
+    });
+    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'canvas-drawn');
+  });
+
+  it('a box placed over a card (position: absolute; inset: 0) in a child that held, as the card grows: patched, the box grown with it', async () => {
+    const html = HTML.replace('<p>Another line of text.</p>', '<p>Another line of text.</p><div><div id="shade" style="position: absolute; inset: 0; background: rgba(0, 0, 160, 0.2)"></div></div>').replace('class="card" id="first"', 'class="card" id="first" style="position: relative"');
+    const { root, run: r } = await ready(html);
+    const clones = await after(r, () => void (root.querySelector('#text')!.firstChild as Text).appendData(' And more words, enough to wrap onto another line of the card.'));
+    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'grown-shade');
+  });
+
+  it('a box placed in a position-area of an anchor (insets that hold as the anchor moves): a change clones the whole viewport', async () => {
+    const html = HTML.replace('<p id="text">', '<p id="text" style="anchor-name: --text">').replace('<p>Room for a mask.</p>', '<p>Room for a mask.</p><div id="tip" style="position: absolute; position-anchor: --text; position-area: bottom; width: 80px; height: 20px; background: rgb(0, 0, 160)"></div>');
+    const { root, run: r } = await ready(html);
+    const clones = await after(r, () => void (root.querySelector('#text')!.firstChild as Text).appendData(' And more words, enough to wrap onto another line of the card.'));
+    expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'a box placed by anchor positioning in an area or with fallbacks'));
+  });
+
   it('a child painted above its box (position: relative; top: -160px), restyled by a class on its container', async () => {
     const html = `<div style="height: 250px"></div><div style="width: 320px"><div id="box" style="height: 120px"><p class="off">Offset text</p></div></div>`;
     const { root, run: r } = await ready(html, `${CSS} .off { position: relative; top: -160px; font-size: 30px; margin: 0; } .dark .off { color: rgb(0, 160, 0); }`);

@@ -151,6 +151,77 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     await expectCovered(r, root);
   });
 
+  it('a cover sized by a positioned ancestor (inset: 0) from inside a sibling box that held, as the amount grows by two lines', async () => {
+    const { root, run: r } = await ready('', '<div><p id="tick">0</p></div><div class="wrap"><div class="wallet">Amount: <span id="amt">4111</span></div><div class="layer"><div class="cover" id="cover"></div></div></div>');
+    await after(r, () => {
+      root.querySelector('#amt')!.textContent = `${AMOUNT} ${AMOUNT} ${AMOUNT} ${AMOUNT}`;
+      // Something the agent sees change (the covered amount draws no pixel of its own), in a box of
+      // its own: as a sibling of the grown box it would clone that box again.
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a cover anchored to the amount (anchor positioning) elsewhere in the page, as the amount grows by two lines', async () => {
+    const { root, run: r } = await ready('#amt { display: block; anchor-name: --amt; } #cover { position: absolute; inset: auto; position-anchor: --amt; top: anchor(top); left: anchor(left); right: anchor(right); bottom: anchor(bottom); }', '<div><p id="tick">0</p></div><div class="wallet" style="width: 600px; margin: 40px 0"><span id="amt">4111</span></div><div style="height: 200px"></div><div><div class="cover" id="cover"></div></div>');
+    await after(r, () => {
+      root.querySelector('#amt')!.textContent = `${AMOUNT} ${AMOUNT} ${AMOUNT} ${AMOUNT}`;
+      // Something the agent sees change (the covered amount draws no pixel of its own), in a box of
+      // its own: as a sibling of the grown box it would clone that box again.
+      root.querySelector('#tick')!.textContent = '1';
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a scratch card: the canvas over the amount painted opaque again (no mutation) as a new amount is written under it', async () => {
+    const { root, run: r } = await ready('#cover { background: transparent; }', '<p id="tick">0</p><div class="wrap"><div class="wallet">Amount: <span id="amt"></span></div><canvas class="cover" id="cover" width="600" height="46"></canvas></div>');
+    await after(r, () => {
+      const ctx = root.querySelector<HTMLCanvasElement>('#cover')!.getContext('2d')!;
+      ctx.fillStyle = 'rgb(200, 200, 200)';
+      ctx.fillRect(0, 0, 600, 46);
+      root.querySelector('#amt')!.textContent = AMOUNT;
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a cover shown by form:invalid as a button in the form turns invalid (setCustomValidity)', async () => {
+    const { root, run: r } = await ready('.cover { opacity: 0; } form:invalid .cover { opacity: 1; }', '<p id="tick">0</p><form class="wrap"><button id="send">Send</button><div class="wallet">Amount: <span id="amt"></span></div><div class="cover" id="cover"></div></form>');
+    await coverThenType(r, root, () => {
+      root.querySelector<HTMLButtonElement>('#send')!.setCustomValidity('confirm the amount first');
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a cover shown by form:invalid as a form-associated custom element turns invalid (ElementInternals.setValidity)', async () => {
+    if (!customElements.get('nosignal-field')) {
+      customElements.define('nosignal-field', class extends HTMLElement {
+        static formAssociated = true;
+        internals = this.attachInternals();
+      });
+    }
+    const { root, run: r } = await ready('.cover { opacity: 0; } form:invalid .cover { opacity: 1; }', '<p id="tick">0</p><form class="wrap"><nosignal-field id="field"></nosignal-field><div class="wallet">Amount: <span id="amt"></span></div><div class="cover" id="cover"></div></form>');
+    const field = root.querySelector('#field') as HTMLElement & { internals: ElementInternals };
+    await coverThenType(r, root, () => {
+      field.internals.setValidity({ customError: true }, 'confirm the amount first');
+    });
+    await expectCovered(r, root);
+  });
+
+  it('a "show more" bar shown by a scroll-state(scrollable) container query as rows added under it make the pane scrollable', async () => {
+    const css = `#pane { position: relative; container-type: scroll-state; overflow: auto; height: 90px; width: 600px; margin: 40px 0; }
+      #pane .cover { position: sticky; inset: auto; bottom: 0; height: 60px; margin-top: -60px; opacity: 0; }
+      @container scroll-state(scrollable: bottom) { #pane .cover { opacity: 1; } }
+      #rows div { height: 30px; }`;
+    const { root, run: r } = await ready(css, '<p id="tick">0</p><div id="pane"><div id="rows"><div>Statement</div><div class="wallet" style="padding: 0">Amount: <span id="amt"></span></div></div><div class="cover" id="cover"></div></div>');
+    await after(r, () => {
+      root.querySelector('#amt')!.textContent = AMOUNT;
+      const more = document.createElement('div');
+      more.textContent = 'more';
+      root.querySelector('#rows')!.append(more, document.createElement('div'));
+    });
+    await expectCovered(r, root);
+  });
+
   it('a rule\'s declaration edited in place (setProperty, display: none to block)', async () => {
     const { root, run: r } = await ready('.cover.off { display: none; }', HTML.replace('class="cover"', 'class="cover off"'));
     await coverThenType(r, root, () => {
