@@ -1,0 +1,121 @@
+/**
+ * Covers that a box far from a patched frame's region lays out "back", up or left of it, where no
+ * box or scroll size the capture reads counts them: what a right-to-left or vertical descendant
+ * lays out towards its own start side (unreachable overflow for a left-to-right, horizontal box
+ * around it), an item whose written sizes are not its drawn ones (`zoom`), and a ::before that is a
+ * flex item aligned to the end of its box. A text field typed in is drawn alone (field-region.ts),
+ * a changed text as a region (draw-region.ts); the visitor sees no secret pixel, the agent's
+ * picture must show none either (red team rt3, F1, F3, F6).
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { screenshot } from './reference-helpers.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { until } from '../support/until.js';
+
+interface Run {
+  loop: CaptureController;
+  host: CollectingHost;
+  stats: FrameStats[];
+  errors: Error[];
+}
+let run: Run | null = null;
+
+function start(): Run {
+  const host = new CollectingHost();
+  const stats: FrameStats[] = [];
+  const errors: Error[] = [];
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
+  loop.start();
+  return (run = { loop, host, stats, errors });
+}
+
+async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** The most secret pixels in `rect` of any picture the agent had, frame after frame. */
+async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const picture = new FrameCanvas();
+  let worst = 0;
+  for (const frame of host.completeFrames()) {
+    await picture.draw(frame);
+    worst = Math.max(worst, scanForSecret(picture.canvas!, rect).count);
+  }
+  return worst;
+}
+
+/** Secret pixels Chromium itself paints in `rect` (the visitor's screen). */
+async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const shot = await screenshot();
+  const canvas = new OffscreenCanvas(shot.width, shot.height);
+  canvas.getContext('2d')!.putImageData(shot, 0, 0);
+  return scanForSecret(canvas, rect).count;
+}
+
+const CSS = `
+  html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+  .row { display: flex; gap: 10px; padding: 16px; background: rgb(235, 240, 250); }
+  label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
+  input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; background: #fff; }
+`;
+
+/**
+ * Mounts a text #msg in the secret colour followed by `cover` (which covers it on the visitor's
+ * screen from a box far below), changes the text (not a field: the region path, draw-region.ts,
+ * empties what is away from the region) and returns the secret pixels the agent's pictures had.
+ */
+async function writeUnderCover(cover: string): Promise<{ leaked: number; visible: number; regions: unknown[] }> {
+  const root = mountTestPage('far-cover-back', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">Hi</p>${cover}` });
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  const msg = root.querySelector('#msg')!;
+  expect(await onScreen(boxOf(msg)), 'secret pixels on the visitor\'s screen').to.equal(0);
+  expect(await worstPicture(r.host, boxOf(msg)), 'secret pixels in the first frame').to.equal(0);
+  const drawn: unknown[] = [];
+  const draw = Rasterizer.prototype.draw;
+  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+    drawn.push(snapshot.clone);
+    return draw.call(this, snapshot, region);
+  };
+  try {
+    (msg.firstChild as Text).data = 'Yo';
+    await until('a frame drawn after the change', () => drawn.length > 0);
+    await settle(r.host);
+  } finally {
+    Rasterizer.prototype.draw = draw;
+  }
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  return { leaked: await worstPicture(r.host, boxOf(msg)), visible: await onScreen(boxOf(msg)), regions: r.stats.map((x) => x.region) };
+}
+
+describe('text changed under a cover laid out back from a box far below (a region)', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('far-cover-back');
+  });
+
+  it('a zoomed item (zoom: 10, written 34 x 20 px, drawn 340 x 200) of an end-aligned flex box inside another, 130 px below', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 130px; display: flex; align-items: flex-end; width: 340px; height: 20px"><div style="display: flex; align-items: flex-end; width: 340px; height: 20px"><div style="zoom: 10; width: 34px; height: 20px; background: #fff"></div></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+
+  // Rows away from the region are drawn a run at a time, emptied, unless something in them strays:
+  // the zoomed item fits by its written sizes, not as the page lays it out (rowRuns' live check).
+  it('a zoomed item of an end-aligned flex box in a table row 140 px below (the row drawn in a run)', async () => {
+    const rows = Array.from({ length: 4 }, (_, i) => `<tr><td style="height: 30px; padding: 0">${i}</td></tr>`).join('');
+    const { leaked, visible, regions } = await writeUnderCover(`<table style="border-spacing: 0"><tbody>${rows}<tr><td style="padding: 0"><div style="display: flex; align-items: flex-end; width: 340px; height: 20px"><div style="zoom: 10; width: 34px; height: 20px; background: #fff"></div></div></td></tr></tbody></table>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+});
