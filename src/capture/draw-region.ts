@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { alignsBack, canCloneEmpty, flatParent, flowsBack, GENERATED, itemsFit, nothingBack, overflowExtent, placedByBaseline } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, flatParent, flowsBack, GENERATED, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -197,23 +197,41 @@ function displacement(clone: Element, own = true): number {
 }
 
 /**
+ * Clones whose inline style changes the direction or the writing mode from their parent's (the
+ * clone writes an inherited property only where it changes, see clone-styles.ts): what they and
+ * the boxes in them lay out towards their start side (a right-to-left box's left, a `vertical-lr`
+ * right-to-left box's top) no size of the boxes around them counts (it is behind those boxes'
+ * start, where they cannot scroll), and in some modes no size of theirs either (Chromium counts
+ * none of a `vertical-lr` right-to-left box's overflow up). `flex-direction` and
+ * `-webkit-box-direction` are not matched: no space comes before their `direction`.
+ */
+export const TURNED = '[style^="direction:"], [style*=" direction:"], [style^="writing-mode:"], [style*=" writing-mode:"]';
+const STRAYING = `${ENDWARD}, ${TURNED}`;
+
+/** Whether a clone's inline style changes the direction or the writing mode from its parent's (see {@link TURNED}). */
+export function turns(style: CSSStyleDeclaration): boolean {
+  return style.getPropertyValue('direction') !== '' || style.getPropertyValue('writing-mode') !== '';
+}
+
+/**
  * Whether what `clone` holds may be drawn away from `clone`'s box (with the overflow its scroll
  * size counts) by more than half the ink margin, up or left, where neither that box nor the
  * region's extent of it tells: moved by relative offsets, negative margins or text indents that
  * add up to more, or laid out from the end of a flex or grid box it overflows (see
- * {@link flowsBack}), or aligned itself to the end of its area (alignsBack). Such a box is looked
- * into, not emptied or passed over, so that what it holds is judged by its own box. Anything placed
- * out of the flow is {@link DISPLACED}, checked apart. An end-laid box taken to fit by the sizes its
+ * {@link flowsBack}), or aligned itself to the end of its area (alignsBack), or laid out by a box
+ * that changes the direction or writing mode, it or one in it (see {@link TURNED}). Such a box is looked into,
+ * not emptied or passed over, so that what it holds is judged by its own box. Anything placed out
+ * of the flow is {@link DISPLACED}, checked apart. An end-laid box taken to fit by the sizes its
  * clone and its items' were written with (itemsFit) is trusted only if `live` (the page's boxes
  * read now, see nothingBack in find-offscreen.ts) agrees, when given.
  */
 export function strays(clone: Element, live?: () => boolean): boolean {
   if (displacement(clone, false) > INK_MARGIN / 2) return true;
   let trusted = false;
-  for (const el of clone.matches(ENDWARD) ? [clone, ...clone.querySelectorAll(ENDWARD)] : clone.querySelectorAll(ENDWARD)) {
+  for (const el of clone.matches(STRAYING) ? [clone, ...clone.querySelectorAll(STRAYING)] : clone.querySelectorAll(STRAYING)) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style || clippedWithin(el, clone)) continue;
-    if (el !== clone && alignsBack(style)) return true;
+    if ((el !== clone && alignsBack(style)) || turns(style)) return true;
     if (!flowsBack(style)) continue;
     if (!itemsFit(el, style)) return true;
     trusted = true;
@@ -446,7 +464,7 @@ export class RegionReads {
     if (ok === undefined) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const leaf = !clone.firstChild;
-      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone, () => nothingBack(el, this.doc.defaultView!)) && !holdsReferable(clone);
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) ? !turnedFromRoot(this.doc.defaultView!.getComputedStyle(el), this.doc) : canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone, () => nothingBack(el, this.doc.defaultView!)) && !holdsReferable(clone);
       this.emptiable.set(el, ok);
     }
     return ok;
@@ -679,7 +697,7 @@ function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: 
     for (const cell of row.cells) if (cell.rowSpan !== 1) return null;
     const whole = clone.firstChild !== null && !kept.culled.has(row);
     const cs = win.getComputedStyle(row);
-    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone, () => nothingBack(row, win)) || holdsReferable(clone)) {
+    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || turnedFromRoot(cs, row.ownerDocument) || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone, () => nothingBack(row, win)) || holdsReferable(clone)) {
       close();
       if (whole) drawn++;
       continue;

@@ -428,7 +428,7 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   const cs = win.getComputedStyle(el);
   const display = cs.display;
   if (display === 'none') return true;
-  if (!SIZED_BOXES.has(display)) return false;
+  if (!SIZED_BOXES.has(display) || turnedFromRoot(cs, doc)) return false;
   // Content overflowing a visible-overflow box (text in a short box) paints outside its rect:
   // right and below as its scroll size counts, left and above as much (see overflowExtent), and
   // anywhere up or left when laid out from the end, which no size counts.
@@ -447,6 +447,20 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   const top = parseFloat(cs.paddingTop) + parseFloat(cs.borderTopWidth) > 0;
   const bottom = parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth) > 0;
   return (top || !edgeBlockChild(el, 'first', win)) && (bottom || !edgeBlockChild(el, 'last', win));
+}
+
+/**
+ * Whether a live box's computed writing mode (`cs`) is not the root's, or in a vertical one its
+ * direction: it is in (or is) a box that turns them (see TURNED in draw-region.ts), where what a
+ * box lays out towards its start side no scroll size need count, its own neither (Chromium counts
+ * none of a `vertical-lr` right-to-left box's overflow up). Such a box is not emptied: what it
+ * holds is looked at box by box. A horizontal right-to-left box counts its overflow left, as a
+ * left-to-right one does its overflow right: where the direction alone turns, the boxes around
+ * the one that turns it are those that do not count it (see strays in draw-region.ts).
+ */
+export function turnedFromRoot(cs: CSSStyleDeclaration, doc: Document): boolean {
+  const root = doc.defaultView!.getComputedStyle(doc.documentElement);
+  return cs.writingMode !== root.writingMode || (cs.direction !== root.direction && !cs.writingMode.startsWith('horizontal'));
 }
 
 /** vertical-align values that place an inline-level box by its edges, not by its baseline. */

@@ -12,6 +12,7 @@ import '../../src/visitor/define.js';
 import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
 import { CollectingHost, FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { sendKeys } from '@web/test-runner-commands';
 import { screenshot } from './reference-helpers.js';
 import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
 import { until } from '../support/until.js';
@@ -41,6 +42,12 @@ async function settle(host: CollectingHost): Promise<void> {
   }
 }
 
+async function agentPicture(host: CollectingHost): Promise<FrameCanvas> {
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return picture;
+}
+
 /** The most secret pixels in `rect` of any picture the agent had, frame after frame. */
 async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
   const picture = new FrameCanvas();
@@ -66,6 +73,67 @@ const CSS = `
   label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
   input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; background: #fff; }
 `;
+
+/**
+ * Mounts `html` (a field #typed whose text is the secret colour, covered by something), checks the
+ * visitor sees none of its text, types a character, and returns the secret pixels the agent's
+ * picture has in the field's box, with how each drawn frame was made.
+ */
+async function typeUnderCover(html: string, css = CSS): Promise<{ leaked: number; visible: number; drawn: Array<{ clone: FrameStats['clone']; region: boolean }> }> {
+  const root = mountTestPage('far-cover-back', { css, html });
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  const field = root.querySelector<HTMLInputElement>('#typed')!;
+  field.focus();
+  field.setSelectionRange(field.value.length, field.value.length);
+  await settle(r.host);
+  expect(await onScreen(boxOf(field)), 'secret pixels on the visitor\'s screen before typing').to.equal(0);
+  const before = scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count;
+  expect(before, 'secret pixels in the first (whole) frame').to.equal(0);
+  const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
+  const draw = Rasterizer.prototype.draw;
+  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+    drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
+    return draw.call(this, snapshot, region);
+  };
+  try {
+    await sendKeys({ type: 'WWWWW' });
+    await until('a frame drawn after the characters', () => drawn.length > 0);
+    await settle(r.host);
+  } finally {
+    Rasterizer.prototype.draw = draw;
+  }
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  expect(field.value).to.equal('GraceWWWWW');
+  const visible = await onScreen(boxOf(field));
+  const leaked = await worstPicture(r.host, boxOf(field));
+  return { leaked, visible, drawn };
+}
+
+const field = `<label>Name<input id="typed" value="Grace" style="color: ${SECRET}"></label>`;
+
+describe('a typed field covered by what a right-to-left or vertical descendant lays out back', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('far-cover-back');
+  });
+
+  it('a cover overflowing left out of a right-to-left box inside a plain box 250 px to the right', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`<div class="row">${field}
+      <div style="margin-left: 250px; width: 60px; height: 100px"><div style="direction: rtl; width: 60px; height: 100px"><div style="width: 700px; height: 100px; background: #fff"></div></div></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a cover overflowing up out of a vertical (vertical-lr, rtl) box inside a plain box 150 px below', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`<div class="row">${field}</div>
+      <div style="margin-top: 150px; width: 320px; height: 20px"><div style="writing-mode: vertical-lr; direction: rtl; width: 320px; height: 20px"><div style="position: relative; inline-size: 260px; block-size: 320px; background: #fff"></div></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+});
 
 /**
  * Mounts a text #msg in the secret colour followed by `cover` (which covers it on the visitor's
@@ -115,6 +183,14 @@ describe('text changed under a cover laid out back from a box far below (a regio
   it('a zoomed item of an end-aligned flex box in a table row 140 px below (the row drawn in a run)', async () => {
     const rows = Array.from({ length: 4 }, (_, i) => `<tr><td style="height: 30px; padding: 0">${i}</td></tr>`).join('');
     const { leaked, visible, regions } = await writeUnderCover(`<table style="border-spacing: 0"><tbody>${rows}<tr><td style="padding: 0"><div style="display: flex; align-items: flex-end; width: 340px; height: 20px"><div style="zoom: 10; width: 34px; height: 20px; background: #fff"></div></div></td></tr></tbody></table>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+
+  // Each box of that writing mode is blind to what is laid out up out of it (its scroll size counts
+  // none of it): the plain box, the vertical one and the box between it and the cover all hold it.
+  it('a cover overflowing up out of a box in a vertical (vertical-lr, rtl) box inside a plain box 150 px below', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; width: 400px; height: 20px; display: flow-root"><div style="writing-mode: vertical-lr; direction: rtl; width: 400px; height: 20px; display: flow-root"><div style="width: 400px; height: 20px; display: flow-root"><div style="position: relative; inline-size: 260px; block-size: 400px; background: #fff"></div></div></div></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
   });
