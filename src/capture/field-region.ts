@@ -247,9 +247,11 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
       if ((r.width > 0 || r.height > 0) && meets(r, ink(clone))) return false;
     }
     if (!generated) continue;
+    // A ::before/::after of a flex or grid box is one of its items, placed by its alignment and its own (alignsBack), with no box to read.
+    const endward = flowsBack(win.getComputedStyle(original));
     for (const pseudo of ['::before', '::after']) {
       const cs = win.getComputedStyle(original, pseudo);
-      if (cs.content !== 'none' && cs.content !== 'normal' && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0)) return false;
+      if (cs.content !== 'none' && cs.content !== 'normal' && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0 || endward || alignsBack(cs))) return false;
     }
   }
   // Left: clones of no original, put in by the rasterizer (a video's stand-in, a frame's

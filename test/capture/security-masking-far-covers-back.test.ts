@@ -135,6 +135,28 @@ describe('a typed field covered by what a right-to-left or vertical descendant l
   });
 });
 
+describe('a typed field covered by a ::before laid out up out of a flex box far below', () => {
+  afterEach(() => {
+    run?.loop.stop();
+    run = null;
+    unmountTestPage('far-cover-back');
+  });
+
+  it('the ::before of a short flex box aligned to its end (align-items: flex-end) 150 px below', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`<div class="row">${field}</div>
+      <div class="endbox" style="margin-top: 150px; height: 20px; display: flex; align-items: flex-end"></div>`, CSS + '.endbox::before { content: ""; flex-shrink: 0; width: 320px; height: 260px; background: #fff; }');
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a ::before aligned to the end of a short plain flex box 150 px below (align-self: flex-end on the ::before)', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover(`<div class="row">${field}</div>
+      <div class="endbox" style="margin-top: 150px; height: 20px; display: flex"></div>`, CSS + '.endbox::before { content: ""; align-self: flex-end; flex-shrink: 0; width: 320px; height: 260px; background: #fff; }');
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+});
+
 /**
  * Mounts a text #msg in the secret colour followed by `cover` (which covers it on the visitor's
  * screen from a box far below), changes the text (not a field: the region path, draw-region.ts,
