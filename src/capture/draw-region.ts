@@ -222,21 +222,47 @@ export function turns(style: CSSStyleDeclaration): boolean {
  * that changes the direction or writing mode, it or one in it (see {@link TURNED}). Such a box is looked into,
  * not emptied or passed over, so that what it holds is judged by its own box. Anything placed out
  * of the flow is {@link DISPLACED}, checked apart. An end-laid box taken to fit by the sizes its
- * clone and its items' were written with (itemsFit) is trusted only if `live` (the page's boxes
- * read now, see nothingBack in find-offscreen.ts) agrees, when given.
+ * clone and its items' were written with (itemsFit) is trusted only if `live` agrees, when given:
+ * whether nothing the page's box of that clone holds starts back of it now (see
+ * {@link liveFits}). With `turned` false, the kept clone is known to hold no {@link TURNED} clone
+ * (see {@link holdsTurned}).
  */
-export function strays(clone: Element, live?: () => boolean): boolean {
+export function strays(clone: Element, live?: (end: Element) => boolean, turned = true): boolean {
   if (displacement(clone, false) > INK_MARGIN / 2) return true;
-  let trusted = false;
-  for (const el of clone.matches(STRAYING) ? [clone, ...clone.querySelectorAll(STRAYING)] : clone.querySelectorAll(STRAYING)) {
+  const query = turned ? STRAYING : ENDWARD;
+  for (const el of clone.matches(query) ? [clone, ...clone.querySelectorAll(query)] : clone.querySelectorAll(query)) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style || clippedWithin(el, clone)) continue;
     if ((el !== clone && alignsBack(style)) || turns(style)) return true;
-    if (!flowsBack(style)) continue;
-    if (!itemsFit(el, style)) return true;
-    trusted = true;
+    if (flowsBack(style) && (!itemsFit(el, style) || (live !== undefined && !live(el)))) return true;
   }
-  return trusted && live !== undefined && !live();
+  return false;
+}
+
+/** Each kept clone -> whether it holds a {@link TURNED} clone, as of its patch count. */
+const turnedIn = new WeakMap<KeptClone, { patches: number; turned: boolean }>();
+
+/**
+ * Whether the kept clone holds a clone that turns the direction or writing mode ({@link TURNED}):
+ * one query of it per patch, so that a page with none (most) does not match those selectors in
+ * every box {@link strays} looks into.
+ */
+function holdsTurned(kept: KeptClone): boolean {
+  let known = turnedIn.get(kept);
+  if (!known || known.patches !== kept.patches) turnedIn.set(kept, (known = { patches: kept.patches, turned: kept.svg.querySelector(TURNED) !== null }));
+  return known.turned;
+}
+
+/**
+ * The original of `inner`, a clone in `clone` (the clone of `el`), found down the same child
+ * positions; null when they differ (children left out of the clone or culled, a shadow tree).
+ */
+function originalAt(kept: KeptClone, el: Element, clone: Element, inner: Element): Element | null {
+  const path: number[] = [];
+  for (let c = inner; c !== clone; c = c.parentElement!) path.push(Array.prototype.indexOf.call(c.parentElement!.children, c));
+  let original: Element | undefined = el;
+  for (let i = path.length - 1; i >= 0 && original; i--) original = original.children[path[i]];
+  return original && kept.cloneOf.get(original) === inner ? original : null;
 }
 
 /** Around a text field's ink: anti-aliasing, and the focus ring Chromium draws for `outline-style: auto` a little outside the outline. */
@@ -459,12 +485,12 @@ export class RegionReads {
    * elsewhere (a sprite's symbols, a gradient). A leaf is one too unless it is a replaced or
    * form element, whose picture or look is not in its children.
    */
-  canEmpty(el: Element, clone: Element): boolean {
+  canEmpty(el: Element, clone: Element, kept: KeptClone): boolean {
     let ok = this.emptiable.get(el);
     if (ok === undefined) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const leaf = !clone.firstChild;
-      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) ? !turnedFromRoot(this.doc.defaultView!.getComputedStyle(el), this.doc) : canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone, () => nothingBack(el, this.doc.defaultView!)) && !holdsReferable(clone);
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) ? !turnedFromRoot(this.doc.defaultView!.getComputedStyle(el), this.doc) : canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone, (end) => liveFits(kept, el, clone, end), holdsTurned(kept)) && !holdsReferable(clone);
       this.emptiable.set(el, ok);
     }
     return ok;
@@ -472,6 +498,18 @@ export class RegionReads {
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * Whether what the page's box of `end` (an end-laid clone taken to fit by its written sizes, in
+ * `clone`, the clone of `el`) holds starts inside it now (see nothingBack in find-offscreen.ts):
+ * written sizes need not be those drawn (a `zoom` is one way). Its original is found down the
+ * clone's child positions; when it is not, it errs towards not.
+ */
+function liveFits(kept: KeptClone, el: Element, clone: Element, end: Element): boolean {
+  const original = end === clone ? el : originalAt(kept, el, clone, end);
+  // Its clone has no ::before/::after content (GENERATED): itemsFit would not have trusted it.
+  return original !== null && nothingBack(original, original.ownerDocument.defaultView!, false);
+}
 
 /**
  * Whether `clone` holds an SVG element other elements may draw by reference (`<use href="#id">`,
@@ -531,7 +569,7 @@ export function planRegion(kept: KeptClone, roots: readonly Element[], region: R
       const leaf = !clone.firstChild;
       if (!holders.has(child) && !meets(child)) {
         // Copying a custom element would run the page's constructor: emptied in place instead.
-        if (reads.canEmpty(child, clone)) steps.push({ clone, step: clone.localName.includes('-') || clone.hasAttribute('is') ? (leaf ? 'unpaint' : 'empty') : 'box' });
+        if (reads.canEmpty(child, clone, kept)) steps.push({ clone, step: clone.localName.includes('-') || clone.hasAttribute('is') ? (leaf ? 'unpaint' : 'empty') : 'box' });
         else {
           steps.push({ clone, step: 'unpaint' });
           if (!leaf) prune(child);
@@ -697,7 +735,7 @@ function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: 
     for (const cell of row.cells) if (cell.rowSpan !== 1) return null;
     const whole = clone.firstChild !== null && !kept.culled.has(row);
     const cs = win.getComputedStyle(row);
-    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || turnedFromRoot(cs, row.ownerDocument) || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone, () => nothingBack(row, win)) || holdsReferable(clone)) {
+    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || turnedFromRoot(cs, row.ownerDocument) || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone, (end) => liveFits(kept, row, clone, end), holdsTurned(kept)) || holdsReferable(clone)) {
       close();
       if (whole) drawn++;
       continue;

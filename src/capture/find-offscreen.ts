@@ -327,9 +327,6 @@ export function flowsBack(style: CSSStyleDeclaration): boolean {
   return ['justify-content', 'align-content', 'align-items', 'justify-items', '-webkit-box-pack', '-webkit-box-align'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
 }
 
-/** Clones whose inline style writes a `zoom` (only where it is not 1): their written sizes are not the ones drawn. */
-const ZOOMED = '[style^="zoom:"], [style*=" zoom:"]';
-
 /** modern-screenshot's class for a clone with ::before/::after content, once renamed (see rasterize.ts): that content inherits from the box. */
 export const GENERATED = /(^|\s)__up\d/;
 
@@ -339,9 +336,10 @@ export const GENERATED = /(^|\s)__up\d/;
  * left, and it may be emptied or passed over like any box (a bar chart's bars aligned to the foot
  * of their chart). Along the main axis their outer sizes and gaps add up, across it the largest
  * counts (wrapped lines add up both ways); a size not in px, a text child, generated content, or a box of another
- * kind than flex (grid, the old flex box: both ways added up) errs towards not fitting. So does a
- * `zoom` written anywhere in it: the sizes a zoomed box's clone is written with are its own,
- * unzoomed (a `zoom: 10` item written 34 x 20 px is drawn 340 x 200).
+ * kind than flex (grid, the old flex box: both ways added up) errs towards not fitting. So does an
+ * item with a `zoom`: the sizes a zoomed box's clone is written with are its own, unzoomed (a
+ * `zoom: 10` item written 34 x 20 px is drawn 340 x 200). (One zoomed deeper in an item makes the
+ * item's written size, or overflows it down or right, where the box's scroll size counts it.)
  */
 export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
   // A padding, border or margin the clone left out is its default, 0; a size left out is unknown.
@@ -356,10 +354,11 @@ export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
     return px(get(s, axis), NaN) + (borderBox(s) ? 0 : frame(s, axis)) + margins;
   };
   // A ::before/::after is an item too, with no clone of its own to measure.
-  if (GENERATED.test(clone.getAttribute('class') ?? '') || clone.querySelector(ZOOMED)) return false;
+  if (GENERATED.test(clone.getAttribute('class') ?? '')) return false;
   for (const node of clone.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
   const items = [...clone.children].map((c) => (c as HTMLElement).style as CSSStyleDeclaration | undefined);
-  if (items.some((s) => !s)) return false;
+  // A zoomed item's sizes are written unzoomed (the clone writes `zoom` only where it is not 1).
+  if (items.some((s) => !s || s.getPropertyValue('zoom') !== '')) return false;
   const flex = /^(inline-)?flex$/.test(get(style, 'display'));
   const column = /column/.test(get(style, 'flex-direction'));
   const wraps = /wrap/.test(get(style, 'flex-wrap'));
@@ -373,30 +372,22 @@ export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
   return fits('width', !column) && fits('height', column);
 }
 
-/** Descendants whose boxes {@link nothingBack} reads, at most: past it, it errs towards something starting back. */
-const MAX_BACK_LOOKS = 1000;
-
 /**
- * Whether nothing a live box holds starts up or left of it, as the page lays it out now: the boxes
- * of all its descendants (not its children's only: an end-laid box it holds may lay out an item
- * far above, which written sizes need not tell, see {@link itemsFit}) and all its text begin inside
- * its own box. A ::before/::after of the box, which has no box to read, errs towards not; so do a
- * shadow tree in it and more than {@link MAX_BACK_LOOKS} elements.
+ * Whether nothing a live box laid out from its end ({@link flowsBack}) holds starts up or left of
+ * it, as the page lays it out now: its children's boxes and all its text, at any depth, begin
+ * inside its own (one range's rect: it counts the children's boxes and every text box). Text
+ * directly in it, a ::before/::after of it (no box to read; `pseudos` false: known to have none)
+ * or a shadow tree (its children are not what it lays out) errs towards not. What its children
+ * hold is theirs to tell: an end-laid box among them is checked on its own (see strays in draw-region.ts).
  */
-export function nothingBack(el: Element, win: Window): boolean {
-  // A ::before/::after is an item too, and has no box to read.
-  if (el.shadowRoot || ['::before', '::after'].some((pseudo) => win.getComputedStyle(el, pseudo).content !== 'none')) return false;
+export function nothingBack(el: Element, win: Window, pseudos = true): boolean {
+  if (el.shadowRoot || (pseudos && ['::before', '::after'].some((pseudo) => win.getComputedStyle(el, pseudo).content !== 'none'))) return false;
   for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
   const r = el.getBoundingClientRect();
-  const back = (c: DOMRect) => (c.width > 0 || c.height > 0) && (c.top < r.top - 0.5 || c.left < r.left - 0.5);
-  const inside = el.getElementsByTagName('*');
-  if (inside.length > MAX_BACK_LOOKS) return false;
-  // What a shadow tree holds is not among them: it errs towards not.
-  for (const c of inside) if (c.shadowRoot || back(c.getBoundingClientRect())) return false;
-  // The text at every depth (a range's rect counts all the text it holds).
   const range = el.ownerDocument.createRange();
   range.selectNodeContents(el);
-  return !back(range.getBoundingClientRect());
+  const c = range.getBoundingClientRect();
+  return (c.width === 0 && c.height === 0) || (c.top >= r.top - 0.5 && c.left >= r.left - 0.5);
 }
 
 /**
