@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { alignsBack, canCloneEmpty, flatParent, flowsBack, GENERATED, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, flatParent, flowsBack, GENERATED, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -206,7 +206,15 @@ function displacement(clone: Element, own = true): number {
  * `-webkit-box-direction` are not matched: no space comes before their `direction`.
  */
 export const TURNED = '[style^="direction:"], [style*=" direction:"], [style^="writing-mode:"], [style*=" writing-mode:"]';
-const STRAYING = `${ENDWARD}, ${TURNED}`;
+/**
+ * Flex and grid clones with ::before/::after content: that content is one of their items, placed
+ * by alignments that live in rules (its own `align-self: flex-end`), not in the clone's inline
+ * style, with no box to read; it may overflow the box up or left as any item may.
+ */
+const GENERATED_ITEMS = ['flex', 'inline-flex', 'grid', 'inline-grid', '-webkit-box', '-webkit-inline-box'].map((display) => `[class*="__up"][style*="display: ${display}"]`).join(', ');
+/** The rare kinds of clones {@link strays} looks for besides {@link ENDWARD}: matched only in a kept clone that holds one (see {@link strayQuery}). */
+const RARE = `${TURNED}, ${GENERATED_ITEMS}`;
+const STRAYING = `${ENDWARD}, ${RARE}`;
 
 /** Whether a clone's inline style changes the direction or the writing mode from its parent's (see {@link TURNED}). */
 export function turns(style: CSSStyleDeclaration): boolean {
@@ -219,38 +227,40 @@ export function turns(style: CSSStyleDeclaration): boolean {
  * region's extent of it tells: moved by relative offsets, negative margins or text indents that
  * add up to more, or laid out from the end of a flex or grid box it overflows (see
  * {@link flowsBack}), or aligned itself to the end of its area (alignsBack), or laid out by a box
- * that changes the direction or writing mode, it or one in it (see {@link TURNED}). Such a box is looked into,
- * not emptied or passed over, so that what it holds is judged by its own box. Anything placed out
- * of the flow is {@link DISPLACED}, checked apart. An end-laid box taken to fit by the sizes its
- * clone and its items' were written with (itemsFit) is trusted only if `live` agrees, when given:
- * whether nothing the page's box of that clone holds starts back of it now (see
- * {@link liveFits}). With `turned` false, the kept clone is known to hold no {@link TURNED} clone
- * (see {@link holdsTurned}).
+ * that changes the direction or writing mode, it or one in it (see {@link TURNED}), or generated
+ * content that is an item of a flex or grid box in it ({@link GENERATED_ITEMS}). Such a box is
+ * looked into, not emptied or passed over, so that what it holds is judged by its own box (a box
+ * with generated content, emptied, keeps it). Anything placed out of the flow is
+ * {@link DISPLACED}, checked apart. An end-laid box taken to fit by the sizes its clone and its
+ * items' were written with (itemsFit) is trusted only if `live` agrees, when given: whether
+ * nothing the page's box of that clone holds starts back of it now (see {@link liveFits}).
+ * `query`: the clones looked at, all kinds unless the kept clone is known to hold no rare one
+ * (see {@link strayQuery}).
  */
-export function strays(clone: Element, live?: (end: Element) => boolean, turned = true): boolean {
+export function strays(clone: Element, live?: (end: Element) => boolean, query = STRAYING): boolean {
   if (displacement(clone, false) > INK_MARGIN / 2) return true;
-  const query = turned ? STRAYING : ENDWARD;
   for (const el of clone.matches(query) ? [clone, ...clone.querySelectorAll(query)] : clone.querySelectorAll(query)) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style || clippedWithin(el, clone)) continue;
-    if ((el !== clone && alignsBack(style)) || turns(style)) return true;
+    if (turns(style)) return true;
+    if (el !== clone && (alignsBack(style) || (GENERATED.test(el.getAttribute('class') ?? '') && ITEM_BOXES.test(style.getPropertyValue('display'))))) return true;
     if (flowsBack(style) && (!itemsFit(el, style) || (live !== undefined && !live(el)))) return true;
   }
   return false;
 }
 
-/** Each kept clone -> whether it holds a {@link TURNED} clone, as of its patch count. */
-const turnedIn = new WeakMap<KeptClone, { patches: number; turned: boolean }>();
+/** Each kept clone -> the query {@link strays} looks into its clones with, as of its patch count. */
+const strayQueries = new WeakMap<KeptClone, { patches: number; query: string }>();
 
 /**
- * Whether the kept clone holds a clone that turns the direction or writing mode ({@link TURNED}):
- * one query of it per patch, so that a page with none (most) does not match those selectors in
- * every box {@link strays} looks into.
+ * The clones {@link strays} looks for in the kept clone: {@link ENDWARD} ones, and the rare kinds
+ * ({@link TURNED}, {@link GENERATED_ITEMS}) only when it holds one. One query of the whole clone
+ * per patch, so that a page with none (most) does not match those selectors in every box looked into.
  */
-function holdsTurned(kept: KeptClone): boolean {
-  let known = turnedIn.get(kept);
-  if (!known || known.patches !== kept.patches) turnedIn.set(kept, (known = { patches: kept.patches, turned: kept.svg.querySelector(TURNED) !== null }));
-  return known.turned;
+function strayQuery(kept: KeptClone): string {
+  let known = strayQueries.get(kept);
+  if (!known || known.patches !== kept.patches) strayQueries.set(kept, (known = { patches: kept.patches, query: kept.svg.querySelector(RARE) ? STRAYING : ENDWARD }));
+  return known.query;
 }
 
 /**
@@ -490,7 +500,7 @@ export class RegionReads {
     if (ok === undefined) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const leaf = !clone.firstChild;
-      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) ? !turnedFromRoot(this.doc.defaultView!.getComputedStyle(el), this.doc) : canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone, (end) => liveFits(kept, el, clone, end), holdsTurned(kept)) && !holdsReferable(clone);
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) ? !turnedFromRoot(this.doc.defaultView!.getComputedStyle(el), this.doc) : canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone, (end) => liveFits(kept, el, clone, end), strayQuery(kept)) && !holdsReferable(clone);
       this.emptiable.set(el, ok);
     }
     return ok;
@@ -735,7 +745,7 @@ function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: 
     for (const cell of row.cells) if (cell.rowSpan !== 1) return null;
     const whole = clone.firstChild !== null && !kept.culled.has(row);
     const cs = win.getComputedStyle(row);
-    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || turnedFromRoot(cs, row.ownerDocument) || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone, (end) => liveFits(kept, row, clone, end), holdsTurned(kept)) || holdsReferable(clone)) {
+    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || turnedFromRoot(cs, row.ownerDocument) || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone, (end) => liveFits(kept, row, clone, end), strayQuery(kept)) || holdsReferable(clone)) {
       close();
       if (whole) drawn++;
       continue;

@@ -309,7 +309,7 @@ export function overflowExtent(el: Element, win: Window): Box {
 }
 
 /** Display values that lay out their children as flex or grid items (where the end alignments apply), the old flex box's (`-webkit-box`) included. */
-const ITEM_BOXES = /^(inline-)?(flex|grid)$|^-webkit-(inline-)?box$/;
+export const ITEM_BOXES = /^(inline-)?(flex|grid)$|^-webkit-(inline-)?box$/;
 
 /**
  * Whether a clone's style lays out what it holds from its end, so that what does not fit

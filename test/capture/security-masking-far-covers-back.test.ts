@@ -162,8 +162,8 @@ describe('a typed field covered by a ::before laid out up out of a flex box far 
  * screen from a box far below), changes the text (not a field: the region path, draw-region.ts,
  * empties what is away from the region) and returns the secret pixels the agent's pictures had.
  */
-async function writeUnderCover(cover: string): Promise<{ leaked: number; visible: number; regions: unknown[] }> {
-  const root = mountTestPage('far-cover-back', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">Hi</p>${cover}` });
+async function writeUnderCover(cover: string, css = ''): Promise<{ leaked: number; visible: number; regions: unknown[] }> {
+  const root = mountTestPage('far-cover-back', { css: CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">Hi</p>${cover}` });
   const r = start();
   await r.host.waitForFrames(1);
   await settle(r.host);
@@ -213,6 +213,14 @@ describe('text changed under a cover laid out back from a box far below (a regio
   // none of it): the plain box, the vertical one and the box between it and the cover all hold it.
   it('a cover overflowing up out of a box in a vertical (vertical-lr, rtl) box inside a plain box 150 px below', async () => {
     const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; width: 400px; height: 20px; display: flow-root"><div style="writing-mode: vertical-lr; direction: rtl; width: 400px; height: 20px; display: flow-root"><div style="width: 400px; height: 20px; display: flow-root"><div style="position: relative; inline-size: 260px; block-size: 400px; background: #fff"></div></div></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+
+  // A plain flex box's ::before is one of its items, aligned by a rule (align-self), not by the clone's inline style.
+  it('a ::before aligned to the end of a short plain flex box (align-self: flex-end) inside a plain box 150 px below', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; width: 400px; height: 20px; display: flow-root"><div class="endbox" style="width: 400px; height: 20px; display: flex"></div></div>`,
+      '.endbox::before { content: ""; align-self: flex-end; flex-shrink: 0; width: 400px; height: 260px; background: #fff; }');
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
   });
