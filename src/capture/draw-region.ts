@@ -212,9 +212,9 @@ export const TURNED = '[style^="direction:"], [style*=" direction:"], [style^="w
  * style, with no box to read; it may overflow the box up or left as any item may.
  */
 const GENERATED_ITEMS = ['flex', 'inline-flex', 'grid', 'inline-grid', '-webkit-box', '-webkit-inline-box'].map((display) => `[class*="__up"][style*="display: ${display}"]`).join(', ');
-/** The rare kinds of clones {@link strays} looks for besides {@link ENDWARD}: matched only in a kept clone that holds one (see {@link strayQuery}). */
-const RARE = `${TURNED}, ${GENERATED_ITEMS}`;
-const STRAYING = `${ENDWARD}, ${RARE}`;
+const STRAYING = `${ENDWARD}, ${TURNED}, ${GENERATED_ITEMS}`;
+/** Whether a kept clone may hold one of the rare kinds {@link strays} looks for besides {@link ENDWARD}: any generated content stands for {@link GENERATED_ITEMS} (fewer selectors to match, see {@link strayQuery}). */
+const RARE = `${TURNED}, [class*="__up"]`;
 
 /** Whether a clone's inline style changes the direction or the writing mode from its parent's (see {@link TURNED}). */
 export function turns(style: CSSStyleDeclaration): boolean {
@@ -517,7 +517,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  */
 function liveFits(kept: KeptClone, el: Element, clone: Element, end: Element): boolean {
   const original = end === clone ? el : originalAt(kept, el, clone, end);
-  // Its clone has no ::before/::after content (GENERATED): itemsFit would not have trusted it.
+  // Its clone has no ::before/::after content (GENERATED) and no text directly in it: itemsFit would not have trusted it.
   return original !== null && nothingBack(original, original.ownerDocument.defaultView!, false);
 }
 

@@ -376,13 +376,17 @@ export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
  * Whether nothing a live box laid out from its end ({@link flowsBack}) holds starts up or left of
  * it, as the page lays it out now: its children's boxes and all its text, at any depth, begin
  * inside its own (one range's rect: it counts the children's boxes and every text box). Text
- * directly in it, a ::before/::after of it (no box to read; `pseudos` false: known to have none)
- * or a shadow tree (its children are not what it lays out) errs towards not. What its children
- * hold is theirs to tell: an end-laid box among them is checked on its own (see strays in draw-region.ts).
+ * directly in it or a ::before/::after of it (no box to read; with `unknown` false, its clone
+ * showed it has neither) or a shadow tree (its children are not what it lays out) errs towards
+ * not. What its children hold is theirs to tell: an end-laid box among them is checked on its own
+ * (see strays in draw-region.ts).
  */
-export function nothingBack(el: Element, win: Window, pseudos = true): boolean {
-  if (el.shadowRoot || (pseudos && ['::before', '::after'].some((pseudo) => win.getComputedStyle(el, pseudo).content !== 'none'))) return false;
-  for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
+export function nothingBack(el: Element, win: Window, unknown = true): boolean {
+  if (el.shadowRoot) return false;
+  if (unknown) {
+    if (['::before', '::after'].some((pseudo) => win.getComputedStyle(el, pseudo).content !== 'none')) return false;
+    for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
+  }
   const r = el.getBoundingClientRect();
   const range = el.ownerDocument.createRange();
   range.selectNodeContents(el);
