@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { alignsBack, canCloneEmpty, flatParent, flowsBack, GENERATED, itemsFit, overflowExtent, placedByBaseline } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, flatParent, flowsBack, GENERATED, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -197,20 +197,82 @@ function displacement(clone: Element, own = true): number {
 }
 
 /**
+ * Clones whose inline style changes the direction or the writing mode from their parent's (the
+ * clone writes an inherited property only where it changes, see clone-styles.ts): what they and
+ * the boxes in them lay out towards their start side (a right-to-left box's left, a `vertical-lr`
+ * right-to-left box's top) no size of the boxes around them counts (it is behind those boxes'
+ * start, where they cannot scroll), and in some modes no size of theirs either (Chromium counts
+ * none of a `vertical-lr` right-to-left box's overflow up). `flex-direction` and
+ * `-webkit-box-direction` are not matched: no space comes before their `direction`.
+ */
+export const TURNED = '[style^="direction:"], [style*=" direction:"], [style^="writing-mode:"], [style*=" writing-mode:"]';
+/**
+ * Flex and grid clones with ::before/::after content: that content is one of their items, placed
+ * by alignments that live in rules (its own `align-self: flex-end`), not in the clone's inline
+ * style, with no box to read; it may overflow the box up or left as any item may.
+ */
+const GENERATED_ITEMS = ['flex', 'inline-flex', 'grid', 'inline-grid', '-webkit-box', '-webkit-inline-box'].map((display) => `[class*="__up"][style*="display: ${display}"]`).join(', ');
+const STRAYING = `${ENDWARD}, ${TURNED}, ${GENERATED_ITEMS}`;
+/** Whether a kept clone may hold one of the rare kinds {@link strays} looks for besides {@link ENDWARD}: any generated content stands for {@link GENERATED_ITEMS} (fewer selectors to match, see {@link strayQuery}). */
+const RARE = `${TURNED}, [class*="__up"]`;
+
+/** Whether a clone's inline style changes the direction or the writing mode from its parent's (see {@link TURNED}). */
+export function turns(style: CSSStyleDeclaration): boolean {
+  return style.getPropertyValue('direction') !== '' || style.getPropertyValue('writing-mode') !== '';
+}
+
+/**
  * Whether what `clone` holds may be drawn away from `clone`'s box (with the overflow its scroll
  * size counts) by more than half the ink margin, up or left, where neither that box nor the
  * region's extent of it tells: moved by relative offsets, negative margins or text indents that
  * add up to more, or laid out from the end of a flex or grid box it overflows (see
- * {@link flowsBack}), or aligned itself to the end of its area (alignsBack). Such a box is looked into, not emptied or passed over, so that what it holds
- * is judged by its own box. Anything placed out of the flow is {@link DISPLACED}, checked apart.
+ * {@link flowsBack}), or aligned itself to the end of its area (alignsBack), or laid out by a box
+ * that changes the direction or writing mode, it or one in it (see {@link TURNED}), or generated
+ * content that is an item of a flex or grid box in it ({@link GENERATED_ITEMS}). Such a box is
+ * looked into, not emptied or passed over, so that what it holds is judged by its own box (a box
+ * with generated content, emptied, keeps it). Anything placed out of the flow is
+ * {@link DISPLACED}, checked apart. An end-laid box taken to fit by the sizes its clone and its
+ * items' were written with (itemsFit) is trusted only if `live` agrees, when given: whether
+ * nothing the page's box of that clone holds starts back of it now (see {@link liveFits}).
+ * `query`: the clones looked at, all kinds unless the kept clone is known to hold no rare one
+ * (see {@link strayQuery}).
  */
-export function strays(clone: Element): boolean {
+export function strays(clone: Element, live?: (end: Element) => boolean, query = STRAYING): boolean {
   if (displacement(clone, false) > INK_MARGIN / 2) return true;
-  for (const el of clone.matches(ENDWARD) ? [clone, ...clone.querySelectorAll(ENDWARD)] : clone.querySelectorAll(ENDWARD)) {
+  for (const el of clone.matches(query) ? [clone, ...clone.querySelectorAll(query)] : clone.querySelectorAll(query)) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (style && ((flowsBack(style) && !itemsFit(el, style)) || (el !== clone && alignsBack(style))) && !clippedWithin(el, clone)) return true;
+    if (!style || clippedWithin(el, clone)) continue;
+    if (turns(style)) return true;
+    if (el !== clone && (alignsBack(style) || (GENERATED.test(el.getAttribute('class') ?? '') && ITEM_BOXES.test(style.getPropertyValue('display'))))) return true;
+    if (flowsBack(style) && (!itemsFit(el, style) || (live !== undefined && !live(el)))) return true;
   }
   return false;
+}
+
+/** Each kept clone -> the query {@link strays} looks into its clones with, as of its patch count. */
+const strayQueries = new WeakMap<KeptClone, { patches: number; query: string }>();
+
+/**
+ * The clones {@link strays} looks for in the kept clone: {@link ENDWARD} ones, and the rare kinds
+ * ({@link TURNED}, {@link GENERATED_ITEMS}) only when it holds one. One query of the whole clone
+ * per patch, so that a page with none (most) does not match those selectors in every box looked into.
+ */
+function strayQuery(kept: KeptClone): string {
+  let known = strayQueries.get(kept);
+  if (!known || known.patches !== kept.patches) strayQueries.set(kept, (known = { patches: kept.patches, query: kept.svg.querySelector(RARE) ? STRAYING : ENDWARD }));
+  return known.query;
+}
+
+/**
+ * The original of `inner`, a clone in `clone` (the clone of `el`), found down the same child
+ * positions; null when they differ (children left out of the clone or culled, a shadow tree).
+ */
+function originalAt(kept: KeptClone, el: Element, clone: Element, inner: Element): Element | null {
+  const path: number[] = [];
+  for (let c = inner; c !== clone; c = c.parentElement!) path.push(Array.prototype.indexOf.call(c.parentElement!.children, c));
+  let original: Element | undefined = el;
+  for (let i = path.length - 1; i >= 0 && original; i--) original = original.children[path[i]];
+  return original && kept.cloneOf.get(original) === inner ? original : null;
 }
 
 /** Around a text field's ink: anti-aliasing, and the focus ring Chromium draws for `outline-style: auto` a little outside the outline. */
@@ -433,12 +495,12 @@ export class RegionReads {
    * elsewhere (a sprite's symbols, a gradient). A leaf is one too unless it is a replaced or
    * form element, whose picture or look is not in its children.
    */
-  canEmpty(el: Element, clone: Element): boolean {
+  canEmpty(el: Element, clone: Element, kept: KeptClone): boolean {
     let ok = this.emptiable.get(el);
     if (ok === undefined) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const leaf = !clone.firstChild;
-      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) || canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone) && !holdsReferable(clone);
+      ok = Boolean(style?.width && style.height) && !(leaf && REPLACED.has(clone.localName)) && !placedByBaseline(el, this.doc.defaultView!) && (CELLS.has(el.localName) ? !turnedFromRoot(this.doc.defaultView!.getComputedStyle(el), this.doc) : canCloneEmpty(el, this.doc, INK_MARGIN)) && !clone.querySelector(DISPLACED) && !strays(clone, (end) => liveFits(kept, el, clone, end), strayQuery(kept)) && !holdsReferable(clone);
       this.emptiable.set(el, ok);
     }
     return ok;
@@ -446,6 +508,18 @@ export class RegionReads {
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * Whether what the page's box of `end` (an end-laid clone taken to fit by its written sizes, in
+ * `clone`, the clone of `el`) holds starts inside it now (see nothingBack in find-offscreen.ts):
+ * written sizes need not be those drawn (a `zoom` is one way). Its original is found down the
+ * clone's child positions; when it is not, it errs towards not.
+ */
+function liveFits(kept: KeptClone, el: Element, clone: Element, end: Element): boolean {
+  const original = end === clone ? el : originalAt(kept, el, clone, end);
+  // Its clone has no ::before/::after content (GENERATED) and no text directly in it: itemsFit would not have trusted it.
+  return original !== null && nothingBack(original, original.ownerDocument.defaultView!, false);
+}
 
 /**
  * Whether `clone` holds an SVG element other elements may draw by reference (`<use href="#id">`,
@@ -505,7 +579,7 @@ export function planRegion(kept: KeptClone, roots: readonly Element[], region: R
       const leaf = !clone.firstChild;
       if (!holders.has(child) && !meets(child)) {
         // Copying a custom element would run the page's constructor: emptied in place instead.
-        if (reads.canEmpty(child, clone)) steps.push({ clone, step: clone.localName.includes('-') || clone.hasAttribute('is') ? (leaf ? 'unpaint' : 'empty') : 'box' });
+        if (reads.canEmpty(child, clone, kept)) steps.push({ clone, step: clone.localName.includes('-') || clone.hasAttribute('is') ? (leaf ? 'unpaint' : 'empty') : 'box' });
         else {
           steps.push({ clone, step: 'unpaint' });
           if (!leaf) prune(child);
@@ -671,7 +745,7 @@ function rowRuns(kept: KeptClone, group: Element, children: Node[], away: (row: 
     for (const cell of row.cells) if (cell.rowSpan !== 1) return null;
     const whole = clone.firstChild !== null && !kept.culled.has(row);
     const cs = win.getComputedStyle(row);
-    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone) || holdsReferable(clone)) {
+    if (!whole || !away(row) || clone.hasAttribute('is') || cs.display !== 'table-row' || cs.position !== 'static' || turnedFromRoot(cs, row.ownerDocument) || clone.matches(DISPLACED) || clone.querySelector(DISPLACED) || strays(clone, (end) => liveFits(kept, row, clone, end), strayQuery(kept)) || holdsReferable(clone)) {
       close();
       if (whole) drawn++;
       continue;

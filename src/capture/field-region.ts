@@ -16,8 +16,8 @@
  * outlines; a filter or generated content counts as reaching {@link INK_MARGIN}) come near it.
  */
 import { isLoneField } from './change-log.js';
-import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk } from './draw-region.js';
-import { alignsBack, flatParent, flowsBack, GENERATED, overflowExtent } from './find-offscreen.js';
+import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
+import { alignsBack, flatParent, flowsBack, GENERATED, overflowExtent, turnedFromRoot } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -64,7 +64,8 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   if (!win) return null;
   const cs = win.getComputedStyle(original);
   // Static, so that placed alone it is placed by its box only.
-  if (!plain(cs) || cs.position !== 'static' || cs.visibility !== 'visible' || !opaque(cs.backgroundColor) || /content-box|text/.test(cs.backgroundClip)) return null;
+  // In a writing mode not the root's, a box beside it may lay out what it holds back where no size counts (see TURNED).
+  if (!plain(cs) || turnedFromRoot(cs, original.ownerDocument) || cs.position !== 'static' || cs.visibility !== 'visible' || !opaque(cs.backgroundColor) || /content-box|text/.test(cs.backgroundClip)) return null;
   const inside = paddingInside(original, cs);
   if (!inside) return null;
   // A focus ring (`outline-style: auto`) reaches a little into the padding at the corners; an outline set inside the box, further.
@@ -166,6 +167,23 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
     for (const child of flatChildren(el)) if (child.nodeType === Node.ELEMENT_NODE && paintsOver(child as Element)) return true;
     return false;
   };
+  /** Whether `el` or anything it holds may paint in `rect`, each box judged by its own, whatever the boxes around it count (see TURNED). */
+  const holdsOver = (el: Element): boolean => {
+    if (++looks > MAX_LOOKS) return true;
+    const clone = kept.cloneOf.get(el) ?? null;
+    const box = clone ? overflowExtent(el, win) : el.getBoundingClientRect();
+    if ((box.right > box.left || box.bottom > box.top) && meets(box, clone ? ink(clone) : INK_MARGIN)) return true;
+    for (const child of flatChildren(el)) {
+      if (child.nodeType === Node.ELEMENT_NODE) {
+        if (holdsOver(child as Element)) return true;
+      } else if (child.nodeType === Node.TEXT_NODE && child.textContent?.trim()) {
+        const range = el.ownerDocument.createRange();
+        range.selectNodeContents(child);
+        if (meets(range.getBoundingClientRect(), ink(clone))) return true;
+      }
+    }
+    return false;
+  };
   const chain = new Set<Element>();
   const box = field.getBoundingClientRect();
   for (let node: Element = field, up = flatParent(field); up; node = up, up = flatParent(up)) {
@@ -210,7 +228,7 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
   // margins and text indents, see shiftOf; aligned to the end of their area, see alignsBack),
   // boxes and generated content may be anywhere; what a box lays out from its end may overflow it
   // up or left, where no size counts it (see flowsBack).
-  const placed = new Set(kept.svg.querySelectorAll(`${DISPLACED}, [class*="__up"], ${OFFSET}, ${ENDWARD}`));
+  const placed = new Set(kept.svg.querySelectorAll(`${DISPLACED}, [class*="__up"], ${OFFSET}, ${ENDWARD}, ${TURNED}`));
   if (placed.size === 0) return true;
   for (const [original, clone] of kept.cloneOf) {
     if (!placed.delete(clone) || chain.has(original) || original === field) continue;
@@ -218,6 +236,8 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
     if (!style) continue;
     const generated = GENERATED.test(clone.getAttribute('class') ?? '');
     if ((generated || clone.matches(DISPLACED) || shiftOf(style) > 0 || alignsBack(style)) && paintsOver(original)) return false;
+    // A box that changes the direction or writing mode: what it and the boxes in it lay out back, no size need count (see TURNED).
+    if (turns(style) && holdsOver(original)) return false;
     // What it holds, laid out from its end or indented back out of it: judged by its own boxes (its text by the range of it).
     if (flowsBack(style) || indentOf(style) > 0) {
       for (const child of flatChildren(original)) if (child.nodeType === Node.ELEMENT_NODE && paintsOver(child as Element)) return false;
@@ -227,9 +247,11 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
       if ((r.width > 0 || r.height > 0) && meets(r, ink(clone))) return false;
     }
     if (!generated) continue;
+    // A ::before/::after of a flex or grid box is one of its items, placed by its alignment and its own (alignsBack), with no box to read.
+    const endward = flowsBack(win.getComputedStyle(original));
     for (const pseudo of ['::before', '::after']) {
       const cs = win.getComputedStyle(original, pseudo);
-      if (cs.content !== 'none' && cs.content !== 'normal' && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0)) return false;
+      if (cs.content !== 'none' && cs.content !== 'normal' && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0 || endward || alignsBack(cs))) return false;
     }
   }
   // Left: clones of no original, put in by the rasterizer (a video's stand-in, a frame's

@@ -309,7 +309,7 @@ export function overflowExtent(el: Element, win: Window): Box {
 }
 
 /** Display values that lay out their children as flex or grid items (where the end alignments apply), the old flex box's (`-webkit-box`) included. */
-const ITEM_BOXES = /^(inline-)?(flex|grid)$|^-webkit-(inline-)?box$/;
+export const ITEM_BOXES = /^(inline-)?(flex|grid)$|^-webkit-(inline-)?box$/;
 
 /**
  * Whether a clone's style lays out what it holds from its end, so that what does not fit
@@ -336,7 +336,10 @@ export const GENERATED = /(^|\s)__up\d/;
  * left, and it may be emptied or passed over like any box (a bar chart's bars aligned to the foot
  * of their chart). Along the main axis their outer sizes and gaps add up, across it the largest
  * counts (wrapped lines add up both ways); a size not in px, a text child, generated content, or a box of another
- * kind than flex (grid, the old flex box: both ways added up) errs towards not fitting.
+ * kind than flex (grid, the old flex box: both ways added up) errs towards not fitting. So does an
+ * item with a `zoom`: the sizes a zoomed box's clone is written with are its own, unzoomed (a
+ * `zoom: 10` item written 34 x 20 px is drawn 340 x 200). (One zoomed deeper in an item makes the
+ * item's written size, or overflows it down or right, where the box's scroll size counts it.)
  */
 export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
   // A padding, border or margin the clone left out is its default, 0; a size left out is unknown.
@@ -354,7 +357,8 @@ export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
   if (GENERATED.test(clone.getAttribute('class') ?? '')) return false;
   for (const node of clone.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
   const items = [...clone.children].map((c) => (c as HTMLElement).style as CSSStyleDeclaration | undefined);
-  if (items.some((s) => !s)) return false;
+  // A zoomed item's sizes are written unzoomed (the clone writes `zoom` only where it is not 1).
+  if (items.some((s) => !s || s.getPropertyValue('zoom') !== '')) return false;
   const flex = /^(inline-)?flex$/.test(get(style, 'display'));
   const column = /column/.test(get(style, 'flex-direction'));
   const wraps = /wrap/.test(get(style, 'flex-wrap'));
@@ -370,20 +374,24 @@ export function itemsFit(clone: Element, style: CSSStyleDeclaration): boolean {
 
 /**
  * Whether nothing a live box laid out from its end ({@link flowsBack}) holds starts up or left of
- * it: its children's boxes begin inside its own (text or a ::before/::after directly in it errs
- * towards not).
+ * it, as the page lays it out now: its children's boxes and all its text, at any depth, begin
+ * inside its own (one range's rect: it counts the children's boxes and every text box). Text
+ * directly in it or a ::before/::after of it (no box to read; with `unknown` false, its clone
+ * showed it has neither) or a shadow tree (its children are not what it lays out) errs towards
+ * not. What its children hold is theirs to tell: an end-laid box among them is checked on its own
+ * (see strays in draw-region.ts).
  */
-function nothingBack(el: Element, win: Window): boolean {
-  // A ::before/::after is an item too, and has no box to read.
-  if (['::before', '::after'].some((pseudo) => win.getComputedStyle(el, pseudo).content !== 'none')) return false;
-  const r = el.getBoundingClientRect();
-  for (const node of el.childNodes) {
-    if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
-    if (node.nodeType !== Node.ELEMENT_NODE) continue;
-    const c = (node as Element).getBoundingClientRect();
-    if (c.top < r.top - 0.5 || c.left < r.left - 0.5) return false;
+export function nothingBack(el: Element, win: Window, unknown = true): boolean {
+  if (el.shadowRoot) return false;
+  if (unknown) {
+    if (['::before', '::after'].some((pseudo) => win.getComputedStyle(el, pseudo).content !== 'none')) return false;
+    for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent?.trim()) return false;
   }
-  return true;
+  const r = el.getBoundingClientRect();
+  const range = el.ownerDocument.createRange();
+  range.selectNodeContents(el);
+  const c = range.getBoundingClientRect();
+  return (c.width === 0 && c.height === 0) || (c.top >= r.top - 0.5 && c.left >= r.left - 0.5);
 }
 
 /**
@@ -415,7 +423,7 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   const cs = win.getComputedStyle(el);
   const display = cs.display;
   if (display === 'none') return true;
-  if (!SIZED_BOXES.has(display)) return false;
+  if (!SIZED_BOXES.has(display) || turnedFromRoot(cs, doc)) return false;
   // Content overflowing a visible-overflow box (text in a short box) paints outside its rect:
   // right and below as its scroll size counts, left and above as much (see overflowExtent), and
   // anywhere up or left when laid out from the end, which no size counts.
@@ -434,6 +442,20 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   const top = parseFloat(cs.paddingTop) + parseFloat(cs.borderTopWidth) > 0;
   const bottom = parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth) > 0;
   return (top || !edgeBlockChild(el, 'first', win)) && (bottom || !edgeBlockChild(el, 'last', win));
+}
+
+/**
+ * Whether a live box's computed writing mode (`cs`) is not the root's, or in a vertical one its
+ * direction: it is in (or is) a box that turns them (see TURNED in draw-region.ts), where what a
+ * box lays out towards its start side no scroll size need count, its own neither (Chromium counts
+ * none of a `vertical-lr` right-to-left box's overflow up). Such a box is not emptied: what it
+ * holds is looked at box by box. A horizontal right-to-left box counts its overflow left, as a
+ * left-to-right one does its overflow right: where the direction alone turns, the boxes around
+ * the one that turns it are those that do not count it (see strays in draw-region.ts).
+ */
+export function turnedFromRoot(cs: CSSStyleDeclaration, doc: Document): boolean {
+  const root = doc.defaultView!.getComputedStyle(doc.documentElement);
+  return cs.writingMode !== root.writingMode || (cs.direction !== root.direction && !cs.writingMode.startsWith('horizontal'));
 }
 
 /** vertical-align values that place an inline-level box by its edges, not by its baseline. */

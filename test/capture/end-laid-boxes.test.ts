@@ -29,6 +29,20 @@ describe('boxes laid out from their end', () => {
     expect(canCloneEmpty(document.getElementById('generated')!, document, 64), 'a ::before in it').to.equal(false);
   });
 
+  it('a box laid out from its end is judged by its children\'s boxes as drawn (zoomed) and by all the text it holds, at any depth', () => {
+    mountTestPage('end-laid', {
+      css: `html, body { margin: 0; } .chart { display: flex; align-items: flex-end; gap: 2px; width: 200px; height: 90px; margin-top: 300px; } .inner { margin-top: 0; } .bar { width: 20px; background: #36c; }`,
+      html: `<div class="chart" id="fits"><div class="chart inner">${BARS}</div></div>`
+        + `<div class="chart" id="deep-text"><div class="chart inner" style="font-size: 40px; line-height: 200px">label</div></div>`
+        + `<div class="chart" id="zoomed"><div class="bar" style="zoom: 10; width: 2px; height: 20px"></div></div>`,
+    });
+    expect(canCloneEmpty(document.getElementById('fits')!, document, 64), 'a chart in a chart, its bars inside').to.equal(true);
+    // The inner chart starts inside the outer one; its text reaches far above both.
+    expect(canCloneEmpty(document.getElementById('deep-text')!, document, 400), 'text over the top of a chart in it').to.equal(false);
+    // Written 20 px tall, drawn 200: the live box, not the written size, reaches 110 px above the chart.
+    expect(canCloneEmpty(document.getElementById('zoomed')!, document, 400), 'a zoomed bar').to.equal(false);
+  });
+
   it('itemsFit reads the written sizes: items that add up to more than the box along its main axis, or are taller across it, do not fit', () => {
     const box = (style: string, items: string[], text = '') => {
       const el = document.createElement('div');
@@ -54,6 +68,8 @@ describe('boxes laid out from their end', () => {
     const generated = box(row, ['width: 40px; height: 20px']);
     generated.className = '__up1';
     expect(fit(generated), 'a clone with ::before/::after content').to.equal(false);
+    // A zoomed box's sizes are written unzoomed: 4 x 5 px written, 40 x 50 drawn.
+    expect(fit(box(row, ['width: 4px; height: 5px; zoom: 10'])), 'a zoomed item').to.equal(false);
     const column = 'display: flex; flex-direction: column-reverse; width: 100px; height: 50px';
     expect(fit(box(column, ['width: 100px; height: 20px', 'width: 100px; height: 30px'])), 'a column: heights add up').to.equal(true);
     expect(fit(box(column, ['width: 100px; height: 30px', 'width: 100px; height: 30px'])), 'a column over its height').to.equal(false);
