@@ -27,7 +27,7 @@ import { trustedHTML } from '../visitor/trusted-types.js';
 /** Inherited properties among those the capture copies (see PAINT_STYLE_PROPERTIES). */
 export const INHERITED = new Set([
   'color', 'visibility', 'direction', 'writing-mode', 'text-orientation',
-  'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
+  'font-family', 'font-size', 'font-size-adjust', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
   'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
   'letter-spacing', 'word-spacing', 'text-align', 'text-align-last', 'text-indent', 'text-transform', 'text-shadow',
   'text-rendering', 'white-space-collapse', 'text-wrap-mode', 'text-wrap-style', 'word-break', 'overflow-wrap', 'hyphens',

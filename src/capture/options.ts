@@ -86,7 +86,7 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'width', 'height', 'min-width', 'min-height', 'max-width', 'max-height',
   'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
   'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
-  'overflow-x', 'overflow-y', 'vertical-align', 'aspect-ratio', 'zoom', 'contain',
+  'overflow-x', 'overflow-y', 'overflow-clip-margin', 'vertical-align', 'aspect-ratio', 'zoom', 'contain',
   // flex and grid
   'flex-direction', 'flex-wrap', 'flex-grow', 'flex-shrink', 'flex-basis', 'order',
   'justify-content', 'justify-items', 'justify-self', 'align-content', 'align-items', 'align-self', 'row-gap', 'column-gap',
@@ -103,6 +103,8 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'border-top-style', 'border-right-style', 'border-bottom-style', 'border-left-style',
   'border-top-color', 'border-right-color', 'border-bottom-color', 'border-left-color',
   'border-top-left-radius', 'border-top-right-radius', 'border-bottom-right-radius', 'border-bottom-left-radius',
+  // A corner's shape (`corner-shape: square` draws a rounded box's corners square, a bevel cuts them).
+  'corner-top-left-shape', 'corner-top-right-shape', 'corner-bottom-right-shape', 'corner-bottom-left-shape',
   'border-image-source', 'border-image-slice', 'border-image-width', 'border-image-outset', 'border-image-repeat',
   'outline-width', 'outline-style', 'outline-color', 'outline-offset',
   'box-shadow', 'opacity', 'visibility', 'filter', 'backdrop-filter', 'mix-blend-mode', 'isolation', 'clip-path', 'clip',
@@ -117,12 +119,12 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   '-webkit-mask-box-image-outset', '-webkit-mask-box-image-repeat', 'clip-rule',
   // Content the page does not render (`hidden`); `auto` is left out of the clone (see rasterize.ts).
   'content-visibility',
-  'transform', 'transform-origin', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
+  'transform', 'transform-origin', 'transform-box', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
   'object-fit', 'object-position', 'object-view-box', 'image-rendering', 'appearance', 'accent-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
   'paint-order', 'text-anchor', 'dominant-baseline',
   // text
-  'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
+  'font-family', 'font-size', 'font-size-adjust', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
   'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
   'letter-spacing', 'word-spacing', 'text-align', 'text-align-last', 'text-indent', 'text-transform', 'text-shadow',
   'text-overflow', 'text-decoration-line', 'text-decoration-style', 'text-decoration-color', 'text-decoration-thickness',
