@@ -35,7 +35,12 @@ export const INHERITED = new Set([
   'quotes', 'caret-color', 'list-style-type', 'list-style-position', 'list-style-image', 'border-collapse', 'border-spacing',
   'caption-side', 'empty-cells', 'image-rendering', 'accent-color', 'scrollbar-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
-  'paint-order', 'text-anchor',
+  'paint-order', 'text-anchor', 'font-size-adjust', 'orphans', 'widows', 'fill-rule', 'stroke-dashoffset', 'stroke-miterlimit',
+  'marker-start', 'marker-mid', 'marker-end', 'font-variant-position', 'font-variant-east-asian', 'font-variant-alternates',
+  'font-variant-emoji', 'font-optical-sizing', 'font-language-override', 'font-palette', 'line-break', 'hyphenate-character',
+  'hyphenate-limit-chars', 'text-justify', 'text-autospace', 'text-spacing-trim', 'text-box-edge', 'text-combine-upright',
+  'ruby-position', 'ruby-align', 'ruby-overhang', 'math-style', 'math-shift', 'text-emphasis-style', 'text-emphasis-position',
+  'text-emphasis-color', 'text-underline-position', 'text-decoration-skip-ink', 'image-orientation',
 ]);
 
 /**
@@ -51,7 +56,8 @@ const UNUSUAL_INHERITED = [
   'caret-color: rgb(13, 14, 15)', 'list-style: square inside', 'border-collapse: collapse', 'border-spacing: 3px',
   'caption-side: bottom', 'empty-cells: hide', 'image-rendering: pixelated', 'accent-color: rgb(16, 17, 18)',
   'direction: rtl', 'line-height: 17px', 'text-wrap-style: balance', 'fill: rgb(19, 20, 21)', 'stroke: rgb(22, 23, 24)',
-  'paint-order: markers', 'text-anchor: end', 'color-scheme: only dark',
+  'paint-order: markers', 'text-anchor: end', 'color-scheme: only dark', 'text-emphasis: filled sesame rgb(25, 26, 27)',
+  'text-emphasis-position: under left', 'math-style: compact', 'math-shift: compact', 'ruby-position: under', 'ruby-align: start',
 ].join('; ');
 
 /**
@@ -71,7 +77,10 @@ const WRITTEN_ALONE = new Set([
   'background-attachment', 'background-blend-mode', 'box-sizing', 'box-shadow',
   'text-align', 'text-indent', 'text-transform', 'text-shadow', 'text-overflow', 'text-rendering', 'text-orientation', 'text-anchor',
   'font-family', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric', 'font-variant-ligatures',
-  'column-count', 'column-width',
+  'column-count', 'column-width', 'column-fill', 'column-span', 'column-height', 'column-wrap', 'transform-box', 'border-shape',
+  'font-variant-position', 'font-variant-east-asian', 'font-variant-alternates', 'font-variant-emoji', 'font-palette',
+  'line-break', 'text-justify', 'text-autospace', 'text-underline-position', 'image-orientation', 'fill-rule',
+  'stroke-dashoffset', 'stroke-miterlimit',
 ]);
 
 /**
@@ -81,6 +90,8 @@ const WRITTEN_ALONE = new Set([
  * differs from its parent's (both compute from it) was ~12 % of a styled table's markup.
  */
 const CARET = 'caret-color';
+/** Emphasis marks' colour, which computes from `color` like the stroke's: written (always) only where marks are drawn. */
+const EMPHASIS_COLOR = 'text-emphasis-color';
 const STROKE_COLOR = '-webkit-text-stroke-color';
 const STROKE_WIDTH = '-webkit-text-stroke-width';
 
@@ -230,12 +241,13 @@ class ReferenceDefault implements DefaultStyle {
   blank(name: string, value: string): boolean {
     if (name === CARET) return true;
     if (name === STROKE_COLOR) return this.own(STROKE_WIDTH) === '0px';
+    if (name === EMPHASIS_COLOR) return this.own('text-emphasis-style') === 'none';
     return this.alone(name) && this.get(name) === value;
   }
 
   get(name: string): unknown {
-    // Never equal to the element's value: written (with the stroke's width) where a stroke is drawn.
-    if (name === STROKE_COLOR && this.element) return '\u0000';
+    // Never equal to the element's value: written (with the stroke's width, the marks' style) where a stroke or marks are drawn.
+    if ((name === STROKE_COLOR || name === EMPHASIS_COLOR) && this.element) return '\u0000';
     if ((INHERITED.has(name) && !this.setByBrowser.has(name)) || this.fromParent.has(name)) return this.inherited.get(name) ?? this.base.get(name);
     const base = this.base.get(name);
     // Answering with the element's own value makes the library see "default" and write nothing.

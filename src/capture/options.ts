@@ -93,6 +93,8 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'grid-template-columns', 'grid-template-rows', 'grid-template-areas', 'grid-auto-flow', 'grid-auto-columns', 'grid-auto-rows',
   'grid-column-start', 'grid-column-end', 'grid-row-start', 'grid-row-end',
   'column-count', 'column-width', 'column-rule-width', 'column-rule-style', 'column-rule-color',
+  // Where columns break and what spans them: text moved to another column than on the page.
+  'column-fill', 'column-span', 'column-height', 'column-wrap', 'break-before', 'break-after', 'break-inside', 'orphans', 'widows',
   // tables and lists
   'table-layout', 'border-collapse', 'border-spacing', 'caption-side', 'empty-cells',
   'list-style-type', 'list-style-position', 'list-style-image',
@@ -107,6 +109,8 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'corner-top-left-shape', 'corner-top-right-shape', 'corner-bottom-right-shape', 'corner-bottom-left-shape',
   'border-image-source', 'border-image-slice', 'border-image-width', 'border-image-outset', 'border-image-repeat',
   'outline-width', 'outline-style', 'outline-color', 'outline-offset',
+  // An inline box broken over lines painted whole on each (`clone`), and a border drawn along a shape.
+  'box-decoration-break', 'border-shape',
   'box-shadow', 'opacity', 'visibility', 'filter', 'backdrop-filter', 'mix-blend-mode', 'isolation', 'clip-path', 'clip',
   // Stacking contexts and containing blocks they make: one left out lets a child's z-index lift it
   // over a cover, or a fixed cover fill the viewport's corner instead of the box.
@@ -123,6 +127,10 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'object-fit', 'object-position', 'object-view-box', 'image-rendering', 'appearance', 'accent-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
   'paint-order', 'text-anchor', 'dominant-baseline',
+  // SVG paint a style sheet sets over an attribute: a hole where the page fills (`fill-rule`), a
+  // dash or marker moved, a stroke scaled, a gradient stop's colour.
+  'fill-rule', 'stroke-dashoffset', 'stroke-miterlimit', 'marker-start', 'marker-mid', 'marker-end', 'vector-effect',
+  'stop-color', 'stop-opacity', 'baseline-shift', 'alignment-baseline',
   // text
   'font-family', 'font-size', 'font-size-adjust', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
   'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
@@ -134,6 +142,17 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   '-webkit-text-fill-color', '-webkit-text-stroke-width', '-webkit-text-stroke-color',
   // Fields shown as dots to the visitor (and masked, see find-masks.ts): never drawn in clear.
   '-webkit-text-security',
+  // Glyphs a font draws for a variant (a `sups` or `locl` feature may map text to blank glyphs, as
+  // font-feature-settings may), a colour font's palette, and what moves or marks text: a float's
+  // wrap shape, line breaking, trimmed line boxes, a drop cap, ruby and math layout, emphasis marks,
+  // an underline's place and the gaps it leaves around glyphs.
+  'font-variant-position', 'font-variant-east-asian', 'font-variant-alternates', 'font-variant-emoji', 'font-optical-sizing',
+  'font-language-override', 'font-palette', 'shape-outside', 'shape-margin', 'shape-image-threshold',
+  'line-break', 'hyphenate-character', 'hyphenate-limit-chars', 'text-justify', 'text-autospace', 'text-spacing-trim',
+  'text-box-trim', 'text-box-edge', 'baseline-source', 'initial-letter', 'text-combine-upright',
+  'ruby-position', 'ruby-align', 'ruby-overhang', 'math-style', 'math-shift',
+  'text-emphasis-style', 'text-emphasis-position', 'text-emphasis-color', 'text-underline-position', 'text-decoration-skip-ink',
+  'image-orientation',
   'quotes', 'caret-color', 'scrollbar-width', 'scrollbar-color',
   // generated content counts in the clone (see generated-content.ts)
   'counter-reset', 'counter-increment', 'counter-set',
