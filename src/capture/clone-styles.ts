@@ -528,12 +528,16 @@ export class CloneStyles {
    * a shape after one had its inherited values compared with the wrong element: a stylesheet
    * `fill` equal to the default was left out, and the shape took its `<svg>`'s fill instead
    * (issue 16, class 4). An inherited property the real parent has away from its default is
-   * always written here.
+   * always written here, and so is every property the element also has as an attribute.
    */
   private svgDefault(key: string, base: Map<string, unknown>): DefaultStyle {
     const erasable = new ErasableDefault(base);
     const parent = this.element?.localName.toLowerCase() === key.split(':')[1] ? this.parent : null;
     const values = parent && this.recorded.get(parent);
+    // A presentation attribute the clone keeps (`fill="none"`) that a style sheet overrides with
+    // the default (`fill: black`): compared with the default, the value would not be written, and
+    // the clone drew the attribute's (a cover not filled, a hole left by `fill-rule="evenodd"`).
+    if (parent) for (const { name } of this.element!.attributes) if (base.has(name)) erasable.delete(name);
     if (values) {
       for (const name of INHERITED) {
         const value = values.get(name);

@@ -77,6 +77,22 @@ describe('covers the copy did not draw where the page does', () => {
     const pixels = await firstFrame('', '#msg { font-size-adjust: 0.005 !important; }');
     expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
+
+  it('text a float lets in under a cover with its wrap shape (shape-outside), pushed past the cover in a copy without it', async () => {
+    // Page: the float's shape is empty, so the text starts at the left, under the cover; without the shape it starts 160 px right, past the cover.
+    const pixels = await firstFrame('<div style="position: absolute; left: 0; top: 0; width: 165px; height: 80px; background: #fff"></div>', '#msg::before { content: ""; float: left; width: 160px; height: 30px; shape-outside: inset(0 100% 0 0); }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover a style sheet fills where its attribute says none (fill: black over fill="none")', async () => {
+    const pixels = await firstFrame('<svg style="position: absolute; left: 0; top: 0" width="400" height="100"><rect class="cover" width="400" height="100" fill="none"/></svg>', '.cover { fill: black; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover whose hole a style sheet fills (fill-rule: nonzero over fill-rule="evenodd")', async () => {
+    const pixels = await firstFrame('<svg style="position: absolute; left: 0; top: 0" width="400" height="100"><path class="cover" fill="#fff" fill-rule="evenodd" d="M0 0H400V100H0Z M5 5H395V95H5Z"/></svg>', '.cover { fill-rule: nonzero; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
 });
 
 async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
