@@ -85,7 +85,7 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'display', 'position', 'top', 'right', 'bottom', 'left', 'z-index', 'float', 'clear', 'box-sizing',
   'width', 'height', 'min-width', 'min-height', 'max-width', 'max-height',
   'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
-  'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
+  'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'margin-trim', 'scrollbar-gutter',
   'overflow-x', 'overflow-y', 'overflow-clip-margin', 'vertical-align', 'aspect-ratio', 'zoom', 'contain',
   // flex and grid
   'flex-direction', 'flex-wrap', 'flex-grow', 'flex-shrink', 'flex-basis', 'order',
@@ -130,7 +130,9 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   // SVG paint a style sheet sets over an attribute: a hole where the page fills (`fill-rule`), a
   // dash or marker moved, a stroke scaled, a gradient stop's colour.
   'fill-rule', 'stroke-dashoffset', 'stroke-miterlimit', 'marker-start', 'marker-mid', 'marker-end', 'vector-effect',
-  'stop-color', 'stop-opacity', 'baseline-shift', 'alignment-baseline',
+  'stop-color', 'stop-opacity', 'flood-color', 'flood-opacity', 'lighting-color', 'baseline-shift', 'alignment-baseline',
+  // An SVG shape's geometry a style sheet sets (`r: 200px`), written only where it is not its attribute's.
+  'x', 'y', 'cx', 'cy', 'r', 'rx', 'ry',
   // text
   'font-family', 'font-size', 'font-size-adjust', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
   'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
@@ -152,7 +154,7 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'text-box-trim', 'text-box-edge', 'baseline-source', 'initial-letter', 'text-combine-upright',
   'ruby-position', 'ruby-align', 'ruby-overhang', 'math-style', 'math-shift',
   'text-emphasis-style', 'text-emphasis-position', 'text-emphasis-color', 'text-underline-position', 'text-decoration-skip-ink',
-  'image-orientation',
+  'image-orientation', 'text-fit', '-webkit-rtl-ordering', 'flex-line-count',
   'quotes', 'caret-color', 'scrollbar-width', 'scrollbar-color',
   // generated content counts in the clone (see generated-content.ts)
   'counter-reset', 'counter-increment', 'counter-set',

@@ -93,6 +93,18 @@ describe('covers the copy did not draw where the page does', () => {
     const pixels = await firstFrame('<svg style="position: absolute; left: 0; top: 0" width="400" height="100"><path class="cover" fill="#fff" fill-rule="evenodd" d="M0 0H400V100H0Z M5 5H395V95H5Z"/></svg>', '.cover { fill-rule: nonzero; }');
     expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
+
+  it('an SVG cover whose radius a style sheet sets (r: 300px over r="0")', async () => {
+    const pixels = await firstFrame('<svg style="position: absolute; left: 0; top: 0" width="400" height="100"><circle class="cover" cx="200" cy="50" r="0" fill="#fff"/></svg>', '.cover { r: 300px; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('text the page shrinks to fit a 2 px wide line (text-fit: shrink)', async () => {
+    // The page draws a few pixels of it; the copy must draw no more.
+    const { visible, leaked } = await firstFrame('', '#msg { box-sizing: border-box; padding-right: 298px; text-fit: shrink; }');
+    expect(visible, 'secret pixels on the visitor\'s screen').to.be.below(20);
+    expect(leaked, 'secret pixels in the agent\'s picture').to.be.at.most(visible);
+  });
 });
 
 async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
