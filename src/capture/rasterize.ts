@@ -32,6 +32,8 @@ import { SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosit
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
+/** SVG animation elements (SMIL), left out of the copy. */
+const SMIL = new Set(['set', 'animate', 'animateTransform', 'animateMotion']);
 
 export interface RasterizeOptions {
   /** Frame pixels per CSS pixel. */
@@ -768,6 +770,10 @@ export class Rasterizer {
     }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
+    // The copy is a still picture: a SMIL animation in it would run its own timeline from 0 and draw
+    // the value it has at its start, not the page's now (a cover a `<set>` hides for its first second).
+    // The animated values of properties are in the computed styles copied (see svgDefault in clone-styles.ts).
+    if (SMIL.has(el.localName) && el.namespaceURI === 'http://www.w3.org/2000/svg') return false;
     this.fonts?.noteField(el, this.doc.defaultView!);
     if (el instanceof HTMLVideoElement) {
       // Masked as the page draws it (through slots too), not only by the clones being built around it.

@@ -34,8 +34,9 @@ async function onScreen(rect: { x: number; y: number; width: number; height: num
 const CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
 
 /** Mounts a secret text #msg and `cover`, and returns the secret pixels on the visitor's screen and in the agent's first (whole) frame. */
-async function firstFrame(cover: string, css = ''): Promise<{ visible: number; leaked: number }> {
+async function firstFrame(cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>): Promise<{ visible: number; leaked: number }> {
   const root = mountTestPage('copy-gaps', { css: CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p>${cover}` });
+  await setup?.(root);
   const msg = root.querySelector('#msg')!;
   const visible = await onScreen(boxOf(msg));
   const host = new CollectingHost();
@@ -104,6 +105,28 @@ describe('covers the copy did not draw where the page does', () => {
     const { visible, leaked } = await firstFrame('', '#msg { box-sizing: border-box; padding-right: 298px; text-fit: shrink; }');
     expect(visible, 'secret pixels on the visitor\'s screen').to.be.below(20);
     expect(leaked, 'secret pixels in the agent\'s picture').to.be.at.most(visible);
+  });
+
+  it('an SVG cover made opaque by a SMIL <set> the page began (beginElement())', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set id="show" attributeName="opacity" to="1" begin="indefinite" fill="freeze"/></rect></svg>', '', async (root) => {
+      (root.querySelector('#show') as SVGAnimationElement).beginElement();
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover made opaque by a SMIL <set> 200 ms after load (begin="0.2s")', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set attributeName="opacity" to="1" begin="0.2s" fill="freeze"/></rect></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 400));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover a SMIL <set> hid for its first 100 ms, drawn by the copy as at its start', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff"><set attributeName="opacity" to="0" begin="0s" dur="0.1s"/></rect></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 400));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
 });
 
