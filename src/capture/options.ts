@@ -79,6 +79,8 @@ export interface FrameStats {
  * The properties that affect painting once layout is fixed. Width and height are copied as used
  * pixel values, so the clone keeps the page's layout without its selectors, media or container
  * queries; what is left is box model, positioning, flex and grid, typography and decoration.
+ * Every property Chromium 156 computes was judged (docs/security.md, "Which computed properties the
+ * copy carries"): one that can move, hide or mark text or a cover is here.
  */
 export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   // box and position
