@@ -128,6 +128,16 @@ describe('covers the copy did not draw where the page does', () => {
     });
     expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
+
+  it('a cover drawn by a scroll container\'s ::scroll-button()', async () => {
+    const pixels = await firstFrame('<div class="sc" style="overflow: auto; height: 40px; width: 200px"><div style="height: 400px"></div></div>', '.sc::scroll-button(down) { content: ""; position: absolute; left: 10px; top: 10px; width: 340px; height: 60px; background: #fff; border: 0; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover drawn by a scroll container\'s ::scroll-marker-group', async () => {
+    const pixels = await firstFrame('<div class="sc" style="overflow: auto; height: 40px; width: 200px"><div class="item" style="height: 400px"></div></div>', '.sc { scroll-marker-group: after; } .item::scroll-marker { content: ""; } .sc::scroll-marker-group { display: block; position: absolute; left: 10px; top: 10px; width: 340px; height: 60px; background: #fff; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
 });
 
 async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
