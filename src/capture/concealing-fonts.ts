@@ -203,7 +203,7 @@ function conceals(doc: Document, face: FontFace): boolean {
   if (!ctx) return false;
   ctx.font = `${face.style} ${face.weight === 'normal' ? '' : face.weight.split(' ')[0]} 32px "${face.family.replace(/"/g, '')}", monospace`.replace(/\s+/g, ' ');
   let first: Uint8ClampedArray | null = null;
-  for (const probe of PROBES) {
+  for (const probe of probesFor(face)) {
     ctx.clearRect(0, 0, 48, 48);
     ctx.fillText(probe, 4, 36);
     const data = ctx.getImageData(0, 0, 48, 48).data;
@@ -211,4 +211,23 @@ function conceals(doc: Document, face: FontFace): boolean {
     else for (let i = 3; i < data.length; i += 4) if (data[i] !== first[i]) return false;
   }
   return true;
+}
+
+/**
+ * The characters drawn to judge `face`: those of {@link PROBES} in its `unicode-range`, or when
+ * fewer than two are, the first few it covers (a dots face for digits only conceals a PIN; letters
+ * outside it, drawn in the fallback font, told it apart, rt3 F14).
+ */
+function probesFor(face: FontFace): string[] {
+  const ranges: Array<[number, number]> = [];
+  for (const part of face.unicodeRange.split(',')) {
+    const m = /U\+([0-9a-f?]+)(?:-([0-9a-f]+))?/i.exec(part.trim());
+    if (m) ranges.push([parseInt(m[1].replace(/\?/g, '0'), 16), parseInt(m[2] ?? m[1].replace(/\?/g, 'f'), 16)]);
+  }
+  const inside = (c: number) => ranges.some(([lo, hi]) => c >= lo && c <= hi);
+  const probes = PROBES.filter((p) => inside(p.codePointAt(0)!));
+  if (probes.length >= 2 || ranges.length === 0) return probes.length >= 2 ? probes : PROBES;
+  const more: string[] = [];
+  for (const [lo, hi] of ranges) for (let c = Math.max(lo, 0x21); c <= hi && more.length < 4; c++) more.push(String.fromCodePoint(c));
+  return more.length >= 2 ? more : PROBES;
 }
