@@ -34,10 +34,10 @@ const XHTML_NS = 'http://www.w3.org/1999/xhtml';
  * Inherited properties the clone copies (a slot's wrapper carries the same). Left out: `font-kerning`,
  * which the library writes `normal` on every clone that does not carry it, whatever the page's
  * value (it draws text no more or less visible); the caret's colour, never written, and a text
- * stroke's, written only by a clone whose stroke has a width, and so inherited by none that draws
- * one (see clone-styles.ts).
+ * stroke's and emphasis marks', written only by a clone whose stroke has a width or that draws
+ * marks, and so inherited by none that draws them (see clone-styles.ts).
  */
-const UNCHECKED = new Set(['font-kerning', 'caret-color', '-webkit-text-stroke-color']);
+const UNCHECKED = new Set(['font-kerning', 'caret-color', '-webkit-text-stroke-color', 'text-emphasis-color']);
 const INHERITING = new Set(SLOT_INHERITED.filter((name) => !UNCHECKED.has(name)));
 /**
  * Properties of an ancestor, not inherited, that decide whether and where what it holds is drawn,
@@ -46,7 +46,7 @@ const INHERITING = new Set(SLOT_INHERITED.filter((name) => !UNCHECKED.has(name))
  */
 const BOX_PAINT = [
   'display', 'opacity', 'filter', 'mix-blend-mode', 'clip-path', 'clip', '-webkit-mask-image', 'transform', 'translate', 'rotate',
-  'scale', 'content-visibility', 'overflow-x', 'overflow-y', 'contain', 'zoom', 'width', 'height',
+  'scale', 'content-visibility', 'overflow-x', 'overflow-y', 'overflow-clip-margin', 'transform-box', 'contain', 'zoom', 'width', 'height',
   'position', 'z-index', 'isolation',
 ];
 /**

@@ -27,7 +27,7 @@ import { trustedHTML } from '../visitor/trusted-types.js';
 /** Inherited properties among those the capture copies (see PAINT_STYLE_PROPERTIES). */
 export const INHERITED = new Set([
   'color', 'visibility', 'direction', 'writing-mode', 'text-orientation',
-  'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
+  'font-family', 'font-size', 'font-size-adjust', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
   'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
   'letter-spacing', 'word-spacing', 'text-align', 'text-align-last', 'text-indent', 'text-transform', 'text-shadow',
   'text-rendering', 'white-space-collapse', 'text-wrap-mode', 'text-wrap-style', 'word-break', 'overflow-wrap', 'hyphens',
@@ -35,7 +35,12 @@ export const INHERITED = new Set([
   'quotes', 'caret-color', 'list-style-type', 'list-style-position', 'list-style-image', 'border-collapse', 'border-spacing',
   'caption-side', 'empty-cells', 'image-rendering', 'accent-color', 'scrollbar-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
-  'paint-order', 'text-anchor',
+  'paint-order', 'text-anchor', 'font-size-adjust', 'orphans', 'widows', 'fill-rule', 'stroke-dashoffset', 'stroke-miterlimit',
+  'marker-start', 'marker-mid', 'marker-end', 'font-variant-position', 'font-variant-east-asian', 'font-variant-alternates',
+  'font-variant-emoji', 'font-optical-sizing', 'font-language-override', 'font-palette', 'line-break', 'hyphenate-character',
+  'hyphenate-limit-chars', 'text-justify', 'text-autospace', 'text-spacing-trim', 'text-box-edge', 'text-combine-upright',
+  'ruby-position', 'ruby-align', 'ruby-overhang', 'math-style', 'math-shift', 'text-emphasis-style', 'text-emphasis-position',
+  'text-emphasis-color', 'text-underline-position', 'text-decoration-skip-ink', 'image-orientation', 'text-fit', '-webkit-rtl-ordering',
 ]);
 
 /**
@@ -51,7 +56,8 @@ const UNUSUAL_INHERITED = [
   'caret-color: rgb(13, 14, 15)', 'list-style: square inside', 'border-collapse: collapse', 'border-spacing: 3px',
   'caption-side: bottom', 'empty-cells: hide', 'image-rendering: pixelated', 'accent-color: rgb(16, 17, 18)',
   'direction: rtl', 'line-height: 17px', 'text-wrap-style: balance', 'fill: rgb(19, 20, 21)', 'stroke: rgb(22, 23, 24)',
-  'paint-order: markers', 'text-anchor: end', 'color-scheme: only dark',
+  'paint-order: markers', 'text-anchor: end', 'color-scheme: only dark', 'text-emphasis: filled sesame rgb(25, 26, 27)',
+  'text-emphasis-position: under left', 'math-style: compact', 'math-shift: compact', 'ruby-position: under', 'ruby-align: start',
 ].join('; ');
 
 /**
@@ -71,7 +77,10 @@ const WRITTEN_ALONE = new Set([
   'background-attachment', 'background-blend-mode', 'box-sizing', 'box-shadow',
   'text-align', 'text-indent', 'text-transform', 'text-shadow', 'text-overflow', 'text-rendering', 'text-orientation', 'text-anchor',
   'font-family', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric', 'font-variant-ligatures',
-  'column-count', 'column-width',
+  'column-count', 'column-width', 'column-fill', 'column-span', 'column-height', 'column-wrap', 'transform-box', 'border-shape',
+  'font-variant-position', 'font-variant-east-asian', 'font-variant-alternates', 'font-variant-emoji', 'font-palette',
+  'line-break', 'text-justify', 'text-autospace', 'text-underline-position', 'image-orientation', 'fill-rule',
+  'stroke-dashoffset', 'stroke-miterlimit', 'text-fit', 'margin-trim', 'scrollbar-gutter',
 ]);
 
 /**
@@ -81,6 +90,8 @@ const WRITTEN_ALONE = new Set([
  * differs from its parent's (both compute from it) was ~12 % of a styled table's markup.
  */
 const CARET = 'caret-color';
+/** Emphasis marks' colour, which computes from `color` like the stroke's: written (always) only where marks are drawn. */
+const EMPHASIS_COLOR = 'text-emphasis-color';
 const STROKE_COLOR = '-webkit-text-stroke-color';
 const STROKE_WIDTH = '-webkit-text-stroke-width';
 
@@ -161,11 +172,13 @@ interface DefaultStyle {
 /** The library's own rule, for clones whose parent is unknown (a document root, SVG content): the exceptions hold for this element only. */
 class ErasableDefault implements DefaultStyle {
   private readonly erased = new Set<string>();
+  /** Defaults other than the tag's: what the clone draws anyway (an SVG shape's geometry from the attribute it keeps). */
+  readonly drawn = new Map<string, string>();
 
   constructor(private readonly base: Map<string, unknown>) {}
 
   get(name: string): unknown {
-    return this.erased.has(name) ? undefined : this.base.get(name);
+    return this.erased.has(name) ? undefined : this.drawn.get(name) ?? this.base.get(name);
   }
 
   delete(name: string): boolean {
@@ -230,12 +243,13 @@ class ReferenceDefault implements DefaultStyle {
   blank(name: string, value: string): boolean {
     if (name === CARET) return true;
     if (name === STROKE_COLOR) return this.own(STROKE_WIDTH) === '0px';
+    if (name === EMPHASIS_COLOR) return this.own('text-emphasis-style') === 'none';
     return this.alone(name) && this.get(name) === value;
   }
 
   get(name: string): unknown {
-    // Never equal to the element's value: written (with the stroke's width) where a stroke is drawn.
-    if (name === STROKE_COLOR && this.element) return '\u0000';
+    // Never equal to the element's value: written (with the stroke's width, the marks' style) where a stroke or marks are drawn.
+    if ((name === STROKE_COLOR || name === EMPHASIS_COLOR) && this.element) return '\u0000';
     if ((INHERITED.has(name) && !this.setByBrowser.has(name)) || this.fromParent.has(name)) return this.inherited.get(name) ?? this.base.get(name);
     const base = this.base.get(name);
     // Answering with the element's own value makes the library see "default" and write nothing.
@@ -265,7 +279,7 @@ class AloneDefault implements DefaultStyle {
   /** The property whose value was just answered as empty. */
   blanked: string | null = null;
 
-  constructor(readonly inner: ReferenceDefault) {}
+  constructor(readonly inner: DefaultStyle & { blank(name: string, value: string): boolean }) {}
 
   get(name: string): unknown {
     if (this.blanked === name) {
@@ -275,8 +289,47 @@ class AloneDefault implements DefaultStyle {
     return this.inner.get(name);
   }
 
-  delete(): boolean {
-    return this.inner.delete();
+  delete(name: string): boolean {
+    return this.inner.delete(name);
+  }
+}
+
+/**
+ * The properties rt3's sweep added to PAINT_STYLE_PROPERTIES that share a name group with others
+ * (see {@link WRITTEN_ALONE}). SVG content keeps the library's own rule (a group written whole, a
+ * name its parent's clone wrote written again), which would write these at their defaults on every
+ * shape under an `<svg>`: they are left out there where the element's value is the tag's default
+ * and, when inherited, its parent's too (see {@link SvgDefault}).
+ */
+const SWEPT = new Set([
+  'margin-trim', 'scrollbar-gutter', 'column-fill', 'column-span', 'column-height', 'column-wrap', 'break-before', 'break-after',
+  'break-inside', 'border-shape', 'transform-box', 'overflow-clip-margin', 'fill-rule', 'stroke-dashoffset', 'stroke-miterlimit',
+  'marker-start', 'marker-mid', 'marker-end', 'stop-color', 'stop-opacity', 'flood-color', 'flood-opacity', 'baseline-shift',
+  'font-variant-position', 'font-variant-alternates', 'font-variant-emoji', 'font-palette', 'shape-outside', 'shape-margin',
+  'line-break', 'text-justify', 'text-autospace', 'text-box-trim', 'text-box-edge', 'baseline-source', 'ruby-position',
+  'ruby-align', 'ruby-overhang', 'math-style', 'math-shift', 'text-emphasis-style', 'text-emphasis-position',
+  'text-emphasis-color', 'text-underline-position', 'image-orientation', 'text-fit',
+]);
+
+/** The library's rule for SVG content (see svgDefault), with {@link SWEPT} properties at their defaults left out. */
+class SvgDefault extends ErasableDefault {
+  /** Properties written whatever their value (one a style sheet sets over an attribute the clone keeps). */
+  readonly kept = new Set<string>();
+
+  constructor(
+    private readonly defaults: Map<string, unknown>,
+    /** The parent's computed values, when known. */
+    private readonly parentValues: Map<string, string> | undefined,
+    /** The element's own computed value of a property. */
+    private readonly own: (name: string) => string,
+  ) {
+    super(defaults);
+  }
+
+  blank(name: string, value: string): boolean {
+    if (name === EMPHASIS_COLOR) return this.own('text-emphasis-style') === 'none';
+    if (!SWEPT.has(name) || value !== this.defaults.get(name) || this.kept.has(name)) return false;
+    return !INHERITED.has(name) || this.parentValues?.get(name) === value;
   }
 }
 
@@ -486,14 +539,24 @@ export class CloneStyles {
     const control = !pseudo && this.element && NATIVE_CONTROLS.has(key) && this.element.localName === key;
     const base = control ? this.controlBase(this.element!) : this.base(key);
     if (key.startsWith('svg:')) return this.svgDefault(key, base);
-    if (key === 'svg') return new ErasableDefault(base);
+    if (key === 'svg') {
+      const own = this.element?.localName === 'svg' && this.parent ? this.recorded.get(this.parent) : undefined;
+      const el = this.element!;
+      this.elementDefault = new AloneDefault(new SvgDefault(base, own, (name) => this.ownValue(el, name)));
+      return this.elementDefault;
+    }
     // A look-up for another element than the one entered (a same-origin iframe's root, cloned in
     // place of the iframe): no parent is known for it.
     if (this.element?.localName !== key.split(':', 1)[0]) {
       const erasable = new ErasableDefault(base);
       // A same-origin frame's root would inherit the host page's fonts and colours in the clone,
-      // where the browser gives it the defaults: every inherited value is written on it.
-      if (this.element?.localName === 'iframe' && key === 'html') for (const name of INHERITED) erasable.delete(name);
+      // where the browser gives it the defaults: every inherited value is written on it (one rt3's
+      // sweep added only where the host's differs from the default: `text-fit: none` written on the
+      // root changed how the frame's text is laid out).
+      if (this.element?.localName === 'iframe' && key === 'html') {
+        const host = this.parent ? this.recorded.get(this.parent) : undefined;
+        for (const name of INHERITED) if (!SWEPT.has(name) || !host || host.get(name) !== base.get(name)) erasable.delete(name);
+      }
       return erasable;
     }
     // A pseudo-element inherits from its element; an element from its flat-tree parent.
@@ -516,19 +579,45 @@ export class CloneStyles {
    * a shape after one had its inherited values compared with the wrong element: a stylesheet
    * `fill` equal to the default was left out, and the shape took its `<svg>`'s fill instead
    * (issue 16, class 4). An inherited property the real parent has away from its default is
-   * always written here.
+   * always written here, and so is every property the element also has as an attribute.
    */
   private svgDefault(key: string, base: Map<string, unknown>): DefaultStyle {
-    const erasable = new ErasableDefault(base);
     const parent = this.element?.localName.toLowerCase() === key.split(':')[1] ? this.parent : null;
     const values = parent && this.recorded.get(parent);
+    const el = this.element!;
+    const erasable = new SvgDefault(base, values || undefined, (name) => this.ownValue(el, name));
+    // A presentation attribute the clone keeps (`fill="none"`) that a style sheet overrides with
+    // the default (`fill: black`): compared with the default, the value would not be written, and
+    // the clone drew the attribute's (a cover not filled, a hole left by `fill-rule="evenodd"`).
+    if (parent) {
+      for (const { name, value: attribute } of el.attributes) {
+        if (!base.has(name) || (this.properties && !this.properties.includes(name)) || Object.keys(SVG_GEOMETRY).includes(name)) continue;
+        // Left out where the attribute gives it (`stroke-width="1"`, `fill-rule="evenodd"`).
+        const value = this.ownValue(el, name);
+        const a = attribute.trim().toLowerCase();
+        if (a === value || (/^-?[\d.]+$/.test(a) && [`${parseFloat(a)}`, `${parseFloat(a)}px`].includes(value))) erasable.drawn.set(name, value);
+        else if (value === base.get(name)) {
+          erasable.delete(name);
+          erasable.kept.add(name);
+        }
+      }
+      // Geometry is written where a style sheet sets it (`r: 200px` over `r="0"`), not where it is the attribute's.
+      for (const name in SVG_GEOMETRY) {
+        const value = this.ownValue(el, name);
+        const attribute = el.getAttribute(name)?.trim() ?? null;
+        const applies = SVG_GEOMETRY[name]!.includes(el.localName);
+        if (!applies || (attribute !== null && /^-?[\d.]+(px)?$/.test(attribute) && value === `${parseFloat(attribute)}px`)) erasable.drawn.set(name, value);
+      }
+    }
     if (values) {
       for (const name of INHERITED) {
         const value = values.get(name);
         if (value !== undefined && value !== base.get(name)) erasable.delete(name);
       }
     }
-    return erasable;
+    if (!parent) return erasable;
+    this.elementDefault = new AloneDefault(erasable);
+    return this.elementDefault;
   }
 
   /**
@@ -567,4 +656,9 @@ const NATIVE_CONTROLS = new Set(['input', 'button', 'select', 'textarea', 'meter
 const CONTROL_ATTRIBUTES = ['type', 'disabled', 'readonly', 'multiple', 'size'];
 
 const NONE: ReadonlySet<string> = new Set();
+/** SVG geometry properties (copied, see PAINT_STYLE_PROPERTIES) and the elements they apply to; an attribute of the same name elsewhere (a text's `x` list) is no such property. */
+const SVG_GEOMETRY: Record<string, readonly string[]> = {
+  x: ['rect', 'image', 'use', 'foreignObject', 'svg'], y: ['rect', 'image', 'use', 'foreignObject', 'svg'],
+  cx: ['circle', 'ellipse'], cy: ['circle', 'ellipse'], r: ['circle'], rx: ['rect', 'ellipse'], ry: ['rect', 'ellipse'],
+};
 const SVG_NS = 'http://www.w3.org/2000/svg';

@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { alignsBack, canCloneEmpty, flatParent, flowsBack, GENERATED, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, clipsBoth, flatParent, flowsBack, GENERATED, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -143,10 +143,8 @@ export function shiftOf(style: CSSStyleDeclaration): number {
   return total;
 }
 
-/** Whether a clone's inline style clips what it holds to its box on both axes. */
-function clips(style: CSSStyleDeclaration): boolean {
-  return /hidden|auto|scroll|clip/.test(style.getPropertyValue('overflow-x')) && /hidden|auto|scroll|clip/.test(style.getPropertyValue('overflow-y'));
-}
+/** Whether a clone's inline style clips what it holds to its box on both axes (not `overflow: clip` with a clip margin, see clipsTo in find-offscreen.ts). */
+const clips = clipsBoth;
 
 /** Whether a clone between `el` (not counted) and `root` (counted) clips what it holds, `el` with it. */
 function clippedWithin(el: Element, root: Element): boolean {

@@ -120,7 +120,7 @@ export function clippedBox(list: Element, box: Box, margin: number, win: Window)
   for (let el: Element | null = list; el && el !== doc.documentElement; el = flatParent(el)) {
     const cs = win.getComputedStyle(el);
     const propagated = el === doc.body && win.getComputedStyle(doc.documentElement).overflowY === 'visible';
-    if (cs.overflowY !== 'visible' && !propagated) {
+    if (clipsTo(cs.overflowY, cs.overflowClipMargin) && !propagated) {
       // The border box, in viewport px whatever transforms scale it: a little more than the pane shows.
       const r = el.getBoundingClientRect();
       top = Math.max(top, r.top - margin);
@@ -302,10 +302,27 @@ export function overflowExtent(el: Element, win: Window): Box {
   let top = r.top;
   if (w > 0 || h > 0) {
     const cs = win.getComputedStyle(el);
-    if (cs.overflowX === 'visible') left -= w;
-    if (cs.overflowY === 'visible') top -= h;
+    if (!clipsTo(cs.overflowX, cs.overflowClipMargin)) left -= w;
+    if (!clipsTo(cs.overflowY, cs.overflowClipMargin)) top -= h;
   }
   return { left, top, right: r.right + w, bottom: r.bottom + h };
+}
+
+/**
+ * Whether a box whose `overflow` on an axis is `overflow` keeps what it holds inside its box on
+ * that axis: `hidden`, `auto`, `scroll`, or `clip` with no `overflow-clip-margin`, which paints
+ * that much outside the box (a cover moved 200 px up out of a box that clips with a 250 px margin
+ * is drawn, rt3 F4). `clipMargin` is the computed margin (`content-box 10px`), or '' where a
+ * clone does not write it (its default, 0).
+ */
+export function clipsTo(overflow: string, clipMargin: string): boolean {
+  return /hidden|auto|scroll/.test(overflow) || (/clip/.test(overflow) && !(parseFloat(/[\d.]+px/.exec(clipMargin)?.[0] ?? '0') > 0));
+}
+
+/** Whether a (computed or clone's inline) style keeps what its box holds inside it on both axes (see {@link clipsTo}). */
+export function clipsBoth(style: Pick<CSSStyleDeclaration, 'getPropertyValue'>): boolean {
+  const margin = style.getPropertyValue('overflow-clip-margin');
+  return clipsTo(style.getPropertyValue('overflow-x'), margin) && clipsTo(style.getPropertyValue('overflow-y'), margin);
 }
 
 /** Display values that lay out their children as flex or grid items (where the end alignments apply), the old flex box's (`-webkit-box`) included. */
@@ -317,12 +334,11 @@ export const ITEM_BOXES = /^(inline-)?(flex|grid)$|^-webkit-(inline-)?box$/;
  * vertical-rl box's, which it does, and half of a centred one's, which {@link overflowExtent} doubles):
  * a reversed flex box, items wrapped in reverse, packed or aligned to the end (the old flex box
  * too: `-webkit-box-direction: reverse`, `-webkit-box-pack: end`, `-webkit-box-align: end`). What
- * a box that clips holds stays in it.
+ * a box that clips holds stays in it (one that clips with a margin does not, see {@link clipsTo}).
  */
 export function flowsBack(style: CSSStyleDeclaration): boolean {
   if (!ITEM_BOXES.test(style.getPropertyValue('display'))) return false;
-  const clip = (axis: string) => /hidden|auto|scroll|clip/.test(style.getPropertyValue(`overflow-${axis}`));
-  if (clip('x') && clip('y')) return false;
+  if (clipsBoth(style)) return false;
   if (/reverse/.test(style.getPropertyValue('flex-direction') + style.getPropertyValue('flex-wrap') + style.getPropertyValue('-webkit-box-direction'))) return true;
   return ['justify-content', 'align-content', 'align-items', 'justify-items', '-webkit-box-pack', '-webkit-box-align'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
 }
@@ -427,7 +443,7 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   // Content overflowing a visible-overflow box (text in a short box) paints outside its rect:
   // right and below as its scroll size counts, left and above as much (see overflowExtent), and
   // anywhere up or left when laid out from the end, which no size counts.
-  if (cs.overflowX === 'visible' || cs.overflowY === 'visible') {
+  if (!clipsBoth(cs)) {
     if (flowsBack(cs) && !nothingBack(el, win)) return false;
     const h = el.scrollHeight - el.clientHeight;
     const w = el.scrollWidth - el.clientWidth;

@@ -7,8 +7,11 @@
  * Here each such pseudo-element gets a class of its own and a rule with its content rewritten: strings
  * as they are, `attr()` resolved from the page's element, `url()` embedded as a data URL (an SVG
  * drawn as an image can load nothing else), counters and quotes left for the clone to count (their
- * `counter-*` and `quotes` properties are copied; see PAINT_STYLE_PROPERTIES).
+ * `counter-*` and `quotes` properties are copied; see PAINT_STYLE_PROPERTIES). A scroll container's
+ * buttons and marker group, which the library does not copy at all, get rules too (scrollPseudoRules).
  */
+
+import { PAINT_STYLE_PROPERTIES } from './options.js';
 
 /** What the library gets right: one string with no quote or backslash inside. */
 const PLAIN = /^"[^"'\\]*"$/;
@@ -49,7 +52,8 @@ export class GeneratedContent {
   apply(original: Element, clone: Element): void {
     const list = this.noted.get(original);
     const marker = original.localName === 'li' ? markerRule(original) : null;
-    if (!list && !marker) return;
+    const scrolling = scrollPseudoRules(original, clone);
+    if (!list && !marker && !scrolling) return;
     this.noted.delete(original);
     // Named in clone order, so that equal pages give equal markup.
     const name = `__upg${this.serial++}`;
@@ -57,6 +61,7 @@ export class GeneratedContent {
     for (const [pseudo, content] of list ?? []) {
       this.pending.push({ selector: `.${name}${pseudo}`, tokens: rewrite(tokenize(content), original) });
     }
+    for (const [pseudo, rule] of scrolling ?? []) this.pending.push({ selector: `.${name}${pseudo}`, ...rule });
     if (marker) {
       this.pending.push({ selector: `.${name}::marker`, ...marker });
       // A marker cannot take `-webkit-text-fill-color`; it inherits the item's, which the library
@@ -119,6 +124,36 @@ export class GeneratedContent {
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     return data || null;
   }
+}
+
+/** The boxes a scroll container generates that the library does not copy (rt3 F8): its buttons and its markers' group. */
+const SCROLL_PSEUDOS = [...['up', 'down', 'left', 'right', 'block-start', 'block-end', 'inline-start', 'inline-end'].map((d) => `::scroll-button(${d})`), '::scroll-marker-group'];
+
+/**
+ * A scroll container's `::scroll-button()`s and `::scroll-marker-group` as the page draws them (a
+ * cover made of one hid text the copy drew): each with content (the group: where the box sets
+ * `scroll-marker-group`) gets a rule with every copied property's computed value. Null when it has
+ * none, as most boxes (only scroll containers are looked at). The markers in the group are not drawn.
+ */
+function scrollPseudoRules(el: Element, clone: Element): Array<[string, Omit<Pending, 'selector'>]> | null {
+  const win = el.ownerDocument.defaultView;
+  if (!win) return null;
+  const own = win.getComputedStyle(el);
+  if (own.overflowX === 'visible' || own.overflowX === 'clip') return null;
+  const group = own.getPropertyValue('scroll-marker-group');
+  let out: Array<[string, Omit<Pending, 'selector'>]> | null = null;
+  for (const pseudo of SCROLL_PSEUDOS) {
+    const isGroup = pseudo === '::scroll-marker-group';
+    if (isGroup && (!group || group === 'none')) continue;
+    const style = win.getComputedStyle(el, pseudo);
+    const content = style.getPropertyValue('content');
+    if (isGroup ? style.display === 'none' : !content || content === 'none' || content === 'normal') continue;
+    let declarations = '';
+    for (const name of PAINT_STYLE_PROPERTIES) declarations += `${name}: ${style.getPropertyValue(name)}; `;
+    (out ??= []).push([pseudo, { tokens: isGroup ? null : rewrite(tokenize(content), el), declarations }]);
+  }
+  if (out && group && group !== 'none') ((clone as HTMLElement).style as CSSStyleDeclaration | undefined)?.setProperty('scroll-marker-group', group);
+  return out;
 }
 
 /**

@@ -79,20 +79,24 @@ export interface FrameStats {
  * The properties that affect painting once layout is fixed. Width and height are copied as used
  * pixel values, so the clone keeps the page's layout without its selectors, media or container
  * queries; what is left is box model, positioning, flex and grid, typography and decoration.
+ * Every property Chromium 156 computes was judged (docs/security.md, "Which computed properties the
+ * copy carries"): one that can move, hide or mark text or a cover is here.
  */
 export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   // box and position
   'display', 'position', 'top', 'right', 'bottom', 'left', 'z-index', 'float', 'clear', 'box-sizing',
   'width', 'height', 'min-width', 'min-height', 'max-width', 'max-height',
   'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
-  'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
-  'overflow-x', 'overflow-y', 'vertical-align', 'aspect-ratio', 'zoom', 'contain',
+  'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'margin-trim', 'scrollbar-gutter',
+  'overflow-x', 'overflow-y', 'overflow-clip-margin', 'vertical-align', 'aspect-ratio', 'zoom', 'contain',
   // flex and grid
   'flex-direction', 'flex-wrap', 'flex-grow', 'flex-shrink', 'flex-basis', 'order',
   'justify-content', 'justify-items', 'justify-self', 'align-content', 'align-items', 'align-self', 'row-gap', 'column-gap',
   'grid-template-columns', 'grid-template-rows', 'grid-template-areas', 'grid-auto-flow', 'grid-auto-columns', 'grid-auto-rows',
   'grid-column-start', 'grid-column-end', 'grid-row-start', 'grid-row-end',
   'column-count', 'column-width', 'column-rule-width', 'column-rule-style', 'column-rule-color',
+  // Where columns break and what spans them: text moved to another column than on the page.
+  'column-fill', 'column-span', 'column-height', 'column-wrap', 'break-before', 'break-after', 'break-inside', 'orphans', 'widows',
   // tables and lists
   'table-layout', 'border-collapse', 'border-spacing', 'caption-side', 'empty-cells',
   'list-style-type', 'list-style-position', 'list-style-image',
@@ -103,8 +107,12 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'border-top-style', 'border-right-style', 'border-bottom-style', 'border-left-style',
   'border-top-color', 'border-right-color', 'border-bottom-color', 'border-left-color',
   'border-top-left-radius', 'border-top-right-radius', 'border-bottom-right-radius', 'border-bottom-left-radius',
+  // A corner's shape (`corner-shape: square` draws a rounded box's corners square, a bevel cuts them).
+  'corner-top-left-shape', 'corner-top-right-shape', 'corner-bottom-right-shape', 'corner-bottom-left-shape',
   'border-image-source', 'border-image-slice', 'border-image-width', 'border-image-outset', 'border-image-repeat',
   'outline-width', 'outline-style', 'outline-color', 'outline-offset',
+  // An inline box broken over lines painted whole on each (`clone`), and a border drawn along a shape.
+  'box-decoration-break', 'border-shape',
   'box-shadow', 'opacity', 'visibility', 'filter', 'backdrop-filter', 'mix-blend-mode', 'isolation', 'clip-path', 'clip',
   // Stacking contexts and containing blocks they make: one left out lets a child's z-index lift it
   // over a cover, or a fixed cover fill the viewport's corner instead of the box.
@@ -117,12 +125,18 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   '-webkit-mask-box-image-outset', '-webkit-mask-box-image-repeat', 'clip-rule',
   // Content the page does not render (`hidden`); `auto` is left out of the clone (see rasterize.ts).
   'content-visibility',
-  'transform', 'transform-origin', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
+  'transform', 'transform-origin', 'transform-box', 'transform-style', 'translate', 'rotate', 'scale', 'perspective', 'perspective-origin', 'backface-visibility',
   'object-fit', 'object-position', 'object-view-box', 'image-rendering', 'appearance', 'accent-color', 'color-scheme',
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
   'paint-order', 'text-anchor', 'dominant-baseline',
+  // SVG paint a style sheet sets over an attribute: a hole where the page fills (`fill-rule`), a
+  // dash or marker moved, a stroke scaled, a gradient stop's colour.
+  'fill-rule', 'stroke-dashoffset', 'stroke-miterlimit', 'marker-start', 'marker-mid', 'marker-end', 'vector-effect',
+  'stop-color', 'stop-opacity', 'flood-color', 'flood-opacity', 'lighting-color', 'baseline-shift', 'alignment-baseline',
+  // An SVG shape's geometry a style sheet sets (`r: 200px`), written only where it is not its attribute's.
+  'x', 'y', 'cx', 'cy', 'r', 'rx', 'ry',
   // text
-  'font-family', 'font-size', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
+  'font-family', 'font-size', 'font-size-adjust', 'font-weight', 'font-style', 'font-stretch', 'font-variant-caps', 'font-variant-numeric',
   'font-variant-ligatures', 'font-feature-settings', 'font-variation-settings', 'font-kerning', 'line-height',
   'letter-spacing', 'word-spacing', 'text-align', 'text-align-last', 'text-indent', 'text-transform', 'text-shadow',
   'text-overflow', 'text-decoration-line', 'text-decoration-style', 'text-decoration-color', 'text-decoration-thickness',
@@ -132,6 +146,17 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   '-webkit-text-fill-color', '-webkit-text-stroke-width', '-webkit-text-stroke-color',
   // Fields shown as dots to the visitor (and masked, see find-masks.ts): never drawn in clear.
   '-webkit-text-security',
+  // Glyphs a font draws for a variant (a `sups` or `locl` feature may map text to blank glyphs, as
+  // font-feature-settings may), a colour font's palette, and what moves or marks text: a float's
+  // wrap shape, line breaking, trimmed line boxes, a drop cap, ruby and math layout, emphasis marks,
+  // an underline's place and the gaps it leaves around glyphs.
+  'font-variant-position', 'font-variant-east-asian', 'font-variant-alternates', 'font-variant-emoji', 'font-optical-sizing',
+  'font-language-override', 'font-palette', 'shape-outside', 'shape-margin', 'shape-image-threshold',
+  'line-break', 'hyphenate-character', 'hyphenate-limit-chars', 'text-justify', 'text-autospace', 'text-spacing-trim',
+  'text-box-trim', 'text-box-edge', 'baseline-source', 'initial-letter', 'text-combine-upright',
+  'ruby-position', 'ruby-align', 'ruby-overhang', 'math-style', 'math-shift',
+  'text-emphasis-style', 'text-emphasis-position', 'text-emphasis-color', 'text-underline-position', 'text-decoration-skip-ink',
+  'image-orientation', 'text-fit', '-webkit-rtl-ordering', 'flex-line-count',
   'quotes', 'caret-color', 'scrollbar-width', 'scrollbar-color',
   // generated content counts in the clone (see generated-content.ts)
   'counter-reset', 'counter-increment', 'counter-set',

@@ -1,0 +1,206 @@
+/**
+ * Covers the page draws that the copy did not, for a property it did not copy (red team rt3, F4
+ * and F5): a whole frame, the first one, showed the agent what the cover hides on the visitor's
+ * screen. The property is copied now (PAINT_STYLE_PROPERTIES), and a box that clips with an
+ * `overflow-clip-margin` is no longer taken to hold what it clips inside its box when a patched
+ * frame draws only a region (draw-region.ts, find-offscreen.ts). The visitor sees no secret pixel;
+ * the agent's picture must show none either.
+ */
+import { expect } from '@open-wc/testing';
+import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { screenshot } from './reference-helpers.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { until } from '../support/until.js';
+
+let loop: CaptureController | null = null;
+
+async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const shot = await screenshot();
+  const canvas = new OffscreenCanvas(shot.width, shot.height);
+  canvas.getContext('2d')!.putImageData(shot, 0, 0);
+  return scanForSecret(canvas, rect).count;
+}
+
+const CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
+
+/** Mounts a secret text #msg and `cover`, and returns the secret pixels on the visitor's screen and in the agent's first (whole) frame. */
+async function firstFrame(cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>): Promise<{ visible: number; leaked: number }> {
+  const root = mountTestPage('copy-gaps', { css: CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p>${cover}` });
+  await setup?.(root);
+  const msg = root.querySelector('#msg')!;
+  const visible = await onScreen(boxOf(msg));
+  const host = new CollectingHost();
+  const errors: Error[] = [];
+  loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
+  loop.start();
+  await host.waitForFrames(1);
+  await settle(host);
+  expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return { visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count };
+}
+
+describe('covers the copy did not draw where the page does', () => {
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountTestPage('copy-gaps');
+  });
+
+  it('a cover painted outside a box that clips, within its overflow-clip-margin', async () => {
+    const pixels = await firstFrame(`<div style="margin-top: 150px; height: 40px; overflow: clip; overflow-clip-margin: 250px"><div style="position: relative; top: -200px; height: 70px; width: 400px; background: #fff"></div></div>`);
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover scaled about the origin of its content box (transform-box: content-box)', async () => {
+    // Page: scaled 4x about (100, 100) of its border box, covering the text; a copy scaling about its border box's corner draws it 300 px further down and right.
+    const pixels = await firstFrame(`<div style="position: absolute; left: -85px; top: -85px; box-sizing: border-box; width: 300px; height: 230px; padding: 100px; transform: scale(4); transform-origin: 0 0; transform-box: content-box"><div style="width: 100px; height: 30px; background: #fff"></div></div>`);
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover whose corners are square on the page (corner-shape: square) but round in the copy (border-radius: 50%)', async () => {
+    const pixels = await firstFrame(`<div style="position: relative; margin: -55px 0 0 15px; width: 310px; height: 40px; background: #fff; border-radius: 50%; corner-shape: square"></div>`);
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('text the page draws a hundredth of its size (font-size-adjust: 0.005)', async () => {
+    const pixels = await firstFrame('', '#msg { font-size-adjust: 0.005 !important; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('text a float lets in under a cover with its wrap shape (shape-outside), pushed past the cover in a copy without it', async () => {
+    // Page: the float's shape is empty, so the text starts at the left, under the cover; without the shape it starts 160 px right, past the cover.
+    const pixels = await firstFrame('<div style="position: absolute; left: 0; top: 0; width: 165px; height: 80px; background: #fff"></div>', '#msg::before { content: ""; float: left; width: 160px; height: 30px; shape-outside: inset(0 100% 0 0); }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover a style sheet fills where its attribute says none (fill: black over fill="none")', async () => {
+    const pixels = await firstFrame('<svg style="position: absolute; left: 0; top: 0" width="400" height="100"><rect class="cover" width="400" height="100" fill="none"/></svg>', '.cover { fill: black; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover whose hole a style sheet fills (fill-rule: nonzero over fill-rule="evenodd")', async () => {
+    const pixels = await firstFrame('<svg style="position: absolute; left: 0; top: 0" width="400" height="100"><path class="cover" fill="#fff" fill-rule="evenodd" d="M0 0H400V100H0Z M5 5H395V95H5Z"/></svg>', '.cover { fill-rule: nonzero; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover whose radius a style sheet sets (r: 300px over r="0")', async () => {
+    const pixels = await firstFrame('<svg style="position: absolute; left: 0; top: 0" width="400" height="100"><circle class="cover" cx="200" cy="50" r="0" fill="#fff"/></svg>', '.cover { r: 300px; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('text the page shrinks to fit a 2 px wide line (text-fit: shrink)', async () => {
+    // The page draws a few pixels of it; the copy must draw no more.
+    const { visible, leaked } = await firstFrame('', '#msg { box-sizing: border-box; padding-right: 298px; text-fit: shrink; }');
+    expect(visible, 'secret pixels on the visitor\'s screen').to.be.below(20);
+    expect(leaked, 'secret pixels in the agent\'s picture').to.be.at.most(visible);
+  });
+
+  it('an SVG cover made opaque by a SMIL <set> the page began (beginElement())', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set id="show" attributeName="opacity" to="1" begin="indefinite" fill="freeze"/></rect></svg>', '', async (root) => {
+      (root.querySelector('#show') as SVGAnimationElement).beginElement();
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover made opaque by a SMIL <set> 200 ms after load (begin="0.2s")', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set attributeName="opacity" to="1" begin="0.2s" fill="freeze"/></rect></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 400));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover a SMIL <set> hid for its first 100 ms, drawn by the copy as at its start', async () => {
+    const pixels = await firstFrame('<svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff"><set attributeName="opacity" to="0" begin="0s" dur="0.1s"/></rect></svg>', '', async () => {
+      await new Promise((r) => setTimeout(r, 400));
+    });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover drawn by a scroll container\'s ::scroll-button()', async () => {
+    const pixels = await firstFrame('<div class="sc" style="overflow: auto; height: 40px; width: 200px"><div style="height: 400px"></div></div>', '.sc::scroll-button(down) { content: ""; position: absolute; left: 10px; top: 10px; width: 340px; height: 60px; background: #fff; border: 0; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover drawn by a scroll container\'s ::scroll-marker-group', async () => {
+    const pixels = await firstFrame('<div class="sc" style="overflow: auto; height: 40px; width: 200px"><div class="item" style="height: 400px"></div></div>', '.sc { scroll-marker-group: after; } .item::scroll-marker { content: ""; } .sc::scroll-marker-group { display: block; position: absolute; left: 10px; top: 10px; width: 340px; height: 60px; background: #fff; }');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+});
+
+async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const picture = new FrameCanvas();
+  let worst = 0;
+  for (const frame of host.completeFrames()) {
+    await picture.draw(frame);
+    worst = Math.max(worst, scanForSecret(picture.canvas!, rect).count);
+  }
+  return worst;
+}
+
+/**
+ * Mounts a text #msg in the secret colour followed by `cover` (which covers it on the visitor's
+ * screen from a box far below), changes the text (a region, draw-region.ts) and returns the secret
+ * pixels the agent's pictures had.
+ */
+async function writeUnderCover(cover: string): Promise<{ leaked: number; visible: number; regions: unknown[] }> {
+  const root = mountTestPage('copy-gaps', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">Hi</p>${cover}` });
+  const host = new CollectingHost();
+  const stats: FrameStats[] = [];
+  const errors: Error[] = [];
+  loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
+  loop.start();
+  const r = { host, stats, errors };
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  const msg = root.querySelector('#msg')!;
+  expect(await onScreen(boxOf(msg)), 'secret pixels on the visitor\'s screen').to.equal(0);
+  expect(await worstPicture(r.host, boxOf(msg)), 'secret pixels in the first frame').to.equal(0);
+  const drawn: unknown[] = [];
+  const draw = Rasterizer.prototype.draw;
+  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+    drawn.push(snapshot.clone);
+    return draw.call(this, snapshot, region);
+  };
+  try {
+    (msg.firstChild as Text).data = 'Yo';
+    await until('a frame drawn after the change', () => drawn.length > 0);
+    await settle(r.host);
+  } finally {
+    Rasterizer.prototype.draw = draw;
+  }
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  return { leaked: await worstPicture(r.host, boxOf(msg)), visible: await onScreen(boxOf(msg)), regions: r.stats.map((x) => x.region) };
+}
+
+describe('a cover drawn outside a box that clips, within its overflow-clip-margin, over changed text', () => {
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountTestPage('copy-gaps');
+  });
+
+  it('text written under a cover placed by position: relative (top: -200px) in a box 150 px below that clips with overflow-clip-margin: 250px', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; height: 40px; overflow: clip; overflow-clip-margin: 250px"><div style="position: relative; top: -200px; height: 70px; width: 400px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+
+  it('a box that holds its children\'s margins (display: flow-root): text written under a cover placed by position: relative (top: -200px) in a box 150 px below that clips with overflow-clip-margin: 250px', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="display: flow-root; margin-top: 150px; height: 40px; overflow: clip; overflow-clip-margin: 250px"><div style="position: relative; top: -200px; height: 70px; width: 400px; background: #fff"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+});
