@@ -8,140 +8,43 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
-import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { Rasterizer } from '../../src/capture/index.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { sendKeys } from '@web/test-runner-commands';
-import { screenshot } from './reference-helpers.js';
-import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { boxOf, SECRET } from '../support/leaks.js';
 import { until } from '../support/until.js';
-
-interface Run {
-  loop: CaptureController;
-  host: CollectingHost;
-  stats: FrameStats[];
-  errors: Error[];
-}
-let run: Run | null = null;
-
-function start(): Run {
-  const host = new CollectingHost();
-  const stats: FrameStats[] = [];
-  const errors: Error[] = [];
-  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
-  loop.start();
-  return (run = { loop, host, stats, errors });
-}
-
-async function settle(host: CollectingHost): Promise<void> {
-  let reads = -1;
-  while (reads !== host.bufferedReads) {
-    reads = host.bufferedReads;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-async function agentPicture(host: CollectingHost): Promise<FrameCanvas> {
-  const picture = new FrameCanvas();
-  for (const frame of host.completeFrames()) await picture.draw(frame);
-  return picture;
-}
-
-/** The most secret pixels in `rect` of any picture the agent had, frame after frame. */
-async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
-  const picture = new FrameCanvas();
-  let worst = 0;
-  for (const frame of host.completeFrames()) {
-    await picture.draw(frame);
-    worst = Math.max(worst, scanForSecret(picture.canvas!, rect).count);
-  }
-  return worst;
-}
-
-/** Secret pixels Chromium itself paints in `rect` (the visitor's screen). */
-async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
-  const shot = await screenshot();
-  const canvas = new OffscreenCanvas(shot.width, shot.height);
-  canvas.getContext('2d')!.putImageData(shot, 0, 0);
-  return scanForSecret(canvas, rect).count;
-}
-
-const CSS = `
-  html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
-  .row { display: flex; gap: 10px; padding: 16px; background: rgb(235, 240, 250); }
-  label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
-  input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; background: #fff; }
-`;
-
-/**
- * Mounts `html` (a field #typed whose text is the secret colour, covered by something), checks the
- * visitor sees none of its text, types a character, and returns the secret pixels the agent's
- * picture has in the field's box, with how each drawn frame was made.
- */
-async function typeUnderCover(html: string, css = CSS): Promise<{ leaked: number; visible: number; drawn: Array<{ clone: FrameStats['clone']; region: boolean }> }> {
-  const root = mountTestPage('far-cover', { css, html });
-  const r = start();
-  await r.host.waitForFrames(1);
-  await settle(r.host);
-  const field = root.querySelector<HTMLInputElement>('#typed')!;
-  field.focus();
-  field.setSelectionRange(field.value.length, field.value.length);
-  await settle(r.host);
-  expect(await onScreen(boxOf(field)), 'secret pixels on the visitor\'s screen before typing').to.equal(0);
-  const before = scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count;
-  expect(before, 'secret pixels in the first (whole) frame').to.equal(0);
-  const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
-  const draw = Rasterizer.prototype.draw;
-  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
-    drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
-    return draw.call(this, snapshot, region);
-  };
-  try {
-    await sendKeys({ type: 'WWWWW' });
-    await until('a frame drawn after the characters', () => drawn.length > 0);
-    await settle(r.host);
-  } finally {
-    Rasterizer.prototype.draw = draw;
-  }
-  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
-  expect(field.value).to.equal('GraceWWWWW');
-  const visible = await onScreen(boxOf(field));
-  const leaked = await worstPicture(r.host, boxOf(field));
-  return { leaked, visible, drawn };
-}
+import { CSS, onScreen, settle, start, stopRun, typeUnderCover, worstPicture } from '../support/far-covers.js';
 
 describe('a typed field covered from far away', () => {
   afterEach(() => {
-    run?.loop.stop();
-    run = null;
+    stopRun();
     unmountTestPage('far-cover');
   });
 
   const field = `<div class="row"><label>Name<input id="typed" value="Grace" style="color: ${SECRET}"></label></div>`;
 
   it('a border image with a 200 px outset (fill) from 100 px below covers the field', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 100px; margin-left: 100px"><span style="display: inline-block; width: 10px; height: 10px; border: 1px solid transparent; border-image: linear-gradient(#fff, #fff) 1 fill / 1px / 200px"></span></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a thick underline placed 150 px above its text covers the field', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 100px; padding-left: 16px; font-size: 10px"><span style="color: #fff; text-decoration: underline 80px #fff; text-underline-offset: -170px; text-decoration-skip-ink: none">MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM</span></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover placed over the field by position: relative (top: -200px) from a box 150 px below', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 150px; height: 40px"><div style="position: relative; top: -200px; height: 70px; width: 320px; background: #fff"></div></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover pulled up over the field by a negative margin out of a box 150 px below', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 150px; height: 40px; padding-top: 1px"><div style="margin-top: -201px; height: 70px; width: 320px; background: #fff; position: relative; z-index: 1"></div></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
@@ -150,7 +53,7 @@ describe('a typed field covered from far away', () => {
   // A <video> has no clone of its own (a stand-in is put in its place): drawnAlone finds no clone
   // for it, and so counts it as not drawn (field-region.ts, paintsOver and the placed look).
   it('a video placed over the field (a floating video-call bubble, position: fixed)', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 300px"><video style="position: fixed; left: 10px; top: 30px; width: 320px; height: 60px; background: rgb(40, 40, 60)"></video></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
@@ -160,54 +63,54 @@ describe('a typed field covered from far away', () => {
   const beside = (html: string) => `<div class="row"><label>Name<input id="typed" value="Grace" style="color: ${SECRET}"></label>${html}</div>`;
 
   it('a text stroke 400 px wide round letters 100 px below covers the field', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 100px; padding-left: 60px; font: 20px sans-serif"><span style="color: #fff; -webkit-text-stroke: 400px #fff">MMMMMM</span></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover centred on a short flex box 150 px below overflows it up over the field (align-items: center)', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 150px; height: 20px; display: flex; align-items: center"><div style="flex-shrink: 0; width: 320px; height: 460px; background: #fff"></div></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover aligned to the end of a short flex box 150 px below overflows it up over the field (align-self: flex-end)', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 150px; height: 20px; display: flex"><div style="flex-shrink: 0; align-self: flex-end; width: 320px; height: 260px; background: #fff"></div></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover laid out from the end of a narrow flex box 250 px to the right overflows it left over the field (justify-content: flex-end)', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(beside(`<div style="margin-left: 250px; width: 60px; height: 60px; display: flex; justify-content: flex-end"><div style="flex-shrink: 0; width: 700px; height: 60px; background: #fff"></div></div>`));
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', beside(`<div style="margin-left: 250px; width: 60px; height: 60px; display: flex; justify-content: flex-end"><div style="flex-shrink: 0; width: 700px; height: 60px; background: #fff"></div></div>`));
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover packed to the end of a short legacy flex box 150 px below overflows it up over the field (display: -webkit-box, -webkit-box-pack: end)', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 150px; height: 20px; display: -webkit-box; -webkit-box-orient: vertical; -webkit-box-pack: end"><div style="width: 320px; height: 260px; background: #fff"></div></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover laid out from the end of a narrow legacy flex box 250 px to the right overflows it left over the field (-webkit-box-direction: reverse)', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(beside(`<div style="margin-left: 250px; width: 60px; height: 60px; display: -webkit-box; -webkit-box-direction: reverse"><div style="width: 700px; height: 60px; background: #fff"></div></div>`));
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', beside(`<div style="margin-left: 250px; width: 60px; height: 60px; display: -webkit-box; -webkit-box-direction: reverse"><div style="width: 700px; height: 60px; background: #fff"></div></div>`));
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover aligned to the end of a short legacy flex row 150 px below overflows it up over the field (-webkit-box-align: end)', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(`${field}
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
       <div style="margin-top: 150px; height: 20px; display: -webkit-box; -webkit-box-align: end"><div style="width: 320px; height: 260px; background: #fff"></div></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a cover moved left over the field by a negative text indent from a box 250 px to the right', async () => {
-    const { leaked, visible, drawn } = await typeUnderCover(beside(`<div style="margin-left: 250px; width: 100px; height: 60px; white-space: nowrap; text-indent: -560px"><span style="display: inline-block; width: 330px; height: 60px; background: #fff"></span></div>`));
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', beside(`<div style="margin-left: 250px; width: 100px; height: 60px; white-space: nowrap; text-indent: -560px"><span style="display: inline-block; width: 330px; height: 60px; background: #fff"></span></div>`));
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
@@ -245,8 +148,7 @@ async function writeUnderCover(cover: string): Promise<{ leaked: number; visible
 
 describe('text changed under a cover from far away (a region, not a field alone)', () => {
   afterEach(() => {
-    run?.loop.stop();
-    run = null;
+    stopRun();
     unmountTestPage('far-cover');
   });
 

@@ -1,0 +1,114 @@
+/**
+ * The harness of the far-cover tests (security-masking-far-covers*.test.ts): a capture loop whose
+ * frames are collected, the agent's picture rebuilt from them, the visitor's screen read, and a
+ * field typed in under a cover with how each frame was drawn.
+ */
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
+import { screenshot } from '../capture/reference-helpers.js';
+import { CollectingHost, FrameCanvas } from './frames.js';
+import { boxOf, scanForSecret } from './leaks.js';
+import { mountTestPage } from './test-page.js';
+import { until } from './until.js';
+
+export interface Run {
+  loop: CaptureController;
+  host: CollectingHost;
+  stats: FrameStats[];
+  errors: Error[];
+}
+let run: Run | null = null;
+
+/** Stops the loop {@link start} started, if any. */
+export function stopRun(): void {
+  run?.loop.stop();
+  run = null;
+}
+
+/** Starts a capture loop (PNG frames, no idle check) collecting its frames, stats and errors. */
+export function start(): Run {
+  const host = new CollectingHost();
+  const stats: FrameStats[] = [];
+  const errors: Error[] = [];
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
+  loop.start();
+  return (run = { loop, host, stats, errors });
+}
+
+export async function settle(host: CollectingHost): Promise<void> {
+  let reads = -1;
+  while (reads !== host.bufferedReads) {
+    reads = host.bufferedReads;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+export async function agentPicture(host: CollectingHost): Promise<FrameCanvas> {
+  const picture = new FrameCanvas();
+  for (const frame of host.completeFrames()) await picture.draw(frame);
+  return picture;
+}
+
+/** The most secret pixels in `rect` of any picture the agent had, frame after frame. */
+export async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const picture = new FrameCanvas();
+  let worst = 0;
+  for (const frame of host.completeFrames()) {
+    await picture.draw(frame);
+    worst = Math.max(worst, scanForSecret(picture.canvas!, rect).count);
+  }
+  return worst;
+}
+
+/** Secret pixels Chromium itself paints in `rect` (the visitor's screen). */
+export async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const shot = await screenshot();
+  const canvas = new OffscreenCanvas(shot.width, shot.height);
+  canvas.getContext('2d')!.putImageData(shot, 0, 0);
+  return scanForSecret(canvas, rect).count;
+}
+
+export const CSS = `
+  html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+  .row { display: flex; gap: 10px; padding: 16px; background: rgb(235, 240, 250); }
+  label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; }
+  input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; background: #fff; }
+`;
+
+/**
+ * Mounts `html` (a field #typed whose text is the secret colour, covered by something), checks the
+ * visitor sees none of its text, types a character, and returns the secret pixels the agent's
+ * picture has in the field's box, with how each drawn frame was made.
+ */
+export async function typeUnderCover(page: string, html: string, css = CSS): Promise<{ leaked: number; visible: number; drawn: Array<{ clone: FrameStats['clone']; region: boolean }> }> {
+  const root = mountTestPage(page, { css, html });
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  const field = root.querySelector<HTMLInputElement>('#typed')!;
+  field.focus();
+  field.setSelectionRange(field.value.length, field.value.length);
+  await settle(r.host);
+  expect(await onScreen(boxOf(field)), 'secret pixels on the visitor\'s screen before typing').to.equal(0);
+  const before = scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count;
+  expect(before, 'secret pixels in the first (whole) frame').to.equal(0);
+  const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
+  const draw = Rasterizer.prototype.draw;
+  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+    drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
+    return draw.call(this, snapshot, region);
+  };
+  try {
+    await sendKeys({ type: 'WWWWW' });
+    await until('a frame drawn after the characters', () => drawn.length > 0);
+    await settle(r.host);
+  } finally {
+    Rasterizer.prototype.draw = draw;
+  }
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  expect(field.value).to.equal('GraceWWWWW');
+  const visible = await onScreen(boxOf(field));
+  const leaked = await worstPicture(r.host, boxOf(field));
+  return { leaked, visible, drawn };
+}
