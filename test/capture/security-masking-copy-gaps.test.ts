@@ -7,54 +7,16 @@
  * the agent's picture must show none either.
  */
 import { expect } from '@open-wc/testing';
-import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
-import { CollectingHost, FrameCanvas } from '../support/frames.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { screenshot } from './reference-helpers.js';
-import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
-import { until } from '../support/until.js';
+import { unmountTestPage } from '../support/test-page.js';
+import { firstFrame as firstFrameOf, PLAIN_CSS, stopRun, writeUnderCover as writeTextUnder } from '../support/covers.js';
 
-let loop: CaptureController | null = null;
-
-async function settle(host: CollectingHost): Promise<void> {
-  let reads = -1;
-  while (reads !== host.bufferedReads) {
-    reads = host.bufferedReads;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
-  const shot = await screenshot();
-  const canvas = new OffscreenCanvas(shot.width, shot.height);
-  canvas.getContext('2d')!.putImageData(shot, 0, 0);
-  return scanForSecret(canvas, rect).count;
-}
-
-const CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
-
-/** Mounts a secret text #msg and `cover`, and returns the secret pixels on the visitor's screen and in the agent's first (whole) frame. */
-async function firstFrame(cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>): Promise<{ visible: number; leaked: number }> {
-  const root = mountTestPage('copy-gaps', { css: CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p>${cover}` });
-  await setup?.(root);
-  const msg = root.querySelector('#msg')!;
-  const visible = await onScreen(boxOf(msg));
-  const host = new CollectingHost();
-  const errors: Error[] = [];
-  loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
-  loop.start();
-  await host.waitForFrames(1);
-  await settle(host);
-  expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
-  const picture = new FrameCanvas();
-  for (const frame of host.completeFrames()) await picture.draw(frame);
-  return { visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count };
-}
+/** See firstFrame and writeUnderCover in test/support/covers.ts. */
+const firstFrame = (cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>) => firstFrameOf('copy-gaps', cover, css, setup);
+const writeUnderCover = (cover: string) => writeTextUnder('copy-gaps', cover, PLAIN_CSS);
 
 describe('covers the copy did not draw where the page does', () => {
   afterEach(() => {
-    loop?.stop();
-    loop = null;
+    stopRun();
     unmountTestPage('copy-gaps');
   });
 
@@ -140,55 +102,9 @@ describe('covers the copy did not draw where the page does', () => {
   });
 });
 
-async function worstPicture(host: CollectingHost, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
-  const picture = new FrameCanvas();
-  let worst = 0;
-  for (const frame of host.completeFrames()) {
-    await picture.draw(frame);
-    worst = Math.max(worst, scanForSecret(picture.canvas!, rect).count);
-  }
-  return worst;
-}
-
-/**
- * Mounts a text #msg in the secret colour followed by `cover` (which covers it on the visitor's
- * screen from a box far below), changes the text (a region, draw-region.ts) and returns the secret
- * pixels the agent's pictures had.
- */
-async function writeUnderCover(cover: string): Promise<{ leaked: number; visible: number; regions: unknown[] }> {
-  const root = mountTestPage('copy-gaps', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">Hi</p>${cover}` });
-  const host = new CollectingHost();
-  const stats: FrameStats[] = [];
-  const errors: Error[] = [];
-  loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
-  loop.start();
-  const r = { host, stats, errors };
-  await r.host.waitForFrames(1);
-  await settle(r.host);
-  const msg = root.querySelector('#msg')!;
-  expect(await onScreen(boxOf(msg)), 'secret pixels on the visitor\'s screen').to.equal(0);
-  expect(await worstPicture(r.host, boxOf(msg)), 'secret pixels in the first frame').to.equal(0);
-  const drawn: unknown[] = [];
-  const draw = Rasterizer.prototype.draw;
-  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
-    drawn.push(snapshot.clone);
-    return draw.call(this, snapshot, region);
-  };
-  try {
-    (msg.firstChild as Text).data = 'Yo';
-    await until('a frame drawn after the change', () => drawn.length > 0);
-    await settle(r.host);
-  } finally {
-    Rasterizer.prototype.draw = draw;
-  }
-  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
-  return { leaked: await worstPicture(r.host, boxOf(msg)), visible: await onScreen(boxOf(msg)), regions: r.stats.map((x) => x.region) };
-}
-
 describe('a cover drawn outside a box that clips, within its overflow-clip-margin, over changed text', () => {
   afterEach(() => {
-    loop?.stop();
-    loop = null;
+    stopRun();
     unmountTestPage('copy-gaps');
   });
 

@@ -9,11 +9,12 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { Rasterizer } from '../../src/capture/index.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { boxOf, SECRET } from '../support/leaks.js';
-import { until } from '../support/until.js';
-import { CSS, onScreen, settle, start, stopRun, typeUnderCover, worstPicture } from '../support/far-covers.js';
+import { unmountTestPage } from '../support/test-page.js';
+import { SECRET } from '../support/leaks.js';
+import { CSS, stopRun, typeUnderCover, writeUnderCover as writeTextUnder } from '../support/covers.js';
+
+/** Text written under a cover (see writeUnderCover in test/support/covers.ts). */
+const writeUnderCover = (cover: string, css = '') => writeTextUnder('far-cover-back', cover, CSS + css);
 
 const field = `<label>Name<input id="typed" value="Grace" style="color: ${SECRET}"></label>`;
 
@@ -58,36 +59,6 @@ describe('a typed field covered by a ::before laid out up out of a flex box far 
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 });
-
-/**
- * Mounts a text #msg in the secret colour followed by `cover` (which covers it on the visitor's
- * screen from a box far below), changes the text (not a field: the region path, draw-region.ts,
- * empties what is away from the region) and returns the secret pixels the agent's pictures had.
- */
-async function writeUnderCover(cover: string, css = ''): Promise<{ leaked: number; visible: number; regions: unknown[] }> {
-  const root = mountTestPage('far-cover-back', { css: CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">Hi</p>${cover}` });
-  const r = start();
-  await r.host.waitForFrames(1);
-  await settle(r.host);
-  const msg = root.querySelector('#msg')!;
-  expect(await onScreen(boxOf(msg)), 'secret pixels on the visitor\'s screen').to.equal(0);
-  expect(await worstPicture(r.host, boxOf(msg)), 'secret pixels in the first frame').to.equal(0);
-  const drawn: unknown[] = [];
-  const draw = Rasterizer.prototype.draw;
-  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
-    drawn.push(snapshot.clone);
-    return draw.call(this, snapshot, region);
-  };
-  try {
-    (msg.firstChild as Text).data = 'Yo';
-    await until('a frame drawn after the change', () => drawn.length > 0);
-    await settle(r.host);
-  } finally {
-    Rasterizer.prototype.draw = draw;
-  }
-  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
-  return { leaked: await worstPicture(r.host, boxOf(msg)), visible: await onScreen(boxOf(msg)), regions: r.stats.map((x) => x.region) };
-}
 
 describe('text changed under a cover laid out back from a box far below (a region)', () => {
   afterEach(() => {

@@ -1,14 +1,15 @@
 /**
- * The harness of the far-cover tests (security-masking-far-covers*.test.ts): a capture loop whose
- * frames are collected, the agent's picture rebuilt from them, the visitor's screen read, and a
- * field typed in under a cover with how each frame was drawn.
+ * The harness of the cover tests (security-masking-far-covers*.test.ts, -copy-gaps, -smil-sticky):
+ * a capture loop whose frames are collected, the agent's picture rebuilt from them, the visitor's
+ * screen read; a field typed in, or a text written, under a cover, with how each frame was drawn;
+ * and a text's secret pixels in the first, whole frame.
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
 import { screenshot } from '../capture/reference-helpers.js';
 import { CollectingHost, FrameCanvas } from './frames.js';
-import { boxOf, scanForSecret } from './leaks.js';
+import { boxOf, scanForSecret, SECRET } from './leaks.js';
 import { mountTestPage } from './test-page.js';
 import { until } from './until.js';
 
@@ -111,4 +112,50 @@ export async function typeUnderCover(page: string, html: string, css = CSS): Pro
   const visible = await onScreen(boxOf(field));
   const leaked = await worstPicture(r.host, boxOf(field));
   return { leaked, visible, drawn };
+}
+
+/**
+ * Mounts a text #msg in the secret colour followed by `cover` (which covers it on the visitor's
+ * screen from a box far below), changes the text (not a field: the region path, draw-region.ts,
+ * empties what is away from the region) and returns the secret pixels the agent's pictures had.
+ */
+export async function writeUnderCover(page: string, cover: string, css = CSS): Promise<{ leaked: number; visible: number; regions: unknown[] }> {
+  const root = mountTestPage(page, { css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">Hi</p>${cover}` });
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  const msg = root.querySelector('#msg')!;
+  expect(await onScreen(boxOf(msg)), 'secret pixels on the visitor\'s screen').to.equal(0);
+  expect(await worstPicture(r.host, boxOf(msg)), 'secret pixels in the first frame').to.equal(0);
+  const drawn: unknown[] = [];
+  const draw = Rasterizer.prototype.draw;
+  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+    drawn.push(snapshot.clone);
+    return draw.call(this, snapshot, region);
+  };
+  try {
+    (msg.firstChild as Text).data = 'Yo';
+    await until('a frame drawn after the change', () => drawn.length > 0);
+    await settle(r.host);
+  } finally {
+    Rasterizer.prototype.draw = draw;
+  }
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  return { leaked: await worstPicture(r.host, boxOf(msg)), visible: await onScreen(boxOf(msg)), regions: r.stats.map((x) => x.region) };
+}
+
+/** The page style of {@link firstFrame}. */
+export const PLAIN_CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
+
+/** Mounts a secret text #msg and `cover`, and returns the secret pixels on the visitor's screen and in the agent's first (whole) frame. */
+export async function firstFrame(page: string, cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>): Promise<{ visible: number; leaked: number }> {
+  const root = mountTestPage(page, { css: PLAIN_CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p>${cover}` });
+  await setup?.(root);
+  const msg = root.querySelector('#msg')!;
+  const visible = await onScreen(boxOf(msg));
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  return { visible, leaked: scanForSecret((await agentPicture(r.host)).canvas!, boxOf(msg)).count };
 }
