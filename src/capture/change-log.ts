@@ -106,6 +106,10 @@ export class ChangeLog {
     if (this.full) return;
     this.records += records.length;
     if (this.records > MAX_RECORDS) return this.fullClone('too many mutations');
+    // What this batch did to each element's children and texts: its `:empty` before the batch is
+    // this batch undone (a record judged alone against the DOM after all of them could miss a flip
+    // another record of the batch made, see mayFlipEmpty).
+    const batch = new Map<Element, BatchChildren>();
     for (const r of records) {
       const where = r.target.getRootNode();
       if (where !== this.doc && where.nodeType === Node.DOCUMENT_NODE) return this.fullClone('a frame\'s document changed');
@@ -119,15 +123,16 @@ export class ChangeLog {
           for (const node of list) if (node.nodeType === Node.ELEMENT_NODE && holdsStyleSheet(node as Element)) return this.fullClone('a style sheet was added or removed');
         }
         this.note(r.target, 'children');
-        if (mayFlipEmpty(r.target, r)) this.emptiness.add(r.target as Element);
+        gather(batch, r.target, r);
       } else if (r.type === 'attributes') {
         this.note(r.target, 'attributes');
       } else {
         this.note(r.target.parentNode, 'children');
-        if (mayFlipEmpty(r.target.parentNode, r)) this.emptiness.add(r.target.parentNode as Element);
+        gather(batch, r.target.parentNode, r);
       }
       if (this.full) return;
     }
+    for (const [el, children] of batch) if (mayFlipEmpty(el, children)) this.emptiness.add(el);
   }
 
   noteEvent(e: Event): void {
@@ -263,30 +268,51 @@ export class ChangeLog {
   }
 }
 
-/**
- * Whether `record`'s change to `node`'s children or text may have turned its `:empty` on or off:
- * whether it holds content (an element, or text that is not empty) now and held none before, or
- * the other way round. "Before" is now with the record undone (its added nodes out, its removed
- * ones back, the text's old value); a later record of the same frame may have changed it again,
- * which errs towards yes. A yes only widens what is cloned again.
- */
-function mayFlipEmpty(node: Node | null, record: MutationRecord): boolean {
-  if (!node || node.nodeType !== Node.ELEMENT_NODE) return false;
-  const el = node as Element;
+/** One batch of records' changes to an element's children: nodes added, nodes removed, and each text's value before the batch. */
+interface BatchChildren {
+  added: Set<Node>;
+  removed: Node[];
+  old: Map<Node, string | null>;
+}
+
+function gather(batch: Map<Element, BatchChildren>, node: Node | null, record: MutationRecord): void {
+  if (!node || node.nodeType !== Node.ELEMENT_NODE) return;
+  let children = batch.get(node as Element);
+  if (!children) batch.set(node as Element, (children = { added: new Set(), removed: [], old: new Map() }));
   if (record.type === 'characterData') {
-    // Only the edited text can hold content before or after: an element or other text holds it either way.
-    if (el.firstElementChild || el.textContent !== (record.target as CharacterData).data) return false;
-    return record.oldValue === null || (record.oldValue === '') !== ((record.target as CharacterData).data === '');
+    // The first record of a text in the batch holds its value before the batch.
+    if (!children.old.has(record.target)) children.old.set(record.target, record.oldValue);
+    return;
   }
-  const added = new Set(record.addedNodes);
+  for (const n of record.addedNodes) children.added.add(n);
+  for (const n of record.removedNodes) children.removed.push(n);
+}
+
+/**
+ * Whether a batch's changes to `el`'s children and texts may have turned its `:empty` on or off:
+ * whether it holds content (an element, or text that is not empty) now and held none before the
+ * batch, or the other way round. Before is now with the batch undone: its added nodes out, its
+ * removed ones back, each text at its old value. A node added and removed in the same batch counts
+ * as neither (it may have been there before and put back: then the answer is yes). Errs towards
+ * yes: a yes only widens what is cloned again.
+ */
+function mayFlipEmpty(el: Element, batch: BatchChildren): boolean {
+  const heldBefore = (node: Node) => {
+    if (node.nodeType !== Node.TEXT_NODE) return node.nodeType === Node.ELEMENT_NODE;
+    if (!batch.old.has(node)) return (node as Text).data !== '';
+    const old = batch.old.get(node);
+    return old === null || old === undefined || old !== '';
+  };
   let now = false;
-  let kept = false;
+  let before = false;
   for (let child = el.firstChild; child; child = child.nextSibling) {
-    if (!holdsContent(child)) continue;
-    now = true;
-    if (!added.has(child)) kept = true;
+    if (holdsContent(child)) now = true;
+    if (!batch.added.has(child) && heldBefore(child)) before = true;
+    // A text whose old value is unknown: either way.
+    if (batch.old.has(child) && batch.old.get(child) == null) return true;
+    if (now && before) return false;
   }
-  const before = kept || [...record.removedNodes].some(holdsContent);
+  if (!before) before = batch.removed.some((n) => !batch.added.has(n) && heldBefore(n));
   return now !== before;
 }
 

@@ -143,6 +143,20 @@ describe('a cover shown over an amount with no mutation, then the amount changes
     await expectCovered(r, root);
   });
 
+  it('a cover shown by :empty when, in one task, the amount\'s empty text is written and another text added after it (two records)', async () => {
+    const { root, run: r } = await ready('#amt { display: inline-block; vertical-align: top; width: 400px; height: 30px; } #amt:empty ~ .cover { opacity: 0; }', '<p id="tick">0</p><div class="wrap"><div class="wallet">Amount: <span id="amt"></span><div class="cover" id="cover"></div></div></div>');
+    const amt = root.querySelector('#amt')!;
+    const text = amt.appendChild(document.createTextNode(''));
+    await after(r, () => {
+      root.querySelector<HTMLElement>('#tick')!.textContent = '1';
+    });
+    await after(r, () => {
+      text.data = AMOUNT.slice(0, 9);
+      amt.append(document.createTextNode(' EUR'));
+    });
+    await expectCovered(r, root);
+  });
+
   it('a cover shown by :dir(rtl), which a dir="auto" ancestor takes from the amount written in Hebrew', async () => {
     const { root, run: r } = await ready('.wrap { direction: ltr; } .cover { opacity: 0; } .wrap:dir(rtl) .cover { opacity: 1; } #amt { display: inline-block; vertical-align: top; width: 400px; height: 30px; }', '<p id="tick">0</p><div class="wrap" dir="auto"><div class="wallet"><span dir="ltr">Amount:</span> <span id="amt"></span></div><div class="cover" id="cover"></div></div>');
     await after(r, () => {
