@@ -64,7 +64,7 @@ function animValText(animated: unknown): string | null {
 }
 
 /** How `target` draws `name` now: an attribute value, a CSS property value, or its transform to its parent; null if it cannot be read. */
-type Value = { attribute?: string; property?: string; transform?: string };
+type Value = { attribute?: string; property?: string; transform?: string; note?: string };
 
 function currentValue(target: Element, name: string, win: Window): Value | null {
   if (name === MOTION || name === 'transform') {
@@ -75,10 +75,11 @@ function currentValue(target: Element, name: string, win: Window): Value | null 
     const m = DOMMatrix.fromMatrix(parent).invertSelf().multiplySelf(DOMMatrix.fromMatrix(own));
     return m.is2D && [m.a, m.b, m.c, m.d, m.e, m.f].every(Number.isFinite) ? { transform: matrixText(m) } : null;
   }
-  // An address (what `<use>` draws is checked for masks by its attribute), a class or a style
-  // (the copy holds computed styles, which already show them) are not written.
-  if (/href/.test(name)) return null;
-  if (name === 'class' || name === 'style') return {};
+  // An address (what `<use>` draws is checked for masks by its attribute) is not written, nor an
+  // animated style. A class is not written either (the copy holds computed styles, which show it)
+  // but noted, so a class SMIL sets restyling what the kept clone holds makes the next frame whole.
+  if (/href/.test(name) || name === 'style') return null;
+  if (name === 'class') return { note: String((target as SVGElement).className?.animVal ?? target.getAttribute('class') ?? '') };
   const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   // A polygon's or polyline's points are the one list with no SVGAnimated* around it.
   const animated = name === 'points' && 'animatedPoints' in target ? { animVal: (target as SVGPolygonElement).animatedPoints } : camel in target ? (target as unknown as Record<string, unknown>)[camel] : null;
@@ -217,7 +218,8 @@ export function smilChanged(doc: Document, stamps: Map<Element, string>): boolea
   if (!win) return false;
   for (const [anim, was] of stamps) {
     const target = (anim as SVGAnimationElement).targetElement;
-    if (!anim.isConnected || !target) continue;
+    // Gone, or its target gone: the old target's clone keeps the value written into it.
+    if (!anim.isConnected || !target) return true;
     if (valueText(currentValue(target, animatedName(anim as SVGAnimationElement), win)) !== was) return true;
   }
   return documentSmil(doc).some((anim) => !stamps.has(anim) && (anim as SVGAnimationElement).targetElement);

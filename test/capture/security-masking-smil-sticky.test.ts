@@ -113,6 +113,31 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
     expect({ visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
 
+  it('a SMIL <set> in another <svg> that hid a cover, removed as the text under the cover is written: the cover drawn', async () => {
+    const root = mountTestPage('smil-sticky', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}"></p><svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect id="smil-cover" width="340" height="60" fill="#fff"/></svg><p id="other" style="margin: 200px 20px">one</p><svg id="far" width="10" height="10"><set href="#smil-cover" attributeName="opacity" to="0" begin="0s" fill="freeze"/></svg>` });
+    const host = new CollectingHost();
+    const errors: Error[] = [];
+    const kinds: string[] = [];
+    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (f) => kinds.push('whole' in f.clone ? f.clone.whole : 'patched'), onError: (e) => errors.push(e) });
+    loop.start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const frames = host.completeFrames().length;
+    root.querySelector('#far set')!.remove();
+    const msg = root.querySelector('#msg')!;
+    msg.textContent = '4111 1111';
+    // A change the agent sees: under the cover nothing changes on the visitor's screen.
+    root.querySelector('#other')!.textContent = 'two';
+    await host.waitForFrames(frames + 1);
+    await settle(host);
+    const visible = await onScreen(boxOf(msg));
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    const picture = new FrameCanvas();
+    for (const frame of host.completeFrames()) await picture.draw(frame);
+    expect(kinds.at(-1), 'the frame after the removal').to.not.equal('patched');
+    expect({ visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count }, `secret pixels (frames: ${JSON.stringify(kinds)})`).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
   it('a sticky header of a flex column scrolled down covers the row scrolled under it', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => `<div style="flex-shrink: 0; height: 30px; font: bold 20px monospace; color: ${i === 3 ? SECRET : 'rgb(90, 90, 90)'}">${i === 3 ? '4111 1111 1111' : `row ${i}`}</div>`).join('');
     const root = mountTestPage('smil-sticky', { css: CSS, html: `<div id="pane" style="display: flex; flex-direction: column; overflow: auto; height: 150px; width: 300px; margin: 20px"><div style="position: sticky; top: 0; flex-shrink: 0; height: 60px; background: rgb(220, 220, 240)">Header</div>${rows}</div>` });
