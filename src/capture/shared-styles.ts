@@ -34,6 +34,8 @@ const CLASS_ATTRIBUTE = /\sclass="([^"]*)"/;
 /** What a scan of start tags could misread, or another style sheet. */
 const UNSCANNABLE = /<!--|<!\[CDATA\[|<\?/;
 const QUOTE = '&quot;';
+/** Prefixes of the classes tried (`_s0_` to `_s7_`) before the markup is left whole. */
+const PREFIX_TRIES = 8;
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
 /** Whether a style attribute's value (as serialized: `"` as `&quot;`) reads the same as the body of a rule. */
@@ -69,8 +71,11 @@ export function shareStyles(markup: string): string {
     const style = STYLE_ATTRIBUTE.exec(match[2])?.[1];
     if (style) counts.set(style, (counts.get(style) ?? 0) + 1);
   }
-  let prefix = '_s';
-  while (markup.includes(prefix)) prefix += 's';
+  // A prefix the markup holds nowhere, so no name made from it is anywhere either; a few tries,
+  // each one pass over the markup, and a markup that holds them all is left as it is.
+  let prefix = '';
+  for (let i = 0; i < PREFIX_TRIES && !prefix; i++) if (!markup.includes(`_s${i}_`)) prefix = `_s${i}_`;
+  if (!prefix) return markup;
   const names = new Map<string, string>();
   const rules: string[] = [];
   for (const [value, count] of counts) {

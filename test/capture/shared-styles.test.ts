@@ -49,12 +49,12 @@ describe('shared inline styles (the markup drawn)', () => {
     const shared = shareStyles(markup);
     const doc = new DOMParser().parseFromString(shared, 'image/svg+xml');
     const sheets = [...doc.getElementsByTagNameNS('http://www.w3.org/1999/xhtml', 'style')];
-    expect(sheets.map((s) => s.textContent!.trim())).to.deep.equal(['.a::before { content: "x" }', '._s0 { color: red; margin: 0px; }']);
+    expect(sheets.map((s) => s.textContent!.trim())).to.deep.equal(['.a::before { content: "x" }', '._s0_0 { color: red; margin: 0px; }']);
     const [a, b, c, br] = [...doc.querySelectorAll('p, br')];
-    expect([a.getAttribute('class'), a.hasAttribute('style')]).to.deep.equal(['_s0', false]);
-    expect([b.getAttribute('class'), b.hasAttribute('style')], 'its own classes kept').to.deep.equal(['page x _s0', false]);
+    expect([a.getAttribute('class'), a.hasAttribute('style')]).to.deep.equal(['_s0_0', false]);
+    expect([b.getAttribute('class'), b.hasAttribute('style')], 'its own classes kept').to.deep.equal(['page x _s0_0', false]);
     expect([c.getAttribute('class'), c.getAttribute('style')]).to.deep.equal([null, 'color: blue;']);
-    expect(br.getAttribute('class'), 'an empty element').to.equal('_s0');
+    expect(br.getAttribute('class'), 'an empty element').to.equal('_s0_0');
   });
 
   it('keeps inline what another rule could reach otherwise: !important values, and all of it when the picture holds another style sheet', () => {
@@ -82,7 +82,10 @@ describe('shared inline styles (the markup drawn)', () => {
     const markup = picture('<p class="_s0" style="color: blue;">a</p><p style="color: red;">b</p><p style="color: red;">c</p>');
     const shared = shareStyles(markup);
     expect(shared).to.include('<p class="_s0" style="color: blue;">');
-    expect(shared).to.include('<p class="_ss0">b</p>');
+    expect(shared).to.include('<p class="_s0_0">b</p>');
+    // A page that holds every prefix tried (or a long run of one letter, which cost a pass per letter before) is left whole, in a few passes.
+    const crowded = picture(`<p class="${Array.from({ length: 8 }, (_, i) => `_s${i}_`).join(' ')} _${'s'.repeat(20000)}">a</p><p style="color: red;">b</p><p style="color: red;">c</p>`);
+    expect(shareStyles(crowded)).to.equal(crowded);
   });
 
   describe('drawn', () => {
@@ -121,13 +124,13 @@ describe('shared inline styles (the markup drawn)', () => {
     it('keeps a page class of a shared rule\'s name out of that rule', async () => {
       await fixture(html`
         <div style="font: 14px/20px sans-serif">
-          <p class="_s0" style="margin: 0; width: 200px; height: 30px; background: rgb(0, 0, 200)"></p>
+          <p class="_s0_0" style="margin: 0; width: 200px; height: 30px; background: rgb(0, 0, 200)"></p>
           <p style="margin: 0; padding: 10px; border: 6px solid rgb(200, 0, 0)">one</p>
           <p style="margin: 0; padding: 10px; border: 6px solid rgb(200, 0, 0)">two</p>
         </div>
       `);
       const { cloned, shared, sharedMarkup } = await bothWays(rasterizer);
-      expect(sharedMarkup).to.match(/class="_ss+\d+"/);
+      expect(sharedMarkup).to.match(/class="_s1_\d+"/);
       expect(differing(cloned, shared)).to.equal(0);
     });
 
