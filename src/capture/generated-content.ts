@@ -145,7 +145,13 @@ function scrollPseudoRules(el: Element, clone: Element): Array<[string, Omit<Pen
   for (const pseudo of SCROLL_PSEUDOS) {
     const isGroup = pseudo === '::scroll-marker-group';
     if (isGroup && (!group || group === 'none')) continue;
-    const style = win.getComputedStyle(el, pseudo);
+    let style: CSSStyleDeclaration;
+    try {
+      style = win.getComputedStyle(el, pseudo);
+    } catch {
+      // A browser that does not know the pseudo-element may throw (as CSSOM says for one it cannot parse): it draws none.
+      continue;
+    }
     const content = style.getPropertyValue('content');
     if (isGroup ? style.display === 'none' : !content || content === 'none' || content === 'normal') continue;
     let declarations = '';
