@@ -5,53 +5,16 @@
  * the agent no more than the visitor sees.
  */
 import { expect } from '@open-wc/testing';
-import { createCaptureLoop, type CaptureController } from '../../src/capture/index.js';
-import { CollectingHost, FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { screenshot } from './reference-helpers.js';
 import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { agentPicture, firstFrame as firstFrameOf, onScreen, PLAIN_CSS as CSS, settle, start, stopRun } from '../support/covers.js';
 
-let loop: CaptureController | null = null;
-
-async function settle(host: CollectingHost): Promise<void> {
-  let reads = -1;
-  while (reads !== host.bufferedReads) {
-    reads = host.bufferedReads;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-async function onScreen(rect: { x: number; y: number; width: number; height: number }): Promise<number> {
-  const shot = await screenshot();
-  const canvas = new OffscreenCanvas(shot.width, shot.height);
-  canvas.getContext('2d')!.putImageData(shot, 0, 0);
-  return scanForSecret(canvas, rect).count;
-}
-
-const CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
-
-/** Mounts a secret text #msg and `cover`, and returns the secret pixels on the visitor's screen and in the agent's first (whole) frame. */
-async function firstFrame(cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>): Promise<{ visible: number; leaked: number }> {
-  const root = mountTestPage('smil-sticky', { css: CSS + css, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p>${cover}` });
-  await setup?.(root);
-  const msg = root.querySelector('#msg')!;
-  const visible = await onScreen(boxOf(msg));
-  const host = new CollectingHost();
-  const errors: Error[] = [];
-  loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
-  loop.start();
-  await host.waitForFrames(1);
-  await settle(host);
-  expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
-  const picture = new FrameCanvas();
-  for (const frame of host.completeFrames()) await picture.draw(frame);
-  return { visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count };
-}
+/** See firstFrame in test/support/covers.ts. */
+const firstFrame = (cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>) => firstFrameOf('smil-sticky', cover, css, setup);
 
 describe('security: SMIL and sticky covers the copy draws where the page does', () => {
   afterEach(() => {
-    loop?.stop();
-    loop = null;
+    stopRun();
     unmountTestPage('smil-sticky');
   });
 
@@ -94,10 +57,7 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
 
   it('a patched frame after SMIL made an SVG cover opaque (beginElement(), no mutation) is cloned whole', async () => {
     const root = mountTestPage('smil-sticky', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p><p id="other" style="margin: 200px 20px">one</p><svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect width="340" height="60" fill="#fff" opacity="0"><set id="show" attributeName="opacity" to="1" begin="indefinite" fill="freeze"/></rect></svg>` });
-    const host = new CollectingHost();
-    const errors: Error[] = [];
-    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
-    loop.start();
+    const { host, errors } = start();
     await host.waitForFrames(1);
     await settle(host);
     const frames = host.completeFrames().length;
@@ -108,18 +68,13 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
     const msg = root.querySelector('#msg')!;
     const visible = await onScreen(boxOf(msg));
     expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
-    const picture = new FrameCanvas();
-    for (const frame of host.completeFrames()) await picture.draw(frame);
+    const picture = await agentPicture(host);
     expect({ visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
 
   it('a SMIL <set> in another <svg> that hid a cover, removed as the text under the cover is written: the cover drawn', async () => {
     const root = mountTestPage('smil-sticky', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}"></p><svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect id="smil-cover" width="340" height="60" fill="#fff"/></svg><p id="other" style="margin: 200px 20px">one</p><svg id="far" width="10" height="10"><set href="#smil-cover" attributeName="opacity" to="0" begin="0s" fill="freeze"/></svg>` });
-    const host = new CollectingHost();
-    const errors: Error[] = [];
-    const kinds: string[] = [];
-    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (f) => kinds.push('whole' in f.clone ? f.clone.whole : 'patched'), onError: (e) => errors.push(e) });
-    loop.start();
+    const { host, errors, stats } = start();
     await host.waitForFrames(1);
     await settle(host);
     const frames = host.completeFrames().length;
@@ -132,8 +87,8 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
     await settle(host);
     const visible = await onScreen(boxOf(msg));
     expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
-    const picture = new FrameCanvas();
-    for (const frame of host.completeFrames()) await picture.draw(frame);
+    const picture = await agentPicture(host);
+    const kinds = stats.map((f) => ('whole' in f.clone ? f.clone.whole : 'patched'));
     expect(kinds.at(-1), 'the frame after the removal').to.not.equal('patched');
     expect({ visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count }, `secret pixels (frames: ${JSON.stringify(kinds)})`).to.deep.equal({ visible: 0, leaked: 0 });
   });
@@ -145,17 +100,11 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
     pane.scrollTop = 150;
     await new Promise((r) => setTimeout(r, 50));
     const box = boxOf(pane);
-    const shot = await screenshot();
-    const canvas = new OffscreenCanvas(shot.width, shot.height);
-    canvas.getContext('2d')!.putImageData(shot, 0, 0);
-    const visible = scanForSecret(canvas, box).count;
-    const host = new CollectingHost();
-    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30 });
-    loop.start();
+    const visible = await onScreen(box);
+    const { host } = start();
     await host.waitForFrames(1);
     await settle(host);
-    const picture = new FrameCanvas();
-    for (const frame of host.completeFrames()) await picture.draw(frame);
+    const picture = await agentPicture(host);
     expect({ visible, leaked: scanForSecret(picture.canvas!, box).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
 
@@ -168,13 +117,10 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
     await new Promise((r) => setTimeout(r, 50));
     const box = boxOf(pane);
     const visible = await onScreen(box);
-    const host = new CollectingHost();
-    loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30 });
-    loop.start();
+    const { host } = start();
     await host.waitForFrames(1);
     await settle(host);
-    const picture = new FrameCanvas();
-    for (const frame of host.completeFrames()) await picture.draw(frame);
+    const picture = await agentPicture(host);
     expect({ visible, leaked: scanForSecret(picture.canvas!, box).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
 });
