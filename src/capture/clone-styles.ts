@@ -2,9 +2,12 @@
  * How modern-screenshot decides which computed properties to write on each clone, made to write
  * only what changes the picture.
  *
- * Over 350 lines: one cache and the rules that read it (which properties to write, which default
- * members of a group to leave out, which inherited values children drop); each rule reads the
- * cache the others fill, so they stay in one file.
+ * Over 350 lines, kept whole: one cache (the values read this frame, the tags' defaults) and the
+ * rules that read it: which properties to write, which default members of a group to leave out,
+ * which inherited values children drop, and SVG content's own rule (SvgDefault: attributes a
+ * style sheet overrides, geometry, the properties the sweep added). Each rule reads the cache the
+ * others fill and answers the library through the same default-style objects, so splitting them
+ * would pass that state between files.
  *
  * The library writes a property when the element's computed value differs from the browser's
  * default for its tag, and, to be safe with inheritance, always when the parent's clone wrote it.
