@@ -206,7 +206,9 @@ function conceals(doc: Document, face: FontFace): boolean {
   canvas.height = 48;
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) return false;
-  const font = `${face.style} ${face.weight === 'normal' ? '' : face.weight.split(' ')[0]} 32px "${face.family.replace(/"/g, '')}", monospace`.replace(/\s+/g, ' ');
+  const font = canvasFont(ctx, face);
+  // A face the canvas cannot be told to draw cannot be judged: it is taken to conceal (privacy first).
+  if (!font) return true;
   const draw = (probe: string, with_: string) => {
     ctx.font = with_;
     ctx.clearRect(0, 0, 48, 48);
@@ -225,6 +227,28 @@ function conceals(doc: Document, face: FontFace): boolean {
   }
   return drawn >= 2;
 }
+
+/**
+ * The canvas `font` that draws with `face`, or null if the canvas refuses every one tried. A face
+ * declared for a range of slants or weights (`oblique 0deg 20deg`, `100 900`: a variable font's
+ * axes) is asked for at the first value of each range, since the `font` shorthand takes no range.
+ * An assignment the canvas refuses leaves its previous font, which would judge a fallback font.
+ */
+function canvasFont(ctx: CanvasRenderingContext2D, face: FontFace): string | null {
+  const family = `32px "${face.family.replace(/"/g, '')}", monospace`;
+  const [slant, angle] = face.style.trim().split(/\s+/);
+  const style = slant === 'oblique' && angle ? `oblique ${angle}` : slant;
+  const weight = face.weight.trim().split(/\s+/)[0];
+  for (const font of [`${style} ${weight} ${family}`, family]) {
+    ctx.font = UNSET_FONT;
+    ctx.font = font;
+    if (ctx.font !== UNSET_FONT) return font;
+  }
+  return null;
+}
+
+/** A font no face is asked for with, to tell whether the canvas took an assignment. */
+const UNSET_FONT = '1px serif';
 
 /** Whether two drawings are alike, pixel for pixel (their alpha). */
 function alike(a: Uint8ClampedArray, b: Uint8ClampedArray): boolean {

@@ -1,3 +1,5 @@
+import { isBlankedClone } from './blank-masked-clone.js';
+
 /**
  * SVG SMIL animation (`<set>`, `<animate>`, `<animateTransform>`, `<animateMotion>`) changes what
  * an element draws with no mutation, no event and no entry in `getAnimations()`. The copy is an
@@ -157,9 +159,13 @@ export class SmilCopy {
     const style = (clone as SVGElement).style as CSSStyleDeclaration | undefined;
     const names = this.pending.get(target);
     if (!win || !style || !names) return;
+    // A mask's clone draws nothing, and an animated value written over its blanking (a `<set>` of
+    // `visibility` whose target is masked) would draw it: its stamps are taken, no value written.
+    const blanked = isBlankedClone(clone);
     for (const [name, anims] of names) {
       const value = currentValue(target, name, win);
       for (const anim of anims) this.stamps.set(anim, valueText(value));
+      if (blanked) continue;
       if (!value) {
         this.greyed.add(outermostSvg(target));
         continue;

@@ -135,6 +135,22 @@ describe('text drawn as dots by a web font', () => {
     await expectNoClearText(pin, 'the PIN');
   });
 
+  // A variable font declares its axes as ranges; the canvas `font` that judges the face takes none,
+  // and a font it refuses leaves the canvas drawing in its previous (readable) font.
+  for (const descriptors of [{ style: 'oblique 0deg 20deg' }, { style: 'oblique 0deg 20deg', weight: '100 900', stretch: '75% 125%' }] as FontFaceDescriptors[]) {
+    it(`a PIN field in a dots face declared for a range (${JSON.stringify(descriptors)}, as variable fonts are): masked, never drawn in a fallback font`, async () => {
+      face = new FontFace('pin-range', await (await fetch(FONT)).arrayBuffer(), descriptors);
+      document.fonts.add(await face.load());
+      const root = mountTestPage(PAGE, { css: `${STYLE} .range { font-family: pin-range, sans-serif; }`, html: '<input id="pin" class="f range" type="tel" value="19731973"><input id="plain" class="f" type="tel" value="19731973">' });
+      await document.fonts.ready;
+      const [pin, plain] = ['#pin', '#plain'].map((s) => root.querySelector(s)!);
+      const masks = findMasks(document);
+      expect(maskCovers(masks, pin), 'the field is masked').to.equal(true);
+      expect(maskCovers(masks, plain), 'the field in a readable font is not').to.equal(false);
+      await expectNoClearText(pin, 'the PIN');
+    });
+  }
+
   it('in a same-origin frame, a field in a dots font the frame added with the FontFace API: masked', async () => {
     const root = mountTestPage(PAGE, { css: STYLE, html: '<iframe id="frame" style="width:400px;height:200px;border:0"></iframe>' });
     const frame = root.querySelector('iframe')!;

@@ -72,6 +72,31 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
     expect({ visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count }, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
   });
 
+  it('a SMIL <set> of visibility on masked SVG text, in a subtree a patch clones again: the mask stays blank (its drop shadow, outside its box, not drawn)', async () => {
+    // The mask's text casts a shadow 150 px below, outside the mask's black box: the blanking alone
+    // hides it in the copy. The <set> lives in a paragraph whose text then changes, so a patched
+    // frame clones it again and writes its value into the target's kept (blanked) clone.
+    const root = mountTestPage('smil-sticky', {
+      css: CSS,
+      html: `<svg width="400" height="260" style="position: absolute; left: 0; top: 0"><g data-upscope-masked><text id="pin" x="20" y="40" style="font: bold 30px monospace; fill: #000; filter: drop-shadow(0 150px 0 ${SECRET})">4111 1111</text></g></svg>` +
+        '<p id="tick" style="position: absolute; left: 20px; top: 300px; margin: 0">one<svg width="10" height="10"><set href="#pin" attributeName="visibility" to="visible" begin="0s" fill="freeze"/></svg></p>',
+    });
+    const { host, errors, stats } = start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const frames = host.completeFrames().length;
+    root.querySelector('#tick')!.firstChild!.textContent = 'two';
+    await host.waitForFrames(frames + 1);
+    await settle(host);
+    const view = { x: 0, y: 0, width: innerWidth, height: innerHeight };
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    const kinds = stats.map((f) => ('whole' in f.clone ? f.clone.whole : 'patched'));
+    expect(kinds.at(-1), 'the frame after the change').to.equal('patched');
+    const visible = await onScreen(view);
+    expect(visible, 'the visitor sees the shadow').to.be.greaterThan(0);
+    expect(scanForSecret((await agentPicture(host)).canvas!, view).count, `secret pixels the agent sees (frames: ${JSON.stringify(kinds)})`).to.equal(0);
+  });
+
   it('a SMIL <set> in another <svg> that hid a cover, removed as the text under the cover is written: the cover drawn', async () => {
     const root = mountTestPage('smil-sticky', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}"></p><svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect id="smil-cover" width="340" height="60" fill="#fff"/></svg><p id="other" style="margin: 200px 20px">one</p><svg id="far" width="10" height="10"><set href="#smil-cover" attributeName="opacity" to="0" begin="0s" fill="freeze"/></svg>` });
     const { host, errors, stats } = start();
