@@ -21,6 +21,7 @@ import { alignsBack, flatParent, flowsBack, GENERATED, overflowExtent, turnedFro
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
+import { SLOT_INHERITED } from './slot-wrappers.js';
 
 /** A picture of part of the frame: its markup, and where it goes in the frame (frame pixels). */
 export interface FieldPicture {
@@ -85,6 +86,11 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   const style = copy.style;
   // Where the field is in the viewport, as the whole picture lays it out (in layout units, not an SVG offset).
   for (const [name, value] of [['position', 'absolute'], ['left', `${box.left}px`], ['top', `${box.top}px`], ['right', 'auto'], ['bottom', 'auto'], ['margin', '0px'], ['float', 'none']]) style.setProperty(name, value);
+  // Alone it has no ancestors to inherit from: each inherited value its clone leaves to its parent
+  // (equal to the parent's) is written, or the picture's default would draw it (an ancestor's
+  // `-webkit-text-fill-color: transparent`, which the browser's sheet does not reset on fields,
+  // hides the visitor's text: rt4 G4).
+  for (const name of SLOT_INHERITED) if (!style.getPropertyValue(name)) style.setProperty(name, cs.getPropertyValue(name));
   // Text is shaped for its language (font fallback), which the whole picture's root carries.
   const lang = original.closest('[lang]')?.getAttribute('lang');
   if (lang && !copy.hasAttribute('lang')) copy.setAttribute('lang', lang);

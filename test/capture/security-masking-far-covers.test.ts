@@ -115,6 +115,15 @@ describe('a typed field covered from far away', () => {
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
+
+  // Not a cover: the field alone has no ancestors, and fields inherit -webkit-text-fill-color (the
+  // browser's sheet resets their font and colour, not it). Red team rt4, G4.
+  it('a field whose text an ancestor makes transparent (-webkit-text-fill-color, inherited) stays unreadable when typed in and drawn alone', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `<div class="row" style="-webkit-text-fill-color: transparent"><label>PIN<input id="typed" value="Grace" style="color: ${SECRET}; caret-color: #000"></label></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(drawn.some((d) => d.region), `a frame drawn as a region (frames: ${JSON.stringify(drawn)})`).to.equal(true);
+    expect(leaked, `secret pixels in the agent's pictures (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
 });
 
 describe('text changed under a cover from far away (a region, not a field alone)', () => {
