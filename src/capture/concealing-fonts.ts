@@ -29,8 +29,8 @@ const missed = new WeakMap<Document, Set<string>>();
 /** Characters unlike each other in every readable font. */
 const PROBES = ['0', '1', '7', 'a', 'M', 'W', '#'];
 const FIELDS = new Set(['input', 'textarea', 'select']);
-/** Pseudo-elements that draw text of their own (`content`), in a font of their own. */
-const GENERATED = ['::before', '::after'] as const;
+/** Pseudo-elements that draw text of their own (`content`), in a font of their own (a `::marker` of list items only). */
+const GENERATED = ['::before', '::after', '::marker'] as const;
 /**
  * Pseudo-elements that draw the element's own text in a font of their own. The copy has none of
  * them (modern-screenshot copies ::before and ::after only): it draws that text in the element's font.
@@ -84,7 +84,7 @@ export function noteNotEmbedded(doc: Document, needed: Iterable<string>, embedde
 /**
  * A test for elements that draw text in a concealing font the copy does not draw: their own text
  * nodes, a field's value, text slotted into a `<slot>` (drawn in the slot's font), or a
- * `::before`/`::after`'s content, in a face the copy cannot embed; or their text restyled by a
+ * `::before`/`::after`'s or a list item's `::marker`'s content, in a face the copy cannot embed; or their text restyled by a
  * `::first-line`/`::first-letter` into any concealing face (the copy has no such pseudo-element).
  * Null when `doc` has no concealing face loaded (the usual page: one pass over its loaded faces).
  */
@@ -110,6 +110,7 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
       if (own && (FIELDS.has(el.localName) || (el as HTMLElement).isContentEditable || hasText(el) || slotsText(el))) return true;
       if (own || styled) {
         for (const pseudo of GENERATED) {
+          if (pseudo === '::marker' && !style.display.includes('list-item')) continue;
           const generated = win.getComputedStyle(el, pseudo);
           if (hasContent(generated) && drawnIn(hidden, generated.fontFamily)) return true;
         }
@@ -126,7 +127,7 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
 
 /** Per style sheet: its rule count when read, and whether a rule may set a pseudo-element's font. */
 const sheetVerdicts = new WeakMap<CSSStyleSheet, { rules: number; edits: number; sets: boolean }>();
-const PSEUDO_SELECTOR = /:(?:before|after|first-line|first-letter)\b/i;
+const PSEUDO_SELECTOR = /:(?:before|after|marker|first-line|first-letter)\b/i;
 
 /**
  * Whether the style sheets of `root` or of a tree around it (whose `::part()` rules reach in) may

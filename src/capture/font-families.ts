@@ -113,6 +113,11 @@ export class TextFonts {
     this.add(splitFamilies(style.getPropertyValue('font-family')));
   }
 
+  /** A list item's `::marker` the copy writes a rule for draws its content or its number in its family. */
+  noteMarker(style: CSSStyleDeclaration): void {
+    if (this.webFonts.size > 0) this.add(splitFamilies(style.getPropertyValue('font-family')));
+  }
+
   private add(families: string[]): void {
     for (const family of families) if (this.webFonts.has(family) && !this.families.has(family)) this.families.set(family, new Set());
   }

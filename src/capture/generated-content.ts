@@ -32,6 +32,8 @@ interface Pending {
 const MARKER_PROPERTIES = ['color', 'font-family', 'line-height', 'font-size', 'font-weight', 'font-style', 'font-variant-numeric'];
 
 export class GeneratedContent {
+  /** A list item's `::marker` is written with these computed values (its font is to be embedded). */
+  onMarker: ((style: CSSStyleDeclaration) => void) | null = null;
   /** Content the library would get wrong, per original element and pseudo-element, this frame. */
   private readonly noted = new Map<Element, Array<[string, string]>>();
   private pending: Pending[] = [];
@@ -51,7 +53,7 @@ export class GeneratedContent {
   /** `clone` (of `original`) is complete: gives it a class for each rewritten pseudo-element. */
   apply(original: Element, clone: Element): void {
     const list = this.noted.get(original);
-    const marker = original.localName === 'li' ? markerRule(original) : null;
+    const marker = original.localName === 'li' ? markerRule(original, this.onMarker) : null;
     const scrolling = scrollPseudoRules(original, clone);
     if (!list && !marker && !scrolling) return;
     this.noted.delete(original);
@@ -167,7 +169,7 @@ function scrollPseudoRules(el: Element, clone: Element): Array<[string, Omit<Pen
  * string), which the library does not copy: the declarations that differ from what the marker
  * would inherit from its item, and its content unless `normal`. Null when it is the default.
  */
-function markerRule(li: Element): Omit<Pending, 'selector'> | null {
+function markerRule(li: Element, note: ((style: CSSStyleDeclaration) => void) | null): Omit<Pending, 'selector'> | null {
   const win = li.ownerDocument.defaultView;
   if (!win) return null;
   const marker = win.getComputedStyle(li, '::marker');
@@ -179,7 +181,9 @@ function markerRule(li: Element): Omit<Pending, 'selector'> | null {
     if (value && value !== own.getPropertyValue(name)) declarations += `${name}: ${value}; `;
   }
   const tokens = content && content !== 'normal' && content !== 'none' ? rewrite(tokenize(content), li) : null;
-  return declarations || tokens ? { tokens, declarations } : null;
+  if (!declarations && !tokens) return null;
+  note?.(marker);
+  return { tokens, declarations };
 }
 
 function dataUrl(blob: Blob): Promise<string> {

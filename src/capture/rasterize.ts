@@ -748,6 +748,7 @@ export class Rasterizer {
       this.fonts?.notePseudo(style);
       this.generated.note(el, pseudo, style);
     };
+    this.generated.onMarker = (style) => this.fonts?.noteMarker(style);
     this.context = created;
     this.creating = null;
     return created;

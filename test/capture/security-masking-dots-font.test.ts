@@ -69,8 +69,8 @@ const overlaps = (a: { x: number; y: number; width: number; height: number }, b:
  * The agent's picture over `el` is black (masked) or what the visitor sees (the dots), nothing
  * else: not the digits in a fallback font.
  */
-async function expectNoClearText(el: Element, what: string): Promise<void> {
-  const box = boxOf(el);
+async function expectNoClearText(el: Element | { x: number; y: number; width: number; height: number }, what: string): Promise<void> {
+  const box = el instanceof Element ? boxOf(el) : el;
   const visitor = await screen();
   const agent = await agentPicture();
   const magenta = scanForSecret(agent, box).count;
@@ -218,6 +218,32 @@ describe('text drawn as dots by a font set on a <slot> or a pseudo-element', () 
     expect(maskCovers(findMasks(document), pin), 'the element is boxed').to.equal(true);
     expect((await copyLayer({}, boxOf(pin))).left, 'the copy alone draws the ::before').to.equal(0);
     await expectNoClearText(pin, '::before in a dots font');
+  });
+
+  // An outside marker is drawn left of its item: the strip there is looked at.
+  const markerStrip = (li: Element) => {
+    const r = li.getBoundingClientRect();
+    return { x: 0, y: r.top, width: r.left, height: r.height };
+  };
+  const MARKER_CSS = 'ul { margin: 0; padding-left: 260px; font: 32px/40px sans-serif; } .pin::marker { content: attr(data-pin) " "; font-family: text-security-disc; color: #ff00ff; }';
+
+  it('a list item\'s ::marker showing a value (content: attr()) in a dots font added with the FontFace API: masked', async () => {
+    face = await addFontFace();
+    const root = mountTestPage(PAGE, { css: `${STYLE} ${MARKER_CSS}`, html: '<ul><li id="pin" class="pin" data-pin="19731973">card</li></ul>' });
+    await document.fonts.ready;
+    const li = root.querySelector('#pin')!;
+    expect(findMasks(document).some((m) => overlaps(m, markerStrip(li))), 'the marker is boxed').to.equal(true);
+    await expectNoClearText(markerStrip(li), '::marker in a dots font');
+  });
+
+  it('a list item\'s ::marker showing a value in a dots font from an @font-face rule: the agent sees the dots (the marker\'s font is embedded)', async () => {
+    const root = mountTestPage(PAGE, { css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); } ${STYLE} ${MARKER_CSS}`, html: '<ul><li id="pin" class="pin" data-pin="19731973">card</li></ul>' });
+    await document.fonts.load('32px text-security-disc');
+    await document.fonts.ready;
+    const li = root.querySelector('#pin')!;
+    expect(findMasks(document).length, 'embeddable: drawn, not masked').to.equal(0);
+    await expectNoClearText(markerStrip(li), '::marker, @font-face');
+    expect(differing(await agentPicture(), await screen(), markerStrip(li)), 'drawn as the visitor sees it').to.be.lessThan(50);
   });
 
   it('text a ::first-line puts in a dots font, even an embeddable one (the copy has no ::first-line): masked', async () => {
