@@ -39,6 +39,9 @@ const BLANK = 'data-up-blank';
 /** Marks a clone whose text mask-all hides, for {@link CLONE_RULES}. */
 const TEXTLESS = 'data-up-textless';
 
+/** The markers {@link CLONE_RULES} style an element's pseudo-elements by. */
+export const PSEUDO_MARKERS = [BLANK, TEXTLESS] as const;
+
 /** Whether `clone` was blanked as (or inside) a mask. */
 export function isBlankedClone(clone: Element): boolean {
   return clone.hasAttribute(BLANK);

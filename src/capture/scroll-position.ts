@@ -25,6 +25,7 @@
  */
 
 import { flatParent } from './find-offscreen.js';
+import { PSEUDO_MARKERS } from './blank-masked-clone.js';
 
 /** Marks the block a scrolled box's content is moved in: it stands for no element of the page. */
 export const SCROLL_WRAPPER = 'data-up-scroll';
@@ -245,5 +246,10 @@ export function scrolledPseudoElements(clone: Element): void {
   const wrapper = clone.lastElementChild;
   if (!wrapper?.hasAttribute(SCROLL_WRAPPER)) return;
   for (const name of clone.classList) if (name !== CLIP_TEXT) wrapper.classList.add(name);
-  for (const { name, value } of clone.attributes) if (name.startsWith('data-up-')) wrapper.setAttribute(name, value);
+  // The mask markers only: the top layer's (data-up-top) would make the block a top-layer element
+  // of its own, pulled out of the box that clips it (rt4 G6).
+  for (const name of PSEUDO_MARKERS) {
+    const value = clone.getAttribute(name);
+    if (value !== null) wrapper.setAttribute(name, value);
+  }
 }

@@ -8,7 +8,8 @@ import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import '../../src/visitor/define.js';
 import { isGreen, type FrameCanvas } from '../support/frames.js';
-import { scanForSecret } from '../support/leaks.js';
+import { scanForSecret, SECRET } from '../support/leaks.js';
+import { agentPicture, onScreen, PLAIN_CSS, settle, start, stopRun } from '../support/covers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { WatchedPage } from '../agent/watched-page.js';
 
@@ -124,5 +125,38 @@ describe('the top layer, as the visitor sees it', () => {
     await sendMouse({ type: 'click', position: [630, 315] });
     while (!document.fullscreenElement) await new Promise((r) => setTimeout(r, 20));
     expect(magenta(await page.settled())).to.be.greaterThan(1000);
+  });
+});
+
+describe('the top layer, scrolled', () => {
+  const PAGE = 'top-layer-scrolled';
+  afterEach(() => {
+    stopRun();
+    document.querySelector<HTMLDialogElement>(`#${PAGE}-root dialog`)?.close();
+    unmountTestPage(PAGE);
+  });
+
+  // The copy moves a scrolled box's content in a block that takes the box's markers for its
+  // pseudo-elements; the top layer's marker among them pulled the block out of the dialog,
+  // unclipped (red team rt4, G6).
+  it('a modal dialog scrolled a little shows the agent no more than its scrolled view (text further down stays clipped)', async () => {
+    const root = mountTestPage(PAGE, {
+      css: PLAIN_CSS,
+      html: `<dialog style="height: 120px; width: 300px; overflow: auto; padding: 0; margin: 20px; border: 2px solid #000"><p style="margin: 0; height: 200px; background: #eef">Terms…</p><p style="margin: 0; font: bold 24px monospace; color: ${SECRET}">4111 1111</p><p style="margin: 0; height: 400px"></p></dialog>`,
+    });
+    const dialog = root.querySelector('dialog')!;
+    dialog.showModal();
+    dialog.scrollTop = 20;
+    const { host, errors } = start();
+    await host.waitForFrames(1);
+    await settle(host);
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    const view = { x: 0, y: 0, width: innerWidth, height: innerHeight };
+    const visible = await onScreen(view);
+    const picture = await agentPicture(host);
+    const terms = dialog.querySelector('p')!.getBoundingClientRect();
+    const at = picture.canvas!.getContext('2d')!.getImageData(Math.round(terms.x + 10), Math.round(Math.max(terms.y, dialog.getBoundingClientRect().y) + 10), 1, 1).data;
+    expect([...at.slice(0, 3)], 'the dialog\'s scrolled view is drawn (its first paragraph)').to.deep.equal([0xee, 0xee, 0xff]);
+    expect({ visible, leaked: scanForSecret(picture.canvas!, view).count }, 'secret pixels (the text lies below the dialog\'s scrolled view)').to.deep.equal({ visible: 0, leaked: 0 });
   });
 });
