@@ -63,6 +63,9 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   if (clone.hasAttribute('data-up-blank') || GENERATED.test(clone.getAttribute('class') ?? '')) return null;
   const win = original.ownerDocument.defaultView;
   if (!win) return null;
+  // Alone it is drawn whatever hides it from above: a closed <details>, `content-visibility: hidden`
+  // or `hidden="until-found"` around it, which its own style does not show (rt4 G7).
+  if (!original.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true })) return null;
   const cs = win.getComputedStyle(original);
   // Static, so that placed alone it is placed by its box only.
   // In a writing mode not the root's, a box beside it may lay out what it holds back where no size counts (see TURNED).

@@ -1,4 +1,4 @@
-import { isBlankedClone } from './blank-masked-clone.js';
+import { hideCloneText, isBlankedClone, textHiddenClone } from './blank-masked-clone.js';
 
 /**
  * SVG SMIL animation (`<set>`, `<animate>`, `<animateTransform>`, `<animateMotion>`) changes what
@@ -160,7 +160,8 @@ export class SmilCopy {
     const names = this.pending.get(target);
     if (!win || !style || !names) return;
     // A mask's clone draws nothing, and an animated value written over its blanking (a `<set>` of
-    // `visibility` whose target is masked) would draw it: its stamps are taken, no value written.
+    // `visibility` whose target is masked) would draw it: its stamps are taken, no value written
+    // (rt4 G1). Text mask-all hides is hidden again after the values are written.
     const blanked = isBlankedClone(clone);
     for (const [name, anims] of names) {
       const value = currentValue(target, name, win);
@@ -179,6 +180,8 @@ export class SmilCopy {
       if (value.attribute !== undefined) clone.setAttribute(name, value.attribute);
       if (value.property !== undefined) style.setProperty(name, value.property, 'important');
     }
+    // Text mask-all hides keeps its text paint hidden over an animated `fill` or `stroke` (rt4 G8).
+    if (textHiddenClone(clone)) hideCloneText(clone);
   }
 }
 

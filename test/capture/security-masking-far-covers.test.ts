@@ -10,7 +10,10 @@ import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import { unmountTestPage } from '../support/test-page.js';
 import { SECRET } from '../support/leaks.js';
-import { stopRun, typeUnderCover, writeUnderCover as writeTextUnder } from '../support/covers.js';
+import { agentPicture, CSS, onScreen, settle, start, stopRun, typeUnderCover, worstPicture, writeUnderCover as writeTextUnder } from '../support/covers.js';
+import { mountTestPage } from '../support/test-page.js';
+import { Rasterizer } from '../../src/capture/index.js';
+import { scanForSecret } from '../support/leaks.js';
 
 /** Text written under a cover (see writeUnderCover in test/support/covers.ts). */
 const writeUnderCover = (cover: string) => writeTextUnder('far-cover', cover);
@@ -115,6 +118,40 @@ describe('a typed field covered from far away', () => {
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
+
+  // Not a cover: what hides the field from above, which its own style does not show (red team rt4, G7).
+  for (const [what, html] of [
+    ['a field in a closed <details> (a collapsed section of a form)', `<details class="row"><summary>Card</summary><input id="typed" value="" style="color: ${SECRET}"></details>`],
+    ['a field under content-visibility: hidden', `<div class="row" style="content-visibility: hidden; contain-intrinsic-size: 300px 60px; background: #ddd"><input id="typed" value="" style="color: ${SECRET}"></div>`],
+    ['a field under hidden="until-found"', `<div class="row"><div hidden="until-found"><input id="typed" value="" style="color: ${SECRET}"></div></div>`],
+  ]) {
+    it(`${what}, filled in by script: drawn nowhere`, async () => {
+      const root = mountTestPage('far-cover', { css: CSS, html });
+      const r = start();
+      await r.host.waitForFrames(1);
+      await settle(r.host);
+      const view = { x: 0, y: 0, width: innerWidth, height: innerHeight };
+      expect(scanForSecret((await agentPicture(r.host)).canvas!, view).count, 'secret pixels in the first (whole) frame').to.equal(0);
+      const drawn: unknown[] = [];
+      const draw = Rasterizer.prototype.draw;
+      Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+        drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
+        return draw.call(this, snapshot, region);
+      };
+      try {
+        const field = root.querySelector<HTMLInputElement>('#typed')!;
+        field.value = '4111 1111';
+        field.dispatchEvent(new Event('input', { bubbles: true }));
+        await settle(r.host);
+      } finally {
+        Rasterizer.prototype.draw = draw;
+      }
+      expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      expect(drawn.length, 'a frame drawn after the change').to.be.greaterThan(0);
+      expect(await onScreen(view), 'secret pixels on the visitor\'s screen').to.equal(0);
+      expect(await worstPicture(r.host, view), `secret pixels in the agent's pictures (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+    });
+  }
 
   // Not a cover: the field alone has no ancestors, and fields inherit -webkit-text-fill-color (the
   // browser's sheet resets their font and colour, not it). Red team rt4, G4.

@@ -97,6 +97,24 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
     expect(scanForSecret((await agentPicture(host)).canvas!, view).count, `secret pixels the agent sees (frames: ${JSON.stringify(kinds)})`).to.equal(0);
   });
 
+  it('mask-all: a SMIL <set> of fill on SVG text (placed after it) does not draw the text mask-all hides (its drop shadow, outside its box, stays undrawn)', async () => {
+    // Mask-all makes the text's fill transparent in the copy, so its shadow draws nothing, and boxes
+    // its run; the <set>, cloned after the text, wrote the page's fill over it (red team rt4, G8).
+    mountTestPage('smil-sticky', {
+      css: CSS,
+      html: `<svg width="400" height="260" style="display: block"><text id="smil-t" x="20" y="40" style="font: bold 30px monospace; filter: drop-shadow(0 150px 0 ${SECRET})" fill="#000">4111 1111</text></svg>` +
+        '<svg width="10" height="10"><set href="#smil-t" attributeName="fill" to="#000" begin="0s" fill="freeze"/></svg>',
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const { host, errors } = start({ maskAll: true });
+    await host.waitForFrames(1);
+    await settle(host);
+    const view = { x: 0, y: 0, width: innerWidth, height: innerHeight };
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    expect(await onScreen(view), 'the visitor sees the shadow').to.be.greaterThan(0);
+    expect(scanForSecret((await agentPicture(host)).canvas!, view).count, 'secret pixels the agent sees').to.equal(0);
+  });
+
   it('a SMIL <set> in another <svg> that hid a cover, removed as the text under the cover is written: the cover drawn', async () => {
     const root = mountTestPage('smil-sticky', { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}"></p><svg width="340" height="60" style="position: absolute; left: 0; top: 5px"><rect id="smil-cover" width="340" height="60" fill="#fff"/></svg><p id="other" style="margin: 200px 20px">one</p><svg id="far" width="10" height="10"><set href="#smil-cover" attributeName="opacity" to="0" begin="0s" fill="freeze"/></svg>` });
     const { host, errors, stats } = start();

@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { createCaptureLoop, Rasterizer, type CaptureController, type FrameStats } from '../../src/capture/index.js';
+import { createCaptureLoop, Rasterizer, type CaptureController, type CaptureHost, type FrameStats } from '../../src/capture/index.js';
 import { screenshot } from '../capture/reference-helpers.js';
 import { CollectingHost, FrameCanvas } from './frames.js';
 import { boxOf, scanForSecret, SECRET } from './leaks.js';
@@ -27,9 +27,10 @@ export function stopRun(): void {
   run = null;
 }
 
-/** Starts a capture loop (PNG frames, no idle check) collecting its frames, stats and errors. */
-export function start(): Run {
+/** Starts a capture loop (PNG frames, no idle check) collecting its frames, stats and errors; `maskAll` as the SDK's option. */
+export function start(options: { maskAll?: boolean } = {}): Run {
   const host = new CollectingHost();
+  if (options.maskAll) (host as CaptureHost).maskOptions = () => ({ maskAll: true });
   const stats: FrameStats[] = [];
   const errors: Error[] = [];
   const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
