@@ -61,7 +61,10 @@ export function textHiddenClone(clone: Element): boolean {
 /**
  * Rules for the clone's own style sheet. Pseudo-elements cannot carry inline styles, and the
  * capture writes their look as class rules (`.x::after { visibility: visible; content: ... }`),
- * which an element's inline `!important` does not reach: these do. So does the first rule for an
+ * which an element's inline `!important` does not reach: these do (a scroll container's
+ * `::scroll-button()`s and `::scroll-marker-group`, which the copy draws with every copied value,
+ * `visibility` included, in rules of their own: a browser that does not know them drops only
+ * those rules). So does the first rule for an
  * element of another namespace (`createElementNS('urn:x', ...)`), whose clone has no style
  * attribute to hide it, while its text draws.
  */
@@ -70,15 +73,24 @@ export const CLONE_RULES = `
 [${BLANK}]::before, [${BLANK}]::after, [${BLANK}]::marker { visibility: hidden !important; }
 [${TEXTLESS}]::before, [${TEXTLESS}]::after, [${TEXTLESS}]::marker, [${TEXTLESS}]::first-letter, [${TEXTLESS}]::first-line, [${TEXTLESS}]::placeholder {
   -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important;
+  text-emphasis-color: transparent !important; text-decoration-color: transparent !important;
 }
 [${TEXTLESS}].${CLIP_TEXT_CLASS}::before, [${TEXTLESS}].${CLIP_TEXT_CLASS}::after { background: none !important; }
+[${BLANK}]::scroll-button(*) { visibility: hidden !important; }
+[${BLANK}]::scroll-marker-group { visibility: hidden !important; }
+[${TEXTLESS}]::scroll-button(*) { -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important; text-emphasis-color: transparent !important; text-decoration-color: transparent !important; }
 `;
 
-/** Properties that draw text glyphs; mask-all makes them draw nothing in the clone. */
+/**
+ * Properties that draw text glyphs, or marks that follow them (emphasis marks, one per character;
+ * a decoration, whose gaps skip descenders); mask-all makes them draw nothing in the clone.
+ */
 const TEXT_PAINT: ReadonlyArray<readonly [string, string]> = [
   ['-webkit-text-fill-color', 'transparent'],
   ['text-shadow', 'none'],
   ['-webkit-text-stroke-width', '0'],
+  ['text-emphasis-color', 'transparent'],
+  ['text-decoration-color', 'transparent'],
 ];
 const SVG_TEXT = new Set(['text', 'tspan', 'textPath']);
 
@@ -87,12 +99,15 @@ const SVG_TEXT = new Set(['text', 'tspan', 'textPath']);
  * yet keeps its layout, colours, borders and images. The black boxes painted over text runs are
  * then a second layer, not the only one: a layout shift during the capture cannot expose text.
  */
-export function hideCloneText(clone: Element): void {
+export function hideCloneText(clone: Element, inSvgText = false): void {
   const style = (clone as HTMLElement | SVGElement).style as CSSStyleDeclaration | undefined;
   if (!style) return;
-  clone.setAttribute(TEXTLESS, '');
+  // SVG text is painted by `fill` and `stroke`, on its text elements and on what they hold (an
+  // `<a>` in a `<text>`, rt5 H7); the marker's value says so to a later call (smil.ts).
+  const svgText = inSvgText || SVG_TEXT.has(clone.localName) || clone.getAttribute(TEXTLESS) === 'svg';
+  clone.setAttribute(TEXTLESS, svgText ? 'svg' : '');
   for (const [name, value] of TEXT_PAINT) style.setProperty(name, value, 'important');
-  if (SVG_TEXT.has(clone.localName)) {
+  if (svgText) {
     style.setProperty('fill', 'transparent', 'important');
     style.setProperty('stroke', 'transparent', 'important');
   }

@@ -925,7 +925,7 @@ export class Rasterizer {
 
   /** Mask-all: text outside unmasked subtrees is not drawn; the top of an unmasked one draws again. */
   private maskAllText(original: Element, clone: Element): void {
-    if (!isUnmasked(original, this.unmasked)) return hideCloneText(clone);
+    if (!isUnmasked(original, this.unmasked)) return hideCloneText(clone, original.namespaceURI === SVG_NS && original.parentElement?.closest('text') != null);
     const root = original.getRootNode();
     const parent = original.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
     if (original.matches(UNMASK_SELECTOR) && (parent === null || !isUnmasked(parent, this.unmasked))) showCloneText(clone, original);

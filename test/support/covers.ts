@@ -160,3 +160,21 @@ export async function firstFrame(page: string, cover: string, css = '', setup?: 
   expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
   return { visible, leaked: scanForSecret((await agentPicture(r.host)).canvas!, boxOf(msg)).count };
 }
+
+/**
+ * Mounts `html` (with {@link PLAIN_CSS} and `css`), waits `wait` ms, captures (`maskAll` as the
+ * SDK's option) and returns whether the visitor's screen shows any secret pixel (1 or 0) and how
+ * many the agent's first picture has, over the whole viewport.
+ */
+export async function viewPixels(page: string, html: string, options: { css?: string; maskAll?: boolean; wait?: number } = {}): Promise<{ visible: number; leaked: number }> {
+  mountTestPage(page, { css: PLAIN_CSS + (options.css ?? ''), html });
+  await new Promise((r) => setTimeout(r, options.wait ?? 100));
+  const { host, errors } = start({ maskAll: options.maskAll });
+  await host.waitForFrames(1);
+  await settle(host);
+  const view = { x: 0, y: 0, width: innerWidth, height: innerHeight };
+  expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  const visible = await onScreen(view);
+  return { visible: visible > 0 ? 1 : 0, leaked: scanForSecret((await agentPicture(host)).canvas!, view).count };
+}
+
