@@ -922,6 +922,12 @@ function readSelectorUses(doc: Document): SelectorUses {
  * form-associated custom element's validity is heard where it is set (see style-edits.ts).
  */
 const FIELD_TAGS = ['input', 'textarea', 'select', 'button'];
+/**
+ * The same less buttons, for pages whose rules use no state pseudo-class: a button's value is its
+ * `value` attribute (set, it is a mutation) and draws nothing, so only its states can change with
+ * no signal, and no rule draws them. A table with a button per row (5 000) reads none each frame.
+ */
+const VALUE_TAGS = FIELD_TAGS.filter((tag) => tag !== 'button');
 
 interface FieldState {
   value: number;
@@ -938,10 +944,14 @@ function fieldStates(doc: Document | null, roots: Iterable<Document | ShadowRoot
   const out = new Map<Element, FieldState>();
   for (const root of doc ? [doc, ...roots] : roots) {
     // Tag by tag, so that a document's are the browser's kept collections (see matching in find-masks.ts), not a walk of every element.
-    for (const el of FIELD_TAGS.flatMap((tag) => [...matching(root, tag)]) as Array<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) {
-      const state = `${el.value}\u0000${(el as HTMLInputElement).checked === true}`;
-      let h = 0x811c9dc5;
-      for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
+    for (const el of (states ? FIELD_TAGS : VALUE_TAGS).flatMap((tag) => [...matching(root, tag)]) as Array<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) {
+      // A button's value is an attribute, heard when set (see VALUE_TAGS): its states alone are compared.
+      let h = 0;
+      if (el.localName !== 'button') {
+        const state = `${el.value}\u0000${(el as HTMLInputElement).checked === true}`;
+        h = 0x811c9dc5;
+        for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
+      }
       let matched = 0;
       for (let i = 0; i < FIELD_STATES.length; i++) if (states & (1 << i) && matchesState(el, FIELD_STATES[i])) matched |= 1 << i;
       out.set(el, { value: h, states: matched });

@@ -843,6 +843,30 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'form-still-valid');
     });
 
+    it('a button turned invalid by a script (setCustomValidity, no mutation) under a button:invalid rule is drawn again, with a change elsewhere', async () => {
+      const { root, run: r } = await ready(`<div class="row"><button id="send">Send</button><p id="note">Ready.</p></div>`, `${css} button:invalid { background: rgb(200, 0, 0); }`);
+      await after(r, () => {
+        root.querySelector<HTMLButtonElement>('#send')!.setCustomValidity('confirm first');
+        (root.querySelector('#note')!.firstChild as Text).appendData('!');
+      });
+      await expectSameAsWholeClone(r, 'button-invalid');
+    });
+
+    it('a page with a button per row and no state rules: a change reads no button\'s value (a button\'s value is an attribute)', async () => {
+      const rows = Array.from({ length: 40 }, (_, i) => `<p>Row ${i} <button value="${i}">Open</button></p>`).join('');
+      const { root, run: r } = await ready(`<div id="rows">${rows}</div>`, css.replace(/.*:invalid.*\n/g, ''));
+      const own = Object.getOwnPropertyDescriptor(HTMLButtonElement.prototype, 'value')!;
+      let reads = 0;
+      Object.defineProperty(HTMLButtonElement.prototype, 'value', { ...own, get(this: HTMLButtonElement) { reads++; return own.get!.call(this); } });
+      try {
+        await after(r, () => (root.querySelector('#rows p')!.firstChild as Text).appendData('!'));
+      } finally {
+        Object.defineProperty(HTMLButtonElement.prototype, 'value', own);
+      }
+      expect(reads, 'button values read').to.equal(0);
+      await expectSameAsWholeClone(r, 'buttons-no-states');
+    });
+
     it('a fieldset that turns valid (fieldset:invalid legend) is drawn again with the field', async () => {
       const { root, run: r } = await ready(`<fieldset class="row"><legend>Contact</legend><label>Phone<input id="phone" required></label></fieldset>`, css);
       const field = root.querySelector<HTMLInputElement>('#phone')!;
