@@ -151,14 +151,38 @@ function inheritedWritten(clone: HTMLElement): Map<string, string> {
   let values = writtenCache.get(clone);
   if (!values) {
     values = new Map();
-    // By name, not by the declaration's items: some (border-spacing) are shorthands of longhands it lists instead.
+    // By name, not by the declaration's items: some (border-spacing) are shorthands of longhands
+    // it lists instead. A longhand it does not list it does not write: only those it lists, and
+    // the names that are not longhands, are read (a typing frame's ancestors, ~100 names each, are
+    // read a few at a time).
+    const style = clone.style;
+    const listed = new Set<string>();
+    for (let i = 0; i < style.length; i++) listed.add(style.item(i));
     for (const name of INHERITING) {
-      const value = clone.style.getPropertyValue(name);
+      if (!listed.has(name) && isLonghand(name, clone.ownerDocument)) continue;
+      const value = style.getPropertyValue(name);
       if (value) values.set(name, value);
     }
     writtenCache.set(clone, values);
   }
   return values;
+}
+
+const longhands = new Map<string, boolean>();
+
+/**
+ * Whether a style that has `name` set lists it among its items, as itself: a longhand the browser
+ * knows by that name (not a shorthand, an alias or a name it does not know).
+ */
+function isLonghand(name: string, doc: Document): boolean {
+  let known = longhands.get(name);
+  if (known === undefined) {
+    const style = doc.createElement('div').style;
+    style.setProperty(name, 'inherit');
+    known = style.length === 1 && style.item(0) === name;
+    longhands.set(name, known);
+  }
+  return known;
 }
 
 /** Whether level `i`'s clone draws any of `boxPaint` otherwise than its original's `live` style. */
