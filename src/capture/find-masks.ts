@@ -499,7 +499,11 @@ function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
 export function maskCovering(el: Element, options: MaskOptions & { text?: boolean } = {}): Element | null {
   const found = maskOver(el);
   if (found) return found;
-  if (options.maskAll && (options.text || FIELDS.has(el.localName)) && !isUnmasked(el, new Map())) return el;
+  if (!options.maskAll) return null;
+  // A list box's option (or its group) is what a click there hits: the select it is part of is the field (rt5 H11).
+  const field = FIELDS.has(el.localName) ? el : el.closest('select');
+  if (field && !isUnmasked(field, new Map())) return field;
+  if (options.text && !isUnmasked(el, new Map())) return el;
   return null;
 }
 

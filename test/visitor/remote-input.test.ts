@@ -542,6 +542,14 @@ describe('remote input', () => {
       expectRefused(clickOn(box.querySelector('#pw')!, maskAll), 'masked');
     });
 
+    it('in mask-all mode refuses a click on an option of a list box (the select is the masked field): nothing reaches it', async () => {
+      const select = await fixture<HTMLSelectElement>(html`<select size="4" style="font: 16px monospace; width: 200px"><option>alpha</option><option>bravo</option><optgroup label="more"><option>charlie</option></optgroup></select>`);
+      const events = record(select, ['mousedown', 'click', 'input', 'change']);
+      expect(expectRefused(clickOn(select.options[1]!, { maskAll: true }), 'masked')).to.match(/mask-all/);
+      expectRefused(clickOn(select.options[2]!, { maskAll: true }), 'masked');
+      expect({ selected: select.selectedIndex, events: events.map((e) => e.type) }).to.deep.equal({ selected: -1, events: [] });
+    });
+
     it('in mask-all mode refuses typing into a contenteditable outside [data-upscope-unmasked]', async () => {
       const el = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="min-height:30px">hidden text</div>`);
       el.focus();
