@@ -27,7 +27,7 @@
  * of when to clone whole are one list best read together.
  */
 import { SLOT_WRAPPER } from './slot-wrappers.js';
-import { SCROLL_WRAPPER } from './scroll-position.js';
+import { SCROLL_WRAPPER, stickyPin } from './scroll-position.js';
 import { smilChanged } from './smil.js';
 import { isLoneField, styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
@@ -357,12 +357,16 @@ export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonl
       const value = cs.getPropertyValue(name);
       if (value !== '' && value !== 'none') return 'a box placed by anchor positioning in an area or with fallbacks';
     }
+    // A sticky box of a scrolled flex or grid box is held by insets of the copy's own (see
+    // pinSticky): judged by those it would be given now, not by the page's insets.
+    const pin = cs.position === 'sticky' ? stickyPin(original, win) : null;
     let moved = style.getPropertyValue('position') !== cs.position;
     for (const name of [...BOX, ...MARGINS]) {
       if (moved) break;
       const written = style.getPropertyValue(name);
       const was = written || (name === 'width' || name === 'height' ? null : name.startsWith('margin') ? '0px' : 'auto');
-      moved = was !== null && was !== cs.getPropertyValue(name);
+      const now = pin && name in pin ? pin[name as keyof typeof pin] : cs.getPropertyValue(name);
+      moved = was !== null && was !== now;
     }
     if (moved) {
       if (kept.culled.has(original)) return 'a box placed out of the flow and culled moved';
