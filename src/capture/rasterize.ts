@@ -593,7 +593,7 @@ export class Rasterizer {
     this.slots.reset();
     this.slots.forward(root);
     this.generated.reset(patch);
-    this.smil.reset(patch);
+    this.smil.reset(patch, this.doc);
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
