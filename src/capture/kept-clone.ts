@@ -74,6 +74,14 @@ export class KeptClone {
    * clone (a clone patched away may have painted the last frame's pixels far from any region).
    */
   farInk = false;
+  /**
+   * Originals whose clones are placed out of the flow (see {@link movedOutOfFlow}) and the canvases
+   * the clone holds (see {@link drawnCanvases}): noted as the whole clone and each patch since are
+   * made ({@link noteCloned}), so a patch looks at these, none on most pages, not at every clone. One
+   * whose clone was cloned again otherwise, or went, is passed over (and dropped) when looked at.
+   */
+  readonly outOfFlow = new Set<Element>();
+  readonly canvases = new Set<Element>();
   /** Each SMIL animation element -> the value the clone drew for it (see smil.ts); one changed since clones whole. */
   smil = new Map<Element, string>();
   /** When the first frame was patched onto this clone (performance.now()), or null. */
@@ -174,6 +182,12 @@ export class KeptClone {
     old.replaceWith(clone);
     this.cloneOf.set(original, clone);
     for (const el of this.culled) if (original.contains(el)) this.culled.delete(el);
+  }
+
+  /** Notes what a clone just made (whole, or a subtree patched in) holds: see {@link outOfFlow}. */
+  noteCloned(outOfFlow: Iterable<Element>, canvases: Iterable<Element>): void {
+    for (const el of outOfFlow) this.outOfFlow.add(el);
+    for (const el of canvases) this.canvases.add(el);
   }
 
   /** `original` only changed height: its clone is given the new one. */
@@ -323,8 +337,8 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   return { patch };
 }
 
-/** Clones of boxes placed out of the flow, by the inline style the clone writes (see DISPLACED in draw-region.ts). */
-const OUT_OF_FLOW = ['absolute', 'fixed', 'sticky'].map((p) => `[style*="position: ${p}"]`).join(', ');
+/** The positions that place a box out of the flow, as a clone's inline style writes them (see DISPLACED in draw-region.ts). */
+export const OUT_OF_FLOW = new Set(['absolute', 'fixed', 'sticky']);
 /** What places a box out of the flow besides its {@link BOX} values: auto margins centre it in its containing block. */
 const MARGINS = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left'] as const;
 
@@ -341,17 +355,20 @@ const MARGINS = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left'] a
  * clone's. A box placed in a `position-area` of its anchor, or with position fallbacks, has insets
  * that hold as its anchor moves (they are from the area, which the clone does not know): the
  * reason to clone the whole viewport is returned. A culled box (emptied as off screen) that moved
- * may have come into view: the whole viewport too.
+ * may have come into view: the whole viewport too. The boxes looked at are those noted as the
+ * clone was made ({@link KeptClone.outOfFlow}): on a page with none, nothing is.
  */
 export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonly Element[]): Element[] | string {
-  const placed = new Set(kept.svg.querySelectorAll(OUT_OF_FLOW));
-  if (placed.size === 0) return [];
   const win = doc.defaultView!;
   const out: Element[] = [];
-  for (const [original, clone] of kept.cloneOf) {
-    if (!placed.delete(clone) || !original.isConnected) continue;
-    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (!style || recloned.some((root) => containsComposed(root, original))) continue;
+  for (const original of kept.outOfFlow) {
+    const clone = kept.cloneIn(original);
+    const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
+    if (!style || !OUT_OF_FLOW.has(style.getPropertyValue('position')) || !original.isConnected) {
+      kept.outOfFlow.delete(original);
+      continue;
+    }
+    if (recloned.some((root) => containsComposed(root, original))) continue;
     const cs = win.getComputedStyle(original);
     for (const name of ['position-area', 'position-try-fallbacks']) {
       const value = cs.getPropertyValue(name);
@@ -372,7 +389,6 @@ export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonl
       if (kept.culled.has(original)) return 'a box placed out of the flow and culled moved';
       out.push(original);
     }
-    if (placed.size === 0) break;
   }
   return out;
 }
@@ -383,15 +399,18 @@ export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonl
  * worker's OffscreenCanvas) fires no mutation or event, and its clone is the picture it held when
  * cloned. A scratch card painted over again as a new code is written under it would be patched
  * over its old, transparent picture. Each patch reads each canvas again, as a whole clone does.
+ * Those the clone holds are noted as it is made ({@link KeptClone.canvases}): none is looked for.
  */
 function drawnCanvases(kept: KeptClone, doc: Document): Element[] {
   const out: Element[] = [];
-  for (const root of [doc, ...kept.roots]) {
-    for (const canvas of matching(root, 'canvas')) {
-      if (kept.culled.has(canvas) || !kept.cloneIn(canvas)) continue;
-      const at = outermostInDocument(canvas, doc);
-      if (at) out.push(at);
+  for (const canvas of kept.canvases) {
+    if (!canvas.isConnected || !kept.cloneIn(canvas)) {
+      kept.canvases.delete(canvas);
+      continue;
     }
+    if (kept.culled.has(canvas)) continue;
+    const at = outermostInDocument(canvas, doc);
+    if (at) out.push(at);
   }
   return out;
 }

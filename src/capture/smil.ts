@@ -214,13 +214,20 @@ function greyBox(clone: Element): void {
   style?.setProperty('clip-path', 'none', 'important');
 }
 
-/** The document's animation elements (live collections, cheap to ask again). */
-const collections = new WeakMap<Document, HTMLCollectionOf<Element>[]>();
+/** The document's `<svg>` elements and its animation elements, by tag (live collections, cheap to ask again). */
+const collections = new WeakMap<Document, { svgs: HTMLCollectionOf<Element>; anims: HTMLCollectionOf<Element>[] }>();
 
+/**
+ * The document's animation elements. A page with no `<svg>` has none that runs (an animation
+ * element's timeline is its `<svg>`'s): one collection is asked, not one per tag. Each collection
+ * the browser keeps counted until an element is added or removed, so asking costs nothing while
+ * a frame's change is text, a value or an attribute.
+ */
 function documentSmil(doc: Document): Element[] {
   let lists = collections.get(doc);
-  if (!lists) collections.set(doc, lists = TAGS.map((tag) => doc.getElementsByTagNameNS(SVG_NS, tag)));
-  return lists.flatMap((list) => (list.length ? [...list] : []));
+  if (!lists) collections.set(doc, lists = { svgs: doc.getElementsByTagNameNS(SVG_NS, 'svg'), anims: TAGS.map((tag) => doc.getElementsByTagNameNS(SVG_NS, tag)) });
+  if (lists.svgs.length === 0) return [];
+  return lists.anims.flatMap((list) => (list.length ? [...list] : []));
 }
 
 /** Stamps, as {@link SmilCopy} takes them, the document's animation elements the clone did not hold (culled off screen). */
