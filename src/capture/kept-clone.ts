@@ -380,8 +380,7 @@ export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonl
     let moved = style.getPropertyValue('position') !== cs.position;
     for (const name of [...BOX, ...MARGINS]) {
       if (moved) break;
-      const written = style.getPropertyValue(name);
-      const was = written || (name === 'width' || name === 'height' ? null : name.startsWith('margin') ? '0px' : 'auto');
+      const was = writtenBox(style, name);
       const now = pin && name in pin ? pin[name as keyof typeof pin] : cs.getPropertyValue(name);
       moved = was !== null && was !== now;
     }
@@ -673,8 +672,7 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     let resized = false;
     for (const name of BOX) {
       if (!positioned && name !== 'width' && name !== 'height') continue;
-      const written = style.getPropertyValue(name);
-      const was = written || (name === 'width' || name === 'height' ? null : 'auto');
+      const was = writtenBox(style, name);
       const now = cs.getPropertyValue(name);
       if (was === null || was === now) continue;
       // Rows culled together, above the view, that grew while as many below shrank (the table as
@@ -777,14 +775,21 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
   const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
   if (!style) return null;
   const cs = win.getComputedStyle(el);
-  let moved: 'height' | 'box' | null = null;
-  for (const name of BOX) {
-    const was = style.getPropertyValue(name) || (name === 'width' || name === 'height' ? null : 'auto');
-    if (was === null || was === cs.getPropertyValue(name)) continue;
-    if (name !== 'height') return 'box';
-    moved = 'height';
-  }
-  return moved;
+  const differs = (name: string) => {
+    const was = writtenBox(style, name);
+    return was !== null && was !== cs.getPropertyValue(name);
+  };
+  if (BOX.some((name) => name !== 'height' && differs(name))) return 'box';
+  return differs('height') ? 'height' : null;
+}
+
+/**
+ * The used value a clone's inline style gives a box property ({@link BOX}, a margin): the one it
+ * wrote, or what leaving it out means: `auto` for an offset, `0px` for a margin, and for a size
+ * null (left to its content, see margins.ts: it holds whatever the page's is now).
+ */
+function writtenBox(style: CSSStyleDeclaration, name: string): string | null {
+  return style.getPropertyValue(name) || (name === 'width' || name === 'height' ? null : name.startsWith('margin') ? '0px' : 'auto');
 }
 
 /**
