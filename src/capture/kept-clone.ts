@@ -375,8 +375,10 @@ export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonl
       if (value !== '' && value !== 'none') return 'a box placed by anchor positioning in an area or with fallbacks';
     }
     // A sticky box of a scrolled flex or grid box is held by insets of the copy's own (see
-    // pinSticky): judged by those it would be given now, not by the page's insets.
-    const pin = cs.position === 'sticky' ? stickyPin(original, win) : null;
+    // pinSticky, which alone writes them important): judged by those it would be given now, not
+    // by the page's insets. (One held by none when cloned is so while its scroll container, whose
+    // scroll clones it again, keeps its scroll position: no walk up to find that container.)
+    const pin = cs.position === 'sticky' && style.getPropertyPriority('top') === 'important' ? stickyPin(original, win) : null;
     let moved = style.getPropertyValue('position') !== cs.position;
     for (const name of [...BOX, ...MARGINS]) {
       if (moved) break;
