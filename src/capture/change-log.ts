@@ -297,12 +297,8 @@ function gather(batch: Map<Element, BatchChildren>, node: Node | null, record: M
  * yes: a yes only widens what is cloned again.
  */
 function mayFlipEmpty(el: Element, batch: BatchChildren): boolean {
-  const heldBefore = (node: Node) => {
-    if (node.nodeType !== Node.TEXT_NODE) return node.nodeType === Node.ELEMENT_NODE;
-    if (!batch.old.has(node)) return (node as Text).data !== '';
-    const old = batch.old.get(node);
-    return old === null || old === undefined || old !== '';
-  };
+  // A text the batch changed by its value before (one unknown counts as content), else as it is now.
+  const heldBefore = (node: Node) => (node.nodeType === Node.TEXT_NODE && batch.old.has(node) ? batch.old.get(node) !== '' : holdsContent(node));
   let now = false;
   let before = false;
   for (let child = el.firstChild; child; child = child.nextSibling) {

@@ -160,7 +160,8 @@ function clippedWithin(el: Element, root: Element): boolean {
  * written on `clone` and in it move what it draws from where its root's box is: along each path
  * down from the root, their sum (each could add to the next), the most of any path. One inside a
  * box in `clone` that clips stays in that box. With `own` false, from where the root's box is now
- * (its own offsets and margins left out: they place it).
+ * (its own offsets and margins left out: they place it). Each is scaled by the zoom of its box
+ * ({@link zoomOf}): a `zoom: 10` box's `top: -20px` is written so and moves it 200 px.
  */
 function displacement(clone: Element, own = true): number {
   // Each clone with an offset -> the sum along its path, or -1 when a box between clips it.
@@ -187,11 +188,26 @@ function displacement(clone: Element, own = true): number {
       sums.set(el, -1);
       continue;
     }
-    const total = base + (el === clone && !own ? indentOf(style) : shiftOf(style));
+    const shift = el === clone && !own ? indentOf(style) : shiftOf(style);
+    const total = base + (shift > 0 ? shift * zoomOf(el) : 0);
     sums.set(el, total);
     most = Math.max(most, total);
   }
   return most;
+}
+
+/**
+ * The zoom `clone`'s box is drawn at: the `zoom` written on it and on each clone around it (the
+ * clone writes one only where it is not 1), multiplied. Its written lengths are its own, unzoomed.
+ */
+function zoomOf(clone: Element): number {
+  let zoom = 1;
+  for (let el: Element | null = clone; el; el = el.parentElement) {
+    const written = ((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('zoom');
+    const z = written ? parseFloat(written) * (written.trim().endsWith('%') ? 0.01 : 1) : 1;
+    if (Number.isFinite(z) && z > 0) zoom *= z;
+  }
+  return zoom;
 }
 
 /**

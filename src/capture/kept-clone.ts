@@ -27,7 +27,7 @@
  * of when to clone whole are one list best read together.
  */
 import { SLOT_WRAPPER } from './slot-wrappers.js';
-import { SCROLL_WRAPPER } from './scroll-position.js';
+import { SCROLL_WRAPPER, stickyPin } from './scroll-position.js';
 import { smilChanged } from './smil.js';
 import { isLoneField, styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
@@ -74,6 +74,14 @@ export class KeptClone {
    * clone (a clone patched away may have painted the last frame's pixels far from any region).
    */
   farInk = false;
+  /**
+   * Originals whose clones are placed out of the flow (see {@link movedOutOfFlow}) and the canvases
+   * the clone holds (see {@link drawnCanvases}): noted as the whole clone and each patch since are
+   * made ({@link noteCloned}), so a patch looks at these, none on most pages, not at every clone. One
+   * whose clone was cloned again otherwise, or went, is passed over (and dropped) when looked at.
+   */
+  readonly outOfFlow = new Set<Element>();
+  readonly canvases = new Set<Element>();
   /** Each SMIL animation element -> the value the clone drew for it (see smil.ts); one changed since clones whole. */
   smil = new Map<Element, string>();
   /** When the first frame was patched onto this clone (performance.now()), or null. */
@@ -174,6 +182,12 @@ export class KeptClone {
     old.replaceWith(clone);
     this.cloneOf.set(original, clone);
     for (const el of this.culled) if (original.contains(el)) this.culled.delete(el);
+  }
+
+  /** Notes what a clone just made (whole, or a subtree patched in) holds: see {@link outOfFlow}. */
+  noteCloned(outOfFlow: Iterable<Element>, canvases: Iterable<Element>): void {
+    for (const el of outOfFlow) this.outOfFlow.add(el);
+    for (const el of canvases) this.canvases.add(el);
   }
 
   /** `original` only changed height: its clone is given the new one. */
@@ -323,8 +337,8 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   return { patch };
 }
 
-/** Clones of boxes placed out of the flow, by the inline style the clone writes (see DISPLACED in draw-region.ts). */
-const OUT_OF_FLOW = ['absolute', 'fixed', 'sticky'].map((p) => `[style*="position: ${p}"]`).join(', ');
+/** The positions that place a box out of the flow, as a clone's inline style writes them (see DISPLACED in draw-region.ts). */
+export const OUT_OF_FLOW = new Set(['absolute', 'fixed', 'sticky']);
 /** What places a box out of the flow besides its {@link BOX} values: auto margins centre it in its containing block. */
 const MARGINS = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left'] as const;
 
@@ -341,34 +355,41 @@ const MARGINS = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left'] a
  * clone's. A box placed in a `position-area` of its anchor, or with position fallbacks, has insets
  * that hold as its anchor moves (they are from the area, which the clone does not know): the
  * reason to clone the whole viewport is returned. A culled box (emptied as off screen) that moved
- * may have come into view: the whole viewport too.
+ * may have come into view: the whole viewport too. The boxes looked at are those noted as the
+ * clone was made ({@link KeptClone.outOfFlow}): on a page with none, nothing is.
  */
 export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonly Element[]): Element[] | string {
-  const placed = new Set(kept.svg.querySelectorAll(OUT_OF_FLOW));
-  if (placed.size === 0) return [];
   const win = doc.defaultView!;
   const out: Element[] = [];
-  for (const [original, clone] of kept.cloneOf) {
-    if (!placed.delete(clone) || !original.isConnected) continue;
-    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (!style || recloned.some((root) => containsComposed(root, original))) continue;
+  for (const original of kept.outOfFlow) {
+    const clone = kept.cloneIn(original);
+    const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
+    if (!style || !OUT_OF_FLOW.has(style.getPropertyValue('position')) || !original.isConnected) {
+      kept.outOfFlow.delete(original);
+      continue;
+    }
+    if (recloned.some((root) => containsComposed(root, original))) continue;
     const cs = win.getComputedStyle(original);
     for (const name of ['position-area', 'position-try-fallbacks']) {
       const value = cs.getPropertyValue(name);
       if (value !== '' && value !== 'none') return 'a box placed by anchor positioning in an area or with fallbacks';
     }
+    // A sticky box of a scrolled flex or grid box is held by insets of the copy's own (see
+    // pinSticky, which alone writes them important): judged by those it would be given now, not
+    // by the page's insets. (One held by none when cloned is so while its scroll container, whose
+    // scroll clones it again, keeps its scroll position: no walk up to find that container.)
+    const pin = cs.position === 'sticky' && style.getPropertyPriority('top') === 'important' ? stickyPin(original, win) : null;
     let moved = style.getPropertyValue('position') !== cs.position;
     for (const name of [...BOX, ...MARGINS]) {
       if (moved) break;
-      const written = style.getPropertyValue(name);
-      const was = written || (name === 'width' || name === 'height' ? null : name.startsWith('margin') ? '0px' : 'auto');
-      moved = was !== null && was !== cs.getPropertyValue(name);
+      const was = writtenBox(style, name);
+      const now = pin && name in pin ? pin[name as keyof typeof pin] : cs.getPropertyValue(name);
+      moved = was !== null && was !== now;
     }
     if (moved) {
       if (kept.culled.has(original)) return 'a box placed out of the flow and culled moved';
       out.push(original);
     }
-    if (placed.size === 0) break;
   }
   return out;
 }
@@ -379,15 +400,18 @@ export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonl
  * worker's OffscreenCanvas) fires no mutation or event, and its clone is the picture it held when
  * cloned. A scratch card painted over again as a new code is written under it would be patched
  * over its old, transparent picture. Each patch reads each canvas again, as a whole clone does.
+ * Those the clone holds are noted as it is made ({@link KeptClone.canvases}): none is looked for.
  */
 function drawnCanvases(kept: KeptClone, doc: Document): Element[] {
   const out: Element[] = [];
-  for (const root of [doc, ...kept.roots]) {
-    for (const canvas of matching(root, 'canvas')) {
-      if (kept.culled.has(canvas) || !kept.cloneIn(canvas)) continue;
-      const at = outermostInDocument(canvas, doc);
-      if (at) out.push(at);
+  for (const canvas of kept.canvases) {
+    if (!canvas.isConnected || !kept.cloneIn(canvas)) {
+      kept.canvases.delete(canvas);
+      continue;
     }
+    if (kept.culled.has(canvas)) continue;
+    const at = outermostInDocument(canvas, doc);
+    if (at) out.push(at);
   }
   return out;
 }
@@ -650,8 +674,7 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     let resized = false;
     for (const name of BOX) {
       if (!positioned && name !== 'width' && name !== 'height') continue;
-      const written = style.getPropertyValue(name);
-      const was = written || (name === 'width' || name === 'height' ? null : 'auto');
+      const was = writtenBox(style, name);
       const now = cs.getPropertyValue(name);
       if (was === null || was === now) continue;
       // Rows culled together, above the view, that grew while as many below shrank (the table as
@@ -754,14 +777,21 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
   const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
   if (!style) return null;
   const cs = win.getComputedStyle(el);
-  let moved: 'height' | 'box' | null = null;
-  for (const name of BOX) {
-    const was = style.getPropertyValue(name) || (name === 'width' || name === 'height' ? null : 'auto');
-    if (was === null || was === cs.getPropertyValue(name)) continue;
-    if (name !== 'height') return 'box';
-    moved = 'height';
-  }
-  return moved;
+  const differs = (name: string) => {
+    const was = writtenBox(style, name);
+    return was !== null && was !== cs.getPropertyValue(name);
+  };
+  if (BOX.some((name) => name !== 'height' && differs(name))) return 'box';
+  return differs('height') ? 'height' : null;
+}
+
+/**
+ * The used value a clone's inline style gives a box property ({@link BOX}, a margin): the one it
+ * wrote, or what leaving it out means: `auto` for an offset, `0px` for a margin, and for a size
+ * null (left to its content, see margins.ts: it holds whatever the page's is now).
+ */
+function writtenBox(style: CSSStyleDeclaration, name: string): string | null {
+  return style.getPropertyValue(name) || (name === 'width' || name === 'height' ? null : name.startsWith('margin') ? '0px' : 'auto');
 }
 
 /**

@@ -4,7 +4,7 @@
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
-import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
+import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
@@ -271,6 +271,9 @@ export class Rasterizer {
   watches: (root: Node) => boolean = (root) => root === this.doc;
   /** Where each original's clone is recorded, for the kept clone. */
   private cloneOf: Map<Element, Element> | null = null;
+  /** Originals of this clone (whole or subtree) whose clones are placed out of the flow, and its canvases: noted on the kept clone (see KeptClone.outOfFlow). */
+  private outOfFlow: Element[] = [];
+  private canvases: Element[] = [];
   /** In a patch: each new clone -> the kept clone of its original it replaces. */
   private previous = new Map<Element, Element>();
   /** Pseudo-element classes named so far since the last whole clone. */
@@ -411,6 +414,7 @@ export class Rasterizer {
     this.hollow.clear();
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
+    this.kept.noteCloned(this.outOfFlow, this.canvases);
     this.kept.farInk = farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
     for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
@@ -525,6 +529,7 @@ export class Rasterizer {
         const clone = svg.querySelector('foreignObject')?.firstElementChild;
         if (!clone) return 'a changed subtree was not cloned';
         kept.replace(original, old, clone);
+        kept.noteCloned(this.outOfFlow, this.canvases);
         done.push({ original, old, clone, resized });
         // Inside a mask: by the kept clone, and by the page as it is now (through slots and shadow
         // hosts), in case the kept clone's structure is stale (a shadow root attached, a slot assigned).
@@ -585,6 +590,8 @@ export class Rasterizer {
     this.patchRoot = patch ? root : null;
     this.cloneOf = cloneOf;
     this.previous.clear();
+    this.outOfFlow = [];
+    this.canvases = [];
     this.stack = [root];
     this.emptied.clear();
     this.hollow.clear();
@@ -593,7 +600,7 @@ export class Rasterizer {
     this.slots.reset();
     this.slots.forward(root);
     this.generated.reset(patch);
-    this.smil.reset(patch);
+    this.smil.reset(patch, this.doc);
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
@@ -881,6 +888,8 @@ export class Rasterizer {
         hideUnloadable(el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         scrolledPseudoElements(el);
+        if (original.localName === 'canvas') this.canvases.push(original);
+        if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) this.outOfFlow.push(original);
         const run = this.runs.get(original);
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
       }

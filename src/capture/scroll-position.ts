@@ -168,8 +168,27 @@ function translateChildren(parent: Element, x: number, y: number, items: boolean
  */
 export function pinSticky(original: Element, clone: Element, win: Window): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  const own = style && win.getComputedStyle(original);
-  if (!style || own?.position !== 'sticky') return;
+  const pin = style && stickyPin(original, win);
+  if (!style || !pin) return;
+  for (const side of PIN_SIDES) style.setProperty(side, pin[side], 'important');
+  // A child of that box: its siblings, translated, paint in the layer of positioned boxes, after
+  // it in tree order, and would cover it where the page draws it over them. Raised above them; over
+  // a later positioned sibling too, which covers more than the page does, never less.
+  if (pin.raised) style.setProperty('z-index', '1', 'important');
+}
+
+/** The insets {@link pinSticky} writes, one per side. */
+export const PIN_SIDES = ['top', 'right', 'bottom', 'left'] as const;
+
+/**
+ * The insets {@link pinSticky} gives the clone of `original` as the page lays it out now (and
+ * whether it raises it), or null when it pins none: not sticky, or its scroll container's
+ * children are not translated. Also what a kept clone's pinned insets are judged by (see
+ * movedOutOfFlow in kept-clone.ts): they are never the page's own.
+ */
+export function stickyPin(original: Element, win: Window): (Record<(typeof PIN_SIDES)[number], string> & { raised: boolean }) | null {
+  const own = win.getComputedStyle(original);
+  if (own.position !== 'sticky') return null;
   // Its scroll container: the nearest ancestor whose overflow is not visible (nor clip) on some side.
   let parent = flatParent(original);
   while (parent && win.getComputedStyle(parent).display === 'contents') parent = flatParent(parent);
@@ -178,9 +197,9 @@ export function pinSticky(original: Element, clone: Element, win: Window): void 
     const cs = win.getComputedStyle(box);
     if (/auto|scroll|hidden/.test(`${cs.overflowX} ${cs.overflowY}`)) break;
   }
-  if (!box || box === original.ownerDocument.scrollingElement) return;
+  if (!box || box === original.ownerDocument.scrollingElement) return null;
   const shift = scrollShift(box, win);
-  if (!shift) return;
+  if (!shift) return null;
   const cs = win.getComputedStyle(box);
   const outer = box.getBoundingClientRect();
   const left = outer.left + box.clientLeft + (parseFloat(cs.paddingLeft) || 0);
@@ -193,14 +212,10 @@ export function pinSticky(original: Element, clone: Element, win: Window): void 
   const drawn = ownTransformOffset(own, width, height);
   const x = rect.left - drawn.x - left + shift.x;
   const y = rect.top - drawn.y - top + shift.y;
-  style.setProperty('top', `${y}px`, 'important');
-  style.setProperty('bottom', `${bottom - top - y - height}px`, 'important');
-  style.setProperty('left', `${x}px`, 'important');
-  style.setProperty('right', `${right - left - x - width}px`, 'important');
-  // A child of that box: its siblings, translated, paint in the layer of positioned boxes, after
-  // it in tree order, and would cover it where the page draws it over them. Raised above them; over
-  // a later positioned sibling too, which covers more than the page does, never less.
-  if (parent === box && (own.zIndex === 'auto' || own.zIndex === '0')) style.setProperty('z-index', '1', 'important');
+  return {
+    top: `${y}px`, bottom: `${bottom - top - y - height}px`, left: `${x}px`, right: `${right - left - x - width}px`,
+    raised: parent === box && (own.zIndex === 'auto' || own.zIndex === '0'),
+  };
 }
 
 /** Where a box of `width` x `height` with style `cs` draws its top left corner, by its own transforms, from where it is laid out. */

@@ -111,11 +111,29 @@ export class SmilCopy {
   /** Each animation element of the clone -> the value written for it (see {@link smilChanged}). */
   stamps = new Map<Element, string>();
 
-  /** A whole clone starts its stamps afresh; a patch adds to them (each of its subtrees in turn). */
-  reset(patch: boolean): void {
+  /**
+   * A whole clone starts its stamps afresh; a patch adds to them (each of its subtrees in turn).
+   * Every animation element of `doc` is expected by its target from the start: the target's clone
+   * gets the values when it is made, whether or not this clone holds the animation element (one
+   * outside a patched subtree, addressed by href; one in an `<svg>` culled off screen).
+   */
+  reset(patch: boolean, doc: Document): void {
     this.pending.clear();
     this.greyed.clear();
     if (!patch) this.stamps = new Map();
+    for (const anim of documentSmil(doc)) this.expect(anim as SVGAnimationElement);
+  }
+
+  /** Notes that `anim`'s target, once cloned, gets the value `anim` animates (see {@link write}). */
+  private expect(anim: SVGAnimationElement): void {
+    const target = anim.targetElement;
+    if (!target) return;
+    const names = this.pending.get(target) ?? new Map<string, Element[]>();
+    const name = animatedName(anim);
+    const anims = names.get(name) ?? [];
+    if (!anims.includes(anim)) anims.push(anim);
+    names.set(name, anims);
+    this.pending.set(target, names);
   }
 
   /** `clone` of `original` is complete (its children too); `cloneOf` maps finished originals to their clones. */
@@ -125,10 +143,8 @@ export class SmilCopy {
       clone.setAttribute('begin', 'indefinite');
       const target = original.targetElement;
       if (!target) return;
-      const names = this.pending.get(target) ?? new Map<string, Element[]>();
-      const name = animatedName(original);
-      names.set(name, [...(names.get(name) ?? []), original]);
-      this.pending.set(target, names);
+      // Expected already when in the document (see reset); one in a shadow tree from now.
+      this.expect(original);
       this.stamps.set(original, '');
       // A clone of its target that is done (addressed by href; outside a patched subtree, its
       // parent too) gets the value now; one made later in this clone gets it as it is finished.
@@ -198,13 +214,20 @@ function greyBox(clone: Element): void {
   style?.setProperty('clip-path', 'none', 'important');
 }
 
-/** The document's animation elements (live collections, cheap to ask again). */
-const collections = new WeakMap<Document, HTMLCollectionOf<Element>[]>();
+/** The document's `<svg>` elements and its animation elements, by tag (live collections, cheap to ask again). */
+const collections = new WeakMap<Document, { svgs: HTMLCollectionOf<Element>; anims: HTMLCollectionOf<Element>[] }>();
 
+/**
+ * The document's animation elements. A page with no `<svg>` has none that runs (an animation
+ * element's timeline is its `<svg>`'s): one collection is asked, not one per tag. Each collection
+ * the browser keeps counted until an element is added or removed, so asking costs nothing while
+ * a frame's change is text, a value or an attribute.
+ */
 function documentSmil(doc: Document): Element[] {
   let lists = collections.get(doc);
-  if (!lists) collections.set(doc, lists = TAGS.map((tag) => doc.getElementsByTagNameNS(SVG_NS, tag)));
-  return lists.flatMap((list) => (list.length ? [...list] : []));
+  if (!lists) collections.set(doc, lists = { svgs: doc.getElementsByTagNameNS(SVG_NS, 'svg'), anims: TAGS.map((tag) => doc.getElementsByTagNameNS(SVG_NS, tag)) });
+  if (lists.svgs.length === 0) return [];
+  return lists.anims.flatMap((list) => (list.length ? [...list] : []));
 }
 
 /** Stamps, as {@link SmilCopy} takes them, the document's animation elements the clone did not hold (culled off screen). */

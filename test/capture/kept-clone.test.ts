@@ -722,6 +722,21 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'field-alone');
     });
 
+    // The copy holds a sticky box of a scrolled flex or grid box by insets on all four sides (see
+    // pinSticky in scroll-position.ts), which are never the page's own: judged by them, it looked
+    // moved on every patch and was cloned again with each character.
+    it('a sticky header of a scrolled flex column elsewhere (held by insets in the copy) is not cloned again with each character', async () => {
+      const rows = Array.from({ length: 12 }, (_, i) => `<div style="flex-shrink: 0; height: 30px">row ${i}</div>`).join('');
+      const { root, run } = await ready(`${html}<div id="pane" style="display: flex; flex-direction: column; overflow: auto; height: 150px; width: 300px; margin: 20px"><div style="position: sticky; top: 0; flex-shrink: 0; height: 40px; background: rgb(220, 220, 240)">Header</div>${rows}</div>`, css);
+      root.querySelector<HTMLElement>('#pane')!.scrollTop = 100;
+      const r = await restart(run);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      const stats = await typeInto(r, field);
+      expect(field.value).to.equal('Gracex');
+      expect(stats.map((s) => s.clone), 'cloned').to.deep.equal(stats.map(() => ({ patched: 1 })));
+      await expectSameAsWholeClone(r, 'sticky-held');
+    });
+
     // Its inside painted opaque, nothing near: drawn from its clone alone, inside its border and corners (see field-region.ts).
     it('draws only the inside of a field that paints it opaque, as a whole clone draws it', async () => {
       const { root, run: r } = await ready(`<div class="row"><label>Name<input id="typed" value="Grace"></label></div><p style="margin: 40px 16px">Text below.</p>`, css);

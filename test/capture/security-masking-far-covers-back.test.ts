@@ -72,6 +72,16 @@ describe('text changed under a cover laid out back from a box far below (a regio
     expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
   });
 
+  // The live look at an end-laid box (nothingBack) reads its children's boxes and its text, not a
+  // grandchild's box: one moved back is left to the written offsets, which a zoom scales.
+  for (const [how, offset] of [['a negative margin', 'margin-top: -20px'], ['a relative offset', 'position: relative; top: -20px']]) {
+    it(`a zoomed grandchild (zoom: 10) moved up by ${how} written as 20 px (drawn 200), in an item of an end-aligned flex box 130 px below`, async () => {
+      const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 130px; display: flex; align-items: flex-end; width: 340px; height: 20px"><div style="width: 340px; height: 20px"><div style="zoom: 10; ${offset}; width: 34px; height: 20px; background: #fff"></div></div></div>`);
+      expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+      expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+    });
+  }
+
   // Rows away from the region are drawn a run at a time, emptied, unless something in them strays:
   // the zoomed item fits by its written sizes, not as the page lays it out (rowRuns' live check).
   it('a zoomed item of an end-aligned flex box in a table row 140 px below (the row drawn in a run)', async () => {

@@ -130,6 +130,37 @@ describe('security: SMIL and sticky covers the copy draws where the page does', 
     expect({ visible, leaked: scanForSecret(picture.canvas!, boxOf(msg)).count }, `secret pixels (frames: ${JSON.stringify(kinds)})`).to.deep.equal({ visible: 0, leaked: 0 });
   });
 
+  /** Mounts `html` (a text #msg in the secret colour, covered on the page by what SMIL animates), makes `change` once the first frame settled, and returns the secret pixels on the visitor's screen and in the agent's picture, with how each frame was cloned. */
+  async function afterChange(html: string, change: (root: HTMLElement) => void): Promise<{ visible: number; leaked: number; kinds: string[] }> {
+    const root = mountTestPage('smil-sticky', { css: CSS, html });
+    const { host, errors, stats } = start();
+    await host.waitForFrames(1);
+    await settle(host);
+    const frames = host.completeFrames().length;
+    change(root);
+    await host.waitForFrames(frames + 1);
+    await settle(host);
+    const msg = root.querySelector('#msg')!;
+    expect(errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    const picture = await agentPicture(host);
+    return { visible: await onScreen(boxOf(msg)), leaked: scanForSecret(picture.canvas!, boxOf(msg)).count, kinds: stats.map((f) => ('whole' in f.clone ? f.clone.whole : 'patched')) };
+  }
+
+  // A patch clones the box holding an <svg> again (a changed <svg> itself clones whole). A value
+  // SMIL animates on a target in it must be written into the new clone, by an animation element
+  // outside that box too. (A property, such as opacity or fill, is in the computed style the clone
+  // copies anyway: a geometry attribute such as points is not.)
+  it('an SVG cover moved over the text by a <set> of its points in another <svg> (href), the box holding the cover cloned again by a patch: still drawn', async () => {
+    const { visible, leaked, kinds } = await afterChange(`<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p><div id="wrap" style="position: absolute; left: 0; top: 5px; width: 800px; height: 60px"><svg width="800" height="60" style="display: block"><polygon id="smil-cover" points="400,0 740,0 740,60 400,60" fill="#fff"/></svg>one</div><svg width="10" height="10"><set href="#smil-cover" attributeName="points" to="0,0 340,0 340,60 0,60" begin="0s" fill="freeze"/></svg>`, (root) => void ((root.querySelector('#wrap')!.lastChild as Text).data = 'two'));
+    expect(kinds.at(-1), 'the frame after the change').to.equal('patched');
+    expect({ visible, leaked }, `secret pixels (frames: ${JSON.stringify(kinds)})`).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('an SVG cover moved over the text by a <set> of its points in an <svg> far below (culled from the whole clone): drawn in the first frame', async () => {
+    const pixels = await firstFrame('<svg width="800" height="60" style="position: absolute; left: 0; top: 5px"><polygon id="smil-cover" points="400,0 740,0 740,60 400,60" fill="#fff"/></svg><div style="height: 3000px"></div><svg width="10" height="10"><set href="#smil-cover" attributeName="points" to="0,0 340,0 340,60 0,60" begin="0s" fill="freeze"/></svg>');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
   it('a sticky header of a flex column scrolled down covers the row scrolled under it', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => `<div style="flex-shrink: 0; height: 30px; font: bold 20px monospace; color: ${i === 3 ? SECRET : 'rgb(90, 90, 90)'}">${i === 3 ? '4111 1111 1111' : `row ${i}`}</div>`).join('');
     const root = mountTestPage('smil-sticky', { css: CSS, html: `<div id="pane" style="display: flex; flex-direction: column; overflow: auto; height: 150px; width: 300px; margin: 20px"><div style="position: sticky; top: 0; flex-shrink: 0; height: 60px; background: rgb(220, 220, 240)">Header</div>${rows}</div>` });
