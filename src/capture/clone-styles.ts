@@ -507,6 +507,11 @@ export class CloneStyles {
     } else if (svg) {
       root = doc.createElementNS(SVG_NS, 'svg');
       el = root.appendChild(doc.createElementNS(SVG_NS, tag));
+    } else if (tag === 'svg') {
+      // An `<svg>` in HTML, as the page's is: made by tag name it would be an unknown HTML element,
+      // without the browser's `svg:not(:root) { overflow: hidden }`, so a page's `overflow: visible`
+      // looked like the default, was left out, and the copy clipped what the page draws outside it.
+      root = el = doc.createElementNS(SVG_NS, 'svg');
     } else {
       root = el = doc.createElement(tag);
     }

@@ -20,6 +20,12 @@ describe('covers the copy did not draw where the page does', () => {
     unmountTestPage('copy-gaps');
   });
 
+  it('a cover an <svg> draws outside its box (overflow: visible), over the text above it', async () => {
+    // The browser's sheet clips an <svg> in HTML; the page's `overflow: visible` was taken for the default and left out.
+    const pixels = await firstFrame('<div style="margin-top: 130px; width: 340px; height: 20px"><svg width="340" height="20" style="display: block; overflow: visible"><rect y="-200" width="340" height="200" fill="#fff"/></svg></div>');
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
   it('a cover painted outside a box that clips, within its overflow-clip-margin', async () => {
     const pixels = await firstFrame(`<div style="margin-top: 150px; height: 40px; overflow: clip; overflow-clip-margin: 250px"><div style="position: relative; top: -200px; height: 70px; width: 400px; background: #fff"></div></div>`);
     expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
