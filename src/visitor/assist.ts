@@ -300,14 +300,17 @@ export class VisitorAssist {
    * Whether the pointer is over content frames mask (find-masks.ts decides, as for remote input):
    * the element the event went to (a pointer captured by a masked signature pad stays masked
    * wherever it moves) or the element drawn under the point, through open shadow roots, slots and
-   * same-origin frames, looking through Upscope's own UI (frames never show it).
+   * same-origin frames, looking through Upscope's own UI (frames never show it). In mask-all mode
+   * everything outside `[data-upscope-unmasked]` counts (as for typing): the agent sees the page's
+   * boxes with its text black, and where the visitor clicks on them (a keypad of plain buttons)
+   * would say what the text is.
    */
   private overMask(e: PointerEvent): boolean {
     const maskAll = this.deps.options().maskAll === true;
     const target = e.composedPath()[0];
-    if (target instanceof Element && maskedReason(target, maskAll)) return true;
+    if (target instanceof Element && maskedReason(target, maskAll, maskAll)) return true;
     try {
-      return maskedReason(elementAt(document, e.clientX, e.clientY).element, maskAll) !== null;
+      return maskedReason(elementAt(document, e.clientX, e.clientY).element, maskAll, maskAll) !== null;
     } catch (err) {
       // Nothing under the point (off the page), or a frame of another origin (its own page draws
       // and masks it; its pointer events never reach this window): nothing to hide. Anything

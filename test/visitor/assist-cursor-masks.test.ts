@@ -77,6 +77,28 @@ describe('the visitor\'s cursor and clicks over masked content', () => {
     expect(document.elementFromPoint(clicks[0].x, clicks[0].y)?.id).to.equal('outside');
   });
 
+  it('mask-all: clicks on a keypad of plain buttons (their digits black for the agent) do not go out; over [data-upscope-unmasked] they do', async () => {
+    const keys = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].map((d) => `<button id="k${d}" style="width:60px;height:60px">${d}</button>`).join('');
+    mountTestPage(PAGE, {
+      css: 'html,body{margin:0}',
+      html: `<div style="display:grid;grid-template-columns:repeat(3,60px);width:180px;margin:20px">${keys}</div>
+             <div data-upscope-unmasked><button id="help" style="margin:20px;width:100px;height:40px">Help</button></div>`,
+    });
+    const masks = findMasks(document, { maskAll: true });
+    expect([1, 9, 7, 3].every((d) => inside(masks, { type: 'visitorClick', x: centre(document.getElementById(`k${d}`)!)[0], y: centre(document.getElementById(`k${d}`)!)[1] })), 'the digits are black for the agent').to.equal(true);
+    const { sent, stop } = startAssist({ maskAll: true });
+    for (const d of [1, 9, 7, 3]) {
+      await sendMouse({ type: 'click', position: centre(document.getElementById(`k${d}`)!) });
+      await settle();
+    }
+    await sendMouse({ type: 'click', position: centre(document.getElementById('help')!) });
+    await settle();
+    stop();
+    const clicks = positions(sent).filter((m) => m.type === 'visitorClick');
+    const read = clicks.map((m) => document.elementFromPoint(m.x, m.y)?.textContent).join('');
+    expect(read, 'what the clicks that went out read back').to.equal('Help');
+  });
+
   it('a password field, a mask in a shadow root and masked content slotted into one: the cursor over each is hidden', async () => {
     const root = mountTestPage(PAGE, {
       css: 'html,body{margin:0} #cursormasks-root > *{display:block;margin:20px}',
