@@ -15,6 +15,7 @@
  * fallback font there shows what the visitor reads anyway).
  */
 import { webFontFamilies } from './font-families.js';
+import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 
 /** Whether a loaded face conceals; measured once per face. */
@@ -110,9 +111,25 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
       if (own && (FIELDS.has(el.localName) || (el as HTMLElement).isContentEditable || hasText(el) || slotsText(el))) return true;
       if (own || styled) {
         for (const pseudo of GENERATED) {
-          if (pseudo === '::marker' && !style.display.includes('list-item')) continue;
+          const marker = pseudo === '::marker';
+          if (marker && !style.display.includes('list-item')) continue;
           const generated = win.getComputedStyle(el, pseudo);
-          if (hasContent(generated) && drawnIn(hidden, generated.fontFamily)) return true;
+          // A marker draws its `list-style-type` (a number, a string) where its `content` is `normal` (rt5 H12).
+          const draws = hasContent(generated) || (marker && generated.content === 'normal' && style.listStyleType !== 'none');
+          if (draws && drawnIn(hidden, generated.fontFamily)) return true;
+        }
+        // A scroll container's scroll buttons, which the copy draws (rt5 H10c).
+        if (style.overflowX !== 'visible' && style.overflowX !== 'clip') {
+          for (const pseudo of SCROLL_PSEUDOS) {
+            if (pseudo === '::scroll-marker-group') continue;
+            let generated: CSSStyleDeclaration;
+            try {
+              generated = win.getComputedStyle(el, pseudo);
+            } catch {
+              continue;
+            }
+            if (hasContent(generated) && drawnIn(hidden, generated.fontFamily)) return true;
+          }
         }
       }
     }
@@ -127,7 +144,7 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
 
 /** Per style sheet: its rule count when read, and whether a rule may set a pseudo-element's font. */
 const sheetVerdicts = new WeakMap<CSSStyleSheet, { rules: number; edits: number; sets: boolean }>();
-const PSEUDO_SELECTOR = /:(?:before|after|marker|first-line|first-letter)\b/i;
+const PSEUDO_SELECTOR = /:(?:before|after|marker|scroll-button|first-line|first-letter)\b/i;
 
 /**
  * Whether the style sheets of `root` or of a tree around it (whose `::part()` rules reach in) may

@@ -113,8 +113,8 @@ export class TextFonts {
     this.add(splitFamilies(style.getPropertyValue('font-family')));
   }
 
-  /** A list item's `::marker` the copy writes a rule for draws its content or its number in its family. */
-  noteMarker(style: CSSStyleDeclaration): void {
+  /** A list item's `::marker` or a scroll button the copy writes a rule for draws its content (or number) in its family. */
+  notePseudoFont(style: CSSStyleDeclaration): void {
     if (this.webFonts.size > 0) this.add(splitFamilies(style.getPropertyValue('font-family')));
   }
 

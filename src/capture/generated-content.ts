@@ -32,8 +32,8 @@ interface Pending {
 const MARKER_PROPERTIES = ['color', 'font-family', 'line-height', 'font-size', 'font-weight', 'font-style', 'font-variant-numeric'];
 
 export class GeneratedContent {
-  /** A list item's `::marker` is written with these computed values (its font is to be embedded). */
-  onMarker: ((style: CSSStyleDeclaration) => void) | null = null;
+  /** A list item's `::marker` or a scroll container's `::scroll-button()` is written with these computed values (its font is to be embedded). */
+  onPseudoFont: ((style: CSSStyleDeclaration) => void) | null = null;
   /** Content the library would get wrong, per original element and pseudo-element, this frame. */
   private readonly noted = new Map<Element, Array<[string, string]>>();
   private pending: Pending[] = [];
@@ -53,8 +53,8 @@ export class GeneratedContent {
   /** `clone` (of `original`) is complete: gives it a class for each rewritten pseudo-element. */
   apply(original: Element, clone: Element): void {
     const list = this.noted.get(original);
-    const marker = original.localName === 'li' ? markerRule(original, this.onMarker) : null;
-    const scrolling = scrollPseudoRules(original, clone);
+    const marker = original.localName === 'li' ? markerRule(original, this.onPseudoFont) : null;
+    const scrolling = scrollPseudoRules(original, clone, this.onPseudoFont);
     if (!list && !marker && !scrolling) return;
     this.noted.delete(original);
     // Named in clone order, so that equal pages give equal markup.
@@ -129,7 +129,8 @@ export class GeneratedContent {
 }
 
 /** The boxes a scroll container generates that the library does not copy (rt3 F8): its buttons and its markers' group. */
-const SCROLL_PSEUDOS = [...['up', 'down', 'left', 'right', 'block-start', 'block-end', 'inline-start', 'inline-end'].map((d) => `::scroll-button(${d})`), '::scroll-marker-group'];
+/** The scroll container's pseudo-elements the copy draws (see scrollPseudoRules). */
+export const SCROLL_PSEUDOS = [...['up', 'down', 'left', 'right', 'block-start', 'block-end', 'inline-start', 'inline-end'].map((d) => `::scroll-button(${d})`), '::scroll-marker-group'];
 
 /**
  * A scroll container's `::scroll-button()`s and `::scroll-marker-group` as the page draws them (a
@@ -137,7 +138,7 @@ const SCROLL_PSEUDOS = [...['up', 'down', 'left', 'right', 'block-start', 'block
  * `scroll-marker-group`) gets a rule with every copied property's computed value. Null when it has
  * none, as most boxes (only scroll containers are looked at). The markers in the group are not drawn.
  */
-function scrollPseudoRules(el: Element, clone: Element): Array<[string, Omit<Pending, 'selector'>]> | null {
+function scrollPseudoRules(el: Element, clone: Element, note: ((style: CSSStyleDeclaration) => void) | null): Array<[string, Omit<Pending, 'selector'>]> | null {
   const win = el.ownerDocument.defaultView;
   if (!win) return null;
   const own = win.getComputedStyle(el);
@@ -158,6 +159,7 @@ function scrollPseudoRules(el: Element, clone: Element): Array<[string, Omit<Pen
     if (isGroup ? style.display === 'none' : !content || content === 'none' || content === 'normal') continue;
     let declarations = '';
     for (const name of PAINT_STYLE_PROPERTIES) declarations += `${name}: ${style.getPropertyValue(name)}; `;
+    if (!isGroup) note?.(style);
     (out ??= []).push([pseudo, { tokens: isGroup ? null : rewrite(tokenize(content), el), declarations }]);
   }
   if (out && group && group !== 'none') ((clone as HTMLElement).style as CSSStyleDeclaration | undefined)?.setProperty('scroll-marker-group', group);

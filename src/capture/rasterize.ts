@@ -755,7 +755,7 @@ export class Rasterizer {
       this.fonts?.notePseudo(style);
       this.generated.note(el, pseudo, style);
     };
-    this.generated.onMarker = (style) => this.fonts?.noteMarker(style);
+    this.generated.onPseudoFont = (style) => this.fonts?.notePseudoFont(style);
     this.context = created;
     this.creating = null;
     return created;

@@ -246,6 +246,26 @@ describe('text drawn as dots by a font set on a <slot> or a pseudo-element', () 
     expect(differing(await agentPicture(), await screen(), markerStrip(li)), 'drawn as the visitor sees it').to.be.lessThan(50);
   });
 
+  it('a list item whose marker is a string (list-style-type) in a dots font added with the FontFace API: masked', async () => {
+    face = await addFontFace();
+    const root = mountTestPage(PAGE, { css: `${STYLE} ul { margin: 0; padding: 20px; } .pin { list-style: '19731973' inside; font: 32px/40px text-security-disc; color: #ff00ff; height: 50px; width: 360px; }`, html: '<ul><li id="pin" class="pin"></li></ul>' });
+    await document.fonts.ready;
+    const li = root.querySelector('#pin')!;
+    expect(maskCovers(findMasks(document), li), 'the item is boxed').to.equal(true);
+    await expectNoClearText(li, 'a list-style-type string marker');
+  });
+
+  it('a scroll container\'s ::scroll-button() showing a value (content: attr()) in a dots font added with the FontFace API, outside its box: not drawn in clear', async () => {
+    face = await addFontFace();
+    const root = mountTestPage(PAGE, {
+      css: `${STYLE} .sc { overflow: auto; height: 60px; width: 400px; margin: 20px; } .sc::scroll-button(right) { content: attr(data-pin); position: absolute; left: 20px; top: 120px; width: 360px; height: 50px; font: 32px text-security-disc; color: #ff00ff; background: #fff; border: 0; text-align: left; }`,
+      html: '<div class="sc" id="sc" data-pin="19731973"><div style="width: 1200px; height: 20px"></div></div>',
+    });
+    await document.fonts.ready;
+    expect(maskCovers(findMasks(document), root.querySelector('#sc')!), 'the scroller is boxed').to.equal(true);
+    await expectNoClearText({ x: 20, y: 120, width: 360, height: 50 }, 'a scroll button');
+  });
+
   it('text a ::first-line puts in a dots font, even an embeddable one (the copy has no ::first-line): masked', async () => {
     const root = mountTestPage(PAGE, {
       css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); } ${STYLE} .ssn::first-line { font-family: text-security-disc; }`,
