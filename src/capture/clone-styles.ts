@@ -261,7 +261,9 @@ class ReferenceDefault implements DefaultStyle {
       if (value === this.own('color')) return value;
     }
     const needs = ONLY_WITH[name];
-    if (needs && needs.every((n) => this.own(n) === 'none')) return this.own(name);
+    // With a transform, never the default: the sandbox's follows the size of a box of its own (an
+    // empty one: `0px 0px`), and a page's `0 0` left unwritten would turn the clone about its centre.
+    if (needs) return needs.every((n) => this.own(n) === 'none') ? this.own(name) : '\u0000';
     return base;
   }
 
