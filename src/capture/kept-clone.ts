@@ -756,7 +756,10 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
   const cs = win.getComputedStyle(el);
   let moved: 'height' | 'box' | null = null;
   for (const name of BOX) {
-    const was = style.getPropertyValue(name) || (name === 'width' || name === 'height' ? null : 'auto');
+    const written = style.getPropertyValue(name);
+    // The offsets of a box in the flow are not read for its clone (see style-gates.ts): unwritten, they moved nothing.
+    if (!written && name !== 'width' && name !== 'height' && cs.getPropertyValue('position') === 'static') continue;
+    const was = written || (name === 'width' || name === 'height' ? null : 'auto');
     if (was === null || was === cs.getPropertyValue(name)) continue;
     if (name !== 'height') return 'box';
     moved = 'height';
