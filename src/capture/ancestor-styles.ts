@@ -27,6 +27,7 @@ import { isBlankedClone, textHiddenClone } from './blank-masked-clone.js';
 import { SLOT_INHERITED, SLOT_WRAPPER } from './slot-wrappers.js';
 import { pageMaskImage, skippedContain } from './copy-paint.js';
 import { SCROLL_WRAPPER, scrolledTransform, scrollShift } from './scroll-position.js';
+import { insideSvg, SVG_ONLY } from './style-gates.js';
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
@@ -109,7 +110,8 @@ export function staleAncestor(root: Element, rootClone: Element, reads: Ancestor
     clone = clone.parentElement;
   }
   if (levels.length === 0) return null;
-  const props = checkedProperties(reads.copied);
+  // Outside SVG no clone writes a value that draws only on SVG content (see style-gates.ts): not compared.
+  const props = checkedProperties(reads.copied, insideSvg(levels[levels.length - 1].source));
   // Mask-all rewrites text paint along the way (hidden text, slot wrappers without it): walked level by level.
   if (!reads.maskAll && holds(levels, props, reads)) return null;
   return outermostStale(levels, props, reads) ?? levels[0].source;
@@ -245,16 +247,24 @@ interface Checked {
 }
 
 const checkedFor = new WeakMap<readonly string[], Checked>();
-const ALL = { inherited: [...INHERITING], boxPaint: BOX_PAINT };
+const checkedInSvgFor = new WeakMap<readonly string[], Checked>();
+const ALL_IN_SVG = { inherited: [...INHERITING], boxPaint: BOX_PAINT };
+const ALL = { inherited: ALL_IN_SVG.inherited.filter((name) => !SVG_ONLY.has(name)), boxPaint: BOX_PAINT };
 
-/** The properties compared, among those the clone copies (one it does not copy is never written, and the clone draws its default). */
-function checkedProperties(copied: readonly string[] | null): Checked {
-  if (!copied) return ALL;
-  let out = checkedFor.get(copied);
+/**
+ * The properties compared, among those the clone copies (one it does not copy is never written,
+ * and the clone draws its default); `svg`: whether the ancestors are inside an `<svg>` (a frame's,
+ * see {@link staleAncestor}). When every property is copied, every inherited one is compared.
+ */
+function checkedProperties(copied: readonly string[] | null, svg: boolean): Checked {
+  if (!copied) return ALL_IN_SVG;
+  const cache = svg ? checkedInSvgFor : checkedFor;
+  let out = cache.get(copied);
   if (!out) {
     const names = new Set(copied);
-    out = { inherited: ALL.inherited.filter((name) => names.has(name)), boxPaint: BOX_PAINT.filter((name) => names.has(name)) };
-    checkedFor.set(copied, out);
+    const all = svg ? ALL_IN_SVG : ALL;
+    out = { inherited: all.inherited.filter((name) => names.has(name)), boxPaint: BOX_PAINT.filter((name) => names.has(name)) };
+    cache.set(copied, out);
   }
   return out;
 }

@@ -7,7 +7,8 @@
  * which inherited values children drop, and SVG content's own rule (SvgDefault: attributes a
  * style sheet overrides, geometry, the properties the sweep added). Each rule reads the cache the
  * others fill and answers the library through the same default-style objects, so splitting them
- * would pass that state between files.
+ * would pass that state between files. Which properties are read at all is style-gates.ts's rule;
+ * here is only the hook that hands the library its list, from the same cache.
  *
  * The library writes a property when the element's computed value differs from the browser's
  * default for its tag, and, to be safe with inheritance, always when the parent's clone wrote it.
@@ -26,6 +27,7 @@
  * made to leave out at their defaults.
  */
 import { trustedHTML } from '../visitor/trusted-types.js';
+import { insideSvg, SVG_ONLY, StyleGates } from './style-gates.js';
 
 /** Inherited properties among those the capture copies (see PAINT_STYLE_PROPERTIES). */
 export const INHERITED = new Set([
@@ -152,13 +154,19 @@ class RecordingStyle implements StyleSource {
   }
 
   getPropertyValue(name: string): string {
+    const value = this.value(name);
+    // Answered as empty, as its default then is (see AloneDefault): written with its group, it sets nothing.
+    return this.atDefault?.(name, value) ? '' : value;
+  }
+
+  /** The computed value itself (what the gates of style-gates.ts read). */
+  value(name: string): string {
     let value = this.values.get(name);
     if (value === undefined) {
       value = this.style.getPropertyValue(name);
       this.values.set(name, value);
     }
-    // Answered as empty, as its default then is (see AloneDefault): written with its group, it sets nothing.
-    return this.atDefault?.(name, value) ? '' : value;
+    return value;
   }
 
   getPropertyPriority(): string {
@@ -261,7 +269,9 @@ class ReferenceDefault implements DefaultStyle {
       if (value === this.own('color')) return value;
     }
     const needs = ONLY_WITH[name];
-    if (needs && needs.every((n) => this.own(n) === 'none')) return this.own(name);
+    // With a transform, never the default: the sandbox's follows the size of a box of its own (an
+    // empty one: `0px 0px`), and a page's `0 0` left unwritten would turn the clone about its centre.
+    if (needs) return needs.every((n) => this.own(n) === 'none') ? this.own(name) : '\u0000';
     return base;
   }
 
@@ -332,7 +342,10 @@ class SvgDefault extends ErasableDefault {
   blank(name: string, value: string): boolean {
     if (name === EMPHASIS_COLOR) return this.own('text-emphasis-style') === 'none';
     if (!SWEPT.has(name) || value !== this.defaults.get(name) || this.kept.has(name)) return false;
-    return !INHERITED.has(name) || this.parentValues?.get(name) === value;
+    if (!INHERITED.has(name)) return true;
+    // An HTML parent outside SVG has none of SVG_ONLY read: its clone passes on their initial values (see style-gates.ts).
+    const parent = this.parentValues?.get(name) ?? (this.parentValues && SVG_ONLY.has(name) ? this.defaults.get(name) : undefined);
+    return parent === value;
   }
 }
 
@@ -360,6 +373,18 @@ export class CloneStyles {
   /** The defaults the library last took for the entered element's own style (see {@link AloneDefault}). */
   private elementDefault: AloneDefault | null = null;
   private frame: HTMLIFrameElement | null = null;
+  /**
+   * Stands in for the library's `includeStyleProperties`: the properties it reads for the style
+   * it last took (see style-gates.ts); null when every property is copied.
+   */
+  readonly included: Iterable<string> | null;
+  private readonly gates: StyleGates | null;
+  /** The element whose own style the library read last (null: a pseudo-element's), and that style. */
+  private readonly reading: { el: Element | null; style: RecordingStyle | null } = { el: null, style: null };
+  /** Whether an element is inside an `<svg>`, this frame. */
+  private readonly inSvgs = new Map<Element, boolean>();
+  /** A same-origin frame root's clone: its declarations before the iframe's styles are copied onto it (see {@link keepFrameRoot}). */
+  private readonly frameRoots = new WeakMap<Element, [string, string, string][]>();
 
   constructor(
     private readonly win: Window,
@@ -367,6 +392,7 @@ export class CloneStyles {
     private readonly properties: readonly string[] | null,
   ) {
     const recorded = this.recorded;
+    const reading = this.reading;
     const pseudoRead = (el: Element, pseudo: string, style: CSSStyleDeclaration) => this.onPseudo?.(el, pseudo, style);
     // The library reads an element's style, then takes its defaults, then compares them property by property.
     const atDefault = (el: Element) => (name: string, value: string) => {
@@ -379,14 +405,19 @@ export class CloneStyles {
       getComputedStyle(el: Element, pseudo?: string | null): CSSStyleDeclaration {
         const style = win.getComputedStyle(el, pseudo);
         if (pseudo) {
+          reading.el = null;
           pseudoRead(el, pseudo, style);
           return style;
         }
         let values = recorded.get(el);
         if (!values) recorded.set(el, (values = new Map()));
-        return new RecordingStyle(style, values, atDefault(el)) as unknown as CSSStyleDeclaration;
+        reading.el = el;
+        reading.style = new RecordingStyle(style, values, atDefault(el));
+        return reading.style as unknown as CSSStyleDeclaration;
       },
     };
+    this.gates = properties ? new StyleGates(properties) : null;
+    this.included = this.gates && { [Symbol.iterator]: () => this.toRead().values() };
     const self = this;
     this.defaults = new (class extends Map<string, Map<string, unknown>> {
       override has(): boolean {
@@ -404,9 +435,36 @@ export class CloneStyles {
     })();
   }
 
+  /**
+   * The properties the library reads of the style it took last: for an element's own, those its
+   * gates leave open (see style-gates.ts), compared with its flat-tree parent's `display` when
+   * that parent's clone is the one being made.
+   */
+  private toRead(): readonly string[] {
+    const gates = this.gates!;
+    const { el, style } = this.reading;
+    if (!el || !style) return gates.pseudo;
+    const parent = el === this.element ? this.parent : null;
+    return gates.forElement(el, this.inSvg(el), (name) => style.value(name), parent ? this.recorded.get(parent)?.get('display') : undefined);
+  }
+
+  /** Whether `el`'s clone inherits from SVG content (see style-gates.ts), by its parent's clone when entered. */
+  private inSvg(el: Element): boolean {
+    let inside = this.inSvgs.get(el);
+    if (inside === undefined) {
+      const parent = el === this.element ? this.parent : null;
+      inside = parent && parent !== el ? parent.namespaceURI === SVG_NS || this.inSvg(parent) : insideSvg(el);
+      this.inSvgs.set(el, inside);
+    }
+    return inside;
+  }
+
   /** Forgets the values read for the last clone (they hold on to its elements). */
   resetFrame(): void {
     this.recorded.clear();
+    this.inSvgs.clear();
+    this.reading.el = null;
+    this.reading.style = null;
     this.element = null;
     this.parent = null;
     this.elementDefault = null;
@@ -427,13 +485,41 @@ export class CloneStyles {
     let values = this.recorded.get(parent);
     if (!values) this.recorded.set(parent, (values = new Map()));
     const style = this.win.getComputedStyle(parent);
-    for (const name of INHERITED) if (!values.has(name)) values.set(name, style.getPropertyValue(name));
+    // An HTML parent outside SVG passes on no SVG_ONLY value (see style-gates.ts): none is read.
+    const svg = !this.gates || parent.namespaceURI === SVG_NS || this.inSvg(parent);
+    for (const name of INHERITED) if (!values.has(name) && (svg || !SVG_ONLY.has(name))) values.set(name, style.getPropertyValue(name));
     this.enter(element, parent);
   }
 
-  /** `element`'s clone is complete (see {@link dropInheritedKerning}). */
+  /**
+   * `element`'s clone is complete (see {@link dropInheritedKerning}). The library copies the
+   * element's own `style` attribute into the clone and then clears it only in part (every other
+   * declaration is left): one of SVG_ONLY left there on HTML outside SVG would be passed on to an
+   * `<svg>` inside, which writes its own only where it differs from the initial value (see style-gates.ts).
+   */
   finishClone(element: Element, clone: Element): void {
     dropInheritedKerning(clone, this.recorded.get(element)?.get('font-kerning'));
+    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (style?.length && this.gates && element.hasAttribute('style') && element.namespaceURI !== SVG_NS && !this.inSvg(element)) {
+      for (const name of SVG_ONLY) if (style.getPropertyValue(name)) style.removeProperty(name);
+    }
+    if (style && element.localName === 'iframe' && clone.localName === 'html') this.keepFrameRoot(clone, style);
+  }
+
+  /**
+   * A same-origin frame's root is finished twice: cloned, then given the iframe's own styles by
+   * the library, which first clears the clone's in part (see {@link finishClone}), so which of
+   * the root's values were left (its fonts and colours, see defaultFor) hung on how many it had.
+   * They are kept the first time and put back the second, where the iframe's do not replace them.
+   */
+  private keepFrameRoot(clone: Element, style: CSSStyleDeclaration): void {
+    const kept = this.frameRoots.get(clone);
+    if (!kept) {
+      this.frameRoots.set(clone, Array.from({ length: style.length }, (_, i) => style.item(i)).map((name) => [name, style.getPropertyValue(name), style.getPropertyPriority(name)]));
+      return;
+    }
+    this.frameRoots.delete(clone);
+    for (const [name, value, priority] of kept) if (!style.getPropertyValue(name)) style.setProperty(name, value, priority);
   }
 
   /** The browser's default of `name` for an element like `el`, as its clone was compared with (see ancestor-styles.ts). */

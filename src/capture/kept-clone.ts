@@ -777,7 +777,10 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
   const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
   if (!style) return null;
   const cs = win.getComputedStyle(el);
+  // The offsets of a box in the flow are not read for its clone (see style-gates.ts): unwritten, they moved nothing.
+  const inFlow = cs.getPropertyValue('position') === 'static';
   const differs = (name: string) => {
+    if (inFlow && name !== 'width' && name !== 'height' && !style.getPropertyValue(name)) return false;
     const was = writtenBox(style, name);
     return was !== null && was !== cs.getPropertyValue(name);
   };

@@ -745,6 +745,8 @@ export class Rasterizer {
     this.styles = new CloneStyles(this.doc.defaultView!, this.options.includeStyleProperties);
     created.ownerWindow = this.styles.window as Window;
     created.defaultComputedStyles = this.styles.defaults;
+    // Read per element: only the properties that can change what its clone draws (see style-gates.ts).
+    created.includeStyleProperties = this.styles.included as string[] | null;
     // Told apart from an embedded image where it counts (see coverUnembedded).
     created.fetch.placeholderImage = () => {
       this.unembedded = true;

@@ -22,6 +22,7 @@
 import { blankMaskedClone, hideCloneText } from './blank-masked-clone.js';
 import { INHERITED } from './clone-styles.js';
 import { maskOver } from './find-masks.js';
+import { insideSvg, SVG_ONLY } from './style-gates.js';
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 /** Marks a slot's wrapper in the clone, which has no original (kept-clone.ts steps over it). */
@@ -168,6 +169,8 @@ export class SlotWrappers {
     if (list.at(-1)!.to > kids.length) return false;
     const win = original.ownerDocument.defaultView ?? window;
     const outer = win.getComputedStyle(original);
+    // Outside SVG, values that draw only on SVG content are left to each <svg>'s clone (see style-gates.ts).
+    let svg: boolean | undefined;
     for (const run of list) {
       const masked = maskOver(run.slot) !== null || judge.conceals(run.slot);
       // Inside SVG a wrapper would not draw; a masked slot's content is blanked node by node there.
@@ -184,7 +187,7 @@ export class SlotWrappers {
       wrapper.style.setProperty('display', 'contents');
       const inner = win.getComputedStyle(run.slot);
       for (const name of SLOT_INHERITED) {
-        if (maskAll && TEXT_PAINT.has(name)) continue;
+        if ((maskAll && TEXT_PAINT.has(name)) || (SVG_ONLY.has(name) && !(svg ??= insideSvg(original)))) continue;
         const value = inner.getPropertyValue(name);
         if (value !== outer.getPropertyValue(name)) wrapper.style.setProperty(name, value);
       }

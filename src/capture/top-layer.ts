@@ -14,6 +14,9 @@
  */
 
 import { INHERITED } from './clone-styles.js';
+import { insideSvg, SVG_ONLY } from './style-gates.js';
+
+const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
 /** The pseudo-classes of elements in the top layer. */
 const TOP_LAYER = ':modal, :popover-open, :fullscreen';
@@ -159,5 +162,7 @@ function setInherited(original: Element, clone: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   if (!style) return;
   const cs = (original.ownerDocument.defaultView ?? window).getComputedStyle(original);
-  for (const name of INHERITED) if (style.getPropertyValue(name) === '') style.setProperty(name, cs.getPropertyValue(name));
+  // Outside SVG, values that draw only on SVG content are left to each <svg>'s clone (see style-gates.ts).
+  const svg = original.namespaceURI !== XHTML_NS || insideSvg(original);
+  for (const name of INHERITED) if (style.getPropertyValue(name) === '' && (svg || !SVG_ONLY.has(name))) style.setProperty(name, cs.getPropertyValue(name));
 }

@@ -196,4 +196,20 @@ describe('clone markup (what each clone writes)', () => {
     // The parent's size, but a monospace family with no size written would draw at 13px.
     expect(cloneStyle(markup, 'code').get('font-size')).to.equal('16px');
   });
+
+  it('writes a transform\'s origin and a perspective\'s at 0 0 (the default the sandbox reads for them), and turns the box about its corner', async () => {
+    await fixture(html`
+      <div style="width: 200px; height: 100px">
+        <div id="scaled" style="width: 100px; height: 100px; background: rgb(200, 0, 0); transform: scale(0.5); transform-origin: 0 0"></div>
+      </div>
+      <div id="deep" style="width: 100px; height: 100px; perspective: 60px; perspective-origin: 0 0"><div style="height: 50px; transform: rotateY(40deg); background: rgb(0, 0, 200)"></div></div>
+    `);
+    const { markup } = await rasterizer.snapshot();
+    expect(cloneStyle(markup, 'scaled').get('transform-origin')).to.equal('0px 0px');
+    expect(cloneStyle(markup, 'deep').get('perspective-origin')).to.equal('0px 0px');
+    const box = document.getElementById('scaled')!.parentElement!.getBoundingClientRect();
+    const [corner, centre] = await pixelsAt(rasterizer, [[box.left + 10, box.top + 10], [box.left + 65, box.top + 65]]);
+    expect(near(corner, [200, 0, 0]), `scaled about its top left corner: ${corner}`).to.be.true;
+    expect(near(centre, [255, 255, 255]), `not about its centre: ${centre}`).to.be.true;
+  });
 });
