@@ -4,6 +4,7 @@
  * the prototype's NATIVE value setter, so frameworks that wrap an element's own `value` (React's
  * value tracker, Vue, lit) see the new value as the visitor's and keep it.
  */
+import { noteRemoteEdit } from '../capture/secret-fields.js';
 import { windowOf } from './remote-input-target.js';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
@@ -101,8 +102,16 @@ export function fireChange(el: Element): void {
   el.dispatchEvent(new (windowOf(el).Event)('change', { bubbles: true }));
 }
 
+/**
+ * Fires `input` after an edit. The value is noted as remote input's before the event (whose
+ * listeners, the secret-field tracker's among them, judge the field) and after it (the page's
+ * handlers may reformat it): a value the agent produced never matches a hiding field's
+ * fingerprint, so it cannot test guesses of the visitor's password (secret-fields.ts).
+ */
 export function fireInput(el: Element, inputType: string, data: string | null): void {
+  noteRemoteEdit(el);
   el.dispatchEvent(new (windowOf(el).InputEvent)('input', { bubbles: true, composed: true, inputType, data }));
+  noteRemoteEdit(el);
 }
 
 function fireBeforeInput(el: Element, inputType: string, data: string | null): boolean {

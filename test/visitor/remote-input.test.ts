@@ -9,6 +9,8 @@ import { live } from 'lit/directives/live.js';
 import { applyRemoteInput, type RemoteInputOptions } from '../../src/visitor/remote-input.js';
 import type { RemoteInput, RemoteInputResult } from '../../src/protocol/remote-input.js';
 import { MAX_SHORT_TEXT } from '../../src/protocol/limits.js';
+import { sendKeys } from '@web/test-runner-commands';
+import { findMasks, type MaskRect } from '../../src/capture/index.js';
 
 const ALL: RemoteInputOptions = { allowClick: true, allowType: true, allowScroll: true, maskAll: false };
 
@@ -131,6 +133,20 @@ class ShoutingField extends LitElement {
 customElements.define('remote-input-shouting-field', ShoutingField);
 
 const tick = () => new Promise((ok) => setTimeout(ok, 0));
+
+/** Whether one of the capture's black boxes covers `el` whole. */
+function boxed(masks: MaskRect[], el: Element): boolean {
+  const r = el.getBoundingClientRect();
+  return masks.some((m) => m.x <= r.x + 1 && m.y <= r.y + 1 && m.x + m.width >= r.right - 1 && m.y + m.height >= r.bottom - 1);
+}
+
+/** The visitor types `value` into the password field `pw` with the real keyboard (trusted events), and leaves it. */
+async function visitorTypesPassword(pw: HTMLInputElement, value: string): Promise<void> {
+  pw.focus();
+  await sendKeys({ type: value });
+  pw.blur();
+  await tick();
+}
 
 describe('remote input', () => {
   afterEach(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -528,6 +544,43 @@ describe('remote input', () => {
       input.focus();
       expectRefused(type('abc'), 'masked');
       expect(input.value).to.equal('');
+    });
+
+    it('typing guesses into a plain field tells the agent nothing of the visitor’s password: a right and a wrong guess get the same answer, and neither masks the field', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="pw" type="password" /><input id="search" /></div>`);
+      await visitorTypesPassword(box.querySelector<HTMLInputElement>('#pw')!, '2468');
+      const search = box.querySelector<HTMLInputElement>('#search')!;
+      findMasks(document);
+      // One more character after the guess: the engine judges the focused field before each one.
+      const guess = (value: string) => {
+        clickOn(search);
+        press('a', { ctrl: true });
+        press('Backspace');
+        const answer = type(`${value}x`);
+        press('Backspace');
+        return { answer, black: boxed(findMasks(document), search) };
+      };
+      const wrong = guess('1357');
+      const right = guess('2468');
+      expect(right).to.deep.equal(wrong);
+      expect(right).to.deep.equal({ answer: { ok: true }, black: false });
+      expect(search.value).to.equal('2468');
+    });
+
+    it('a plain field the agent typed into is masked once the visitor types their password into it, even the value the agent typed', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="pw" type="password" /><input id="plain" /></div>`);
+      await visitorTypesPassword(box.querySelector<HTMLInputElement>('#pw')!, '9753');
+      const plain = box.querySelector<HTMLInputElement>('#plain')!;
+      clickOn(plain);
+      expect(type('9753')).to.deep.equal({ ok: true });
+      plain.blur();
+      // The visitor pastes their password over it (by mistake): from then on it is the visitor's.
+      plain.focus();
+      plain.select();
+      await sendKeys({ type: '9753' });
+      plain.blur();
+      expect(boxed(findMasks(document), plain), 'black in frames').to.equal(true);
+      expect(expectRefused(clickOn(plain), 'masked')).to.match(/password/);
     });
 
     it('in mask-all mode refuses fields outside [data-upscope-unmasked] and types inside it', async () => {
