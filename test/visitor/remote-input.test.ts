@@ -132,6 +132,15 @@ class ShoutingField extends LitElement {
 }
 customElements.define('remote-input-shouting-field', ShoutingField);
 
+/** An icon drawn in an open shadow root, as icon components draw theirs. */
+class IconPart extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = '<span style="display:inline-block;width:40px;height:40px;background:#ccc">i</span>';
+  }
+}
+customElements.define('remote-input-icon', IconPart);
+
 const tick = () => new Promise((ok) => setTimeout(ok, 0));
 
 /** Whether one of the capture's black boxes covers `el` whole. */
@@ -244,6 +253,15 @@ describe('remote input', () => {
       expect(clickOn(under)).to.deep.equal({ ok: true });
       expect(onWidget).to.have.length(0);
       expect(onButton).to.have.length(1);
+    });
+
+    it('on the text of a contenteditable focus its editing host, as the visitor’s click does', async () => {
+      const ed = await fixture<HTMLDivElement>(html`<div contenteditable="true" id="ed" style="min-height:30px"><span id="head">Note: </span>more</div>`);
+      expect(clickOn(ed.querySelector('#head')!)).to.deep.equal({ ok: true });
+      expect(focused()).to.equal('div#ed');
+      // The caret goes where focus() puts it, not under the point (see docs/remote-control.md).
+      expect(type('!')).to.deep.equal({ ok: true });
+      expect(ed.textContent!.replace('!', '')).to.equal('Note: more');
     });
 
     it('a click off the page has no target', () => {
@@ -512,6 +530,96 @@ describe('remote input', () => {
       expect(messages[4]).to.match(/card/);
       expect(seen).to.have.length(0);
       expect(focused()).to.equal('body');
+    });
+
+    it('refuses a click on a part of a <label> drawn in a shadow root when the label’s control is masked', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <label for="consent"><remote-input-icon id="icon"></remote-input-icon> I agree</label>
+        <input type="checkbox" id="consent" data-upscope-masked />
+      </div>`);
+      const checkbox = box.querySelector<HTMLInputElement>('#consent')!;
+      const seen = record(checkbox, ['click']);
+      expect(expectRefused(clickOn(box.querySelector('#icon')!.shadowRoot!.querySelector('span')!), 'masked')).to.match(/labels/);
+      expect({ checked: checkbox.checked, clicks: seen.length }).to.deep.equal({ checked: false, clicks: 0 });
+    });
+
+    it('refuses a field drawn in a dots font the copy cannot embed, which frames show black', async () => {
+      const face = new FontFace('remote-input-dots', await (await fetch('/test/capture/fixtures/text-security-disc.woff2')).arrayBuffer());
+      document.fonts.add(await face.load());
+      try {
+        const input = await fixture<HTMLInputElement>(html`<input type="tel" style="font: 24px remote-input-dots; width: 200px" value="1973" />`);
+        expect(boxed(findMasks(document), input), 'black in frames').to.equal(true);
+        expectRefused(clickOn(input), 'masked');
+        input.focus();
+        expectRefused(type('0000'), 'masked');
+        expect(input.value).to.equal('1973');
+      } finally {
+        document.fonts.delete(face);
+      }
+    });
+
+    it('keys in a contenteditable never change masked text inside it: Backspace beside it, a caret in it, Ctrl+A then typing', async () => {
+      const ed = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="min-height:30px"><span>Note: </span><span data-upscope-masked id="m">4111 1111 1111 1111</span></div>`);
+      const masked = ed.querySelector('#m')!;
+      ed.focus();
+      press('End');
+      expectRefused(press('Backspace'), 'masked');
+      expectRefused(type('x'), 'masked');
+      expectRefused(press('Enter'), 'masked');
+      press('a', { ctrl: true });
+      expectRefused(type('x'), 'masked');
+      expectRefused(press('Delete'), 'masked');
+      expect(masked.isConnected && masked.textContent).to.equal('4111 1111 1111 1111');
+      // Outside it, editing goes on.
+      getSelection()!.setBaseAndExtent(ed.firstChild!.firstChild!, 4, ed.firstChild!.firstChild!, 4);
+      expect(type('s')).to.deep.equal({ ok: true });
+      expect(ed.textContent).to.equal('Notes: 4111 1111 1111 1111');
+    });
+
+    it('Enter in a plain field does not press a masked default button', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form @submit=${(e: Event) => e.preventDefault()}><input id="q" /><button id="pay" type="submit" data-upscope-masked>Pay</button></form>`);
+      const seen = record(form.querySelector('#pay')!, ['click']);
+      clickOn(form.querySelector('#q')!);
+      expect(expectRefused(press('Enter'), 'masked')).to.match(/default button/);
+      expect(seen).to.have.length(0);
+    });
+
+    it('the arrows in a radio group do not check (or click) a masked radio of the group; Tab passes over masked fields', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form>
+        <input type="radio" name="plan" id="basic" value="basic" checked />
+        <input type="radio" name="plan" id="secret" value="secret" data-upscope-masked />
+        <input id="after" /><input id="pw" type="password" /><input id="last" />
+      </form>`);
+      const secret = form.querySelector<HTMLInputElement>('#secret')!;
+      const seen = record(secret, ['click', 'focus']);
+      clickOn(form.querySelector('#basic')!);
+      expectRefused(press('ArrowDown'), 'masked');
+      expect({ checked: secret.checked, events: seen.length }).to.deep.equal({ checked: false, events: 0 });
+      clickOn(form.querySelector('#after')!);
+      press('Tab');
+      expect(focused()).to.equal('input#last');
+      press('Tab', { shift: true });
+      expect(focused()).to.equal('input#after');
+    });
+
+    it('a press whose target the page takes away is not released onto masked content the page put under the pointer', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div style="position:relative;height:40px">
+        <input id="secret" data-upscope-masked style="position:absolute;left:0;top:0;width:100px;height:30px" />
+        <button id="go" style="position:absolute;left:0;top:0;width:100px;height:30px">Go</button>
+      </div>`);
+      const go = box.querySelector('#go')!;
+      go.addEventListener('mousedown', () => go.remove());
+      const seen = record(box.querySelector('#secret')!, ['pointerup', 'mouseup', 'click']);
+      expectRefused(clickOn(go), 'masked');
+      expect(seen).to.have.length(0);
+    });
+
+    it('Escape does not close a masked popover', async () => {
+      const popover = await fixture<HTMLDivElement>(html`<div popover data-upscope-masked>PIN 1234</div>`);
+      popover.showPopover();
+      expectRefused(press('Escape'), 'masked');
+      expect(popover.matches(':popover-open')).to.equal(true);
+      popover.hidePopover();
     });
 
     it('a refused click takes focus off the field the agent was in, so its next keys land nowhere', async () => {
