@@ -18,15 +18,32 @@ import { webFontFamilies } from './font-families.js';
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 
-/** Whether a loaded face conceals; measured once per face. */
-const verdicts = new WeakMap<FontFace, boolean>();
-/** Documents whose web fonts the copy cannot embed at all (the page's policy refused it). */
-const refused = new WeakSet<Document>();
+interface ConcealingFontState {
+  /** Whether a loaded face conceals; measured once per face. */
+  verdicts: WeakMap<FontFace, boolean>;
+  /** Documents whose web fonts the copy cannot embed at all (the page's policy refused it). */
+  refused: WeakSet<Document>;
+  /**
+   * Per document: concealing families a copy was to embed and did not (see noteNotEmbedded): a
+   * policy that lets fonts load but refuses fetch(), a font file that failed to load again.
+   */
+  missed: WeakMap<Document, Set<string>>;
+}
+
 /**
- * Per document: concealing families a copy was to embed and did not (see noteNotEmbedded): a
- * policy that lets fonts load but refuses fetch(), a font file that failed to load again.
+ * What the capture learnt lives on the window under a registered symbol, not in this module: the
+ * assist engine, a bundle of its own with its own copy of this module, asks it too (remote input's
+ * "masked" is the capture's, find-masks.ts), and must know the faces the capture could not embed.
  */
-const missed = new WeakMap<Document, Set<string>>();
+let state: ConcealingFontState | undefined;
+/** The shared record, found (or made) when first needed: nothing runs in a bundle that never asks (the first script). */
+function shared(): ConcealingFontState {
+  return (state ??= ((globalThis as Record<symbol, unknown>)[Symbol.for('upscope.concealingFonts')] ??= {
+    verdicts: new WeakMap(),
+    refused: new WeakSet(),
+    missed: new WeakMap(),
+  } satisfies ConcealingFontState) as ConcealingFontState);
+}
 /** Characters unlike each other in every readable font. */
 const PROBES = ['0', '1', '7', 'a', 'M', 'W', '#'];
 const FIELDS = new Set(['input', 'textarea', 'select']);
@@ -40,7 +57,7 @@ const RESTYLED = ['::first-line', '::first-letter'] as const;
 
 /** The capture found that `doc`'s policy refuses embedding web fonts: every face is unembeddable from now on. */
 export function noteWebFontsRefused(doc: Document): void {
-  refused.add(doc);
+  shared().refused.add(doc);
 }
 
 /** A family name as the library and getComputedStyle's lists are compared: unquoted, lower case. */
@@ -51,10 +68,10 @@ function concealingFamilies(doc: Document): Set<string> | null {
   let concealing: Set<string> | null = null;
   for (const face of doc.fonts) {
     if (face.status !== 'loaded') continue;
-    let verdict = verdicts.get(face);
+    let verdict = shared().verdicts.get(face);
     if (verdict === undefined) {
       verdict = conceals(doc, face);
-      verdicts.set(face, verdict);
+      shared().verdicts.set(face, verdict);
     }
     if (verdict) (concealing ??= new Set()).add(key(face.family));
   }
@@ -70,12 +87,12 @@ function concealingFamilies(doc: Document): Set<string> | null {
 export function noteNotEmbedded(doc: Document, needed: Iterable<string>, embedded: () => ReadonlySet<string>): boolean {
   const concealing = concealingFamilies(doc);
   if (!concealing) return false;
-  let known = missed.get(doc);
+  let known = shared().missed.get(doc);
   let fresh = false;
   let inCopy: ReadonlySet<string> | null = null;
   for (const family of needed) {
     if (!concealing.has(family) || known?.has(family) || (inCopy ??= embedded()).has(family)) continue;
-    if (!known) missed.set(doc, (known = new Set()));
+    if (!known) shared().missed.set(doc, (known = new Set()));
     known.add(family);
     fresh = true;
   }
@@ -93,8 +110,8 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
   const concealing = concealingFamilies(doc);
   if (!concealing) return null;
   const hidden = new Set(concealing);
-  if (!refused.has(doc)) {
-    const notEmbedded = missed.get(doc);
+  if (!shared().refused.has(doc)) {
+    const notEmbedded = shared().missed.get(doc);
     for (const family of webFontFamilies(doc)) if (!notEmbedded?.has(family)) hidden.delete(family);
   }
   const win = doc.defaultView ?? window;

@@ -488,7 +488,9 @@ function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
 
 /**
  * The element that makes `el` masked in frames, or null when frames show it: `el` itself or an
- * ancestor that is a mask, looked up through slots (a slotted node is masked where it is drawn),
+ * ancestor that is a mask, or whose drawing the search boxes ({@link hiddenDrawing}: text in a
+ * dots font the copy cannot embed, text a `::first-line` hides, a `<use>` of hidden content),
+ * looked up through slots (a slotted node is masked where it is drawn),
  * light-DOM parents, shadow hosts and same-origin frames; with `maskAll`, also a form field
  * outside {@link UNMASK_SELECTOR}; with `maskAll` and `text`, any element outside it (mask-all
  * hides every text run, so typing into a contenteditable there would be typing blind).
@@ -497,13 +499,49 @@ function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
  * one definition for what agents see and what they may touch.
  */
 export function maskCovering(el: Element, options: MaskOptions & { text?: boolean } = {}): Element | null {
-  const found = maskOver(el);
+  const found = maskOver(el) ?? hiddenOver(el, hiddenDrawing(options.maskAll === true));
   if (found) return found;
   if (!options.maskAll) return null;
   // A list box's option (or its group) is what a click there hits: the select it is part of is the field (rt5 H11).
   const field = FIELDS.has(el.localName) ? el : el.closest('select');
   if (field && !isUnmasked(field, new Map())) return field;
   if (options.text && !isUnmasked(el, new Map())) return el;
+  return null;
+}
+
+/**
+ * A test for elements the search boxes for what they draw rather than what they are: text in a
+ * concealing font the copy cannot embed (concealing-fonts.ts), text a `::first-line` or
+ * `::first-letter` hides (pseudo-text.ts), a `<use>` that draws hidden content (svg-use.ts). With
+ * {@link isMaskElement}, what a search boxes as an element (and everything inside it); made per
+ * question, since each answer holds for one state of the page.
+ */
+export function hiddenDrawing(maskAll: boolean): (el: Element) => boolean {
+  const fonts = new Map<Document, ((el: Element) => boolean) | null>();
+  const pseudo = new Map<Node, Set<Element>>();
+  const uses = new UseChecker(maskAll);
+  return (el) => {
+    const doc = el.ownerDocument;
+    let concealed = fonts.get(doc);
+    if (concealed === undefined) fonts.set(doc, (concealed = concealedText(doc)));
+    if (concealed?.(el)) return true;
+    const root = el.getRootNode();
+    let hidden = pseudo.get(root);
+    if (!hidden) {
+      const searched = root.nodeType === Node.DOCUMENT_NODE || (root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root);
+      pseudo.set(root, (hidden = new Set(searched ? pseudoHiddenText(root as Document | ShadowRoot) : [])));
+    }
+    return hidden.has(el) || (isSvgUse(el) && uses.hides(el));
+  };
+}
+
+/** `el` or the first element drawing it (slot, parent, shadow host, frame) that `hidden` holds. */
+function hiddenOver(el: Element, hidden: (el: Element) => boolean): Element | null {
+  for (let at: Element | null = el, n = 0; at && n < 10_000; n++) {
+    if (hidden(at)) return at;
+    const root = at.getRootNode();
+    at = at.assignedSlot ?? at.parentElement ?? (root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root ? (root as ShadowRoot).host : frameOf(at.ownerDocument));
+  }
   return null;
 }
 

@@ -75,6 +75,12 @@ interface SecretFieldState {
    * (whose pending records the capture takes, see flushSecretFields); frames already tracked.
    */
   watched: WeakMap<Node, MutationObserver | null>;
+  /**
+   * Per field, its value right after remote input (an agent with control) last edited it: that
+   * value is the agent's own, never matched against the fingerprints (see {@link noteRemoteEdit}).
+   * Optional: a page may hold the record of an older first script that had none.
+   */
+  remote?: WeakMap<Element, string>;
 }
 
 /**
@@ -83,12 +89,14 @@ interface SecretFieldState {
  * starts (with its own copy of this module), must read what was recorded before it came.
  */
 const STATE = Symbol.for('upscope.secretFields');
-const { hidden, values, watched, salt } = ((globalThis as Record<symbol, unknown>)[STATE] ??= {
+const state = ((globalThis as Record<symbol, unknown>)[STATE] ??= {
   hidden: new WeakSet(),
   values: [],
   watched: new WeakMap(),
   salt: Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join(''),
 } satisfies SecretFieldState) as SecretFieldState;
+const { hidden, values, watched, salt } = state;
+const remote = (state.remote ??= new WeakMap());
 const MAX_VALUES = 16;
 /** Shorter values are not matched: a field holding "1" is not a revealed password. */
 const MIN_VALUE_LENGTH = 4;
@@ -109,11 +117,24 @@ export function isSecretField(el: Element): boolean {
     if (!select) remember(value);
     return true;
   }
-  if (!select && value.length >= MIN_VALUE_LENGTH && values.includes(fingerprint(value))) {
+  // A value the agent typed is not judged by fingerprint: if it were, the field turning masked (in
+  // the frames, in the answer to the agent's next key) would tell the agent its guess is the
+  // visitor's password, one guess per round-trip. The visitor's own edit drops the exemption.
+  if (!select && value.length >= MIN_VALUE_LENGTH && remote.get(el) !== value && values.includes(fingerprint(value))) {
     hidden.add(el);
     return true;
   }
   return false;
+}
+
+/**
+ * Remote input edited `el` (typed, deleted, stepped): its value now is the agent's, not the visitor's,
+ * and is not matched against the fingerprints of hiding fields until the visitor edits it
+ * (remote-input-editing.ts calls this before and after the `input` event it fires, whose
+ * listeners, this module's own among them, judge the field).
+ */
+export function noteRemoteEdit(el: Element): void {
+  if (FIELDS.has(el.localName)) remote.set(el, (el as HTMLInputElement).value ?? '');
 }
 
 function remember(value: string): void {
@@ -291,7 +312,10 @@ export function trackSecretFields(doc: Document = document): void {
   // Typing and focus reach the window from inside any shadow root, closed ones included.
   const seen = (e: Event) => {
     const target = e.composedPath()[0];
-    if (target instanceof win.Element) isSecretField(target);
+    if (!(target instanceof win.Element)) return;
+    // The visitor's own edit (trusted): its value is judged by fingerprint again.
+    if (e.isTrusted && e.type.endsWith('input')) remote.delete(target);
+    isSecretField(target);
   };
   for (const type of ['focusin', 'beforeinput', 'input', 'keydown']) win.addEventListener(type, seen, { capture: true, passive: true });
 }

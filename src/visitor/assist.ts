@@ -20,6 +20,7 @@ import { AssistLayer } from './assist-layer.js';
 import type { ConsentHandler, ConsentRequest } from './consent-broker.js';
 import type { UpscopeOptions } from './options.js';
 import { assistSettings, type AssistStatus } from './assist-settings.js';
+import { watchEscape } from './escape-watch.js';
 import { applyRemoteInput } from './remote-input.js';
 import { elementAt, maskedReason, NoTarget } from './remote-input-target.js';
 import type { StateStream } from './stream.js';
@@ -55,6 +56,8 @@ export class VisitorAssist {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private drawingTimer: ReturnType<typeof setTimeout> | null = null;
   private tracking = false;
+  /** Stops listening for the visitor's Escape (in the page and its same-origin frames) while control is granted. */
+  private stopEscape: (() => void) | null = null;
   /** The agents were told the cursor is hidden (it is over masked content). */
   private cursorHidden = false;
 
@@ -206,7 +209,7 @@ export class VisitorAssist {
     if (msg.state === 'granted' && msg.observerId && msg.agentName) {
       this.controlling = { observerId: msg.observerId, agentName: msg.agentName };
       this.armIdle();
-      window.addEventListener('keydown', this.onKeydown, true);
+      this.stopEscape ??= watchEscape(window, this.onEscape);
       document.addEventListener('visibilitychange', this.onVisibility);
       this.publish();
       return;
@@ -240,7 +243,8 @@ export class VisitorAssist {
   private endControl(reason: ControlEndReason | null): void {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    window.removeEventListener('keydown', this.onKeydown, true);
+    this.stopEscape?.();
+    this.stopEscape = null;
     document.removeEventListener('visibilitychange', this.onVisibility);
     const had = this.controlling;
     this.controlling = null;
@@ -253,9 +257,9 @@ export class VisitorAssist {
     this.idleTimer = setTimeout(() => this.endControl('idle'), CONTROL_IDLE_MS);
   }
 
-  /** Escape, pressed by the visitor (not replayed by the agent), takes control back. */
-  private readonly onKeydown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && e.isTrusted && this.controlling) this.endControl('visitor');
+  /** Escape, pressed by the visitor (not replayed by the agent), takes control back, also in a same-origin frame (escape-watch.ts). */
+  private readonly onEscape = () => {
+    if (this.controlling) this.endControl('visitor');
   };
 
   private readonly onVisibility = () => {

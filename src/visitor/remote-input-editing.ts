@@ -4,7 +4,8 @@
  * the prototype's NATIVE value setter, so frameworks that wrap an element's own `value` (React's
  * value tracker, Vue, lit) see the new value as the visitor's and keep it.
  */
-import { windowOf } from './remote-input-target.js';
+import { noteRemoteEdit } from '../capture/secret-fields.js';
+import { maskInRange, windowOf } from './remote-input-target.js';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
 
@@ -101,8 +102,16 @@ export function fireChange(el: Element): void {
   el.dispatchEvent(new (windowOf(el).Event)('change', { bubbles: true }));
 }
 
+/**
+ * Fires `input` after an edit. The value is noted as remote input's before the event (whose
+ * listeners, the secret-field tracker's among them, judge the field) and after it (the page's
+ * handlers may reformat it): a value the agent produced never matches a hiding field's
+ * fingerprint, so it cannot test guesses of the visitor's password (secret-fields.ts).
+ */
 export function fireInput(el: Element, inputType: string, data: string | null): void {
+  noteRemoteEdit(el);
   el.dispatchEvent(new (windowOf(el).InputEvent)('input', { bubbles: true, composed: true, inputType, data }));
+  noteRemoteEdit(el);
 }
 
 function fireBeforeInput(el: Element, inputType: string, data: string | null): boolean {
@@ -200,6 +209,11 @@ function selectionFor(host: HTMLElement): Selection | null {
   return root.getSelection?.() ?? host.ownerDocument.getSelection();
 }
 
+/** Where an edit of the contenteditable `host` would happen now: its selection, or a caret at its end. */
+export function editRange(host: HTMLElement): Range {
+  return rangeIn(host, selectionFor(host));
+}
+
 /** The selection's range inside `host`, or a caret at its end when the selection is elsewhere. */
 function rangeIn(host: HTMLElement, selection: Selection | null): Range {
   const range = selection && selection.rangeCount > 0 ? selection.getRangeAt(0) : null;
@@ -210,11 +224,20 @@ function rangeIn(host: HTMLElement, selection: Selection | null): Range {
   return caret;
 }
 
-/** Inserts `text` at the selection of a contenteditable (replacing it). */
-export function insertIntoEditable(host: HTMLElement, text: string): void {
-  if (!fireBeforeInput(host, 'insertText', text)) return;
+/**
+ * What a contenteditable edit does to masked content inside it: refused (the phrase the agent is
+ * told) when the selection is in or holds masked content, checked where the edit will happen (the
+ * selection as it is then, after the page's handlers).
+ */
+export type EditRefusal = string | null;
+
+/** Inserts `text` at the selection of a contenteditable (replacing it); refused where it would touch masked content. */
+export function insertIntoEditable(host: HTMLElement, text: string, maskAll: boolean): EditRefusal {
+  if (!fireBeforeInput(host, 'insertText', text)) return null;
   const selection = selectionFor(host);
   const range = rangeIn(host, selection);
+  const now = maskInRange(range, maskAll);
+  if (now) return now;
   range.deleteContents();
   const at = range.startContainer;
   let node: Text;
@@ -230,34 +253,49 @@ export function insertIntoEditable(host: HTMLElement, text: string): void {
   }
   selection?.setBaseAndExtent(node, offset, node, offset);
   fireInput(host, 'insertText', text);
+  return null;
 }
 
-/** Backspace or Delete in a contenteditable: the selection, or one character beside the caret. */
-export function deleteInEditable(host: HTMLElement, backward: boolean): void {
+/**
+ * Backspace or Delete in a contenteditable: the selection, or one character beside the caret;
+ * refused when that is (in) masked content. The character is found as the browser's editor finds
+ * it (`Selection.modify`); a refused key leaves the caret where it was.
+ */
+export function deleteInEditable(host: HTMLElement, backward: boolean, maskAll: boolean): EditRefusal {
   const selection = selectionFor(host);
-  if (!selection) return;
+  if (!selection) return null;
   const inputType = backward ? 'deleteContentBackward' : 'deleteContentForward';
   let range = rangeIn(host, selection);
+  const before = range.cloneRange();
   selection.removeAllRanges();
   selection.addRange(range);
   if (range.collapsed) {
     selection.modify('extend', backward ? 'backward' : 'forward', 'character');
     range = selection.getRangeAt(0);
-    if (range.collapsed || !host.contains(range.commonAncestorContainer)) return;
+    if (range.collapsed || !host.contains(range.commonAncestorContainer)) return null;
   }
-  if (!fireBeforeInput(host, inputType, null)) return;
+  const masked = maskInRange(range, maskAll);
+  if (masked) {
+    selection.removeAllRanges();
+    selection.addRange(before);
+    return masked;
+  }
+  if (!fireBeforeInput(host, inputType, null)) return null;
   range.deleteContents();
   range.collapse(true);
   selection.removeAllRanges();
   selection.addRange(range);
   fireInput(host, inputType, null);
+  return null;
 }
 
-/** Enter in a contenteditable: a new paragraph, as the browser's editor makes it. */
-export function newParagraphInEditable(host: HTMLElement): void {
-  if (!fireBeforeInput(host, 'insertParagraph', null)) return;
+/** Enter in a contenteditable: a new paragraph, as the browser's editor makes it; refused where it would split or replace masked content. */
+export function newParagraphInEditable(host: HTMLElement, maskAll: boolean): EditRefusal {
+  if (!fireBeforeInput(host, 'insertParagraph', null)) return null;
   const selection = selectionFor(host);
   const range = rangeIn(host, selection);
+  const now = maskInRange(range, maskAll);
+  if (now) return now;
   selection?.removeAllRanges();
   selection?.addRange(range);
   let fired = false;
@@ -267,6 +305,7 @@ export function newParagraphInEditable(host: HTMLElement): void {
   host.ownerDocument.execCommand('insertParagraph');
   host.removeEventListener('input', seen);
   if (!fired) fireInput(host, 'insertParagraph', null);
+  return null;
 }
 
 /** Arrow keys, Home and End in a contenteditable. */

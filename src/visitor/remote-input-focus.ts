@@ -7,13 +7,21 @@
  */
 import { frameDocument, isUpscopeUi } from './remote-input-target.js';
 
-/** The element Tab (or Shift+Tab) moves focus to from `from`; wraps around at the ends. */
-export function nextFocusable(doc: Document, from: Element, backward: boolean): Element | null {
+/**
+ * The element Tab (or Shift+Tab) moves focus to from `from`; wraps around at the ends. Only
+ * elements `allowed` takes are stops (remote input passes over masked fields, which it must not
+ * focus).
+ */
+export function nextFocusable(doc: Document, from: Element, backward: boolean, allowed: (el: Element) => boolean = () => true): Element | null {
   const order = focusOrder(doc);
-  if (order.length === 0) return null;
   const at = order.indexOf(from);
-  if (at < 0) return backward ? order.at(-1)! : order[0]!;
-  return order[(at + (backward ? -1 : 1) + order.length) % order.length]!;
+  const step = backward ? -1 : 1;
+  // Asked one by one from `from` on, so a long page's order is not judged whole.
+  for (let n = 1; n <= order.length; n++) {
+    const el = order[(((at < 0 ? (backward ? 0 : -1) : at) + n * step) % order.length + order.length) % order.length]!;
+    if (el === from || allowed(el)) return el;
+  }
+  return null;
 }
 
 /** Bound on elements visited, so a huge page cannot stall a key press. */

@@ -13,6 +13,7 @@ import {
   commitEdit,
   deleteInEditable,
   deleteInField,
+  editRange,
   fireChange,
   fireInput,
   insertIntoEditable,
@@ -26,7 +27,7 @@ import {
 } from './remote-input-editing.js';
 import { nextFocusable } from './remote-input-focus.js';
 import { scrollerFor } from './remote-input-pointer.js';
-import { focusedElement, isUpscopeUi, maskedReason, windowOf } from './remote-input-target.js';
+import { focusedElement, isUpscopeUi, maskedReason, maskInRange, windowOf } from './remote-input-target.js';
 
 export interface Modifiers {
   shift?: boolean;
@@ -41,8 +42,12 @@ interface KeyContext {
   allowScroll: boolean;
 }
 
-/** Where keys go now, or a refusal: the focused element (the body when nothing has focus). */
-function keyTarget(ctx: KeyContext, text: boolean): Element | RemoteInputResult {
+/**
+ * Where keys go now, or a refusal: the focused element (the body when nothing has focus). `text`:
+ * the key writes text; `edits`: it changes content (text, Backspace, Delete, Enter), so in a
+ * contenteditable the selection must not be in or hold masked content either.
+ */
+function keyTarget(ctx: KeyContext, text: boolean, edits = text): Element | RemoteInputResult {
   const focused = focusedElement(ctx.doc);
   if (focused && isUpscopeUi(focused)) return { ok: false, reason: 'noTarget', message: 'focus is in the Upscope widget, which remote input never reaches' };
   if (!focused) {
@@ -51,8 +56,17 @@ function keyTarget(ctx: KeyContext, text: boolean): Element | RemoteInputResult 
   }
   const masked = maskedReason(focused, ctx.maskAll, text || isContentEditable(focused));
   if (masked) return { ok: false, reason: 'masked', message: `the focused element is ${masked}` };
+  const touched = edits && isContentEditable(focused) ? maskInRange(editRange(focused), ctx.maskAll) : null;
+  if (touched) return maskedEdit(touched);
   return focused;
 }
+
+function maskedEdit(why: string): RemoteInputResult {
+  return { ok: false, reason: 'masked', message: why };
+}
+
+/** Keys whose default action changes a contenteditable's content. */
+const EDITING_KEYS = new Set(['Backspace', 'Delete', 'Enter', ' ']);
 
 function isRefusal(x: Element | RemoteInputResult): x is RemoteInputResult {
   return !('nodeType' in x);
@@ -95,29 +109,31 @@ function typeChar(ctx: KeyContext, ch: string, mods: Modifiers): RemoteInputResu
   // A keydown handler may move focus (auto-advance): the character goes where focus is now, if allowed.
   const now = keyTarget(ctx, true);
   if (isRefusal(now)) return now;
+  let refused: string | null = null;
   if (go) {
     if (isTextField(now)) insertIntoField(now, ch);
-    else if (isContentEditable(now)) insertIntoEditable(now, ch);
+    else if (isContentEditable(now)) refused = insertIntoEditable(now, ch, ctx.maskAll);
     else if (now.localName === 'select') typeAhead(now as HTMLSelectElement, ch);
   }
   key(now, 'keyup', ch, mods);
-  return { ok: true };
+  return refused ? maskedEdit(refused) : { ok: true };
 }
 
 /** A named key, or one character with modifiers (a shortcut). */
 export function remoteKey(ctx: KeyContext, name: string, mods: Modifiers): RemoteInputResult {
   if ([...name].length === 1 && name !== ' ' && !mods.ctrl && !mods.alt && !mods.meta) return typeChar(ctx, name, mods);
-  const target = keyTarget(ctx, false);
+  const target = keyTarget(ctx, false, EDITING_KEYS.has(name) && !mods.ctrl && !mods.alt && !mods.meta);
   if (isRefusal(target)) return target;
   const go = key(target, 'keydown', name, mods) && (!producesKeypress(name, mods) || key(target, 'keypress', name, mods));
-  if (go) defaultAction(ctx, target, name, mods);
+  // Why the key's action was not done: it would have reached masked content.
+  const refused = go ? defaultAction(ctx, target, name, mods) : null;
   // keyup goes to whatever has focus after the key's action (Tab's keyup lands on the new field).
   const after = focusedElement(ctx.doc);
   const upTarget = after && !isUpscopeUi(after) && !maskedReason(after, ctx.maskAll) ? after : target;
   key(upTarget, 'keyup', name, mods);
   // Space activates a button or a checkbox on release, as it does for the visitor.
   if (go && name === ' ' && isSpaceActivated(target)) (target as HTMLElement).click();
-  return { ok: true };
+  return refused ? maskedEdit(refused) : { ok: true };
 }
 
 function producesKeypress(name: string, mods: Modifiers): boolean {
@@ -134,49 +150,53 @@ function isSpaceActivated(el: Element): boolean {
   return isButtonLike(el) || (el.localName === 'input' && ['checkbox', 'radio'].includes((el as HTMLInputElement).type));
 }
 
-/** What the browser does after an uncancelled keydown of `name` on `target`. */
-function defaultAction(ctx: KeyContext, target: Element, name: string, mods: Modifiers): void {
+/**
+ * What the browser does after an uncancelled keydown of `name` on `target`. Returns why it was not
+ * done when it would reach masked content: an action that reaches another element than the focused
+ * one (the form's default button, the next radio, the next Tab stop, a dialog) judges that one too.
+ */
+function defaultAction(ctx: KeyContext, target: Element, name: string, mods: Modifiers): string | null | void {
   const shortcut = mods.ctrl || mods.meta;
   if (shortcut && name.toLowerCase() === 'a') return selectAll(target);
   if (shortcut || mods.alt) return;
   if (name === 'Tab') {
-    const next = nextFocusable(ctx.doc, target, mods.shift === true);
+    const next = nextFocusable(ctx.doc, target, mods.shift === true, (el) => maskedReason(el, ctx.maskAll) === null);
     (next as HTMLElement | null)?.focus();
     return;
   }
-  if (name === 'Escape') return escape(ctx.doc);
-  if (isTextField(target)) return fieldKey(target, name, mods);
-  if (isContentEditable(target)) return editableKey(target, name, mods);
+  if (name === 'Escape') return escape(ctx);
+  if (isTextField(target)) return fieldKey(ctx, target, name, mods);
+  if (isContentEditable(target)) return editableKey(ctx, target, name, mods);
   if (target.localName === 'select') return selectKey(target as HTMLSelectElement, name);
   if (target.localName === 'input') {
     const input = target as HTMLInputElement;
-    if (input.type === 'radio' && name.startsWith('Arrow')) return radioKey(input, name === 'ArrowDown' || name === 'ArrowRight');
+    if (input.type === 'radio' && name.startsWith('Arrow')) return radioKey(ctx, input, name === 'ArrowDown' || name === 'ArrowRight');
     if (input.type === 'range' && stepKey(input, name)) return;
   }
   if (name === 'Enter' && (isButtonLike(target) || (target.localName === 'a' && target.hasAttribute('href')))) {
     (target as HTMLElement).click();
     return;
   }
-  if (name === 'Enter' && target.localName === 'input') return implicitSubmit(target as HTMLInputElement);
+  if (name === 'Enter' && target.localName === 'input') return implicitSubmit(ctx, target as HTMLInputElement);
   if (name === ' ' && isSpaceActivated(target)) return;
   scrollKey(ctx, target, name, mods);
 }
 
-function fieldKey(field: HTMLInputElement | HTMLTextAreaElement, name: string, mods: Modifiers): void {
+function fieldKey(ctx: KeyContext, field: HTMLInputElement | HTMLTextAreaElement, name: string, mods: Modifiers): string | null | void {
   if (name === 'Backspace' || name === 'Delete') return deleteInField(field, name === 'Backspace');
   if (name === ' ') return insertIntoField(field, ' ');
   if (name === 'Enter') {
     if (field.localName === 'textarea') return insertIntoField(field, '\n', 'insertLineBreak');
-    return implicitSubmit(field as HTMLInputElement);
+    return implicitSubmit(ctx, field as HTMLInputElement);
   }
   if (field.localName === 'input' && (field as HTMLInputElement).type === 'number' && stepKey(field as HTMLInputElement, name)) return;
   moveInField(field, name, mods.shift === true);
 }
 
-function editableKey(host: HTMLElement, name: string, mods: Modifiers): void {
-  if (name === 'Backspace' || name === 'Delete') return deleteInEditable(host, name === 'Backspace');
-  if (name === ' ') return insertIntoEditable(host, ' ');
-  if (name === 'Enter') return newParagraphInEditable(host);
+function editableKey(ctx: KeyContext, host: HTMLElement, name: string, mods: Modifiers): string | null | void {
+  if (name === 'Backspace' || name === 'Delete') return deleteInEditable(host, name === 'Backspace', ctx.maskAll);
+  if (name === ' ') return insertIntoEditable(host, ' ', ctx.maskAll);
+  if (name === 'Enter') return newParagraphInEditable(host, ctx.maskAll);
   moveInEditable(host, name, mods.shift === true);
 }
 
@@ -221,8 +241,8 @@ function choose(select: HTMLSelectElement, index: number): void {
   fireChange(select);
 }
 
-/** Arrows in a radio group check (and focus) the next or previous enabled radio, wrapping. */
-function radioKey(radio: HTMLInputElement, forward: boolean): void {
+/** Arrows in a radio group check (and focus) the next or previous enabled radio, wrapping; a masked one is refused, as a click on it is. */
+function radioKey(ctx: KeyContext, radio: HTMLInputElement, forward: boolean): string | void {
   if (!radio.name) return;
   const root = radio.form ?? (radio.getRootNode() as Document | ShadowRoot);
   const group = Array.from(root.querySelectorAll<HTMLInputElement>('input[type="radio" i]')).filter(
@@ -231,6 +251,8 @@ function radioKey(radio: HTMLInputElement, forward: boolean): void {
   const at = group.indexOf(radio);
   if (at < 0 || group.length < 2) return;
   const next = group[(at + (forward ? 1 : -1) + group.length) % group.length]!;
+  const masked = maskedReason(next, ctx.maskAll);
+  if (masked) return `the next radio button of the group is ${masked}`;
   next.focus();
   next.click();
 }
@@ -262,13 +284,16 @@ const BLOCKS_IMPLICIT_SUBMISSION = new Set(['text', 'search', 'url', 'tel', 'ema
  * field that blocks implicit submission. requestSubmit() validates and fires `submit` like the
  * visitor's own submission would.
  */
-function implicitSubmit(field: HTMLInputElement): void {
+function implicitSubmit(ctx: KeyContext, field: HTMLInputElement): string | void {
   if (isTextField(field)) commitEdit(field);
   const form = field.form;
   if (!form) return;
   const elements = Array.from(form.elements);
   const defaultButton = elements.find((el) => (el.localName === 'button' && (el as HTMLButtonElement).type === 'submit') || (el.localName === 'input' && ['submit', 'image'].includes((el as HTMLInputElement).type)));
   if (defaultButton) {
+    // The button is clicked: a masked one is refused, as the agent's click on it is.
+    const masked = maskedReason(defaultButton, ctx.maskAll);
+    if (masked) return `Enter would press the form's default button, which is ${masked}`;
     if (!(defaultButton as HTMLButtonElement).disabled) (defaultButton as HTMLElement).click();
     return;
   }
@@ -276,15 +301,19 @@ function implicitSubmit(field: HTMLInputElement): void {
   if (blocking <= 1) form.requestSubmit();
 }
 
-/** Escape closes the topmost modal dialog (its `cancel` event may refuse) or else the last open popover. */
-function escape(doc: Document): void {
+/** Escape closes the topmost modal dialog (its `cancel` event may refuse) or else the last open popover; a masked one is refused. */
+function escape(ctx: KeyContext): string | void {
+  const doc = ctx.doc;
   const dialogs = Array.from(doc.querySelectorAll('dialog[open]')).filter((d) => d.matches(':modal')) as HTMLDialogElement[];
   const dialog = dialogs.at(-1);
+  const popover = Array.from(doc.querySelectorAll('[popover]')).filter((p) => p.matches(':popover-open')).at(-1) as HTMLElement | undefined;
+  const closing = dialog ?? popover;
+  const masked = closing ? maskedReason(closing, ctx.maskAll) : null;
+  if (masked) return `Escape would close <${closing!.localName}>, which is ${masked}`;
   if (dialog) {
     if (dialog.dispatchEvent(new (windowOf(dialog).Event)('cancel', { cancelable: true }))) dialog.close();
     return;
   }
-  const popover = Array.from(doc.querySelectorAll('[popover]')).filter((p) => p.matches(':popover-open')).at(-1) as HTMLElement | undefined;
   popover?.hidePopover();
 }
 

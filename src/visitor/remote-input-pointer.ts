@@ -38,6 +38,9 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
     } catch {
       return { ok: true };
     }
+    // What the page put under the pointer is judged as the press's target was.
+    const refusal = clickRefusal(upHit.element, maskAll);
+    if (refusal) return { ok: false, reason: 'masked', message: `the page moved content under the pointer on the press; the release was not sent: ${refusal}` };
   }
   fire(upHit.element, upHit, 'pointerup', button, 0);
   if (disabled) return { ok: true };
@@ -50,15 +53,19 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
 
 /**
  * Why a click at `el` is refused, or null. A label passes its click on to its control, so a label
- * of a masked field is refused like the field.
+ * of a masked field is refused like the field. The click is composed: a label reaches it from
+ * outside the shadow root the target is drawn in (an icon component inside the label), so every
+ * label along the composed path counts.
  */
 function clickRefusal(el: Element, maskAll: boolean): string | null {
   const own = maskedReason(el, maskAll);
   if (own) return `the target is ${own}`;
-  const label = el.closest('label');
-  const control = label ? (label as HTMLLabelElement).control : null;
-  const its = control ? maskedReason(control, maskAll) : null;
-  return its ? `the target labels ${its}` : null;
+  for (let at: Element | null = el; at; at = composedParent(at)) {
+    const control = at.localName === 'label' ? (at as HTMLLabelElement).control : null;
+    const its = control ? maskedReason(control, maskAll) : null;
+    if (its) return `the target labels ${its}`;
+  }
+  return null;
 }
 
 /**
@@ -103,10 +110,11 @@ function focusFor(target: Element): void {
   if (active instanceof windowOf(target).HTMLElement && active !== target.ownerDocument.body) active.blur();
 }
 
+/** Focusable by a click: with a tab index, or a contenteditable's editing host (its editable children are not focusable: only the host takes focus). */
 function isClickFocusable(el: Element): boolean {
   if (!('focus' in el) || el.matches(':disabled')) return false;
   const html = el as HTMLElement;
-  return html.tabIndex >= 0 || html.hasAttribute('tabindex') || html.isContentEditable;
+  return html.tabIndex >= 0 || html.hasAttribute('tabindex') || (html.isContentEditable && !(el.parentElement as HTMLElement | null)?.isContentEditable);
 }
 
 function commonAncestor(a: Element, b: Element): Element | null {

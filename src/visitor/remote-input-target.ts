@@ -3,7 +3,7 @@
  * frames, looking through the widget the agent never sees), the element that has focus, and
  * whether the capture masks it (one definition of "masked": find-masks.ts).
  */
-import { maskCovering } from '../capture/find-masks.js';
+import { hiddenDrawing, isMaskElement, maskCovering } from '../capture/find-masks.js';
 import { isSecretField } from '../capture/secret-fields.js';
 import { ASSIST_LAYER_TAG } from './assist-layer.js';
 
@@ -136,6 +136,29 @@ export function maskedReason(el: Element, maskAll: boolean, text = false): strin
   const mask = maskCovering(el);
   if (mask) return describeMask(mask, el);
   if (maskAll && maskCovering(el, { maskAll, text })) return 'masked by mask-all (not inside data-upscope-unmasked)';
+  return null;
+}
+
+/**
+ * Why an edit of `range` (in a contenteditable) would touch masked content, or null: it starts or
+ * ends inside a mask (a caret in masked text would type into it), or holds a mask or part of one
+ * (deleting or replacing it would change it). The agent sees masked text black: it must not edit
+ * what it cannot read, nor learn it by what an edit leaves.
+ */
+export function maskInRange(range: Range, maskAll: boolean): string | null {
+  for (const node of [range.startContainer, range.endContainer]) {
+    const el = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+    const why = el ? maskedReason(el, maskAll, true) : null;
+    if (why) return `the edit would change ${why}`;
+  }
+  if (range.collapsed) return null;
+  // Ancestors of the common container were judged with it (above): inside it, each element's own.
+  const hidden = hiddenDrawing(maskAll);
+  const root = range.commonAncestorContainer;
+  const walker = (root.ownerDocument ?? (root as Document)).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+  for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
+    if (range.intersectsNode(el) && (isMaskElement(el) || hidden(el))) return `the edit would change ${describeMask(el, el)}`;
+  }
   return null;
 }
 

@@ -1,9 +1,10 @@
 // The visitor's own cursor and clicks are sent to the agents live; over masked content none is.
+// Also here: the visitor's Escape taking control back wherever their focus is (real key presses).
 // Real mouse input (sendMouse drives Chromium's input pipeline, so the events are trusted), the real
 // assist engine and the capture's own mask finding to judge what went out. A masked on-screen PIN
 // pad is the case: the black box hides the keys, click positions would name them.
 import { expect } from '@open-wc/testing';
-import { sendMouse } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import { VisitorAssist } from '../../src/visitor/assist.js';
 import { StateStream } from '../../src/visitor/stream.js';
 import { EMPTY_ASSIST_STATUS, type AssistStatus } from '../../src/visitor/assist-settings.js';
@@ -153,5 +154,84 @@ describe('the visitor\'s cursor and clicks over masked content', () => {
     await settle();
     stop();
     expect(sent.filter((m) => m.type === 'visitorScroll').map((m) => (m as MessageOf<'visitorScroll'>).y)).to.deep.equal([500]);
+  });
+});
+
+/** Assist with control granted to an agent, and what it sent. */
+function grantControl() {
+  const sent: Message[] = [];
+  const assist = new VisitorAssist({
+    options: () => ({ maskAll: false, allowAgentPointer: true, allowAgentDrawing: true, allowRemoteClick: true, allowRemoteType: true, allowRemoteScroll: true, requireControlConsent: true }),
+    send: (m) => (sent.push(m), true),
+    sendLive: () => true,
+    live: () => true,
+    log: () => undefined,
+    status: new StateStream<AssistStatus>(EMPTY_ASSIST_STATUS),
+    handlers: [],
+  });
+  assist.sessionChanged(true, false);
+  assist.onMessage({ type: 'control', state: 'granted', observerId: 'o1', agentName: 'Priya', reason: null } as Message);
+  return {
+    revoked: () => sent.some((m) => m.type === 'revokeControl'),
+    /** The agent types `text`; the engine's answer. */
+    type: (text: string) => {
+      assist.onMessage({ type: 'agentInput', observerId: 'o1', id: sent.length, input: { kind: 'text', text } } as Message);
+      return sent.filter((m): m is MessageOf<'remoteInputResult'> => m.type === 'remoteInputResult').at(-1)?.result;
+    },
+    stop: () => assist.reset(),
+  };
+}
+
+/** A same-origin frame holding one field, loaded. */
+async function frameWithField(host: Element, srcdoc = '<input id=f>'): Promise<HTMLIFrameElement> {
+  const frame = document.createElement('iframe');
+  frame.srcdoc = srcdoc;
+  frame.style.cssText = 'width:300px;height:80px';
+  const loaded = new Promise((ok) => frame.addEventListener('load', ok, { once: true }));
+  host.append(frame);
+  await loaded;
+  return frame;
+}
+
+describe('the visitor’s Escape takes control back', () => {
+  afterEach(() => unmountTestPage(PAGE));
+
+  it('while their focus is in a same-origin frame: no input of the agent’s is applied after it', async () => {
+    const root = mountTestPage(PAGE, { css: '', html: '<div id="host"></div>' });
+    const frame = await frameWithField(root.querySelector('#host')!);
+    const control = grantControl();
+    try {
+      const field = frame.contentDocument!.querySelector<HTMLInputElement>('#f')!;
+      field.focus();
+      await sendKeys({ press: 'Escape' });
+      expect({ revoked: control.revoked(), answer: control.type('typed after Escape')?.ok, value: field.value }).to.deep.equal({ revoked: true, answer: false, value: '' });
+    } finally {
+      control.stop();
+    }
+  });
+
+  it('in a frame added after control was granted, nested in another, and in a frame that loaded another page', async () => {
+    const root = mountTestPage(PAGE, { css: '', html: '<div id="host"></div>' });
+    const outer = await frameWithField(root.querySelector('#host')!, '<div id=inner></div>');
+    const control = grantControl();
+    try {
+      const inner = await frameWithField(outer.contentDocument!.querySelector('#inner')!);
+      inner.contentDocument!.querySelector<HTMLInputElement>('#f')!.focus();
+      await sendKeys({ press: 'Escape' });
+      expect(control.revoked(), 'nested frame added later').to.equal(true);
+    } finally {
+      control.stop();
+    }
+    const again = grantControl();
+    try {
+      const reloaded = new Promise((ok) => outer.addEventListener('load', ok, { once: true }));
+      outer.srcdoc = '<input id=g>';
+      await reloaded;
+      outer.contentDocument!.querySelector<HTMLInputElement>('#g')!.focus();
+      await sendKeys({ press: 'Escape' });
+      expect(again.revoked(), 'a frame that loaded another page').to.equal(true);
+    } finally {
+      again.stop();
+    }
   });
 });

@@ -9,6 +9,8 @@ import { live } from 'lit/directives/live.js';
 import { applyRemoteInput, type RemoteInputOptions } from '../../src/visitor/remote-input.js';
 import type { RemoteInput, RemoteInputResult } from '../../src/protocol/remote-input.js';
 import { MAX_SHORT_TEXT } from '../../src/protocol/limits.js';
+import { sendKeys } from '@web/test-runner-commands';
+import { findMasks, type MaskRect } from '../../src/capture/index.js';
 
 const ALL: RemoteInputOptions = { allowClick: true, allowType: true, allowScroll: true, maskAll: false };
 
@@ -130,7 +132,30 @@ class ShoutingField extends LitElement {
 }
 customElements.define('remote-input-shouting-field', ShoutingField);
 
+/** An icon drawn in an open shadow root, as icon components draw theirs. */
+class IconPart extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = '<span style="display:inline-block;width:40px;height:40px;background:#ccc">i</span>';
+  }
+}
+customElements.define('remote-input-icon', IconPart);
+
 const tick = () => new Promise((ok) => setTimeout(ok, 0));
+
+/** Whether one of the capture's black boxes covers `el` whole. */
+function boxed(masks: MaskRect[], el: Element): boolean {
+  const r = el.getBoundingClientRect();
+  return masks.some((m) => m.x <= r.x + 1 && m.y <= r.y + 1 && m.x + m.width >= r.right - 1 && m.y + m.height >= r.bottom - 1);
+}
+
+/** The visitor types `value` into the password field `pw` with the real keyboard (trusted events), and leaves it. */
+async function visitorTypesPassword(pw: HTMLInputElement, value: string): Promise<void> {
+  pw.focus();
+  await sendKeys({ type: value });
+  pw.blur();
+  await tick();
+}
 
 describe('remote input', () => {
   afterEach(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -228,6 +253,15 @@ describe('remote input', () => {
       expect(clickOn(under)).to.deep.equal({ ok: true });
       expect(onWidget).to.have.length(0);
       expect(onButton).to.have.length(1);
+    });
+
+    it('on the text of a contenteditable focus its editing host, as the visitor’s click does', async () => {
+      const ed = await fixture<HTMLDivElement>(html`<div contenteditable="true" id="ed" style="min-height:30px"><span id="head">Note: </span>more</div>`);
+      expect(clickOn(ed.querySelector('#head')!)).to.deep.equal({ ok: true });
+      expect(focused()).to.equal('div#ed');
+      // The caret goes where focus() puts it, not under the point (see docs/remote-control.md).
+      expect(type('!')).to.deep.equal({ ok: true });
+      expect(ed.textContent!.replace('!', '')).to.equal('Note: more');
     });
 
     it('a click off the page has no target', () => {
@@ -498,6 +532,96 @@ describe('remote input', () => {
       expect(focused()).to.equal('body');
     });
 
+    it('refuses a click on a part of a <label> drawn in a shadow root when the label’s control is masked', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <label for="consent"><remote-input-icon id="icon"></remote-input-icon> I agree</label>
+        <input type="checkbox" id="consent" data-upscope-masked />
+      </div>`);
+      const checkbox = box.querySelector<HTMLInputElement>('#consent')!;
+      const seen = record(checkbox, ['click']);
+      expect(expectRefused(clickOn(box.querySelector('#icon')!.shadowRoot!.querySelector('span')!), 'masked')).to.match(/labels/);
+      expect({ checked: checkbox.checked, clicks: seen.length }).to.deep.equal({ checked: false, clicks: 0 });
+    });
+
+    it('refuses a field drawn in a dots font the copy cannot embed, which frames show black', async () => {
+      const face = new FontFace('remote-input-dots', await (await fetch('/test/capture/fixtures/text-security-disc.woff2')).arrayBuffer());
+      document.fonts.add(await face.load());
+      try {
+        const input = await fixture<HTMLInputElement>(html`<input type="tel" style="font: 24px remote-input-dots; width: 200px" value="1973" />`);
+        expect(boxed(findMasks(document), input), 'black in frames').to.equal(true);
+        expectRefused(clickOn(input), 'masked');
+        input.focus();
+        expectRefused(type('0000'), 'masked');
+        expect(input.value).to.equal('1973');
+      } finally {
+        document.fonts.delete(face);
+      }
+    });
+
+    it('keys in a contenteditable never change masked text inside it: Backspace beside it, a caret in it, Ctrl+A then typing', async () => {
+      const ed = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="min-height:30px"><span>Note: </span><span data-upscope-masked id="m">4111 1111 1111 1111</span></div>`);
+      const masked = ed.querySelector('#m')!;
+      ed.focus();
+      press('End');
+      expectRefused(press('Backspace'), 'masked');
+      expectRefused(type('x'), 'masked');
+      expectRefused(press('Enter'), 'masked');
+      press('a', { ctrl: true });
+      expectRefused(type('x'), 'masked');
+      expectRefused(press('Delete'), 'masked');
+      expect(masked.isConnected && masked.textContent).to.equal('4111 1111 1111 1111');
+      // Outside it, editing goes on.
+      getSelection()!.setBaseAndExtent(ed.firstChild!.firstChild!, 4, ed.firstChild!.firstChild!, 4);
+      expect(type('s')).to.deep.equal({ ok: true });
+      expect(ed.textContent).to.equal('Notes: 4111 1111 1111 1111');
+    });
+
+    it('Enter in a plain field does not press a masked default button', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form @submit=${(e: Event) => e.preventDefault()}><input id="q" /><button id="pay" type="submit" data-upscope-masked>Pay</button></form>`);
+      const seen = record(form.querySelector('#pay')!, ['click']);
+      clickOn(form.querySelector('#q')!);
+      expect(expectRefused(press('Enter'), 'masked')).to.match(/default button/);
+      expect(seen).to.have.length(0);
+    });
+
+    it('the arrows in a radio group do not check (or click) a masked radio of the group; Tab passes over masked fields', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form>
+        <input type="radio" name="plan" id="basic" value="basic" checked />
+        <input type="radio" name="plan" id="secret" value="secret" data-upscope-masked />
+        <input id="after" /><input id="pw" type="password" /><input id="last" />
+      </form>`);
+      const secret = form.querySelector<HTMLInputElement>('#secret')!;
+      const seen = record(secret, ['click', 'focus']);
+      clickOn(form.querySelector('#basic')!);
+      expectRefused(press('ArrowDown'), 'masked');
+      expect({ checked: secret.checked, events: seen.length }).to.deep.equal({ checked: false, events: 0 });
+      clickOn(form.querySelector('#after')!);
+      press('Tab');
+      expect(focused()).to.equal('input#last');
+      press('Tab', { shift: true });
+      expect(focused()).to.equal('input#after');
+    });
+
+    it('a press whose target the page takes away is not released onto masked content the page put under the pointer', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div style="position:relative;height:40px">
+        <input id="secret" data-upscope-masked style="position:absolute;left:0;top:0;width:100px;height:30px" />
+        <button id="go" style="position:absolute;left:0;top:0;width:100px;height:30px">Go</button>
+      </div>`);
+      const go = box.querySelector('#go')!;
+      go.addEventListener('mousedown', () => go.remove());
+      const seen = record(box.querySelector('#secret')!, ['pointerup', 'mouseup', 'click']);
+      expectRefused(clickOn(go), 'masked');
+      expect(seen).to.have.length(0);
+    });
+
+    it('Escape does not close a masked popover', async () => {
+      const popover = await fixture<HTMLDivElement>(html`<div popover data-upscope-masked>PIN 1234</div>`);
+      popover.showPopover();
+      expectRefused(press('Escape'), 'masked');
+      expect(popover.matches(':popover-open')).to.equal(true);
+      popover.hidePopover();
+    });
+
     it('a refused click takes focus off the field the agent was in, so its next keys land nowhere', async () => {
       const box = await fixture<HTMLDivElement>(html`<div><input id="before" /><input id="card" autocomplete="cc-number" /></div>`);
       clickOn(box.querySelector('#before')!);
@@ -528,6 +652,43 @@ describe('remote input', () => {
       input.focus();
       expectRefused(type('abc'), 'masked');
       expect(input.value).to.equal('');
+    });
+
+    it('typing guesses into a plain field tells the agent nothing of the visitor’s password: a right and a wrong guess get the same answer, and neither masks the field', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="pw" type="password" /><input id="search" /></div>`);
+      await visitorTypesPassword(box.querySelector<HTMLInputElement>('#pw')!, '2468');
+      const search = box.querySelector<HTMLInputElement>('#search')!;
+      findMasks(document);
+      // One more character after the guess: the engine judges the focused field before each one.
+      const guess = (value: string) => {
+        clickOn(search);
+        press('a', { ctrl: true });
+        press('Backspace');
+        const answer = type(`${value}x`);
+        press('Backspace');
+        return { answer, black: boxed(findMasks(document), search) };
+      };
+      const wrong = guess('1357');
+      const right = guess('2468');
+      expect(right).to.deep.equal(wrong);
+      expect(right).to.deep.equal({ answer: { ok: true }, black: false });
+      expect(search.value).to.equal('2468');
+    });
+
+    it('a plain field the agent typed into is masked once the visitor types their password into it, even the value the agent typed', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div><input id="pw" type="password" /><input id="plain" /></div>`);
+      await visitorTypesPassword(box.querySelector<HTMLInputElement>('#pw')!, '9753');
+      const plain = box.querySelector<HTMLInputElement>('#plain')!;
+      clickOn(plain);
+      expect(type('9753')).to.deep.equal({ ok: true });
+      plain.blur();
+      // The visitor pastes their password over it (by mistake): from then on it is the visitor's.
+      plain.focus();
+      plain.select();
+      await sendKeys({ type: '9753' });
+      plain.blur();
+      expect(boxed(findMasks(document), plain), 'black in frames').to.equal(true);
+      expect(expectRefused(clickOn(plain), 'masked')).to.match(/password/);
     });
 
     it('in mask-all mode refuses fields outside [data-upscope-unmasked] and types inside it', async () => {
