@@ -492,6 +492,33 @@ export class CloneStyles {
   }
 
   /**
+   * The library copies `element`'s own `style` attribute into its clone and then clears it only in
+   * part: it removes declarations while it walks them by index, so every other one is left (the
+   * second, the fourth...), where the computed values it writes next do not replace them. A value
+   * the page's style sheets override (`.x { color: inherit !important }` over an inline red) would
+   * be drawn in the copy though the page draws another. Each such leftover is made the computed
+   * value, or dropped where the copy does not carry the property. Called before anything of the
+   * capture's own is written on the clone.
+   */
+  dropLeftInline(element: Element, clone: Element): void {
+    const own = (element as HTMLElement).style as CSSStyleDeclaration | undefined;
+    const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (!own || !style || own.length < 2 || clone.localName !== element.localName || !clone.hasAttribute('style')) return;
+    let computed: CSSStyleDeclaration | null = null;
+    for (let i = 1; i < own.length; i += 2) {
+      const name = own.item(i);
+      const inline = own.getPropertyValue(name);
+      if (style.getPropertyValue(name) !== inline) continue;
+      if (this.properties && !this.properties.includes(name)) {
+        style.removeProperty(name);
+        continue;
+      }
+      const value = (computed ??= (element.ownerDocument.defaultView ?? this.win).getComputedStyle(element)).getPropertyValue(name);
+      if (value !== inline || style.getPropertyPriority(name)) style.setProperty(name, value);
+    }
+  }
+
+  /**
    * `element`'s clone is complete (see {@link dropInheritedKerning}). The library copies the
    * element's own `style` attribute into the clone and then clears it only in part (every other
    * declaration is left): one of SVG_ONLY left there on HTML outside SVG would be passed on to an

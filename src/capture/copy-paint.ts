@@ -55,9 +55,17 @@ export function layers(value: string): string[] {
  * draws it as it was (the page ignores the bottom layer's composite). Run after the composite is
  * made standard (see standardMaskComposite in rasterize.ts).
  */
-export function alwaysApplyMask(clone: Element): void {
+export function alwaysApplyMask(clone: Element, original: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style) applyMaskAlways(style);
+  if (!style) return;
+  applyMaskAlways(style);
+  // A mask clipped to text (`-webkit-mask-clip: text`) shows the element only through its HTML
+  // glyphs; the copy cannot write that clip (the unprefixed property refuses `text`) and would
+  // draw the whole box, SVG text, images and boxes the page hides in it: it draws none of it (rt6 K2).
+  const images = style.getPropertyValue('mask-image');
+  if (images && images !== 'none' && (original.ownerDocument.defaultView ?? window).getComputedStyle(original).getPropertyValue('mask-clip').includes('text')) {
+    style.setProperty('opacity', '0', 'important');
+  }
 }
 
 function applyMaskAlways(style: CSSStyleDeclaration): void {

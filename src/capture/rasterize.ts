@@ -849,6 +849,7 @@ export class Rasterizer {
         // Pairing lost: masks could land on the wrong clone. Fail closed (the frame is dropped).
         this.cloneError ??= new Error(`rasterize: clone <${el.localName}> does not match original <${original.localName}>`);
       } else {
+        this.styles?.dropLeftInline(original, el);
         // In a patch, the clone this one replaces (see newlyMasked in patch).
         const was = this.patchRoot ? this.cloneOf?.get(original) : undefined;
         if (was) this.previous.set(el, was);
@@ -886,7 +887,7 @@ export class Rasterizer {
         drawSkippedContent(el);
         stackLikeTransition(el);
         standardMaskComposite(el);
-        alwaysApplyMask(el);
+        alwaysApplyMask(el, original);
         hideUnloadable(el);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         scrolledPseudoElements(el);

@@ -8,7 +8,8 @@
  */
 import { expect } from '@open-wc/testing';
 import { unmountTestPage } from '../support/test-page.js';
-import { firstFrame as firstFrameOf, PLAIN_CSS, stopRun, writeUnderCover as writeTextUnder } from '../support/covers.js';
+import { SECRET } from '../support/leaks.js';
+import { firstFrame as firstFrameOf, PLAIN_CSS, stopRun, viewPixels, writeUnderCover as writeTextUnder } from '../support/covers.js';
 
 /** See firstFrame and writeUnderCover in test/support/covers.ts. */
 const firstFrame = (cover: string, css = '', setup?: (root: HTMLElement) => void | Promise<void>) => firstFrameOf('copy-gaps', cover, css, setup);
@@ -19,6 +20,24 @@ describe('covers the copy did not draw where the page does', () => {
     stopRun();
     unmountTestPage('copy-gaps');
   });
+
+  it('text whose inline visibility a style sheet overrides (!important) with its hidden parent\'s: not drawn', async () => {
+    // The library clears a clone's copied style attribute only in part (every other declaration is
+    // left), and a value equal to the parent's is not written: the inline `visible` was left.
+    const pixels = await viewPixels('copy-gaps', `<p style="visibility: hidden; font: bold 30px monospace; margin: 20px"><span class="x" style="display: inline; visibility: visible; color: ${SECRET}">4111 1111</span></p><p style="visibility: hidden; font: bold 30px monospace; margin: 20px"><span class="x" style="color: ${SECRET}; -webkit-text-fill-color: ${SECRET}; font-weight: 700; visibility: visible">4111</span></p>`, { css: '.x { visibility: inherit !important; }' });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  // A CSS mask clipped to the element's own text (rt6 K2): where it has none, it hides everything.
+  for (const [what, inside] of [
+    ['SVG text', `<svg width="300" height="60" style="display: block"><text x="10" y="40" style="font: bold 30px monospace; fill: ${SECRET}">4111 1111</text></svg>`],
+    ['a box', `<div style="width: 200px; height: 40px; background: ${SECRET}"></div>`],
+  ]) {
+    it(`${what} under a mask clipped to text (-webkit-mask-clip: text), which shows the visitor none of it: not drawn`, async () => {
+      const pixels = await viewPixels('copy-gaps', `<div style="margin: 20px; width: 300px; height: 100px; -webkit-mask-image: linear-gradient(#000, #000); -webkit-mask-clip: text">${inside}</div>`);
+      expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+    });
+  }
 
   it('a cover an <svg> draws outside its box (overflow: visible), over the text above it', async () => {
     // The browser's sheet clips an <svg> in HTML; the page's `overflow: visible` was taken for the default and left out.
