@@ -63,6 +63,18 @@ export function noteWebFontsRefused(doc: Document): void {
 /** A family name as the library and getComputedStyle's lists are compared: unquoted, lower case. */
 const key = (family: string) => family.trim().replace(/"|'/g, '').toLowerCase();
 
+/**
+ * A test for elements whose own text is drawn in a face that conceals, embeddable or not, or null
+ * when `doc` has none loaded. What a `<use>` draws is copied outside the clone, with no font
+ * embedded for it (see svg-use.ts): such text there would be drawn in a fallback font.
+ */
+export function inConcealingFace(doc: Document): ((el: Element) => boolean) | null {
+  const concealing = concealingFamilies(doc);
+  if (!concealing) return null;
+  const win = doc.defaultView ?? window;
+  return (el) => hasText(el) && win.getComputedStyle(el).fontFamily.split(',').some((f) => concealing.has(key(f)));
+}
+
 /** The families (keyed) of `doc`'s loaded faces that conceal, or null when none does (each face measured once). */
 function concealingFamilies(doc: Document): Set<string> | null {
   let concealing: Set<string> | null = null;

@@ -13,6 +13,7 @@
  *   check, under an id of its own, so what is drawn is what was checked (a raw copy by another
  *   element's id, as the rasterizer library makes, could be a different, masked element).
  */
+import { inConcealingFace } from './concealing-fonts.js';
 import { isMaskElement, isUnmasked, maskOver } from './find-masks.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -91,9 +92,12 @@ export class UseChecker {
     this.contents.set(target, pending);
     // Inside a mask as the page draws it: through the slot it is assigned to, shadow hosts and frames.
     const c: Content = { secret: depth >= MAX_DEPTH || maskOver(target) !== null, text: false };
+    // Text in a face that conceals (dots) is drawn by the `<use>`'s copy in a fallback font, in
+    // clear: it counts as masked content (rt6 K3).
+    const concealed = inConcealingFace(target.ownerDocument);
     for (const el of [target, ...target.querySelectorAll('*')]) {
       if (c.secret) break;
-      if (isMaskElement(el)) c.secret = true;
+      if (isMaskElement(el) || concealed?.(el)) c.secret = true;
       else if (el.localName === 'input' || el.localName === 'textarea' || el.localName === 'select') c.text = true;
       else if (isSvgUse(el)) {
         for (const ref of references(el)) {

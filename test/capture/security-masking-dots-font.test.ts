@@ -266,6 +266,24 @@ describe('text drawn as dots by a font set on a <slot> or a pseudo-element', () 
     await expectNoClearText({ x: 20, y: 120, width: 360, height: 50 }, 'a scroll button');
   });
 
+  // A <use> of text in a dots face (a sprite): the copy draws it from a copy of its target, with
+  // no font embedded for it (rt6 K3).
+  for (const [what, css, add] of [
+    ['added with the FontFace API', '', true],
+    ['from an @font-face rule (embeddable)', `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); }`, false],
+  ] as Array<[string, string, boolean]>) {
+    it(`a PIN in a dots font ${what}, drawn through an SVG <use>: never drawn in clear`, async () => {
+      if (add) face = await addFontFace();
+      const root = mountTestPage(PAGE, {
+        css: `${css} ${STYLE}`,
+        html: `<svg width="0" height="0" style="position: absolute"><defs><text id="pin-use" x="10" y="40" style="font: 32px text-security-disc; fill: #ff00ff">19731973</text></defs></svg><svg id="shown" width="400" height="60" style="display: block; margin: 20px"><use href="#pin-use"/></svg>`,
+      });
+      await document.fonts.load('32px text-security-disc');
+      await document.fonts.ready;
+      await expectNoClearText(root.querySelector('#shown')!, `a <use> of text in a dots font ${what}`);
+    });
+  }
+
   it('text a ::first-line puts in a dots font, even an embeddable one (the copy has no ::first-line): masked', async () => {
     const root = mountTestPage(PAGE, {
       css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); } ${STYLE} .ssn::first-line { font-family: text-security-disc; }`,
