@@ -78,6 +78,8 @@ export const CLONE_RULES = `
 [${TEXTLESS}].${CLIP_TEXT_CLASS}::before, [${TEXTLESS}].${CLIP_TEXT_CLASS}::after { background: none !important; }
 [${BLANK}]::scroll-button(*) { visibility: hidden !important; }
 [${BLANK}]::scroll-marker-group { visibility: hidden !important; }
+[${BLANK}]::details-content { visibility: hidden !important; }
+[${TEXTLESS}]::details-content { -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important; text-emphasis-color: transparent !important; text-decoration-color: transparent !important; }
 [${TEXTLESS}]::scroll-button(*) { -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important; text-emphasis-color: transparent !important; text-decoration-color: transparent !important; background: none !important; }
 `;
 

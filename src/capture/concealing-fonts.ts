@@ -68,11 +68,12 @@ const key = (family: string) => family.trim().replace(/"|'/g, '').toLowerCase();
  * when `doc` has none loaded. What a `<use>` draws is copied outside the clone, with no font
  * embedded for it (see svg-use.ts): such text there would be drawn in a fallback font.
  */
-export function inConcealingFace(doc: Document): ((el: Element) => boolean) | null {
+export function inConcealingFace(doc: Document): ((el: Element, ownText?: boolean) => boolean) | null {
   const concealing = concealingFamilies(doc);
   if (!concealing) return null;
   const win = doc.defaultView ?? window;
-  return (el) => hasText(el) && win.getComputedStyle(el).fontFamily.split(',').some((f) => concealing.has(key(f)));
+  // `ownText` false: whatever `el` holds (a `<use>`, whose drawn copy of its target inherits its font).
+  return (el, ownText = true) => (!ownText || hasText(el)) && win.getComputedStyle(el).fontFamily.split(',').some((f) => concealing.has(key(f)));
 }
 
 /** The families (keyed) of `doc`'s loaded faces that conceal, or null when none does (each face measured once). */

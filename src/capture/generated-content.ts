@@ -55,7 +55,8 @@ export class GeneratedContent {
     const list = this.noted.get(original);
     const marker = original.localName === 'li' ? markerRule(original, this.onPseudoFont) : null;
     const scrolling = scrollPseudoRules(original, clone, this.onPseudoFont);
-    if (!list && !marker && !scrolling) return;
+    const details = original.localName === 'details' ? detailsContentRule(original) : null;
+    if (!list && !marker && !scrolling && !details) return;
     this.noted.delete(original);
     // Named in clone order, so that equal pages give equal markup.
     const name = `__upg${this.serial++}`;
@@ -64,6 +65,7 @@ export class GeneratedContent {
       this.pending.push({ selector: `.${name}${pseudo}`, tokens: rewrite(tokenize(content), original) });
     }
     for (const [pseudo, rule] of scrolling ?? []) this.pending.push({ selector: `.${name}${pseudo}`, ...rule });
+    if (details) this.pending.push({ selector: `.${name}::details-content`, ...details });
     if (marker) {
       this.pending.push({ selector: `.${name}::marker`, ...marker });
       // A marker cannot take `-webkit-text-fill-color`; it inherits the item's, which the library
@@ -164,6 +166,31 @@ function scrollPseudoRules(el: Element, clone: Element, note: ((style: CSSStyleD
   }
   if (out && group && group !== 'none') ((clone as HTMLElement).style as CSSStyleDeclaration | undefined)?.setProperty('scroll-marker-group', group);
   return out;
+}
+
+/**
+ * An open `<details>`' `::details-content`, the box its content (all but its `<summary>`) is laid
+ * out in, as the page styles it (to animate or restyle a disclosure's body): each copied value that
+ * differs from the `<details>`' own. The library copies no such box, and its text nodes inherit
+ * from it: an `opacity: 0`, `visibility: hidden` or transparent colour there hid from the visitor
+ * what the copy drew (rt6 K4). Null when it is as the element (or the browser has no such box).
+ */
+function detailsContentRule(details: Element): Omit<Pending, 'selector'> | null {
+  const win = details.ownerDocument.defaultView;
+  if (!win) return null;
+  let style: CSSStyleDeclaration;
+  try {
+    style = win.getComputedStyle(details, '::details-content');
+  } catch {
+    return null;
+  }
+  const own = win.getComputedStyle(details);
+  let declarations = '';
+  for (const name of PAINT_STYLE_PROPERTIES) {
+    const value = style.getPropertyValue(name);
+    if (value && value !== own.getPropertyValue(name)) declarations += `${name}: ${value}; `;
+  }
+  return declarations ? { tokens: null, declarations } : null;
 }
 
 /**

@@ -70,6 +70,8 @@ export class UseChecker {
       if (!target) continue;
       const c = this.content(target, 0);
       if (c.secret) return true;
+      // Text the target leaves to inherit its font draws in the `<use>`'s (rt6 K3d).
+      if (c.text && inConcealingFace(use.ownerDocument)?.(use, false)) return true;
       if (this.maskAll && c.text && !(isUnmasked(use, this.unmasked) && isUnmasked(target, this.unmasked))) return true;
     }
     return false;

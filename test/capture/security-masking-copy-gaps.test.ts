@@ -39,6 +39,31 @@ describe('covers the copy did not draw where the page does', () => {
     });
   }
 
+  // The box an open <details> lays its content out in, which the copy had none of (rt6 K4).
+  for (const [rule, inside] of [
+    ['opacity: 0', '<p>4111 1111</p>'],
+    ['visibility: hidden', '4111 1111'],
+    ['color: transparent', '4111 1111'],
+  ]) {
+    it(`what ::details-content { ${rule} } hides from the visitor (${inside.startsWith('<') ? 'a paragraph' : 'the details\' own text'}): not drawn`, async () => {
+      const html = `<details open style="font: bold 30px monospace; color: ${SECRET}; margin: 20px"><summary style="color: #000; font-size: 12px">more</summary>${inside}</details>`;
+      const pixels = await viewPixels('copy-gaps', html, { css: `details::details-content { ${rule}; }` });
+      expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+    });
+  }
+
+  it('a masked <details> whose ::details-content shows what the details hides (visibility): blank in the copy (its shadow, outside the black box, not drawn)', async () => {
+    const html = `<details open data-upscope-masked style="visibility: hidden; font: bold 30px monospace; color: #000; margin: 20px; filter: drop-shadow(0 150px 0 ${SECRET})"><summary>more</summary>4111 1111</details>`;
+    const pixels = await viewPixels('copy-gaps', html, { css: 'details::details-content { visibility: visible; }' });
+    expect(pixels, 'secret pixels (the visitor sees the shadow)').to.deep.equal({ visible: 1, leaked: 0 });
+  });
+
+  it('an open <details> whose ::details-content is restyled (a background) is drawn as the visitor sees it', async () => {
+    const pixels = await viewPixels('copy-gaps', `<details open style="font: 16px monospace; margin: 20px"><summary>more</summary><p>text</p></details>`, { css: `details::details-content { background: ${SECRET}; }` });
+    expect(pixels.visible, 'the visitor sees the background').to.equal(1);
+    expect(pixels.leaked, 'the agent sees it too').to.be.greaterThan(1000);
+  });
+
   it('a cover an <svg> draws outside its box (overflow: visible), over the text above it', async () => {
     // The browser's sheet clips an <svg> in HTML; the page's `overflow: visible` was taken for the default and left out.
     const pixels = await firstFrame('<div style="margin-top: 130px; width: 340px; height: 20px"><svg width="340" height="20" style="display: block; overflow: visible"><rect y="-200" width="340" height="200" fill="#fff"/></svg></div>');

@@ -284,6 +284,16 @@ describe('text drawn as dots by a font set on a <slot> or a pseudo-element', () 
     });
   }
 
+  it('a PIN drawn through an SVG <use> that sets the dots font (FontFace API), its text in no font of its own: never drawn in clear', async () => {
+    face = await addFontFace();
+    const root = mountTestPage(PAGE, {
+      css: STYLE,
+      html: '<svg width="0" height="0" style="position: absolute"><defs><text id="pin-use" x="10" y="40" style="font-size: 32px; fill: #ff00ff">19731973</text></defs></svg><svg id="shown" width="400" height="60" style="display: block; margin: 20px"><use href="#pin-use" style="font-family: text-security-disc"/></svg>',
+    });
+    await document.fonts.ready;
+    await expectNoClearText(root.querySelector('#shown')!, 'a <use> in a dots font');
+  });
+
   it('text a ::first-line puts in a dots font, even an embeddable one (the copy has no ::first-line): masked', async () => {
     const root = mountTestPage(PAGE, {
       css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); } ${STYLE} .ssn::first-line { font-family: text-security-disc; }`,
