@@ -4,7 +4,7 @@
  * actions (focus on mousedown, activation on click, scrolling after an uncancelled wheel).
  */
 import type { RemoteInputResult } from '../protocol/remote-input.js';
-import { composedParent, elementAt, focusedElement, isUpscopeUi, maskedReason, windowOf, type Hit } from './remote-input-target.js';
+import { composedParent, elementAt, focusedElement, isUpscopeUi, maskedReason, resetRefusal, windowOf, type Hit } from './remote-input-target.js';
 
 /** Bits of MouseEvent.buttons per MouseEvent.button (left, middle, right). */
 const BUTTONS_BIT = [1, 4, 2] as const;
@@ -64,6 +64,8 @@ function clickRefusal(el: Element, maskAll: boolean): string | null {
     const control = at.localName === 'label' ? (at as HTMLLabelElement).control : null;
     const its = control ? maskedReason(control, maskAll) : null;
     if (its) return `the target labels ${its}`;
+    const resets = resetRefusal(at, maskAll);
+    if (resets) return resets;
   }
   return null;
 }

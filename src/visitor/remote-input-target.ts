@@ -162,6 +162,20 @@ export function maskInRange(range: Range, maskAll: boolean): string | null {
   return null;
 }
 
+/**
+ * Why activating `el` would change masked content, or null: a reset control whose form holds a
+ * masked field clears what the visitor typed there (a password, a card number), which the agent
+ * cannot see (rt5 H13). A submit is left to go: it sends the values as the visitor would.
+ */
+export function resetRefusal(el: Element, maskAll: boolean): string | null {
+  if ((el.localName !== 'button' && el.localName !== 'input') || (el as HTMLButtonElement).type !== 'reset') return null;
+  for (const field of (el as HTMLButtonElement).form?.elements ?? []) {
+    const why = maskedReason(field, maskAll);
+    if (why) return `the target resets ${why}`;
+  }
+  return null;
+}
+
 function describeMask(mask: Element, el: Element): string {
   const autocomplete = (mask.getAttribute('autocomplete') ?? '').toLowerCase();
   if (/\bcc-/.test(autocomplete)) return 'a payment card field';

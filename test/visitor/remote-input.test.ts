@@ -703,6 +703,23 @@ describe('remote input', () => {
       expectRefused(clickOn(box.querySelector('#pw')!, maskAll), 'masked');
     });
 
+    it('refuses a click on a reset button, or Enter and Space on it, whose form holds masked fields: the visitor\'s password and card stay', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form><input id="pw" type="password" /><input id="card" autocomplete="cc-number" /><button id="reset" type="reset"><span id="icon">Start over</span></button></form>`);
+      const pw = form.querySelector<HTMLInputElement>('#pw')!;
+      const card = form.querySelector<HTMLInputElement>('#card')!;
+      pw.value = 's3cret';
+      card.value = '4242424242424242';
+      expect(expectRefused(clickOn(form.querySelector('#icon')!), 'masked')).to.match(/resets/);
+      (form.querySelector('#reset') as HTMLElement).focus();
+      expectRefused(press('Enter'), 'masked');
+      expectRefused(press(' '), 'masked');
+      expect({ pw: pw.value, card: card.value }).to.deep.equal({ pw: 's3cret', card: '4242424242424242' });
+      const plain = await fixture<HTMLFormElement>(html`<form><input id="q" /><button type="reset">Clear</button></form>`);
+      plain.querySelector<HTMLInputElement>('#q')!.value = 'typed';
+      expect(clickOn(plain.querySelector('button')!), 'a form with no masked field resets').to.deep.equal({ ok: true });
+      expect(plain.querySelector<HTMLInputElement>('#q')!.value).to.equal('');
+    });
+
     it('in mask-all mode refuses a click on an option of a list box (the select is the masked field): nothing reaches it', async () => {
       const select = await fixture<HTMLSelectElement>(html`<select size="4" style="font: 16px monospace; width: 200px"><option>alpha</option><option>bravo</option><optgroup label="more"><option>charlie</option></optgroup></select>`);
       const events = record(select, ['mousedown', 'click', 'input', 'change']);
