@@ -79,7 +79,7 @@ export const CLONE_RULES = `
 [${BLANK}]::scroll-button(*) { visibility: hidden !important; }
 [${BLANK}]::scroll-marker-group { visibility: hidden !important; }
 [${BLANK}]::details-content { visibility: hidden !important; }
-[${TEXTLESS}]::details-content { -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important; text-emphasis-color: transparent !important; text-decoration-color: transparent !important; }
+[${TEXTLESS}]::details-content { -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important; text-emphasis-color: transparent !important; text-decoration-color: transparent !important; background: none !important; }
 [${TEXTLESS}]::scroll-button(*) { -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important; text-emphasis-color: transparent !important; text-decoration-color: transparent !important; background: none !important; }
 `;
 

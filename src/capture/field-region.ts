@@ -65,7 +65,8 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   if (!win) return null;
   // Alone it is drawn whatever hides it from above: a closed <details>, `content-visibility: hidden`
   // or `hidden="until-found"` around it, which its own style does not show (rt4 G7).
-  if (!original.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true })) return null;
+  // A browser without checkVisibility cannot tell: the region is drawn as draw-region.ts draws it.
+  if (typeof original.checkVisibility !== 'function' || !original.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true })) return null;
   const cs = win.getComputedStyle(original);
   // Static, so that placed alone it is placed by its box only.
   // In a writing mode not the root's, a box beside it may lay out what it holds back where no size counts (see TURNED).

@@ -499,7 +499,7 @@ function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
  * one definition for what agents see and what they may touch.
  */
 export function maskCovering(el: Element, options: MaskOptions & { text?: boolean } = {}): Element | null {
-  const found = maskOver(el) ?? hiddenOver(el, hiddenDrawing(options.maskAll === true));
+  const found = maskOver(el) ?? hiddenOver(el, taskHiddenDrawing(options.maskAll === true));
   if (found) return found;
   if (!options.maskAll) return null;
   // A list box's option (or its group) is what a click there hits: the select it is part of is the field (rt5 H11).
@@ -533,6 +533,23 @@ export function hiddenDrawing(maskAll: boolean): (el: Element) => boolean {
     }
     return hidden.has(el) || (isSvgUse(el) && uses.hides(el));
   };
+}
+
+/**
+ * One {@link hiddenDrawing} per kind for the task that asks: a pointer event or a remote input asks
+ * maskCovering several times (the target and the element under the point; each field of a form a
+ * reset would clear), and each test scans the page's `::first-line` rules afresh. The page cannot
+ * change between the questions of one task; the next task makes a new one.
+ */
+const perTask: Array<((el: Element) => boolean) | null> = [null, null];
+function taskHiddenDrawing(maskAll: boolean): (el: Element) => boolean {
+  const i = maskAll ? 1 : 0;
+  let test = perTask[i];
+  if (!test) {
+    test = perTask[i] = hiddenDrawing(maskAll);
+    setTimeout(() => (perTask[i] = null), 0);
+  }
+  return test;
 }
 
 /** `el` or the first element drawing it (slot, parent, shadow host, frame) that `hidden` holds. */

@@ -170,6 +170,8 @@ export class StyleGates {
     this.gates = [{ gate: null as unknown as Gate, skips: SVG_ONLY }, ...GATES.filter((g) => g.reads.every((n) => names.has(n))).map((gate) => ({ gate, skips: new Set(gate.skips) }))];
     this.copied = copied.filter((name) => !NEVER_DRAWN.has(name));
     this.pseudo = this.copied.filter((name) => !SVG_ONLY.has(name));
+    // The lists are keyed by a 31-bit mask of closed gates: one more would alias another's list.
+    if (this.gates.length > 31) throw new Error(`style-gates: ${this.gates.length} gates, at most 31 fit the key`);
   }
 
   /**

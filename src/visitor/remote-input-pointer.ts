@@ -64,6 +64,8 @@ function clickRefusal(el: Element, maskAll: boolean): string | null {
     const control = at.localName === 'label' ? (at as HTMLLabelElement).control : null;
     const its = control ? maskedReason(control, maskAll) : null;
     if (its) return `the target labels ${its}`;
+    const labelResets = control ? resetRefusal(control, maskAll) : null;
+    if (labelResets) return labelResets;
     const resets = resetRefusal(at, maskAll);
     if (resets) return resets;
   }

@@ -45,6 +45,12 @@ describe('mask-all: text the copy draws apart', () => {
     expect(pixels).to.deep.equal({ visible: 1, leaked: 0 });
   });
 
+  it('text a <details>\' ::details-content draws with background-clip: text (gradient text), its ink beyond the lines: not drawn', async () => {
+    const css = `details::details-content { background: ${SECRET}; -webkit-background-clip: text; background-clip: text; color: transparent; }`;
+    const pixels = await viewPixels(PAGE, '<details open style="margin: 20px; font: bold 60px/20px monospace"><summary style="font-size: 12px">more</summary>gyp jqy</details>', { css, maskAll: true });
+    expect(pixels).to.deep.equal({ visible: 1, leaked: 0 });
+  });
+
   it('text a ::scroll-button() draws with background-clip: text is not drawn (rt6 K1)', async () => {
     const css = `.sc::scroll-button(right) { content: attr(data-next); position: absolute; left: 20px; top: 200px; font: bold 30px monospace; color: transparent; background: ${SECRET}; -webkit-background-clip: text; background-clip: text; border: 0; }`;
     const pixels = await viewPixels(PAGE, '<div class="sc" data-next="4111 1111" style="overflow: auto; height: 60px; width: 400px; margin: 100px 20px 0"><div style="width: 1200px; height: 20px"></div></div>', { css, maskAll: true });

@@ -713,6 +713,8 @@ describe('remote input', () => {
       (form.querySelector('#reset') as HTMLElement).focus();
       expectRefused(press('Enter'), 'masked');
       expectRefused(press(' '), 'masked');
+      const label = await fixture<HTMLLabelElement>(html`<label for="reset">Start over</label>`);
+      expect(expectRefused(clickOn(label), 'masked'), 'through a <label for> of the reset button').to.match(/resets/);
       expect({ pw: pw.value, card: card.value }).to.deep.equal({ pw: 's3cret', card: '4242424242424242' });
       const plain = await fixture<HTMLFormElement>(html`<form><input id="q" /><button type="reset">Clear</button></form>`);
       plain.querySelector<HTMLInputElement>('#q')!.value = 'typed';
