@@ -57,7 +57,7 @@ interface Rect {
  * region must be drawn as draw-region.ts draws it (see the file comment). `patched`: the field,
  * its last clone and the one just put in its place, and whether its box changed size.
  */
-export function fieldAlone(kept: KeptClone, patched: { original: Element; old: Element; clone: Element; resized: boolean }, viewport: Viewport, scale: number): FieldPicture | null {
+export function fieldAlone(kept: KeptClone, patched: { original: Element; old: Element; clone: Element; resized: boolean }, viewport: Viewport, scale: number, defaultOf?: (el: Element, name: string) => string | undefined): FieldPicture | null {
   const { original, old, clone, resized } = patched;
   if (resized || !isLoneField(original) || !sameButValue(old, clone)) return null;
   if (clone.hasAttribute('data-up-blank') || GENERATED.test(clone.getAttribute('class') ?? '')) return null;
@@ -94,7 +94,13 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   // (equal to the parent's) is written, or the picture's default would draw it (an ancestor's
   // `-webkit-text-fill-color: transparent`, which the browser's sheet does not reset on fields,
   // hides the visitor's text: rt4 G4).
-  for (const name of SLOT_INHERITED) if (!style.getPropertyValue(name)) style.setProperty(name, cs.getPropertyValue(name));
+  // Only those not at the browser's default for such a field, which the picture gives it anyway:
+  // each declaration more is parsed again for every character typed.
+  for (const name of SLOT_INHERITED) {
+    if (style.getPropertyValue(name)) continue;
+    const value = cs.getPropertyValue(name);
+    if (value !== defaultOf?.(original, name)) style.setProperty(name, value);
+  }
   // Text is shaped for its language (font fallback), which the whole picture's root carries.
   const lang = original.closest('[lang]')?.getAttribute('lang');
   if (lang && !copy.hasAttribute('lang')) copy.setAttribute('lang', lang);

@@ -571,7 +571,7 @@ export class Rasterizer {
     // So is any frame while something in the clone paints further out of its box than a region's
     // ink margin reaches (see KeptClone.farInk): emptied away from the region, it would not cover it.
     const region = moved || newlyMasked || kept.farInk ? null : changedRegion(done, viewport);
-    const field = region && done.length === 1 ? fieldAlone(kept, done[0], viewport, frameScale(viewport, this.options.scale)) : null;
+    const field = region && done.length === 1 ? fieldAlone(kept, done[0], viewport, frameScale(viewport, this.options.scale), this.styles ? (el, name) => this.styles!.defaultOf(el, name) : undefined) : null;
     return { patched: distinct.length, changed: region ? { roots: distinct, region, field } : null };
   }
 
