@@ -497,7 +497,7 @@ export class CloneStyles {
    * second, the fourth...), where the computed values it writes next do not replace them. A value
    * the page's style sheets override (`.x { color: inherit !important }` over an inline red) would
    * be drawn in the copy though the page draws another. Each such leftover is made the computed
-   * value, or dropped where the copy does not carry the property. Called before anything of the
+   * value. Called before anything of the
    * capture's own is written on the clone.
    */
   dropLeftInline(element: Element, clone: Element): void {
@@ -508,11 +508,9 @@ export class CloneStyles {
     for (let i = 1; i < own.length; i += 2) {
       const name = own.item(i);
       const inline = own.getPropertyValue(name);
+      // Left as the page wrote it (what the library wrote there, under this name or an alias such as
+      // -webkit-mask-size for mask-size, is the computed value, and stays).
       if (style.getPropertyValue(name) !== inline) continue;
-      if (this.properties && !this.properties.includes(name)) {
-        style.removeProperty(name);
-        continue;
-      }
       const value = (computed ??= (element.ownerDocument.defaultView ?? this.win).getComputedStyle(element)).getPropertyValue(name);
       if (value !== inline || style.getPropertyPriority(name)) style.setProperty(name, value);
     }
