@@ -13,7 +13,7 @@ import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import { capture, difference, pngBase64, screenshot } from './reference-helpers.js';
 import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
-import { until } from '../support/until.js';
+import { agentPicture, drawnDuring, settle } from '../support/covers.js';
 
 const CSS = `
   html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
@@ -56,22 +56,6 @@ function start(): Run {
   const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onFrame: (s) => stats.push(s), onError: (e) => errors.push(e) });
   loop.start();
   return (run = { loop, host, stats, errors });
-}
-
-/** Waits until the loop has stopped capturing: no look at the page for 300 ms. */
-async function settle(host: CollectingHost): Promise<void> {
-  let reads = -1;
-  while (reads !== host.bufferedReads) {
-    reads = host.bufferedReads;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-/** Everything the loop sent, drawn in order as the agent's viewer draws it. */
-async function agentPicture(host: CollectingHost): Promise<FrameCanvas> {
-  const picture = new FrameCanvas();
-  for (const frame of host.completeFrames()) await picture.draw(frame);
-  return picture;
 }
 
 /** Mounts the page, starts a loop and waits for its first (whole) frame to settle. */
@@ -771,19 +755,7 @@ describe('frames that clone only what changed', () => {
       field.setSelectionRange(field.value.length, field.value.length);
       await settle(r.host);
       // Covered, the character changes no pixel: no frame is sent (afterStats waits for one), but one is drawn.
-      const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
-      const draw = Rasterizer.prototype.draw;
-      Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
-        drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
-        return draw.call(this, snapshot, region);
-      };
-      try {
-        await sendKeys({ type: 'x' });
-        await until('a frame drawn after the character', () => drawn.length > 0);
-        await settle(r.host);
-      } finally {
-        Rasterizer.prototype.draw = draw;
-      }
+      const drawn = await drawnDuring(r.host, () => sendKeys({ type: 'x' }));
       expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
       expect(field.value).to.equal('Gracex');
       expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count, 'secret pixels of the covered field').to.equal(0);

@@ -8,12 +8,9 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { unmountTestPage } from '../support/test-page.js';
-import { SECRET } from '../support/leaks.js';
-import { agentPicture, CSS, onScreen, settle, start, stopRun, typeUnderCover, worstPicture, writeUnderCover as writeTextUnder } from '../support/covers.js';
-import { mountTestPage } from '../support/test-page.js';
-import { Rasterizer } from '../../src/capture/index.js';
-import { scanForSecret } from '../support/leaks.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { scanForSecret, SECRET } from '../support/leaks.js';
+import { agentPicture, CSS, drawnDuring, onScreen, settle, start, stopRun, typeUnderCover, worstPicture, writeUnderCover as writeTextUnder } from '../support/covers.js';
 
 /** Text written under a cover (see writeUnderCover in test/support/covers.ts). */
 const writeUnderCover = (cover: string) => writeTextUnder('far-cover', cover);
@@ -132,20 +129,11 @@ describe('a typed field covered from far away', () => {
       await settle(r.host);
       const view = { x: 0, y: 0, width: innerWidth, height: innerHeight };
       expect(scanForSecret((await agentPicture(r.host)).canvas!, view).count, 'secret pixels in the first (whole) frame').to.equal(0);
-      const drawn: unknown[] = [];
-      const draw = Rasterizer.prototype.draw;
-      Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
-        drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
-        return draw.call(this, snapshot, region);
-      };
-      try {
+      const drawn = await drawnDuring(r.host, () => {
         const field = root.querySelector<HTMLInputElement>('#typed')!;
         field.value = '4111 1111';
         field.dispatchEvent(new Event('input', { bubbles: true }));
-        await settle(r.host);
-      } finally {
-        Rasterizer.prototype.draw = draw;
-      }
+      });
       expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
       expect(drawn.length, 'a frame drawn after the change').to.be.greaterThan(0);
       expect(await onScreen(view), 'secret pixels on the visitor\'s screen').to.equal(0);

@@ -78,6 +78,24 @@ export const CSS = `
   input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; background: #fff; }
 `;
 
+/** How each picture drawn while `change` is made was made (its clone, whether a region), once one was drawn and the loop settled. */
+export async function drawnDuring(host: CollectingHost, change: () => unknown): Promise<Array<{ clone: FrameStats['clone']; region: boolean }>> {
+  const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
+  const draw = Rasterizer.prototype.draw;
+  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
+    drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
+    return draw.call(this, snapshot, region);
+  };
+  try {
+    await change();
+    await until('a frame drawn after the change', () => drawn.length > 0);
+    await settle(host);
+  } finally {
+    Rasterizer.prototype.draw = draw;
+  }
+  return drawn;
+}
+
 /**
  * Mounts `html` (a field #typed whose text is the secret colour, covered by something), checks the
  * visitor sees none of its text, types a character, and returns the secret pixels the agent's
@@ -95,19 +113,7 @@ export async function typeUnderCover(page: string, html: string, css = CSS): Pro
   expect(await onScreen(boxOf(field)), 'secret pixels on the visitor\'s screen before typing').to.equal(0);
   const before = scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count;
   expect(before, 'secret pixels in the first (whole) frame').to.equal(0);
-  const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
-  const draw = Rasterizer.prototype.draw;
-  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
-    drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
-    return draw.call(this, snapshot, region);
-  };
-  try {
-    await sendKeys({ type: 'WWWWW' });
-    await until('a frame drawn after the characters', () => drawn.length > 0);
-    await settle(r.host);
-  } finally {
-    Rasterizer.prototype.draw = draw;
-  }
+  const drawn = await drawnDuring(r.host, () => sendKeys({ type: 'WWWWW' }));
   expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
   expect(field.value).to.equal('GraceWWWWW');
   const visible = await onScreen(boxOf(field));
@@ -128,19 +134,7 @@ export async function writeUnderCover(page: string, cover: string, css = CSS): P
   const msg = root.querySelector('#msg')!;
   expect(await onScreen(boxOf(msg)), 'secret pixels on the visitor\'s screen').to.equal(0);
   expect(await worstPicture(r.host, boxOf(msg)), 'secret pixels in the first frame').to.equal(0);
-  const drawn: unknown[] = [];
-  const draw = Rasterizer.prototype.draw;
-  Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
-    drawn.push(snapshot.clone);
-    return draw.call(this, snapshot, region);
-  };
-  try {
-    (msg.firstChild as Text).data = 'Yo';
-    await until('a frame drawn after the change', () => drawn.length > 0);
-    await settle(r.host);
-  } finally {
-    Rasterizer.prototype.draw = draw;
-  }
+  await drawnDuring(r.host, () => void ((msg.firstChild as Text).data = 'Yo'));
   expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
   return { leaked: await worstPicture(r.host, boxOf(msg)), visible: await onScreen(boxOf(msg)), regions: r.stats.map((x) => x.region) };
 }
