@@ -445,7 +445,9 @@ export class CloneStyles {
     const { el, style } = this.reading;
     if (!el || !style) return gates.pseudo;
     const parent = el === this.element ? this.parent : null;
-    return gates.forElement(el, this.inSvg(el), (name) => style.value(name), parent ? this.recorded.get(parent)?.get('display') : undefined);
+    // A <details>' children are laid out by its ::details-content, whose display is not the details': unknown.
+    const display = parent && parent.localName !== 'details' ? this.recorded.get(parent)?.get('display') : undefined;
+    return gates.forElement(el, this.inSvg(el), (name) => style.value(name), display);
   }
 
   /** Whether `el`'s clone inherits from SVG content (see style-gates.ts), by its parent's clone when entered. */

@@ -64,6 +64,14 @@ describe('covers the copy did not draw where the page does', () => {
     expect(pixels.leaked, 'the agent sees it too').to.be.greaterThan(1000);
   });
 
+  it('a cover placed before the text by `order` in a flex ::details-content: the text stays under it', async () => {
+    // The details' children are items of its ::details-content, not of the <details> (a block):
+    // their placement (order, flex-grow...) was left unread as an item's of a block parent.
+    const html = `<details open style="margin: 20px"><summary>more</summary><div style="order: 2; width: 120px; height: 40px; background: ${SECRET}"></div><div style="order: 1; width: 120px; height: 40px; margin-right: -120px; position: relative; z-index: 1; background: #fff"></div></details>`;
+    const pixels = await viewPixels('copy-gaps', html, { css: 'details::details-content { display: flex; }' });
+    expect(pixels, 'secret pixels').to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
   it('a cover an <svg> draws outside its box (overflow: visible), over the text above it', async () => {
     // The browser's sheet clips an <svg> in HTML; the page's `overflow: visible` was taken for the default and left out.
     const pixels = await firstFrame('<div style="margin-top: 130px; width: 340px; height: 20px"><svg width="340" height="20" style="display: block; overflow: visible"><rect y="-200" width="340" height="200" fill="#fff"/></svg></div>');
