@@ -25,7 +25,7 @@
 import { flatParent } from './find-offscreen.js';
 import { isBlankedClone, textHiddenClone } from './blank-masked-clone.js';
 import { SLOT_INHERITED, SLOT_WRAPPER } from './slot-wrappers.js';
-import { pageMaskImage, skippedContain } from './copy-paint.js';
+import { maskLayersDiffer, pageMaskImage, skippedContain } from './copy-paint.js';
 import { SCROLL_WRAPPER, scrolledTransform, scrollShift } from './scroll-position.js';
 import { insideSvg, SVG_ONLY } from './style-gates.js';
 
@@ -48,7 +48,7 @@ const INHERITING = new Set(SLOT_INHERITED.filter((name) => !UNCHECKED.has(name))
 const BOX_PAINT = [
   'display', 'opacity', 'filter', 'mix-blend-mode', 'clip-path', 'clip', '-webkit-mask-image', 'transform', 'translate', 'rotate',
   'scale', 'content-visibility', 'overflow-x', 'overflow-y', 'overflow-clip-margin', 'transform-box', 'contain', 'zoom', 'width', 'height',
-  'position', 'z-index', 'isolation',
+  'position', 'z-index', 'isolation', '-webkit-mask-box-image-source',
 ];
 /**
  * The root and the body: the rasterizer sets the root's display, overflow and stacking (it is
@@ -212,6 +212,8 @@ function boxPaintDiffers(levels: Level[], i: number, boxPaint: readonly string[]
     }
     if (!same(name, written || reads.defaultOf(source, name), value, reads.win.document)) return true;
   }
+  // A mask's other longhands hide what it holds as well as its image does (mask-size: 0, a composite that excludes).
+  if (boxPaint.includes('-webkit-mask-image') && maskLayersDiffer(style, live, (name, a, b) => same(name, a, b, reads.win.document))) return true;
   return false;
 }
 

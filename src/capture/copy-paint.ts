@@ -88,6 +88,30 @@ export function pageMaskImage(written: string): string {
   return written.endsWith(`, ${EMPTY_LAYER}`) ? written.slice(0, -EMPTY_LAYER.length - 2) : written;
 }
 
+/**
+ * Whether a clone's mask (its per-layer longhands and composite, as {@link alwaysApplyMask} wrote
+ * them, one layer more) draws otherwise than the page's `live` mask now: each layer compared
+ * (`same` equates two spellings of one value). A mask image is compared by the caller; with none
+ * on either side nothing else draws (the longhands are then not copied, see style-gates.ts).
+ */
+export function maskLayersDiffer(style: CSSStyleDeclaration, live: CSSStyleDeclaration, same: (name: string, a: string, b: string) => boolean): boolean {
+  const written = style.getPropertyValue('mask-image');
+  const image = live.getPropertyValue('mask-image');
+  if ((!written || written === 'none') && image === 'none') return false;
+  const n = layers(image).length;
+  const appended = written.endsWith(`, ${EMPTY_LAYER}`);
+  const full = (values: string[]) => Array.from({ length: n }, (_, i) => values[i % values.length]);
+  for (const [name, initial] of [...MASK_LAYER, ['mask-composite', 'add'] as [string, string]]) {
+    const mine = style.getPropertyValue(name);
+    const was = full(layers(mine || initial).slice(0, appended && mine ? -1 : undefined));
+    const now = full(layers(live.getPropertyValue(name) || initial));
+    // The bottom layer's composite draws nothing on the page (the copy writes `add` there).
+    const count = name === 'mask-composite' ? n - 1 : n;
+    for (let i = 0; i < count; i++) if (!same(name, was[i], now[i])) return true;
+  }
+  return false;
+}
+
 /** What `content-visibility: auto` contains (on screen; off screen also size), as `contain` keywords. */
 const AUTO_CONTAINS = ['layout', 'style', 'paint'];
 
