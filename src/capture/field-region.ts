@@ -16,6 +16,7 @@
  * outlines; a filter or generated content counts as reaching {@link INK_MARGIN}) come near it.
  */
 import { isLoneField } from './change-log.js';
+import { SCROLL_PSEUDOS } from './generated-content.js';
 import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
 import { alignsBack, flatParent, flowsBack, GENERATED, overflowExtent, turnedFromRoot } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
@@ -44,6 +45,9 @@ const PLAIN: ReadonlyArray<readonly [string, string]> = [
 /** What in a clone's inline style blends, moves, clips or draws again elsewhere what it holds (the names of {@link PLAIN}). */
 const EFFECTS = /(?:^|;)\s*(?:opacity|filter|-webkit-filter|backdrop-filter|-webkit-backdrop-filter|mix-blend-mode|transform|translate|rotate|scale|offset-path|clip-path|clip|mask[\w-]*|-webkit-mask[\w-]*|-webkit-box-reflect|zoom)\s*:/;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** generated-content.ts's class for a clone it writes pseudo-element rules for, and those pseudo-elements. */
+const GENERATED_RULES = /(^|\s)__upg\d/;
+const RULED_PSEUDOS = ['::marker', '::details-content', ...SCROLL_PSEUDOS];
 
 interface Rect {
   left: number;
@@ -251,7 +255,9 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
     const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) continue;
     const generated = GENERATED.test(clone.getAttribute('class') ?? '');
-    if ((generated || clone.matches(DISPLACED) || shiftOf(style) > 0 || alignsBack(style)) && paintsOver(original)) return false;
+    // The boxes generated-content.ts writes rules for: a list item's marker, a scroll container's buttons, a <details>' body.
+    const ruled = GENERATED_RULES.test(clone.getAttribute('class') ?? '');
+    if ((generated || ruled || clone.matches(DISPLACED) || shiftOf(style) > 0 || alignsBack(style)) && paintsOver(original)) return false;
     // A box that changes the direction or writing mode: what it and the boxes in it lay out back, no size need count (see TURNED).
     if (turns(style) && holdsOver(original)) return false;
     // What it holds, laid out from its end or indented back out of it: judged by its own boxes (its text by the range of it).
@@ -262,12 +268,19 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
       const r = range.getBoundingClientRect();
       if ((r.width > 0 || r.height > 0) && meets(r, ink(clone))) return false;
     }
-    if (!generated) continue;
+    if (!generated && !ruled) continue;
     // A ::before/::after of a flex or grid box is one of its items, placed by its alignment and its own (alignsBack), with no box to read.
+    // A scroll button or a <details>' body may be placed anywhere (position: absolute) as much (rt7 L1, L2).
     const endward = flowsBack(win.getComputedStyle(original));
-    for (const pseudo of ['::before', '::after']) {
-      const cs = win.getComputedStyle(original, pseudo);
-      if (cs.content !== 'none' && cs.content !== 'normal' && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0 || endward || alignsBack(cs))) return false;
+    for (const pseudo of [...(generated ? ['::before', '::after'] : []), ...(ruled ? RULED_PSEUDOS : [])]) {
+      let cs: CSSStyleDeclaration;
+      try {
+        cs = win.getComputedStyle(original, pseudo);
+      } catch {
+        return false;
+      }
+      const boxed = pseudo === '::details-content' || pseudo === '::scroll-marker-group' || pseudo === '::marker';
+      if ((boxed ? cs.display !== 'none' : cs.content !== 'none' && cs.content !== 'normal') && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0 || endward || alignsBack(cs))) return false;
     }
   }
   // Left: clones of no original, put in by the rasterizer (a video's stand-in, a frame's

@@ -143,6 +143,36 @@ describe('a typed field covered from far away', () => {
 
   // Not a cover: the field alone has no ancestors, and fields inherit -webkit-text-fill-color (the
   // browser's sheet resets their font and colour, not it). Red team rt4, G4.
+  // Boxes whose rules generated-content.ts writes, placed anywhere by their own position (rt7 L1, L2).
+  it('a scroll container\'s ::scroll-button() placed (position: absolute) over the field from 200 px below', async () => {
+    const css = `.sc { overflow: auto; height: 40px; width: 300px; scroll-marker-group: none }
+      .sc::scroll-button(down) { content: ''; position: absolute; left: 0; top: 0; width: 340px; height: 90px; background: #fff; }
+      .wrap { position: relative; }`;
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `<div class="wrap">${field}
+      <div style="margin-top: 200px"><div class="sc"><div style="height: 200px">rows</div></div></div></div>`, CSS + css);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('an open <details> 200 px below whose ::details-content is placed (position: absolute) over the field', async () => {
+    const css = `.d::details-content { position: absolute; left: 0; top: 0; width: 360px; height: 90px; background: #fff; }
+      .wrap { position: relative; }`;
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `<div class="wrap">${field}
+      <div style="margin-top: 200px"><details class="d" open><summary>More</summary>body</details></div></div>`, CSS + css);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a field beside an open <details> and a scroll container with static buttons is still drawn alone as typed', async () => {
+    const css = `.sc { overflow: auto; height: 40px; width: 300px } .sc::scroll-button(down) { content: 'v'; }
+      .d::details-content { background: #eee; }`;
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field.replace(`style="color: ${SECRET}"`, '')}
+      <div style="margin-top: 200px"><details class="d" open><summary>More</summary>body</details><div class="sc"><div style="height: 200px">rows</div></div></div>`, CSS + css);
+    expect(visible + leaked, 'no secret anywhere').to.equal(0);
+    // The field drawn alone is the inside of its padding box (about 30 px tall); a region adds 64 px of ink round it.
+    expect(drawn.filter((d) => d.region && d.height! < 40).length, `the typed field drawn alone (frames: ${JSON.stringify(drawn)})`).to.be.greaterThan(0);
+  });
+
   it('a field whose text an ancestor makes transparent (-webkit-text-fill-color, inherited) stays unreadable when typed in and drawn alone', async () => {
     const { leaked, visible, drawn } = await typeUnderCover('far-cover', `<div class="row" style="-webkit-text-fill-color: transparent"><label>PIN<input id="typed" value="Grace" style="color: ${SECRET}; caret-color: #000"></label></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);

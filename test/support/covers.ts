@@ -78,12 +78,19 @@ export const CSS = `
   input { font: 18px monospace; width: 240px; padding: 4px 6px; border: 1px solid rgb(90, 90, 140); border-radius: 6px; background: #fff; }
 `;
 
+/** How a frame was drawn: its clone, whether as a region, and the region's height in frame pixels. */
+export interface Drawn {
+  clone: FrameStats['clone'];
+  region: boolean;
+  height?: number;
+}
+
 /** How each picture drawn while `change` is made was made (its clone, whether a region), once one was drawn and the loop settled. */
-export async function drawnDuring(host: CollectingHost, change: () => unknown): Promise<Array<{ clone: FrameStats['clone']; region: boolean }>> {
-  const drawn: Array<{ clone: FrameStats['clone']; region: boolean }> = [];
+export async function drawnDuring(host: CollectingHost, change: () => unknown): Promise<Drawn[]> {
+  const drawn: Drawn[] = [];
   const draw = Rasterizer.prototype.draw;
   Rasterizer.prototype.draw = function (this: Rasterizer, snapshot, region) {
-    drawn.push({ clone: snapshot.clone, region: snapshot.region !== null });
+    drawn.push({ clone: snapshot.clone, region: snapshot.region !== null, ...(snapshot.region ? { height: snapshot.region.height } : {}) });
     return draw.call(this, snapshot, region);
   };
   try {
@@ -101,7 +108,7 @@ export async function drawnDuring(host: CollectingHost, change: () => unknown): 
  * visitor sees none of its text, types a character, and returns the secret pixels the agent's
  * picture has in the field's box, with how each drawn frame was made.
  */
-export async function typeUnderCover(page: string, html: string, css = CSS): Promise<{ leaked: number; visible: number; drawn: Array<{ clone: FrameStats['clone']; region: boolean }> }> {
+export async function typeUnderCover(page: string, html: string, css = CSS): Promise<{ leaked: number; visible: number; drawn: Drawn[] }> {
   const root = mountTestPage(page, { css, html });
   const r = start();
   await r.host.waitForFrames(1);
