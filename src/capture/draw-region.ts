@@ -110,9 +110,10 @@ export const OFFSET = '[style*="position: relative"], [style*="margin"][style*="
  * Flex and grid clones that may lay out what they hold from their end (see {@link flowsBack}):
  * `flex-end`, `end`, `row-reverse`, `wrap-reverse` (and the old flex box's `-webkit-box-pack: end`,
  * `-webkit-box-direction: reverse`); and items aligned to the end of their area
- * (`align-self: flex-end`, `justify-self: end`, see alignsBack in find-offscreen.ts).
+ * (`align-self: flex-end`, `justify-self: end`, see alignsBack in find-offscreen.ts); any
+ * `unsafe` alignment, and a block container's content aligned to its end (`align-content: end`).
  */
-export const ENDWARD = '[style*="flex"][style*="end"], [style*="grid"][style*="end"], [style*="-webkit-box"][style*="end"], [style*="reverse"], [style*="self: end"], [style*="self: flex-end"], [style*="self: self-end"], [style*="self: last"], [style*="self: right"]';
+export const ENDWARD = '[style*="flex"][style*="end"], [style*="grid"][style*="end"], [style*="-webkit-box"][style*="end"], [style*="reverse"], [style*="self: end"], [style*="self: flex-end"], [style*="self: self-end"], [style*="self: last"], [style*="self: right"], [style*="unsafe"], [style*="align-content"][style*="end"]';
 const SIDES = ['top', 'right', 'bottom', 'left'];
 
 /** How far back (up or left), in CSS px, a negative length moves what it places; a length not in px counts as {@link INK_MARGIN}. */

@@ -337,10 +337,18 @@ export const ITEM_BOXES = /^(inline-)?(flex|grid)$|^-webkit-(inline-)?box$/;
  * a box that clips holds stays in it (one that clips with a margin does not, see {@link clipsTo}).
  */
 export function flowsBack(style: CSSStyleDeclaration): boolean {
-  if (!ITEM_BOXES.test(style.getPropertyValue('display'))) return false;
+  const items = ITEM_BOXES.test(style.getPropertyValue('display'));
+  // A block container aligns its content too (`align-content: unsafe end`, Chromium 123+: rt7 L8).
+  if (!items && !endward(style.getPropertyValue('align-content'))) return false;
   if (clipsBoth(style)) return false;
+  if (!items) return true;
   if (/reverse/.test(style.getPropertyValue('flex-direction') + style.getPropertyValue('flex-wrap') + style.getPropertyValue('-webkit-box-direction'))) return true;
-  return ['justify-content', 'align-content', 'align-items', 'justify-items', '-webkit-box-pack', '-webkit-box-align'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
+  return ['justify-content', 'align-content', 'align-items', 'justify-items', '-webkit-box-pack', '-webkit-box-align'].some((name) => endward(style.getPropertyValue(name)));
+}
+
+/** Whether an alignment value puts what does not fit past the start: toward the end, unless `safe` (`unsafe` is not: rt7 L9). */
+function endward(value: string): boolean {
+  return /end|right|last/.test(value) && !/(^|\s)safe(\s|$)/.test(value);
 }
 
 /** modern-screenshot's class for a clone with ::before/::after content, once renamed (see rasterize.ts): that content inherits from the box. */
@@ -416,7 +424,7 @@ export function nothingBack(el: Element, win: Window, unknown = true): boolean {
  * up or left, which the parent's scroll size does not count (see {@link flowsBack}).
  */
 export function alignsBack(style: CSSStyleDeclaration): boolean {
-  return ['align-self', 'justify-self'].some((name) => /end|right|last/.test(style.getPropertyValue(name)) && !/safe/.test(style.getPropertyValue(name)));
+  return ['align-self', 'justify-self'].some((name) => endward(style.getPropertyValue(name)));
 }
 
 /** Display values whose box keeps its size, from the copied width and height, without its children. */

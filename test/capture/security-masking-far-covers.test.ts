@@ -7,10 +7,11 @@
  * sees no secret pixel; the agent's picture must show none either.
  */
 import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/visitor/define.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { scanForSecret, SECRET } from '../support/leaks.js';
-import { agentPicture, CSS, drawnDuring, onScreen, settle, start, stopRun, typeUnderCover, worstPicture, writeUnderCover as writeTextUnder } from '../support/covers.js';
+import { agentPicture, CSS, type Drawn, drawnDuring, onScreen, settle, start, stopRun, typeUnderCover, worstPicture, writeUnderCover as writeTextUnder } from '../support/covers.js';
 
 /** Text written under a cover (see writeUnderCover in test/support/covers.ts). */
 const writeUnderCover = (cover: string) => writeTextUnder('far-cover', cover);
@@ -166,11 +167,33 @@ describe('a typed field covered from far away', () => {
   it('a field beside an open <details> and a scroll container with static buttons is still drawn alone as typed', async () => {
     const css = `.sc { overflow: auto; height: 40px; width: 300px } .sc::scroll-button(down) { content: 'v'; }
       .d::details-content { background: #eee; }`;
-    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field.replace(`style="color: ${SECRET}"`, '')}
-      <div style="margin-top: 200px"><details class="d" open><summary>More</summary>body</details><div class="sc"><div style="height: 200px">rows</div></div></div>`, CSS + css);
-    expect(visible + leaked, 'no secret anywhere').to.equal(0);
+    const root = mountTestPage('far-cover', { css: CSS + css, html: `${field.replace(`style="color: ${SECRET}"`, '')}
+      <div style="margin-top: 200px"><details class="d" open><summary>More</summary>body</details><div class="sc"><div style="height: 200px">rows</div></div></div>` });
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    root.querySelector<HTMLInputElement>('#typed')!.focus();
+    await settle(r.host);
+    // A keystroke a second or more after the first patched frame is cloned whole (a loaded machine): typed again.
+    let patched: Drawn[] = [];
+    for (let i = 0; i < 3 && patched.length === 0; i++) patched = (await drawnDuring(r.host, () => sendKeys({ type: 'W' }))).filter((d) => 'patched' in d.clone);
+    expect(patched.length, 'patched frames').to.be.greaterThan(0);
     // The field drawn alone is the inside of its padding box (about 30 px tall); a region adds 64 px of ink round it.
-    expect(drawn.filter((d) => d.region && d.height! < 40).length, `the typed field drawn alone (frames: ${JSON.stringify(drawn)})`).to.be.greaterThan(0);
+    expect(patched.every((d) => d.region && d.height! < 40), `the typed field drawn alone (frames: ${JSON.stringify(patched)})`).to.equal(true);
+  });
+
+  it('a cover overflowing up out of a short block 150 px below (align-content: unsafe end on a block box) over the field', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
+      <div style="margin-top: 150px; height: 20px; align-content: unsafe end"><div style="width: 360px; height: 300px; background: #fff; opacity: 0.99"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('a grid item aligned to the end of a short row 150 px below (align-self: unsafe end) overflows it up over the field', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
+      <div style="margin-top: 150px; display: grid; grid-template-rows: 20px"><div style="align-self: unsafe end; width: 360px; height: 300px; background: #fff; opacity: 0.99"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
   it('a field whose text an ancestor makes transparent (-webkit-text-fill-color, inherited) stays unreadable when typed in and drawn alone', async () => {
@@ -185,6 +208,18 @@ describe('text changed under a cover from far away (a region, not a field alone)
   afterEach(() => {
     stopRun();
     unmountTestPage('far-cover');
+  });
+
+  it('text written under a cover overflowing up out of a short block 150 px below (align-content: unsafe end)', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; height: 20px; align-content: unsafe end"><div style="width: 360px; height: 300px; background: #fff; opacity: 0.99"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+
+  it('text written under a grid item aligned to the end of a short row 150 px below (align-self: unsafe end)', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; display: grid; grid-template-rows: 20px"><div style="align-self: unsafe end; width: 360px; height: 300px; background: #fff; opacity: 0.99"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
   });
 
   it('text written under a cover placed by position: relative from a box 150 px below', async () => {
