@@ -156,6 +156,51 @@ function hideIfUnloadable(style: CSSStyleDeclaration): void {
 }
 
 /**
+ * A box whose back face the page hides (`backface-visibility: hidden`) and that faces away, turned
+ * over by its own transform and those of the 3D context it is in (a card's face before the card
+ * is flipped to it): the page draws none of it, the copy (an image, drawn flat) drew it mirrored.
+ * It draws nothing. Facing is the sign of the accumulated matrix's z (perspective left out).
+ */
+export function hideBackFace(clone: Element, original: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const win = original.ownerDocument.defaultView;
+  if (style?.getPropertyValue('backface-visibility') !== 'hidden' || !win) return;
+  let matrix = new win.DOMMatrix();
+  for (let el: Element | null = original; el; ) {
+    const cs = win.getComputedStyle(el);
+    try {
+      matrix = new win.DOMMatrix(transformList(cs)).multiply(matrix);
+    } catch {
+      // A value this cannot read: judged facing away, drawing less.
+      style.setProperty('opacity', '0');
+      return;
+    }
+    const parent: Element | null = el.parentElement;
+    el = parent && win.getComputedStyle(parent).transformStyle === 'preserve-3d' ? parent : null;
+  }
+  const z = matrix.inverse().m33;
+  if (!(z > 0)) style.setProperty('opacity', '0');
+}
+
+/** An element's `rotate`, `scale` and `transform` as one transform list (translations leave facing alone). */
+function transformList(cs: CSSStyleDeclaration): string {
+  const parts: string[] = [];
+  const rotate = cs.rotate;
+  if (rotate && rotate !== 'none') {
+    const axis = /^(x|y|z) (.+)$/.exec(rotate);
+    const vector = /^(\S+) (\S+) (\S+) (\S+)$/.exec(rotate);
+    parts.push(axis ? `rotate${axis[1].toUpperCase()}(${axis[2]})` : vector ? `rotate3d(${vector[1]}, ${vector[2]}, ${vector[3]}, ${vector[4]})` : `rotate(${rotate})`);
+  }
+  const scale = cs.scale;
+  if (scale && scale !== 'none') {
+    const [x, y = x, z = '1'] = scale.split(' ');
+    parts.push(`scale3d(${x}, ${y}, ${z})`);
+  }
+  if (cs.transform && cs.transform !== 'none') parts.push(cs.transform);
+  return parts.join(' ') || 'none';
+}
+
+/**
  * The same for pseudo-elements, whose styles the library writes as rules of the copy's style
  * sheet (`selectors {\n  declarations\n}`): each rule with a mask or a `url()` is read into a
  * declaration of `doc`, given the empty mask layer or `opacity: 0`, and written back.

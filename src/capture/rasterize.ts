@@ -28,7 +28,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideBackFace, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
@@ -889,6 +889,7 @@ export class Rasterizer {
         standardMaskComposite(el);
         alwaysApplyMask(el, original);
         hideUnloadable(el);
+        hideBackFace(el, original);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         scrolledPseudoElements(el);
         if (original.localName === 'canvas') this.canvases.push(original);

@@ -43,7 +43,7 @@ async function hideThenWrite(rule: string, hide: (decl: CSSStyleDeclaration) => 
   return { visible, leaked: worst, stats: r.stats.slice(statsBefore).map((s) => [s.clone, s.region] as [FrameStats['clone'], FrameStats['region']]) };
 }
 
-describe('an ancestor hidden by its mask with no signal, then text written in it', () => {
+describe('an ancestor hidden with no signal (by its mask, its back face), then text written in it', () => {
   afterEach(() => {
     stopRun();
     unmountTestPage('anc-masks');
@@ -74,6 +74,12 @@ describe('an ancestor hidden by its mask with no signal, then text written in it
 
   it('mask-composite exclude of two equal layers', async () => {
     const { visible, leaked, stats } = await hideThenWrite('.anc { mask-image: linear-gradient(#000, #000), linear-gradient(#000, #000); mask-composite: add; }', (d) => d.setProperty('mask-composite', 'exclude'));
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's pictures after the change (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('backface-visibility: hidden on a box turned over (rotateY(180deg))', async () => {
+    const { visible, leaked, stats } = await hideThenWrite('.anc { transform: rotateY(180deg); }', (d) => d.setProperty('backface-visibility', 'hidden'));
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels in the agent's pictures after the change (${JSON.stringify(stats)})`).to.equal(0);
   });

@@ -64,6 +64,23 @@ describe('the copy paints no more than the page: stacking contexts, containment,
     });
   }
 
+  // The page draws no face turned away from the viewer whose back it hides; the copy, drawn flat, drew it mirrored.
+  for (const [what, html] of [
+    ['a box turned over (rotateY(180deg)) whose back face is hidden', '<div style="margin: 20px; width: 400px; transform: rotateY(180deg); backface-visibility: hidden"><p class="t">SECRET 4111 1111</p></div>'],
+    ['a box turned over by rotate: x 180deg and scale', '<div style="margin: 20px; width: 400px; rotate: x 180deg; scale: 1.1; backface-visibility: hidden"><p class="t">SECRET 4111 1111</p></div>'],
+    ['a flip card turned to its back: its front face (not turned itself) is hidden, its back face drawn', '<div style="margin: 20px; width: 400px; height: 80px; position: relative; transform-style: preserve-3d; transform: rotateY(180deg)"><div class="t" style="position: absolute; inset: 0; backface-visibility: hidden">SECRET 4111 1111</div><div style="position: absolute; inset: 0; backface-visibility: hidden; transform: rotateY(180deg); background: #eee">Back</div></div>'],
+  ]) {
+    it(`${what}: not drawn`, async () => {
+      expect(await compare(html), 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+    });
+  }
+
+  it('the front face of a flip card not turned over (backface-visibility: hidden) is drawn', async () => {
+    const r = await compare('<div style="margin: 20px; width: 400px; height: 80px; position: relative; transform-style: preserve-3d; transform: rotateY(0deg)"><div class="t" style="position: absolute; inset: 0; backface-visibility: hidden">SECRET 4111 1111</div><div style="position: absolute; inset: 0; backface-visibility: hidden; transform: rotateY(180deg); background: #eee">Back</div></div>');
+    expect(r.visitor, 'the visitor sees the front').to.be.greaterThan(100);
+    expect(r.agent, 'the agent sees it too').to.be.greaterThan(r.visitor * 0.8);
+  });
+
   it('content-visibility: auto clips its overflow (paint containment); the copy, which drops the property, clips it too', async () => {
     const r = await compare(`<div style="content-visibility: auto; height: 30px; width: 400px; border: 1px solid #888">Balance:<br><span class="t">SECRET 4111 1111 below</span></div>`);
     expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
