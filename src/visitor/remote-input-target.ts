@@ -209,6 +209,21 @@ export function activationRefusal(el: Element, maskAll: boolean): string | null 
   return null;
 }
 
+/**
+ * The open popovers of `doc`, in open shadow roots too (they share the document's stack). Walks
+ * every element, only when an invoker that changes the stack is pressed; closed shadow roots are
+ * out of reach.
+ */
+function openPopovers(doc: Document): Element[] {
+  const found: Element[] = [];
+  const visit = (root: Document | ShadowRoot): void => {
+    found.push(...root.querySelectorAll(':popover-open'));
+    for (const host of root.querySelectorAll('*')) if (host.shadowRoot) visit(host.shadowRoot);
+  };
+  visit(doc);
+  return found;
+}
+
 /** True when `inner` is `outer` or inside it, through shadow roots. */
 function holds(outer: Element, inner: Element): boolean {
   for (let at: Element | null = inner; at; at = composedParent(at)) if (at === outer) return true;
@@ -223,10 +238,9 @@ const INVOKER_INPUTS = new Set(['button', 'submit', 'reset', 'image']);
  * open `auto` and `hint` popovers of its document (the stack) that do not hold `target` close when
  * another one opens or a modal dialog does, and those inside a popover that closes close with it.
  * Judged whatever the action does (a no-op `show` of an open one is refused too): the safe side.
- * Popovers in shadow roots are not looked for.
  */
 function popoverClosedBy(target: Element, maskAll: boolean): string | null {
-  for (const open of target.ownerDocument.querySelectorAll(':popover-open')) {
+  for (const open of openPopovers(target.ownerDocument)) {
     if ((open as HTMLElement).popover === 'manual' || holds(open, target)) continue;
     const why = maskedReason(open, maskAll);
     if (why) return why;

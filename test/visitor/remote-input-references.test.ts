@@ -114,13 +114,14 @@ describe('remote input: controls that act on masked content by reference', () =>
     expectRows(rows, ways.map(([w]) => w), /acts on <(dialog|div)>, which is/);
   });
 
-  it('showing a popover or a modal dialog does not close a masked open popover of the stack; with it closed, both open as usual', async () => {
+  it('showing a popover or a modal dialog does not close a masked open popover of the stack (in a shadow root too); with it closed, both open as usual', async () => {
     const box = await fixture<HTMLDivElement>(html`<div>
       <button id="pop" popovertarget="ref-help">Help</button>
       <button id="modal" commandfor="ref-confirm" command="show-modal">Confirm</button>
       <div id="ref-help" popover style="top: 300px">Help</div>
       <dialog id="ref-confirm">Sure?</dialog>
       <div id="ref-code" popover data-upscope-masked style="top: 200px">Code 123456</div>
+      <div id="host"></div>
     </div>`);
     const code = box.querySelector<HTMLElement>('#ref-code')!;
     const help = box.querySelector<HTMLElement>('#ref-help')!;
@@ -133,8 +134,16 @@ describe('remote input: controls that act on masked content by reference', () =>
       if (!code.matches(':popover-open')) code.showPopover();
       return row(way, go(), code.matches(':popover-open'));
     });
-    expectRows(rows, ways.map(([w]) => w), /would close a popover, which is/);
+    // A masked popover in a shadow root is in the same stack.
+    const host = box.querySelector('#host')!;
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<div popover data-upscope-masked style="top: 250px">Code 654321</div>';
+    const inShadow = shadow.querySelector<HTMLElement>('[popover]')!;
     code.hidePopover();
+    inShadow.showPopover();
+    rows.push(row('popover, shadow root', clickOn(box.querySelector('#pop')!), inShadow.matches(':popover-open')));
+    expectRows(rows, [...ways.map(([w]) => w), 'popover, shadow root'], /would close a popover, which is/);
+    inShadow.hidePopover();
     expect(clickOn(box.querySelector('#pop')!), 'no masked popover open').to.deep.equal({ ok: true });
     expect(help.matches(':popover-open')).to.equal(true);
     help.hidePopover();
