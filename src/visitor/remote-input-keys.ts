@@ -27,7 +27,7 @@ import {
 } from './remote-input-editing.js';
 import { nextFocusable } from './remote-input-focus.js';
 import { scrollerFor } from './remote-input-pointer.js';
-import { focusedElement, isUpscopeUi, maskedReason, maskInRange, resetRefusal, windowOf } from './remote-input-target.js';
+import { activationRefusal, focusedElement, isUpscopeUi, maskedReason, maskInRange, windowOf } from './remote-input-target.js';
 
 export interface Modifiers {
   shift?: boolean;
@@ -124,8 +124,9 @@ export function remoteKey(ctx: KeyContext, name: string, mods: Modifiers): Remot
   if ([...name].length === 1 && name !== ' ' && !mods.ctrl && !mods.alt && !mods.meta) return typeChar(ctx, name, mods);
   const target = keyTarget(ctx, false, EDITING_KEYS.has(name) && !mods.ctrl && !mods.alt && !mods.meta);
   if (isRefusal(target)) return target;
-  const resets = name === 'Enter' || name === ' ' ? resetRefusal(target, ctx.maskAll) : null;
-  if (resets) return maskedEdit(resets);
+  // Enter and Space activate a focused button or summary, as a click on it: judged as the click is.
+  const acts = name === 'Enter' || name === ' ' ? activationRefusal(target, ctx.maskAll) : null;
+  if (acts) return maskedEdit(acts);
   const go = key(target, 'keydown', name, mods) && (!producesKeypress(name, mods) || key(target, 'keypress', name, mods));
   // Why the key's action was not done: it would have reached masked content.
   const refused = go ? defaultAction(ctx, target, name, mods) : null;

@@ -4,7 +4,7 @@
  * actions (focus on mousedown, activation on click, scrolling after an uncancelled wheel).
  */
 import type { RemoteInputResult } from '../protocol/remote-input.js';
-import { composedParent, elementAt, focusedElement, isUpscopeUi, maskedReason, resetRefusal, windowOf, type Hit } from './remote-input-target.js';
+import { activationRefusal, composedParent, elementAt, focusedElement, isUpscopeUi, maskedReason, windowOf, type Hit } from './remote-input-target.js';
 
 /** Bits of MouseEvent.buttons per MouseEvent.button (left, middle, right). */
 const BUTTONS_BIT = [1, 4, 2] as const;
@@ -55,7 +55,8 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
  * Why a click at `el` is refused, or null. A label passes its click on to its control, so a label
  * of a masked field is refused like the field. The click is composed: a label reaches it from
  * outside the shadow root the target is drawn in (an icon component inside the label), so every
- * label along the composed path counts.
+ * label along the composed path counts. So does every control along it, or a label's, whose
+ * activation would reach masked content (`activationRefusal`: a reset button, an invoker, a summary).
  */
 function clickRefusal(el: Element, maskAll: boolean): string | null {
   const own = maskedReason(el, maskAll);
@@ -64,10 +65,10 @@ function clickRefusal(el: Element, maskAll: boolean): string | null {
     const control = at.localName === 'label' ? (at as HTMLLabelElement).control : null;
     const its = control ? maskedReason(control, maskAll) : null;
     if (its) return `the target labels ${its}`;
-    const labelResets = control ? resetRefusal(control, maskAll) : null;
-    if (labelResets) return labelResets;
-    const resets = resetRefusal(at, maskAll);
-    if (resets) return resets;
+    const labelActs = control ? activationRefusal(control, maskAll) : null;
+    if (labelActs) return labelActs;
+    const acts = activationRefusal(at, maskAll);
+    if (acts) return acts;
   }
   return null;
 }

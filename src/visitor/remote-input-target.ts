@@ -163,15 +163,87 @@ export function maskInRange(range: Range, maskAll: boolean): string | null {
 }
 
 /**
- * Why activating `el` would change masked content, or null: a reset control whose form holds a
- * masked field clears what the visitor typed there (a password, a card number), which the agent
- * cannot see (rt5 H13). A submit is left to go: it sends the values as the visitor would.
+ * Why activating `el` (a click on it or inside it, Enter or Space on it, a click on its label)
+ * would change masked content by its default action, or null. Such controls act on other elements
+ * by reference, which the agent cannot see:
+ * - a reset control whose form holds a masked field clears what the visitor typed there (a
+ *   password, a card number: rt5 H13). A submit is left to go: it sends the values as the visitor
+ *   would;
+ * - an invoker (`popovertarget`, `commandfor`) whose target is masked would show, hide or command
+ *   it: close the visitor's masked one-time-code dialog, open a masked card panel (rt7 L11);
+ * - an invoker that shows a popover or a modal dialog closes the open popovers of the page's stack
+ *   (those not holding its target), masked ones too;
+ * - the summary of a closed `<details name>` closes the open details of its exclusive group.
  */
-export function resetRefusal(el: Element, maskAll: boolean): string | null {
-  if ((el.localName !== 'button' && el.localName !== 'input') || (el as HTMLButtonElement).type !== 'reset') return null;
-  for (const field of (el as HTMLButtonElement).form?.elements ?? []) {
-    const why = maskedReason(field, maskAll);
-    if (why) return `the target resets ${why}`;
+export function activationRefusal(el: Element, maskAll: boolean): string | null {
+  const name = el.localName;
+  const button = name === 'button' || (name === 'input' && INVOKER_INPUTS.has((el as HTMLInputElement).type));
+  if (button && (el as HTMLButtonElement).type === 'reset') {
+    for (const field of (el as HTMLButtonElement).form?.elements ?? []) {
+      const why = maskedReason(field, maskAll);
+      if (why) return `the target resets ${why}`;
+    }
+  }
+  if (button) {
+    const invoker = el as HTMLButtonElement & { commandForElement?: Element | null; command?: string };
+    for (const target of [invoker.popoverTargetElement, invoker.commandForElement]) {
+      if (!target) continue;
+      const why = maskedReason(target, maskAll);
+      if (why) return `the target acts on <${target.localName}>, which is ${why}`;
+      // Only a popover of the stack (not `manual`) or a modal dialog changes the stack.
+      const stacked = (target as HTMLElement).popover !== 'manual' && target.hasAttribute('popover');
+      const changesStack = (stacked && (target === invoker.popoverTargetElement || /-popover$/.test(invoker.command ?? ''))) || invoker.command === 'show-modal';
+      const closed = changesStack ? popoverClosedBy(target, maskAll) : null;
+      if (closed) return `the target would close a popover, which is ${closed}`;
+    }
+  }
+  if (name === 'summary' && el.parentElement?.localName === 'details' && el.parentElement.querySelector(':scope > summary') === el) {
+    const details = el.parentElement as HTMLDetailsElement;
+    const group = details.getAttribute('name');
+    if (details.open || !group) return null;
+    for (const other of (details.getRootNode() as Document | ShadowRoot).querySelectorAll('details[open]')) {
+      const why = other !== details && other.getAttribute('name') === group ? maskedReason(other, maskAll) : null;
+      if (why) return `opening it would close a <details> of its group, which is ${why}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The open popovers of `doc`, in open shadow roots too (they share the document's stack). Walks
+ * every element, only when an invoker that changes the stack is pressed; closed shadow roots are
+ * out of reach.
+ */
+function openPopovers(doc: Document): Element[] {
+  const found: Element[] = [];
+  const visit = (root: Document | ShadowRoot): void => {
+    found.push(...root.querySelectorAll(':popover-open'));
+    for (const host of root.querySelectorAll('*')) if (host.shadowRoot) visit(host.shadowRoot);
+  };
+  visit(doc);
+  return found;
+}
+
+/** True when `inner` is `outer` or inside it, through shadow roots. */
+function holds(outer: Element, inner: Element): boolean {
+  for (let at: Element | null = inner; at; at = composedParent(at)) if (at === outer) return true;
+  return false;
+}
+
+/** Inputs that are buttons, so may be invokers (`popovertarget`) or reset controls. */
+const INVOKER_INPUTS = new Set(['button', 'submit', 'reset', 'image']);
+
+/**
+ * Why showing or hiding the popover or dialog `target` would close a masked popover, or null: the
+ * open `auto` and `hint` popovers of its document (the stack) that do not hold `target` close when
+ * another one opens or a modal dialog does, and those inside a popover that closes close with it.
+ * Judged whatever the action does (a no-op `show` of an open one is refused too): the safe side.
+ */
+function popoverClosedBy(target: Element, maskAll: boolean): string | null {
+  for (const open of openPopovers(target.ownerDocument)) {
+    if ((open as HTMLElement).popover === 'manual' || holds(open, target)) continue;
+    const why = maskedReason(open, maskAll);
+    if (why) return why;
   }
   return null;
 }
