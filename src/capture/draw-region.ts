@@ -390,6 +390,21 @@ export function shadowReach(value: string): number | null {
 
 /** Clones whose inline style may paint far outside their box: outlines, shadows, filters, reflections, border images, decoration lines, text strokes. */
 const INKY = '[style*="outline"], [style*="shadow"], [style*="filter"], [style*="reflect"], [style*="border-image"], [style*="decoration"], [style*="underline"], [style*="stroke"]';
+/**
+ * Clones of elements laid out inline by default (or written `display: inline`) with a padding or
+ * border: an inline box's vertical padding and border take no room in its line, so its background
+ * paints that far above and below its line, away from every box around it (rt7 L10).
+ */
+const INLINE_TAGS = ':is(span, a, em, strong, b, i, u, s, small, big, code, kbd, samp, var, cite, q, abbr, dfn, mark, sub, sup, time, data, label, bdi, bdo, font, ins, del, tt, output)';
+const PADDED_INLINE = `${INLINE_TAGS}[style*="padding"], ${INLINE_TAGS}[style*="border"], [style*="display: inline;"][style*="padding"], [style*="display: inline;"][style*="border"]`;
+
+/** How far, in CSS px, an inline box's vertical padding and border reach past its line (0 for a box written with another display). */
+function inlineReach(style: CSSStyleDeclaration): number {
+  const display = style.getPropertyValue('display');
+  if (display && display !== 'inline') return 0;
+  const side = (edge: string) => px(style.getPropertyValue(`padding-${edge}`)) + (/^(none|hidden)?$/.test(style.getPropertyValue(`border-${edge}-style`)) ? 0 : px(style.getPropertyValue(`border-${edge}-width`)));
+  return Math.max(side('top'), side('bottom'));
+}
 /** The same in the generated content's rules. */
 const INKY_RULE = /outline|shadow|filter|reflect|border-image|decoration|underline|stroke/;
 /** Filter functions that change colours only: they paint nowhere the box did not. */
@@ -436,6 +451,11 @@ export function farInk(root: Element, rules = ''): boolean {
   for (const el of inky) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (style && paintsFar(style)) return true;
+  }
+  const padded = root.matches(PADDED_INLINE) ? [root, ...root.querySelectorAll(PADDED_INLINE)] : root.querySelectorAll(PADDED_INLINE);
+  for (const el of padded) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    if (style && inlineReach(style) > INK_MARGIN - FIELD_INK_BASE) return true;
   }
   if (!INKY_RULE.test(rules)) return false;
   const scratch = root.ownerDocument.createElement('div').style;

@@ -196,6 +196,13 @@ describe('a typed field covered from far away', () => {
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
   });
 
+  it('the background of an inline box 150 px below, drawn 300 px up by its vertical padding (which takes no room), over the field', async () => {
+    const { leaked, visible, drawn } = await typeUnderCover('far-cover', `${field}
+      <div style="margin-top: 150px; padding-left: 10px"><span style="padding: 300px 180px 0 180px; background: #fff">x</span></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
   it('a field whose text an ancestor makes transparent (-webkit-text-fill-color, inherited) stays unreadable when typed in and drawn alone', async () => {
     const { leaked, visible, drawn } = await typeUnderCover('far-cover', `<div class="row" style="-webkit-text-fill-color: transparent"><label>PIN<input id="typed" value="Grace" style="color: ${SECRET}; caret-color: #000"></label></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
@@ -218,6 +225,12 @@ describe('text changed under a cover from far away (a region, not a field alone)
 
   it('text written under a grid item aligned to the end of a short row 150 px below (align-self: unsafe end)', async () => {
     const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; display: grid; grid-template-rows: 20px"><div style="align-self: unsafe end; width: 360px; height: 300px; background: #fff; opacity: 0.99"></div></div>`);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+  });
+
+  it('text written under the background of an inline box 150 px below, drawn up by its vertical padding', async () => {
+    const { leaked, visible, regions } = await writeUnderCover(`<div style="margin-top: 150px; padding-left: 10px"><span style="padding: 300px 180px 0 180px; background: #fff">x</span></div>`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
   });
