@@ -4,14 +4,15 @@
  * actions (focus on mousedown, activation on click, scrolling after an uncancelled wheel).
  */
 import type { RemoteInputResult } from '../protocol/remote-input.js';
-import { composedParent, elementAt, focusedElement, isUpscopeUi, maskedReason, resetRefusal, windowOf, type Hit } from './remote-input-target.js';
+import { hiddenTextAt } from '../capture/find-masks.js';
+import { composedParent, elementAt, focusedElement, HIDDEN_TEXT, isUpscopeUi, maskedReason, resetRefusal, windowOf, type Hit } from './remote-input-target.js';
 
 /** Bits of MouseEvent.buttons per MouseEvent.button (left, middle, right). */
 const BUTTONS_BIT = [1, 4, 2] as const;
 
 export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 | 2, maskAll: boolean): RemoteInputResult {
   const hit = elementAt(doc, x, y);
-  const refusal = clickRefusal(hit.element, maskAll);
+  const refusal = clickRefusal(hit, maskAll);
   if (refusal) {
     // The agent meant to leave the field it was in: typing next must not land there by surprise.
     const focused = focusedElement(doc);
@@ -39,7 +40,7 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
       return { ok: true };
     }
     // What the page put under the pointer is judged as the press's target was.
-    const refusal = clickRefusal(upHit.element, maskAll);
+    const refusal = clickRefusal(upHit, maskAll);
     if (refusal) return { ok: false, reason: 'masked', message: `the page moved content under the pointer on the press; the release was not sent: ${refusal}` };
   }
   fire(upHit.element, upHit, 'pointerup', button, 0);
@@ -52,14 +53,17 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
 }
 
 /**
- * Why a click at `el` is refused, or null. A label passes its click on to its control, so a label
+ * Why a click at `hit` is refused, or null. A label passes its click on to its control, so a label
  * of a masked field is refused like the field. The click is composed: a label reaches it from
  * outside the shadow root the target is drawn in (an icon component inside the label), so every
- * label along the composed path counts.
+ * label along the composed path counts. Text a highlight or the selection hides is masked by its
+ * boxes, as frames show it: a point in one is refused.
  */
-function clickRefusal(el: Element, maskAll: boolean): string | null {
+function clickRefusal(hit: Hit, maskAll: boolean): string | null {
+  const el = hit.element;
   const own = maskedReason(el, maskAll);
   if (own) return `the target is ${own}`;
+  if (hiddenTextAt(el.ownerDocument, hit.x, hit.y)) return `the target is ${HIDDEN_TEXT}`;
   for (let at: Element | null = el; at; at = composedParent(at)) {
     const control = at.localName === 'label' ? (at as HTMLLabelElement).control : null;
     const its = control ? maskedReason(control, maskAll) : null;

@@ -576,6 +576,52 @@ describe('remote input', () => {
       expect(ed.textContent).to.equal('Notes: 4111 1111 1111 1111');
     });
 
+    it('refuses a click on text a ::highlight() or ::selection hides, which frames show black, and an edit of such text in a contenteditable', async () => {
+      const style = document.createElement('style');
+      style.textContent = '::highlight(remote-hidden) { color: transparent; } #sel::selection { color: transparent; background: transparent; }';
+      document.head.append(style);
+      try {
+        const box = await fixture<HTMLDivElement>(html`<div style="font: 20px sans-serif">
+          <p>Card: <span id="hl">4111 1111 1111 1111</span></p>
+          <p>PIN: <span id="sel">1973</span></p>
+          <div id="ed" contenteditable="true">Note: <span id="edhl">4242 4242</span> end</div>
+        </div>`);
+        const hl = box.querySelector('#hl')!;
+        const sel = box.querySelector('#sel')!;
+        const secret = box.querySelector('#edhl')!.firstChild as Text;
+        const ranges = [hl.firstChild!, secret].map((text) => {
+          const range = new Range();
+          range.selectNodeContents(text);
+          return range;
+        });
+        CSS.highlights.set('remote-hidden', new Highlight(...ranges));
+        const seen = record(box, ['pointerdown', 'mousedown', 'click']);
+        expect(boxed(findMasks(document), hl), 'highlighted: black in frames').to.equal(true);
+        expect(expectRefused(clickOn(hl), 'masked')).to.match(/hides/);
+        getSelection()!.selectAllChildren(sel);
+        expect(boxed(findMasks(document), sel), 'selected: black in frames').to.equal(true);
+        expectRefused(clickOn(sel), 'masked');
+        expect(seen.map((e) => e.type), 'events').to.deep.equal([]);
+        // In a contenteditable: a caret inside the hidden text, Backspace just after it.
+        const ed = box.querySelector<HTMLElement>('#ed')!;
+        ed.focus();
+        getSelection()!.setBaseAndExtent(secret, 2, secret, 2);
+        expectRefused(type('x'), 'masked');
+        const after = ed.lastChild as Text;
+        getSelection()!.setBaseAndExtent(after, 0, after, 0);
+        expectRefused(press('Backspace'), 'masked');
+        expect(secret.data).to.equal('4242 4242');
+        // Beside it, editing goes on.
+        getSelection()!.setBaseAndExtent(after, 4, after, 4);
+        expect(type('!')).to.deep.equal({ ok: true });
+        expect(ed.textContent).to.equal('Note: 4242 4242 end!');
+      } finally {
+        style.remove();
+        CSS.highlights.delete('remote-hidden');
+        getSelection()!.removeAllRanges();
+      }
+    });
+
     it('Enter in a plain field does not press a masked default button', async () => {
       const form = await fixture<HTMLFormElement>(html`<form @submit=${(e: Event) => e.preventDefault()}><input id="q" /><button id="pay" type="submit" data-upscope-masked>Pay</button></form>`);
       const seen = record(form.querySelector('#pay')!, ['click']);
