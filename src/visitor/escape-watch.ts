@@ -1,13 +1,17 @@
 /**
  * The visitor's Escape, heard wherever the visitor's focus is on the page: the top window and every
- * same-origin frame, nested ones, ones added later and ones that load another page. Keyboard events
- * go to the focused document only and never reach a parent window, so a frame's window is listened
- * to on its own: each frame there is when listening starts, each one that loads a page later
- * (`load` at the frame element, in its parent document's capture phase), and each one focus goes into
- * (its parent window loses focus then: `blur`; a frame in a shadow root, whose `load` stays in
- * that root, is heard so when it was added after listening started). A frame
- * of another origin cannot be listened to: while the visitor's focus is in one, Escape is that
- * page's own (the widget's stop button still ends control).
+ * same-origin frame, nested ones, ones added later (in the light DOM or in a shadow root) and ones
+ * that load another page. Keyboard events go to the focused document only and never reach a parent
+ * window, so a frame's window is listened to on its own. A frame is heard:
+ * - when listening starts, if it is there (through open shadow roots);
+ * - when it is added later: each heard document and each open shadow root found in it is watched
+ *   (a mutation observer; `load` does not leave a shadow root, so the frame is found as it is added);
+ * - when it loads another page (`load` at the frame element);
+ * - when focus goes into it (`focusin` at the frame element in its parent document, through open
+ *   shadow roots, and `blur` of its parent window): the way in for a frame in a shadow root attached
+ *   to a host already in the page, which no mutation announces.
+ * A frame of another origin cannot be listened to: while the visitor's focus is in one, Escape is
+ * that page's own (the widget's stop button still ends control).
  */
 import { findInnerRoots } from '../capture/secret-fields.js';
 
@@ -17,6 +21,8 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
   const heard = new Map<Document, Window>();
   /** Frames whose next page is listened to as it loads, with that listener. */
   const frames = new Map<HTMLIFrameElement, () => void>();
+  /** Shadow roots watched for frames added to them. */
+  const shadows = new WeakSet<ShadowRoot>();
 
   const onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && e.isTrusted) onEscape();
@@ -32,14 +38,25 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
       } else el = el.shadowRoot?.activeElement ?? null;
     }
   };
+  // Focus going into a frame focuses the frame element in its parent document, also when the
+  // parent window had no focus to lose (the visitor came from another frame): `focusin` is composed,
+  // so a frame in an open shadow root is the first of its path.
+  const onFocusin = (e: Event) => {
+    const target = e.composedPath()[0] as Element | undefined;
+    if (target?.localName === 'iframe') hearFrame(target as HTMLIFrameElement);
+  };
 
   // A frame added later, or loading another page, fires `load` at its element: heard in its
   // parent document's capture phase (`load` does not bubble, never reaches the window, and does
-  // not leave a shadow root: see onBlur for those).
+  // not leave a shadow root: see the observer for those).
   const onLoad = (e: Event) => {
     const target = e.target as Element | null;
     if (target?.localName === 'iframe') hearFrame(target as HTMLIFrameElement);
   };
+  // Content added to a heard document or a watched shadow root: its frames and shadow roots.
+  const observer = new (top as Window & typeof globalThis).MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) findInnerRoots(n as Element, hearShadow, hearFrame);
+  });
 
   const hear = (doc: Document): void => {
     const win = doc.defaultView;
@@ -47,10 +64,17 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
     heard.set(doc, win);
     win.addEventListener('keydown', onKeydown, true);
     win.addEventListener('blur', onBlur);
+    win.addEventListener('focusin', onFocusin, true);
     doc.addEventListener('load', onLoad, true);
-    hearFramesIn(doc);
+    observer.observe(doc, { childList: true, subtree: true });
+    findInnerRoots(doc, hearShadow, hearFrame);
   };
-  const hearFramesIn = (root: Document | ShadowRoot): void => findInnerRoots(root, hearFramesIn, hearFrame);
+  const hearShadow = (root: ShadowRoot): void => {
+    if (shadows.has(root)) return;
+    shadows.add(root);
+    observer.observe(root, { childList: true, subtree: true });
+    findInnerRoots(root, hearShadow, hearFrame);
+  };
   const hearFrame = (frame: HTMLIFrameElement): void => {
     if (!frames.has(frame)) {
       const load = () => hearFrame(frame);
@@ -68,9 +92,11 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
 
   hear(top.document);
   return () => {
+    observer.disconnect();
     for (const [doc, win] of heard) {
       win.removeEventListener('keydown', onKeydown, true);
       win.removeEventListener('blur', onBlur);
+      win.removeEventListener('focusin', onFocusin, true);
       doc.removeEventListener('load', onLoad, true);
     }
     for (const [frame, load] of frames) frame.removeEventListener('load', load);
