@@ -5,6 +5,8 @@
  */
 import type { RemoteInputResult } from '../protocol/remote-input.js';
 import { hiddenTextAt } from '../capture/find-masks.js';
+import { caretOutOfMasks } from './remote-input-caret.js';
+import { isContentEditable } from './remote-input-editing.js';
 import { composedParent, elementAt, focusedElement, HIDDEN_TEXT, isUpscopeUi, maskedReason, resetRefusal, windowOf, type Hit } from './remote-input-target.js';
 
 /** Bits of MouseEvent.buttons per MouseEvent.button (left, middle, right). */
@@ -27,7 +29,7 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
   // Events 3, 11.1); a disabled control gets pointer events only, as in Chromium.
   const mouse = down && !disabled;
   const mousedown = mouse ? fire(target, hit, 'mousedown', button, BUTTONS_BIT[button]) : true;
-  if (mousedown && button === 0) focusFor(target);
+  if (mousedown && button === 0) focusFor(target, maskAll);
   if (mouse && button === 2) fire(target, hit, 'contextmenu', button, 0);
 
   // The page may have moved or removed things on the way down: release where the pointer is now,
@@ -104,13 +106,17 @@ function fire(target: Element, hit: Hit, type: string, button: number, buttons: 
 
 /**
  * mousedown's default action: focus the nearest focusable element at or above the target, or,
- * with none, take focus off whatever had it (clicking the page's background does that).
+ * with none, take focus off whatever had it (clicking the page's background does that). A
+ * contenteditable the click focuses gets its caret where `focus()` puts it, unless that is inside
+ * masked content (text it begins with): then just before it.
  */
-function focusFor(target: Element): void {
+function focusFor(target: Element, maskAll: boolean): void {
   for (let at: Element | null = target; at; at = composedParent(at)) {
     if (isUpscopeUi(at)) return;
     if (isClickFocusable(at)) {
+      const before = (at.getRootNode() as Document | ShadowRoot).activeElement;
       (at as HTMLElement).focus();
+      if (at !== before && isContentEditable(at)) caretOutOfMasks(at, maskAll);
       return;
     }
   }

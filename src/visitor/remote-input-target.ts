@@ -166,6 +166,32 @@ export function maskInRange(range: Range, maskAll: boolean, what = 'the edit wou
 }
 
 /**
+ * Where a caret at (node, offset) in the contenteditable `host` goes so that it is not inside masked
+ * content (a mask, or text a highlight hides; see maskInRange): null when it is not inside any;
+ * else the boundary just past it in the direction of the move (after a masked element, at the end
+ * of hidden text; before or at the start going backward), as a caret steps over an image; 'stuck'
+ * when that boundary is outside `host`.
+ */
+export function pastMask(host: Element, node: Node, offset: number, forward: boolean, maskAll: boolean): [Node, number] | 'stuck' | null {
+  const el = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+  const mask = el ? maskCovering(el, { maskAll, text: true }) : null;
+  let to: [Node, number] | null = null;
+  if (mask) {
+    const parent = mask.parentNode;
+    if (!parent) return 'stuck';
+    const index = Array.prototype.indexOf.call(parent.childNodes, mask) as number;
+    to = [parent, forward ? index + 1 : index];
+  } else {
+    const caret = (node.ownerDocument ?? (node as Document)).createRange();
+    caret.setStart(node, offset);
+    const hidden = hiddenTextIn(caret, false);
+    if (hidden) to = forward ? [hidden.endContainer, hidden.endOffset] : [hidden.startContainer, hidden.startOffset];
+  }
+  if (!to) return null;
+  return mask === host || !host.contains(to[0]) ? 'stuck' : to;
+}
+
+/**
  * Why activating `el` would change masked content, or null: a reset control whose form holds a
  * masked field clears what the visitor typed there (a password, a card number), which the agent
  * cannot see (rt5 H13). A submit is left to go: it sends the values as the visitor would.

@@ -558,15 +558,17 @@ describe('remote input', () => {
       }
     });
 
-    it('keys in a contenteditable never change masked text inside it: Backspace beside it, a caret in it, Ctrl+A then typing', async () => {
+    it('keys in a contenteditable never change masked text inside it: Backspace beside it, a caret in it, a selection holding it', async () => {
       const ed = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="min-height:30px"><span>Note: </span><span data-upscope-masked id="m">4111 1111 1111 1111</span></div>`);
       const masked = ed.querySelector('#m')!;
       ed.focus();
       press('End');
       expectRefused(press('Backspace'), 'masked');
+      // The visitor's own caret, or selection, in it.
+      getSelection()!.setBaseAndExtent(masked.firstChild!, 4, masked.firstChild!, 4);
       expectRefused(type('x'), 'masked');
       expectRefused(press('Enter'), 'masked');
-      press('a', { ctrl: true });
+      getSelection()!.selectAllChildren(ed);
       expectRefused(type('x'), 'masked');
       expectRefused(press('Delete'), 'masked');
       expect(masked.isConnected && masked.textContent).to.equal('4111 1111 1111 1111');
@@ -618,6 +620,61 @@ describe('remote input', () => {
       } finally {
         style.remove();
         CSS.highlights.delete('remote-hidden');
+        getSelection()!.removeAllRanges();
+      }
+    });
+
+    it('the agent’s caret in a contenteditable steps over masked text as over one character, never rests in it, and no selection of the agent’s holds it', async () => {
+      const style = document.createElement('style');
+      style.textContent = '::highlight(remote-caret) { color: transparent; }';
+      document.head.append(style);
+      try {
+        const ed = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="font: 16px monospace; width: 600px"><span data-upscope-masked id="m">4111 1111</span>ab<span id="h">5555</span>cd</div>`);
+        const masked = ed.querySelector('#m')!;
+        const ab = masked.nextSibling as Text;
+        const hiddenText = ed.querySelector('#h')!.firstChild as Text;
+        const range = new Range();
+        range.selectNodeContents(hiddenText);
+        CSS.highlights.set('remote-caret', new Highlight(range));
+        /** Where the caret is against `within` (the masked text, or the hidden range): before, in or after; in the masked element counts as in (typing there goes into it). */
+        const caret = (within: Range): string => {
+          const s = getSelection()!;
+          if (masked.contains(s.focusNode)) return 'in';
+          const at = document.createRange();
+          at.setStart(s.focusNode!, s.focusOffset);
+          if (at.compareBoundaryPoints(Range.START_TO_START, within) <= 0) return 'before';
+          return at.compareBoundaryPoints(Range.END_TO_START, within) >= 0 ? 'after' : 'in';
+        };
+        const maskedRange = new Range();
+        maskedRange.selectNodeContents(masked.firstChild!);
+        // A click on the editor focuses it; its caret is not left in the masked text it begins with.
+        expect(clickOn(ed)).to.deep.equal({ ok: true });
+        expect(caret(maskedRange), 'after the click').to.equal('before');
+        // One ArrowRight crosses the mask, one ArrowLeft comes back, Home and End do not stop in it.
+        expect(press('ArrowRight')).to.deep.equal({ ok: true });
+        expect(caret(maskedRange), 'ArrowRight').to.equal('after');
+        // Beside it, Shift selects as ever.
+        expect(press('ArrowRight', { shift: true }), 'Shift+ArrowRight beside it').to.deep.equal({ ok: true });
+        expect(getSelection()!.toString()).to.equal('a');
+        getSelection()!.setBaseAndExtent(ed, 1, ed, 1);
+        press('ArrowLeft');
+        expect(caret(maskedRange), 'ArrowLeft').to.equal('before');
+        press('End');
+        press('Home');
+        expect(caret(maskedRange), 'Home').to.equal('before');
+        // Shift+ArrowRight and Ctrl+A would select it: refused, the caret left where it was.
+        expectRefused(press('ArrowRight', { shift: true }), 'masked');
+        expectRefused(press('a', { ctrl: true }), 'masked');
+        expect({ collapsed: getSelection()!.isCollapsed, at: caret(maskedRange) }).to.deep.equal({ collapsed: true, at: 'before' });
+        // Text a highlight hides is crossed the same way, and typing goes in past it.
+        getSelection()!.setBaseAndExtent(ab, 2, ab, 2);
+        press('ArrowRight');
+        expect(caret(range), 'ArrowRight over the hidden text').to.equal('after');
+        expect(type('!')).to.deep.equal({ ok: true });
+        expect({ hidden: range.toString(), all: ed.textContent }).to.deep.equal({ hidden: '5555', all: '4111 1111ab5555!cd' });
+      } finally {
+        style.remove();
+        CSS.highlights.delete('remote-caret');
         getSelection()!.removeAllRanges();
       }
     });
