@@ -4,12 +4,12 @@
  * that load another page. Keyboard events go to the focused document only and never reach a parent
  * window, so a frame's window is listened to on its own. A frame is heard:
  * - when listening starts, if it is there (through open shadow roots);
- * - when it is added later: each heard document and each open shadow root found in it is watched
- *   (a mutation observer; `load` does not leave a shadow root, so the frame is found as it is added);
+ * - when it is added later: each heard document and each shadow root found in it or attached in
+ *   its window while listening (`attachShadow` is wrapped, as secret-fields.ts does: attaching a
+ *   root to a host already in the page leaves no mutation record) is watched by a mutation observer
+ *   (`load` does not leave a shadow root, so the frame is found as it is added);
  * - when it loads another page (`load` at the frame element);
- * - when focus goes into it (`focusin` at the frame element in its parent document, through open
- *   shadow roots, and `blur` of its parent window): the way in for a frame in a shadow root attached
- *   to a host already in the page, which no mutation announces.
+ * - when focus goes into it from its parent window (`blur` of that window).
  * A frame of another origin cannot be listened to: while the visitor's focus is in one, Escape is
  * that page's own (the widget's stop button still ends control).
  */
@@ -23,6 +23,9 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
   const frames = new Map<HTMLIFrameElement, () => void>();
   /** Shadow roots watched for frames added to them. */
   const shadows = new WeakSet<ShadowRoot>();
+  /** Per window listened to (once, whichever documents it shows), what puts its `attachShadow` back. */
+  const unwrap = new Map<Window, () => void>();
+  let listening = true;
 
   const onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && e.isTrusted) onEscape();
@@ -37,13 +40,6 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
         el = (el as HTMLIFrameElement).contentDocument?.activeElement ?? null;
       } else el = el.shadowRoot?.activeElement ?? null;
     }
-  };
-  // Focus going into a frame focuses the frame element in its parent document, also when the
-  // parent window had no focus to lose (the visitor came from another frame): `focusin` is composed,
-  // so a frame in an open shadow root is the first of its path.
-  const onFocusin = (e: Event) => {
-    const target = e.composedPath()[0] as Element | undefined;
-    if (target?.localName === 'iframe') hearFrame(target as HTMLIFrameElement);
   };
 
   // A frame added later, or loading another page, fires `load` at its element: heard in its
@@ -64,10 +60,27 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
     heard.set(doc, win);
     win.addEventListener('keydown', onKeydown, true);
     win.addEventListener('blur', onBlur);
-    win.addEventListener('focusin', onFocusin, true);
     doc.addEventListener('load', onLoad, true);
     observer.observe(doc, { childList: true, subtree: true });
+    wrapAttach(win as Window & typeof globalThis);
     findInnerRoots(doc, hearShadow, hearFrame);
+  };
+  // Every root the window's elements attach while listening is watched from the moment it exists.
+  // The wrapper returns what the page's call returns and throws what it throws; put back on stop
+  // unless the page wrapped it since (then it only forwards).
+  const wrapAttach = (win: Window & typeof globalThis): void => {
+    if (unwrap.has(win)) return;
+    const proto = win.Element.prototype;
+    const attach = proto.attachShadow;
+    const wrapper = function (this: Element, init: ShadowRootInit): ShadowRoot {
+      const root = attach.call(this, init);
+      if (listening) hearShadow(root);
+      return root;
+    };
+    proto.attachShadow = wrapper;
+    unwrap.set(win, () => {
+      if (proto.attachShadow === wrapper) proto.attachShadow = attach;
+    });
   };
   const hearShadow = (root: ShadowRoot): void => {
     if (shadows.has(root)) return;
@@ -92,11 +105,13 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
 
   hear(top.document);
   return () => {
+    listening = false;
+    for (const put of unwrap.values()) put();
+    unwrap.clear();
     observer.disconnect();
     for (const [doc, win] of heard) {
       win.removeEventListener('keydown', onKeydown, true);
       win.removeEventListener('blur', onBlur);
-      win.removeEventListener('focusin', onFocusin, true);
       doc.removeEventListener('load', onLoad, true);
     }
     for (const [frame, load] of frames) frame.removeEventListener('load', load);
