@@ -401,7 +401,7 @@ const NOT_DRAWN = new Set(['head', 'script', 'style', 'template', 'noscript', 'u
 
 /**
  * Mask-all: one walk over every node, through open shadow roots and same-origin iframes, carrying
- * whether an unmask marker is above. A slotted node counts under its light-DOM parents, not its
+ * whether an unmask marker is above; text a pseudo-element hides is boxed as in the default mode. A slotted node counts under its light-DOM parents, not its
  * slot: an unmask marker inside a shadow root does not reveal text slotted into it (the safe error).
  */
 function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean, out: MaskRect[], range: Range, uses: UseChecker, outside: PaintOutside): void {
@@ -409,6 +409,8 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
   const push = (rects: DOMRectList) => {
     for (const r of rects) sink(r.left, r.top, r.width, r.height);
   };
+  // What a pseudo-element hides is boxed here too: inside [data-upscope-unmasked] the copy draws it.
+  boxPseudoHidden(root, sink, range, outside);
   resourceRects(root, sink);
   const visit = (node: Node, open: boolean): void => {
     if (node.nodeType === Node.TEXT_NODE) {
@@ -506,6 +508,40 @@ export function maskCovering(el: Element, options: MaskOptions & { text?: boolea
   const field = FIELDS.has(el.localName) ? el : el.closest('select');
   if (field && !isUnmasked(field, new Map())) return field;
   if (options.text && !isUnmasked(el, new Map())) return el;
+  return null;
+}
+
+/**
+ * Text a highlight (`::highlight()`) or the selection (`::selection`) hides is masked by its own
+ * boxes, not by an element (see boxPseudoHidden): the hidden range of `doc` one of whose boxes
+ * holds the point (x, y) of `doc`'s viewport, or null. The remote-input engine asks this of a
+ * click's point, as it asks {@link maskCovering} of its target.
+ */
+export function hiddenTextAt(doc: Document, x: number, y: number): Range | null {
+  for (const hidden of hiddenRanges(doc)) {
+    for (const r of hidden.getClientRects()) if (r.width > 0 && r.height > 0 && x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) return hidden;
+  }
+  return null;
+}
+
+/**
+ * The hidden range (see {@link hiddenTextAt}) `range` touches, or null: a boundary of `range`
+ * strictly inside it (a caret there would type into it), or an overlap (an edit would change it).
+ * `selection: false` leaves out what the selection hides: judging a selection the agent is making,
+ * which would be hidden only because it is made.
+ */
+export function hiddenTextIn(range: Range, selection = true): Range | null {
+  const doc = range.startContainer.ownerDocument ?? (range.startContainer as Document);
+  for (const hidden of hiddenRanges(doc, selection)) {
+    try {
+      // this.start vs other.end (END_TO_START), other.start vs this.end.
+      const startsBeforeItsEnd = range.compareBoundaryPoints(Range.END_TO_START, hidden) < 0;
+      const itStartsBeforeEnd = hidden.compareBoundaryPoints(Range.END_TO_START, range) < 0;
+      if (range.collapsed ? startsBeforeItsEnd && range.compareBoundaryPoints(Range.START_TO_START, hidden) > 0 : startsBeforeItsEnd && itStartsBeforeEnd) return hidden;
+    } catch {
+      // In another tree (a shadow root's text and the document's): they cannot touch.
+    }
+  }
   return null;
 }
 

@@ -85,9 +85,9 @@ function firstHides(el: Element, win: Window): boolean {
 /**
  * Ranges of `doc` a highlight (`CSS.highlights`) or the selection paints so that their text
  * cannot be read, where the copy draws it in its element's style. Empty when the page registered
- * no highlight and nothing is selected.
+ * no highlight and nothing is selected. `selection: false` leaves the selection out.
  */
-export function hiddenRanges(doc: Document): Range[] {
+export function hiddenRanges(doc: Document, selection = true): Range[] {
   const win = doc.defaultView ?? window;
   const out: Range[] = [];
   const highlights = (win.CSS as { highlights?: Map<string, Set<AbstractRange>> } | undefined)?.highlights;
@@ -101,10 +101,10 @@ export function hiddenRanges(doc: Document): Range[] {
       }
     }
   }
-  const selection = doc.getSelection();
-  if (selection && !selection.isCollapsed) {
-    for (let i = 0; i < selection.rangeCount; i++) {
-      const range = selection.getRangeAt(i);
+  const selected = selection ? doc.getSelection() : null;
+  if (selected && !selected.isCollapsed) {
+    for (let i = 0; i < selected.rangeCount; i++) {
+      const range = selected.getRangeAt(i);
       if (!range.collapsed && rangeHidden(range, '::selection', win)) out.push(range);
     }
   }

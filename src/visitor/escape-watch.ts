@@ -1,13 +1,17 @@
 /**
  * The visitor's Escape, heard wherever the visitor's focus is on the page: the top window and every
- * same-origin frame, nested ones, ones added later and ones that load another page. Keyboard events
- * go to the focused document only and never reach a parent window, so a frame's window is listened
- * to on its own: each frame there is when listening starts, each one that loads a page later
- * (`load` at the frame element, in its parent document's capture phase), and each one focus goes into
- * (its parent window loses focus then: `blur`; a frame in a shadow root, whose `load` stays in
- * that root, is heard so when it was added after listening started). A frame
- * of another origin cannot be listened to: while the visitor's focus is in one, Escape is that
- * page's own (the widget's stop button still ends control).
+ * same-origin frame, nested ones, ones added later (in the light DOM or in a shadow root) and ones
+ * that load another page. Keyboard events go to the focused document only and never reach a parent
+ * window, so a frame's window is listened to on its own. A frame is heard:
+ * - when listening starts, if it is there (through open shadow roots);
+ * - when it is added later: each heard document and each shadow root found in it or attached in
+ *   its window while listening (`attachShadow` is wrapped, as secret-fields.ts does: attaching a
+ *   root to a host already in the page leaves no mutation record) is watched by a mutation observer
+ *   (`load` does not leave a shadow root, so the frame is found as it is added);
+ * - when it loads another page (`load` at the frame element);
+ * - when focus goes into it from its parent window (`blur` of that window).
+ * A frame of another origin cannot be listened to: while the visitor's focus is in one, Escape is
+ * that page's own (the widget's stop button still ends control).
  */
 import { findInnerRoots } from '../capture/secret-fields.js';
 
@@ -17,6 +21,11 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
   const heard = new Map<Document, Window>();
   /** Frames whose next page is listened to as it loads, with that listener. */
   const frames = new Map<HTMLIFrameElement, () => void>();
+  /** Shadow roots watched for frames added to them. */
+  const shadows = new WeakSet<ShadowRoot>();
+  /** Per window listened to (once, whichever documents it shows), what puts its `attachShadow` back. */
+  const unwrap = new Map<Window, () => void>();
+  let listening = true;
 
   const onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && e.isTrusted) onEscape();
@@ -35,11 +44,15 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
 
   // A frame added later, or loading another page, fires `load` at its element: heard in its
   // parent document's capture phase (`load` does not bubble, never reaches the window, and does
-  // not leave a shadow root: see onBlur for those).
+  // not leave a shadow root: see the observer for those).
   const onLoad = (e: Event) => {
     const target = e.target as Element | null;
     if (target?.localName === 'iframe') hearFrame(target as HTMLIFrameElement);
   };
+  // Content added to a heard document or a watched shadow root: its frames and shadow roots.
+  const observer = new (top as Window & typeof globalThis).MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) findInnerRoots(n as Element, hearShadow, hearFrame);
+  });
 
   const hear = (doc: Document): void => {
     const win = doc.defaultView;
@@ -48,9 +61,33 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
     win.addEventListener('keydown', onKeydown, true);
     win.addEventListener('blur', onBlur);
     doc.addEventListener('load', onLoad, true);
-    hearFramesIn(doc);
+    observer.observe(doc, { childList: true, subtree: true });
+    wrapAttach(win as Window & typeof globalThis);
+    findInnerRoots(doc, hearShadow, hearFrame);
   };
-  const hearFramesIn = (root: Document | ShadowRoot): void => findInnerRoots(root, hearFramesIn, hearFrame);
+  // Every root the window's elements attach while listening is watched from the moment it exists.
+  // The wrapper returns what the page's call returns and throws what it throws; put back on stop
+  // unless the page wrapped it since (then it only forwards).
+  const wrapAttach = (win: Window & typeof globalThis): void => {
+    if (unwrap.has(win)) return;
+    const proto = win.Element.prototype;
+    const attach = proto.attachShadow;
+    const wrapper = function (this: Element, init: ShadowRootInit): ShadowRoot {
+      const root = attach.call(this, init);
+      if (listening) hearShadow(root);
+      return root;
+    };
+    proto.attachShadow = wrapper;
+    unwrap.set(win, () => {
+      if (proto.attachShadow === wrapper) proto.attachShadow = attach;
+    });
+  };
+  const hearShadow = (root: ShadowRoot): void => {
+    if (shadows.has(root)) return;
+    shadows.add(root);
+    observer.observe(root, { childList: true, subtree: true });
+    findInnerRoots(root, hearShadow, hearFrame);
+  };
   const hearFrame = (frame: HTMLIFrameElement): void => {
     if (!frames.has(frame)) {
       const load = () => hearFrame(frame);
@@ -68,6 +105,10 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
 
   hear(top.document);
   return () => {
+    listening = false;
+    for (const put of unwrap.values()) put();
+    unwrap.clear();
+    observer.disconnect();
     for (const [doc, win] of heard) {
       win.removeEventListener('keydown', onKeydown, true);
       win.removeEventListener('blur', onBlur);

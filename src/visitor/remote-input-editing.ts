@@ -204,7 +204,7 @@ export function moveInField(field: Field, key: string, extend: boolean): void {
 }
 
 /** The selection of the tree `host` is in (a shadow root's own, where the engine has one). */
-function selectionFor(host: HTMLElement): Selection | null {
+export function selectionFor(host: HTMLElement): Selection | null {
   const root = host.getRootNode() as (Document | ShadowRoot) & { getSelection?: () => Selection | null };
   return root.getSelection?.() ?? host.ownerDocument.getSelection();
 }
@@ -215,7 +215,7 @@ export function editRange(host: HTMLElement): Range {
 }
 
 /** The selection's range inside `host`, or a caret at its end when the selection is elsewhere. */
-function rangeIn(host: HTMLElement, selection: Selection | null): Range {
+export function rangeIn(host: HTMLElement, selection: Selection | null): Range {
   const range = selection && selection.rangeCount > 0 ? selection.getRangeAt(0) : null;
   if (range && host.contains(range.startContainer) && host.contains(range.endContainer)) return range;
   const caret = host.ownerDocument.createRange();
@@ -306,39 +306,4 @@ export function newParagraphInEditable(host: HTMLElement, maskAll: boolean): Edi
   host.removeEventListener('input', seen);
   if (!fired) fireInput(host, 'insertParagraph', null);
   return null;
-}
-
-/** Arrow keys, Home and End in a contenteditable. */
-export function moveInEditable(host: HTMLElement, key: string, extend: boolean): void {
-  const selection = selectionFor(host);
-  if (!selection) return;
-  const range = rangeIn(host, selection);
-  if (selection.rangeCount === 0 || selection.getRangeAt(0) !== range) {
-    selection.removeAllRanges();
-    selection.addRange(range);
-  }
-  const alter = extend ? 'extend' : 'move';
-  const moves: Record<string, [string, string]> = {
-    ArrowLeft: ['backward', 'character'],
-    ArrowRight: ['forward', 'character'],
-    ArrowUp: ['backward', 'line'],
-    ArrowDown: ['forward', 'line'],
-    Home: ['backward', 'lineboundary'],
-    End: ['forward', 'lineboundary'],
-  };
-  const move = moves[key];
-  if (move) selection.modify(alter, move[0], move[1]);
-}
-
-/** Ctrl/Cmd+A in a field or a contenteditable. */
-export function selectAll(el: Element): void {
-  if (isTextField(el)) {
-    try {
-      el.select();
-    } catch {
-      // A type without a selection: nothing to select.
-    }
-  } else if (isContentEditable(el)) {
-    selectionFor(el)?.selectAllChildren(el);
-  }
 }

@@ -20,11 +20,10 @@ import {
   insertIntoField,
   isContentEditable,
   isTextField,
-  moveInEditable,
   moveInField,
   newParagraphInEditable,
-  selectAll,
 } from './remote-input-editing.js';
+import { moveInEditable, selectAll } from './remote-input-caret.js';
 import { nextFocusable } from './remote-input-focus.js';
 import { scrollerFor } from './remote-input-pointer.js';
 import { activationRefusal, focusedElement, isUpscopeUi, maskedReason, maskInRange, windowOf } from './remote-input-target.js';
@@ -160,7 +159,7 @@ function isSpaceActivated(el: Element): boolean {
  */
 function defaultAction(ctx: KeyContext, target: Element, name: string, mods: Modifiers): string | null | void {
   const shortcut = mods.ctrl || mods.meta;
-  if (shortcut && name.toLowerCase() === 'a') return selectAll(target);
+  if (shortcut && name.toLowerCase() === 'a') return selectAll(target, ctx.maskAll);
   if (shortcut || mods.alt) return;
   if (name === 'Tab') {
     const next = nextFocusable(ctx.doc, target, mods.shift === true, (el) => maskedReason(el, ctx.maskAll) === null);
@@ -200,7 +199,7 @@ function editableKey(ctx: KeyContext, host: HTMLElement, name: string, mods: Mod
   if (name === 'Backspace' || name === 'Delete') return deleteInEditable(host, name === 'Backspace', ctx.maskAll);
   if (name === ' ') return insertIntoEditable(host, ' ', ctx.maskAll);
   if (name === 'Enter') return newParagraphInEditable(host, ctx.maskAll);
-  moveInEditable(host, name, mods.shift === true);
+  return moveInEditable(host, name, mods.shift === true, ctx.maskAll);
 }
 
 /**

@@ -4,14 +4,17 @@
  * actions (focus on mousedown, activation on click, scrolling after an uncancelled wheel).
  */
 import type { RemoteInputResult } from '../protocol/remote-input.js';
-import { activationRefusal, composedParent, elementAt, focusedElement, isUpscopeUi, maskedReason, windowOf, type Hit } from './remote-input-target.js';
+import { hiddenTextAt } from '../capture/find-masks.js';
+import { caretOutOfMasks } from './remote-input-caret.js';
+import { isContentEditable } from './remote-input-editing.js';
+import { activationRefusal, composedParent, elementAt, focusedElement, HIDDEN_TEXT, isUpscopeUi, maskedReason, windowOf, type Hit } from './remote-input-target.js';
 
 /** Bits of MouseEvent.buttons per MouseEvent.button (left, middle, right). */
 const BUTTONS_BIT = [1, 4, 2] as const;
 
 export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 | 2, maskAll: boolean): RemoteInputResult {
   const hit = elementAt(doc, x, y);
-  const refusal = clickRefusal(hit.element, maskAll);
+  const refusal = clickRefusal(hit, maskAll);
   if (refusal) {
     // The agent meant to leave the field it was in: typing next must not land there by surprise.
     const focused = focusedElement(doc);
@@ -26,7 +29,7 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
   // Events 3, 11.1); a disabled control gets pointer events only, as in Chromium.
   const mouse = down && !disabled;
   const mousedown = mouse ? fire(target, hit, 'mousedown', button, BUTTONS_BIT[button]) : true;
-  if (mousedown && button === 0) focusFor(target);
+  if (mousedown && button === 0) focusFor(target, maskAll);
   if (mouse && button === 2) fire(target, hit, 'contextmenu', button, 0);
 
   // The page may have moved or removed things on the way down: release where the pointer is now,
@@ -39,7 +42,7 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
       return { ok: true };
     }
     // What the page put under the pointer is judged as the press's target was.
-    const refusal = clickRefusal(upHit.element, maskAll);
+    const refusal = clickRefusal(upHit, maskAll);
     if (refusal) return { ok: false, reason: 'masked', message: `the page moved content under the pointer on the press; the release was not sent: ${refusal}` };
   }
   fire(upHit.element, upHit, 'pointerup', button, 0);
@@ -52,15 +55,19 @@ export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 |
 }
 
 /**
- * Why a click at `el` is refused, or null. A label passes its click on to its control, so a label
+ * Why a click at `hit` is refused, or null. A label passes its click on to its control, so a label
  * of a masked field is refused like the field. The click is composed: a label reaches it from
  * outside the shadow root the target is drawn in (an icon component inside the label), so every
  * label along the composed path counts. So does every control along it, or a label's, whose
  * activation would reach masked content (`activationRefusal`: a reset button, an invoker, a summary).
+ * Text a highlight or the selection hides is masked by its boxes, as frames show it: a point in one
+ * is refused.
  */
-function clickRefusal(el: Element, maskAll: boolean): string | null {
+function clickRefusal(hit: Hit, maskAll: boolean): string | null {
+  const el = hit.element;
   const own = maskedReason(el, maskAll);
   if (own) return `the target is ${own}`;
+  if (hiddenTextAt(el.ownerDocument, hit.x, hit.y)) return `the target is ${HIDDEN_TEXT}`;
   for (let at: Element | null = el; at; at = composedParent(at)) {
     const control = at.localName === 'label' ? (at as HTMLLabelElement).control : null;
     const its = control ? maskedReason(control, maskAll) : null;
@@ -101,13 +108,17 @@ function fire(target: Element, hit: Hit, type: string, button: number, buttons: 
 
 /**
  * mousedown's default action: focus the nearest focusable element at or above the target, or,
- * with none, take focus off whatever had it (clicking the page's background does that).
+ * with none, take focus off whatever had it (clicking the page's background does that). A
+ * contenteditable the click focuses gets its caret where `focus()` puts it, unless that is inside
+ * masked content (text it begins with): then just before it.
  */
-function focusFor(target: Element): void {
+function focusFor(target: Element, maskAll: boolean): void {
   for (let at: Element | null = target; at; at = composedParent(at)) {
     if (isUpscopeUi(at)) return;
     if (isClickFocusable(at)) {
+      const before = (at.getRootNode() as Document | ShadowRoot).activeElement;
       (at as HTMLElement).focus();
+      if (at !== before && isContentEditable(at)) caretOutOfMasks(at, maskAll);
       return;
     }
   }

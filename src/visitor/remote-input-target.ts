@@ -3,7 +3,7 @@
  * frames, looking through the widget the agent never sees), the element that has focus, and
  * whether the capture masks it (one definition of "masked": find-masks.ts).
  */
-import { hiddenDrawing, isMaskElement, maskCovering } from '../capture/find-masks.js';
+import { hiddenDrawing, hiddenTextIn, isMaskElement, maskCovering } from '../capture/find-masks.js';
 import { isSecretField } from '../capture/secret-fields.js';
 import { ASSIST_LAYER_TAG } from './assist-layer.js';
 
@@ -142,24 +142,53 @@ export function maskedReason(el: Element, maskAll: boolean, text = false): strin
 /**
  * Why an edit of `range` (in a contenteditable) would touch masked content, or null: it starts or
  * ends inside a mask (a caret in masked text would type into it), or holds a mask or part of one
- * (deleting or replacing it would change it). The agent sees masked text black: it must not edit
- * what it cannot read, nor learn it by what an edit leaves.
+ * (deleting or replacing it would change it); text a highlight or the selection hides counts, as
+ * frames show it black (hiddenTextIn). The agent sees masked text black: it must not edit what it
+ * cannot read, nor learn it by what an edit leaves. `selection: false`: what `::selection` hides
+ * does not count (judging a selection the agent makes, hidden only because it is made).
  */
-export function maskInRange(range: Range, maskAll: boolean): string | null {
+export function maskInRange(range: Range, maskAll: boolean, what = 'the edit would change', selection = true): string | null {
   for (const node of [range.startContainer, range.endContainer]) {
     const el = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
     const why = el ? maskedReason(el, maskAll, true) : null;
-    if (why) return `the edit would change ${why}`;
+    if (why) return `${what} ${why}`;
   }
+  if (hiddenTextIn(range, selection)) return `${what} ${HIDDEN_TEXT}`;
   if (range.collapsed) return null;
   // Ancestors of the common container were judged with it (above): inside it, each element's own.
   const hidden = hiddenDrawing(maskAll);
   const root = range.commonAncestorContainer;
   const walker = (root.ownerDocument ?? (root as Document)).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
   for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
-    if (range.intersectsNode(el) && (isMaskElement(el) || hidden(el))) return `the edit would change ${describeMask(el, el)}`;
+    if (range.intersectsNode(el) && (isMaskElement(el) || hidden(el))) return `${what} ${describeMask(el, el)}`;
   }
   return null;
+}
+
+/**
+ * Where a caret at (node, offset) in the contenteditable `host` goes so that it is not inside masked
+ * content (a mask, or text a highlight hides; see maskInRange): null when it is not inside any;
+ * else the boundary just past it in the direction of the move (after a masked element, at the end
+ * of hidden text; before or at the start going backward), as a caret steps over an image; 'stuck'
+ * when that boundary is outside `host`.
+ */
+export function pastMask(host: Element, node: Node, offset: number, forward: boolean, maskAll: boolean): [Node, number] | 'stuck' | null {
+  const el = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+  const mask = el ? maskCovering(el, { maskAll, text: true }) : null;
+  let to: [Node, number] | null = null;
+  if (mask) {
+    const parent = mask.parentNode;
+    if (!parent) return 'stuck';
+    const index = Array.prototype.indexOf.call(parent.childNodes, mask) as number;
+    to = [parent, forward ? index + 1 : index];
+  } else {
+    const caret = (node.ownerDocument ?? (node as Document)).createRange();
+    caret.setStart(node, offset);
+    const hidden = hiddenTextIn(caret, false);
+    if (hidden) to = forward ? [hidden.endContainer, hidden.endOffset] : [hidden.startContainer, hidden.startOffset];
+  }
+  if (!to) return null;
+  return mask === host || !host.contains(to[0]) ? 'stuck' : to;
 }
 
 /**
@@ -247,6 +276,9 @@ function popoverClosedBy(target: Element, maskAll: boolean): string | null {
   }
   return null;
 }
+
+/** Text a highlight or the selection hides, as the agent is told of it. */
+export const HIDDEN_TEXT = 'text the page hides (a highlight or the selection), which agents see black';
 
 function describeMask(mask: Element, el: Element): string {
   const autocomplete = (mask.getAttribute('autocomplete') ?? '').toLowerCase();

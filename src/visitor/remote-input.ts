@@ -5,7 +5,8 @@
  *
  * Parts: remote-input-target.ts (where input lands, masks, Upscope's UI), remote-input-pointer.ts
  * (click, wheel), remote-input-keys.ts (typing, named keys), remote-input-editing.ts (field and
- * contenteditable edits), remote-input-focus.ts (Tab order).
+ * contenteditable edits), remote-input-caret.ts (the caret and selection in a contenteditable,
+ * kept out of masked content), remote-input-focus.ts (Tab order).
  */
 import { MAX_REMOTE_TEXT } from '../protocol/limits.js';
 import { REMOTE_INPUT_LIMITS, REMOTE_KEYS, type RemoteInput, type RemoteInputResult } from '../protocol/remote-input.js';

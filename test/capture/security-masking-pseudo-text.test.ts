@@ -26,9 +26,9 @@ async function settle(host: CollectingHost): Promise<void> {
   }
 }
 
-/** Runs the capture loop on the page as it is and returns the agent's picture. */
-async function agentPicture(): Promise<FrameCanvas> {
-  const host = new CollectingHost();
+/** Runs the capture loop on the page as it is (`maskAll`: in mask-all mode) and returns the agent's picture. */
+async function agentPicture(maskAll = false): Promise<FrameCanvas> {
+  const host = Object.assign(new CollectingHost(), { maskOptions: () => ({ maskAll }) });
   const errors: Error[] = [];
   loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30, onError: (e) => errors.push(e) });
   loop.start();
@@ -112,6 +112,19 @@ describe('text a pseudo-element the copy does not have hides', () => {
     range.selectNodeContents(span);
     CSS.highlights.set('secret', new Highlight(range));
     await expectNoneDrawn(span);
+  });
+
+  it('mask-all: a range a highlight makes transparent inside [data-upscope-unmasked], and a ::first-line there: boxed, as in the default mode', async () => {
+    const root = mountTestPage('pseudo', { css: `${PAGE_CSS} ::highlight(secret) { color: transparent; } #t::first-line { color: transparent; }`, html: '<div data-upscope-unmasked><p class="t">Card: <span id="s">4111 1111 1111 1111</span></p><p class="t" id="t">4111 1111 1111 1111</p></div>' });
+    const span = root.querySelector('#s')!;
+    const range = new Range();
+    range.selectNodeContents(span);
+    CSS.highlights.set('secret', new Highlight(range));
+    const masks = findMasks(document, { maskAll: true });
+    expect({ highlight: maskCovers(masks, span), firstLine: maskCovers(masks, root.querySelector('#t')!) }).to.deep.equal({ highlight: true, firstLine: true });
+    const picture = await agentPicture(true);
+    expect(scanForSecret(picture.canvas!, boxOf(span)).count, 'pixels of the highlighted text').to.equal(0);
+    expect(scanForSecret(picture.canvas!, boxOf(root.querySelector('#t')!)).count, 'pixels of the first line').to.equal(0);
   });
 
   it('a highlight drawn as a redaction bar (its text the colour of its background): masked', async () => {

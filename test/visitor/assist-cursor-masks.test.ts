@@ -183,7 +183,7 @@ function grantControl() {
 }
 
 /** A same-origin frame holding one field, loaded. */
-async function frameWithField(host: Element, srcdoc = '<input id=f>'): Promise<HTMLIFrameElement> {
+async function frameWithField(host: Element | ShadowRoot, srcdoc = '<input id=f>'): Promise<HTMLIFrameElement> {
   const frame = document.createElement('iframe');
   frame.srcdoc = srcdoc;
   frame.style.cssText = 'width:300px;height:80px';
@@ -230,6 +230,38 @@ describe('the visitor’s Escape takes control back', () => {
       outer.contentDocument!.querySelector<HTMLInputElement>('#g')!.focus();
       await sendKeys({ press: 'Escape' });
       expect(again.revoked(), 'a frame that loaded another page').to.equal(true);
+    } finally {
+      again.stop();
+    }
+  });
+
+  it('in a frame inside a shadow root added after control was granted, reached from another frame (the page never loses focus)', async () => {
+    const root = mountTestPage(PAGE, { css: '', html: '<div id="host"></div>' });
+    const first = await frameWithField(root.querySelector('#host')!);
+    const control = grantControl();
+    try {
+      // The visitor is in one frame; the page then adds a component whose shadow root holds another.
+      first.contentDocument!.querySelector<HTMLInputElement>('#f')!.focus();
+      const component = document.createElement('div');
+      root.append(component);
+      const late = await frameWithField(component.attachShadow({ mode: 'open' }));
+      late.contentDocument!.querySelector<HTMLInputElement>('#f')!.focus();
+      await sendKeys({ press: 'Escape' });
+      expect(control.revoked(), 'Escape in the late shadow root’s frame').to.equal(true);
+    } finally {
+      control.stop();
+    }
+    const again = grantControl();
+    try {
+      // A shadow root attached, in a later task, to a host already in the page: no mutation tells.
+      first.contentDocument!.querySelector<HTMLInputElement>('#f')!.focus();
+      const host = document.createElement('div');
+      root.append(host);
+      await new Promise((ok) => setTimeout(ok, 0));
+      const later = await frameWithField(host.attachShadow({ mode: 'open' }));
+      later.contentDocument!.querySelector<HTMLInputElement>('#f')!.focus();
+      await sendKeys({ press: 'Escape' });
+      expect(again.revoked(), 'Escape in a frame of a shadow root attached later').to.equal(true);
     } finally {
       again.stop();
     }

@@ -558,15 +558,17 @@ describe('remote input', () => {
       }
     });
 
-    it('keys in a contenteditable never change masked text inside it: Backspace beside it, a caret in it, Ctrl+A then typing', async () => {
+    it('keys in a contenteditable never change masked text inside it: Backspace beside it, a caret in it, a selection holding it', async () => {
       const ed = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="min-height:30px"><span>Note: </span><span data-upscope-masked id="m">4111 1111 1111 1111</span></div>`);
       const masked = ed.querySelector('#m')!;
       ed.focus();
       press('End');
       expectRefused(press('Backspace'), 'masked');
+      // The visitor's own caret, or selection, in it.
+      getSelection()!.setBaseAndExtent(masked.firstChild!, 4, masked.firstChild!, 4);
       expectRefused(type('x'), 'masked');
       expectRefused(press('Enter'), 'masked');
-      press('a', { ctrl: true });
+      getSelection()!.selectAllChildren(ed);
       expectRefused(type('x'), 'masked');
       expectRefused(press('Delete'), 'masked');
       expect(masked.isConnected && masked.textContent).to.equal('4111 1111 1111 1111');
@@ -574,6 +576,107 @@ describe('remote input', () => {
       getSelection()!.setBaseAndExtent(ed.firstChild!.firstChild!, 4, ed.firstChild!.firstChild!, 4);
       expect(type('s')).to.deep.equal({ ok: true });
       expect(ed.textContent).to.equal('Notes: 4111 1111 1111 1111');
+    });
+
+    it('refuses a click on text a ::highlight() or ::selection hides, which frames show black, and an edit of such text in a contenteditable', async () => {
+      const style = document.createElement('style');
+      style.textContent = '::highlight(remote-hidden) { color: transparent; } #sel::selection { color: transparent; background: transparent; }';
+      document.head.append(style);
+      try {
+        const box = await fixture<HTMLDivElement>(html`<div style="font: 20px sans-serif">
+          <p>Card: <span id="hl">4111 1111 1111 1111</span></p>
+          <p>PIN: <span id="sel">1973</span></p>
+          <div id="ed" contenteditable="true">Note: <span id="edhl">4242 4242</span> end</div>
+        </div>`);
+        const hl = box.querySelector('#hl')!;
+        const sel = box.querySelector('#sel')!;
+        const secret = box.querySelector('#edhl')!.firstChild as Text;
+        const ranges = [hl.firstChild!, secret].map((text) => {
+          const range = new Range();
+          range.selectNodeContents(text);
+          return range;
+        });
+        CSS.highlights.set('remote-hidden', new Highlight(...ranges));
+        const seen = record(box, ['pointerdown', 'mousedown', 'click']);
+        expect(boxed(findMasks(document), hl), 'highlighted: black in frames').to.equal(true);
+        expect(expectRefused(clickOn(hl), 'masked')).to.match(/hides/);
+        getSelection()!.selectAllChildren(sel);
+        expect(boxed(findMasks(document), sel), 'selected: black in frames').to.equal(true);
+        expectRefused(clickOn(sel), 'masked');
+        expect(seen.map((e) => e.type), 'events').to.deep.equal([]);
+        // In a contenteditable: a caret inside the hidden text, Backspace just after it.
+        const ed = box.querySelector<HTMLElement>('#ed')!;
+        ed.focus();
+        getSelection()!.setBaseAndExtent(secret, 2, secret, 2);
+        expectRefused(type('x'), 'masked');
+        const after = ed.lastChild as Text;
+        getSelection()!.setBaseAndExtent(after, 0, after, 0);
+        expectRefused(press('Backspace'), 'masked');
+        expect(secret.data).to.equal('4242 4242');
+        // Beside it, editing goes on.
+        getSelection()!.setBaseAndExtent(after, 4, after, 4);
+        expect(type('!')).to.deep.equal({ ok: true });
+        expect(ed.textContent).to.equal('Note: 4242 4242 end!');
+      } finally {
+        style.remove();
+        CSS.highlights.delete('remote-hidden');
+        getSelection()!.removeAllRanges();
+      }
+    });
+
+    it('the agent’s caret in a contenteditable steps over masked text as over one character, never rests in it, and no selection of the agent’s holds it', async () => {
+      const style = document.createElement('style');
+      style.textContent = '::highlight(remote-caret) { color: transparent; }';
+      document.head.append(style);
+      try {
+        const ed = await fixture<HTMLDivElement>(html`<div contenteditable="true" style="font: 16px monospace; width: 600px"><span data-upscope-masked id="m">4111 1111</span>ab<span id="h">5555</span>cd</div>`);
+        const masked = ed.querySelector('#m')!;
+        const ab = masked.nextSibling as Text;
+        const hiddenText = ed.querySelector('#h')!.firstChild as Text;
+        const range = new Range();
+        range.selectNodeContents(hiddenText);
+        CSS.highlights.set('remote-caret', new Highlight(range));
+        /** Where the caret is against `within` (the masked text, or the hidden range): before, in or after; in the masked element counts as in (typing there goes into it). */
+        const caret = (within: Range): string => {
+          const s = getSelection()!;
+          if (masked.contains(s.focusNode)) return 'in';
+          const at = document.createRange();
+          at.setStart(s.focusNode!, s.focusOffset);
+          if (at.compareBoundaryPoints(Range.START_TO_START, within) <= 0) return 'before';
+          return at.compareBoundaryPoints(Range.END_TO_START, within) >= 0 ? 'after' : 'in';
+        };
+        const maskedRange = new Range();
+        maskedRange.selectNodeContents(masked.firstChild!);
+        // A click on the editor focuses it; its caret is not left in the masked text it begins with.
+        expect(clickOn(ed)).to.deep.equal({ ok: true });
+        expect(caret(maskedRange), 'after the click').to.equal('before');
+        // One ArrowRight crosses the mask, one ArrowLeft comes back, Home and End do not stop in it.
+        expect(press('ArrowRight')).to.deep.equal({ ok: true });
+        expect(caret(maskedRange), 'ArrowRight').to.equal('after');
+        // Beside it, Shift selects as ever.
+        expect(press('ArrowRight', { shift: true }), 'Shift+ArrowRight beside it').to.deep.equal({ ok: true });
+        expect(getSelection()!.toString()).to.equal('a');
+        getSelection()!.setBaseAndExtent(ed, 1, ed, 1);
+        press('ArrowLeft');
+        expect(caret(maskedRange), 'ArrowLeft').to.equal('before');
+        press('End');
+        press('Home');
+        expect(caret(maskedRange), 'Home').to.equal('before');
+        // Shift+ArrowRight and Ctrl+A would select it: refused, the caret left where it was.
+        expectRefused(press('ArrowRight', { shift: true }), 'masked');
+        expectRefused(press('a', { ctrl: true }), 'masked');
+        expect({ collapsed: getSelection()!.isCollapsed, at: caret(maskedRange) }).to.deep.equal({ collapsed: true, at: 'before' });
+        // Text a highlight hides is crossed the same way, and typing goes in past it.
+        getSelection()!.setBaseAndExtent(ab, 2, ab, 2);
+        press('ArrowRight');
+        expect(caret(range), 'ArrowRight over the hidden text').to.equal('after');
+        expect(type('!')).to.deep.equal({ ok: true });
+        expect({ hidden: range.toString(), all: ed.textContent }).to.deep.equal({ hidden: '5555', all: '4111 1111ab5555!cd' });
+      } finally {
+        style.remove();
+        CSS.highlights.delete('remote-caret');
+        getSelection()!.removeAllRanges();
+      }
     });
 
     it('Enter in a plain field does not press a masked default button', async () => {
