@@ -19,6 +19,7 @@ import {
   ErrorCode,
   FrameError,
   FrameFlags,
+  LIVE_TYPES,
   MAX_IDENTITY_JSON,
   parseMessage,
   randomId,
@@ -130,8 +131,13 @@ interface Watcher extends FrameLane {
 
 type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | 'write' | 'live' | 'lobby' | `token:${string}`;
 
-/** A live message as clients write it (type first): it spends the live budget, not the control one (see assist.ts). */
-const LIVE_MESSAGE = /^\{"type":"(?:pointer|draw|visitorCursor|visitorClick|visitorScroll)"/;
+/**
+ * The head of a live message as clients write it (type first). Only a hint, read before the parse:
+ * a text without it spends the control budget before it is parsed (past it, junk is not even
+ * parsed). Whether a message spends the live budget instead is decided from its parsed type, as
+ * JSON keeps the last of duplicate keys: `{"type":"pointer","type":"ping"}` is a ping.
+ */
+const LIVE_HEAD = new RegExp(`^\\{"type":"(?:${[...LIVE_TYPES].join('|')})"`);
 
 /** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`), up to its seq. */
 const FRAME_ACK_HEAD = '{"type":"frameAck","seq":';
@@ -675,15 +681,16 @@ export class VisitorRoom {
         return;
       }
     }
-    // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; a malformed one
-    // is answered from this one, so junk cannot amplify.
-    const live = LIVE_MESSAGE.test(data);
-    if (!live && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; every other
+    // message, a malformed one included (so junk cannot amplify), spends this one: before the
+    // parse when its head is not a live one's, after it when its parsed type is not live.
+    const charged = !LIVE_HEAD.test(data);
+    if (charged && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
-    if (!parsed.ok) {
-      if (live && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
-      return this.sendError(conn, parsed.error.code, parsed.error.message);
+    if (!charged && !(parsed.ok && LIVE_TYPES.has(parsed.message.type)) && !this.peers.take(peer)) {
+      return this.peers.rateLimited(peer, 'too many messages; slow down');
     }
+    if (!parsed.ok) return this.sendError(conn, parsed.error.code, parsed.error.message);
     const msg = parsed.message;
     if (msg.type === 'ping') return this.send(conn, { type: 'pong', t: msg.t });
     if (watcher) this.onWatchMessage(watcher, msg);
