@@ -193,6 +193,17 @@ export async function giveBack(checks: CredentialChecks, address: string): Promi
   }
 }
 
+/**
+ * A cookie the relay made (Accounts.issued) was looked up with no budget spent, and found no live
+ * session: it is marked dead (Accounts.markDead, so its replays spend the budget before their
+ * look-up, as made-up cookies do), and this look-up spends one now. False: the address is past
+ * its budget (answer CREDENTIALS_BUSY). The history API (both hosts) calls it too.
+ */
+export async function deadCookieLookup(accounts: Accounts, checks: CredentialChecks, address: string, cookie: string): Promise<boolean> {
+  accounts.markDead(cookie);
+  return checks.take(address);
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /** The identity endpoints: a Response for the paths above, null for any other. */
@@ -220,6 +231,10 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
       if (cookie && options.credentialChecks && !issued && !(await options.credentialChecks.take(address))) return credentialsBusy();
       const session = await accounts.session(cookie);
       if (session && options.credentialChecks && !issued) await giveBack(options.credentialChecks, address);
+      // A cookie the relay made whose session is over (signed out, expired, its agent removed):
+      // this look-up is charged now, and the cookie remembered, so its replays are charged before
+      // theirs (deadCookieLookup).
+      if (!session && issued && cookie && !(await deadCookieLookup(accounts, options.credentialChecks!, address, cookie))) return credentialsBusy();
       if (path === '/api/session') return session ? json(200, sessionBody(session.account, session.expiresAt)) : json(401, { error: 'not signed in' });
       // Only a live session has anything to revoke: a made-up, expired or revoked cookie costs the one look-up.
       if (session && cookie) {
