@@ -20,6 +20,7 @@ import {
   FrameError,
   FrameFlags,
   LIVE_TYPES,
+  MAX_CONTROL_MESSAGE_BYTES,
   MAX_IDENTITY_JSON,
   parseMessage,
   randomId,
@@ -116,8 +117,23 @@ const ROOM_DEFAULTS = {
 };
 
 const QUEUE_FULL_MESSAGE = 'the other side is not reading its messages right now; nothing was delivered, send it again later';
-/** Messages a socket may send before the room has loaded its record; past it they are dropped. */
+/** Texts a socket may send before the room has loaded its record (a database read) that wait for it: at most this many... */
 const MAX_PARKED = 64;
+/**
+ * ...and at most this many characters in all: two control messages at their cap (a client sends a
+ * few small ones as it connects). A text over the cap is refused at once (`tooLarge`, as it would
+ * be once handled); past either bound the rest are dropped, the first with `rateLimited`. A count
+ * alone let one socket hold 64 texts of its 4 MiB socket cap (rt8).
+ */
+const MAX_PARKED_CHARS = 2 * MAX_CONTROL_MESSAGE_BYTES;
+
+/** What a socket sent while its room loaded. */
+interface Parked {
+  texts: string[];
+  chars: number;
+  /** The socket was told that texts past the bounds were dropped. */
+  told: boolean;
+}
 
 interface Watcher extends FrameLane {
   agent: AgentIdentity;
@@ -189,7 +205,7 @@ export class VisitorRoom {
   private assistEngine: Assist | null = null;
   private loading: Promise<void> | null = null;
   /** Sockets waiting for the record to load, with what they sent meanwhile. */
-  private parked: Map<string, string[]> | null = null;
+  private parked: Map<string, Parked> | null = null;
 
   // The persisted state (room-record.ts).
   private visitorId: string | null = null;
@@ -299,7 +315,7 @@ export class VisitorRoom {
   // ------------------------------------------------------------------ connect / close
 
   async onConnect(conn: Connection, ticket: Ticket): Promise<void> {
-    (this.parked ??= new Map()).set(conn.id, []);
+    (this.parked ??= new Map()).set(conn.id, { texts: [], chars: 0, told: false });
     await this.load();
     const parked = this.parked?.get(conn.id);
     this.unpark(conn);
@@ -308,7 +324,7 @@ export class VisitorRoom {
     if (why) return this.peers.refuse(conn, why.code, why.message, why.close);
     if (ticket.party === 'visitor') this.visitorConnected(conn, ticket.room);
     else this.watcherConnected(conn, ticket);
-    for (const data of parked) this.onMessage(conn, data);
+    for (const data of parked.texts) this.onMessage(conn, data);
   }
 
   /**
@@ -664,8 +680,16 @@ export class VisitorRoom {
   onMessage(conn: Connection, data: string | Uint8Array): void {
     const parked = this.parked?.get(conn.id);
     if (parked) {
-      // Frames before the room is ready are of no use; text waits, a bounded amount.
-      if (typeof data === 'string' && parked.length < MAX_PARKED) parked.push(data);
+      // Frames before the room is ready are of no use; text waits, a bounded amount (in count and in size).
+      if (typeof data !== 'string') return;
+      if (data.length > MAX_CONTROL_MESSAGE_BYTES) return this.sendError(conn, ErrorCode.tooLarge, `control messages are at most ${MAX_CONTROL_MESSAGE_BYTES} bytes`);
+      if (parked.texts.length < MAX_PARKED && parked.chars + data.length <= MAX_PARKED_CHARS) {
+        parked.texts.push(data);
+        parked.chars += data.length;
+      } else if (!parked.told) {
+        parked.told = true;
+        this.sendError(conn, ErrorCode.rateLimited, 'too many messages before the relay was ready for this socket; the rest were dropped: send them again after the welcome');
+      }
       return;
     }
     const peer = this.peers.get(conn.id);
