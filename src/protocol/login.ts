@@ -3,7 +3,8 @@
  * {@link LoginRequestSchema}, `POST /api/set-password` with {@link SetPasswordRequestSchema},
  * `GET /api/session`, `POST /api/logout`. A successful sign-in sets the session cookie and
  * answers {@link LoginResponseSchema} (who is signed in; never a secret). Refusals are
- * `{ error }` with an HTTP status (400, 401, 403, 413, 429, 501).
+ * `{ error }` with an HTTP status (400, 401, 403, 413, 429, 501; 503 with Retry-After while
+ * the relay checks as many sign-ins as it takes at once).
  */
 import * as v from 'valibot';
 import { jsonObject } from './json-object.js';

@@ -19,6 +19,7 @@
 import { MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity } from '../relay/agent-token.js';
 import { AccountError, type AgentAccount, type Accounts } from './accounts.js';
+import { HashesBusy } from './passwords.js';
 
 export const SESSION_COOKIE = 'upscope_agent';
 
@@ -58,6 +59,16 @@ export const CREDENTIALS_BUSY = {
   status: 429,
   retryAfterSeconds: 5,
   error: 'too many unknown credentials from this address; try again in a few seconds',
+} as const;
+
+/**
+ * The answer to a sign-in (or set-password) while the relay-wide bound of password hashes waiting
+ * is full (passwords.ts MAX_HASHES_WAITING): nothing was hashed or changed (a link is not spent).
+ */
+export const SIGN_INS_BUSY = {
+  status: 503,
+  retryAfterSeconds: 5,
+  error: 'the relay is busy checking other sign-ins; try again in a few seconds',
 } as const;
 
 /**
@@ -264,6 +275,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
       }
     } catch (e) {
       if (e instanceof AccountError) return json(e.status, { error: e.message });
+      if (e instanceof HashesBusy) return json(SIGN_INS_BUSY.status, { error: SIGN_INS_BUSY.error }, { 'retry-after': String(SIGN_INS_BUSY.retryAfterSeconds) });
       throw e;
     }
     const session = await accounts.startSession(account.id);
