@@ -3,9 +3,11 @@
  * {@link LoginRequestSchema}, `POST /api/set-password` with {@link SetPasswordRequestSchema},
  * `GET /api/session`, `POST /api/logout`. A successful sign-in sets the session cookie and
  * answers {@link LoginResponseSchema} (who is signed in; never a secret). Refusals are
- * `{ error }` with an HTTP status (400, 401, 403, 413, 429, 501).
+ * `{ error }` with an HTTP status (400, 401, 403, 413, 429, 501; 503 with Retry-After while
+ * the relay checks as many sign-ins as it takes at once).
  */
 import * as v from 'valibot';
+import { jsonObject } from './json-object.js';
 
 /** Longest agent name the relay keeps, in characters. */
 export const MAX_AGENT_NAME = 80;
@@ -14,36 +16,42 @@ export const DEFAULT_AGENT_NAME = 'Agent';
 /** Largest sign-in request body the relay reads, in bytes. */
 export const MAX_LOGIN_BODY_BYTES = 4096;
 
-export const LoginRequestSchema = v.object({
-  name: v.string(),
-  password: v.string(),
-});
+export const LoginRequestSchema = /* @__PURE__ */ jsonObject(
+  v.object({
+    name: v.string(),
+    password: v.string(),
+  }),
+);
 export type LoginRequest = v.InferOutput<typeof LoginRequestSchema>;
 
-export const SetPasswordRequestSchema = v.object({
-  /** The secret of the one-time link (`/agent#signin=...`). */
-  link: v.string(),
-  password: v.string(),
-});
+export const SetPasswordRequestSchema = /* @__PURE__ */ jsonObject(
+  v.object({
+    /** The secret of the one-time link (`/agent#signin=...`). */
+    link: v.string(),
+    password: v.string(),
+  }),
+);
 export type SetPasswordRequest = v.InferOutput<typeof SetPasswordRequestSchema>;
 
-export const LoginResponseSchema = v.object({
-  agentId: v.string(),
-  agentName: v.string(),
-  /** Epoch ms after which the sign-in ends. */
-  expiresAt: v.number(),
-  /** What the agent may do (src/protocol/capabilities.ts names). */
-  capabilities: v.optional(v.array(v.string())),
-  admin: v.optional(v.boolean()),
-  /**
-   * Only for a session a page puts together itself around a JWT from its own backend
-   * (`saveAgentSession`): the relay's sign-in never answers with a token (the cookie is the sign-in).
-   */
-  token: v.optional(v.string()),
-});
+export const LoginResponseSchema = /* @__PURE__ */ jsonObject(
+  v.object({
+    agentId: v.string(),
+    agentName: v.string(),
+    /** Epoch ms after which the sign-in ends. */
+    expiresAt: v.number(),
+    /** What the agent may do (src/protocol/capabilities.ts names). */
+    capabilities: v.optional(v.array(v.string())),
+    admin: v.optional(v.boolean()),
+    /**
+     * Only for a session a page puts together itself around a JWT from its own backend
+     * (`saveAgentSession`): the relay's sign-in never answers with a token (the cookie is the sign-in).
+     */
+    token: v.optional(v.string()),
+  }),
+);
 export type LoginResponse = v.InferOutput<typeof LoginResponseSchema>;
 
-export const LoginRefusalSchema = v.object({ error: v.string() });
+export const LoginRefusalSchema = /* @__PURE__ */ jsonObject(v.object({ error: v.string() }));
 
 /** The name the relay gives a token: trimmed, cut to MAX_AGENT_NAME, DEFAULT_AGENT_NAME when empty. */
 export function agentNameOf(name: unknown): string {

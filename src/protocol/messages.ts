@@ -11,6 +11,7 @@
  * the module is that there is exactly one such list.
  */
 import * as v from 'valibot';
+import { jsonObject } from './json-object.js';
 import type { RemoteInput, RemoteInputResult } from './remote-input.js';
 import {
   LOOKUP_CODE_DIGITS,
@@ -121,61 +122,67 @@ const errorCodeSchema = v.picklist(/* @__PURE__ */ Object.values(ErrorCode));
 const nullishStringRecord = (max: number) =>
   v.nullish(
     v.pipe(
-      v.record(shortText, v.pipe(v.string(), v.maxLength(MAX_METADATA_VALUE))),
+      jsonObject(v.record(shortText, v.pipe(v.string(), v.maxLength(MAX_METADATA_VALUE)))),
       v.check((r) => Object.keys(r).length <= max, `at most ${max} entries`),
     ),
   );
 
 /** What the visitor says about itself. `null` or a missing field keeps the stored value. */
-export const IdentitySchema = v.object({
-  uniqueId: v.nullish(shortText),
-  callName: v.nullish(shortText),
-  tags: v.nullish(v.pipe(v.array(shortText), v.maxLength(MAX_TAGS))),
-  identities: nullishStringRecord(MAX_IDENTITIES),
-  metadata: nullishStringRecord(MAX_METADATA_ENTRIES),
-});
+export const IdentitySchema = /* @__PURE__ */ jsonObject(
+  v.object({
+    uniqueId: v.nullish(shortText),
+    callName: v.nullish(shortText),
+    tags: v.nullish(v.pipe(v.array(shortText), v.maxLength(MAX_TAGS))),
+    identities: nullishStringRecord(MAX_IDENTITIES),
+    metadata: nullishStringRecord(MAX_METADATA_ENTRIES),
+  }),
+);
 export type Identity = v.InferOutput<typeof IdentitySchema>;
 
 /** An observer (an agent's watch connection) as the visitor and other agents see it. */
-export const ObserverSchema = v.object({ observerId: shortText, agentId: shortText, agentName: shortText });
+export const ObserverSchema = /* @__PURE__ */ jsonObject(v.object({ observerId: shortText, agentId: shortText, agentName: shortText }));
 export type Observer = v.InferOutput<typeof ObserverSchema>;
 
 /** A visitor as agents see it in the lobby. */
-export const VisitorSummarySchema = v.object({
-  shortId: shortIdSchema,
-  connected: v.boolean(),
-  uniqueId: v.nullable(shortText),
-  callName: v.nullable(shortText),
-  tags: v.array(shortText),
-  identities: v.record(v.string(), v.string()),
-  metadata: v.record(v.string(), v.string()),
-  // No lookup code: a visitor tells its code to one agent, who finds it with the rate-limited
-  // `findByCode`; a code in every summary would let any agent skip that limit.
-  /** Epoch ms when the visitor asked for help, or null when no request is pending. */
-  pendingRequestAt: v.nullable(v.number()),
-  sessionState: sessionStateSchema,
-  agentName: v.nullable(shortText),
-  observers: v.array(ObserverSchema),
-  /** Epoch ms of the visitor's first connection. */
-  connectedAt: v.number(),
-});
+export const VisitorSummarySchema = /* @__PURE__ */ jsonObject(
+  v.object({
+    shortId: shortIdSchema,
+    connected: v.boolean(),
+    uniqueId: v.nullable(shortText),
+    callName: v.nullable(shortText),
+    tags: v.array(shortText),
+    identities: /* @__PURE__ */ jsonObject(v.record(v.string(), v.string())),
+    metadata: /* @__PURE__ */ jsonObject(v.record(v.string(), v.string())),
+    // No lookup code: a visitor tells its code to one agent, who finds it with the rate-limited
+    // `findByCode`; a code in every summary would let any agent skip that limit.
+    /** Epoch ms when the visitor asked for help, or null when no request is pending. */
+    pendingRequestAt: v.nullable(v.number()),
+    sessionState: sessionStateSchema,
+    agentName: v.nullable(shortText),
+    observers: v.array(ObserverSchema),
+    /** Epoch ms of the visitor's first connection. */
+    connectedAt: v.number(),
+  }),
+);
 export type VisitorSummary = v.InferOutput<typeof VisitorSummarySchema>;
 
 /* ---------------- assist: pointer, ink, remote control (see docs/protocol.md) ---------------- */
 
 /** What the visitor's site allows agents to do on its page (the visitor's options, see src/visitor/options.ts). */
-export const AssistSettingsSchema = v.object({
-  /** `allowAgentPointer`: the agent's pointer shows on the page. */
-  pointer: v.boolean(),
-  /** `allowAgentDrawing`: the agent draws on the page. */
-  draw: v.boolean(),
-  /** `allowRemoteClick`, `allowRemoteType`, `allowRemoteScroll`. */
-  click: v.boolean(),
-  type: v.boolean(),
-  scroll: v.boolean(),
-  /** `requireControlConsent`: the visitor approves each request for control. */
-  consent: v.boolean(),
-});
+export const AssistSettingsSchema = /* @__PURE__ */ jsonObject(
+  v.object({
+    /** `allowAgentPointer`: the agent's pointer shows on the page. */
+    pointer: v.boolean(),
+    /** `allowAgentDrawing`: the agent draws on the page. */
+    draw: v.boolean(),
+    /** `allowRemoteClick`, `allowRemoteType`, `allowRemoteScroll`. */
+    click: v.boolean(),
+    type: v.boolean(),
+    scroll: v.boolean(),
+    /** `requireControlConsent`: the visitor approves each request for control. */
+    consent: v.boolean(),
+  }),
+);
 export type AssistSettings = v.InferOutput<typeof AssistSettingsSchema>;
 
 /** Ink shapes: a freehand stroke (its points are appended), a rectangle and an arrow (two points: corners, or tail and head). */
@@ -406,7 +413,7 @@ export const DrawingClearedMsg = /* @__PURE__ */ m('drawingCleared', { observerI
 /* ---------------- relay -> visitor or agent ---------------- */
 export const CustomMessageReceivedMsg = /* @__PURE__ */ m('customMessageReceived', {
   message: customText,
-  from: v.object({ role: v.picklist(['visitor', 'agent']), id: shortText, name: v.nullable(shortText) }),
+  from: /* @__PURE__ */ jsonObject(v.object({ role: v.picklist(['visitor', 'agent']), id: shortText, name: v.nullable(shortText) })),
 });
 export const AckMsg = /* @__PURE__ */ m('ack', { seq: v.number() });
 export const PongMsg = /* @__PURE__ */ m('pong', { t: v.optional(v.number()) });

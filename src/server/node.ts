@@ -17,7 +17,7 @@ import { CloseCode, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '
 import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
-import { cookieAgent, cookieOf, CREDENTIALS_BUSY, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
+import { cookieAgent, cookieOf, CREDENTIALS_BUSY, deadCookieLookup, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
 import { externalKeySources, RelayTokens, type ExternalKeySettings } from './identity/tokens.js';
 import { openMemoryDatabase } from './node/database.js';
 import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
@@ -251,6 +251,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       viewer = account ? { agentId: account.id, admin: account.admin } : null;
     }
     if (viewer && !issued) checks.giveBack(key);
+    // A cookie the relay made with no live session spends the look-up now, and its replays before theirs.
+    if (!viewer && issued && !(await deadCookieLookup(await accounts(), credentialChecks, req.socket.remoteAddress ?? '?', cookieOf(headers)!))) return 'busy';
     return viewer;
   }
 

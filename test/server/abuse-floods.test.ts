@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeFrame, FrameEncoding, FrameFlags, RATE_LIMITS } from '../../src/protocol/index.js';
 import WebSocket from 'ws';
-import { heapInUse } from '../support/memory.js';
+import { heapInUse, memoryInUse } from '../support/memory.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
 import { nodeOnly } from '../support/relay-host.js';
 import { headerOnlyImage } from '../support/tile-images.js';
@@ -296,6 +296,61 @@ test('a pending visitor asking for help again and again costs no record writes: 
     assert.equal(visitor.count('error'), 0);
     assert.equal(puts - before, 0, 'asking again changed nothing to store');
   } finally {
+    await relay.close();
+  }
+});
+
+// While a room reads its record (a database read), what its sockets send waits in it. That wait
+// was bounded only in count (64 texts), each up to the socket cap sized for frames (4 MiB): a red
+// team (rt8) held 273 MiB for one socket with 32 texts of 4 MiB behind a slow read.
+test('text a socket sends while its room loads is bounded in size: a text over the control message cap is refused at once (tooLarge), past the bounds the rest are dropped with one rateLimited', { skip: nodeOnly('a slow record read (LocalRelay storageFor)') }, async () => {
+  // The room's record read waits until the test lets it go, as a busy database does.
+  let release!: () => void;
+  const loaded = new Promise<void>((r) => (release = r));
+  const relay = await testRelay({
+    storageFor: () =>
+      new (class extends MemoryStorage {
+        override async get<T>(key: string): Promise<T | undefined> {
+          await loaded;
+          return super.get<T>(key);
+        }
+      })(),
+  });
+  try {
+    const before = memoryInUse();
+    const visitor = await relay.visitor();
+    // 32 texts of 4 MiB each (under the socket cap, 64 times the control message cap).
+    const big = `{"type":"ping","t":1,"pad":"${'x'.repeat(4 * 1024 * 1024 - 40)}"}`;
+    for (let i = 0; i < 32; i++) visitor.sendRaw(big);
+    // Answered once the relay has read them: 128 MiB, slow on a busy machine. Parked ones are never
+    // answered, so without the bound this gives up after a minute (and finds them held).
+    for (const end = Date.now() + 60_000; Date.now() < end && visitor.count('error') < 32; ) await new Promise((r) => setTimeout(r, 50));
+    // Buffers a collection finds dead are freed after it: collect, let the process turn, then measure.
+    memoryInUse();
+    await new Promise((r) => setTimeout(r, 0));
+    const held = memoryInUse() - before;
+    assert.ok(held < 32 * 1024 * 1024, `the relay held ${(held / 1048576).toFixed(0)} MiB for one visitor socket's text while its room loaded`);
+    assert.equal(visitor.messages.filter((m) => m.type === 'error' && m.code === 'tooLarge').length, 32, 'each text over the cap is refused with tooLarge');
+    // Texts within the cap wait, up to a size (two of 60 000 characters, not a third) and a count
+    // (64 small ones on another socket, not a 65th): past either the rest are dropped, the first
+    // with rateLimited (which, answered in order, also says the relay has read what came before).
+    const counted = await relay.visitor();
+    for (let t = 100; t < 103; t++) visitor.sendRaw(`{"type":"ping","t":${t},"pad":"${'y'.repeat(60_000)}"}`);
+    for (let t = 0; t < 65; t++) counted.send({ type: 'ping', t });
+    const dropped = (m: { type: string; code?: string }) => m.type === 'error' && m.code === 'rateLimited';
+    await Promise.all([visitor.next('error', dropped), counted.next('error', dropped)]);
+    release();
+    for (const client of [visitor, counted]) {
+      await client.next('welcome');
+      client.send({ type: 'ping', t: 1000 });
+      await client.next('pong', (m) => m.t === 1000);
+      assert.equal(client.messages.filter(dropped).length, 1, 'one rateLimited says texts were dropped');
+    }
+    const pongs = (client: typeof visitor) => client.messages.filter((m) => m.type === 'pong').map((m) => m.t);
+    assert.deepEqual(pongs(visitor), [100, 101, 1000], 'two texts of 60 000 characters waited, the third was dropped');
+    assert.deepEqual(pongs(counted), [...Array.from({ length: 64 }, (_, t) => t), 1000], '64 texts waited, the 65th was dropped');
+  } finally {
+    release();
     await relay.close();
   }
 });

@@ -106,6 +106,29 @@ test('every bad input gets its typed error, and no other session notices', async
   }
 });
 
+// valibot's object and record schemas take arrays; an identity (every field optional) was taken
+// as an empty one, silently (src/protocol/json-object.ts).
+test('an array where an object belongs (an identity, its metadata) is refused with invalidMessage naming the field', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    await visitor.next('welcome');
+    for (const [raw, field] of [
+      ['{"type":"updateConnection","identity":[["callName","Eve"]]}', /at identity: expected an object/],
+      ['{"type":"updateConnection","identity":{"metadata":["plan","pro"]}}', /at identity\.metadata: expected an object/],
+    ] as const) {
+      visitor.sendRaw(raw);
+      const err = await visitor.next('error');
+      assert.equal(err.code, 'invalidMessage', `${raw} gets invalidMessage: ${err.message}`);
+      assert.match(err.message, field);
+    }
+    visitor.send({ type: 'ping', t: 1 });
+    await visitor.next('pong', (m) => m.t === 1);
+  } finally {
+    await relay.close();
+  }
+});
+
 test('agents without a valid token get unauthorized and are closed', async () => {
   const relay = await testRelay();
   try {

@@ -124,7 +124,7 @@ test('the same codes for junk, unknown types and a type a relay never sends a vi
 test('identities: the same verdict and output as IdentitySchema, and the error names the field', () => {
   const valid = { uniqueId: 'u1', callName: 'Ada', tags: ['vip'], identities: { email: 'ada@example.com' }, metadata: { plan: 'pro' } };
   let cases = 0;
-  for (const candidate of [valid, {}, { callName: null }, { tags: new Array(33).fill('t') }, { metadata: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])) }, { identities: { [long(201)]: 'x' } }, ...mutations(valid)]) {
+  for (const candidate of [valid, {}, [], [['callName', 'Eve']], { metadata: ['plan'] }, { callName: null }, { tags: new Array(33).fill('t') }, { metadata: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])) }, { identities: { [long(201)]: 'x' } }, ...mutations(valid)]) {
     const expected = v.safeParse(IdentitySchema, candidate);
     const got = checkIdentity(candidate);
     assert.equal(got.ok, expected.success, JSON.stringify(candidate).slice(0, 200));

@@ -14,7 +14,7 @@ import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
 import { credentialChecks, LimitsObject, LimitsUnavailable, takeHistoryRead } from './limits-object.js';
 import { agentTokens, cookieIssued, identityRoutes, legacyMode, socketVerifier } from './identity.js';
-import { cookieOf, credentialsBusy, giveBack, LIMITS_UNAVAILABLE, originAllowed, parseAgentOrigins } from '../identity/http.js';
+import { cookieOf, credentialsBusy, deadCookieLookup, giveBack, LIMITS_UNAVAILABLE, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
 import { configureTests, heldAdmissions, holdAdmissions, objectName, setLimitsDown, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
@@ -101,8 +101,11 @@ async function historyViewer(request: Request, env: Env): Promise<Viewer | null 
   if (bearer !== null) viewer = viewerOf(await tokens.verify(bearer));
   else if (legacyMode(env)) viewer = viewerOf(await tokens.verify(cookie));
   else {
-    const session = await accountsOf(env)?.session(cookie);
+    const accounts = accountsOf(env);
+    const session = await accounts?.session(cookie);
     viewer = session ? { agentId: session.account.id, admin: session.account.admin } : null;
+    // A cookie the relay made with no live session spends the look-up now, and its replays before theirs.
+    if (!viewer && issued && accounts && cookie && !(await deadCookieLookup(accounts, checks, address, cookie))) return 'busy';
   }
   // A look-up that found its agent is given back.
   if (viewer && !issued) await giveBack(checks, address);

@@ -78,9 +78,19 @@ function accountOf(r: AgentRow): AgentAccount {
 
 const COLUMNS = 'id, name, is_admin, password_hash, capabilities, created_at';
 
+/** Dead cookies an {@link Accounts} remembers (the newest); one is about 90 bytes. */
+export const MAX_DEAD_COOKIES = 1024;
+
 export class Accounts {
   private key: Promise<string> | null = null;
   private sessionKey: Promise<CryptoKey> | null = null;
+  /**
+   * Cookies the relay made whose session is over (signed out here, or found expired, revoked or
+   * gone by a look-up), oldest first, at most MAX_DEAD_COOKIES: {@link issued} says false for
+   * them, so replaying one spends the per-address budget of look-ups as a made-up cookie does. A
+   * dead session never comes back to life (every session has a secret of its own).
+   */
+  private readonly dead = new Set<string>();
 
   constructor(
     private readonly sql: Sql,
@@ -231,13 +241,14 @@ export class Accounts {
   }
 
   /**
-   * True when the relay made this cookie (its HMAC checks out under the relay's key): no session
-   * look-up, the key is read once. It may still be expired or revoked; a made-up cookie is never
-   * true, so the per-address budget of look-ups (identity/http.ts) holds only made-up ones back.
-   * False when the key cannot be read.
+   * True when the relay made this cookie (its HMAC checks out under the relay's key) and it is not
+   * known to be dead ({@link markDead}): no session look-up, the key is read once. It may still be
+   * expired or revoked, until a look-up finds so and the caller marks it dead; a made-up cookie is
+   * never true, so the per-address budget of look-ups (identity/http.ts) holds back made-up and
+   * dead ones, never a live one. False when the key cannot be read.
    */
   async issued(secret: unknown): Promise<boolean> {
-    if (typeof secret !== 'string' || secret.length > 200) return false;
+    if (typeof secret !== 'string' || secret.length > 200 || this.dead.has(secret)) return false;
     const dot = secret.indexOf('.');
     if (dot < 1) return false;
     try {
@@ -270,9 +281,21 @@ export class Accounts {
     return row ? { account: accountOf(row), expiresAt: Number(row.expires_at) } : null;
   }
 
-  /** Signs a session out (server-side: the cookie is worthless afterwards). */
+  /**
+   * Remembers that a cookie the relay made has no live session (a look-up found none): from now on
+   * {@link issued} says false for it. Bounded: past MAX_DEAD_COOKIES the oldest is forgotten (its
+   * next look-up finds it dead again).
+   */
+  markDead(secret: string): void {
+    this.dead.delete(secret);
+    this.dead.add(secret);
+    if (this.dead.size > MAX_DEAD_COOKIES) this.dead.delete(this.dead.values().next().value!);
+  }
+
+  /** Signs a session out (server-side: the cookie is worthless afterwards, and known dead here). */
   async endSession(secret: unknown): Promise<void> {
     if (typeof secret !== 'string' || !secret || secret.length > 200) return;
+    this.markDead(secret);
     await this.sql.query('UPDATE agent_sessions SET revoked_at = $2 WHERE id_hash = $1', [await sha256(secret), this.now()]);
   }
 }

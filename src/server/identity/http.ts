@@ -19,6 +19,7 @@
 import { MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity } from '../relay/agent-token.js';
 import { AccountError, type AgentAccount, type Accounts } from './accounts.js';
+import { HashesBusy } from './passwords.js';
 
 export const SESSION_COOKIE = 'upscope_agent';
 
@@ -58,6 +59,16 @@ export const CREDENTIALS_BUSY = {
   status: 429,
   retryAfterSeconds: 5,
   error: 'too many unknown credentials from this address; try again in a few seconds',
+} as const;
+
+/**
+ * The answer to a sign-in (or set-password) while the relay-wide bound of password hashes waiting
+ * is full (passwords.ts MAX_HASHES_WAITING): nothing was hashed or changed (a link is not spent).
+ */
+export const SIGN_INS_BUSY = {
+  status: 503,
+  retryAfterSeconds: 5,
+  error: 'the relay is busy checking other sign-ins; try again in a few seconds',
 } as const;
 
 /**
@@ -193,6 +204,17 @@ export async function giveBack(checks: CredentialChecks, address: string): Promi
   }
 }
 
+/**
+ * A cookie the relay made (Accounts.issued) was looked up with no budget spent, and found no live
+ * session: it is marked dead (Accounts.markDead, so its replays spend the budget before their
+ * look-up, as made-up cookies do), and this look-up spends one now. False: the address is past
+ * its budget (answer CREDENTIALS_BUSY). The history API (both hosts) calls it too.
+ */
+export async function deadCookieLookup(accounts: Accounts, checks: CredentialChecks, address: string, cookie: string): Promise<boolean> {
+  accounts.markDead(cookie);
+  return checks.take(address);
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /** The identity endpoints: a Response for the paths above, null for any other. */
@@ -220,6 +242,10 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
       if (cookie && options.credentialChecks && !issued && !(await options.credentialChecks.take(address))) return credentialsBusy();
       const session = await accounts.session(cookie);
       if (session && options.credentialChecks && !issued) await giveBack(options.credentialChecks, address);
+      // A cookie the relay made whose session is over (signed out, expired, its agent removed):
+      // this look-up is charged now, and the cookie remembered, so its replays are charged before
+      // theirs (deadCookieLookup).
+      if (!session && issued && cookie && !(await deadCookieLookup(accounts, options.credentialChecks!, address, cookie))) return credentialsBusy();
       if (path === '/api/session') return session ? json(200, sessionBody(session.account, session.expiresAt)) : json(401, { error: 'not signed in' });
       // Only a live session has anything to revoke: a made-up, expired or revoked cookie costs the one look-up.
       if (session && cookie) {
@@ -249,6 +275,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
       }
     } catch (e) {
       if (e instanceof AccountError) return json(e.status, { error: e.message });
+      if (e instanceof HashesBusy) return json(SIGN_INS_BUSY.status, { error: SIGN_INS_BUSY.error }, { 'retry-after': String(SIGN_INS_BUSY.retryAfterSeconds) });
       throw e;
     }
     const session = await accounts.startSession(account.id);

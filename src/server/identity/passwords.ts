@@ -16,9 +16,43 @@ export const MAX_PASSWORD = 256;
 
 const enc = new TextEncoder();
 
-async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array<ArrayBuffer>> {
-  const key = await crypto.subtle.importKey('raw', enc.encode(password.normalize('NFC')), 'PBKDF2', false, ['deriveBits']);
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256));
+/**
+ * Password hashes at once, relay-wide (this process; on Cloudflare, this isolate). Node runs
+ * WebCrypto's PBKDF2 on libuv's thread pool (4 threads), which also runs every visitor's SHA-256
+ * (admission's shortId), the hashes of cookies and links, and file reads: however many addresses
+ * sign-in attempts come from (each has its own budget), they never take more than these threads,
+ * so a visitor connecting meanwhile is not kept waiting behind them.
+ */
+export const MAX_HASHES_AT_ONCE = 2;
+/** Hashes that may wait for one of those; past it an attempt is refused at once ({@link HashesBusy}). */
+export const MAX_HASHES_WAITING = 8;
+
+/** Thrown instead of hashing when MAX_HASHES_WAITING hashes already wait: nothing was hashed (identity/http.ts answers 503). */
+export class HashesBusy extends Error {}
+
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs `fn` (one hash) within MAX_HASHES_AT_ONCE, after those that wait before it. */
+async function gated<T>(fn: () => Promise<T>): Promise<T> {
+  if (hashing < MAX_HASHES_AT_ONCE) hashing++;
+  else if (waiting.length >= MAX_HASHES_WAITING) throw new HashesBusy('too many sign-ins are being checked right now');
+  else await new Promise<void>((run) => waiting.push(run));
+  try {
+    return await fn();
+  } finally {
+    // The slot goes to the next in line, or is freed.
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
+function derive(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array<ArrayBuffer>> {
+  return gated(async () => {
+    const key = await crypto.subtle.importKey('raw', enc.encode(password.normalize('NFC')), 'PBKDF2', false, ['deriveBits']);
+    return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256));
+  });
 }
 
 /** Why `password` cannot be used, or null. */

@@ -19,6 +19,8 @@ import {
   ErrorCode,
   FrameError,
   FrameFlags,
+  LIVE_TYPES,
+  MAX_CONTROL_MESSAGE_BYTES,
   MAX_IDENTITY_JSON,
   parseMessage,
   randomId,
@@ -115,8 +117,23 @@ const ROOM_DEFAULTS = {
 };
 
 const QUEUE_FULL_MESSAGE = 'the other side is not reading its messages right now; nothing was delivered, send it again later';
-/** Messages a socket may send before the room has loaded its record; past it they are dropped. */
+/** Texts a socket may send before the room has loaded its record (a database read) that wait for it: at most this many... */
 const MAX_PARKED = 64;
+/**
+ * ...and at most this many characters in all: two control messages at their cap (a client sends a
+ * few small ones as it connects). A text over the cap is refused at once (`tooLarge`, as it would
+ * be once handled); past either bound the rest are dropped, the first with `rateLimited`. A count
+ * alone let one socket hold 64 texts of its 4 MiB socket cap (rt8).
+ */
+const MAX_PARKED_CHARS = 2 * MAX_CONTROL_MESSAGE_BYTES;
+
+/** What a socket sent while its room loaded. */
+interface Parked {
+  texts: string[];
+  chars: number;
+  /** The socket was told that texts past the bounds were dropped. */
+  told: boolean;
+}
 
 interface Watcher extends FrameLane {
   agent: AgentIdentity;
@@ -130,8 +147,13 @@ interface Watcher extends FrameLane {
 
 type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out' | 'write' | 'live' | 'lobby' | `token:${string}`;
 
-/** A live message as clients write it (type first): it spends the live budget, not the control one (see assist.ts). */
-const LIVE_MESSAGE = /^\{"type":"(?:pointer|draw|visitorCursor|visitorClick|visitorScroll)"/;
+/**
+ * The head of a live message as clients write it (type first). Only a hint, read before the parse:
+ * a text without it spends the control budget before it is parsed (past it, junk is not even
+ * parsed). Whether a message spends the live budget instead is decided from its parsed type, as
+ * JSON keeps the last of duplicate keys: `{"type":"pointer","type":"ping"}` is a ping.
+ */
+const LIVE_HEAD = new RegExp(`^\\{"type":"(?:${[...LIVE_TYPES].join('|')})"`);
 
 /** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`), up to its seq. */
 const FRAME_ACK_HEAD = '{"type":"frameAck","seq":';
@@ -183,7 +205,7 @@ export class VisitorRoom {
   private assistEngine: Assist | null = null;
   private loading: Promise<void> | null = null;
   /** Sockets waiting for the record to load, with what they sent meanwhile. */
-  private parked: Map<string, string[]> | null = null;
+  private parked: Map<string, Parked> | null = null;
 
   // The persisted state (room-record.ts).
   private visitorId: string | null = null;
@@ -293,7 +315,7 @@ export class VisitorRoom {
   // ------------------------------------------------------------------ connect / close
 
   async onConnect(conn: Connection, ticket: Ticket): Promise<void> {
-    (this.parked ??= new Map()).set(conn.id, []);
+    (this.parked ??= new Map()).set(conn.id, { texts: [], chars: 0, told: false });
     await this.load();
     const parked = this.parked?.get(conn.id);
     this.unpark(conn);
@@ -302,7 +324,7 @@ export class VisitorRoom {
     if (why) return this.peers.refuse(conn, why.code, why.message, why.close);
     if (ticket.party === 'visitor') this.visitorConnected(conn, ticket.room);
     else this.watcherConnected(conn, ticket);
-    for (const data of parked) this.onMessage(conn, data);
+    for (const data of parked.texts) this.onMessage(conn, data);
   }
 
   /**
@@ -658,8 +680,16 @@ export class VisitorRoom {
   onMessage(conn: Connection, data: string | Uint8Array): void {
     const parked = this.parked?.get(conn.id);
     if (parked) {
-      // Frames before the room is ready are of no use; text waits, a bounded amount.
-      if (typeof data === 'string' && parked.length < MAX_PARKED) parked.push(data);
+      // Frames before the room is ready are of no use; text waits, a bounded amount (in count and in size).
+      if (typeof data !== 'string') return;
+      if (data.length > MAX_CONTROL_MESSAGE_BYTES) return this.sendError(conn, ErrorCode.tooLarge, `control messages are at most ${MAX_CONTROL_MESSAGE_BYTES} bytes`);
+      if (parked.texts.length < MAX_PARKED && parked.chars + data.length <= MAX_PARKED_CHARS) {
+        parked.texts.push(data);
+        parked.chars += data.length;
+      } else if (!parked.told) {
+        parked.told = true;
+        this.sendError(conn, ErrorCode.rateLimited, 'too many messages before the relay was ready for this socket; the rest were dropped: send them again after the welcome');
+      }
       return;
     }
     const peer = this.peers.get(conn.id);
@@ -675,15 +705,16 @@ export class VisitorRoom {
         return;
       }
     }
-    // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; a malformed one
-    // is answered from this one, so junk cannot amplify.
-    const live = LIVE_MESSAGE.test(data);
-    if (!live && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; every other
+    // message, a malformed one included (so junk cannot amplify), spends this one: before the
+    // parse when its head is not a live one's, after it when its parsed type is not live.
+    const charged = !LIVE_HEAD.test(data);
+    if (charged && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
-    if (!parsed.ok) {
-      if (live && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
-      return this.sendError(conn, parsed.error.code, parsed.error.message);
+    if (!charged && !(parsed.ok && LIVE_TYPES.has(parsed.message.type)) && !this.peers.take(peer)) {
+      return this.peers.rateLimited(peer, 'too many messages; slow down');
     }
+    if (!parsed.ok) return this.sendError(conn, parsed.error.code, parsed.error.message);
     const msg = parsed.message;
     if (msg.type === 'ping') return this.send(conn, { type: 'pong', t: msg.t });
     if (watcher) this.onWatchMessage(watcher, msg);
