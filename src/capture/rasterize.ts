@@ -6,6 +6,7 @@ import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones,
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
+import { hiddenByPosition, hideClone } from './position-visibility.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
@@ -897,7 +898,11 @@ export class Rasterizer {
         scrolledPseudoElements(el);
         if (original.localName === 'canvas') this.canvases.push(original);
         if (!this.outOfBox && OUT_OF_BOX.has(original.localName)) this.outOfBox = paintsOutOfBox(original);
-        if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) this.outOfFlow.push(original);
+        if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) {
+          this.outOfFlow.push(original);
+          // Not painted by the browser while its anchor is out of view (position-visibility), though laid out.
+          if (hiddenByPosition(original, (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original))) hideClone(el);
+        }
         const run = this.runs.get(original);
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
       }

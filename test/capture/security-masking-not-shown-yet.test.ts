@@ -1,0 +1,69 @@
+/**
+ * What the browser does not show though the DOM holds it: a box anchor positioning hides
+ * (`position-visibility`) while its anchor is scrolled out of view (red team rt7, L5). The
+ * visitor sees no secret pixel; the agent's picture must show none either.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { scanForSecret, SECRET } from '../support/leaks.js';
+import { agentPicture, onScreen, PLAIN_CSS, settle, start, stopRun } from '../support/covers.js';
+import { until } from '../support/until.js';
+
+const PAGE = 'not-shown';
+const view = () => ({ x: 0, y: 0, width: innerWidth, height: innerHeight });
+
+/** Mounts `html`, runs `setup`, then captures: the secret pixels on the visitor's screen and in the agent's picture. */
+async function capture(html: string, css: string, setup: (root: HTMLElement) => unknown): Promise<{ visible: number; leaked: number; stats: unknown[] }> {
+  const root = mountTestPage(PAGE, { css: PLAIN_CSS + css, html });
+  await setup(root);
+  await new Promise((r) => setTimeout(r, 100));
+  const visible = await onScreen(view());
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  return { visible, leaked: scanForSecret((await agentPicture(r.host)).canvas!, view()).count, stats: r.stats.map((s) => s.clone) };
+}
+
+describe('what the browser does not show is not drawn', () => {
+  afterEach(() => {
+    stopRun();
+    unmountTestPage(PAGE);
+  });
+
+  const anchored = (visibility: string) => `
+    <div id="sc" style="overflow: auto; height: 100px; width: 300px; margin: 300px 20px 20px; border: 1px solid #888">
+      <div style="height: 40px"><span style="anchor-name: --nsa">anchor</span></div><div style="height: 600px"></div>
+    </div>
+    <div style="position: absolute; position-anchor: --nsa; top: anchor(bottom); left: anchor(left);${visibility} color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px">4111 1111</div>`;
+  const scrollAway = (root: HTMLElement) => void (root.querySelector('#sc')!.scrollTop = 80);
+
+  it('a box anchored to an element scrolled out of its scroller (position-visibility: anchors-visible)', async () => {
+    const { visible, leaked, stats } = await capture(anchored(' position-visibility: anchors-visible;'), `#${PAGE}-root { position: relative }`, scrollAway);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('the same with pointer-events: none (a tooltip) and position-visibility left at its default', async () => {
+    const { visible, leaked, stats } = await capture(anchored(' pointer-events: none;'), `#${PAGE}-root { position: relative }`, scrollAway);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('a box anchored in a scroller, drawn, then its anchor scrolled out of view: the patched frame no longer draws it', async () => {
+    const root = mountTestPage(PAGE, { css: `${PLAIN_CSS} #${PAGE}-root { position: relative }`, html: anchored(' pointer-events: none;') });
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    expect(scanForSecret((await agentPicture(r.host)).canvas!, view()).count, 'the box drawn while its anchor is in view').to.be.greaterThan(0);
+    const frames = r.stats.length;
+    scrollAway(root);
+    await until('a frame after the scroll', () => r.stats.length > frames);
+    await settle(r.host);
+    expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    expect(await onScreen(view()), 'secret pixels on the visitor\'s screen').to.equal(0);
+    const leaked = scanForSecret((await agentPicture(r.host)).canvas!, view()).count;
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(r.stats.slice(frames).map((s) => s.clone))})`).to.equal(0);
+  });
+});
