@@ -1,7 +1,8 @@
 /**
  * What the browser does not show though the DOM holds it: a box anchor positioning hides
- * (`position-visibility`) while its anchor is scrolled out of view (red team rt7, L5). The
- * visitor sees no secret pixel; the agent's picture must show none either.
+ * (`position-visibility`) while its anchor is scrolled out of view, and the new DOM under a view
+ * transition still showing the old picture (red team rt7, L5 and L6). The visitor sees no
+ * secret pixel; the agent's picture must show none either.
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
@@ -65,5 +66,58 @@ describe('what the browser does not show is not drawn', () => {
     expect(await onScreen(view()), 'secret pixels on the visitor\'s screen').to.equal(0);
     const leaked = scanForSecret((await agentPicture(r.host)).canvas!, view()).count;
     expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(r.stats.slice(frames).map((s) => s.clone))})`).to.equal(0);
+  });
+
+  describe('a view transition', () => {
+    // The page's rules hold the old picture over the new DOM for a minute; the test ends it.
+    const css = `@keyframes ns-hold { from { opacity: 1 } to { opacity: 1 } }
+      ::view-transition-group(root) { animation: ns-hold 60s linear both }
+      ::view-transition-old(root) { animation: ns-hold 60s linear both }
+      ::view-transition-new(root) { animation: none; opacity: 0 }`;
+    type Transition = { skipTransition(): void; ready: Promise<void>; finished: Promise<void> };
+    let transition: Transition | null = null;
+    afterEach(() => transition?.skipTransition());
+
+    /** Starts a view transition whose update writes the secret, and waits until the old picture shows. */
+    async function transitionToSecret(root: HTMLElement): Promise<void> {
+      const doc = document as Document & { startViewTransition(cb: () => void): Transition };
+      transition = doc.startViewTransition(() => {
+        const msg = root.querySelector('#msg') as HTMLElement;
+        msg.textContent = '4111 1111';
+        msg.style.color = SECRET;
+      });
+      await transition.ready;
+    }
+
+    /** While the transition shows for a while: no frame drawing the new DOM; once it ends, the new page drawn as the visitor sees it. */
+    async function heldThenDrawn(r: ReturnType<typeof start>, framesBefore: number): Promise<void> {
+      expect(await onScreen(view()), 'secret pixels on the visitor\'s screen during the transition').to.equal(0);
+      await new Promise((done) => setTimeout(done, 600));
+      const leaked = scanForSecret((await agentPicture(r.host)).canvas ?? new OffscreenCanvas(1, 1), view()).count;
+      expect(leaked, `secret pixels in the agent's picture during the transition (${JSON.stringify(r.stats.map((s) => s.clone))})`).to.equal(0);
+      expect(r.stats.length, 'frames sent during the transition').to.equal(framesBefore);
+      transition!.skipTransition();
+      await transition!.finished;
+      await until('a frame after the transition', () => r.stats.length > framesBefore);
+      await settle(r.host);
+      expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      expect(await onScreen(view()), 'secret pixels on the visitor\'s screen after it').to.be.greaterThan(0);
+      expect(scanForSecret((await agentPicture(r.host)).canvas!, view()).count, 'the new page drawn after it').to.be.greaterThan(0);
+    }
+
+    it('a capture started during one sends nothing until it is over, then the new page', async () => {
+      const root = mountTestPage(PAGE, { css: PLAIN_CSS + css, html: '<p id="msg" style="margin: 20px; font: bold 24px monospace">Hello</p>' });
+      await transitionToSecret(root);
+      await heldThenDrawn(start(), 0);
+    });
+
+    it('an agent watching when the page starts one keeps the last picture until it is over', async () => {
+      const root = mountTestPage(PAGE, { css: PLAIN_CSS + css, html: '<p id="msg" style="margin: 20px; font: bold 24px monospace">Hello</p>' });
+      const r = start();
+      await r.host.waitForFrames(1);
+      await settle(r.host);
+      await transitionToSecret(root);
+      await heldThenDrawn(r, r.stats.length);
+    });
   });
 });
