@@ -54,10 +54,18 @@ function matchesSafe(el: Element, selector: string): boolean {
 /**
  * Whether the browser hit-tests `el` at a point of its box in view (its centre, clipped to the
  * viewport); null when that tells nothing: it takes no pointer events, is not visible by its own
- * `visibility`, is inert, or has no part in view.
+ * `visibility`, is inert (or outside an open modal dialog), or has no part in view.
  */
 function hitTested(el: Element, cs: CSSStyleDeclaration): boolean | null {
   if (cs.pointerEvents === 'none' || cs.visibility !== 'visible' || matchesSafe(el, ':is([inert], [inert] *)')) return null;
+  // An open modal dialog makes all else inert, which the browser hit-tests no more than a hidden box.
+  let modal: Element | null = null;
+  try {
+    modal = el.ownerDocument.querySelector('dialog:modal');
+  } catch {
+    // A browser without :modal: no dialog taken as modal.
+  }
+  if (modal && !modal.contains(el)) return null;
   const win = el.ownerDocument.defaultView!;
   const r = el.getBoundingClientRect();
   const left = Math.max(r.left, 0);

@@ -52,6 +52,15 @@ describe('what the browser does not show is not drawn', () => {
     expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
   });
 
+  it('a box anchored to an element in view, outside an open modal dialog (inert: not hit-tested), is still drawn', async () => {
+    const { visible, leaked } = await capture(`<dialog id="modal" style="margin: 0; left: 400px; top: 20px">modal</dialog>
+      <div style="margin: 300px 20px 20px"><span style="anchor-name: --nsm">anchor</span></div>
+      <div style="position: absolute; position-anchor: --nsm; top: anchor(bottom); left: anchor(left); color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px">4111 1111</div>`,
+    `#${PAGE}-root { position: relative } dialog::backdrop { background: transparent }`, (root) => (root.querySelector('#modal') as HTMLDialogElement).showModal());
+    expect(visible, 'secret pixels on the visitor\'s screen').to.be.greaterThan(0);
+    expect(leaked, 'secret pixels in the agent\'s picture, as on the visitor\'s screen').to.be.greaterThan(0);
+  });
+
   it('a box anchored in a scroller, drawn, then its anchor scrolled out of view: the patched frame no longer draws it', async () => {
     const root = mountTestPage(PAGE, { css: `${PLAIN_CSS} #${PAGE}-root { position: relative }`, html: anchored(' pointer-events: none;') });
     const r = start();
