@@ -8,9 +8,9 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { unmountTestPage } from '../support/test-page.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { SECRET } from '../support/leaks.js';
-import { stopRun, typeUnderCover, writeUnderCover as writeTextUnder } from '../support/covers.js';
+import { CSS, drawnDuring, settle, start, stopRun, typeUnderCover, writeUnderCover as writeTextUnder } from '../support/covers.js';
 
 const PAGE = 'far-overflow';
 /** Text written under a cover (see writeUnderCover in test/support/covers.ts). */
@@ -38,6 +38,17 @@ describe('a cover an <svg> 200 px below draws outside its box (overflow: visible
       ${svg(-300)}`);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
     expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+  });
+
+  it('an icon that shows its overflow but draws inside its box (as icon libraries set it) leaves a text changed 200 px above drawn as a region', async () => {
+    const root = mountTestPage(PAGE, { css: CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px">Hi</p>
+      <div style="margin-top: 200px; padding-left: 10px"><svg width="20" height="20" viewBox="0 0 20 20" style="overflow: visible; display: block"><path d="M2 2h16v16H2z" fill="#333" stroke="#333" stroke-width="2"/></svg></div>` });
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    const drawn = await drawnDuring(r.host, () => void ((root.querySelector('#msg')!.firstChild as Text).data = 'Yo'));
+    expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    expect(drawn.map((d) => d.region), `drawn as regions (${JSON.stringify(drawn)})`).to.deep.equal(drawn.map(() => true));
   });
 
   it('over a text changed under it (a region)', async () => {
