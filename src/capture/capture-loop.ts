@@ -117,6 +117,10 @@ class CaptureLoop implements CaptureController {
   private async capture(): Promise<CaptureOutcome> {
     if (this.blocked) return 'done';
     if (this.host.bufferedAmount() > this.options.maxBufferedBytes) return 'busy';
+    // During a view transition the visitor sees the browser's pictures of the page (the old one
+    // fading out), not its DOM, which is already the new page: frames are held (the agent keeps
+    // the last one, taken before it started) and the loop looks again until it is over.
+    if (inViewTransition(this.doc)) return 'busy';
     const generation = this.generation;
     const started = performance.now();
     try {
@@ -204,6 +208,16 @@ class CaptureLoop implements CaptureController {
       bitmap?.close();
       return;
     }
+    // A view transition started while this frame was made: the clone may hold the new DOM the
+    // visitor does not see yet. Dropped; the changes it took are lost, so the next frame clones
+    // the whole viewport (once the transition is over) and is a keyframe if this one was.
+    if (inViewTransition(this.doc)) {
+      bitmap?.close();
+      this.keyframeWanted ||= keyframe;
+      this.startOver = true;
+      this.scheduler.markDirty();
+      return;
+    }
 
     this.encoded = null;
     t = performance.now();
@@ -241,6 +255,23 @@ class CaptureLoop implements CaptureController {
       region: region && { x: region.x, y: region.y, width: region.width, height: region.height },
     };
     this.options.onFrame?.(stats);
+  }
+}
+
+/**
+ * Whether `doc` shows a view transition (`document.startViewTransition`): from the call until it
+ * finishes, the browser paints pseudo-elements holding pictures of the old page and the new one
+ * (`::view-transition-old/new`), as the page's rules animate them, over a DOM that is already
+ * the new page. Read from `document.activeViewTransition` where the browser has it, else from the
+ * root matching `:active-view-transition` (Chromium 125+; a browser that knows neither has no
+ * transitions to show).
+ */
+export function inViewTransition(doc: Document): boolean {
+  if ((doc as Document & { activeViewTransition?: unknown }).activeViewTransition) return true;
+  try {
+    return doc.documentElement?.matches(':active-view-transition') ?? false;
+  } catch {
+    return false;
   }
 }
 

@@ -5,6 +5,8 @@ import { createContext, destroyContext, domToForeignObjectSvg, type Context } fr
 import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
+import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
+import { hiddenByPosition, hideClone } from './position-visibility.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
@@ -274,6 +276,8 @@ export class Rasterizer {
   /** Originals of this clone (whole or subtree) whose clones are placed out of the flow, and its canvases: noted on the kept clone (see KeptClone.outOfFlow). */
   private outOfFlow: Element[] = [];
   private canvases: Element[] = [];
+  /** Whether this clone (whole or subtree) holds an `<svg>` or picture painting far outside its box (see overflow-ink.ts): the kept clone's far ink. */
+  private outOfBox = false;
   /** In a patch: each new clone -> the kept clone of its original it replaces. */
   private previous = new Map<Element, Element>();
   /** Pseudo-element classes named so far since the last whole clone. */
@@ -415,7 +419,7 @@ export class Rasterizer {
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
     this.kept.noteCloned(this.outOfFlow, this.canvases);
-    this.kept.farInk = farInk(svg, context.svgStyleElement!.textContent ?? '');
+    this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
     for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
   }
@@ -541,7 +545,7 @@ export class Rasterizer {
         });
         this.previous.clear();
         const rules = context.svgStyleElement.textContent;
-        kept.farInk ||= farInk(clone, rules ?? '');
+        kept.farInk ||= this.outOfBox || farInk(clone, rules ?? '');
         if (rules) kept.style.append(rules);
       }
     } finally {
@@ -592,6 +596,7 @@ export class Rasterizer {
     this.previous.clear();
     this.outOfFlow = [];
     this.canvases = [];
+    this.outOfBox = false;
     this.stack = [root];
     this.emptied.clear();
     this.hollow.clear();
@@ -893,7 +898,12 @@ export class Rasterizer {
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         scrolledPseudoElements(el);
         if (original.localName === 'canvas') this.canvases.push(original);
-        if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) this.outOfFlow.push(original);
+        if (!this.outOfBox && OUT_OF_BOX.has(original.localName)) this.outOfBox = paintsOutOfBox(original);
+        if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) {
+          this.outOfFlow.push(original);
+          // Not painted by the browser while its anchor is out of view (position-visibility), though laid out.
+          if (hiddenByPosition(original, (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original))) hideClone(el);
+        }
         const run = this.runs.get(original);
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
       }

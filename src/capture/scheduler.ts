@@ -3,7 +3,7 @@ export type CaptureJob = () => Promise<CaptureOutcome>;
 
 /**
  * - `done`: the capture ran (whether or not anything had changed).
- * - `busy`: it could not run now (the socket is still draining); try again soon, the page stays dirty.
+ * - `busy`: it could not run now (the socket is still draining, a view transition is shown); try again soon, the page stays dirty.
  */
 export type CaptureOutcome = 'done' | 'busy';
 

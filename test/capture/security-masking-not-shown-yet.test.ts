@@ -1,0 +1,132 @@
+/**
+ * What the browser does not show though the DOM holds it: a box anchor positioning hides
+ * (`position-visibility`) while its anchor is scrolled out of view, and the new DOM under a view
+ * transition still showing the old picture (red team rt7, L5 and L6). The visitor sees no
+ * secret pixel; the agent's picture must show none either.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { scanForSecret, SECRET } from '../support/leaks.js';
+import { agentPicture, onScreen, PLAIN_CSS, settle, start, stopRun } from '../support/covers.js';
+import { until } from '../support/until.js';
+
+const PAGE = 'not-shown';
+const view = () => ({ x: 0, y: 0, width: innerWidth, height: innerHeight });
+
+/** Mounts `html`, runs `setup`, then captures: the secret pixels on the visitor's screen and in the agent's picture. */
+async function capture(html: string, css: string, setup: (root: HTMLElement) => unknown): Promise<{ visible: number; leaked: number; stats: unknown[] }> {
+  const root = mountTestPage(PAGE, { css: PLAIN_CSS + css, html });
+  await setup(root);
+  await new Promise((r) => setTimeout(r, 100));
+  const visible = await onScreen(view());
+  const r = start();
+  await r.host.waitForFrames(1);
+  await settle(r.host);
+  expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+  return { visible, leaked: scanForSecret((await agentPicture(r.host)).canvas!, view()).count, stats: r.stats.map((s) => s.clone) };
+}
+
+describe('what the browser does not show is not drawn', () => {
+  afterEach(() => {
+    stopRun();
+    unmountTestPage(PAGE);
+  });
+
+  const anchored = (visibility: string) => `
+    <div id="sc" style="overflow: auto; height: 100px; width: 300px; margin: 300px 20px 20px; border: 1px solid #888">
+      <div style="height: 40px"><span style="anchor-name: --nsa">anchor</span></div><div style="height: 600px"></div>
+    </div>
+    <div style="position: absolute; position-anchor: --nsa; top: anchor(bottom); left: anchor(left);${visibility} color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px">4111 1111</div>`;
+  const scrollAway = (root: HTMLElement) => void (root.querySelector('#sc')!.scrollTop = 80);
+
+  it('a box anchored to an element scrolled out of its scroller (position-visibility: anchors-visible)', async () => {
+    const { visible, leaked, stats } = await capture(anchored(' position-visibility: anchors-visible;'), `#${PAGE}-root { position: relative }`, scrollAway);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('the same with pointer-events: none (a tooltip) and position-visibility left at its default', async () => {
+    const { visible, leaked, stats } = await capture(anchored(' pointer-events: none;'), `#${PAGE}-root { position: relative }`, scrollAway);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('a box anchored to an element in view, outside an open modal dialog (inert: not hit-tested), is still drawn', async () => {
+    const { visible, leaked } = await capture(`<dialog id="modal" style="margin: 0; left: 400px; top: 20px">modal</dialog>
+      <div style="margin: 300px 20px 20px"><span style="anchor-name: --nsm">anchor</span></div>
+      <div style="position: absolute; position-anchor: --nsm; top: anchor(bottom); left: anchor(left); color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px">4111 1111</div>`,
+    `#${PAGE}-root { position: relative } dialog::backdrop { background: transparent }`, (root) => (root.querySelector('#modal') as HTMLDialogElement).showModal());
+    expect(visible, 'secret pixels on the visitor\'s screen').to.be.greaterThan(0);
+    expect(leaked, 'secret pixels in the agent\'s picture, as on the visitor\'s screen').to.be.greaterThan(0);
+  });
+
+  it('a box anchored in a scroller, drawn, then its anchor scrolled out of view: the patched frame no longer draws it', async () => {
+    const root = mountTestPage(PAGE, { css: `${PLAIN_CSS} #${PAGE}-root { position: relative }`, html: anchored(' pointer-events: none;') });
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    expect(scanForSecret((await agentPicture(r.host)).canvas!, view()).count, 'the box drawn while its anchor is in view').to.be.greaterThan(0);
+    const frames = r.stats.length;
+    scrollAway(root);
+    await until('a frame after the scroll', () => r.stats.length > frames);
+    await settle(r.host);
+    expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    expect(await onScreen(view()), 'secret pixels on the visitor\'s screen').to.equal(0);
+    const leaked = scanForSecret((await agentPicture(r.host)).canvas!, view()).count;
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(r.stats.slice(frames).map((s) => s.clone))})`).to.equal(0);
+  });
+
+  describe('a view transition', () => {
+    // The page's rules hold the old picture over the new DOM for a minute; the test ends it.
+    const css = `@keyframes ns-hold { from { opacity: 1 } to { opacity: 1 } }
+      ::view-transition-group(root) { animation: ns-hold 60s linear both }
+      ::view-transition-old(root) { animation: ns-hold 60s linear both }
+      ::view-transition-new(root) { animation: none; opacity: 0 }`;
+    type Transition = { skipTransition(): void; ready: Promise<void>; finished: Promise<void> };
+    let transition: Transition | null = null;
+    afterEach(() => transition?.skipTransition());
+
+    /** Starts a view transition whose update writes the secret, and waits until the old picture shows. */
+    async function transitionToSecret(root: HTMLElement): Promise<void> {
+      const doc = document as Document & { startViewTransition(cb: () => void): Transition };
+      transition = doc.startViewTransition(() => {
+        const msg = root.querySelector('#msg') as HTMLElement;
+        msg.textContent = '4111 1111';
+        msg.style.color = SECRET;
+      });
+      await transition.ready;
+    }
+
+    /** While the transition shows for a while: no frame drawing the new DOM; once it ends, the new page drawn as the visitor sees it. */
+    async function heldThenDrawn(r: ReturnType<typeof start>, framesBefore: number): Promise<void> {
+      expect(await onScreen(view()), 'secret pixels on the visitor\'s screen during the transition').to.equal(0);
+      await new Promise((done) => setTimeout(done, 600));
+      const leaked = scanForSecret((await agentPicture(r.host)).canvas ?? new OffscreenCanvas(1, 1), view()).count;
+      expect(leaked, `secret pixels in the agent's picture during the transition (${JSON.stringify(r.stats.map((s) => s.clone))})`).to.equal(0);
+      expect(r.stats.length, 'frames sent during the transition').to.equal(framesBefore);
+      transition!.skipTransition();
+      await transition!.finished;
+      await until('a frame after the transition', () => r.stats.length > framesBefore);
+      await settle(r.host);
+      expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      expect(await onScreen(view()), 'secret pixels on the visitor\'s screen after it').to.be.greaterThan(0);
+      expect(scanForSecret((await agentPicture(r.host)).canvas!, view()).count, 'the new page drawn after it').to.be.greaterThan(0);
+    }
+
+    it('a capture started during one sends nothing until it is over, then the new page', async () => {
+      const root = mountTestPage(PAGE, { css: PLAIN_CSS + css, html: '<p id="msg" style="margin: 20px; font: bold 24px monospace">Hello</p>' });
+      await transitionToSecret(root);
+      await heldThenDrawn(start(), 0);
+    });
+
+    it('an agent watching when the page starts one keeps the last picture until it is over', async () => {
+      const root = mountTestPage(PAGE, { css: PLAIN_CSS + css, html: '<p id="msg" style="margin: 20px; font: bold 24px monospace">Hello</p>' });
+      const r = start();
+      await r.host.waitForFrames(1);
+      await settle(r.host);
+      await transitionToSecret(root);
+      await heldThenDrawn(r, r.stats.length);
+    });
+  });
+});
