@@ -28,7 +28,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
@@ -931,6 +931,8 @@ export class Rasterizer {
     }
     if (rules?.nodeType === Node.TEXT_NODE) (rules as Text).data = pseudoElementPaint((rules as Text).data, this.doc);
     if (this.cloneError) throw this.cloneError;
+    // The library embeds the images of the clones' inline styles only, never those of these rules.
+    if (rules?.nodeType === Node.TEXT_NODE) (rules as Text).data = await embedPseudoImages((rules as Text).data, this.doc, (url) => this.generated.image(url, this.options.resourceTimeoutMs));
     const generated = await this.generated.rules(this.options.resourceTimeoutMs);
     if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);
   }
