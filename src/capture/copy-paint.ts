@@ -16,7 +16,9 @@
  * - Resources the SVG image cannot load (it loads nothing that is not in its markup): a mask
  *   border's image (never embedded), an external `clip-path` or `filter` (`url(file.svg#id)`).
  *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
- *   clone draws nothing (`opacity: 0`). (A mask image the copy failed to embed is a transparent
+ *   clone draws nothing (`opacity: 0`). A `backdrop-filter` with a `url()`, which the picture
+ *   never applies (its own `#id` neither), would leave what the page filters behind the box in
+ *   clear: the box is drawn grey, opaque, instead. (A mask image the copy failed to embed is a transparent
  *   placeholder: it hides the element, as an unloaded one does on the page.)
  * The same holds for the ::before/::after rules of the copy's style sheet (see pseudoElementPaint).
  * - An image the copy could not embed (another origin without CORS, a revoked blob: URL) was
@@ -132,6 +134,12 @@ export function hideUnloadable(clone: Element): void {
 
 function hideIfUnloadable(style: CSSStyleDeclaration): void {
   if (MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+  // The picture applies no SVG filter to a backdrop, not even one in its own markup (`url(#id)`):
+  // what the page blurs or floods behind the box would be drawn as it is. The box is grey instead.
+  if (/url\(/.test(style.getPropertyValue('backdrop-filter'))) {
+    style.setProperty('backdrop-filter', 'none');
+    style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+  }
 }
 
 /**

@@ -65,4 +65,15 @@ describe('covers made of images the copy cannot embed still cover', () => {
     const css = `.cover::before { content: ""; position: absolute; inset: 0; background: url(${OTHER}) 0 0 / 100% 100%; }`;
     expect(await firstFrame(PAGE, over('', 'z-index: 1').replace('<div', '<div class="cover"'), css)).to.deep.equal({ visible: 0, leaked: 0 });
   });
+
+  // The picture applies no SVG filter to a backdrop: what the page floods or blurs behind the box was drawn in clear.
+  for (const [what, value, svg] of [
+    ['a filter in another file', 'url(/test/capture/fixtures/flood.svg#white)', ''],
+    ['a filter of the page (url(#id))', 'url(#flood-here)', '<svg width="0" height="0" style="position: absolute"><filter id="flood-here" x="0" y="0" width="1" height="1"><feFlood flood-color="#ccc"/></filter></svg>'],
+  ] as const) {
+    it(`a box whose backdrop-filter is ${what}, flooding what is behind it: drawn grey`, async () => {
+      const settled = () => new Promise<void>((done) => setTimeout(done, 500));
+      expect(await firstFrame(PAGE, `${svg}${over('', `backdrop-filter: ${value}`)}`, '', settled)).to.deep.equal({ visible: 0, leaked: 0 });
+    });
+  }
 });
