@@ -121,6 +121,23 @@ export function hideCloneText(clone: Element, inSvgText = false): void {
   clearFieldText(clone);
 }
 
+/**
+ * Mask-all: rules for the pseudo-elements of `rules` (the copy's style sheet) whose
+ * `background-clip` lists `text` among other layers (`text, padding-box`): that background is
+ * glyph ink, which the library's rule for `background-clip: text` (given only for a lone `text`)
+ * does not reach. Where mask-all hid the element's text, such a pseudo-element draws no background.
+ */
+export function textClippedPseudoRules(rules: string): string {
+  const out: string[] = [];
+  for (const [, selectors, body] of rules.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
+    const clip = /(?:^|[\s;])background-clip:\s*([^;]*)/.exec(body)?.[1].replace(/\s*!important/, '').trim();
+    if (!clip || clip === 'text' || !/\btext\b/.test(clip)) continue;
+    const pseudo = selectors.split(',').map((sel) => sel.trim()).filter((sel) => /::(before|after)$/.test(sel));
+    if (pseudo.length) out.push(`${pseudo.map((sel) => `[${TEXTLESS}]${sel}`).join(', ')} { background: none !important; }`);
+  }
+  return out.join('\n');
+}
+
 /** A field's clone shows no value and no placeholder. */
 function clearFieldText(el: Element): void {
   if (el.localName === 'textarea') el.textContent = '';

@@ -16,12 +16,17 @@
  * - Resources the SVG image cannot load (it loads nothing that is not in its markup): a mask
  *   border's image (never embedded), an external `clip-path` or `filter` (`url(file.svg#id)`).
  *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
- *   clone draws nothing (`opacity: 0`). (A mask image the copy failed to embed is a transparent
+ *   clone draws nothing (`opacity: 0`). A `backdrop-filter` with a `url()`, which the picture
+ *   never applies (its own `#id` neither), would leave what the page filters behind the box in
+ *   clear: the box is drawn grey, opaque, instead. (A mask image the copy failed to embed is a transparent
  *   placeholder: it hides the element, as an unloaded one does on the page.)
  * The same holds for the ::before/::after rules of the copy's style sheet (see pseudoElementPaint).
- * - A border image the copy could not embed (another origin without CORS, a revoked blob: URL)
- *   was drawn transparent, where the page draws it, maybe over content (with `fill`): it is drawn
- *   grey instead, over the same area (see coverUnembedded).
+ * - An image the copy could not embed (another origin without CORS, a revoked blob: URL) was
+ *   drawn transparent, where the page draws it, maybe over content: a border image (with `fill`),
+ *   a background image, an `<img>` or an SVG `<image>`. Each is drawn grey instead, opaque, over
+ *   at least the same area (see coverUnembedded); an opaque cover made of one still covers.
+ * - The images of pseudo-elements' rules, which the library never embeds (it embeds the clones'
+ *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
@@ -153,6 +158,12 @@ export function hideUnloadable(clone: Element): void {
 
 function hideIfUnloadable(style: CSSStyleDeclaration): void {
   if (MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+  // The picture applies no SVG filter to a backdrop, not even one in its own markup (`url(#id)`):
+  // what the page blurs or floods behind the box would be drawn as it is. The box is grey instead.
+  if (/url\(/.test(style.getPropertyValue('backdrop-filter'))) {
+    style.setProperty('backdrop-filter', 'none');
+    style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+  }
 }
 
 /**
@@ -222,20 +233,74 @@ export function pseudoElementPaint(rules: string, doc: Document): string {
  * its own transparent pixel, marked (a MIME parameter) so that the copy can tell it apart.
  */
 export const UNEMBEDDED = 'data:image/gif;upscope=unembedded;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
-/** What stands for a border image that was not embedded: as big, opaque. */
+/** What stands for a border or background image that was not embedded: opaque, and as big or bigger (a gradient fills its whole layer). */
 const GREY = 'linear-gradient(rgb(204, 204, 204), rgb(204, 204, 204))';
+/** The same for an SVG `<image>`, stretched over its whole box. */
+const GREY_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" preserveAspectRatio="none"><rect width="1" height="1" fill="#ccc"/></svg>')}`;
+const MARK = 'upscope=unembedded';
+
+/** Each layer of a background or border image that was not embedded, grey (see GREY). */
+function greyLayers(style: CSSStyleDeclaration): void {
+  for (const name of ['background-image', 'border-image-source']) {
+    const value = style.getPropertyValue(name);
+    if (value.includes(MARK)) style.setProperty(name, layers(value).map((layer) => (layer.includes(MARK) ? GREY : layer)).join(', '), style.getPropertyPriority(name));
+  }
+}
 
 /**
- * Run on a clone once its images are embedded, when one was not: a border image that was not
- * (transparent in the copy) is drawn grey over the area it covers. (A mask image that was not
- * stays transparent: it hides its element, as an unloaded one does on the page.)
+ * Run on a clone once its images are embedded, when one was not: a background or border image
+ * that was not (transparent in the copy) is drawn grey over the area it covers, an `<img>` as a
+ * grey box (whatever its `object-fit`, the whole box: less, never more), an SVG `<image>` grey
+ * over its box. (A mask image that was not stays transparent: it hides its element, as an
+ * unloaded one does on the page; so does a list marker's image.)
  */
 export function coverUnembedded(root: Element): void {
-  const marked = root.querySelectorAll(`[style*="upscope=unembedded"]`);
+  const marked = root.querySelectorAll(`[style*="${MARK}"], img[src*="${MARK}"], image[href*="${MARK}"]`);
   for (const el of [root, ...marked]) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (style?.getPropertyValue('border-image-source').includes('upscope=unembedded')) style.setProperty('border-image-source', GREY);
+    if (!style) continue;
+    if (style.getPropertyValue('background-image').includes(MARK) || style.getPropertyValue('border-image-source').includes(MARK)) greyLayers(style);
+    if (el.localName === 'img' && el.getAttribute('src')?.includes(MARK)) {
+      style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+    } else if (el.localName === 'image' && el.getAttribute('href')?.includes(MARK)) {
+      el.setAttribute('href', GREY_IMAGE);
+      el.setAttribute('preserveAspectRatio', 'none');
+    }
   }
+}
+
+/** A pseudo-element's properties whose images the copy draws: an image that cannot be embedded is drawn grey, or (a mask's) hides. */
+const PSEUDO_IMAGES = ['background-image', 'border-image-source', 'mask-image', '-webkit-mask-image', 'list-style-image'];
+
+/**
+ * The rules of pseudo-elements (see pseudoElementPaint), their images embedded with `embed`
+ * (a data: URL, or null when it cannot be fetched): one that cannot is grey in a background or
+ * border image, a transparent placeholder in a mask (which hides), none as a list marker.
+ */
+export async function embedPseudoImages(rules: string, doc: Document, embed: (url: string) => Promise<string | null>): Promise<string> {
+  const bodies = new Map<string, string>();
+  let probe: CSSStyleDeclaration | null = null;
+  for (const [, body] of rules.matchAll(/\{([^{}]*)\}/g)) {
+    if (!loadsFromOutside(body) || bodies.has(body)) continue;
+    probe ??= doc.createElement('div').style;
+    probe.cssText = body;
+    for (const name of PSEUDO_IMAGES) {
+      const value = probe.getPropertyValue(name);
+      if (!loadsFromOutside(value)) continue;
+      const out: string[] = [];
+      for (const layer of layers(value)) {
+        const url = /^url\(\s*(['"]?)(.*?)\1\s*\)$/.exec(layer)?.[2];
+        if (url === undefined || /^(?:data:|#)/i.test(url)) out.push(layer);
+        else {
+          const data = await embed(url);
+          out.push(data ? `url(${JSON.stringify(data)})` : name.includes('mask') ? `url(${JSON.stringify(UNEMBEDDED)})` : name === 'list-style-image' ? 'none' : GREY);
+        }
+      }
+      probe.setProperty(name, out.join(', '), probe.getPropertyPriority(name));
+    }
+    bodies.set(body, `\n  ${probe.cssText}\n`);
+  }
+  return bodies.size ? rules.replace(/\{([^{}]*)\}/g, (rule, body: string) => (bodies.has(body) ? `{${bodies.get(body)}}` : rule)) : rules;
 }
 
 /** A clone given a `view-transition-name` (see PAINT_STYLE_PROPERTIES) keeps the stacking context it makes, not the name. */

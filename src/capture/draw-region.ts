@@ -457,12 +457,92 @@ export function farInk(root: Element, rules = ''): boolean {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (style && inlineReach(style) > INK_MARGIN - FIELD_INK_BASE) return true;
   }
+  if (glyphsFar(root) || markersFar(root, rules) || marksFar(root)) return true;
   if (!INKY_RULE.test(rules)) return false;
   const scratch = root.ownerDocument.createElement('div').style;
   for (const [, body] of rules.matchAll(/\{([^{}]*)\}/g)) {
     if (!INKY_RULE.test(body)) continue;
     scratch.cssText = body;
     if (paintsFar(scratch)) return true;
+  }
+  return false;
+}
+
+/** The value of an inherited property `name` at the clone `el`: the nearest one written on it or above it (the clone writes it where it differs from its parent's), '' when none is. */
+function inheritedValue(el: Element | null, name: string): string {
+  for (let e = el; e; e = e.parentElement) {
+    const value = ((e as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue(name);
+    if (value) return value;
+  }
+  return '';
+}
+
+/** A clone's font size in px (16 where none is written, and for any value not in px). */
+function fontSize(el: Element | null): number {
+  const value = inheritedValue(el, 'font-size');
+  return /^[\d.]+px$/.test(value) ? parseFloat(value) : 16;
+}
+
+/** How far ink may reach out of its box, at most, for {@link farInk} to pass it. */
+const NEAR = INK_MARGIN - FIELD_INK_BASE;
+
+/**
+ * Whether glyphs reach far out of their line box: a glyph's ink (an accented capital) may reach
+ * three quarters of the font's size up or down from the middle of its line box, which a tight
+ * `line-height` makes smaller (a 300 px font in a line 0 px tall paints 150 px and more above and
+ * below it). 'normal' fits the font.
+ */
+function glyphsFar(root: Element): boolean {
+  const sized = root.matches(TEXT_SIZES) ? [root, ...root.querySelectorAll(TEXT_SIZES)] : root.querySelectorAll(TEXT_SIZES);
+  for (const el of sized) {
+    const size = fontSize(el);
+    if (size * 0.75 <= NEAR) continue;
+    const line = inheritedValue(el, 'line-height');
+    if (/^[\d.]+px$/.test(line) && size * 0.75 - parseFloat(line) / 2 > NEAR) return true;
+  }
+  return false;
+}
+const TEXT_SIZES = '[style*="font-size"], [style*="line-height"]';
+
+/**
+ * Whether a list item's marker (outside its box, before it) may be wider than the ink margin: a
+ * string as `list-style-type`, or a `::marker` rule's content (see generated-content.ts), each
+ * character taken as 1em wide. A counter's marker ("12. ") is left out.
+ */
+function markersFar(root: Element, rules: string): boolean {
+  const typed = root.querySelectorAll('[style*="list-style"]');
+  for (const el of root.matches('[style*="list-style"]') ? [root, ...typed] : typed) {
+    const type = ((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('list-style-type') ?? '';
+    if (/^["']/.test(type) && (type.length - 2) * fontSize(el) > NEAR) return true;
+  }
+  if (!rules.includes('::marker')) return false;
+  for (const [, name, body] of rules.matchAll(/\.([\w-]+)::marker\s*\{([^{}]*)\}/g)) {
+    const content = /content:\s*(.*?)\s*(?:!important)?\s*;/.exec(body)?.[1] ?? '';
+    const chars = [...content.matchAll(/"((?:[^"\\]|\\.)*)"/g)].reduce((n, m) => n + m[1].length, 0) + (/url\(/.test(content) ? 4 : 0);
+    if (!chars) continue;
+    const own = /font-size:\s*([\d.]+)px/.exec(body);
+    const size = own ? parseFloat(own[1]) : fontSize(root.querySelector(`.${CSS.escape(name)}`) ?? (root.classList.contains(name) ? root : null));
+    if (chars * size > NEAR) return true;
+  }
+  return false;
+}
+
+/** A run of combining marks (three or more stacked on one letter). */
+const STACKED = /\p{M}{3,}/gu;
+
+/**
+ * Whether combining marks stacked on a letter may reach far above or below it: a mark is taken as
+ * half an em tall (60 circumflexes on a 40 px letter paint 800 px above it). Three in a row are
+ * ordinary in some scripts (Tibetan stacks); their reach at common sizes stays within the margin.
+ */
+function marksFar(root: Element): boolean {
+  if (!/\p{M}{3,}/u.test(root.textContent ?? '')) return false;
+  const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    const data = (text as Text).data;
+    let longest = 0;
+    for (const m of data.matchAll(STACKED)) longest = Math.max(longest, m[0].length);
+    if (longest && (longest / 2) * fontSize(text.parentElement) > NEAR) return true;
   }
   return false;
 }

@@ -308,6 +308,11 @@ function changesIndex(record: MutationRecord): boolean {
 const indexes = new WeakMap<Document, DocumentIndex>();
 
 /** `doc`'s index, made when first needed, refreshed for a search. */
+/** The document's elements that may hold a shadow root (kept from one search to the next, see DocumentIndex.hosts). */
+export function shadowHosts(doc: Document): readonly Element[] {
+  return documentIndex(doc).hosts();
+}
+
 function documentIndex(doc: Document): DocumentIndex {
   let index = indexes.get(doc);
   if (!index) indexes.set(doc, (index = new DocumentIndex(doc)));

@@ -10,6 +10,7 @@ import { inTopLayer, openTopLayer } from './top-layer.js';
  * each side or laid out from the end) and whether it may then be emptied are one rule, shared by
  * culling and by regions (draw-region.ts): what one leaves out the other must account for.
  */
+import { outsideTest } from './escaping-items.js';
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 
 /**
@@ -27,6 +28,8 @@ export interface OffscreenRun {
   /** The first element's top margin and the last one's bottom margin, so margins around the run collapse as before. */
   marginTop: string;
   marginBottom: string;
+  /** The elements of the run, in order (see splitOutside). */
+  members?: Element[];
 }
 
 /** What one frame's culling found: see {@link findOffscreen}. */
@@ -102,7 +105,43 @@ export async function findOffscreen(doc: Document, margin: number, sliceMs = 0):
       sliceStart = performance.now();
     }
   }
+  if (runs.size) await splitOutside(runs, margin, win, sliceMs);
   return { visible: seen, runs };
+}
+
+/**
+ * Takes out of the runs every item that draws outside its box (see escaping-items.ts: a cover
+ * placed over the viewport from a row far off): left out of both the walk and the runs, it is
+ * cloned whole, and the rest of its run is cut in two.
+ */
+async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, win: Window, sliceMs: number): Promise<void> {
+  let sliceStart = performance.now();
+  const drawsOutside = outsideTest(win.document, margin);
+  for (const [first, run] of [...runs]) {
+    const members = run.members ?? [];
+    const outside: number[] = [];
+    for (const [k, item] of members.entries()) {
+      if (drawsOutside(item)) outside.push(k);
+      if (sliceMs > 0 && performance.now() - sliceStart >= sliceMs) {
+        await yieldToPage();
+        sliceStart = performance.now();
+      }
+    }
+    if (!outside.length) continue;
+    runs.delete(first);
+    let from = 0;
+    for (const k of [...outside, members.length]) {
+      if (k - from >= 2) {
+        const a = members[from];
+        const b = members[k - 1];
+        runs.set(a, {
+          first: a, last: b, count: k - from, height: b.getBoundingClientRect().bottom - a.getBoundingClientRect().top,
+          marginTop: win.getComputedStyle(a).marginTop, marginBottom: win.getComputedStyle(b).marginBottom, members: members.slice(from, k),
+        });
+      }
+      from = k + 1;
+    }
+  }
 }
 
 /**
@@ -183,8 +222,8 @@ function rowWidth(row: Element): number {
  * assumed to stack top to bottom in DOM order, which rows always do and in-flow blocks do; every
  * child read on the way (about 2 log2 n of them) is checked to be one (a row, or a block that is
  * neither floated nor absolutely placed and touches no counter), and to be below the one before.
- * Any doubt gives null. What a cut child holds is not cloned, so content that escapes it (a fixed
- * box inside a far-off row) is not drawn; it never moves what is on screen.
+ * Any doubt gives null. What a cut child holds is not cloned: one holding content that escapes
+ * it (a fixed box inside a far-off row) is taken out of its run afterwards (see splitOutside).
  */
 export function bisectList(parent: Element, children: Node[], box: Box, win: Window): { onScreen: Element[]; runs: OffscreenRun[] } | null {
   const items: Element[] = [];
@@ -244,7 +283,7 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
     if (doubt) return false;
     runs.push({
       first: items[i], last: items[j], count: j - i + 1, height: last.bottom - first.top,
-      marginTop: win.getComputedStyle(items[i]).marginTop, marginBottom: win.getComputedStyle(items[j]).marginBottom,
+      marginTop: win.getComputedStyle(items[i]).marginTop, marginBottom: win.getComputedStyle(items[j]).marginBottom, members: items.slice(i, j + 1),
     });
     return true;
   };

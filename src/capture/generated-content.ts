@@ -91,7 +91,7 @@ export class GeneratedContent {
           parts.push(token);
           continue;
         }
-        const data = await this.embed(urlOf(token), timeoutMs);
+        const data = await this.image(urlOf(token), timeoutMs);
         if (data) parts.push(`url(${cssString(data)})`);
       }
       out.push(`${selector} { ${declarations}content: ${parts.join(' ') || '""'} !important; }`);
@@ -106,7 +106,8 @@ export class GeneratedContent {
     if (!patch) this.serial = 0;
   }
 
-  private async embed(url: string, timeoutMs: number): Promise<string | null> {
+  /** `url` as a data URL (kept between frames), or null when it cannot be fetched within `timeoutMs`. */
+  async image(url: string, timeoutMs: number): Promise<string | null> {
     if (url.startsWith('data:')) return url;
     const cached = this.cache.get(url);
     if (cached !== undefined) {

@@ -2,7 +2,7 @@
 // margins, scrollbars, videos, <use>, the top layer), and a whole clone and a patch of changed
 // subtrees (kept-clone.ts) run that same walk with the same state; each fix lives in a module of its own.
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
-import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText } from './blank-masked-clone.js';
+import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText, textClippedPseudoRules } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
@@ -30,7 +30,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, hideBackFace, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
@@ -942,6 +942,11 @@ export class Rasterizer {
     }
     if (rules?.nodeType === Node.TEXT_NODE) (rules as Text).data = pseudoElementPaint((rules as Text).data, this.doc);
     if (this.cloneError) throw this.cloneError;
+    // The library embeds the images of the clones' inline styles only, never those of these rules.
+    if (rules?.nodeType === Node.TEXT_NODE) (rules as Text).data = await embedPseudoImages((rules as Text).data, this.doc, (url) => this.generated.image(url, this.options.resourceTimeoutMs));
+    // Mask-all: a pseudo-element whose background is glyph ink among other layers draws none where its element's text is hidden.
+    const clipped = this.maskAll && rules?.nodeType === Node.TEXT_NODE ? textClippedPseudoRules((rules as Text).data) : '';
+    if (clipped) this.context?.svgStyleElement?.append(`\n${clipped}\n`);
     const generated = await this.generated.rules(this.options.resourceTimeoutMs);
     if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);
   }

@@ -1,4 +1,5 @@
 import { hideCloneText, isBlankedClone, textHiddenClone } from './blank-masked-clone.js';
+import { shadowHosts } from './find-masks.js';
 
 /**
  * SVG SMIL animation (`<set>`, `<animate>`, `<animateTransform>`, `<animateMotion>`) changes what
@@ -226,9 +227,26 @@ const collections = new WeakMap<Document, { svgs: HTMLCollectionOf<Element>; ani
 function documentSmil(doc: Document): Element[] {
   let lists = collections.get(doc);
   if (!lists) collections.set(doc, lists = { svgs: doc.getElementsByTagNameNS(SVG_NS, 'svg'), anims: TAGS.map((tag) => doc.getElementsByTagNameNS(SVG_NS, tag)) });
-  if (lists.svgs.length === 0) return [];
-  return lists.anims.flatMap((list) => (list.length ? [...list] : []));
+  const own = lists.svgs.length === 0 ? [] : lists.anims.flatMap((list) => (list.length ? [...list] : []));
+  const inShadows = shadowSmil(doc);
+  return inShadows.length ? [...own, ...inShadows] : own;
 }
+
+/**
+ * The animation elements of the document's open shadow roots (nested ones too), which its own
+ * collections do not hold: a target in a shadow tree culled or patched apart from its animation
+ * element gets the value as one of the document does. A root with no `<svg>` holds none that runs.
+ */
+function shadowSmil(doc: Document): Element[] {
+  const out: Element[] = [];
+  const visit = (root: ShadowRoot) => {
+    if (root.querySelector('svg')) for (const el of root.querySelectorAll(ANIMATIONS)) if (el.namespaceURI === SVG_NS) out.push(el);
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+  };
+  for (const host of shadowHosts(doc)) if (host.shadowRoot) visit(host.shadowRoot);
+  return out;
+}
+const ANIMATIONS = TAGS.join(', ');
 
 /** Stamps, as {@link SmilCopy} takes them, the document's animation elements the clone did not hold (culled off screen). */
 export function stampUncloned(doc: Document, stamps: Map<Element, string>): void {

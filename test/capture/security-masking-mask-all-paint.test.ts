@@ -51,6 +51,13 @@ describe('mask-all: text the copy draws apart', () => {
     expect(pixels).to.deep.equal({ visible: 1, leaked: 0 });
   });
 
+  // The library marks for its `background-clip: text` rule only a lone `text`, not one of several layers (R9).
+  it('text a ::before draws with background-clip listing text among other layers (text, padding-box), its ink beyond the lines: not drawn', async () => {
+    const css = `.multi::before { content: "SECRET 4111"; background: linear-gradient(${SECRET}, ${SECRET}), linear-gradient(transparent, transparent); -webkit-background-clip: text, padding-box; background-clip: text, padding-box; color: transparent; font: 40px/0.6 serif; }`;
+    const pixels = await viewPixels(PAGE, '<p class="multi" style="font: 64px/0.5 serif; margin: 40px 0"></p>', { css, maskAll: true });
+    expect(pixels).to.deep.equal({ visible: 1, leaked: 0 });
+  });
+
   it('text a ::scroll-button() draws with background-clip: text is not drawn (rt6 K1)', async () => {
     const css = `.sc::scroll-button(right) { content: attr(data-next); position: absolute; left: 20px; top: 200px; font: bold 30px monospace; color: transparent; background: ${SECRET}; -webkit-background-clip: text; background-clip: text; border: 0; }`;
     const pixels = await viewPixels(PAGE, '<div class="sc" data-next="4111 1111" style="overflow: auto; height: 60px; width: 400px; margin: 100px 20px 0"><div style="width: 1200px; height: 20px"></div></div>', { css, maskAll: true });

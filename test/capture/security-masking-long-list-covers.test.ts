@@ -1,0 +1,49 @@
+/**
+ * Covers inside an item far down a long list. Culling (find-offscreen.ts) clones a run of
+ * off-screen items of a long list as one empty box, their content left out: a cover one of them
+ * holds that is drawn elsewhere (placed `fixed`, placed `absolute` by a box outside the item,
+ * moved by a transform) was not drawn in a whole frame, and the agent saw the text it covers on
+ * the visitor's screen. Such an item is taken out of its run and cloned whole.
+ */
+import { expect } from '@open-wc/testing';
+import { findOffscreen } from '../../src/capture/find-offscreen.js';
+import { firstFrame, stopRun } from '../support/covers.js';
+import { unmountTestPage } from '../support/test-page.js';
+
+const PAGE = 'long-list-covers';
+const COVER = 'width: 400px; height: 90px; background: #ccc';
+
+/** A table of 400 rows, row 300 holding `cell`. */
+const table = (cell: string) => `<table style="margin-top: 40px">${Array.from({ length: 400 }, (_, i) => `<tr><td>${i}</td><td>${i === 300 ? cell : 'row'}</td></tr>`).join('')}</table>`;
+/** 400 alike blocks, the 300th holding `inner`. */
+const blocks = (inner: string) => Array.from({ length: 400 }, (_, i) => `<div class="item" style="height: 24px">${i === 300 ? inner : i}</div>`).join('');
+
+describe('a cover inside an item far down a long list is drawn in a whole frame', () => {
+  afterEach(() => {
+    stopRun();
+    unmountTestPage(PAGE);
+  });
+
+  it('the lists are cut into runs by culling (the case is one)', async () => {
+    const root = document.createElement('div');
+    root.innerHTML = `${table('x')}<div>${blocks('x')}</div>`;
+    document.body.append(root);
+    try {
+      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(1);
+    } finally {
+      root.remove();
+    }
+  });
+
+  it('a fixed cover in a far-off table row', async () => {
+    expect(await firstFrame(PAGE, table(`<div style="position: fixed; left: 0; top: 0; ${COVER}"></div>`))).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover placed (absolute) from a far-off item by the box around the list', async () => {
+    expect(await firstFrame(PAGE, `<div style="position: absolute; left: 0; top: 0; width: 600px">${blocks(`<div style="position: absolute; left: 0; top: 0; ${COVER}"></div>`)}</div>`)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover a far-off item moves over the text with a transform', async () => {
+    expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(`<div style="transform: translateY(-7280px); ${COVER}"></div>`)}</div>`)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+});
