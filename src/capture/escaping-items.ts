@@ -18,6 +18,8 @@ import { styleEditCount } from './style-edits.js';
 
 interface Cache {
   escapes: WeakMap<Element, boolean>;
+  /** The parents of the items read (the lists), while their verdicts are kept. */
+  lists: Set<Element>;
   key: string;
   observer: MutationObserver;
 }
@@ -29,26 +31,43 @@ function cacheOf(doc: Document): Cache {
   const key = `${styleEditCount()} ${doc.styleSheets.length} ${win.innerWidth}x${win.innerHeight}`;
   let cache = caches.get(doc);
   if (!cache) {
-    const made: Cache = { escapes: new WeakMap(), key, observer: new MutationObserver((records) => forget(made, records)) };
+    const made: Cache = { escapes: new WeakMap(), lists: new Set(), key, observer: new MutationObserver((records) => forget(made, records)) };
     made.observer.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true });
     caches.set(doc, (cache = made));
   }
   if (cache.key !== key) {
-    cache.escapes = new WeakMap();
+    clear(cache);
     cache.key = key;
   }
   return cache;
 }
 
-/** What changed is read again: every element above a record's target loses its verdict; a style element's change, all. */
+function clear(cache: Cache): void {
+  cache.escapes = new WeakMap();
+  cache.lists.clear();
+}
+
+/**
+ * What changed is read again: every element above a record's target loses its verdict; a style
+ * element's change, all. So do all when the target is outside every item read and may restyle
+ * them: an attribute changed anywhere (a class on the list or the body that places a cover inside
+ * every row, a sibling's under `~`), or content added or removed in a list or above one (rows
+ * added shift `:nth-child`). Text and content changed away from the lists (a clock) keep them.
+ */
 function forget(cache: Cache, records: MutationRecord[]): void {
   for (const r of records) {
     const target = r.target.nodeType === Node.ELEMENT_NODE ? (r.target as Element) : r.target.parentElement;
     if (target?.closest('style') || [...r.addedNodes, ...r.removedNodes].some((n) => n.nodeName === 'STYLE' || n.nodeName === 'LINK')) {
-      cache.escapes = new WeakMap();
+      clear(cache);
       return;
     }
-    for (let el = target; el; el = el.parentElement) cache.escapes.delete(el);
+    let inside = false;
+    for (let el = target; el; el = el.parentElement) if (cache.escapes.delete(el)) inside = true;
+    if (inside || !target) continue;
+    if (r.type === 'attributes' || (r.type === 'childList' && [...cache.lists].some((list) => target.contains(list)))) {
+      clear(cache);
+      return;
+    }
   }
 }
 
@@ -85,6 +104,9 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
     }
     stack.push(...el.children);
   }
-  if (!shadow) cache.escapes.set(item, out);
+  if (!shadow) {
+    cache.escapes.set(item, out);
+    if (item.parentElement) cache.lists.add(item.parentElement);
+  }
   return out;
 }

@@ -46,4 +46,21 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
   it('a cover a far-off item moves over the text with a transform', async () => {
     expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(`<div style="transform: translateY(-7280px); ${COVER}"></div>`)}</div>`)).to.deep.equal({ visible: 0, leaked: 0 });
   });
+
+  // What culling read of the items is kept between frames (escaping-items.ts): a change above them may place a cover in every one.
+  it('a cover a class on the list places (position: fixed) in a far-off item after its items were read', async () => {
+    const css = `.list.locked .cv { position: fixed; left: 0; top: 0; ${COVER} }`;
+    expect(await firstFrame(PAGE, `<div class="list" style="margin-top: 40px">${blocks('<div class="cv"></div>')}</div>`, css, async (root) => {
+      await findOffscreen(document, 64);
+      root.querySelector('.list')!.classList.add('locked');
+    })).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover :nth-child() places in a far-off item once an item above it is removed, after its items were read', async () => {
+    const css = `.list > .item:nth-child(300) .cv { position: fixed; left: 0; top: 0; ${COVER} }`;
+    expect(await firstFrame(PAGE, `<div class="list" style="margin-top: 40px">${blocks('<div class="cv"></div>')}</div>`, css, async (root) => {
+      await findOffscreen(document, 64);
+      root.querySelector('.list > .item')!.remove();
+    })).to.deep.equal({ visible: 0, leaked: 0 });
+  });
 });
