@@ -10,6 +10,7 @@ import { hiddenByPosition, hideClone } from './position-visibility.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
+import { DrawSurface } from './draw-surface.js';
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { shareStyles } from './shared-styles.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
@@ -242,6 +243,8 @@ export class Rasterizer {
   private fonts: TextFonts | null = null;
   /** Faces split by `unicode-range`, loaded before the first frame that embeds them is drawn (see font-families.ts). */
   private rangedFaces = new RangedFaces();
+  /** The canvas pictures are drawn on, kept between frames (see draw-surface.ts). */
+  private readonly surface = new DrawSurface();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
   private webFontsRefused = false;
   /** Whether an image of the clone being made could not be embedded (see coverUnembedded). */
@@ -655,11 +658,7 @@ export class Rasterizer {
     const img = await this.loadImage(markup, width, height);
     // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
     // could not be handed to the worker, while the pixels it paints on a canvas can.
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
-    ctx.drawImage(img, 0, 0, width, height);
-    return canvas.transferToImageBitmap();
+    return this.surface.draw(width, height, (ctx) => ctx.drawImage(img, 0, 0, width, height));
   }
 
   /**
@@ -669,9 +668,10 @@ export class Rasterizer {
    * exactly one tile.
    */
   private async drawTiles(snapshot: Snapshot, tiles: NonNullable<Snapshot['tiles']>): Promise<ImageBitmap> {
-    const canvas = new OffscreenCanvas(snapshot.width, snapshot.height);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
+    return this.surface.draw(snapshot.width, snapshot.height, (ctx) => this.drawTilesOn(ctx, snapshot, tiles));
+  }
+
+  private async drawTilesOn(ctx: OffscreenCanvasRenderingContext2D, snapshot: Snapshot, tiles: NonNullable<Snapshot['tiles']>): Promise<void> {
     const reads = new RegionReads(this.doc);
     for (const tile of tiles.grid) {
       await yieldToPage();
@@ -684,7 +684,6 @@ export class Rasterizer {
       const img = await this.loadUrl(url, tile.width, tile.height);
       ctx.drawImage(img, tile.x, tile.y, tile.width, tile.height);
     }
-    return canvas.transferToImageBitmap();
   }
 
   /** The SVG markup as a decoded image. */
@@ -719,6 +718,7 @@ export class Rasterizer {
     this.styles = null;
     this.fonts = null;
     this.rangedFaces.reset();
+    this.surface.dispose();
   }
 
   private async ensureContext(): Promise<Context<HTMLElement>> {
