@@ -126,6 +126,38 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
     expect(near(pixelAt(canvas, r.left + 50, r.top + 25), RED)).to.equal(true);
   });
 
+  it('a changed region drawn after a whole frame is a picture of its own size, with nothing of the last frame in it', async () => {
+    // The canvas pictures are drawn on is kept between frames (draw-surface.ts): a smaller picture
+    // (a changed region) is drawn at its top left, where the last frame's red was, and cut out.
+    const el = await fixture<HTMLElement>(html`
+      <div>
+        <div id="red" style="height: 300px; background: rgb(220, 0, 0)"></div>
+        <p id="text" style="margin: 100px 0 0 20px; width: 200px; font: 16px sans-serif">before</p>
+      </div>`);
+    const red = el.querySelector<HTMLElement>('#red')!;
+    const raw = (bitmap: ImageBitmap) => {
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      return canvas;
+    };
+    const redCount = (canvas: OffscreenCanvas) => countNear(canvas, new DOMRect(0, 0, canvas.width, canvas.height), RED);
+    const first = raw((await rasterizer.rasterize()).bitmap);
+    expect(near(pixelAt(first, 40, 40), RED)).to.equal(true);
+    // A changed region below the red box, drawn at the canvas' top left where the red was.
+    const text = el.querySelector('#text')!;
+    text.textContent = 'after';
+    const snapshot = await rasterizer.snapshot({}, { full: null, changed: new Set([text]) });
+    expect(snapshot.region, 'the change is drawn as a region').to.not.equal(null);
+    const region = raw(await rasterizer.draw(snapshot, true));
+    expect(region.width).to.be.below(first.width);
+    expect(redCount(region), 'red of the last picture left in the region').to.equal(0);
+    // A whole frame with the red gone.
+    red.style.background = 'transparent';
+    const after = raw((await rasterizer.rasterize()).bitmap);
+    expect(redCount(after), 'red of the last picture left in the frame').to.equal(0);
+  });
+
   it('lowers the scale so a huge viewport still makes a frame within the relay’s caps', async () => {
     const frame = document.createElement('iframe');
     frame.style.cssText = 'width: 3000px; height: 3000px; border: 0';
