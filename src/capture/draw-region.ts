@@ -16,7 +16,7 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { alignsBack, canCloneEmpty, clipsBoth, flatParent, flowsBack, GENERATED, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, clipsBoth, flatParent, flowsBack, GENERATED, isGrid, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -111,9 +111,11 @@ export const OFFSET = '[style*="position: relative"], [style*="margin"][style*="
  * `flex-end`, `end`, `row-reverse`, `wrap-reverse` (and the old flex box's `-webkit-box-pack: end`,
  * `-webkit-box-direction: reverse`); and items aligned to the end of their area
  * (`align-self: flex-end`, `justify-self: end`, see alignsBack in find-offscreen.ts); any
- * `unsafe` alignment, and a block container's content aligned to its end (`align-content: end`).
+ * `unsafe` alignment, and a block container's content aligned to its end (`align-content: end`);
+ * grid items centred in their areas (`place-self: center`, or `place-items: center` on the grid),
+ * which overflow as much up as down (see centred in find-offscreen.ts).
  */
-export const ENDWARD = '[style*="flex"][style*="end"], [style*="grid"][style*="end"], [style*="-webkit-box"][style*="end"], [style*="reverse"], [style*="self: end"], [style*="self: flex-end"], [style*="self: self-end"], [style*="self: last"], [style*="self: right"], [style*="unsafe"], [style*="align-content"][style*="end"]';
+export const ENDWARD = '[style*="flex"][style*="end"], [style*="grid"][style*="end"], [style*="-webkit-box"][style*="end"], [style*="reverse"], [style*="self: end"], [style*="self: flex-end"], [style*="self: self-end"], [style*="self: last"], [style*="self: right"], [style*="unsafe"], [style*="align-content"][style*="end"], [style*="self: center"], [style*="self: anchor-center"], [style*="grid"][style*="items: center"], [style*="grid"][style*="items: anchor-center"]';
 const SIDES = ['top', 'right', 'bottom', 'left'];
 
 /** How far back (up or left), in CSS px, a negative length moves what it places; a length not in px counts as {@link INK_MARGIN}. */
@@ -258,7 +260,7 @@ export function strays(clone: Element, live?: (end: Element) => boolean, query =
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style || clippedWithin(el, clone)) continue;
     if (turns(style)) return true;
-    if (el !== clone && (alignsBack(style) || (GENERATED.test(el.getAttribute('class') ?? '') && ITEM_BOXES.test(style.getPropertyValue('display'))))) return true;
+    if (el !== clone && (alignsBack(style, isGrid((el.parentElement as HTMLElement | null)?.style)) || (GENERATED.test(el.getAttribute('class') ?? '') && ITEM_BOXES.test(style.getPropertyValue('display'))))) return true;
     if (flowsBack(style) && (!itemsFit(el, style) || (live !== undefined && !live(el)))) return true;
   }
   return false;
@@ -507,24 +509,78 @@ const TEXT_SIZES = '[style*="font-size"], [style*="line-height"]';
 /**
  * Whether a list item's marker (outside its box, before it) may be wider than the ink margin: a
  * string as `list-style-type`, or a `::marker` rule's content (see generated-content.ts), each
- * character taken as 1em wide. A counter's marker ("12. ") is left out.
+ * character taken as 1em wide; a bullet (`disc`, `square`...) as 1em; a counter ("12. ") as its
+ * value's digits and its suffix, 0.7em each (a digit is about 0.6em), its value the largest its
+ * list can reach ({@link counterReach}); a counter style of the page's own (`@counter-style`,
+ * whose symbols may be any string) and a script's counter (roman, CJK: several characters a
+ * digit), 4 characters a digit, 1em each. The size is the largest of the list's and its items'.
  */
 function markersFar(root: Element, rules: string): boolean {
-  const typed = root.querySelectorAll('[style*="list-style"]');
-  for (const el of root.matches('[style*="list-style"]') ? [root, ...typed] : typed) {
-    const type = ((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('list-style-type') ?? '';
-    if (/^["']/.test(type) && (type.length - 2) * fontSize(el) > NEAR) return true;
+  const lists = root.querySelectorAll(LISTS);
+  for (const el of root.matches(LISTS) ? [root, ...lists] : lists) {
+    // The clone leaves out a list's type where it is its tag's default (an <ol>'s decimal).
+    const type = ((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('list-style-type') || (el.localName === 'ol' ? 'decimal' : el.localName === 'ul' || el.localName === 'menu' ? 'disc' : inheritedValue(el, 'list-style-type') || 'disc');
+    if (type === 'none') continue;
+    if (/^["']/.test(type)) {
+      if ((type.length - 2) * fontSize(el) > NEAR) return true;
+      continue;
+    }
+    const size = itemsFontSize(el);
+    if (BULLETS.test(type)) {
+      if (size > NEAR) return true;
+      continue;
+    }
+    // An item given its own counter type counts in its list.
+    const digits = String(counterReach(el.matches(LIST_ITEMS) && el.parentElement ? el.parentElement : el)).length;
+    if ((LATIN_COUNTERS.test(type) ? (digits + 2) * 0.7 : 4 * digits + 2) * size > NEAR) return true;
   }
   if (!rules.includes('::marker')) return false;
   for (const [, name, body] of rules.matchAll(/\.([\w-]+)::marker\s*\{([^{}]*)\}/g)) {
     const content = /content:\s*(.*?)\s*(?:!important)?\s*;/.exec(body)?.[1] ?? '';
-    const chars = [...content.matchAll(/"((?:[^"\\]|\\.)*)"/g)].reduce((n, m) => n + m[1].length, 0) + (/url\(/.test(content) ? 4 : 0);
-    if (!chars) continue;
     const own = /font-size:\s*([\d.]+)px/.exec(body);
+    // No content: the list's own marker, in the rule's font size (a counter of a few digits, taken as 4 characters).
+    const chars = [...content.matchAll(/"((?:[^"\\]|\\.)*)"/g)].reduce((n, m) => n + m[1].length, 0) + (/url\(/.test(content) ? 4 : 0) || (own && !content ? 4 : 0);
+    if (!chars) continue;
     const size = own ? parseFloat(own[1]) : fontSize(root.querySelector(`.${CSS.escape(name)}`) ?? (root.classList.contains(name) ? root : null));
     if (chars * size > NEAR) return true;
   }
   return false;
+}
+
+/** Markers of one symbol: a bullet. */
+const BULLETS = /^(disc|circle|square|disclosure-open|disclosure-closed)$/;
+/** Counters in Latin digits or letters: at most as many characters as decimal digits, each about 0.6em. */
+const LATIN_COUNTERS = /^(decimal|decimal-leading-zero|lower-alpha|upper-alpha|lower-latin|upper-latin|arabic-indic|persian|devanagari|bengali|thai|lao|khmer|myanmar|gujarati|gurmukhi|kannada|malayalam|oriya|tamil|telugu|tibetan|mongolian|cambodian)$/;
+
+/**
+ * The largest value a counter of the list `el` (a clone with a `list-style-type`) may show, at
+ * least: its items counted ({@link LIST_ITEMS} in it), times the largest number its clones write
+ * in it (a `start` or `value` attribute, `counter-reset`, `counter-set`, `counter-increment`:
+ * each moves the count by that much). Over-reaching is safe: the frame is drawn whole.
+ */
+function counterReach(el: Element): number {
+  const items = el.querySelectorAll(LIST_ITEMS).length;
+  let most = 1;
+  for (const numbered of [el, ...el.querySelectorAll(NUMBERED)]) {
+    if (numbered !== el && !numbered.matches(NUMBERED)) continue;
+    const style = (numbered as HTMLElement).style as CSSStyleDeclaration | undefined;
+    const written = [numbered.getAttribute('start'), numbered.getAttribute('value'), ...['counter-reset', 'counter-set', 'counter-increment'].map((name) => style?.getPropertyValue(name) ?? '')].join(' ');
+    for (const [n] of written.matchAll(/-?\d+/g)) most = Math.max(most, Math.abs(parseInt(n, 10)) + 1);
+  }
+  return most * Math.max(1, items);
+}
+/** Clones that give their items a marker type: lists, those written with a type, and boxes laid out as list items. */
+const LISTS = '[style*="list-style"], ol, ul, menu, [style*="display: list-item"]';
+/** Clones that are list items: with a marker of their own. */
+const LIST_ITEMS = 'li, [style*="list-item"]';
+/** Clones that may set a counter's value. */
+const NUMBERED = '[start], [value], [style*="counter-"]';
+
+/** The largest font size of the list `el` and the items and boxes written with a size of their own in it (an item's marker is in its size). */
+function itemsFontSize(el: Element): number {
+  let size = fontSize(el);
+  for (const sized of el.querySelectorAll(TEXT_SIZES)) if (sized.matches(LIST_ITEMS) || sized.querySelector(LIST_ITEMS)) size = Math.max(size, fontSize(sized));
+  return size;
 }
 
 /** A run of combining marks (three or more stacked on one letter). */

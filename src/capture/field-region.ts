@@ -18,7 +18,7 @@
 import { isLoneField } from './change-log.js';
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
-import { alignsBack, flatParent, flowsBack, GENERATED, overflowExtent, turnedFromRoot } from './find-offscreen.js';
+import { alignsBack, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, turnedFromRoot } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -257,7 +257,7 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
     const generated = GENERATED.test(clone.getAttribute('class') ?? '');
     // The boxes generated-content.ts writes rules for: a list item's marker, a scroll container's buttons, a <details>' body.
     const ruled = GENERATED_RULES.test(clone.getAttribute('class') ?? '');
-    if ((generated || ruled || clone.matches(DISPLACED) || shiftOf(style) > 0 || alignsBack(style)) && paintsOver(original)) return false;
+    if ((generated || ruled || clone.matches(DISPLACED) || shiftOf(style) > 0 || alignsBack(style, isGrid((clone.parentElement as HTMLElement | null)?.style))) && paintsOver(original)) return false;
     // A box that changes the direction or writing mode: what it and the boxes in it lay out back, no size need count (see TURNED).
     if (turns(style) && holdsOver(original)) return false;
     // What it holds, laid out from its end or indented back out of it: judged by its own boxes (its text by the range of it).
@@ -271,7 +271,9 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
     if (!generated && !ruled) continue;
     // A ::before/::after of a flex or grid box is one of its items, placed by its alignment and its own (alignsBack), with no box to read.
     // A scroll button or a <details>' body may be placed anywhere (position: absolute) as much (rt7 L1, L2).
-    const endward = flowsBack(win.getComputedStyle(original));
+    const laidOut = win.getComputedStyle(original);
+    const endward = flowsBack(laidOut);
+    const inGrid = isGrid(laidOut);
     for (const pseudo of [...(generated ? ['::before', '::after'] : []), ...(ruled ? RULED_PSEUDOS : [])]) {
       let cs: CSSStyleDeclaration;
       try {
@@ -280,7 +282,7 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
         return false;
       }
       const boxed = pseudo === '::details-content' || pseudo === '::scroll-marker-group' || pseudo === '::marker';
-      if ((boxed ? cs.display !== 'none' : cs.content !== 'none' && cs.content !== 'normal') && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0 || endward || alignsBack(cs))) return false;
+      if ((boxed ? cs.display !== 'none' : cs.content !== 'none' && cs.content !== 'normal') && (cs.position !== 'static' || !plain(cs) || shiftOf(cs) > 0 || endward || alignsBack(cs, inGrid))) return false;
     }
   }
   // Left: clones of no original, put in by the rasterizer (a video's stand-in, a frame's

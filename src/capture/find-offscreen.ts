@@ -372,7 +372,8 @@ export const ITEM_BOXES = /^(inline-)?(flex|grid)$|^-webkit-(inline-)?box$/;
  * overflows it up or left, which its scroll size does not count (unlike a right-to-left or
  * vertical-rl box's, which it does, and half of a centred one's, which {@link overflowExtent} doubles):
  * a reversed flex box, items wrapped in reverse, packed or aligned to the end (the old flex box
- * too: `-webkit-box-direction: reverse`, `-webkit-box-pack: end`, `-webkit-box-align: end`). What
+ * too: `-webkit-box-direction: reverse`, `-webkit-box-pack: end`, `-webkit-box-align: end`), and a
+ * grid whose items are centred in their areas (`place-items: center`, see {@link centred}). What
  * a box that clips holds stays in it (one that clips with a margin does not, see {@link clipsTo}).
  */
 export function flowsBack(style: CSSStyleDeclaration): boolean {
@@ -382,6 +383,7 @@ export function flowsBack(style: CSSStyleDeclaration): boolean {
   if (clipsBoth(style)) return false;
   if (!items) return true;
   if (/reverse/.test(style.getPropertyValue('flex-direction') + style.getPropertyValue('flex-wrap') + style.getPropertyValue('-webkit-box-direction'))) return true;
+  if (isGrid(style) && ['align-items', 'justify-items'].some((name) => centred(style.getPropertyValue(name)))) return true;
   return ['justify-content', 'align-content', 'align-items', 'justify-items', '-webkit-box-pack', '-webkit-box-align'].some((name) => endward(style.getPropertyValue(name)));
 }
 
@@ -460,10 +462,31 @@ export function nothingBack(el: Element, win: Window, unknown = true): boolean {
 /**
  * Whether a clone's style aligns its own box to the end of the area its flex or grid parent gives
  * it (`align-self: flex-end`, `justify-self: end`): too big for that area, it overflows its parent
- * up or left, which the parent's scroll size does not count (see {@link flowsBack}).
+ * up or left, which the parent's scroll size does not count (see {@link flowsBack}). With
+ * `gridItem`, centred too (see {@link centred}).
  */
-export function alignsBack(style: CSSStyleDeclaration): boolean {
-  return ['align-self', 'justify-self'].some((name) => endward(style.getPropertyValue(name)));
+export function alignsBack(style: CSSStyleDeclaration, gridItem = false): boolean {
+  return ['align-self', 'justify-self'].some((name) => {
+    const value = style.getPropertyValue(name);
+    return endward(value) || (gridItem && centred(value));
+  });
+}
+
+/**
+ * Whether an alignment centres what does not fit (unless `safe`): a grid item centred in its area
+ * (a track the grid's box may hold far beyond) and too big for it overflows the grid up or left by
+ * half of what does not fit, and its scroll size, doubled (see overflowExtent), need not count it:
+ * a 600 px item centred in the first, 20 px row of a 420 px grid paints 290 px above it and nothing
+ * below. A flex item's line is as tall as its tallest item, or the flex box's own size when it has
+ * one line, whose overflow is then as much below as above: not counted.
+ */
+function centred(value: string): boolean {
+  return /center/.test(value) && !/(^|\s)safe(\s|$)/.test(value);
+}
+
+/** Whether a clone (its inline style, or its element's computed style) lays out a grid (the items {@link centred} applies to). */
+export function isGrid(style: CSSStyleDeclaration | undefined): boolean {
+  return /^(inline-)?grid$/.test(style?.getPropertyValue('display') ?? '');
 }
 
 /** Display values whose box keeps its size, from the copied width and height, without its children. */

@@ -11,7 +11,13 @@
  * tooltip, often) is judged by its anchor when that is named (`position-anchor: --name`): found
  * among the elements whose computed `anchor-name` has it (inline styles and the style sheets'
  * rules naming it), it is hidden when the scrollers between it and the box's containing block
- * clip it out. Errs towards hiding: a named anchor not found hides the box.
+ * clip it out. Errs towards hiding: a named anchor not found hides the box. Its implicit anchor
+ * (`position-anchor: auto`: the element its `anchor` attribute names, or an open popover's
+ * invoker, one naming it by `popovertarget` or `commandfor`, any of them clipped out) is judged
+ * the same; a popover a script opened (its `source` unknown), or whose invokers name it by
+ * property only, has none found and is drawn. With `no-overflow`, it is hidden when its box
+ * overflows its containing block (the browser's test is the smaller inset-modified one: a box
+ * placed in an area by both insets, `position-area`, that overflows only that area is drawn).
  */
 import { flatParent } from './find-offscreen.js';
 
@@ -23,13 +29,69 @@ export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration): bo
   const anchor = cs.getPropertyValue('position-anchor').trim();
   const named = anchor.startsWith('--');
   // An implicit anchor (a popover's invoker, the `anchor` attribute) is a default anchor too; other boxes have none.
-  const implicit = anchor === 'auto' && (original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
+  // `normal` (the initial value, Chromium 156) is `auto` for a box placed by `position-area`, else none.
+  const auto = anchor === 'auto' || (anchor === 'normal' && !/^(none)?$/.test(cs.getPropertyValue('position-area')));
+  const implicit = auto && (original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
   if (!named && !implicit && !/no-overflow/.test(visibility)) return false;
   const hit = hitTested(original, cs);
   if (hit !== null) return !hit;
-  if (!named || !/anchors-visible/.test(visibility)) return false;
+  if (/no-overflow/.test(visibility) && overflowsContainer(original, cs)) return true;
+  if (!/anchors-visible/.test(visibility)) return false;
+  if (implicit) return implicitAnchors(original).some((found) => clippedOut(found, original, cs));
+  if (!named) return false;
   const found = namedAnchor(original, anchor);
   return found === null || clippedOut(found, original, cs);
+}
+
+/** The elements that may be `el`'s implicit anchor: the one its `anchor` attribute names, or (an open popover) the invokers naming it by id. */
+function implicitAnchors(el: Element): Element[] {
+  const root = el.getRootNode() as Document | ShadowRoot;
+  const named = el.getAttribute('anchor');
+  if (named) {
+    const found = root.getElementById?.(named) ?? el.ownerDocument.getElementById(named);
+    return found ? [found] : [];
+  }
+  if (!el.id) return [];
+  const id = CSS.escape(el.id);
+  try {
+    return [...root.querySelectorAll(`[popovertarget="${id}"], [commandfor="${id}"]`)];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Whether `el`'s border box reaches out of its containing block: the viewport for a fixed box,
+ * else its offset parent's padding box, or the initial containing block (the viewport at the
+ * document's start) when it has none but the body.
+ */
+function overflowsContainer(el: Element, cs: CSSStyleDeclaration): boolean {
+  const doc = el.ownerDocument;
+  const win = doc.defaultView!;
+  const r = el.getBoundingClientRect();
+  let left = 0;
+  let top = 0;
+  let right = win.innerWidth;
+  let bottom = win.innerHeight;
+  const parent = cs.position === 'fixed' ? null : (el as HTMLElement).offsetParent;
+  if (parent && !(parent === doc.body && win.getComputedStyle(parent).position === 'static')) {
+    const p = parent.getBoundingClientRect();
+    left = p.left + parent.clientLeft;
+    top = p.top + parent.clientTop;
+    right = left + parent.clientWidth;
+    bottom = top + parent.clientHeight;
+    // A scroller's content scrolls: its padding box starts at its scroll origin.
+    left -= parent.scrollLeft;
+    top -= parent.scrollTop;
+    right -= parent.scrollLeft;
+    bottom -= parent.scrollTop;
+  } else if (cs.position !== 'fixed') {
+    left -= win.scrollX;
+    top -= win.scrollY;
+    right -= win.scrollX;
+    bottom -= win.scrollY;
+  }
+  return r.left < left - 0.5 || r.top < top - 0.5 || r.right > right + 0.5 || r.bottom > bottom + 0.5;
 }
 
 /** `el`'s clone no longer draws anything, nor what it holds (see {@link isHiddenClone}). */

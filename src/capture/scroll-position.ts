@@ -14,14 +14,15 @@
  *
  * Its `::before` and `::after` move into the block, as they scroll with the content.
  *
- * A text field's text is no child: an indent moves it. Other boxes (flex, grid, columns, form
+ * A text field's text is no child: an indent moves it. Other boxes (flex, grid, form
  * controls) are laid out by their children: each child is translated, as modern-screenshot's
  * `restoreScrollPosition` does, composed with any transform; a run of text among them is put in a
  * span, which a flex or grid box lays out as an item that is translated too, and its `::before`
  * and `::after` (items too) are translated by the clone's style sheet. A transform ignores
  * stickiness, and the clone's box is unscrolled: a sticky descendant there (a header of a chat
  * pane, a frozen cell of a flex row) is held by insets on all four sides where the page draws it
- * ({@link pinSticky}). The text and inline boxes of a box of columns stay where they are.
+ * ({@link pinSticky}). A box of columns gets one block of columns around its content, moved as
+ * a block flow's is ({@link moveColumns}): its text and inline boxes scroll too.
  */
 
 import { flatParent } from './find-offscreen.js';
@@ -58,6 +59,40 @@ function movesAsBlock(el: Element, cs: CSSStyleDeclaration): boolean {
   return BLOCK_FLOW.has(cs.display) && cs.columnCount === 'auto' && cs.columnWidth === 'auto' && !OWN_CHILDREN.has(el.localName) && el.namespaceURI === 'http://www.w3.org/1999/xhtml';
 }
 
+/** Whether scrolled `el` with style `cs` is a block box of columns whose content is moved in a {@link SCROLL_WRAPPER} of columns (see {@link moveColumns}). */
+function movesAsColumns(el: Element, cs: CSSStyleDeclaration): boolean {
+  return BLOCK_FLOW.has(cs.display) && !(cs.columnCount === 'auto' && cs.columnWidth === 'auto') && !OWN_CHILDREN.has(el.localName) && el.namespaceURI === 'http://www.w3.org/1999/xhtml';
+}
+
+/** The properties that lay out and draw columns, given to the block that holds them in a scrolled box of columns. */
+const COLUMN_PROPERTIES = ['column-count', 'column-width', 'column-gap', 'column-fill', 'column-rule-style', 'column-rule-width', 'column-rule-color'];
+
+/**
+ * A box of columns scrolled: its text and inline boxes are laid out in its columns, where no
+ * transform of a child reaches them (they stayed where they were unscrolled). Its content is put
+ * in one block that takes the columns from it, as large as its content box (the area the page
+ * lays the columns out in, scroll bars left out), so the columns break where the page breaks
+ * them, and that block is moved by negative margins, up and across, as a block flow's is; the
+ * clone itself lays out no columns.
+ */
+function moveColumns(original: Element, clone: Element, cs: CSSStyleDeclaration, x: number, y: number): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  const [top, right, bottom, left] = ['top', 'right', 'bottom', 'left'].map((side) => parseFloat(cs.getPropertyValue(`padding-${side}`)) || 0);
+  const wrapper = clone.ownerDocument.createElement('div');
+  wrapper.setAttribute(SCROLL_WRAPPER, '');
+  for (const name of COLUMN_PROPERTIES) wrapper.style.setProperty(name, cs.getPropertyValue(name));
+  const width = Math.max(0, original.clientWidth - left - right);
+  const height = Math.max(0, original.clientHeight - top - bottom);
+  wrapper.style.cssText += `; display: block; position: ${containsPositioned(cs) ? 'relative' : 'static'}; box-sizing: content-box; `
+    + `width: ${width}px; height: ${height}px; min-width: 0; min-height: 0; max-width: none; max-height: none; border: 0; float: none; padding: 0; `
+    + `margin: ${-y}px 0 0 ${-x}px`;
+  for (const name of ['column-count', 'column-width']) style.setProperty(name, 'auto', 'important');
+  style.setProperty('column-rule-style', 'none', 'important');
+  wrapper.append(...clone.childNodes);
+  clone.append(wrapper);
+}
+
 /** Whether a box with style `cs` is the containing block of its absolutely positioned descendants. */
 function containsPositioned(cs: CSSStyleDeclaration): boolean {
   return cs.position !== 'static' || [cs.transform, cs.translate, cs.rotate, cs.scale, cs.perspective, cs.filter, cs.backdropFilter].some((v) => v && v !== 'none')
@@ -85,7 +120,8 @@ export function scrolledTransform(transform: string, scrollLeft: number, dy: num
 export function scrollShift(original: Element, win: Window): { x: number; y: number } | null {
   const { scrollTop, scrollLeft } = original;
   if (!scrollTop && !scrollLeft) return null;
-  return movesAsBlock(original, win.getComputedStyle(original)) ? null : { x: scrollLeft, y: scrollTop };
+  const cs = win.getComputedStyle(original);
+  return movesAsBlock(original, cs) || movesAsColumns(original, cs) ? null : { x: scrollLeft, y: scrollTop };
 }
 
 /** Moves the content of `clone` as `original`'s scroll position moves it on the page. */
@@ -108,6 +144,10 @@ export function showScrollPosition(original: Element, clone: Element): void {
       + `padding: ${top}px ${right}px ${bottom}px ${left}px; margin: ${-top - y}px ${x - right}px ${-bottom}px ${-left - x}px`;
     wrapper.append(...clone.childNodes);
     clone.append(wrapper);
+    return;
+  }
+  if (movesAsColumns(original, cs)) {
+    moveColumns(original, clone, cs, x, y);
     return;
   }
   translateChildren(clone, x, y, /flex|grid/.test(cs.display));

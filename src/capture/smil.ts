@@ -47,19 +47,25 @@ function matrixText(m: DOMMatrix | SVGMatrix): string {
   return `matrix(${m.a}, ${m.b}, ${m.c}, ${m.d}, ${m.e}, ${m.f})`;
 }
 
-/** The attribute text of an `SVGAnimated*` value's `animVal`; null for a kind that is not written back so (an enumeration, an angle, an aspect ratio). */
-function animValText(animated: unknown): string | null {
-  if (!animated || typeof animated !== 'object' || animated instanceof SVGAnimatedEnumeration || !('animVal' in animated)) return null;
+/**
+ * The attribute text of an `SVGAnimated*` value's `animVal`; null for a kind that is not written
+ * back so (an enumeration, an angle, an aspect ratio). Its kinds are told by `win`'s interfaces,
+ * the target's window: a same-origin frame's values are instances of the frame's own, which the
+ * page's interfaces do not recognise (read so, every value was unreadable and its `<svg>` grey).
+ */
+function animValText(animated: unknown, win: Window): string | null {
+  const realm = win as Window & typeof globalThis;
+  if (!animated || typeof animated !== 'object' || animated instanceof realm.SVGAnimatedEnumeration || !('animVal' in animated)) return null;
   const v = (animated as { animVal: unknown }).animVal;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return String(v);
-  if (v instanceof SVGLength) return v.valueAsString;
-  if (v instanceof SVGRect || v instanceof DOMRectReadOnly) return `${v.x} ${v.y} ${v.width} ${v.height}`;
-  if (v instanceof SVGTransformList) return matrixText(listMatrix(v));
-  if (v instanceof SVGLengthList || v instanceof SVGNumberList || v instanceof SVGPointList) {
+  if (v instanceof realm.SVGLength) return v.valueAsString;
+  if (v instanceof realm.SVGRect || v instanceof realm.DOMRectReadOnly) return `${v.x} ${v.y} ${v.width} ${v.height}`;
+  if (v instanceof realm.SVGTransformList) return matrixText(listMatrix(v));
+  if (v instanceof realm.SVGLengthList || v instanceof realm.SVGNumberList || v instanceof realm.SVGPointList) {
     const items: string[] = [];
     for (let i = 0; i < v.numberOfItems; i++) {
       const item = v.getItem(i);
-      items.push(item instanceof SVGLength ? item.valueAsString : item instanceof SVGNumber ? String(item.value) : `${(item as DOMPoint).x},${(item as DOMPoint).y}`);
+      items.push(item instanceof realm.SVGLength ? item.valueAsString : item instanceof realm.SVGNumber ? String(item.value) : `${(item as DOMPoint).x},${(item as DOMPoint).y}`);
     }
     return items.join(' ');
   }
@@ -69,6 +75,7 @@ function animValText(animated: unknown): string | null {
 /** How `target` draws `name` now: an attribute value, a CSS property value, or its transform to its parent; null if it cannot be read. */
 type Value = { attribute?: string; property?: string; transform?: string; note?: string };
 
+/** `win`: the target's own window (see {@link animValText}). */
 function currentValue(target: Element, name: string, win: Window): Value | null {
   if (name === MOTION || name === 'transform') {
     // Its transform to its parent, motion and transform attribute and CSS transform together.
@@ -86,7 +93,7 @@ function currentValue(target: Element, name: string, win: Window): Value | null 
   const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   // A polygon's or polyline's points are the one list with no SVGAnimated* around it.
   const animated = name === 'points' && 'animatedPoints' in target ? { animVal: (target as SVGPolygonElement).animatedPoints } : camel in target ? (target as unknown as Record<string, unknown>)[camel] : null;
-  const attribute = animValText(animated);
+  const attribute = animValText(animated, win);
   const property = win.getComputedStyle(target).getPropertyValue(name) || null;
   if (attribute === null && property === null) return null;
   return { ...(attribute !== null && { attribute }), ...(property !== null && { property }) };
@@ -163,7 +170,7 @@ export class SmilCopy {
     for (const [anim, was] of this.stamps) {
       const target = (anim as SVGAnimationElement).targetElement;
       const win = anim.ownerDocument.defaultView;
-      if (was === '' && target && win) this.stamps.set(anim, valueText(currentValue(target, animatedName(anim as SVGAnimationElement), win)));
+      if (was === '' && target && win) this.stamps.set(anim, valueText(currentValue(target, animatedName(anim as SVGAnimationElement), target.ownerDocument.defaultView ?? win)));
     }
     for (const svg of this.greyed) {
       const clone = cloneOf?.get(svg);
@@ -254,7 +261,7 @@ export function stampUncloned(doc: Document, stamps: Map<Element, string>): void
   if (!win) return;
   for (const anim of documentSmil(doc)) {
     const target = (anim as SVGAnimationElement).targetElement;
-    if (!stamps.has(anim) && target) stamps.set(anim, valueText(currentValue(target, animatedName(anim as SVGAnimationElement), win)));
+    if (!stamps.has(anim) && target) stamps.set(anim, valueText(currentValue(target, animatedName(anim as SVGAnimationElement), target.ownerDocument.defaultView ?? win)));
   }
 }
 
@@ -270,7 +277,8 @@ export function smilChanged(doc: Document, stamps: Map<Element, string>): boolea
     const target = (anim as SVGAnimationElement).targetElement;
     // Gone, or its target gone: the old target's clone keeps the value written into it.
     if (!anim.isConnected || !target) return true;
-    if (valueText(currentValue(target, animatedName(anim as SVGAnimationElement), win)) !== was) return true;
+    // A same-origin frame's target is read in its own window (see animValText).
+    if (valueText(currentValue(target, animatedName(anim as SVGAnimationElement), target.ownerDocument.defaultView ?? win)) !== was) return true;
   }
   return documentSmil(doc).some((anim) => !stamps.has(anim) && (anim as SVGAnimationElement).targetElement);
 }

@@ -103,6 +103,13 @@ describe('boxes scrolled across', () => {
     expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
   });
 
+  it('text directly in a multi-column box scrolled across scrolls with its columns: the first column scrolled away is not drawn', async () => {
+    const r = await compare(`<div id="s" style="overflow-x: auto; overflow-y: hidden; width: 300px; height: 60px; column-width: 260px; column-gap: 40px; column-fill: auto; border: 1px solid #888"><span class="t">ACCOUNT 1234</span> ${'plain words fill the columns '.repeat(12)}</div>`, (root) => {
+      root.querySelector<HTMLElement>('#s')!.scrollLeft = 300;
+    });
+    expect(r, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
+  });
+
   it('a frozen first column of a wide table on a page scrolled across covers the cells scrolled under it', async () => {
     const cells = (row: number) => Array.from({ length: 12 }, (_, i) => `<td style="min-width: 160px; ${i === 0 ? `color: ${SECRET}` : ''}">${i === 0 ? 'SSN 078-05' : `r${row} c${i}`}</td>`).join('');
     const rows = [0, 1, 2].map((r) => `<tr><th style="position: sticky; left: 0; background: rgb(220, 225, 235); min-width: 200px; text-align: left">Row ${r}</th>${cells(r)}</tr>`).join('');
@@ -238,6 +245,14 @@ describe('boxes scrolled across', () => {
       });
       expect({ visitor: r.visitor, agent: r.agent }, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
       expect(r.cloned, 'cloned').to.deep.equal(r.cloned.map(() => 'patched'));
+      expect(r.offWhole, 'pixels off from a whole clone').to.equal(0);
+    });
+
+    it('a multi-column box scrolled across after the first frame: the patch draws its text scrolled', async () => {
+      const r = await afterChange(`<div id="s" style="overflow-x: auto; overflow-y: hidden; width: 300px; height: 60px; column-width: 260px; column-gap: 40px; column-fill: auto; border: 1px solid #888"><span class="t">ACCOUNT 1234</span> ${'plain words fill the columns '.repeat(12)}</div><p id="tick">0</p>`, (root) => {
+        root.querySelector<HTMLElement>('#s')!.scrollLeft = 300;
+      });
+      expect({ visitor: r.visitor, agent: r.agent }, 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
       expect(r.offWhole, 'pixels off from a whole clone').to.equal(0);
     });
 

@@ -52,6 +52,38 @@ describe('what the browser does not show is not drawn', () => {
     expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
   });
 
+  it('a box taking no pointer events (a tooltip) that overflows its containing block (position-visibility: no-overflow)', async () => {
+    const { visible, leaked, stats } = await capture(`<div style="position: relative; height: 200px; margin: 200px 20px 20px; border: 1px solid #888">
+        <div style="height: 120px"></div><span style="anchor-name: --nso">anchor</span>
+        <div style="position: absolute; position-anchor: --nso; top: anchor(bottom); left: anchor(left); position-visibility: no-overflow; pointer-events: none; color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 150px">4111 1111</div>
+      </div>`, '', () => undefined);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('a popover taking no pointer events anchored to its invoker (an implicit anchor) scrolled out of its scroller', async () => {
+    const { visible, leaked, stats } = await capture(`<div id="sc" style="overflow: auto; height: 100px; width: 300px; margin: 300px 20px 20px; border: 1px solid #888">
+        <div style="height: 40px"><button id="inv" popovertarget="tip">open</button></div><div style="height: 600px"></div>
+      </div>
+      <div id="tip" popover="manual" style="margin: 0; inset: auto; position-anchor: auto; top: anchor(bottom); left: anchor(left); pointer-events: none; border: 0; padding: 0; color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px">4111 1111</div>`,
+    '', (root) => {
+      (root.querySelector('#inv') as HTMLButtonElement).click();
+      root.querySelector('#sc')!.scrollTop = 80;
+    });
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('the same popover with its invoker in view is drawn', async () => {
+    const { visible, leaked } = await capture(`<div id="sc" style="overflow: auto; height: 100px; width: 300px; margin: 300px 20px 20px; border: 1px solid #888">
+        <div style="height: 40px"><button id="inv" popovertarget="tip">open</button></div><div style="height: 600px"></div>
+      </div>
+      <div id="tip" popover="manual" style="margin: 0; inset: auto; position-anchor: auto; top: anchor(bottom); left: anchor(left); pointer-events: none; border: 0; padding: 0; color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px">4111 1111</div>`,
+    '', (root) => void (root.querySelector('#inv') as HTMLButtonElement).click());
+    expect(visible, 'secret pixels on the visitor\'s screen').to.be.greaterThan(0);
+    expect(leaked, 'secret pixels in the agent\'s picture, as on the visitor\'s screen').to.be.greaterThan(0);
+  });
+
   it('a box anchored to an element in view, outside an open modal dialog (inert: not hit-tested), is still drawn', async () => {
     const { visible, leaked } = await capture(`<dialog id="modal" style="margin: 0; left: 400px; top: 20px">modal</dialog>
       <div style="margin: 300px 20px 20px"><span style="anchor-name: --nsm">anchor</span></div>
