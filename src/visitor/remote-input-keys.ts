@@ -24,6 +24,7 @@ import {
   newParagraphInEditable,
 } from './remote-input-editing.js';
 import { moveInEditable, selectAll } from './remote-input-caret.js';
+import { escapeTarget } from './remote-input-escape.js';
 import { nextFocusable } from './remote-input-focus.js';
 import { scrollerFor } from './remote-input-pointer.js';
 import { activationRefusal, focusedElement, isUpscopeUi, maskedReason, maskInRange, windowOf } from './remote-input-target.js';
@@ -303,20 +304,16 @@ function implicitSubmit(ctx: KeyContext, field: HTMLInputElement): string | void
   if (blocking <= 1) form.requestSubmit();
 }
 
-/** Escape closes the topmost modal dialog (its `cancel` event may refuse) or else the last open popover; a masked one is refused. */
+/** Escape closes the top dialog or popover (its `cancel` event may refuse a dialog's close); refused when that, or one above it, is masked. */
 function escape(ctx: KeyContext): string | void {
-  const doc = ctx.doc;
-  const dialogs = Array.from(doc.querySelectorAll('dialog[open]')).filter((d) => d.matches(':modal')) as HTMLDialogElement[];
-  const dialog = dialogs.at(-1);
-  const popover = Array.from(doc.querySelectorAll('[popover]')).filter((p) => p.matches(':popover-open')).at(-1) as HTMLElement | undefined;
-  const closing = dialog ?? popover;
-  const masked = closing ? maskedReason(closing, ctx.maskAll) : null;
-  if (masked) return `Escape would close <${closing!.localName}>, which is ${masked}`;
-  if (dialog) {
+  const closing = escapeTarget(ctx.doc, ctx.maskAll);
+  if (typeof closing === 'string') return closing;
+  if (closing?.localName === 'dialog') {
+    const dialog = closing as HTMLDialogElement;
     if (dialog.dispatchEvent(new (windowOf(dialog).Event)('cancel', { cancelable: true }))) dialog.close();
     return;
   }
-  popover?.hidePopover();
+  closing?.hidePopover();
 }
 
 /** Keys that scroll when focus is not in something that uses them: the nearest scroller, if scrolling is allowed. */

@@ -239,14 +239,14 @@ export function activationRefusal(el: Element, maskAll: boolean): string | null 
 }
 
 /**
- * The open popovers of `doc`, in open shadow roots too (they share the document's stack). Walks
- * every element, only when an invoker that changes the stack is pressed; closed shadow roots are
- * out of reach.
+ * The elements of `doc` matching `selector`, in open shadow roots too (their popovers and dialogs
+ * share the document's top layer). Walks every element, only when an input may change the top
+ * layer (an invoker, Escape); closed shadow roots are out of reach.
  */
-function openPopovers(doc: Document): Element[] {
+export function findDeep(doc: Document, selector: string): Element[] {
   const found: Element[] = [];
   const visit = (root: Document | ShadowRoot): void => {
-    found.push(...root.querySelectorAll(':popover-open'));
+    found.push(...root.querySelectorAll(selector));
     for (const host of root.querySelectorAll('*')) if (host.shadowRoot) visit(host.shadowRoot);
   };
   visit(doc);
@@ -254,7 +254,7 @@ function openPopovers(doc: Document): Element[] {
 }
 
 /** True when `inner` is `outer` or inside it, through shadow roots. */
-function holds(outer: Element, inner: Element): boolean {
+export function holds(outer: Element, inner: Element): boolean {
   for (let at: Element | null = inner; at; at = composedParent(at)) if (at === outer) return true;
   return false;
 }
@@ -269,7 +269,7 @@ const INVOKER_INPUTS = new Set(['button', 'submit', 'reset', 'image']);
  * Judged whatever the action does (a no-op `show` of an open one is refused too): the safe side.
  */
 function popoverClosedBy(target: Element, maskAll: boolean): string | null {
-  for (const open of openPopovers(target.ownerDocument)) {
+  for (const open of findDeep(target.ownerDocument, ':popover-open')) {
     if ((open as HTMLElement).popover === 'manual' || holds(open, target)) continue;
     const why = maskedReason(open, maskAll);
     if (why) return why;
