@@ -27,7 +27,7 @@ import { moveInEditable, selectAll } from './remote-input-caret.js';
 import { escapeTarget } from './remote-input-escape.js';
 import { nextFocusable } from './remote-input-focus.js';
 import { scrollerFor } from './remote-input-pointer.js';
-import { activationRefusal, focusedElement, isUpscopeUi, maskedReason, maskInRange, windowOf } from './remote-input-target.js';
+import { activationRefusal, dialogSubmitRefusal, focusedElement, isUpscopeUi, maskedReason, maskInRange, windowOf } from './remote-input-target.js';
 
 export interface Modifiers {
   shift?: boolean;
@@ -297,10 +297,14 @@ function implicitSubmit(ctx: KeyContext, field: HTMLInputElement): string | void
     // The button is clicked: a masked one is refused, as the agent's click on it is.
     const masked = maskedReason(defaultButton, ctx.maskAll);
     if (masked) return `Enter would press the form's default button, which is ${masked}`;
+    const acts = activationRefusal(defaultButton, ctx.maskAll);
+    if (acts) return `Enter would press the form's default button: ${acts}`;
     if (!(defaultButton as HTMLButtonElement).disabled) (defaultButton as HTMLElement).click();
     return;
   }
   const blocking = elements.filter((el) => el.localName === 'input' && BLOCKS_IMPLICIT_SUBMISSION.has((el as HTMLInputElement).type)).length;
+  const closes = blocking <= 1 ? dialogSubmitRefusal(form, null, ctx.maskAll) : null;
+  if (closes) return `Enter ${closes}`;
   if (blocking <= 1) form.requestSubmit();
 }
 

@@ -197,7 +197,7 @@ export function pastMask(host: Element, node: Node, offset: number, forward: boo
  * by reference, which the agent cannot see:
  * - a reset control whose form holds a masked field clears what the visitor typed there (a
  *   password, a card number: rt5 H13). A submit is left to go: it sends the values as the visitor
- *   would;
+ *   would, unless it closes a masked dialog (`method=dialog`, also from a button outside it: rt9 N5c);
  * - an invoker (`popovertarget`, `commandfor`) whose target is masked would show, hide or command
  *   it: close the visitor's masked one-time-code dialog, open a masked card panel (rt7 L11);
  * - an invoker that shows a popover or a modal dialog closes the open popovers of the page's stack
@@ -213,6 +213,9 @@ export function activationRefusal(el: Element, maskAll: boolean): string | null 
       if (why) return `the target resets ${why}`;
     }
   }
+  const submits = button && ['submit', 'image'].includes((el as HTMLButtonElement).type);
+  const closes = submits ? dialogSubmitRefusal((el as HTMLButtonElement).form, el, maskAll) : null;
+  if (closes) return `the target ${closes}`;
   if (button) {
     const invoker = el as HTMLButtonElement & { commandForElement?: Element | null; command?: string };
     for (const target of [invoker.popoverTargetElement, invoker.commandForElement]) {
@@ -236,6 +239,18 @@ export function activationRefusal(el: Element, maskAll: boolean): string | null 
     }
   }
   return null;
+}
+
+/**
+ * Why submitting `form` (by `submitter`, or implicitly) is refused, or null: a `method=dialog`
+ * submission (or the submitter's `formmethod=dialog`) closes the dialog the form is in, a masked
+ * one too, also from a submit button outside it (`form=`) or Enter in a field outside it.
+ */
+export function dialogSubmitRefusal(form: HTMLFormElement | null, submitter: Element | null, maskAll: boolean): string | null {
+  const method = submitter?.hasAttribute('formmethod') ? (submitter as HTMLButtonElement).formMethod : form?.method;
+  const dialog = method === 'dialog' ? form?.closest('dialog') : null;
+  const why = dialog ? maskedReason(dialog, maskAll) : null;
+  return why ? `submits a form that closes <dialog>, which is ${why}` : null;
 }
 
 /**
