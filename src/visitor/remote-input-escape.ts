@@ -19,8 +19,8 @@ function closedByEscape(el: Element): boolean {
  * What Escape closes (a dialog or a popover), null when nothing, or why it is refused: what it
  * closes is masked, or so is another one that may be above it. `x` opened over `y` when it nests
  * in `y`: inside it (through shadow roots), or an invoker of `x` (`popovertarget`, `commandfor`) is;
- * a popover opened over a modal dialog not nested in it, since showing the dialog would have closed
- * it. Hiding a popover hides those above it: when the order cannot be read, every one not known to
+ * a popover opened over a dialog not nested in it, since showing the dialog (modal or not) would
+ * have closed it. Hiding a popover hides those above it: when the order cannot be read, every one not known to
  * be below what Escape closes is judged, the safe side.
  */
 export function escapeTarget(doc: Document, maskAll: boolean): HTMLElement | string | null {
@@ -29,7 +29,7 @@ export function escapeTarget(doc: Document, maskAll: boolean): HTMLElement | str
   const nests = (x: Element, y: Element): boolean =>
     x !== y && (holds(y, x) || invokers.some((i) => (i.popoverTargetElement === x || i.commandForElement === x) && holds(y, i)));
   const below = new Map(
-    all.map((x) => [x, new Set(all.filter((y) => nests(x, y) || (x.localName !== 'dialog' && y.matches(':modal') && !nests(y, x))))]),
+    all.map((x) => [x, new Set(all.filter((y) => nests(x, y) || (x.localName !== 'dialog' && y.localName === 'dialog' && !nests(y, x))))]),
   );
   for (const k of all) for (const x of all) if (below.get(x)!.has(k)) for (const y of below.get(k)!) below.get(x)!.add(y);
   const top = all.filter((x) => !all.some((z) => z !== x && below.get(z)!.has(x))).at(-1) ?? all.at(-1);

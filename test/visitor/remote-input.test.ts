@@ -750,7 +750,7 @@ describe('remote input', () => {
       expect(rows).to.deep.equal(['invoker in the menu: masked, kept', 'shadow root in the menu: masked, kept']);
     });
 
-    it('Escape closes what is on top: a popover opened over a masked modal dialog, not the dialog; a masked dialog in an open shadow root (modal, or closedby) is refused', async () => {
+    it('Escape closes what is on top: a popover opened over a masked modal dialog, not the dialog; a masked dialog in an open shadow root (modal, or closedby) is refused unless a popover is open over it', async () => {
       const box = await fixture<HTMLDivElement>(html`<div>
         <dialog id="card" data-upscope-masked>4111 1111 1111 1111</dialog><div id="tip" popover>Help</div><div id="host"></div>
       </div>`);
@@ -775,6 +775,16 @@ describe('remote input', () => {
       code.show();
       expectRefused(press('Escape'), 'masked');
       expect(code.open).to.equal(true);
+      code.close();
+      // A popover opened over it is on top, since showing the dialog would have closed the popover.
+      const help = document.createElement('div');
+      help.popover = 'auto';
+      box.append(help);
+      code.show();
+      help.showPopover();
+      (document.activeElement as HTMLElement).blur();
+      expect(press('Escape')).to.deep.equal({ ok: true });
+      expect({ help: help.matches(':popover-open'), code: code.open }).to.deep.equal({ help: false, code: true });
       code.close();
     });
 
