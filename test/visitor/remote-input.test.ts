@@ -788,6 +788,29 @@ describe('remote input', () => {
       code.close();
     });
 
+    it('a click outside a masked auto or hint popover, or a masked closedby=any dialog, does not light-dismiss it', async () => {
+      // Chromium light-dismisses on the visitor's own (trusted) pointer only. Should that change,
+      // such a click must be refused as Escape is (remote-input-escape.ts).
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <button id="out" style="position: fixed; left: 5px; top: 5px">Out</button>
+        <div id="auto" popover data-upscope-masked style="top: 300px">PIN 1234</div>
+        <div id="hint" popover="hint" data-upscope-masked style="top: 300px">PIN 5678</div>
+        <dialog id="dlg" closedby="any" data-upscope-masked style="top: 300px">Code 123456</dialog>
+      </div>`);
+      const out = box.querySelector('#out')!;
+      const kept = (['auto', 'hint', 'dlg'] as const).map((id) => {
+        const el = box.querySelector<HTMLElement>(`#${id}`)!;
+        if (id === 'dlg') (el as HTMLDialogElement).show();
+        else el.showPopover();
+        const result = clickOn(out);
+        const open = id === 'dlg' ? (el as HTMLDialogElement).open : el.matches(':popover-open');
+        if (id === 'dlg') (el as HTMLDialogElement).close();
+        else if (open) el.hidePopover();
+        return `${id}: ${result.ok ? 'ok' : result.reason}, ${open ? 'kept' : 'CLOSED'}`;
+      });
+      expect(kept).to.deep.equal(['auto: ok, kept', 'hint: ok, kept', 'dlg: ok, kept']);
+    });
+
     it('a refused click takes focus off the field the agent was in, so its next keys land nowhere', async () => {
       const box = await fixture<HTMLDivElement>(html`<div><input id="before" /><input id="card" autocomplete="cc-number" /></div>`);
       clickOn(box.querySelector('#before')!);
