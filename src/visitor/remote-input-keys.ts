@@ -24,9 +24,10 @@ import {
   newParagraphInEditable,
 } from './remote-input-editing.js';
 import { moveInEditable, selectAll } from './remote-input-caret.js';
+import { escapeTarget } from './remote-input-escape.js';
 import { nextFocusable } from './remote-input-focus.js';
 import { scrollerFor } from './remote-input-pointer.js';
-import { activationRefusal, focusedElement, isUpscopeUi, maskedReason, maskInRange, windowOf } from './remote-input-target.js';
+import { activationRefusal, dialogSubmitRefusal, focusedElement, isUpscopeUi, maskedReason, maskInRange, windowOf } from './remote-input-target.js';
 
 export interface Modifiers {
   shift?: boolean;
@@ -296,27 +297,27 @@ function implicitSubmit(ctx: KeyContext, field: HTMLInputElement): string | void
     // The button is clicked: a masked one is refused, as the agent's click on it is.
     const masked = maskedReason(defaultButton, ctx.maskAll);
     if (masked) return `Enter would press the form's default button, which is ${masked}`;
+    const acts = activationRefusal(defaultButton, ctx.maskAll);
+    if (acts) return `Enter would press the form's default button: ${acts}`;
     if (!(defaultButton as HTMLButtonElement).disabled) (defaultButton as HTMLElement).click();
     return;
   }
   const blocking = elements.filter((el) => el.localName === 'input' && BLOCKS_IMPLICIT_SUBMISSION.has((el as HTMLInputElement).type)).length;
+  const closes = blocking <= 1 ? dialogSubmitRefusal(form, null, ctx.maskAll) : null;
+  if (closes) return `Enter ${closes}`;
   if (blocking <= 1) form.requestSubmit();
 }
 
-/** Escape closes the topmost modal dialog (its `cancel` event may refuse) or else the last open popover; a masked one is refused. */
+/** Escape closes the top dialog or popover (its `cancel` event may refuse a dialog's close); refused when that, or one above it, is masked. */
 function escape(ctx: KeyContext): string | void {
-  const doc = ctx.doc;
-  const dialogs = Array.from(doc.querySelectorAll('dialog[open]')).filter((d) => d.matches(':modal')) as HTMLDialogElement[];
-  const dialog = dialogs.at(-1);
-  const popover = Array.from(doc.querySelectorAll('[popover]')).filter((p) => p.matches(':popover-open')).at(-1) as HTMLElement | undefined;
-  const closing = dialog ?? popover;
-  const masked = closing ? maskedReason(closing, ctx.maskAll) : null;
-  if (masked) return `Escape would close <${closing!.localName}>, which is ${masked}`;
-  if (dialog) {
+  const closing = escapeTarget(ctx.doc, ctx.maskAll);
+  if (typeof closing === 'string') return closing;
+  if (closing?.localName === 'dialog') {
+    const dialog = closing as HTMLDialogElement;
     if (dialog.dispatchEvent(new (windowOf(dialog).Event)('cancel', { cancelable: true }))) dialog.close();
     return;
   }
-  popover?.hidePopover();
+  closing?.hidePopover();
 }
 
 /** Keys that scroll when focus is not in something that uses them: the nearest scroller, if scrolling is allowed. */

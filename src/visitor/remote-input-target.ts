@@ -197,7 +197,7 @@ export function pastMask(host: Element, node: Node, offset: number, forward: boo
  * by reference, which the agent cannot see:
  * - a reset control whose form holds a masked field clears what the visitor typed there (a
  *   password, a card number: rt5 H13). A submit is left to go: it sends the values as the visitor
- *   would;
+ *   would, unless it closes a masked dialog (`method=dialog`, also from a button outside it: rt9 N5c);
  * - an invoker (`popovertarget`, `commandfor`) whose target is masked would show, hide or command
  *   it: close the visitor's masked one-time-code dialog, open a masked card panel (rt7 L11);
  * - an invoker that shows a popover or a modal dialog closes the open popovers of the page's stack
@@ -213,6 +213,9 @@ export function activationRefusal(el: Element, maskAll: boolean): string | null 
       if (why) return `the target resets ${why}`;
     }
   }
+  const submits = button && ['submit', 'image'].includes((el as HTMLButtonElement).type);
+  const closes = submits ? dialogSubmitRefusal((el as HTMLButtonElement).form, el, maskAll) : null;
+  if (closes) return `the target ${closes}`;
   if (button) {
     const invoker = el as HTMLButtonElement & { commandForElement?: Element | null; command?: string };
     for (const target of [invoker.popoverTargetElement, invoker.commandForElement]) {
@@ -239,14 +242,26 @@ export function activationRefusal(el: Element, maskAll: boolean): string | null 
 }
 
 /**
- * The open popovers of `doc`, in open shadow roots too (they share the document's stack). Walks
- * every element, only when an invoker that changes the stack is pressed; closed shadow roots are
- * out of reach.
+ * Why submitting `form` (by `submitter`, or implicitly) is refused, or null: a `method=dialog`
+ * submission (or the submitter's `formmethod=dialog`) closes the dialog the form is in, a masked
+ * one too, also from a submit button outside it (`form=`) or Enter in a field outside it.
  */
-function openPopovers(doc: Document): Element[] {
+export function dialogSubmitRefusal(form: HTMLFormElement | null, submitter: Element | null, maskAll: boolean): string | null {
+  const method = submitter?.hasAttribute('formmethod') ? (submitter as HTMLButtonElement).formMethod : form?.method;
+  const dialog = method === 'dialog' ? form?.closest('dialog') : null;
+  const why = dialog ? maskedReason(dialog, maskAll) : null;
+  return why ? `submits a form that closes <dialog>, which is ${why}` : null;
+}
+
+/**
+ * The elements of `doc` matching `selector`, in open shadow roots too (their popovers and dialogs
+ * share the document's top layer). Walks every element, only when an input may change the top
+ * layer (an invoker, Escape); closed shadow roots are out of reach.
+ */
+export function findDeep(doc: Document, selector: string): Element[] {
   const found: Element[] = [];
   const visit = (root: Document | ShadowRoot): void => {
-    found.push(...root.querySelectorAll(':popover-open'));
+    found.push(...root.querySelectorAll(selector));
     for (const host of root.querySelectorAll('*')) if (host.shadowRoot) visit(host.shadowRoot);
   };
   visit(doc);
@@ -254,7 +269,7 @@ function openPopovers(doc: Document): Element[] {
 }
 
 /** True when `inner` is `outer` or inside it, through shadow roots. */
-function holds(outer: Element, inner: Element): boolean {
+export function holds(outer: Element, inner: Element): boolean {
   for (let at: Element | null = inner; at; at = composedParent(at)) if (at === outer) return true;
   return false;
 }
@@ -269,7 +284,7 @@ const INVOKER_INPUTS = new Set(['button', 'submit', 'reset', 'image']);
  * Judged whatever the action does (a no-op `show` of an open one is refused too): the safe side.
  */
 function popoverClosedBy(target: Element, maskAll: boolean): string | null {
-  for (const open of openPopovers(target.ownerDocument)) {
+  for (const open of findDeep(target.ownerDocument, ':popover-open')) {
     if ((open as HTMLElement).popover === 'manual' || holds(open, target)) continue;
     const why = maskedReason(open, maskAll);
     if (why) return why;

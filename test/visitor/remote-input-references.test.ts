@@ -152,6 +152,40 @@ describe('remote input: controls that act on masked content by reference', () =>
     confirm.close();
   });
 
+  it('a submit does not close a masked dialog through its method=dialog form: a button outside it (form=), by a click, Enter or Space; formmethod=dialog; an <input type=submit>; Enter in a field outside it; an unmasked one closes', async () => {
+    const box = await fixture<HTMLDivElement>(html`<div>
+      <dialog id="otp" data-upscope-masked>
+        <form id="f" method="dialog"><input value="123456" /></form>
+        <form id="g"><input value="654321" /></form>
+        <form id="h" method="dialog"></form>
+      </dialog>
+      <button id="b" form="f" value="done">Done</button>
+      <button id="m" form="g" formmethod="dialog">Done too</button>
+      <input id="i" type="submit" form="f" value="Submit" />
+      <input id="field" form="f" />
+      <input id="lone" form="h" />
+    </div>`);
+    const otp = box.querySelector<HTMLDialogElement>('#otp')!;
+    const b = box.querySelector('#b')!;
+    const ways: Array<[string, () => RemoteInputResult]> = [
+      ['click', () => clickOn(b)],
+      ['Enter', () => pressOn(b, 'Enter')],
+      ['Space', () => pressOn(b, ' ')],
+      ['formmethod', () => clickOn(box.querySelector('#m')!)],
+      ['input', () => clickOn(box.querySelector('#i')!)],
+      ['Enter in a field', () => pressOn(box.querySelector('#field')!, 'Enter')],
+      ['Enter, no button', () => pressOn(box.querySelector('#lone')!, 'Enter')],
+    ];
+    const rows = ways.map(([way, go]) => {
+      if (!otp.open) otp.show();
+      return row(way, go(), otp.open);
+    });
+    expectRows(rows, ways.map(([w]) => w), /closes <dialog>, which is/);
+    otp.removeAttribute('data-upscope-masked');
+    expect(clickOn(b)).to.deep.equal({ ok: true });
+    expect({ open: otp.open, returnValue: otp.returnValue }).to.deep.equal({ open: false, returnValue: 'done' });
+  });
+
   it('opening a <details> of an exclusive group (name) does not close a masked open one of the group: by a click on its summary, Enter or Space; a group with none masked works as usual', async () => {
     const box = await fixture<HTMLDivElement>(html`<div>
       <details name="ref-g"><summary id="s">Shipping</summary>Address</details>

@@ -725,6 +725,92 @@ describe('remote input', () => {
       popover.hidePopover();
     });
 
+    it('Escape does not close a masked popover open above an unmasked one: opened from a button in it (earlier in the document), or in an open shadow root inside it', async () => {
+      // Hiding the menu would hide every popover above it in the stack: the masked one too.
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <div id="otp" popover data-upscope-masked>PIN 1234</div>
+        <div id="menu" popover><button popovertarget="otp">Code</button><div id="host"></div></div>
+      </div>`);
+      const menu = box.querySelector<HTMLElement>('#menu')!;
+      const otp = box.querySelector<HTMLElement>('#otp')!;
+      const shadow = box.querySelector('#host')!.attachShadow({ mode: 'open' });
+      shadow.innerHTML = '<button popovertarget="pin">PIN</button><div id="pin" popover data-upscope-masked>PIN 5678</div>';
+      const pin = shadow.querySelector<HTMLElement>('#pin')!;
+      const rows = [
+        ['invoker in the menu', box.querySelector('button')!, otp],
+        ['shadow root in the menu', shadow.querySelector('button')!, pin],
+      ].map(([way, button, masked]) => {
+        menu.showPopover();
+        (button as HTMLElement).click();
+        const result = press('Escape');
+        const row = `${way as string}: ${result.ok ? 'ok' : result.reason}, ${(masked as HTMLElement).matches(':popover-open') && menu.matches(':popover-open') ? 'kept' : 'CLOSED'}`;
+        menu.hidePopover();
+        return row;
+      });
+      expect(rows).to.deep.equal(['invoker in the menu: masked, kept', 'shadow root in the menu: masked, kept']);
+    });
+
+    it('Escape closes what is on top: a popover opened over a masked modal dialog, not the dialog; a masked dialog in an open shadow root (modal, or closedby) is refused unless a popover is open over it', async () => {
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <dialog id="card" data-upscope-masked>4111 1111 1111 1111</dialog><div id="tip" popover>Help</div><div id="host"></div>
+      </div>`);
+      const card = box.querySelector<HTMLDialogElement>('#card')!;
+      const tip = box.querySelector<HTMLElement>('#tip')!;
+      card.showModal();
+      tip.showPopover();
+      // Keys with focus in the masked dialog are refused as such: the visitor clicked its background.
+      (document.activeElement as HTMLElement).blur();
+      const result = press('Escape');
+      expect({ result, tip: tip.matches(':popover-open'), card: card.open }).to.deep.equal({ result: { ok: true }, tip: false, card: true });
+      card.close();
+      const shadow = box.querySelector('#host')!.attachShadow({ mode: 'open' });
+      shadow.innerHTML = '<dialog data-upscope-masked>Code 123456</dialog>';
+      const code = shadow.querySelector('dialog')!;
+      code.showModal();
+      expectRefused(press('Escape'), 'masked');
+      expect(code.open).to.equal(true);
+      code.close();
+      // A non-modal dialog that closedby lets Escape close is on top as well.
+      code.setAttribute('closedby', 'any');
+      code.show();
+      expectRefused(press('Escape'), 'masked');
+      expect(code.open).to.equal(true);
+      code.close();
+      // A popover opened over it is on top, since showing the dialog would have closed the popover.
+      const help = document.createElement('div');
+      help.popover = 'auto';
+      box.append(help);
+      code.show();
+      help.showPopover();
+      (document.activeElement as HTMLElement).blur();
+      expect(press('Escape')).to.deep.equal({ ok: true });
+      expect({ help: help.matches(':popover-open'), code: code.open }).to.deep.equal({ help: false, code: true });
+      code.close();
+    });
+
+    it('a click outside a masked auto or hint popover, or a masked closedby=any dialog, does not light-dismiss it', async () => {
+      // Chromium light-dismisses on the visitor's own (trusted) pointer only. Should that change,
+      // such a click must be refused as Escape is (remote-input-escape.ts).
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <button id="out" style="position: fixed; left: 5px; top: 5px">Out</button>
+        <div id="auto" popover data-upscope-masked style="top: 300px">PIN 1234</div>
+        <div id="hint" popover="hint" data-upscope-masked style="top: 300px">PIN 5678</div>
+        <dialog id="dlg" closedby="any" data-upscope-masked style="top: 300px">Code 123456</dialog>
+      </div>`);
+      const out = box.querySelector('#out')!;
+      const kept = (['auto', 'hint', 'dlg'] as const).map((id) => {
+        const el = box.querySelector<HTMLElement>(`#${id}`)!;
+        if (id === 'dlg') (el as HTMLDialogElement).show();
+        else el.showPopover();
+        const result = clickOn(out);
+        const open = id === 'dlg' ? (el as HTMLDialogElement).open : el.matches(':popover-open');
+        if (id === 'dlg') (el as HTMLDialogElement).close();
+        else if (open) el.hidePopover();
+        return `${id}: ${result.ok ? 'ok' : result.reason}, ${open ? 'kept' : 'CLOSED'}`;
+      });
+      expect(kept).to.deep.equal(['auto: ok, kept', 'hint: ok, kept', 'dlg: ok, kept']);
+    });
+
     it('a refused click takes focus off the field the agent was in, so its next keys land nowhere', async () => {
       const box = await fixture<HTMLDivElement>(html`<div><input id="before" /><input id="card" autocomplete="cc-number" /></div>`);
       clickOn(box.querySelector('#before')!);
