@@ -16,9 +16,9 @@
  * - Resources the SVG image cannot load (it loads nothing that is not in its markup): a mask
  *   border's image (never embedded), an external `clip-path` or `filter` (`url(file.svg#id)`).
  *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
- *   clone draws nothing (`opacity: 0`). A `backdrop-filter` with a `url()`, which the picture
- *   never applies (its own `#id` neither), would leave what the page filters behind the box in
- *   clear: the box is drawn grey, opaque, instead. (A mask image the copy failed to embed is a transparent
+ *   clone draws nothing (`opacity: 0`). A `backdrop-filter`, which the picture never applies
+ *   (no value: a blur, a brightness, a `url()`, even its own `#id`), would leave what the page
+ *   filters behind the box in clear: the box is drawn grey, opaque, instead. (A mask image the copy failed to embed is a transparent
  *   placeholder: it hides the element, as an unloaded one does on the page.)
  * The same holds for the ::before/::after rules of the copy's style sheet (see pseudoElementPaint).
  * - An image the copy could not embed (another origin without CORS, a revoked blob: URL) was
@@ -150,20 +150,52 @@ function loadsFromOutside(value: string): boolean {
 /** Properties whose resource, not loaded in the copy, would draw the element unmasked, unclipped or unfiltered. */
 const MUST_LOAD = ['-webkit-mask-box-image-source', 'clip-path', 'filter'];
 
-/** A clone whose mask border, clip path or filter the copy cannot load draws nothing (see above). */
-export function hideUnloadable(clone: Element): void {
+/** A clone whose mask border, clip path or filter the copy cannot load draws nothing; one with a backdrop filter, its backdrop opaque (see above). */
+export function hideUnloadable(clone: Element, original: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style) hideIfUnloadable(style);
+  if (style?.getPropertyValue('backdrop-filter')) hideIfUnloadable(style, backdropBase(original));
+  else if (style) hideIfUnloadable(style);
 }
 
-function hideIfUnloadable(style: CSSStyleDeclaration): void {
+type Rgb = [number, number, number];
+const WHITE: Rgb = [255, 255, 255];
+
+function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): void {
   if (MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+  const backdrop = style.getPropertyValue('backdrop-filter');
+  if (!backdrop || backdrop === 'none') return;
+  style.setProperty('backdrop-filter', 'none');
   // The picture applies no SVG filter to a backdrop, not even one in its own markup (`url(#id)`):
   // what the page blurs or floods behind the box would be drawn as it is. The box is grey instead.
-  if (/url\(/.test(style.getPropertyValue('backdrop-filter'))) {
-    style.setProperty('backdrop-filter', 'none');
-    style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+  if (/url\(/.test(backdrop)) style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+  // Nor any other (a blur, a wash-out: rt9 N8): the backdrop is drawn as one opaque colour, the
+  // first opaque background behind the box, with the box's own background over it. What the page
+  // blurs or bleaches there is not drawn, and a translucent frosted bar keeps its colour.
+  else style.setProperty('background-color', opaqueOver(style.getPropertyValue('background-color'), base), 'important');
+}
+
+/** `color` (a computed `rgb()`/`rgba()`, empty for transparent) drawn over `base`, opaque; grey when it cannot be read. */
+function opaqueOver(color: string, base: Rgb): string {
+  const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(color || 'rgba(0, 0, 0, 0)');
+  if (!m) return 'rgb(204, 204, 204)';
+  const a = m[4] === undefined ? 1 : Number(m[4]);
+  const [r, g, b] = [m[1], m[2], m[3]].map((v, i) => Math.round(Number(v) * a + base[i] * (1 - a)));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** The first opaque background colour of the ancestors of `el` (through shadow hosts), white when none. */
+function backdropBase(el: Element): Rgb {
+  const win = el.ownerDocument.defaultView;
+  for (let at: Element | null = parentOrHost(el); at && win; at = parentOrHost(at)) {
+    const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(win.getComputedStyle(at).backgroundColor);
+    if (m && (m[4] === undefined || Number(m[4]) === 1)) return [Number(m[1]), Number(m[2]), Number(m[3])];
   }
+  return WHITE;
+}
+
+function parentOrHost(el: Element): Element | null {
+  const root = el.getRootNode();
+  return el.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
 }
 
 /**
@@ -219,7 +251,7 @@ function transformList(cs: CSSStyleDeclaration): string {
 export function pseudoElementPaint(rules: string, doc: Document): string {
   let probe: CSSStyleDeclaration | null = null;
   return rules.replace(/\{([^{}]*)\}/g, (rule, body: string) => {
-    if (!/mask|url\(/.test(body)) return rule;
+    if (!/mask|url\(|backdrop-filter/.test(body)) return rule;
     probe ??= doc.createElement('div').style;
     probe.cssText = body;
     applyMaskAlways(probe);

@@ -893,7 +893,7 @@ export class Rasterizer {
         stackLikeTransition(el);
         standardMaskComposite(el);
         alwaysApplyMask(el, original);
-        hideUnloadable(el);
+        hideUnloadable(el, original);
         hideBackFace(el, original);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         scrolledPseudoElements(el);
