@@ -24,6 +24,7 @@ import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealin
 import { pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
+import { replacedPicture, replacedStandIn } from './replaced-stand-in.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
@@ -874,6 +875,10 @@ export class Rasterizer {
         if (el.localName === original.localName && !isMaskElement(original)) {
           if (isScrolledTextArea(original)) this.replaced.push([original, el, () => scrolledTextStandIn(original, el)]);
           else if (isIndeterminateBox(original)) this.replaced.push([original, el, () => indeterminateStandIn(original, el)]);
+          else {
+            const picture = replacedPicture(original, (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original));
+            if (picture !== null) this.replaced.push([original, el, () => replacedStandIn(original, el, picture)]);
+          }
         }
         if (original !== this.doc.scrollingElement) {
           pinSticky(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);

@@ -12,7 +12,7 @@ import { unmountTestPage } from '../support/test-page.js';
 const PAGE = 'covers-not-drawn';
 /** A cover at the secret text's place (see firstFrame: the text is 20px in, 300 × 30). */
 const over = (inner: string, style = '') => `<div style="position: absolute; left: 10px; top: 10px; width: 340px; height: 60px; ${style}">${inner}</div>`;
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const CLEAN = { visible: 0, leaked: 0 };
 
 afterEach(() => {
@@ -35,5 +35,44 @@ describe('a box with a backdrop-filter (the copy applies none) is drawn grey', (
 
   it('a ::before over the text with backdrop-filter: contrast(0)', async () => {
     expect(await firstFrame(PAGE, '<div class="veil"></div>', '.veil::before { content: ""; position: absolute; left: 0; top: 0; width: 400px; height: 90px; backdrop-filter: contrast(0) }')).to.deep.equal(CLEAN);
+  });
+});
+
+describe('replaced content the copy cannot load is drawn from its picture, or grey', () => {
+  const PATH = '/test/capture/fixtures/cover.svg';
+  /** An SVG that fills whatever box it is drawn in. */
+  const FILL = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1" preserveAspectRatio="none"><rect width="1" height="1" fill="#3a4a5a"/></svg>')}`;
+  const loaded = async (url: string) => {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+  };
+  const settled = () => wait(400);
+
+  it('guard: a cover that is an <img> of the page\'s origin is drawn', async () => {
+    await loaded(PATH);
+    expect(await firstFrame(PAGE, over(`<img src="${PATH}" style="display: block; width: 100%; height: 100%">`), '', settled)).to.deep.equal(CLEAN);
+  });
+
+  it('a cover that is an <object> showing an SVG image', async () => {
+    expect(await firstFrame(PAGE, over(`<object data="${FILL}" type="image/svg+xml" style="display: block; width: 100%; height: 100%"></object>`), '', settled)).to.deep.equal(CLEAN);
+  });
+
+  it('a cover that is an <embed> showing an SVG image', async () => {
+    expect(await firstFrame(PAGE, over(`<embed src="${FILL}" type="image/svg+xml" style="display: block; width: 100%; height: 100%">`), '', settled)).to.deep.equal(CLEAN);
+  });
+
+  it('a cover that is an <object> showing an HTML document', async () => {
+    expect(await firstFrame(PAGE, over('<object data="data:text/html,<body style=\'margin:0;background:%233a4a5a\'></body>" type="text/html" style="display: block; width: 100%; height: 100%"></object>'), '', settled)).to.deep.equal(CLEAN);
+  });
+
+  it('a cover that is an <input type="image"> of the page\'s origin', async () => {
+    await loaded(PATH);
+    expect(await firstFrame(PAGE, over(`<input type="image" src="${PATH}" style="display: block; width: 100%; height: 100%; padding: 0; border: 0">`), '', settled)).to.deep.equal(CLEAN);
+  });
+
+  it('a cover that is an element whose content is an image (content: url() on the element)', async () => {
+    await loaded(PATH);
+    expect(await firstFrame(PAGE, over('', `content: url(${PATH}); z-index: 1`), '', settled)).to.deep.equal(CLEAN);
   });
 });
