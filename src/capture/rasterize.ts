@@ -805,6 +805,10 @@ export class Rasterizer {
     }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
+    // The library gives a <picture>'s <img> the source the browser chose (its currentSrc) and
+    // embeds that; a <source> cloned beside it would make the picture pick its unembedded file
+    // again, drawn transparent (rt9 N14).
+    if (el.localName === 'source' && parent?.localName === 'picture') return false;
     this.fonts?.noteField(el, this.doc.defaultView!);
     if (el instanceof HTMLVideoElement) {
       // Masked as the page draws it (through slots too), not only by the clones being built around it.

@@ -76,3 +76,16 @@ describe('replaced content the copy cannot load is drawn from its picture, or gr
     expect(await firstFrame(PAGE, over('', `content: url(${PATH}); z-index: 1`), '', settled)).to.deep.equal(CLEAN);
   });
 });
+
+describe('a <picture> is drawn from the source the browser chose', () => {
+  const PATH = '/test/capture/fixtures/cover.svg';
+  const CLEAR = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
+  it('guard: a cover that is a plain <img> of the same file is drawn', async () => {
+    expect(await firstFrame(PAGE, over(`<img src="${PATH}" style="display: block; width: 340px; height: 60px">`), '', () => wait(400))).to.deep.equal(CLEAN);
+  });
+
+  it('a cover that is a <picture> whose <source> the browser shows (its <img> src a clear pixel)', async () => {
+    expect(await firstFrame(PAGE, over(`<picture><source srcset="${PATH}"><img src="${CLEAR}" style="display: block; width: 340px; height: 60px"></picture>`), '', () => wait(400))).to.deep.equal(CLEAN);
+  });
+});
