@@ -22,9 +22,9 @@ import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from '
 import { embeddedFamilies, RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { pseudoHiddenText } from './pseudo-text.js';
-import { flushSecretFields } from './secret-fields.js';
+import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
-import { replacedPicture, replacedStandIn } from './replaced-stand-in.js';
+import { greyClosedHost, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
@@ -897,6 +897,7 @@ export class Rasterizer {
         // A slotted element is masked by its slot too (which has no clone of its own), wherever the wrapper is.
         if (isMaskElement(original) || (original.assignedSlot !== null && maskOver(original.assignedSlot) !== null) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealedText(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
+        if (hasClosedRoot(original)) greyClosedHost(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
         stackLikeTransition(el);

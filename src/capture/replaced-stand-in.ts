@@ -5,6 +5,7 @@
  * transparent, and what the page covers with them showed. Each is drawn by a stand-in of the same
  * box: an `<img>` of its picture where it is an image (the library embeds it; one it cannot embed
  * is drawn grey, see coverUnembedded in copy-paint.ts), else a grey box (less, never more).
+ * The host of a closed shadow root, whose tree the copy cannot read, is drawn grey the same way.
  */
 
 const GREY = 'rgb(204, 204, 204)';
@@ -44,4 +45,26 @@ export function replacedStandIn(original: Element, clone: Element, url: string):
   if (url) (box as HTMLImageElement).src = url;
   else (box as HTMLElement).style.setProperty('background', GREY, 'important');
   return box;
+}
+
+/**
+ * A host of a closed shadow root (the SDK saw it attached, see hasClosedRoot in
+ * secret-fields.ts): the copy cannot read what its shadow tree draws, a third-party banner or
+ * chat widget laid over the page, and drew only the host's own box style, so what it covers
+ * showed (rt9 N13). Its border box is grey instead, with nothing of its light children (the page
+ * draws those only through the closed tree's slots). An inline host is given a box of its size.
+ */
+export function greyClosedHost(original: Element, clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const win = original.ownerDocument.defaultView;
+  if (!style || !win) return;
+  clone.replaceChildren();
+  if (win.getComputedStyle(original).display === 'inline') {
+    const box = original.getBoundingClientRect();
+    style.setProperty('display', 'inline-block');
+    style.setProperty('box-sizing', 'border-box');
+    style.setProperty('width', `${box.width}px`);
+    style.setProperty('height', `${box.height}px`);
+  }
+  style.setProperty('background', GREY, 'important');
 }

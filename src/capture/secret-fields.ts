@@ -283,6 +283,14 @@ export function flushSecretFields(node: Node): void {
   if (records?.length) noteRecords(records, observer!);
 }
 
+/** Hosts of closed shadow roots attached since the SDK loaded (see hasClosedRoot). */
+const closedHosts = new WeakSet<Element>();
+
+/** Whether `el` holds a closed shadow root the SDK saw attached: what it draws cannot be read. */
+export function hasClosedRoot(el: Element): boolean {
+  return closedHosts.has(el);
+}
+
 /**
  * Starts recording fields of `doc` that hide their text, for the rest of the page's life; calling
  * it again for the same document does nothing. The bundles call it when they load, the capture
@@ -305,6 +313,7 @@ export function trackSecretFields(doc: Document = document): void {
   const attach = proto.attachShadow;
   proto.attachShadow = function (this: Element, init: ShadowRootInit): ShadowRoot {
     const root = attach.call(this, init);
+    if (init.mode === 'closed') closedHosts.add(this);
     observe(root, observer);
     return root;
   };

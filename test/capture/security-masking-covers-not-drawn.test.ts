@@ -89,3 +89,18 @@ describe('a <picture> is drawn from the source the browser chose', () => {
     expect(await firstFrame(PAGE, over(`<picture><source srcset="${PATH}"><img src="${CLEAR}" style="display: block; width: 340px; height: 60px"></picture>`), '', () => wait(400))).to.deep.equal(CLEAN);
   });
 });
+
+describe('the host of a closed shadow root (its tree cannot be read) is drawn grey', () => {
+  const banner = (mode: ShadowRootMode) => (root: HTMLElement) => {
+    const shadow = root.querySelector('#host')!.attachShadow({ mode });
+    shadow.innerHTML = '<style>:host { position: fixed; left: 0; top: 0; width: 400px; height: 90px; }</style><div style="height: 100%; background: #3a4a5a">We use cookies</div>';
+  };
+
+  it('guard: the same cover in an open shadow root is drawn as it is', async () => {
+    expect(await firstFrame(PAGE, '<x-banner id="host"></x-banner>', '', banner('open'))).to.deep.equal(CLEAN);
+  });
+
+  it('a fixed banner whose cover is in a closed shadow root', async () => {
+    expect(await firstFrame(PAGE, '<x-banner id="host"></x-banner>', '', banner('closed'))).to.deep.equal(CLEAN);
+  });
+});
