@@ -5,7 +5,8 @@
  * transparent, and what the page covers with them showed. Each is drawn by a stand-in of the same
  * box: an `<img>` of its picture where it is an image (the library embeds it; one it cannot embed
  * is drawn grey, see coverUnembedded in copy-paint.ts), else a grey box (less, never more).
- * The host of a closed shadow root, whose tree the copy cannot read, is drawn grey the same way.
+ * The host of a closed shadow root, whose tree the copy cannot read, is drawn grey the same way,
+ * and so is a canvas the copy reads blank (see canvas-contexts.ts).
  */
 
 const GREY = 'rgb(204, 204, 204)';
@@ -66,5 +67,10 @@ export function greyClosedHost(original: Element, clone: Element): void {
     style.setProperty('width', `${box.width}px`);
     style.setProperty('height', `${box.height}px`);
   }
-  style.setProperty('background', GREY, 'important');
+  greyBox(clone);
+}
+
+/** Draws `clone`'s box opaque grey: under what it draws (a blank picture, nothing), over what it covers. */
+export function greyBox(clone: Element): void {
+  ((clone as HTMLElement).style as CSSStyleDeclaration | undefined)?.setProperty('background', GREY, 'important');
 }

@@ -45,6 +45,8 @@
  * Fields are recorded in a WeakSet: it holds no field alive and forgets a removed one with it.
  */
 
+import { trackCanvasContexts } from './canvas-contexts.js';
+
 /**
  * `autocomplete` tokens of fields whose value is a secret whatever their `type`: payment-card
  * numbers, codes and expiry dates, passwords and one-time codes. A "show password" toggle switches
@@ -318,6 +320,8 @@ export function trackSecretFields(doc: Document = document): void {
     return root;
   };
   observe(doc, observer);
+  // Installed with these page hooks, in every window they reach: canvases the copy reads blank.
+  trackCanvasContexts(win);
   // Typing and focus reach the window from inside any shadow root, closed ones included.
   const seen = (e: Event) => {
     const target = e.composedPath()[0];

@@ -6,6 +6,7 @@
  * check that the covers the copy can draw are still drawn as they are.
  */
 import { expect } from '@open-wc/testing';
+import { trackSecretFields } from '../../src/capture/index.js';
 import { firstFrame, stopRun } from '../support/covers.js';
 import { unmountTestPage } from '../support/test-page.js';
 
@@ -102,5 +103,34 @@ describe('the host of a closed shadow root (its tree cannot be read) is drawn gr
 
   it('a fixed banner whose cover is in a closed shadow root', async () => {
     expect(await firstFrame(PAGE, '<x-banner id="host"></x-banner>', '', banner('closed'))).to.deep.equal(CLEAN);
+  });
+});
+
+describe('a canvas the copy reads blank (WebGL, WebGPU, transferred) is drawn grey', () => {
+  const canvas = '<canvas id="cv" width="340" height="60" style="display: block"></canvas>';
+  const paintGl = (attributes: WebGLContextAttributes) => async (root: HTMLElement) => {
+    // As the SDK does when it loads, before the page makes its contexts.
+    trackSecretFields(document);
+    const gl = root.querySelector<HTMLCanvasElement>('#cv')!.getContext('webgl', attributes)!;
+    gl.clearColor(0.2, 0.3, 0.4, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    await wait(200);
+  };
+
+  it('guard: a 2D canvas filled opaque covers the text in the copy too', async () => {
+    expect(await firstFrame(PAGE, over(canvas), '', (root) => {
+      trackSecretFields(document);
+      const ctx = root.querySelector<HTMLCanvasElement>('#cv')!.getContext('2d')!;
+      ctx.fillStyle = '#3a4a5a';
+      ctx.fillRect(0, 0, 340, 60);
+    })).to.deep.equal(CLEAN);
+  });
+
+  it('guard: a WebGL canvas that keeps its drawing buffer (preserveDrawingBuffer) is read', async () => {
+    expect(await firstFrame(PAGE, over(canvas), '', paintGl({ preserveDrawingBuffer: true }))).to.deep.equal(CLEAN);
+  });
+
+  it('a WebGL canvas cleared to an opaque colour (preserveDrawingBuffer left false) over the text', async () => {
+    expect(await firstFrame(PAGE, over(canvas), '', paintGl({}))).to.deep.equal(CLEAN);
   });
 });
