@@ -1,3 +1,6 @@
+// Over 350 lines: every way the SVG picture paints otherwise than the page (masks, unloadable
+// resources, backdrops, worklets, back faces, unembedded images) is fixed here, on clones and on
+// pseudo-element rules alike, sharing the layer and rule helpers.
 /**
  * Where the copy (a clone drawn as an SVG image) would draw what the page does not, because the
  * image cannot do what the page did: the fixes here err towards drawing less, never more.
@@ -25,6 +28,8 @@
  *   drawn transparent, where the page draws it, maybe over content: a border image (with `fill`),
  *   a background image, an `<img>` or an SVG `<image>`. Each is drawn grey instead, opaque, over
  *   at least the same area (see coverUnembedded); an opaque cover made of one still covers.
+ * - A `paint()` image (CSS Paint API) in a background or border image: the picture has no
+ *   worklets, so it draws nothing; it is drawn grey instead, in clones and pseudo-element rules.
  * - The images of pseudo-elements' rules, which the library never embeds (it embeds the clones'
  *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
@@ -162,6 +167,12 @@ const WHITE: Rgb = [255, 255, 255];
 
 function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): void {
   if (MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+  // The picture's document has no paint worklets: a `paint()` image draws nothing there, so a
+  // cover painted by one drew transparent (rt9 N11). Grey, as an image that was not embedded.
+  for (const name of ['background-image', 'border-image-source']) {
+    const value = style.getPropertyValue(name);
+    if (value.includes('paint(')) style.setProperty(name, layers(value).map((layer) => (layer.startsWith('paint(') ? GREY : layer)).join(', '), style.getPropertyPriority(name));
+  }
   const backdrop = style.getPropertyValue('backdrop-filter');
   if (!backdrop || backdrop === 'none') return;
   style.setProperty('backdrop-filter', 'none');
@@ -251,7 +262,7 @@ function transformList(cs: CSSStyleDeclaration): string {
 export function pseudoElementPaint(rules: string, doc: Document): string {
   let probe: CSSStyleDeclaration | null = null;
   return rules.replace(/\{([^{}]*)\}/g, (rule, body: string) => {
-    if (!/mask|url\(|backdrop-filter/.test(body)) return rule;
+    if (!/mask|url\(|backdrop-filter|paint\(/.test(body)) return rule;
     probe ??= doc.createElement('div').style;
     probe.cssText = body;
     applyMaskAlways(probe);

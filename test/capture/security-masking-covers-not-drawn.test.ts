@@ -134,3 +134,22 @@ describe('a canvas the copy reads blank (WebGL, WebGPU, transferred) is drawn gr
     expect(await firstFrame(PAGE, over(canvas), '', paintGl({}))).to.deep.equal(CLEAN);
   });
 });
+
+describe('an image painted by a CSS paint worklet (paint(), no worklet in the copy) is drawn grey', () => {
+  before(async () => {
+    const code = "registerPaint('coverfill', class { paint(ctx, size) { ctx.fillStyle = '#3a4a5a'; ctx.fillRect(0, 0, size.width, size.height); } });";
+    await (CSS as unknown as { paintWorklet: { addModule(u: string): Promise<void> } }).paintWorklet.addModule(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+  });
+
+  it('guard: a cover painted by a plain background colour', async () => {
+    expect(await firstFrame(PAGE, over('', 'background: #3a4a5a'))).to.deep.equal(CLEAN);
+  });
+
+  it('a cover painted by a worklet (background-image: paint())', async () => {
+    expect(await firstFrame(PAGE, over('', 'background-image: paint(coverfill)'), '', () => wait(300))).to.deep.equal(CLEAN);
+  });
+
+  it('a ::before cover painted by a worklet (border-image: paint() with fill)', async () => {
+    expect(await firstFrame(PAGE, '<div class="wk"></div>', '.wk::before { content: ""; position: absolute; left: 10px; top: 10px; width: 300px; height: 40px; border: 10px solid; border-image: paint(coverfill) 10 fill }', () => wait(300))).to.deep.equal(CLEAN);
+  });
+});
