@@ -279,7 +279,7 @@ export const UNEMBEDDED = 'data:image/gif;upscope=unembedded;base64,R0lGODlhAQAB
 /** What stands for a border or background image that was not embedded: opaque, and as big or bigger (a gradient fills its whole layer). */
 const GREY = 'linear-gradient(rgb(204, 204, 204), rgb(204, 204, 204))';
 /** The same for an SVG `<image>`, stretched over its whole box. */
-const GREY_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" preserveAspectRatio="none"><rect width="1" height="1" fill="#ccc"/></svg>')}`;
+export const GREY_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" preserveAspectRatio="none"><rect width="1" height="1" fill="#ccc"/></svg>')}`;
 const MARK = 'upscope=unembedded';
 
 /** Each layer of a background or border image that was not embedded, grey (see GREY). */

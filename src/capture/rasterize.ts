@@ -31,9 +31,9 @@ import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
-import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
+import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, GREY_IMAGE, hideBackFace, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
@@ -895,6 +895,7 @@ export class Rasterizer {
         if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         this.smil.cloned(original, el, this.cloneOf);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
+        if (original.localName === 'feImage') await this.embedFeImage(original, el);
         // A slotted element is masked by its slot too (which has no clone of its own), wherever the wrapper is.
         if (isMaskElement(original) || (original.assignedSlot !== null && maskOver(original.assignedSlot) !== null) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealedText(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
@@ -963,6 +964,26 @@ export class Rasterizer {
     if (clipped) this.context?.svgStyleElement?.append(`\n${clipped}\n`);
     const generated = await this.generated.rules(this.options.resourceTimeoutMs);
     if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);
+  }
+
+  /**
+   * An `<feImage>` of a file: the picture loads nothing outside its markup, and the library embeds
+   * `<image>`s only, so a cover a filter drew from one was transparent (rt9 N15). Its file is
+   * embedded, or (it cannot be) a grey picture stretched over the primitive's region drawn.
+   */
+  private async embedFeImage(original: Element, clone: Element): Promise<void> {
+    const href = (original.getAttribute('href') ?? original.getAttributeNS(XLINK_NS, 'href'))?.trim();
+    if (!href || /^(?:#|data:)/i.test(href)) return;
+    let url: string | null = null;
+    try {
+      url = new URL(href, original.baseURI).href;
+    } catch {
+      // Not a URL the page could load either: drawn grey all the same (less, never more).
+    }
+    const data = url ? await this.generated.image(url, this.options.resourceTimeoutMs) : null;
+    clone.removeAttributeNS(XLINK_NS, 'href');
+    clone.setAttribute('href', data ?? GREY_IMAGE);
+    if (!data) clone.setAttribute('preserveAspectRatio', 'none');
   }
 
   /** Mask-all: text outside unmasked subtrees is not drawn; the top of an unmasked one draws again. */

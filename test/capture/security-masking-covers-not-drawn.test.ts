@@ -153,3 +153,11 @@ describe('an image painted by a CSS paint worklet (paint(), no worklet in the co
     expect(await firstFrame(PAGE, '<div class="wk"></div>', '.wk::before { content: ""; position: absolute; left: 10px; top: 10px; width: 300px; height: 40px; border: 10px solid; border-image: paint(coverfill) 10 fill }', () => wait(300))).to.deep.equal(CLEAN);
   });
 });
+
+describe('an SVG filter\'s <feImage> of a file is embedded, or grey', () => {
+  const filtered = (href: string) => over(`<svg width="340" height="60" style="display: block"><filter id="covfi" x="0" y="0" width="1" height="1"><feImage href="${href}" preserveAspectRatio="none"/></filter><rect width="340" height="60" fill="none" filter="url(#covfi)"/></svg>`);
+
+  it('a cover drawn by an <feImage> of a file of the page\'s origin', async () => {
+    expect(await firstFrame(PAGE, filtered('/test/capture/fixtures/cover.svg'), '', () => wait(400))).to.deep.equal(CLEAN);
+  });
+});
