@@ -1,3 +1,6 @@
+// Over 350 lines: every way the SVG picture paints otherwise than the page (masks, unloadable
+// resources, backdrops, worklets, back faces, unembedded images) is fixed here, on clones and on
+// pseudo-element rules alike, sharing the layer and rule helpers.
 /**
  * Where the copy (a clone drawn as an SVG image) would draw what the page does not, because the
  * image cannot do what the page did: the fixes here err towards drawing less, never more.
@@ -16,15 +19,17 @@
  * - Resources the SVG image cannot load (it loads nothing that is not in its markup): a mask
  *   border's image (never embedded), an external `clip-path` or `filter` (`url(file.svg#id)`).
  *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
- *   clone draws nothing (`opacity: 0`). A `backdrop-filter` with a `url()`, which the picture
- *   never applies (its own `#id` neither), would leave what the page filters behind the box in
- *   clear: the box is drawn grey, opaque, instead. (A mask image the copy failed to embed is a transparent
+ *   clone draws nothing (`opacity: 0`). A `backdrop-filter`, which the picture never applies
+ *   (no value: a blur, a brightness, a `url()`, even its own `#id`), would leave what the page
+ *   filters behind the box in clear: the box is drawn grey, opaque, instead. (A mask image the copy failed to embed is a transparent
  *   placeholder: it hides the element, as an unloaded one does on the page.)
  * The same holds for the ::before/::after rules of the copy's style sheet (see pseudoElementPaint).
  * - An image the copy could not embed (another origin without CORS, a revoked blob: URL) was
  *   drawn transparent, where the page draws it, maybe over content: a border image (with `fill`),
  *   a background image, an `<img>` or an SVG `<image>`. Each is drawn grey instead, opaque, over
  *   at least the same area (see coverUnembedded); an opaque cover made of one still covers.
+ * - A `paint()` image (CSS Paint API) in a background or border image: the picture has no
+ *   worklets, so it draws nothing; it is drawn grey instead, in clones and pseudo-element rules.
  * - The images of pseudo-elements' rules, which the library never embeds (it embeds the clones'
  *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
@@ -150,20 +155,58 @@ function loadsFromOutside(value: string): boolean {
 /** Properties whose resource, not loaded in the copy, would draw the element unmasked, unclipped or unfiltered. */
 const MUST_LOAD = ['-webkit-mask-box-image-source', 'clip-path', 'filter'];
 
-/** A clone whose mask border, clip path or filter the copy cannot load draws nothing (see above). */
-export function hideUnloadable(clone: Element): void {
+/** A clone whose mask border, clip path or filter the copy cannot load draws nothing; one with a backdrop filter, its backdrop opaque (see above). */
+export function hideUnloadable(clone: Element, original: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style) hideIfUnloadable(style);
+  if (style?.getPropertyValue('backdrop-filter')) hideIfUnloadable(style, backdropBase(original));
+  else if (style) hideIfUnloadable(style);
 }
 
-function hideIfUnloadable(style: CSSStyleDeclaration): void {
+type Rgb = [number, number, number];
+const WHITE: Rgb = [255, 255, 255];
+
+function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): void {
   if (MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+  // The picture's document has no paint worklets: a `paint()` image draws nothing there, so a
+  // cover painted by one drew transparent (rt9 N11). Grey, as an image that was not embedded.
+  for (const name of ['background-image', 'border-image-source']) {
+    const value = style.getPropertyValue(name);
+    if (value.includes('paint(')) style.setProperty(name, layers(value).map((layer) => (layer.startsWith('paint(') ? GREY : layer)).join(', '), style.getPropertyPriority(name));
+  }
+  const backdrop = style.getPropertyValue('backdrop-filter');
+  if (!backdrop || backdrop === 'none') return;
+  style.setProperty('backdrop-filter', 'none');
   // The picture applies no SVG filter to a backdrop, not even one in its own markup (`url(#id)`):
   // what the page blurs or floods behind the box would be drawn as it is. The box is grey instead.
-  if (/url\(/.test(style.getPropertyValue('backdrop-filter'))) {
-    style.setProperty('backdrop-filter', 'none');
-    style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+  if (/url\(/.test(backdrop)) style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+  // Nor any other (a blur, a wash-out: rt9 N8): the backdrop is drawn as one opaque colour, the
+  // first opaque background behind the box, with the box's own background over it. What the page
+  // blurs or bleaches there is not drawn, and a translucent frosted bar keeps its colour.
+  else style.setProperty('background-color', opaqueOver(style.getPropertyValue('background-color'), base), 'important');
+}
+
+/** `color` (a computed `rgb()`/`rgba()`, empty for transparent) drawn over `base`, opaque; grey when it cannot be read. */
+function opaqueOver(color: string, base: Rgb): string {
+  const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(color || 'rgba(0, 0, 0, 0)');
+  if (!m) return 'rgb(204, 204, 204)';
+  const a = m[4] === undefined ? 1 : Number(m[4]);
+  const [r, g, b] = [m[1], m[2], m[3]].map((v, i) => Math.round(Number(v) * a + base[i] * (1 - a)));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** The first opaque background colour of the ancestors of `el` (through shadow hosts), white when none. */
+function backdropBase(el: Element): Rgb {
+  const win = el.ownerDocument.defaultView;
+  for (let at: Element | null = parentOrHost(el); at && win; at = parentOrHost(at)) {
+    const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(win.getComputedStyle(at).backgroundColor);
+    if (m && (m[4] === undefined || Number(m[4]) === 1)) return [Number(m[1]), Number(m[2]), Number(m[3])];
   }
+  return WHITE;
+}
+
+function parentOrHost(el: Element): Element | null {
+  const root = el.getRootNode();
+  return el.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
 }
 
 /**
@@ -219,7 +262,7 @@ function transformList(cs: CSSStyleDeclaration): string {
 export function pseudoElementPaint(rules: string, doc: Document): string {
   let probe: CSSStyleDeclaration | null = null;
   return rules.replace(/\{([^{}]*)\}/g, (rule, body: string) => {
-    if (!/mask|url\(/.test(body)) return rule;
+    if (!/mask|url\(|backdrop-filter|paint\(/.test(body)) return rule;
     probe ??= doc.createElement('div').style;
     probe.cssText = body;
     applyMaskAlways(probe);
@@ -236,7 +279,7 @@ export const UNEMBEDDED = 'data:image/gif;upscope=unembedded;base64,R0lGODlhAQAB
 /** What stands for a border or background image that was not embedded: opaque, and as big or bigger (a gradient fills its whole layer). */
 const GREY = 'linear-gradient(rgb(204, 204, 204), rgb(204, 204, 204))';
 /** The same for an SVG `<image>`, stretched over its whole box. */
-const GREY_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" preserveAspectRatio="none"><rect width="1" height="1" fill="#ccc"/></svg>')}`;
+export const GREY_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" preserveAspectRatio="none"><rect width="1" height="1" fill="#ccc"/></svg>')}`;
 const MARK = 'upscope=unembedded';
 
 /** Each layer of a background or border image that was not embedded, grey (see GREY). */

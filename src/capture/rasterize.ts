@@ -22,16 +22,18 @@ import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from '
 import { embeddedFamilies, RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { pseudoHiddenText } from './pseudo-text.js';
-import { flushSecretFields } from './secret-fields.js';
+import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
+import { greyBox, greyClosedHost, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
+import { unreadableCanvas } from './canvas-contexts.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
-import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies } from './svg-use.js';
+import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, GREY_IMAGE, hideBackFace, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
@@ -804,6 +806,10 @@ export class Rasterizer {
     }
     const el = node as Element;
     if (NEVER_CAPTURED.has(el.localName) || el.id.startsWith('__SANDBOX__')) return false;
+    // The library gives a <picture>'s <img> the source the browser chose (its currentSrc) and
+    // embeds that; a <source> cloned beside it would make the picture pick its unembedded file
+    // again, drawn transparent (rt9 N14).
+    if (el.localName === 'source' && parent?.localName === 'picture') return false;
     this.fonts?.noteField(el, this.doc.defaultView!);
     if (el instanceof HTMLVideoElement) {
       // Masked as the page draws it (through slots too), not only by the clones being built around it.
@@ -874,6 +880,10 @@ export class Rasterizer {
         if (el.localName === original.localName && !isMaskElement(original)) {
           if (isScrolledTextArea(original)) this.replaced.push([original, el, () => scrolledTextStandIn(original, el)]);
           else if (isIndeterminateBox(original)) this.replaced.push([original, el, () => indeterminateStandIn(original, el)]);
+          else {
+            const picture = replacedPicture(original, (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original));
+            if (picture !== null) this.replaced.push([original, el, () => replacedStandIn(original, el, picture)]);
+          }
         }
         if (original !== this.doc.scrollingElement) {
           pinSticky(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
@@ -885,19 +895,24 @@ export class Rasterizer {
         if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
         this.smil.cloned(original, el, this.cloneOf);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
+        if (original.localName === 'feImage') await this.embedFeImage(original, el);
         // A slotted element is masked by its slot too (which has no clone of its own), wherever the wrapper is.
         if (isMaskElement(original) || (original.assignedSlot !== null && maskOver(original.assignedSlot) !== null) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealedText(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
+        if (hasClosedRoot(original)) greyClosedHost(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
         stackLikeTransition(el);
         standardMaskComposite(el);
         alwaysApplyMask(el, original);
-        hideUnloadable(el);
+        hideUnloadable(el, original);
         hideBackFace(el, original);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         scrolledPseudoElements(el);
-        if (original.localName === 'canvas') this.canvases.push(original);
+        if (original.localName === 'canvas') {
+          this.canvases.push(original);
+          if (unreadableCanvas(original)) greyBox(el);
+        }
         if (!this.outOfBox && OUT_OF_BOX.has(original.localName)) this.outOfBox = paintsOutOfBox(original);
         if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) {
           this.outOfFlow.push(original);
@@ -949,6 +964,26 @@ export class Rasterizer {
     if (clipped) this.context?.svgStyleElement?.append(`\n${clipped}\n`);
     const generated = await this.generated.rules(this.options.resourceTimeoutMs);
     if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);
+  }
+
+  /**
+   * An `<feImage>` of a file: the picture loads nothing outside its markup, and the library embeds
+   * `<image>`s only, so a cover a filter drew from one was transparent (rt9 N15). Its file is
+   * embedded, or (it cannot be) a grey picture stretched over the primitive's region drawn.
+   */
+  private async embedFeImage(original: Element, clone: Element): Promise<void> {
+    const href = (original.getAttribute('href') ?? original.getAttributeNS(XLINK_NS, 'href'))?.trim();
+    if (!href || /^(?:#|data:)/i.test(href)) return;
+    let url: string | null = null;
+    try {
+      url = new URL(href, original.baseURI).href;
+    } catch {
+      // Not a URL the page could load either: drawn grey all the same (less, never more).
+    }
+    const data = url ? await this.generated.image(url, this.options.resourceTimeoutMs) : null;
+    clone.removeAttributeNS(XLINK_NS, 'href');
+    clone.setAttribute('href', data ?? GREY_IMAGE);
+    if (!data) clone.setAttribute('preserveAspectRatio', 'none');
   }
 
   /** Mask-all: text outside unmasked subtrees is not drawn; the top of an unmasked one draws again. */

@@ -45,6 +45,8 @@
  * Fields are recorded in a WeakSet: it holds no field alive and forgets a removed one with it.
  */
 
+import { trackCanvasContexts } from './canvas-contexts.js';
+
 /**
  * `autocomplete` tokens of fields whose value is a secret whatever their `type`: payment-card
  * numbers, codes and expiry dates, passwords and one-time codes. A "show password" toggle switches
@@ -283,6 +285,14 @@ export function flushSecretFields(node: Node): void {
   if (records?.length) noteRecords(records, observer!);
 }
 
+/** Hosts of closed shadow roots attached since the SDK loaded (see hasClosedRoot). */
+const closedHosts = new WeakSet<Element>();
+
+/** Whether `el` holds a closed shadow root the SDK saw attached: what it draws cannot be read. */
+export function hasClosedRoot(el: Element): boolean {
+  return closedHosts.has(el);
+}
+
 /**
  * Starts recording fields of `doc` that hide their text, for the rest of the page's life; calling
  * it again for the same document does nothing. The bundles call it when they load, the capture
@@ -305,10 +315,13 @@ export function trackSecretFields(doc: Document = document): void {
   const attach = proto.attachShadow;
   proto.attachShadow = function (this: Element, init: ShadowRootInit): ShadowRoot {
     const root = attach.call(this, init);
+    if (init.mode === 'closed') closedHosts.add(this);
     observe(root, observer);
     return root;
   };
   observe(doc, observer);
+  // Installed with these page hooks, in every window they reach: canvases the copy reads blank.
+  trackCanvasContexts(win);
   // Typing and focus reach the window from inside any shadow root, closed ones included.
   const seen = (e: Event) => {
     const target = e.composedPath()[0];

@@ -17,7 +17,7 @@ import { inConcealingFace } from './concealing-fonts.js';
 import { isMaskElement, isUnmasked, maskOver } from './find-masks.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const XLINK_NS = 'http://www.w3.org/1999/xlink';
+export const XLINK_NS = 'http://www.w3.org/1999/xlink';
 /** Deeper `<use>` chains are not followed: the `<use>` counts as masked (browsers stop cycles; this stops long chains). */
 const MAX_DEPTH = 8;
 /** Ids the capture gives its own copies; a `<use>` in the clone pointing anywhere else is dropped. */

@@ -1,0 +1,38 @@
+/**
+ * Canvases whose pixels the copy cannot read (rt9 N10). The library copies a canvas by reading it
+ * (`toDataURL`); a WebGL canvas's drawing buffer is cleared once the browser has shown it (unless
+ * the page asked for `preserveDrawingBuffer`), a WebGPU canvas's too, and a canvas handed to a
+ * worker (`transferControlToOffscreen`) cannot be read at all: each read blank, so an opaque
+ * canvas laid over content drew transparent. No read tells such a blank from a clear 2D canvas,
+ * and asking a canvas for a context would make one, so the contexts are noted as the page makes
+ * them: `getContext` and `transferControlToOffscreen` are wrapped in each window the SDK tracks
+ * from when it loads (see trackSecretFields). Contexts made before that are not known.
+ */
+
+const unreadable = new WeakSet<Element>();
+
+/** Whether the copy reads `canvas` blank whatever the page shows in it (see above). */
+export function unreadableCanvas(canvas: Element): boolean {
+  return unreadable.has(canvas);
+}
+
+/** Notes, from now on, the canvases of `win` whose read is blank. */
+export function trackCanvasContexts(win: Window & typeof globalThis): void {
+  const proto = win.HTMLCanvasElement?.prototype;
+  if (!proto || unreadable.has(proto as unknown as Element)) return;
+  unreadable.add(proto as unknown as Element);
+  const get = proto.getContext;
+  proto.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+    const ctx = (get as (...args: unknown[]) => unknown).call(this, type, ...rest) as { getContextAttributes?(): { preserveDrawingBuffer?: boolean } | null } | null;
+    if (ctx && type !== '2d' && type !== 'bitmaprenderer' && !ctx.getContextAttributes?.()?.preserveDrawingBuffer) unreadable.add(this);
+    return ctx;
+  } as typeof proto.getContext;
+  const transfer = proto.transferControlToOffscreen;
+  if (transfer) {
+    proto.transferControlToOffscreen = function (this: HTMLCanvasElement) {
+      const offscreen = transfer.call(this);
+      unreadable.add(this);
+      return offscreen;
+    };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Replaced content the copy cannot draw (rt9 N9): the SVG picture loads no plugin or nested
+ * document and none of the images the library does not embed, so an `<object>` or `<embed>`, an
+ * `<input type="image">` and an element whose `content: url()` replaces what it holds were drawn
+ * transparent, and what the page covers with them showed. Each is drawn by a stand-in of the same
+ * box: an `<img>` of its picture where it is an image (the library embeds it; one it cannot embed
+ * is drawn grey, see coverUnembedded in copy-paint.ts), else a grey box (less, never more).
+ * The host of a closed shadow root, whose tree the copy cannot read, is drawn grey the same way,
+ * and so is a canvas the copy reads blank (see canvas-contexts.ts).
+ */
+
+const GREY = 'rgb(204, 204, 204)';
+/** The computed values that give the stand-in the original's box. */
+const BOX = ['display', 'box-sizing', 'width', 'height'];
+/** An element's `content` that replaces it with an image (for an element, other values are ignored). */
+const IMAGE_CONTENT = /^(?:url|image-set|-webkit-image-set|(?:repeating-)?(?:linear|radial|conic)-gradient|cross-fade|-webkit-cross-fade)\(/;
+
+/**
+ * What stands for `original` in the copy: `''` for a grey box, a URL for an image of that box,
+ * null when the copy draws it as it is.
+ */
+export function replacedPicture(original: Element, computed: CSSStyleDeclaration): string | null {
+  const name = original.localName;
+  if (name === 'object' || name === 'embed') {
+    const url = name === 'object' ? (original as HTMLObjectElement).data : (original as HTMLEmbedElement).src;
+    const type = original.getAttribute('type') ?? /^data:([^;,]*)/i.exec(url)?.[1] ?? '';
+    return /^image\//i.test(type) && url ? url : '';
+  }
+  if (name === 'input' && (original as HTMLInputElement).type === 'image') return (original as HTMLInputElement).src || '';
+  const content = computed.getPropertyValue('content');
+  if (!IMAGE_CONTENT.test(content)) return null;
+  return /^url\(\s*(['"]?)(.*?)\1\s*\)$/.exec(content)?.[2] ?? '';
+}
+
+/** The stand-in of {@link replacedPicture}: an `<img>` of `url`, or a grey box when it is `''`, with the clone's style and the original's box. */
+export function replacedStandIn(original: Element, clone: Element, url: string): Element | null {
+  const win = original.ownerDocument.defaultView;
+  if (!win) return null;
+  const doc = clone.ownerDocument;
+  const box = doc.createElement(url ? 'img' : 'div');
+  const style = clone.getAttribute('style');
+  if (style) box.setAttribute('style', style);
+  const computed = win.getComputedStyle(original);
+  for (const name of BOX) (box as HTMLElement).style.setProperty(name, computed.getPropertyValue(name));
+  (box as HTMLElement).style.removeProperty('content');
+  if (url) (box as HTMLImageElement).src = url;
+  else (box as HTMLElement).style.setProperty('background', GREY, 'important');
+  return box;
+}
+
+/**
+ * A host of a closed shadow root (the SDK saw it attached, see hasClosedRoot in
+ * secret-fields.ts): the copy cannot read what its shadow tree draws, a third-party banner or
+ * chat widget laid over the page, and drew only the host's own box style, so what it covers
+ * showed (rt9 N13). Its border box is grey instead, with nothing of its light children (the page
+ * draws those only through the closed tree's slots). An inline host is given a box of its size.
+ */
+export function greyClosedHost(original: Element, clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const win = original.ownerDocument.defaultView;
+  if (!style || !win) return;
+  clone.replaceChildren();
+  if (win.getComputedStyle(original).display === 'inline') {
+    const box = original.getBoundingClientRect();
+    style.setProperty('display', 'inline-block');
+    style.setProperty('box-sizing', 'border-box');
+    style.setProperty('width', `${box.width}px`);
+    style.setProperty('height', `${box.height}px`);
+  }
+  greyBox(clone);
+}
+
+/** Draws `clone`'s box opaque grey: under what it draws (a blank picture, nothing), over what it covers. */
+export function greyBox(clone: Element): void {
+  ((clone as HTMLElement).style as CSSStyleDeclaration | undefined)?.setProperty('background', GREY, 'important');
+}
