@@ -1,4 +1,6 @@
+import { onShadowAttach } from './shadow-attach.js';
 import { styleEditCount } from './style-edits.js';
+import { seenRecord } from './watch-page-changes.js';
 
 /**
  * Which items of a long list draw outside their own box, so that culling (find-offscreen.ts) may
@@ -11,7 +13,10 @@ import { styleEditCount } from './style-edits.js';
  * (`position` not static) or transformed must lie within the item's box, widened by the culling
  * margin. What was read is kept, per item, until a mutation in the item (its subtree, its
  * attributes), a style sheet added, removed or edited (see style-edits.ts), or another viewport
- * size; an item holding a shadow tree (whose mutations are not heard here) is read every frame.
+ * size. An item holding shadow trees keeps it too: each tree read is observed from then on as the
+ * document is, and what changes there with no mutation drops the item's verdict as well: a root
+ * attached inside it (heard through shadow-attach.ts), a slot's assigned nodes changed
+ * (`slotchange`, also after `slot.assign()`), a tree's adopted style sheets other than when read.
  * Not seen: a box that moves with no mutation (a running animation, `:hover` styles), nor a
  * static child overflowing its item's box.
  */
@@ -20,6 +25,10 @@ interface Cache {
   escapes: WeakMap<Element, boolean>;
   /** The parents of the items read (the lists), while their verdicts are kept. */
   lists: Set<Element>;
+  /** Per item kept holding shadow trees: each tree and its adopted sheets when read. */
+  adopted: WeakMap<Element, Array<[ShadowRoot, CSSStyleSheet[]]>>;
+  /** Shadow roots the observer (and a `slotchange` listener) watches. */
+  roots: WeakSet<ShadowRoot>;
   key: string;
   observer: MutationObserver;
 }
@@ -31,8 +40,10 @@ function cacheOf(doc: Document): Cache {
   const key = `${styleEditCount()} ${doc.styleSheets.length} ${win.innerWidth}x${win.innerHeight}`;
   let cache = caches.get(doc);
   if (!cache) {
-    const made: Cache = { escapes: new WeakMap(), lists: new Set(), key, observer: new MutationObserver((records) => forget(made, records)) };
-    made.observer.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true });
+    const made: Cache = { escapes: new WeakMap(), lists: new Set(), adopted: new WeakMap(), roots: new WeakSet(), key, observer: new MutationObserver((records) => forget(made, records)) };
+    made.observer.observe(doc, OBSERVED);
+    // A root attached inside an item (no record): what the item draws is read again.
+    onShadowAttach(win as Window & typeof globalThis, (root) => forgetAbove(made, root.host));
     caches.set(doc, (cache = made));
   }
   if (cache.key !== key) {
@@ -42,9 +53,25 @@ function cacheOf(doc: Document): Cache {
   return cache;
 }
 
+const OBSERVED: MutationObserverInit = { subtree: true, childList: true, attributes: true, characterData: true };
+
 function clear(cache: Cache): void {
   cache.escapes = new WeakMap();
   cache.lists.clear();
+}
+
+/** The element `el` is drawn in: its parent, or the host of the shadow tree it is a child of. */
+function flatUp(el: Element): Element | null {
+  if (el.parentElement) return el.parentElement;
+  const parent = el.parentNode;
+  return parent?.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in parent ? (parent as ShadowRoot).host : null;
+}
+
+/** Drops the verdicts of `el` and the elements above it (through shadow hosts); whether one was kept. */
+function forgetAbove(cache: Cache, el: Element | null): boolean {
+  let inside = false;
+  for (; el; el = flatUp(el)) if (cache.escapes.delete(el)) inside = true;
+  return inside;
 }
 
 /**
@@ -56,14 +83,15 @@ function clear(cache: Cache): void {
  */
 function forget(cache: Cache, records: MutationRecord[]): void {
   for (const r of records) {
+    // The capture's own frame added to the body, the widget's changes: nothing an item draws.
+    if (!seenRecord(r)) continue;
     const target = r.target.nodeType === Node.ELEMENT_NODE ? (r.target as Element) : r.target.parentElement;
     if (target?.closest('style') || [...r.addedNodes, ...r.removedNodes].some((n) => n.nodeName === 'STYLE' || n.nodeName === 'LINK')) {
       clear(cache);
       return;
     }
-    let inside = false;
-    for (let el = target; el; el = el.parentElement) if (cache.escapes.delete(el)) inside = true;
-    if (inside || !target) continue;
+    // A record in a shadow tree of an item reaches the item through the hosts.
+    if (forgetAbove(cache, target ?? null) || !target) continue;
     if (r.type === 'attributes' || (r.type === 'childList' && [...cache.lists].some((list) => target.contains(list)))) {
       clear(cache);
       return;
@@ -79,13 +107,32 @@ export function outsideTest(doc: Document, margin: number): (item: Element) => b
   const win = doc.defaultView!;
   return (item) => {
     const known = cache.escapes.get(item);
-    return known ?? readItem(item, margin, win, cache);
+    return known !== undefined && sameAdopted(cache.adopted.get(item)) ? known : readItem(item, margin, win, cache);
   };
+}
+
+/** Whether each shadow tree of a kept item adopts the sheets it did when read (assigning them leaves no record). */
+function sameAdopted(trees: Array<[ShadowRoot, CSSStyleSheet[]]> | undefined): boolean {
+  if (!trees) return true;
+  for (const [root, sheets] of trees) {
+    const now = root.adoptedStyleSheets ?? [];
+    if (now.length !== sheets.length || sheets.some((sheet, i) => now[i] !== sheet)) return false;
+  }
+  return true;
+}
+
+/** Watches a shadow tree read in an item from now on, as the document is watched (see forget). */
+function watchRoot(cache: Cache, root: ShadowRoot): void {
+  if (cache.roots.has(root)) return;
+  cache.roots.add(root);
+  cache.observer.observe(root, OBSERVED);
+  // Other nodes assigned to a slot (`slot.assign()` leaves no record): the item draws them instead.
+  root.addEventListener('slotchange', (e) => forgetAbove(cache, e.target as Element), { capture: true, passive: true });
 }
 
 function readItem(item: Element, margin: number, win: Window, cache: Cache): boolean {
   const r = item.getBoundingClientRect();
-  let shadow = false;
+  const trees: Array<[ShadowRoot, CSSStyleSheet[]]> = [];
   let out = false;
   const stack: Element[] = [item];
   while (stack.length && !out) {
@@ -99,14 +146,15 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
       }
     }
     if (el.shadowRoot) {
-      shadow = true;
+      watchRoot(cache, el.shadowRoot);
+      trees.push([el.shadowRoot, [...(el.shadowRoot.adoptedStyleSheets ?? [])]]);
       stack.push(...el.shadowRoot.children);
     }
     stack.push(...el.children);
   }
-  if (!shadow) {
-    cache.escapes.set(item, out);
-    if (item.parentElement) cache.lists.add(item.parentElement);
-  }
+  cache.escapes.set(item, out);
+  if (trees.length) cache.adopted.set(item, trees);
+  else cache.adopted.delete(item);
+  if (item.parentElement) cache.lists.add(item.parentElement);
   return out;
 }

@@ -16,7 +16,7 @@
  * outlines; a filter or generated content counts as reaching {@link INK_MARGIN}) come near it.
  */
 import { isLoneField } from './change-log.js';
-import { SCROLL_PSEUDOS } from './generated-content.js';
+import { RULE_CLASS, RULED_PSEUDOS } from './generated-content.js';
 import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
 import { alignsBack, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, turnedFromRoot } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
@@ -45,9 +45,8 @@ const PLAIN: ReadonlyArray<readonly [string, string]> = [
 /** What in a clone's inline style blends, moves, clips or draws again elsewhere what it holds (the names of {@link PLAIN}). */
 const EFFECTS = /(?:^|;)\s*(?:opacity|filter|-webkit-filter|backdrop-filter|-webkit-backdrop-filter|mix-blend-mode|transform|translate|rotate|scale|offset-path|clip-path|clip|mask[\w-]*|-webkit-mask[\w-]*|-webkit-box-reflect|zoom)\s*:/;
 const SVG_NS = 'http://www.w3.org/2000/svg';
-/** generated-content.ts's class for a clone it writes pseudo-element rules for, and those pseudo-elements. */
-const GENERATED_RULES = /(^|\s)__upg\d/;
-const RULED_PSEUDOS = ['::marker', '::details-content', ...SCROLL_PSEUDOS];
+/** generated-content.ts's class for a clone it writes pseudo-element rules for (those are its RULED_PSEUDOS). */
+const GENERATED_RULES = new RegExp(`(^|\\s)${RULE_CLASS}\\d`);
 
 interface Rect {
   left: number;

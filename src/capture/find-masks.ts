@@ -8,6 +8,7 @@ import { hiddenRanges, pseudoHiddenText } from './pseudo-text.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
 import { isResource, RESOURCES, resourceRects } from './svg-resources.js';
+import { onShadowAttach } from './shadow-attach.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
@@ -131,7 +132,15 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
   // What masked content draws outside its boxes (markers, reflections, SVG resources), see paint-outside.ts.
   const outside = new PaintOutside();
   if (options.maskAll) searchAll(doc, IDENTITY, false, out, range, uses, outside);
-  else searchRoot(doc, IDENTITY, out, range, uses, outside);
+  else {
+    collecting = new Map();
+    try {
+      searchRoot(doc, IDENTITY, out, range, uses, outside);
+      for (const [d, roots] of collecting) keepRoots(d, roots);
+    } finally {
+      collecting = null;
+    }
+  }
   const concealed = concealedText(doc);
   if (concealed) searchConcealed(doc, concealed, sinkInto(out, IDENTITY), range, outside);
   range.detach();
@@ -176,6 +185,11 @@ function searchFrame(frame: HTMLIFrameElement, frameDoc: Document, place: Affine
 }
 
 function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[], range: Range, uses: UseChecker, outside: PaintOutside): void {
+  if (collecting && root.nodeType !== Node.DOCUMENT_NODE) {
+    const doc = root.ownerDocument!;
+    const roots = collecting.get(doc) ?? new Set<ShadowRoot>();
+    collecting.set(doc, roots.add(root as ShadowRoot));
+  }
   boxPseudoHidden(root, sinkInto(out, place), range, outside);
   if (root.nodeType !== Node.DOCUMENT_NODE && searchSmallTree(root as ShadowRoot, place, out, range, uses, outside)) return;
   const sink = sinkInto(out, place);
@@ -318,6 +332,80 @@ function documentIndex(doc: Document): DocumentIndex {
   if (!index) indexes.set(doc, (index = new DocumentIndex(doc)));
   index.refresh();
   return index;
+}
+
+/** The open shadow roots of each document the running search (default mode) went through, nested ones too. */
+let collecting: Map<Document, Set<ShadowRoot>> | null = null;
+
+/**
+ * Per document, the open shadow roots its last search went through, handed over (see
+ * {@link searchedRoots}) so what must look in every shadow root later in the frame (smil.ts) need
+ * not walk every tree again to find them.
+ */
+interface KeptRoots {
+  roots: Set<ShadowRoot>;
+  /** {@link attachments} when they were kept. */
+  attached: number;
+  /** Hears content added to the document and to each kept root (which may bring a root with it). */
+  observer: MutationObserver;
+  observed: WeakSet<Node>;
+  stale: boolean;
+}
+
+const keptRoots = new WeakMap<Document, KeptRoots>();
+/** Shadow roots attached in the windows of the documents searched (see shadow-attach.ts). */
+let attachments = 0;
+const heardWindows = new WeakSet<object>();
+
+function keepRoots(doc: Document, roots: Set<ShadowRoot>): void {
+  const win = doc.defaultView as (Window & typeof globalThis) | null;
+  if (!win) return;
+  if (!heardWindows.has(win)) {
+    heardWindows.add(win);
+    onShadowAttach(win, () => attachments++);
+  }
+  let kept = keptRoots.get(doc);
+  if (!kept) {
+    const made: KeptRoots = { roots, attached: attachments, observer: new win.MutationObserver((records) => {
+      if (records.some(addsElement)) made.stale = true;
+    }), observed: new WeakSet(), stale: false };
+    keptRoots.set(doc, (kept = made));
+  }
+  // What changed before this search, the search saw.
+  kept.observer.takeRecords();
+  kept.roots = roots;
+  kept.attached = attachments;
+  kept.stale = false;
+  for (const node of [doc, ...roots]) {
+    if (kept.observed.has(node)) continue;
+    kept.observed.add(node);
+    kept.observer.observe(node, { childList: true, subtree: true });
+  }
+}
+
+function addsElement(record: MutationRecord): boolean {
+  for (const n of record.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) return true;
+  return false;
+}
+
+/**
+ * Every open shadow root of `doc` (nested ones too, not its frames'), as the last mask search found
+ * them, when nothing since can have added one: no root attached (through shadow-attach.ts), no
+ * element added to the document or to one of those roots (a declarative root, a host moved in), and
+ * each element that may be a host holds none but those. Null when unknown (no search in the
+ * default mode yet, a mask-all search, or a change since): the caller then walks the trees itself.
+ * Not seen: a nested root attached since with an `attachShadow` the page took before the capture
+ * loaded (shadow-attach.ts cannot hear it); the next search finds it.
+ */
+export function searchedRoots(doc: Document): ShadowRoot[] | null {
+  const kept = keptRoots.get(doc);
+  if (!kept || kept.attached !== attachments) return null;
+  if (kept.observer.takeRecords().some(addsElement)) kept.stale = true;
+  if (kept.stale) return null;
+  for (const host of shadowHosts(doc)) if (host.shadowRoot && !kept.roots.has(host.shadowRoot)) return null;
+  const out: ShadowRoot[] = [];
+  for (const root of kept.roots) if (root.host.isConnected && root.host.ownerDocument === doc) out.push(root);
+  return out;
 }
 
 /** Searches a same-origin `<iframe>`'s document (see {@link searchFrame}); nothing across origins. */

@@ -28,6 +28,9 @@ interface Pending {
   declarations?: string;
 }
 
+/** The class prefix of a clone whose pseudo-elements get rules here (see {@link GeneratedContent.apply}). */
+export const RULE_CLASS = '__upg';
+
 /** What a `::marker` rule can set apart from its list item, and the capture carries over. */
 const MARKER_PROPERTIES = ['color', 'font-family', 'line-height', 'font-size', 'font-weight', 'font-style', 'font-variant-numeric'];
 
@@ -59,15 +62,15 @@ export class GeneratedContent {
     if (!list && !marker && !scrolling && !details) return;
     this.noted.delete(original);
     // Named in clone order, so that equal pages give equal markup.
-    const name = `__upg${this.serial++}`;
+    const name = `${RULE_CLASS}${this.serial++}`;
     clone.classList.add(name);
     for (const [pseudo, content] of list ?? []) {
       this.pending.push({ selector: `.${name}${pseudo}`, tokens: rewrite(tokenize(content), original) });
     }
     for (const [pseudo, rule] of scrolling ?? []) this.pending.push({ selector: `.${name}${pseudo}`, ...rule });
-    if (details) this.pending.push({ selector: `.${name}::details-content`, ...details });
+    if (details) this.pending.push({ selector: `.${name}${DETAILS_CONTENT}`, ...details });
     if (marker) {
-      this.pending.push({ selector: `.${name}::marker`, ...marker });
+      this.pending.push({ selector: `.${name}${MARKER}`, ...marker });
       // A marker cannot take `-webkit-text-fill-color`; it inherits the item's, which the library
       // writes out on every clone as a colour. Where that only follows the item's colour, it is
       // written as `currentcolor`, which the marker inherits as such and draws in its own colour.
@@ -131,9 +134,16 @@ export class GeneratedContent {
   }
 }
 
-/** The boxes a scroll container generates that the library does not copy (rt3 F8): its buttons and its markers' group. */
-/** The scroll container's pseudo-elements the copy draws (see scrollPseudoRules). */
+/** The boxes a scroll container generates that the library does not copy (rt3 F8): its buttons and its markers' group (see scrollPseudoRules). */
 export const SCROLL_PSEUDOS = [...['up', 'down', 'left', 'right', 'block-start', 'block-end', 'inline-start', 'inline-end'].map((d) => `::scroll-button(${d})`), '::scroll-marker-group'];
+const MARKER = '::marker';
+const DETAILS_CONTENT = '::details-content';
+/**
+ * Every pseudo-element besides `::before` and `::after` this module writes rules for (see
+ * {@link GeneratedContent.apply}): the one list, which field-region.ts reads each of on a clone of
+ * class {@link RULE_CLASS}, so a box added here is judged there too.
+ */
+export const RULED_PSEUDOS: readonly string[] = [MARKER, DETAILS_CONTENT, ...SCROLL_PSEUDOS];
 
 /**
  * A scroll container's `::scroll-button()`s and `::scroll-marker-group` as the page draws them (a
@@ -181,7 +191,7 @@ function detailsContentRule(details: Element): Omit<Pending, 'selector'> | null 
   if (!win) return null;
   let style: CSSStyleDeclaration;
   try {
-    style = win.getComputedStyle(details, '::details-content');
+    style = win.getComputedStyle(details, DETAILS_CONTENT);
   } catch {
     return null;
   }
@@ -202,7 +212,7 @@ function detailsContentRule(details: Element): Omit<Pending, 'selector'> | null 
 function markerRule(li: Element, note: ((style: CSSStyleDeclaration) => void) | null): Omit<Pending, 'selector'> | null {
   const win = li.ownerDocument.defaultView;
   if (!win) return null;
-  const marker = win.getComputedStyle(li, '::marker');
+  const marker = win.getComputedStyle(li, MARKER);
   const own = win.getComputedStyle(li);
   const content = marker.getPropertyValue('content');
   let declarations = '';

@@ -20,6 +20,7 @@
  * placed in an area by both insets, `position-area`, that overflows only that area is drawn).
  */
 import { flatParent } from './find-offscreen.js';
+import { ownReads, styleEditCount } from './style-edits.js';
 
 /** Whether the browser does not paint `original` (an element the copy places out of the flow) by its `position-visibility`; `cs` its computed style. */
 export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration): boolean {
@@ -144,24 +145,9 @@ function hitTested(el: Element, cs: CSSStyleDeclaration): boolean | null {
 function namedAnchor(el: Element, name: string): Element | null {
   const doc = el.ownerDocument;
   const win = doc.defaultView!;
-  const selectors = ['[style*="anchor-name"]'];
   const root = el.getRootNode() as Document | ShadowRoot;
-  const sheets = [...(root.styleSheets ?? []), ...(root.adoptedStyleSheets ?? [])];
-  if (root !== doc) sheets.push(...doc.styleSheets, ...doc.adoptedStyleSheets);
-  const walk = (rules: CSSRuleList) => {
-    for (const rule of rules) {
-      if (rule instanceof win.CSSStyleRule && rule.style.getPropertyValue('anchor-name').includes(name)) selectors.push(rule.selectorText);
-      const inner = (rule as CSSGroupingRule).cssRules;
-      if (inner) walk(inner);
-    }
-  };
-  for (const sheet of sheets) {
-    try {
-      walk(sheet.cssRules);
-    } catch {
-      // Another origin's sheet: its rules cannot be read; an anchor only it names is not found (the box is hidden).
-    }
-  }
+  const selectors = ['[style*="anchor-name"]', ...(anchorRules(root).get(name) ?? [])];
+  if (root !== doc) selectors.push(...(anchorRules(doc).get(name) ?? []));
   let last: Element | null = null;
   for (const scope of root === doc ? [doc] : [root, doc]) {
     for (const selector of selectors) {
@@ -179,6 +165,64 @@ function namedAnchor(el: Element, name: string): Element | null {
     if (last) break;
   }
   return last;
+}
+
+/** Per tree (a document, a shadow root): the selectors of its own style sheets' rules naming each anchor, and what they were read from. */
+interface AnchorRules {
+  sheets: Array<CSSStyleSheet | StyleSheet>;
+  disabled: string;
+  edits: number;
+  byName: Map<string, string[]>;
+}
+
+const anchorIndex = new WeakMap<Document | ShadowRoot, AnchorRules>();
+
+/**
+ * The selectors of the style rules of `root`'s own sheets (adopted ones too) that name each anchor
+ * (`anchor-name: --a, --b` lists the rule under both), read once for every box placed by an anchor
+ * and kept while the sheets stay the same: the same sheet objects (a `<style>` added, removed or
+ * given other text makes another), each as enabled, and no edit through the CSSOM since (rules
+ * inserted or deleted, a declaration edited, a sheet replaced: see style-edits.ts). Nested rules
+ * (`@media`, `@supports`, `@layer`) count, whether they apply or not: what a candidate's computed
+ * `anchor-name` says decides. Another origin's sheet cannot be read: an anchor only it names is
+ * not found (the box is hidden).
+ */
+function anchorRules(root: Document | ShadowRoot): Map<string, string[]> {
+  const sheets = [...(root.styleSheets ?? []), ...(root.adoptedStyleSheets ?? [])];
+  const disabled = sheets.map((sheet) => (sheet.disabled ? 1 : 0)).join('');
+  const edits = styleEditCount();
+  const kept = anchorIndex.get(root);
+  if (kept && kept.edits === edits && kept.disabled === disabled && kept.sheets.length === sheets.length && kept.sheets.every((sheet, i) => sheet === sheets[i])) return kept.byName;
+  const win = (root.ownerDocument ?? (root as Document)).defaultView!;
+  const byName = new Map<string, string[]>();
+  const walk = (rules: CSSRuleList) => {
+    for (const rule of rules) {
+      if (rule instanceof win.CSSStyleRule) {
+        const value = rule.style.getPropertyValue('anchor-name');
+        for (const part of value ? value.split(',') : []) {
+          const named = part.trim();
+          if (!named.startsWith('--')) continue;
+          const list = byName.get(named) ?? [];
+          list.push(rule.selectorText);
+          byName.set(named, list);
+        }
+      }
+      const inner = (rule as CSSGroupingRule).cssRules;
+      if (inner) walk(inner);
+    }
+  };
+  // The capture's own look: the declarations read are not noted as the page's (see style-edits.ts).
+  ownReads(() => {
+    for (const sheet of sheets) {
+      try {
+        walk((sheet as CSSStyleSheet).cssRules);
+      } catch {
+        // Another origin's sheet: its rules cannot be read.
+      }
+    }
+  });
+  anchorIndex.set(root, { sheets, disabled, edits, byName });
+  return byName;
 }
 
 /**

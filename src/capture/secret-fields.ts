@@ -1,3 +1,5 @@
+import { onShadowAttach } from './shadow-attach.js';
+
 /**
  * Fields that hide what is typed into them, and stay masked once they did.
  *
@@ -20,8 +22,8 @@
  * only the tree it observes, and attaching a shadow root leaves no record: a component that renders
  * its card field and turns autofill off in one task (a late upgrade, a constructor, a
  * `connectedCallback`) would be done before any record or scan found its root. So the tracker
- * wraps `Element.prototype.attachShadow` of each window it tracks ({@link trackSecretFields}) and
- * observes every root from the moment it is attached, before the page can put a field in it,
+ * hears `attachShadow` of each window it tracks ({@link trackSecretFields}, through the one wrapper
+ * of shadow-attach.ts) and observes every root from the moment it is attached, before the page can put a field in it,
  * whether its host is in the page yet or not (as rrweb and other session tools do). Roots made
  * without `attachShadow` are found as before, by the records and scans that bring their host (a
  * declarative root the parser makes, before any script after it runs); one made by `setHTMLUnsafe`,
@@ -305,20 +307,14 @@ export function trackSecretFields(doc: Document = document): void {
   // The observer hands itself to its callback: scan() starts it on the roots added content brings.
   const observer = new win.MutationObserver(noteRecords);
   // Every shadow root the window's elements attach from now on is observed from the moment it is
-  // attached (see the top of this file), closed ones too, as the typing listeners below already
-  // see their fields. The wrapper returns what the page's call returns and throws what it throws;
-  // observing an empty root cannot throw, and costs nothing per frame. A window that shows a
-  // second document (an iframe's first about:blank, then a same-origin page) wraps it once more:
-  // harmless, a root is observed once. (A plain function: the first script has no bytes to spare
-  // for a method's name.)
-  const proto = win.Element.prototype;
-  const attach = proto.attachShadow;
-  proto.attachShadow = function (this: Element, init: ShadowRootInit): ShadowRoot {
-    const root = attach.call(this, init);
-    if (init.mode === 'closed') closedHosts.add(this);
+  // attached (see the top of this file and shadow-attach.ts), closed ones too, as the typing
+  // listeners below already see their fields; the hosts of closed ones are remembered (the copy
+  // draws them grey). Observing an empty root cannot throw, and costs nothing per frame; a root
+  // is observed once.
+  onShadowAttach(win as Window & typeof globalThis, (root) => {
+    if (root.mode === 'closed') closedHosts.add(root.host);
     observe(root, observer);
-    return root;
-  };
+  });
   observe(doc, observer);
   // Installed with these page hooks, in every window they reach: canvases the copy reads blank.
   trackCanvasContexts(win);

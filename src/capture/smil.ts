@@ -1,5 +1,5 @@
 import { hideCloneText, isBlankedClone, textHiddenClone } from './blank-masked-clone.js';
-import { shadowHosts } from './find-masks.js';
+import { searchedRoots, shadowHosts } from './find-masks.js';
 
 /**
  * SVG SMIL animation (`<set>`, `<animate>`, `<animateTransform>`, `<animateMotion>`) changes what
@@ -243,11 +243,21 @@ function documentSmil(doc: Document): Element[] {
  * The animation elements of the document's open shadow roots (nested ones too), which its own
  * collections do not hold: a target in a shadow tree culled or patched apart from its animation
  * element gets the value as one of the document does. A root with no `<svg>` holds none that runs.
+ * The roots are those the frame's mask search went through (find-masks.ts hands them over while
+ * nothing since can have added one); otherwise every tree is walked to find them.
  */
 function shadowSmil(doc: Document): Element[] {
   const out: Element[] = [];
-  const visit = (root: ShadowRoot) => {
+  const read = (root: ShadowRoot) => {
     if (root.querySelector('svg')) for (const el of root.querySelectorAll(ANIMATIONS)) if (el.namespaceURI === SVG_NS) out.push(el);
+  };
+  const searched = searchedRoots(doc);
+  if (searched) {
+    for (const root of searched) read(root);
+    return out;
+  }
+  const visit = (root: ShadowRoot) => {
+    read(root);
     for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
   };
   for (const host of shadowHosts(doc)) if (host.shadowRoot) visit(host.shadowRoot);

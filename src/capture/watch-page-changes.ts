@@ -60,7 +60,7 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
   const win = doc.defaultView!;
   const onRecords = (records: MutationRecord[]) => {
     watchAdded(records);
-    const seen = records.filter((r) => !ignored(r.target) && !onlyIgnoredNodes(r));
+    const seen = records.filter(seenRecord);
     if (seen.length === 0) return;
     log?.noteMutations(seen);
     onChange();
@@ -179,6 +179,11 @@ function drawn(node: Node): boolean {
     at = root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root ? (root as ShadowRoot).host : null;
   }
   return true;
+}
+
+/** Whether a mutation record may change what the capture draws: not one inside the widget, nor one that only adds or removes what is never captured (the library's sandbox frame, added to the body each whole clone). */
+export function seenRecord(r: MutationRecord): boolean {
+  return !ignored(r.target) && !onlyIgnoredNodes(r);
 }
 
 /** A record that only adds or removes nodes never captured (the widget, the library's sandbox frame). */

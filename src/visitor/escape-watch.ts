@@ -5,8 +5,8 @@
  * window, so a frame's window is listened to on its own. A frame is heard:
  * - when listening starts, if it is there (through open shadow roots);
  * - when it is added later: each heard document and each shadow root found in it or attached in
- *   its window while listening (`attachShadow` is wrapped, as secret-fields.ts does: attaching a
- *   root to a host already in the page leaves no mutation record) is watched by a mutation observer
+ *   its window while listening (heard through shadow-attach.ts, as secret-fields.ts hears them:
+ *   attaching a root to a host already in the page leaves no mutation record) is watched by a mutation observer
  *   (`load` does not leave a shadow root, so the frame is found as it is added);
  * - when it loads another page (`load` at the frame element);
  * - when focus goes into it from its parent window (`blur` of that window).
@@ -14,6 +14,7 @@
  * that page's own (the widget's stop button still ends control).
  */
 import { findInnerRoots } from '../capture/secret-fields.js';
+import { onShadowAttach } from '../capture/shadow-attach.js';
 
 /** Calls `onEscape` for each Escape the visitor presses (trusted, not replayed) until the returned function is called. */
 export function watchEscape(top: Window, onEscape: () => void): () => void {
@@ -23,9 +24,8 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
   const frames = new Map<HTMLIFrameElement, () => void>();
   /** Shadow roots watched for frames added to them. */
   const shadows = new WeakSet<ShadowRoot>();
-  /** Per window listened to (once, whichever documents it shows), what puts its `attachShadow` back. */
-  const unwrap = new Map<Window, () => void>();
-  let listening = true;
+  /** Per window listened to (once, whichever documents it shows), what stops hearing its shadow roots attached. */
+  const unheard = new Map<Window, () => void>();
 
   const onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && e.isTrusted) onEscape();
@@ -62,25 +62,12 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
     win.addEventListener('blur', onBlur);
     doc.addEventListener('load', onLoad, true);
     observer.observe(doc, { childList: true, subtree: true });
-    wrapAttach(win as Window & typeof globalThis);
+    hearAttached(win as Window & typeof globalThis);
     findInnerRoots(doc, hearShadow, hearFrame);
   };
   // Every root the window's elements attach while listening is watched from the moment it exists.
-  // The wrapper returns what the page's call returns and throws what it throws; put back on stop
-  // unless the page wrapped it since (then it only forwards).
-  const wrapAttach = (win: Window & typeof globalThis): void => {
-    if (unwrap.has(win)) return;
-    const proto = win.Element.prototype;
-    const attach = proto.attachShadow;
-    const wrapper = function (this: Element, init: ShadowRootInit): ShadowRoot {
-      const root = attach.call(this, init);
-      if (listening) hearShadow(root);
-      return root;
-    };
-    proto.attachShadow = wrapper;
-    unwrap.set(win, () => {
-      if (proto.attachShadow === wrapper) proto.attachShadow = attach;
-    });
+  const hearAttached = (win: Window & typeof globalThis): void => {
+    if (!unheard.has(win)) unheard.set(win, onShadowAttach(win, hearShadow));
   };
   const hearShadow = (root: ShadowRoot): void => {
     if (shadows.has(root)) return;
@@ -105,9 +92,8 @@ export function watchEscape(top: Window, onEscape: () => void): () => void {
 
   hear(top.document);
   return () => {
-    listening = false;
-    for (const put of unwrap.values()) put();
-    unwrap.clear();
+    for (const stop of unheard.values()) stop();
+    unheard.clear();
     observer.disconnect();
     for (const [doc, win] of heard) {
       win.removeEventListener('keydown', onKeydown, true);

@@ -7,8 +7,10 @@
  */
 import { expect } from '@open-wc/testing';
 import { findOffscreen } from '../../src/capture/find-offscreen.js';
-import { firstFrame, stopRun } from '../support/covers.js';
-import { unmountTestPage } from '../support/test-page.js';
+import { agentPicture, firstFrame, onScreen, PLAIN_CSS, settle, start, stopRun } from '../support/covers.js';
+import { scanForSecret, SECRET } from '../support/leaks.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { until } from '../support/until.js';
 
 const PAGE = 'long-list-covers';
 const COVER = 'width: 400px; height: 90px; background: #ccc';
@@ -62,5 +64,50 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
       await findOffscreen(document, 64);
       root.querySelector('.list > .item')!.remove();
     })).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  // An item holding a shadow tree keeps its verdict too, from frame to frame: what changes there must drop it.
+  describe('in a shadow tree of a far-off item, after frames were drawn', () => {
+    const FIXED = `position: fixed; left: 0; top: 0; ${COVER}`;
+    const page = `<div class="list" style="margin-top: 40px">${blocks('<div class="host"><div class="inner"></div></div>')}</div>`;
+
+    /** Captures the page (its 300th item's shadow tree holding a small box), then `change`s it: the secret pixels on the visitor's screen and in the agent's next picture. */
+    async function changedAfterFrames(change: (shadow: ShadowRoot, host: Element) => void): Promise<{ visible: number; leaked: number }> {
+      const root = mountTestPage(PAGE, { css: PLAIN_CSS, html: `<p id="msg" style="margin: 20px; width: 300px; height: 30px; font: bold 24px monospace; color: ${SECRET}">4111 1111</p>${page}` });
+      const host = root.querySelector('.host')!;
+      const shadow = host.attachShadow({ mode: 'open' });
+      shadow.innerHTML = '<style>.cv { width: 10px; height: 10px }</style><div class="cv"></div><slot></slot>';
+      const r = start();
+      await r.host.waitForFrames(1);
+      await settle(r.host);
+      const frames = r.stats.length;
+      change(shadow, host);
+      // The next frame is cloned whole, so culling judges the list's items again (a change in a
+      // culled item may signal no patch: a root attached, sheets adopted); the viewport keeps its
+      // size, so what culling kept of the items stays unless the change dropped it.
+      window.dispatchEvent(new Event('resize'));
+      await until('a frame after the change', () => r.stats.length > frames);
+      await settle(r.host);
+      expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      const box = root.querySelector('#msg')!.getBoundingClientRect();
+      const rect = { x: box.x, y: box.y, width: box.width, height: box.height };
+      return { visible: await onScreen(rect), leaked: scanForSecret((await agentPicture(r.host)).canvas!, rect).count };
+    }
+
+    it('a cover placed (position: fixed) by an attribute changed in the tree', async () => {
+      expect(await changedAfterFrames((shadow) => shadow.querySelector('.cv')!.setAttribute('style', FIXED))).to.deep.equal({ visible: 0, leaked: 0 });
+    });
+
+    it('a cover placed by style sheets the tree adopts (no mutation)', async () => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(`.cv { ${FIXED} }`);
+      expect(await changedAfterFrames((shadow) => void (shadow.adoptedStyleSheets = [sheet]))).to.deep.equal({ visible: 0, leaked: 0 });
+    });
+
+    it('a cover in a shadow tree attached inside the item (no mutation the item hears)', async () => {
+      expect(await changedAfterFrames((_, host) => {
+        host.querySelector('.inner')!.attachShadow({ mode: 'open' }).innerHTML = `<div style="${FIXED}"></div>`;
+      })).to.deep.equal({ visible: 0, leaked: 0 });
+    });
   });
 });

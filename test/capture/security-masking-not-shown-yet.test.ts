@@ -109,6 +109,42 @@ describe('what the browser does not show is not drawn', () => {
     expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(r.stats.slice(frames).map((s) => s.clone))})`).to.equal(0);
   });
 
+  // The rules naming anchors are read once and kept while the sheets stay the same
+  // (position-visibility.ts, anchorRules): a rule that makes a later element the anchor (scrolled
+  // out of view) hides the box (placed where it was: only which anchor it has changes), and the
+  // next frame must no longer draw it by the earlier one.
+  for (const [how, rename] of [
+    ['a rule inserted through the CSSOM', (sheet: HTMLStyleElement) => sheet.sheet!.insertRule('.nsr-out { anchor-name: --nsr }', 0)],
+    ['a <style> given new text', (sheet: HTMLStyleElement) => void (sheet.textContent = '.nsr-out { anchor-name: --nsr }')],
+  ] as const) {
+    it(`a later element made the anchor by ${how}, scrolled out of view: the next frame no longer draws the box`, async () => {
+      const root = mountTestPage(PAGE, {
+        css: `${PLAIN_CSS} #${PAGE}-root { position: relative }`,
+        html: `<style id="nsr-sheet">.nsr-none { color: inherit }</style>
+          <div style="overflow: auto; height: 100px; width: 300px; margin: 300px 20px 20px; border: 1px solid #888">
+            <span style="anchor-name: --nsr">anchor</span><div style="height: 300px"></div><span class="nsr-out">later</span>
+          </div>
+          <div style="position: absolute; position-anchor: --nsr; top: 20px; left: 20px; pointer-events: none; color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px">4111 1111</div>`,
+      });
+      const r = start();
+      await r.host.waitForFrames(1);
+      await settle(r.host);
+      expect(scanForSecret((await agentPicture(r.host)).canvas!, view()).count, 'the box drawn while its anchor is in view').to.be.greaterThan(0);
+      const frames = r.stats.length;
+      rename(root.querySelector<HTMLStyleElement>('#nsr-sheet')!);
+      // A mutation elsewhere signals the frame (a CSSOM edit alone clones it whole as well).
+      root.append(document.createElement('i'));
+      // The visitor's screen is not checked: Chromium hides the box in a page in front, but one the
+      // runner keeps in the background (files run side by side) may still paint it; what the
+      // copy reads (which element is the anchor, where it lies) is the same either way.
+      await until('a frame after the change', () => r.stats.length > frames);
+      await settle(r.host);
+      expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      const leaked = scanForSecret((await agentPicture(r.host)).canvas!, view()).count;
+      expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(r.stats.slice(frames).map((s) => s.clone))})`).to.equal(0);
+    });
+  }
+
   describe('a view transition', () => {
     // The page's rules hold the old picture over the new DOM for a minute; the test ends it.
     const css = `@keyframes ns-hold { from { opacity: 1 } to { opacity: 1 } }

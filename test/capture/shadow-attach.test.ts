@@ -1,0 +1,32 @@
+/**
+ * One `attachShadow` wrapper per window, shared by everything that must hear a shadow root the
+ * moment it is attached (src/capture/shadow-attach.ts): secret-fields.ts for fields, the visitor's
+ * Escape watch for frames. Each subscriber hears each root; one that leaves hears no more while the
+ * others still do, and the page's own `attachShadow` is wrapped once, whoever subscribes.
+ */
+import { expect } from '@open-wc/testing';
+import { onShadowAttach } from '../../src/capture/shadow-attach.js';
+
+describe('onShadowAttach', () => {
+  it('wraps attachShadow once and calls each subscriber until it leaves', () => {
+    const heardA: ShadowRoot[] = [];
+    const heardB: ShadowRoot[] = [];
+    const stopA = onShadowAttach(window, (root) => heardA.push(root));
+    const wrapper = Element.prototype.attachShadow;
+    const stopB = onShadowAttach(window, (root) => heardB.push(root));
+    try {
+      expect(Element.prototype.attachShadow, 'a second subscriber adds no wrapper').to.equal(wrapper);
+      const first = document.createElement('div').attachShadow({ mode: 'open' });
+      const closed = document.createElement('span').attachShadow({ mode: 'closed' });
+      stopA();
+      const last = document.createElement('div').attachShadow({ mode: 'open' });
+      expect({ a: heardA, b: heardB }).to.deep.equal({ a: [first, closed], b: [first, closed, last] });
+      // The page's call still throws what it throws (an element that takes no shadow root).
+      expect(() => document.createElement('input').attachShadow({ mode: 'open' })).to.throw();
+      expect(heardB.length).to.equal(3);
+    } finally {
+      stopA();
+      stopB();
+    }
+  });
+});
