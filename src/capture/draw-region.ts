@@ -391,12 +391,12 @@ export function shadowReach(value: string): number | null {
 /** Clones whose inline style may paint far outside their box: outlines, shadows, filters, reflections, border images, decoration lines, text strokes. */
 const INKY = '[style*="outline"], [style*="shadow"], [style*="filter"], [style*="reflect"], [style*="border-image"], [style*="decoration"], [style*="underline"], [style*="stroke"]';
 /**
- * Clones of elements laid out inline by default (or written `display: inline`) with a padding or
- * border: an inline box's vertical padding and border take no room in its line, so its background
- * paints that far above and below its line, away from every box around it (rt7 L10).
+ * Clones of inline boxes with a padding or border (each is written `display: inline`, whatever its
+ * tag: see CloneStyles.sayInline): an inline box's vertical padding and border take no room in its
+ * line, so its background paints that far above and below its line, away from every box around it
+ * (rt7 L10, rt9 N2).
  */
-const INLINE_TAGS = ':is(span, a, em, strong, b, i, u, s, small, big, code, kbd, samp, var, cite, q, abbr, dfn, mark, sub, sup, time, data, label, bdi, bdo, font, ins, del, tt, output)';
-const PADDED_INLINE = `${INLINE_TAGS}[style*="padding"], ${INLINE_TAGS}[style*="border"], [style*="display: inline;"][style*="padding"], [style*="display: inline;"][style*="border"]`;
+const PADDED_INLINE = '[style*="display: inline;"][style*="padding"], [style*="display: inline;"][style*="border"]';
 
 /** How far, in CSS px, an inline box's vertical padding and border reach past its line (0 for a box written with another display). */
 function inlineReach(style: CSSStyleDeclaration): number {
@@ -405,8 +405,8 @@ function inlineReach(style: CSSStyleDeclaration): number {
   const side = (edge: string) => px(style.getPropertyValue(`padding-${edge}`)) + (/^(none|hidden)?$/.test(style.getPropertyValue(`border-${edge}-style`)) ? 0 : px(style.getPropertyValue(`border-${edge}-width`)));
   return Math.max(side('top'), side('bottom'));
 }
-/** The same in the generated content's rules. */
-const INKY_RULE = /outline|shadow|filter|reflect|border-image|decoration|underline|stroke/;
+/** The same in the generated content's rules, and a padding or border (a `::before` is inline unless its rule says otherwise). */
+const INKY_RULE = /outline|shadow|filter|reflect|border|decoration|underline|stroke|padding/;
 /** Filter functions that change colours only: they paint nowhere the box did not. */
 const COLOR_FILTERS = new Set(['brightness', 'contrast', 'grayscale', 'hue-rotate', 'invert', 'opacity', 'saturate', 'sepia']);
 
@@ -455,7 +455,7 @@ export function farInk(root: Element, rules = ''): boolean {
   const padded = root.matches(PADDED_INLINE) ? [root, ...root.querySelectorAll(PADDED_INLINE)] : root.querySelectorAll(PADDED_INLINE);
   for (const el of padded) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (style && inlineReach(style) > INK_MARGIN - FIELD_INK_BASE) return true;
+    if (style && inlineReach(style) > NEAR) return true;
   }
   if (glyphsFar(root) || markersFar(root, rules) || marksFar(root)) return true;
   if (!INKY_RULE.test(rules)) return false;
@@ -463,7 +463,7 @@ export function farInk(root: Element, rules = ''): boolean {
   for (const [, body] of rules.matchAll(/\{([^{}]*)\}/g)) {
     if (!INKY_RULE.test(body)) continue;
     scratch.cssText = body;
-    if (paintsFar(scratch)) return true;
+    if (paintsFar(scratch) || inlineReach(scratch) > NEAR) return true;
   }
   return false;
 }
