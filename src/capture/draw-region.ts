@@ -412,32 +412,38 @@ const COLOR_FILTERS = new Set(['brightness', 'contrast', 'grayscale', 'hue-rotat
 
 /**
  * Whether a clone's style (its copy of the computed style) paints further than {@link INK_MARGIN}
- * outside its box, which every region (and a field drawn alone, and a tile) assumes nothing does:
- * an outline's width and outward offset, a shadow's reach, a filter that blurs by more than a
- * third of the margin or moves paint (drop-shadow(), url()), a reflection, a border image's
- * outset, a decoration line's offset and thickness, a text stroke.
+ * outside its box, which every region (and a field drawn alone, and a tile) assumes nothing does
+ * (see {@link inkReach}).
  */
 export function paintsFar(style: CSSStyleDeclaration): boolean {
+  return FIELD_INK_BASE + inkReach(style) > INK_MARGIN;
+}
+
+/**
+ * How far, in CSS px, a style (a clone's copy of the computed style, or a computed style) paints
+ * outside its box: an outline's width and outward offset, a shadow's reach, three times a blur, a
+ * border image's outset, a decoration line's offset and thickness, a text stroke; Infinity for a
+ * reflection, a filter that moves paint (drop-shadow(), url()) or a length not in px.
+ */
+export function inkReach(style: CSSStyleDeclaration): number {
   const reflect = style.getPropertyValue('-webkit-box-reflect');
-  if (reflect && reflect !== 'none') return true;
-  if (FIELD_INK_BASE + Math.max(borderImageReach(style), textInk(style)) > INK_MARGIN) return true;
+  if (reflect && reflect !== 'none') return Infinity;
+  let reach = Math.max(borderImageReach(style), textInk(style));
   const outline = style.getPropertyValue('outline-style');
-  if (outline && outline !== 'none' && FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))) > INK_MARGIN) return true;
-  for (const name of ['box-shadow', 'text-shadow']) {
-    const reach = shadowReach(style.getPropertyValue(name));
-    if (reach === null || FIELD_INK_BASE + reach > INK_MARGIN) return true;
-  }
+  if (outline && outline !== 'none') reach = Math.max(reach, px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
+  for (const name of ['box-shadow', 'text-shadow']) reach = Math.max(reach, shadowReach(style.getPropertyValue(name)) ?? Infinity);
   for (const name of ['filter', '-webkit-filter']) {
     const value = style.getPropertyValue(name);
     if (!value || value === 'none') continue;
     const fns = [...value.matchAll(/([a-z-]+)\(((?:[^()]|\([^()]*\))*)\)/gi)];
-    if (fns.length === 0) return true;
+    if (fns.length === 0) return Infinity;
     for (const [, fn, arg] of fns) {
       const f = fn.toLowerCase();
-      if (f === 'blur' ? FIELD_INK_BASE + 3 * px(arg.trim()) > INK_MARGIN : !COLOR_FILTERS.has(f)) return true;
+      if (f === 'blur') reach = Math.max(reach, 3 * px(arg.trim()));
+      else if (!COLOR_FILTERS.has(f)) return Infinity;
     }
   }
-  return false;
+  return reach;
 }
 
 /**
