@@ -28,6 +28,7 @@
  * - The images of pseudo-elements' rules, which the library never embeds (it embeds the clones'
  *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
+import { hiddenByPosition } from './position-visibility.js';
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
@@ -202,15 +203,17 @@ export function facesAway(cs: CSSStyleDeclaration, parent: Element | null, win: 
 
 /**
  * Whether the page paints nothing of `el`'s `pseudo` (`style`, its computed style) though the rule
- * the library writes for it draws: a `::before`/`::after` facing away whose back face is hidden.
- * Its rule then makes it transparent (see GeneratedContent.hide); read as the library reads each.
+ * the library writes for it draws: a `::before`/`::after` facing away whose back face is hidden,
+ * or hidden by its `position-visibility` (see position-visibility.ts). Its rule then makes it
+ * transparent (see GeneratedContent.hide); read as the library reads each.
  */
 export function pseudoUnpainted(el: Element, pseudo: string, style: CSSStyleDeclaration): boolean {
   if (pseudo !== '::before' && pseudo !== '::after') return false;
   const content = style.content;
   if (!content || content === 'none' || content === 'normal') return false;
   const win = el.ownerDocument.defaultView;
-  return win !== null && style.backfaceVisibility === 'hidden' && facesAway(style, el, win);
+  if (win === null) return false;
+  return (style.backfaceVisibility === 'hidden' && facesAway(style, el, win)) || hiddenByPosition(el, style, true);
 }
 
 /** An element's `rotate`, `scale` and `transform` as one transform list (translations leave facing alone). */

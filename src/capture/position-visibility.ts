@@ -15,21 +15,25 @@
  */
 import { flatParent } from './find-offscreen.js';
 
-/** Whether the browser does not paint `original` (an element the copy places out of the flow) by its `position-visibility`; `cs` its computed style. */
-export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration): boolean {
+/**
+ * Whether the browser does not paint `original` (an element the copy places out of the flow) by its
+ * `position-visibility`; `cs` its computed style. `pseudo`: `cs` is that of its `::before` or
+ * `::after` (rt9 N7), which no hit test finds and which has no implicit anchor: judged by its named anchor.
+ */
+export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration, pseudo = false): boolean {
   if (cs.position !== 'absolute' && cs.position !== 'fixed') return false;
   const visibility = cs.getPropertyValue('position-visibility');
   if (!visibility || visibility === 'always') return false;
   const anchor = cs.getPropertyValue('position-anchor').trim();
   const named = anchor.startsWith('--');
   // An implicit anchor (a popover's invoker, the `anchor` attribute) is a default anchor too; other boxes have none.
-  const implicit = anchor === 'auto' && (original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
+  const implicit = !pseudo && anchor === 'auto' && (original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
   if (!named && !implicit && !/no-overflow/.test(visibility)) return false;
-  const hit = hitTested(original, cs);
+  const hit = pseudo ? null : hitTested(original, cs);
   if (hit !== null) return !hit;
   if (!named || !/anchors-visible/.test(visibility)) return false;
   const found = namedAnchor(original, anchor);
-  return found === null || clippedOut(found, original, cs);
+  return found === null || clippedOut(found, original, cs, pseudo);
 }
 
 /** `el`'s clone no longer draws anything, nor what it holds (see {@link isHiddenClone}). */
@@ -123,14 +127,15 @@ function namedAnchor(el: Element, name: string): Element | null {
  * Whether `anchor`'s box is clipped out of view by the boxes that clip their overflow between it
  * and the containing block of `box` (the viewport too, for a fixed box or when the walk reaches the root).
  */
-function clippedOut(anchor: Element, box: Element, cs: CSSStyleDeclaration): boolean {
+function clippedOut(anchor: Element, box: Element, cs: CSSStyleDeclaration, pseudo: boolean): boolean {
   const win = anchor.ownerDocument.defaultView!;
   const r = anchor.getBoundingClientRect();
   let left = r.left;
   let top = r.top;
   let right = r.right;
   let bottom = r.bottom;
-  const container = cs.position === 'fixed' ? null : (box as HTMLElement).offsetParent;
+  // A pseudo-element's containing block may be its own element.
+  const container = cs.position === 'fixed' ? null : pseudo && win.getComputedStyle(box).position !== 'static' ? box : (box as HTMLElement).offsetParent;
   let viewport = container === null;
   for (let up = flatParent(anchor); up; up = flatParent(up)) {
     if (up === container) break;
