@@ -48,6 +48,9 @@ export const INHERITED = new Set([
   'text-emphasis-color', 'text-underline-position', 'text-decoration-skip-ink', 'image-orientation', 'text-fit', '-webkit-rtl-ordering',
 ]);
 
+/** What an inline box paints above and below its line besides its content (see CloneStyles.sayInline). */
+const PADDED_SIDES = ['padding-top', 'padding-bottom', 'border-top-width', 'border-bottom-width'];
+
 /**
  * Values no browser default has for these inherited properties, set on a wrapper in the sandbox:
  * a tag whose default differs from the wrapper's value has it set by the browser's style sheet.
@@ -531,6 +534,20 @@ export class CloneStyles {
       for (const name of SVG_ONLY) if (style.getPropertyValue(name)) style.removeProperty(name);
     }
     if (style && element.localName === 'iframe' && clone.localName === 'html') this.keepFrameRoot(clone, style);
+    if (style) this.sayInline(element, style);
+  }
+
+  /**
+   * An inline box's vertical padding and border take no room in its line, so its background paints
+   * that far above and below it: the far-ink check of patched frames (farInk in draw-region.ts)
+   * reads them on clones written `display: inline`. The library writes no display at the tag's
+   * default, and which tags are inline by default no list can tell (a custom element, `<nobr>`,
+   * rt9 N2), so a padded or bordered clone is written `display: inline` whenever its element is.
+   */
+  private sayInline(element: Element, style: CSSStyleDeclaration): void {
+    if (style.getPropertyValue('display') || !PADDED_SIDES.some((name) => style.getPropertyValue(name))) return;
+    const display = this.recorded.get(element)?.get('display') ?? (element.ownerDocument.defaultView ?? this.win).getComputedStyle(element).getPropertyValue('display');
+    if (display === 'inline') style.setProperty('display', 'inline');
   }
 
   /**

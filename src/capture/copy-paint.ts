@@ -33,6 +33,7 @@
  * - The images of pseudo-elements' rules, which the library never embeds (it embeds the clones'
  *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
+import { hiddenByPosition } from './position-visibility.js';
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
@@ -219,21 +220,43 @@ export function hideBackFace(clone: Element, original: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   const win = original.ownerDocument.defaultView;
   if (style?.getPropertyValue('backface-visibility') !== 'hidden' || !win) return;
+  if (facesAway(win.getComputedStyle(original), original.parentElement, win)) style.setProperty('opacity', '0');
+}
+
+/**
+ * Whether a box (`cs`, its computed style: an element's or a `::before`/`::after`'s, rt9 N4) faces
+ * away from the viewer, with the transforms of the `preserve-3d` contexts it is in, from `parent`
+ * (its element's parent, or a pseudo-element's element) up. A value this cannot read: facing away.
+ */
+export function facesAway(cs: CSSStyleDeclaration, parent: Element | null, win: Window & typeof globalThis): boolean {
   let matrix = new win.DOMMatrix();
-  for (let el: Element | null = original; el; ) {
-    const cs = win.getComputedStyle(el);
+  for (let style = cs, up = parent; ; ) {
     try {
-      matrix = new win.DOMMatrix(transformList(cs)).multiply(matrix);
+      matrix = new win.DOMMatrix(transformList(style)).multiply(matrix);
     } catch {
-      // A value this cannot read: judged facing away, drawing less.
-      style.setProperty('opacity', '0');
-      return;
+      return true;
     }
-    const parent: Element | null = el.parentElement;
-    el = parent && win.getComputedStyle(parent).transformStyle === 'preserve-3d' ? parent : null;
+    if (!up) break;
+    style = win.getComputedStyle(up);
+    if (style.transformStyle !== 'preserve-3d') break;
+    up = up.parentElement;
   }
-  const z = matrix.inverse().m33;
-  if (!(z > 0)) style.setProperty('opacity', '0');
+  return !(matrix.inverse().m33 > 0);
+}
+
+/**
+ * Whether the page paints nothing of `el`'s `pseudo` (`style`, its computed style) though the rule
+ * the library writes for it draws: a `::before`/`::after` facing away whose back face is hidden,
+ * or hidden by its `position-visibility` (see position-visibility.ts). Its rule then makes it
+ * transparent (see GeneratedContent.hide); read as the library reads each.
+ */
+export function pseudoUnpainted(el: Element, pseudo: string, style: CSSStyleDeclaration): boolean {
+  if (pseudo !== '::before' && pseudo !== '::after') return false;
+  const content = style.content;
+  if (!content || content === 'none' || content === 'normal') return false;
+  const win = el.ownerDocument.defaultView;
+  if (win === null) return false;
+  return (style.backfaceVisibility === 'hidden' && facesAway(style, el, win)) || hiddenByPosition(el, style, true);
 }
 
 /** An element's `rotate`, `scale` and `transform` as one transform list (translations leave facing alone). */

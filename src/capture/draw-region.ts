@@ -393,12 +393,12 @@ export function shadowReach(value: string): number | null {
 /** Clones whose inline style may paint far outside their box: outlines, shadows, filters, reflections, border images, decoration lines, text strokes. */
 const INKY = '[style*="outline"], [style*="shadow"], [style*="filter"], [style*="reflect"], [style*="border-image"], [style*="decoration"], [style*="underline"], [style*="stroke"]';
 /**
- * Clones of elements laid out inline by default (or written `display: inline`) with a padding or
- * border: an inline box's vertical padding and border take no room in its line, so its background
- * paints that far above and below its line, away from every box around it (rt7 L10).
+ * Clones of inline boxes with a padding or border (each is written `display: inline`, whatever its
+ * tag: see CloneStyles.sayInline): an inline box's vertical padding and border take no room in its
+ * line, so its background paints that far above and below its line, away from every box around it
+ * (rt7 L10, rt9 N2).
  */
-const INLINE_TAGS = ':is(span, a, em, strong, b, i, u, s, small, big, code, kbd, samp, var, cite, q, abbr, dfn, mark, sub, sup, time, data, label, bdi, bdo, font, ins, del, tt, output)';
-const PADDED_INLINE = `${INLINE_TAGS}[style*="padding"], ${INLINE_TAGS}[style*="border"], [style*="display: inline;"][style*="padding"], [style*="display: inline;"][style*="border"]`;
+const PADDED_INLINE = '[style*="display: inline;"][style*="padding"], [style*="display: inline;"][style*="border"]';
 
 /** How far, in CSS px, an inline box's vertical padding and border reach past its line (0 for a box written with another display). */
 function inlineReach(style: CSSStyleDeclaration): number {
@@ -407,39 +407,45 @@ function inlineReach(style: CSSStyleDeclaration): number {
   const side = (edge: string) => px(style.getPropertyValue(`padding-${edge}`)) + (/^(none|hidden)?$/.test(style.getPropertyValue(`border-${edge}-style`)) ? 0 : px(style.getPropertyValue(`border-${edge}-width`)));
   return Math.max(side('top'), side('bottom'));
 }
-/** The same in the generated content's rules. */
-const INKY_RULE = /outline|shadow|filter|reflect|border-image|decoration|underline|stroke/;
+/** The same in the generated content's rules, and a padding or border (a `::before` is inline unless its rule says otherwise). */
+const INKY_RULE = /outline|shadow|filter|reflect|border|decoration|underline|stroke|padding/;
 /** Filter functions that change colours only: they paint nowhere the box did not. */
 const COLOR_FILTERS = new Set(['brightness', 'contrast', 'grayscale', 'hue-rotate', 'invert', 'opacity', 'saturate', 'sepia']);
 
 /**
  * Whether a clone's style (its copy of the computed style) paints further than {@link INK_MARGIN}
- * outside its box, which every region (and a field drawn alone, and a tile) assumes nothing does:
- * an outline's width and outward offset, a shadow's reach, a filter that blurs by more than a
- * third of the margin or moves paint (drop-shadow(), url()), a reflection, a border image's
- * outset, a decoration line's offset and thickness, a text stroke.
+ * outside its box, which every region (and a field drawn alone, and a tile) assumes nothing does
+ * (see {@link inkReach}).
  */
 export function paintsFar(style: CSSStyleDeclaration): boolean {
+  return FIELD_INK_BASE + inkReach(style) > INK_MARGIN;
+}
+
+/**
+ * How far, in CSS px, a style (a clone's copy of the computed style, or a computed style) paints
+ * outside its box: an outline's width and outward offset, a shadow's reach, three times a blur, a
+ * border image's outset, a decoration line's offset and thickness, a text stroke; Infinity for a
+ * reflection, a filter that moves paint (drop-shadow(), url()) or a length not in px.
+ */
+export function inkReach(style: CSSStyleDeclaration): number {
   const reflect = style.getPropertyValue('-webkit-box-reflect');
-  if (reflect && reflect !== 'none') return true;
-  if (FIELD_INK_BASE + Math.max(borderImageReach(style), textInk(style)) > INK_MARGIN) return true;
+  if (reflect && reflect !== 'none') return Infinity;
+  let reach = Math.max(borderImageReach(style), textInk(style));
   const outline = style.getPropertyValue('outline-style');
-  if (outline && outline !== 'none' && FIELD_INK_BASE + px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))) > INK_MARGIN) return true;
-  for (const name of ['box-shadow', 'text-shadow']) {
-    const reach = shadowReach(style.getPropertyValue(name));
-    if (reach === null || FIELD_INK_BASE + reach > INK_MARGIN) return true;
-  }
+  if (outline && outline !== 'none') reach = Math.max(reach, px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
+  for (const name of ['box-shadow', 'text-shadow']) reach = Math.max(reach, shadowReach(style.getPropertyValue(name)) ?? Infinity);
   for (const name of ['filter', '-webkit-filter']) {
     const value = style.getPropertyValue(name);
     if (!value || value === 'none') continue;
     const fns = [...value.matchAll(/([a-z-]+)\(((?:[^()]|\([^()]*\))*)\)/gi)];
-    if (fns.length === 0) return true;
+    if (fns.length === 0) return Infinity;
     for (const [, fn, arg] of fns) {
       const f = fn.toLowerCase();
-      if (f === 'blur' ? FIELD_INK_BASE + 3 * px(arg.trim()) > INK_MARGIN : !COLOR_FILTERS.has(f)) return true;
+      if (f === 'blur') reach = Math.max(reach, 3 * px(arg.trim()));
+      else if (!COLOR_FILTERS.has(f)) return Infinity;
     }
   }
-  return false;
+  return reach;
 }
 
 /**
@@ -457,7 +463,7 @@ export function farInk(root: Element, rules = ''): boolean {
   const padded = root.matches(PADDED_INLINE) ? [root, ...root.querySelectorAll(PADDED_INLINE)] : root.querySelectorAll(PADDED_INLINE);
   for (const el of padded) {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
-    if (style && inlineReach(style) > INK_MARGIN - FIELD_INK_BASE) return true;
+    if (style && inlineReach(style) > NEAR) return true;
   }
   if (glyphsFar(root) || markersFar(root, rules) || marksFar(root)) return true;
   if (!INKY_RULE.test(rules)) return false;
@@ -465,7 +471,7 @@ export function farInk(root: Element, rules = ''): boolean {
   for (const [, body] of rules.matchAll(/\{([^{}]*)\}/g)) {
     if (!INKY_RULE.test(body)) continue;
     scratch.cssText = body;
-    if (paintsFar(scratch)) return true;
+    if (paintsFar(scratch) || inlineReach(scratch) > NEAR) return true;
   }
   return false;
 }

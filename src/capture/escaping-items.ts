@@ -1,3 +1,4 @@
+import { inkReach } from './draw-region.js';
 import { onShadowAttach } from './shadow-attach.js';
 import { styleEditCount } from './style-edits.js';
 import { seenRecord } from './watch-page-changes.js';
@@ -11,7 +12,12 @@ import { seenRecord } from './watch-page-changes.js';
  *
  * An item is read once, every element of its subtree (shadow trees included): one that is placed
  * (`position` not static) or transformed must lie within the item's box, widened by the culling
- * margin. What was read is kept, per item, until a mutation in the item (its subtree, its
+ * margin, with its ink (shadows, outline, border image outset, filters: see inkReach in
+ * draw-region.ts); any other may paint ink no further than the margin past its box. So must its
+ * `::before` and `::after`, which no API measures (rt9 N1): one placed `fixed`, or `absolute` by a
+ * containing block outside the item, is taken to be outside; one placed `absolute` inside it is
+ * measured by its resolved insets from its containing block's padding box; one moved by a
+ * relative offset or a transform, by how far that moves it. What was read is kept, per item, until a mutation in the item (its subtree, its
  * attributes), a style sheet added, removed or edited (see style-edits.ts), or another viewport
  * size. An item holding shadow trees keeps it too: each tree read is observed from then on as the
  * document is, and what changes there with no mutation drops the item's verdict as well: a root
@@ -133,17 +139,21 @@ function watchRoot(cache: Cache, root: ShadowRoot): void {
 function readItem(item: Element, margin: number, win: Window, cache: Cache): boolean {
   const r = item.getBoundingClientRect();
   const trees: Array<[ShadowRoot, CSSStyleSheet[]]> = [];
+  const outside = (b: { left: number; top: number; right: number; bottom: number }, reach: number) =>
+    b.left - reach < r.left - margin || b.top - reach < r.top - margin || b.right + reach > r.right + margin || b.bottom + reach > r.bottom + margin;
   let out = false;
   const stack: Element[] = [item];
   while (stack.length && !out) {
     const el = stack.pop()!;
-    if (el !== item) {
-      const cs = win.getComputedStyle(el);
-      if (cs.display === 'none') continue;
-      if (cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.offsetPath !== 'none') {
-        const b = el.getBoundingClientRect();
-        if ((b.width > 0 || b.height > 0) && (b.left < r.left - margin || b.top < r.top - margin || b.right > r.right + margin || b.bottom > r.bottom + margin)) out = true;
-      }
+    const cs = win.getComputedStyle(el);
+    if (cs.display === 'none') continue;
+    const reach = inkReach(cs);
+    if (el !== item && (cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.offsetPath !== 'none')) {
+      const b = el.getBoundingClientRect();
+      if ((b.width > 0 || b.height > 0 || reach > 0) && outside(b, reach)) out = true;
+    } else if (reach > margin) out = true;
+    for (const pseudo of ['::before', '::after']) {
+      if (!out && pseudoOutside(el, item, win.getComputedStyle(el, pseudo), win, outside, margin)) out = true;
     }
     if (el.shadowRoot) {
       watchRoot(cache, el.shadowRoot);
@@ -157,4 +167,76 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
   else cache.adopted.delete(item);
   if (item.parentElement) cache.lists.add(item.parentElement);
   return out;
+}
+
+type Outside = (box: { left: number; top: number; right: number; bottom: number }, reach: number) => boolean;
+
+/** A length the style resolved to px, else NaN (auto, a percentage left unresolved). */
+const used = (value: string) => (/^-?[\d.]+(e-?\d+)?px$/.test(value) ? parseFloat(value) : NaN);
+
+/**
+ * Whether `el`'s pseudo-element (`style`, its computed style) draws outside `item` (see above).
+ * One in the flow lies in its element's box, which lies in the item's.
+ */
+function pseudoOutside(el: Element, item: Element, style: CSSStyleDeclaration, win: Window, outside: Outside, margin: number): boolean {
+  const content = style.content;
+  if (!content || content === 'none' || content === 'normal' || style.display === 'none') return false;
+  if (style.translate !== 'none' || style.rotate !== 'none' || style.scale !== 'none' || style.offsetPath !== 'none') return true;
+  const reach = inkReach(style) + moved(style);
+  if (style.position === 'static') return reach > margin;
+  if (style.position === 'relative') {
+    const offset = Math.max(...['top', 'left', 'bottom', 'right'].map((side) => Math.abs(used(style.getPropertyValue(side)))));
+    return Number.isNaN(offset) || reach + offset > margin;
+  }
+  if (style.position !== 'absolute') return true;
+  const block = containingBlock(el, item, win);
+  if (!block) return true;
+  const b = block.getBoundingClientRect();
+  const left = b.left + block.clientLeft - block.scrollLeft;
+  const top = b.top + block.clientTop - block.scrollTop;
+  const box = {
+    left: left + used(style.left) + used(style.marginLeft),
+    top: top + used(style.top) + used(style.marginTop),
+    right: left + block.clientWidth - used(style.right) - used(style.marginRight),
+    bottom: top + block.clientHeight - used(style.bottom) - used(style.marginBottom),
+  };
+  return Object.values(box).some(Number.isNaN) || !Number.isFinite(reach) || outside(box, reach);
+}
+
+/**
+ * How far a pseudo-element's transform moves any point of its box, in px (Infinity when its size
+ * is not known and the transform does more than translate it).
+ */
+function moved(style: CSSStyleDeclaration): number {
+  if (style.transform === 'none') return 0;
+  const m = new DOMMatrixReadOnly(style.transform);
+  const shift = Math.max(Math.abs(m.m41), Math.abs(m.m42));
+  if (m.is2D && m.a === 1 && m.b === 0 && m.c === 0 && m.d === 1) return shift;
+  const width = used(style.width) + used(style.paddingLeft) + used(style.paddingRight) + used(style.borderLeftWidth) + used(style.borderRightWidth);
+  const height = used(style.height) + used(style.paddingTop) + used(style.paddingBottom) + used(style.borderTopWidth) + used(style.borderBottomWidth);
+  if (Number.isNaN(width + height)) return Infinity;
+  const [ox, oy] = style.transformOrigin.split(' ').map(used);
+  let far = 0;
+  for (const [x, y] of [[0, 0], [width, 0], [0, height], [width, height]]) {
+    const p = m.transformPoint({ x: x - ox, y: y - oy });
+    far = Math.max(far, Math.abs(p.x + ox - x), Math.abs(p.y + oy - y));
+  }
+  return Number.isNaN(far) ? Infinity : far;
+}
+
+/**
+ * The box an absolutely placed pseudo-element of `el` is placed in: its nearest ancestor (or `el`)
+ * that is placed or transformed, or contains layout; null when that is not inside `item` (or is
+ * an inline box, whose containing block no rectangle gives).
+ */
+function containingBlock(el: Element, item: Element, win: Window): Element | null {
+  for (let e: Element | null = el; e; e = e.parentElement) {
+    const cs = win.getComputedStyle(e);
+    if (cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.perspective !== 'none' ||
+      cs.filter !== 'none' || cs.backdropFilter !== 'none' || /layout|paint|strict|content|size/.test(cs.contain) || cs.containerType !== 'normal' || /transform|filter|perspective/.test(cs.willChange)) {
+      return cs.display === 'inline' || cs.display === 'contents' ? null : e;
+    }
+    if (e === item) return null;
+  }
+  return null;
 }

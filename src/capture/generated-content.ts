@@ -39,6 +39,8 @@ export class GeneratedContent {
   onPseudoFont: ((style: CSSStyleDeclaration) => void) | null = null;
   /** Content the library would get wrong, per original element and pseudo-element, this frame. */
   private readonly noted = new Map<Element, Array<[string, string]>>();
+  /** Pseudo-elements the page does not paint though their styles draw (see {@link hide}), per original element, this frame. */
+  private readonly hidden = new Map<Element, string[]>();
   private pending: Pending[] = [];
   private serial = 0;
   private readonly cache = new Map<string, string>();
@@ -53,14 +55,27 @@ export class GeneratedContent {
     list.push([pseudo, content]);
   }
 
+  /**
+   * `el`'s `pseudo` is not painted by the page, though nothing in the style the library copies says
+   * so (a face turned away whose back is hidden, a box `position-visibility` hides): its rule in
+   * the copy makes it transparent, as an element's clone is.
+   */
+  hide(el: Element, pseudo: string): void {
+    let list = this.hidden.get(el);
+    if (!list) this.hidden.set(el, (list = []));
+    list.push(pseudo);
+  }
+
   /** `clone` (of `original`) is complete: gives it a class for each rewritten pseudo-element. */
   apply(original: Element, clone: Element): void {
     const list = this.noted.get(original);
     const marker = original.localName === 'li' ? markerRule(original, this.onPseudoFont) : null;
     const scrolling = scrollPseudoRules(original, clone, this.onPseudoFont);
     const details = original.localName === 'details' ? detailsContentRule(original) : null;
-    if (!list && !marker && !scrolling && !details) return;
+    const hidden = this.hidden.get(original);
+    if (!list && !marker && !scrolling && !details && !hidden) return;
     this.noted.delete(original);
+    this.hidden.delete(original);
     // Named in clone order, so that equal pages give equal markup.
     const name = `${RULE_CLASS}${this.serial++}`;
     clone.classList.add(name);
@@ -69,6 +84,7 @@ export class GeneratedContent {
     }
     for (const [pseudo, rule] of scrolling ?? []) this.pending.push({ selector: `.${name}${pseudo}`, ...rule });
     if (details) this.pending.push({ selector: `.${name}${DETAILS_CONTENT}`, ...details });
+    for (const pseudo of hidden ?? []) this.pending.push({ selector: `.${name}${pseudo}`, tokens: null, declarations: 'opacity: 0 !important;' });
     if (marker) {
       this.pending.push({ selector: `.${name}${MARKER}`, ...marker });
       // A marker cannot take `-webkit-text-fill-color`; it inherits the item's, which the library
@@ -105,6 +121,7 @@ export class GeneratedContent {
   /** A new clone begins; `patch`: it is added to the last one (see kept-clone.ts), so names go on from there. */
   reset(patch = false): void {
     this.noted.clear();
+    this.hidden.clear();
     this.pending = [];
     if (!patch) this.serial = 0;
   }

@@ -22,8 +22,12 @@
 import { flatParent } from './find-offscreen.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 
-/** Whether the browser does not paint `original` (an element the copy places out of the flow) by its `position-visibility`; `cs` its computed style. */
-export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration): boolean {
+/**
+ * Whether the browser does not paint `original` (an element the copy places out of the flow) by its
+ * `position-visibility`; `cs` its computed style. `pseudo`: `cs` is that of its `::before` or
+ * `::after` (rt9 N7), which no hit test finds and which has no implicit anchor: judged by its named anchor.
+ */
+export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration, pseudo = false): boolean {
   if (cs.position !== 'absolute' && cs.position !== 'fixed') return false;
   const visibility = cs.getPropertyValue('position-visibility');
   if (!visibility || visibility === 'always') return false;
@@ -32,16 +36,16 @@ export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration): bo
   // An implicit anchor (a popover's invoker, the `anchor` attribute) is a default anchor too; other boxes have none.
   // `normal` (the initial value, Chromium 156) is `auto` for a box placed by `position-area`, else none.
   const auto = anchor === 'auto' || (anchor === 'normal' && !/^(none)?$/.test(cs.getPropertyValue('position-area')));
-  const implicit = auto && (original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
+  const implicit = !pseudo && auto && (original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
   if (!named && !implicit && !/no-overflow/.test(visibility)) return false;
-  const hit = hitTested(original, cs);
+  const hit = pseudo ? null : hitTested(original, cs);
   if (hit !== null) return !hit;
-  if (/no-overflow/.test(visibility) && overflowsContainer(original, cs)) return true;
+  if (!pseudo && /no-overflow/.test(visibility) && overflowsContainer(original, cs)) return true;
   if (!/anchors-visible/.test(visibility)) return false;
-  if (implicit) return implicitAnchors(original).some((found) => clippedOut(found, original, cs));
+  if (implicit) return implicitAnchors(original).some((found) => clippedOut(found, original, cs, false));
   if (!named) return false;
   const found = namedAnchor(original, anchor);
-  return found === null || clippedOut(found, original, cs);
+  return found === null || clippedOut(found, original, cs, pseudo);
 }
 
 /** The elements that may be `el`'s implicit anchor: the one its `anchor` attribute names, or (an open popover) the invokers naming it by id. */
@@ -229,14 +233,15 @@ function anchorRules(root: Document | ShadowRoot): Map<string, string[]> {
  * Whether `anchor`'s box is clipped out of view by the boxes that clip their overflow between it
  * and the containing block of `box` (the viewport too, for a fixed box or when the walk reaches the root).
  */
-function clippedOut(anchor: Element, box: Element, cs: CSSStyleDeclaration): boolean {
+function clippedOut(anchor: Element, box: Element, cs: CSSStyleDeclaration, pseudo: boolean): boolean {
   const win = anchor.ownerDocument.defaultView!;
   const r = anchor.getBoundingClientRect();
   let left = r.left;
   let top = r.top;
   let right = r.right;
   let bottom = r.bottom;
-  const container = cs.position === 'fixed' ? null : (box as HTMLElement).offsetParent;
+  // A pseudo-element's containing block may be its own element.
+  const container = cs.position === 'fixed' ? null : pseudo && win.getComputedStyle(box).position !== 'static' ? box : (box as HTMLElement).offsetParent;
   let viewport = container === null;
   for (let up = flatParent(anchor); up; up = flatParent(up)) {
     if (up === container) break;

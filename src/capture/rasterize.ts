@@ -33,7 +33,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, GREY_IMAGE, hideBackFace, hideUnloadable, pseudoElementPaint, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, GREY_IMAGE, hideBackFace, hideUnloadable, pseudoElementPaint, pseudoUnpainted, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
@@ -763,6 +763,7 @@ export class Rasterizer {
     this.styles.onPseudo = (el, pseudo, style) => {
       this.fonts?.notePseudo(style);
       this.generated.note(el, pseudo, style);
+      if (pseudoUnpainted(el, pseudo, style)) this.generated.hide(el, pseudo);
     };
     this.generated.onPseudoFont = (style) => this.fonts?.notePseudoFont(style);
     this.context = created;

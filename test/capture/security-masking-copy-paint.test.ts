@@ -69,6 +69,9 @@ describe('the copy paints no more than the page: stacking contexts, containment,
     ['a box turned over (rotateY(180deg)) whose back face is hidden', '<div style="margin: 20px; width: 400px; transform: rotateY(180deg); backface-visibility: hidden"><p class="t">SECRET 4111 1111</p></div>'],
     ['a box turned over by rotate: x 180deg and scale', '<div style="margin: 20px; width: 400px; rotate: x 180deg; scale: 1.1; backface-visibility: hidden"><p class="t">SECRET 4111 1111</p></div>'],
     ['a flip card turned to its back: its front face (not turned itself) is hidden, its back face drawn', '<div style="margin: 20px; width: 400px; height: 80px; position: relative; transform-style: preserve-3d; transform: rotateY(180deg)"><div class="t" style="position: absolute; inset: 0; backface-visibility: hidden">SECRET 4111 1111</div><div style="position: absolute; inset: 0; backface-visibility: hidden; transform: rotateY(180deg); background: #eee">Back</div></div>'],
+    // The library writes a pseudo-element's style as a rule: judged as it is read (rt9 N4).
+    ['a ::before turned over (rotateY(180deg)) whose back face is hidden', `<style>.card::before { content: 'SECRET 4111 1111'; display: block; transform: rotateY(180deg); backface-visibility: hidden; color: ${SECRET} }</style><div class="card" style="margin: 20px; width: 400px"></div>`],
+    ['a flip card turned to its back: its front face drawn by ::after (backface-visibility: hidden) in its preserve-3d context', `<style>.flip::after { content: 'SECRET 4111 1111'; display: block; backface-visibility: hidden; color: ${SECRET} }</style><div class="flip" style="margin: 20px; width: 400px; height: 40px; transform-style: preserve-3d; transform: rotateY(180deg)"></div>`],
   ]) {
     it(`${what}: not drawn`, async () => {
       expect(await compare(html), 'secret pixels: visitor, agent').to.deep.equal({ visitor: 0, agent: 0 });
@@ -77,6 +80,12 @@ describe('the copy paints no more than the page: stacking contexts, containment,
 
   it('the front face of a flip card not turned over (backface-visibility: hidden) is drawn', async () => {
     const r = await compare('<div style="margin: 20px; width: 400px; height: 80px; position: relative; transform-style: preserve-3d; transform: rotateY(0deg)"><div class="t" style="position: absolute; inset: 0; backface-visibility: hidden">SECRET 4111 1111</div><div style="position: absolute; inset: 0; backface-visibility: hidden; transform: rotateY(180deg); background: #eee">Back</div></div>');
+    expect(r.visitor, 'the visitor sees the front').to.be.greaterThan(100);
+    expect(r.agent, 'the agent sees it too').to.be.greaterThan(r.visitor * 0.8);
+  });
+
+  it('the front face of a flip card drawn by ::after, not turned over (backface-visibility: hidden), is drawn', async () => {
+    const r = await compare(`<style>.flip::after { content: 'SECRET 4111 1111'; display: block; backface-visibility: hidden; color: ${SECRET} }</style><div class="flip" style="margin: 20px; width: 400px; height: 40px; transform-style: preserve-3d; transform: rotateY(0deg)"></div>`);
     expect(r.visitor, 'the visitor sees the front').to.be.greaterThan(100);
     expect(r.agent, 'the agent sees it too').to.be.greaterThan(r.visitor * 0.8);
   });

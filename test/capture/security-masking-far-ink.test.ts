@@ -3,13 +3,14 @@
  * KeptClone.farInk) did not read: a field drawn alone or a region drawn after a change leaves out
  * what is further than INK_MARGIN (64 px) from it, so a cover whose ink reaches the field or text
  * from further was left out and what it covers drawn in clear. Glyphs of a huge font in a tight
- * line box and a list item's long `::marker` (a string, a bullet or a counter in a huge font, in a
+ * line box, a list item's long `::marker` (a string, a bullet or a counter in a huge font, in a
  * line tall enough for the glyph check to pass it); a grid item centred in a row too small for it,
- * which overflows the grid up where no size counts it, and one a negative margin pulls up. (See
- * typeUnderCover in test/support/covers.ts; the visitor sees none of the secret.)
+ * which overflows the grid up where no size counts it, and one a negative margin pulls up; the
+ * vertical padding of an inline box no tag list names (a custom element, a `::before`). (See
+ * typeUnderCover and writeUnderCover in test/support/covers.ts; the visitor sees none of the secret.)
  */
 import { expect } from '@open-wc/testing';
-import { stopRun, typeUnderCover } from '../support/covers.js';
+import { CSS, stopRun, typeUnderCover, writeUnderCover } from '../support/covers.js';
 import { SECRET } from '../support/leaks.js';
 import { unmountTestPage } from '../support/test-page.js';
 
@@ -42,4 +43,22 @@ describe('ink far outside its box covers a typed field: patched frames draw it',
     });
   }
 
+  // An inline box's vertical padding takes no room in its line: its background paints 300 px up from 150 px below.
+  const padded = '.pad::before { content: "x"; padding: 300px 180px 0 180px; background: #fff }';
+  for (const [what, cover] of [
+    ['a custom element (inline by default) 150 px below, its vertical padding drawn 300 px up', '<div style="margin-top: 150px; padding-left: 10px"><x-badge style="padding: 300px 180px 0 180px; background: #fff">x</x-badge></div>'],
+    ['a ::before (inline by default) of a span 150 px below, its vertical padding drawn 300 px up', '<div style="margin-top: 150px; padding-left: 10px"><span class="pad">y</span></div>'],
+  ] as const) {
+    it(`typed in a field under ${what}`, async () => {
+      const { leaked, visible, drawn } = await typeUnderCover(PAGE, `${field}${cover}`, CSS + padded);
+      expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+      expect(leaked, `secret pixels of the covered field in the agent's picture (frames: ${JSON.stringify(drawn)})`).to.equal(0);
+    });
+
+    it(`text written under ${what} (a region)`, async () => {
+      const { leaked, visible, regions } = await writeUnderCover(PAGE, cover, CSS + padded);
+      expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+      expect(leaked, `secret pixels of the covered text in the agent's picture (regions: ${JSON.stringify(regions)})`).to.equal(0);
+    });
+  }
 });

@@ -37,12 +37,47 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
     }
   });
 
+  it('items that draw only inside their boxes (a ::before over the item, a chevron turned by a transform, a small shadow) are still cut into runs', async () => {
+    const root = document.createElement('div');
+    const style = document.createElement('style');
+    style.textContent = `.deco .item { position: relative; box-shadow: 0 2px 6px #0003 }
+      .deco .item::before { content: ''; position: absolute; inset: 0; outline: 1px solid #eee }
+      .deco .item::after { content: ''; display: inline-block; width: 8px; height: 8px; border: solid #888; border-width: 0 2px 2px 0; transform: rotate(45deg) }`;
+    root.className = 'deco';
+    root.innerHTML = blocks('x');
+    document.body.append(style, root);
+    try {
+      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(0);
+    } finally {
+      root.remove();
+      style.remove();
+    }
+  });
+
   it('a fixed cover in a far-off table row', async () => {
     expect(await firstFrame(PAGE, table(`<div style="position: fixed; left: 0; top: 0; ${COVER}"></div>`))).to.deep.equal({ visible: 0, leaked: 0 });
   });
 
   it('a cover placed (absolute) from a far-off item by the box around the list', async () => {
     expect(await firstFrame(PAGE, `<div style="position: absolute; left: 0; top: 0; width: 600px">${blocks(`<div style="position: absolute; left: 0; top: 0; ${COVER}"></div>`)}</div>`)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a fixed cover drawn by the ::before of a static element in a far-off table row', async () => {
+    const css = `.cvp::before { content: ''; position: fixed; left: 0; top: 0; ${COVER} }`;
+    expect(await firstFrame(PAGE, table('<span class="cvp">x</span>'), css)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover drawn by a ::before placed (absolute) from a far-off item by the box around the list', async () => {
+    const css = `.cvp::before { content: ''; position: absolute; left: 0; top: 0; ${COVER} }`;
+    expect(await firstFrame(PAGE, `<div style="position: absolute; left: 0; top: 0; width: 600px">${blocks('<span class="cvp">x</span>')}</div>`, css)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover drawn by the box-shadow spread of a positioned box inside a far-off table row', async () => {
+    expect(await firstFrame(PAGE, table('<div style="position: relative; width: 10px; height: 10px; box-shadow: 0 0 0 9000px #ccc"></div>'))).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a cover drawn by the outline (offset outward) of a static box inside a far-off item', async () => {
+    expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks('<div style="width: 10px; height: 10px; outline: 9000px solid #ccc; outline-offset: 10px"></div>')}</div>`)).to.deep.equal({ visible: 0, leaked: 0 });
   });
 
   it('a cover a far-off item moves over the text with a transform', async () => {

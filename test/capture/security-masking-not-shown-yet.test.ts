@@ -46,6 +46,24 @@ describe('what the browser does not show is not drawn', () => {
     expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
   });
 
+  // A tooltip drawn by a pseudo-element: the library writes its style as a rule, judged as it is read (rt9 N7).
+  const pseudoTip = `<div id="sc" style="overflow: auto; height: 100px; width: 300px; margin: 300px 20px 20px; border: 1px solid #888">
+      <div style="height: 40px"><span style="anchor-name: --nsp">anchor</span></div><div style="height: 600px"></div>
+    </div><div class="tip"></div>`;
+  const pseudoCss = `#${PAGE}-root { position: relative } .tip::before { content: '4111 1111'; position: absolute; position-anchor: --nsp; top: anchor(bottom); left: anchor(left); position-visibility: anchors-visible; color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px }`;
+
+  it('a ::before anchored to an element scrolled out of its scroller (position-visibility: anchors-visible)', async () => {
+    const { visible, leaked, stats } = await capture(pseudoTip, pseudoCss, scrollAway);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('a ::before anchored to an element in view is drawn', async () => {
+    const { visible, leaked } = await capture(pseudoTip, pseudoCss, () => {});
+    expect(visible, 'secret pixels on the visitor\'s screen').to.be.greaterThan(0);
+    expect(leaked, 'secret pixels in the agent\'s picture, as on the visitor\'s screen').to.be.greaterThan(0);
+  });
+
   it('the same with pointer-events: none (a tooltip) and position-visibility left at its default', async () => {
     const { visible, leaked, stats } = await capture(anchored(' pointer-events: none;'), `#${PAGE}-root { position: relative }`, scrollAway);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
