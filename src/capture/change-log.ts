@@ -158,6 +158,18 @@ export class ChangeLog {
     this.fullClone(`a ${e.type} event`);
   }
 
+  /**
+   * A shadow root was attached to an element of the page, which leaves no mutation record (heard
+   * through the wrapped `attachShadow`, see shadow-attach.ts): its outermost shadow host is cloned
+   * again, as for a change inside it. A host not in the page yet comes with its insertion.
+   */
+  noteShadowAttached(root: ShadowRoot): void {
+    if (!root.host.isConnected || root.host.ownerDocument !== this.doc) return;
+    this.signal();
+    if (this.full) return;
+    this.noteHostOf(root);
+  }
+
   /** Asks for a whole clone next frame (style sheets, fonts, anything the log cannot name). */
   fullClone(reason: string): void {
     this.full ??= reason;

@@ -1,6 +1,7 @@
 import type { ChangeLog } from './change-log.js';
 import { NEVER_CAPTURED } from './rasterize.js';
 import { findInnerRoots, frameDocument } from './secret-fields.js';
+import { onShadowAttach } from './shadow-attach.js';
 import { declarationEdits, onStyleEdit, styleEditOwner, wrapStyleEdits } from './style-edits.js';
 
 /**
@@ -118,6 +119,15 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
     onChange();
   };
   const stopStyleEdits = onStyleEdit(styleEdited);
+  // A shadow root attached to an element already in the page leaves no record: the kept clone
+  // would still draw the host's light children, and what the root draws (a cover) only at the
+  // next whole clone. Heard through the wrapped attachShadow; watched from then on.
+  const stopAttach = onShadowAttach(win as Window & typeof globalThis, (root) => {
+    if (stopped || !root.host.isConnected || ignored(root.host)) return;
+    watch(root);
+    log?.noteShadowAttached(root);
+    onChange();
+  });
   let declarationsSeen = declarationEdits();
   watch(doc);
   if (log) log.watch = (root) => root === doc || watch(root);
@@ -162,6 +172,7 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
     }
     doc.fonts?.removeEventListener('loadingdone', fonts);
     stopStyleEdits();
+    stopAttach();
     for (const list of preferences) list.removeEventListener('change', preferred);
     for (const type of HOVER_EVENTS) win.removeEventListener(type, hovered, { capture: true });
     observer.disconnect();

@@ -1171,6 +1171,20 @@ describe('changes in shadow roots and frames', () => {
     await maskAndMove(r, root, () => shadow);
   });
 
+  it('a shadow root attached after the first frame to an element already drawn: the light DOM it hides is gone from the next patched frame', async () => {
+    // The host draws the secret as light DOM; an empty open root attached to it (no mutation
+    // record, nothing added in it) slots nothing, so the visitor no longer sees the secret. The
+    // only other change is a tick far from it.
+    const { root, r } = await readyWith(`<div id="host" style="width: 600px; height: 40px"><p style="margin: 0; font: 24px monospace; color: ${SECRET}">4242 4242 4242 4242</p></div>`, () => null);
+    expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'the secret shows before the root is attached').to.be.greaterThan(0);
+    const stats = await afterStats(r, () => {
+      root.querySelector('#host')!.attachShadow({ mode: 'open' });
+      root.querySelector('#tick')!.textContent = 'a';
+    });
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    expect(scanForSecret((await agentPicture(r.host)).canvas!).count, 'secret pixels in the watching agents\' picture').to.equal(0);
+  });
+
   it('a card masked and moved inside a same-origin frame', async () => {
     const { root, r, made: frame } = await readyWith(FRAME, async (page) => {
       const frame = page.querySelector('iframe')!;
