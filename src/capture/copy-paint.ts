@@ -21,7 +21,8 @@
  *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
  *   clone draws nothing (`opacity: 0`). A `backdrop-filter`, which the picture never applies
  *   (no value: a blur, a brightness, a `url()`, even its own `#id`), would leave what the page
- *   filters behind the box in clear: the box is drawn grey, opaque, instead. (A mask image the copy failed to embed is a transparent
+ *   filters behind the box in clear: its backdrop is drawn opaque instead, unless the frame's canvas
+ *   applies the filter (see backdrop-filter.ts). (A mask image the copy failed to embed is a transparent
  *   placeholder: it hides the element, as an unloaded one does on the page.)
  * The same holds for the ::before/::after rules of the copy's style sheet (see pseudoElementPaint).
  * - An image the copy could not embed (another origin without CORS, a revoked blob: URL) was
@@ -156,11 +157,23 @@ function loadsFromOutside(value: string): boolean {
 /** Properties whose resource, not loaded in the copy, would draw the element unmasked, unclipped or unfiltered. */
 const MUST_LOAD = ['-webkit-mask-box-image-source', 'clip-path', 'filter'];
 
-/** A clone whose mask border, clip path or filter the copy cannot load draws nothing; one with a backdrop filter, its backdrop opaque (see above). */
-export function hideUnloadable(clone: Element, original: Element): void {
+/**
+ * A clone whose mask border, clip path or filter the copy cannot load draws nothing; one with a
+ * backdrop filter, its backdrop opaque (see above), unless `drawn` takes the filter to draw it on
+ * the frame's canvas (see backdrop-filter.ts): it is given the filter and the backdrop's colour.
+ */
+export function hideUnloadable(clone: Element, original: Element, drawn?: (filter: string, base: string) => boolean): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style?.getPropertyValue('backdrop-filter')) hideIfUnloadable(style, backdropBase(original));
-  else if (style) hideIfUnloadable(style);
+  const backdrop = style?.getPropertyValue('backdrop-filter');
+  if (!style) return;
+  if (!backdrop || backdrop === 'none') return hideIfUnloadable(style);
+  const base = backdropBase(original);
+  if (!/url\(/.test(backdrop) && drawn?.(backdrop, `rgb(${base.join(', ')})`)) {
+    style.setProperty('backdrop-filter', 'none');
+    hideIfUnloadable(style);
+  } else {
+    hideIfUnloadable(style, base);
+  }
 }
 
 type Rgb = [number, number, number];

@@ -33,6 +33,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
+import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
 import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, GREY_IMAGE, hideBackFace, hideUnloadable, pseudoElementPaint, pseudoUnpainted, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
@@ -96,6 +97,8 @@ export interface Snapshot {
    * `base`, the key of the snapshot before the patch.
    */
   region: { markup: string; x: number; y: number; width: number; height: number; base: string } | null;
+  /** Boxes whose backdrop filter is drawn on the canvas over the picture (see backdrop-filter.ts). */
+  backdrops: readonly Backdrop[];
   /**
    * When the whole markup is long (a dashboard of 15 000 elements gives ~450 KB), the frame cut
    * into tiles, each drawn from the kept clone with what is away from it emptied (as a region is,
@@ -283,6 +286,8 @@ export class Rasterizer {
   private canvases: Element[] = [];
   /** Whether this clone (whole or subtree) holds an `<svg>` or picture painting far outside its box (see overflow-ink.ts): the kept clone's far ink. */
   private outOfBox = false;
+  /** Originals in the kept clone whose backdrop filter is drawn on the canvas (see backdrop-filter.ts), in clone order. */
+  private backdrops = new Map<Element, Backdrop>();
   /** In a patch: each new clone -> the kept clone of its original it replaces. */
   private previous = new Map<Element, Element>();
   /** Pseudo-element classes named so far since the last whole clone. */
@@ -338,6 +343,9 @@ export class Rasterizer {
       }
     }
     this.frames++;
+    const backdrops = [...this.backdrops.values()].filter((box) => box.element.isConnected);
+    // A region drawn alone over a filtered box would be filtered reading only the region's pixels.
+    if (changed && backdropMeets(backdrops, changed.region)) changed = null;
     const svg = this.kept!.svg;
     const scale = frameScale(viewport, this.options.scale);
     const width = Math.floor(viewport.width * scale);
@@ -369,7 +377,7 @@ export class Rasterizer {
       get markup() {
         return serialize();
       },
-      key, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole }, region, tiles,
+      key, viewport, width, height, scale, background, clone: whole === null ? { patched } : { whole }, region, tiles, backdrops,
     };
   }
 
@@ -377,6 +385,7 @@ export class Rasterizer {
   private async cloneWhole(context: Context<HTMLElement>, viewport: Viewport, background: string, maskAll: boolean): Promise<void> {
     const doc = this.doc;
     this.kept = null;
+    this.backdrops.clear();
     context.node = doc.documentElement;
     context.width = viewport.width;
     context.height = viewport.height;
@@ -641,6 +650,14 @@ export class Rasterizer {
     this.patchRoot = null;
   }
 
+  /** Notes `original` for its backdrop filter to be drawn on the canvas, when it can be (see backdrop-filter.ts). */
+  private noteBackdrop(original: Element, filter: string, base: string): boolean {
+    if (!seenThrough(original) || !canvasApplies(filter) || !readableBox(original, this.doc)) return false;
+    const { left, top, right, bottom } = original.getBoundingClientRect();
+    this.backdrops.set(original, { element: original, filter, base, rect: { left, top, right, bottom } });
+    return true;
+  }
+
   /** Stops watching for mutations under masks (see clone-churn.ts); true when one came during the clone. */
   private stopChurn(): boolean {
     const churned = this.churn?.stop() ?? false;
@@ -656,11 +673,15 @@ export class Rasterizer {
     const faces = this.rangedFaces.take();
     if (faces !== null) await this.loadImage(faces, 1, 1).catch(() => undefined);
     if (!region && snapshot.tiles) return this.drawTiles(snapshot, snapshot.tiles);
-    const { markup, width, height } = region && snapshot.region ? snapshot.region : snapshot;
+    const part = region && snapshot.region ? snapshot.region : null;
+    const { markup, width, height } = part ?? snapshot;
     const img = await this.loadImage(markup, width, height);
     // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
     // could not be handed to the worker, while the pixels it paints on a canvas can.
-    return this.surface.draw(width, height, (ctx) => ctx.drawImage(img, 0, 0, width, height));
+    return this.surface.draw(width, height, (ctx) => {
+      ctx.drawImage(img, 0, 0, width, height);
+      paintBackdrops(ctx, snapshot.backdrops, { x: part?.x ?? 0, y: part?.y ?? 0, width, height, scale: snapshot.scale });
+    });
   }
 
   /**
@@ -686,6 +707,7 @@ export class Rasterizer {
       const img = await this.loadUrl(url, tile.width, tile.height);
       ctx.drawImage(img, tile.x, tile.y, tile.width, tile.height);
     }
+    paintBackdrops(ctx, snapshot.backdrops, { x: 0, y: 0, width: snapshot.width, height: snapshot.height, scale: snapshot.scale });
   }
 
   /** The SVG markup as a decoded image. */
@@ -712,6 +734,7 @@ export class Rasterizer {
 
   dispose(): void {
     this.kept = null;
+    this.backdrops.clear();
     this.lastKey = null;
     if (this.context) destroyContext(this.context);
     this.context = null;
@@ -906,7 +929,8 @@ export class Rasterizer {
         stackLikeTransition(el);
         standardMaskComposite(el);
         alwaysApplyMask(el, original);
-        hideUnloadable(el, original);
+        this.backdrops.delete(original);
+        hideUnloadable(el, original, (filter, base) => this.noteBackdrop(original, filter, base));
         hideBackFace(el, original);
         if (el.classList.length > original.classList.length) this.renamePseudoClass(el);
         scrolledPseudoElements(el);

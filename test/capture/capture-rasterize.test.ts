@@ -158,6 +158,19 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
     expect(redCount(after), 'red of the last picture left in the frame').to.equal(0);
   });
 
+  it('draws a small backdrop blur over a picture: what is behind it stays told apart, not one flat colour', async () => {
+    const el = await fixture<HTMLElement>(html`
+      <div style="position: relative; width: 200px; height: 100px">
+        <div style="display: flex; height: 100%"><div style="flex: 1; background: rgb(220, 0, 0)"></div><div style="flex: 1; background: rgb(0, 0, 220)"></div></div>
+        <div id="glass" style="position: absolute; inset: 20px; backdrop-filter: blur(2px); background: rgb(255 255 255 / 0.2)"></div>
+      </div>`);
+    const canvas = await rasterCanvas(rasterizer);
+    const r = el.querySelector('#glass')!.getBoundingClientRect();
+    const left = pixelAt(canvas, r.left + 20, r.top + r.height / 2);
+    const right = pixelAt(canvas, r.right - 20, r.top + r.height / 2);
+    expect(left[0] > left[2] + 100 && right[2] > right[0] + 100, `red ${left} and blue ${right} behind the glass`).to.equal(true);
+  });
+
   it('lowers the scale so a huge viewport still makes a frame within the relay’s caps', async () => {
     const frame = document.createElement('iframe');
     frame.style.cssText = 'width: 3000px; height: 3000px; border: 0';

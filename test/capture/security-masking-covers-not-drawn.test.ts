@@ -7,7 +7,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { trackSecretFields } from '../../src/capture/index.js';
-import { firstFrame, stopRun } from '../support/covers.js';
+import { firstFrame, PLAIN_CSS, stopRun, writeUnderCover } from '../support/covers.js';
 import { unmountTestPage } from '../support/test-page.js';
 
 const PAGE = 'covers-not-drawn';
@@ -21,7 +21,7 @@ afterEach(() => {
   unmountTestPage(PAGE);
 });
 
-describe('a box with a backdrop-filter (the copy applies none) is drawn grey', () => {
+describe('a box with a backdrop-filter (the copy applies none) is drawn filtered on the canvas, or opaque', () => {
   const veil = (style: string) => `<div style="position: absolute; left: 0; top: 0; width: 400px; height: 90px; ${style}"></div>`;
 
   it('guard: an opaque box over the text', async () => {
@@ -33,6 +33,11 @@ describe('a box with a backdrop-filter (the copy applies none) is drawn grey', (
       expect(await firstFrame(PAGE, veil(`backdrop-filter: ${value}`))).to.deep.equal(CLEAN);
     });
   }
+
+  it('text changed under a box with backdrop-filter: blur(16px) (a patched frame) is not drawn in clear', async () => {
+    const { leaked, visible } = await writeUnderCover(PAGE, veil('backdrop-filter: blur(16px)'), PLAIN_CSS);
+    expect({ visible, leaked }).to.deep.equal(CLEAN);
+  });
 
   it('a ::before over the text with backdrop-filter: contrast(0)', async () => {
     expect(await firstFrame(PAGE, '<div class="veil"></div>', '.veil::before { content: ""; position: absolute; left: 0; top: 0; width: 400px; height: 90px; backdrop-filter: contrast(0) }')).to.deep.equal(CLEAN);
