@@ -22,8 +22,10 @@ export function trackCanvasContexts(win: Window & typeof globalThis): void {
   if (!proto || unreadable.has(proto as unknown as Element)) return;
   unreadable.add(proto as unknown as Element);
   const get = proto.getContext;
-  proto.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
-    const ctx = (get as (...args: unknown[]) => unknown).call(this, type, ...rest) as { getContextAttributes?(): { preserveDrawingBuffer?: boolean } | null } | null;
+  // The page's arguments passed on as given: `getContext()` with none throws as it would.
+  proto.getContext = function (this: HTMLCanvasElement, ...args: unknown[]) {
+    const type = args[0];
+    const ctx = (get as (...args: unknown[]) => unknown).apply(this, args) as { getContextAttributes?(): { preserveDrawingBuffer?: boolean } | null } | null;
     if (ctx && type !== '2d' && type !== 'bitmaprenderer' && !ctx.getContextAttributes?.()?.preserveDrawingBuffer) unreadable.add(this);
     return ctx;
   } as typeof proto.getContext;

@@ -25,9 +25,17 @@ export function onShadowAttach(win: Window & typeof globalThis, fn: Subscriber):
     const fns = (list = new Set());
     subscribers.set(proto, fns);
     const attach = proto.attachShadow;
-    proto.attachShadow = function (this: Element, init: ShadowRootInit): ShadowRoot {
-      const root = attach.call(this, init);
-      for (const f of fns) f(root);
+    // The page's arguments passed on as given (none is not `undefined`), and a subscriber that
+    // throws neither reaches the page's call nor keeps the others from hearing the root.
+    proto.attachShadow = function (this: Element, ...args: [ShadowRootInit]): ShadowRoot {
+      const root = attach.apply(this, args);
+      for (const f of fns) {
+        try {
+          f(root);
+        } catch {
+          // The subscriber's own failure; the root is attached and given back as the page asked.
+        }
+      }
       return root;
     };
   }

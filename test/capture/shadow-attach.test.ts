@@ -5,6 +5,7 @@
  * others still do, and the page's own `attachShadow` is wrapped once, whoever subscribes.
  */
 import { expect } from '@open-wc/testing';
+import { trackCanvasContexts } from '../../src/capture/canvas-contexts.js';
 import { onShadowAttach } from '../../src/capture/shadow-attach.js';
 
 describe('onShadowAttach', () => {
@@ -27,6 +28,25 @@ describe('onShadowAttach', () => {
     } finally {
       stopA();
       stopB();
+    }
+  });
+
+  it('a subscriber that throws neither reaches the page nor keeps the others from hearing; the page\'s arguments are passed as given', () => {
+    const heard: ShadowRoot[] = [];
+    const stopBad = onShadowAttach(window, () => {
+      throw new Error('a subscriber failed');
+    });
+    const stopGood = onShadowAttach(window, (root) => heard.push(root));
+    try {
+      const root = document.createElement('div').attachShadow({ mode: 'open' });
+      expect(heard).to.deep.equal([root]);
+      // No argument is not `undefined` passed on: the browser's own TypeError, as unwrapped.
+      expect(() => (document.createElement('div').attachShadow as () => ShadowRoot)()).to.throw(TypeError);
+      trackCanvasContexts(window);
+      expect(() => (document.createElement('canvas').getContext as () => unknown)()).to.throw(TypeError);
+    } finally {
+      stopBad();
+      stopGood();
     }
   });
 });
