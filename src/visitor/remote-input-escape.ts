@@ -8,9 +8,9 @@ import { findDeep, holds, maskedReason } from './remote-input-target.js';
 
 type Invoker = Element & { popoverTargetElement?: Element | null; commandForElement?: Element | null };
 
-/** Closed by Escape: a modal dialog unless `closedby=none`, a non-modal one with `closedby` any or closerequest, a popover but a manual one. */
+/** Closed by Escape: a modal dialog unless `closedby=none`, a non-modal one with `closedby` any or closerequest, a popover (a `<dialog popover>` shown as one too) but a manual one. */
 function closedByEscape(el: Element): boolean {
-  if (el.localName !== 'dialog') return (el as HTMLElement).popover !== 'manual';
+  if (el.localName !== 'dialog' || el.matches(':popover-open')) return (el as HTMLElement).popover !== 'manual';
   const by = el.getAttribute('closedby')?.toLowerCase();
   return el.matches(':modal') ? by !== 'none' : by === 'any' || by === 'closerequest';
 }

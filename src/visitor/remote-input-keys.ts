@@ -312,7 +312,7 @@ function implicitSubmit(ctx: KeyContext, field: HTMLInputElement): string | void
 function escape(ctx: KeyContext): string | void {
   const closing = escapeTarget(ctx.doc, ctx.maskAll);
   if (typeof closing === 'string') return closing;
-  if (closing?.localName === 'dialog') {
+  if (closing?.localName === 'dialog' && !closing.matches(':popover-open')) {
     const dialog = closing as HTMLDialogElement;
     if (dialog.dispatchEvent(new (windowOf(dialog).Event)('cancel', { cancelable: true }))) dialog.close();
     return;

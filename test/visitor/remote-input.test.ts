@@ -750,6 +750,26 @@ describe('remote input', () => {
       expect(rows).to.deep.equal(['invoker in the menu: masked, kept', 'shadow root in the menu: masked, kept']);
     });
 
+    it('Escape does not close a masked <dialog popover> opened from an unmasked popover, and closes an unmasked one on top as a popover', async () => {
+      // A dialog shown as a popover is in the popover stack: hiding the menu below it hides it too.
+      const box = await fixture<HTMLDivElement>(html`<div>
+        <dialog id="panel" popover data-upscope-masked>PIN 1234</dialog><dialog id="help" popover>Help</dialog>
+        <div id="menu" popover><button id="to-panel" popovertarget="panel">Code</button><button id="to-help" popovertarget="help">Help</button></div>
+      </div>`);
+      const menu = box.querySelector<HTMLElement>('#menu')!;
+      const panel = box.querySelector<HTMLDialogElement>('#panel')!;
+      const help = box.querySelector<HTMLDialogElement>('#help')!;
+      menu.showPopover();
+      box.querySelector<HTMLElement>('#to-panel')!.click();
+      expectRefused(press('Escape'), 'masked');
+      expect({ panel: panel.matches(':popover-open'), menu: menu.matches(':popover-open') }).to.deep.equal({ panel: true, menu: true });
+      panel.hidePopover();
+      box.querySelector<HTMLElement>('#to-help')!.click();
+      expect(press('Escape')).to.deep.equal({ ok: true });
+      expect({ help: help.matches(':popover-open'), menu: menu.matches(':popover-open') }).to.deep.equal({ help: false, menu: true });
+      menu.hidePopover();
+    });
+
     it('Escape closes what is on top: a popover opened over a masked modal dialog, not the dialog; a masked dialog in an open shadow root (modal, or closedby) is refused unless a popover is open over it', async () => {
       const box = await fixture<HTMLDivElement>(html`<div>
         <dialog id="card" data-upscope-masked>4111 1111 1111 1111</dialog><div id="tip" popover>Help</div><div id="host"></div>
