@@ -89,7 +89,7 @@ function moveColumns(original: Element, clone: Element, cs: CSSStyleDeclaration,
     + `margin: ${-y}px 0 0 ${-x}px`;
   for (const name of ['column-count', 'column-width']) style.setProperty(name, 'auto', 'important');
   style.setProperty('column-rule-style', 'none', 'important');
-  wrapper.append(...clone.childNodes);
+  while (clone.firstChild) wrapper.append(clone.firstChild);
   clone.append(wrapper);
 }
 
@@ -142,7 +142,7 @@ export function showScrollPosition(original: Element, clone: Element): void {
     wrapper.style.cssText = `display: flow-root; position: ${containsPositioned(cs) ? 'relative' : 'static'}; box-sizing: content-box; `
       + 'width: auto; height: auto; min-width: 0; min-height: 0; max-width: none; max-height: none; border: 0; float: none; '
       + `padding: ${top}px ${right}px ${bottom}px ${left}px; margin: ${-top - y}px ${x - right}px ${-bottom}px ${-left - x}px`;
-    wrapper.append(...clone.childNodes);
+    while (clone.firstChild) wrapper.append(clone.firstChild);
     clone.append(wrapper);
     return;
   }
