@@ -75,6 +75,18 @@ function scaled(filter: string, scale: number): { filter: string; blur: number }
   return { filter: out, blur };
 }
 
+/**
+ * The canvas each box's surroundings are copied to, kept and grown as needed: a fresh large
+ * canvas costs its first drawing call 15-40 ms (see draw-surface.ts), a full-viewport frosted
+ * overlay would pay it every frame.
+ */
+let scratch: OffscreenCanvas | null = null;
+
+function scratchFor(width: number, height: number): OffscreenCanvas {
+  if (!scratch || scratch.width < width || scratch.height < height) scratch = new OffscreenCanvas(Math.max(width, scratch?.width ?? 0), Math.max(height, scratch?.height ?? 0));
+  return scratch;
+}
+
 /** Draws each box's backdrop filter over what `ctx` holds of `area` (see above). */
 export function paintBackdrops(ctx: OffscreenCanvasRenderingContext2D, backdrops: readonly Backdrop[], area: DrawnArea): void {
   for (const box of backdrops) {
@@ -98,8 +110,9 @@ export function paintBackdrops(ctx: OffscreenCanvasRenderingContext2D, backdrops
     const sy = Math.max(0, y0 - pad);
     const sw = Math.min(area.width, x1 + pad) - sx;
     const sh = Math.min(area.height, y1 + pad) - sy;
-    const copy = new OffscreenCanvas(sw, sh);
+    const copy = scratchFor(sw, sh);
     const copyCtx = copy.getContext('2d');
+    copyCtx?.clearRect(0, 0, sw, sh);
     ctx.save();
     ctx.beginPath();
     ctx.rect(x0, y0, x1 - x0, y1 - y0);
@@ -112,7 +125,7 @@ export function paintBackdrops(ctx: OffscreenCanvasRenderingContext2D, backdrops
       ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
       ctx.filter = filter;
       // A filter the canvas no longer takes leaves the box filled with the backdrop's colour.
-      if (ctx.filter !== 'none') ctx.drawImage(copy, sx, sy);
+      if (ctx.filter !== 'none') ctx.drawImage(copy, 0, 0, sw, sh, sx, sy, sw, sh);
     } else {
       ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
     }
