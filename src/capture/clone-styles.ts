@@ -48,6 +48,13 @@ export const INHERITED = new Set([
   'text-emphasis-color', 'text-underline-position', 'text-decoration-skip-ink', 'image-orientation', 'text-fit', '-webkit-rtl-ordering',
 ]);
 
+/**
+ * Elements laid out as one atomic box when `display: inline` (replaced elements, form controls, an
+ * outer `<svg>`): their padding and border take room in the line. A frame's clone is its document's
+ * root, which `display: inline` would unmake (see CloneStyles.sayInline).
+ */
+const ATOMIC_INLINE = new Set(['img', 'iframe', 'video', 'canvas', 'embed', 'object', 'input', 'select', 'textarea', 'button', 'svg', 'audio', 'meter', 'progress']);
+
 /** What an inline box paints above and below its line besides its content (see CloneStyles.sayInline). */
 const PADDED_SIDES = ['padding-top', 'padding-bottom', 'border-top-width', 'border-bottom-width'];
 
@@ -534,7 +541,7 @@ export class CloneStyles {
       for (const name of SVG_ONLY) if (style.getPropertyValue(name)) style.removeProperty(name);
     }
     if (style && element.localName === 'iframe' && clone.localName === 'html') this.keepFrameRoot(clone, style);
-    if (style) this.sayInline(element, style);
+    if (style && clone.localName === element.localName && !ATOMIC_INLINE.has(element.localName)) this.sayInline(element, style);
   }
 
   /**
