@@ -1,3 +1,6 @@
+// Over 350 lines: one log with one job (turning mutation records and events into the elements to
+// clone again, or the reason for a whole clone); its rules for shadow roots, fields, :empty and
+// the body's children share its state and its bound, and read as one.
 /**
  * What changed on the page since the last frame, as far as the capture can tell: the elements
  * whose clones must be made again, or the reason the next frame must clone the whole viewport.
