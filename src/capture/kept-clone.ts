@@ -37,7 +37,7 @@ import { flatChildren } from './margins.js';
 import { matching } from './find-masks.js';
 import type { Viewport } from './rasterize.js';
 import { noteAdopted, ownReads } from './style-edits.js';
-import { hiddenByPosition, isHiddenClone } from './position-visibility.js';
+import { cloneVerdict, positionVerdict } from './position-visibility.js';
 
 /** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
 export const MAX_PATCHES = 50;
@@ -376,7 +376,7 @@ export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonl
       if (value !== '' && value !== 'none') return 'a box placed by anchor positioning in an area or with fallbacks';
     }
     // A box `position-visibility` hides (its anchor scrolled out of view) or shows again moves nothing and fires nothing.
-    if (hiddenByPosition(original, cs) !== isHiddenClone(clone)) {
+    if (positionVerdict(original, cs) !== cloneVerdict(clone)) {
       if (kept.culled.has(original)) return 'a box placed out of the flow and culled was hidden or shown by position-visibility';
       out.push(original);
       continue;

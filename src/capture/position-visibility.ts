@@ -6,46 +6,69 @@
  * copy reads says it is hidden, so a tooltip the visitor no longer sees (its anchor scrolled away)
  * was drawn (red team rt7, L5). Its clone is written `display: none` (see {@link hideClone}).
  *
- * The browser does not say which box it hides, but it no longer hit-tests one: a box that takes
- * pointer events and is not found at a point of its own in view is hidden. One that takes none (a
- * tooltip, often) is judged by its anchor when that is named (`position-anchor: --name`): found
- * among the elements whose computed `anchor-name` has it (inline styles and the style sheets'
- * rules naming it), it is hidden when the scrollers between it and the box's containing block
- * clip it out. Errs towards hiding: a named anchor not found hides the box. Its implicit anchor
- * (`position-anchor: auto`: the element its `anchor` attribute names, or an open popover's
- * invoker, one naming it by `popovertarget` or `commandfor`, any of them clipped out) is judged
- * the same; a popover a script opened (its `source` unknown), or whose invokers name it by
- * property only, has none found and is drawn. With `no-overflow`, it is hidden when its box
- * overflows its containing block (the browser's test is the smaller inset-modified one: a box
- * placed in an area by both insets, `position-area`, that overflows only that area is drawn).
+ * The browser does not say which box it hides, but it hit-tests only a box it paints: a box that
+ * takes pointer events and is found at a point of its own in view is drawn. Otherwise (one that
+ * takes none, a tooltip often, or one the hit test misses: a clip path or a scroller may clip the
+ * point probed away, rt10 R1) it is judged by its default anchor. A named one
+ * (`position-anchor: --name`) is found among the elements whose computed `anchor-name` has it
+ * (inline styles and the style sheets' rules naming it, an `@import`-ed sheet's too); the box is
+ * hidden when the scrollers between it and the box's containing block clip it out, drawn when
+ * they do not. Its implicit anchor (`position-anchor: auto`: the element its `anchor` attribute
+ * names, or an open popover's invoker, one naming it by `popovertarget` or `commandfor`, any of
+ * them clipped out) is judged the same. Where the anchor cannot be found (a name only another
+ * origin's sheet gives; a popover a script opened, its `source` unknown, or whose invokers name it
+ * by property only, that the hit test misses), the copy cannot tell whether the visitor sees the
+ * box or what it covers: it is drawn as a grey box of its border box, with nothing it holds (less
+ * than either, never more; see {@link greyClone}). A popover with no implicit anchor found that
+ * takes no pointer events is drawn. With `no-overflow`, a box is hidden when its box overflows its
+ * containing block (the browser's test is the smaller inset-modified one: a box placed in an area
+ * by both insets, `position-area`, that overflows only that area is drawn).
  */
 import { flatParent } from './find-offscreen.js';
+import { greyBox } from './replaced-stand-in.js';
 import { ownReads, styleEditCount } from './style-edits.js';
+
+/** How the copy draws a box placed out of the flow, by its `position-visibility`: as it is, not at all, or grey (see {@link greyClone}). */
+export type PositionVerdict = 'drawn' | 'hidden' | 'grey';
 
 /**
  * Whether the browser does not paint `original` (an element the copy places out of the flow) by its
  * `position-visibility`; `cs` its computed style. `pseudo`: `cs` is that of its `::before` or
- * `::after` (rt9 N7), which no hit test finds and which has no implicit anchor: judged by its named anchor.
+ * `::after` (rt9 N7), which no hit test finds and which has no implicit anchor: judged by its
+ * named anchor; one not found is taken as hidden (a pseudo-element's rule cannot be made a grey box).
  */
 export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration, pseudo = false): boolean {
-  if (cs.position !== 'absolute' && cs.position !== 'fixed') return false;
+  const verdict = positionVerdict(original, cs, pseudo);
+  return verdict === 'hidden' || (pseudo && verdict === 'grey');
+}
+
+/** How the copy draws `original` (see {@link hiddenByPosition}): `grey` where it cannot tell whether the browser paints it. */
+export function positionVerdict(original: Element, cs: CSSStyleDeclaration, pseudo = false): PositionVerdict {
+  if (cs.position !== 'absolute' && cs.position !== 'fixed') return 'drawn';
   const visibility = cs.getPropertyValue('position-visibility');
-  if (!visibility || visibility === 'always') return false;
+  if (!visibility || visibility === 'always') return 'drawn';
   const anchor = cs.getPropertyValue('position-anchor').trim();
   const named = anchor.startsWith('--');
   // An implicit anchor (a popover's invoker, the `anchor` attribute) is a default anchor too; other boxes have none.
   // `normal` (the initial value, Chromium 156) is `auto` for a box placed by `position-area`, else none.
   const auto = anchor === 'auto' || (anchor === 'normal' && !/^(none)?$/.test(cs.getPropertyValue('position-area')));
   const implicit = !pseudo && auto && (original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
-  if (!named && !implicit && !/no-overflow/.test(visibility)) return false;
+  if (!named && !implicit && !/no-overflow/.test(visibility)) return 'drawn';
   const hit = pseudo ? null : hitTested(original, cs);
-  if (hit !== null) return !hit;
-  if (!pseudo && /no-overflow/.test(visibility) && overflowsContainer(original, cs)) return true;
-  if (!/anchors-visible/.test(visibility)) return false;
-  if (implicit) return implicitAnchors(original).some((found) => clippedOut(found, original, cs, false));
-  if (!named) return false;
+  // Hit-tested: painted. A miss alone says nothing certain (a clip path, a clipping scroller, rt10 R1).
+  if (hit === true) return 'drawn';
+  if (!pseudo && /no-overflow/.test(visibility) && overflowsContainer(original, cs)) return 'hidden';
+  if (!/anchors-visible/.test(visibility)) return 'drawn';
+  if (implicit) {
+    const anchors = implicitAnchors(original);
+    if (anchors.length > 0) return anchors.some((found) => clippedOut(found, original, cs, false)) ? 'hidden' : 'drawn';
+    // None found: a box the browser may hide (it missed the hit test) is grey; a tooltip taking no pointer events is drawn.
+    return hit === false ? 'grey' : 'drawn';
+  }
+  if (!named) return hit === false ? 'grey' : 'drawn';
   const found = namedAnchor(original, anchor);
-  return found === null || clippedOut(found, original, cs, pseudo);
+  if (found === null) return 'grey';
+  return clippedOut(found, original, cs, pseudo) ? 'hidden' : 'drawn';
 }
 
 /** The elements that may be `el`'s implicit anchor: the one its `anchor` attribute names, or (an open popover) the invokers naming it by id. */
@@ -108,6 +131,28 @@ export function hideClone(clone: Element): void {
 export function isHiddenClone(clone: Element): boolean {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   return style?.getPropertyValue('display') === 'none' && style.getPropertyPriority('display') === 'important';
+}
+
+/** Marks a clone {@link greyClone} drew grey. */
+const POSITION_GREY = 'data-up-position-grey';
+
+/** A rule of the clone's style sheet: a grey clone draws no `::before` or `::after` either. */
+export const POSITION_RULES = `[${POSITION_GREY}]::before, [${POSITION_GREY}]::after { content: none !important; }`;
+
+/**
+ * `original`'s clone drawn as a grey box of its border box with nothing it holds: the copy cannot
+ * tell whether the browser paints the box (see {@link positionVerdict}), so neither what it shows
+ * nor what it covers is drawn.
+ */
+export function greyClone(clone: Element): void {
+  clone.replaceChildren();
+  clone.setAttribute(POSITION_GREY, '');
+  greyBox(clone);
+}
+
+/** The verdict a clone was drawn by: hidden by {@link hideClone}, grey by {@link greyClone}, else drawn. */
+export function cloneVerdict(clone: Element): PositionVerdict {
+  return isHiddenClone(clone) ? 'hidden' : clone.hasAttribute(POSITION_GREY) ? 'grey' : 'drawn';
 }
 
 function matchesSafe(el: Element, selector: string): boolean {
@@ -183,13 +228,13 @@ const anchorIndex = new WeakMap<Document | ShadowRoot, AnchorRules>();
 
 /**
  * The selectors of the style rules of `root`'s own sheets (adopted ones too) that name each anchor
- * (`anchor-name: --a, --b` lists the rule under both), read once for every box placed by an anchor
+ * (`anchor-name: --a, --b` lists the rule under both), read once for every box placed by an anchor (and of the sheets they `@import`)
  * and kept while the sheets stay the same: the same sheet objects (a `<style>` added, removed or
  * given other text makes another), each as enabled, and no edit through the CSSOM since (rules
  * inserted or deleted, a declaration edited, a sheet replaced: see style-edits.ts). Nested rules
  * (`@media`, `@supports`, `@layer`) count, whether they apply or not: what a candidate's computed
  * `anchor-name` says decides. Another origin's sheet cannot be read: an anchor only it names is
- * not found (the box is hidden).
+ * not found (the box is drawn grey).
  */
 function anchorRules(root: Document | ShadowRoot): Map<string, string[]> {
   const sheets = [...(root.styleSheets ?? []), ...(root.adoptedStyleSheets ?? [])];
@@ -209,6 +254,14 @@ function anchorRules(root: Document | ShadowRoot): Map<string, string[]> {
           const list = byName.get(named) ?? [];
           list.push(rule.selectorText);
           byName.set(named, list);
+        }
+      }
+      // An @import-ed sheet's rules are the page's as much as its own (rt10 R1); one of another origin cannot be read.
+      if (rule instanceof win.CSSImportRule && rule.styleSheet) {
+        try {
+          walk(rule.styleSheet.cssRules);
+        } catch {
+          // Another origin's sheet: its rules cannot be read.
         }
       }
       const inner = (rule as CSSGroupingRule).cssRules;

@@ -6,7 +6,7 @@ import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones,
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
-import { hiddenByPosition, hideClone } from './position-visibility.js';
+import { greyClone, hideClone, POSITION_RULES, positionVerdict } from './position-visibility.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
@@ -942,7 +942,9 @@ export class Rasterizer {
         if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) {
           this.outOfFlow.push(original);
           // Not painted by the browser while its anchor is out of view (position-visibility), though laid out.
-          if (hiddenByPosition(original, (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original))) hideClone(el);
+          const verdict = positionVerdict(original, (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original));
+          if (verdict === 'hidden') hideClone(el);
+          else if (verdict === 'grey') greyClone(el);
         }
         const run = this.runs.get(original);
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
@@ -1095,7 +1097,7 @@ function hasFixedBackground(svg: Element): boolean {
 /** The style element modern-screenshot starts each clone with (its helper for `background-clip: text`). */
 function createStyleElement(doc: Document): HTMLStyleElement {
   const style = doc.createElement('style');
-  style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}\n${SCROLL_RULES}`;
+  style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}\n${SCROLL_RULES}\n${POSITION_RULES}`;
   return style;
 }
 
