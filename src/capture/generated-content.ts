@@ -11,6 +11,7 @@
  * buttons and marker group, which the library does not copy at all, get rules too (scrollPseudoRules).
  */
 
+import { isAnimatedDataUrl, isAnimatedImage } from './animated-images.js';
 import { PAINT_STYLE_PROPERTIES } from './options.js';
 
 /** What the library gets right: one string with no quote or backslash inside. */
@@ -128,7 +129,8 @@ export class GeneratedContent {
 
   /** `url` as a data URL (kept between frames), or null when it cannot be fetched within `timeoutMs`. */
   async image(url: string, timeoutMs: number): Promise<string | null> {
-    if (url.startsWith('data:')) return url;
+    // An animated image, drawn at its first frame, is not embedded: drawn grey (rt10 R8, see animated-images.ts).
+    if (url.startsWith('data:')) return isAnimatedDataUrl(url) ? null : url;
     const cached = this.cache.get(url);
     if (cached !== undefined) {
       this.cache.delete(url);
@@ -140,7 +142,7 @@ export class GeneratedContent {
       const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
       if (response.ok) {
         const blob = await response.blob();
-        if (blob.size * 1.4 < MAX_URL_BYTES) data = await dataUrl(blob);
+        if (blob.size * 1.4 < MAX_URL_BYTES && !isAnimatedImage(new Uint8Array(await blob.arrayBuffer()), blob.type)) data = await dataUrl(blob);
       }
     } catch {
       // Unreachable or too slow: drawn as nothing, and not asked for again while cached.

@@ -19,6 +19,7 @@ import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
 import { canCloneEmpty, containsComposed, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
+import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
 import { embeddedFamilies, RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { pseudoHiddenText } from './pseudo-text.js';
@@ -254,6 +255,10 @@ export class Rasterizer {
   private webFontsRefused = false;
   /** Whether an image of the clone being made could not be embedded (see coverUnembedded). */
   private unembedded = false;
+  /** Image URLs found animated, never embedded (see animated-images.ts). */
+  private readonly animatedUrls = new Set<string>();
+  /** Whether each `data:` URL of an `<img>` or SVG `<image>` seen holds an animated image (bounded). */
+  private readonly animatedData = new Map<string, boolean>();
   /** Scrolled text areas and indeterminate checkboxes of this clone, with their clones and the stand-ins that replace them once the clone is made (see scrolled-text.ts). */
   private replaced: Array<[Element, Element, () => Element | null]> = [];
   /** This frame's mask-all setting, and which originals it leaves readable. */
@@ -762,6 +767,7 @@ export class Rasterizer {
       onCloneEachNode: (clone) => this.onCloneEachNode(clone),
       onCloneNode: (clone) => this.onCloneNode(clone),
       onEmbedNode: (clone) => {
+        if (clone.nodeType === Node.ELEMENT_NODE && this.unembedAnimated(clone as Element)) this.unembedded = true;
         if (this.unembedded && clone.nodeType === Node.ELEMENT_NODE) coverUnembedded(clone as Element);
         this.unembedded = false;
       },
@@ -781,6 +787,14 @@ export class Rasterizer {
     created.fetch.placeholderImage = () => {
       this.unembedded = true;
       return UNEMBEDDED;
+    };
+    // An animated image is not embedded: drawn at its first frame, a cover fading in would be transparent (rt10 R8).
+    created.fetchFn = async (url) => {
+      if (this.animatedUrls.has(url)) throw new AnimatedImageError(url);
+      return fetchStillImage(url, created.fetch.requestInit ?? {}, created.acceptOfImage, this.options.resourceTimeoutMs).catch((error: unknown) => {
+        if (error instanceof AnimatedImageError) this.animatedUrls.add(url);
+        throw error;
+      });
     };
     this.fonts = new TextFonts(created.fontFamilies, webFontFamilies(this.doc));
     this.styles.onPseudo = (el, pseudo, style) => {
@@ -991,6 +1005,29 @@ export class Rasterizer {
     if (clipped) this.context?.svgStyleElement?.append(`\n${clipped}\n`);
     const generated = await this.generated.rules(this.options.resourceTimeoutMs);
     if (generated) this.context?.svgStyleElement?.append(`\n${generated}\n`);
+  }
+
+  /**
+   * An `<img>` or SVG `<image>` in `root` whose `data:` URL (which the library does not fetch)
+   * holds an animated image is given the unembedded placeholder, drawn grey (rt10 R8, see
+   * animated-images.ts); whether any was.
+   */
+  private unembedAnimated(root: Element): boolean {
+    let found = false;
+    for (const el of root.querySelectorAll('img[src^="data:"], image[href^="data:"]')) {
+      const name = el.localName === 'img' ? 'src' : 'href';
+      const url = el.getAttribute(name)!;
+      let animated = this.animatedData.get(url);
+      if (animated === undefined) {
+        animated = isAnimatedDataUrl(url);
+        if (this.animatedData.size >= 64) this.animatedData.delete(this.animatedData.keys().next().value!);
+        this.animatedData.set(url, animated);
+      }
+      if (!animated) continue;
+      el.setAttribute(name, UNEMBEDDED);
+      found = true;
+    }
+    return found;
   }
 
   /**
