@@ -30,6 +30,7 @@ import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledT
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
+import { counterStyleRules } from './counter-styles.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
@@ -271,6 +272,8 @@ export class Rasterizer {
   private kept: KeptClone | null = null;
   /** What the page's style sheets (by their key) select on (see selectorUses): read again only when they change. */
   private selectors: { sheets: string; uses: SelectorUses } | null = null;
+  /** The page's `@counter-style` rules (by its style sheets' key), written into each whole clone's picture (see counter-styles.ts). */
+  private counterStyles: { sheets: string; rules: string } | null = null;
   /** The original being cloned as the root: the document's, or a changed subtree's (then also `patchRoot`). */
   private cloneRoot: Element;
   private patchRoot: Element | null = null;
@@ -431,6 +434,8 @@ export class Rasterizer {
     this.emptied.clear();
     this.hollow.clear();
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
+    if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
+    if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
     this.kept.noteCloned(this.outOfFlow, this.canvases);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
