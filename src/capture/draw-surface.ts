@@ -10,15 +10,29 @@
  * the canvas start a new store rather than copy the old one.
  *
  * One canvas, grown to the largest picture asked for; a smaller one (a changed region) is drawn at
- * its top left and cut out of it.
+ * its top left and cut out of it. It shrinks again, so one huge frame does not hold its memory for
+ * the rest of the session: when no picture of the last {@link WINDOW} drawn needed a quarter of
+ * its area, it is made anew at the largest of them (one allocation's cost, once in that many frames).
  */
 
 type Paint = (ctx: OffscreenCanvasRenderingContext2D) => void | Promise<void>;
+
+/** How many pictures are drawn before the canvas is judged too large for them. */
+export const WINDOW = 60;
+/** The canvas is too large when its area is more than this many times the largest of those. */
+const SHRINK_RATIO = 4;
 
 export class DrawSurface {
   private canvas: OffscreenCanvas | null = null;
   private ctx: OffscreenCanvasRenderingContext2D | null = null;
   private busy = false;
+  /** The largest width and height asked for, and how many pictures, since the canvas was last judged. */
+  private peak = { width: 0, height: 0, draws: 0 };
+
+  /** The kept canvas' size (0 x 0 before the first draw). */
+  get size(): { width: number; height: number } {
+    return { width: this.canvas?.width ?? 0, height: this.canvas?.height ?? 0 };
+  }
 
   /** Clears a `width` x `height` area at the top left, lets `paint` draw there, and gives that area as a bitmap. */
   async draw(width: number, height: number, paint: Paint): Promise<ImageBitmap> {
@@ -34,8 +48,18 @@ export class DrawSurface {
 
   private async drawKept(width: number, height: number, paint: Paint): Promise<ImageBitmap> {
     let { canvas, ctx } = this;
-    if (!canvas || !ctx || canvas.width < width || canvas.height < height) {
-      canvas = new OffscreenCanvas(Math.max(width, canvas?.width ?? 0), Math.max(height, canvas?.height ?? 0));
+    const peak = this.peak;
+    peak.width = Math.max(peak.width, width);
+    peak.height = Math.max(peak.height, height);
+    let shrink = false;
+    if (++peak.draws >= WINDOW) {
+      shrink = !!canvas && canvas.width * canvas.height > SHRINK_RATIO * peak.width * peak.height;
+      this.peak = { width: 0, height: 0, draws: 0 };
+    }
+    if (!canvas || !ctx || shrink || canvas.width < width || canvas.height < height) {
+      // Shrunk to the largest picture of the window (this one among them), else grown to hold this one.
+      const [w, h] = shrink ? [peak.width, peak.height] : [Math.max(width, canvas?.width ?? 0), Math.max(height, canvas?.height ?? 0)];
+      canvas = new OffscreenCanvas(w, h);
       ctx = canvas.getContext('2d');
       if (!ctx) throw new Error('rasterize: no 2d context on OffscreenCanvas');
       this.canvas = canvas;
