@@ -910,8 +910,9 @@ export class Rasterizer {
           if (isScrolledTextArea(original)) this.replaced.push([original, el, () => scrolledTextStandIn(original, el)]);
           else if (isIndeterminateBox(original)) this.replaced.push([original, el, () => indeterminateStandIn(original, el)]);
           else {
-            const picture = replacedPicture(original, (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original));
-            if (picture !== null) this.replaced.push([original, el, () => replacedStandIn(original, el, picture)]);
+            const computed = (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original);
+            const picture = replacedPicture(original, computed);
+            if (picture !== null) this.replaced.push([original, el, () => replacedStandIn(el, picture, computed)]);
           }
         }
         if (original !== this.doc.scrollingElement) {

@@ -33,15 +33,16 @@ export function replacedPicture(original: Element, computed: CSSStyleDeclaration
   return /^url\(\s*(['"]?)(.*?)\1\s*\)$/.exec(content)?.[2] ?? '';
 }
 
-/** The stand-in of {@link replacedPicture}: an `<img>` of `url`, or a grey box when it is `''`, with the clone's style and the original's box. */
-export function replacedStandIn(original: Element, clone: Element, url: string): Element | null {
-  const win = original.ownerDocument.defaultView;
-  if (!win) return null;
+/**
+ * The stand-in of {@link replacedPicture}: an `<img>` of `url`, or a grey box when it is `''`, with
+ * the clone's style and the original's box, read from `computed` (the original's live computed
+ * style, which the caller already holds for replacedPicture).
+ */
+export function replacedStandIn(clone: Element, url: string, computed: CSSStyleDeclaration): Element {
   const doc = clone.ownerDocument;
   const box = doc.createElement(url ? 'img' : 'div');
   const style = clone.getAttribute('style');
   if (style) box.setAttribute('style', style);
-  const computed = win.getComputedStyle(original);
   for (const name of BOX) (box as HTMLElement).style.setProperty(name, computed.getPropertyValue(name));
   (box as HTMLElement).style.removeProperty('content');
   if (url) (box as HTMLImageElement).src = url;
