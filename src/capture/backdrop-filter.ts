@@ -11,6 +11,8 @@
  * A patch's region that meets a noted box is not drawn alone: the whole frame is (rasterize.ts).
  */
 
+import { KeptCanvas } from './draw-surface.js';
+
 /** A box whose backdrop filter is drawn on the canvas; `rect` in CSS px of the viewport at clone time. */
 export interface Backdrop {
   element: Element;
@@ -80,12 +82,7 @@ function scaled(filter: string, scale: number): { filter: string; blur: number }
  * canvas costs its first drawing call 15-40 ms (see draw-surface.ts), a full-viewport frosted
  * overlay would pay it every frame.
  */
-let scratch: OffscreenCanvas | null = null;
-
-function scratchFor(width: number, height: number): OffscreenCanvas {
-  if (!scratch || scratch.width < width || scratch.height < height) scratch = new OffscreenCanvas(Math.max(width, scratch?.width ?? 0), Math.max(height, scratch?.height ?? 0));
-  return scratch;
-}
+const scratch = new KeptCanvas();
 
 /** Draws each box's backdrop filter over what `ctx` holds of `area` (see above). */
 export function paintBackdrops(ctx: OffscreenCanvasRenderingContext2D, backdrops: readonly Backdrop[], area: DrawnArea): void {
@@ -110,7 +107,7 @@ export function paintBackdrops(ctx: OffscreenCanvasRenderingContext2D, backdrops
     const sy = Math.max(0, y0 - pad);
     const sw = Math.min(area.width, x1 + pad) - sx;
     const sh = Math.min(area.height, y1 + pad) - sy;
-    const copy = scratchFor(sw, sh);
+    const copy = scratch.canvas(sw, sh);
     const copyCtx = copy.getContext('2d');
     copyCtx?.clearRect(0, 0, sw, sh);
     ctx.save();

@@ -10,6 +10,8 @@
  */
 
 const unreadable = new WeakSet<Element>();
+/** The canvas prototypes whose methods are wrapped (one per window tracked). */
+const wrapped = new WeakSet<object>();
 
 /** Whether the copy reads `canvas` blank whatever the page shows in it (see above). */
 export function unreadableCanvas(canvas: Element): boolean {
@@ -19,8 +21,8 @@ export function unreadableCanvas(canvas: Element): boolean {
 /** Notes, from now on, the canvases of `win` whose read is blank. */
 export function trackCanvasContexts(win: Window & typeof globalThis): void {
   const proto = win.HTMLCanvasElement?.prototype;
-  if (!proto || unreadable.has(proto as unknown as Element)) return;
-  unreadable.add(proto as unknown as Element);
+  if (!proto || wrapped.has(proto)) return;
+  wrapped.add(proto);
   const get = proto.getContext;
   // The page's arguments passed on as given: `getContext()` with none throws as it would.
   proto.getContext = function (this: HTMLCanvasElement, ...args: unknown[]) {

@@ -302,7 +302,7 @@ function afterRendering(doc: Document): Promise<void> {
 function sameMasks(a: readonly MaskRect[], b: readonly MaskRect[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    if (a[i].x !== b[i].x || a[i].y !== b[i].y || a[i].width !== b[i].width || a[i].height !== b[i].height) return false;
+    if (a[i].x !== b[i].x || a[i].y !== b[i].y || a[i].width !== b[i].width || a[i].height !== b[i].height || a[i].grey !== b[i].grey) return false;
   }
   return true;
 }

@@ -35,6 +35,7 @@
  *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
 import { hiddenByPosition } from './position-visibility.js';
+import { GREY as GREY_COLOUR, greyBackground, greyBox } from './replaced-stand-in.js';
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
@@ -192,7 +193,7 @@ function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): void {
   style.setProperty('backdrop-filter', 'none');
   // The picture applies no SVG filter to a backdrop, not even one in its own markup (`url(#id)`):
   // what the page blurs or floods behind the box would be drawn as it is. The box is grey instead.
-  if (/url\(/.test(backdrop)) style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+  if (/url\(/.test(backdrop)) greyBackground(style);
   // Nor any other (a blur, a wash-out: rt9 N8): the backdrop is drawn as one opaque colour, the
   // first opaque background behind the box, with the box's own background over it. What the page
   // blurs or bleaches there is not drawn, and a translucent frosted bar keeps its colour.
@@ -202,7 +203,7 @@ function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): void {
 /** `color` (a computed `rgb()`/`rgba()`, empty for transparent) drawn over `base`, opaque; grey when it cannot be read. */
 function opaqueOver(color: string, base: Rgb): string {
   const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(color || 'rgba(0, 0, 0, 0)');
-  if (!m) return 'rgb(204, 204, 204)';
+  if (!m) return GREY_COLOUR;
   const a = m[4] === undefined ? 1 : Number(m[4]);
   const [r, g, b] = [m[1], m[2], m[3]].map((v, i) => Math.round(Number(v) * a + base[i] * (1 - a)));
   return `rgb(${r}, ${g}, ${b})`;
@@ -313,7 +314,7 @@ export function pseudoElementPaint(rules: string, doc: Document): string {
  */
 export const UNEMBEDDED = 'data:image/gif;upscope=unembedded;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 /** What stands for a border or background image that was not embedded: opaque, and as big or bigger (a gradient fills its whole layer). */
-const GREY = 'linear-gradient(rgb(204, 204, 204), rgb(204, 204, 204))';
+const GREY = `linear-gradient(${GREY_COLOUR}, ${GREY_COLOUR})`;
 /** The same for an SVG `<image>`, stretched over its whole box. */
 export const GREY_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" preserveAspectRatio="none"><rect width="1" height="1" fill="#ccc"/></svg>')}`;
 const MARK = 'upscope=unembedded';
@@ -340,7 +341,7 @@ export function coverUnembedded(root: Element): void {
     if (!style) continue;
     if (style.getPropertyValue('background-image').includes(MARK) || style.getPropertyValue('border-image-source').includes(MARK)) greyLayers(style);
     if (el.localName === 'img' && el.getAttribute('src')?.includes(MARK)) {
-      style.setProperty('background', 'rgb(204, 204, 204)', 'important');
+      greyBox(el);
     } else if (el.localName === 'image' && el.getAttribute('href')?.includes(MARK)) {
       el.setAttribute('href', GREY_IMAGE);
       el.setAttribute('preserveAspectRatio', 'none');

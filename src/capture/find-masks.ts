@@ -9,6 +9,7 @@ import { isSvgUse, UseChecker } from './svg-use.js';
 import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
 import { isResource, RESOURCES, resourceRects } from './svg-resources.js';
 import { onShadowAttach } from './shadow-attach.js';
+import { openPickerBox } from './select-picker.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
@@ -67,6 +68,11 @@ export interface MaskRect {
   y: number;
   width: number;
   height: number;
+  /**
+   * Painted grey, under the black masks, rather than black: a box the copy cannot draw and whose
+   * content is no secret (an open select's picker, see select-picker.ts), which hides what it covers.
+   */
+  grey?: true;
 }
 
 /** True when `el` itself is a mask (not merely inside one). */
@@ -206,6 +212,7 @@ function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[],
   for (const tag of ['input', 'textarea', 'select', 'use']) {
     for (const el of matching(root, tag)) boxHidden(el, masks, sink, range, uses, outside);
   }
+  for (const el of matching(root, 'select')) boxPicker(el, out, place, false);
   resourceRects(root, sink);
   // querySelectorAll stops at shadow boundaries and frames, so search those roots on their own.
   // Shadow hosts have no selector: in a shadow root every element is looked at, by a tree walker
@@ -449,6 +456,7 @@ function searchSmallTree(root: ShadowRoot, place: Affine, out: MaskRect[], range
   for (const el of found) if (el.matches(MASK_SELECTOR)) masks.add(el);
   boxMasks(masks, sink, range, outside);
   for (const el of found) boxHidden(el, masks, sink, range, uses, outside);
+  for (const el of found) if (el.localName === 'select') boxPicker(el, out, place, false);
   // The query found the tree's SVG resources too: one query per tree, not two.
   resourceRects(root, sink, [...found].filter(isResource));
   for (const host of hosts) searchRoot(host.shadowRoot!, place, out, range, uses, outside);
@@ -477,6 +485,19 @@ function boxMasks(masks: Set<Element>, sink: Sink, range: Range, outside: PaintO
     if (!boxed.has(drawn)) collectRects(drawn, sink, range, outside);
     boxed.add(drawn);
   }
+}
+
+/**
+ * Boxes `select`'s open picker (see select-picker.ts): grey, or black when `masked` (what it draws
+ * is not searched). The options of a masked select are boxed black where they are drawn, as any
+ * mask's content is (collectRects).
+ */
+function boxPicker(select: Element, out: MaskRect[], place: Affine, masked: boolean): void {
+  const box = openPickerBox(select);
+  if (!box) return;
+  const boxes: MaskRect[] = [];
+  sinkInto(boxes, place)(box.x, box.y, box.width, box.height);
+  for (const b of boxes) out.push(masked ? b : { ...b, grey: true });
 }
 
 /** Boxes `el` when it is a secret field or a `<use>` that draws hidden content, and no mask covers it already. */
@@ -516,6 +537,8 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const el = node as Element;
     if (NOT_DRAWN.has(el.localName)) return;
+    // An open picker of a field mask-all hides whole is black: its options' text is not searched.
+    if (el.localName === 'select') boxPicker(el, out, place, !(open || el.matches(UNMASK_SELECTOR)) || isSecretField(el));
     if (el.matches(MASK_SELECTOR) || isSelectWithMask(el) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, sink, range, outside);
     const inside = open || el.matches(UNMASK_SELECTOR);
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());

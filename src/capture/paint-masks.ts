@@ -3,8 +3,10 @@ import type { MaskRect } from './find-masks.js';
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
 /**
- * Paints every mask solid black on the frame canvas. Edges are rounded outwards to whole frame
- * pixels: a half-covered pixel would blend a sliver of the secret into its neighbour.
+ * Paints every mask solid black on the frame canvas, over the grey ones (MaskRect.grey, the grey
+ * of replaced-stand-in.ts) painted first. Edges are rounded outwards to whole frame pixels: a
+ * half-covered pixel would blend a sliver of the secret into its neighbour. Self-contained: the
+ * encoder's worker is made from its source (see WORKER_FUNCTIONS in frame-encoder.ts).
  */
 export function paintMasks(ctx: Context2D, masks: readonly MaskRect[], scale: number): void {
   const { width, height } = ctx.canvas;
@@ -13,13 +15,16 @@ export function paintMasks(ctx: Context2D, masks: readonly MaskRect[], scale: nu
   ctx.globalAlpha = 1;
   ctx.globalCompositeOperation = 'source-over';
   ctx.filter = 'none';
-  ctx.fillStyle = '#000';
-  for (const m of masks) {
-    const x0 = Math.max(0, Math.floor(m.x * scale));
-    const y0 = Math.max(0, Math.floor(m.y * scale));
-    const x1 = Math.min(width, Math.ceil((m.x + m.width) * scale));
-    const y1 = Math.min(height, Math.ceil((m.y + m.height) * scale));
-    if (x1 > x0 && y1 > y0) ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
+  for (const grey of [true, false]) {
+    ctx.fillStyle = grey ? 'rgb(204, 204, 204)' : '#000';
+    for (const m of masks) {
+      if ((m.grey === true) !== grey) continue;
+      const x0 = Math.max(0, Math.floor(m.x * scale));
+      const y0 = Math.max(0, Math.floor(m.y * scale));
+      const x1 = Math.min(width, Math.ceil((m.x + m.width) * scale));
+      const y1 = Math.min(height, Math.ceil((m.y + m.height) * scale));
+      if (x1 > x0 && y1 > y0) ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
+    }
   }
   ctx.restore();
 }

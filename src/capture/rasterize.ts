@@ -31,6 +31,7 @@ import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledT
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
+import { counterStyleRules } from './counter-styles.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
@@ -276,6 +277,8 @@ export class Rasterizer {
   private kept: KeptClone | null = null;
   /** What the page's style sheets (by their key) select on (see selectorUses): read again only when they change. */
   private selectors: { sheets: string; uses: SelectorUses } | null = null;
+  /** The page's `@counter-style` rules (by its style sheets' key), written into each whole clone's picture (see counter-styles.ts). */
+  private counterStyles: { sheets: string; rules: string } | null = null;
   /** The original being cloned as the root: the document's, or a changed subtree's (then also `patchRoot`). */
   private cloneRoot: Element;
   private patchRoot: Element | null = null;
@@ -436,6 +439,8 @@ export class Rasterizer {
     this.emptied.clear();
     this.hollow.clear();
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
+    if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
+    if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
     this.kept.noteCloned(this.outOfFlow, this.canvases);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
@@ -919,8 +924,9 @@ export class Rasterizer {
           if (isScrolledTextArea(original)) this.replaced.push([original, el, () => scrolledTextStandIn(original, el)]);
           else if (isIndeterminateBox(original)) this.replaced.push([original, el, () => indeterminateStandIn(original, el)]);
           else {
-            const picture = replacedPicture(original, (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original));
-            if (picture !== null) this.replaced.push([original, el, () => replacedStandIn(original, el, picture)]);
+            const computed = (original.ownerDocument.defaultView ?? this.doc.defaultView!).getComputedStyle(original);
+            const picture = replacedPicture(original, computed);
+            if (picture !== null) this.replaced.push([original, el, () => replacedStandIn(el, picture, computed)]);
           }
         }
         if (original !== this.doc.scrollingElement) {

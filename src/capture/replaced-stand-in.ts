@@ -9,7 +9,8 @@
  * and so is a canvas the copy reads blank (see canvas-contexts.ts).
  */
 
-const GREY = 'rgb(204, 204, 204)';
+/** The grey of what the copy cannot draw (copy-paint.ts' images not embedded; paint-masks.ts' grey boxes, self-contained, write it out). */
+export const GREY = 'rgb(204, 204, 204)';
 /** The computed values that give the stand-in the original's box. */
 const BOX = ['display', 'box-sizing', 'width', 'height'];
 /** An element's `content` that replaces it with an image (for an element, other values are ignored). */
@@ -32,19 +33,20 @@ export function replacedPicture(original: Element, computed: CSSStyleDeclaration
   return /^url\(\s*(['"]?)(.*?)\1\s*\)$/.exec(content)?.[2] ?? '';
 }
 
-/** The stand-in of {@link replacedPicture}: an `<img>` of `url`, or a grey box when it is `''`, with the clone's style and the original's box. */
-export function replacedStandIn(original: Element, clone: Element, url: string): Element | null {
-  const win = original.ownerDocument.defaultView;
-  if (!win) return null;
+/**
+ * The stand-in of {@link replacedPicture}: an `<img>` of `url`, or a grey box when it is `''`, with
+ * the clone's style and the original's box, read from `computed` (the original's live computed
+ * style, which the caller already holds for replacedPicture).
+ */
+export function replacedStandIn(clone: Element, url: string, computed: CSSStyleDeclaration): Element {
   const doc = clone.ownerDocument;
   const box = doc.createElement(url ? 'img' : 'div');
   const style = clone.getAttribute('style');
   if (style) box.setAttribute('style', style);
-  const computed = win.getComputedStyle(original);
   for (const name of BOX) (box as HTMLElement).style.setProperty(name, computed.getPropertyValue(name));
   (box as HTMLElement).style.removeProperty('content');
   if (url) (box as HTMLImageElement).src = url;
-  else (box as HTMLElement).style.setProperty('background', GREY, 'important');
+  else greyBox(box);
   return box;
 }
 
@@ -72,5 +74,11 @@ export function greyClosedHost(original: Element, clone: Element): void {
 
 /** Draws `clone`'s box opaque grey: under what it draws (a blank picture, nothing), over what it covers. */
 export function greyBox(clone: Element): void {
-  ((clone as HTMLElement).style as CSSStyleDeclaration | undefined)?.setProperty('background', GREY, 'important');
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style) greyBackground(style);
+}
+
+/** {@link greyBox} on a clone's inline style. */
+export function greyBackground(style: CSSStyleDeclaration): void {
+  style.setProperty('background', GREY, 'important');
 }
