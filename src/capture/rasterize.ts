@@ -13,6 +13,7 @@ import { fieldAlone, type FieldPicture } from './field-region.js';
 import { DrawSurface } from './draw-surface.js';
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { shareStyles } from './shared-styles.js';
+import { withFixedTables } from './table-layout.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
@@ -362,7 +363,8 @@ export class Rasterizer {
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
     let markup: string | null = null;
-    const serialize = () => (markup ??= new XMLSerializer().serializeToString(svg).replace(XML_INVALID, ''));
+    // Tables whose clones' widths fix their columns are drawn with no auto layout (see table-layout.ts).
+    const serialize = () => (markup ??= withFixedTables(svg, this.kept!.cloneOf, () => new XMLSerializer().serializeToString(svg)).replace(XML_INVALID, ''));
     let region: Snapshot['region'] = null;
     let tiles: Snapshot['tiles'] = null;
     let key: string;

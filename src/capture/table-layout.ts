@@ -1,0 +1,147 @@
+/**
+ * Tables drawn by the column widths their clones carry, without the picture running table auto
+ * layout again.
+ *
+ * Every clone carries its used width, so a table's cells already say how wide each column is. A
+ * table of automatic layout in the picture still measures every cell's content (its minimum and
+ * maximum widths, shaping its text) before it honours those widths: most of the picture's layout
+ * on a page that is mostly a table (a long table's rows on screen: about 60 % of it). When the
+ * widths fix the columns alone, `table-layout: fixed` gives the same columns from the first row's
+ * widths with no measuring; so a table's clone is given it, only for the markup drawn whole (the
+ * kept clone is left as it was: regions and tiles, which empty rows, draw it as before).
+ *
+ * The columns come out the same only when the first row's widths are every row's and add up to
+ * the table's: so a table is pinned only when it has no `<col>` or `<colgroup>` (whose widths a
+ * fixed layout would take first), no caption, no padding or border of its own written, a width in
+ * pixels, a horizontal writing mode and no display but a table's; when every row (`rows`: head,
+ * bodies, foot) holds only cells, none spanning rows or columns, each with a width in pixels and
+ * no display written, and every row the same widths in the same order; and when those widths (with
+ * the border spacing between and around them, in the separated model) add up to the table's
+ * width within half a pixel. Content is never wider than its cell: the widths are the page's,
+ * which laid out every row (the clone holds only those near the view). A table the page already
+ * lays out fixed is left as it is, and so is one as wide as its content (see {@link withFixedTables}).
+ * test/capture/table-layout.test.ts draws both and compares.
+ */
+
+const XHTML_NS = 'http://www.w3.org/1999/xhtml';
+
+/** How far the columns' widths may add up from the table's, in CSS px (the page rounds each to 1/64 px). */
+const SUM_TOLERANCE = 0.5;
+
+/** `value` in CSS px when it is a length in pixels, else null. */
+function px(value: string): number | null {
+  const m = /^(-?[\d.]+(?:e-?\d+)?)px$/.exec(value);
+  return m ? Number(m[1]) : null;
+}
+
+/** Whether a written box property is absent or zero. */
+function none(style: CSSStyleDeclaration, name: string): boolean {
+  const value = style.getPropertyValue(name);
+  return value === '' || value === '0px' || value === '0';
+}
+
+/**
+ * The width a cell's clone gives its column, border box (its written width, with its padding and
+ * borders when its box is sized by its content box; what the clone leaves unwritten is the tag's
+ * default, as the clone writes only what differs from it); null when that cannot be told from what it
+ * wrote: a width not in pixels, or a border beside it that collapsed borders would halve.
+ */
+function outerWidth(style: CSSStyleDeclaration, collapsed: boolean): number | null {
+  const width = px(style.getPropertyValue('width'));
+  if (width === null) return null;
+  let outer = width;
+  const borderBox = style.getPropertyValue('box-sizing') === 'border-box';
+  for (const side of ['left', 'right']) {
+    const padding = style.getPropertyValue(`padding-${side}`);
+    const border = style.getPropertyValue(`border-${side}-width`);
+    if (collapsed && !none(style, `border-${side}-width`)) return null;
+    // Left unwritten, a value is the tag's default: a cell's padding is 1px (the user agent's sheet).
+    const p = padding === '' ? 1 : px(padding);
+    const b = border === '' || collapsed ? 0 : px(border);
+    if (p === null || b === null) return null;
+    if (!borderBox) outer += p + b;
+  }
+  return outer;
+}
+
+/** Whether `table`'s clone can be laid out fixed with the columns it has (see above). */
+export function fixesColumns(table: HTMLTableElement): boolean {
+  const style = table.style as CSSStyleDeclaration | undefined;
+  if (!style || style.getPropertyValue('table-layout') !== '') return false;
+  if (!['', 'table'].includes(style.getPropertyValue('display')) || !['', 'horizontal-tb'].includes(style.getPropertyValue('writing-mode'))) return false;
+  const width = px(style.getPropertyValue('width'));
+  if (width === null) return false;
+  for (const side of ['top', 'right', 'bottom', 'left']) if (!none(style, `padding-${side}`) || !none(style, `border-${side}-width`)) return false;
+  for (const child of table.children) if (!['thead', 'tbody', 'tfoot', 'tr'].includes(child.localName)) return false;
+  const rows = table.rows;
+  if (rows.length === 0) return false;
+  const collapsed = style.getPropertyValue('border-collapse') === 'collapse';
+  let widths: number[] | null = null;
+  for (const row of rows) {
+    if ((row as HTMLElement).style.getPropertyValue('display') !== '' || row.children.length !== row.cells.length) return false;
+    const section = row.parentElement!;
+    if (section !== table && (section as HTMLElement).style.getPropertyValue('display') !== '') return false;
+    const own: number[] = [];
+    for (const cell of row.cells) {
+      if (cell.colSpan !== 1 || cell.rowSpan !== 1 || cell.style.getPropertyValue('display') !== '') return false;
+      const outer = outerWidth(cell.style, collapsed);
+      if (outer === null) return false;
+      own.push(outer);
+    }
+    if (widths === null) widths = own;
+    else if (own.length !== widths.length || own.some((w, i) => Math.abs(w - widths![i]) > 0.01)) return false;
+  }
+  if (!widths || widths.length === 0) return false;
+  let sum = widths.reduce((a, w) => a + w, 0);
+  if (!collapsed) {
+    // Separated borders: the spacing is between the columns and around them.
+    const spacing = style.getPropertyValue('border-spacing');
+    const horizontal = spacing === '' ? 2 : px(spacing.split(' ')[0]);
+    if (horizontal === null) return false;
+    sum += horizontal * (widths.length + 1);
+  }
+  return Math.abs(sum - width) <= SUM_TOLERANCE;
+}
+
+/**
+ * The width the page's rules give `table` in CSS px (a length in pixels, or a percentage of its
+ * parent's content box); null for `auto` or anything else.
+ */
+function givenWidth(table: Element): number | null {
+  const width = table.computedStyleMap?.().get('width');
+  if (!(width instanceof CSSUnitValue)) return null;
+  if (width.unit === 'px') return width.value;
+  const parent = table.parentElement;
+  if (width.unit !== 'percent' || !parent) return null;
+  const cs = getComputedStyle(parent);
+  return ((parent.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) * width.value) / 100;
+}
+
+/**
+ * Runs `serialize` with each table in `root` that {@link fixesColumns} laid out fixed, then puts
+ * them back as they were: the markup drawn pins them, the kept clone does not. Only tables the
+ * page lays out at the width its rules give it (read on the original through `cloneOf`): a table
+ * as wide as its content (`width: auto`, or content wider than its width) has columns as wide as
+ * their content, which auto layout in the picture measures again to fractions of a pixel the
+ * written widths round.
+ */
+export function withFixedTables<T>(root: Element, cloneOf: ReadonlyMap<Element, Element>, serialize: () => T): T {
+  const tables = root.getElementsByTagName('table');
+  const pinned: HTMLElement[] = [];
+  if (tables.length > 0) {
+    const sized = new Set<Element>();
+    for (const [original, clone] of cloneOf) {
+      if (original.localName !== 'table') continue;
+      const given = givenWidth(original);
+      const written = px((clone as HTMLElement).style?.getPropertyValue('width') ?? '');
+      if (given !== null && written !== null && Math.abs(given - written) <= SUM_TOLERANCE) sized.add(clone);
+    }
+    for (const table of tables) if (table.namespaceURI === XHTML_NS && sized.has(table) && fixesColumns(table as HTMLTableElement)) pinned.push(table as HTMLElement);
+  }
+  for (const table of pinned) table.style.setProperty('table-layout', 'fixed');
+  try {
+    return serialize();
+  } finally {
+    for (const table of pinned) table.style.removeProperty('table-layout');
+  }
+}
