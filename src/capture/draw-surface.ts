@@ -13,7 +13,14 @@
  * its top left and cut out of it. It shrinks again, so one huge frame does not hold its memory for
  * the rest of the session: when no picture of the last {@link WINDOW} drawn needed a quarter of
  * its area, it is made anew at the largest of them (one allocation's cost, once in that many frames).
+ * A small picture (at most {@link SMALL_SHARE} of that canvas: a typed field's, a changed line's)
+ * is drawn on a second kept canvas, grown to the largest small picture: on the large one each would
+ * start a new frame-size store (the last frame's bitmap still shares the old one), which costs a
+ * one-character change as much as its whole picture does.
  */
+
+/** The largest share of the frame-size canvas's area a picture drawn on the small canvas has. */
+const SMALL_SHARE = 1 / 8;
 
 type Paint = (ctx: OffscreenCanvasRenderingContext2D) => void | Promise<void>;
 
@@ -39,18 +46,34 @@ export class KeptCanvas {
   /** The kept canvas, at least `width` x `height` (a new one when it had to grow or shrink). */
   canvas(width: number, height: number): OffscreenCanvas {
     const canvas = this.kept;
+    const shrunk = this.count(width, height);
+    if (shrunk) return shrunk;
+    if (canvas && canvas.width >= width && canvas.height >= height) return canvas;
+    // Grown to hold this one.
+    return (this.kept = new OffscreenCanvas(Math.max(width, canvas?.width ?? 0), Math.max(height, canvas?.height ?? 0)));
+  }
+
+  /**
+   * Counts a `width` x `height` picture drawn elsewhere (on the small canvas) as a use, so pictures
+   * that all go elsewhere do not keep a huge canvas alive: it shrinks as said above all the same.
+   */
+  note(width: number, height: number): void {
+    this.count(width, height);
+  }
+
+  /**
+   * Counts a use. When it closes a window in which no picture needed a quarter of the canvas, the
+   * canvas is made anew at the largest of them (its store is only allocated at its first drawing)
+   * and given.
+   */
+  private count(width: number, height: number): OffscreenCanvas | null {
     const peak = this.peak;
     peak.width = Math.max(peak.width, width);
     peak.height = Math.max(peak.height, height);
-    let shrink = false;
-    if (++peak.uses >= WINDOW) {
-      shrink = !!canvas && canvas.width * canvas.height > SHRINK_RATIO * peak.width * peak.height;
-      this.peak = { width: 0, height: 0, uses: 0 };
-    }
-    if (canvas && !shrink && canvas.width >= width && canvas.height >= height) return canvas;
-    // Shrunk to the largest size of the window (this one among them), else grown to hold this one.
-    const [w, h] = shrink ? [peak.width, peak.height] : [Math.max(width, canvas?.width ?? 0), Math.max(height, canvas?.height ?? 0)];
-    return (this.kept = new OffscreenCanvas(w, h));
+    if (++peak.uses < WINDOW) return null;
+    this.peak = { width: 0, height: 0, uses: 0 };
+    if (!this.kept || this.kept.width * this.kept.height <= SHRINK_RATIO * peak.width * peak.height) return null;
+    return (this.kept = new OffscreenCanvas(peak.width, peak.height));
   }
 
   /** Lets the canvas go (its store is freed with it). */
@@ -62,6 +85,11 @@ export class KeptCanvas {
 export class DrawSurface {
   private readonly kept = new KeptCanvas();
   private busy = false;
+  /** The canvas small pictures are drawn on, once one was. */
+  private small: DrawSurface | null = null;
+
+  /** `routesSmall`: whether small pictures go to a second kept canvas (the small canvas itself keeps them). */
+  constructor(private readonly routesSmall = true) {}
 
   /** The kept canvas' size (0 x 0 before the first draw). */
   get size(): { width: number; height: number } {
@@ -72,6 +100,11 @@ export class DrawSurface {
   async draw(width: number, height: number, paint: Paint): Promise<ImageBitmap> {
     // A draw while another is still painting (its pictures load between tiles) gets a canvas of its own.
     if (this.busy) return new DrawSurface().draw(width, height, paint);
+    const { width: keptWidth, height: keptHeight } = this.kept.size;
+    if (this.routesSmall && width * height <= keptWidth * keptHeight * SMALL_SHARE) {
+      this.kept.note(width, height);
+      return (this.small ??= new DrawSurface(false)).draw(width, height, paint);
+    }
     this.busy = true;
     try {
       return await this.drawKept(width, height, paint);
@@ -94,5 +127,7 @@ export class DrawSurface {
   /** Lets the canvas go (its store is freed with it). */
   dispose(): void {
     this.kept.dispose();
+    this.small?.dispose();
+    this.small = null;
   }
 }

@@ -110,9 +110,62 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   const serializer = new XMLSerializer();
   const width = right - x;
   const height = bottom - y;
-  // The kept clone's style: its web fonts, and the rules that keep masked and mask-all text undrawn.
-  const markup = `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="${rect.left} ${rect.top} ${width / scale} ${height / scale}">${serializer.serializeToString(kept.style)}<foreignObject x="0" y="0" width="${viewport.width}" height="${viewport.height}">${serializer.serializeToString(copy)}</foreignObject></svg>`;
+  // The kept clone's style: its web fonts, and the rules that keep masked and mask-all text undrawn
+  // (left out when none of it can draw anything of the copy, see styleReaches).
+  const rules = styleReaches(kept.style, copy) ? serializer.serializeToString(kept.style) : '';
+  const markup = `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="${rect.left} ${rect.top} ${width / scale} ${height / scale}">${rules}<foreignObject x="0" y="0" width="${viewport.width}" height="${viewport.height}">${serializer.serializeToString(copy)}</foreignObject></svg>`;
   return { markup, x, y, width, height };
+}
+
+/** The selectors of the last kept style read (see {@link styleReaches}), by its text; null when it must be kept whole. */
+let lastStyle: { text: string; selectors: string[] | null } | null = null;
+
+/**
+ * Whether the kept clone's `style` may draw anything of `copy` placed alone in its picture: it has
+ * an at-rule (its web fonts, concealing fonts among them), a rule in a rule or one not read here, or a
+ * selector (its pseudo-elements taken off) that matches the copy, or the picture's root or
+ * foreignObject it is placed in (as the picture holds them: any combinator, `:has()` counts). Else
+ * the picture goes without it: the browser builds a style sheet (and styles with it) for each
+ * picture that has one, for every character typed, where the rules of the kept clone key on
+ * classes and attributes that a plain field's copy does not carry.
+ */
+export function styleReaches(style: Element, copy: Element): boolean {
+  const text = style.textContent ?? '';
+  if (!text.trim()) return false;
+  if (lastStyle?.text !== text) lastStyle = { text, selectors: selectorsOf(text) };
+  const { selectors } = lastStyle;
+  if (!selectors) return true;
+  const doc = copy.ownerDocument;
+  const root = doc.createElementNS(SVG_NS, 'svg');
+  const object = doc.createElementNS(SVG_NS, 'foreignObject');
+  root.append(doc.createElementNS(SVG_NS, 'style'), object);
+  object.append(copy);
+  try {
+    return selectors.some((selector) => /:root|:scope/i.test(selector) || [copy, object, root].some((el) => el.matches(selector)));
+  } catch {
+    return true;
+  } finally {
+    copy.remove();
+  }
+}
+
+/** The selectors of a style sheet's text, pseudo-elements taken off; null when it holds anything but plain style rules, or cannot be read. */
+function selectorsOf(text: string): string[] | null {
+  if (text.includes('@') || typeof CSSStyleSheet !== 'function' || typeof CSSStyleSheet.prototype.replaceSync !== 'function') return null;
+  const sheet = new CSSStyleSheet();
+  try {
+    sheet.replaceSync(text);
+  } catch {
+    return null;
+  }
+  const out: string[] = [];
+  for (const rule of Array.from(sheet.cssRules)) {
+    if (!(rule instanceof CSSStyleRule) || (rule.cssRules?.length ?? 0) > 0) return null;
+    // A pseudo-element is drawn only where its element is matched: `a::before` as `a`.
+    const selector = rule.selectorText.replace(/::?(?:before|after|first-line|first-letter)\b|::[\w-]+(?:\([^)]*\))?/gi, '');
+    out.push(selector.split(',').some((part) => !part.trim()) ? '*' : selector);
+  }
+  return out;
 }
 
 /** Whether two childless clones differ in their `value` attribute at most. */
