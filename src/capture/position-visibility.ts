@@ -23,6 +23,11 @@
  * takes no pointer events is drawn. With `no-overflow`, a box is hidden when its box overflows its
  * containing block (the browser's test is the smaller inset-modified one: a box placed in an area
  * by both insets, `position-area`, that overflows only that area is drawn).
+ *
+ * A `::before` or `::after` (rt9 N7) is judged as its element's style is read: no hit test finds
+ * it, its implicit anchor is its own element (Chromium 156: not the element its `anchor`
+ * attribute names, nor a popover's invoker), and whether it overflows its containing block is read
+ * from its insets (not for one placed in a `position-area`, whose insets are from its area).
  */
 import { flatParent } from './find-offscreen.js';
 import { greyBox } from './replaced-stand-in.js';
@@ -34,8 +39,9 @@ export type PositionVerdict = 'drawn' | 'hidden' | 'grey';
 /**
  * Whether the browser does not paint `original` (an element the copy places out of the flow) by its
  * `position-visibility`; `cs` its computed style. `pseudo`: `cs` is that of its `::before` or
- * `::after` (rt9 N7), which no hit test finds and which has no implicit anchor: judged by its
- * named anchor; one not found is taken as hidden (a pseudo-element's rule cannot be made a grey box).
+ * `::after` (rt9 N7), which no hit test finds: judged by its default anchor (named, or its own
+ * element) and its insets; a named one not found is taken as hidden (a pseudo-element's rule
+ * cannot be made a grey box).
  */
 export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration, pseudo = false): boolean {
   const verdict = positionVerdict(original, cs, pseudo);
@@ -52,16 +58,17 @@ export function positionVerdict(original: Element, cs: CSSStyleDeclaration, pseu
   // An implicit anchor (a popover's invoker, the `anchor` attribute) is a default anchor too; other boxes have none.
   // `normal` (the initial value, Chromium 156) is `auto` for a box placed by `position-area`, else none.
   const auto = anchor === 'auto' || (anchor === 'normal' && !/^(none)?$/.test(cs.getPropertyValue('position-area')));
-  const implicit = !pseudo && auto && (original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
+  // A pseudo-element's is its own element (Chromium 156 takes neither its `anchor` attribute nor a popover's invokers).
+  const implicit = auto && (pseudo || original.hasAttribute('anchor') || matchesSafe(original, ':popover-open'));
   if (!named && !implicit && !/no-overflow/.test(visibility)) return 'drawn';
   const hit = pseudo ? null : hitTested(original, cs);
   // Hit-tested: painted. A miss alone says nothing certain (a clip path, a clipping scroller, rt10 R1).
   if (hit === true) return 'drawn';
-  if (!pseudo && /no-overflow/.test(visibility) && overflowsContainer(original, cs)) return 'hidden';
+  if (/no-overflow/.test(visibility) && (pseudo ? pseudoOverflows(cs) : overflowsContainer(original, cs))) return 'hidden';
   if (!/anchors-visible/.test(visibility)) return 'drawn';
   if (implicit) {
-    const anchors = implicitAnchors(original);
-    if (anchors.length > 0) return anchors.some((found) => clippedOut(found, original, cs, false)) ? 'hidden' : 'drawn';
+    const anchors = pseudo ? [original] : implicitAnchors(original);
+    if (anchors.length > 0) return anchors.some((found) => clippedOut(found, original, cs, pseudo)) ? 'hidden' : 'drawn';
     // None found: a box the browser may hide (it missed the hit test) is grey; a tooltip taking no pointer events is drawn.
     return hit === false ? 'grey' : 'drawn';
   }
@@ -120,6 +127,20 @@ function overflowsContainer(el: Element, cs: CSSStyleDeclaration): boolean {
     bottom -= win.scrollY;
   }
   return r.left < left - 0.5 || r.top < top - 0.5 || r.right > right + 0.5 || r.bottom > bottom + 0.5;
+}
+
+/**
+ * Whether a pseudo-element (`cs`, its computed style) reaches out of its containing block: no box
+ * of it can be read, but a positioned box's insets resolve to its distances from that block's
+ * padding box, each to its margin edge (negative: out). A box placed in a `position-area` has
+ * insets from its area instead: not told (drawn).
+ */
+function pseudoOverflows(cs: CSSStyleDeclaration): boolean {
+  if (!/^(none)?$/.test(cs.getPropertyValue('position-area'))) return false;
+  return (['top', 'right', 'bottom', 'left'] as const).some((side) => {
+    const out = parseFloat(cs.getPropertyValue(side)) + parseFloat(cs.getPropertyValue(`margin-${side}`));
+    return out < -0.5;
+  });
 }
 
 /** `el`'s clone no longer draws anything, nor what it holds (see {@link isHiddenClone}). */

@@ -64,6 +64,32 @@ describe('what the browser does not show is not drawn', () => {
     expect(leaked, 'secret pixels in the agent\'s picture, as on the visitor\'s screen').to.be.greaterThan(0);
   });
 
+  // A pseudo-element's implicit anchor is its own element (Chromium 156: the `anchor` attribute and
+  // a popover's invokers are not its anchors), by `position-anchor: auto` or a `position-area`.
+  const ownAnchorTip = (how: string) => [`<div id="sc" style="overflow: auto; height: 100px; width: 300px; margin: 300px 20px 20px; border: 1px solid #888">
+      <div style="height: 40px"><span class="otip">anchor</span></div><div style="height: 600px"></div>
+    </div>`, `#${PAGE}-root { position: relative } .otip::before { content: '4111 1111'; position: absolute; ${how}; pointer-events: none; color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 30px }`] as const;
+  for (const how of ['position-anchor: auto; top: anchor(bottom); left: anchor(left)', 'position-area: bottom span-right']) {
+    it(`a ::before anchored to its own element (${how}) scrolled out of its scroller`, async () => {
+      const { visible, leaked, stats } = await capture(...ownAnchorTip(how), scrollAway);
+      expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+      expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+    });
+  }
+
+  it('a ::before anchored to its own element in view is drawn', async () => {
+    const { visible, leaked } = await capture(...ownAnchorTip('position-area: bottom span-right'), () => {});
+    expect(visible, 'secret pixels on the visitor\'s screen').to.be.greaterThan(0);
+    expect(leaked, 'secret pixels in the agent\'s picture, as on the visitor\'s screen').to.be.greaterThan(0);
+  });
+
+  it('a ::before that overflows its containing block (position-visibility: no-overflow)', async () => {
+    const { visible, leaked, stats } = await capture(`<div class="nof" style="position: relative; height: 200px; margin: 200px 20px 20px; border: 1px solid #888"></div>`,
+      `.nof::before { content: '4111 1111'; position: absolute; top: 120px; left: 10px; position-visibility: no-overflow; color: ${SECRET}; font: bold 24px monospace; width: 200px; height: 150px }`, () => undefined);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
   it('the same with pointer-events: none (a tooltip) and position-visibility left at its default', async () => {
     const { visible, leaked, stats } = await capture(anchored(' pointer-events: none;'), `#${PAGE}-root { position: relative }`, scrollAway);
     expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
