@@ -19,7 +19,8 @@
  * and {@link changedFields}), container queries on a container's state, a box placed by anchor
  * positioning in an area, and every {@link MAX_PATCHES} frames in any case. What a change moves or
  * draws anew with no signal of its own is cloned again with it: boxes placed out of the flow whose
- * box moved ({@link movedOutOfFlow}) and every canvas ({@link drawnCanvases}). A keyframe is
+ * box moved or that `position-visibility` hid or showed since, pseudo-elements too
+ * ({@link movedOutOfFlow}), and every canvas ({@link drawnCanvases}). A keyframe is
  * patched too, onto a clone made whole less than {@link MAX_KEYFRAME_BASE_AGE_MS} ago.
  *
  * Over 350 lines: the kept clone and the one planner that decides what a patch may reuse read the
@@ -38,6 +39,7 @@ import { matching } from './find-masks.js';
 import type { Viewport } from './rasterize.js';
 import { noteAdopted, ownReads } from './style-edits.js';
 import { cloneVerdict, positionVerdict } from './position-visibility.js';
+import { pseudoUnpainted } from './copy-paint.js';
 
 /** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
 export const MAX_PATCHES = 50;
@@ -83,6 +85,14 @@ export class KeptClone {
    */
   readonly outOfFlow = new Set<Element>();
   readonly canvases = new Set<Element>();
+  /**
+   * Originals whose `::before` or `::after` is placed out of the flow where `position-visibility`
+   * may hide it (see placedByVisibility) -> the clone they were noted with and, per pseudo-element,
+   * whether that clone's rule drew it unpainted (see pseudoUnpainted): its anchor scrolled away or
+   * back changes that with no change to the element, so each patch judges them again
+   * ({@link movedOutOfFlow}). One whose element was cloned again since without any is dropped.
+   */
+  readonly placedPseudos = new Map<Element, { clone: Element; unpainted: Map<string, boolean> }>();
   /** Each SMIL animation element -> the value the clone drew for it (see smil.ts); one changed since clones whole. */
   smil = new Map<Element, string>();
   /** When the first frame was patched onto this clone (performance.now()), or null. */
@@ -185,10 +195,20 @@ export class KeptClone {
     for (const el of this.culled) if (original.contains(el)) this.culled.delete(el);
   }
 
-  /** Notes what a clone just made (whole, or a subtree patched in) holds: see {@link outOfFlow}. */
-  noteCloned(outOfFlow: Iterable<Element>, canvases: Iterable<Element>): void {
+  /**
+   * Notes what a clone just made (whole, or a subtree patched in) holds: see {@link outOfFlow};
+   * `pseudos`: its placed pseudo-elements, each with whether it was drawn unpainted (see {@link placedPseudos}).
+   */
+  noteCloned(outOfFlow: Iterable<Element>, canvases: Iterable<Element>, pseudos: Iterable<readonly [Element, string, boolean]> = []): void {
     for (const el of outOfFlow) this.outOfFlow.add(el);
     for (const el of canvases) this.canvases.add(el);
+    for (const [el, pseudo, unpainted] of pseudos) {
+      const clone = this.cloneOf.get(el);
+      if (!clone) continue;
+      let placed = this.placedPseudos.get(el);
+      if (placed?.clone !== clone) this.placedPseudos.set(el, (placed = { clone, unpainted: new Map() }));
+      placed.unpainted.set(pseudo, unpainted);
+    }
   }
 
   /** `original` only changed height: its clone is given the new one. */
@@ -357,7 +377,10 @@ const MARGINS = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left'] a
  * that hold as its anchor moves (they are from the area, which the clone does not know): the
  * reason to clone the whole viewport is returned. A culled box (emptied as off screen) that moved
  * may have come into view: the whole viewport too. The boxes looked at are those noted as the
- * clone was made ({@link KeptClone.outOfFlow}): on a page with none, nothing is.
+ * clone was made ({@link KeptClone.outOfFlow}): on a page with none, nothing is. So are the
+ * `::before`/`::after` placed where `position-visibility` may hide them
+ * ({@link KeptClone.placedPseudos}): one the browser hides or shows since its clone's rule was
+ * written clones its element again.
  */
 export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonly Element[]): Element[] | string {
   const win = doc.defaultView!;
@@ -397,6 +420,18 @@ export function movedOutOfFlow(kept: KeptClone, doc: Document, recloned: readonl
       if (kept.culled.has(original)) return 'a box placed out of the flow and culled moved';
       out.push(original);
     }
+  }
+  // Pseudo-elements `position-visibility` hides or shows since, as boxes above (no hit test finds them).
+  for (const [original, placed] of kept.placedPseudos) {
+    if (!original.isConnected || kept.cloneIn(original) !== placed.clone) {
+      kept.placedPseudos.delete(original);
+      continue;
+    }
+    if (recloned.some((root) => containsComposed(root, original))) continue;
+    const changed = [...placed.unpainted].some(([pseudo, unpainted]) => pseudoUnpainted(original, pseudo, win.getComputedStyle(original, pseudo)) !== unpainted);
+    if (!changed) continue;
+    if (kept.culled.has(original)) return 'a pseudo-element placed out of the flow and culled was hidden or shown by position-visibility';
+    out.push(original);
   }
   return out;
 }

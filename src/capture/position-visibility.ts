@@ -48,6 +48,17 @@ export function hiddenByPosition(original: Element, cs: CSSStyleDeclaration, pse
   return verdict === 'hidden' || (pseudo && verdict === 'grey');
 }
 
+/**
+ * Whether a `::before` or `::after` (`cs`, its computed style) is placed out of the flow where its
+ * `position-visibility` may hide it: its verdict may change with no change to it (its anchor
+ * scrolled away), so the kept clone judges it again on each patch (see KeptClone.placedPseudos).
+ */
+export function placedByVisibility(cs: CSSStyleDeclaration): boolean {
+  if (cs.position !== 'absolute' && cs.position !== 'fixed') return false;
+  const visibility = cs.getPropertyValue('position-visibility');
+  return visibility !== '' && visibility !== 'always';
+}
+
 /** How the copy draws `original` (see {@link hiddenByPosition}): `grey` where it cannot tell whether the browser paints it. */
 export function positionVerdict(original: Element, cs: CSSStyleDeclaration, pseudo = false): PositionVerdict {
   if (cs.position !== 'absolute' && cs.position !== 'fixed') return 'drawn';

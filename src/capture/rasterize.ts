@@ -6,7 +6,7 @@ import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones,
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
-import { greyClone, hideClone, POSITION_RULES, positionVerdict } from './position-visibility.js';
+import { greyClone, hideClone, placedByVisibility, POSITION_RULES, positionVerdict } from './position-visibility.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
@@ -293,6 +293,8 @@ export class Rasterizer {
   /** Originals of this clone (whole or subtree) whose clones are placed out of the flow, and its canvases: noted on the kept clone (see KeptClone.outOfFlow). */
   private outOfFlow: Element[] = [];
   private canvases: Element[] = [];
+  /** Its `::before`/`::after` placed where `position-visibility` may hide them, each with whether drawn unpainted (see KeptClone.placedPseudos). */
+  private placedPseudos: Array<[Element, string, boolean]> = [];
   /** Whether this clone (whole or subtree) holds an `<svg>` or picture painting far outside its box (see overflow-ink.ts): the kept clone's far ink. */
   private outOfBox = false;
   /** Originals in the kept clone whose backdrop filter is drawn on the canvas (see backdrop-filter.ts), in clone order. */
@@ -444,7 +446,7 @@ export class Rasterizer {
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
     if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
-    this.kept.noteCloned(this.outOfFlow, this.canvases);
+    this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
     for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
@@ -559,7 +561,7 @@ export class Rasterizer {
         const clone = svg.querySelector('foreignObject')?.firstElementChild;
         if (!clone) return 'a changed subtree was not cloned';
         kept.replace(original, old, clone);
-        kept.noteCloned(this.outOfFlow, this.canvases);
+        kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos);
         done.push({ original, old, clone, resized });
         // Inside a mask: by the kept clone, and by the page as it is now (through slots and shadow
         // hosts), in case the kept clone's structure is stale (a shadow root attached, a slot assigned).
@@ -622,6 +624,7 @@ export class Rasterizer {
     this.previous.clear();
     this.outOfFlow = [];
     this.canvases = [];
+    this.placedPseudos = [];
     this.outOfBox = false;
     this.stack = [root];
     this.emptied.clear();
@@ -807,7 +810,9 @@ export class Rasterizer {
     this.styles.onPseudo = (el, pseudo, style) => {
       this.fonts?.notePseudo(style);
       this.generated.note(el, pseudo, style);
-      if (pseudoUnpainted(el, pseudo, style)) this.generated.hide(el, pseudo);
+      const unpainted = pseudoUnpainted(el, pseudo, style);
+      if (unpainted) this.generated.hide(el, pseudo);
+      if ((pseudo === '::before' || pseudo === '::after') && placedByVisibility(style)) this.placedPseudos.push([el, pseudo, unpainted]);
     };
     this.generated.onPseudoFont = (style) => this.fonts?.notePseudoFont(style);
     this.context = created;

@@ -153,6 +153,46 @@ describe('what the browser does not show is not drawn', () => {
     expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(r.stats.slice(frames).map((s) => s.clone))})`).to.equal(0);
   });
 
+  /**
+   * Mounts `html` (`css` after PLAIN_CSS), runs `setup`, captures a first frame (`first` checks its
+   * secret pixels), runs `change` and returns the secret pixels on the visitor's screen and in the
+   * (patched) frame after it.
+   */
+  async function patchedAfter(html: string, css: string, setup: (root: HTMLElement) => void, first: (leaked: number) => void, change: (root: HTMLElement) => void): Promise<{ visible: number; leaked: number; stats: unknown[] }> {
+    const root = mountTestPage(PAGE, { css: `${PLAIN_CSS} #${PAGE}-root { position: relative } ${css}`, html });
+    setup(root);
+    const r = start();
+    await r.host.waitForFrames(1);
+    await settle(r.host);
+    first(scanForSecret((await agentPicture(r.host)).canvas!, view()).count);
+    const frames = r.stats.length;
+    change(root);
+    await until('a frame after the change', () => r.stats.length > frames);
+    await settle(r.host);
+    expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+    const stats = r.stats.slice(frames).map((s) => s.clone);
+    return { visible: await onScreen(view()), leaked: scanForSecret((await agentPicture(r.host)).canvas!, view()).count, stats };
+  }
+
+  it('a ::before tooltip anchored in a scroller, drawn, then its anchor scrolled out of view: the patched frame no longer draws it', async () => {
+    const { visible, leaked, stats } = await patchedAfter(pseudoTip, pseudoCss, () => {}, (drawn) => expect(drawn, 'the tooltip drawn while its anchor is in view').to.be.greaterThan(0), scrollAway);
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
+  it('a ::before cover hidden while its anchor is scrolled away, then scrolled into view: the patched frame draws it over the amount', async () => {
+    const html = `<div style="padding: 20px"><span style="anchor-name: --nsamt; display: inline-block; color: ${SECRET}; font: bold 24px monospace">4111 1111</span></div>
+      <div id="sc" style="overflow: auto; height: 100px; width: 300px; margin: 200px 20px 20px; border: 1px solid #888">
+        <div style="height: 40px"><span style="anchor-name: --nsc">anchor</span></div><div style="height: 600px"></div>
+      </div><div class="cover"></div>`;
+    const css = `.cover::before { content: ''; position: absolute; position-anchor: --nsc; top: anchor(--nsamt top); left: anchor(--nsamt left); width: 200px; height: 34px; background: rgb(30, 30, 30) }`;
+    const scrollTo = (top: number) => (root: HTMLElement) => void (root.querySelector('#sc')!.scrollTop = top);
+    // Its anchor scrolled away before the first frame: the cover not painted, the amount shown and drawn.
+    const { visible, leaked, stats } = await patchedAfter(html, css, scrollTo(80), (drawn) => expect(drawn, 'the amount drawn while the cover is hidden').to.be.greaterThan(0), scrollTo(0));
+    expect(visible, 'secret pixels on the visitor\'s screen').to.equal(0);
+    expect(leaked, `secret pixels in the agent's picture (${JSON.stringify(stats)})`).to.equal(0);
+  });
+
   // The rules naming anchors are read once and kept while the sheets stay the same
   // (position-visibility.ts, anchorRules): a rule that makes a later element the anchor (scrolled
   // out of view) hides the box (placed where it was: only which anchor it has changes), and the
