@@ -1,3 +1,6 @@
+// Over 350 lines: one verdict (positionVerdict) and the readings only it makes (hit test, default
+// anchor by name, implicit anchors, containing-block overflow, clipping scrollers), for elements
+// and pseudo-elements alike; split apart, each would export internals for the one caller.
 /**
  * Boxes the browser hides by `position-visibility` (anchor positioning): a box placed out of the
  * flow with a default anchor is not painted while that anchor is clipped out of view by a scroller
@@ -97,13 +100,40 @@ function implicitAnchors(el: Element): Element[] {
     const found = root.getElementById?.(named) ?? el.ownerDocument.getElementById(named);
     return found ? [found] : [];
   }
-  if (!el.id) return [];
-  const id = CSS.escape(el.id);
-  try {
-    return [...root.querySelectorAll(`[popovertarget="${id}"], [commandfor="${id}"]`)];
-  } catch {
-    return [];
+  return el.id ? (invokersIn(root).get(el.id) ?? []) : [];
+}
+
+/** The attributes by which an invoker names its popover's id. */
+const INVOKER_ATTRIBUTES = ['popovertarget', 'commandfor'] as const;
+
+/** This frame's invokers per tree, by the id each names (see {@link beginPositionFrame}); null before any frame: read on every look-up. */
+let frameInvokers: Map<Document | ShadowRoot, Map<string, Element[]>> | null = null;
+
+/**
+ * A frame begins: the popovers' invokers are read once per tree for the frame, at the first look-up,
+ * not once per box placed out of the flow. Invokers added while the frame is cloned are the next
+ * frame's (their mutation brings one).
+ */
+export function beginPositionFrame(): void {
+  frameInvokers = new Map();
+}
+
+/** The elements of `root` that name each id by an {@link INVOKER_ATTRIBUTES} attribute, in tree order (kept for the frame). */
+function invokersIn(root: Document | ShadowRoot): Map<string, Element[]> {
+  const kept = frameInvokers?.get(root);
+  if (kept) return kept;
+  const byId = new Map<string, Element[]>();
+  for (const invoker of root.querySelectorAll('[popovertarget], [commandfor]')) {
+    for (const name of INVOKER_ATTRIBUTES) {
+      const id = invoker.getAttribute(name);
+      if (id === null) continue;
+      const list = byId.get(id) ?? [];
+      if (list.at(-1) !== invoker) list.push(invoker);
+      byId.set(id, list);
+    }
   }
+  frameInvokers?.set(root, byId);
+  return byId;
 }
 
 /**

@@ -6,7 +6,7 @@ import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones,
 import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
-import { greyClone, hideClone, placedByVisibility, POSITION_RULES, positionVerdict } from './position-visibility.js';
+import { beginPositionFrame, greyClone, hideClone, placedByVisibility, POSITION_RULES, positionVerdict } from './position-visibility.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { fieldAlone, type FieldPicture } from './field-region.js';
@@ -327,6 +327,7 @@ export class Rasterizer {
     const viewport: Viewport = { width: root.clientWidth, height: root.clientHeight, scrollX: win.scrollX, scrollY: win.scrollY };
     if (viewport.width === 0 || viewport.height === 0) throw new Error('rasterize: the viewport has no size');
     const context = await this.ensureContext();
+    beginPositionFrame();
     watchTopLayer(doc);
     const background = pageBackground(doc);
     const maskAll = masking.maskAll === true;
