@@ -27,7 +27,7 @@ import { pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
 import { greyBox, greyClosedHost, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
-import { unreadableCanvas } from './canvas-contexts.js';
+import { copiedBlank } from './canvas-contexts.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
@@ -958,7 +958,7 @@ export class Rasterizer {
         scrolledPseudoElements(el);
         if (original.localName === 'canvas') {
           this.canvases.push(original);
-          if (unreadableCanvas(original)) greyBox(el);
+          if (copiedBlank(original, el)) greyBox(el);
         }
         if (!this.outOfBox && OUT_OF_BOX.has(original.localName)) this.outOfBox = paintsOutOfBox(original);
         if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) {

@@ -104,3 +104,28 @@ describe('a cover drawn with a resource in another file (the picture loads none)
     expect(await firstFrame(PAGE, over('', `box-sizing: border-box; border: 20px solid transparent; border-image: url(${OTHER}) 10 fill stretch`), '', () => wait(300))).to.deep.equal(CLEAN);
   });
 });
+
+describe('a canvas the page tainted (its pixels cannot be read) is drawn grey', () => {
+  const canvas = '<canvas id="cv" width="340" height="60" style="display: block"></canvas>';
+  const paint = (src: string) => async (root: HTMLElement) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    const ctx = root.querySelector<HTMLCanvasElement>('#cv')!.getContext('2d')!;
+    ctx.fillStyle = '#3a4a5a';
+    ctx.fillRect(0, 0, 340, 60);
+    ctx.drawImage(img, 0, 0, 20, 20);
+  };
+
+  it('guard: a canvas that drew an image of its own origin is drawn as it is', async () => {
+    expect(await firstFrame(PAGE, over(canvas), '', paint(`${FIXTURES}/cover.svg`))).to.deep.equal(CLEAN);
+    expect(near(await agentPixel(300, 60), COVER_RGB), `the canvas's colour, not grey: ${await agentPixel(300, 60)}`).to.equal(true);
+  });
+
+  it('a canvas cover that drew another origin\'s image without CORS (tainted)', async () => {
+    expect(await firstFrame(PAGE, over(canvas), '', async (root) => {
+      await paint(OTHER)(root);
+      expect(() => root.querySelector<HTMLCanvasElement>('#cv')!.toDataURL(), 'the canvas is tainted').to.throw();
+    })).to.deep.equal(CLEAN);
+  });
+});
