@@ -20,7 +20,7 @@
  *   border's image (never embedded), an external `clip-path`, `filter` or mask (`url(file.svg#id)`).
  *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Drawn
  *   transparent (`opacity: 0`), a cover showed what it covered (rt10 R3): such a clone is an opaque
- *   grey box holding nothing (greyClone). A `backdrop-filter`, which the picture never applies
+ *   grey box holding nothing (greyEmpty). A `backdrop-filter`, which the picture never applies
  *   (no value: a blur, a brightness, a `url()`, even its own `#id`), would leave what the page
  *   filters behind the box in clear: its backdrop is drawn opaque instead, unless the frame's canvas
  *   applies the filter (see backdrop-filter.ts). A mask image the copy failed to embed (its
@@ -36,8 +36,8 @@
  *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
 import { TEXT_PAINT } from './blank-masked-clone.js';
-import { greyClone, hiddenByPosition } from './position-visibility.js';
-import { GREY as GREY_COLOUR, greyBackground, greyBox } from './replaced-stand-in.js';
+import { hiddenByPosition } from './position-visibility.js';
+import { GREY as GREY_COLOUR, greyBackground, greyBox, greyEmpty } from './replaced-stand-in.js';
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
@@ -193,10 +193,10 @@ export function hideUnloadable(clone: Element, original: Element, drawn?: (filte
       grey = hideIfUnloadable(style, base);
     }
   }
-  if (grey) greyClone(clone);
+  if (grey) greyEmpty(clone);
 }
 
-/** A grey pseudo-element's rule paints no text (a clone is emptied instead, see greyClone). */
+/** A grey pseudo-element's rule paints no text (a clone is emptied instead, see greyEmpty). */
 function unpaintText(style: CSSStyleDeclaration): void {
   for (const [name, value] of TEXT_PAINT) style.setProperty(name, value, 'important');
 }
@@ -207,7 +207,7 @@ const WHITE: Rgb = [255, 255, 255];
 /**
  * Whether `style` needs a resource the picture cannot load (see MUST_LOAD, refersOutside). Drawing such a box
  * transparent (as the copy once did) showed what it covers (rt10 R3); drawing it without the
- * resource would show what its clip or mask hides. It is grey instead: the clone by greyClone,
+ * resource would show what its clip or mask hides. It is grey instead: the clone by greyEmpty,
  * with nothing it holds; a pseudo-element's rule here, its background grey and its text unpainted.
  */
 function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): boolean {
@@ -381,7 +381,7 @@ export function coverUnembedded(root: Element): void {
     if (style.getPropertyValue('background-image').includes(MARK) || style.getPropertyValue('border-image-source').includes(MARK)) greyLayers(style);
     if (MASK_IMAGES.some((name) => style.getPropertyValue(name).includes(MARK))) {
       for (const name of MASK_IMAGES) style.setProperty(name, 'none', 'important');
-      greyClone(el);
+      greyEmpty(el);
       continue;
     }
     if (el.localName === 'img' && el.getAttribute('src')?.includes(MARK)) {

@@ -7,7 +7,7 @@
  * Each case lays a cover over the secret text of firstFrame (test/support/covers.ts).
  */
 import { expect } from '@open-wc/testing';
-import { currentPicture, firstFrame, stopRun } from '../support/covers.js';
+import { currentPicture, firstFrame, PLAIN_CSS, stopRun, writeUnderCover } from '../support/covers.js';
 import { unmountTestPage } from '../support/test-page.js';
 
 const PAGE = 'unloadable';
@@ -63,6 +63,11 @@ describe('a cover drawn with a resource in another file (the picture loads none)
       expect(near(await agentPixel(), GREY_RGB), `grey: ${await agentPixel()}`).to.equal(true);
     });
   }
+
+  it('text changed under a cover with clip-path: url(clip.svg#c) (a patched frame) is not drawn in clear', async () => {
+    const { leaked, visible } = await writeUnderCover(PAGE, over('', `${OPAQUE}; clip-path: url(${FIXTURES}/clip.svg#c)`), PLAIN_CSS);
+    expect({ visible, leaked }).to.deep.equal(CLEAN);
+  });
 
   it('a box whose clip path in another file hides its secret half: grey, neither unclipped nor transparent', async () => {
     const secret = '<span style="position: absolute; left: 200px; top: 20px; font: bold 24px monospace; color: #ff00ff">9999</span>';
