@@ -87,7 +87,7 @@ export const CLONE_RULES = `
  * Properties that draw text glyphs, or marks that follow them (emphasis marks, one per character;
  * a decoration, whose gaps skip descenders); mask-all makes them draw nothing in the clone.
  */
-const TEXT_PAINT: ReadonlyArray<readonly [string, string]> = [
+export const TEXT_PAINT: ReadonlyArray<readonly [string, string]> = [
   ['-webkit-text-fill-color', 'transparent'],
   ['text-shadow', 'none'],
   ['-webkit-text-stroke-width', '0'],

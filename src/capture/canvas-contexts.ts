@@ -7,15 +7,24 @@
  * and asking a canvas for a context would make one, so the contexts are noted as the page makes
  * them: `getContext` and `transferControlToOffscreen` are wrapped in each window the SDK tracks
  * from when it loads (see trackSecretFields). Contexts made before that are not known.
+ * A tainted canvas needs no noting: its copy tells (see copiedBlank).
  */
 
 const unreadable = new WeakSet<Element>();
 /** The canvas prototypes whose methods are wrapped (one per window tracked). */
 const wrapped = new WeakSet<object>();
 
-/** Whether the copy reads `canvas` blank whatever the page shows in it (see above). */
-export function unreadableCanvas(canvas: Element): boolean {
-  return unreadable.has(canvas);
+/**
+ * Whether `clone`, the library's copy of `canvas`, draws blank where the page's canvas may not: an
+ * unreadable canvas (above), or one the page tainted (it drew another origin's image without CORS,
+ * rt10 R4). The library copies a canvas as an `<img>` of its pixels; one it cannot read (`toDataURL`
+ * throws) stays a `<canvas>`, which the picture draws blank, over what the page covers with it.
+ * (A canvas with no pixels, 0 wide or high, draws nothing on the page either.)
+ */
+export function copiedBlank(canvas: Element, clone: Element): boolean {
+  if (unreadable.has(canvas)) return true;
+  const { width, height } = canvas as HTMLCanvasElement;
+  return clone.localName === 'canvas' && width > 0 && height > 0;
 }
 
 /** Notes, from now on, the canvases of `win` whose read is blank. */

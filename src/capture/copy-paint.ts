@@ -17,13 +17,14 @@
  *   elements of the picture (the root of a same-origin frame is `root`, as the page's is): it is
  *   written as `isolation: isolate`, the stacking context alone (see stackLikeTransition).
  * - Resources the SVG image cannot load (it loads nothing that is not in its markup): a mask
- *   border's image (never embedded), an external `clip-path` or `filter` (`url(file.svg#id)`).
- *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Such a
- *   clone draws nothing (`opacity: 0`). A `backdrop-filter`, which the picture never applies
+ *   border's image (never embedded), an external `clip-path`, `filter` or mask (`url(file.svg#id)`).
+ *   The page applies them; the copy would draw the element unmasked, unclipped, unfiltered. Drawn
+ *   transparent (`opacity: 0`), a cover showed what it covered (rt10 R3): such a clone is an opaque
+ *   grey box holding nothing (greyEmpty). A `backdrop-filter`, which the picture never applies
  *   (no value: a blur, a brightness, a `url()`, even its own `#id`), would leave what the page
  *   filters behind the box in clear: its backdrop is drawn opaque instead, unless the frame's canvas
- *   applies the filter (see backdrop-filter.ts). (A mask image the copy failed to embed is a transparent
- *   placeholder: it hides the element, as an unloaded one does on the page.)
+ *   applies the filter (see backdrop-filter.ts). A mask image the copy failed to embed (its
+ *   placeholder is transparent, which would hide a cover the page shows) is grey the same way.
  * The same holds for the ::before/::after rules of the copy's style sheet (see pseudoElementPaint).
  * - An image the copy could not embed (another origin without CORS, a revoked blob: URL) was
  *   drawn transparent, where the page draws it, maybe over content: a border image (with `fill`),
@@ -34,8 +35,9 @@
  * - The images of pseudo-elements' rules, which the library never embeds (it embeds the clones'
  *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
+import { TEXT_PAINT } from './blank-masked-clone.js';
 import { hiddenByPosition } from './position-visibility.js';
-import { GREY as GREY_COLOUR, greyBackground, greyBox } from './replaced-stand-in.js';
+import { GREY as GREY_COLOUR, greyBackground, greyBox, greyEmpty } from './replaced-stand-in.js';
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
@@ -155,11 +157,24 @@ function loadsFromOutside(value: string): boolean {
   return false;
 }
 
+/**
+ * `url()`s of a mask image naming an element of another file (`url(file.svg#m)`): the page masks
+ * with that `<mask>`, the copy would embed the file as a picture and mask with it, which may show
+ * what the `<mask>` hides (rt10 R3). An image URL with a fragment is taken as one too (grey: less).
+ */
+function refersOutside(value: string): boolean {
+  for (const m of value.matchAll(/url\(\s*(['"]?)(.*?)\1\s*\)/g)) if (!/^(?:data:|#)/i.test(m[2].trim()) && m[2].includes('#')) return true;
+  return false;
+}
+
 /** Properties whose resource, not loaded in the copy, would draw the element unmasked, unclipped or unfiltered. */
 const MUST_LOAD = ['-webkit-mask-box-image-source', 'clip-path', 'filter'];
+/** A mask's image properties (a mask in another file, an image not embedded: see refersOutside, coverUnembedded). */
+const MASK_IMAGES = ['mask-image', '-webkit-mask-image'];
 
 /**
- * A clone whose mask border, clip path or filter the copy cannot load draws nothing; one with a
+ * A clone whose mask border, clip path or filter the copy cannot load is a grey box holding
+ * nothing (see hideIfUnloadable); one with a
  * backdrop filter, its backdrop opaque (see above), unless `drawn` takes the filter to draw it on
  * the frame's canvas (see backdrop-filter.ts): it is given the filter and the backdrop's colour.
  */
@@ -167,21 +182,41 @@ export function hideUnloadable(clone: Element, original: Element, drawn?: (filte
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   const backdrop = style?.getPropertyValue('backdrop-filter');
   if (!style) return;
-  if (!backdrop || backdrop === 'none') return hideIfUnloadable(style);
-  const base = backdropBase(original);
-  if (!/url\(/.test(backdrop) && drawn?.(backdrop, `rgb(${base.join(', ')})`)) {
-    style.setProperty('backdrop-filter', 'none');
-    hideIfUnloadable(style);
-  } else {
-    hideIfUnloadable(style, base);
+  let grey: boolean;
+  if (!backdrop || backdrop === 'none') grey = hideIfUnloadable(style);
+  else {
+    const base = backdropBase(original);
+    if (!/url\(/.test(backdrop) && drawn?.(backdrop, `rgb(${base.join(', ')})`)) {
+      style.setProperty('backdrop-filter', 'none');
+      grey = hideIfUnloadable(style);
+    } else {
+      grey = hideIfUnloadable(style, base);
+    }
   }
+  if (grey) greyEmpty(clone);
+}
+
+/** A grey pseudo-element's rule paints no text (a clone is emptied instead, see greyEmpty). */
+function unpaintText(style: CSSStyleDeclaration): void {
+  for (const [name, value] of TEXT_PAINT) style.setProperty(name, value, 'important');
 }
 
 type Rgb = [number, number, number];
 const WHITE: Rgb = [255, 255, 255];
 
-function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): void {
-  if (MUST_LOAD.some((name) => loadsFromOutside(style.getPropertyValue(name)))) style.setProperty('opacity', '0');
+/**
+ * Whether `style` needs a resource the picture cannot load (see MUST_LOAD, refersOutside). Drawing such a box
+ * transparent (as the copy once did) showed what it covers (rt10 R3); drawing it without the
+ * resource would show what its clip or mask hides. It is grey instead: the clone by greyEmpty,
+ * with nothing it holds; a pseudo-element's rule here, its background grey and its text unpainted.
+ */
+function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): boolean {
+  const unloadable = [...MUST_LOAD.filter((name) => loadsFromOutside(style.getPropertyValue(name))), ...MASK_IMAGES.filter((name) => refersOutside(style.getPropertyValue(name)))];
+  for (const name of unloadable) style.setProperty(name, 'none', 'important');
+  if (unloadable.length) {
+    greyBackground(style);
+    unpaintText(style);
+  }
   // The picture's document has no paint worklets: a `paint()` image draws nothing there, so a
   // cover painted by one drew transparent (rt9 N11). Grey, as an image that was not embedded.
   for (const name of ['background-image', 'border-image-source']) {
@@ -189,8 +224,10 @@ function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): void {
     if (value.includes('paint(')) style.setProperty(name, layers(value).map((layer) => (layer.startsWith('paint(') ? GREY : layer)).join(', '), style.getPropertyPriority(name));
   }
   const backdrop = style.getPropertyValue('backdrop-filter');
-  if (!backdrop || backdrop === 'none') return;
+  if (!backdrop || backdrop === 'none') return unloadable.length > 0;
   style.setProperty('backdrop-filter', 'none');
+  // A grey box hides its backdrop already.
+  if (unloadable.length) return true;
   // The picture applies no SVG filter to a backdrop, not even one in its own markup (`url(#id)`):
   // what the page blurs or floods behind the box would be drawn as it is. The box is grey instead.
   if (/url\(/.test(backdrop)) greyBackground(style);
@@ -198,6 +235,7 @@ function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): void {
   // first opaque background behind the box, with the box's own background over it. What the page
   // blurs or bleaches there is not drawn, and a translucent frosted bar keeps its colour.
   else style.setProperty('background-color', opaqueOver(style.getPropertyValue('background-color'), base), 'important');
+  return false;
 }
 
 /** `color` (a computed `rgb()`/`rgba()`, empty for transparent) drawn over `base`, opaque; grey when it cannot be read. */
@@ -294,7 +332,7 @@ function transformList(cs: CSSStyleDeclaration): string {
 /**
  * The same for pseudo-elements, whose styles the library writes as rules of the copy's style
  * sheet (`selectors {\n  declarations\n}`): each rule with a mask or a `url()` is read into a
- * declaration of `doc`, given the empty mask layer or `opacity: 0`, and written back.
+ * declaration of `doc`, given the empty mask layer or a grey box (hideIfUnloadable), and written back.
  */
 export function pseudoElementPaint(rules: string, doc: Document): string {
   let probe: CSSStyleDeclaration | null = null;
@@ -331,8 +369,9 @@ function greyLayers(style: CSSStyleDeclaration): void {
  * Run on a clone once its images are embedded, when one was not: a background or border image
  * that was not (transparent in the copy) is drawn grey over the area it covers, an `<img>` as a
  * grey box (whatever its `object-fit`, the whole box: less, never more), an SVG `<image>` grey
- * over its box. (A mask image that was not stays transparent: it hides its element, as an
- * unloaded one does on the page; so does a list marker's image.)
+ * over its box. A box whose mask image was not is a grey box holding nothing: its transparent
+ * placeholder hid the box, a cover the page shows (a revoked blob: URL it loaded), rt10 R3.
+ * (A list marker's image that was not stays transparent.)
  */
 export function coverUnembedded(root: Element): void {
   const marked = root.querySelectorAll(`[style*="${MARK}"], img[src*="${MARK}"], image[href*="${MARK}"]`);
@@ -340,6 +379,11 @@ export function coverUnembedded(root: Element): void {
     const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) continue;
     if (style.getPropertyValue('background-image').includes(MARK) || style.getPropertyValue('border-image-source').includes(MARK)) greyLayers(style);
+    if (MASK_IMAGES.some((name) => style.getPropertyValue(name).includes(MARK))) {
+      for (const name of MASK_IMAGES) style.setProperty(name, 'none', 'important');
+      greyEmpty(el);
+      continue;
+    }
     if (el.localName === 'img' && el.getAttribute('src')?.includes(MARK)) {
       greyBox(el);
     } else if (el.localName === 'image' && el.getAttribute('href')?.includes(MARK)) {
@@ -355,7 +399,7 @@ const PSEUDO_IMAGES = ['background-image', 'border-image-source', 'mask-image', 
 /**
  * The rules of pseudo-elements (see pseudoElementPaint), their images embedded with `embed`
  * (a data: URL, or null when it cannot be fetched): one that cannot is grey in a background or
- * border image, a transparent placeholder in a mask (which hides), none as a list marker.
+ * border image, none as a list marker; a mask's makes the whole rule a grey box with no text.
  */
 export async function embedPseudoImages(rules: string, doc: Document, embed: (url: string) => Promise<string | null>): Promise<string> {
   const bodies = new Map<string, string>();
@@ -364,6 +408,7 @@ export async function embedPseudoImages(rules: string, doc: Document, embed: (ur
     if (!loadsFromOutside(body) || bodies.has(body)) continue;
     probe ??= doc.createElement('div').style;
     probe.cssText = body;
+    let masked = false;
     for (const name of PSEUDO_IMAGES) {
       const value = probe.getPropertyValue(name);
       if (!loadsFromOutside(value)) continue;
@@ -373,10 +418,17 @@ export async function embedPseudoImages(rules: string, doc: Document, embed: (ur
         if (url === undefined || /^(?:data:|#)/i.test(url)) out.push(layer);
         else {
           const data = await embed(url);
-          out.push(data ? `url(${JSON.stringify(data)})` : name.includes('mask') ? `url(${JSON.stringify(UNEMBEDDED)})` : name === 'list-style-image' ? 'none' : GREY);
+          if (!data && name.includes('mask')) masked = true;
+          out.push(data ? `url(${JSON.stringify(data)})` : name.includes('mask') ? 'none' : name === 'list-style-image' ? 'none' : GREY);
         }
       }
       probe.setProperty(name, out.join(', '), probe.getPropertyPriority(name));
+    }
+    // A mask that cannot be embedded: grey, with no text (see coverUnembedded).
+    if (masked) {
+      for (const name of MASK_IMAGES) probe.setProperty(name, 'none', 'important');
+      greyBackground(probe);
+      unpaintText(probe);
     }
     bodies.set(body, `\n  ${probe.cssText}\n`);
   }

@@ -26,8 +26,8 @@ import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealin
 import { pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
-import { greyBox, greyClosedHost, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
-import { unreadableCanvas } from './canvas-contexts.js';
+import { greyBox, greyClosedHost, GREY_RULES, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
+import { copiedBlank } from './canvas-contexts.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
@@ -964,7 +964,7 @@ export class Rasterizer {
         scrolledPseudoElements(el);
         if (original.localName === 'canvas') {
           this.canvases.push(original);
-          if (unreadableCanvas(original)) greyBox(el);
+          if (copiedBlank(original, el)) greyBox(el);
         }
         if (!this.outOfBox && OUT_OF_BOX.has(original.localName)) this.outOfBox = paintsOutOfBox(original);
         if (OUT_OF_FLOW.has(((el as HTMLElement).style as CSSStyleDeclaration | undefined)?.getPropertyValue('position') ?? '')) {
@@ -1148,7 +1148,7 @@ function hasFixedBackground(svg: Element): boolean {
 /** The style element modern-screenshot starts each clone with (its helper for `background-clip: text`). */
 function createStyleElement(doc: Document): HTMLStyleElement {
   const style = doc.createElement('style');
-  style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}\n${SCROLL_RULES}\n${POSITION_RULES}`;
+  style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}\n${SCROLL_RULES}\n${POSITION_RULES}\n${GREY_RULES}`;
   return style;
 }
 

@@ -72,6 +72,22 @@ export function greyClosedHost(original: Element, clone: Element): void {
   greyBox(clone);
 }
 
+/** Marks a clone drawn by {@link greyEmpty}. */
+const GREY_EMPTY = 'data-up-grey';
+/** A rule of the clone's style sheet: a clone drawn by greyEmpty draws no `::before` or `::after` either. */
+export const GREY_RULES = `[${GREY_EMPTY}]::before, [${GREY_EMPTY}]::after { content: none !important; }`;
+
+/**
+ * Draws `clone` as an opaque grey box holding nothing (no children, no `::before`/`::after`), for a
+ * box the copy cannot draw as the page does (see copy-paint.ts). Its own marker, not
+ * position-visibility.ts' greyClone's, whose marker the kept clone reads as that verdict.
+ */
+export function greyEmpty(clone: Element): void {
+  clone.replaceChildren();
+  clone.setAttribute(GREY_EMPTY, '');
+  greyBox(clone);
+}
+
 /** Draws `clone`'s box opaque grey: under what it draws (a blank picture, nothing), over what it covers. */
 export function greyBox(clone: Element): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;

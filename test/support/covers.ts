@@ -146,6 +146,12 @@ export async function writeUnderCover(page: string, cover: string, css = CSS): P
   return { leaked: await worstPicture(r.host, boxOf(msg)), visible: await onScreen(boxOf(msg)), regions: r.stats.map((x) => x.region) };
 }
 
+/** The agent's picture so far of the loop {@link firstFrame} (or {@link start}) started. */
+export async function currentPicture(): Promise<FrameCanvas> {
+  if (!run) throw new Error('no capture loop is running');
+  return agentPicture(run.host);
+}
+
 /** The page style of {@link firstFrame}. */
 export const PLAIN_CSS = 'html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }';
 
