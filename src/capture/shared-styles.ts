@@ -25,7 +25,12 @@
  * - a value is moved only when it reads the same as a rule's body: no braces, backslashes,
  *   comments, single quotes or raw line breaks, strings and brackets closed;
  * - the class names are ones the markup does not hold anywhere, so no page class is one of them.
+ *
+ * Every style attribute's lengths are also written exactly (see exact-lengths.ts): the markup is
+ * the only place they can be, as the clone's CSSOM serializes what it is given to six digits again.
  */
+
+import { exactLengths } from './exact-lengths.js';
 
 /** A start tag of the serialized markup: name, attributes (values always in double quotes, no `"` or `<` inside), end. */
 const START_TAG = /<([A-Za-z][^\s/>]*)((?:\s+[^\s=/>]+="[^"]*")*)(\s*\/?)>/g;
@@ -63,9 +68,12 @@ export function shareable(value: string): boolean {
  * every shareable style value that two or more start tags carry written once, as a class rule in a
  * style sheet after the first, and given to those elements as a class (see the module's comment).
  */
-export function shareStyles(markup: string): string {
+export function shareStyles(serializedMarkup: string): string {
+  let markup = serializedMarkup;
   const sheetEnd = markup.indexOf('</style>');
   if (sheetEnd < 0 || markup.includes('<style', markup.indexOf('<style') + 1) || UNSCANNABLE.test(markup)) return markup;
+  const exact = markup.slice(sheetEnd).replace(START_TAG, (tag: string) => tag.replace(STYLE_ATTRIBUTE, (_, value: string) => ` style="${exactLengths(value)}"`));
+  markup = markup.slice(0, sheetEnd) + exact;
   const counts = new Map<string, number>();
   for (const match of markup.matchAll(START_TAG)) {
     const style = STYLE_ATTRIBUTE.exec(match[2])?.[1];

@@ -88,6 +88,12 @@ describe('shared inline styles (the markup drawn)', () => {
     expect(shareStyles(crowded)).to.equal(crowded);
   });
 
+  it('writes lengths rounded to six digits as the 1/64 px they were, and leaves the others as they are', () => {
+    const shared = shareStyles(picture('<p style="width: 100.078px; margin: 10.0156px 1.3px; font-size: 13.3333px;">a</p><p style="width: 1234.56px;">b</p>'));
+    expect(shared).to.include('style="width: 100.078125px; margin: 10.015625px 1.3px; font-size: 13.3333px;"');
+    expect(shared).to.include('style="width: 1234.5625px;"');
+  });
+
   describe('drawn', () => {
     let rasterizer: Rasterizer;
     beforeEach(() => {
