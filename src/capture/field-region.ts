@@ -18,7 +18,7 @@
 import { isLoneField } from './change-log.js';
 import { RULE_CLASS, RULED_PSEUDOS } from './generated-content.js';
 import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
-import { alignsBack, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, turnedFromRoot } from './find-offscreen.js';
+import { alignsBack, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -232,10 +232,10 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
       const r = el.getBoundingClientRect();
       return (r.width > 0 || r.height > 0) && meets(r, INK_MARGIN);
     }
-    const box = overflowExtent(el, win);
+    const reaches = overflowMeets(el, win, rect);
     // Away from it by more than the margin a region is drawn with, nothing of it is drawn there (see draw-region.ts).
-    if (!meets(box, INK_MARGIN)) return false;
-    if (meets(box, ink(clone))) return true;
+    if (!reaches(INK_MARGIN)) return false;
+    if (reaches(ink(clone))) return true;
     for (const child of flatChildren(el)) if (child.nodeType === Node.ELEMENT_NODE && paintsOver(child as Element)) return true;
     return false;
   };
