@@ -23,8 +23,11 @@ import { seenRecord } from './watch-page-changes.js';
  * document is, and what changes there with no mutation drops the item's verdict as well: a root
  * attached inside it (heard through shadow-attach.ts), a slot's assigned nodes changed
  * (`slotchange`, also after `slot.assign()`), a tree's adopted style sheets other than when read.
- * Not seen: a box that moves with no mutation (a running animation, `:hover` styles), nor a
- * static child overflowing its item's box.
+ * A static box is measured too, as margins (negative ones) may lift it far out of its item (rt R2),
+ * unless a box between it and the item clips the flow (overflow other than visible, on both
+ * axes), as an ellipsis or a carousel's track does, which that box's own measure bounds.
+ * Not seen: a box that moves with no mutation (a running animation, `:hover` styles), nor text
+ * (glyphs) drawn past its element's box.
  */
 
 interface Cache {
@@ -142,31 +145,43 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
   const outside = (b: { left: number; top: number; right: number; bottom: number }, reach: number) =>
     b.left - reach < r.left - margin || b.top - reach < r.top - margin || b.right + reach > r.right + margin || b.bottom + reach > r.bottom + margin;
   let out = false;
-  const stack: Element[] = [item];
+  // Each element with whether a box in the item, between it and the item, clips what it draws in the flow.
+  const stack: Array<[Element, boolean]> = [[item, false]];
   while (stack.length && !out) {
-    const el = stack.pop()!;
+    const [el, clipped] = stack.pop()!;
     const cs = win.getComputedStyle(el);
     if (cs.display === 'none') continue;
     const reach = inkReach(cs);
-    if (el !== item && (cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.offsetPath !== 'none')) {
+    const placed = cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.offsetPath !== 'none';
+    if (el !== item && (placed || !clipped)) {
+      // A static box too: its margins put it where they like (rt R2: a cover lifted out of its row).
       const b = el.getBoundingClientRect();
-      if ((b.width > 0 || b.height > 0 || reach > 0) && outside(b, reach)) out = true;
-    } else if (reach > margin) out = true;
+      if ((b.width > 0 || b.height > 0 || (placed && reach > 0)) && outside(b, reach)) out = true;
+    }
+    if (reach > margin && (el === item || !placed)) out = true;
     for (const pseudo of ['::before', '::after']) {
       if (!out && pseudoOutside(el, item, win.getComputedStyle(el, pseudo), win, outside, margin)) out = true;
     }
     if (el.shadowRoot) {
       watchRoot(cache, el.shadowRoot);
       trees.push([el.shadowRoot, [...(el.shadowRoot.adoptedStyleSheets ?? [])]]);
-      stack.push(...el.shadowRoot.children);
     }
-    stack.push(...el.children);
+    // A box placed out of the flow is not clipped by the boxes it is drawn outside of (taken so).
+    const clips = (cs.position !== 'absolute' && cs.position !== 'fixed' && clipped) || clipsFlow(cs, margin);
+    if (el.shadowRoot) for (const child of el.shadowRoot.children) stack.push([child, clips]);
+    for (const child of el.children) stack.push([child, clips]);
   }
   cache.escapes.set(item, out);
   if (trees.length) cache.adopted.set(item, trees);
   else cache.adopted.delete(item);
   if (item.parentElement) cache.lists.add(item.parentElement);
   return out;
+}
+
+/** Whether a box clips what its flow draws to (at most `margin` past) its padding box, on both axes. */
+function clipsFlow(cs: CSSStyleDeclaration, margin: number): boolean {
+  const clips = (overflow: string) => overflow === 'hidden' || overflow === 'scroll' || overflow === 'auto' || (overflow === 'clip' && used(cs.overflowClipMargin) <= margin);
+  return clips(cs.overflowX) && clips(cs.overflowY);
 }
 
 type Outside = (box: { left: number; top: number; right: number; bottom: number }, reach: number) => boolean;
