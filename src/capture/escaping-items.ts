@@ -14,7 +14,8 @@ import { seenRecord } from './watch-page-changes.js';
  * (`position` not static) or transformed must lie within the item's box, widened by the culling
  * margin, with its ink (shadows, outline, border image outset, filters: see inkReach in
  * draw-region.ts); any other may paint ink no further than the margin past its box. So must its
- * `::before` and `::after`, which no API measures (rt9 N1): one placed `fixed`, or `absolute` by a
+ * `::before` and `::after`, which no API measures (rt9 N1), and a scroll container's
+ * `::scroll-button()`s and `::scroll-marker-group` (rt R5): one placed `fixed`, or `absolute` by a
  * containing block outside the item, is taken to be outside; one placed `absolute` inside it is
  * measured by its resolved insets from its containing block's padding box; one moved by a
  * relative offset or a transform, by how far that moves it. What was read is kept, per item, until a mutation in the item (its subtree, its
@@ -139,6 +140,10 @@ function watchRoot(cache: Cache, root: ShadowRoot): void {
   root.addEventListener('slotchange', (e) => forgetAbove(cache, e.target as Element), { capture: true, passive: true });
 }
 
+const PSEUDOS = ['::before', '::after'];
+const GROUP = '::scroll-marker-group';
+const SCROLL_PSEUDOS = [...PSEUDOS, GROUP, ...['up', 'down', 'left', 'right', 'block-start', 'block-end', 'inline-start', 'inline-end'].map((d) => `::scroll-button(${d})`)];
+
 function readItem(item: Element, margin: number, win: Window, cache: Cache): boolean {
   const r = item.getBoundingClientRect();
   const trees: Array<[ShadowRoot, CSSStyleSheet[]]> = [];
@@ -159,8 +164,10 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
       if ((b.width > 0 || b.height > 0 || (placed && reach > 0)) && outside(b, reach)) out = true;
     }
     if (reach > margin && (el === item || !placed)) out = true;
-    for (const pseudo of ['::before', '::after']) {
-      if (!out && pseudoOutside(el, item, win.getComputedStyle(el, pseudo), win, outside, margin)) out = true;
+    // A scroll container's generated buttons and marker group may be placed anywhere too (rt R5).
+    const scrolls = cs.overflowX !== 'visible' || cs.overflowY !== 'visible';
+    for (const pseudo of scrolls ? SCROLL_PSEUDOS : PSEUDOS) {
+      if (!out && pseudoOutside(el, item, win.getComputedStyle(el, pseudo), win, outside, margin, pseudo === GROUP && cs.getPropertyValue('scroll-marker-group') !== 'none')) out = true;
     }
     if (el.shadowRoot) {
       watchRoot(cache, el.shadowRoot);
@@ -193,9 +200,9 @@ const used = (value: string) => (/^-?[\d.]+(e-?\d+)?px$/.test(value) ? parseFloa
  * Whether `el`'s pseudo-element (`style`, its computed style) draws outside `item` (see above).
  * One in the flow lies in its element's box, which lies in the item's.
  */
-function pseudoOutside(el: Element, item: Element, style: CSSStyleDeclaration, win: Window, outside: Outside, margin: number): boolean {
+function pseudoOutside(el: Element, item: Element, style: CSSStyleDeclaration, win: Window, outside: Outside, margin: number, generated = false): boolean {
   const content = style.content;
-  if (!content || content === 'none' || content === 'normal' || style.display === 'none') return false;
+  if ((!generated && (!content || content === 'none' || content === 'normal')) || style.display === 'none') return false;
   if (style.translate !== 'none' || style.rotate !== 'none' || style.scale !== 'none' || style.offsetPath !== 'none') return true;
   const reach = inkReach(style) + moved(style);
   if (style.position === 'static') return reach > margin;

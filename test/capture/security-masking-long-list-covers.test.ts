@@ -108,6 +108,34 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
     }
   });
 
+  // A scroll container's generated boxes, no element of the item, may be placed anywhere too (rt R5).
+  const SCROLLER = '<div class="sc"><div style="height: 90px">x</div></div>';
+  const SC = '.sc { overflow: auto; height: 20px; scroll-marker-group: after }';
+  it('a fixed cover drawn by a ::scroll-button() of a scroll container in a far-off item', async () => {
+    const css = `${SC} .sc::scroll-button(up) { content: ''; position: fixed; left: 0; top: 0; ${COVER} }`;
+    expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(SCROLLER)}</div>`, css)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a fixed cover drawn by the ::scroll-marker-group of a scroll container in a far-off item', async () => {
+    const css = `${SC} .sc::scroll-marker-group { position: fixed; left: 0; top: 0; ${COVER} }`;
+    expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(SCROLLER)}</div>`, css)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('guard: items that are scroll containers with buttons in the flow are still cut into runs', async () => {
+    const root = document.createElement('div');
+    const style = document.createElement('style');
+    style.textContent = `.scs .sc { overflow: auto; height: 20px } .scs .sc::scroll-button(down) { content: 'v' }`;
+    root.className = 'scs';
+    root.innerHTML = Array.from({ length: 400 }, () => `<div class="item" style="height: 24px">${SCROLLER}</div>`).join('');
+    document.body.append(style, root);
+    try {
+      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(0);
+    } finally {
+      root.remove();
+      style.remove();
+    }
+  });
+
   // What culling read of the items is kept between frames (escaping-items.ts): a change above them may place a cover in every one.
   it('a cover a class on the list places (position: fixed) in a far-off item after its items were read', async () => {
     const css = `.list.locked .cv { position: fixed; left: 0; top: 0; ${COVER} }`;
