@@ -14,7 +14,8 @@ import { seenRecord } from './watch-page-changes.js';
  * (`position` not static) or transformed must lie within the item's box, widened by the culling
  * margin, with its ink (shadows, outline, border image outset, filters: see inkReach in
  * draw-region.ts); any other may paint ink no further than the margin past its box. So must its
- * `::before` and `::after`, which no API measures (rt9 N1): one placed `fixed`, or `absolute` by a
+ * `::before` and `::after`, which no API measures (rt9 N1), and a scroll container's
+ * `::scroll-button()`s and `::scroll-marker-group` (rt R5): one placed `fixed`, or `absolute` by a
  * containing block outside the item, is taken to be outside; one placed `absolute` inside it is
  * measured by its resolved insets from its containing block's padding box; one moved by a
  * relative offset or a transform, by how far that moves it. What was read is kept, per item, until a mutation in the item (its subtree, its
@@ -23,8 +24,11 @@ import { seenRecord } from './watch-page-changes.js';
  * document is, and what changes there with no mutation drops the item's verdict as well: a root
  * attached inside it (heard through shadow-attach.ts), a slot's assigned nodes changed
  * (`slotchange`, also after `slot.assign()`), a tree's adopted style sheets other than when read.
- * Not seen: a box that moves with no mutation (a running animation, `:hover` styles), nor a
- * static child overflowing its item's box.
+ * A static box is measured too, as margins (negative ones) may lift it far out of its item (rt R2),
+ * unless a box between it and the item clips the flow (overflow other than visible, on both
+ * axes), as an ellipsis or a carousel's track does, which that box's own measure bounds.
+ * Not seen: a box that moves with no mutation (a running animation, `:hover` styles), nor text
+ * (glyphs) drawn past its element's box.
  */
 
 interface Cache {
@@ -136,37 +140,55 @@ function watchRoot(cache: Cache, root: ShadowRoot): void {
   root.addEventListener('slotchange', (e) => forgetAbove(cache, e.target as Element), { capture: true, passive: true });
 }
 
+const PSEUDOS = ['::before', '::after'];
+const GROUP = '::scroll-marker-group';
+const SCROLL_PSEUDOS = [...PSEUDOS, GROUP, ...['up', 'down', 'left', 'right', 'block-start', 'block-end', 'inline-start', 'inline-end'].map((d) => `::scroll-button(${d})`)];
+
 function readItem(item: Element, margin: number, win: Window, cache: Cache): boolean {
   const r = item.getBoundingClientRect();
   const trees: Array<[ShadowRoot, CSSStyleSheet[]]> = [];
   const outside = (b: { left: number; top: number; right: number; bottom: number }, reach: number) =>
     b.left - reach < r.left - margin || b.top - reach < r.top - margin || b.right + reach > r.right + margin || b.bottom + reach > r.bottom + margin;
   let out = false;
-  const stack: Element[] = [item];
+  // Each element with whether a box in the item, between it and the item, clips what it draws in the flow.
+  const stack: Array<[Element, boolean]> = [[item, false]];
   while (stack.length && !out) {
-    const el = stack.pop()!;
+    const [el, clipped] = stack.pop()!;
     const cs = win.getComputedStyle(el);
     if (cs.display === 'none') continue;
     const reach = inkReach(cs);
-    if (el !== item && (cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.offsetPath !== 'none')) {
+    const placed = cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.offsetPath !== 'none';
+    if (el !== item && (placed || !clipped)) {
+      // A static box too: its margins put it where they like (rt R2: a cover lifted out of its row).
       const b = el.getBoundingClientRect();
-      if ((b.width > 0 || b.height > 0 || reach > 0) && outside(b, reach)) out = true;
-    } else if (reach > margin) out = true;
-    for (const pseudo of ['::before', '::after']) {
-      if (!out && pseudoOutside(el, item, win.getComputedStyle(el, pseudo), win, outside, margin)) out = true;
+      if ((b.width > 0 || b.height > 0 || (placed && reach > 0)) && outside(b, reach)) out = true;
+    }
+    if (reach > margin && (el === item || !placed)) out = true;
+    // A scroll container's generated buttons and marker group may be placed anywhere too (rt R5).
+    const scrolls = cs.overflowX !== 'visible' || cs.overflowY !== 'visible';
+    for (const pseudo of scrolls ? SCROLL_PSEUDOS : PSEUDOS) {
+      if (!out && pseudoOutside(el, item, win.getComputedStyle(el, pseudo), win, outside, margin, pseudo === GROUP && cs.getPropertyValue('scroll-marker-group') !== 'none')) out = true;
     }
     if (el.shadowRoot) {
       watchRoot(cache, el.shadowRoot);
       trees.push([el.shadowRoot, [...(el.shadowRoot.adoptedStyleSheets ?? [])]]);
-      stack.push(...el.shadowRoot.children);
     }
-    stack.push(...el.children);
+    // A box placed out of the flow is not clipped by the boxes it is drawn outside of (taken so).
+    const clips = (cs.position !== 'absolute' && cs.position !== 'fixed' && clipped) || clipsFlow(cs, margin);
+    if (el.shadowRoot) for (const child of el.shadowRoot.children) stack.push([child, clips]);
+    for (const child of el.children) stack.push([child, clips]);
   }
   cache.escapes.set(item, out);
   if (trees.length) cache.adopted.set(item, trees);
   else cache.adopted.delete(item);
   if (item.parentElement) cache.lists.add(item.parentElement);
   return out;
+}
+
+/** Whether a box clips what its flow draws to (at most `margin` past) its padding box, on both axes. */
+function clipsFlow(cs: CSSStyleDeclaration, margin: number): boolean {
+  const clips = (overflow: string) => overflow === 'hidden' || overflow === 'scroll' || overflow === 'auto' || (overflow === 'clip' && used(cs.overflowClipMargin) <= margin);
+  return clips(cs.overflowX) && clips(cs.overflowY);
 }
 
 type Outside = (box: { left: number; top: number; right: number; bottom: number }, reach: number) => boolean;
@@ -178,9 +200,9 @@ const used = (value: string) => (/^-?[\d.]+(e-?\d+)?px$/.test(value) ? parseFloa
  * Whether `el`'s pseudo-element (`style`, its computed style) draws outside `item` (see above).
  * One in the flow lies in its element's box, which lies in the item's.
  */
-function pseudoOutside(el: Element, item: Element, style: CSSStyleDeclaration, win: Window, outside: Outside, margin: number): boolean {
+function pseudoOutside(el: Element, item: Element, style: CSSStyleDeclaration, win: Window, outside: Outside, margin: number, generated = false): boolean {
   const content = style.content;
-  if (!content || content === 'none' || content === 'normal' || style.display === 'none') return false;
+  if ((!generated && (!content || content === 'none' || content === 'normal')) || style.display === 'none') return false;
   if (style.translate !== 'none' || style.rotate !== 'none' || style.scale !== 'none' || style.offsetPath !== 'none') return true;
   const reach = inkReach(style) + moved(style);
   if (style.position === 'static') return reach > margin;

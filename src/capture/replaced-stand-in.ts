@@ -3,8 +3,10 @@
  * document and none of the images the library does not embed, so an `<object>` or `<embed>`, an
  * `<input type="image">` and an element whose `content: url()` replaces what it holds were drawn
  * transparent, and what the page covers with them showed. Each is drawn by a stand-in of the same
- * box: an `<img>` of its picture where it is an image (the library embeds it; one it cannot embed
- * is drawn grey, see coverUnembedded in copy-paint.ts), else a grey box (less, never more).
+ * box: a grey box for an `<object>` or `<embed>`, whose nested document an image of its URL does
+ * not draw (rt R6); for the others an `<img>` of its picture where it is an image (the library
+ * embeds it; one it cannot embed is drawn grey, see coverUnembedded in copy-paint.ts), else a
+ * grey box (less, never more).
  * The host of a closed shadow root, whose tree the copy cannot read, is drawn grey the same way,
  * and so is a canvas the copy reads blank (see canvas-contexts.ts).
  */
@@ -22,11 +24,11 @@ const IMAGE_CONTENT = /^(?:url|image-set|-webkit-image-set|(?:repeating-)?(?:lin
  */
 export function replacedPicture(original: Element, computed: CSSStyleDeclaration): string | null {
   const name = original.localName;
-  if (name === 'object' || name === 'embed') {
-    const url = name === 'object' ? (original as HTMLObjectElement).data : (original as HTMLEmbedElement).src;
-    const type = original.getAttribute('type') ?? /^data:([^;,]*)/i.exec(url)?.[1] ?? '';
-    return /^image\//i.test(type) && url ? url : '';
-  }
+  // Always grey: what the element shows is a document (an SVG one too, whatever its type
+  // attribute says, as the response's type wins) that runs its scripts and loads what it links;
+  // an image of its URL draws none of that, so what a script paints over the page was left
+  // transparent (rt R6).
+  if (name === 'object' || name === 'embed') return '';
   if (name === 'input' && (original as HTMLInputElement).type === 'image') return (original as HTMLInputElement).src || '';
   const content = computed.getPropertyValue('content');
   if (!IMAGE_CONTENT.test(content)) return null;

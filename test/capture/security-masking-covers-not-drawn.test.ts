@@ -68,6 +68,17 @@ describe('replaced content the copy cannot load is drawn from its picture, or gr
     expect(await firstFrame(PAGE, over(`<embed src="${FILL}" type="image/svg+xml" style="display: block; width: 100%; height: 100%">`), '', settled)).to.deep.equal(CLEAN);
   });
 
+  // An SVG shown as a document runs its scripts and loads what it links; drawn as an image it
+  // does neither: a cover its script paints was drawn transparent (rt R6).
+  const SCRIPTED = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1" preserveAspectRatio="none"><rect id="r" width="1" height="1" fill="none"/><script>document.getElementById("r").setAttribute("fill", "#3a4a5a")</script></svg>')}`;
+  it('a cover that is an <object> showing an SVG document whose script paints it', async () => {
+    expect(await firstFrame(PAGE, over(`<object data="${SCRIPTED}" type="image/svg+xml" style="display: block; width: 100%; height: 100%"></object>`), '', settled)).to.deep.equal(CLEAN);
+  });
+
+  it('a cover that is an <embed> (no type) showing an SVG document whose script paints it', async () => {
+    expect(await firstFrame(PAGE, over(`<embed src="${SCRIPTED}" style="display: block; width: 100%; height: 100%">`), '', settled)).to.deep.equal(CLEAN);
+  });
+
   it('a cover that is an <object> showing an HTML document', async () => {
     expect(await firstFrame(PAGE, over('<object data="data:text/html,<body style=\'margin:0;background:%233a4a5a\'></body>" type="text/html" style="display: block; width: 100%; height: 100%"></object>'), '', settled)).to.deep.equal(CLEAN);
   });

@@ -84,6 +84,58 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
     expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(`<div style="transform: translateY(-7280px); ${COVER}"></div>`)}</div>`)).to.deep.equal({ visible: 0, leaked: 0 });
   });
 
+  // A static box is drawn where the flow puts it, which its margins may put far outside its item (rt R2).
+  const LIFT = '20000px';
+  /** A cover as tall as it is lifted: from above the page to its item, over the text (inline: drawn with the text, after it). */
+  const LIFTED = `display: inline-block; width: 400px; height: ${LIFT}; background: #ccc`;
+  it('a static cover a negative margin lifts out of a far-off item over the text', async () => {
+    expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(`<div style="margin-top: -${LIFT}; ${LIFTED}"></div>`)}</div>`)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a static cover a far-off table row\'s cell holds in a box of no height, lifted (and moved left) by negative margins', async () => {
+    expect(await firstFrame(PAGE, table(`<div style="height: 0"><div style="margin: -${LIFT} 0 0 -100px; ${LIFTED}"></div></div>`))).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('guard: items whose static content overflows them into a box that clips it (an ellipsis, a carousel) are still cut into runs', async () => {
+    const root = document.createElement('div');
+    const clipped = '<div style="overflow: hidden; white-space: nowrap; text-overflow: ellipsis"><div style="width: 9000px; height: 30px; margin-left: -200px">wide track</div></div>';
+    root.innerHTML = Array.from({ length: 400 }, () => `<div class="item" style="height: 24px">${clipped}</div>`).join('');
+    document.body.append(root);
+    try {
+      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(0);
+    } finally {
+      root.remove();
+    }
+  });
+
+  // A scroll container's generated boxes, no element of the item, may be placed anywhere too (rt R5).
+  const SCROLLER = '<div class="sc"><div style="height: 90px">x</div></div>';
+  const SC = '.sc { overflow: auto; height: 20px; scroll-marker-group: after }';
+  it('a fixed cover drawn by a ::scroll-button() of a scroll container in a far-off item', async () => {
+    const css = `${SC} .sc::scroll-button(up) { content: ''; position: fixed; left: 0; top: 0; ${COVER} }`;
+    expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(SCROLLER)}</div>`, css)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('a fixed cover drawn by the ::scroll-marker-group of a scroll container in a far-off item', async () => {
+    const css = `${SC} .sc::scroll-marker-group { position: fixed; left: 0; top: 0; ${COVER} }`;
+    expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(SCROLLER)}</div>`, css)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
+  it('guard: items that are scroll containers with buttons in the flow are still cut into runs', async () => {
+    const root = document.createElement('div');
+    const style = document.createElement('style');
+    style.textContent = `.scs .sc { overflow: auto; height: 20px } .scs .sc::scroll-button(down) { content: 'v' }`;
+    root.className = 'scs';
+    root.innerHTML = Array.from({ length: 400 }, () => `<div class="item" style="height: 24px">${SCROLLER}</div>`).join('');
+    document.body.append(style, root);
+    try {
+      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(0);
+    } finally {
+      root.remove();
+      style.remove();
+    }
+  });
+
   // What culling read of the items is kept between frames (escaping-items.ts): a change above them may place a cover in every one.
   it('a cover a class on the list places (position: fixed) in a far-off item after its items were read', async () => {
     const css = `.list.locked .cv { position: fixed; left: 0; top: 0; ${COVER} }`;
