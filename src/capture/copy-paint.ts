@@ -37,7 +37,9 @@
  */
 import { TEXT_PAINT } from './blank-masked-clone.js';
 import { hiddenByPosition } from './position-visibility.js';
-import { GREY as GREY_COLOUR, greyBackground, greyBox, greyEmpty } from './replaced-stand-in.js';
+import { GREY as GREY_COLOUR, GREY_IMAGE, greyBackground, greyBox, greyEmpty } from './replaced-stand-in.js';
+
+export { GREY_IMAGE };
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
@@ -354,7 +356,6 @@ export const UNEMBEDDED = 'data:image/gif;upscope=unembedded;base64,R0lGODlhAQAB
 /** What stands for a border or background image that was not embedded: opaque, and as big or bigger (a gradient fills its whole layer). */
 const GREY = `linear-gradient(${GREY_COLOUR}, ${GREY_COLOUR})`;
 /** The same for an SVG `<image>`, stretched over its whole box. */
-export const GREY_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" preserveAspectRatio="none"><rect width="1" height="1" fill="#ccc"/></svg>')}`;
 const MARK = 'upscope=unembedded';
 
 /** Each layer of a background or border image that was not embedded, grey (see GREY). */

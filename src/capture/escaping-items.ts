@@ -167,7 +167,7 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
     // A scroll container's generated buttons and marker group may be placed anywhere too (rt R5).
     const scrolls = cs.overflowX !== 'visible' || cs.overflowY !== 'visible';
     for (const pseudo of scrolls ? SCROLL_PSEUDOS : PSEUDOS) {
-      if (!out && pseudoOutside(el, item, win.getComputedStyle(el, pseudo), win, outside, margin, pseudo === GROUP && cs.getPropertyValue('scroll-marker-group') !== 'none')) out = true;
+      if (!out && pseudoOutside(el, item, win.getComputedStyle(el, pseudo), win, outside, margin, pseudo === GROUP && generates(cs.getPropertyValue('scroll-marker-group')))) out = true;
     }
     if (el.shadowRoot) {
       watchRoot(cache, el.shadowRoot);
@@ -185,8 +185,18 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
   return out;
 }
 
+/** Whether a `scroll-marker-group` value makes a group: not where the browser knows no such property (''). */
+const generates = (value: string) => value !== '' && value !== 'none';
+
+/**
+ * Boxes whose `overflow` clips: block containers, flex and grid boxes, table cells. An inline box,
+ * `display: contents`, a table row or row group keep a computed `overflow: hidden` yet clip nothing.
+ */
+const CLIPPING_DISPLAYS = new Set(['block', 'inline-block', 'flow-root', 'list-item', 'flex', 'inline-flex', 'grid', 'inline-grid', 'table-cell', 'table-caption']);
+
 /** Whether a box clips what its flow draws to (at most `margin` past) its padding box, on both axes. */
 function clipsFlow(cs: CSSStyleDeclaration, margin: number): boolean {
+  if (!CLIPPING_DISPLAYS.has(cs.display)) return false;
   const clips = (overflow: string) => overflow === 'hidden' || overflow === 'scroll' || overflow === 'auto' || (overflow === 'clip' && used(cs.overflowClipMargin) <= margin);
   return clips(cs.overflowX) && clips(cs.overflowY);
 }

@@ -33,7 +33,7 @@
  * from its insets (not for one placed in a `position-area`, whose insets are from its area).
  */
 import { flatParent } from './find-offscreen.js';
-import { greyBox } from './replaced-stand-in.js';
+import { greyBox, greyPseudoRules, unpaintContent } from './replaced-stand-in.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 
 /** How the copy draws a box placed out of the flow, by its `position-visibility`: as it is, not at all, or grey (see {@link greyClone}). */
@@ -198,8 +198,8 @@ export function isHiddenClone(clone: Element): boolean {
 /** Marks a clone {@link greyClone} drew grey. */
 const POSITION_GREY = 'data-up-position-grey';
 
-/** A rule of the clone's style sheet: a grey clone draws no `::before` or `::after` either. */
-export const POSITION_RULES = `[${POSITION_GREY}]::before, [${POSITION_GREY}]::after { content: none !important; }`;
+/** A rule of the clone's style sheet: a grey clone draws no `::before`, `::after` or `::marker` either (see greyPseudoRules). */
+export const POSITION_RULES = greyPseudoRules(POSITION_GREY);
 
 /**
  * `original`'s clone drawn as a grey box of its border box with nothing it holds: the copy cannot
@@ -208,6 +208,7 @@ export const POSITION_RULES = `[${POSITION_GREY}]::before, [${POSITION_GREY}]::a
  */
 export function greyClone(clone: Element): void {
   clone.replaceChildren();
+  unpaintContent(clone);
   clone.setAttribute(POSITION_GREY, '');
   greyBox(clone);
 }

@@ -165,6 +165,8 @@ const MAX_RESTYLED_ROUNDS = 3;
 const CHURN_ATTEMPTS = 3;
 /** Form fields: the elements whose secret the page may take away mid-clone (see secret-fields.ts). */
 const FIELDS = new Set(['input', 'textarea', 'select']);
+/** How many animated image URLs a capture remembers (see animatedUrls). */
+const MAX_ANIMATED_URLS = 256;
 
 /**
  * Whole-frame markup per tile (see Snapshot.tiles): the browser parses ~100 KB of it in 10-15 ms
@@ -803,7 +805,11 @@ export class Rasterizer {
     created.fetchFn = async (url) => {
       if (this.animatedUrls.has(url)) throw new AnimatedImageError(url);
       return fetchStillImage(url, created.fetch.requestInit ?? {}, created.acceptOfImage, this.options.resourceTimeoutMs).catch((error: unknown) => {
-        if (error instanceof AnimatedImageError) this.animatedUrls.add(url);
+        if (error instanceof AnimatedImageError) {
+          // Bounded (a feed of GIFs): the oldest is forgotten, and fetched and told animated again if met.
+          if (this.animatedUrls.size >= MAX_ANIMATED_URLS) this.animatedUrls.delete(this.animatedUrls.values().next().value as string);
+          this.animatedUrls.add(url);
+        }
         throw error;
       });
     };

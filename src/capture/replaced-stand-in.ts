@@ -10,6 +10,7 @@
  * The host of a closed shadow root, whose tree the copy cannot read, is drawn grey the same way,
  * and so is a canvas the copy reads blank (see canvas-contexts.ts).
  */
+import { TEXT_PAINT } from './blank-masked-clone.js';
 
 /** The grey of what the copy cannot draw (copy-paint.ts' images not embedded; paint-masks.ts' grey boxes, self-contained, write it out). */
 export const GREY = 'rgb(204, 204, 204)';
@@ -76,8 +77,46 @@ export function greyClosedHost(original: Element, clone: Element): void {
 
 /** Marks a clone drawn by {@link greyEmpty}. */
 const GREY_EMPTY = 'data-up-grey';
-/** A rule of the clone's style sheet: a clone drawn by greyEmpty draws no `::before` or `::after` either. */
-export const GREY_RULES = `[${GREY_EMPTY}]::before, [${GREY_EMPTY}]::after { content: none !important; }`;
+/**
+ * A rule of the clone's style sheet: a clone drawn by greyEmpty draws no `::before`, `::after` or
+ * `::marker` either. The attribute is named twice so that the rule outweighs generated-content.ts'
+ * `.__upgN::before { content: … !important }` (one class), written after it.
+ */
+export const GREY_RULES = greyPseudoRules(GREY_EMPTY);
+
+/** The rule that keeps the pseudo-elements of a clone marked `attribute` undrawn (see GREY_RULES). */
+export function greyPseudoRules(attribute: string): string {
+  const twice = `[${attribute}][${attribute}]`;
+  return `${twice}::before, ${twice}::after, ${twice}::marker { content: none !important; }`;
+}
+
+/** A 1 x 1 grey picture, stretched over a box. */
+export const GREY_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" preserveAspectRatio="none"><rect width="1" height="1" fill="#ccc"/></svg>')}`;
+
+const XLINK_NS = 'http://www.w3.org/1999/xlink';
+
+/**
+ * What a grey box's clone would still draw over its grey once emptied: a replaced element's own
+ * picture (an `<img>`'s, an SVG `<image>`'s, a video stand-in's poster) becomes the grey picture,
+ * and a field's text is not painted. Else a box greyed because its clip path, mask or filter
+ * cannot be drawn showed its whole picture, unclipped.
+ */
+export function unpaintContent(clone: Element): void {
+  const name = clone.localName;
+  if (name === 'img') {
+    clone.removeAttribute('srcset');
+    clone.setAttribute('src', GREY_IMAGE);
+  } else if (name === 'image') {
+    clone.removeAttributeNS(XLINK_NS, 'href');
+    clone.setAttribute('href', GREY_IMAGE);
+    clone.setAttribute('preserveAspectRatio', 'none');
+  } else if (name === 'video') {
+    clone.removeAttribute('src');
+    clone.setAttribute('poster', GREY_IMAGE);
+  }
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style) for (const [property, value] of TEXT_PAINT) style.setProperty(property, value, 'important');
+}
 
 /**
  * Draws `clone` as an opaque grey box holding nothing (no children, no `::before`/`::after`), for a
@@ -86,6 +125,7 @@ export const GREY_RULES = `[${GREY_EMPTY}]::before, [${GREY_EMPTY}]::after { con
  */
 export function greyEmpty(clone: Element): void {
   clone.replaceChildren();
+  unpaintContent(clone);
   clone.setAttribute(GREY_EMPTY, '');
   greyBox(clone);
 }

@@ -96,6 +96,12 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
     expect(await firstFrame(PAGE, table(`<div style="height: 0"><div style="margin: -${LIFT} 0 0 -100px; ${LIFTED}"></div></div>`))).to.deep.equal({ visible: 0, leaked: 0 });
   });
 
+  it('a static cover lifted out of a far-off item through boxes whose overflow clips nothing (display: contents, inline, a table row)', async () => {
+    // A computed overflow: hidden on these keeps nothing in: they are no clipping box.
+    const through = `<span style="overflow: hidden"><div style="display: contents; overflow: hidden"><div style="margin-top: -${LIFT}; ${LIFTED}"></div></div></span>`;
+    expect(await firstFrame(PAGE, `<div style="margin-top: 40px">${blocks(through)}</div>`)).to.deep.equal({ visible: 0, leaked: 0 });
+  });
+
   it('guard: items whose static content overflows them into a box that clips it (an ellipsis, a carousel) are still cut into runs', async () => {
     const root = document.createElement('div');
     const clipped = '<div style="overflow: hidden; white-space: nowrap; text-overflow: ellipsis"><div style="width: 9000px; height: 30px; margin-left: -200px">wide track</div></div>';

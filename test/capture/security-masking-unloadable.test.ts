@@ -79,6 +79,20 @@ describe('a cover drawn with a resource in another file (the picture loads none)
     expect(await firstFrame(PAGE, over(secret, `${OPAQUE}; mask: url(${FIXTURES}/mask-half.svg#m)`), '', () => wait(500))).to.deep.equal(CLEAN);
   });
 
+  it('an <img> whose clip path in another file hides its secret half: its picture is not drawn unclipped over the grey', async () => {
+    // Left half the cover's colour, right half the secret's: the visitor sees the left half only.
+    const picture = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="340" height="60"><rect width="170" height="60" fill="#3a4a5a"/><rect x="170" width="170" height="60" fill="#ff00ff"/></svg>')}`;
+    const img = `<img src="${picture}" style="display: block; width: 340px; height: 60px; clip-path: url(${FIXTURES}/clip-half.svg#c)">`;
+    expect(await firstFrame(PAGE, over(img, OPAQUE), '', () => wait(500))).to.deep.equal(CLEAN);
+  });
+
+  it('guard: a box whose clip path in another file hides its ::after (content: attr()): the grey box draws no ::after', async () => {
+    // attr() content is written by the copy's own rule (generated-content.ts), which the grey box's must outweigh.
+    const css = `#cover::after { content: attr(data-tip); position: absolute; left: 200px; top: 20px; font: bold 24px monospace; color: #ff00ff; }`;
+    const cover = over('', `${OPAQUE}; clip-path: url(${FIXTURES}/clip-half.svg#c)`).replace('<div', '<div data-tip="9999"');
+    expect(await firstFrame(PAGE, cover, css, () => wait(500))).to.deep.equal(CLEAN);
+  });
+
   it('a ::before cover with clip-path: url(clip.svg#c)', async () => {
     const css = `.cover::before { content: ""; position: absolute; inset: 0; ${OPAQUE}; clip-path: url(${FIXTURES}/clip.svg#c); }`;
     expect(await firstFrame(PAGE, over('', 'z-index: 1').replace('<div', '<div class="cover"'), css, () => wait(500))).to.deep.equal(CLEAN);
