@@ -20,6 +20,22 @@ const table = (cell: string) => `<table style="margin-top: 40px">${Array.from({ 
 /** 400 alike blocks, the 300th holding `inner`. */
 const blocks = (inner: string) => Array.from({ length: 400 }, (_, i) => `<div class="item" style="height: 24px">${i === 300 ? inner : i}</div>`).join('');
 
+/** How many runs of off-screen items culling finds in `markup` mounted with `css` in a root of `className`. */
+async function offscreenRuns(markup: string, css = '', className = ''): Promise<number> {
+  const root = document.createElement('div');
+  const style = document.createElement('style');
+  style.textContent = css;
+  root.className = className;
+  root.innerHTML = markup;
+  document.body.append(style, root);
+  try {
+    return (await findOffscreen(document, 64)).runs.size;
+  } finally {
+    root.remove();
+    style.remove();
+  }
+}
+
 describe('a cover inside an item far down a long list is drawn in a whole frame', () => {
   afterEach(() => {
     stopRun();
@@ -27,31 +43,14 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
   });
 
   it('the lists are cut into runs by culling (the case is one)', async () => {
-    const root = document.createElement('div');
-    root.innerHTML = `${table('x')}<div>${blocks('x')}</div>`;
-    document.body.append(root);
-    try {
-      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(1);
-    } finally {
-      root.remove();
-    }
+    expect(await offscreenRuns(`${table('x')}<div>${blocks('x')}</div>`), 'runs of off-screen items').to.be.greaterThan(1);
   });
 
   it('items that draw only inside their boxes (a ::before over the item, a chevron turned by a transform, a small shadow) are still cut into runs', async () => {
-    const root = document.createElement('div');
-    const style = document.createElement('style');
-    style.textContent = `.deco .item { position: relative; box-shadow: 0 2px 6px #0003 }
+    const css = `.deco .item { position: relative; box-shadow: 0 2px 6px #0003 }
       .deco .item::before { content: ''; position: absolute; inset: 0; outline: 1px solid #eee }
       .deco .item::after { content: ''; display: inline-block; width: 8px; height: 8px; border: solid #888; border-width: 0 2px 2px 0; transform: rotate(45deg) }`;
-    root.className = 'deco';
-    root.innerHTML = blocks('x');
-    document.body.append(style, root);
-    try {
-      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(0);
-    } finally {
-      root.remove();
-      style.remove();
-    }
+    expect(await offscreenRuns(blocks('x'), css, 'deco'), 'runs of off-screen items').to.be.greaterThan(0);
   });
 
   it('a fixed cover in a far-off table row', async () => {
@@ -103,15 +102,9 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
   });
 
   it('guard: items whose static content overflows them into a box that clips it (an ellipsis, a carousel) are still cut into runs', async () => {
-    const root = document.createElement('div');
     const clipped = '<div style="overflow: hidden; white-space: nowrap; text-overflow: ellipsis"><div style="width: 9000px; height: 30px; margin-left: -200px">wide track</div></div>';
-    root.innerHTML = Array.from({ length: 400 }, () => `<div class="item" style="height: 24px">${clipped}</div>`).join('');
-    document.body.append(root);
-    try {
-      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(0);
-    } finally {
-      root.remove();
-    }
+    const items = Array.from({ length: 400 }, () => `<div class="item" style="height: 24px">${clipped}</div>`).join('');
+    expect(await offscreenRuns(items), 'runs of off-screen items').to.be.greaterThan(0);
   });
 
   // A scroll container's generated boxes, no element of the item, may be placed anywhere too (rt R5).
@@ -128,18 +121,9 @@ describe('a cover inside an item far down a long list is drawn in a whole frame'
   });
 
   it('guard: items that are scroll containers with buttons in the flow are still cut into runs', async () => {
-    const root = document.createElement('div');
-    const style = document.createElement('style');
-    style.textContent = `.scs .sc { overflow: auto; height: 20px } .scs .sc::scroll-button(down) { content: 'v' }`;
-    root.className = 'scs';
-    root.innerHTML = Array.from({ length: 400 }, () => `<div class="item" style="height: 24px">${SCROLLER}</div>`).join('');
-    document.body.append(style, root);
-    try {
-      expect((await findOffscreen(document, 64)).runs.size, 'runs of off-screen items').to.be.greaterThan(0);
-    } finally {
-      root.remove();
-      style.remove();
-    }
+    const css = `.scs .sc { overflow: auto; height: 20px } .scs .sc::scroll-button(down) { content: 'v' }`;
+    const items = Array.from({ length: 400 }, () => `<div class="item" style="height: 24px">${SCROLLER}</div>`).join('');
+    expect(await offscreenRuns(items, css, 'scs'), 'runs of off-screen items').to.be.greaterThan(0);
   });
 
   // What culling read of the items is kept between frames (escaping-items.ts): a change above them may place a cover in every one.
