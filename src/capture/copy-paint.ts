@@ -39,8 +39,6 @@ import { TEXT_PAINT } from './blank-masked-clone.js';
 import { hiddenByPosition } from './position-visibility.js';
 import { GREY as GREY_COLOUR, GREY_IMAGE, greyBackground, greyBox, greyEmpty } from './replaced-stand-in.js';
 
-export { GREY_IMAGE };
-
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
 /** A mask's per-layer properties other than the image and composite, with the value the appended layer takes. */
@@ -355,7 +353,6 @@ export function pseudoElementPaint(rules: string, doc: Document): string {
 export const UNEMBEDDED = 'data:image/gif;upscope=unembedded;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 /** What stands for a border or background image that was not embedded: opaque, and as big or bigger (a gradient fills its whole layer). */
 const GREY = `linear-gradient(${GREY_COLOUR}, ${GREY_COLOUR})`;
-/** The same for an SVG `<image>`, stretched over its whole box. */
 const MARK = 'upscope=unembedded';
 
 /** Each layer of a background or border image that was not embedded, grey (see GREY). */

@@ -26,7 +26,7 @@ import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealin
 import { pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
-import { greyBox, greyClosedHost, GREY_RULES, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
+import { GREY_IMAGE, greyBox, greyClosedHost, GREY_RULES, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
 import { copiedBlank } from './canvas-contexts.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
 import { StandIns, videoStandIn } from './video-stand-in.js';
@@ -37,7 +37,7 @@ import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, GREY_IMAGE, hideBackFace, hideUnloadable, pseudoElementPaint, pseudoUnpainted, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, pseudoElementPaint, pseudoUnpainted, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
 
