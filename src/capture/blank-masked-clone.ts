@@ -87,13 +87,19 @@ export const CLONE_RULES = `
  * Properties that draw text glyphs, or marks that follow them (emphasis marks, one per character;
  * a decoration, whose gaps skip descenders); mask-all makes them draw nothing in the clone.
  */
-export const TEXT_PAINT: ReadonlyArray<readonly [string, string]> = [
+const TEXT_PAINT: ReadonlyArray<readonly [string, string]> = [
   ['-webkit-text-fill-color', 'transparent'],
   ['text-shadow', 'none'],
   ['-webkit-text-stroke-width', '0'],
   ['text-emphasis-color', 'transparent'],
   ['text-decoration-color', 'transparent'],
 ];
+
+/** Makes `style` paint no text (see TEXT_PAINT): a mask-all clone's, a grey box's. */
+export function unpaintText(style: CSSStyleDeclaration): void {
+  for (const [name, value] of TEXT_PAINT) style.setProperty(name, value, 'important');
+}
+
 const SVG_TEXT = new Set(['text', 'tspan', 'textPath']);
 
 /**
@@ -108,7 +114,7 @@ export function hideCloneText(clone: Element, inSvgText = false): void {
   // `<a>` in a `<text>`, rt5 H7); the marker's value says so to a later call (smil.ts).
   const svgText = inSvgText || SVG_TEXT.has(clone.localName) || clone.getAttribute(TEXTLESS) === 'svg';
   clone.setAttribute(TEXTLESS, svgText ? 'svg' : '');
-  for (const [name, value] of TEXT_PAINT) style.setProperty(name, value, 'important');
+  unpaintText(style);
   if (svgText) {
     style.setProperty('fill', 'transparent', 'important');
     style.setProperty('stroke', 'transparent', 'important');

@@ -35,7 +35,7 @@
  * - The images of pseudo-elements' rules, which the library never embeds (it embeds the clones'
  *   inline styles only): embedded here, grey when they cannot be (see embedPseudoImages).
  */
-import { TEXT_PAINT } from './blank-masked-clone.js';
+import { unpaintText } from './blank-masked-clone.js';
 import { hiddenByPosition } from './position-visibility.js';
 import { GREY as GREY_COLOUR, GREY_IMAGE, greyBackground, greyBox, greyEmpty } from './replaced-stand-in.js';
 
@@ -194,11 +194,6 @@ export function hideUnloadable(clone: Element, original: Element, drawn?: (filte
     }
   }
   if (grey) greyEmpty(clone);
-}
-
-/** A grey pseudo-element's rule paints no text (a clone is emptied instead, see greyEmpty). */
-function unpaintText(style: CSSStyleDeclaration): void {
-  for (const [name, value] of TEXT_PAINT) style.setProperty(name, value, 'important');
 }
 
 type Rgb = [number, number, number];
@@ -417,7 +412,7 @@ export async function embedPseudoImages(rules: string, doc: Document, embed: (ur
         else {
           const data = await embed(url);
           if (!data && name.includes('mask')) masked = true;
-          out.push(data ? `url(${JSON.stringify(data)})` : name.includes('mask') ? 'none' : name === 'list-style-image' ? 'none' : GREY);
+          out.push(data ? `url(${JSON.stringify(data)})` : name.includes('mask') || name === 'list-style-image' ? 'none' : GREY);
         }
       }
       probe.setProperty(name, out.join(', '), probe.getPropertyPriority(name));

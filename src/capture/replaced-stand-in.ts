@@ -10,7 +10,7 @@
  * The host of a closed shadow root, whose tree the copy cannot read, is drawn grey the same way,
  * and so is a canvas the copy reads blank (see canvas-contexts.ts).
  */
-import { TEXT_PAINT } from './blank-masked-clone.js';
+import { unpaintText } from './blank-masked-clone.js';
 
 /** The grey of what the copy cannot draw (copy-paint.ts' images not embedded; paint-masks.ts' grey boxes, self-contained, write it out). */
 export const GREY = 'rgb(204, 204, 204)';
@@ -115,7 +115,7 @@ export function unpaintContent(clone: Element): void {
     clone.setAttribute('poster', GREY_IMAGE);
   }
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style) for (const [property, value] of TEXT_PAINT) style.setProperty(property, value, 'important');
+  if (style) unpaintText(style);
 }
 
 /**
