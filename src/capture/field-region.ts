@@ -17,7 +17,7 @@
  */
 import { isLoneField } from './change-log.js';
 import { RULE_CLASS, RULED_PSEUDOS } from './generated-content.js';
-import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
+import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, type Region, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
 import { alignsBack, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
@@ -63,30 +63,14 @@ interface Rect {
 export function fieldAlone(kept: KeptClone, patched: { original: Element; old: Element; clone: Element; resized: boolean }, viewport: Viewport, scale: number, defaultOf?: (el: Element, name: string) => string | undefined): FieldPicture | null {
   const { original, old, clone, resized } = patched;
   if (resized || !isLoneField(original) || !sameButValue(old, clone)) return null;
-  if (clone.hasAttribute('data-up-blank') || GENERATED.test(clone.getAttribute('class') ?? '')) return null;
-  const win = original.ownerDocument.defaultView;
-  if (!win) return null;
-  // Alone it is drawn whatever hides it from above: a closed <details>, `content-visibility: hidden`
-  // or `hidden="until-found"` around it, which its own style does not show (rt4 G7).
-  // A browser without checkVisibility cannot tell: the region is drawn as draw-region.ts draws it.
-  if (typeof original.checkVisibility !== 'function' || !original.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true })) return null;
-  const cs = win.getComputedStyle(original);
-  // Static, so that placed alone it is placed by its box only.
-  // In a writing mode not the root's, a box beside it may lay out what it holds back where no size counts (see TURNED).
-  if (!plain(cs) || turnedFromRoot(cs, original.ownerDocument) || cs.position !== 'static' || cs.visibility !== 'visible' || !opaque(cs.backgroundColor) || /content-box|text/.test(cs.backgroundClip)) return null;
-  const inside = paddingInside(original, cs);
+  const inside = insideOf(original, clone, viewport, scale);
   if (!inside) return null;
-  // A focus ring (`outline-style: auto`) reaches a little into the padding at the corners; an outline set inside the box, further.
-  const ring = cs.outlineStyle === 'auto' ? 1 : 0;
-  if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineOffset) < 0) return null;
-  // Whole frame pixels only: one the field's edge crosses mixes in what is behind it.
-  const x = Math.max(0, Math.ceil((inside.left + ring) * scale));
-  const y = Math.max(0, Math.ceil((inside.top + ring) * scale));
-  const right = Math.min(Math.floor(viewport.width * scale), Math.floor((inside.right - ring) * scale));
-  const bottom = Math.min(Math.floor(viewport.height * scale), Math.floor((inside.bottom - ring) * scale));
-  if (right <= x || bottom <= y) return null;
-  const rect = { left: x / scale, top: y / scale, right: right / scale, bottom: bottom / scale };
-  if (!drawnAlone(kept, original, rect, win)) return null;
+  const { x, y, right, bottom, rect, cs } = inside;
+  // Judged again unless the only edit of the clone since the last verdict is this field's value.
+  const last = kept.aloneVerdict;
+  const alone = last !== null && last.field === original && last.clone === old && last.key === inside.key && last.edits === kept.edits - 1 ? last.alone : drawnAlone(kept, original, rect, inside.win);
+  kept.aloneVerdict = { field: original, clone, rect, key: inside.key, edits: kept.edits, alone };
+  if (!alone) return null;
 
   const box = original.getBoundingClientRect();
   const copy = clone.cloneNode(false) as HTMLElement;
@@ -115,6 +99,86 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   const rules = styleReaches(kept.style, copy) ? serializer.serializeToString(kept.style) : '';
   const markup = `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="${rect.left} ${rect.top} ${width / scale} ${height / scale}">${rules}<foreignObject x="0" y="0" width="${viewport.width}" height="${viewport.height}">${serializer.serializeToString(copy)}</foreignObject></svg>`;
   return { markup, x, y, width, height };
+}
+
+/** Where a text field's inside is drawn alone (see {@link insideOf}). */
+interface Inside {
+  /** Frame pixels. */
+  x: number;
+  y: number;
+  right: number;
+  bottom: number;
+  /** The same in viewport CSS pixels. */
+  rect: Rect;
+  /** `x y right bottom`: what a verdict on it is kept by (see KeptClone.aloneVerdict). */
+  key: string;
+  cs: CSSStyleDeclaration;
+  win: Window;
+}
+
+/**
+ * The part of `field`'s padding box (whole frame pixels) that its own opaque background paints,
+ * when the field, shown, static and plain, may be drawn there from `clone` alone; else null.
+ */
+function insideOf(field: Element, clone: Element, viewport: Viewport, scale: number): Inside | null {
+  if (clone.hasAttribute('data-up-blank') || GENERATED.test(clone.getAttribute('class') ?? '')) return null;
+  const win = field.ownerDocument.defaultView;
+  if (!win) return null;
+  // Alone it is drawn whatever hides it from above: a closed <details>, `content-visibility: hidden`
+  // or `hidden="until-found"` around it, which its own style does not show (rt4 G7).
+  // A browser without checkVisibility cannot tell: the region is drawn as draw-region.ts draws it.
+  if (typeof field.checkVisibility !== 'function' || !field.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true })) return null;
+  const cs = win.getComputedStyle(field);
+  // Static, so that placed alone it is placed by its box only.
+  // In a writing mode not the root's, a box beside it may lay out what it holds back where no size counts (see TURNED).
+  if (!plain(cs) || turnedFromRoot(cs, field.ownerDocument) || cs.position !== 'static' || cs.visibility !== 'visible' || !opaque(cs.backgroundColor) || /content-box|text/.test(cs.backgroundClip)) return null;
+  const inside = paddingInside(field, cs);
+  if (!inside) return null;
+  // A focus ring (`outline-style: auto`) reaches a little into the padding at the corners; an outline set inside the box, further.
+  const ring = cs.outlineStyle === 'auto' ? 1 : 0;
+  if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineOffset) < 0) return null;
+  // Whole frame pixels only: one the field's edge crosses mixes in what is behind it.
+  const x = Math.max(0, Math.ceil((inside.left + ring) * scale));
+  const y = Math.max(0, Math.ceil((inside.top + ring) * scale));
+  const right = Math.min(Math.floor(viewport.width * scale), Math.floor((inside.right - ring) * scale));
+  const bottom = Math.min(Math.floor(viewport.height * scale), Math.floor((inside.bottom - ring) * scale));
+  if (right <= x || bottom <= y) return null;
+  const rect = { left: x / scale, top: y / scale, right: right / scale, bottom: bottom / scale };
+  return { x, y, right, bottom, rect, key: `${x} ${y} ${right} ${bottom} ${scale}`, cs, win };
+}
+
+/**
+ * Judges, on a clone just made whole, whether the text field the visitor is in (focused, through
+ * open shadow roots) is drawn alone (see {@link fieldAlone}): the characters typed next find the
+ * verdict made, each frame's one edit being that field's value. A whole clone is made when the
+ * clone kept is a second old (MAX_PATCH_AGE_MS) or a keyframe is asked for, so without this the
+ * first character after each, typing on, would judge the page around the field again.
+ */
+export function judgeFocusedField(kept: KeptClone, doc: Document, viewport: Viewport, scale: number): void {
+  let field = doc.activeElement;
+  while (field?.shadowRoot?.activeElement) field = field.shadowRoot.activeElement;
+  if (!field || !isLoneField(field)) return;
+  const clone = kept.cloneIn(field);
+  const inside = clone && insideOf(field, clone, viewport, scale);
+  if (!inside) return;
+  kept.aloneVerdict = { field, clone, rect: inside.rect, key: inside.key, edits: kept.edits, alone: drawnAlone(kept, field, inside.rect, inside.win) };
+}
+
+/**
+ * After a patch that edited the kept clone and did not judge the field (see
+ * {@link KeptClone.aloneVerdict}): the verdict holds when the patch's changed `region` (viewport
+ * CSS px: every box it cloned again, with their ink; null when it could not be told) is away from
+ * the field's inside and the field keeps its clone. What paints over the field is then what did:
+ * the edited content paints only inside the region, before and after (a region drawn alone
+ * depends on that as much), and nothing else changed that the change log saw. A clock or a
+ * counter elsewhere on the page so does not make the next character judge the page again.
+ */
+export function carryVerdict(kept: KeptClone, region: Region | null): void {
+  const verdict = kept.aloneVerdict;
+  if (!verdict || verdict.edits === kept.edits) return;
+  const { rect } = verdict;
+  const away = region !== null && (region.x >= rect.right || region.x + region.width <= rect.left || region.y >= rect.bottom || region.y + region.height <= rect.top);
+  kept.aloneVerdict = away && verdict.edits === kept.edits - 1 && kept.cloneIn(verdict.field) === verdict.clone ? { ...verdict, edits: kept.edits } : null;
 }
 
 /** The selectors of the last kept style read (see {@link styleReaches}), by its text; null when it must be kept whole. */

@@ -71,6 +71,21 @@ export class KeptClone {
   /** Frames patched since the last whole clone. */
   patches = 0;
   /**
+   * Patches that changed the clone (a subtree cloned again, a box given a new size in place) since
+   * the last whole clone: a patch that found nothing to clone again (a keyframe asked for) does not
+   * count. What was judged of the clone and the page when it had as many edits still holds while
+   * the page's change log names nothing else (see {@link aloneVerdict}).
+   */
+  edits = 0;
+  /**
+   * The last verdict of field-region.ts on whether a text field's inside is drawn by the field
+   * alone: for `field`, whose clone was then `clone`, over its inside `rect` (viewport CSS px;
+   * `key`, in frame pixels), made or last carried over an edit when the clone had `edits` edits.
+   * It holds over an edit whose region is away from `rect` (see carryVerdict in field-region.ts);
+   * over any other, the field is judged anew.
+   */
+  aloneVerdict: { field: Element; clone: Element; rect: { left: number; top: number; right: number; bottom: number }; key: string; edits: number; alone: boolean } | null = null;
+  /**
    * Whether a clone made whole or patched in since paints further than INK_MARGIN outside its box
    * (see farInk in draw-region.ts): every region, field drawn alone and tile assumes nothing does,
    * so while this holds patched frames draw the whole frame. It stays set until the next whole

@@ -9,7 +9,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { beginPositionFrame, greyClone, hideClone, placedByVisibility, POSITION_RULES, positionVerdict } from './position-visibility.js';
 import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
-import { fieldAlone, type FieldPicture } from './field-region.js';
+import { carryVerdict, fieldAlone, judgeFocusedField, type FieldPicture } from './field-region.js';
 import { DrawSurface } from './draw-surface.js';
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { shareStyles } from './shared-styles.js';
@@ -453,6 +453,8 @@ export class Rasterizer {
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
     for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
+    // The field the visitor is typing in is judged now, for the characters to come (see field-region.ts).
+    judgeFocusedField(this.kept, doc, viewport, frameScale(viewport, this.options.scale));
   }
 
   /**
@@ -598,6 +600,7 @@ export class Rasterizer {
     }
     if (this.smil.stamps !== kept.smil) for (const [anim, value] of this.smil.stamps) kept.smil.set(anim, value);
     kept.patches++;
+    if (done.length > 0 || moved) kept.edits++;
     kept.patchedSince ??= performance.now();
     // An ancestor that changed height moved what is below it, columns that moved every row in
     // view: the whole frame is drawn. So is content newly masked: its old copy may have drawn it
@@ -607,6 +610,7 @@ export class Rasterizer {
     // ink margin reaches (see KeptClone.farInk): emptied away from the region, it would not cover it.
     const region = moved || newlyMasked || kept.farInk ? null : changedRegion(done, viewport);
     const field = region && done.length === 1 ? fieldAlone(kept, done[0], viewport, frameScale(viewport, this.options.scale), this.styles ? (el, name) => this.styles!.defaultOf(el, name) : undefined) : null;
+    carryVerdict(kept, region);
     return { patched: distinct.length, changed: region ? { roots: distinct, region, field } : null };
   }
 

@@ -779,6 +779,42 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'field-web-font');
     });
 
+    // Whether the field is drawn alone is judged once and kept while the clone's only edits are
+    // the field's value or away from it (field-region.ts, carryVerdict); an edit near it (a box
+    // below now casting a shadow up over it) has the next character judge it again.
+    // (A box of the next row: its subtree is not the field's, and as a flex item it paints after the field.)
+    const shadowed = `<div class="row"><label>Name<input id="typed" value="Grace"></label></div>
+      <div class="row" style="padding-top: 0"><span id="beside" style="width: 60px; height: 20px; background: rgb(200, 200, 220)"></span></div>
+      <p id="far" style="margin: 200px 16px 0">Far below: 0</p>`;
+    const castShadow = (root: HTMLElement) => (root.querySelector<HTMLElement>('#beside')!.style.boxShadow = '0 -24px 0 0 rgb(0, 160, 0)');
+    /** The page above, its field focused when the capture starts (so judged with the whole clone). */
+    async function readyFocused(): Promise<{ root: HTMLElement; r: Run; field: HTMLInputElement }> {
+      const { root, run } = await ready(shadowed, css);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+      return { root, r: await restart(run), field };
+    }
+
+    it('a character, then a box below the field casting a shadow up over it: the next character is drawn under the shadow', async () => {
+      const { root, r, field } = await readyFocused();
+      const first = await afterStats(r, () => sendKeys({ type: 'x' }));
+      expect(first.map((s) => s.region !== null && s.region.height < field.offsetHeight), 'the first character drawn alone').to.deep.equal(first.map(() => true));
+      await afterStats(r, () => void castShadow(root));
+      await afterStats(r, () => sendKeys({ type: 'y' }));
+      expect(field.value).to.equal('Gracexy');
+      await expectSameAsWholeClone(r, 'field-shadow-cast');
+    });
+
+    it('the field focused when the page is cloned whole, a far edit, then a shadow cast over it: the next character is drawn under the shadow', async () => {
+      const { root, r, field } = await readyFocused();
+      await afterStats(r, () => void (root.querySelector('#far')!.textContent = 'Far below: 1'));
+      await afterStats(r, () => void castShadow(root));
+      await afterStats(r, () => sendKeys({ type: 'x' }));
+      expect(field.value).to.equal('Gracex');
+      await expectSameAsWholeClone(r, 'field-focused-shadow');
+    });
+
     it('a shadow the field drew before the character (:placeholder-shown) is drawn away', async () => {
       const { root, run: r } = await ready(html, css);
       const field = root.querySelector<HTMLInputElement>('#glow')!;
