@@ -700,6 +700,10 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   // Only patches call this, after planChanges found the page's animations are the kept clone's,
   // as they were: none kept, none now.
   const sizedBoxes = kept.selectors.sizedBoxes || kept.animations.size > 0 || !table.ownerDocument.getAnimations;
+  /** Whether no margin or padding of `original` can follow a size (see above): no element-by-element read. */
+  const fixedSpacing = (original: Element) => !sizedBoxes && original instanceof HTMLElement && !original.hasAttribute('style') && original.getRootNode() === original.ownerDocument;
+  // Rows (display: table-row) whose used height is the one their clone wrote. Met before their cells (document order).
+  const heldRows = new Set<Element>();
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;
@@ -713,29 +717,39 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     const run = culled ? kept.runs.get(original) : undefined;
     // Offsets place positioned boxes only (and are read at a cost: resolved against the layout).
     const positioned = cs.position !== 'static';
+    let shown: string | undefined;
+    const display = () => (shown ??= cs.display);
+    // A cell spanning one row of a row whose height held is as tall as before: a cell is stretched
+    // to its row's height, less its own padding and borders, which change only with its style
+    // (not with a size, by fixedSpacing). Its height is not read (a read resolved against the layout).
+    const heightHeld = !culled && (original as HTMLTableCellElement).rowSpan === 1 && heldRows.has(original.parentElement!) && fixedSpacing(original) && display() === 'table-cell';
     let resized = false;
     for (const name of BOX) {
       if (!positioned && name !== 'width' && name !== 'height') continue;
+      if (name === 'height' && heightHeld) continue;
+      // A size the clone left to its content holds whatever the page's is now: not read.
       const was = writtenBox(style, name);
+      if (was === null) continue;
       const now = cs.getPropertyValue(name);
-      if (was === null || was === now) continue;
+      if (name === 'height' && was === now && !culled && display() === 'table-row') heldRows.add(original);
+      if (was === now) continue;
       // Rows culled together, above the view, that grew while as many below shrank (the table as
       // tall): what is on screen moved down. Their stand-in is as tall as they were.
       if (run && name === 'height') {
         if (Math.abs(run.getBoundingClientRect().bottom - original.getBoundingClientRect().top - parseFloat(was)) <= 0.5) continue;
         return null;
       }
-      if (name === 'height' && cs.display.startsWith('table')) return null;
+      if (name === 'height' && display().startsWith('table')) return null;
       if (culled && name !== 'width') return null;
       if (name === 'width' || name === 'height') resized = true;
       updates.push({ clone, name, value: now });
     }
     if (!resized) continue;
     // The clone's own values, not the page's: what it draws is what would be wrong at the new size (and they cost no look-up in the page's styles).
-    if (original instanceof SVGElement || cs.display.endsWith('grid') || SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return null;
+    if (original instanceof SVGElement || display().endsWith('grid') || SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return null;
     // Its ::before/::after (or marker) rules were written with the old box's values.
     if (PSEUDO_RULES.test(clone.getAttribute('class') ?? '')) return null;
-    if (!sizedBoxes && original instanceof HTMLElement && !original.hasAttribute('style') && original.getRootNode() === original.ownerDocument) continue;
+    if (fixedSpacing(original)) continue;
     const specified = original.computedStyleMap?.();
     if (!specified) return null;
     for (const name of RESOLVED) {
