@@ -584,7 +584,7 @@ export interface BoxUpdate {
  * Returns null when that reaches the body or a parent too long to check: the whole viewport is
  * cloned instead.
  */
-export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
+export function growToStableBox(kept: KeptClone, el: Element, frameChanges: readonly Element[] | null = null): Growth | null {
   const doc = el.ownerDocument;
   const win = doc.defaultView!;
   let root = el;
@@ -604,7 +604,7 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
     // given its new widths in place when that is all that changed; else the table is cloned again.
     const table = columnMoved(kept, node, win);
     if (table) {
-      const updates = tables.some((t) => t.table === table) ? [] : tableBoxUpdates(kept, table, win, kept.cloneIn(root));
+      const updates = tables.some((t) => t.table === table) ? [] : tableBoxUpdates(kept, table, win, kept.cloneIn(root), frameChanges);
       if (updates) {
         if (updates.length) tables.push({ table, updates });
         node = table;
@@ -687,7 +687,7 @@ const PSEUDO_RULES = /(?:^|\s)__up/;
  * together (drawn as its first row) by theirs together, so that rows above the view that grew
  * while rows below shrank as much (the table as tall) are not missed.
  */
-export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, recloned: Element | null = null): BoxUpdate[] | null {
+export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, recloned: Element | null = null, frameChanges: readonly Element[] | null = null): BoxUpdate[] | null {
   const tableClone = kept.cloneIn(table);
   if (!tableClone || kept.culled.has(table)) return null;
   const originalOf = new Map<Element, Element>();
@@ -704,6 +704,8 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   const fixedSpacing = (original: Element) => !sizedBoxes && original instanceof HTMLElement && !original.hasAttribute('style') && original.getRootNode() === original.ownerDocument;
   // Rows (display: table-row) whose used height is the one their clone wrote. Met before their cells (document order).
   const heldRows = new Set<Element>();
+  // Collapsed borders are shared: a cell's follow those of the rows and cells beside it, which a change there may move.
+  const nearChange = win.getComputedStyle(table).borderCollapse === 'collapse' ? rowsNear(table, frameChanges) : null;
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;
@@ -721,8 +723,9 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     const display = () => (shown ??= cs.display);
     // A cell spanning one row of a row whose height held is as tall as before: a cell is stretched
     // to its row's height, less its own padding and borders, which change only with its style
-    // (not with a size, by fixedSpacing). Its height is not read (a read resolved against the layout).
-    const heightHeld = !culled && (original as HTMLTableCellElement).rowSpan === 1 && heldRows.has(original.parentElement!) && fixedSpacing(original) && display() === 'table-cell';
+    // (not with a size, by fixedSpacing), or collapsed, with those of a row or cell beside it that
+    // changed (nearChange). Its height is not read (a read resolved against the layout).
+    const heightHeld = !culled && (original as HTMLTableCellElement).rowSpan === 1 && heldRows.has(original.parentElement!) && nearChange !== 'all' && !nearChange?.has(original.parentElement!) && fixedSpacing(original) && display() === 'table-cell';
     let resized = false;
     for (const name of BOX) {
       if (!positioned && name !== 'width' && name !== 'height') continue;
@@ -758,6 +761,24 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     }
   }
   return updates;
+}
+
+/**
+ * The rows of `table` (a `<table>`) a frame's changes (`changes`, null: not known) are in, and
+ * those beside them in the same row group: the rows whose cells' collapsed borders those changes
+ * may have moved. 'all' when a change is in none of its rows (the table itself, a column, a row
+ * group, a nested table) or in a row at the edge of its group, or the changes are not known.
+ */
+function rowsNear(table: Element, changes: readonly Element[] | null): Set<Element> | 'all' {
+  if (!changes) return 'all';
+  const rows = new Set<Element>();
+  for (const changed of changes) {
+    if (!table.contains(changed)) continue;
+    const row = changed.closest('tr');
+    if (!row || row.closest('table') !== table || !row.previousElementSibling || !row.nextElementSibling) return 'all';
+    rows.add(row).add(row.previousElementSibling).add(row.nextElementSibling);
+  }
+  return rows;
 }
 
 /** Writes `updates` (see {@link tableBoxUpdates}) on the clones still in the kept SVG (a subtree cloned again since has its own values). */

@@ -282,6 +282,19 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-ruled-paddings');
     });
 
+    // Collapsed borders are shared: a class that widens a cell's column and thickens its bottom
+    // border moves the top border of the cell below, which gets less height in a row as tall as
+    // before (its tall cell). That cell's height is read (its row is beside the change).
+    it('a long table with collapsed borders: a class that widens a column and thickens a cell\'s bottom border, the cell below as its row, drawn as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(ruled(400), `${ruledCss} #ruled td.n.wide { padding-left: 80px; border-bottom: 9px solid rgb(200, 0, 0) }`);
+      const below = root.querySelectorAll<HTMLElement>('#ruled td.n')[3];
+      const [rowHeight, height] = [below.parentElement!.getBoundingClientRect().height, getComputedStyle(below).height];
+      await afterStats(r, () => root.querySelectorAll('#ruled td.n')[2].classList.add('wide'));
+      expect(below.parentElement!.getBoundingClientRect().height, 'its row\'s height').to.equal(rowHeight);
+      expect(getComputedStyle(below).height, 'the cell below\'s height').to.not.equal(height);
+      await expectSameAsWholeClone(r, 'table-ruled-collapsed');
+    });
+
     // A percentage padding follows the table's width: a table as wide as its content widens with
     // the column, and cells of another column (on screen), as wide as before, get more padding
     // and less height in rows as tall as before (their tall cells). Their heights are read, and
