@@ -599,7 +599,7 @@ export interface BoxUpdate {
  * Returns null when that reaches the body or a parent too long to check: the whole viewport is
  * cloned instead.
  */
-export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
+export function growToStableBox(kept: KeptClone, el: Element, frameChanges: readonly Element[] | null = null): Growth | null {
   const doc = el.ownerDocument;
   const win = doc.defaultView!;
   let root = el;
@@ -619,7 +619,7 @@ export function growToStableBox(kept: KeptClone, el: Element): Growth | null {
     // given its new widths in place when that is all that changed; else the table is cloned again.
     const table = columnMoved(kept, node, win);
     if (table) {
-      const updates = tables.some((t) => t.table === table) ? [] : tableBoxUpdates(kept, table, win, kept.cloneIn(root));
+      const updates = tables.some((t) => t.table === table) ? [] : tableBoxUpdates(kept, table, win, kept.cloneIn(root), frameChanges);
       if (updates) {
         if (updates.length) tables.push({ table, updates });
         node = table;
@@ -702,7 +702,7 @@ const PSEUDO_RULES = /(?:^|\s)__up/;
  * together (drawn as its first row) by theirs together, so that rows above the view that grew
  * while rows below shrank as much (the table as tall) are not missed.
  */
-export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, recloned: Element | null = null): BoxUpdate[] | null {
+export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, recloned: Element | null = null, frameChanges: readonly Element[] | null = null): BoxUpdate[] | null {
   const tableClone = kept.cloneIn(table);
   if (!tableClone || kept.culled.has(table)) return null;
   const originalOf = new Map<Element, Element>();
@@ -715,6 +715,12 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   // Only patches call this, after planChanges found the page's animations are the kept clone's,
   // as they were: none kept, none now.
   const sizedBoxes = kept.selectors.sizedBoxes || kept.animations.size > 0 || !table.ownerDocument.getAnimations;
+  /** Whether no margin or padding of `original` can follow a size (see above): no element-by-element read. */
+  const fixedSpacing = (original: Element) => !sizedBoxes && original instanceof HTMLElement && !original.hasAttribute('style') && original.getRootNode() === original.ownerDocument;
+  // Rows (display: table-row) whose used height is the one their clone wrote. Met before their cells (document order).
+  const heldRows = new Set<Element>();
+  // Collapsed borders are shared: a cell's follow those of the rows and cells beside it, which a change there may move.
+  const nearChange = win.getComputedStyle(table).borderCollapse === 'collapse' ? rowsNear(table, frameChanges) : null;
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;
@@ -728,29 +734,40 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     const run = culled ? kept.runs.get(original) : undefined;
     // Offsets place positioned boxes only (and are read at a cost: resolved against the layout).
     const positioned = cs.position !== 'static';
+    let shown: string | undefined;
+    const display = () => (shown ??= cs.display);
+    // A cell spanning one row of a row whose height held is as tall as before: a cell is stretched
+    // to its row's height, less its own padding and borders, which change only with its style
+    // (not with a size, by fixedSpacing), or collapsed, with those of a row or cell beside it that
+    // changed (nearChange). Its height is not read (a read resolved against the layout).
+    const heightHeld = !culled && (original as HTMLTableCellElement).rowSpan === 1 && heldRows.has(original.parentElement!) && nearChange !== 'all' && !nearChange?.has(original.parentElement!) && fixedSpacing(original) && display() === 'table-cell';
     let resized = false;
     for (const name of BOX) {
       if (!positioned && name !== 'width' && name !== 'height') continue;
+      if (name === 'height' && heightHeld) continue;
+      // A size the clone left to its content holds whatever the page's is now: not read.
       const was = writtenBox(style, name);
+      if (was === null) continue;
       const now = cs.getPropertyValue(name);
-      if (was === null || was === now) continue;
+      if (name === 'height' && was === now && !culled && display() === 'table-row') heldRows.add(original);
+      if (was === now) continue;
       // Rows culled together, above the view, that grew while as many below shrank (the table as
       // tall): what is on screen moved down. Their stand-in is as tall as they were.
       if (run && name === 'height') {
         if (Math.abs(run.getBoundingClientRect().bottom - original.getBoundingClientRect().top - parseFloat(was)) <= 0.5) continue;
         return null;
       }
-      if (name === 'height' && cs.display.startsWith('table')) return null;
+      if (name === 'height' && display().startsWith('table')) return null;
       if (culled && name !== 'width') return null;
       if (name === 'width' || name === 'height') resized = true;
       updates.push({ clone, name, value: now });
     }
     if (!resized) continue;
     // The clone's own values, not the page's: what it draws is what would be wrong at the new size (and they cost no look-up in the page's styles).
-    if (original instanceof SVGElement || cs.display.endsWith('grid') || SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return null;
+    if (original instanceof SVGElement || display().endsWith('grid') || SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return null;
     // Its ::before/::after (or marker) rules were written with the old box's values.
     if (PSEUDO_RULES.test(clone.getAttribute('class') ?? '')) return null;
-    if (!sizedBoxes && original instanceof HTMLElement && !original.hasAttribute('style') && original.getRootNode() === original.ownerDocument) continue;
+    if (fixedSpacing(original)) continue;
     const specified = original.computedStyleMap?.();
     if (!specified) return null;
     for (const name of RESOLVED) {
@@ -759,6 +776,24 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     }
   }
   return updates;
+}
+
+/**
+ * The rows of `table` (a `<table>`) a frame's changes (`changes`, null: not known) are in, and
+ * those beside them in the same row group: the rows whose cells' collapsed borders those changes
+ * may have moved. 'all' when a change is in none of its rows (the table itself, a column, a row
+ * group, a nested table) or in a row at the edge of its group, or the changes are not known.
+ */
+function rowsNear(table: Element, changes: readonly Element[] | null): Set<Element> | 'all' {
+  if (!changes) return 'all';
+  const rows = new Set<Element>();
+  for (const changed of changes) {
+    if (!table.contains(changed)) continue;
+    const row = changed.closest('tr');
+    if (!row || row.closest('table') !== table || !row.previousElementSibling || !row.nextElementSibling) return 'all';
+    rows.add(row).add(row.previousElementSibling).add(row.nextElementSibling);
+  }
+  return rows;
 }
 
 /** Writes `updates` (see {@link tableBoxUpdates}) on the clones still in the kept SVG (a subtree cloned again since has its own values). */

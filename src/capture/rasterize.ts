@@ -468,7 +468,7 @@ export class Rasterizer {
     const heights = new Map<Element, string>();
     const tables = new Map<Element, BoxUpdate[]>();
     for (const el of changed) {
-      const growth = growToStableBox(kept, el);
+      const growth = growToStableBox(kept, el, changed);
       if (!growth) return 'a change moved boxes up to the body, or through a table too long to clone again';
       roots.push(...growth.roots);
       for (const [ancestor, height] of growth.heights) heights.set(ancestor, height);

@@ -69,40 +69,67 @@ export function shareable(value: string): boolean {
  * style sheet after the first, and given to those elements as a class (see the module's comment).
  */
 export function shareStyles(serializedMarkup: string): string {
-  let markup = serializedMarkup;
+  const markup = serializedMarkup;
   const sheetEnd = markup.indexOf('</style>');
   if (sheetEnd < 0 || markup.includes('<style', markup.indexOf('<style') + 1) || UNSCANNABLE.test(markup)) return markup;
-  const exact = markup.slice(sheetEnd).replace(START_TAG, (tag: string) => tag.replace(STYLE_ATTRIBUTE, (_, value: string) => ` style="${exactLengths(value)}"`));
-  markup = markup.slice(0, sheetEnd) + exact;
+  // One scan of the tags after the sheet: each style value with its lengths written exactly (once
+  // per distinct value), counted with those of the tags before it (as written: not rewritten).
   const counts = new Map<string, number>();
-  for (const match of markup.matchAll(START_TAG)) {
+  const count = (style: string) => counts.set(style, (counts.get(style) ?? 0) + 1);
+  for (const match of markup.slice(0, sheetEnd).matchAll(START_TAG)) {
     const style = STYLE_ATTRIBUTE.exec(match[2])?.[1];
-    if (style) counts.set(style, (counts.get(style) ?? 0) + 1);
+    if (style) count(style);
+  }
+  const exactOf = new Map<string, string>();
+  /** The tags after the sheet with a style attribute: where each is, its parts, and its value written exactly. */
+  const styled: Array<{ at: number; tag: string; name: string; attributes: string; end: string; style: RegExpExecArray; exact: string }> = [];
+  const tags = new RegExp(START_TAG);
+  tags.lastIndex = sheetEnd;
+  for (let match = tags.exec(markup); match; match = tags.exec(markup)) {
+    const style = STYLE_ATTRIBUTE.exec(match[2]);
+    if (!style) continue;
+    let exact = exactOf.get(style[1]);
+    if (exact === undefined) exactOf.set(style[1], (exact = exactLengths(style[1])));
+    if (exact) count(exact);
+    styled.push({ at: match.index, tag: match[0], name: match[1], attributes: match[2], end: match[3], style, exact });
   }
   // A prefix the markup holds nowhere, so no name made from it is anywhere either; a few tries,
-  // each one pass over the markup, and a markup that holds them all is left as it is.
+  // each one pass over the markup, and a markup that holds them all is left as it is. (Writing
+  // lengths exactly rewrites only tokens of digits, a point and `px`, none in `_sN_`: the markup
+  // holds one after that where it held one before.)
   let prefix = '';
   for (let i = 0; i < PREFIX_TRIES && !prefix; i++) if (!markup.includes(`_s${i}_`)) prefix = `_s${i}_`;
-  if (!prefix) return markup;
   const names = new Map<string, string>();
   const rules: string[] = [];
-  for (const [value, count] of counts) {
-    if (count < 2 || !shareable(value)) continue;
-    const name = `${prefix}${names.size}`;
-    names.set(value, name);
-    rules.push(`.${name} { ${value} }`);
+  if (prefix) {
+    for (const [value, n] of counts) {
+      if (n < 2 || !shareable(value)) continue;
+      const name = `${prefix}${names.size}`;
+      names.set(value, name);
+      rules.push(`.${name} { ${value} }`);
+    }
   }
-  if (names.size === 0) return markup;
-  const tags = markup.slice(sheetEnd).replace(START_TAG, (tag, name: string, attributes: string, end: string) => {
-    const style = STYLE_ATTRIBUTE.exec(attributes);
-    const shared = style && names.get(style[1]);
-    if (!shared) return tag;
+  // The markup again, each styled tag with its value exact, or its shared class instead.
+  const parts: string[] = [markup.slice(0, sheetEnd)];
+  if (names.size > 0) parts.push(`</style><style xmlns="${XHTML_NS}">\n${rules.join('\n')}\n</style>`);
+  let from = names.size > 0 ? sheetEnd + '</style>'.length : sheetEnd;
+  for (const { at, tag, name, attributes, end, style, exact } of styled) {
+    const shared = names.get(exact);
+    if (!shared && exact === style[1] && style[0].startsWith(' ')) continue;
+    parts.push(markup.slice(from, at));
+    from = at + tag.length;
+    if (!shared) {
+      // Where the attribute is in the tag: after the name (which holds no space).
+      const offset = 1 + name.length + style.index;
+      parts.push(`${tag.slice(0, offset)} style="${exact}"${tag.slice(offset + style[0].length)}`);
+      continue;
+    }
     let rest = attributes.slice(0, style.index) + attributes.slice(style.index + style[0].length);
     const own = CLASS_ATTRIBUTE.exec(rest);
     if (own) rest = `${rest.slice(0, own.index)} class="${own[1]} ${shared}"${rest.slice(own.index + own[0].length)}`;
     else rest += ` class="${shared}"`;
-    return `<${name}${rest}${end}>`;
-  });
-  const sheet = `<style xmlns="${XHTML_NS}">\n${rules.join('\n')}\n</style>`;
-  return `${markup.slice(0, sheetEnd)}</style>${sheet}${tags.slice('</style>'.length)}`;
+    parts.push(`<${name}${rest}${end}>`);
+  }
+  parts.push(markup.slice(from));
+  return parts.join('');
 }

@@ -265,6 +265,52 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-column-rows');
     });
 
+    // A cell's height is not read where it provably follows its row's (see tableBoxUpdates): cells
+    // of the page's rules alone, no inline style, none spanning rows. Here the rules give cells of
+    // one row different paddings, and a column change keeps every row's height.
+    const ruled = (rows: number, pct = false) => `<table id="ruled" style="border-collapse: collapse; font: 14px/1.2 sans-serif">${Array.from({ length: rows }, (_, i) =>
+      `<tr><td class="n">${100000 + i}</td><td class="p${pct && i < 8 ? ' pct' : ''}">pad ${i}</td><td class="tall"><div style="height: 60px; width: 20px; background: rgb(0, ${i % 2 ? 120 : 200}, 0)"></div></td></tr>`).join('')}</table>`;
+    const ruledCss = `${CSS} #ruled td { border: 1px solid rgb(0, 0, 150); padding: 2px 4px } #ruled td.n { padding: 12px 6px 3px } #ruled td.p { background: rgb(255, 230, 200) }`;
+
+    it('a long table whose cells have different vertical paddings: a cell that widens its column, every row as tall, patched as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(ruled(400), ruledCss);
+      const row = root.querySelectorAll('#ruled tr')[3];
+      const height = row.getBoundingClientRect().height;
+      const stats = await afterStats(r, () => void (root.querySelectorAll('#ruled td.n')[2].firstChild as Text).appendData('xxxxxxxx'));
+      expect(row.getBoundingClientRect().height, 'a row\'s height').to.equal(height);
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'table-ruled-paddings');
+    });
+
+    // Collapsed borders are shared: a class that widens a cell's column and thickens its bottom
+    // border moves the top border of the cell below, which gets less height in a row as tall as
+    // before (its tall cell). That cell's height is read (its row is beside the change).
+    it('a long table with collapsed borders: a class that widens a column and thickens a cell\'s bottom border, the cell below as its row, drawn as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(ruled(400), `${ruledCss} #ruled td.n.wide { padding-left: 80px; border-bottom: 9px solid rgb(200, 0, 0) }`);
+      const below = root.querySelectorAll<HTMLElement>('#ruled td.n')[3];
+      const [rowHeight, height] = [below.parentElement!.getBoundingClientRect().height, getComputedStyle(below).height];
+      await afterStats(r, () => root.querySelectorAll('#ruled td.n')[2].classList.add('wide'));
+      expect(below.parentElement!.getBoundingClientRect().height, 'its row\'s height').to.equal(rowHeight);
+      expect(getComputedStyle(below).height, 'the cell below\'s height').to.not.equal(height);
+      await expectSameAsWholeClone(r, 'table-ruled-collapsed');
+    });
+
+    // A percentage padding follows the table's width: a table as wide as its content widens with
+    // the column, and cells of another column (on screen), as wide as before, get more padding
+    // and less height in rows as tall as before (their tall cells). Their heights are read, and
+    // the table is not patched in place (the clone's paddings are pixels of the old width).
+    it('a long table: a column change that grows a percentage padding of cells in rows as tall as before is drawn as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(ruled(400, true), `${ruledCss} #ruled td.pct { padding-top: 4% }`);
+      const row = root.querySelectorAll('#ruled tr')[3];
+      const cell = root.querySelectorAll<HTMLElement>('#ruled td.p')[3];
+      const [height, padding, width] = [row.getBoundingClientRect().height, getComputedStyle(cell).paddingTop, cell.getBoundingClientRect().width];
+      await afterStats(r, () => void (root.querySelectorAll('#ruled td.n')[2].firstChild as Text).appendData('x'.repeat(40)));
+      expect(row.getBoundingClientRect().height, 'a row\'s height').to.equal(height);
+      expect(cell.getBoundingClientRect().width, 'a cell\'s width in the other column').to.equal(width);
+      expect(getComputedStyle(cell).paddingTop, 'its padding').to.not.equal(padding);
+      await expectSameAsWholeClone(r, 'table-ruled-percent');
+    });
+
     // A cell's own attribute changed: the change log names its row, whose cells moved the columns.
     it('a long table: a cell whose own style widens its column moves every row on screen, patched as a whole clone draws them', async () => {
       const { root, run: r } = await ready(table(400));
