@@ -1,3 +1,5 @@
+// Over 350 lines: one question (may a typed field be drawn alone?) with its one verdict, kept and
+// carried between frames; the checks that make it up read the same boxes and styles, side by side.
 /**
  * A text field typed in, drawn alone (issue 16: a one-character change costs little). Once a
  * typed field is cloned alone (see kept-clone.ts), most of the frame's cost is its picture: the
