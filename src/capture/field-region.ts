@@ -20,7 +20,7 @@
 import { isLoneField } from './change-log.js';
 import { RULE_CLASS, RULED_PSEUDOS } from './generated-content.js';
 import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, type Region, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
-import { alignsBack, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
+import { alignsBack, containsComposed, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -47,6 +47,14 @@ const PLAIN: ReadonlyArray<readonly [string, string]> = [
 /** What in a clone's inline style blends, moves, clips or draws again elsewhere what it holds (the names of {@link PLAIN}). */
 const EFFECTS = /(?:^|;)\s*(?:opacity|filter|-webkit-filter|backdrop-filter|-webkit-backdrop-filter|mix-blend-mode|transform|translate|rotate|scale|offset-path|clip-path|clip|mask[\w-]*|-webkit-mask[\w-]*|-webkit-box-reflect|zoom)\s*:/;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/**
+ * Clones that may paint away from their boxes (see {@link drawnAlone}): placed out of the flow or
+ * moved from it, with generated content placed by the picture's rules, laid out from their end, or
+ * turned to another direction or writing mode.
+ */
+const PLACED = `${DISPLACED}, [class*="__up"], ${OFFSET}, ${ENDWARD}, ${TURNED}`;
+/** Clones whose paint a changed region (the boxes of the elements cloned again) may not bound (see {@link carryVerdict}). */
+const UNBOUNDED = `[class*="__up"], [style*="text-indent: -"], ${TURNED}`;
 /** generated-content.ts's class for a clone it writes pseudo-element rules for (those are its RULED_PSEUDOS). */
 const GENERATED_RULES = new RegExp(`(^|\\s)${RULE_CLASS}\\d`);
 
@@ -175,12 +183,24 @@ export function judgeFocusedField(kept: KeptClone, doc: Document, viewport: View
  * depends on that as much), and nothing else changed that the change log saw. A clock or a
  * counter elsewhere on the page so does not make the next character judge the page again.
  */
-export function carryVerdict(kept: KeptClone, region: Region | null): void {
+export function carryVerdict(kept: KeptClone, region: Region | null, patched: ReadonlyArray<{ original: Element; old: Element; clone: Element }>): void {
   const verdict = kept.aloneVerdict;
   if (!verdict || verdict.edits === kept.edits) return;
   const { rect } = verdict;
   const away = region !== null && (region.x >= rect.right || region.x + region.width <= rect.left || region.y >= rect.bottom || region.y + region.height <= rect.top);
-  kept.aloneVerdict = away && verdict.edits === kept.edits - 1 && kept.cloneIn(verdict.field) === verdict.clone ? { ...verdict, edits: kept.edits } : null;
+  // The region is the boxes of what was cloned again (each element's, placed or offset), which
+  // bound its paint only where no generated content is placed by the picture's rules (a `::after`
+  // the page placed over the field from below), no text is indented back out of its box or turned,
+  // and no shadow tree holds boxes it did not read: otherwise the field is judged again (rt11 1).
+  const bounded = away && patched.every(({ original, old, clone }) => [old, clone].every((el) => !el.matches(UNBOUNDED) && el.querySelector(UNBOUNDED) === null) && !holdsShadowTree(kept, original));
+  kept.aloneVerdict = bounded && verdict.edits === kept.edits - 1 && kept.cloneIn(verdict.field) === verdict.clone ? { ...verdict, edits: kept.edits } : null;
+}
+
+/** Whether `original` is or holds the host of a shadow tree the kept clone draws. */
+function holdsShadowTree(kept: KeptClone, original: Element): boolean {
+  if (original.shadowRoot) return true;
+  for (const root of kept.roots) if (root instanceof ShadowRoot && containsComposed(original, root.host)) return true;
+  return false;
 }
 
 /** The selectors of the last kept style read (see {@link styleReaches}), by its text; null when it must be kept whole. */
@@ -366,7 +386,7 @@ function drawnAlone(kept: KeptClone, field: Element, rect: Rect, win: Window): b
   // margins and text indents, see shiftOf; aligned to the end of their area, see alignsBack),
   // boxes and generated content may be anywhere; what a box lays out from its end may overflow it
   // up or left, where no size counts it (see flowsBack).
-  const placed = new Set(kept.svg.querySelectorAll(`${DISPLACED}, [class*="__up"], ${OFFSET}, ${ENDWARD}, ${TURNED}`));
+  const placed = new Set(kept.svg.querySelectorAll(PLACED));
   if (placed.size === 0) return true;
   for (const [original, clone] of kept.cloneOf) {
     if (!placed.delete(clone) || chain.has(original) || original === field) continue;

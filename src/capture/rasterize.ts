@@ -610,7 +610,7 @@ export class Rasterizer {
     // ink margin reaches (see KeptClone.farInk): emptied away from the region, it would not cover it.
     const region = moved || newlyMasked || kept.farInk ? null : changedRegion(done, viewport);
     const field = region && done.length === 1 ? fieldAlone(kept, done[0], viewport, frameScale(viewport, this.options.scale), this.styles ? (el, name) => this.styles!.defaultOf(el, name) : undefined) : null;
-    carryVerdict(kept, region);
+    carryVerdict(kept, region, done);
     return { patched: distinct.length, changed: region ? { roots: distinct, region, field } : null };
   }
 

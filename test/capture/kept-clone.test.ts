@@ -861,6 +861,40 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'field-focused-shadow');
     });
 
+    // A red team's cases (rt11 1): the region of a patch is the boxes cloned again, which do not
+    // bound a pseudo-element placed out of its box or a shadow tree's content moved by an offset; a
+    // verdict carried over such a patch would draw the next characters over the cover the page has
+    // just placed on the field. Guards: both also pass with carryVerdict's PLACED and shadow-tree
+    // checks taken out (something else drops the verdict or draws the frame whole first).
+    it('a box far below that places its ::after over the field (a class added): the next character is drawn under the cover', async () => {
+      const { root, run: r } = await ready(`<form style="position: relative; width: 420px; padding: 16px"><input id="typed" value="Grace" style="color: ${SECRET}"><div style="height: 160px"></div><div id="st">Ready</div></form>`,
+        `${css} #st.busy::after { content: ""; position: absolute; left: 0; top: 0; width: 420px; height: 90px; background: rgb(255, 255, 255); }`);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      await typeInto(r, field);
+      await afterStats(r, () => root.querySelector('#st')!.classList.add('busy'));
+      // Covered, the character changes no pixel: no frame is sent (afterStats waits for one), but one is drawn.
+      await drawnDuring(r.host, () => sendKeys({ type: '1' }));
+      expect(r.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      expect(field.value).to.equal('Gracex1');
+      expect(scanForSecret((await agentPicture(r.host)).canvas!, boxOf(field)).count, 'secret pixels of the covered field').to.equal(0);
+    });
+
+    it('a component far below whose shadow content moves up over the field (position: relative): the next character is drawn under it', async () => {
+      const { root, run: r } = await ready(`<form style="width: 420px; padding: 16px"><input id="typed" value="Grace" style="color: ${SECRET}"><div style="height: 160px"></div><div id="host"></div></form>`, css);
+      const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+      shadow.innerHTML = '<div id="inner" style="height: 40px">Status</div>';
+      const first = await restart(r);
+      const field = root.querySelector<HTMLInputElement>('#typed')!;
+      await typeInto(first, field);
+      const inner = shadow.querySelector<HTMLElement>('#inner')!;
+      await afterStats(first, () => void inner.setAttribute('style', 'height: 40px; position: relative; top: -190px; width: 420px; background: rgb(255, 255, 255)'));
+      // Covered, the character changes no pixel: no frame is sent (afterStats waits for one), but one is drawn.
+      await drawnDuring(first.host, () => sendKeys({ type: '1' }));
+      expect(first.errors.map((e) => e.message), 'capture errors').to.deep.equal([]);
+      expect(field.value).to.equal('Gracex1');
+      expect(scanForSecret((await agentPicture(first.host)).canvas!, boxOf(field)).count, 'secret pixels of the covered field').to.equal(0);
+    });
+
     it('a shadow the field drew before the character (:placeholder-shown) is drawn away', async () => {
       const { root, run: r } = await ready(html, css);
       const field = root.querySelector<HTMLInputElement>('#glow')!;
