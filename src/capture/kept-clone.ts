@@ -720,7 +720,7 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   // Rows (display: table-row) whose used height is the one their clone wrote. Met before their cells (document order).
   const heldRows = new Set<Element>();
   // Collapsed borders are shared: a cell's follow those of the rows and cells beside it, which a change there may move.
-  const nearChange = win.getComputedStyle(table).borderCollapse === 'collapse' ? rowsNear(table, frameChanges) : null;
+  const nearChange = win.getComputedStyle(table).borderCollapse === 'collapse' ? rowsNear(table, frameChanges, win) : null;
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;
@@ -782,16 +782,23 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
  * The rows of `table` (a `<table>`) a frame's changes (`changes`, null: not known) are in, and
  * those beside them in the same row group: the rows whose cells' collapsed borders those changes
  * may have moved. 'all' when a change is in none of its rows (the table itself, a column, a row
- * group, a nested table) or in a row at the edge of its group, or the changes are not known.
+ * group, a nested table) or in a row at the edge of its group or beside something other than a
+ * shown row, when a cell of the table spans rows, or when the changes are not known.
  */
-function rowsNear(table: Element, changes: readonly Element[] | null): Set<Element> | 'all' {
-  if (!changes) return 'all';
+function rowsNear(table: Element, changes: readonly Element[] | null, win: Window): Set<Element> | 'all' {
+  // A cell spanning rows shares borders with rows further off (rt11 2).
+  if (!changes || table.querySelector('td[rowspan], th[rowspan]')) return 'all';
   const rows = new Set<Element>();
+  // A row's neighbour is the row drawn beside it: one not shown (filtered out), a <template> or a
+  // <script> between them leaves it unknown.
+  const shownRow = (el: Element | null): el is Element => el !== null && win.getComputedStyle(el).display === 'table-row';
   for (const changed of changes) {
     if (!table.contains(changed)) continue;
     const row = changed.closest('tr');
-    if (!row || row.closest('table') !== table || !row.previousElementSibling || !row.nextElementSibling) return 'all';
-    rows.add(row).add(row.previousElementSibling).add(row.nextElementSibling);
+    const before = row?.previousElementSibling ?? null;
+    const after = row?.nextElementSibling ?? null;
+    if (!row || row.closest('table') !== table || !shownRow(before) || !shownRow(after)) return 'all';
+    rows.add(row).add(before).add(after);
   }
   return rows;
 }

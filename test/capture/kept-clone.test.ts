@@ -295,6 +295,19 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-ruled-collapsed');
     });
 
+    // A red team's case (rt11 2): a cell spanning two rows shares its bottom border with the row
+    // after both, which is not beside the changed row: with any cell spanning rows, every cell's height is read.
+    it('a long table with collapsed borders: a class that widens a column and thickens the bottom border of a cell spanning two rows, the cell below both as its row, drawn as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(ruled(400).replace('<td class="n">100002</td>', '<td class="n" rowspan="2">100002</td>').replace('<td class="n">100003</td>', ''), `${ruledCss} #ruled td.n.wide { padding-left: 80px; border-bottom: 9px solid rgb(200, 0, 0) }`);
+      const rows = root.querySelectorAll('#ruled tr');
+      const below = rows[4].querySelector<HTMLElement>('td.n')!;
+      const [rowHeight, height] = [rows[4].getBoundingClientRect().height, getComputedStyle(below).height];
+      await afterStats(r, () => rows[2].querySelector('td.n')!.classList.add('wide'));
+      expect(rows[4].getBoundingClientRect().height, 'its row\'s height').to.equal(rowHeight);
+      expect(getComputedStyle(below).height, 'the cell below\'s height').to.not.equal(height);
+      await expectSameAsWholeClone(r, 'table-ruled-rowspan');
+    });
+
     // A percentage padding follows the table's width: a table as wide as its content widens with
     // the column, and cells of another column (on screen), as wide as before, get more padding
     // and less height in rows as tall as before (their tall cells). Their heights are read, and
