@@ -33,7 +33,7 @@
  * from its insets (not for one placed in a `position-area`, whose insets are from its area).
  */
 import { flatParent } from './find-offscreen.js';
-import { greyBox, greyPseudoRules, unpaintContent } from './replaced-stand-in.js';
+import { greyEmpty, greyPseudoRules } from './replaced-stand-in.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 
 /** How the copy draws a box placed out of the flow, by its `position-visibility`: as it is, not at all, or grey (see {@link greyClone}). */
@@ -207,10 +207,7 @@ export const POSITION_RULES = greyPseudoRules(POSITION_GREY);
  * nor what it covers is drawn.
  */
 export function greyClone(clone: Element): void {
-  clone.replaceChildren();
-  unpaintContent(clone);
-  clone.setAttribute(POSITION_GREY, '');
-  greyBox(clone);
+  greyEmpty(clone, POSITION_GREY);
 }
 
 /** The verdict a clone was drawn by: hidden by {@link hideClone}, grey by {@link greyClone}, else drawn. */

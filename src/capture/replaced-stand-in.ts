@@ -101,7 +101,7 @@ const XLINK_NS = 'http://www.w3.org/1999/xlink';
  * and a field's text is not painted. Else a box greyed because its clip path, mask or filter
  * cannot be drawn showed its whole picture, unclipped.
  */
-export function unpaintContent(clone: Element): void {
+function unpaintContent(clone: Element): void {
   const name = clone.localName;
   if (name === 'img') {
     clone.removeAttribute('srcset');
@@ -120,13 +120,14 @@ export function unpaintContent(clone: Element): void {
 
 /**
  * Draws `clone` as an opaque grey box holding nothing (no children, no `::before`/`::after`), for a
- * box the copy cannot draw as the page does (see copy-paint.ts). Its own marker, not
- * position-visibility.ts' greyClone's, whose marker the kept clone reads as that verdict.
+ * box the copy cannot draw as the page does (see copy-paint.ts), marked `marker` (whose rule,
+ * {@link greyPseudoRules}, keeps its pseudo-elements undrawn). position-visibility.ts' greyClone
+ * gives its own marker, which the kept clone reads as that verdict.
  */
-export function greyEmpty(clone: Element): void {
+export function greyEmpty(clone: Element, marker = GREY_EMPTY): void {
   clone.replaceChildren();
   unpaintContent(clone);
-  clone.setAttribute(GREY_EMPTY, '');
+  clone.setAttribute(marker, '');
   greyBox(clone);
 }
 
