@@ -613,7 +613,15 @@ export function growToStableBox(kept: KeptClone, el: Element, frameChanges: read
     root = host;
     return true;
   };
-  for (let node = el; ; ) {
+  let start = el;
+  // A table part whose collapsed border grew or shrank moved the cells it shares that border with,
+  // in the rows beside too: the table is cloned again.
+  const shared = sharedBorderMoved(kept, el, win);
+  if (shared) {
+    if (!growTo(shared)) return null;
+    start = root;
+  }
+  for (let node = start; ; ) {
     // A table cell whose box changed other than in height changed its column, and so the same
     // cell of every other row (off the path up, and not its siblings). The table's kept clone is
     // given its new widths in place when that is all that changed; else the table is cloned again.
@@ -861,6 +869,38 @@ function tableOf(row: Element, win: Window): Element {
     if (!display.startsWith('table-')) return el;
   }
   return el;
+}
+
+/** The widths of a table part's borders, which a collapsed border is as wide as the widest of (the clone writes the computed values). */
+const BORDER_WIDTHS = ['border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width'] as const;
+
+/**
+ * The table `el` (a changed cell, row or row group: a change to a cell's attributes names its row)
+ * is a part of, when its borders are collapsed and the width of a border of `el` or, for a row, of
+ * one of its cells is not the one its kept clone wrote; else null. A collapsed border is shared by
+ * the boxes on both sides of it and as wide as the widest of their borders: one grown or shrunk
+ * moves the edge of the cells beside it, in the rows above and below too, whose content boxes and
+ * content move with no change of their own (their row as tall), while their kept clones still hold
+ * the old sizes. Cloning the table again writes them all. A border whose colour or style changed
+ * moves nothing (its paint is inside the region drawn, see draw-region.ts), nor does a part with
+ * no kept clone (a row put in).
+ */
+function sharedBorderMoved(kept: KeptClone, el: Element, win: Window): Element | null {
+  const display = win.getComputedStyle(el).display;
+  if (!TABLE_PARTS.has(display)) return null;
+  const parts = display === 'table-row' ? [el, ...el.children] : [el];
+  if (!parts.some((part) => bordersResized(kept, part, win))) return null;
+  const table = tableOf(el, win);
+  return win.getComputedStyle(table).borderCollapse === 'collapse' ? table : null;
+}
+
+/** Whether a border of `el` is not as wide as its kept clone wrote (left out of the clone's style: the default's, none, 0px). */
+function bordersResized(kept: KeptClone, el: Element, win: Window): boolean {
+  const clone = kept.cloneIn(el);
+  const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
+  if (!style) return false;
+  const cs = win.getComputedStyle(el);
+  return BORDER_WIDTHS.some((name) => (style.getPropertyValue(name) || '0px') !== cs.getPropertyValue(name));
 }
 
 /** Box properties the clone writes as used values, which a change elsewhere can move. */

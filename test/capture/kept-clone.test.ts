@@ -295,6 +295,31 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-ruled-collapsed');
     });
 
+    // Collapsed borders are shared: a class that only thickens a cell's bottom border (its column
+    // as wide) moves the top border of the cell below, which the kept clone drew with its old height.
+    it('a long table with collapsed borders: a class that only thickens a cell\'s bottom border, the cell below as its row, drawn as a whole clone draws it', async () => {
+      const { root, run: r } = await ready(ruled(400), `${ruledCss} #ruled td.n.thick { border-bottom: 9px solid rgb(200, 0, 0) }`);
+      const cells = root.querySelectorAll<HTMLElement>('#ruled td.n');
+      const below = cells[3];
+      const [rowHeight, height, width] = [below.parentElement!.getBoundingClientRect().height, getComputedStyle(below).height, cells[2].getBoundingClientRect().width];
+      await afterStats(r, () => cells[2].classList.add('thick'));
+      expect(cells[2].getBoundingClientRect().width, 'its column\'s width').to.equal(width);
+      expect(below.parentElement!.getBoundingClientRect().height, 'its row\'s height').to.equal(rowHeight);
+      expect(getComputedStyle(below).height, 'the cell below\'s height').to.not.equal(height);
+      await expectSameAsWholeClone(r, 'table-ruled-thickened');
+    });
+
+    // Only a width moves the cells beside: a border recoloured as wide is patched in its row alone.
+    it('a long table with collapsed borders: a class that only recolours a cell\'s border is patched in its row alone', async () => {
+      const { root, run: r } = await ready(ruled(400), `${ruledCss} #ruled td.n.red { border-bottom-color: rgb(220, 0, 0) }`);
+      const cells = root.querySelectorAll<HTMLElement>('#ruled td.n');
+      const stats = await afterStats(r, () => cells[2].classList.add('red'));
+      const row = cells[2].parentElement!.getBoundingClientRect();
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      for (const s of stats) expect(s.region !== null && s.region.height <= row.height + 2 * 64 + 2, `its row only: ${JSON.stringify(s.region)}`).to.equal(true);
+      await expectSameAsWholeClone(r, 'table-ruled-recoloured');
+    });
+
     // A red team's case (rt11 2): a cell spanning two rows shares its bottom border with the row
     // after both, which is not beside the changed row: with any cell spanning rows, every cell's height is read.
     it('a long table with collapsed borders: a class that widens a column and thickens the bottom border of a cell spanning two rows, the cell below both as its row, drawn as a whole clone draws it', async () => {
