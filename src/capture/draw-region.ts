@@ -47,6 +47,29 @@ export const DISPLACED = [
   ...['transform', 'translate', 'rotate', 'scale', 'filter'].flatMap((name) => [`[style^="${name}:"]`, `[style*=" ${name}:"]`]),
 ].join(', ');
 
+/** Inset and margin values (computed: px, or `auto`) that keep a box within half the ink margin of where the flow puts it. */
+const near = (value: string) => value === '' || value === 'auto' || (/^-?[\d.]+px$/.test(value) && Math.abs(parseFloat(value)) <= INK_MARGIN / 2);
+
+/**
+ * Whether a `::before` or `::after` (its computed `style`) may paint away from its element's box,
+ * where a region, the boxes of the elements a patch cloned again (pseudo-elements have none to
+ * read), would not reach: placed out of the flow (its containing block may be anywhere above it),
+ * held by `position: sticky`, moved by a transform or a motion path, or offset, pulled by a
+ * negative margin or indented further than half the ink margin.
+ */
+export function pseudoAway(style: CSSStyleDeclaration): boolean {
+  const content = style.getPropertyValue('content');
+  if (content === 'none' || content === 'normal' || style.getPropertyValue('display') === 'none') return false;
+  const position = style.getPropertyValue('position');
+  if (position === 'absolute' || position === 'fixed' || position === 'sticky') return true;
+  if (['transform', 'translate', 'rotate', 'scale', 'offset-path'].some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return true;
+  if (position === 'relative' && ['top', 'right', 'bottom', 'left'].some((name) => !near(style.getPropertyValue(name)))) return true;
+  return ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'text-indent'].some((name) => {
+    const value = style.getPropertyValue(name);
+    return value.startsWith('-') && !near(value);
+  });
+}
+
 /**
  * The viewport region a patch changed: each patched subtree's box (its parent's, when the subtree's
  * own size changed and its siblings may have moved), its overflow and a margin for ink. Null when
@@ -77,9 +100,10 @@ export function changedRegion(patched: ReadonlyArray<{ original: Element; old: E
       right = Math.max(right, r.right + ink);
       bottom = Math.max(bottom, r.bottom + ink);
       if (ink < INK_MARGIN) continue;
-      // What paints outside the box (a relatively placed child, a negative margin) widens the region.
-      const inside = box.getElementsByTagName('*');
-      if (inside.length > MAX_INSIDE) return null;
+      // What paints outside the box (a relatively placed child, a negative margin) widens the
+      // region: inside open shadow roots too, whose content a patch clones with its host.
+      const inside = composedInside(box, MAX_INSIDE);
+      if (!inside) return null;
       for (const el of inside) {
         const c = el.getBoundingClientRect();
         if (c.width === 0 && c.height === 0) continue;
@@ -446,6 +470,19 @@ export function inkReach(style: CSSStyleDeclaration): number {
     }
   }
   return reach;
+}
+
+/** The elements inside `box` on the composed tree (in its open shadow roots and theirs too), or null when more than `max`. */
+function composedInside(box: Element, max: number): Element[] | null {
+  const inside: Element[] = [];
+  const scopes: ParentNode[] = box.shadowRoot ? [box, box.shadowRoot] : [box];
+  for (let i = 0; i < scopes.length; i++) {
+    for (const el of scopes[i].querySelectorAll('*')) {
+      if (inside.push(el) > max) return null;
+      if (el.shadowRoot) scopes.push(el.shadowRoot);
+    }
+  }
+  return inside;
 }
 
 /**

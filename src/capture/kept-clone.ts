@@ -108,6 +108,15 @@ export class KeptClone {
    * ({@link movedOutOfFlow}). One whose element was cloned again since without any is dropped.
    */
   readonly placedPseudos = new Map<Element, { clone: Element; unpainted: Map<string, boolean> }>();
+  /** Clones whose `::before` or `::after` may paint away from their box (see pseudoAway in draw-region.ts): a patch of a subtree holding one, before or after, draws the whole frame. */
+  private readonly awayPseudos = new WeakSet<Element>();
+
+  /** Whether `clone` or a clone in it has a pseudo-element that may paint away from its box (see {@link awayPseudos}): only clones the copy gave a pseudo-element rule are looked at. */
+  holdsAwayPseudo(clone: Element): boolean {
+    if (this.awayPseudos.has(clone)) return true;
+    for (const el of clone.querySelectorAll('[class*="__up"]')) if (this.awayPseudos.has(el)) return true;
+    return false;
+  }
   /** Each SMIL animation element -> the value the clone drew for it (see smil.ts); one changed since clones whole. */
   smil = new Map<Element, string>();
   /** When the first frame was patched onto this clone (performance.now()), or null. */
@@ -214,7 +223,11 @@ export class KeptClone {
    * Notes what a clone just made (whole, or a subtree patched in) holds: see {@link outOfFlow};
    * `pseudos`: its placed pseudo-elements, each with whether it was drawn unpainted (see {@link placedPseudos}).
    */
-  noteCloned(outOfFlow: Iterable<Element>, canvases: Iterable<Element>, pseudos: Iterable<readonly [Element, string, boolean]> = []): void {
+  noteCloned(outOfFlow: Iterable<Element>, canvases: Iterable<Element>, pseudos: Iterable<readonly [Element, string, boolean]> = [], away: Iterable<Element> = []): void {
+    for (const el of away) {
+      const clone = this.cloneOf.get(el);
+      if (clone) this.awayPseudos.add(clone);
+    }
     for (const el of outOfFlow) this.outOfFlow.add(el);
     for (const el of canvases) this.canvases.add(el);
     for (const [el, pseudo, unpainted] of pseudos) {

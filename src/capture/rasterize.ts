@@ -7,7 +7,7 @@ import { styleSheetsKey, type Changes } from './change-log.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { beginPositionFrame, greyClone, hideClone, placedByVisibility, POSITION_RULES, positionVerdict } from './position-visibility.js';
-import { changedRegion, farInk, planRegion, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
+import { changedRegion, farInk, planRegion, pseudoAway, plannedMarkup, RegionReads, regionMarkup, type Region, type RegionPlan } from './draw-region.js';
 import { copyFormState } from './copy-form-state.js';
 import { carryVerdict, fieldAlone, judgeFocusedField, type FieldPicture } from './field-region.js';
 import { DrawSurface } from './draw-surface.js';
@@ -299,6 +299,8 @@ export class Rasterizer {
   private placedPseudos: Array<[Element, string, boolean]> = [];
   /** Whether this clone (whole or subtree) holds an `<svg>` or picture painting far outside its box (see overflow-ink.ts): the kept clone's far ink. */
   private outOfBox = false;
+  /** Originals whose `::before` or `::after` may paint away from their box (see pseudoAway in draw-region.ts), this clone. */
+  private awayPseudos: Element[] = [];
   /** Originals in the kept clone whose backdrop filter is drawn on the canvas (see backdrop-filter.ts), in clone order. */
   private backdrops = new Map<Element, Backdrop>();
   /** In a patch: each new clone -> the kept clone of its original it replaces. */
@@ -449,7 +451,7 @@ export class Rasterizer {
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
     if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
-    this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos);
+    this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
     for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
@@ -566,7 +568,7 @@ export class Rasterizer {
         const clone = svg.querySelector('foreignObject')?.firstElementChild;
         if (!clone) return 'a changed subtree was not cloned';
         kept.replace(original, old, clone);
-        kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos);
+        kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos);
         done.push({ original, old, clone, resized });
         // Inside a mask: by the kept clone, and by the page as it is now (through slots and shadow
         // hosts), in case the kept clone's structure is stale (a shadow root attached, a slot assigned).
@@ -608,7 +610,11 @@ export class Rasterizer {
     // encoder keeps the last picture outside a region.
     // So is any frame while something in the clone paints further out of its box than a region's
     // ink margin reaches (see KeptClone.farInk): emptied away from the region, it would not cover it.
-    const region = moved || newlyMasked || kept.farInk ? null : changedRegion(done, viewport);
+    // And a patch whose old or new clone holds a pseudo-element that may paint away from its box
+    // (placed by its rule, which the region's boxes do not bound): where it is now, or was, may lie
+    // outside the region.
+    const away = done.some(({ old, clone }) => kept.holdsAwayPseudo(old) || kept.holdsAwayPseudo(clone));
+    const region = moved || newlyMasked || kept.farInk || away ? null : changedRegion(done, viewport);
     const field = region && done.length === 1 ? fieldAlone(kept, done[0], viewport, frameScale(viewport, this.options.scale), this.styles ? (el, name) => this.styles!.defaultOf(el, name) : undefined) : null;
     carryVerdict(kept, region, done);
     return { patched: distinct.length, changed: region ? { roots: distinct, region, field } : null };
@@ -632,6 +638,7 @@ export class Rasterizer {
     this.outOfFlow = [];
     this.canvases = [];
     this.placedPseudos = [];
+    this.awayPseudos = [];
     this.outOfBox = false;
     this.stack = [root];
     this.emptied.clear();
@@ -824,6 +831,7 @@ export class Rasterizer {
       const unpainted = pseudoUnpainted(el, pseudo, style);
       if (unpainted) this.generated.hide(el, pseudo);
       if ((pseudo === '::before' || pseudo === '::after') && placedByVisibility(style)) this.placedPseudos.push([el, pseudo, unpainted]);
+      if ((pseudo === '::before' || pseudo === '::after') && pseudoAway(style)) this.awayPseudos.push(el);
     };
     this.generated.onPseudoFont = (style) => this.fonts?.notePseudoFont(style);
     this.context = created;

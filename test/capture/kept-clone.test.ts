@@ -1143,6 +1143,61 @@ describe('frames that clone only what changed', () => {
     document.getElementById('kept-extra')?.remove();
     expect(added.every((c) => 'whole' in c), 'cloned whole after a <style> was added').to.equal(true);
   });
+
+  // The region a patch draws is the boxes of what it cloned again, with a margin for ink: content
+  // that paints away from those boxes (a pseudo-element placed by its rule, a shadow tree's content
+  // moved by an offset) was left to the last frame's pixels there.
+  describe('content a patch places away from the boxes it cloned again', () => {
+    const css = `
+      html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; }
+      #top { height: 60px; padding: 10px; background: rgb(235, 240, 250); }
+      #spacer { height: 300px; }
+      #st { padding: 8px; background: rgb(250, 240, 200); }
+      #st.busy::after { content: ""; position: absolute; left: 0; top: 0; width: 300px; height: 60px; background: rgb(200, 0, 0); }
+    `;
+    // #st in a box of its own: a class change may restyle siblings (a rule of the page's own may
+    // select on them), so the change log names the parent, which is then all that is cloned again.
+    const html = `<div id="top">Account summary</div><div id="spacer"></div><div id="wrap"><div id="st">Ready</div></div>`;
+
+    it('a ::after a class places far from its box (position: absolute) is drawn where it is placed', async () => {
+      const { root, run: r } = await ready(html, css);
+      await afterStats(r, () => root.querySelector('#st')!.classList.add('busy'));
+      await expectSameAsWholeClone(r, 'region-pseudo-placed');
+    });
+
+    it('a ::after placed far from its box, taken away, is drawn away from where it was', async () => {
+      const { root, run: first } = await ready(html, css);
+      root.querySelector('#st')!.classList.add('busy');
+      const r = await restart(first);
+      await afterStats(r, () => root.querySelector('#st')!.classList.remove('busy'));
+      await expectSameAsWholeClone(r, 'region-pseudo-removed');
+    });
+
+    it('a ::before moved far by a transform of its rule is drawn where it is moved', async () => {
+      const { root, run: r } = await ready(html, `${css} #st.moved::before { content: "Moved"; display: inline-block; transform: translateY(-320px); background: rgb(0, 120, 0); color: #fff; }`);
+      await afterStats(r, () => root.querySelector('#st')!.classList.add('moved'));
+      await expectSameAsWholeClone(r, 'region-pseudo-transformed');
+    });
+
+    // Only what may paint away counts: an icon in the flow (or nudged a little) is drawn in the region.
+    it('a ::before in the flow, or nudged within the ink margin (position: relative), is drawn in a region around its box', async () => {
+      const { root, run: r } = await ready(html, `${css} #st.icon::before { content: "*"; color: rgb(0, 120, 0); position: relative; top: -4px; margin-right: 6px; }`);
+      const stats = await afterStats(r, () => root.querySelector('#st')!.classList.add('icon'));
+      const box = root.querySelector('#wrap')!.getBoundingClientRect();
+      for (const s of stats) expect(s.region !== null && s.region.height <= box.height + 2 * 64 + 2, `a region around its box: ${JSON.stringify(s.region)}`).to.equal(true);
+      await expectSameAsWholeClone(r, 'region-pseudo-in-flow');
+    });
+
+    it('a component\'s shadow content moved far by position: relative is drawn where it is moved', async () => {
+      const { root, run: first } = await ready(`${html}<div id="host"></div>`, css);
+      const shadow = root.querySelector('#host')!.attachShadow({ mode: 'open' });
+      shadow.innerHTML = '<div id="inner" style="height: 40px">Status</div>';
+      const r = await restart(first);
+      const inner = shadow.querySelector<HTMLElement>('#inner')!;
+      await afterStats(r, () => void inner.setAttribute('style', 'height: 40px; position: relative; top: -360px; width: 300px; background: rgb(200, 0, 0)'));
+      await expectSameAsWholeClone(r, 'region-shadow-moved');
+    });
+  });
 });
 
 /**
