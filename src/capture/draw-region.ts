@@ -51,18 +51,26 @@ export const DISPLACED = [
 const near = (value: string) => value === '' || value === 'auto' || (/^-?[\d.]+px$/.test(value) && Math.abs(parseFloat(value)) <= INK_MARGIN / 2);
 
 /**
- * Whether a `::before` or `::after` (its computed `style`) may paint away from its element's box,
- * where a region, the boxes of the elements a patch cloned again (pseudo-elements have none to
- * read), would not reach: placed out of the flow (its containing block may be anywhere above it),
- * held by `position: sticky`, moved by a transform or a motion path, or offset, pulled by a
- * negative margin or indented further than half the ink margin.
+ * Whether a `::before` or `::after` of `owner` (its computed `style`) may paint away from its
+ * element's box, where a region, the boxes of the elements a patch cloned again (pseudo-elements
+ * have none to read), would not reach: placed out of the flow by a containing block that may be
+ * anywhere above it (`fixed`; `absolute`, but for one placed in its own element, a positioned box,
+ * with each inset no further out than half the ink margin: an underline, a badge, a tick), held by
+ * `position: sticky`, moved by a transform or a motion path, or offset, pulled by a negative margin
+ * or indented further than half the ink margin.
  */
-export function pseudoAway(style: CSSStyleDeclaration): boolean {
+export function pseudoAway(style: CSSStyleDeclaration, owner: Element): boolean {
   const content = style.getPropertyValue('content');
   if (content === 'none' || content === 'normal' || style.getPropertyValue('display') === 'none') return false;
   const position = style.getPropertyValue('position');
-  if (position === 'absolute' || position === 'fixed' || position === 'sticky') return true;
+  if (position === 'fixed' || position === 'sticky') return true;
   if (['transform', 'translate', 'rotate', 'scale', 'offset-path'].some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return true;
+  if (position === 'absolute') {
+    const win = owner.ownerDocument.defaultView;
+    const inOwn = win !== null && win.getComputedStyle(owner).getPropertyValue('position') !== 'static';
+    // Resolved insets of a placed box are pixels: its distances from its containing block's edges.
+    if (!inOwn || ['top', 'right', 'bottom', 'left'].some((name) => !/^-?[\d.]+px$/.test(style.getPropertyValue(name)) || parseFloat(style.getPropertyValue(name)) < -INK_MARGIN / 2)) return true;
+  }
   if (position === 'relative' && ['top', 'right', 'bottom', 'left'].some((name) => !near(style.getPropertyValue(name)))) return true;
   return ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'text-indent'].some((name) => {
     const value = style.getPropertyValue(name);

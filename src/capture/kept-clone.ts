@@ -108,6 +108,12 @@ export class KeptClone {
    * ({@link movedOutOfFlow}). One whose element was cloned again since without any is dropped.
    */
   readonly placedPseudos = new Map<Element, { clone: Element; unpainted: Map<string, boolean> }>();
+  /**
+   * Originals whose `::before` or `::after` is placed by `position: absolute`: the clone wrote its
+   * insets and size as pixels of its containing block's box then, so a patch that gives that box
+   * a new height in place clones them again (see growToStableBox). One gone from the page is dropped when looked at.
+   */
+  readonly pseudoOwners = new Set<Element>();
   /** Clones whose `::before` or `::after` may paint away from their box (see pseudoAway in draw-region.ts): a patch of a subtree holding one, before or after, draws the whole frame. */
   private readonly awayPseudos = new WeakSet<Element>();
 
@@ -223,7 +229,8 @@ export class KeptClone {
    * Notes what a clone just made (whole, or a subtree patched in) holds: see {@link outOfFlow};
    * `pseudos`: its placed pseudo-elements, each with whether it was drawn unpainted (see {@link placedPseudos}).
    */
-  noteCloned(outOfFlow: Iterable<Element>, canvases: Iterable<Element>, pseudos: Iterable<readonly [Element, string, boolean]> = [], away: Iterable<Element> = []): void {
+  noteCloned(outOfFlow: Iterable<Element>, canvases: Iterable<Element>, pseudos: Iterable<readonly [Element, string, boolean]> = [], away: Iterable<Element> = [], owners: Iterable<Element> = []): void {
+    for (const el of owners) this.pseudoOwners.add(el);
     for (const el of away) {
       const clone = this.cloneOf.get(el);
       if (clone) this.awayPseudos.add(clone);
@@ -679,6 +686,16 @@ export function growToStableBox(kept: KeptClone, el: Element, frameChanges: read
       // What is below moved up or down: content culled as off screen may have come into view.
       if (culledInView(kept)) return null;
       heights.set(parent, win.getComputedStyle(parent).height);
+      // Pseudo-elements it places (its ::after as an underline at its bottom) were written with
+      // insets and sizes of its old height: their elements are cloned again. Only a positioned box
+      // places them (see containingBlock).
+      if (kept.pseudoOwners.size > 0 && win.getComputedStyle(parent).position !== 'static') for (const owner of kept.pseudoOwners) {
+        if (!owner.isConnected) kept.pseudoOwners.delete(owner);
+        else if (parent.contains(owner) && containingBlock(owner, win) === parent) {
+          if (whyWhole(kept, owner)) return null;
+          roots.push(owner);
+        }
+      }
       node = parent;
     } else {
       if (!growTo(parent)) return null;
@@ -884,36 +901,66 @@ function tableOf(row: Element, win: Window): Element {
   return el;
 }
 
-/** The widths of a table part's borders, which a collapsed border is as wide as the widest of (the clone writes the computed values). */
-const BORDER_WIDTHS = ['border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width'] as const;
+/** A box's sides, as border longhands name them. */
+const SIDES = ['top', 'right', 'bottom', 'left'] as const;
 
 /**
- * The table `el` (a changed cell, row or row group: a change to a cell's attributes names its row)
- * is a part of, when its borders are collapsed and the width of a border of `el` or, for a row, of
- * one of its cells is not the one its kept clone wrote; else null. A collapsed border is shared by
- * the boxes on both sides of it and as wide as the widest of their borders: one grown or shrunk
- * moves the edge of the cells beside it, in the rows above and below too, whose content boxes and
- * content move with no change of their own (their row as tall), while their kept clones still hold
- * the old sizes. Cloning the table again writes them all. A border whose colour or style changed
- * moves nothing (its paint is inside the region drawn, see draw-region.ts), nor does a part with
- * no kept clone (a row put in).
+ * The table `el` (a changed table part: a change to a cell's or a row's attributes names its parent)
+ * is a part of, when its borders are collapsed and a border of `el` or of a part in it (a row's
+ * cells; a row group's rows and their cells, those the clone holds) is not as wide as its kept
+ * clone wrote, or a border's style turned `hidden` or back (which wins over any other: a border
+ * of no width at all); else null. A collapsed border is shared by the boxes on both sides of it and
+ * as wide as the widest of their borders: one grown or shrunk moves the edge of the cells beside
+ * it, in the rows above and below too (in the next row group too), whose content boxes and
+ * content move with no change of their own (their row as tall), while their kept clones still
+ * hold the old sizes. Cloning the table again writes them all. So is it when a row group's first
+ * or last row is not the one its clone had (a row put in or taken away at its edge) and another
+ * group is beside it, and for a column or column group (whose borders every cell of it shares).
+ * A border whose colour or style changed otherwise moves nothing (its paint is inside the region
+ * drawn, see draw-region.ts), nor does a part with no kept clone inside a group (a row put in,
+ * cloned with its group).
  */
 function sharedBorderMoved(kept: KeptClone, el: Element, win: Window): Element | null {
   const display = win.getComputedStyle(el).display;
-  if (!TABLE_PARTS.has(display)) return null;
-  const parts = display === 'table-row' ? [el, ...el.children] : [el];
-  if (!parts.some((part) => bordersResized(kept, part, win))) return null;
+  if (!TABLE_PARTS.has(display) && !COLUMNS.has(display)) return null;
   const table = tableOf(el, win);
-  return win.getComputedStyle(table).borderCollapse === 'collapse' ? table : null;
+  if (win.getComputedStyle(table).borderCollapse !== 'collapse') return null;
+  if (COLUMNS.has(display)) return table;
+  const parts: Element[] = [el];
+  const rows = display === 'table-row' ? [el] : display === 'table-cell' ? [] : [...el.children].filter((row) => !kept.culled.has(row) && kept.cloneIn(row));
+  for (const row of rows) parts.push(row, ...(row === el ? el.children : row.children));
+  if (parts.some((part) => bordersResized(kept, part, win))) return table;
+  if (display === 'table-row' || display === 'table-cell') return null;
+  // A row group: its edge rows share borders with the next group's.
+  const clone = kept.cloneIn(el);
+  const edges = [[el.firstElementChild, clone?.firstElementChild, el.previousElementSibling], [el.lastElementChild, clone?.lastElementChild, el.nextElementSibling]] as const;
+  for (const [row, was, beside] of edges) if (beside && (!row || !was || kept.cloneIn(row) !== was)) return table;
+  return null;
 }
 
-/** Whether a border of `el` is not as wide as its kept clone wrote (left out of the clone's style: the default's, none, 0px). */
+/** The box that places `el`'s absolutely positioned content: the nearest positioned one of it and its ancestors (a transform's or a containment's is not told: null past the root). */
+function containingBlock(el: Element, win: Window): Element | null {
+  for (let up: Element | null = el; up; up = up.parentElement) if (win.getComputedStyle(up).position !== 'static') return up;
+  return null;
+}
+
+/** The displays of a table's columns, whose borders every cell of them shares. */
+const COLUMNS = new Set(['table-column', 'table-column-group']);
+
+/**
+ * Whether a border of `el` is not as wide as its kept clone wrote (left out of the clone's style:
+ * the default's, none, 0px), or its style turned `hidden` or back from it (0px either way).
+ */
 function bordersResized(kept: KeptClone, el: Element, win: Window): boolean {
   const clone = kept.cloneIn(el);
   const style = clone && ((clone as HTMLElement).style as CSSStyleDeclaration | undefined);
   if (!style) return false;
   const cs = win.getComputedStyle(el);
-  return BORDER_WIDTHS.some((name) => (style.getPropertyValue(name) || '0px') !== cs.getPropertyValue(name));
+  return SIDES.some((side) => {
+    if ((style.getPropertyValue(`border-${side}-width`) || '0px') !== cs.getPropertyValue(`border-${side}-width`)) return true;
+    const [was, now] = [style.getPropertyValue(`border-${side}-style`) || 'none', cs.getPropertyValue(`border-${side}-style`)];
+    return was !== now && (was === 'hidden' || now === 'hidden');
+  });
 }
 
 /** Box properties the clone writes as used values, which a change elsewhere can move. */

@@ -301,6 +301,8 @@ export class Rasterizer {
   private outOfBox = false;
   /** Originals whose `::before` or `::after` may paint away from their box (see pseudoAway in draw-region.ts), this clone. */
   private awayPseudos: Element[] = [];
+  /** Originals whose `::before` or `::after` is placed by `position: absolute` (see KeptClone.pseudoOwners), this clone. */
+  private placedOwners: Element[] = [];
   /** Originals in the kept clone whose backdrop filter is drawn on the canvas (see backdrop-filter.ts), in clone order. */
   private backdrops = new Map<Element, Backdrop>();
   /** In a patch: each new clone -> the kept clone of its original it replaces. */
@@ -451,7 +453,7 @@ export class Rasterizer {
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
     if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
-    this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos);
+    this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
     for (const [first, run] of offscreen?.runs ?? []) if (culled.has(first)) this.kept.runs.set(first, run.last);
@@ -568,7 +570,7 @@ export class Rasterizer {
         const clone = svg.querySelector('foreignObject')?.firstElementChild;
         if (!clone) return 'a changed subtree was not cloned';
         kept.replace(original, old, clone);
-        kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos);
+        kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
         done.push({ original, old, clone, resized });
         // Inside a mask: by the kept clone, and by the page as it is now (through slots and shadow
         // hosts), in case the kept clone's structure is stale (a shadow root attached, a slot assigned).
@@ -639,6 +641,7 @@ export class Rasterizer {
     this.canvases = [];
     this.placedPseudos = [];
     this.awayPseudos = [];
+    this.placedOwners = [];
     this.outOfBox = false;
     this.stack = [root];
     this.emptied.clear();
@@ -831,7 +834,10 @@ export class Rasterizer {
       const unpainted = pseudoUnpainted(el, pseudo, style);
       if (unpainted) this.generated.hide(el, pseudo);
       if ((pseudo === '::before' || pseudo === '::after') && placedByVisibility(style)) this.placedPseudos.push([el, pseudo, unpainted]);
-      if ((pseudo === '::before' || pseudo === '::after') && pseudoAway(style)) this.awayPseudos.push(el);
+      if (pseudo === '::before' || pseudo === '::after') {
+        if (pseudoAway(style, el)) this.awayPseudos.push(el);
+        if (style.getPropertyValue('position') === 'absolute') this.placedOwners.push(el);
+      }
     };
     this.generated.onPseudoFont = (style) => this.fonts?.notePseudoFont(style);
     this.context = created;

@@ -320,6 +320,43 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-ruled-recoloured');
     });
 
+    // A red team's cases (rt12): a border whose style turns `hidden` or back (it wins over any
+    // other, and has no width), a row's class that thickens a border in its group's first row
+    // (shared with the header's last row), and a column's border (shared by every cell of it).
+    it('a long table with collapsed borders: a cell\'s hidden top border shown again (border-top-style: hidden taken away) under a thick one, drawn as a whole clone draws it', async () => {
+      const { root, run: first } = await ready(ruled(400).replace('id="ruled"', 'id="ruled" class="bottoms"'), `${ruledCss} #ruled.bottoms td { border: 0; border-bottom: 1px solid rgb(0, 0, 150) } #ruled td.n.thick { border-bottom: 9px solid rgb(200, 0, 0) } #ruled td.n.cut { border-top-style: hidden }`);
+      const cells = root.querySelectorAll<HTMLElement>('#ruled td.n');
+      cells[2].classList.add('thick');
+      cells[3].classList.add('cut');
+      const r = await restart(first);
+      const height = getComputedStyle(cells[3]).height;
+      await afterStats(r, () => cells[3].classList.remove('cut'));
+      expect(getComputedStyle(cells[3]).height, 'the cell\'s height').to.not.equal(height);
+      await expectSameAsWholeClone(r, 'table-ruled-hidden-shown');
+    });
+
+    it('a table with collapsed borders and a header: a class on the first body row that thickens its first cell\'s top border (shared with the header row), drawn as a whole clone draws it', async () => {
+      const rows = Array.from({ length: 12 }, (_, i) => `<tr><td class="n">${100000 + i}</td><td class="tall"><div style="height: 60px; width: 20px; background: rgb(0, 160, 0)"></div></td></tr>`).join('');
+      const { root, run: r } = await ready(`<table id="ruled" style="border-collapse: collapse; font: 14px/1.2 sans-serif"><thead><tr><th class="n">Order</th><th class="tall"><div style="height: 60px; width: 20px; background: rgb(0, 0, 160)"></div></th></tr></thead><tbody>${rows}</tbody></table>`,
+        `${ruledCss} #ruled th { border: 1px solid rgb(0, 0, 150); padding: 12px 6px 3px } #ruled tr.sel td:first-child { border-top: 9px solid rgb(200, 0, 0) }`);
+      const head = root.querySelector<HTMLElement>('#ruled th.n')!;
+      const height = getComputedStyle(head).height;
+      await afterStats(r, () => root.querySelector('#ruled tbody tr')!.classList.add('sel'));
+      expect(getComputedStyle(head).height, 'the header cell\'s height').to.not.equal(height);
+      await expectSameAsWholeClone(r, 'table-ruled-group-edge');
+    });
+
+    it('a table with collapsed borders: a class on a column that gives it a thick left border narrows its cells, drawn as a whole clone draws it', async () => {
+      const rows = Array.from({ length: 12 }, (_, i) => `<tr><td>${100000 + i}</td><td>pad ${i}</td></tr>`).join('');
+      const { root, run: r } = await ready(`<table id="cols" style="border-collapse: collapse; width: 400px; font: 14px/1.2 sans-serif"><colgroup><col style="width: 200px"><col id="c2"></colgroup>${rows}</table>`,
+        `${CSS} #cols td { border: 1px solid rgb(0, 0, 150); padding: 4px } #cols col.wide { border-left: 8px solid rgb(200, 0, 0) }`);
+      const cell = root.querySelector<HTMLElement>('#cols td')!;
+      const width = getComputedStyle(cell).width;
+      await afterStats(r, () => root.querySelector('#c2')!.classList.add('wide'));
+      expect(getComputedStyle(cell).width, 'a cell\'s content width').to.not.equal(width);
+      await expectSameAsWholeClone(r, 'table-col-border');
+    });
+
     // A red team's case (rt11 2): a cell spanning two rows shares its bottom border with the row
     // after both, which is not beside the changed row: with any cell spanning rows, every cell's height is read.
     it('a long table with collapsed borders: a class that widens a column and thickens the bottom border of a cell spanning two rows, the cell below both as its row, drawn as a whole clone draws it', async () => {
@@ -1186,6 +1223,29 @@ describe('frames that clone only what changed', () => {
       const box = root.querySelector('#wrap')!.getBoundingClientRect();
       for (const s of stats) expect(s.region !== null && s.region.height <= box.height + 2 * 64 + 2, `a region around its box: ${JSON.stringify(s.region)}`).to.equal(true);
       await expectSameAsWholeClone(r, 'region-pseudo-in-flow');
+    });
+
+    // A red team's cases (rt12): a ::after placed in its own box (an underline, a fade over a
+    // card's bottom) is written with pixels of that box: the box growing taller in place (a line
+    // more of text) moves it; and it paints near its box, so the change is still drawn as a region.
+    it('a card\'s ::after placed at its bottom (position: absolute; bottom: 0) follows the card as a line of text more makes it taller, drawn in a region', async () => {
+      const { root, run: r } = await ready(`<div id="top">Account summary</div><div id="wrap" style="width: 320px"><div class="card" style="position: relative; padding: 10px 10px 16px; background: rgb(240, 240, 255)"><p id="t" style="margin: 0">One line of text.</p></div></div><div style="height: 200px"></div>`,
+        `${css} .card::after { content: ""; position: absolute; left: 0; right: 0; bottom: 0; height: 6px; background: rgb(200, 0, 0); }`);
+      const card = root.querySelector<HTMLElement>('.card')!;
+      const height = card.getBoundingClientRect().height;
+      const stats = await afterStats(r, () => void (root.querySelector('#t')!.firstChild as Text).appendData(' And now a second line of text that wraps.'));
+      expect(card.getBoundingClientRect().height, 'the card\'s height').to.be.greaterThan(height);
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'region-pseudo-bottom');
+    });
+
+    it('text in a field box whose ::after underline sits in it (position: absolute, bottom: -1px) is drawn in a region around the box', async () => {
+      const { root, run: r } = await ready(`<div id="top">Account summary</div><div id="spacer"></div><div id="wrap"><div class="field" id="t" style="position: relative; width: 240px; padding: 6px">Grace</div></div>`,
+        `${css} .field::after { content: ""; position: absolute; left: 0; right: 0; bottom: -1px; height: 2px; background: rgb(0, 90, 200); }`);
+      const stats = await afterStats(r, () => void (root.querySelector('#t')!.firstChild as Text).appendData('x'));
+      const box = root.querySelector('#wrap')!.getBoundingClientRect();
+      for (const s of stats) expect(s.region !== null && s.region.height <= box.height + 2 * 64 + 4, `a region around the box: ${JSON.stringify(s.region)}`).to.equal(true);
+      await expectSameAsWholeClone(r, 'region-pseudo-underline');
     });
 
     it('a component\'s shadow content moved far by position: relative is drawn where it is moved', async () => {
