@@ -836,7 +836,7 @@ export class Rasterizer {
       if ((pseudo === '::before' || pseudo === '::after') && placedByVisibility(style)) this.placedPseudos.push([el, pseudo, unpainted]);
       if (pseudo === '::before' || pseudo === '::after') {
         if (pseudoAway(style, el)) this.awayPseudos.push(el);
-        if (style.getPropertyValue('position') === 'absolute') this.placedOwners.push(el);
+        if (style.getPropertyValue('position') === 'absolute' && !['none', 'normal'].includes(style.getPropertyValue('content'))) this.placedOwners.push(el);
       }
     };
     this.generated.onPseudoFont = (style) => this.fonts?.notePseudoFont(style);
