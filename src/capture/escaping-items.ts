@@ -264,11 +264,14 @@ function moved(style: CSSStyleDeclaration): number {
 function containingBlock(el: Element, item: Element, win: Window): Element | null {
   for (let e: Element | null = el; e; e = e.parentElement) {
     const cs = win.getComputedStyle(e);
-    if (cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.perspective !== 'none' ||
-      cs.filter !== 'none' || cs.backdropFilter !== 'none' || /layout|paint|strict|content|size/.test(cs.contain) || cs.containerType !== 'normal' || /transform|filter|perspective/.test(cs.willChange)) {
-      return cs.display === 'inline' || cs.display === 'contents' ? null : e;
-    }
+    if (placesAbsolute(cs)) return cs.display === 'inline' || cs.display === 'contents' ? null : e;
     if (e === item) return null;
   }
   return null;
+}
+
+/** Whether a box (`cs`, its computed style) places the absolutely positioned content inside it: placed or transformed, or containing layout. */
+export function placesAbsolute(cs: CSSStyleDeclaration): boolean {
+  return cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.perspective !== 'none' ||
+    cs.filter !== 'none' || cs.backdropFilter !== 'none' || /layout|paint|strict|content|size/.test(cs.contain) || cs.containerType !== 'normal' || /transform|filter|perspective/.test(cs.willChange);
 }

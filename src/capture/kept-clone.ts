@@ -34,6 +34,7 @@ import { isLoneField, styleSheetsKey, type Changes } from './change-log.js';
 import { openTopLayer } from './top-layer.js';
 import { findInnerRoots } from './secret-fields.js';
 import { containsComposed, flatParent } from './find-offscreen.js';
+import { placesAbsolute } from './escaping-items.js';
 import { flatChildren } from './margins.js';
 import { matching } from './find-masks.js';
 import type { Viewport } from './rasterize.js';
@@ -687,9 +688,9 @@ export function growToStableBox(kept: KeptClone, el: Element, frameChanges: read
       if (culledInView(kept)) return null;
       heights.set(parent, win.getComputedStyle(parent).height);
       // Pseudo-elements it places (its ::after as an underline at its bottom) were written with
-      // insets and sizes of its old height: their elements are cloned again. Only a positioned box
-      // places them (see containingBlock).
-      if (kept.pseudoOwners.size > 0 && win.getComputedStyle(parent).position !== 'static') for (const owner of kept.pseudoOwners) {
+      // insets and sizes of its old height: their elements are cloned again. Only a box that
+      // places absolutely positioned content does (see placesAbsolute).
+      if (kept.pseudoOwners.size > 0 && placesAbsolute(win.getComputedStyle(parent))) for (const owner of kept.pseudoOwners) {
         if (!owner.isConnected) kept.pseudoOwners.delete(owner);
         else if (parent.contains(owner) && containingBlock(owner, win) === parent) {
           if (whyWhole(kept, owner)) return null;
@@ -922,25 +923,28 @@ const SIDES = ['top', 'right', 'bottom', 'left'] as const;
  */
 function sharedBorderMoved(kept: KeptClone, el: Element, win: Window): Element | null {
   const display = win.getComputedStyle(el).display;
-  if (!TABLE_PARTS.has(display) && !COLUMNS.has(display)) return null;
+  if (!COLUMNS.has(display) && !(TABLE_PARTS.has(display) && partBordersMoved(kept, el, display, win))) return null;
+  // Found only then: a change in a cell, most frames of a table, reads no more.
   const table = tableOf(el, win);
-  if (win.getComputedStyle(table).borderCollapse !== 'collapse') return null;
-  if (COLUMNS.has(display)) return table;
+  return win.getComputedStyle(table).borderCollapse === 'collapse' ? table : null;
+}
+
+/** Whether `el`, a table part of `display`, or a part in it moved a border it shares (see {@link sharedBorderMoved}). */
+function partBordersMoved(kept: KeptClone, el: Element, display: string, win: Window): boolean {
   const parts: Element[] = [el];
   const rows = display === 'table-row' ? [el] : display === 'table-cell' ? [] : [...el.children].filter((row) => !kept.culled.has(row) && kept.cloneIn(row));
-  for (const row of rows) parts.push(row, ...(row === el ? el.children : row.children));
-  if (parts.some((part) => bordersResized(kept, part, win))) return table;
-  if (display === 'table-row' || display === 'table-cell') return null;
+  for (const row of rows) parts.push(row, ...row.children);
+  if (parts.some((part) => bordersResized(kept, part, win))) return true;
+  if (display === 'table-row' || display === 'table-cell') return false;
   // A row group: its edge rows share borders with the next group's.
   const clone = kept.cloneIn(el);
   const edges = [[el.firstElementChild, clone?.firstElementChild, el.previousElementSibling], [el.lastElementChild, clone?.lastElementChild, el.nextElementSibling]] as const;
-  for (const [row, was, beside] of edges) if (beside && (!row || !was || kept.cloneIn(row) !== was)) return table;
-  return null;
+  return edges.some(([row, was, beside]) => beside !== null && (!row || !was || kept.cloneIn(row) !== was));
 }
 
-/** The box that places `el`'s absolutely positioned content: the nearest positioned one of it and its ancestors (a transform's or a containment's is not told: null past the root). */
+/** The box that places `el`'s absolutely positioned content: the nearest of it and its ancestors that does (see placesAbsolute), null past the root. */
 function containingBlock(el: Element, win: Window): Element | null {
-  for (let up: Element | null = el; up; up = up.parentElement) if (win.getComputedStyle(up).position !== 'static') return up;
+  for (let up: Element | null = el; up; up = up.parentElement) if (placesAbsolute(win.getComputedStyle(up))) return up;
   return null;
 }
 
