@@ -201,6 +201,8 @@ class CaptureLoop implements CaptureController {
     // Only the changed region is drawn when the encoder holds the pixels it is painted over; a
     // keyframe too: the encoder sends the whole raster it paints the region into.
     const region = !same && snapshot.region !== null && this.encoded?.key === snapshot.region.base ? snapshot.region : null;
+    // Read before drawing: a field's picture drawn now may teach its text a baseline (see field-text.ts).
+    const byText = region?.text?.baseline != null;
     t = performance.now();
     const bitmap = same ? null : await this.rasterizer.draw(snapshot, region !== null);
     const drawMs = bitmap ? performance.now() - t : 0;
@@ -252,7 +254,7 @@ class CaptureLoop implements CaptureController {
     const stats: FrameStats = {
       seq, keyframe: result.keyframe, tiles: result.tiles.length, bytes, cloneMs, drawMs, rasterizeMs: cloneMs + drawMs, maskMs, encodeMs,
       totalMs: performance.now() - started, width, height, clone: snapshot.clone,
-      region: region && { x: region.x, y: region.y, width: region.width, height: region.height },
+      region: region && { x: region.x, y: region.y, width: region.width, height: region.height, text: byText },
     };
     this.options.onFrame?.(stats);
   }

@@ -21,6 +21,7 @@ import { isLoneField } from './change-log.js';
 import { RULE_CLASS, RULED_PSEUDOS } from './generated-content.js';
 import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, type Region, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
 import { alignsBack, containsComposed, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
+import { fieldText, type FieldText } from './field-text.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -28,7 +29,10 @@ import { SLOT_INHERITED } from './slot-wrappers.js';
 
 /** A picture of part of the frame: its markup, and where it goes in the frame (frame pixels). */
 export interface FieldPicture {
+  /** Empty when `text` draws it with a baseline learnt (see field-text.ts). */
   markup: string;
+  /** The field's value drawn on the canvas, when it may be (learnt from this picture when its baseline is not yet). */
+  text: FieldText | null;
   x: number;
   y: number;
   width: number;
@@ -72,7 +76,7 @@ interface Rect {
  */
 export function fieldAlone(kept: KeptClone, patched: { original: Element; old: Element; clone: Element; resized: boolean }, viewport: Viewport, scale: number, defaultOf?: (el: Element, name: string) => string | undefined): FieldPicture | null {
   const { original, old, clone, resized } = patched;
-  if (resized || !isLoneField(original) || !sameButValue(old, clone)) return null;
+  if (resized || !isLoneField(original) || !sameButValue(old, clone, (name) => defaultOf?.(original, name))) return null;
   const inside = insideOf(original, clone, viewport, scale);
   if (!inside) return null;
   const { x, y, right, bottom, rect, cs } = inside;
@@ -83,6 +87,11 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   if (!alone) return null;
 
   const box = original.getBoundingClientRect();
+  const text = fieldText(original, clone, cs, box, scale, kept.maskAll);
+  const width = right - x;
+  const height = bottom - y;
+  // Its baseline learnt: no picture at all.
+  if (text?.baseline != null) return { markup: '', text, x, y, width, height };
   const copy = clone.cloneNode(false) as HTMLElement;
   const style = copy.style;
   // Where the field is in the viewport, as the whole picture lays it out (in layout units, not an SVG offset).
@@ -102,13 +111,11 @@ export function fieldAlone(kept: KeptClone, patched: { original: Element; old: E
   const lang = original.closest('[lang]')?.getAttribute('lang');
   if (lang && !copy.hasAttribute('lang')) copy.setAttribute('lang', lang);
   const serializer = new XMLSerializer();
-  const width = right - x;
-  const height = bottom - y;
   // The kept clone's style: its web fonts, and the rules that keep masked and mask-all text undrawn
   // (left out when none of it can draw anything of the copy, see styleReaches).
   const rules = styleReaches(kept.style, copy) ? serializer.serializeToString(kept.style) : '';
   const markup = `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="${rect.left} ${rect.top} ${width / scale} ${height / scale}">${rules}<foreignObject x="0" y="0" width="${viewport.width}" height="${viewport.height}">${serializer.serializeToString(copy)}</foreignObject></svg>`;
-  return { markup, x, y, width, height };
+  return { markup, text, x, y, width, height };
 }
 
 /** Where a text field's inside is drawn alone (see {@link insideOf}). */
@@ -254,11 +261,35 @@ function selectorsOf(text: string): string[] | null {
   return out;
 }
 
-/** Whether two childless clones differ in their `value` attribute at most. */
-function sameButValue(a: Element, b: Element): boolean {
+/**
+ * Whether two childless clones differ in their `value` attribute at most. Their styles are
+ * compared declaration by declaration: a whole clone writes a field's margins as the library does
+ * (all four, `margin: 0.3px 0px 0px 0.55px`), a subtree's root has them written back as only those
+ * off the default (see placeLikeChild in rasterize.ts), and a field placed between pixels (its
+ * margins fractional) would otherwise never be drawn alone for the first character after a whole
+ * clone. One of those declared on one clone only is the same when it is `defaultOf` the field's tag.
+ */
+function sameButValue(a: Element, b: Element, defaultOf: (name: string) => string | undefined): boolean {
   if (a.localName !== b.localName || a.firstChild || b.firstChild) return false;
   const names = b.getAttributeNames().filter((name) => name !== 'value');
-  return names.length === a.getAttributeNames().filter((name) => name !== 'value').length && names.every((name) => a.getAttribute(name) === b.getAttribute(name));
+  return names.length === a.getAttributeNames().filter((name) => name !== 'value').length && names.every((name) => a.getAttribute(name) === b.getAttribute(name) || (name === 'style' && sameStyle(a, b, defaultOf)));
+}
+
+/** What placeLikeChild (rasterize.ts) writes back on a subtree's root: its place among its siblings. */
+const PLACED_BACK = /^(?:position|box-sizing|margin-[a-z-]+)$/;
+
+/** Whether two clones' inline styles declare the same, a property of {@link PLACED_BACK} left out on one being its default on the other. */
+function sameStyle(a: Element, b: Element, defaultOf: (name: string) => string | undefined): boolean {
+  const x = (a as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const y = (b as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!x || !y) return false;
+  for (const name of new Set([...Array.from(x), ...Array.from(y)])) {
+    const [p, q] = [x.getPropertyValue(name), y.getPropertyValue(name)];
+    if (p === q && x.getPropertyPriority(name) === y.getPropertyPriority(name)) continue;
+    const base = PLACED_BACK.test(name) && !x.getPropertyPriority(name) && !y.getPropertyPriority(name) ? defaultOf(name) : undefined;
+    if (base === undefined || (p || base) !== (q || base)) return false;
+  }
+  return true;
 }
 
 function plain(cs: CSSStyleDeclaration): boolean {

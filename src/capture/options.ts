@@ -71,8 +71,12 @@ export interface FrameStats {
    * only the subtrees that changed, patched into the last frame's clone (see kept-clone.ts).
    */
   clone: { whole: string } | { patched: number };
-  /** The part of the frame drawn, in frame pixels, when only what a patch changed was drawn (see draw-region.ts); null: the whole frame. */
-  region: { x: number; y: number; width: number; height: number } | null;
+  /**
+   * The part of the frame drawn, in frame pixels, when only what a patch changed was drawn (see
+   * draw-region.ts); null: the whole frame. `text`: a typed field's value drawn on the canvas, with
+   * no picture of it (see field-text.ts).
+   */
+  region: { x: number; y: number; width: number; height: number; text: boolean } | null;
 }
 
 /**

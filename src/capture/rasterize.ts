@@ -11,6 +11,7 @@ import { changedRegion, farInk, planRegion, pseudoAway, plannedMarkup, RegionRea
 import { copyFormState } from './copy-form-state.js';
 import { carryVerdict, fieldAlone, judgeFocusedField, type FieldPicture } from './field-region.js';
 import { DrawSurface } from './draw-surface.js';
+import { learnFieldText, paintFieldText, type FieldText } from './field-text.js';
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { shareStyles } from './shared-styles.js';
 import { withFixedTables } from './table-layout.js';
@@ -99,7 +100,7 @@ export interface Snapshot {
    * that part (see draw-region.ts). It may be drawn instead of `markup` only over the pixels of
    * `base`, the key of the snapshot before the patch.
    */
-  region: { markup: string; x: number; y: number; width: number; height: number; base: string } | null;
+  region: { markup: string; x: number; y: number; width: number; height: number; base: string; text?: FieldText | null } | null;
   /** Boxes whose backdrop filter is drawn on the canvas over the picture (see backdrop-filter.ts). */
   backdrops: readonly Backdrop[];
   /**
@@ -707,7 +708,17 @@ export class Rasterizer {
     if (!region && snapshot.tiles) return this.drawTiles(snapshot, snapshot.tiles);
     const part = region && snapshot.region ? snapshot.region : null;
     const { markup, width, height } = part ?? snapshot;
+    const text = part?.text;
+    // A typed field's value on a baseline learnt for its look: drawn with no picture (see field-text.ts).
+    if (part && text && text.baseline !== null) {
+      const baseline = text.baseline;
+      return this.surface.draw(width, height, (ctx) => {
+        paintFieldText(ctx, text, part, baseline);
+        paintBackdrops(ctx, snapshot.backdrops, { x: part.x, y: part.y, width, height, scale: snapshot.scale });
+      });
+    }
     const img = await this.loadImage(markup, width, height);
+    if (part && text) learnFieldText(img, text, part);
     // Through a canvas: an ImageBitmap made from an SVG image directly counts as cross-origin and
     // could not be handed to the worker, while the pixels it paints on a canvas can.
     return this.surface.draw(width, height, (ctx) => {

@@ -1,0 +1,162 @@
+/**
+ * A typed field's text drawn on the canvas, with no picture to load (issue 16: a one-character
+ * change costs little).
+ *
+ * A field drawn alone (field-region.ts) is still an SVG picture of its clone, and the browser
+ * builds an isolated document for every picture it loads: about 3 ms of the page's main thread
+ * for each character typed, whatever the picture holds (an empty one costs as much). What a plain
+ * text field shows inside its padding box, away from its corners, is its background colour and
+ * one line of its value; the canvas draws that line with the same fonts, shaping and glyph
+ * rasterizer as the page (measured pixel for pixel equal in Chromium).
+ *
+ * Only the baseline's pixel is not told by any box the page gives: it follows how the browser
+ * centres the field's inner line and snaps it to pixels. So the first character typed in a field
+ * of a given look (its fonts, colours and sizes, and where its box falls between pixels) is drawn
+ * from its picture as before, and the canvas draws its value at each baseline near the computed
+ * one: the one that gives exactly the picture's pixels is learnt for that look, and the
+ * characters after it are drawn on the canvas. No exact match, and the look keeps its picture.
+ *
+ * The text drawn is the new clone's value, what its picture would draw (mask-all and masks blank
+ * it there). Anything a plain line of text on the canvas may draw otherwise is left to the
+ * picture: a field in mask-all mode or scaled, of a type with its own controls, with a value
+ * that is not printable ASCII (font fallback for other scripts) or that does not fit (the field
+ * scrolls it), laid out other than left to right from its start, or styled with anything the
+ * canvas would have to be told of (spacing, transforms of the text, font features and
+ * variations, shadows, decorations, a fill colour other than its colour, a background image or
+ * an inset shadow). ASCII glyphs lie within the font's ascent and descent, which a line as tall
+ * holds, and the text is cut at the content box's sides as the field cuts it.
+ */
+
+/** What a field's canvas text needs, read when its patch is drawn (viewport CSS px, which are frame px here). */
+export interface FieldText {
+  field: Element;
+  /** The field's look (see the file comment): what a learnt baseline is kept by. */
+  look: string;
+  value: string;
+  font: string;
+  lang: string;
+  color: string;
+  background: string;
+  /** The text's origin on the line, and the content box's sides it is cut at. */
+  x: number;
+  left: number;
+  right: number;
+  /** The field's box's top, whole pixels down: a learnt baseline is kept against it. */
+  top: number;
+  /** The baseline as computed from the boxes (fractional): baselines near it are tried when learning. */
+  computed: number;
+  /** The baseline's pixel, when learnt for this look; null: the picture is drawn, and teaches it. */
+  baseline: number | null;
+}
+
+/** Input types that draw their value and nothing else inside their box (no spin buttons, cancel button or picker). */
+const PLAIN_TYPES = new Set(['text', 'email', 'tel', 'url']);
+/** Computed values a field's text is drawn with by a canvas as the page draws it (else its picture is drawn). */
+const PLAIN_TEXT: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
+  ['direction', ['ltr']], ['writing-mode', ['horizontal-tb']], ['unicode-bidi', ['normal', 'isolate']], ['text-align', ['start', 'left']],
+  ['letter-spacing', ['normal', '0px']], ['word-spacing', ['0px']], ['text-transform', ['none']], ['text-indent', ['0px']],
+  ['text-shadow', ['none']], ['text-decoration-line', ['none']], ['-webkit-text-stroke-width', ['0px']], ['-webkit-text-security', ['none']],
+  ['text-emphasis-style', ['none']], ['text-rendering', ['auto']], ['-webkit-font-smoothing', ['auto']],
+  ['font-kerning', ['auto']], ['font-stretch', ['100%']], ['font-size-adjust', ['none']], ['font-feature-settings', ['normal']],
+  ['font-variation-settings', ['normal']], ['font-variant-ligatures', ['normal']], ['font-variant-caps', ['normal']],
+  ['font-variant-numeric', ['normal']], ['font-variant-east-asian', ['normal']], ['font-variant-alternates', ['normal']],
+  ['font-variant-position', ['normal']], ['font-palette', ['normal']], ['font-style', ['normal', 'italic']],
+  ['background-image', ['none']], ['box-shadow', ['none']],
+];
+/** Printable ASCII, at least one character with ink. */
+const PRINTABLE = /^[\x20-\x7e]*[\x21-\x7e][\x20-\x7e]*$/;
+/** Baselines tried on each side of the computed one when learning. */
+const TRIES = 2;
+
+/** Per field, the look last learnt and its baseline against the box's top (null: no baseline matched, the picture is drawn). */
+const learnt = new WeakMap<Element, { look: string; lift: number | null }>();
+
+let measuring: OffscreenCanvasRenderingContext2D | null = null;
+
+/**
+ * The canvas text of `field`, drawn alone over `inside` (frame px) from its new `clone`, or null
+ * when its picture must be drawn (see the file comment). `cs`: the field's computed style; `box`:
+ * its border box now.
+ */
+export function fieldText(field: HTMLInputElement, clone: Element, cs: CSSStyleDeclaration, box: DOMRect, scale: number, maskAll: boolean): FieldText | null {
+  if (scale !== 1 || maskAll || !PLAIN_TYPES.has(field.type) || field.hasAttribute('list') || clone.hasAttribute('data-up-textless')) return null;
+  const value = clone.getAttribute('value') ?? '';
+  if (!PRINTABLE.test(value) || typeof OffscreenCanvas !== 'function') return null;
+  if (!PLAIN_TEXT.every(([name, values]) => values.includes(cs.getPropertyValue(name)))) return null;
+  if (cs.getPropertyValue('-webkit-text-fill-color') !== cs.color || !/^[\d.]+px$/.test(cs.fontSize)) return null;
+  const px = (name: string) => parseFloat(cs.getPropertyValue(name)) || 0;
+  const left = box.left + px('border-left-width') + px('padding-left');
+  const right = box.right - px('border-right-width') - px('padding-right');
+  const top = box.top + px('border-top-width') + px('padding-top');
+  const height = box.bottom - px('border-bottom-width') - px('padding-bottom') - top;
+  const font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  const lang = field.closest('[lang]')?.getAttribute('lang') ?? '';
+  const ctx = (measuring ??= new OffscreenCanvas(1, 1).getContext('2d'));
+  if (!ctx) return null;
+  ctx.font = font;
+  if ('lang' in ctx) (ctx as { lang: string }).lang = lang || 'inherit';
+  const metrics = ctx.measureText(value);
+  const ascent = metrics.fontBoundingBoxAscent;
+  const descent = metrics.fontBoundingBoxDescent;
+  const line = cs.lineHeight === 'normal' ? ascent + descent : parseFloat(cs.lineHeight);
+  // The field scrolls a value wider than its content box (a caret at its end needs a pixel more).
+  if (!(line >= ascent + descent) || metrics.width > right - left - 2 || field.scrollLeft !== 0) return null;
+  const computed = top + (height - line) / 2 + (line - ascent - descent) / 2 + ascent;
+  const frac = (n: number) => (n - Math.floor(n)).toFixed(4);
+  const look = [font, lang, ascent, descent, cs.color, cs.backgroundColor, frac(box.left), frac(box.top), (left - box.left).toFixed(4), (right - left).toFixed(4), (top - box.top).toFixed(4), height.toFixed(4), cs.lineHeight].join('|');
+  const known = learnt.get(field);
+  if (known?.look === look && known.lift === null) return null;
+  const boxTop = Math.floor(box.top);
+  return {
+    field, look, value, font, lang, color: cs.color, background: cs.backgroundColor, x: left, left, right, top: boxTop, computed,
+    baseline: known?.look === look ? boxTop + known.lift! : null,
+  };
+}
+
+/** Paints `text` into a `region` (frame px) drawn at the top left of `ctx`: the field's background over it all, its value on `baseline`. */
+export function paintFieldText(ctx: OffscreenCanvasRenderingContext2D, text: FieldText, region: { x: number; y: number; width: number; height: number }, baseline: number): void {
+  ctx.save();
+  try {
+    ctx.fillStyle = text.background;
+    ctx.fillRect(0, 0, region.width, region.height);
+    ctx.beginPath();
+    ctx.rect(text.left - region.x, 0, text.right - text.left, region.height);
+    ctx.clip();
+    ctx.font = text.font;
+    if ('lang' in ctx) (ctx as { lang: string }).lang = text.lang || 'inherit';
+    Object.assign(ctx, { letterSpacing: '0px', wordSpacing: '0px', fontKerning: 'auto', fontStretch: 'normal', fontVariantCaps: 'normal', textRendering: 'auto' });
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    ctx.direction = 'ltr';
+    ctx.fillStyle = text.color;
+    ctx.fillText(text.value, text.x - region.x, baseline - region.y);
+  } finally {
+    ctx.restore();
+  }
+}
+
+/**
+ * Learns the baseline of `text`'s look from `picture`, the field's picture over `region` (see the
+ * file comment): the one baseline near the computed one whose canvas text gives exactly the
+ * picture's pixels. None: the look keeps its picture. More than one (a value whose glyphs fit
+ * either): nothing is learnt, the next character tries again.
+ */
+export function learnFieldText(picture: CanvasImageSource, text: FieldText, region: { x: number; y: number; width: number; height: number }): void {
+  const { width, height } = region;
+  const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  if (!ctx) return;
+  ctx.drawImage(picture, 0, 0, width, height);
+  const want = ctx.getImageData(0, 0, width, height).data;
+  const matches: number[] = [];
+  const around = Math.round(text.computed);
+  for (let baseline = around - TRIES; baseline <= around + TRIES; baseline++) {
+    ctx.clearRect(0, 0, width, height);
+    paintFieldText(ctx, text, region, baseline);
+    const got = ctx.getImageData(0, 0, width, height).data;
+    let same = true;
+    for (let i = 0; i < got.length && same; i++) same = got[i] === want[i];
+    if (same) matches.push(baseline);
+  }
+  if (matches.length === 1) learnt.set(text.field, { look: text.look, lift: matches[0] - text.top });
+  else if (matches.length === 0) learnt.set(text.field, { look: text.look, lift: null });
+}
