@@ -36,7 +36,7 @@ import { findInnerRoots } from './secret-fields.js';
 import { containsComposed, flatParent } from './find-offscreen.js';
 import { placesAbsolute } from './escaping-items.js';
 import { flatChildren } from './margins.js';
-import { matching } from './find-masks.js';
+import { indexedMatching, matching } from './find-masks.js';
 import type { Viewport } from './rasterize.js';
 import { noteAdopted, ownReads } from './style-edits.js';
 import { cloneVerdict, positionVerdict } from './position-visibility.js';
@@ -817,6 +817,16 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   return updates;
 }
 
+const ROW_SPANS = 'td[rowspan], th[rowspan]';
+
+/** Whether a cell in `table` has a `rowspan` (in a document, from its index: a query walks the whole table, every patch of a cell). */
+function spansRows(table: Element): boolean {
+  const root = table.getRootNode();
+  if (root.nodeType !== Node.DOCUMENT_NODE) return table.querySelector(ROW_SPANS) !== null;
+  for (const cell of indexedMatching(root as Document, ROW_SPANS)) if (table.contains(cell)) return true;
+  return false;
+}
+
 /**
  * The rows of `table` (a `<table>`) a frame's changes (`changes`, null: not known) are in, and
  * those beside them in the same row group: the rows whose cells' collapsed borders those changes
@@ -826,7 +836,7 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
  */
 function rowsNear(table: Element, changes: readonly Element[] | null, win: Window): Set<Element> | 'all' {
   // A cell spanning rows shares borders with rows further off (rt11 2).
-  if (!changes || table.querySelector('td[rowspan], th[rowspan]')) return 'all';
+  if (!changes || spansRows(table)) return 'all';
   const rows = new Set<Element>();
   // A row's neighbour is the row drawn beside it: one not shown (filtered out), a <template> or a
   // <script> between them leaves it unknown.

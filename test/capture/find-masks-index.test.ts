@@ -8,6 +8,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { findMasks } from '../../src/capture/index.js';
+import { indexedMatching } from '../../src/capture/find-masks.js';
 import { maskCovers } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
@@ -62,6 +63,17 @@ describe('the mask search, kept from one search to the next', () => {
         field.type = 'password';
         if (wait) await wait();
         expect(maskCovers(findMasks(document), field)).to.equal(true);
+      });
+
+      // kept-clone.ts asks the index whether a table has a cell spanning rows (its collapsed
+      // borders reach rows further off): a rowspan given to a cell, an attribute only, is seen.
+      it('a rowspan given to a cell already queried', async () => {
+        root.insertAdjacentHTML('beforeend', '<table id="t"><tr><td id="a">a</td><td>b</td></tr><tr><td>c</td></tr></table>');
+        const spans = () => [...indexedMatching(document, 'td[rowspan], th[rowspan]')].map((el) => el.id);
+        expect(spans(), 'before').to.deep.equal([]);
+        root.querySelector('#a')!.setAttribute('rowspan', '2');
+        if (wait) await wait();
+        expect(spans(), 'after').to.deep.equal(['a']);
       });
 
       it('a masked element added after a text-only change', async () => {
