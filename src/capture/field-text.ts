@@ -60,7 +60,9 @@ const PLAIN_TEXT: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
   ['font-kerning', ['auto']], ['font-stretch', ['100%']], ['font-size-adjust', ['none']], ['font-feature-settings', ['normal']],
   ['font-variation-settings', ['normal']], ['font-variant-ligatures', ['normal']], ['font-variant-caps', ['normal']],
   ['font-variant-numeric', ['normal']], ['font-variant-east-asian', ['normal']], ['font-variant-alternates', ['normal']],
-  ['font-variant-position', ['normal']], ['font-palette', ['normal']], ['font-style', ['normal', 'italic']],
+  ['font-variant-position', ['normal']], ['font-variant-emoji', ['normal']], ['font-palette', ['normal']], ['font-style', ['normal', 'italic']],
+  ['font-language-override', ['normal']], ['font-optical-sizing', ['auto']], ['font-synthesis-weight', ['auto']],
+  ['font-synthesis-style', ['auto']], ['font-synthesis-small-caps', ['auto']],
   ['background-image', ['none']], ['box-shadow', ['none']],
 ];
 /** Printable ASCII, at least one character with ink. */
