@@ -27,6 +27,8 @@
  * holds, and the text is cut at the content box's sides as the field cuts it.
  */
 
+import { SLOT_INHERITED } from './slot-wrappers.js';
+
 /** What a field's canvas text needs, read when its patch is drawn (viewport CSS px, which are frame px here). */
 export interface FieldText {
   field: Element;
@@ -97,6 +99,7 @@ export function fieldText(field: HTMLInputElement, clone: Element, cs: CSSStyleD
   if (!ctx) return null;
   ctx.font = font;
   if ('lang' in ctx) (ctx as { lang: string }).lang = lang || 'inherit';
+  if (!firstFaceCovers(field.ownerDocument, cs.fontFamily, value)) return null;
   const metrics = ctx.measureText(value);
   const ascent = metrics.fontBoundingBoxAscent;
   const descent = metrics.fontBoundingBoxDescent;
@@ -105,7 +108,11 @@ export function fieldText(field: HTMLInputElement, clone: Element, cs: CSSStyleD
   if (!(line >= ascent + descent) || metrics.width > right - left - 2 || field.scrollLeft !== 0) return null;
   const computed = top + (height - line) / 2 + (line - ascent - descent) / 2 + ascent;
   const frac = (n: number) => (n - Math.floor(n)).toFixed(4);
-  const look = [font, lang, ascent, descent, cs.color, cs.backgroundColor, frac(box.left), frac(box.top), (left - box.left).toFixed(4), (right - left).toFixed(4), (top - box.top).toFixed(4), height.toFixed(4), cs.lineHeight].join('|');
+  // What the picture is drawn from (see fieldAlone): the clone's own style and the values it
+  // inherits, so that any property at all that changes what the picture draws (not only those
+  // pinned above) makes a new look, learnt again.
+  const inherited = SLOT_INHERITED.map((name) => cs.getPropertyValue(name)).join(';');
+  const look = [font, lang, ascent, descent, cs.color, cs.backgroundColor, frac(box.left), frac(box.top), (left - box.left).toFixed(4), (right - left).toFixed(4), (top - box.top).toFixed(4), height.toFixed(4), cs.lineHeight, clone.getAttribute('style') ?? '', inherited].join('|');
   const known = learnt.get(field);
   if (known?.look === look && known.lift === null) return null;
   const boxTop = Math.floor(box.top);
@@ -113,6 +120,35 @@ export function fieldText(field: HTMLInputElement, clone: Element, cs: CSSStyleD
     field, look, value, font, lang, color: cs.color, background: cs.backgroundColor, x: left, left, right, top: boxTop, computed,
     baseline: known?.look === look ? boxTop + known.lift! : null,
   };
+}
+
+/**
+ * Whether every character of `value` is in the unicode-range of a face of the first family of
+ * `families` (a computed font-family), or that family has no face the page loads (a local font:
+ * any text font holds printable ASCII). A character outside them is drawn from another family,
+ * whose ascent and descent may be taller and move the field's line, where the canvas keeps the
+ * learnt baseline (rt13: a face for U+20-60 only, lowercase from a taller one).
+ */
+function firstFaceCovers(doc: Document, families: string, value: string): boolean {
+  const first = /^\s*(?:"([^"]*)"|'([^']*)'|([^,]*))/.exec(families);
+  const family = (first?.[1] ?? first?.[2] ?? first?.[3] ?? '').trim();
+  const ranges: Array<[number, number]> = [];
+  let faces = 0;
+  for (const face of (doc.fonts as unknown as Iterable<FontFace> | undefined) ?? []) {
+    if (face.family.replace(/^["']|["']$/g, '') !== family) continue;
+    faces++;
+    for (const part of face.unicodeRange.split(',')) {
+      const m = /^\s*U\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
+      if (!m) return false;
+      ranges.push([parseInt(m[1].replace(/\?/g, '0'), 16), parseInt(m[2] ?? m[1].replace(/\?/g, 'f'), 16)]);
+    }
+  }
+  if (faces === 0) return true;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (!ranges.some(([from, to]) => code >= from && code <= to)) return false;
+  }
+  return true;
 }
 
 /** Paints `text` into a `region` (frame px) drawn at the top left of `ctx`: the field's background over it all, its value on `baseline`. */

@@ -152,6 +152,42 @@ describe('a typed field drawn as text on the canvas', () => {
     });
   }
 
+  // A red team's cases (rt13): a property the canvas is not told of set after the baseline was
+  // learnt (a class), the field's look otherwise the same: the next characters were drawn on the
+  // canvas as learnt, left aligned, the line where it was, no border image (961, 541, 5 840 px off).
+  const restyles: Array<[string, string, string]> = [
+    ['text-align-last: right', '', 'text-align-last: right'],
+    ['a text-box trim', 'height: 47px', 'text-box: trim-both cap alphabetic'],
+    ['a border image reaching into the padding box', '', 'border-image: linear-gradient(rgb(200, 0, 0), rgb(0, 0, 200)) 1 / 12px'],
+  ];
+  for (const [name, style, rule] of restyles) {
+    it(`${name} set after the baseline was learnt: drawn as a whole clone draws it`, async () => {
+      const { field, r } = await ready(style, 'Wave', { css: `input.later { ${rule}; }` });
+      await typeEach(r, 'abc');
+      field.classList.add('later');
+      await settle(r.host);
+      await typeEach(r, 'def');
+      expect(field.value).to.equal('Waveabcdef');
+      await expectSameAsWholeClone(r, TOLERANCE);
+    });
+  }
+
+  // rt13: the field's first font covers U+20-60 only; lowercase falls back to a face of taller
+  // metrics, which moves the field's line (the first face's metrics, the look, unchanged).
+  for (const lineHeight of ['normal', '70px']) {
+    it(`a character drawn from a fallback face of other metrics (unicode-range), line-height ${lineHeight}: drawn as a whole clone draws it`, async () => {
+      const font = "url('/test/capture/fixtures/text-security-disc.woff2') format('woff2')";
+      const css = `@font-face { font-family: 'Upper'; src: ${font}; unicode-range: U+20-60; } @font-face { font-family: 'Tall'; src: ${font}; ascent-override: 150%; descent-override: 50%; }`;
+      const { field, r } = await ready(`font: 40px 'Upper', 'Tall'; line-height: ${lineHeight}; height: 80px; width: 500px`, 'ABC', { css });
+      await document.fonts.load("40px 'Tall'", 'x');
+      await document.fonts.load("40px 'Upper'", 'A');
+      await typeEach(r, 'DEF');
+      const frames = await typeEach(r, 'xyz');
+      expect(field.value).to.equal('ABCDEFxyz');
+      expect(drawnAs(frames.slice(1)), 'lowercase, never as text').to.deep.equal(drawnAs(frames.slice(1)).map((d) => d.replace('text', 'picture')));
+    });
+  }
+
   it('a value that outgrows the field (the field scrolls it) goes back to its picture', async () => {
     const { field, r } = await ready('width: 120px', 'abcdefghi');
     const frames = await typeEach(r, 'jklmnop');
