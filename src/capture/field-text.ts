@@ -19,8 +19,8 @@
  * The text drawn is the new clone's value, what its picture would draw (mask-all and masks blank
  * it there). Anything a plain line of text on the canvas may draw otherwise is left to the
  * picture: a field in mask-all mode or scaled, of a type with its own controls, with a value
- * that is not printable ASCII (font fallback for other scripts), that its first font family's
- * faces do not all cover (see firstFaceCovers) or that does not fit (the field scrolls it), laid out other than left to right from its start, or styled with anything the
+ * that is not printable ASCII (font fallback for other scripts), drawn from faces that
+ * cannot be told (see facesOf: a new face is a new look) or that does not fit (the field scrolls it), laid out other than left to right from its start, or styled with anything the
  * canvas would have to be told of (spacing, transforms of the text, font features and
  * variations, shadows, decorations, a fill colour other than its colour, a background image or
  * an inset shadow). ASCII glyphs lie within the font's ascent and descent, which a line as tall
@@ -99,7 +99,8 @@ export function fieldText(field: HTMLInputElement, clone: Element, cs: CSSStyleD
   if (!ctx) return null;
   ctx.font = font;
   if ('lang' in ctx) (ctx as { lang: string }).lang = lang || 'inherit';
-  if (!firstFaceCovers(field.ownerDocument, cs.fontFamily, value)) return null;
+  const faces = facesOf(field.ownerDocument, cs.fontFamily, value);
+  if (faces === null) return null;
   const metrics = ctx.measureText(value);
   const ascent = metrics.fontBoundingBoxAscent;
   const descent = metrics.fontBoundingBoxDescent;
@@ -112,7 +113,7 @@ export function fieldText(field: HTMLInputElement, clone: Element, cs: CSSStyleD
   // inherits, so that any property at all that changes what the picture draws (not only those
   // pinned above) makes a new look, learnt again.
   const inherited = SLOT_INHERITED.map((name) => cs.getPropertyValue(name)).join(';');
-  const look = [font, lang, ascent, descent, cs.color, cs.backgroundColor, frac(box.left), frac(box.top), (left - box.left).toFixed(4), (right - left).toFixed(4), (top - box.top).toFixed(4), height.toFixed(4), cs.lineHeight, clone.getAttribute('style') ?? '', inherited].join('|');
+  const look = [font, lang, ascent, descent, cs.color, cs.backgroundColor, frac(box.left), frac(box.top), (left - box.left).toFixed(4), (right - left).toFixed(4), (top - box.top).toFixed(4), height.toFixed(4), cs.lineHeight, faces, clone.getAttribute('style') ?? '', inherited].join('|');
   const known = learnt.get(field);
   if (known?.look === look && known.lift === null) return null;
   const boxTop = Math.floor(box.top);
@@ -122,33 +123,70 @@ export function fieldText(field: HTMLInputElement, clone: Element, cs: CSSStyleD
   };
 }
 
-/**
- * Whether every character of `value` is in the unicode-range of a face of the first family of
- * `families` (a computed font-family), or that family has no face the page loads (a local font:
- * any text font holds printable ASCII). A character outside them is drawn from another family,
- * whose ascent and descent may be taller and move the field's line, where the canvas keeps the
- * learnt baseline (rt13: a face for U+20-60 only, lowercase from a taller one).
- */
-function firstFaceCovers(doc: Document, families: string, value: string): boolean {
-  const first = /^\s*(?:"([^"]*)"|'([^']*)'|([^,]*))/.exec(families);
-  const family = (first?.[1] ?? first?.[2] ?? first?.[3] ?? '').trim();
-  const ranges: Array<[number, number]> = [];
-  let faces = 0;
-  for (const face of (doc.fonts as unknown as Iterable<FontFace> | undefined) ?? []) {
-    if (face.family.replace(/^["']|["']$/g, '') !== family) continue;
-    faces++;
+/** Generic font families: never a face the page loads. */
+const GENERIC = new Set(['serif', 'sans-serif', 'monospace', 'cursive', 'fantasy', 'system-ui', 'ui-serif', 'ui-sans-serif', 'ui-monospace', 'ui-rounded', 'math', 'emoji', 'fangsong']);
+/** A name for each face the page loads, and its unicode-range read (null: one not read). */
+const faceIds = new WeakMap<FontFace, { id: number; ranges: Array<[number, number]> | null }>();
+let faceCount = 0;
+
+function faceOf(face: FontFace): { id: number; ranges: Array<[number, number]> | null } {
+  let known = faceIds.get(face);
+  if (!known) {
+    let ranges: Array<[number, number]> | null = [];
     for (const part of face.unicodeRange.split(',')) {
       const m = /^\s*U\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
-      if (!m) return false;
+      if (!m) {
+        ranges = null;
+        break;
+      }
       ranges.push([parseInt(m[1].replace(/\?/g, '0'), 16), parseInt(m[2] ?? m[1].replace(/\?/g, 'f'), 16)]);
     }
+    faceIds.set(face, (known = { id: faceCount++, ranges }));
   }
-  if (faces === 0) return true;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (!ranges.some(([from, to]) => code >= from && code <= to)) return false;
+  return known;
+}
+
+/**
+ * The faces the characters of `value` are drawn from, as a key for the look: for each character,
+ * the faces of the first family in `families` (a computed font-family; names matched ignoring
+ * case, as the browser matches them) whose unicode-range holds it, with their load status, or
+ * `local` where it falls to a family the page loads no face for (installed, or generic). A
+ * character from another face, whose ascent and descent may be taller and move the field's line,
+ * so makes a new look (rt13, rt14: a face for U+20-60 only with lowercase from a taller one, one
+ * family split so, a face added by script). Null when it cannot be told: a family with no face
+ * the page loads before one with faces (it may not be installed: the text falls through to them),
+ * or a unicode-range not read.
+ */
+function facesOf(doc: Document, families: string, value: string): string | null {
+  const names = (families.match(/"[^"]*"|'[^']*'|[^,]+/g) ?? []).map((name) => name.trim().replace(/^["']|["']$/g, '').toLowerCase());
+  const byFamily = new Map<string, FontFace[]>();
+  for (const face of (doc.fonts as unknown as Iterable<FontFace> | undefined) ?? []) {
+    const name = face.family.trim().replace(/^["']|["']$/g, '').toLowerCase();
+    if (names.includes(name) && !GENERIC.has(name)) byFamily.set(name, [...(byFamily.get(name) ?? []), face]);
   }
-  return true;
+  const local = names.findIndex((name) => !byFamily.has(name));
+  if (local >= 0 && names.slice(local + 1).some((name) => byFamily.has(name))) return null;
+  const used = new Set<string>();
+  for (const char of new Set(value)) {
+    const code = char.charCodeAt(0);
+    let landed = 'local';
+    for (const name of names) {
+      const faces = byFamily.get(name);
+      if (!faces) break;
+      const holding: string[] = [];
+      for (const face of faces) {
+        const { id, ranges } = faceOf(face);
+        if (!ranges) return null;
+        if (ranges.some(([from, to]) => code >= from && code <= to)) holding.push(`${id}${face.status}`);
+      }
+      if (holding.length) {
+        landed = holding.join('+');
+        break;
+      }
+    }
+    used.add(landed);
+  }
+  return [...used].sort().join(',');
 }
 
 /** Paints `text` into a `region` (frame px) drawn at the top left of `ctx`: the field's background over it all, its value on `baseline`. */

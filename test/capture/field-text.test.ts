@@ -188,6 +188,44 @@ describe('a typed field drawn as text on the canvas', () => {
     });
   }
 
+  // rt14: the same, with the face of the lowercase told otherwise: a family named in another case,
+  // a first family not installed (the text falls through to the faces after it), and one family
+  // split into two faces of different metrics by unicode-range (1 036 px off each).
+  const DISC = "url('/test/capture/fixtures/text-security-disc.woff2') format('woff2')";
+  const fallbacks: Array<[string, string, string]> = [
+    ['a family named in another case', "'upper', 'Tall'", `@font-face { font-family: 'Upper'; src: ${DISC}; unicode-range: U+20-60; } @font-face { font-family: 'Tall'; src: ${DISC}; ascent-override: 150%; descent-override: 50%; }`],
+    ['a first family not installed', "'NoSuchFamily', 'Upper', 'Tall'", `@font-face { font-family: 'Upper'; src: ${DISC}; unicode-range: U+20-60; } @font-face { font-family: 'Tall'; src: ${DISC}; ascent-override: 150%; descent-override: 50%; }`],
+    ['one family split into faces of other metrics', "'Split'", `@font-face { font-family: 'Split'; src: ${DISC}; unicode-range: U+20-60; } @font-face { font-family: 'Split'; src: ${DISC}; unicode-range: U+61-7A; ascent-override: 150%; descent-override: 50%; }`],
+  ];
+  for (const [name, families, css] of fallbacks) {
+    it(`lowercase from another face, ${name}: drawn as a whole clone draws it`, async () => {
+      const { field, r } = await ready(`font: 40px ${families}; line-height: normal; height: 80px; width: 500px`, 'ABC', { css });
+      await document.fonts.load(`40px ${families}`, 'Ax');
+      await typeEach(r, 'DEF');
+      await typeEach(r, 'xyz');
+      expect(field.value).to.equal('ABCDEFxyz');
+    });
+  }
+
+  // rt14: a face added by script after the baseline was learnt, its family first in the field's
+  // list: the canvas drew it, the picture (which cannot embed a script's face) the fallback.
+  it('a face added by script (document.fonts.add) after the baseline was learnt: drawn as a whole clone draws it', async () => {
+    const { field, r } = await ready("font: 30px 'Later', 'DejaVu Sans'", 'Wave');
+    await typeEach(r, 'abc');
+    // An installed font (Debian's chromium brings fonts-liberation): a readable face, not a
+    // concealing one, given DejaVu Sans's ascent and descent, so that the font's metrics (in the
+    // look) do not tell it from the fallback it replaces.
+    const face = new FontFace('Later', "local('Liberation Serif')", { ascentOverride: '92.8%', descentOverride: '23.6%', lineGapOverride: '0%' });
+    document.fonts.add(await face.load());
+    await settle(r.host);
+    try {
+      await typeEach(r, 'def');
+      expect(field.value).to.equal('Waveabcdef');
+    } finally {
+      document.fonts.delete(face);
+    }
+  });
+
   it('a value that outgrows the field (the field scrolls it) goes back to its picture', async () => {
     const { field, r } = await ready('width: 120px', 'abcdefghi');
     const frames = await typeEach(r, 'jklmnop');
