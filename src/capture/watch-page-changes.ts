@@ -81,6 +81,12 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
     // Events that never leave a shadow root (not composed): heard on the root itself. The
     // listeners stay after stop() (they then do nothing): no list of roots is kept.
     if ('host' in root) for (const type of SHADOW_EVENTS) root.addEventListener(type, inShadow, { capture: true, passive: true });
+    // A frame's document: events there (typing in its field, which changes no attribute) never
+    // reach this window; heard on its own (a red team's case, rt14 F5: no frame came at all).
+    else if (root !== doc) {
+      const frameWindow = (root as Document).defaultView;
+      if (frameWindow) for (const type of CHANGE_EVENTS) frameWindow.addEventListener(type, inFrame, { capture: true, passive: true });
+    }
     findInnerRoots(root, watch, watchFrame);
     return false;
   };
@@ -88,6 +94,13 @@ export function watchPageChanges(onChange: () => void, doc: Document = document,
   const inShadow = (e: Event) => {
     if (stopped) return;
     log?.noteEvent(e);
+    onChange();
+  };
+  // A change in a frame's document clones the whole viewport. The listeners stay on the frame's
+  // window after stop() (they then do nothing): no list of frames is kept.
+  const inFrame = () => {
+    if (stopped) return;
+    log?.fullClone('a change in a frame\'s document');
     onChange();
   };
   // A frame that loads a new document (also in a shadow root or another frame, whose `load` the

@@ -1473,6 +1473,23 @@ describe('changes in shadow roots and frames', () => {
     await maskAndMove(r, root, () => frame.contentDocument!);
   });
 
+  // A red team's case (rt14 F5): typing in a frame's field changes no attribute, and its events
+  // never reach the page's window: no frame came at all (the idle check off, as here).
+  it('typing in a field of a same-origin frame is drawn, as a whole clone draws it', async () => {
+    const { r, made: frame } = await readyWith(FRAME, async (page) => {
+      const frame = page.querySelector('iframe')!;
+      await loaded(frame, `<body style="margin: 0"><input id="inner" value="ada" style="font: 20px monospace; width: 300px"></body>`);
+      return frame;
+    });
+    const field = frame.contentDocument!.querySelector<HTMLInputElement>('#inner')!;
+    field.focus();
+    field.setSelectionRange(3, 3);
+    await settle(r.host);
+    await afterStats(r, () => sendKeys({ type: 'x' }));
+    expect(field.value).to.equal('adax');
+    await expectSameAsWholeClone(r, 'frame-typed');
+  });
+
   it('an ordinary change inside a shadow root is patched, as a whole clone draws it', async () => {
     const { r: first, made: [outer, inner] } = await readyWith(`<div id="host"></div><p>Light text below</p>`, (page) => {
       const outer = page.querySelector('#host')!.attachShadow({ mode: 'open' });
