@@ -134,28 +134,30 @@ export class TextFonts {
 }
 
 /**
- * Web fonts split by `unicode-range` (Google Fonts serves every family so: latin, latin-ext,
- * cyrillic... as separate faces) are loaded before the frame that uses them is drawn.
+ * Every web font face a clone embeds is loaded before the first frame that embeds it is drawn.
  *
- * Chromium draws an SVG image once its document has loaded. A face the image embeds without
- * `unicode-range` is loaded with the document when text is set in it; a face with one is loaded
- * only when text needs one of its characters, which is after the image was drawn, so the whole
- * run of text set in that family was drawn invisible (the font's block period) until something
- * else changed the frame. A font loaded once stays in the memory cache under its data: URL and
- * later images draw it at once; so each new ranged face is first loaded through a small image of
- * its own, where it has no range.
+ * Chromium draws an SVG image once its document has loaded, and loads a face there only when text
+ * needs one of its characters: a face with a `unicode-range` (Google Fonts serves every family
+ * split so: latin, latin-ext, cyrillic... as separate faces), a fallback family's face (lowercase
+ * in 'Upper', 'Tall' where 'Upper' covers U+20-60 only) or an unranged face under a ranged one of
+ * its family is first needed by text typed or written later. Such a face was still loading when
+ * the picture was drawn, so the whole run of text that needed it was drawn invisible (the font's
+ * block period): a field the visitor typed such a character in was drawn empty. A font loaded
+ * once stays in the memory cache under its data: URL and later images draw it at once; so each
+ * new face is first loaded through a small image of its own, where it has no range and is the
+ * first family of its text.
  */
-export class RangedFaces {
+export class ColdFaces {
   /** Rules (the library's cached text, one per face) loaded already, and those not yet. */
   private warm = new Set<string>();
   private cold: string[] = [];
 
-  /** Notes the ranged faces in a clone's style element (the library appends one text node per face). */
+  /** Notes the faces in a clone's style element (the library appends one text node per face). */
   note(style: Element): void {
     for (const node of style.childNodes) {
       if (node.nodeType !== Node.TEXT_NODE) continue;
       const rule = (node as Text).data;
-      if (rule.startsWith('@font-face') && rule.includes('unicode-range') && !this.warm.has(rule) && !this.cold.includes(rule)) this.cold.push(rule);
+      if (rule.startsWith('@font-face') && !this.warm.has(rule) && !this.cold.includes(rule)) this.cold.push(rule);
     }
   }
 

@@ -22,7 +22,7 @@ import { canCloneEmpty, containsComposed, findOffscreen, placedByBaseline, yield
 import { keepCollapsingMargin } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
-import { embeddedFamilies, RangedFaces, TextFonts, webFontFamilies } from './font-families.js';
+import { embeddedFamilies, ColdFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
@@ -252,8 +252,8 @@ export class Rasterizer {
   private styles: CloneStyles | null = null;
   /** Tells the library which font families text is drawn in, so their web fonts are embedded. */
   private fonts: TextFonts | null = null;
-  /** Faces split by `unicode-range`, loaded before the first frame that embeds them is drawn (see font-families.ts). */
-  private rangedFaces = new RangedFaces();
+  /** Web font faces, loaded before the first frame that embeds them is drawn (see font-families.ts). */
+  private coldFaces = new ColdFaces();
   /** The canvas pictures are drawn on, kept between frames (see draw-surface.ts). */
   private readonly surface = new DrawSurface();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
@@ -444,7 +444,7 @@ export class Rasterizer {
     if (churned) throw new ChurnError('rasterize: the page put content under a mask while it was cloned');
     // Cloned again at once, with that text masked: this copy drew it in a fallback font, in clear.
     if (this.concealingFontMissed(context)) throw new ChurnError('rasterize: a concealing font was not embedded');
-    if (context.svgStyleElement) this.rangedFaces.note(context.svgStyleElement);
+    if (context.svgStyleElement) this.coldFaces.note(context.svgStyleElement);
     // The library's last steps (embedding, the pseudo-element rules) ran in the clone's last slice.
     if (this.options.sliceMs > 0) await yieldToPage();
     const culled = new Set([...this.emptied, ...this.hollow]);
@@ -703,7 +703,7 @@ export class Rasterizer {
    * changed region only; without, tile by tile when the snapshot has tiles).
    */
   async draw(snapshot: Snapshot, region = false): Promise<ImageBitmap> {
-    const faces = this.rangedFaces.take();
+    const faces = this.coldFaces.take();
     if (faces !== null) await this.loadImage(faces, 1, 1).catch(() => undefined);
     if (!region && snapshot.tiles) return this.drawTiles(snapshot, snapshot.tiles);
     const part = region && snapshot.region ? snapshot.region : null;
@@ -785,7 +785,7 @@ export class Rasterizer {
     this.styles?.dispose();
     this.styles = null;
     this.fonts = null;
-    this.rangedFaces.reset();
+    this.coldFaces.reset();
     this.surface.dispose();
   }
 
