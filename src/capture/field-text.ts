@@ -11,17 +11,19 @@
  *
  * Only the baseline's pixel is not told by any box the page gives: it follows how the browser
  * centres the field's inner line and snaps it to pixels. So the first character typed in a field
- * of a given look (its fonts, colours and sizes, where its box falls between pixels, and all its
- * clone's style and inherited values, what the picture is drawn from) is drawn from its picture as before, and the canvas draws its value at each baseline near the computed
- * one: the one that gives exactly the picture's pixels is learnt for that look, and the
- * characters after it are drawn on the canvas. No exact match, and the look keeps its picture.
+ * of a given look (its fonts, colours and sizes, where its box falls between pixels, the faces
+ * its characters are drawn from, and all its clone's style and inherited values, what the picture
+ * is drawn from) is drawn from its picture as before, and the canvas draws its value at each
+ * baseline near the computed one: the one that gives exactly the picture's pixels is learnt for
+ * that look, and the characters after it are drawn on the canvas. No exact match, and the look
+ * keeps its picture.
  *
  * The text drawn is the new clone's value, what its picture would draw (mask-all and masks blank
  * it there). Anything a plain line of text on the canvas may draw otherwise is left to the
  * picture: a field in mask-all mode or scaled, of a type with its own controls, with a value
- * that is not printable ASCII (font fallback for other scripts), drawn from faces that
- * cannot be told (see facesOf: a new face is a new look) or that does not fit (the field scrolls it), laid out other than left to right from its start, or styled with anything the
- * canvas would have to be told of (spacing, transforms of the text, font features and
+ * that is not printable ASCII (font fallback for other scripts), drawn from faces that cannot be
+ * told (see facesOf) or that does not fit (the field scrolls it), laid out other than left to
+ * right from its start, or styled with anything the canvas would have to be told of (spacing, transforms of the text, font features and
  * variations, shadows, decorations, a fill colour other than its colour, a background image or
  * an inset shadow). ASCII glyphs lie within the font's ascent and descent, which a line as tall
  * holds, and the text is cut at the content box's sides as the field cuts it.
