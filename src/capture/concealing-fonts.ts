@@ -14,7 +14,7 @@
  * out pixel for pixel alike. Fonts that draw text readably are left alone, embeddable or not (a
  * fallback font there shows what the visitor reads anyway).
  */
-import { webFontFamilies } from './font-families.js';
+import { unicodeRangeParts, webFontFamilies } from './font-families.js';
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 
@@ -332,15 +332,8 @@ function printable(cp: number): boolean {
   return cp > 0x20 && !(cp >= 0x7f && cp <= 0xa0) && !(cp >= 0xd800 && cp <= 0xdfff) && cp <= 0x10ffff;
 }
 
-/** A `unicode-range` descriptor's ranges (`U+0-10FFFF`, `U+30-39, U+4??`), as [first, last] code points. */
+/** A `unicode-range` descriptor's ranges read (parts not read left out; none read: every code point), as [first, last] code points. */
 function unicodeRanges(text: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const part of text.split(',')) {
-    const m = /^\s*u\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
-    if (!m) continue;
-    const lo = parseInt(m[1].replace(/\?/g, '0'), 16);
-    const hi = m[2] ? parseInt(m[2], 16) : parseInt(m[1].replace(/\?/g, 'f'), 16);
-    if (Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi) out.push([lo, Math.min(hi, 0x10ffff)]);
-  }
+  const out = unicodeRangeParts(text).filter((part): part is [number, number] => part !== null);
   return out.length > 0 ? out : [[0, 0x10ffff]];
 }

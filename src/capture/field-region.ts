@@ -23,7 +23,7 @@ import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, type Region, shiftOf,
 import { alignsBack, containsComposed, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
 import { fieldText, type FieldText } from './field-text.js';
 import type { KeptClone } from './kept-clone.js';
-import { flatChildren } from './margins.js';
+import { flatChildren, ROOT_DROPPED } from './margins.js';
 import type { Viewport } from './rasterize.js';
 import { SLOT_INHERITED } from './slot-wrappers.js';
 
@@ -275,10 +275,7 @@ function sameButValue(a: Element, b: Element, defaultOf: (name: string) => strin
   return names.length === a.getAttributeNames().filter((name) => name !== 'value').length && names.every((name) => a.getAttribute(name) === b.getAttribute(name) || (name === 'style' && sameStyle(a, b, defaultOf)));
 }
 
-/** What placeLikeChild (rasterize.ts) writes back on a subtree's root: its place among its siblings. */
-const PLACED_BACK = /^(?:position|box-sizing|margin-[a-z-]+)$/;
-
-/** Whether two clones' inline styles declare the same, a property of {@link PLACED_BACK} left out on one being its default on the other. */
+/** Whether two clones' inline styles declare the same, a property of {@link ROOT_DROPPED} (a subtree root's place, written back) left out on one being its default on the other. */
 function sameStyle(a: Element, b: Element, defaultOf: (name: string) => string | undefined): boolean {
   const x = (a as HTMLElement).style as CSSStyleDeclaration | undefined;
   const y = (b as HTMLElement).style as CSSStyleDeclaration | undefined;
@@ -286,7 +283,7 @@ function sameStyle(a: Element, b: Element, defaultOf: (name: string) => string |
   for (const name of new Set([...Array.from(x), ...Array.from(y)])) {
     const [p, q] = [x.getPropertyValue(name), y.getPropertyValue(name)];
     if (p === q && x.getPropertyPriority(name) === y.getPropertyPriority(name)) continue;
-    const base = PLACED_BACK.test(name) && !x.getPropertyPriority(name) && !y.getPropertyPriority(name) ? defaultOf(name) : undefined;
+    const base = ROOT_DROPPED.includes(name) && !x.getPropertyPriority(name) && !y.getPropertyPriority(name) ? defaultOf(name) : undefined;
     if (base === undefined || (p || base) !== (q || base)) return false;
   }
   return true;

@@ -29,6 +29,7 @@
  * holds, and the text is cut at the content box's sides as the field cuts it.
  */
 
+import { unicodeRangeParts } from './font-families.js';
 import { SLOT_INHERITED } from './slot-wrappers.js';
 
 /** What a field's canvas text needs, read when its patch is drawn (viewport CSS px, which are frame px here). */
@@ -134,15 +135,8 @@ let faceCount = 0;
 function faceOf(face: FontFace): { id: number; ranges: Array<[number, number]> | null } {
   let known = faceIds.get(face);
   if (!known) {
-    let ranges: Array<[number, number]> | null = [];
-    for (const part of face.unicodeRange.split(',')) {
-      const m = /^\s*U\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
-      if (!m) {
-        ranges = null;
-        break;
-      }
-      ranges.push([parseInt(m[1].replace(/\?/g, '0'), 16), parseInt(m[2] ?? m[1].replace(/\?/g, 'f'), 16)]);
-    }
+    const parts = unicodeRangeParts(face.unicodeRange);
+    const ranges = parts.every((part) => part !== null) ? (parts as Array<[number, number]>) : null;
     faceIds.set(face, (known = { id: faceCount++, ranges }));
   }
   return known;
@@ -160,6 +154,8 @@ function faceOf(face: FontFace): { id: number; ranges: Array<[number, number]> |
  * or a unicode-range not read.
  */
 function facesOf(doc: Document, families: string, value: string): string | null {
+  // Split as the browser reads the list (a quoted name may hold a comma or a quote), not as
+  // splitFamilies (font-families.ts) does, which mirrors the library's own keys.
   const names = (families.match(/"[^"]*"|'[^']*'|[^,]+/g) ?? []).map((name) => name.trim().replace(/^["']|["']$/g, '').toLowerCase());
   const byFamily = new Map<string, FontFace[]>();
   for (const face of (doc.fonts as unknown as Iterable<FontFace> | undefined) ?? []) {

@@ -9,6 +9,20 @@
  * content, adds the family it is drawn in.
  */
 
+/**
+ * A `unicode-range` descriptor's parts (`U+0-10FFFF`, `U+30-39, U+4??`), each as [first, last]
+ * code point, or null for a part not read (not of that form, or first after last).
+ */
+export function unicodeRangeParts(text: string): Array<[number, number] | null> {
+  return text.split(',').map((part) => {
+    const m = /^\s*u\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
+    if (!m) return null;
+    const lo = parseInt(m[1].replace(/\?/g, '0'), 16);
+    const hi = m[2] ? parseInt(m[2], 16) : parseInt(m[1].replace(/\?/g, 'f'), 16);
+    return Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi ? [lo, Math.min(hi, 0x10ffff)] : null;
+  });
+}
+
 /** modern-screenshot's splitFontFamily: names unquoted and lower-cased, as it looks them up. */
 function splitFamilies(value: string): string[] {
   return value.split(',').map((v) => v.trim().replace(/"|'/g, '').toLowerCase()).filter(Boolean);

@@ -8,6 +8,16 @@
  */
 import { forwardedNodes } from './slot-wrappers.js';
 
+/**
+ * What modern-screenshot leaves off the clone of the root it is given, its place among its
+ * siblings, which placeLikeChild (rasterize.ts) writes back from the page (and field-region.ts
+ * allows for when it compares a subtree's root with the same element cloned inside its parent).
+ */
+export const ROOT_DROPPED: readonly string[] = [
+  'position', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
+  'margin-block-start', 'margin-block-end', 'margin-inline-start', 'margin-inline-end', 'box-sizing',
+];
+
 /** Children as the clone walks them (modern-screenshot's cloneChildNodes): shadow root first, slots by their assigned nodes, forwarded ones by theirs (see SlotWrappers.forward). */
 export function flatChildren(el: Element): Node[] {
   const parent: ParentNode = el.shadowRoot ?? el;

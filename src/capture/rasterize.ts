@@ -19,7 +19,7 @@ import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions 
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
 import { canCloneEmpty, containsComposed, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
-import { keepCollapsingMargin } from './margins.js';
+import { keepCollapsingMargin, ROOT_DROPPED } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
 import { embeddedFamilies, ColdFaces, TextFonts, webFontFamilies } from './font-families.js';
@@ -1186,12 +1186,6 @@ function createStyleElement(doc: Document): HTMLStyleElement {
   style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}\n${SCROLL_RULES}\n${POSITION_RULES}\n${GREY_RULES}`;
   return style;
 }
-
-/** What the library leaves off the clone of its root (see placeLikeChild). */
-const ROOT_DROPPED = [
-  'position', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
-  'margin-block-start', 'margin-block-end', 'margin-inline-start', 'margin-inline-end', 'box-sizing',
-];
 
 /** The clone of a run's first element, emptied, made as tall as the whole run (see find-offscreen.ts). */
 function standInForRun(clone: Element, run: OffscreenRun): void {
