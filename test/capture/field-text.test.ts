@@ -231,8 +231,10 @@ describe('a typed field drawn as text on the canvas', () => {
     const frames = await typeEach(r, 'jklmnop');
     expect(field.value).to.equal('abcdefghijklmnop');
     expect(field.scrollLeft, 'the field scrolled its value').to.be.greaterThan(0);
+    // Its picture, or a whole frame when the kept clone was too old to patch (a loaded machine):
+    // never the canvas, which cannot scroll the value.
     const last = drawnAs(frames).at(-1);
-    expect(last, 'the last character, the value scrolled').to.equal('picture');
+    expect(last, 'the last character, the value scrolled').to.be.oneOf(['picture', 'whole']);
     await expectSameAsWholeClone(r);
   });
 
