@@ -17,7 +17,7 @@ import { CloseCode, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '
 import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
-import { cookieAgent, cookieOf, CREDENTIALS_BUSY, deadCookieLookup, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
+import { cookieAgent, cookieOf, CREDENTIALS_BUSY, chosenSessionCookie, deadCookieLookup, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
 import { externalKeySources, RelayTokens, type ExternalKeySettings } from './identity/tokens.js';
 import { openMemoryDatabase } from './node/database.js';
 import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
@@ -218,9 +218,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   /** The account a console cookie signs in (from an allowed Origin, or a same-origin request without one), or null. */
   async function cookieAccount(headers: Headers): Promise<{ id: string; name: string; admin: boolean } | null> {
-    const secret = cookieOf(headers);
+    const store = await accounts();
+    const secret = await chosenSessionCookie(headers, (cookie) => store.issued(cookie));
     if (!secret || !originAllowed(headers, agentOrigins, false)) return null;
-    const session = await (await accounts()).session(secret);
+    const session = await store.session(secret);
     return session ? { id: session.account.id, name: session.account.name, admin: session.account.admin } : null;
   }
 
@@ -240,7 +241,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // look-up) is not held back by it, as on /api/session and /api/logout: a flood of made-up
     // cookies from the agent's address cannot keep a real agent from the history.
     const key = addressKey(req.socket.remoteAddress ?? '?');
-    const issued = bearer === null && (await (await accounts()).issued(cookieOf(headers)));
+    const store = await accounts();
+    const cookie = bearer === null ? await chosenSessionCookie(headers, (c) => store.issued(c)) : null;
+    const issued = cookie !== null && (await store.issued(cookie));
     if (!issued && !checks.take(key)) return 'busy';
     let viewer: Viewer | null;
     if (bearer !== null) {
@@ -252,7 +255,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (viewer && !issued) checks.giveBack(key);
     // A cookie the relay made with no live session spends the look-up now, and its replays before theirs.
-    if (!viewer && issued && !(await deadCookieLookup(await accounts(), credentialChecks, req.socket.remoteAddress ?? '?', cookieOf(headers)!))) return 'busy';
+    if (!viewer && issued && !(await deadCookieLookup(store, credentialChecks, req.socket.remoteAddress ?? '?', cookie))) return 'busy';
     return viewer;
   }
 
@@ -368,8 +371,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const verifier = {
       verify: async (token: unknown) => {
         if (typeof token === 'string' && token) return tokens.verify(token);
-        const agent = await cookieAgent(headersOf(req), kept ?? memoryAccounts, agentOrigins);
-        if (agent) bySession = cookieOf(headersOf(req));
+        const store = kept ?? memoryAccounts;
+        const agent = await cookieAgent(headersOf(req), store, agentOrigins);
+        if (agent && store) bySession = await chosenSessionCookie(headersOf(req), (cookie) => store.issued(cookie));
         return agent;
       },
     };

@@ -91,6 +91,38 @@ test('cross-site WebSocket hijacking: the cookie opens no agent socket from anot
   }
 });
 
+// Found by a red team (5 December): a browser sends every cookie of the name it holds for the
+// relay's URL, one set for a parent domain (by a sibling subdomain) or for a longer path first.
+// The relay read the first only, so a planted cookie kept a real agent signed out of the console.
+// (/api/history picks its cookie the same way: credential-checks.test.ts has a relay with a history.)
+test('a session cookie planted beside the real one (sent first) neither signs the agent out nor in; several planted ones sign nobody in', async () => {
+  const relay = await testRelay();
+  const server = relay.server;
+  const url = server.url;
+  try {
+    const agent = await createAgent(server, 'Noor');
+    const planted = 'upscope_agent=planted-by-a-sibling-subdomain';
+    const both = `${planted}; theme=dark; ${agent.cookie}`;
+    const session = await fetch(`${url}/api/session`, { headers: { cookie: both } });
+    assert.equal(session.status, 200, 'the real cookie, sent second, signs in');
+    assert.equal(((await session.json()) as { agentId: string }).agentId, agent.id);
+    const lobby = await relay.raw('/parties/agents/lobby', { cookie: both, origin: url });
+    assert.equal((await lobby.next('agentWelcome')).agentId, agent.id);
+    // The real one first, as before.
+    assert.equal((await fetch(`${url}/api/session`, { headers: { cookie: `${agent.cookie}; ${planted}` } })).status, 200);
+    // Made-up cookies only, however many: nobody.
+    const madeUp = Array.from({ length: 6 }, (_, i) => `upscope_agent=made-up-${i}`).join('; ');
+    assert.equal((await fetch(`${url}/api/session`, { headers: { cookie: madeUp } })).status, 401);
+    const refused = await relay.raw('/parties/agents/lobby', { cookie: madeUp, origin: url });
+    assert.equal((await refused.next('error')).code, 'unauthorized');
+    // Sign-out with both ends the real session.
+    assert.equal((await post(`${url}/api/logout`, {}, { cookie: both })).status, 200);
+    assert.equal((await fetch(`${url}/api/session`, { headers: { cookie: agent.cookie } })).status, 401, 'the real session was ended');
+  } finally {
+    await relay.close();
+  }
+});
+
 test('sign-in bad input is answered clearly: empty, huge, unicode names, wrong password, unknown name, not JSON', async () => {
   const relay = await testRelay();
   const server = relay.server;

@@ -65,6 +65,9 @@ for (const path of ['/api/history', '/api/session']) {
       // The address has spent its budget and the clock stands still: the real agent there is still
       // answered at once (the relay made its cookie, which it tells without a look-up)...
       assert.equal((await gets(r, path, 1, () => secret)).statuses[0], 200, 'a signed-in agent is not held back by the flood');
+      // Nor with a made-up cookie of the same name sent before its own (one planted for a parent
+      // domain): the relay's own is the one read (agent-accounts.test.ts).
+      assert.equal((await gets(r, path, 1, () => `planted; upscope_agent=${secret}`)).statuses[0], 200, 'a planted cookie sent first');
       // ...while a made-up cookie shaped like the relay's (a secret, a dot, a MAC) is, unlooked-up.
       const shaped = `${secret.split('.')[0]}.${'A'.repeat(43)}`;
       const forged = await countingLookups(() => gets(r, path, 20, () => shaped));

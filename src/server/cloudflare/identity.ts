@@ -19,7 +19,7 @@
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
 import { agentNameOf, MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
-import { cookieAgent, cookieOf, credentialsBusy, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
+import { cookieAgent, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { sha256 } from '../identity/accounts.js';
 import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, MAX_TOKEN_LENGTH, RelayTokens, type KeySource } from '../identity/tokens.js';
@@ -80,7 +80,7 @@ export async function socketVerifier(request: Request, env: Env): Promise<AgentT
     async verify(token: unknown): Promise<AgentIdentity | null> {
       if (!tokens) return null;
       if (typeof token === 'string' && token) return tokens.verify(token);
-      const cookie = cookieOf(request.headers);
+      const cookie = await chosenSessionCookie(request.headers, (c) => cookieIssued(env, c));
       const agent = !cookie
         ? null
         : legacyMode(env)
@@ -128,7 +128,7 @@ export async function identityRoutes(request: Request, env: Env, address: string
     // signed (its HMAC checks out under the shared sign-in's key, no look-up) is never held back
     // by it: made-up cookies from the agent's address cannot keep a real agent from signing out.
     // Clearing it cannot revoke a copy.
-    const cookie = cookieOf(request.headers);
+    const cookie = await chosenSessionCookie(request.headers, (c) => legacyIssued(env, c));
     if (cookie) {
       const checks = credentialChecks(env);
       const issued = await legacyIssued(env, cookie);
@@ -142,7 +142,7 @@ export async function identityRoutes(request: Request, env: Env, address: string
     return json(200, { signedOut: true }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure(request)}` });
   }
   if (path === '/api/session') {
-    const identity = await tokens.verify(cookieOf(request.headers));
+    const identity = await tokens.verify(await chosenSessionCookie(request.headers, (c) => legacyIssued(env, c)));
     return identity ? json(200, { agentId: identity.agentId, agentName: identity.agentName, admin: false, capabilities: identity.capabilities, expiresAt: identity.expiresAt }) : json(401, { error: 'not signed in' });
   }
   const credential = env.UPSCOPE_AGENT_LEGACY_CREDENTIAL;

@@ -119,20 +119,44 @@ export function originAllowed(headers: Headers, agentOrigins: readonly string[] 
   return (url.protocol === 'http:' || url.protocol === 'https:') && host !== null && url.host === host.toLowerCase();
 }
 
-export function cookieOf(headers: Headers, name = SESSION_COOKIE): string | null {
-  const header = headers.get('cookie');
-  if (!header) return null;
-  for (const part of header.split(';')) {
+/** Every non-empty value a request's cookies give `name`, in the order sent. */
+export function cookiesOf(headers: Headers, name = SESSION_COOKIE): string[] {
+  const out: string[] = [];
+  for (const part of (headers.get('cookie') ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+    const value = eq > 0 && part.slice(0, eq).trim() === name ? part.slice(eq + 1).trim() : '';
+    if (value) out.push(value);
   }
-  return null;
+  return out;
+}
+
+/** The first value a request's cookies give `name` (see {@link chosenSessionCookie} for the console's session). */
+export function cookieOf(headers: Headers, name = SESSION_COOKIE): string | null {
+  return cookiesOf(headers, name)[0] ?? null;
+}
+
+/** At most this many session cookies of one request are checked (see {@link chosenSessionCookie}). */
+const MAX_SESSION_COOKIES = 4;
+
+/**
+ * The console's session cookie a request carries. A browser sends every cookie of that name it
+ * holds for the relay's URL, and one set for a parent domain (by a sibling subdomain) or for a
+ * longer path comes first: read first, such a planted cookie would keep the agent signed out. So
+ * when there are several, the first this relay issued (`issued`: its signature checks out, no
+ * look-up; the first {@link MAX_SESSION_COOKIES} are checked), else the first.
+ */
+export async function chosenSessionCookie(headers: Headers, issued: (cookie: string) => Promise<boolean>): Promise<string | null> {
+  const all = cookiesOf(headers);
+  if (all.length <= 1) return all[0] ?? null;
+  for (const cookie of all.slice(0, MAX_SESSION_COOKIES)) if (await issued(cookie)) return cookie;
+  return all[0];
 }
 
 /** The agent a WebSocket upgrade's cookie signs in: only with an allowed Origin and a live session. */
 export async function cookieAgent(headers: Headers, accounts: Accounts | null, agentOrigins: readonly string[] = []): Promise<AgentIdentity | null> {
-  const secret = cookieOf(headers);
-  if (!secret || !accounts || !originAllowed(headers, agentOrigins, true)) return null;
+  if (!accounts) return null;
+  const secret = await chosenSessionCookie(headers, (cookie) => accounts.issued(cookie));
+  if (!secret || !originAllowed(headers, agentOrigins, true)) return null;
   const session = await accounts.session(secret);
   return session ? identityOfAccount(session.account, session.expiresAt) : null;
 }
@@ -233,7 +257,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
     if (!store) return json(501, { error: 'this relay has no built-in agent accounts; agents sign in with tokens from your own backend (see the README)' });
     const accounts = await store;
     if (path === '/api/session' || path === '/api/logout') {
-      const cookie = cookieOf(req.headers);
+      const cookie = await chosenSessionCookie(req.headers, (c) => accounts.issued(c));
       // Budgeted per address before the look-up (a database query), a sign-out's as well; a cookie
       // the relay made (its HMAC checks out, with no look-up) is not held back by it, so a flood of
       // made-up cookies from the agent's address cannot keep a real agent from signing out (or from
