@@ -21,7 +21,7 @@ import { isLoneField } from './change-log.js';
 import { RULE_CLASS, RULED_PSEUDOS } from './generated-content.js';
 import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, type Region, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
 import { alignsBack, containsComposed, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
-import { fieldText, type FieldText } from './field-text.js';
+import { fieldText, valueInk, type FieldText } from './field-text.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren, ROOT_DROPPED } from './margins.js';
 import type { Viewport } from './rasterize.js';
@@ -161,6 +161,8 @@ function insideOf(field: Element, clone: Element, viewport: Viewport, scale: num
   const bottom = Math.min(Math.floor(viewport.height * scale), Math.floor((inside.bottom - ring) * scale));
   if (right <= x || bottom <= y) return null;
   const rect = { left: x / scale, top: y / scale, right: right / scale, bottom: bottom / scale };
+  // What the field draws must be inside what is drawn of it.
+  if (!valueInk(field as HTMLInputElement, cs, field.getBoundingClientRect(), rect)) return null;
   return { x, y, right, bottom, rect, key: `${x} ${y} ${right} ${bottom} ${scale}`, cs, win };
 }
 

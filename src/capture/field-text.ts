@@ -25,8 +25,10 @@
  * told (see facesOf) or that does not fit (the field scrolls it), laid out other than left to
  * right from its start, or styled with anything the canvas would have to be told of (spacing, transforms of the text, font features and
  * variations, shadows, decorations, a fill colour other than its colour, a background image or
- * an inset shadow). ASCII glyphs lie within the font's ascent and descent, which a line as tall
- * holds, and the text is cut at the content box's sides as the field cuts it.
+ * an inset shadow). The field cuts its text at the font's ascent and descent, the canvas only at
+ * the region's edges: a value with a glyph reaching past them (most fonts' ASCII do not; DejaVu
+ * Sans's `_` does) is left to the picture. The text is cut at the content box's sides as the field
+ * cuts it.
  */
 
 import { unicodeRangeParts } from './font-families.js';
@@ -88,29 +90,23 @@ let measuring: OffscreenCanvasRenderingContext2D | null = null;
 export function fieldText(field: HTMLInputElement, clone: Element, cs: CSSStyleDeclaration, box: DOMRect, scale: number, maskAll: boolean): FieldText | null {
   if (scale !== 1 || maskAll || !PLAIN_TYPES.has(field.type) || field.hasAttribute('list') || clone.hasAttribute('data-up-textless')) return null;
   const value = clone.getAttribute('value') ?? '';
-  if (!PRINTABLE.test(value) || typeof OffscreenCanvas !== 'function') return null;
+  if (!PRINTABLE.test(value)) return null;
   if (!PLAIN_TEXT.every(([name, values]) => values.includes(cs.getPropertyValue(name)))) return null;
   if (cs.getPropertyValue('-webkit-text-fill-color') !== cs.color || !/^[\d.]+px$/.test(cs.fontSize)) return null;
-  const px = (name: string) => parseFloat(cs.getPropertyValue(name)) || 0;
-  const left = box.left + px('border-left-width') + px('padding-left');
-  const right = box.right - px('border-right-width') - px('padding-right');
-  const top = box.top + px('border-top-width') + px('padding-top');
-  const height = box.bottom - px('border-bottom-width') - px('padding-bottom') - top;
-  const font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
   const lang = field.closest('[lang]')?.getAttribute('lang') ?? '';
-  const ctx = (measuring ??= new OffscreenCanvas(1, 1).getContext('2d'));
-  if (!ctx) return null;
-  ctx.font = font;
-  if ('lang' in ctx) (ctx as { lang: string }).lang = lang || 'inherit';
-  const faces = facesOf(field.ownerDocument, cs.fontFamily, value);
-  if (faces === null) return null;
-  const metrics = ctx.measureText(value);
+  const measured = fieldLine(cs, box, value, lang);
+  if (!measured) return null;
+  const { font, left, right, top, height, line, metrics, computed } = measured;
   const ascent = metrics.fontBoundingBoxAscent;
   const descent = metrics.fontBoundingBoxDescent;
-  const line = cs.lineHeight === 'normal' ? ascent + descent : parseFloat(cs.lineHeight);
+  const faces = facesOf(field.ownerDocument, cs.fontFamily, value);
+  if (faces === null) return null;
   // The field scrolls a value wider than its content box (a caret at its end needs a pixel more).
   if (!(line >= ascent + descent) || metrics.width > right - left - 2 || field.scrollLeft !== 0) return null;
-  const computed = top + (height - line) / 2 + (line - ascent - descent) / 2 + ascent;
+  // The field cuts its text at the font's box around the baseline (its inner line), which the
+  // canvas does not: a glyph reaching past it (DejaVu Sans's `_`, a monospace `|`: rt15 F1) is left
+  // to the picture.
+  if (metrics.actualBoundingBoxAscent > ascent || metrics.actualBoundingBoxDescent > descent) return null;
   const frac = (n: number) => (n - Math.floor(n)).toFixed(4);
   // What the picture is drawn from (see fieldAlone): the clone's own style and the values it
   // inherits, so that any property at all that changes what the picture draws (not only those
@@ -185,6 +181,69 @@ function facesOf(doc: Document, families: string, value: string): string | null 
     used.add(landed);
   }
   return [...used].sort().join(',');
+}
+
+/** A field's line of text as the page lays it out (see {@link fieldLine}). */
+interface FieldLine {
+  font: string;
+  /** Its content box (viewport CSS px): left, right and top sides, and its height. */
+  left: number;
+  right: number;
+  top: number;
+  height: number;
+  /** The line's height, and the value's metrics in the field's font. */
+  line: number;
+  metrics: TextMetrics;
+  /** The baseline as computed from the boxes (fractional). */
+  computed: number;
+}
+
+/**
+ * Where a text field lays out the line of `text` (its value, or its placeholder): its content box
+ * (`box`: its border box now), the line centred in it, the baseline on that line as the font's
+ * ascent and descent place it, and the text's metrics measured on a canvas in the field's font
+ * (null when there is no canvas, or the line's height cannot be read).
+ */
+function fieldLine(cs: CSSStyleDeclaration, box: DOMRect, text: string, lang: string): FieldLine | null {
+  if (typeof OffscreenCanvas !== 'function') return null;
+  const px = (name: string) => parseFloat(cs.getPropertyValue(name)) || 0;
+  const left = box.left + px('border-left-width') + px('padding-left');
+  const right = box.right - px('border-right-width') - px('padding-right');
+  const top = box.top + px('border-top-width') + px('padding-top');
+  const height = box.bottom - px('border-bottom-width') - px('padding-bottom') - top;
+  const font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  const ctx = (measuring ??= new OffscreenCanvas(1, 1).getContext('2d'));
+  if (!ctx) return null;
+  ctx.font = font;
+  if ('lang' in ctx) (ctx as { lang: string }).lang = lang || 'inherit';
+  const metrics = ctx.measureText(text);
+  const ascent = metrics.fontBoundingBoxAscent;
+  const descent = metrics.fontBoundingBoxDescent;
+  const line = cs.lineHeight === 'normal' ? ascent + descent : parseFloat(cs.lineHeight);
+  if (!Number.isFinite(line)) return null;
+  const computed = top + (height - line) / 2 + (line - ascent - descent) / 2 + ascent;
+  return { font, left, right, top, height, line, metrics, computed };
+}
+
+/**
+ * Whether the ink of a text field's value (its placeholder when empty) lies inside `rect`
+ * (viewport CSS px), a pixel allowed each way for where the page snaps the baseline: in the
+ * content box, on the line centred in it (which a line taller than the box overflows), across
+ * the text's width from the content box's start (all of the content box when the value is
+ * scrolled). False when that cannot be told. A field drawn alone draws only its inside's whole
+ * pixels away from a focus ring; a glyph's row outside them would keep its old pixels (rt15 F2:
+ * no vertical padding, each tall glyph's top row lost).
+ */
+export function valueInk(field: HTMLInputElement, cs: CSSStyleDeclaration, box: DOMRect, rect: { left: number; top: number; right: number; bottom: number }): boolean {
+  const text = field.value || field.placeholder;
+  if (!text) return true;
+  const measured = fieldLine(cs, box, text, field.closest('[lang]')?.getAttribute('lang') ?? '');
+  if (!measured) return false;
+  const { left, right, metrics, computed } = measured;
+  const scrolled = field.scrollLeft !== 0 || cs.direction !== 'ltr' || !['start', 'left'].includes(cs.textAlign);
+  const inkLeft = scrolled ? left : left - Math.max(0, metrics.actualBoundingBoxLeft);
+  const inkRight = scrolled ? right : Math.min(right, left + metrics.actualBoundingBoxRight);
+  return inkLeft >= rect.left && inkRight <= rect.right && computed - metrics.actualBoundingBoxAscent - 1 >= rect.top && computed + metrics.actualBoundingBoxDescent + 1 <= rect.bottom;
 }
 
 /** Paints `text` into a `region` (frame px) drawn at the top left of `ctx`: the field's background over it all, its value on `baseline`. */

@@ -226,6 +226,28 @@ describe('a typed field drawn as text on the canvas', () => {
     }
   });
 
+  // rt15 F1: DejaVu Sans's `_` reaches a pixel below the font's descent, where the field cuts its
+  // line and the canvas did not: each was 8 px off a whole clone.
+  it('a glyph reaching past the font box (an underscore) is drawn from the picture, as a whole clone draws it', async () => {
+    const { field, r } = await ready('', 'ada');
+    expectLearnt(drawnAs(await typeEach(r, 'bcde')));
+    const frames = await typeEach(r, '_x');
+    expect(field.value).to.equal('adabcde_x');
+    expect(drawnAs(frames).every((d) => !d.includes('text')), `never as text with it: ${drawnAs(frames)}`).to.equal(true);
+    await expectSameAsWholeClone(r);
+  });
+
+  // rt15 F2: a field with no vertical padding, its line taller than its content box: drawn alone,
+  // its inside less the focus ring's pixel left out the top row of each tall glyph (2-4 px each).
+  it('a field whose glyphs reach past what would be drawn of it alone (no vertical padding) is drawn otherwise, as a whole clone draws it', async () => {
+    const { field, r } = await ready('height: 14px; padding: 0 10px', 'ada');
+    for (const key of 'bd(Q)') {
+      await typeEach(r, key);
+      await expectSameAsWholeClone(r);
+    }
+    expect(field.value).to.equal('adabd(Q)');
+  });
+
   it('a value that outgrows the field (the field scrolls it) goes back to its picture', async () => {
     const { field, r } = await ready('width: 120px', 'abcdefghi');
     const frames = await typeEach(r, 'jklmnop');
