@@ -61,15 +61,6 @@ export const RATE_LIMITS = {
   frameBytesBurst: 32 * 1024 * 1024,
   frameBytesPerSecond: 16 * 1024 * 1024,
   /**
-   * Each frame message (one tile) is charged at least this many bytes of that budget: what a tile
-   * costs the relay (decoding its header, checking its image, one send per watcher) is per
-   * message, and a flood of tiny valid tiles (a red team: 60 000 a second of 64 bytes) slowed
-   * other sessions while costing little of a budget counted in bytes. A real tile (a JPEG of up to
-   * 128 x 128 px by default) is about 0.7 KiB when flat, several KiB with text: this charges at
-   * most 8 192 tiles a second, past which they are dropped as frames over the budget are.
-   */
-  frameMessageMinBytes: 2 * 1024,
-  /**
    * Lobby searches (`lobbyQuery`) per agent (its agentKey, over all its lobby sockets): a burst,
    * then this many a second; past it `rateLimited`. A search walks the whole directory, so one
    * agent opening more sockets gets no more of them.

@@ -912,7 +912,7 @@ export class VisitorRoom {
       const code = e instanceof FrameError ? e.code : ErrorCode.badFrame;
       return this.sendError(peer.conn, code, e instanceof Error ? e.message : 'bad frame');
     }
-    if (!this.peers.takeFrameBytes(peer, Math.max(data.byteLength, RATE_LIMITS.frameMessageMinBytes))) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
+    if (!this.peers.takeFrameBytes(peer, data.byteLength)) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
     if (this.watchers.size === 0) return;
     if (this.fanout.forward(this.watchers.values(), data, seq, (flags & FrameFlags.keyframe) !== 0, (flags & FrameFlags.last) !== 0)) this.watchForDrain();
   }
