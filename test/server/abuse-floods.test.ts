@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeFrame, FrameEncoding, FrameFlags, RATE_LIMITS } from '../../src/protocol/index.js';
+import { decodeFrame, encodeFrame, FrameEncoding, FrameFlags, RATE_LIMITS } from '../../src/protocol/index.js';
 import WebSocket from 'ws';
 import { heapInUse, memoryInUse } from '../support/memory.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
@@ -42,6 +42,37 @@ test('frames past the bandwidth budget are dropped with one rateLimited error', 
     await w.next('pong');
     assert.equal(w.frames.length, 2, 'two 40 kB frames fit a 100 kB budget; the rest were dropped');
     assert.equal(v.count('error'), 1, 'one error for the whole burst');
+  } finally {
+    await relay.close();
+  }
+});
+
+// A review (5 December): a frame whose last tile the budget dropped was never acknowledged, and
+// two such frames filled the watcher's window of 2 for good: no frame reached it again, and no
+// keyframe was asked for (the relay asks only for watchers that are not congested).
+test('a frame cut short by the bandwidth budget is forgotten: the watcher is not left waiting for its ack, waits for a keyframe, and the visitor is asked for one', async () => {
+  const relay = await testRelay({ frameBytesBurst: 10_000, frameBytesPerSecond: 20_000 });
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const w = await relay.allowedWatch(v, shortId, relay.token());
+    await v.next('requestKeyframe');
+    const asksBefore = v.count('requestKeyframe');
+    const tile = (seq: number, flags: number, bytes: number, x = 0) => encodeFrame({ encoding: FrameEncoding.jpeg, flags, tileCount: 2, seq, x, y: 0, width: 8, height: 8, frameWidth: 16, frameHeight: 8, capturedAt: 0 }, headerOnlyImage(FrameEncoding.jpeg, 8, 8, bytes));
+    // Two frames in a row, each a first tile that fits and a last tile that does not.
+    for (const seq of [1, 2]) {
+      v.sendRaw(tile(seq, FrameFlags.keyframe, 3_000));
+      v.sendRaw(tile(seq, FrameFlags.keyframe | FrameFlags.last, 9_000, 8));
+    }
+    assert.equal((await v.next('error')).code, 'rateLimited');
+    await new Promise((r) => setTimeout(r, 1_100)); // the budget refills; a keyframe may be asked for again
+    v.send({ type: 'ping', t: 0 });
+    await v.next('pong');
+    assert.ok(v.count('requestKeyframe') > asksBefore, `the visitor was asked for a keyframe after the drop (${v.count('requestKeyframe')} asks in all)`);
+    const before = w.frames.length;
+    v.sendRaw(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq: 3, x: 0, y: 0, width: 16, height: 8, frameWidth: 16, frameHeight: 8, capturedAt: 0 }, headerOnlyImage(FrameEncoding.jpeg, 16, 8, 500)));
+    await w.frame(before);
+    assert.equal(decodeFrame(w.frames.at(-1)!).seq, 3, 'the next keyframe reaches the watcher');
   } finally {
     await relay.close();
   }

@@ -118,6 +118,27 @@ export class FrameFanout {
     return true;
   }
 
+  /**
+   * A tile of frame `seq` was dropped (over the visitor's bandwidth budget): that frame cannot be
+   * drawn whole, and its later tiles go to nobody. A watcher sent its start forgets it (no ack
+   * will come for a frame it never gets whole: two such frames filled its window for good, and its
+   * picture froze), one it was held for drops it, and every watcher waits for a keyframe (the
+   * frames after it are deltas onto what it misses), which askForKeyframes asks the visitor for.
+   */
+  dropped(lanes: Iterable<FrameLane>, seq: number): void {
+    this.lastSeq = seq;
+    for (const w of lanes) {
+      if (!w.watching) continue;
+      if (w.currentSeq === seq) {
+        w.currentSeq = null;
+        const i = w.inFlight.indexOf(seq);
+        if (i >= 0) w.inFlight.splice(i, 1);
+      }
+      if (w.held?.seq === seq) w.held = null;
+      w.needsKeyframe = true;
+    }
+  }
+
   /** Sends the held frame if the watcher can take it now. */
   release(w: FrameLane): void {
     const h = w.held;

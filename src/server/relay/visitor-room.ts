@@ -912,7 +912,13 @@ export class VisitorRoom {
       const code = e instanceof FrameError ? e.code : ErrorCode.badFrame;
       return this.sendError(peer.conn, code, e instanceof Error ? e.message : 'bad frame');
     }
-    if (!this.peers.takeFrameBytes(peer, data.byteLength)) return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
+    if (!this.peers.takeFrameBytes(peer, data.byteLength)) {
+      if (this.watchers.size > 0) {
+        this.fanout.dropped(this.watchers.values(), seq);
+        this.watchForDrain();
+      }
+      return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
+    }
     if (this.watchers.size === 0) return;
     if (this.fanout.forward(this.watchers.values(), data, seq, (flags & FrameFlags.keyframe) !== 0, (flags & FrameFlags.last) !== 0)) this.watchForDrain();
   }
