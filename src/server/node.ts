@@ -17,7 +17,7 @@ import { CloseCode, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '
 import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
-import { cookieAgent, cookieOf, CREDENTIALS_BUSY, chosenSessionCookie, deadCookieLookup, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
+import { cookieOf, cookieSession, CREDENTIALS_BUSY, chosenSessionCookie, deadCookieLookup, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
 import { externalKeySources, RelayTokens, type ExternalKeySettings } from './identity/tokens.js';
 import { openMemoryDatabase } from './node/database.js';
 import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
@@ -371,10 +371,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const verifier = {
       verify: async (token: unknown) => {
         if (typeof token === 'string' && token) return tokens.verify(token);
-        const store = kept ?? memoryAccounts;
-        const agent = await cookieAgent(headersOf(req), store, agentOrigins);
-        if (agent && store) bySession = await chosenSessionCookie(headersOf(req), (cookie) => store.issued(cookie));
-        return agent;
+        const found = await cookieSession(headersOf(req), kept ?? memoryAccounts, agentOrigins);
+        if (found) bySession = found.secret;
+        return found?.agent ?? null;
       },
     };
     const checkedAt = now();

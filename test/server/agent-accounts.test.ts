@@ -110,6 +110,10 @@ test('a session cookie planted beside the real one (sent first) neither signs th
     assert.equal((await lobby.next('agentWelcome')).agentId, agent.id);
     // The real one first, as before.
     assert.equal((await fetch(`${url}/api/session`, { headers: { cookie: `${agent.cookie}; ${planted}` } })).status, 200);
+    // One planted for each longer path prefix of the lobby's route (a review: five of them).
+    const prefixes = ['/parties', '/parties/', '/parties/agents', '/parties/agents/', '/parties/agents/lobby'].map((p, i) => `upscope_agent=planted-for-${i}-${p.length}`).join('; ');
+    const many = await relay.raw('/parties/agents/lobby', { cookie: `${prefixes}; ${planted}; ${agent.cookie}`, origin: url });
+    assert.equal((await many.next('agentWelcome')).agentId, agent.id, 'six planted cookies before the real one');
     // Made-up cookies only, however many: nobody.
     const madeUp = Array.from({ length: 6 }, (_, i) => `upscope_agent=made-up-${i}`).join('; ');
     assert.equal((await fetch(`${url}/api/session`, { headers: { cookie: madeUp } })).status, 401);

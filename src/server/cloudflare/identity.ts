@@ -19,7 +19,7 @@
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
 import { agentNameOf, MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
-import { cookieAgent, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
+import { cookieSession, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { sha256 } from '../identity/accounts.js';
 import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, MAX_TOKEN_LENGTH, RelayTokens, type KeySource } from '../identity/tokens.js';
@@ -80,14 +80,17 @@ export async function socketVerifier(request: Request, env: Env): Promise<AgentT
     async verify(token: unknown): Promise<AgentIdentity | null> {
       if (!tokens) return null;
       if (typeof token === 'string' && token) return tokens.verify(token);
-      const cookie = await chosenSessionCookie(request.headers, (c) => cookieIssued(env, c));
-      const agent = !cookie
-        ? null
-        : legacyMode(env)
-          ? originAllowed(request.headers, origins(env), true) ? await tokens.verify(cookie) : null
-          : await cookieAgent(request.headers, accountsOf(env), origins(env)).catch((e) => (console.error('identity: a session lookup failed', e), null));
-      if (agent && cookie) verifier.session = await sha256(cookie);
-      return agent;
+      // The cookie the agent is signed in by is the one its sign-out names (SocketState.session).
+      let found: { agent: AgentIdentity; secret: string } | null = null;
+      if (legacyMode(env)) {
+        const cookie = await chosenSessionCookie(request.headers, (c) => cookieIssued(env, c));
+        const agent = cookie && originAllowed(request.headers, origins(env), true) ? await tokens.verify(cookie) : null;
+        found = agent && cookie ? { agent, secret: cookie } : null;
+      } else {
+        found = await cookieSession(request.headers, accountsOf(env), origins(env)).catch((e) => (console.error('identity: a session lookup failed', e), null));
+      }
+      if (found) verifier.session = await sha256(found.secret);
+      return found?.agent ?? null;
     },
   };
   return verifier;

@@ -14,7 +14,7 @@
  *
  * Every request that relies on the cookie checks `Origin` ({@link originAllowed}): the relay's own
  * origin and `UPSCOPE_AGENT_ORIGINS` only, which stops cross-site request forgery and cross-site
- * WebSocket hijacking ({@link cookieAgent} is what socket admission calls).
+ * WebSocket hijacking ({@link cookieSession} is what socket admission calls).
  */
 import { MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity } from '../relay/agent-token.js';
@@ -135,8 +135,12 @@ export function cookieOf(headers: Headers, name = SESSION_COOKIE): string | null
   return cookiesOf(headers, name)[0] ?? null;
 }
 
-/** At most this many session cookies of one request are checked (see {@link chosenSessionCookie}). */
-const MAX_SESSION_COOKIES = 4;
+/**
+ * At most this many session cookies of one request are checked (see {@link chosenSessionCookie}):
+ * one planted for each longer path prefix of a route (five for `/parties/agents/lobby`) comes
+ * before the relay's own, so a few do not do. Each check is an HMAC (microseconds, no look-up).
+ */
+const MAX_SESSION_COOKIES = 32;
 
 /**
  * The console's session cookie a request carries. A browser sends every cookie of that name it
@@ -152,13 +156,16 @@ export async function chosenSessionCookie(headers: Headers, issued: (cookie: str
   return all[0];
 }
 
-/** The agent a WebSocket upgrade's cookie signs in: only with an allowed Origin and a live session. */
-export async function cookieAgent(headers: Headers, accounts: Accounts | null, agentOrigins: readonly string[] = []): Promise<AgentIdentity | null> {
+/**
+ * The agent a WebSocket upgrade's cookie signs in (only with an allowed Origin and a live
+ * session), with the cookie it was signed in by: what a sign-out of that session is told by.
+ */
+export async function cookieSession(headers: Headers, accounts: Accounts | null, agentOrigins: readonly string[] = []): Promise<{ agent: AgentIdentity; secret: string } | null> {
   if (!accounts) return null;
   const secret = await chosenSessionCookie(headers, (cookie) => accounts.issued(cookie));
   if (!secret || !originAllowed(headers, agentOrigins, true)) return null;
   const session = await accounts.session(secret);
-  return session ? identityOfAccount(session.account, session.expiresAt) : null;
+  return session ? { agent: identityOfAccount(session.account, session.expiresAt), secret } : null;
 }
 
 export function identityOfAccount(account: AgentAccount, expiresAt: number): AgentIdentity {
