@@ -202,16 +202,17 @@ interface FieldLine {
  * Where a text field lays out the line of `text` (its value, or its placeholder): its content box
  * (`box`: its border box now), the line centred in it, the baseline on that line as the font's
  * ascent and descent place it, and the text's metrics measured on a canvas in the field's font
- * (null when there is no canvas, or the line's height cannot be read).
+ * (null when there is no canvas, or the line's height cannot be read). `fontStyle`: where the
+ * font and line height are read, when not the field's own (its placeholder's).
  */
-function fieldLine(cs: CSSStyleDeclaration, box: DOMRect, text: string, lang: string): FieldLine | null {
+function fieldLine(cs: CSSStyleDeclaration, box: DOMRect, text: string, lang: string, fontStyle = cs): FieldLine | null {
   if (typeof OffscreenCanvas !== 'function') return null;
   const px = (name: string) => parseFloat(cs.getPropertyValue(name)) || 0;
   const left = box.left + px('border-left-width') + px('padding-left');
   const right = box.right - px('border-right-width') - px('padding-right');
   const top = box.top + px('border-top-width') + px('padding-top');
   const height = box.bottom - px('border-bottom-width') - px('padding-bottom') - top;
-  const font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  const font = `${fontStyle.fontStyle} ${fontStyle.fontWeight} ${fontStyle.fontSize} ${fontStyle.fontFamily}`;
   const ctx = (measuring ??= new OffscreenCanvas(1, 1).getContext('2d'));
   if (!ctx) return null;
   ctx.font = font;
@@ -219,15 +220,19 @@ function fieldLine(cs: CSSStyleDeclaration, box: DOMRect, text: string, lang: st
   const metrics = ctx.measureText(text);
   const ascent = metrics.fontBoundingBoxAscent;
   const descent = metrics.fontBoundingBoxDescent;
-  const line = cs.lineHeight === 'normal' ? ascent + descent : parseFloat(cs.lineHeight);
+  const line = fontStyle.lineHeight === 'normal' ? ascent + descent : parseFloat(fontStyle.lineHeight);
   if (!Number.isFinite(line)) return null;
   const computed = top + (height - line) / 2 + (line - ascent - descent) / 2 + ascent;
   return { font, left, right, top, height, line, metrics, computed };
 }
 
+/** The mark a field hides each character of its value behind, by its `-webkit-text-security` (a password field's: a disc). */
+const SECURITY_MARKS: Record<string, string> = { disc: '\u2022', circle: '\u25e6', square: '\u25a0' };
+
 /**
- * Whether the ink of a text field's value (its placeholder when empty) lies inside `rect`
- * (viewport CSS px), a pixel allowed each way for where the page snaps the baseline: in the
+ * Whether the ink of a text field's value (its placeholder, in its own style, when empty; as
+ * transformed, or hidden behind marks, as drawn) lies inside `rect` (viewport CSS px), a pixel
+ * allowed each way for where the page snaps the baseline: in the
  * content box, on the line centred in it (which a line taller than the box overflows), across
  * the text's width from the content box's start (all of the content box when the value is
  * scrolled). False when that cannot be told. A field drawn alone draws only its inside's whole
@@ -235,14 +240,24 @@ function fieldLine(cs: CSSStyleDeclaration, box: DOMRect, text: string, lang: st
  * no vertical padding, each tall glyph's top row lost).
  */
 export function valueInk(field: HTMLInputElement, cs: CSSStyleDeclaration, box: DOMRect, rect: { left: number; top: number; right: number; bottom: number }): boolean {
-  const text = field.value || field.placeholder;
+  // The placeholder is drawn in its own style (::placeholder), on the field's line.
+  const placeholder = !field.value;
+  const style = placeholder ? (field.ownerDocument.defaultView?.getComputedStyle(field, '::placeholder') ?? cs) : cs;
+  let text = field.value || field.placeholder;
   if (!text) return true;
-  const measured = fieldLine(cs, box, text, field.closest('[lang]')?.getAttribute('lang') ?? '');
+  // What is drawn, as far as its ink goes: a hidden value's discs (its length only: never the
+  // secret itself), a transformed value's capitals (small capitals measured as capitals).
+  const security = cs.getPropertyValue('-webkit-text-security');
+  if (!placeholder && (field.type === 'password' || security !== 'none')) text = (SECURITY_MARKS[security] ?? '\u2022').repeat(text.length);
+  else if (style.textTransform === 'lowercase') text = text.toLowerCase();
+  else if (style.textTransform !== 'none' || style.fontVariantCaps !== 'normal') text = text.toUpperCase();
+  const measured = fieldLine(cs, box, text, field.closest('[lang]')?.getAttribute('lang') ?? '', style);
   if (!measured) return false;
   const { left, right, metrics, computed } = measured;
+  const spacing = (parseFloat(style.letterSpacing) || 0) * text.length;
   const scrolled = field.scrollLeft !== 0 || cs.direction !== 'ltr' || !['start', 'left'].includes(cs.textAlign);
   const inkLeft = scrolled ? left : left - Math.max(0, metrics.actualBoundingBoxLeft);
-  const inkRight = scrolled ? right : Math.min(right, left + metrics.actualBoundingBoxRight);
+  const inkRight = scrolled ? right : Math.min(right, left + metrics.actualBoundingBoxRight + Math.max(0, spacing));
   return inkLeft >= rect.left && inkRight <= rect.right && computed - metrics.actualBoundingBoxAscent - 1 >= rect.top && computed + metrics.actualBoundingBoxDescent + 1 <= rect.bottom;
 }
 
