@@ -241,9 +241,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // look-up) is not held back by it, as on /api/session and /api/logout: a flood of made-up
     // cookies from the agent's address cannot keep a real agent from the history.
     const key = addressKey(req.socket.remoteAddress ?? '?');
-    const store = await accounts();
-    const cookie = bearer === null ? await chosenSessionCookie(headers, (c) => store.issued(c)) : null;
-    const issued = cookie !== null && (await store.issued(cookie));
+    // Only a cookie asks the accounts (a relay whose agents bring tokens may never open them).
+    const store = bearer === null ? await accounts() : null;
+    const cookie = store ? await chosenSessionCookie(headers, (c) => store.issued(c)) : null;
+    const issued = store !== null && cookie !== null && (await store.issued(cookie));
     if (!issued && !checks.take(key)) return 'busy';
     let viewer: Viewer | null;
     if (bearer !== null) {
@@ -255,7 +256,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (viewer && !issued) checks.giveBack(key);
     // A cookie the relay made with no live session spends the look-up now, and its replays before theirs.
-    if (!viewer && issued && !(await deadCookieLookup(store, credentialChecks, req.socket.remoteAddress ?? '?', cookie))) return 'busy';
+    if (!viewer && issued && store && cookie && !(await deadCookieLookup(store, credentialChecks, req.socket.remoteAddress ?? '?', cookie))) return 'busy';
     return viewer;
   }
 

@@ -88,8 +88,8 @@ async function historyViewer(request: Request, env: Env): Promise<Viewer | null 
   const auth = request.headers.get('authorization');
   const tokens = await agentTokens(env).catch(() => null);
   if (!tokens) return null;
-  const cookie = await chosenSessionCookie(request.headers, (c) => cookieIssued(env, c));
   const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+  const cookie = bearer === null ? await chosenSessionCookie(request.headers, (c) => cookieIssued(env, c)) : null;
   if (bearer === null && (!cookie || !originAllowed(request.headers, parseOrigins(env), false))) return null;
   const checks = credentialChecks(env);
   const address = addressOf(request);
