@@ -852,9 +852,17 @@ function rowsNear(table: Element, changes: readonly Element[] | null, win: Windo
   return rows;
 }
 
-/** Writes `updates` (see {@link tableBoxUpdates}) on the clones still in the kept SVG (a subtree cloned again since has its own values). */
-export function applyBoxUpdates(kept: KeptClone, updates: readonly BoxUpdate[]): void {
-  for (const { clone, name, value } of updates) {
+/**
+ * Writes `updates` (see {@link tableBoxUpdates}) on the clones still in the kept SVG (a subtree
+ * cloned again since has its own values). `written`: the updates written before in the same patch,
+ * which writes those found so far before each of its checks and all of them at its end; each is
+ * written once (a long table's are hundreds of declarations, each parsed again when set).
+ */
+export function applyBoxUpdates(kept: KeptClone, updates: readonly BoxUpdate[], written: Set<BoxUpdate> = new Set()): void {
+  for (const update of updates) {
+    if (written.has(update)) continue;
+    written.add(update);
+    const { clone, name, value } = update;
     if (!kept.svg.contains(clone)) continue;
     const style = (clone as HTMLElement).style;
     style.setProperty(name, value, style.getPropertyPriority(name));

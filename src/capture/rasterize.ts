@@ -472,6 +472,7 @@ export class Rasterizer {
     const roots: Element[] = [];
     const heights = new Map<Element, string>();
     const tables = new Map<Element, BoxUpdate[]>();
+    const written = new Set<BoxUpdate>();
     for (const el of changed) {
       const growth = growToStableBox(kept, el, changed);
       if (!growth) return 'a change moved boxes up to the body, or through a table too long to clone again';
@@ -483,7 +484,7 @@ export class Rasterizer {
     let distinct = outermost();
     const resize = () => {
       for (const [ancestor, height] of heights) if (!distinct.some((root) => containsComposed(root, ancestor))) kept.resize(ancestor, height);
-      for (const [table, updates] of tables) if (!distinct.some((root) => containsComposed(root, table))) applyBoxUpdates(kept, updates);
+      for (const [table, updates] of tables) if (!distinct.some((root) => containsComposed(root, table))) applyBoxUpdates(kept, updates, written);
     };
     // Boxes placed out of the flow that the change moved from outside their subtree (sized by an
     // ancestor that grew, placed by an anchor), judged with the growth written in place.
@@ -600,7 +601,7 @@ export class Rasterizer {
     // Tables whose columns moved keep their clones, with the new widths (see tableBoxUpdates).
     for (const [table, updates] of tables) {
       if (distinct.some((root) => containsComposed(root, table))) continue;
-      applyBoxUpdates(kept, updates);
+      applyBoxUpdates(kept, updates, written);
       moved = true;
     }
     if (this.smil.stamps !== kept.smil) for (const [anim, value] of this.smil.stamps) kept.smil.set(anim, value);
