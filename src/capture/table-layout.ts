@@ -64,6 +64,25 @@ function outerWidth(style: CSSStyleDeclaration, collapsed: boolean): number | nu
   return outer;
 }
 
+/**
+ * What a row's or cell's clone wrote that {@link fixesColumns} reads, by the text of its `style`
+ * attribute, read once per text: a long table's cells carry a few texts (a column's, a zebra
+ * row's), and each read of a declaration is a call into the page's CSSOM.
+ */
+interface Written {
+  /** Whether it wrote a display. */
+  display: boolean;
+  /** The cell's border-box width, as {@link outerWidth}. */
+  outer: number | null;
+}
+
+function writtenOf(el: HTMLElement, collapsed: boolean, known: Map<string | null, Written>): Written {
+  const text = el.getAttribute('style');
+  let written = known.get(text);
+  if (!written) known.set(text, (written = { display: el.style.getPropertyValue('display') !== '', outer: outerWidth(el.style, collapsed) }));
+  return written;
+}
+
 /** Whether `table`'s clone can be laid out fixed with the columns it has (see above). */
 export function fixesColumns(table: HTMLTableElement): boolean {
   const style = table.style as CSSStyleDeclaration | undefined;
@@ -77,15 +96,16 @@ export function fixesColumns(table: HTMLTableElement): boolean {
   if (rows.length === 0) return false;
   const collapsed = style.getPropertyValue('border-collapse') === 'collapse';
   let widths: number[] | null = null;
+  const known = new Map<string | null, Written>();
   for (const row of rows) {
-    if ((row as HTMLElement).style.getPropertyValue('display') !== '' || row.children.length !== row.cells.length) return false;
+    if (writtenOf(row, collapsed, known).display || row.children.length !== row.cells.length) return false;
     const section = row.parentElement!;
-    if (section !== table && (section as HTMLElement).style.getPropertyValue('display') !== '') return false;
+    if (section !== table && writtenOf(section, collapsed, known).display) return false;
     const own: number[] = [];
     for (const cell of row.cells) {
-      if (cell.colSpan !== 1 || cell.rowSpan !== 1 || cell.style.getPropertyValue('display') !== '') return false;
-      const outer = outerWidth(cell.style, collapsed);
-      if (outer === null) return false;
+      if (cell.colSpan !== 1 || cell.rowSpan !== 1) return false;
+      const { display, outer } = writtenOf(cell, collapsed, known);
+      if (display || outer === null) return false;
       own.push(outer);
     }
     if (widths === null) widths = own;
