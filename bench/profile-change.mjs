@@ -14,7 +14,8 @@
 // style, layout and paint of the change (as bench/capture.mjs takes them off for
 // captureChangeMainThreadMs): what the capture costs, with the page's script for the change. With
 // TASKS=1 each rep's tasks are listed (thread time less the page's rendering, and the trace
-// events they ran most), and PROFILE_OUT=prefix writes each CPU profile to prefix.<rep>.<bundle>.cpuprofile.
+// events they ran most; STACKS=1 adds the JS stack of each long style or layout event, at a cost),
+// DETAIL=1 traces the `blink` and `v8` categories too (see traced), and PROFILE_OUT=prefix writes each CPU profile to prefix.<rep>.<bundle>.cpuprofile.
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -44,7 +45,11 @@ async function traced(cdp, run) {
   const onData = (e) => events.push(...e.value);
   cdp.on('Tracing.dataCollected', onData);
   const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8', 'blink.user_timing', ...(process.env.TASKS === '1' ? ['disabled-by-default-devtools.timeline.stack'] : [])] } });
+  // The bench's own categories (bench/capture.mjs), so that the figures compare: `blink` and `v8`
+  // (DETAIL=1) name more events but make every layout-dependent read in the page's script emit
+  // several, about nine times its cost; JS stacks of layout events (STACKS=1) cost more still.
+  const detail = process.env.DETAIL === '1' ? ['blink', 'v8'] : [];
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', ...detail, 'blink.user_timing', ...(process.env.STACKS === '1' ? ['disabled-by-default-devtools.timeline.stack'] : [])] } });
   if (PROFILE) await cdp.send('Profiler.start');
   let profile;
   try {
@@ -144,8 +149,11 @@ async function open(spec, server) {
   await page.waitForFunction(() => window.bench && document.fonts.status === 'loaded');
   await spec.prepare(page);
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  // Only when sampling (an enabled profiler keeps V8 ready to sample: nothing of it when not asked).
+  if (PROFILE) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  }
   // The text a change edits is found (a walk over the page's text, reading boxes) before the first
   // traced rep, and left as it was.
   if (!spec.change) await page.evaluate(() => (window.bench.changeText(), window.bench.changeText()));
