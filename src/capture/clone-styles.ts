@@ -61,6 +61,9 @@ const PADDED_SIDES = ['padding-top', 'padding-bottom', 'border-top-width', 'bord
 /**
  * Values no browser default has for these inherited properties, set on a wrapper in the sandbox:
  * a tag whose default differs from the wrapper's value has it set by the browser's style sheet.
+ * Some tags are given one of these very values by that sheet (`<em>`, `<i>`, `<address>` italic,
+ * `<pre>` `white-space: pre`): under a second, plain wrapper they differ from its value instead
+ * (see CloneStyles.browserSetsInherited).
  */
 const UNUSUAL_INHERITED = [
   'color: rgb(1, 2, 3)', 'font: italic small-caps 300 13px/17px cursive', 'font-kerning: none', 'letter-spacing: 3px',
@@ -776,17 +779,22 @@ export class CloneStyles {
     if (set) return set;
     const doc = this.sandbox();
     const win = doc.defaultView!;
-    const wrapper = doc.createElement('div');
-    wrapper.style.cssText = UNUSUAL_INHERITED;
-    const probe = doc.createElement(el.localName);
-    for (const [name, value] of attributes) probe.setAttribute(name, value);
-    wrapper.append(probe);
-    doc.body.append(wrapper);
-    const outer = win.getComputedStyle(wrapper);
-    const inner = win.getComputedStyle(probe);
     set = new Set();
-    for (const name of INHERITED) if (inner.getPropertyValue(name) !== outer.getPropertyValue(name)) set.add(name);
-    wrapper.remove();
+    // Under unusual values, then under the defaults: a value the sheet sets is unlike one of them
+    // (an `<i>` is italic like the first wrapper, unlike the second; `i.fa { font-style: normal }`
+    // must then be written, or the icon is drawn slanted).
+    for (const style of [UNUSUAL_INHERITED, '']) {
+      const wrapper = doc.createElement('div');
+      wrapper.style.cssText = style;
+      const probe = doc.createElement(el.localName);
+      for (const [name, value] of attributes) probe.setAttribute(name, value);
+      wrapper.append(probe);
+      doc.body.append(wrapper);
+      const outer = win.getComputedStyle(wrapper);
+      const inner = win.getComputedStyle(probe);
+      for (const name of INHERITED) if (inner.getPropertyValue(name) !== outer.getPropertyValue(name)) set.add(name);
+      wrapper.remove();
+    }
     this.setByBrowser.set(key, set);
     return set;
   }

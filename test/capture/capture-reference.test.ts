@@ -197,6 +197,18 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('list-markers', 0.5);
   });
 
+  // rt16: the tags the browser's sheet makes italic or keeps unwrapped were probed under a wrapper
+  // that was itself italic and `white-space: pre`, so the page's `normal` was never written.
+  it('tags the browser styles as the page styles them back: an icon <i> upright, <em> and <address> upright, a <pre> that wraps', async () => {
+    mount(`
+      <p class="big"><i class="icon">Icon</i> <em class="plain">Emphasis set upright</em> <cite class="plain">A cited title</cite> <var class="plain">count</var></p>
+      <address class="plain big">1 Main Street, Springfield</address>
+      <pre class="wrapping">${text(30)}</pre>`,
+      `.big { font: 32px/1.4 sans-serif; } .icon, .plain { font-style: normal; }
+       .wrapping { white-space: normal; width: 600px; font: 16px/1.5 monospace; }`);
+    await expectWithin('browser-styled-tags', 0.5);
+  });
+
   it('8. scrolled boxes show scrollbars only as the browser does', async () => {
     mount(`
       <div class="box auto"><div class="long">${text(40)}</div></div>
