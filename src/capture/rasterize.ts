@@ -33,6 +33,7 @@ import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledT
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
+import { BLANKED_PARTS, controlPartRules } from './control-parts.js';
 import { counterStyleRules } from './counter-styles.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
@@ -283,6 +284,8 @@ export class Rasterizer {
   private selectors: { sheets: string; uses: SelectorUses } | null = null;
   /** The page's `@counter-style` rules (by its style sheets' key), written into each whole clone's picture (see counter-styles.ts). */
   private counterStyles: { sheets: string; rules: string } | null = null;
+  /** The page's rules for the parts of native controls (by its style sheets' key), written into each whole clone's picture (see control-parts.ts). */
+  private controlParts: { sheets: string; rules: string } | null = null;
   /** The original being cloned as the root: the document's, or a changed subtree's (then also `patchRoot`). */
   private cloneRoot: Element;
   private patchRoot: Element | null = null;
@@ -453,6 +456,9 @@ export class Rasterizer {
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
     if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
+    if (this.controlParts?.sheets !== sheets) this.controlParts = { sheets, rules: controlPartRules(doc) };
+    // After the page's rules, so that a masked control's parts stay hidden whatever those say.
+    if (this.controlParts.rules) context.svgStyleElement?.append(`\n${this.controlParts.rules}\n${BLANKED_PARTS}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
     this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');

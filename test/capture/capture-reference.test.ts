@@ -209,6 +209,28 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('browser-styled-tags', 0.5);
   });
 
+  // rt16: the parts the browser draws inside a control have no element to clone; the page's rules
+  // for them (in @media and nested too) are written into the picture.
+  it('native controls whose parts the page styles: a range thumb and track, a file button, a progress bar, a meter', async () => {
+    mount(`
+      <p><input type="range" class="range" value="70"></p>
+      <p><input type="file" class="file"></p>
+      <p><progress class="bar" value="60" max="100"></progress></p>
+      <p><meter class="gauge" value="0.3"></meter></p>`,
+      `p { margin: 24px; }
+       .range { appearance: none; width: 400px; height: 24px; background: transparent; }
+       .range::-webkit-slider-runnable-track { height: 12px; border-radius: 6px; background: rgb(200, 220, 255); }
+       @media screen { .range::-webkit-slider-thumb { appearance: none; width: 40px; height: 40px; margin-top: -14px; border-radius: 50%; background: rgb(214, 51, 132); } }
+       .file { font: 20px sans-serif; }
+       .file::file-selector-button { background: rgb(25, 135, 84); color: #fff; border: 0; border-radius: 24px; padding: 14px 28px; }
+       .bar { appearance: none; width: 500px; height: 30px; }
+       .bar { &::-webkit-progress-bar { background: rgb(238, 238, 238); } &::-webkit-progress-value { background: rgb(220, 53, 69); border-radius: 12px; } }
+       .gauge { width: 400px; height: 30px; }
+       .gauge::-webkit-meter-bar { background: rgb(30, 30, 60); border-radius: 4px; }
+       .gauge::-webkit-meter-optimum-value { background: rgb(255, 193, 7); }`);
+    await expectWithin('control-parts', 0.5);
+  });
+
   it('8. scrolled boxes show scrollbars only as the browser does', async () => {
     mount(`
       <div class="box auto"><div class="long">${text(40)}</div></div>

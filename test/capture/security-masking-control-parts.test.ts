@@ -1,0 +1,73 @@
+/**
+ * The page's rules for a control's parts (a range's thumb, a progress value) are written into the
+ * picture (control-parts.ts). A masked control's clone is hidden, and so are its parts, however
+ * the page's rule for a part shows it again (`visibility: visible !important`, by id): the raster
+ * before the encoder paints the masks black holds none of the part's colour.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
+import { near, type RGB } from '../support/colors.js';
+
+const options = {
+  scale: 1,
+  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
+  sliceMs: CAPTURE_DEFAULTS.sliceMs,
+  resourceTimeoutMs: 2000,
+};
+const RED: RGB = [230, 0, 0];
+
+/** How many pixels of the unmasked raster in `box` are near `color`. */
+async function countNear(rasterizer: Rasterizer, box: DOMRect, color: RGB): Promise<number> {
+  const { bitmap } = await rasterizer.rasterize();
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const d = ctx.getImageData(Math.round(box.left), Math.round(box.top), Math.round(box.width), Math.round(box.height)).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (near([d[i], d[i + 1], d[i + 2]], color)) n++;
+  return n;
+}
+
+describe("a masked control whose parts the page's rules show", () => {
+  let rasterizer: Rasterizer;
+  let sheet: HTMLStyleElement;
+  beforeEach(() => {
+    document.body.style.margin = '0';
+    sheet = document.createElement('style');
+    sheet.textContent = `
+      input[type=range] { appearance: none; width: 300px; height: 40px; background: transparent; }
+      #vol::-webkit-slider-thumb, #vol2::-webkit-slider-thumb { appearance: none; width: 40px; height: 40px; background: rgb(230, 0, 0); visibility: visible !important; }
+      progress { appearance: none; width: 300px; height: 40px; }
+      #done::-webkit-progress-value { background: rgb(230, 0, 0); visibility: visible !important; }
+      #done::-webkit-progress-bar { background: rgb(255, 255, 255); }
+    `;
+    document.head.append(sheet);
+    rasterizer = new Rasterizer(options);
+  });
+  afterEach(() => {
+    rasterizer.dispose();
+    sheet.remove();
+    document.body.style.margin = '';
+  });
+
+  it('unmasked, the part is drawn as the page styles it (the rule reaches the picture)', async () => {
+    await fixture(html`<div><input id="vol2" type="range" value="80"></div>`);
+    const box = document.getElementById('vol2')!.getBoundingClientRect();
+    expect(await countNear(rasterizer, box, RED), 'the red thumb').to.be.greaterThan(800);
+  });
+
+  it('inside <upscope-masked> and with data-upscope-masked: no pixel of the thumb or the progress value', async () => {
+    await fixture(html`<div>
+      <upscope-masked><input id="vol" type="range" value="80"></upscope-masked>
+      <progress id="done" data-upscope-masked value="70" max="100"></progress>
+    </div>`);
+    for (const id of ['vol', 'done']) {
+      const box = document.getElementById(id)!.getBoundingClientRect();
+      expect(await countNear(rasterizer, box, RED), `#${id}'s part`).to.equal(0);
+    }
+  });
+});
