@@ -33,7 +33,7 @@ import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledT
 import { StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
-import { BLANKED_PARTS, controlPartRules } from './control-parts.js';
+import { controlPartRules } from './control-parts.js';
 import { counterStyleRules } from './counter-styles.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
@@ -457,8 +457,7 @@ export class Rasterizer {
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
     if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     if (this.controlParts?.sheets !== sheets) this.controlParts = { sheets, rules: controlPartRules(doc) };
-    // After the page's rules, so that a masked control's parts stay hidden whatever those say.
-    if (this.controlParts.rules) context.svgStyleElement?.append(`\n${this.controlParts.rules}\n${BLANKED_PARTS}\n`);
+    if (this.controlParts.rules) context.svgStyleElement?.append(`\n${this.controlParts.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
     this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');

@@ -17,9 +17,9 @@ const options = {
 };
 const RED: RGB = [230, 0, 0];
 
-/** How many pixels of the unmasked raster in `box` are near `color`. */
-async function countNear(rasterizer: Rasterizer, box: DOMRect, color: RGB): Promise<number> {
-  const { bitmap } = await rasterizer.rasterize();
+/** How many pixels of the unmasked raster in `box` are near `color` (`maskAll`: as the SDK's option). */
+async function countNear(rasterizer: Rasterizer, box: DOMRect, color: RGB, maskAll = false): Promise<number> {
+  const bitmap = await rasterizer.draw(await rasterizer.snapshot({ maskAll }));
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#fff';
@@ -70,4 +70,45 @@ describe("a masked control whose parts the page's rules show", () => {
       expect(await countNear(rasterizer, box, RED), `#${id}'s part`).to.equal(0);
     }
   });
+});
+
+// A review's cases (5 December): each drew 1 600 to 2 400 red pixels in the masked box of the
+// raster when the page's rules were copied whole and the hiding rule only outweighed three ids.
+describe("the page's rules for parts, copied, show nothing masked", () => {
+  const cases: Array<[string, string, string, boolean?]> = [
+    ['a thumb shown by a layered !important rule', `input[type=range] { appearance: none; width: 300px; height: 40px; background: transparent; }
+      @layer base { #vol::-webkit-slider-thumb { appearance: none; width: 40px; height: 40px; background: rgb(230, 0, 0); visibility: visible !important; } }`,
+      '<upscope-masked><input id="vol" type="range" value="80"></upscope-masked>'],
+    ['a thumb shown by four ids', `input[type=range] { appearance: none; width: 300px; height: 40px; background: transparent; }
+      #vol#vol#vol#vol::-webkit-slider-thumb { appearance: none; width: 40px; height: 40px; background: rgb(230, 0, 0); visibility: visible !important; }`,
+      '<upscope-masked><input id="vol" type="range" value="80"></upscope-masked>'],
+    ["a masked box's ::before shown by a selector list that also names a part", `.sec::before { content: "4111 1111"; color: rgb(230, 0, 0); font: bold 40px monospace; }
+      .sec::before, .r::-webkit-slider-thumb { visibility: visible !important; }`,
+      '<div id="vol" class="sec" data-upscope-masked style="height: 60px; width: 400px"></div><input class="r" type="range">'],
+    ["a masked box's ::before shown by a nested rule beside a part's", `.sec { &::before { content: "4111 1111"; color: rgb(230, 0, 0); font: bold 40px monospace; visibility: visible !important; } & .r::-webkit-slider-thumb { color: red; } }`,
+      '<div id="vol" class="sec" data-upscope-masked style="height: 60px; width: 400px"><input class="r" type="range"></div>'],
+    ["mask-all: a ::before's text given a fill by a list that also names a part", `.sec::before { content: "4111 1111"; font: bold 40px monospace; }
+      .sec::before, .r::-webkit-slider-thumb { -webkit-text-fill-color: rgb(230, 0, 0) !important; }`,
+      '<div id="vol" class="sec" style="height: 60px; width: 400px"></div><input class="r" type="range">', true],
+    ["mask-all: a file button's label given a shadow", `.f::file-selector-button { font: bold 40px monospace; border: 0; background: #fff; text-shadow: 0 0 0 rgb(230, 0, 0) !important; }`,
+      '<input id="vol" class="f" type="file">', true],
+  ];
+  for (const [name, css, markup, maskAll] of cases) {
+    it(name, async () => {
+      document.body.style.margin = '0';
+      const sheet = document.createElement('style');
+      sheet.textContent = css;
+      document.head.append(sheet);
+      const rasterizer = new Rasterizer(options);
+      try {
+        const el = await fixture(html`<div .innerHTML=${markup}></div>`);
+        const box = el.querySelector('#vol')!.getBoundingClientRect();
+        expect(await countNear(rasterizer, box, RED, maskAll), 'red pixels in the masked box').to.equal(0);
+      } finally {
+        rasterizer.dispose();
+        sheet.remove();
+        document.body.style.margin = '';
+      }
+    });
+  }
 });
