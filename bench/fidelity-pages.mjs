@@ -285,12 +285,35 @@ const fields = () => {
    document.querySelector('select.list').scrollTop = 70; for (const c of document.querySelectorAll('.ind')) c.indeterminate = true;</script>`);
 };
 
+/**
+ * A settings page of icon fonts and styled controls (5 December red team): icons in `<i>` set
+ * upright as icon kits do, tags the browser makes italic or keeps unwrapped restyled, and the
+ * parts of native controls the page styles (range thumb and track, file button, progress, meter).
+ */
+const widgets = () => page('Widgets', `
+  main { max-width: 880px; margin: 24px auto; padding: 0 16px; }
+  i.fa { font-family: "Corpus Icons"; font-style: normal; font-size: 28px; color: #0d6efd; margin-right: 8px; } i.fa::before { content: "\\ea60"; }
+  em.n, cite.n, var.n, address { font-style: normal; } pre.wrap { white-space: normal; font: inherit; background: #f8f9fa; padding: 12px; }
+  .row { display: flex; align-items: center; gap: 16px; margin: 14px 0; } label { width: 160px; }
+  input[type=range] { appearance: none; width: 360px; height: 8px; border-radius: 4px; background: #cfe2ff; }
+  input[type=range]::-webkit-slider-thumb { appearance: none; width: 28px; height: 28px; border-radius: 50%; background: #d63384; border: 3px solid #fff; box-shadow: 0 1px 3px rgb(0 0 0 / 0.4); }
+  input[type=file] { font-size: 15px; } input[type=file]::file-selector-button { background: #198754; color: #fff; border: 0; border-radius: 20px; padding: 8px 20px; margin-right: 12px; }
+  progress { appearance: none; width: 360px; height: 16px; } progress::-webkit-progress-bar { background: #e9ecef; border-radius: 8px; } progress::-webkit-progress-value { background: #dc3545; border-radius: 8px; }
+  meter { width: 360px; height: 16px; } meter::-webkit-meter-bar { background: #212529; border-radius: 4px; } meter::-webkit-meter-optimum-value { background: #ffc107; }
+`, `<main><h1><i class="fa"></i>Settings</h1>
+  <p><em class="n">Set upright</em> beside <em>emphasis</em>, a <cite class="n">cited title</cite>, a <var class="n">variable</var>. ${para(3)}</p>
+  ${Array.from({ length: 8 }, (_, i) => `<div class="row"><label><i class="fa"></i>Level ${i}</label><input type="range" value="${10 + i * 11}"></div>
+  <div class="row"><label>Upload ${i}</label><input type="file"></div>
+  <div class="row"><label>Progress ${i}</label><progress value="${20 + i * 9}" max="100"></progress></div>
+  <div class="row"><label>Load ${i}</label><meter value="${0.1 + i * 0.1}"></meter></div>`).join('')}
+  <pre class="wrap">${para(6)}</pre><address>1 Main Street, Springfield</address></main>`);
+
 /** name -> html; every page is measured at the top and scrolled (window, half its scroll range up to 1 600 px). */
 export const CORPUS = [
   ['landing', landing()], ['album', album()], ['pricing', pricing()], ['article', article()], ['form', form()],
   ['docs', docs()], ['charts', charts()], ['shop', shop()], ['banner', banner()], ['rtl', rtl()], ['news', news()],
   ['modal', modal()], ['chat', chat()],
   ['controls', controls()], ['effects', effects()], ['typography', typography()], ['media', media()], ['modern', modern()], ['dark', dark()],
-  ['webfonts', webfonts()], ['fields', fields()],
+  ['webfonts', webfonts()], ['fields', fields()], ['widgets', widgets()],
   ...BENCH_PAGES.map((p) => [`bench-${p.name}`, p.html]),
 ].map(([name, html]) => ({ name, html }));
