@@ -4,7 +4,7 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
-import { near, type RGB } from '../support/colors.js';
+import { countNearIn, type RGB } from '../support/colors.js';
 
 const options = {
   scale: 1,
@@ -16,16 +16,7 @@ const options = {
 /** How many pixels of the raster in `box` are near `color`. */
 async function countNear(rasterizer: Rasterizer, box: { left: number; top: number; width: number; height: number }, color: RGB): Promise<number> {
   const { bitmap } = await rasterizer.rasterize();
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const d = ctx.getImageData(Math.round(box.left), Math.round(box.top), Math.round(box.width), Math.round(box.height)).data;
-  let n = 0;
-  for (let i = 0; i < d.length; i += 4) if (near([d[i], d[i + 1], d[i + 2]], color)) n++;
-  return n;
+  return countNearIn(bitmap, box, color);
 }
 
 describe("the page's @counter-style rules in the copy", () => {
