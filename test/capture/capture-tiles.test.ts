@@ -7,6 +7,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { CAPTURE_DEFAULTS, findMasks, paintMasks, Rasterizer, type Snapshot } from '../../src/capture/index.js';
 import { scanForSecret, SECRET } from '../support/leaks.js';
+import { overWhite } from '../support/colors.js';
 
 const options = {
   scale: 1,
@@ -19,13 +20,8 @@ const options = {
 
 /** `bitmap` over white, as pixels. */
 function pixels(bitmap: ImageBitmap): ImageData {
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return ctx.getImageData(0, 0, canvas.width, canvas.height);
+  const { width, height } = bitmap;
+  return overWhite(bitmap).getImageData(0, 0, width, height);
 }
 
 /** Pixels further apart than `tolerance` in any channel, and the first of them. */

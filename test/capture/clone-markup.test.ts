@@ -5,7 +5,7 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
-import { countNearIn, near, type RGB } from '../support/colors.js';
+import { countNearIn, near, overWhite, type RGB } from '../support/colors.js';
 
 const options = {
   scale: 1,
@@ -29,13 +29,7 @@ function cloneStyle(markup: string, id: string): Map<string, string> {
 
 /** The colours of the raster at viewport points (x, y). */
 async function pixelsAt(rasterizer: Rasterizer, points: Array<[number, number]>): Promise<RGB[]> {
-  const { bitmap } = await rasterizer.rasterize();
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
+  const ctx = overWhite((await rasterizer.rasterize()).bitmap);
   return points.map(([x, y]) => {
     const d = ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data;
     return [d[0], d[1], d[2]] as RGB;

@@ -14,14 +14,20 @@ export const colorDistance = (got: ArrayLike<number>, want: ArrayLike<number>): 
 /** Whether `got` (RGB or RGBA) is `want`, within `tolerance` (a count of nearly-`want` pixels in anti-aliased text passes a wider one). */
 export const near = (got: ArrayLike<number>, want: ArrayLike<number>, tolerance = NEAR_COLOR): boolean => colorDistance(got, want) < tolerance;
 
-/** How many pixels of `bitmap`, drawn over white, in `box` (rounded to whole pixels) are near `color`. Closes `bitmap`. */
-export function countNearIn(bitmap: ImageBitmap, box: { left: number; top: number; width: number; height: number }, color: RGB): number {
+/** `bitmap` drawn over white on a canvas of its size, to read pixels from (a raster is transparent where only the page background shows). Closes `bitmap`. */
+export function overWhite(bitmap: ImageBitmap): OffscreenCanvasRenderingContext2D {
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
+  return ctx;
+}
+
+/** How many pixels of `bitmap`, drawn over white, in `box` (rounded to whole pixels) are near `color`. Closes `bitmap`. */
+export function countNearIn(bitmap: ImageBitmap, box: { left: number; top: number; width: number; height: number }, color: RGB): number {
+  const ctx = overWhite(bitmap);
   const d = ctx.getImageData(Math.round(box.left), Math.round(box.top), Math.max(1, Math.round(box.width)), Math.max(1, Math.round(box.height))).data;
   let n = 0;
   for (let i = 0; i < d.length; i += 4) if (near([d[i], d[i + 1], d[i + 2]], color)) n++;
