@@ -13,6 +13,7 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild, { minify } from 'rollup-plugin-esbuild';
 import { fileURLToPath } from 'node:url';
+import { minify as terserMinify } from 'terser';
 import { slimReconnectingSocket } from './scripts/slim-partysocket.mjs';
 
 const LIT_SHIM = fileURLToPath(new URL('src/visitor/elements/upscope-widget/lit-shim.ts', import.meta.url));
@@ -125,17 +126,38 @@ function noRenamedPropsAcross() {
   };
 }
 
+/**
+ * A second minifier over the two visitor bundles, the script every visitor of every page loads:
+ * terser's extra passes fold what esbuild leaves (about 0.8 KB of the 25 KB gzip budget).
+ * Licence comments stay. The lazily loaded bundles keep esbuild alone, which builds faster.
+ */
+function squeezeVisitorBundle() {
+  return {
+    name: 'upscope-squeeze-visitor-bundle',
+    async renderChunk(code, chunk, options) {
+      const out = await terserMinify(code, {
+        module: options.format === 'es',
+        ecma: 2020,
+        compress: { passes: 2 },
+        format: { comments: /@license|@preserve|^!/ },
+        sourceMap: true,
+      });
+      return { code: out.code, map: out.map };
+    },
+  };
+}
+
 /** @type {import('rollup').RollupOptions[]} */
 export default [
   {
     input: 'src/visitor/bundle.ts',
     output: { file: 'dist/upscope.js', format: 'es', sourcemap: true },
-    plugins: [panelsApart(), ...plugins(VISITOR_MINIFY)],
+    plugins: [panelsApart(), ...plugins(VISITOR_MINIFY), squeezeVisitorBundle()],
   },
   {
     input: 'src/visitor/bundle-iife.ts',
     output: { file: 'dist/upscope.iife.js', format: 'iife', sourcemap: true },
-    plugins: [panelsApart(), ...plugins(VISITOR_MINIFY)],
+    plugins: [panelsApart(), ...plugins(VISITOR_MINIFY), squeezeVisitorBundle()],
   },
   {
     input: 'src/visitor/elements/upscope-widget/upscope-widget.panels.ts',
