@@ -8,11 +8,13 @@
  * as they are, `attr()` resolved from the page's element, `url()` embedded as a data URL (an SVG
  * drawn as an image can load nothing else), counters and quotes left for the clone to count (their
  * `counter-*` and `quotes` properties are copied; see PAINT_STYLE_PROPERTIES). A scroll container's
- * buttons and marker group, which the library does not copy at all, get rules too (scrollPseudoRules).
+ * buttons and marker group, a list item's marker and an element's first letter and first line
+ * (a drop cap), which the library does not copy at all, get rules too.
  */
 
 import { isAnimatedDataUrl, isAnimatedImage } from './animated-images.js';
 import { PAINT_STYLE_PROPERTIES } from './options.js';
+import { firstPseudoSelector } from './pseudo-text.js';
 
 /** What the library gets right: one string with no quote or backslash inside. */
 const PLAIN = /^"[^"'\\]*"$/;
@@ -44,6 +46,8 @@ export class GeneratedContent {
   private readonly hidden = new Map<Element, string[]>();
   private pending: Pending[] = [];
   private serial = 0;
+  /** Per document or shadow root, this frame: what an element matches to have a `::first-letter` or `::first-line` rule (null: none). */
+  private readonly firstSelectors = new Map<Node, string | null>();
   private readonly cache = new Map<string, string>();
 
   /** The library read the computed style of `el`'s `pseudo` (hooked in clone-styles.ts). */
@@ -74,7 +78,8 @@ export class GeneratedContent {
     const scrolling = scrollPseudoRules(original, clone, this.onPseudoFont);
     const details = original.localName === 'details' ? detailsContentRule(original) : null;
     const hidden = this.hidden.get(original);
-    if (!list && !marker && !scrolling && !details && !hidden) return;
+    const first = this.firstRules(original);
+    if (!list && !marker && !scrolling && !details && !hidden && !first) return;
     this.noted.delete(original);
     this.hidden.delete(original);
     // Named in clone order, so that equal pages give equal markup.
@@ -86,15 +91,51 @@ export class GeneratedContent {
     for (const [pseudo, rule] of scrolling ?? []) this.pending.push({ selector: `.${name}${pseudo}`, ...rule });
     if (details) this.pending.push({ selector: `.${name}${DETAILS_CONTENT}`, ...details });
     for (const pseudo of hidden ?? []) this.pending.push({ selector: `.${name}${pseudo}`, tokens: null, declarations: 'opacity: 0 !important;' });
-    if (marker) {
-      this.pending.push({ selector: `.${name}${MARKER}`, ...marker });
-      // A marker cannot take `-webkit-text-fill-color`; it inherits the item's, which the library
-      // writes out on every clone as a colour. Where that only follows the item's colour, it is
-      // written as `currentcolor`, which the marker inherits as such and draws in its own colour.
+    for (const [pseudo, declarations] of first ?? []) this.pending.push({ selector: `.${name}${pseudo}`, tokens: null, declarations });
+    if (marker) this.pending.push({ selector: `.${name}${MARKER}`, ...marker });
+    // A marker, a first letter and a first line cannot take `-webkit-text-fill-color`; they inherit
+    // their element's, which the library writes out on every clone as a colour. Where that only
+    // follows the element's colour, it is written as `currentcolor`, which they inherit as such and
+    // draw in their own colour.
+    if (marker || first) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
       const fill = style?.getPropertyValue('-webkit-text-fill-color');
       if (style && (!fill || fill === getComputedStyle(original).color)) style.setProperty('-webkit-text-fill-color', 'currentcolor');
     }
+  }
+
+  /**
+   * `el`'s `::first-letter` and `::first-line` as the page styles them (a drop cap, a bold or
+   * small-caps first line), which the library does not copy: for each, the declarations that differ
+   * from what it would have in the copy (see {@link firstDeclarations}). Only for an element that a
+   * rule naming either selects (none on most pages: nothing is read there) and that lays out
+   * blocks. Null when there is nothing to write.
+   */
+  private firstRules(el: Element): Array<[string, string]> | null {
+    const root = el.getRootNode();
+    if (root.nodeType !== Node.DOCUMENT_NODE && !(root instanceof ShadowRoot)) return null;
+    let selector = this.firstSelectors.get(root);
+    if (selector === undefined) this.firstSelectors.set(root, (selector = firstPseudoSelector(root as Document | ShadowRoot)));
+    if (selector === null) return null;
+    try {
+      if (!el.matches(selector)) return null;
+    } catch {
+      // A selector matches() does not take (nested `&`, `:host`): the element's styles tell.
+    }
+    const win = el.ownerDocument.defaultView;
+    if (!win) return null;
+    const own = win.getComputedStyle(el);
+    // Both apply to block containers only: an inline element's are never drawn.
+    if (own.display === 'inline' || own.display === 'contents' || own.display === 'none') return null;
+    let out: Array<[string, string]> | null = null;
+    for (const pseudo of FIRST_PSEUDOS) {
+      const style = win.getComputedStyle(el, pseudo);
+      const declarations = firstDeclarations(style, own, pseudo === '::first-letter');
+      if (!declarations) continue;
+      this.onPseudoFont?.(style);
+      (out ??= []).push([pseudo, declarations]);
+    }
+    return out;
   }
 
   /** The rules for this clone, images embedded (each within `timeoutMs`; one that fails draws nothing). */
@@ -123,6 +164,7 @@ export class GeneratedContent {
   reset(patch = false): void {
     this.noted.clear();
     this.hidden.clear();
+    this.firstSelectors.clear();
     this.pending = [];
     if (!patch) this.serial = 0;
   }
@@ -221,6 +263,63 @@ function detailsContentRule(details: Element): Omit<Pending, 'selector'> | null 
     if (value && value !== own.getPropertyValue(name)) declarations += `${name}: ${value}; `;
   }
   return declarations ? { tokens: null, declarations } : null;
+}
+
+const FIRST_PSEUDOS = ['::first-letter', '::first-line'] as const;
+
+/**
+ * What a `::first-line` or `::first-letter` can set that it inherits from its element otherwise
+ * (the properties that apply to both): written where its computed value differs from the element's.
+ */
+const FIRST_INHERITED = [
+  'color', '-webkit-text-stroke-width', '-webkit-text-stroke-color', 'font-family', 'font-size', 'font-weight', 'font-style',
+  'font-stretch', 'font-variant-caps', 'font-variant-numeric', 'font-variant-ligatures', 'font-variant-east-asian', 'font-feature-settings', 'font-kerning',
+  'line-height', 'letter-spacing', 'word-spacing', 'text-transform', 'text-shadow',
+];
+/**
+ * What they can set that they do not inherit, with its initial value (computed as the browser
+ * gives it): written where it is not that. The box (float, margins, padding, borders) is a
+ * `::first-letter`'s only: a drop cap.
+ */
+const FIRST_OWN: ReadonlyArray<readonly [string, string]> = [
+  ['background-color', 'rgba(0, 0, 0, 0)'], ['background-image', 'none'], ['vertical-align', 'baseline'],
+  ['text-decoration-line', 'none'],
+];
+const FIRST_LETTER_BOX: ReadonlyArray<readonly [string, string]> = [
+  ['float', 'none'], ['initial-letter', 'normal'], ['box-shadow', 'none'],
+  ...['top', 'right', 'bottom', 'left'].flatMap((side) => [[`margin-${side}`, '0px'], [`padding-${side}`, '0px'], [`border-${side}-style`, 'none']] as const),
+  ...['top-left', 'top-right', 'bottom-right', 'bottom-left'].map((corner) => [`border-${corner}-radius`, '0px'] as const),
+];
+/** Written with a background or a line that is written: they draw how it looks. */
+const FIRST_WITH: Record<string, readonly string[]> = {
+  'background-image': ['background-position', 'background-size', 'background-repeat', 'background-origin', 'background-clip'],
+  'text-decoration-line': ['text-decoration-style', 'text-decoration-color', 'text-decoration-thickness', 'text-underline-offset'],
+};
+
+/**
+ * The declarations of a `::first-letter` (`letter`) or `::first-line` computed as `style` that
+ * its copy would not get by inheriting from the element's clone (`own`, the element's computed
+ * style): see {@link FIRST_INHERITED} and {@link FIRST_OWN}. Empty when there are none.
+ */
+function firstDeclarations(style: CSSStyleDeclaration, own: CSSStyleDeclaration, letter: boolean): string {
+  let out = '';
+  const write = (name: string) => {
+    const value = style.getPropertyValue(name);
+    if (value) out += `${name}: ${value}; `;
+  };
+  for (const name of FIRST_INHERITED) {
+    const value = style.getPropertyValue(name);
+    if (value && value !== own.getPropertyValue(name)) out += `${name}: ${value}; `;
+  }
+  for (const [name, initial] of letter ? [...FIRST_OWN, ...FIRST_LETTER_BOX] : FIRST_OWN) {
+    const value = style.getPropertyValue(name);
+    if (!value || value === initial) continue;
+    out += `${name}: ${value}; `;
+    for (const with_ of FIRST_WITH[name] ?? []) write(with_);
+    // A border is drawn with its width and colour; its style alone says it is there.
+    if (name.endsWith('-style')) for (const part of ['width', 'color']) write(name.replace('-style', `-${part}`));
+  }
+  return out;
 }
 
 /**

@@ -1,14 +1,16 @@
 /**
- * Text a pseudo-element hides that the copy draws: the copy has no `::first-line`,
- * `::first-letter`, `::highlight()` or `::selection` (modern-screenshot copies `::before` and
- * `::after` only), so it draws such text in its element's own colour and size. A page that hides
+ * Text a pseudo-element hides that the copy draws: the copy has no `::highlight()` or
+ * `::selection` (modern-screenshot copies `::before` and `::after` only), so it draws such text in
+ * its element's own colour and size; the `::first-line` and `::first-letter` it draws
+ * (generated-content.ts) are judged here all the same, so that masking never rests on the copy's
+ * colours alone. A page that hides
  * text through one (`p::first-line { color: transparent }`, a highlight registered with
  * `CSS.highlights` whose style paints text as its background, a redaction bar) would show the
  * agent what the visitor's screen does not. Privacy first, as for text a `::first-line` puts in a
  * dots font (concealing-fonts.ts): the element, or the highlighted or selected range, is masked.
  *
- * Hiding, not restyling: a drop cap or a small-caps first line is drawn by the copy in the
- * element's style (the agent reads what the visitor reads, in another look) and is left alone. A
+ * Hiding, not restyling: a drop cap or a small-caps first line is drawn by the copy as the page
+ * styles it (generated-content.ts writes both pseudo-elements' rules) and is left alone. A
  * pseudo-element hides its text when it paints it (its `-webkit-text-fill-color`, which follows
  * `color`) transparent, with less contrast than {@link MIN_CONTRAST} against the background behind
  * it (its own when it paints one, else the nearest opaque one of its element and their
@@ -66,6 +68,21 @@ export function pseudoHiddenText(root: Document | ShadowRoot): Element[] {
     }
   }
   return out;
+}
+
+/**
+ * One selector list of every rule of `root`'s style sheets (not of the shadow roots inside it)
+ * that names `::first-line` or `::first-letter`, the pseudo-element taken away: what an element
+ * must match to have either styled (see generated-content.ts, which writes them into the copy).
+ * Null when no sheet names either.
+ */
+export function firstPseudoSelector(root: Document | ShadowRoot): string | null {
+  const selectors = new Set<string>();
+  for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) {
+    if (sheet.disabled) continue;
+    for (const s of selectorsOf(sheet)) selectors.add(s);
+  }
+  return selectors.size > 0 ? [...selectors].join(', ') : null;
 }
 
 /** Whether `el`'s `::first-line` or `::first-letter` hides the text `el`'s own style draws. */

@@ -197,6 +197,20 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('list-markers', 0.5);
   });
 
+  // rt16: the copy had no ::first-letter or ::first-line, so a drop cap was drawn as plain text
+  // (and the lines beside it wrapped as without it), a bold or small-caps first line as the rest.
+  it('a drop cap (::first-letter floated, larger, coloured, boxed) and a styled ::first-line', async () => {
+    mount(`
+      <article class="story"><p>${text(14)}</p><p class="plain">${text(6)}</p></article>
+      <div class="lead"><p>${text(10)}</p></div>`,
+      `.story, .lead { width: 640px; margin: 16px; font: 18px/1.5 serif; color: rgb(33, 37, 41); }
+       .story p:first-child::first-letter { float: left; font-size: 64px; line-height: 0.9; padding: 4px 8px 0 0; color: rgb(180, 30, 60); font-weight: 700; }
+       .lead p::first-letter { font-size: 200%; color: white; background: rgb(13, 110, 253); padding: 0 6px; margin-right: 4px; border-radius: 4px; }
+       .story p::first-line { font-variant-caps: small-caps; letter-spacing: 1px; }
+       .lead p::first-line { font-weight: 700; color: rgb(25, 135, 84); text-decoration: underline; }`);
+    await expectWithin('first-letter-line', 0.5);
+  });
+
   // rt16: the tags the browser's sheet makes italic or keeps unwrapped were probed under a wrapper
   // that was itself italic and `white-space: pre`, so the page's `normal` was never written.
   it('tags the browser styles as the page styles them back: an icon <i> upright, <em> and <address> upright, a <pre> that wraps', async () => {

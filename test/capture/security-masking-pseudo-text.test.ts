@@ -199,4 +199,36 @@ describe('text a pseudo-element the copy does not have hides', () => {
     expect(scanForSecret(picture.canvas!, boxOf(root.querySelector('#t')!)).count, 'pixels of the first line').to.be.greaterThan(20);
     expect(scanForSecret(picture.canvas!, boxOf(root.querySelector('#s')!)).count, 'pixels of the highlighted word').to.be.greaterThan(20);
   });
+
+  // The copy draws a page's ::first-letter and ::first-line (generated-content.ts): a drop cap is
+  // larger than its element's line and floats out of it, a styled box is its own. None of it may
+  // be drawn where its element is masked, in the copy alone (every layer is checked on its own).
+  it('a masked paragraph\'s drop cap (floated, larger than its box, coloured, on a box of its own) and first line: none drawn, in the copy alone either', async () => {
+    const root = mountTestPage('pseudo', {
+      css: `${PAGE_CSS} #t { height: 30px; } #t::first-letter { float: left; font-size: 120px; line-height: 1; color: ${SECRET}; background: ${SECRET}; padding: 8px; border: 6px solid ${SECRET}; } #t::first-line { color: ${SECRET}; text-decoration: underline 4px ${SECRET}; }`,
+      html: '<p class="t" id="t" data-upscope-masked>4111 1111 1111 1111 and more of the card holder\'s words</p>',
+    });
+    const t = root.querySelector('#t')!;
+    const letter = new Range();
+    letter.setStart(t.firstChild!, 0);
+    letter.setEnd(t.firstChild!, 1);
+    const drawn = letter.getBoundingClientRect();
+    expect(drawn.height, 'the drop cap overflows its paragraph').to.be.greaterThan(t.getBoundingClientRect().height + 40);
+    const everywhere = { x: 0, y: 0, width: innerWidth, height: innerHeight };
+    expect((await copyLayer({}, everywhere)).left, 'pixels the copy alone draws').to.equal(0);
+    const picture = await agentPicture();
+    expect(scanForSecret(picture.canvas!).count, 'pixels in the frame').to.equal(0);
+  });
+
+  it('mask-all: a drop cap and a first line in their own colours are drawn as boxes with no text, in the copy alone either', async () => {
+    const root = mountTestPage('pseudo', {
+      css: `${PAGE_CSS} .t { color: rgb(0, 0, 0); } #t::first-letter { float: left; font-size: 120px; line-height: 1; color: ${SECRET}; text-shadow: 4px 4px ${SECRET}; -webkit-text-stroke: 3px ${SECRET}; } #t::first-line { color: ${SECRET}; text-decoration: underline 4px ${SECRET}; }`,
+      html: '<p class="t" id="t">4111 1111 1111 1111 and more of the card holder\'s words</p>',
+    });
+    expect(scanForSecret(await screen(), boxOf(root.querySelector('#t')!)).count, 'the visitor sees the coloured letters').to.be.greaterThan(100);
+    const everywhere = { x: 0, y: 0, width: innerWidth, height: innerHeight };
+    expect((await copyLayer({ maskAll: true }, everywhere)).left, 'pixels the copy alone draws').to.equal(0);
+    const picture = await agentPicture(true);
+    expect(scanForSecret(picture.canvas!).count, 'pixels in the frame').to.equal(0);
+  });
 });
