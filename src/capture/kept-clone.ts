@@ -126,6 +126,8 @@ export class KeptClone {
   }
   /** Each SMIL animation element -> the value the clone drew for it (see smil.ts); one changed since clones whole. */
   smil = new Map<Element, string>();
+  /** The elements whose own text a highlight or the selection hid when the clone was made, drawn transparent (see pseudo-text.ts); another set since clones whole. */
+  hiddenText: ReadonlySet<Element> = new Set();
   /** When the first frame was patched onto this clone (performance.now()), or null. */
   patchedSince: number | null = null;
   /** When this clone was made whole (performance.now()): a keyframe is patched onto it only while it is younger than {@link MAX_KEYFRAME_BASE_AGE_MS}. */
@@ -260,6 +262,8 @@ export interface PageState {
   viewport: Viewport;
   background: string;
   maskAll: boolean;
+  /** The elements whose own text a highlight or the selection hides now (see pseudo-text.ts). */
+  hiddenText: ReadonlySet<Element>;
 }
 
 /** The subtrees to clone again, or why the whole viewport must be cloned. */
@@ -325,6 +329,8 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
     return { whole: 'the window scrolled or resized' };
   }
   if (kept.background !== page.background || kept.maskAll !== page.maskAll) return { whole: 'the page background or the mask mode changed' };
+  // A highlight set or a selection made changes no element: what it hides is drawn transparent by a whole clone.
+  if (kept.hiddenText.size !== page.hiddenText.size || [...page.hiddenText].some((el) => !kept.hiddenText.has(el))) return { whole: 'what a highlight or the selection hides changed' };
   if (styleSheetsKey(doc) !== kept.sheets) return { whole: 'a style sheet changed' };
   for (const [root, sheets] of kept.adopted) {
     const now = root.adoptedStyleSheets ?? [];

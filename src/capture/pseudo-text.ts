@@ -34,8 +34,24 @@ const THICK_LINE_EM = 0.3;
 const MAX_RANGES = 2000;
 const PSEUDO = /::?first-(?:line|letter)\b/gi;
 
-/** Per style sheet: its rule count and the CSSOM edit count when read, and the selectors (pseudo-element taken away) of its first-line and first-letter rules. */
-const sheetSelectors = new WeakMap<CSSStyleSheet, { rules: number; edits: number; selectors: string[] }>();
+/** Per style sheet: its rule count and the CSSOM edit count when read, and the selectors (pseudo-element taken away) of its rules of one {@link Kind}. */
+type SheetSelectors = WeakMap<CSSStyleSheet, { rules: number; edits: number; selectors: string[] }>;
+
+/**
+ * Which rules {@link selectorsOf} collects: those naming a pseudo-element `test` finds, each
+ * selector with it cut out (`strip`), and for a highlight pseudo-element its name kept before
+ * the rest (`::highlight(x) .pii`, see {@link rangeSelectors}).
+ */
+interface Kind {
+  test: RegExp;
+  strip: RegExp;
+  keep?: RegExp;
+  cache: SheetSelectors;
+}
+
+const FIRST: Kind = { test: /:first-(?:line|letter)/i, strip: PSEUDO, cache: new WeakMap() };
+/** `::selection` and `::highlight(name)` rules: each selector kept as `<pseudo-element> <rest>`, lower-cased pseudo-element first. */
+const RANGE_PSEUDO: Kind = { test: /::(?:selection|highlight\()/i, strip: /::(?:selection|highlight\([^)]*\))/gi, keep: /::(?:selection|highlight\([^)]*\))/i, cache: new WeakMap() };
 
 /**
  * The elements of `root` (not of the shadow roots inside it) whose `::first-line` or
@@ -46,7 +62,7 @@ export function pseudoHiddenText(root: Document | ShadowRoot): Element[] {
   const selectors = new Set<string>();
   for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) {
     if (sheet.disabled) continue;
-    for (const s of selectorsOf(sheet)) selectors.add(s);
+    for (const s of selectorsOf(sheet, FIRST)) selectors.add(s);
   }
   if (selectors.size === 0) return [];
   const doc = root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : root.ownerDocument!;
@@ -80,7 +96,7 @@ export function firstPseudoSelector(root: Document | ShadowRoot): string | null 
   const selectors = new Set<string>();
   for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) {
     if (sheet.disabled) continue;
-    for (const s of selectorsOf(sheet)) selectors.add(s);
+    for (const s of selectorsOf(sheet, FIRST)) selectors.add(s);
   }
   return selectors.size > 0 ? [...selectors].join(', ') : null;
 }
@@ -141,11 +157,32 @@ function liveRange(doc: Document, abstract: AbstractRange): Range | null {
   }
 }
 
-/** Whether `pseudo` hides the text of `range`: looked at on the elements its text is in (its start's, its end's and their common ancestor). */
+/**
+ * Whether `pseudo` hides the text of `range`: looked at on the elements its text is in (its
+ * start's, its end's and their common ancestor), and on each other element holding its text that
+ * a rule for `pseudo` names (`.pii::highlight(x)` on a span inside a highlighted paragraph, rt17
+ * A1); past {@link MAX_STYLED_HOLDERS} of those, it is taken to hide.
+ */
 function rangeHidden(range: Range, pseudo: string, win: Window): boolean {
   if (!/\S/.test(range.toString())) return false;
   const elementOf = (n: Node) => (n.nodeType === Node.ELEMENT_NODE ? (n as Element) : n.parentElement);
   const elements = new Set([elementOf(range.startContainer), elementOf(range.endContainer), elementOf(range.commonAncestorContainer)]);
+  const styled = rangeSelectors(win.document, pseudo);
+  if (styled) {
+    let named = 0;
+    for (const el of textHolders(range)) {
+      let inside: boolean;
+      try {
+        inside = el.closest(styled) !== null;
+      } catch {
+        // A selector closest() does not take: every element is looked at.
+        inside = true;
+      }
+      if (!inside || elements.has(el)) continue;
+      if (++named > MAX_STYLED_HOLDERS) return true;
+      elements.add(el);
+    }
+  }
   for (const el of elements) {
     if (!el) continue;
     const own = win.getComputedStyle(el);
@@ -228,15 +265,15 @@ function contrast(a: string, b: string): number {
 }
 
 /** The selectors of `sheet`'s rules (in groups, nested and imported sheets too) that name `::first-line` or `::first-letter`, the pseudo-element taken away (`*` when nothing is left); a sheet the page cannot read gives `*`. */
-function selectorsOf(sheet: CSSStyleSheet): string[] {
+function selectorsOf(sheet: CSSStyleSheet, kind: Kind = FIRST): string[] {
   let rules: CSSRuleList;
   try {
     rules = sheet.cssRules;
   } catch {
-    return ['*'];
+    return kind.keep ? [] : ['*'];
   }
   const edits = styleEditCount();
-  const known = sheetSelectors.get(sheet);
+  const known = kind.cache.get(sheet);
   if (known && known.rules === rules.length && known.edits === edits) return known.selectors;
   const selectors: string[] = [];
   // Rules are told by their members, not instanceof: a same-origin frame's are of its own window's classes.
@@ -244,22 +281,82 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
     for (const rule of list) {
       if ('styleSheet' in rule && 'href' in rule) {
         const imported = (rule as CSSImportRule).styleSheet;
-        if (imported) selectors.push(...selectorsOf(imported));
-      } else if ('selectorText' in rule && 'style' in rule && /:first-(?:line|letter)/i.test((rule as CSSStyleRule).selectorText)) {
+        if (imported) selectors.push(...selectorsOf(imported, kind));
+      } else if ('selectorText' in rule && 'style' in rule && kind.test.test((rule as CSSStyleRule).selectorText)) {
         for (const part of splitList((rule as CSSStyleRule).selectorText)) {
-          if (!/:first-(?:line|letter)/i.test(part)) continue;
-          const rest = part.replace(PSEUDO, '').trim();
+          if (!kind.test.test(part)) continue;
+          const rest = part.replace(kind.strip, '').trim();
           // `&` and `:scope` mean the rule's parent or scoping root, which querySelectorAll on the
           // tree cannot name (`:scope` there is the root element): every element is looked at.
-          selectors.push(rest === '' || /&|:scope(?![\w-])/i.test(rest) ? '*' : rest);
+          const selector = rest === '' || /&|:scope(?![\w-])/i.test(rest) ? '*' : rest;
+          selectors.push(kind.keep ? `${kind.keep.exec(part)![0].toLowerCase().replace(/\s+/g, '')} ${selector}` : selector);
         }
       }
       if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
   };
   ownReads(() => visit(rules));
-  sheetSelectors.set(sheet, { rules: rules.length, edits, selectors });
+  kind.cache.set(sheet, { rules: rules.length, edits, selectors });
   return selectors;
+}
+
+/**
+ * What an element must match, or be inside (a highlight pseudo-element's style is inherited from
+ * its parent's), for a rule of `doc`'s style sheets naming `pseudo` (`::selection`,
+ * `::highlight(name)`) to style it there and nowhere else: one selector list of those rules'
+ * selectors, `*` ones left out (they style every element alike, as the elements a range starts,
+ * ends and lies in show). Null when there are none.
+ */
+function rangeSelectors(doc: Document, pseudo: string): string | null {
+  const key = pseudo.toLowerCase().replace(/\s+/g, '');
+  const selectors = new Set<string>();
+  for (const sheet of [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])]) {
+    if (sheet.disabled) continue;
+    for (const s of selectorsOf(sheet, RANGE_PSEUDO)) {
+      const at = s.indexOf(' ');
+      const rest = s.slice(at + 1);
+      if (s.slice(0, at) === key && rest !== '*' && rest !== '') selectors.add(rest);
+    }
+  }
+  return selectors.size > 0 ? [...selectors].join(', ') : null;
+}
+
+/** Elements a range's text is in that {@link rangeHidden} looks at one by one, at most; past it the range is taken as hidden. */
+const MAX_STYLED_HOLDERS = 100;
+
+/**
+ * The elements whose own text `range` holds (text nodes with more than white space, at least in
+ * part in the range), in document order.
+ */
+export function textHolders(range: Range): Set<Element> {
+  const out = new Set<Element>();
+  const common = range.commonAncestorContainer;
+  if (common.nodeType === Node.TEXT_NODE) {
+    if (common.parentElement && /\S/.test(range.toString())) out.add(common.parentElement);
+    return out;
+  }
+  const doc = common.ownerDocument ?? (common as Document);
+  const walker = doc.createTreeWalker(common, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+    if (!/\S/.test(n.data) || !range.intersectsNode(n)) continue;
+    // Past the range's end: nothing after it is in it.
+    if (range.comparePoint(n, 0) > 0) break;
+    if (n.parentElement) out.add(n.parentElement);
+  }
+  return out;
+}
+
+/**
+ * The elements whose own text a highlight or the selection hides in `doc` (see
+ * {@link hiddenRanges}): the copy draws their text transparent (rasterize.ts), as mask-all does,
+ * so that such text is kept from the agent by the copy too, not by its ranges' boxes alone (which
+ * miss what moves between the two searches of a frame, or what an ancestor's reflection or drop
+ * shadow paints of it). Empty when nothing is hidden.
+ */
+export function hiddenTextHolders(doc: Document): Set<Element> {
+  const out = new Set<Element>();
+  for (const range of hiddenRanges(doc)) for (const el of textHolders(range)) out.add(el);
+  return out;
 }
 
 /** A selector list's selectors, split at its top-level commas. */

@@ -24,7 +24,7 @@ import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from '
 import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
 import { embeddedFamilies, ColdFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
-import { pseudoHiddenText } from './pseudo-text.js';
+import { hiddenTextHolders, pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
 import { matchScrollbars } from './scrollbars.js';
 import { GREY_IMAGE, greyBox, greyClosedHost, GREY_RULES, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
@@ -273,6 +273,8 @@ export class Rasterizer {
   private readonly concealed = new Map<Document, ((el: Element) => boolean) | null>();
   /** Per document or shadow root: its elements whose `::first-line` or `::first-letter` hides their text (see pseudo-text.ts). */
   private readonly pseudoHidden = new Map<Node, Set<Element>>();
+  /** Per document, this frame: the elements whose own text a highlight or the selection hides (see hiddenTextHolders), drawn transparent. */
+  private readonly hiddenText = new Map<Document, Set<Element>>();
   private unmasked = new Map<Element, boolean>();
   /** How slotted content is judged where it is wrapped (see slot-wrappers.ts), with this frame's state. */
   private slotJudge: SlotJudge = { maskAll: false, conceals: (slot) => this.concealedText(slot), unmasked: (el) => isUnmasked(el, this.unmasked) };
@@ -341,7 +343,8 @@ export class Rasterizer {
     watchTopLayer(doc);
     const background = pageBackground(doc);
     const maskAll = masking.maskAll === true;
-    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll }, keyframe);
+    this.hiddenText.clear();
+    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextOf(doc) }, keyframe);
     let whole = 'whole' in plan ? plan.whole : null;
     let patched = 0;
     let changed: { roots: Element[]; region: Region; field: FieldPicture | null } | null = null;
@@ -459,6 +462,7 @@ export class Rasterizer {
     if (this.controlParts?.sheets !== sheets) this.controlParts = { sheets, rules: controlPartRules(doc) };
     if (this.controlParts.rules) context.svgStyleElement?.append(`\n${this.controlParts.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
+    this.kept.hiddenText = this.hiddenTextOf(doc);
     this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
@@ -992,6 +996,8 @@ export class Rasterizer {
         // A slotted element is masked by its slot too (which has no clone of its own), wherever the wrapper is.
         if (isMaskElement(original) || (original.assignedSlot !== null && maskOver(original.assignedSlot) !== null) || (isSvgUse(original) && !el.hasAttribute('href')) || this.concealedText(original)) blankMaskedClone(el);
         else if (this.maskAll) this.maskAllText(original, el);
+        // Text a highlight or the selection hides, in either mode (inside [data-upscope-unmasked] too).
+        if (!isBlankedClone(el) && this.hiddenTextOf(original.ownerDocument).has(original)) hideCloneText(el, original.namespaceURI === SVG_NS);
         if (hasClosedRoot(original)) greyClosedHost(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
@@ -1125,6 +1131,13 @@ export class Rasterizer {
     // Those of readable rules: the library also lists families it has no rule for (FontFace API ones, masked already).
     const needed = [...context.fontFamilies.keys()].filter((family) => this.fonts?.embeds(family));
     return noteNotEmbedded(this.doc, needed, () => embeddedFamilies(style));
+  }
+
+  /** The elements of `doc` whose own text a highlight or the selection hides this frame (see pseudo-text.ts). */
+  private hiddenTextOf(doc: Document): Set<Element> {
+    let holders = this.hiddenText.get(doc);
+    if (!holders) this.hiddenText.set(doc, (holders = hiddenTextHolders(doc)));
+    return holders;
   }
 
   /** Whether `original` draws text in a concealing font the copy cannot embed, or has text its `::first-line` or `::first-letter` hides (see pseudo-text.ts). */
