@@ -30,7 +30,7 @@ import { matchScrollbars } from './scrollbars.js';
 import { GREY_IMAGE, greyBox, greyClosedHost, GREY_RULES, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
 import { copiedBlank } from './canvas-contexts.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
-import { StandIns, videoStandIn } from './video-stand-in.js';
+import { postersFromBackgrounds, StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { controlPartRules } from './control-parts.js';
@@ -448,6 +448,7 @@ export class Rasterizer {
     }
     if (this.cloneError) throw this.cloneError;
     if (churned) throw new ChurnError('rasterize: the page put content under a mask while it was cloned');
+    postersFromBackgrounds(svg);
     // Cloned again at once, with that text masked: this copy drew it in a fallback font, in clear.
     if (this.concealingFontMissed(context)) throw new ChurnError('rasterize: a concealing font was not embedded');
     if (context.svgStyleElement) this.coldFaces.note(context.svgStyleElement);
@@ -577,6 +578,7 @@ export class Rasterizer {
         }
         if (this.cloneError) throw this.cloneError;
         if (churned) return 'the page put content under a mask while it was cloned';
+        postersFromBackgrounds(svg);
         if (this.emptied.size || this.hollow.size || context.svgDefsElement?.hasChildNodes()) return 'a change in content the clone rewrites';
         const clone = svg.querySelector('foreignObject')?.firstElementChild;
         if (!clone) return 'a changed subtree was not cloned';

@@ -5,25 +5,40 @@
  * frame, and either way the native controls the visitor sees were not drawn (issue 16, class 7).
  *
  * Instead the rasterizer leaves videos out of the library's clone and puts a stand-in in their
- * place: a `<video>` with no source, the page's computed styles and attributes (so `controls` still
- * draws the browser's own control bar), showing the frame on screen as its poster. Where no frame
- * can be read (nothing loaded yet, or another origin's video without CORS), the page's poster is
- * shown as a background image, which the library embeds like any other.
+ * place, with the page's computed styles and attributes: for a video with `controls`, a `<video>`
+ * with no source (so the browser's own control bar is drawn), showing the frame on screen as its
+ * poster; for one without, an `<img>` of that frame. Where no frame can be read (nothing loaded
+ * yet, or another origin's video without CORS), the page's poster is shown as a background image,
+ * which the library embeds like any other (and a `<video>` then takes as its poster).
  */
 
 /** Attributes not carried over: what would load or play media, and what the stand-in sets itself. */
 const DROPPED = new Set(['src', 'srcset', 'poster', 'autoplay', 'preload', 'crossorigin', 'style']);
+/** A video's attributes an `<img>` stand-in leaves out too: they mean nothing there. */
+const VIDEO_ONLY = new Set(['controls', 'controlslist', 'muted', 'loop', 'playsinline', 'disablepictureinpicture', 'disableremoteplayback']);
+/** A transparent picture: an `<img>` stand-in with no frame to show draws nothing of its own. */
+const NOTHING = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+/** Marks a `<video>` stand-in whose poster is a background image until the library has embedded it (see {@link postersFromBackgrounds}). */
+const POSTER_PENDING = 'data-up-poster';
 
 /**
  * A stand-in for `video` in the clone. Without `picture` it shows none: for a masked video (the
  * mask is painted black over it anyway; this keeps the frame out of the markup too) and for one
  * off screen (reading and encoding a frame nobody sees would cost every capture).
+ *
+ * A video without `controls` stands in as an `<img>`: in the picture (an SVG image, where no
+ * script runs) a `<video>` always shows the browser's control bar, and with no frame loaded a grey
+ * panel, which the visitor never sees on a background video or one waiting to play (rt17: 28 % of
+ * a page's pixels). Its frame, or its poster, is drawn where and as large as the page draws it
+ * (`object-fit` and `object-position` are copied).
  */
-export function videoStandIn(video: HTMLVideoElement, properties: readonly string[] | null, picture: boolean): HTMLVideoElement {
+export function videoStandIn(video: HTMLVideoElement, properties: readonly string[] | null, picture: boolean): HTMLElement {
   const doc = video.ownerDocument;
-  const stand = doc.createElement('video');
-  for (const { name, value } of video.attributes) if (!DROPPED.has(name) && /^[\w-:]+$/.test(name)) stand.setAttribute(name, value);
-  stand.preload = 'none';
+  const controls = video.hasAttribute('controls');
+  const stand = doc.createElement(controls ? 'video' : 'img');
+  for (const { name, value } of video.attributes) if (!DROPPED.has(name) && !(!controls && VIDEO_ONLY.has(name)) && /^[\w-:]+$/.test(name)) stand.setAttribute(name, value);
+  if (stand instanceof HTMLVideoElement) stand.preload = 'none';
+  else stand.setAttribute('src', NOTHING);
   const cs = doc.defaultView!.getComputedStyle(video);
   const names = properties ?? Array.from({ length: cs.length }, (_, i) => cs.item(i));
   for (const name of names) {
@@ -33,16 +48,35 @@ export function videoStandIn(video: HTMLVideoElement, properties: readonly strin
   if (!picture) return stand;
   const frame = currentFrame(video);
   if (frame) {
-    stand.setAttribute('poster', frame);
+    stand.setAttribute(controls ? 'poster' : 'src', frame);
   } else if (video.poster) {
-    // Laid out as a poster is: contained and centred in the content box.
+    // Laid out as a poster is: fitted to the content box as the video's picture is.
+    const fit = cs.objectFit;
     stand.style.setProperty('background-image', `url("${video.poster.replace(/["\\\n]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}")`);
-    stand.style.setProperty('background-size', 'contain');
+    stand.style.setProperty('background-size', fit === 'cover' ? 'cover' : fit === 'fill' ? '100% 100%' : fit === 'none' ? 'auto' : 'contain');
     stand.style.setProperty('background-repeat', 'no-repeat');
-    stand.style.setProperty('background-position', 'center');
+    stand.style.setProperty('background-position', cs.objectPosition || 'center');
     stand.style.setProperty('background-origin', 'content-box');
+    if (controls) stand.setAttribute(POSTER_PENDING, '');
   }
   return stand;
+}
+
+/**
+ * The `<video>` stand-ins in `root` (those with controls) whose poster was given as a background
+ * image get it as their poster, now that the library has embedded it as a data URL: a video with
+ * controls and no poster is drawn as a grey panel over its background, where the visitor sees the
+ * poster under the controls. One whose image was not embedded keeps the background.
+ */
+export function postersFromBackgrounds(root: Element): void {
+  for (const stand of root.querySelectorAll(`video[${POSTER_PENDING}]`)) {
+    stand.removeAttribute(POSTER_PENDING);
+    const style = (stand as HTMLElement).style;
+    const url = /^url\("(data:[^"]*)"\)$/.exec(style.getPropertyValue('background-image'))?.[1];
+    if (!url) continue;
+    stand.setAttribute('poster', url);
+    for (const name of ['background-image', 'background-size', 'background-repeat', 'background-position', 'background-origin']) style.removeProperty(name);
+  }
 }
 
 /** Largest side of a frame kept as a poster, in pixels: a 4K video on screen is not sent at 4K. */

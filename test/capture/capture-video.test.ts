@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { capture } from './reference-helpers.js';
+import { capture, percentOff } from './reference-helpers.js';
 
 /** A muted video playing a canvas of one colour (a live stream: no file, no network). */
 async function playingVideo(video: HTMLVideoElement, colour: string): Promise<() => void> {
@@ -32,6 +32,9 @@ async function playingVideo(video: HTMLVideoElement, colour: string): Promise<()
   };
 }
 
+/** A picture (an SVG data URL): a gradient sky, a sun and hills in hue `hue`. */
+const photo = (hue: number) => `data:image/svg+xml;utf8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><defs><linearGradient id="g" x2="0" y2="1"><stop offset="0" stop-color="hsl(${hue} 70% 75%)"/><stop offset="1" stop-color="hsl(${hue} 60% 40%)"/></linearGradient></defs><rect width="320" height="200" fill="url(#g)"/><circle cx="240" cy="60" r="30" fill="hsl(${(hue + 40) % 360} 90% 85%)"/><path d="M0 200 L90 110 L160 170 L230 90 L320 200 Z" fill="hsl(${hue} 40% 25%)"/></svg>`)}`;
+
 describe('videos in frames', () => {
   const stops: Array<() => void> = [];
   afterEach(() => {
@@ -53,6 +56,23 @@ describe('videos in frames', () => {
     expect(red > 180 && green < 40 && blue < 40, `the video's frame, got ${red},${green},${blue}`).to.equal(true);
   });
 
+  // rt17: in the picture (an SVG image, no script) every <video> showed the browser's control bar,
+  // and one with nothing loaded a grey panel over its poster: 28 % of such a page's pixels.
+  it('as the browser draws them: a background video (cover), a poster waiting to play, a poster under controls, an empty video', async () => {
+    const root = mountTestPage('video', {
+      css: `html, body { margin: 0; background: #fff; font: 16px/1.5 sans-serif; }
+        .hero { position: relative; height: 300px; } .hero video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; }
+        .hero h1 { position: relative; color: #fff; padding: 40px; margin: 0; }
+        .grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 16px; padding: 16px; } .grid video { width: 100%; height: 220px; display: block; }`,
+      html: `<div class="hero"><video id="bg" autoplay muted loop playsinline></video><h1>Background video</h1></div>
+        <div class="grid"><video poster="${photo(160)}" preload="none" style="object-fit: cover"></video><video controls poster="${photo(60)}" preload="none"></video><video></video></div>`,
+    });
+    stops.push(await playingVideo(root.querySelector<HTMLVideoElement>('#bg')!, 'rgb(13, 110, 253)'));
+    const pct = await percentOff('videos');
+    console.log(`fidelity videos: ${pct.toFixed(2)}% of pixels off`);
+    expect(pct, '% of pixels unlike the browser\'s screenshot').to.be.at.most(1);
+  });
+
   it('puts nothing of a masked video into the copy of the page', async () => {
     const root = mount(`
       <video id="open" width="160" height="90"></video>
@@ -62,10 +82,10 @@ describe('videos in frames', () => {
     const rasterizer = new Rasterizer({ scale: 1, includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties, sliceMs: 0, resourceTimeoutMs: 2000 });
     try {
       const { markup } = await rasterizer.snapshot();
-      const posters = markup.match(/poster="data:image\/png/g) ?? [];
+      const frames = markup.match(/(?:poster|src)="data:image\/png/g) ?? [];
       // The open one shows its frame, so the test would see a masked one's.
-      expect(posters.length, 'frames in the copy').to.equal(1);
-      expect(markup.match(/<video[^>]*id="open"[^>]*>/)?.[0]).to.contain('poster="data:image/png');
+      expect(frames.length, 'frames in the copy').to.equal(1);
+      expect(markup.match(/<img[^>]*id="open"[^>]*>/)?.[0]).to.contain('src="data:image/png');
     } finally {
       rasterizer.dispose();
     }
