@@ -28,23 +28,49 @@ function splitFamilies(value: string): string[] {
   return value.split(',').map((v) => v.trim().replace(/"|'/g, '').toLowerCase()).filter(Boolean);
 }
 
-/**
- * The families the page's readable style sheets define with `@font-face` (inside `@media`,
- * `@supports`, `@layer` and `@import` too): the only ones the library can embed. Registering any
- * other family would send the library through its embedding step for nothing, and that step makes
- * an inline `<style>`, which a strict `style-src` refuses (and reports as a violation).
- */
-export function webFontFamilies(doc: Document): Set<string> {
-  const out = new Set<string>();
+/** Every `@font-face` rule of `doc`'s readable style sheets (inside `@media`, `@supports`, `@layer` and `@import` too), in order. */
+function fontFaceRules(doc: Document): CSSFontFaceRule[] {
+  const out: CSSFontFaceRule[] = [];
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
-      if (rule instanceof CSSFontFaceRule) for (const f of splitFamilies(rule.style.getPropertyValue('font-family'))) out.add(f);
+      if (rule instanceof CSSFontFaceRule) out.push(rule);
       else if (rule instanceof CSSImportRule) readRules(rule.styleSheet, visit);
       else if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
   };
   for (const sheet of doc.styleSheets) readRules(sheet, visit);
   return out;
+}
+
+/** Whether a face's `src` names a file (`url()`): the only faces the library embeds. */
+const fromFile = (rule: CSSFontFaceRule) => /url\(/i.test(rule.style.getPropertyValue('src'));
+
+/**
+ * The families the page's readable style sheets define with an `@font-face` rule whose source is
+ * a file (`url()`): the only ones the library can embed. Registering any other family would send
+ * the library through its embedding step for nothing, and that step makes an inline `<style>`,
+ * which a strict `style-src` refuses (and reports as a violation). A family whose faces are all
+ * the machine's own fonts (`local()`) is drawn through {@link localFontFaces}.
+ */
+export function webFontFamilies(doc: Document): Set<string> {
+  const out = new Set<string>();
+  for (const rule of fontFaceRules(doc)) if (fromFile(rule)) for (const f of splitFamilies(rule.style.getPropertyValue('font-family'))) out.add(f);
+  return out;
+}
+
+/**
+ * The text of every `@font-face` rule of `doc`'s readable sheets whose sources are all fonts of
+ * the machine (`local()`), descriptors and all ('' for none). The library embeds only faces it can
+ * fetch and drops these, so a family named for a system font, or a size-adjusted fallback face
+ * (as next/font writes one for each web font), was drawn in the generic family: other widths and
+ * line breaks, everything below moved (rt17: 5 to 13 % of a page). The picture, drawn on the same
+ * machine, finds them as the page does: they are written into its style sheet as they are.
+ */
+export function localFontFaces(doc: Document): string {
+  return fontFaceRules(doc)
+    .filter((rule) => !fromFile(rule) && /local\(/i.test(rule.style.getPropertyValue('src')))
+    .map((rule) => rule.cssText)
+    .join('\n');
 }
 
 function readRules(sheet: CSSStyleSheet | null, visit: (rules: CSSRuleList) => void): void {

@@ -22,7 +22,7 @@ import { canCloneEmpty, containsComposed, findOffscreen, placedByBaseline, yield
 import { keepCollapsingMargin, ROOT_DROPPED } from './margins.js';
 import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
-import { embeddedFamilies, ColdFaces, TextFonts, webFontFamilies } from './font-families.js';
+import { embeddedFamilies, ColdFaces, localFontFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { hiddenTextHolders, pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
@@ -288,6 +288,8 @@ export class Rasterizer {
   private counterStyles: { sheets: string; rules: string } | null = null;
   /** The page's rules for the parts of native controls (by its style sheets' key), written into each whole clone's picture (see control-parts.ts). */
   private controlParts: { sheets: string; rules: string } | null = null;
+  /** The page's `@font-face` rules of local fonts only (see font-families.ts), read again when its style sheets change. */
+  private localFaces: { sheets: string; rules: string } | null = null;
   /** The original being cloned as the root: the document's, or a changed subtree's (then also `patchRoot`). */
   private cloneRoot: Element;
   private patchRoot: Element | null = null;
@@ -462,6 +464,8 @@ export class Rasterizer {
     if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     if (this.controlParts?.sheets !== sheets) this.controlParts = { sheets, rules: controlPartRules(doc) };
     if (this.controlParts.rules) context.svgStyleElement?.append(`\n${this.controlParts.rules}\n`);
+    if (this.localFaces?.sheets !== sheets) this.localFaces = { sheets, rules: localFontFaces(doc) };
+    if (this.localFaces.rules) context.svgStyleElement?.append(`\n${this.localFaces.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
     this.kept.hiddenText = this.hiddenTextOf(doc);
     this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);

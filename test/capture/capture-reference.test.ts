@@ -197,6 +197,21 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('list-markers', 0.5);
   });
 
+  // rt17: the library keeps only @font-face rules with a url() source, so a face made of a font
+  // the machine has (local()), such as the size-adjusted fallbacks next/font writes, was drawn in
+  // the generic family: other widths, other line breaks, everything below moved.
+  it('faces defined by local() only: a brand name for a system font, and size-adjusted fallback faces', async () => {
+    mount(`
+      <h1 class="a">Headline in a size-adjusted fallback face</h1><p class="a">${text(12)}</p>
+      <p class="b">${text(8)}</p><p class="c">${text(8)}</p>`,
+      `@font-face { font-family: "Brand Serif"; src: local("DejaVu Serif"); }
+       @font-face { font-family: "Inter Fallback"; src: local("DejaVu Sans"); size-adjust: 125%; ascent-override: 120%; descent-override: 40%; line-gap-override: 10%; }
+       @font-face { font-family: "Mono Fallback"; src: local("DejaVu Sans Mono"), local("Courier New"); size-adjust: 80%; }
+       body { width: 760px; margin: 16px; } .a { font-family: "Inter Fallback", sans-serif; line-height: normal; }
+       .b { font-family: "Mono Fallback", monospace; } .c { font-family: "Brand Serif", sans-serif; }`);
+    await expectWithin('local-faces', 0.5);
+  });
+
   // rt16: the copy had no ::first-letter or ::first-line, so a drop cap was drawn as plain text
   // (and the lines beside it wrapped as without it), a bold or small-caps first line as the rest.
   it('a drop cap (::first-letter floated, larger, coloured, boxed) and a styled ::first-line', async () => {
