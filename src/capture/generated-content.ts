@@ -74,7 +74,8 @@ export class GeneratedContent {
   /** `clone` (of `original`) is complete: gives it a class for each rewritten pseudo-element. */
   apply(original: Element, clone: Element): void {
     const list = this.noted.get(original);
-    const marker = original.localName === 'li' ? markerRule(original, this.onPseudoFont) : null;
+    // A list item's, and a <summary>'s disclosure triangle, which pages restyle as a plus or a chevron.
+    const marker = original.localName === 'li' || original.localName === 'summary' ? markerRule(original, this.onPseudoFont) : null;
     const scrolling = scrollPseudoRules(original, clone, this.onPseudoFont);
     const details = original.localName === 'details' ? detailsContentRule(original) : null;
     const hidden = this.hidden.get(original);

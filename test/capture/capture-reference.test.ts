@@ -187,13 +187,15 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('same-origin-iframe', 0.5);
   });
 
-  it('list markers styled by the page: colour, weight, size and content of ::marker', async () => {
+  it('list markers styled by the page: colour, weight, size and content of ::marker, a <summary>\'s too', async () => {
     mount(`
       <ul class="arrows"><li>Custom marker</li><li>Second item</li></ul>
-      <ol class="roman"><li>Roman</li><li>Numerals</li><li>Three</li></ol>`,
+      <ol class="roman"><li>Roman</li><li>Numerals</li><li>Three</li></ol>
+      <details class="faq"><summary>A question, closed</summary>Answer</details><details class="faq" open><summary>A question, open</summary>Answer</details>`,
       `body { font: 24px/1.5 sans-serif; color: rgb(33, 37, 41); }
        .arrows li::marker { color: rgb(214, 51, 132); content: "\\27A4  "; font-size: 32px; }
-       .roman { list-style: upper-roman; } .roman li::marker { color: rgb(13, 110, 253); font-weight: 700; }`);
+       .roman { list-style: upper-roman; } .roman li::marker { color: rgb(13, 110, 253); font-weight: 700; }
+       .faq summary::marker { content: "+ "; color: rgb(214, 51, 132); font-weight: 700; } .faq[open] summary::marker { content: "\\2212  "; }`);
     await expectWithin('list-markers', 0.5);
   });
 
