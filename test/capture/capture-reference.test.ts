@@ -275,6 +275,18 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('scrollbars', 0.5);
   });
 
+  // rt17: the page's resolved width of a box leaves its scrollbar gutter out, and the picture
+  // reserved the gutter again: each such box 15 px narrower per edge, its text wrapped anew.
+  it('boxes that keep a scrollbar gutter (stable, both edges, right to left, border-box, overflowing) are as wide as on the page', async () => {
+    mount(`
+      <div class="box">${text(4)}</div><div class="box both">${text(4)}</div><div class="box" dir="rtl">${text(4)}</div>
+      <div class="box sized">${text(4)}</div><div class="box">${text(30)}</div><div class="box both">${text(30)}</div>`,
+      `.box { width: 300px; height: 150px; margin: 8px; padding: 6px; display: inline-block; vertical-align: top; border: 2px solid #888;
+         overflow: auto; scrollbar-gutter: stable; font-size: 17px; background: rgb(240, 246, 255); }
+       .both { scrollbar-gutter: stable both-edges; } .sized { box-sizing: border-box; }`);
+    await expectWithin('scrollbar-gutters', 0.5);
+  });
+
   it('a web font split by unicode-range into several faces of one family (as Google Fonts serves it) is drawn, from every subset the text uses', async () => {
     // One family, three faces, each for a range of characters and each its own file (the icon
     // font with a name appended stands in for each subset); the text needs the first two, and has words in characters of none, which
