@@ -41,7 +41,7 @@ import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
 import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, pseudoElementPaint, pseudoUnpainted, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
-import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showParentScroll, showScrollPosition } from './scroll-position.js';
+import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -993,9 +993,12 @@ export class Rasterizer {
           showScrollPosition(original, el);
           matchScrollbars(original, el);
         }
+        // A same-origin frame's root, cloned in place of the iframe: the frame's viewport.
+        if (original.localName === 'iframe' && el.localName === 'html') showFrameScroll(original as HTMLIFrameElement, el);
         if (original !== this.doc.documentElement && el.localName !== 'html') keepCollapsingMargin(original, el, this.doc.defaultView!);
         else moveBodyBackgroundToRoot(original.localName === 'iframe' ? (original as HTMLIFrameElement).contentDocument! : this.doc, el);
-        if (original === this.doc.body) unclipPropagatedOverflow(this.doc, el);
+        // The body's overflow scrolls the viewport instead: the page's, and a same-origin frame's.
+        if (original === original.ownerDocument.body) unclipPropagatedOverflow(original.ownerDocument, el);
         this.smil.cloned(original, el, this.cloneOf);
         if (isSvgUse(original) && this.uses) this.uses.rewrite(original, el);
         if (original.localName === 'feImage') await this.embedFeImage(original, el);

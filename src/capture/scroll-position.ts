@@ -155,6 +155,37 @@ export function showScrollPosition(original: Element, clone: Element): void {
 }
 
 /**
+ * A same-origin frame's document, which the library clones in place of its `<iframe>` (the
+ * frame's root element, given the iframe's styles): clipped to the frame's box, since a frame
+ * shows its viewport only (a taller document was drawn whole over what lies below the frame, rt17),
+ * and moved by the frame's scroll position as a scrolled box's content is moved, in one block
+ * around it (see above). That block is positioned: what the frame places against its initial
+ * containing block scrolls with its document.
+ */
+export function showFrameScroll(frame: HTMLIFrameElement, clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  style.setProperty('overflow', 'hidden');
+  // Laid out as the iframe is among its neighbours: an inline frame sits on the line's baseline
+  // (an inline block that clips its content has its baseline at its bottom, as a replaced box
+  // does); the frame's root element would be a block.
+  const cs = (frame.ownerDocument.defaultView ?? window).getComputedStyle(frame);
+  style.setProperty('display', cs.display === 'inline' ? 'inline-block' : cs.display);
+  style.setProperty('vertical-align', cs.verticalAlign);
+  const win = frame.contentWindow;
+  const x = win?.scrollX ?? 0;
+  const y = win?.scrollY ?? 0;
+  // The library reports the frame's clone finished twice (its root's, then the iframe's).
+  if ((!x && !y) || clone.firstElementChild?.hasAttribute(SCROLL_WRAPPER)) return;
+  const wrapper = clone.ownerDocument.createElement('div');
+  wrapper.setAttribute(SCROLL_WRAPPER, '');
+  wrapper.style.cssText = 'display: flow-root; position: relative; box-sizing: content-box; width: auto; height: auto; min-width: 0; min-height: 0; '
+    + `max-width: none; max-height: none; border: 0; float: none; padding: 0; margin: ${-y}px ${x}px 0 ${-x}px`;
+  while (clone.firstChild) wrapper.append(clone.firstChild);
+  clone.append(wrapper);
+}
+
+/**
  * The `::before` and `::after` of a box whose children are translated are laid out among them (a
  * flex or grid item, a block in a column) and scroll with them: each gets its own transform
  * translated by the scroll offset, which the clone's rules give it ({@link SCROLL_RULES}).

@@ -187,6 +187,23 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('same-origin-iframe', 0.5);
   });
 
+  // rt17: a frame's document taller than the frame was drawn whole, over what lies below the
+  // frame, and a frame scrolled by its visitor was drawn at its top.
+  it('same-origin iframes whose documents are taller than them: clipped to the frame, scrolled as the visitor scrolled them, a sticky heading held', async () => {
+    const root = mount(`<iframe id="plain" width="420" height="240" style="border: 2px solid rgb(120, 120, 120)"></iframe>
+      <iframe id="scrolled" width="420" height="240" style="border: 2px solid rgb(120, 120, 120)"></iframe><p>${text(20)}</p>`,
+      `body { font: 16px/1.5 sans-serif; } p { width: 860px; }`);
+    const load = (frame: HTMLIFrameElement, html: string) => new Promise((ok) => {
+      frame.addEventListener('load', ok, { once: true });
+      frame.srcdoc = html;
+    });
+    const doc = `<style>body { margin: 10px; background: rgb(240, 248, 255); font: 16px/1.5 sans-serif; } h2 { position: sticky; top: 0; margin: 0; background: rgb(13, 110, 253); color: #fff; }</style><h2>Sticky heading</h2><p>${text(40)}</p>`;
+    await load(root.querySelector<HTMLIFrameElement>('#plain')!, doc);
+    await load(root.querySelector<HTMLIFrameElement>('#scrolled')!, doc);
+    root.querySelector<HTMLIFrameElement>('#scrolled')!.contentWindow!.scrollTo(0, 150);
+    await expectWithin('tall-iframes', 0.5);
+  });
+
   it('list markers styled by the page: colour, weight, size and content of ::marker, a <summary>\'s too', async () => {
     mount(`
       <ul class="arrows"><li>Custom marker</li><li>Second item</li></ul>
