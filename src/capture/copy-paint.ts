@@ -167,6 +167,48 @@ function refersOutside(value: string): boolean {
   return false;
 }
 
+/** Marks a clone whose mask image names only `<mask>`s of its own document, held out of the library's embedding (see {@link localMasksAside}). */
+const LOCAL_MASK = 'data-up-local-mask';
+
+/**
+ * A mask image naming an SVG `<mask>` of the element's own document (`mask: url(#fade)`), whose
+ * computed value is the page's own URL with the fragment: the library would fetch the page as an
+ * image and fail, and the box would be drawn grey (rt17, 12 % of a page). Each such layer is
+ * written as the bare fragment (`url("#fade")`, the copy holds the `<mask>`, see svg-resources.ts)
+ * after the library's embedding step ({@link restoreLocalMasks}); until then the clone has no
+ * mask image. A value naming anything else is left to the library (and, not embedded, is grey).
+ */
+export function localMasksAside(original: Element, clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const value = style?.getPropertyValue('mask-image') || style?.getPropertyValue('-webkit-mask-image');
+  if (!style || !value || !value.includes('url(')) return;
+  const doc = original.ownerDocument;
+  const page = doc.URL.split('#')[0];
+  let local = true;
+  const written = layers(value).map((layer) => {
+    const url = /^url\(\s*(['"]?)(.*)\1\s*\)$/.exec(layer)?.[2];
+    if (url === undefined) return layer;
+    const hash = url.indexOf('#');
+    const target = hash >= 0 && (hash === 0 || url.slice(0, hash) === page) ? doc.getElementById(decodeURIComponent(url.slice(hash + 1))) : null;
+    if (target?.localName !== 'mask' || target.namespaceURI !== 'http://www.w3.org/2000/svg') local = false;
+    return `url("#${CSS.escape(url.slice(hash + 1))}")`;
+  });
+  if (!local) return;
+  clone.setAttribute(LOCAL_MASK, written.join(', '));
+  for (const name of MASK_IMAGES) style.setProperty(name, 'none');
+}
+
+/** Gives the clones in `root` their mask images of their document's `<mask>`s back (see {@link localMasksAside}), once the library has embedded what it embeds. */
+export function restoreLocalMasks(root: Element): void {
+  for (const el of root.querySelectorAll(`[${LOCAL_MASK}]`)) {
+    const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
+    const value = el.getAttribute(LOCAL_MASK)!;
+    el.removeAttribute(LOCAL_MASK);
+    // A clone blanked as a mask (or inside one) since keeps drawing nothing.
+    if (style && !style.getPropertyValue('visibility').includes('hidden')) for (const name of MASK_IMAGES) style.setProperty(name, value);
+  }
+}
+
 /** Properties whose resource, not loaded in the copy, would draw the element unmasked, unclipped or unfiltered. */
 const MUST_LOAD = ['-webkit-mask-box-image-source', 'clip-path', 'filter'];
 /** A mask's image properties (a mask in another file, an image not embedded: see refersOutside, coverUnembedded). */

@@ -39,7 +39,7 @@ import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, pseudoElementPaint, pseudoUnpainted, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, localMasksAside, pseudoElementPaint, pseudoUnpainted, restoreLocalMasks, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
 
@@ -451,6 +451,7 @@ export class Rasterizer {
     if (this.cloneError) throw this.cloneError;
     if (churned) throw new ChurnError('rasterize: the page put content under a mask while it was cloned');
     postersFromBackgrounds(svg);
+    restoreLocalMasks(svg);
     // Cloned again at once, with that text masked: this copy drew it in a fallback font, in clear.
     if (this.concealingFontMissed(context)) throw new ChurnError('rasterize: a concealing font was not embedded');
     if (context.svgStyleElement) this.coldFaces.note(context.svgStyleElement);
@@ -583,6 +584,7 @@ export class Rasterizer {
         if (this.cloneError) throw this.cloneError;
         if (churned) return 'the page put content under a mask while it was cloned';
         postersFromBackgrounds(svg);
+        restoreLocalMasks(svg);
         if (this.emptied.size || this.hollow.size || context.svgDefsElement?.hasChildNodes()) return 'a change in content the clone rewrites';
         const clone = svg.querySelector('foreignObject')?.firstElementChild;
         if (!clone) return 'a changed subtree was not cloned';
@@ -1013,6 +1015,7 @@ export class Rasterizer {
         stackLikeTransition(el);
         standardMaskComposite(el);
         alwaysApplyMask(el, original);
+        localMasksAside(original, el);
         this.backdrops.delete(original);
         hideUnloadable(el, original, (filter, base) => this.noteBackdrop(original, filter, base));
         hideBackFace(el, original);

@@ -204,6 +204,20 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('tall-iframes', 0.5);
   });
 
+  // rt17: the computed mask-image of `mask: url(#id)` is the page's own URL with the fragment; the
+  // library fetched the page as an image, failed, and the box was drawn grey.
+  it('a box masked by an SVG <mask> of the page (mask: url(#id)), beside one clipped by a <clipPath>', async () => {
+    const photo = `data:image/svg+xml;utf8,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><rect width="320" height="200" fill="rgb(13,110,253)"/><circle cx="240" cy="60" r="40" fill="rgb(255,193,7)"/></svg>')}`;
+    mount(`<svg width="0" height="0" style="position: absolute"><defs>
+        <mask id="fade" maskContentUnits="objectBoundingBox"><rect width="1" height="1" fill="url(#fg)"/></mask>
+        <linearGradient id="fg" x2="0" y2="1"><stop offset="0" stop-color="#fff"/><stop offset="1" stop-color="#000"/></linearGradient>
+        <clipPath id="round" clipPathUnits="objectBoundingBox"><circle cx="0.5" cy="0.5" r="0.5"/></clipPath></defs></svg>
+      <div class="grid"><div class="tile faded"></div><div class="tile faded2"></div><div class="tile round"></div></div>`,
+      `.grid { display: flex; gap: 20px; padding: 20px; } .tile { width: 220px; height: 200px; background: url("${photo}") center / cover; }
+       .faded { mask: url(#fade); } .faded2 { mask-image: url(#fade); } .round { clip-path: url(#round); }`);
+    await expectWithin('svg-mask-reference', 0.5);
+  });
+
   it('list markers styled by the page: colour, weight, size and content of ::marker, a <summary>\'s too', async () => {
     mount(`
       <ul class="arrows"><li>Custom marker</li><li>Second item</li></ul>

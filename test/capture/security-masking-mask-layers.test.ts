@@ -145,3 +145,28 @@ describe('a mask whose layers paint nothing in the box hides it in the copy too'
     for (const t of root.querySelectorAll('.t')) expect(scanForSecret(picture.canvas!, boxOf(t)).count, t.textContent!).to.be.greaterThan(0);
   });
 });
+
+// rt17: a box masked by an SVG <mask> of the page is now drawn with that <mask> (it was grey). A
+// <mask> whose content is masked draws, through every box that uses it, the shape of that content.
+describe('a box masked by a <mask> of the page (mask: url(#id))', () => {
+  let loop: CaptureController | null = null;
+  afterEach(() => {
+    loop?.stop();
+    loop = null;
+    unmountTestPage('mask-layers');
+  });
+
+  it('whose <mask> holds masked content: the shape it shows is drawn by neither layer', async () => {
+    const root = mount(`<svg width="0" height="0" style="position: absolute"><defs><mask id="m" maskContentUnits="objectBoundingBox">
+        <g data-upscope-masked><rect width="0.5" height="1" fill="white"/></g></mask></defs></svg>
+      <div id="used" style="width: 600px; height: 80px; background: ${SECRET}; mask: url(#m)"></div>`);
+    expect(scanForSecret(await screen(), boxOf(root.querySelector('#used')!)).count, 'the visitor sees the shape').to.be.greaterThan(100);
+    const { copyLayer } = await import('../support/mask-layers.js');
+    expect((await copyLayer({}, boxOf(root.querySelector('#used')!))).left, 'pixels the copy alone draws').to.equal(0);
+    const host = new CollectingHost();
+    loop = createCaptureLoop(host, { type: 'image/png' });
+    loop.start();
+    const picture = await host.firstPicture();
+    expect(scanForSecret(picture.canvas!, boxOf(root.querySelector('#used')!)).count, 'pixels in the frame').to.equal(0);
+  });
+});
