@@ -981,6 +981,7 @@ export class Rasterizer {
         // A field is judged with what the page did to it up to now, records not yet delivered included.
         if (FIELDS.has(original.localName)) flushSecretFields(original);
         if (el.localName === original.localName) copyFormState(original, el);
+        if (original.localName === 'img' && el.localName === 'img') drawBrokenAsBroken(original as HTMLImageElement, el);
         if (el.localName === original.localName && !isMaskElement(original)) {
           if (isScrolledTextArea(original)) this.replaced.push([original, el, () => scrolledTextStandIn(original, el)]);
           else if (isIndeterminateBox(original)) this.replaced.push([original, el, () => indeterminateStandIn(original, el)]);
@@ -1256,6 +1257,21 @@ function standardMaskComposite(clone: Element): void {
 /** Whether what draws `el` (its slot, or its parent) is a mask or inside one, as the page is now. */
 function insideMask(el: Element): boolean {
   return [el.assignedSlot, el.parentElement].some((up) => up !== null && maskOver(up) !== null);
+}
+
+/** A broken picture's source: no image, and no URL the library would fetch. */
+const BROKEN = 'data:,';
+
+/**
+ * An `<img>` the visitor's browser could not load (a 404, a refused or corrupt file) shows its alt
+ * text and a broken-image icon; the library could not embed it either, and the copy drew a grey box
+ * (rt17). Its clone is given a source that fails the same way in the picture, which the browser
+ * then draws as it does the page's.
+ */
+function drawBrokenAsBroken(original: HTMLImageElement, clone: Element): void {
+  if (!original.complete || original.naturalWidth > 0 || !(original.currentSrc || original.getAttribute('src'))) return;
+  clone.removeAttribute('srcset');
+  clone.setAttribute('src', BROKEN);
 }
 
 /** Clones that legitimately differ from their original: canvas and video become images, same-origin iframes their document's root. */

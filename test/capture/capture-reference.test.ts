@@ -218,6 +218,16 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('svg-mask-reference', 0.5);
   });
 
+  // rt17: an image the visitor's browser could not load shows its alt text (and a broken-image
+  // icon); the copy, which could not embed it either, drew a grey box.
+  it('images that failed to load on the page: their alt text, as the browser shows it', async () => {
+    const root = mount(`<p><img src="/missing-logo.png" alt="Broken logo" width="160" height="60"> <img src="/missing-2.png" alt="No size given">
+      <img src="/missing-3.png"></p><p><img src="/missing-4.png" alt="A wide banner that did not load" style="width: 400px; height: 80px; border: 1px solid rgb(200, 0, 0)"></p>`,
+      `body { font: 16px/1.5 sans-serif; }`);
+    await Promise.all([...root.querySelectorAll('img')].map((img) => (img.complete ? null : new Promise((ok) => img.addEventListener('error', ok, { once: true })))));
+    await expectWithin('broken-images', 0.5);
+  });
+
   it('list markers styled by the page: colour, weight, size and content of ::marker, a <summary>\'s too', async () => {
     mount(`
       <ul class="arrows"><li>Custom marker</li><li>Second item</li></ul>

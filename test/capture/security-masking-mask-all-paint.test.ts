@@ -30,6 +30,16 @@ describe('mask-all: text the copy draws apart', () => {
     expect(pixels.leaked, 'the agent sees the shape too').to.be.greaterThan(1000);
   });
 
+  // rt17: the copy draws an image the page could not load as broken, with its alt text (it was
+  // grey); that text is the image's own, which mask-all hides as any element's.
+  it('the alt text of an image that failed to load is not drawn; where it is masked in the default mode neither', async () => {
+    const html = (marker: string) => `<p style="margin: 40px 20px; font: bold 30px monospace; color: ${SECRET}"><img src="/missing-card.png" alt="4111 1111" ${marker}></p>`;
+    expect(await viewPixels(PAGE, html(''), { maskAll: true, wait: 400 }), 'mask-all').to.deep.equal({ visible: 1, leaked: 0 });
+    stopRun();
+    unmountTestPage(PAGE);
+    expect(await viewPixels(PAGE, html('data-upscope-masked'), { wait: 400 }), 'masked').to.deep.equal({ visible: 1, leaked: 0 });
+  });
+
   it('emphasis marks over text (text-emphasis) are not drawn', async () => {
     const pixels = await viewPixels(PAGE, `<p style="margin: 40px 20px; font: bold 30px monospace; color: #000; text-emphasis: filled circle ${SECRET}; ${SHADOW}">4111 1111</p>`, { maskAll: true });
     expect(pixels).to.deep.equal({ visible: 1, leaked: 0 });
