@@ -60,15 +60,20 @@ export function webFontFamilies(doc: Document): Set<string> {
 
 /**
  * The text of every `@font-face` rule of `doc`'s readable sheets whose sources are all fonts of
- * the machine (`local()`), descriptors and all ('' for none). The library embeds only faces it can
+ * the machine (`local()`), descriptors and all, of a family with no face from a file ('' for none). The library embeds only faces it can
  * fetch and drops these, so a family named for a system font, or a size-adjusted fallback face
  * (as next/font writes one for each web font), was drawn in the generic family: other widths and
  * line breaks, everything below moved (rt17: 5 to 13 % of a page). The picture, drawn on the same
  * machine, finds them as the page does: they are written into its style sheet as they are.
  */
 export function localFontFaces(doc: Document): string {
-  return fontFaceRules(doc)
-    .filter((rule) => !fromFile(rule) && /local\(/i.test(rule.style.getPropertyValue('src')))
+  const rules = fontFaceRules(doc);
+  // A family that also has a face from a file is the library's to embed, in the page's order: a
+  // local face written after it would win in the picture over a face the page draws (a dots font
+  // that conceals a PIN, which the copy then drew in clear).
+  const embedded = new Set(rules.filter(fromFile).flatMap((rule) => splitFamilies(rule.style.getPropertyValue('font-family'))));
+  return rules
+    .filter((rule) => !fromFile(rule) && /local\(/i.test(rule.style.getPropertyValue('src')) && !splitFamilies(rule.style.getPropertyValue('font-family')).some((f) => embedded.has(f)))
     .map((rule) => rule.cssText)
     .join('\n');
 }

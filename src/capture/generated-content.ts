@@ -100,8 +100,7 @@ export class GeneratedContent {
     // draw in their own colour.
     if (marker || first) {
       const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-      const fill = style?.getPropertyValue('-webkit-text-fill-color');
-      if (style && (!fill || fill === getComputedStyle(original).color)) style.setProperty('-webkit-text-fill-color', 'currentcolor');
+      if (style && fillFollowsColor(original)) style.setProperty('-webkit-text-fill-color', 'currentcolor');
     }
   }
 
@@ -114,7 +113,8 @@ export class GeneratedContent {
    */
   private firstRules(el: Element): Array<[string, string]> | null {
     const root = el.getRootNode();
-    if (root.nodeType !== Node.DOCUMENT_NODE && !(root instanceof ShadowRoot)) return null;
+    // A shadow root is told by its members: one in a same-origin frame is of that window's class.
+    if (root.nodeType !== Node.DOCUMENT_NODE && !(root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root)) return null;
     let selector = this.firstSelectors.get(root);
     if (selector === undefined) this.firstSelectors.set(root, (selector = firstPseudoSelector(root as Document | ShadowRoot)));
     if (selector === null) return null;
@@ -267,6 +267,29 @@ function detailsContentRule(details: Element): Omit<Pending, 'selector'> | null 
 }
 
 const FIRST_PSEUDOS = ['::first-letter', '::first-line'] as const;
+
+/** Descendants looked at, at most, to tell that an element's text fill follows its colour throughout; past it, it is taken not to. */
+const MAX_FILL_CHECKED = 200;
+
+/**
+ * Whether the text fill of `el` is its colour, and so is every descendant's: only then does
+ * `currentcolor` written on its clone draw all its text as the page does. An explicit fill it
+ * inherits (an ancestor's `transparent`, which hides the text) or one a descendant of another
+ * colour inherits from it would be lost, and text the visitor cannot see drawn (review, rt17).
+ */
+function fillFollowsColor(el: Element): boolean {
+  const win = el.ownerDocument.defaultView;
+  if (!win) return false;
+  const own = win.getComputedStyle(el);
+  if (own.webkitTextFillColor !== own.color) return false;
+  let checked = 0;
+  for (const inside of el.querySelectorAll('*')) {
+    if (++checked > MAX_FILL_CHECKED) return false;
+    const cs = win.getComputedStyle(inside);
+    if (cs.webkitTextFillColor !== cs.color) return false;
+  }
+  return true;
+}
 
 /**
  * What a `::first-line` or `::first-letter` can set that it inherits from its element otherwise

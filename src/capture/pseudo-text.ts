@@ -123,6 +123,7 @@ function firstHides(el: Element, win: Window): boolean {
 export function hiddenRanges(doc: Document, selection = true): Range[] {
   const win = doc.defaultView ?? window;
   const out: Range[] = [];
+  const selectors = new Map<string, string | null>();
   const highlights = (win.CSS as { highlights?: Map<string, Set<AbstractRange>> } | undefined)?.highlights;
   if (highlights && highlights.size > 0) {
     let looked = 0;
@@ -130,7 +131,7 @@ export function hiddenRanges(doc: Document, selection = true): Range[] {
       for (const abstract of highlight) {
         const range = liveRange(doc, abstract);
         if (!range) continue;
-        if (++looked > MAX_RANGES || rangeHidden(range, `::highlight(${name})`, win)) out.push(range);
+        if (++looked > MAX_RANGES || rangeHidden(range, `::highlight(${name})`, win, selectors)) out.push(range);
       }
     }
   }
@@ -138,7 +139,7 @@ export function hiddenRanges(doc: Document, selection = true): Range[] {
   if (selected && !selected.isCollapsed) {
     for (let i = 0; i < selected.rangeCount; i++) {
       const range = selected.getRangeAt(i);
-      if (!range.collapsed && rangeHidden(range, '::selection', win)) out.push(range);
+      if (!range.collapsed && rangeHidden(range, '::selection', win, selectors)) out.push(range);
     }
   }
   return out;
@@ -161,13 +162,21 @@ function liveRange(doc: Document, abstract: AbstractRange): Range | null {
  * Whether `pseudo` hides the text of `range`: looked at on the elements its text is in (its
  * start's, its end's and their common ancestor), and on each other element holding its text that
  * a rule for `pseudo` names (`.pii::highlight(x)` on a span inside a highlighted paragraph, rt17
- * A1); past {@link MAX_STYLED_HOLDERS} of those, it is taken to hide.
+ * A1); past {@link MAX_STYLED_HOLDERS} of those, it is taken to hide. Rules of the range's shadow
+ * tree count there.
  */
-function rangeHidden(range: Range, pseudo: string, win: Window): boolean {
+function rangeHidden(range: Range, pseudo: string, win: Window, known: Map<string, string | null> = new Map()): boolean {
   if (!/\S/.test(range.toString())) return false;
   const elementOf = (n: Node) => (n.nodeType === Node.ELEMENT_NODE ? (n as Element) : n.parentElement);
   const elements = new Set([elementOf(range.startContainer), elementOf(range.endContainer), elementOf(range.commonAncestorContainer)]);
-  const styled = rangeSelectors(win.document, pseudo);
+  const root = range.commonAncestorContainer.getRootNode() as Document | ShadowRoot;
+  const key = pseudo;
+  // Read once per root and pseudo-element in one look at the ranges (its shadow tree's rules are another tree's).
+  let styled = root === win.document ? known.get(key) : undefined;
+  if (styled === undefined) {
+    styled = root.nodeType === Node.DOCUMENT_NODE || 'host' in root ? rangeSelectors(root, pseudo) : null;
+    if (root === win.document) known.set(key, styled);
+  }
   if (styled) {
     let named = 0;
     for (const el of textHolders(range)) {
@@ -307,10 +316,14 @@ function selectorsOf(sheet: CSSStyleSheet, kind: Kind = FIRST): string[] {
  * selectors, `*` ones left out (they style every element alike, as the elements a range starts,
  * ends and lies in show). Null when there are none.
  */
-function rangeSelectors(doc: Document, pseudo: string): string | null {
+function rangeSelectors(root: Document | ShadowRoot, pseudo: string): string | null {
   const key = pseudo.toLowerCase().replace(/\s+/g, '');
   const selectors = new Set<string>();
-  for (const sheet of [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])]) {
+  const doc = root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : root.ownerDocument!;
+  const sheets = [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
+  // A range in a shadow tree is styled by that tree's rules too.
+  if (root !== doc) sheets.push(...root.styleSheets, ...(root.adoptedStyleSheets ?? []));
+  for (const sheet of sheets) {
     if (sheet.disabled) continue;
     for (const s of selectorsOf(sheet, RANGE_PSEUDO)) {
       const at = s.indexOf(' ');
@@ -322,7 +335,7 @@ function rangeSelectors(doc: Document, pseudo: string): string | null {
 }
 
 /** Elements a range's text is in that {@link rangeHidden} looks at one by one, at most; past it the range is taken as hidden. */
-const MAX_STYLED_HOLDERS = 100;
+const MAX_STYLED_HOLDERS = 300;
 
 /**
  * The elements whose own text `range` holds (text nodes with more than white space, at least in
@@ -337,11 +350,25 @@ export function textHolders(range: Range): Set<Element> {
   }
   const doc = common.ownerDocument ?? (common as Document);
   const walker = doc.createTreeWalker(common, NodeFilter.SHOW_TEXT);
-  for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
-    if (!/\S/.test(n.data) || !range.intersectsNode(n)) continue;
+  // From the range's start, not the first text of the element it lies in (a highlight of a few
+  // words in a long article would walk the article once per range).
+  const { startContainer: start, startOffset } = range;
+  const from = start.nodeType === Node.TEXT_NODE ? start : (start.childNodes[startOffset] ?? null);
+  let n: Node | null;
+  if (from?.nodeType === Node.TEXT_NODE) n = walker.currentNode = from;
+  else {
+    // Its first text inside, or (the start past its last child) the first text after it.
+    let at: Node = from ?? start;
+    if (!from) while (at.lastChild) at = at.lastChild;
+    walker.currentNode = at;
+    n = walker.nextNode();
+  }
+  for (; n; n = walker.nextNode()) {
+    const text = n as Text;
     // Past the range's end: nothing after it is in it.
-    if (range.comparePoint(n, 0) > 0) break;
-    if (n.parentElement) out.add(n.parentElement);
+    if (range.comparePoint(text, 0) > 0) break;
+    if (!/\S/.test(text.data) || !range.intersectsNode(text)) continue;
+    if (text.parentElement) out.add(text.parentElement);
   }
   return out;
 }

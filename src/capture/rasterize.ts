@@ -346,7 +346,7 @@ export class Rasterizer {
     const background = pageBackground(doc);
     const maskAll = masking.maskAll === true;
     this.hiddenText.clear();
-    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextOf(doc) }, keyframe);
+    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextAll(doc) }, keyframe);
     let whole = 'whole' in plan ? plan.whole : null;
     let patched = 0;
     let changed: { roots: Element[]; region: Region; field: FieldPicture | null } | null = null;
@@ -468,7 +468,7 @@ export class Rasterizer {
     if (this.localFaces?.sheets !== sheets) this.localFaces = { sheets, rules: localFontFaces(doc) };
     if (this.localFaces.rules) context.svgStyleElement?.append(`\n${this.localFaces.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
-    this.kept.hiddenText = this.hiddenTextOf(doc);
+    this.kept.hiddenText = this.hiddenTextAll(doc);
     this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
@@ -1151,6 +1151,16 @@ export class Rasterizer {
     let holders = this.hiddenText.get(doc);
     if (!holders) this.hiddenText.set(doc, (holders = hiddenTextHolders(doc)));
     return holders;
+  }
+
+  /** {@link hiddenTextOf} `doc` and of the same-origin frames in it, and in those: what a whole clone drew transparent (see planChanges). */
+  private hiddenTextAll(doc: Document): Set<Element> {
+    const all = new Set(this.hiddenTextOf(doc));
+    for (const frame of doc.getElementsByTagName('iframe')) {
+      const inner = readableFrame(frame) ? frame.contentDocument : null;
+      if (inner) for (const el of this.hiddenTextAll(inner)) all.add(el);
+    }
+    return all;
   }
 
   /** Whether `original` draws text in a concealing font the copy cannot embed, or has text its `::first-line` or `::first-letter` hides (see pseudo-text.ts). */

@@ -166,6 +166,8 @@ export function showFrameScroll(frame: HTMLIFrameElement, clone: Element): void 
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   if (!style) return;
   style.setProperty('overflow', 'hidden');
+  // What the frame fixes to its viewport is fixed to this box, and clipped to it (review, rt17).
+  style.setProperty('contain', 'paint');
   // Laid out as the iframe is among its neighbours: an inline frame sits on the line's baseline
   // (an inline block that clips its content has its baseline at its bottom, as a replaced box
   // does); the frame's root element would be a block.

@@ -71,6 +71,8 @@ export function videoStandIn(video: HTMLVideoElement, properties: readonly strin
 export function postersFromBackgrounds(root: Element): void {
   for (const stand of root.querySelectorAll(`video[${POSTER_PENDING}]`)) {
     stand.removeAttribute(POSTER_PENDING);
+    // Blanked as a mask (or inside one) since: it keeps no picture.
+    if (stand.hasAttribute('data-up-blank')) continue;
     const style = (stand as HTMLElement).style;
     const url = /^url\("(data:[^"]*)"\)$/.exec(style.getPropertyValue('background-image'))?.[1];
     if (!url) continue;
