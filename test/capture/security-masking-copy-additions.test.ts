@@ -9,19 +9,12 @@ import { CollectingHost, type FrameCanvas } from '../support/frames.js';
 import { boxOf, maskCovers, scanForSecret, SECRET } from '../support/leaks.js';
 import { copyLayer, screen } from '../support/mask-layers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { settle } from '../support/covers.js';
 
 const PAGE = 'copy-additions';
 const BASE = `html, body { margin: 0; padding: 0; background: #fff; font: 32px/40px sans-serif; } .t { color: ${SECRET}; margin: 20px; width: 600px; }`;
 const FONT = '/test/capture/fixtures/text-security-disc.woff2';
 let loop: CaptureController | null = null;
-
-async function settle(host: CollectingHost): Promise<void> {
-  let reads = -1;
-  while (reads !== host.bufferedReads) {
-    reads = host.bufferedReads;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 async function frame(): Promise<FrameCanvas> {
   const host = new CollectingHost();

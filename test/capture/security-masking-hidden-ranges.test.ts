@@ -12,6 +12,7 @@ import { createCaptureLoop, findMasks, Rasterizer, type CaptureController, type 
 import { copyLayer, screen } from '../support/mask-layers.js';
 import { CollectingHost, FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { settle } from '../support/covers.js';
 import { boxOf, maskCovers, scanForSecret, SECRET } from '../support/leaks.js';
 
 const PAGE_CSS = `
@@ -20,14 +21,6 @@ const PAGE_CSS = `
 `;
 
 let loop: CaptureController | null = null;
-
-async function settle(host: CollectingHost): Promise<void> {
-  let reads = -1;
-  while (reads !== host.bufferedReads) {
-    reads = host.bufferedReads;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** Runs the loop and returns the agent's picture and the most secret pixels any state of it showed (in `box` when given). */
 async function agentPicture(box?: { x: number; y: number; width: number; height: number }): Promise<{ picture: FrameCanvas; worst: number }> {
