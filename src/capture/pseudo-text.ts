@@ -170,12 +170,11 @@ function rangeHidden(range: Range, pseudo: string, win: Window, known: Map<strin
   const elementOf = (n: Node) => (n.nodeType === Node.ELEMENT_NODE ? (n as Element) : n.parentElement);
   const elements = new Set([elementOf(range.startContainer), elementOf(range.endContainer), elementOf(range.commonAncestorContainer)]);
   const root = range.commonAncestorContainer.getRootNode() as Document | ShadowRoot;
-  const key = pseudo;
-  // Read once per root and pseudo-element in one look at the ranges (its shadow tree's rules are another tree's).
-  let styled = root === win.document ? known.get(key) : undefined;
+  // The document's, read once per pseudo-element in one look at the ranges; a shadow tree's each time.
+  let styled = root === win.document ? known.get(pseudo) : undefined;
   if (styled === undefined) {
     styled = root.nodeType === Node.DOCUMENT_NODE || 'host' in root ? rangeSelectors(root, pseudo) : null;
-    if (root === win.document) known.set(key, styled);
+    if (root === win.document) known.set(pseudo, styled);
   }
   if (styled) {
     let named = 0;
@@ -273,7 +272,7 @@ function contrast(a: string, b: string): number {
   return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
 }
 
-/** The selectors of `sheet`'s rules (in groups, nested and imported sheets too) that name `::first-line` or `::first-letter`, the pseudo-element taken away (`*` when nothing is left); a sheet the page cannot read gives `*`. */
+/** The selectors of `sheet`'s rules (in groups, nested and imported sheets too) that name a pseudo-element of `kind`, the pseudo-element taken away (`*` when nothing is left); a sheet the page cannot read gives `*` for first lines and letters, nothing for ranges (see {@link rangeSelectors}). */
 function selectorsOf(sheet: CSSStyleSheet, kind: Kind = FIRST): string[] {
   let rules: CSSRuleList;
   try {
@@ -311,7 +310,7 @@ function selectorsOf(sheet: CSSStyleSheet, kind: Kind = FIRST): string[] {
 
 /**
  * What an element must match, or be inside (a highlight pseudo-element's style is inherited from
- * its parent's), for a rule of `doc`'s style sheets naming `pseudo` (`::selection`,
+ * its parent's), for a rule of the style sheets of `root` (and of its document) naming `pseudo` (`::selection`,
  * `::highlight(name)`) to style it there and nowhere else: one selector list of those rules'
  * selectors, `*` ones left out (they style every element alike, as the elements a range starts,
  * ends and lies in show). Null when there are none.
