@@ -59,11 +59,7 @@ const RANGE_PSEUDO: Kind = { test: /::(?:selection|highlight\()/i, strip: /::(?:
  * sheet of `root` names either pseudo-element.
  */
 export function pseudoHiddenText(root: Document | ShadowRoot): Element[] {
-  const selectors = new Set<string>();
-  for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) {
-    if (sheet.disabled) continue;
-    for (const s of selectorsOf(sheet, FIRST)) selectors.add(s);
-  }
+  const selectors = firstSelectors(root);
   if (selectors.size === 0) return [];
   const doc = root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : root.ownerDocument!;
   const win = doc.defaultView ?? window;
@@ -93,12 +89,18 @@ export function pseudoHiddenText(root: Document | ShadowRoot): Element[] {
  * Null when no sheet names either.
  */
 export function firstPseudoSelector(root: Document | ShadowRoot): string | null {
+  const selectors = firstSelectors(root);
+  return selectors.size > 0 ? [...selectors].join(', ') : null;
+}
+
+/** The selectors of `root`'s enabled style sheets' first-line and first-letter rules (see {@link selectorsOf}). */
+function firstSelectors(root: Document | ShadowRoot): Set<string> {
   const selectors = new Set<string>();
   for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) {
     if (sheet.disabled) continue;
     for (const s of selectorsOf(sheet, FIRST)) selectors.add(s);
   }
-  return selectors.size > 0 ? [...selectors].join(', ') : null;
+  return selectors;
 }
 
 /** Whether `el`'s `::first-line` or `::first-letter` hides the text `el`'s own style draws. */

@@ -137,13 +137,7 @@ export function showScrollPosition(original: Element, clone: Element): void {
   }
   if (movesAsBlock(original, cs)) {
     const [top, right, bottom, left] = ['top', 'right', 'bottom', 'left'].map((side) => parseFloat(cs.getPropertyValue(`padding-${side}`)) || 0);
-    const wrapper = clone.ownerDocument.createElement('div');
-    wrapper.setAttribute(SCROLL_WRAPPER, '');
-    wrapper.style.cssText = `display: flow-root; position: ${containsPositioned(cs) ? 'relative' : 'static'}; box-sizing: content-box; `
-      + 'width: auto; height: auto; min-width: 0; min-height: 0; max-width: none; max-height: none; border: 0; float: none; '
-      + `padding: ${top}px ${right}px ${bottom}px ${left}px; margin: ${-top - y}px ${x - right}px ${-bottom}px ${-left - x}px`;
-    while (clone.firstChild) wrapper.append(clone.firstChild);
-    clone.append(wrapper);
+    wrapContent(clone, containsPositioned(cs), `${top}px ${right}px ${bottom}px ${left}px`, `${-top - y}px ${x - right}px ${-bottom}px ${-left - x}px`);
     return;
   }
   if (movesAsColumns(original, cs)) {
@@ -179,10 +173,19 @@ export function showFrameScroll(frame: HTMLIFrameElement, clone: Element): void 
   const y = win?.scrollY ?? 0;
   // The library reports the frame's clone finished twice (its root's, then the iframe's).
   if ((!x && !y) || clone.firstElementChild?.hasAttribute(SCROLL_WRAPPER)) return;
+  wrapContent(clone, true, '0', `${-y}px ${x}px 0 ${-x}px`);
+}
+
+/**
+ * Moves all `clone` holds into one {@link SCROLL_WRAPPER} block with `padding` and `margin`: a
+ * formatting context of its own, positioned when `positioned` (the containing block of what it holds).
+ */
+function wrapContent(clone: Element, positioned: boolean, padding: string, margin: string): void {
   const wrapper = clone.ownerDocument.createElement('div');
   wrapper.setAttribute(SCROLL_WRAPPER, '');
-  wrapper.style.cssText = 'display: flow-root; position: relative; box-sizing: content-box; width: auto; height: auto; min-width: 0; min-height: 0; '
-    + `max-width: none; max-height: none; border: 0; float: none; padding: 0; margin: ${-y}px ${x}px 0 ${-x}px`;
+  wrapper.style.cssText = `display: flow-root; position: ${positioned ? 'relative' : 'static'}; box-sizing: content-box; `
+    + 'width: auto; height: auto; min-width: 0; min-height: 0; max-width: none; max-height: none; border: 0; float: none; '
+    + `padding: ${padding}; margin: ${margin}`;
   while (clone.firstChild) wrapper.append(clone.firstChild);
   clone.append(wrapper);
 }

@@ -12,6 +12,8 @@
  * which the library embeds like any other (and a `<video>` then takes as its poster).
  */
 
+import { isBlankedClone } from './blank-masked-clone.js';
+
 /** Attributes not carried over: what would load or play media, and what the stand-in sets itself. */
 const DROPPED = new Set(['src', 'srcset', 'poster', 'autoplay', 'preload', 'crossorigin', 'style']);
 /** A video's attributes an `<img>` stand-in leaves out too: they mean nothing there. */
@@ -72,7 +74,7 @@ export function postersFromBackgrounds(root: Element): void {
   for (const stand of root.querySelectorAll(`video[${POSTER_PENDING}]`)) {
     stand.removeAttribute(POSTER_PENDING);
     // Blanked as a mask (or inside one) since: it keeps no picture.
-    if (stand.hasAttribute('data-up-blank')) continue;
+    if (isBlankedClone(stand)) continue;
     const style = (stand as HTMLElement).style;
     const url = /^url\("(data:[^"]*)"\)$/.exec(style.getPropertyValue('background-image'))?.[1];
     if (!url) continue;
