@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { createCaptureLoop, findMasks, type CaptureController } from '../../src/capture/index.js';
-import { copyLayer, screen } from '../support/mask-layers.js';
+import { copyLayer, expectBothLayers, screen } from '../support/mask-layers.js';
 import { CollectingHost, FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { boxOf, maskCovers, scanForSecret, SECRET } from '../support/leaks.js';
@@ -49,12 +49,6 @@ async function expectNoneDrawn(el: Element): Promise<void> {
 /** The visitor's screen (Chromium's screenshot) shows none of `el`'s text. */
 async function expectHiddenOnScreen(el: Element): Promise<void> {
   expect(scanForSecret(await screen(), boxOf(el)).count, 'pixels the visitor sees').to.equal(0);
-}
-
-/** Each layer alone holds for an element whose first line or letter hides its text: it is boxed, and the copy drawn with no box draws none of it. */
-async function expectBothLayers(el: Element): Promise<void> {
-  expect(maskCovers(findMasks(document), el), 'the element is boxed').to.equal(true);
-  expect((await copyLayer({}, boxOf(el))).left, 'pixels the copy alone draws').to.equal(0);
 }
 
 describe('text a pseudo-element the copy does not have hides', () => {

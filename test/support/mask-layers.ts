@@ -1,9 +1,10 @@
 // Each masking layer on its own (Chromium's screenshot with only the black boxes; the copy drawn
 // with no box), then the agent's frame. Secrets are magenta (see leaks.ts).
+import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { createCaptureLoop, findMasks, paintMasks, Rasterizer, resolveCaptureOptions, type MaskOptions } from '../../src/capture/index.js';
 import { CollectingHost, type FrameCanvas } from './frames.js';
-import { scanForSecret } from './leaks.js';
+import { boxOf, maskCovers, scanForSecret } from './leaks.js';
 
 export async function screen(): Promise<OffscreenCanvas> {
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -62,4 +63,10 @@ export async function layers(what: string, masking: MaskOptions = {}) {
   const agent = scanForSecret(picture.canvas!);
   const report = { what, visitorSees: boxes.shown, boxesLeft: boxes.left, boxesFirst: boxes.first, copyLeft: copy.left, copyFirst: copy.first, agent: agent.count, agentFirst: agent.first };
   return { ...report, picture, markup: copy.markup };
+}
+
+/** Each layer alone holds for `el`: it is boxed, and the copy drawn with no box draws none of its secret. */
+export async function expectBothLayers(el: Element): Promise<void> {
+  expect(maskCovers(findMasks(document), el), 'the element is boxed').to.equal(true);
+  expect((await copyLayer({}, boxOf(el))).left, 'pixels the copy alone draws').to.equal(0);
 }
