@@ -1,6 +1,8 @@
 import { MASK_SELECTOR } from './find-masks.js';
 import { dropUse } from './svg-use.js';
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
 /**
  * Makes a mask's clone paint nothing, so masked pixels never reach the canvas even if a mask
  * rectangle were wrong: every element inside is hidden with `!important` (the clone carries its
@@ -67,9 +69,16 @@ export function textHiddenClone(clone: Element): boolean {
  * those rules). So does the first rule for an
  * element of another namespace (`createElementNS('urn:x', ...)`), whose clone has no style
  * attribute to hide it, while its text draws.
+ *
+ * Two things a hidden element still paints (rt18): a table part's collapsed borders, which the
+ * table draws whatever the cell's `visibility` (half of each lies outside the cell's box, where
+ * the black boxes reach only as far as find-masks.ts grows them): a blanked clone's borders are
+ * black; and a column's or column group's background, painted in its cells (which are not inside
+ * it): none.
  */
 export const CLONE_RULES = `
-[${BLANK}] { visibility: hidden !important; }
+[${BLANK}] { visibility: hidden !important; border-color: #000 !important; }
+col[${BLANK}], colgroup[${BLANK}] { background: none !important; }
 [${BLANK}]::before, [${BLANK}]::after, [${BLANK}]::marker { visibility: hidden !important; }
 [${TEXTLESS}]::before, [${TEXTLESS}]::after, [${TEXTLESS}]::marker, [${TEXTLESS}]::first-letter, [${TEXTLESS}]::first-line, [${TEXTLESS}]::placeholder {
   -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important;
@@ -176,11 +185,11 @@ function blankElement(el: Element): void {
       el.removeAttribute('srcset');
       break;
     case 'image':
-    // A filter's <feImage> draws its picture (or the element it names) wherever the filter is
-    // used, and `visibility` does not reach filter primitives.
-    case 'feImage':
       el.removeAttribute('href');
       el.removeAttribute('xlink:href');
+      break;
+    case 'filter':
+      emptyFilter(el);
       break;
     case 'video':
       el.removeAttribute('poster');
@@ -193,5 +202,24 @@ function blankElement(el: Element): void {
       // Its content is drawn from elsewhere and may set `visibility="visible"` against the mask.
       dropUse(el);
       break;
+    default:
+      // A filter primitive (`<feFlood>`, `<feImage>`, a light source) masked alone.
+      if (el.namespaceURI === SVG_NS && /^fe[A-Z]/.test(el.localName)) {
+        const filter = el.closest('filter');
+        if (filter) emptyFilter(filter);
+      }
   }
+}
+
+/**
+ * A filter in a mask draws wherever it is used, on boxes outside the mask too (through a style
+ * sheet rule the black boxes do not look for, see svg-resources.ts), and `visibility` does not
+ * reach its primitives: a flood's or a light's colour, a colour matrix, an `<feImage>`'s picture
+ * or element (rt18). Its clone becomes a filter that draws nothing, so what uses it is not drawn,
+ * as a gradient whose stops are masked paints nothing.
+ */
+function emptyFilter(filter: Element): void {
+  const none = filter.ownerDocument.createElementNS(SVG_NS, 'feFlood');
+  none.setAttribute('flood-opacity', '0');
+  filter.replaceChildren(none);
 }

@@ -204,6 +204,7 @@ export class PaintOutside {
     }
     if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, push);
     if (!top) return;
+    collapsedBorders(win, el, cs, rects, push);
     this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
   }
 
@@ -273,6 +274,28 @@ export class PaintOutside {
     this.spills.set(el, known);
     return known;
   }
+}
+
+/** Table parts whose borders a collapsed table draws (see {@link collapsedBorders}). */
+const TABLE_PART = /^table-(?:cell|row|row-group|header-group|footer-group|column|column-group)$/;
+/** Rows and cells inside a masked table part whose borders are read, at most (the first ones; a table's are mostly alike). */
+const MAX_BORDERED_PARTS = 64;
+
+/**
+ * A masked table part of a table whose borders collapse: each border it wins is drawn centred on
+ * the line between it and its neighbour, half outside its box, and drawn though the part is hidden
+ * (rt18). Its boxes grow by the widest border of the part and of the rows and cells it holds.
+ */
+function collapsedBorders(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
+  if (cs.borderCollapse !== 'collapse' || !TABLE_PART.test(cs.display)) return;
+  const widest = (s: CSSStyleDeclaration) => Math.max(parseFloat(s.borderTopWidth) || 0, parseFloat(s.borderRightWidth) || 0, parseFloat(s.borderBottomWidth) || 0, parseFloat(s.borderLeftWidth) || 0);
+  let reach = widest(cs);
+  let n = 0;
+  for (const part of el.querySelectorAll('tr, td, th')) {
+    if (++n > MAX_BORDERED_PARTS) break;
+    reach = Math.max(reach, widest(win.getComputedStyle(part)));
+  }
+  if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
 }
 
 function hasContent(win: Window, el: Element, pseudo: string): boolean {
