@@ -163,6 +163,13 @@ export const MAX_REMOTE_TEXT = 1000;
 export const MAX_KEY_NAME = 32;
 /** Most points (x, y pairs) one `draw` message carries; a longer stroke goes in several messages. */
 export const MAX_DRAW_POINTS = 256;
+/**
+ * Longest text of a live message (pointer, ink, the visitor's cursor, clicks and scroll) as
+ * clients write it: the largest, a `draw` with MAX_DRAW_POINTS points of the longest numbers and
+ * an id of escaped characters, is under 15 000. A longer text that starts like a live message
+ * spends the control budget before it is parsed, as any other text does.
+ */
+export const MAX_LIVE_TEXT = 16 * 1024;
 /** Most points one freehand stroke keeps on the visitor's page, and most shapes kept at once. */
 export const MAX_STROKE_POINTS = 4096;
 export const MAX_SHAPES = 64;

@@ -39,3 +39,32 @@ test('a control message written to look like a live one (a duplicate "type" key:
     await relay.close();
   }
 });
+
+test('a text longer than any live message that starts like one (rt18: 64 KiB cursor-headed texts, each parsed) spends the control budget before it is parsed; the largest valid live message does not', async () => {
+  const relay = await testRelay({ messageBurst: 10, messagesPerSecond: 0.001 });
+  try {
+    const visitor = await relay.visitor();
+    await visitor.next('welcome');
+    const pad = `,"pad":[${Array(8000).fill('{}').join(',')}]}`;
+    for (let t = 0; t < 40; t++) visitor.sendRaw(`{"type":"visitorCursor","x":${t},"y":1${pad}`);
+    await settled(() => visitor.has('error', (m) => m.code === 'rateLimited'));
+    assert.ok(visitor.has('error', (m) => m.code === 'rateLimited' && /too many messages/.test(String(m.message))), 'the flood is told it is past the control budget');
+    const answered = visitor.messages.filter((m) => m.type === 'error' && m.code !== 'rateLimited').length;
+    assert.ok(answered <= 10, `at most the burst of 10 was parsed and answered (got ${answered})`);
+
+    // An agent's largest valid stroke (MAX_DRAW_POINTS points of the longest numbers, an id of
+    // escaped characters) is under MAX_LIVE_TEXT: it spends the live budget, not the control one.
+    const { MAX_DRAW_POINTS, MAX_LIVE_TEXT, MAX_SHORT_TEXT } = await import('../../src/protocol/index.js');
+    const draw = JSON.stringify({ type: 'draw', id: '\u0001'.repeat(MAX_SHORT_TEXT), shape: 'stroke', points: Array(MAX_DRAW_POINTS * 2).fill(-1.7976931348623157e308), done: false });
+    assert.ok(draw.length < MAX_LIVE_TEXT, `the largest draw is ${draw.length} characters, under ${MAX_LIVE_TEXT}`);
+    const watched = await relay.visitor();
+    const welcome = await watched.next('welcome');
+    const agent = await relay.allowedWatch(watched, welcome.shortId, relay.token('Ada'));
+    for (let i = 0; i < 12; i++) agent.sendRaw(draw);
+    agent.sendRaw('{"type":"ping","t":7}');
+    await settled(() => agent.has('pong', (m) => m.t === 7) || agent.has('error', (m) => m.code === 'rateLimited' && /too many messages/.test(String(m.message))));
+    assert.ok(agent.has('pong', (m) => m.t === 7), 'twelve largest strokes left the control budget of 10 for the ping');
+  } finally {
+    await relay.close();
+  }
+});
