@@ -85,6 +85,12 @@ export interface RunningServer {
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** How long a socket refused at admission has to answer the relay's close frame before it is ended. */
 const REFUSED_END_MS = 1_000;
+/**
+ * Requests one HTTP connection may make. Pipelined requests are answered in order, and their
+ * answers wait on a client that does not read: past this many, the connection is told to close
+ * and later requests get 503 (Node's own limit), so one socket queues a bounded number of answers.
+ */
+const MAX_REQUESTS_PER_SOCKET = 100;
 
 
 /** Keys marked with when (epoch ms), kept `keepMs` and at most `max` of them (the oldest go first). */
@@ -215,6 +221,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options.log?.('http error', err);
     });
   });
+  http.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
 
   /** The account a console cookie signs in (from an allowed Origin, or a same-origin request without one), or null. */
   async function cookieAccount(headers: Headers): Promise<{ id: string; name: string; admin: boolean } | null> {

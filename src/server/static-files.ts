@@ -42,6 +42,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const ASSET_REF = /(["'])(\/(?:dist|demo)\/[\w.-]+\.(?:js|css))\1/g;
 
 interface Entry {
+  file: string;
   mtimeMs: number;
   size: number;
   type: string;
@@ -51,21 +52,37 @@ interface Entry {
   version: string;
   br?: Promise<Buffer>;
   gzip?: Promise<Buffer>;
+  /** What it holds in the cache: the body and the compressed forms made so far. */
+  bytes: number;
 }
 
 export interface StaticFilesOptions {
   /** Maps a site path (`/dist/upscope.js`) to a file, for the versions written into pages; null if it is not served. */
   resolve: (sitePath: string) => string | null;
-  /** Files kept in memory at most (with their compressed forms). Default 64. */
+  /** Files kept in memory at most (with their compressed forms). Default 1024. */
   maxEntries?: number;
+  /** Bytes kept in memory at most, files and their compressed forms. Default 64 MiB: the relay's whole `dist` (about 5 MB) and its compressed forms stay. */
+  maxBytes?: number;
 }
 
+/**
+ * Every request for a file shares one entry: one read, one hash, one brotli and one gzip per
+ * file and content, however many requests ask at once. rt18 pipelined 500 requests for one source
+ * map on a socket that never read: each had read and compressed its own copy (RSS 134 to 761 MiB,
+ * brotli on libuv's pool slowing other visitors' admissions), and cycling through more files than
+ * the cache held (64 of 167) compressed them again on every request. The cache now holds the
+ * served set, least recently used first out past its bounds.
+ */
 export class StaticFiles {
   private readonly cache = new Map<string, Entry>();
+  /** Loads under way, by file: a request while one runs waits for it. */
+  private readonly loading = new Map<string, Promise<Entry | null>>();
   private readonly maxEntries: number;
+  private readonly maxBytes: number;
 
   constructor(private readonly options: StaticFilesOptions) {
-    this.maxEntries = options.maxEntries ?? 64;
+    this.maxEntries = options.maxEntries ?? 1024;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   }
 
   /** Answers a GET or HEAD for `file`: 200 (compressed as the client accepts), 304, or 404. */
@@ -90,8 +107,8 @@ export class StaticFiles {
     }
     const encoding = compressible ? pickEncoding(req.headers['accept-encoding']) : null;
     let body = entry.body;
-    if (encoding === 'br') body = await (entry.br ??= brotli(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }));
-    else if (encoding === 'gzip') body = await (entry.gzip ??= gzipped(entry.body, { level: 9 }));
+    if (encoding === 'br') body = await (entry.br ??= this.compressed(entry, () => brotli(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })));
+    else if (encoding === 'gzip') body = await (entry.gzip ??= this.compressed(entry, () => gzipped(entry.body, { level: 9 })));
     if (encoding) headers['content-encoding'] = encoding;
     headers['content-length'] = String(body.length);
     res.writeHead(200, headers);
@@ -103,22 +120,72 @@ export class StaticFiles {
    * again on every request (it is small), since the bundles it names may have changed under it;
    * its compressed forms are kept while its text stays the same.
    */
-  private async load(file: string): Promise<Entry | null> {
+  private load(file: string): Promise<Entry | null> {
+    let pending = this.loading.get(file);
+    if (!pending) {
+      pending = this.read(file).finally(() => this.loading.delete(file));
+      this.loading.set(file, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Makes a compressed form, one at a time (each waits for those asked before it): compression
+   * runs on libuv's pool, which visitors' admissions share (their shortId's hash), and a client
+   * asking for every file at once would otherwise hold all of its threads (rt18: a new visitor's
+   * welcome took 0.9 s at p90). Counts it in the cache's bytes once made.
+   */
+  private async compressed(entry: Entry, make: () => Promise<Buffer>): Promise<Buffer> {
+    const made = this.compressing.then(make);
+    this.compressing = made.catch(() => undefined);
+    const body = await made;
+    if (this.cache.get(entry.file) !== entry) return body;
+    entry.bytes += body.length;
+    this.bytes += body.length;
+    this.trim();
+    return body;
+  }
+
+  /** Bytes the cache holds: bodies and compressed forms. */
+  private bytes = 0;
+  /** The last compression asked for (see {@link compressed}). */
+  private compressing: Promise<unknown> = Promise.resolve();
+
+  /** Drops the least recently used entries past the cache's bounds (the newest stays, however large). */
+  private trim(): void {
+    while (this.cache.size > 1 && (this.cache.size > this.maxEntries || this.bytes > this.maxBytes)) {
+      const [oldest, entry] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+  }
+
+  private async read(file: string): Promise<Entry | null> {
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) return null;
     const cached = this.cache.get(file);
     const type = file.endsWith('.d.ts') ? CONTENT_TYPES['.d.ts'] : (CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
     const page = type.startsWith('text/html');
-    if (!page && cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached;
+    if (!page && cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return this.used(file, cached);
     let body: Buffer = await readFile(file);
     if (page) body = Buffer.from(await this.versionPage(body.toString('utf8')));
     const hash = createHash('sha256').update(body).digest('base64url');
     const etag = `"${hash.slice(0, 27)}"`;
-    if (cached?.etag === etag) return cached;
-    const entry: Entry = { mtimeMs: info.mtimeMs, size: info.size, type, body, etag, version: hash.slice(0, 12) };
+    if (cached?.etag === etag && this.cache.get(file) === cached) return this.used(file, cached);
+    const entry: Entry = { file, mtimeMs: info.mtimeMs, size: info.size, type, body, etag, version: hash.slice(0, 12), bytes: body.length };
+    const old = this.cache.get(file);
+    if (old) this.bytes -= old.bytes;
     this.cache.delete(file);
     this.cache.set(file, entry);
-    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+    this.bytes += entry.bytes;
+    this.trim();
+    return entry;
+  }
+
+  /** `entry`, moved to the most recently used end of the cache. */
+  private used(file: string, entry: Entry): Entry {
+    this.cache.delete(file);
+    this.cache.set(file, entry);
     return entry;
   }
 

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -126,4 +127,61 @@ test('static files: Accept-Encoding is read with its q-values', () => {
   assert.equal(pickEncoding('identity'), null);
   assert.equal(pickEncoding(undefined), null);
   assert.equal(pickEncoding('*;q=0, gzip;q=0'), null);
+});
+
+test('static files: 300 pipelined requests for one large file on a socket that never reads share one copy and one compression (rt18: each read and compressed its own, 628 MiB)', async () => {
+  const { root } = await site();
+  // About 1 MB of text that compresses: a source map's size.
+  const big = JSON.stringify(Array.from({ length: 40_000 }, (_, i) => `mapping-${i.toString(36)}-${(i * 7919) % 104729}`));
+  await writeFile(join(root, 'dist', 'big.js.map'), big);
+  const server = await startServer({ port: 0, agentSigningKey: 'test-signing-key', root });
+  const { port } = new URL(server.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  try {
+    await new Promise((ok) => socket.once('connect', ok));
+    socket.pause();
+    const before = process.memoryUsage().arrayBuffers;
+    socket.write('GET /dist/big.js.map HTTP/1.1\r\nHost: relay\r\nAccept-Encoding: br\r\n\r\n'.repeat(300));
+    // Wait until the relay has answered what it answers (its memory stops growing), at most 8 s.
+    let last = -1;
+    for (const end = Date.now() + 8000; Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 500));
+      const now = process.memoryUsage().arrayBuffers;
+      if (Math.abs(now - last) < 1e6) break;
+      last = now;
+    }
+    const grown = process.memoryUsage().arrayBuffers - before;
+    assert.ok(grown < 32e6, `memory held for 300 unread answers of a ${(big.length / 1e6).toFixed(1)} MB file: ${(grown / 1e6).toFixed(1)} MB (one copy each was about ${(300 * big.length / 1e6).toFixed(0)} MB)`);
+    // The relay still serves others, compressed.
+    const other = await get(`${server.url}/dist/big.js.map`, { 'accept-encoding': 'br' });
+    assert.equal(other.status, 200);
+    assert.equal(brotliDecompressSync(other.body).toString(), big);
+  } finally {
+    socket.destroy();
+    await server.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('static files: one connection makes at most 100 requests; past them it is told to close and gets 503', async () => {
+  const { root } = await site();
+  const server = await startServer({ port: 0, agentSigningKey: 'test-signing-key', root });
+  const { port } = new URL(server.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  try {
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+    await new Promise((ok) => socket.once('connect', ok));
+    socket.write('HEAD /dist/upscope.js HTTP/1.1\r\nHost: relay\r\n\r\n'.repeat(120));
+    const statusesOf = () => [...text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => m[1]);
+    for (const end = Date.now() + 5000; Date.now() < end && statusesOf().length < 120; ) await new Promise((r) => setTimeout(r, 50));
+    const statuses = statusesOf();
+    assert.match(text, /connection: close/i, 'the 100th answer tells the client to close');
+    assert.equal(statuses.filter((s) => s === '200').length, 100, 'the first 100 are answered');
+    assert.ok(statuses.slice(100).every((s) => s === '503'), `the rest get 503 (got ${statuses.slice(100, 105).join(', ')})`);
+  } finally {
+    socket.destroy();
+    await server.close();
+    await rm(root, { recursive: true, force: true });
+  }
 });
