@@ -29,9 +29,10 @@ function hasBackground(cs: CSSStyleDeclaration): boolean {
 
 /**
  * Moves the body's background from its clone to the clone of the root (`rootClone`), as the
- * browser moves it to the canvas, when the root has no background of its own.
+ * browser moves it to the canvas, when the root has no background of its own. `frame`: the root
+ * of a same-origin frame, whose colour (written from the iframe's) the body's replaces.
  */
-export function moveBodyBackgroundToRoot(doc: Document, rootClone: Element): void {
+export function moveBodyBackgroundToRoot(doc: Document, rootClone: Element, frame = false): void {
   const win = doc.defaultView!;
   const body = doc.body;
   if (!body || hasBackground(win.getComputedStyle(doc.documentElement)) || !hasBackground(win.getComputedStyle(body))) return;
@@ -44,8 +45,60 @@ export function moveBodyBackgroundToRoot(doc: Document, rootClone: Element): voi
     const value = bodyClone.style.getPropertyValue(name);
     if (!value) continue;
     // The root's colour is set by the rasterizer (with priority) from the same source; keep it.
-    if (!(name === 'background-color' && to.getPropertyValue(name))) to.setProperty(name, value);
+    if (frame || !(name === 'background-color' && to.getPropertyValue(name))) to.setProperty(name, value);
     bodyClone.style.removeProperty(name);
+  }
+}
+
+/** A frame root clone's background as its document's root had it (see {@link frameCanvas}). */
+const notedFrameCanvas = new WeakMap<Element, Array<[string, string]>>();
+
+/** Notes the background of a same-origin frame's root clone, before the iframe's styles are written over it (see {@link frameCanvas}). */
+export function noteFrameCanvas(rootClone: Element): void {
+  const style = (rootClone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (style) notedFrameCanvas.set(rootClone, BACKGROUND.map((name) => [name, style.getPropertyValue(name)]));
+}
+
+/**
+ * A same-origin frame's canvas. Its document's root is cloned in place of the iframe, and the
+ * library then writes the clone's style attribute again with the iframe's styles: the root's own
+ * background (noted before, see {@link noteFrameCanvas}) was lost, and so was the body's when it
+ * had been moved to the root already (rt18: a frame's body colour was not drawn, 26 % off). The
+ * root's is given back, or else the body's is moved to the root now.
+ */
+export function frameCanvas(doc: Document, rootClone: Element): void {
+  const noted = notedFrameCanvas.get(rootClone);
+  notedFrameCanvas.delete(rootClone);
+  const to = (rootClone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!to) return;
+  if (!hasBackground(doc.defaultView!.getComputedStyle(doc.documentElement))) return moveBodyBackgroundToRoot(doc, rootClone, true);
+  for (const [name, value] of noted ?? []) if (value) to.setProperty(name, value);
+}
+
+const SIDES = ['top', 'right', 'bottom', 'left'];
+/** A border's longhands. */
+const BORDER = SIDES.flatMap((side) => [`border-${side}-width`, `border-${side}-style`, `border-${side}-color`]);
+
+/**
+ * Chromium paints an iframe's `inset` border in black (its default, `2px inset`) with these
+ * greys, top and left then bottom and right (measured); the same border on another element is
+ * painted darker (84 and 168).
+ */
+const FRAME_INSET = { top: 'rgb(154, 154, 154)', left: 'rgb(154, 154, 154)', bottom: 'rgb(238, 238, 238)', right: 'rgb(238, 238, 238)' } as const;
+
+/**
+ * The iframe's border on its frame's root clone: the library writes only the iframe's values that
+ * differ from an iframe's defaults, and an iframe's default border (2px inset) is no root's (rt18).
+ */
+export function frameBorder(frame: HTMLIFrameElement, rootClone: Element): void {
+  const style = (rootClone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  const cs = (frame.ownerDocument.defaultView ?? window).getComputedStyle(frame);
+  for (const name of BORDER) if (!style.getPropertyValue(name)) style.setProperty(name, cs.getPropertyValue(name));
+  for (const side of SIDES) {
+    if (style.getPropertyValue(`border-${side}-style`) !== 'inset' || style.getPropertyValue(`border-${side}-color`) !== 'rgb(0, 0, 0)') continue;
+    style.setProperty(`border-${side}-style`, 'solid');
+    style.setProperty(`border-${side}-color`, FRAME_INSET[side as keyof typeof FRAME_INSET]);
   }
 }
 
@@ -62,4 +115,59 @@ export function unclipPropagatedOverflow(doc: Document, bodyClone: Element): voi
   if (!style) return;
   style.overflowX = 'visible';
   style.overflowY = 'visible';
+}
+
+/** The background longhands of the image layers a canvas layer paints (its colour stays on the clone's root). */
+const IMAGE_LAYERS = [
+  'background-image', 'background-position-x', 'background-position-y', 'background-size',
+  'background-repeat', 'background-attachment', 'background-blend-mode',
+];
+/** Marks the element that paints the canvas's background images (see {@link paintCanvasImages}). */
+const CANVAS_LAYER = 'data-up-canvas';
+
+/**
+ * The canvas's background images (the root's, or the body's moved to the root): the browser sizes
+ * and places them against the root element's box, the whole document on a long page, and paints
+ * them over the whole canvas; the clone's root is only as large as the viewport and sits where the
+ * page starts, so a body gradient was squeezed into the first screen, and a scrolled view showed
+ * none of it (rt18: 62 % of pixels off at the top of a long page, 92 % scrolled). They are painted
+ * by an element of their own at the bottom of the root's stacking context: its padding box is the
+ * root element's box (their positioning area), its transparent borders reach over the viewport
+ * (their painting area, images repeated as on the canvas). Runs after the library's embedding (the
+ * element is not one of its clones), and again on later frames, which keep it, to follow the
+ * page's height and scroll. `rootClone`: the clone of `doc`'s root.
+ */
+export function paintCanvasImages(doc: Document, rootClone: Element): void {
+  const from = (rootClone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!from) return;
+  let layer = rootClone.firstElementChild?.hasAttribute(CANVAS_LAYER) ? (rootClone.firstElementChild as HTMLElement) : null;
+  if (!layer) {
+    const image = from.getPropertyValue('background-image');
+    if (!image || image === 'none') return;
+    layer = doc.createElement('div');
+    layer.setAttribute(CANVAS_LAYER, '');
+    for (const name of IMAGE_LAYERS) {
+      const value = from.getPropertyValue(name);
+      if (value) layer.style.setProperty(name, value);
+      from.removeProperty(name);
+    }
+    layer.style.cssText += 'position: absolute; z-index: -2147483648; box-sizing: border-box; margin: 0; padding: 0; border: 0 solid transparent; background-origin: padding-box; background-clip: border-box; pointer-events: none;';
+    rootClone.prepend(layer);
+  }
+  const win = doc.defaultView!;
+  const root = doc.documentElement;
+  // In the page's coordinates, where the clone's root box starts (see cloneWhole in rasterize.ts).
+  const r = root.getBoundingClientRect();
+  const box = { left: r.left + win.scrollX, top: r.top + win.scrollY, right: r.right + win.scrollX, bottom: r.bottom + win.scrollY };
+  const view = { left: win.scrollX, top: win.scrollY, right: win.scrollX + root.clientWidth, bottom: win.scrollY + root.clientHeight };
+  const left = Math.min(box.left, view.left);
+  const top = Math.min(box.top, view.top);
+  const right = Math.max(box.right, view.right);
+  const bottom = Math.max(box.bottom, view.bottom);
+  const s = layer.style;
+  s.left = `${left}px`;
+  s.top = `${top}px`;
+  s.width = `${right - left}px`;
+  s.height = `${bottom - top}px`;
+  s.borderWidth = `${box.top - top}px ${right - box.right}px ${bottom - box.bottom}px ${box.left - left}px`;
 }

@@ -20,7 +20,7 @@ import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrapper
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
 import { canCloneEmpty, containsComposed, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin, ROOT_DROPPED } from './margins.js';
-import { moveBodyBackgroundToRoot, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
+import { frameBorder, frameCanvas, moveBodyBackgroundToRoot, noteFrameCanvas, paintCanvasImages, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
 import { embeddedFamilies, ColdFaces, localFontFaces, TextFonts, webFontFamilies } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
@@ -374,6 +374,8 @@ export class Rasterizer {
     // A region drawn alone over a filtered box would be filtered reading only the region's pixels.
     if (changed && backdropMeets(backdrops, changed.region)) changed = null;
     const svg = this.kept!.svg;
+    const rootClone = svg.querySelector('foreignObject')?.firstElementChild;
+    if (rootClone) paintCanvasImages(doc, rootClone);
     const scale = frameScale(viewport, this.options.scale);
     const width = Math.floor(viewport.width * scale);
     const height = Math.floor(viewport.height * scale);
@@ -996,10 +998,18 @@ export class Rasterizer {
           showScrollPosition(original, el);
           matchScrollbars(original, el);
         }
-        // A same-origin frame's root, cloned in place of the iframe: the frame's viewport.
-        if (original.localName === 'iframe' && el.localName === 'html') showFrameScroll(original as HTMLIFrameElement, el);
-        if (original !== this.doc.documentElement && el.localName !== 'html') keepCollapsingMargin(original, el, this.doc.defaultView!);
-        else moveBodyBackgroundToRoot(original.localName === 'iframe' ? (original as HTMLIFrameElement).contentDocument! : this.doc, el);
+        // A same-origin frame's root, cloned in place of the iframe, is reported twice: as the
+        // frame's root, then as the iframe, its style attribute written again with the iframe's
+        // styles (see frameCanvas): the frame's canvas, border and viewport are given then.
+        const frameRoot = original.localName === 'iframe' && el.localName !== 'iframe';
+        if (frameRoot && this.stack.at(-1) === original) noteFrameCanvas(el);
+        else if (frameRoot) {
+          const frame = original as HTMLIFrameElement;
+          frameCanvas(frame.contentDocument!, el);
+          frameBorder(frame, el);
+          if (el.localName === 'html') showFrameScroll(frame, el);
+        } else if (original !== this.doc.documentElement && el.localName !== 'html') keepCollapsingMargin(original, el, this.doc.defaultView!);
+        else moveBodyBackgroundToRoot(this.doc, el);
         // The body's overflow scrolls the viewport instead: the page's, and a same-origin frame's.
         if (original === original.ownerDocument.body) unclipPropagatedOverflow(original.ownerDocument, el);
         this.smil.cloned(original, el, this.cloneOf);
@@ -1293,7 +1303,8 @@ function sameKind(original: Element, clone: Element): boolean {
     case 'video':
       return clone.localName === 'img' || clone.localName === 'canvas' || clone.localName === 'video';
     case 'iframe':
-      return clone.localName === 'html';
+      // Cloned as its document's root: `<html>`, or another (an SVG document's `<svg>`, rt18).
+      return clone.localName === 'html' || clone.localName === frameRootName(original as HTMLIFrameElement);
     default:
       return false;
   }
@@ -1321,6 +1332,15 @@ function framePlaceholder(frame: Element): Element {
 function frameRoot(frame: HTMLIFrameElement): Element | null {
   try {
     return frame.contentDocument?.documentElement ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The local name of a readable frame's document root, or null. */
+function frameRootName(frame: HTMLIFrameElement): string | null {
+  try {
+    return frame.contentDocument?.documentElement?.localName ?? null;
   } catch {
     return null;
   }

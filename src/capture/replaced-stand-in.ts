@@ -47,6 +47,9 @@ export function replacedStandIn(clone: Element, url: string, computed: CSSStyleD
   const style = clone.getAttribute('style');
   if (style) box.setAttribute('style', style);
   for (const name of BOX) (box as HTMLElement).style.setProperty(name, computed.getPropertyValue(name));
+  // An `<object>` or `<embed>` is inline and replaced, sized by its width and height: a `<div>`
+  // that is inline takes neither, and drew nothing while what follows moved up (rt18, 12 %).
+  if (!url && computed.display === 'inline') (box as HTMLElement).style.setProperty('display', 'inline-block');
   (box as HTMLElement).style.removeProperty('content');
   if (url) (box as HTMLImageElement).src = url;
   else greyBox(box);

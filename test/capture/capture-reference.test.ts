@@ -204,6 +204,60 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('tall-iframes', 0.5);
   });
 
+  // rt18: a same-origin frame showing an SVG document (or any document whose root is not <html>)
+  // was cloned as that root, which the clone's pairing check refused: no frame was ever sent.
+  it('a same-origin frame showing an SVG document, beside one showing a page', async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="280" height="130"><rect width="280" height="130" fill="rgb(255, 243, 205)"/><circle cx="60" cy="65" r="40" fill="rgb(13, 110, 253)"/><text x="120" y="72" font-family="sans-serif" font-size="20">A picture</text></svg>';
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    const root = mount(`<iframe id="pic" width="300" height="150"></iframe> <iframe id="page" width="300" height="150"></iframe><p>${text(10)}</p>`, 'iframe { border: 2px solid rgb(80, 80, 80); }');
+    await new Promise((ok) => {
+      const frame = root.querySelector<HTMLIFrameElement>('#pic')!;
+      frame.addEventListener('load', ok, { once: true });
+      frame.src = url;
+    });
+    await new Promise((ok) => {
+      const frame = root.querySelector<HTMLIFrameElement>('#page')!;
+      frame.addEventListener('load', ok, { once: true });
+      frame.srcdoc = `<style>body { margin: 8px; font: 16px sans-serif; }</style><p>${text(4)}</p>`;
+    });
+    try {
+      await expectWithin('svg-document-frame', 0.5);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  });
+
+  // rt18: an <object> or <embed> is inline, sized by its attributes; its grey stand-in, a <div>
+  // given `display: inline`, took no size, and everything after it moved up. (The stand-in is grey
+  // by design: here the document each one shows is that grey too.)
+  it('an inline <object> and <embed> keep their size: what follows them stays in place', async () => {
+    const svg = URL.createObjectURL(new Blob(['<svg xmlns="http://www.w3.org/2000/svg" width="300" height="150"><rect width="300" height="150" fill="rgb(204, 204, 204)"/></svg>'], { type: 'image/svg+xml' }));
+    mount(`<p><object data="${svg}" type="image/svg+xml" width="300" height="150"></object> <embed src="${svg}" type="image/svg+xml" width="300" height="150"></p><p>${text(12)}</p>`);
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      await expectWithin('inline-object-embed', 0.5);
+    } finally {
+      URL.revokeObjectURL(svg);
+    }
+  });
+
+  // rt18: a same-origin frame's clone is its document's root, given the iframe's styles; those
+  // the library leaves out as an iframe's defaults (its 2px inset border) were lost on the root,
+  // and the frame's body background, moved to that root, was dropped when the root already had a
+  // colour written (29.7 % off).
+  it('same-origin frames: the default border, and the body background of the document they show', async () => {
+    const root = mount(`<iframe id="plain" width="360" height="200"></iframe> <iframe id="bordered" width="360" height="200" style="border: 1px solid rgb(120, 120, 120)"></iframe><p>${text(8)}</p>`);
+    const doc = `<style>body { margin: 12px; background: rgb(255, 243, 205); font: 16px sans-serif; }</style><h2>Inside a frame</h2><p>${text(6)}</p>`;
+    for (const id of ['plain', 'bordered']) {
+      await new Promise((ok) => {
+        const frame = root.querySelector<HTMLIFrameElement>(`#${id}`)!;
+        frame.addEventListener('load', ok, { once: true });
+        frame.srcdoc = doc;
+      });
+    }
+    await expectWithin('frame-border-background', 0.5);
+  });
+
   // rt17: the computed mask-image of `mask: url(#id)` is the page's own URL with the fragment; the
   // library fetched the page as an image, failed, and the box was drawn grey.
   it('a box masked by an SVG <mask> of the page (mask: url(#id)), beside one clipped by a <clipPath>', async () => {
@@ -216,6 +270,34 @@ describe('capture against the browser\'s own screenshot', () => {
       `.grid { display: flex; gap: 20px; padding: 20px; } .tile { width: 220px; height: 200px; background: url("${photo}") center / cover; }
        .faded { mask: url(#fade); } .faded2 { mask-image: url(#fade); } .round { clip-path: url(#round); }`);
     await expectWithin('svg-mask-reference', 0.5);
+  });
+
+  // rt18: the canvas's background images are sized and placed against the root element's box (the
+  // whole document) and painted over the whole canvas; the clone's root is viewport-sized and sits
+  // where the page starts: a body gradient was squeezed into one screen (62 % off) and a scrolled
+  // view showed none of it (92 %).
+  describe('a background image on the body or the root, which the browser paints on the canvas', () => {
+    const long = `<div style="font-size: 20px; padding: 20px">${text(150)}</div>`;
+    const gradient = 'linear-gradient(rgb(13, 110, 253), rgb(214, 51, 132))';
+    afterEach(() => window.scrollTo(0, 0));
+
+    it('the body\'s gradient over a long page, at the top and scrolled', async () => {
+      mount(long, `html { background: transparent; } body { background: ${gradient}; color: #fff; }`);
+      await expectWithin('canvas-gradient-top', 0.5);
+      window.scrollTo(0, 1500);
+      await expectWithin('canvas-gradient-scrolled', 0.5);
+    });
+
+    it('the body\'s fixed gradient, scrolled', async () => {
+      mount(long, `html { background: transparent; } body { background: ${gradient} fixed; color: #fff; }`);
+      window.scrollTo(0, 1500);
+      await expectWithin('canvas-gradient-fixed', 0.5);
+    });
+
+    it('the root\'s own sized, repeated gradient on a page shorter than the viewport, over a colour', async () => {
+      mount(`<p style="padding: 20px">${text(6)}</p>`, `html { background: rgb(255, 243, 205) linear-gradient(180deg, rgba(13, 110, 253, 0.6), transparent) 10% 70% / 40% 30% repeat; } body { background: transparent; }`);
+      await expectWithin('canvas-gradient-short-page', 0.5);
+    });
   });
 
   // rt17: an image the visitor's browser could not load shows its alt text (and a broken-image
