@@ -73,12 +73,13 @@ export function textHiddenClone(clone: Element): boolean {
  * Two things a hidden element still paints (rt18): a table part's collapsed borders, which the
  * table draws whatever the cell's `visibility` (half of each lies outside the cell's box, where
  * the black boxes reach only as far as find-masks.ts grows them): a blanked clone's borders are
- * black; and a column's or column group's background, painted in its cells (which are not inside
- * it): none.
+ * black; and a column's or column group's background (a `<col>`, `<colgroup>` or any element
+ * displayed as one, its clone's style says), painted in its cells (which are not inside it, and
+ * which a relative offset may move out of the column's box): none.
  */
 export const CLONE_RULES = `
 [${BLANK}] { visibility: hidden !important; border-color: #000 !important; }
-col[${BLANK}], colgroup[${BLANK}] { background: none !important; }
+col[${BLANK}], colgroup[${BLANK}], [${BLANK}][style*="display: table-column"] { background: none !important; }
 [${BLANK}]::before, [${BLANK}]::after, [${BLANK}]::marker { visibility: hidden !important; }
 [${TEXTLESS}]::before, [${TEXTLESS}]::after, [${TEXTLESS}]::marker, [${TEXTLESS}]::first-letter, [${TEXTLESS}]::first-line, [${TEXTLESS}]::placeholder {
   -webkit-text-fill-color: transparent !important; text-shadow: none !important; -webkit-text-stroke-width: 0 !important;

@@ -278,24 +278,40 @@ export class PaintOutside {
 
 /** Table parts whose borders a collapsed table draws (see {@link collapsedBorders}). */
 const TABLE_PART = /^table-(?:cell|row|row-group|header-group|footer-group|column|column-group)$/;
-/** Rows and cells inside a masked table part whose borders are read, at most (the first ones; a table's are mostly alike). */
-const MAX_BORDERED_PARTS = 64;
+/** Rows read at each end of a masked row group, and cells read in each row, at most (a table's borders are mostly alike; its edges are where they differ). */
+const EDGE_ROWS = 16;
+const ROW_CELLS = 64;
 
 /**
- * A masked table part of a table whose borders collapse: each border it wins is drawn centred on
- * the line between it and its neighbour, half outside its box, and drawn though the part is hidden
- * (rt18). Its boxes grow by the widest border of the part and of the rows and cells it holds.
+ * A masked table part of a table whose borders collapse (the table's `border-collapse`: a part
+ * may set its own, which the table ignores): each border it wins is drawn centred on the line
+ * between it and its neighbour, half outside its box, and drawn though the part is hidden (rt18).
+ * Its boxes grow by the widest border of the part and of the rows and cells it holds: the first
+ * and last rows of a row group, read through the table's own lists, so a long masked body costs
+ * no more than a short one.
  */
 function collapsedBorders(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
-  if (cs.borderCollapse !== 'collapse' || !TABLE_PART.test(cs.display)) return;
+  if (!TABLE_PART.test(cs.display)) return;
+  const table = el.closest('table');
+  if ((table ? win.getComputedStyle(table) : cs).borderCollapse !== 'collapse') return;
   const widest = (s: CSSStyleDeclaration) => Math.max(parseFloat(s.borderTopWidth) || 0, parseFloat(s.borderRightWidth) || 0, parseFloat(s.borderBottomWidth) || 0, parseFloat(s.borderLeftWidth) || 0);
   let reach = widest(cs);
-  let n = 0;
-  for (const part of el.querySelectorAll('tr, td, th')) {
-    if (++n > MAX_BORDERED_PARTS) break;
-    reach = Math.max(reach, widest(win.getComputedStyle(part)));
+  const rows = el.localName === 'tr' ? [el as HTMLTableRowElement] : 'rows' in el ? edgeRows((el as HTMLTableSectionElement).rows) : [];
+  for (const row of rows) {
+    reach = Math.max(reach, widest(win.getComputedStyle(row)));
+    for (let i = 0; i < row.cells.length && i < ROW_CELLS; i++) reach = Math.max(reach, widest(win.getComputedStyle(row.cells[i])));
   }
   if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
+}
+
+/** The first and last {@link EDGE_ROWS} rows of `rows`. */
+function edgeRows(rows: HTMLCollectionOf<HTMLTableRowElement>): HTMLTableRowElement[] {
+  const out: HTMLTableRowElement[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (i === EDGE_ROWS && rows.length > 2 * EDGE_ROWS) i = rows.length - EDGE_ROWS;
+    out.push(rows[i]);
+  }
+  return out;
 }
 
 function hasContent(win: Window, el: Element, pseudo: string): boolean {

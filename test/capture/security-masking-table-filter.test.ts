@@ -64,6 +64,19 @@ describe('masked table parts of a table whose borders collapse', () => {
 
   it('a masked column with a background image', () =>
     expectHeld('masked col background image', `<table style="margin: 40px; border-spacing: 0"><col class="no-upscope" style="background: linear-gradient(${SECRET}, ${SECRET})"><col><tr><td style="width: 80px; height: 40px">a</td><td>b</td></tr></table>`));
+
+  // Review of rt18: the column's background goes where a relative offset moves its cell, out of
+  // the column's box (the black boxes miss it: the copy alone holds), and an element displayed as
+  // a column is one.
+  it('a masked column whose cell a relative offset moves out of it; an element displayed as a column', async () => {
+    const moved = 'position: relative; top: 90px; left: 200px';
+    await expectHeld('masked col, cell moved', `<table style="margin: 40px; border-spacing: 0"><col class="no-upscope" style="background: ${SECRET}"><col><tr><td style="width: 80px; height: 40px; ${moved}">a</td><td style="width: 80px">b</td></tr></table><div style="height: 200px"></div>`, false);
+    unmountTestPage('tf');
+    await expectHeld('masked display: table-column, cell moved', `<div style="display: table; margin: 40px; border-spacing: 0"><div class="no-upscope" style="display: table-column; background: ${SECRET}"></div><div style="display: table-column"></div><div style="display: table-row"><div style="display: table-cell; width: 80px; height: 40px; ${moved}">a</div><div style="display: table-cell; width: 80px">b</div></div></div><div style="height: 200px"></div>`, false);
+  });
+
+  it('a masked cell that sets its own border-collapse (the table\'s decides)', () =>
+    expectHeld('masked td, own border-collapse: separate', `<table style="border-collapse: collapse; margin: 40px"><tr><td class="no-upscope" style="border-collapse: separate; border: 30px solid ${SECRET}; width: 60px; height: 30px">x</td><td style="${NEIGHBOUR}">y</td></tr></table>`));
 });
 
 describe('an SVG filter in a mask, used by a box outside it', () => {
