@@ -171,7 +171,12 @@ export class StaticFiles {
     if (page) body = Buffer.from(await this.versionPage(body.toString('utf8')));
     const hash = createHash('sha256').update(body).digest('base64url');
     const etag = `"${hash.slice(0, 27)}"`;
-    if (cached?.etag === etag && this.cache.get(file) === cached) return this.used(file, cached);
+    if (cached?.etag === etag && this.cache.get(file) === cached) {
+      // Touched, not changed: its new time is kept, so later requests do not read it again.
+      cached.mtimeMs = info.mtimeMs;
+      cached.size = info.size;
+      return this.used(file, cached);
+    }
     const entry: Entry = { file, mtimeMs: info.mtimeMs, size: info.size, type, body, etag, version: hash.slice(0, 12), bytes: body.length };
     const old = this.cache.get(file);
     if (old) this.bytes -= old.bytes;

@@ -68,3 +68,20 @@ test('a text longer than any live message that starts like one (rt18: 64 KiB cur
     await relay.close();
   }
 });
+
+test('texts that start like a live message are budgeted before they are parsed too: a flood of 2 000 small cursor texts is told so, and a ping still gets through after it', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    await visitor.next('welcome');
+    const pad = `,"pad":"${'x'.repeat(12_000)}"}`;
+    for (let t = 0; t < 2000; t++) visitor.sendRaw(`{"type":"visitorCursor","x":${t},"y":1${pad}`);
+    await settled(() => visitor.has('error', (m) => m.code === 'rateLimited'));
+    assert.ok(visitor.has('error', (m) => m.code === 'rateLimited' && /too many live messages/.test(String(m.message))), 'the flood is told it is past the budget of live texts');
+    visitor.sendRaw('{"type":"ping","t":9}');
+    await settled(() => visitor.has('pong', (m) => m.t === 9));
+    assert.ok(visitor.has('pong', (m) => m.t === 9), 'the control budget is untouched: a ping is answered');
+  } finally {
+    await relay.close();
+  }
+});

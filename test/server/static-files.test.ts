@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { pickEncoding } from '../../src/server/static-files.js';
+import { pickEncoding, StaticFiles } from '../../src/server/static-files.js';
 import { startServer } from '../../src/server/node.js';
 
 interface Reply {
@@ -182,6 +182,32 @@ test('static files: one connection makes at most 100 requests; past them it is t
   } finally {
     socket.destroy();
     await server.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('static files: past its bounds the cache drops the least recently used file, and every file is still served whole, compressed or not', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'upscope-static-'));
+  const texts = ['a', 'b', 'c', 'd'].map((k, i) => `${k}:`.repeat(3000 + i * 500));
+  for (const [i, text] of texts.entries()) await writeFile(join(root, `f${i}.js`), text);
+  // Room for about two files and their compressed forms.
+  const files = new StaticFiles({ resolve: () => null, maxBytes: 16_000 });
+  const http = createServer((req, res) => void files.serve(req, res, join(root, req.url!.slice(1))));
+  await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+  try {
+    for (let round = 0; round < 3; round++) {
+      // At once, each file in each encoding: loads and compressions overlap evictions.
+      const replies = await Promise.all(texts.flatMap((_, i) => ['br', 'gzip', 'identity'].map(async (enc) => ({ i, enc, reply: await get(`${url}/f${i}.js`, { 'accept-encoding': enc }) }))));
+      for (const { i, enc, reply } of replies) {
+        assert.equal(reply.status, 200);
+        assert.equal(reply.headers['content-encoding'], enc === 'identity' ? undefined : enc);
+        const body = enc === 'br' ? brotliDecompressSync(reply.body) : enc === 'gzip' ? gunzipSync(reply.body) : reply.body;
+        assert.equal(body.toString(), texts[i], `f${i} in ${enc}, round ${round}`);
+      }
+    }
+  } finally {
+    http.close();
     await rm(root, { recursive: true, force: true });
   }
 });

@@ -32,8 +32,18 @@ export interface Peer {
   bucket: TokenBucket;
   /** Frame bytes, for a visitor's socket. */
   frameBytes: TokenBucket | null;
+  /** Texts that start like a live message, before they are parsed (see {@link Peers.takeLiveText}). */
+  liveTexts: TokenBucket;
   lastRateError: number;
 }
+
+/**
+ * Texts that start like a live message a socket may send, before they are parsed: four times the
+ * live budget (RATE_LIMITS.liveMessage*), which spends after the parse, coalescing. Clients pace
+ * live messages at half that budget; past this, a flood of them is dropped unparsed (rt18 review:
+ * 16 KiB texts cost about 0.25 ms each to parse, with no budget before it).
+ */
+const LIVE_TEXTS_PER_LIVE = 4;
 
 export class Peers {
   readonly out: OutgoingBound;
@@ -80,6 +90,7 @@ export class Peers {
       conn,
       bucket: new TokenBucket(this.opts.messageBurst ?? RATE_LIMITS.messageBurst, this.opts.messagesPerSecond ?? RATE_LIMITS.messagesPerSecond, this.now, o.memo?.budget),
       frameBytes: o.frames ? new TokenBucket(this.opts.frameBytesBurst ?? RATE_LIMITS.frameBytesBurst, this.opts.frameBytesPerSecond ?? RATE_LIMITS.frameBytesPerSecond, this.now, o.memo?.frameBudget) : null,
+      liveTexts: new TokenBucket(LIVE_TEXTS_PER_LIVE * RATE_LIMITS.liveMessageBurst, LIVE_TEXTS_PER_LIVE * RATE_LIMITS.liveMessagesPerSecond, this.now),
       lastRateError: 0,
     };
     this.peers.set(conn.id, peer);
@@ -95,6 +106,11 @@ export class Peers {
     const ok = peer.bucket.take();
     peer.conn.keep?.({ budget: peer.bucket.state() });
     return ok;
+  }
+
+  /** Spends one of the socket's texts that start like a live message, before the parse (false: none left). */
+  takeLiveText(peer: Peer): boolean {
+    return peer.liveTexts.take();
   }
 
   /** Spends `bytes` of a visitor's frame budget (false: over it), kept as {@link Peers.take} keeps. */

@@ -152,7 +152,9 @@ type Deadline = 'visitorGone' | 'observerGrace' | 'codeExpiry' | 'drain' | 'out'
  * The head of a live message as clients write it (type first). Only a hint, read before the parse:
  * a text without it, or longer than any live message (MAX_LIVE_TEXT), spends the control budget
  * before it is parsed (past it, junk is not even parsed: rt18 sent 64 KiB texts with a cursor's
- * head, each parsed in about 3 ms, and slowed other sessions' frames to 200 ms). Whether a message spends the live budget instead is decided from its parsed type, as
+ * head, each parsed in about 3 ms, and slowed other sessions' frames to 200 ms); one with it
+ * spends a budget of live texts before the parse (Peers.takeLiveText). Whether a message spends
+ * the live budget instead is decided from its parsed type, as
  * JSON keeps the last of duplicate keys: `{"type":"pointer","type":"ping"}` is a ping.
  */
 const LIVE_HEAD = new RegExp(`^\\{"type":"(?:${[...LIVE_TYPES].join('|')})"`);
@@ -712,6 +714,7 @@ export class VisitorRoom {
     // parse when its head is not a live one's, after it when its parsed type is not live.
     const charged = data.length > MAX_LIVE_TEXT || !LIVE_HEAD.test(data);
     if (charged && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    if (!charged && !this.peers.takeLiveText(peer)) return this.peers.rateLimited(peer, 'too many live messages; slow down');
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
     if (!charged && !(parsed.ok && LIVE_TYPES.has(parsed.message.type)) && !this.peers.take(peer)) {
       return this.peers.rateLimited(peer, 'too many messages; slow down');
