@@ -63,7 +63,7 @@ export function noteFrameCanvas(rootClone: Element): void {
  * A same-origin frame's canvas. Its document's root is cloned in place of the iframe, and the
  * library then writes the clone's style attribute again with the iframe's styles: the root's own
  * background (noted before, see {@link noteFrameCanvas}) was lost, and so was the body's when it
- * had been moved to the root already (rt18: a frame's body colour was not drawn, 26 % off). The
+ * had been moved to the root already (rt18: with its default border, 32 % of a page off). The
  * root's is given back, or else the body's is moved to the root now.
  */
 export function frameCanvas(doc: Document, rootClone: Element): void {
@@ -132,14 +132,19 @@ const CANVAS_LAYER = 'data-up-canvas';
  * page starts, so a body gradient was squeezed into the first screen, and a scrolled view showed
  * none of it (rt18: 62 % of pixels off at the top of a long page, 92 % scrolled). They are painted
  * by an element of their own at the bottom of the root's stacking context: its padding box is the
- * root element's box (their positioning area), its transparent borders reach over the viewport
- * (their painting area, images repeated as on the canvas). Runs after the library's embedding (the
+ * root element's box, or its content box for images placed against that (their positioning
+ * area), its transparent borders reach over the viewport (their painting area, images repeated
+ * as on the canvas); for a root with a border of its own, only inside that border (the element, the
+ * root's child, would be drawn over it). Runs after the library's embedding (the
  * element is not one of its clones), and again on later frames, which keep it, to follow the
  * page's height and scroll. `rootClone`: the clone of `doc`'s root.
  */
 export function paintCanvasImages(doc: Document, rootClone: Element): void {
   const from = (rootClone as HTMLElement).style as CSSStyleDeclaration | undefined;
   if (!from) return;
+  const win = doc.defaultView!;
+  const root = doc.documentElement;
+  const cs = win.getComputedStyle(root);
   let layer = rootClone.firstElementChild?.hasAttribute(CANVAS_LAYER) ? (rootClone.firstElementChild as HTMLElement) : null;
   if (!layer) {
     const image = from.getPropertyValue('background-image');
@@ -154,19 +159,28 @@ export function paintCanvasImages(doc: Document, rootClone: Element): void {
     layer.style.cssText += 'position: absolute; z-index: -2147483648; box-sizing: border-box; margin: 0; padding: 0; border: 0 solid transparent; background-origin: padding-box; background-clip: border-box; pointer-events: none;';
     rootClone.prepend(layer);
   }
-  const win = doc.defaultView!;
-  const root = doc.documentElement;
-  // In the page's coordinates, where the clone's root box starts (see cloneWhole in rasterize.ts).
+  // In the page's coordinates, where the clone's root box starts (see cloneWhole in rasterize.ts):
+  // the root's box, its content box when the (first) image is placed against that.
   const r = root.getBoundingClientRect();
-  const box = { left: r.left + win.scrollX, top: r.top + win.scrollY, right: r.right + win.scrollX, bottom: r.bottom + win.scrollY };
-  const view = { left: win.scrollX, top: win.scrollY, right: win.scrollX + root.clientWidth, bottom: win.scrollY + root.clientHeight };
+  const px = (side: string, of: 'padding' | 'border') => parseFloat(cs.getPropertyValue(of === 'border' ? `border-${side}-width` : `padding-${side}`)) || 0;
+  const border = { top: px('top', 'border'), right: px('right', 'border'), bottom: px('bottom', 'border'), left: px('left', 'border') };
+  const bordered = border.top + border.right + border.bottom + border.left > 0;
+  const content = cs.backgroundOrigin.startsWith('content-box');
+  const inset = (side: 'top' | 'right' | 'bottom' | 'left') => border[side] + (content ? px(side, 'padding') : 0);
+  const box = { left: r.left + win.scrollX + inset('left'), top: r.top + win.scrollY + inset('top'), right: r.right + win.scrollX - inset('right'), bottom: r.bottom + win.scrollY - inset('bottom') };
+  // Over the viewport; a root with a border of its own, only inside that border (which the layer,
+  // the root's child, would be drawn over): what lies outside a bordered root shows no image.
+  const view = bordered
+    ? { left: r.left + win.scrollX + border.left, top: r.top + win.scrollY + border.top, right: r.right + win.scrollX - border.right, bottom: r.bottom + win.scrollY - border.bottom }
+    : { left: win.scrollX, top: win.scrollY, right: win.scrollX + root.clientWidth, bottom: win.scrollY + root.clientHeight };
   const left = Math.min(box.left, view.left);
   const top = Math.min(box.top, view.top);
   const right = Math.max(box.right, view.right);
   const bottom = Math.max(box.bottom, view.bottom);
   const s = layer.style;
-  s.left = `${left}px`;
-  s.top = `${top}px`;
+  // Placed from the root's padding box, inside its border.
+  s.left = `${left - border.left}px`;
+  s.top = `${top - border.top}px`;
   s.width = `${right - left}px`;
   s.height = `${bottom - top}px`;
   s.borderWidth = `${box.top - top}px ${right - box.right}px ${bottom - box.bottom}px ${box.left - left}px`;

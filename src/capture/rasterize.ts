@@ -1001,9 +1001,9 @@ export class Rasterizer {
         // A same-origin frame's root, cloned in place of the iframe, is reported twice: as the
         // frame's root, then as the iframe, its style attribute written again with the iframe's
         // styles (see frameCanvas): the frame's canvas, border and viewport are given then.
-        const frameRoot = original.localName === 'iframe' && el.localName !== 'iframe';
-        if (frameRoot && this.stack.at(-1) === original) noteFrameCanvas(el);
-        else if (frameRoot) {
+        const frameRootClone = original.localName === 'iframe' && el.localName !== 'iframe';
+        if (frameRootClone && this.stack.at(-1) === original) noteFrameCanvas(el);
+        else if (frameRootClone) {
           const frame = original as HTMLIFrameElement;
           frameCanvas(frame.contentDocument!, el);
           frameBorder(frame, el);

@@ -48,7 +48,7 @@ export function replacedStandIn(clone: Element, url: string, computed: CSSStyleD
   if (style) box.setAttribute('style', style);
   for (const name of BOX) (box as HTMLElement).style.setProperty(name, computed.getPropertyValue(name));
   // An `<object>` or `<embed>` is inline and replaced, sized by its width and height: a `<div>`
-  // that is inline takes neither, and drew nothing while what follows moved up (rt18, 12 %).
+  // that is inline takes neither, and drew nothing while what follows moved up (rt18, 18.8 % of a page).
   if (!url && computed.display === 'inline') (box as HTMLElement).style.setProperty('display', 'inline-block');
   (box as HTMLElement).style.removeProperty('content');
   if (url) (box as HTMLImageElement).src = url;

@@ -204,8 +204,8 @@ describe('capture against the browser\'s own screenshot', () => {
     await expectWithin('tall-iframes', 0.5);
   });
 
-  // rt18: a same-origin frame showing an SVG document (or any document whose root is not <html>)
-  // was cloned as that root, which the clone's pairing check refused: no frame was ever sent.
+  // rt18: a same-origin frame showing an SVG document was cloned as its <svg> root, which the
+  // clone's pairing check refused: no frame was ever sent.
   it('a same-origin frame showing an SVG document, beside one showing a page', async () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="280" height="130"><rect width="280" height="130" fill="rgb(255, 243, 205)"/><circle cx="60" cy="65" r="40" fill="rgb(13, 110, 253)"/><text x="120" y="72" font-family="sans-serif" font-size="20">A picture</text></svg>';
     const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
@@ -243,8 +243,7 @@ describe('capture against the browser\'s own screenshot', () => {
 
   // rt18: a same-origin frame's clone is its document's root, given the iframe's styles; those
   // the library leaves out as an iframe's defaults (its 2px inset border) were lost on the root,
-  // and the frame's body background, moved to that root, was dropped when the root already had a
-  // colour written (29.7 % off).
+  // and the frame's body background, moved to that root before that, was lost (32 % off).
   it('same-origin frames: the default border, and the body background of the document they show', async () => {
     const root = mount(`<iframe id="plain" width="360" height="200"></iframe> <iframe id="bordered" width="360" height="200" style="border: 1px solid rgb(120, 120, 120)"></iframe><p>${text(8)}</p>`);
     const doc = `<style>body { margin: 12px; background: rgb(255, 243, 205); font: 16px sans-serif; }</style><h2>Inside a frame</h2><p>${text(6)}</p>`;
@@ -292,6 +291,16 @@ describe('capture against the browser\'s own screenshot', () => {
       mount(long, `html { background: transparent; } body { background: ${gradient} fixed; color: #fff; }`);
       window.scrollTo(0, 1500);
       await expectWithin('canvas-gradient-fixed', 0.5);
+    });
+
+    // Review of rt18: the layer placed the image against the root's border box whatever its
+    // origin (5.9 % off), and was drawn over a root's own border.
+    it('the root\'s image placed against its content box; a root with a border of its own', async () => {
+      mount(`<p>${text(6)}</p>`, `html { padding: 30px; background: rgb(255, 243, 205) linear-gradient(rgb(13, 110, 253), rgb(214, 51, 132)) content-box no-repeat; } body { background: transparent; }`);
+      await expectWithin('canvas-root-content-box', 0.5);
+      unmountTestPage('reference');
+      mount(long, `html { border: 15px solid rgb(25, 135, 84); background: ${gradient}; } body { background: transparent; color: #fff; }`);
+      await expectWithin('canvas-root-border', 0.5);
     });
 
     it('the root\'s own sized, repeated gradient on a page shorter than the viewport, over a colour', async () => {
