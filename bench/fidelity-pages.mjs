@@ -309,11 +309,20 @@ const widgets = () => page('Widgets', `
   <pre class="wrap">${para(6)}</pre><address>1 Main Street, Springfield</address></main>`);
 
 /** name -> html; every page is measured at the top and scrolled (window, half its scroll range up to 1 600 px). */
+/** A product page on a body gradient (painted on the canvas, sized against the whole document), with an embedded same-origin frame in its default border. */
+const saas = () => page('SaaS', `
+  body { background: linear-gradient(135deg, #667eea 0%, #764ba2 100%); color: #fff; } .wrap { max-width: 960px; margin: 0 auto; padding: 32px; }
+  .card { background: rgb(255 255 255 / .14); border-radius: 12px; padding: 20px; margin: 16px 0; } .card h3 { margin-top: 0; }
+  iframe { width: 100%; height: 180px; background: #fff; }`,
+  `<div class="wrap"><h1>Ship faster together</h1><p>${para(3)}</p>${Array.from({ length: 4 }, (_, i) => `<div class="card"><h3>Plan ${i}</h3><p>${para(2, i)}</p></div>`).join('')}
+   <iframe srcdoc="<style>body { margin: 12px; font: 15px/1.5 sans-serif; background: #fffbea; color: #333; }</style><h3>Embedded widget</h3><p>${para(2, 7)}</p>"></iframe>
+   ${Array.from({ length: 6 }, (_, i) => `<div class="card"><h3>Story ${i}</h3><p>${para(3, 10 + i)}</p></div>`).join('')}</div>`);
+
 export const CORPUS = [
   ['landing', landing()], ['album', album()], ['pricing', pricing()], ['article', article()], ['form', form()],
   ['docs', docs()], ['charts', charts()], ['shop', shop()], ['banner', banner()], ['rtl', rtl()], ['news', news()],
   ['modal', modal()], ['chat', chat()],
   ['controls', controls()], ['effects', effects()], ['typography', typography()], ['media', media()], ['modern', modern()], ['dark', dark()],
-  ['webfonts', webfonts()], ['fields', fields()], ['widgets', widgets()],
+  ['webfonts', webfonts()], ['fields', fields()], ['widgets', widgets()], ['saas', saas()],
   ...BENCH_PAGES.map((p) => [`bench-${p.name}`, p.html]),
 ].map(([name, html]) => ({ name, html }));
