@@ -1304,7 +1304,7 @@ function sameKind(original: Element, clone: Element): boolean {
       return clone.localName === 'img' || clone.localName === 'canvas' || clone.localName === 'video';
     case 'iframe':
       // Cloned as its document's root: `<html>`, or another (an SVG document's `<svg>`, rt18).
-      return clone.localName === 'html' || clone.localName === frameRootName(original as HTMLIFrameElement);
+      return clone.localName === 'html' || clone.localName === frameRoot(original as HTMLIFrameElement)?.localName;
     default:
       return false;
   }
@@ -1332,15 +1332,6 @@ function framePlaceholder(frame: Element): Element {
 function frameRoot(frame: HTMLIFrameElement): Element | null {
   try {
     return frame.contentDocument?.documentElement ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** The local name of a readable frame's document root, or null. */
-function frameRootName(frame: HTMLIFrameElement): string | null {
-  try {
-    return frame.contentDocument?.documentElement?.localName ?? null;
   } catch {
     return null;
   }
