@@ -154,6 +154,18 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
 }
 
 /**
+ * Whether (x, y) of `doc`'s viewport lies in a black box frames paint over masked content (the
+ * default mode's: marked elements, secret fields, hidden text; grey boxes, an unmasked select's
+ * picker, do not count). Hit testing misses a mask that takes no pointer events (a keypad's
+ * digits, `pointer-events: none` as icons often have, over an unmasked button: rt19): where the
+ * visitor points or an agent clicks there would name what the box hides. Mask-all's text boxes are
+ * left to the callers' element checks (a search of every text run of the page per pointer move).
+ */
+export function inMaskBox(doc: Document, x: number, y: number): boolean {
+  return findMasks(doc).some((r) => !r.grey && x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height);
+}
+
+/**
  * Boxes every element that draws its text in a concealing font the copy cannot embed (see
  * concealing-fonts.ts), through open shadow roots. Only on a page that has such a font.
  */

@@ -15,6 +15,7 @@
  * pointer is and whether it is over a mask; split, the two would judge masks apart.
  */
 import { CONTROL_IDLE_MS, type AssistSettings, type ControlEndReason, type Message, type MessageOf } from '../protocol/index.js';
+import { findMasks, type MaskRect } from '../capture/find-masks.js';
 import { LiveThrottle } from '../relay-client/live-throttle.js';
 import { AssistLayer } from './assist-layer.js';
 import type { ConsentHandler, ConsentRequest } from './consent-broker.js';
@@ -42,6 +43,8 @@ export interface VisitorAssistDeps {
   handlers: readonly ConsentHandler[];
 }
 
+/** How long the black boxes found for one pointer move judge the next moves, in ms (see VisitorAssist.inBox). */
+const BOXES_FOR_MS = 100;
 /** How long an agent counts as drawing after its last ink, in ms. */
 const DRAWING_SHOWN_MS = 4000;
 
@@ -60,6 +63,8 @@ export class VisitorAssist {
   private stopEscape: (() => void) | null = null;
   /** The agents were told the cursor is hidden (it is over masked content). */
   private cursorHidden = false;
+  /** The black boxes a pointer move was last judged by, and when they were searched (see inBox). */
+  private boxes: { at: number; rects: MaskRect[] } | null = null;
 
   constructor(private readonly deps: VisitorAssistDeps) {}
 
@@ -304,7 +309,8 @@ export class VisitorAssist {
    * Whether the pointer is over content frames mask (find-masks.ts decides, as for remote input):
    * the element the event went to (a pointer captured by a masked signature pad stays masked
    * wherever it moves) or the element drawn under the point, through open shadow roots, slots and
-   * same-origin frames, looking through Upscope's own UI (frames never show it). In mask-all mode
+   * same-origin frames, looking through Upscope's own UI (frames never show it), or a point in a
+   * black box of a mask hit testing does not find (see inBox). In mask-all mode
    * everything outside `[data-upscope-unmasked]` counts (as for typing): the agent sees the page's
    * boxes with its text black, and where the visitor clicks on them (a keypad of plain buttons)
    * would say what the text is.
@@ -314,13 +320,25 @@ export class VisitorAssist {
     const target = e.composedPath()[0];
     if (target instanceof Element && maskedReason(target, maskAll, maskAll)) return true;
     try {
-      return maskedReason(elementAt(document, e.clientX, e.clientY).element, maskAll, maskAll) !== null;
+      if (maskedReason(elementAt(document, e.clientX, e.clientY).element, maskAll, maskAll) !== null) return true;
     } catch (err) {
       // Nothing under the point (off the page), or a frame of another origin (its own page draws
       // and masks it; its pointer events never reach this window): nothing to hide. Anything
       // else is unexpected: hidden.
-      return !(err instanceof NoTarget);
+      if (!(err instanceof NoTarget)) return true;
     }
+    return this.inBox(e.clientX, e.clientY, e.type === 'pointerdown');
+  }
+
+  /**
+   * Whether the point is in a black box (see inMaskBox): a mask hit testing does not find. The
+   * boxes are searched again for a press, and for a move at most every {@link BOXES_FOR_MS} (a
+   * search per move would cost the page on every one) and after any scroll.
+   */
+  private inBox(x: number, y: number, fresh: boolean): boolean {
+    const now = performance.now();
+    if (fresh || !this.boxes || now - this.boxes.at > BOXES_FOR_MS) this.boxes = { at: now, rects: findMasks(document).filter((r) => !r.grey) };
+    return this.boxes.rects.some((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height);
   }
 
   /**
@@ -336,6 +354,8 @@ export class VisitorAssist {
   }
 
   private readonly onScroll = (e: Event) => {
+    // Any scroll, a box's too, moves the boxes.
+    this.boxes = null;
     // Only the page's own scroll position is sent: a scrolled box (a masked one too) says nothing,
     // not even when it scrolls.
     if (e.type === 'scroll' && e.target !== document && e.target !== window) return;

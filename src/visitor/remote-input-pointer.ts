@@ -4,17 +4,21 @@
  * actions (focus on mousedown, activation on click, scrolling after an uncancelled wheel).
  */
 import type { RemoteInputResult } from '../protocol/remote-input.js';
-import { hiddenTextAt } from '../capture/find-masks.js';
+import { hiddenTextAt, inMaskBox } from '../capture/find-masks.js';
 import { caretOutOfMasks } from './remote-input-caret.js';
 import { isContentEditable } from './remote-input-editing.js';
 import { activationRefusal, composedParent, elementAt, focusedElement, HIDDEN_TEXT, isUpscopeUi, maskedReason, windowOf, type Hit } from './remote-input-target.js';
+
+/** What a click refused for a black box alone is told. */
+const IN_MASK_BOX = 'inside masked content that takes no pointer events (the agent sees it black)';
 
 /** Bits of MouseEvent.buttons per MouseEvent.button (left, middle, right). */
 const BUTTONS_BIT = [1, 4, 2] as const;
 
 export function remoteClick(doc: Document, x: number, y: number, button: 0 | 1 | 2, maskAll: boolean): RemoteInputResult {
   const hit = elementAt(doc, x, y);
-  const refusal = clickRefusal(hit, maskAll);
+  // A mask that takes no pointer events is not hit, but the agent sees its black box (see inMaskBox).
+  const refusal = clickRefusal(hit, maskAll) ?? (inMaskBox(doc, x, y) ? `the point is ${IN_MASK_BOX}` : null);
   if (refusal) {
     // The agent meant to leave the field it was in: typing next must not land there by surprise.
     const focused = focusedElement(doc);

@@ -78,6 +78,36 @@ describe('the visitor\'s cursor and clicks over masked content', () => {
     expect(document.elementFromPoint(clicks[0].x, clicks[0].y)?.id).to.equal('outside');
   });
 
+  it('a keypad whose masked digits take no pointer events (hit testing finds the plain buttons, rt19): no click or position inside their boxes goes out', async () => {
+    const keys = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].map((d) => `<button id="k${d}" style="width:60px;height:60px;padding:0"><span class="no-upscope" style="pointer-events:none;display:block;font-size:40px;line-height:60px">${d}</span></button>`).join('');
+    // And a masked label laid over a plain area from elsewhere in the page, taking no pointer events either.
+    mountTestPage(PAGE, {
+      css: 'html,body{margin:0}',
+      html: `<div style="display:grid;grid-template-columns:repeat(3,60px);width:180px;margin:20px">${keys}</div>
+             <div style="position:relative;width:300px;height:80px;background:#eee"><span id="over" data-upscope-masked style="position:absolute;left:20px;top:10px;pointer-events:none;font-size:40px">4111</span></div>
+             <button id="outside" style="margin:20px;width:100px;height:40px">Next</button>`,
+    });
+    const masks = findMasks(document);
+    const { sent, stop } = startAssist();
+    try {
+      for (const d of [1, 9, 7, 3]) {
+        await sendMouse({ type: 'click', position: centre(document.querySelector(`#k${d} span`)!) });
+        await settle();
+      }
+      await sendMouse({ type: 'move', position: centre(document.getElementById('over')!) });
+      await settle();
+      await sendMouse({ type: 'click', position: centre(document.getElementById('outside')!) });
+      await settle();
+    } finally {
+      stop();
+    }
+    const leaked = positions(sent).filter((m) => inside(masks, m));
+    expect(leaked, 'positions inside the black boxes that went out').to.deep.equal([]);
+    expect(sent.some((m) => m.type === 'visitorCursor' && m.hidden), 'the cursor is said to be hidden').to.equal(true);
+    const [ox, oy] = centre(document.getElementById('outside')!);
+    expect(sent.some((m) => m.type === 'visitorClick' && m.x === ox && m.y === oy), 'the click outside went out').to.equal(true);
+  });
+
   it('mask-all: clicks on a keypad of plain buttons (their digits black for the agent) do not go out; over [data-upscope-unmasked] they do', async () => {
     const keys = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].map((d) => `<button id="k${d}" style="width:60px;height:60px">${d}</button>`).join('');
     mountTestPage(PAGE, {

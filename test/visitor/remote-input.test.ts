@@ -532,6 +532,19 @@ describe('remote input', () => {
       expect(focused()).to.equal('body');
     });
 
+    it('refuses a click inside a mask that takes no pointer events (a keypad\'s digits over plain buttons, rt19): hit testing finds the button, the agent sees the digit black', async () => {
+      const pad = await fixture<HTMLElement>(html`<div style="display:grid;grid-template-columns:repeat(3,60px)">
+        ${[1, 2, 3].map((d) => html`<button id=${`k${d}`} style="width:60px;height:60px;padding:0"><span class="no-upscope" style="pointer-events:none;display:block;font-size:40px;line-height:60px">${d}</span></button>`)}
+        <button id="plain" style="width:60px;height:60px">ok</button>
+      </div>`);
+      const seen = record(pad, ['pointerdown', 'mousedown', 'click', 'focus']);
+      for (const d of [1, 2, 3]) expect(expectRefused(clickOn(pad.querySelector(`#k${d} span`)!), 'masked')).to.match(/no pointer events/);
+      expect(seen, 'events the keypad received').to.have.length(0);
+      // A plain button beside them still takes the agent's click.
+      expect(clickOn(pad.querySelector('#plain')!).ok).to.equal(true);
+      expect(seen.map((e) => e.type)).to.include('click');
+    });
+
     it('refuses a click on a part of a <label> drawn in a shadow root when the label’s control is masked', async () => {
       const box = await fixture<HTMLDivElement>(html`<div>
         <label for="consent"><remote-input-icon id="icon"></remote-input-icon> I agree</label>
