@@ -118,10 +118,7 @@ export function unclipPropagatedOverflow(doc: Document, bodyClone: Element): voi
 }
 
 /** The background longhands of the image layers a canvas layer paints (its colour stays on the clone's root). */
-const IMAGE_LAYERS = [
-  'background-image', 'background-position-x', 'background-position-y', 'background-size',
-  'background-repeat', 'background-attachment', 'background-blend-mode',
-];
+const IMAGE_LAYERS = BACKGROUND.filter((name) => !['background-color', 'background-clip', 'background-origin'].includes(name));
 /** Marks the element that paints the canvas's background images (see {@link paintCanvasImages}). */
 const CANVAS_LAYER = 'data-up-canvas';
 
@@ -144,7 +141,6 @@ export function paintCanvasImages(doc: Document, rootClone: Element): void {
   if (!from) return;
   const win = doc.defaultView!;
   const root = doc.documentElement;
-  const cs = win.getComputedStyle(root);
   let layer = rootClone.firstElementChild?.hasAttribute(CANVAS_LAYER) ? (rootClone.firstElementChild as HTMLElement) : null;
   if (!layer) {
     const image = from.getPropertyValue('background-image');
@@ -161,6 +157,7 @@ export function paintCanvasImages(doc: Document, rootClone: Element): void {
   }
   // In the page's coordinates, where the clone's root box starts (see cloneWhole in rasterize.ts):
   // the root's box, its content box when the (first) image is placed against that.
+  const cs = win.getComputedStyle(root);
   const r = root.getBoundingClientRect();
   const px = (side: string, of: 'padding' | 'border') => parseFloat(cs.getPropertyValue(of === 'border' ? `border-${side}-width` : `padding-${side}`)) || 0;
   const border = { top: px('top', 'border'), right: px('right', 'border'), bottom: px('bottom', 'border'), left: px('left', 'border') };
