@@ -10,18 +10,26 @@
  * - the `::before`/`::after` of a `display: contents` element, which has no box: they are laid
  *   out in its parent's, so the parent's boxes (the nearest ancestor with any);
  * - `text-shadow` of the mask: its boxes shifted and grown by each shadow;
- * - `-webkit-box-reflect` and `filter: drop-shadow()` of the mask or an ancestor: its boxes
- *   mirrored, or shifted and grown, as each one draws them;
+ * - the rest of the mask's own ink past its box (box shadows, outlines, border image outsets, text
+ *   strokes, far underlines, negative letter spacing, an SVG shape's stroke): its boxes grown by
+ *   the farthest (ownInk); an SVG shape's markers: its `<svg>`'s box; an image or SVG showing its
+ *   overflow: its document's whole viewport;
+ * - `-webkit-box-reflect` and `filter: drop-shadow()` or `blur()` of the mask or an ancestor: its
+ *   boxes mirrored, or shifted and grown, as each one draws them; a `filter: url()` there, which
+ *   may draw them anywhere in its filter region (an offset, a dilation, a tile): that region;
  * - SVG resources that draw masked content elsewhere: the elements using them (svg-resources.ts);
  * - a same-origin frame under a transform (its own or an ancestor's): its rectangles are mapped by
  *   that transform, each to the bounding box of its transformed corners (see {@link frameMap}).
  *
  * Not covered here (the copy hides them): a `::before`/`::after` positioned away from its element,
- * `text-shadow`, reflections and drop shadows set on a descendant of the mask (only the mask and
- * its ancestors are read: a large masked subtree stays cheap), an ancestor's `url()` filter that
- * moves what it draws (`feOffset`, `feDisplacementMap`), and a style sheet rule using a resource
- * that is only inside a mask (see resourceRects in svg-resources.ts).
+ * `text-shadow`, reflections, drop shadows and the other ink above set on a descendant of the
+ * mask (only the mask and its ancestors are read: a large masked subtree stays cheap), an
+ * ancestor's text decoration drawn through the mask's text, mask-all mode's text (boxed by its
+ * runs, no style read), a `filter: url()` whose `<filter>` takes its region from another by
+ * `href`, and a style sheet rule using a resource that is only inside a mask (see resourceRects
+ * in svg-resources.ts).
  */
+import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -152,11 +160,13 @@ export function frameMap(frame: HTMLIFrameElement, parent: Affine): Affine | nul
 interface Spill {
   /** `-webkit-box-reflect`: which side, and the gap. */
   reflect: { side: string; gap: number } | null;
-  /** `filter: drop-shadow()`s: offset and blur. */
+  /** `filter: drop-shadow()`s: offset and blur; `blur()`s as shadows with no offset. */
   shadows: Array<{ x: number; y: number; blur: number }>;
+  /** `filter: url()`s: the SVG `<filter>` each names (null: not found, drawn as the whole viewport). */
+  filters: Array<SVGFilterElement | null>;
 }
 
-const NO_SPILL: Spill = { reflect: null, shadows: [] };
+const NO_SPILL: Spill = { reflect: null, shadows: [], filters: [] };
 
 type Box = { x: number; y: number; width: number; height: number };
 /** Nested `display: contents` children followed below a contents mask (see contentsCopies). */
@@ -205,6 +215,7 @@ export class PaintOutside {
     if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, push);
     if (!top) return;
     collapsedBorders(win, el, cs, rects, push);
+    ownInk(win, el, cs, rects, push);
     this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
   }
 
@@ -223,6 +234,9 @@ export class PaintOutside {
         for (const b of copies) made.push(mirror(b, box, spill.reflect.side, spill.reflect.gap));
       }
       for (const s of spill.shadows) for (const b of copies) made.push({ x: b.x + s.x - s.blur, y: b.y + s.y - s.blur, width: b.width + 2 * s.blur, height: b.height + 2 * s.blur });
+      // An SVG filter may draw what it filters anywhere in its filter region (an offset, a
+      // dilation, a tile): the region, on the element's box.
+      for (const f of spill.filters) made.push(filterRegion(a, f));
       for (const b of made) push(b.x, b.y, b.width, b.height);
       copies = copies.concat(made);
     }
@@ -265,15 +279,112 @@ export class PaintOutside {
     const filter = cs.getPropertyValue('filter');
     known = NO_SPILL;
     // An element of `display: contents` has no box: neither a reflection nor a filter draws.
-    if (((reflect && reflect !== 'none') || filter.includes('drop-shadow')) && cs.display !== 'contents') {
+    if (((reflect && reflect !== 'none') || /drop-shadow|blur|url/.test(filter)) && cs.display !== 'contents') {
       const r = /^(above|below|left|right)\s*(-?[\d.]+px)?/.exec(reflect);
-      // A drop shadow's length is the blur's standard deviation: its ink reaches about three of them.
+      // A drop shadow's or a blur's length is the blur's standard deviation: its ink reaches about three of them.
       const shadows = [...filter.matchAll(/drop-shadow\(((?:[^()]|\([^()]*\))*)\)/g)].flatMap((m) => shadowsOf(m[1])).map((d) => ({ ...d, blur: 3 * d.blur }));
-      known = { reflect: r ? { side: r[1], gap: parseFloat(r[2] ?? '0') || 0 } : null, shadows };
+      for (const m of filter.matchAll(/(?:^|\s)blur\((-?[\d.]+)px\)/g)) if (parseFloat(m[1]) > 0) shadows.push({ x: 0, y: 0, blur: 3 * parseFloat(m[1]) });
+      const filters = [...filter.matchAll(/url\("?([^")]*)"?\)/g)].map((m) => filterNamed(el, m[1]));
+      known = { reflect: r ? { side: r[1], gap: parseFloat(r[2] ?? '0') || 0 } : null, shadows, filters };
     }
     this.spills.set(el, known);
     return known;
   }
+}
+
+/** The `<filter>` a `filter: url()` of `el` names, in its tree or its document; null when it names none there (an external file). */
+function filterNamed(el: Element, url: string): SVGFilterElement | null {
+  const hash = url.indexOf('#');
+  if (hash < 0) return null;
+  const id = decodeURIComponent(url.slice(hash + 1));
+  const root = el.getRootNode() as Document | ShadowRoot;
+  const found = root.getElementById?.(id) ?? el.ownerDocument.getElementById(id);
+  return found?.localName === 'filter' ? (found as unknown as SVGFilterElement) : null;
+}
+
+/**
+ * The filter region of `filter` applied to `el`, in viewport px: its x, y, width and height, in
+ * fractions or percentages of `el`'s box (objectBoundingBox units, the default: -10 %, 120 %) or in
+ * lengths from its corner (userSpaceOnUse). The whole viewport for a filter not found.
+ */
+function filterRegion(el: Element, filter: SVGFilterElement | null): Box {
+  const win = el.ownerDocument.defaultView ?? window;
+  const box = el.getBoundingClientRect();
+  if (!filter) return { x: 0, y: 0, width: Math.max(win.innerWidth, box.right), height: Math.max(win.innerHeight, box.bottom) };
+  const fraction = filter.filterUnits.baseVal !== SVGUnitTypes.SVG_UNIT_TYPE_USERSPACEONUSE;
+  const length = (l: SVGAnimatedLength, size: number) => {
+    const v = l.baseVal;
+    if (v.unitType === SVGLength.SVG_LENGTHTYPE_PERCENTAGE) return (v.valueInSpecifiedUnits / 100) * size;
+    return fraction ? v.valueInSpecifiedUnits * size : v.value;
+  };
+  const width = Math.abs(length(filter.width, box.width));
+  const height = Math.abs(length(filter.height, box.height));
+  return { x: box.left + length(filter.x, box.width), y: box.top + length(filter.y, box.height), width, height };
+}
+
+/** A shadow list's non-inset shadows' reach past the box (offset, blur and spread), in px. */
+function boxShadowReach(value: string): number {
+  let reach = 0;
+  if (!value || value === 'none') return reach;
+  // Colours first (`rgb(...)`), so the commas inside them do not split the list.
+  for (const one of value.replace(/\w+\([^()]*\)/g, '').split(',')) {
+    if (/\binset\b/.test(one)) continue;
+    const [x = 0, y = 0, blur = 0, spread = 0] = (one.match(/-?[\d.]+(?:e-?\d+)?px/g) ?? []).map(parseFloat);
+    reach = Math.max(reach, Math.max(Math.abs(x), Math.abs(y)) + blur + Math.max(0, spread));
+  }
+  return reach;
+}
+
+/**
+ * What the mask's own style paints outside its boxes (rt18m), besides its text shadow (see
+ * PaintOutside.copies): its box shadows, an outline pushed out by `outline-offset`, a border
+ * image pushed out by `border-image-outset`, a text stroke past its glyphs, an underline pushed
+ * below its line by `text-underline-offset`, emphasis marks, glyphs pulled past their runs by a
+ * negative `letter-spacing`. Its boxes grow by the farthest of them. An image, video, canvas or
+ * SVG that shows a picture or content past its box (overflow-ink.ts), which may be anywhere:
+ * the whole viewport of its document. Read for the mask alone, as its other spills are (see the
+ * file's comment): what a descendant's own style draws outside the mask is the copy's to hide.
+ */
+function ownInk(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
+  if (OUT_OF_BOX.has(el.localName) && paintsOutOfBox(el)) {
+    push(0, 0, el.ownerDocument.documentElement.clientWidth || win.innerWidth, el.ownerDocument.documentElement.clientHeight || win.innerHeight);
+    return;
+  }
+  const px = (value: string) => parseFloat(value) || 0;
+  const font = px(cs.fontSize);
+  let reach = boxShadowReach(cs.boxShadow);
+  // An SVG shape's or text's stroke, whose boxes are its fill's: half its width out, a miter's
+  // point up to `stroke-miterlimit` half widths, in the user units its transforms scale. Markers
+  // may be drawn anywhere in the `<svg>`: its box (the viewport, for one showing its overflow).
+  const svg = (el as SVGElement).ownerSVGElement;
+  if (svg && 'getScreenCTM' in el) {
+    if ([cs.markerStart, cs.markerMid, cs.markerEnd].some((m) => m && m !== 'none')) {
+      let outer = svg;
+      while (outer.ownerSVGElement) outer = outer.ownerSVGElement;
+      const b = paintsOutOfBox(outer) ? null : outer.getBoundingClientRect();
+      if (b) push(b.left, b.top, b.width, b.height);
+      else push(0, 0, Math.max(win.innerWidth, el.ownerDocument.documentElement.clientWidth), Math.max(win.innerHeight, el.ownerDocument.documentElement.clientHeight));
+    }
+    if (cs.stroke !== 'none') {
+      const m = (el as SVGGraphicsElement).getScreenCTM();
+      const scale = m ? Math.max(Math.hypot(m.a, m.b), Math.hypot(m.c, m.d)) : 1;
+      const miter = cs.strokeLinejoin.startsWith('miter') ? Math.max(1, px(cs.strokeMiterlimit)) : Math.SQRT2;
+      reach = Math.max(reach, (px(cs.strokeWidth) / 2) * miter * scale);
+    }
+  }
+  // An outline of style `auto` (a focus ring) is drawn a little past its width.
+  if (cs.outlineStyle !== 'none') reach = Math.max(reach, px(cs.outlineWidth) + px(cs.outlineOffset) + (cs.outlineStyle === 'auto' ? 2 : 0));
+  if (cs.borderImageSource !== 'none') {
+    const border = Math.max(px(cs.borderTopWidth), px(cs.borderRightWidth), px(cs.borderBottomWidth), px(cs.borderLeftWidth));
+    // Each outset is a length, or a number of border widths.
+    for (const v of cs.borderImageOutset.split(/\s+/)) reach = Math.max(reach, v.endsWith('px') ? px(v) : px(v) * border);
+  }
+  const stroke = px(cs.getPropertyValue('-webkit-text-stroke-width'));
+  const decorated = cs.textDecorationLine !== 'none' ? Math.abs(px(cs.textUnderlineOffset)) + Math.max(px(cs.textDecorationThickness), font / 5) : 0;
+  const emphasis = !['', 'none'].includes(cs.getPropertyValue('text-emphasis-style')) ? font : 0;
+  const spacing = Math.max(0, -px(cs.letterSpacing));
+  reach = Math.max(reach, stroke + decorated + emphasis + spacing);
+  if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
 }
 
 /** Table parts whose borders a collapsed table draws (see {@link collapsedBorders}). */
