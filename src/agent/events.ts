@@ -19,6 +19,11 @@ export interface WatchStateDetail {
   observers: Observer[];
   /** This view's own observer id among `observers`, once the relay assigned it. */
   observerId: string | null;
+  /**
+   * This agent left (`leave()`): the session goes on without it, and nothing more is heard of it,
+   * so `visitor` is as it was then and `observers` is empty (who watches is no longer known).
+   */
+  left: boolean;
 }
 
 /** The visitor's viewport, as the pictures carry it (frame pixels). */

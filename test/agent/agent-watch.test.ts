@@ -81,6 +81,22 @@ describe('<upscope-agent-watch> (the /w/{shortId} page)', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('after Leave, the side panel says the agent left instead of still listing it as watching', async () => {
+    storeLogin(info.agentToken, info.agentName);
+    const v = await visitor('Hana');
+    const el = await page(v);
+    const viewer = el.viewer!;
+    await v.answer(true);
+    await until('watching', () => viewer.status === 'watching');
+    const details = () => part(el, 'visitor-details')!.textContent!.replace(/\s+/g, ' ');
+    await until('the panel lists this agent as watching', () => details().includes('(you)'));
+    part<HTMLButtonElement>(viewer, 'leave-button')!.click();
+    await until('the panel says the agent left', () => details().includes('You left'));
+    expect(details()).to.not.contain('(you)');
+    expect(details()).to.contain('not known since you left');
+    await expect(el).to.be.accessible();
+  });
+
   it('goes back to the login when the relay refuses the stored token', async () => {
     storeLogin('forged.token');
     const v = await visitor('Hal');

@@ -168,6 +168,7 @@ export class UpscopeAgentWatch extends AgentPage {
     messages: { state: true, attribute: false },
     draft: { state: true, attribute: false },
     observers: { state: true, attribute: false },
+    left: { state: true, attribute: false },
     pictureSize: { state: true, attribute: false },
     sendError: { state: true, attribute: false },
   };
@@ -181,6 +182,8 @@ export class UpscopeAgentWatch extends AgentPage {
   protected visitor: VisitorSummary | null = null;
   protected messages: ChatEntry[] = [];
   protected observers: Observer[] = [];
+  /** This agent left the session (see WatchStateDetail.left). */
+  protected left = false;
   protected observerId: string | null = null;
   /** The visitor's viewport in frame pixels, from the latest picture. */
   protected pictureSize: PictureSizeDetail | null = null;
@@ -218,6 +221,7 @@ export class UpscopeAgentWatch extends AgentPage {
     this.status = e.detail.status;
     this.observers = e.detail.observers;
     this.observerId = e.detail.observerId;
+    this.left = e.detail.left;
     if (e.detail.visitor) this.visitor = e.detail.visitor;
   }
 
@@ -272,16 +276,18 @@ export class UpscopeAgentWatch extends AgentPage {
       <h2 id="details-title">About ${visitorLabel(v)}</h2>
       <dl class="facts">
         <dt>Session</dt>
-        <dd>${v.connected ? sessionStateText(v.sessionState) : 'Not connected right now'}${v.agentName ? html` · with ${v.agentName}` : nothing}</dd>
+        <dd>${this.left
+          ? 'You left; it goes on without you (not followed since)'
+          : html`${v.connected ? sessionStateText(v.sessionState) : 'Not connected right now'}${v.agentName ? html` · with ${v.agentName}` : nothing}`}</dd>
         <dt>Viewport</dt>
-        <dd>${this.pictureSize ? `${this.pictureSize.width} × ${this.pictureSize.height} px` : 'known once a picture arrives'}</dd>
+        <dd>${this.pictureSize ? `${this.pictureSize.width} × ${this.pictureSize.height} px` : this.left ? 'not known while you are not watching' : 'known once a picture arrives'}</dd>
         <dt>Watching</dt>
         <dd>
           ${this.observers.length
             ? html`<ul class="watchers" aria-label="Agents watching">
                 ${this.observers.map((o) => html`<li>${o.agentName}${o.observerId === this.observerId ? ' (you)' : ''}</li>`)}
               </ul>`
-            : 'no one'}
+            : this.left ? 'not known since you left' : 'no one'}
         </dd>
         <dt>Short id</dt>
         <dd>${v.shortId}</dd>

@@ -17,8 +17,8 @@ import { viewerStyles } from './upscope-viewer.styles.js';
  * @summary The embeddable watch view: asks a visitor for permission to watch, then shows the page
  * they are on (that tab only, never their screen) live, with connection quality, the agents watching, and a stop control.
  *
- * @fires upscope-watch-state - When the watch status, end reason or observers change. `detail`:
- *   `{status, endReason, visitor, observers, observerId}`.
+ * @fires upscope-watch-state - When the watch status, end reason or observers change, and when this agent leaves. `detail`:
+ *   `{status, endReason, visitor, observers, observerId, left}`.
  * @fires upscope-custom-message - A custom message from the visitor. `detail`: `{message, from}`.
  * @fires upscope-unauthorized - The relay refused the agent token. `detail`: `{message}`.
  * @fires upscope-picture-size - The visitor's viewport size changed, as the pictures carry it. `detail`: `{width, height}`, or null when there is no picture.
@@ -194,6 +194,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     this.watch$.stop();
     this.left = true;
     this.setAttribute('data-status', 'left');
+    // What the page shows beside the viewer stops at the leave: who watches is no longer heard.
+    const s = this.snapshot;
+    emit(this, 'upscope-watch-state', { status: s.status, endReason: s.endReason, visitor: this.leftVisitor, observers: [], observerId: null, left: true });
     this.requestUpdate();
   }
 
@@ -276,7 +279,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const wasUnauthorized = this.lastEmitted.startsWith('unauthorized|');
     this.lastEmitted = key;
     this.setAttribute('data-status', s.status);
-    emit(this, 'upscope-watch-state', { status: s.status, endReason: s.endReason, visitor: s.visitor, observers: s.observers, observerId: s.observerId });
+    emit(this, 'upscope-watch-state', { status: s.status, endReason: s.endReason, visitor: s.visitor, observers: s.observers, observerId: s.observerId, left: false });
     if (s.status === 'unauthorized' && !wasUnauthorized) {
       emit(this, 'upscope-unauthorized', { message: s.error?.message ?? 'the relay refused the agent token' });
     }
