@@ -10,6 +10,9 @@ import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } fr
 import { isResource, RESOURCES, resourceRects } from './svg-resources.js';
 import { onShadowAttach } from './shadow-attach.js';
 import { openPickerBox } from './select-picker.js';
+import { collectRects, type MaskRect } from './mask-rects.js';
+
+export { maskRectsOf, type MaskRect } from './mask-rects.js';
 
 /**
  * Everything agents must never see, as viewport rectangles, computed at capture time.
@@ -62,18 +65,6 @@ export interface MaskOptions {
   maskAll?: boolean;
 }
 
-/** A rectangle in viewport CSS pixels. */
-export interface MaskRect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  /**
-   * Painted grey, under the black masks, rather than black: a box the copy cannot draw and whose
-   * content is no secret (an open select's picker, see select-picker.ts), which hides what it covers.
-   */
-  grey?: true;
-}
 
 /** True when `el` itself is a mask (not merely inside one). */
 export function isMaskElement(el: Element): boolean {
@@ -579,43 +570,6 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
 function hasMaskAncestor(el: Element): boolean {
   const parent = el.parentElement;
   return parent !== null && parent.closest(MASK_SELECTOR) !== null;
-}
-
-/**
- * The viewport rectangles one mask covers: its own client rects and those of everything inside it,
- * through open shadow roots. `<upscope-masked>` reports its boxes with this.
- */
-export function maskRectsOf(mask: Element): MaskRect[] {
-  const out: MaskRect[] = [];
-  const range = mask.ownerDocument.createRange();
-  collectRects(mask, (x, y, width, height) => out.push({ x, y, width, height }), range);
-  range.detach();
-  return out;
-}
-
-/** `outside`: also what each element draws outside its boxes (findMasks; `<upscope-masked>`'s own boxes leave that out). */
-function collectRects(mask: Element, sink: Sink, range: Range, outside?: PaintOutside): void {
-  const push = (rects: DOMRectList) => {
-    for (const r of rects) if (r.width > 0 && r.height > 0) sink(r.left, r.top, r.width, r.height);
-    return rects;
-  };
-  const walk = (node: Node) => {
-    if (node.nodeType === Node.ELEMENT_NODE) {
-      const el = node as Element;
-      // Pushed first: `outside?.` skips evaluating its arguments when there is no `outside`.
-      const rects = push(el.getClientRects());
-      outside?.visit(el, rects, el === mask, sink);
-      if (el.shadowRoot) for (let c = el.shadowRoot.firstChild; c; c = c.nextSibling) walk(c);
-      // A slot inside a mask shows the light-DOM nodes assigned to it (its own children are only
-      // the fallback): those are what is drawn there.
-      if (el.localName === 'slot') for (const n of (el as HTMLSlotElement).assignedNodes({ flatten: true })) walk(n);
-      for (let c = el.firstChild; c; c = c.nextSibling) walk(c);
-    } else if (node.nodeType === Node.TEXT_NODE && (node as Text).data.trim() !== '') {
-      range.selectNodeContents(node);
-      push(range.getClientRects());
-    }
-  };
-  walk(mask);
 }
 
 function sameOriginDocument(frame: HTMLIFrameElement): Document | null {

@@ -1,5 +1,5 @@
 import { html, LitElement, type TemplateResult } from 'lit';
-import { maskRectsOf, type MaskRect } from '../../../capture/find-masks.js';
+import { maskRectsOf, type MaskRect } from '../../../capture/mask-rects.js';
 import { maskedStyles } from './upscope-masked.styles.js';
 
 /**
