@@ -114,6 +114,11 @@ describe('<upscope-agent-lobby>', () => {
     const found = await searchFor(lobby, code);
     expect(found).to.contain(`Code ${code}`).and.contain('watch Dora');
     expect(part(lobby, 'search-result')!.querySelector('a')!.getAttribute('href')).to.equal(`/w/${v.shortId}`);
+    // Typed, the code also filters the list, which holds no codes: under the visitor just found it
+    // says where codes are looked up, not that no visitor matches.
+    part<HTMLInputElement>(lobby, 'search-input')!.dispatchEvent(new InputEvent('input'));
+    await until('the list points to the look-up', () => lobby.shadowRoot!.textContent!.includes('The list does not hold codes'));
+    expect(lobby.shadowRoot!.textContent).to.not.contain('No visitor matches the search.');
 
     const other = code === '0000' ? '0001' : '0000';
     expect(await searchFor(lobby, other)).to.contain('No visitor with that code');

@@ -419,7 +419,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
           ${visitors.length
             ? this.renderList(visitors)
             : status === 'connected' || all.length
-              ? html`<p class="empty">${all.length ? 'No visitor matches the search.' : 'No visitors are connected right now. This list updates by itself.'}</p>`
+              ? html`<p class="empty">${!all.length ? 'No visitors are connected right now. This list updates by itself.' : 'code' in this.result && this.result.code === this.query.trim() ? 'The list does not hold codes: the look-up above searches for them.' : 'No visitor matches the search.'}</p>`
               : nothing}
           ${this.renderFocused(visitors[this.list.active])}
         </div>
