@@ -236,7 +236,7 @@ export class PaintOutside {
       for (const s of spill.shadows) for (const b of copies) made.push({ x: b.x + s.x - s.blur, y: b.y + s.y - s.blur, width: b.width + 2 * s.blur, height: b.height + 2 * s.blur });
       // An SVG filter may draw what it filters anywhere in its filter region (an offset, a
       // dilation, a tile): the region, on the element's box.
-      for (const f of spill.filters) made.push(filterRegion(a, f));
+      for (const f of spill.filters) if (!f || movesPixels(f)) made.push(filterRegion(a, f));
       for (const b of made) push(b.x, b.y, b.width, b.height);
       copies = copies.concat(made);
     }
@@ -300,6 +300,20 @@ function filterNamed(el: Element, url: string): SVGFilterElement | null {
   const root = el.getRootNode() as Document | ShadowRoot;
   const found = root.getElementById?.(id) ?? el.ownerDocument.getElementById(id);
   return found?.localName === 'filter' ? (found as unknown as SVGFilterElement) : null;
+}
+
+/** Filter primitives that draw each pixel from the same pixel of their inputs (a colour matrix, a blend): they move nothing. */
+const LOCAL_PRIMITIVES = new Set(['feColorMatrix', 'feComponentTransfer', 'feFlood', 'feBlend', 'feComposite', 'feMerge', 'feImage']);
+
+/**
+ * Whether `filter` may draw a pixel of what it filters elsewhere (an offset, a blur, a dilation, a
+ * displacement, a tile, lighting): any primitive not in {@link LOCAL_PRIMITIVES}, or primitives
+ * taken from another filter (`href`). A colour filter (a grayscale theme on a wrapper) moves none.
+ */
+function movesPixels(filter: Element): boolean {
+  if (filter.childElementCount === 0) return filter.hasAttribute('href') || filter.hasAttribute('xlink:href');
+  for (const p of filter.children) if (!LOCAL_PRIMITIVES.has(p.localName)) return true;
+  return false;
 }
 
 /**

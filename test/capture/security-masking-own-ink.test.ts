@@ -86,7 +86,9 @@ describe('a masked element\'s own ink outside its box', () => {
   for (const [what, html] of FILTERED) it(what, () => expectHeld(what, html));
 
   it('a mask whose own ink stays inside its box gets no larger boxes', async () => {
-    mountTestPage('oi', { css: CSS, html: `<div id="oi" data-upscope-masked style="width: 120px; height: 40px; outline: 4px solid #333; outline-offset: -8px; box-shadow: inset 0 0 30px #000">card</div>` });
+    // Inside a wrapper whose SVG filter only recolours (a grayscale theme): it moves no pixel.
+    mountTestPage('oi', { css: CSS, html: `<svg width="0" height="0" style="position:absolute"><filter id="oi-gray"><feColorMatrix type="saturate" values="0"/></filter></svg>
+      <div style="filter: url(#oi-gray)"><div id="oi" data-upscope-masked style="width: 120px; height: 40px; outline: 4px solid #333; outline-offset: -8px; box-shadow: inset 0 0 30px #000">card</div></div>` });
     await settle();
     const own = document.getElementById('oi')!.getBoundingClientRect();
     for (const m of findMasks(document)) {
