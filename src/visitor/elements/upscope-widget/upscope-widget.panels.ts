@@ -115,9 +115,12 @@ function activeTitle(w: UpscopeWidget): string {
   const t = strings(w);
   const sdk = w.sdk;
   const names = [...new Set(sdk.observers.value.map((o) => o.agentName))];
+  const paused = sdk.sessionState.value === 'paused';
+  // Paused with nobody watching: the agent left (or lost its connection), which the visitor is told.
+  if (names.length === 0 && paused) return t.notWatching(sdk.agentName.value ?? t.agent);
   if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
   const joined = list(w, names);
-  return sdk.sessionState.value === 'paused' ? t.paused(joined) : t.viewing(joined, names.length);
+  return paused ? t.paused(joined) : t.viewing(joined, names.length);
 }
 
 function noticeText(w: UpscopeWidget, reason: EndReason): string {

@@ -22,6 +22,8 @@ export interface WidgetStrings {
   /** `agents` is the names already joined as a list ("Ann and Bob"); `count` how many. */
   viewing: (agents: string, count: number) => string;
   paused: (agents: string) => string;
+  /** Paused with no agent watching (the last one left or lost its connection; the relay waits for one to come back): `agent` is the session's. */
+  notWatching: (agent: string) => string;
   observers: (count: number) => string;
   stop: string;
   messagesLabel: string;
@@ -79,6 +81,7 @@ const en: WidgetStrings = {
   deny: 'Deny',
   viewing: (agents, n) => `${agents} ${n > 1 ? 'are' : 'is'} viewing this page`,
   paused: (agent) => `Sharing this page with ${agent} is paused`,
+  notWatching: (agent) => `${agent} is not watching right now: sharing this page is paused`,
   observers: (n) => (n === 1 ? '1 agent watching' : `${n} agents watching`),
   stop: 'Stop sharing',
   messagesLabel: 'Messages',
@@ -134,6 +137,7 @@ const de: WidgetStrings = {
   deny: 'Ablehnen',
   viewing: (agents, n) => `${agents} ${n > 1 ? 'sehen' : 'sieht'} diese Seite`,
   paused: (agent) => `Die Freigabe dieser Seite für ${agent} ist pausiert`,
+  notWatching: (agent) => `${agent} sieht gerade nicht zu: die Freigabe dieser Seite ist pausiert`,
   observers: (n) => (n === 1 ? '1 Person sieht zu' : `${n} Personen sehen zu`),
   stop: 'Beenden',
   messagesLabel: 'Nachrichten',
@@ -189,6 +193,7 @@ const es: WidgetStrings = {
   deny: 'Rechazar',
   viewing: (agents, n) => `${agents} ${n > 1 ? 'están' : 'está'} viendo esta página`,
   paused: (agent) => `Compartir esta página con ${agent} está en pausa`,
+  notWatching: (agent) => `${agent} no está mirando ahora: compartir esta página está en pausa`,
   observers: (n) => (n === 1 ? '1 agente mirando' : `${n} agentes mirando`),
   stop: 'Terminar',
   messagesLabel: 'Mensajes',
