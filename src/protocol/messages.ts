@@ -110,6 +110,14 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const shortText = v.pipe(v.string(), v.maxLength(MAX_SHORT_TEXT));
+/**
+ * An array of at most `max` items of `item`, its length checked before any item is: valibot's
+ * array schema checks (and, without abortEarly, reports) every item before a `maxLength` after it,
+ * so a 64 KiB array of 32 000 bad items cost the relay 90 ms to refuse (rt19r).
+ */
+const boundedArray = <S extends v.GenericSchema>(item: S, max: number, message?: v.ErrorMessage<v.MaxLengthIssue<unknown[], number>>) =>
+  v.pipe(v.custom<unknown[]>(Array.isArray, 'Invalid type: Expected Array'), v.maxLength(max, message), v.array(item));
+
 const customText = v.pipe(
   v.string(),
   v.maxLength(MAX_CUSTOM_MESSAGE_LENGTH, `custom messages are at most ${MAX_CUSTOM_MESSAGE_LENGTH} characters`),
@@ -122,8 +130,8 @@ const errorCodeSchema = v.picklist(/* @__PURE__ */ Object.values(ErrorCode));
 const nullishStringRecord = (max: number) =>
   v.nullish(
     v.pipe(
-      jsonObject(v.record(shortText, v.pipe(v.string(), v.maxLength(MAX_METADATA_VALUE)))),
-      v.check((r) => Object.keys(r).length <= max, `at most ${max} entries`),
+      // The count first, then each entry: a record of thousands of keys costs one count (rt19r).
+      jsonObject(v.pipe(v.custom<object>((r) => Object.keys(r as object).length <= max, `at most ${max} entries`), v.record(shortText, v.pipe(v.string(), v.maxLength(MAX_METADATA_VALUE))))),
     ),
   );
 
@@ -132,7 +140,7 @@ export const IdentitySchema = /* @__PURE__ */ jsonObject(
   v.object({
     uniqueId: v.nullish(shortText),
     callName: v.nullish(shortText),
-    tags: v.nullish(v.pipe(v.array(shortText), v.maxLength(MAX_TAGS))),
+    tags: v.nullish(boundedArray(shortText, MAX_TAGS)),
     identities: nullishStringRecord(MAX_IDENTITIES),
     metadata: nullishStringRecord(MAX_METADATA_ENTRIES),
   }),
@@ -191,8 +199,7 @@ export type DrawShape = (typeof DrawShape)[keyof typeof DrawShape];
 const drawShapeSchema = v.picklist(/* @__PURE__ */ Object.values(DrawShape));
 /** Points as one flat array `[x0, y0, x1, y1, ...]`, CSS pixels of the visitor's viewport. */
 const pointsSchema = v.pipe(
-  v.array(v.number()),
-  v.maxLength(MAX_DRAW_POINTS * 2, `at most ${MAX_DRAW_POINTS} points`),
+  boundedArray(v.number(), MAX_DRAW_POINTS * 2, `at most ${MAX_DRAW_POINTS} points`),
   v.check((a) => a.length % 2 === 0, 'points come in x, y pairs'),
 );
 
