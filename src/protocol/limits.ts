@@ -57,6 +57,20 @@ export const RATE_LIMITS = {
   /** Control messages per connection: a burst, then this many a second; past it `rateLimited`. */
   messageBurst: 100,
   messagesPerSecond: 50,
+  /**
+   * A text spends one token of those budgets (and of the live-text one) per started this many
+   * characters: every live message and every control message a client writes costs one, a 64 KiB
+   * text four (rt19r: 64 KiB texts of thousands of keys cost ~4 ms each to parse, at 50/s a socket).
+   */
+  textCharsPerToken: 16 * 1024,
+  /**
+   * Characters of text per address (IPv6 by its /64) that the relay parses, over all its sockets:
+   * a burst, then this many a second; past it texts are dropped unparsed with `rateLimited`. On
+   * Cloudflare per object (a room or the lobby), which runs on its own. Honest traffic is far under
+   * it (a cursor is ~80 characters, 30 a second; the largest ink message under 16 KiB).
+   */
+  textCharsBurstPerAddress: 4 * 1024 * 1024,
+  textCharsPerSecondPerAddress: 1024 * 1024,
   /** Frame bytes per visitor connection: a burst, then this many a second (32 MiB, 16 MiB). */
   frameBytesBurst: 32 * 1024 * 1024,
   frameBytesPerSecond: 16 * 1024 * 1024,

@@ -13,7 +13,7 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
+import { CloseCode, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
 import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
@@ -22,7 +22,7 @@ import { externalKeySources, RelayTokens, type ExternalKeySettings } from './ide
 import { openMemoryDatabase } from './node/database.js';
 import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
 import { LocalRelay, type LocalRelayOptions } from './relay/local-relay.js';
-import type { Connection } from './relay/seams.js';
+import { OversizedText, type Connection } from './relay/seams.js';
 import { limitPendingConnections } from './pending-connections.js';
 import { limitUnfinishedMessages, unfinishedBytes } from './node/unfinished-messages.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
@@ -402,7 +402,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             liveness.heard(ws);
             const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
             // A Buffer is a Uint8Array: handed on as it is, so each watcher's send reuses it (no view, no copy).
-            guarded('message', () => relay.onMessage(conn, isBinary ? bytes : bytes.toString('utf8')));
+            // A text over the control message cap is refused by its byte length, never decoded (rt19r).
+            const text = () => (bytes.length > MAX_CONTROL_MESSAGE_BYTES ? new OversizedText(bytes.length) : bytes.toString('utf8'));
+            guarded('message', () => relay.onMessage(conn, isBinary ? bytes : text()));
           });
           // Sockets a console session opened are remembered, so signing out closes them.
           const admittedBy = ticket.agent ? bySession : null;

@@ -10,6 +10,7 @@ import {
   ErrorCode,
   LOOKUP_CODE_DIGITS,
   LOOKUP_CODE_TTL_MS,
+  MAX_CONTROL_MESSAGE_BYTES,
   parseMessage,
   type Message,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
@@ -17,9 +18,9 @@ import { addressKey, type Ticket } from './admission.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
-import { Peers, type PeerOptions } from './peers.js';
+import { Peers, textCost, type PeerOptions } from './peers.js';
 import { KeyedRateLimiter, type BucketState } from './rate-limit.js';
-import type { Alarm, Connection, LobbyLink, LookupCode, SocketMemo } from './seams.js';
+import { OversizedText, type Alarm, type Connection, type LobbyLink, type LookupCode, type SocketMemo } from './seams.js';
 
 /** Lobby options. Times in milliseconds. */
 export interface LobbyOptions extends PeerOptions {
@@ -183,15 +184,22 @@ export class Lobby implements LobbyLink {
     this.deadlines.set(`token:${conn.id}`, null);
   }
 
-  onMessage(conn: Connection, data: string | Uint8Array): void {
+  onMessage(conn: Connection, data: string | Uint8Array | OversizedText): void {
     const agent = this.agents.get(conn.id);
     const peer = this.peers.get(conn.id);
     if (!agent || !peer) return;
+    // As a room does: a text over the cap is refused unparsed for one token; every other one costs
+    // a token per started 16 KiB and its characters of the address's text budget, before the parse.
+    if (data instanceof OversizedText || (typeof data === 'string' && data.length > MAX_CONTROL_MESSAGE_BYTES)) {
+      if (!this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
+      return this.peers.sendError(conn, ErrorCode.tooLarge, `control messages are at most ${MAX_CONTROL_MESSAGE_BYTES} bytes`);
+    }
     if (typeof data !== 'string') {
       if (!this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many bad frames; slow down');
       return this.peers.sendError(conn, ErrorCode.wrongRole, 'only visitors send frames');
     }
-    if (!this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    if (!this.peers.take(peer, textCost(data.length))) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    if (!this.peers.takeTextChars(peer, data.length)) return this.peers.rateLimited(peer, 'too many messages from this address; slow down');
     const parsed = parseMessage(data, 'agent');
     if (!parsed.ok) return this.peers.sendError(conn, parsed.error.code, parsed.error.message);
     const msg = parsed.message;

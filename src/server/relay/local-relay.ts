@@ -11,7 +11,8 @@ import { EvictionOrder } from './eviction-order.js';
 import { Lobby, type LobbyOptions } from './lobby.js';
 import { MemoryStorage } from './memory-storage.js';
 import { KeyedRateLimiter } from './rate-limit.js';
-import type { Alarm, Connection, Storage } from './seams.js';
+import type { Alarm, Connection, OversizedText, Storage } from './seams.js';
+import { addressTextBudget } from './peers.js';
 import { VisitorRoom, type VisitorRoomOptions } from './visitor-room.js';
 
 /** Timer functions: the host's (Node's unref'd setTimeout), so the core calls no global. */
@@ -68,6 +69,7 @@ export class LocalRelay {
   /** One options object for every room (each room would otherwise carry its own copy). */
   private readonly roomOptions: VisitorRoomOptions;
   private disposed = false;
+  private readonly textBudget: KeyedRateLimiter;
 
   constructor(private readonly options: LocalRelayOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -77,7 +79,9 @@ export class LocalRelay {
     this.requestsPerAddress = new KeyedRateLimiter(perMinute, perMinute / 60, this.now);
     const codesPerMinute = options.lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
     this.codesPerAddress = new KeyedRateLimiter(codesPerMinute, codesPerMinute / 60, this.now);
-    this.lobby = new Lobby(this.alarm(() => this.lobby.onAlarm()), options);
+    // One text budget per address for every room and the lobby: an address's sockets share it wherever they are.
+    this.textBudget = addressTextBudget({ ...options, now: this.now });
+    this.lobby = new Lobby(this.alarm(() => this.lobby.onAlarm()), { ...options, textBudget: this.textBudget });
     this.roomOptions = this.roomOptionsFor();
   }
 
@@ -172,7 +176,7 @@ export class LocalRelay {
     this.dropIfEmpty(name, room);
   }
 
-  onMessage(conn: Connection, data: string | Uint8Array): void {
+  onMessage(conn: Connection, data: string | Uint8Array | OversizedText): void {
     this.conns.get(conn.id)?.target.onMessage(conn, data);
   }
 
@@ -199,6 +203,7 @@ export class LocalRelay {
   private roomOptionsFor(): VisitorRoomOptions {
     return {
     ...this.options,
+    textBudget: this.textBudget,
     relayRun: this.run,
     allowHelpRequest: (address) => this.requestsPerAddress.take(addressKey(address)),
     allowLookupCode: (address) => this.codesPerAddress.take(addressKey(address)),

@@ -4,8 +4,9 @@
  * socket's queue grows without bound. Errors and refusals are sent from here, one way.
  */
 import { ErrorCode, MAX_FRAME_BYTES, MAX_QUEUED_BYTES, STALLED_SOCKET_MS, type Message, RATE_LIMITS } from '../../protocol/index.js';
+import { addressKey } from './admission.js';
 import { OutgoingBound } from './outgoing-bound.js';
-import { TokenBucket } from './rate-limit.js';
+import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
 import type { Connection, SocketMemo } from './seams.js';
 
 /** Options every room and the lobby take. Times in milliseconds. */
@@ -17,6 +18,18 @@ export interface PeerOptions {
   /** Control messages per connection: burst and refill per second. Default 100 and 50. */
   messageBurst?: number;
   messagesPerSecond?: number;
+  /**
+   * Characters of text per address that the relay parses, over all its sockets: burst and refill
+   * per second. Default RATE_LIMITS.textCharsBurstPerAddress and textCharsPerSecondPerAddress
+   * (4 MiB, 1 MiB).
+   */
+  textCharsBurstPerAddress?: number;
+  textCharsPerSecondPerAddress?: number;
+  /**
+   * That budget, shared: the Node host gives every room and the lobby one, so an address's sockets
+   * spend one budget wherever they are. Default: one of this room's (or lobby's) own.
+   */
+  textBudget?: KeyedRateLimiter;
   /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */
   frameBytesBurst?: number;
   frameBytesPerSecond?: number;
@@ -34,7 +47,26 @@ export interface Peer {
   frameBytes: TokenBucket | null;
   /** Texts that start like a live message, before they are parsed (see {@link Peers.takeLiveText}). */
   liveTexts: TokenBucket;
+  /** The socket's address as its text budget counts it (addressKey: IPv6 by its /64). */
+  addressKey: string;
   lastRateError: number;
+}
+
+/**
+ * What a text costs of a socket's control (or live-text) budget: one token per started
+ * RATE_LIMITS.textCharsPerToken characters (16 KiB), so every message a client writes costs one
+ * and a 64 KiB one four.
+ */
+export function textCost(chars: number): number {
+  return Math.max(1, Math.ceil(chars / RATE_LIMITS.textCharsPerToken));
+}
+
+/** The per-address text budget of {@link PeerOptions}, for a host to share (see PeerOptions.textBudget). */
+export function addressTextBudget(opts: PeerOptions): KeyedRateLimiter {
+  return (
+    opts.textBudget ??
+    new KeyedRateLimiter(opts.textCharsBurstPerAddress ?? RATE_LIMITS.textCharsBurstPerAddress, opts.textCharsPerSecondPerAddress ?? RATE_LIMITS.textCharsPerSecondPerAddress, opts.now ?? Date.now)
+  );
 }
 
 /**
@@ -49,6 +81,7 @@ export class Peers {
   readonly out: OutgoingBound;
   private readonly peers = new Map<string, Peer>();
   private readonly now: () => number;
+  private readonly textBudget: KeyedRateLimiter;
 
   constructor(
     private readonly opts: PeerOptions,
@@ -60,6 +93,7 @@ export class Peers {
     renderAll: () => string = () => '',
   ) {
     this.now = opts.now ?? Date.now;
+    this.textBudget = addressTextBudget(opts);
     this.out = new OutgoingBound({
       maxQueuedBytes: opts.maxQueuedBytes ?? MAX_QUEUED_BYTES,
       stalledMs: opts.stalledSocketMs ?? STALLED_SOCKET_MS,
@@ -91,6 +125,7 @@ export class Peers {
       bucket: new TokenBucket(this.opts.messageBurst ?? RATE_LIMITS.messageBurst, this.opts.messagesPerSecond ?? RATE_LIMITS.messagesPerSecond, this.now, o.memo?.budget),
       frameBytes: o.frames ? new TokenBucket(this.opts.frameBytesBurst ?? RATE_LIMITS.frameBytesBurst, this.opts.frameBytesPerSecond ?? RATE_LIMITS.frameBytesPerSecond, this.now, o.memo?.frameBudget) : null,
       liveTexts: new TokenBucket(LIVE_TEXTS_PER_LIVE * RATE_LIMITS.liveMessageBurst, LIVE_TEXTS_PER_LIVE * RATE_LIMITS.liveMessagesPerSecond, this.now),
+      addressKey: addressKey(conn.address),
       lastRateError: 0,
     };
     this.peers.set(conn.id, peer);
@@ -98,12 +133,12 @@ export class Peers {
   }
 
   /**
-   * Spends one control message of the socket's budget (false: none left). Where a host can drop
+   * Spends `n` tokens (one control message; see {@link textCost}) of the socket's budget (false: too few left). Where a host can drop
    * the room's memory while the socket stays open, what is left goes with the socket
    * (Connection.keep), so a wake does not refill it.
    */
-  take(peer: Peer): boolean {
-    const ok = peer.bucket.take();
+  take(peer: Peer, n = 1): boolean {
+    const ok = peer.bucket.take(n);
     peer.conn.keep?.({ budget: peer.bucket.state() });
     return ok;
   }
@@ -111,6 +146,15 @@ export class Peers {
   /** Spends one of the socket's texts that start like a live message, before the parse (false: none left). */
   takeLiveText(peer: Peer): boolean {
     return peer.liveTexts.take();
+  }
+
+  /**
+   * Spends `chars` of the text budget of the socket's address, shared by all its sockets (false:
+   * over it; nothing is taken). Every text the relay parses spends it first: sockets multiply the
+   * per-socket budgets, not this one (rt19r: 256 sockets of one address each sent 64 KiB texts).
+   */
+  takeTextChars(peer: Peer, chars: number): boolean {
+    return this.textBudget.take(peer.addressKey, chars);
   }
 
   /** Spends `bytes` of a visitor's frame budget (false: over it), kept as {@link Peers.take} keeps. */

@@ -142,3 +142,12 @@ export type SessionEvent = { sessionId: string; at: number; visitor: SessionVisi
 export interface SessionLog {
   record(event: SessionEvent): void;
 }
+
+/**
+ * A text the host did not decode: it arrived over MAX_CONTROL_MESSAGE_BYTES (`bytes` long), so it
+ * is refused (`tooLarge`) as it is, without a copy as a string (rt19r: 4 MiB texts were decoded,
+ * then encoded again to be measured).
+ */
+export class OversizedText {
+  constructor(readonly bytes: number) {}
+}

@@ -36,10 +36,10 @@ import { Assist } from './assist.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
-import { Peers, type Peer, type PeerOptions } from './peers.js';
+import { Peers, textCost, type Peer, type PeerOptions } from './peers.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 import { isRoomRecord, RECORD_KEY, RecordWriter, type RoomRecord, type SessionAgentRecord, type StoredIdentity } from './room-record.js';
-import type { Alarm, Connection, LobbyLink, LookupCode, SessionEvent, SessionLog, SocketMemo, Storage } from './seams.js';
+import { OversizedText, type Alarm, type Connection, type LobbyLink, type LookupCode, type SessionEvent, type SessionLog, type SocketMemo, type Storage } from './seams.js';
 
 /** What a room is given by its host. */
 export interface RoomContext {
@@ -117,6 +117,7 @@ const ROOM_DEFAULTS = {
   frameBytesPerSecond: RATE_LIMITS.frameBytesPerSecond,
 };
 
+const TOO_LARGE = `control messages are at most ${MAX_CONTROL_MESSAGE_BYTES} bytes`;
 const QUEUE_FULL_MESSAGE = 'the other side is not reading its messages right now; nothing was delivered, send it again later';
 /** Texts a socket may send before the room has loaded its record (a database read) that wait for it: at most this many... */
 const MAX_PARKED = 64;
@@ -681,12 +682,12 @@ export class VisitorRoom {
 
   // ------------------------------------------------------------------ messages
 
-  onMessage(conn: Connection, data: string | Uint8Array): void {
+  onMessage(conn: Connection, data: string | Uint8Array | OversizedText): void {
     const parked = this.parked?.get(conn.id);
     if (parked) {
       // Frames before the room is ready are of no use; text waits, a bounded amount (in count and in size).
+      if (data instanceof OversizedText || (typeof data === 'string' && data.length > MAX_CONTROL_MESSAGE_BYTES)) return this.sendError(conn, ErrorCode.tooLarge, TOO_LARGE);
       if (typeof data !== 'string') return;
-      if (data.length > MAX_CONTROL_MESSAGE_BYTES) return this.sendError(conn, ErrorCode.tooLarge, `control messages are at most ${MAX_CONTROL_MESSAGE_BYTES} bytes`);
       if (parked.texts.length < MAX_PARKED && parked.chars + data.length <= MAX_PARKED_CHARS) {
         parked.texts.push(data);
         parked.chars += data.length;
@@ -698,6 +699,11 @@ export class VisitorRoom {
     }
     const peer = this.peers.get(conn.id);
     if (!peer) return;
+    // A text over the cap is refused by its length, unparsed (on Node undecoded), for one token.
+    if (data instanceof OversizedText || (typeof data === 'string' && data.length > MAX_CONTROL_MESSAGE_BYTES)) {
+      if (!this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
+      return this.sendError(conn, ErrorCode.tooLarge, TOO_LARGE);
+    }
     if (typeof data !== 'string') return this.onFrame(peer, data);
     const watcher = this.watchers.get(conn.id);
     // An ack that frees a frame in flight is the flow control itself, not a message to budget;
@@ -711,12 +717,16 @@ export class VisitorRoom {
     }
     // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; every other
     // message, a malformed one included (so junk cannot amplify), spends this one: before the
-    // parse when its head is not a live one's, after it when its parsed type is not live.
+    // parse when its head is not a live one's, after it when its parsed type is not live. A text
+    // costs one token per started 16 KiB (textCost), and every text spends its characters of its
+    // address's text budget (shared by the address's sockets) before it is parsed.
+    const cost = textCost(data.length);
     const charged = data.length > MAX_LIVE_TEXT || !LIVE_HEAD.test(data);
-    if (charged && !this.peers.take(peer)) return this.peers.rateLimited(peer, 'too many messages; slow down');
+    if (charged && !this.peers.take(peer, cost)) return this.peers.rateLimited(peer, 'too many messages; slow down');
     if (!charged && !this.peers.takeLiveText(peer)) return this.peers.rateLimited(peer, 'too many live messages; slow down');
+    if (!this.peers.takeTextChars(peer, data.length)) return this.peers.rateLimited(peer, 'too many messages from this address; slow down');
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
-    if (!charged && !(parsed.ok && LIVE_TYPES.has(parsed.message.type)) && !this.peers.take(peer)) {
+    if (!charged && !(parsed.ok && LIVE_TYPES.has(parsed.message.type)) && !this.peers.take(peer, cost)) {
       return this.peers.rateLimited(peer, 'too many messages; slow down');
     }
     if (!parsed.ok) return this.sendError(conn, parsed.error.code, parsed.error.message);
