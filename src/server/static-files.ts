@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import { PAGE_HEADERS } from './page-headers.js';
 
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
@@ -98,6 +99,9 @@ export class StaticFiles {
       etag: entry.etag,
       'cache-control': query.get('v') === entry.version ? IMMUTABLE : 'no-cache',
       'x-content-type-options': 'nosniff',
+      // The relay's pages (the console, the watch page, the demo) are never framed: a page of
+      // another site could otherwise lay them under its own and click through them (rt19r C1).
+      ...(entry.type.startsWith('text/html') ? PAGE_HEADERS : {}),
     };
     const compressible = COMPRESSIBLE.test(entry.type) && entry.body.length >= MIN_COMPRESS_BYTES;
     if (compressible) headers.vary = 'accept-encoding';

@@ -7,6 +7,7 @@
  * version of the current file is cached for a year as immutable.
  */
 import { SHORT_ID_PATTERN } from '../../protocol/index.js';
+import { PAGE_HEADERS } from '../page-headers.js';
 import type { Env } from './env.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -44,6 +45,8 @@ export async function serveAsset(request: Request, env: Env, url: URL, cors: Rec
   if (res.status === 404) return notFound();
   const out = new Response(res.body, res);
   out.headers.set('x-content-type-options', 'nosniff');
+  // The relay's pages are never framed (as on Node: page-headers.ts); scripts may be loaded anywhere.
+  if (asset.endsWith('.html')) for (const [k, v] of Object.entries(PAGE_HEADERS)) out.headers.set(k, v);
   for (const [k, v] of Object.entries(cors)) out.headers.set(k, v);
   const v = url.searchParams.get('v');
   if (v && (await loadVersions(env, url.origin))[asset] === v) out.headers.set('cache-control', IMMUTABLE);
