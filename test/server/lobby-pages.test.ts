@@ -11,6 +11,8 @@ import { parseRoute, ticketFor, type ConnectRequest } from '../../src/server/rel
 import type { Connection } from '../../src/server/relay/seams.js';
 import { testRelay } from '../support/node-client.js';
 import { nodeOnly } from '../support/relay-host.js';
+/** The many clients of these tests share one address (127.0.0.1): its text budget is lifted, as its other per-address limits are. */
+const MANY_CLIENTS_TEXT = { textCharsBurstPerAddress: 1e12, textCharsPerSecondPerAddress: 1e12 };
 
 const VISITORS = 10_000;
 const MiB = 1024 * 1024;
@@ -25,7 +27,7 @@ const largeIdentity = (i: number) => ({
 });
 
 test(`a lobby of ${VISITORS} visitors with large identities: a bounded first message with counts, pages on request, clear errors for bad queries`, { skip: nodeOnly('drives the in-process core with 10 000 sockets made in memory') }, async () => {
-  const relay = await testRelay({ requestsPerAddressPerMinute: 1_000_000, connectionBurstPerAddress: 1_000_000, maxConnectionsPerAddress: 1_000_000 });
+  const relay = await testRelay({ ...MANY_CLIENTS_TEXT, requestsPerAddressPerMinute: 1_000_000, connectionBurstPerAddress: 1_000_000, maxConnectionsPerAddress: 1_000_000 });
   try {
     const core = relay.server.node!.relay;
     const conns: Connection[] = [];
@@ -102,7 +104,7 @@ test(`a lobby of ${VISITORS} visitors with large identities: a bounded first mes
 
 test(`one agent searching deep into a lobby of ${VISITORS} on many sockets does not stall the relay: searches are budgeted per agent, and each reads off a kept order`, { skip: nodeOnly('drives the in-process core with 10 000 sockets made in memory, and times the one process') }, async () => {
   // The relay's clock stands still: no budget refills however long the loaded machine takes.
-  const relay = await testRelay({ clock: Date.UTC(2026, 0, 1), requestsPerAddressPerMinute: 1_000_000, connectionBurstPerAddress: 1_000_000, maxConnectionsPerAddress: 1_000_000 });
+  const relay = await testRelay({ ...MANY_CLIENTS_TEXT, clock: Date.UTC(2026, 0, 1), requestsPerAddressPerMinute: 1_000_000, connectionBurstPerAddress: 1_000_000, maxConnectionsPerAddress: 1_000_000 });
   try {
     const core = relay.server.node!.relay;
     for (let i = 0; i < VISITORS; i++) {

@@ -10,6 +10,8 @@ import { CloseCode, MAX_IDENTITY_JSON, MAX_LOBBY_PAGE, MAX_LOBBY_PAGE_CHARS, RAT
 import { memoryInUse } from '../support/memory.js';
 import { testRelay, type TestClient } from '../support/node-client.js';
 import { nodeOnly } from '../support/relay-host.js';
+/** The many clients of these tests share one address (127.0.0.1): its text budget is lifted, as its other per-address limits are. */
+const MANY_CLIENTS_TEXT = { textCharsBurstPerAddress: 1e12, textCharsPerSecondPerAddress: 1e12 };
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -32,7 +34,7 @@ test('a lobby that stops reading: 200 visitors’ identity updates wait coalesce
   // then due to the lobby (RATE_LIMITS.lobbyIdentityUpdateMs), enough to fill the stalled socket
   // past what loopback buffers (on the real clock, 30 quick rounds coalesced into two or three).
   let now = Date.now();
-  const relay = await testRelay({ maxQueuedBytes, stalledSocketMs: 600_000, clock: now, connectionBurstPerAddress: 1_000 }); // the burst: 201 sockets while the clock stands still
+  const relay = await testRelay({ ...MANY_CLIENTS_TEXT, maxQueuedBytes, stalledSocketMs: 600_000, clock: now, connectionBurstPerAddress: 1_000 }); // the burst: 201 sockets while the clock stands still
   try {
     const lobby = await relay.lobby(relay.token('Stalled'));
     await lobby.next('lobby');
@@ -83,7 +85,7 @@ test('a lobby that stops reading: 200 visitors’ identity updates wait coalesce
 
 test('custom messages to 20 watchers that stop reading: refused with queueFull once their queues are full, none delivered twice, the relay’s queue stays bounded', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a stalled reader cannot be seen") }, async (t) => {
   const maxQueuedBytes = 64 * KiB;
-  const relay = await testRelay({ maxQueuedBytes, stalledSocketMs: 600_000, messageBurst: 100_000, messagesPerSecond: 100_000 });
+  const relay = await testRelay({ ...MANY_CLIENTS_TEXT, maxQueuedBytes, stalledSocketMs: 600_000, messageBurst: 100_000, messagesPerSecond: 100_000 });
   try {
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
@@ -127,7 +129,7 @@ test('custom messages to 20 watchers that stop reading: refused with queueFull o
 
 test('custom messages from an agent to a visitor that stops reading: refused with queueFull naming the seq, and the relay’s queue stays bounded', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a stalled reader cannot be seen") }, async () => {
   const maxQueuedBytes = 64 * KiB;
-  const relay = await testRelay({ maxQueuedBytes, stalledSocketMs: 600_000, messageBurst: 100_000, messagesPerSecond: 100_000 });
+  const relay = await testRelay({ ...MANY_CLIENTS_TEXT, maxQueuedBytes, stalledSocketMs: 600_000, messageBurst: 100_000, messagesPerSecond: 100_000 });
   try {
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
@@ -150,7 +152,7 @@ test('custom messages from an agent to a visitor that stops reading: refused wit
 });
 
 test('a watcher that stops reading stays over its bound without draining: closed with 4008 (stalled); the visitor and other agents are unharmed', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a stalled reader cannot be seen") }, async () => {
-  const relay = await testRelay({ maxQueuedBytes: 64 * KiB, stalledSocketMs: 300, messageBurst: 100_000, messagesPerSecond: 100_000 });
+  const relay = await testRelay({ ...MANY_CLIENTS_TEXT, maxQueuedBytes: 64 * KiB, stalledSocketMs: 300, messageBurst: 100_000, messagesPerSecond: 100_000 });
   try {
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
@@ -176,7 +178,7 @@ test('a watcher that stops reading stays over its bound without draining: closed
 });
 
 test('a watcher that floods requests and reads no answer is closed with 4008 once its queue passes twice the bound', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a stalled reader cannot be seen") }, async () => {
-  const relay = await testRelay({ maxQueuedBytes: 64 * KiB, stalledSocketMs: 600_000, messageBurst: 100_000, messagesPerSecond: 100_000 });
+  const relay = await testRelay({ ...MANY_CLIENTS_TEXT, maxQueuedBytes: 64 * KiB, stalledSocketMs: 600_000, messageBurst: 100_000, messagesPerSecond: 100_000 });
   try {
     const visitor = await relay.visitor();
     const { shortId } = await visitor.next('welcome');
