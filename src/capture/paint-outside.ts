@@ -256,7 +256,10 @@ export class PaintOutside {
         if ((c as Text).data.trim() === '') continue;
         const range = el.ownerDocument.createRange();
         range.selectNodeContents(c);
-        this.copies(el, cs, [...range.getClientRects()].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
+        const rects = range.getClientRects();
+        // Its text's own ink (a stroke, emphasis, letter spacing), in the mask's inherited style.
+        textInk(cs, rects, push);
+        this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
         range.detach();
       } else if (c.nodeType === Node.ELEMENT_NODE) {
         const child = c as Element;
@@ -266,6 +269,7 @@ export class PaintOutside {
           if (ccs.display === 'contents') this.contentsCopies(child, win, push, depth + 1);
           continue;
         }
+        ownInk(win, child, ccs, rects, push);
         this.copies(child, ccs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
       }
     }
@@ -296,7 +300,12 @@ export class PaintOutside {
 function filterNamed(el: Element, url: string): SVGFilterElement | null {
   const hash = url.indexOf('#');
   if (hash < 0) return null;
-  const id = decodeURIComponent(url.slice(hash + 1));
+  let id = url.slice(hash + 1);
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // A `%` that escapes nothing (`#a%zz`): the id as written.
+  }
   const root = el.getRootNode() as Document | ShadowRoot;
   const found = root.getElementById?.(id) ?? el.ownerDocument.getElementById(id);
   return found?.localName === 'filter' ? (found as unknown as SVGFilterElement) : null;
@@ -326,10 +335,14 @@ function filterRegion(el: Element, filter: SVGFilterElement | null): Box {
   const box = el.getBoundingClientRect();
   if (!filter) return { x: 0, y: 0, width: Math.max(win.innerWidth, box.right), height: Math.max(win.innerHeight, box.bottom) };
   const fraction = filter.filterUnits.baseVal !== SVGUnitTypes.SVG_UNIT_TYPE_USERSPACEONUSE;
+  // User-space lengths are the element's own, which its transforms and its ancestors' scale: by
+  // the most its border box was scaled (a rotation's bounding box counts as more, erring wide).
+  const own = el as HTMLElement;
+  const scale = own.offsetWidth > 0 && own.offsetHeight > 0 ? Math.max(1, box.width / own.offsetWidth, box.height / own.offsetHeight) : 1;
   const length = (l: SVGAnimatedLength, size: number) => {
     const v = l.baseVal;
     if (v.unitType === SVGLength.SVG_LENGTHTYPE_PERCENTAGE) return (v.valueInSpecifiedUnits / 100) * size;
-    return fraction ? v.valueInSpecifiedUnits * size : v.value;
+    return fraction ? v.valueInSpecifiedUnits * size : v.value * scale;
   };
   const width = Math.abs(length(filter.width, box.width));
   const height = Math.abs(length(filter.height, box.height));
@@ -344,7 +357,8 @@ function boxShadowReach(value: string): number {
   for (const one of value.replace(/\w+\([^()]*\)/g, '').split(',')) {
     if (/\binset\b/.test(one)) continue;
     const [x = 0, y = 0, blur = 0, spread = 0] = (one.match(/-?[\d.]+(?:e-?\d+)?px/g) ?? []).map(parseFloat);
-    reach = Math.max(reach, Math.max(Math.abs(x), Math.abs(y)) + blur + Math.max(0, spread));
+    // A negative spread shrinks the shadow before it is offset and blurred.
+    reach = Math.max(reach, Math.max(Math.abs(x), Math.abs(y)) + blur + spread);
   }
   return reach;
 }
@@ -365,7 +379,6 @@ function ownInk(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRec
     return;
   }
   const px = (value: string) => parseFloat(value) || 0;
-  const font = px(cs.fontSize);
   let reach = boxShadowReach(cs.boxShadow);
   // An SVG shape's or text's stroke, whose boxes are its fill's: half its width out, a miter's
   // point up to `stroke-miterlimit` half widths, in the user units its transforms scale. Markers
@@ -393,11 +406,24 @@ function ownInk(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRec
     // Each outset is a length, or a number of border widths.
     for (const v of cs.borderImageOutset.split(/\s+/)) reach = Math.max(reach, v.endsWith('px') ? px(v) : px(v) * border);
   }
+  reach = Math.max(reach, textReach(cs));
+  if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
+}
+
+/** How far text drawn in style `cs` reaches past its runs' boxes: its stroke, a far underline, emphasis marks, a negative letter spacing. */
+function textReach(cs: CSSStyleDeclaration): number {
+  const px = (value: string) => parseFloat(value) || 0;
+  const font = px(cs.fontSize);
   const stroke = px(cs.getPropertyValue('-webkit-text-stroke-width'));
   const decorated = cs.textDecorationLine !== 'none' ? Math.abs(px(cs.textUnderlineOffset)) + Math.max(px(cs.textDecorationThickness), font / 5) : 0;
   const emphasis = !['', 'none'].includes(cs.getPropertyValue('text-emphasis-style')) ? font : 0;
   const spacing = Math.max(0, -px(cs.letterSpacing));
-  reach = Math.max(reach, stroke + decorated + emphasis + spacing);
+  return stroke + decorated + emphasis + spacing;
+}
+
+/** Text runs' boxes (`rects`) grown by {@link textReach} of the style they are drawn in. */
+function textInk(cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
+  const reach = textReach(cs);
   if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
 }
 

@@ -43,8 +43,11 @@ export interface VisitorAssistDeps {
   handlers: readonly ConsentHandler[];
 }
 
-/** How long the black boxes found for one pointer move judge the next moves, in ms (see VisitorAssist.inBox). */
-const BOXES_FOR_MS = 100;
+/**
+ * How long the black boxes found for one pointer move judge the next moves, in ms (see
+ * VisitorAssist.inBox): a search of a page of thousands of masks takes about 100 ms (rt19 review).
+ */
+const BOXES_FOR_MS = 500;
 /** How long an agent counts as drawing after its last ink, in ms. */
 const DRAWING_SHOWN_MS = 4000;
 

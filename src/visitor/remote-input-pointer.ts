@@ -10,7 +10,7 @@ import { isContentEditable } from './remote-input-editing.js';
 import { activationRefusal, composedParent, elementAt, focusedElement, HIDDEN_TEXT, isUpscopeUi, maskedReason, windowOf, type Hit } from './remote-input-target.js';
 
 /** What a click refused for a black box alone is told. */
-const IN_MASK_BOX = 'inside masked content that takes no pointer events (the agent sees it black)';
+const IN_MASK_BOX = 'inside a masked area the agent sees black (masked content hit testing does not reach)';
 
 /** Bits of MouseEvent.buttons per MouseEvent.button (left, middle, right). */
 const BUTTONS_BIT = [1, 4, 2] as const;

@@ -85,6 +85,32 @@ describe('a masked element\'s own ink outside its box', () => {
   ];
   for (const [what, html] of FILTERED) it(what, () => expectHeld(what, html));
 
+  // The review of rt19m: an <upscope-masked> (no box of its own) stands for its mask by what it
+  // shows, its children's own ink and its text's included; a user-space filter region scales.
+  it('an element inside <upscope-masked> with an outline pushed out and a text stroke', () =>
+    expectHeld('upscope-masked child', `<upscope-masked><span id="oi" style="font-size: 30px; color: ${SECRET}; outline: 10px solid ${SECRET}; outline-offset: 30px; -webkit-text-stroke: 16px ${SECRET}">1234</span></upscope-masked>`));
+
+  it('text straight inside <upscope-masked> with a wide text stroke', () =>
+    expectHeld('upscope-masked text', `<p><upscope-masked id="oi" style="font-size: 40px; color: ${SECRET}; -webkit-text-stroke: 24px ${SECRET}">1234 5678</upscope-masked></p>`));
+
+  it('a user-space filter region under an ancestor scaled three times', () =>
+    expectHeld('scaled user-space filter', `<svg width="0" height="0" style="position:absolute"><filter id="oi-us" filterUnits="userSpaceOnUse" x="-10" y="-10" width="200" height="60"><feOffset dx="150" dy="0"/></filter></svg>
+      <div style="transform: scale(3); transform-origin: 0 0; width: 100px"><div id="oi" class="no-upscope" style="width: 30px; height: 20px; background: ${SECRET}; filter: url(#oi-us)">x</div></div>`));
+
+  it('a filter id with a stray % is read as written: the search goes on', async () => {
+    mountTestPage('oi', { css: CSS, html: `<div style="filter: url(#a%zz)"><div id="oi" data-upscope-masked style="width: 120px; height: 40px">card</div></div>` });
+    await settle();
+    expect(findMasks(document).length, 'boxes found').to.be.greaterThan(0);
+  });
+
+  it('a box shadow with a negative spread grows the boxes by less (a card\'s soft shadow)', async () => {
+    mountTestPage('oi', { css: CSS, html: `<div id="oi" data-upscope-masked style="width: 120px; height: 40px; box-shadow: 0 10px 20px -10px #000">card</div>` });
+    await settle();
+    const own = document.getElementById('oi')!.getBoundingClientRect();
+    const reach = Math.max(...findMasks(document).map((m) => own.left - m.x));
+    expect(reach, 'how far the boxes reach left of the card').to.be.at.most(20.5);
+  });
+
   it('a mask whose own ink stays inside its box gets no larger boxes', async () => {
     // Inside a wrapper whose SVG filter only recolours (a grayscale theme): it moves no pixel.
     mountTestPage('oi', { css: CSS, html: `<svg width="0" height="0" style="position:absolute"><filter id="oi-gray"><feColorMatrix type="saturate" values="0"/></filter></svg>
