@@ -89,6 +89,34 @@ test('an address’s visitor sockets in different rooms share one text budget to
   }
 });
 
+test('each socket’s first texts, up to 16 KiB, are outside its address’s text budget: visitors behind one address reconnecting together all send their identities (review of rt19r)', async () => {
+  const relay = await testRelay({ textCharsBurstPerAddress: 10_000, textCharsPerSecondPerAddress: 1 });
+  try {
+    const lobby = await relay.lobby(relay.token());
+    await lobby.next('lobby');
+    const identity = (i: number) => ({ callName: `Visitor ${i}`, metadata: Object.fromEntries(Array.from({ length: 6 }, (_, k) => [`note${k}`, 'x'.repeat(1000)])) });
+    const visitors: TestClient[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const v = await relay.visitor(undefined, '127.0.0.11');
+      ids.push((await v.next('welcome')).shortId);
+      visitors.push(v);
+    }
+    // Twelve identities of about 6 KiB each: 72 KiB from one address, past its burst of 10 000 characters.
+    visitors.forEach((v, i) => v.send({ type: 'updateConnection', identity: identity(i) }));
+    for (let i = 0; i < 12; i++) await lobby.next('visitorUpdated', (m) => m.visitor.shortId === ids[i] && m.visitor.callName === `Visitor ${i}`);
+    assert.ok(visitors.every((v) => v.count('error') === 0), 'no visitor was refused its identity');
+    // Past its first 16 KiB a socket spends its address's budget: the second update is free, the
+    // third spends 6 KiB of the 10 000 characters, the fourth is refused.
+    for (let k = 20; k < 23; k++) visitors[0].send({ type: 'updateConnection', identity: identity(k) });
+    const err = await visitors[0].next('error');
+    assert.equal(err.code, 'rateLimited');
+    assert.match(String(err.message), /from this address/);
+  } finally {
+    await relay.close();
+  }
+});
+
 test('the schema stops at its first issue and checks a length before the items: too many bad tags, points or entries are refused for their number', async () => {
   const relay = await testRelay();
   try {

@@ -49,8 +49,18 @@ export interface Peer {
   liveTexts: TokenBucket;
   /** The socket's address as its text budget counts it (addressKey: IPv6 by its /64). */
   addressKey: string;
+  /** Characters the socket's first texts may still spend outside its address's text budget (see {@link Peers.takeTextChars}). */
+  freeTextChars: number;
   lastRateError: number;
 }
+
+/**
+ * Characters of a socket's first texts not spent of its address's text budget: a hello or an
+ * identity of the largest size (8 KiB) and a little more. Visitors behind one address reconnecting
+ * together after a relay restart (hundreds, each re-sending its identity) are not refused, which the
+ * client would not send again; sockets are rate limited per address, which bounds what this allows.
+ */
+const FREE_TEXT_CHARS = 16 * 1024;
 
 /**
  * What a text costs of a socket's control (or live-text) budget: one token per started
@@ -126,6 +136,7 @@ export class Peers {
       frameBytes: o.frames ? new TokenBucket(this.opts.frameBytesBurst ?? RATE_LIMITS.frameBytesBurst, this.opts.frameBytesPerSecond ?? RATE_LIMITS.frameBytesPerSecond, this.now, o.memo?.frameBudget) : null,
       liveTexts: new TokenBucket(LIVE_TEXTS_PER_LIVE * RATE_LIMITS.liveMessageBurst, LIVE_TEXTS_PER_LIVE * RATE_LIMITS.liveMessagesPerSecond, this.now),
       addressKey: addressKey(conn.address),
+      freeTextChars: FREE_TEXT_CHARS,
       lastRateError: 0,
     };
     this.peers.set(conn.id, peer);
@@ -154,6 +165,11 @@ export class Peers {
    * per-socket budgets, not this one (rt19r: 256 sockets of one address each sent 64 KiB texts).
    */
   takeTextChars(peer: Peer, chars: number): boolean {
+    if (chars <= peer.freeTextChars) {
+      peer.freeTextChars -= chars;
+      return true;
+    }
+    peer.freeTextChars = 0;
     return this.textBudget.take(peer.addressKey, chars);
   }
 
