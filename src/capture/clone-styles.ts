@@ -21,8 +21,10 @@
  * and the `defaultComputedStyles` cache), an inherited property is compared with the value the
  * clone will inherit (its flat-tree parent's), and any other with the tag's default; the
  * exceptions are never kept. Where the browser's own style sheet sets an inherited property on a
- * tag (`b`, `h1`, `a`, form controls...), that property is always written, since the clone would
- * otherwise get the style sheet's value instead of the inherited one. The library also writes a
+ * tag (`b`, `h1`, `a`, form controls...), that property is compared with the tag's default
+ * instead, since the clone gets the style sheet's value, not the inherited one, where it is left
+ * out (a value the sheet sets relative to the parent's, a heading's size, `strong`'s weight, with
+ * the tag's value under the real parent's size and weight, see {@link RELATIVE}). The library also writes a
  * property's whole name group when one member differs; the members of {@link WRITTEN_ALONE} it is
  * made to leave out at their defaults.
  */
@@ -236,6 +238,17 @@ const ALWAYS_WRITTEN = new Set(['width', 'height', '-webkit-text-fill-color']);
 const VERTICAL_ALIGN: ReadonlySet<string> = new Set(['vertical-align']);
 const UA_INHERITS = new Map<string, ReadonlySet<string>>([['tr', VERTICAL_ALIGN], ['td', VERTICAL_ALIGN], ['th', VERTICAL_ALIGN]]);
 
+/**
+ * Inherited properties the browser's style sheet may set relative to the parent's value
+ * (`h1 { font-size: 2em }`, `small, sub, sup { font-size: smaller }`, `strong, b { font-weight:
+ * bolder }`, `rt { font-size: 50% }`). Where it sets one on a tag, the tag's default read under the
+ * sandbox's plain parent (16px, 400) is not what the clone computes under its own: a page's
+ * `h1 { font-size: 32px }` under an 18px body equalled that default, was left out, and was drawn
+ * 36px; a light body's `strong { font-weight: 700 }` was drawn 400. They are compared with the
+ * tag's value under a parent of the real parent's values instead (see CloneStyles.relativeDefault).
+ */
+const RELATIVE = new Set(['font-size', 'font-weight']);
+
 /** Inherited properties compared with what the clone inherits; the rest with the tag's default. */
 class ReferenceDefault implements DefaultStyle {
   constructor(
@@ -248,6 +261,8 @@ class ReferenceDefault implements DefaultStyle {
     private readonly fromParent: ReadonlySet<string> = NONE,
     /** An element's defaults (not a pseudo-element's, whose own values are not known). */
     private readonly element = false,
+    /** The tag's value of one of {@link RELATIVE} under the element's real parent (see CloneStyles.relativeDefault). */
+    private readonly relative: ((name: string) => string) | null = null,
   ) {}
 
   /**
@@ -274,6 +289,7 @@ class ReferenceDefault implements DefaultStyle {
   get(name: string): unknown {
     // Never equal to the element's value: written (with the stroke's width, the marks' style) where a stroke or marks are drawn.
     if ((name === STROKE_COLOR || name === EMPHASIS_COLOR) && this.element) return '\u0000';
+    if (this.relative && RELATIVE.has(name) && this.setByBrowser.has(name)) return this.relative(name);
     if ((INHERITED.has(name) && !this.setByBrowser.has(name)) || this.fromParent.has(name)) return this.inherited.get(name) ?? this.base.get(name);
     const base = this.base.get(name);
     // Answering with the element's own value makes the library see "default" and write nothing.
@@ -381,6 +397,8 @@ export class CloneStyles {
   private readonly recorded = new Map<Element, Map<string, string>>();
   private readonly bases = new Map<string, Map<string, unknown>>();
   private readonly setByBrowser = new Map<string, Set<string>>();
+  /** {@link RELATIVE}'s values of a tag under a parent's font size and weight (see relativeDefault). */
+  private readonly relatives = new Map<string, Map<string, string>>();
   private element: Element | null = null;
   private parent: Element | null = null;
   /** The defaults the library last took for the entered element's own style (see {@link AloneDefault}). */
@@ -444,6 +462,7 @@ export class CloneStyles {
       override clear(): void {
         self.bases.clear();
         self.setByBrowser.clear();
+        self.relatives.clear();
       }
     })();
   }
@@ -587,6 +606,7 @@ export class CloneStyles {
     this.frame = null;
     this.bases.clear();
     this.setByBrowser.clear();
+    this.relatives.clear();
     this.recorded.clear();
   }
 
@@ -715,7 +735,8 @@ export class CloneStyles {
     const el = this.element!;
     // A pseudo-element's own values are not recorded; the currentcolor and origin shortcuts are for elements.
     const own = pseudo ? () => '\u0000' : (name: string) => this.ownValue(el, name);
-    const reference = new ReferenceDefault(base, inherited, setByBrowser, own, pseudo ? NONE : UA_INHERITS.get(el.localName), !pseudo);
+    const relative = pseudo ? null : (name: string) => this.relativeDefault(el, inherited, name);
+    const reference = new ReferenceDefault(base, inherited, setByBrowser, own, pseudo ? NONE : UA_INHERITS.get(el.localName), !pseudo, relative);
     if (pseudo) return reference;
     this.elementDefault = new AloneDefault(reference);
     return this.elementDefault;
@@ -769,12 +790,52 @@ export class CloneStyles {
   }
 
   /**
+   * The value of `name` (one of {@link RELATIVE}, set by the browser's style sheet on `el`'s tag)
+   * an element like `el` computes under a parent of `parent`'s font size and weight, both written in
+   * pixels and numbers as the clone's parent writes them: what the clone draws when the value is
+   * left out. Never equal to the page's (so always written) where it cannot be told:
+   * - the font size of an element whose family is `monospace` alone, which the browser makes
+   *   13/16 of its parent's when that size comes from a keyword (`medium`, the default) and not
+   *   when it is a length: a page's `pre { font-size: 13px }` (the default's size) was left out and
+   *   drawn 16px under the clone's parent, written in pixels;
+   * - an `h1`'s size, which the browser's style sheet also sets by its ancestors (`section h1`).
+   */
+  private relativeDefault(el: Element, parent: Map<string, string>, name: string): string {
+    if (name === 'font-size' && (el.localName === 'h1' || this.ownValue(el, 'font-family') === 'monospace')) return '\u0000';
+    const size = parent.get('font-size');
+    const weight = parent.get('font-weight');
+    if (!size || !weight) return '\u0000';
+    const [attributes, tagKey] = this.uaKey(el);
+    const key = `${tagKey}|${size}|${weight}`;
+    let values = this.relatives.get(key);
+    if (!values) {
+      const doc = this.sandbox();
+      const wrapper = doc.createElement('div');
+      wrapper.style.cssText = `font-size: ${size}; font-weight: ${weight}`;
+      const probe = wrapper.appendChild(doc.createElement(el.localName));
+      for (const [n, v] of attributes) probe.setAttribute(n, v);
+      probe.textContent = ' ';
+      doc.body.append(wrapper);
+      const style = doc.defaultView!.getComputedStyle(probe);
+      values = new Map([...RELATIVE].map((n) => [n, style.getPropertyValue(n)]));
+      wrapper.remove();
+      this.relatives.set(key, values);
+    }
+    return values.get(name) ?? '\u0000';
+  }
+
+  /** The attributes among {@link UA_ATTRIBUTES} on `el`, and the key of elements like it to the browser's style sheet. */
+  private uaKey(el: Element): [(readonly [string, string])[], string] {
+    const attributes = UA_ATTRIBUTES.filter((name) => el.hasAttribute(name)).map((name) => [name, name === 'href' ? '' : el.getAttribute(name)!] as const);
+    return [attributes, `${el.localName}|${attributes.map(([n, v]) => `${n}=${v}`).join('|')}`];
+  }
+
+  /**
    * The inherited properties the browser's style sheet (and presentational attributes) set on an
    * element like `el`: same tag and same attributes among those such rules select on.
    */
   private browserSetsInherited(el: Element): Set<string> {
-    const attributes = UA_ATTRIBUTES.filter((name) => el.hasAttribute(name)).map((name) => [name, name === 'href' ? '' : el.getAttribute(name)!] as const);
-    const key = `${el.localName}|${attributes.map(([n, v]) => `${n}=${v}`).join('|')}`;
+    const [attributes, key] = this.uaKey(el);
     let set = this.setByBrowser.get(key);
     if (set) return set;
     const doc = this.sandbox();

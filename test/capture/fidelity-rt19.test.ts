@@ -1,0 +1,72 @@
+/**
+ * rt19f's fidelity classes against Chromium's own screenshot (see capture-reference.test.ts):
+ * values the browser's style sheet makes relative to the parent (headings, `strong`, `small`,
+ * `sub`), `monospace` alone at the size the browser's quirk gives it, tables with captions, and
+ * web fonts known only to `document.fonts` or to adopted style sheets.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { percentOff } from './reference-helpers.js';
+
+const mount = (html: string, css = '') => mountTestPage('rt19', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; } ${css}`, html });
+const text = (n: number) => Array.from({ length: n }, (_, i) => `Line ${i} of some text to read.`).join(' ');
+
+async function expectWithin(name: string, maxPct: number): Promise<void> {
+  await document.fonts.ready;
+  await new Promise((r) => setTimeout(r, 50));
+  const pct = await percentOff(name);
+  console.log(`fidelity ${name}: ${pct.toFixed(2)}% of pixels off (allowed ${maxPct}%)`);
+  expect(pct, `${name}: % of pixels unlike the browser's screenshot`).to.be.at.most(maxPct);
+}
+
+describe('rt19: values the browser makes relative to the parent', () => {
+  afterEach(() => unmountTestPage('rt19'));
+
+  it('headings in px equal to the browser defaults, under a body of 18px', async () => {
+    mount(`<div class="b">${Array.from({ length: 4 }, (_, i) => `<h1>Heading one ${i}</h1><p>${text(3)}</p><h2>Heading two ${i}</h2><p>${text(3)}</p><h3>Heading three</h3><p>${text(2)}</p>`).join('')}</div>`,
+      `.b { font-size: 18px; padding: 0 16px; } h1 { font-size: 32px; } h2 { font-size: 24px; } h3 { font-size: 18.72px; }`);
+    await expectWithin('rt19-headings-18', 1);
+  });
+
+  it('headings in rem under a body of 14px', async () => {
+    mount(`<div class="b">${Array.from({ length: 4 }, (_, i) => `<h1>Dashboard ${i}</h1><p>${text(3)}</p><h2>Section ${i}</h2><p>${text(3)}</p>`).join('')}</div>`,
+      `.b { font-size: 14px; padding: 0 16px; } h1 { font-size: 2rem; } h2 { font-size: 1.5rem; }`);
+    await expectWithin('rt19-headings-14', 1);
+  });
+
+  it('h1 inside article and section at 2rem', async () => {
+    mount(`${Array.from({ length: 4 }, (_, i) => `<article><h1>Article title ${i}</h1><p>${text(4)}</p></article><section><h1>Section title ${i}</h1><p>${text(3)}</p></section>`).join('')}`,
+      `h1 { font-size: 2rem; margin: 0.67em 0; }`);
+    await expectWithin('rt19-h1-sectioned', 1);
+  });
+
+  it('light body text (weight 300) with strong/b at 700', async () => {
+    mount(`<div class="b">${Array.from({ length: 8 }, (_, i) => `<p>Our <strong>platform ${i}</strong> gives teams a <b>faster way</b> to ship. ${text(3)}</p>`).join('')}</div>`,
+      `.b { font: 300 18px/1.6 sans-serif; padding: 0 16px; } strong, b { font-weight: 700; }`);
+    await expectWithin('rt19-light-strong', 1);
+  });
+
+  it('small and sub/sup at sizes equal to the browser defaults, body 18px', async () => {
+    mount(`<div class="b">${Array.from({ length: 8 }, (_, i) => `<p>Price <small>incl. VAT ${i}</small> and H<sub>2</sub>O, x<sup>2</sup>. ${text(2)}</p>`).join('')}</div>`,
+      `.b { font-size: 18px; padding: 0 16px; } small { font-size: 13.3333px; } sub, sup { font-size: 13.3333px; }`);
+    await expectWithin('rt19-small-sub', 1);
+  });
+});
+
+describe('rt19: monospace alone', () => {
+  afterEach(() => unmountTestPage('rt19'));
+  const code = Array.from({ length: 6 }, (_, i) => `const value${i} = "a long string literal that runs past the edge of the box ${i}";`).join('\n');
+
+  it('pre in 13px monospace, by shorthand and longhands', async () => {
+    mount(`<pre class="a">${code}</pre><pre class="b">${code}</pre><pre class="c">${code}</pre><pre class="d">${code}</pre><div class="e">${code}</div>`,
+      `.a { font: 13px/1.6 monospace; } .b { font-family: monospace; font-size: 13px; } .c { font: 14px/1.5 "DejaVu Sans Mono", monospace; } .d { font-family: monospace, monospace; font-size: 1em; } .e { white-space: pre; font: 13px monospace; }`);
+    await expectWithin('rt19-pre-font', 1);
+  });
+
+  it('inline code, kbd, samp at 13px and pre in rem', async () => {
+    mount(`<div class="p">${Array.from({ length: 8 }, (_, i) => `<p>Call <code>fetchUser(${i})</code> then press <kbd>Enter</kbd> and read <samp>output ${i}</samp>. ${text(2)}</p><pre class="r">npm install package-${i} --save-dev</pre>`).join('')}</div>`,
+      `.p { padding: 0 16px; } code, kbd, samp { font-size: 13px; background: rgb(240 240 240); } .r { font-size: 0.8125rem; background: rgb(245 245 250); padding: 8px; }`);
+    await expectWithin('rt19-mono13-inline', 1);
+  });
+});
