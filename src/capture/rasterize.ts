@@ -14,7 +14,7 @@ import { DrawSurface } from './draw-surface.js';
 import { learnFieldText, paintFieldText, type FieldText } from './field-text.js';
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { shareStyles } from './shared-styles.js';
-import { withFixedTables } from './table-layout.js';
+import { tableHeightToContent, withFixedTables } from './table-layout.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
@@ -1008,7 +1008,10 @@ export class Rasterizer {
           frameCanvas(frame.contentDocument!, el);
           frameBorder(frame, el);
           if (el.localName === 'html') showFrameScroll(frame, el);
-        } else if (original !== this.doc.documentElement && el.localName !== 'html') keepCollapsingMargin(original, el, this.doc.defaultView!);
+        } else if (original !== this.doc.documentElement && el.localName !== 'html') {
+          keepCollapsingMargin(original, el, this.doc.defaultView!);
+          tableHeightToContent(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
+        }
         else moveBodyBackgroundToRoot(this.doc, el);
         // The body's overflow scrolls the viewport instead: the page's, and a same-origin frame's.
         if (original === original.ownerDocument.body) unclipPropagatedOverflow(original.ownerDocument, el);

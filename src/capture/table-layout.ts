@@ -21,6 +21,8 @@
  * which laid out every row (the clone holds only those near the view). A table the page already
  * lays out fixed is left as it is, and so is one as wide as its content (see {@link withFixedTables}).
  * test/capture/table-layout.test.ts draws both and compares.
+ *
+ * Also here: a table with captions is left to its content's height (see {@link tableHeightToContent}).
  */
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -163,5 +165,31 @@ export function withFixedTables<T>(root: Element, cloneOf: ReadonlyMap<Element, 
     return serialize();
   } finally {
     for (const table of pinned) table.style.removeProperty('table-layout');
+  }
+}
+
+/** A table's own parts, which a page hardly ever lays out as a caption: not read. */
+const TABLE_PARTS = new Set(['thead', 'tbody', 'tfoot', 'tr', 'col', 'colgroup']);
+
+/**
+ * A table's clone is written the page's computed height, which for a table with captions is its
+ * captions' and its grid's together; written on the clone, a table's height is its grid's alone
+ * (the captions are laid out around the grid), so each row was stretched by a share of the
+ * captions' height (rt19f: 7 % of a page of small captioned tables). The clone of a table with a
+ * caption (a child laid out as `table-caption`; its rows and row groups are not read) is left
+ * to its content, which its rows' written heights make as tall as the page's grid: like any size
+ * a clone leaves out, it is then never compared with the page's nor written in place (see
+ * writtenBox in kept-clone.ts), so a patch does not write the whole height back.
+ */
+export function tableHeightToContent(original: Element, clone: Element, win: Window): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style?.getPropertyValue('height')) return;
+  // What the clone wrote says whether it is a table (a `<table>`'s display is written only when another).
+  const display = style.getPropertyValue('display');
+  if (!(display === 'table' || display === 'inline-table' || (display === '' && clone.localName === 'table' && clone.namespaceURI === XHTML_NS))) return;
+  for (const child of original.children) {
+    if (TABLE_PARTS.has(child.localName) || win.getComputedStyle(child).display !== 'table-caption') continue;
+    style.removeProperty('height');
+    return;
   }
 }

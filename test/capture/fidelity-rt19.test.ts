@@ -70,3 +70,26 @@ describe('rt19: monospace alone', () => {
     await expectWithin('rt19-mono13-inline', 1);
   });
 });
+
+describe('rt19: tables with captions', () => {
+  afterEach(() => unmountTestPage('rt19'));
+
+  it('captions on top and at the bottom do not stretch the rows', async () => {
+    const t = (side: string, i: number) => `<table style="caption-side: ${side}"><caption>Table ${i} (${side})</caption><thead><tr><th>Plan</th><th>Price</th></tr></thead><tbody><tr><td>Basic</td><td>$9</td></tr><tr><td>Pro</td><td>$29</td></tr><tr><td>Team</td><td>$99</td></tr></tbody></table>`;
+    mount(`<div class="w">${Array.from({ length: 6 }, (_, i) => `${t(i % 2 ? 'bottom' : 'top', i)}<p>${text(4)}</p>`).join('')}</div>`,
+      `.w { padding: 16px; } table { border-collapse: collapse; width: 60%; margin: 12px 0; } caption { font-weight: bold; padding: 6px; } th, td { border: 1px solid rgb(200 200 200); padding: 6px 10px; text-align: left; } thead { background: rgb(243 244 246); }`);
+    await expectWithin('rt19-table-captions', 1);
+  });
+
+  it('captions with margins and borders, separated borders, a table taller than its rows, and a caption laid out by display', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => `<tr><td>Row ${i}</td><td>${i * 7}</td></tr>`).join('');
+    mount(`<div class="w">${Array.from({ length: 3 }, (_, i) => `<table class="${i ? '' : 'tall'}"><caption>Caption ${i}</caption><caption class="second">Second caption</caption>${rows}</table>
+      <div class="t"><div class="c">Styled caption ${i}</div><div class="r"><span>A</span><span>B</span></div><div class="r"><span>C</span><span>D</span></div></div>`).join('')}</div>`,
+      `.w { padding: 16px; } table { border-spacing: 4px; border: 2px solid rgb(100 100 200); margin: 8px 0; width: 50%; }
+       caption { margin: 6px 0 10px; padding: 4px; border: 3px solid rgb(200 100 100); background: rgb(250 240 240); } .second { caption-side: bottom; }
+       td { background: rgb(230 240 250); padding: 4px; } .tall { height: 220px; }
+       .t { display: table; width: 300px; margin: 8px 0; border: 1px solid rgb(0 0 0); } .c { display: table-caption; padding: 5px; background: rgb(240 250 240); }
+       .r { display: table-row; } .r span { display: table-cell; padding: 4px; border: 1px solid rgb(150 150 150); }`);
+    await expectWithin('rt19-table-captions-styled', 1);
+  });
+});
