@@ -28,7 +28,40 @@ function splitFamilies(value: string): string[] {
   return value.split(',').map((v) => v.trim().replace(/"|'/g, '').toLowerCase()).filter(Boolean);
 }
 
-/** Every `@font-face` rule of `doc`'s readable style sheets (inside `@media`, `@supports`, `@layer` and `@import` too), in order. */
+/**
+ * `doc`'s style sheets and then its adopted ones (`document.adoptedStyleSheets`, where a
+ * constructed sheet's `@font-face` rules apply as a linked sheet's do): the sheets whose font faces
+ * the page draws with. A shadow root's sheets are not among them (the browser registers no face
+ * declared in a shadow tree).
+ */
+export function documentSheets(doc: Document): CSSStyleSheet[] {
+  return [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
+}
+
+/**
+ * `doc` as modern-screenshot's context holds it, but for `styleSheets`, which answers
+ * {@link documentSheets}: the library embeds only the `@font-face` rules it finds there, so a face
+ * declared in an adopted sheet was drawn in a fallback font (rt19f: 9 % of a page). Every other
+ * member is the document's own (its methods bound to it).
+ */
+export function withAdoptedSheets(doc: Document): Document {
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(doc, {
+    get(target, name) {
+      if (name === 'styleSheets') return documentSheets(target);
+      const value = Reflect.get(target, name, target) as unknown;
+      if (typeof value !== 'function') return value;
+      let fn = bound.get(name);
+      if (fn === undefined || (fn as { of?: unknown }).of !== value) {
+        fn = Object.assign((value as (...args: unknown[]) => unknown).bind(target), { of: value });
+        bound.set(name, fn);
+      }
+      return fn;
+    },
+  });
+}
+
+/** Every `@font-face` rule of `doc`'s readable style sheets, adopted ones too (inside `@media`, `@supports`, `@layer` and `@import` too), in order. */
 function fontFaceRules(doc: Document): CSSFontFaceRule[] {
   const out: CSSFontFaceRule[] = [];
   const visit = (rules: CSSRuleList) => {
@@ -38,7 +71,7 @@ function fontFaceRules(doc: Document): CSSFontFaceRule[] {
       else if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
   };
-  for (const sheet of doc.styleSheets) readRules(sheet, visit);
+  for (const sheet of documentSheets(doc)) readRules(sheet, visit);
   return out;
 }
 

@@ -22,7 +22,7 @@ import { canCloneEmpty, containsComposed, findOffscreen, placedByBaseline, yield
 import { keepCollapsingMargin, ROOT_DROPPED } from './margins.js';
 import { frameBorder, frameCanvas, moveBodyBackgroundToRoot, noteFrameCanvas, paintCanvasImages, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
-import { embeddedFamilies, ColdFaces, localFontFaces, TextFonts, webFontFamilies } from './font-families.js';
+import { embeddedFamilies, ColdFaces, localFontFaces, TextFonts, webFontFamilies, withAdoptedSheets } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { hiddenTextHolders, pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
@@ -838,6 +838,8 @@ export class Rasterizer {
     }
     this.styles = new CloneStyles(this.doc.defaultView!, this.options.includeStyleProperties);
     created.ownerWindow = this.styles.window as Window;
+    // The library embeds the faces of the sheets it finds there: adopted sheets' too (see font-families.ts).
+    if (created.ownerDocument) created.ownerDocument = withAdoptedSheets(created.ownerDocument);
     created.defaultComputedStyles = this.styles.defaults;
     // Read per element: only the properties that can change what its clone draws (see style-gates.ts).
     created.includeStyleProperties = this.styles.included as string[] | null;

@@ -93,3 +93,20 @@ describe('rt19: tables with captions', () => {
     await expectWithin('rt19-table-captions-styled', 1);
   });
 });
+
+describe('rt19: web fonts declared outside the document\'s style sheets', () => {
+  afterEach(() => {
+    unmountTestPage('rt19');
+    document.adoptedStyleSheets = [];
+  });
+
+  it('a face declared in document.adoptedStyleSheets is embedded', async () => {
+    const adopted = new CSSStyleSheet();
+    adopted.replaceSync(`@font-face { font-family: "Adopted Icons"; src: url(/__fixtures__/icon-font-adopted.ttf) format("truetype"); }`);
+    document.adoptedStyleSheets = [adopted];
+    const icons = '\u{EA60}\u{EA61}\u{EA62}\u{EA63}\u{EA64}\u{EA65}\u{EA66}\u{EA67}';
+    mount(`<div class="t">${Array.from({ length: 4 }, () => `<p>${icons}</p>`).join('')}</div>`, `.t { font: 64px/1 "Adopted Icons", monospace; color: rgb(30 60 160); padding: 0 16px; }`);
+    await document.fonts.load('64px "Adopted Icons"', '\u{EA60}');
+    await expectWithin('rt19-adopted-font', 0.5);
+  });
+});
