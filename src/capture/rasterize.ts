@@ -1012,7 +1012,8 @@ export class Rasterizer {
           if (el.localName === 'html') showFrameScroll(frame, el);
         } else if (original !== this.doc.documentElement && el.localName !== 'html') {
           keepCollapsingMargin(original, el, this.doc.defaultView!);
-          tableHeightToContent(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
+          // A table cloned empty (off screen) keeps the height written: it holds nothing to be as tall as.
+          if (!this.emptied.has(original)) tableHeightToContent(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
         }
         else moveBodyBackgroundToRoot(this.doc, el);
         // The body's overflow scrolls the viewport instead: the page's, and a same-origin frame's.

@@ -179,7 +179,8 @@ const TABLE_PARTS = new Set(['thead', 'tbody', 'tfoot', 'tr', 'col', 'colgroup']
  * caption (a child laid out as `table-caption`; its rows and row groups are not read) is left
  * to its content, which its rows' written heights make as tall as the page's grid: like any size
  * a clone leaves out, it is then never compared with the page's nor written in place (see
- * writtenBox in kept-clone.ts), so a patch does not write the whole height back.
+ * writtenBox in kept-clone.ts), so a patch does not write the whole height back. Not called for
+ * a table cloned empty (off screen, see find-offscreen.ts), whose written height is all it has.
  */
 export function tableHeightToContent(original: Element, clone: Element, win: Window): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;

@@ -92,6 +92,15 @@ describe('rt19: tables with captions', () => {
        .r { display: table-row; } .r span { display: table-cell; padding: 4px; border: 1px solid rgb(150 150 150); }`);
     await expectWithin('rt19-table-captions-styled', 1);
   });
+
+  it('captioned tables culled above the view keep their height', async () => {
+    const t = (i: number) => `<table><caption>Table ${i}</caption><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic</td><td>$9</td></tr><tr><td>Pro</td><td>$29</td></tr></table>`;
+    mount(`<div class="w">${Array.from({ length: 14 }, (_, i) => `${t(i)}<p>${text(4)}</p>`).join('')}</div>`,
+      `.w { padding: 16px; } table { border-collapse: collapse; width: 60%; margin: 12px 0; } caption { font-weight: bold; padding: 6px; } th, td { border: 1px solid rgb(200 200 200); padding: 6px 10px; }`);
+    window.scrollTo(0, 1400);
+    await expectWithin('rt19-table-captions-scrolled', 1);
+    window.scrollTo(0, 0);
+  });
 });
 
 describe('rt19: web fonts declared outside the document\'s style sheets', () => {
