@@ -801,7 +801,8 @@ export class CloneStyles {
    * - an `h1`'s size, which the browser's style sheet also sets by its ancestors (`section h1`).
    */
   private relativeDefault(el: Element, parent: Map<string, string>, name: string): string {
-    if (name === 'font-size' && (el.localName === 'h1' || this.ownValue(el, 'font-family') === 'monospace')) return '\u0000';
+    // A control's size is the browser's own (`font: -webkit-small-control`), under any parent: compared as probed.
+    if (name === 'font-size' && (el.localName === 'h1' || (!NATIVE_CONTROLS.has(el.localName) && this.ownValue(el, 'font-family') === 'monospace'))) return '\u0000';
     const size = parent.get('font-size');
     const weight = parent.get('font-weight');
     if (!size || !weight) return '\u0000';
