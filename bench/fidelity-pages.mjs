@@ -318,11 +318,22 @@ const saas = () => page('SaaS', `
    <iframe srcdoc="<style>body { margin: 12px; font: 15px/1.5 sans-serif; background: #fffbea; color: #333; }</style><h3>Embedded widget</h3><p>${para(2, 7)}</p>"></iframe>
    ${Array.from({ length: 6 }, (_, i) => `<div class="card"><h3>Story ${i}</h3><p>${para(3, 10 + i)}</p></div>`).join('')}</div>`);
 
+/** A handbook on an 18px body: headings, small and sub in px equal to the browser's defaults at 16px, light text with strong, code in 13px monospace, captioned tables (rt19f). */
+const handbook = () => page('Handbook', `
+  body { font: 300 18px/1.7 'DejaVu Sans', sans-serif; } main { max-width: 860px; margin: 0 auto; padding: 24px; }
+  h1 { font-size: 32px; } h2 { font-size: 24px; } h3 { font-size: 18.72px; } strong, b { font-weight: 700; } small, sub, sup { font-size: 13.3333px; }
+  pre { font: 13px/1.6 monospace; background: #f6f8fa; padding: 12px; border-radius: 6px; } code { font-size: 13px; background: #f0f0f0; padding: 1px 4px; }
+  table { border-collapse: collapse; width: 70%; margin: 16px 0; } caption { font-weight: 700; padding: 6px; } th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: left; }`,
+  `<main>${Array.from({ length: 4 }, (_, i) => `<h1>Chapter ${i}</h1><p>Our <strong>handbook ${i}</strong> explains <b>how we work</b>. ${para(3, i)} <small>Updated ${i} days ago</small> H<sub>2</sub>O x<sup>2</sup>.</p>
+   <h2>Setup</h2><p>Run <code>make install-${i}</code> and then ${para(2, i + 3)}</p><pre>const chapter${i} = load("handbook", { section: ${i} });\nchapter${i}.render(document.body);</pre>
+   <table style="caption-side: ${i % 2 ? 'bottom' : 'top'}"><caption>Table ${i}: plans</caption><tr><th>Plan</th><th>Seats</th></tr><tr><td>Basic</td><td>5</td></tr><tr><td>Team</td><td>50</td></tr></table>
+   <h3>Notes</h3><p>${para(2, i + 7)}</p>`).join('')}</main>`);
+
 export const CORPUS = [
   ['landing', landing()], ['album', album()], ['pricing', pricing()], ['article', article()], ['form', form()],
   ['docs', docs()], ['charts', charts()], ['shop', shop()], ['banner', banner()], ['rtl', rtl()], ['news', news()],
   ['modal', modal()], ['chat', chat()],
   ['controls', controls()], ['effects', effects()], ['typography', typography()], ['media', media()], ['modern', modern()], ['dark', dark()],
-  ['webfonts', webfonts()], ['fields', fields()], ['widgets', widgets()], ['saas', saas()],
+  ['webfonts', webfonts()], ['fields', fields()], ['widgets', widgets()], ['saas', saas()], ['handbook', handbook()],
   ...BENCH_PAGES.map((p) => [`bench-${p.name}`, p.html]),
 ].map(([name, html]) => ({ name, html }));
