@@ -1,3 +1,7 @@
+// The black boxes of what a mask paints outside its own boxes. Over 350 lines: every kind of
+// such paint (markers, pseudo-elements, shadows, reflections, filters, the mask's own ink, frames
+// under transforms) is read in one walk of a mask (PaintOutside.visit) and shares its sink and its
+// box helpers; the list below says where each one is.
 /**
  * Masked content painted outside the masked element's own boxes, for the second masking layer
  * (the black rectangles, see find-masks.ts). The first layer, the blanked copy, hides all of it
