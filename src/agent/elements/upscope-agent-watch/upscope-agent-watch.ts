@@ -1,3 +1,7 @@
+// The watch page. Over 350 lines: its template (the viewer, the visitor's details, the chat) and the
+// chat's sending states are one view over one watch; the visitor's details (visitor-details.ts), the
+// sign-in (agent-page.ts) and the shared styles already live in their own files. The chat is the
+// next piece to move out.
 import { css, html, nothing } from 'lit';
 import { MAX_CUSTOM_MESSAGE_LENGTH, SHORT_ID_PATTERN, type Observer, type VisitorSummary } from '../../../protocol/index.js';
 import { sessionStateText, visitorLabel } from '../../describe.js';
