@@ -178,7 +178,7 @@ export function shiftOf(style: CSSStyleDeclaration): number {
   return total;
 }
 
-/** Whether a clone's inline style clips what it holds to its box on both axes (not `overflow: clip` with a clip margin, see clipsTo in find-offscreen.ts). */
+/** Whether a clone's inline style clips what it holds to its box on both axes (not `overflow: clip` with a clip margin, see clipsTo in overflow-ink.ts). */
 const clips = clipsBoth;
 
 /** Whether a clone between `el` (not counted) and `root` (counted) clips what it holds, `el` with it. */

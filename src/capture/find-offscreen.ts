@@ -1,4 +1,5 @@
 import { inTopLayer, openTopLayer } from './top-layer.js';
+import { clipsTo } from './overflow-ink.js';
 
 /**
  * Viewport culling for the clone: which subtrees can be cloned as empty boxes because nothing of
@@ -371,17 +372,6 @@ export function overflowMeets(el: Element, win: Window, rect: Box): (margin: num
   return (margin) =>
     axis(r.left, r.right, rect.left, rect.right, margin, () => (w ??= Math.max(0, el.scrollWidth - el.clientWidth)), () => clipsTo(style().overflowX, style().overflowClipMargin)) &&
     axis(r.top, r.bottom, rect.top, rect.bottom, margin, () => (h ??= Math.max(0, el.scrollHeight - el.clientHeight)), () => clipsTo(style().overflowY, style().overflowClipMargin));
-}
-
-/**
- * Whether a box whose `overflow` on an axis is `overflow` keeps what it holds inside its box on
- * that axis: `hidden`, `auto`, `scroll`, or `clip` with no `overflow-clip-margin`, which paints
- * that much outside the box (a cover moved 200 px up out of a box that clips with a 250 px margin
- * is drawn, rt3 F4). `clipMargin` is the computed margin (`content-box 10px`), or '' where a
- * clone does not write it (its default, 0).
- */
-export function clipsTo(overflow: string, clipMargin: string): boolean {
-  return /hidden|auto|scroll/.test(overflow) || (/clip/.test(overflow) && !(parseFloat(/[\d.]+px/.exec(clipMargin)?.[0] ?? '0') > 0));
 }
 
 /** Whether a (computed or clone's inline) style keeps what its box holds inside it on both axes (see {@link clipsTo}). */

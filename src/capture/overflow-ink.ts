@@ -12,7 +12,6 @@
  * Read from the page (not the clone) as each element is cloned, only for the few elements it can
  * concern; what cannot be measured cheaply errs towards far.
  */
-import { clipsTo } from './find-offscreen.js';
 
 /** The elements {@link paintsOutOfBox} looks at (a cheap test before it reads any style). */
 export const OUT_OF_BOX = new Set(['svg', 'img', 'video', 'canvas']);
@@ -90,4 +89,15 @@ function svgReachesOut(svg: SVGSVGElement, win: Window): boolean {
   const box = svg.getBoundingClientRect();
   const reach = Math.max(box.left - (Math.min(...xs) - grow), Math.max(...xs) + grow - box.right, box.top - (Math.min(...ys) - grow), Math.max(...ys) + grow - box.bottom);
   return !(reach <= SVG_SLACK);
+}
+
+/**
+ * Whether a box whose `overflow` on an axis is `overflow` keeps what it holds inside its box on
+ * that axis: `hidden`, `auto`, `scroll`, or `clip` with no `overflow-clip-margin`, which paints
+ * that much outside the box (a cover moved 200 px up out of a box that clips with a 250 px margin
+ * is drawn, rt3 F4). `clipMargin` is the computed margin (`content-box 10px`), or '' where a
+ * clone does not write it (its default, 0).
+ */
+export function clipsTo(overflow: string, clipMargin: string): boolean {
+  return /hidden|auto|scroll/.test(overflow) || (/clip/.test(overflow) && !(parseFloat(/[\d.]+px/.exec(clipMargin)?.[0] ?? '0') > 0));
 }
