@@ -219,7 +219,7 @@ export class PaintOutside {
     if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, push);
     if (!top) return;
     collapsedBorders(win, el, cs, rects, push);
-    ownInk(win, el, cs, rects, push);
+    ownInk(el, cs, rects, push);
     this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
   }
 
@@ -273,7 +273,7 @@ export class PaintOutside {
           if (ccs.display === 'contents') this.contentsCopies(child, win, push, depth + 1);
           continue;
         }
-        ownInk(win, child, ccs, rects, push);
+        ownInk(child, ccs, rects, push);
         this.copies(child, ccs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
       }
     }
@@ -335,9 +335,8 @@ function movesPixels(filter: Element): boolean {
  * lengths from its corner (userSpaceOnUse). The whole viewport for a filter not found.
  */
 function filterRegion(el: Element, filter: SVGFilterElement | null): Box {
-  const win = el.ownerDocument.defaultView ?? window;
   const box = el.getBoundingClientRect();
-  if (!filter) return { x: 0, y: 0, width: Math.max(win.innerWidth, box.right), height: Math.max(win.innerHeight, box.bottom) };
+  if (!filter) return wholeViewport(el, box);
   const fraction = filter.filterUnits.baseVal !== SVGUnitTypes.SVG_UNIT_TYPE_USERSPACEONUSE;
   // User-space lengths are the element's own, which its transforms and its ancestors' scale: by
   // the most its border box was scaled (a rotation's bounding box counts as more, erring wide).
@@ -377,9 +376,9 @@ function boxShadowReach(value: string): number {
  * the whole viewport of its document. Read for the mask alone, as its other spills are (see the
  * file's comment): what a descendant's own style draws outside the mask is the copy's to hide.
  */
-function ownInk(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
+function ownInk(el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
   if (OUT_OF_BOX.has(el.localName) && paintsOutOfBox(el)) {
-    push(0, 0, el.ownerDocument.documentElement.clientWidth || win.innerWidth, el.ownerDocument.documentElement.clientHeight || win.innerHeight);
+    pushBox(wholeViewport(el), push);
     return;
   }
   const px = (value: string) => parseFloat(value) || 0;
@@ -394,7 +393,7 @@ function ownInk(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRec
       while (outer.ownerSVGElement) outer = outer.ownerSVGElement;
       const b = paintsOutOfBox(outer) ? null : outer.getBoundingClientRect();
       if (b) push(b.left, b.top, b.width, b.height);
-      else push(0, 0, Math.max(win.innerWidth, el.ownerDocument.documentElement.clientWidth), Math.max(win.innerHeight, el.ownerDocument.documentElement.clientHeight));
+      else pushBox(wholeViewport(el), push);
     }
     if (cs.stroke !== 'none') {
       const m = (el as SVGGraphicsElement).getScreenCTM();
@@ -410,8 +409,32 @@ function ownInk(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRec
     // Each outset is a length, or a number of border widths.
     for (const v of cs.borderImageOutset.split(/\s+/)) reach = Math.max(reach, v.endsWith('px') ? px(v) : px(v) * border);
   }
-  reach = Math.max(reach, textReach(cs));
+  grown(rects, Math.max(reach, textReach(cs)), push);
+}
+
+/** `rects` grown by `reach` px on every side, if it is more than 0. */
+function grown(rects: DOMRectList, reach: number, push: Sink): void {
   if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
+}
+
+/**
+ * The whole viewport of `el`'s document, as a box from its corner: the wider of its window and its
+ * root's client size (a scrollbar, a zoomed root), and past them to the end of `box` if given
+ * (an element reaching out of the viewport, whose ink may too). Erring wide: it is a black box.
+ */
+function wholeViewport(el: Element, box?: DOMRect): Box {
+  const win = el.ownerDocument.defaultView ?? window;
+  const root = el.ownerDocument.documentElement;
+  return {
+    x: 0,
+    y: 0,
+    width: Math.max(win.innerWidth, root.clientWidth, box?.right ?? 0),
+    height: Math.max(win.innerHeight, root.clientHeight, box?.bottom ?? 0),
+  };
+}
+
+function pushBox(b: Box, push: Sink): void {
+  push(b.x, b.y, b.width, b.height);
 }
 
 /** How far text drawn in style `cs` reaches past its runs' boxes: its stroke, a far underline, emphasis marks, a negative letter spacing. */
@@ -427,8 +450,7 @@ function textReach(cs: CSSStyleDeclaration): number {
 
 /** Text runs' boxes (`rects`) grown by {@link textReach} of the style they are drawn in. */
 function textInk(cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
-  const reach = textReach(cs);
-  if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
+  grown(rects, textReach(cs), push);
 }
 
 /** Table parts whose borders a collapsed table draws (see {@link collapsedBorders}). */
