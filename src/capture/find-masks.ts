@@ -153,7 +153,17 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
  * left to the callers' element checks (a search of every text run of the page per pointer move).
  */
 export function inMaskBox(doc: Document, x: number, y: number): boolean {
-  return findMasks(doc).some((r) => !r.grey && x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height);
+  return inBoxes(blackBoxes(doc), x, y);
+}
+
+/** The black boxes of {@link inMaskBox}: `doc`'s masks but the grey ones. */
+export function blackBoxes(doc: Document): MaskRect[] {
+  return findMasks(doc).filter((r) => !r.grey);
+}
+
+/** Whether (x, y) lies in one of `boxes` (each box's right and bottom edges outside it). */
+export function inBoxes(boxes: readonly MaskRect[], x: number, y: number): boolean {
+  return boxes.some((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height);
 }
 
 /**

@@ -15,7 +15,7 @@
  * pointer is and whether it is over a mask; split, the two would judge masks apart.
  */
 import { CONTROL_IDLE_MS, type AssistSettings, type ControlEndReason, type Message, type MessageOf } from '../protocol/index.js';
-import { findMasks, type MaskRect } from '../capture/find-masks.js';
+import { blackBoxes, inBoxes, type MaskRect } from '../capture/find-masks.js';
 import { LiveThrottle } from '../relay-client/live-throttle.js';
 import { AssistLayer } from './assist-layer.js';
 import type { ConsentHandler, ConsentRequest } from './consent-broker.js';
@@ -340,8 +340,8 @@ export class VisitorAssist {
    */
   private inBox(x: number, y: number, fresh: boolean): boolean {
     const now = performance.now();
-    if (fresh || !this.boxes || now - this.boxes.at > BOXES_FOR_MS) this.boxes = { at: now, rects: findMasks(document).filter((r) => !r.grey) };
-    return this.boxes.rects.some((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height);
+    if (fresh || !this.boxes || now - this.boxes.at > BOXES_FOR_MS) this.boxes = { at: now, rects: blackBoxes(document) };
+    return inBoxes(this.boxes.rects, x, y);
   }
 
   /**
