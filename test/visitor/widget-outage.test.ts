@@ -55,6 +55,24 @@ describe('<upscope-widget> through outages', () => {
     await until('the request shown again', () => el.view === 'pending');
   });
 
+  it('while the relay is lost during a session, says sharing is paused, not that the agent is viewing', async () => {
+    const relay = await relayInfo();
+    sdk = newSdk({ requireConsent: false });
+    const el = await connectedWidget(sdk, relay);
+    const agent = await agentAsks(relay, sdk);
+    sockets.push(agent);
+    await agent.next('watchState', (m) => m.watching);
+    await until('the viewing line', () => part(el, 'panel')?.textContent?.includes(`${relay.agentName} is viewing this page`) ?? false);
+
+    await executeServerCommand('relay-stop');
+    await until('the drop', () => sdk!.connectionState.value === 'reconnecting');
+    await until('the paused line', () => part(el, 'panel')?.textContent?.includes(`Sharing this page with ${relay.agentName} is paused`) ?? false);
+    const text = part(el, 'panel')!.textContent!;
+    expect(text, 'no frame reaches the agent').not.to.contain('is viewing this page');
+    expect(part(el, 'status')!.textContent).to.contain('Connection lost. Reconnecting…');
+    expect(liveRegion(el)).to.contain('is paused');
+  });
+
   it('names every agent: who watches, and who ended the session', async () => {
     const relay = await relayInfo();
     sdk = newSdk({ requireConsent: false });

@@ -115,7 +115,10 @@ function activeTitle(w: UpscopeWidget): string {
   const t = strings(w);
   const sdk = w.sdk;
   const names = [...new Set(sdk.observers.value.map((o) => o.agentName))];
-  const paused = sdk.sessionState.value === 'paused';
+  const conn = sdk.connectionState.value;
+  // Without the relay no frame reaches the agent: sharing is paused until it is back (the line
+  // before says the connection was lost), not "viewing".
+  const paused = sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
   // Paused with nobody watching: the agent left (or lost its connection), which the visitor is told.
   if (names.length === 0 && paused) return t.notWatching(sdk.agentName.value ?? t.agent);
   if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
@@ -245,7 +248,10 @@ function renderConsent(w: UpscopeWidget): TemplateResult {
 function renderActive(w: UpscopeWidget): TemplateResult {
   const t = strings(w);
   const sdk = w.sdk;
-  const paused = sdk.sessionState.value === 'paused';
+  const conn = sdk.connectionState.value;
+  // Without the relay no frame reaches the agent: sharing is paused until it is back (the line
+  // before says the connection was lost), not "viewing".
+  const paused = sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
   const count = sdk.observerCount.value;
   const time = new Intl.DateTimeFormat(widgetLanguage(w.langTag), { hour: '2-digit', minute: '2-digit' });
   return html`
