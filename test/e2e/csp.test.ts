@@ -208,7 +208,12 @@ test('a script-src that allows only the visitor bundle blocks the capture engine
   });
   const agent = await watch(visitor, async () => undefined);
   assert.match(dialogs[0] ?? '', /would like to see this page/);
-  await visitor.page.locator('upscope-widget .failed[role="alert"]').waitFor();
+  const note = visitor.page.locator('upscope-widget .failed[role="alert"]');
+  await note.waitFor();
+  // Watched: said so, with Stop; and no "Try again", which the policy would refuse as well.
+  assert.match((await note.textContent())!, /An agent can see this page\./);
+  assert.equal(await note.locator('[part~="stop-button"]').count(), 1);
+  assert.equal(await note.getByRole('button').count(), 1, 'no retry under a policy that refuses it');
   const needs = `script-src ${relay}/dist/`;
   assert.equal((await agent.next('captureBlocked', () => true, 10_000)).needs, needs);
   // The assist engine is refused as well (both load when the session becomes active, in either order).

@@ -142,6 +142,33 @@ test("panels that cannot load: an agent's request is asked with the browser's ow
   await page.context().close();
 });
 
+test('panels that cannot load: a watched visitor is told an agent sees the page, and Stop ends the session', async () => {
+  const { page, dialogs } = await pageWithoutPanels();
+  await page.goto(e2e.server.url);
+  const shortId = await connected(page);
+  const token = (await e2e.server.tokens.issue('Priya')).token;
+  const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  try {
+    watch.send({ type: 'watch' });
+    await watch.next('watchState', (m) => m.watching);
+    assert.equal(dialogs.length, 1, 'allowed in the browser dialog');
+    const note = page.locator('upscope-widget .failed[role="alert"]');
+    await note.waitFor();
+    // Not "could not be loaded" alone: the visitor is being watched and must see it, with a way out.
+    assert.match((await note.textContent())!, /An agent can see this page\./);
+    assert.deepEqual(await note.getByRole('button').allTextContents(), ['Stop sharing'], 'Stop alone: nothing to mistake for it');
+    assert.deepEqual(await axeViolations(page), []);
+    if (process.env.UPSCOPE_SCREENSHOTS) await page.screenshot({ path: `${process.env.UPSCOPE_SCREENSHOTS}/panels-failed-watched.png` });
+    await note.locator('[part~="stop-button"]').click();
+    assert.equal((await watch.next('session', (m) => m.state === 'ended')).reason, 'visitorStopped');
+    await page.waitForFunction(() => (document.querySelector('upscope-widget') as unknown as { sdk: { sessionState: { value: string } } }).sdk.sessionState.value !== 'active');
+    await note.waitFor({ state: 'detached' });
+  } finally {
+    watch.close();
+  }
+  await page.context().close();
+});
+
 test("panels that cannot load: an agent's request for control is asked with the browser's own dialog too", async () => {
   const { page, dialogs } = await pageWithoutPanels();
   // The demo shop's widget allows remote click, type and scroll.

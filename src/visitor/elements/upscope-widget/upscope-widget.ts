@@ -10,6 +10,7 @@ import type { EndReason } from '../../../protocol/index.js';
 import { widgetStyles } from './upscope-widget.styles.js';
 import { LAUNCHER_STRINGS, widgetLanguage } from './upscope-widget.launcher-strings.js';
 import { loadPanels, type PanelsModule } from './panels-loader.js';
+import { BesideImportError } from '../../import-beside.js';
 import { deepActiveElement } from './upscope-widget.consent-focus.js';
 
 /**
@@ -244,6 +245,8 @@ export class UpscopeWidget extends LitElement {
   private panels: PanelsModule | null = null;
   /** The panels could not be loaded: a short note with a retry button stands in for them. */
   private panelsFailed = false;
+  /** The page's Content-Security-Policy refused the panels' script: retrying cannot help. */
+  private panelsBlocked = false;
   private panelsLoading: Promise<unknown> | null = null;
   /** Our consent and control handlers, while installed (handed back when the prompt cannot be drawn). */
   private consentOff: (() => void) | null = null;
@@ -622,6 +625,7 @@ export class UpscopeWidget extends LitElement {
         this.panelsLoading = null;
         console.error('[upscope-widget]', err);
         this.panelsFailed = true;
+        this.panelsBlocked = err instanceof Error && err.cause instanceof BesideImportError && err.cause.needs !== null;
         emit(this, 'upscope-error', { code: 'panelsUnavailable', message: err instanceof Error ? err.message : String(err) });
         // A prompt that cannot be drawn goes back to the SDK, which asks with the browser's own dialog.
         this.consentOff?.();
@@ -663,7 +667,7 @@ export class UpscopeWidget extends LitElement {
     return html`
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${announcement}</div>
       <div class=${sheet ? 'stack sheet' : 'stack'} aria-busy=${this.panelsLoading && this.needsPanels ? 'true' : 'false'}>
-        ${panels ? panels.renderPanels(this, view) : this.panelsFailed && this.needsPanels ? this.renderPanelsFailed() : nothing}
+        ${panels ? panels.renderPanels(this, view) : this.panelsFailed && view !== 'idle' ? this.renderPanelsFailed() : nothing}
         ${launcher ? this.renderLauncher() : nothing}
       </div>
     `;
@@ -681,12 +685,18 @@ export class UpscopeWidget extends LitElement {
     `;
   }
 
-  /** Stands in for the panels when their script could not be loaded (offline, or refused by the page's policy). */
+  /**
+   * Stands in for the panels when their script could not be loaded (offline, or refused by the
+   * page's policy). While an agent watches (allowed in the browser's own dialog), it says so and
+   * offers Stop: a visitor is never watched without a sign of it and a way out (rt20n).
+   */
   private renderPanelsFailed(): TemplateResult {
     const t = LAUNCHER_STRINGS[widgetLanguage(this.langTag)];
+    const watched = this.view === 'active';
     return html`<div class="failed" role="alert">
-      <p>${t.panelsFailed}</p>
-      <button class="secondary" @click=${this.retryPanels}>${t.retry}</button>
+      <p>${watched ? t.sharing : this.panelsBlocked ? t.panelsBlocked : t.panelsFailed}</p>
+      ${watched ? html`<button part="stop-button" class="secondary" @click=${() => void this.sdk.stopSession().catch((err) => this.log('stop failed', err))}>${t.stop}</button>` : nothing}
+      ${watched || this.panelsBlocked ? nothing : html`<button class="secondary" @click=${this.retryPanels}>${t.retry}</button>`}
     </div>`;
   }
 }
