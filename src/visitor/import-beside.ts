@@ -20,6 +20,8 @@ const refused = new Set<string>();
 
 /** A lazily loaded bundle could not be imported. */
 export class BesideImportError extends Error {
+  // Named, not left to the minifier's class name: consoles print it before the message.
+  override readonly name = 'BesideImportError';
   constructor(
     file: string,
     /** What the page's Content-Security-Policy lacks (`script-src https://relay.example.com/dist/`), or null when it was not the policy. */

@@ -13,6 +13,8 @@ async function failure(promise: Promise<unknown>): Promise<BesideImportError> {
     (e: unknown) => e,
   );
   expect(err, 'the import failed').to.be.instanceOf(BesideImportError);
+  // Consoles print the name before the message: a minified class name there garbled the sentence (rt20n).
+  expect((err as Error).name).to.equal('BesideImportError');
   return err as BesideImportError;
 }
 
