@@ -77,11 +77,19 @@ for (const device of Object.keys(DEVICES) as Device[]) {
         const box = await widgetBox(page);
         if (device === 'phone' && state === 'minimised') assert.ok(box.height < 64, `minimised: ${box.height}px high`);
         if (device === 'phone' && state !== 'idle' && state !== 'minimised') {
-          assert.ok(box.height <= DEVICES.phone.height / 4 + 1, `${state}: the sheet is ${box.height}px high, more than a quarter of ${DEVICES.phone.height}px`);
+          // While an agent controls the page, up to a third: its control bar and the way out need room.
+          const most = state === 'controlled' ? 3 : 4;
+          assert.ok(box.height <= DEVICES.phone.height / most + 1, `${state}: the sheet is ${box.height}px high, more than 1/${most} of ${DEVICES.phone.height}px`);
+          // The ways out are in the sheet as it opens, not scrolled out of it (rt20n).
+          for (const way of ['stop-button', 'control-stop-button']) {
+            const b = (await widget(way).count()) > 0 ? await widget(way).boundingBox() : null;
+            if (b) assert.ok(b.y >= box.y && b.y + b.height <= box.y + box.height + 0.5, `${state}: ${way} (${JSON.stringify(b)}) is outside the sheet (${JSON.stringify(box)})`);
+          }
           assert.equal(Math.round(box.y + box.height), DEVICES.phone.height, `${state}: the sheet sits on the bottom edge`);
           assert.equal(Math.round(box.width), DEVICES.phone.width, `${state}: the sheet spans the screen`);
         }
-        if (device === 'desktop') {
+        // While an agent controls the page its control bar comes first (the visitor can fold the panel).
+        if (device === 'desktop' && state !== 'controlled') {
           const total = (await page.locator('#total').boundingBox())!;
           assert.ok(!overlaps(box, total), `${state}: the widget (${JSON.stringify(box)}) covers the order total (${JSON.stringify(total)})`);
         }
@@ -112,6 +120,15 @@ for (const device of Object.keys(DEVICES) as Device[]) {
         await widget('message').first().waitFor();
         await check('active');
 
+        agent.send(JSON.stringify({ type: 'requestControl' }));
+        await widget('control-allow-button').click();
+        await widget('control-stop-button').waitFor();
+        agent.send(JSON.stringify({ type: 'customMessage', message: 'I will fill in the postcode for you; say stop at any time and I will let go of the page.' }));
+        await widget('message').nth(1).waitFor();
+        await check('controlled');
+        await widget('control-stop-button').click();
+        await widget('control-stop-button').waitFor({ state: 'detached' });
+
         await widget('minimise-button').click();
         agent.send(JSON.stringify({ type: 'customMessage', message: 'Take your time.' }));
         agent.send(JSON.stringify({ type: 'customMessage', message: 'I am here when you need me.' }));
@@ -138,7 +155,7 @@ for (const device of Object.keys(DEVICES) as Device[]) {
         if (process.env.SCREENSHOTS) await down.screenshot({ path: join(process.env.SCREENSHOTS, `widget-outage-${device}-${scheme}.png`) });
         seen.push('outage');
 
-        assert.deepEqual(seen, ['idle', 'asking', 'consent', 'active', 'minimised', 'outage']);
+        assert.deepEqual(seen, ['idle', 'asking', 'consent', 'active', 'controlled', 'minimised', 'outage']);
         assert.deepEqual(errors, [], 'no page errors');
       } finally {
         for (const s of sockets) s.close();

@@ -313,8 +313,24 @@ export const panelStyles = css`
     .stack.sheet [part~='help-button'] {
       align-self: flex-end;
     }
+    /* The way out is always on screen: only the message list gives up height (to one line), so
+       the heading, the control bar and Reply / Stop sharing stay in the sheet without scrolling. */
+    .stack.sheet [part~='panel'] {
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+    }
+    .stack.sheet [part~='panel'] > * {
+      flex: none;
+    }
     .stack.sheet [part~='messages'] {
+      flex: 0 1 auto;
+      min-height: 1.9rem;
       max-height: 4.2rem;
+    }
+    /* An agent controls the page: the control bar's line and its button need room, up to a third. */
+    .stack.sheet:has(.control-bar) {
+      max-height: 33vh;
     }
   }
   @media (max-width: 480px) and (prefers-reduced-motion: reduce) {

@@ -253,7 +253,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
   // before says the connection was lost), not "viewing".
   const paused = sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
   const count = sdk.observerCount.value;
-  const time = new Intl.DateTimeFormat(widgetLanguage(w.langTag), { hour: '2-digit', minute: '2-digit' });
+  const time = new Intl.DateTimeFormat(widgetLanguage(w.langTag), { hour: 'numeric', minute: '2-digit' });
   return html`
     <section part="panel" aria-labelledby="active-title" tabindex="-1" @keydown=${(e: KeyboardEvent) => onPanelKeydown(w, e)}>
       ${renderHead(
