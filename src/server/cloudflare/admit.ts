@@ -25,6 +25,15 @@ import { CloseCode, ErrorCode } from '../../protocol/index.js';
  */
 export const MAX_UPGRADE_URL_LENGTH = 4096;
 
+/**
+ * The client's headers the room object gets: those of the WebSocket handshake, and no other. The
+ * objects read nothing else of the request (the ticket carries what admission found), and
+ * partyserver reads some headers of its own from it (`x-partykit-props`, JSON-parsed, and
+ * `x-partykit-room`): a client's made-up one failed the upgrade with its stack trace sent to the
+ * client (rt20r C1).
+ */
+const FORWARDED_HEADERS = ['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version'];
+
 export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier & { session: string | null }): Promise<Response> {
   const route = parseRoute(url.pathname + url.search);
   if (route === 'bad') return new Response('bad request', { status: 400 });
@@ -56,7 +65,11 @@ export async function admitSocket(request: Request, env: Env, url: URL, address:
   const params = new URLSearchParams(ticket.params);
   params.delete('token');
   const state: SocketState = { ticket: { ...ticket, params: params.toString() }, ...(ticket.agent && tokens.session ? { session: tokens.session } : {}), ...(ticket.agent ? { checkedAt } : {}) };
-  const headers = new Headers(request.headers);
+  const headers = new Headers();
+  for (const name of FORWARDED_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
   headers.set(TICKET_HEADER, JSON.stringify(state));
   // partyserver names the connection by `_pk`: the worker's id, never the client's.
   // partyserver keeps the URL it is given with the socket (its uri, in the attachment): the token

@@ -24,9 +24,9 @@ import type { Connection, LookupCode } from '../relay/seams.js';
 import type { Refusal } from '../relay/admission.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { admittedSocket, answerClose, forgetAttachmentCopies, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
+import { admittedSocket, answerClose, forgetAttachmentCopies, guardedUpgrade, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
 import { closeRevoked, credentialsOf, REVOKED, SIGNED_OUT, type Credentials, type Revocation } from './revoke.js';
-import { clock, objectTestHook, registerStats, relayOptions } from './test-hooks.js';
+import { clock, connectFault, objectTestHook, registerStats, relayOptions } from './test-hooks.js';
 import { admissionLimits } from '../relay/admission.js';
 import { Liveness } from './liveness.js';
 
@@ -275,16 +275,31 @@ export class LobbyObject extends Server<Env> {
       const state = JSON.parse(header) as SocketState;
       const credentials = credentialsOf(state);
       const why = credentials && (await this.revocationOf(credentials));
+      const id = new URL(request.url).searchParams.get('_pk');
       if (why) {
-        const id = new URL(request.url).searchParams.get('_pk');
         if (id) releaseAddress(this.env, state.ticket.address, id);
         return refusedSocket(why);
       }
+      return guardedUpgrade(id, this.connected, () => super.fetch(request), (failed) => {
+        const socket = this.getConnection<SocketState>(failed);
+        // Out of the lobby if it got that far, and closed; its slot freed here too (a second release of an id frees nothing).
+        if (socket) void Promise.resolve().then(() => this.onClose(socket, CloseCode.internalError)).catch((err) => console.error(`lobby: dropping a socket that failed to connect`, err));
+        releaseAddress(this.env, state.ticket.address, failed);
+      });
     }
     return super.fetch(request);
   }
 
+  /** Sockets whose onConnect returned, until `fetch` sees it (guardedUpgrade). */
+  private readonly connected = new Set<string>();
+
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
+    await this.admit(socket, ctx);
+    this.connected.add(socket.id);
+  }
+
+  private async admit(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
+    connectFault(this.env);
     // Awake first: this socket has no ticket yet, so it is not taken for one that survived.
     const lobby = await this.core();
     const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));

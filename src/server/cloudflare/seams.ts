@@ -5,7 +5,7 @@
  * coalesced: one in flight per room, the newest summary replacing any not yet sent).
  */
 import type { Connection as PartyConnection } from 'partyserver';
-import { CloseCode, type Message, type VisitorSummary } from '../../protocol/index.js';
+import { CloseCode, ErrorCode, type Message, type VisitorSummary } from '../../protocol/index.js';
 import { maxMessageBytes, type Refusal, type Ticket } from '../relay/admission.js';
 import type { Connection, LobbyLink, LookupCode, SocketMemo, Storage } from '../relay/seams.js';
 import { TICKET_HEADER } from './env.js';
@@ -197,6 +197,29 @@ export function refusedSocket(why: Refusal): Response {
   return new Response(null, { status: 101, webSocket: pair[0] });
 }
 
+
+/** What a client hears when its socket could not be set up in its object (never the error itself). */
+export const SETUP_FAILED: Refusal = { code: ErrorCode.internal, message: 'the relay could not open this connection; try again', close: CloseCode.internalError };
+
+/**
+ * partyserver's Server.fetch (`accept`) answers an error before or in onConnect (its own reading
+ * of the request, the object's start, onConnect itself) with a socket that sends the client the
+ * error's stack and closes it (internal error), and keeps the socket it had accepted among the
+ * object's (rt20r C1: its address slot was never freed). An object's onConnect adds the socket's
+ * id to `connected` when it returns: a socket not there failed. Its client then gets the relay's usual error message
+ * (SETUP_FAILED) and nothing of the error (partyserver logs it), and `failed` drops the socket and
+ * frees its slot.
+ */
+export async function guardedUpgrade(id: string | null, connected: Set<string>, accept: () => Promise<Response>, failed: (id: string) => void): Promise<Response> {
+  const res = await accept();
+  if (id === null || connected.delete(id)) return res;
+  try {
+    failed(id);
+  } catch (err) {
+    console.error('dropping a socket that failed to connect failed', err);
+  }
+  return refusedSocket(SETUP_FAILED);
+}
 
 /**
  * Workers do not answer a peer's close frame by themselves: answer it, so the peer's close

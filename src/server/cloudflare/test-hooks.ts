@@ -43,6 +43,7 @@ export function objectTestHook(env: Pick<Env, 'UPSCOPE_TEST_HOOKS'>, request: Re
 export function configureTests(next: TestState): void {
   holdAdmissions(false);
   limitsDown = false;
+  connectFailing = false;
   state = { generation: String(next.generation), signingKey: typeof next.signingKey === 'string' ? next.signingKey : undefined, agentKeys: next.agentKeys ?? {}, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
 }
 
@@ -142,4 +143,20 @@ export function setLimitsDown(down: boolean): void {
 /** For limits-object.ts: whether its objects are to fail (tests only). */
 export function limitsUnreachable(env: Env): boolean {
   return testHooksEnabled(env) && limitsDown;
+}
+
+/**
+ * While the tests say so (`/__test/connect-fails`, until `/__test/connect-works`), a room's or the
+ * lobby's onConnect throws (an error whose stack names a file), as one that hits a fault does: how
+ * the tests prove such a socket's client hears no stack and its address slot is freed (rt20r C1).
+ */
+let connectFailing = false;
+
+export function setConnectFails(fails: boolean): void {
+  connectFailing = fails;
+}
+
+/** For the objects' onConnect: throws while the tests say so (tests only). */
+export function connectFault(env: Env): void {
+  if (testHooksEnabled(env) && connectFailing) throw new Error('test: onConnect failed (see /srv/relay/secret-path.js:12)');
 }

@@ -20,8 +20,8 @@ import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
-import { admittedSocket, answerClose, doStorage, forgetAttachmentCopies, messageData, refusedSocket, RemoteLobby, storedAttachment, survivingSocket, ticketOf, type SocketState } from './seams.js';
-import { clock, objectName, objectTestHook, registerStats, relayOptions } from './test-hooks.js';
+import { admittedSocket, answerClose, doStorage, forgetAttachmentCopies, guardedUpgrade, messageData, refusedSocket, RemoteLobby, storedAttachment, survivingSocket, ticketOf, type SocketState } from './seams.js';
+import { clock, connectFault, objectName, objectTestHook, registerStats, relayOptions } from './test-hooks.js';
 import { releaseAddress, takeHelpRequest, takeLookupCode } from './limits-object.js';
 import { historyOf } from './history.js';
 import { agentOfSocket, closeRevoked, credentialsOf, type Revocation } from './revoke.js';
@@ -101,16 +101,31 @@ export class VisitorObject extends Server<Env> {
       // An agent's socket whose session signed out, or whose agent was removed or reset, after its credentials were checked (revoke.ts).
       const credentials = credentialsOf(state);
       const why = (credentials && (await this.lobbyStub().revocationOf(credentials))) || (await this.core().refusal(ticket));
+      const id = new URL(request.url).searchParams.get('_pk');
       if (why) {
-        const id = new URL(request.url).searchParams.get('_pk');
         if (id) releaseAddress(this.env, ticket.address, id);
         return refusedSocket(why);
       }
+      return guardedUpgrade(id, this.connected, () => super.fetch(request), (failed) => {
+        const socket = this.getConnection<SocketState>(failed);
+        // Out of the room if it got that far, and closed; its slot freed here too (a second release of an id frees nothing).
+        if (socket) void Promise.resolve().then(() => this.onClose(socket, CloseCode.internalError)).catch((err) => console.error(`visitor room ${this.name}: dropping a socket that failed to connect`, err));
+        releaseAddress(this.env, ticket.address, failed);
+      });
     }
     return super.fetch(request);
   }
 
+  /** Sockets whose onConnect returned, until `fetch` sees it (guardedUpgrade). */
+  private readonly connected = new Set<string>();
+
   override async onConnect(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
+    await this.admit(socket, ctx);
+    this.connected.add(socket.id);
+  }
+
+  private async admit(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
+    connectFault(this.env);
     await this.ready();
     const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
     if (!admitted) return;

@@ -16,7 +16,7 @@ import { credentialChecks, LimitsObject, LimitsUnavailable, takeHistoryRead } fr
 import { agentTokens, cookieIssued, identityRoutes, legacyMode, socketVerifier } from './identity.js';
 import { credentialsBusy, chosenSessionCookie, deadCookieLookup, giveBack, LIMITS_UNAVAILABLE, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
-import { configureTests, heldAdmissions, holdAdmissions, objectName, setLimitsDown, statsOf, testHooksEnabled } from './test-hooks.js';
+import { configureTests, heldAdmissions, holdAdmissions, objectName, setConnectFails, setLimitsDown, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 import { historyAnswer, historyCost, isHistoryPath, HISTORY_BUSY, type Viewer } from '../history/index.js';
 import { accountsOf, historyOf } from './history.js';
@@ -164,7 +164,7 @@ async function recordSignIn(env: Env, answer: Response): Promise<void> {
   if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn({ agentId: body.agentId }, body.agentName);
 }
 
-/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/limits-down` and `/__test/limits-up` (every limits object fails while down), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/limits-down` and `/__test/limits-up` (every limits object fails while down), `/__test/connect-fails` and `/__test/connect-works` (rooms' and the lobby's onConnect throw while failing), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
 async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
     configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
@@ -179,6 +179,10 @@ async function testHook(request: Request, env: Env, url: URL): Promise<Response>
   if (url.pathname === '/__test/held') return text(200, String(heldAdmissions()));
   if ((url.pathname === '/__test/limits-down' || url.pathname === '/__test/limits-up') && request.method === 'POST') {
     setLimitsDown(url.pathname === '/__test/limits-down');
+    return text(200, 'ok');
+  }
+  if ((url.pathname === '/__test/connect-fails' || url.pathname === '/__test/connect-works') && request.method === 'POST') {
+    setConnectFails(url.pathname === '/__test/connect-fails');
     return text(200, 'ok');
   }
   if ((url.pathname === '/__test/hibernate' && request.method === 'POST') || url.pathname === '/__test/attachments') {
