@@ -30,9 +30,30 @@ export const MAX_UPGRADE_URL_LENGTH = 4096;
  * objects read nothing else of the request (the ticket carries what admission found), and
  * partyserver reads some headers of its own from it (`x-partykit-props`, JSON-parsed, and
  * `x-partykit-room`): a client's made-up one failed the upgrade with its stack trace sent to the
- * client (rt20r C1).
+ * client (rt20r C1). `sec-websocket-extensions` is not among them (no compression: see
+ * noCompression).
  */
 const FORWARDED_HEADERS = ['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version'];
+
+/**
+ * The extension a socket's answer agrees to: none. workerd (with the `web_socket_compression`
+ * behaviour of compatibility dates since 2023) agrees to the client's `permessage-deflate` offer
+ * when the Worker's 101 answer names no extension, and then inflates what a client sends before an
+ * object sees it: a text of 2 KiB on the wire became 2 MiB (rt20r A4/A5). An answer that names an
+ * extension the client did not offer agrees to nothing, and none is sent to the client. (The
+ * `no_web_socket_compression` flag strips the answer's header instead, and wrangler's local mode
+ * then agrees to the offer in its own entry worker, so it is not used.) An empty list, ",", crashes
+ * workerd 1.20260426: a token it is.
+ */
+const NO_EXTENSION = 'x-upscope-none';
+
+/** `res` (a socket's 101 answer) agreeing to no WebSocket extension: no compression (NO_EXTENSION). */
+export function noCompression(res: Response): Response {
+  if (res.status !== 101 || !res.webSocket) return res;
+  const headers = new Headers(res.headers);
+  headers.set('sec-websocket-extensions', NO_EXTENSION);
+  return new Response(null, { status: 101, statusText: res.statusText, webSocket: res.webSocket, headers });
+}
 
 export async function admitSocket(request: Request, env: Env, url: URL, address: string, tokens: AgentTokenVerifier & { session: string | null }): Promise<Response> {
   const route = parseRoute(url.pathname + url.search);

@@ -5,9 +5,9 @@
  * coalesced: one in flight per room, the newest summary replacing any not yet sent).
  */
 import type { Connection as PartyConnection } from 'partyserver';
-import { CloseCode, ErrorCode, type Message, type VisitorSummary } from '../../protocol/index.js';
+import { CloseCode, ErrorCode, MAX_CONTROL_MESSAGE_BYTES, utf8Over, type Message, type VisitorSummary } from '../../protocol/index.js';
 import { maxMessageBytes, type Refusal, type Ticket } from '../relay/admission.js';
-import type { Connection, LobbyLink, LookupCode, SocketMemo, Storage } from '../relay/seams.js';
+import { OversizedText, type Connection, type LobbyLink, type LookupCode, type SocketMemo, type Storage } from '../relay/seams.js';
 import { TICKET_HEADER } from './env.js';
 import type { LobbyObject } from './lobby-object.js';
 
@@ -234,14 +234,17 @@ export function answerClose(socket: PartyConnection<SocketState>, code: number):
 }
 
 /**
- * A socket's message as the core takes it (text, or bytes), or null when it is over the size the
- * Node host accepts from its party (maxMessageBytes): the socket is then closed with
- * CloseCode.messageTooBig, as `ws` does there. (Cloudflare itself refuses messages over 1 MiB, and
- * hands an object only whole messages: what a socket holds while one arrives is the platform's.)
+ * A socket's message as the core takes it (text, or bytes), as the Node host hands it on (node.ts):
+ * null when it is over the size its party may send (maxMessageBytes, in bytes: a text by its UTF-8
+ * size), and the socket is then closed with CloseCode.messageTooBig, as `ws` does there; a text
+ * over the control message cap is an OversizedText, refused (`tooLarge`) by the core unparsed.
+ * workerd hands an object only whole messages, and the platform's own cap on one is not what
+ * bounds them (wrangler's local mode passes texts of many MiB: rt20r A5); compression is refused
+ * (noCompression), so a message arrives no larger than it was on the wire.
  */
-export function messageData(socket: PartyConnection<SocketState>, message: ArrayBuffer | ArrayBufferView | string): string | Uint8Array | null {
-  const size = typeof message === 'string' ? message.length : message.byteLength;
-  if (size > maxMessageBytes(socket.state?.ticket?.party ?? 'visitor')) {
+export function messageData(socket: PartyConnection<SocketState>, message: ArrayBuffer | ArrayBufferView | string): string | Uint8Array | OversizedText | null {
+  const max = maxMessageBytes(socket.state?.ticket?.party ?? 'visitor');
+  if (typeof message === 'string' ? message.length * 3 > max && utf8Over(message, max) : message.byteLength > max) {
     try {
       socket.close(CloseCode.messageTooBig, 'message too big');
     } catch {
@@ -249,6 +252,6 @@ export function messageData(socket: PartyConnection<SocketState>, message: Array
     }
     return null;
   }
-  if (typeof message === 'string') return message;
+  if (typeof message === 'string') return message.length * 3 > MAX_CONTROL_MESSAGE_BYTES && utf8Over(message, MAX_CONTROL_MESSAGE_BYTES) ? new OversizedText(message.length) : message;
   return message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
 }

@@ -9,7 +9,7 @@
  * not reachable from the internet except through this worker).
  */
 import { getServerByName } from 'partyserver';
-import { admitSocket } from './admit.js';
+import { admitSocket, noCompression } from './admit.js';
 import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
 import { credentialChecks, LimitsObject, LimitsUnavailable, takeHistoryRead } from './limits-object.js';
@@ -47,7 +47,7 @@ export default {
   async fetch(request: Request, env: Env, ctx?: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
-    if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return admitSocket(request, env, url, addressOf(request), await socketVerifier(request, env));
+    if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return noCompression(await admitSocket(request, env, url, addressOf(request), await socketVerifier(request, env)));
     const cors: Record<string, string> = path === '/healthz' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
     if (path === '/healthz') return text(200, 'ok', cors);
     if (isHistoryPath(path) && (request.method === 'GET' || request.method === 'HEAD')) return withLimits(() => history(request, env, url));
