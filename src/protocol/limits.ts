@@ -47,6 +47,14 @@ export const STALLED_SOCKET_MS = 10_000;
  */
 export const MAX_FRAME_EDGE = 8192;
 export const MAX_FRAME_PIXELS = 7680 * 4320;
+/**
+ * Most watch sockets one agent (its agentKey) may hold in one visitor's room; past it a watch
+ * socket is refused (`rateLimited`, CloseCode.tooManyConnections). The relay writes each frame to
+ * every watcher, so without a bound one agent let in by a page of its own multiplied that page's
+ * frame budget by its sockets (rt20r: 192 sockets slowed other sessions' frames). A console opens
+ * one per viewer.
+ */
+export const MAX_WATCH_SOCKETS_PER_AGENT = 32;
 
 /**
  * The relay's rate limits. The relay enforces them (defaults of its options); the clients read

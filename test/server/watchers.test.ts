@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
-import { ErrorCode, RATE_LIMITS } from '../../src/protocol/index.js';
+import { CloseCode, ErrorCode, MAX_WATCH_SOCKETS_PER_AGENT, RATE_LIMITS } from '../../src/protocol/index.js';
 
 test('asking to watch again while the request is open prompts nobody again (the agent hears it still waits); leaving withdraws it', async () => {
   const relay = await testRelay();
@@ -230,6 +230,38 @@ test('an agent the visitor never allowed cannot end the session: stopSession dur
     // Once allowed, she may end it.
     alice.send({ type: 'stopSession' });
     assert.equal((await visitor.next('session', (m) => m.state === 'ended')).reason, 'agentStopped');
+  } finally {
+    await relay.close();
+  }
+});
+
+test(`one agent holds at most ${MAX_WATCH_SOCKETS_PER_AGENT} watch sockets in a room: the next is refused (rateLimited, 4029); another agent is not, and a closed one frees its place`, async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const token = relay.token('Fanner');
+    const sockets = [];
+    for (let i = 0; i < MAX_WATCH_SOCKETS_PER_AGENT; i++) {
+      const w = await relay.watch(shortId, token);
+      await w.next('watchState');
+      sockets.push(w);
+    }
+    const over = await relay.watch(shortId, token);
+    const refused = await over.next('error');
+    const closed = await over.waitClose();
+    console.log(`socket ${MAX_WATCH_SOCKETS_PER_AGENT + 1}: ${refused.code} "${refused.message}", closed ${closed.code}`);
+    assert.equal(refused.code, ErrorCode.rateLimited);
+    assert.equal(closed.code, CloseCode.tooManyConnections);
+    const other = await relay.watch(shortId, relay.token('Other'));
+    assert.equal((await other.next('watchState')).watching, false, 'another agent is let in');
+    sockets[0].close();
+    await sockets[0].waitClose();
+    // The room handles the close before the next socket (on Cloudflare through the worker): a ping on the visitor's socket settles it.
+    v.send({ type: 'ping', t: 1 });
+    await v.next('pong');
+    const again = await relay.watch(shortId, token);
+    assert.equal((await again.next('watchState')).watching, false, 'a closed socket freed its place');
   } finally {
     await relay.close();
   }

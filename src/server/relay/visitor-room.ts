@@ -23,6 +23,7 @@ import {
   MAX_CONTROL_MESSAGE_BYTES,
   MAX_IDENTITY_JSON,
   MAX_LIVE_TEXT,
+  MAX_WATCH_SOCKETS_PER_AGENT,
   parseMessage,
   randomId,
   SessionState,
@@ -347,7 +348,11 @@ export class VisitorRoom {
     if (ticket.party === 'visitor') {
       return this.visitorId !== null && this.visitorId !== ticket.room ? { code: ErrorCode.notFound, message: 'this room belongs to another visitor', close: CloseCode.badRoute } : null;
     }
-    return this.visitorId === null ? { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound } : null;
+    if (this.visitorId === null) return { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound };
+    const agent = ticket.agent ? agentKey(ticket.agent) : null;
+    let same = 0;
+    for (const w of this.watchers.values()) if (agentKey(w.agent) === agent) same++;
+    return same >= MAX_WATCH_SOCKETS_PER_AGENT ? { code: ErrorCode.rateLimited, message: `too many watch sockets of this agent in this room (max ${MAX_WATCH_SOCKETS_PER_AGENT})`, close: CloseCode.tooManyConnections } : null;
   }
 
   onClose(conn: Connection): void {

@@ -1,9 +1,10 @@
 /**
- * rt20r A3's attacker, in a process of its own (as a real attacker's machine would be): one
+ * The watch-fanout test’s attacker, in a process of its own (as a real attacker's machine would be): one
  * visitor (its own page) lets one agent (a token with only `watch`) in on WATCHERS watch sockets,
  * then streams frames at its byte budget; every watcher acks each frame at once, so the relay's
- * flow control never holds one back. Prints "READY" once all watch, "DONE bytesIn" at the end.
- *   node --import tsx rt20r-fanout-attacker.ts WS_BASE TOKEN WATCHERS SECONDS FRAME_BYTES
+ * flow control never holds one back. Prints "READY refused" once all watch (or were refused),
+ * "DONE bytesIn frames" at the end.
+ *   node --import tsx watch-fanout-attacker.ts WS_BASE TOKEN WATCHERS SECONDS FRAME_BYTES
  */
 import WebSocket from 'ws';
 import { encodeFrame, FrameEncoding, FrameFlags } from '../../src/protocol/index.js';
@@ -47,6 +48,7 @@ visitor.on('message', (d: Buffer, bin: boolean) => {
   if (m.type === 'consentRequest') request = m.requestId;
 });
 const watching: Promise<void>[] = [];
+let refused = 0;
 for (let i = 0; i < WATCHERS; i++) {
   const w = await open(`${base}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`, `127.0.0.${100 + (i % 50)}`);
   w.on('message', (d: Buffer, bin: boolean) => {
@@ -55,6 +57,8 @@ for (let i = 0; i < WATCHERS; i++) {
   });
   watching.push(
     new Promise<void>((ok) => {
+      // A socket the relay refuses (MAX_WATCH_SOCKETS_PER_AGENT) closes without watching.
+      w.once('close', () => (refused++, ok()));
       const on = (d: Buffer, bin: boolean) => {
         if (bin) return;
         const m = JSON.parse(d.toString());
@@ -73,7 +77,7 @@ while (request === null) await new Promise((r) => setTimeout(r, 20));
 await new Promise((r) => setTimeout(r, 300));
 visitor.send(JSON.stringify({ type: 'consent', requestId: request, allow: true }));
 await Promise.all(watching);
-console.log('READY');
+console.log(`READY ${refused}`);
 const side = 1000;
 const image = headerOnlyImage(FrameEncoding.jpeg, side, side, FRAME_BYTES);
 let seq = 0;
