@@ -38,6 +38,8 @@ const visitorId = `rt20r-fanout-${process.pid}-xxxxxxxx`;
 const visitor = await open(`${base}/parties/visitor/${visitorId}`, '127.0.0.94');
 const welcome = await nextMessage(visitor, 'welcome');
 const shortId = String(welcome.shortId);
+// Progress, which the test prints if the attacker never gets ready.
+console.log('WELCOMED');
 let bytesIn = 0;
 const watchers: WebSocket[] = [];
 // The visitor answers only once every socket asked: one request (the agent's), one answer lets them all in.
@@ -49,9 +51,13 @@ visitor.on('message', (d: Buffer, bin: boolean) => {
 });
 const watching: Promise<void>[] = [];
 let refused = 0;
+/** Sockets the relay has answered (joined the open request, or refused): the answer waits for all but the first, which asked. */
+const heard = new Set<WebSocket>();
 for (let i = 0; i < WATCHERS; i++) {
   const w = await open(`${base}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`, `127.0.0.${100 + (i % 50)}`);
+  w.once('close', () => heard.add(w));
   w.on('message', (d: Buffer, bin: boolean) => {
+    if (!bin) heard.add(w);
     bytesIn += d.length;
     if (bin && d[4] & FrameFlags.last) w.send(JSON.stringify({ type: 'frameAck', seq: d.readUInt32LE(8) }));
   });
@@ -73,8 +79,11 @@ for (let i = 0; i < WATCHERS; i++) {
   w.send(JSON.stringify({ type: 'watch' }));
   watchers.push(w);
 }
-while (request === null) await new Promise((r) => setTimeout(r, 20));
-await new Promise((r) => setTimeout(r, 300));
+// Not a fixed pause: on a loaded machine a watch the relay handles after the answer would need a
+// request of its own (rate limited), and would never watch.
+console.log(`OPENED ${watchers.length}`);
+while (request === null || heard.size < WATCHERS - 1) await new Promise((r) => setTimeout(r, 20));
+console.log(`ANSWERING ${heard.size}`);
 visitor.send(JSON.stringify({ type: 'consent', requestId: request, allow: true }));
 await Promise.all(watching);
 console.log(`READY ${refused}`);
