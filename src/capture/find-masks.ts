@@ -565,6 +565,8 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     if (el.matches(MASK_SELECTOR) || isSelectWithMask(el) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, sink, range, outside);
     const inside = open || el.matches(UNMASK_SELECTOR);
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
+    // A broken image draws its alt text in its box, text with no text node to box (rt20m).
+    if (!inside && el.localName === 'img' && showsAlt(el as HTMLImageElement)) return push(el.getClientRects());
     if (el.shadowRoot) searchAll(el.shadowRoot, place, inside, out, range, uses, outside);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);
@@ -574,6 +576,11 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     for (let c = el.firstChild; c; c = c.nextSibling) visit(c, inside);
   };
   for (let c = root.firstChild; c; c = c.nextSibling) visit(c, unmasked);
+}
+
+/** Whether an `<img>` draws its alt text: it has some, and no picture (it failed to load, or there is none). */
+function showsAlt(img: HTMLImageElement): boolean {
+  return img.complete && img.naturalWidth === 0 && img.alt.trim() !== '';
 }
 
 /** Within one tree (light DOM or one shadow root): is an ancestor also a mask? */
