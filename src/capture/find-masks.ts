@@ -553,7 +553,9 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     if (node.nodeType === Node.TEXT_NODE) {
       if (!open && (node as Text).data.trim() !== '') {
         range.selectNodeContents(node);
-        push(range.getClientRects());
+        const rects = range.getClientRects();
+        push(rects);
+        outside.textRuns(node as Text, rects, sink);
       }
       return;
     }

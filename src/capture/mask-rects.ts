@@ -47,7 +47,8 @@ export function collectRects(mask: Element, sink: Sink, range: Range, outside?: 
       for (let c = el.firstChild; c; c = c.nextSibling) walk(c);
     } else if (node.nodeType === Node.TEXT_NODE && (node as Text).data.trim() !== '') {
       range.selectNodeContents(node);
-      push(range.getClientRects());
+      const rects = push(range.getClientRects());
+      outside?.textRuns(node as Text, rects, sink);
     }
   };
   walk(mask);

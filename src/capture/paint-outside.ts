@@ -10,14 +10,18 @@
  *
  * - a list item's `::marker` outside its box (`list-style-position: outside`): a strip from the
  *   item's first line to the edge of the viewport on the marker's side (its width is not exposed;
- *   a bullet's reaches a few characters);
+ *   a bullet's reaches a few characters); a masked item's `::scroll-marker` and a masked
+ *   scroller's `::scroll-marker-group`, laid out beside the scroller: the same kind of strip
+ *   (scrollMarkers);
  * - the `::before`/`::after` of a `display: contents` element, which has no box: they are laid
  *   out in its parent's, so the parent's boxes (the nearest ancestor with any);
  * - `text-shadow` of the mask: its boxes shifted and grown by each shadow;
  * - the rest of the mask's own ink past its box (box shadows, outlines, border image outsets, text
- *   strokes, far underlines, negative letter spacing, an SVG shape's stroke): its boxes grown by
- *   the farthest (ownInk); an SVG shape's markers: its `<svg>`'s box; an image or SVG showing its
- *   overflow: its document's whole viewport;
+ *   strokes, far underlines, negative letter spacing, an SVG shape's stroke) and the decorations
+ *   its ancestors draw through its text: its boxes grown by the farthest (ownInk, text-reach.ts);
+ *   glyphs a face's overridden metrics put outside their runs: each run grown (textRuns); an SVG
+ *   shape's markers: its `<svg>`'s box; an image or SVG showing its overflow: its document's
+ *   whole viewport;
  * - `-webkit-box-reflect` and `filter: drop-shadow()` or `blur()` of the mask or an ancestor: its
  *   boxes mirrored, or shifted and grown, as each one draws them; a `filter: url()` there, which
  *   may draw them anywhere in its filter region (an offset, a dilation, a tile): that region;
@@ -27,13 +31,13 @@
  *
  * Not covered here (the copy hides them): a `::before`/`::after` positioned away from its element,
  * `text-shadow`, reflections, drop shadows and the other ink above set on a descendant of the
- * mask (only the mask and its ancestors are read: a large masked subtree stays cheap), an
- * ancestor's text decoration drawn through the mask's text, mask-all mode's text (boxed by its
- * runs, no style read), a `filter: url()` whose `<filter>` takes its region from another by
- * `href`, and a style sheet rule using a resource that is only inside a mask (see resourceRects
- * in svg-resources.ts).
+ * mask (only the mask and its ancestors are read: a large masked subtree stays cheap), mask-all
+ * mode's text (boxed by its runs, no style read but overridden font metrics), a `filter: url()`
+ * whose `<filter>` takes its region from another by `href`, and a style sheet rule using a
+ * resource that is only inside a mask (see resourceRects in svg-resources.ts).
  */
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
+import { textReach, TextReach } from './text-reach.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -191,6 +195,12 @@ function shadowsOf(value: string): Spill['shadows'] {
 /** The rectangles of one mask, read while its walk goes (see collectRects in find-masks.ts). */
 export class PaintOutside {
   private readonly spills = new Map<Element, Spill>();
+  private readonly text = new TextReach();
+
+  /** Called for each text node of a mask's walk (and mask-all's) with its runs' boxes: glyphs a font's overridden metrics draw outside them (see TextReach.metricInk). */
+  textRuns(node: Text, rects: DOMRectList, push: Sink): void {
+    this.text.metricInk(node, rects, push);
+  }
 
   /**
    * Called for each element of a mask's walk with its client rects; `top`: the mask itself.
@@ -201,7 +211,7 @@ export class PaintOutside {
     if (!top && !marker && rects.length > 0) return;
     const win = el.ownerDocument.defaultView;
     if (!win) return;
-    const cs = win.getComputedStyle(el);
+    const cs = this.text.style(el);
     if (rects.length === 0) {
       if (cs.display === 'contents' && (hasContent(win, el, '::before') || hasContent(win, el, '::after'))) {
         for (let p = flatParent(el); p; p = flatParent(p)) {
@@ -219,7 +229,8 @@ export class PaintOutside {
     if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, push);
     if (!top) return;
     collapsedBorders(win, el, cs, rects, push);
-    ownInk(el, cs, rects, push);
+    ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs));
+    scrollMarkers(win, el, cs, rects, push, this.text);
     this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
   }
 
@@ -261,8 +272,9 @@ export class PaintOutside {
         const range = el.ownerDocument.createRange();
         range.selectNodeContents(c);
         const rects = range.getClientRects();
-        // Its text's own ink (a stroke, emphasis, letter spacing), in the mask's inherited style.
-        textInk(cs, rects, push);
+        // Its text's own ink (a stroke, emphasis, letter spacing), in the mask's inherited style,
+        // and the decorations its ancestors draw through it.
+        grown(rects, textReach(cs) + this.text.fromAncestors(el, cs), push);
         this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
         range.detach();
       } else if (c.nodeType === Node.ELEMENT_NODE) {
@@ -273,7 +285,7 @@ export class PaintOutside {
           if (ccs.display === 'contents') this.contentsCopies(child, win, push, depth + 1);
           continue;
         }
-        ownInk(child, ccs, rects, push);
+        ownInk(child, ccs, rects, push, this.text.fromAncestors(child, ccs));
         this.copies(child, ccs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
       }
     }
@@ -282,7 +294,7 @@ export class PaintOutside {
   private spill(el: Element): Spill {
     let known = this.spills.get(el);
     if (known) return known;
-    const cs = (el.ownerDocument.defaultView ?? window).getComputedStyle(el);
+    const cs = this.text.style(el);
     const reflect = cs.getPropertyValue('-webkit-box-reflect');
     const filter = cs.getPropertyValue('filter');
     known = NO_SPILL;
@@ -376,7 +388,7 @@ function boxShadowReach(value: string): number {
  * the whole viewport of its document. Read for the mask alone, as its other spills are (see the
  * file's comment): what a descendant's own style draws outside the mask is the copy's to hide.
  */
-function ownInk(el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
+function ownInk(el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink, decorations: number): void {
   if (OUT_OF_BOX.has(el.localName) && paintsOutOfBox(el)) {
     pushBox(wholeViewport(el), push);
     return;
@@ -409,10 +421,10 @@ function ownInk(el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: 
     // Each outset is a length, or a number of border widths.
     for (const v of cs.borderImageOutset.split(/\s+/)) reach = Math.max(reach, v.endsWith('px') ? px(v) : px(v) * border);
   }
-  grown(rects, Math.max(reach, textReach(cs)), push);
+  grown(rects, Math.max(reach, textReach(cs) + decorations), push);
 }
 
-/** `rects` grown by `reach` px on every side, if it is more than 0. */
+/** `rects` grown by `reach` px on every side, if it is more than 0: text runs by their reach (see text-reach.ts), boxes by their ink's. */
 function grown(rects: DOMRectList, reach: number, push: Sink): void {
   if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
 }
@@ -435,22 +447,6 @@ function wholeViewport(el: Element, box?: DOMRect): Box {
 
 function pushBox(b: Box, push: Sink): void {
   push(b.x, b.y, b.width, b.height);
-}
-
-/** How far text drawn in style `cs` reaches past its runs' boxes: its stroke, a far underline, emphasis marks, a negative letter spacing. */
-function textReach(cs: CSSStyleDeclaration): number {
-  const px = (value: string) => parseFloat(value) || 0;
-  const font = px(cs.fontSize);
-  const stroke = px(cs.getPropertyValue('-webkit-text-stroke-width'));
-  const decorated = cs.textDecorationLine !== 'none' ? Math.abs(px(cs.textUnderlineOffset)) + Math.max(px(cs.textDecorationThickness), font / 5) : 0;
-  const emphasis = !['', 'none'].includes(cs.getPropertyValue('text-emphasis-style')) ? font : 0;
-  const spacing = Math.max(0, -px(cs.letterSpacing));
-  return stroke + decorated + emphasis + spacing;
-}
-
-/** Text runs' boxes (`rects`) grown by {@link textReach} of the style they are drawn in. */
-function textInk(cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
-  grown(rects, textReach(cs), push);
 }
 
 /** Table parts whose borders a collapsed table draws (see {@link collapsedBorders}). */
@@ -478,7 +474,7 @@ function collapsedBorders(win: Window, el: Element, cs: CSSStyleDeclaration, rec
     reach = Math.max(reach, widest(win.getComputedStyle(row)));
     for (let i = 0; i < row.cells.length && i < ROW_CELLS; i++) reach = Math.max(reach, widest(win.getComputedStyle(row.cells[i])));
   }
-  if (reach > 0) for (const b of rects) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
+  grown(rects, reach, push);
 }
 
 /** The first and last {@link EDGE_ROWS} rows of `rows`. */
@@ -524,6 +520,35 @@ function markerStrip(win: Window, el: Element, cs: CSSStyleDeclaration, rects: D
     const x0 = Math.max(0, r.left - reach);
     push(x0, top, r.right - x0, height);
   }
+}
+
+/**
+ * A scroll container's `::scroll-marker-group` (`scroll-marker-group: before | after`) holds the
+ * `::scroll-marker` of each of its items, laid out before or after the scroller, outside every
+ * item's box: a masked slide's marker shows its `content` (an `attr()`, a counter) there, and a
+ * masked scroller's group shows its slides' (rt20m). No API measures a marker or the group: as
+ * for an outside list marker (see markerStrip), from the scroller's start edge to the viewport's
+ * edge on the group's side, the whole width across (a flex or grid parent lays the group beside
+ * the scroller, not below); the whole viewport for a group placed `absolute` or `fixed`. For a
+ * mask whose marker has content, the group of its nearest ancestor that has one; for a masked
+ * scroller with a group, its own.
+ */
+function scrollMarkers(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink, ancestors: TextReach): void {
+  const own = cs.getPropertyValue('scroll-marker-group');
+  let scroller: Element | null = own && own !== 'none' ? el : ancestors.scrollerAbove(el);
+  if (scroller !== el && scroller && !hasContent(win, el, '::scroll-marker')) scroller = null;
+  if (!scroller) return;
+  const group = scroller === el ? own : win.getComputedStyle(scroller).getPropertyValue('scroll-marker-group');
+  const { width: vw, height: vh } = wholeViewport(el);
+  const r = scroller === el ? rects[0] : scroller.getBoundingClientRect();
+  if (!r || /absolute|fixed/.test(win.getComputedStyle(scroller, '::scroll-marker-group').position)) return push(0, 0, vw, vh);
+  const before = /\bbefore\b/.test(group);
+  const mode = win.getComputedStyle(scroller).writingMode;
+  if (mode.startsWith('horizontal')) return before ? push(0, 0, vw, r.bottom) : push(0, r.top, vw, vh - r.top);
+  // Vertical: blocks go right to left (`-rl`) or left to right (`-lr`).
+  const leftward = mode.endsWith('rl') !== before;
+  if (leftward) push(0, 0, r.right, vh);
+  else push(r.left, 0, vw - r.left, vh);
 }
 
 function mirror(b: { x: number; y: number; width: number; height: number }, box: DOMRect, side: string, gap: number) {

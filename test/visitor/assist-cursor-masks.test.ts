@@ -108,6 +108,33 @@ describe('the visitor\'s cursor and clicks over masked content', () => {
     expect(sent.some((m) => m.type === 'visitorClick' && m.x === ox && m.y === oy), 'the click outside went out').to.equal(true);
   });
 
+  it('masked digits in a face with zero ascent and descent (rt20m: their runs have no height): clicks on the glyphs go out at no position', async () => {
+    mountTestPage(PAGE, {
+      css: 'html,body{margin:0} @font-face { font-family: flat20; src: local("DejaVu Sans"); ascent-override: 0%; descent-override: 0%; line-gap-override: 0%; }',
+      html: `<p style="margin:100px 20px;font:60px/30px flat20">PIN <span id="pin" class="no-upscope">4711</span></p>
+             <button id="outside" style="margin:20px;width:100px;height:40px">Next</button>`,
+    });
+    await document.fonts.ready;
+    const pin = document.getElementById('pin')!.getBoundingClientRect();
+    // The glyphs stand above the run's baseline, where its box (of no height) is.
+    const glyphs: Array<[number, number]> = [0.2, 0.5, 0.8].map((f) => [Math.round(pin.left + f * pin.width), Math.round(pin.top - 20)]);
+    const { sent, stop } = startAssist();
+    try {
+      for (const position of glyphs) {
+        await sendMouse({ type: 'click', position });
+        await settle();
+      }
+      await sendMouse({ type: 'click', position: centre(document.getElementById('outside')!) });
+      await settle();
+    } finally {
+      stop();
+    }
+    const over = positions(sent).filter((m) => glyphs.some(([x, y]) => m.x === x && m.y === y));
+    expect(over, 'positions on the masked glyphs that went out').to.deep.equal([]);
+    const [ox, oy] = centre(document.getElementById('outside')!);
+    expect(sent.some((m) => m.type === 'visitorClick' && m.x === ox && m.y === oy), 'the click outside went out').to.equal(true);
+  });
+
   it('mask-all: clicks on a keypad of plain buttons (their digits black for the agent) do not go out; over [data-upscope-unmasked] they do', async () => {
     const keys = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].map((d) => `<button id="k${d}" style="width:60px;height:60px">${d}</button>`).join('');
     mountTestPage(PAGE, {
