@@ -11,6 +11,7 @@ import { isResource, RESOURCES, resourceRects } from './svg-resources.js';
 import { onShadowAttach } from './shadow-attach.js';
 import { openPickerBox } from './select-picker.js';
 import { collectRects, type MaskRect } from './mask-rects.js';
+import { Backdrops, INLINE_BACKDROP } from './backdrop-masks.js';
 
 export { maskRectsOf, type MaskRect } from './mask-rects.js';
 
@@ -128,18 +129,25 @@ export function findMasks(doc: Document = document, options: MaskOptions = {}): 
   const uses = new UseChecker(options.maskAll === true);
   // What masked content draws outside its boxes (markers, reflections, SVG resources), see paint-outside.ts.
   const outside = new PaintOutside();
-  if (options.maskAll) searchAll(doc, IDENTITY, false, out, range, uses, outside);
-  else {
-    collecting = new Map();
-    try {
-      searchRoot(doc, IDENTITY, out, range, uses, outside);
-      for (const [d, roots] of collecting) keepRoots(d, roots);
-    } finally {
-      collecting = null;
+  // What boxes with a backdrop filter draw of the masks under them, laid over all of them at the end.
+  const covers = (backdrops = new Backdrops());
+  try {
+    if (options.maskAll) searchAll(doc, IDENTITY, false, out, range, uses, outside);
+    else {
+      collecting = new Map();
+      try {
+        searchRoot(doc, IDENTITY, out, range, uses, outside);
+        for (const [d, roots] of collecting) keepRoots(d, roots);
+      } finally {
+        collecting = null;
+      }
     }
+  } finally {
+    backdrops = null;
   }
   const concealed = concealedText(doc);
   if (concealed) searchConcealed(doc, concealed, sinkInto(out, IDENTITY), range, outside);
+  covers.cover(out);
   range.detach();
   return out;
 }
@@ -214,6 +222,7 @@ function searchRoot(root: Document | ShadowRoot, place: Affine, out: MaskRect[],
   const sink = sinkInto(out, place);
   // A document's queries that walk every element are kept from one search to the next while its elements stay the same.
   const index = root.nodeType === Node.DOCUMENT_NODE ? documentIndex(root as Document) : null;
+  backdrops?.note(root, place, index ? index.styled(INLINE_BACKDROP) : root.querySelectorAll(INLINE_BACKDROP));
   // Every element that matches a mask selector, each once (an element may match several).
   const masks = new Set<Element>();
   for (const query of MASK_QUERIES) {
@@ -286,12 +295,14 @@ class DocumentIndex {
   private stale = true;
   private readonly queries = new Map<string, Element[]>();
   private candidates: Element[] | null = null;
+  /** Queries of inline styles (see {@link styled}), dropped too when a `style` attribute changes. */
+  private readonly inline = new Map<string, Element[]>();
   private lastUsed = performance.now();
 
   constructor(private readonly doc: Document) {
     const Observer = doc.defaultView?.MutationObserver ?? MutationObserver;
     this.observer = new Observer((records) => {
-      if (records.some(changesIndex)) this.stale = true;
+      this.note(records);
       if (performance.now() - this.lastUsed > INDEX_IDLE_MS) {
         this.observer.disconnect();
         if (indexes.get(doc) === this) indexes.delete(doc);
@@ -303,11 +314,28 @@ class DocumentIndex {
   /** Before a search: drops what a change since the last one may have made wrong. */
   refresh(): void {
     this.lastUsed = performance.now();
-    if (this.observer.takeRecords().some(changesIndex)) this.stale = true;
+    this.note(this.observer.takeRecords());
     if (!this.stale) return;
     this.stale = false;
     this.queries.clear();
+    this.inline.clear();
     this.candidates = null;
+  }
+
+  private note(records: MutationRecord[]): void {
+    if (records.some(changesIndex)) this.stale = true;
+    else if (this.inline.size > 0 && records.some((r) => r.attributeName === 'style')) this.inline.clear();
+  }
+
+  /**
+   * What `query`, which reads no attribute but `style` and those of {@link QUERIED_ATTRIBUTES},
+   * selects in the document now: kept while no `style` attribute changes either (a page animating
+   * one by script queries again on each search).
+   */
+  styled(query: string): Iterable<Element> {
+    let found = this.inline.get(query);
+    if (!found) this.inline.set(query, (found = [...this.doc.querySelectorAll(query)]));
+    return found;
   }
 
   /** What `query` selects in the document now (in document order). */
@@ -366,6 +394,8 @@ function documentIndex(doc: Document): DocumentIndex {
 
 /** The open shadow roots of each document the running search (default mode) went through, nested ones too. */
 let collecting: Map<Document, Set<ShadowRoot>> | null = null;
+/** The boxes with a backdrop filter the running search found (see backdrop-masks.ts). */
+let backdrops: Backdrops | null = null;
 
 /**
  * Per document, the open shadow roots its last search went through, handed over (see
@@ -474,7 +504,8 @@ function searchSmallTree(root: ShadowRoot, place: Affine, out: MaskRect[], range
     if (el.shadowRoot) hosts.push(el);
   }
   const sink = sinkInto(out, place);
-  const found = root.querySelectorAll((smallTreeQuery ??= `${MASK_SELECTOR},input,textarea,select,use,iframe,${RESOURCES}`));
+  const found = root.querySelectorAll((smallTreeQuery ??= `${MASK_SELECTOR},input,textarea,select,use,iframe,${RESOURCES},${INLINE_BACKDROP}`));
+  backdrops?.note(root, place, [...found].filter((el) => el.matches(INLINE_BACKDROP)));
   const masks = new Set<Element>();
   for (const el of found) if (el.matches(MASK_SELECTOR)) masks.add(el);
   boxMasks(masks, sink, range, outside);
@@ -548,6 +579,7 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
   };
   // What a pseudo-element hides is boxed here too: inside [data-upscope-unmasked] the copy draws it.
   boxPseudoHidden(root, sink, range, outside);
+  backdrops?.note(root, place, root.nodeType === Node.DOCUMENT_NODE ? documentIndex(root as Document).styled(INLINE_BACKDROP) : root.querySelectorAll(INLINE_BACKDROP));
   resourceRects(root, sink);
   const visit = (node: Node, open: boolean): void => {
     if (node.nodeType === Node.TEXT_NODE) {

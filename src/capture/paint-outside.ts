@@ -26,6 +26,7 @@
  *   boxes mirrored, or shifted and grown, as each one draws them; a `filter: url()` there, which
  *   may draw them anywhere in its filter region (an offset, a dilation, a tile): that region;
  * - SVG resources that draw masked content elsewhere: the elements using them (svg-resources.ts);
+ * - a box whose `backdrop-filter` moves or smears a mask's pixels: its box (backdrop-masks.ts);
  * - a same-origin frame under a transform (its own or an ancestor's): its rectangles are mapped by
  *   that transform, each to the bounding box of its transformed corners (see {@link frameMap}).
  *
@@ -313,7 +314,7 @@ export class PaintOutside {
 }
 
 /** The `<filter>` a `filter: url()` of `el` names, in its tree or its document; null when it names none there (an external file). */
-function filterNamed(el: Element, url: string): SVGFilterElement | null {
+export function filterNamed(el: Element, url: string): SVGFilterElement | null {
   const hash = url.indexOf('#');
   if (hash < 0) return null;
   let id = url.slice(hash + 1);
@@ -335,7 +336,7 @@ const LOCAL_PRIMITIVES = new Set(['feColorMatrix', 'feComponentTransfer', 'feFlo
  * displacement, a tile, lighting): any primitive not in {@link LOCAL_PRIMITIVES}, or primitives
  * taken from another filter (`href`). A colour filter (a grayscale theme on a wrapper) moves none.
  */
-function movesPixels(filter: Element): boolean {
+export function movesPixels(filter: Element): boolean {
   if (filter.childElementCount === 0) return filter.hasAttribute('href') || filter.hasAttribute('xlink:href');
   for (const p of filter.children) if (!LOCAL_PRIMITIVES.has(p.localName)) return true;
   return false;
