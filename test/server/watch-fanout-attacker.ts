@@ -20,6 +20,9 @@ const open = (url: string, from: string) =>
     const ws = new WebSocket(url, { localAddress: from });
     ws.once('open', () => ok(ws));
     ws.once('error', fail);
+    // Said, so a test that waits for this attacker can tell why it never got ready.
+    ws.once('close', (code, reason) => console.log(`CLOSED ${url.split('?')[0]} ${code} ${reason}`));
+    ws.once('unexpected-response', (_req, res) => console.log(`REFUSED ${url.split('?')[0]} ${res.statusCode}`));
   });
 const nextMessage = (ws: WebSocket, type: string) =>
   new Promise<Record<string, unknown>>((ok) => {
@@ -34,6 +37,7 @@ const nextMessage = (ws: WebSocket, type: string) =>
     ws.on('message', on);
   });
 
+console.log('STARTED');
 const visitorId = `rt20r-fanout-${process.pid}-xxxxxxxx`;
 const visitor = await open(`${base}/parties/visitor/${visitorId}`, '127.0.0.94');
 const welcome = await nextMessage(visitor, 'welcome');
