@@ -13,6 +13,7 @@
 import * as v from 'valibot';
 import { jsonObject } from './json-object.js';
 import type { RemoteInput, RemoteInputResult } from './remote-input.js';
+import { CAPABILITIES } from './capabilities.js';
 import {
   LOOKUP_CODE_DIGITS,
   MAX_CUSTOM_MESSAGE_LENGTH,
@@ -451,6 +452,11 @@ export const WatchStateMsg = /* @__PURE__ */ m('watchState', {
   visitor: VisitorSummarySchema,
   observerId: shortText,
   watching: v.boolean(),
+  /**
+   * What this agent's token grants (src/protocol/capabilities.ts), so its console can turn off the
+   * tools it may not use. Absent from relays older than the field: the console then lets the relay decide.
+   */
+  capabilities: v.optional(v.pipe(v.array(v.picklist(CAPABILITIES)), v.maxLength(CAPABILITIES.length))),
 });
 export const WatchDeclinedMsg = /* @__PURE__ */ m('watchDeclined', { shortId: shortIdSchema });
 

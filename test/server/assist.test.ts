@@ -28,6 +28,8 @@ async function session(options: RelayHostOptions = {}) {
 test('the agent pointer and ink reach the visitor, named; only agents in the session may send them', async () => {
   const { relay, v, a, shortId, observerId, settings } = await session();
   try {
+    const state = a.messages.find((m) => m.type === 'watchState' && m.watching);
+    assert.deepEqual(state?.type === 'watchState' && state.capabilities, ['watch', 'message', 'pointer', 'draw', 'control']);
     assert.deepEqual(settings, { pointer: true, draw: true, click: false, type: false, scroll: false, consent: true }, 'the defaults until the visitor says');
     a.send({ type: 'pointer', x: 120, y: 45.5, visible: true });
     assert.deepEqual(await v.next('agentPointer'), { type: 'agentPointer', observerId, agentName: 'Priya', x: 120, y: 45.5, visible: true });
@@ -256,6 +258,10 @@ test('an agent whose token lacks a capability is refused that action', async () 
     const { shortId } = await v.next('welcome');
     v.send({ type: 'assistSettings', settings: CONTROL_ON });
     const a = await relay.allowedWatch(v, shortId, viewerOnly);
+    // The watch socket is told what the token grants, so the console can turn the other tools off.
+    const states = a.messages.filter((m) => m.type === 'watchState');
+    assert.ok(states.length > 0);
+    for (const m of states) assert.deepEqual(m.type === 'watchState' && m.capabilities, ['watch', 'message']);
     for (const msg of [{ type: 'pointer', x: 1, y: 1, visible: true }, { type: 'draw', id: 'a', shape: 'rect', points: [0, 0, 5, 5], done: true }, { type: 'requestControl' }]) {
       a.send(msg);
       const e = await a.next('error');

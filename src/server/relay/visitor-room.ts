@@ -1214,12 +1214,12 @@ export class VisitorRoom {
     if (this.watchers.size === 0) return;
     const visitor = this.summary();
     for (const w of this.watchers.values()) {
-      if (!except.includes(w)) this.send(w.conn, { type: 'watchState', visitor, observerId: w.observerId, watching: w.watching });
+      if (!except.includes(w)) this.send(w.conn, { type: 'watchState', visitor, observerId: w.observerId, watching: w.watching, capabilities: [...w.agent.capabilities] });
     }
   }
 
   private sendWatchState(w: Watcher): void {
-    this.send(w.conn, { type: 'watchState', visitor: this.summary(), observerId: w.observerId, watching: w.watching });
+    this.send(w.conn, { type: 'watchState', visitor: this.summary(), observerId: w.observerId, watching: w.watching, capabilities: [...w.agent.capabilities] });
     // At most once a second per watcher, so asking to watch again and again cannot make the visitor capture full frames.
     if (w.watching && this.conn && this.opts.now() - w.keyframeAskedAt >= 1000) {
       w.keyframeAskedAt = this.opts.now();
