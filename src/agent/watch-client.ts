@@ -21,6 +21,7 @@ import {
   RATE_LIMITS,
   SHORT_ID_PATTERN,
   type AssistSettings,
+  type Capability,
   type ControlEndReason,
   type ControlState,
   type DrawShape,
@@ -93,6 +94,11 @@ export interface WatchSnapshot {
   /** What the visitor's site allows agents to do (pointer, ink, remote control); null until it says. */
   assist: AssistSettings | null;
   /**
+   * What this agent's token grants (pointer, draw, control, ...), as the relay said on this watch
+   * socket; null until it says (or from a relay that does not say: the relay then decides alone).
+   */
+  capabilities: readonly Capability[] | null;
+  /**
    * Remote control as it concerns this connection: `none`, `requested` (the visitor is asked),
    * `granted`, `declined` or `revoked` (`controlReason` says why it ended).
    */
@@ -156,7 +162,7 @@ export const CustomMessageError = UpscopeError;
 /** The snapshot before a connection (and of a viewer without a client). */
 export const INITIAL: WatchSnapshot = {
   status: 'idle', endReason: null, stoppedByMe: false, visitor: null, observers: [], observerId: null, error: null, captureBlocked: null,
-  assist: null, control: 'none', controlReason: null, controlBy: null, controlRetryAt: null,
+  assist: null, capabilities: null, control: 'none', controlReason: null, controlBy: null, controlRetryAt: null,
 };
 /** Remote inputs waiting for the visitor's answer at most. */
 const MAX_PENDING_INPUTS = 64;
@@ -320,7 +326,7 @@ export class WatchClient {
 
   /** Asks the visitor for control of the page (`control` becomes `requested`, then `granted` or `declined`). */
   requestControl(): void {
-    if (!this.watchingNow()) return;
+    if (!this.watchingNow() || !this.may('control')) return;
     this.send({ type: 'requestControl' });
   }
 
@@ -364,7 +370,13 @@ export class WatchClient {
 
   /** Watching, and the visitor's site allows `what` (unknown settings: try, the relay decides). */
   private assisting(what: 'pointer' | 'draw'): boolean {
-    return this.watchingNow() && this.snapshot.assist?.[what] !== false;
+    return this.watchingNow() && this.snapshot.assist?.[what] !== false && this.may(what);
+  }
+
+  /** This agent's token grants `what` (not known yet: try, the relay decides). */
+  may(what: Capability): boolean {
+    const caps = this.snapshot.capabilities;
+    return caps === null || caps.includes(what);
   }
 
   private onControl(msg: MessageOf<'control'>): void {
@@ -413,6 +425,7 @@ export class WatchClient {
           visitor: msg.visitor,
           observers: msg.visitor.observers,
           observerId: msg.observerId,
+          ...(msg.capabilities ? { capabilities: msg.capabilities } : {}),
           ...(live ? { status: live, endReason: null, stoppedByMe: false } : {}),
         });
         if (live === 'watching' || live === 'paused') this.flushPending();

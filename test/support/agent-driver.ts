@@ -5,7 +5,7 @@
  * type not yet taken, so a test reads like the conversation it checks.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
-import { FrameFlags, type Message } from '../../src/protocol/index.js';
+import { FrameFlags, type Capability, type Message } from '../../src/protocol/index.js';
 import { MessageLog } from './message-log.js';
 
 export interface RelayInfo {
@@ -22,9 +22,9 @@ export function relayInfo(): Promise<RelayInfo> {
   return executeServerCommand<RelayInfo, undefined>('relay-info');
 }
 
-/** A token for an agent named `name`. */
-export async function agentToken(name: string): Promise<string> {
-  const { token } = await executeServerCommand<{ token: string }, { name: string }>('agent-token', { name });
+/** A token for an agent named `name`, with every capability or only `capabilities`. */
+export async function agentToken(name: string, capabilities?: Capability[]): Promise<string> {
+  const { token } = await executeServerCommand<{ token: string }, { name: string; capabilities?: Capability[] }>('agent-token', { name, capabilities });
   return token;
 }
 

@@ -4,7 +4,8 @@
  *
  * - `relay-info` -> `{ url, host, agentToken, agentName }`: where the relay is (host as
  *   `127.0.0.1:port`, the form `Upscope.configure({ host })` takes) and a signed agent token.
- * - `agent-token` (payload `{ name }`) -> `{ token }`: a token for another agent.
+ * - `agent-token` (payload `{ name, capabilities? }`) -> `{ token }`: a token for another agent
+ *   (with every capability, or only those named).
  * - `relay-stop` / `relay-start`: take the relay down and bring it back on the same port, to test
  *   reconnection. `relay-restart` does both. The relay keeps its state in a data directory (PGlite
  *   on disk, as `npm start` does), which a restart keeps, so sessions survive it; with payload
@@ -21,6 +22,7 @@ import type { TestRunnerPlugin } from '@web/test-runner';
 import { rmSync } from 'node:fs';
 import { startServer, type RunningServer } from '../../src/server/node.js';
 import { freshDataDir } from './data-dir.js';
+import type { Capability } from '../../src/protocol/capabilities.js';
 import { TestClient } from './node-client.js';
 
 const AGENT_NAME = 'Test Agent';
@@ -80,8 +82,8 @@ export function relayPlugin(): TestRunnerPlugin {
           return { url: s.url, host: `${s.host}:${s.port}`, agentToken: (await s.tokens.issue(AGENT_NAME)).token, agentName: AGENT_NAME };
         }
         case 'agent-token': {
-          const name = (payload as { name?: string } | undefined)?.name ?? AGENT_NAME;
-          return { token: (await server!.tokens.issue(name)).token, name };
+          const { name = AGENT_NAME, capabilities } = (payload ?? {}) as { name?: string; capabilities?: Capability[] };
+          return { token: (await server!.tokens.issue(name, undefined, undefined, capabilities)).token, name };
         }
         case 'relay-stop':
           await stop(payload);

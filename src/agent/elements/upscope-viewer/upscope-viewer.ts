@@ -2,7 +2,7 @@
 // ink, control), whose input handling and marks live in assist-tools.ts.
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
-import { RATE_LIMITS, type ControlState, type DrawShape, type Observer, type RemoteInputResult, type VisitorSummary } from '../../../protocol/index.js';
+import { RATE_LIMITS, type Capability, type ControlState, type DrawShape, type Observer, type RemoteInputResult, type VisitorSummary } from '../../../protocol/index.js';
 import { AssistTools } from '../../assist-tools.js';
 import { endReasonText, visitorLabel } from '../../describe.js';
 import { emit } from '../../events.js';
@@ -36,11 +36,12 @@ import { viewerStyles } from './upscope-viewer.styles.js';
  * @csspart view-controls - Fit to window, actual size and full screen.
  * @csspart toolbar - The assist tools (pointer, drawing, control) and the `tools` slot.
  * @csspart pointer-button - Shares this agent's pointer: moving the mouse over the picture moves a pointer, labelled with the agent's name, on the visitor's page (pressed while on).
- * @csspart draw-button - Draw mode: dragging on the picture draws on the visitor's page (pressed while on). Freehand ink fades after a few seconds.
+ * @csspart draw-button - Draw mode: dragging on the picture draws on the visitor's page (pressed while on). Freehand ink fades after a few seconds. Like the pointer and control buttons, disabled (the reason in its title) when the visitor's site does not allow it or this agent's token does not grant it (the relay says which on the watch socket).
+
  * @csspart shape-select - In draw mode, what dragging draws: freehand, a rectangle or an arrow.
  * @csspart clear-ink-button - Clears this agent's ink from the visitor's page.
  * @csspart control-button - Asks the visitor for control of the page; while asked, withdraws the request; with control, releases it. With control, clicks, the wheel and keys on the picture go to the visitor's page. After the visitor declines, it is disabled for 30 s and counts down until the agent may ask again ("Ask again in 25 s").
- * @csspart control-note - Why a tool is off, or what the page refused (a masked field).
+ * @csspart control-note - Why a tool is off (another agent has control; this agent's token does not grant it), or what the relay or the page refused (a masked field).
  * @csspart scroll-position - How far down the visitor has scrolled their page.
  * @csspart marks - The `<canvas>` over the screen with the visitor's cursor, their click ripples and this agent's own ink (drawn here, never in the frames).
  * @csspart viewport - The visitor's viewport size, as the picture carries it.
@@ -259,6 +260,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       else if (s.control === 'revoked') this.showNote(`Control ended: ${controlEndText(s.controlReason)}.`);
       else if (s.control === 'granted') this.showNote('');
     }
+    // A tool the visitor's site or this agent's token does not allow is switched off, not just shown off.
+    if (this.tools.drawing && (s.assist?.draw === false || !mayUse(s, 'draw'))) this.tools.drawing = false;
     if (s.controlRetryAt !== null && this.retryTimer === undefined) {
       this.retryTimer = setInterval(() => {
         this.requestUpdate();
@@ -266,10 +269,12 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         if (at === null || at <= Date.now()) this.stopRetryTimer();
       }, 1000);
     }
-    // The relay refused something for going too fast (asking for control again too soon, too much ink): the agent is told.
+    // The relay refused something (asking for control again too soon, too much ink, a tool this
+    // agent's token or the visitor's site does not allow): the agent is told, not left guessing.
     if (s.error !== this.lastError) {
       this.lastError = s.error;
-      if (s.error?.code === 'rateLimited') this.showNote(`Refused: ${s.error.message}.`);
+      const live = s.status === 'watching' || s.status === 'paused';
+      if (s.error && (s.error.code === 'rateLimited' || (live && (s.error.code === 'wrongRole' || s.error.code === 'invalidState')))) this.showNote(`Refused: ${s.error.message}.`);
     }
     // Once the session is over, the visitor's last picture is not left on show; while the
     // connection is being restored (or the visitor's page reloads) it stays, under an overlay.
@@ -424,9 +429,15 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   /** The toolbar of assist: pointer, drawing (with its shape and clear), control, and why something is off. */
   private renderTools(s: WatchSnapshot) {
     const a = s.assist;
-    const pointerOff = a !== null && !a.pointer;
-    const drawOff = a !== null && !a.draw;
-    const controlOff = a !== null && !a.click && !a.type && !a.scroll;
+    // What this agent's token does not grant, then what the visitor's site does not allow.
+    const noPointer = !mayUse(s, 'pointer');
+    const noDraw = !mayUse(s, 'draw');
+    const noControl = !mayUse(s, 'control');
+    const pointerOff = noPointer || (a !== null && !a.pointer);
+    const drawOff = noDraw || (a !== null && !a.draw);
+    const controlOff = noControl || (a !== null && !a.click && !a.type && !a.scroll);
+    const lacking = [noPointer && 'point', noDraw && 'draw', noControl && 'take control'].filter((x): x is string => !!x);
+    const lackNote = lacking.length ? `Your agent account may not ${listOr(lacking)} on this page.` : '';
     const busy = s.controlBy !== null;
     const c = s.control;
     // Seconds until the agent may ask again after a decline (0: it may).
@@ -435,9 +446,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const offNote = busy && c !== 'granted' ? `${s.controlBy} is controlling this page.` : '';
     return html`<div class="assist" role="group" aria-label="Tools">
       <button part="pointer-button" aria-pressed=${this.tools.pointerOn && !pointerOff ? 'true' : 'false'} ?disabled=${pointerOff}
-        title=${pointerOff ? "The visitor's site does not show agents' pointers" : 'Show your pointer on the visitor’s page'} @click=${this.togglePointer}>Pointer</button>
+        title=${noPointer ? 'Your agent account may not point on the visitor’s page' : pointerOff ? "The visitor's site does not show agents' pointers" : 'Show your pointer on the visitor’s page'} @click=${this.togglePointer}>Pointer</button>
       <button part="draw-button" aria-pressed=${this.tools.drawing && !drawOff ? 'true' : 'false'} ?disabled=${drawOff}
-        title=${drawOff ? "The visitor's site does not allow drawing" : 'Drag on the picture to draw on the visitor’s page'} @click=${this.toggleDraw}>Draw</button>
+        title=${noDraw ? 'Your agent account may not draw on the visitor’s page' : drawOff ? "The visitor's site does not allow drawing" : 'Drag on the picture to draw on the visitor’s page'} @click=${this.toggleDraw}>Draw</button>
       ${this.tools.drawing && !drawOff
         ? html`<select part="shape-select" aria-label="Shape" @change=${(e: Event) => (this.tools.shape = (e.target as HTMLSelectElement).value as DrawShape)}>
               <option value="stroke" ?selected=${this.tools.shape === 'stroke'}>Freehand</option>
@@ -448,9 +459,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         : nothing}
       <button part="control-button" class=${c === 'granted' ? 'danger' : ''} aria-pressed=${c === 'granted' ? 'true' : 'false'}
         ?disabled=${(controlOff || busy || wait > 0) && c !== 'granted' && c !== 'requested'}
-        title=${controlOff ? "The visitor's site allows no remote control" : offNote || (wait > 0 ? `The visitor declined; you may ask again in ${wait} s` : '') || (c === 'granted' ? 'Clicks, the wheel and keys on the picture go to the visitor’s page' : 'Ask the visitor to let you control the page')}
+        title=${noControl ? 'Your agent account may not take control of the visitor’s page' : controlOff ? "The visitor's site allows no remote control" : offNote || (wait > 0 ? `The visitor declined; you may ask again in ${wait} s` : '') || (c === 'granted' ? 'Clicks, the wheel and keys on the picture go to the visitor’s page' : 'Ask the visitor to let you control the page')}
         @click=${this.onControlButton}>${controlLabel}</button>
-      ${this.note || offNote ? html`<span part="control-note" class="note" role="status">${this.note || offNote}</span>` : nothing}
+      ${this.note || offNote || lackNote ? html`<span part="control-note" class="note" role="status">${this.note || offNote || lackNote}</span>` : nothing}
     </div>`;
   }
 
@@ -514,6 +525,16 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       </div>
     `;
   }
+}
+
+/** Whether this agent's token grants `what` (not said by the relay: yes, the relay decides). */
+function mayUse(s: WatchSnapshot, what: Capability): boolean {
+  return s.capabilities === null || s.capabilities.includes(what);
+}
+
+/** "a", "a or b", "a, b or c". */
+function listOr(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 function refusalText(r: Extract<RemoteInputResult, { ok: false }>): string {

@@ -1,0 +1,63 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/agent/define.js';
+import type { UpscopeViewer } from '../../src/agent/index.js';
+import { agentToken, isColor, makeFrame, part, pixel, RawVisitor, RED, relayVisitors, viewerScreen } from './agent-test-helpers.js';
+import { until } from '../support/until.js';
+
+const ALL_ALLOWED = { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true };
+
+describe('<upscope-viewer> assist tools', () => {
+  const relay = relayVisitors();
+
+  /** A viewer `v` allowed, with a picture of `width` x `height` drawn and the visitor's site allowing every tool. */
+  async function watching(token = relay.info.agentToken, width = 64, height = 48): Promise<{ v: RawVisitor; el: UpscopeViewer }> {
+    const v = await relay.connect({ callName: 'Ann' });
+    const el = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.info.host} .token=${token} .shortId=${v.shortId}></upscope-viewer>`);
+    await v.answer(true);
+    await until('watching', () => el.status === 'watching');
+    v.send({ type: 'assistSettings', settings: ALL_ALLOWED });
+    for (const m of await makeFrame(width, height, [{ color: 'red', width, height }])) v.sendFrame(m);
+    await until('drawn', () => isColor(pixel(viewerScreen(el), 10, 10), RED));
+    await until('the tools', () => part(el, 'pointer-button') !== null);
+    return { v, el };
+  }
+
+  const button = (el: UpscopeViewer, name: string) => part<HTMLButtonElement>(el, name)!;
+
+  it("turns off the tools the agent's token does not grant, and says why", async () => {
+    const { v, el } = await watching(await agentToken('Tess', ['watch', 'message']));
+    await until('the tools follow the token', () => button(el, 'draw-button').disabled);
+    for (const [name, why] of [
+      ['pointer-button', 'Your agent account may not point'],
+      ['draw-button', 'Your agent account may not draw'],
+      ['control-button', 'Your agent account may not take control'],
+    ]) {
+      expect(button(el, name).disabled, name).to.equal(true);
+      expect(button(el, name).getAttribute('aria-pressed'), name).to.equal('false');
+      expect(button(el, name).title, name).to.contain(why);
+    }
+    expect(part(el, 'control-note')!.textContent).to.equal('Your agent account may not point, draw or take control on this page.');
+    // Moving over the picture shares no pointer: nothing reaches the visitor, and nothing is refused.
+    const r = viewerScreen(el).getBoundingClientRect();
+    viewerScreen(el).dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + 10, clientY: r.top + 10, bubbles: true }));
+    el.requestControl();
+    await new Promise((ok) => setTimeout(ok, 300));
+    expect(v.messages.filter((m) => m.type === 'agentPointer' || m.type === 'controlRequested')).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('keeps every tool for a token granting them', async () => {
+    const { el } = await watching(await agentToken('Priya'));
+    await el.updateComplete;
+    for (const name of ['pointer-button', 'draw-button', 'control-button']) expect(button(el, name).disabled, name).to.equal(false);
+    expect(part(el, 'control-note')).to.equal(null);
+  });
+
+  it('shows a refusal the relay sends for a tool the token lacks', async () => {
+    const { v, el } = await watching(await agentToken('Tess', ['watch', 'message']));
+    // As a console that did not know the token's capabilities would: ask anyway.
+    (el as unknown as { client: { send(m: unknown): void } }).client.send({ type: 'requestControl' });
+    await until('the refusal is shown', () => part(el, 'control-note')!.textContent === 'Refused: your agent token does not grant "control".');
+    expect(v.messages.map((m) => m.type)).to.not.include('controlRequested');
+  });
+});
