@@ -241,6 +241,9 @@ export class AssistTools {
     const client = this.host.client();
     if (!p || !client) return;
     if (this.drawing && e.button === 0) {
+      // preventDefault keeps the browser from focusing the picture: focus it here, so keys typed
+      // next never act on the toolbar button still holding focus (a space would press it).
+      (e.target as HTMLElement).focus({ preventScroll: true });
       e.preventDefault();
       (e.target as Element).setPointerCapture?.(e.pointerId);
       const sx = this.scroll?.x ?? 0;

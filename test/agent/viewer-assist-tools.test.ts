@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { agentToken, isColor, makeFrame, part, pixel, RawVisitor, RED, relayVisitors, viewerScreen } from './agent-test-helpers.js';
@@ -59,5 +60,35 @@ describe('<upscope-viewer> assist tools', () => {
     (el as unknown as { client: { send(m: unknown): void } }).client.send({ type: 'requestControl' });
     await until('the refusal is shown', () => part(el, 'control-note')!.textContent === 'Refused: your agent token does not grant "control".');
     expect(v.messages.map((m) => m.type)).to.not.include('controlRequested');
+  });
+
+  it('with control granted, Draw goes off and a press on the picture takes focus from the toolbar', async () => {
+    const { v, el } = await watching(relay.info.agentToken, 320, 200);
+    button(el, 'draw-button').click();
+    await el.updateComplete;
+    expect(button(el, 'draw-button').getAttribute('aria-pressed')).to.equal('true');
+    button(el, 'control-button').click();
+    const ask = await v.next('controlRequested');
+    v.send({ type: 'controlAnswer', observerId: ask.observerId, allow: true });
+    await until('granted', () => el.controlState === 'granted');
+    await el.updateComplete;
+    expect(button(el, 'control-button').textContent).to.equal('Release control');
+    // A click on the picture is now a click on the page, not ink.
+    expect(button(el, 'draw-button').getAttribute('aria-pressed')).to.equal('false');
+    expect(part(el, 'control-note')!.textContent).to.equal('Draw is off while you have control: clicks go to the page.');
+
+    // Drawing again by choice: a press on the picture draws, and moves focus there, off the control
+    // button (where a space would have released control).
+    button(el, 'draw-button').click();
+    await el.updateComplete;
+    button(el, 'control-button').focus();
+    const r = viewerScreen(el).getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)] });
+    await until('the picture has focus', () => el.shadowRoot!.activeElement === viewerScreen(el));
+    await sendKeys({ press: 'Space' });
+    const input = await v.next('agentInput');
+    expect(input.input).to.deep.equal({ kind: 'text', text: ' ' });
+    expect(el.controlState).to.equal('granted');
+    await sendMouse({ type: 'move', position: [0, 0] });
   });
 });

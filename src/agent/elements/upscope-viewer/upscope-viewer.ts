@@ -36,7 +36,7 @@ import { viewerStyles } from './upscope-viewer.styles.js';
  * @csspart view-controls - Fit to window, actual size and full screen.
  * @csspart toolbar - The assist tools (pointer, drawing, control) and the `tools` slot.
  * @csspart pointer-button - Shares this agent's pointer: moving the mouse over the picture moves a pointer, labelled with the agent's name, on the visitor's page (pressed while on).
- * @csspart draw-button - Draw mode: dragging on the picture draws on the visitor's page (pressed while on). Freehand ink fades after a few seconds. Like the pointer and control buttons, disabled (the reason in its title) when the visitor's site does not allow it or this agent's token does not grant it (the relay says which on the watch socket).
+ * @csspart draw-button - Draw mode: dragging on the picture draws on the visitor's page (pressed while on). Freehand ink fades after a few seconds. Turned off when control is granted, so clicks go to the page. Like the pointer and control buttons, disabled (the reason in its title) when the visitor's site does not allow it or this agent's token does not grant it (the relay says which on the watch socket).
 
  * @csspart shape-select - In draw mode, what dragging draws: freehand, a rectangle or an arrow.
  * @csspart clear-ink-button - Clears this agent's ink from the visitor's page.
@@ -258,7 +258,11 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       emit(this, 'upscope-control-changed', { state: s.control, reason: s.controlReason });
       if (s.control === 'declined') this.showNote(`The visitor declined control. You may ask again in ${RATE_LIMITS.controlDeclineCooldownMs / 1000} s.`);
       else if (s.control === 'revoked') this.showNote(`Control ended: ${controlEndText(s.controlReason)}.`);
-      else if (s.control === 'granted') this.showNote('');
+      else if (s.control === 'granted') {
+        // With control, a click on the picture is a click on the page: ink would swallow it.
+        this.showNote(this.tools.drawing ? 'Draw is off while you have control: clicks go to the page.' : '');
+        this.tools.drawing = false;
+      }
     }
     // A tool the visitor's site or this agent's token does not allow is switched off, not just shown off.
     if (this.tools.drawing && (s.assist?.draw === false || !mayUse(s, 'draw'))) this.tools.drawing = false;
