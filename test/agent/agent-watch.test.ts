@@ -54,7 +54,7 @@ describe('<upscope-agent-watch> (the /w/{shortId} page)', () => {
     expect(viewer).to.not.equal(null);
     await v.answer(true);
     await until('watching', () => viewer.status === 'watching');
-    await until('title names the visitor', () => el.shadowRoot!.querySelector('h1')!.textContent!.includes('Gus'));
+    await until('title names the visitor', () => el.shadowRoot!.querySelector('h1')!.textContent!.trim() === 'Watching Gus');
     expect(part(el, 'visitor-details')!.textContent).to.contain('returning');
 
     v.sendFrame((await makeFrame(50, 50, [{ color: 'red', width: 50, height: 50 }]))[0]);
@@ -92,6 +92,9 @@ describe('<upscope-agent-watch> (the /w/{shortId} page)', () => {
     await until('the panel lists this agent as watching', () => details().includes('(you)'));
     part<HTMLButtonElement>(viewer, 'leave-button')!.click();
     await until('the panel says the agent left', () => details().includes('You left'));
+    // The heading no longer says "Watching" once the agent is not.
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('h1')!.textContent!.trim()).to.equal('Hana');
     expect(details()).to.not.contain('(you)');
     expect(details()).to.contain('not known since you left');
     await expect(el).to.be.accessible();

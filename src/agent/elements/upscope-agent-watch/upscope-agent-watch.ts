@@ -12,6 +12,9 @@ import { baseStyles } from '../shared.styles.js';
 import type { UpscopeViewer } from '../upscope-viewer/upscope-viewer.js';
 import { visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
 
+/** Statuses in which this agent is not watching (nor asking to): the heading names the visitor only. */
+const NOT_WATCHING: ReadonlySet<WatchStatus> = new Set(['declined', 'ended', 'gone', 'unauthorized', 'error']);
+
 interface ChatEntry {
   id: number;
   from: 'visitor' | 'me';
@@ -253,7 +256,9 @@ export class UpscopeAgentWatch extends AgentPage {
 
   protected override render() {
     const validId = SHORT_ID_PATTERN.test(this.shortId);
-    const title = this.visitor ? `Watching ${visitorLabel(this.visitor)}` : 'Watch a visitor';
+    // "Watching" only while this agent is in the session (or asking to be): not after Leave or the end.
+    const label = visitorLabel(this.visitor);
+    const title = !this.visitor ? 'Watch a visitor' : this.left || NOT_WATCHING.has(this.status) ? label : `Watching ${label}`;
     return html`
       <header>
         <div class="title">
