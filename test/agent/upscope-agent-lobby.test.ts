@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
+import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import { AGENT_SESSION_KEY, type UpscopeAgentConsole, type UpscopeAgentLobby } from '../../src/agent/index.js';
 import { agentToken, forgetLogin, INJECTION, part, RawVisitor, relayInfo, relayVisitors, storeLogin, type RelayInfo } from './agent-test-helpers.js';
@@ -162,6 +162,30 @@ describe('<upscope-agent-lobby>', () => {
     v.send({ type: 'requestAgent' });
     await until('listed', () => item(lobby, v.shortId) !== null);
     await expect(lobby).to.be.accessible();
+  });
+
+  describe('on a phone', () => {
+    before(() => setViewport({ width: 390, height: 844 }));
+    after(() => setViewport({ width: 800, height: 600 }));
+
+    it('wraps a row rather than cutting its badge, wait time or details at the edge', async () => {
+      const lobby = await lobbyWith();
+      const v = await visitor({ callName: 'Phoebe', tags: ['checkout', 'demo'], metadata: { cart: '3 items, £214.85', page: 'checkout' } });
+      v.send({ type: 'requestAgent' });
+      await until('Phoebe asking, her wait ticking', () => !!item(lobby, v.shortId)?.querySelector('[part="wait-time"]')?.textContent);
+      await lobby.updateComplete;
+      const row = item(lobby, v.shortId)!;
+      const box = row.getBoundingClientRect();
+      const parts = [...row.querySelectorAll<HTMLElement>('[part="state"], [part="wait-time"], .tags li, .pairs div')];
+      expect(parts.length).to.equal(6);
+      for (const e of parts) {
+        const r = e.getBoundingClientRect();
+        const what = e.textContent!.trim();
+        expect(r.right, `${what}: right edge`).to.be.at.most(box.right);
+        expect(r.bottom, `${what}: bottom edge`).to.be.at.most(box.bottom);
+        expect(e.scrollWidth, `${what}: not cut`).to.be.at.most(e.clientWidth + 1);
+      }
+    });
   });
 });
 

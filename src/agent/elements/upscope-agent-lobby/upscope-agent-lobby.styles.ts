@@ -92,6 +92,41 @@ export const lobbyStyles = css`
     flex-wrap: nowrap;
     margin: 0;
   }
+  /*
+   * On a phone one line cannot hold a row: its parts wrap (each part whole: the badge, the wait
+   * time, a tag, a key and its value) into a taller row, rather than being cut at the right edge.
+   */
+  @media (max-width: 40em) {
+    .visitor {
+      height: var(--upscope-agent-row-height, 8.2em);
+    }
+    .visitor .head,
+    .visitor .details,
+    .visitor .details .tags,
+    .visitor .details .pairs {
+      flex-wrap: wrap;
+      white-space: normal;
+    }
+    .visitor .head {
+      gap: 0.1em 0.8em;
+    }
+    .visitor .details {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.15em 0.75em;
+      /* At most two lines of details; the panel beside the list has them all. */
+      max-height: 3.3em;
+    }
+    .visitor .head > *,
+    .visitor .details .fact,
+    .visitor .details .tags li,
+    .visitor .details .pairs div {
+      white-space: nowrap;
+      max-width: 100%;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+  }
   .focused {
     border: 1px solid var(--_border);
     border-radius: var(--_radius);

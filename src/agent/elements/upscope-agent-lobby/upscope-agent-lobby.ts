@@ -71,7 +71,7 @@ type SearchResult =
  *
  * @cssprop --upscope-agent-pending - Marks pending requests. Default #8a5300 (dark scheme: #f2b866).
  * @cssprop --upscope-agent-list-height - Tallest the scrolling list grows. Default: the window's height less the page's header and search, at least 16em.
- * @cssprop --upscope-agent-row-height - Height of one visitor's row. Default 4.4em.
+ * @cssprop --upscope-agent-row-height - Height of one visitor's row. Default 4.4em (8.2em on a screen under 40em wide, where a row's parts wrap).
  */
 export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   static override styles = [
