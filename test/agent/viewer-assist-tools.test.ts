@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
 import { agentToken, isColor, makeFrame, part, pixel, RawVisitor, RED, relayVisitors, viewerScreen } from './agent-test-helpers.js';
@@ -90,5 +90,25 @@ describe('<upscope-viewer> assist tools', () => {
     expect(input.input).to.deep.equal({ kind: 'text', text: ' ' });
     expect(el.controlState).to.equal('granted');
     await sendMouse({ type: 'move', position: [0, 0] });
+  });
+
+  describe('on a phone', () => {
+    before(() => setViewport({ width: 390, height: 844 }));
+    after(() => setViewport({ width: 800, height: 600 }));
+
+    it('keeps the size and every label on one line; the bar wraps between them', async () => {
+      const { el } = await watching(relay.info.agentToken, 390, 844);
+      await until('the size shown', () => part(el, 'viewport') !== null);
+      const lineHeight = (e: Element) => parseFloat(getComputedStyle(e).lineHeight) || 1.2 * parseFloat(getComputedStyle(e).fontSize);
+      expect(part(el, 'viewport')!.getClientRects().length, 'the size').to.equal(1);
+      expect(part(el, 'viewport')!.getBoundingClientRect().height).to.be.below(lineHeight(part(el, 'viewport')!) * 1.5);
+      for (const name of ['fit-button', 'actual-size-button', 'fullscreen-button', 'pointer-button', 'draw-button', 'control-button', 'leave-button', 'stop-button']) {
+        const b = button(el, name);
+        const style = getComputedStyle(b);
+        const inner = b.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+        expect(inner, `${name} on one line`).to.be.below(lineHeight(b) * 1.5);
+        expect(b.getBoundingClientRect().right, `${name} within the bar`).to.be.at.most(part(el, 'stage')!.getBoundingClientRect().right + 1);
+      }
+    });
   });
 });

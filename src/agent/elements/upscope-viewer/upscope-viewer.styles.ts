@@ -160,8 +160,15 @@ export const viewerStyles = css`
   }
   .view-controls {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.35em;
+  }
+  /* On a narrow screen the bar wraps between its items, never inside a label or the size. */
+  .bar button,
+  .viewport,
+  .quality > span {
+    white-space: nowrap;
   }
   .view-controls button[aria-pressed='true'] {
     background: var(--_accent);
