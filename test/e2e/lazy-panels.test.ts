@@ -43,12 +43,18 @@ async function connected(page: Page): Promise<string> {
   return page.evaluate(() => (document.querySelector('upscope-widget') as unknown as { sdk: { shortId: { value: string } } }).sdk.shortId.value);
 }
 
-/** An agent asks to watch `shortId`; resolves once the relay says it watches. */
-async function agentWatches(shortId: string, answer: () => Promise<void>): Promise<void> {
+/** Priya's watch socket on `shortId`, asking to watch. */
+async function priyaWatching(shortId: string): Promise<TestClient> {
   const token = (await e2e.server.tokens.issue('Priya')).token;
   const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  watch.send({ type: 'watch' });
+  return watch;
+}
+
+/** An agent asks to watch `shortId`; resolves once the relay says it watches. */
+async function agentWatches(shortId: string, answer: () => Promise<void>): Promise<void> {
+  const watch = await priyaWatching(shortId);
   try {
-    watch.send({ type: 'watch' });
     await answer();
     await watch.next('watchState', (m) => m.watching);
   } finally {
@@ -146,10 +152,8 @@ test('panels that cannot load: a watched visitor is told an agent sees the page,
   const { page, dialogs } = await pageWithoutPanels();
   await page.goto(e2e.server.url);
   const shortId = await connected(page);
-  const token = (await e2e.server.tokens.issue('Priya')).token;
-  const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  const watch = await priyaWatching(shortId);
   try {
-    watch.send({ type: 'watch' });
     await watch.next('watchState', (m) => m.watching);
     assert.equal(dialogs.length, 1, 'allowed in the browser dialog');
     const note = page.locator('upscope-widget .failed[role="alert"]');
@@ -174,10 +178,8 @@ test("panels that cannot load: an agent's request for control is asked with the 
   // The demo shop's widget allows remote click, type and scroll.
   await page.goto(e2e.server.url);
   const shortId = await connected(page);
-  const token = (await e2e.server.tokens.issue('Priya')).token;
-  const watch = await TestClient.open(`${e2e.server.url.replace('http', 'ws')}/parties/watch/${shortId}?token=${encodeURIComponent(token)}`);
+  const watch = await priyaWatching(shortId);
   try {
-    watch.send({ type: 'watch' });
     await watch.next('watchState', (m) => m.watching);
     watch.send({ type: 'requestControl' });
     await watch.next('control', (m) => m.state === 'granted');
