@@ -420,7 +420,10 @@ export class Rasterizer {
     context.width = viewport.width;
     context.height = viewport.height;
     context.backgroundColor = background;
-    context.style = { ...ROOT_STYLE, position: 'relative', left: `${-viewport.scrollX}px`, top: `${-viewport.scrollY}px`, overflow: 'visible' };
+    // Written on the root, the offsets are scaled by its own `zoom`; the scroll position is in the
+    // viewport's px (rt20f: drawn scrollY x (1 - zoom) px too low at zoom .9).
+    const zoom = rootZoom(doc);
+    context.style = { ...ROOT_STYLE, position: 'relative', left: `${-viewport.scrollX / zoom}px`, top: `${-viewport.scrollY / zoom}px`, overflow: 'visible' };
     context.svgStyleElement = createStyleElement(doc);
     this.pseudoSerial = 0;
     const cloneOf = new Map<Element, Element>();
@@ -1308,6 +1311,12 @@ function drawBrokenAsBroken(original: HTMLImageElement, clone: Element): void {
   if (!original.complete || original.naturalWidth > 0 || !(original.currentSrc || original.getAttribute('src'))) return;
   clone.removeAttribute('srcset');
   clone.setAttribute('src', BROKEN);
+}
+
+/** The `zoom` of `doc`'s root element (1 when none, or not a number). */
+function rootZoom(doc: Document): number {
+  const zoom = Number(doc.defaultView!.getComputedStyle(doc.documentElement).zoom);
+  return Number.isFinite(zoom) && zoom > 0 ? zoom : 1;
 }
 
 /** Clones that legitimately differ from their original: canvas and video become images, same-origin iframes their document's root. */
