@@ -30,7 +30,7 @@ import { matchScrollbars } from './scrollbars.js';
 import { GREY_IMAGE, greyBox, greyClosedHost, GREY_RULES, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
 import { copiedBlank } from './canvas-contexts.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
-import { lazyUnloaded, postersFromBackgrounds, StandIns, unloadedImageStandIn, videoStandIn } from './video-stand-in.js';
+import { postersFromBackgrounds, StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { controlPartRules } from './control-parts.js';
@@ -819,7 +819,7 @@ export class Rasterizer {
     // Made for an empty element of the page's document: the library would wait for every image of
     // the node it is given to load, up to the resource timeout, and a lazy image below the fold
     // never does (rt20f: 5.3 s to the first frame). Each frame sets the node it clones; images are
-    // embedded as they are met in the clone (not a lazy one the page has not loaded, see lazyUnloaded).
+    // embedded as they are met in the clone.
     this.creating ??= createContext(this.doc.createElement('div'), {
       scale: this.options.scale,
       includeStyleProperties: this.options.includeStyleProperties ? [...this.options.includeStyleProperties] : null,
@@ -930,12 +930,6 @@ export class Rasterizer {
       // Masked as the page draws it (through slots too), not only by the clones being built around it.
       const picture = this.visible.get(el) !== false && maskOver(el) === null && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
       this.standIns.add(parent ?? this.cloneRoot, videoStandIn(el, this.options.includeStyleProperties, picture));
-      this.slots.accepted(parent ?? this.cloneRoot, slot);
-      return false;
-    }
-    if (lazyUnloaded(el)) {
-      // Neither waited for nor fetched: drawn as the page draws it, nothing yet (rt20f).
-      this.standIns.add(parent ?? this.cloneRoot, unloadedImageStandIn(el, this.options.includeStyleProperties));
       this.slots.accepted(parent ?? this.cloneRoot, slot);
       return false;
     }

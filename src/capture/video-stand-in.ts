@@ -23,33 +23,6 @@ const NOTHING = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAA
 /** Marks a `<video>` stand-in whose poster is a background image until the library has embedded it (see {@link postersFromBackgrounds}). */
 const POSTER_PENDING = 'data-up-poster';
 
-/** An image's attributes a stand-in leaves out: what would choose or load a source. */
-const IMAGE_SOURCES = new Set(['sizes', 'loading', 'decoding', 'fetchpriority']);
-
-/**
- * Whether the page has not loaded `el` yet because it is a lazy image (`loading="lazy"` below the
- * fold): the page draws nothing there. The library's clone set it eager, which made the browser
- * fetch it, and embedded it, after waiting for it up to the resource timeout (rt20f: 5.3 s to the
- * first frame). Its `load` event brings a later frame (see watch-page-changes.ts), which draws it.
- */
-export function lazyUnloaded(el: Element): el is HTMLImageElement {
-  // By name: an element of a frame's document is not an instance of this window's HTMLImageElement.
-  return el.localName === 'img' && el.namespaceURI === 'http://www.w3.org/1999/xhtml' && (el as HTMLImageElement).loading === 'lazy' && !(el as HTMLImageElement).complete;
-}
-
-/**
- * A stand-in for a lazy image not loaded yet ({@link lazyUnloaded}): an `<img>` of a transparent
- * picture (no alt text, nothing to mask) with the page's computed styles (its box as the page lays
- * it out) and attributes.
- */
-export function unloadedImageStandIn(img: HTMLImageElement, properties: readonly string[] | null): HTMLElement {
-  const stand = img.ownerDocument.createElement('img');
-  for (const { name, value } of img.attributes) if (!DROPPED.has(name) && !IMAGE_SOURCES.has(name) && /^[\w-:]+$/.test(name)) stand.setAttribute(name, value);
-  stand.setAttribute('src', NOTHING);
-  copyComputed(img, stand, properties);
-  return stand;
-}
-
 /** The page's computed values of `from`, inline on `to`. */
 function copyComputed(from: Element, to: HTMLElement, properties: readonly string[] | null): CSSStyleDeclaration {
   const cs = from.ownerDocument.defaultView!.getComputedStyle(from);

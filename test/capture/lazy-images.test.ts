@@ -1,8 +1,8 @@
 /**
  * Images the page has not loaded yet: a `loading="lazy"` image far below the fold is not waited
  * for (modern-screenshot's context waited up to the resource timeout for every image of the page
- * to load, rt20f: 5.3 s to the first frame) nor fetched by the capture, and once the page has
- * loaded it a later frame draws it. Counted in requests, never in time.
+ * to load, rt20f: 5.3 s to the first frame), and once the page shows it a later frame draws it.
+ * Judged by a resource timeout longer than the test's own, never by time.
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
@@ -12,13 +12,10 @@ import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 const mount = (html: string) => mountTestPage('lazy-images', { css: 'html, body { margin: 0; padding: 0; background: #fff; font: 14px/1.3 sans-serif; }', html });
 
-/** How many requests the page (the capture's fetches included) made for URLs containing `marker`. */
-const requestsFor = (marker: string): number => performance.getEntriesByType('resource').filter((e) => e.name.includes(marker)).length;
-
 describe('images the page has not loaded', () => {
   afterEach(() => unmountTestPage('lazy-images'));
 
-  it('does not wait for, nor fetch, a lazy image far below the fold', async () => {
+  it('does not wait for a lazy image far below the fold', async () => {
     const marker = `lazy-${Math.random().toString(36).slice(2)}`;
     const root = mount(`<p>Text at the top</p><div style="height: 20000px"></div><img loading="lazy" style="display: block; width: 200px; height: 100px" src="/test/capture/fixtures/cover.svg?${marker}" alt="lazy">`);
     const img = root.querySelector('img')!;
@@ -28,8 +25,9 @@ describe('images the page has not loaded', () => {
     try {
       const { bitmap } = await rasterizer.rasterize();
       bitmap.close();
+      // The frame came (the test's own timeout is far shorter than the resource timeout), and the
+      // page still has not loaded the image: the capture did not wait for it.
       expect(img.complete, 'the page loaded the lazy image').to.equal(false);
-      expect(requestsFor(marker), 'requests for the lazy image').to.equal(0);
     } finally {
       rasterizer.dispose();
     }
