@@ -14,7 +14,7 @@
 // look at its sheets' rule counts. Not seen: a backdrop filter set by a style sheet the page
 // cannot read (another origin's, without CORS), by an animation, or on a pseudo-element.
 import { filterNamed, movesPixels, sinkInto, type Affine } from './paint-outside.js';
-import { ownReads, styleEditCount } from './style-edits.js';
+import { RELATIVE_SELECTOR, ruleSelectors, type SheetSelectors } from './sheet-rules.js';
 
 /** Elements whose inline style may set a backdrop filter (`-webkit-backdrop-filter` too). */
 export const INLINE_BACKDROP = '[style*="backdrop-filter" i]';
@@ -27,36 +27,14 @@ interface Backdrop {
   reach: number;
 }
 
-const sheets = new WeakMap<CSSStyleSheet, { rules: number; edits: number; selectors: string[] }>();
+const sheets: SheetSelectors = new WeakMap();
 
 /** The selectors of `sheet`'s rules (in groups, nested and imported sheets too) that set a backdrop filter; `*` for a nested rule's relative one. */
 function selectorsOf(sheet: CSSStyleSheet): string[] {
-  let rules: CSSRuleList;
-  try {
-    rules = sheet.cssRules;
-  } catch {
-    return [];
-  }
-  const edits = styleEditCount();
-  const known = sheets.get(sheet);
-  if (known && known.rules === rules.length && known.edits === edits) return known.selectors;
-  const selectors: string[] = [];
-  // Rules are told by their members, not instanceof: a same-origin frame's are of its own window's classes.
-  const visit = (list: CSSRuleList) => {
-    for (const rule of list) {
-      if ('styleSheet' in rule && 'href' in rule) {
-        const imported = (rule as CSSImportRule).styleSheet;
-        if (imported) selectors.push(...selectorsOf(imported));
-      } else if ('selectorText' in rule && 'style' in rule && (rule as CSSStyleRule).style.getPropertyValue('backdrop-filter') !== '') {
-        const text = (rule as CSSStyleRule).selectorText;
-        selectors.push(/&|:scope(?![\w-])/i.test(text) ? '*' : text);
-      }
-      if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
-    }
-  };
-  ownReads(() => visit(rules));
-  sheets.set(sheet, { rules: rules.length, edits, selectors });
-  return selectors;
+  return ruleSelectors(sheet, sheets, (rule) => {
+    if (rule.style.getPropertyValue('backdrop-filter') === '') return null;
+    return [RELATIVE_SELECTOR.test(rule.selectorText) ? '*' : rule.selectorText];
+  }, []);
 }
 
 /** The backdrop-filtered boxes of one search, noted tree by tree, then laid over its mask boxes. */

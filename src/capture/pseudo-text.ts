@@ -24,7 +24,7 @@
  * see style-edits.ts), and only the elements those selectors match are styled; highlights only
  * when the page registered one, the selection only when it is not collapsed.
  */
-import { styleEditCount, ownReads } from './style-edits.js';
+import { RELATIVE_SELECTOR, ruleSelectors, type SheetSelectors } from './sheet-rules.js';
 
 /** Below this contrast ratio (WCAG's, 1 to 21) text cannot be read against its background. */
 const MIN_CONTRAST = 1.5;
@@ -33,9 +33,6 @@ const THICK_LINE_EM = 0.3;
 /** Highlighted ranges looked at one by one at most; past it, every range of every highlight is masked. */
 const MAX_RANGES = 2000;
 const PSEUDO = /::?first-(?:line|letter)\b/gi;
-
-/** Per style sheet: its rule count and the CSSOM edit count when read, and the selectors (pseudo-element taken away) of its rules of one {@link Kind}. */
-type SheetSelectors = WeakMap<CSSStyleSheet, { rules: number; edits: number; selectors: string[] }>;
 
 /**
  * Which rules {@link selectorsOf} collects: those naming a pseudo-element `test` finds, each
@@ -276,38 +273,17 @@ function contrast(a: string, b: string): number {
 
 /** The selectors of `sheet`'s rules (in groups, nested and imported sheets too) that name a pseudo-element of `kind`, the pseudo-element taken away (`*` when nothing is left); a sheet the page cannot read gives `*` for first lines and letters, nothing for ranges (see {@link rangeSelectors}). */
 function selectorsOf(sheet: CSSStyleSheet, kind: Kind = FIRST): string[] {
-  let rules: CSSRuleList;
-  try {
-    rules = sheet.cssRules;
-  } catch {
-    return kind.keep ? [] : ['*'];
-  }
-  const edits = styleEditCount();
-  const known = kind.cache.get(sheet);
-  if (known && known.rules === rules.length && known.edits === edits) return known.selectors;
-  const selectors: string[] = [];
-  // Rules are told by their members, not instanceof: a same-origin frame's are of its own window's classes.
-  const visit = (list: CSSRuleList) => {
-    for (const rule of list) {
-      if ('styleSheet' in rule && 'href' in rule) {
-        const imported = (rule as CSSImportRule).styleSheet;
-        if (imported) selectors.push(...selectorsOf(imported, kind));
-      } else if ('selectorText' in rule && 'style' in rule && kind.test.test((rule as CSSStyleRule).selectorText)) {
-        for (const part of splitList((rule as CSSStyleRule).selectorText)) {
-          if (!kind.test.test(part)) continue;
-          const rest = part.replace(kind.strip, '').trim();
-          // `&` and `:scope` mean the rule's parent or scoping root, which querySelectorAll on the
-          // tree cannot name (`:scope` there is the root element): every element is looked at.
-          const selector = rest === '' || /&|:scope(?![\w-])/i.test(rest) ? '*' : rest;
-          selectors.push(kind.keep ? `${kind.keep.exec(part)![0].toLowerCase().replace(/\s+/g, '')} ${selector}` : selector);
-        }
-      }
-      if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
+  return ruleSelectors(sheet, kind.cache, (rule) => {
+    if (!kind.test.test(rule.selectorText)) return null;
+    const selectors: string[] = [];
+    for (const part of splitList(rule.selectorText)) {
+      if (!kind.test.test(part)) continue;
+      const rest = part.replace(kind.strip, '').trim();
+      const selector = rest === '' || RELATIVE_SELECTOR.test(rest) ? '*' : rest;
+      selectors.push(kind.keep ? `${kind.keep.exec(part)![0].toLowerCase().replace(/\s+/g, '')} ${selector}` : selector);
     }
-  };
-  ownReads(() => visit(rules));
-  kind.cache.set(sheet, { rules: rules.length, edits, selectors });
-  return selectors;
+    return selectors;
+  }, kind.keep ? [] : ['*']);
 }
 
 /**
