@@ -7,19 +7,12 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { percentOff } from './reference-helpers.js';
+import { unmountTestPage } from '../support/test-page.js';
+import { expectWithin, filler, mountReference } from './reference-helpers.js';
 
-const mount = (html: string, css = '') => mountTestPage('reference', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.25 sans-serif; } ${css}`, html });
+const mount = (html: string, css = '') => mountReference('reference', 1.25, html, css);
 
-/** Fails with the figure, and logs it either way (the run's output then reads as a table). */
-async function expectWithin(name: string, maxPct: number): Promise<void> {
-  const pct = await percentOff(name);
-  console.log(`fidelity ${name}: ${pct.toFixed(2)}% of pixels off (allowed ${maxPct}%)`);
-  expect(pct, `${name}: % of pixels unlike the browser's screenshot`).to.be.at.most(maxPct);
-}
-
-const text = (n: number) => Array.from({ length: n }, (_, i) => `Line ${i} of some text to read.`).join(' ');
+const text = filler;
 
 describe('capture against the browser\'s own screenshot', () => {
   afterEach(() => unmountTestPage('reference'));

@@ -4,21 +4,12 @@
  * `sub`), `monospace` alone at the size the browser's quirk gives it, tables with captions, and
  * web fonts known only to `document.fonts` or to adopted style sheets.
  */
-import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { percentOff } from './reference-helpers.js';
+import { unmountTestPage } from '../support/test-page.js';
+import { expectWithin, filler, mountReference } from './reference-helpers.js';
 
-const mount = (html: string, css = '') => mountTestPage('rt19', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.4 sans-serif; } ${css}`, html });
-const text = (n: number) => Array.from({ length: n }, (_, i) => `Line ${i} of some text to read.`).join(' ');
-
-async function expectWithin(name: string, maxPct: number): Promise<void> {
-  await document.fonts.ready;
-  await new Promise((r) => setTimeout(r, 50));
-  const pct = await percentOff(name);
-  console.log(`fidelity ${name}: ${pct.toFixed(2)}% of pixels off (allowed ${maxPct}%)`);
-  expect(pct, `${name}: % of pixels unlike the browser's screenshot`).to.be.at.most(maxPct);
-}
+const mount = (html: string, css = '') => mountReference('rt19', 1.4, html, css);
+const text = filler;
 
 describe('rt19: values the browser makes relative to the parent', () => {
   afterEach(() => unmountTestPage('rt19'));

@@ -5,9 +5,11 @@
  * `tolerance` in a channel, the capture bench's `pixelDiffPct`. Masked boxes are not left out:
  * pages measured here have none.
  */
+import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { createCaptureLoop, type CaptureOptions } from '../../src/capture/index.js';
 import { CollectingHost, type FrameCanvas } from '../support/frames.js';
+import { mountTestPage } from '../support/test-page.js';
 
 /** As the bench: a pixel differs when a channel is further than this from the screenshot (0..255). */
 export const TOLERANCE = 32;
@@ -99,4 +101,28 @@ export async function pngBase64(canvas: OffscreenCanvas): Promise<string> {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
+}
+
+/**
+ * Mounts a reference page as `id` (unmount it with `unmountTestPage(id)`): white, no margins, 16px
+ * sans-serif at `lineHeight`, then `css`. Returns the page's element.
+ */
+export function mountReference(id: string, lineHeight: number, html: string, css = ''): HTMLElement {
+  return mountTestPage(id, { css: `html, body { margin: 0; padding: 0; background: #fff; font: 16px/${lineHeight} sans-serif; } ${css}`, html });
+}
+
+/** `n` numbered sentences, to fill a box with text. */
+export const filler = (n: number): string => Array.from({ length: n }, (_, i) => `Line ${i} of some text to read.`).join(' ');
+
+/**
+ * Once the page's fonts are ready, fails unless at most `maxPct` % of the frame's pixels are unlike
+ * the browser's screenshot ({@link percentOff}), and logs the figure either way (a run's output
+ * then reads as a table).
+ */
+export async function expectWithin(name: string, maxPct: number): Promise<void> {
+  await document.fonts.ready;
+  await new Promise((r) => setTimeout(r, 50));
+  const pct = await percentOff(name);
+  console.log(`fidelity ${name}: ${pct.toFixed(2)}% of pixels off (allowed ${maxPct}%)`);
+  expect(pct, `${name}: % of pixels unlike the browser's screenshot`).to.be.at.most(maxPct);
 }
