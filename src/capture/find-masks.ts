@@ -588,6 +588,7 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
         const rects = range.getClientRects();
         push(rects);
         outside.textRuns(node as Text, rects, sink);
+        outside.textCopies(node as Text, rects, sink);
       }
       return;
     }

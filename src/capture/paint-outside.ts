@@ -39,6 +39,7 @@
  */
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
+import { firstPseudoSelector } from './pseudo-text.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -169,6 +170,8 @@ export function frameMap(frame: HTMLIFrameElement, parent: Affine): Affine | nul
 interface Spill {
   /** `-webkit-box-reflect`: which side, and the gap. */
   reflect: { side: string; gap: number } | null;
+  /** An open `<details>`' `::details-content` reflection, about that box (see detailsContentBoxes). */
+  contentReflect?: { side: string; gap: number } | null;
   /** `filter: drop-shadow()`s: offset and blur; `blur()`s as shadows with no offset. */
   shadows: Array<{ x: number; y: number; blur: number }>;
   /** `filter: url()`s: the SVG `<filter>` each names (null: not found, drawn as the whole viewport). */
@@ -178,6 +181,8 @@ interface Spill {
 const NO_SPILL: Spill = { reflect: null, shadows: [], filters: [] };
 
 type Box = { x: number; y: number; width: number; height: number };
+/** A pseudo-element's style over a mask's text (see pseudoCopies): its shadows grown by `grow`, its ink reaching `reach` past the boxes. */
+type PseudoInk = { style: CSSStyleDeclaration; grow: number; reach: number };
 /** Nested `display: contents` children followed below a contents mask (see contentsCopies). */
 const MAX_CONTENTS_DEPTH = 8;
 
@@ -197,10 +202,20 @@ function shadowsOf(value: string): Spill['shadows'] {
 export class PaintOutside {
   private readonly spills = new Map<Element, Spill>();
   private readonly text = new TextReach();
+  /** Per element, its first-line and first-letter styles that draw copies or ink (see firstStyles). */
+  private readonly firsts = new Map<Element, PseudoInk[]>();
+  /** Per tree, the selector of its first-line and first-letter rules (null: none). */
+  private readonly firstSelectors = new Map<Document | ShadowRoot, string | null>();
 
   /** Called for each text node of a mask's walk (and mask-all's) with its runs' boxes: glyphs a font's overridden metrics draw outside them (see TextReach.metricInk). */
   textRuns(node: Text, rects: DOMRectList, push: Sink): void {
     this.text.metricInk(node, rects, push);
+  }
+
+  /** Mask-all: copies of a text run drawn by pseudo-element styles (see pseudoCopies). */
+  textCopies(node: Text, rects: DOMRectList, push: Sink): void {
+    const parent = node.parentElement;
+    if (parent && rects.length > 0) this.pseudoCopies(parent, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
   }
 
   /**
@@ -232,7 +247,9 @@ export class PaintOutside {
     collapsedBorders(win, el, cs, rects, push);
     ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs));
     scrollMarkers(win, el, cs, rects, push, this.text);
-    this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
+    const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
+    this.copies(el, cs, own, push);
+    this.pseudoCopies(el, own, push);
   }
 
   /** The text shadow of what `el`'s style draws in `own`, and the reflections and drop shadows of `el` and every ancestor. */
@@ -249,6 +266,8 @@ export class PaintOutside {
         const box = a.getBoundingClientRect();
         for (const b of copies) made.push(mirror(b, box, spill.reflect.side, spill.reflect.gap));
       }
+      const content = spill.contentReflect;
+      if (content) for (const box of detailsContentBoxes(a)) for (const b of copies) made.push(mirror(b, box, content.side, content.gap));
       for (const s of spill.shadows) for (const b of copies) made.push({ x: b.x + s.x - s.blur, y: b.y + s.y - s.blur, width: b.width + 2 * s.blur, height: b.height + 2 * s.blur });
       // An SVG filter may draw what it filters anywhere in its filter region (an offset, a
       // dilation, a tile): the region, on the element's box.
@@ -276,7 +295,9 @@ export class PaintOutside {
         // Its text's own ink (a stroke, emphasis, letter spacing), in the mask's inherited style,
         // and the decorations its ancestors draw through it.
         grown(rects, textReach(cs) + this.text.fromAncestors(el, cs), push);
-        this.copies(el, cs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
+        const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
+        this.copies(el, cs, own, push);
+        this.pseudoCopies(el, own, push);
         range.detach();
       } else if (c.nodeType === Node.ELEMENT_NODE) {
         const child = c as Element;
@@ -287,30 +308,114 @@ export class PaintOutside {
           continue;
         }
         ownInk(child, ccs, rects, push, this.text.fromAncestors(child, ccs));
-        this.copies(child, ccs, [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height })), push);
+        const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
+        this.copies(child, ccs, own, push);
+        this.pseudoCopies(child, own, push);
       }
     }
+  }
+
+  /**
+   * Copies and ink of the mask's text drawn by pseudo-element styles its computed style does not
+   * show (rt21m): a `::first-line` or `::first-letter` rule of the mask or of an ancestor (its
+   * first line or letter may be the mask's text) with a `text-shadow` or far-reaching ink, and the
+   * selection's and each highlight's style over it (a `text-shadow`, an underline pushed far).
+   * Each shadow shifts, and each reach grows, all of the mask's boxes (erring wide: only part of
+   * its text may be in the first line or the range). First lines are read only where a style
+   * sheet names them, the selection only while one is not collapsed, highlights only while the
+   * page registered one.
+   */
+  private pseudoCopies(el: Element, own: Box[], push: Sink): void {
+    const win = el.ownerDocument.defaultView;
+    if (!win || own.length === 0) return;
+    const styles: PseudoInk[] = [];
+    for (let a: Element | null = el; a; a = flatParent(a)) styles.push(...this.firstStyles(a, win));
+    // A range's decoration is drawn further than the element's own would be (an underline 12 px
+    // thick at a 60 px offset, in 24 px text, ends 100 px below the baseline): twice its reach.
+    const range = (style: CSSStyleDeclaration) => styles.push({ style, grow: 0, reach: 2 * textReach(style) });
+    const selection = win.getSelection();
+    if (selection && !selection.isCollapsed && selection.containsNode(el, true)) range(win.getComputedStyle(el, '::selection'));
+    const highlights = (win.CSS as { highlights?: Map<string, unknown> } | undefined)?.highlights;
+    if (highlights && highlights.size > 0) for (const name of highlights.keys()) range(win.getComputedStyle(el, `::highlight(${name})`));
+    for (const { style, grow, reach } of styles) {
+      for (const s of shadowsOf(style.textShadow)) {
+        const r = s.blur + grow;
+        for (const b of own) push(b.x + s.x - r, b.y + s.y - r, b.width + 2 * r, b.height + 2 * r);
+      }
+      if (reach > 0) for (const b of own) push(b.x - reach, b.y - reach, b.width + 2 * reach, b.height + 2 * reach);
+    }
+  }
+
+  /** The `::first-line` and `::first-letter` styles of `el` that draw past or away from its text (read once per frame per element; none where no sheet of its tree names them). */
+  private firstStyles(el: Element, win: Window): PseudoInk[] {
+    let known = this.firsts.get(el);
+    if (known) return known;
+    known = [];
+    const root = el.getRootNode() as Document | ShadowRoot;
+    let selector = this.firstSelectors.get(root);
+    if (selector === undefined) this.firstSelectors.set(root, (selector = root.nodeType === Node.DOCUMENT_NODE || root instanceof ShadowRoot ? firstPseudoSelector(root) : null));
+    if (selector !== null) {
+      let matches = true;
+      try {
+        matches = el.matches(selector);
+      } catch {
+        // A selector matches() does not take: looked at, erring wide.
+      }
+      if (matches) {
+        for (const pseudo of ['::first-line', '::first-letter']) {
+          const style = win.getComputedStyle(el, pseudo);
+          // A first letter may be drawn larger than the mask's boxes: its shadows grow by its size.
+          const grow = pseudo === '::first-letter' ? parseFloat(style.fontSize) || 0 : 0;
+          const reach = textReach(style);
+          if ((style.textShadow && style.textShadow !== 'none') || reach > 0) known.push({ style, grow, reach: reach + grow });
+        }
+      }
+    }
+    this.firsts.set(el, known);
+    return known;
   }
 
   private spill(el: Element): Spill {
     let known = this.spills.get(el);
     if (known) return known;
-    const cs = this.text.style(el);
-    const reflect = cs.getPropertyValue('-webkit-box-reflect');
-    const filter = cs.getPropertyValue('filter');
-    known = NO_SPILL;
-    // An element of `display: contents` has no box: neither a reflection nor a filter draws.
-    if (((reflect && reflect !== 'none') || /drop-shadow|blur|url/.test(filter)) && cs.display !== 'contents') {
-      const r = /^(above|below|left|right)\s*(-?[\d.]+px)?/.exec(reflect);
-      // A drop shadow's or a blur's length is the blur's standard deviation: its ink reaches about three of them.
-      const shadows = [...filter.matchAll(/drop-shadow\(((?:[^()]|\([^()]*\))*)\)/g)].flatMap((m) => shadowsOf(m[1])).map((d) => ({ ...d, blur: 3 * d.blur }));
-      for (const m of filter.matchAll(/(?:^|\s)blur\((-?[\d.]+)px\)/g)) if (parseFloat(m[1]) > 0) shadows.push({ x: 0, y: 0, blur: 3 * parseFloat(m[1]) });
-      const filters = [...filter.matchAll(/url\("?([^")]*)"?\)/g)].map((m) => filterNamed(el, m[1]));
-      known = { reflect: r ? { side: r[1], gap: parseFloat(r[2] ?? '0') || 0 } : null, shadows, filters };
+    known = spillOf(el, this.text.style(el));
+    // An open <details>' ::details-content is a box of its own around its content (rt21m): its
+    // reflection and filters draw the masks in it too, about and around that box.
+    if (el.localName === 'details' && (el as HTMLDetailsElement).open) {
+      const win = el.ownerDocument.defaultView;
+      const content = win ? spillOf(el, win.getComputedStyle(el, '::details-content')) : NO_SPILL;
+      if (content !== NO_SPILL) {
+        known = { reflect: known.reflect, contentReflect: content.reflect, shadows: [...known.shadows, ...content.shadows], filters: [...known.filters, ...content.filters] };
+      }
     }
     this.spills.set(el, known);
     return known;
   }
+}
+
+/** What a style (an element's, or its `::details-content`'s) draws outside its box: reflection, drop shadows and blurs, SVG filters. */
+function spillOf(el: Element, cs: CSSStyleDeclaration): Spill {
+  const reflect = cs.getPropertyValue('-webkit-box-reflect');
+  const filter = cs.getPropertyValue('filter');
+  // An element of `display: contents` has no box: neither a reflection nor a filter draws.
+  if (!(((reflect && reflect !== 'none') || /drop-shadow|blur|url/.test(filter)) && cs.display !== 'contents')) return NO_SPILL;
+  const r = /^(above|below|left|right)\s*(-?[\d.]+px)?/.exec(reflect);
+  // A drop shadow's or a blur's length is the blur's standard deviation: its ink reaches about three of them.
+  const shadows = [...filter.matchAll(/drop-shadow\(((?:[^()]|\([^()]*\))*)\)/g)].flatMap((m) => shadowsOf(m[1])).map((d) => ({ ...d, blur: 3 * d.blur }));
+  for (const m of filter.matchAll(/(?:^|\s)blur\((-?[\d.]+)px\)/g)) if (parseFloat(m[1]) > 0) shadows.push({ x: 0, y: 0, blur: 3 * parseFloat(m[1]) });
+  const filters = [...filter.matchAll(/url\("?([^")]*)"?\)/g)].map((m) => filterNamed(el, m[1]));
+  return { reflect: r ? { side: r[1], gap: parseFloat(r[2] ?? '0') || 0 } : null, shadows, filters };
+}
+
+/**
+ * The boxes a `<details>`' `::details-content` may have (no API measures it): the details' own
+ * box, and that box below its summary; a reflection is mirrored about each (erring wide).
+ */
+function detailsContentBoxes(details: Element): DOMRect[] {
+  const box = details.getBoundingClientRect();
+  const summary = [...details.children].find((c) => c.localName === 'summary');
+  const top = summary ? Math.min(box.bottom, summary.getBoundingClientRect().bottom) : box.top;
+  return [box, new DOMRect(box.left, top, box.width, box.bottom - top)];
 }
 
 /** The `<filter>` a `filter: url()` of `el` names, in its tree or its document; null when it names none there (an external file). */
