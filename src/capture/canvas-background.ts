@@ -22,6 +22,22 @@ const BACKGROUND = [
   'background-repeat', 'background-clip', 'background-origin', 'background-attachment', 'background-blend-mode',
 ];
 
+/** Is `colour` (a computed or written background colour) one that paints? */
+function paints(colour: string): boolean {
+  return colour !== '' && colour !== 'transparent' && colour !== 'rgba(0, 0, 0, 0)';
+}
+
+/**
+ * The colour the page paints its canvas with: the root's, or the body's when the root has no
+ * background of its own (CSS Backgrounds 3 §2.11.2); `''` for none.
+ */
+function canvasColour(doc: Document): string {
+  const win = doc.defaultView!;
+  const root = win.getComputedStyle(doc.documentElement);
+  const from = hasBackground(root) || !doc.body ? root : win.getComputedStyle(doc.body);
+  return paints(from.backgroundColor) ? from.backgroundColor : '';
+}
+
 /** Does `el` paint a background of its own? */
 function hasBackground(cs: CSSStyleDeclaration): boolean {
   return cs.backgroundImage !== 'none' || (cs.backgroundColor !== 'transparent' && cs.backgroundColor !== 'rgba(0, 0, 0, 0)');
@@ -123,7 +139,8 @@ const IMAGE_LAYERS = BACKGROUND.filter((name) => !['background-color', 'backgrou
 const CANVAS_LAYER = 'data-up-canvas';
 
 /**
- * The canvas's background images (the root's, or the body's moved to the root): the browser sizes
+ * The canvas's background images, and its colour once the view is scrolled (see below; the root's,
+ * or the body's moved to the root): the browser sizes
  * and places them against the root element's box, the whole document on a long page, and paints
  * them over the whole canvas; the clone's root is only as large as the viewport and sits where the
  * page starts, so a body gradient was squeezed into the first screen, and a scrolled view showed
@@ -142,9 +159,16 @@ export function paintCanvasImages(doc: Document, rootClone: Element): void {
   const win = doc.defaultView!;
   const root = doc.documentElement;
   let layer = rootClone.firstElementChild?.hasAttribute(CANVAS_LAYER) ? (rootClone.firstElementChild as HTMLElement) : null;
+  const colour = canvasColour(doc);
+  // No colour of the page's own: the browser's white base is under the root's stacking context,
+  // not in it, so what blends over the canvas (`mix-blend-mode`) blends with nothing; the
+  // rasterizer's white on the clone's root was blended with (rt21f: 16 % of a page off). The
+  // frame is filled with that white under the picture still.
+  if (!colour) from.removeProperty('background-color');
   if (!layer) {
     const image = from.getPropertyValue('background-image');
-    if (!image || image === 'none') return;
+    // The colour alone needs no layer while the root's box covers the view (see below).
+    if ((!image || image === 'none') && !(colour && (win.scrollX !== 0 || win.scrollY !== 0))) return;
     layer = doc.createElement('div');
     layer.setAttribute(CANVAS_LAYER, '');
     for (const name of IMAGE_LAYERS) {
@@ -175,6 +199,11 @@ export function paintCanvasImages(doc: Document, rootClone: Element): void {
   const right = Math.max(box.right, view.right);
   const bottom = Math.max(box.bottom, view.bottom);
   const s = layer.style;
+  // The canvas's colour too (left on the root as well, which the rasterizer fills the frame
+  // with): the root's box is the viewport's height from the page's top, so a view scrolled below
+  // it had the colour only from the frame's fill, under the picture, and content blended over it
+  // (`mix-blend-mode`) blended with nothing there (rt21f: 33 % of a page off scrolled 600 px).
+  s.backgroundColor = colour;
   // Placed from the root's padding box, inside its border.
   s.left = `${left - border.left}px`;
   s.top = `${top - border.top}px`;

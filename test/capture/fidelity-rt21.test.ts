@@ -1,0 +1,63 @@
+/**
+ * rt21f's fidelity classes against Chromium's own screenshot (see capture-reference.test.ts):
+ * `mix-blend-mode` over the canvas's background.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { percentOff } from './reference-helpers.js';
+
+const mount = (html: string, css = '') => mountTestPage('rt21', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.5 sans-serif; } ${css}`, html });
+
+async function expectWithin(name: string, maxPct: number): Promise<void> {
+  await document.fonts.ready;
+  await new Promise((r) => setTimeout(r, 50));
+  const pct = await percentOff(name);
+  console.log(`fidelity ${name}: ${pct.toFixed(2)}% of pixels off (allowed ${maxPct}%)`);
+  expect(pct, `${name}: % of pixels unlike the browser's screenshot`).to.be.at.most(maxPct);
+}
+
+// The browser blends with the canvas's colour where the page gives one, over the whole view, and
+// with nothing where it gives none (its white base is under the root's stacking context). The
+// clone's root, only as tall as the view from the page's top, carried the colour: scrolled, what
+// blended over it blended with nothing (33 % off), and a page with no colour blended with the
+// rasterizer's white (16 % at the top, 12.6 % scrolled).
+describe('rt21: mix-blend-mode over the canvas\'s background', () => {
+  afterEach(() => unmountTestPage('rt21'));
+  const boxes = Array.from({ length: 14 }, (_, i) => `<div class="m">Multiply ${i}</div><div class="d">Difference ${i}</div>`).join('');
+  const css = `.tall { height: 2000px; padding: 20px; } .tall div { height: 60px; width: 320px; margin: 12px; font: 24px sans-serif; }
+    .m { mix-blend-mode: multiply; background: rgb(120 200 255); } .d { mix-blend-mode: difference; background: rgb(200 230 40); }`;
+
+  it('a gradient on the body', async () => {
+    mount(`<div class="tall">${boxes}</div>`, `${css} body { background: linear-gradient(rgb(250 200 120), rgb(80 140 220)); }`);
+    window.scrollTo(0, 600);
+    expect(window.scrollY).to.equal(600);
+    await expectWithin('rt21-blend-gradient-scrolled', 1);
+  });
+
+  it('a gradient on the body, propagated to the canvas', async () => {
+    mount(`<div class="tall">${boxes}</div>`, `${css} html { background: none; } body { background: linear-gradient(rgb(250 200 120), rgb(80 140 220)); }`);
+    window.scrollTo(0, 600);
+    expect(window.scrollY).to.equal(600);
+    await expectWithin('rt21-blend-canvas-gradient-scrolled', 1);
+  });
+
+  it('no background at all (the canvas white), at the top', async () => {
+    mount(`<div class="tall">${boxes}</div>`, `${css} html, body { background: none; }`);
+    await expectWithin('rt21-blend-white-top', 1);
+  });
+
+  it('no background at all (the canvas white), scrolled across too', async () => {
+    mount(`<div class="tall">${boxes}</div>`, `${css} html, body { background: none; } .tall { width: 1600px; }`);
+    window.scrollTo(100, 600);
+    expect(window.scrollX).to.equal(100);
+    await expectWithin('rt21-blend-white-scrolled', 1);
+  });
+
+  it('a colour on the body, propagated to the canvas', async () => {
+    mount(`<div class="tall">${boxes}</div>`, `${css} html { background: none; } body { background: rgb(250 200 120); }`);
+    window.scrollTo(0, 600);
+    expect(window.scrollY).to.equal(600);
+    await expectWithin('rt21-blend-colour-scrolled', 1);
+  });
+});
