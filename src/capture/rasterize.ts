@@ -26,6 +26,7 @@ import { embeddedFamilies, ColdFaces, localFontFaces, TextFonts, webFontFamilies
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { hiddenTextHolders, pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
+import { hostsUnseenRoot } from './unseen-closed-roots.js';
 import { matchScrollbars } from './scrollbars.js';
 import { GREY_IMAGE, greyBox, greyClosedHost, GREY_RULES, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
 import { copiedBlank } from './canvas-contexts.js';
@@ -1033,7 +1034,7 @@ export class Rasterizer {
         else if (this.maskAll) this.maskAllText(original, el);
         // Text a highlight or the selection hides, in either mode (inside [data-upscope-unmasked] too).
         if (!isBlankedClone(el) && this.hiddenTextOf(original.ownerDocument).has(original)) hideCloneText(el, original.namespaceURI === SVG_NS);
-        if (hasClosedRoot(original)) greyClosedHost(original, el);
+        if (hasClosedRoot(original) || hostsUnseenRoot(original)) greyClosedHost(original, el);
         markTopLayer(original, el);
         drawSkippedContent(el);
         stackLikeTransition(el);

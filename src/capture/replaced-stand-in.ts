@@ -68,14 +68,37 @@ export function greyClosedHost(original: Element, clone: Element): void {
   const win = original.ownerDocument.defaultView;
   if (!style || !win) return;
   clone.replaceChildren();
-  if (win.getComputedStyle(original).display === 'inline') {
-    const box = original.getBoundingClientRect();
-    style.setProperty('display', 'inline-block');
-    style.setProperty('box-sizing', 'border-box');
-    style.setProperty('width', `${box.width}px`);
-    style.setProperty('height', `${box.height}px`);
-  }
+  if (win.getComputedStyle(original).display === 'inline') inlineHostBox(original, style);
   greyBox(clone);
+}
+
+/**
+ * The box of an inline host's stand-in. A tree that draws a block inside an inline host (a
+ * custom element is inline unless its tree says otherwise) splits it around that block: its
+ * boxes are an empty one before, the block's, an empty one after. An inline-block of their
+ * bounding box stood on a line of its own, taller by the line's descent, and lost the block's
+ * margins (rt21f): a block of the blocks' height is given, with the margins the empty boxes show.
+ */
+function inlineHostBox(original: Element, style: CSSStyleDeclaration): void {
+  const rects = [...original.getClientRects()];
+  const drawn = rects.filter((r) => r.width > 0 && r.height > 0);
+  style.setProperty('box-sizing', 'border-box');
+  if (rects.length > 1 && drawn.length > 0) {
+    const top = Math.min(...drawn.map((r) => r.top));
+    const bottom = Math.max(...drawn.map((r) => r.bottom));
+    style.setProperty('display', 'block');
+    style.setProperty('height', `${bottom - top}px`);
+    style.setProperty('margin-top', `${Math.max(0, top - rects[0].top)}px`);
+    style.setProperty('margin-bottom', `${Math.max(0, rects[rects.length - 1].top - bottom)}px`);
+    return;
+  }
+  // Its box is the inline box's (the font's ascent and descent): standing on the baseline, an
+  // inline-block of its height was drawn higher by the descent.
+  const box = original.getBoundingClientRect();
+  style.setProperty('display', 'inline-block');
+  style.setProperty('vertical-align', 'text-bottom');
+  style.setProperty('width', `${box.width}px`);
+  style.setProperty('height', `${box.height}px`);
 }
 
 /** Marks a clone drawn by {@link greyEmpty}. */
