@@ -8,6 +8,7 @@
  * element with text, every form control (its value is no text node), and every pseudo-element with
  * content, adds the family it is drawn in.
  */
+import { frameFontSheets } from './frame-fonts.js';
 
 /**
  * A `unicode-range` descriptor's parts (`U+0-10FFFF`, `U+30-39, U+4??`), each as [first, last]
@@ -32,10 +33,11 @@ function splitFamilies(value: string): string[] {
  * `doc`'s style sheets and then its adopted ones (`document.adoptedStyleSheets`, where a
  * constructed sheet's `@font-face` rules apply as a linked sheet's do): the sheets whose font faces
  * the page draws with. A shadow root's sheets are not among them (the browser registers no face
- * declared in a shadow tree).
+ * declared in a shadow tree). Before them, the faces of its same-origin frames, whose documents
+ * the picture draws too (see frame-fonts.ts).
  */
 export function documentSheets(doc: Document): CSSStyleSheet[] {
-  return [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
+  return [...frameFontSheets(doc), ...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * rt21f's fidelity classes against Chromium's own screenshot (see capture-reference.test.ts):
- * `mix-blend-mode` over the canvas's background, and the host of a closed shadow root attached
- * before the SDK loaded.
+ * `mix-blend-mode` over the canvas's background, the host of a closed shadow root attached before
+ * the SDK loaded, and a same-origin frame's own web fonts.
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
@@ -91,5 +91,25 @@ describe('rt21: a closed shadow root attached before the SDK loaded', () => {
     // height in its line is not known either (its box is the font's, not its tree's 30px), so
     // that line's text is 3px off (1.9 %); 21.5 % before, everything below the inline hosts moved up.
     await expectWithin('rt21-closed-root-unseen', 2.5);
+  });
+});
+
+describe('rt21: a same-origin frame\'s own web fonts', () => {
+  afterEach(() => unmountTestPage('rt21'));
+
+  it('a srcdoc frame whose style sheet declares an @font-face', async () => {
+    const root = mount(`<iframe width="600" height="360" style="border: 1px solid rgb(120, 120, 120)"></iframe><p>${text(6)}</p>`);
+    const frame = root.querySelector('iframe')!;
+    const icons = '\u{EA60}\u{EA61}\u{EA62}\u{EA63}\u{EA64}\u{EA65}\u{EA66}\u{EA67}\u{EA68}\u{EA69}';
+    await new Promise((ok) => {
+      frame.addEventListener('load', ok, { once: true });
+      frame.srcdoc = `<style>@font-face { font-family: "Frame Icons"; src: url(/__fixtures__/icon-font-framed.ttf) format("truetype"); }
+        body { margin: 8px; font: 48px/1 "Frame Icons", monospace; color: rgb(30 60 160); }</style>${Array.from({ length: 6 }, () => `<p>${icons}</p>`).join('')}`;
+    });
+    const doc = frame.contentDocument!;
+    await doc.fonts.load('48px "Frame Icons"', '\u{EA60}');
+    await doc.fonts.ready;
+    expect(doc.fonts.check('48px "Frame Icons"', '\u{EA60}')).to.equal(true);
+    await expectWithin('rt21-frame-font', 0.5);
   });
 });

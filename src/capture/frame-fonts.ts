@@ -1,0 +1,84 @@
+/**
+ * Web fonts of same-origin frames (rt21f). A same-origin frame's document is cloned into the
+ * page's picture in place of its iframe, and its text is drawn in the picture's style sheet, which
+ * holds only the faces the library found in the page's own sheets: a frame's `@font-face` rules
+ * were never embedded and its text was drawn in a fallback font (6.9 % of a text-heavy page off).
+ * Each frame's file-sourced faces are given to the library as one more sheet, built here: its
+ * `url()`s are made absolute first, as the library resolves a rule's URLs against its sheet's
+ * `href` and else the page's address, not the frame's.
+ */
+
+/** A frame document's faces as a sheet, kept while their text is the same. */
+const built = new WeakMap<Document, { text: string; sheet: CSSStyleSheet }>();
+
+/** Every same-origin frame document under `doc`, frames of frames too, innermost first. */
+function frameDocuments(doc: Document, out: Document[] = []): Document[] {
+  for (const frame of doc.querySelectorAll('iframe, frame')) {
+    let inner: Document | null = null;
+    try {
+      inner = (frame as HTMLIFrameElement).contentDocument;
+    } catch {
+      // Cross-origin: its document is none of the picture's.
+    }
+    if (!inner || inner === doc) continue;
+    frameDocuments(inner, out);
+    out.push(inner);
+  }
+  return out;
+}
+
+/** The `@font-face` rules of `sheets` (inside `@media`, `@supports`, `@layer` and `@import` too), readable ones only. */
+function faces(sheets: Iterable<CSSStyleSheet>, out: CSSFontFaceRule[] = []): CSSFontFaceRule[] {
+  const visit = (rules: CSSRuleList) => {
+    for (const rule of rules) {
+      if (rule.constructor.name === 'CSSFontFaceRule') out.push(rule as CSSFontFaceRule);
+      else if ('styleSheet' in rule) read((rule as CSSImportRule).styleSheet);
+      else if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
+    }
+  };
+  const read = (sheet: CSSStyleSheet | null) => {
+    try {
+      if (sheet) visit(sheet.cssRules);
+    } catch {
+      // A cross-origin sheet without CORS: unreadable here, and for the library too.
+    }
+  };
+  for (const sheet of sheets) read(sheet);
+  return out;
+}
+
+/** `rule`'s text with each `url()` absolute, resolved as the frame resolves it. */
+function absoluteUrls(rule: CSSFontFaceRule, doc: Document): string {
+  const base = rule.parentStyleSheet?.href ?? doc.baseURI;
+  return rule.cssText.replace(/url\(\s*(["']?)(.*?)\1\s*\)/g, (token, _q: string, url: string) => {
+    try {
+      return `url("${new URL(url, base).href.replace(/["\\]/g, '\\$&')}")`;
+    } catch {
+      return token;
+    }
+  });
+}
+
+/**
+ * One sheet for each same-origin frame under `doc` that declares faces from files, made in `doc`'s
+ * window, innermost frames first (the page's own sheets come after: a family both declare is
+ * drawn as the page's, which the picture's style sheet then lists last).
+ */
+export function frameFontSheets(doc: Document): CSSStyleSheet[] {
+  const win = doc.defaultView as (Window & typeof globalThis) | null;
+  if (!win || !doc.querySelector('iframe, frame')) return [];
+  const out: CSSStyleSheet[] = [];
+  for (const inner of frameDocuments(doc)) {
+    const rules = faces([...inner.styleSheets, ...(inner.adoptedStyleSheets ?? [])]).filter((rule) => /url\(/i.test(rule.style.getPropertyValue('src')));
+    if (rules.length === 0) continue;
+    const text = rules.map((rule) => absoluteUrls(rule, inner)).join('\n');
+    let entry = built.get(inner);
+    if (entry?.text !== text) {
+      const sheet = new win.CSSStyleSheet();
+      sheet.replaceSync(text);
+      built.set(inner, (entry = { text, sheet }));
+    }
+    out.push(entry.sheet);
+  }
+  return out;
+}
