@@ -5,19 +5,11 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { percentOff } from './reference-helpers.js';
+import { unmountTestPage } from '../support/test-page.js';
+import { expectWithin, filler, mountReference } from './reference-helpers.js';
 
-const mount = (html: string, css = '') => mountTestPage('rt21', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.5 sans-serif; } ${css}`, html });
-const text = (n: number) => Array.from({ length: n }, (_, i) => `Line ${i} of some text to read.`).join(' ');
-
-async function expectWithin(name: string, maxPct: number): Promise<void> {
-  await document.fonts.ready;
-  await new Promise((r) => setTimeout(r, 50));
-  const pct = await percentOff(name);
-  console.log(`fidelity ${name}: ${pct.toFixed(2)}% of pixels off (allowed ${maxPct}%)`);
-  expect(pct, `${name}: % of pixels unlike the browser's screenshot`).to.be.at.most(maxPct);
-}
+const mount = (html: string, css = '') => mountReference('rt21', 1.5, html, css);
+const text = filler;
 
 // The browser blends with the canvas's colour where the page gives one, over the whole view, and
 // with nothing where it gives none (its white base is under the root's stacking context). The
