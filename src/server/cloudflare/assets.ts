@@ -46,7 +46,9 @@ export async function serveAsset(request: Request, env: Env, url: URL, cors: Rec
   const out = new Response(res.body, res);
   out.headers.set('x-content-type-options', 'nosniff');
   // The relay's pages are never framed (as on Node: page-headers.ts); scripts may be loaded anywhere.
-  if (asset.endsWith('.html')) for (const [k, v] of Object.entries(PAGE_HEADERS)) out.headers.set(k, v);
+  // Judged by what is served, not by the path asked for: the asset server decodes the path, so
+  // /demo/agent%2ehtml is the console too (rt21r A1: it came without these headers).
+  if (asset.endsWith('.html') || (out.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) for (const [k, v] of Object.entries(PAGE_HEADERS)) out.headers.set(k, v);
   for (const [k, v] of Object.entries(cors)) out.headers.set(k, v);
   const v = url.searchParams.get('v');
   if (v && (await loadVersions(env, url.origin))[asset] === v) out.headers.set('cache-control', IMMUTABLE);

@@ -806,7 +806,15 @@ export class VisitorRoom {
       case 'visibility':
         this.visible = msg.visible;
         conn.keep?.({ visible: msg.visible });
-        if (this.state === 'active' || this.state === 'paused') this.setState(this.liveState(), this.agentName);
+        // The session moves between active and paused (the visitor and its agents hear it at once);
+        // the agents' lobbies hear it as they hear identity changes, at most about once a second:
+        // a page flipping its visibility published its whole entry (identity and all) to every
+        // lobby on each flip, past that coalescing (rt21r A2).
+        if (this.state === 'active' || this.state === 'paused') {
+          const was = this.state;
+          this.setState(this.liveState(), this.agentName, { silentLobby: true });
+          if (this.state !== was) this.lobbyUpdate(true);
+        }
         return;
       case 'forget':
         this.endSession('reset');
