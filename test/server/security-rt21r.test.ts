@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay, type TestClient } from '../support/node-client.js';
+import { nodeOnly } from '../support/relay-host.js';
 
 // rt21r A1 (Cloudflare host; low-medium): the relay's pages are sent with X-Frame-Options: DENY and
 // frame-ancestors 'none' only when the ASSET PATH ends in ".html"; the asset server decodes the
@@ -58,6 +59,35 @@ test('a visitor flipping its visibility in a session does not push its identity 
     assert.equal(visitor.count('error'), 0, 'nothing was refused');
     const seen = mine(bystander);
     assert.ok(seen <= 2 * Math.ceil(seconds) + 3, `${i} identity changes with a visibility flip each in ${seconds} s reached another agent's lobby ${seen} times`);
+  } finally {
+    await relay.close();
+  }
+});
+
+// rt21r A3 (Node host, where a stalled reader can be seen; low): an agent's ink (`draw`) was sent to
+// the visitor whether or not the visitor's queue was full, unlike every other live message
+// (pointer, cursor) and custom messages, which are dropped or refused then. A watching agent's
+// sockets drawing at their live budget onto a visitor on a slow link filled its queue past twice
+// the bound, and the relay closed the VISITOR's socket (4008, stalled): the page was cut off, and
+// its control grant ended, by the agent's ink. Ink to a full queue is dropped as a pointer is.
+test('an agent’s ink to a visitor that is not reading is dropped, not queued until the visitor is closed as stalled', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a stalled reader cannot be seen") }, async () => {
+  const relay = await testRelay({ maxQueuedBytes: 64 * 1024, stalledSocketMs: 600_000, textCharsBurstPerAddress: 1e12, textCharsPerSecondPerAddress: 1e12 });
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const agents: TestClient[] = [];
+    // Eight watch sockets drawing (one agent may hold 32 in a room; eight agents here, each allowed).
+    for (let i = 0; i < 8; i++) agents.push(await relay.allowedWatch(visitor, shortId, relay.token(`Inker ${i}`)));
+    visitor.pauseReading();
+    const points = Array.from({ length: 512 }, (_, i) => 1000 + i + 0.123456789012);
+    const t0 = Date.now();
+    for (let n = 0; Date.now() - t0 < 5000; n++) {
+      for (const a of agents) a.send({ type: 'draw', id: `s${n}`, shape: 'stroke', points, done: false });
+      await new Promise((r) => setTimeout(r, 17));
+    }
+    visitor.resumeReading();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(visitor.closed?.code, undefined, "the visitor was closed by the agents' ink");
   } finally {
     await relay.close();
   }
