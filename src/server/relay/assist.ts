@@ -173,9 +173,11 @@ export class Assist {
         if (!this.settings.draw) return this.room.sendError(w.conn, ErrorCode.invalidState, "the visitor's site does not allow drawing on its page");
         if (!visitor) return;
         const out: Message = { type: 'agentDraw', observerId: w.observerId, agentName: w.agent.agentName, id: msg.id, shape: msg.shape, points: msg.points, done: msg.done };
+        // Dropped when the visitor's queue is full, as every live message is: queued anyway, an
+        // agent's ink onto a visitor on a slow link got the VISITOR's socket closed as stalled (rt21r A3).
         return this.spend(w.conn, 'draw', () => {
           const to = this.room.visitor();
-          if (to) this.room.send(to, out);
+          if (to && !this.room.full(to)) this.room.send(to, out);
         });
       }
       case 'clearDrawing':
