@@ -7,6 +7,29 @@ import assert from 'node:assert/strict';
 import { testRelay, type TestClient } from '../support/node-client.js';
 import { nodeOnly } from '../support/relay-host.js';
 
+// rt21r A5 (Cloudflare host; high: every agent locked out of an isolate, by any one request). The
+// worker keeps D1's migration as one promise per isolate (cloudflare/history.ts `historyOf`), made
+// by whichever request first asks for the accounts or the history, and awaited by all later ones.
+// A request that asks and answers without waiting for it (GET /api/session without a cookie: the
+// console's first request; GET /api/login: 405) ends, workerd cancels the I/O it started, and
+// the promise never settles: from then on every agent socket (its token's keys wait for D1),
+// every sign-in and every history request of that isolate hangs, unanswered. This test must stay
+// FIRST in this file: the Cloudflare host is one isolate per test file.
+test('a first request that does not wait for the database does not leave every later agent request hanging', async () => {
+  const relay = await testRelay();
+  const u = relay.server.url;
+  try {
+    assert.equal((await fetch(u + '/api/session', { headers: { origin: u }, signal: AbortSignal.timeout(10_000) })).status, 401);
+    const within = <T>(ms: number, p: Promise<T>, what: string) => Promise.race([p, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what}: no answer in ${ms} ms`)), ms))]);
+    const lobby = await within(10_000, relay.lobby(relay.token('Alice')), 'an agent socket with a valid token');
+    await lobby.next('agentWelcome', () => true, 10_000);
+    const res = await fetch(u + '/api/login', { method: 'POST', headers: { origin: u, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nobody', password: 'not the password' }), signal: AbortSignal.timeout(10_000) });
+    assert.equal(res.status, 401);
+  } finally {
+    await relay.close();
+  }
+});
+
 // rt21r A1 (Cloudflare host; low-medium): the relay's pages are sent with X-Frame-Options: DENY and
 // frame-ancestors 'none' only when the ASSET PATH ends in ".html"; the asset server decodes the
 // path, so /demo/agent%2ehtml (or agent.htm%6c) served the console, and /demo/watch%2ehtml the
