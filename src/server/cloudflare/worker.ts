@@ -47,6 +47,13 @@ export default {
   async fetch(request: Request, env: Env, ctx?: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
+    // D1's migration is one promise per isolate (historyOf), started by whichever request first
+    // asks for the accounts or the history and awaited by every later one. A request that answers
+    // without waiting for it (GET /api/session without a cookie) would end with its I/O cancelled,
+    // and the promise would never settle: every agent socket, sign-in and history request of the
+    // isolate hung (rt21r A5). Each request keeps it alive until it settles.
+    const db = historyOf(env);
+    if (db) ctx?.waitUntil(db.ready.catch(() => undefined));
     if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return noCompression(await admitSocket(request, env, url, addressOf(request), await socketVerifier(request, env)));
     const cors: Record<string, string> = path === '/healthz' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
     if (path === '/healthz') return text(200, 'ok', cors);
