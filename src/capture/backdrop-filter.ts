@@ -12,6 +12,7 @@
  */
 
 import { KeptCanvas } from './draw-surface.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 /** A box whose backdrop filter is drawn on the canvas; `rect` in CSS px of the viewport at clone time. */
 export interface Backdrop {
@@ -62,7 +63,7 @@ const SEEN_THROUGH = 0.5;
 /** Whether `el` can be noted: its boxes are read in the viewport of the document that is cloned. */
 export function readableBox(el: Element, doc: Document): boolean {
   if (el.ownerDocument !== doc) return false;
-  for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) if (root.mode !== 'open') return false;
+  for (let root = el.getRootNode(); isShadowRoot(root); root = root.host.getRootNode()) if (root.mode !== 'open') return false;
   return true;
 }
 

@@ -13,6 +13,7 @@
  */
 import { maskOver } from './find-masks.js';
 import { flushSecretFields } from './secret-fields.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 /** Attributes that can make an element a mask (see MASK_SELECTORS and secret-fields.ts). */
 const MASK_ATTRIBUTES = ['class', 'data-upscope-masked', 'type', 'autocomplete', 'slot', 'data-openreplay-masked'];
@@ -25,7 +26,7 @@ export function strayed(node: Node, parent: Element, slotted: boolean, frameRoot
   if (slotted) return false;
   const up = node.parentNode;
   if (up === parent) return false;
-  if (up instanceof ShadowRoot && up.host === parent) return false;
+  if (isShadowRoot(up) && up.host === parent) return false;
   return !(parent.localName === 'iframe' && up === frameRoot);
 }
 

@@ -17,6 +17,7 @@
 import { unicodeRangeParts, webFontFamilies } from './font-families.js';
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 interface ConcealingFontState {
   /** Whether a loaded face conceals; measured once per face. */
@@ -184,7 +185,7 @@ function pseudoFontsOver(root: Node, memo: Map<Node, boolean>): boolean {
   const known = memo.get(root);
   if (known !== undefined) return known;
   let answer = false;
-  if (root instanceof ShadowRoot) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]) || pseudoFontsOver(root.host.getRootNode(), memo);
+  if (isShadowRoot(root)) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]) || pseudoFontsOver(root.host.getRootNode(), memo);
   else if (root instanceof Document) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]);
   memo.set(root, answer);
   return answer;

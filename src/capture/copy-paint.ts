@@ -38,6 +38,7 @@
 import { unpaintText } from './blank-masked-clone.js';
 import { hiddenByPosition } from './position-visibility.js';
 import { GREY as GREY_COLOUR, GREY_IMAGE, greyBackground, greyBox, greyEmpty } from './replaced-stand-in.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
@@ -296,7 +297,7 @@ function backdropBase(el: Element): Rgb {
 
 function parentOrHost(el: Element): Element | null {
   const root = el.getRootNode();
-  return el.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+  return el.parentElement ?? (isShadowRoot(root) ? root.host : null);
 }
 
 /**

@@ -26,6 +26,7 @@ import type { KeptClone } from './kept-clone.js';
 import { flatChildren, ROOT_DROPPED } from './margins.js';
 import type { Viewport } from './rasterize.js';
 import { SLOT_INHERITED } from './slot-wrappers.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 /** A picture of part of the frame: its markup, and where it goes in the frame (frame pixels). */
 export interface FieldPicture {
@@ -208,7 +209,7 @@ export function carryVerdict(kept: KeptClone, region: Region | null, patched: Re
 /** Whether `original` is or holds the host of a shadow tree the kept clone draws. */
 function holdsShadowTree(kept: KeptClone, original: Element): boolean {
   if (original.shadowRoot) return true;
-  for (const root of kept.roots) if (root instanceof ShadowRoot && containsComposed(original, root.host)) return true;
+  for (const root of kept.roots) if (isShadowRoot(root) && containsComposed(original, root.host)) return true;
   return false;
 }
 

@@ -8,7 +8,7 @@ import { hiddenRanges, pseudoHiddenText } from './pseudo-text.js';
 import { isSvgUse, UseChecker } from './svg-use.js';
 import { frameMap, IDENTITY, PaintOutside, sinkInto, type Affine, type Sink } from './paint-outside.js';
 import { isResource, RESOURCES, resourceRects } from './svg-resources.js';
-import { onShadowAttach } from './shadow-attach.js';
+import { onShadowAttach, isShadowRoot } from './shadow-attach.js';
 import { openPickerBox } from './select-picker.js';
 import { collectRects, type MaskRect } from './mask-rects.js';
 import { Backdrops, INLINE_BACKDROP } from './backdrop-masks.js';
@@ -92,7 +92,7 @@ export function isUnmasked(el: Element, memo: Map<Element, boolean>): boolean {
   let answer = el.matches(UNMASK_SELECTOR);
   if (!answer) {
     const root = el.getRootNode();
-    const parent = el.parentElement ?? (root instanceof ShadowRoot ? root.host : frameOf(el.ownerDocument));
+    const parent = el.parentElement ?? (isShadowRoot(root) ? root.host : frameOf(el.ownerDocument));
     answer = parent !== null && isUnmasked(parent, memo);
   }
   memo.set(el, answer);
@@ -761,7 +761,7 @@ export function maskOver(node: Element | CharacterData): Element | null {
     if (at.parentElement) queue.push(at.parentElement);
     else {
       const root = at.getRootNode();
-      if (root instanceof ShadowRoot) queue.push(root.host);
+      if (isShadowRoot(root)) queue.push(root.host);
       else {
         const frame = frameOf(at.ownerDocument);
         if (frame) queue.push(frame);

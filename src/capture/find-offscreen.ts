@@ -13,6 +13,7 @@ import { clipsTo } from './overflow-ink.js';
  */
 import { outsideTest } from './escaping-items.js';
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 /**
  * A run of consecutive siblings of a long list (table rows, feed items) that are all off screen,
@@ -176,7 +177,7 @@ export function flatParent(el: Element): Element | null {
   if (el.assignedSlot) return el.assignedSlot;
   if (el.parentElement) return el.parentElement;
   const root = el.getRootNode();
-  return root instanceof ShadowRoot ? root.host : null;
+  return isShadowRoot(root) ? root.host : null;
 }
 
 export interface Box {
@@ -201,7 +202,7 @@ export function containsComposed(outer: Element, inner: Element): boolean {
   for (let n: Node | null = inner; n; ) {
     if (n === outer) return true;
     const root: Node = n.getRootNode();
-    n = n.parentNode ?? (root instanceof ShadowRoot ? root.host : null);
+    n = n.parentNode ?? (isShadowRoot(root) ? root.host : null);
   }
   return false;
 }

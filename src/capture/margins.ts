@@ -7,6 +7,7 @@
  * below moves up (issue 16, class 1). Such boxes keep an automatic height in the clone.
  */
 import { forwardedNodes } from './slot-wrappers.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 /**
  * What modern-screenshot leaves off the clone of the root it is given, its place among its
@@ -92,7 +93,7 @@ const ITEM_PARENTS = new Set(['flex', 'inline-flex', 'grid', 'inline-grid']);
 /** A flex or grid item: it contains its children's margins, and its height comes from its container too. */
 function isLaidOutByParent(el: Element, win: Window): boolean {
   const root = el.getRootNode();
-  const parent = el.assignedSlot?.parentElement ?? el.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+  const parent = el.assignedSlot?.parentElement ?? el.parentElement ?? (isShadowRoot(root) ? root.host : null);
   return parent !== null && ITEM_PARENTS.has(win.getComputedStyle(parent).display);
 }
 

@@ -40,6 +40,7 @@
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -92,7 +93,7 @@ function flatParent(el: Element): Element | null {
   if (el.assignedSlot) return el.assignedSlot;
   if (el.parentElement) return el.parentElement;
   const root = el.getRootNode();
-  return root instanceof ShadowRoot ? root.host : null;
+  return isShadowRoot(root) ? root.host : null;
 }
 
 /**
@@ -353,7 +354,7 @@ export class PaintOutside {
     known = [];
     const root = el.getRootNode() as Document | ShadowRoot;
     let selector = this.firstSelectors.get(root);
-    if (selector === undefined) this.firstSelectors.set(root, (selector = root.nodeType === Node.DOCUMENT_NODE || root instanceof ShadowRoot ? firstPseudoSelector(root) : null));
+    if (selector === undefined) this.firstSelectors.set(root, (selector = root.nodeType === Node.DOCUMENT_NODE || isShadowRoot(root) ? firstPseudoSelector(root) : null));
     if (selector !== null) {
       let matches = true;
       try {

@@ -43,6 +43,7 @@ import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough,
 import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, localMasksAside, pseudoElementPaint, pseudoUnpainted, restoreLocalMasks, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -908,7 +909,7 @@ export class Rasterizer {
         this.cloneError ??= new ChurnError('rasterize: the page moved a node while it was cloned');
         return false;
       }
-      if (node.parentNode instanceof ShadowRoot) this.churn?.watch(node.parentNode);
+      if (isShadowRoot(node.parentNode)) this.churn?.watch(node.parentNode);
     }
     if (slot && hiddenSlot(slot)) return false;
     if (node.nodeType === Node.TEXT_NODE) this.fonts?.noteText(parent, node as Text, this.doc.defaultView!);
@@ -1152,7 +1153,7 @@ export class Rasterizer {
   private maskAllText(original: Element, clone: Element): void {
     if (!isUnmasked(original, this.unmasked)) return hideCloneText(clone, original.namespaceURI === SVG_NS && original.parentElement?.closest('text') != null);
     const root = original.getRootNode();
-    const parent = original.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+    const parent = original.parentElement ?? (isShadowRoot(root) ? root.host : null);
     if (original.matches(UNMASK_SELECTOR) && (parent === null || !isUnmasked(parent, this.unmasked))) showCloneText(clone, original);
   }
 

@@ -42,3 +42,11 @@ export function onShadowAttach(win: Window & typeof globalThis, fn: Subscriber):
   list.add(fn);
   return () => list.delete(fn);
 }
+
+/**
+ * Whether `node` is a shadow root, told by its members, not `instanceof`: a same-origin frame's
+ * roots are of its own window's `ShadowRoot`, which the page's class does not recognise.
+ */
+export function isShadowRoot(node: Node | null | undefined): node is ShadowRoot {
+  return !!node && node.nodeType === 11 && 'host' in node;
+}

@@ -23,6 +23,7 @@ import { blankMaskedClone, hideCloneText } from './blank-masked-clone.js';
 import { INHERITED } from './clone-styles.js';
 import { maskOver } from './find-masks.js';
 import { insideSvg, SVG_ONLY } from './style-gates.js';
+import { isShadowRoot } from './shadow-attach.js';
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 /** Marks a slot's wrapper in the clone, which has no original (kept-clone.ts steps over it). */
@@ -44,7 +45,7 @@ export function slotOf(node: Node, parent: Element | undefined): HTMLSlotElement
   if (!parent) return null;
   for (let at = slot; at; at = at.assignedSlot) {
     const up = at.parentNode;
-    if (up === parent || (up instanceof ShadowRoot && up.host === parent)) return slot;
+    if (up === parent || (isShadowRoot(up) && up.host === parent)) return slot;
   }
   return null;
 }

@@ -17,6 +17,7 @@
  * patched subtree's ancestors does not compare them (ancestor-styles.ts). An HTML element inside
  * an `<svg>` (a `<foreignObject>`'s content) reads them all: an `<svg>` in it inherits from SVG.
  */
+import { isShadowRoot } from './shadow-attach.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -200,7 +201,7 @@ function upFrom(el: Element): Element | null {
   if (el.assignedSlot) return el.assignedSlot;
   if (el.parentElement) return el.parentElement;
   const root = el.getRootNode();
-  if (root instanceof ShadowRoot) return root.host;
+  if (isShadowRoot(root)) return root.host;
   try {
     return (root as Document).defaultView?.frameElement ?? null;
   } catch {

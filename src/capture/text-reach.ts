@@ -2,14 +2,16 @@
 // paint-outside.ts): the text style's own ink, the decorations its ancestors draw through it, and
 // glyphs a font's overridden metrics leave outside their runs; with the decorations, each
 // ancestor's scroll marker group (read in the same pass). Apart from paint-outside.ts, which is
-// over its size already; imports nothing, so it takes part in no import cycle.
+// over its size already; imports only shadow-attach.ts, which imports nothing, so it takes part in no
+// import cycle.
+import { isShadowRoot } from './shadow-attach.js';
 
 /** The element whose box a node is drawn in: its slot, parent, or shadow host. */
 function boxParent(el: Element): Element | null {
   if (el.assignedSlot) return el.assignedSlot;
   if (el.parentElement) return el.parentElement;
   const root = el.getRootNode();
-  return root instanceof ShadowRoot ? root.host : null;
+  return isShadowRoot(root) ? root.host : null;
 }
 
 const px = (value: string) => parseFloat(value) || 0;

@@ -5,6 +5,7 @@
  */
 import { hiddenDrawing, hiddenTextIn, isMaskElement, maskCovering } from '../capture/find-masks.js';
 import { isSecretField } from '../capture/secret-fields.js';
+import { isShadowRoot } from '../capture/shadow-attach.js';
 import { ASSIST_LAYER_TAG } from './assist-layer.js';
 
 /**
@@ -33,7 +34,7 @@ export function composedParent(el: Element): Element | null {
   if (el.assignedSlot) return el.assignedSlot;
   if (el.parentElement) return el.parentElement;
   const root = el.getRootNode();
-  if (root instanceof ShadowRoot) return root.host;
+  if (isShadowRoot(root)) return root.host;
   return frameElementOf(el.ownerDocument);
 }
 
