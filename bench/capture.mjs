@@ -207,8 +207,8 @@ async function changeCost(page, cdp, spec) {
   // visitor typing makes one change frame after another, and the first few patched ones run before
   // V8 has optimised that code (components: about 24 ms cold, 16 ms warm, under the same load). The
   // first of them comes over a kept clone whose patches began over a second ago, so it is cloned
-  // whole (see "When the whole viewport is cloned instead" in docs/architecture.md); the second,
-  // the first patched one, is traced and kept as firstChange*, shown beside the judged figure.
+  // whole (see "When the whole viewport is cloned instead" in docs/architecture.md). Each is traced
+  // until one is patched; that one is kept as firstChange*, shown beside the judged figure.
   let first = null;
   for (let i = 0; i < CHANGE_WARMUP; i++) {
     await settle(300);
@@ -219,10 +219,11 @@ async function changeCost(page, cdp, spec) {
       else await page.evaluate(() => window.bench.changeText());
       sent = await page.evaluate(() => window.bench.nextFrame());
     };
-    if (i === 1) {
+    if (first) await made();
+    else {
       const t = await traceMainThread(cdp, made);
-      if (sent.stats && 'patched' in (sent.stats.clone ?? {})) first = t;
-    } else await made();
+      if ('patched' in (sent.stats?.clone ?? {})) first = t;
+    }
   }
   for (let i = 0; i < CHANGE_REPS; i++) {
     await settle(WHOLE_AFTER_MS);
