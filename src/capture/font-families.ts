@@ -33,11 +33,20 @@ function splitFamilies(value: string): string[] {
  * `doc`'s style sheets and then its adopted ones (`document.adoptedStyleSheets`, where a
  * constructed sheet's `@font-face` rules apply as a linked sheet's do): the sheets whose font faces
  * the page draws with. A shadow root's sheets are not among them (the browser registers no face
- * declared in a shadow tree). Before them, the faces of its same-origin frames, whose documents
- * the picture draws too (see frame-fonts.ts).
+ * declared in a shadow tree).
  */
 export function documentSheets(doc: Document): CSSStyleSheet[] {
-  return [...frameFontSheets(doc), ...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
+  return [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
+}
+
+/**
+ * {@link documentSheets}, after the faces of `doc`'s same-origin frames, whose documents the
+ * picture draws too (see frame-fonts.ts): what the library embeds from, and the families it is
+ * given. Never the page's own sets (its concealing families, its local faces): a frame's face from
+ * a file of a family the page conceals text in would have counted as the page's.
+ */
+function drawnSheets(doc: Document): CSSStyleSheet[] {
+  return [...frameFontSheets(doc), ...documentSheets(doc)];
 }
 
 /**
@@ -50,7 +59,7 @@ export function withAdoptedSheets(doc: Document): Document {
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(doc, {
     get(target, name) {
-      if (name === 'styleSheets') return documentSheets(target);
+      if (name === 'styleSheets') return drawnSheets(target);
       const value = Reflect.get(target, name, target) as unknown;
       if (typeof value !== 'function') return value;
       let fn = bound.get(name);
@@ -63,17 +72,18 @@ export function withAdoptedSheets(doc: Document): Document {
   });
 }
 
-/** Every `@font-face` rule of `doc`'s readable style sheets, adopted ones too (inside `@media`, `@supports`, `@layer` and `@import` too), in order. */
-function fontFaceRules(doc: Document): CSSFontFaceRule[] {
+/** Every `@font-face` rule of `doc`'s readable style sheets, adopted ones too (inside `@media`, `@supports`, `@layer` and `@import` too), in order; with `frames`, its same-origin frames' faces from files first (see drawnSheets). */
+function fontFaceRules(doc: Document, frames = false): CSSFontFaceRule[] {
   const out: CSSFontFaceRule[] = [];
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
-      if (rule instanceof CSSFontFaceRule) out.push(rule);
-      else if (rule instanceof CSSImportRule) readRules(rule.styleSheet, visit);
+      // Told by their members, not instanceof: a same-origin frame's rules are of its own window's classes.
+      if (rule.constructor.name === 'CSSFontFaceRule') out.push(rule as CSSFontFaceRule);
+      else if ('styleSheet' in rule && 'href' in rule) readRules((rule as CSSImportRule).styleSheet, visit);
       else if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
   };
-  for (const sheet of documentSheets(doc)) readRules(sheet, visit);
+  for (const sheet of frames ? drawnSheets(doc) : documentSheets(doc)) readRules(sheet, visit);
   return out;
 }
 
@@ -85,11 +95,12 @@ const fromFile = (rule: CSSFontFaceRule) => /url\(/i.test(rule.style.getProperty
  * a file (`url()`): the only ones the library can embed. Registering any other family would send
  * the library through its embedding step for nothing, and that step makes an inline `<style>`,
  * which a strict `style-src` refuses (and reports as a violation). A family whose faces are all
- * the machine's own fonts (`local()`) is drawn through {@link localFontFaces}.
+ * the machine's own fonts (`local()`) is drawn through {@link localFontFaces}. With `frames`, the
+ * families of its same-origin frames' faces too, which the picture draws (the library is given them).
  */
-export function webFontFamilies(doc: Document): Set<string> {
+export function webFontFamilies(doc: Document, frames = false): Set<string> {
   const out = new Set<string>();
-  for (const rule of fontFaceRules(doc)) if (fromFile(rule)) for (const f of splitFamilies(rule.style.getPropertyValue('font-family'))) out.add(f);
+  for (const rule of fontFaceRules(doc, frames)) if (fromFile(rule)) for (const f of splitFamilies(rule.style.getPropertyValue('font-family'))) out.add(f);
   return out;
 }
 

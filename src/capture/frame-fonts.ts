@@ -7,13 +7,40 @@
  * `url()`s are made absolute first, as the library resolves a rule's URLs against its sheet's
  * `href` and else the page's address, not the frame's.
  */
+import { styleEditCount } from './style-edits.js';
 
 /** A frame document's faces as a sheet, kept while their text is the same. */
-const built = new WeakMap<Document, { text: string; sheet: CSSStyleSheet }>();
+const built = new WeakMap<Document, { text: string; sheet: CSSStyleSheet | null; key: string }>();
+
+/** What a frame document's faces depend on: its sheets, their rule counts and the CSSOM edits heard (style-edits.ts). */
+function sheetsKey(sheets: CSSStyleSheet[]): string {
+  let key = `${styleEditCount()}`;
+  for (const sheet of sheets) {
+    let count = -1;
+    try {
+      count = sheet.cssRules.length;
+    } catch {
+      // Unreadable: counted as such.
+    }
+    key += `,${count}`;
+  }
+  return key;
+}
+
+/**
+ * `doc`'s `<iframe>` and `<frame>` elements, by the browser's live collections, which it keeps
+ * while no element is added or removed: a query would walk every element of a long page each time
+ * it found none.
+ */
+function framesOf(doc: Document): Element[] {
+  const iframes = doc.getElementsByTagName('iframe');
+  const frames = doc.getElementsByTagName('frame');
+  return frames.length === 0 ? [...iframes] : [...iframes, ...frames];
+}
 
 /** Every same-origin frame document under `doc`, frames of frames too, innermost first. */
 function frameDocuments(doc: Document, out: Document[] = []): Document[] {
-  for (const frame of doc.querySelectorAll('iframe, frame')) {
+  for (const frame of framesOf(doc)) {
     let inner: Document | null = null;
     try {
       inner = (frame as HTMLIFrameElement).contentDocument;
@@ -66,19 +93,24 @@ function absoluteUrls(rule: CSSFontFaceRule, doc: Document): string {
  */
 export function frameFontSheets(doc: Document): CSSStyleSheet[] {
   const win = doc.defaultView as (Window & typeof globalThis) | null;
-  if (!win || !doc.querySelector('iframe, frame')) return [];
+  if (!win || framesOf(doc).length === 0) return [];
   const out: CSSStyleSheet[] = [];
   for (const inner of frameDocuments(doc)) {
-    const rules = faces([...inner.styleSheets, ...(inner.adoptedStyleSheets ?? [])]).filter((rule) => /url\(/i.test(rule.style.getPropertyValue('src')));
-    if (rules.length === 0) continue;
-    const text = rules.map((rule) => absoluteUrls(rule, inner)).join('\n');
+    const sheets = [...inner.styleSheets, ...(inner.adoptedStyleSheets ?? [])];
+    // Read again only when a sheet, a rule count or a CSSOM edit changed: called several times a frame.
+    const key = sheetsKey(sheets);
     let entry = built.get(inner);
-    if (entry?.text !== text) {
-      const sheet = new win.CSSStyleSheet();
-      sheet.replaceSync(text);
-      built.set(inner, (entry = { text, sheet }));
+    if (entry?.key !== key) {
+      const rules = faces(sheets).filter((rule) => /url\(/i.test(rule.style.getPropertyValue('src')));
+      const text = rules.map((rule) => absoluteUrls(rule, inner)).join('\n');
+      let sheet = entry?.text === text ? entry.sheet : null;
+      if (rules.length > 0 && !sheet) {
+        sheet = new win.CSSStyleSheet();
+        sheet.replaceSync(text);
+      }
+      built.set(inner, (entry = { text, sheet, key }));
     }
-    out.push(entry.sheet);
+    if (entry.sheet) out.push(entry.sheet);
   }
   return out;
 }

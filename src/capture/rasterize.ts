@@ -869,7 +869,7 @@ export class Rasterizer {
         throw error;
       });
     };
-    this.fonts = new TextFonts(created.fontFamilies, webFontFamilies(this.doc));
+    this.fonts = new TextFonts(created.fontFamilies, webFontFamilies(this.doc, true));
     this.styles.onPseudo = (el, pseudo, style) => {
       this.fonts?.notePseudo(style);
       this.generated.note(el, pseudo, style);

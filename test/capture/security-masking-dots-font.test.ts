@@ -122,6 +122,16 @@ describe('text drawn as dots by a web font', () => {
     expect(scanForSecret(agent, boxOf(plain)).count, 'the plain field shows (so the check can fail)').to.be.greaterThan(20);
   });
 
+  it('text in a dots font the page added with the FontFace API stays masked when a same-origin frame declares a face of that family from a file (the frame\'s faces are the picture\'s, not the page\'s)', async () => {
+    face = await addFontFace();
+    const root = mountTestPage(PAGE, { css: STYLE, html: '<div id="ssn" class="f dots">123-45-6789</div><iframe id="fr" width="300" height="80" style="border: 0"></iframe>' });
+    const doc = (root.querySelector('#fr') as HTMLIFrameElement).contentDocument!;
+    doc.head.innerHTML = `<style>@font-face { font-family: 'text-security-disc'; src: url('${new URL(FONT, location.href).href}') format('woff2'); }</style>`;
+    doc.body.innerHTML = '<p>frame</p>';
+    await document.fonts.ready;
+    expect(maskCovers(findMasks(document), root.querySelector('#ssn')!), 'the page\'s text in a dots face the copy cannot embed is masked').to.equal(true);
+  });
+
   it('a PIN field in a dots face for digits only (FontFace API, unicode-range U+0030-0039): masked, never drawn in a fallback font', async () => {
     face = new FontFace('pin-digits', await (await fetch(FONT)).arrayBuffer(), { unicodeRange: 'U+0030-0039' });
     document.fonts.add(await face.load());
