@@ -186,7 +186,7 @@ function pseudoFontsOver(root: Node, memo: Map<Node, boolean>): boolean {
   if (known !== undefined) return known;
   let answer = false;
   if (isShadowRoot(root)) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]) || pseudoFontsOver(root.host.getRootNode(), memo);
-  else if (root instanceof Document) answer = pseudoFontsIn([...root.styleSheets, ...root.adoptedStyleSheets]);
+  else if (root.nodeType === Node.DOCUMENT_NODE) answer = pseudoFontsIn([...(root as Document).styleSheets, ...((root as Document).adoptedStyleSheets ?? [])]);
   memo.set(root, answer);
   return answer;
 }
@@ -213,10 +213,12 @@ function setsPseudoFont(sheet: CSSStyleSheet): boolean {
 
 /** A rule whose selector names a pseudo-element and whose declarations name a font (`font`, `font-family`, a variable). */
 function rulesSetPseudoFont(rules: CSSRuleList): boolean {
+  // Rules are told by their members, not instanceof: a same-origin frame's are of its own window's classes.
   for (const rule of rules) {
-    if (rule instanceof CSSImportRule) {
-      if (rule.styleSheet && setsPseudoFont(rule.styleSheet)) return true;
-    } else if (rule instanceof CSSStyleRule && PSEUDO_SELECTOR.test(rule.selectorText) && /font/i.test(rule.style.cssText)) return true;
+    if ('styleSheet' in rule && 'href' in rule) {
+      const imported = (rule as CSSImportRule).styleSheet;
+      if (imported && setsPseudoFont(imported)) return true;
+    } else if ('selectorText' in rule && 'style' in rule && PSEUDO_SELECTOR.test((rule as CSSStyleRule).selectorText) && /font/i.test((rule as CSSStyleRule).style.cssText)) return true;
     if ('cssRules' in rule && rulesSetPseudoFont((rule as CSSGroupingRule).cssRules)) return true;
   }
   return false;
