@@ -6,7 +6,7 @@
  * what its tree draws. A block keeps its box (its used width and height are written); an inline
  * one, a custom element by default, collapsed to nothing, and all that followed it on its line and
  * below moved up (6.4 % of a page off). It is known by its box: an element that may host a shadow
- * root, holding no child nodes (or only white space) and drawing neither `::before` nor `::after`,
+ * root, holding no child nodes (or only collapsible white space: a no-break space is text) and drawing neither `::before` nor `::after`,
  * whose inline box is wider than its own padding and borders (an empty inline box has no width).
  * It is drawn as the seen hosts are: a grey box of its size (greyClosedHost in replaced-stand-in.ts).
  */
@@ -18,12 +18,14 @@ const HTML_NS = 'http://www.w3.org/1999/xhtml';
 /** Whether `el`, shown inline, draws something no light child of it accounts for: the tree of a closed root the SDK never saw. */
 export function hostsUnseenRoot(el: Element): boolean {
   if (el.namespaceURI !== HTML_NS || (!HOSTS.has(el.localName) && !el.localName.includes('-'))) return false;
-  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType !== Node.TEXT_NODE || n.nodeValue!.trim() !== '') return false;
+  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType !== Node.TEXT_NODE || !/^[ \t\n\r\f]*$/.test(n.nodeValue!)) return false;
   if (el.shadowRoot) return false;
   const win = el.ownerDocument.defaultView;
   if (!win) return false;
   const cs = win.getComputedStyle(el);
   if (cs.display !== 'inline') return false;
+  // White space it keeps (`pre`, `pre-wrap`, `break-spaces`) is drawn as wide as it is: its own text.
+  if (el.firstChild && !/^(normal|nowrap)$/.test(cs.whiteSpace)) return false;
   const box = el.getBoundingClientRect();
   const own = ['padding-left', 'padding-right', 'border-left-width', 'border-right-width'].reduce((sum, name) => sum + (parseFloat(cs.getPropertyValue(name)) || 0), 0);
   if (box.width - own < 0.5) return false;
