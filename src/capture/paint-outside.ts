@@ -184,6 +184,8 @@ const NO_SPILL: Spill = { reflect: null, shadows: [], filters: [] };
 type Box = { x: number; y: number; width: number; height: number };
 /** A pseudo-element's style over a mask's text (see pseudoCopies): its shadows grown by `grow`, its ink reaching `reach` past the boxes. */
 type PseudoInk = { style: CSSStyleDeclaration; grow: number; reach: number };
+/** Ranges of one highlight looked at one by one for an element at most; past it, every element counts as highlighted. */
+const MAX_HIGHLIGHT_RANGES = 200;
 /** Nested `display: contents` children followed below a contents mask (see contentsCopies). */
 const MAX_CONTENTS_DEPTH = 8;
 
@@ -336,8 +338,8 @@ export class PaintOutside {
     const range = (style: CSSStyleDeclaration) => styles.push({ style, grow: 0, reach: 2 * textReach(style) });
     const selection = win.getSelection();
     if (selection && !selection.isCollapsed && selection.containsNode(el, true)) range(win.getComputedStyle(el, '::selection'));
-    const highlights = (win.CSS as { highlights?: Map<string, unknown> } | undefined)?.highlights;
-    if (highlights && highlights.size > 0) for (const name of highlights.keys()) range(win.getComputedStyle(el, `::highlight(${name})`));
+    const highlights = (win.CSS as { highlights?: Map<string, Iterable<AbstractRange>> } | undefined)?.highlights;
+    if (highlights && highlights.size > 0) for (const [name, ranges] of highlights) if (this.highlighted(el, ranges)) range(win.getComputedStyle(el, `::highlight(${name})`));
     for (const { style, grow, reach } of styles) {
       for (const s of shadowsOf(style.textShadow)) {
         const r = s.blur + grow;
@@ -347,11 +349,36 @@ export class PaintOutside {
     }
   }
 
-  /** The `::first-line` and `::first-letter` styles of `el` that draw past or away from its text (read once per frame per element; none where no sheet of its tree names them). */
+  /**
+   * Whether a range of a highlight may hold some of `el`'s text: a live range that meets it, or a
+   * static one (which cannot be asked), or any range past {@link MAX_HIGHLIGHT_RANGES}, erring wide.
+   */
+  private highlighted(el: Element, ranges: Iterable<AbstractRange>): boolean {
+    let n = 0;
+    for (const r of ranges) {
+      if (++n > MAX_HIGHLIGHT_RANGES || !('intersectsNode' in r)) return true;
+      try {
+        if ((r as Range).intersectsNode(el)) return true;
+      } catch {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The `::first-line` and `::first-letter` styles of `el` that draw past or away from its text
+   * (read once per frame per element; none where no sheet of its tree names them, nor on an
+   * inline box, which has neither pseudo-element: only a block container's first line does).
+   */
   private firstStyles(el: Element, win: Window): PseudoInk[] {
     let known = this.firsts.get(el);
     if (known) return known;
     known = [];
+    if (/^(inline|contents|none)$/.test(this.text.style(el).display)) {
+      this.firsts.set(el, known);
+      return known;
+    }
     const root = el.getRootNode() as Document | ShadowRoot;
     let selector = this.firstSelectors.get(root);
     if (selector === undefined) this.firstSelectors.set(root, (selector = root.nodeType === Node.DOCUMENT_NODE || isShadowRoot(root) ? firstPseudoSelector(root) : null));
