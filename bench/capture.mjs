@@ -346,7 +346,7 @@ async function measurePage(browser, base, spec, writeDiffs) {
     const captureChangeMs = Math.max(0, cost.changeLessRenderingMs - pageLessRenderingMs);
     // The earlier measure, kept beside it: the page's whole cost measured apart, median from median.
     const apartChangeMs = Math.max(0, cost.changeMainThreadMs - pageChangeMs);
-    // The first change after the keyframes, cold (see changeCost): one trace, not judged.
+    // The first patched change, cold (see changeCost): one trace, not judged.
     const firstChangeMs = Math.max(0, cost.firstChangeLessRenderingMs - pageLessRenderingMs);
 
     const fidelity = await page.evaluate(() => window.bench.fidelityFrame());

@@ -12,9 +12,13 @@ import { styleEditCount } from './style-edits.js';
 /** A frame document's faces as a sheet, kept while their text is the same. */
 const built = new WeakMap<Document, { text: string; sheet: CSSStyleSheet | null; key: string }>();
 
-/** What a frame document's faces depend on: its sheets, their rule counts and the CSSOM edits heard (style-edits.ts). */
-function sheetsKey(sheets: CSSStyleSheet[]): string {
-  let key = `${styleEditCount()}`;
+/**
+ * What a frame document's faces depend on: its sheets, their rule counts, the CSSOM edits heard
+ * (style-edits.ts) and the faces its document has registered (an `@import`ed sheet that loads
+ * later changes no count of the sheet importing it, but adds its faces there).
+ */
+function sheetsKey(doc: Document, sheets: CSSStyleSheet[]): string {
+  let key = `${styleEditCount()};${doc.fonts?.size ?? 0}`;
   for (const sheet of sheets) {
     let count = -1;
     try {
@@ -98,7 +102,7 @@ export function frameFontSheets(doc: Document): CSSStyleSheet[] {
   for (const inner of frameDocuments(doc)) {
     const sheets = [...inner.styleSheets, ...(inner.adoptedStyleSheets ?? [])];
     // Read again only when a sheet, a rule count or a CSSOM edit changed: called several times a frame.
-    const key = sheetsKey(sheets);
+    const key = sheetsKey(inner, sheets);
     let entry = built.get(inner);
     if (entry?.key !== key) {
       const rules = faces(sheets).filter((rule) => /url\(/i.test(rule.style.getPropertyValue('src')));
