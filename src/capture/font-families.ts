@@ -8,7 +8,7 @@
  * element with text, every form control (its value is no text node), and every pseudo-element with
  * content, adds the family it is drawn in.
  */
-import { frameFontSheets } from './frame-fonts.js';
+import { faces, frameFontSheets } from './frame-fonts.js';
 
 /**
  * A `unicode-range` descriptor's parts (`U+0-10FFFF`, `U+30-39, U+4??`), each as [first, last]
@@ -74,17 +74,7 @@ export function withAdoptedSheets(doc: Document): Document {
 
 /** Every `@font-face` rule of `doc`'s readable style sheets, adopted ones too (inside `@media`, `@supports`, `@layer` and `@import` too), in order; with `frames`, its same-origin frames' faces from files first (see drawnSheets). */
 function fontFaceRules(doc: Document, frames = false): CSSFontFaceRule[] {
-  const out: CSSFontFaceRule[] = [];
-  const visit = (rules: CSSRuleList) => {
-    for (const rule of rules) {
-      // Told by their members, not instanceof: a same-origin frame's rules are of its own window's classes.
-      if (rule.constructor.name === 'CSSFontFaceRule') out.push(rule as CSSFontFaceRule);
-      else if ('styleSheet' in rule && 'href' in rule) readRules((rule as CSSImportRule).styleSheet, visit);
-      else if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
-    }
-  };
-  for (const sheet of frames ? drawnSheets(doc) : documentSheets(doc)) readRules(sheet, visit);
-  return out;
+  return faces(frames ? drawnSheets(doc) : documentSheets(doc));
 }
 
 /** Whether a face's `src` names a file (`url()`): the only faces the library embeds. */
@@ -122,14 +112,6 @@ export function localFontFaces(doc: Document): string {
     .filter((rule) => !fromFile(rule) && /local\(/i.test(rule.style.getPropertyValue('src')) && !splitFamilies(rule.style.getPropertyValue('font-family')).some((f) => embedded.has(f)))
     .map((rule) => rule.cssText)
     .join('\n');
-}
-
-function readRules(sheet: CSSStyleSheet | null, visit: (rules: CSSRuleList) => void): void {
-  try {
-    if (sheet) visit(sheet.cssRules);
-  } catch {
-    // A cross-origin sheet without CORS: unreadable here, and for the library too.
-  }
 }
 
 /**

@@ -58,12 +58,16 @@ function frameDocuments(doc: Document, out: Document[] = []): Document[] {
   return out;
 }
 
-/** The `@font-face` rules of `sheets` (inside `@media`, `@supports`, `@layer` and `@import` too), readable ones only. */
-function faces(sheets: Iterable<CSSStyleSheet>, out: CSSFontFaceRule[] = []): CSSFontFaceRule[] {
+/**
+ * The `@font-face` rules of `sheets` (inside `@media`, `@supports`, `@layer` and `@import` too), in
+ * order, readable ones only; rules told by their members, not instanceof (a same-origin frame's are
+ * of its own window's classes). font-families.ts reads the page's faces with it too.
+ */
+export function faces(sheets: Iterable<CSSStyleSheet>, out: CSSFontFaceRule[] = []): CSSFontFaceRule[] {
   const visit = (rules: CSSRuleList) => {
     for (const rule of rules) {
       if (rule.constructor.name === 'CSSFontFaceRule') out.push(rule as CSSFontFaceRule);
-      else if ('styleSheet' in rule) read((rule as CSSImportRule).styleSheet);
+      else if ('styleSheet' in rule && 'href' in rule) read((rule as CSSImportRule).styleSheet);
       else if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
     }
   };
