@@ -22,7 +22,7 @@
  * gives, to the outermost one that differs: the patch grows to it (or the whole viewport is
  * cloned). A kept clone whose structure does not follow the flat tree is not trusted at all.
  */
-import { flatParent } from './find-offscreen.js';
+import { flatParent } from './shadow-attach.js';
 import { isBlankedClone, textHiddenClone } from './blank-masked-clone.js';
 import { SLOT_INHERITED, SLOT_WRAPPER } from './slot-wrappers.js';
 import { maskLayersDiffer, pageMaskImage, skippedContain } from './copy-paint.js';

@@ -16,10 +16,11 @@
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
 import { isLoneField } from './change-log.js';
-import { alignsBack, canCloneEmpty, clipsBoth, flatParent, flowsBack, GENERATED, isGrid, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
+import { alignsBack, canCloneEmpty, clipsBoth, flowsBack, GENERATED, isGrid, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
 import { flatChildren } from './margins.js';
 import type { Viewport } from './rasterize.js';
+import { flatParent } from './shadow-attach.js';
 
 /** A rectangle in viewport CSS pixels. */
 export interface Region {

@@ -20,13 +20,13 @@
 import { isLoneField } from './change-log.js';
 import { RULE_CLASS, RULED_PSEUDOS } from './generated-content.js';
 import { DISPLACED, ENDWARD, indentOf, INK_MARGIN, OFFSET, type Region, shiftOf, styleInk, TURNED, turns } from './draw-region.js';
-import { alignsBack, containsComposed, flatParent, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
+import { alignsBack, containsComposed, flowsBack, GENERATED, isGrid, overflowExtent, overflowMeets, turnedFromRoot } from './find-offscreen.js';
 import { fieldText, valueInk, type FieldText } from './field-text.js';
 import type { KeptClone } from './kept-clone.js';
 import { flatChildren, ROOT_DROPPED } from './margins.js';
 import type { Viewport } from './rasterize.js';
 import { SLOT_INHERITED } from './slot-wrappers.js';
-import { isShadowRoot } from './shadow-attach.js';
+import { flatParent, isShadowRoot } from './shadow-attach.js';
 
 /** A picture of part of the frame: its markup, and where it goes in the frame (frame pixels). */
 export interface FieldPicture {

@@ -13,7 +13,7 @@ import { clipsTo } from './overflow-ink.js';
  */
 import { outsideTest } from './escaping-items.js';
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
-import { isShadowRoot } from './shadow-attach.js';
+import { flatParent, isShadowRoot } from './shadow-attach.js';
 
 /**
  * A run of consecutive siblings of a long list (table rows, feed items) that are all off screen,
@@ -170,14 +170,6 @@ export function clippedBox(list: Element, box: Box, margin: number, win: Window)
     if (cs.position === 'absolute' || cs.position === 'fixed') break;
   }
   return { ...box, top, bottom: Math.max(top, bottom) };
-}
-
-/** The parent of `el` in the flat tree: its slot when slotted, else its parent, or a shadow root's host. */
-export function flatParent(el: Element): Element | null {
-  if (el.assignedSlot) return el.assignedSlot;
-  if (el.parentElement) return el.parentElement;
-  const root = el.getRootNode();
-  return isShadowRoot(root) ? root.host : null;
 }
 
 export interface Box {

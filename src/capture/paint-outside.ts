@@ -40,7 +40,7 @@
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
-import { isShadowRoot } from './shadow-attach.js';
+import { flatParent, isShadowRoot } from './shadow-attach.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -86,14 +86,6 @@ function compose(outer: Affine, inner: Affine): Affine {
     e: outer.a * inner.e + outer.c * inner.f + outer.e,
     f: outer.b * inner.e + outer.d * inner.f + outer.f,
   };
-}
-
-/** The element whose box a node is drawn in: its slot, parent, or shadow host. */
-function flatParent(el: Element): Element | null {
-  if (el.assignedSlot) return el.assignedSlot;
-  if (el.parentElement) return el.parentElement;
-  const root = el.getRootNode();
-  return isShadowRoot(root) ? root.host : null;
 }
 
 /**

@@ -32,7 +32,7 @@
  * attribute names, nor a popover's invoker), and whether it overflows its containing block is read
  * from its insets (not for one placed in a `position-area`, whose insets are from its area).
  */
-import { flatParent } from './find-offscreen.js';
+import { flatParent } from './shadow-attach.js';
 import { greyEmpty, greyPseudoRules } from './replaced-stand-in.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 

@@ -25,7 +25,7 @@
  * a block flow's is ({@link moveColumns}): its text and inline boxes scroll too.
  */
 
-import { flatParent } from './find-offscreen.js';
+import { flatParent } from './shadow-attach.js';
 import { PSEUDO_MARKERS } from './blank-masked-clone.js';
 
 /** Marks the block a scrolled box's content is moved in: it stands for no element of the page. */

@@ -50,3 +50,11 @@ export function onShadowAttach(win: Window & typeof globalThis, fn: Subscriber):
 export function isShadowRoot(node: Node | null | undefined): node is ShadowRoot {
   return !!node && node.nodeType === 11 && 'host' in node;
 }
+
+/** The parent of `el` in the flat tree, the element whose box it is drawn in: its slot when slotted, else its parent, or a shadow root's host. */
+export function flatParent(el: Element): Element | null {
+  if (el.assignedSlot) return el.assignedSlot;
+  if (el.parentElement) return el.parentElement;
+  const root = el.getRootNode();
+  return isShadowRoot(root) ? root.host : null;
+}

@@ -4,15 +4,7 @@
 // ancestor's scroll marker group (read in the same pass). Apart from paint-outside.ts, which is
 // over its size already; imports only shadow-attach.ts, which imports nothing, so it takes part in no
 // import cycle.
-import { isShadowRoot } from './shadow-attach.js';
-
-/** The element whose box a node is drawn in: its slot, parent, or shadow host. */
-function boxParent(el: Element): Element | null {
-  if (el.assignedSlot) return el.assignedSlot;
-  if (el.parentElement) return el.parentElement;
-  const root = el.getRootNode();
-  return isShadowRoot(root) ? root.host : null;
-}
+import { flatParent } from './shadow-attach.js';
 
 const px = (value: string) => parseFloat(value) || 0;
 
@@ -64,7 +56,7 @@ export class TextReach {
    * flow (a float, an absolutely positioned box) and at an atomic inline (an inline block).
    */
   fromAncestors(el: Element, cs: CSSStyleDeclaration): number {
-    const parent = boxParent(el);
+    const parent = flatParent(el);
     return parent && !stopsDecorations(cs) ? this.read(parent).reach : 0;
   }
 
@@ -74,7 +66,7 @@ export class TextReach {
    * Read with the decorations, each ancestor once: the mask's own marker is looked at only under one.
    */
   scrollerAbove(el: Element): Element | null {
-    const parent = boxParent(el);
+    const parent = flatParent(el);
     return parent ? this.read(parent).scroller : null;
   }
 
@@ -83,7 +75,7 @@ export class TextReach {
     // Up to the first element read already (a loop, not a recursion: a tree may be deep), then down.
     const chain: Element[] = [];
     let above: { reach: number; scroller: Element | null } = { reach: 0, scroller: null };
-    for (let at: Element | null = el; at; at = boxParent(at)) {
+    for (let at: Element | null = el; at; at = flatParent(at)) {
       const known = this.ancestors.get(at);
       if (known) {
         above = known;
