@@ -14,7 +14,7 @@
  * out pixel for pixel alike. Fonts that draw text readably are left alone, embeddable or not (a
  * fallback font there shows what the visitor reads anyway).
  */
-import { unicodeRangeParts, webFontFamilies } from './font-families.js';
+import { registeredFileFaces, unicodeRangeParts } from './font-families.js';
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 import { isShadowRoot } from './shadow-attach.js';
@@ -126,7 +126,17 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
   const hidden = new Set(concealing);
   if (!shared().refused.has(doc)) {
     const notEmbedded = shared().missed.get(doc);
-    for (const family of webFontFamilies(doc)) if (!notEmbedded?.has(family)) hidden.delete(family);
+    // A family counts as drawn only when each of its faces is one of its rules' from a file: the
+    // copy draws those alone. A face beside them with no rule (the FontFace API's) is drawn on the
+    // page where it wins (its characters, or the same descriptors added later) and by a fallback
+    // font in the copy (rt22m: a dots face beside a rule's face for one letter, the PIN in clear).
+    const fileFaces = registeredFileFaces(doc);
+    const faces = new Map<string, number>();
+    for (const face of doc.fonts) {
+      const family = key(face.family);
+      if (fileFaces.has(family)) faces.set(family, (faces.get(family) ?? 0) + 1);
+    }
+    for (const [family, count] of fileFaces) if (!notEmbedded?.has(family) && (faces.get(family) ?? 0) <= count) hidden.delete(family);
   }
   const win = doc.defaultView ?? window;
   const drawnIn = (set: Set<string>, fontFamily: string) => fontFamily.split(',').some((f) => set.has(key(f)));

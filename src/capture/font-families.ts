@@ -95,6 +95,46 @@ export function webFontFamilies(doc: Document, frames = false): Set<string> {
 }
 
 /**
+ * Per family (keyed as {@link webFontFamilies}), how many faces from a file the page registers by
+ * rules the copy reads: `@font-face` rules of `doc`'s readable, enabled sheets (adopted ones too)
+ * whose media and `@supports` conditions hold now, as the browser registers faces. A family with
+ * more faces in `doc.fonts` than these has one the copy never draws (a FontFace API face, one of a
+ * sheet the page cannot read, a `local()` face beside a file's): concealing-fonts.ts counts them.
+ * A grouping rule of another kind is not entered (its faces are not counted: they count as not drawn).
+ */
+export function registeredFileFaces(doc: Document): Map<string, number> {
+  const out = new Map<string, number>();
+  const win = doc.defaultView ?? window;
+  const holds = (media: MediaList | undefined) => !media || media.length === 0 || win.matchMedia(media.mediaText).matches;
+  const visit = (rules: CSSRuleList) => {
+    // Rules told by their members, not instanceof: a same-origin frame's are of its own window's classes.
+    for (const rule of rules) {
+      const kind = rule.constructor.name;
+      if (kind === 'CSSFontFaceRule') {
+        if (fromFile(rule as CSSFontFaceRule)) for (const f of splitFamilies((rule as CSSFontFaceRule).style.getPropertyValue('font-family'))) out.set(f, (out.get(f) ?? 0) + 1);
+      } else if (kind === 'CSSImportRule') {
+        const imported = rule as CSSImportRule;
+        if (holds(imported.media) && (!imported.supportsText || CSS.supports(imported.supportsText))) read(imported.styleSheet);
+      } else if (kind === 'CSSMediaRule') {
+        if (holds((rule as CSSMediaRule).media)) visit((rule as CSSMediaRule).cssRules);
+      } else if (kind === 'CSSSupportsRule') {
+        if (CSS.supports((rule as CSSSupportsRule).conditionText)) visit((rule as CSSSupportsRule).cssRules);
+      } else if (kind === 'CSSLayerBlockRule') visit((rule as CSSLayerBlockRule).cssRules);
+    }
+  };
+  const read = (sheet: CSSStyleSheet | null) => {
+    if (!sheet || sheet.disabled || !holds(sheet.media)) return;
+    try {
+      visit(sheet.cssRules);
+    } catch {
+      // A cross-origin sheet without CORS: its faces are none the copy draws.
+    }
+  };
+  for (const sheet of documentSheets(doc)) read(sheet);
+  return out;
+}
+
+/**
  * The text of every `@font-face` rule of `doc`'s readable sheets whose sources are all fonts of
  * the machine (`local()`), descriptors and all, of a family with no face from a file ('' for none). The library embeds only faces it can
  * fetch and drops these, so a family named for a system font, or a size-adjusted fallback face

@@ -1,0 +1,93 @@
+/**
+ * Red team rt22m: masked content that reaches the agent in clear.
+ *
+ * Secrets are magenta (leaks.ts). Each test fails while its leak is there: the agent's frame
+ * holds the secret the visitor cannot read (digits a dots font hides, text under a mask).
+ */
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../src/visitor/define.js';
+import { createCaptureLoop } from '../../src/capture/index.js';
+import { CollectingHost, type FrameCanvas } from '../support/frames.js';
+import { boxOf, scanForSecret } from '../support/leaks.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+
+const FONT = '/test/capture/fixtures/text-security-disc.woff2';
+const PAGE = 'rt22';
+
+/** What the visitor's screen shows. */
+async function screen(): Promise<OffscreenCanvas> {
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const png = await executeServerCommand<string, undefined>('screenshot');
+  const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png!), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas;
+}
+
+/** The agent's first picture, from the real capture loop (lossless, so pixels compare). */
+async function agentPicture(): Promise<OffscreenCanvas> {
+  const host = new CollectingHost();
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0 });
+  loop.start();
+  try {
+    const picture: FrameCanvas = await host.firstPicture();
+    return picture.canvas! as unknown as OffscreenCanvas;
+  } finally {
+    loop.stop();
+  }
+}
+
+/** How many pixels inside `box` differ clearly between two pictures. */
+function differing(a: OffscreenCanvas, b: OffscreenCanvas, r: { x: number; y: number; width: number; height: number }): number {
+  const get = (c: OffscreenCanvas) => c.getContext('2d')!.getImageData(Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)).data;
+  const [da, db] = [get(a), get(b)];
+  let n = 0;
+  for (let i = 0; i < da.length; i += 4) if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 150) n++;
+  return n;
+}
+
+/** The agent's picture over `el` is black (masked) or what the visitor sees (the dots): never the digits in another font. */
+async function expectNoClearText(el: Element, what: string): Promise<void> {
+  const box = boxOf(el);
+  const visitor = await screen();
+  const agent = await agentPicture();
+  const magenta = scanForSecret(agent, box).count;
+  const diff = differing(agent, visitor, box);
+  expect(scanForSecret(visitor, box).count, `${what}: the visitor sees dots`).to.be.greaterThan(20);
+  expect(magenta === 0 || diff < 50, `${what}: the agent gets neither a black box nor the dots (${diff} px differ from the visitor's, ${magenta} magenta px): the digits in clear`).to.equal(true);
+}
+
+describe('rt22m: a dots font the copy cannot draw, in a family it can embed a face of', () => {
+  const added: FontFace[] = [];
+  afterEach(() => {
+    unmountTestPage(PAGE);
+    for (const face of added.splice(0)) document.fonts.delete(face);
+  });
+
+  async function addFontFace(descriptors?: FontFaceDescriptors): Promise<void> {
+    const face = new FontFace('text-security-disc', await (await fetch(FONT)).arrayBuffer(), descriptors);
+    document.fonts.add(await face.load());
+    added.push(face);
+  }
+
+  const STYLE = `html, body { margin: 0; background: #fff; }
+    #rt22-root { padding: 20px; }
+    .f { font: 32px/40px text-security-disc, sans-serif; color: #ff00ff; -webkit-text-fill-color: #ff00ff; border: 1px solid #888; width: 300px; padding: 4px; display: block; margin: 8px 0; }`;
+
+  // concealing-fonts.ts judges by family: a family the page declares with an @font-face rule from
+  // a file counts as embeddable, so its text is not masked. A face of that family added with the
+  // FontFace API (no rule: never embedded) draws the digits the rule's face does not: on the
+  // visitor's screen as dots, in the picture in the fallback font, in clear.
+  it('an @font-face rule of the family for one letter (unicode-range), the dots for every character added with the FontFace API', async () => {
+    await addFontFace();
+    const root = mountTestPage(PAGE, {
+      css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); unicode-range: U+41; } ${STYLE}`,
+      html: '<input id="pin" class="f" type="tel" value="19731973"><div id="ssn" class="f">123-45-6789</div>',
+    });
+    await document.fonts.ready;
+    await expectNoClearText(root.querySelector('#pin')!, 'PIN field');
+    await expectNoClearText(root.querySelector('#ssn')!, 'SSN text');
+  });
+});
