@@ -14,7 +14,7 @@
  * out pixel for pixel alike. Fonts that draw text readably are left alone, embeddable or not (a
  * fallback font there shows what the visitor reads anyway).
  */
-import { registeredFileFaces, unicodeRangeParts } from './font-families.js';
+import { otherDocumentsFamilies, registeredFileFaces, unicodeRangeParts } from './font-families.js';
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 import { isShadowRoot } from './shadow-attach.js';
@@ -136,7 +136,11 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
       const family = key(face.family);
       if (fileFaces.has(family)) faces.set(family, (faces.get(family) ?? 0) + 1);
     }
-    for (const [family, count] of fileFaces) if (!notEmbedded?.has(family) && (faces.get(family) ?? 0) <= count) hidden.delete(family);
+    // Nor when another document of the picture (the page, a same-origin frame) declares the family
+    // too: the picture's one style sheet draws `doc`'s text in that document's faces as well
+    // (rt22m: a frame's PIN in its dots face, drawn in the page's readable face of its name).
+    const others = fileFaces.size > 0 ? otherDocumentsFamilies(doc) : null;
+    for (const [family, count] of fileFaces) if (!notEmbedded?.has(family) && (faces.get(family) ?? 0) <= count && !others?.has(family)) hidden.delete(family);
   }
   const win = doc.defaultView ?? window;
   const drawnIn = (set: Set<string>, fontFamily: string) => fontFamily.split(',').some((f) => set.has(key(f)));

@@ -8,7 +8,7 @@
  * element with text, every form control (its value is no text node), and every pseudo-element with
  * content, adds the family it is drawn in.
  */
-import { faces, frameFontSheets } from './frame-fonts.js';
+import { faces, frameDocuments, frameFontSheets } from './frame-fonts.js';
 
 /**
  * A `unicode-range` descriptor's parts (`U+0-10FFFF`, `U+30-39, U+4??`), each as [first, last]
@@ -131,6 +131,25 @@ export function registeredFileFaces(doc: Document): Map<string, number> {
     }
   };
   for (const sheet of documentSheets(doc)) read(sheet);
+  return out;
+}
+
+/**
+ * The families (keyed as {@link webFontFamilies}) that documents drawn in the same picture as
+ * `doc` declare with a face from a file: the page at the top (the outermost same-origin one) and
+ * its same-origin frames, `doc` left out. The picture has one style sheet for them all (see
+ * frame-fonts.ts), so a family two of them declare is drawn, in each, by the faces of both:
+ * `doc`'s text may be drawn in another document's face. Empty, at the cost of two collections'
+ * lengths, for a page with no frame.
+ */
+export function otherDocumentsFamilies(doc: Document): Set<string> {
+  let top = doc;
+  for (let up = doc.defaultView?.frameElement; up; up = top.defaultView?.frameElement) top = up.ownerDocument;
+  const out = new Set<string>();
+  for (const other of [top, ...frameDocuments(top)]) {
+    if (other === doc) continue;
+    for (const rule of fontFaceRules(other)) if (fromFile(rule)) for (const f of splitFamilies(rule.style.getPropertyValue('font-family'))) out.add(f);
+  }
   return out;
 }
 

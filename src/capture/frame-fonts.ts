@@ -43,7 +43,7 @@ function framesOf(doc: Document): Element[] {
 }
 
 /** Every same-origin frame document under `doc`, frames of frames too, innermost first. */
-function frameDocuments(doc: Document, out: Document[] = []): Document[] {
+export function frameDocuments(doc: Document, out: Document[] = []): Document[] {
   for (const frame of framesOf(doc)) {
     let inner: Document | null = null;
     try {

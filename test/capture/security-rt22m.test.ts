@@ -91,3 +91,36 @@ describe('rt22m: a dots font the copy cannot draw, in a family it can embed a fa
     await expectNoClearText(root.querySelector('#ssn')!, 'SSN text');
   });
 });
+
+describe('rt22m: a same-origin frame\'s dots font, of a family the page declares too', () => {
+  afterEach(() => unmountTestPage(PAGE));
+
+  // The picture has one style sheet: the frames' faces first, the page's last (frame-fonts.ts).
+  // A family both declare is drawn as the page's, the frame's text too: a frame's PIN in its
+  // own dots face was drawn in the page's readable face of that family (here a machine font
+  // named first in the page's rule, which both the page and the picture draw).
+  it('the page\'s face of the family draws a machine font (local() before its url())', async () => {
+    const root = mountTestPage(PAGE, {
+      css: `@font-face { font-family: 'text-security-disc'; src: local('DejaVu Sans'), local('Liberation Sans'), url('${FONT}') format('woff2'); }
+        html, body { margin: 0; background: #fff; } #rt22-root { padding: 20px; } iframe { border: 0; display: block; }`,
+      html: '<p style="font: 20px text-security-disc, sans-serif">Page text in the brand font</p><iframe width="500" height="120"></iframe>',
+    });
+    const frame = root.querySelector('iframe')!;
+    const doc = frame.contentDocument!;
+    doc.head.innerHTML = `<style>@font-face { font-family: 'text-security-disc'; src: url('${new URL(FONT, location.href).href}') format('woff2'); } body { margin: 0; background: #fff; }</style>`;
+    doc.body.innerHTML = '<div id="ssn" style="font: 32px/40px text-security-disc, sans-serif; color: #ff00ff; padding: 10px; width: 400px">123-45-6789</div>';
+    await doc.fonts.load('32px text-security-disc');
+    await doc.fonts.ready;
+    await document.fonts.load('20px text-security-disc');
+    await new Promise((r) => setTimeout(r, 300));
+    const r = frame.getBoundingClientRect();
+    const ssn = doc.getElementById('ssn')!.getBoundingClientRect();
+    const box = { x: r.x + ssn.x, y: r.y + ssn.y, width: ssn.width, height: ssn.height };
+    const visitor = await screen();
+    const agent = await agentPicture();
+    const magenta = scanForSecret(agent, box).count;
+    const diff = differing(agent, visitor, box);
+    expect(scanForSecret(visitor, box).count, 'the visitor sees dots').to.be.greaterThan(20);
+    expect(magenta === 0 || diff < 50, `the agent gets neither a black box nor the dots (${diff} px differ from the visitor's, ${magenta} magenta px): the digits in clear`).to.equal(true);
+  });
+});
