@@ -20,8 +20,15 @@ import { ownReads, styleEditCount } from './style-edits.js';
 import { isShadowRoot } from './shadow-attach.js';
 
 interface ConcealingFontState {
-  /** Whether a loaded face conceals; measured once per face. */
-  verdicts: WeakMap<FontFace, boolean>;
+  /**
+   * Whether a loaded face conceals, measured once per face and family (`faces`: its family's loaded
+   * faces when measured, see {@link familyFaces}): a face is drawn through its family, where a face
+   * laid over it may draw its characters, and taken away again.
+   */
+  judged: WeakMap<FontFace, { faces: string; conceals: boolean }>;
+  /** A number for each face, for {@link familyFaces}. */
+  ids: WeakMap<FontFace, number>;
+  next: number;
   /** Documents whose web fonts the copy cannot embed at all (the page's policy refused it). */
   refused: WeakSet<Document>;
   /**
@@ -40,7 +47,9 @@ let state: ConcealingFontState | undefined;
 /** The shared record, found (or made) when first needed: nothing runs in a bundle that never asks (the first script). */
 function shared(): ConcealingFontState {
   return (state ??= ((globalThis as Record<symbol, unknown>)[Symbol.for('upscope.concealingFonts')] ??= {
-    verdicts: new WeakMap(),
+    judged: new WeakMap(),
+    ids: new WeakMap(),
+    next: 0,
     refused: new WeakSet(),
     missed: new WeakMap(),
   } satisfies ConcealingFontState) as ConcealingFontState);
@@ -77,19 +86,41 @@ export function inConcealingFace(doc: Document): ((el: Element, ownText?: boolea
   return (el, ownText = true) => (!ownText || hasText(el)) && win.getComputedStyle(el).fontFamily.split(',').some((f) => concealing.has(key(f)));
 }
 
-/** The families (keyed) of `doc`'s loaded faces that conceal, or null when none does (each face measured once). */
+/**
+ * The families (keyed) of `doc`'s loaded faces that conceal, or null when none does (each face
+ * measured once while its family's loaded faces stay the same).
+ */
 function concealingFamilies(doc: Document): Set<string> | null {
-  let concealing: Set<string> | null = null;
+  const families = new Map<string, FontFace[]>();
   for (const face of doc.fonts) {
     if (face.status !== 'loaded') continue;
-    let verdict = shared().verdicts.get(face);
-    if (verdict === undefined) {
-      verdict = conceals(doc, face);
-      shared().verdicts.set(face, verdict);
+    const family = key(face.family);
+    const list = families.get(family);
+    if (list) list.push(face);
+    else families.set(family, [face]);
+  }
+  let concealing: Set<string> | null = null;
+  for (const [family, list] of families) {
+    const faces = familyFaces(list);
+    for (const face of list) {
+      let verdict = shared().judged.get(face);
+      // rt22m: judged while a readable face added after it drew its characters, a dots face was
+      // readable for good; once that face was taken away, the visitor saw dots, the agent digits.
+      if (verdict?.faces !== faces) shared().judged.set(face, (verdict = { faces, conceals: conceals(doc, face) }));
+      if (verdict.conceals) (concealing ??= new Set()).add(family);
     }
-    if (verdict) (concealing ??= new Set()).add(key(face.family));
   }
   return concealing;
+}
+
+/** What tells a family's loaded faces apart from another set of them: each face, in order, with the descriptors that choose it. */
+function familyFaces(list: FontFace[]): string {
+  const state = shared();
+  return list.map((face) => {
+    let id = state.ids.get(face);
+    if (id === undefined) state.ids.set(face, (id = state.next++));
+    return `${id} ${face.style} ${face.weight} ${face.stretch} ${face.unicodeRange}`;
+  }).join(',');
 }
 
 /**

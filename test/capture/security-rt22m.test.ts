@@ -92,6 +92,38 @@ describe('rt22m: a dots font the copy cannot draw, in a family it can embed a fa
   });
 });
 
+describe('rt22m: a dots face judged while another face of its family drew its characters', () => {
+  const added: FontFace[] = [];
+  afterEach(() => {
+    unmountTestPage(PAGE);
+    for (const face of added.splice(0)) document.fonts.delete(face);
+  });
+
+  // A face is judged by drawing its family (the canvas cannot ask for one face), once, and the
+  // verdict was kept for the face's life: judged while a readable face of the family, added after
+  // it, drew the same characters (a "show PIN" that lays a readable face over the dots), it was
+  // readable for good. Once that face is taken away the visitor sees dots, and what they type next
+  // was drawn in clear, the dots face being one the copy cannot embed.
+  it('a FontFace API dots face, judged while a readable face laid over it, then shown alone', async () => {
+    const dots = new FontFace('rt22-pin', await (await fetch(FONT)).arrayBuffer());
+    const readable = new FontFace('rt22-pin', 'local("DejaVu Sans"), local("Liberation Sans")');
+    for (const face of [dots, readable]) {
+      document.fonts.add(await face.load());
+      added.push(face);
+    }
+    const root = mountTestPage(PAGE, {
+      css: `html, body { margin: 0; background: #fff; } #rt22-root { padding: 20px; }
+        .f { font: 32px/40px rt22-pin, sans-serif; color: #ff00ff; -webkit-text-fill-color: #ff00ff; border: 1px solid #888; width: 300px; padding: 4px; display: block; margin: 8px 0; }`,
+      html: '<input id="pin" class="f" type="tel" value="1973">',
+    });
+    await agentPicture();
+    document.fonts.delete(readable);
+    const pin = root.querySelector<HTMLInputElement>('#pin')!;
+    pin.value = '19731973';
+    await expectNoClearText(pin, 'PIN field, the readable face taken away');
+  });
+});
+
 describe('rt22m: a same-origin frame\'s dots font, of a family the page declares too', () => {
   afterEach(() => unmountTestPage(PAGE));
 
