@@ -14,7 +14,7 @@
  * out pixel for pixel alike. Fonts that draw text readably are left alone, embeddable or not (a
  * fallback font there shows what the visitor reads anyway).
  */
-import { otherDocumentsFamilies, registeredFileFaces, unicodeRangeParts } from './font-families.js';
+import { familyNames, otherDocumentsFamilies, registeredFileFaces, unicodeRangeParts } from './font-families.js';
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 import { isShadowRoot } from './shadow-attach.js';
@@ -83,7 +83,7 @@ export function inConcealingFace(doc: Document): ((el: Element, ownText?: boolea
   if (!concealing) return null;
   const win = doc.defaultView ?? window;
   // `ownText` false: whatever `el` holds (a `<use>`, whose drawn copy of its target inherits its font).
-  return (el, ownText = true) => (!ownText || hasText(el)) && win.getComputedStyle(el).fontFamily.split(',').some((f) => concealing.has(key(f)));
+  return (el, ownText = true) => (!ownText || hasText(el)) && familyNames(win.getComputedStyle(el).fontFamily).some((f) => concealing.has(f));
 }
 
 /**
@@ -174,7 +174,8 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
     for (const [family, count] of fileFaces) if (!notEmbedded?.has(family) && (faces.get(family) ?? 0) <= count && !others?.has(family)) hidden.delete(family);
   }
   const win = doc.defaultView ?? window;
-  const drawnIn = (set: Set<string>, fontFamily: string) => fontFamily.split(',').some((f) => set.has(key(f)));
+  // rt22m: split at every comma, a quoted name's too, "Pin, Dots" was looked for as "pin" and "dots".
+  const drawnIn = (set: Set<string>, fontFamily: string) => familyNames(fontFamily).some((f) => set.has(f));
   // A pseudo-element's style costs far more than its element's: it is read only where a rule may
   // give a pseudo-element a font of its own, or where it inherits a hidden one from its element.
   const pseudoFonts = new Map<Node, boolean>();

@@ -24,6 +24,34 @@ export function unicodeRangeParts(text: string): Array<[number, number] | null> 
   });
 }
 
+/**
+ * The names of a `font-family` list (or descriptor) as the page means them: unquoted and
+ * lower-cased, a quoted name's commas kept (`"Pin, Dots", sans-serif` names two families, not
+ * three), backslash escapes read. Where a concealing font is looked for (concealing-fonts.ts).
+ */
+export function familyNames(value: string): string[] {
+  const out: string[] = [];
+  let name = '';
+  let quote = '';
+  const push = () => {
+    const n = name.trim().toLowerCase();
+    if (n) out.push(n);
+    name = '';
+  };
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\' && i + 1 < value.length) name += value[++i];
+    else if (quote) {
+      if (c === quote) quote = '';
+      else name += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === ',') push();
+    else name += c;
+  }
+  push();
+  return out;
+}
+
 /** modern-screenshot's splitFontFamily: names unquoted and lower-cased, as it looks them up. */
 function splitFamilies(value: string): string[] {
   return value.split(',').map((v) => v.trim().replace(/"|'/g, '').toLowerCase()).filter(Boolean);
@@ -111,7 +139,7 @@ export function registeredFileFaces(doc: Document): Map<string, number> {
     for (const rule of rules) {
       const kind = rule.constructor.name;
       if (kind === 'CSSFontFaceRule') {
-        if (fromFile(rule as CSSFontFaceRule)) for (const f of splitFamilies((rule as CSSFontFaceRule).style.getPropertyValue('font-family'))) out.set(f, (out.get(f) ?? 0) + 1);
+        if (fromFile(rule as CSSFontFaceRule)) for (const f of familyNames((rule as CSSFontFaceRule).style.getPropertyValue('font-family'))) out.set(f, (out.get(f) ?? 0) + 1);
       } else if (kind === 'CSSImportRule') {
         const imported = rule as CSSImportRule;
         if (holds(imported.media) && (!imported.supportsText || CSS.supports(imported.supportsText))) read(imported.styleSheet);
@@ -148,7 +176,7 @@ export function otherDocumentsFamilies(doc: Document): Set<string> {
   const out = new Set<string>();
   for (const other of [top, ...frameDocuments(top)]) {
     if (other === doc) continue;
-    for (const rule of fontFaceRules(other)) if (fromFile(rule)) for (const f of splitFamilies(rule.style.getPropertyValue('font-family'))) out.add(f);
+    for (const rule of fontFaceRules(other)) if (fromFile(rule)) for (const f of familyNames(rule.style.getPropertyValue('font-family'))) out.add(f);
   }
   return out;
 }

@@ -92,6 +92,30 @@ describe('rt22m: a dots font the copy cannot draw, in a family it can embed a fa
   });
 });
 
+describe('rt22m: a dots font whose family name holds a comma', () => {
+  let face: FontFace | null = null;
+  afterEach(() => {
+    unmountTestPage(PAGE);
+    if (face) document.fonts.delete(face);
+    face = null;
+  });
+
+  // An element's font-family list was split at every comma, a quoted name's too: text in
+  // "Pin, Dots" was looked for as in "pin" and "dots", never in the concealing family.
+  it('a PIN field in a FontFace API dots face named "rt22 pin, dots"', async () => {
+    face = new FontFace('rt22 pin, dots', await (await fetch(FONT)).arrayBuffer());
+    document.fonts.add(await face.load());
+    const root = mountTestPage(PAGE, {
+      css: `html, body { margin: 0; background: #fff; } #rt22-root { padding: 20px; }
+        .f { font: 32px/40px "rt22 pin, dots", sans-serif; color: #ff00ff; -webkit-text-fill-color: #ff00ff; border: 1px solid #888; width: 300px; padding: 4px; display: block; margin: 8px 0; }`,
+      html: '<input id="pin" class="f" type="tel" value="19731973"><div id="ssn" class="f">123-45-6789</div>',
+    });
+    await document.fonts.ready;
+    await expectNoClearText(root.querySelector('#pin')!, 'PIN field');
+    await expectNoClearText(root.querySelector('#ssn')!, 'SSN text');
+  });
+});
+
 describe('rt22m: a dots face judged while another face of its family drew its characters', () => {
   const added: FontFace[] = [];
   afterEach(() => {
