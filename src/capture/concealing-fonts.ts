@@ -336,12 +336,28 @@ function canvasFont(ctx: CanvasRenderingContext2D, face: FontFace): string | nul
   const [slant, angle] = face.style.trim().split(/\s+/);
   const style = slant === 'oblique' && angle ? `oblique ${angle}` : slant;
   const weight = face.weight.trim().split(/\s+/)[0];
-  for (const font of [`${style} ${weight} ${family}`, family]) {
+  // Its width too (rt22m: a condensed dots face beside a readable one of normal width was judged
+  // by the readable one). The shorthand takes a keyword only: the nearest to a percentage.
+  const stretch = stretchKeyword(face.stretch.trim().split(/\s+/)[0]);
+  for (const font of [`${style} ${weight} ${stretch} ${family}`, `${style} ${weight} ${family}`, family]) {
     ctx.font = UNSET_FONT;
     ctx.font = font;
     if (ctx.font !== UNSET_FONT) return font;
   }
   return null;
+}
+
+/** The `font-stretch` keywords, by their percentages. */
+const STRETCHES: ReadonlyArray<readonly [number, string]> = [
+  [50, 'ultra-condensed'], [62.5, 'extra-condensed'], [75, 'condensed'], [87.5, 'semi-condensed'], [100, 'normal'],
+  [112.5, 'semi-expanded'], [125, 'expanded'], [150, 'extra-expanded'], [200, 'ultra-expanded'],
+];
+
+/** The keyword of a face's `stretch` (a keyword, or a percentage: the nearest keyword's). */
+function stretchKeyword(value: string): string {
+  const percent = parseFloat(value);
+  if (!value.endsWith('%') || !Number.isFinite(percent)) return STRETCHES.some(([, k]) => k === value) ? value : 'normal';
+  return STRETCHES.reduce((best, s) => (Math.abs(s[0] - percent) < Math.abs(best[0] - percent) ? s : best))[1];
 }
 
 /** A font no face is asked for with, to tell whether the canvas took an assignment. */

@@ -148,6 +148,31 @@ describe('rt22m: a dots face judged while another face of its family drew its ch
   });
 });
 
+describe('rt22m: a dots face chosen by its width (font-stretch)', () => {
+  const added: FontFace[] = [];
+  afterEach(() => {
+    unmountTestPage(PAGE);
+    for (const face of added.splice(0)) document.fonts.delete(face);
+  });
+
+  // A face is judged by drawing its family at its slant and weight, not its width: a condensed
+  // dots face beside a readable face of normal width was judged by the readable one.
+  it('a condensed FontFace API dots face beside a readable face of normal width, a field in the condensed one', async () => {
+    const dots = new FontFace('rt22-cond', await (await fetch(FONT)).arrayBuffer(), { stretch: 'condensed' });
+    const readable = new FontFace('rt22-cond', 'local("DejaVu Sans"), local("Liberation Sans")');
+    for (const face of [readable, dots]) {
+      document.fonts.add(await face.load());
+      added.push(face);
+    }
+    const root = mountTestPage(PAGE, {
+      css: `html, body { margin: 0; background: #fff; } #rt22-root { padding: 20px; }
+        .f { font: condensed 32px/40px rt22-cond, sans-serif; color: #ff00ff; -webkit-text-fill-color: #ff00ff; border: 1px solid #888; width: 300px; padding: 4px; display: block; margin: 8px 0; }`,
+      html: '<input id="pin" class="f" type="tel" value="19731973">',
+    });
+    await expectNoClearText(root.querySelector('#pin')!, 'PIN field');
+  });
+});
+
 describe('rt22m: a same-origin frame\'s dots font, of a family the page declares too', () => {
   afterEach(() => unmountTestPage(PAGE));
 
