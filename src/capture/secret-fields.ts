@@ -189,7 +189,9 @@ function hidesTypingNow(el: Element): boolean {
 
 /** Records every hiding field in `root` (through open shadow roots), and starts watching those roots. */
 function scan(root: ParentNode, observer: MutationObserver): void {
-  if (root instanceof Element) isSecretField(root);
+  // Told by its type, not instanceof: a same-origin frame's elements are of its own window's classes
+  // (rt22m: a PIN field added to a frame as dots, shown before any frame, was never recorded).
+  if (root.nodeType === Node.ELEMENT_NODE) isSecretField(root as Element);
   findInnerRoots(root, (inner) => observe(inner, observer), trackFrame, (el) => {
     if (FIELDS.has(el.localName)) isSecretField(el);
   });

@@ -7,9 +7,9 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/visitor/define.js';
-import { createCaptureLoop } from '../../src/capture/index.js';
+import { createCaptureLoop, trackSecretFields } from '../../src/capture/index.js';
 import { CollectingHost, type FrameCanvas } from '../support/frames.js';
-import { boxOf, scanForSecret } from '../support/leaks.js';
+import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 const FONT = '/test/capture/fixtures/text-security-disc.woff2';
@@ -203,5 +203,37 @@ describe('rt22m: a same-origin frame\'s dots font, of a family the page declares
     const diff = differing(agent, visitor, box);
     expect(scanForSecret(visitor, box).count, 'the visitor sees dots').to.be.greaterThan(20);
     expect(magenta === 0 || diff < 50, `the agent gets neither a black box nor the dots (${diff} px differ from the visitor's, ${magenta} magenta px): the digits in clear`).to.equal(true);
+  });
+});
+
+describe('rt22m: a field of a same-origin frame that showed dots when the page added it', () => {
+  afterEach(() => unmountTestPage(PAGE));
+
+  // A field the page adds is judged as the records arrive (scan in secret-fields.ts), the field
+  // itself when it is the node added: told by `instanceof Element`, which a same-origin frame's
+  // elements fail. A PIN field drawn as dots, added to a frame and shown later ("show PIN"), before
+  // any frame or keystroke, was not known to have hidden its text: its value reached the agent
+  // (a field added the same way to the page stays masked).
+  it('a PIN field (-webkit-text-security) added to a frame\'s body, then shown as text', async () => {
+    trackSecretFields(document);
+    const root = mountTestPage(PAGE, {
+      css: 'html, body { margin: 0; background: #fff; } #rt22-root { padding: 20px; } iframe { border: 0; display: block; }',
+      html: '<iframe width="400" height="80"></iframe>',
+    });
+    const frame = root.querySelector('iframe')!;
+    const doc = frame.contentDocument!;
+    await new Promise((r) => setTimeout(r, 0));
+    doc.head.innerHTML = `<style>body { margin: 0; } input { color: ${SECRET}; -webkit-text-fill-color: ${SECRET}; font: 24px monospace; width: 300px; border: 0; } .pin { -webkit-text-security: disc; }</style>`;
+    const pin = doc.createElement('input');
+    pin.className = 'pin';
+    pin.value = '19731973';
+    doc.body.append(pin);
+    await new Promise((r) => setTimeout(r, 0));
+    pin.className = '';
+    await new Promise((r) => setTimeout(r, 50));
+    const r = frame.getBoundingClientRect();
+    const agent = await agentPicture();
+    expect(scanForSecret(await screen(), r).count, 'the visitor sees the PIN, shown (the check can fail)').to.be.greaterThan(50);
+    expect(scanForSecret(agent, r).count, 'secret pixels of the PIN field in the agent\'s frame').to.equal(0);
   });
 });
