@@ -164,8 +164,9 @@ export function registeredFileFaces(doc: Document): Map<string, number> {
 
 /**
  * The families (keyed as {@link webFontFamilies}) that documents drawn in the same picture as
- * `doc` declare with a face from a file: the page at the top (the outermost same-origin one) and
- * its same-origin frames, `doc` left out. The picture has one style sheet for them all (see
+ * `doc` declare with an `@font-face` rule (from a file, or the page's `local()` faces, which the
+ * picture's sheet holds too, see {@link localFontFaces}): the page at the top (the outermost
+ * same-origin one) and its same-origin frames, `doc` left out. The picture has one style sheet for them all (see
  * frame-fonts.ts), so a family two of them declare is drawn, in each, by the faces of both:
  * `doc`'s text may be drawn in another document's face. Empty, at the cost of two collections'
  * lengths, for a page with no frame.
@@ -176,7 +177,7 @@ export function otherDocumentsFamilies(doc: Document): Set<string> {
   const out = new Set<string>();
   for (const other of [top, ...frameDocuments(top)]) {
     if (other === doc) continue;
-    for (const rule of fontFaceRules(other)) if (fromFile(rule)) for (const f of familyNames(rule.style.getPropertyValue('font-family'))) out.add(f);
+    for (const rule of fontFaceRules(other)) for (const f of familyNames(rule.style.getPropertyValue('font-family'))) out.add(f);
   }
   return out;
 }

@@ -180,9 +180,12 @@ describe('rt22m: a same-origin frame\'s dots font, of a family the page declares
   // A family both declare is drawn as the page's, the frame's text too: a frame's PIN in its
   // own dots face was drawn in the page's readable face of that family (here a machine font
   // named first in the page's rule, which both the page and the picture draw).
-  it('the page\'s face of the family draws a machine font (local() before its url())', async () => {
+  for (const [what, src] of [
+    ['draws a machine font (local() before its url())', `local('DejaVu Sans'), local('Liberation Sans'), url('${FONT}') format('woff2')`],
+    ['is a machine font (local() only)', `local('DejaVu Sans'), local('Liberation Sans')`],
+  ]) it(`the page's face of the family ${what}`, async () => {
     const root = mountTestPage(PAGE, {
-      css: `@font-face { font-family: 'text-security-disc'; src: local('DejaVu Sans'), local('Liberation Sans'), url('${FONT}') format('woff2'); }
+      css: `@font-face { font-family: 'text-security-disc'; src: ${src}; }
         html, body { margin: 0; background: #fff; } #rt22-root { padding: 20px; } iframe { border: 0; display: block; }`,
       html: '<p style="font: 20px text-security-disc, sans-serif">Page text in the brand font</p><iframe width="500" height="120"></iframe>',
     });
