@@ -12,21 +12,29 @@ import { styleEditCount } from './style-edits.js';
 /** A frame document's faces as a sheet, kept while their text is the same. */
 const built = new WeakMap<Document, { text: string; sheet: CSSStyleSheet | null; key: string }>();
 
+/** A number for each sheet read, for {@link sheetsKey}. */
+const sheetIds = new WeakMap<CSSStyleSheet, number>();
+let nextSheetId = 0;
+
 /**
- * What a frame document's faces depend on: its sheets, their rule counts, the CSSOM edits heard
- * (style-edits.ts) and the faces its document has registered (an `@import`ed sheet that loads
- * later changes no count of the sheet importing it, but adds its faces there).
+ * What a frame document's faces depend on: its sheets, each by itself (a `<style>` whose text the
+ * frame replaced is a new sheet, maybe of as many rules: rt22m, its new dots face was left out of
+ * the picture), their rule counts, the CSSOM edits heard (style-edits.ts) and the faces its
+ * document has registered (an `@import`ed sheet that loads later changes no count of the sheet
+ * importing it, but adds its faces there).
  */
 function sheetsKey(doc: Document, sheets: CSSStyleSheet[]): string {
   let key = `${styleEditCount()};${doc.fonts?.size ?? 0}`;
   for (const sheet of sheets) {
+    let id = sheetIds.get(sheet);
+    if (id === undefined) sheetIds.set(sheet, (id = nextSheetId++));
     let count = -1;
     try {
       count = sheet.cssRules.length;
     } catch {
       // Unreadable: counted as such.
     }
-    key += `,${count}`;
+    key += `,${id}:${count}`;
   }
   return key;
 }

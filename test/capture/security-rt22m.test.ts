@@ -209,6 +209,43 @@ describe('rt22m: a same-origin frame\'s dots font, of a family the page declares
   });
 });
 
+describe('rt22m: a same-origin frame that rewrites its style sheet', () => {
+  afterEach(() => unmountTestPage(PAGE));
+
+  // A frame's faces are given to the library as one sheet, built again when the frame's sheets'
+  // rule counts, the CSSOM edits heard or its registered faces change (frame-fonts.ts): a <style>
+  // whose text the frame replaced, as many rules as before, is a new sheet that changed none of
+  // them. Its new dots face was left out of the picture, which drew the PIN in the old face.
+  it('a <style> whose face of the family becomes the dots font (the same number of rules)', async () => {
+    const root = mountTestPage(PAGE, {
+      css: 'html, body { margin: 0; background: #fff; } #rt22-root { padding: 20px; } iframe { border: 0; display: block; }',
+      html: '<iframe width="500" height="120"></iframe>',
+    });
+    const frame = root.querySelector('iframe')!;
+    const doc = frame.contentDocument!;
+    const url = new URL(FONT, location.href).href;
+    doc.head.innerHTML = `<style id="faces">@font-face { font-family: 'rt22-frame'; src: local('DejaVu Sans'), local('Liberation Sans'), url('${url}') format('woff2'); }</style><style>body { margin: 0; background: #fff; }</style>`;
+    doc.body.innerHTML = '<div id="ssn" style="font: 32px/40px rt22-frame, sans-serif; color: #ff00ff; padding: 10px; width: 400px">Reference 42</div>';
+    await doc.fonts.ready;
+    await new Promise((r) => setTimeout(r, 200));
+    await agentPicture();
+    doc.getElementById('faces')!.textContent = `@font-face { font-family: 'rt22-frame'; src: url('${url}') format('woff2'); }`;
+    doc.getElementById('ssn')!.textContent = '123-45-6789';
+    await doc.fonts.load('32px rt22-frame');
+    await doc.fonts.ready;
+    await new Promise((r) => setTimeout(r, 300));
+    const r = frame.getBoundingClientRect();
+    const ssn = doc.getElementById('ssn')!.getBoundingClientRect();
+    const box = { x: r.x + ssn.x, y: r.y + ssn.y, width: ssn.width, height: ssn.height };
+    const visitor = await screen();
+    const agent = await agentPicture();
+    const magenta = scanForSecret(agent, box).count;
+    const diff = differing(agent, visitor, box);
+    expect(scanForSecret(visitor, box).count, 'the visitor sees dots').to.be.greaterThan(20);
+    expect(magenta === 0 || diff < 50, `the agent gets neither a black box nor the dots (${diff} px differ from the visitor's, ${magenta} magenta px): the digits in clear`).to.equal(true);
+  });
+});
+
 describe('rt22m: a field of a same-origin frame that showed dots when the page added it', () => {
   afterEach(() => unmountTestPage(PAGE));
 
