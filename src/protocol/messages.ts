@@ -112,6 +112,20 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const shortText = v.pipe(v.string(), v.maxLength(MAX_SHORT_TEXT));
 /**
+ * Every number on the wire is finite: JSON has no Infinity, but `1e400` parses as one, and passed
+ * on it reaches the other side as `null` (rt22r).
+ */
+const finite = v.pipe(v.number(), v.finite('must be a finite number'));
+/**
+ * A sequence number or id: a whole number a double holds exactly (at most 2^53 - 1). Past it two
+ * different numbers are the same double, so a seq could be taken for one already delivered (rt22r).
+ */
+const wholeNumber = v.pipe(
+  v.number(),
+  v.safeInteger('must be a whole number of at most 2^53 - 1 (Number.MAX_SAFE_INTEGER)'),
+  v.minValue(0, 'must be 0 or more'),
+);
+/**
  * An array of at most `max` items of `item`, its length checked before any item is: valibot's
  * array schema checks (and, without abortEarly, reports) every item before a `maxLength` after it,
  * so a 64 KiB array of 32 000 bad items cost the relay 90 ms to refuse (rt19r).
@@ -165,12 +179,12 @@ export const VisitorSummarySchema = /* @__PURE__ */ jsonObject(
     // No lookup code: a visitor tells its code to one agent, who finds it with the rate-limited
     // `findByCode`; a code in every summary would let any agent skip that limit.
     /** Epoch ms when the visitor asked for help, or null when no request is pending. */
-    pendingRequestAt: v.nullable(v.number()),
+    pendingRequestAt: v.nullable(finite),
     sessionState: sessionStateSchema,
     agentName: v.nullable(shortText),
     observers: v.array(ObserverSchema),
     /** Epoch ms of the visitor's first connection. */
-    connectedAt: v.number(),
+    connectedAt: finite,
   }),
 );
 export type VisitorSummary = v.InferOutput<typeof VisitorSummarySchema>;
@@ -200,7 +214,7 @@ export type DrawShape = (typeof DrawShape)[keyof typeof DrawShape];
 const drawShapeSchema = v.picklist(/* @__PURE__ */ Object.values(DrawShape));
 /** Points as one flat array `[x0, y0, x1, y1, ...]`, CSS pixels of the visitor's viewport. */
 const pointsSchema = v.pipe(
-  boundedArray(v.number(), MAX_DRAW_POINTS * 2, `at most ${MAX_DRAW_POINTS} points`),
+  boundedArray(finite, MAX_DRAW_POINTS * 2, `at most ${MAX_DRAW_POINTS} points`),
   v.check((a) => a.length % 2 === 0, 'points come in x, y pairs'),
 );
 
@@ -237,8 +251,8 @@ const controlEndReasonSchema = v.picklist(/* @__PURE__ */ Object.values(ControlE
 
 /** A `RemoteInput` (src/protocol/remote-input.ts) on the wire. */
 export const RemoteInputSchema = v.variant('kind', [
-  v.object({ kind: v.literal('click'), x: v.number(), y: v.number(), button: v.optional(v.picklist([0, 1, 2])) }),
-  v.object({ kind: v.literal('wheel'), x: v.number(), y: v.number(), deltaX: v.number(), deltaY: v.number() }),
+  v.object({ kind: v.literal('click'), x: finite, y: finite, button: v.optional(v.picklist([0, 1, 2])) }),
+  v.object({ kind: v.literal('wheel'), x: finite, y: finite, deltaX: finite, deltaY: finite }),
   v.object({ kind: v.literal('text'), text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_REMOTE_TEXT, `text is at most ${MAX_REMOTE_TEXT} characters`)) }),
   v.object({
     kind: v.literal('key'),
@@ -263,7 +277,7 @@ export const RemoteInputResultSchema = v.variant('ok', [
   v.object({ ok: v.literal(false), reason: remoteRefusalSchema, message: shortText }),
 ]);
 /** The id an agent gives each remote input, echoed in its result. */
-const inputIdSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+const inputIdSchema = wholeNumber;
 
 // Each call is marked pure: a bundle that validates with no schema, the visitor's (see
 // visitor-inbox.ts), then drops them all. (esbuild's minifier keeps a call's mark, not a function's.)
@@ -300,17 +314,17 @@ export const RemoteInputResultMsg = /* @__PURE__ */ m('remoteInputResult', { obs
  * `hidden`: the pointer is over masked content (its position is not sent: x and y are 0), so the
  * viewer shows no cursor until the next position.
  */
-export const VisitorCursorMsg = /* @__PURE__ */ m('visitorCursor', { x: v.number(), y: v.number(), hidden: v.optional(v.literal(true)) });
+export const VisitorCursorMsg = /* @__PURE__ */ m('visitorCursor', { x: finite, y: finite, hidden: v.optional(v.literal(true)) });
 /** The visitor clicked at (x, y) (the viewer shows a ripple). Passed on unchanged. */
-export const VisitorClickMsg = /* @__PURE__ */ m('visitorClick', { x: v.number(), y: v.number() });
+export const VisitorClickMsg = /* @__PURE__ */ m('visitorClick', { x: finite, y: finite });
 /** The visitor's scroll position and the page's scrollable size, CSS pixels. Passed on unchanged. */
 export const VisitorScrollMsg = /* @__PURE__ */ m('visitorScroll', {
-  x: v.number(),
-  y: v.number(),
-  width: v.number(),
-  height: v.number(),
-  viewportWidth: v.number(),
-  viewportHeight: v.number(),
+  x: finite,
+  y: finite,
+  width: finite,
+  height: finite,
+  viewportWidth: finite,
+  viewportHeight: finite,
 });
 
 /* ---------------- agent -> relay ---------------- */
@@ -323,19 +337,19 @@ export const WatchMsg = /* @__PURE__ */ m('watch', {});
  * The relay sends a viewer a new frame only while fewer than 2 of its frames are unacknowledged;
  * meanwhile it keeps just the newest frame for it, so a slow viewer never grows the relay's memory.
  */
-export const FrameAckMsg = /* @__PURE__ */ m('frameAck', { seq: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff_ffff)) });
+export const FrameAckMsg = /* @__PURE__ */ m('frameAck', { seq: v.pipe(finite, v.integer(), v.minValue(0), v.maxValue(0xffff_ffff)) });
 /**
  * On the lobby socket: one page of the visitors that hold every word of `query` (the rule in
  * visitor-search.ts; empty: everyone), in lobby order. Answered by `lobbyPage`.
  */
 export const LobbyQueryMsg = /* @__PURE__ */ m('lobbyQuery', {
   query: v.pipe(v.string(), v.maxLength(MAX_LOBBY_QUERY, `a lobby query is at most ${MAX_LOBBY_QUERY} characters`)),
-  offset: v.pipe(v.number(), v.integer('offset must be a whole number'), v.minValue(0, 'offset must be 0 or more')),
-  limit: v.pipe(v.number(), v.integer('limit must be a whole number'), v.minValue(1, 'limit must be at least 1'), v.maxValue(MAX_LOBBY_PAGE, `limit is at most ${MAX_LOBBY_PAGE}`)),
+  offset: wholeNumber,
+  limit: v.pipe(finite, v.integer('limit must be a whole number'), v.minValue(1, 'limit must be at least 1'), v.maxValue(MAX_LOBBY_PAGE, `limit is at most ${MAX_LOBBY_PAGE}`)),
 });
 
 /** On a watch socket: the agent's pointer over the visitor's viewport (CSS pixels); `visible: false` hides it. Needs the `pointer` capability. */
-export const PointerMsg = /* @__PURE__ */ m('pointer', { x: v.number(), y: v.number(), visible: v.boolean() });
+export const PointerMsg = /* @__PURE__ */ m('pointer', { x: finite, y: finite, visible: v.boolean() });
 /**
  * On a watch socket: ink. `id` names the shape (the agent's own); a `stroke`'s points are appended
  * to what the shape `id` has, a `rect`'s or `arrow`'s two points replace it. `done`: the agent let go.
@@ -353,9 +367,9 @@ export const RemoteInputMsg = /* @__PURE__ */ m('remoteInput', { id: inputIdSche
 /** Clears ink: an agent's clears its own ink on the visitor's page; the visitor's clears all of it (agents are told). */
 export const ClearDrawingMsg = /* @__PURE__ */ m('clearDrawing', {});
 /** A custom message; `seq` (per sender connection, increasing) is acknowledged with `ack`. */
-export const CustomMessageMsg = /* @__PURE__ */ m('customMessage', { message: customText, seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
+export const CustomMessageMsg = /* @__PURE__ */ m('customMessage', { message: customText, seq: v.optional(wholeNumber) });
 export const StopSessionMsg = /* @__PURE__ */ m('stopSession', {});
-export const PingMsg = /* @__PURE__ */ m('ping', { t: v.optional(v.number()) });
+export const PingMsg = /* @__PURE__ */ m('ping', { t: v.optional(finite) });
 
 /* ---------------- relay -> visitor ---------------- */
 /** Sent at once when a visitor connects: its shortId and the session as the relay knows it. */
@@ -366,13 +380,13 @@ export const WelcomeMsg = /* @__PURE__ */ m('welcome', {
   observers: v.array(ObserverSchema),
   lookupCode: v.nullable(lookupCodeSchema),
   /** When `lookupCode` expires, epoch ms. */
-  lookupCodeExpiresAt: v.optional(v.nullable(v.number())),
+  lookupCodeExpiresAt: v.optional(v.nullable(finite)),
   /** Why the last session ended, when `sessionState` is `ended` (a page that was away learns it). */
   endReason: v.optional(v.nullable(endReasonSchema)),
   /** Random per relay process: a page that sees it change knows the relay restarted and lost its session. */
   relayRun: v.optional(shortText),
 });
-export const LookupCodeMsg = /* @__PURE__ */ m('lookupCode', { code: lookupCodeSchema, expiresAt: v.number() });
+export const LookupCodeMsg = /* @__PURE__ */ m('lookupCode', { code: lookupCodeSchema, expiresAt: finite });
 /** An agent asks to watch; the visitor answers with `consent`. */
 /** `issuer`: who vouches for `agentId` when it is not the relay's own accounts (AgentIdentity.issuer); consent is remembered by {@link agentKey}. */
 export const ConsentRequestMsg = /* @__PURE__ */ m('consentRequest', { requestId: shortText, agentId: shortText, agentName: shortText, issuer: v.optional(shortText) });
@@ -394,12 +408,12 @@ export const SessionMsg = /* @__PURE__ */ m('session', {
   agentName: v.nullable(shortText),
   reason: v.nullable(endReasonSchema),
 });
-export const ObserverJoinedMsg = /* @__PURE__ */ m('observerJoined', { observer: ObserverSchema, count: v.number() });
-export const ObserverLeftMsg = /* @__PURE__ */ m('observerLeft', { observerId: shortText, count: v.number() });
+export const ObserverJoinedMsg = /* @__PURE__ */ m('observerJoined', { observer: ObserverSchema, count: finite });
+export const ObserverLeftMsg = /* @__PURE__ */ m('observerLeft', { observerId: shortText, count: finite });
 /** An observer lost frames (it was slow, or it just joined): send a full frame next. */
 export const RequestKeyframeMsg = /* @__PURE__ */ m('requestKeyframe', {});
 /** An agent's pointer (see `pointer`), named. */
-export const AgentPointerMsg = /* @__PURE__ */ m('agentPointer', { observerId: shortText, agentName: shortText, x: v.number(), y: v.number(), visible: v.boolean() });
+export const AgentPointerMsg = /* @__PURE__ */ m('agentPointer', { observerId: shortText, agentName: shortText, x: finite, y: finite, visible: v.boolean() });
 /** An agent's ink (see `draw`), named. */
 export const AgentDrawMsg = /* @__PURE__ */ m('agentDraw', { observerId: shortText, agentName: shortText, id: shortText, shape: drawShapeSchema, points: pointsSchema, done: v.boolean() });
 /** An agent asks for control of the page; the visitor answers with `controlAnswer`. */
@@ -423,8 +437,8 @@ export const CustomMessageReceivedMsg = /* @__PURE__ */ m('customMessageReceived
   message: customText,
   from: /* @__PURE__ */ jsonObject(v.object({ role: v.picklist(['visitor', 'agent']), id: shortText, name: v.nullable(shortText) })),
 });
-export const AckMsg = /* @__PURE__ */ m('ack', { seq: v.number() });
-export const PongMsg = /* @__PURE__ */ m('pong', { t: v.optional(v.number()) });
+export const AckMsg = /* @__PURE__ */ m('ack', { seq: finite });
+export const PongMsg = /* @__PURE__ */ m('pong', { t: v.optional(finite) });
 export const ErrorMsg = /* @__PURE__ */ m('error', { code: errorCodeSchema, message: v.string(), ref: v.optional(v.string()) });
 
 /* ---------------- relay -> agent ---------------- */
@@ -436,11 +450,11 @@ export const AgentWelcomeMsg = /* @__PURE__ */ m('agentWelcome', { agentId: shor
  * listed on the relay and `waiting` those asking for help. Then `visitorUpdated` /
  * `visitorRemoved` for each change, `lobbyCounts` when the counts change, and `lobbyPage` for more.
  */
-export const LobbyMsg = /* @__PURE__ */ m('lobby', { visitors: v.array(VisitorSummarySchema), total: v.optional(v.number()), waiting: v.optional(v.number()) });
+export const LobbyMsg = /* @__PURE__ */ m('lobby', { visitors: v.array(VisitorSummarySchema), total: v.optional(finite), waiting: v.optional(finite) });
 /** The answer to `lobbyQuery`: `total` visitors match; `visitors` are those from `offset` on (bounded like `lobby`). */
-export const LobbyPageMsg = /* @__PURE__ */ m('lobbyPage', { query: v.string(), offset: v.number(), total: v.number(), visitors: v.array(VisitorSummarySchema) });
+export const LobbyPageMsg = /* @__PURE__ */ m('lobbyPage', { query: v.string(), offset: finite, total: finite, visitors: v.array(VisitorSummarySchema) });
 /** The lobby's counts changed (sent at most once a second). */
-export const LobbyCountsMsg = /* @__PURE__ */ m('lobbyCounts', { total: v.number(), waiting: v.number() });
+export const LobbyCountsMsg = /* @__PURE__ */ m('lobbyCounts', { total: finite, waiting: finite });
 export const VisitorUpdatedMsg = /* @__PURE__ */ m('visitorUpdated', { visitor: VisitorSummarySchema });
 export const VisitorRemovedMsg = /* @__PURE__ */ m('visitorRemoved', { shortId: shortIdSchema });
 export const LookupResultMsg = /* @__PURE__ */ m('lookupResult', { code: v.string(), visitor: v.nullable(VisitorSummarySchema) });
