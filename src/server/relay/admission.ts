@@ -8,7 +8,7 @@
 import { CLIENT_ID_PATTERN, CloseCode, ErrorCode, MAX_CONTROL_MESSAGE_BYTES, MAX_FRAME_BYTES, RATE_LIMITS, SHORT_ID_PATTERN, VISITOR_ID_PATTERN } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from './agent-token.js';
 import { base64url } from './agent-token.js';
-import { KeyedRateLimiter } from './rate-limit.js';
+import { KeyedRateLimiter, MAX_RATE_LIMIT_KEYS } from './rate-limit.js';
 
 /** The room a socket asks for (partysocket's `/parties/{party}/{room}` scheme). */
 export interface ConnectRequest {
@@ -120,6 +120,8 @@ export interface AdmissionOptions {
    * (On Cloudflare the platform receives messages, at most 1 MiB each.)
    */
   maxUnfinishedBytesPerAddress?: number;
+  /** Addresses whose connection attempts are remembered (KeyedRateLimiter). Default MAX_RATE_LIMIT_KEYS (10 000). */
+  maxRateLimitKeys?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -133,6 +135,7 @@ export const ADMISSION_DEFAULTS = {
   requestTimeoutMs: 30_000,
   idleTimeoutMs: 75_000,
   maxUnfinishedBytesPerAddress: 32 * 1024 * 1024,
+  maxRateLimitKeys: MAX_RATE_LIMIT_KEYS,
 } as const;
 
 export type AdmissionLimits = Required<Omit<AdmissionOptions, 'now'>>;
@@ -142,9 +145,6 @@ export function admissionLimits(options: AdmissionOptions): AdmissionLimits {
   const given = Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k in ADMISSION_DEFAULTS));
   return { ...ADMISSION_DEFAULTS, ...given };
 }
-
-/** Addresses whose connection attempts are remembered; past it the oldest is forgotten. */
-const MAX_ADDRESSES_REMEMBERED = 10_000;
 
 /** One socket as admission sees it. */
 export interface Admitted {
@@ -193,7 +193,7 @@ export class Admission {
 
   constructor(options: AdmissionOptions = {}) {
     this.limits = admissionLimits(options);
-    this.attempts = new KeyedRateLimiter(this.limits.connectionBurstPerAddress, this.limits.connectionsPerSecondPerAddress, options.now, MAX_ADDRESSES_REMEMBERED);
+    this.attempts = new KeyedRateLimiter(this.limits.connectionBurstPerAddress, this.limits.connectionsPerSecondPerAddress, options.now, this.limits.maxRateLimitKeys);
   }
 
   /** Counts the socket against its address and returns null, or returns why it is refused. */

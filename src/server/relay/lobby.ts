@@ -93,11 +93,12 @@ export class Lobby implements LobbyLink {
     this.ttl = options.lookupCodeTtlMs ?? LOOKUP_CODE_TTL_MS;
     this.deadlines = new Deadlines(alarm);
     const perAgent = options.lookupsPerAgentPerMinute ?? RATE_LIMITS.lookupsPerAgentPerMinute;
-    this.lookupsPerAgent = new KeyedRateLimiter(perAgent, perAgent / 60, this.now);
+    const keys = options.maxRateLimitKeys;
+    this.lookupsPerAgent = new KeyedRateLimiter(perAgent, perAgent / 60, this.now, keys);
     const perAddress = options.lookupsPerAddressPerMinute ?? RATE_LIMITS.lookupsPerAddressPerMinute;
-    this.lookupsPerAddress = new KeyedRateLimiter(perAddress, perAddress / 60, this.now);
-    this.queriesPerAgent = new KeyedRateLimiter(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now);
-    this.queriesPerAddress = new KeyedRateLimiter(RATE_LIMITS.lobbyQueryBurstPerAddress, RATE_LIMITS.lobbyQueriesPerSecondPerAddress, this.now);
+    this.lookupsPerAddress = new KeyedRateLimiter(perAddress, perAddress / 60, this.now, keys);
+    this.queriesPerAgent = new KeyedRateLimiter(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now, keys);
+    this.queriesPerAddress = new KeyedRateLimiter(RATE_LIMITS.lobbyQueryBurstPerAddress, RATE_LIMITS.lobbyQueriesPerSecondPerAddress, this.now, keys);
     this.keepLookups = options.keepLookups;
     this.peers = new Peers(
       options,

@@ -33,6 +33,8 @@ export interface PeerOptions {
   /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */
   frameBytesBurst?: number;
   frameBytesPerSecond?: number;
+  /** Keys (addresses, agents) each keyed rate limit remembers (rate-limit.ts KeyedRateLimiter). Default MAX_RATE_LIMIT_KEYS (10 000). */
+  maxRateLimitKeys?: number;
   /** Bytes any socket may have queued before lobby updates to it wait and custom messages to it are refused. Default MAX_QUEUED_BYTES (2 MiB). */
   maxQueuedBytes?: number;
   /** A socket over maxQueuedBytes this long without draining (or, on a send, over twice it plus an agent's frame headroom) is closed with CloseCode.stalled. Default STALLED_SOCKET_MS (10 s). */
@@ -75,7 +77,7 @@ export function textCost(chars: number): number {
 export function addressTextBudget(opts: PeerOptions): KeyedRateLimiter {
   return (
     opts.textBudget ??
-    new KeyedRateLimiter(opts.textCharsBurstPerAddress ?? RATE_LIMITS.textCharsBurstPerAddress, opts.textCharsPerSecondPerAddress ?? RATE_LIMITS.textCharsPerSecondPerAddress, opts.now ?? Date.now)
+    new KeyedRateLimiter(opts.textCharsBurstPerAddress ?? RATE_LIMITS.textCharsBurstPerAddress, opts.textCharsPerSecondPerAddress ?? RATE_LIMITS.textCharsPerSecondPerAddress, opts.now ?? Date.now, opts.maxRateLimitKeys)
   );
 }
 

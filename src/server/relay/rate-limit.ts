@@ -27,6 +27,10 @@ export class TokenBucket {
     this.tokens -= n;
     return true;
   }
+  /** Whether the bucket is full by now: forgetting it hands nothing back (a new one starts full). */
+  full(): boolean {
+    return this.tokens + ((this.now() - this.last) / 1000) * this.perSecond >= this.capacity;
+  }
   /** Puts back `n` tokens taken earlier (up to the capacity). */
   giveBack(n = 1): void {
     this.tokens = Math.min(this.capacity, this.tokens + n);
@@ -37,18 +41,46 @@ export class TokenBucket {
   }
 }
 
+/** Keys a KeyedRateLimiter remembers by default. */
+export const MAX_RATE_LIMIT_KEYS = 10_000;
+
 /**
- * Token buckets by key (agent id, address), bounded: the least recently created buckets are
- * forgotten past `maxKeys`, so a flood of distinct keys cannot grow memory without limit.
+ * The group of an address key (admission.ts `addressKey`): an IPv6 /64's /48 (`2001:db8:1::/48`),
+ * the prefix one site or customer is usually given; null for anything else (an IPv4 address, an
+ * agent).
+ */
+export function addressGroup(key: string): string | null {
+  const m = /^([0-9a-f]{1,4}:[0-9a-f]{1,4}:[0-9a-f]{1,4}):[0-9a-f]{1,4}::\/64$/.exec(key);
+  return m ? `${m[1]}::/48` : null;
+}
+
+/**
+ * Token buckets by key (agent id, address), bounded to `maxKeys` without handing budgets back
+ * (rt22r: the oldest bucket was forgotten past the bound, so one holder of many IPv6 /64s, 65 536
+ * in a /48, pushed its own spent buckets out, and everyone else's, and got full ones back):
+ *
+ * - a bucket is forgotten only when it is full by now (a new one would start full anyway), the one
+ *   used longest ago first;
+ * - the keys of one group (an IPv6 /48, {@link addressGroup}) hold at most a sixteenth of the
+ *   bound: past that, the group's further keys share one bucket, named by the group;
+ * - while every bucket kept is still spending, a key not kept shares one bucket with every other
+ *   such key: newcomers get one key's budget between them until a bucket fills up again.
  */
 export class KeyedRateLimiter {
+  /** Least recently used first. */
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Keys kept per group. */
+  private readonly groups = new Map<string, number>();
+  /** The bucket keys share while the bound is reached and no kept bucket is full. */
+  private readonly newcomers: TokenBucket;
   constructor(
     private readonly capacity: number,
     private readonly perSecond: number,
     private readonly now: () => number = Date.now,
-    private readonly maxKeys = 10_000,
-  ) {}
+    private readonly maxKeys = MAX_RATE_LIMIT_KEYS,
+  ) {
+    this.newcomers = new TokenBucket(capacity, perSecond, now);
+  }
   /** Keys with a bucket. */
   get size(): number {
     return this.buckets.size;
@@ -57,11 +89,11 @@ export class KeyedRateLimiter {
   take(key: string, n = 1): boolean {
     return this.bucket(key, null).take(n);
   }
-  /** Puts back `n` tokens `key` took earlier (up to the capacity); nothing if its bucket was forgotten. */
+  /** Puts back `n` tokens `key` took earlier (up to the capacity); nothing if it has no bucket of its own. */
   giveBack(key: string, n = 1): void {
     this.buckets.get(key)?.giveBack(n);
   }
-  /** `key`'s level now, to keep (a host whose memory may go, see {@link KeyedRateLimiter.restore}); null: it has none (full). */
+  /** `key`'s level now, to keep (a host whose memory may go, see {@link KeyedRateLimiter.restore}); null: it has none of its own. */
   state(key: string): BucketState | null {
     return this.buckets.get(key)?.state() ?? null;
   }
@@ -69,7 +101,7 @@ export class KeyedRateLimiter {
   restore(key: string, from: BucketState): boolean {
     const b = new TokenBucket(this.capacity, this.perSecond, this.now, from);
     if (!b.take(0) || b.state()[0] >= this.capacity) return false;
-    this.buckets.delete(key);
+    this.forget(key);
     this.bucket(key, from);
     return true;
   }
@@ -78,12 +110,30 @@ export class KeyedRateLimiter {
     return (this.capacity / this.perSecond) * 1000;
   }
   private bucket(key: string, from: BucketState | null): TokenBucket {
-    let b = this.buckets.get(key);
-    if (!b) {
-      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-      b = new TokenBucket(this.capacity, this.perSecond, this.now, from);
-      this.buckets.set(key, b);
+    const kept = this.buckets.get(key);
+    if (kept) {
+      this.buckets.delete(key); // re-inserted as the most recently used
+      this.buckets.set(key, kept);
+      return kept;
     }
+    const group = addressGroup(key);
+    if (group !== null && (this.groups.get(group) ?? 0) >= Math.max(1, Math.floor(this.maxKeys / 16))) return this.bucket(group, null);
+    if (this.buckets.size >= this.maxKeys) {
+      const [oldest, b] = this.buckets.entries().next().value!;
+      if (!b.full()) return this.newcomers;
+      this.forget(oldest);
+    }
+    const b = new TokenBucket(this.capacity, this.perSecond, this.now, from);
+    this.buckets.set(key, b);
+    if (group !== null) this.groups.set(group, (this.groups.get(group) ?? 0) + 1);
     return b;
+  }
+  private forget(key: string): void {
+    if (!this.buckets.delete(key)) return;
+    const group = addressGroup(key);
+    if (group === null) return;
+    const left = (this.groups.get(group) ?? 1) - 1;
+    if (left > 0) this.groups.set(group, left);
+    else this.groups.delete(group);
   }
 }
