@@ -58,6 +58,13 @@ export interface AssistRoom {
   sendError(conn: Connection, code: ErrorCode, message: string, ref?: string): void;
   /** The socket's outgoing queue is full. */
   full(conn: Connection): boolean;
+  /**
+   * Sends `msg` now if the socket's queue has room, else keeps only the newest for `key` and sends
+   * what {@link Assist.renderWaiting} says for it once the socket drains (OutgoingBound.update).
+   */
+  update(conn: Connection, key: string, msg: Message): void;
+  /** Whether an update for `key` still waits for the socket to drain. */
+  waiting(conn: Connection, key: string): boolean;
   now(): number;
   /** Asks for `flushHeld()` at `at` (null: nothing waits). */
   schedule(at: number | null): void;
@@ -80,7 +87,21 @@ interface Held {
   waiting: Map<string, () => void>;
   /** When this socket was last told `rateLimited` (once a second at most: answering a flood would amplify it). */
   lastError: number;
+  /**
+   * Strokes of this agent one of whose batches was dropped (budget, or the visitor's full queue):
+   * the rest of each is dropped too, so the visitor's page never joins the parts either side of a
+   * gap with a straight line. A stroke's last batch (`done`) forgets it; the newest MAX_CUT_STROKES
+   * are kept.
+   */
+  cut: Set<string>;
 }
+
+/** Cut strokes remembered per socket (see Held.cut): an agent draws one stroke at a time. */
+const MAX_CUT_STROKES = 16;
+/** The update key of a clear for the visitor's page (`clear:{observerId}`) or for an agent's (`clear:`, the visitor cleared everything). */
+const CLEAR_KEY = 'clear:';
+/** The update key of the visitor's prompt for control. */
+const CONTROL_KEY = 'control';
 
 export class Assist {
   private settings: AssistSettings = DEFAULT_ASSIST;
@@ -135,7 +156,8 @@ export class Assist {
         return;
       }
       case 'clearDrawing':
-        for (const w of this.room.watching()) this.room.send(w.conn, { type: 'drawingCleared', observerId: null });
+        // Coalesced where the agent's queue is full: one clear waits, however many are sent (rt22r).
+        for (const w of this.room.watching()) this.room.update(w.conn, CLEAR_KEY, { type: 'drawingCleared', observerId: null });
         return;
       case 'visitorCursor':
       case 'visitorClick':
@@ -163,26 +185,46 @@ export class Assist {
         if (!this.settings.pointer) return this.room.sendError(w.conn, ErrorCode.invalidState, "the visitor's site does not show agents' pointers");
         if (!visitor) return;
         const out: Message = { type: 'agentPointer', observerId: w.observerId, agentName: w.agent.agentName, x: msg.x, y: msg.y, visible: msg.visible };
-        return this.spend(w.conn, 'pointer', () => {
+        this.spend(w.conn, 'pointer', () => {
           const to = this.room.visitor();
           if (to && !this.room.full(to)) this.room.send(to, out);
         });
+        return;
       }
       case 'draw': {
         if (!this.may(w, 'draw')) return;
         if (!this.settings.draw) return this.room.sendError(w.conn, ErrorCode.invalidState, "the visitor's site does not allow drawing on its page");
         if (!visitor) return;
         const out: Message = { type: 'agentDraw', observerId: w.observerId, agentName: w.agent.agentName, id: msg.id, shape: msg.shape, points: msg.points, done: msg.done };
+        // A stroke is appended to batch by batch: once one batch of it was dropped, the rest is too (rt22r).
+        const cut = this.held(w.conn).cut;
+        const stroke = msg.shape === 'stroke';
+        if (stroke && cut.has(msg.id)) {
+          if (msg.done) cut.delete(msg.id);
+          return;
+        }
+        const dropped = () => {
+          if (!stroke || msg.done) return;
+          cut.delete(msg.id);
+          cut.add(msg.id);
+          if (cut.size > MAX_CUT_STROKES) cut.delete(cut.values().next().value!);
+        };
         // Dropped when the visitor's queue is full, as every live message is: queued anyway, an
-        // agent's ink onto a visitor on a slow link got the VISITOR's socket closed as stalled (rt21r A3).
-        return this.spend(w.conn, 'draw', () => {
+        // agent's ink onto a visitor on a slow link got the VISITOR's socket closed as stalled (rt21r
+        // A3). Also while this agent's clear waits for the visitor: ink must not overtake it.
+        const sent = this.spend(w.conn, 'draw', () => {
           const to = this.room.visitor();
-          if (to && !this.room.full(to)) this.room.send(to, out);
+          if (to && !this.room.full(to) && !this.room.waiting(to, CLEAR_KEY + w.observerId)) this.room.send(to, out);
+          else dropped();
         });
+        if (!sent) dropped();
+        return;
       }
       case 'clearDrawing':
         if (!this.may(w, 'draw')) return;
-        if (visitor) this.room.send(visitor, { type: 'drawingCleared', observerId: w.observerId });
+        // Coalesced where the visitor's queue is full (one clear per agent waits, and goes once it
+        // drains), never queued: a flood of clears got the visitor closed as stalled (rt22r).
+        if (visitor) this.room.update(visitor, CLEAR_KEY + w.observerId, { type: 'drawingCleared', observerId: w.observerId });
         return;
       case 'requestControl': {
         if (!this.may(w, 'control')) return;
@@ -191,13 +233,14 @@ export class Assist {
         if (!this.room.active()) return this.room.sendError(w.conn, ErrorCode.invalidState, 'the session is paused; ask for control once it is active');
         const c = this.control;
         if (c && c.w !== w) return this.room.sendError(w.conn, ErrorCode.invalidState, `${c.w.agent.agentName} ${c.state === 'granted' ? 'is controlling this page' : 'has asked for control'}`);
-        // Asking again repeats the state (and the prompt, if still open), never a second prompt.
-        if (c) return c.state === 'granted' ? this.room.send(w.conn, this.controlMsg('granted', w, null)) : this.room.send(visitor, this.requestMsg(w));
+        // Asking again repeats the state (and the prompt, if still open), never a second prompt. The
+        // prompt is coalesced where the visitor's queue is full: repeated asks were each queued (rt22r).
+        if (c) return c.state === 'granted' ? this.room.send(w.conn, this.controlMsg('granted', w, null)) : this.room.update(visitor, CONTROL_KEY, this.requestMsg(w));
         const seconds = Math.ceil(((this.declined.get(agentKey(w.agent)) ?? -Infinity) - this.room.now()) / 1000);
         if (seconds > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${seconds} s`);
         this.control = { w, state: 'requested' };
         this.remember();
-        this.room.send(visitor, this.requestMsg(w));
+        this.room.update(visitor, CONTROL_KEY, this.requestMsg(w));
         return this.broadcast('requested', w, null, false);
       }
       case 'releaseControl':
@@ -214,6 +257,22 @@ export class Assist {
       default:
         return this.room.sendError(w.conn, ErrorCode.wrongRole, `an agent may not send "${msg.type}"`);
     }
+  }
+
+  /**
+   * What a coalesced update (AssistRoom.update) says once its socket drains: a clear, or the open
+   * prompt for control (none if the request is over by then); null for a key that is not assist's.
+   */
+  renderWaiting(key: string): string | null {
+    if (key.startsWith(CLEAR_KEY)) {
+      const observerId = key.slice(CLEAR_KEY.length);
+      return JSON.stringify({ type: 'drawingCleared', observerId: observerId === '' ? null : observerId } satisfies Message);
+    }
+    if (key === CONTROL_KEY) {
+      const c = this.control;
+      return c?.state === 'requested' ? JSON.stringify(this.requestMsg(c.w)) : null;
+    }
+    return null;
   }
 
   /** What a hibernation must not forget: the visitor's settings and who has (or asked for) control. */
@@ -342,26 +401,30 @@ export class Assist {
   private held(conn: Connection): Held {
     let h = this.live.get(conn.id);
     if (!h) {
-      h = { conn, bucket: new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now), waiting: new Map(), lastError: -Infinity };
+      h = { conn, bucket: new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now), waiting: new Map(), lastError: -Infinity, cut: new Set() };
       this.live.set(conn.id, h);
     }
     return h;
   }
 
-  /** Spends a live token on `send`, or holds it (coalesced types) or drops it with `rateLimited`. */
-  private spend(conn: Connection, type: string, send: () => void): void {
+  /** Spends a live token on `send`, or holds it (coalesced types) or drops it with `rateLimited` (false). */
+  private spend(conn: Connection, type: string, send: () => void): boolean {
     const h = this.held(conn);
-    if (h.waiting.size === 0 && h.bucket.take()) return send();
+    if (h.waiting.size === 0 && h.bucket.take()) {
+      send();
+      return true;
+    }
     if (COALESCED.has(type)) {
       h.waiting.delete(type); // re-inserted last, so the oldest kind waiting goes first
       h.waiting.set(type, send);
       this.room.schedule(this.room.now() + 1000 / this.limits.perSecond);
-      return;
+      return true;
     }
     const now = this.room.now();
-    if (now - h.lastError < 1000) return;
+    if (now - h.lastError < 1000) return false;
     h.lastError = now;
     this.room.sendError(conn, ErrorCode.rateLimited, `too many "${type}" messages; slow down`);
+    return false;
   }
 
   private requestMsg(w: AssistWatcher): Message {

@@ -31,10 +31,10 @@ export interface OutgoingBoundOptions {
   schedule: (at: number | null) => void;
   /** A socket stayed over its bound; the relay closes and forgets it. Never called mid-send. */
   onStalled: (conn: Connection) => void;
-  /** The newest update for `key`, rendered when it is finally sent. */
-  renderUpdate: (key: string) => string;
-  /** Everything at once, sent instead of more than {@link MAX_WAITING_KEYS} waiting updates. */
-  renderAll: () => string;
+  /** The newest update for `key`, rendered when it is finally sent (null: nothing to send any more). */
+  renderUpdate: (key: string) => string | null;
+  /** Everything at once, sent instead of more than {@link MAX_WAITING_KEYS} waiting updates (null: nothing). */
+  renderAll: () => string | null;
 }
 
 /** Updates a held-back socket may have waiting; past this it gets the whole state once it drains. */
@@ -109,6 +109,12 @@ export class OutgoingBound {
     }
   }
 
+  /** Whether an update for `key` waits for the socket to drain (what follows it must not overtake it). */
+  waiting(conn: Connection, key: string): boolean {
+    const b = this.backlogs.get(conn);
+    return !!b && (b.whole || b.keys.has(key));
+  }
+
   /** The socket closed: drop what waited for it. */
   forget(conn: Connection): void {
     this.backlogs.delete(conn);
@@ -156,12 +162,14 @@ export class OutgoingBound {
       if (queued <= max) {
         if (b.whole) {
           b.whole = false;
-          conn.send(this.opts.renderAll());
+          const all = this.opts.renderAll();
+          if (all !== null) conn.send(all);
         }
         for (const key of b.keys) {
           if (this.queued(conn) > max) break;
           b.keys.delete(key);
-          conn.send(this.opts.renderUpdate(key));
+          const text = this.opts.renderUpdate(key);
+          if (text !== null) conn.send(text);
         }
         if (this.queued(conn) <= max && b.keys.size === 0) {
           this.backlogs.delete(conn);

@@ -101,8 +101,8 @@ export class Peers {
     onStalled: (conn: Connection) => void,
     /** Bytes of frames a socket may hold past its bound (an agent's frame cap). */
     frameHeadroom: (conn: Connection) => number = () => 0,
-    renderUpdate: (key: string) => string = () => '',
-    renderAll: () => string = () => '',
+    renderUpdate: (key: string) => string | null = () => null,
+    renderAll: () => string | null = () => null,
   ) {
     this.now = opts.now ?? Date.now;
     this.textBudget = addressTextBudget(opts);

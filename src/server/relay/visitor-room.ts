@@ -266,7 +266,14 @@ export class VisitorRoom {
     this.opts = withDefaults(options);
     this.run = this.opts.relayRun;
     this.deadlines = new Deadlines(ctx.alarm);
-    this.peers = new Peers(this.opts, (at) => this.deadlines.set('out', at), (conn) => this.onStalled(conn), (conn) => (this.watchers.has(conn.id) ? this.opts.maxObserverBufferedBytes : 0));
+    this.peers = new Peers(
+      this.opts,
+      (at) => this.deadlines.set('out', at),
+      (conn) => this.onStalled(conn),
+      (conn) => (this.watchers.has(conn.id) ? this.opts.maxObserverBufferedBytes : 0),
+      // What waits coalesced for a full socket: only assist's clears and prompt (Assist.renderWaiting).
+      (key) => this.assistEngine?.renderWaiting(key) ?? null,
+    );
     this.fanout = new FrameFanout({
       window: this.opts.frameAckWindow,
       maxBufferedBytes: this.opts.maxObserverBufferedBytes,
@@ -286,6 +293,8 @@ export class VisitorRoom {
       send: (conn, msg) => this.send(conn, msg),
       sendError: (conn, code, message, ref) => this.sendError(conn, code, message, ref),
       full: (conn) => this.peers.out.full(conn),
+      update: (conn, key, msg) => this.peers.out.update(conn, key, JSON.stringify(msg)),
+      waiting: (conn, key) => this.peers.out.waiting(conn, key),
       now: this.opts.now,
       // Whole milliseconds: a Durable Object's alarm is set in them (1000 / 60 is not one).
       schedule: (at) => this.deadlines.set('live', at === null ? null : Math.ceil(at)),
