@@ -370,6 +370,17 @@ export const ClearDrawingMsg = /* @__PURE__ */ m('clearDrawing', {});
 export const CustomMessageMsg = /* @__PURE__ */ m('customMessage', { message: customText, seq: v.optional(wholeNumber) });
 export const StopSessionMsg = /* @__PURE__ */ m('stopSession', {});
 export const PingMsg = /* @__PURE__ */ m('ping', { t: v.optional(finite) });
+/**
+ * The answer to a `readMark`, sent as soon as it is read: it proves the client read everything the
+ * relay sent before the mark, which is how a host that cannot see a socket's send buffer bounds it.
+ */
+export const ReadAckMsg = /* @__PURE__ */ m('readAck', { mark: shortText });
+/**
+ * From the relay, between other messages (the Cloudflare host's lobby: Workers' WebSocket has no
+ * `bufferedAmount`): answer with `readAck` and the same `mark`. What the relay sent before a mark
+ * the client has not answered counts as queued to it (docs/security.md, slow readers).
+ */
+export const ReadMarkMsg = /* @__PURE__ */ m('readMark', { mark: shortText });
 
 /* ---------------- relay -> visitor ---------------- */
 /** Sent at once when a visitor connects: its shortId and the session as the relay knows it. */
@@ -477,7 +488,7 @@ export const WatchDeclinedMsg = /* @__PURE__ */ m('watchDeclined', { shortId: sh
 export const MessageSchema = v.variant('type', [
   UpdateConnectionMsg, RequestAgentMsg, CancelAgentRequestMsg, GetLookupCodeMsg, ConsentMsg, VisibilityMsg, ForgetMsg, CaptureBlockedMsg,
   FindByCodeMsg, WatchMsg, FrameAckMsg, LobbyQueryMsg,
-  CustomMessageMsg, StopSessionMsg, PingMsg,
+  CustomMessageMsg, StopSessionMsg, PingMsg, ReadAckMsg, ReadMarkMsg,
   WelcomeMsg, LookupCodeMsg, ConsentRequestMsg, ConsentCancelledMsg, SessionMsg, ObserverJoinedMsg, ObserverLeftMsg, RequestKeyframeMsg,
   CustomMessageReceivedMsg, AckMsg, PongMsg, ErrorMsg,
   AgentWelcomeMsg, LobbyMsg, LobbyPageMsg, LobbyCountsMsg, VisitorUpdatedMsg, VisitorRemovedMsg, LookupResultMsg, WatchStateMsg, WatchDeclinedMsg,
@@ -507,6 +518,8 @@ export const SENDERS: { readonly [T in MessageType]: readonly Role[] } = {
   customMessage: ['visitor', 'agent'],
   stopSession: ['visitor', 'agent'],
   ping: ['visitor', 'agent'],
+  readAck: ['agent'],
+  readMark: ['relay'],
   welcome: ['relay'],
   lookupCode: ['relay'],
   consentRequest: ['relay'],

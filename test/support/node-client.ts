@@ -13,6 +13,11 @@ export class TestClient extends MessageLog<Uint8Array> {
    * sends a watcher only 2 unacknowledged frames. Off: a viewer that never acks.
    */
   acksFrames = true;
+  /**
+   * Answer each `readMark` (`readAck`) as soon as it is read, as the clients do: the Cloudflare
+   * host's lobby counts what a mark was not answered for as queued. Off: a client that never does.
+   */
+  acksReads = true;
 
   private constructor(readonly ws: WebSocket) {
     super(3000);
@@ -20,7 +25,11 @@ export class TestClient extends MessageLog<Uint8Array> {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       if (isBinary && this.acksFrames && buf.length >= 12 && buf[4] & FrameFlags.last) this.send({ type: 'frameAck', seq: buf.readUInt32LE(8) });
       if (isBinary) this.receivedFrame(new Uint8Array(buf));
-      else this.received(JSON.parse(buf.toString('utf8')) as Message);
+      else {
+        const msg = JSON.parse(buf.toString('utf8')) as Message;
+        if (msg.type === 'readMark' && this.acksReads) this.send({ type: 'readAck', mark: msg.mark });
+        this.received(msg);
+      }
     });
     ws.on('close', (code, reason) => this.closedWith(code, reason.toString()));
   }

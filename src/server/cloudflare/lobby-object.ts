@@ -17,7 +17,7 @@
  * storage replay, revocations and socket handling share one memory and are read together.
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
-import { CloseCode, type VisitorSummary } from '../../protocol/index.js';
+import { CloseCode, MAX_QUEUED_BYTES, type VisitorSummary } from '../../protocol/index.js';
 import { Lobby, LOOKUP_BUDGETS, type LookupBudget } from '../relay/lobby.js';
 import type { BucketState } from '../relay/rate-limit.js';
 import type { Connection, LookupCode } from '../relay/seams.js';
@@ -29,6 +29,7 @@ import { closeRevoked, credentialsOf, REVOKED, SIGNED_OUT, type Credentials, typ
 import { clock, connectFault, objectTestHook, registerStats, relayOptions } from './test-hooks.js';
 import { admissionLimits } from '../relay/admission.js';
 import { Liveness } from './liveness.js';
+import { markedConnection, READ_MARK_CHARS } from './read-marks.js';
 
 const SUMMARY = 'v:';
 const CODE = 'c:';
@@ -98,8 +99,9 @@ export class LobbyObject extends Server<Env> {
       for (const socket of this.getConnections<SocketState>()) {
         const s = survivingSocket(socket);
         if (!s) continue;
-        this.conns.set(socket.id, { conn: s.conn, address: s.ticket.address });
-        lobby.adopt(s.conn, s.ticket, s.memo);
+        const conn = this.marked(s.conn);
+        this.conns.set(socket.id, { conn, address: s.ticket.address });
+        lobby.adopt(conn, s.ticket, s.memo);
       }
       lobby.woke();
       this.liveness.woke(this.getConnections<SocketState>());
@@ -264,6 +266,16 @@ export class LobbyObject extends Server<Env> {
 
   // ---------------------------------------------------------------- agents' lobby sockets
 
+  /**
+   * A lobby socket whose buffered amount is what the agent has not proven read (read-marks.ts):
+   * Workers' WebSocket cannot tell it, and without it an agent that stops reading had the lobby
+   * keep everything sent to it (rt22r). Marks go at most every quarter of the bound.
+   */
+  private marked(conn: Connection): Connection {
+    const bound = relayOptions(this.env).maxQueuedBytes ?? MAX_QUEUED_BYTES;
+    return markedConnection(conn, Math.max(1024, Math.min(READ_MARK_CHARS, Math.floor(bound / 4))));
+  }
+
   override async onStart(): Promise<void> {
     await this.core();
   }
@@ -313,9 +325,10 @@ export class LobbyObject extends Server<Env> {
       releaseAddress(this.env, admitted.ticket.address, socket.id);
       return;
     }
-    this.conns.set(socket.id, { conn: admitted.conn, address: admitted.ticket.address });
+    const conn = this.marked(admitted.conn);
+    this.conns.set(socket.id, { conn, address: admitted.ticket.address });
     this.liveness.heard(socket);
-    lobby.onConnect(admitted.conn, admitted.ticket);
+    lobby.onConnect(conn, admitted.ticket);
   }
 
   override async onMessage(socket: PartyConnection<SocketState>, message: WSMessage): Promise<void> {

@@ -207,6 +207,9 @@ export class Lobby implements LobbyLink {
     switch (msg.type) {
       case 'ping':
         return this.send(conn, { type: 'pong', t: msg.t });
+      case 'readAck':
+        // Only a host that sends marks counts them (Connection.readAck); elsewhere one is ignored.
+        return conn.readAck?.(msg.mark);
       case 'findByCode': {
         // Per agent by its issuer and id (agentKey): a site's agent with the same sub is another agent;
         // per address by addressKey (IPv6 by its /64, as admission counts).

@@ -23,6 +23,12 @@ export interface Connection {
    */
   bufferedAmount(): number | null;
   /**
+   * The client answered read mark `mark` (a `readAck`): where the host counts what a socket has
+   * not proven read as its buffered amount (the Cloudflare host's lobby, read-marks.ts). Absent
+   * where the platform tells the buffered amount itself.
+   */
+  readAck?(mark: string): void;
+  /**
    * Keeps `memo` with the socket, where a host can drop a room's memory while its sockets stay
    * open (a hibernating Durable Object keeps it as the socket's attachment): the room reads it
    * back when it wakes (VisitorRoom.wake). Fields not in `memo` keep their kept values. Absent
