@@ -42,9 +42,11 @@ export interface D1Like {
   prepare(sql: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results?: T[]; meta?: { changes?: number } }> } };
 }
 
-export function d1Sql(db: D1Like): Sql {
+/** `unreachable`: while it says so, every query fails as one to a D1 that is down does (the tests' `/__test/d1-down`). */
+export function d1Sql(db: D1Like, unreachable: () => boolean = () => false): Sql {
   const sql: Sql = {
     async query<T>(text: string, params: unknown[] = []): Promise<SqlResult<T>> {
+      if (unreachable()) throw new Error('D1_ERROR: the database cannot be reached (test hook)');
       const r = await db
         .prepare(toD1Placeholders(text))
         .bind(...params.map(bindable))

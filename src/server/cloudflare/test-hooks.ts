@@ -44,6 +44,7 @@ export function configureTests(next: TestState): void {
   holdAdmissions(false);
   limitsDown = false;
   connectFailing = false;
+  d1Down = false;
   state = { generation: String(next.generation), signingKey: typeof next.signingKey === 'string' ? next.signingKey : undefined, agentKeys: next.agentKeys ?? {}, options: next.options ?? {}, now: typeof next.now === 'number' ? next.now : null };
 }
 
@@ -143,6 +144,22 @@ export function setLimitsDown(down: boolean): void {
 /** For limits-object.ts: whether its objects are to fail (tests only). */
 export function limitsUnreachable(env: Env): boolean {
   return testHooksEnabled(env) && limitsDown;
+}
+
+/**
+ * While the tests say so (`/__test/d1-down`, until `/__test/d1-up` or the next configure), every
+ * D1 query fails, as one to a D1 that is down does: how the tests prove a down D1 is not asked to
+ * migrate on every request.
+ */
+let d1Down = false;
+
+export function setD1Down(down: boolean): void {
+  d1Down = down;
+}
+
+/** For d1-sql.ts: whether D1 is to fail (tests only). */
+export function d1Unreachable(env: Env): boolean {
+  return testHooksEnabled(env) && d1Down;
 }
 
 /**

@@ -16,10 +16,10 @@ import { credentialChecks, LimitsObject, LimitsUnavailable, takeHistoryRead } fr
 import { agentTokens, cookieIssued, identityRoutes, legacyMode, socketVerifier } from './identity.js';
 import { credentialsBusy, chosenSessionCookie, deadCookieLookup, giveBack, LIMITS_UNAVAILABLE, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
-import { configureTests, heldAdmissions, holdAdmissions, objectName, setConnectFails, setLimitsDown, statsOf, testHooksEnabled } from './test-hooks.js';
+import { configureTests, heldAdmissions, holdAdmissions, objectName, setConnectFails, setD1Down, setLimitsDown, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
 import { historyAnswer, historyCost, isHistoryPath, HISTORY_BUSY, type Viewer } from '../history/index.js';
-import { accountsOf, historyOf } from './history.js';
+import { accountsOf, d1Migrations, forgetD1, historyOf } from './history.js';
 import { revokeSockets, type Revocation } from './revoke.js';
 import { agentKey, type AgentIdentity } from '../relay/agent-token.js';
 
@@ -56,7 +56,14 @@ export default {
     if (db) ctx?.waitUntil(db.ready.catch(() => undefined));
     if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return noCompression(await admitSocket(request, env, url, addressOf(request), await socketVerifier(request, env)));
     const cors: Record<string, string> = path === '/healthz' || path.startsWith('/dist/') ? { 'access-control-allow-origin': '*' } : {};
-    if (path === '/healthz') return text(200, 'ok', cors);
+    if (path === '/healthz') {
+      // Up, and honest about D1: while its migration failed and waits to be tried again, sign-in
+      // and the history fail, and the answer says so (503, and when D1 is tried next).
+      const down = db?.down();
+      if (!down) return text(200, 'ok', cors);
+      const seconds = Math.max(1, Math.ceil((down.retryAt - Date.now()) / 1000));
+      return text(503, `the database (D1) cannot be reached: sign-in and the history fail until it is back; tried again in ${seconds} s`, { ...cors, 'retry-after': String(seconds) });
+    }
     if (isHistoryPath(path) && (request.method === 'GET' || request.method === 'HEAD')) return withLimits(() => history(request, env, url));
     if (path.startsWith('/api/')) {
       const answer = (await withLimits(() => identityRoutes(request, env, addressOf(request), (agent, session) => signedOut(env, agent, session, ctx)))) ?? json(404, { error: 'no such endpoint' });
@@ -171,7 +178,7 @@ async function recordSignIn(env: Env, answer: Response): Promise<void> {
   if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn({ agentId: body.agentId }, body.agentName);
 }
 
-/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/limits-down` and `/__test/limits-up` (every limits object fails while down), `/__test/connect-fails` and `/__test/connect-works` (rooms' and the lobby's onConnect throw while failing), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/limits-down` and `/__test/limits-up` (every limits object fails while down), `/__test/connect-fails` and `/__test/connect-works` (rooms' and the lobby's onConnect throw while failing), `/__test/d1-down` and `/__test/d1-up` (every D1 query fails while down; down also forgets the isolate's migration, as a new isolate), `/__test/d1` (migrations started), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
 async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
     configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
@@ -188,6 +195,13 @@ async function testHook(request: Request, env: Env, url: URL): Promise<Response>
     setLimitsDown(url.pathname === '/__test/limits-down');
     return text(200, 'ok');
   }
+  if ((url.pathname === '/__test/d1-down' || url.pathname === '/__test/d1-up') && request.method === 'POST') {
+    // Down: also forgets the isolate's migration, as a new isolate that starts while D1 is down.
+    setD1Down(url.pathname === '/__test/d1-down');
+    if (url.pathname === '/__test/d1-down') forgetD1();
+    return text(200, 'ok');
+  }
+  if (url.pathname === '/__test/d1') return json(200, { migrations: d1Migrations() });
   if ((url.pathname === '/__test/connect-fails' || url.pathname === '/__test/connect-works') && request.method === 'POST') {
     setConnectFails(url.pathname === '/__test/connect-fails');
     return text(200, 'ok');
