@@ -344,7 +344,7 @@ export const FrameAckMsg = /* @__PURE__ */ m('frameAck', { seq: v.pipe(finite, v
  */
 export const LobbyQueryMsg = /* @__PURE__ */ m('lobbyQuery', {
   query: v.pipe(v.string(), v.maxLength(MAX_LOBBY_QUERY, `a lobby query is at most ${MAX_LOBBY_QUERY} characters`)),
-  offset: wholeNumber,
+  offset: v.pipe(v.number(), v.safeInteger('offset must be a whole number of at most 2^53 - 1'), v.minValue(0, 'offset must be 0 or more')),
   limit: v.pipe(finite, v.integer('limit must be a whole number'), v.minValue(1, 'limit must be at least 1'), v.maxValue(MAX_LOBBY_PAGE, `limit is at most ${MAX_LOBBY_PAGE}`)),
 });
 
