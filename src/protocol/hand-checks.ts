@@ -33,7 +33,7 @@ export const string =
         : pattern && !pattern.test(value)
           ? fail(path, 'invalid format')
           : value;
-export const number: Check = (value, path) => (typeof value === 'number' && !Number.isNaN(value) ? value : fail(path, 'expected a number'));
+export const number: Check = (value, path) => (typeof value === 'number' && Number.isFinite(value) ? value : fail(path, 'expected a finite number'));
 
 export const oneOf =
   (options: Record<string, string> | string[]): Check =>

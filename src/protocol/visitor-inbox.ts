@@ -78,10 +78,10 @@ export const VISITOR_INBOX_TYPES: readonly string[] = [...Object.keys(INBOX), ..
 /** Message types only an agent's connections receive; a visitor that gets one was sent it by mistake. */
 const AGENT_ONLY = new Set([
   'agentWelcome', 'lobby', 'lobbyPage', 'lobbyCounts', 'visitorUpdated', 'visitorRemoved', 'lookupResult', 'watchState', 'watchDeclined',
-  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll',
+  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll', 'readMark',
 ]);
 /** Message types the relay receives and never sends. */
-const TO_RELAY = new Set(['updateConnection', 'requestAgent', 'cancelAgentRequest', 'getLookupCode', 'consent', 'visibility', 'forget', 'findByCode', 'lobbyQuery', 'watch', 'frameAck', 'customMessage', 'stopSession', 'ping',
+const TO_RELAY = new Set(['updateConnection', 'requestAgent', 'cancelAgentRequest', 'getLookupCode', 'consent', 'visibility', 'forget', 'findByCode', 'lobbyQuery', 'watch', 'frameAck', 'customMessage', 'stopSession', 'ping', 'readAck',
   'controlAnswer', 'revokeControl', 'pointer', 'draw', 'requestControl', 'releaseControl', 'remoteInput', 'clearDrawing']);
 
 const refuse = (code: ErrorCode, message: string): ParseResult => ({ ok: false, error: { code, message } });

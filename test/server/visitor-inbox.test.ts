@@ -51,7 +51,7 @@ const MORE_EXAMPLES: Array<[string, Record<string, unknown>]> = [
 /** Relay messages only agents' connections receive. */
 const AGENT_ONLY = [
   'agentWelcome', 'lobby', 'lobbyPage', 'lobbyCounts', 'visitorUpdated', 'visitorRemoved', 'lookupResult', 'watchState', 'watchDeclined',
-  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll',
+  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll', 'readMark',
 ];
 
 const long = (n: number) => 'x'.repeat(n);
