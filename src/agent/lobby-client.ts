@@ -197,6 +197,12 @@ export class LobbyClient {
 
   private onMessage(msg: Message): void {
     switch (msg.type) {
+      case 'readMark':
+        // Answered at once: the Cloudflare lobby counts what was sent since the last mark answered
+        // as queued to this console, and closes one that stays over its bound as stalled. Only the
+        // lobby sends marks, so the answer lives here, not in the socket every visitor loads.
+        this.socket?.sendLive({ type: 'readAck', mark: msg.mark });
+        return;
       case 'agentWelcome':
         this.socket?.markHealthy();
         this.agent.set({ agentId: msg.agentId, agentName: msg.agentName });

@@ -175,11 +175,6 @@ export class RelaySocket {
       return;
     }
     if (parsed.message.type === 'pong') return;
-    // Read at once: the relay counts what a mark has not been answered for as queued to this client.
-    if (parsed.message.type === 'readMark') {
-      if (this.isOpen) this.socket.send(JSON.stringify({ type: 'readAck', mark: parsed.message.mark } satisfies Message));
-      return;
-    }
     this.log('receive', parsed.message);
     this.handlers.message(parsed.message);
   };

@@ -8,6 +8,8 @@ import { TestClient, testRelay } from '../support/node-client.js';
 import { HOST, nodeOnly } from '../support/relay-host.js';
 import { RATE_LIMITS, type Message } from '../../src/protocol/index.js';
 import { Admission } from '../../src/server/relay/admission.js';
+import { LobbyClient } from '../../src/agent/lobby-client.js';
+import WebSocket from 'ws';
 
 const KiB = 1024;
 const MANY_CLIENTS_TEXT = { textCharsBurstPerAddress: 1e12, textCharsPerSecondPerAddress: 1e12 };
@@ -56,6 +58,42 @@ test('an agent’s lobby socket that stops reading is held back, then closed as 
     stalled.resumeReading();
     assert.equal((await stalled.waitClose(30_000)).code, 4008);
   } finally {
+    await relay.close();
+  }
+});
+
+// The agent console's own lobby client (not the test client, which answers marks by itself) reads
+// and answers every mark: a console that stopped answering would be closed as stalled on Cloudflare
+// under the same flood, though it reads everything. On Node, which sends no marks, the same flood.
+test('the agent console’s lobby client answers read marks: it stays connected through a flood of lobby updates and sees the last of them (both hosts)', async () => {
+  const relay = await testRelay({ ...MANY_CLIENTS_TEXT, maxQueuedBytes: 64 * KiB, stalledSocketMs: 2000, connectionBurstPerAddress: 1000 });
+  const lobby = new LobbyClient({ host: relay.server.url, token: relay.token('Console'), WebSocket: WebSocket as never, heartbeatInterval: 0, batchMs: 0 });
+  try {
+    lobby.connect();
+    for (const t0 = Date.now(); lobby.status.get() !== 'connected'; ) {
+      assert.ok(Date.now() - t0 < 10_000, `the console connected (status ${lobby.status.get()})`);
+      await sleep(20);
+    }
+    const visitors = await Promise.all(Array.from({ length: 80 }, () => relay.visitor()));
+    for (const v of visitors) await v.next('welcome');
+    // ~560 kB of identities a round, eight rounds: many times the 64 KiB bound the lobby holds a
+    // console to between answered marks.
+    const ROUNDS = 8;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const v of visitors) v.send({ type: 'updateConnection', identity: heavyIdentity(round) });
+      await Promise.all(visitors.map((v) => handled(v, round)));
+      await sleep(1100);
+    }
+    const last = `round ${ROUNDS - 1}`;
+    for (const t0 = Date.now(); lobby.visitors.get().filter((v) => v.callName === last).length < visitors.length; ) {
+      assert.equal(lobby.status.get(), 'connected', 'the console was never dropped');
+      assert.ok(Date.now() - t0 < 30_000, `every visitor reached the console as "${last}" (${lobby.visitors.get().filter((v) => v.callName === last).length} of ${visitors.length})`);
+      await sleep(100);
+    }
+    assert.equal(lobby.status.get(), 'connected');
+    assert.equal((await relay.server.stats()).lobby, 1, 'the console is still in the lobby');
+  } finally {
+    lobby.close();
     await relay.close();
   }
 });
