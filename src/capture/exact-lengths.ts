@@ -28,3 +28,30 @@ export function exactLengths(value: string): string {
     return Math.abs(read - exact) <= halfLastDigit * 1.001 ? `${exact}px` : token;
   });
 }
+
+/**
+ * A unitless `line-height` (`1.6`) computes to a length the way no written length does: Chromium
+ * truncates the font size times the number to whole layout units, where a written `22.4px` is
+ * rounded to the nearest. getComputedStyle reads `22.4px` for both; written so on the clone, each
+ * line of a 14px text at 1.6 was 1/64 px taller than the page's, and down a code block of 30 lines
+ * every third line was drawn a pixel lower (1.3 % of a scrolled one's pixels off). So where
+ * truncating and rounding differ and the page's value is a number (Typed OM tells, for those few
+ * values only), the clone is given the truncated length; its children that inherit it compute the
+ * same value on the page.
+ */
+export function unitlessLineHeight(original: Element, clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const written = style?.getPropertyValue('line-height');
+  if (!written || !written.includes('.')) return;
+  const m = /^(\d+\.\d+)px$/.exec(written);
+  if (!m) return;
+  const units = parseFloat(m[1]) * UNITS_PER_PX;
+  // Six digits may have rounded a whole number of units (exactLengths writes it so); fewer did not.
+  const rounded = m[1].replace(/^[0.]*|\./g, '').length >= SIGNIFICANT_DIGITS;
+  const slack = rounded ? 0.5 * 10 ** -(m[1].length - m[1].indexOf('.') - 1) * UNITS_PER_PX * 1.001 : 1e-6;
+  // Whole, or truncated as it would be rounded.
+  if (Math.abs(units - Math.round(units)) <= slack || units - Math.floor(units) < 0.5) return;
+  const typed = (original as Element & { computedStyleMap?: () => { get(name: string): unknown } }).computedStyleMap?.().get('line-height');
+  if (!typed || (typed as { unit?: string }).unit !== 'number') return;
+  style!.setProperty('line-height', `${Math.floor(units) / UNITS_PER_PX}px`);
+}

@@ -37,6 +37,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { controlPartRules } from './control-parts.js';
 import { counterStyleRules } from './counter-styles.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
+import { unitlessLineHeight } from './exact-lengths.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
@@ -1037,6 +1038,7 @@ export class Rasterizer {
         if (!isBlankedClone(el) && this.hiddenTextOf(original.ownerDocument).has(original)) hideCloneText(el, original.namespaceURI === SVG_NS);
         if (hasClosedRoot(original) || hostsUnseenRoot(original)) greyClosedHost(original, el);
         markTopLayer(original, el);
+        unitlessLineHeight(original, el);
         drawSkippedContent(el);
         stackLikeTransition(el);
         standardMaskComposite(el);
