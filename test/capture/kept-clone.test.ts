@@ -153,6 +153,13 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r);
   });
 
+  it('a change under a unitless line height that is no whole number of layout units (written truncated)', async () => {
+    const { root, run: r } = await ready(HTML, `${CSS} body { font: 14px/1.6 sans-serif; }`);
+    const stats = await afterStats(r, () => void (root.querySelector('#text')!.firstChild as Text).appendData('!'));
+    expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+    await expectSameAsWholeClone(r, 'line-height');
+  });
+
   it('a change on a busy page draws only its region, emptied around it, with the same pixels', async () => {
     const { root, run: r } = await ready();
     const rows = Array.from({ length: 12 }, (_, i) => `<tr><td>Row ${i}</td><td style="background-image: linear-gradient(90deg, rgb(255, 200, 0), rgb(0, 200, 255))">${'cell '.repeat(i % 4 + 1)}</td></tr>`).join('');
