@@ -21,6 +21,14 @@ export interface Backdrop {
   rect: { left: number; top: number; right: number; bottom: number };
   /** What the pixels the filter reads beyond the canvas count as: the opaque colour behind the box. */
   base: string;
+  /**
+   * For a top-layer element's `::backdrop`: that element, drawn over the box and so not filtered
+   * with it. Its border box is drawn back as the picture drew it, where {@link unfilteredAbove}
+   * says nothing of the box shows through it.
+   */
+  above?: Element;
+  /** That element's border box at clone time (viewport CSS px): nothing is drawn back outside it, where the picture may hold the box. */
+  aboveAt?: { left: number; top: number; right: number; bottom: number };
 }
 
 /** The frame area the canvas holds: its top left at (`x`, `y`) frame px, `width` x `height`, `scale` frame px per CSS px. */
@@ -123,6 +131,19 @@ export function paintBackdrops(ctx: OffscreenCanvasRenderingContext2D, backdrops
     ctx.fillStyle = box.base;
     if (copyCtx) {
       copyCtx.drawImage(ctx.canvas, sx, sy, sw, sh, 0, 0, sw, sh);
+      const above = box.above ? drawnAbove(box, area) : null;
+      if (above) {
+        // The element over a `::backdrop` is left as the picture drew it; the filter reads the
+        // backdrop's colour where it stands (the page under it, which the picture hides, not its pixels).
+        copyCtx.fillStyle = box.base;
+        copyCtx.beginPath();
+        copyCtx.roundRect(above.x - sx, above.y - sy, above.width, above.height, above.radii);
+        copyCtx.fill();
+        ctx.beginPath();
+        ctx.rect(x0, y0, x1 - x0, y1 - y0);
+        ctx.roundRect(above.x, above.y, above.width, above.height, above.radii);
+        ctx.clip('evenodd');
+      }
       ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
       ctx.filter = filter;
       // A filter the canvas no longer takes leaves the box filled with the backdrop's colour.
@@ -138,4 +159,41 @@ export function paintBackdrops(ctx: OffscreenCanvasRenderingContext2D, backdrops
 export function backdropMeets(backdrops: readonly Backdrop[], region: { x: number; y: number; width: number; height: number }): boolean {
   const meets = (r: { left: number; top: number; right: number; bottom: number }) => r.left < region.x + region.width && r.right > region.x && r.top < region.y + region.height && r.bottom > region.y;
   return backdrops.some((box) => meets(box.rect) || (box.element.isConnected && meets(box.element.getBoundingClientRect())));
+}
+
+/** {@link unfilteredAbove} of `box.above` in frame px of `area`, when it stands where it stood when cloned (the picture holds it only there). */
+function drawnAbove(box: Backdrop, area: DrawnArea): { x: number; y: number; width: number; height: number; radii: number[] } | null {
+  const shape = unfilteredAbove(box.above!);
+  const at = box.aboveAt;
+  if (!shape || !at) return null;
+  const moved = Math.max(Math.abs(shape.left - at.left), Math.abs(shape.top - at.top), Math.abs(shape.left + shape.width - at.right), Math.abs(shape.top + shape.height - at.bottom));
+  if (moved > 0.01) return null;
+  const s = area.scale;
+  return { x: shape.left * s - area.x, y: shape.top * s - area.y, width: shape.width * s, height: shape.height * s, radii: shape.radii.map((r) => r * s) };
+}
+
+/**
+ * The border box (CSS px of the viewport) and corner radii of `el`, a top-layer element drawn over
+ * its own `::backdrop`, when it hides all of the backdrop behind it: opaque, unfiltered, unblended
+ * and untransformed (a turned box's bounding rectangle would show the backdrop unfiltered at its
+ * corners, more than the visitor sees). Null otherwise: it is then filtered with its backdrop, and
+ * the agent sees less.
+ */
+function unfilteredAbove(el: Element): { left: number; top: number; width: number; height: number; radii: number[] } | null {
+  if (!el.isConnected) return null;
+  const cs = (el.ownerDocument.defaultView ?? window).getComputedStyle(el);
+  if (cs.opacity !== '1' || cs.filter !== 'none' || cs.backdropFilter !== 'none' || cs.mixBlendMode !== 'normal') return null;
+  if (cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none') return null;
+  if (!/^rgb\([^,]+,[^,]+,[^,]+\)$/.test(cs.backgroundColor) || cs.backgroundClip !== 'border-box' || cs.clipPath !== 'none' || cs.maskImage !== 'none') return null;
+  const { left, top, width, height } = el.getBoundingClientRect();
+  const radius = (first: string): number | null => {
+    if (first.endsWith('px')) return parseFloat(first);
+    // Of the longer side: a larger radius draws less back, never more.
+    if (first.endsWith('%')) return (parseFloat(first) / 100) * Math.max(width, height);
+    return null;
+  };
+  // An elliptical corner is taken as the circle of its larger radius: less drawn back, never more.
+  const radii = [cs.borderTopLeftRadius, cs.borderTopRightRadius, cs.borderBottomRightRadius, cs.borderBottomLeftRadius].map((v) => Math.max(...v.split(' ').map((r) => radius(r) ?? Infinity)));
+  if (radii.some((r) => !Number.isFinite(r))) return null;
+  return { left, top, width, height, radii };
 }

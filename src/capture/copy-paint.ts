@@ -277,7 +277,7 @@ function hideIfUnloadable(style: CSSStyleDeclaration, base: Rgb = WHITE): boolea
 }
 
 /** `color` (a computed `rgb()`/`rgba()`, empty for transparent) drawn over `base`, opaque; grey when it cannot be read. */
-function opaqueOver(color: string, base: Rgb): string {
+export function opaqueOver(color: string, base: Rgb): string {
   const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(color || 'rgba(0, 0, 0, 0)');
   if (!m) return GREY_COLOUR;
   const a = m[4] === undefined ? 1 : Number(m[4]);
@@ -286,7 +286,7 @@ function opaqueOver(color: string, base: Rgb): string {
 }
 
 /** The first opaque background colour of the ancestors of `el` (through shadow hosts), white when none. */
-function backdropBase(el: Element): Rgb {
+export function backdropBase(el: Element): Rgb {
   const win = el.ownerDocument.defaultView;
   for (let at: Element | null = parentOrHost(el); at && win; at = parentOrHost(at)) {
     const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(win.getComputedStyle(at).backgroundColor);

@@ -41,7 +41,7 @@ import { unitlessLineHeight } from './exact-lengths.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
-import { alwaysApplyMask, coverUnembedded, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, localMasksAside, pseudoElementPaint, pseudoUnpainted, restoreLocalMasks, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
+import { alwaysApplyMask, backdropBase, coverUnembedded, opaqueOver, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, localMasksAside, pseudoElementPaint, pseudoUnpainted, restoreLocalMasks, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
 import { isShadowRoot } from './shadow-attach.js';
@@ -192,6 +192,14 @@ const MAX_TILES = 9;
 
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
 const FRAMES_PER_CONTEXT = 300;
+
+/** One key per top-layer element for its `::backdrop` among the noted backdrops (the element itself keys its own). */
+const layerKeys = new WeakMap<Element, object>();
+function layerKey(el: Element): object {
+  let key = layerKeys.get(el);
+  if (!key) layerKeys.set(el, (key = {}));
+  return key;
+}
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** modern-screenshot names the class of each clone with ::before/::after content randomly (`u` + 4 base-36 + a counter). */
 const PSEUDO_CLASS = /^u[0-9a-z]{4}\d+$/;
@@ -315,7 +323,8 @@ export class Rasterizer {
   /** Originals whose `::before` or `::after` is placed by `position: absolute` (see KeptClone.pseudoOwners), this clone. */
   private placedOwners: Element[] = [];
   /** Originals in the kept clone whose backdrop filter is drawn on the canvas (see backdrop-filter.ts), in clone order. */
-  private backdrops = new Map<Element, Backdrop>();
+  /** By element, or by {@link layerKey} for a top-layer element's `::backdrop`. */
+  private backdrops = new Map<object, Backdrop>();
   /** In a patch: each new clone -> the kept clone of its original it replaces. */
   private previous = new Map<Element, Element>();
   /** Pseudo-element classes named so far since the last whole clone. */
@@ -717,6 +726,20 @@ export class Rasterizer {
     return true;
   }
 
+  /**
+   * Notes the `::backdrop` of `original`, a top-layer element, over the whole viewport, its filter
+   * drawn on the canvas with `original` drawn back over it (see backdrop-filter.ts).
+   */
+  private noteLayerBackdrop(original: Element, filter: string): boolean {
+    if (!canvasApplies(filter) || !readableBox(original, this.doc)) return false;
+    const root = this.doc.documentElement;
+    const { left, top, right, bottom } = original.getBoundingClientRect();
+    // What the filter reads beyond the frame: the backdrop's colour over the page's.
+    const base = opaqueOver((this.doc.defaultView ?? window).getComputedStyle(original, '::backdrop').backgroundColor, backdropBase(original));
+    this.backdrops.set(layerKey(original), { element: original, filter, base, rect: { left: 0, top: 0, right: root.clientWidth, bottom: root.clientHeight }, above: original, aboveAt: { left, top, right, bottom } });
+    return true;
+  }
+
   /** Stops watching for mutations under masks (see clone-churn.ts); true when one came during the clone. */
   private stopChurn(): boolean {
     const churned = this.churn?.stop() ?? false;
@@ -1037,7 +1060,9 @@ export class Rasterizer {
         // Text a highlight or the selection hides, in either mode (inside [data-upscope-unmasked] too).
         if (!isBlankedClone(el) && this.hiddenTextOf(original.ownerDocument).has(original)) hideCloneText(el, original.namespaceURI === SVG_NS);
         if (hasClosedRoot(original) || hostsUnseenRoot(original)) greyClosedHost(original, el);
-        markTopLayer(original, el);
+        const layer = layerKeys.get(original);
+        if (layer) this.backdrops.delete(layer);
+        markTopLayer(original, el, (filter) => this.noteLayerBackdrop(original, filter));
         unitlessLineHeight(original, el);
         drawSkippedContent(el);
         stackLikeTransition(el);

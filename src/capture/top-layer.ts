@@ -8,9 +8,10 @@
  *
  * So the capture rebuilds the top layer in the clone: each top-layer element's clone is moved to
  * the end of its document's root, above everything (`z-index` at its maximum), after a box drawn
- * with its `::backdrop`'s computed style. A backdrop whose look the copy may not reproduce (a
- * `backdrop-filter`, such as a blur) is drawn opaque instead: the agent then sees less than the
- * visitor, never more.
+ * with its `::backdrop`'s computed style. A backdrop's `backdrop-filter`, which the picture does
+ * not draw, is drawn on the canvas where it can be (a blur or colour functions, over the whole
+ * viewport: backdrop-filter.ts), the element drawn back over it; any other is drawn opaque instead:
+ * the agent then sees less than the visitor, never more.
  */
 
 import { INHERITED } from './clone-styles.js';
@@ -90,12 +91,12 @@ export function openTopLayer(doc: Document): Element[] {
 }
 
 /** Marks the clone of a top-layer element, for {@link rebuildTopLayer}. Call with each original and its clone. */
-export function markTopLayer(original: Element, clone: Element): void {
+export function markTopLayer(original: Element, clone: Element, drawn?: (filter: string) => boolean): void {
   // The whole page in fullscreen is drawn as it is: it has nothing behind it.
   if (original === original.ownerDocument.documentElement || !inTopLayer(original)) return;
   if (!entered.has(original)) entered.set(original, ++clock);
   clone.setAttribute(TOP, String(entered.get(original)));
-  clone.setAttribute('data-up-top-backdrop', backdropStyle(original));
+  clone.setAttribute('data-up-top-backdrop', backdropStyle(original, drawn));
   setInherited(original, clone);
   // The copy is not in the top layer, so the browser's own rules for popovers and dialogs that
   // are not (`[popover]:not(:popover-open)`, `dialog:not(:modal)`) would hide or move it, where
@@ -127,7 +128,7 @@ export function rebuildTopLayer(root: Element): void {
 }
 
 /** The computed look of `el`'s `::backdrop`, as inline style text; fail closed for what the copy may not draw. */
-function backdropStyle(el: Element): string {
+function backdropStyle(el: Element, drawn?: (filter: string) => boolean): string {
   const cs = (el.ownerDocument.defaultView ?? window).getComputedStyle(el, '::backdrop');
   const decls: string[] = [];
   for (let i = 0; i < cs.length; i++) {
@@ -138,10 +139,17 @@ function backdropStyle(el: Element): string {
   decls.push('position: fixed', 'display: block', 'pointer-events: none');
   const filter = cs.getPropertyValue('backdrop-filter');
   if (filter && filter !== 'none') {
-    // A blurred page behind it: the copy is not trusted to blur the same, so it hides the page.
-    decls.push('backdrop-filter: none', `background: ${opaque(cs.backgroundColor)}`, 'opacity: 1');
+    // A blurred page behind it: the picture draws no backdrop filter. Over the whole viewport, the
+    // canvas applies one it can (see backdrop-filter.ts); else the copy hides the page.
+    if (coversViewport(cs) && drawn?.(filter)) decls.push('backdrop-filter: none');
+    else decls.push('backdrop-filter: none', `background: ${opaque(cs.backgroundColor)}`, 'opacity: 1');
   }
   return decls.join('; ');
+}
+
+/** Whether a `::backdrop` (its computed style) is laid out as the browser's style sheet lays it out: fixed over the whole viewport. */
+function coversViewport(cs: CSSStyleDeclaration): boolean {
+  return cs.position === 'fixed' && cs.top === '0px' && cs.right === '0px' && cs.bottom === '0px' && cs.left === '0px' && cs.transform === 'none' && cs.translate === 'none' && cs.scale === 'none' && cs.rotate === 'none' && cs.clipPath === 'none' && cs.maskImage === 'none';
 }
 
 /** `color` with its alpha made 1 (grey when it was fully transparent, which shows nothing of the colour). */

@@ -32,3 +32,27 @@ describe('rt22: a unitless line height that is no whole number of layout units',
     await expectWithin('rt22-line-height-paragraph', 1);
   });
 });
+
+// A modal dialog whose `::backdrop` blurs the page (Tailwind's `backdrop:backdrop-blur-sm`) was
+// drawn over an opaque backdrop, the page hidden: 82.5 % of pixels off. The canvas blurs the page
+// under it now, as it does a box's backdrop filter, and draws the dialog back over it.
+describe('rt22: a modal dialog over a blurring ::backdrop', () => {
+  afterEach(() => unmountTestPage('rt22'));
+  const css = `.dl { border: 0; border-radius: 12px; padding: 24px; box-shadow: 0 25px 50px -12px rgb(0 0 0 / .25); }
+    .dl::backdrop { background: rgb(15 23 42 / .5); backdrop-filter: blur(2px); } p { margin: 16px; }`;
+
+  it('at the top of the page', async () => {
+    const root = mount(`<p>${filler(20)}</p><dialog class="dl"><h3>Confirm</h3><p>${filler(2)}</p><button>OK</button></dialog>`, css);
+    root.querySelector('dialog')!.showModal();
+    await expectWithin('rt22-dialog-backdrop-blur', 1);
+  });
+
+  it('scrolled, a darker wash and a wider blur', async () => {
+    const root = mount(`${Array.from({ length: 8 }, () => `<p>${filler(12)}</p>`).join('')}<dialog class="dl"><h3>Confirm</h3><p>${filler(2)}</p><button>OK</button></dialog>`,
+      `${css} .dl::backdrop { background: rgb(0 0 0 / .7); backdrop-filter: blur(6px) grayscale(1); }`);
+    window.scrollTo(0, 300);
+    expect(window.scrollY).to.equal(300);
+    root.querySelector('dialog')!.showModal();
+    await expectWithin('rt22-dialog-backdrop-blur-scrolled', 1);
+  });
+});

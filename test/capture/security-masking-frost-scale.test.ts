@@ -10,7 +10,7 @@ import { createCaptureLoop, type CaptureController } from '../../src/capture/ind
 import { screenshot } from '../capture/reference-helpers.js';
 import { agentPicture, PLAIN_CSS, settle } from '../support/covers.js';
 import { CollectingHost } from '../support/frames.js';
-import { boxOf, isSecretColour, SECRET } from '../support/leaks.js';
+import { boxOf, SECRET, sharpness, type Sharpness } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 const PAGE = 'frost-scale';
@@ -21,26 +21,6 @@ afterEach(() => {
   loop = null;
   unmountTestPage(PAGE);
 });
-
-interface Sharpness {
-  /** Secret-coloured pixels, per CSS pixel of the box. */
-  share: number;
-  /** The strongest secret colour left (magenta's lead over green, 0-255). */
-  peak: number;
-}
-
-/** How much of the secret `canvas` shows in `rect` (CSS px) drawn at `scale` canvas px per CSS px. */
-function sharpness(canvas: OffscreenCanvas, rect: { x: number; y: number; width: number; height: number }, scale: number): Sharpness {
-  const [x, y, w, h] = [rect.x, rect.y, rect.width, rect.height].map((v) => Math.round(v * scale));
-  const data = canvas.getContext('2d')!.getImageData(x, y, w, h).data;
-  let count = 0;
-  let peak = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (isSecretColour(data[i], data[i + 1], data[i + 2])) count++;
-    peak = Math.max(peak, Math.min(data[i] - data[i + 1], data[i + 2] - data[i + 1]));
-  }
-  return { share: count / (w * h), peak };
-}
 
 /** The secret text behind a box frosted by `blur`, as the visitor sees it and as the agent's frame at `scale` shows it. */
 async function behindFrost(blur: string, scale: number): Promise<{ visitor: Sharpness; agent: Sharpness }> {

@@ -8,7 +8,8 @@ import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import '../../src/visitor/define.js';
 import { isGreen, type FrameCanvas } from '../support/frames.js';
-import { scanForSecret, SECRET } from '../support/leaks.js';
+import { scanForSecret, SECRET, sharpness } from '../support/leaks.js';
+import { screenshot } from './reference-helpers.js';
 import { agentPicture, onScreen, PLAIN_CSS, settle, start, stopRun } from '../support/covers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { WatchedPage } from '../agent/watched-page.js';
@@ -74,9 +75,31 @@ describe('the top layer, as the visitor sees it', () => {
     expect(magenta(await page.settled())).to.equal(0);
   });
 
-  it('a backdrop that blurs the page hides it from the agent', async () => {
+  // As a frosted box's (security-masking-frost-scale.test.ts): the canvas blurs the page under the
+  // backdrop, and the agent reads it no sharper than the visitor can. A blur the canvas cannot
+  // draw there hides the page.
+  it('a backdrop that blurs the page: the agent sees it no sharper than the visitor', async () => {
     mount(`${PAGE}<dialog id="d" class="blurred"><div id="in" class="g"></div></dialog>`);
     $('#over').remove();
+    page = await WatchedPage.start();
+    $<HTMLDialogElement>('#d').showModal();
+    const picture = await page.settled();
+    const shot = await screenshot();
+    const screen = new OffscreenCanvas(shot.width, shot.height);
+    screen.getContext('2d')!.putImageData(shot, 0, 0);
+    const secret = box($('.s'));
+    const visitor = sharpness(screen, secret, shot.width / innerWidth);
+    const agent = sharpness(picture.canvas!, secret, picture.canvas!.width / innerWidth);
+    expect(visitor.share, 'the visitor sees the blurred page (the check can fail)').to.be.above(0.05);
+    expect(agent.share, `share of secret pixels: visitor ${visitor.share.toFixed(4)}, agent ${agent.share.toFixed(4)}`).to.be.at.most(visitor.share + 0.01);
+    expect(agent.peak, `peak secret colour: visitor ${visitor.peak}, agent ${agent.peak}`).to.be.at.most(visitor.peak + 12);
+    expect(greenAt(picture, $('#in'))).to.equal(true);
+  });
+
+  it('a backdrop whose filter the canvas cannot draw hides the page from the agent', async () => {
+    mount(`${PAGE}<dialog id="d" class="blurred"><div id="in" class="g"></div></dialog>`);
+    $('#over').remove();
+    document.getElementById('top-layer-style')!.append('.blurred::backdrop { backdrop-filter: blur(20px) drop-shadow(0 0 4px black); }');
     page = await WatchedPage.start();
     $<HTMLDialogElement>('#d').showModal();
     const picture = await page.settled();

@@ -53,3 +53,23 @@ export const maskCovers = (masks: readonly { x: number; y: number; width: number
   const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
   return masks.some((m) => x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height);
 };
+
+export interface Sharpness {
+  /** Secret-coloured pixels, per CSS pixel of the box. */
+  share: number;
+  /** The strongest secret colour left (magenta's lead over green, 0-255). */
+  peak: number;
+}
+
+/** How much of the secret `canvas` shows in `rect` (CSS px) drawn at `scale` canvas px per CSS px. */
+export function sharpness(canvas: AnyCanvas, rect: { x: number; y: number; width: number; height: number }, scale: number): Sharpness {
+  const [x, y, w, h] = [rect.x, rect.y, rect.width, rect.height].map((v) => Math.round(v * scale));
+  const data = (canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D).getImageData(x, y, w, h).data;
+  let count = 0;
+  let peak = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (isSecretColour(data[i], data[i + 1], data[i + 2])) count++;
+    peak = Math.max(peak, Math.min(data[i] - data[i + 1], data[i + 2] - data[i + 1]));
+  }
+  return { share: count / (w * h), peak };
+}
