@@ -550,6 +550,11 @@ export class CloneStyles {
     }
   }
 
+  /** The computed value of `name` the library read for `el` in this clone, if it read one. */
+  readValue(el: Element, name: string): string | undefined {
+    return this.recorded.get(el)?.get(name);
+  }
+
   /**
    * `element`'s clone is complete (see {@link dropInheritedKerning}). The library copies the
    * element's own `style` attribute into the clone and then clears it only in part (every other

@@ -39,19 +39,25 @@ export function exactLengths(value: string): string {
  * values only), the clone is given the truncated length; its children that inherit it compute the
  * same value on the page.
  */
-export function unitlessLineHeight(original: Element, clone: Element): void {
+export function unitlessLineHeight(original: Element, clone: Element, read: string | undefined): void {
+  // The value the library read (no style is read here for the many that cannot differ).
+  if (read === undefined || !read.includes('.')) return;
+  const units = truncatedAway(read);
+  if (units === null) return;
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  const written = style?.getPropertyValue('line-height');
-  if (!written || !written.includes('.')) return;
-  const m = /^(\d+\.\d+)px$/.exec(written);
-  if (!m) return;
+  if (!style || style.getPropertyValue('line-height') !== read) return;
+  const typed = (original as Element & { computedStyleMap?: () => { get(name: string): unknown } }).computedStyleMap?.().get('line-height');
+  if (!typed || (typed as { unit?: string }).unit !== 'number') return;
+  style.setProperty('line-height', `${Math.floor(units) / UNITS_PER_PX}px`);
+}
+
+/** The layout units of `value` (a computed `px` length) when truncating them gives less than rounding does; else null. */
+function truncatedAway(value: string): number | null {
+  const m = /^(\d+\.\d+)px$/.exec(value);
+  if (!m) return null;
   const units = parseFloat(m[1]) * UNITS_PER_PX;
   // Six digits may have rounded a whole number of units (exactLengths writes it so); fewer did not.
   const rounded = m[1].replace(/^[0.]*|\./g, '').length >= SIGNIFICANT_DIGITS;
   const slack = rounded ? 0.5 * 10 ** -(m[1].length - m[1].indexOf('.') - 1) * UNITS_PER_PX * 1.001 : 1e-6;
-  // Whole, or truncated as it would be rounded.
-  if (Math.abs(units - Math.round(units)) <= slack || units - Math.floor(units) < 0.5) return;
-  const typed = (original as Element & { computedStyleMap?: () => { get(name: string): unknown } }).computedStyleMap?.().get('line-height');
-  if (!typed || (typed as { unit?: string }).unit !== 'number') return;
-  style!.setProperty('line-height', `${Math.floor(units) / UNITS_PER_PX}px`);
+  return Math.abs(units - Math.round(units)) <= slack || units - Math.floor(units) < 0.5 ? null : units;
 }

@@ -1063,7 +1063,7 @@ export class Rasterizer {
         const layer = layerKeys.get(original);
         if (layer) this.backdrops.delete(layer);
         markTopLayer(original, el, (filter) => this.noteLayerBackdrop(original, filter));
-        unitlessLineHeight(original, el);
+        unitlessLineHeight(original, el, this.styles?.readValue(original, 'line-height'));
         drawSkippedContent(el);
         stackLikeTransition(el);
         standardMaskComposite(el);
