@@ -56,3 +56,21 @@ describe('rt22: a modal dialog over a blurring ::backdrop', () => {
     await expectWithin('rt22-dialog-backdrop-blur-scrolled', 1);
   });
 });
+
+// Emphasis marks and ruby over a paragraph's first line: on the page, Chromium lets them take the
+// paragraph's collapsed top margin (block layout's initial block-start annotation space: the
+// margin strut and padding of a block that is no new formatting context, has no top border and
+// shows its overflow); in the picture the line is pushed 5px down for them and all below it
+// follows (1.15 % of pixels off). Skipped: the same clone markup inside an absolutely positioned
+// box of the page is pushed down too, while inside a `flow-root` block it is not, and which of the
+// picture's boxes withholds the margin is not yet found.
+describe('rt22: emphasis marks and ruby over a first line', () => {
+  afterEach(() => unmountTestPage('rt22'));
+
+  it.skip('a paragraph with a top margin (1.15 % off: pushed down in the picture)', async () => {
+    mount(`<p class="e">Some <em>emphasised words</em> in a line. <span class="o">Filled sesame</span></p><p class="r"><ruby>漢<rt>かん</rt>字<rt>じ</rt></ruby> and <ruby>Upscope<rp>(</rp><rt>up-scope</rt><rp>)</rp></ruby> ruby text ${filler(4)}</p>`,
+      `.e { font-size: 24px; margin: 30px 16px; } .e em { text-emphasis: filled circle rgb(220 38 38); font-style: normal; } .o { text-emphasis: open triangle; text-emphasis-position: under right; }
+       .r { font-size: 28px; margin: 16px; line-height: 2.2; } rt { color: rgb(37 99 235); }`);
+    await expectWithin('rt22-emphasis-first-line', 1);
+  });
+});
