@@ -8,6 +8,7 @@ import { TestClient, testRelay } from '../support/node-client.js';
 import { HOST, nodeOnly } from '../support/relay-host.js';
 import { RATE_LIMITS, type Message } from '../../src/protocol/index.js';
 import { Admission } from '../../src/server/relay/admission.js';
+import { KeyedRateLimiter } from '../../src/server/relay/rate-limit.js';
 import { LobbyClient } from '../../src/agent/lobby-client.js';
 import WebSocket from 'ws';
 
@@ -358,4 +359,18 @@ test('while D1 is down its migration is tried with backoff, not on every request
   } finally {
     await relay.close();
   }
+});
+
+// Review of rt22r: a kept level restored (a Cloudflare lobby waking from hibernation) for a key that
+// gets no bucket of its own (its /48's, or the newcomers' shared one while every kept bucket is
+// spending) was dropped while restore() said it was kept. It says so now, and the key's spending
+// stays in the shared bucket.
+test('a kept rate-limit level is reported as not restored when the key only gets a shared bucket', () => {
+  const clock = 1_000_000;
+  const limiter = new KeyedRateLimiter(5, 1, () => clock, 4);
+  for (const k of ['a', 'b', 'c', 'd']) assert.equal(limiter.take(k, 5), true, `${k} spends its budget`);
+  assert.equal(limiter.restore('e', [1, clock]), false, 'a newcomer shares one bucket: nothing of its own to restore');
+  assert.equal(limiter.state('e'), null);
+  assert.equal(limiter.restore('a', [1, clock]), true, 'a kept key gets its level back');
+  assert.deepEqual(limiter.state('a'), [1, clock]);
 });

@@ -7,7 +7,7 @@
  *
  * So the lobby asks for proof of reading. After every `every` characters it sends a socket, it
  * sends a `readMark` with a random mark; the client answers it with `readAck` as soon as it reads
- * it (src/relay-client/relay-socket.ts). A client that does not read cannot answer a mark it never
+ * it (the agent console's lobby client, src/agent/lobby-client.ts). A client that does not read cannot answer a mark it never
  * saw, and cannot guess one. The socket's buffered amount, as the core's OutgoingBound reads it, is
  * then what the lobby sent after the last mark answered: what the client has not proven read. That
  * counts what is in flight too, and characters rather than bytes (JSON of non-ASCII text is up to

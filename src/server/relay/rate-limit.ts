@@ -97,13 +97,16 @@ export class KeyedRateLimiter {
   state(key: string): BucketState | null {
     return this.buckets.get(key)?.state() ?? null;
   }
-  /** Gives `key` back the level it kept; false (and nothing kept) when the bucket would be full by now. */
+  /**
+   * Gives `key` back the level it kept; false (and nothing kept) when the bucket would be full by
+   * now, or when `key` gets no bucket of its own (its /48's or the newcomers' shared one, which
+   * keeps its own level: spending there is not undone either).
+   */
   restore(key: string, from: BucketState): boolean {
     const b = new TokenBucket(this.capacity, this.perSecond, this.now, from);
     if (!b.take(0) || b.state()[0] >= this.capacity) return false;
     this.forget(key);
-    this.bucket(key, from);
-    return true;
+    return this.bucket(key, from) === this.buckets.get(key);
   }
   /** How long an empty bucket takes to fill again, in ms: a kept level older than this is a full bucket. */
   get refillMs(): number {
