@@ -74,8 +74,8 @@ describe('assist-loader', () => {
     assist.onMessage({ type: 'agentInput', observerId: 'o1', id: 1, input: { kind: 'click', x: 1 } } as unknown as Message);
     expect(errors.map((e) => [e.code, e.message])).to.deep.equal([
       ['invalidMessage', 'the relay sent an invalid message: invalid "controlRequested" message at agentName: expected a string'],
-      ['invalidMessage', 'the relay sent an invalid message: invalid "agentPointer" message at x: expected a number'],
-      ['invalidMessage', 'the relay sent an invalid message: invalid "agentInput" message at input.y: expected a number'],
+      ['invalidMessage', 'the relay sent an invalid message: invalid "agentPointer" message at x: expected a finite number'],
+      ['invalidMessage', 'the relay sent an invalid message: invalid "agentInput" message at input.y: expected a finite number'],
     ]);
     expect(asked, 'nobody was asked').to.deep.equal([]);
     expect(assist.status.value.pointing, 'no pointer was drawn').to.deep.equal([]);
