@@ -171,7 +171,9 @@ export function concealedText(doc: Document): ((el: Element) => boolean) | null 
     // too: the picture's one style sheet draws `doc`'s text in that document's faces as well
     // (rt22m: a frame's PIN in its dots face, drawn in the page's readable face of its name).
     const others = fileFaces.size > 0 ? otherDocumentsFamilies(doc) : null;
-    for (const [family, count] of fileFaces) if (!notEmbedded?.has(family) && (faces.get(family) ?? 0) <= count && !others?.has(family)) hidden.delete(family);
+    // A name with a comma in it (`"Pin, Dots"`) is never trusted as drawn: the library splits its
+    // families at every comma, so what it embedded, or failed to, is known by other names.
+    for (const [family, count] of fileFaces) if (!family.includes(',') && !notEmbedded?.has(family) && (faces.get(family) ?? 0) <= count && !others?.has(family)) hidden.delete(family);
   }
   const win = doc.defaultView ?? window;
   // rt22m: split at every comma, a quoted name's too, "Pin, Dots" was looked for as "pin" and "dots".

@@ -44,4 +44,29 @@ describe('a dots font the page\'s policy lets load but not fetch', () => {
     expect(maskCovers(findMasks(document), pin), 'from then on the field is boxed').to.equal(true);
     expect((await copyLayer({}, boxOf(pin))).left, 'the copy alone draws the PIN').to.equal(0);
   });
+
+  // The library names the families it embeds, or fails to, by splitting at every comma: a quoted
+  // name holding one ("Csp Pin, Dots") was never recorded as not embedded, and counted as drawn.
+  it('a PIN field in such a font whose quoted name holds a comma is masked too', async () => {
+    if (!document.querySelector('meta[http-equiv="Content-Security-Policy"]')) {
+      const meta = document.createElement('meta');
+      meta.httpEquiv = 'Content-Security-Policy';
+      meta.content = 'connect-src ws: wss:';
+      document.head.append(meta);
+    }
+    const root = mountTestPage(PAGE, {
+      css: `@font-face { font-family: "Csp Pin, Dots"; src: url('${FONT}?comma') format('woff2'); }
+        html, body { margin: 0; background: #fff; } #${PAGE}-root { padding: 20px; }
+        .f { font: 32px/40px sans-serif; color: #ff00ff; -webkit-text-fill-color: #ff00ff; border: 1px solid #888; width: 300px; padding: 4px; display: block; margin: 8px 0; }
+        .dots { font-family: "Csp Pin, Dots", sans-serif; }`,
+      html: '<input id="pin" class="f dots" type="tel" value="19731973"><input id="plain" class="f" type="tel" value="19731973">',
+    });
+    await document.fonts.load('32px "Csp Pin, Dots"');
+    await document.fonts.ready;
+    expect([...document.fonts].some((f) => f.family.replace(/"/g, '') === 'Csp Pin, Dots' && f.status === 'loaded'), 'the visitor has the dots font').to.equal(true);
+    const [pin, plain] = ['#pin', '#plain'].map((s) => root.querySelector(s)!);
+    const agent = (await frame()).canvas!;
+    expect(scanForSecret(agent, boxOf(pin)).count, 'the PIN reaches the agent in a fallback font').to.equal(0);
+    expect(scanForSecret(agent, boxOf(plain)).count, 'the plain field shows (so the check can fail)').to.be.greaterThan(20);
+  });
 });
