@@ -182,18 +182,26 @@ function drawnAbove(box: Backdrop, area: DrawnArea): { x: number; y: number; wid
 function unfilteredAbove(el: Element): { left: number; top: number; width: number; height: number; radii: number[] } | null {
   if (!el.isConnected) return null;
   const cs = (el.ownerDocument.defaultView ?? window).getComputedStyle(el);
+  // Not drawn (hidden, or a box of none or contents): it hides nothing of the backdrop.
+  if (cs.visibility !== 'visible' || cs.display === 'none' || cs.display === 'contents') return null;
   if (cs.opacity !== '1' || cs.filter !== 'none' || cs.backdropFilter !== 'none' || cs.mixBlendMode !== 'normal') return null;
   if (cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none') return null;
   if (!/^rgb\([^,]+,[^,]+,[^,]+\)$/.test(cs.backgroundColor) || cs.backgroundClip !== 'border-box' || cs.clipPath !== 'none' || cs.maskImage !== 'none') return null;
   const { left, top, width, height } = el.getBoundingClientRect();
-  const radius = (first: string): number | null => {
-    if (first.endsWith('px')) return parseFloat(first);
-    // Of the longer side: a larger radius draws less back, never more.
-    if (first.endsWith('%')) return (parseFloat(first) / 100) * Math.max(width, height);
-    return null;
-  };
-  // An elliptical corner is taken as the circle of its larger radius: less drawn back, never more.
-  const radii = [cs.borderTopLeftRadius, cs.borderTopRightRadius, cs.borderBottomRightRadius, cs.borderBottomLeftRadius].map((v) => Math.max(...v.split(' ').map((r) => radius(r) ?? Infinity)));
-  if (radii.some((r) => !Number.isFinite(r))) return null;
+  const length = (value: string, of: number): number => (value.endsWith('px') ? parseFloat(value) : value.endsWith('%') ? (parseFloat(value) / 100) * of : NaN);
+  // Each corner's horizontal and vertical radii (top left, top right, bottom right, bottom left).
+  const corners = [cs.borderTopLeftRadius, cs.borderTopRightRadius, cs.borderBottomRightRadius, cs.borderBottomLeftRadius].map((v) => {
+    const [h, w = h] = v.split(' ');
+    return [length(h, width), length(w, height)];
+  });
+  if (corners.flat().some((r) => !Number.isFinite(r))) return null;
+  // Scaled down together as CSS scales radii that overlap along a side.
+  const [tl, tr, br, bl] = corners;
+  const f = Math.min(1, width / (tl[0] + tr[0]), width / (bl[0] + br[0]), height / (tl[1] + bl[1]), height / (tr[1] + br[1]));
+  // An elliptical corner is taken as the circle of its larger radius, which cuts off more of the
+  // corner (less drawn back, never more), as long as the canvas need not scale those circles down
+  // again (it would round them less than the page does: more drawn back).
+  const radii = corners.map(([h, v]) => Math.max(h, v) * (Number.isFinite(f) ? f : 1));
+  if (radii[0] + radii[1] > width || radii[3] + radii[2] > width || radii[0] + radii[3] > height || radii[1] + radii[2] > height) return null;
   return { left, top, width, height, radii };
 }

@@ -193,6 +193,9 @@ const MAX_TILES = 9;
 /** A fresh modern-screenshot context now and then keeps its caches (images, fonts) from growing without end. */
 const FRAMES_PER_CONTEXT = 300;
 
+/** The functions a `::backdrop`'s filter may hold to be drawn on the canvas (see noteLayerBackdrop). */
+const LAYER_BACKDROP_FILTERS = /(?:blur|grayscale|sepia)\([^)]*\)\s*/g;
+
 /** One key per top-layer element for its `::backdrop` among the noted backdrops (the element itself keys its own). */
 const layerKeys = new WeakMap<Element, object>();
 function layerKey(el: Element): object {
@@ -731,7 +734,10 @@ export class Rasterizer {
    * drawn on the canvas with `original` drawn back over it (see backdrop-filter.ts).
    */
   private noteLayerBackdrop(original: Element, filter: string): boolean {
-    if (!canvasApplies(filter) || !readableBox(original, this.doc)) return false;
+    // The canvas filters the backdrop's colour with the page, where the browser paints it over the
+    // filtered page: the same for a blur, and for a grey or sepia that only takes information away;
+    // a brightness or contrast would show the agent the page clearer than the visitor sees it.
+    if (filter.replace(LAYER_BACKDROP_FILTERS, '').trim() !== '' || !canvasApplies(filter) || !readableBox(original, this.doc)) return false;
     const root = this.doc.documentElement;
     const { left, top, right, bottom } = original.getBoundingClientRect();
     // What the filter reads beyond the frame: the backdrop's colour over the page's.

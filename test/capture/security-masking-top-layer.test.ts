@@ -96,6 +96,20 @@ describe('the top layer, as the visitor sees it', () => {
     expect(greenAt(picture, $('#in'))).to.equal(true);
   });
 
+  // The canvas filters the backdrop's colour with the page, where the browser paints it over the
+  // filtered page: with a brightness or contrast that showed the agent the page clearer than the
+  // visitor sees it. Only a blur, grey or sepia is drawn on the canvas; any other hides the page.
+  it('a backdrop that brightens the page as it blurs it hides the page from the agent', async () => {
+    mount(`${PAGE}<dialog id="d" class="blurred"><div id="in" class="g"></div></dialog>`);
+    $('#over').remove();
+    document.getElementById('top-layer-style')!.append('.blurred::backdrop { backdrop-filter: blur(2px) brightness(3); }');
+    page = await WatchedPage.start();
+    $<HTMLDialogElement>('#d').showModal();
+    const picture = await page.settled();
+    expect(magenta(picture)).to.equal(0);
+    expect(greenAt(picture, $('#in'))).to.equal(true);
+  });
+
   it('a backdrop whose filter the canvas cannot draw hides the page from the agent', async () => {
     mount(`${PAGE}<dialog id="d" class="blurred"><div id="in" class="g"></div></dialog>`);
     $('#over').remove();
