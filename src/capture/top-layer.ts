@@ -9,7 +9,7 @@
  * So the capture rebuilds the top layer in the clone: each top-layer element's clone is moved to
  * the end of its document's root, above everything (`z-index` at its maximum), after a box drawn
  * with its `::backdrop`'s computed style. A backdrop's `backdrop-filter`, which the picture does
- * not draw, is drawn on the canvas where it can be (a blur or colour functions, over the whole
+ * not draw, is drawn on the canvas where it can be (blur, grayscale and sepia, over the whole
  * viewport: backdrop-filter.ts), the element drawn back over it; any other is drawn opaque instead:
  * the agent then sees less than the visitor, never more.
  */
