@@ -6,12 +6,10 @@
  * Fixture: text-security-disc.woff2 from the text-security package (SIL Open Font License 1.1).
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, findMasks } from '../../src/capture/index.js';
-import { CollectingHost, type FrameCanvas } from '../support/frames.js';
+import { findMasks } from '../../src/capture/index.js';
 import { boxOf, maskCovers, scanForSecret } from '../support/leaks.js';
-import { copyLayer } from '../support/mask-layers.js';
+import { agentPicture, copyLayer, differing, screen } from '../support/mask-layers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 const FONT = '/test/capture/fixtures/text-security-disc.woff2';
@@ -20,40 +18,6 @@ const STYLE = `html, body { margin: 0; background: #fff; }
   #dotsfont-root { padding: 20px; }
   .f { font: 32px/40px sans-serif; color: #ff00ff; -webkit-text-fill-color: #ff00ff; border: 1px solid #888; width: 300px; padding: 4px; display: block; margin: 8px 0; }
   .dots { font-family: text-security-disc; }`;
-
-/** What the visitor's screen shows. */
-async function screen(): Promise<OffscreenCanvas> {
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const png = await executeServerCommand<string, undefined>('screenshot');
-  const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png!), (c) => c.charCodeAt(0))], { type: 'image/png' }));
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return canvas;
-}
-
-/** The agent's first picture, from the real capture loop (lossless, so pixels compare). */
-async function agentPicture(): Promise<OffscreenCanvas> {
-  const host = new CollectingHost();
-  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0 });
-  loop.start();
-  try {
-    const picture: FrameCanvas = await host.firstPicture();
-    return picture.canvas! as unknown as OffscreenCanvas;
-  } finally {
-    loop.stop();
-  }
-}
-
-/** How many pixels inside `el`'s box (or a box) differ clearly between two pictures. */
-function differing(a: OffscreenCanvas, b: OffscreenCanvas, el: Element | { x: number; y: number; width: number; height: number }): number {
-  const r = el instanceof Element ? el.getBoundingClientRect() : el;
-  const get = (c: OffscreenCanvas) => c.getContext('2d')!.getImageData(Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)).data;
-  const [da, db] = [get(a), get(b)];
-  let n = 0;
-  for (let i = 0; i < da.length; i += 4) if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 150) n++;
-  return n;
-}
 
 /** Adds the font with the FontFace API (no @font-face rule: the copy cannot embed it). */
 async function addFontFace(): Promise<FontFace> {

@@ -5,48 +5,14 @@
  * holds the secret the visitor cannot read (digits a dots font hides, text under a mask).
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, trackSecretFields } from '../../src/capture/index.js';
-import { CollectingHost, type FrameCanvas } from '../support/frames.js';
+import { trackSecretFields } from '../../src/capture/index.js';
 import { boxOf, scanForSecret, SECRET } from '../support/leaks.js';
+import { agentPicture, differing, screen } from '../support/mask-layers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 const FONT = '/test/capture/fixtures/text-security-disc.woff2';
 const PAGE = 'rt22';
-
-/** What the visitor's screen shows. */
-async function screen(): Promise<OffscreenCanvas> {
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const png = await executeServerCommand<string, undefined>('screenshot');
-  const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png!), (c) => c.charCodeAt(0))], { type: 'image/png' }));
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return canvas;
-}
-
-/** The agent's first picture, from the real capture loop (lossless, so pixels compare). */
-async function agentPicture(): Promise<OffscreenCanvas> {
-  const host = new CollectingHost();
-  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0 });
-  loop.start();
-  try {
-    const picture: FrameCanvas = await host.firstPicture();
-    return picture.canvas! as unknown as OffscreenCanvas;
-  } finally {
-    loop.stop();
-  }
-}
-
-/** How many pixels inside `box` differ clearly between two pictures. */
-function differing(a: OffscreenCanvas, b: OffscreenCanvas, r: { x: number; y: number; width: number; height: number }): number {
-  const get = (c: OffscreenCanvas) => c.getContext('2d')!.getImageData(Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)).data;
-  const [da, db] = [get(a), get(b)];
-  let n = 0;
-  for (let i = 0; i < da.length; i += 4) if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 150) n++;
-  return n;
-}
 
 /** The agent's picture over `el` is black (masked) or what the visitor sees (the dots): never the digits in another font. */
 async function expectNoClearText(el: Element, what: string): Promise<void> {

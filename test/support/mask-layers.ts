@@ -16,6 +16,29 @@ export async function screen(): Promise<OffscreenCanvas> {
   return canvas;
 }
 
+/** The agent's first picture, from the real capture loop (lossless, so pixels compare). */
+export async function agentPicture(): Promise<OffscreenCanvas> {
+  const host = new CollectingHost();
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0 });
+  loop.start();
+  try {
+    const picture: FrameCanvas = await host.firstPicture();
+    return picture.canvas! as unknown as OffscreenCanvas;
+  } finally {
+    loop.stop();
+  }
+}
+
+/** How many pixels inside `el`'s box (or a box) differ clearly between two pictures. */
+export function differing(a: OffscreenCanvas, b: OffscreenCanvas, el: Element | { x: number; y: number; width: number; height: number }): number {
+  const r = el instanceof Element ? el.getBoundingClientRect() : el;
+  const get = (c: OffscreenCanvas) => c.getContext('2d')!.getImageData(Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)).data;
+  const [da, db] = [get(a), get(b)];
+  let n = 0;
+  for (let i = 0; i < da.length; i += 4) if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 150) n++;
+  return n;
+}
+
 export async function boxLayer(masking: MaskOptions = {}) {
   const canvas = await screen();
   const shown = scanForSecret(canvas).count;
