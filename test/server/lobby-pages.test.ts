@@ -59,8 +59,9 @@ test(`a lobby of ${VISITORS} visitors with large identities: a bounded first mes
     const page = await lobby.next('lobbyPage', () => true, 10_000);
     assert.deepEqual([page.query, page.offset, page.total, page.visitors.length], ['', 300, VISITORS, 5]);
     assert.ok(page.visitors.every((v) => v.pendingRequestAt === null), 'past the waiting ones');
-    // A search: by name, by tag, by metadata; case-insensitive.
-    lobby.send({ type: 'lobbyQuery', query: 'CUSTOMER 4242', offset: 0, limit: 10 });
+    // A search: by uniqueId, by tag, by metadata; case-insensitive. Not "customer 4242": a search
+    // matches every word anywhere, short ids too, and a random one holding "4242" made that two.
+    lobby.send({ type: 'lobbyQuery', query: 'CUSTOMER-4242', offset: 0, limit: 10 });
     const found = await lobby.next('lobbyPage', () => true, 10_000);
     assert.equal(found.total, 1);
     assert.equal(found.visitors[0].uniqueId, 'customer-4242');
