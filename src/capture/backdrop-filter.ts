@@ -190,9 +190,9 @@ function unfilteredAbove(el: Element): { left: number; top: number; width: numbe
   const { left, top, width, height } = el.getBoundingClientRect();
   const length = (value: string, of: number): number => (value.endsWith('px') ? parseFloat(value) : value.endsWith('%') ? (parseFloat(value) / 100) * of : NaN);
   // Each corner's horizontal and vertical radii (top left, top right, bottom right, bottom left).
-  const corners = [cs.borderTopLeftRadius, cs.borderTopRightRadius, cs.borderBottomRightRadius, cs.borderBottomLeftRadius].map((v) => {
-    const [h, w = h] = v.split(' ');
-    return [length(h, width), length(w, height)];
+  const corners = [cs.borderTopLeftRadius, cs.borderTopRightRadius, cs.borderBottomRightRadius, cs.borderBottomLeftRadius].map((value) => {
+    const [h, v = h] = value.split(' ');
+    return [length(h, width), length(v, height)];
   });
   if (corners.flat().some((r) => !Number.isFinite(r))) return null;
   // Scaled down together as CSS scales radii that overlap along a side.
