@@ -9,7 +9,7 @@ import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import { findMasks } from '../../src/capture/index.js';
 import { boxOf, maskCovers, scanForSecret } from '../support/leaks.js';
-import { agentPicture, copyLayer, differing, screen } from '../support/mask-layers.js';
+import { agentPicture, copyLayer, differing, expectNoClearText, screen } from '../support/mask-layers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 
 const FONT = '/test/capture/fixtures/text-security-disc.woff2';
@@ -28,20 +28,6 @@ async function addFontFace(): Promise<FontFace> {
 
 const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-
-/**
- * The agent's picture over `el` is black (masked) or what the visitor sees (the dots), nothing
- * else: not the digits in a fallback font.
- */
-async function expectNoClearText(el: Element | { x: number; y: number; width: number; height: number }, what: string): Promise<void> {
-  const box = el instanceof Element ? boxOf(el) : el;
-  const visitor = await screen();
-  const agent = await agentPicture();
-  const magenta = scanForSecret(agent, box).count;
-  const diff = differing(agent, visitor, box);
-  expect(scanForSecret(visitor, box).count, `${what}: the visitor sees dots`).to.be.greaterThan(20);
-  expect(magenta === 0 || diff < 50, `${what}: the agent gets neither a black box nor the dots (${diff} px differ from the visitor's, ${magenta} magenta px): the digits in clear`).to.equal(true);
-}
 
 describe('text drawn as dots by a web font', () => {
   let face: FontFace | null = null;

@@ -39,6 +39,17 @@ export function differing(a: OffscreenCanvas, b: OffscreenCanvas, el: Element | 
   return n;
 }
 
+/** The agent's picture over `el` (or a box) is black (masked) or what the visitor sees (the dots): never the digits in another font. */
+export async function expectNoClearText(el: Element | { x: number; y: number; width: number; height: number }, what: string): Promise<void> {
+  const box = el instanceof Element ? boxOf(el) : el;
+  const visitor = await screen();
+  const agent = await agentPicture();
+  const magenta = scanForSecret(agent, box).count;
+  const diff = differing(agent, visitor, box);
+  expect(scanForSecret(visitor, box).count, `${what}: the visitor sees dots`).to.be.greaterThan(20);
+  expect(magenta === 0 || diff < 50, `${what}: the agent gets neither a black box nor the dots (${diff} px differ from the visitor's, ${magenta} magenta px): the digits in clear`).to.equal(true);
+}
+
 export async function boxLayer(masking: MaskOptions = {}) {
   const canvas = await screen();
   const shown = scanForSecret(canvas).count;
