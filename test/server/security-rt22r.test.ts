@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestClient, testRelay } from '../support/node-client.js';
+import { handled, heavyIdentity, TestClient, testRelay } from '../support/node-client.js';
 import { HOST, nodeOnly } from '../support/relay-host.js';
 import { RATE_LIMITS, type Message } from '../../src/protocol/index.js';
 import { Admission } from '../../src/server/relay/admission.js';
@@ -15,16 +15,6 @@ import WebSocket from 'ws';
 const KiB = 1024;
 const MANY_CLIENTS_TEXT = { textCharsBurstPerAddress: 1e12, textCharsPerSecondPerAddress: 1e12 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const heavyIdentity = (round: number) => ({
-  callName: `round ${round}`,
-  metadata: Object.fromEntries(Array.from({ length: 7 }, (_, k) => [`k${k}`, 'v'.repeat(1000)])),
-});
-
-/** Resolves once the relay handled everything `c` sent before (a ping with a `t` waits its turn). */
-async function handled(c: TestClient, t: number, timeoutMs = 10_000): Promise<void> {
-  c.send({ type: 'ping', t });
-  await c.next('pong', (m) => m.t === t, timeoutMs);
-}
 
 // rt22r 1 (Cloudflare host): Workers' WebSocket has no bufferedAmount, so the lobby object could not
 // see an agent's socket that stopped reading: every visitor update sent to it stayed in the object's

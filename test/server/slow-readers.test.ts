@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloseCode, MAX_IDENTITY_JSON, MAX_LOBBY_PAGE, MAX_LOBBY_PAGE_CHARS, RATE_LIMITS } from '../../src/protocol/index.js';
 import { memoryInUse } from '../support/memory.js';
-import { testRelay, type TestClient } from '../support/node-client.js';
+import { handled, heavyIdentity, testRelay, type TestClient } from '../support/node-client.js';
 import { nodeOnly } from '../support/relay-host.js';
 /** The many clients of these tests share one address (127.0.0.1): its text budget is lifted, as its other per-address limits are. */
 const MANY_CLIENTS_TEXT = { textCharsBurstPerAddress: 1e12, textCharsPerSecondPerAddress: 1e12 };
@@ -16,17 +16,6 @@ const MANY_CLIENTS_TEXT = { textCharsBurstPerAddress: 1e12, textCharsPerSecondPe
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-/** An identity close to the 8 KiB cap whose `round` tells the updates apart. */
-const heavyIdentity = (round: number) => ({
-  callName: `round ${round}`,
-  metadata: Object.fromEntries(Array.from({ length: 7 }, (_, k) => [`k${k}`, 'v'.repeat(1000)])),
-});
-
-/** Waits until the relay has handled everything `c` sent before (its pong comes after); floods take a while on a busy machine. */
-async function handled(c: TestClient, t: number, timeoutMs = 10_000): Promise<void> {
-  c.send({ type: 'ping', t });
-  await c.next('pong', (m) => m.t === t, timeoutMs);
-}
 
 test('a lobby that stops reading: 200 visitors’ identity updates wait coalesced, newest wins, and the relay’s queue stays bounded', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a stalled reader cannot be seen; frames are paced by acks there") }, async (t) => {
   const maxQueuedBytes = 256 * KiB;

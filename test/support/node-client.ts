@@ -135,3 +135,15 @@ export async function restartableRelay(options: RelayHostOptions & { agentSignin
     },
   };
 }
+
+/** An identity close to the 8 KiB cap whose `round` tells the updates apart (lobby floods). */
+export const heavyIdentity = (round: number) => ({
+  callName: `round ${round}`,
+  metadata: Object.fromEntries(Array.from({ length: 7 }, (_, k) => [`k${k}`, 'v'.repeat(1000)])),
+});
+
+/** Waits until the relay has handled everything `c` sent before (its pong comes after); floods take a while on a busy machine. */
+export async function handled(c: TestClient, t: number, timeoutMs = 10_000): Promise<void> {
+  c.send({ type: 'ping', t });
+  await c.next('pong', (m) => m.t === t, timeoutMs);
+}
