@@ -16,14 +16,20 @@ import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 const FONT = '/test/capture/fixtures/text-security-disc.woff2';
 const PAGE = 'dotsfontcsp';
 
+/** The page's policy from now on: sockets only for connect-src, so fetch() is refused (once set, it holds for the page). */
+function refuseFetch(): void {
+  if (document.querySelector('meta[http-equiv="Content-Security-Policy"]')) return;
+  const meta = document.createElement('meta');
+  meta.httpEquiv = 'Content-Security-Policy';
+  meta.content = 'connect-src ws: wss:';
+  document.head.append(meta);
+}
+
 describe('a dots font the page\'s policy lets load but not fetch', () => {
   afterEach(() => unmountTestPage(PAGE));
 
   it('a PIN field in it is masked, never drawn in a fallback font; a field in a readable font shows', async () => {
-    const meta = document.createElement('meta');
-    meta.httpEquiv = 'Content-Security-Policy';
-    meta.content = 'connect-src ws: wss:';
-    document.head.append(meta);
+    refuseFetch();
     const root = mountTestPage(PAGE, {
       css: `@font-face { font-family: 'text-security-disc'; src: url('${FONT}') format('woff2'); }
         html, body { margin: 0; background: #fff; } #${PAGE}-root { padding: 20px; }
@@ -48,12 +54,7 @@ describe('a dots font the page\'s policy lets load but not fetch', () => {
   // The library names the families it embeds, or fails to, by splitting at every comma: a quoted
   // name holding one ("Csp Pin, Dots") was never recorded as not embedded, and counted as drawn.
   it('a PIN field in such a font whose quoted name holds a comma is masked too', async () => {
-    if (!document.querySelector('meta[http-equiv="Content-Security-Policy"]')) {
-      const meta = document.createElement('meta');
-      meta.httpEquiv = 'Content-Security-Policy';
-      meta.content = 'connect-src ws: wss:';
-      document.head.append(meta);
-    }
+    refuseFetch();
     const root = mountTestPage(PAGE, {
       css: `@font-face { font-family: "Csp Pin, Dots"; src: url('${FONT}?comma') format('woff2'); }
         html, body { margin: 0; background: #fff; } #${PAGE}-root { padding: 20px; }
