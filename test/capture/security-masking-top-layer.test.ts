@@ -96,6 +96,26 @@ describe('the top layer, as the visitor sees it', () => {
     expect(greenAt(picture, $('#in'))).to.equal(true);
   });
 
+  // A dialog that is not drawn (visibility: hidden, its backdrop made visible again) hides nothing
+  // of the blurred page: its box must not be drawn back unblurred over the secret it stands on.
+  it('a hidden dialog over a blurred page: the agent sees the page under it no sharper than the visitor', async () => {
+    mount(`${PAGE}<dialog id="d" class="blurred" style="visibility: hidden; margin: 0; left: 0; top: 0; width: 520px; height: 40px; padding: 0"></dialog>`);
+    $('#over').remove();
+    document.getElementById('top-layer-style')!.append('.blurred::backdrop { visibility: visible; }');
+    page = await WatchedPage.start();
+    $<HTMLDialogElement>('#d').showModal();
+    const picture = await page.settled();
+    const shot = await screenshot();
+    const screen = new OffscreenCanvas(shot.width, shot.height);
+    screen.getContext('2d')!.putImageData(shot, 0, 0);
+    const secret = box($('.s'));
+    const visitor = sharpness(screen, secret, shot.width / innerWidth);
+    const agent = sharpness(picture.canvas!, secret, picture.canvas!.width / innerWidth);
+    expect(visitor.share, 'the visitor sees the blurred page (the check can fail)').to.be.above(0.05);
+    expect(agent.share, `share of secret pixels: visitor ${visitor.share.toFixed(4)}, agent ${agent.share.toFixed(4)}`).to.be.at.most(visitor.share + 0.01);
+    expect(agent.peak, `peak secret colour: visitor ${visitor.peak}, agent ${agent.peak}`).to.be.at.most(visitor.peak + 12);
+  });
+
   // The canvas filters the backdrop's colour with the page, where the browser paints it over the
   // filtered page: with a brightness or contrast that showed the agent the page clearer than the
   // visitor sees it. Only a blur, grey or sepia is drawn on the canvas; any other hides the page.
