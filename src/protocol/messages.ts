@@ -142,11 +142,24 @@ const lookupCodeSchema = v.pipe(v.string(), v.regex(/* @__PURE__ */ new RegExp(`
 const sessionStateSchema = v.picklist(/* @__PURE__ */ Object.values(SessionState));
 const endReasonSchema = v.picklist(/* @__PURE__ */ Object.values(EndReason));
 const errorCodeSchema = v.picklist(/* @__PURE__ */ Object.values(ErrorCode));
+/**
+ * Keys valibot's record schema skips without a word (its guard against prototype pollution): such
+ * an entry was neither checked nor kept, so `{"constructor": "x"}` and `{"__proto__": {}}` (not
+ * even a string) passed as an empty record and the visitor's data was lost silently (rt23r). They
+ * are refused by name instead.
+ */
+const SKIPPED_KEYS = ['__proto__', 'prototype', 'constructor'] as const;
 const nullishStringRecord = (max: number) =>
   v.nullish(
     v.pipe(
       // The count first, then each entry: a record of thousands of keys costs one count (rt19r).
-      jsonObject(v.pipe(v.custom<object>((r) => Object.keys(r as object).length <= max, `at most ${max} entries`), v.record(shortText, v.pipe(v.string(), v.maxLength(MAX_METADATA_VALUE))))),
+      jsonObject(
+        v.pipe(
+          v.custom<object>((r) => Object.keys(r as object).length <= max, `at most ${max} entries`),
+          v.custom<object>((r) => !SKIPPED_KEYS.some((k) => Object.hasOwn(r as object, k)), `keys may not be ${SKIPPED_KEYS.join(', ')}`),
+          v.record(shortText, v.pipe(v.string(), v.maxLength(MAX_METADATA_VALUE))),
+        ),
+      ),
     ),
   );
 
