@@ -9,7 +9,7 @@
  * the host-free parts; splitting the adapters out would scatter one host's wiring over files.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -27,6 +27,7 @@ import { limitPendingConnections } from './pending-connections.js';
 import { limitUnfinishedMessages, unfinishedBytes } from './node/unfinished-messages.js';
 import { KeyedRateLimiter } from './relay/rate-limit.js';
 import { resolveUnder, StaticFiles } from './static-files.js';
+import { pageHeaders } from './page-headers.js';
 import { openPersistence, type PersistenceOptions } from './node/persistence.js';
 import { historyAnswer, historyCost, isHistoryPath, HISTORY_BUSY, type History, type Viewer } from './history/index.js';
 
@@ -201,7 +202,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log: options.log,
   });
   const limits = admissionLimits(options);
-  const files = new StaticFiles({ resolve: resolveUnder(root, ['dist', 'demo']) });
+  // A page's headers go by its site path (`/demo/agent.html`), as on Cloudflare: the console's pages get their script policy.
+  const files = new StaticFiles({ resolve: resolveUnder(root, ['dist', 'demo']), pageHeaders: (file, html) => pageHeaders(`/${relative(root, file).split(sep).join('/')}`, html) });
   const serveFile = (req: IncomingMessage, res: ServerResponse, file: string) => files.serve(req, res, file);
   const serveUnder = (req: IncomingMessage, res: ServerResponse, dir: string, rel: string) => {
     const file = fileUnder(dir, rel);

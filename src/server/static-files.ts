@@ -51,6 +51,8 @@ interface Entry {
   etag: string;
   /** The first 12 characters of the content hash: the `v` of a versioned URL. */
   version: string;
+  /** A page's own headers (the frame rule, a console page's script policy); none for other files. */
+  pageHeaders?: Record<string, string>;
   br?: Promise<Buffer>;
   gzip?: Promise<Buffer>;
   /** What it holds in the cache: the body and the compressed forms made so far. */
@@ -64,6 +66,8 @@ export interface StaticFilesOptions {
   maxEntries?: number;
   /** Bytes kept in memory at most, files and their compressed forms. Default 64 MiB: the relay's whole `dist` (about 5 MB) and its compressed forms stay. */
   maxBytes?: number;
+  /** The headers of a page (`file`, as served: `html`). Default {@link PAGE_HEADERS}. */
+  pageHeaders?: (file: string, html: string) => Promise<Record<string, string>>;
 }
 
 /**
@@ -101,7 +105,7 @@ export class StaticFiles {
       'x-content-type-options': 'nosniff',
       // The relay's pages (the console, the watch page, the demo) are never framed: a page of
       // another site could otherwise lay them under its own and click through them (rt19r C1).
-      ...(entry.type.startsWith('text/html') ? PAGE_HEADERS : {}),
+      ...entry.pageHeaders,
     };
     const compressible = COMPRESSIBLE.test(entry.type) && entry.body.length >= MIN_COMPRESS_BYTES;
     if (compressible) headers.vary = 'accept-encoding';
@@ -181,7 +185,8 @@ export class StaticFiles {
       cached.size = info.size;
       return this.used(file, cached);
     }
-    const entry: Entry = { file, mtimeMs: info.mtimeMs, size: info.size, type, body, etag, version: hash.slice(0, 12), bytes: body.length };
+    const pageHeaders = page ? await (this.options.pageHeaders?.(file, body.toString('utf8')) ?? PAGE_HEADERS) : undefined;
+    const entry: Entry = { file, mtimeMs: info.mtimeMs, size: info.size, type, body, etag, version: hash.slice(0, 12), bytes: body.length, ...(pageHeaders ? { pageHeaders } : {}) };
     const old = this.cache.get(file);
     if (old) this.bytes -= old.bytes;
     this.cache.delete(file);

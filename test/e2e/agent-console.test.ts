@@ -382,3 +382,44 @@ test('keyboard only: sign in, open the waiting visitor from the queue, watch, an
   await visitorGot(visitor, 'observerLeft');
   await agent.locator('upscope-viewer [part="watch-button"]').waitFor();
 });
+
+// rt23r 2: the console's pages carry a script policy (src/server/page-headers.ts). The console must
+// work under it (nothing it does is blocked), and a script that got into the page must not run.
+test('the console’s pages run under their script policy: nothing the console does is blocked, and a script put into them does not run', async () => {
+  const agent = await (await e2e.browser.newContext()).newPage();
+  // Init scripts come from the browser's side (CDP), not the page: the policy does not apply to them.
+  await agent.addInitScript(() => {
+    const w = window as unknown as { violations: string[] };
+    w.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+  });
+  const violations = () => agent.evaluate(() => (window as unknown as { violations: string[] }).violations);
+  const { link } = await (await e2e.server.accounts()).add('Csp');
+  await agent.goto(e2e.server.signInLink(link));
+  await agent.locator('[part="password-input"]').fill('csp password 1');
+  await agent.locator('[part="confirm-input"]').fill('csp password 1');
+  await agent.locator('[part="login-button"]').click();
+  await agent.getByText('Signed in as').waitFor();
+  await agent.reload();
+  await agent.getByText('Signed in as').waitFor();
+  assert.deepEqual(await violations(), [], 'the console (/agent) ran with nothing blocked');
+
+  const visitor = await (await e2e.browser.newContext()).newPage();
+  const shortId = await rawVisitor(visitor, 'Vera');
+  await agent.goto(`${e2e.server.url}/w/${shortId}`);
+  await agent.getByText('Waiting for Vera to allow you to watch').waitFor();
+  const request = await visitorGot(visitor, 'consentRequest');
+  await visitor.evaluate((requestId) => (window as unknown as { ws: WebSocket }).ws.send(JSON.stringify({ type: 'consent', requestId, allow: true })), request.requestId);
+  await agent.getByText("Watching Vera's page").waitFor();
+  assert.deepEqual(await violations(), [], 'the watch page ran with nothing blocked');
+
+  // What a markup bug would let a visitor's text become: an inline script, a handler, a <base>.
+  await agent.evaluate(() => {
+    document.body.append(Object.assign(document.createElement('script'), { textContent: 'window.rt23rInline = 1' }));
+    document.body.insertAdjacentHTML('beforeend', '<img src="/nowhere.png" onerror="window.rt23rHandler = 1">');
+    document.head.insertAdjacentHTML('afterbegin', '<base href="https://attacker.invalid/">');
+  });
+  await agent.waitForFunction(() => (window as unknown as { violations: string[] }).violations.length >= 3);
+  assert.deepEqual(await agent.evaluate(() => [(window as unknown as Record<string, unknown>).rt23rInline, (window as unknown as Record<string, unknown>).rt23rHandler, document.baseURI]), [undefined, undefined, `${e2e.server.url}/w/${shortId}`]);
+  assert.deepEqual((await violations()).map((v) => v.split(' ')[0]).sort(), ['base-uri', 'script-src-attr', 'script-src-elem']);
+});

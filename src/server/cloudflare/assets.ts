@@ -7,7 +7,7 @@
  * version of the current file is cached for a year as immutable.
  */
 import { SHORT_ID_PATTERN } from '../../protocol/index.js';
-import { PAGE_HEADERS } from '../page-headers.js';
+import { CONSOLE_PAGES, pageHeaders } from '../page-headers.js';
 import type { Env } from './env.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -32,23 +32,38 @@ function assetPath(path: string): string | null {
   return null;
 }
 
+/** A site path as the asset server reads it (percent-decoded); as it is when it cannot be decoded. */
+function decoded(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 export async function serveAsset(request: Request, env: Env, url: URL, cors: Record<string, string>): Promise<Response> {
   const asset = assetPath(url.pathname);
   const notFound = () => new Response('not found', { status: 404, headers: { 'content-type': 'text/plain', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', ...cors } });
   if (!asset) return notFound();
   const headers = new Headers();
-  for (const name of ['if-none-match', 'if-modified-since', 'accept-encoding', 'range']) {
+  // A console page's policy names the hashes of its inline scripts, so it is read whole (a HEAD
+  // too): never a 304 or a range, whose answer would carry (and have a cache keep) a policy
+  // without them.
+  const consolePage = CONSOLE_PAGES.includes(decoded(asset));
+  for (const name of consolePage ? ['accept-encoding'] : ['if-none-match', 'if-modified-since', 'accept-encoding', 'range']) {
     const v = request.headers.get(name);
     if (v !== null) headers.set(name, v);
   }
-  const res = await env.ASSETS.fetch(new Request(new URL(asset, url.origin), { method: request.method, headers }));
+  const res = await env.ASSETS.fetch(new Request(new URL(asset, url.origin), { method: consolePage ? 'GET' : request.method, headers }));
   if (res.status === 404) return notFound();
-  const out = new Response(res.body, res);
-  out.headers.set('x-content-type-options', 'nosniff');
   // The relay's pages are never framed (as on Node: page-headers.ts); scripts may be loaded anywhere.
   // Judged by what is served, not by the path asked for: the asset server decodes the path, so
   // /demo/agent%2ehtml is the console too (rt21r A1: it came without these headers).
-  if (asset.endsWith('.html') || (out.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) for (const [k, v] of Object.entries(PAGE_HEADERS)) out.headers.set(k, v);
+  const page = asset.endsWith('.html') || (res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html');
+  const html = consolePage && res.status === 200 ? await res.text() : null;
+  const out = new Response(html === null ? res.body : request.method === 'HEAD' ? null : html, res);
+  out.headers.set('x-content-type-options', 'nosniff');
+  if (page) for (const [k, v] of Object.entries(await pageHeaders(asset, html ?? ''))) out.headers.set(k, v);
   for (const [k, v] of Object.entries(cors)) out.headers.set(k, v);
   const v = url.searchParams.get('v');
   if (v && (await loadVersions(env, url.origin))[asset] === v) out.headers.set('cache-control', IMMUTABLE);
