@@ -5,7 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { testRelay } from '../support/node-client.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestClient, testRelay } from '../support/node-client.js';
+import { HOST } from '../support/relay-host.js';
+import { startCloudflare } from '../../src/server/cloudflare-local.js';
 
 // rt23r 1 (both hosts; low: silent data loss, and a value of the wrong type passed unchecked).
 // valibot's record schema skips the keys `__proto__`, `prototype` and `constructor` (its guard
@@ -93,5 +98,61 @@ test('the console’s pages allow only the relay’s own scripts and their inlin
     assert.equal(shop.headers.get('content-security-policy'), "frame-ancestors 'none'");
   } finally {
     await relay.close();
+  }
+});
+
+// rt23r 3 (Cloudflare host, legacy shared sign-in; medium: a sign-out did not hold). The legacy
+// console cookie is the JWT itself, signed with UPSCOPE_AGENT_JWT_SECRET, the key `?token=` is
+// checked against too. Signing out wrote the cookie's hash as signed out, and the lobby and rooms
+// refuse sockets opened BY THE COOKIE under it; but the same JWT sent as `?token=` carried no
+// session, so a copy of a signed-out cookie (a proxy log, a shared machine) opened the lobby and
+// watch sockets for the rest of its 12 hours, and a socket opened that way before the sign-out
+// stayed open through it. A token on this host is now kept with the hash a cookie of the same text
+// would have, so a sign-out refuses and closes it alike.
+test('legacy sign-in (Cloudflare): a signed-out cookie sent as ?token= opens no socket, and one it opened before is closed by the sign-out', { skip: HOST === 'cloudflare' ? false : 'Cloudflare host only: the legacy shared sign-in exists there alone' }, async () => {
+  const CREDENTIAL = 'rt23r shared password';
+  const dir = mkdtempSync(join(tmpdir(), 'upscope-rt23r-'));
+  const cf = await startCloudflare({ port: 0, legacyCredential: CREDENTIAL, persistTo: false, workDir: dir, logLevel: 'error' });
+  const ws = cf.url.replace('http', 'ws');
+  const opened: TestClient[] = [];
+  const open = async (path: string, headers?: Record<string, string>) => {
+    const c = await TestClient.open(`${ws}${path}`, undefined, headers);
+    opened.push(c);
+    return c;
+  };
+  try {
+    const login = await fetch(`${cf.url}/api/login`, { method: 'POST', headers: { origin: cf.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lea', password: CREDENTIAL }) });
+    assert.equal(login.status, 200);
+    const jwt = /^upscope_agent=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1];
+    // Before the sign-out, the copy works both ways (as the cookie, and as ?token=).
+    const byToken = await open(`/parties/agents/lobby?token=${encodeURIComponent(jwt)}`);
+    await byToken.next('agentWelcome');
+    const visitor = await open(`/parties/visitor/rt23r-${Math.random().toString(36).slice(2)}`);
+    const { shortId } = await visitor.next('welcome');
+    const watchByToken = await open(`/parties/watch/${shortId}?token=${encodeURIComponent(jwt)}`);
+    watchByToken.send({ type: 'ping', t: 1 });
+    await watchByToken.next('pong');
+
+    const logout = await fetch(`${cf.url}/api/logout`, { method: 'POST', headers: { origin: cf.url, cookie: `upscope_agent=${jwt}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(logout.status, 200);
+    assert.equal((await byToken.waitClose(10_000)).code, 4001, 'the lobby socket the copy opened as a token is closed by the sign-out');
+    assert.equal((await watchByToken.waitClose(10_000)).code, 4001, 'and so is its watch socket');
+
+    const asCookie = await open('/parties/agents/lobby', { cookie: `upscope_agent=${jwt}`, origin: cf.url });
+    assert.equal((await asCookie.waitClose(10_000)).code, 4001, 'the signed-out cookie opens nothing');
+    for (const path of [`/parties/agents/lobby?token=${encodeURIComponent(jwt)}`, `/parties/watch/${shortId}?token=${encodeURIComponent(jwt)}`]) {
+      const again = await open(path);
+      const err = await again.next('error');
+      assert.equal(err.code, 'unauthorized', path);
+      assert.equal((await again.waitClose(10_000)).code, 4001, `${path}: the signed-out JWT as a token opens nothing`);
+    }
+    // A fresh sign-in is not held back by another's sign-out.
+    const fresh = await fetch(`${cf.url}/api/login`, { method: 'POST', headers: { origin: cf.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lea', password: CREDENTIAL }) });
+    const freshJwt = /^upscope_agent=([^;]+)/.exec(fresh.headers.get('set-cookie') ?? '')![1];
+    await (await open(`/parties/agents/lobby?token=${encodeURIComponent(freshJwt)}`)).next('agentWelcome');
+  } finally {
+    for (const c of opened) c.ws.terminate();
+    await cf.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -79,7 +79,14 @@ export async function socketVerifier(request: Request, env: Env): Promise<AgentT
     session: null,
     async verify(token: unknown): Promise<AgentIdentity | null> {
       if (!tokens) return null;
-      if (typeof token === 'string' && token) return tokens.verify(token);
+      if (typeof token === 'string' && token) {
+        const agent = await tokens.verify(token);
+        // In legacy mode a console cookie is a JWT of the key tokens are checked with, so a copy of
+        // one works as `?token=` too: kept under the hash a cookie of the same text has, a socket
+        // it opens is refused and closed by that cookie's sign-out as the cookie's own are (rt23r).
+        if (agent && legacyMode(env)) verifier.session = await sha256(token);
+        return agent;
+      }
       // The cookie the agent is signed in by is the one its sign-out names (SocketState.session).
       let found: { agent: AgentIdentity; secret: string } | null = null;
       if (legacyMode(env)) {
