@@ -100,6 +100,15 @@ export const RATE_LIMITS = {
   watchRequestsPerAgentPerMinute: 5,
   /** A visitor's lobby entry goes to the agents at most once per this many ms for identity changes (the first at once, the newest wins). */
   lobbyIdentityUpdateMs: 1000,
+  /**
+   * Characters of identity changes the lobby sends each agent for the visitors of one address
+   * (IPv6 by its /64), over all of them: a burst, then a refill a second. Past it an identity
+   * change waits in the lobby (the newest per visitor) until the address's budget refills; other
+   * changes (a help request, a session starting) go at once. Without it one address's 256 visitor
+   * sockets, each within its own once-a-second coalescing, sent every agent about 1 MB/s (rt23r).
+   */
+  lobbyIdentityCharsBurstPerAddress: 256 * 1024,
+  lobbyIdentityCharsPerSecondPerAddress: 32 * 1024,
   /** Lookup-code searches per agent a minute (also the burst). */
   lookupsPerAgentPerMinute: 10,
   /** Lookup-code searches per address a minute (also the burst). */

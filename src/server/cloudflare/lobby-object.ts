@@ -166,12 +166,12 @@ export class LobbyObject extends Server<Env> {
     return { ...summary, pendingRequestAt: s.lobby };
   }
 
-  async publish(summary: VisitorSummary): Promise<void> {
+  async publish(summary: VisitorSummary, address?: string): Promise<void> {
     const lobby = await this.core();
     const before = this.stamps.get(summary.shortId);
     const stamped = this.stamp(summary);
     const after = this.stamps.get(summary.shortId);
-    lobby.publish(stamped);
+    lobby.publish(stamped, address);
     await this.ctx.storage.put(SUMMARY + summary.shortId, stamped);
     if (after && after !== before) await this.ctx.storage.put(STAMP + summary.shortId, after);
     else if (before && !after) await this.ctx.storage.delete(STAMP + summary.shortId);

@@ -111,7 +111,7 @@ type LobbyStub = DurableObjectStub<LobbyObject>;
 /** A room's LobbyLink to the lobby's object. */
 export class RemoteLobby implements LobbyLink {
   /** The newest change not yet sent: a summary, or 'removed'. */
-  private next: { summary: VisitorSummary } | { removed: string } | null = null;
+  private next: { summary: VisitorSummary; address?: string } | { removed: string } | null = null;
   private sending = false;
 
   constructor(
@@ -119,8 +119,8 @@ export class RemoteLobby implements LobbyLink {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  publish(summary: VisitorSummary): void {
-    this.next = { summary };
+  publish(summary: VisitorSummary, address?: string): void {
+    this.next = address === undefined ? { summary } : { summary, address };
     void this.flush();
   }
 
@@ -147,7 +147,7 @@ export class RemoteLobby implements LobbyLink {
         const change = this.next;
         this.next = null;
         const stub = await this.stub();
-        if ('summary' in change) await stub.publish(change.summary);
+        if ('summary' in change) await stub.publish(change.summary, change.address);
         else await stub.remove(change.removed);
       }
     } catch (err) {

@@ -30,6 +30,9 @@ export interface LobbyOptions extends PeerOptions {
   lookupsPerAgentPerMinute?: number;
   /** Code look-ups per address per minute. Default 30. */
   lookupsPerAddressPerMinute?: number;
+  /** Characters of identity changes sent to the agents for one address's visitors: burst, and refill a second. Default RATE_LIMITS' (256 Ki, 32 Ki). */
+  lobbyIdentityCharsBurstPerAddress?: number;
+  lobbyIdentityCharsPerSecondPerAddress?: number;
   /**
    * Keeps what an agent (by agentKey) or an address has left of its look-ups or its searches after
    * it spent one, where the host may drop the lobby's memory while it runs (a hibernating Durable
@@ -62,7 +65,22 @@ function randomInt(n: number): number {
   return b[0] % n;
 }
 
-type Deadline = 'out' | 'counts' | `token:${string}`;
+type Deadline = 'out' | 'counts' | 'held' | `token:${string}`;
+
+/** How often identity changes held back by their address's budget are tried again, in ms. */
+const HELD_RETRY_MS = 250;
+
+/** Whether two summaries of a visitor differ only in its identity (what the budget per address holds back). */
+function identityOnly(a: VisitorSummary, b: VisitorSummary): boolean {
+  return (
+    a.connected === b.connected &&
+    a.pendingRequestAt === b.pendingRequestAt &&
+    a.sessionState === b.sessionState &&
+    a.agentName === b.agentName &&
+    a.connectedAt === b.connectedAt &&
+    JSON.stringify(a.observers) === JSON.stringify(b.observers)
+  );
+}
 
 export class Lobby implements LobbyLink {
   private readonly now: () => number;
@@ -84,6 +102,13 @@ export class Lobby implements LobbyLink {
   private readonly queriesPerAgent: KeyedRateLimiter;
   private readonly queriesPerAddress: KeyedRateLimiter;
   private countsSent = { total: 0, waiting: 0, at: 0 };
+  /**
+   * Characters of identity changes sent to the agents per visitor address (addressKey), and the
+   * visitors whose newest change waits for its address's budget (shortId -> address key, oldest
+   * first): one address's visitors cannot each push their 8 KiB identity to every agent a second.
+   */
+  private readonly identityChars: KeyedRateLimiter;
+  private readonly held = new Map<string, string>();
 
   constructor(
     alarm: Alarm,
@@ -100,6 +125,12 @@ export class Lobby implements LobbyLink {
     this.queriesPerAgent = new KeyedRateLimiter(RATE_LIMITS.lobbyQueryBurst, RATE_LIMITS.lobbyQueriesPerSecond, this.now, keys);
     this.queriesPerAddress = new KeyedRateLimiter(RATE_LIMITS.lobbyQueryBurstPerAddress, RATE_LIMITS.lobbyQueriesPerSecondPerAddress, this.now, keys);
     this.keepLookups = options.keepLookups;
+    this.identityChars = new KeyedRateLimiter(
+      options.lobbyIdentityCharsBurstPerAddress ?? RATE_LIMITS.lobbyIdentityCharsBurstPerAddress,
+      options.lobbyIdentityCharsPerSecondPerAddress ?? RATE_LIMITS.lobbyIdentityCharsPerSecondPerAddress,
+      this.now,
+      keys,
+    );
     this.peers = new Peers(
       options,
       (at) => this.deadlines.set('out', at),
@@ -234,6 +265,7 @@ export class Lobby implements LobbyLink {
     for (const key of this.deadlines.takeDue(this.now())) {
       if (key === 'out') this.peers.out.poll();
       else if (key === 'counts') this.sendCounts();
+      else if (key === 'held') this.sendHeld();
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
         if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
@@ -243,16 +275,47 @@ export class Lobby implements LobbyLink {
 
   // ------------------------------------------------------------------ LobbyLink
 
-  publish(summary: VisitorSummary): void {
+  publish(summary: VisitorSummary, address?: string): void {
+    const before = this.directory.get(summary.shortId);
     this.directory.set(summary);
     if (this.agents.size > 0) {
-      const text = `{"type":"visitorUpdated","visitor":${this.directory.jsonOf(summary.shortId)}}`;
-      for (const peer of this.peers.values()) this.peers.out.update(peer.conn, summary.shortId, text);
+      const json = this.directory.jsonOf(summary.shortId)!;
+      // An identity change of a connected visitor spends its address's budget; past it the newest
+      // waits (the directory, which lists and searches read, has it already). Anything else goes at once.
+      const key = address === undefined ? null : addressKey(address);
+      const held = key !== null && before !== undefined && identityOnly(before, summary) && (this.held.has(summary.shortId) || !this.identityChars.take(key, json.length));
+      if (held) {
+        this.held.delete(summary.shortId);
+        this.held.set(summary.shortId, key);
+        if (this.deadlines.get('held') === undefined) this.deadlines.set('held', this.now() + HELD_RETRY_MS);
+      } else {
+        this.held.delete(summary.shortId);
+        this.sendUpdate(summary.shortId, json);
+      }
     }
     this.countsChanged();
   }
 
+  private sendUpdate(shortId: string, json: string): void {
+    const text = `{"type":"visitorUpdated","visitor":${json}}`;
+    for (const peer of this.peers.values()) this.peers.out.update(peer.conn, shortId, text);
+  }
+
+  /** Sends the held identity changes whose address's budget has refilled, oldest first; the rest wait on. */
+  private sendHeld(): void {
+    for (const [shortId, key] of this.held) {
+      const json = this.directory.jsonOf(shortId);
+      if (json === undefined) this.held.delete(shortId);
+      else if (this.identityChars.take(key, json.length)) {
+        this.held.delete(shortId);
+        if (this.agents.size > 0) this.sendUpdate(shortId, json);
+      }
+    }
+    if (this.held.size > 0) this.deadlines.set('held', this.now() + HELD_RETRY_MS);
+  }
+
   remove(shortId: string): void {
+    this.held.delete(shortId);
     this.dropCodeOf(shortId);
     if (!this.directory.delete(shortId)) return;
     if (this.agents.size > 0) {

@@ -99,8 +99,11 @@ export interface LookupCode {
  * sake: publishing is fire-and-forget (the host may coalesce), codes are awaited.
  */
 export interface LobbyLink {
-  /** The visitor's summary as agents should see it now (added or changed). */
-  publish(summary: VisitorSummary): void;
+  /**
+   * The visitor's summary as agents should see it now (added or changed). `address`: the connected
+   * visitor's, whose budget an identity-only change spends (RATE_LIMITS.lobbyIdentityCharsPerSecondPerAddress).
+   */
+  publish(summary: VisitorSummary, address?: string): void;
   /** The visitor is gone: agents drop it, and its code (if any) is released. */
   remove(shortId: string): void;
   /**

@@ -1276,7 +1276,7 @@ export class VisitorRoom {
     // The period runs from the last identity change sent (at once or coalesced).
     if (identityOnly || this.deadlines.get('lobby') !== undefined) this.identityPublishedAt = now;
     this.deadlines.set('lobby', null);
-    this.ctx.lobby.publish(this.summary());
+    this.ctx.lobby.publish(this.summary(), this.conn?.address);
   }
 
   /** A watcher's part in the session goes with its socket, for a wake from hibernation. */
