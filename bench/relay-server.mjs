@@ -18,6 +18,9 @@ const server = await startServer({
   maxConnectionsPerAddress: 1_000_000,
   connectionBurstPerAddress: 1_000_000,
   maxVisitors: 1_000_000,
+  // The lobby's budget of identity changes per visitor address (security-rt23r): every visitor is on loopback.
+  lobbyIdentityCharsBurstPerAddress: 1e12,
+  lobbyIdentityCharsPerSecondPerAddress: 1e12,
 });
 
 /**
