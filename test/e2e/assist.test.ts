@@ -13,7 +13,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relayAndBrowser } from './setup.js';
@@ -207,7 +207,8 @@ test("the visitor's cursor and clicks are drawn over the agent's picture", async
 
 /** axe on one element (the widget, the viewer): the rules that failed, with where. */
 async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: new URL(import.meta.resolve('axe-core/axe.min.js')).pathname });
+  // Evaluated from the browser's side: the watch page's script policy refuses an inline <script> (page-headers.ts).
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(new URL(import.meta.resolve('axe-core/axe.min.js')).pathname, 'utf8'));
   return page.evaluate(async (selector) => {
     const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
     const result = await axe.run({ include: [[selector]] });
