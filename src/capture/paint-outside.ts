@@ -181,6 +181,27 @@ const MAX_HIGHLIGHT_RANGES = 200;
 /** Nested `display: contents` children followed below a contents mask (see contentsCopies). */
 const MAX_CONTENTS_DEPTH = 8;
 
+/** The lines `initial-letter` makes a first letter span (its size; the larger of size and sink: a sunken cap reaches that far down), 0 for none. */
+function initialLetter(style: CSSStyleDeclaration): number {
+  const value = style.getPropertyValue('initial-letter');
+  if (!value || value === 'normal') return 0;
+  return Math.max(0, ...value.split(/\s+/).map((v) => parseFloat(v) || 0));
+}
+
+/**
+ * How large a first letter is drawn, in px: its font size, or for a drop cap by `initial-letter`
+ * as many of its block's lines (its computed font size stays the block's, and the range of the
+ * letter reports a box one line high, above the line: rt23m).
+ */
+function letterSize(letter: CSSStyleDeclaration, block: CSSStyleDeclaration): number {
+  const size = parseFloat(letter.fontSize) || 0;
+  const lines = initialLetter(letter);
+  if (lines === 0) return size;
+  // `normal` line height is the font's, about 1.2 em; 1.5 errs wide.
+  const line = parseFloat(block.lineHeight) || 1.5 * (parseFloat(block.fontSize) || size);
+  return Math.max(size, lines * line);
+}
+
 /** Offsets and blurs of a computed shadow list (`rgb(…) 4px 2px 3px, …`), lengths in px. */
 function shadowsOf(value: string): Spill['shadows'] {
   const out: Spill['shadows'] = [];
@@ -385,9 +406,11 @@ export class PaintOutside {
         for (const pseudo of ['::first-line', '::first-letter']) {
           const style = win.getComputedStyle(el, pseudo);
           // A first letter may be drawn larger than the mask's boxes: its shadows grow by its size.
-          const grow = pseudo === '::first-letter' ? parseFloat(style.fontSize) || 0 : 0;
+          const grow = pseudo === '::first-letter' ? letterSize(style, this.text.style(el)) : 0;
           const reach = textReach(style);
-          if ((style.textShadow && style.textShadow !== 'none') || reach > 0) known.push({ style, grow, reach: reach + grow });
+          // A drop cap by `initial-letter` is drawn lines tall past boxes one line high (rt23m): its size alone reaches.
+          const dropCap = pseudo === '::first-letter' && initialLetter(style) > 0;
+          if ((style.textShadow && style.textShadow !== 'none') || reach > 0 || dropCap) known.push({ style, grow, reach: reach + grow });
         }
       }
     }

@@ -1,0 +1,48 @@
+/**
+ * Red team rt23m: masked pixels that one masking layer alone leaves.
+ *
+ * Secrets are magenta (leaks.ts). For each case: the visitor sees the secret (so the check can
+ * fail), then the agent's frame, the copy drawn alone (layer 1, the blanked clone) and the page's
+ * screenshot with only the black boxes (layer 2) must each hold none of it. Each test fails while
+ * its leak is there; the comment says which layer fails.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { layers } from '../support/mask-layers.js';
+import { SECRET } from '../support/leaks.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import type { MaskOptions } from '../../src/capture/index.js';
+
+const PAGE = `html, body { margin: 0; padding: 0; background: #fff; } #rt23-root { font: 24px/30px sans-serif; padding: 60px 100px; }`;
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+/** Mounts the page and checks the agent's frame, then each layer alone. */
+async function expectHeld(what: string, css: string, html: string, masking: MaskOptions = {}): Promise<void> {
+  mountTestPage('rt23', { css: PAGE + css, html });
+  await settle();
+  const r = await layers(what, masking);
+  expect(r.visitorSees, `${what}: secret pixels the visitor sees (the check can fail)`).to.be.greaterThan(100);
+  expect(r.agent, `${what}: secret pixels in the agent's frame (first at ${JSON.stringify(r.agentFirst)})`).to.equal(0);
+  expect(r.copyLeft, `${what}: secret pixels the copy draws (first at ${JSON.stringify(r.copyFirst)})`).to.equal(0);
+  expect(r.boxesLeft, `${what}: secret pixels outside the black boxes (first at ${JSON.stringify(r.boxesFirst)})`).to.equal(0);
+}
+
+describe('rt23m: masked pixels one layer alone leaves', () => {
+  afterEach(() => unmountTestPage('rt23'));
+
+  // `initial-letter` (a drop cap, Chromium 110+) draws the first letter as tall as that many lines,
+  // while its computed font size stays the paragraph's and its range's box is one line high (and
+  // placed above the line): the boxes, grown only by the letter's font size, leave most of it
+  // (layer 2 fails: 2 524 of 3 039 pixels; in mask-all, where text is boxed by its runs, all 3 039).
+  it('a masked paragraph\'s drop cap drawn by initial-letter, four lines tall in a one-line paragraph', () =>
+    expectHeld('initial-letter', `.cap::first-letter { initial-letter: 4; color: ${SECRET}; }`,
+      '<p class="cap no-upscope">4111 card</p><p>after</p>'));
+
+  it('the same paragraph inside <upscope-masked>', () =>
+    expectHeld('initial-letter in upscope-masked', `.cap::first-letter { initial-letter: 4; color: ${SECRET}; }`,
+      '<upscope-masked><p class="cap">4111 card</p></upscope-masked><p>after</p>'));
+
+  it('mask-all: a paragraph\'s drop cap drawn by initial-letter', () =>
+    expectHeld('mask-all initial-letter', `.cap::first-letter { initial-letter: 4; color: ${SECRET}; }`,
+      '<p class="cap">4111 card</p><p>after</p>', { maskAll: true }));
+});
