@@ -23,7 +23,8 @@
  *   shape's markers: its `<svg>`'s box; an image or SVG showing its overflow: its document's
  *   whole viewport;
  * - `-webkit-box-reflect` and `filter: drop-shadow()` or `blur()` of the mask or an ancestor: its
- *   boxes mirrored, or shifted and grown, as each one draws them; a `filter: url()` there, which
+ *   boxes mirrored, or shifted and grown, as each one draws them (offsets, blurs and reaches mapped
+ *   by the transforms of the element making them and its ancestors: linearOf); a `filter: url()` there, which
  *   may draw them anywhere in its filter region (an offset, a dilation, a tile): that region;
  * - SVG resources that draw masked content elsewhere: the elements using them (svg-resources.ts);
  * - a box whose `backdrop-filter` moves or smears a mask's pixels: its box (backdrop-masks.ts);
@@ -90,7 +91,7 @@ function compose(outer: Affine, inner: Affine): Affine {
 
 /**
  * The linear part (no translation) of what `el`'s own `transform`, `rotate`, `scale` and `zoom`
- * do to what it draws; null for a 3D transform or a value this does not read.
+ * do to what it draws; null for a 3D transform, a motion path or a value this does not read.
  */
 function ownLinear(cs: CSSStyleDeclaration): DOMMatrix | null {
   let m = new DOMMatrix();
@@ -114,9 +115,14 @@ function ownLinear(cs: CSSStyleDeclaration): DOMMatrix | null {
     } catch {
       return null;
     }
-    if (!t.is2D) return null;
-    m = m.multiply(t);
+    // A 3D matrix that moves nothing in depth and turns nothing out of the plane (the
+    // `translateZ(0)` that pages set to get a layer of their own) draws as its 2D part.
+    if (!t.is2D && [t.m13, t.m14, t.m23, t.m24, t.m31, t.m32, t.m34, t.m43].some((v) => v !== 0)) return null;
+    m = m.multiply(t.is2D ? t : new DOMMatrix([t.a, t.b, t.c, t.d, t.e, t.f]));
   }
+  // A motion path may turn it (offset-rotate): not read.
+  const path = cs.getPropertyValue('offset-path');
+  if (path && path !== 'none') return null;
   const zoom = Number(cs.getPropertyValue('zoom') || 1);
   if (zoom !== 1 && Number.isFinite(zoom) && zoom > 0) m = m.scale(zoom, zoom);
   return m;
@@ -220,6 +226,8 @@ export class PaintOutside {
   private readonly text = new TextReach();
   /** Per element, its first-line and first-letter styles that draw copies or ink (see firstStyles). */
   private readonly firsts = new Map<Element, PseudoInk[]>();
+  /** Per element, this search: the linear part of what maps its own coordinates to its viewport (see {@link linearOf}). */
+  private readonly linears = new Map<Element, DOMMatrix | null>();
   /** Per tree, the selector of its first-line and first-letter rules (null: none). */
   private readonly firstSelectors = new Map<Document | ShadowRoot, string | null>();
 
@@ -261,7 +269,7 @@ export class PaintOutside {
     if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, push);
     if (!top) return;
     collapsedBorders(win, el, cs, rects, push);
-    ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs));
+    ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs), stretch(this.linearOf(el)));
     scrollMarkers(win, el, cs, rects, push, this.text);
     const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
     this.copies(el, cs, own, push);
@@ -270,21 +278,25 @@ export class PaintOutside {
 
   /** The text shadow of what `el`'s style draws in `own`, and the reflections and drop shadows of `el` and every ancestor. */
   private copies(el: Element, cs: CSSStyleDeclaration, own: Box[], push: Sink): void {
-    for (const s of shadowsOf(cs.textShadow)) for (const b of own) push(b.x + s.x - s.blur, b.y + s.y - s.blur, b.width + 2 * s.blur, b.height + 2 * s.blur);
+    const linear = this.linearOf(el);
+    for (const s of shadowsOf(cs.textShadow)) for (const b of own) pushBox(shifted(b, s, linear, el), push);
     // Reflections and drop shadows of the mask and of every ancestor: each draws another copy of
-    // what is below it, the copies made by those below included.
+    // what is below it, the copies made by those below included. Each is drawn in the coordinates
+    // of the element that makes it, which its transforms and its ancestors' map to the viewport
+    // (a mirror, a turn, a scale: rt23m): a shadow's offset and blur are mapped as they are.
     let copies = own;
     for (let a: Element | null = el; a; a = flatParent(a)) {
       const spill = this.spill(a);
       if (spill === NO_SPILL) continue;
       const made: Box[] = [];
+      const at = this.linearOf(a);
       if (spill.reflect) {
         const box = a.getBoundingClientRect();
-        for (const b of copies) made.push(mirror(b, box, spill.reflect.side, spill.reflect.gap));
+        for (const b of copies) made.push(at?.isIdentity ? mirror(b, box, spill.reflect.side, spill.reflect.gap) : mirrorAnyWay(a, box, spill.reflect.gap, at));
       }
       const content = spill.contentReflect;
-      if (content) for (const box of detailsContentBoxes(a)) for (const b of copies) made.push(mirror(b, box, content.side, content.gap));
-      for (const s of spill.shadows) for (const b of copies) made.push({ x: b.x + s.x - s.blur, y: b.y + s.y - s.blur, width: b.width + 2 * s.blur, height: b.height + 2 * s.blur });
+      if (content) for (const box of detailsContentBoxes(a)) for (const b of copies) made.push(at?.isIdentity ? mirror(b, box, content.side, content.gap) : mirrorAnyWay(a, box, content.gap, at));
+      for (const s of spill.shadows) for (const b of copies) made.push(shifted(b, s, at, a));
       // An SVG filter may draw what it filters anywhere in its filter region (an offset, a
       // dilation, a tile): the region, on the element's box.
       for (const f of spill.filters) if (!f || movesPixels(f)) made.push(filterRegion(a, f));
@@ -323,7 +335,7 @@ export class PaintOutside {
           if (ccs.display === 'contents') this.contentsCopies(child, win, push, depth + 1);
           continue;
         }
-        ownInk(child, ccs, rects, push, this.text.fromAncestors(child, ccs));
+        ownInk(child, ccs, rects, push, this.text.fromAncestors(child, ccs), stretch(this.linearOf(child)));
         const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
         this.copies(child, ccs, own, push);
         this.pseudoCopies(child, own, push);
@@ -353,12 +365,13 @@ export class PaintOutside {
     if (selection && !selection.isCollapsed && selection.containsNode(el, true)) range(win.getComputedStyle(el, '::selection'));
     const highlights = (win.CSS as { highlights?: Map<string, Iterable<AbstractRange>> } | undefined)?.highlights;
     if (highlights && highlights.size > 0) for (const [name, ranges] of highlights) if (this.highlighted(el, ranges)) range(win.getComputedStyle(el, `::highlight(${name})`));
+    const linear = this.linearOf(el);
+    const scale = stretch(linear);
     for (const { style, grow, reach } of styles) {
-      for (const s of shadowsOf(style.textShadow)) {
-        const r = s.blur + grow;
-        for (const b of own) push(b.x + s.x - r, b.y + s.y - r, b.width + 2 * r, b.height + 2 * r);
-      }
-      if (reach > 0) for (const b of own) push(b.x - reach, b.y - reach, b.width + 2 * reach, b.height + 2 * reach);
+      for (const s of shadowsOf(style.textShadow)) for (const b of own) pushBox(shifted(b, { x: s.x, y: s.y, blur: s.blur + grow }, linear, el), push);
+      const r = reach * scale;
+      if (reach > 0 && !Number.isFinite(r)) pushBox(wholeViewport(el), push);
+      else if (r > 0) for (const b of own) push(b.x - r, b.y - r, b.width + 2 * r, b.height + 2 * r);
     }
   }
 
@@ -416,6 +429,21 @@ export class PaintOutside {
     }
     this.firsts.set(el, known);
     return known;
+  }
+
+  /**
+   * The linear part of what maps `el`'s own coordinates (where its shadows, reflections and ink
+   * are drawn) to its viewport: its transforms and every ancestor's, through shadow roots and slots.
+   */
+  private linearOf(el: Element): DOMMatrix | null {
+    const known = this.linears.get(el);
+    if (known !== undefined) return known;
+    const parent = flatParent(el);
+    const above = parent ? this.linearOf(parent) : new DOMMatrix();
+    const own = ownLinear(this.text.style(el));
+    const linear = above && own ? (own.isIdentity ? above : above.multiply(own)) : null;
+    this.linears.set(el, linear);
+    return linear;
   }
 
   private spill(el: Element): Spill {
@@ -537,7 +565,7 @@ function boxShadowReach(value: string): number {
  * the whole viewport of its document. Read for the mask alone, as its other spills are (see the
  * file's comment): what a descendant's own style draws outside the mask is the copy's to hide.
  */
-function ownInk(el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink, decorations: number): void {
+function ownInk(el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink, decorations: number, scale: number): void {
   if (OUT_OF_BOX.has(el.localName) && paintsOutOfBox(el)) {
     pushBox(wholeViewport(el), push);
     return;
@@ -570,7 +598,11 @@ function ownInk(el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: 
     // Each outset is a length, or a number of border widths.
     for (const v of cs.borderImageOutset.split(/\s+/)) reach = Math.max(reach, v.endsWith('px') ? px(v) : px(v) * border);
   }
-  grown(rects, Math.max(reach, textReach(cs) + decorations), push);
+  // Drawn in the element's own coordinates, which its transforms and its ancestors' scale (under
+  // a 3D one, no bound: the whole viewport).
+  const ink = Math.max(reach, textReach(cs) + decorations);
+  if (ink > 0 && !Number.isFinite(scale)) pushBox(wholeViewport(el), push);
+  else grown(rects, ink * scale, push);
 }
 
 /** `rects` grown by `reach` px on every side, if it is more than 0: text runs by their reach (see text-reach.ts), boxes by their ink's. */
@@ -698,6 +730,38 @@ function scrollMarkers(win: Window, el: Element, cs: CSSStyleDeclaration, rects:
   const leftward = mode.endsWith('rl') !== before;
   if (leftward) push(0, 0, r.right, vh);
   else push(r.left, 0, vw - r.left, vh);
+}
+
+/** The most `m` stretches a length (an upper bound: the root of the sum of its squares); null (a 3D map) has no bound. */
+function stretch(m: DOMMatrix | null): number {
+  return m === null ? Infinity : m.isIdentity ? 1 : Math.hypot(m.a, m.b, m.c, m.d);
+}
+
+/**
+ * `b` (viewport px) with a copy `s` drawn `s.x`, `s.y` away and blurred `s.blur`, all in the
+ * coordinates of `el`, whose map to the viewport is `m`: the offset mapped, the blur stretched.
+ * Where the map is a guess (3D), the copy may be anywhere: the whole viewport.
+ */
+function shifted(b: Box, s: { x: number; y: number; blur: number }, m: DOMMatrix | null, el: Element): Box {
+  if (m === null) return wholeViewport(el);
+  if (m.isIdentity) return { x: b.x + s.x - s.blur, y: b.y + s.y - s.blur, width: b.width + 2 * s.blur, height: b.height + 2 * s.blur };
+  const x = m.a * s.x + m.c * s.y;
+  const y = m.b * s.x + m.d * s.y;
+  const r = s.blur * stretch(m);
+  return { x: b.x + x - r, y: b.y + y - r, width: b.width + 2 * r, height: b.height + 2 * r };
+}
+
+/**
+ * A reflection of `el` (its box `box` in the viewport) drawn under a transform (a mirror, a turn):
+ * beside its box on a side the transform turns, erring wide: its box grown on every side by its
+ * own size and the gap, stretched. Under a guess (3D), the whole viewport.
+ */
+function mirrorAnyWay(el: Element, box: DOMRect, gap: number, m: DOMMatrix | null): Box {
+  if (m === null) return wholeViewport(el);
+  const html = el as HTMLElement;
+  const size = Math.max(html.offsetWidth ?? 0, html.offsetHeight ?? 0, box.width, box.height);
+  const r = (size + Math.max(0, gap)) * stretch(m);
+  return { x: box.left - r, y: box.top - r, width: box.width + 2 * r, height: box.height + 2 * r };
 }
 
 function mirror(b: { x: number; y: number; width: number; height: number }, box: DOMRect, side: string, gap: number) {

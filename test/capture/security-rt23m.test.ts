@@ -11,7 +11,7 @@ import '../../src/visitor/define.js';
 import { layers } from '../support/mask-layers.js';
 import { SECRET } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import type { MaskOptions } from '../../src/capture/index.js';
+import { findMasks, type MaskOptions } from '../../src/capture/index.js';
 
 const PAGE = `html, body { margin: 0; padding: 0; background: #fff; } #rt23-root { font: 24px/30px sans-serif; padding: 60px 100px; }`;
 const settle = () => new Promise((r) => setTimeout(r, 300));
@@ -30,6 +30,7 @@ async function expectHeld(what: string, css: string, html: string, masking: Mask
 describe('rt23m: masked pixels one layer alone leaves', () => {
   afterEach(() => unmountTestPage('rt23'));
 
+
   // `initial-letter` (a drop cap, Chromium 110+) draws the first letter as tall as that many lines,
   // while its computed font size stays the paragraph's and its range's box is one line high (and
   // placed above the line): the boxes, grown only by the letter's font size, leave most of it
@@ -45,4 +46,43 @@ describe('rt23m: masked pixels one layer alone leaves', () => {
   it('mask-all: a paragraph\'s drop cap drawn by initial-letter', () =>
     expectHeld('mask-all initial-letter', `.cap::first-letter { initial-letter: 4; color: ${SECRET}; }`,
       '<p class="cap">4111 card</p><p>after</p>', { maskAll: true }));
+  // A shadow or a reflection is drawn in the coordinates of the element that makes it, which its
+  // transforms and its ancestors' then map to the viewport: mirrored, it lands on the other side;
+  // turned, below becomes beside; scaled, twice as far. The boxes moved each copy by its offset
+  // as written, in viewport pixels (layer 2 fails: every secret pixel of the copy outside the
+  // boxes, 555 to 2 118 of them; 556 to 630 for a reflection under a mirror or a turn, and 1 060
+  // of a drop shadow scaled twice).
+  const MASKED = '<div class="w" style="margin: 100px 250px"><span class="no-upscope s">4111 1111</span></div>';
+  it('a masked text-shadow under an ancestor mirrored (scaleX(-1))', () =>
+    expectHeld('text-shadow, mirrored', `.w { transform: scaleX(-1); } .s { color: #333; text-shadow: 250px 0 0 ${SECRET}; }`, MASKED));
+
+  it('a masked text-shadow under an ancestor turned a quarter (rotate(90deg))', () =>
+    expectHeld('text-shadow, turned', `.w { transform: rotate(90deg); width: 200px; } .s { color: #333; text-shadow: 0 200px 0 ${SECRET}; }`, MASKED));
+
+  it('a masked text-shadow under an ancestor scaled twice (the scale property)', () =>
+    expectHeld('text-shadow, scaled', `.w { scale: 2; transform-origin: 0 0; } .s { color: #333; text-shadow: 150px 0 0 ${SECRET}; }`, MASKED));
+
+  it('a masked drop-shadow() under an ancestor mirrored, and one under an ancestor scaled twice', async () => {
+    await expectHeld('drop-shadow, mirrored', `.w { transform: scaleX(-1); } .s { color: #333; display: inline-block; filter: drop-shadow(250px 0 0 ${SECRET}); }`, MASKED);
+    unmountTestPage('rt23');
+    await expectHeld('drop-shadow, scaled', `.w { transform: scale(2); transform-origin: 0 0; } .s { color: #333; display: inline-block; filter: drop-shadow(150px 0 0 ${SECRET}); }`, MASKED);
+  });
+
+  it('a masked reflection (-webkit-box-reflect) under an ancestor mirrored, and under one turned', async () => {
+    await expectHeld('reflection, mirrored', `.w { transform: scaleX(-1); } .s { color: ${SECRET}; display: inline-block; -webkit-box-reflect: right 100px; }`, MASKED);
+    unmountTestPage('rt23');
+    await expectHeld('reflection, turned', `.w { transform: rotate(90deg); width: 200px; } .s { color: ${SECRET}; display: inline-block; -webkit-box-reflect: below 100px; }`, MASKED);
+  });
+
+  it('an ancestor\'s text-shadow (inherited by the mask) under a mirrored ancestor of both', () =>
+    expectHeld('inherited text-shadow, mirrored', `.o { transform: scaleX(-1); } .w { text-shadow: 250px 0 0 ${SECRET}; } .s { color: #333; }`,
+      `<div class="o">${MASKED}</div>`));
+
+  it('guard: a box shadow under translateZ(0) (a layer of its own) does not black out the whole frame', async () => {
+    mountTestPage('rt23', { css: PAGE + '.w { transform: translateZ(0); } .s { box-shadow: 0 0 4px #888; }', html: MASKED });
+    await settle();
+    const masks = findMasks(document);
+    const area = masks.reduce((n, m) => n + m.width * m.height, 0);
+    expect(area, 'area of the black boxes').to.be.lessThan(innerWidth * innerHeight / 4);
+  });
 });
