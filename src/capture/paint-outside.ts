@@ -233,7 +233,16 @@ export class PaintOutside {
 
   /** Called for each text node of a mask's walk (and mask-all's) with its runs' boxes: glyphs a font's overridden metrics draw outside them (see TextReach.metricInk). */
   textRuns(node: Text, rects: DOMRectList, push: Sink): void {
-    this.text.metricInk(node, rects, push);
+    const parent = node.parentElement;
+    const linear = parent ? this.linearOf(parent) : null;
+    if (linear?.isIdentity) return this.text.metricInk(node, rects, push);
+    // Up and down in the text's own coordinates (rt23m): under a turn, sideways on the screen;
+    // scaled with it. Every way, stretched; under a 3D map, the whole viewport.
+    const em = rects.length === 0 ? 0 : this.text.metricReach(node);
+    if (em <= 0) return;
+    if (linear === null) return pushBox(wholeViewport(node.parentElement ?? node.ownerDocument.documentElement), push);
+    const r = em * stretch(linear);
+    for (const b of rects) if (b.width > 0) push(b.left - r, b.top - r, b.width + 2 * r, b.height + 2 * r);
   }
 
   /** Mask-all: copies of a text run drawn by pseudo-element styles (see pseudoCopies). */
@@ -266,11 +275,16 @@ export class PaintOutside {
       if (top && cs.display === 'contents') this.contentsCopies(el, win, push, 0);
       return;
     }
-    if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, push);
+    // A strip towards the viewport's edge on a side read from the element's writing mode: where
+    // its transforms turn or mirror it, that side may be any (rt23m): the whole viewport.
+    const linear = this.linearOf(el);
+    const sideways = !upright(linear);
+    const strips: Sink = sideways ? () => pushBox(wholeViewport(el), push) : push;
+    if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, strips, stretch(linear));
     if (!top) return;
     collapsedBorders(win, el, cs, rects, push);
-    ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs), stretch(this.linearOf(el)));
-    scrollMarkers(win, el, cs, rects, push, this.text);
+    ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs), stretch(linear));
+    scrollMarkers(win, el, cs, rects, strips, this.text);
     const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
     this.copies(el, cs, own, push);
     this.pseudoCopies(el, own, push);
@@ -682,13 +696,15 @@ const BULLETS = /^(disc|circle|square|disclosure-open|disclosure-closed)$/;
  * measures: from the item to the edge of its document's viewport on the start side (past it
  * nothing is seen; a frame clips it too). A marker's height more above and below.
  */
-function markerStrip(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
+function markerStrip(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink, scale: number): void {
   const marker = win.getComputedStyle(el, '::marker');
   const content = marker.content;
   if (content === 'none' || (content === 'normal' && cs.listStyleType === 'none' && cs.listStyleImage === 'none')) return;
   const r = rects[0];
-  const size = parseFloat(marker.fontSize) || 16;
-  const line = parseFloat(marker.lineHeight) || size * 1.5;
+  // Its font's size and line, in the viewport's pixels.
+  const own = parseFloat(marker.fontSize) || 16;
+  const size = own * scale;
+  const line = (parseFloat(marker.lineHeight) || own * 1.5) * scale;
   const reach = content === 'normal' && cs.listStyleImage === 'none' && BULLETS.test(cs.listStyleType) ? 4 * size : Infinity;
   const top = r.top - 2 * size;
   const height = Math.max(r.height, line) + 4 * size;
@@ -730,6 +746,11 @@ function scrollMarkers(win: Window, el: Element, cs: CSSStyleDeclaration, rects:
   const leftward = mode.endsWith('rl') !== before;
   if (leftward) push(0, 0, r.right, vh);
   else push(r.left, 0, vw - r.left, vh);
+}
+
+/** Whether `m` keeps the viewport's axes and sides: no turn, skew or mirror, only positive scales. */
+function upright(m: DOMMatrix | null): boolean {
+  return m !== null && (m.isIdentity || (Math.abs(m.b) < 1e-6 && Math.abs(m.c) < 1e-6 && m.a > 0 && m.d > 0));
 }
 
 /** The most `m` stretches a length (an upper bound: the root of the sum of its squares); null (a 3D map) has no bound. */

@@ -104,19 +104,24 @@ export class TextReach {
    * {@link INK_EMS} of its font up and down.
    */
   metricInk(text: Text, rects: DOMRectList, push: (x: number, y: number, width: number, height: number) => void): void {
-    if (rects.length === 0) return;
+    const em = rects.length === 0 ? 0 : this.metricReach(text);
+    if (em > 0) for (const r of rects) if (r.width > 0) push(r.left, r.top - em, r.width, r.height + 2 * em);
+  }
+
+  /** How far (CSS px of the text's own coordinates) up and down {@link metricInk} grows `text`'s runs: 0 where its font has no overridden metric. */
+  metricReach(text: Text): number {
     const doc = text.ownerDocument;
     let families = this.overridden.get(doc);
     if (families === undefined) this.overridden.set(doc, (families = overriddenFamilies(doc)));
     const parent = text.parentElement;
-    if (!families || !parent) return;
+    if (!families || !parent) return 0;
     let em = this.ems.get(parent);
     if (em === undefined) {
       const cs = (doc.defaultView ?? window).getComputedStyle(parent);
       em = familiesOf(cs.fontFamily).some((f) => families!.has(f)) ? px(cs.fontSize) * INK_EMS : 0;
       this.ems.set(parent, em);
     }
-    if (em > 0) for (const r of rects) if (r.width > 0) push(r.left, r.top - em, r.width, r.height + 2 * em);
+    return em;
   }
 }
 
