@@ -282,7 +282,7 @@ export class PaintOutside {
     const strips: Sink = sideways ? () => pushBox(wholeViewport(el), push) : push;
     if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, strips, stretch(linear));
     if (!top) return;
-    collapsedBorders(win, el, cs, rects, push);
+    collapsedBorders(win, el, cs, rects, push, stretch(linear));
     ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs), stretch(linear));
     scrollMarkers(win, el, cs, rects, strips, this.text);
     const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
@@ -658,7 +658,7 @@ const ROW_CELLS = 64;
  * and last rows of a row group, read through the table's own lists, so a long masked body costs
  * no more than a short one.
  */
-function collapsedBorders(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink): void {
+function collapsedBorders(win: Window, el: Element, cs: CSSStyleDeclaration, rects: DOMRectList, push: Sink, scale: number): void {
   if (!TABLE_PART.test(cs.display)) return;
   const table = el.closest('table');
   if ((table ? win.getComputedStyle(table) : cs).borderCollapse !== 'collapse') return;
@@ -669,7 +669,8 @@ function collapsedBorders(win: Window, el: Element, cs: CSSStyleDeclaration, rec
     reach = Math.max(reach, widest(win.getComputedStyle(row)));
     for (let i = 0; i < row.cells.length && i < ROW_CELLS; i++) reach = Math.max(reach, widest(win.getComputedStyle(row.cells[i])));
   }
-  grown(rects, reach, push);
+  // Widths are the table's own pixels, which its transforms scale (rt23m).
+  grown(rects, reach * scale, push);
 }
 
 /** The first and last {@link EDGE_ROWS} rows of `rows`. */
