@@ -54,7 +54,7 @@ export async function findVisibleSubtrees(doc: Document, margin: number, sliceMs
  * found by their own boxes, so an ancestor far off screen with such a child on screen is kept.
  *
  * Long lists are not read element by element: the children of a table row group, or a long run
- * of alike blocks (same tag and class) in block flow, are laid out top to bottom in their order,
+ * of blocks in block flow (alike: same tag and class; or each checked to be an in-flow block), are laid out top to bottom in their order,
  * so the ones on screen are found by bisection (see {@link bisectList}), and those before and after
  * become two {@link OffscreenRun}s whose subtrees are never visited. This is what makes a
  * frame's cost follow what is on screen rather than the length of the page.
@@ -212,7 +212,8 @@ function rowWidth(row: Element): number {
  * reading every child, and it is walked as usual.
  *
  * A list is the rows of a table row group (no cell spanning rows across a cut), or, in a block container that
- * is neither multi-column nor vertical, children of one tag and class. The children's boxes are
+ * is neither multi-column nor vertical, children of one tag and class, or of any that are all in-flow blocks
+ * (each checked as {@link fitsList} does). The children's boxes are
  * assumed to stack top to bottom in DOM order, which rows always do and in-flow blocks do; every
  * child read on the way (about 2 log2 n of them) is checked to be one (a row, or a block that is
  * neither floated nor absolutely placed and touches no counter), and to be below the one before.
@@ -231,9 +232,13 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   const rows = ROW_GROUPS.has(pcs.display);
   if (!rows) {
     if (!BLOCK_CONTAINERS.has(pcs.display) || pcs.columnCount !== 'auto' || pcs.columnWidth !== 'auto' || !pcs.writingMode.startsWith('horizontal')) return null;
+    // Children of one tag and class are taken to be alike (each one read on the way is checked).
+    // Others (a feed whose items' classes differ by kind or state) are checked one by one first:
+    // a few style reads each, against a whole style copy each for every item cloned empty.
     const tag = items[0].localName;
     const cls = items[0].getAttribute('class');
-    for (const it of items) if (it.localName !== tag || it.getAttribute('class') !== cls) return null;
+    const alike = items.every((it) => it.localName === tag && it.getAttribute('class') === cls);
+    if (!alike && !items.every((it) => fitsList(it, false, win))) return null;
   } else {
     for (const it of items) if (it.localName !== 'tr') return null;
   }

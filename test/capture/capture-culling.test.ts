@@ -107,6 +107,32 @@ describe('culling: a frame clones what is on screen, not the whole page', functi
     expect(differing(culled, full)).to.equal(0);
   });
 
+  it('a long list of blocks of differing classes and tags (no two alike in a row) clones only the items near the viewport, and moves nothing', async () => {
+    // Feeds mark items by kind and state: each one is checked to be an in-flow block instead.
+    const items = Array.from({ length: 3000 }, (_, i) => `<${i % 5 ? 'div' : 'section'} class="item k${i % 7} s${i % 3}"><b>${i}</b> activity line ${i}${i % 4 ? '' : '<em> note</em>'}</${i % 5 ? 'div' : 'section'}>`).join('');
+    const root = mount(`<div class="list">${items}</div><p>After the list</p>`,
+      `.item { padding: 3px 6px; border-bottom: 1px solid rgb(220, 220, 220); } .k1 { margin: 4px 0; } .k2 { padding-top: 9px; } .s1 { color: rgb(0, 90, 0); }`);
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    const onScreen = nearViewport(root.querySelectorAll('.item'));
+    expect(onScreen, 'items near the viewport').to.be.within(20, 60);
+    const markup = await snapshotMarkup();
+    expect(count(markup, 'b')).to.be.at.most(onScreen + 2);
+    expect(count(markup, 'b')).to.be.at.least(onScreen - 2);
+    // The items off screen are left out, not each cloned as an empty box of its own (one stands in for each run).
+    expect(count(markup, 'div') + count(markup, 'section'), 'items cloned').to.be.at.most(onScreen + 6);
+    const full = await capture({ cullMargin: Infinity });
+    expect(differing(await capture(), full)).to.equal(0);
+  });
+
+  it('a list of differing blocks with one floated item among them is walked, not cut', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => `<div class="k${i % 3}"${i === 40 ? ' style="float: left; width: 50px"' : ''}><b>${i}</b> line ${i}</div>`).join('');
+    mount(`<div class="list">${items}</div>`);
+    window.scrollTo(0, 2500);
+    const markup = await snapshotMarkup();
+    // Walked: each item off screen is cloned empty on its own, none is left out of the clone.
+    expect(count(markup, 'div')).to.be.at.least(301);
+  });
+
   it('a feed in a short scrolled pane clones the items the pane shows, not all those the viewport would, and moves nothing', async () => {
     const items = Array.from({ length: 600 }, (_, i) => `<div class="item"><b>${i}</b> activity line ${i}</div>`).join('');
     const root = mount(`<div class="board"><div class="feed">${items}</div><p>Below the feed</p></div>`,
