@@ -75,8 +75,21 @@ const MAX_DEPTH = 32;
  * True when a non-zero bottom margin of a descendant collapses through the bottom of `el` on the
  * page: `el` is a block with an automatic height, no bottom padding or border and no formatting
  * context of its own, and its last child has such a margin or passes one through in turn.
+ *
+ * `memo` keeps the answers of one clone: it finishes children before their parents, so each
+ * parent finds its last child's answer there instead of walking the chain down again (every box
+ * of a chain 300 deep walked 32 levels: 1.6 s of a 6 000-element page's frame). Then
+ * {@link MAX_DEPTH} bounds only the levels not answered yet.
  */
-export function bottomMarginCollapsesThrough(el: Element, win: Window, depth = 0): boolean {
+export function bottomMarginCollapsesThrough(el: Element, win: Window, depth = 0, memo?: Map<Element, boolean>): boolean {
+  const known = memo?.get(el);
+  if (known !== undefined) return known;
+  const answer = collapsesThrough(el, win, depth, memo);
+  memo?.set(el, answer);
+  return answer;
+}
+
+function collapsesThrough(el: Element, win: Window, depth: number, memo: Map<Element, boolean> | undefined): boolean {
   const cs = win.getComputedStyle(el);
   if (!BLOCK_FLOW.has(cs.display) || containsMargins(cs) || isLaidOutByParent(el, win)) return false;
   if (parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth) > 0) return false;
@@ -84,7 +97,7 @@ export function bottomMarginCollapsesThrough(el: Element, win: Window, depth = 0
   if (!last) return false;
   if (!hasAutoHeight(el)) return false;
   if (parseFloat(win.getComputedStyle(last).marginBottom) !== 0) return true;
-  return depth < MAX_DEPTH && bottomMarginCollapsesThrough(last, win, depth + 1);
+  return (depth < MAX_DEPTH || memo?.has(last) === true) && bottomMarginCollapsesThrough(last, win, depth + 1, memo);
 }
 
 /** Parents whose children start formatting contexts of their own and are sized by the parent's layout. */
@@ -111,8 +124,8 @@ function hasMinHeight(map: StylePropertyMapReadOnly): boolean {
   return !(min instanceof CSSKeywordValue || (min instanceof CSSUnitValue && min.value === 0));
 }
 
-/** In the clone of `original`, lets a bottom margin collapse through as it does on the page (see above). */
-export function keepCollapsingMargin(original: Element, clone: Element, win: Window): void {
+/** In the clone of `original`, lets a bottom margin collapse through as it does on the page (see above); `memo` as there. */
+export function keepCollapsingMargin(original: Element, clone: Element, win: Window, memo?: Map<Element, boolean>): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style?.height && bottomMarginCollapsesThrough(original, win)) style.removeProperty('height');
+  if (style?.height && bottomMarginCollapsesThrough(original, win, 0, memo)) style.removeProperty('height');
 }

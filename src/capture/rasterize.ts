@@ -242,6 +242,8 @@ export class Rasterizer {
   /** This frame's culling: which subtrees reach the viewport, and which elements are cloned empty. */
   private visible = new Map<Element, boolean>();
   private emptied = new Set<Element>();
+  /** Whether a bottom margin collapses through each element, answered once per clone (see bottomMarginCollapsesThrough). */
+  private collapses = new Map<Element, boolean>();
   /** Elements whose children are all cloned empty (the first row of a run of rows). */
   private hollow = new Set<Element>();
   /** Runs of off-screen siblings by their first element, which stands in for the run (see find-offscreen.ts). */
@@ -479,6 +481,7 @@ export class Rasterizer {
     if (this.options.sliceMs > 0) await yieldToPage();
     const culled = new Set([...this.emptied, ...this.hollow]);
     this.emptied.clear();
+    this.collapses.clear();
     this.hollow.clear();
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
@@ -684,6 +687,7 @@ export class Rasterizer {
     this.outOfBox = false;
     this.stack = [root];
     this.emptied.clear();
+    this.collapses.clear();
     this.hollow.clear();
     this.whole.clear();
     this.standIns.reset();
@@ -1050,7 +1054,7 @@ export class Rasterizer {
           frameBorder(frame, el);
           if (el.localName === 'html') showFrameScroll(frame, el);
         } else if (original !== this.doc.documentElement && el.localName !== 'html') {
-          keepCollapsingMargin(original, el, this.doc.defaultView!);
+          keepCollapsingMargin(original, el, this.doc.defaultView!, this.collapses);
           // A table cloned empty (off screen) keeps the height written: it holds nothing to be as tall as.
           if (!this.emptied.has(original)) tableHeightToContent(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
         }
