@@ -13,6 +13,7 @@
  */
 
 import { isAnimatedDataUrl, isAnimatedImage } from './animated-images.js';
+import { marginPassesDetailsContent } from './margins.js';
 import { PAINT_STYLE_PROPERTIES } from './options.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 
@@ -258,8 +259,11 @@ function detailsContentRule(details: Element): Omit<Pending, 'selector'> | null 
     return null;
   }
   const own = win.getComputedStyle(details);
+  // Its used height, written, would keep in a margin the page lets through.
+  const autoHeight = marginPassesDetailsContent(details, style, win);
   let declarations = '';
   for (const name of PAINT_STYLE_PROPERTIES) {
+    if (name === 'height' && autoHeight) continue;
     const value = style.getPropertyValue(name);
     if (value && value !== own.getPropertyValue(name)) declarations += `${name}: ${value}; `;
   }

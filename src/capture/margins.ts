@@ -124,6 +124,27 @@ function hasMinHeight(map: StylePropertyMapReadOnly): boolean {
   return !(min instanceof CSSKeywordValue || (min instanceof CSSUnitValue && min.value === 0));
 }
 
+/**
+ * True when the bottom margin of an open `<details>`' last child collapses through its
+ * `::details-content` box (`style`, that box's computed style) as it does through a block of
+ * automatic height. That box's used height is no height to write then: fixed, it keeps the margin
+ * in, and all below the disclosure moves up by it (an open FAQ entry ending in a paragraph, rt23).
+ * A box that clips or has padding or a border at its bottom (an opening animated by its height,
+ * `overflow: hidden`) lets none through, and keeps its height.
+ */
+export function marginPassesDetailsContent(details: Element, style: CSSStyleDeclaration, win: Window): boolean {
+  // In a flex or grid <details> the box is an item: a formatting context of its own.
+  if (!BLOCK_FLOW.has(win.getComputedStyle(details).display)) return false;
+  if (!BLOCK_FLOW.has(style.display) || containsMargins(style)) return false;
+  if (parseFloat(style.paddingBottom) + parseFloat(style.borderBottomWidth) > 0) return false;
+  if (!/^(auto|0px)$/.test(style.minHeight)) return false;
+  const last = edgeBlockChild(details, 'last', win);
+  // The first <summary> is laid out in a box of its own, not in this one.
+  if (!last || last === details.querySelector(':scope > summary')) return false;
+  if (parseFloat(win.getComputedStyle(last).marginBottom) !== 0) return true;
+  return bottomMarginCollapsesThrough(last, win);
+}
+
 /** In the clone of `original`, lets a bottom margin collapse through as it does on the page (see above); `memo` as there. */
 export function keepCollapsingMargin(original: Element, clone: Element, win: Window, memo?: Map<Element, boolean>): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
