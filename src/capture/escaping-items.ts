@@ -272,6 +272,11 @@ function containingBlock(el: Element, item: Element, win: Window): Element | nul
 
 /** Whether a box (`cs`, its computed style) places the absolutely positioned content inside it: placed or transformed, or containing layout. */
 export function placesAbsolute(cs: CSSStyleDeclaration): boolean {
-  return cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.perspective !== 'none' ||
+  return cs.position !== 'static' || placesFixed(cs);
+}
+
+/** Whether a box (`cs`, its computed style) places the fixed content inside it, as the viewport does otherwise: transformed, filtered, or containing layout. */
+export function placesFixed(cs: CSSStyleDeclaration): boolean {
+  return cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.perspective !== 'none' ||
     cs.filter !== 'none' || cs.backdropFilter !== 'none' || /layout|paint|strict|content|size/.test(cs.contain) || cs.containerType !== 'normal' || /transform|filter|perspective/.test(cs.willChange);
 }

@@ -43,6 +43,7 @@ import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
 import { alwaysApplyMask, backdropBase, coverUnembedded, opaqueOver, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, localMasksAside, pseudoElementPaint, pseudoUnpainted, restoreLocalMasks, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
+import { placeAnchoredBox } from './position-area.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
 import { isShadowRoot } from './shadow-attach.js';
 
@@ -1073,6 +1074,8 @@ export class Rasterizer {
         const layer = layerKeys.get(original);
         if (layer) this.backdrops.delete(layer);
         markTopLayer(original, el, (filter) => this.noteLayerBackdrop(original, filter));
+        // After the top layer's insets, which it corrects for a popover placed in its anchor's area.
+        if (original !== this.doc.scrollingElement) placeAnchoredBox(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
         unitlessLineHeight(original, el, this.styles?.readValue(original, 'line-height'));
         drawSkippedContent(el);
         stackLikeTransition(el);

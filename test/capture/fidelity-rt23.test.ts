@@ -30,3 +30,41 @@ describe('rt23: an open <details> ending in a paragraph', () => {
     await expectWithin('rt23-details-open-animated', 1);
   });
 });
+
+// Tooltips and menus placed in an area of their anchor (`position-area`), or centred on it
+// (`justify-self: anchor-center`): their resolved insets are from that area (0px on every side) and
+// the copy has neither the area nor the anchor, so each was drawn at its containing block's
+// corner (2.7 % of pixels off), one flipped by a fallback too (7.2 %), one fixed while the page is
+// scrolled (1.6 %), one centred on a wide anchor drawn centred on nothing (3.2 %). Each is given
+// the insets of its place on the page now (position-area.ts).
+describe('rt23: boxes placed in an area of their anchor', () => {
+  afterEach(() => unmountTestPage('rt23'));
+  const paras = (n: number) => Array.from({ length: n }, (_, i) => `<p>${filler(6 + (i % 3))}</p>`).join('');
+  const tip = `.tip { background: rgb(17 24 39); color: #fff; padding: 8px 12px; border-radius: 6px; width: max-content; font-size: 14px; }`;
+
+  it('a tooltip below, a hint on the right and a badge above on the left, in a positioned card', async () => {
+    mount(`${paras(1)}<div class="card">${paras(1)}<button class="anc">Anchor</button><div class="tip a1">Below it</div><div class="tip a2">On its right</div><div class="tip a3">Above, left</div></div>${paras(3)}`,
+      `${tip} .card { position: relative; margin: 24px; padding: 20px; border: 1px solid rgb(203 213 225); } .anc { anchor-name: --anc; margin-left: 260px; }
+       .a1, .a2, .a3 { position: absolute; position-anchor: --anc; } .a1 { position-area: bottom; margin-top: 6px; } .a2 { position-area: right center; margin-left: 6px; } .a3 { position-area: top left; }`);
+    await expectWithin('rt23-position-area', 1);
+  });
+
+  it('a menu with no room above, flipped below by its fallback', async () => {
+    mount(`<div style="height: 24px"></div><button class="anc">Account</button><div class="tip menu">Profile<br>Settings<br>Sign out</div>${paras(4)}`,
+      `${tip} .anc { anchor-name: --menu; margin-left: 320px; } .menu { position: absolute; position-anchor: --menu; position-area: top span-right; position-try-fallbacks: flip-block; width: 200px; }`);
+    await expectWithin('rt23-position-area-flipped', 1);
+  });
+
+  it('a fixed box below its anchor, the page scrolled', async () => {
+    mount(`${paras(3)}<button class="anc">Anchor</button><div class="tip a1">Fixed, below it</div>${paras(8)}`,
+      `${tip} .anc { anchor-name: --fixed; margin-left: 120px; } .a1 { position: fixed; position-anchor: --fixed; position-area: bottom center; }`);
+    window.scrollTo(0, 150);
+    await expectWithin('rt23-position-area-fixed-scrolled', 1);
+  });
+
+  it('a box centred under a wide anchor (anchor-center)', async () => {
+    mount(`${paras(1)}<button class="anc">A wide anchor button with a long label</button><div class="tip a1">Centred under it<br>on two lines</div>${paras(3)}`,
+      `${tip} .anc { anchor-name: --centre; margin-left: 380px; } .a1 { position: absolute; position-anchor: --centre; top: anchor(bottom); justify-self: anchor-center; font-size: 20px; }`);
+    await expectWithin('rt23-anchor-center', 1);
+  });
+});
