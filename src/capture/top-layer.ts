@@ -104,7 +104,20 @@ export function markTopLayer(original: Element, clone: Element, drawn?: (filter:
   const cs = (original.ownerDocument.defaultView ?? window).getComputedStyle(original);
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   for (const name of PLACE) style?.setProperty(name, cs.getPropertyValue(name), 'important');
+  // The browser's rule for `[popover]` (a border, padding, colours) holds in the copy too, under a
+  // value the clone left out as a <div>'s default: a page's `border: none` or Tailwind's reset
+  // (`border: 0 solid; padding: 0`) drew a 3px border and padding in the picture (rt23). Only
+  // what the clone left out is written, so nothing it wrote (a mask's blanking) is undone.
+  if (style && original.hasAttribute('popover')) {
+    for (const name of POPOVER_UA) if (style.getPropertyValue(name) === '') style.setProperty(name, cs.getPropertyValue(name));
+  }
 }
+
+/** What the browser's style sheet sets on `[popover]` besides its place (see PLACE). */
+const POPOVER_UA = [
+  ...['top', 'right', 'bottom', 'left'].flatMap((side) => [`border-${side}-width`, `border-${side}-style`, `border-${side}-color`, `padding-${side}`]),
+  'overflow-x', 'overflow-y', 'color', 'background-color',
+];
 
 /** What places a top-layer element: written on its clone whatever the clone left out. */
 const PLACE = ['display', 'position', 'top', 'right', 'bottom', 'left', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'width', 'height', 'box-sizing', 'transform'];
