@@ -44,6 +44,7 @@ import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough,
 import { alwaysApplyMask, backdropBase, coverUnembedded, opaqueOver, drawSkippedContent, embedPseudoImages, hideBackFace, hideUnloadable, localMasksAside, pseudoElementPaint, pseudoUnpainted, restoreLocalMasks, stackLikeTransition, UNEMBEDDED } from './copy-paint.js';
 import { SmilCopy, stampUncloned } from './smil.js';
 import { placeAnchoredBox } from './position-area.js';
+import { showHiddenShown } from './attribute-rules.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
 import { isShadowRoot } from './shadow-attach.js';
 
@@ -1074,6 +1075,7 @@ export class Rasterizer {
         const layer = layerKeys.get(original);
         if (layer) this.backdrops.delete(layer);
         markTopLayer(original, el, (filter) => this.noteLayerBackdrop(original, filter));
+        showHiddenShown(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
         // After the top layer's insets, which it corrects for a popover placed in its anchor's area.
         if (original !== this.doc.scrollingElement) placeAnchoredBox(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
         unitlessLineHeight(original, el, this.styles?.readValue(original, 'line-height'));

@@ -93,3 +93,33 @@ describe('rt23: a popover whose border and padding the page resets', () => {
     await expectWithin('rt23-popover-tailwind', 1);
   });
 });
+
+// An element with the `hidden` attribute that the page shows anyway (`[hidden].panel { display:
+// block }`: a panel faded by its opacity, a banner shown by a later rule): its display is a
+// <div>'s default, which the clone left out, and the browser's `[hidden]` rule hid it in the picture
+// (and pulled what follows up: 20.4 % of pixels off). The display is written (attribute-rules.ts).
+describe('rt23: an element shown in spite of its hidden attribute', () => {
+  afterEach(() => unmountTestPage('rt23'));
+
+  it('a notice shown by a rule over [hidden]', async () => {
+    mount(`<div hidden class="notice">${filler(6)}</div><p class="body">${filler(30)}</p>`,
+      `[hidden].notice { display: block; background: rgb(254 243 199); border-left: 4px solid rgb(217 119 6); padding: 12px 16px; margin: 16px; } .body { margin: 16px; }`);
+    await expectWithin('rt23-hidden-shown', 1);
+  });
+});
+
+// Presentational attributes the page's style sheet sets back to a default (`<table border=1
+// bgcolor cellpadding>` under `table { border: 0; background: none }`, `<center>`, `<p align>`,
+// `<font>`, `<hr size noshade>`, an <img>'s width and height): the clone left out each value equal
+// to the tag's default and kept the attribute, whose hint then applied in the picture (1.3 % of
+// pixels off). Skipped: the fix is a per-attribute table of what each hint sets (as the popover's
+// and `hidden`'s rules are written here), larger than this round had time for.
+describe('rt23: presentational attributes a style sheet overrides', () => {
+  afterEach(() => unmountTestPage('rt23'));
+
+  it.skip('a table, an image, a rule and old inline tags set back by CSS (1.3 % off)', async () => {
+    mount(`<table border="1" cellpadding="10" bgcolor="#ffeecc" width="600"><tr><td align="center" bgcolor="#ccf">cell</td><td>two</td></tr></table><img width="300" height="100" alt="" src="data:image/svg+xml;utf8,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="red"/></svg>')}" class="im"><hr size="10" noshade><font color="red" size="5">font</font><center>centered</center><p align="right">right</p>`,
+      `table { border: 0; background: none; width: auto; } td { padding: 0; background: none; text-align: left; border: 0; } .im { width: 50px; height: 50px; } hr { height: 2px; border: 0; background: #333; } center { text-align: left; } p { text-align: left; } font { color: blue; font-size: 16px; }`);
+    await expectWithin('rt23-presentational', 1);
+  });
+});
