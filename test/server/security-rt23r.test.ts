@@ -14,6 +14,7 @@ import { RATE_LIMITS } from '../../src/protocol/index.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 import { HOST } from '../support/relay-host.js';
 import { startCloudflare } from '../../src/server/cloudflare-local.js';
+import { consolePolicy, inlineScriptHashes } from '../../src/server/page-headers.js';
 
 // rt23r 1 (both hosts; low: silent data loss, and a value of the wrong type passed unchecked).
 // valibot's record schema skips the keys `__proto__`, `prototype` and `constructor` (its guard
@@ -104,6 +105,17 @@ test('the console’s pages allow only the relay’s own scripts and their inlin
   }
 });
 
+// Review of rt23r 2: the policy is the console's for every HTML page but the demo shop, so a
+// spelling of a console page's path nobody listed still gets it; and the hashes are those the
+// browser computes: a script's text with its line breaks as LF (a CRLF checkout), and a script
+// with `data-src` (no `src`) is inline.
+test('console policy: every page but the shop, hashed as the browser hashes', async () => {
+  for (const path of ['/demo/agent.html', '/demo//agent.html', '/demo/./watch.html', '/demo/agent%2ehtml', '/demo/other.html']) assert.equal(consolePolicy(path), true, path);
+  for (const path of ['/demo/index.html', '/demo/index%2ehtml']) assert.equal(consolePolicy(path), false, path);
+  const sha = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  assert.deepEqual(await inlineScriptHashes('<script>a\r\nb\rc</script><script data-src="x.js">d</script><script src="e.js"></script><script type="module" src = "f.js">g</script>'), [sha('a\nb\nc'), sha('d')]);
+});
+
 // rt23r 3 (Cloudflare host, legacy shared sign-in; medium: a sign-out did not hold). The legacy
 // console cookie is the JWT itself, signed with UPSCOPE_AGENT_JWT_SECRET, the key `?token=` is
 // checked against too. Signing out wrote the cookie's hash as signed out, and the lobby and rooms
@@ -159,6 +171,20 @@ test('legacy sign-in (Cloudflare): a signed-out cookie sent as ?token= opens no 
       const err = await again.next('error');
       assert.equal(err.code, 'unauthorized', path);
       assert.equal((await again.waitClose(10_000)).code, 4001, `${path}: the signed-out JWT as a token opens nothing`);
+    }
+    // The same JWT spelt otherwise (review of rt23r): an HS256 signature's last base64url
+    // character holds two bits that decode to nothing, so three other spellings verify as well.
+    // Each is the signed-out session: the session is known by the signed part, not the text.
+    const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = B64URL.indexOf(jwt.at(-1)!);
+    const spellings = [0, 1, 2, 3].map((low) => (last & ~3) | low).filter((i) => i !== last).map((i) => jwt.slice(0, -1) + B64URL[i]);
+    assert.equal(spellings.length, 3);
+    for (const variant of spellings) {
+      const asToken = await open(`/parties/agents/lobby?token=${encodeURIComponent(variant)}`);
+      assert.equal((await asToken.next('error')).code, 'unauthorized', `${variant.slice(-4)} as a token`);
+      assert.equal((await asToken.waitClose(10_000)).code, 4001);
+      const asItsCookie = await open('/parties/agents/lobby', { cookie: `upscope_agent=${variant}`, origin: cf.url });
+      assert.equal((await asItsCookie.waitClose(10_000)).code, 4001, `${variant.slice(-4)} as the cookie`);
     }
     // A fresh sign-in is not held back by another's sign-out.
     const fresh = await fetch(`${cf.url}/api/login`, { method: 'POST', headers: { origin: cf.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lea', password: CREDENTIAL }) });

@@ -7,7 +7,7 @@
  * version of the current file is cached for a year as immutable.
  */
 import { SHORT_ID_PATTERN } from '../../protocol/index.js';
-import { CONSOLE_PAGES, pageHeaders } from '../page-headers.js';
+import { consolePolicy, pageHeaders } from '../page-headers.js';
 import type { Env } from './env.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -48,8 +48,9 @@ export async function serveAsset(request: Request, env: Env, url: URL, cors: Rec
   const headers = new Headers();
   // A console page's policy names the hashes of its inline scripts, so it is read whole (a HEAD
   // too): never a 304 or a range, whose answer would carry (and have a cache keep) a policy
-  // without them.
-  const consolePage = CONSOLE_PAGES.includes(decoded(asset));
+  // without them. An HTML page read otherwise (one not named .html) gets a policy with no hash:
+  // its inline scripts are refused, never allowed.
+  const consolePage = decoded(asset).endsWith('.html') && consolePolicy(asset);
   for (const name of consolePage ? ['accept-encoding'] : ['if-none-match', 'if-modified-since', 'accept-encoding', 'range']) {
     const v = request.headers.get(name);
     if (v !== null) headers.set(name, v);

@@ -69,6 +69,17 @@ export function legacyMode(env: Env): boolean {
 }
 
 /**
+ * What a legacy console session (a JWT cookie, or a copy of it as `?token=`) is known by: its
+ * sockets' SocketState.session and its sign-out's revocation. The hash of the JWT's signed part
+ * (header and payload), not of its whole text: an HS256 signature's last base64url character
+ * holds two bits that decode to nothing, so four spellings of one cookie verify, and hashed whole
+ * a signed-out cookie with its last character changed was a session no sign-out had named.
+ */
+async function legacySession(jwt: string): Promise<string> {
+  return sha256(jwt.split('.', 2).join('.'));
+}
+
+/**
  * Admission's verifier for one upgrade: its `?token=`, else the session cookie from an allowed
  * Origin. `session` is then the cookie's hash (the `id_hash` of its row in D1): kept with each
  * socket the session opens, so signing out closes them (revoke.ts).
@@ -84,7 +95,7 @@ export async function socketVerifier(request: Request, env: Env): Promise<AgentT
         // In legacy mode a console cookie is a JWT of the key tokens are checked with, so a copy of
         // one works as `?token=` too: kept under the hash a cookie of the same text has, a socket
         // it opens is refused and closed by that cookie's sign-out as the cookie's own are (rt23r).
-        if (agent && legacyMode(env)) verifier.session = await sha256(token);
+        if (agent && legacyMode(env)) verifier.session = await legacySession(token);
         return agent;
       }
       // The cookie the agent is signed in by is the one its sign-out names (SocketState.session).
@@ -96,7 +107,7 @@ export async function socketVerifier(request: Request, env: Env): Promise<AgentT
       } else {
         found = await cookieSession(request.headers, accountsOf(env), origins(env)).catch((e) => (console.error('identity: a session lookup failed', e), null));
       }
-      if (found) verifier.session = await sha256(found.secret);
+      if (found) verifier.session = legacyMode(env) ? await legacySession(found.secret) : await sha256(found.secret);
       return found?.agent ?? null;
     },
   };
@@ -146,7 +157,7 @@ export async function identityRoutes(request: Request, env: Env, address: string
       const agent = await tokens.verify(cookie);
       if (agent) {
         if (!issued) await giveBack(checks, address);
-        await onSignOut(agent, await sha256(cookie));
+        await onSignOut(agent, await legacySession(cookie));
       }
     }
     return json(200, { signedOut: true }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure(request)}` });
