@@ -19,10 +19,13 @@ export function paintMasks(ctx: Context2D, masks: readonly MaskRect[], scale: nu
     ctx.fillStyle = grey ? 'rgb(204, 204, 204)' : '#000';
     for (const m of masks) {
       if ((m.grey === true) !== grey) continue;
-      const x0 = Math.max(0, Math.floor(m.x * scale));
-      const y0 = Math.max(0, Math.floor(m.y * scale));
-      const x1 = Math.min(width, Math.ceil((m.x + m.width) * scale));
-      const y1 = Math.min(height, Math.ceil((m.y + m.height) * scale));
+      // An edge that is no number (a box grown by a reach not bounded) is the canvas' own: the box
+      // covers what it cannot tell, never is skipped.
+      const edge = (v: number, otherwise: number) => (Number.isNaN(v) ? otherwise : v);
+      const x0 = Math.max(0, Math.floor(edge(m.x, -Infinity) * scale));
+      const y0 = Math.max(0, Math.floor(edge(m.y, -Infinity) * scale));
+      const x1 = Math.min(width, Math.ceil(edge(m.x + m.width, Infinity) * scale));
+      const y1 = Math.min(height, Math.ceil(edge(m.y + m.height, Infinity) * scale));
       if (x1 > x0 && y1 > y0) ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
     }
   }

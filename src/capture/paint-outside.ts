@@ -58,11 +58,19 @@ export interface Affine {
 
 export const IDENTITY: Affine = { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 };
 
+/** A box past every viewport, in finite numbers (so every consumer of mask boxes compares it as one). */
+const UNBOUNDED = { x: -1e7, y: -1e7, width: 2e7, height: 2e7 };
+
 /** A sink that maps each rectangle by `m` (the bounding box of its four corners) and keeps it in `out`. */
 export function sinkInto(out: Array<{ x: number; y: number; width: number; height: number }>, m: Affine): Sink {
   const pure = m.a === 1 && m.b === 0 && m.c === 0 && m.d === 1;
   return (x, y, width, height) => {
     if (!(width > 0 && height > 0)) return;
+    // A reach that could not be bounded (an edge not finite): everything, never a box of NaN edges.
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(width) || !Number.isFinite(height)) {
+      out.push({ ...UNBOUNDED });
+      return;
+    }
     if (pure) {
       out.push({ x: x + m.e, y: y + m.f, width, height });
       return;
@@ -233,13 +241,15 @@ export class PaintOutside {
 
   /** Called for each text node of a mask's walk (and mask-all's) with its runs' boxes: glyphs a font's overridden metrics draw outside them (see TextReach.metricInk). */
   textRuns(node: Text, rects: DOMRectList, push: Sink): void {
+    // Nothing to grow (no font with overridden metrics, the usual page): no transform is read,
+    // which in mask-all would be every text node's ancestors on every frame.
+    const em = rects.length === 0 ? 0 : this.text.metricReach(node);
+    if (em <= 0) return;
     const parent = node.parentElement;
     const linear = parent ? this.linearOf(parent) : null;
     if (linear?.isIdentity) return this.text.metricInk(node, rects, push);
     // Up and down in the text's own coordinates (rt23m): under a turn, sideways on the screen;
     // scaled with it. Every way, stretched; under a 3D map, the whole viewport.
-    const em = rects.length === 0 ? 0 : this.text.metricReach(node);
-    if (em <= 0) return;
     if (linear === null) return pushBox(wholeViewport(node.parentElement ?? node.ownerDocument.documentElement), push);
     const r = em * stretch(linear);
     for (const b of rects) if (b.width > 0) push(b.left - r, b.top - r, b.width + 2 * r, b.height + 2 * r);
@@ -306,10 +316,10 @@ export class PaintOutside {
       const at = this.linearOf(a);
       if (spill.reflect) {
         const box = a.getBoundingClientRect();
-        for (const b of copies) made.push(at?.isIdentity ? mirror(b, box, spill.reflect.side, spill.reflect.gap) : mirrorAnyWay(a, box, spill.reflect.gap, at));
+        for (const b of copies) made.push(at?.isIdentity ? mirror(b, box, spill.reflect.side, spill.reflect.gap) : mirrorAnyWay(a, box, b, spill.reflect.gap, at));
       }
       const content = spill.contentReflect;
-      if (content) for (const box of detailsContentBoxes(a)) for (const b of copies) made.push(at?.isIdentity ? mirror(b, box, content.side, content.gap) : mirrorAnyWay(a, box, content.gap, at));
+      if (content) for (const box of detailsContentBoxes(a)) for (const b of copies) made.push(at?.isIdentity ? mirror(b, box, content.side, content.gap) : mirrorAnyWay(a, box, b, content.gap, at));
       for (const s of spill.shadows) for (const b of copies) made.push(shifted(b, s, at, a));
       // An SVG filter may draw what it filters anywhere in its filter region (an offset, a
       // dilation, a tile): the region, on the element's box.
@@ -669,8 +679,11 @@ function collapsedBorders(win: Window, el: Element, cs: CSSStyleDeclaration, rec
     reach = Math.max(reach, widest(win.getComputedStyle(row)));
     for (let i = 0; i < row.cells.length && i < ROW_CELLS; i++) reach = Math.max(reach, widest(win.getComputedStyle(row.cells[i])));
   }
-  // Widths are the table's own pixels, which its transforms scale (rt23m).
-  grown(rects, reach * scale, push);
+  // Widths are the table's own pixels, which its transforms scale (rt23m); under a map not read
+  // (3D, a motion path), anywhere: the whole viewport, as ownInk does (a review of rt23m: grown by
+  // an infinite reach, the box came out of NaN edges, and no box was painted).
+  if (reach > 0 && !Number.isFinite(scale)) pushBox(wholeViewport(el), push);
+  else grown(rects, reach * scale, push);
 }
 
 /** The first and last {@link EDGE_ROWS} rows of `rows`. */
@@ -774,16 +787,23 @@ function shifted(b: Box, s: { x: number; y: number; blur: number }, m: DOMMatrix
 }
 
 /**
- * A reflection of `el` (its box `box` in the viewport) drawn under a transform (a mirror, a turn):
- * beside its box on a side the transform turns, erring wide: its box grown on every side by its
- * own size and the gap, stretched. Under a guess (3D), the whole viewport.
+ * The reflection of `b` (a copy of a mask, in the viewport) that `el` (its box `box` in the
+ * viewport) draws under a transform (a mirror, a turn): beside its box on a side the transform
+ * turns, erring wide. What is reflected may lie outside the box (content overflowing it, a shadow
+ * cast further): the box and `b` together, grown on every side by their size and the gap,
+ * stretched (a review of rt23m: the box alone missed a masked panel 300px below a scaled one).
+ * Under a guess (3D), the whole viewport.
  */
-function mirrorAnyWay(el: Element, box: DOMRect, gap: number, m: DOMMatrix | null): Box {
+function mirrorAnyWay(el: Element, box: DOMRect, b: Box, gap: number, m: DOMMatrix | null): Box {
   if (m === null) return wholeViewport(el);
   const html = el as HTMLElement;
-  const size = Math.max(html.offsetWidth ?? 0, html.offsetHeight ?? 0, box.width, box.height);
+  const left = Math.min(box.left, b.x);
+  const top = Math.min(box.top, b.y);
+  const width = Math.max(box.right, b.x + b.width) - left;
+  const height = Math.max(box.bottom, b.y + b.height) - top;
+  const size = Math.max(html.offsetWidth ?? 0, html.offsetHeight ?? 0, width, height);
   const r = (size + Math.max(0, gap)) * stretch(m);
-  return { x: box.left - r, y: box.top - r, width: box.width + 2 * r, height: box.height + 2 * r };
+  return { x: left - r, y: top - r, width: width + 2 * r, height: height + 2 * r };
 }
 
 function mirror(b: { x: number; y: number; width: number; height: number }, box: DOMRect, side: string, gap: number) {

@@ -107,4 +107,19 @@ describe('rt23m: masked pixels one layer alone leaves', () => {
   it('a masked cell\'s collapsed borders under an ancestor scaled three times', () =>
     expectHeld('collapsed borders, scaled', `.w { transform: scale(3); transform-origin: 0 0; } table { border-collapse: collapse; } td { border: 10px solid #ccc; } td.no-upscope { border: 20px solid ${SECRET}; }`,
       '<div class="w"><table><tr><td>a</td><td class="no-upscope">4111</td><td>b</td></tr></table></div>'));
+
+  // Review of rt23m: under a map the boxes cannot read (a 3D turn), the border's reach is
+  // unbounded; grown by it, the box came out with edges of NaN and was painted nowhere (layer 2
+  // fails: the secret border outside the cell's own box). Now the whole viewport.
+  it('a masked cell\'s collapsed borders under an ancestor turned in 3D', () =>
+    expectHeld('collapsed borders, 3D', `.w { transform: perspective(600px) rotateY(8deg); } table { border-collapse: collapse; } td { border: 10px solid #ccc; } td.no-upscope { border: 20px solid ${SECRET}; }`,
+      '<div class="w" style="margin: 40px 200px"><table><tr><td>a</td><td class="no-upscope">4111</td><td>b</td></tr></table></div>'));
+
+  // Review of rt23m: a reflection under a scale was bounded by the reflecting box alone, but what
+  // it reflects may lie outside that box (a masked panel placed 300px below it), and its mirror
+  // image as far the other way (layer 2 fails: the reflected panel outside every box).
+  it('a reflection under a scale, of a masked panel placed outside the reflecting box', () =>
+    expectHeld('reflection of overflow, scaled', `.r { position: relative; width: 100px; height: 20px; transform: scale(1.2); transform-origin: 0 0; -webkit-box-reflect: below; }
+      .p { position: absolute; left: 0; top: 300px; color: ${SECRET}; white-space: nowrap; }`,
+      '<div style="margin: 350px 200px 0"><div class="r"><span class="p no-upscope">4111 1111</span></div></div>'));
 });
