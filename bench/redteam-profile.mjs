@@ -1,29 +1,20 @@
 // JS CPU profile (self time by function) of whole / patched keyframes on a bench/redteam-pages.mjs page.
 //   RED=divlist node bench/redteam-profile.mjs [whole|patched|change]
-import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { RED_PAGES } from './redteam-pages.mjs';
+import { servePages } from './serve-pages.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
 const spec = RED_PAGES.find((p) => p.name === process.env.RED);
 const kind = process.argv[2] ?? 'whole';
-const html = spec.html.replace('</body>', '<script type="module" src="/bench/harness.js"></script></body>');
-const server = createServer((req, res) => {
-  const path = new URL(req.url, 'http://x').pathname;
-  if (path === '/p.html') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-  const file = path.startsWith('/dist/') ? normalize(join(DIST, path.slice(6))) : normalize(join(ROOT, path));
-  if (!existsSync(file)) return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(file));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const server = await servePages(DIST, [spec]);
 const browser = await chromium.launch({ executablePath: await findChromium(), headless: true, args: [...CHROMIUM_ARGS] });
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
 const page = await context.newPage();
-await page.goto(`http://127.0.0.1:${server.address().port}/p.html`);
+await page.goto(`http://127.0.0.1:${server.address().port}/pages/${spec.name}.html`);
 await page.waitForFunction(() => window.bench && document.fonts.status === 'loaded');
 if (spec.prepare) await spec.prepare(page);
 const cdp = await context.newCDPSession(page);

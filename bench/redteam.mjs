@@ -3,13 +3,12 @@
 // Page.captureScreenshot JPEG 70. Not part of `npm run bench`.
 //
 //   RED=deep,svg10k [BENCH_DIST=dir] node bench/redteam.mjs [reps]
-import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { RED_PAGES } from './redteam-pages.mjs';
+import { servePages } from './serve-pages.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
@@ -19,16 +18,7 @@ const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const r1 = (n) => Math.round(n * 10) / 10;
 
-const pages = new Map(RED_PAGES.map((p) => [`/pages/${p.name}.html`, p.html.replace('</body>', '<script type="module" src="/bench/harness.js"></script></body>')]));
-const server = createServer((req, res) => {
-  const path = new URL(req.url, 'http://x').pathname;
-  const page = pages.get(path);
-  if (page) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-  const file = path.startsWith('/dist/') ? normalize(join(DIST, path.slice(6))) : normalize(join(ROOT, path));
-  if (!existsSync(file)) return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(file));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const server = await servePages(DIST, RED_PAGES);
 
 /** Main thread of the page while `run` runs: total and longest RunTask thread time (ms). */
 async function trace(cdp, run) {

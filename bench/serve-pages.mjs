@@ -8,9 +8,9 @@ import { PAGES } from './pages.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Resolves to the listening server. */
-export function servePages(dist) {
-  const pages = new Map(PAGES.map((p) => [`/pages/${p.name}.html`, p.html.replace('</body>', '<script type="module" src="/bench/harness.js"></script></body>')]));
+/** Resolves to the listening server: `pages` (bench/pages.mjs's by default, or bench/redteam-pages.mjs'), with the harness. */
+export function servePages(dist, list = PAGES) {
+  const pages = new Map(list.map((p) => [`/pages/${p.name}.html`, p.html.replace('</body>', '<script type="module" src="/bench/harness.js"></script></body>')]));
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const page = pages.get(path);
