@@ -99,6 +99,18 @@ export async function layers(what: string, masking: MaskOptions = {}) {
   return { ...report, picture, markup: copy.markup };
 }
 
+/**
+ * The page as mounted: the visitor sees the secret (so the check can fail), and the agent's frame,
+ * the copy drawn alone (the blanked clone) and the page with only the black boxes each hold none of it.
+ */
+export async function expectLayersHold(what: string, masking: MaskOptions = {}): Promise<void> {
+  const r = await layers(what, masking);
+  expect(r.visitorSees, `${what}: secret pixels the visitor sees (the check can fail)`).to.be.greaterThan(100);
+  expect(r.agent, `${what}: secret pixels in the agent's frame (first at ${JSON.stringify(r.agentFirst)})`).to.equal(0);
+  expect(r.copyLeft, `${what}: secret pixels the copy draws (first at ${JSON.stringify(r.copyFirst)})`).to.equal(0);
+  expect(r.boxesLeft, `${what}: secret pixels outside the black boxes (first at ${JSON.stringify(r.boxesFirst)})`).to.equal(0);
+}
+
 /** Each layer alone holds for `el`: it is boxed, and the copy drawn with no box draws none of its secret. */
 export async function expectBothLayers(el: Element): Promise<void> {
   expect(maskCovers(findMasks(document), el), 'the element is boxed').to.equal(true);
