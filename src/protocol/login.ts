@@ -53,7 +53,22 @@ export type LoginResponse = v.InferOutput<typeof LoginResponseSchema>;
 
 export const LoginRefusalSchema = /* @__PURE__ */ jsonObject(v.object({ error: v.string() }));
 
-/** The name the relay gives a token: trimmed, cut to MAX_AGENT_NAME, DEFAULT_AGENT_NAME when empty. */
+/**
+ * The name the relay gives a token, screened, as every visitor it watches is shown it: NFC; line
+ * breaks, tabs and other control characters become one space; invisible formatting characters (bidi
+ * overrides and isolates, zero-width characters, soft hyphens) and lone surrogates are dropped, so
+ * a name cannot reorder the text around it or hide what it says; trimmed and cut to
+ * MAX_AGENT_NAME characters (code points: never half a surrogate pair); DEFAULT_AGENT_NAME when
+ * nothing is left. A site's backend signs the `name` claim, not the relay's accounts (which refuse
+ * such names, accounts.ts cleanName), so it is screened here for every token (rt24r).
+ */
 export function agentNameOf(name: unknown): string {
-  return typeof name === 'string' && name.trim() ? name.trim().slice(0, MAX_AGENT_NAME) : DEFAULT_AGENT_NAME;
+  if (typeof name !== 'string') return DEFAULT_AGENT_NAME;
+  const screened = name
+    .slice(0, MAX_AGENT_NAME * 8)
+    .normalize('NFC')
+    .replace(/[\p{Cf}\p{Cs}]/gu, '')
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, ' ')
+    .trim();
+  return [...screened].slice(0, MAX_AGENT_NAME).join('').trim() || DEFAULT_AGENT_NAME;
 }

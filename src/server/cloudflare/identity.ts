@@ -17,11 +17,11 @@
  * signing out clears it, but a copy taken before stays valid until it expires (12 h).
  */
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
-import { agentNameOf, MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
+import { MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
 import { cookieSession, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
-import { sha256 } from '../identity/accounts.js';
+import { AccountError, cleanName, sha256 } from '../identity/accounts.js';
 import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, MAX_TOKEN_LENGTH, RelayTokens, type KeySource } from '../identity/tokens.js';
 import { compactVerify, SignJWT } from 'jose';
 import type { Env } from './env.js';
@@ -179,11 +179,18 @@ export async function identityRoutes(request: Request, env: Env, address: string
   }
   if (!body || typeof body !== 'object') return json(400, { error: 'send JSON: {"name": "...", "password": "..."}' });
   if (typeof body.name !== 'string' || !body.name.trim()) return json(400, { error: 'enter your name' });
+  // The name the agent types is every visitor's to read: the accounts' rule, refused with why (rt24r).
+  let name: string;
+  try {
+    name = cleanName(body.name);
+  } catch (e) {
+    return json(400, { error: e instanceof AccountError ? e.message : 'enter your name' });
+  }
   if (typeof body.password !== 'string' || !body.password) return json(400, { error: 'enter your password' });
   if (!(await sameSecret(body.password, credential))) return json(401, { error: 'wrong name or password' });
   const now = clock(env);
   const expiresAt = Math.ceil((now + LEGACY_TTL_MS) / 1000) * 1000;
-  const identity: AgentIdentity = { agentId: `shared-${crypto.randomUUID()}`, agentName: agentNameOf(body.name), expiresAt, capabilities: DEFAULT_CAPABILITIES };
+  const identity: AgentIdentity = { agentId: `shared-${crypto.randomUUID()}`, agentName: name, expiresAt, capabilities: DEFAULT_CAPABILITIES };
   const settings = testKeys(env)?.agentKeys ?? env;
   const jwt = new SignJWT({ name: identity.agentName, capabilities: [...identity.capabilities] }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(identity.agentId).setIssuedAt(Math.floor(now / 1000)).setExpirationTime(expiresAt / 1000);
   if (settings.UPSCOPE_AGENT_ISSUER) jwt.setIssuer(settings.UPSCOPE_AGENT_ISSUER);

@@ -1,0 +1,99 @@
+/**
+ * Red team rt24r (6 December): the relay attacked from outside, on both hosts. One test per
+ * finding; each failed before its fix (the host it failed on is named).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { TestClient, testRelay } from '../support/node-client.js';
+import { HOST } from '../support/relay-host.js';
+import { startCloudflare } from '../../src/server/cloudflare-local.js';
+import { DEFAULT_AGENT_NAME, MAX_AGENT_NAME } from '../../src/protocol/index.js';
+
+const SITE_SECRET = 'rt24r: a site backend secret, 32 bytes or more';
+const siteToken = (sub: string, name: unknown) =>
+  new SignJWT({ name, capabilities: ['watch', 'message', 'pointer'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setAudience('upscope-agents')
+    .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+    .sign(new TextEncoder().encode(SITE_SECRET));
+
+/** What a name shown to a visitor may never hold: control and invisible formatting characters, lone surrogates. */
+const UNSCREENED = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+// rt24r 1 (both hosts; medium: spoofing what a visitor is told). The `name` claim of a site's token
+// was only trimmed and cut to 80 UTF-16 units before every visitor the agent asked was shown it: a
+// right-to-left override (`Alice\u202Eecila`) reordered the prompt's text, an escape sequence and
+// NUL went through, a name of zero-width spaces showed as nothing, and a name cut in the middle of
+// an emoji left half a surrogate pair. The relay's own accounts refuse such names (cleanName); a
+// token's name is screened by the same rule for every token, and the legacy shared sign-in refuses
+// one with a 400 that says why.
+test('an agent token’s name claim reaches the visitor screened: no bidi overrides, controls, invisible or half characters, at most 80 characters', async () => {
+  const relay = await testRelay({ agentKeys: { UPSCOPE_AGENT_JWT_SECRET: SITE_SECRET } });
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const cases: [string, unknown, string][] = [
+      ['a right-to-left override', 'Alice\u202Eecila', 'Aliceecila'],
+      ['bidi isolates and embeddings', '\u2066Eve\u2069 \u202Bsupport\u202C', 'Eve support'],
+      ['NUL and a terminal escape', 'Bob\u0000\u001b[31m red', 'Bob [31m red'],
+      ['line and paragraph separators, newlines, tabs', 'Carol\u2028Line\n\n\tTwo\u2029', 'Carol Line Two'],
+      ['only zero-width characters', '\u200B\u200C\u200D\uFEFF', DEFAULT_AGENT_NAME],
+      ['a lone surrogate', '\uD800Dan', 'Dan'],
+      ['an emoji cut at the limit', `${'x'.repeat(MAX_AGENT_NAME - 1)}😀😀`, `${'x'.repeat(MAX_AGENT_NAME - 1)}😀`],
+      ['a huge name', 'N'.repeat(4000), 'N'.repeat(MAX_AGENT_NAME)],
+      ['decomposed (NFD)', 'Zoe\u0308', 'Zoë'],
+      ['markup, kept as text', '<img src=x onerror=alert(1)>', '<img src=x onerror=alert(1)>'],
+      ['not a string: the agent id stands for it', { html: '<b>' }, 'agent-10'],
+    ];
+    for (const [i, [label, name, expected]] of cases.entries()) {
+      const w = await relay.watch(shortId, await siteToken(`agent-${i}`, name));
+      w.send({ type: 'watch' });
+      const ask = await v.next('consentRequest', (m) => m.agentId === `agent-${i}`);
+      assert.doesNotMatch(ask.agentName, UNSCREENED, label);
+      assert.ok([...ask.agentName].length <= MAX_AGENT_NAME, label);
+      assert.equal(ask.agentName, expected, label);
+      v.send({ type: 'consent', requestId: ask.requestId, allow: i === 0 });
+      if (i === 0) {
+        // The same screened name in everything else the visitor and the agent are told.
+        const session = await v.next('session', (m) => m.state === 'active');
+        assert.equal(session.agentName, expected);
+        await w.next('watchState', (m) => m.watching);
+        w.send({ type: 'pointer', x: 5, y: 5, visible: true });
+        assert.equal((await v.next('agentPointer')).agentName, expected);
+      }
+    }
+    const lobby = await relay.lobby(await siteToken('agent-lobby', 'Fay\u202E\u0007'));
+    assert.equal((await lobby.next('agentWelcome')).agentName, 'Fay');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('legacy sign-in (Cloudflare): a name with control or invisible formatting characters is refused with a 400 that says why', { skip: HOST === 'cloudflare' ? false : 'Cloudflare host only: the legacy shared sign-in exists there alone' }, async () => {
+  const CREDENTIAL = 'rt24r shared password';
+  const dir = mkdtempSync(join(tmpdir(), 'upscope-rt24r-'));
+  const cf = await startCloudflare({ port: 0, legacyCredential: CREDENTIAL, persistTo: false, workDir: dir, logLevel: 'error' });
+  const login = (name: string) => fetch(`${cf.url}/api/login`, { method: 'POST', headers: { origin: cf.url, 'content-type': 'application/json' }, body: JSON.stringify({ name, password: CREDENTIAL }) });
+  try {
+    for (const name of ['Lea\u202Eael', 'Lea\u0000', '\u200B', 'L'.repeat(MAX_AGENT_NAME + 1)]) {
+      const res = await login(name);
+      assert.equal(res.status, 400, JSON.stringify(name));
+      assert.match(((await res.json()) as { error: string }).error, /control or invisible|at most 80|enter a name/, JSON.stringify(name));
+    }
+    const ok = await login('  Le\u0301a  ');
+    assert.equal(ok.status, 200);
+    assert.equal(((await ok.json()) as { agentName: string }).agentName, 'Léa');
+    const jwt = /^upscope_agent=([^;]+)/.exec(ok.headers.get('set-cookie') ?? '')![1];
+    const lobby = await TestClient.open(`${cf.url.replace('http', 'ws')}/parties/agents/lobby?token=${encodeURIComponent(jwt)}`);
+    assert.equal((await lobby.next('agentWelcome')).agentName, 'Léa');
+    lobby.ws.terminate();
+  } finally {
+    await cf.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
