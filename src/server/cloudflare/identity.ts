@@ -22,6 +22,7 @@ import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js'
 import { cookieSession, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { AccountError, cleanName, sha256 } from '../identity/accounts.js';
+import { boundedText, TOO_LARGE } from '../identity/bounded-body.js';
 import { builtInKeySource, DEFAULT_AGENT_AUDIENCE, externalKeySources, MAX_TOKEN_LENGTH, RelayTokens, type KeySource } from '../identity/tokens.js';
 import { compactVerify, SignJWT } from 'jose';
 import type { Env } from './env.js';
@@ -172,8 +173,9 @@ export async function identityRoutes(request: Request, env: Env, address: string
   if (!(await takeLogin(env, address))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
   let body: { name?: unknown; password?: unknown } | null = null;
   try {
-    const text = await request.text();
-    body = text.length <= MAX_LOGIN_BODY_BYTES ? JSON.parse(text) : null;
+    const text = await boundedText(request, MAX_LOGIN_BODY_BYTES);
+    if (text === TOO_LARGE) return json(413, { error: `the request is too large (at most ${MAX_LOGIN_BODY_BYTES} bytes)` });
+    body = JSON.parse(text);
   } catch {
     body = null;
   }

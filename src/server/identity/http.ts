@@ -20,6 +20,7 @@ import { MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
 import type { AgentIdentity } from '../relay/agent-token.js';
 import { AccountError, type AgentAccount, type Accounts } from './accounts.js';
 import { HashesBusy } from './passwords.js';
+import { boundedText, TOO_LARGE } from './bounded-body.js';
 
 export const SESSION_COOKIE = 'upscope_agent';
 
@@ -196,13 +197,11 @@ export function sessionBody(account: AgentAccount, expiresAt: number) {
 }
 
 async function readJson(req: Request): Promise<Record<string, unknown> | null | 'too large'> {
-  const declared = Number(req.headers.get('content-length') ?? 0);
-  if (declared > MAX_LOGIN_BODY_BYTES) return 'too large';
   let text: string;
   try {
-    const buf = await req.arrayBuffer();
-    if (buf.byteLength > MAX_LOGIN_BODY_BYTES) return 'too large';
-    text = new TextDecoder().decode(buf);
+    const read = await boundedText(req, MAX_LOGIN_BODY_BYTES);
+    if (read === TOO_LARGE) return 'too large';
+    text = read;
   } catch {
     return null;
   }
