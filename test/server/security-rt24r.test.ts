@@ -158,3 +158,39 @@ test('a sign-in body without a length is answered 413 once past the limit, the r
     await db.close();
   }
 });
+
+// rt24r 3 (both hosts; medium: reading every visitor's identity beyond a token's rights). A token
+// without the `watch` capability (`["message"]`, or `[]`: a site's narrow token for another use, or
+// a built-in account given no watch) was refused on a watch link but opened the lobby: every
+// visitor's call name, uniqueId, tags and metadata, who asks for help, and look-ups by code, for an
+// agent that may watch nobody. The lobby is for choosing whom to watch: it takes `watch` too, and
+// is refused with unauthorized (close 4001) saying so.
+test('a token without the watch capability cannot open the lobby: refused with unauthorized and 4001, it sees no visitor', async () => {
+  const relay = await testRelay({ agentKeys: { UPSCOPE_AGENT_JWT_SECRET: SITE_SECRET } });
+  try {
+    const v = await relay.visitor();
+    await v.next('welcome');
+    v.send({ type: 'updateConnection', identity: { callName: 'Private Person', uniqueId: 'customer-42' } });
+    const token = (caps: string[]) =>
+      new SignJWT({ name: 'Narrow', capabilities: caps })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(`narrow-${caps.join('-') || 'none'}`)
+        .setAudience('upscope-agents')
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+        .sign(new TextEncoder().encode(SITE_SECRET));
+    for (const caps of [['message'], [], ['pointer', 'draw', 'control']]) {
+      const c = await relay.raw(`/parties/agents/lobby?token=${encodeURIComponent(await token(caps))}`);
+      const err = await c.next('error');
+      assert.equal(err.code, 'unauthorized', JSON.stringify(caps));
+      assert.match(err.message, /"watch" capability/, JSON.stringify(caps));
+      assert.equal((await c.waitClose()).code, 4001, JSON.stringify(caps));
+      for (const type of ['agentWelcome', 'lobby', 'visitorUpdated'] as const) assert.equal(c.count(type), 0, `${JSON.stringify(caps)}: no ${type}`);
+    }
+    // With watch, the lobby as before.
+    const ok = await relay.lobby(await token(['watch']));
+    await ok.next('agentWelcome');
+    await ok.next('lobby');
+  } finally {
+    await relay.close();
+  }
+});

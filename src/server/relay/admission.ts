@@ -65,8 +65,13 @@ export function refusalOf(t: Ticket): Refusal | null {
   }
   if (t.party !== 'agents' && t.party !== 'watch') return { code: ErrorCode.notFound, message: `no party "${t.party.slice(0, 40)}"`, close: CloseCode.notFound };
   if (!t.agent) return { code: ErrorCode.unauthorized, message: 'a valid agent token is required', close: CloseCode.unauthorized };
-  if (t.party === 'agents') return t.room === 'lobby' ? null : { code: ErrorCode.notFound, message: `no agent room "${t.room.slice(0, 40)}"`, close: CloseCode.notFound };
-  if (!t.agent.capabilities.includes('watch')) return { code: ErrorCode.unauthorized, message: 'this agent may not watch visitors (its token lacks the "watch" capability)', close: CloseCode.unauthorized };
+  if (t.party === 'agents' && t.room !== 'lobby') return { code: ErrorCode.notFound, message: `no agent room "${t.room.slice(0, 40)}"`, close: CloseCode.notFound };
+  // The lobby lists every visitor to choose whom to watch: an agent that may watch nobody reads none of it (rt24r).
+  if (!t.agent.capabilities.includes('watch')) {
+    const what = t.party === 'agents' ? 'list visitors' : 'watch visitors';
+    return { code: ErrorCode.unauthorized, message: `this agent may not ${what} (its token lacks the "watch" capability)`, close: CloseCode.unauthorized };
+  }
+  if (t.party === 'agents') return null;
   if (!SHORT_ID_PATTERN.test(t.room)) return { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound };
   const client = t.params.get('client');
   if (client !== null && !CLIENT_ID_PATTERN.test(client)) return { code: ErrorCode.invalidMessage, message: 'client must be 8-64 URL-safe characters', close: CloseCode.badRoute };
