@@ -194,3 +194,43 @@ test('a token without the watch capability cannot open the lobby: refused with u
     await relay.close();
   }
 });
+
+// rt24r 4 (both hosts; low: spoofing in what a site's page and the history show). A site token's
+// `sub` and `iss` were taken with any characters: `a\u202Eb\u0000` became the agent's id, told to
+// the visitor's page with each prompt (its SDK events carry it), kept in the history and its CSV.
+// An id is not screened into another id (two agents could become one): such a token is refused.
+test('a site token whose sub or iss holds control or invisible formatting characters is refused with unauthorized and 4001', async () => {
+  const relay = await testRelay({ agentKeys: { UPSCOPE_AGENT_JWT_SECRET: SITE_SECRET } });
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const sign = (sub: string, iss?: string) => {
+      const jwt = new SignJWT({ name: 'Odd' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setAudience('upscope-agents').setExpirationTime(Math.floor(Date.now() / 1000) + 600);
+      if (iss !== undefined) jwt.setIssuer(iss);
+      return jwt.sign(new TextEncoder().encode(SITE_SECRET));
+    };
+    const odd: [string, string, string?][] = [
+      ['a right-to-left override in sub', 'agent\u202Eevil'],
+      ['NUL in sub', 'agent\u0000'],
+      ['a zero-width space in sub', 'agent\u200B'],
+      ['a line separator in sub', 'agent\u2028x'],
+      ['a bidi isolate in iss', 'agent-ok', 'https://sso.example\u2066'],
+    ];
+    for (const [label, sub, iss] of odd) {
+      for (const path of ['/parties/agents/lobby', `/parties/watch/${shortId}`]) {
+        const c = await relay.raw(`${path}?token=${encodeURIComponent(await sign(sub, iss))}`);
+        assert.equal((await c.next('error')).code, 'unauthorized', `${label} on ${path}`);
+        assert.equal((await c.waitClose()).code, 4001, `${label} on ${path}`);
+        assert.equal(c.count('agentWelcome') + c.count('watchState'), 0, `${label} on ${path}`);
+      }
+    }
+    assert.equal(v.count('consentRequest'), 0);
+    // Ids of every other kind still work: an email, a UUID, letters of any script.
+    for (const sub of ['lea@example.com', '6f1c2a9e-0d4b-4f7a-9f8e-2b1d3c4e5f60', 'агент-7', 'staff:42']) {
+      const ok = await relay.lobby(await sign(sub, 'https://sso.example'));
+      assert.equal((await ok.next('agentWelcome')).agentId, sub);
+    }
+  } finally {
+    await relay.close();
+  }
+});

@@ -116,10 +116,18 @@ export function builtInKeySource(secret: Uint8Array): KeySource {
   return { name: BUILT_IN_SOURCE, key: secret, algorithms: ['HS256'], issuer: BUILT_IN_ISSUER };
 }
 
+/**
+ * What an agent's id or issuer may not hold (rt24r): both reach the visitor's page with each prompt
+ * (its SDK events), the history and its CSV, where a bidi override or a control character would
+ * reorder or hide what is around it. Unlike a name, an id is not screened into another: refused.
+ */
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
 /** The identity the claims name, or why they cannot be an agent's. */
 export function identityOf(payload: JWTPayload): AgentIdentity | string {
   const { sub, exp, name } = payload;
   if (typeof sub !== 'string' || !sub || sub.length > MAX_AGENT_ID) return 'sub must be a string of 1-128 characters';
+  if (UNSHOWABLE.test(sub)) return 'sub may not contain control or invisible formatting characters';
   if (typeof exp !== 'number') return 'exp is required';
   const claimed = payload.capabilities;
   let capabilities: readonly Capability[];
@@ -161,7 +169,7 @@ export class AgentTokenKeys implements AgentTokenVerifier {
       if (source.name === BUILT_IN_SOURCE) return identity;
       // A site's `sub` is its own: the same one from another key or `iss` is another agent (agentKey).
       // The visitor is told the issuer with each prompt, so it must fit a message's short text.
-      if (typeof payload.iss === 'string' && payload.iss.length > MAX_ISSUER) return null;
+      if (typeof payload.iss === 'string' && (payload.iss.length > MAX_ISSUER || UNSHOWABLE.test(payload.iss))) return null;
       return { ...identity, issuer: `${source.name}:${payload.iss ?? ''}` };
     }
     return null;
