@@ -14,7 +14,7 @@ import { DrawSurface } from './draw-surface.js';
 import { learnFieldText, paintFieldText, type FieldText } from './field-text.js';
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { shareStyles } from './shared-styles.js';
-import { tableHeightToContent, withFixedTables } from './table-layout.js';
+import { columnWidthPerColumn, tableHeightToContent, withFixedTables } from './table-layout.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
@@ -1059,6 +1059,7 @@ export class Rasterizer {
           keepCollapsingMargin(original, el, this.doc.defaultView!, this.collapses);
           // A table cloned empty (off screen) keeps the height written: it holds nothing to be as tall as.
           if (!this.emptied.has(original)) tableHeightToContent(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
+          columnWidthPerColumn(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
         }
         else moveBodyBackgroundToRoot(this.doc, el);
         // The body's overflow scrolls the viewport instead: the page's, and a same-origin frame's.

@@ -194,3 +194,38 @@ export function tableHeightToContent(original: Element, clone: Element, win: Win
     return;
   }
 }
+
+/**
+ * A `<col>` or `<colgroup>` reads, in getComputedStyle, the width of all the columns it spans
+ * together (and the border spacing between them); a width written on one is each of its columns'
+ * (CSS 2 §17.3). Written so on a clone spanning two columns or more, every one of them asked for
+ * the whole group's width, and the table shared out again (`<col span=2>` beside a 340px column:
+ * three near-equal columns, rt24: 32 % of a docs table's pixels off). In a table of automatic
+ * layout such a clone's width is left out: its cells carry their used widths, which set the
+ * columns as on the page. A table of fixed layout takes its columns' widths before its cells' (a
+ * first row of one wide cell says nothing of them), so there each column is given an equal share
+ * of the group's width. A `<colgroup>` holding `<col>`s, whose width would size those left to
+ * theirs, is left out in either. As for a table's height (above), a size left out is never
+ * patched back (see writtenBox in kept-clone.ts).
+ */
+export function columnWidthPerColumn(original: Element, clone: Element, win: Window): void {
+  const name = original.localName;
+  if ((name !== 'col' && name !== 'colgroup') || original.namespaceURI !== XHTML_NS) return;
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  const width = style ? px(style.getPropertyValue('width')) : null;
+  if (!style || width === null) return;
+  if (name === 'colgroup' && original.querySelector(':scope > col')) {
+    style.removeProperty('width');
+    return;
+  }
+  const spans = (original as HTMLTableColElement).span;
+  if (spans <= 1) return;
+  const table = original.closest('table');
+  const cs = table ? win.getComputedStyle(table) : null;
+  if (!cs || cs.tableLayout !== 'fixed') {
+    style.removeProperty('width');
+    return;
+  }
+  const spacing = cs.borderCollapse === 'collapse' ? 0 : parseFloat(cs.borderSpacing) || 0;
+  style.setProperty('width', `${Math.max(0, (width - (spans - 1) * spacing) / spans)}px`);
+}
