@@ -8,6 +8,7 @@
  * element with text, every form control (its value is no text node), and every pseudo-element with
  * content, adds the family it is drawn in.
  */
+import { readableSheet } from './cors-sheets.js';
 import { faces, frameDocuments, frameFontSheets } from './frame-fonts.js';
 
 /**
@@ -61,10 +62,11 @@ function splitFamilies(value: string): string[] {
  * `doc`'s style sheets and then its adopted ones (`document.adoptedStyleSheets`, where a
  * constructed sheet's `@font-face` rules apply as a linked sheet's do): the sheets whose font faces
  * the page draws with. A shadow root's sheets are not among them (the browser registers no face
- * declared in a shadow tree).
+ * declared in a shadow tree). A cross-origin sheet whose rules cannot be read is its readable
+ * copy, when one was had (see cors-sheets.ts).
  */
 export function documentSheets(doc: Document): CSSStyleSheet[] {
-  return [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
+  return [...[...doc.styleSheets].map(readableSheet), ...(doc.adoptedStyleSheets ?? [])];
 }
 
 /**

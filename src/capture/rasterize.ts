@@ -14,6 +14,7 @@ import { DrawSurface } from './draw-surface.js';
 import { learnFieldText, paintFieldText, type FieldText } from './field-text.js';
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { shareStyles } from './shared-styles.js';
+import { readCrossOriginSheets } from './cors-sheets.js';
 import { columnWidthPerColumn, tableHeightToContent, withFixedTables } from './table-layout.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
@@ -359,6 +360,9 @@ export class Rasterizer {
     const root = doc.documentElement;
     const viewport: Viewport = { width: root.clientWidth, height: root.clientHeight, scrollX: win.scrollX, scrollY: win.scrollY };
     if (viewport.width === 0 || viewport.height === 0) throw new Error('rasterize: the viewport has no size');
+    // Faces declared in cross-origin sheets, read from copies fetched once (see cors-sheets.ts); a
+    // copy newly had changes the faces the picture embeds, which only a whole clone takes in.
+    if (await readCrossOriginSheets(doc)) this.dispose();
     const context = await this.ensureContext();
     beginPositionFrame();
     watchTopLayer(doc);

@@ -32,3 +32,27 @@ describe('rt24: table columns grouped by <col span>', () => {
     await expectWithin('rt24-colgroup-fixed', 1);
   });
 });
+
+// A web font declared in a style sheet of another origin linked without `crossorigin` (Google
+// Fonts' `<link href="https://fonts.googleapis.com/css2?...">`, a CDN's theme): the page cannot read
+// the sheet's rules, so its `@font-face` was embedded in no picture and the text was drawn in a
+// fallback font. The sheet is fetched again in CORS mode, as such hosts allow (font-families.ts).
+describe('rt24: a web font from a cross-origin style sheet', () => {
+  afterEach(() => {
+    unmountTestPage('rt24');
+    document.querySelector('link[data-rt24]')?.remove();
+  });
+
+  it('linked from another origin without crossorigin, as Google Fonts is', async () => {
+    const other = `${location.protocol}//${location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${location.port}`;
+    const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: `${other}/__fixtures__/cors/rt24-cdn.css` });
+    link.dataset.rt24 = '';
+    const loaded = new Promise((r) => link.addEventListener('load', r));
+    document.head.append(link);
+    await loaded;
+    mount(`<div class="icons"><p>\u{EA60}\u{EA61}\u{EA62}\u{EA63}\u{EA64}\u{EA65}\u{EA66}\u{EA67}</p><p>\u{EA70}\u{EA71}\u{EA72}\u{EA73}\u{EA74}\u{EA75}</p></div>`,
+      `.icons { font: 64px/1 "rt24-cdn", monospace; color: rgb(30 60 160); }`);
+    await document.fonts.load('64px "rt24-cdn"', '\u{EA60}');
+    await expectWithin('rt24-cross-origin-font', 1);
+  });
+});

@@ -12,6 +12,10 @@
  *   (which readers skip), a file of its own: distinct bytes, as each subset of a web font split by
  *   `unicode-range` is (a browser caches a font by its bytes' data: URL, and one already loaded
  *   would hide a face that loads late).
+ * - serves `/__fixtures__/cors/<name>.css`: a style sheet declaring the family `<name>` from
+ *   `icon-font-<name>.ttf` (a relative URL), both sent with `Access-Control-Allow-Origin: *`, as a
+ *   font host (Google Fonts) sends them, for a page that links the sheet from another origin
+ *   (127.0.0.1 against localhost) without `crossorigin`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +24,8 @@ import type { TestRunnerPlugin } from '@web/test-runner';
 import type { PlaywrightLauncher } from '@web/test-runner-playwright';
 
 const PICTURES = join(process.cwd(), 'test-results', 'fidelity');
+/** What a font host answers any origin with. */
+const CORS = { 'access-control-allow-origin': '*' };
 
 
 export function screenshotPlugin(): TestRunnerPlugin {
@@ -28,7 +34,9 @@ export function screenshotPlugin(): TestRunnerPlugin {
     serve(context) {
       if (context.path === '/__fixtures__/icon-font.ttf') return { body: iconFont() as unknown as string, type: 'font/ttf' };
       const named = /^\/__fixtures__\/icon-font-([\w-]+)\.ttf$/.exec(context.path);
-      if (named) return { body: Buffer.concat([iconFont(), Buffer.from(named[1].padEnd(Math.ceil(named[1].length / 4) * 4))]) as unknown as string, type: 'font/ttf' };
+      if (named) return { body: Buffer.concat([iconFont(), Buffer.from(named[1].padEnd(Math.ceil(named[1].length / 4) * 4))]) as unknown as string, type: 'font/ttf', headers: CORS };
+      const sheet = /^\/__fixtures__\/cors\/([\w-]+)\.css$/.exec(context.path);
+      if (sheet) return { body: `@font-face { font-family: "${sheet[1]}"; src: url(../icon-font-${sheet[1]}.ttf) format("truetype"); }`, type: 'text/css', headers: CORS };
       return undefined;
     },
     async executeCommand({ command, payload, session }) {
