@@ -12,7 +12,7 @@
  * `@container` rules around them, all in a layer of their own. The clones keep their elements'
  * tags, classes, ids and attributes, so such a selector picks the same controls in the picture
  * (state pseudo-classes such as `:hover` or `:focus` match nothing there: the part is drawn as at
- * rest). Not read: a cross-origin sheet's, and those of shadow roots and same-origin frames (as
+ * rest). Not read: a cross-origin sheet's (but its copy fetched in CORS mode, see cors-sheets.ts), and those of shadow roots and same-origin frames (as
  * counter-styles.ts). (A page's `@layer a, b;` order and an `@import`'s `layer()` are not carried
  * over: layers of the page's are ordered as their first rule for a part comes.)
  *
@@ -24,6 +24,7 @@
  * one with `.secret::before`, whose `!important` would tie the clone's own rule for it and come
  * later). The encoder paints every mask black over the picture in any case.
  */
+import { readableSheet } from './cors-sheets.js';
 
 /** The part pseudo-elements a rule is copied for (Chromium's names and the standard one). */
 const PARTS = [
@@ -135,7 +136,7 @@ export function controlPartRules(doc: Document): string {
     }
   };
   const page = '@layer __up_page { ';
-  for (const sheet of doc.styleSheets) {
+  for (const sheet of [...doc.styleSheets].map(readableSheet)) {
     const media = sheet.media.mediaText;
     read(sheet as CSSStyleSheet, media ? `${page}@media ${media} { ` : page, media ? ' } }' : ' }');
   }

@@ -10,9 +10,10 @@
  * in CORS mode. So each such sheet is fetched once more in CORS mode, without credentials (the
  * public file the page already loaded, no cookie sent), and parsed into a constructed sheet of its
  * own, its relative URLs made absolute against the sheet's address; the copy stands in for the
- * sheet where the faces the picture draws with are read ({@link readableSheet}, through
- * documentSheets in font-families.ts). Nothing else reads it: masking and the controls' part rules
- * still take such a sheet as unreadable. A host that refuses (no CORS header, a policy's
+ * sheet ({@link readableSheet}) where the picture's own sheet is written from the page's: the faces
+ * it draws with (documentSheets in font-families.ts), native controls' part rules (a CDN theme's
+ * range thumb, control-parts.ts) and `@counter-style` rules (counter-styles.ts). Masking does not
+ * read it: what it finds in sheets it finds the same as before. A host that refuses (no CORS header, a policy's
  * `connect-src`, an error, {@link FETCH_TIMEOUT_MS} passing) leaves the sheet unreadable, as
  * before, and is not asked again for that address. At most {@link MAX_SHEETS} addresses are held.
  */

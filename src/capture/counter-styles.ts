@@ -4,8 +4,9 @@
  * page's rules, so a list whose type is one was drawn with the default, decimal, and a cover its
  * symbols made was missing. The rules of the document's readable sheets (adopted ones and those
  * inside grouping rules too) are written into the picture's style sheet as they are. Not read: a
- * cross-origin sheet's, and those of shadow roots and same-origin frames.
+ * cross-origin sheet's (but its copy fetched in CORS mode, see cors-sheets.ts), and those of shadow roots and same-origin frames.
  */
+import { readableSheet } from './cors-sheets.js';
 
 /** The text of every `@counter-style` rule of `doc`'s readable style sheets, in order ('' for none). */
 export function counterStyleRules(doc: Document): string {
@@ -27,7 +28,7 @@ export function counterStyleRules(doc: Document): string {
       // A cross-origin sheet cannot be read.
     }
   };
-  for (const sheet of doc.styleSheets) read(sheet);
+  for (const sheet of [...doc.styleSheets].map(readableSheet)) read(sheet);
   for (const sheet of doc.adoptedStyleSheets ?? []) read(sheet);
   return out.join('\n');
 }

@@ -56,3 +56,28 @@ describe('rt24: a web font from a cross-origin style sheet', () => {
     await expectWithin('rt24-cross-origin-font', 1);
   });
 });
+
+// The same for a CDN theme's rules for the parts of native controls (Bootstrap's `.form-range`
+// thumb and track, a file input's button): the picture's sheet is written from the page's readable
+// sheets only, so each control was drawn with its default look.
+describe('rt24: native controls styled by a cross-origin theme', () => {
+  afterEach(() => {
+    unmountTestPage('rt24');
+    document.querySelector('link[data-rt24]')?.remove();
+  });
+
+  it('a range and a file button, their parts styled by a sheet of another origin', async () => {
+    const theme = `.rng { -webkit-appearance: none; appearance: none; width: 500px; height: 24px; background: transparent; }
+      .rng::-webkit-slider-runnable-track { height: 12px; border-radius: 6px; background: rgb(190 24 93); }
+      .rng::-webkit-slider-thumb { -webkit-appearance: none; width: 40px; height: 40px; margin-top: -14px; border-radius: 50%; background: rgb(13 110 253); border: 0; }
+      .fil::file-selector-button { background: rgb(22 101 52); color: white; border: 0; padding: 16px 32px; font-size: 20px; margin-right: 16px; }`;
+    const other = `${location.protocol}//${location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${location.port}`;
+    const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: `${other}/__fixtures__/cors/rt24-theme.css?css=${encodeURIComponent(theme)}` });
+    link.dataset.rt24 = '';
+    const loaded = new Promise((r) => link.addEventListener('load', r));
+    document.head.append(link);
+    await loaded;
+    mount(`<p><input type="range" class="rng" value="30"></p><p><input type="range" class="rng" value="80"></p><p><input type="file" class="fil"></p><p>${filler(8)}</p>`, `p { margin: 24px 16px; }`);
+    await expectWithin('rt24-cross-origin-parts', 1);
+  });
+});

@@ -15,7 +15,7 @@
  * - serves `/__fixtures__/cors/<name>.css`: a style sheet declaring the family `<name>` from
  *   `icon-font-<name>.ttf` (a relative URL), both sent with `Access-Control-Allow-Origin: *`, as a
  *   font host (Google Fonts) sends them, for a page that links the sheet from another origin
- *   (127.0.0.1 against localhost) without `crossorigin`.
+ *   (127.0.0.1 against localhost) without `crossorigin`; the `css` query's rules follow.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ export function screenshotPlugin(): TestRunnerPlugin {
       const named = /^\/__fixtures__\/icon-font-([\w-]+)\.ttf$/.exec(context.path);
       if (named) return { body: Buffer.concat([iconFont(), Buffer.from(named[1].padEnd(Math.ceil(named[1].length / 4) * 4))]) as unknown as string, type: 'font/ttf', headers: CORS };
       const sheet = /^\/__fixtures__\/cors\/([\w-]+)\.css$/.exec(context.path);
-      if (sheet) return { body: `@font-face { font-family: "${sheet[1]}"; src: url(../icon-font-${sheet[1]}.ttf) format("truetype"); }`, type: 'text/css', headers: CORS };
+      if (sheet) return { body: `@font-face { font-family: "${sheet[1]}"; src: url(../icon-font-${sheet[1]}.ttf) format("truetype"); }\n${context.URL.searchParams.get('css') ?? ''}`, type: 'text/css', headers: CORS };
       return undefined;
     },
     async executeCommand({ command, payload, session }) {
