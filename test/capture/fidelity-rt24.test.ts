@@ -81,3 +81,18 @@ describe('rt24: native controls styled by a cross-origin theme', () => {
     await expectWithin('rt24-cross-origin-parts', 1);
   });
 });
+
+// Two-tone icons from a hidden sprite, each `<use>` colouring them through custom properties the
+// symbol's shapes read (`style="fill: var(--top)"`): the clone wrote no custom property, so every
+// icon was drawn in the symbol's fallback colours (4.5 % of pixels off). The `<use>` clone carries
+// the page's values of those its content names (svg-use.ts).
+describe('rt24: sprite icons coloured by custom properties', () => {
+  afterEach(() => unmountTestPage('rt24'));
+
+  it('a symbol whose shapes read var(), used under three colourings', async () => {
+    mount(`<svg style="display: none"><symbol id="rt24-duo" viewBox="0 0 20 20"><rect width="20" height="10" style="fill: var(--top, gray)"/><rect y="10" width="20" height="10" fill="var(--bottom, black)"/></symbol></svg>
+      <p><svg class="ic a"><use href="#rt24-duo"/></svg> <svg class="ic b"><use href="#rt24-duo"/></svg> <svg class="ic c"><use href="#rt24-duo"/></svg></p><p>${filler(6)}</p>`,
+      `.ic { width: 120px; height: 120px; } .a { --top: rgb(220 38 38); --bottom: rgb(37 99 235); } .b { --top: rgb(22 163 74); } .c use { --bottom: rgb(234 179 8); }`);
+    await expectWithin('rt24-sprite-variables', 1);
+  });
+});
