@@ -151,11 +151,12 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   // Fields shown as dots to the visitor (and masked, see find-masks.ts): never drawn in clear.
   '-webkit-text-security',
   // Glyphs a font draws for a variant (a `sups` or `locl` feature may map text to blank glyphs, as
-  // font-feature-settings may), a colour font's palette, and what moves or marks text: a float's
+  // font-feature-settings may), a colour font's palette, bold and italic a face lacks left
+  // unsynthesized (`font-synthesis: none`, as Vite's starter sheet sets), and what moves or marks text: a float's
   // wrap shape, line breaking, trimmed line boxes, a drop cap, ruby and math layout, emphasis marks,
   // an underline's place and the gaps it leaves around glyphs.
   'font-variant-position', 'font-variant-east-asian', 'font-variant-alternates', 'font-variant-emoji', 'font-optical-sizing',
-  'font-language-override', 'font-palette', 'shape-outside', 'shape-margin', 'shape-image-threshold',
+  'font-language-override', 'font-palette', 'font-synthesis-weight', 'font-synthesis-style', 'font-synthesis-small-caps', 'shape-outside', 'shape-margin', 'shape-image-threshold',
   'line-break', 'hyphenate-character', 'hyphenate-limit-chars', 'text-justify', 'text-autospace', 'text-spacing-trim',
   'text-box-trim', 'text-box-edge', 'baseline-source', 'initial-letter', 'text-combine-upright',
   'ruby-position', 'ruby-align', 'ruby-overhang', 'math-style', 'math-shift',
