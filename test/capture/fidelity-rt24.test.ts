@@ -111,3 +111,34 @@ describe('rt24: bold and italic a face lacks, left unsynthesized', () => {
     await expectWithin('rt24-font-synthesis-none', 0.5);
   });
 });
+
+// Not fixed this round (each measured on the page below, skipped with its figure).
+describe('rt24: classes left over 1 %', () => {
+  afterEach(() => unmountTestPage('rt24'));
+
+  // A CSS-only carousel's dots and arrows (`::scroll-marker-group`, `::scroll-marker`,
+  // `::scroll-button()`): pseudo-elements the copy has no element for (it copies `::before` and
+  // `::after` only), so the dots and arrows are missing and what follows the group moves up (4.9 %).
+  // A fix would build them as elements in the clone, with their state (the current marker).
+  it.skip('a carousel with scroll markers and buttons (4.9 % off)', async () => {
+    mount(`<ul class="car">${Array.from({ length: 5 }, (_, i) => `<li>Slide ${i}</li>`).join('')}</ul><p>${filler(12)}</p>`,
+      `.car { display: flex; overflow-x: auto; scroll-snap-type: x mandatory; width: 600px; gap: 10px; padding: 0; list-style: none; scroll-marker-group: after; }
+       .car li { flex: 0 0 100%; height: 200px; background: rgb(167 243 208); scroll-snap-align: center; font-size: 40px; }
+       .car li::scroll-marker { content: ""; width: 16px; height: 16px; border-radius: 50%; background: rgb(148 163 184); }
+       .car li::scroll-marker:target-current { background: rgb(15 23 42); }
+       .car::scroll-marker-group { display: flex; gap: 8px; justify-content: center; padding: 10px; }
+       .car::scroll-button(right) { content: "→"; font-size: 30px; } .car::scroll-button(left) { content: "←"; font-size: 30px; }`);
+    await expectWithin('rt24-scroll-markers', 1);
+  });
+
+  // A column and a row hidden by `visibility: collapse`: the table's written width is the one left
+  // after the collapse, and the clone lays the collapsed column out first in it before taking it
+  // away, so the other columns are squeezed and their rows grow (3.1 %). Rare on real sites, which
+  // hide a data grid's columns with `display: none`.
+  it.skip('a table with a collapsed column and row (3.1 % off)', async () => {
+    const td = (r: number, c: number) => `<td>${r}.${c} ${c % 2 ? filler(1) : 'x'}</td>`;
+    mount(`<table class="t"><colgroup><col><col class="h"><col></colgroup>${Array.from({ length: 5 }, (_, r) => `<tr${r === 2 ? ' class="hr"' : ''}>${[0, 1, 2].map((c) => td(r, c)).join('')}</tr>`).join('')}</table><p>${filler(12)}</p>`,
+      `.t { border-collapse: collapse; } td { border: 1px solid; padding: 6px; } .h { visibility: collapse; } .hr { visibility: collapse; }`);
+    await expectWithin('rt24-visibility-collapse', 1);
+  });
+});
