@@ -160,7 +160,11 @@ export function registeredFileFaces(doc: Document): Map<string, number> {
       // A cross-origin sheet without CORS: its faces are none the copy draws.
     }
   };
-  for (const sheet of documentSheets(doc)) read(sheet);
+  // The page's own sheets, never a cross-origin sheet's readable copy (cors-sheets.ts): the copy is
+  // a second fetch, which a host may answer otherwise than the page's (without cookies, after a
+  // deploy), so a dots face it declares from a file is not trusted as the one the page draws. Such
+  // a family is judged as before there were copies: as a face with no rule, concealing, masked.
+  for (const sheet of [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])]) read(sheet);
   return out;
 }
 

@@ -8,6 +8,7 @@
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
 import { findMasks } from '../../src/capture/index.js';
+import { readCrossOriginSheets } from '../../src/capture/cors-sheets.js';
 import { boxOf, maskCovers, scanForSecret } from '../support/leaks.js';
 import { agentPicture, copyLayer, differing, expectNoClearText, screen } from '../support/mask-layers.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
@@ -52,6 +53,25 @@ describe('text drawn as dots by a web font', () => {
     const visitor = await screen();
     const agent = await agentPicture();
     expect(differing(agent, visitor, pin), 'the PIN field differs from what the visitor sees').to.be.lessThan(50);
+  });
+
+  it('a PIN field in a dots font from a cross-origin sheet the page cannot read: still masked once the capture has its readable copy (the copy is another fetch, not trusted for masking)', async () => {
+    const other = `${location.protocol}//${location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${location.port}`;
+    const css = `@font-face { font-family: 'text-security-disc'; src: url('${location.origin}${FONT}') format('woff2'); }`;
+    const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: `${other}/__fixtures__/cors/dots-xo.css?css=${encodeURIComponent(css)}` });
+    const loaded = new Promise((r) => link.addEventListener('load', r));
+    document.head.append(link);
+    try {
+      await loaded;
+      const root = mountTestPage(PAGE, { css: STYLE, html: '<input id="pin" class="f dots" type="tel" value="19731973">' });
+      await document.fonts.load(`32px text-security-disc`);
+      await document.fonts.ready;
+      const pin = root.querySelector('#pin')!;
+      expect(await readCrossOriginSheets(document), 'the capture has a readable copy of the sheet').to.equal(true);
+      expect(maskCovers(findMasks(document), pin), 'the PIN in a face only the copy declares is masked').to.equal(true);
+    } finally {
+      link.remove();
+    }
   });
 
   it('a PIN field and text in a dots font added with the FontFace API: masked, never drawn in a fallback font', async () => {
