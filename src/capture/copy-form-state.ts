@@ -1,3 +1,5 @@
+import { inputShows, textAreaShows } from './field-cut.js';
+
 /**
  * Copies what the visitor did to a form control onto its clone. The clone is made from markup, and
  * markup holds the initial state: without this the agent sees the default `<select>` option, the
@@ -17,11 +19,24 @@ export function copyFormState(original: Element, clone: Element): void {
       // A submit or reset button with no value shows the browser's label ("Submit", "Reset"); the
       // library writes its empty value as the attribute, which would show an empty button.
       if ((input.type === 'submit' || input.type === 'reset') && !input.hasAttribute('value')) clone.removeAttribute('value');
+      // A long value is cut to what the field can show (field-cut.ts).
+      else if (clone.hasAttribute('value')) {
+        const value = input.value;
+        const shows = inputShows(input, value);
+        if (shows < value.length) clone.setAttribute('value', value.slice(0, shows));
+      }
       break;
     }
-    case 'textarea':
-      clone.textContent = (original as HTMLTextAreaElement).value;
+    case 'textarea': {
+      // A long value is cut to what the text area can show (field-cut.ts); its clone is then drawn by a stand-in (scrolled-text.ts).
+      const value = (original as HTMLTextAreaElement).value;
+      clone.textContent = textAreaShows(original as HTMLTextAreaElement, value);
+      // The library writes the value as an attribute too, which a text area does not draw: the
+      // picture carried the whole value a second time (the page's own attribute, if any, is kept).
+      if (original.hasAttribute('value')) clone.setAttribute('value', original.getAttribute('value')!);
+      else clone.removeAttribute('value');
       break;
+    }
     case 'select': {
       const options = (original as HTMLSelectElement).options;
       const cloned = clone.querySelectorAll('option');

@@ -9,6 +9,8 @@
  * checkbox, which no markup draws as one.
  */
 
+import { CUT_FROM, textAreaShows } from './field-cut.js';
+
 /** The original's computed values the stand-in takes, whatever the clone was given. */
 const BOX = [
   'display', 'box-sizing', 'width', 'height', 'vertical-align', 'float', 'position', 'top', 'right', 'bottom', 'left', 'z-index',
@@ -26,9 +28,13 @@ const BOX = [
   'text-transform', 'text-shadow', 'tab-size', 'white-space', 'overflow-wrap', 'word-break', 'direction', 'resize',
 ];
 
-/** Whether the clone of `original` is to be replaced (see scrolledTextStandIn). */
+/** Whether the clone of `original` is to be replaced (see scrolledTextStandIn): scrolled, or its value cut (field-cut.ts). */
 export function isScrolledTextArea(original: Element): original is HTMLTextAreaElement {
-  return original.localName === 'textarea' && ((original as HTMLTextAreaElement).scrollTop > 0 || (original as HTMLTextAreaElement).scrollLeft !== 0);
+  if (original.localName !== 'textarea') return false;
+  const area = original as HTMLTextAreaElement;
+  if (area.scrollTop > 0 || area.scrollLeft !== 0) return true;
+  const value = area.value;
+  return value.length >= CUT_FROM && textAreaShows(area, value) !== value;
 }
 
 /**
@@ -38,8 +44,10 @@ export function isScrolledTextArea(original: Element): original is HTMLTextAreaE
  * its pseudo-elements' rules excepted, see keepOwnClasses).
  */
 export function scrolledTextStandIn(original: HTMLTextAreaElement, clone: Element): HTMLElement | null {
-  const value = original.value;
-  if (!value || clone.textContent === '') return null;
+  // The clone's text: the value, or its part that shows (field-cut.ts).
+  const value = clone.textContent ?? '';
+  if (!original.value || value === '') return null;
+  const cut = value !== original.value;
   const win = original.ownerDocument.defaultView;
   if (!win) return null;
   const doc = clone.ownerDocument;
@@ -58,6 +66,13 @@ export function scrolledTextStandIn(original: HTMLTextAreaElement, clone: Elemen
   if (across < 1 && down < 1) box.style.setProperty('scrollbar-width', 'none');
   const text = doc.createElement('div');
   text.style.cssText = `display: block; margin: 0; padding: 0; border: 0; position: relative; left: ${-original.scrollLeft}px; top: ${-original.scrollTop}px`;
+  // Its value cut, the block is as tall (and as wide, when its lines overflow) as all of it would
+  // be, so that the box's scrollbars are drawn as they were.
+  if (cut) {
+    const content = original.scrollHeight - parseFloat(computed.paddingTop) - parseFloat(computed.paddingBottom);
+    if (content > 0) text.style.setProperty('height', `${content}px`);
+    if (original.scrollWidth > original.clientWidth) text.style.setProperty('min-width', `${original.scrollWidth - parseFloat(computed.paddingLeft) - parseFloat(computed.paddingRight)}px`);
+  }
   // A last line break ends an empty line, which the text area shows and a block would not.
   text.textContent = value.endsWith('\n') ? `${value} ` : value;
   box.append(text);
