@@ -14,6 +14,7 @@ import { clipsTo } from './overflow-ink.js';
 import { outsideTest } from './escaping-items.js';
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
+import { bisectGrid } from './grid-runs.js';
 
 /**
  * A run of consecutive siblings of a long list (table rows, feed items) that are all off screen,
@@ -32,6 +33,8 @@ export interface OffscreenRun {
   marginBottom: string;
   /** The elements of the run, in order (see splitOutside). */
   members?: Element[];
+  /** For whole rows of a grid: the `grid-area` its stand-in takes in their place (see grid-runs.ts). */
+  area?: string;
 }
 
 /** What one frame's culling found: see {@link findOffscreen}. */
@@ -131,6 +134,8 @@ async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, wi
     }
     if (!outside.length) continue;
     runs.delete(first);
+    // A grid's run stands in for whole rows: its items are cloned (whole) instead.
+    if (run.area) continue;
     let from = 0;
     for (const k of [...outside, members.length]) {
       if (k - from >= 2) {
@@ -213,7 +218,7 @@ function rowWidth(row: Element): number {
  *
  * A list is the rows of a table row group (no cell spanning rows across a cut), or, in a block container that
  * is neither multi-column nor vertical, children of one tag and class, or of any that are all in-flow blocks
- * (each checked as {@link fitsList} does). The children's boxes are
+ * (each checked as {@link fitsList} does), or the items of a grid, cut by whole rows (see grid-runs.ts). The children's boxes are
  * assumed to stack top to bottom in DOM order, which rows always do and in-flow blocks do; every
  * child read on the way (about 2 log2 n of them) is checked to be one (a row, or a block that is
  * neither floated nor absolutely placed and touches no counter), and to be below the one before.
@@ -229,6 +234,7 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   const n = items.length;
   if (n < MIN_LIST) return null;
   const pcs = win.getComputedStyle(parent);
+  if (/^(inline-)?grid$/.test(pcs.display)) return bisectGrid(parent, items, box, win);
   const rows = ROW_GROUPS.has(pcs.display);
   if (!rows) {
     if (!BLOCK_CONTAINERS.has(pcs.display) || pcs.columnCount !== 'auto' || pcs.columnWidth !== 'auto' || !pcs.writingMode.startsWith('horizontal')) return null;

@@ -1305,6 +1305,12 @@ function createStyleElement(doc: Document): HTMLStyleElement {
 function standInForRun(clone: Element, run: OffscreenRun): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   if (!style) return;
+  if (run.area) {
+    // Whole rows of a grid whose tracks the clone writes in px: placed on them, drawing nothing.
+    style.gridArea = run.area;
+    style.visibility = 'hidden';
+    return;
+  }
   style.boxSizing = 'border-box';
   style.height = `${run.height}px`;
   style.minHeight = '0px';

@@ -1,0 +1,116 @@
+/**
+ * Culling a long grid (see grid-runs.ts): the rows of items off screen are left out of the clone,
+ * one hidden stand-in placed on them, and nothing on screen moves, even where the rows' and
+ * columns' sizes depend on items off screen (rows sized by their text, intrinsic columns,
+ * `align-content` stretching the rows). A grid whose placement depends on its items (spans, dense
+ * flow, `order`, a `::before` item) is walked as before. Counted in cloned nodes, never in time.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { Rasterizer, resolveCaptureOptions } from '../../src/capture/index.js';
+import type { FrameCanvas } from '../support/frames.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { capture, percentOff } from './reference-helpers.js';
+
+const mount = (html: string, css = '') => mountTestPage('culling-grids', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 14px/1.3 sans-serif; } ${css}`, html });
+
+async function snapshotMarkup(): Promise<string> {
+  const rasterizer = new Rasterizer(resolveCaptureOptions({}));
+  try {
+    return (await rasterizer.snapshot()).markup;
+  } finally {
+    rasterizer.dispose();
+  }
+}
+
+const count = (markup: string, tag: string) => markup.match(new RegExp(`<${tag}[\\s>]`, 'g'))?.length ?? 0;
+
+/** How many of `elements` are within 64 px of the viewport. */
+function nearViewport(elements: Iterable<Element>): number {
+  let n = 0;
+  for (const el of elements) {
+    const r = el.getBoundingClientRect();
+    if (r.bottom > -64 && r.top < innerHeight + 64) n++;
+  }
+  return n;
+}
+
+function differing(a: FrameCanvas, b: FrameCanvas): number {
+  const w = a.canvas!.width;
+  const h = a.canvas!.height;
+  const pa = a.canvas!.getContext('2d')!.getImageData(0, 0, w, h).data;
+  const pb = b.canvas!.getContext('2d')!.getImageData(0, 0, w, h).data;
+  let n = 0;
+  for (let i = 0; i < pa.length; i += 4) if (Math.max(Math.abs(pa[i] - pb[i]), Math.abs(pa[i + 1] - pb[i + 1]), Math.abs(pa[i + 2] - pb[i + 2])) > 32) n++;
+  return n;
+}
+
+/** Culled and whole (no culling) keyframes of the page as it is now: the same pixels. */
+async function culledMovesNothing(): Promise<void> {
+  const culled = await capture();
+  const full = await capture({ cullMargin: Infinity });
+  expect(differing(culled, full), 'pixels unlike a capture with no culling').to.equal(0);
+}
+
+/** `n` items, each `<b>i</b>` and text; every `long`th one several lines long (rows sized by their text). */
+const cards = (n: number, long = 9, extra = (_i: number) => '') =>
+  Array.from({ length: n }, (_, i) => `<div class="card"${extra(i)}><b>${i}</b> card ${i}${i % long === 4 ? ' with a description long enough to wrap over three or four lines of its card' : ''}</div>`).join('');
+const CARD_CSS = '.card { background: rgb(230, 234, 250); padding: 4px; border: 1px solid rgb(150, 160, 200); }';
+
+describe('culling a long grid: the rows off screen are left out, and nothing on screen moves', function () {
+  this.timeout(180000);
+  afterEach(() => unmountTestPage('culling-grids'));
+
+  it('a 5 000-item grid of auto-fill columns, scrolled to its middle, clones only the rows near the viewport and draws them where the browser does', async () => {
+    const root = mount(`<h1>Gallery</h1><div class="grid">${cards(5000)}</div>`,
+      `.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 4px; } ${CARD_CSS}`);
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    const items = root.querySelectorAll('.card');
+    const onScreen = nearViewport(items);
+    const columns = getComputedStyle(root.querySelector('.grid')!).gridTemplateColumns.split(' ').length;
+    const markup = await snapshotMarkup();
+    console.log(`grid culling: ${count(markup, 'b')} of ${items.length} items cloned (${onScreen} near the viewport, ${columns} columns)`);
+    // Whole rows: at most a row more on each side than the items near the viewport.
+    expect(count(markup, 'b')).to.be.at.most(onScreen + 2 * columns);
+    expect(count(markup, 'b')).to.be.at.least(onScreen);
+    // One stand-in for each run of rows, not one empty box for each item.
+    expect(count(markup, 'div'), 'items cloned').to.be.at.most(onScreen + 2 * columns + 4);
+    expect(await percentOff('culling-grid'), '% of pixels unlike the browser\'s screenshot').to.be.at.most(0.5);
+  });
+
+  it('rows sized by their text and intrinsic columns sized by an item far off screen keep their sizes', async () => {
+    // Column 2 is as wide as item 1's long word, far above the viewport; rows are as tall as their longest text.
+    const root = mount(`<div class="grid">${cards(600, 7, (i) => (i === 1 ? ' style="font-size: 22px"' : ''))}</div>`,
+      `.grid { display: grid; grid-template-columns: auto auto min-content 1fr; gap: 3px; } ${CARD_CSS} .grid > :nth-child(2)::after { content: " Wiiiiiiiiiiiiiiiiiiiiiiiide"; }`);
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    const markup = await snapshotMarkup();
+    expect(count(markup, 'b'), 'items cloned').to.be.below(200);
+    expect(root.querySelectorAll('.card')).to.have.length(600);
+    await culledMovesNothing();
+  });
+
+  it('rows stretched by align-content, and rows spaced by it, stay where they are', async () => {
+    mount(`<div class="grid a">${cards(400)}</div><div class="grid b">${cards(400)}</div>`,
+      `.grid { display: grid; grid-template-columns: repeat(5, 1fr); gap: 2px; } .a { height: 16000px; } .b { height: 14000px; align-content: space-evenly; } ${CARD_CSS}`);
+    window.scrollTo(0, 7000);
+    expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(300);
+    await culledMovesNothing();
+    window.scrollTo(0, 23000);
+    expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(300);
+    await culledMovesNothing();
+  });
+
+  it('a grid whose placement depends on its items (dense flow with spans, order, a ::before item) is walked, and moves nothing', async () => {
+    // Each of these moves the items below by whole rows, so the rows still look stacked: only the items' styles tell.
+    const root = mount(`<div class="grid dense">${cards(300)}</div><div class="grid ordered">${cards(300, 9, (i) => (i >= 250 && i < 256 ? ' style="order: -1"' : ''))}</div><div class="grid before">${cards(300)}</div>`,
+      `.grid { display: grid; grid-template-columns: repeat(6, 1fr); gap: 2px; margin-bottom: 20px; } ${CARD_CSS}
+       .dense { grid-auto-flow: row dense; } .dense > :nth-child(60n+3) { grid-column: 1 / -1; } .dense > :nth-child(11n) { grid-row: span 2; }
+       .before::before { content: "first"; grid-column: 1 / -1; }`);
+    // The grid on screen has each item cloned (those off screen empty); the others are far off, emptied whole.
+    for (const grid of ['.dense', '.ordered', '.before']) {
+      window.scrollTo(0, root.querySelector(grid)!.getBoundingClientRect().top + scrollY + 700);
+      expect(count(await snapshotMarkup(), 'div'), `${grid}: items cloned`).to.be.at.least(300);
+      await culledMovesNothing();
+    }
+  });
+});
