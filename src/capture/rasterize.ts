@@ -32,7 +32,7 @@ import { matchScrollbars } from './scrollbars.js';
 import { GREY_IMAGE, greyBox, greyClosedHost, GREY_RULES, replacedPicture, replacedStandIn } from './replaced-stand-in.js';
 import { copiedBlank } from './canvas-contexts.js';
 import { indeterminateStandIn, isIndeterminateBox, isScrolledTextArea, scrolledTextStandIn } from './scrolled-text.js';
-import { postersFromBackgrounds, StandIns, videoStandIn } from './video-stand-in.js';
+import { canvasStandIn, postersFromBackgrounds, StandIns, videoStandIn } from './video-stand-in.js';
 import { GeneratedContent } from './generated-content.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { controlPartRules } from './control-parts.js';
@@ -973,6 +973,14 @@ export class Rasterizer {
       const picture = this.visible.get(el) !== false && maskOver(el) === null && !this.stack.some((n) => n.nodeType === Node.ELEMENT_NODE && isMaskElement(n as Element));
       this.standIns.add(parent ?? this.cloneRoot, videoStandIn(el, this.options.includeStyleProperties, picture));
       this.slots.accepted(parent ?? this.cloneRoot, slot);
+      return false;
+    }
+    if (el.localName === 'canvas' && el.namespaceURI === 'http://www.w3.org/1999/xhtml' && this.visible.get(el) === false) {
+      // Off screen: its pixels are not read (a `toDataURL` each, every frame: 300 small canvases
+      // made a 610 ms task). Noted as culled, it is cloned again when it comes into view.
+      this.standIns.add(parent ?? this.cloneRoot, canvasStandIn(el, this.options.includeStyleProperties));
+      this.slots.accepted(parent ?? this.cloneRoot, slot);
+      this.emptied.add(el);
       return false;
     }
     this.standIns.accepted(parent ?? this.cloneRoot);

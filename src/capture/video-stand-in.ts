@@ -71,6 +71,19 @@ export function videoStandIn(video: HTMLVideoElement, properties: readonly strin
 }
 
 /**
+ * A stand-in for a canvas off screen: an `<img>` of nothing with its attributes and computed
+ * styles, as large and laid out as it is (a replaced box like the canvas, on the same baseline),
+ * its pixels not read.
+ */
+export function canvasStandIn(canvas: Element, properties: readonly string[] | null): HTMLElement {
+  const stand = canvas.ownerDocument.createElement('img');
+  for (const { name, value } of canvas.attributes) if (!DROPPED.has(name) && name !== 'width' && name !== 'height' && /^[\w-:]+$/.test(name)) stand.setAttribute(name, value);
+  stand.setAttribute('src', NOTHING);
+  copyComputed(canvas, stand, properties);
+  return stand;
+}
+
+/**
  * The `<video>` stand-ins in `root` (those with controls) whose poster was given as a background
  * image get it as their poster, now that the library has embedded it as a data URL: a video with
  * controls and no poster is drawn as a grey panel over its background, where the visitor sees the
