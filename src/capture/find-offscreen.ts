@@ -15,6 +15,7 @@ import { outsideTest } from './escaping-items.js';
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
 import { bisectGrid } from './grid-runs.js';
+import { bisectFlexLines } from './flex-runs.js';
 
 /**
  * A run of consecutive siblings of a long list (table rows, feed items) that are all off screen,
@@ -35,6 +36,8 @@ export interface OffscreenRun {
   members?: Element[];
   /** For whole rows of a grid: the `grid-area` its stand-in takes in their place (see grid-runs.ts). */
   area?: string;
+  /** For whole lines of a wrapping flex box: its stand-in is a line wide (see flex-runs.ts). */
+  line?: boolean;
 }
 
 /** What one frame's culling found: see {@link findOffscreen}. */
@@ -134,8 +137,8 @@ async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, wi
     }
     if (!outside.length) continue;
     runs.delete(first);
-    // A grid's run stands in for whole rows: its items are cloned (whole) instead.
-    if (run.area) continue;
+    // A grid's or a flex box's run stands in for whole rows or lines: its items are cloned (whole) instead.
+    if (run.area || run.line) continue;
     let from = 0;
     for (const k of [...outside, members.length]) {
       if (k - from >= 2) {
@@ -218,7 +221,7 @@ function rowWidth(row: Element): number {
  *
  * A list is the rows of a table row group (no cell spanning rows across a cut), or, in a block container that
  * is neither multi-column nor vertical, children of one tag and class, or of any that are all in-flow blocks
- * (each checked as {@link fitsList} does), or the items of a grid, cut by whole rows (see grid-runs.ts). The children's boxes are
+ * (each checked as {@link fitsList} does), or the items of a grid or of a wrapping flex box, cut by whole rows or lines (see grid-runs.ts, flex-runs.ts). The children's boxes are
  * assumed to stack top to bottom in DOM order, which rows always do and in-flow blocks do; every
  * child read on the way (about 2 log2 n of them) is checked to be one (a row, or a block that is
  * neither floated nor absolutely placed and touches no counter), and to be below the one before.
@@ -235,6 +238,7 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   if (n < MIN_LIST) return null;
   const pcs = win.getComputedStyle(parent);
   if (/^(inline-)?grid$/.test(pcs.display)) return bisectGrid(parent, items, box, win);
+  if (/^(inline-)?flex$/.test(pcs.display)) return bisectFlexLines(parent, items, box, win);
   const rows = ROW_GROUPS.has(pcs.display);
   if (!rows) {
     if (!BLOCK_CONTAINERS.has(pcs.display) || pcs.columnCount !== 'auto' || pcs.columnWidth !== 'auto' || !pcs.writingMode.startsWith('horizontal')) return null;
@@ -573,12 +577,19 @@ const EDGE_ALIGNED = new Set(['top', 'bottom', 'middle', 'text-top', 'text-botto
  * last line of text; with no text, its bottom edge) or a table cell aligned on the baseline of
  * its row. Emptying anything inside it could change that baseline, make its line taller or
  * shorter, and move every line after it, on screen too (issue 16, class 2), so its whole subtree
- * is cloned.
+ * is cloned. So is a flex or grid item aligned on the baseline of its line or row (`align-self` or
+ * its box's `align-items`): emptied, its baseline moved and its line with it.
  */
 export function placedByBaseline(el: Element, win: Window): boolean {
   const cs = win.getComputedStyle(el);
   const display = cs.display;
   if (display === 'table-cell') return cs.verticalAlign === 'baseline';
+  // A flex or grid item aligned on its line's or row's baseline: emptied, it would move its line.
+  const parent = flatParent(el);
+  if (parent && !display.startsWith('inline')) {
+    const pcs = win.getComputedStyle(parent);
+    if (ITEM_BOXES.test(pcs.display) && (cs.alignSelf === 'auto' ? pcs.alignItems : cs.alignSelf).includes('baseline')) return true;
+  }
   if (!display.startsWith('inline-')) return false;
   // A scroll container's baseline is its bottom edge whatever it holds.
   if (display === 'inline-block' && cs.overflowX !== 'visible' && cs.overflowX !== 'clip') return false;

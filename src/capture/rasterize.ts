@@ -1319,6 +1319,10 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
     style.visibility = 'hidden';
     return;
   }
+  if (run.line) {
+    // Whole lines of a wrapping flex box: one line, a line wide, as tall as they were with their gaps.
+    Object.assign(style, { flex: '0 0 auto', width: '100%', minWidth: '0px', maxWidth: 'none', alignSelf: 'flex-start', visibility: 'hidden', margin: '0px' });
+  }
   style.boxSizing = 'border-box';
   style.height = `${run.height}px`;
   style.minHeight = '0px';

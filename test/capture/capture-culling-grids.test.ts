@@ -46,10 +46,10 @@ function differing(a: FrameCanvas, b: FrameCanvas): number {
 }
 
 /** Culled and whole (no culling) keyframes of the page as it is now: the same pixels. */
-async function culledMovesNothing(): Promise<void> {
+async function culledMovesNothing(label = ''): Promise<void> {
   const culled = await capture();
   const full = await capture({ cullMargin: Infinity });
-  expect(differing(culled, full), 'pixels unlike a capture with no culling').to.equal(0);
+  expect(differing(culled, full), `${label} pixels unlike a capture with no culling`).to.equal(0);
 }
 
 /** `n` items, each `<b>i</b>` and text; every `long`th one several lines long (rows sized by their text). */
@@ -111,6 +111,50 @@ describe('culling a long grid: the rows off screen are left out, and nothing on 
       window.scrollTo(0, root.querySelector(grid)!.getBoundingClientRect().top + scrollY + 700);
       expect(count(await snapshotMarkup(), 'div'), `${grid}: items cloned`).to.be.at.least(300);
       await culledMovesNothing();
+    }
+  });
+});
+
+describe('culling a long wrapping flex box: the lines off screen are left out, and nothing on screen moves', function () {
+  this.timeout(180000);
+  afterEach(() => unmountTestPage('culling-grids'));
+
+  /** `n` boxes of differing heights (every third taller, every seventh wider), each `<b>i</b>`. */
+  const boxes = (n: number) => Array.from({ length: n }, (_, i) => `<div class="box${i % 3 ? '' : ' tall'}${i % 7 ? '' : ' wide'}"><b>${i}</b></div>`).join('');
+  const BOX_CSS = `.flex { display: flex; flex-wrap: wrap; gap: 6px; padding: 6px; } .box { width: 50px; background: rgb(255, 255, 255); box-shadow: 0 2px 8px rgb(0 0 0 / 40%); }
+    .tall { height: 44px; } .wide { width: 90px; border: 2px solid rgb(0, 120, 0); }`;
+
+  it('5 000 boxes of differing heights, scrolled to the middle, clone only the lines near the viewport and draw them where the browser does', async () => {
+    const root = mount(`<h1>Tiles</h1><div class="flex">${boxes(5000)}</div>`, BOX_CSS);
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    const items = root.querySelectorAll('.box');
+    const onScreen = nearViewport(items);
+    const markup = await snapshotMarkup();
+    console.log(`flex culling: ${count(markup, 'b')} of ${items.length} boxes cloned (${onScreen} near the viewport)`);
+    // Whole lines: about a line more above and below than the boxes near the viewport.
+    expect(count(markup, 'b')).to.be.at.most(onScreen + 40);
+    expect(count(markup, 'b')).to.be.at.least(onScreen);
+    expect(await percentOff('culling-flex'), '% of pixels unlike the browser\'s screenshot').to.be.at.most(0.5);
+  });
+
+  it('lines stretched by align-content in a box taller than they are, and items that grow to fill their lines, stay where they are', async () => {
+    mount(`<div class="flex stretched">${boxes(700)}</div><div class="flex growing">${boxes(700)}</div>`,
+      `${BOX_CSS} .stretched { height: 16000px; } .growing > .box { flex: 1 1 auto; } .growing > .box:nth-child(5n) { width: 140px; }`);
+    window.scrollTo(0, 8000);
+    expect(count(await snapshotMarkup(), 'b'), 'boxes cloned').to.be.below(500);
+    await culledMovesNothing();
+    window.scrollTo(0, 17000);
+    expect(count(await snapshotMarkup(), 'b'), 'boxes cloned').to.be.below(500);
+    await culledMovesNothing();
+  });
+
+  it('a flex box whose items are not all at the top of their lines (centred, on baselines) is walked, and moves nothing', async () => {
+    const root = mount(`<div class="flex centred">${boxes(400)}</div><div class="flex baseline">${boxes(400)}</div>`,
+      `${BOX_CSS} .centred { align-items: center; } .baseline > .box:nth-child(4n) { align-self: baseline; padding-top: 9px; }`);
+    for (const flex of ['.centred', '.baseline']) {
+      window.scrollTo(0, root.querySelector(flex)!.getBoundingClientRect().top + scrollY + 700);
+      expect(count(await snapshotMarkup(), 'div'), `${flex}: boxes cloned`).to.be.at.least(400);
+      await culledMovesNothing(flex);
     }
   });
 });
