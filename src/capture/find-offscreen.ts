@@ -113,7 +113,7 @@ export async function findOffscreen(doc: Document, margin: number, sliceMs = 0):
       sliceStart = performance.now();
     }
   }
-  if (runs.size) await splitOutside(runs, margin, win, sliceMs);
+  if (runs.size) await splitOutside(runs, margin, win, sliceMs, seen);
   return { visible: seen, runs };
 }
 
@@ -122,7 +122,7 @@ export async function findOffscreen(doc: Document, margin: number, sliceMs = 0):
  * placed over the viewport from a row far off): left out of both the walk and the runs, it is
  * cloned whole, and the rest of its run is cut in two.
  */
-async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, win: Window, sliceMs: number): Promise<void> {
+async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, win: Window, sliceMs: number, visible: Map<Element, boolean>): Promise<void> {
   let sliceStart = performance.now();
   const drawsOutside = outsideTest(win.document, margin);
   for (const [first, run] of [...runs]) {
@@ -137,8 +137,12 @@ async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, wi
     }
     if (!outside.length) continue;
     runs.delete(first);
-    // A grid's or a flex box's run stands in for whole rows or lines: its items are cloned (whole) instead.
-    if (run.area || run.line) continue;
+    // A grid's or a flex box's run stands in for whole rows or lines: its items are cloned instead,
+    // those drawing outside whole, the others as off screen (emptied, as the walk would find them).
+    if (run.area || run.line) {
+      members.forEach((item, k) => outside.includes(k) || visible.set(item, false));
+      continue;
+    }
     let from = 0;
     for (const k of [...outside, members.length]) {
       if (k - from >= 2) {

@@ -100,6 +100,17 @@ describe('culling a long grid: the rows off screen are left out, and nothing on 
     await culledMovesNothing();
   });
 
+  it('a cover placed fixed over the viewport from an item far off is drawn, the items around it cloned empty', async () => {
+    mount(`<div class="grid">${cards(600, 9, () => '')}</div>`, `.grid { display: grid; grid-template-columns: repeat(5, 1fr); gap: 2px; } ${CARD_CSS}`);
+    document.querySelectorAll('.card')[20].insertAdjacentHTML('beforeend', '<div style="position: fixed; left: 100px; top: 100px; width: 200px; height: 150px; background: rgb(200, 0, 0)"></div>');
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    const markup = await snapshotMarkup();
+    // The rows above are cloned item by item (empty; whole, the one holding the cover), those below cut.
+    expect(count(markup, 'div'), 'items cloned').to.be.within(250, 450);
+    expect(count(markup, 'b'), 'items cloned with their content').to.be.below(120);
+    await culledMovesNothing();
+  });
+
   it('a grid whose placement depends on its items (dense flow with spans, order, a ::before item) is walked, and moves nothing', async () => {
     // Each of these moves the items below by whole rows, so the rows still look stacked: only the items' styles tell.
     const root = mount(`<div class="grid dense">${cards(300)}</div><div class="grid ordered">${cards(300, 9, (i) => (i >= 250 && i < 256 ? ' style="order: -1"' : ''))}</div><div class="grid before">${cards(300)}</div>`,
