@@ -12,6 +12,7 @@ import { onShadowAttach, isShadowRoot } from './shadow-attach.js';
 import { openPickerBox } from './select-picker.js';
 import { collectRects, type MaskRect } from './mask-rects.js';
 import { Backdrops, INLINE_BACKDROP } from './backdrop-masks.js';
+import { boxGeneratedText, PseudoCandidates } from './generated-boxes.js';
 
 export { maskRectsOf, type MaskRect } from './mask-rects.js';
 
@@ -559,6 +560,8 @@ function boxHidden(el: Element, masks: Set<Element>, sink: Sink, range: Range, u
   if ((isSecretField(el) || (isSvgUse(el) && uses.hides(el))) && !masks.has(el) && !hasMaskAncestor(el)) collectRects(el, sink, range, outside);
 }
 
+/** Elements the browser's own style sheet gives generated text: a list item's marker, a quotation's quotes. */
+const GENERATING = new Set(['li', 'summary', 'q']);
 /** Form fields mask-all hides whole: their value, placeholder and state. */
 const FIELDS = new Set(['input', 'textarea', 'select']);
 /**
@@ -581,6 +584,8 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
   boxPseudoHidden(root, sink, range, outside);
   backdrops?.note(root, place, root.nodeType === Node.DOCUMENT_NODE ? documentIndex(root as Document).styled(INLINE_BACKDROP) : root.querySelectorAll(INLINE_BACKDROP));
   resourceRects(root, sink);
+  // Text a ::before, ::after or ::marker draws has no text node: boxed by its element (rt24m).
+  const generated = new PseudoCandidates();
   const visit = (node: Node, open: boolean): void => {
     if (node.nodeType === Node.TEXT_NODE) {
       if (!open && (node as Text).data.trim() !== '') {
@@ -602,6 +607,7 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
     // A broken image draws its alt text in its box, text with no text node to box (rt20m).
     if (!inside && el.localName === 'img' && showsAlt(el as HTMLImageElement)) return push(el.getClientRects());
+    if (!inside && (generated.has(el) || GENERATING.has(el.localName))) boxGeneratedText(el, sink, outside);
     if (el.shadowRoot) searchAll(el.shadowRoot, place, inside, out, range, uses, outside);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);

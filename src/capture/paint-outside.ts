@@ -31,8 +31,10 @@
  * - a same-origin frame under a transform (its own or an ancestor's): its rectangles are mapped by
  *   that transform, each to the bounding box of its transformed corners (see {@link frameMap}).
  *
- * Not covered here (the copy hides them): a `::before`/`::after` positioned away from its element,
- * `text-shadow`, reflections, drop shadows and the other ink above set on a descendant of the
+ * - a `::before`/`::after` of any element of the mask placed away from its boxes (absolute, fixed,
+ *   offset, translated): where it is drawn (generated-boxes.ts);
+ *
+ * Not covered here (the copy hides them): `text-shadow`, reflections, drop shadows and the other ink above set on a descendant of the
  * mask (only the mask and its ancestors are read: a large masked subtree stays cheap), mask-all
  * mode's text (boxed by its runs, no style read but overridden font metrics), a `filter: url()`
  * whose `<filter>` takes its region from another by `href`, and a style sheet rule using a
@@ -42,6 +44,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
+import { boxPlacedPseudos, PseudoCandidates } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -232,6 +235,7 @@ function shadowsOf(value: string): Spill['shadows'] {
 export class PaintOutside {
   private readonly spills = new Map<Element, Spill>();
   private readonly text = new TextReach();
+  private readonly pseudos = new PseudoCandidates();
   /** Per element, its first-line and first-letter styles that draw copies or ink (see firstStyles). */
   private readonly firsts = new Map<Element, PseudoInk[]>();
   /** Per element, this search: the linear part of what maps its own coordinates to its viewport (see {@link linearOf}). */
@@ -266,6 +270,8 @@ export class PaintOutside {
    * Pushes what the element draws outside them.
    */
   visit(el: Element, rects: DOMRectList, top: boolean, push: Sink): void {
+    // A pseudo-element placed away from the element's boxes (rt24m).
+    if (this.pseudos.has(el)) boxPlacedPseudos(el, rects, push);
     const marker = el.localName === 'li' || el.localName === 'summary';
     if (!top && !marker && rects.length > 0) return;
     const win = el.ownerDocument.defaultView;
@@ -298,6 +304,28 @@ export class PaintOutside {
     const own = [...rects].map((b) => ({ x: b.left, y: b.top, width: b.width, height: b.height }));
     this.copies(el, cs, own, push);
     this.pseudoCopies(el, own, push);
+  }
+
+  /**
+   * Mask-all (rt24m): the strip of the `::scroll-marker-group` that `el`'s own scroll markers, or
+   * the markers of its items (`el` an item whose `::scroll-marker` has content), are drawn in:
+   * text with no text node (see scrollMarkers).
+   */
+  /** Mask-all (rt24m): an outside list marker's strip (see markerStrip), mapped as {@link visit} maps a masked item's. */
+  markerStripOf(el: Element, rects: DOMRectList, push: Sink): void {
+    const win = el.ownerDocument.defaultView;
+    if (!win || rects.length === 0) return;
+    const linear = this.linearOf(el);
+    const strips: Sink = upright(linear) ? push : () => pushBox(wholeViewport(el), push);
+    markerStrip(win, el, this.text.style(el), rects, strips, stretch(linear));
+  }
+
+  markerGroup(el: Element, push: Sink): void {
+    const win = el.ownerDocument.defaultView;
+    const rects = el.getClientRects();
+    if (!win || rects.length === 0) return;
+    const strips: Sink = upright(this.linearOf(el)) ? push : () => pushBox(wholeViewport(el), push);
+    scrollMarkers(win, el, this.text.style(el), rects, strips, this.text);
   }
 
   /** The text shadow of what `el`'s style draws in `own`, and the reflections and drop shadows of `el` and every ancestor. */
@@ -639,7 +667,7 @@ function grown(rects: DOMRectList, reach: number, push: Sink): void {
  * root's client size (a scrollbar, a zoomed root), and past them to the end of `box` if given
  * (an element reaching out of the viewport, whose ink may too). Erring wide: it is a black box.
  */
-function wholeViewport(el: Element, box?: DOMRect): Box {
+export function wholeViewport(el: Element, box?: DOMRect): Box {
   const win = el.ownerDocument.defaultView ?? window;
   const root = el.ownerDocument.documentElement;
   return {

@@ -364,7 +364,7 @@ export function hiddenTextHolders(doc: Document): Set<Element> {
 }
 
 /** A selector list's selectors, split at its top-level commas. */
-function splitList(text: string): string[] {
+export function splitList(text: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
