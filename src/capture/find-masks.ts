@@ -12,7 +12,7 @@ import { onShadowAttach, isShadowRoot } from './shadow-attach.js';
 import { openPickerBox } from './select-picker.js';
 import { collectRects, type MaskRect } from './mask-rects.js';
 import { Backdrops, INLINE_BACKDROP } from './backdrop-masks.js';
-import { boxGeneratedText, PseudoCandidates } from './generated-boxes.js';
+import { AFTER, BEFORE, boxGeneratedText, MARKER, PseudoCandidates } from './generated-boxes.js';
 
 export { maskRectsOf, type MaskRect } from './mask-rects.js';
 
@@ -561,7 +561,7 @@ function boxHidden(el: Element, masks: Set<Element>, sink: Sink, range: Range, u
 }
 
 /** Elements the browser's own style sheet gives generated text: a list item's marker, a quotation's quotes. */
-const GENERATING = new Set(['li', 'summary', 'q']);
+const GENERATING = new Map([['li', MARKER], ['summary', MARKER], ['q', BEFORE | AFTER]]);
 /** Form fields mask-all hides whole: their value, placeholder and state. */
 const FIELDS = new Set(['input', 'textarea', 'select']);
 /**
@@ -607,7 +607,8 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
     // A broken image draws its alt text in its box, text with no text node to box (rt20m).
     if (!inside && el.localName === 'img' && showsAlt(el as HTMLImageElement)) return push(el.getClientRects());
-    if (!inside && (generated.has(el) || GENERATING.has(el.localName))) boxGeneratedText(el, sink, outside);
+    const kinds = inside ? 0 : generated.kinds(el) | (GENERATING.get(el.localName) ?? 0);
+    if (kinds) boxGeneratedText(el, kinds, sink, outside, !(kinds & (BEFORE | AFTER)) || generated.spend());
     if (el.shadowRoot) searchAll(el.shadowRoot, place, inside, out, range, uses, outside);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);

@@ -5,7 +5,8 @@
 // element's boxes. The elements are found by the style sheet rules naming those pseudo-elements
 // (each sheet read once, again when its rules change: sheet-rules.ts) and, for mask-all, by being
 // list items. Imports paint-outside.ts, which imports this for PaintOutside.visit: only functions
-// and a class are shared, used after both modules have loaded.
+// and a class are shared, used after both modules have loaded. Over 350 lines: the index of
+// candidates (a rule set kept by key) and the boxes it feeds are read in one step of a search.
 import { wholeViewport, type PaintOutside, type Sink } from './paint-outside.js';
 import { splitList } from './pseudo-text.js';
 import { RELATIVE_SELECTOR, ruleSelectors, type SheetSelectors } from './sheet-rules.js';
@@ -18,7 +19,27 @@ const STRIP = /(?:::?(?:before|after|marker)\b|::(?:scroll-marker|scroll-button|
 const LIST_ITEM = (rule: CSSStyleRule) => rule.style.display.includes('list-item') || rule.style.listStyleType !== '' || rule.style.getPropertyValue('list-style') !== '';
 const sheets: SheetSelectors = new WeakMap();
 
-/** The selectors of `sheet`'s rules naming `::before`, `::after`, `::marker` or a scroller's pseudo-elements, the pseudo-element taken away, and of rules making list items; `*` for a sheet the page cannot read. */
+/** How many candidates' pseudo-element styles one search reads, at most (a page of 5 000 icons in a mask took 215 ms a search, not 77). */
+const PSEUDO_READS = 400;
+
+/** Which pseudo-elements a rule may give an element (see {@link PseudoCandidates.kinds}). */
+export const BEFORE = 1;
+export const AFTER = 2;
+/** A `::marker`, or a rule making a list item. */
+export const MARKER = 4;
+/** A scroller's `::scroll-marker`, `::column`, `::scroll-button()`. */
+export const SCROLL = 8;
+
+function kindsOf(part: string, item: boolean): number {
+  return (/::?before\b/i.test(part) ? BEFORE : 0) | (/::?after\b/i.test(part) ? AFTER : 0) |
+    (item || /(?:^|[^-\w])::?marker\b/i.test(part) ? MARKER : 0) | (/::(?:scroll-marker|scroll-button|column)\b/i.test(part) ? SCROLL : 0);
+}
+
+/**
+ * The selectors of `sheet`'s rules naming `::before`, `::after`, `::marker` or a scroller's
+ * pseudo-elements, the pseudo-element taken away, and of rules making list items, each written
+ * `kinds|selector`; every kind of `*` for a sheet the page cannot read.
+ */
 function selectorsOf(sheet: CSSStyleSheet): string[] {
   return ruleSelectors(sheet, sheets, (rule) => {
     const item = LIST_ITEM(rule);
@@ -27,46 +48,126 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
     for (const part of splitList(rule.selectorText)) {
       if (!item && !NAMES.test(part)) continue;
       const rest = part.replace(STRIP, '').trim();
-      out.push(rest === '' || RELATIVE_SELECTOR.test(rest) ? '*' : rest);
+      out.push(`${kindsOf(part, item)}|${rest === '' || RELATIVE_SELECTOR.test(rest) ? '*' : rest}`);
     }
     return out;
-  }, ['*']);
-}
-
-/** The elements of `root` (not of the shadow roots inside it) that a rule of its style sheets gives a `::before`, `::after` or `::marker`. */
-function candidatesIn(root: Document | ShadowRoot): Set<Element> {
-  const out = new Set<Element>();
-  for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) {
-    if (sheet.disabled) continue;
-    for (const selector of selectorsOf(sheet)) {
-      let found: Iterable<Element>;
-      try {
-        found = selector.startsWith(':host') && 'host' in root ? [root.host] : root.querySelectorAll(selector);
-      } catch {
-        found = root.querySelectorAll('*');
-      }
-      for (const el of found) out.add(el);
-    }
-  }
-  return out;
+  }, [`${BEFORE | AFTER | MARKER | SCROLL}|*`]);
 }
 
 /**
- * For one search: whether a style sheet rule may give an element a `::before`, `::after` or
- * `::marker`: a rule of its own tree, or a `:host` rule of its shadow root. Each tree's elements
- * are queried once.
+ * One sheet's selectors by the key of their last compound (its id, else a class, else its tag; the
+ * rest under `any`), as a browser's rule set holds them: an element is matched against only those
+ * its own id, classes and tag can meet. An icon font's sheet names a `::before` in a thousand rules,
+ * which a query each would walk the page a thousand times for, every frame.
+ */
+interface Entry {
+  selector: string;
+  kinds: number;
+}
+interface Buckets {
+  ids: Map<string, Entry[]>;
+  classes: Map<string, Entry[]>;
+  tags: Map<string, Entry[]>;
+  any: Entry[];
+  /** The kinds `:host` rules give the tree's host. */
+  host: number;
+}
+const bucketed = new WeakMap<readonly string[], Buckets>();
+
+function bucketsOf(selectors: readonly string[]): Buckets {
+  let b = bucketed.get(selectors);
+  if (b) return b;
+  b = { ids: new Map(), classes: new Map(), tags: new Map(), any: [], host: 0 };
+  const add = (map: Map<string, Entry[]>, key: string, e: Entry) => {
+    const list = map.get(key);
+    if (list) list.push(e);
+    else map.set(key, [e]);
+  };
+  for (const written of selectors) {
+    const bar = written.indexOf('|');
+    const e = { kinds: Number(written.slice(0, bar)), selector: written.slice(bar + 1) };
+    const sel = e.selector;
+    if (sel.startsWith(':host')) b.host |= e.kinds;
+    // The last compound, what it holds in parentheses and brackets left out; escapes go to `any`.
+    let bare = sel.replace(/\[[^\]]*\]/g, '');
+    for (let before = ''; before !== bare; ) [before, bare] = [bare, bare.replace(/\([^()]*\)/g, '')];
+    const last = bare.split(/[\s>+~]+/).filter(Boolean).pop() ?? '';
+    const id = /#(-?[_a-zA-Z][\w-]*)/.exec(last);
+    const cls = /\.(-?[_a-zA-Z][\w-]*)/.exec(last);
+    const tag = /^([a-zA-Z][\w-]*)/.exec(last);
+    if (sel.includes('\\') || sel.startsWith(':host')) b.any.push(e);
+    else if (id) add(b.ids, id[1], e);
+    else if (cls) add(b.classes, cls[1], e);
+    else if (tag) add(b.tags, tag[1].toLowerCase(), e);
+    else b.any.push(e);
+  }
+  bucketed.set(selectors, b);
+  return b;
+}
+
+/** The kinds of the entries of `list` that `el` matches (a selector matches() does not take, a pseudo-class of another tree, counts: erring wide). */
+function matched(el: Element, list: readonly Entry[] | undefined): number {
+  let kinds = 0;
+  if (list) {
+    for (const e of list) {
+      if ((kinds | e.kinds) === kinds) continue;
+      try {
+        if (e.selector === '*' || el.matches(e.selector)) kinds |= e.kinds;
+      } catch {
+        kinds |= e.kinds;
+      }
+    }
+  }
+  return kinds;
+}
+
+function inBuckets(el: Element, b: Buckets): number {
+  let kinds = el.id ? matched(el, b.ids.get(el.id)) : 0;
+  for (const c of el.classList) kinds |= matched(el, b.classes.get(c));
+  return kinds | matched(el, b.tags.get(el.localName.toLowerCase())) | matched(el, b.any);
+}
+
+/**
+ * For one search: whether a style sheet rule may give an element a `::before`, `::after`,
+ * `::marker` or scroller pseudo-element, or make it a list item: a rule of its own tree, or a
+ * `:host` rule of its shadow root (erring wide).
  */
 export class PseudoCandidates {
-  private readonly trees = new Map<Document | ShadowRoot, Set<Element>>();
+  private readonly trees = new Map<Document | ShadowRoot, Buckets[]>();
+  private left = PSEUDO_READS;
 
-  has(el: Element): boolean {
-    return this.of(el.getRootNode() as Document | ShadowRoot).has(el) || (el.shadowRoot !== null && this.of(el.shadowRoot).has(el));
+  /**
+   * Whether this search may still read a candidate's pseudo-element styles (at most
+   * {@link PSEUDO_READS}): past that, a large masked subtree of icons stays cheap, its
+   * pseudo-elements the copy's alone to hide, and mask-all boxes a candidate by its own boxes.
+   */
+  spend(): boolean {
+    return this.left-- > 0;
   }
 
-  private of(root: Document | ShadowRoot): Set<Element> {
-    let set = this.trees.get(root);
-    if (!set) this.trees.set(root, (set = root.nodeType === Node.DOCUMENT_NODE || 'host' in root ? candidatesIn(root) : new Set()));
-    return set;
+  /** Whether {@link spend} has any left: past that, the default mode looks no candidate up. */
+  get open(): boolean {
+    return this.left > 0;
+  }
+
+  /** The kinds of pseudo-element ({@link BEFORE}, {@link AFTER}, {@link MARKER}, {@link SCROLL}) rules may give `el`; 0 for none. */
+  kinds(el: Element): number {
+    let kinds = 0;
+    for (const b of this.of(el.getRootNode() as Document | ShadowRoot)) kinds |= inBuckets(el, b);
+    if (el.shadowRoot) for (const b of this.of(el.shadowRoot)) kinds |= b.host;
+    return kinds;
+  }
+
+  private of(root: Document | ShadowRoot): Buckets[] {
+    let list = this.trees.get(root);
+    if (!list) {
+      list = [];
+      if (root.nodeType === Node.DOCUMENT_NODE || 'host' in root) {
+        for (const sheet of [...root.styleSheets, ...(root.adoptedStyleSheets ?? [])]) if (!sheet.disabled) list.push(bucketsOf(selectorsOf(sheet)));
+      }
+      this.trees.set(root, list);
+    }
+    return list;
   }
 }
 
@@ -86,24 +187,34 @@ const BULLETS = /^(disc|circle|square|disclosure-open|disclosure-closed)$/;
  * an in-flow `::before`/`::after`, inside `el`'s own boxes (moved with them by its relative offset
  * or translation); one placed `absolute` or `fixed`, its own box (see {@link boxPlacedPseudos}); a
  * list item's marker, inside its boxes or, outside, the strip paint-outside.ts boxes a masked
- * item's by.
+ * item's by. `read: false` (past a search's budget, see PseudoCandidates.spend): a `::before` or
+ * `::after` is boxed by `el`'s own boxes, its style unread.
  */
-export function boxGeneratedText(el: Element, push: Sink, outside: PaintOutside): void {
+export function boxGeneratedText(el: Element, kinds: number, push: Sink, outside: PaintOutside, read = true): void {
   const win = el.ownerDocument.defaultView;
   if (!win) return;
-  const cs = win.getComputedStyle(el);
-  if (cs.display === 'none') return;
   const rects = el.getClientRects();
+  // Its own style only where it is needed: an icon font's page has thousands of candidates.
+  let style: CSSStyleDeclaration | null = null;
+  const own_ = () => (style ??= win.getComputedStyle(el));
+  if (rects.length === 0 && own_().display !== 'contents') return;
   const own: Box[] = [...rects].map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height }));
   if (own.length === 0) {
     // `display: contents`: laid out in the nearest ancestor's boxes.
     for (let p = flatParent(el); p && own.length === 0; p = flatParent(p)) for (const b of p.getClientRects()) own.push({ x: b.left, y: b.top, width: b.width, height: b.height });
   }
-  for (const pseudo of ['::before', '::after']) {
+  for (const [kind, pseudo] of PSEUDOS) {
+    if (!(kinds & kind)) continue;
+    if (!read) {
+      for (const b of own) pushBox(b, push);
+      break;
+    }
     const ps = win.getComputedStyle(el, pseudo);
     if (drawsText(ps.content) && ps.display !== 'none') pseudoBox(el, ps, own, win, push, true);
   }
-  scrollText(el, cs, win, push, outside);
+  if (kinds & SCROLL) scrollText(el, own_(), win, push, outside);
+  if (!(kinds & MARKER)) return;
+  const cs = own_();
   if (!cs.display.includes('list-item')) return;
   const marker = win.getComputedStyle(el, '::marker');
   const text = marker.content === 'normal' ? cs.listStyleType !== 'none' && !BULLETS.test(cs.listStyleType) && cs.listStyleImage === 'none' : drawsText(marker.content);
@@ -141,11 +252,12 @@ function scrollText(el: Element, cs: CSSStyleDeclaration, win: Window, push: Sin
  * whole viewport where an ancestor turns or scales it or the block cannot be told), or moved by
  * a relative offset or a translation (the element's boxes moved as far).
  */
-export function boxPlacedPseudos(el: Element, rects: DOMRectList, push: Sink): void {
+export function boxPlacedPseudos(el: Element, kinds: number, rects: DOMRectList, push: Sink): void {
   const win = el.ownerDocument.defaultView;
   if (!win) return;
   let own: Box[] | null = null;
-  for (const pseudo of ['::before', '::after']) {
+  for (const [kind, pseudo] of PSEUDOS) {
+    if (!(kinds & kind)) continue;
     const ps = win.getComputedStyle(el, pseudo);
     if (ps.content === 'none' || ps.content === 'normal' || ps.display === 'none') continue;
     if (ps.position === 'static' && !moved(ps)) continue;
@@ -153,6 +265,8 @@ export function boxPlacedPseudos(el: Element, rects: DOMRectList, push: Sink): v
     pseudoBox(el, ps, own, win, push, false);
   }
 }
+
+const PSEUDOS = [[BEFORE, '::before'], [AFTER, '::after']] as const;
 
 function moved(ps: CSSStyleDeclaration): boolean {
   return ps.transform !== 'none' || ps.translate !== 'none' || ps.rotate !== 'none' || ps.scale !== 'none';

@@ -44,7 +44,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
-import { boxPlacedPseudos, PseudoCandidates } from './generated-boxes.js';
+import { AFTER, BEFORE, boxPlacedPseudos, PseudoCandidates } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -271,7 +271,8 @@ export class PaintOutside {
    */
   visit(el: Element, rects: DOMRectList, top: boolean, push: Sink): void {
     // A pseudo-element placed away from the element's boxes (rt24m).
-    if (this.pseudos.has(el)) boxPlacedPseudos(el, rects, push);
+    const kinds = this.pseudos.open ? this.pseudos.kinds(el) & (BEFORE | AFTER) : 0;
+    if (kinds && this.pseudos.spend()) boxPlacedPseudos(el, kinds, rects, push);
     const marker = el.localName === 'li' || el.localName === 'summary';
     if (!top && !marker && rects.length > 0) return;
     const win = el.ownerDocument.defaultView;
