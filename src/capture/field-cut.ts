@@ -53,6 +53,9 @@ const MEASURABLE: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
   ['font-stretch', ['100%']], ['font-feature-settings', ['normal']], ['font-variation-settings', ['normal']], ['font-size-adjust', ['none']],
   ['font-variant-caps', ['normal']], ['font-variant-east-asian', ['normal']], ['font-variant-numeric', ['normal']], ['font-variant-position', ['normal']],
   ['zoom', ['1']], ['unicode-bidi', ['normal', 'isolate', 'embed', 'plaintext']],
+  // A negative indent pulls a first line's text back from far left (review: a field's value drawn
+  // from -4000px was cut to its first 176 characters, the field drawn empty); a positive one is rare.
+  ['text-indent', ['0px']],
 ];
 
 let canvas: OffscreenCanvasRenderingContext2D | null = null;

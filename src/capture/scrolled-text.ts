@@ -71,7 +71,11 @@ export function scrolledTextStandIn(original: HTMLTextAreaElement, clone: Elemen
   if (cut) {
     const content = original.scrollHeight - parseFloat(computed.paddingTop) - parseFloat(computed.paddingBottom);
     if (content > 0) text.style.setProperty('height', `${content}px`);
-    if (original.scrollWidth > original.clientWidth) text.style.setProperty('min-width', `${original.scrollWidth - parseFloat(computed.paddingLeft) - parseFloat(computed.paddingRight)}px`);
+    // Only where lines sit at the block's left: a wider block moves right- or centre-aligned lines
+    // (and stretches justified ones) out of where the text area, aligned to its own width, draws
+    // them (review: a right-aligned line at x=792 in a 300 px box, drawn at 249 on the page).
+    const leftAligned = computed.textAlign === 'left' || (computed.textAlign === 'start' && computed.direction === 'ltr');
+    if (leftAligned && original.scrollWidth > original.clientWidth) text.style.setProperty('min-width', `${original.scrollWidth - parseFloat(computed.paddingLeft) - parseFloat(computed.paddingRight)}px`);
   }
   // A last line break ends an empty line, which the text area shows and a block would not.
   text.textContent = value.endsWith('\n') ? `${value} ` : value;

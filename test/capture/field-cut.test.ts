@@ -76,6 +76,16 @@ describe('long field values cut to what shows', () => {
     expect(length, 'the text below what shows is cut, and above it where lines do not wrap').to.be.below(150_000);
   });
 
+  it('cut text areas whose lines are right-aligned or centred, and a long field pulled left by a negative text-indent, draw as the browser does', async () => {
+    const rows = `${'L'.repeat(100)}\n${Array.from({ length: 3000 }, (_, i) => `short${i}`).join('\n')}`;
+    mount(`<textarea id="right" wrap="off" style="text-align: right"></textarea><textarea id="centre" wrap="off" style="text-align: center"></textarea><input id="indent" style="width: 300px; font: 16px monospace; text-indent: -4000px">`,
+      `textarea { width: 300px; height: 200px; margin: 4px; padding: 0; border: 0; font: 14px/20px monospace; vertical-align: top; background: #eef; }`);
+    $<HTMLTextAreaElement>('#right').value = rows;
+    $<HTMLTextAreaElement>('#centre').value = rows;
+    $<HTMLInputElement>('#indent').value = 'x'.repeat(21_000);
+    await expectWithin('cut-aligned-indent', 0.5);
+  });
+
   it('a long text field scrolled a little way draws as it did uncut', async () => {
     // The clone draws the field scrolled (showScrollPosition); the frame is compared, pixel for
     // pixel, with that of the same field holding only the value's first characters, too few to cut,
