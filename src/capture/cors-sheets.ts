@@ -15,7 +15,8 @@
  * range thumb, control-parts.ts) and `@counter-style` rules (counter-styles.ts). Masking does not
  * read it: what it finds in sheets it finds the same as before. A host that refuses (no CORS header, a policy's
  * `connect-src`, an error, {@link FETCH_TIMEOUT_MS} passing) leaves the sheet unreadable, as
- * before, and is not asked again for that address. At most {@link MAX_SHEETS} addresses are held.
+ * before, and is not asked again for that address. At most {@link MAX_SHEETS} addresses are held:
+ * when full, those the page no longer links are forgotten, and past that a sheet is not copied.
  */
 
 /** Addresses remembered at most (copies and refusals); past it the oldest is forgotten. */
@@ -74,9 +75,16 @@ export async function readCrossOriginSheets(doc: Document): Promise<boolean> {
   for (const sheet of doc.styleSheets) {
     const href = sheet.href;
     if (!href || copies.has(href) || !/^https?:/i.test(href) || !unreadable(sheet)) continue;
+    // Full: the addresses no sheet of the page links any more are forgotten, never one it still
+    // does (review: evicting the oldest, a page of 65 such sheets fetched all 65 again on every
+    // frame, each frame a whole one). Past that, a sheet stays unreadable, as before copies.
+    if (copies.size >= MAX_SHEETS) {
+      const linked = new Set([...doc.styleSheets].map((s) => s.href));
+      for (const known of [...copies.keys()]) if (!linked.has(known)) copies.delete(known);
+      if (copies.size >= MAX_SHEETS) continue;
+    }
     const pending = fetchCopy(href, sheet.media.mediaText);
     copies.set(href, pending);
-    while (copies.size > MAX_SHEETS) copies.delete(copies.keys().next().value!);
     waits.push(pending.then((copy) => {
       if (copies.get(href) === pending) copies.set(href, copy);
       return copy;

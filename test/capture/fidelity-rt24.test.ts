@@ -3,7 +3,9 @@
  * built as real sites are (docs tables, carousels), where the picture missed by more than 1 % of
  * pixels.
  */
+import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
+import { readCrossOriginSheets } from '../../src/capture/cors-sheets.js';
 import { unmountTestPage } from '../support/test-page.js';
 import { expectWithin, filler, mountReference } from './reference-helpers.js';
 
@@ -54,6 +56,26 @@ describe('rt24: a web font from a cross-origin style sheet', () => {
       `.icons { font: 64px/1 "rt24-cdn", monospace; color: rgb(30 60 160); }`);
     await document.fonts.load('64px "rt24-cdn"', '\u{EA60}');
     await expectWithin('rt24-cross-origin-font', 1);
+  });
+});
+
+describe('rt24: many cross-origin style sheets', () => {
+  afterEach(() => document.querySelectorAll('link[data-rt24-many]').forEach((l) => l.remove()));
+
+  it('a page linking more sheets than the copies kept fetches none of them again on later frames', async () => {
+    const other = `${location.protocol}//${location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${location.port}`;
+    const loads: Promise<unknown>[] = [];
+    for (let i = 0; i < 70; i++) {
+      const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: `${other}/__fixtures__/cors/rt24-many-${i}.css` });
+      link.dataset.rt24Many = '';
+      loads.push(new Promise((r) => link.addEventListener('load', r)));
+      document.head.append(link);
+    }
+    await Promise.all(loads);
+    await readCrossOriginSheets(document);
+    // Each later frame asks again: nothing new may be fetched, or every frame is a whole one.
+    expect(await readCrossOriginSheets(document), 'a second frame fetched a sheet again').to.equal(false);
+    expect(await readCrossOriginSheets(document), 'a third frame fetched a sheet again').to.equal(false);
   });
 });
 
