@@ -26,6 +26,11 @@ export function bisectFlexLines(parent: Element, items: Element[], box: Box, win
     const cs = win.getComputedStyle(it);
     if (cs.display === 'none' || cs.display === 'contents' || (cs.position !== 'static' && cs.position !== 'relative') || cs.order !== '0') return null;
     if (!(cs.alignSelf === 'auto' || TOP.has(cs.alignSelf))) return null;
+    // Line tops are read from the items' boxes, which a transform or a relative offset moves (a
+    // hovered card's lift): such an item's top is not its line's (review: a line's first item lifted
+    // 12 px re-wrapped the lines, items on screen moved up to 157 px).
+    if (cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none') return null;
+    if (cs.position === 'relative' && ((parseFloat(cs.top) || 0) !== 0 || (parseFloat(cs.bottom) || 0) !== 0)) return null;
     const m = parseFloat(cs.marginTop);
     if (!(m >= 0)) return null;
     margins.push(m);
@@ -60,6 +65,15 @@ export function bisectFlexLines(parent: Element, items: Element[], box: Box, win
   const contentBottom = r.bottom - parseFloat(pcs.borderBottomWidth) - parseFloat(pcs.paddingBottom);
   const gap = pcs.rowGap === 'normal' ? 0 : parseFloat(pcs.rowGap);
   if (!Number.isFinite(gap) || !Number.isFinite(contentTop)) return null;
+  // Lines stretched into free space (`align-content` normal or stretch, a box taller than its
+  // lines: a min-height) share it again in the clone among kept lines and stand-ins, unlike on the
+  // page (review: items on screen moved by -86 to +28 px): the last line must end at the box's end.
+  if (pcs.alignContent === 'normal' || pcs.alignContent === 'stretch') {
+    const lastTop = top(n - 1);
+    let lastBottom = -Infinity;
+    for (let i = n - 1; i >= 0 && Math.abs(top(i) - lastTop) < 0.5; i--) lastBottom = Math.max(lastBottom, items[i].getBoundingClientRect().bottom + parseFloat(win.getComputedStyle(items[i]).marginBottom));
+    if (!(lastBottom >= contentBottom - 0.5)) return null;
+  }
   const runs: OffscreenRun[] = [];
   const cut = (i: number, j: number, height: number) => {
     if (j < i) return;

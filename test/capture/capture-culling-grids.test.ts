@@ -159,6 +159,15 @@ describe('culling a long wrapping flex box: the lines off screen are left out, a
     await culledMovesNothing();
   });
 
+  it('lines stretched into free space around items at their tops, and items lifted by a transform or a relative offset (a hovered card), move nothing', async () => {
+    const root = mount(`<div class="flex free">${boxes(700)}</div><div class="flex lifted">${boxes(700)}</div><div class="flex nudged">${boxes(700)}</div>`,
+      `${BOX_CSS} .free { align-items: flex-start; min-height: 16000px; } .lifted > .box:nth-child(9n+1) { transform: translateY(-12px); } .nudged > .box:nth-child(9n+1) { position: relative; top: -12px; }`);
+    for (const flex of ['.free', '.lifted', '.nudged']) {
+      window.scrollTo(0, root.querySelector(flex)!.getBoundingClientRect().top + scrollY + 1500);
+      await culledMovesNothing(flex);
+    }
+  });
+
   it('a flex box whose items are not all at the top of their lines (centred, on baselines) is walked, and moves nothing', async () => {
     const root = mount(`<div class="flex centred">${boxes(400)}</div><div class="flex baseline">${boxes(400)}</div>`,
       `${BOX_CSS} .centred { align-items: center; } .baseline > .box:nth-child(4n) { align-self: baseline; padding-top: 9px; }`);
