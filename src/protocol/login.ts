@@ -55,20 +55,30 @@ export const LoginRefusalSchema = /* @__PURE__ */ jsonObject(v.object({ error: v
 
 /**
  * The name the relay gives a token, screened, as every visitor it watches is shown it: NFC; line
- * breaks, tabs and other control characters become one space; invisible formatting characters (bidi
- * overrides and isolates, zero-width characters, soft hyphens) and lone surrogates are dropped, so
- * a name cannot reorder the text around it or hide what it says; trimmed and cut to
+ * breaks, tabs and other control characters become one space; invisible characters are dropped
+ * (formatting ones: bidi overrides and isolates, zero-width characters, soft hyphens; every other
+ * default-ignorable one: Hangul fillers, variation selectors, the combining grapheme joiner, Mongolian
+ * free variation selectors; and the braille blank) with lone surrogates, so a name cannot reorder the
+ * text around it or hide what it says; at most MAX_NAME_MARKS combining marks stay on a character (after NFC, so a precomposed letter keeps its own), so
+ * a name cannot stack them into a glyph painting over the sentence it is in; trimmed and cut to
  * MAX_AGENT_NAME characters (code points: never half a surrogate pair); DEFAULT_AGENT_NAME when
- * nothing is left. A site's backend signs the `name` claim, not the relay's accounts (which refuse
- * such names, accounts.ts cleanName), so it is screened here for every token (rt24r).
+ * nothing visible is left (only spaces and marks). A site's backend signs the `name` claim, not the
+ * relay's accounts (which refuse such names, accounts.ts cleanName), so it is screened here for
+ * every token (rt24r, fix25r).
  */
 export function agentNameOf(name: unknown): string {
   if (typeof name !== 'string') return DEFAULT_AGENT_NAME;
   const screened = name
     .slice(0, MAX_AGENT_NAME * 8)
     .normalize('NFC')
-    .replace(/[\p{Cf}\p{Cs}]/gu, '')
+    .replace(/[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]/gu, '')
     .replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, ' ')
+    .replace(MARKS_PAST_LIMIT, '$1')
     .trim();
-  return [...screened].slice(0, MAX_AGENT_NAME).join('').trim() || DEFAULT_AGENT_NAME;
+  const cut = [...screened].slice(0, MAX_AGENT_NAME).join('').trim();
+  return /[^\p{M}\p{Z}\s]/u.test(cut) ? cut : DEFAULT_AGENT_NAME;
 }
+
+/** Most combining marks (\p{M}) a character of an agent's name keeps. */
+export const MAX_NAME_MARKS = 2;
+const MARKS_PAST_LIMIT = new RegExp(`(\\p{M}{${MAX_NAME_MARKS}})\\p{M}+`, 'gu');

@@ -49,6 +49,10 @@ test('an agent token’s name claim reaches the visitor screened: no bidi overri
       ['decomposed (NFD)', 'Zoe\u0308', 'Zoë'],
       ['markup, kept as text', '<img src=x onerror=alert(1)>', '<img src=x onerror=alert(1)>'],
       ['not a string: the agent id stands for it', { html: '<b>' }, 'agent-10'],
+      // fix25r: invisible characters that are not format characters, and stacked combining marks.
+      ['only a Hangul filler', '\u3164', DEFAULT_AGENT_NAME],
+      ['only invisible non-format characters', '\u115F\u1160\uFFA0\u2800\u034F\uFE0F\u{E0100}\u180B', DEFAULT_AGENT_NAME],
+      ['stacked combining marks', `Z${'\u0358'.repeat(100)}`, 'Z\u0358\u0358'],
     ];
     for (const [i, [label, name, expected]] of cases.entries()) {
       const w = await relay.watch(shortId, await siteToken(`agent-${i}`, name));
