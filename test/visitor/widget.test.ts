@@ -128,6 +128,8 @@ describe('<upscope-widget>', () => {
       expect(dialog.getAttribute('role')).to.equal('alertdialog');
       expect(dialog.textContent).to.contain(`${relay.agentName} would like to see this page`);
       expect(dialog.textContent, 'it is this page, not the whole screen').to.contain('Only this page is shown');
+      // The name is isolated (fix25r): a right-to-left name cannot pull the sentence's punctuation.
+      expect(dialog.querySelector('#consent-text bdi')?.textContent).to.equal(relay.agentName);
       // Focus lands on the prompt itself, so a stray Space or Enter answers nothing.
       expect(el.shadowRoot!.activeElement).to.equal(dialog);
       await expect(el).to.be.accessible();
@@ -183,6 +185,7 @@ describe('<upscope-widget>', () => {
       await watch.next('watchState', (m) => m.watching);
       await until('the active view', () => el.view === 'active' && part(el, 'observer-count') !== null);
       expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} is viewing this page`);
+      expect(part(el, 'panel')!.querySelector('#active-title bdi')?.textContent, 'the name isolated').to.equal(relay.agentName);
       expect(part(el, 'observer-count')!.textContent!.trim()).to.equal('1 agent watching');
       expect(liveRegion(el)).to.contain('is viewing this page');
       await expect(el).to.be.accessible();
@@ -198,6 +201,7 @@ describe('<upscope-widget>', () => {
       const list = part(el, 'messages')!;
       expect(list.textContent).to.contain(hostile);
       expect(list.querySelector('img')).to.equal(null);
+      expect(list.querySelector('.sender bdi')?.textContent, 'the sender isolated').to.equal(relay.agentName);
       expect(liveRegion(el)).to.equal(`Message from ${relay.agentName}: ${hostile}`);
       // Each message carries its time.
       const time = list.querySelector('[part="message-time"]')!;

@@ -21,6 +21,7 @@ import type { EndReason } from '../../../protocol/index.js';
 import type { UpscopeWidget, WidgetView } from './upscope-widget.js';
 import { stringsFor, type WidgetStrings } from './upscope-widget.strings.js';
 import { widgetLanguage } from './upscope-widget.launcher-strings.js';
+import { nameList, named as namedIn } from './upscope-widget.names.js';
 import { promptKeepsFocusAway } from './upscope-widget.consent-focus.js';
 import { cancelRequest, dismiss, onConsentKeydown, onPanelKeydown } from './upscope-widget.actions.js';
 
@@ -110,8 +111,18 @@ function statusText(w: UpscopeWidget): string {
   return '';
 }
 
-/** Every watching agent by name ("Ann and Bob are viewing this page"). */
+/** Every watching agent by name ("Ann and Bob are viewing this page"), as the live region reads it. */
 function activeTitle(w: UpscopeWidget): string {
+  const [sentence, names] = activeTitleParts(w);
+  return sentence(list(w, names));
+}
+
+/** The same, shown: each name in its own <bdi>. */
+function activeTitleShown(w: UpscopeWidget): TemplateResult {
+  return named(w, ...activeTitleParts(w));
+}
+
+function activeTitleParts(w: UpscopeWidget): [(agents: string) => string, string[]] {
   const t = strings(w);
   const sdk = w.sdk;
   const names = [...new Set(sdk.observers.value.map((o) => o.agentName))];
@@ -120,10 +131,9 @@ function activeTitle(w: UpscopeWidget): string {
   // before says the connection was lost), not "viewing".
   const paused = sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
   // Paused with nobody watching: the agent left (or lost its connection), which the visitor is told.
-  if (names.length === 0 && paused) return t.notWatching(sdk.agentName.value ?? t.agent);
+  if (names.length === 0 && paused) return [t.notWatching, [sdk.agentName.value ?? t.agent]];
   if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
-  const joined = list(w, names);
-  return paused ? t.paused(joined) : t.viewing(joined, names.length);
+  return [paused ? t.paused : (agents) => t.viewing(agents, names.length), names];
 }
 
 function noticeText(w: UpscopeWidget, reason: EndReason): string {
@@ -190,8 +200,14 @@ function renderPending(w: UpscopeWidget): TemplateResult {
 
 /** Names joined in the widget's language ("Ann and Bob"), so the list matches the sentence. */
 function list(w: UpscopeWidget, names: readonly string[]): string {
-  return new Intl.ListFormat(widgetLanguage(w.langTag), { type: 'conjunction' }).format(names);
+  return nameList(widgetLanguage(w.langTag), names);
 }
+
+/** `sentence` with agents' names, each in a <bdi> (upscope-widget.names.ts). */
+function named(w: UpscopeWidget, sentence: (agents: string) => string, names: readonly string[]): TemplateResult {
+  return namedIn(widgetLanguage(w.langTag), sentence, names);
+}
+
 
 /** What the site lets an agent do with control ("click, type and scroll"), in the widget's language. */
 function controlAllowsText(w: UpscopeWidget): string {
@@ -216,7 +232,7 @@ function renderConsent(w: UpscopeWidget): TemplateResult {
       >
         <p class="title" id="consent-title">${t.controlTitle}</p>
         <div id="consent-text">
-          <p>${t.controlText(agentName)}</p>
+          <p>${named(w, t.controlText, [agentName])}</p>
           <p class="muted small">${controlAllowsText(w)}</p>
         </div>
         <div class="row">
@@ -236,7 +252,7 @@ function renderConsent(w: UpscopeWidget): TemplateResult {
       @keydown=${(e: KeyboardEvent) => onConsentKeydown(w, e)}
     >
       <p class="title" id="consent-title">${t.consentTitle}</p>
-      <p id="consent-text">${t.consentText(agentName)}</p>
+      <p id="consent-text">${named(w, t.consentText, [agentName])}</p>
       <div class="row">
         <button part="deny-button" class="secondary" @click=${() => w.answerConsent(false)}>${t.deny}</button>
         <button part="allow-button" class="primary" @click=${() => w.answerConsent(true)}>${t.allow}</button>
@@ -259,7 +275,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
       ${renderHead(
         w,
         'active-title',
-        html`${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${activeTitle(w)}`,
+        html`${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${activeTitleShown(w)}`,
         count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing,
       )}
       ${renderAssist(w)}
@@ -268,7 +284,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
             ${w.messages.map(
               // No white space around the text: the item keeps it (pre-wrap, for the message's own line breaks).
               (m) =>
-                html`<li part=${m.own ? 'message own' : 'message'}><span class="sender">${m.name ?? t.agent} <time part="message-time" datetime=${new Date(m.at).toISOString()}>${time.format(m.at)}</time></span>${m.text}</li>`,
+                html`<li part=${m.own ? 'message own' : 'message'}><span class="sender"><bdi>${m.name ?? t.agent}</bdi> <time part="message-time" datetime=${new Date(m.at).toISOString()}>${time.format(m.at)}</time></span>${m.text}</li>`,
             )}
           </ul>`
         : nothing}
@@ -297,20 +313,20 @@ function renderAssist(w: UpscopeWidget): TemplateResult | typeof nothing {
   const t = strings(w);
   const status = w.sdk.assistStatus.value;
   const lines = [
-    status.pointing.length > 0 ? t.pointing(list(w, status.pointing), status.pointing.length) : '',
-    status.drawing.length > 0 ? t.drawing(list(w, status.drawing), status.drawing.length) : '',
-  ].filter(Boolean);
+    status.pointing.length > 0 ? named(w, (agents) => t.pointing(agents, status.pointing.length), status.pointing) : null,
+    status.drawing.length > 0 ? named(w, (agents) => t.drawing(agents, status.drawing.length), status.drawing) : null,
+  ].filter((line) => line !== null);
   if (!status.controlling && lines.length === 0) return nothing;
   return html`
     ${status.controlling
       ? html`<div class="control-bar">
-          <p part="control-status"><span class="live-dot" aria-hidden="true"></span>${t.controlling(status.controlling.agentName)}</p>
+          <p part="control-status"><span class="live-dot" aria-hidden="true"></span>${named(w, t.controlling, [status.controlling.agentName])}</p>
           <button part="control-stop-button" class="danger" @click=${() => w.sdk.stopControl()}>${t.controlStop}</button>
         </div>`
       : nothing}
     ${lines.length > 0
       ? html`<div class="row spread assist-row">
-          <p part="assist-status" class="muted small">${lines.join(' · ')}</p>
+          <p part="assist-status" class="muted small">${lines.map((line, i) => (i ? html` · ${line}` : line))}</p>
           ${status.drawing.length > 0
             ? html`<button part="clear-drawing-button" class="secondary small-button" @click=${() => w.sdk.clearDrawing()}>${t.clearDrawing}</button>`
             : nothing}
