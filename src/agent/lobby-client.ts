@@ -14,9 +14,11 @@ import { DEFAULT_HEARTBEAT_MS, RelaySocket, type RelaySocketOptions } from '../r
  * - `connecting` / `reconnecting`: the socket is opening (again).
  * - `connected`: the list is live.
  * - `unauthorized`: the relay refused the agent token (for good).
+ * - `forbidden`: the token is good, but its agent may not watch visitors (it lacks the `watch`
+ *   capability), so it may not list them either; for good. Its sign-in stands (the history is open to it).
  * - `error`: the relay refused the connection for another reason.
  */
-export type LobbyStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized' | 'error';
+export type LobbyStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized' | 'forbidden' | 'error';
 
 export interface LobbyClientOptions {
   /** Relay host (see resolveRelayAddress). */
@@ -243,8 +245,8 @@ export class LobbyClient {
         return;
       }
       case 'error': {
-        if (msg.code === 'unauthorized') {
-          this.setStatus('unauthorized');
+        if (msg.code === 'unauthorized' || msg.code === 'forbidden') {
+          this.setStatus(msg.code);
           this.error.set({ code: msg.code, message: msg.message });
           return;
         }
@@ -266,6 +268,7 @@ export class LobbyClient {
   private onClose(code: number): void {
     this.failLookups('closed', 'the connection to the relay closed before the look-up was answered');
     if (code === CloseCode.unauthorized) this.setStatus('unauthorized');
+    else if (code === CloseCode.forbidden) this.setStatus('forbidden');
     else if (isFinalClose(code)) this.setStatus('error');
     else this.setStatus('reconnecting');
   }

@@ -26,6 +26,12 @@ export const CloseCode = {
   badRoute: 4000,
   /** No valid agent token, or it expired. Final: log in again. */
   unauthorized: 4001,
+  /**
+   * A valid agent token whose capabilities do not allow this socket (no `watch`: the lobby and
+   * watch links). Final, but not a failed sign-in: signing in again gets the same token's rights,
+   * and what else the agent may do (the history) still works.
+   */
+  forbidden: 4003,
   /** No such visitor (or it left). Final for that watch link. */
   notFound: 4004,
   /**

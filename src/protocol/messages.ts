@@ -88,6 +88,8 @@ export const ErrorCode = {
   wrongRole: 'wrongRole',
   /** No valid agent token. The socket is closed after this error. */
   unauthorized: 'unauthorized',
+  /** A valid agent token that lacks the capability this needs (the lobby and watch links need `watch`). The socket is closed after this error. */
+  forbidden: 'forbidden',
   /** The visitor or session named does not exist (or no longer does). */
   notFound: 'notFound',
   /** Too many requests; try again later. */

@@ -259,6 +259,26 @@ describe('<upscope-agent-console>', () => {
     expect(part(login, 'notice')!.textContent).to.contain('did not accept your sign-in');
   });
 
+  // fix25r: the relay refuses the lobby to a token without `watch` as forbidden (4003), not as a bad
+  // sign-in (4001): the console signed such an agent out ("Sign in again"), so an account given only
+  // `message` (an auditor) could never reach History. It keeps the sign-in and says why the list is empty.
+  it('keeps the login of an agent that may not watch: the lobby says so, and History opens', async () => {
+    storeLogin(await agentToken('Auditor', ['message']), 'Auditor');
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    const lobby = el.shadowRoot!.querySelector('upscope-agent-lobby')!;
+    await until('the lobby refused', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null || /may not|refused/.test(part(lobby, 'connection')?.textContent ?? ''));
+    expect(el.shadowRoot!.querySelector('upscope-agent-login'), 'not signed out').to.equal(null);
+    expect(sessionStorage.getItem(AGENT_SESSION_KEY), 'the sign-in kept').to.not.equal(null);
+    expect(part(lobby, 'connection')!.textContent).to.contain('may not watch visitors');
+    const historyButton = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('nav.views button')].find((b) => b.textContent === 'History')!;
+    historyButton.click();
+    await el.updateComplete;
+    const history = el.shadowRoot!.querySelector('upscope-agent-history')!;
+    await until('the history loaded', () => el.shadowRoot!.querySelector('upscope-agent-login') !== null || history.shadowRoot?.querySelector('.empty, .error, tbody tr') != null);
+    expect(el.shadowRoot!.querySelector('upscope-agent-login'), 'still signed in').to.equal(null);
+    expect(history.shadowRoot!.textContent).to.not.contain('could not be loaded');
+  });
+
   it('ignores an expired stored login', async () => {
     sessionStorage.setItem(AGENT_SESSION_KEY, JSON.stringify({ token: info.agentToken, agentId: 'a', agentName: 'Old', expiresAt: Date.now() - 1 }));
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);

@@ -137,9 +137,9 @@ test('an agent without the watch capability cannot watch; without message it can
     const noWatch = syncAgentToken('test-signing-key', 'Reader', 60_000, 'agent-reader', ['message']);
     const refused = await relay.raw(`/parties/watch/${shortId}?token=${noWatch}`);
     const err = await refused.next('error');
-    assert.equal(err.code, 'unauthorized');
+    assert.equal(err.code, 'forbidden');
     assert.match(err.message, /watch/);
-    assert.equal((await refused.waitClose()).code, 4001);
+    assert.equal((await refused.waitClose()).code, 4003);
     const watchOnly = syncAgentToken('test-signing-key', 'Watcher', 60_000, 'agent-watcher', ['watch']);
     const w = await relay.allowedWatch(visitor, shortId, watchOnly);
     w.send({ type: 'customMessage', message: 'hello' });

@@ -168,8 +168,9 @@ test('a sign-in body without a length is answered 413 once past the limit, the r
 // a built-in account given no watch) was refused on a watch link but opened the lobby: every
 // visitor's call name, uniqueId, tags and metadata, who asks for help, and look-ups by code, for an
 // agent that may watch nobody. The lobby is for choosing whom to watch: it takes `watch` too, and
-// is refused with unauthorized (close 4001) saying so.
-test('a token without the watch capability cannot open the lobby: refused with unauthorized and 4001, it sees no visitor', async () => {
+// is refused saying so: with forbidden (close 4003, fix25r), not unauthorized (4001), which told the
+// console the sign-in was bad, so it signed out an agent that may still read the history.
+test('a token without the watch capability cannot open the lobby: refused with forbidden and 4003, it sees no visitor', async () => {
   const relay = await testRelay({ agentKeys: { UPSCOPE_AGENT_JWT_SECRET: SITE_SECRET } });
   try {
     const v = await relay.visitor();
@@ -185,9 +186,9 @@ test('a token without the watch capability cannot open the lobby: refused with u
     for (const caps of [['message'], [], ['pointer', 'draw', 'control']]) {
       const c = await relay.raw(`/parties/agents/lobby?token=${encodeURIComponent(await token(caps))}`);
       const err = await c.next('error');
-      assert.equal(err.code, 'unauthorized', JSON.stringify(caps));
+      assert.equal(err.code, 'forbidden', JSON.stringify(caps));
       assert.match(err.message, /"watch" capability/, JSON.stringify(caps));
-      assert.equal((await c.waitClose()).code, 4001, JSON.stringify(caps));
+      assert.equal((await c.waitClose()).code, 4003, JSON.stringify(caps));
       for (const type of ['agentWelcome', 'lobby', 'visitorUpdated'] as const) assert.equal(c.count(type), 0, `${JSON.stringify(caps)}: no ${type}`);
     }
     // With watch, the lobby as before.

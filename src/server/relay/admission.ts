@@ -67,9 +67,10 @@ export function refusalOf(t: Ticket): Refusal | null {
   if (!t.agent) return { code: ErrorCode.unauthorized, message: 'a valid agent token is required', close: CloseCode.unauthorized };
   if (t.party === 'agents' && t.room !== 'lobby') return { code: ErrorCode.notFound, message: `no agent room "${t.room.slice(0, 40)}"`, close: CloseCode.notFound };
   // The lobby lists every visitor to choose whom to watch: an agent that may watch nobody reads none of it (rt24r).
+  // Forbidden, not unauthorized: the token is good (the console keeps the sign-in for the history, fix25r).
   if (!t.agent.capabilities.includes('watch')) {
     const what = t.party === 'agents' ? 'list visitors' : 'watch visitors';
-    return { code: ErrorCode.unauthorized, message: `this agent may not ${what} (its token lacks the "watch" capability)`, close: CloseCode.unauthorized };
+    return { code: ErrorCode.forbidden, message: `this agent may not ${what} (its token lacks the "watch" capability)`, close: CloseCode.forbidden };
   }
   if (t.party === 'agents') return null;
   if (!SHORT_ID_PATTERN.test(t.room)) return { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound };

@@ -384,11 +384,13 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
           ? 'Connection lost; reconnecting… The list may be out of date.'
           : status === 'unauthorized'
             ? 'The relay refused your login.'
-            : status === 'error'
-              ? 'The relay refused the connection.'
-              : status === 'idle'
-                ? 'Not connected.'
-                : '';
+            : status === 'forbidden'
+              ? 'This account may not watch visitors, so no visitors are listed. History is still open to it.'
+              : status === 'error'
+                ? 'The relay refused the connection.'
+                : status === 'idle'
+                  ? 'Not connected.'
+                  : '';
     return html`
       <section class="search" part="search" aria-labelledby="search-title">
         <h2 id="search-title">Find a visitor</h2>
