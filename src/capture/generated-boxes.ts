@@ -274,17 +274,75 @@ function moved(ps: CSSStyleDeclaration): boolean {
 
 /** Pushes where the pseudo-element of style `ps` is drawn; `inFlow`: also where it is not moved (its element's boxes `own`). */
 function pseudoBox(el: Element, ps: CSSStyleDeclaration, own: Box[], win: Window, push: Sink, inFlow: boolean): void {
+  // What draws nothing needs no box (review: a hidden tooltip, an `opacity: 0` overlay over the
+  // viewport, each blacked out the agent's whole view).
+  if (ps.visibility !== 'visible' || parseFloat(ps.opacity) === 0) return;
   if (ps.position === 'absolute' || ps.position === 'fixed') return positioned(el, ps, win, push);
-  if (ps.position === 'sticky' || ps.rotate !== 'none' || ps.scale !== 'none' || ps.translate.includes('%')) return pushBox(wholeViewport(el), push);
-  let [dx, dy] = ps.position === 'relative' ? [px(ps.left), px(ps.top)] : [0, 0];
-  const shift = ps.transform !== 'none' ? new DOMMatrix(ps.transform) : null;
-  if (shift && !(shift.is2D && shift.a === 1 && shift.b === 0 && shift.c === 0 && shift.d === 1)) return pushBox(wholeViewport(el), push);
-  if (shift) [dx, dy] = [dx + shift.e, dy + shift.f];
-  const t = ps.translate !== 'none' ? ps.translate.split(/\s+/).map(px) : [];
-  dx += t[0] ?? 0;
-  dy += t[1] ?? 0;
-  if (!inFlow && dx === 0 && dy === 0) return;
-  for (const b of own) push(b.x + dx, b.y + dy, b.width, b.height);
+  if (ps.position === 'sticky') return pushBox(wholeViewport(el), push);
+  const [dx, dy] = ps.position === 'relative' ? [px(ps.left), px(ps.top)] : [0, 0];
+  // Transforms apply to no inline box that is not atomic (an inline `::after`'s are ignored).
+  let reach = 0;
+  if (ps.display !== 'inline' && moved(ps)) {
+    // In flow, the box's place in its element's boxes is not known; its transform moves each of
+    // its corners by at most `reach` (review: a turned chevron, Bootstrap's accordion arrow and
+    // Tailwind's `translate` each boxed the whole viewport).
+    const [w, h] = borderBox(ps);
+    const m = Number.isFinite(w) && Number.isFinite(h) ? matrixOf(ps, w, h) : null;
+    if (!m) return pushBox(wholeViewport(el), push);
+    const [ox, oy] = ps.transformOrigin.split(/\s+/).map(px);
+    for (const [cx, cy] of [[0, 0], [w, 0], [0, h], [w, h]]) {
+      const p = new DOMPoint(cx - ox, cy - oy).matrixTransform(m);
+      reach = Math.max(reach, Math.hypot(p.x + ox - cx, p.y + oy - cy));
+    }
+    if (!Number.isFinite(reach)) return pushBox(wholeViewport(el), push);
+  }
+  if (!inFlow && dx === 0 && dy === 0 && reach === 0) return;
+  for (const b of own) push(b.x + dx - reach, b.y + dy - reach, b.width + 2 * reach, b.height + 2 * reach);
+}
+
+/** `cs`'s border box's width and height from its used width and height (NaN where they are not lengths). */
+function borderBox(cs: CSSStyleDeclaration): [number, number] {
+  const content = cs.boxSizing !== 'border-box';
+  return [
+    parseFloat(cs.width) + (content ? px(cs.paddingLeft) + px(cs.paddingRight) + px(cs.borderLeftWidth) + px(cs.borderRightWidth) : 0),
+    parseFloat(cs.height) + (content ? px(cs.paddingTop) + px(cs.paddingBottom) + px(cs.borderTopWidth) + px(cs.borderBottomWidth) : 0),
+  ];
+}
+
+const ANGLE = /^(-?[\d.]+(?:e[-+]?\d+)?)(deg|rad|turn|grad)$/i;
+const DEGREES: Record<string, number> = { deg: 1, rad: 180 / Math.PI, turn: 360, grad: 0.9 };
+
+/**
+ * The 2D matrix of `cs`'s `translate`, `rotate`, `scale` and `transform` together (in that order,
+ * as the browser applies them), about the transform origin; `w`×`h` its border box (for a
+ * percentage `translate`). Null for what it does not read: a 3D transform, a rotation about an axis.
+ */
+function matrixOf(cs: CSSStyleDeclaration, w: number, h: number): DOMMatrix | null {
+  let m = new DOMMatrix();
+  if (cs.translate !== 'none') {
+    const [tx = '0px', ty = '0px', tz = '0px'] = cs.translate.split(/\s+/);
+    if (px(tz) !== 0) return null;
+    const len = (v: string, of: number) => (v.endsWith('%') ? (parseFloat(v) / 100) * of : parseFloat(v));
+    const [x, y] = [len(tx, w), len(ty, h)];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
+    m = m.translate(x, y);
+  }
+  if (cs.rotate !== 'none') {
+    const a = ANGLE.exec(cs.rotate.trim());
+    if (!a) return null;
+    m = m.rotate(parseFloat(a[1]) * DEGREES[a[2].toLowerCase()]);
+  }
+  if (cs.scale !== 'none') {
+    const [sx, sy = sx, sz = '1'] = cs.scale.split(/\s+/).map((v) => (v.endsWith('%') ? String(parseFloat(v) / 100) : v));
+    if (parseFloat(sz) !== 1 || !Number.isFinite(parseFloat(sx)) || !Number.isFinite(parseFloat(sy))) return null;
+    m = m.scale(parseFloat(sx), parseFloat(sy));
+  }
+  if (cs.transform !== 'none') {
+    const t = new DOMMatrix(cs.transform);
+    if (!t.is2D) return null;
+    m = m.multiply(t);
+  }
+  return m.is2D ? m : null;
 }
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -303,10 +361,11 @@ function holdsPlaced(cs: CSSStyleDeclaration, fixed: boolean): boolean {
 
 /** Whether `cs` turns, scales, skews or mirrors what it holds (a translation alone does not). */
 function bends(cs: CSSStyleDeclaration): boolean {
-  if (cs.rotate !== 'none' || cs.scale !== 'none' || cs.perspective !== 'none' || px(cs.zoom) !== 1 && cs.zoom !== '') return true;
-  if (cs.transform === 'none') return false;
-  const m = new DOMMatrix(cs.transform);
-  return !(m.is2D && m.a === 1 && m.b === 0 && m.c === 0 && m.d === 1);
+  if (cs.perspective !== 'none' || px(cs.zoom) !== 1 && cs.zoom !== '') return true;
+  if (!moved(cs)) return false;
+  // `scale: 1` and `rotate: 0deg` bend nothing (review: an ancestor's `scale: 1` boxed the whole viewport).
+  const m = matrixOf(cs, 0, 0);
+  return !(m && m.a === 1 && m.b === 0 && m.c === 0 && m.d === 1);
 }
 
 /**
@@ -336,14 +395,11 @@ function positioned(el: Element, ps: CSSStyleDeclaration, win: Window, push: Sin
   const width = parseFloat(ps.width);
   const height = parseFloat(ps.height);
   if (![left, top, width, height].every(Number.isFinite)) return pushBox(wholeViewport(el), push);
-  const content = ps.boxSizing !== 'border-box';
-  const w = width + (content ? px(ps.paddingLeft) + px(ps.paddingRight) + px(ps.borderLeftWidth) + px(ps.borderRightWidth) : 0);
-  const h = height + (content ? px(ps.paddingTop) + px(ps.paddingBottom) + px(ps.borderTopWidth) + px(ps.borderBottomWidth) : 0);
+  const [w, h] = borderBox(ps);
   let box: Box = { x: x0 + left + px(ps.marginLeft), y: y0 + top + px(ps.marginTop), width: w, height: h };
-  if (ps.transform !== 'none' || ps.translate !== 'none' || ps.rotate !== 'none' || ps.scale !== 'none') {
-    if (ps.translate !== 'none' || ps.rotate !== 'none' || ps.scale !== 'none') return pushBox(wholeViewport(el), push);
-    const m = new DOMMatrix(ps.transform);
-    if (!m.is2D) return pushBox(wholeViewport(el), push);
+  if (moved(ps)) {
+    const m = matrixOf(ps, w, h);
+    if (!m) return pushBox(wholeViewport(el), push);
     const [ox, oy] = ps.transformOrigin.split(/\s+/).map(px);
     const corners = [[0, 0], [w, 0], [0, h], [w, h]].map(([cx, cy]) => new DOMPoint(cx - ox, cy - oy).matrixTransform(m));
     const xs = corners.map((p) => p.x + ox);

@@ -83,6 +83,25 @@ describe('rt24m: mask-all\'s generated text (no text node), boxed as its text ru
     expect(area, 'area of the black boxes').to.be.greaterThan(0).and.lessThan(innerWidth * innerHeight / 8);
   });
 
+  // Review: a turned chevron, a tooltip moved by the `translate` property (Tailwind v4), one hidden
+  // or transparent, and a placed ::after under an ancestor's `scale: 1` each gave up and boxed the
+  // whole viewport: the agent saw black. Each is boxed about where it is drawn, or not at all.
+  it('everyday moved pseudo-elements (a turned chevron, translate, hidden, transparent, under scale: 1) are boxed about their place, not over the whole frame', async () => {
+    mountTestPage('rt24', { css: PAGE + `.c::after { content: "\\203A"; display: inline-block; transform: rotate(90deg); margin-left: 8px; }
+      .r { rotate: 45deg; scale: 1.5; } .r::after { content: "x"; display: inline-block; width: 10px; height: 10px; }
+      .t { position: relative; display: inline-block; margin-left: 200px; } .t::after { content: attr(data-tip); position: absolute; bottom: 100%; left: 50%; translate: -50% 0; white-space: nowrap; }
+      .h::after { visibility: hidden; } .o::before { content: "x"; position: fixed; inset: 0; opacity: 0; }
+      .s { scale: 1; position: relative; } .s::after { content: "y"; position: absolute; left: 0; top: 30px; }`,
+    html: '<p class="c">More</p><p><span class="r"></span></p><p><span class="t" data-tip="Tip">?</span><span class="t h" data-tip="Hidden tip">?</span></p><div class="o">overlay</div><div class="s">scaled by one</div>' });
+    await settle();
+    const area = findMasks(document, ALL).reduce((n, m) => n + m.width * m.height, 0);
+    expect(area, 'area of the black boxes').to.be.greaterThan(0).and.lessThan(innerWidth * innerHeight / 4);
+  });
+
+  it('a turned ::after showing a value is still held by both layers', () =>
+    expectHeld('::after rotated', `.c::after { content: attr(data-v); display: inline-block; transform: rotate(90deg); color: ${SECRET}; font-size: 30px; margin-left: 20px; }`,
+      '<p class="c" data-v="4111">More</p>', ALL));
+
   it('guard: a decorative ::before (content: "") and a list\'s bullets are not boxed', async () => {
     mountTestPage('rt24', { css: PAGE + '.d { position: relative; height: 40px; } .d::before { content: ""; position: absolute; inset: 0 -400px; background: #eef; }', html: '<div class="d"></div><ul><li style="height: 30px"></li><li style="height: 30px"></li></ul>' });
     await settle();
@@ -113,6 +132,13 @@ describe('rt24m: a mask\'s ::before or ::after placed away from its boxes', () =
   it('an ::after moved 200 px right by translate()', () =>
     expectHeld('::after translated', `.c::after { content: attr(data-full); display: inline-block; transform: translate(200px, 90px); color: ${SECRET}; }`,
       '<p><span class="c no-upscope" data-full="4111 1111">x</span></p>'));
+
+  it('a masked accordion\'s turned arrow (Bootstrap\'s ::after, rotate(-180deg)) is boxed about its place, not over the whole frame', async () => {
+    mountTestPage('rt24', { css: PAGE + '.acc::after { content: ""; display: inline-block; width: 20px; height: 20px; margin-left: 12px; background: #333; transform: rotate(-180deg); }', html: '<upscope-masked><button class="acc">Account details</button></upscope-masked>' });
+    await settle();
+    const area = findMasks(document).reduce((n, m) => n + m.width * m.height, 0);
+    expect(area, 'area of the black boxes').to.be.greaterThan(0).and.lessThan(innerWidth * innerHeight / 4);
+  });
 
   it('a box drawn by an ::after (content: "", a background) placed under a masked child', () =>
     expectHeld('::after box absolute', `.w { position: relative; } .c::after { content: ""; position: absolute; left: 250px; top: 100px; width: 60px; height: 30px; background: ${SECRET}; }`,
