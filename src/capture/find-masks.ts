@@ -12,7 +12,7 @@ import { onShadowAttach, isShadowRoot } from './shadow-attach.js';
 import { openPickerBox } from './select-picker.js';
 import { collectRects, type MaskRect } from './mask-rects.js';
 import { Backdrops, INLINE_BACKDROP } from './backdrop-masks.js';
-import { AFTER, BEFORE, boxGeneratedText, MARKER, PseudoCandidates } from './generated-boxes.js';
+import { AFTER, BEFORE, boxGeneratedText, MARKER } from './generated-boxes.js';
 
 export { maskRectsOf, type MaskRect } from './mask-rects.js';
 
@@ -585,7 +585,8 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
   backdrops?.note(root, place, root.nodeType === Node.DOCUMENT_NODE ? documentIndex(root as Document).styled(INLINE_BACKDROP) : root.querySelectorAll(INLINE_BACKDROP));
   resourceRects(root, sink);
   // Text a ::before, ::after or ::marker draws has no text node: boxed by its element (rt24m).
-  const generated = new PseudoCandidates();
+  // One budget per search, not per tree (review: a page of many shadow roots read 400 styles in each).
+  const generated = outside.generated;
   const visit = (node: Node, open: boolean): void => {
     if (node.nodeType === Node.TEXT_NODE) {
       if (!open && (node as Text).data.trim() !== '') {

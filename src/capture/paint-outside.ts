@@ -236,6 +236,8 @@ export class PaintOutside {
   private readonly spills = new Map<Element, Spill>();
   private readonly text = new TextReach();
   private readonly pseudos = new PseudoCandidates();
+  /** Mask-all's candidates for generated text, one budget for the whole search, every tree and frame in it (see find-masks.ts). */
+  readonly generated = new PseudoCandidates();
   /** Per element, its first-line and first-letter styles that draw copies or ink (see firstStyles). */
   private readonly firsts = new Map<Element, PseudoInk[]>();
   /** Per element, this search: the linear part of what maps its own coordinates to its viewport (see {@link linearOf}). */
