@@ -9,6 +9,7 @@ import { createCaptureLoop, Rasterizer, resolveCaptureOptions } from '../../src/
 import { CollectingHost, FrameCanvas } from '../support/frames.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { capture, percentOff } from './reference-helpers.js';
+import { differing, nearViewport } from './culling-helpers.js';
 
 /** 300 canvases, each filled with its own hue and numbered; every fifth taller, with a border and a shadow. */
 function mountCanvases(): HTMLCanvasElement[] {
@@ -34,13 +35,6 @@ function mountCanvases(): HTMLCanvasElement[] {
   return canvases;
 }
 
-function near(els: Element[]): number {
-  return els.filter((el) => {
-    const r = el.getBoundingClientRect();
-    return r.bottom > -64 && r.top < innerHeight + 64;
-  }).length;
-}
-
 /** How many of `canvases` are read (toDataURL) while `run` runs. */
 async function reads(canvases: HTMLCanvasElement[], run: () => Promise<unknown>): Promise<number> {
   const mine = new Set<HTMLCanvasElement>(canvases);
@@ -58,14 +52,6 @@ async function reads(canvases: HTMLCanvasElement[], run: () => Promise<unknown>)
   return n;
 }
 
-const differing = (a: FrameCanvas, b: FrameCanvas) => {
-  const pa = a.canvas!.getContext('2d')!.getImageData(0, 0, a.canvas!.width, a.canvas!.height).data;
-  const pb = b.canvas!.getContext('2d')!.getImageData(0, 0, b.canvas!.width, b.canvas!.height).data;
-  let n = 0;
-  for (let i = 0; i < pa.length; i += 4) if (Math.max(Math.abs(pa[i] - pb[i]), Math.abs(pa[i + 1] - pb[i + 1]), Math.abs(pa[i + 2] - pb[i + 2])) > 32) n++;
-  return n;
-};
-
 describe('culling canvases: only those near the viewport are read', function () {
   this.timeout(180000);
   afterEach(() => unmountTestPage('culling-canvases'));
@@ -73,7 +59,7 @@ describe('culling canvases: only those near the viewport are read', function () 
   it('a frame reads the canvases near the viewport only, and draws the page as the browser does', async () => {
     const canvases = mountCanvases();
     window.scrollTo(0, 600);
-    const shown = near(canvases);
+    const shown = nearViewport(canvases);
     expect(shown, 'canvases near the viewport').to.be.within(20, 200);
     const rasterizer = new Rasterizer(resolveCaptureOptions({}));
     try {

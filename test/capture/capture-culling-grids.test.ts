@@ -7,45 +7,12 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { Rasterizer, resolveCaptureOptions } from '../../src/capture/index.js';
-import type { FrameCanvas } from '../support/frames.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { unmountTestPage } from '../support/test-page.js';
 import { capture, percentOff } from './reference-helpers.js';
+import { count, differing, mountPlain, nearViewport, snapshotMarkup } from './culling-helpers.js';
 
-const mount = (html: string, css = '') => mountTestPage('culling-grids', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 14px/1.3 sans-serif; } ${css}`, html });
+const mount = (html: string, css = '') => mountPlain('culling-grids', html, css);
 
-async function snapshotMarkup(): Promise<string> {
-  const rasterizer = new Rasterizer(resolveCaptureOptions({}));
-  try {
-    return (await rasterizer.snapshot()).markup;
-  } finally {
-    rasterizer.dispose();
-  }
-}
-
-const count = (markup: string, tag: string) => markup.match(new RegExp(`<${tag}[\\s>]`, 'g'))?.length ?? 0;
-
-/** How many of `elements` are within 64 px of the viewport. */
-function nearViewport(elements: Iterable<Element>): number {
-  let n = 0;
-  for (const el of elements) {
-    const r = el.getBoundingClientRect();
-    if (r.bottom > -64 && r.top < innerHeight + 64) n++;
-  }
-  return n;
-}
-
-function differing(a: FrameCanvas, b: FrameCanvas): number {
-  const w = a.canvas!.width;
-  const h = a.canvas!.height;
-  const pa = a.canvas!.getContext('2d')!.getImageData(0, 0, w, h).data;
-  const pb = b.canvas!.getContext('2d')!.getImageData(0, 0, w, h).data;
-  let n = 0;
-  for (let i = 0; i < pa.length; i += 4) if (Math.max(Math.abs(pa[i] - pb[i]), Math.abs(pa[i + 1] - pb[i + 1]), Math.abs(pa[i + 2] - pb[i + 2])) > 32) n++;
-  return n;
-}
-
-/** Culled and whole (no culling) keyframes of the page as it is now: the same pixels. */
 async function culledMovesNothing(label = ''): Promise<void> {
   const culled = await capture();
   const full = await capture({ cullMargin: Infinity });

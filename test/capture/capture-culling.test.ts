@@ -6,22 +6,13 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, findMasks, Rasterizer, resolveCaptureOptions, type CaptureOptions, type MaskRect } from '../../src/capture/index.js';
+import { createCaptureLoop, findMasks, type CaptureOptions, type MaskRect } from '../../src/capture/index.js';
 import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { unmountTestPage } from '../support/test-page.js';
 import { percentOff } from './reference-helpers.js';
+import { count, differing, mountPlain, nearViewport, snapshotMarkup } from './culling-helpers.js';
 
-const mount = (html: string, css = '') => mountTestPage('culling', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 14px/1.3 sans-serif; } ${css}`, html });
-
-/** The clone of the viewport as markup, with the capture's defaults. */
-async function snapshotMarkup(): Promise<string> {
-  const rasterizer = new Rasterizer(resolveCaptureOptions({}));
-  try {
-    return (await rasterizer.snapshot()).markup;
-  } finally {
-    rasterizer.dispose();
-  }
-}
+const mount = (html: string, css = '') => mountPlain('culling', html, css);
 
 /** One lossless keyframe, decoded; waits long, since the full clones compared with here are slow on a busy machine. */
 async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {
@@ -36,28 +27,6 @@ async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {
   } finally {
     loop.stop();
   }
-}
-
-const count = (markup: string, tag: string) => markup.match(new RegExp(`<${tag}[\\s>]`, 'g'))?.length ?? 0;
-
-/** How many of `elements` are within `margin` px of the viewport. */
-function nearViewport(elements: Iterable<Element>, margin = 64): number {
-  let n = 0;
-  for (const el of elements) {
-    const r = el.getBoundingClientRect();
-    if (r.bottom > -margin && r.top < innerHeight + margin) n++;
-  }
-  return n;
-}
-
-function differing(a: FrameCanvas, b: FrameCanvas): number {
-  const w = a.canvas!.width;
-  const h = a.canvas!.height;
-  const pa = a.canvas!.getContext('2d')!.getImageData(0, 0, w, h).data;
-  const pb = b.canvas!.getContext('2d')!.getImageData(0, 0, w, h).data;
-  let n = 0;
-  for (let i = 0; i < pa.length; i += 4) if (Math.max(Math.abs(pa[i] - pb[i]), Math.abs(pa[i + 1] - pb[i + 1]), Math.abs(pa[i + 2] - pb[i + 2])) > 32) n++;
-  return n;
 }
 
 const rows = (n: number, cells = (i: number) => `<td>${100000 + i}</td><td>Customer ${i}</td><td>${(i * 7.31) % 900}</td><td><button>Open</button></td>`) =>

@@ -5,21 +5,11 @@
  * to auto layout.
  */
 import { expect } from '@open-wc/testing';
-import { Rasterizer, resolveCaptureOptions } from '../../src/capture/index.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { unmountTestPage } from '../support/test-page.js';
+import { mountPlain, snapshotMarkup } from './culling-helpers.js';
 
-const mount = (html: string, css = '') => mountTestPage('table-layout', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 14px/1.3 sans-serif; } ${css}`, html });
+const mount = (html: string, css = '') => mountPlain('table-layout', html, css);
 
-async function snapshotMarkup(): Promise<string> {
-  const rasterizer = new Rasterizer(resolveCaptureOptions({}));
-  try {
-    return (await rasterizer.snapshot()).markup;
-  } finally {
-    rasterizer.dispose();
-  }
-}
-
-/** The markup drawn at its size, as RGBA pixels. */
 async function pixels(markup: string): Promise<Uint8ClampedArray> {
   const img = new Image();
   img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
