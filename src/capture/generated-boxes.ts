@@ -309,9 +309,6 @@ function borderBox(cs: CSSStyleDeclaration): [number, number] {
   ];
 }
 
-const ANGLE = /^(-?[\d.]+(?:e[-+]?\d+)?)(deg|rad|turn|grad)$/i;
-const DEGREES: Record<string, number> = { deg: 1, rad: 180 / Math.PI, turn: 360, grad: 0.9 };
-
 /**
  * The 2D matrix of `cs`'s `translate`, `rotate`, `scale` and `transform` together (in that order,
  * as the browser applies them), about the transform origin; `w`×`h` its border box (for a
@@ -328,9 +325,13 @@ function matrixOf(cs: CSSStyleDeclaration, w: number, h: number): DOMMatrix | nu
     m = m.translate(x, y);
   }
   if (cs.rotate !== 'none') {
-    const a = ANGLE.exec(cs.rotate.trim());
-    if (!a) return null;
-    m = m.rotate(parseFloat(a[1]) * DEGREES[a[2].toLowerCase()]);
+    // An angle alone, as the browser parses it (any unit); `x 45deg` and other axes are not read.
+    if (/\s/.test(cs.rotate.trim())) return null;
+    try {
+      m = m.multiply(new DOMMatrix(`rotate(${cs.rotate})`));
+    } catch {
+      return null;
+    }
   }
   if (cs.scale !== 'none') {
     const [sx, sy = sx, sz = '1'] = cs.scale.split(/\s+/).map((v) => (v.endsWith('%') ? String(parseFloat(v) / 100) : v));
