@@ -32,6 +32,10 @@ export function parseRelayHost(host: unknown): { host: string; scheme: 'ws' | 'w
   if (!HOST.test(bare)) {
     throw new TypeError(`${JSON.stringify(raw.slice(0, 80))} is not a relay host: give "name[:port]" without a path (no path, query or spaces; a scheme is allowed)`);
   }
+  const port = /:(\d+)$/.exec(bare)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    throw new TypeError(`${JSON.stringify(raw.slice(0, 80))} is not a relay host: its port ${port} is not one of 1 to 65535`);
+  }
   return { host: bare, scheme: scheme === undefined ? null : scheme === 'https' || scheme === 'wss' ? 'wss' : 'ws' };
 }
 

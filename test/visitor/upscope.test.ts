@@ -47,6 +47,11 @@ describe('Upscope (visitor SDK): connection, identity, requests', () => {
       expect(sdk.options.host).to.equal('relay.example.com:8443');
       expect(() => sdk.configure({ host: 'relay.example.com/path' })).to.throw(TypeError, /without a path/);
       expect(() => sdk.configure({ host: '' })).to.throw(TypeError, /needs the relay host/);
+      // A port out of range would only fail later, as a socket that never opens.
+      expect(() => sdk.configure({ host: 'x:99999' })).to.throw(TypeError, /port 99999 is not one of 1 to 65535/);
+      expect(() => sdk.configure({ host: '[::1]:0' })).to.throw(TypeError, /port 0/);
+      sdk.configure({ host: '[::1]:65535' });
+      expect(sdk.options.host).to.equal('[::1]:65535');
     });
 
     it('picks ws for local hosts and http pages, wss otherwise, unless told; the watch link follows', () => {
