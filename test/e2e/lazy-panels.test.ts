@@ -192,6 +192,24 @@ test("panels that cannot load: an agent's request for control is asked with the 
   await page.context().close();
 });
 
+test("the README's head-only snippet (a CMS or tag manager) adds a working widget once the classic script loads", async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  const scripts = scriptRequests(page);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // examples/cms-head.html: no widget in its markup, only the head script that loads the bundle and adds one.
+  await page.goto(`${e2e.server.url}/examples/cms-head.html`);
+  assert.equal(await page.locator('upscope-widget').count(), 1, 'the snippet added one widget');
+  const shortId = await connected(page);
+  assert.match(shortId, /^[A-Za-z0-9_-]+$/);
+  assert.equal(await page.evaluate(() => document.querySelector('upscope-widget')!.getAttribute('host')), new URL(e2e.server.url).host, 'the host comes from the bundle URL');
+  assert.ok(scripts.includes('/dist/upscope.iife.js'));
+  await part(page, 'help-button').click();
+  await part(page, 'lookup-code').waitFor();
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('the classic-script bundle loads the panels from beside its own script, not the page', async () => {
   const page = await (await e2e.browser.newContext()).newPage();
   const scripts = scriptRequests(page);
