@@ -9,3 +9,5 @@ export * from './login.js';
 export * from './capabilities.js';
 export * from './remote-input.js';
 export * from './visitor-search.js';
+export * from './screen-text.js';
+export * from './visitor-identity.js';

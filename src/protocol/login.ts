@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { jsonObject } from './json-object.js';
+import { MAX_TEXT_MARKS, screenText, showsText } from './screen-text.js';
 
 /** Longest agent name the relay keeps, in characters. */
 export const MAX_AGENT_NAME = 80;
@@ -54,31 +55,18 @@ export type LoginResponse = v.InferOutput<typeof LoginResponseSchema>;
 export const LoginRefusalSchema = /* @__PURE__ */ jsonObject(v.object({ error: v.string() }));
 
 /**
- * The name the relay gives a token, screened, as every visitor it watches is shown it: NFC; line
- * breaks, tabs and other control characters become one space; invisible characters are dropped
- * (formatting ones: bidi overrides and isolates, zero-width characters, soft hyphens; every other
- * default-ignorable one: Hangul fillers, variation selectors, the combining grapheme joiner, Mongolian
- * free variation selectors; and the braille blank) with lone surrogates, so a name cannot reorder the
- * text around it or hide what it says; at most MAX_NAME_MARKS combining marks stay on a character (after NFC, so a precomposed letter keeps its own), so
- * a name cannot stack them into a glyph painting over the sentence it is in; trimmed and cut to
- * MAX_AGENT_NAME characters (code points: never half a surrogate pair); DEFAULT_AGENT_NAME when
- * nothing visible is left (only spaces and marks). A site's backend signs the `name` claim, not the
- * relay's accounts (which refuse such names, accounts.ts cleanName), so it is screened here for
- * every token (rt24r, fix25r).
+ * The name the relay gives a token, as every visitor it watches is shown it: screened by the rule
+ * visitors' identities are (screenText in screen-text.ts: no bidi overrides, control or invisible
+ * characters, at most MAX_TEXT_MARKS combining marks on a character), cut to MAX_AGENT_NAME
+ * characters, and DEFAULT_AGENT_NAME when nothing visible is left (only spaces and marks). A site's
+ * backend signs the `name` claim, not the relay's accounts (which refuse such names, accounts.ts
+ * cleanName), so it is screened here for every token (rt24r, fix25r).
  */
 export function agentNameOf(name: unknown): string {
   if (typeof name !== 'string') return DEFAULT_AGENT_NAME;
-  const screened = name
-    .slice(0, MAX_AGENT_NAME * 8)
-    .normalize('NFC')
-    .replace(/[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]/gu, '')
-    .replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, ' ')
-    .replace(MARKS_PAST_LIMIT, '$1')
-    .trim();
-  const cut = [...screened].slice(0, MAX_AGENT_NAME).join('').trim();
-  return /[^\p{M}\p{Z}\s]/u.test(cut) ? cut : DEFAULT_AGENT_NAME;
+  const screened = screenText(name, MAX_AGENT_NAME);
+  return showsText(screened) ? screened : DEFAULT_AGENT_NAME;
 }
 
-/** Most combining marks (\p{M}) a character of an agent's name keeps. */
-export const MAX_NAME_MARKS = 2;
-const MARKS_PAST_LIMIT = new RegExp(`(\\p{M}{${MAX_NAME_MARKS}})\\p{M}+`, 'gu');
+/** Most combining marks a character of an agent's name keeps (the one rule's, screen-text.ts). */
+export const MAX_NAME_MARKS = MAX_TEXT_MARKS;

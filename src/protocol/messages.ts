@@ -150,7 +150,7 @@ const errorCodeSchema = v.picklist(/* @__PURE__ */ Object.values(ErrorCode));
  * even a string) passed as an empty record and the visitor's data was lost silently (rt23r). They
  * are refused by name instead.
  */
-const SKIPPED_KEYS = ['__proto__', 'prototype', 'constructor'] as const;
+export const SKIPPED_KEYS = ['__proto__', 'prototype', 'constructor'] as const;
 const nullishStringRecord = (max: number) =>
   v.nullish(
     v.pipe(

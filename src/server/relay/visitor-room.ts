@@ -26,6 +26,7 @@ import {
   MAX_WATCH_SOCKETS_PER_AGENT,
   parseMessage,
   randomId,
+  screenIdentity,
   SessionState,
   type Identity,
   type Message,
@@ -182,6 +183,11 @@ function frameAckSeq(data: string): number | null {
 }
 
 const FRESH_IDENTITY = (): StoredIdentity => ({ uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} });
+/** A stored identity screened again (a record a relay before rt25r wrote may hold it unscreened); one that cannot be is forgotten. */
+const screenedStored = (identity: StoredIdentity): StoredIdentity => {
+  const s = screenIdentity(identity);
+  return 'error' in s ? FRESH_IDENTITY() : ({ ...FRESH_IDENTITY(), ...s.identity } as StoredIdentity);
+};
 
 type RoomOptions = VisitorRoomOptions & typeof ROOM_DEFAULTS;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -458,7 +464,7 @@ export class VisitorRoom {
       return;
     }
     this.visitorId = r.visitorId;
-    this.identity = r.identity;
+    this.identity = screenedStored(r.identity);
     this.state = r.state;
     this.pendingRequestAt = r.pendingRequestAt;
     this.agentName = r.agentName;
@@ -511,7 +517,7 @@ export class VisitorRoom {
   /** Back after a restart: the session resumes (paused until an agent is back), a pending request keeps its code. */
   private async restore(r: RoomRecord): Promise<void> {
     this.visitorId = r.visitorId;
-    this.identity = r.identity;
+    this.identity = screenedStored(r.identity);
     this.state = r.state;
     this.pendingRequestAt = r.pendingRequestAt;
     this.agentName = r.agentName;
@@ -974,12 +980,17 @@ export class VisitorRoom {
 
   private updateIdentity(conn: Connection, identity: Identity): void {
     // null or undefined keeps the stored value, as the reference SDK's updateConnection does.
+    // Screened before anything keeps it (screenIdentity: no bidi overrides, control or invisible
+    // characters reach an agent). A name or id sent that shows nothing once screened clears it.
+    const screened = screenIdentity(identity);
+    if ('error' in screened) return this.sendError(conn, ErrorCode.invalidMessage, `${screened.error}; nothing was changed`);
+    const clean = screened.identity;
     const id = { ...this.identity };
-    if (identity.uniqueId != null) id.uniqueId = identity.uniqueId;
-    if (identity.callName != null) id.callName = identity.callName;
-    if (identity.tags != null) id.tags = [...identity.tags];
-    if (identity.identities != null) id.identities = { ...identity.identities };
-    if (identity.metadata != null) id.metadata = { ...identity.metadata };
+    if (identity.uniqueId != null) id.uniqueId = clean.uniqueId ?? null;
+    if (identity.callName != null) id.callName = clean.callName ?? null;
+    if (clean.tags != null) id.tags = [...clean.tags];
+    if (clean.identities != null) id.identities = { ...clean.identities };
+    if (clean.metadata != null) id.metadata = { ...clean.metadata };
     // Every agent's lobby carries every identity, so one visitor may not make it heavy.
     const size = JSON.stringify(id).length;
     if (size > MAX_IDENTITY_JSON) {

@@ -1,0 +1,43 @@
+/**
+ * A visitor's identity as agents are shown it (the lobby, the watch page, the history, the
+ * `from` of its messages): every string screened by the rule an agent's name is (screenText),
+ * at the relay on both hosts, so a callName with a right-to-left override or a terminal escape
+ * reaches no console as sent (rt25r). Screening only removes: a field keeps its cap.
+ */
+import { MAX_METADATA_VALUE, MAX_SHORT_TEXT } from './limits.js';
+import { SKIPPED_KEYS, type Identity } from './messages.js';
+import { screenText, showsText } from './screen-text.js';
+
+/** A name or id: null when nothing visible is left, so agents see the next label (uniqueId, shortId), never a blank. */
+const visibleOrNull = (text: string | null | undefined): string | null | undefined =>
+  text == null ? text : showsText((text = screenText(text, MAX_SHORT_TEXT))) ? text : null;
+
+/**
+ * `identity` screened, or why it cannot be: a key of `identities` or `metadata` that is nothing
+ * visible once screened, or one of the keys the schema refuses (SKIPPED_KEYS: `con\u200Bstructor`
+ * would become `constructor`), is refused by name rather than dropped or merged silently. Empty
+ * tags are dropped; values may be empty, as sent.
+ */
+export function screenIdentity(identity: Identity): { identity: Identity } | { error: string } {
+  const out: Identity = {};
+  if (identity.uniqueId !== undefined) out.uniqueId = visibleOrNull(identity.uniqueId);
+  if (identity.callName !== undefined) out.callName = visibleOrNull(identity.callName);
+  if (identity.tags != null) out.tags = identity.tags.map((t) => screenText(t, MAX_SHORT_TEXT)).filter(showsText);
+  else if (identity.tags !== undefined) out.tags = identity.tags;
+  for (const field of ['identities', 'metadata'] as const) {
+    const record = identity[field];
+    if (record == null) {
+      if (record !== undefined) out[field] = record;
+      continue;
+    }
+    const screened: [string, string][] = [];
+    for (const [key, value] of Object.entries(record)) {
+      const k = screenText(key, MAX_SHORT_TEXT);
+      if (!showsText(k)) return { error: `${field}: a key shows nothing once invisible and control characters are removed` };
+      if ((SKIPPED_KEYS as readonly string[]).includes(k)) return { error: `${field}: keys may not be ${SKIPPED_KEYS.join(', ')} (with invisible characters removed)` };
+      screened.push([k, screenText(value, MAX_METADATA_VALUE)]);
+    }
+    out[field] = Object.fromEntries(screened);
+  }
+  return { identity: out };
+}
