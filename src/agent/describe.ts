@@ -1,6 +1,17 @@
 /** Words for the states agents see. One place, so the viewer, lobby and watch page agree. */
 import type { EndReason, SessionState, VisitorSummary } from '../protocol/index.js';
 
+/**
+ * Visitor text set in a sentence of plain text (a status line, a notification, the page title),
+ * between a first-strong isolate and its pop (U+2068, U+2069): a right-to-left name cannot reorder
+ * the words or punctuation around it, as `<bdi>` keeps it in markup (`isolated` in
+ * elements/visitor-details.ts). The relay strips such characters from the text itself, so the
+ * pair cannot be unbalanced by it.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
 /** The name an agent knows a visitor by: callName, else uniqueId, else a short id hint. */
 export function visitorLabel(v: Pick<VisitorSummary, 'callName' | 'uniqueId' | 'shortId'> | null | undefined): string {
   if (!v) return 'the visitor';

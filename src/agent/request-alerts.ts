@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { VisitorSummary } from '../protocol/index.js';
-import { visitorLabel } from './describe.js';
+import { isolate, visitorLabel } from './describe.js';
 
 const MUTE_KEY = 'upscope-agent:muted';
 /** A burst of requests rings (and notifies) once: at most once in this many ms. */
@@ -88,7 +88,7 @@ export class RequestAlerts implements ReactiveController {
     this.rungAt = now;
     if (!this.muted) this.tone();
     if (this.permission === 'granted') {
-      const who = fresh.map((v) => visitorLabel(v)).join(', ');
+      const who = fresh.map((v) => isolate(visitorLabel(v))).join(', ');
       try {
         new Notification('A visitor asked for help', { body: `${who} is waiting.`, tag: 'upscope-request' });
       } catch {

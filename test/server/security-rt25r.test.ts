@@ -50,7 +50,7 @@ test('a visitor’s identity reaches agents screened: no bidi overrides, control
     v.send({ type: 'updateConnection', identity: { callName: '\u200B\u202E\u3164' } });
     assert.equal((await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.callName === null && m.visitor.uniqueId !== null, 5000)).visitor.uniqueId, 'user-1');
     // A key that screens to nothing, or to a key the schema refuses, is refused by name; the stored identity is kept.
-    for (const metadata of [{ '\u200B': 'x' }, { 'con\u200Bstructor': 'x' }]) {
+    for (const metadata of [{ '\u200B': 'x' }, { 'con\u200Bstructor': 'x' }] as Record<string, string>[]) {
       v.send({ type: 'updateConnection', identity: { callName: 'Mallory', metadata } });
       assert.match((await v.next('error')).message, /metadata: /);
     }

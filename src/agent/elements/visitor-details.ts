@@ -1,10 +1,16 @@
 /**
  * The visitor facts an agent sees (ids, tags, identities, metadata), as one
  * template the lobby and the watch page share. Everything is bound as text: visitor-supplied
- * strings never become markup.
+ * strings never become markup, and each sits in its own `<bdi>`, so a right-to-left one cannot
+ * reorder the labels and punctuation around it (rt25r).
  */
-import { html, nothing, css } from 'lit';
+import { html, nothing, css, type TemplateResult } from 'lit';
 import type { VisitorSummary } from '../../protocol/index.js';
+
+/** Visitor text isolated from what is around it (see describe.ts `isolate` for plain strings). */
+export function isolated(text: string | null | undefined): TemplateResult {
+  return html`<bdi>${text}</bdi>`;
+}
 
 export function visitorDetails(v: VisitorSummary) {
   const pairs = [
@@ -12,15 +18,15 @@ export function visitorDetails(v: VisitorSummary) {
     ...Object.entries(v.metadata).map(([k, val]) => ({ k, val, kind: 'metadata' })),
   ];
   return html`
-    ${v.uniqueId && v.callName ? html`<span class="fact">ID <span class="value">${v.uniqueId}</span></span>` : nothing}
+    ${v.uniqueId && v.callName ? html`<span class="fact">ID <span class="value">${isolated(v.uniqueId)}</span></span>` : nothing}
     ${v.tags.length
       ? html`<ul class="tags" aria-label="Tags">
-          ${v.tags.map((t) => html`<li>${t}</li>`)}
+          ${v.tags.map((t) => html`<li><bdi>${t}</bdi></li>`)}
         </ul>`
       : nothing}
     ${pairs.length
       ? html`<dl class="pairs">
-          ${pairs.map((p) => html`<div class=${p.kind}><dt>${p.k}</dt><dd>${p.val}</dd></div>`)}
+          ${pairs.map((p) => html`<div class=${p.kind}><dt><bdi>${p.k}</bdi></dt><dd><bdi>${p.val}</bdi></dd></div>`)}
         </dl>`
       : nothing}
   `;

@@ -187,7 +187,7 @@ export class UpscopeAgentHistory extends LitElement {
     const v = s.visitor;
     return html`<tr>
       <td><time datetime=${new Date(s.startedAt).toISOString()}>${formatTime(s.startedAt)}</time></td>
-      <td>${v.callName ?? v.uniqueId ?? 'Anonymous visitor'}<span class="visitor-id">${v.callName && v.uniqueId ? `${v.uniqueId} · ` : ''}${v.shortId}</span></td>
+      <td><bdi>${v.callName ?? v.uniqueId ?? 'Anonymous visitor'}</bdi><span class="visitor-id">${v.callName && v.uniqueId ? html`<bdi>${v.uniqueId}</bdi> · ` : ''}${v.shortId}</span></td>
       <td>
         ${s.agents.length === 0
           ? html`<span class="when-end">No agent</span>`

@@ -19,7 +19,7 @@ import { prepareSearch, visitorMatcher } from '../../visitor-search.js';
 import { VirtualList } from '../../virtual-list.js';
 import { baseStyles } from '../shared.styles.js';
 import { lobbyStyles } from './upscope-agent-lobby.styles.js';
-import { visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
+import { isolated, visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
 
 /**
  * What a relay with a bounded lobby adds to the client (the first list holds at most 200
@@ -260,7 +260,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
       case 'error':
         return html`<span class="error">${r.message}</span>`;
       case 'found':
-        return html`Code ${r.code}: <a href=${this.href(r.visitor.shortId)}>watch ${visitorLabel(r.visitor)}</a>`;
+        return html`Code ${r.code}: <a href=${this.href(r.visitor.shortId)}>watch ${isolated(visitorLabel(r.visitor))}</a>`;
     }
   }
 
@@ -280,7 +280,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
         aria-setsize=${total}
       >
         <div class="head">
-          <a part="watch-link" class="name" href=${this.href(v.shortId)} tabindex=${active ? 0 : -1}>${visitorLabel(v)}</a>
+          <a part="watch-link" class="name" href=${this.href(v.shortId)} tabindex=${active ? 0 : -1}>${isolated(visitorLabel(v))}</a>
           <span part="state" class="badge">
             ${pending ? `Asked for help at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}` : v.connected ? sessionStateText(v.sessionState) : 'Left'}
           </span>
@@ -301,14 +301,14 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
     const pending = v.pendingRequestAt !== null && v.connected;
     const watchers = v.observers.map((o) => o.agentName).join(', ');
     return html`<aside part="details" class="focused" aria-labelledby="focused-title">
-      <h2 id="focused-title">${visitorLabel(v)}</h2>
+      <h2 id="focused-title">${isolated(visitorLabel(v))}</h2>
       <p class="state">
         ${pending ? html`Asked for help <span class="wait" data-waiting-since=${v.pendingRequestAt!}></span> ago` : v.connected ? sessionStateText(v.sessionState) : 'Left; listed until their grace period ends'}
       </p>
       <div class="all-details">${visitorDetails(v)}</div>
       <p class="fact">Watched by <span class="value">${watchers || 'no one'}</span></p>
       <p class="fact">Connected at <span class="value">${new Date(v.connectedAt).toLocaleTimeString()}</span></p>
-      <a class="watch" href=${this.href(v.shortId)}>Watch ${visitorLabel(v)}</a>
+      <a class="watch" href=${this.href(v.shortId)}>Watch ${isolated(visitorLabel(v))}</a>
     </aside>`;
   }
 

@@ -10,7 +10,7 @@ import type { WatchStatus } from '../../watch-client.js';
 import { AgentPage, pageStyles } from '../agent-page.js';
 import { baseStyles } from '../shared.styles.js';
 import type { UpscopeViewer } from '../upscope-viewer/upscope-viewer.js';
-import { visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
+import { isolated, visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
 
 /** Statuses in which this agent is not watching (nor asking to): the heading names the visitor only. */
 const NOT_WATCHING: ReadonlySet<WatchStatus> = new Set(['declined', 'ended', 'gone', 'unauthorized', 'error']);
@@ -258,7 +258,7 @@ export class UpscopeAgentWatch extends AgentPage {
     const validId = SHORT_ID_PATTERN.test(this.shortId);
     // "Watching" only while this agent is in the session (or asking to be): not after Leave or the end.
     const label = visitorLabel(this.visitor);
-    const title = !this.visitor ? 'Watch a visitor' : this.left || NOT_WATCHING.has(this.status) ? label : `Watching ${label}`;
+    const title = !this.visitor ? 'Watch a visitor' : this.left || NOT_WATCHING.has(this.status) ? isolated(label) : html`Watching ${isolated(label)}`;
     return html`
       <header>
         <div class="title">
@@ -282,7 +282,7 @@ export class UpscopeAgentWatch extends AgentPage {
     const v = this.visitor;
     if (!v) return nothing;
     return html`<section part="visitor-details" class="panel" aria-labelledby="details-title">
-      <h2 id="details-title">About ${visitorLabel(v)}</h2>
+      <h2 id="details-title">About ${isolated(visitorLabel(v))}</h2>
       <dl class="facts">
         <dt>Session</dt>
         <dd>${this.left
@@ -330,7 +330,7 @@ export class UpscopeAgentWatch extends AgentPage {
               ${this.messages.map(
                 (m) => html`<p part=${m.from === 'me' ? 'message message-mine' : 'message'} class="message ${m.from}">
                   <span class="who"
-                    >${m.from === 'me' ? 'You' : m.name} ·
+                    >${m.from === 'me' ? 'You' : isolated(m.name)} ·
                     <time part="message-time" datetime=${new Date(m.at).toISOString()}>${new Date(m.at).toLocaleTimeString()}</time
                     >${m.state === 'sending' ? ' · sending…' : m.state === 'failed' ? ' · not sent' : ''}</span
                   >

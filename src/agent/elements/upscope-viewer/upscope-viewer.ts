@@ -5,6 +5,7 @@ import { SignalWatcher } from '@lit-labs/signals';
 import { RATE_LIMITS, type Capability, type ControlState, type DrawShape, type Observer, type RemoteInputResult, type VisitorSummary } from '../../../protocol/index.js';
 import { AssistTools } from '../../assist-tools.js';
 import { endReasonText, visitorLabel } from '../../describe.js';
+import { isolated } from '../visitor-details.js';
 import { emit } from '../../events.js';
 import { FramePainter, QualityMeter, type Quality } from '../../frame-painter.js';
 import { ClientController, type ClientRun } from '../../../relay-client/client-controller.js';
@@ -307,8 +308,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
 
   private statusText(s: WatchSnapshot): string | TemplateResult {
     if (this.configError) return `Cannot watch: ${this.configError}`;
-    if (this.left) return `You left. The session goes on for ${visitorLabel(this.leftVisitor)} and any other agents.`;
-    const who = visitorLabel(s.visitor);
+    if (this.left) return html`You left. The session goes on for ${isolated(visitorLabel(this.leftVisitor))} and any other agents.`;
+    // Each name in its own <bdi>: a right-to-left one cannot reorder the sentence (rt25r).
+    const who = isolated(visitorLabel(s.visitor));
     switch (s.status) {
       case 'idle':
         return this.host && (this.token || this.useCookie) && this.shortId ? 'Not connected.' : 'Not connected: the viewer needs a relay host, an agent token and a visitor short id.';
@@ -317,27 +319,27 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       case 'reconnecting':
         return 'Connection to the relay lost; reconnecting…';
       case 'ready':
-        return `Connected. Ask ${who} for permission to watch.`;
+        return html`Connected. Ask ${who} for permission to watch.`;
       case 'waiting':
-        return `Waiting for ${who} to allow you to watch…`;
+        return html`Waiting for ${who} to allow you to watch…`;
       case 'offline':
-        return `${who} is not connected right now (maybe reloading); waiting for them to come back…`;
+        return html`${who} is not connected right now (maybe reloading); waiting for them to come back…`;
       case 'declined': {
         // Asked again within the relay's cooldown: it says when the agent may ask again.
         const again = s.error?.code === 'rateLimited' ? /you may ask again in \d+ s/.exec(s.error.message)?.[0] : undefined;
-        return again ? `${who} declined your request to watch; ${again}.` : `${who} declined your request to watch.`;
+        return again ? html`${who} declined your request to watch; ${again}.` : html`${who} declined your request to watch.`;
       }
       case 'watching':
         if (s.captureBlocked) return html`${who}'s page blocks its capture: its security policy (Content-Security-Policy) needs <code>${s.captureBlocked}</code>.`;
-        if (s.control === 'granted') return `You control ${who}'s page: clicks, the wheel and keys on the picture go to it.`;
-        if (s.control === 'requested') return `Asking ${who} for control of the page…`;
-        return `Watching ${who}'s page.`;
+        if (s.control === 'granted') return html`You control ${who}'s page: clicks, the wheel and keys on the picture go to it.`;
+        if (s.control === 'requested') return html`Asking ${who} for control of the page…`;
+        return html`Watching ${who}'s page.`;
       case 'paused':
-        return `Paused: ${who}'s page is in the background. The picture resumes when they come back.`;
+        return html`Paused: ${who}'s page is in the background. The picture resumes when they come back.`;
       case 'ended':
         return `The session ended: ${endReasonText(s.endReason, s.stoppedByMe)}.`;
       case 'gone':
-        return `${who} has left; there is nothing to watch.`;
+        return html`${who} has left; there is nothing to watch.`;
       case 'unauthorized':
         return 'Your agent login is not valid or has expired. Log in again to watch.';
       case 'error':
@@ -523,7 +525,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
                 : this.left
                   ? 'You are not watching.'
                   : s.status === 'waiting'
-                    ? `The picture appears once ${who} allows it.`
+                    ? html`The picture appears once ${isolated(who)} allows it.`
                     : 'No picture.'}
             </p>`}
       </div>
