@@ -120,6 +120,17 @@ export const RATE_LIMITS = {
    * leaving would hold every code.
    */
   lookupCodesPerAddressPerMinute: 10,
+  /**
+   * Live lookup codes (given and not yet expired or released) held by the visitors of one address
+   * (IPv6 by its /64), and of one network (IPv4 by its /24, IPv6 by its /48); past either a new
+   * code is refused with `rateLimited` until one of them is freed (its visitor leaves, or it
+   * expires). The per-minute budget alone let an address hold 200 codes (10 a minute for the
+   * 20 minutes of a code), so 45 addresses held all 9 000 (rt25r); now it takes 300 networks.
+   * A visitor asks for a code only to read it to an agent on a call, so an office or a mobile
+   * carrier's shared address rarely has more than a few live at once.
+   */
+  liveCodesPerAddress: 10,
+  liveCodesPerNetwork: 30,
   /** New help requests (`requestAgent`) per address a minute (also the burst). */
   requestsPerAddressPerMinute: 20,
   /** Connection attempts per address: a burst, then this many a second. */

@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handled, testRelay } from '../support/node-client.js';
+import { Lobby } from '../../src/server/relay/lobby.js';
+import { LOOKUP_CODE_TTL_MS, RATE_LIMITS } from '../../src/protocol/index.js';
 
 /** What visitor text shown to an agent may never hold: control and invisible formatting characters, lone surrogates. */
 const UNSCREENED = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
@@ -61,4 +63,74 @@ test('a visitor’s identity reaches agents screened: no bidi overrides, control
   } finally {
     await relay.close();
   }
+});
+
+/** A visitor from `from` asks for a lookup code: `code NNNN`, or `error <code>: <message>`. */
+async function askForCode(relay: Awaited<ReturnType<typeof testRelay>>, from: string, id = `code-${Math.random().toString(36).slice(2)}`): Promise<string> {
+  const v = await relay.visitor(id, from);
+  await v.next('welcome');
+  v.send({ type: 'getLookupCode' });
+  const error = v.next('error').then((e) => `error ${e.code}: ${e.message}`);
+  const code = v.next('lookupCode').then((m) => `code ${m.code}`);
+  const answer = await Promise.race([error, code]);
+  void error.catch(() => undefined);
+  void code.catch(() => undefined);
+  return answer;
+}
+
+// rt25r 2 (both hosts; medium: denial of service to a feature). Lookup codes are 4 digits (9 000
+// live at most) and an address could claim 10 a minute, each live 20 minutes (and through its
+// visitor's 2-minute grace): one address held 200 codes, and 45 addresses held every code, so no
+// visitor anywhere could get one. Now an address's visitors hold at most 10 live codes and a
+// network's (IPv4 /24, IPv6 /48) 30: it takes 300 networks. Here with 3 and 5, the per-minute
+// budget raised out of the way.
+test('live lookup codes are capped per address and per network: past the share a new code is refused with rateLimited; another network still gets one, and a freed code makes room', async () => {
+  const relay = await testRelay({ lookupCodesPerAddressPerMinute: 100, liveCodesPerAddress: 3, liveCodesPerNetwork: 5 });
+  try {
+    const first: string[] = [];
+    for (let i = 0; i < 4; i++) first.push(await askForCode(relay, '127.0.0.2', `visitor-cap-a-${i}`));
+    assert.deepEqual(first.slice(0, 3).map((a) => a.slice(0, 4)), ['code', 'code', 'code'], first.join('; '));
+    assert.match(first[3], /^error rateLimited: visitors of this address \(3\) hold as many lookup codes as they may/);
+    // Another address of the same /24: two more, then the network's share is spent.
+    const second: string[] = [];
+    for (let i = 0; i < 3; i++) second.push(await askForCode(relay, '127.0.0.3', `visitor-cap-b-${i}`));
+    assert.deepEqual(second.slice(0, 2).map((a) => a.slice(0, 4)), ['code', 'code'], second.join('; '));
+    assert.match(second[2], /^error rateLimited: visitors of this network \(5\)/);
+    // A visitor on another network is not held back.
+    assert.match(await askForCode(relay, '127.0.1.2'), /^code \d{4}$/);
+    // A visitor who resets frees its code (the relay forgets it): the address may have one again.
+    const back = await relay.visitor('visitor-cap-a-0', '127.0.0.2');
+    await back.next('welcome');
+    back.send({ type: 'forget' });
+    await back.waitClose();
+    assert.match(await askForCode(relay, '127.0.0.2', 'visitor-cap-a-4'), /^code \d{4}$/);
+  } finally {
+    await relay.close();
+  }
+});
+
+// rt25r 2, the figures with the relay's own limits (the lobby both hosts run): 45 addresses (each
+// on a /24 of its own) claiming a code every 6 s, their per-minute budget, for a code's lifetime
+// held all 9 000 before; now 450, and a visitor elsewhere gets a code. Filling the codes takes 300
+// networks; an IPv6 operator's /64s of one /48 count as one network.
+test('the lobby’s share of live codes per address and network, with the relay’s own limits: 45 addresses hold 450 codes, not all 9 000 (unit)', async () => {
+  let t = Date.UTC(2026, 0, 1);
+  const lobby = new Lobby({ set: () => undefined, clear: () => undefined }, { now: () => t });
+  const perMinute = RATE_LIMITS.lookupCodesPerAddressPerMinute;
+  let held = 0;
+  let n = 0;
+  for (let elapsed = 0; elapsed < LOOKUP_CODE_TTL_MS; elapsed += 60_000 / perMinute, t += 60_000 / perMinute) {
+    for (let a = 0; a < 45; a++) if (!('refused' in (await lobby.claimCode(`flood-${n++}`, null, `10.${a}.0.1`)))) held++;
+  }
+  assert.equal(held, 45 * RATE_LIMITS.liveCodesPerAddress, `held by 45 addresses after ${n} claims`);
+  assert.ok(!('refused' in (await lobby.claimCode('bystander', null, '203.0.113.9'))), 'a visitor elsewhere gets a code');
+  // Addresses of one network share its 30; an IPv6 operator's /64s of one /48 are one network.
+  let v6 = 0;
+  for (let i = 0; i < 300; i++) if (!('refused' in (await lobby.claimCode(`v6-${i}`, null, `2001:db8:7:${i.toString(16)}::1`)))) v6++;
+  assert.equal(v6, RATE_LIMITS.liveCodesPerNetwork);
+  let v4 = 0;
+  for (let i = 0; i < 300; i++) if (!('refused' in (await lobby.claimCode(`v4-${i}`, null, `192.0.2.${i % 250}`)))) v4++;
+  assert.equal(v4, RATE_LIMITS.liveCodesPerNetwork);
+  // Every code: 9 000 / 30 = 300 networks.
+  assert.equal(Math.ceil(9000 / RATE_LIMITS.liveCodesPerNetwork), 300);
 });

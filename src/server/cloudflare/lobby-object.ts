@@ -20,7 +20,7 @@ import { Server, type Connection as PartyConnection, type ConnectionContext, typ
 import { CloseCode, MAX_QUEUED_BYTES, type VisitorSummary } from '../../protocol/index.js';
 import { Lobby, LOOKUP_BUDGETS, type LookupBudget } from '../relay/lobby.js';
 import type { BucketState } from '../relay/rate-limit.js';
-import type { Connection, LookupCode } from '../relay/seams.js';
+import type { CodeRefusal, Connection, LookupCode } from '../relay/seams.js';
 import type { Refusal } from '../relay/admission.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
@@ -184,9 +184,11 @@ export class LobbyObject extends Server<Env> {
     await this.ctx.storage.delete([SUMMARY + shortId, CODE + shortId, STAMP + shortId]);
   }
 
-  async claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode> {
-    const code = await (await this.core()).claimCode(shortId, preferred);
-    await this.ctx.storage.put(CODE + shortId, code);
+  async claimCode(shortId: string, preferred: LookupCode | null, address?: string): Promise<LookupCode | CodeRefusal> {
+    const code = await (await this.core()).claimCode(shortId, preferred, address);
+    if ('refused' in code) return code;
+    // With the visitor's address, so a code replayed after a restart counts against its share again.
+    await this.ctx.storage.put(CODE + shortId, address === undefined ? code : { ...code, address });
     return code;
   }
 

@@ -7,7 +7,7 @@
 import type { Connection as PartyConnection } from 'partyserver';
 import { CloseCode, ErrorCode, MAX_CONTROL_MESSAGE_BYTES, utf8Over, type Message, type VisitorSummary } from '../../protocol/index.js';
 import { maxMessageBytes, type Refusal, type Ticket } from '../relay/admission.js';
-import { OversizedText, type Connection, type LobbyLink, type LookupCode, type SocketMemo, type Storage } from '../relay/seams.js';
+import { OversizedText, type Connection, type LobbyLink, type CodeRefusal, type LookupCode, type SocketMemo, type Storage } from '../relay/seams.js';
 import { TICKET_HEADER } from './env.js';
 import type { LobbyObject } from './lobby-object.js';
 
@@ -129,8 +129,8 @@ export class RemoteLobby implements LobbyLink {
     void this.flush();
   }
 
-  async claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode> {
-    return (await this.stub()).claimCode(shortId, preferred);
+  async claimCode(shortId: string, preferred: LookupCode | null, address?: string): Promise<LookupCode | CodeRefusal> {
+    return (await this.stub()).claimCode(shortId, preferred, address);
   }
 
   releaseCode(shortId: string, code: string): void {

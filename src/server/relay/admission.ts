@@ -173,6 +173,16 @@ export function addressKey(address: string): string {
 }
 
 /**
+ * The network an address belongs to, for budgets one operator could spread over many addresses:
+ * an IPv4 address by its /24, an IPv6 one by its /48 (what a site or a customer is usually given).
+ */
+export function networkKey(address: string): string {
+  const key = addressKey(address);
+  if (!key.endsWith('::/64')) return key.includes('.') ? `${key.split('.').slice(0, 3).join('.')}.0/24` : key;
+  return `${key.split(':').slice(0, 3).join(':')}::/48`;
+}
+
+/**
  * The room a socket asks for, from the path of its upgrade request (`/parties/{party}/{room}`),
  * partysocket's scheme. Null: no such route (answer 404); `'bad'`: the URL cannot be read (400).
  */

@@ -14,13 +14,13 @@ import {
   parseMessage,
   type Message,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
-import { addressKey, type Ticket } from './admission.js';
+import { addressKey, networkKey, type Ticket } from './admission.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
 import { Peers, textCost, type PeerOptions } from './peers.js';
 import { KeyedRateLimiter, type BucketState } from './rate-limit.js';
-import { OversizedText, type Alarm, type Connection, type LobbyLink, type LookupCode, type SocketMemo } from './seams.js';
+import { OversizedText, type Alarm, type CodeRefusal, type Connection, type LobbyLink, type LookupCode, type SocketMemo } from './seams.js';
 
 /** Lobby options. Times in milliseconds. */
 export interface LobbyOptions extends PeerOptions {
@@ -33,6 +33,9 @@ export interface LobbyOptions extends PeerOptions {
   /** Characters of identity changes sent to the agents for one address's visitors: burst, and refill a second. Default RATE_LIMITS' (256 Ki, 32 Ki). */
   lobbyIdentityCharsBurstPerAddress?: number;
   lobbyIdentityCharsPerSecondPerAddress?: number;
+  /** Live lookup codes an address's visitors may hold, and a network's. Default RATE_LIMITS' (10, 30). */
+  liveCodesPerAddress?: number;
+  liveCodesPerNetwork?: number;
   /**
    * Keeps what an agent (by agentKey) or an address has left of its look-ups or its searches after
    * it spent one, where the host may drop the lobby's memory while it runs (a hibernating Durable
@@ -50,6 +53,13 @@ export type LookupBudget = 'agent' | 'address' | 'searchAgent' | 'searchAddress'
 
 /** Every kind of {@link LookupBudget}, to tell a kept one from anything else. */
 export const LOOKUP_BUDGETS: readonly LookupBudget[] = ['agent', 'address', 'searchAgent', 'searchAddress'];
+
+/** A code the lobby holds for a visitor: until when, and the address and network keys it counts under. */
+interface HeldCode {
+  shortId: string;
+  expiresAt: number;
+  groups: string[];
+}
 
 /** `lobbyCounts` go out at most this often, in ms. */
 const COUNTS_EVERY_MS = 1000;
@@ -88,7 +98,11 @@ export class Lobby implements LobbyLink {
   private readonly peers: Peers;
   private readonly agents = new Map<string, AgentIdentity>();
   private readonly directory = new LobbyDirectory();
-  private readonly codes = new Map<string, { shortId: string; expiresAt: number }>();
+  private readonly codes = new Map<string, HeldCode>();
+  /** Codes held (expired or not, until released) per address key and network key of their visitors. */
+  private readonly codesPer = new Map<string, number>();
+  private readonly liveCodesPerAddress: number;
+  private readonly liveCodesPerNetwork: number;
   /** shortId -> the code it holds. */
   private readonly codeOf = new Map<string, string>();
   private readonly deadlines: Deadlines<Deadline>;
@@ -116,6 +130,8 @@ export class Lobby implements LobbyLink {
   ) {
     this.now = options.now ?? Date.now;
     this.ttl = options.lookupCodeTtlMs ?? LOOKUP_CODE_TTL_MS;
+    this.liveCodesPerAddress = options.liveCodesPerAddress ?? RATE_LIMITS.liveCodesPerAddress;
+    this.liveCodesPerNetwork = options.liveCodesPerNetwork ?? RATE_LIMITS.liveCodesPerNetwork;
     this.deadlines = new Deadlines(alarm);
     const perAgent = options.lookupsPerAgentPerMinute ?? RATE_LIMITS.lookupsPerAgentPerMinute;
     const keys = options.maxRateLimitKeys;
@@ -325,19 +341,27 @@ export class Lobby implements LobbyLink {
     this.countsChanged();
   }
 
-  async claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode> {
+  async claimCode(shortId: string, preferred: LookupCode | null, address?: string): Promise<LookupCode | CodeRefusal> {
     const now = this.now();
     this.dropCodeOf(shortId);
+    const groups = address === undefined ? [] : [addressKey(address), networkKey(address)];
     if (preferred && preferred.expiresAt > now) {
       const holder = this.codes.get(preferred.code);
       if (!holder || holder.expiresAt <= now) {
         if (holder) this.codeOf.delete(holder.shortId);
-        this.hold(preferred.code, shortId, preferred.expiresAt);
+        this.hold(preferred.code, shortId, preferred.expiresAt, groups);
         return { code: preferred.code, expiresAt: preferred.expiresAt };
       }
     }
+    const full = () => groups.length > 0 && ((this.codesPer.get(groups[0]) ?? 0) >= this.liveCodesPerAddress || (this.codesPer.get(groups[1]) ?? 0) >= this.liveCodesPerNetwork);
+    // Expired codes count until their rooms release them: at the share, they are released first.
+    if (full()) this.releaseExpired(now);
+    if (full()) {
+      const which = (this.codesPer.get(groups[0]) ?? 0) >= this.liveCodesPerAddress ? `this address (${this.liveCodesPerAddress})` : `this network (${this.liveCodesPerNetwork})`;
+      return { refused: `visitors of ${which} hold as many lookup codes as they may; one is free again when its visitor leaves or its code expires` };
+    }
     const space = 10 ** LOOKUP_CODE_DIGITS;
-    if (this.codes.size >= space * 0.9) for (const [code, held] of this.codes) if (held.expiresAt <= now) this.releaseCode(held.shortId, code);
+    if (this.codes.size >= space * 0.9) this.releaseExpired(now);
     if (this.codes.size >= space * 0.9) throw new Error('no lookup codes are free right now');
     let code: string;
     do code = String(randomInt(space)).padStart(LOOKUP_CODE_DIGITS, '0');
@@ -345,7 +369,7 @@ export class Lobby implements LobbyLink {
     const expiresAt = now + this.ttl;
     const holder = this.codes.get(code);
     if (holder) this.codeOf.delete(holder.shortId);
-    this.hold(code, shortId, expiresAt);
+    this.hold(code, shortId, expiresAt, groups);
     return { code, expiresAt };
   }
 
@@ -354,26 +378,44 @@ export class Lobby implements LobbyLink {
    * `shortId` when it is still live and nobody else holds it, and returns true; an expired or
    * taken one is dropped (false), never swapped for a new code, and nothing throws.
    */
-  restoreCode(shortId: string, code: LookupCode): boolean {
+  restoreCode(shortId: string, code: LookupCode & { address?: string }): boolean {
     const now = this.now();
     if (!code || typeof code.code !== 'string' || !(code.expiresAt > now)) return false;
     const holder = this.codes.get(code.code);
     if (holder && holder.shortId !== shortId && holder.expiresAt > now) return false;
     if (holder) this.codeOf.delete(holder.shortId);
     this.dropCodeOf(shortId);
-    this.hold(code.code, shortId, code.expiresAt);
+    this.hold(code.code, shortId, code.expiresAt, typeof code.address === 'string' ? [addressKey(code.address), networkKey(code.address)] : []);
     return true;
   }
 
   releaseCode(shortId: string, code: string): void {
     if (this.codes.get(code)?.shortId !== shortId) return;
-    this.codes.delete(code);
+    this.forget(code);
     this.codeOf.delete(shortId);
   }
 
-  private hold(code: string, shortId: string, expiresAt: number): void {
-    this.codes.set(code, { shortId, expiresAt });
+  private releaseExpired(now: number): void {
+    for (const [code, held] of this.codes) if (held.expiresAt <= now) this.releaseCode(held.shortId, code);
+  }
+
+  private hold(code: string, shortId: string, expiresAt: number, groups: string[]): void {
+    this.forget(code);
+    this.codes.set(code, { shortId, expiresAt, groups });
+    for (const g of groups) this.codesPer.set(g, (this.codesPer.get(g) ?? 0) + 1);
     this.codeOf.set(shortId, code);
+  }
+
+  /** Takes `code` out of the codes and of its groups' counts. */
+  private forget(code: string): void {
+    const held = this.codes.get(code);
+    if (!held) return;
+    this.codes.delete(code);
+    for (const g of held.groups) {
+      const n = (this.codesPer.get(g) ?? 0) - 1;
+      if (n > 0) this.codesPer.set(g, n);
+      else this.codesPer.delete(g);
+    }
   }
 
   private dropCodeOf(shortId: string): void {

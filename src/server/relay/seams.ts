@@ -93,6 +93,11 @@ export interface LookupCode {
   expiresAt: number;
 }
 
+/** Why the lobby gave no code: the visitor's address or network holds its share already (RATE_LIMITS.liveCodesPerAddress). */
+export interface CodeRefusal {
+  refused: string;
+}
+
 /**
  * What a visitor room may ask of the lobby. In one process these are method calls; on Cloudflare
  * each is a call to the lobby's Durable Object, so a room never waits on one for its sockets'
@@ -108,9 +113,11 @@ export interface LobbyLink {
   remove(shortId: string): void;
   /**
    * A lookup code for `shortId`, unique among live visitors. `preferred` is the code the room held
-   * before a restart: it is kept when nobody else holds it and it has not expired.
+   * before a restart: it is kept when nobody else holds it and it has not expired. `address`: the
+   * visitor's, whose share of live codes a new code counts against (a refusal says so); a
+   * preferred code is counted, never refused.
    */
-  claimCode(shortId: string, preferred: LookupCode | null): Promise<LookupCode>;
+  claimCode(shortId: string, preferred: LookupCode | null, address?: string): Promise<LookupCode | CodeRefusal>;
   releaseCode(shortId: string, code: string): void;
 }
 

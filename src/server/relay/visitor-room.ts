@@ -542,7 +542,9 @@ export class VisitorRoom {
     }
     if (r.lookupCode && r.lookupCode.expiresAt > now) {
       try {
-        this.setCode(await this.ctx.lobby.claimCode(this.ctx.name, r.lookupCode));
+        // No address: the visitor is not back yet (a kept code is counted, never refused, anyway).
+        const kept = await this.ctx.lobby.claimCode(this.ctx.name, r.lookupCode);
+        this.setCode('refused' in kept ? null : kept);
       } catch {
         this.setCode(null);
       }
@@ -1039,7 +1041,9 @@ export class VisitorRoom {
       if (!allowed) return { code: ErrorCode.rateLimited, message: 'too many lookup codes asked for from this address; try again in a minute' };
     }
     try {
-      this.setCode(await this.ctx.lobby.claimCode(this.ctx.name, null));
+      const claimed = await this.ctx.lobby.claimCode(this.ctx.name, null, address);
+      if ('refused' in claimed) return { code: ErrorCode.rateLimited, message: claimed.refused };
+      this.setCode(claimed);
     } catch {
       return { code: ErrorCode.internal, message: 'no lookup codes are free right now; try again later' };
     }
