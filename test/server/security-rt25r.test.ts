@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { handled, testRelay } from '../support/node-client.js';
+import { handled, heavyIdentity, testRelay } from '../support/node-client.js';
 import { Lobby } from '../../src/server/relay/lobby.js';
 import { LOOKUP_CODE_TTL_MS, RATE_LIMITS } from '../../src/protocol/index.js';
 
@@ -133,4 +133,72 @@ test('the lobby’s share of live codes per address and network, with the relay�
   assert.equal(v4, RATE_LIMITS.liveCodesPerNetwork);
   // Every code: 9 000 / 30 = 300 networks.
   assert.equal(Math.ceil(9000 / RATE_LIMITS.liveCodesPerNetwork), 300);
+});
+
+// rt25r 4 (both hosts; medium: one address floods every agent's console). rt23r put identity
+// changes under a budget per address (256 Ki characters, then 32 Ki a second) but let a visitor
+// leaving or coming back go at once, with its whole entry: one address's 20 visitors with 8 KiB
+// identities, each reconnecting as fast as admission let them (200, then 20 a second), sent every
+// agent 517 KiB/s on Node and 508 KiB/s on Cloudflare. A change of presence alone now spends the
+// same budget (38 KiB/s), and another address's visitor and a help request still go at once.
+test('a reconnect storm from one address sends each agent a bounded stream; another address’s visitor still shows at once, and the stormers’ last state arrives', { timeout: 90_000 }, async () => {
+  const relay = await testRelay();
+  try {
+    const lobby = await relay.lobby(await relay.token('Ann'));
+    await lobby.next('lobby');
+    const ids = Array.from({ length: 20 }, (_, i) => `storm-visitor-${i}-${process.pid}`);
+    for (const id of ids) {
+      const v = await relay.visitor(id, '127.0.0.5');
+      await v.next('welcome');
+      v.send({ type: 'updateConnection', identity: heavyIdentity(0) });
+      await handled(v, 1);
+      v.ws.terminate();
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    let bytes = 0;
+    lobby.ws.on('message', (d: Buffer) => (bytes += d.length));
+    const start = Date.now();
+    const stormFor = 4000;
+    let cycles = 0;
+    let bystanderSeenAfter = -1;
+    const bystander = (async () => {
+      await new Promise((r) => setTimeout(r, 1500));
+      const b = await relay.visitor(undefined, '127.0.0.9');
+      const { shortId } = await b.next('welcome');
+      const asked = Date.now();
+      await lobby.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.connected, 5000);
+      bystanderSeenAfter = Date.now() - asked;
+    })();
+    await Promise.all(
+      ids.map(async (id) => {
+        while (Date.now() - start < stormFor) {
+          try {
+            const v = await relay.visitor(id, '127.0.0.5');
+            await v.next('welcome', undefined, 2000);
+            v.ws.terminate();
+            cycles++;
+          } catch {
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+      }),
+    );
+    const seconds = (Date.now() - start) / 1000;
+    await bystander;
+    const budget = RATE_LIMITS.lobbyIdentityCharsBurstPerAddress + RATE_LIMITS.lobbyIdentityCharsPerSecondPerAddress * seconds;
+    assert.ok(cycles > 60, `the storm ran (${cycles} reconnects)`);
+    assert.ok(bytes < budget + 64 * 1024, `${cycles} reconnects in ${seconds.toFixed(1)} s sent the agent ${Math.round(bytes / 1024)} KiB (budget ${Math.round(budget / 1024)} KiB)`);
+    assert.ok(bystanderSeenAfter >= 0 && bystanderSeenAfter < 1500, `another address's visitor shown after ${bystanderSeenAfter} ms`);
+    // Held, not lost: once the budget refills every stormer is shown as gone.
+    const lastShortIds = new Set<string>();
+    const list = await relay.lobby(await relay.token('Ann'));
+    for (const v of (await list.next('lobby')).visitors) if (v.metadata.k0) lastShortIds.add(v.shortId);
+    assert.equal(lastShortIds.size, ids.length);
+    const lastShown = (shortId: string) => lobby.messages.findLast((m) => m.type === 'visitorUpdated' && m.visitor.shortId === shortId);
+    const shownGone = () => [...lastShortIds].every((shortId) => { const m = lastShown(shortId); return m?.type === 'visitorUpdated' && !m.visitor.connected; });
+    for (const until = Date.now() + 30_000; !shownGone() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(shownGone(), 'every stormer is shown as gone once the budget refills');
+  } finally {
+    await relay.close();
+  }
 });

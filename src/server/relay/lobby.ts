@@ -80,10 +80,14 @@ type Deadline = 'out' | 'counts' | 'held' | `token:${string}`;
 /** How often identity changes held back by their address's budget are tried again, in ms. */
 const HELD_RETRY_MS = 250;
 
-/** Whether two summaries of a visitor differ only in its identity (what the budget per address holds back). */
+/**
+ * Whether two summaries of a visitor differ only in its identity and whether it is connected (what
+ * the budget per address holds back). A reconnect is budgeted too: before, one address's visitors
+ * leaving and coming back as fast as admission let them sent every agent their whole 8 KiB entries
+ * twice a cycle, 517 KiB/s from one address past the identity budget (rt25r).
+ */
 function identityOnly(a: VisitorSummary, b: VisitorSummary): boolean {
   return (
-    a.connected === b.connected &&
     a.pendingRequestAt === b.pendingRequestAt &&
     a.sessionState === b.sessionState &&
     a.agentName === b.agentName &&
@@ -296,8 +300,9 @@ export class Lobby implements LobbyLink {
     this.directory.set(summary);
     if (this.agents.size > 0) {
       const json = this.directory.jsonOf(summary.shortId)!;
-      // An identity change of a connected visitor spends its address's budget; past it the newest
-      // waits (the directory, which lists and searches read, has it already). Anything else goes at once.
+      // An identity change, or a visitor leaving or coming back, spends its address's budget; past
+      // it the newest waits (the directory, which lists and searches read, has it already).
+      // Anything else (a help request, a session) goes at once.
       const key = address === undefined ? null : addressKey(address);
       const held = key !== null && before !== undefined && identityOnly(before, summary) && (this.held.has(summary.shortId) || !this.identityChars.take(key, json.length));
       if (held) {

@@ -105,8 +105,9 @@ export interface CodeRefusal {
  */
 export interface LobbyLink {
   /**
-   * The visitor's summary as agents should see it now (added or changed). `address`: the connected
-   * visitor's, whose budget an identity-only change spends (RATE_LIMITS.lobbyIdentityCharsPerSecondPerAddress).
+   * The visitor's summary as agents should see it now (added or changed). `address`: the visitor's
+   * (its last, once it left), whose budget a change of identity or presence alone spends
+   * (RATE_LIMITS.lobbyIdentityCharsPerSecondPerAddress).
    */
   publish(summary: VisitorSummary, address?: string): void;
   /** The visitor is gone: agents drop it, and its code (if any) is released. */

@@ -222,6 +222,8 @@ export class VisitorRoom {
   // The persisted state (room-record.ts).
   private visitorId: string | null = null;
   private identity: StoredIdentity = FRESH_IDENTITY();
+  /** The visitor's address, kept once it left: its leaving spends that address's lobby budget too. */
+  private address: string | undefined;
   private state: SessionState = 'inactive';
   private pendingRequestAt: number | null = null;
   private agentName: string | null = null;
@@ -491,6 +493,7 @@ export class VisitorRoom {
           continue;
         }
         this.conn = conn;
+        this.address = conn.address;
         this.visible = memo?.visible ?? true;
         this.peers.add(conn, { frames: true, memo });
         continue;
@@ -583,6 +586,7 @@ export class VisitorRoom {
     this.deadlines.set('visitorGone', null);
     const previous = this.conn;
     this.conn = conn;
+    this.address = conn.address;
     if (this.goneAt !== null) {
       this.goneAt = null;
       this.writer.changed();
@@ -1291,7 +1295,7 @@ export class VisitorRoom {
     // The period runs from the last identity change sent (at once or coalesced).
     if (identityOnly || this.deadlines.get('lobby') !== undefined) this.identityPublishedAt = now;
     this.deadlines.set('lobby', null);
-    this.ctx.lobby.publish(this.summary(), this.conn?.address);
+    this.ctx.lobby.publish(this.summary(), this.conn?.address ?? this.address);
   }
 
   /** A watcher's part in the session goes with its socket, for a wake from hibernation. */
