@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { handled, heavyIdentity, testRelay } from '../support/node-client.js';
 import { Lobby } from '../../src/server/relay/lobby.js';
 import { LOOKUP_CODE_TTL_MS, RATE_LIMITS } from '../../src/protocol/index.js';
@@ -198,6 +199,38 @@ test('a reconnect storm from one address sends each agent a bounded stream; anot
     const shownGone = () => [...lastShortIds].every((shortId) => { const m = lastShown(shortId); return m?.type === 'visitorUpdated' && !m.visitor.connected; });
     for (const until = Date.now() + 30_000; !shownGone() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 200));
     assert.ok(shownGone(), 'every stormer is shown as gone once the budget refills');
+  } finally {
+    await relay.close();
+  }
+});
+
+/** A request with any method (fetch refuses TRACE and CONNECT): status, content type and body. */
+function rawRequest(url: string, method: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = httpRequest(url, { method }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+// rt25r 3 (Node host; low: bad input got no clear answer, and filled the log). A TRACE (or TRACK)
+// request to /api/* was turned into a Fetch Request for the sign-in handlers, which refuses the
+// method: the answer was 500 "internal error" and the relay logged the error with its stack for
+// every such request. It is refused with 405 and a JSON error, as workerd does on Cloudflare.
+test('a TRACE request to the sign-in API is refused with 405 and a JSON error, not a 500', async () => {
+  const relay = await testRelay();
+  try {
+    for (const path of ['/api/login', '/api/session', '/api/logout', '/api/set-password']) {
+      const answer = await rawRequest(`${relay.server.url}${path}`, 'TRACE');
+      assert.equal(answer.status, 405, `${path}: ${answer.status} ${answer.body}`);
+      assert.match(answer.type, /application\/json/, path);
+      assert.ok(typeof (JSON.parse(answer.body) as { error?: unknown }).error === 'string', path);
+    }
+    assert.equal((await fetch(`${relay.server.url}/healthz`)).status, 200);
   } finally {
     await relay.close();
   }
