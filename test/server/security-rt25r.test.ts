@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { handled, heavyIdentity, testRelay } from '../support/node-client.js';
 import { Lobby } from '../../src/server/relay/lobby.js';
-import { LOOKUP_CODE_TTL_MS, RATE_LIMITS } from '../../src/protocol/index.js';
+import { LOOKUP_CODE_TTL_MS, MAX_JSON_DEPTH, RATE_LIMITS } from '../../src/protocol/index.js';
 
 /** What visitor text shown to an agent may never hold: control and invisible formatting characters, lone surrogates. */
 const UNSCREENED = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
@@ -231,6 +231,39 @@ test('a TRACE request to the sign-in API is refused with 405 and a JSON error, n
       assert.ok(typeof (JSON.parse(answer.body) as { error?: unknown }).error === 'string', path);
     }
     assert.equal((await fetch(`${relay.server.url}/healthz`)).status, 200);
+  } finally {
+    await relay.close();
+  }
+});
+
+// rt25r 5 (both hosts; low: CPU amplification). JSON.parse built whatever nesting a text held
+// before its schema was checked: a 64 KiB text of 32 000 nested arrays cost 6.4 ms to parse, 36
+// times a flat text of that size, so within an address's text budget (1 MiB a second) one address
+// took ~100 ms of the relay's CPU a second with messages that were even valid (a ping with an
+// extra field). A text nesting objects and arrays more than MAX_JSON_DEPTH (16) deep is refused
+// with badJson before it is parsed (0.12 ms); other sessions go on.
+test('a message nesting arrays or objects past 16 deep is refused with badJson before it is parsed; other sessions go on', async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    await v.next('welcome');
+    const other = await relay.visitor();
+    await other.next('welcome');
+    const n = 30_000;
+    v.sendRaw(`{"type":"ping","t":1,"x":${'['.repeat(n)}${']'.repeat(n)}}`);
+    const error = await v.next('error');
+    assert.equal(error.code, 'badJson');
+    assert.match(error.message, new RegExp(`more than ${MAX_JSON_DEPTH} deep`));
+    assert.equal(v.count('pong'), 0);
+    // Brackets inside strings are text, not nesting; an agent's socket is held to the same bound.
+    v.sendRaw(`{"type":"ping","t":2,"x":"${'[{'.repeat(500)}"}`);
+    await v.next('pong', (m) => m.t === 2);
+    const lobby = await relay.lobby(await relay.token());
+    await lobby.next('lobby');
+    lobby.sendRaw(`{"type":"ping","t":3,"x":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`);
+    assert.equal((await lobby.next('error')).code, 'badJson');
+    await handled(other, 4);
+    await handled(v, 5);
   } finally {
     await relay.close();
   }
