@@ -57,6 +57,15 @@ export const MAX_FRAME_PIXELS = 7680 * 4320;
 export const MAX_WATCH_SOCKETS_PER_AGENT = 32;
 
 /**
+ * Most lobby sockets one agent (its agentKey) may hold; past it a lobby socket is refused
+ * (`rateLimited`, CloseCode.tooManyConnections). Each one is sent the first page of the lobby (up to
+ * MAX_LOBBY_PAGE_CHARS) and every change after, and holds up to its outgoing bound while it does not
+ * read: one agent token opened 250 from one address, and as many from each address it had (rt25r).
+ * A console opens one per tab.
+ */
+export const MAX_LOBBY_SOCKETS_PER_AGENT = 32;
+
+/**
  * The relay's rate limits. The relay enforces them (defaults of its options); the clients read
  * them too, so that what they send stays under them (src/relay-client/paced-sender.ts). Burst is
  * a bucket's size, the refill is per second or per minute as named.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { handled, heavyIdentity, testRelay } from '../support/node-client.js';
 import { Lobby } from '../../src/server/relay/lobby.js';
-import { LOOKUP_CODE_TTL_MS, MAX_JSON_DEPTH, RATE_LIMITS } from '../../src/protocol/index.js';
+import { CloseCode, LOOKUP_CODE_TTL_MS, MAX_JSON_DEPTH, MAX_LOBBY_SOCKETS_PER_AGENT, RATE_LIMITS } from '../../src/protocol/index.js';
 
 /** What visitor text shown to an agent may never hold: control and invisible formatting characters, lone surrogates. */
 const UNSCREENED = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
@@ -264,6 +264,44 @@ test('a message nesting arrays or objects past 16 deep is refused with badJson b
     assert.equal((await lobby.next('error')).code, 'badJson');
     await handled(other, 4);
     await handled(v, 5);
+  } finally {
+    await relay.close();
+  }
+});
+
+// rt25r 6 (both hosts; medium: relay memory per agent). An agent could open as many lobby sockets
+// as its address's socket cap (256), from every address it had: one token opened 250 from one
+// address, each sent the lobby's first page (up to 256 Ki characters) and every change after,
+// each holding up to its outgoing bound (2 MiB) while it did not read. Watch sockets were capped
+// per agent (32 a room); lobby sockets now are too (32 an agent).
+test('an agent holds at most 32 lobby sockets: the next is refused with rateLimited and 4029; another agent connects, and a closed one makes room', async () => {
+  const relay = await testRelay();
+  try {
+    const token = await relay.token('Mallory');
+    const open = [];
+    for (let i = 0; i < MAX_LOBBY_SOCKETS_PER_AGENT; i++) {
+      const l = await relay.lobby(token);
+      await l.next('lobby');
+      open.push(l);
+    }
+    const extra = await relay.lobby(token);
+    const refused = await extra.next('error');
+    assert.equal(refused.code, 'rateLimited');
+    assert.match(refused.message, /too many lobby sockets of this agent \(max 32\)/);
+    // On Cloudflare the close completes about 10 s later (the platform ends the connection late); the error comes at once.
+    assert.equal((await extra.waitClose(20_000)).code, CloseCode.tooManyConnections);
+    assert.equal(extra.count('lobby'), 0, 'the refused socket is sent no visitor');
+    const other = await relay.lobby(await relay.token('Ann'));
+    await other.next('lobby');
+    open[0].close();
+    await open[0].waitClose();
+    for (let tries = 0; ; tries++) {
+      const again = await relay.lobby(token);
+      const first = await Promise.race([again.next('lobby').then(() => 'lobby'), again.next('error').then((e) => e.code)]);
+      if (first === 'lobby') break;
+      assert.ok(tries < 20, 'a socket closed makes room');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await relay.close();
   }

@@ -11,6 +11,7 @@ import {
   LOOKUP_CODE_DIGITS,
   LOOKUP_CODE_TTL_MS,
   MAX_CONTROL_MESSAGE_BYTES,
+  MAX_LOBBY_SOCKETS_PER_AGENT,
   parseMessage,
   type Message,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
@@ -177,6 +178,12 @@ export class Lobby implements LobbyLink {
 
   onConnect(conn: Connection, ticket: Ticket): void {
     const agent = ticket.agent!;
+    const key = agentKey(agent);
+    let same = 0;
+    for (const a of this.agents.values()) if (agentKey(a) === key) same++;
+    if (same >= MAX_LOBBY_SOCKETS_PER_AGENT) {
+      return this.peers.refuse(conn, ErrorCode.rateLimited, `too many lobby sockets of this agent (max ${MAX_LOBBY_SOCKETS_PER_AGENT}); close a console tab`, CloseCode.tooManyConnections);
+    }
     this.agents.set(conn.id, agent);
     this.peers.add(conn, { frames: false });
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.now()));
