@@ -415,6 +415,11 @@ export class WatchClient {
   private onRelayMessage(msg: Message): void {
     const snap = this.snapshot;
     switch (msg.type) {
+      case 'readMark':
+        // Answered at once: the Cloudflare relay counts the text it sent this watcher since the
+        // last mark answered as queued, and closes one that stays over its bound as stalled (rt25r).
+        this.socket?.sendLive({ type: 'readAck', mark: msg.mark });
+        return;
       case 'watchState': {
         this.socket?.markHealthy();
         this.seenVisitor = true;

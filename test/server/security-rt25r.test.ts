@@ -306,3 +306,40 @@ test('an agent holds at most 32 lobby sockets: the next is refused with rateLimi
     await relay.close();
   }
 });
+
+// rt25r 7 (Cloudflare host; medium: a room's memory). Workers' WebSocket cannot tell what waits for
+// a peer, so a visitor room bounded only frames to a watcher (by their acks): a watch socket that
+// stopped reading kept every text the room sent it in the room's memory. 32 watch sockets of one
+// agent, waiting for the visitor's answer and asking `watch` again 50 times a second (each answer
+// carrying the visitor's 8 KiB entry), had 211 MB held for them after 20 s, still growing, and none
+// was closed. Watch sockets now get read marks as the lobby's do: one that stops reading is closed
+// with 4008 (stalled) once its unread text passes its bound, as on Node; another agent goes on.
+test('a watch socket that stops reading while its answers pile up is closed as stalled; the room and another agent go on (both hosts)', { timeout: 60_000 }, async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    v.send({ type: 'updateConnection', identity: heavyIdentity(1) });
+    await handled(v, 1);
+    const honest = await relay.allowedWatch(v, shortId, await relay.token('Ann'));
+    const w = await relay.watch(shortId, await relay.token('Mallory'));
+    await w.next('watchState');
+    w.acksReads = false;
+    w.pauseReading();
+    const start = Date.now();
+    const before = (await relay.server.stats()).connections;
+    let closed = false;
+    while (!closed && Date.now() - start < 40_000) {
+      for (let k = 0; k < 5; k++) w.send({ type: 'watch' });
+      await new Promise((r) => setTimeout(r, 100));
+      closed = (await relay.server.stats()).connections < before;
+    }
+    assert.ok(closed, `the relay closed the socket that stopped reading (after ${Date.now() - start} ms)`);
+    w.resumeReading();
+    assert.equal((await w.waitClose(20_000)).code, CloseCode.stalled);
+    v.send({ type: 'customMessage', seq: 1, message: 'still here' });
+    assert.equal((await honest.next('customMessageReceived')).message, 'still here');
+  } finally {
+    await relay.close();
+  }
+});

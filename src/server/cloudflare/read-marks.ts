@@ -23,8 +23,12 @@ export const READ_MARK_CHARS = 64 * 1024;
 /** Marks a socket may have unanswered: past twice the bound the socket is closed anyway. */
 const MAX_MARKS = 256;
 
-/** `conn`, counting what it sends and proven read; `every`: characters between marks (a quarter of the bound at most). */
-export function markedConnection(conn: Connection, every: number): Connection {
+/**
+ * `conn`, counting what it sends and proven read; `every`: characters between marks (a quarter of
+ * the bound at most). `textOnly`: binary frames are sent uncounted (a visitor room's frames to a
+ * watcher are bounded by its frame acks already, frame-fanout.ts; rt25r marks watch sockets' text).
+ */
+export function markedConnection(conn: Connection, every: number, textOnly = false): Connection {
   let sent = 0;
   let proven = 0;
   let since = 0;
@@ -34,6 +38,7 @@ export function markedConnection(conn: Connection, every: number): Connection {
     ...conn,
     send(data) {
       conn.send(data);
+      if (textOnly && typeof data !== 'string') return;
       const n = typeof data === 'string' ? data.length : data.byteLength;
       sent += n;
       since += n;

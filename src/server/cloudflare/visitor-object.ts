@@ -15,7 +15,8 @@
  * objects within a test by itself).
  */
 import { Server, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from 'partyserver';
-import { CloseCode, randomId } from '../../protocol/index.js';
+import { CloseCode, MAX_QUEUED_BYTES, randomId } from '../../protocol/index.js';
+import { markedConnection, READ_MARK_CHARS } from './read-marks.js';
 import type { Ticket } from '../relay/admission.js';
 import type { Connection } from '../relay/seams.js';
 import { VisitorRoom } from '../relay/visitor-room.js';
@@ -73,8 +74,9 @@ export class VisitorObject extends Server<Env> {
   private async wake(): Promise<void> {
     const survivors = [];
     for (const socket of this.getConnections<SocketState>()) {
-      const s = survivingSocket(socket);
-      if (!s) continue;
+      const found = survivingSocket(socket);
+      if (!found) continue;
+      const s = { ...found, conn: this.marked(found.conn, found.ticket) };
       this.conns.set(socket.id, s);
       survivors.push(s);
     }
@@ -116,6 +118,18 @@ export class VisitorObject extends Server<Env> {
     return super.fetch(request);
   }
 
+  /**
+   * A watch socket whose buffered amount is the text the agent has not proven read (read-marks.ts),
+   * as the lobby's sockets are: Workers' WebSocket cannot tell it, and a watch socket that stopped
+   * reading kept every answer the room sent it in the room's memory (rt25r: 32 sockets of one agent
+   * asking `watch` again and again grew workerd by 34 MB in 20 s). Frames are bounded by their acks.
+   */
+  private marked(conn: Connection, ticket: Ticket): Connection {
+    if (ticket.party !== 'watch') return conn;
+    const bound = relayOptions(this.env).maxQueuedBytes ?? MAX_QUEUED_BYTES;
+    return markedConnection(conn, Math.max(1024, Math.min(READ_MARK_CHARS, Math.floor(bound / 4))), true);
+  }
+
   /** Sockets whose onConnect returned, until `fetch` sees it (guardedUpgrade). */
   private readonly connected = new Set<string>();
 
@@ -127,8 +141,9 @@ export class VisitorObject extends Server<Env> {
   private async admit(socket: PartyConnection<SocketState>, ctx: ConnectionContext): Promise<void> {
     connectFault(this.env);
     await this.ready();
-    const admitted = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
-    if (!admitted) return;
+    const found = admittedSocket(socket, ctx.request, (address, id) => releaseAddress(this.env, address, id));
+    if (!found) return;
+    const admitted = { ...found, conn: this.marked(found.conn, found.ticket) };
     this.conns.set(socket.id, admitted);
     this.liveness.heard(socket);
     const agent = agentOfSocket(socket.state);

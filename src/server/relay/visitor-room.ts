@@ -926,6 +926,9 @@ export class VisitorRoom {
         }
         return;
       }
+      case 'readAck':
+        // Only a host that sends marks counts them (Connection.readAck, Cloudflare's watch sockets); elsewhere one is ignored.
+        return w.conn.readAck?.(msg.mark);
       case 'frameAck':
         // Written another way than the viewer's (field order, spaces, 2.0): it frees its frames too.
         // One for a frame not in flight (late, repeated or made up) frees nothing, and cost a budget token.
