@@ -147,7 +147,8 @@ for (const backend of BACKENDS) {
       assert.equal(text.split('\r\n').length, 5, 'a header, three rows, and the final line break');
       assert.ok(text.includes(`"'=HYPERLINK(""http://evil"",""x"")"`), text);
       assert.ok(text.includes(`"'+Plus, ""quoted"""`), text);
-      assert.ok(text.includes(`'@at\tTab`), text);
+      // The relay screens a callName before history keeps it (rt25r: a tab becomes a space); the formula start is still neutralised.
+      assert.ok(text.includes(`'@at Tab`), text);
       assert.ok(!/(^|,)[=+\-@\t]/m.test(text), 'no cell starts with a formula character');
       assert.equal((await getJson(server, '/api/history?format=csv&visitor=other', CAROL)).body.split('\r\n').length, 3);
     } finally {
