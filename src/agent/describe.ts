@@ -2,7 +2,7 @@
 import type { EndReason, SessionState, VisitorSummary } from '../protocol/index.js';
 
 /**
- * Visitor text set in a sentence of plain text (a status line, a notification, the page title),
+ * Visitor text set in a sentence of plain text (a browser notification),
  * between a first-strong isolate and its pop (U+2068, U+2069): a right-to-left name cannot reorder
  * the words or punctuation around it, as `<bdi>` keeps it in markup (`isolated` in
  * elements/visitor-details.ts). The relay strips such characters from the text itself, so the
