@@ -1,5 +1,5 @@
 import type { MaskRect } from './find-masks.js';
-import { paintMasks } from './paint-masks.js';
+import { maskPixelRects, paintMasks, type MaskPixels } from './paint-masks.js';
 import { changedTiles, tileGrid, type TileRect } from './tiles.js';
 import { trustedScriptURL } from '../visitor/trusted-types.js';
 
@@ -54,6 +54,96 @@ export interface EncoderState {
    * is encoded before its pixels are read back (see {@link settleEncoder}).
    */
   unread?: boolean;
+  /** The keyframe bands encoded last, kept while their pixels hold (see {@link encodeBands}). */
+  bands?: KeptBands | null;
+  /**
+   * Every mask rectangle painted on `canvas` since it was last copied from the raster, in order (a
+   * frame with no new raster paints its masks over the last frame's); null when not known.
+   */
+  painted?: MaskPixels[] | null;
+}
+
+/**
+ * Encoded bands of the frame, each kept with the masks painted in it when it was encoded, and
+ * forgotten as soon as anything is painted into its rows of the raster.
+ */
+export interface KeptBands {
+  /** Frame size, type and quality they were encoded at; another one starts over. */
+  format: string;
+  rects: TileRect[];
+  /** Per band: its image and the mask rectangles painted in it (see {@link bandMasks}), or null. */
+  entries: Array<{ masks: string; mime: string; bytes: ArrayBuffer } | null>;
+}
+
+/**
+ * The horizontal bands a keyframe is sent as: 160 rows each (five over an 800-pixel frame), a
+ * multiple of 16, JPEG's largest block, so a band's blocks are those the whole frame would have.
+ */
+export function keyframeBands(width: number, height: number): TileRect[] {
+  const rows = 160;
+  const bands: TileRect[] = [];
+  for (let y = 0; y < height; y += rows) bands.push({ x: 0, y, width, height: Math.min(rows, height - y) });
+  return bands;
+}
+
+/** Forgets the kept bands that raster rows `[top, bottom)` reach: something was painted there. */
+export function forgetBands(state: EncoderState, top: number, bottom: number): void {
+  const kept = state.bands;
+  if (!kept) return;
+  for (let i = 0; i < kept.rects.length; i++) {
+    const band = kept.rects[i];
+    if (band.y < bottom && band.y + band.height > top) kept.entries[i] = null;
+  }
+}
+
+/** The mask rectangles painted in `band`, clipped to it, in the order they were painted: equal strings, equal pixels. */
+export function bandMasks(painted: readonly MaskPixels[], band: TileRect): string {
+  const top = band.y;
+  const bottom = band.y + band.height;
+  let out = '';
+  for (const r of painted) {
+    if (r.y0 >= bottom || r.y1 <= top) continue;
+    out += `${r.grey ? 'g' : 'b'}${r.x0},${Math.max(r.y0, top)},${r.x1},${Math.min(r.y1, bottom)};`;
+  }
+  return out;
+}
+
+/**
+ * A keyframe as horizontal bands ({@link keyframeBands}), each encoded anew only when its pixels
+ * may differ from when it was last encoded: something was painted into its rows of the raster
+ * since (which forgets it, see {@link forgetBands}), or the masks painted in it differ (all those
+ * painted on the canvas since it was copied from the raster: `state.painted`). A page
+ * that changed only here and there (a counter ticking, a field typed in) between two keyframes (an
+ * agent joining, one recovering from a slow link) so gets its keyframe by encoding a band or two
+ * instead of the whole frame. The canvas holds the frame with its masks painted. Null when a band
+ * is over `req.maxImageBytes` (the caller splits the frame into tiles instead).
+ */
+export async function encodeBands(
+  state: EncoderState,
+  canvas: OffscreenCanvas,
+  req: EncodeRequest,
+  encode: (tile: TileRect) => Promise<EncodedTile>,
+): Promise<EncodedTile[] | null> {
+  const { width, height } = canvas;
+  const format = `${width}x${height} ${req.type} ${req.quality}`;
+  if (state.bands?.format !== format) state.bands = { format, rects: keyframeBands(width, height), entries: [] };
+  const kept = state.bands;
+  const painted = state.painted;
+  // Every band is copied from the canvas before the first await (encode copies synchronously).
+  const out = await Promise.all(kept.rects.map(async (band, i) => {
+    // Masks painted not known: encoded, and not kept.
+    if (!painted) return encode(band);
+    const masks = bandMasks(painted, band);
+    let entry = kept.entries[i];
+    if (!entry || entry.masks !== masks) {
+      const tile = await encode(band);
+      entry = kept.entries[i] = { masks, mime: tile.mime, bytes: tile.bytes.slice(0) };
+      return tile;
+    }
+    // A copy: what is sent is transferred away.
+    return { ...band, mime: entry.mime, bytes: entry.bytes.slice(0) };
+  }));
+  return out.every((tile) => tile.bytes.byteLength <= req.maxImageBytes) ? out : null;
 }
 
 /**
@@ -79,6 +169,18 @@ export function settleEncoder(state: EncoderState): void {
  * worker source is built from (see WORKER_FUNCTIONS), by name.
  */
 export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): Promise<EncodeResult> {
+  try {
+    return await encodeFrameSteps(state, req);
+  } catch (e) {
+    // What the canvas holds is unknown: no band kept is trusted again.
+    state.bands = null;
+    state.painted = null;
+    throw e;
+  }
+}
+
+/** The steps of {@link encodeFrameJob}. */
+async function encodeFrameSteps(state: EncoderState, req: EncodeRequest): Promise<EncodeResult> {
   settleEncoder(state);
   if (req.bitmap && req.region) {
     // Only the changed part: painted over the last raster (unmasked), masks painted afresh below.
@@ -87,6 +189,9 @@ export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): P
     const rawCtx = raw.getContext('2d')!;
     const { x, y } = req.region;
     const { width, height } = req.bitmap;
+    // A pixel more each way, for an edge between pixels.
+    forgetBands(state, Math.floor(y) - 1, Math.ceil(y + height) + 1);
+    state.painted = [];
     rawCtx.globalCompositeOperation = 'source-over';
     rawCtx.fillStyle = req.background;
     rawCtx.fillRect(x, y, width, height);
@@ -97,6 +202,8 @@ export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): P
     state.ctx.globalCompositeOperation = 'source-over';
   } else if (req.bitmap) {
     const { width, height } = req.bitmap;
+    state.bands = null;
+    state.painted = [];
     if (!state.canvas || state.canvas.width !== width || state.canvas.height !== height) {
       state.canvas = new OffscreenCanvas(width, height);
       state.ctx = state.canvas.getContext('2d', { willReadFrequently: true });
@@ -121,6 +228,8 @@ export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): P
   const ctx = state.ctx!;
   const { width, height } = canvas;
   paintMasks(ctx, req.masks, req.scale);
+  // Frames with no new raster add theirs; past a bound (an unchanged page's frames), not known.
+  if (state.painted) state.painted = state.painted.length < 512 ? [...state.painted, ...maskPixelRects(req.masks, req.scale, width, height)] : null;
 
   const previous = state.previous;
   let keyframe = req.keyframe || !previous || previous.length !== width * height;
@@ -151,9 +260,8 @@ export async function encodeFrameJob(state: EncoderState, req: EncodeRequest): P
   };
   let out: EncodedTile[];
   if (keyframe) {
-    const whole = await encode({ x: 0, y: 0, width, height });
-    // A full frame over the message cap goes as tiles instead, each flagged keyframe.
-    out = whole.bytes.byteLength <= req.maxImageBytes ? [whole] : await Promise.all(tileGrid(width, height, req.tileSize).map(encode));
+    // A band over the message cap: the frame goes as tiles instead, each flagged keyframe.
+    out = (await encodeBands(state, canvas, req, encode)) ?? (await Promise.all(tileGrid(width, height, req.tileSize).map(encode)));
   } else {
     out = await Promise.all(tiles.map(encode));
   }
@@ -185,7 +293,7 @@ function encoderWorkerMain(scope: WorkerScope): void {
 }
 
 /** Every function the worker runs, in source form; they call each other by name, which bundling keeps consistent. */
-const WORKER_FUNCTIONS = [paintMasks, tileGrid, changedTiles, settleEncoder, encodeFrameJob, encoderWorkerMain];
+const WORKER_FUNCTIONS = [maskPixelRects, paintMasks, tileGrid, changedTiles, settleEncoder, keyframeBands, forgetBands, bandMasks, encodeBands, encodeFrameJob, encodeFrameSteps, encoderWorkerMain];
 
 let workerUrl: string | null = null;
 
@@ -240,6 +348,8 @@ export class FrameEncoder {
     this.inline.ctx = null;
     this.inline.previous = null;
     this.inline.unread = false;
+    this.inline.bands = null;
+    this.inline.painted = null;
   }
 
   private ensureWorker(): Worker | null {

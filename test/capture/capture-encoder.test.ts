@@ -65,6 +65,60 @@ describe('frame encoder', () => {
     expect(again.tiles[0].width).to.equal(256);
   });
 
+  describe('keyframes as bands', () => {
+    /** A 256x400 bitmap (three bands: rows 0-159, 160-319, 320-399) of one colour. */
+    async function tallBitmap(color = 'rgb(0, 160, 0)', width = 256, height = 400): Promise<ImageBitmap> {
+      const canvas = new OffscreenCanvas(width, height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = color;
+      ctx.fillRect(0, 0, width, height);
+      return createImageBitmap(canvas);
+    }
+    const bands = (r: { tiles: Array<{ x: number; y: number; width: number; height: number }> }) => r.tiles.map(({ x, y, width, height }) => [x, y, width, height]);
+    const sameBytes = (a: ArrayBuffer, b: ArrayBuffer) => a.byteLength === b.byteLength && new Uint8Array(a).every((v, i) => v === new Uint8Array(b)[i]);
+    const pixel = (image: ImageData, x: number, y: number) => [...image.data.slice((y * image.width + x) * 4, (y * image.width + x) * 4 + 3)];
+
+    it('sends a keyframe as bands and encodes again only those painted into since', async () => {
+      encoder = new FrameEncoder();
+      const first = await encoder.encode(request(await tallBitmap(), { keyframe: true }));
+      expect(bands(first)).to.deep.equal([[0, 0, 256, 160], [0, 160, 256, 160], [0, 320, 256, 80]]);
+      const kept = first.tiles.map((t) => t.bytes.slice(0));
+      // A region in the middle band turns red: a keyframe re-encodes that band, and sends the others as they were.
+      const red = await tallBitmap('rgb(200, 0, 0)', 40, 40);
+      const second = await encoder.encode(request(red, { keyframe: true, region: { x: 100, y: 200 } }));
+      expect(bands(second)).to.deep.equal(bands(first));
+      expect(sameBytes(second.tiles[0].bytes, kept[0]), 'band 0 sent as kept').to.equal(true);
+      expect(sameBytes(second.tiles[2].bytes, kept[2]), 'band 2 sent as kept').to.equal(true);
+      const middle = await decode(second.tiles[1].bytes, second.tiles[1].mime);
+      expect(pixel(middle, 110, 50), 'the region, in the band encoded again').to.deep.equal([200, 0, 0]);
+      expect(pixel(middle, 10, 10)).to.deep.equal([0, 160, 0]);
+    });
+
+    it('encodes a kept band again when the masks painted in it differ, the raster the same', async () => {
+      encoder = new FrameEncoder();
+      const first = await encoder.encode(request(await tallBitmap(), { keyframe: true }));
+      // The same raster (no new bitmap), a mask in the last band: that band is black there.
+      const masked = await encoder.encode(request(null, { keyframe: true, masks: [{ x: 20, y: 340, width: 30, height: 30 }] }));
+      expect(sameBytes(masked.tiles[0].bytes, first.tiles[0].bytes)).to.equal(true);
+      const last = await decode(masked.tiles[2].bytes, masked.tiles[2].mime);
+      expect(pixel(last, 35, 35), 'masked in the band sent').to.deep.equal([0, 0, 0]);
+      // A new raster of the same pixels, the mask now in the first band only: the last band is
+      // sent without it again, the first with it.
+      const moved = await encoder.encode(request(await tallBitmap(), { keyframe: true, masks: [{ x: 20, y: 20, width: 30, height: 30 }] }));
+      expect(pixel(await decode(moved.tiles[0].bytes, moved.tiles[0].mime), 35, 35)).to.deep.equal([0, 0, 0]);
+      expect(pixel(await decode(moved.tiles[2].bytes, moved.tiles[2].mime), 35, 35)).to.deep.equal([0, 160, 0]);
+    });
+
+    it('keeps the masks of frames drawn with no new raster in the bands it sends', async () => {
+      encoder = new FrameEncoder();
+      await encoder.encode(request(await tallBitmap(), { keyframe: true }));
+      // No new raster: the mask is painted over the last frame's pixels and stays on them (as before bands).
+      await encoder.encode(request(null, { masks: [{ x: 20, y: 20, width: 30, height: 30 }] }));
+      const again = await encoder.encode(request(null, { keyframe: true }));
+      expect(pixel(await decode(again.tiles[0].bytes, again.tiles[0].mime), 35, 35)).to.deep.equal([0, 0, 0]);
+    });
+  });
+
   it('splits a keyframe over the size cap into tiles', async () => {
     encoder = new FrameEncoder(false);
     const result = await encoder.encode(request(await testBitmap(), { maxImageBytes: 10 }));
