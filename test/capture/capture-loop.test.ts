@@ -48,10 +48,12 @@ describe('capture loop', () => {
     loop.start();
     expect(loop.running).to.equal(true);
     const [first] = await host.waitForFrames(1);
-    expect(first).to.have.length(1);
+    // Full-width bands of 160 rows, top to bottom, each flagged keyframe, the last one last (see encodeBands).
+    expect(first.map((t) => [t.x, t.y, t.width])).to.deep.equal(first.map((_, i) => [0, i * 160, first[0].frameWidth]));
+    expect(first.reduce((n, t) => n + t.height, 0)).to.equal(first[0].frameHeight);
+    expect(first.every((t) => (t.flags & FrameFlags.keyframe) !== 0)).to.equal(true);
+    expect(first.map((t) => (t.flags & FrameFlags.last) !== 0)).to.deep.equal(first.map((_, i) => i === first.length - 1));
     const f = first[0];
-    expect(f.flags & FrameFlags.keyframe).to.not.equal(0);
-    expect(f.flags & FrameFlags.last).to.not.equal(0);
     expect(f.frameWidth).to.equal(document.documentElement.clientWidth);
     expect(f.frameHeight).to.equal(document.documentElement.clientHeight);
     const picture = new FrameCanvas();
