@@ -14,21 +14,42 @@
  *   keeps its own): a stack of them paints a glyph over the lines around it;
  * - trimmed and cut to `max` characters (code points: never half a surrogate pair).
  *
- * A zero-width joiner is one of the dropped characters, so an emoji sequence joined by it (a
- * family, a profession) shows as its separate emoji: the price of one rule with no exceptions to
- * get wrong.
+ * Three invisible characters are part of how some text is spelled, and stay where they do that
+ * and nowhere else ({@link joinsOrDrops}): one zero-width non-joiner or joiner between two letters
+ * (Persian, Urdu, Indic and Sinhala names need them: "مهرانه‌ها" reads differently without it),
+ * one zero-width joiner (after an optional emoji presentation selector) between two emoji (a
+ * family, a profession, a rainbow flag), and one emoji presentation selector after an emoji (❤️).
+ * None of them moves or hides other text, and a run of more than one is still dropped whole.
  */
 
 /** Most combining marks (\p{M}) a character keeps. */
 export const MAX_TEXT_MARKS = 2;
 const MARKS_PAST_LIMIT = new RegExp(`(\\p{M}{${MAX_TEXT_MARKS}})\\p{M}+`, 'gu');
 
+const INVISIBLE_RUN = /[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]+/gu;
+const LETTER_BEFORE = /[\p{L}\p{M}]$/u;
+const LETTER_AFTER = /^\p{L}/u;
+const EMOJI_BEFORE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}]$/u;
+const EMOJI_AFTER = /^\p{Extended_Pictographic}/u;
+
+/** A run of invisible characters in `whole` at `at`: kept when it spells (see the module's comment), else dropped. */
+function joinsOrDrops(run: string, at: number, whole: string): string {
+  const before = whole.slice(Math.max(0, at - 2), at);
+  const after = whole.slice(at + run.length, at + run.length + 2);
+  if ((run === '\u200C' || run === '\u200D') && LETTER_BEFORE.test(before) && LETTER_AFTER.test(after)) return run;
+  if (EMOJI_BEFORE.test(before)) {
+    if ((run === '\u200D' || run === '\uFE0F\u200D') && EMOJI_AFTER.test(after)) return run;
+    if (run === '\uFE0F') return run;
+  }
+  return '';
+}
+
 export function screenText(text: string, max: number): string {
   const screened = text
     // Anything past 8 UTF-16 units a character can only be cut off: it is not read at all.
     .slice(0, max * 8)
     .normalize('NFC')
-    .replace(/[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]/gu, '')
+    .replace(INVISIBLE_RUN, joinsOrDrops)
     .replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, ' ')
     .replace(MARKS_PAST_LIMIT, '$1')
     .trim();

@@ -32,3 +32,19 @@ test('agentNameOf keeps at most 2 combining marks on a character', () => {
     assert.equal(agentNameOf(name), expected, name);
   }
 });
+
+test('agentNameOf keeps the joiners that spell a name or an emoji, one at a time, and no others', () => {
+  // Persian (a non-joiner between letters), Malayalam (a joiner between letters), emoji sequences.
+  for (const name of ['مهرانه\u200Cها', 'ക്\u200Dക', '👨\u200D👩\u200D👧', '🏳\uFE0F\u200D🌈', '❤\uFE0F', '👍🏽\u200D🔥']) {
+    assert.equal(agentNameOf(name), name, JSON.stringify(name));
+  }
+  // Anywhere else, or two in a row, or on their own, they are dropped as before.
+  assert.equal(agentNameOf('vip\u200D'), 'vip');
+  assert.equal(agentNameOf('\u200Dvip'), 'vip');
+  assert.equal(agentNameOf('a\u200D\u200Db'), 'ab');
+  assert.equal(agentNameOf('a\u200C\u200Eb'), 'ab');
+  assert.equal(agentNameOf('A\uFE0F'), 'A');
+  assert.equal(agentNameOf('Z\u0358\u200D\u0358\u0358'), 'Z\u0358\u0358');
+  assert.equal(agentNameOf('\u200C\u200D\u200C'), DEFAULT_AGENT_NAME);
+  assert.equal(agentNameOf('a 1\u200D2'), 'a 12', 'between digits');
+});
