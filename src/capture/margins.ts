@@ -111,7 +111,7 @@ function isLaidOutByParent(el: Element, win: Window): boolean {
 }
 
 /** Is the computed (not the used) height `auto`? getComputedStyle only gives the used pixels. */
-function hasAutoHeight(el: Element): boolean {
+export function hasAutoHeight(el: Element): boolean {
   const map = (el as Element & { computedStyleMap?: () => StylePropertyMapReadOnly }).computedStyleMap?.();
   // Without Typed OM the question cannot be answered; the clone keeps the page's height then.
   const height = map?.get('height');

@@ -15,12 +15,13 @@ import { learnFieldText, paintFieldText, type FieldText } from './field-text.js'
 import { CloneStyles, dropInheritedKerning } from './clone-styles.js';
 import { shareStyles } from './shared-styles.js';
 import { readCrossOriginSheets } from './cors-sheets.js';
-import { columnWidthPerColumn, tableHeightToContent, withFixedTables } from './table-layout.js';
+import { columnWidthPerColumn, dropCollapsedColumn, tableHeightToContent, withFixedTables } from './table-layout.js';
 import { isMaskElement, isUnmasked, maskOver, UNMASK_SELECTOR, type MaskOptions } from './find-masks.js';
 import { hiddenSlot, slotOf, SlotWrappers, type SlotJudge } from './slot-wrappers.js';
 import { ChurnError, CloneChurn, strayed } from './clone-churn.js';
 import { canCloneEmpty, containsComposed, findOffscreen, placedByBaseline, yieldToPage, type OffscreenRun } from './find-offscreen.js';
 import { keepCollapsingMargin, ROOT_DROPPED } from './margins.js';
+import { heightAcrossColumns } from './column-fragments.js';
 import { frameBorder, frameCanvas, moveBodyBackgroundToRoot, noteFrameCanvas, paintCanvasImages, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
 import { embeddedFamilies, ColdFaces, localFontFaces, TextFonts, webFontFamilies, withAdoptedSheets } from './font-families.js';
@@ -247,6 +248,10 @@ export class Rasterizer {
   private emptied = new Set<Element>();
   /** Whether a bottom margin collapses through each element, answered once per clone (see bottomMarginCollapsesThrough). */
   private collapses = new Map<Element, boolean>();
+  /** Whether each element's children may be split across columns, answered once per clone (see column-fragments.ts). */
+  private columnHolders = new Map<Element, boolean>();
+  /** Whether each table has a column hidden by `visibility: collapse`, answered once per clone (see dropCollapsedColumn). */
+  private collapsedColumns = new Map<Element, boolean>();
   /** Elements whose children are all cloned empty (the first row of a run of rows). */
   private hollow = new Set<Element>();
   /** Runs of off-screen siblings by their first element, which stands in for the run (see find-offscreen.ts). */
@@ -488,6 +493,8 @@ export class Rasterizer {
     const culled = new Set([...this.emptied, ...this.hollow]);
     this.emptied.clear();
     this.collapses.clear();
+    this.columnHolders.clear();
+    this.collapsedColumns.clear();
     this.hollow.clear();
     if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
@@ -694,6 +701,8 @@ export class Rasterizer {
     this.stack = [root];
     this.emptied.clear();
     this.collapses.clear();
+    this.columnHolders.clear();
+    this.collapsedColumns.clear();
     this.hollow.clear();
     this.whole.clear();
     this.standIns.reset();
@@ -1069,9 +1078,11 @@ export class Rasterizer {
           if (el.localName === 'html') showFrameScroll(frame, el);
         } else if (original !== this.doc.documentElement && el.localName !== 'html') {
           keepCollapsingMargin(original, el, this.doc.defaultView!, this.collapses);
+          heightAcrossColumns(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!, this.columnHolders);
           // A table cloned empty (off screen) keeps the height written: it holds nothing to be as tall as.
           if (!this.emptied.has(original)) tableHeightToContent(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
           columnWidthPerColumn(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!);
+          dropCollapsedColumn(original, el, original.ownerDocument.defaultView ?? this.doc.defaultView!, this.collapsedColumns);
         }
         else moveBodyBackgroundToRoot(this.doc, el);
         // The body's overflow scrolls the viewport instead: the page's, and a same-origin frame's.
