@@ -229,3 +229,43 @@ export function columnWidthPerColumn(original: Element, clone: Element, win: Win
   const spacing = cs.borderCollapse === 'collapse' ? 0 : parseFloat(cs.borderSpacing) || 0;
   style.setProperty('width', `${Math.max(0, (width - (spans - 1) * spacing) / spans)}px`);
 }
+
+/**
+ * A column hidden by `visibility: collapse` (its `<col>` or `<colgroup>`): the page lays the table
+ * out with the column, then takes it away, leaving that column's cells 0 px wide. The clone writes
+ * the table's width and its cells' as they are after that; laid out again, the hidden column's
+ * content still asked for its width and its rows grew to its text wrapped in it, so the other
+ * columns were squeezed and every row drawn several times its height (a three-column table with
+ * its middle one collapsed: 8 % of the page's pixels off, rt25). In the clone, the column is never
+ * there: its `<col>` (or `<colgroup>`) and its cells have no box (`display: none`; the cells that
+ * follow each take the next column), so the widths written are laid out as the page shows them.
+ * A cell spanning a hidden column and a shown one is left as it is. `memo` keeps, for one clone,
+ * whether each table has a collapsed column.
+ */
+export function dropCollapsedColumn(original: Element, clone: Element, win: Window, memo: Map<Element, boolean>): void {
+  const name = original.localName;
+  if (!COLUMN_PARTS.has(name) || original.namespaceURI !== XHTML_NS) return;
+  const table = original.closest('table');
+  if (!table || !hasCollapsedColumn(table, win, memo)) return;
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (name === 'col' || name === 'colgroup') {
+    if (win.getComputedStyle(original).visibility === 'collapse') style?.setProperty('display', 'none');
+    return;
+  }
+  // The page draws nothing of a cell it left no width (a column's own cells have none otherwise).
+  if (original.getBoundingClientRect().width !== 0) return;
+  clone.replaceChildren();
+  style?.setProperty('display', 'none');
+}
+
+const COLUMN_PARTS = new Set(['td', 'th', 'col', 'colgroup']);
+
+/** Whether a `<col>` or `<colgroup>` of `table` has `visibility: collapse`; `memo` as above. */
+function hasCollapsedColumn(table: Element, win: Window, memo: Map<Element, boolean>): boolean {
+  let collapses = memo.get(table);
+  if (collapses === undefined) {
+    collapses = [...table.querySelectorAll(':scope > colgroup, :scope > colgroup > col')].some((col) => win.getComputedStyle(col).visibility === 'collapse');
+    memo.set(table, collapses);
+  }
+  return collapses;
+}

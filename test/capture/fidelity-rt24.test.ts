@@ -153,11 +153,9 @@ describe('rt24: classes left over 1 %', () => {
     await expectWithin('rt24-scroll-markers', 1);
   });
 
-  // A column and a row hidden by `visibility: collapse`: the table's written width is the one left
-  // after the collapse, and the clone lays the collapsed column out first in it before taking it
-  // away, so the other columns are squeezed and their rows grow (3.1 %). Rare on real sites, which
-  // hide a data grid's columns with `display: none`.
-  it.skip('a table with a collapsed column and row (3.1 % off)', async () => {
+  // A column and a row hidden by `visibility: collapse` (3.1 % off here): fixed in rt25, see
+  // fidelity-rt25.test.ts (the clone has no such column: dropCollapsedColumn in table-layout.ts).
+  it('a table with a collapsed column and row', async () => {
     const td = (r: number, c: number) => `<td>${r}.${c} ${c % 2 ? filler(1) : 'x'}</td>`;
     mount(`<table class="t"><colgroup><col><col class="h"><col></colgroup>${Array.from({ length: 5 }, (_, r) => `<tr${r === 2 ? ' class="hr"' : ''}>${[0, 1, 2].map((c) => td(r, c)).join('')}</tr>`).join('')}</table><p>${filler(12)}</p>`,
       `.t { border-collapse: collapse; } td { border: 1px solid; padding: 6px; } .h { visibility: collapse; } .hr { visibility: collapse; }`);
