@@ -46,3 +46,38 @@ describe('rt25: table columns hidden by visibility: collapse', () => {
     await expectWithin('rt25-collapse-given-width', 0.5);
   });
 });
+
+// Not fixed this round (each measured on the page below, skipped with its figure).
+describe('rt25: classes left over 1 %', () => {
+  afterEach(() => {
+    unmountTestPage('rt25');
+    CSS.highlights?.clear();
+  });
+
+  // A frosted-glass card (`backdrop-filter: blur()` over a half-transparent background) holding a
+  // heading and text: the SVG picture applies no backdrop filter, so it is applied on the canvas
+  // after the picture is drawn (backdrop-filter.ts), which blurs the card's own content, border and
+  // corners with what is behind it (1.27 % off at the top). A fix would draw the card's content
+  // again over the filtered canvas: a second picture of that box each frame.
+  it.skip('a glass card over a photo, its text blurred with its backdrop (1.27 % off)', async () => {
+    const photo = `data:image/svg+xml;utf8,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><rect width="320" height="200" fill="hsl(100 70% 60%)"/><circle cx="224" cy="60" r="40" fill="hsl(220 90% 50%)"/><path d="M0 200 L96 100 L160 160 L320 60 L320 200 Z" fill="hsl(100 40% 25%)"/></svg>')}`;
+    mount(`<div class="bg"><div class="glass"><h2>Glass card</h2><p>${filler(3)}</p></div></div>${paras(8)}`,
+      `.bg { height: 300px; background: linear-gradient(45deg, rgb(236 72 153), rgb(59 130 246)), url("${photo}"); background-blend-mode: multiply; padding: 40px; }
+       .glass { backdrop-filter: blur(12px) saturate(180%); background: rgb(255 255 255 / .3); border-radius: 16px; padding: 20px; border: 1px solid rgb(255 255 255 / .4); }`);
+    await expectWithin('rt25-glass-card', 1);
+  });
+
+  // Text painted by the CSS Custom Highlight API (`CSS.highlights`, `::highlight(name)`: a code
+  // editor's or find-in-page's marks): its ranges have no element the copy could carry, so the
+  // highlighted text is drawn plain (1.71 % off for 70 characters). A fix would wrap each range's
+  // text in the clone in a span given the highlight's paint (colour, background, decoration).
+  it.skip('a paragraph with a custom highlight (1.71 % off)', async () => {
+    const root = mount(`<p class="p">${filler(10)}</p>${paras(6)}`, `::highlight(rt25) { background: rgb(253 224 71); color: rgb(185 28 28); }`);
+    const text = root.querySelector('.p')!.firstChild!;
+    const range = new Range();
+    range.setStart(text, 10);
+    range.setEnd(text, 80);
+    CSS.highlights.set('rt25', new Highlight(range));
+    await expectWithin('rt25-custom-highlight', 1);
+  });
+});
