@@ -608,8 +608,11 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
     // A broken image draws its alt text in its box, text with no text node to box (rt20m).
     if (!inside && el.localName === 'img' && showsAlt(el as HTMLImageElement)) return push(el.getClientRects());
-    const kinds = inside ? 0 : generated.kinds(el) | (GENERATING.get(el.localName) ?? 0);
-    if (kinds) boxGeneratedText(el, kinds, sink, outside, !(kinds & (BEFORE | AFTER)) || generated.spend());
+    if (!inside) {
+      const c = generated.of(el);
+      const builtIn = GENERATING.get(el.localName) ?? 0;
+      if (c.kinds | builtIn) boxGeneratedText(el, c, builtIn, sink, outside, generated);
+    }
     if (el.shadowRoot) searchAll(el.shadowRoot, place, inside, out, range, uses, outside);
     if (el.localName === 'iframe') {
       const frameDoc = sameOriginDocument(el as HTMLIFrameElement);

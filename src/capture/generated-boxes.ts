@@ -19,7 +19,13 @@ const STRIP = /(?:::?(?:before|after|marker)\b|::(?:scroll-marker|scroll-button|
 const LIST_ITEM = (rule: CSSStyleRule) => rule.style.display.includes('list-item') || rule.style.listStyleType !== '' || rule.style.getPropertyValue('list-style') !== '';
 const sheets: SheetSelectors = new WeakMap();
 
-/** How many candidates' pseudo-element styles one search reads, at most (a page of 5 000 icons in a mask took 215 ms a search, not 77). */
+/**
+ * How many candidates' pseudo-element styles one search reads, at most (a page of 5 000 icons in a
+ * mask took 215 ms a search, not 77). Only pseudo-elements a rule may draw away from their
+ * element's boxes are read (rt25m: 400 icons earlier on the page spent the whole budget, and a
+ * later mask's far-placed `::after` was left to the copy alone); past the budget, one that a rule
+ * the page can read places is boxed by the whole viewport.
+ */
 const PSEUDO_READS = 400;
 
 /** Which pseudo-elements a rule may give an element (see {@link PseudoCandidates.kinds}). */
@@ -29,29 +35,76 @@ export const AFTER = 2;
 export const MARKER = 4;
 /** A scroller's `::scroll-marker`, `::column`, `::scroll-button()`. */
 export const SCROLL = 8;
+/** The `::before`/`::after` bits of a kinds value. */
+const BEFORE_AFTER = BEFORE | AFTER;
+
+/** What the rules matching an element may give its pseudo-elements (each a set of kinds). */
+export interface Candidate {
+  /** Pseudo-elements some rule names (every kind of `*` for a sheet the page cannot read). */
+  kinds: number;
+  /** `::before`/`::after` whose `content` a rule sets to text (a string, `attr()`, a counter, a quote). */
+  text: number;
+  /** `::before`/`::after` a rule may draw away from the element's boxes (placed, offset, moved, pulled by a negative margin or an indent). */
+  placed: number;
+  /** Of {@link placed}, those a rule of a sheet the page can read places (not only guessed). */
+  sure: number;
+}
+const NONE: Candidate = { kinds: 0, text: 0, placed: 0, sure: 0 };
 
 function kindsOf(part: string, item: boolean): number {
   return (/::?before\b/i.test(part) ? BEFORE : 0) | (/::?after\b/i.test(part) ? AFTER : 0) |
     (item || /(?:^|[^-\w])::?marker\b/i.test(part) ? MARKER : 0) | (/::(?:scroll-marker|scroll-button|column)\b/i.test(part) ? SCROLL : 0);
 }
 
+/** A declared value that is not a plain keyword or string: taken as anything (a variable, `inherit`, `attr()`...). */
+const OPEN_VALUE = /var\(|inherit|unset|revert|env\(|attr\(|if\(/i;
+
+/** Whether a rule's declared `content` may draw text. */
+function declaresText(style: CSSStyleDeclaration): boolean {
+  const content = style.getPropertyValue('content');
+  return content !== '' && (OPEN_VALUE.test(content) || drawsText(content));
+}
+
+/**
+ * Whether a rule's declarations may draw its pseudo-element away from its element's boxes: a
+ * position other than static (placed, or offset), a transform, a motion path, a negative margin,
+ * an indent. What a rule leaves alone keeps the initial value (none of these is inherited).
+ */
+function declaresPlace(style: CSSStyleDeclaration): boolean {
+  const position = style.getPropertyValue('position');
+  if (position !== '' && position !== 'static') return true;
+  for (const p of ['transform', 'translate', 'rotate', 'scale', 'offset-path']) {
+    const v = style.getPropertyValue(p);
+    if (v !== '' && v !== 'none') return true;
+  }
+  for (const p of ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'margin-block-start', 'margin-block-end', 'margin-inline-start', 'margin-inline-end', 'text-indent']) {
+    const v = style.getPropertyValue(p);
+    if (v.includes('-') || OPEN_VALUE.test(v) || (p === 'text-indent' && v !== '' && parseFloat(v) !== 0)) return true;
+  }
+  return false;
+}
+
 /**
  * The selectors of `sheet`'s rules naming `::before`, `::after`, `::marker` or a scroller's
  * pseudo-elements, the pseudo-element taken away, and of rules making list items, each written
- * `kinds|selector`; every kind of `*` for a sheet the page cannot read.
+ * `kinds|text|placed|selector` (see {@link Candidate}); every kind of `*` for a sheet the page
+ * cannot read, with `-1` for placed (guessed).
  */
 function selectorsOf(sheet: CSSStyleSheet): string[] {
   return ruleSelectors(sheet, sheets, (rule) => {
     const item = LIST_ITEM(rule);
     if (!item && !NAMES.test(rule.selectorText)) return null;
     const out: string[] = [];
+    const text = declaresText(rule.style);
+    const place = declaresPlace(rule.style);
     for (const part of splitList(rule.selectorText)) {
       if (!item && !NAMES.test(part)) continue;
       const rest = part.replace(STRIP, '').trim();
-      out.push(`${kindsOf(part, item)}|${rest === '' || RELATIVE_SELECTOR.test(rest) ? '*' : rest}`);
+      const kinds = kindsOf(part, item);
+      out.push(`${kinds}|${text ? kinds & BEFORE_AFTER : 0}|${place ? kinds & BEFORE_AFTER : 0}|${rest === '' || RELATIVE_SELECTOR.test(rest) ? '*' : rest}`);
     }
     return out;
-  }, [`${BEFORE | AFTER | MARKER | SCROLL}|*`]);
+  }, [`${BEFORE | AFTER | MARKER | SCROLL}|${BEFORE_AFTER}|-1|*`]);
 }
 
 /**
@@ -63,31 +116,50 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
 interface Entry {
   selector: string;
   kinds: number;
+  text: number;
+  /** Placed kinds; -1: guessed (an unreadable sheet), every `::before`/`::after`. */
+  placed: number;
+}
+/** A `::part()` rule's: its host's selector (`*` for any) and the part names it asks for. */
+interface PartEntry extends Entry {
+  names: string[];
 }
 interface Buckets {
   ids: Map<string, Entry[]>;
   classes: Map<string, Entry[]>;
   tags: Map<string, Entry[]>;
   any: Entry[];
+  /** Rules styling a shadow tree's parts from outside it (`x-card::part(num)::after`). */
+  parts: PartEntry[];
   /** The kinds `:host` rules give the tree's host. */
-  host: number;
+  host: Candidate;
 }
 const bucketed = new WeakMap<readonly string[], Buckets>();
+
+/** `::part(a b)` and what follows it, in a selector. */
+const PART = /::part\(([^)]*)\)(.*)$/i;
 
 function bucketsOf(selectors: readonly string[]): Buckets {
   let b = bucketed.get(selectors);
   if (b) return b;
-  b = { ids: new Map(), classes: new Map(), tags: new Map(), any: [], host: 0 };
+  b = { ids: new Map(), classes: new Map(), tags: new Map(), any: [], parts: [], host: { ...NONE } };
   const add = (map: Map<string, Entry[]>, key: string, e: Entry) => {
     const list = map.get(key);
     if (list) list.push(e);
     else map.set(key, [e]);
   };
   for (const written of selectors) {
-    const bar = written.indexOf('|');
-    const e = { kinds: Number(written.slice(0, bar)), selector: written.slice(bar + 1) };
+    const [kinds, text, placed] = written.split('|', 3).map(Number);
+    const e: Entry = { kinds, text, placed, selector: written.split('|').slice(3).join('|') };
     const sel = e.selector;
-    if (sel.startsWith(':host')) b.host |= e.kinds;
+    const part = PART.exec(sel);
+    if (part) {
+      // What follows the part (a state, `:hover`) is left out: erring wide.
+      const host = sel.slice(0, part.index).trim();
+      b.parts.push({ ...e, selector: host === '' ? '*' : host, names: part[1].trim().split(/\s+/).filter(Boolean) });
+      continue;
+    }
+    if (sel.startsWith(':host')) merge(b.host, e);
     // The last compound, what it holds in parentheses and brackets left out; escapes go to `any`.
     let bare = sel.replace(/\[[^\]]*\]/g, '');
     for (let before = ''; before !== bare; ) [before, bare] = [bare, bare.replace(/\([^()]*\)/g, '')];
@@ -105,60 +177,112 @@ function bucketsOf(selectors: readonly string[]): Buckets {
   return b;
 }
 
-/** The kinds of the entries of `list` that `el` matches (a selector matches() does not take, a pseudo-class of another tree, counts: erring wide). */
-function matched(el: Element, list: readonly Entry[] | undefined): number {
-  let kinds = 0;
-  if (list) {
-    for (const e of list) {
-      if ((kinds | e.kinds) === kinds) continue;
-      try {
-        if (e.selector === '*' || el.matches(e.selector)) kinds |= e.kinds;
-      } catch {
-        kinds |= e.kinds;
-      }
-    }
+/** Adds what entry `e` gives to `c`. */
+function merge(c: Candidate, e: Entry): void {
+  c.kinds |= e.kinds;
+  c.text |= e.text;
+  if (e.placed === -1) c.placed |= BEFORE_AFTER;
+  else {
+    c.placed |= e.placed;
+    c.sure |= e.placed;
   }
-  return kinds;
 }
 
-function inBuckets(el: Element, b: Buckets): number {
-  let kinds = el.id ? matched(el, b.ids.get(el.id)) : 0;
-  for (const c of el.classList) kinds |= matched(el, b.classes.get(c));
-  return kinds | matched(el, b.tags.get(el.localName.toLowerCase())) | matched(el, b.any);
+function join(c: Candidate, o: Candidate): void {
+  c.kinds |= o.kinds;
+  c.text |= o.text;
+  c.placed |= o.placed;
+  c.sure |= o.sure;
+}
+
+/** Whether `c` already holds all `e` could add. */
+function holds(c: Candidate, e: Entry): boolean {
+  return (c.kinds | e.kinds) === c.kinds && (c.text | e.text) === c.text && (e.placed === -1 ? (c.placed | BEFORE_AFTER) === c.placed : (c.sure | e.placed) === c.sure);
+}
+
+/** Adds to `c` the entries of `list` that `el` matches (a selector matches() does not take, a pseudo-class of another tree, counts: erring wide). */
+function matched(el: Element, list: readonly Entry[] | undefined, c: Candidate): void {
+  if (!list) return;
+  for (const e of list) {
+    if (holds(c, e)) continue;
+    try {
+      if (e.selector === '*' || el.matches(e.selector)) merge(c, e);
+    } catch {
+      merge(c, e);
+    }
+  }
+}
+
+function inBuckets(el: Element, b: Buckets, c: Candidate): void {
+  if (el.id) matched(el, b.ids.get(el.id), c);
+  for (const cls of el.classList) matched(el, b.classes.get(cls), c);
+  matched(el, b.tags.get(el.localName.toLowerCase()), c);
+  matched(el, b.any, c);
 }
 
 /**
  * For one search: whether a style sheet rule may give an element a `::before`, `::after`,
- * `::marker` or scroller pseudo-element, or make it a list item: a rule of its own tree, or a
- * `:host` rule of its shadow root (erring wide).
+ * `::marker` or scroller pseudo-element, or make it a list item: a rule of its own tree, a
+ * `:host` rule of its shadow root, or a `::part()` rule of a tree outside that reaches it (erring
+ * wide).
  */
 export class PseudoCandidates {
   private readonly trees = new Map<Document | ShadowRoot, Buckets[]>();
   private left = PSEUDO_READS;
 
   /**
-   * Whether this search may still read a candidate's pseudo-element styles (at most
-   * {@link PSEUDO_READS}): past that, a large masked subtree of icons stays cheap, its
-   * pseudo-elements the copy's alone to hide, and mask-all boxes a candidate by its own boxes.
+   * Whether this search may still read a placed candidate's pseudo-element styles (at most
+   * {@link PSEUDO_READS}); past that, one a readable rule places is boxed by the whole viewport.
    */
   spend(): boolean {
     return this.left-- > 0;
   }
 
-  /** Whether {@link spend} has any left: past that, the default mode looks no candidate up. */
-  get open(): boolean {
-    return this.left > 0;
-  }
-
   /** The kinds of pseudo-element ({@link BEFORE}, {@link AFTER}, {@link MARKER}, {@link SCROLL}) rules may give `el`; 0 for none. */
   kinds(el: Element): number {
-    let kinds = 0;
-    for (const b of this.of(el.getRootNode() as Document | ShadowRoot)) kinds |= inBuckets(el, b);
-    if (el.shadowRoot) for (const b of this.of(el.shadowRoot)) kinds |= b.host;
-    return kinds;
+    return this.of(el).kinds;
   }
 
-  private of(root: Document | ShadowRoot): Buckets[] {
+  /** What the rules matching `el` may give its pseudo-elements. */
+  of(el: Element): Candidate {
+    const c: Candidate = { ...NONE };
+    const root = el.getRootNode() as Document | ShadowRoot;
+    for (const b of this.sheetsOf(root)) inBuckets(el, b, c);
+    if (el.shadowRoot) for (const b of this.sheetsOf(el.shadowRoot)) join(c, b.host);
+    if (el.hasAttribute('part')) this.parts(el, root, c);
+    return c;
+  }
+
+  /**
+   * The `::part()` rules reaching `el`: those of the tree around its shadow root's host naming
+   * its parts, and, through a host that forwards parts (`exportparts`), those of each tree
+   * further out whatever names they ask for (erring wide); `:host::part()` rules of its own tree.
+   */
+  private parts(el: Element, root: Document | ShadowRoot, c: Candidate): void {
+    const names = new Set(el.getAttribute('part')!.trim().split(/\s+/));
+    const match = (host: Element, list: readonly PartEntry[], any: boolean) => {
+      for (const e of list) {
+        if (!any && !e.names.every((n) => names.has(n))) continue;
+        try {
+          if (e.selector === '*' || e.selector.startsWith(':host') || host.matches(e.selector)) merge(c, e);
+        } catch {
+          merge(c, e);
+        }
+      }
+    };
+    if ('host' in root) for (const b of this.sheetsOf(root)) match(root.host, b.parts.filter((e) => e.selector.startsWith(':host')), false);
+    let any = false;
+    for (let tree: Node = root; 'host' in tree; ) {
+      const host = (tree as ShadowRoot).host;
+      const outer = host.getRootNode() as Document | ShadowRoot;
+      for (const b of this.sheetsOf(outer)) match(host, b.parts, any);
+      if (!host.hasAttribute('exportparts')) break;
+      any = true;
+      tree = outer;
+    }
+  }
+
+  private sheetsOf(root: Document | ShadowRoot): Buckets[] {
     let list = this.trees.get(root);
     if (!list) {
       list = [];
@@ -183,42 +307,59 @@ function drawsText(content: string): boolean {
 const BULLETS = /^(disc|circle|square|disclosure-open|disclosure-closed)$/;
 
 /**
- * Pushes the boxes of the generated text `el` draws (mask-all, outside `[data-upscope-unmasked]`):
- * an in-flow `::before`/`::after`, inside `el`'s own boxes (moved with them by its relative offset
- * or translation); one placed `absolute` or `fixed`, its own box (see {@link boxPlacedPseudos}); a
- * list item's marker, inside its boxes or, outside, the strip paint-outside.ts boxes a masked
- * item's by. `read: false` (past a search's budget, see PseudoCandidates.spend): a `::before` or
- * `::after` is boxed by `el`'s own boxes, its style unread.
+ * Pushes the boxes of the generated text `el` draws (mask-all, outside `[data-upscope-unmasked]`),
+ * `c` what the page's rules may give it and `builtIn` the pseudo-elements the browser's own rules
+ * give its tag (a list item's marker, a quotation's quotes): a `::before`/`::after` no rule sets
+ * text in draws none; one no rule may place is in flow, inside `el`'s own boxes (its style left
+ * unread: an icon font's page has thousands); one a rule may place is read (see
+ * PseudoCandidates.spend; past the search's budget, the whole viewport, or `el`'s own boxes where
+ * only a sheet the page cannot read may place it) and boxed where it is drawn (see
+ * {@link pseudoBox}); a list item's marker, inside its boxes or, outside, the strip
+ * paint-outside.ts boxes a masked item's by.
  */
-export function boxGeneratedText(el: Element, kinds: number, push: Sink, outside: PaintOutside, read = true): void {
+export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, push: Sink, outside: PaintOutside, candidates: PseudoCandidates): void {
   const win = el.ownerDocument.defaultView;
   if (!win) return;
   const rects = el.getClientRects();
-  // Its own style only where it is needed: an icon font's page has thousands of candidates.
   let style: CSSStyleDeclaration | null = null;
   const own_ = () => (style ??= win.getComputedStyle(el));
   if (rects.length === 0 && own_().display !== 'contents') return;
-  const own: Box[] = [...rects].map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height }));
+  const own: Box[] = boxesOf(el, rects);
   if (own.length === 0) {
     // `display: contents`: laid out in the nearest ancestor's boxes.
     for (let p = flatParent(el); p && own.length === 0; p = flatParent(p)) for (const b of p.getClientRects()) own.push({ x: b.left, y: b.top, width: b.width, height: b.height });
   }
+  const text = c.text | (builtIn & BEFORE_AFTER);
   for (const [kind, pseudo] of PSEUDOS) {
-    if (!(kinds & kind)) continue;
-    if (!read) {
+    if (!(text & kind)) continue;
+    if (!(c.placed & kind)) {
       for (const b of own) pushBox(b, push);
-      break;
+      continue;
+    }
+    if (!candidates.spend()) {
+      if (c.sure & kind) pushBox(wholeViewport(el), push);
+      else for (const b of own) pushBox(b, push);
+      continue;
     }
     const ps = win.getComputedStyle(el, pseudo);
     if (drawsText(ps.content) && ps.display !== 'none') pseudoBox(el, ps, own, win, push, true);
   }
-  if (kinds & SCROLL) scrollText(el, own_(), win, push, outside);
-  if (!(kinds & MARKER)) return;
+  if (c.kinds & SCROLL) scrollText(el, own_(), win, push, outside);
+  if (!((c.kinds | builtIn) & MARKER) || rects.length === 0) return;
+  // A list item no rule makes one or styles its marker (mask-all reads every `<li>`, review): its
+  // list style is its parent's, inherited, read once per list; a `<summary>` keeps the browser's
+  // disclosure triangle.
+  const styled = (c.kinds & MARKER) !== 0 || el.hasAttribute('style') || el.hasAttribute('type');
+  if (!styled && el.localName === 'summary') return;
+  const parent = styled ? null : flatParent(el);
+  const list = parent ? outside.styleOf(parent) : own_();
+  if (!styled && list.listStyleType === 'none' && list.listStyleImage === 'none') return;
+  if (!styled && list.listStyleImage === 'none' && BULLETS.test(list.listStyleType)) return;
   const cs = own_();
   if (!cs.display.includes('list-item')) return;
-  const marker = win.getComputedStyle(el, '::marker');
-  const text = marker.content === 'normal' ? cs.listStyleType !== 'none' && !BULLETS.test(cs.listStyleType) && cs.listStyleImage === 'none' : drawsText(marker.content);
-  if (!text || rects.length === 0) return;
+  const marker = c.kinds & MARKER ? win.getComputedStyle(el, '::marker').content : 'normal';
+  const drawn = marker === 'normal' ? cs.listStyleType !== 'none' && !BULLETS.test(cs.listStyleType) && cs.listStyleImage === 'none' : drawsText(marker);
+  if (!drawn) return;
   if (cs.listStylePosition === 'outside') outside.markerStripOf(el, rects, push);
   else for (const b of own) pushBox(b, push);
 }
@@ -260,13 +401,36 @@ export function boxPlacedPseudos(el: Element, kinds: number, rects: DOMRectList,
     if (!(kinds & kind)) continue;
     const ps = win.getComputedStyle(el, pseudo);
     if (ps.content === 'none' || ps.content === 'normal' || ps.display === 'none') continue;
-    if (ps.position === 'static' && !moved(ps)) continue;
+    if (ps.position === 'static' && !moved(ps) && pullOf(ps, el) === 0) continue;
     own ??= [...rects].map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height }));
     pseudoBox(el, ps, own, win, push, false);
   }
 }
 
 const PSEUDOS = [[BEFORE, '::before'], [AFTER, '::after']] as const;
+
+/** How far a negative margin or a text indent (a percentage of the viewport's width, erring wide) may move `ps`'s box or text from where its element's boxes hold it. */
+function pullOf(ps: CSSStyleDeclaration, el: Element): number {
+  const margins = Math.max(0, -px(ps.marginTop), -px(ps.marginRight), -px(ps.marginBottom), -px(ps.marginLeft));
+  const indent = ps.textIndent.endsWith('%') ? (Math.abs(parseFloat(ps.textIndent)) / 100) * wholeViewport(el).width : Math.abs(px(ps.textIndent));
+  return margins + indent;
+}
+
+/**
+ * `el`'s boxes, as a `::before`/`::after` in flow draws in them: a block's grown by its overflow,
+ * which its generated text may make (a long value that does not wrap in a narrow cell, rt25m),
+ * as far on each side (the side it overflows on is the writing mode's, unread).
+ */
+function boxesOf(el: Element, rects: DOMRectList): Box[] {
+  const own = [...rects].map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height }));
+  if (own.length !== 1) return own;
+  const w = el.scrollWidth - el.clientWidth;
+  const h = el.scrollHeight - el.clientHeight;
+  if (w <= 1 && h <= 1) return own;
+  const [b] = own;
+  const [gx, gy] = [Math.max(0, w), Math.max(0, h)];
+  return [{ x: b.x - gx, y: b.y - gy, width: b.width + 2 * gx, height: b.height + 2 * gy }];
+}
 
 function moved(ps: CSSStyleDeclaration): boolean {
   return ps.transform !== 'none' || ps.translate !== 'none' || ps.rotate !== 'none' || ps.scale !== 'none';
@@ -296,6 +460,8 @@ function pseudoBox(el: Element, ps: CSSStyleDeclaration, own: Box[], win: Window
     }
     if (!Number.isFinite(reach)) return pushBox(wholeViewport(el), push);
   }
+  // A negative margin or an indent (its own or inherited) pulls it out of its element's boxes that far (rt25m).
+  reach += pullOf(ps, el);
   if (!inFlow && dx === 0 && dy === 0 && reach === 0) return;
   for (const b of own) push(b.x + dx - reach, b.y + dy - reach, b.width + 2 * reach, b.height + 2 * reach);
 }

@@ -236,6 +236,8 @@ export class PaintOutside {
   private readonly spills = new Map<Element, Spill>();
   private readonly text = new TextReach();
   private readonly pseudos = new PseudoCandidates();
+  /** Whether the whole viewport was boxed for a placed pseudo-element past the budget: no more are looked up. */
+  private blackedOut = false;
   /** Mask-all's candidates for generated text, one budget for the whole search, every tree and frame in it (see find-masks.ts). */
   readonly generated = new PseudoCandidates();
   /** Per element, its first-line and first-letter styles that draw copies or ink (see firstStyles). */
@@ -244,6 +246,11 @@ export class PaintOutside {
   private readonly linears = new Map<Element, DOMMatrix | null>();
   /** Per tree, the selector of its first-line and first-letter rules (null: none). */
   private readonly firstSelectors = new Map<Document | ShadowRoot, string | null>();
+
+  /** `el`'s computed style, one object per search. */
+  styleOf(el: Element): CSSStyleDeclaration {
+    return this.text.style(el);
+  }
 
   /** Called for each text node of a mask's walk (and mask-all's) with its runs' boxes: glyphs a font's overridden metrics draw outside them (see TextReach.metricInk). */
   textRuns(node: Text, rects: DOMRectList, push: Sink): void {
@@ -272,9 +279,18 @@ export class PaintOutside {
    * Pushes what the element draws outside them.
    */
   visit(el: Element, rects: DOMRectList, top: boolean, push: Sink): void {
-    // A pseudo-element placed away from the element's boxes (rt24m).
-    const kinds = this.pseudos.open ? this.pseudos.kinds(el) & (BEFORE | AFTER) : 0;
-    if (kinds && this.pseudos.spend()) boxPlacedPseudos(el, kinds, rects, push);
+    // A pseudo-element placed away from the element's boxes (rt24m): read where a rule may place
+    // one (rt25m: icons spent the budget before a far-placed one was reached); past the budget,
+    // one a readable rule places is boxed by the whole viewport, and nothing more is looked up.
+    if (!this.blackedOut) {
+      const c = this.pseudos.of(el);
+      const placed = c.placed & (BEFORE | AFTER);
+      if (placed && this.pseudos.spend()) boxPlacedPseudos(el, placed, rects, push);
+      else if (c.sure & placed) {
+        pushBox(wholeViewport(el), push);
+        this.blackedOut = true;
+      }
+    }
     const marker = el.localName === 'li' || el.localName === 'summary';
     if (!top && !marker && rects.length > 0) return;
     const win = el.ownerDocument.defaultView;
