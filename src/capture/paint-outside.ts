@@ -104,6 +104,51 @@ function compose(outer: Affine, inner: Affine): Affine {
  * The linear part (no translation) of what `el`'s own `transform`, `rotate`, `scale` and `zoom`
  * do to what it draws; null for a 3D transform, a motion path or a value this does not read.
  */
+/**
+ * Whether a corner of `el`'s box, turned by its 3D transform (its `transform`, `rotate`,
+ * `translate`, `scale` properties, a `perspective()` in it) and seen through its parent's
+ * `perspective`, is at or behind the eye (rt25m): the browser then draws it reaching to the edge of
+ * the view, while its client rects hold only the part in front (a masked number turned by
+ * `rotateY(50deg) translateZ(40px)` under `perspective: 200px` was drawn from the view's left edge
+ * with every box 240 px to its right: 6 422 of 6 422 secret pixels outside them). A transform it
+ * cannot read counts as crossing.
+ */
+function behindEye(el: Element, cs: CSSStyleDeclaration, parentPerspective: string): boolean {
+  const d = parentPerspective === 'none' ? 0 : parseFloat(parentPerspective);
+  const props = ['translate', 'rotate', 'scale', 'transform'].map((p) => cs.getPropertyValue(p));
+  if (props.every((v) => v === '' || v === 'none')) return false;
+  let m = new DOMMatrix();
+  try {
+    const [translate, rotate, scale, transform] = props;
+    // Across the view (lengths or percentages of its box) it moves nothing in depth: only its depth is kept.
+    if (translate && translate !== 'none') m = m.multiply(new DOMMatrix(`translate3d(0, 0, ${translate.split(/\s+/)[2] ?? '0px'})`));
+    if (rotate && rotate !== 'none') m = m.multiply(new DOMMatrix(rotateFunction(rotate)));
+    if (scale && scale !== 'none') m = m.multiply(new DOMMatrix(`scale3d(${(scale.split(/\s+/).concat(scale.split(/\s+/)[0], '1')).slice(0, 3).join(',')})`));
+    if (transform && transform !== 'none') m = m.multiply(new DOMMatrix(transform));
+  } catch {
+    return d > 0;
+  }
+  if (m.is2D || (d <= 0 && m.m14 === 0 && m.m24 === 0 && m.m34 === 0)) return false;
+  const [ox = 0, oy = 0, oz = 0] = cs.transformOrigin.split(/\s+/).map((v) => parseFloat(v) || 0);
+  const w = (el as HTMLElement).offsetWidth ?? el.getBoundingClientRect().width;
+  const h = (el as HTMLElement).offsetHeight ?? el.getBoundingClientRect().height;
+  for (const [cx, cy] of [[0, 0], [w, 0], [0, h], [w, h]]) {
+    const p = new DOMPoint(cx - ox, cy - oy, -oz, 1).matrixTransform(m);
+    const z = p.z + oz * p.w;
+    const eye = d > 0 ? p.w - z / d : p.w;
+    if (!(eye > 1e-3)) return true;
+  }
+  return false;
+}
+
+/** A computed `rotate` (`50deg`, `y 50deg`, `0 1 0 50deg`) as a transform function. */
+function rotateFunction(rotate: string): string {
+  const parts = rotate.trim().split(/\s+/);
+  if (parts.length === 1) return `rotate(${parts[0]})`;
+  if (parts.length === 2) return `rotate${parts[0].toUpperCase()}(${parts[1]})`;
+  return `rotate3d(${parts.join(',')})`;
+}
+
 function ownLinear(cs: CSSStyleDeclaration): DOMMatrix | null {
   let m = new DOMMatrix();
   const rotate = cs.getPropertyValue('rotate');
@@ -242,6 +287,8 @@ export class PaintOutside {
   readonly generated = new PseudoCandidates();
   /** Per element, its first-line and first-letter styles that draw copies or ink (see firstStyles). */
   private readonly firsts = new Map<Element, PseudoInk[]>();
+  /** Per element, this search: whether part of it is drawn behind the eye (see {@link behindEye}). */
+  private readonly behinds = new Map<Element, boolean>();
   /** Per element, this search: the linear part of what maps its own coordinates to its viewport (see {@link linearOf}). */
   private readonly linears = new Map<Element, DOMMatrix | null>();
   /** Per tree, the selector of its first-line and first-letter rules (null: none). */
@@ -296,6 +343,9 @@ export class PaintOutside {
     const win = el.ownerDocument.defaultView;
     if (!win) return;
     const cs = this.text.style(el);
+    // A box turned in 3D until part of it is behind the eye (rt25m): the browser's boxes for it
+    // are not where it is drawn. The mask, what stands for a mask with no box, and its ancestors.
+    if (top && this.crossesEye(el, cs.display === 'contents')) return pushBox(wholeViewport(el), push);
     if (rects.length === 0) {
       if (cs.display === 'contents' && (hasContent(win, el, '::before') || hasContent(win, el, '::after'))) {
         for (let p = flatParent(el); p; p = flatParent(p)) {
@@ -506,6 +556,28 @@ export class PaintOutside {
    * The linear part of what maps `el`'s own coordinates (where its shadows, reflections and ink
    * are drawn) to its viewport: its transforms and every ancestor's, through shadow roots and slots.
    */
+  /**
+   * Whether `el`, an ancestor of it or (`children`) one of its flat children is drawn in part
+   * behind the eye of a perspective (see {@link behindEye}); each element asked once a search.
+   */
+  private crossesEye(el: Element, children: boolean): boolean {
+    if (children) for (let c = el.firstElementChild; c; c = c.nextElementSibling) if (this.behind(c)) return true;
+    for (let a: Element | null = el; a; a = flatParent(a)) if (this.behind(a)) return true;
+    return false;
+  }
+
+  private behind(el: Element): boolean {
+    let known = this.behinds.get(el);
+    if (known === undefined) {
+      // The perspective is the parent box's: a parent of `display: contents` (`<upscope-masked>`) has none.
+      let parent = flatParent(el);
+      while (parent && this.text.style(parent).display === 'contents') parent = flatParent(parent);
+      known = behindEye(el, this.text.style(el), parent ? this.text.style(parent).perspective : 'none');
+      this.behinds.set(el, known);
+    }
+    return known;
+  }
+
   private linearOf(el: Element): DOMMatrix | null {
     const known = this.linears.get(el);
     if (known !== undefined) return known;

@@ -122,3 +122,26 @@ describe('rt25m: mask-all\'s generated text drawn outside its element\'s boxes i
   it('a value indented past its box', () =>
     expectHeld('::before text-indent', `.n { width: 50px; } .n::before { content: attr(data-v); display: block; text-indent: 200px; white-space: nowrap; color: ${SECRET}; }`, '<div class="n" data-v="4111"></div>', ALL));
 });
+
+describe('rt25m: a mask turned in 3D until part of it is behind the eye', () => {
+  afterEach(() => unmountTestPage('rt25'));
+
+  // The boxes were the browser's client rects, which hold only the part in front of the eye; the
+  // browser draws the rest reaching to the edge of the view (layer 2 fails: 6 422 of 6 422 secret
+  // pixels outside the boxes, every box 240 px right of where the text starts).
+  it('a masked number turned by rotateY(50deg) translateZ(40px) under perspective: 200px', () =>
+    expectHeld('3D behind the eye', `.w { perspective: 200px; } .p { transform: rotateY(50deg) translateZ(40px); color: ${SECRET}; }`,
+      '<div class="w"><upscope-masked><div class="p">4111 1111 2222</div></upscope-masked></div>'));
+
+  it('a mask inside a card turned by rotate: y 60deg under perspective: 150px', () =>
+    expectHeld('3D ancestor behind the eye', `.w { perspective: 150px; } .card { rotate: y 60deg; width: 400px; } .n { color: ${SECRET}; }`,
+      '<div class="w"><div class="card"><span class="n no-upscope">4111 1111 2222</span></div></div>'));
+
+  it('guard: a flipped card and a tilted one, wholly in front of the eye, are boxed where they are', async () => {
+    mountTestPage('rt25', { css: PAGE + '.w { perspective: 1000px; } .f { transform: rotateY(180deg); } .t { transform: rotateX(20deg) translateZ(30px); }',
+      html: '<div class="w"><div class="f"><upscope-masked><span>CVV 123</span></upscope-masked></div><div class="t"><upscope-masked><span>4111 1111</span></upscope-masked></div></div>' });
+    await settle();
+    const area = findMasks(document).reduce((n, m) => n + m.width * m.height, 0);
+    expect(area, 'area of the black boxes').to.be.greaterThan(0).and.lessThan(innerWidth * innerHeight / 8);
+  });
+});
