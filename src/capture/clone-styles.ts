@@ -29,7 +29,7 @@
  * made to leave out at their defaults.
  */
 import { trustedHTML } from '../visitor/trusted-types.js';
-import { insideSvg, SVG_ONLY, StyleGates } from './style-gates.js';
+import { insideSvg, SVG_ONLY, StyleGates, unreadOnShape } from './style-gates.js';
 
 /** Inherited properties among those the capture copies (see PAINT_STYLE_PROPERTIES). */
 export const INHERITED = new Set([
@@ -418,12 +418,15 @@ export class CloneStyles {
   private readonly inSvgs = new Map<Element, boolean>();
   /** A same-origin frame root's clone: its declarations before the iframe's styles are copied onto it (see {@link keepFrameRoot}). */
   private readonly frameRoots = new WeakMap<Element, [string, string, string][]>();
+  /** {@link properties} as a set (null: all), for the attributes of every SVG element. */
+  private readonly copied: ReadonlySet<string> | null;
 
   constructor(
     private readonly win: Window,
     /** The properties copied (null: all), so defaults of names a computed style does not enumerate (aliases such as -webkit-mask-image) are known too. */
     private readonly properties: readonly string[] | null,
   ) {
+    this.copied = properties && new Set(properties);
     const recorded = this.recorded;
     const reading = this.reading;
     const pseudoRead = (el: Element, pseudo: string, style: CSSStyleDeclaration) => this.onPseudo?.(el, pseudo, style);
@@ -767,7 +770,8 @@ export class CloneStyles {
     // the clone drew the attribute's (a cover not filled, a hole left by `fill-rule="evenodd"`).
     if (parent) {
       for (const { name, value: attribute } of el.attributes) {
-        if (!base.has(name) || (this.properties && !this.properties.includes(name)) || Object.keys(SVG_GEOMETRY).includes(name)) continue;
+        // A shape's clone reads none that draws nothing on it (see style-gates.ts): not written, whatever its attribute.
+        if (!base.has(name) || (this.copied && !this.copied.has(name)) || Object.hasOwn(SVG_GEOMETRY, name) || (this.gates && unreadOnShape(el, name))) continue;
         // Left out where the attribute gives it (`stroke-width="1"`, `fill-rule="evenodd"`).
         const value = this.ownValue(el, name);
         const a = attribute.trim().toLowerCase();
@@ -779,6 +783,8 @@ export class CloneStyles {
       }
       // Geometry is written where a style sheet sets it (`r: 200px` over `r="0"`), not where it is the attribute's.
       for (const name in SVG_GEOMETRY) {
+        // A shape's clone reads none that does not apply to it (see style-gates.ts).
+        if (this.gates && unreadOnShape(el, name)) continue;
         const value = this.ownValue(el, name);
         const attribute = el.getAttribute(name)?.trim() ?? null;
         const applies = SVG_GEOMETRY[name]!.includes(el.localName);

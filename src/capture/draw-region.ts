@@ -456,9 +456,10 @@ export function paintsFar(style: CSSStyleDeclaration): boolean {
 
 /**
  * How far, in CSS px, a style (a clone's copy of the computed style, or a computed style) paints
- * outside its box: an outline's width and outward offset, a shadow's reach, three times a blur, a
- * border image's outset, a decoration line's offset and thickness, a text stroke; Infinity for a
- * reflection, a filter that moves paint (drop-shadow(), url()) or a length not in px.
+ * outside its box: an outline's width and outward offset, a shadow's reach, a border image's
+ * outset, a decoration line's offset and thickness, a text stroke, and what the filters add to
+ * the farthest of those (see {@link filterReach}); Infinity for a reflection, a filter that moves
+ * paint by an unknown amount (`url()`) or a length not in px.
  */
 export function inkReach(style: CSSStyleDeclaration): number {
   const reflect = style.getPropertyValue('-webkit-box-reflect');
@@ -467,18 +468,51 @@ export function inkReach(style: CSSStyleDeclaration): number {
   const outline = style.getPropertyValue('outline-style');
   if (outline && outline !== 'none') reach = Math.max(reach, px(style.getPropertyValue('outline-width')) + Math.max(0, px(style.getPropertyValue('outline-offset'))));
   for (const name of ['box-shadow', 'text-shadow']) reach = Math.max(reach, shadowReach(style.getPropertyValue(name)) ?? Infinity);
-  for (const name of ['filter', '-webkit-filter']) {
-    const value = style.getPropertyValue(name);
-    if (!value || value === 'none') continue;
-    const fns = [...value.matchAll(/([a-z-]+)\(((?:[^()]|\([^()]*\))*)\)/gi)];
-    if (fns.length === 0) return Infinity;
-    for (const [, fn, arg] of fns) {
-      const f = fn.toLowerCase();
-      if (f === 'blur') reach = Math.max(reach, 3 * px(arg.trim()));
-      else if (!COLOR_FILTERS.has(f)) return Infinity;
-    }
+  // `-webkit-filter` is an alias: the same list, read once.
+  return reach + filterReach(style.getPropertyValue('filter') || style.getPropertyValue('-webkit-filter'));
+}
+
+/**
+ * How far, in CSS px, a Gaussian blur of standard deviation `sigma` spreads paint. Chromium's
+ * filters outset a blurred picture by three half kernels of a box blur as wide as about 1.88σ,
+ * whole pixels and at least 2 (FEGaussianBlur::MapEffect: 3px for any blur under 1px, at most
+ * 2.82σ + 0.75 above), the compositor's by 3σ rounded out; 3σ + 2, and never under 4, holds both.
+ */
+export const blurReach = (sigma: number) => (sigma > 0 ? Math.max(4, 3 * sigma + 2) : 0);
+
+/**
+ * How far, in CSS px, a `filter` list (computed: lengths in px) spreads what it filters: each
+ * function takes the picture the one before made, so their reaches add. A blur spreads by
+ * {@link blurReach}; a `drop-shadow()` adds a copy moved by its offset and blurred by its third
+ * length (a standard deviation, not a shadow's blur radius); colour functions move nothing.
+ * Infinity for a `url()`, an unknown function or a length not in px.
+ */
+export function filterReach(value: string): number {
+  if (!value || value === 'none') return 0;
+  const fns = [...value.matchAll(/([a-z-]+)\(((?:[^()]|\([^()]*\))*)\)/gi)];
+  // Every part of the list is a function read here (a deeper nesting, a bare word: not known).
+  if (fns.length === 0 || value.replace(/([a-z-]+)\(((?:[^()]|\([^()]*\))*)\)/gi, '').trim() !== '') return Infinity;
+  let reach = 0;
+  for (const [, fn, arg] of fns) {
+    const f = fn.toLowerCase();
+    if (f === 'blur') {
+      const sigma = arg.trim() === '' ? 0 : lengthPx(arg.trim());
+      reach += blurReach(sigma);
+    } else if (f === 'drop-shadow') {
+      // The colour (a keyword or a function, never a length) aside, two or three lengths.
+      const lengths = arg.replace(/[a-z-]+\([^()]*\)/gi, ' ').trim().split(/\s+/).filter((word) => !/^[a-z-]+$/i.test(word));
+      if (lengths.length < 2 || lengths.length > 3) return Infinity;
+      const [x, y, sigma = 0] = lengths.map(lengthPx);
+      reach += Math.max(x, y) + blurReach(sigma);
+    } else if (!COLOR_FILTERS.has(f)) return Infinity;
   }
   return reach;
+}
+
+/** A length in px, its absolute value; Infinity for any other unit or word (`0` is 0). */
+function lengthPx(value: string): number {
+  if (value === '0') return 0;
+  return /^-?[\d.]+(e-?\d+)?px$/.test(value) ? Math.abs(parseFloat(value)) : Infinity;
 }
 
 /** The elements inside `box` on the composed tree (in its open shadow roots and theirs too), or null when more than `max`. */

@@ -34,6 +34,43 @@ export const SVG_ONLY: ReadonlySet<string> = new Set([
   'baseline-shift', 'alignment-baseline', 'clip-rule', 'mask-type', 'x', 'y', 'cx', 'cy', 'r', 'rx', 'ry',
 ]);
 
+/**
+ * SVG shapes, and the properties each draws with: a shape has no CSS box (no margin, border,
+ * background, layout, scrollbar or box shadow of its own) and no text, and holds nothing that is
+ * drawn (a `<title>`, an animation), so what it would pass on by inheritance draws nothing either.
+ * What it draws with: whether and how it shows, its paint and markers, its compositing (opacity,
+ * filters, clips, masks, blending), its transform (not a perspective or 3D context, which are
+ * given to children), its outline, and of the geometry properties
+ * those that apply to it (`width` and `height` to a `<rect>` only). The rest of the copied list is
+ * left unread on a shape, and so unwritten: read, it was most of the time of a picture of many
+ * paths (a chart's, a map's; bench/redteam svg10k), and written (fonts, sizes), most of its markup.
+ */
+const SHAPE_PAINT: ReadonlySet<string> = new Set([
+  'display', 'visibility', 'opacity', 'color', 'color-scheme', 'zoom', 'contain', 'content-visibility', 'will-change', 'view-transition-name',
+  'fill', 'fill-opacity', 'fill-rule', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-dashoffset', 'stroke-linecap',
+  'stroke-linejoin', 'stroke-miterlimit', 'paint-order', 'vector-effect', 'marker-start', 'marker-mid', 'marker-end',
+  'filter', 'backdrop-filter', 'clip-path', 'clip-rule', 'mix-blend-mode', 'isolation', '-webkit-box-reflect',
+  '-webkit-mask-image', '-webkit-mask-size', '-webkit-mask-position', '-webkit-mask-repeat', 'mask-mode', 'mask-composite', '-webkit-mask-composite',
+  'mask-clip', 'mask-origin', '-webkit-mask-box-image-source', '-webkit-mask-box-image-slice', '-webkit-mask-box-image-width',
+  '-webkit-mask-box-image-outset', '-webkit-mask-box-image-repeat',
+  'transform', 'transform-origin', 'transform-box', 'translate', 'rotate', 'scale', 'backface-visibility',
+  'outline-width', 'outline-style', 'outline-color', 'outline-offset',
+]);
+/** The geometry properties that apply to each shape (as SVG_GEOMETRY in clone-styles.ts, with a rect's size). */
+const SHAPE_GEOMETRY: ReadonlyMap<string, readonly string[]> = new Map([
+  ['path', []], ['line', []], ['polyline', []], ['polygon', []],
+  ['rect', ['x', 'y', 'rx', 'ry', 'width', 'height']], ['circle', ['cx', 'cy', 'r']], ['ellipse', ['cx', 'cy', 'rx', 'ry']],
+]);
+
+/** Whether `el` is an SVG shape (see {@link SHAPE_PAINT}). */
+export const isSvgShape = (el: Element) => el.namespaceURI === SVG_NS && SHAPE_GEOMETRY.has(el.localName);
+
+/** Whether an SVG shape's clone leaves `name` unread and unwritten (see {@link SHAPE_PAINT}). */
+export function unreadOnShape(el: Element, name: string): boolean {
+  const geometry = el.namespaceURI === SVG_NS ? SHAPE_GEOMETRY.get(el.localName) : undefined;
+  return geometry !== undefined && !SHAPE_PAINT.has(name) && !geometry.includes(name);
+}
+
 /** Copied, but never drawn: the caret's colour (a picture has no focused field to show it in; see clone-styles.ts, which writes it on no clone). */
 const NEVER_DRAWN: ReadonlySet<string> = new Set(['caret-color']);
 
@@ -165,6 +202,8 @@ export class StyleGates {
   readonly pseudo: readonly string[];
   private readonly gates: { gate: Gate; skips: ReadonlySet<string> }[];
   private readonly lists = new Map<number, readonly string[]>();
+  /** Per SVG shape's tag: what it may read (see {@link SHAPE_PAINT}), the gates that apply, and its lists per set of closed gates. */
+  private readonly shapes = new Map<string, { names: readonly string[]; gates: readonly Gate[]; lists: Map<number, readonly string[]> }>();
 
   constructor(copied: readonly string[]) {
     const names = new Set(copied);
@@ -177,10 +216,11 @@ export class StyleGates {
 
   /**
    * The properties to read for an element (`value` answers its computed values); `inSvg`: whether
-   * it is inside an `<svg>`. The gates are an HTML element's; SVG content reads all.
+   * it is inside an `<svg>`. The gates are an HTML element's; SVG content reads all, but for a
+   * shape what it draws with.
    */
   forElement(el: Element, inSvg: boolean, value: (name: string) => string, parentDisplay: string | undefined): readonly string[] {
-    if (el.namespaceURI === SVG_NS) return this.copied;
+    if (el.namespaceURI === SVG_NS) return SHAPE_GEOMETRY.has(el.localName) ? this.forShape(el.localName, value) : this.copied;
     let closed = inSvg ? 0 : 1;
     if (el.namespaceURI === XHTML_NS) {
       const reads: GateReads = { value, parentDisplay, tag: el.localName, root: el === el.ownerDocument.documentElement };
@@ -191,6 +231,30 @@ export class StyleGates {
       const skipped = this.gates.filter((_, i) => closed & (1 << i)).map((g) => g.skips);
       list = this.copied.filter((name) => !skipped.some((set) => set.has(name)));
       this.lists.set(closed, list);
+    }
+    return list;
+  }
+
+  /**
+   * What a shape reads: {@link SHAPE_PAINT} and its geometry, less what the gates among them close
+   * (a mask's size where it has no image, an outline's width where it has no style, a transform's
+   * origin where it has none). Only gates that read what a shape reads anyway are asked.
+   */
+  private forShape(tag: string, value: (name: string) => string): readonly string[] {
+    let shape = this.shapes.get(tag);
+    if (!shape) {
+      const geometry = SHAPE_GEOMETRY.get(tag)!;
+      const names = new Set(this.copied.filter((name) => SHAPE_PAINT.has(name) || geometry.includes(name)));
+      const gates = this.gates.slice(1).map((g) => g.gate).filter((g) => g.reads.every((n) => names.has(n)) && g.skips.some((n) => names.has(n)));
+      this.shapes.set(tag, (shape = { names: [...names], gates, lists: new Map() }));
+    }
+    const reads: GateReads = { value, parentDisplay: undefined, tag, root: false };
+    let closed = 0;
+    for (let i = 0; i < shape.gates.length; i++) if (shape.gates[i].closed(reads)) closed |= 1 << i;
+    let list = shape.lists.get(closed);
+    if (!list) {
+      const skipped = new Set(shape.gates.filter((_, i) => closed & (1 << i)).flatMap((g) => g.skips));
+      shape.lists.set(closed, (list = shape.names.filter((name) => !skipped.has(name))));
     }
     return list;
   }

@@ -115,6 +115,30 @@ describe('culling a long wrapping flex box: the lines off screen are left out, a
     expect(await percentOff('culling-flex'), '% of pixels unlike the browser\'s screenshot').to.be.at.most(0.5);
   });
 
+  it('boxes with drop shadows, blurs and box shadows are culled by how far each reaches (the filters in a list adding up), and a shadow cast into the viewport from a box off screen is drawn', async () => {
+    const shadowed = (n: number) => Array.from({ length: n }, (_, i) => `<div class="box s${i % 4}"><b>${i}</b></div>`).join('');
+    const root = mount(`<h1>Shadows</h1><div class="flex">${shadowed(3000)}</div>`, `${BOX_CSS}
+      .box { height: 30px; } .s0 { box-shadow: 0 2px 8px rgb(0 0 0 / 40%); } .s1 { filter: drop-shadow(0 0 3px rgb(255, 0, 0)); }
+      .s2 { filter: blur(1px); box-shadow: inset 0 0 4px rgb(0, 0, 255); } .s3 { box-shadow: 0 0 0 3px rgb(0, 160, 0), 0 4px 10px rgb(0 0 0 / 25%); }
+      .far { filter: drop-shadow(0 -60px 0 rgb(255, 0, 0)) drop-shadow(0 -60px 0 rgb(0, 0, 255)); }`);
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    const items = [...root.querySelectorAll<HTMLElement>('.box')];
+    const onScreen = nearViewport(items);
+    const markup = await snapshotMarkup();
+    console.log(`shadow culling: ${count(markup, 'b')} of ${items.length} boxes cloned (${onScreen} near the viewport)`);
+    expect(count(markup, 'b')).to.be.at.most(onScreen + 40);
+    expect(count(markup, 'b')).to.be.at.least(onScreen);
+    await culledMovesNothing('shadows');
+    expect(await percentOff('culling-shadows'), '% of pixels unlike the browser\'s screenshot').to.be.at.most(0.5);
+    // The first line past the margin: each shadow copy moves 60px up, less than the margin, the two
+    // together 120px, into the viewport (a reach taken as the farthest function's left them out).
+    const past = items.map((el) => el.getBoundingClientRect().top).filter((top) => top > innerHeight + 66);
+    const line = items.filter((el) => el.getBoundingClientRect().top === Math.min(...past));
+    expect(line.length, 'boxes on the first line past the margin').to.be.greaterThan(4);
+    line.forEach((el) => el.classList.add('far'));
+    await culledMovesNothing('shadows cast into view');
+  });
+
   it('lines stretched by align-content in a box taller than they are, and items that grow to fill their lines, stay where they are', async () => {
     mount(`<div class="flex stretched">${boxes(700)}</div><div class="flex growing">${boxes(700)}</div>`,
       `${BOX_CSS} .stretched { height: 16000px; } .growing > .box { flex: 1 1 auto; } .growing > .box:nth-child(5n) { width: 140px; }`);

@@ -54,6 +54,50 @@ describe('properties left unread (style gates)', () => {
     await expectWithin('svg-paint-from-html', 0.5);
   });
 
+  it('an SVG shape reads only what it draws with (no fonts, sizes or boxes written), and each of that a style sheet sets is drawn', async () => {
+    mount(`
+      <svg id="shapes" width="760" height="180" style="display: block">
+        <defs>
+          <marker id="tip" markerWidth="6" markerHeight="6" refX="3" refY="3"><circle cx="3" cy="3" r="3" fill="rgb(0, 120, 0)"></circle></marker>
+          <clipPath id="half"><rect width="760" height="40"></rect></clipPath>
+          <mask id="fade"><rect x="0" y="0" width="760" height="180" fill="rgb(128, 128, 128)"></rect></mask>
+        </defs>
+        <path id="p1" class="hidden" d="M10 10h60v60h-60z" fill="rgb(200, 0, 0)"></path>
+        <path class="gone" d="M80 10h60v60h-60z" fill="rgb(200, 0, 0)"></path>
+        <path class="faint over" d="M150 10h60v60h-60z" fill="none"></path>
+        <path class="dashed" d="M220 20h80" marker-end="url(#tip)"></path>
+        <rect class="turned" x="320" y="10" width="40" height="40" fill="rgb(0, 0, 200)"></rect>
+        <rect class="sized" x="380" y="10" fill="rgb(0, 150, 150)"></rect>
+        <circle class="round" cx="500" cy="40" r="4" fill="rgb(150, 0, 150)"></circle>
+        <ellipse class="wide" cx="600" cy="40" rx="4" ry="20" fill="rgb(150, 100, 0)"></ellipse>
+        <polygon class="clipped" points="660,10 750,10 750,70 660,70" fill="rgb(0, 0, 0)"></polygon>
+        <polyline class="thick" points="10,100 60,160 110,100" fill="none"></polyline>
+        <line class="veiled" x1="150" y1="100" x2="300" y2="160"></line>
+        <rect class="blended" x="320" y="100" width="80" height="60" fill="rgb(0, 200, 0)"></rect>
+        <rect class="blurred" x="430" y="100" width="60" height="60" fill="rgb(0, 0, 0)"></rect>
+        <rect class="ordered" x="520" y="100" width="60" height="60" fill="rgb(250, 200, 0)"></rect>
+      </svg>`,
+      `#shapes { font: italic 30px serif; margin-left: 10px; }
+       .hidden { visibility: hidden; } .gone { display: none; } .faint { opacity: 0.4; } .over { fill: rgb(0, 0, 0); }
+       .dashed { stroke: rgb(0, 0, 0); stroke-width: 6px; stroke-dasharray: 10px 4px; stroke-linecap: round; }
+       .turned { transform: rotate(30deg); transform-box: fill-box; transform-origin: center; }
+       .sized { width: 80px; height: 50px; rx: 12px; } .round { r: 30px; } .wide { rx: 40px; }
+       .clipped { clip-path: url(#half); } .thick { stroke: rgb(200, 0, 0); stroke-width: 12px; stroke-linejoin: round; }
+       .veiled { stroke: rgb(0, 0, 200); stroke-width: 10px; mask: url(#fade); }
+       .blended { mix-blend-mode: multiply; } .blurred { filter: blur(3px); }
+       .ordered { stroke: rgb(0, 0, 0); stroke-width: 16px; paint-order: stroke; }`);
+    const rasterizer = new Rasterizer({ scale: 1, includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties, sliceMs: CAPTURE_DEFAULTS.sliceMs, resourceTimeoutMs: 2000 });
+    try {
+      const { markup } = await rasterizer.snapshot();
+      const names = written(markup, 'p1');
+      expect(names.filter((name) => /^(font|line-height|margin|width|height|-webkit-text|transform-origin|perspective)/.test(name)), 'what draws nothing on a shape, written on its clone').to.deep.equal([]);
+      expect(names, 'a shape\'s visibility, written').to.include('visibility');
+    } finally {
+      rasterizer.dispose();
+    }
+    await expectWithin('svg-shapes', 0.5);
+  });
+
   it('every gated group is drawn where its gate is open', async () => {
     mount(`
       <div class="row">
