@@ -134,8 +134,8 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin',
   'paint-order', 'text-anchor', 'dominant-baseline',
   // SVG paint a style sheet sets over an attribute: a hole where the page fills (`fill-rule`), a
-  // dash or marker moved, a stroke scaled, a gradient stop's colour.
-  'fill-rule', 'stroke-dashoffset', 'stroke-miterlimit', 'marker-start', 'marker-mid', 'marker-end', 'vector-effect',
+  // dash or marker moved, a stroke scaled, a gradient stop's colour, a chart's lines drawn crisp.
+  'fill-rule', 'stroke-dashoffset', 'stroke-miterlimit', 'marker-start', 'marker-mid', 'marker-end', 'vector-effect', 'shape-rendering',
   'stop-color', 'stop-opacity', 'flood-color', 'flood-opacity', 'lighting-color', 'baseline-shift', 'alignment-baseline',
   // An SVG shape's geometry a style sheet sets (`r: 200px`), written only where it is not its attribute's.
   'x', 'y', 'cx', 'cy', 'r', 'rx', 'ry',

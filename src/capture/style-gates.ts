@@ -29,7 +29,7 @@ const XHTML_NS = 'http://www.w3.org/1999/xhtml';
  */
 export const SVG_ONLY: ReadonlySet<string> = new Set([
   'fill', 'fill-opacity', 'fill-rule', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap',
-  'stroke-linejoin', 'stroke-dashoffset', 'stroke-miterlimit', 'marker-start', 'marker-mid', 'marker-end', 'vector-effect',
+  'stroke-linejoin', 'stroke-dashoffset', 'stroke-miterlimit', 'marker-start', 'marker-mid', 'marker-end', 'vector-effect', 'shape-rendering',
   'stop-color', 'stop-opacity', 'flood-color', 'flood-opacity', 'lighting-color', 'text-anchor', 'dominant-baseline',
   'baseline-shift', 'alignment-baseline', 'clip-rule', 'mask-type', 'x', 'y', 'cx', 'cy', 'r', 'rx', 'ry',
 ]);
@@ -48,7 +48,7 @@ export const SVG_ONLY: ReadonlySet<string> = new Set([
 const SHAPE_PAINT: ReadonlySet<string> = new Set([
   'display', 'visibility', 'opacity', 'color', 'color-scheme', 'zoom', 'contain', 'content-visibility', 'will-change', 'view-transition-name',
   'fill', 'fill-opacity', 'fill-rule', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-dashoffset', 'stroke-linecap',
-  'stroke-linejoin', 'stroke-miterlimit', 'paint-order', 'vector-effect', 'marker-start', 'marker-mid', 'marker-end',
+  'stroke-linejoin', 'stroke-miterlimit', 'paint-order', 'vector-effect', 'shape-rendering', 'marker-start', 'marker-mid', 'marker-end',
   'filter', 'backdrop-filter', 'clip-path', 'clip-rule', 'mix-blend-mode', 'isolation', '-webkit-box-reflect',
   '-webkit-mask-image', '-webkit-mask-size', '-webkit-mask-position', '-webkit-mask-repeat', 'mask-mode', 'mask-composite', '-webkit-mask-composite',
   'mask-clip', 'mask-origin', '-webkit-mask-box-image-source', '-webkit-mask-box-image-slice', '-webkit-mask-box-image-width',

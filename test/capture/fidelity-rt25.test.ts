@@ -47,6 +47,20 @@ describe('rt25: table columns hidden by visibility: collapse', () => {
   });
 });
 
+// A chart's axes and grid drawn crisp by a style sheet (`.grid line { shape-rendering: crispEdges }`,
+// as D3's examples write it): the property was not copied, so every line at a fractional position
+// was drawn anti-aliased over two pixel rows in the picture.
+describe('rt25: SVG shape-rendering from a style sheet', () => {
+  afterEach(() => unmountTestPage('rt25'));
+
+  it('a grid of thin lines at fractional positions, drawn crisp', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `<line x1="0" x2="600" y1="${i * 10 + 4.4}" y2="${i * 10 + 4.4}"/><line y1="0" y2="400" x1="${i * 15 + 4.4}" x2="${i * 15 + 4.4}"/>`).join('');
+    mount(`<svg class="grid" width="600" height="400" viewBox="0 0 600 400">${lines}<path class="domain" d="M0.5 399.6H599.6"/></svg>${paras(3)}`,
+      `.grid line, .grid .domain { stroke: rgb(30 41 59); stroke-width: 1; shape-rendering: crispEdges; fill: none; }`);
+    await expectWithin('rt25-shape-rendering', 0.05);
+  });
+});
+
 // Not fixed this round (each measured on the page below, skipped with its figure).
 describe('rt25: classes left over 1 %', () => {
   afterEach(() => {
