@@ -31,9 +31,9 @@ const sheets: SheetSelectors = new WeakMap();
 
 /** The selectors of `sheet`'s rules (in groups, nested and imported sheets too) that set a backdrop filter; `*` for a nested rule's relative one. */
 function selectorsOf(sheet: CSSStyleSheet): string[] {
-  return ruleSelectors(sheet, sheets, (rule) => {
+  return ruleSelectors(sheet, sheets, (rule, selectorText) => {
     if (rule.style.getPropertyValue('backdrop-filter') === '') return null;
-    return [RELATIVE_SELECTOR.test(rule.selectorText) ? '*' : rule.selectorText];
+    return [RELATIVE_SELECTOR.test(selectorText) ? '*' : selectorText];
   }, []);
 }
 

@@ -8,8 +8,7 @@
 // and a class are shared, used after both modules have loaded. Over 350 lines: the index of
 // candidates (a rule set kept by key) and the boxes it feeds are read in one step of a search.
 import { wholeViewport, type PaintOutside, type Sink } from './paint-outside.js';
-import { splitList } from './pseudo-text.js';
-import { RELATIVE_SELECTOR, ruleSelectors, type SheetSelectors } from './sheet-rules.js';
+import { RELATIVE_SELECTOR, ruleSelectors, type SheetSelectors, splitList } from './sheet-rules.js';
 import { flatParent } from './shadow-attach.js';
 
 const NAMES = /::?(?:before|after|marker)\b|::(?:scroll-marker|scroll-button|column)\b/i;
@@ -91,13 +90,13 @@ function declaresPlace(style: CSSStyleDeclaration): boolean {
  * cannot read, with `-1` for placed (guessed).
  */
 function selectorsOf(sheet: CSSStyleSheet): string[] {
-  return ruleSelectors(sheet, sheets, (rule) => {
+  return ruleSelectors(sheet, sheets, (rule, selectorText) => {
     const item = LIST_ITEM(rule);
-    if (!item && !NAMES.test(rule.selectorText)) return null;
+    if (!item && !NAMES.test(selectorText)) return null;
     const out: string[] = [];
     const text = declaresText(rule.style);
     const place = declaresPlace(rule.style);
-    for (const part of splitList(rule.selectorText)) {
+    for (const part of splitList(selectorText)) {
       if (!item && !NAMES.test(part)) continue;
       const rest = part.replace(STRIP, '').trim();
       const kinds = kindsOf(part, item);

@@ -24,7 +24,7 @@
  * see style-edits.ts), and only the elements those selectors match are styled; highlights only
  * when the page registered one, the selection only when it is not collapsed.
  */
-import { RELATIVE_SELECTOR, ruleSelectors, type SheetSelectors } from './sheet-rules.js';
+import { RELATIVE_SELECTOR, ruleSelectors, splitList, type SheetSelectors } from './sheet-rules.js';
 
 /** Below this contrast ratio (WCAG's, 1 to 21) text cannot be read against its background. */
 const MIN_CONTRAST = 1.5;
@@ -273,10 +273,10 @@ function contrast(a: string, b: string): number {
 
 /** The selectors of `sheet`'s rules (in groups, nested and imported sheets too) that name a pseudo-element of `kind`, the pseudo-element taken away (`*` when nothing is left); a sheet the page cannot read gives `*` for first lines and letters, nothing for ranges (see {@link rangeSelectors}). */
 function selectorsOf(sheet: CSSStyleSheet, kind: Kind = FIRST): string[] {
-  return ruleSelectors(sheet, kind.cache, (rule) => {
-    if (!kind.test.test(rule.selectorText)) return null;
+  return ruleSelectors(sheet, kind.cache, (_rule, selectorText) => {
+    if (!kind.test.test(selectorText)) return null;
     const selectors: string[] = [];
-    for (const part of splitList(rule.selectorText)) {
+    for (const part of splitList(selectorText)) {
       if (!kind.test.test(part)) continue;
       const rest = part.replace(kind.strip, '').trim();
       const selector = rest === '' || RELATIVE_SELECTOR.test(rest) ? '*' : rest;
@@ -363,20 +363,3 @@ export function hiddenTextHolders(doc: Document): Set<Element> {
   return out;
 }
 
-/** A selector list's selectors, split at its top-level commas. */
-export function splitList(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(text.slice(start));
-  return out;
-}

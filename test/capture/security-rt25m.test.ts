@@ -145,3 +145,28 @@ describe('rt25m: a mask turned in 3D until part of it is behind the eye', () => 
     expect(area, 'area of the black boxes').to.be.greaterThan(0).and.lessThan(innerWidth * innerHeight / 8);
   });
 });
+
+// Review of rt25m: a nested rule's selector (`& + li::before`, `@scope (…) { :scope::after }`) was
+// taken to style any element, and mask-all boxed `<html>` for its text unread: the agent's whole
+// view black on a page with one nested breadcrumb separator. Nested selectors are written whole
+// now (sheet-rules.ts), so only the elements they match are boxed, and a nested rule's secret is
+// still held.
+describe('rt25m review: nested and scoped pseudo-element rules', () => {
+  afterEach(() => unmountTestPage('rt25'));
+  const NESTED = '.crumbs li { display: inline; & + li::before { content: " / "; } } .tip { position: relative; &::after { content: ""; position: absolute; inset: 0; } } @scope (.card) { :scope::before { content: "★"; } }';
+  const PAGE_HTML = '<ul class="crumbs"><li>Home</li><li>Shop</li><li>Cart</li></ul><div class="tip">tip</div><div class="card">card</div><div style="height: 500px"></div>';
+
+  it('guard: mask-all boxes the nested rules\' elements, not the page', async () => {
+    mountTestPage('rt25', { css: PAGE + NESTED, html: PAGE_HTML });
+    await settle();
+    const masks = findMasks(document, ALL);
+    expect(masks.length, 'boxes').to.be.greaterThan(0);
+    const biggest = Math.max(...masks.map((m) => m.width * m.height));
+    // The widest element here is a line of text: a box the size of the page (1280 x 600 and more) is <html>'s.
+    expect(biggest, 'the largest black box, px²').to.be.below(innerWidth * 60);
+  });
+
+  it('mask-all: a value in a nested rule\'s ::after placed 300 px away', () =>
+    expectHeld('nested far', `.far { position: relative; &::after { content: attr(data-v); position: absolute; left: 300px; top: 140px; color: ${SECRET}; white-space: nowrap; } }`,
+      '<div class="far" data-v="4111 1111">a</div>', ALL));
+});
