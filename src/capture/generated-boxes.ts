@@ -72,11 +72,13 @@ function declaresText(style: CSSStyleDeclaration): boolean {
 function declaresPlace(style: CSSStyleDeclaration): boolean {
   const position = style.getPropertyValue('position');
   if (position !== '' && position !== 'static') return true;
-  for (const p of ['transform', 'translate', 'rotate', 'scale', 'offset-path']) {
+  // An animation may move it however its keyframes say (review of rt25m: `@keyframes` have no selector to read).
+  for (const p of ['transform', 'translate', 'rotate', 'scale', 'offset-path', 'offset', 'animation', 'animation-name']) {
     const v = style.getPropertyValue(p);
     if (v !== '' && v !== 'none') return true;
   }
-  for (const p of ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'margin-block-start', 'margin-block-end', 'margin-inline-start', 'margin-inline-end', 'text-indent']) {
+  // A shorthand written with var() leaves its longhands empty in the rule (`margin: var(--m)`), so the shorthands are asked too.
+  for (const p of ['margin', 'margin-block', 'margin-inline', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'margin-block-start', 'margin-block-end', 'margin-inline-start', 'margin-inline-end', 'text-indent']) {
     const v = style.getPropertyValue(p);
     if (v.includes('-') || OPEN_VALUE.test(v) || (p === 'text-indent' && v !== '' && parseFloat(v) !== 0)) return true;
   }

@@ -86,6 +86,11 @@ export function ruleSelectors(
         inner = parent === null && !RELATIVE_SELECTOR.test(text) ? text : resolveNested(text, parent);
         const picked = pick(rule as CSSStyleRule, inner);
         if (picked) selectors.push(...picked);
+      } else if ('style' in rule && parent !== null) {
+        // Declarations nested in a group rule inside a style rule (`.v::after { @media (…) { top: 9px } }`,
+        // CSSNestedDeclarations): that style rule's own, under a condition (review of rt25m).
+        const picked = pick(rule as CSSStyleRule, parent);
+        if (picked) selectors.push(...picked);
       } else if ('start' in rule && 'end' in rule) {
         // @scope (start) to (end): its rules' `:scope` is its start (no start: `*`, erring wide).
         const start = (rule as { start: string | null }).start;

@@ -166,6 +166,20 @@ describe('rt25m review: nested and scoped pseudo-element rules', () => {
     expect(biggest, 'the largest black box, px²').to.be.below(innerWidth * 60);
   });
 
+  // Each was left unread, boxed where its element is while drawn 300-400 px away (layer 2).
+  const V = `content: attr(data-v); color: ${SECRET}; white-space: nowrap;`;
+  it('a mask\'s ::after placed away only inside a nested @media block', () =>
+    expectHeld('nested media', `.v { position: relative; } .v::after { ${V} @media (width > 0px) { position: absolute; top: 300px; left: 0; } }`,
+      '<upscope-masked><div class="v" data-v="4111 1111">a</div></upscope-masked>'));
+
+  it('a mask\'s ::after pulled 300 px up by a margin shorthand written with var()', () =>
+    expectHeld('margin var', `:root { --m: -300px 0 0 0; } #rt25-root { padding-top: 400px; } .v::after { ${V} display: block; margin: var(--m); }`,
+      '<upscope-masked><div class="v" data-v="4111 1111">a</div></upscope-masked>'));
+
+  it('a mask\'s ::after moved 300 px by an animation held at its end', () =>
+    expectHeld('animation', `@keyframes away { to { translate: 0 300px; } } .v::after { ${V} display: inline-block; animation: away 1ms forwards; }`,
+      '<upscope-masked><div class="v" data-v="4111 1111">a</div></upscope-masked>'));
+
   it('mask-all: a value in a nested rule\'s ::after placed 300 px away', () =>
     expectHeld('nested far', `.far { position: relative; &::after { content: attr(data-v); position: absolute; left: 300px; top: 140px; color: ${SECRET}; white-space: nowrap; } }`,
       '<div class="far" data-v="4111 1111">a</div>', ALL));
