@@ -134,10 +134,14 @@ export async function encodeBands(
     // Masks painted not known: encoded, and not kept.
     if (!painted) return encode(band);
     const masks = bandMasks(painted, band);
-    let entry = kept.entries[i];
+    const entry = kept.entries[i];
     if (!entry || entry.masks !== masks) {
+      // Being encoded: a band forgotten meanwhile (null, by a region painted into it while this
+      // awaited) is not written back with what it held before (review of sp25b; the scheduler runs
+      // one job at a time today, the worker's onmessage does not enforce it).
+      delete kept.entries[i];
       const tile = await encode(band);
-      entry = kept.entries[i] = { masks, mime: tile.mime, bytes: tile.bytes.slice(0) };
+      if (state.bands === kept && kept.entries[i] === undefined) kept.entries[i] = { masks, mime: tile.mime, bytes: tile.bytes.slice(0) };
       return tile;
     }
     // A copy: what is sent is transferred away.

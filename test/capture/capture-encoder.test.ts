@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { createCaptureLoop, encodeFrameJob, FrameEncoder, type CaptureController, type EncodeRequest, type FrameStats } from '../../src/capture/index.js';
 import { FrameFlags } from '../../src/protocol/index.js';
+import { encodeBands, forgetBands, type EncoderState } from '../../src/capture/frame-encoder.js';
 import { CollectingHost, FrameCanvas, isBlack, isGreen } from '../support/frames.js';
 
 /** A 256x128 bitmap: green left half, white right half. */
@@ -116,6 +117,29 @@ describe('frame encoder', () => {
       await encoder.encode(request(null, { masks: [{ x: 20, y: 20, width: 30, height: 30 }] }));
       const again = await encoder.encode(request(null, { keyframe: true }));
       expect(pixel(await decode(again.tiles[0].bytes, again.tiles[0].mime), 35, 35)).to.deep.equal([0, 0, 0]);
+    });
+
+    // Review of sp25b: a band forgotten while it was being encoded (a region painted into its rows
+    // by a job overlapping this one) was written back with the bytes of before, and a later
+    // keyframe with the same masks sent them.
+    it('does not keep a band forgotten while it was being encoded', async () => {
+      const state = { bands: null, painted: [] } as unknown as EncoderState;
+      let release = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      const encode = async (band: { x: number; y: number; width: number; height: number }) => {
+        await gate;
+        return { ...band, mime: 'image/jpeg', bytes: new ArrayBuffer(8) };
+      };
+      const req = { type: 'image/jpeg', quality: 0.7, maxImageBytes: 1 << 20 } as unknown as EncodeRequest;
+      const job = encodeBands(state, new OffscreenCanvas(256, 400), req, encode);
+      await Promise.resolve();
+      forgetBands(state, 150, 170);
+      release();
+      await job;
+      const kept = (state as unknown as { bands: { entries: unknown[] } }).bands.entries;
+      expect(kept[0], 'band 0 (rows 0-159), painted into while encoded').to.equal(null);
+      expect(kept[1], 'band 1 (rows 160-319), painted into while encoded').to.equal(null);
+      expect(kept[2], 'band 2, untouched: kept').to.be.an('object');
     });
   });
 
