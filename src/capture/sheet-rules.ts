@@ -74,6 +74,9 @@ export function ruleSelectors(
   const known = cache.get(sheet);
   if (known && known.rules === rules.length && known.edits === edits) return known.selectors;
   const selectors: string[] = [];
+  // An `@import` still loading has no sheet yet: what is read is not kept, so the next search reads
+  // it once it has loaded (its loading changes neither count the cache is keyed on; review of rt25m).
+  let loading = false;
   // `parent`: the selector, written whole, of the style rule or scope the rules are nested in.
   const visit = (list: CSSRuleList, parent: string | null) => {
     for (const rule of list) {
@@ -81,6 +84,7 @@ export function ruleSelectors(
       if ('styleSheet' in rule && 'href' in rule) {
         const imported = (rule as CSSImportRule).styleSheet;
         if (imported) selectors.push(...ruleSelectors(imported, cache, pick, unreadable));
+        else loading = true;
       } else if ('selectorText' in rule && 'style' in rule) {
         const text = (rule as CSSStyleRule).selectorText;
         inner = parent === null && !RELATIVE_SELECTOR.test(text) ? text : resolveNested(text, parent);
@@ -100,6 +104,6 @@ export function ruleSelectors(
     }
   };
   ownReads(() => visit(rules, null));
-  cache.set(sheet, { rules: rules.length, edits, selectors });
+  if (!loading) cache.set(sheet, { rules: rules.length, edits, selectors });
   return selectors;
 }
