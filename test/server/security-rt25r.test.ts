@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { handled, heavyIdentity, testRelay } from '../support/node-client.js';
+import { handled, heavyIdentity, restartableRelay, TestClient, testRelay } from '../support/node-client.js';
+import { memoryStorages } from '../../src/server/relay/memory-storage.js';
 import { Lobby } from '../../src/server/relay/lobby.js';
 import { CloseCode, LOOKUP_CODE_TTL_MS, MAX_JSON_DEPTH, MAX_LOBBY_SOCKETS_PER_AGENT, RATE_LIMITS } from '../../src/protocol/index.js';
 
@@ -340,6 +341,65 @@ test('a watch socket that stops reading while its answers pile up is closed as s
     v.send({ type: 'customMessage', seq: 1, message: 'still here' });
     assert.equal((await honest.next('customMessageReceived')).message, 'still here');
   } finally {
+    await relay.close();
+  }
+});
+
+// rt26r 1 (both hosts; medium: the live-code share undone by restarts). A room back after a
+// restart claimed its kept code again with no address, so it no longer counted against its
+// visitor's share (and the Cloudflare lobby stored it so, uncounted after its own restart): one
+// address's 10 codes, their rooms restarted (on Cloudflare: sockets closed, rooms evicted), and
+// the address got 10 more. The room keeps the address with its code; a re-claim keeps it.
+test('a room back after a restart keeps its lookup code counted against its visitor’s address: the address gets no more codes past its share, after the rooms and the lobby restart', { timeout: 60_000 }, async () => {
+  const relay = await restartableRelay({
+    agentSigningKey: 'rt26r-signing-key',
+    storageFor: memoryStorages(),
+    lookupCodesPerAddressPerMinute: 100,
+    liveCodesPerAddress: 3,
+    liveCodesPerNetwork: 30,
+  });
+  const ws = `ws://127.0.0.1:${relay.server.port}`;
+  const clients: TestClient[] = [];
+  const open = async (id: string, from: string) => {
+    const c = await TestClient.open(`${ws}/parties/visitor/${id}`, from);
+    clients.push(c);
+    return c;
+  };
+  const ask = async (id: string, from = '127.0.0.2') => {
+    const v = await open(id, from);
+    await v.next('welcome');
+    v.send({ type: 'getLookupCode' });
+    const error = v.next('error').then((e) => `error ${e.code}: ${e.message}`);
+    const code = v.next('lookupCode').then((m) => `code ${m.code}`);
+    const answer = await Promise.race([error, code]);
+    void error.catch(() => undefined);
+    void code.catch(() => undefined);
+    return answer;
+  };
+  try {
+    const ids = [0, 1, 2].map((i) => `rt26r-kept-${i}-${crypto.randomUUID()}`);
+    const codes: string[] = [];
+    for (const id of ids) codes.push(await ask(id));
+    assert.deepEqual(codes.map((a) => a.slice(0, 4)), ['code', 'code', 'code'], codes.join('; '));
+    assert.match(await ask(`rt26r-over-${crypto.randomUUID()}`), /^error rateLimited: visitors of this address \(3\)/);
+    for (let round = 0; round < 2; round++) {
+      for (const c of clients.splice(0)) c.ws.terminate();
+      await relay.stop();
+      await relay.start();
+      // Round 1: the Cloudflare lobby comes back from the codes it stored before any room is back
+      // (a Node lobby starts empty; its rooms come back on their visitors' sockets).
+      if (round === 1 && relay.server.kind === 'cloudflare') assert.match(await ask(`rt26r-lobby-${crypto.randomUUID()}`), /^error rateLimited: visitors of this address \(3\)/, 'after the lobby restarted');
+      // The visitors come back (their rooms restore and claim their codes again), their codes kept.
+      for (const [i, id] of ids.entries()) {
+        const back = await open(id, '127.0.0.2');
+        assert.equal(`code ${(await back.next('welcome')).lookupCode}`, codes[i]);
+      }
+      assert.match(await ask(`rt26r-again-${round}-${crypto.randomUUID()}`), /^error rateLimited: visitors of this address \(3\)/, `after restart ${round + 1}`);
+    }
+    // Another network is not held back.
+    assert.match(await ask(`rt26r-other-${crypto.randomUUID()}`, '127.0.1.2'), /^code \d{4}$/);
+  } finally {
+    for (const c of clients) c.ws.terminate();
     await relay.close();
   }
 });

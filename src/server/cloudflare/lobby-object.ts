@@ -185,10 +185,13 @@ export class LobbyObject extends Server<Env> {
   }
 
   async claimCode(shortId: string, preferred: LookupCode | null, address?: string): Promise<LookupCode | CodeRefusal> {
-    const code = await (await this.core()).claimCode(shortId, preferred, address);
+    const lobby = await this.core();
+    const code = await lobby.claimCode(shortId, preferred, address);
     if ('refused' in code) return code;
-    // With the visitor's address, so a code replayed after a restart counts against its share again.
-    await this.ctx.storage.put(CODE + shortId, address === undefined ? code : { ...code, address });
+    // With the address it counts under (a room's re-claim after a restart keeps the one it was
+    // claimed from), so a code replayed after a lobby restart counts against its share again.
+    const counted = lobby.codeAddress(shortId);
+    await this.ctx.storage.put(CODE + shortId, counted === undefined ? code : { ...code, address: counted });
     return code;
   }
 

@@ -60,7 +60,12 @@ interface HeldCode {
   shortId: string;
   expiresAt: number;
   groups: string[];
+  /** The address it was claimed from (its groups' source), kept for a host that stores codes. */
+  address?: string;
 }
+
+/** The address and network keys a code claimed from `address` counts under (none without one). */
+const groupsOf = (address: string | undefined): string[] => (address === undefined ? [] : [addressKey(address), networkKey(address)]);
 
 /** `lobbyCounts` go out at most this often, in ms. */
 const COUNTS_EVERY_MS = 1000;
@@ -355,13 +360,17 @@ export class Lobby implements LobbyLink {
 
   async claimCode(shortId: string, preferred: LookupCode | null, address?: string): Promise<LookupCode | CodeRefusal> {
     const now = this.now();
+    // A room claiming again the code it holds (a restart) with no address keeps the address it
+    // counts under: it stays within that address's and network's share.
+    const previous = preferred ? this.codes.get(preferred.code) : undefined;
+    if (address === undefined && previous?.shortId === shortId) address = previous.address;
     this.dropCodeOf(shortId);
-    const groups = address === undefined ? [] : [addressKey(address), networkKey(address)];
+    const groups = groupsOf(address);
     if (preferred && preferred.expiresAt > now) {
       const holder = this.codes.get(preferred.code);
       if (!holder || holder.expiresAt <= now) {
         if (holder) this.codeOf.delete(holder.shortId);
-        this.hold(preferred.code, shortId, preferred.expiresAt, groups);
+        this.hold(preferred.code, shortId, preferred.expiresAt, address);
         return { code: preferred.code, expiresAt: preferred.expiresAt };
       }
     }
@@ -381,7 +390,7 @@ export class Lobby implements LobbyLink {
     const expiresAt = now + this.ttl;
     const holder = this.codes.get(code);
     if (holder) this.codeOf.delete(holder.shortId);
-    this.hold(code, shortId, expiresAt, groups);
+    this.hold(code, shortId, expiresAt, address);
     return { code, expiresAt };
   }
 
@@ -397,7 +406,7 @@ export class Lobby implements LobbyLink {
     if (holder && holder.shortId !== shortId && holder.expiresAt > now) return false;
     if (holder) this.codeOf.delete(holder.shortId);
     this.dropCodeOf(shortId);
-    this.hold(code.code, shortId, code.expiresAt, typeof code.address === 'string' ? [addressKey(code.address), networkKey(code.address)] : []);
+    this.hold(code.code, shortId, code.expiresAt, typeof code.address === 'string' ? code.address : undefined);
     return true;
   }
 
@@ -411,9 +420,16 @@ export class Lobby implements LobbyLink {
     for (const [code, held] of this.codes) if (held.expiresAt <= now) this.releaseCode(held.shortId, code);
   }
 
-  private hold(code: string, shortId: string, expiresAt: number, groups: string[]): void {
+  /** The address `shortId`'s code counts under, if any (what a host stores with the code). */
+  codeAddress(shortId: string): string | undefined {
+    const code = this.codeOf.get(shortId);
+    return code === undefined ? undefined : this.codes.get(code)?.address;
+  }
+
+  private hold(code: string, shortId: string, expiresAt: number, address: string | undefined): void {
     this.forget(code);
-    this.codes.set(code, { shortId, expiresAt, groups });
+    const groups = groupsOf(address);
+    this.codes.set(code, address === undefined ? { shortId, expiresAt, groups } : { shortId, expiresAt, groups, address });
     for (const g of groups) this.codesPer.set(g, (this.codesPer.get(g) ?? 0) + 1);
     this.codeOf.set(shortId, code);
   }

@@ -37,6 +37,12 @@ export interface RoomRecord {
   /** The agents allowed into the session and still watching: back after a restart, they watch again unasked. One who left is not here. */
   agents: SessionAgentRecord[];
   lookupCode: LookupCode | null;
+  /**
+   * The address the lookup code was claimed from: after a restart the code counts against that
+   * address's and network's live-code share again (lobby.ts `claimCode`). Null without a code;
+   * absent in older records.
+   */
+  lookupCodeAddress?: string | null;
   endReason: EndReason | null;
   /** Epoch ms of the visitor's first connection. */
   connectedAt: number;

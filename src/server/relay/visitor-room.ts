@@ -237,6 +237,8 @@ export class VisitorRoom {
   /** A new lookup code being claimed (giveLookupCode), or null. */
   private claiming: Promise<{ code: ErrorCode; message: string } | null> | null = null;
   private lookupCode: LookupCode | null = null;
+  /** The address `lookupCode` was claimed from (it counts under it; kept in the record for a restart). */
+  private codeAddress: string | null = null;
   /** Agents the visitor declined a request to watch, by agentKey: when (room clock) each may ask again. Kept in the record. */
   private readonly watchDeclined = new Map<string, number>();
   /**
@@ -472,6 +474,7 @@ export class VisitorRoom {
     this.agentName = r.agentName;
     for (const a of r.agents) this.agents.set(agentKey(a), a);
     this.lookupCode = r.lookupCode;
+    this.codeAddress = r.lookupCodeAddress ?? null;
     this.endReason = r.endReason;
     this.connectedAt = r.connectedAt;
     this.sessionId = r.sessionId ?? null;
@@ -545,9 +548,11 @@ export class VisitorRoom {
     }
     if (r.lookupCode && r.lookupCode.expiresAt > now) {
       try {
-        // No address: the visitor is not back yet (a kept code is counted, never refused, anyway).
-        const kept = await this.ctx.lobby.claimCode(this.ctx.name, r.lookupCode);
-        this.setCode('refused' in kept ? null : kept);
+        // With the address it was claimed from, so it counts against that address's share again
+        // (a kept code is counted, never refused). An older record has none.
+        const address = r.lookupCodeAddress ?? undefined;
+        const kept = await this.ctx.lobby.claimCode(this.ctx.name, r.lookupCode, address);
+        this.setCode('refused' in kept ? null : kept, address ?? null);
       } catch {
         this.setCode(null);
       }
@@ -571,6 +576,7 @@ export class VisitorRoom {
       agentName: this.agentName,
       agents: [...this.agents.values()],
       lookupCode: this.lookupCode,
+      lookupCodeAddress: this.lookupCode ? this.codeAddress : null,
       endReason: this.endReason,
       connectedAt: this.connectedAt,
       goneAt: this.conn ? null : this.goneAt,
@@ -1016,8 +1022,9 @@ export class VisitorRoom {
     return this.lookupCode && this.lookupCode.expiresAt > this.opts.now() ? this.lookupCode.code : null;
   }
 
-  private setCode(code: LookupCode | null): void {
+  private setCode(code: LookupCode | null, address: string | null = null): void {
     this.lookupCode = code;
+    this.codeAddress = code ? address : null;
     this.deadlines.set('codeExpiry', code ? code.expiresAt : null);
     this.writer.changed();
   }
@@ -1050,7 +1057,7 @@ export class VisitorRoom {
     try {
       const claimed = await this.ctx.lobby.claimCode(this.ctx.name, null, address);
       if ('refused' in claimed) return { code: ErrorCode.rateLimited, message: claimed.refused };
-      this.setCode(claimed);
+      this.setCode(claimed, address);
     } catch {
       return { code: ErrorCode.internal, message: 'no lookup codes are free right now; try again later' };
     }
