@@ -15,8 +15,9 @@ const visibleOrNull = (text: string | null | undefined): string | null | undefin
 /**
  * `identity` screened, or why it cannot be: a key of `identities` or `metadata` that is nothing
  * visible once screened, or one of the keys the schema refuses (SKIPPED_KEYS: `con\u200Bstructor`
- * would become `constructor`), is refused by name rather than dropped or merged silently. Empty
- * tags are dropped; values may be empty, as sent.
+ * would become `constructor`), or two keys that become the same (`em\u200Bail` and `email`, `a\tb`
+ * and `a b`: one would overwrite the other), is refused by name rather than dropped or merged
+ * silently. Empty tags are dropped; values may be empty, as sent.
  */
 export function screenIdentity(identity: Identity): { identity: Identity } | { error: string } {
   const out: Identity = {};
@@ -30,12 +31,13 @@ export function screenIdentity(identity: Identity): { identity: Identity } | { e
       if (record !== undefined) out[field] = record;
       continue;
     }
-    const screened: [string, string][] = [];
+    const screened = new Map<string, string>();
     for (const [key, value] of Object.entries(record)) {
       const k = screenText(key, MAX_SHORT_TEXT);
       if (!showsText(k)) return { error: `${field}: a key shows nothing once invisible and control characters are removed` };
       if ((SKIPPED_KEYS as readonly string[]).includes(k)) return { error: `${field}: keys may not be ${SKIPPED_KEYS.join(', ')} (with invisible characters removed)` };
-      screened.push([k, screenText(value, MAX_METADATA_VALUE)]);
+      if (screened.has(k)) return { error: `${field}: two keys are both ${JSON.stringify(k)} once invisible and control characters are removed` };
+      screened.set(k, screenText(value, MAX_METADATA_VALUE));
     }
     out[field] = Object.fromEntries(screened);
   }

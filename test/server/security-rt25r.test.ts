@@ -403,3 +403,34 @@ test('a room back after a restart keeps its lookup code counted against its visi
     await relay.close();
   }
 });
+
+// rt26r 2 (both hosts; low: what agents are shown of an identity). Keys that became the same once
+// screened were merged silently, the last winning: `{"email":"a@x","em\u200Bail":"evil@x"}`
+// showed agents `email: evil@x`. Such an update is now refused by name; the stored identity is kept.
+test('identity keys that become the same once screened are refused with invalidMessage naming the field; the stored identity is kept', async () => {
+  const relay = await testRelay();
+  try {
+    const token = await relay.token('Alice');
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    v.send({ type: 'updateConnection', identity: { callName: 'Bob', identities: { email: 'bob@example.com' }, metadata: { 'a b': '1' } } });
+    await handled(v, 1);
+    const sent: [string, Record<string, string>][] = [
+      ['identities', { email: 'a@x', 'em\u200Bail': 'evil@x' }],
+      ['metadata', { 'a\tb': '1', 'a b': '2' }],
+    ];
+    for (const [field, record] of sent) {
+      v.send({ type: 'updateConnection', identity: { callName: 'Mallory', [field]: record } });
+      const error = await v.next('error');
+      assert.equal(error.code, 'invalidMessage');
+      assert.match(error.message, new RegExp(`^${field}: two keys are both "`));
+    }
+    const lobby = await relay.lobby(token);
+    const entry = (await lobby.next('lobby')).visitors.find((x) => x.shortId === shortId)!;
+    assert.equal(entry.callName, 'Bob');
+    assert.deepEqual(entry.identities, { email: 'bob@example.com' });
+    assert.deepEqual(entry.metadata, { 'a b': '1' });
+  } finally {
+    await relay.close();
+  }
+});
