@@ -312,7 +312,7 @@ export const VisibilityMsg = /* @__PURE__ */ m('visibility', { visible: v.boolea
 export const ForgetMsg = /* @__PURE__ */ m('forget', {});
 /**
  * The page's Content-Security-Policy blocks screen capture; `needs` is what it lacks, as a site
- * would add it (`img-src data:`). The relay passes it on, unchanged, to the observers watching.
+ * would add it (`img-src data:`). The relay passes it on, screened (screenText), to the observers watching.
  */
 export const CaptureBlockedMsg = /* @__PURE__ */ m('captureBlocked', { needs: shortText });
 
@@ -322,7 +322,7 @@ export const AssistSettingsMsg = /* @__PURE__ */ m('assistSettings', { settings:
 export const ControlAnswerMsg = /* @__PURE__ */ m('controlAnswer', { observerId: shortText, allow: v.boolean() });
 /** The visitor takes control back (stop button, Escape, hidden tab, idle agent). */
 export const RevokeControlMsg = /* @__PURE__ */ m('revokeControl', { reason: controlEndReasonSchema });
-/** What became of the agent's remote input `id` (sent to the agent `observerId`). Passed on unchanged. */
+/** What became of the agent's remote input `id` (sent to the agent `observerId`). Passed on, a refusal's `message` screened (screenText). */
 export const RemoteInputResultMsg = /* @__PURE__ */ m('remoteInputResult', { observerId: shortText, id: inputIdSchema, result: RemoteInputResultSchema });
 /**
  * The visitor's own mouse pointer, CSS pixels of its viewport. Passed on to the observers unchanged.

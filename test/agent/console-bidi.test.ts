@@ -67,7 +67,7 @@ describe('console: visitor text in bidi isolates', () => {
     expectIsolated(part(lobby, 'search-result')!, NAME, 1, 'code search');
   });
 
-  it('the watch page’s title, facts, message names and the viewer’s status isolate each visitor string', async () => {
+  it('the watch page’s title, facts, message names and the viewer’s status (with what a blocked capture needs) isolate each visitor string', async () => {
     storeLogin(relay.info.agentToken, relay.info.agentName);
     const v = await relay.connect(IDENTITY);
     const el = await fixture<UpscopeAgentWatch>(html`<upscope-agent-watch .host=${relay.info.host} .shortId=${v.shortId}></upscope-agent-watch>`);
@@ -84,5 +84,9 @@ describe('console: visitor text in bidi isolates', () => {
     expectIsolated(part(el, 'messages')!, NAME, 1, 'message name');
     await until('status names the visitor', () => part(viewer, 'status')!.textContent!.includes(NAME));
     expectIsolated(part(viewer, 'status')!, NAME, 1, 'viewer status');
+    // What the page's security policy needs is the page's text too (rt26r).
+    v.send({ type: 'captureBlocked', needs: 'img-src data:' });
+    await until('status says what the page needs', () => part(viewer, 'status')!.textContent!.includes('img-src data:'));
+    expectIsolated(part(viewer, 'status')!, 'img-src data:', 1, 'captureBlocked needs');
   });
 });

@@ -434,3 +434,27 @@ test('identity keys that become the same once screened are refused with invalidM
     await relay.close();
   }
 });
+
+// rt26r 3 (both hosts; medium-low: spoofing what agents are shown). Two strings a visitor's page
+// sends reached agents as sent: `captureBlocked.needs` (the viewer's status, in <code>) and a
+// refused input's `remoteInputResult.message` (the viewer's note). Both are now screened as a
+// visitor's identity is (screenText, 200 characters at most); the viewer isolates each in a <bdi>.
+test('captureBlocked.needs and a refused remote input’s message reach the agent screened: no bidi overrides, controls or invisible characters', async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const a = await relay.allowedWatch(v, shortId, await relay.token('Priya'));
+    const state = a.messages.find((m) => m.type === 'watchState' && m.watching);
+    const observerId = state?.type === 'watchState' ? state.observerId : '';
+    v.send({ type: 'captureBlocked', needs: 'img-src\u202E data:\u0007\u200B\nblob:' });
+    assert.equal((await a.next('captureBlocked')).needs, 'img-src data: blob:');
+    v.send({ type: 'remoteInputResult', observerId, id: 1, result: { ok: false, reason: 'masked', message: '\u2067evil\u2069 \u001b[31mfield\u200B' + 'Z' + '\u0358'.repeat(50) } });
+    const result = (await a.next('remoteInputResult')).result;
+    assert.deepEqual(result, { ok: false, reason: 'masked', message: 'evil [31mfieldZ\u0358\u0358' });
+    v.send({ type: 'remoteInputResult', observerId, id: 2, result: { ok: true } });
+    assert.deepEqual((await a.next('remoteInputResult', (m) => m.id === 2)).result, { ok: true });
+  } finally {
+    await relay.close();
+  }
+});

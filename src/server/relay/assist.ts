@@ -28,7 +28,9 @@
 import {
   ControlEndReason,
   ErrorCode,
+  MAX_SHORT_TEXT,
   RATE_LIMITS,
+  screenText,
   type AssistSettings,
   type ControlState,
   type Message,
@@ -152,7 +154,9 @@ export class Assist {
         return;
       case 'remoteInputResult': {
         const w = this.watcher(msg.observerId);
-        if (w) this.room.send(w.conn, msg);
+        // A refusal's message is the page's text shown to the agent: screened as a visitor's identity is (rt26r).
+        const result = msg.result.ok ? msg.result : { ...msg.result, message: screenText(msg.result.message, MAX_SHORT_TEXT) };
+        if (w) this.room.send(w.conn, { ...msg, result });
         return;
       }
       case 'clearDrawing':

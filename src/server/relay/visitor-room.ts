@@ -26,7 +26,9 @@ import {
   MAX_WATCH_SOCKETS_PER_AGENT,
   parseMessage,
   randomId,
+  MAX_SHORT_TEXT,
   screenIdentity,
+  screenText,
   SessionState,
   type Identity,
   type Message,
@@ -871,9 +873,12 @@ export class VisitorRoom {
       case 'stopSession':
         if (this.state === 'active' || this.state === 'paused' || this.state === 'pendingRequest') this.endSession('visitorStopped');
         return;
-      case 'captureBlocked':
-        for (const w of this.watchers.values()) if (w.watching) this.send(w.conn, msg);
+      case 'captureBlocked': {
+        // Shown to agents as sent by the page: screened as a visitor's identity is (rt26r).
+        const out = { type: 'captureBlocked', needs: screenText(msg.needs, MAX_SHORT_TEXT) } satisfies Message;
+        for (const w of this.watchers.values()) if (w.watching) this.send(w.conn, out);
         return;
+      }
       default:
         return this.sendError(conn, ErrorCode.wrongRole, `a visitor may not send "${msg.type}"`);
     }

@@ -99,7 +99,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   protected left = false;
   private leftVisitor: VisitorSummary | null = null;
   /** What the page last refused, or why a tool is off. */
-  protected note = '';
+  protected note: string | TemplateResult = '';
   private noteTimer: ReturnType<typeof setTimeout> | undefined;
   private lastControl: ControlState = 'none';
   private lastError: WatchSnapshot['error'] = null;
@@ -330,7 +330,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         return again ? html`${who} declined your request to watch; ${again}.` : html`${who} declined your request to watch.`;
       }
       case 'watching':
-        if (s.captureBlocked) return html`${who}'s page blocks its capture: its security policy (Content-Security-Policy) needs <code>${s.captureBlocked}</code>.`;
+        if (s.captureBlocked) return html`${who}'s page blocks its capture: its security policy (Content-Security-Policy) needs <code>${isolated(s.captureBlocked)}</code>.`;
         if (s.control === 'granted') return html`You control ${who}'s page: clicks, the wheel and keys on the picture go to it.`;
         if (s.control === 'requested') return html`Asking ${who} for control of the page…`;
         return html`Watching ${who}'s page.`;
@@ -409,7 +409,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     this.retryTimer = undefined;
   }
 
-  private showNote(text: string): void {
+  private showNote(text: string | TemplateResult): void {
     this.note = text;
     clearTimeout(this.noteTimer);
     if (text) this.noteTimer = setTimeout(() => (this.note = ''), 6000);
@@ -543,16 +543,18 @@ function listOr(items: readonly string[]): string {
   return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
-function refusalText(r: Extract<RemoteInputResult, { ok: false }>): string {
+/** The page's words in their own <bdi> (screened at the relay too): they cannot reorder the sentence (rt26r). */
+function refusalText(r: Extract<RemoteInputResult, { ok: false }>): TemplateResult {
+  const why = isolated(r.message);
   switch (r.reason) {
     case 'masked':
-      return `Refused: that is a masked field (${r.message}).`;
+      return html`Refused: that is a masked field (${why}).`;
     case 'noTarget':
-      return `Nothing there to act on (${r.message}).`;
+      return html`Nothing there to act on (${why}).`;
     case 'notAllowed':
-      return `Not allowed: ${r.message}.`;
+      return html`Not allowed: ${why}.`;
     default:
-      return `The page could not apply that input (${r.message}).`;
+      return html`The page could not apply that input (${why}).`;
   }
 }
 
