@@ -39,6 +39,7 @@ import { unpaintText } from './blank-masked-clone.js';
 import { hiddenByPosition } from './position-visibility.js';
 import { GREY as GREY_COLOUR, GREY_IMAGE, greyBackground, greyBox, greyEmpty } from './replaced-stand-in.js';
 import { isShadowRoot } from './shadow-attach.js';
+import { splitList } from './sheet-rules.js';
 
 /** The layer appended to every mask (see alwaysApplyMask), as a style declaration reads it back. */
 const EMPTY_LAYER = 'linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0))';
@@ -47,22 +48,9 @@ const MASK_LAYER: ReadonlyArray<[string, string]> = [
   ['mask-size', 'auto'], ['mask-position', '0% 0%'], ['mask-repeat', 'repeat'], ['mask-origin', 'border-box'], ['mask-clip', 'border-box'], ['mask-mode', 'match-source'],
 ];
 
-/** A comma-separated list of layers, split at the commas outside parentheses. */
+/** A comma-separated list of layers, split at the commas outside parentheses and brackets. */
 export function layers(value: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(value.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(value.slice(start).trim());
-  return out;
+  return splitList(value).map((layer) => layer.trim());
 }
 
 /**
