@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { TestClient } from '../support/node-client.js';
 import { relayAndBrowser } from './setup.js';
+import { startServer } from '../../src/server/node.js';
 
 const e2e = relayAndBrowser('e2e-lazy-panels-credential', 'upscope.js');
 
@@ -208,6 +209,26 @@ test("the README's head-only snippet (a CMS or tag manager) adds a working widge
   await part(page, 'lookup-code').waitFor();
   assert.deepEqual(errors, []);
   await page.context().close();
+});
+
+test('a request the relay gives no lookup code still waits, and the panel says no code is free', async () => {
+  // A relay whose lobby gives this address no live code (review of rt25r: a shared office address
+  // past its share saw "Waiting…" with no code and no word why).
+  const relay = await startServer({ port: 0, agentSigningKey: 'e2e-no-code', agentKeys: {}, liveCodesPerAddress: 0 });
+  const page = await (await e2e.browser.newContext()).newPage();
+  try {
+    await page.goto(`${relay.url}/examples/cms-head.html`);
+    await connected(page);
+    await part(page, 'help-button').click();
+    await part(page, 'code-unavailable').waitFor();
+    assert.match(await part(page, 'code-unavailable').innerText(), /No code is free right now; an agent still sees your request/);
+    assert.equal(await part(page, 'lookup-code').count(), 0);
+    assert.equal(await page.evaluate(() => (document.querySelector('upscope-widget') as unknown as { sdk: { sessionState: { value: string } } }).sdk.sessionState.value), 'pendingRequest', 'the request stands');
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/widget-code-unavailable.png` });
+  } finally {
+    await page.context().close();
+    await relay.close();
+  }
 });
 
 test('the classic-script bundle loads the panels from beside its own script, not the page', async () => {

@@ -193,7 +193,7 @@ function renderPending(w: UpscopeWidget): TemplateResult {
           : html`<span></span>`}
         <button part="cancel-button" class="secondary" @click=${() => cancelRequest(w)}>${t.cancel}</button>
       </div>
-      ${code ? html`<p class="muted small">${t.codeHint}</p>` : nothing}
+      ${code ? html`<p class="muted small">${t.codeHint}</p>` : w.codeRefused ? html`<p part="code-unavailable" class="muted small">${t.codeUnavailable}</p>` : nothing}
     </section>
   `;
 }

@@ -12,6 +12,8 @@ export interface WidgetStrings {
   waiting: string;
   codeLabel: string;
   codeHint: string;
+  /** The waiting panel's note when the relay gave no lookup code. */
+  codeUnavailable: string;
   cancel: string;
   consentTitle: string;
   consentText: (agent: string) => string;
@@ -73,6 +75,7 @@ const en: WidgetStrings = {
   waiting: 'Waiting for an agent…',
   codeLabel: 'Your code',
   codeHint: 'If the agent asks, read them this code.',
+  codeUnavailable: 'No code is free right now; an agent still sees your request.',
   cancel: 'Cancel',
   consentTitle: 'Show this page?',
   consentText: (agent) => `${agent} would like to see this page to help you. Only this page is shown, not your other tabs or apps; passwords and other private fields stay hidden.`,
@@ -129,6 +132,7 @@ const de: WidgetStrings = {
   waiting: 'Warten auf eine Mitarbeiterin oder einen Mitarbeiter…',
   codeLabel: 'Ihr Code',
   codeHint: 'Nennen Sie diesen Code, wenn Sie danach gefragt werden.',
+  codeUnavailable: 'Gerade ist kein Code frei; Ihre Anfrage sieht ein Mitarbeiter trotzdem.',
   cancel: 'Abbrechen',
   consentTitle: 'Diese Seite zeigen?',
   consentText: (agent) => `${agent} möchte diese Seite sehen, um Ihnen zu helfen. Nur diese Seite wird gezeigt, nicht Ihre anderen Tabs oder Programme; Passwörter und andere private Felder bleiben verborgen.`,
@@ -185,6 +189,7 @@ const es: WidgetStrings = {
   waiting: 'Esperando a un agente…',
   codeLabel: 'Su código',
   codeHint: 'Si el agente se lo pide, léale este código.',
+  codeUnavailable: 'Ahora no hay ningún código libre; un agente ve su solicitud igualmente.',
   cancel: 'Cancelar',
   consentTitle: '¿Mostrar esta página?',
   consentText: (agent) => `${agent} quiere ver esta página para ayudarle. Solo se muestra esta página, no sus otras pestañas ni aplicaciones; las contraseñas y otros campos privados siguen ocultos.`,

@@ -96,6 +96,7 @@ export interface OpenConsent {
  * @csspart panel - The box around every state but the help button (also carries `consent` or `notice`).
  * @csspart status - The line saying the connection was lost and is being restored.
  * @csspart lookup-code - The 4-digit code the visitor reads to an agent.
+ * @csspart code-unavailable - The waiting panel's note when the relay gave no code (its address holds its share).
  * @csspart cancel-button - Withdraws the request for help.
  * @csspart consent - The consent prompt (a `panel` too).
  * @csspart allow-button - Lets the agent watch.
@@ -153,6 +154,7 @@ export class UpscopeWidget extends LitElement {
     notice: { state: true, attribute: false },
     engaged: { state: true, attribute: false },
     requesting: { state: true, attribute: false },
+    codeRefused: { state: true, attribute: false },
     sending: { state: true, attribute: false },
     replyError: { state: true, attribute: false },
     announcement: { state: true, attribute: false },
@@ -235,6 +237,8 @@ export class UpscopeWidget extends LitElement {
   /** Between the press of the help button and the relay's answer. */
   /** @internal */
   requesting = false;
+  /** The relay gave this request no lookup code (its address holds its share of them): the waiting panel says so. @internal */
+  codeRefused = false;
   /** @internal */
   sending = false;
   /** @internal */
@@ -369,7 +373,12 @@ export class UpscopeWidget extends LitElement {
           return t.messageFrom(name ?? t.agent, m.message);
         };
       }),
-      sdk.onError.listen((e) => emit(this, 'upscope-error', { code: e.code, message: e.message })),
+      sdk.onError.listen((e) => {
+        // The relay gave no lookup code (every refusal of one names it): the request stands without
+        // one (agents see it in their lobby), and the waiting panel says there is none.
+        if (/lookup code/.test(e.message)) this.codeRefused = true;
+        emit(this, 'upscope-error', { code: e.code, message: e.message });
+      }),
       sdk.assistStatus.listen((status) => {
         // Control began: the panel opens, so the visitor sees who has it and the way back.
         if (status.controlling && !this.wasControlled) this.expand();
@@ -480,6 +489,7 @@ export class UpscopeWidget extends LitElement {
       const state = sdk.connectionState.value;
       if (state === 'inactive' || state === 'error') this.retry();
       await sdk.requestAgent();
+      this.codeRefused = false;
       await sdk.getLookupCode();
       // `requesting` ends when the relay reports the new session state (see subscribe()).
     } catch (err) {
