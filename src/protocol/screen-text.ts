@@ -16,7 +16,7 @@
  *
  * Three invisible characters are part of how some text is spelled, and stay where they do that
  * and nowhere else ({@link joinsOrDrops}): one zero-width non-joiner or joiner between two letters
- * (Persian, Urdu, Indic and Sinhala names need them: "مهرانه‌ها" reads differently without it),
+ * of a script spelled with them (Persian, Urdu, Indic and Sinhala names need them: "مهرانه‌ها" reads differently without it),
  * one zero-width joiner (after an optional emoji presentation selector) between two emoji (a
  * family, a profession, a rainbow flag), and one emoji presentation selector after an emoji (❤️).
  * None of them moves or hides other text, and a run of more than one is still dropped whole.
@@ -27,8 +27,13 @@ export const MAX_TEXT_MARKS = 2;
 const MARKS_PAST_LIMIT = new RegExp(`(\\p{M}{${MAX_TEXT_MARKS}})\\p{M}+`, 'gu');
 
 const INVISIBLE_RUN = /[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]+/gu;
-const LETTER_BEFORE = /[\p{L}\p{M}]$/u;
-const LETTER_AFTER = /^\p{L}/u;
+// The scripts whose spelling uses the joiners (Arabic, Syriac, N'Ko, Thaana, Mandaic, the Indic
+// scripts, Sinhala, Tibetan, Myanmar, Khmer, Mongolian): elsewhere a joiner between letters only
+// makes an invisible look-alike (`pl\u200Dan` beside `plan`; review of rt25r).
+const JOINING = ['Arabic', 'Syriac', 'Nko', 'Thaana', 'Mandaic', 'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Tibetan', 'Myanmar', 'Khmer', 'Mongolian']
+  .map((name) => `\\p{Script_Extensions=${name}}`).join('');
+const LETTER_BEFORE = new RegExp(`[${JOINING}][\\p{M}]*$`, 'u');
+const LETTER_AFTER = new RegExp(`^[${JOINING}]`, 'u');
 const EMOJI_BEFORE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}]$/u;
 const EMOJI_AFTER = /^\p{Extended_Pictographic}/u;
 

@@ -47,4 +47,9 @@ test('agentNameOf keeps the joiners that spell a name or an emoji, one at a time
   assert.equal(agentNameOf('Z\u0358\u200D\u0358\u0358'), 'Z\u0358\u0358');
   assert.equal(agentNameOf('\u200C\u200D\u200C'), DEFAULT_AGENT_NAME);
   assert.equal(agentNameOf('a 1\u200D2'), 'a 12', 'between digits');
+  // Between letters of a script not spelled with joiners (Latin, Cyrillic, Han): an invisible look-alike (review of rt25r).
+  assert.equal(agentNameOf('pl\u200Dan'), 'plan');
+  assert.equal(agentNameOf('Ad\u200Cmin'), 'Admin');
+  assert.equal(agentNameOf('Ива\u200Dн'), 'Иван');
+  assert.equal(agentNameOf('王\u200D明'), '王明');
 });
