@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { decodeFrame, type Frame } from '../../src/protocol/index.js';
+import { decodeFrame, FrameFlags, type Frame } from '../../src/protocol/index.js';
 import { documentedPolicy, LAYOUT, startCspSite, type CspSite } from '../support/csp-site.js';
 import { TestClient } from '../support/node-client.js';
 import { relayAndBrowser } from './setup.js';
@@ -100,20 +100,37 @@ async function pixel(browser: Browser, frame: Frame, x: number, y: number): Prom
 
 const isAbout = (got: number[], want: RGB, what: string) => assert.ok(near(got, want), `${what}: got rgb(${got.join(', ')}), want about rgb(${want.join(', ')})`);
 
-/** The first frame shows the page: the red block where it is, the masked card number black. */
-async function assertPicture(frame: Frame): Promise<void> {
-  assert.equal(frame.frameWidth, VIEWPORT.width);
-  assert.equal(frame.width, frame.frameWidth, 'a whole keyframe');
+/** The first keyframe, every tile of it (a keyframe goes as full-width bands, frame-encoder.ts). */
+async function firstKeyframe(agent: { frame(index: number, timeoutMs?: number): Promise<Uint8Array | ArrayBuffer> }): Promise<Frame[]> {
+  const first = decodeFrame(await agent.frame(0, 20_000));
+  const tiles = [first];
+  for (let i = 1; i < first.tileCount; i++) tiles.push(decodeFrame(await agent.frame(i, 20_000)));
+  return tiles;
+}
+
+/** The colour at (`x`, `y`) of the frame: from the tile that holds it. */
+async function framePixel(tiles: Frame[], x: number, y: number): Promise<[number, number, number]> {
+  const tile = tiles.find((t) => x >= t.x && x < t.x + t.width && y >= t.y && y < t.y + t.height);
+  assert.ok(tile, `a tile holds (${x}, ${y})`);
+  return pixel(e2e.browser, tile, x - tile.x, y - tile.y);
+}
+
+/** The first keyframe shows the page: the red block where it is, the masked card number black. */
+async function assertPicture(tiles: Frame[]): Promise<void> {
+  const [first] = tiles;
+  assert.equal(first.frameWidth, VIEWPORT.width);
+  assert.ok(tiles.every((t) => t.seq === first.seq && (t.flags & FrameFlags.keyframe) !== 0), 'one keyframe');
+  assert.equal(tiles.reduce((area, t) => area + t.width * t.height, 0), first.frameWidth * first.frameHeight, 'its tiles cover the frame');
   const { block, card } = LAYOUT;
-  isAbout(await pixel(e2e.browser, frame, block.x + block.width / 2, block.y + block.height / 2), [220, 30, 30], 'the red block');
-  isAbout(await pixel(e2e.browser, frame, card.x + card.width / 2, card.y + card.height / 2), [0, 0, 0], 'the masked card number');
-  isAbout(await pixel(e2e.browser, frame, 600, 300), [255, 255, 255], 'the page background');
+  isAbout(await framePixel(tiles, block.x + block.width / 2, block.y + block.height / 2), [220, 30, 30], 'the red block');
+  isAbout(await framePixel(tiles, card.x + card.width / 2, card.y + card.height / 2), [0, 0, 0], 'the masked card number');
+  isAbout(await framePixel(tiles, 600, 300), [255, 255, 255], 'the page background');
 }
 
 test('under the documented policy the widget renders, the agent sees the page with the card black, and nothing is blocked', async () => {
   const visitor = await openVisitor(documentedPolicy(e2e.server.url));
   const agent = await watch(visitor);
-  await assertPicture(decodeFrame(await agent.frame(0, 20_000)));
+  await assertPicture(await firstKeyframe(agent));
   assert.deepEqual(await visitor.violations(), [], 'the browser blocked nothing');
   assert.deepEqual(await visitor.errors(), []);
   agent.close();
@@ -126,7 +143,7 @@ test('a page with a web font under a style-src without inline styles is still sh
   const agent = await watch(visitor);
   // The capture library embeds web fonts through an inline <style>, which this policy refuses:
   // that frame is lost, and the ones after it come without web fonts.
-  await assertPicture(decodeFrame(await agent.frame(0, 20_000)));
+  await assertPicture(await firstKeyframe(agent));
   const violations = await visitor.violations();
   assert.deepEqual(violations.map((v) => v.split(' ').slice(0, 2).join(' ')), ['style-src-elem inline'], 'one refused <style>, not one a frame');
   assert.deepEqual(await visitor.errors(), []);
@@ -139,7 +156,7 @@ test('under require-trusted-types-for with trusted-types upscope, the widget, th
   for (const o of [{ bundle: 'upscope.js' }, { bundle: 'upscope.iife.js' }, { bundle: 'upscope.js', meta: true }] as const) {
     const visitor = await openVisitor(documentedPolicy(e2e.server.url, { trustedTypes: true }), o);
     const agent = await watch(visitor);
-    await assertPicture(decodeFrame(await agent.frame(0, 20_000)));
+    await assertPicture(await firstKeyframe(agent));
     assert.deepEqual(await visitor.violations(), [], `${JSON.stringify(o)}: no Trusted Types or other violation`);
     const enforced = await visitor.page.evaluate(() => {
       try {
