@@ -69,7 +69,11 @@ test('a visitor’s identity reaches agents screened: no bidi overrides, control
 
 /** A visitor from `from` asks for a lookup code: `code NNNN`, or `error <code>: <message>`. */
 async function askForCode(relay: Awaited<ReturnType<typeof testRelay>>, from: string, id = `code-${Math.random().toString(36).slice(2)}`): Promise<string> {
-  const v = await relay.visitor(id, from);
+  return codeAnswer(await relay.visitor(id, from));
+}
+
+/** The answer visitor socket `v` gets to asking for a lookup code once welcomed (see {@link askForCode}). */
+async function codeAnswer(v: TestClient): Promise<string> {
   await v.next('welcome');
   v.send({ type: 'getLookupCode' });
   const error = v.next('error').then((e) => `error ${e.code}: ${e.message}`);
@@ -365,17 +369,7 @@ test('a room back after a restart keeps its lookup code counted against its visi
     clients.push(c);
     return c;
   };
-  const ask = async (id: string, from = '127.0.0.2') => {
-    const v = await open(id, from);
-    await v.next('welcome');
-    v.send({ type: 'getLookupCode' });
-    const error = v.next('error').then((e) => `error ${e.code}: ${e.message}`);
-    const code = v.next('lookupCode').then((m) => `code ${m.code}`);
-    const answer = await Promise.race([error, code]);
-    void error.catch(() => undefined);
-    void code.catch(() => undefined);
-    return answer;
-  };
+  const ask = async (id: string, from = '127.0.0.2') => codeAnswer(await open(id, from));
   try {
     const ids = [0, 1, 2].map((i) => `rt26r-kept-${i}-${crypto.randomUUID()}`);
     const codes: string[] = [];
