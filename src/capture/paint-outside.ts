@@ -101,10 +101,6 @@ function compose(outer: Affine, inner: Affine): Affine {
 }
 
 /**
- * The linear part (no translation) of what `el`'s own `transform`, `rotate`, `scale` and `zoom`
- * do to what it draws; null for a 3D transform, a motion path or a value this does not read.
- */
-/**
  * Whether a corner of `el`'s box, turned by its 3D transform (its `transform`, `rotate`,
  * `translate`, `scale` properties, a `perspective()` in it) and seen through its parent's
  * `perspective`, is at or behind the eye (rt25m): the browser then draws it reaching to the edge of
@@ -149,6 +145,10 @@ function rotateFunction(rotate: string): string {
   return `rotate3d(${parts.join(',')})`;
 }
 
+/**
+ * The linear part (no translation) of what `el`'s own `transform`, `rotate`, `scale` and `zoom`
+ * do to what it draws; null for a 3D transform, a motion path or a value this does not read.
+ */
 function ownLinear(cs: CSSStyleDeclaration): DOMMatrix | null {
   let m = new DOMMatrix();
   const rotate = cs.getPropertyValue('rotate');
@@ -553,10 +553,6 @@ export class PaintOutside {
   }
 
   /**
-   * The linear part of what maps `el`'s own coordinates (where its shadows, reflections and ink
-   * are drawn) to its viewport: its transforms and every ancestor's, through shadow roots and slots.
-   */
-  /**
    * Whether `el`, an ancestor of it or (`children`) one of its flat children is drawn in part
    * behind the eye of a perspective (see {@link behindEye}); each element asked once a search.
    */
@@ -566,6 +562,7 @@ export class PaintOutside {
     return false;
   }
 
+  /** Whether part of `el` itself is drawn behind the eye of its parent's perspective, asked once a search. */
   private behind(el: Element): boolean {
     let known = this.behinds.get(el);
     if (known === undefined) {
@@ -578,6 +575,10 @@ export class PaintOutside {
     return known;
   }
 
+  /**
+   * The linear part of what maps `el`'s own coordinates (where its shadows, reflections and ink
+   * are drawn) to its viewport: its transforms and every ancestor's, through shadow roots and slots.
+   */
   private linearOf(el: Element): DOMMatrix | null {
     const known = this.linears.get(el);
     if (known !== undefined) return known;
