@@ -264,7 +264,10 @@ const COLUMN_PARTS = new Set(['td', 'th', 'col', 'colgroup']);
 function hasCollapsedColumn(table: Element, win: Window, memo: Map<Element, boolean>): boolean {
   let collapses = memo.get(table);
   if (collapses === undefined) {
-    collapses = [...table.querySelectorAll(':scope > colgroup, :scope > colgroup > col')].some((col) => win.getComputedStyle(col).visibility === 'collapse');
+    // The table's own children, not a `:scope > colgroup` query: the engine walks every descendant
+    // for one, 10 ms per clone on the bench's 5 000-row table.
+    const collapsed = (el: Element): boolean => win.getComputedStyle(el).visibility === 'collapse';
+    collapses = [...table.children].some((group) => group.localName === 'colgroup' && (collapsed(group) || [...group.children].some((col) => col.localName === 'col' && collapsed(col))));
     memo.set(table, collapses);
   }
   return collapses;
