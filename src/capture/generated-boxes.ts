@@ -47,8 +47,13 @@ export interface Candidate {
   placed: number;
   /** Of {@link placed}, those a rule of a sheet the page can read places (not only guessed). */
   sure: number;
+  /**
+   * `::before`/`::after` a rule may move out of the element's boxes while in flow (mask26): floated,
+   * aligned by `vertical-align`, pushed by a positive margin, laid out right to left or vertically.
+   */
+  shift: number;
 }
-const NONE: Candidate = { kinds: 0, text: 0, placed: 0, sure: 0 };
+const NONE: Candidate = { kinds: 0, text: 0, placed: 0, sure: 0, shift: 0 };
 
 function kindsOf(part: string, item: boolean): number {
   return (/::?before\b/i.test(part) ? BEFORE : 0) | (/::?after\b/i.test(part) ? AFTER : 0) |
@@ -86,10 +91,29 @@ function declaresPlace(style: CSSStyleDeclaration): boolean {
 }
 
 /**
+ * Whether a rule's declarations may move its pseudo-element, in flow, out of its element's boxes
+ * (mask26): a float (it overflows a short box), a `vertical-align` (raised or lowered past a line
+ * it does not grow: a `line-height: 0`, a box of fixed height), a margin that is not 0 or `auto`
+ * (a positive one pushes it past its box as a negative one pulls it), a direction or writing
+ * mode (its text overflows the other way, where the element's scroll size does not count it).
+ */
+function declaresShift(style: CSSStyleDeclaration): boolean {
+  for (const p of ['float', 'vertical-align', 'direction', 'writing-mode']) {
+    const v = style.getPropertyValue(p);
+    if (v !== '' && v !== 'none' && v !== 'baseline') return true;
+  }
+  for (const p of ['margin', 'margin-block', 'margin-inline', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'margin-block-start', 'margin-block-end', 'margin-inline-start', 'margin-inline-end']) {
+    const v = style.getPropertyValue(p);
+    if (v !== '' && v.split(/\s+/).some((t) => t !== 'auto' && parseFloat(t) !== 0)) return true;
+  }
+  return false;
+}
+
+/**
  * The selectors of `sheet`'s rules naming `::before`, `::after`, `::marker` or a scroller's
  * pseudo-elements, the pseudo-element taken away, and of rules making list items, each written
- * `kinds|text|placed|selector` (see {@link Candidate}); every kind of `*` for a sheet the page
- * cannot read, with `-1` for placed (guessed).
+ * `kinds|text|placed|shift|selector` (see {@link Candidate}); every kind of `*` for a sheet the
+ * page cannot read, with `-1` for placed (guessed).
  */
 function selectorsOf(sheet: CSSStyleSheet): string[] {
   return ruleSelectors(sheet, sheets, (rule, selectorText) => {
@@ -98,14 +122,15 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
     const out: string[] = [];
     const text = declaresText(rule.style);
     const place = declaresPlace(rule.style);
+    const shift = declaresShift(rule.style);
     for (const part of splitList(selectorText)) {
       if (!item && !NAMES.test(part)) continue;
       const rest = part.replace(STRIP, '').trim();
       const kinds = kindsOf(part, item);
-      out.push(`${kinds}|${text ? kinds & BEFORE_AFTER : 0}|${place ? kinds & BEFORE_AFTER : 0}|${rest === '' || RELATIVE_SELECTOR.test(rest) ? '*' : rest}`);
+      out.push(`${kinds}|${text ? kinds & BEFORE_AFTER : 0}|${place ? kinds & BEFORE_AFTER : 0}|${shift ? kinds & BEFORE_AFTER : 0}|${rest === '' || RELATIVE_SELECTOR.test(rest) ? '*' : rest}`);
     }
     return out;
-  }, [`${BEFORE | AFTER | MARKER | SCROLL}|${BEFORE_AFTER}|-1|*`]);
+  }, [`${BEFORE | AFTER | MARKER | SCROLL}|${BEFORE_AFTER}|-1|0|*`]);
 }
 
 /**
@@ -120,6 +145,12 @@ interface Entry {
   text: number;
   /** Placed kinds; -1: guessed (an unreadable sheet), every `::before`/`::after`. */
   placed: number;
+  /** Kinds moved in flow (see {@link Candidate.shift}). */
+  shift: number;
+}
+/** A shadow root's `::slotted()` rule's: the selector of the slotted element, and of its slot (`*` for any). */
+interface SlottedEntry extends Entry {
+  slot: string;
 }
 /** A `::part()` rule's: its host's selector (`*` for any) and the part names it asks for. */
 interface PartEntry extends Entry {
@@ -134,8 +165,13 @@ interface Buckets {
   parts: PartEntry[];
   /** The kinds `:host` rules give the tree's host. */
   host: Candidate;
+  /** Rules styling the elements slotted into the tree's slots (`::slotted(span)::after`, mask26). */
+  slotted: SlottedEntry[];
 }
 const bucketed = new WeakMap<readonly string[], Buckets>();
+
+/** `::slotted(` in a selector: what follows, to its closing parenthesis, is the slotted element's selector. */
+const SLOTTED = '::slotted(';
 
 /** `::part(a b)` and what follows it, in a selector. */
 const PART = /::part\(([^)]*)\)(.*)$/i;
@@ -143,16 +179,26 @@ const PART = /::part\(([^)]*)\)(.*)$/i;
 function bucketsOf(selectors: readonly string[]): Buckets {
   let b = bucketed.get(selectors);
   if (b) return b;
-  b = { ids: new Map(), classes: new Map(), tags: new Map(), any: [], parts: [], host: { ...NONE } };
+  b = { ids: new Map(), classes: new Map(), tags: new Map(), any: [], parts: [], host: { ...NONE }, slotted: [] };
   const add = (map: Map<string, Entry[]>, key: string, e: Entry) => {
     const list = map.get(key);
     if (list) list.push(e);
     else map.set(key, [e]);
   };
   for (const written of selectors) {
-    const [kinds, text, placed] = written.split('|', 3).map(Number);
-    const e: Entry = { kinds, text, placed, selector: written.split('|').slice(3).join('|') };
+    const [kinds, text, placed, shift] = written.split('|', 4).map(Number);
+    const e: Entry = { kinds, text, placed, shift, selector: written.split('|').slice(4).join('|') };
     const sel = e.selector;
+    const at = sel.toLowerCase().lastIndexOf(SLOTTED);
+    if (at >= 0) {
+      // The slotted element is of the tree outside (its own tree's rules never name it): matched
+      // from there (PseudoCandidates.of); the slot's selector is what comes before, its
+      // `:host(...)` part taken as any (erring wide). What follows the parenthesis (a state) is left out.
+      const inner = sel.slice(at + SLOTTED.length).replace(/\)[^)]*$/, '').trim();
+      const slot = sel.slice(0, at).trim();
+      b.slotted.push({ ...e, selector: inner === '' ? '*' : inner, slot: slot === '' || slot.startsWith(':host') ? '*' : slot });
+      continue;
+    }
     const part = PART.exec(sel);
     if (part) {
       // What follows the part (a state, `:hover`) is left out: erring wide.
@@ -186,6 +232,7 @@ function merge(c: Candidate, e: Entry): void {
   else {
     c.placed |= e.placed;
     c.sure |= e.placed;
+    c.shift |= e.shift;
   }
 }
 
@@ -194,11 +241,12 @@ function join(c: Candidate, o: Candidate): void {
   c.text |= o.text;
   c.placed |= o.placed;
   c.sure |= o.sure;
+  c.shift |= o.shift;
 }
 
 /** Whether `c` already holds all `e` could add. */
 function holds(c: Candidate, e: Entry): boolean {
-  return (c.kinds | e.kinds) === c.kinds && (c.text | e.text) === c.text && (e.placed === -1 ? (c.placed | BEFORE_AFTER) === c.placed : (c.sure | e.placed) === c.sure);
+  return (c.kinds | e.kinds) === c.kinds && (c.text | e.text) === c.text && (e.placed === -1 ? (c.placed | BEFORE_AFTER) === c.placed : (c.sure | e.placed) === c.sure && (c.shift | e.shift) === c.shift);
 }
 
 /** Adds to `c` the entries of `list` that `el` matches (a selector matches() does not take, a pseudo-class of another tree, counts: erring wide). */
@@ -229,6 +277,8 @@ function inBuckets(el: Element, b: Buckets, c: Candidate): void {
  */
 export class PseudoCandidates {
   private readonly trees = new Map<Document | ShadowRoot, Buckets[]>();
+  /** Per tree, this search: the `::before`/`::after` kinds script animations run on, by element (see {@link animated}). */
+  private readonly animations = new Map<Document | ShadowRoot, Map<Element, number>>();
   private left = PSEUDO_READS;
 
   /**
@@ -251,7 +301,50 @@ export class PseudoCandidates {
     for (const b of this.sheetsOf(root)) inBuckets(el, b, c);
     if (el.shadowRoot) for (const b of this.sheetsOf(el.shadowRoot)) join(c, b.host);
     if (el.hasAttribute('part')) this.parts(el, root, c);
+    // A slotted element's `::slotted()` rules are its slot's tree's, each slot it is passed on through (mask26).
+    for (let slot = el.assignedSlot; slot; slot = slot.assignedSlot) {
+      for (const b of this.sheetsOf(slot.getRootNode() as Document | ShadowRoot)) {
+        for (const e of b.slotted) {
+          if (holds(c, e)) continue;
+          try {
+            if ((e.selector === '*' || el.matches(e.selector)) && (e.slot === '*' || slot.matches(e.slot))) merge(c, e);
+          } catch {
+            merge(c, e);
+          }
+        }
+      }
+    }
+    const moved = this.animated(root).get(el);
+    if (moved) {
+      c.kinds |= moved;
+      c.placed |= moved;
+      c.sure |= moved;
+    }
     return c;
+  }
+
+  /**
+   * The `::before`/`::after` of each element that an animation started from script runs on
+   * (`el.animate(keyframes, { pseudoElement: '::after' })`, mask26): it has no rule to read, and
+   * may move it anywhere (a mask's `::after` moved 300 px: 564 secret pixels outside its boxes).
+   * Read once a search per tree (a document's animations leave out those of its shadow trees).
+   */
+  private animated(root: Document | ShadowRoot): Map<Element, number> {
+    let known = this.animations.get(root);
+    if (known) return known;
+    known = new Map();
+    this.animations.set(root, known);
+    if (typeof root.getAnimations !== 'function') return known;
+    for (const a of root.getAnimations()) {
+      // A style sheet's animations and transitions are its rules' (declaresPlace reads those).
+      if ((typeof CSSAnimation === 'function' && a instanceof CSSAnimation) || (typeof CSSTransition === 'function' && a instanceof CSSTransition)) continue;
+      const effect = a.effect as KeyframeEffect | null;
+      const pseudo = effect?.pseudoElement;
+      if (!pseudo || !effect?.target) continue;
+      const kind = /before/i.test(pseudo) ? BEFORE : /after/i.test(pseudo) ? AFTER : 0;
+      if (kind) known.set(effect.target, (known.get(effect.target) ?? 0) | kind);
+    }
+    return known;
   }
 
   /**
@@ -331,14 +424,20 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
     for (let p = flatParent(el); p && own.length === 0; p = flatParent(p)) for (const b of p.getClientRects()) own.push({ x: b.left, y: b.top, width: b.width, height: b.height });
   }
   const text = c.text | (builtIn & BEFORE_AFTER);
+  let indented = false;
   for (const [kind, pseudo] of PSEUDOS) {
     if (!(text & kind)) continue;
-    if (!(c.placed & kind)) {
+    if (!((c.placed | c.shift) & kind)) {
       for (const b of own) pushBox(b, push);
+      if (!indented) boxIndented(el, rects, outside, push);
+      indented = true;
       continue;
     }
     if (!candidates.spend()) {
       if (c.sure & kind) pushBox(wholeViewport(el), push);
+      // Only moved in flow (a floated or raised icon, of which a page may have thousands): its
+      // boxes grown by twice their height each way, unread (a limit: see docs/security.md).
+      else if (c.shift & kind) for (const b of own) push(b.x - 2 * b.height, b.y - 2 * b.height, b.width + 4 * b.height, b.height * 5);
       else for (const b of own) pushBox(b, push);
       continue;
     }
@@ -402,7 +501,7 @@ export function boxPlacedPseudos(el: Element, kinds: number, rects: DOMRectList,
     if (!(kinds & kind)) continue;
     const ps = win.getComputedStyle(el, pseudo);
     if (ps.content === 'none' || ps.content === 'normal' || ps.display === 'none') continue;
-    if (ps.position === 'static' && !moved(ps) && pullOf(ps, el) === 0) continue;
+    if (ps.position === 'static' && !moved(ps) && pullOf(ps, el) === 0 && shiftOf(ps, el) === 0) continue;
     own ??= [...rects].map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height }));
     pseudoBox(el, ps, own, win, push, false);
   }
@@ -410,11 +509,67 @@ export function boxPlacedPseudos(el: Element, kinds: number, rects: DOMRectList,
 
 const PSEUDOS = [[BEFORE, '::before'], [AFTER, '::after']] as const;
 
+/**
+ * A block container's `::before`/`::after` in flow on its first line, pulled sideways by the
+ * container's own `text-indent`, inherited from any ancestor (no rule of the pseudo-element says
+ * so; mask26: `text-indent: -300px` drew a value 300 px left of its box, where the element's
+ * scroll size does not count it): its boxes grown sideways that far. An inline box (no client
+ * width) holds its pseudo-elements' text wherever the line puts it: no style is read for it.
+ */
+export function boxIndented(el: Element, rects: DOMRectList, outside: PaintOutside, push: Sink): void {
+  if (el.clientWidth === 0 || rects.length === 0) return;
+  const indent = outside.styleOf(el).textIndent;
+  const reach = indent.endsWith('%') ? (Math.abs(parseFloat(indent)) / 100) * el.clientWidth : Math.abs(px(indent));
+  if (!(reach > 0)) return;
+  for (const r of rects) push(r.left - reach, r.top, r.width + 2 * reach, r.height);
+}
+
 /** How far a negative margin or a text indent (a percentage of the viewport's width, erring wide) may move `ps`'s box or text from where its element's boxes hold it. */
 function pullOf(ps: CSSStyleDeclaration, el: Element): number {
   const margins = Math.max(0, -px(ps.marginTop), -px(ps.marginRight), -px(ps.marginBottom), -px(ps.marginLeft));
   const indent = ps.textIndent.endsWith('%') ? (Math.abs(parseFloat(ps.textIndent)) / 100) * wholeViewport(el).width : Math.abs(px(ps.textIndent));
   return margins + indent;
+}
+
+/**
+ * How far a `::before`/`::after` in flow, of style `ps`, may be drawn past its element's boxes
+ * when floated, aligned by `vertical-align`, pushed by a positive margin, or laid out right to
+ * left or vertically (mask26): that shift (a keyword's or percentage's: its font's size and line
+ * height), and then its own extent (its box's, or, inline, its text's at most a font's size a
+ * character) and a font's size for glyphs past its line. 0 for one none of these moves.
+ */
+function shiftOf(ps: CSSStyleDeclaration, el: Element): number {
+  const fs = px(ps.fontSize);
+  let shift = 0;
+  let moves = ps.float !== 'none' && ps.float !== '' || ps.writingMode !== 'horizontal-tb' && ps.writingMode !== '' ||
+    ps.direction !== (el.ownerDocument.defaultView?.getComputedStyle(el).direction ?? ps.direction);
+  const va = ps.verticalAlign;
+  if (va !== 'baseline' && va !== '') {
+    moves = true;
+    shift += /px$/.test(va) ? Math.abs(px(va)) : fs + (px(ps.lineHeight) || 1.2 * fs);
+  }
+  const margin = Math.max(0, px(ps.marginTop), px(ps.marginRight), px(ps.marginBottom), px(ps.marginLeft));
+  if (margin > 0) {
+    moves = true;
+    shift += margin;
+  }
+  if (!moves) return 0;
+  // Its text may overflow its own box (a block of `direction: rtl` narrower than its value): the larger of the two.
+  const [w, h] = borderBox(ps);
+  const box = Number.isFinite(w) && Number.isFinite(h) ? Math.max(w, h) : 0;
+  return shift + Math.max(box, textLength(ps.content, el) * (fs + Math.max(0, px(ps.letterSpacing)))) + fs;
+}
+
+/** How many characters a computed `content` value draws, at most (its strings', its `attr()` values', 12 a counter, 1 a quote). */
+function textLength(content: string, el: Element): number {
+  let n = 0;
+  const rest = content.replace(/"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g, (_, a?: string, b?: string) => {
+    n += (a ?? b ?? '').length;
+    return ' ';
+  });
+  for (const m of rest.matchAll(/attr\(\s*([^\s,)]+)/g)) n += el.getAttribute(m[1])?.length ?? 0;
+  n += 12 * (rest.match(/counters?\(/g)?.length ?? 0) + (rest.match(/quote/g)?.length ?? 0);
+  return n;
 }
 
 /**
@@ -462,7 +617,7 @@ function pseudoBox(el: Element, ps: CSSStyleDeclaration, own: Box[], win: Window
     if (!Number.isFinite(reach)) return pushBox(wholeViewport(el), push);
   }
   // A negative margin or an indent (its own or inherited) pulls it out of its element's boxes that far (rt25m).
-  reach += pullOf(ps, el);
+  reach += pullOf(ps, el) + shiftOf(ps, el);
   if (!inFlow && dx === 0 && dy === 0 && reach === 0) return;
   for (const b of own) push(b.x + dx - reach, b.y + dy - reach, b.width + 2 * reach, b.height + 2 * reach);
 }

@@ -44,7 +44,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
-import { AFTER, BEFORE, boxPlacedPseudos, PseudoCandidates } from './generated-boxes.js';
+import { AFTER, BEFORE, boxIndented, boxPlacedPseudos, PseudoCandidates } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -135,6 +135,75 @@ function behindEye(el: Element, cs: CSSStyleDeclaration, parentPerspective: stri
     if (!(eye > 1e-3)) return true;
   }
   return false;
+}
+
+/**
+ * The 3D matrix of `cs`'s `translate`, `rotate`, `scale` and `transform` together, about its
+ * transform origin, `w`×`h` its box (for percentages); null for a value this does not read.
+ */
+function ownMatrix3d(cs: CSSStyleDeclaration, w: number, h: number): DOMMatrix | null {
+  const [translate, rotate, scale, transform] = ['translate', 'rotate', 'scale', 'transform'].map((p) => cs.getPropertyValue(p));
+  const [ox = 0, oy = 0, oz = 0] = cs.transformOrigin.split(/\s+/).map((v) => parseFloat(v) || 0);
+  let m = new DOMMatrix().translate(ox, oy, oz);
+  try {
+    if (translate && translate !== 'none') {
+      const [tx = '0px', ty = '0px', tz = '0px'] = translate.split(/\s+/);
+      const len = (v: string, of: number) => (v.endsWith('%') ? (parseFloat(v) / 100) * of : parseFloat(v) || 0);
+      m = m.translate(len(tx, w), len(ty, h), parseFloat(tz) || 0);
+    }
+    if (rotate && rotate !== 'none') m = m.multiply(new DOMMatrix(rotateFunction(rotate)));
+    if (scale && scale !== 'none') m = m.multiply(new DOMMatrix(`scale3d(${(scale.split(/\s+/).concat(scale.split(/\s+/)[0], '1')).slice(0, 3).join(',')})`));
+    if (transform && transform !== 'none') m = m.multiply(new DOMMatrix(transform));
+  } catch {
+    return null;
+  }
+  return m.translate(-ox, -oy, -oz);
+}
+
+/**
+ * Whether a corner of `el`'s box is at or behind the eye where `el` is turned in a 3D rendering
+ * context (mask26): its parent, and each ancestor up to the context's root, keeps it in 3D
+ * (`transform-style: preserve-3d`), so their transforms compose with its own, and the eye is that
+ * of the perspective of the root's parent (a masked number `rotateY(50deg) translateZ(40px)` in
+ * a `preserve-3d` card under `perspective: 200px`: 7 439 secret pixels outside its boxes;
+ * `translateZ(150px)` in a card turned `rotateY(40deg)`: 9 838). Each box sits in its parent's at
+ * its offset (erring: 0 where the two have no offset parent in common); a transform this does not
+ * read counts as crossing. `styleOf`, `parentOf`: the search's style cache and box parent.
+ */
+function behindEyeInContext(el: Element, styleOf: (el: Element) => CSSStyleDeclaration, parentOf: (el: Element) => Element | null): boolean {
+  const size = (e: Element) => [(e as HTMLElement).offsetWidth ?? e.getBoundingClientRect().width, (e as HTMLElement).offsetHeight ?? e.getBoundingClientRect().height];
+  const [w, h] = size(el);
+  let m = new DOMMatrix();
+  let node = el;
+  for (let depth = 0; ; depth++) {
+    const parent = parentOf(node);
+    const [nw, nh] = size(node);
+    const own = ownMatrix3d(styleOf(node), nw, nh);
+    if (!own) return true;
+    const [dx, dy] = parent ? offsetIn(node, parent) : [0, 0];
+    m = new DOMMatrix().translate(dx, dy).multiply(own).multiply(m);
+    if (!parent || styleOf(parent).transformStyle !== 'preserve-3d' || depth > 32) {
+      const d = parent ? parseFloat(styleOf(parent).perspective) : NaN;
+      if (m.is2D) return false;
+      for (const [cx, cy] of [[0, 0], [w, 0], [0, h], [w, h]]) {
+        const p = new DOMPoint(cx, cy, 0, 1).matrixTransform(m);
+        const eye = d > 0 ? p.w - p.z / d : p.w;
+        if (!(eye > 1e-3)) return true;
+      }
+      return false;
+    }
+    node = parent;
+  }
+}
+
+/** Where `el`'s box is in `parent`'s, untransformed (by their offsets; 0 where they share no offset parent). */
+function offsetIn(el: Element, parent: Element): [number, number] {
+  const e = el as HTMLElement;
+  const p = parent as HTMLElement;
+  if (!('offsetParent' in e) || !('offsetParent' in p)) return [0, 0];
+  if (e.offsetParent === p) return [e.offsetLeft - p.clientLeft, e.offsetTop - p.clientTop];
+  if (e.offsetParent === p.offsetParent) return [e.offsetLeft - p.offsetLeft, e.offsetTop - p.offsetTop];
+  return [0, 0];
 }
 
 /** A computed `rotate` (`50deg`, `y 50deg`, `0 1 0 50deg`) as a transform function. */
@@ -331,9 +400,10 @@ export class PaintOutside {
     // one a readable rule places is boxed by the whole viewport, and nothing more is looked up.
     if (!this.blackedOut) {
       const c = this.pseudos.of(el);
-      const placed = c.placed & (BEFORE | AFTER);
+      const placed = (c.placed | c.shift) & (BEFORE | AFTER);
+      if (c.kinds & (BEFORE | AFTER)) boxIndented(el, rects, this, push);
       if (placed && this.pseudos.spend()) boxPlacedPseudos(el, placed, rects, push);
-      else if (c.sure & placed) {
+      else if ((c.sure | c.shift) & placed) {
         pushBox(wholeViewport(el), push);
         this.blackedOut = true;
       }
@@ -567,9 +637,16 @@ export class PaintOutside {
     let known = this.behinds.get(el);
     if (known === undefined) {
       // The perspective is the parent box's: a parent of `display: contents` (`<upscope-masked>`) has none.
-      let parent = flatParent(el);
-      while (parent && this.text.style(parent).display === 'contents') parent = flatParent(parent);
-      known = behindEye(el, this.text.style(el), parent ? this.text.style(parent).perspective : 'none');
+      const boxParent = (e: Element) => {
+        let parent = flatParent(e);
+        while (parent && this.text.style(parent).display === 'contents') parent = flatParent(parent);
+        return parent;
+      };
+      const parent = boxParent(el);
+      // In a 3D context (a parent keeping its children in 3D), the transforms of the chain compose (mask26).
+      known = parent && this.text.style(parent).transformStyle === 'preserve-3d'
+        ? behindEyeInContext(el, (e) => this.text.style(e), boxParent)
+        : behindEye(el, this.text.style(el), parent ? this.text.style(parent).perspective : 'none');
       this.behinds.set(el, known);
     }
     return known;
