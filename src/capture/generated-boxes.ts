@@ -27,6 +27,13 @@ const sheets: SheetSelectors = new WeakMap();
  */
 const PSEUDO_READS = 400;
 
+/**
+ * How many candidates only moved in flow ({@link Candidate.shift}) one search reads, and as many
+ * block containers' text indents (see {@link boxIndented}): icons aligned by `vertical-align`, in
+ * inline blocks, are thousands on some pages (a style read each, every frame).
+ */
+const SHIFT_READS = 200;
+
 /** Which pseudo-elements a rule may give an element (see {@link PseudoCandidates.kinds}). */
 export const BEFORE = 1;
 export const AFTER = 2;
@@ -280,6 +287,8 @@ export class PseudoCandidates {
   /** Per tree, this search: the `::before`/`::after` kinds script animations run on, by element (see {@link animated}). */
   private readonly animations = new Map<Document | ShadowRoot, Map<Element, number>>();
   private left = PSEUDO_READS;
+  private shiftsLeft = SHIFT_READS;
+  private indentsLeft = SHIFT_READS;
 
   /**
    * Whether this search may still read a placed candidate's pseudo-element styles (at most
@@ -287,6 +296,20 @@ export class PseudoCandidates {
    */
   spend(): boolean {
     return this.left-- > 0;
+  }
+
+  /**
+   * The same for a candidate a rule only moves in flow ({@link Candidate.shift}), with a budget of
+   * its own (mask26: icons floated or aligned by `vertical-align`, thousands on a page, would
+   * spend the placed ones' and black out the view for a far-placed value after them).
+   */
+  spendShift(): boolean {
+    return this.shiftsLeft-- > 0;
+  }
+
+  /** The same for a block's text indent, read for its generated content (see {@link boxIndented}). */
+  spendIndent(): boolean {
+    return this.indentsLeft-- > 0;
   }
 
   /** The kinds of pseudo-element ({@link BEFORE}, {@link AFTER}, {@link MARKER}, {@link SCROLL}) rules may give `el`; 0 for none. */
@@ -429,11 +452,11 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
     if (!(text & kind)) continue;
     if (!((c.placed | c.shift) & kind)) {
       for (const b of own) pushBox(b, push);
-      if (!indented) boxIndented(el, rects, outside, push);
+      if (!indented) boxIndented(el, rects, outside, push, candidates);
       indented = true;
       continue;
     }
-    if (!candidates.spend()) {
+    if (!(c.placed & kind ? candidates.spend() : candidates.spendShift())) {
       if (c.sure & kind) pushBox(wholeViewport(el), push);
       // Only moved in flow (a floated or raised icon, of which a page may have thousands): its
       // boxes grown by twice their height each way, unread (a limit: see docs/security.md).
@@ -514,10 +537,11 @@ const PSEUDOS = [[BEFORE, '::before'], [AFTER, '::after']] as const;
  * container's own `text-indent`, inherited from any ancestor (no rule of the pseudo-element says
  * so; mask26: `text-indent: -300px` drew a value 300 px left of its box, where the element's
  * scroll size does not count it): its boxes grown sideways that far. An inline box (no client
- * width) holds its pseudo-elements' text wherever the line puts it: no style is read for it.
+ * width) holds its pseudo-elements' text wherever the line puts it: no style is read for it; a
+ * search reads at most {@link SHIFT_READS} (a limit past them: see docs/security.md).
  */
-export function boxIndented(el: Element, rects: DOMRectList, outside: PaintOutside, push: Sink): void {
-  if (el.clientWidth === 0 || rects.length === 0) return;
+export function boxIndented(el: Element, rects: DOMRectList, outside: PaintOutside, push: Sink, candidates: PseudoCandidates): void {
+  if (el.clientWidth === 0 || rects.length === 0 || !candidates.spendIndent()) return;
   const indent = outside.styleOf(el).textIndent;
   const reach = indent.endsWith('%') ? (Math.abs(parseFloat(indent)) / 100) * el.clientWidth : Math.abs(px(indent));
   if (!(reach > 0)) return;
@@ -541,8 +565,8 @@ function pullOf(ps: CSSStyleDeclaration, el: Element): number {
 function shiftOf(ps: CSSStyleDeclaration, el: Element): number {
   const fs = px(ps.fontSize);
   let shift = 0;
-  let moves = ps.float !== 'none' && ps.float !== '' || ps.writingMode !== 'horizontal-tb' && ps.writingMode !== '' ||
-    ps.direction !== (el.ownerDocument.defaultView?.getComputedStyle(el).direction ?? ps.direction);
+  // Right to left (on a right-to-left page, every one: erring wide), not its element's direction, which is not read.
+  let moves = ps.float !== 'none' && ps.float !== '' || ps.writingMode !== 'horizontal-tb' && ps.writingMode !== '' || ps.direction === 'rtl';
   const va = ps.verticalAlign;
   if (va !== 'baseline' && va !== '') {
     moves = true;

@@ -401,11 +401,14 @@ export class PaintOutside {
     if (!this.blackedOut) {
       const c = this.pseudos.of(el);
       const placed = (c.placed | c.shift) & (BEFORE | AFTER);
-      if (c.kinds & (BEFORE | AFTER)) boxIndented(el, rects, this, push);
-      if (placed && this.pseudos.spend()) boxPlacedPseudos(el, placed, rects, push);
-      else if ((c.sure | c.shift) & placed) {
+      if (c.kinds & (BEFORE | AFTER)) boxIndented(el, rects, this, push, this.pseudos);
+      if (placed && (c.placed & placed ? this.pseudos.spend() : this.pseudos.spendShift())) boxPlacedPseudos(el, placed, rects, push);
+      else if (c.sure & placed) {
         pushBox(wholeViewport(el), push);
         this.blackedOut = true;
+      } else if (c.shift & placed) {
+        // Only moved in flow, past its budget (mask26): its boxes grown by twice their height each way, unread.
+        for (const b of rects) push(b.left - 2 * b.height, b.top - 2 * b.height, b.width + 4 * b.height, b.height * 5);
       }
     }
     const marker = el.localName === 'li' || el.localName === 'summary';

@@ -166,3 +166,35 @@ describe('mask26: a pseudo-element moved by an animation started from script', (
   it('mask-all: a value\'s ::after moved 300 px by a script animation', () =>
     expectHeld('WAAPI mask-all', `.v::after { ${V} display: inline-block; }`, '<div class="v" data-v="4111 1111">a</div>', ALL, away('::after')));
 });
+
+describe('mask26: what the new reads cost ordinary pages', () => {
+  afterEach(() => unmountTestPage('m26'));
+  const icons = (n: number) => `<div style="height: 4px; overflow: hidden">${'<i class="ic"></i>'.repeat(n)}</div>`;
+  // Bootstrap Icons' and many icon fonts' rule: a glyph aligned by vertical-align, with a margin.
+  const ICON = '.ic { display: inline-block; } .ic::before { content: "\\2605"; font-size: 1px; vertical-align: -0.125em; margin-right: 1px; }';
+  const FAR = `.far { position: relative; } .far::after { content: attr(data-v); position: absolute; left: 300px; top: 140px; color: ${SECRET}; white-space: nowrap; }`;
+
+  it('mask-all: 450 aligned icons before a value placed 300 px away: the value held, and no box the size of the view', async () => {
+    await expectHeld('shifted icons then far', ICON + FAR, `${icons(450)}<div class="far" data-v="4111 1111">a</div>`, ALL);
+    const biggest = Math.max(...findMasks(document, ALL).map((m) => m.width * m.height));
+    expect(biggest, 'the largest black box, px²').to.be.below(innerWidth * innerHeight / 4);
+  });
+
+  it('mask-all reads at most a few hundred styles for 2 000 aligned icons', async () => {
+    mountTestPage('m26', { css: PAGE + ICON, html: icons(2000) });
+    await settle();
+    const real = window.getComputedStyle;
+    let reads = 0;
+    window.getComputedStyle = function (this: Window, ...args: Parameters<typeof real>) {
+      reads++;
+      return real.apply(this, args);
+    };
+    try {
+      findMasks(document, ALL);
+    } finally {
+      window.getComputedStyle = real;
+    }
+    expect(reads, 'computed styles read').to.be.below(450);
+  });
+});
+
