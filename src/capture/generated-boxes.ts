@@ -524,7 +524,7 @@ export function boxPlacedPseudos(el: Element, kinds: number, rects: DOMRectList,
     if (!(kinds & kind)) continue;
     const ps = win.getComputedStyle(el, pseudo);
     if (ps.content === 'none' || ps.content === 'normal' || ps.display === 'none') continue;
-    if (ps.position === 'static' && !moved(ps) && pullOf(ps, el) === 0 && shiftOf(ps, el) === 0) continue;
+    if (ps.position === 'static' && !moved(ps) && pullOf(ps, el) === 0 && shiftOf(ps, el).every((r) => r === 0)) continue;
     own ??= [...rects].map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height }));
     pseudoBox(el, ps, own, win, push, false);
   }
@@ -556,32 +556,31 @@ function pullOf(ps: CSSStyleDeclaration, el: Element): number {
 }
 
 /**
- * How far a `::before`/`::after` in flow, of style `ps`, may be drawn past its element's boxes
- * when floated, aligned by `vertical-align`, pushed by a positive margin, or laid out right to
- * left or vertically (mask26): that shift (a keyword's or percentage's: its font's size and line
- * height), and then its own extent (its box's, or, inline, its text's at most a font's size a
- * character) and a font's size for glyphs past its line. 0 for one none of these moves.
+ * How far across and down a `::before`/`::after` in flow, of style `ps`, may be drawn past its
+ * element's boxes when floated, aligned by `vertical-align`, pushed by a positive margin, or laid
+ * out right to left or vertically (mask26): on each axis, that shift (a `vertical-align`
+ * keyword's or percentage's: its font's size and line height), then its own extent where it may
+ * leave the element's boxes on that axis (its box's, or its text's: a font's size a character
+ * across, a line down) and a font's size for glyphs past its line; 0 on an axis it does not move on.
  */
-function shiftOf(ps: CSSStyleDeclaration, el: Element): number {
+function shiftOf(ps: CSSStyleDeclaration, el: Element): [number, number] {
   const fs = px(ps.fontSize);
-  let shift = 0;
+  const float = ps.float !== 'none' && ps.float !== '';
   // Right to left (on a right-to-left page, every one: erring wide), not its element's direction, which is not read.
-  let moves = ps.float !== 'none' && ps.float !== '' || ps.writingMode !== 'horizontal-tb' && ps.writingMode !== '' || ps.direction === 'rtl';
+  const turned = ps.writingMode !== 'horizontal-tb' && ps.writingMode !== '' || ps.direction === 'rtl';
   const va = ps.verticalAlign;
-  if (va !== 'baseline' && va !== '') {
-    moves = true;
-    shift += /px$/.test(va) ? Math.abs(px(va)) : fs + (px(ps.lineHeight) || 1.2 * fs);
-  }
-  const margin = Math.max(0, px(ps.marginTop), px(ps.marginRight), px(ps.marginBottom), px(ps.marginLeft));
-  if (margin > 0) {
-    moves = true;
-    shift += margin;
-  }
-  if (!moves) return 0;
-  // Its text may overflow its own box (a block of `direction: rtl` narrower than its value): the larger of the two.
+  const raised = va !== 'baseline' && va !== '' ? (/px$/.test(va) ? Math.abs(px(va)) : fs + (px(ps.lineHeight) || 1.2 * fs)) : 0;
+  const mx = Math.max(0, px(ps.marginRight), px(ps.marginLeft));
+  const my = Math.max(0, px(ps.marginTop), px(ps.marginBottom));
+  if (!float && !turned && raised === 0 && va === 'baseline' && mx === 0 && my === 0) return [0, 0];
   const [w, h] = borderBox(ps);
-  const box = Number.isFinite(w) && Number.isFinite(h) ? Math.max(w, h) : 0;
-  return shift + Math.max(box, textLength(ps.content, el) * (fs + Math.max(0, px(ps.letterSpacing)))) + fs;
+  const across = Math.max(Number.isFinite(w) ? w : 0, textLength(ps.content, el) * (fs + Math.max(0, px(ps.letterSpacing))));
+  const down = Number.isFinite(h) ? h : px(ps.lineHeight) || 1.2 * fs;
+  // Across, only a float, a margin across, or text turned leaves the element's boxes (a block's width is its element's).
+  const x = float || turned || mx > 0 ? mx + across : 0;
+  const y = float || turned || my > 0 || raised > 0 ? my + raised + down : 0;
+  // Only an axis it moves on is grown (a chevron's margin across grows no line's height).
+  return [x > 0 ? x + fs : 0, y > 0 ? y + fs : 0];
 }
 
 /** How many characters a computed `content` value draws, at most (its strings', its `attr()` values', 12 a counter, 1 a quote). */
@@ -641,9 +640,12 @@ function pseudoBox(el: Element, ps: CSSStyleDeclaration, own: Box[], win: Window
     if (!Number.isFinite(reach)) return pushBox(wholeViewport(el), push);
   }
   // A negative margin or an indent (its own or inherited) pulls it out of its element's boxes that far (rt25m).
-  reach += pullOf(ps, el) + shiftOf(ps, el);
-  if (!inFlow && dx === 0 && dy === 0 && reach === 0) return;
-  for (const b of own) push(b.x + dx - reach, b.y + dy - reach, b.width + 2 * reach, b.height + 2 * reach);
+  reach += pullOf(ps, el);
+  // Floated, aligned, pushed by a positive margin or turned, in flow (mask26): that far on each axis.
+  const [sx, sy] = shiftOf(ps, el);
+  const [rx, ry] = [reach + sx, reach + sy];
+  if (!inFlow && dx === 0 && dy === 0 && rx === 0 && ry === 0) return;
+  for (const b of own) push(b.x + dx - rx, b.y + dy - ry, b.width + 2 * rx, b.height + 2 * ry);
 }
 
 /** `cs`'s border box's width and height from its used width and height (NaN where they are not lengths). */

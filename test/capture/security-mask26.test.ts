@@ -180,6 +180,20 @@ describe('mask26: what the new reads cost ordinary pages', () => {
     expect(biggest, 'the largest black box, px²').to.be.below(innerWidth * innerHeight / 4);
   });
 
+  it('guard: a masked card\'s divider (a block ::after with a margin) and its aligned icon box little past the card', async () => {
+    mountTestPage('m26', { css: PAGE + '.card { width: 400px; height: 60px; } .card::after { content: ""; display: block; margin-top: 8px; height: 1px; background: #ccc; } .card::before { content: "\\2605"; vertical-align: middle; margin-right: 4px; }',
+      html: '<upscope-masked><div class="card">4111 1111</div></upscope-masked><div style="height: 400px"></div>' });
+    await settle();
+    const card = document.querySelector('.card')!.getBoundingClientRect();
+    const masks = findMasks(document);
+    const left = Math.min(...masks.map((m) => m.x));
+    const right = Math.max(...masks.map((m) => m.x + m.width));
+    const bottom = Math.max(...masks.map((m) => m.y + m.height));
+    expect(left, 'left edge of the boxes').to.be.above(card.left - 80);
+    expect(right, 'right edge of the boxes').to.be.below(card.right + 80);
+    expect(bottom, 'bottom edge of the boxes').to.be.below(card.bottom + 120);
+  });
+
   it('mask-all reads at most a few hundred styles for 2 000 aligned icons', async () => {
     mountTestPage('m26', { css: PAGE + ICON, html: icons(2000) });
     await settle();
