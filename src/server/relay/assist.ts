@@ -3,8 +3,10 @@
  * visitor's own cursor, clicks and scroll position. Only the visitor and the agents watching it
  * (allowed into the session) exchange these; the room hands each such message here.
  *
- * Live messages (LIVE_TYPES) spend a budget of their own per socket (RATE_LIMITS.live*), so a
- * moving pointer never crowds out control messages. Past it, a pointer, cursor or scroll position
+ * Live messages (LIVE_TYPES) spend a budget of their own (RATE_LIMITS.live*): the visitor's socket
+ * one, each agent (agentKey) one over all its watch sockets in the room (relay26: per socket, one
+ * agent's 32 watch sockets sent the visitor's page 32 times the budget). So a moving pointer never
+ * crowds out control messages. Past it, a pointer, cursor or scroll position
  * is held (the newest replaces the one held) and goes out when the budget allows; ink and clicks
  * past it are dropped with `rateLimited`. Live messages to a socket whose queue is full are
  * dropped (the next position replaces them anyway).
@@ -84,7 +86,10 @@ const COALESCED = new Set(['pointer', 'visitorCursor', 'visitorScroll']);
 
 interface Held {
   conn: Connection;
+  /** The socket's live budget: the visitor's own, or its agent's, shared by all that agent's watch sockets. */
   bucket: TokenBucket;
+  /** The agent's key (null: the visitor's socket). */
+  agent: string | null;
   /** Per type, the message waiting for budget. */
   waiting: Map<string, () => void>;
   /** When this socket was last told `rateLimited` (once a second at most: answering a flood would amplify it). */
@@ -111,6 +116,8 @@ export class Assist {
   private control: { w: AssistWatcher; state: 'requested' | 'granted' } | null = null;
   /** Live budgets per socket id (made on a socket's first live message). */
   private readonly live = new Map<string, Held>();
+  /** Live budgets per agent (agentKey), shared by its watch sockets; dropped when its last socket here leaves. */
+  private readonly agentBuckets = new Map<string, TokenBucket>();
   /** Agents the visitor declined, by agentKey: when (room clock) each may ask again. Expired ones are pruned on each decline. */
   private readonly declined = new Map<string, number>();
 
@@ -166,7 +173,7 @@ export class Assist {
       case 'visitorCursor':
       case 'visitorClick':
       case 'visitorScroll': {
-        this.spend(conn, msg.type, () => {
+        this.spend(conn, msg.type, null, () => {
           for (const w of this.room.watching()) if (!this.room.full(w.conn)) this.room.send(w.conn, msg);
         });
         return;
@@ -179,7 +186,7 @@ export class Assist {
   /** A watch socket sent one of the assist types. */
   fromAgent(w: AssistWatcher, msg: Message): void {
     // A refused pointer or stroke spends a live token on its answer (none left: dropped unanswered), so a flood cannot amplify.
-    if ((msg.type === 'pointer' || msg.type === 'draw') && this.refused(w, msg.type) && !this.held(w.conn).bucket.take()) return;
+    if ((msg.type === 'pointer' || msg.type === 'draw') && this.refused(w, msg.type) && !this.held(w.conn, agentKey(w.agent)).bucket.take()) return;
     const ref = msg.type === 'remoteInput' ? String(msg.id) : undefined;
     if (!w.watching) return this.room.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) first', ref);
     const visitor = this.room.visitor();
@@ -189,7 +196,7 @@ export class Assist {
         if (!this.settings.pointer) return this.room.sendError(w.conn, ErrorCode.invalidState, "the visitor's site does not show agents' pointers");
         if (!visitor) return;
         const out: Message = { type: 'agentPointer', observerId: w.observerId, agentName: w.agent.agentName, x: msg.x, y: msg.y, visible: msg.visible };
-        this.spend(w.conn, 'pointer', () => {
+        this.spend(w.conn, 'pointer', agentKey(w.agent), () => {
           const to = this.room.visitor();
           if (to && !this.room.full(to)) this.room.send(to, out);
         });
@@ -201,7 +208,7 @@ export class Assist {
         if (!visitor) return;
         const out: Message = { type: 'agentDraw', observerId: w.observerId, agentName: w.agent.agentName, id: msg.id, shape: msg.shape, points: msg.points, done: msg.done };
         // A stroke is appended to batch by batch: once one batch of it was dropped, the rest is too (rt22r).
-        const cut = this.held(w.conn).cut;
+        const cut = this.held(w.conn, agentKey(w.agent)).cut;
         const stroke = msg.shape === 'stroke';
         if (stroke && cut.has(msg.id)) {
           if (msg.done) cut.delete(msg.id);
@@ -216,7 +223,7 @@ export class Assist {
         // Dropped when the visitor's queue is full, as every live message is: queued anyway, an
         // agent's ink onto a visitor on a slow link got the VISITOR's socket closed as stalled (rt21r
         // A3). Also while this agent's clear waits for the visitor: ink must not overtake it.
-        const sent = this.spend(w.conn, 'draw', () => {
+        const sent = this.spend(w.conn, 'draw', agentKey(w.agent), () => {
           const to = this.room.visitor();
           if (to && !this.room.full(to) && !this.room.waiting(to, CLEAR_KEY + w.observerId)) this.room.send(to, out);
           else dropped();
@@ -312,7 +319,9 @@ export class Assist {
 
   /** A watch socket left (or stopped watching). */
   left(w: AssistWatcher): void {
+    const h = this.live.get(w.conn.id);
     this.live.delete(w.conn.id);
+    if (h?.agent != null && ![...this.live.values()].some((o) => o.agent === h.agent)) this.agentBuckets.delete(h.agent);
     if (this.control?.w === w) this.end('none', ControlEndReason.left);
   }
 
@@ -332,6 +341,7 @@ export class Assist {
     this.settings = DEFAULT_ASSIST;
     this.control = null;
     this.live.clear();
+    this.agentBuckets.clear();
     this.declined.clear();
     this.room.schedule(null);
   }
@@ -401,19 +411,24 @@ export class Assist {
     return !w.watching || !w.agent.capabilities.includes(type) || !this.settings[type];
   }
 
-  /** The socket's live budget (made on its first live message). */
-  private held(conn: Connection): Held {
+  /** The socket's live state (made on its first live message); `agent`: its agent's key, whose budget it shares (null: the visitor). */
+  private held(conn: Connection, agent: string | null): Held {
     let h = this.live.get(conn.id);
     if (!h) {
-      h = { conn, bucket: new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now), waiting: new Map(), lastError: -Infinity, cut: new Set() };
+      let bucket = agent === null ? undefined : this.agentBuckets.get(agent);
+      if (!bucket) {
+        bucket = new TokenBucket(this.limits.burst, this.limits.perSecond, this.room.now);
+        if (agent !== null) this.agentBuckets.set(agent, bucket);
+      }
+      h = { conn, bucket, agent, waiting: new Map(), lastError: -Infinity, cut: new Set() };
       this.live.set(conn.id, h);
     }
     return h;
   }
 
   /** Spends a live token on `send`, or holds it (coalesced types) or drops it with `rateLimited` (false). */
-  private spend(conn: Connection, type: string, send: () => void): boolean {
-    const h = this.held(conn);
+  private spend(conn: Connection, type: string, agent: string | null, send: () => void): boolean {
+    const h = this.held(conn, agent);
     if (h.waiting.size === 0 && h.bucket.take()) {
       send();
       return true;
