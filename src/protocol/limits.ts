@@ -41,6 +41,14 @@ export const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
  */
 export const STALLED_SOCKET_MS = 10_000;
 /**
+ * Most bytes the relay keeps queued to all of one visitor room's sockets together (the visitor and
+ * every watch socket). Past it the sockets holding the most are closed as stalled (CloseCode.stalled)
+ * until the rest fit. Each socket alone may hold twice MAX_QUEUED_BYTES plus an agent's frames
+ * before it is closed, about 5 MB: one agent's 32 watch sockets that stopped reading held about
+ * 160 MB together, more than a Cloudflare Durable Object's 128 MB (review of rt25r, relay26).
+ */
+export const MAX_ROOM_QUEUED_BYTES = 32 * 1024 * 1024;
+/**
  * Largest frame, in pixels: each side at most MAX_FRAME_EDGE, and MAX_FRAME_PIXELS in all (an 8K
  * screen, 7680 x 4320, fits; ~127 MiB as RGBA in the viewer). The capture lowers its scale to fit;
  * the relay refuses a frame over it with `frameTooLarge`, and the viewer drops it.

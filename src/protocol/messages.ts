@@ -533,7 +533,7 @@ export const SENDERS: { readonly [T in MessageType]: readonly Role[] } = {
   customMessage: ['visitor', 'agent'],
   stopSession: ['visitor', 'agent'],
   ping: ['visitor', 'agent'],
-  readAck: ['agent'],
+  readAck: ['visitor', 'agent'],
   readMark: ['relay'],
   welcome: ['relay'],
   lookupCode: ['relay'],

@@ -60,6 +60,7 @@ const INBOX: Record<string, Record<string, Check>> = {
   },
   ack: { seq: number },
   pong: { t: optional(number) },
+  readMark: { mark: shortText },
   error: { code: oneOf(ErrorCode), message: string(), ref: optional(string()) },
   captureBlocked: { needs: shortText },
 };
@@ -78,7 +79,7 @@ export const VISITOR_INBOX_TYPES: readonly string[] = [...Object.keys(INBOX), ..
 /** Message types only an agent's connections receive; a visitor that gets one was sent it by mistake. */
 const AGENT_ONLY = new Set([
   'agentWelcome', 'lobby', 'lobbyPage', 'lobbyCounts', 'visitorUpdated', 'visitorRemoved', 'lookupResult', 'watchState', 'watchDeclined',
-  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll', 'readMark',
+  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll',
 ]);
 /** Message types the relay receives and never sends. */
 const TO_RELAY = new Set(['updateConnection', 'requestAgent', 'cancelAgentRequest', 'getLookupCode', 'consent', 'visibility', 'forget', 'findByCode', 'lobbyQuery', 'watch', 'frameAck', 'customMessage', 'stopSession', 'ping', 'readAck',

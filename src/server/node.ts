@@ -605,6 +605,9 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
   return new Request(url, { method: req.method, headers, body });
 }
 
+/** How long a socket closed as stalled may take to read up to its close before it is cut, in ms. */
+const STALLED_CLOSE_MS = 500;
+
 function toConnection(ws: WebSocket, id: string, address: string): Connection {
   return {
     id,
@@ -614,6 +617,11 @@ function toConnection(ws: WebSocket, id: string, address: string): Connection {
     },
     close(code, reason) {
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+      // A socket closed for not reading holds what was queued to it until its close handshake ends,
+      // which a peer that does not read never finishes (ws waits 30 s): the room's bound on what its
+      // sockets hold (MAX_ROOM_QUEUED_BYTES) would not free anything for that long (relay26). It gets
+      // a short while to read up to its 4008, then is cut.
+      if (code === CloseCode.stalled) setTimeout(() => ws.readyState !== ws.CLOSED && ws.terminate(), STALLED_CLOSE_MS).unref();
     },
     bufferedAmount: () => ws.bufferedAmount,
   };

@@ -456,6 +456,10 @@ export class Upscope {
       }
       case 'pong':
         return;
+      case 'readMark':
+        // Answered at once: the Cloudflare relay counts the text it sent this page since the last
+        // mark answered as queued, and closes a socket that stays over its bound as stalled (relay26).
+        return void this.conn?.sendLive({ type: 'readAck', mark: msg.mark });
       default:
         return this.dispatch(msg);
     }

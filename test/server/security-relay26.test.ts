@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type TestClient, testRelay } from '../support/node-client.js';
-import { RATE_LIMITS } from '../../src/protocol/index.js';
+import { handled, heavyIdentity, type TestClient, testRelay } from '../support/node-client.js';
+import { CloseCode, MAX_QUEUED_BYTES, MAX_ROOM_QUEUED_BYTES, MAX_WATCH_SOCKETS_PER_AGENT, RATE_LIMITS } from '../../src/protocol/index.js';
 
 /** `n` watch sockets of the agent of `token`, all let in by one consent of the visitor. */
 async function watchers(relay: Awaited<ReturnType<typeof testRelay>>, v: TestClient, shortId: string, token: string, n: number): Promise<TestClient[]> {
@@ -44,6 +44,88 @@ test('an agent’s live budget is shared by all its watch sockets in a room: 8 s
     const ann = await relay.allowedWatch(v, shortId, await relay.token('Ann'));
     ann.send({ type: 'pointer', x: 1, y: 2, visible: true });
     assert.equal((await v.next('agentPointer', (m) => m.agentName === 'Ann', 3000)).x, 1);
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay26 1 (Cloudflare host; high: a room's memory). Each socket alone is closed only past twice
+// its 2 MiB bound (plus an agent's frames) or after 10 s over it, so one agent's 32 watch sockets
+// that stopped reading, asking `watch` again and again (each answer carrying the visitor's 8 KiB
+// entry), held about 5 MB each before they were closed: BEFORE at most, about 160 MB in all, more
+// than a Durable Object's 128 MB. The bytes queued to all of a room's sockets are now bounded
+// together (MAX_ROOM_QUEUED_BYTES): the sockets holding the most are closed as stalled; another
+// agent goes on.
+test('one agent’s 32 watch sockets that stop reading hold at most the room’s bound together: the fullest are closed as stalled; the room and another agent go on (both hosts)', { timeout: 90_000 }, async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    v.send({ type: 'updateConnection', identity: heavyIdentity(1) });
+    await handled(v, 1);
+    const honest = await relay.allowedWatch(v, shortId, await relay.token('Ann'));
+    const token = await relay.token('Mallory');
+    const ws: TestClient[] = [];
+    for (let i = 0; i < MAX_WATCH_SOCKETS_PER_AGENT; i++) {
+      const w = await relay.watch(shortId, token);
+      await w.next('watchState');
+      w.acksReads = false;
+      w.pauseReading();
+      ws.push(w);
+    }
+    const start = Date.now();
+    const before = (await relay.server.stats()).connections;
+    let most = 0;
+    let closed = 0;
+    while (closed < ws.length && Date.now() - start < 45_000) {
+      for (const w of ws) if (w.ws.readyState === w.ws.OPEN) for (let k = 0; k < 5; k++) w.send({ type: 'watch' });
+      await new Promise((r) => setTimeout(r, 100));
+      const stats = await relay.server.stats();
+      most = Math.max(most, stats.queuedBytes);
+      closed = before - stats.connections;
+    }
+    console.log(`relay26 1: at most ${(most / 1e6).toFixed(1)} MB queued, ${closed} closed in ${Date.now() - start} ms`);
+    assert.ok(most <= MAX_ROOM_QUEUED_BYTES + 2 * MAX_QUEUED_BYTES + 6 * 1024 * 1024, `the room held ${(most / 1e6).toFixed(1)} MB for the sockets that stopped reading`);
+    assert.ok(closed > 0, 'the sockets that stopped reading are closed');
+    for (const w of ws) w.resumeReading();
+    // Closed with 4008; on Node one that reads nothing for half a second after its close is cut (1006).
+    for (const w of ws) assert.ok([CloseCode.stalled, 1006].includes((await w.waitClose(30_000)).code));
+    v.send({ type: 'customMessage', seq: 1, message: 'still here' });
+    assert.equal((await honest.next('customMessageReceived')).message, 'still here');
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay26 2 (Cloudflare host; high: a room's memory). Workers' WebSocket cannot tell what waits for
+// a peer, and only the lobby's and watch sockets were given read marks: a visitor's own socket that
+// stopped reading kept everything its room sent it. 4 watch sockets of an agent sending 5 000-
+// character custom messages: after 20 s none was refused and the visitor was not closed. Its socket
+// now gets read marks too (the widget answers them): past its bound, messages to it are refused
+// with queueFull, and it is closed as stalled, as on Node.
+test('a visitor’s socket that stops reading is held back and closed as stalled; its agents are told queueFull (both hosts)', { timeout: 90_000 }, async () => {
+  const relay = await testRelay();
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const ws = await watchers(relay, v, shortId, await relay.token('Mallory'), 4);
+    v.acksReads = false;
+    v.pauseReading();
+    const start = Date.now();
+    const text = 'x'.repeat(5000);
+    let refused = false;
+    let closed = false;
+    while (!closed && Date.now() - start < 40_000) {
+      for (const w of ws) for (let k = 0; k < 5; k++) w.send({ type: 'customMessage', message: text });
+      await new Promise((r) => setTimeout(r, 100));
+      refused ||= ws.some((w) => w.has('error', (e) => e.code === 'queueFull'));
+      closed = (await relay.server.stats()).connections < ws.length + 1;
+    }
+    console.log(`relay26 2: closed ${closed} after ${Date.now() - start} ms, queueFull ${refused}`);
+    assert.ok(refused, 'messages to the visitor that stopped reading are refused with queueFull');
+    assert.ok(closed, 'the visitor that stopped reading is closed');
+    v.resumeReading();
+    assert.ok([CloseCode.stalled, 1006].includes((await v.waitClose(30_000)).code));
   } finally {
     await relay.close();
   }

@@ -31,6 +31,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   customMessageReceived: { message: 'hello', from: { role: 'agent', id: 'a1', name: 'Priya' } },
   ack: { seq: 3 },
   pong: { t: 12.5 },
+  readMark: { mark: '0123456789abcdef01234567' },
   error: { code: 'rateLimited', message: 'slow down', ref: 'x' },
   captureBlocked: { needs: 'img-src data:' },
   agentPointer: { observerId: 'obs-1', agentName: 'Priya', x: 10.5, y: 20, visible: true },
@@ -51,7 +52,7 @@ const MORE_EXAMPLES: Array<[string, Record<string, unknown>]> = [
 /** Relay messages only agents' connections receive. */
 const AGENT_ONLY = [
   'agentWelcome', 'lobby', 'lobbyPage', 'lobbyCounts', 'visitorUpdated', 'visitorRemoved', 'lookupResult', 'watchState', 'watchDeclined',
-  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll', 'readMark',
+  'assistSettings', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll',
 ];
 
 const long = (n: number) => 'x'.repeat(n);

@@ -59,7 +59,7 @@ export class VisitorObject extends Server<Env> {
     const room = this.room;
     registerStats(this.env, this.name, () => {
       const s = room.stats();
-      return { visitors: room.occupied ? 1 : 0, knownVisitors: room.occupied ? 1 : 0, connections: s.connections, heldBack: s.heldBack };
+      return { visitors: room.occupied ? 1 : 0, knownVisitors: room.occupied ? 1 : 0, connections: s.connections, heldBack: s.heldBack, queuedBytes: s.queuedBytes };
     });
     return this.room;
   }
@@ -123,9 +123,10 @@ export class VisitorObject extends Server<Env> {
    * as the lobby's sockets are: Workers' WebSocket cannot tell it, and a watch socket that stopped
    * reading kept every answer the room sent it in the room's memory (rt25r: 32 sockets of one agent
    * asking `watch` again and again grew workerd by 34 MB in 20 s). Frames are bounded by their acks.
+   * The visitor's own socket too (relay26: it was not bounded at all; the widget answers marks).
    */
   private marked(conn: Connection, ticket: Ticket): Connection {
-    if (ticket.party !== 'watch') return conn;
+    if (ticket.party !== 'watch' && ticket.party !== 'visitor') return conn;
     const bound = relayOptions(this.env).maxQueuedBytes ?? MAX_QUEUED_BYTES;
     return markedConnection(conn, Math.max(1024, Math.min(READ_MARK_CHARS, Math.floor(bound / 4))), true);
   }

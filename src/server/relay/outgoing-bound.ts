@@ -10,6 +10,12 @@
  *   past twice the bound (plus its frame headroom), is reported as stalled and the relay closes it:
  *   what it holds is bounded by that plus one message.
  *
+ * - where `maxTotalBytes` is set (a visitor room), the bytes queued to all of the owner's sockets
+ *   together are bounded too: once a socket holding more than an eighth of its bound finds the total
+ *   past it, the sockets holding the most are reported as stalled until the rest fit (relay26: each
+ *   socket alone may hold twice its bound plus frames, and one agent's 32 watch sockets that stopped
+ *   reading held about 5 MB each, more than a Durable Object's 128 MB together).
+ *
  * Frames have their own newest-wins cap (frame-fanout.ts) and may fill an agent's socket past
  * this bound on their own (one large keyframe); `headroom` keeps that from counting as a flood.
  * This module only watches the sockets frames fill, so a dead agent is closed too.
@@ -23,6 +29,12 @@ export interface OutgoingBoundOptions {
   stalledMs: number;
   /** Bytes a socket may hold past twice the bound before a send closes it: what frames may fill on their own. */
   headroom: (conn: Connection) => number;
+  /**
+   * Bytes queued to all of `all()` together; past it the sockets holding the most are closed as
+   * stalled (see the module's comment). Unset: no such bound.
+   */
+  maxTotalBytes?: number;
+  all?: () => Iterable<Connection>;
   now: () => number;
   /**
    * Asks the owner to call {@link OutgoingBound.poll} at `at` (epoch ms; null: no need). The owner
@@ -80,7 +92,30 @@ export class OutgoingBound {
 
   /** Notes a send made elsewhere (frames), so a socket they keep full is watched too. */
   sent(conn: Connection): void {
-    if (this.queued(conn) > this.opts.maxQueuedBytes) this.backlog(conn);
+    const queued = this.queued(conn);
+    if (queued > this.opts.maxQueuedBytes) this.backlog(conn);
+    if (queued > this.opts.maxQueuedBytes / 8) this.boundTotal();
+  }
+
+  /** Past `maxTotalBytes` over all the sockets, the ones holding the most are stalled until the rest fit. */
+  private boundTotal(): void {
+    const max = this.opts.maxTotalBytes;
+    if (max === undefined || !this.opts.all) return;
+    let total = 0;
+    const held: Array<[Connection, number]> = [];
+    for (const conn of this.opts.all()) {
+      if (this.stalled.has(conn)) continue;
+      const queued = this.queued(conn);
+      total += queued;
+      if (queued > 0) held.push([conn, queued]);
+    }
+    if (total <= max) return;
+    held.sort((a, b) => b[1] - a[1]);
+    for (const [conn, queued] of held) {
+      if (total <= max) break;
+      this.stall(conn);
+      total -= queued;
+    }
   }
 
   /** Whether the socket is over its bound: messages its sender can retry should be refused. */
@@ -184,6 +219,7 @@ export class OutgoingBound {
       b.lastQueued = queued;
       if (now - b.overSince >= this.opts.stalledMs) this.stall(conn);
     }
+    this.boundTotal();
     const stalled = [...this.stalled];
     this.stalled.clear();
     for (const conn of stalled) this.opts.onStalled(conn);

@@ -103,6 +103,8 @@ export class Peers {
     frameHeadroom: (conn: Connection) => number = () => 0,
     renderUpdate: (key: string) => string | null = () => null,
     renderAll: () => string | null = () => null,
+    /** Bytes queued to all these sockets together (OutgoingBoundOptions.maxTotalBytes); unset: no such bound. */
+    maxTotalBytes?: number,
   ) {
     this.now = opts.now ?? Date.now;
     this.textBudget = addressTextBudget(opts);
@@ -114,6 +116,8 @@ export class Peers {
         const h = frameHeadroom(conn);
         return h > 0 ? h + MAX_FRAME_BYTES : 0;
       },
+      maxTotalBytes,
+      all: () => this.conns(),
       now: this.now,
       schedule,
       onStalled,
@@ -124,6 +128,17 @@ export class Peers {
 
   get size(): number {
     return this.peers.size;
+  }
+
+  private *conns(): Iterable<Connection> {
+    for (const p of this.peers.values()) yield p.conn;
+  }
+
+  /** Bytes queued to all the sockets (where the platform can tell, or the host counts them). */
+  queuedBytes(): number {
+    let n = 0;
+    for (const p of this.peers.values()) n += p.conn.bufferedAmount() ?? 0;
+    return n;
   }
 
   values(): IterableIterator<Peer> {

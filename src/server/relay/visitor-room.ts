@@ -24,6 +24,7 @@ import {
   MAX_IDENTITY_JSON,
   MAX_LIVE_TEXT,
   MAX_WATCH_SOCKETS_PER_AGENT,
+  MAX_ROOM_QUEUED_BYTES,
   parseMessage,
   randomId,
   MAX_SHORT_TEXT,
@@ -64,6 +65,8 @@ export interface VisitorRoomOptions extends PeerOptions {
   visitorGraceMs?: number;
   /** Bytes an observer socket may have queued before frames to it wait. Default 1 MiB. */
   maxObserverBufferedBytes?: number;
+  /** Bytes queued to all of a room's sockets together; past it the sockets holding the most are closed as stalled. Default MAX_ROOM_QUEUED_BYTES. */
+  maxRoomQueuedBytes?: number;
   /** Unacknowledged frames an observer may have before frames to it wait (newest wins). Default 2. */
   frameAckWindow?: number;
   /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */
@@ -116,6 +119,7 @@ const ROOM_DEFAULTS = {
   observerGraceMs: 60_000,
   visitorGraceMs: 120_000,
   maxObserverBufferedBytes: 1024 * 1024,
+  maxRoomQueuedBytes: MAX_ROOM_QUEUED_BYTES,
   frameAckWindow: 2,
   frameBytesBurst: RATE_LIMITS.frameBytesBurst,
   frameBytesPerSecond: RATE_LIMITS.frameBytesPerSecond,
@@ -285,6 +289,8 @@ export class VisitorRoom {
       (conn) => (this.watchers.has(conn.id) ? this.opts.maxObserverBufferedBytes : 0),
       // What waits coalesced for a full socket: only assist's clears and prompt (Assist.renderWaiting).
       (key) => this.assistEngine?.renderWaiting(key) ?? null,
+      undefined,
+      this.opts.maxRoomQueuedBytes,
     );
     this.fanout = new FrameFanout({
       window: this.opts.frameAckWindow,
@@ -336,7 +342,7 @@ export class VisitorRoom {
   }
 
   stats() {
-    return { connections: this.peers.size, heldBack: this.peers.out.heldBack };
+    return { connections: this.peers.size, heldBack: this.peers.out.heldBack, queuedBytes: this.peers.queuedBytes() };
   }
 
   // ------------------------------------------------------------------ connect / close
@@ -796,6 +802,9 @@ export class VisitorRoom {
     switch (msg.type) {
       case 'updateConnection':
         return this.updateIdentity(conn, msg.identity);
+      case 'readAck':
+        // Only a host that sends marks counts them (Connection.readAck, Cloudflare's sockets); elsewhere one is ignored.
+        return conn.readAck?.(msg.mark);
       case 'requestAgent':
         if (this.state === 'active' || this.state === 'paused') return;
         // Only a new request is counted: a pending visitor asking again after a reload is not.
