@@ -19,6 +19,18 @@ const visibleOrNull = (text: string | null | undefined): string | null | undefin
  * and `a b`: one would overwrite the other), is refused by name rather than dropped or merged
  * silently. Empty tags are dropped; values may be empty, as sent.
  */
+/**
+ * A visitor summary with its identity screened again (one a relay before rt25r stored may hold it
+ * unscreened: the Cloudflare lobby replays what it stored when it starts); one whose identity
+ * cannot be screened keeps none of it.
+ */
+export function screenSummary<S extends { uniqueId: string | null; callName: string | null; tags: string[]; identities: Record<string, string>; metadata: Record<string, string> }>(summary: S): S {
+  const s = screenIdentity({ uniqueId: summary.uniqueId, callName: summary.callName, tags: summary.tags, identities: summary.identities, metadata: summary.metadata });
+  if ('error' in s) return { ...summary, uniqueId: null, callName: null, tags: [], identities: {}, metadata: {} };
+  const i = s.identity;
+  return { ...summary, uniqueId: i.uniqueId ?? null, callName: i.callName ?? null, tags: i.tags ?? [], identities: i.identities ?? {}, metadata: i.metadata ?? {} };
+}
+
 export function screenIdentity(identity: Identity): { identity: Identity } | { error: string } {
   const out: Identity = {};
   if (identity.uniqueId !== undefined) out.uniqueId = visibleOrNull(identity.uniqueId);

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { handled, heavyIdentity, type TestClient, testRelay } from '../support/node-client.js';
+import { handled, heavyIdentity, restartableRelay, TestClient, testRelay } from '../support/node-client.js';
+import { memoryStorages } from '../../src/server/relay/memory-storage.js';
 import { CloseCode, MAX_QUEUED_BYTES, MAX_ROOM_QUEUED_BYTES, MAX_WATCH_SOCKETS_PER_AGENT, RATE_LIMITS } from '../../src/protocol/index.js';
 
 /** `n` watch sockets of the agent of `token`, all let in by one consent of the visitor. */
@@ -126,6 +127,87 @@ test('a visitor’s socket that stops reading is held back and closed as stalled
     assert.ok(closed, 'the visitor that stopped reading is closed');
     v.resumeReading();
     assert.ok([CloseCode.stalled, 1006].includes((await v.waitClose(30_000)).code));
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay26 6 (both hosts' core; low: the live-code share undone once). A room record written before
+// rooms kept the address their code was claimed from has none: the room came back and claimed its
+// code again uncounted, so after a deploy each address's visitors held their old codes and as many
+// new ones again (before: 3 kept + 3 new of a share of 3). Such a code is now dropped on restore
+// (the visitor asks again, counted) and released in the lobby.
+test('a room record without the address its code was claimed from gives the code up on restore: the address holds no more than its share (Node host: its storage is the test’s)', { timeout: 60_000 }, async (t) => {
+  const storages = memoryStorages();
+  const relay = await restartableRelay({ agentSigningKey: 'relay26-signing-key', storageFor: storages, lookupCodesPerAddressPerMinute: 100, liveCodesPerAddress: 3, liveCodesPerNetwork: 30 });
+  if (relay.server.kind === 'cloudflare') {
+    await relay.close();
+    return t.skip('Cloudflare: the test cannot write a room’s storage there');
+  }
+  const ws = `ws://127.0.0.1:${relay.server.port}`;
+  const clients: TestClient[] = [];
+  const open = async (id: string) => {
+    const c = await TestClient.open(`${ws}/parties/visitor/${id}`, '127.0.0.2');
+    clients.push(c);
+    return c;
+  };
+  const ask = async (c: TestClient) => {
+    c.send({ type: 'getLookupCode' });
+    return Promise.race([c.next('lookupCode').then(() => true), c.next('error').then(() => false)]);
+  };
+  try {
+    const ids = [0, 1, 2].map((i) => `relay26-old-${i}-${crypto.randomUUID()}`);
+    const shortIds: string[] = [];
+    for (const id of ids) {
+      const c = await open(id);
+      shortIds.push((await c.next('welcome')).shortId);
+      assert.equal(await ask(c), true);
+    }
+    for (const c of clients.splice(0)) c.ws.terminate();
+    await relay.stop();
+    // As a relay before the address was kept wrote them.
+    for (const shortId of shortIds) {
+      const storage = storages(shortId);
+      const record = await storage.get<Record<string, unknown>>('room');
+      assert.ok(record && record.lookupCode, 'the room kept its code');
+      delete record.lookupCodeAddress;
+      await storage.put('room', record);
+    }
+    await relay.start();
+    let held = 0;
+    for (const id of ids) if ((await (await open(id)).next('welcome')).lookupCode !== null) held++;
+    for (let i = 0; i < 4; i++) if (await ask(await open(`relay26-new-${i}-${crypto.randomUUID()}`).then(async (c) => (await c.next('welcome'), c)))) held++;
+    assert.equal(held, 3, `the address holds ${held} live codes, its share is 3`);
+  } finally {
+    for (const c of clients) c.ws.terminate();
+    await relay.close();
+  }
+});
+
+// relay26 5 (Cloudflare host; medium: what agents are shown). The lobby object replays the visitor
+// summaries it stored when it starts; those a relay before screenText wrote went out to agents
+// unscreened (a callName `Bob\u202Eevil` reordered the console) until each visitor changed again,
+// up to about 2 minutes after a deploy. Replayed summaries are screened now, as a room's record is.
+test('the lobby screens the visitor summaries it replays from its storage (Cloudflare: the Node lobby keeps none)', { timeout: 60_000 }, async (t) => {
+  const relay = await testRelay();
+  try {
+    if (relay.server.kind !== 'cloudflare') return t.skip('Node: the lobby keeps no summaries; its rooms publish theirs again');
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    v.send({ type: 'updateConnection', identity: { callName: 'Bob', metadata: { plan: 'gold' } } });
+    await handled(v, 1);
+    const token = await relay.token('Alice');
+    const l = await relay.lobby(token);
+    const entry = (await l.next('visitorUpdated', (m) => m.visitor.shortId === shortId && m.visitor.callName === 'Bob', 5000).catch(async () => ({ visitor: (await l.next('lobby')).visitors.find((x) => x.shortId === shortId)! }))).visitor;
+    // As a relay before screenText stored it.
+    await relay.server.storeInLobby(`v:${shortId}`, { ...entry, callName: 'Bob\u202Eevil\u0007', uniqueId: '\u2066u-1\u2069', tags: ['vip\u200B'], metadata: { 'pl\u200Ban': 'gold\u2028x' } });
+    await relay.server.hibernateLobby();
+    const again = await relay.lobby(token);
+    const seen = (await again.next('lobby')).visitors.find((x) => x.shortId === shortId)!;
+    assert.equal(seen.callName, 'Bobevil');
+    assert.equal(seen.uniqueId, 'u-1');
+    assert.deepEqual(seen.tags, ['vip']);
+    assert.deepEqual(seen.metadata, { plan: 'gold x' });
   } finally {
     await relay.close();
   }

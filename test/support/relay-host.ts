@@ -76,6 +76,8 @@ export interface RelayHost {
    * memo). Cloudflare host only: a Node room keeps nothing of a socket's URL.
    */
   attachments(room: string): Promise<unknown[]>;
+  /** Puts `value` at `key` in the lobby's storage, as an older relay stored it (Cloudflare host only). */
+  storeInLobby(key: string, value: unknown): Promise<void>;
   /**
    * Holds every socket admitted from now on (its route, token or cookie checked) before it
    * reaches its room, until `release()`: how a test makes a socket arrive after something that
@@ -158,6 +160,7 @@ async function startNodeRelay(options: RelayHostOptions): Promise<RelayHost> {
     hibernate: () => Promise.reject(new Error('the Node host does not hibernate rooms')),
     hibernateLobby: () => Promise.reject(new Error('the Node host does not hibernate its lobby')),
     attachments: () => Promise.reject(new Error('the Node host keeps no attachments')),
+    storeInLobby: () => Promise.reject(new Error('the Node host’s lobby stores nothing')),
     async holdAdmissions() {
       const held: { waiting: Array<() => void> } = { waiting: [] };
       gate = held;
@@ -268,6 +271,9 @@ async function startCloudflareRelay(options: RelayHostOptions): Promise<RelayHos
       await hook('hibernate?room=lobby', {});
     },
     attachments: async (room) => (await (await hook(`attachments?room=${encodeURIComponent(room)}`)).json()) as unknown[],
+    async storeInLobby(key, value) {
+      await hook('store?room=lobby', { key, value });
+    },
     async holdAdmissions() {
       await hook('hold', {});
       return {

@@ -27,7 +27,7 @@ export function testHooksEnabled(env: Env): boolean {
 }
 
 /** The test hooks a Durable Object answers itself (the worker routes them to it: worker.ts `testHook`). */
-export type ObjectHook = 'hibernate' | 'attachments' | 'close';
+export type ObjectHook = 'hibernate' | 'attachments' | 'close' | 'store';
 
 /**
  * The test hook a request to a Durable Object asks for (`/__test/hibernate`, `/__test/attachments`,
@@ -37,7 +37,7 @@ export type ObjectHook = 'hibernate' | 'attachments' | 'close';
 export function objectTestHook(env: Pick<Env, 'UPSCOPE_TEST_HOOKS'>, request: Request): ObjectHook | null {
   if (env.UPSCOPE_TEST_HOOKS !== '1') return null;
   const path = new URL(request.url).pathname;
-  return path === '/__test/hibernate' || path === '/__test/attachments' || path === '/__test/close' ? (path.slice('/__test/'.length) as ObjectHook) : null;
+  return path === '/__test/hibernate' || path === '/__test/attachments' || path === '/__test/close' || path === '/__test/store' ? (path.slice('/__test/'.length) as ObjectHook) : null;
 }
 
 export function configureTests(next: TestState): void {

@@ -178,7 +178,7 @@ async function recordSignIn(env: Env, answer: Response): Promise<void> {
   if (h && typeof body?.agentId === 'string' && typeof body.agentName === 'string') await h.history.recordSignIn({ agentId: body.agentId }, body.agentName);
 }
 
-/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/limits-down` and `/__test/limits-up` (every limits object fails while down), `/__test/connect-fails` and `/__test/connect-works` (rooms' and the lobby's onConnect throw while failing), `/__test/d1-down` and `/__test/d1-up` (every D1 query fails while down; down also forgets the isolate's migration, as a new isolate), `/__test/d1` (migrations started), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored). */
+/** `/__test/configure` (options, clock, generation; `close`: the generation's sockets are closed), `/__test/accounts`, `/__test/stats`, `/__test/hold`, `/__test/held` and `/__test/release` (admitted sockets wait before reaching their objects), `/__test/limits-down` and `/__test/limits-up` (every limits object fails while down), `/__test/connect-fails` and `/__test/connect-works` (rooms' and the lobby's onConnect throw while failing), `/__test/d1-down` and `/__test/d1-up` (every D1 query fails while down; down also forgets the isolate's migration, as a new isolate), `/__test/d1` (migrations started), `/__test/hibernate?room=` (that visitor room, or `lobby`, drops its memory; its sockets stay open) and `/__test/attachments?room=` (its sockets' attachments as stored), `/__test/store?room=lobby` `{key, value}` (the lobby stores it, as an older relay did). */
 async function testHook(request: Request, env: Env, url: URL): Promise<Response> {
   if (url.pathname === '/__test/configure' && request.method === 'POST') {
     configureTests((await request.json()) as Parameters<typeof configureTests>[0]);
@@ -206,11 +206,12 @@ async function testHook(request: Request, env: Env, url: URL): Promise<Response>
     setConnectFails(url.pathname === '/__test/connect-fails');
     return text(200, 'ok');
   }
-  if ((url.pathname === '/__test/hibernate' && request.method === 'POST') || url.pathname === '/__test/attachments') {
+  if ((url.pathname === '/__test/hibernate' && request.method === 'POST') || url.pathname === '/__test/attachments' || (url.pathname === '/__test/store' && request.method === 'POST')) {
     const room = url.searchParams.get('room');
     if (!room) return text(400, 'name the object: ?room=<shortId>, or ?room=lobby');
     const stub = room === 'lobby' ? await getServerByName(env.Lobby, objectName(env, 'lobby')) : await getServerByName(env.Visitor, objectName(env, room));
-    return stub.fetch(new Request(new URL(url.pathname, url), { method: request.method }));
+    const body = url.pathname === '/__test/store' ? await request.text() : undefined;
+    return stub.fetch(new Request(new URL(url.pathname, url), { method: request.method, body }));
   }
   return text(404, 'no such test hook');
 }

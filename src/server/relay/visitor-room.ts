@@ -554,10 +554,15 @@ export class VisitorRoom {
       this.state = 'paused';
       this.deadlines.set('observerGrace', now + this.opts.observerGraceMs);
     }
-    if (r.lookupCode && r.lookupCode.expiresAt > now) {
+    if (r.lookupCode && r.lookupCode.expiresAt > now && !r.lookupCodeAddress) {
+      // A record written before rooms kept the address (relay26): claimed again with none, the code
+      // counted against no address's share, so each address held its old codes and as many new
+      // ones. It is given up instead; the visitor asks again, counted.
+      this.ctx.lobby.releaseCode(this.ctx.name, r.lookupCode.code);
+    } else if (r.lookupCode && r.lookupCode.expiresAt > now) {
       try {
         // With the address it was claimed from, so it counts against that address's share again
-        // (a kept code is counted, never refused). An older record has none.
+        // (a kept code is counted, never refused).
         const address = r.lookupCodeAddress ?? undefined;
         const kept = await this.ctx.lobby.claimCode(this.ctx.name, r.lookupCode, address);
         this.setCode('refused' in kept ? null : kept, address ?? null);
