@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handled, heavyIdentity, restartableRelay, TestClient, testRelay } from '../support/node-client.js';
 import { memoryStorages } from '../../src/server/relay/memory-storage.js';
-import { CloseCode, MAX_QUEUED_BYTES, MAX_ROOM_QUEUED_BYTES, MAX_WATCH_SOCKETS_PER_AGENT, RATE_LIMITS } from '../../src/protocol/index.js';
+import { CloseCode, MAX_LOBBY_SOCKETS_PER_AGENT, MAX_QUEUED_BYTES, MAX_ROOM_QUEUED_BYTES, MAX_WATCH_SOCKETS_PER_AGENT, RATE_LIMITS } from '../../src/protocol/index.js';
 
 /** `n` watch sockets of the agent of `token`, all let in by one consent of the visitor. */
 async function watchers(relay: Awaited<ReturnType<typeof testRelay>>, v: TestClient, shortId: string, token: string, n: number): Promise<TestClient[]> {
@@ -208,6 +208,28 @@ test('the lobby screens the visitor summaries it replays from its storage (Cloud
     assert.equal(seen.uniqueId, 'u-1');
     assert.deepEqual(seen.tags, ['vip']);
     assert.deepEqual(seen.metadata, { plan: 'gold x' });
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay26 4 (Cloudflare host; low: a refused client waits). The Cloudflare lobby accepted an agent's
+// 33rd lobby socket and then closed it: the error came at once but the close about 10 s later (the
+// platform ends a connection its object accepted and closed late). It is refused before it is
+// accepted now, as a visitor room refuses: the error and 4029 at once on both hosts.
+test('an agent’s 33rd lobby socket gets rateLimited and 4029 at once on both hosts', { timeout: 60_000 }, async () => {
+  const relay = await testRelay();
+  try {
+    const token = await relay.token('Mallory');
+    for (let i = 0; i < MAX_LOBBY_SOCKETS_PER_AGENT; i++) await (await relay.lobby(token)).next('lobby');
+    const start = Date.now();
+    const extra = await relay.lobby(token);
+    assert.match((await extra.next('error')).message, /too many lobby sockets of this agent \(max 32\)/);
+    assert.equal((await extra.waitClose(20_000)).code, CloseCode.tooManyConnections);
+    const ms = Date.now() - start;
+    console.log(`relay26 4: closed after ${ms} ms`);
+    assert.ok(ms < 3000, `closed after ${ms} ms`);
+    assert.equal(extra.count('lobby'), 0);
   } finally {
     await relay.close();
   }

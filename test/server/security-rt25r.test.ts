@@ -293,7 +293,6 @@ test('an agent holds at most 32 lobby sockets: the next is refused with rateLimi
     const refused = await extra.next('error');
     assert.equal(refused.code, 'rateLimited');
     assert.match(refused.message, /too many lobby sockets of this agent \(max 32\)/);
-    // On Cloudflare the close completes about 10 s later (the platform ends the connection late); the error comes at once.
     assert.equal((await extra.waitClose(20_000)).code, CloseCode.tooManyConnections);
     assert.equal(extra.count('lobby'), 0, 'the refused socket is sent no visitor');
     const other = await relay.lobby(await relay.token('Ann'));

@@ -24,7 +24,7 @@ import type { CodeRefusal, Connection, LookupCode } from '../relay/seams.js';
 import type { Refusal } from '../relay/admission.js';
 import { HIBERNATION, TICKET_HEADER, type Env } from './env.js';
 import { releaseAddress } from './limits-object.js';
-import { admittedSocket, answerClose, forgetAttachmentCopies, guardedUpgrade, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
+import { admittedSocket, answerClose, ticketOf, forgetAttachmentCopies, guardedUpgrade, messageData, refusedSocket, storedAttachment, survivingSocket, type SocketState } from './seams.js';
 import { closeRevoked, credentialsOf, REVOKED, SIGNED_OUT, type Credentials, type Revocation } from './revoke.js';
 import { clock, connectFault, objectTestHook, registerStats, relayOptions } from './test-hooks.js';
 import { admissionLimits } from '../relay/admission.js';
@@ -292,7 +292,9 @@ export class LobbyObject extends Server<Env> {
     if (header && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
       const state = JSON.parse(header) as SocketState;
       const credentials = credentialsOf(state);
-      const why = credentials && (await this.revocationOf(credentials));
+      // Refused before it is accepted, as a visitor room refuses: one accepted and then closed
+      // ended about 10 s late (relay26, the 33rd lobby socket of an agent).
+      const why = (credentials && (await this.revocationOf(credentials))) || (await this.core()).refusal(ticketOf(state));
       const id = new URL(request.url).searchParams.get('_pk');
       if (why) {
         if (id) releaseAddress(this.env, state.ticket.address, id);

@@ -15,7 +15,7 @@ import {
   parseMessage,
   type Message,
   type VisitorSummary, RATE_LIMITS} from '../../protocol/index.js';
-import { addressKey, networkKey, type Ticket } from './admission.js';
+import { addressKey, networkKey, type Refusal, type Ticket } from './admission.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
 import { LobbyDirectory } from './lobby-directory.js';
@@ -181,14 +181,24 @@ export class Lobby implements LobbyLink {
 
   // ------------------------------------------------------------------ sockets
 
-  onConnect(conn: Connection, ticket: Ticket): void {
-    const agent = ticket.agent!;
-    const key = agentKey(agent);
+  /**
+   * Why a lobby socket of `ticket`'s agent would be refused (its agent holds as many as it may), or
+   * null: a host that can refuse before it accepts a socket asks first (the Cloudflare lobby: a
+   * socket it accepted and then closed ended about 10 s late there), and onConnect checks again.
+   */
+  refusal(ticket: Ticket): Refusal | null {
+    const key = agentKey(ticket.agent!);
     let same = 0;
     for (const a of this.agents.values()) if (agentKey(a) === key) same++;
-    if (same >= MAX_LOBBY_SOCKETS_PER_AGENT) {
-      return this.peers.refuse(conn, ErrorCode.rateLimited, `too many lobby sockets of this agent (max ${MAX_LOBBY_SOCKETS_PER_AGENT}); close a console tab`, CloseCode.tooManyConnections);
-    }
+    return same >= MAX_LOBBY_SOCKETS_PER_AGENT
+      ? { code: ErrorCode.rateLimited, message: `too many lobby sockets of this agent (max ${MAX_LOBBY_SOCKETS_PER_AGENT}); close a console tab`, close: CloseCode.tooManyConnections }
+      : null;
+  }
+
+  onConnect(conn: Connection, ticket: Ticket): void {
+    const agent = ticket.agent!;
+    const refused = this.refusal(ticket);
+    if (refused) return this.peers.refuse(conn, refused.code, refused.message, refused.close);
     this.agents.set(conn.id, agent);
     this.peers.add(conn, { frames: false });
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.now()));
