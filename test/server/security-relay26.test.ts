@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handled, heavyIdentity, restartableRelay, TestClient, testRelay } from '../support/node-client.js';
 import { memoryStorages } from '../../src/server/relay/memory-storage.js';
+import { OutgoingBound } from '../../src/server/relay/outgoing-bound.js';
+import type { Connection } from '../../src/server/relay/seams.js';
 import { CloseCode, MAX_LOBBY_SOCKETS_PER_AGENT, MAX_QUEUED_BYTES, MAX_ROOM_QUEUED_BYTES, MAX_WATCH_SOCKETS_PER_AGENT, RATE_LIMITS } from '../../src/protocol/index.js';
 
 /** `n` watch sockets of the agent of `token`, all let in by one consent of the visitor. */
@@ -230,6 +232,73 @@ test('an agent’s 33rd lobby socket gets rateLimited and 4029 at once on both h
     console.log(`relay26 4: closed after ${ms} ms`);
     assert.ok(ms < 3000, `closed after ${ms} ms`);
     assert.equal(extra.count('lobby'), 0);
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay26, own case A (both hosts' core; medium: an honest agent closed by another's flood). The
+// room's bound first closed the fullest SOCKETS: an agent spreading its flood over 32 sockets of
+// 1 MiB each, past the bound, had an honest agent's one socket holding a 3 MiB keyframe closed
+// instead. The bound now closes the sockets of the agent holding the most in all (unit: fake sockets
+// of set sizes; the real sockets' case is the test above).
+test('the room’s bound closes the sockets of the agent holding the most, not another agent’s one fuller socket (unit)', () => {
+  const MiB = 1024 * 1024;
+  const queued = new Map<string, number>();
+  const conn = (id: string, bytes: number): Connection => {
+    queued.set(id, bytes);
+    return { id, address: '127.0.0.1', send() {}, close() {}, bufferedAmount: () => queued.get(id)! };
+  };
+  const honest = conn('ann', 3 * MiB);
+  const flood = Array.from({ length: 32 }, (_, i) => conn(`mallory-${i}`, MiB));
+  const all = [honest, ...flood];
+  const stalled: string[] = [];
+  const out = new OutgoingBound({
+    maxQueuedBytes: 2 * MiB,
+    stalledMs: 10_000,
+    headroom: () => 5 * MiB,
+    maxTotalBytes: 32 * MiB,
+    all: () => all,
+    ownerOf: (c) => (c.id.startsWith('mallory') ? 'agent:mallory' : 'agent:ann'),
+    now: () => 0,
+    schedule: () => {},
+    onStalled: (c) => stalled.push(c.id),
+    renderUpdate: () => null,
+    renderAll: () => null,
+  });
+  out.sent(honest);
+  out.poll();
+  assert.ok(!stalled.includes('ann'), 'the honest agent’s socket stays');
+  assert.equal(stalled.length, 3, `35 MiB held, 32 allowed: three of the flooder’s 1 MiB sockets go (${stalled.join(', ')})`);
+  assert.ok(stalled.every((id) => id.startsWith('mallory')));
+});
+
+// relay26, own case B (both hosts; the new surface: a visitor may send readAck now). Made-up marks
+// prove nothing (the socket's bound still counts what it did not read), a mark too long or missing
+// is refused with invalidMessage, a flood spends the control budget (rateLimited), and the room and
+// another visitor's session go on.
+test('a visitor’s forged, malformed and flooded readAcks: invalidMessage or rateLimited, nothing proven, nobody else notices', { timeout: 60_000 }, async () => {
+  const relay = await testRelay();
+  try {
+    const other = await relay.visitor();
+    const { shortId: otherId } = await other.next('welcome');
+    const otherAgent = await relay.allowedWatch(other, otherId, await relay.token('Ann'));
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const w = await relay.allowedWatch(v, shortId, await relay.token('Bob'));
+    v.send({ type: 'readAck', mark: 'm'.repeat(300) });
+    assert.equal((await v.next('error')).code, 'invalidMessage');
+    v.send({ type: 'readAck' });
+    assert.equal((await v.next('error')).code, 'invalidMessage');
+    v.sendRaw('{"type":"readAck","mark":');
+    assert.equal((await v.next('error')).code, 'badJson');
+    for (let i = 0; i < 300; i++) v.send({ type: 'readAck', mark: crypto.randomUUID().replace(/-/g, '').slice(0, 24) });
+    assert.equal((await v.next('error', (e) => e.code === 'rateLimited', 10_000)).code, 'rateLimited');
+    other.send({ type: 'customMessage', seq: 1, message: 'unaffected' });
+    assert.equal((await otherAgent.next('customMessageReceived')).message, 'unaffected');
+    await new Promise((r) => setTimeout(r, 2500));
+    v.send({ type: 'customMessage', seq: 1, message: 'still here' });
+    assert.equal((await w.next('customMessageReceived')).message, 'still here');
   } finally {
     await relay.close();
   }

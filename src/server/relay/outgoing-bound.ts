@@ -12,7 +12,9 @@
  *
  * - where `maxTotalBytes` is set (a visitor room), the bytes queued to all of the owner's sockets
  *   together are bounded too: once a socket holding more than an eighth of its bound finds the total
- *   past it, the sockets holding the most are reported as stalled until the rest fit (relay26: each
+ *   past it, the sockets of the owner (`ownerOf`: an agent's watch sockets are one) holding the most
+ *   are reported as stalled, fullest first, until the rest fit; so one agent filling the room with
+ *   many sockets a little full each loses its own, not another's one fuller socket (relay26: each
  *   socket alone may hold twice its bound plus frames, and one agent's 32 watch sockets that stopped
  *   reading held about 5 MB each, more than a Durable Object's 128 MB together).
  *
@@ -35,6 +37,8 @@ export interface OutgoingBoundOptions {
    */
   maxTotalBytes?: number;
   all?: () => Iterable<Connection>;
+  /** Whose socket `conn` is, for `maxTotalBytes` (default: its own id). */
+  ownerOf?: (conn: Connection) => string;
   now: () => number;
   /**
    * Asks the owner to call {@link OutgoingBound.poll} at `at` (epoch ms; null: no need). The owner
@@ -102,19 +106,26 @@ export class OutgoingBound {
     const max = this.opts.maxTotalBytes;
     if (max === undefined || !this.opts.all) return;
     let total = 0;
-    const held: Array<[Connection, number]> = [];
+    const owners = new Map<string, { bytes: number; held: Array<[Connection, number]> }>();
     for (const conn of this.opts.all()) {
       if (this.stalled.has(conn)) continue;
       const queued = this.queued(conn);
+      if (queued <= 0) continue;
       total += queued;
-      if (queued > 0) held.push([conn, queued]);
+      const key = this.opts.ownerOf?.(conn) ?? conn.id;
+      let o = owners.get(key);
+      if (!o) owners.set(key, (o = { bytes: 0, held: [] }));
+      o.bytes += queued;
+      o.held.push([conn, queued]);
     }
     if (total <= max) return;
-    held.sort((a, b) => b[1] - a[1]);
-    for (const [conn, queued] of held) {
-      if (total <= max) break;
-      this.stall(conn);
-      total -= queued;
+    // The owner holding the most loses its fullest sockets first, then the next owner.
+    for (const o of [...owners.values()].sort((a, b) => b.bytes - a.bytes)) {
+      for (const [conn, queued] of o.held.sort((a, b) => b[1] - a[1])) {
+        if (total <= max) return;
+        this.stall(conn);
+        total -= queued;
+      }
     }
   }
 

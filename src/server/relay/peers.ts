@@ -105,6 +105,7 @@ export class Peers {
     renderAll: () => string | null = () => null,
     /** Bytes queued to all these sockets together (OutgoingBoundOptions.maxTotalBytes); unset: no such bound. */
     maxTotalBytes?: number,
+    ownerOf?: (conn: Connection) => string,
   ) {
     this.now = opts.now ?? Date.now;
     this.textBudget = addressTextBudget(opts);
@@ -118,6 +119,7 @@ export class Peers {
       },
       maxTotalBytes,
       all: () => this.conns(),
+      ownerOf,
       now: this.now,
       schedule,
       onStalled,

@@ -291,6 +291,11 @@ export class VisitorRoom {
       (key) => this.assistEngine?.renderWaiting(key) ?? null,
       undefined,
       this.opts.maxRoomQueuedBytes,
+      // An agent's watch sockets are one owner for the room's bound (the visitor's socket its own).
+      (conn) => {
+        const w = this.watchers.get(conn.id);
+        return w ? `agent:${agentKey(w.agent)}` : `socket:${conn.id}`;
+      },
     );
     this.fanout = new FrameFanout({
       window: this.opts.frameAckWindow,
