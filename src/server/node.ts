@@ -13,7 +13,7 @@ import { join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
+import { CloseCode, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES, MAX_QUEUED_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
 import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
@@ -620,8 +620,9 @@ function toConnection(ws: WebSocket, id: string, address: string): Connection {
       // A socket closed for not reading holds what was queued to it until its close handshake ends,
       // which a peer that does not read never finishes (ws waits 30 s): the room's bound on what its
       // sockets hold (MAX_ROOM_QUEUED_BYTES) would not free anything for that long (relay26). It gets
-      // a short while to read up to its 4008, then is cut.
-      if (code === CloseCode.stalled) setTimeout(() => ws.readyState !== ws.CLOSED && ws.terminate(), STALLED_CLOSE_MS).unref();
+      // a short while to read up to its 4008, then is cut, when it holds more than an eighth of the default bound
+      // (a smaller one costs little, and waits for its close handshake as any other).
+      if (code === CloseCode.stalled && ws.bufferedAmount > MAX_QUEUED_BYTES / 8) setTimeout(() => ws.readyState !== ws.CLOSED && ws.terminate(), STALLED_CLOSE_MS).unref();
     },
     bufferedAmount: () => ws.bufferedAmount,
   };
