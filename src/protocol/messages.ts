@@ -112,6 +112,17 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * `ref` values of `error` messages that name a request rather than a message's `seq` or `id`, so a
+ * client tells which request failed by this field, never by parsing the message (which is for
+ * people and may change).
+ */
+export const ErrorRef = {
+  /** No lookup code was given (the address's budget is spent, or no code is free): the help request stands without one. */
+  lookupCode: 'getLookupCode',
+} as const;
+export type ErrorRef = (typeof ErrorRef)[keyof typeof ErrorRef];
+
 const shortText = v.pipe(v.string(), v.maxLength(MAX_SHORT_TEXT));
 /**
  * Every number on the wire is finite: JSON has no Infinity, but `1e400` parses as one, and passed

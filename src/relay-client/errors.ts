@@ -17,6 +17,8 @@ export class UpscopeError<C extends string = ErrorCode> extends Error {
     message: string,
     /** For an HTTP call (the agent login): the status the relay answered, 0 when it could not be reached. */
     readonly status?: number,
+    /** For an `error` from the relay: its `ref`, naming what failed (a message's `seq` or `id`, or an `ErrorRef`). */
+    readonly ref?: string,
   ) {
     super(message);
   }

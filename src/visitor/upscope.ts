@@ -447,7 +447,7 @@ export class Upscope {
       case 'requestKeyframe':
         return this.capture.requestKeyframe();
       case 'error': {
-        const error = new UpscopeError(msg.code, msg.message);
+        const error = new UpscopeError(msg.code, msg.message, undefined, msg.ref);
         if (msg.ref !== undefined && /^\d+$/.test(msg.ref)) this.outbox.fail(Number(msg.ref), error);
         // A rate-limited message was dropped without naming it; send the unacknowledged ones
         // again a little later (the relay skips any it already delivered).

@@ -9,6 +9,7 @@ import type { Connection } from '../../src/server/relay/seams.js';
 import type { Ticket } from '../../src/server/relay/admission.js';
 import type { AgentIdentity } from '../../src/server/relay/agent-token.js';
 import { CAPABILITIES } from '../../src/protocol/capabilities.js';
+import { ErrorRef } from '../../src/protocol/messages.js';
 
 test('lookup codes: stable while live, unique among live visitors, and they expire', async () => {
   let now = Date.UTC(2026, 0, 1);
@@ -50,6 +51,28 @@ test('lookup codes: stable while live, unique among live visitors, and they expi
   } finally {
     await relay.close();
   }
+});
+
+test("a refused lookup code says so in the error's ref (getLookupCode), not only in its words: past the address's per-minute budget and past its share of live codes", async () => {
+  for (const limits of [{ lookupCodesPerAddressPerMinute: 1 }, { lookupCodesPerAddressPerMinute: 100, liveCodesPerAddress: 1 }]) {
+    const relay = await testRelay(limits);
+    try {
+      const ask = async () => {
+        const v = await relay.visitor(undefined, '127.0.0.9');
+        await v.next('welcome');
+        v.send({ type: 'getLookupCode' });
+        return v;
+      };
+      await (await ask()).next('lookupCode');
+      const refused = await (await ask()).next('error');
+      assert.equal(refused.code, 'rateLimited', JSON.stringify(limits));
+      assert.equal(refused.ref, ErrorRef.lookupCode, JSON.stringify(limits));
+      assert.match(refused.message, /lookup code/, 'the words stay for people');
+    } finally {
+      await relay.close();
+    }
+  }
+  assert.equal(ErrorRef.lookupCode, 'getLookupCode');
 });
 
 test('lookup-code searches are rate limited per agent', async () => {

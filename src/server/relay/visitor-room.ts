@@ -17,6 +17,7 @@ import {
   decodeFrame,
   EndReason,
   ErrorCode,
+  ErrorRef,
   FrameError,
   FrameFlags,
   LIVE_TYPES,
@@ -1060,7 +1061,7 @@ export class VisitorRoom {
       // One new code at a time: asking again while one is being claimed waits for it (no budget spent).
       const claiming = (this.claiming ??= this.claimNewCode(conn.address).finally(() => (this.claiming = null)));
       const refused = await claiming;
-      if (refused) return void (this.conn === conn && this.sendError(conn, refused.code, refused.message));
+      if (refused) return void (this.conn === conn && this.sendError(conn, refused.code, refused.message, ErrorRef.lookupCode));
     }
     if (this.conn === conn && this.lookupCode) this.send(conn, { type: 'lookupCode', code: this.lookupCode.code, expiresAt: this.lookupCode.expiresAt });
   }

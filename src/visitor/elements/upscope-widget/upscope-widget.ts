@@ -6,7 +6,7 @@
 import { adoptStyles, html, LitElement, nothing, unsafeCSS, type CSSResult, type PropertyValues, type TemplateResult } from 'lit';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
 import { emit } from '../../events.js';
-import type { EndReason } from '../../../protocol/index.js';
+import { ErrorRef, type EndReason } from '../../../protocol/index.js';
 import { widgetStyles } from './upscope-widget.styles.js';
 import { LAUNCHER_STRINGS, widgetLanguage } from './upscope-widget.launcher-strings.js';
 import { loadPanels, type PanelsModule } from './panels-loader.js';
@@ -374,9 +374,9 @@ export class UpscopeWidget extends LitElement {
         };
       }),
       sdk.onError.listen((e) => {
-        // The relay gave no lookup code (every refusal of one names it): the request stands without
-        // one (agents see it in their lobby), and the waiting panel says there is none.
-        if (/lookup code/.test(e.message)) this.codeRefused = true;
+        // The relay gave no lookup code (its refusal's ref says so): the request stands without one
+        // (agents see it in their lobby), and the waiting panel says there is none.
+        if (e.ref === ErrorRef.lookupCode) this.codeRefused = true;
         emit(this, 'upscope-error', { code: e.code, message: e.message });
       }),
       sdk.assistStatus.listen((status) => {
