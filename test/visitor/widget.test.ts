@@ -245,14 +245,15 @@ describe('<upscope-widget>', () => {
       expect(part(el, 'notice')).to.equal(null);
     });
 
-    it('says the agent is not watching when the last one leaves (the session paused, waiting for one to come back)', async () => {
+    it('says the agent left and the page is no longer shared when the last one leaves', async () => {
       const { relay, el, watch } = await promptedWidget();
       part(el, 'allow-button')!.click();
       await watch.next('watchState', (m) => m.watching);
       await until('the active view', () => el.view === 'active' && part(el, 'panel')!.textContent!.includes('is viewing this page'));
       watch.close();
       await until('paused', () => sdk!.sessionState.value === 'paused');
-      await until('the panel says so', () => part(el, 'panel')!.textContent!.includes(`${relay.agentName} is not watching right now`));
+      await until('the panel says so', () => part(el, 'panel')!.textContent!.includes(`${relay.agentName} has left. Your page is no longer shared.`));
+      expect(part(el, 'panel')!.textContent!.includes('paused')).to.equal(false);
       expect(part(el, 'panel')!.textContent).to.not.contain('is viewing this page');
       await expect(el).to.be.accessible();
     });

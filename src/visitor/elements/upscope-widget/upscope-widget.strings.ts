@@ -24,7 +24,12 @@ export interface WidgetStrings {
   /** `agents` is the names already joined as a list ("Ann and Bob"); `count` how many. */
   viewing: (agents: string, count: number) => string;
   paused: (agents: string) => string;
-  /** Paused with no agent watching (the last one left or lost its connection; the relay waits for one to come back): `agent` is the session's. */
+  /**
+   * Paused with no agent watching: the last one pressed Leave or lost its connection. Nothing is
+   * shared any more, and an agent needs the visitor's consent again to watch (the relay ends the
+   * session after a minute), so the visitor reads that sharing stopped, not that it is paused.
+   * `agent` is the session's.
+   */
   notWatching: (agent: string) => string;
   observers: (count: number) => string;
   stop: string;
@@ -84,7 +89,7 @@ const en: WidgetStrings = {
   deny: 'Deny',
   viewing: (agents, n) => `${agents} ${n > 1 ? 'are' : 'is'} viewing this page`,
   paused: (agent) => `Sharing this page with ${agent} is paused`,
-  notWatching: (agent) => `${agent} is not watching right now: sharing this page is paused`,
+  notWatching: (agent) => `${agent} has left. Your page is no longer shared.`,
   observers: (n) => (n === 1 ? '1 agent watching' : `${n} agents watching`),
   stop: LAUNCHER_STRINGS.en.stop,
   messagesLabel: 'Messages',
@@ -141,7 +146,7 @@ const de: WidgetStrings = {
   deny: 'Ablehnen',
   viewing: (agents, n) => `${agents} ${n > 1 ? 'sehen' : 'sieht'} diese Seite`,
   paused: (agent) => `Die Freigabe dieser Seite für ${agent} ist pausiert`,
-  notWatching: (agent) => `${agent} sieht gerade nicht zu: die Freigabe dieser Seite ist pausiert`,
+  notWatching: (agent) => `${agent} hat die Sitzung verlassen. Ihre Seite wird nicht mehr geteilt.`,
   observers: (n) => (n === 1 ? '1 Person sieht zu' : `${n} Personen sehen zu`),
   stop: LAUNCHER_STRINGS.de.stop,
   messagesLabel: 'Nachrichten',
@@ -198,7 +203,7 @@ const es: WidgetStrings = {
   deny: 'Rechazar',
   viewing: (agents, n) => `${agents} ${n > 1 ? 'están' : 'está'} viendo esta página`,
   paused: (agent) => `Compartir esta página con ${agent} está en pausa`,
-  notWatching: (agent) => `${agent} no está mirando ahora: compartir esta página está en pausa`,
+  notWatching: (agent) => `${agent} se ha ido. Su página ya no se comparte.`,
   observers: (n) => (n === 1 ? '1 agente mirando' : `${n} agentes mirando`),
   stop: LAUNCHER_STRINGS.es.stop,
   messagesLabel: 'Mensajes',
