@@ -9,6 +9,7 @@ export {
   ConnectionState,
   EndReason,
   ErrorCode,
+  ErrorRef,
   MAX_CUSTOM_MESSAGE_LENGTH,
   MAX_QUEUED_MESSAGES,
   SessionState,
