@@ -1,7 +1,7 @@
 /**
  * The console's sign-in endpoints (src/server/identity/http.ts): `POST /api/login` with
  * {@link LoginRequestSchema}, `POST /api/set-password` with {@link SetPasswordRequestSchema},
- * `GET /api/session`, `POST /api/logout`. A successful sign-in sets the session cookie and
+ * `GET /api/session` ({@link NOT_SIGNED_IN} without a cookie), `POST /api/logout`. A successful sign-in sets the session cookie and
  * answers {@link LoginResponseSchema} (who is signed in; never a secret). Refusals are
  * `{ error }` with an HTTP status (400, 401, 403, 413, 429, 501; 503 with Retry-After while
  * the relay checks as many sign-ins as it takes at once).
@@ -51,6 +51,15 @@ export const LoginResponseSchema = /* @__PURE__ */ jsonObject(
   }),
 );
 export type LoginResponse = v.InferOutput<typeof LoginResponseSchema>;
+
+/**
+ * `GET /api/session`'s answer (200) to a request with no session cookie: not being signed in is
+ * the console's normal first state, so it is not an error the browser logs. Nothing is looked up
+ * and nothing is said that the request did not carry. A cookie that signs in nobody (made up,
+ * expired, signed out, revoked) is still refused with 401; a signed-in answer is `signedIn: true`
+ * with {@link LoginResponseSchema}'s fields.
+ */
+export const NOT_SIGNED_IN = { signedIn: false } as const;
 
 export const LoginRefusalSchema = /* @__PURE__ */ jsonObject(v.object({ error: v.string() }));
 

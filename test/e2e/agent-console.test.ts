@@ -314,6 +314,24 @@ test('cross-site WebSocket hijacking: a page on another origin (another 127.0.0.
   }
 });
 
+test('the console before sign-in logs no error: not being signed in is its normal first state (GET /api/session answers {signedIn: false})', async () => {
+  const page = await (await e2e.browser.newContext()).newPage();
+  const logged: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && logged.push(m.text())));
+  page.on('pageerror', (e) => logged.push(e.message));
+  const sessions: number[] = [];
+  page.on('response', (r) => void (new URL(r.url()).pathname === '/api/session' && sessions.push(r.status())));
+  try {
+    await page.goto(`${e2e.server.url}/agent`);
+    await page.locator('upscope-agent-login [part="password-input"]').waitFor();
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: join(process.env.SCREENSHOTS, 'console-signed-out.png') });
+    assert.deepEqual(sessions, [200], 'the console asked who is signed in, and was answered');
+    assert.deepEqual(logged, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('a watch link in a tab without a login shows the login, never a frame', async () => {
   const visitor = await (await e2e.browser.newContext()).newPage();
   const shortId = await rawVisitor(visitor, 'Xena');

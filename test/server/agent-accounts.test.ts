@@ -43,7 +43,12 @@ test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Stric
 
     const session = await fetch(`${url}/api/session`, { headers: { cookie } });
     assert.equal(session.status, 200);
-    assert.equal(((await session.json()) as { agentName: string }).agentName, 'Priya');
+    const who = (await session.json()) as { agentName: string; signedIn: boolean };
+    assert.equal(who.agentName, 'Priya');
+    assert.equal(who.signedIn, true);
+    // No cookie: not signed in, the console's normal first state, answered 200 with nothing else.
+    const none = await fetch(`${url}/api/session`, { headers: { origin: url } });
+    assert.deepEqual([none.status, await none.json()], [200, { signedIn: false }]);
     const lobby = await relay.raw('/parties/agents/lobby', { cookie, origin: url });
     assert.equal((await lobby.next('agentWelcome')).agentName, 'Priya');
 

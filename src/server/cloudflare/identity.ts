@@ -17,9 +17,9 @@
  * signing out clears it, but a copy taken before stays valid until it expires (12 h).
  */
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
-import { MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
+import { MAX_LOGIN_BODY_BYTES, NOT_SIGNED_IN } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
-import { cookieSession, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
+import { cookieSession, cookiesOf, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { AccountError, cleanName, sha256 } from '../identity/accounts.js';
 import { boundedText, TOO_LARGE } from '../identity/bounded-body.js';
@@ -164,8 +164,9 @@ export async function identityRoutes(request: Request, env: Env, address: string
     return json(200, { signedOut: true }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure(request)}` });
   }
   if (path === '/api/session') {
+    if (cookiesOf(request.headers).length === 0) return json(200, NOT_SIGNED_IN);
     const identity = await tokens.verify(await chosenSessionCookie(request.headers, (c) => legacyIssued(env, c)));
-    return identity ? json(200, { agentId: identity.agentId, agentName: identity.agentName, admin: false, capabilities: identity.capabilities, expiresAt: identity.expiresAt }) : json(401, { error: 'not signed in' });
+    return identity ? json(200, { signedIn: true, agentId: identity.agentId, agentName: identity.agentName, admin: false, capabilities: identity.capabilities, expiresAt: identity.expiresAt }) : json(401, { error: 'not signed in' });
   }
   const credential = env.UPSCOPE_AGENT_LEGACY_CREDENTIAL;
   const secret = testKeys(env)?.signingKey ?? env.UPSCOPE_AGENT_JWT_SECRET;

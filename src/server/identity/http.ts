@@ -6,7 +6,7 @@
  *   cookie (HttpOnly, SameSite=Strict, Secure over https) and says who is signed in.
  * - `POST /api/set-password` `{link, password}`: spends a one-time sign-in link, sets the
  *   password, and signs in as above.
- * - `GET /api/session`: who the cookie signs in, or 401.
+ * - `GET /api/session`: who the cookie signs in; `{signedIn: false}` (200) without a cookie; 401 for a cookie that signs in nobody.
  * - `POST /api/logout`: revokes the cookie's session server-side and clears the cookie; the host
  *   hears who signed out (`onSignOut`) to close that session's sockets and record it.
  * - `POST /api/admin/agents` (loopback only, a bearer secret, never from a browser): the
@@ -16,7 +16,7 @@
  * origin and `UPSCOPE_AGENT_ORIGINS` only, which stops cross-site request forgery and cross-site
  * WebSocket hijacking ({@link cookieSession} is what socket admission calls).
  */
-import { MAX_LOGIN_BODY_BYTES } from '../../protocol/index.js';
+import { MAX_LOGIN_BODY_BYTES, NOT_SIGNED_IN } from '../../protocol/index.js';
 import type { AgentIdentity } from '../relay/agent-token.js';
 import { AccountError, type AgentAccount, type Accounts } from './accounts.js';
 import { HashesBusy } from './passwords.js';
@@ -263,6 +263,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
     if (!store) return json(501, { error: 'this relay has no built-in agent accounts; agents sign in with tokens from your own backend (see the README)' });
     const accounts = await store;
     if (path === '/api/session' || path === '/api/logout') {
+      if (path === '/api/session' && cookiesOf(req.headers).length === 0) return json(200, NOT_SIGNED_IN);
       const cookie = await chosenSessionCookie(req.headers, (c) => accounts.issued(c));
       // Budgeted per address before the look-up (a database query), a sign-out's as well; a cookie
       // the relay made (its HMAC checks out, with no look-up) is not held back by it, so a flood of
@@ -276,7 +277,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
       // this look-up is charged now, and the cookie remembered, so its replays are charged before
       // theirs (deadCookieLookup).
       if (!session && issued && cookie && !(await deadCookieLookup(accounts, options.credentialChecks!, address, cookie))) return credentialsBusy();
-      if (path === '/api/session') return session ? json(200, sessionBody(session.account, session.expiresAt)) : json(401, { error: 'not signed in' });
+      if (path === '/api/session') return session ? json(200, { signedIn: true, ...sessionBody(session.account, session.expiresAt) }) : json(401, { error: 'not signed in' });
       // Only a live session has anything to revoke: a made-up, expired or revoked cookie costs the one look-up.
       if (session && cookie) {
         await accounts.endSession(cookie);
