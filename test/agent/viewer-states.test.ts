@@ -95,13 +95,13 @@ describe('<upscope-viewer> states', () => {
     });
     // The bar stays on screen with it: the way back (and Leave, End session, the tools) is one key away.
     // The label follows the fullscreenchange event, which may come after the layout above.
-    await until('the button says how to leave full screen', () => part(el, 'fullscreen-button')!.textContent === 'Exit full screen');
+    await until('the button says how to leave full screen', () => part(el, 'fullscreen-button')!.getAttribute('aria-label') === 'Exit full screen');
     expect(part(el, 'leave-button')!.getBoundingClientRect().bottom).to.be.within(1, innerHeight);
     expect(el.shadowRoot!.activeElement).to.equal(part(el, 'fullscreen-button'));
     await expect(el).to.be.accessible();
     await sendKeys({ press: 'Enter' });
     await until('back from full screen', () => !document.fullscreenElement);
-    await until('the button offers full screen again', () => part(el, 'fullscreen-button')!.textContent === 'Full screen');
+    await until('the button offers full screen again', () => part(el, 'fullscreen-button')!.getAttribute('aria-label') === 'Full screen');
   });
 
   it('a second agent leaves without ending the session; the first keeps watching', async () => {

@@ -4,20 +4,50 @@ export const viewerStyles = css`
   :host {
     display: block;
   }
+  /*
+   * One row at a console's usual width (the watch page's viewer is about 900 px wide at 1280):
+   * compact buttons, short labels (their full names are their accessible names and titles) and the
+   * status cut short rather than pushing the tools to another row. Narrower, it wraps.
+   */
   .bar {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 0.5em 1em;
-    padding: 0.5em 0.75em;
+    gap: 0.4em 0.6em;
+    padding: 0.4em 0.6em;
+    font-size: 0.9rem;
     background: var(--_surface);
     border: 1px solid var(--_border);
     border-radius: 8px 8px 0 0;
   }
+  /* What is going on: the status, and under it the picture's facts (size, rate, latency, scroll) in small type. */
+  .about {
+    flex: 1 1 14em;
+    min-width: 0;
+  }
   .status {
     margin: 0;
-    flex: 1 1 16em;
     font-weight: 600;
+  }
+  .facts {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 0.8em;
+    font-size: 0.85em;
+  }
+  .bar button,
+  .bar select {
+    padding: 0.25em 0.55em;
+    font-size: inherit;
+  }
+
+  .bar button.icon {
+    display: inline-grid;
+    place-items: center;
+    padding: 0.25em 0.45em;
+  }
+  .bar button.icon svg {
+    display: block;
   }
   :host([data-status='unauthorized']) .status,
   :host([data-status='declined']) .status,
@@ -178,7 +208,6 @@ export const viewerStyles = css`
   .viewport {
     color: var(--_muted);
     font-variant-numeric: tabular-nums;
-    margin-inline-end: 0.4em;
   }
   .placeholder {
     margin: 2em 1em;

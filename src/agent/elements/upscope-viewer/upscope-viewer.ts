@@ -331,7 +331,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       }
       case 'watching':
         if (s.captureBlocked) return html`${who}'s page blocks its capture: its security policy (Content-Security-Policy) needs <code>${isolated(s.captureBlocked)}</code>.`;
-        if (s.control === 'granted') return html`You control ${who}'s page: clicks, the wheel and keys on the picture go to it.`;
+        // Short, so the bar stays one row: the picture's red outline, its label and the control
+        // button's title say that clicks, the wheel and keys go to the page.
+        if (s.control === 'granted') return html`You control ${who}'s page.`;
         if (s.control === 'requested') return html`Asking ${who} for control of the page…`;
         return html`Watching ${who}'s page.`;
       case 'paused':
@@ -351,9 +353,11 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   private renderQuality() {
     const latency = this.quality.latencyMs;
     if (this.quality.fps === 0) return html`<p part="quality" class="quality">Picture up to date</p>`;
-    return html`<p part="quality" class="quality">
+    // Short ("1.0 fps · 240 ms"), so the bar stays one row; the title says what the numbers are.
+    const said = `${this.quality.fps.toFixed(1)} frames a second · ${latency === null ? 'latency unknown' : `${Math.round(latency)} ms latency`}`;
+    return html`<p part="quality" class="quality" title=${said}>
       <span>${this.quality.fps.toFixed(1)} fps</span> ·
-      <span>${latency === null ? 'latency unknown' : `${Math.round(latency)} ms latency`}</span>
+      <span>${latency === null ? 'latency ?' : `${Math.round(latency)} ms`}</span><span class="visually-hidden"> latency</span>
     </p>`;
   }
 
@@ -371,11 +375,11 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   }
 
   private renderViewControls() {
+    const fullLabel = this.fullscreen ? 'Exit full screen' : 'Full screen';
     return html`<div part="view-controls" class="view-controls" role="group" aria-label="Picture size">
-      ${this.size ? html`<span part="viewport" class="viewport" title="The visitor's viewport">${this.size.width} × ${this.size.height}</span>` : nothing}
-      <button part="fit-button" aria-pressed=${this.fit === 'width' ? 'true' : 'false'} @click=${() => (this.fit = 'width')}>Fit to window</button>
-      <button part="actual-size-button" aria-pressed=${this.fit === 'actual' ? 'true' : 'false'} @click=${() => (this.fit = 'actual')}>Actual size</button>
-      <button part="fullscreen-button" @click=${this.toggleFullscreen}>${this.fullscreen ? 'Exit full screen' : 'Full screen'}</button>
+      <button part="fit-button" aria-label="Fit to window" title="Fit to window" aria-pressed=${this.fit === 'width' ? 'true' : 'false'} @click=${() => (this.fit = 'width')}>Fit</button>
+      <button part="actual-size-button" aria-label="1:1, actual size" title="Actual size: one pixel of the visitor's page per screen pixel" aria-pressed=${this.fit === 'actual' ? 'true' : 'false'} @click=${() => (this.fit = 'actual')}>1:1</button>
+      <button part="fullscreen-button" class="icon" aria-label=${fullLabel} title=${fullLabel} @click=${this.toggleFullscreen}>${this.fullscreen ? EXIT_FULLSCREEN_ICON : FULLSCREEN_ICON}</button>
     </div>`;
   }
 
@@ -452,9 +456,9 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const offNote = busy && c !== 'granted' ? `${s.controlBy} is controlling this page.` : '';
     return html`<div class="assist" role="group" aria-label="Tools">
       <button part="pointer-button" aria-pressed=${this.tools.pointerOn && !pointerOff ? 'true' : 'false'} ?disabled=${pointerOff}
-        title=${noPointer ? 'Your agent account may not point on the visitor’s page' : pointerOff ? "The visitor's site does not show agents' pointers" : 'Show your pointer on the visitor’s page'} @click=${this.togglePointer}>Pointer</button>
+        title=${noPointer ? 'Your agent account may not point on the visitor’s page' : pointerOff ? "The visitor's site does not show agents' pointers" : 'Show your pointer on the visitor’s page'} aria-label="Pointer" class="icon" @click=${this.togglePointer}>${POINTER_ICON}</button>
       <button part="draw-button" aria-pressed=${this.tools.drawing && !drawOff ? 'true' : 'false'} ?disabled=${drawOff}
-        title=${noDraw ? 'Your agent account may not draw on the visitor’s page' : drawOff ? "The visitor's site does not allow drawing" : 'Drag on the picture to draw on the visitor’s page'} @click=${this.toggleDraw}>Draw</button>
+        title=${noDraw ? 'Your agent account may not draw on the visitor’s page' : drawOff ? "The visitor's site does not allow drawing" : 'Drag on the picture to draw on the visitor’s page'} aria-label="Draw" class="icon" @click=${this.toggleDraw}>${DRAW_ICON}</button>
       ${this.tools.drawing && !drawOff
         ? html`<select part="shape-select" aria-label="Shape" @change=${(e: Event) => (this.tools.shape = (e.target as HTMLSelectElement).value as DrawShape)}>
               <option value="stroke" ?selected=${this.tools.shape === 'stroke'}>Freehand</option>
@@ -477,7 +481,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     if (!sc || sc.height <= sc.viewportHeight) return nothing;
     const max = sc.height - sc.viewportHeight;
     const pct = Math.round((Math.min(sc.y, max) / max) * 100);
-    return html`<span part="scroll-position" class="viewport" title="How far down the visitor has scrolled">Scrolled ${pct}% · ${Math.round(sc.y)} of ${Math.round(max)} px</span>`;
+    const said = `Scrolled ${pct}% · ${Math.round(sc.y)} of ${Math.round(max)} px`;
+    return html`<span part="scroll-position" class="viewport" role="img" aria-label=${said} title=${said}>↓ ${pct}%</span>`;
   }
 
   protected override render() {
@@ -488,12 +493,19 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     const picture = this.hasFrame && !this.left;
     return html`
       <div class="bar">
-        <p part="status" class=${s.status === 'watching' && s.captureBlocked ? 'status blocked' : 'status'} role="status" aria-live="polite">${this.statusText(s)}</p>
-        ${live && this.hasFrame ? this.renderQuality() : nothing}
+        <div class="about">
+          <p part="status" class=${s.status === 'watching' && s.captureBlocked ? 'status blocked' : 'status'} role="status" aria-live="polite">${this.statusText(s)}</p>
+          ${picture || (live && this.hasFrame)
+            ? html`<div class="facts">
+                ${live && this.hasFrame ? this.renderQuality() : nothing}
+                ${picture && this.size ? html`<span part="viewport" class="viewport" title="The visitor's viewport">${this.size.width} × ${this.size.height}</span>` : nothing}
+                ${live && picture ? this.renderScroll() : nothing}
+              </div>`
+            : nothing}
+        </div>
         ${picture ? this.renderViewControls() : nothing}
-        ${live && picture ? this.renderScroll() : nothing}
         <div part="toolbar" class="toolbar">${live ? this.renderTools(s) : nothing}<slot name="tools"></slot></div>
-        ${s.observers.length && !this.left
+        ${s.observers.some((o) => o.observerId !== s.observerId) && !this.left
           ? html`<ul part="observers" class="observers" aria-label="Agents watching">
               ${s.observers.map((o) => html`<li>${o.agentName}${o.observerId === s.observerId ? ' (you)' : ''}</li>`)}
             </ul>`
@@ -532,6 +544,15 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     `;
   }
 }
+
+/** Pointer: an arrow cursor. */
+const POINTER_ICON = html`<svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" fill="currentColor"><path d="M3 1.5v12l3.2-3 2.1 4.6 2-.9-2.1-4.5H12.5z"/></svg>`;
+/** Draw: a pencil. */
+const DRAW_ICON = html`<svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"><path d="M2.5 13.5l.8-3.3 7.9-7.9 2.5 2.5-7.9 7.9zM9.8 3.7l2.5 2.5"/></svg>`;
+/** Full screen: four corners pointing out (aria-hidden: the button carries the name). */
+const FULLSCREEN_ICON = html`<svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.6"><path d="M2 6V2h4M10 2h4v4M14 10v4h-4M6 14H2v-4"/></svg>`;
+/** Exit full screen: the corners pointing in. */
+const EXIT_FULLSCREEN_ICON = html`<svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.6"><path d="M6 2v4H2M14 6h-4V2M10 14v-4h4M2 10h4v4"/></svg>`;
 
 /** Whether this agent's token grants `what` (not said by the relay: yes, the relay decides). */
 function mayUse(s: WatchSnapshot, what: Capability): boolean {
