@@ -172,7 +172,11 @@ export class UpscopeWidget extends LitElement {
 
   /** The relay, as `host[:port]`. Setting it configures the SDK and connects. */
   host = '';
-  /** Corner of the window: `bottom-right` (default), `bottom-left`, `top-right` or `top-left`. */
+  /**
+   * Corner of the window: `bottom-right` (default), `bottom-left`, `top-right` or `top-left`. An
+   * open panel that would cover one of the page's fields moves to the nearest corner that covers
+   * none (`data-placed` says which) until it is folded or closed.
+   */
   position: WidgetPosition = 'bottom-right';
   /** Text of the help button. Default: "Get help" in the widget's language. */
   label: string | null = null;
