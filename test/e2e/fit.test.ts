@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { relayAndBrowser } from './setup.js';
-import { browserCookie, createAgent } from '../support/agents.js';
+import { browserCookie, createAgent, type TestAgent } from '../support/agents.js';
 import { CONTROL_ON, VIEWPORT } from './assist-helpers.js';
 
 const e2e = relayAndBrowser('e2e-fit-signing-key', 'upscope.js');
@@ -21,6 +21,9 @@ if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 async function shot(page: Page, name: string) {
   if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
+
+/** The agent every test signs in as (made once: names are unique). */
+let priya: TestAgent | undefined;
 
 /** The visitor on the demo shop with remote control allowed, and the agent's console on its watch link, watching. */
 async function watchLink() {
@@ -32,7 +35,8 @@ async function watchLink() {
   }, CONTROL_ON);
   const shortId = await visitor.waitForFunction(() => (document.querySelector('upscope-widget') as unknown as { sdk: { shortId: { value: string | null } } }).sdk.shortId.value).then((h) => h.jsonValue());
   const actx = await e2e.browser.newContext({ viewport: VIEWPORT });
-  await actx.addCookies([browserCookie(e2e.server, await createAgent(e2e.server, 'Priya'))]);
+  priya ??= await createAgent(e2e.server, 'Priya');
+  await actx.addCookies([browserCookie(e2e.server, priya)]);
   const agent = await actx.newPage();
   await agent.goto(`${e2e.server.url}/w/${shortId}`);
   await visitor.locator('upscope-widget [part="allow-button"]').click();
@@ -129,6 +133,21 @@ test("the widget's open panels leave the demo checkout's fields uncovered at 128
     const button = (await visitor.locator('upscope-widget').boundingBox())!;
     assert.ok(button.x > VIEWPORT.width / 2 && button.y > VIEWPORT.height / 2, `folded, bottom right: ${JSON.stringify(button)}`);
     await shot(visitor, 'visitor-folded');
+  } finally {
+    await visitor.context().close();
+    await agent.context().close();
+  }
+});
+
+test('after the agent presses Leave, the visitor reads that the agent left and the page is no longer shared', async () => {
+  const { visitor, agent } = await watchLink();
+  try {
+    await visitor.locator('upscope-widget [part="stop-button"]').waitFor();
+    await agent.locator('upscope-viewer [part="leave-button"]').click();
+    const panel = visitor.locator('upscope-widget [part="panel"]');
+    await panel.getByText('Priya has left. Your page is no longer shared.').waitFor();
+    assert.doesNotMatch((await panel.textContent()) ?? '', /paused|not watching/);
+    await shot(visitor, 'visitor-agent-left');
   } finally {
     await visitor.context().close();
     await agent.context().close();
