@@ -39,7 +39,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { controlPartRules } from './control-parts.js';
 import { counterStyleRules } from './counter-styles.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
-import { unitlessLineHeight } from './exact-lengths.js';
+import { ExactPseudoRules, unitlessLineHeight } from './exact-lengths.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
@@ -899,6 +899,8 @@ export class Rasterizer {
     // The library embeds the faces of the sheets it finds there: adopted sheets' too (see font-families.ts).
     if (created.ownerDocument) created.ownerDocument = withAdoptedSheets(created.ownerDocument);
     created.defaultComputedStyles = this.styles.defaults;
+    // Pseudo-elements' rules with their lengths written exactly (see exact-lengths.ts).
+    created.svgStyles = new ExactPseudoRules();
     // Read per element: only the properties that can change what its clone draws (see style-gates.ts).
     created.includeStyleProperties = this.styles.included as string[] | null;
     // Told apart from an embedded image where it counts (see coverUnembedded).
