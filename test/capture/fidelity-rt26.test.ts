@@ -28,3 +28,25 @@ describe('rt26: a pseudo-element of a fractional width', () => {
     await expectWithin('rt26-pseudo-fractional-width', 0.1);
   });
 });
+
+// Not fixed this round (measured on bench/redteam-fid26-pages.mjs, skipped with the figures).
+describe('rt26: classes left over 1 %', () => {
+  afterEach(() => unmountTestPage('rt26'));
+
+  // rt22's class, met on two ordinary pages: ruby over a paragraph's first line (a Japanese page
+  // with furigana, 2.40 % off at the top) and `text-emphasis` on a first line (a page of text
+  // styles, 2.25 %). On the page, Chromium lets the annotation take the paragraph's collapsed top
+  // margin; in the picture the line is pushed 4px down inside its box, which keeps the page's
+  // height, and the paragraph's text overlaps what follows. Probed on a page (the text's offset
+  // in its <p>, 3px when the margin is used, 7px when not): inside body, a flow-root block, a float
+  // or an inline-block the margin is used; inside an absolutely positioned or fixed box, a flex
+  // item, or an SVG <foreignObject> (with any wrapper tried inside it: flow-root, float,
+  // inline-block, table) it is not. So no clone markup tried gets it back; a fix would move the
+  // clone's paragraph up by the annotation's overflow (its margin less, its height more), reading
+  // the annotation's top from a Range on pages with ruby or emphasis marks.
+  it.skip('furigana over the first line of each paragraph (2.40 % off)', async () => {
+    mount(Array.from({ length: 14 }, (_, i) => `<p><ruby>漢<rt>かん</rt>字<rt>じ</rt></ruby>の<ruby>練習<rp>(</rp><rt>れんしゅう</rt><rp>)</rp></ruby> ${i} and Latin.</p>`).join(''),
+      `p { margin: 16px; font-size: 20px; } rt { font-size: 10px; color: rgb(100 116 139); }`);
+    await expectWithin('rt26-ruby-first-line', 1);
+  });
+});
