@@ -256,3 +256,12 @@ PAGES.push(
     page('pb-counter', base + 'body { counter-reset: c; } p::before { counter-increment: c; content: counter(c); display: inline-block; width: 25px; margin-right: 16px; }', line('')),
   );
 }
+// Speed probes for font-features (frame 4-9x CDP's): the same text in the installed families, and with the small web font only.
+PAGES.push(
+  page('ff-no-webfont', `.n { font-family: 'Liberation Sans Narrow'; font-size: 20px; margin: 12px 16px; } .m { font-family: 'DejaVu Sans Mono'; font-size: 15px; margin: 12px 16px; }`,
+    rep(10, (i) => `<p class="n">Narrow ${i}: office affine 0123456789 ${para(1, i)}</p><p class="m">const x${i} = 0O0 != 1lI; // mono</p>`)),
+  page('ff-narrow-only', `@font-face { font-family: Narrow; src: url(${NARROW}) format("truetype"); } .n { font-family: Narrow; font-size: 20px; margin: 12px 16px; } .m { font-family: 'DejaVu Sans Mono'; font-size: 15px; margin: 12px 16px; }`,
+    rep(10, (i) => `<p class="n">Narrow ${i}: office affine 0123456789 ${para(1, i)}</p><p class="m">const x${i} = 0O0 != 1lI; // mono</p>`)),
+  page('ff-mono-only', `@font-face { font-family: MonoD; src: url(${MONO}) format("truetype"); } .n { font-family: 'Liberation Sans Narrow'; font-size: 20px; margin: 12px 16px; } .m { font-family: MonoD; font-size: 15px; margin: 12px 16px; }`,
+    rep(10, (i) => `<p class="n">Narrow ${i}: office affine 0123456789 ${para(1, i)}</p><p class="m">const x${i} = 0O0 != 1lI; // mono</p>`)),
+);

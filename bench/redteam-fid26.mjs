@@ -60,6 +60,7 @@ try {
     const page = await context.newPage();
     const logs = [];
     page.on('pageerror', (e) => logs.push(e.message));
+    if (process.env.VERBOSE) await page.addInitScript(() => { window.BENCH_VERBOSE = true; });
     if (process.env.CONSOLE) page.on('console', (m) => console.log('console:', m.text().slice(0, 600)));
     try {
       await page.goto(`${base}/pages/${spec.name}.html`, { waitUntil: 'load' });
