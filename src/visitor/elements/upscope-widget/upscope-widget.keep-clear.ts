@@ -4,9 +4,10 @@
  * code), and a visitor cannot click a field under it. While a panel is open, the widget stays in
  * its corner unless that covers a visible field; it then moves to the nearest corner that covers
  * none (the other end of the same side first), and stays there while that covers none, so it does
- * not jump about as the page scrolls. Part of the panels' bundle: only an open panel needs it.
+ * not jump about as the page scrolls. Part of the panels' bundle: only an open panel needs it, and
+ * only an open panel listens to the page's scrolling (a visitor who never asks for help pays nothing).
  */
-import type { WidgetPosition } from './upscope-widget.js';
+import type { UpscopeWidget, WidgetPosition } from './upscope-widget.js';
 
 /** What a visitor types into or picks from: the fields a panel must not hide. */
 const FIELDS = 'input:not([type="hidden"]), select, textarea, [contenteditable=""], [contenteditable="true"]';
@@ -42,4 +43,39 @@ export function clearCorner(host: HTMLElement, now: WidgetPosition, box: DOMRect
     if (!fields.some((r) => r.left < left + box.width && r.right > left && r.top < top + box.height && r.bottom > top)) return c;
   }
   return now;
+}
+
+/** Each widget whose panel is open: what follows the page's scrolling and resizing for it. */
+const following = new WeakMap<UpscopeWidget, { follow: () => void; timer?: ReturnType<typeof setTimeout> }>();
+
+/**
+ * Places `w`'s panel, after each update: while one is open (not folded, on a screen wider than a
+ * phone's, where it is a bottom sheet), in the corner {@link clearCorner} finds, named in
+ * `data-placed` when it is not `position`'s; else where `position` says. While open it follows the
+ * page's scrolling and resizing (once they settle). `gone`: the widget left the page.
+ */
+export function keepClear(w: UpscopeWidget, gone = false): void {
+  const shown = !gone && w.view !== 'idle' && !w.folded;
+  let state = following.get(w);
+  if (shown && !state) {
+    const s: { follow: () => void; timer?: ReturnType<typeof setTimeout> } = {
+      follow: () => {
+        clearTimeout(s.timer);
+        s.timer = setTimeout(() => keepClear(w), 150);
+      },
+    };
+    following.set(w, (state = s));
+    addEventListener('scroll', s.follow, { capture: true, passive: true });
+    addEventListener('resize', s.follow, { passive: true });
+  } else if (!shown && state) {
+    following.delete(w);
+    clearTimeout(state.timer);
+    removeEventListener('scroll', state.follow, { capture: true });
+    removeEventListener('resize', state.follow);
+  }
+  const placed = w.dataset.placed as WidgetPosition | undefined;
+  const next = shown && innerWidth > 480 ? clearCorner(w, placed ?? w.position) : undefined;
+  if (next === placed) return;
+  if (next && next !== w.position) w.dataset.placed = next;
+  else delete w.dataset.placed;
 }

@@ -24,6 +24,32 @@ export const panelStyles = css`
       --_status-border: #9e7a14;
     }
   }
+  /* An open panel moved off the page's fields (upscope-widget.keep-clear.ts): this corner, whatever
+     position says. Only an open panel is moved, so these rules load with the panels. */
+  :host([data-placed]) {
+    top: auto;
+    right: auto;
+    bottom: auto;
+    left: auto;
+  }
+  :host([data-placed^='top']) {
+    top: var(--_y);
+  }
+  :host([data-placed^='bottom']) {
+    bottom: var(--_y);
+  }
+  :host([data-placed$='left']) {
+    left: var(--_x);
+  }
+  :host([data-placed$='right']) {
+    right: var(--_x);
+  }
+  :host([data-placed$='left']) .stack {
+    align-items: flex-start;
+  }
+  :host([data-placed$='right']) .stack {
+    align-items: flex-end;
+  }
   input {
     font: inherit;
   }

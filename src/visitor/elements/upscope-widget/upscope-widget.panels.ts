@@ -28,7 +28,7 @@ import { cancelRequest, dismiss, onConsentKeydown, onPanelKeydown } from './upsc
 export { panelStyles } from './upscope-widget.panel-styles.js';
 export { focusPrompt, restoreFocus } from './upscope-widget.consent-focus.js';
 export { stringsFor } from './upscope-widget.strings.js';
-export { clearCorner } from './upscope-widget.keep-clear.js';
+export { keepClear } from './upscope-widget.keep-clear.js';
 
 function strings(w: UpscopeWidget): WidgetStrings {
   return stringsFor(w.langTag);

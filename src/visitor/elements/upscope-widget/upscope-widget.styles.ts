@@ -52,25 +52,6 @@ export const widgetStyles = css`
     left: var(--_x);
     top: var(--_y);
   }
-  /* An open panel moved off the page's fields (keep-clear): this corner, whatever position says. */
-  :host([data-placed]) {
-    top: auto;
-    right: auto;
-    bottom: auto;
-    left: auto;
-  }
-  :host([data-placed^='top']) {
-    top: var(--_y);
-  }
-  :host([data-placed^='bottom']) {
-    bottom: var(--_y);
-  }
-  :host([data-placed$='left']) {
-    left: var(--_x);
-  }
-  :host([data-placed$='right']) {
-    right: var(--_x);
-  }
   :host([hidden]) {
     display: none;
   }
@@ -96,12 +77,8 @@ export const widgetStyles = css`
     gap: 8px;
   }
   :host([position='bottom-left']) .stack,
-  :host([position='top-left']) .stack,
-  :host([data-placed$='left']) .stack {
+  :host([position='top-left']) .stack {
     align-items: flex-start;
-  }
-  :host([data-placed$='right']) .stack {
-    align-items: flex-end;
   }
   .visually-hidden {
     position: absolute;

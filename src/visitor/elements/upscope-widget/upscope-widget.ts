@@ -316,8 +316,8 @@ export class UpscopeWidget extends LitElement {
     super.connectedCallback();
     this.subscribe();
     document.addEventListener('keydown', this.onDocumentKeydown, true);
-    addEventListener('scroll', this.onPageMoved, { capture: true, passive: true });
-    addEventListener('resize', this.onPageMoved, { passive: true });
+    // Moved in the page with its panel open: it follows the page's scrolling again.
+    this.panels?.keepClear(this);
     // The first `updated` applies `host`; a widget moved in the page needs it again.
     if (this.hasUpdated && this.host) queueMicrotask(() => this.applyHost());
   }
@@ -325,9 +325,7 @@ export class UpscopeWidget extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.onDocumentKeydown, true);
-    removeEventListener('scroll', this.onPageMoved, { capture: true });
-    removeEventListener('resize', this.onPageMoved);
-    clearTimeout(this.movedTimer);
+    this.panels?.keepClear(this, true);
     this.unsubscribe();
     this.appliedHost = '';
   }
@@ -592,27 +590,8 @@ export class UpscopeWidget extends LitElement {
       else if (this.hadFocus && this.shadowRoot?.activeElement == null) this.focusView(view);
     }
     if (view !== 'consent') this.restoreFocusAfterConsent = false;
-    this.keepClear();
-  }
-
-  private movedTimer?: ReturnType<typeof setTimeout>;
-  /** The page scrolled or the window changed size: once it settles, the open panel keeps clear of the page's fields again. */
-  private readonly onPageMoved = () => {
-    clearTimeout(this.movedTimer);
-    this.movedTimer = setTimeout(() => this.keepClear(), 150);
-  };
-
-  /**
-   * An open panel moves out of the way of the page's fields (upscope-widget.keep-clear.ts), in
-   * `data-placed`; folded, closed, or on a narrow screen (a bottom sheet) it is where `position` says.
-   */
-  private keepClear(): void {
-    const open = this.panels && this.shownView !== 'idle' && !this.folded && innerWidth > 480;
-    const placed = this.dataset.placed as WidgetPosition | undefined;
-    const next = open ? this.panels!.clearCorner(this, placed ?? this.position) : undefined;
-    if (next === placed) return;
-    if (next && next !== this.position) this.dataset.placed = next;
-    else delete this.dataset.placed;
+    // An open panel moves out of the way of the page's fields (upscope-widget.keep-clear.ts).
+    this.panels?.keepClear(this);
   }
 
   /** @internal Focuses the control a visitor would use next in `view`. */
