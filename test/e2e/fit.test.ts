@@ -147,6 +147,9 @@ test('after the agent presses Leave, the visitor reads that the agent left and t
     const panel = visitor.locator('upscope-widget [part="panel"]');
     await panel.getByText('Priya has left. Your page is no longer shared.').waitFor();
     assert.doesNotMatch((await panel.textContent()) ?? '', /paused|not watching/);
+    // No reply box (nobody would read it) and nothing to stop sharing: a Close button.
+    assert.equal(await panel.locator('[part="message-input"]').count(), 0);
+    assert.equal((await panel.locator('[part="stop-button"]').textContent())?.trim(), 'Close');
     await shot(visitor, 'visitor-agent-left');
   } finally {
     await visitor.context().close();

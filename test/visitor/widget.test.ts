@@ -245,7 +245,7 @@ describe('<upscope-widget>', () => {
       expect(part(el, 'notice')).to.equal(null);
     });
 
-    it('says the agent left and the page is no longer shared when the last one leaves', async () => {
+    it('says the agent left and the page is no longer shared when the last one leaves, with no reply box and a Close button', async () => {
       const { relay, el, watch } = await promptedWidget();
       part(el, 'allow-button')!.click();
       await watch.next('watchState', (m) => m.watching);
@@ -255,7 +255,13 @@ describe('<upscope-widget>', () => {
       await until('the panel says so', () => part(el, 'panel')!.textContent!.includes(`${relay.agentName} has left. Your page is no longer shared.`));
       expect(part(el, 'panel')!.textContent!.includes('paused')).to.equal(false);
       expect(part(el, 'panel')!.textContent).to.not.contain('is viewing this page');
+      // Nobody is there to read a reply, and nothing is shared to stop: the panel closes instead.
+      expect(part(el, 'message-input'), 'no reply box').to.equal(null);
+      expect(part(el, 'stop-button')!.textContent!.trim()).to.equal('Close');
       await expect(el).to.be.accessible();
+      const ended = oneEvent(el, 'upscope-session-ended');
+      part(el, 'stop-button')!.click();
+      expect((await ended).detail.reason).to.equal('visitorStopped');
     });
 
     it('mirrors the SDK streams as DOM events: state, observer count, errors', async () => {

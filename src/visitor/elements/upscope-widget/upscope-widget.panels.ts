@@ -132,9 +132,20 @@ function activeTitleParts(w: UpscopeWidget): [(agents: string) => string, string
   // before says the connection was lost), not "viewing".
   const paused = sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
   // Paused with nobody watching: the agent left (or lost its connection), which the visitor is told.
-  if (names.length === 0 && paused) return [t.notWatching, [sdk.agentName.value ?? t.agent]];
+  if (agentLeft(w)) return [t.notWatching, [sdk.agentName.value ?? t.agent]];
   if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
   return [paused ? t.paused : (agents) => t.viewing(agents, names.length), names];
+}
+
+/**
+ * Sharing is paused (by the session, or the relay is out of reach) and no agent watches: the last
+ * one pressed Leave or lost its connection. Nothing is shared (see WidgetStrings.notWatching): the
+ * panel has no reply box (nobody would read it) and its button closes it, ending the session.
+ */
+function agentLeft(w: UpscopeWidget): boolean {
+  const sdk = w.sdk;
+  const conn = sdk.connectionState.value;
+  return sdk.observers.value.length === 0 && (sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting');
 }
 
 function noticeText(w: UpscopeWidget, reason: EndReason): string {
@@ -270,6 +281,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
   // before says the connection was lost), not "viewing".
   const paused = sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
   const count = sdk.observerCount.value;
+  const left = agentLeft(w);
   const time = new Intl.DateTimeFormat(widgetLanguage(w.langTag), { hour: 'numeric', minute: '2-digit' });
   return html`
     <section part="panel" aria-labelledby="active-title" tabindex="-1" @keydown=${(e: KeyboardEvent) => onPanelKeydown(w, e)}>
@@ -291,7 +303,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
         : nothing}
       ${w.replyError ? html`<p class="error-text" role="alert">${w.replyError}</p>` : nothing}
       <div class="bar">
-        <form @submit=${(e: SubmitEvent) => sendReply(w, e)}>
+        ${left ? nothing : html`<form @submit=${(e: SubmitEvent) => sendReply(w, e)}>
           <label class="visually-hidden" for="reply">${t.replyLabel}</label>
           <input
             id="reply"
@@ -302,8 +314,8 @@ function renderActive(w: UpscopeWidget): TemplateResult {
             placeholder=${t.replyPlaceholder}
           />
           <button part="send-button" class="primary" type="submit" ?disabled=${w.sending}>${t.send}</button>
-        </form>
-        <button part="stop-button" class="danger" @click=${() => void w.sdk.stopSession().catch((err) => w.log('stop failed', err))}>${t.stop}</button>
+        </form>`}
+        <button part="stop-button" class=${left ? 'secondary' : 'danger'} @click=${() => void w.sdk.stopSession().catch((err) => w.log('stop failed', err))}>${left ? t.close : t.stop}</button>
       </div>
     </section>
   `;

@@ -33,6 +33,8 @@ export interface WidgetStrings {
   notWatching: (agent: string) => string;
   observers: (count: number) => string;
   stop: string;
+  /** The button that ends a session nobody watches any more (after {@link notWatching}). */
+  close: string;
   messagesLabel: string;
   replyLabel: string;
   replyPlaceholder: string;
@@ -92,6 +94,7 @@ const en: WidgetStrings = {
   notWatching: (agent) => `${agent} has left. Your page is no longer shared.`,
   observers: (n) => (n === 1 ? '1 agent watching' : `${n} agents watching`),
   stop: LAUNCHER_STRINGS.en.stop,
+  close: 'Close',
   messagesLabel: 'Messages',
   replyLabel: 'Reply to the agent',
   replyPlaceholder: 'Reply…',
@@ -149,6 +152,7 @@ const de: WidgetStrings = {
   notWatching: (agent) => `${agent} hat die Sitzung verlassen. Ihre Seite wird nicht mehr geteilt.`,
   observers: (n) => (n === 1 ? '1 Person sieht zu' : `${n} Personen sehen zu`),
   stop: LAUNCHER_STRINGS.de.stop,
+  close: 'Schließen',
   messagesLabel: 'Nachrichten',
   replyLabel: 'Antwort an den Support',
   replyPlaceholder: 'Antworten…',
@@ -206,6 +210,7 @@ const es: WidgetStrings = {
   notWatching: (agent) => `${agent} se ha ido. Su página ya no se comparte.`,
   observers: (n) => (n === 1 ? '1 agente mirando' : `${n} agentes mirando`),
   stop: LAUNCHER_STRINGS.es.stop,
+  close: 'Cerrar',
   messagesLabel: 'Mensajes',
   replyLabel: 'Responder al agente',
   replyPlaceholder: 'Responder…',
