@@ -337,3 +337,25 @@ export const CORPUS = [
   ['webfonts', webfonts()], ['fields', fields()], ['widgets', widgets()], ['saas', saas()], ['handbook', handbook()],
   ...BENCH_PAGES.map((p) => [`bench-${p.name}`, p.html]),
 ].map(([name, html]) => ({ name, html }));
+
+/**
+ * Scrolls the view: the window by half its range (at most 1 600 px), or, on an app shell whose
+ * window does not scroll, its first scrolled pane by half of that one's range. False when nothing
+ * scrolls.
+ */
+export function scrollHalf() {
+  const root = document.scrollingElement;
+  const range = root.scrollHeight - innerHeight;
+  if (range > 100) {
+    window.scrollTo(0, Math.min(1600, Math.round(range / 2)));
+    return true;
+  }
+  for (const el of document.querySelectorAll('body *')) {
+    const cs = getComputedStyle(el);
+    if (!/auto|scroll/.test(cs.overflowY) || el.scrollHeight - el.clientHeight < 100) continue;
+    el.scrollTop = Math.round((el.scrollHeight - el.clientHeight) / 2);
+    return true;
+  }
+  return false;
+}
+

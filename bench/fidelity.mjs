@@ -14,7 +14,7 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
-import { CORPUS } from './fidelity-pages.mjs';
+import { CORPUS, scrollHalf } from './fidelity-pages.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
@@ -52,27 +52,6 @@ function serve() {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-/**
- * Scrolls the view: the window by half its range (at most 1 600 px), or, on an app shell whose
- * window does not scroll, its first scrolled pane by half of that one's range. False when nothing
- * scrolls.
- */
-function scrollHalf() {
-  const root = document.scrollingElement;
-  const range = root.scrollHeight - innerHeight;
-  if (range > 100) {
-    window.scrollTo(0, Math.min(1600, Math.round(range / 2)));
-    return true;
-  }
-  for (const el of document.querySelectorAll('body *')) {
-    const cs = getComputedStyle(el);
-    if (!/auto|scroll/.test(cs.overflowY) || el.scrollHeight - el.clientHeight < 100) continue;
-    el.scrollTop = Math.round((el.scrollHeight - el.clientHeight) / 2);
-    return true;
-  }
-  return false;
 }
 
 async function measureView(page, cdp, name, writeDiffs) {

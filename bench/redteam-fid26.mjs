@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { PAGES } from './redteam-fid26-pages.mjs';
 import { servePages } from './serve-pages.mjs';
+import { scrollHalf } from './fidelity-pages.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
@@ -19,22 +20,6 @@ const SPEED = process.env.SPEED !== '0';
 const OUT = join(ROOT, 'bench', 'results', 'fidelity-diffs', 'rt26');
 const writeDiffs = process.argv.includes('--diffs');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-
-function scrollHalf() {
-  const root = document.scrollingElement;
-  const range = root.scrollHeight - innerHeight;
-  if (range > 100) {
-    window.scrollTo(0, Math.min(1600, Math.round(range / 2)));
-    return true;
-  }
-  for (const el of document.querySelectorAll('body *')) {
-    const cs = getComputedStyle(el);
-    if (!/auto|scroll/.test(cs.overflowY) || el.scrollHeight - el.clientHeight < 100) continue;
-    el.scrollTop = Math.round((el.scrollHeight - el.clientHeight) / 2);
-    return true;
-  }
-  return false;
-}
 
 async function view(page, cdp, name) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
