@@ -15,10 +15,10 @@ import { HOST } from '../support/relay-host.js';
 const HOOKS_MODULE = '../../src/server/cloudflare/test-hooks.js';
 const { objectTestHook } = (await import(HOOKS_MODULE)) as { objectTestHook: (env: { UPSCOPE_TEST_HOOKS?: string }, request: Request) => string | null };
 
-const HOOKS = ['close', 'hibernate', 'attachments'] as const;
+const HOOKS = ['close', 'hibernate', 'attachments', 'store'] as const;
 const at = (hook: string) => new Request(`http://relay/__test/${hook}?room=lobby`, { method: 'POST' });
 
-test('a production-configured object answers no test hook: /__test/close, /__test/hibernate and /__test/attachments are refused unless UPSCOPE_TEST_HOOKS is "1"', () => {
+test('a production-configured object answers no test hook: /__test/close, /__test/hibernate, /__test/attachments and /__test/store are refused unless UPSCOPE_TEST_HOOKS is "1"', () => {
   for (const hook of HOOKS) {
     for (const flag of [undefined, '0', '', 'true']) assert.equal(objectTestHook({ UPSCOPE_TEST_HOOKS: flag }, at(hook)), null, `${hook} with UPSCOPE_TEST_HOOKS=${flag}`);
     assert.equal(objectTestHook({ UPSCOPE_TEST_HOOKS: '1' }, at(hook)), hook, `${hook} in the tests`);
