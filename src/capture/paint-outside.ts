@@ -349,7 +349,7 @@ function shadowsOf(value: string): Spill['shadows'] {
 export class PaintOutside {
   private readonly spills = new Map<Element, Spill>();
   private readonly text = new TextReach();
-  private readonly pseudos = new PseudoCandidates();
+  private readonly pseudos = new PseudoCandidates(true);
   /** Whether the whole viewport was boxed for a placed pseudo-element past the budget: no more are looked up. */
   private blackedOut = false;
   /** Mask-all's candidates for generated text, one budget for the whole search, every tree and frame in it (see find-masks.ts). */
