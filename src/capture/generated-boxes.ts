@@ -202,7 +202,11 @@ function bucketsOf(selectors: readonly string[]): Buckets {
       // from there (PseudoCandidates.of); the slot's selector is what comes before, its
       // `:host(...)` part taken as any (erring wide). What follows the parenthesis (a state) is left out.
       const inner = sel.slice(at + SLOTTED.length).replace(/\)[^)]*$/, '').trim();
-      const slot = sel.slice(0, at).trim();
+      // A combinator before `::slotted(` (`div ::slotted(span)`, `div > ::slotted(span)`) leaves the
+      // slot as any element it names a descendant or child of (fix26m: `div ::slotted(span)::after`
+      // was dropped, as `div` matched no slot).
+      const before = sel.slice(0, at);
+      const slot = /[\s>+~]$/.test(before) && before.trim() !== '' ? `${before.trim()} *` : before.trim();
       b.slotted.push({ ...e, selector: inner === '' ? '*' : inner, slot: slot === '' || slot.startsWith(':host') ? '*' : slot });
       continue;
     }
