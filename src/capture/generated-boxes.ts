@@ -79,7 +79,8 @@ function declaresText(style: CSSStyleDeclaration): boolean {
 /**
  * Whether a rule's declarations may draw its pseudo-element away from its element's boxes: a
  * position other than static (placed, or offset), a transform, a motion path, a negative margin,
- * an indent. What a rule leaves alone keeps the initial value (none of these is inherited).
+ * an indent. What a rule leaves alone keeps the initial value (none of these is inherited; the
+ * inherited ones that move it, `direction`, `writing-mode`, `text-indent`, are read as shifts or indents).
  */
 function declaresPlace(style: CSSStyleDeclaration): boolean {
   const position = style.getPropertyValue('position');
@@ -465,6 +466,18 @@ export class PseudoCandidates {
   }
 }
 
+/**
+ * A box whose pseudo-element a rule only moves in flow, past the budget, unread: grown by twice
+ * its height each way, that height at least {@link UNREAD_LINE} (fix26m: a box of no height grew by nothing).
+ */
+export function pushUnread(x: number, y: number, width: number, height: number, push: Sink): void {
+  const h = Math.max(height, UNREAD_LINE);
+  push(x - 2 * h, y - 2 * h, width + 4 * h, height + 4 * h);
+}
+
+/** The line height taken for a box of less height whose pseudo-element is not read (see {@link pushUnread}). */
+const UNREAD_LINE = 48;
+
 /** Whether a `content` value draws text: a string that is not empty, an `attr()`, a counter, a quote. */
 function drawsText(content: string): boolean {
   if (content === '' || content === 'none' || content === 'normal') return false;
@@ -505,7 +518,7 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
     if (!(text & kind)) continue;
     if (!((c.placed | c.shift) & kind)) {
       for (const b of own) pushBox(b, push);
-      if (!indented) boxIndented(el, rects, outside, push, candidates);
+      if (!indented) boxIndented(el, text, rects, outside, push, candidates);
       indented = true;
       continue;
     }
@@ -513,7 +526,7 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
       if (c.sure & kind) pushBox(wholeViewport(el), push);
       // Only moved in flow (a floated or raised icon, of which a page may have thousands): its
       // boxes grown by twice their height each way, unread (a limit: see docs/security.md).
-      else if (c.shift & kind) for (const b of own) push(b.x - 2 * b.height, b.y - 2 * b.height, b.width + 4 * b.height, b.height * 5);
+      else if (c.shift & kind) for (const b of own) pushUnread(b.x, b.y, b.width, b.height, push);
       else for (const b of own) pushBox(b, push);
       continue;
     }
@@ -563,8 +576,9 @@ function scrollText(el: Element, cs: CSSStyleDeclaration, win: Window, push: Sin
 
 /**
  * The default mode, for each element of a mask (rt24m): a `::before`/`::after` with any content
- * (text, an image, a coloured box) placed away from the element's own boxes, which the mask's
- * boxes already hold where it is in the flow: placed `absolute` or `fixed` (its own box, from its
+ * (text, an image, a coloured box) placed away from the element's own boxes (in flow, where its
+ * content overflows the element's one box, PaintOutside.visit grows that box by its scroll
+ * overflow, fix26m; what an inline element's draws past its boxes is not boxed): placed `absolute` or `fixed` (its own box, from its
  * used insets in its containing block and its own 2D transform, grown by a quarter of its font's size; the
  * whole viewport where an ancestor turns or scales it or the block cannot be told), or moved by
  * a relative offset or a translation (the element's boxes moved as far).
@@ -593,12 +607,36 @@ const PSEUDOS = [[BEFORE, '::before'], [AFTER, '::after']] as const;
  * width) holds its pseudo-elements' text wherever the line puts it: no style is read for it; a
  * search reads at most {@link SHIFT_READS} (a limit past them: see docs/security.md).
  */
-export function boxIndented(el: Element, rects: DOMRectList, outside: PaintOutside, push: Sink, candidates: PseudoCandidates): void {
-  if (el.clientWidth === 0 || rects.length === 0 || !candidates.spendIndent()) return;
-  const indent = outside.styleOf(el).textIndent;
+export function boxIndented(el: Element, kinds: number, rects: DOMRectList, outside: PaintOutside, push: Sink, candidates: PseudoCandidates): void {
+  // An inline box has no client size but a box of its own (fix26m: a block of width 0 is not one:
+  // its `::before` was pulled 300 px out, unboxed).
+  if (inlineBox(el) || rects.length === 0 || !candidates.spendIndent()) return;
+  const cs = outside.styleOf(el);
+  const indent = cs.textIndent;
   const reach = indent.endsWith('%') ? (Math.abs(parseFloat(indent)) / 100) * el.clientWidth : Math.abs(px(indent));
   if (!(reach > 0)) return;
+  // What its overflow clips on both axes stays in its boxes; a pseudo-element that draws nothing
+  // needs no box (fix26m: image replacement, `text-indent: -9999px; overflow: hidden`, with a
+  // clearfix `::after { content: "" }` boxed a strip the width of the view).
+  if (cs.overflowX !== 'visible' && cs.overflowY !== 'visible') return;
+  const win = el.ownerDocument.defaultView;
+  if (win && !PSEUDOS.some(([kind, pseudo]) => kinds & kind && drawsAnything(win.getComputedStyle(el, pseudo)))) return;
   for (const r of rects) push(r.left - reach, r.top, r.width + 2 * reach, r.height);
+}
+
+/**
+ * Whether `el` is an inline box, which holds its `::before`/`::after` across wherever the line
+ * puts them: no client size but a box of its own (fix26m: a block of width 0 is not one; its
+ * `::before` was pulled 300 px out by an indent, unboxed).
+ */
+function inlineBox(el: Element): boolean {
+  return el.clientWidth === 0 && el.clientHeight === 0 && (el as HTMLElement).offsetWidth > 0;
+}
+
+/** Whether a `::before`/`::after` of style `ps` may draw: content other than none or an empty string, or an empty string with a background image. */
+function drawsAnything(ps: CSSStyleDeclaration): boolean {
+  if (ps.content === 'none' || ps.content === 'normal' || ps.display === 'none') return false;
+  return !/^(?:""|'')$/.test(ps.content.trim()) || ps.backgroundImage !== 'none';
 }
 
 /** How far a negative margin or a text indent (a percentage of the viewport's width, erring wide) may move `ps`'s box or text from where its element's boxes hold it. */
@@ -622,18 +660,42 @@ function shiftOf(ps: CSSStyleDeclaration, el: Element): [number, number] {
   // Right to left (on a right-to-left page, every one: erring wide), not its element's direction, which is not read.
   const turned = ps.writingMode !== 'horizontal-tb' && ps.writingMode !== '' || ps.direction === 'rtl';
   const va = ps.verticalAlign;
-  const raised = va !== 'baseline' && va !== '' ? (/px$/.test(va) ? Math.abs(px(va)) : fs + (px(ps.lineHeight) || 1.2 * fs)) : 0;
+  const lh = px(ps.lineHeight) || 1.2 * fs;
+  const raised = raiseOf(va, fs, lh, el);
   const mx = Math.max(0, px(ps.marginRight), px(ps.marginLeft));
   const my = Math.max(0, px(ps.marginTop), px(ps.marginBottom));
-  if (!float && !turned && raised === 0 && va === 'baseline' && mx === 0 && my === 0) return [0, 0];
+  if (!float && !turned && raised === 0 && mx === 0 && my === 0) return [0, 0];
   const [w, h] = borderBox(ps);
   const across = Math.max(Number.isFinite(w) ? w : 0, textLength(ps.content, el) * (fs + Math.max(0, px(ps.letterSpacing))));
-  const down = Number.isFinite(h) ? h : px(ps.lineHeight) || 1.2 * fs;
-  // Across, only a float, a margin across, or text turned leaves the element's boxes (a block's width is its element's).
-  const x = float || turned || mx > 0 ? mx + across : 0;
+  // Text with no box of its size: its glyphs, about 1.2 of its font's size from its baseline
+  // whatever its line height (fix26m: a 12 px badge in 30 px lines), which `top` and `bottom` move by.
+  const down = Number.isFinite(h) ? h : 1.2 * fs;
+  // Across, only a float, a margin across, or text turned leaves the element's boxes (a block's
+  // width is its element's); an inline box holds what is not floated, as wide as its line makes it
+  // (fix26m: ten badges of a right-to-left page with a margin, 4.4 % of the view black, 20.3 %).
+  const x = float || !inlineBox(el) && (turned || mx > 0) ? mx + across : 0;
   const y = float || turned || my > 0 || raised > 0 ? my + raised + down : 0;
   // Only an axis it moves on is grown (a chevron's margin across grows no line's height).
   return [x > 0 ? x + fs : 0, y > 0 ? y + fs : 0];
+}
+
+/**
+ * How far `vertical-align: va` may move a pseudo-element of font size `fs` and line height `lh`
+ * up or down from its baseline: a length's; a percentage's of its line height (fix26m:
+ * `-800%` was taken as a font's size and a line, and drew 460 px outside the boxes); `middle`,
+ * `sub`, `super` half of the larger of its and its element's font size (fix26m: a badge of 12 px
+ * was given a font and a line both ways, its box grown from 78×27 to 162×195); others (`top`,
+ * `bottom`, `text-top`, `text-bottom`) a font's size and a line.
+ */
+function raiseOf(va: string, fs: number, lh: number, el: Element): number {
+  if (va === 'baseline' || va === '') return 0;
+  if (va.endsWith('%')) return (Math.abs(parseFloat(va)) / 100) * lh || 0;
+  if (/px$/.test(va)) return Math.abs(px(va));
+  if (va === 'middle' || va === 'sub' || va === 'super') {
+    const own = el.ownerDocument.defaultView?.getComputedStyle(el).fontSize;
+    return Math.max(fs, own ? px(own) : 0) / 2;
+  }
+  return fs + lh;
 }
 
 /** How many characters a computed `content` value draws, at most (its strings', its `attr()` values', 12 a counter, 1 a quote). */
@@ -653,7 +715,7 @@ function textLength(content: string, el: Element): number {
  * which its generated text may make (a long value that does not wrap in a narrow cell, rt25m),
  * as far on each side (the side it overflows on is the writing mode's, unread).
  */
-function boxesOf(el: Element, rects: DOMRectList): Box[] {
+export function boxesOf(el: Element, rects: DOMRectList): Box[] {
   const own = [...rects].map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height }));
   if (own.length !== 1) return own;
   const w = el.scrollWidth - el.clientWidth;

@@ -44,7 +44,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
-import { AFTER, BEFORE, boxIndented, boxPlacedPseudos, PseudoCandidates } from './generated-boxes.js';
+import { AFTER, BEFORE, boxesOf, boxIndented, boxPlacedPseudos, PseudoCandidates, pushUnread } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -401,14 +401,24 @@ export class PaintOutside {
     if (!this.blackedOut) {
       const c = this.pseudos.of(el);
       const placed = (c.placed | c.shift) & (BEFORE | AFTER);
-      if (c.kinds & (BEFORE | AFTER)) boxIndented(el, rects, this, push, this.pseudos);
+      if (c.kinds & (BEFORE | AFTER)) {
+        boxIndented(el, c.kinds, rects, this, push, this.pseudos);
+        // In flow, its content may overflow a box of fixed size (fix26m: a narrow box, a block
+        // `::after` with a tall padding, border or line height, lines of `white-space: pre`, an
+        // element's tall line, an aligned value): its boxes grown by their scroll overflow, as
+        // mask-all's are. A box whose overflow is clipped both ways holds it (a scroller's content).
+        if (rects.length === 1 && (el.scrollWidth - el.clientWidth > 1 || el.scrollHeight - el.clientHeight > 1)) {
+          const cs = this.text.style(el);
+          if (cs.overflowX === 'visible' || cs.overflowY === 'visible') for (const b of boxesOf(el, rects)) pushBox(b, push);
+        }
+      }
       if (placed && (c.placed & placed ? this.pseudos.spend() : this.pseudos.spendShift())) boxPlacedPseudos(el, placed, rects, push);
       else if (c.sure & placed) {
         pushBox(wholeViewport(el), push);
         this.blackedOut = true;
       } else if (c.shift & placed) {
         // Only moved in flow, past its budget (mask26): its boxes grown by twice their height each way, unread.
-        for (const b of rects) push(b.left - 2 * b.height, b.top - 2 * b.height, b.width + 4 * b.height, b.height * 5);
+        for (const b of rects) pushUnread(b.left, b.top, b.width, b.height, push);
       }
     }
     const marker = el.localName === 'li' || el.localName === 'summary';

@@ -54,6 +54,26 @@ function blackedOut(masking: MaskOptions): number {
   return on.reduce((n, v) => n + v, 0) / on.length;
 }
 
+// Default mode: the pseudo-element was taken to lie in its element's boxes (554 to 564 secret px
+// outside them; the inherited rtl case 512; vertical-align: bottom in a tall line 554).
+describe('fix26m: a mask\'s in-flow ::after overflowing a box of fixed size (default mode)', () => {
+  afterEach(() => unmountTestPage('f26'));
+  it('a narrow box', () => expectHeld('narrow', `.v { width: 10px; } .v::after { ${V} }`, MASKED));
+  it('a block ::after with padding-top: 200px', () => expectHeld('padding-top', `.v { height: 30px; } .v::after { ${V} display: block; padding-top: 200px; }`, MASKED));
+  it('a block ::after with line-height: 500px', () => expectHeld('line-height', `.v { height: 30px; } .v::after { ${V} display: block; line-height: 500px; }`, MASKED));
+  it('newlines in content, white-space: pre', () => expectHeld('pre', `.v { height: 30px; } .v::after { content: "\\A\\A\\A\\A\\A\\A\\A\\A" attr(data-v); white-space: pre; color: ${SECRET}; }`, MASKED));
+  it('the element\'s line-height: 400px in a box 30 px tall', () => expectHeld('element line-height', `.v { height: 30px; line-height: 400px; } .v::after { ${V} }`, MASKED));
+  it('a block ::after under a transparent border 250 px tall', () => expectHeld('border', `.v { height: 30px; } .v::after { ${V} display: block; border-top: 250px solid transparent; }`, MASKED));
+  it('a narrow block in an inherited dir=rtl', () => expectHeld('inherited rtl', `.v { width: 10px; margin-right: 100px; } .v::after { ${V} display: block; }`, `<div dir="rtl">${MASKED}</div>`));
+  it('vertical-align: bottom in a line made tall by an inline-block', () => expectHeld('va bottom', `.v { height: 30px; } .v::after { ${V} vertical-align: bottom; }`,
+    '<upscope-masked><div class="v" data-v="4111 1111"><i style="display:inline-block;width:0;height:400px;vertical-align:top"></i></div></upscope-masked>'));
+  // 460 px outside: the percentage was taken as a font's size and a line.
+  it('vertical-align: -800% of a 40 px line', () => expectHeld('va %', `#f26-root { padding-top: 20px; } .v { height: 30px; } .v::after { ${V} vertical-align: -800%; line-height: 40px; font-size: 20px; }`, MASKED));
+  it('mask-all: vertical-align: -800% of a 40 px line', () => expectHeld('va % all', `#f26-root { padding-top: 20px; } .n { height: 30px; line-height: 0; } .n::after { ${V} vertical-align: -800%; line-height: 40px; font-size: 20px; }`, '<div class="n" data-v="4111 1111"></div>', ALL));
+  // 554 px outside: a block of width 0 was taken for an inline box, its indent not read.
+  it('a ::before pulled 300 px left by the text-indent a block of width 0 inherits', () => expectHeld('indent width 0', `.w { text-indent: -300px; } .v { margin-left: 400px; width: 0; } .v::before { ${V} }`, `<div class="w">${MASKED}</div>`));
+});
+
 // 554 px outside in the default mode, 847 in mask-all: the rule was dropped (its slot `div` matched no slot).
 describe('fix26m: a ::slotted() rule after a combinator', () => {
   afterEach(() => unmountTestPage('f26'));
@@ -95,5 +115,31 @@ describe('fix26m: what ordinary pages cost and how much of them is blacked out',
       for (const u of undo) u();
     }
     expect(read, 'animations read').to.be.below(10);
+  });
+
+  // 20.3 % of the view (a 78×27 badge boxed 162×195).
+  it('mask-all: ten badges aligned by vertical-align: middle black out little more than they cover', async () => {
+    mountTestPage('f26', { css: PAGE + '.b::after { content: attr(data-n); margin-left: 6px; vertical-align: middle; font-size: 12px; }',
+      html: '<div dir="rtl">' + '<p><span class="b" data-n="12">Inbox</span></p>'.repeat(10) + '</div>' });
+    await settle();
+    expect(blackedOut(ALL), 'part of the view black').to.be.below(0.1);
+  });
+
+  // 6.7 % of the view (a strip the width of the view), 1.0 % without the clearfix.
+  it('a masked logo with image replacement and a clearfix is boxed where it is', async () => {
+    mountTestPage('f26', { css: PAGE + '.logo { width: 120px; height: 40px; text-indent: -9999px; overflow: hidden; } .logo::after { content: ""; display: table; clear: both; }',
+      html: '<upscope-masked><div class="logo">Brand</div></upscope-masked>' });
+    await settle();
+    expect(blackedOut({}), 'part of the view black').to.be.below(0.02);
+  });
+
+  it('guard: a masked scroller of long content with a clearfix is not grown by its scroll size', async () => {
+    mountTestPage('f26', { css: PAGE + '.s { width: 300px; height: 100px; overflow: auto; } .s::after { content: ""; display: table; clear: both; }',
+      html: `<upscope-masked><div class="s">${'<p>4111 1111</p>'.repeat(60)}</div></upscope-masked>` });
+    await settle();
+    const s = document.querySelector('.s')!.getBoundingClientRect();
+    const masks = findMasks(document);
+    // Its paragraphs scrolled out of view are boxed where they are; no box is grown past its edges.
+    expect(Math.min(...masks.map((m) => m.y)) > s.top - 40 && masks.every((m) => m.x > s.left - 40 && m.width < s.width + 80), 'boxes near the scroller').to.equal(true);
   });
 });
