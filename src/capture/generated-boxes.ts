@@ -301,6 +301,8 @@ export class PseudoCandidates {
   private readonly scopes = new Set<Element>();
   private readonly inScope = new Map<Element, boolean>();
   private readonly scopedAnimations = new Map<Element, number>();
+  /** Subtree reads per tree this search: past {@link MAX_SCOPED_READS} the tree's are read at once (see scopedAnimated). */
+  private readonly scopedReads = new Map<Node, number>();
 
   /**
    * `scoped`: only the elements of masks are asked about (the default mode); script animations are
@@ -394,6 +396,14 @@ export class PseudoCandidates {
    * element of its walk not inside one read before (a mask, a shadow tree's top element, a slotted element).
    */
   private scopedAnimated(el: Element): number | undefined {
+    // Chromium gathers and sorts every animation of the tree for each subtree read, and keeps
+    // those inside only then: past a few subtrees (a form of 30 masked fields), the tree's are
+    // read once (review of fix26m).
+    const root = el.getRootNode() as Document | ShadowRoot;
+    if (this.animations.has(root)) return this.animated(root).get(el);
+    // The slot of an `<upscope-masked>`'s own shadow tree, which draws no generated content: each
+    // mask's tree is one of its own, so reading it cost a scan of the page's animations a mask.
+    if (el.localName === 'slot' && (root as ShadowRoot).host?.localName === 'upscope-masked') return undefined;
     const path: Element[] = [];
     let inside = false;
     for (let a: Element | null = el; a; a = a.parentElement) {
@@ -410,8 +420,13 @@ export class PseudoCandidates {
     }
     for (const a of path) this.inScope.set(a, inside);
     if (!inside && typeof el.getAnimations === 'function') {
+      const reads = this.scopedReads.get(root) ?? 0;
+      if (reads >= MAX_SCOPED_READS) return this.animated(root).get(el);
+      this.scopedReads.set(root, reads + 1);
       this.scopes.add(el);
       for (const a of path) this.inScope.set(a, a === el);
+      // Known outside before (no path then): its children are inside it now.
+      this.inScope.set(el, true);
       for (const a of el.getAnimations({ subtree: true })) {
         if ((typeof CSSAnimation === 'function' && a instanceof CSSAnimation) || (typeof CSSTransition === 'function' && a instanceof CSSTransition)) continue;
         const effect = a.effect as KeyframeEffect | null;
@@ -599,6 +614,9 @@ export function boxPlacedPseudos(el: Element, kinds: number, rects: DOMRectList,
 
 const PSEUDOS = [[BEFORE, '::before'], [AFTER, '::after']] as const;
 
+/** Subtree animation reads per tree and search in the default mode, at most (see scopedAnimated). */
+const MAX_SCOPED_READS = 4;
+
 /**
  * A block container's `::before`/`::after` in flow on its first line, pulled sideways by the
  * container's own `text-indent`, inherited from any ancestor (no rule of the pseudo-element says
@@ -618,7 +636,7 @@ export function boxIndented(el: Element, kinds: number, rects: DOMRectList, outs
   // What its overflow clips on both axes stays in its boxes; a pseudo-element that draws nothing
   // needs no box (fix26m: image replacement, `text-indent: -9999px; overflow: hidden`, with a
   // clearfix `::after { content: "" }` boxed a strip the width of the view).
-  if (cs.overflowX !== 'visible' && cs.overflowY !== 'visible') return;
+  if (clipsBoth(cs)) return;
   const win = el.ownerDocument.defaultView;
   if (win && !PSEUDOS.some(([kind, pseudo]) => kinds & kind && drawsAnything(win.getComputedStyle(el, pseudo)))) return;
   for (const r of rects) push(r.left - reach, r.top, r.width + 2 * reach, r.height);
@@ -633,10 +651,26 @@ function inlineBox(el: Element): boolean {
   return el.clientWidth === 0 && el.clientHeight === 0 && (el as HTMLElement).offsetWidth > 0;
 }
 
-/** Whether a `::before`/`::after` of style `ps` may draw: content other than none or an empty string, or an empty string with a background image. */
+/**
+ * Whether `cs`'s overflow is clipped on both axes at its padding box: `overflow: clip` with an
+ * `overflow-clip-margin` paints that far past it, so it counts as not clipped (review of fix26m).
+ */
+export function clipsBoth(cs: CSSStyleDeclaration): boolean {
+  const clipped = (o: string) => o !== 'visible' && (o !== 'clip' || px(cs.getPropertyValue('overflow-clip-margin')) === 0);
+  return clipped(cs.overflowX) && clipped(cs.overflowY);
+}
+
+/**
+ * Whether a `::before`/`::after` of style `ps` may draw: content other than none or an empty
+ * string, or an empty string with a background, a border or a shadow (a coloured box).
+ */
 function drawsAnything(ps: CSSStyleDeclaration): boolean {
   if (ps.content === 'none' || ps.content === 'normal' || ps.display === 'none') return false;
-  return !/^(?:""|'')$/.test(ps.content.trim()) || ps.backgroundImage !== 'none';
+  if (!/^(?:""|'')$/.test(ps.content.trim())) return true;
+  const colour = ps.backgroundColor;
+  return ps.backgroundImage !== 'none' || (colour !== '' && colour !== 'transparent' && !/^rgba\([^)]*,\s*0\)$/.test(colour)) || ps.boxShadow !== 'none' ||
+    // A border's computed width is 0 when it has no style.
+    ['top', 'right', 'bottom', 'left'].some((side) => px(ps.getPropertyValue(`border-${side}-width`)) > 0);
 }
 
 /** How far a negative margin or a text indent (a percentage of the viewport's width, erring wide) may move `ps`'s box or text from where its element's boxes hold it. */
@@ -649,10 +683,10 @@ function pullOf(ps: CSSStyleDeclaration, el: Element): number {
 /**
  * How far across and down a `::before`/`::after` in flow, of style `ps`, may be drawn past its
  * element's boxes when floated, aligned by `vertical-align`, pushed by a positive margin, or laid
- * out right to left or vertically (mask26): on each axis, that shift (a `vertical-align`
- * keyword's or percentage's: its font's size and line height), then its own extent where it may
- * leave the element's boxes on that axis (its box's, or its text's: a font's size a character
- * across, a line down) and a font's size for glyphs past its line; 0 on an axis it does not move on.
+ * out right to left or vertically (mask26): on each axis, that shift (a `vertical-align`'s: see
+ * {@link raiseOf}), then its own extent where it may leave the element's boxes on that axis (its
+ * box's, or its text's: a font's size a character across, 1.2 of it down) and a font's size for
+ * glyphs past its line; 0 on an axis it does not move on.
  */
 function shiftOf(ps: CSSStyleDeclaration, el: Element): [number, number] {
   const fs = px(ps.fontSize);
@@ -673,7 +707,8 @@ function shiftOf(ps: CSSStyleDeclaration, el: Element): [number, number] {
   // Across, only a float, a margin across, or text turned leaves the element's boxes (a block's
   // width is its element's); an inline box holds what is not floated, as wide as its line makes it
   // (fix26m: ten badges of a right-to-left page with a margin, 4.4 % of the view black, 20.3 %).
-  const x = float || !inlineBox(el) && (turned || mx > 0) ? mx + across : 0;
+  // Only one laid out inline (an inline-block of its own width may overflow it; review of fix26m).
+  const x = float || !(inlineBox(el) && ps.display === 'inline') && (turned || mx > 0) ? mx + across : 0;
   const y = float || turned || my > 0 || raised > 0 ? my + raised + down : 0;
   // Only an axis it moves on is grown (a chevron's margin across grows no line's height).
   return [x > 0 ? x + fs : 0, y > 0 ? y + fs : 0];

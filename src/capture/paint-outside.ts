@@ -44,7 +44,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
-import { AFTER, BEFORE, boxesOf, boxIndented, boxPlacedPseudos, PseudoCandidates, pushUnread } from './generated-boxes.js';
+import { AFTER, BEFORE, boxesOf, boxIndented, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -409,7 +409,7 @@ export class PaintOutside {
         // mask-all's are. A box whose overflow is clipped both ways holds it (a scroller's content).
         if (rects.length === 1 && (el.scrollWidth - el.clientWidth > 1 || el.scrollHeight - el.clientHeight > 1)) {
           const cs = this.text.style(el);
-          if (cs.overflowX === 'visible' || cs.overflowY === 'visible') for (const b of boxesOf(el, rects)) pushBox(b, push);
+          if (!clipsBoth(cs)) for (const b of boxesOf(el, rects)) pushBox(b, push);
         }
       }
       if (placed && (c.placed & placed ? this.pseudos.spend() : this.pseudos.spendShift())) boxPlacedPseudos(el, placed, rects, push);

@@ -144,3 +144,43 @@ describe('fix26m: what ordinary pages cost and how much of them is blacked out',
     expect(Math.min(...masks.map((m) => m.y)) > s.top - 40 && masks.every((m) => m.x > s.left - 40 && m.width < s.width + 80), 'boxes near the scroller').to.equal(true);
   });
 });
+
+// A code-only review of fix26m (while CI ran). Each figure: secret pixels outside the boxes before its fix.
+describe('fix26m review: what the first fixes left', () => {
+  afterEach(() => {
+    for (const a of document.getAnimations()) a.cancel();
+    unmountTestPage('f26');
+  });
+  // The pseudo-element of an inline mask was taken to lie within the mask's line boxes, laid out
+  // inline or not: an inline-block of its own width whose text overflows it was not boxed.
+  it('an inline mask\'s ::after, an inline-block 12 px wide whose text overflows it', () =>
+    expectHeld('inline-block overflow', `.i::after { ${V} display: inline-block; width: 12px; margin-left: 4px; }`, '<upscope-masked><span class="i" data-v="4111 1111 4111">a</span></upscope-masked>'));
+  // `overflow: clip` with a clip margin paints past the padding box: it was taken as clipping.
+  it('a ::after of an overflow: clip box with a 200 px clip margin', () =>
+    expectHeld('clip margin', `.v { width: 10px; height: 30px; overflow: clip; overflow-clip-margin: 200px; } .v::after { ${V} }`, MASKED));
+  // An empty `content` drawing a coloured box was taken to draw nothing, its indent not read.
+  it('an empty ::before drawn as a coloured box, pulled 300 px left by an inherited text-indent', () =>
+    expectHeld('coloured box', `.w { text-indent: -300px; } .v { margin-left: 400px; } .v::before { content: ""; display: inline-block; width: 40px; height: 20px; background: ${SECRET}; }`, `<div class="w">${MASKED}</div>`));
+  // Each subtree read gathers and sorts the whole tree's animations in Chromium: 30 masked fields
+  // made 30 reads a search, more than the one of the whole tree the first version made.
+  it('a page of 30 masked fields among spinners reads its animations a few times a search, not once a mask', async () => {
+    mountTestPage('f26', { css: PAGE + '@keyframes f26s { to { transform: rotate(1turn); } } .sp { display: inline-block; width: 4px; height: 4px; animation: f26s 1s linear infinite; } .m::after { content: "x"; }',
+      html: '<i class="sp"></i>'.repeat(200) + '<p><upscope-masked><span class="m">x</span></upscope-masked></p>'.repeat(30) });
+    await settle();
+    let calls = 0;
+    const reals = [Document.prototype, Element.prototype, ShadowRoot.prototype].map((proto) => {
+      const real = proto.getAnimations;
+      proto.getAnimations = function (this: typeof proto, ...args: [GetAnimationsOptions?]) {
+        calls++;
+        return (real as (o?: GetAnimationsOptions) => Animation[]).apply(this, args);
+      } as typeof real;
+      return () => { proto.getAnimations = real; };
+    });
+    try {
+      findMasks(document);
+    } finally {
+      for (const undo of reals) undo();
+    }
+    expect(calls, 'getAnimations calls in one search').to.be.at.most(6);
+  });
+});
