@@ -17,6 +17,7 @@ import { expectLayersHold } from '../support/mask-layers.js';
 import { SECRET } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { findMasks, type MaskOptions } from '../../src/capture/index.js';
+import { countStyleReads } from '../support/style-reads.js';
 
 const PAGE = `html, body { margin: 0; padding: 0; background: #fff; } #m26-root { font: 24px/30px sans-serif; padding: 60px 100px; }`;
 const settle = () => new Promise((r) => setTimeout(r, 300));
@@ -197,17 +198,7 @@ describe('mask26: what the new reads cost ordinary pages', () => {
   it('mask-all reads at most a few hundred styles for 2 000 aligned icons', async () => {
     mountTestPage('m26', { css: PAGE + ICON, html: icons(2000) });
     await settle();
-    const real = window.getComputedStyle;
-    let reads = 0;
-    window.getComputedStyle = function (this: Window, ...args: Parameters<typeof real>) {
-      reads++;
-      return real.apply(this, args);
-    };
-    try {
-      findMasks(document, ALL);
-    } finally {
-      window.getComputedStyle = real;
-    }
+    const reads = countStyleReads(() => findMasks(document, ALL));
     expect(reads, 'computed styles read').to.be.below(450);
   });
 });

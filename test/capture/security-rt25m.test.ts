@@ -12,6 +12,7 @@ import { expectLayersHold } from '../support/mask-layers.js';
 import { SECRET } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
 import { findMasks, type MaskOptions } from '../../src/capture/index.js';
+import { countStyleReads } from '../support/style-reads.js';
 
 const PAGE = `html, body { margin: 0; padding: 0; background: #fff; } #rt25-root { font: 24px/30px sans-serif; padding: 60px 100px; }`;
 const settle = () => new Promise((r) => setTimeout(r, 300));
@@ -58,17 +59,7 @@ describe('rt25m: the pseudo-element budget is spent only where a rule may place 
   it('mask-all reads no style of a bullet list\'s items', async () => {
     mountTestPage('rt25', { css: PAGE + 'li { height: 2px; }', html: `<ul>${'<li></li>'.repeat(2000)}</ul><ol><li></li></ol>` });
     await settle();
-    const real = window.getComputedStyle;
-    let reads = 0;
-    window.getComputedStyle = function (this: Window, ...args: Parameters<typeof real>) {
-      reads++;
-      return real.apply(this, args);
-    };
-    try {
-      findMasks(document, ALL);
-    } finally {
-      window.getComputedStyle = real;
-    }
+    const reads = countStyleReads(() => findMasks(document, ALL));
     expect(reads, 'computed styles read for 2 001 list items').to.be.below(200);
   });
 });
