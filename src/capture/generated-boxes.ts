@@ -379,15 +379,7 @@ export class PseudoCandidates {
     known = new Map();
     this.animations.set(root, known);
     if (typeof root.getAnimations !== 'function') return known;
-    for (const a of root.getAnimations()) {
-      // A style sheet's animations and transitions are its rules' (declaresPlace reads those).
-      if ((typeof CSSAnimation === 'function' && a instanceof CSSAnimation) || (typeof CSSTransition === 'function' && a instanceof CSSTransition)) continue;
-      const effect = a.effect as KeyframeEffect | null;
-      const pseudo = effect?.pseudoElement;
-      if (!pseudo || !effect?.target) continue;
-      const kind = /before/i.test(pseudo) ? BEFORE : /after/i.test(pseudo) ? AFTER : 0;
-      if (kind) known.set(effect.target, (known.get(effect.target) ?? 0) | kind);
-    }
+    notePseudoAnimations(root.getAnimations(), known);
     return known;
   }
 
@@ -427,14 +419,7 @@ export class PseudoCandidates {
       for (const a of path) this.inScope.set(a, a === el);
       // Known outside before (no path then): its children are inside it now.
       this.inScope.set(el, true);
-      for (const a of el.getAnimations({ subtree: true })) {
-        if ((typeof CSSAnimation === 'function' && a instanceof CSSAnimation) || (typeof CSSTransition === 'function' && a instanceof CSSTransition)) continue;
-        const effect = a.effect as KeyframeEffect | null;
-        const pseudo = effect?.pseudoElement;
-        if (!pseudo || !effect?.target) continue;
-        const kind = /before/i.test(pseudo) ? BEFORE : /after/i.test(pseudo) ? AFTER : 0;
-        if (kind) this.scopedAnimations.set(effect.target, (this.scopedAnimations.get(effect.target) ?? 0) | kind);
-      }
+      notePseudoAnimations(el.getAnimations({ subtree: true }), this.scopedAnimations);
     }
     return this.scopedAnimations.get(el);
   }
@@ -613,6 +598,21 @@ export function boxPlacedPseudos(el: Element, kinds: number, rects: DOMRectList,
 }
 
 const PSEUDOS = [[BEFORE, '::before'], [AFTER, '::after']] as const;
+
+/**
+ * Notes in `known`, by element, the `::before`/`::after` that script animations among `animations`
+ * run on. A style sheet's animations and transitions are its rules' (declaresPlace reads those).
+ */
+function notePseudoAnimations(animations: Animation[], known: Map<Element, number>): void {
+  for (const a of animations) {
+    if ((typeof CSSAnimation === 'function' && a instanceof CSSAnimation) || (typeof CSSTransition === 'function' && a instanceof CSSTransition)) continue;
+    const effect = a.effect as KeyframeEffect | null;
+    const pseudo = effect?.pseudoElement;
+    if (!pseudo || !effect?.target) continue;
+    const kind = /before/i.test(pseudo) ? BEFORE : /after/i.test(pseudo) ? AFTER : 0;
+    if (kind) known.set(effect.target, (known.get(effect.target) ?? 0) | kind);
+  }
+}
 
 /** Subtree animation reads per tree and search in the default mode, at most (see scopedAnimated). */
 const MAX_SCOPED_READS = 4;
