@@ -127,14 +127,19 @@ function activeTitleParts(w: UpscopeWidget): [(agents: string) => string, string
   const t = strings(w);
   const sdk = w.sdk;
   const names = [...new Set(sdk.observers.value.map((o) => o.agentName))];
-  const conn = sdk.connectionState.value;
-  // Without the relay no frame reaches the agent: sharing is paused until it is back (the line
-  // before says the connection was lost), not "viewing".
-  const paused = sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
   // Paused with nobody watching: the agent left (or lost its connection), which the visitor is told.
   if (agentLeft(w)) return [t.notWatching, [sdk.agentName.value ?? t.agent]];
   if (names.length === 0) names.push(sdk.agentName.value ?? t.agent);
-  return [paused ? t.paused : (agents) => t.viewing(agents, names.length), names];
+  return [sharingPaused(w) ? t.paused : (agents) => t.viewing(agents, names.length), names];
+}
+
+/**
+ * Sharing is paused: by the session, or because the relay is out of reach (without it no frame
+ * reaches the agent until it is back; the line before says the connection was lost), not "viewing".
+ */
+function sharingPaused(w: UpscopeWidget): boolean {
+  const conn = w.sdk.connectionState.value;
+  return w.sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
 }
 
 /**
@@ -143,9 +148,7 @@ function activeTitleParts(w: UpscopeWidget): [(agents: string) => string, string
  * panel has no reply box (nobody would read it) and its button closes it, ending the session.
  */
 function agentLeft(w: UpscopeWidget): boolean {
-  const sdk = w.sdk;
-  const conn = sdk.connectionState.value;
-  return sdk.observers.value.length === 0 && (sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting');
+  return w.sdk.observers.value.length === 0 && sharingPaused(w);
 }
 
 function noticeText(w: UpscopeWidget, reason: EndReason): string {
@@ -276,10 +279,7 @@ function renderConsent(w: UpscopeWidget): TemplateResult {
 function renderActive(w: UpscopeWidget): TemplateResult {
   const t = strings(w);
   const sdk = w.sdk;
-  const conn = sdk.connectionState.value;
-  // Without the relay no frame reaches the agent: sharing is paused until it is back (the line
-  // before says the connection was lost), not "viewing".
-  const paused = sdk.sessionState.value === 'paused' || conn === 'reconnecting' || conn === 'connecting';
+  const paused = sharingPaused(w);
   const count = sdk.observerCount.value;
   const left = agentLeft(w);
   const time = new Intl.DateTimeFormat(widgetLanguage(w.langTag), { hour: 'numeric', minute: '2-digit' });
