@@ -562,6 +562,7 @@ function boxHidden(el: Element, masks: Set<Element>, sink: Sink, range: Range, u
 
 /** Elements the browser's own style sheet gives generated text: a list item's marker, a quotation's quotes. */
 const GENERATING = new Map([['li', MARKER], ['summary', MARKER], ['q', BEFORE | AFTER]]);
+const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Form fields mask-all hides whole: their value, placeholder and state. */
 const FIELDS = new Set(['input', 'textarea', 'select']);
 /**
@@ -608,6 +609,9 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
     // A broken image draws its alt text in its box, text with no text node to box (rt20m).
     if (!inside && el.localName === 'img' && showsAlt(el as HTMLImageElement)) return push(el.getClientRects());
+    // SVG text's ranges measure its glyphs as they are before a `textLength` stretches them
+    // (mask27: 3 290 secret pixels outside them): the element that sets one is boxed whole.
+    if (!inside && el.namespaceURI === SVG_NS && el.hasAttribute('textLength')) push(el.getClientRects());
     if (!inside) {
       const c = generated.of(el);
       const builtIn = GENERATING.get(el.localName) ?? 0;

@@ -1,0 +1,37 @@
+/**
+ * Red team mask27: masked pixels one masking layer alone leaves.
+ *
+ * Secrets are magenta (leaks.ts). For each case: the visitor sees the secret (so the check can
+ * fail), then the agent's frame, the copy drawn alone (layer 1, the blanked clone) and the page's
+ * screenshot with only the black boxes (layer 2) must each hold none of it. Each test fails while
+ * its leak is there; the comment says which layer failed and by how much.
+ */
+import '../../src/visitor/define.js';
+import { expectLayersHold } from '../support/mask-layers.js';
+import { SECRET } from '../support/leaks.js';
+import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import type { MaskOptions } from '../../src/capture/index.js';
+
+const PAGE = `html, body { margin: 0; padding: 0; background: #fff; } #mask27-root { font: 24px/30px sans-serif; padding: 60px 100px; }`;
+const settle = () => new Promise((r) => setTimeout(r, 300));
+const ALL: MaskOptions = { maskAll: true };
+
+async function expectHeld(what: string, css: string, html: string, masking: MaskOptions = {}): Promise<void> {
+  mountTestPage('mask27', { css: PAGE + css, html });
+  await settle();
+  await expectLayersHold(what, masking);
+}
+
+describe('mask27: mask-all\'s SVG text stretched past its runs', () => {
+  afterEach(() => unmountTestPage('mask27'));
+
+  // Mask-all boxed SVG text by its text nodes' ranges, which Chromium measures as the glyphs are
+  // before `textLength` stretches them (layer 2 failed: 3 290 of 3 388 secret pixels outside every box).
+  it('two digits stretched to 500 px by textLength (spacingAndGlyphs)', () =>
+    expectHeld('svg textLength', `text { fill: ${SECRET}; font-size: 30px; }`,
+      '<svg width="600" height="300"><text x="10" y="100" textLength="500" lengthAdjust="spacingAndGlyphs">41</text></svg>', ALL));
+
+  it('a <tspan> stretched to 500 px by textLength (spacingAndGlyphs)', () =>
+    expectHeld('svg tspan textLength', `text { fill: ${SECRET}; font-size: 30px; }`,
+      '<svg width="600" height="300"><text x="10" y="100">a<tspan textLength="500" lengthAdjust="spacingAndGlyphs">41</tspan></text></svg>', ALL));
+});
