@@ -12,7 +12,7 @@ import { onShadowAttach, isShadowRoot } from './shadow-attach.js';
 import { openPickerBox } from './select-picker.js';
 import { collectRects, type MaskRect } from './mask-rects.js';
 import { Backdrops, INLINE_BACKDROP } from './backdrop-masks.js';
-import { AFTER, BEFORE, boxGeneratedText, MARKER } from './generated-boxes.js';
+import { AFTER, BEFORE, boxGeneratedText, boxPickerIcon, MARKER } from './generated-boxes.js';
 
 export { maskRectsOf, type MaskRect } from './mask-rects.js';
 
@@ -606,7 +606,13 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
     if (el.localName === 'select') boxPicker(el, out, place, !(open || el.matches(UNMASK_SELECTOR)) || isSecretField(el));
     if (el.matches(MASK_SELECTOR) || isSelectWithMask(el) || (isSvgUse(el) && uses.hides(el))) return collectRects(el, sink, range, outside);
     const inside = open || el.matches(UNMASK_SELECTOR);
-    if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) return push(el.getClientRects());
+    if (FIELDS.has(el.localName) && (!inside || isSecretField(el))) {
+      const rects = el.getClientRects();
+      push(rects);
+      // A customizable select's icon may be drawn away from its boxes, with any content (mask27).
+      if (el.localName === 'select') boxPickerIcon(el, rects, sink);
+      return;
+    }
     // A broken image draws its alt text in its box, text with no text node to box (rt20m).
     if (!inside && el.localName === 'img' && showsAlt(el as HTMLImageElement)) return push(el.getClientRects());
     // SVG text's ranges measure its glyphs as they are before a `textLength` stretches them

@@ -600,6 +600,22 @@ export function boxPlacedPseudos(el: Element, kinds: number, rects: DOMRectList,
 const PSEUDOS = [[BEFORE, '::before'], [AFTER, '::after']] as const;
 
 /**
+ * A customizable select's (`appearance: base-select`) `::picker-icon`, which draws any `content`
+ * (an `attr()` of the select) and may be placed, moved or pushed away from the select's boxes as a
+ * `::before` can (mask27: a masked select's value 300 px off, 844 of 844 secret pixels outside
+ * every box). No style sheet rule is looked for: the select's own style is read (one read a
+ * select; only a customizable one reads its icon's).
+ */
+export function boxPickerIcon(el: Element, rects: DOMRectList, push: Sink): void {
+  const win = el.ownerDocument.defaultView;
+  if (!win || el.localName !== 'select' || rects.length === 0 || win.getComputedStyle(el).appearance !== 'base-select') return;
+  const ps = win.getComputedStyle(el, '::picker-icon');
+  if (ps.content === 'none' || ps.display === 'none') return;
+  if (ps.position === 'static' && !moved(ps) && pullOf(ps, el) === 0 && shiftOf(ps, el).every((r) => r === 0)) return;
+  pseudoBox(el, ps, [...rects].map((r) => ({ x: r.left, y: r.top, width: r.width, height: r.height })), win, push, false);
+}
+
+/**
  * Notes in `known`, by element, the `::before`/`::after` that script animations among `animations`
  * run on. A style sheet's animations and transitions are its rules' (declaresPlace reads those).
  */

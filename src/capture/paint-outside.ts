@@ -44,7 +44,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
-import { AFTER, BEFORE, boxesOf, boxIndented, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
+import { AFTER, BEFORE, boxesOf, boxIndented, boxPickerIcon, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -421,6 +421,7 @@ export class PaintOutside {
         for (const b of rects) pushUnread(b.left, b.top, b.width, b.height, push);
       }
     }
+    if (el.localName === 'select') boxPickerIcon(el, rects, push);
     const marker = el.localName === 'li' || el.localName === 'summary';
     if (!top && !marker && rects.length > 0) return;
     const win = el.ownerDocument.defaultView;

@@ -35,3 +35,23 @@ describe('mask27: mask-all\'s SVG text stretched past its runs', () => {
     expectHeld('svg tspan textLength', `text { fill: ${SECRET}; font-size: 30px; }`,
       '<svg width="600" height="300"><text x="10" y="100">a<tspan textLength="500" lengthAdjust="spacingAndGlyphs">41</tspan></text></svg>', ALL));
 });
+
+describe('mask27: a customizable select\'s ::picker-icon drawn away from the select', () => {
+  afterEach(() => unmountTestPage('mask27'));
+
+  const SELECT = 'select { color: #00f; font-size: 30px; appearance: base-select; width: 80px; }';
+  // A masked select was boxed by its own boxes; its icon, which draws any content (the select's
+  // value by attr()), may be placed or pushed away as a ::before can, and no rule for it was read
+  // (layer 2 failed: 847 of 847 placed 300 px off, 844 of 844 pushed by a margin; mask-all 847).
+  it('a masked select\'s icon showing its value, placed 300 px away', () =>
+    expectHeld('::picker-icon placed', `${SELECT} select::picker-icon { content: attr(data-v); color: ${SECRET}; position: absolute; left: 300px; top: 100px; }`,
+      '<select class="no-upscope" data-v="4111 1111"><option>x</option></select>'));
+
+  it('a masked select\'s icon showing its value, pushed 300 px by a margin', () =>
+    expectHeld('::picker-icon margin', `${SELECT} select::picker-icon { content: attr(data-v); color: ${SECRET}; margin-left: 300px; }`,
+      '<select class="no-upscope" data-v="4111 1111"><option>x</option></select>'));
+
+  it('mask-all: a select\'s icon showing its value, placed 300 px away', () =>
+    expectHeld('::picker-icon placed mask-all', `${SELECT} select::picker-icon { content: attr(data-v); color: ${SECRET}; position: absolute; left: 300px; top: 100px; }`,
+      '<select data-v="4111 1111"><option>x</option></select>', ALL));
+});
