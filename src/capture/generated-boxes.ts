@@ -654,8 +654,23 @@ export function boxIndented(el: Element, kinds: number, rects: DOMRectList, outs
   // clearfix `::after { content: "" }` boxed a strip the width of the view).
   if (clipsBoth(cs)) return;
   const win = el.ownerDocument.defaultView;
-  if (win && !PSEUDOS.some(([kind, pseudo]) => kinds & kind && drawsAnything(win.getComputedStyle(el, pseudo)))) return;
-  for (const r of rects) push(r.left - reach, r.top, r.width + 2 * reach, r.height);
+  let moved = win ? 0 : reach;
+  if (win) {
+    for (const [kind, pseudo] of PSEUDOS) {
+      if (!(kinds & kind)) continue;
+      const ps = win.getComputedStyle(el, pseudo);
+      if (!drawsAnything(ps)) continue;
+      // Inline on the element's first line, it moves with the line; a block-level, floated or
+      // placed one is not on it, and only its own first line's text is moved, by its own indent
+      // (mask27: a toolbar's image-replaced buttons, `text-indent: -9999px`, each with a block
+      // `::before` icon of `text-indent: 0`, blacked out 66.7 % of the view in strips).
+      const onLine = ps.display.startsWith('inline') && ps.float === 'none' && ps.position !== 'absolute' && ps.position !== 'fixed';
+      const own = ps.textIndent.endsWith('%') ? (Math.abs(parseFloat(ps.textIndent)) / 100) * wholeViewport(el).width : Math.abs(px(ps.textIndent));
+      moved = Math.max(moved, onLine ? reach : drawsText(ps.content) ? own : 0);
+    }
+  }
+  if (!(moved > 0)) return;
+  for (const r of rects) push(r.left - moved, r.top, r.width + 2 * moved, r.height);
 }
 
 /**

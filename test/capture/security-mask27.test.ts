@@ -7,10 +7,11 @@
  * its leak is there; the comment says which layer failed and by how much.
  */
 import '../../src/visitor/define.js';
+import { expect } from '@open-wc/testing';
 import { expectLayersHold } from '../support/mask-layers.js';
 import { SECRET } from '../support/leaks.js';
 import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import type { MaskOptions } from '../../src/capture/index.js';
+import { findMasks, type MaskOptions } from '../../src/capture/index.js';
 
 const PAGE = `html, body { margin: 0; padding: 0; background: #fff; } #mask27-root { font: 24px/30px sans-serif; padding: 60px 100px; }`;
 const settle = () => new Promise((r) => setTimeout(r, 300));
@@ -54,4 +55,37 @@ describe('mask27: a customizable select\'s ::picker-icon drawn away from the sel
   it('mask-all: a select\'s icon showing its value, placed 300 px away', () =>
     expectHeld('::picker-icon placed mask-all', `${SELECT} select::picker-icon { content: attr(data-v); color: ${SECRET}; position: absolute; left: 300px; top: 100px; }`,
       '<select data-v="4111 1111"><option>x</option></select>', ALL));
+});
+
+/** The share of the viewport the black boxes cover. */
+function blackShare(masking: MaskOptions): number {
+  const canvas = new OffscreenCanvas(innerWidth, innerHeight);
+  const ctx = canvas.getContext('2d')!;
+  for (const m of findMasks(document, masking)) ctx.fillRect(m.x, m.y, m.width, m.height);
+  const data = ctx.getImageData(0, 0, innerWidth, innerHeight).data;
+  let n = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+  return n / (innerWidth * innerHeight);
+}
+
+describe('mask27: an indent moves only the generated content on its line', () => {
+  afterEach(() => unmountTestPage('mask27'));
+
+  // A block's indent grew its boxes sideways for any ::before/::after that draws; a block-level
+  // (or floated, or placed) one is not on the block's first line and only its own indent moves its
+  // text: a toolbar of ten image-replaced buttons, each with a block icon of `text-indent: 0`,
+  // was 66.7 % black in mask-all, strips the width of the view.
+  it('guard: mask-all, ten image-replaced buttons (text-indent: -9999px) with a block ::before icon of text-indent: 0', async () => {
+    mountTestPage('mask27', {
+      css: PAGE + '.ir { display: block; width: 40px; height: 40px; margin: 4px 0; text-indent: -9999px; } .ir::before { content: "\\2630"; display: block; text-indent: 0; }',
+      html: `<nav>${'<button class="ir">Menu</button>'.repeat(10)}</nav>`,
+    });
+    await settle();
+    const share = blackShare(ALL);
+    expect(share, 'share of the view black').to.be.greaterThan(0).and.lessThan(0.1);
+  });
+
+  it('a block ::before showing a value, its text moved 300 px by its own (inherited) indent, in mask-all', () =>
+    expectHeld('block ::before indented', `.n { width: 60px; text-indent: -300px; margin-left: 400px; } .n::before { content: attr(data-v); display: block; white-space: nowrap; color: ${SECRET}; }`,
+      '<div class="n" data-v="4111 1111"></div>', ALL));
 });
