@@ -343,6 +343,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const pending = limitPendingConnections(http, limits.maxPendingConnectionsPerAddress);
   const liveness = watchLiveness([visitorWss, agentWss], limits.idleTimeoutMs);
   const unfinished = limitUnfinishedMessages(limits.maxUnfinishedBytesPerAddress);
+  const queueBound = options.maxQueuedBytes ?? MAX_QUEUED_BYTES;
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const route = parseRoute(req.url ?? '/');
@@ -371,7 +372,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           clearTimeout(end);
           pending.done(socket);
         });
-        relay.refuseEarly(toConnection(ws, `c${++nextId}`, address), refused);
+        relay.refuseEarly(toConnection(ws, `c${++nextId}`, address, queueBound), refused);
       });
       return;
     }
@@ -401,7 +402,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         const revoked = (bySession !== null && signedOut.since(bySession, checkedAt)) || (!!checked.agent && revokedAgents.since(agentKey(checked.agent), checkedAt));
         const ticket = revoked ? { ...checked, agent: null } : checked;
         wssFor(ticket.party).handleUpgrade(req, socket, head, (ws) => {
-          const conn = toConnection(ws, `c${++nextId}`, address);
+          const conn = toConnection(ws, `c${++nextId}`, address, queueBound);
           liveness.add(ws);
           unfinished.track(ws, socket, address);
           ws.on('message', (data, isBinary) => {
@@ -608,7 +609,8 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
 /** How long a socket closed as stalled may take to read up to its close before it is cut, in ms. */
 const STALLED_CLOSE_MS = 500;
 
-function toConnection(ws: WebSocket, id: string, address: string): Connection {
+/** `queueBound`: the relay's outgoing bound per socket (`maxQueuedBytes`), which the cut of a stalled socket follows. */
+function toConnection(ws: WebSocket, id: string, address: string, queueBound: number): Connection {
   return {
     id,
     address,
@@ -620,9 +622,11 @@ function toConnection(ws: WebSocket, id: string, address: string): Connection {
       // A socket closed for not reading holds what was queued to it until its close handshake ends,
       // which a peer that does not read never finishes (ws waits 30 s): the room's bound on what its
       // sockets hold (MAX_ROOM_QUEUED_BYTES) would not free anything for that long (relay26). It gets
-      // a short while to read up to its 4008, then is cut, when it holds more than an eighth of the default bound
-      // (a smaller one costs little, and waits for its close handshake as any other).
-      if (code === CloseCode.stalled && ws.bufferedAmount > MAX_QUEUED_BYTES / 8) setTimeout(() => ws.readyState !== ws.CLOSED && ws.terminate(), STALLED_CLOSE_MS).unref();
+      // a short while to read up to its 4008, then is cut, when it holds more than an eighth of the
+      // relay's bound (a smaller one costs little, and waits for its close handshake as any other).
+      // The configured bound, not the default (relay27: under a 64 KiB bound a stalled socket held
+      // its bytes and its address's slot for the 30 s of its close handshake).
+      if (code === CloseCode.stalled && ws.bufferedAmount > queueBound / 8) setTimeout(() => ws.readyState !== ws.CLOSED && ws.terminate(), STALLED_CLOSE_MS).unref();
     },
     bufferedAmount: () => ws.bufferedAmount,
   };
