@@ -48,7 +48,9 @@ test('an agent’s lobby socket that stops reading is held back, then closed as 
     const last = round;
     await bystander.next('visitorUpdated', (m) => m.visitor.callName === `round ${last}`, 15_000);
     stalled.resumeReading();
-    assert.equal((await stalled.waitClose(30_000)).code, 4008);
+    // Closed with 4008; on Node one that reads nothing for half a second after its close is cut
+    // (1006): by this test's bound (64 KiB) since relay27, which it did not read for that long.
+    assert.ok([4008, 1006].includes((await stalled.waitClose(30_000)).code));
   } finally {
     await relay.close();
   }
