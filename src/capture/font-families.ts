@@ -358,3 +358,81 @@ function unranged(rule: string, family: string): string {
 function escapeStyle(css: string): string {
   return css.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
+
+/** Faces held before the table of {@link HeldFaces} starts again (the page's faces, a few versions each). */
+const MAX_HELD_FACES = 256;
+
+/**
+ * The web font faces of the picture's sheet, held out of the kept clone (font27). Each embedded
+ * face is its file as a base64 data: URL, hundreds of KB for a face of a few thousand glyphs
+ * (DejaVu Sans Mono: 460 KB), several times the rest of a frame's markup: written in the kept
+ * clone's sheet, every frame serialized it again, scanned it for shared styles and URL escapes,
+ * and counted it as markup to parse, which cut a frame of 100 KB of page into tiles that each
+ * carried every face again (a text page with a 343 KB font: 3.9x Chromium's own screenshot).
+ * Each face's rule is replaced in the sheet by a short comment naming it, and the rule, escaped
+ * once as the markup's data: URL writes it, is put back only in the URL drawn.
+ */
+export class HeldFaces {
+  /**
+   * A comment no page's text holds: a random token, new whenever the numbers start again, so a
+   * markup that names a face names that one face (equal markup draws equal pixels).
+   */
+  private prefix = '';
+  private pattern = /$^/g;
+  /** Rule text -> its number; by number, the rule as written in the data: URL. */
+  private ids = new Map<string, number>();
+  private written: string[] = [];
+
+  /**
+   * Replaces each face of a clone's style element (the library appends one text node per face)
+   * by its comment. Called once per whole clone, after every reader of the rules (ColdFaces,
+   * embeddedFamilies) has read them.
+   */
+  hold(style: Element): void {
+    if (this.ids.size > MAX_HELD_FACES) this.reset();
+    for (const node of style.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE) continue;
+      const rule = (node as Text).data;
+      if (!rule.startsWith('@font-face')) continue;
+      let id = this.ids.get(rule);
+      if (id === undefined) {
+        id = this.written.length;
+        this.ids.set(rule, id);
+        this.written.push(urlEscape(escapeText(rule)));
+      }
+      (node as Text).data = `${this.prefix}${id}*/`;
+    }
+  }
+
+  /** `url` (markup written as a data: URL, see rasterize.ts's svgDataUrl) with every held face put back. */
+  expand(url: string): string {
+    return url.replace(this.pattern, (token, id: string) => this.written[Number(id)] ?? token);
+  }
+
+  constructor() {
+    this.reset();
+  }
+
+  /** Forgets every face (numbers start again, under a new token). */
+  reset(): void {
+    this.ids.clear();
+    this.written = [];
+    // An at-rule's `@` in it: a picture of a typed field alone keeps the sheet for its faces (field-region.ts's styleReaches).
+    this.prefix = `/*@font-face held ${Math.random().toString(36).slice(2, 10)}-`;
+    this.pattern = new RegExp(`${this.prefix.replace(/[/*]/g, '\\$&')}(\\d+)\\*/`, 'g');
+  }
+}
+
+/** Characters XML 1.0 forbids (as rasterize.ts drops them from the markup). */
+// eslint-disable-next-line no-control-regex
+const XML_INVALID = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
+
+/** A text node's data as XMLSerializer writes it, characters XML forbids left out. */
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(XML_INVALID, '');
+}
+
+/** What the data: URL parser would misread, escaped as rasterize.ts's svgDataUrl escapes it. */
+export function urlEscape(markup: string): string {
+  return markup.replace(/[%#\t\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}

@@ -24,7 +24,7 @@ import { keepCollapsingMargin, ROOT_DROPPED } from './margins.js';
 import { heightAcrossColumns } from './column-fragments.js';
 import { frameBorder, frameCanvas, moveBodyBackgroundToRoot, noteFrameCanvas, paintCanvasImages, ROOT_STYLE, unclipPropagatedOverflow } from './canvas-background.js';
 import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animated-images.js';
-import { embeddedFamilies, ColdFaces, localFontFaces, TextFonts, webFontFamilies, withAdoptedSheets } from './font-families.js';
+import { embeddedFamilies, ColdFaces, HeldFaces, localFontFaces, TextFonts, urlEscape, webFontFamilies, withAdoptedSheets } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { hiddenTextHolders, pseudoHiddenText } from './pseudo-text.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
@@ -86,7 +86,11 @@ export interface Viewport {
 
 /** The visible page as SVG markup: what a frame will show, before it is drawn. */
 export interface Snapshot {
-  /** The serialized SVG (the clone, masks blanked); serialized when first read after a patch drawn as a region. */
+  /**
+   * The serialized SVG (the clone, masks blanked); serialized when first read after a patch drawn
+   * as a region. Each web font face in its sheet is a comment naming it, put back only in the URL
+   * drawn (see HeldFaces in font-families.ts).
+   */
   readonly markup: string;
   /**
    * Equal keys draw equal pixels, so an unchanged page can be recognised without drawing it: the
@@ -279,6 +283,8 @@ export class Rasterizer {
   private fonts: TextFonts | null = null;
   /** Web font faces, loaded before the first frame that embeds them is drawn (see font-families.ts). */
   private coldFaces = new ColdFaces();
+  /** Web font faces, held out of the kept clone and put back only in the URL drawn (see font-families.ts). */
+  private heldFaces = new HeldFaces();
   /** The canvas pictures are drawn on, kept between frames (see draw-surface.ts). */
   private readonly surface = new DrawSurface();
   /** Set once the page's policy refused the library's web-font step: no context embeds fonts again. */
@@ -488,6 +494,8 @@ export class Rasterizer {
     // Cloned again at once, with that text masked: this copy drew it in a fallback font, in clear.
     if (this.concealingFontMissed(context)) throw new ChurnError('rasterize: a concealing font was not embedded');
     if (context.svgStyleElement) this.coldFaces.note(context.svgStyleElement);
+    // Last: the rules were read above; from here on each face is a short comment (see HeldFaces).
+    if (context.svgStyleElement) this.heldFaces.hold(context.svgStyleElement);
     // The library's last steps (embedding, the pseudo-element rules) ran in the clone's last slice.
     if (this.options.sliceMs > 0) await yieldToPage();
     const culled = new Set([...this.emptied, ...this.hollow]);
@@ -818,7 +826,7 @@ export class Rasterizer {
       if (tiles.kept.patches !== tiles.patches) throw new Error('rasterize: the clone changed before the snapshot was drawn');
       const { region } = tile;
       const plan: RegionPlan = { ...planRegion(tiles.kept, [], region, snapshot.viewport, snapshot.scale, this.doc, reads), ...tile, viewBox: `${region.x} ${region.y} ${region.width} ${region.height}` };
-      const url = svgDataUrl(plannedMarkup(plan).replace(XML_INVALID, ''));
+      const url = svgDataUrl(plannedMarkup(plan).replace(XML_INVALID, ''), this.heldFaces);
       // Loading the picture parses it at once: in a task of its own.
       await yieldToPage();
       const img = await this.loadUrl(url, tile.width, tile.height);
@@ -829,7 +837,7 @@ export class Rasterizer {
 
   /** The SVG markup as a decoded image. */
   private loadImage(markup: string, width: number, height: number): Promise<HTMLImageElement> {
-    return this.loadUrl(svgDataUrl(markup), width, height);
+    return this.loadUrl(svgDataUrl(markup, this.heldFaces), width, height);
   }
 
   /** An SVG data: URL as a decoded image (the browser parses the SVG document as `src` is set). */
@@ -1301,10 +1309,11 @@ export class Rasterizer {
  * included, it takes as is. Escaping everything, as encodeURIComponent does, costs several times
  * as long on markup that embeds images as base64.
  */
-function svgDataUrl(markup: string): string {
+function svgDataUrl(markup: string, faces: HeldFaces): string {
   // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
   // cross-origin, which would taint the canvas and keep its pixels from the encoder.
-  return 'data:image/svg+xml;charset=utf-8,' + shareStyles(markup).replace(/[%#\t\n\r]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  // The web font faces go in last, escaped once already (see HeldFaces).
+  return faces.expand('data:image/svg+xml;charset=utf-8,' + urlEscape(shareStyles(markup)));
 }
 
 /** Whether a clone in `svg` has a background fixed to the viewport (as a longhand or in the shorthand). */
