@@ -59,7 +59,7 @@ ${PARTS.map((part) => `[data-up-blank]${part} { visibility: hidden !important; }
 }`;
 
 /** The complex selectors of a selector list, split at its commas outside brackets, parentheses and strings. */
-function complexSelectors(list: string): string[] {
+export function complexSelectors(list: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let quote = '';

@@ -13,8 +13,8 @@
  * {@link planChanges} decides, conservatively, when a frame must clone the whole viewport instead:
  * whatever the change log could not name, a scroll or resize of the window (culling and the root's
  * offset move), a style sheet change, running animations, the top layer, content the clone
- * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) that let
- * a change restyle its ancestors (`:focus-within` when focus moved, sibling combinators when a
+ * rewrites outside the subtree (frames, videos, `<use>`), relational selectors (`:has()`) whose
+ * matches flipped, so that a change restyled its ancestors (see relational-matches.ts; `:focus-within` when focus moved, sibling combinators when a
  * child of the body changed, a field state such as `:invalid` that flipped: see {@link selectorUses}
  * and {@link changedFields}), container queries on a container's state, a box placed by anchor
  * positioning in an area, and every {@link MAX_PATCHES} frames in any case. What a change moves or
@@ -42,6 +42,7 @@ import type { Viewport } from './rasterize.js';
 import { noteAdopted, ownReads } from './style-edits.js';
 import { cloneVerdict, positionVerdict } from './position-visibility.js';
 import { pseudoUnpainted } from './copy-paint.js';
+import { addRelationalSubjects, MAX_RELATIONAL_SUBJECTS, sameRelationalMatches, type RelationalMatches } from './relational-matches.js';
 
 /** Frames patched in a row before a whole clone: keeps leftover style rules and any drift bounded. */
 export const MAX_PATCHES = 50;
@@ -129,6 +130,8 @@ export class KeptClone {
   smil = new Map<Element, string>();
   /** The elements whose own text a highlight or the selection hid when the clone was made, drawn transparent (see pseudo-text.ts); another set since clones whole. */
   hiddenText: ReadonlySet<Element> = new Set();
+  /** What the page's `:has()` rules matched when this frame's capture began (see relational-matches.ts), or null. */
+  relationalMatches: RelationalMatches | null = null;
   /** When the first frame was patched onto this clone (performance.now()), or null. */
   patchedSince: number | null = null;
   /** When this clone was made whole (performance.now()): a keyframe is patched onto it only while it is younger than {@link MAX_KEYFRAME_BASE_AGE_MS}. */
@@ -265,6 +268,8 @@ export interface PageState {
   maskAll: boolean;
   /** The elements whose own text a highlight or the selection hides now (see pseudo-text.ts). */
   hiddenText: ReadonlySet<Element>;
+  /** What the page's `:has()` rules match now, for the kept clone's rules (see relational-matches.ts). */
+  relationalMatches?: RelationalMatches | null;
 }
 
 /** The subtrees to clone again, or why the whole viewport must be cloned. */
@@ -347,7 +352,13 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (animations.length !== kept.animations.size) return { whole: 'an animation or transition ended' };
   if (smilChanged(doc, kept.smil)) return { whole: 'an SVG (SMIL) animation is running or ran' };
   const besideBody = changes.besideBody ?? new Set<Element>();
-  if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) return { whole: 'the page has :has() rules' };
+  // A change restyles by `:has()` only by flipping what a `:has()` prefix matches: unflipped, it is patched as on any page.
+  if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) {
+    if (!kept.selectors.relationalSubjects) return { whole: 'the page has :has() rules' };
+    if (kept.relationalMatches?.subjects !== kept.selectors.relationalSubjects || !sameRelationalMatches(kept.relationalMatches, page.relationalMatches ?? null)) {
+      return { whole: 'what the page\'s :has() rules match changed' };
+    }
+  }
   // A child of the body changed: cloned alone unless a rule may restyle its siblings by it.
   if (besideBody.size > 0 && kept.selectors.siblings) return { whole: 'the root or the body changed' };
   if (changes.focusMoved && kept.selectors.focusWithin) return { whole: 'focus moved, and the page has :focus-within rules' };
@@ -1029,6 +1040,9 @@ function writtenBox(style: CSSStyleDeclaration, name: string): string | null {
  * What the document's style rules select on that lets a change restyle more than the changed
  * element and what it holds:
  * - `relational`: `:has()`, which restyles its ancestors and their other children;
+ * - `relationalSubjects`: what those rules' `:has()` decide, as prefixes to match (see
+ *   relational-matches.ts), or null when they cannot be told (a nested rule, a sheet not read,
+ *   more than {@link MAX_RELATIONAL_SUBJECTS}): any change then clones the whole viewport;
  * - `siblings`: `+`, `~` or `:nth-child(… of …)`, which restyle its siblings;
  * - `focusWithin`: `:focus-within`, which restyles the ancestors of what gains or loses focus;
  * - `states`: the field state pseudo-classes used ({@link FIELD_STATES}, one bit each), which
@@ -1043,6 +1057,7 @@ function writtenBox(style: CSSStyleDeclaration, name: string): string | null {
  */
 export interface SelectorUses {
   relational: boolean;
+  relationalSubjects: readonly string[] | null;
   siblings: boolean;
   focusWithin: boolean;
   states: number;
@@ -1141,12 +1156,18 @@ export function selectorUses(doc: Document): SelectorUses {
 }
 
 function readSelectorUses(doc: Document): SelectorUses {
-  const uses: SelectorUses = { relational: false, siblings: false, focusWithin: false, states: 0, formValidity: false, sizedBoxes: false, containerState: false };
-  const visit = (rules: CSSRuleList) => {
+  const uses: SelectorUses = { relational: false, relationalSubjects: null, siblings: false, focusWithin: false, states: 0, formValidity: false, sizedBoxes: false, containerState: false };
+  const subjects = new Set<string>();
+  let followed = true;
+  // `nested`: inside a style rule or an `@scope`, whose selectors are relative to another's.
+  const visit = (rules: CSSRuleList, nested = false) => {
     for (const rule of rules) {
       if (rule instanceof CSSStyleRule) {
         const text = rule.selectorText;
-        if (text.includes(':has(')) uses.relational = true;
+        if (text.includes(':has(')) {
+          uses.relational = true;
+          if (nested || !addRelationalSubjects(text, subjects, doc)) followed = false;
+        }
         if (selectsOnSiblings(text)) uses.siblings = true;
         if (text.includes(':focus-within')) uses.focusWithin = true;
         const states = selectsOnStates(text);
@@ -1162,7 +1183,13 @@ function readSelectorUses(doc: Document): SelectorUses {
         if (!rule.styleSheet) throw new Error('an imported sheet not loaded');
         visit(rule.styleSheet.cssRules);
       }
-      if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
+      const scope = Object.prototype.toString.call(rule) === '[object CSSScopeRule]';
+      // An `@scope (.a:has(b))` restyles by `:has()` as a rule does: not followed.
+      if (scope && /:has\(/.test(`${(rule as { start?: string }).start} ${(rule as { end?: string }).end}`)) {
+        uses.relational = true;
+        followed = false;
+      }
+      if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules, nested || scope || rule instanceof CSSStyleRule);
     }
   };
   const sheets = [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
@@ -1171,9 +1198,10 @@ function readSelectorUses(doc: Document): SelectorUses {
       visit(sheet.cssRules);
     } catch {
       // A cross-origin sheet cannot be read: count it as using them all.
-      return { relational: true, siblings: true, focusWithin: true, states: (1 << FIELD_STATES.length) - 1, formValidity: true, sizedBoxes: true, containerState: true };
+      return { relational: true, relationalSubjects: null, siblings: true, focusWithin: true, states: (1 << FIELD_STATES.length) - 1, formValidity: true, sizedBoxes: true, containerState: true };
     }
   }
+  if (followed && subjects.size <= MAX_RELATIONAL_SUBJECTS) uses.relationalSubjects = [...subjects];
   return uses;
 }
 

@@ -49,6 +49,7 @@ import { placeAnchoredBox } from './position-area.js';
 import { showHiddenShown } from './attribute-rules.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
 import { isShadowRoot } from './shadow-attach.js';
+import { relationalMatches } from './relational-matches.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
 export const NEVER_CAPTURED = new Set(['upscope-widget', 'upscope-assist-layer', 'noscript']);
@@ -380,7 +381,13 @@ export class Rasterizer {
     const background = pageBackground(doc);
     const maskAll = masking.maskAll === true;
     this.hiddenText.clear();
-    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextAll(doc) }, keyframe);
+    // What the rules select on, read before the first clone too, so that its `:has()` matches are
+    // taken before anything is cloned: a flip while the clone is made shows in the next frame's plan.
+    const sheets = styleSheetsKey(doc);
+    if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
+    const subjects = this.selectors.uses.relationalSubjects;
+    const relational = subjects?.length ? relationalMatches(doc, subjects) : null;
+    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextAll(doc), relationalMatches: relational }, keyframe);
     let whole = 'whole' in plan ? plan.whole : null;
     let patched = 0;
     let changed: { roots: Element[]; region: Region; field: FieldPicture | null } | null = null;
@@ -404,6 +411,7 @@ export class Rasterizer {
       }
     }
     this.frames++;
+    if (this.kept) this.kept.relationalMatches = relational;
     const backdrops = [...this.backdrops.values()].filter((box) => box.element.isConnected);
     // A region drawn alone over a filtered box would be filtered reading only the region's pixels.
     if (changed && backdropMeets(backdrops, changed.region)) changed = null;

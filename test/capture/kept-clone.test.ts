@@ -723,6 +723,42 @@ describe('frames that clone only what changed', () => {
     await expectSameAsWholeClone(r, 'script-value');
   });
 
+  describe('pages with :has() rules', () => {
+    const HAS = `${CSS} .card:has(.badge) p { color: rgb(200, 0, 0); } .card:not(:has(p)) { font-style: italic; } li:has(+ li.on) { background: rgb(255, 220, 220); }
+      body:has(#second.sel) #text::before { content: "sel "; } .card:has(> canvas)::after { content: "chart"; }`;
+
+    it('a change that flips no :has() match is patched', async () => {
+      const { root, run: r } = await ready(HTML, HAS);
+      const clones = await after(r, () => (root.querySelector('#text')!.firstChild as Text).appendData(' More.'));
+      expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'has-unflipped');
+    });
+
+    it('a change that flips what a :has() selects (a badge into a card, restyling its other text) clones the whole viewport', async () => {
+      const { root, run: r } = await ready(HTML, HAS);
+      const clones = await after(r, () => root.querySelector('#first')!.insertAdjacentHTML('beforeend', '<span class="badge">!</span>'));
+      expect(how(clones)[0], 'cloned').to.equal('what the page\'s :has() rules match changed');
+      await expectSameAsWholeClone(r, 'has-flipped');
+    });
+
+    it('a :has() across siblings (li:has(+ li.on)) and from the body (body:has(#second.sel) … ::before) are followed', async () => {
+      const { root, run: r } = await ready(HTML, HAS);
+      const sibling = await after(r, () => root.querySelector('#list li:nth-child(3)')!.classList.add('on'));
+      expect(how(sibling)[0], 'cloned after a sibling changed').to.equal('what the page\'s :has() rules match changed');
+      await expectSameAsWholeClone(r, 'has-sibling');
+      const next = await restart(r);
+      const body = await after(next, () => root.querySelector('#second')!.classList.add('sel'));
+      expect(how(body)[0], 'cloned after the body\'s :has() flipped').to.equal('what the page\'s :has() rules match changed');
+      await expectSameAsWholeClone(next, 'has-body');
+    });
+
+    it('a nested :has() rule, which cannot be followed, clones the whole viewport on any change', async () => {
+      const { root, run: r } = await ready(HTML, `${CSS} .card { &:has(.badge) p { color: rgb(200, 0, 0); } }`);
+      const clones = await after(r, () => (root.querySelector('#text')!.firstChild as Text).appendData(' More.'));
+      expect(how(clones)[0], 'cloned').to.equal('the page has :has() rules');
+    });
+  });
+
   it('a canvas drawn on (no mutation), with a change elsewhere: patched, the canvas drawn anew', async () => {
     const { root, run: r } = await ready(HTML.replace('<p>Room for a mask.</p>', '<canvas id="chart" width="200" height="60"></canvas>'));
     const clones = await after(r, () => {
