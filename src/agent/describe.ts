@@ -18,6 +18,11 @@ export function visitorLabel(v: Pick<VisitorSummary, 'callName' | 'uniqueId' | '
   return v.callName || v.uniqueId || `Visitor ${v.shortId.slice(0, 6)}`;
 }
 
+/** {@link visitorLabel} to open a sentence: "The visitor has left", not "the visitor has left" (a name is kept as given). */
+export function visitorLabelAtStart(v: Pick<VisitorSummary, 'callName' | 'uniqueId' | 'shortId'> | null | undefined): string {
+  return v ? visitorLabel(v) : 'The visitor';
+}
+
 export function endReasonText(reason: EndReason | null, stoppedByMe = false): string {
   if (stoppedByMe && reason === 'agentStopped') return 'you stopped it';
   switch (reason) {

@@ -189,6 +189,8 @@ describe('<upscope-viewer>', () => {
   it('shows gone for a short id that names no visitor', async () => {
     const el = await fixture<UpscopeViewer>(html`<upscope-viewer .host=${relay.info.host} .token=${relay.info.agentToken} short-id="nobody-here-123"></upscope-viewer>`);
     await until('gone', () => el.status === 'gone');
+    // No name to go by: the sentence still opens with a capital.
+    expect(statusText(el)).to.equal('The visitor has left; there is nothing to watch.');
   });
 
   it('with a bad token shows unauthorized and never asks or draws', async () => {

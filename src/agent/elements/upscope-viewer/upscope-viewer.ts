@@ -4,7 +4,7 @@ import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
 import { RATE_LIMITS, type Capability, type ControlState, type DrawShape, type Observer, type RemoteInputResult, type VisitorSummary } from '../../../protocol/index.js';
 import { AssistTools } from '../../assist-tools.js';
-import { endReasonText, visitorLabel } from '../../describe.js';
+import { endReasonText, visitorLabel, visitorLabelAtStart } from '../../describe.js';
 import { isolated } from '../visitor-details.js';
 import { emit } from '../../events.js';
 import { FramePainter, QualityMeter, type Quality } from '../../frame-painter.js';
@@ -311,6 +311,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
     if (this.left) return html`You left. The session goes on for ${isolated(visitorLabel(this.leftVisitor))} and any other agents.`;
     // Each name in its own <bdi>: a right-to-left one cannot reorder the sentence (rt25r).
     const who = isolated(visitorLabel(s.visitor));
+    const Who = isolated(visitorLabelAtStart(s.visitor));
     switch (s.status) {
       case 'idle':
         return this.host && (this.token || this.useCookie) && this.shortId ? 'Not connected.' : 'Not connected: the viewer needs a relay host, an agent token and a visitor short id.';
@@ -323,14 +324,14 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       case 'waiting':
         return html`Waiting for ${who} to allow you to watch…`;
       case 'offline':
-        return html`${who} is not connected right now (maybe reloading); waiting for them to come back…`;
+        return html`${Who} is not connected right now (maybe reloading); waiting for them to come back…`;
       case 'declined': {
         // Asked again within the relay's cooldown: it says when the agent may ask again.
         const again = s.error?.code === 'rateLimited' ? /you may ask again in \d+ s/.exec(s.error.message)?.[0] : undefined;
-        return again ? html`${who} declined your request to watch; ${again}.` : html`${who} declined your request to watch.`;
+        return again ? html`${Who} declined your request to watch; ${again}.` : html`${Who} declined your request to watch.`;
       }
       case 'watching':
-        if (s.captureBlocked) return html`${who}'s page blocks its capture: its security policy (Content-Security-Policy) needs <code>${isolated(s.captureBlocked)}</code>.`;
+        if (s.captureBlocked) return html`${Who}'s page blocks its capture: its security policy (Content-Security-Policy) needs <code>${isolated(s.captureBlocked)}</code>.`;
         // Short, so the bar stays one row: the picture's red outline, its label and the control
         // button's title say that clicks, the wheel and keys go to the page.
         if (s.control === 'granted') return html`You control ${who}'s page.`;
@@ -341,7 +342,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
       case 'ended':
         return `The session ended: ${endReasonText(s.endReason, s.stoppedByMe)}.`;
       case 'gone':
-        return html`${who} has left; there is nothing to watch.`;
+        return html`${Who} has left; there is nothing to watch.`;
       case 'unauthorized':
         return 'Your agent login is not valid or has expired. Log in again to watch.';
       case 'error':
