@@ -233,6 +233,20 @@ describe('<upscope-agent-console>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('says, as a sentence, that the two new passwords differ', async () => {
+    forgetLogin();
+    const before = location.pathname + location.search;
+    history.replaceState(null, '', `${before}#signin=one-time-secret`);
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
+    await login.updateComplete;
+    (part(login, 'password-input') as HTMLInputElement).value = 'correct horse battery';
+    (part(login, 'confirm-input') as HTMLInputElement).value = 'correct horse batteries';
+    login.shadowRoot!.querySelector('form')!.requestSubmit();
+    await login.updateComplete;
+    expect(part(login, 'error')!.textContent!.trim()).to.equal('The two passwords are not the same.');
+  });
+
   it('shows the lobby with a stored login, and logs out', async () => {
     storeLogin(info.agentToken, 'Olga');
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);

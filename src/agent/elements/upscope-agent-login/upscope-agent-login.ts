@@ -98,7 +98,7 @@ export class UpscopeAgentLogin extends LitElement {
     const password = String(data.get('password') ?? '');
     this.error = '';
     if (this.link && password !== String(data.get('confirm') ?? '')) {
-      this.error = 'the two passwords are not the same';
+      this.error = 'The two passwords are not the same.';
       return;
     }
     this.busy = true;
@@ -108,7 +108,7 @@ export class UpscopeAgentLogin extends LitElement {
       this.link = '';
       emit(this, 'upscope-login', session);
     } catch (err) {
-      this.error = err instanceof AgentLoginError || err instanceof TypeError ? err.message : 'sign-in failed; try again';
+      this.error = err instanceof AgentLoginError || err instanceof TypeError ? asSentence(err.message) : 'Sign-in failed; try again.';
     } finally {
       this.busy = false;
     }
@@ -152,4 +152,14 @@ export class UpscopeAgentLogin extends LitElement {
       </form>
     `;
   }
+}
+
+/**
+ * An error's message (the relay's and the SDK's are lower case, without a full stop, as errors
+ * are) shown as a sentence on the form: "Wrong name or password.", not "wrong name or password".
+ */
+function asSentence(message: string): string {
+  const text = message.trim();
+  if (!text) return 'Sign-in failed; try again.';
+  return text[0].toUpperCase() + text.slice(1) + (/[.!?…]$/.test(text) ? '' : '.');
 }
