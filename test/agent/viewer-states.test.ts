@@ -104,13 +104,20 @@ describe('<upscope-viewer> states', () => {
     await until('the button offers full screen again', () => part(el, 'fullscreen-button')!.getAttribute('aria-label') === 'Full screen');
   });
 
+  it('the only agent who leaves reads that the page is no longer shared, as the visitor does', async () => {
+    const { el } = await watchingWithPicture();
+    part(el, 'leave-button')!.click();
+    await el.updateComplete;
+    expect(viewerStatus(el)).to.equal("You left. Nobody else was watching, so Ann's page is no longer shared.");
+  });
+
   it('a second agent leaves without ending the session; the first keeps watching', async () => {
     const { v, el: first } = await watchingWithPicture();
     const { el: second } = await watchingWithPicture(await agentToken('Bob'), v);
     expect(part(second, 'stop-button')!.textContent).to.contain('End session');
     part(second, 'leave-button')!.click();
     await until('the first no longer lists Bob', () => !first.observers.some((o) => o.agentName === 'Bob'));
-    expect(viewerStatus(second)).to.contain('You left');
+    expect(viewerStatus(second)).to.contain('You left. The session goes on for Ann and the other agents.');
     expect(viewerScreen(second).hidden).to.equal(true);
     expect(first.status).to.equal('watching');
     expect(v.messages.some((m) => m.type === 'session' && m.state === 'ended'), 'the session goes on').to.equal(false);

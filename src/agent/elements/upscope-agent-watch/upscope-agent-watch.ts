@@ -286,7 +286,7 @@ export class UpscopeAgentWatch extends AgentPage {
       <dl class="facts">
         <dt>Session</dt>
         <dd>${this.left
-          ? 'You left; it goes on without you (not followed since)'
+          ? 'You left (not followed since)'
           : html`${v.connected ? sessionStateText(v.sessionState) : 'Not connected right now'}${v.agentName ? html` · with ${v.agentName}` : nothing}`}</dd>
         <dt>Viewport</dt>
         <dd>${this.pictureSize ? `${this.pictureSize.width} × ${this.pictureSize.height} px` : this.left ? 'not known while you are not watching' : 'known once a picture arrives'}</dd>

@@ -98,6 +98,8 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   /** This agent pressed Leave: not watching, while the session goes on without them. */
   protected left = false;
   private leftVisitor: VisitorSummary | null = null;
+  /** Whether another agent still watched when this one left (if not, the visitor's page is no longer shared). */
+  private leftOthersWatching = false;
   /** What the page last refused, or why a tool is off. */
   protected note: string | TemplateResult = '';
   private noteTimer: ReturnType<typeof setTimeout> | undefined;
@@ -193,6 +195,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
   /** Stops watching, for this agent only: the visitor and other agents carry on. `watch()` comes back. */
   leave(): void {
     this.leftVisitor = this.visitor;
+    this.leftOthersWatching = this.snapshot.observers.some((o) => o.observerId !== this.snapshot.observerId);
     this.watch$.stop();
     this.left = true;
     this.setAttribute('data-status', 'left');
@@ -308,7 +311,12 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
 
   private statusText(s: WatchSnapshot): string | TemplateResult {
     if (this.configError) return `Cannot watch: ${this.configError}`;
-    if (this.left) return html`You left. The session goes on for ${isolated(visitorLabel(this.leftVisitor))} and any other agents.`;
+    // Alone, the leave stops the sharing: the visitor's widget says so ("… has left. Your page is
+    // no longer shared."), and this agent must not read that the session goes on for them.
+    if (this.left)
+      return this.leftOthersWatching
+        ? html`You left. The session goes on for ${isolated(visitorLabel(this.leftVisitor))} and the other agents.`
+        : html`You left. Nobody else was watching, so ${isolated(visitorLabel(this.leftVisitor))}'s page is no longer shared.`;
     // Each name in its own <bdi>: a right-to-left one cannot reorder the sentence (rt25r).
     const who = isolated(visitorLabel(s.visitor));
     const Who = isolated(visitorLabelAtStart(s.visitor));
