@@ -88,6 +88,34 @@ test("the viewer's bar is one row at 1280 x 800 while the agent controls the pag
   }
 });
 
+/** The height of the viewer's bar, in CSS px. */
+async function barHeight(agent: Page): Promise<number> {
+  return agent.evaluate(() => document.querySelector('upscope-agent-watch')!.shadowRoot!.querySelector('upscope-viewer')!.shadowRoot!.querySelector('.bar')!.getBoundingClientRect().height);
+}
+
+test("the viewer's bar keeps its height at 1280 x 800 as the agent draws, asks for control and gets it: the picture never moves under the agent's mouse", async () => {
+  const { visitor, agent } = await watchLink();
+  try {
+    await agent.locator('upscope-viewer [part="scroll-position"]').waitFor();
+    const watching = await barHeight(agent);
+    await agent.locator('upscope-viewer [part="draw-button"]').click();
+    await agent.locator('upscope-viewer [part="shape-select"]').waitFor();
+    await shot(agent, 'viewer-drawing');
+    assert.equal(await barHeight(agent), watching, 'drawing: the shape menu and Clear fit beside the status');
+    await agent.locator('upscope-viewer [part="control-button"]').click();
+    await agent.getByRole('button', { name: 'Cancel control request' }).waitFor();
+    await shot(agent, 'viewer-drawing-asking');
+    assert.equal(await barHeight(agent), watching, 'asking for control while drawing');
+    await visitor.locator('upscope-widget [part="control-allow-button"]').click();
+    await agent.locator('upscope-viewer [part="control-note"]').getByText('Draw is off').waitFor();
+    await shot(agent, 'viewer-control-draw-off');
+    assert.equal(await barHeight(agent), watching, 'in control, with the note that drawing went off');
+  } finally {
+    await visitor.context().close();
+    await agent.context().close();
+  }
+});
+
 /** Which of the demo checkout's fields in view are hidden under the widget (the element at their middle is the widget). */
 async function coveredFields(visitor: Page): Promise<string[]> {
   return visitor.evaluate(() =>

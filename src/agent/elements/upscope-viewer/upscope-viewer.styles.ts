@@ -10,6 +10,7 @@ export const viewerStyles = css`
    * status cut short rather than pushing the tools to another row. Narrower, it wraps.
    */
   .bar {
+    position: relative;
     display: flex;
     flex-wrap: wrap;
     align-items: center;
@@ -22,8 +23,23 @@ export const viewerStyles = css`
   }
   /* What is going on: the status, and under it the picture's facts (size, rate, latency, scroll) in small type. */
   .about {
-    flex: 1 1 14em;
+    flex: 1 1 8em;
     min-width: 0;
+  }
+  /*
+   * While watching, the status and the facts stay one line each, cut short with an ellipsis, so
+   * the bar keeps its height as the agent's tools come and go (the shape menu, a control request):
+   * the picture never moves under the agent's mouse. The full status is still read out (role=status).
+   */
+  :host([data-status='watching']) .status:not(.blocked) {
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  :host([data-status='watching']) .facts {
+    flex-wrap: nowrap;
+    overflow: hidden;
+    white-space: nowrap;
   }
   .status {
     margin: 0;
@@ -136,6 +152,25 @@ export const viewerStyles = css`
   .assist .note {
     color: var(--_muted);
     font-size: 0.9em;
+  }
+  /*
+   * A passing note (what the page refused, that drawing went off, a decline; gone after a few
+   * seconds) hangs under the bar over the picture's top edge, rather than taking a row of the bar
+   * and moving the picture twice. It takes no pointer events: the picture under it still gets them.
+   */
+  .assist .note.passing {
+    position: absolute;
+    top: 100%;
+    left: 0.6em;
+    z-index: 1;
+    max-width: calc(100% - 1.2em);
+    padding: 0.2em 0.6em;
+    color: var(--_fg);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-top: none;
+    border-radius: 0 0 6px 6px;
+    pointer-events: none;
   }
   /*
    * Fit to window (the default): the picture takes the width it has, but never more height than

@@ -480,7 +480,7 @@ export class UpscopeViewer extends SignalWatcher(LitElement) {
         ?disabled=${(controlOff || busy || wait > 0) && c !== 'granted' && c !== 'requested'}
         title=${noControl ? 'Your agent account may not take control of the visitor’s page' : controlOff ? "The visitor's site allows no remote control" : offNote || (wait > 0 ? `The visitor declined; you may ask again in ${wait} s` : '') || (c === 'granted' ? 'Clicks, the wheel and keys on the picture go to the visitor’s page' : 'Ask the visitor to let you control the page')}
         @click=${this.onControlButton}>${controlLabel}</button>
-      ${this.note || offNote || lackNote ? html`<span part="control-note" class="note" role="status">${this.note || offNote || lackNote}</span>` : nothing}
+      ${this.note || offNote || lackNote ? html`<span part="control-note" class=${this.note ? 'note passing' : 'note'} role="status">${this.note || offNote || lackNote}</span>` : nothing}
     </div>`;
   }
 
