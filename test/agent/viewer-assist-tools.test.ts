@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../src/agent/define.js';
 import type { UpscopeViewer } from '../../src/agent/index.js';
-import { agentToken, isColor, makeFrame, part, pixel, RawVisitor, RED, relayVisitors, viewerScreen } from './agent-test-helpers.js';
+import { agentToken, isColor, makeFrame, part, pixel, RawVisitor, RED, relayVisitors, viewerScreen, viewerStatus } from './agent-test-helpers.js';
 import { until } from '../support/until.js';
 
 const ALL_ALLOWED = { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true };
@@ -69,6 +69,9 @@ describe('<upscope-viewer> assist tools', () => {
     expect(button(el, 'draw-button').getAttribute('aria-pressed')).to.equal('true');
     button(el, 'control-button').click();
     const ask = await v.next('controlRequested');
+    // Short, without the name the heading says: the bar has room for about twenty characters with
+    // Draw and the request's cancel button on (the name cut it to "Asking Visitor -…").
+    await until('the bar says it asks', () => viewerStatus(el) === 'Asking for control…');
     v.send({ type: 'controlAnswer', observerId: ask.observerId, allow: true });
     await until('granted', () => el.controlState === 'granted');
     await el.updateComplete;
