@@ -336,21 +336,30 @@ function holdsStyleSheet(el: Element): boolean {
   return SHEET_ELEMENTS.has(el.localName) || el.querySelector('style, link[rel~="stylesheet" i]') !== null;
 }
 
+/** A number for each sheet object, for {@link styleSheetsKey}. */
+const sheetIds = new WeakMap<CSSStyleSheet, number>();
+let nextSheetId = 0;
+
 /**
- * A cheap fingerprint of the page's style sheets: their number, rule counts and enabled state
- * (adopted ones too). A sheet changed through the CSSOM (`insertRule`, `replaceSync`) fires no
- * mutation; comparing this from frame to frame catches rules added or removed that way.
+ * A cheap fingerprint of the page's style sheets: each sheet object, its rule count and enabled
+ * state (adopted ones too). A sheet changed through the CSSOM (`insertRule`, `replaceSync`) fires no
+ * mutation; comparing this from frame to frame catches rules added or removed that way. A
+ * `<style>` whose text the page replaced is a new sheet, maybe of as many rules: what was read from
+ * the old one (the rules' selectors, counter styles, control parts) is read again (review27: a
+ * rewritten `:has()` rule was followed by its old prefix, and a flip of the new one was patched).
  */
 export function styleSheetsKey(doc: Document): string {
   const parts: string[] = [];
   const add = (sheet: CSSStyleSheet) => {
+    let id = sheetIds.get(sheet);
+    if (id === undefined) sheetIds.set(sheet, (id = nextSheetId++));
     let rules = -1;
     try {
       rules = sheet.cssRules.length;
     } catch {
       // A cross-origin sheet: its rules cannot be read, nor changed by the page.
     }
-    parts.push(`${sheet.disabled ? 'd' : ''}${rules}:${sheet.media.mediaText}`);
+    parts.push(`${id}${sheet.disabled ? 'd' : ''}:${rules}:${sheet.media.mediaText}`);
   };
   for (const sheet of doc.styleSheets) add(sheet);
   for (const sheet of doc.adoptedStyleSheets ?? []) add(sheet);

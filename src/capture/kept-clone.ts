@@ -352,12 +352,14 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (animations.length !== kept.animations.size) return { whole: 'an animation or transition ended' };
   if (smilChanged(doc, kept.smil)) return { whole: 'an SVG (SMIL) animation is running or ran' };
   const besideBody = changes.besideBody ?? new Set<Element>();
-  // A change restyles by `:has()` only by flipping what a `:has()` prefix matches: unflipped, it is patched as on any page.
-  if (changes.changed.size + besideBody.size > 0 && kept.selectors.relational) {
-    if (!kept.selectors.relationalSubjects) return { whole: 'the page has :has() rules' };
-    if (kept.relationalMatches?.subjects !== kept.selectors.relationalSubjects || !sameRelationalMatches(kept.relationalMatches, page.relationalMatches ?? null)) {
-      return { whole: 'what the page\'s :has() rules match changed' };
-    }
+  // A change restyles by `:has()` only by flipping what a `:has()` prefix matches: unflipped, it is
+  // patched as on any page. Compared whatever the change log heard (review27): a flip it heard no
+  // element change for (a field's state, a mutation between its take and the matches' reading) is
+  // cloned whole too.
+  if (kept.selectors.relational) {
+    const followed = kept.selectors.relationalSubjects !== null && kept.relationalMatches?.subjects === kept.selectors.relationalSubjects;
+    if (followed && !sameRelationalMatches(kept.relationalMatches, page.relationalMatches ?? null)) return { whole: 'what the page\'s :has() rules match changed' };
+    if (!followed && changes.changed.size + besideBody.size > 0) return { whole: 'the page has :has() rules' };
   }
   // A child of the body changed: cloned alone unless a rule may restyle its siblings by it.
   if (besideBody.size > 0 && kept.selectors.siblings) return { whole: 'the root or the body changed' };

@@ -4,6 +4,7 @@
 import { createContext, destroyContext, domToForeignObjectSvg, type Context } from 'modern-screenshot';
 import { blankedClones, blankInsideBlanked, blankMaskedClone, blankMaskedClones, CLONE_RULES, hideCloneText, isBlankedClone, showCloneText, textClippedPseudoRules } from './blank-masked-clone.js';
 import { styleSheetsKey, type Changes } from './change-log.js';
+import { styleEditCount } from './style-edits.js';
 import { applyBoxUpdates, boxMoved, growToStableBox, KeptClone, movedOutOfFlow, OUT_OF_FLOW, patchRootFor, planChanges, selectorUses, type BoxUpdate, type SelectorUses } from './kept-clone.js';
 import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { beginPositionFrame, greyClone, hideClone, placedByVisibility, POSITION_RULES, positionVerdict } from './position-visibility.js';
@@ -383,8 +384,8 @@ export class Rasterizer {
     this.hiddenText.clear();
     // What the rules select on, read before the first clone too, so that its `:has()` matches are
     // taken before anything is cloned: a flip while the clone is made shows in the next frame's plan.
-    const sheets = styleSheetsKey(doc);
-    if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
+    const rules = selectorsKey(doc);
+    if (this.selectors?.sheets !== rules) this.selectors = { sheets: rules, uses: selectorUses(doc) };
     const subjects = this.selectors.uses.relationalSubjects;
     const relational = subjects?.length ? relationalMatches(doc, subjects) : null;
     const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextAll(doc), relationalMatches: relational }, keyframe);
@@ -512,7 +513,8 @@ export class Rasterizer {
     this.columnHolders.clear();
     this.collapsedColumns.clear();
     this.hollow.clear();
-    if (this.selectors?.sheets !== sheets) this.selectors = { sheets, uses: selectorUses(doc) };
+    const rules = selectorsKey(doc);
+    if (this.selectors?.sheets !== rules) this.selectors = { sheets: rules, uses: selectorUses(doc) };
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
     if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     if (this.controlParts?.sheets !== sheets) this.controlParts = { sheets, rules: controlPartRules(doc) };
@@ -1322,6 +1324,14 @@ function svgDataUrl(markup: string, faces: HeldFaces): string {
   // cross-origin, which would taint the canvas and keep its pixels from the encoder.
   // The web font faces go in last, escaped once already (see HeldFaces).
   return faces.expand('data:image/svg+xml;charset=utf-8,' + urlEscape(shareStyles(markup)));
+}
+
+/**
+ * What the rules' selectors are read again on (see selectorUses in kept-clone.ts): the sheets, and
+ * every CSSOM edit, a `selectorText` one among them, which leaves a sheet's rule count as it was.
+ */
+function selectorsKey(doc: Document): string {
+  return `${styleSheetsKey(doc)}#${styleEditCount()}`;
 }
 
 /** Whether a clone in `svg` has a background fixed to the viewport (as a longhand or in the shorthand). */
