@@ -752,6 +752,32 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(next, 'has-body');
     });
 
+    // review27: read on rule counts alone, the old prefix was followed and this flip was patched (30 351 px off).
+    for (const edit of ['textContent', 'selectorText'] as const) {
+      it(`a :has() rule rewritten by ${edit}, its sheet of as many rules: its new prefix is followed`, async () => {
+        const extra = document.createElement('style');
+        extra.textContent = '.shell:has(.nope) .side { background: rgb(255, 0, 0); }';
+        document.head.append(extra);
+        try {
+          const { root, run: r } = await ready();
+          if (edit === 'textContent') extra.textContent = '.shell:has(.badge) .side { background: rgb(255, 0, 0); }';
+          else (extra.sheet!.cssRules[0] as CSSStyleRule).selectorText = '.shell:has(.badge) .side';
+          // Neither rule matches: the picture is as it was, and the loop rests.
+          await new Promise((ok) => setTimeout(ok, 500));
+          await settle(r.host);
+          const clones = await after(r, () => {
+            const text = root.querySelector('#text')!;
+            text.classList.add('badge');
+            (text.firstChild as Text).appendData('!');
+          });
+          expect(how(clones), 'cloned').to.include("what the page's :has() rules match changed");
+          await expectSameAsWholeClone(r, `has-rewritten-${edit}`);
+        } finally {
+          extra.remove();
+        }
+      });
+    }
+
     it('a nested :has() rule, which cannot be followed, clones the whole viewport on any change', async () => {
       const { root, run: r } = await ready(HTML, `${CSS} .card { &:has(.badge) p { color: rgb(200, 0, 0); } }`);
       const clones = await after(r, () => (root.querySelector('#text')!.firstChild as Text).appendData(' More.'));
