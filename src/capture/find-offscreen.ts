@@ -63,9 +63,7 @@ export async function findVisibleSubtrees(doc: Document, margin: number, sliceMs
  * of blocks in block flow (alike: same tag and class; or each checked to be an in-flow block), are laid out top to bottom in their order,
  * so the ones on screen are found by bisection (see {@link bisectList}), and those before and after
  * become two {@link OffscreenRun}s whose subtrees are never visited. This is what makes a
- * frame's cost follow what is on screen rather than the length of the page. A list of 64
- * children is long; so is one of 16 where the scroll containers around it show less than the
- * viewport would, whose rows scrolled out of the box are otherwise inside the window, kept.
+ * frame's cost follow what is on screen rather than the length of the page.
  *
  * The walk yields to the page every `sliceMs` (0: never). Elements added meanwhile are missing
  * from the map; callers keep those.
@@ -78,36 +76,6 @@ export async function findOffscreen(doc: Document, margin: number, sliceMs = 0):
   const runs = new Map<Element, OffscreenRun>();
   // A list holding a top-layer element is walked: its element is drawn wherever its row is.
   const topLayer = openTopLayer(doc);
-  // What the scroll boxes around an element show (clippedBox, remembered for each element climbed
-  // through, so short lists' climbs share their ancestors').
-  const clips = new Map<Element, Box>();
-  const clipOf = (el: Element): Box => {
-    const path: Element[] = [];
-    let above: Box = box;
-    for (let e: Element | null = el; e && e !== root; e = flatParent(e)) {
-      const known = clips.get(e);
-      if (known) {
-        above = known;
-        break;
-      }
-      path.push(e);
-    }
-    for (let k = path.length - 1; k >= 0; k--) {
-      const e = path[k];
-      const cs = win.getComputedStyle(e);
-      // Above one placed out of flow, the scroll boxes need not hold it (see clippedBox).
-      let shown = cs.position === 'absolute' || cs.position === 'fixed' ? box : above;
-      const propagated = e === doc.body && win.getComputedStyle(root).overflowY === 'visible';
-      if (clipsTo(cs.overflowY, cs.overflowClipMargin) && !propagated) {
-        const r = e.getBoundingClientRect();
-        const top = Math.max(shown.top, r.top - margin);
-        shown = { ...shown, top, bottom: Math.max(top, Math.min(shown.bottom, r.bottom + margin)) };
-      }
-      clips.set(e, shown);
-      above = shown;
-    }
-    return above;
-  };
   // Post-order without recursion: an element is settled once all its children are.
   const stack: Array<{ el: Element; children: Node[]; next: number; visible: boolean }> = [];
   const open = (el: Element) => {
@@ -119,13 +87,8 @@ export async function findOffscreen(doc: Document, margin: number, sliceMs = 0):
     // so neither they nor the `<svg>` holding them are emptied.
     const visible = ((r.width > 0 || r.height > 0) && intersects(r, box)) || inTopLayer(el) || isSvgResource(el);
     let children = flatChildren(el);
-    if (children.length >= MIN_CLIPPED_LIST && !topLayer.some((t) => containsComposed(el, t))) {
-      // A shorter list is bisected only where a scroll box around it shows less than the
-      // viewport would (an admin panel's table of 60 rows): the rows it scrolls away, though
-      // inside the window, would each be cloned, and the picture lay them all out again.
-      const shown = children.length >= MIN_LIST ? clippedBox(el, box, margin, win) : clipOf(el);
-      const min = children.length >= MIN_LIST ? MIN_LIST : shown.top > box.top || shown.bottom < box.bottom ? MIN_CLIPPED_LIST : Infinity;
-      const list = min <= children.length ? bisectList(el, children, shown, win, min) : null;
+    if (children.length >= MIN_LIST && !topLayer.some((t) => containsComposed(el, t))) {
+      const list = bisectList(el, children, clippedBox(el, box, margin, win), win);
       if (list) {
         for (const run of list.runs) runs.set(run.first, run);
         children = list.onScreen;
@@ -232,8 +195,6 @@ const intersects = (r: DOMRect, box: Box) => r.right > box.left && r.left < box.
 
 /** Fewest children for a list to be bisected; shorter ones are walked. */
 export const MIN_LIST = 64;
-/** Fewest children for a list that a scroll box around it cuts to less than the viewport to be bisected. */
-export const MIN_CLIPPED_LIST = 16;
 /** Displays of a row group, whose rows are stacked in their order. */
 const ROW_GROUPS = new Set(['table-row-group', 'table-header-group', 'table-footer-group']);
 /** Displays of a box whose in-flow children are blocks stacked in their order. */
@@ -271,17 +232,15 @@ function rowWidth(row: Element): number {
  * Any doubt gives null. What a cut child holds is not cloned: one holding content that escapes
  * it (a fixed box inside a far-off row) is taken out of its run afterwards (see splitOutside).
  */
-export function bisectList(parent: Element, children: Node[], box: Box, win: Window, min = MIN_LIST): { onScreen: Element[]; runs: OffscreenRun[] } | null {
+export function bisectList(parent: Element, children: Node[], box: Box, win: Window): { onScreen: Element[]; runs: OffscreenRun[] } | null {
   const items: Element[] = [];
   for (const c of children) {
     if (c.nodeType === Node.ELEMENT_NODE) items.push(c as Element);
     else if (c.nodeType === Node.TEXT_NODE && (c as Text).data.trim() !== '') return null;
   }
   const n = items.length;
-  if (n < min) return null;
+  if (n < MIN_LIST) return null;
   const pcs = win.getComputedStyle(parent);
-  // Short grids and flex boxes are walked, cut in scroll boxes or not.
-  if (n < MIN_LIST && !ROW_GROUPS.has(pcs.display) && !BLOCK_CONTAINERS.has(pcs.display)) return null;
   if (/^(inline-)?grid$/.test(pcs.display)) return bisectGrid(parent, items, box, win);
   if (/^(inline-)?flex$/.test(pcs.display)) return bisectFlexLines(parent, items, box, win);
   const rows = ROW_GROUPS.has(pcs.display);
