@@ -192,7 +192,7 @@ const generates = (value: string) => value !== '' && value !== 'none';
  * Boxes whose `overflow` clips: block containers, flex and grid boxes, table cells. An inline box,
  * `display: contents`, a table row or row group keep a computed `overflow: hidden` yet clip nothing.
  */
-const CLIPPING_DISPLAYS = new Set(['block', 'inline-block', 'flow-root', 'list-item', 'flex', 'inline-flex', 'grid', 'inline-grid', 'table-cell', 'table-caption']);
+export const CLIPPING_DISPLAYS: ReadonlySet<string> = new Set(['block', 'inline-block', 'flow-root', 'list-item', 'flex', 'inline-flex', 'grid', 'inline-grid', 'table-cell', 'table-caption']);
 
 /** Whether a box clips what its flow draws to (at most `margin` past) its padding box, on both axes. */
 function clipsFlow(cs: CSSStyleDeclaration, margin: number): boolean {

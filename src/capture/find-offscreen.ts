@@ -11,7 +11,7 @@ import { clipsTo } from './overflow-ink.js';
  * each side or laid out from the end) and whether it may then be emptied are one rule, shared by
  * culling and by regions (draw-region.ts): what one leaves out the other must account for.
  */
-import { outsideTest } from './escaping-items.js';
+import { CLIPPING_DISPLAYS, outsideTest } from './escaping-items.js';
 import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
 import { bisectGrid } from './grid-runs.js';
@@ -173,7 +173,9 @@ export function clippedBox(list: Element, box: Box, margin: number, win: Window)
   for (let el: Element | null = list; el && el !== doc.documentElement; el = flatParent(el)) {
     const cs = win.getComputedStyle(el);
     const propagated = el === doc.body && win.getComputedStyle(doc.documentElement).overflowY === 'visible';
-    if (clipsTo(cs.overflowY, cs.overflowClipMargin) && !propagated) {
+    // Only a box that clips (codereview27: a `display: contents` wrapper keeps a computed
+    // `overflow: auto` and has no box: its rect of zeros cut every row of the list under it).
+    if (CLIPPING_DISPLAYS.has(cs.display) && clipsTo(cs.overflowY, cs.overflowClipMargin) && !propagated) {
       // The border box, in viewport px whatever transforms scale it: a little more than the pane shows.
       const r = el.getBoundingClientRect();
       top = Math.max(top, r.top - margin);

@@ -124,6 +124,20 @@ describe('culling: a frame clones what is on screen, not the whole page', functi
     expect(differing(await capture(), full)).to.equal(0);
   });
 
+  it('a display: contents wrapper with overflow: auto, which clips nothing, cuts none of the rows on screen under it', async () => {
+    // codereview27: its computed overflow was read as a pane, and its rect of zeros cut the list
+    // to a strip around the top of the window: every row below y = 64 was left out.
+    const root = mount(`<div style="height: 120px"></div><div class="pane"><table><tbody>${rows(80)}</tbody></table></div>`,
+      `${TABLE_CSS} .pane { display: contents; overflow: auto; }`);
+    const body = root.querySelectorAll('tbody tr');
+    const onScreen = nearViewport(body);
+    expect(onScreen, 'rows near the viewport').to.be.at.least(15);
+    const markup = await snapshotMarkup();
+    expect(count(markup, 'tr'), 'rows cloned').to.be.at.least(onScreen);
+    const full = await capture({ cullMargin: Infinity });
+    expect(differing(await capture(), full)).to.equal(0);
+  });
+
   it('rows are all cloned when a cell spans rows across a cut, and numbered list items are never cut', async () => {
     const spanned = rows(300, (i) => (i === 5 ? '<td rowspan="200">spans</td>' : i > 5 && i < 205 ? '' : '<td>x</td>') + `<td>${i}</td>`);
     const root = mount(`<table id="spans"><tbody>${spanned}</tbody></table><ol>${Array.from({ length: 300 }, (_, i) => `<li>item ${i}</li>`).join('')}</ol>`, TABLE_CSS);
