@@ -384,9 +384,7 @@ export class Rasterizer {
     this.hiddenText.clear();
     // What the rules select on, read before the first clone too, so that its `:has()` matches are
     // taken before anything is cloned: a flip while the clone is made shows in the next frame's plan.
-    const rules = selectorsKey(doc);
-    if (this.selectors?.sheets !== rules) this.selectors = { sheets: rules, uses: selectorUses(doc) };
-    const subjects = this.selectors.uses.relationalSubjects;
+    const subjects = this.readSelectors(doc).uses.relationalSubjects;
     const relational = subjects?.length ? relationalMatches(doc, subjects) : null;
     const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextAll(doc), relationalMatches: relational }, keyframe);
     let whole = 'whole' in plan ? plan.whole : null;
@@ -513,15 +511,14 @@ export class Rasterizer {
     this.columnHolders.clear();
     this.collapsedColumns.clear();
     this.hollow.clear();
-    const rules = selectorsKey(doc);
-    if (this.selectors?.sheets !== rules) this.selectors = { sheets: rules, uses: selectorUses(doc) };
+    const selectors = this.readSelectors(doc);
     if (this.counterStyles?.sheets !== sheets) this.counterStyles = { sheets, rules: counterStyleRules(doc) };
     if (this.counterStyles.rules) context.svgStyleElement?.append(`\n${this.counterStyles.rules}\n`);
     if (this.controlParts?.sheets !== sheets) this.controlParts = { sheets, rules: controlPartRules(doc) };
     if (this.controlParts.rules) context.svgStyleElement?.append(`\n${this.controlParts.rules}\n`);
     if (this.localFaces?.sheets !== sheets) this.localFaces = { sheets, rules: localFontFaces(doc) };
     if (this.localFaces.rules) context.svgStyleElement?.append(`\n${this.localFaces.rules}\n`);
-    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, this.selectors.uses, this.watches);
+    this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, selectors.uses, this.watches);
     this.kept.hiddenText = this.hiddenTextAll(doc);
     this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
@@ -843,6 +840,22 @@ export class Rasterizer {
       ctx.drawImage(img, tile.x, tile.y, tile.width, tile.height);
     }
     paintBackdrops(ctx, snapshot.backdrops, { x: 0, y: 0, width: snapshot.width, height: snapshot.height, scale: snapshot.scale });
+  }
+
+  /**
+   * What the rules select on, read again when the sheets or a CSSOM edit say so (see
+   * selectorsKey). The same `:has()` prefixes as before keep their array, which the kept clone's
+   * matches are compared by (codereview27: an edit that changed no selector, the capture's own
+   * `replaceSync` of a sheet nothing adopts among them, cloned the next frame whole).
+   */
+  private readSelectors(doc: Document): { sheets: string; uses: SelectorUses } {
+    const key = selectorsKey(doc);
+    if (this.selectors?.sheets === key) return this.selectors;
+    const uses = selectorUses(doc);
+    const was = this.selectors?.uses.relationalSubjects;
+    const now = uses.relationalSubjects;
+    if (was && now && was.length === now.length && was.every((s, i) => s === now[i])) uses.relationalSubjects = was;
+    return (this.selectors = { sheets: key, uses });
   }
 
   /** The SVG markup as a decoded image. */

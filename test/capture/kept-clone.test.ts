@@ -778,6 +778,18 @@ describe('frames that clone only what changed', () => {
       });
     }
 
+    it('an edit of a sheet nothing adopts leaves the :has() prefixes followed: the change with it is patched', async () => {
+      // codereview27: the edit moved the selectors' key, their new array of the same prefixes
+      // failed the matches' comparison, and every such frame was cloned whole.
+      const { root, run: r } = await ready(HTML, HAS);
+      const clones = await after(r, () => {
+        new CSSStyleSheet().replaceSync('.unused { color: rgb(255, 0, 0); }');
+        (root.querySelector('#text')!.firstChild as Text).appendData(' More.');
+      });
+      expect(how(clones), 'cloned').to.deep.equal(clones.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'has-unadopted-edit');
+    });
+
     it('a nested :has() rule, which cannot be followed, clones the whole viewport on any change', async () => {
       const { root, run: r } = await ready(HTML, `${CSS} .card { &:has(.badge) p { color: rgb(200, 0, 0); } }`);
       const clones = await after(r, () => (root.querySelector('#text')!.firstChild as Text).appendData(' More.'));
