@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { PAGES } from './redteam-fid26-pages.mjs';
 import { servePages } from './serve-pages.mjs';
+import { functions } from './cpu-profile.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
@@ -73,24 +74,10 @@ try {
   console.log(`  trace events by self time, ms a frame:\n${[...self].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([k, v]) => `    ${(v / REPS).toFixed(2).padStart(7)}  ${k} (x${(counts.get(k) / REPS).toFixed(1)})`).join('\n')}`);
 
   if (profile) {
-    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-    const parent = new Map();
-    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const selfFn = new Map();
-    const incl = new Map();
-    const name = (n) => `${n.callFrame.functionName || '(anon)'}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
-    for (let i = 0; i < profile.samples.length; i++) {
-      const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000 / REPS;
-      const n = nodes.get(profile.samples[i]);
-      selfFn.set(name(n), (selfFn.get(name(n)) ?? 0) + dt);
-      const seen = new Set();
-      for (let id = n.id; id !== undefined; id = parent.get(id)) {
-        const k = name(nodes.get(id));
-        if (seen.has(k)) continue;
-        seen.add(k);
-        incl.set(k, (incl.get(k) ?? 0) + dt);
-      }
-    }
+    // Per frame: the profile spans REPS frames.
+    const perFrame = (m) => new Map([...m].map(([k, v]) => [k, v / REPS]));
+    const { self: selfAll, incl: inclAll } = functions(profile);
+    const [selfFn, incl] = [perFrame(selfAll), perFrame(inclAll)];
     const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `    ${v.toFixed(2).padStart(7)}  ${k}`).join('\n');
     console.log(`  JS self, ms a frame:\n${top(selfFn, 25)}\n  JS inclusive, ms a frame:\n${top(incl, 40)}`);
   }
