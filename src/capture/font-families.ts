@@ -361,6 +361,12 @@ function escapeStyle(css: string): string {
 
 /** Faces held before the table of {@link HeldFaces} starts again (the page's faces, a few versions each). */
 const MAX_HELD_FACES = 256;
+/**
+ * Characters held before the table starts again: each face is held twice (its rule, the key, and
+ * as escaped), a face's file as base64 is up to a few hundred KB, and faces a page no longer uses
+ * are held until the table starts again (codereview27: 256 faces could hold over 200 MB).
+ */
+const MAX_HELD_CHARS = 32 * 1024 * 1024;
 
 /**
  * The web font faces of the picture's sheet, held out of the kept clone (font27). Each embedded
@@ -382,6 +388,7 @@ export class HeldFaces {
   /** Rule text -> its number; by number, the rule as written in the data: URL. */
   private ids = new Map<string, number>();
   private written: string[] = [];
+  private chars = 0;
 
   /**
    * Replaces each face of a clone's style element (the library appends one text node per face)
@@ -389,7 +396,7 @@ export class HeldFaces {
    * embeddedFamilies) has read them.
    */
   hold(style: Element): void {
-    if (this.ids.size > MAX_HELD_FACES) this.reset();
+    if (this.ids.size > MAX_HELD_FACES || this.chars > MAX_HELD_CHARS) this.reset();
     for (const node of style.childNodes) {
       if (node.nodeType !== Node.TEXT_NODE) continue;
       const rule = (node as Text).data;
@@ -398,7 +405,9 @@ export class HeldFaces {
       if (id === undefined) {
         id = this.written.length;
         this.ids.set(rule, id);
-        this.written.push(urlEscape(escapeText(rule)));
+        const written = urlEscape(escapeText(rule));
+        this.written.push(written);
+        this.chars += rule.length + written.length;
       }
       (node as Text).data = `${this.prefix}${id}*/`;
     }
@@ -417,6 +426,7 @@ export class HeldFaces {
   reset(): void {
     this.ids.clear();
     this.written = [];
+    this.chars = 0;
     // An at-rule's `@` in it: a picture of a typed field alone keeps the sheet for its faces (field-region.ts's styleReaches).
     this.prefix = `/*@font-face held ${Math.random().toString(36).slice(2, 10)}-`;
     this.pattern = new RegExp(`${this.prefix.replace(/[/*]/g, '\\$&')}(\\d+)\\*/`, 'g');
