@@ -27,6 +27,10 @@ import { seenRecord } from './watch-page-changes.js';
  * A static box is measured too, as margins (negative ones) may lift it far out of its item (rt R2),
  * unless a box between it and the item clips the flow (overflow other than visible, on both
  * axes), as an ellipsis or a carousel's track does, which that box's own measure bounds.
+ * What a scroll moves with no mutation is not measured but taken to be outside (see movesApart):
+ * a box stuck by a vertical inset whose containing block is not in the item (a sticky row, or a
+ * cell stuck by its table: laid out far off, drawn in view), and one placed `absolute` or `fixed`
+ * from outside a box that clips or scrolls the item (not clipped with it, nor scrolled with it).
  * Not seen: a box that moves with no mutation (a running animation, `:hover` styles), nor text
  * (glyphs) drawn past its element's box.
  */
@@ -150,6 +154,7 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
   const outside = (b: { left: number; top: number; right: number; bottom: number }, reach: number) =>
     b.left - reach < r.left - margin || b.top - reach < r.top - margin || b.right + reach > r.right + margin || b.bottom + reach > r.bottom + margin;
   let out = false;
+  let clippedAbove: Element | null | undefined;
   // Each element with whether a box in the item, between it and the item, clips what it draws in the flow.
   const stack: Array<[Element, boolean]> = [[item, false]];
   while (stack.length && !out) {
@@ -157,6 +162,12 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
     const cs = win.getComputedStyle(el);
     if (cs.display === 'none') continue;
     const reach = inkReach(cs);
+    // Drawn where the scroll puts it, not where it is laid out: measured now, it could be
+    // elsewhere next frame with no mutation to drop the verdict (see movesApart).
+    if (movesApart(el, item, cs, win, () => (clippedAbove ??= clipsBetween(item, win)))) {
+      out = true;
+      break;
+    }
     const placed = cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.offsetPath !== 'none';
     if (el !== item && (placed || !clipped)) {
       // A static box too: its margins put it where they like (rt R2: a cover lifted out of its row).
@@ -183,6 +194,68 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
   else cache.adopted.delete(item);
   if (item.parentElement) cache.lists.add(item.parentElement);
   return out;
+}
+
+/**
+ * Whether `el`, in `item`, may be drawn away from the item by a scroll, of the window or of a box,
+ * which leaves no mutation to drop the item's verdict (and a box that clips the item need not
+ * clip it): a box stuck by a vertical inset (`position: sticky; top: 0`) whose containing block is
+ * not in the item (the item itself, stuck in view while laid out far above; a cell, whose block
+ * is its table), or one placed `absolute` or `fixed` by a containing block outside the item
+ * with a box that clips or scrolls between that block and the item (`clippedAbove`, the nearest
+ * such box above the item): that box's scroll moves the item and not it, and its clip cuts the
+ * item out of view and not it.
+ */
+function movesApart(el: Element, item: Element, cs: CSSStyleDeclaration, win: Window, clippedAbove: () => Element | null): boolean {
+  if (cs.position === 'sticky') return (cs.top !== 'auto' || cs.bottom !== 'auto') && (el === item || !stickyBlockIn(el, item, cs.display, win));
+  if (el === item || (cs.position !== 'absolute' && cs.position !== 'fixed')) return false;
+  const fixed = cs.position === 'fixed';
+  let block: Element | null = null;
+  for (let e = flatUp(el); e; e = flatUp(e)) {
+    const ecs = win.getComputedStyle(e);
+    if (fixed ? placesFixed(ecs) : placesAbsolute(ecs)) {
+      block = e;
+      break;
+    }
+    if (e === item) break;
+  }
+  // Placed inside the item: drawn where the item is.
+  if (block && containsFlat(item, block)) return false;
+  const clip = clippedAbove();
+  // A clip above its block clips and scrolls it with the item.
+  return clip !== null && (block === null || containsFlat(block, clip));
+}
+
+/** Whether a sticky box's containing block (its table, for a part of one; else its parent) is in `item`. */
+function stickyBlockIn(el: Element, item: Element, display: string, win: Window): boolean {
+  const tablePart = display.startsWith('table-');
+  for (let e = flatUp(el); e; e = flatUp(e)) {
+    if (!tablePart || /^(inline-)?table$/.test(win.getComputedStyle(e).display)) return containsFlat(item, e);
+    if (e === item) return false;
+  }
+  return false;
+}
+
+/** Is `inner` `outer` or in its subtree, through shadow hosts? */
+function containsFlat(outer: Element, inner: Element): boolean {
+  for (let e: Element | null = inner; e; e = flatUp(e)) if (e === outer) return true;
+  return false;
+}
+
+/**
+ * The nearest box above `item` (not the item) that clips or scrolls what it holds, on either
+ * axis; null when none does below the root (the root's and a body's overflow that goes to the
+ * viewport are the window's, whose scroll moves every box placed `absolute` alike).
+ */
+function clipsBetween(item: Element, win: Window): Element | null {
+  const doc = item.ownerDocument;
+  for (let e = flatUp(item); e && e !== doc.documentElement; e = flatUp(e)) {
+    const cs = win.getComputedStyle(e);
+    if (!CLIPPING_DISPLAYS.has(cs.display) || (cs.overflowX === 'visible' && cs.overflowY === 'visible')) continue;
+    if (e === doc.body && win.getComputedStyle(doc.documentElement).overflowX === 'visible' && win.getComputedStyle(doc.documentElement).overflowY === 'visible') continue;
+    return e;
+  }
+  return null;
 }
 
 /** Whether a `scroll-marker-group` value makes a group: not where the browser knows no such property (''). */

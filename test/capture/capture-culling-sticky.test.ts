@@ -1,0 +1,135 @@
+/**
+ * Culling never changes what is on screen when what an off-screen row or item holds is drawn
+ * away from where it is laid out: a sticky row, item or cell stuck in view while its place is
+ * far above, a box placed absolutely from outside a scroll box that clips its row, and what the
+ * scroll (of the window or of a box) moved since the last frame. Each frame of a culled capture
+ * is compared with one that clones everything (`cullMargin: Infinity`).
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { createCaptureLoop, type CaptureOptions } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { unmountTestPage } from '../support/test-page.js';
+import { agentPicture, settle } from '../support/covers.js';
+import { count, differing, mountPlain, snapshotMarkup } from './culling-helpers.js';
+
+const mount = (html: string, css = '') => mountPlain('culling-sticky', html, css);
+
+/** One lossless keyframe, decoded. */
+async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {
+  const host = new CollectingHost();
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, ...options });
+  loop.start();
+  try {
+    const [frame] = await host.waitForFrames(1, 90000);
+    const picture = new FrameCanvas();
+    await picture.draw(frame);
+    return picture;
+  } finally {
+    loop.stop();
+  }
+}
+
+const isRed = ([r, g, b]: number[]) => r > 160 && g < 80 && b < 80;
+
+/** The culled capture draws what one with no culling draws, and the red box at (x, y). */
+async function culledMovesNothing(x: number, y: number, label: string): Promise<void> {
+  const culled = await capture();
+  const full = await capture({ cullMargin: Infinity });
+  expect(isRed(full.pixel(x, y)), `${label}: the red box is drawn with no culling at ${x},${y}: ${full.pixel(x, y)}`).to.equal(true);
+  expect(differing(culled, full), `${label}: pixels unlike a capture with no culling`).to.equal(0);
+}
+
+const rows = (n: number) => Array.from({ length: n }, (_, i) => `<tr><td>${100000 + i}</td><td>Customer ${i}</td><td>${(i * 7.31) % 900}</td><td>row</td></tr>`).join('');
+const TABLE_CSS = `table { width: 100%; border-collapse: collapse; } td { padding: 4px 8px; border-bottom: 1px solid rgb(200, 200, 200); height: 24px; }`;
+const items = (n: number) => Array.from({ length: n }, (_, i) => `<div class="item"><b>${i}</b> activity line ${i}</div>`).join('');
+const ITEM_CSS = `.item { padding: 3px 6px; border-bottom: 1px solid rgb(220, 220, 220); background: #fff; }`;
+
+describe('culling: sticky, placed and scrolled content of off-screen rows', function () {
+  this.timeout(180000);
+  afterEach(() => unmountTestPage('culling-sticky'));
+
+  it('a sticky row stuck at the top of the viewport, laid out far above, is drawn; the rows around it are still culled', async () => {
+    mount(`<table><tbody><tr class="pin"><td>Pinned</td><td>group</td><td>header</td><td>row</td></tr>${rows(2000)}</tbody></table>`,
+      `${TABLE_CSS} tr.pin { position: sticky; top: 0; } tr.pin td { background: rgb(200, 0, 0); color: #fff; }`);
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    expect(document.querySelector('tr.pin')!.getBoundingClientRect().top, 'the row is stuck').to.equal(0);
+    expect(count(await snapshotMarkup(), 'tr'), 'rows cloned').to.be.below(100);
+    await culledMovesNothing(20, 10, 'sticky row');
+  });
+
+  it('a sticky item stuck at the top of a scroll box, laid out far above amid alike items, is drawn', async () => {
+    const root = mount(`<div class="pane">${items(800)}</div>`,
+      `.pane { height: 400px; overflow: auto; margin: 40px; } ${ITEM_CSS} .item:nth-child(5) { position: sticky; top: 0; background: rgb(200, 0, 0); z-index: 1; }`);
+    root.querySelector('.pane')!.scrollTop = 9000;
+    expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(100);
+    await culledMovesNothing(500, 45, 'sticky item');
+  });
+
+  it('a sticky cell of a row far below when first read, stuck once the window scrolled past its row, is drawn', async () => {
+    mount(`<table><tbody>${rows(2000)}</tbody></table>`, `${TABLE_CSS} td.pin { position: sticky; top: 0; background: rgb(200, 0, 0); }`);
+    const row = document.querySelectorAll('tbody tr')[600];
+    row.children[1].classList.add('pin');
+    // Read with its row far below: not stuck, drawn where it is laid out.
+    await snapshotMarkup();
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    const cell = row.children[1].getBoundingClientRect();
+    expect(cell.top, 'the cell is stuck').to.equal(0);
+    await culledMovesNothing(cell.left + 10, 10, 'sticky cell');
+  });
+
+  it('a box placed absolutely from outside a scroll box, by a row the box scrolled out of its view, is drawn', async () => {
+    const root = mount(`<div class="pane">${items(800)}</div><div style="height: 900px"></div>`,
+      `#culling-sticky-root { position: relative; } .pane { height: 200px; overflow: auto; } ${ITEM_CSS}`);
+    const pane = root.querySelector('.pane')!;
+    pane.scrollTop = 9000;
+    // An item 150 px below what the pane shows (past the culling margin), in view in the window.
+    const paneBottom = pane.getBoundingClientRect().bottom;
+    const item = [...pane.children].find((it) => it.getBoundingClientRect().top > paneBottom + 150)!;
+    const top = item.getBoundingClientRect().top;
+    expect(top, 'the item is within the window').to.be.below(innerHeight - 60);
+    // Absolute from the mount's root (outside the pane): not clipped by the pane, drawn over the item's place.
+    item.insertAdjacentHTML('beforeend', `<div style="position: absolute; left: 100px; top: ${top - root.getBoundingClientRect().top}px; width: 200px; height: 30px; background: rgb(200, 0, 0)"></div>`);
+    expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(100);
+    await culledMovesNothing(150, top + 10, 'placed box');
+  });
+
+  it('a box placed absolutely from outside a scroll box is drawn once the box scrolled its row away from it (no mutation)', async () => {
+    const root = mount(`<div class="pane">${items(800)}</div><div style="height: 3000px"></div>`,
+      `#culling-sticky-root { position: relative; } .pane { height: 400px; overflow: auto; } ${ITEM_CSS}`);
+    const pane = root.querySelector('.pane')!;
+    const item = pane.children[70];
+    // Over its own row, far below the viewport (the row below what the pane shows), when first read.
+    const top = item.getBoundingClientRect().top - root.getBoundingClientRect().top;
+    item.insertAdjacentHTML('beforeend', `<div style="position: absolute; left: 100px; top: ${top}px; width: 200px; height: 30px; background: rgb(200, 0, 0)"></div>`);
+    await snapshotMarkup();
+    // The pane scrolls the row far above; the window scrolls the box, which stayed, into view.
+    pane.scrollTop = 9000;
+    window.scrollTo(0, top - 200);
+    const red = item.lastElementChild!.getBoundingClientRect();
+    await culledMovesNothing(red.left + 10, red.top + 10, 'placed box after scrolling');
+  });
+
+  it('a scroll box scrolled by the visitor between frames draws the rows it scrolled into view where the browser does (a run of rows 28 915.25 px tall, past six digits)', async () => {
+    const root = mount(`<div class="pane">${items(3000)}</div>`, `.pane { height: 500px; overflow: auto; margin: 20px; } ${ITEM_CSS} .item:nth-child(10n) { background: rgb(200, 0, 0); }`);
+    const pane = root.querySelector('.pane')!;
+    const host = new CollectingHost();
+    const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, maxFps: 30 });
+    loop.start();
+    try {
+      await host.waitForFrames(1, 90000);
+      await settle(host);
+      for (const to of [400, 30000, 29000]) {
+        const frames = host.completeFrames().length;
+        pane.scrollTop = to;
+        await host.waitForFrames(frames + 1, 90000);
+        await settle(host);
+        const live = await agentPicture(host);
+        const full = await capture({ cullMargin: Infinity });
+        expect(differing(live, full), `scrolled to ${to}: pixels unlike a capture with no culling`).to.equal(0);
+      }
+    } finally {
+      loop.stop();
+    }
+  });
+});
