@@ -1378,10 +1378,30 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
   }
   style.boxSizing = 'border-box';
   style.height = `${run.height}px`;
+  // A block stand-in's height is written as whole px plus the fraction in its bottom padding (no
+  // border): Chromium serializes a length with six significant digits, so a run 28915.25px tall
+  // read `28915.2px`, which exactLengths took for 28915.203125, and every box below it on screen
+  // was drawn 3/64 px higher (a border a pixel off). A row's padding does nothing: it keeps its height.
+  if (clone.localName !== 'tr') exactHeight(style, run.height);
   style.minHeight = '0px';
   style.maxHeight = 'none';
   style.marginTop = run.marginTop;
   style.marginBottom = run.marginBottom;
+}
+
+/**
+ * Makes an empty box `height` px tall, a whole number of layout units (1/64 px), with lengths
+ * that serialize exactly: whole px of at most six digits in its height and top padding, the
+ * fraction in its bottom padding, no borders.
+ */
+function exactHeight(style: CSSStyleDeclaration, height: number): void {
+  const units = Math.max(0, Math.round(height * 64));
+  const whole = Math.floor(units / 64);
+  const inHeight = Math.min(whole, 999999);
+  Object.assign(style, {
+    boxSizing: 'content-box', height: `${inHeight}px`, paddingTop: `${whole - inHeight}px`, paddingBottom: `${(units % 64) / 64}px`,
+    borderTopWidth: '0px', borderBottomWidth: '0px',
+  });
 }
 
 /** `-webkit-mask-composite` values with a standard `mask-composite` twin. */
