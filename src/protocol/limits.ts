@@ -96,6 +96,18 @@ export const RATE_LIMITS = {
    */
   textCharsBurstPerAddress: 4 * 1024 * 1024,
   textCharsPerSecondPerAddress: 1024 * 1024,
+  /**
+   * Messages a socket may have refused for its own budgets (the control budget, its live texts,
+   * bad frames: `rateLimited`) before it is closed as flooding (CloseCode.flooding): a burst, then
+   * this many a second. Honest clients pace under their budgets and are never refused; a socket
+   * told `rateLimited` that goes on sending past it costs the relay a read, a check and a timer
+   * per message, so one that keeps flooding (more than 100 refused a second, 150 a second in all,
+   * for long enough to have 1000 refused past that: 10 s at 250 a second) is closed. Refusals
+   * of the address's shared budgets (text per address, frame bytes) do not count: they may fall on
+   * a bystander of the same address.
+   */
+  floodRefusalsBurst: 1000,
+  floodRefusalsPerSecond: 100,
   /** Frame bytes per visitor connection: a burst, then this many a second (32 MiB, 16 MiB). */
   frameBytesBurst: 32 * 1024 * 1024,
   frameBytesPerSecond: 16 * 1024 * 1024,

@@ -57,7 +57,7 @@ test('imageSize reads the size a JPEG or PNG header declares; anything else has 
 
 test('close codes: agent clients give up after the relay’s refusals, but reconnect after stalled (4008) and too many connections (4029)', () => {
   assert.equal(CloseCode.stalled, 4008);
-  for (const code of [CloseCode.badRoute, CloseCode.unauthorized, CloseCode.notFound, CloseCode.replaced, CloseCode.forgotten]) {
+  for (const code of [CloseCode.badRoute, CloseCode.unauthorized, CloseCode.notFound, CloseCode.replaced, CloseCode.forgotten, CloseCode.flooding]) {
     assert.equal(isFinalClose(code), true, String(code));
   }
   for (const code of [CloseCode.stalled, CloseCode.tooManyConnections, 1000, 1006, 1009, 1011]) assert.equal(isFinalClose(code), false, String(code));

@@ -37,6 +37,7 @@ import {
   type ControlState,
   type Message,
   type MessageOf,
+  type RemoteInput,
 } from '../../protocol/index.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { TokenBucket } from './rate-limit.js';
@@ -260,6 +261,10 @@ export class Assist {
       case 'remoteInput': {
         if (!this.may(w, 'control', ref)) return;
         if (this.control?.w !== w || this.control.state !== 'granted') return this.room.sendError(w.conn, ErrorCode.invalidState, 'you do not have control of this page; ask for it first', ref);
+        // A kind the visitor's site turned off is refused here too (relay28: it reached the page,
+        // whose SDK refused it), as the SDK words it (src/visitor/remote-input.ts).
+        const kind = INPUT_KINDS[msg.input.kind];
+        if (!this.settings[kind.setting]) return this.room.sendError(w.conn, ErrorCode.invalidState, `this site does not allow remote ${kind.what} (${kind.option} is off)`, ref);
         if (!visitor) return this.room.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now', ref);
         if (this.room.full(visitor)) return this.room.sendError(w.conn, ErrorCode.queueFull, 'the visitor is not reading right now; the input was not delivered', ref);
         this.room.send(visitor, { type: 'agentInput', observerId: w.observerId, id: msg.id, input: msg.input });
@@ -472,6 +477,14 @@ export class Assist {
     this.broadcast(c.state === 'requested' && state === 'revoked' ? 'none' : state, c.w, reason);
   }
 }
+
+/** Which of the visitor's settings allows each kind of remote input, as the SDK applies them (src/visitor/remote-input.ts). */
+const INPUT_KINDS: Record<RemoteInput['kind'], { setting: 'click' | 'type' | 'scroll'; what: string; option: string }> = {
+  click: { setting: 'click', what: 'clicks', option: 'allowRemoteClick' },
+  wheel: { setting: 'scroll', what: 'scrolling', option: 'allowRemoteScroll' },
+  text: { setting: 'type', what: 'typing', option: 'allowRemoteType' },
+  key: { setting: 'type', what: 'keys', option: 'allowRemoteType' },
+};
 
 const HANDLED = new Set<string>([
   'assistSettings', 'controlAnswer', 'revokeControl', 'remoteInputResult', 'visitorCursor', 'visitorClick', 'visitorScroll',

@@ -173,6 +173,7 @@ export class Lobby implements LobbyLink {
       },
       () => this.firstMessage(),
     );
+    this.peers.onFlooding = (conn) => this.onClose(conn);
   }
 
   stats() {
@@ -273,7 +274,7 @@ export class Lobby implements LobbyLink {
       return this.peers.sendError(conn, ErrorCode.wrongRole, 'only visitors send frames');
     }
     if (!this.peers.take(peer, textCost(data.length))) return this.peers.rateLimited(peer, 'too many messages; slow down');
-    if (!this.peers.takeTextChars(peer, data.length)) return this.peers.rateLimited(peer, 'too many messages from this address; slow down');
+    if (!this.peers.takeTextChars(peer, data.length)) return this.peers.rateLimited(peer, 'too many messages from this address; slow down', false);
     const parsed = parseMessage(data, 'agent');
     if (!parsed.ok) return this.peers.sendError(conn, parsed.error.code, parsed.error.message);
     const msg = parsed.message;

@@ -3,7 +3,7 @@
  * a frame-byte budget for a visitor, and the outgoing bound every send goes through, so no
  * socket's queue grows without bound. Errors and refusals are sent from here, one way.
  */
-import { ErrorCode, MAX_FRAME_BYTES, MAX_QUEUED_BYTES, STALLED_SOCKET_MS, type Message, RATE_LIMITS } from '../../protocol/index.js';
+import { CloseCode, ErrorCode, MAX_FRAME_BYTES, MAX_QUEUED_BYTES, STALLED_SOCKET_MS, type Message, RATE_LIMITS } from '../../protocol/index.js';
 import { addressKey } from './admission.js';
 import { OutgoingBound } from './outgoing-bound.js';
 import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
@@ -30,6 +30,9 @@ export interface PeerOptions {
    * spend one budget wherever they are. Default: one of this room's (or lobby's) own.
    */
   textBudget?: KeyedRateLimiter;
+  /** Messages a socket may have refused for its own budgets before it is closed as flooding: burst and refill per second. Default RATE_LIMITS.floodRefusalsBurst and floodRefusalsPerSecond (1000, 100). */
+  floodRefusalsBurst?: number;
+  floodRefusalsPerSecond?: number;
   /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */
   frameBytesBurst?: number;
   frameBytesPerSecond?: number;
@@ -54,6 +57,8 @@ export interface Peer {
   /** Characters the socket's first texts may still spend outside its address's text budget (see {@link Peers.takeTextChars}). */
   freeTextChars: number;
   lastRateError: number;
+  /** Refusals for its own budgets it may still have before it is closed as flooding (see {@link Peers.rateLimited}). */
+  floods: TokenBucket;
 }
 
 /**
@@ -94,6 +99,8 @@ export class Peers {
   private readonly peers = new Map<string, Peer>();
   private readonly now: () => number;
   private readonly textBudget: KeyedRateLimiter;
+  /** The room or lobby forgets a socket closed for flooding as it forgets a closed one (set by the owner). */
+  onFlooding: (conn: Connection) => void = () => {};
 
   constructor(
     private readonly opts: PeerOptions,
@@ -157,6 +164,7 @@ export class Peers {
       addressKey: addressKey(conn.address),
       freeTextChars: FREE_TEXT_CHARS,
       lastRateError: 0,
+      floods: new TokenBucket(this.opts.floodRefusalsBurst ?? RATE_LIMITS.floodRefusalsBurst, this.opts.floodRefusalsPerSecond ?? RATE_LIMITS.floodRefusalsPerSecond, this.now),
     };
     this.peers.set(conn.id, peer);
     return peer;
@@ -223,7 +231,22 @@ export class Peers {
     conn.close(close, message.slice(0, 120));
   }
 
-  rateLimited(peer: Peer, message: string): void {
+  /**
+   * A message refused for a budget: `rateLimited`, one error a second at most. `own`: the socket's
+   * own budget (control, live texts, bad frames), not one it shares with its address (text per
+   * address, frame bytes): such refusals spend its flood allowance, and a socket that spends it
+   * all kept flooding after being told, so it is told why and closed with CloseCode.flooding
+   * (relay28: it was only throttled, each refused message still read, checked and answered for).
+   */
+  rateLimited(peer: Peer, message: string, own = true): void {
+    if (own && !peer.floods.take()) {
+      if (!this.peers.has(peer.conn.id)) return;
+      const why = 'closed: this socket kept sending past its message budget after being told to slow down';
+      this.opts.log?.(`relay: ${peer.conn.id} (${peer.conn.address}) kept flooding; closed`);
+      this.refuse(peer.conn, ErrorCode.rateLimited, why, CloseCode.flooding);
+      this.onFlooding(peer.conn);
+      return;
+    }
     // One error a second at most: answering every message of a flood would amplify it.
     const t = this.now();
     if (t - peer.lastRateError < 1000) return;

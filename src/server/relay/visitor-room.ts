@@ -298,6 +298,7 @@ export class VisitorRoom {
         return w ? `agent:${agentKey(w.agent)}` : `socket:${conn.id}`;
       },
     );
+    this.peers.onFlooding = (conn) => this.onClose(conn);
     this.fanout = new FrameFanout({
       window: this.opts.frameAckWindow,
       maxBufferedBytes: this.opts.maxObserverBufferedBytes,
@@ -775,7 +776,7 @@ export class VisitorRoom {
     const charged = data.length > MAX_LIVE_TEXT || !LIVE_HEAD.test(data);
     if (charged && !this.peers.take(peer, cost)) return this.peers.rateLimited(peer, 'too many messages; slow down');
     if (!charged && !this.peers.takeLiveText(peer)) return this.peers.rateLimited(peer, 'too many live messages; slow down');
-    if (!this.peers.takeTextChars(peer, data.length)) return this.peers.rateLimited(peer, 'too many messages from this address; slow down');
+    if (!this.peers.takeTextChars(peer, data.length)) return this.peers.rateLimited(peer, 'too many messages from this address; slow down', false);
     const parsed = parseMessage(data, watcher ? 'agent' : 'visitor');
     if (!charged && !(parsed.ok && LIVE_TYPES.has(parsed.message.type)) && !this.peers.take(peer, cost)) {
       return this.peers.rateLimited(peer, 'too many messages; slow down');
@@ -1000,7 +1001,7 @@ export class VisitorRoom {
         this.fanout.dropped(this.watchers.values(), seq);
         this.watchForDrain();
       }
-      return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped');
+      return this.peers.rateLimited(peer, 'frames over the bandwidth budget are dropped', false);
     }
     if (this.watchers.size === 0) return;
     if (this.fanout.forward(this.watchers.values(), data, seq, (flags & FrameFlags.keyframe) !== 0, (flags & FrameFlags.last) !== 0)) this.watchForDrain();

@@ -1,0 +1,145 @@
+/**
+ * Red team of the relay (relay28), on both hosts: remote input of a kind the visitor's site turned
+ * off, sockets that keep flooding after being told (closed with 4030, bystanders unaffected), and
+ * new attacks beyond security-rt2*r and security-relay2{6,7} (see each test's comment: what was
+ * tried, what the bad input gets). Each test that came with a fix failed before it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testRelay } from '../support/node-client.js';
+import { CloseCode, type RemoteInput } from '../../src/protocol/index.js';
+
+/** A clock that stands still unless a test moves it: no budget refills on its own. */
+const START = Date.UTC(2026, 11, 6, 12);
+
+async function controlSession(options: Parameters<typeof testRelay>[0] = {}) {
+  const relay = await testRelay({ clock: START, ...options });
+  const v = await relay.visitor();
+  const { shortId } = await v.next('welcome');
+  const a = await relay.allowedWatch(v, shortId, relay.token('Priya'));
+  const state = a.messages.find((m) => m.type === 'watchState' && m.watching);
+  const observerId = state?.type === 'watchState' ? state.observerId : '';
+  return { relay, v, a, shortId, observerId };
+}
+
+const SETTINGS = { pointer: true, draw: true, click: false, type: false, scroll: false, consent: true };
+
+// relay28 1 (both hosts). The relay forwarded remote input of any kind to the visitor's page once
+// control was granted: a site that allowed clicks only still got the agent's keys and text, which
+// only its SDK refused. Now a kind the visitor's current settings turn off gets `invalidState`
+// (ref: the input's id, the SDK's wording) and never reaches the page; allowed kinds still do.
+test('remote input of a kind the visitor turned off is refused by the relay with invalidState (ref: its id), never forwarded; allowed kinds pass, following the current settings', async () => {
+  const { relay, v, a, observerId } = await controlSession();
+  try {
+    v.send({ type: 'assistSettings', settings: { ...SETTINGS, click: true } });
+    await a.next('assistSettings', (m) => m.settings.click);
+    a.send({ type: 'requestControl' });
+    await v.next('controlRequested');
+    v.send({ type: 'controlAnswer', observerId, allow: true });
+    assert.equal((await a.next('control', (m) => m.state === 'granted')).state, 'granted');
+
+    const refusals: [number, RemoteInput, RegExp][] = [
+      [1, { kind: 'text', text: 'hunter2' }, /typing \(allowRemoteType is off\)/],
+      [2, { kind: 'key', key: 'Enter' }, /keys \(allowRemoteType is off\)/],
+      [3, { kind: 'wheel', x: 1, y: 1, deltaX: 0, deltaY: 500 }, /scrolling \(allowRemoteScroll is off\)/],
+    ];
+    for (const [id, input, why] of refusals) {
+      a.send({ type: 'remoteInput', id, input });
+      const e = await a.next('error', (m) => m.ref === String(id));
+      assert.equal(e.code, 'invalidState');
+      assert.match(e.message, why);
+    }
+    a.send({ type: 'remoteInput', id: 4, input: { kind: 'click', x: 5, y: 5 } });
+    assert.equal((await v.next('agentInput')).id, 4, 'a click, which the site allows, is forwarded');
+    assert.equal(v.count('agentInput'), 1, 'none of the refused kinds reached the page');
+
+    // The settings change while control stays (typing still allows some control): clicks are now refused, text passes.
+    v.send({ type: 'assistSettings', settings: { ...SETTINGS, type: true } });
+    await a.next('assistSettings', (m) => m.settings.type);
+    a.send({ type: 'remoteInput', id: 5, input: { kind: 'click', x: 5, y: 5 } });
+    assert.match((await a.next('error', (m) => m.ref === '5')).message, /clicks \(allowRemoteClick is off\)/);
+    a.send({ type: 'remoteInput', id: 6, input: { kind: 'text', text: 'hello' } });
+    assert.equal((await v.next('agentInput')).id, 6);
+    assert.equal(v.count('agentInput'), 2);
+    assert.equal(a.has('control', (m) => m.state === 'revoked'), false, 'control was not ended');
+  } finally {
+    await relay.close();
+  }
+});
+
+const FLOOD = { messageBurst: 10, messagesPerSecond: 1, floodRefusalsBurst: 50, floodRefusalsPerSecond: 1 };
+
+/** Sends `n` pings (each waits its turn in the room) as fast as the socket takes them. */
+function pings(c: { sendRaw(d: string): void }, n: number, from = 0): void {
+  for (let t = from; t < from + n; t++) c.sendRaw(`{"type":"ping","t":${t}}`);
+}
+
+// relay28 2 (both hosts). A socket far over its message budget was only throttled: each refused
+// message was still read, counted and (once a second) answered, for as long as the flood went on.
+// Now a socket that keeps sending after `rateLimited` spends a flood allowance
+// (RATE_LIMITS.floodRefusals*) and, once it is spent, is told why (`rateLimited`) and closed with
+// 4030 (CloseCode.flooding). A socket that overshoots a little is only throttled; the visitor, an
+// honest watcher in the same room, another room and another lobby socket carry on.
+test('a watch socket that keeps flooding after rateLimited is closed with 4030; one that overshoots a little is only throttled; bystanders in the room and elsewhere are unaffected', async () => {
+  const { relay, v, a, shortId } = await controlSession(FLOOD);
+  try {
+    const other = await relay.visitor();
+    await other.next('welcome');
+    const lobby = await relay.lobby(relay.token('Ann'));
+    await lobby.next('agentWelcome');
+
+    // Priya (honest) overshoots her burst of 10 by 20: throttled, told, not closed.
+    pings(a, 30);
+    await a.next('error', (m) => m.code === 'rateLimited');
+    // Mallory floods: far past her burst and then her allowance of 50 refusals.
+    const m = await relay.allowedWatch(v, shortId, relay.token('Mallory'));
+    pings(m, 500);
+    const closed = await m.waitClose(10_000);
+    assert.equal(closed.code, CloseCode.flooding);
+    assert.equal(closed.code, 4030);
+    assert.ok(m.has('error', (e) => e.code === 'rateLimited' && /kept sending past its message budget/.test(e.message)), 'told why before the close');
+    assert.ok(m.count('pong') <= FLOOD.messageBurst, `at most its burst was answered (${m.count('pong')})`);
+    await v.next('observerLeft');
+
+    // A minute on, every honest socket's budget has refilled: each is still open and served.
+    await relay.server.setNow(START + 60_000);
+    a.send({ type: 'customMessage', message: 'still here', seq: 1 });
+    assert.equal((await v.next('customMessageReceived')).message, 'still here');
+    assert.equal((await a.next('ack')).seq, 1);
+    v.send({ type: 'ping', t: 1001 });
+    assert.equal((await v.next('pong', (p) => p.t === 1001)).t, 1001);
+    other.send({ type: 'ping', t: 1002 });
+    assert.equal((await other.next('pong', (p) => p.t === 1002)).t, 1002);
+    lobby.send({ type: 'ping', t: 1003 });
+    assert.equal((await lobby.next('pong', (p) => p.t === 1003)).t, 1003);
+    assert.equal(a.closed, null, "the honest watcher's socket stayed open");
+    assert.equal(v.closed, null);
+  } finally {
+    await relay.close();
+  }
+});
+
+test("a visitor's socket and a lobby socket that keep flooding are closed with 4030 too; binary junk from an agent counts as flooding", async () => {
+  const { relay, v, shortId } = await controlSession(FLOOD);
+  try {
+    const lobby = await relay.lobby(relay.token('Mallory'));
+    await lobby.next('agentWelcome');
+    const lobby2 = await relay.lobby(relay.token('Ann'));
+    await lobby2.next('agentWelcome');
+    pings(lobby, 500);
+    assert.equal((await lobby.waitClose(10_000)).code, CloseCode.flooding);
+    lobby2.send({ type: 'ping', t: 7 });
+    assert.equal((await lobby2.next('pong', (p) => p.t === 7)).t, 7, 'another lobby socket is served');
+
+    // Binary frames on a watch socket (text only for agents) are bad frames, refused from the budget.
+    const m = await relay.allowedWatch(v, shortId, relay.token('Eve'));
+    for (let i = 0; i < 500; i++) m.sendRaw(new Uint8Array(64));
+    assert.equal((await m.waitClose(10_000)).code, CloseCode.flooding);
+    assert.equal(m.count('pong'), 0);
+
+    pings(v, 500);
+    assert.equal((await v.waitClose(10_000)).code, CloseCode.flooding);
+  } finally {
+    await relay.close();
+  }
+});
