@@ -199,6 +199,13 @@ export const RATE_LIMITS = {
    */
   controlDeclineCooldownMs: 30_000,
   /**
+   * New requests for control (`requestControl` opening a request, not repeating an open one) per
+   * agent (agentKey) per visitor room, a minute (also the burst); past it `rateLimited`. relay28:
+   * an agent in the session asking and releasing in a loop flashed the control prompt on the
+   * visitor's page 40 times at once, only the message budget bounding it (25 a second).
+   */
+  controlRequestsPerAgentPerMinute: 5,
+  /**
    * After the visitor declines an agent's request to watch, that agent (by agent key, on any of its
    * sockets) may not ask again for this long, in ms: the relay refuses a `watch` sooner with
    * `rateLimited`, so an agent cannot prompt the visitor again and again.

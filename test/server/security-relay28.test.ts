@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
-import { CloseCode, type RemoteInput } from '../../src/protocol/index.js';
+import { CloseCode, RATE_LIMITS, type RemoteInput } from '../../src/protocol/index.js';
 
 /** A clock that stands still unless a test moves it: no budget refills on its own. */
 const START = Date.UTC(2026, 11, 6, 12);
@@ -139,6 +139,45 @@ test("a visitor's socket and a lobby socket that keep flooding are closed with 4
 
     pings(v, 500);
     assert.equal((await v.waitClose(10_000)).code, CloseCode.flooding);
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay28 red team (both hosts). An agent the visitor let in could ask for control and release it
+// in a loop: each request prompted the visitor's page (controlRequested) and each release closed
+// the prompt again, 40 prompts at once, bounded only by the message budget (25 a second). New
+// requests are now budgeted per agent per room, RATE_LIMITS.controlRequestsPerAgentPerMinute (5,
+// as requests to watch are): past it `rateLimited` and the visitor is not asked. Asking again while
+// a request is open repeats it (as before) and spends nothing; another agent has a budget of its own.
+test('an agent asking for control and releasing it in a loop prompts the visitor at most 5 times a minute; past it rateLimited; another agent and the next minute are served', async () => {
+  const { relay, v, a, shortId } = await controlSession();
+  try {
+    v.send({ type: 'assistSettings', settings: { ...SETTINGS, click: true } });
+    await a.next('assistSettings', (m) => m.settings.click);
+    // 80 messages: within the socket's burst of 100, so only the new budget refuses.
+    for (let i = 0; i < 40; i++) {
+      a.send({ type: 'requestControl' });
+      a.send({ type: 'releaseControl' });
+    }
+    a.send({ type: 'ping', t: 1 });
+    await a.next('pong', (m) => m.t === 1);
+    v.send({ type: 'ping', t: 2 });
+    await v.next('pong', (m) => m.t === 2);
+    assert.equal(v.count('controlRequested'), RATE_LIMITS.controlRequestsPerAgentPerMinute, 'the visitor was prompted 5 times, not 40');
+    const refused = a.messages.filter((m) => m.type === 'error' && m.code === 'rateLimited');
+    assert.equal(refused.length, 35);
+    assert.match(refused[0].type === 'error' ? refused[0].message : '', /too many requests for control of this page \(at most 5 a minute\)/);
+
+    const b = await relay.allowedWatch(v, shortId, relay.token('Bob'));
+    b.send({ type: 'requestControl' });
+    assert.equal((await v.next('controlRequested', (m) => m.agentName === 'Bob')).agentName, 'Bob', 'another agent has its own budget');
+    b.send({ type: 'releaseControl' });
+    await b.next('control', (m) => m.state === 'none');
+
+    await relay.server.setNow(START + 60_000);
+    a.send({ type: 'requestControl' });
+    assert.equal((await v.next('controlRequested', (m) => m.agentName === 'Priya')).agentName, 'Priya', 'a minute on, Priya may ask again');
   } finally {
     await relay.close();
   }

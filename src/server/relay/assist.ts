@@ -40,7 +40,7 @@ import {
   type RemoteInput,
 } from '../../protocol/index.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
-import { TokenBucket } from './rate-limit.js';
+import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
 import type { AssistMemo, Connection } from './seams.js';
 
 /** A watch socket as assist needs it. */
@@ -121,6 +121,8 @@ export class Assist {
   private readonly agentBuckets = new Map<string, TokenBucket>();
   /** Agents the visitor declined, by agentKey: when (room clock) each may ask again. Expired ones are pruned on each decline. */
   private readonly declined = new Map<string, number>();
+  /** New requests for control per agent (agentKey), RATE_LIMITS.controlRequestsPerAgentPerMinute; made on the first. */
+  private requests: KeyedRateLimiter | null = null;
 
   constructor(
     private readonly room: AssistRoom,
@@ -250,6 +252,10 @@ export class Assist {
         if (c) return c.state === 'granted' ? this.room.send(w.conn, this.controlMsg('granted', w, null)) : this.room.update(visitor, CONTROL_KEY, this.requestMsg(w));
         const seconds = Math.ceil(((this.declined.get(agentKey(w.agent)) ?? -Infinity) - this.room.now()) / 1000);
         if (seconds > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${seconds} s`);
+        // New prompts per agent are budgeted too: asking and releasing in a loop prompted the visitor each time (relay28).
+        const perMinute = RATE_LIMITS.controlRequestsPerAgentPerMinute;
+        this.requests ??= new KeyedRateLimiter(perMinute, perMinute / 60, this.room.now);
+        if (!this.requests.take(agentKey(w.agent))) return this.room.sendError(w.conn, ErrorCode.rateLimited, `too many requests for control of this page (at most ${perMinute} a minute); wait a minute`);
         this.control = { w, state: 'requested' };
         this.remember();
         this.room.update(visitor, CONTROL_KEY, this.requestMsg(w));
@@ -348,6 +354,7 @@ export class Assist {
     this.live.clear();
     this.agentBuckets.clear();
     this.declined.clear();
+    this.requests = null;
     this.room.schedule(null);
   }
 
