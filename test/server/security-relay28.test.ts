@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testRelay } from '../support/node-client.js';
-import { CloseCode, RATE_LIMITS, type RemoteInput } from '../../src/protocol/index.js';
+import { CloseCode, encodeFrame, FrameEncoding, FrameFlags, RATE_LIMITS, type RemoteInput } from '../../src/protocol/index.js';
+import { headerOnlyImage } from '../support/tile-images.js';
 
 /** A clock that stands still unless a test moves it: no budget refills on its own. */
 const START = Date.UTC(2026, 11, 6, 12);
@@ -178,6 +179,46 @@ test('an agent asking for control and releasing it in a loop prompts the visitor
     await relay.server.setNow(START + 60_000);
     a.send({ type: 'requestControl' });
     assert.equal((await v.next('controlRequested', (m) => m.agentName === 'Priya')).agentName, 'Priya', 'a minute on, Priya may ask again');
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay28 red team (Cloudflare host). Frames to a watcher are bounded by its acks, two in flight,
+// and on Cloudflare by nothing else (Workers' WebSocket cannot tell what a socket holds). But an
+// ack proves nothing was read: an agent that stopped reading could go on acking the frames it
+// guessed were sent (seqs count up), and the room sent it every frame: 300 frames of 1 MiB grew
+// workerd by 300 MB in 14 s, and this watcher found 60 of 60 waiting when it read again. Now a
+// watch socket's frames count towards its read marks too (what the agent has not proven read), so
+// frames to it stop past `maxObserverBufferedBytes` (1 MiB) unproven, as on Node; a matching
+// `readAck` is flow control, not charged to the budget. An honest watcher in the room gets the
+// newest frame.
+test('a watcher that stopped reading but acks every frame blindly is sent at most about its 1 MiB bound of frames; an honest watcher gets the newest', { timeout: 60_000 }, async () => {
+  const relay = await testRelay({ frameBytesBurst: 1e12, frameBytesPerSecond: 1e12, textCharsBurstPerAddress: 1e12, textCharsPerSecondPerAddress: 1e12 });
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const honest = await relay.allowedWatch(v, shortId, relay.token('Ann'));
+    const m = await relay.allowedWatch(v, shortId, relay.token('Mallory'));
+    m.acksFrames = false;
+    m.acksReads = false;
+    m.pauseReading();
+    const image = headerOnlyImage(FrameEncoding.jpeg, 64, 64, 1024 * 1024);
+    const frames = 60;
+    for (let seq = 1; seq <= frames; seq++) {
+      v.sendRaw(encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 64, height: 64, frameWidth: 64, frameHeight: 64, capturedAt: 0 }, image));
+      v.send({ type: 'ping', t: seq });
+      await v.next('pong', (p) => p.t === seq);
+      m.send({ type: 'frameAck', seq }); // the seq it guessed was sent
+      m.send({ type: 'ping', t: seq });
+    }
+    await honest.frame(0);
+    for (let end = Date.now() + 10_000; Date.now() < end && honest.frames.at(-1)?.[8] !== frames; ) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(honest.frames.at(-1)?.[8], frames, 'the honest watcher got the newest frame');
+    m.resumeReading();
+    await m.next('pong', (p) => p.t === frames);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(m.frames.length <= 12, `the watcher that did not read was sent ${m.frames.length} of ${frames} 1 MiB frames`);
   } finally {
     await relay.close();
   }

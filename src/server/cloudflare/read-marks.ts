@@ -25,8 +25,10 @@ const MAX_MARKS = 256;
 
 /**
  * `conn`, counting what it sends and proven read; `every`: characters between marks (a quarter of
- * the bound at most). `textOnly`: binary frames are sent uncounted (a visitor room's frames to a
- * watcher are bounded by its frame acks already, frame-fanout.ts; rt25r marks watch sockets' text).
+ * the bound at most), frames counted by their bytes. `textOnly`: binary frames are sent uncounted
+ * (the visitor's own socket, which is sent none). A watch socket's frames are counted (relay28):
+ * frame acks alone did not bound them, as an agent that stopped reading could still ack the frames
+ * it guessed were sent (their seqs count up), and the room's object grew by every frame, 300 MB.
  */
 export function markedConnection(conn: Connection, every: number, textOnly = false): Connection {
   let sent = 0;
@@ -54,9 +56,10 @@ export function markedConnection(conn: Connection, every: number, textOnly = fal
     bufferedAmount: () => sent - proven,
     readAck(mark) {
       const i = marks.findIndex((m) => m.mark === mark);
-      if (i < 0) return; // not one of ours, or answered already: it proves nothing
+      if (i < 0) return false; // not one of ours, or answered already: it proves nothing
       proven = marks[i].at;
       marks.splice(0, i + 1);
+      return true;
     },
   };
 }

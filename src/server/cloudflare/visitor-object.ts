@@ -122,13 +122,15 @@ export class VisitorObject extends Server<Env> {
    * A watch socket whose buffered amount is the text the agent has not proven read (read-marks.ts),
    * as the lobby's sockets are: Workers' WebSocket cannot tell it, and a watch socket that stopped
    * reading kept every answer the room sent it in the room's memory (rt25r: 32 sockets of one agent
-   * asking `watch` again and again grew workerd by 34 MB in 20 s). Frames are bounded by their acks.
+   * asking `watch` again and again grew workerd by 34 MB in 20 s). Its frames count too (relay28:
+   * an agent that stopped reading but acked the frames it guessed were sent grew workerd by 300 MB
+   * in 14 s), so frames to it stop past `maxObserverBufferedBytes` unproven, as on Node.
    * The visitor's own socket too (relay26: it was not bounded at all; the widget answers marks).
    */
   private marked(conn: Connection, ticket: Ticket): Connection {
     if (ticket.party !== 'watch' && ticket.party !== 'visitor') return conn;
     const bound = relayOptions(this.env).maxQueuedBytes ?? MAX_QUEUED_BYTES;
-    return markedConnection(conn, Math.max(1024, Math.min(READ_MARK_CHARS, Math.floor(bound / 4))), true);
+    return markedConnection(conn, Math.max(1024, Math.min(READ_MARK_CHARS, Math.floor(bound / 4))), ticket.party === 'visitor');
   }
 
   /** Sockets whose onConnect returned, until `fetch` sees it (guardedUpgrade). */

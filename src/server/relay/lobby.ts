@@ -283,7 +283,8 @@ export class Lobby implements LobbyLink {
         return this.send(conn, { type: 'pong', t: msg.t });
       case 'readAck':
         // Only a host that sends marks counts them (Connection.readAck); elsewhere one is ignored.
-        return conn.readAck?.(msg.mark);
+        conn.readAck?.(msg.mark);
+        return;
       case 'findByCode': {
         // Per agent by its issuer and id (agentKey): a site's agent with the same sub is another agent;
         // per address by addressKey (IPv6 by its /64, as admission counts).

@@ -30,7 +30,7 @@ export interface PeerOptions {
    * spend one budget wherever they are. Default: one of this room's (or lobby's) own.
    */
   textBudget?: KeyedRateLimiter;
-  /** Messages a socket may have refused for its own budgets before it is closed as flooding: burst and refill per second. Default RATE_LIMITS.floodRefusalsBurst and floodRefusalsPerSecond (1000, 100). */
+  /** Messages a socket may have refused for its own budgets before it is closed as flooding: burst and refill per second. Default RATE_LIMITS.floodRefusalsBurst and floodRefusalsPerSecond. */
   floodRefusalsBurst?: number;
   floodRefusalsPerSecond?: number;
   /** Frame bytes per visitor connection: burst and refill per second. Default 32 MiB and 16 MiB. */

@@ -25,9 +25,10 @@ export interface Connection {
   /**
    * The client answered read mark `mark` (a `readAck`): where the host counts what a socket has
    * not proven read as its buffered amount (the Cloudflare host's lobby, read-marks.ts). Absent
-   * where the platform tells the buffered amount itself.
+   * where the platform tells the buffered amount itself. True when `mark` was one the socket was
+   * sent and had not answered (it proved something read), false otherwise.
    */
-  readAck?(mark: string): void;
+  readAck?(mark: string): boolean;
   /**
    * Keeps `memo` with the socket, where a host can drop a room's memory while its sockets stay
    * open (a hibernating Durable Object keeps it as the socket's attachment): the room reads it

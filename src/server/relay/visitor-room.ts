@@ -177,6 +177,9 @@ const FRAME_ACK_HEAD = '{"type":"frameAck","seq":';
  * uint32 in at most 10 digits); null for anything else, which the full parser then reads. It comes
  * once per frame per watcher, so it is read in place: no match array, no substring.
  */
+/** A read mark's answer as the clients write it (`{type, mark}`, a mark of 24 hex digits, read-marks.ts). */
+const READ_ACK = /^\{"type":"readAck","mark":"([0-9a-f]{24})"\}$/;
+
 function frameAckSeq(data: string): number | null {
   const end = data.length - 1;
   if (end <= FRAME_ACK_HEAD.length || end - FRAME_ACK_HEAD.length > 10 || data.charCodeAt(end) !== 0x7d || !data.startsWith(FRAME_ACK_HEAD)) return null;
@@ -766,6 +769,13 @@ export class VisitorRoom {
         if (watcher.needsKeyframe || watcher.held) this.watchForDrain();
         return;
       }
+      // So is the answer to a read mark the socket was sent (Cloudflare: one per 64 KiB of frames
+      // too, relay28), in the form the clients write it; one that proves nothing is charged below.
+      const mark = READ_ACK.exec(data);
+      if (mark && conn.readAck?.(mark[1])) {
+        if (watcher.needsKeyframe || watcher.held) this.watchForDrain();
+        return;
+      }
     }
     // Live messages (pointer, ink, cursor) spend their own budget, in assist.ts; every other
     // message, a malformed one included (so junk cannot amplify), spends this one: before the
@@ -816,7 +826,8 @@ export class VisitorRoom {
         return this.updateIdentity(conn, msg.identity);
       case 'readAck':
         // Only a host that sends marks counts them (Connection.readAck, Cloudflare's sockets); elsewhere one is ignored.
-        return conn.readAck?.(msg.mark);
+        conn.readAck?.(msg.mark);
+        return;
       case 'requestAgent':
         if (this.state === 'active' || this.state === 'paused') return;
         // Only a new request is counted: a pending visitor asking again after a reload is not.
@@ -960,7 +971,8 @@ export class VisitorRoom {
       }
       case 'readAck':
         // Only a host that sends marks counts them (Connection.readAck, Cloudflare's watch sockets); elsewhere one is ignored.
-        return w.conn.readAck?.(msg.mark);
+        w.conn.readAck?.(msg.mark);
+        return;
       case 'frameAck':
         // Written another way than the viewer's (field order, spaces, 2.0): it frees its frames too.
         // One for a frame not in flight (late, repeated or made up) frees nothing, and cost a budget token.
