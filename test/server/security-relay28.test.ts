@@ -223,3 +223,42 @@ test('a watcher that stopped reading but acks every frame blindly is sent at mos
     await relay.close();
   }
 });
+
+// relay28 red team, held (both hosts): remote input racing the end of control. The agent sends
+// input right behind the visitor's revoke (before it can have heard it), after the site turned
+// every kind of control off, and after the tab was hidden: each gets `invalidState` with its id,
+// and the page gets none of it. No fix was needed.
+test('remote input sent right after the visitor revoked control, turned control off or hid the tab gets invalidState (ref: its id) and never reaches the page', async () => {
+  const { relay, v, a, observerId } = await controlSession();
+  try {
+    v.send({ type: 'assistSettings', settings: { ...SETTINGS, click: true } });
+    await a.next('assistSettings', (m) => m.settings.click);
+    const grant = async () => {
+      a.send({ type: 'requestControl' });
+      await v.next('controlRequested');
+      v.send({ type: 'controlAnswer', observerId, allow: true });
+      await a.next('control', (m) => m.state === 'granted');
+    };
+    const ends: Array<[number, () => void]> = [
+      [1, () => v.send({ type: 'revokeControl', reason: 'visitor' })],
+      [2, () => v.send({ type: 'assistSettings', settings: SETTINGS })],
+      [3, () => v.send({ type: 'visibility', visible: false })],
+    ];
+    for (const [id, end] of ends) {
+      if (id === 3) {
+        v.send({ type: 'assistSettings', settings: { ...SETTINGS, click: true } });
+        await a.next('assistSettings', (m) => m.settings.click);
+      }
+      await grant();
+      end();
+      a.send({ type: 'remoteInput', id, input: { kind: 'click', x: 1, y: 1 } });
+      const e = await a.next('error', (m) => m.ref === String(id));
+      assert.equal(e.code, 'invalidState', `input ${id}`);
+    }
+    v.send({ type: 'ping', t: 9 });
+    await v.next('pong', (m) => m.t === 9);
+    assert.equal(v.count('agentInput'), 0);
+  } finally {
+    await relay.close();
+  }
+});
