@@ -2,7 +2,12 @@
  * Red team of the relay (relay28), on both hosts: remote input of a kind the visitor's site turned
  * off, sockets that keep flooding after being told (closed with 4030, bystanders unaffected), and
  * new attacks beyond security-rt2*r and security-relay2{6,7} (see each test's comment: what was
- * tried, what the bad input gets). Each test that came with a fix failed before it.
+ * tried, what the bad input gets): control prompts in a loop, blind frame acks from a watcher that
+ * stopped reading (Cloudflare), remote input racing the end of control. Each test that came with a
+ * fix failed before it. Tried and held, without a test here: a watch socket with no or a made-up
+ * token to a live, an unknown and a near-miss shortId is answered alike (unauthorized, 4001), and
+ * /w/{shortId} serves the same page for each, so shortIds cannot be enumerated without a token (an
+ * agent with one sees the lobby anyway); a watch socket with an expired token is refused with 4001.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
