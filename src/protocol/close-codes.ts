@@ -44,14 +44,14 @@ export const CloseCode = {
   replaced: 4009,
   /** The visitor reset (`forget`); the relay forgot it. Final. */
   forgotten: 4010,
+  /** Too many sockets or connection attempts from this address, or the relay is full. Not final: clients back off and retry. */
+  tooManyConnections: 4029,
   /**
    * The socket kept sending past its message budget after being told (`rateLimited`): more refused
    * messages than RATE_LIMITS.floodRefusalsBurst / floodRefusalsPerSecond allow (relay28). Honest
    * clients pace under their budgets and never see it. Final: a client that floods would flood again.
    */
   flooding: 4030,
-  /** Too many sockets or connection attempts from this address, or the relay is full. Not final: clients back off and retry. */
-  tooManyConnections: 4029,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
