@@ -18,6 +18,12 @@ export function dismiss(w: UpscopeWidget): void {
   else w.engaged = false;
 }
 
+/** The expand button opens the panel again, and focus goes into it (upscope-widget.focus.ts). */
+export function expandByVisitor(w: UpscopeWidget): void {
+  w.expand();
+  w.expandedByVisitor = true;
+}
+
 /** Escape folds a panel away (on the consent prompt it denies instead, see onConsentKeydown). */
 export function onPanelKeydown(w: UpscopeWidget, e: KeyboardEvent): void {
   if (e.key !== 'Escape' || e.defaultPrevented) return;

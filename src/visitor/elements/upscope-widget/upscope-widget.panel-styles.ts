@@ -7,6 +7,7 @@ import { css } from 'lit';
  */
 export const panelStyles = css`
   :host {
+    --_muted: var(--upscope-muted, #57606a);
     --_danger: var(--upscope-danger, #b42318);
     --_bubble: #f6f8fa;
     --_bubble-own: #ddf4ff;
@@ -16,6 +17,7 @@ export const panelStyles = css`
   }
   @media (prefers-color-scheme: dark) {
     :host {
+      --_muted: var(--upscope-muted, #a2acb7);
       --_danger: var(--upscope-danger, #c0341f);
       --_bubble: #2d333b;
       --_bubble-own: #1f3a5a;

@@ -22,11 +22,11 @@ import type { UpscopeWidget, WidgetView } from './upscope-widget.js';
 import { stringsFor, type WidgetStrings } from './upscope-widget.strings.js';
 import { widgetLanguage } from './upscope-widget.launcher-strings.js';
 import { nameList, named as namedIn } from './upscope-widget.names.js';
-import { promptKeepsFocusAway } from './upscope-widget.consent-focus.js';
-import { cancelRequest, dismiss, onConsentKeydown, onPanelKeydown } from './upscope-widget.actions.js';
+import { promptKeepsFocusAway } from './upscope-widget.focus.js';
+import { cancelRequest, dismiss, expandByVisitor, onConsentKeydown, onPanelKeydown } from './upscope-widget.actions.js';
 
 export { panelStyles } from './upscope-widget.panel-styles.js';
-export { focusPrompt, restoreFocus } from './upscope-widget.consent-focus.js';
+export { afterUpdate } from './upscope-widget.focus.js';
 export { stringsFor } from './upscope-widget.strings.js';
 export { keepClear } from './upscope-widget.keep-clear.js';
 
@@ -49,8 +49,21 @@ export function renderPanels(w: UpscopeWidget, view: WidgetView): TemplateResult
   `;
 }
 
+/**
+ * Before the widget renders `view`: the live region announces the state when its sentence changed,
+ * and the widget notes whether focus is in it (upscope-widget.focus.ts moves focus after the update).
+ */
+export function beforeUpdate(w: UpscopeWidget, view: WidgetView): void {
+  const description = describe(w, view);
+  if (description !== w.lastDescription) {
+    w.lastDescription = description;
+    if (description) w.announcement = description;
+  }
+  w.hadFocus = w.shadowRoot?.activeElement != null;
+}
+
 /** The sentence the live region announces for a state; empty for the quiet idle state. */
-export function describe(w: UpscopeWidget, view: WidgetView): string {
+function describe(w: UpscopeWidget, view: WidgetView): string {
   const t = strings(w);
   const sdk = w.sdk;
   const banner = statusText(w);
@@ -175,7 +188,7 @@ function renderFolded(w: UpscopeWidget, view: WidgetView): TemplateResult {
   const t = strings(w);
   const label = view === 'active' ? t.sharing : view === 'pending' ? t.waitingShort : t.panelLabel;
   return html`
-    <button part="expand-button" class="primary" aria-expanded="false" @click=${() => w.onExpandClick()}>
+    <button part="expand-button" class="primary" aria-expanded="false" @click=${() => expandByVisitor(w)}>
       ${view === 'active' ? html`<span class="live-dot" aria-hidden="true"></span>` : nothing}
       <span>${label}</span>
       ${w.unread > 0

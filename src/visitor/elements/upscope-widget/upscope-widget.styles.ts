@@ -11,7 +11,7 @@ import { css } from 'lit';
 /**
  * What the help button needs, in the script every visitor loads: the host's place and colours, the
  * buttons, and the note shown when the panels cannot be loaded. The panels' own rules, and the
- * tokens only they use (danger, message bubbles, the status line), are in
+ * tokens only they use (muted text, danger, message bubbles, the status line), are in
  * upscope-widget.panel-styles.ts, which loads with them and is adopted after these (same order as
  * one sheet).
  */
@@ -21,7 +21,6 @@ export const widgetStyles = css`
     --_accent-text: var(--upscope-accent-text, #ffffff);
     --_surface: var(--upscope-surface, #ffffff);
     --_text: var(--upscope-text, #1f2328);
-    --_muted: var(--upscope-muted, #57606a);
     --_border: var(--upscope-border, #d0d7de);
     --_radius: var(--upscope-radius, 12px);
     --_x: var(--upscope-offset-x, 16px);
@@ -60,7 +59,6 @@ export const widgetStyles = css`
       --_accent: var(--upscope-accent, #2563eb);
       --_surface: var(--upscope-surface, #1c2128);
       --_text: var(--upscope-text, #e6edf3);
-      --_muted: var(--upscope-muted, #a2acb7);
       --_border: var(--upscope-border, #444c56);
     }
   }
@@ -94,8 +92,6 @@ export const widgetStyles = css`
 
   button {
     font: inherit;
-  }
-  button {
     cursor: pointer;
     border-radius: 999px;
     padding: 0.4em 1em;

@@ -5,13 +5,14 @@
 // panels-loader.ts).
 import { adoptStyles, html, LitElement, nothing, unsafeCSS, type CSSResult, type PropertyValues, type TemplateResult } from 'lit';
 import { Upscope, type ConsentRequest } from '../../upscope.js';
+import { ASSIST_OPTIONS } from '../../options.js';
 import { emit } from '../../events.js';
 import { ErrorRef, type EndReason } from '../../../protocol/index.js';
 import { widgetStyles } from './upscope-widget.styles.js';
 import { LAUNCHER_STRINGS, widgetLanguage } from './upscope-widget.launcher-strings.js';
 import { loadPanels, type PanelsModule } from './panels-loader.js';
 import { BesideImportError } from '../../import-beside.js';
-import { deepActiveElement } from './upscope-widget.consent-focus.js';
+import { deepActiveElement } from './upscope-widget.focus.js';
 
 /**
  * An attribute for an SDK option whose default is `true`: present means true, `="false"` false,
@@ -23,7 +24,7 @@ const optionalBoolean = {
 };
 
 /** The widget's properties that set an SDK option of the same name (assist: pointer, ink, remote control). */
-const ASSIST_PROPS = ['allowAgentPointer', 'allowAgentDrawing', 'allowRemoteScroll', 'allowRemoteClick', 'allowRemoteType', 'requireControlConsent'] as const;
+const ASSIST_PROPS = ASSIST_OPTIONS;
 
 /** Where the widget sits. */
 export type WidgetPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
@@ -247,8 +248,8 @@ export class UpscopeWidget extends LitElement {
   sending = false;
   /** @internal */
   replyError = '';
-  /** The live region's text; a function of the panels' words until they have loaded. */
-  private announcement: string | ((panels: PanelsModule, langTag: string) => string) = '';
+  /** The live region's text; a function of the panels' words until they have loaded. @internal */
+  announcement: string | ((panels: PanelsModule, langTag: string) => string) = '';
   /** The panels' templates and words (upscope-widget.panels.ts), once loaded. */
   private panels: PanelsModule | null = null;
   /** The panels could not be loaded: a short note with a retry button stands in for them. */
@@ -262,19 +263,22 @@ export class UpscopeWidget extends LitElement {
   private sdkValue: Upscope | null = null;
   private subscriptions: Array<() => void> = [];
   private messageId = 0;
-  private lastDescription = '';
-  private lastView: WidgetView = 'idle';
-  private hadFocus = false;
+  /** The live region's last sentence from the panels (see `beforeUpdate` in upscope-widget.panels.ts). @internal */
+  lastDescription = '';
+  /** The view at the last update, and whether focus was in the widget before it (upscope-widget.focus.ts). @internal */
+  lastView: WidgetView = 'idle';
+  /** @internal */
+  hadFocus = false;
   private appliedHost = '';
   /** Where focus was when the consent prompt opened; it goes back there once the prompt is answered. */
   /** @internal */
   focusBeforeConsent: HTMLElement | null = null;
-  /** The prompt just closed: focus goes back rather than to the next view's control. */
-  private restoreFocusAfterConsent = false;
-  /** Whether the panel was folded at the last update, so focus can follow the fold. */
-  private wasMinimised = false;
-  /** The visitor pressed the expand button: focus goes into the panel it opens. */
-  private expandedByVisitor = false;
+  /** The prompt just closed: focus goes back rather than to the next view's control. @internal */
+  restoreFocusAfterConsent = false;
+  /** Whether the panel was folded at the last update, so focus can follow the fold. @internal */
+  wasMinimised = false;
+  /** The visitor pressed the expand button: focus goes into the panel it opens. @internal */
+  expandedByVisitor = false;
   /** An agent had control at the last assist change. */
   private wasControlled = false;
 
@@ -512,16 +516,10 @@ export class UpscopeWidget extends LitElement {
     void sdk.connect().catch(() => undefined);
   }
 
-  /** Opens the panel again and clears the unread count. */
-  private expand(): void {
+  /** Opens the panel again and clears the unread count. @internal */
+  expand(): void {
     this.minimised = false;
     this.unread = 0;
-  }
-
-  /** @internal */
-  onExpandClick(): void {
-    this.expand();
-    this.expandedByVisitor = true;
   }
 
   /** Alt+Shift+Y from anywhere in the page moves focus to an open prompt. */
@@ -550,12 +548,9 @@ export class UpscopeWidget extends LitElement {
     // Nothing left to fold: the next panel opens unfolded.
     if (view === 'idle' && this.minimised) this.expand();
     if (this.needsPanels && !this.panels && !this.panelsFailed) void this.ensurePanels();
-    const description = this.panels?.describe(this, view) ?? '';
-    if (description !== this.lastDescription) {
-      this.lastDescription = description;
-      if (description) this.announcement = description;
-    }
-    this.hadFocus = this.shadowRoot?.activeElement != null;
+    // What the live region says, and where focus is before this update: the panels' (until they
+    // have loaded, the live region has nothing to say and focus nowhere to go but the help button).
+    this.panels?.beforeUpdate(this, view);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -563,42 +558,11 @@ export class UpscopeWidget extends LitElement {
     if (changed.has('host') && this.host) queueMicrotask(() => this.applyHost());
     if (changed.has('maskAll') && (this.maskAll || changed.get('maskAll') === true)) this.sdk.configure({ maskAll: this.maskAll });
     if (ASSIST_PROPS.some((key) => (changed as PropertyValues).has(key))) this.applyAssistOptions();
-    // Focus follows what is on screen: until the panels have loaded, that is the help button.
-    const view = this.shownView;
-    const folded = this.folded;
-    if (folded !== this.wasMinimised && view === this.lastView) {
-      this.wasMinimised = folded;
-      // Focus follows the fold: onto the small button, or into the panel the visitor opened.
-      if (folded && this.hadFocus) this.focusPart('expand-button');
-      else if (!folded && this.expandedByVisitor) this.focusView(view);
-    }
-    this.wasMinimised = folded;
-    this.expandedByVisitor = false;
-    // The newest message in view: the list is short on small screens.
-    if ((changed as PropertyValues).has('messages')) {
-      const list = this.renderRoot.querySelector('[part~="messages"]');
-      if (list) list.scrollTop = list.scrollHeight;
-    }
-    if (view !== this.lastView) {
-      this.lastView = view;
-      // Where focus goes around the consent prompt is the panels' (upscope-widget.consent-focus.ts):
-      // the prompt is one of them.
-      if (view === 'consent') this.panels?.focusPrompt(this);
-      else if (this.restoreFocusAfterConsent) this.panels?.restoreFocus(this, view);
-      // Otherwise focus follows the control that replaced the one the visitor was on; never the
-      // stop button, so a key meant for something else cannot end the session.
-      else if (this.hadFocus && this.shadowRoot?.activeElement == null) this.focusView(view);
-    }
-    if (view !== 'consent') this.restoreFocusAfterConsent = false;
-    // An open panel moves out of the way of the page's fields (upscope-widget.keep-clear.ts).
-    this.panels?.keepClear(this);
-  }
-
-  /** @internal Focuses the control a visitor would use next in `view`. */
-  focusView(view: WidgetView): void {
-    if (this.folded) return this.focusPart('expand-button');
-    if (view === 'error' && this.sdk.connectionState.value !== 'error') return this.focusPart('dismiss-button');
-    this.focusPart({ idle: 'help-button', pending: 'cancel-button', active: 'panel', error: 'retry-button', consent: 'consent' }[view]);
+    // Focus follows what is on screen, the message list shows the newest, and an open panel moves
+    // out of the way of the page's fields: the panels' (upscope-widget.focus.ts). Until they have
+    // loaded, the help button is all there is, and a prompt closed meanwhile leaves no focus to restore.
+    if (this.panels) this.panels.afterUpdate(this, changed);
+    else this.restoreFocusAfterConsent = false;
   }
 
   /** @internal */
@@ -617,11 +581,6 @@ export class UpscopeWidget extends LitElement {
   /** Something besides the help button is to be shown. */
   private get needsPanels(): boolean {
     return this.view !== 'idle' || this.notice !== null;
-  }
-
-  /** The view on screen: the help button stands in for a panel that has not loaded yet. */
-  private get shownView(): WidgetView {
-    return this.panels ? this.view : 'idle';
   }
 
   /** Loads the panels (once for the page), adopts their styles, and re-renders with them. */
