@@ -38,7 +38,7 @@ import {
 import { UpscopeError } from '../relay-client/errors.js';
 import { resolveRelayAddress } from '../relay-client/relay-address.js';
 import { DEFAULT_HEARTBEAT_MS, RelaySocket } from '../relay-client/relay-socket.js';
-import { ReliableSender } from '../relay-client/reliable-sender.js';
+import { ResendingSender } from '../relay-client/reliable-sender.js';
 import { LiveThrottle } from '../relay-client/live-throttle.js';
 
 
@@ -178,7 +178,7 @@ export class WatchClient {
   /** Set once per socket: the first watchState of a connection triggers the `watch`. */
   private greeted = false;
   /** Custom messages not acknowledged yet, oldest first. */
-  private readonly pending: ReliableSender<ErrorCode | 'timeout' | 'closed'>;
+  private readonly pending: ResendingSender<ErrorCode | 'timeout' | 'closed'>;
   /** The socket dropped while watching: messages wait for the session to come back. */
   private resuming = false;
   /** Sent with every connection, so the relay recognises a message resent after a drop. */
@@ -196,7 +196,7 @@ export class WatchClient {
 
   constructor(private readonly options: WatchClientOptions) {
     this.wantWatch = options.autoWatch ?? true;
-    this.pending = new ReliableSender({ ackTimeoutMs: options.ackTimeoutMs ?? 10_000 });
+    this.pending = new ResendingSender({ ackTimeoutMs: options.ackTimeoutMs ?? 10_000 });
   }
 
   get snapshot(): WatchSnapshot {

@@ -7,6 +7,11 @@
  * The one dedup scheme, the same in both directions: seqs start at a random point below 2^40 and
  * count up, so a sender's seqs never repeat (a reloaded page, a new viewer) and the relay
  * remembers the seqs it delivered per sender (the visitor's room; a viewer's `?client=` id).
+ *
+ * The visitor SDK sends every unacknowledged entry again on each welcome and needs no more than
+ * {@link ReliableSender}; the watch client's {@link ResendingSender} adds an ack timeout and knows
+ * which entries the current connection has carried. Apart, so that the script every visitor loads
+ * carries only what the visitor uses.
  */
 import { UpscopeError, type ClientErrorCode } from './errors.js';
 
@@ -16,11 +21,12 @@ export interface OutboxEntry {
 }
 
 interface Pending extends OutboxEntry {
-  /** The connection (see ReliableSender.newConnection) it was last sent on; -1: not sent yet. */
-  sentOn: number;
+  /** The connection (see ResendingSender.newConnection) it was last sent on; unset: not sent yet. */
+  sentOn?: number;
   resolve(): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** The ack timeout's timer (ResendingSender). */
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 export interface ReliableSenderOptions {
@@ -28,12 +34,9 @@ export interface ReliableSenderOptions {
   ackTimeoutMs?: number;
 }
 
-export class ReliableSender<C extends string = ClientErrorCode> {
-  private entries: Pending[] = [];
+export class ReliableSender {
+  protected entries: Pending[] = [];
   private nextSeq = randomStart();
-  private connection = 0;
-
-  constructor(private readonly options: ReliableSenderOptions = {}) {}
 
   get size(): number {
     return this.entries.length;
@@ -44,12 +47,7 @@ export class ReliableSender<C extends string = ClientErrorCode> {
     let resolve!: () => void;
     let reject!: (e: Error) => void;
     const delivered = new Promise<void>((ok, fail) => ((resolve = ok), (reject = fail)));
-    const entry: Pending = { seq: this.nextSeq++, message, sentOn: -1, resolve, reject, timer: undefined };
-    if (this.options.ackTimeoutMs !== undefined) {
-      entry.timer = setTimeout(() => {
-        if (this.take(entry.seq)) reject(new UpscopeError<C | 'timeout'>('timeout', 'the relay did not confirm the message in time'));
-      }, this.options.ackTimeoutMs);
-    }
+    const entry: Pending = { seq: this.nextSeq++, message, resolve, reject };
     this.entries.push(entry);
     return { entry, delivered };
   }
@@ -57,18 +55,6 @@ export class ReliableSender<C extends string = ClientErrorCode> {
   /** Every unacknowledged entry, oldest first: the order to (re)send them in. */
   pending(): readonly OutboxEntry[] {
     return this.entries;
-  }
-
-  /** The socket was replaced: every entry is sent again on the next. */
-  newConnection(): void {
-    this.connection++;
-  }
-
-  /** Entries the current connection has not carried yet, oldest first; they count as sent on it. */
-  takeUnsent(): readonly OutboxEntry[] {
-    const unsent = this.entries.filter((e) => e.sentOn !== this.connection);
-    for (const e of unsent) e.sentOn = this.connection;
-    return unsent;
   }
 
   /** The relay delivered `seq`. Returns false when no such entry is waiting. */
@@ -95,12 +81,44 @@ export class ReliableSender<C extends string = ClientErrorCode> {
     }
   }
 
-  private take(seq: number): Pending | undefined {
+  protected take(seq: number): Pending | undefined {
     const i = this.entries.findIndex((e) => e.seq === seq);
     if (i < 0) return undefined;
     const [entry] = this.entries.splice(i, 1);
     clearTimeout(entry.timer);
     return entry;
+  }
+}
+
+/** The watch client's sender: entries not acknowledged in time fail, and each connection carries each entry once. */
+export class ResendingSender<C extends string = ClientErrorCode> extends ReliableSender {
+  private connection = 0;
+
+  constructor(private readonly options: ReliableSenderOptions = {}) {
+    super();
+  }
+
+  override add(message: string): { entry: OutboxEntry; delivered: Promise<void> } {
+    const added = super.add(message);
+    const entry = added.entry as Pending;
+    if (this.options.ackTimeoutMs !== undefined) {
+      entry.timer = setTimeout(() => {
+        if (this.take(entry.seq)) entry.reject(new UpscopeError<C | 'timeout'>('timeout', 'the relay did not confirm the message in time'));
+      }, this.options.ackTimeoutMs);
+    }
+    return added;
+  }
+
+  /** The socket was replaced: every entry is sent again on the next. */
+  newConnection(): void {
+    this.connection++;
+  }
+
+  /** Entries the current connection has not carried yet, oldest first; they count as sent on it. */
+  takeUnsent(): readonly OutboxEntry[] {
+    const unsent = this.entries.filter((e) => e.sentOn !== this.connection);
+    for (const e of unsent) e.sentOn = this.connection;
+    return unsent;
   }
 }
 
