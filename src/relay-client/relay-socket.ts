@@ -83,13 +83,15 @@ export class RelaySocket {
     const { address, party, room } = options;
     const query = new URLSearchParams({ _pk: options.id ?? randomId(16), ...options.query });
     this.socket = new ReconnectingWebSocket(`${address.protocol}://${address.host}/parties/${party}/${encodeURIComponent(room)}?${query}`, undefined, {
-      ...(options.minReconnectionDelay !== undefined ? { minReconnectionDelay: options.minReconnectionDelay } : {}),
-      ...(options.maxReconnectionDelay !== undefined ? { maxReconnectionDelay: options.maxReconnectionDelay } : {}),
-      ...(options.connectionTimeout !== undefined ? { connectionTimeout: options.connectionTimeout } : {}),
-      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+      // Unset ones are undefined: partysocket reads each with a default (destructuring), which
+      // applies to undefined as to a missing key, and takes `WebSocket || globalThis.WebSocket`.
+      minReconnectionDelay: options.minReconnectionDelay,
+      maxReconnectionDelay: options.maxReconnectionDelay,
+      connectionTimeout: options.connectionTimeout,
+      WebSocket: options.WebSocket,
       // What a client sends is re-derived after a reconnect (identity, visibility, the
       // unacknowledged custom messages, a watch request), so the socket's own buffer would only
-      // send duplicates.
+      // send duplicates. scripts/slim-partysocket.mjs takes that buffer out of the visitor bundles.
       maxEnqueuedMessages: 0,
       shouldReconnectOnClose: (e) => this.shouldRetry(e.code),
     });
