@@ -63,15 +63,21 @@ async function agentWatches(shortId: string, answer: () => Promise<void>): Promi
   }
 }
 
-test('the script every visitor loads carries none of what only a session needs: no panels, no capture engine, no assist engine', () => {
+test('the script every visitor loads carries none of what only a session needs (no panels, no capture engine, no assist engine), nor what only agents use', () => {
   // Strings only those bundles hold. The size this keeps down is a target of `npm run bench`
   // (initial script, gzip bytes), which prints met or MISSED: a figure, not a behaviour.
   const lazy: Array<[string, string]> = [
     ['upscope-panels.js', 'Take back control'],
+    // Focus following the panels and the message list kept at its newest (upscope-widget.focus.ts),
+    // and the design token only panels use.
+    ['upscope-panels.js', '[part~="messages"]'],
+    ['upscope-panels.js', '--upscope-muted'],
     ['upscope-capture.js', 'foreignObject'],
     ['upscope-assist.js', 'the visitor has not given you control'],
     // The checks of the relay's assist messages come with the engine (visitor-inbox-assist.ts).
     ['upscope-assist.js', 'points come in x, y pairs'],
+    // The watch client's ack timeout (ResendingSender in reliable-sender.ts): the visitor's outbox has none.
+    ['upscope-agent.js', 'the relay did not confirm the message in time'],
   ];
   for (const [chunk, marker] of lazy) {
     assert.ok(readFileSync(new URL(`../../dist/${chunk}`, import.meta.url), 'utf8').includes(marker), `${chunk} holds its marker "${marker}"`);
