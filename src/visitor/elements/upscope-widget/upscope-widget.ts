@@ -1,6 +1,6 @@
 // Over 350 lines: one element with the state and SDK wiring of every view of the widget (help,
-// consent, control, session, messages, outage) and their focus rules. What the panels look like and
-// say, what their buttons do and where focus goes around the consent prompt are in
+// consent, control, session, messages, outage). What the panels look like and say, what their
+// buttons do and where focus goes as they change (upscope-widget.focus.ts) are in
 // upscope-widget.panels.ts and its modules, loaded only when a panel is first needed (see
 // panels-loader.ts).
 import { adoptStyles, html, LitElement, nothing, unsafeCSS, type CSSResult, type PropertyValues, type TemplateResult } from 'lit';
