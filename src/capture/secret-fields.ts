@@ -85,6 +85,13 @@ interface SecretFieldState {
    * Optional: a page may hold the record of an older first script that had none.
    */
   remote?: WeakMap<Element, string>;
+  /**
+   * Hosts of closed shadow roots attached since the first bundle loaded (see hasClosedRoot). Here,
+   * not in this module, for the reason the rest is: the first bundle's wrapper of `attachShadow`
+   * hears them, and the capture engine, loaded later with its own copy of this module, reads them.
+   * Optional: a page may hold the record of an older first script that had none.
+   */
+  closedHosts?: WeakSet<Element>;
 }
 
 /**
@@ -101,6 +108,7 @@ const state = ((globalThis as Record<symbol, unknown>)[STATE] ??= {
 } satisfies SecretFieldState) as SecretFieldState;
 const { hidden, values, watched, salt } = state;
 const remote = (state.remote ??= new WeakMap());
+const closedHosts = (state.closedHosts ??= new WeakSet());
 const MAX_VALUES = 16;
 /** Shorter values are not matched: a field holding "1" is not a revealed password. */
 const MIN_VALUE_LENGTH = 4;
@@ -288,9 +296,6 @@ export function flushSecretFields(node: Node): void {
   const records = observer?.takeRecords();
   if (records?.length) noteRecords(records, observer!);
 }
-
-/** Hosts of closed shadow roots attached since the SDK loaded (see hasClosedRoot). */
-const closedHosts = new WeakSet<Element>();
 
 /** Whether `el` holds a closed shadow root the SDK saw attached: what it draws cannot be read. */
 export function hasClosedRoot(el: Element): boolean {

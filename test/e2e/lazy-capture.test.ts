@@ -98,3 +98,40 @@ test('the classic-script bundle loads the capture engine from beside its own scr
   assert.deepEqual(await requested(scripts, assist), [assist]);
   await page.context().close();
 });
+
+/** The colour of the pixel at (`x`, `y`) of the page in `frame` (a JPEG tile holding that point), read by decoding it in `page`. */
+async function framePixel(page: Page, frame: ReturnType<typeof decodeFrame>, x: number, y: number): Promise<number[]> {
+  assert.ok(x >= frame.x && x < frame.x + frame.width && y >= frame.y && y < frame.y + frame.height, `the frame's first tile ${frame.width}x${frame.height}+${frame.x}+${frame.y} holds (${x}, ${y})`);
+  return page.evaluate(
+    async ({ bytes, x, y }) => {
+      const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(bitmap, 0, 0);
+      return [...context.getImageData(x, y, 1, 1).data.slice(0, 3)];
+    },
+    { bytes: [...frame.image], x: x - frame.x, y: y - frame.y },
+  );
+}
+
+test('a closed shadow root the first script heard attached is drawn grey by the engine loaded later', async () => {
+  // The first script's wrapper of attachShadow hears the root; the engine, a bundle of its own
+  // with its own copy of the module, must read what it heard (a set of its own stayed empty, and
+  // the host was drawn as an empty box of the page's white, not the grey that says "not seen").
+  const page = await (await e2e.browser.newContext({ viewport: { width: 800, height: 600 } })).newPage();
+  await page.goto(e2e.server.url);
+  const shortId = await page.evaluate((bundle) => import(bundle).then((m: typeof import('../../src/visitor/index.js')) => m.Upscope.instance.getShortId()), '/dist/upscope.js');
+  assert.ok(shortId, 'the demo connected');
+  await page.evaluate(() => {
+    const host = document.createElement('div');
+    host.style.cssText = 'position: fixed; left: 20px; top: 80px; width: 200px; height: 100px; z-index: 2147483000; background: transparent';
+    const root = host.attachShadow({ mode: 'closed' });
+    root.innerHTML = '<div style="width: 200px; height: 100px; background: rgb(200, 0, 0)">closed tree</div>';
+    document.body.append(host);
+  });
+  const frame = await watchFirstFrame(shortId, () => page.locator('upscope-widget [part="allow-button"]').click());
+  const [r, g, b] = await framePixel(page, frame, 120, 130);
+  // Grey is rgb(204, 204, 204), JPEG-encoded; white (the bug) is 255s, the tree's red never.
+  assert.ok(Math.abs(r - 204) < 16 && Math.abs(g - 204) < 16 && Math.abs(b - 204) < 16, `the host is drawn grey, got rgb(${r}, ${g}, ${b})`);
+  await page.context().close();
+});
