@@ -370,6 +370,7 @@ export class PaintOutside {
 
   /** Called for each text node of a mask's walk (and mask-all's) with its runs' boxes: glyphs a font's overridden metrics draw outside them (see TextReach.metricInk). */
   textRuns(node: Text, rects: DOMRectList, push: Sink): void {
+    if (rects.length > 0) this.glyphInk(node, rects, push);
     // Nothing to grow (no font with overridden metrics, the usual page): no transform is read,
     // which in mask-all would be every text node's ancestors on every frame.
     const em = rects.length === 0 ? 0 : this.text.metricReach(node);
@@ -382,6 +383,30 @@ export class PaintOutside {
     if (linear === null) return pushBox(wholeViewport(node.parentElement ?? node.ownerDocument.documentElement), push);
     const r = em * stretch(linear);
     for (const b of rects) if (b.width > 0) push(b.left - r, b.top - r, b.width + 2 * r, b.height + 2 * r);
+  }
+
+  /**
+   * Glyphs drawn past their run's box (an italic's overhang, a `j`'s tail, marks above a font's
+   * ascent): each run grown by the most its characters draw past their advance and the font's
+   * ascent and descent (TextReach.glyphInk), along the line and across it; in a vertical writing
+   * mode, by the most of them every way. Nothing is read further for text none of whose glyphs
+   * draws past them (most upright text).
+   */
+  private glyphInk(node: Text, rects: DOMRectList, push: Sink): void {
+    const ink = this.text.glyphInk(node);
+    const parent = node.parentElement;
+    if (!ink || !parent) return;
+    const linear = this.linearOf(parent);
+    if (linear === null) return pushBox(wholeViewport(parent), push);
+    const most = Math.max(ink.left, ink.right, ink.top, ink.bottom);
+    const mode = this.text.style(parent).writingMode;
+    if (linear.isIdentity && mode.startsWith('horizontal')) {
+      // Left and right of each glyph as drawn, whatever the direction: any of them may end a line.
+      for (const b of rects) if (b.width > 0) push(b.left - ink.left, b.top - ink.top, b.width + ink.left + ink.right, b.height + ink.top + ink.bottom);
+      return;
+    }
+    const reach = most * stretch(linear);
+    for (const b of rects) if (b.width > 0) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
   }
 
   /** Mask-all: copies of a text run drawn by pseudo-element styles (see pseudoCopies). */

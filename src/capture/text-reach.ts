@@ -40,6 +40,10 @@ export class TextReach {
   private readonly overridden = new Map<Document, Set<string> | null>();
   private readonly ems = new Map<Element, number>();
   private readonly styles = new Map<Element, CSSStyleDeclaration>();
+  /** Per text's parent element: its font's glyph ink (see {@link glyphInk}). */
+  private readonly inks = new Map<Element, FontInk | null>();
+  /** Per document: {@link fontsKey}, read once per search. */
+  private readonly fontKeys = new Map<Document, string>();
 
   /** `el`'s computed style, one object per search (paint-outside.ts reads the same ancestors for their filters). */
   style(el: Element): CSSStyleDeclaration {
@@ -108,6 +112,27 @@ export class TextReach {
     if (em > 0) for (const r of rects) if (r.width > 0) push(r.left, r.top - em, r.width, r.height + 2 * em);
   }
 
+  /**
+   * How far `text`'s glyphs draw past the boxes of its runs, each way (CSS px of the text's own
+   * coordinates, left and right along the line): the most any of its characters draws past its
+   * advance and its font's ascent and descent (an italic `f`'s hook past the next glyph, a `j`'s
+   * tail left of its origin, a tall script's marks over a Latin ascent), measured once per font and
+   * character in the text's font (see {@link fontInk}); null when none draws a pixel past them (most
+   * upright text).
+   */
+  glyphInk(text: Text): Ink | null {
+    const parent = text.parentElement;
+    if (!parent) return null;
+    let font = this.inks.get(parent);
+    if (font === undefined) {
+      const doc = parent.ownerDocument;
+      let key = this.fontKeys.get(doc);
+      if (key === undefined) this.fontKeys.set(doc, (key = fontsKey(doc)));
+      this.inks.set(parent, (font = fontInk(doc, this.style(parent), key)));
+    }
+    return font ? font.of(text.data) : null;
+  }
+
   /** How far (CSS px of the text's own coordinates) up and down {@link metricInk} grows `text`'s runs: 0 where its font has no overridden metric. */
   metricReach(text: Text): number {
     const doc = text.ownerDocument;
@@ -122,6 +147,163 @@ export class TextReach {
       this.ems.set(parent, em);
     }
     return em;
+  }
+}
+
+/** How far ink reaches past a run's box, each way (CSS px; left and right along the line). */
+export interface Ink {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Characters of one text measured for its glyph ink, at most; past them the font's widest ink so far and {@link UNREAD_EMS} each way. */
+const MAX_CHARS = 64;
+/** How far, in ems, the ink of characters past {@link MAX_CHARS} is taken to reach each way (erring wide: a serif italic's `f` reaches 0.3 em). */
+const UNREAD_EMS = 0.5;
+/** Ink under this (CSS px) is anti-aliasing the boxes' rounding already holds. */
+const INK_SLACK = 0.5;
+
+/**
+ * One font's glyph ink, per character, kept across searches (a page draws its text in a few fonts)
+ * until the document's fonts change: a web font that loads draws other glyphs.
+ */
+class FontInk {
+  private readonly chars = new Map<string, Ink>();
+  constructor(private readonly ctx: CanvasRenderingContext2D, private readonly font: FontSettings, private readonly em: number) {}
+
+  of(data: string): Ink | null {
+    const ink: Ink = { left: 0, right: 0, top: 0, bottom: 0 };
+    let read = 0;
+    let unread = false;
+    let set: boolean | undefined;
+    const measure = (text: string) => {
+      set ??= this.apply();
+      return set ? this.measure(text) : this.wide();
+    };
+    // Whole too: a ligature (`ff`, `fi`) is one glyph of its own, at a run's end.
+    if (data.length <= MAX_CHARS && data.trim().length > 1) grow(ink, measure(data));
+    for (const ch of data) {
+      if (ch.trim() === '') continue;
+      let m = this.chars.get(ch);
+      if (!m) {
+        if (read++ >= MAX_CHARS) {
+          unread = true;
+          continue;
+        }
+        this.chars.set(ch, (m = measure(ch)));
+      }
+      grow(ink, m);
+    }
+    if (unread) grow(ink, this.wide());
+    return ink.left > INK_SLACK || ink.right > INK_SLACK || ink.top > INK_SLACK || ink.bottom > INK_SLACK ? ink : null;
+  }
+
+  /** Sets the shared context to this font (other fonts of the document measure on it too). */
+  private apply(): boolean {
+    const { ctx, font } = this;
+    // A font the canvas does not parse leaves its font as it was: told by a size no text has.
+    ctx.font = '1234.5px serif';
+    ctx.font = font.font;
+    if (ctx.font.includes('1234.5px')) return false;
+    ctx.fontStretch = font.stretch;
+    ctx.fontKerning = font.kerning;
+    ctx.letterSpacing = font.spacing;
+    try {
+      ctx.fontVariantCaps = font.caps;
+    } catch {
+      // A value the canvas does not take: normal caps.
+    }
+    return true;
+  }
+
+  /** Each way, {@link UNREAD_EMS}: what a font the canvas cannot take is taken to draw past its runs. */
+  private wide(): Ink {
+    const r = this.em * UNREAD_EMS;
+    return { left: r, right: r, top: r, bottom: r };
+  }
+
+  private measure(text: string): Ink {
+    const m = this.ctx.measureText(text);
+    return {
+      left: Math.max(0, m.actualBoundingBoxLeft),
+      right: Math.max(0, m.actualBoundingBoxRight - m.width),
+      top: Math.max(0, m.actualBoundingBoxAscent - m.fontBoundingBoxAscent),
+      bottom: Math.max(0, m.actualBoundingBoxDescent - m.fontBoundingBoxDescent),
+    };
+  }
+}
+
+interface FontSettings {
+  font: string;
+  kerning: CanvasFontKerning;
+  spacing: string;
+  caps: CanvasFontVariantCaps;
+  stretch: CanvasFontStretch;
+}
+
+/** The canvas keyword nearest a computed `font-stretch` (a percentage). */
+function stretchKeyword(value: string): CanvasFontStretch {
+  const steps: [number, CanvasFontStretch][] = [[50, 'ultra-condensed'], [62.5, 'extra-condensed'], [75, 'condensed'], [87.5, 'semi-condensed'], [100, 'normal'], [112.5, 'semi-expanded'], [125, 'expanded'], [150, 'extra-expanded'], [200, 'ultra-expanded']];
+  const pct = parseFloat(value) || 100;
+  let best = steps[4];
+  for (const s of steps) if (Math.abs(s[0] - pct) < Math.abs(best[0] - pct)) best = s;
+  return best[1];
+}
+
+function grow(into: Ink, by: Ink): void {
+  into.left = Math.max(into.left, by.left);
+  into.right = Math.max(into.right, by.right);
+  into.top = Math.max(into.top, by.top);
+  into.bottom = Math.max(into.bottom, by.bottom);
+}
+
+/** Per document: its fonts' ink by font, and {@link fontsKey} when they were measured (a web font added or loaded clears them). */
+const fontInks = new WeakMap<Document, { key: string; fonts: Map<string, FontInk>; ctx: CanvasRenderingContext2D | null }>();
+
+/**
+ * The ink of the font style `cs` draws text in, as a canvas of `doc` measures it (the document's
+ * web fonts included); null where no canvas measures. `key`: the document's {@link fontsKey}.
+ */
+function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): FontInk | null {
+  let kept = fontInks.get(doc);
+  if (!kept || kept.key !== key) {
+    let ctx: CanvasRenderingContext2D | null = null;
+    try {
+      ctx = doc.createElement('canvas').getContext('2d');
+    } catch {
+      // No canvas (a document with no browsing context): nothing measured.
+    }
+    fontInks.set(doc, (kept = { key, fonts: new Map(), ctx }));
+  }
+  if (!kept.ctx) return null;
+  const settings: FontSettings = {
+    // A canvas's font takes no percentage stretch: the stretch is set on its own, as a keyword.
+    font: `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`,
+    stretch: stretchKeyword(cs.fontStretch),
+    kerning: cs.fontKerning as CanvasFontKerning,
+    spacing: cs.letterSpacing === 'normal' ? '0px' : cs.letterSpacing,
+    caps: cs.fontVariantCaps as CanvasFontVariantCaps,
+  };
+  const id = `${settings.font}|${settings.stretch}|${settings.kerning}|${settings.spacing}|${settings.caps}`;
+  let ink = kept.fonts.get(id);
+  if (!ink) kept.fonts.set(id, (ink = new FontInk(kept.ctx, settings, px(cs.fontSize))));
+  return ink;
+}
+
+/** What changes when a document's fonts do: how many faces it has and how many have loaded. */
+function fontsKey(doc: Document): string {
+  try {
+    let loaded = 0;
+    let all = 0;
+    for (const face of doc.fonts as unknown as Iterable<FontFace>) {
+      all++;
+      if (face.status === 'loaded') loaded++;
+    }
+    return `${all}/${loaded}`;
+  } catch {
+    return '';
   }
 }
 
