@@ -8,20 +8,14 @@
  */
 import '../../src/visitor/define.js';
 import { expect } from '@open-wc/testing';
-import { expectLayersHold } from '../support/mask-layers.js';
 import { SECRET } from '../support/leaks.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-import { findMasks, type MaskOptions } from '../../src/capture/index.js';
+import { ALL, blackShare, expectHeld as held, pageStyle, settle, unmountHeld } from '../support/held-page.js';
+import { mountTestPage } from '../support/test-page.js';
+import type { MaskOptions } from '../../src/capture/index.js';
 
-const PAGE = `html, body { margin: 0; padding: 0; background: #fff; } #mask27-root { font: 24px/30px sans-serif; padding: 60px 100px; }`;
-const settle = () => new Promise((r) => setTimeout(r, 300));
-const ALL: MaskOptions = { maskAll: true };
-
-async function expectHeld(what: string, css: string, html: string, masking: MaskOptions = {}): Promise<void> {
-  mountTestPage('mask27', { css: PAGE + css, html });
-  await settle();
-  await expectLayersHold(what, masking);
-}
+const PAGE = pageStyle('mask27');
+const expectHeld = (what: string, css: string, html: string, masking: MaskOptions = {}) => held('mask27', what, css, html, masking);
+const unmountTestPage = unmountHeld;
 
 describe('mask27: mask-all\'s SVG text stretched past its runs', () => {
   afterEach(() => unmountTestPage('mask27'));
@@ -56,17 +50,6 @@ describe('mask27: a customizable select\'s ::picker-icon drawn away from the sel
     expectHeld('::picker-icon placed mask-all', `${SELECT} select::picker-icon { content: attr(data-v); color: ${SECRET}; position: absolute; left: 300px; top: 100px; }`,
       '<select data-v="4111 1111"><option>x</option></select>', ALL));
 });
-
-/** The share of the viewport the black boxes cover. */
-function blackShare(masking: MaskOptions): number {
-  const canvas = new OffscreenCanvas(innerWidth, innerHeight);
-  const ctx = canvas.getContext('2d')!;
-  for (const m of findMasks(document, masking)) ctx.fillRect(m.x, m.y, m.width, m.height);
-  const data = ctx.getImageData(0, 0, innerWidth, innerHeight).data;
-  let n = 0;
-  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-  return n / (innerWidth * innerHeight);
-}
 
 describe('mask27: an indent moves only the generated content on its line', () => {
   afterEach(() => unmountTestPage('mask27'));
