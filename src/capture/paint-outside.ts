@@ -19,7 +19,8 @@
  * - the rest of the mask's own ink past its box (box shadows, outlines, border image outsets, text
  *   strokes, far underlines, negative letter spacing, an SVG shape's stroke) and the decorations
  *   its ancestors draw through its text: its boxes grown by the farthest (ownInk, text-reach.ts);
- *   glyphs a face's overridden metrics put outside their runs: each run grown (textRuns); an SVG
+ *   glyphs a face's overridden metrics put outside their runs, and each glyph's own ink past its
+ *   run (an italic's overhang, stacked marks): each run grown (textRuns); an SVG
  *   shape's markers: its `<svg>`'s box; an image or SVG showing its overflow: its document's
  *   whole viewport;
  * - `-webkit-box-reflect` and `filter: drop-shadow()` or `blur()` of the mask or an ancestor: its
@@ -36,7 +37,7 @@
  *
  * Not covered here (the copy hides them): `text-shadow`, reflections, drop shadows and the other ink above set on a descendant of the
  * mask (only the mask and its ancestors are read: a large masked subtree stays cheap), mask-all
- * mode's text (boxed by its runs, no style read but overridden font metrics), a `filter: url()`
+ * mode's text (boxed by its runs, no style read but its font: overridden metrics, glyph ink), a `filter: url()`
  * whose `<filter>` takes its region from another by `href`, and a style sheet rule using a
  * resource that is only inside a mask (see resourceRects in svg-resources.ts).
  */

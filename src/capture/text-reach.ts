@@ -1,6 +1,7 @@
 // How far a mask's text draws past the boxes its runs report, for the black boxes (see
-// paint-outside.ts): the text style's own ink, the decorations its ancestors draw through it, and
-// glyphs a font's overridden metrics leave outside their runs; with the decorations, each
+// paint-outside.ts): the text style's own ink, the decorations its ancestors draw through it,
+// glyphs a font's overridden metrics leave outside their runs, and each glyph's own ink past its
+// advance and its font's ascent and descent (measured on a canvas); with the decorations, each
 // ancestor's scroll marker group (read in the same pass). Apart from paint-outside.ts, which is
 // over its size already; imports only shadow-attach.ts, which imports nothing, so it takes part in no
 // import cycle.
