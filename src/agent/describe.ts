@@ -12,10 +12,23 @@ export function isolate(text: string): string {
   return `\u2068${text}\u2069`;
 }
 
-/** The name an agent knows a visitor by: callName, else uniqueId, else a short id hint. */
+/**
+ * The name an agent knows a visitor by: callName, else uniqueId, else "Visitor" and a hint of the
+ * short id ("Visitor KvphRx"), the same in the list, the watch page, its status lines and History.
+ */
 export function visitorLabel(v: Pick<VisitorSummary, 'callName' | 'uniqueId' | 'shortId'> | null | undefined): string {
   if (!v) return 'the visitor';
-  return v.callName || v.uniqueId || `Visitor ${v.shortId.slice(0, 6)}`;
+  return v.callName || v.uniqueId || `Visitor ${shortIdHint(v.shortId)}`;
+}
+
+/**
+ * The first six letters or digits of a short id, as one word: a short id is base64url, so it may
+ * start with "-" or "_" ("Visitor -KvphR" read as a typo), which the hint leaves off at either
+ * end. The hint is still a piece of the short id, so searching for it finds the visitor.
+ */
+export function shortIdHint(shortId: string): string {
+  const hint = shortId.replace(/^[-_]+/, '').slice(0, 6).replace(/[-_]+$/, '');
+  return hint || shortId.slice(0, 6);
 }
 
 /** {@link visitorLabel} to open a sentence: "The visitor has left", not "the visitor has left" (a name is kept as given). */

@@ -7,6 +7,7 @@ import { encodeFrame, FrameEncoding, FrameFlags, type Message, type MessageOf, t
 import { saveAgentSession, clearAgentSession } from '../../src/agent/agent-session.js';
 import { AgentSocket } from '../support/agent-driver.js';
 import { near, type RGB } from '../support/colors.js';
+import { shortIdFor } from '../../src/server/relay/admission.js';
 
 import { relayInfo, type RelayInfo } from '../support/agent-driver.js';
 export { agentToken, relayInfo, type RelayInfo } from '../support/agent-driver.js';
@@ -19,6 +20,14 @@ export const forgetLogin = () => clearAgentSession();
 
 const randomId = (prefix: string) => `${prefix}-${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
 
+/** A visitor id whose shortId (derived from it by the relay) starts with `start`, e.g. "-". */
+export async function visitorIdWithShortId(start: string): Promise<string> {
+  for (;;) {
+    const id = randomId('v');
+    if ((await shortIdFor(id)).startsWith(start)) return id;
+  }
+}
+
 /** A visitor's page, played by the test over a raw WebSocket to `/parties/visitor/{id}`. */
 export class RawVisitor {
   private constructor(
@@ -30,8 +39,9 @@ export class RawVisitor {
     return this.welcome.shortId;
   }
 
-  static async connect(host: string, identity?: MessageOf<'updateConnection'>['identity']): Promise<RawVisitor> {
-    const socket = await AgentSocket.open(`ws://${host}/parties/visitor/${randomId('v')}`);
+  /** `visitorId`: the visitor's secret id (default a random one); see {@link visitorIdWithShortId}. */
+  static async connect(host: string, identity?: MessageOf<'updateConnection'>['identity'], visitorId = randomId('v')): Promise<RawVisitor> {
+    const socket = await AgentSocket.open(`ws://${host}/parties/visitor/${visitorId}`);
     const v = new RawVisitor(socket, await socket.next('welcome'));
     if (identity) v.send({ type: 'updateConnection', identity });
     return v;

@@ -10,6 +10,7 @@ import {
   takeSignInLinkFromFragment,
 } from '../../src/agent/index.js';
 import { FrameFlags, type VisitorSummary } from '../../src/protocol/index.js';
+import { visitorLabel } from '../../src/agent/describe.js';
 
 const visitor = (shortId: string, connectedAt: number, pendingRequestAt: number | null = null): VisitorSummary => ({
   shortId,
@@ -27,6 +28,17 @@ const visitor = (shortId: string, connectedAt: number, pendingRequestAt: number 
 });
 
 describe('agent helpers', () => {
+  it('names an unnamed visitor "Visitor" and a hint of the short id that reads as one word, never "Visitor -KvphR"', () => {
+    const named = (shortId: string, callName: string | null = null, uniqueId: string | null = null) => visitorLabel({ shortId, callName, uniqueId });
+    expect(named('-KvphRxyz12')).to.equal('Visitor KvphRx');
+    expect(named('__-ab-cdefgh')).to.equal('Visitor ab-cde');
+    expect(named('abcd_-efgh')).to.equal('Visitor abcd');
+    expect(named('Zq9aBcDeF')).to.equal('Visitor Zq9aBc');
+    expect(named('------')).to.equal('Visitor ------');
+    expect(named('-KvphRxyz12', 'Ada')).to.equal('Ada');
+    expect(named('-KvphRxyz12', null, 'user-42')).to.equal('user-42');
+  });
+
   it('orders the lobby: pending first by request time, then newest connection first', () => {
     const list = sortVisitors([visitor('aaaaaa', 1), visitor('bbbbbb', 5), visitor('cccccc', 2, 30), visitor('dddddd', 9, 20)]);
     expect(list.map((v) => v.shortId)).to.deep.equal(['dddddd', 'cccccc', 'bbbbbb', 'aaaaaa']);

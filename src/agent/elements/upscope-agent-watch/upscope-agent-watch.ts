@@ -1,7 +1,7 @@
 // The watch page. Over 350 lines: its template (the viewer, the visitor's details, the chat) and the
 // chat's sending states are one view over one watch; the visitor's details (visitor-details.ts), the
-// sign-in (agent-page.ts) and the shared styles already live in their own files. The chat is the
-// next piece to move out.
+// sign-in (agent-page.ts), the page with no one to watch (nobody.ts) and the shared styles already
+// live in their own files. The chat is the next piece to move out.
 import { css, html, nothing } from 'lit';
 import { MAX_CUSTOM_MESSAGE_LENGTH, SHORT_ID_PATTERN, type Observer, type VisitorSummary } from '../../../protocol/index.js';
 import { sessionStateText, visitorLabel } from '../../describe.js';
@@ -11,6 +11,7 @@ import { AgentPage, pageStyles } from '../agent-page.js';
 import { baseStyles } from '../shared.styles.js';
 import type { UpscopeViewer } from '../upscope-viewer/upscope-viewer.js';
 import { isolated, visitorDetails, visitorDetailsStyles } from '../visitor-details.js';
+import { nobodyStyles, nobodyTitle, renderNobody } from './nobody.js';
 
 /** Statuses in which this agent is not watching (nor asking to): the heading names the visitor only. */
 const NOT_WATCHING: ReadonlySet<WatchStatus> = new Set(['declined', 'ended', 'gone', 'unauthorized', 'error']);
@@ -47,12 +48,16 @@ interface ChatEntry {
  * @csspart message-input - Where the agent types a message.
  * @csspart send-button - Sends the message.
  * @csspart logout-button - Forgets the login in this tab.
+ * @csspart nobody - In place of the viewer and chat, when the link names no visitor the relay knows (or is not a watch link).
+ * @csspart back-link - In `nobody`: back to the list of visitors.
+ * @csspart retry-button - In `nobody`: looks for the visitor again.
  */
 export class UpscopeAgentWatch extends AgentPage {
   static override styles = [
     baseStyles,
     pageStyles,
     visitorDetailsStyles,
+    nobodyStyles,
     css`
       /* The picture uses a wide screen: the watch page is not held to the console's reading width. */
       :host {
@@ -254,22 +259,37 @@ export class UpscopeAgentWatch extends AgentPage {
     }
   }
 
+  /**
+   * What the heading says: "Watching" only once the visitor's page is on screen, "Asking to watch"
+   * while the visitor has not answered, the name alone when this agent is not watching (declined,
+   * ended, left, or between connections with no picture).
+   */
+  private heading() {
+    if (!this.visitor) return 'Watch a visitor';
+    const who = isolated(visitorLabel(this.visitor));
+    if (this.left || NOT_WATCHING.has(this.status)) return who;
+    if (this.status === 'waiting') return html`Asking to watch ${who}`;
+    if (this.pictureSize) return html`Watching ${who}`;
+    if (this.status === 'watching' || this.status === 'paused') return html`Opening ${who}'s page…`;
+    return who;
+  }
+
   protected override render() {
     const validId = SHORT_ID_PATTERN.test(this.shortId);
-    // "Watching" only while this agent is in the session (or asking to be): not after Leave or the end.
-    const label = visitorLabel(this.visitor);
-    const title = !this.visitor ? 'Watch a visitor' : this.left || NOT_WATCHING.has(this.status) ? isolated(label) : html`Watching ${isolated(label)}`;
+    // A link that names no one (never, or no longer: the relay knows no such visitor) is a page
+    // state of its own, not an empty viewer and a chat that cannot be used.
+    const nobody = !validId ? 'invalid' : this.status === 'gone' && !this.visitor ? 'gone' : null;
     return html`
       <header>
         <div class="title">
           <a part="console-link" href=${this.consoleHref}><span aria-hidden="true">← </span>All visitors</a>
-          <h1>${title}</h1>
+          <h1>${nobody ? nobodyTitle(nobody) : this.heading()}</h1>
         </div>
         ${this.renderAccount()}
       </header>
       <main>
-        ${!validId
-          ? html`<p class="error" role="alert">This watch link is not valid: it should end in /w/ and the visitor's short id.</p>`
+        ${nobody
+          ? renderNobody(nobody, this.shortId, this.consoleHref, () => (this.status = 'idle'))
           : this.session
             ? this.renderWatch()
             : this.renderLogin('Log in to watch this visitor.')}
