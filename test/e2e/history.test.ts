@@ -5,7 +5,9 @@
  * lists that session (visitor, agent allowed, end reason, message count), axe finds nothing in
  * either colour scheme, and the CSV export downloads the same row.
  *
- * Set SCREENSHOTS=dir to also write history-light.png and history-dark.png.
+ * On a phone (390 px) each session is a card that fits the screen, with every column in it.
+ *
+ * Set SCREENSHOTS=dir to also write history-light.png, history-dark.png and history-phone.png.
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,9 +15,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '../../src/server/node.js';
 import { freshDataDir } from '../support/data-dir.js';
-import { createAgent } from '../support/agents.js';
+import { browserCookie, createAgent } from '../support/agents.js';
+import { shortIdFor } from '../../src/server/relay/admission.js';
 import { findChromium, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 const SIGNING_KEY = 'e2e-history-signing-key';
@@ -111,4 +115,80 @@ test('after a real session (widget, consent, watch, chat, stop) the History page
   assert.equal(csv.split('\r\n').length, 3, 'a header and one row');
   assert.match(csv, /Ada Lovelace/);
   assert.match(csv, /agentStopped/);
+});
+
+/** A visitor with no name, whose shortId starts with "-", asks for help and withdraws: a session in the history. */
+async function unnamedVisitorAsksAndWithdraws(): Promise<string> {
+  let visitorId = '';
+  do visitorId = `e2e-${crypto.randomUUID()}`;
+  while (!(await shortIdFor(visitorId)).startsWith('-'));
+  const ws = new WebSocket(`ws://${server.host}:${server.port}/parties/visitor/${visitorId}`);
+  const got: Record<string, unknown>[] = [];
+  const waitFor = (test: (m: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const found = got.find(test);
+      if (found) return resolve(found);
+      ws.on('message', (data, binary) => {
+        if (binary) return;
+        const m = JSON.parse(String(data)) as Record<string, unknown>;
+        if (test(m)) resolve(m);
+      });
+    });
+  ws.on('message', (data, binary) => void (binary || got.push(JSON.parse(String(data)))));
+  const welcome = waitFor((m) => m.type === 'welcome');
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+  const shortId = (await welcome).shortId as string;
+  ws.send(JSON.stringify({ type: 'requestAgent' }));
+  await waitFor((m) => m.type === 'session' && m.state === 'pendingRequest');
+  ws.send(JSON.stringify({ type: 'cancelAgentRequest' }));
+  await waitFor((m) => m.type === 'session' && m.state === 'inactive');
+  ws.close();
+  return shortId;
+}
+
+test('on a phone (390 px) History fits the screen: each session a card with every column, nothing scrolls sideways; an unnamed visitor reads "Visitor" and a hint of its short id', async () => {
+  const shortId = await unnamedVisitorAsksAndWithdraws();
+  assert.ok(shortId.startsWith('-'));
+  await server.relay.flushed();
+  await server.history!.flushed();
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await context.addCookies([browserCookie(server, await createAgent(server, 'Mara', { admin: true }))]);
+  const agent = await context.newPage();
+  await agent.goto(`${server.url}/agent`);
+  await agent.getByRole('button', { name: 'History' }).click();
+  const row = agent.locator('upscope-agent-history tbody tr', { hasText: shortId });
+  await row.waitFor();
+  const visitorCell = (await row.locator('td').nth(1).innerText()).replace(/\s+/g, ' ');
+  const hint = shortId.replace(/^[-_]+/, '').slice(0, 6).replace(/[-_]+$/, '');
+  assert.match(visitorCell, new RegExp(`^Visitor ${hint}\\b`), `the visitor's cell: ${visitorCell}`);
+  assert.doesNotMatch(visitorCell, /Visitor -|Anonymous/);
+  assert.match(await row.locator('td').nth(4).innerText(), /Request cancelled/);
+
+  const fit = await agent.evaluate(() => {
+    const history = document.querySelector('upscope-agent-console')!.shadowRoot!.querySelector('upscope-agent-history')!;
+    const root = history.shadowRoot!;
+    const wrap = root.querySelector<HTMLElement>('.table-wrap')!;
+    const right = wrap.getBoundingClientRect().right;
+    const cells = [...root.querySelectorAll('tbody td')].map((td) => td.getBoundingClientRect());
+    const form = root.querySelector('form')!.getBoundingClientRect().right;
+    const inputs = [...root.querySelectorAll('form input, form button')].map((el) => el.getBoundingClientRect().right);
+    return {
+      page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+      wrap: [wrap.scrollWidth, wrap.clientWidth],
+      cellsOutside: cells.filter((r) => r.width === 0 || r.right > right + 0.5).length,
+      cells: cells.length,
+      controlsOutside: inputs.filter((r) => r > form + 0.5).length,
+    };
+  });
+  assert.ok(fit.page[0] <= fit.page[1], `the page scrolls sideways: ${fit.page}`);
+  assert.ok(fit.wrap[0] <= fit.wrap[1], `the sessions scroll sideways: ${fit.wrap}`);
+  assert.ok(fit.cells >= 6, `six cells a session: ${fit.cells}`);
+  assert.equal(fit.cellsOutside, 0, 'every cell is shown, inside the list');
+  assert.equal(fit.controlsOutside, 0, 'every filter field and button is inside the filter bar');
+  // Each cell says what it is (the header row is hidden on a phone).
+  const label = await row.locator('td').nth(3).evaluate((td) => getComputedStyle(td, '::before').content);
+  assert.match(label, /Duration/);
+  assert.deepEqual(await axeViolations(agent), [], 'axe (phone)');
+  if (process.env.SCREENSHOTS) await agent.screenshot({ path: join(process.env.SCREENSHOTS, 'history-phone.png'), fullPage: true });
+  await context.close();
 });

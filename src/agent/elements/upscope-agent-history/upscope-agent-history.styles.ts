@@ -1,9 +1,14 @@
 import { css } from 'lit';
 
-/** The History page: a filter bar, the table of sessions, paging. Tokens from shared.styles.ts. */
+/**
+ * The History page: a filter bar, the table of sessions, paging. Tokens from shared.styles.ts.
+ * Narrower than a table of six columns can be read (a phone), each session is a card: every cell
+ * on its own, named by its column, two to a line; nothing scrolls sideways and nothing is left out.
+ */
 export const historyStyles = css`
   :host {
     display: block;
+    container-type: inline-size;
   }
   form {
     display: flex;
@@ -107,5 +112,58 @@ export const historyStyles = css`
     align-items: center;
     margin-top: 0.75em;
     color: var(--_muted);
+  }
+  @container (max-width: 600px) {
+    label {
+      flex: 1 1 11em;
+    }
+    label input {
+      box-sizing: border-box;
+      min-width: 0;
+      width: 100%;
+    }
+    .actions {
+      flex-wrap: wrap;
+    }
+    thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+    table,
+    tbody {
+      display: block;
+    }
+    tr {
+      display: grid;
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+      gap: 0.5em 1em;
+      padding: 0.65em 0.75em;
+      border-bottom: 1px solid var(--_border);
+    }
+    tbody tr:last-child {
+      border-bottom: none;
+    }
+    td {
+      display: block;
+      padding: 0;
+      border: none;
+      min-width: 0;
+      overflow-wrap: anywhere;
+    }
+    td::before {
+      /* The column's name, seen; a screen reader has the header already (no alt text where supported). */
+      content: attr(data-label);
+      content: attr(data-label) / '';
+      display: block;
+      color: var(--_muted);
+      font-size: 0.85em;
+    }
+    td.num {
+      text-align: start;
+    }
   }
 `;

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
+import { visitorLabel } from '../../describe.js';
 import { baseStyles } from '../shared.styles.js';
 import { historyStyles } from './upscope-agent-history.styles.js';
 import type { SessionRow } from '../../../server/history/store.js';
@@ -186,9 +187,9 @@ export class UpscopeAgentHistory extends LitElement {
   private renderRow(s: HistorySession) {
     const v = s.visitor;
     return html`<tr>
-      <td><time datetime=${new Date(s.startedAt).toISOString()}>${formatTime(s.startedAt)}</time></td>
-      <td><bdi>${v.callName ?? v.uniqueId ?? 'Anonymous visitor'}</bdi><span class="visitor-id">${v.callName && v.uniqueId ? html`<bdi>${v.uniqueId}</bdi> · ` : ''}${v.shortId}</span></td>
-      <td>
+      <td class="started" data-label="Started"><time datetime=${new Date(s.startedAt).toISOString()}>${formatTime(s.startedAt)}</time></td>
+      <td data-label="Visitor"><bdi>${visitorLabel(v)}</bdi><span class="visitor-id">${v.callName && v.uniqueId ? html`<bdi>${v.uniqueId}</bdi> · ` : ''}${v.shortId}</span></td>
+      <td data-label="Agents">
         ${s.agents.length === 0
           ? html`<span class="when-end">No agent</span>`
           : html`<ul class="agents">
@@ -197,9 +198,9 @@ export class UpscopeAgentHistory extends LitElement {
               )}
             </ul>`}
       </td>
-      <td class="num">${s.durationMs === null ? '—' : formatDuration(s.durationMs)}</td>
-      <td>${s.endedAt === null ? 'In progress' : (REASONS[s.endReason ?? ''] ?? s.endReason)}${s.endedAt === null ? nothing : html`<span class="when-end">${formatTime(s.endedAt)}</span>`}</td>
-      <td class="num">${s.messageCount}</td>
+      <td class="num" data-label="Duration">${s.durationMs === null ? '—' : formatDuration(s.durationMs)}</td>
+      <td data-label="Ended">${s.endedAt === null ? 'In progress' : (REASONS[s.endReason ?? ''] ?? s.endReason)}${s.endedAt === null ? nothing : html`<span class="when-end">${formatTime(s.endedAt)}</span>`}</td>
+      <td class="num" data-label="Messages">${s.messageCount}</td>
     </tr>`;
   }
 }
