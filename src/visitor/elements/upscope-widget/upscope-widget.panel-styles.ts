@@ -35,16 +35,16 @@ export const panelStyles = css`
     left: auto;
   }
   :host([data-placed^='top']) {
-    top: var(--_y);
+    top: var(--_top);
   }
   :host([data-placed^='bottom']) {
-    bottom: var(--_y);
+    bottom: var(--_bottom);
   }
   :host([data-placed$='left']) {
-    left: var(--_x);
+    left: var(--_left);
   }
   :host([data-placed$='right']) {
-    right: var(--_x);
+    right: var(--_right);
   }
   :host([data-placed$='left']) .stack {
     align-items: flex-start;

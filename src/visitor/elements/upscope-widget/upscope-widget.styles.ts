@@ -26,10 +26,16 @@ export const widgetStyles = css`
     --_x: var(--upscope-offset-x, 16px);
     --_y: var(--upscope-offset-y, 16px);
 
+    /* Clear of a notch or home indicator (a page with viewport-fit=cover), then the offset. */
+    --_right: calc(var(--_x) + env(safe-area-inset-right, 0px));
+    --_left: calc(var(--_x) + env(safe-area-inset-left, 0px));
+    --_top: calc(var(--_y) + env(safe-area-inset-top, 0px));
+    --_bottom: calc(var(--_y) + env(safe-area-inset-bottom, 0px));
+
     position: fixed;
     z-index: var(--upscope-z-index, 2147483000);
-    right: var(--_x);
-    bottom: var(--_y);
+    right: var(--_right);
+    bottom: var(--_bottom);
     display: block;
     max-width: min(24rem, calc(100vw - 2 * var(--_x)));
     font-family: var(--upscope-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
@@ -39,17 +45,17 @@ export const widgetStyles = css`
   }
   :host([position='bottom-left']) {
     right: auto;
-    left: var(--_x);
+    left: var(--_left);
   }
   :host([position='top-right']) {
     bottom: auto;
-    top: var(--_y);
+    top: var(--_top);
   }
   :host([position='top-left']) {
     right: auto;
     bottom: auto;
-    left: var(--_x);
-    top: var(--_y);
+    left: var(--_left);
+    top: var(--_top);
   }
   :host([hidden]) {
     display: none;
@@ -123,6 +129,34 @@ export const widgetStyles = css`
     width: 1.2em;
     height: 1.2em;
     fill: currentColor;
+  }
+  /* A phone (480 px or less): a pill with its label would sit over the page's fields, which
+     there span the screen. The help button is a tab on the window's edge instead, its icon only
+     (the label stays its accessible name), 44 px high: it leaves the page's usual side margin
+     free. --upscope-offset-y still sets its distance from the bottom (or top). */
+  @media (max-width: 480px) {
+    .stack:not(.sheet) > [part~='help-button'] {
+      min-width: 44px;
+      min-height: 44px;
+      justify-content: center;
+      padding: 0.7em 0.7em 0.7em 0.85em;
+      margin-right: calc(-1 * var(--_x));
+      border-radius: 999px 0 0 999px;
+    }
+    :host([position$='left']) .stack:not(.sheet) > [part~='help-button'] {
+      padding: 0.7em 0.85em 0.7em 0.7em;
+      margin-right: 0;
+      margin-left: calc(-1 * var(--_x));
+      border-radius: 0 999px 999px 0;
+    }
+    .stack:not(.sheet) > [part~='help-button'] > span {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
   }
   .failed {
     max-width: min(24rem, calc(100vw - 2 * var(--_x)));
