@@ -10,9 +10,23 @@
  * A tainted canvas needs no noting: its copy tells (see copiedBlank).
  */
 
-const unreadable = new WeakSet<Element>();
-/** The canvas prototypes whose methods are wrapped (one per window tracked). */
-const wrapped = new WeakSet<object>();
+interface CanvasContextState {
+  /** Canvases whose read is blank. */
+  unreadable: WeakSet<Element>;
+  /** The canvas prototypes whose methods are wrapped (one per window tracked). */
+  wrapped: WeakSet<object>;
+}
+
+/**
+ * The record lives on the window under a registered symbol, as secret-fields.ts's does: the first
+ * script wraps the methods when the page loads, and the capture engine, a bundle of its own with
+ * its own copy of this module loaded when a session starts, must read what they noted (a set of
+ * its own stayed empty, and a WebGL canvas over content drew transparent again).
+ */
+const { unreadable, wrapped } = ((globalThis as Record<symbol, unknown>)[Symbol.for('upscope.canvasContexts')] ??= {
+  unreadable: new WeakSet(),
+  wrapped: new WeakSet(),
+} satisfies CanvasContextState) as CanvasContextState;
 
 /**
  * Whether `clone`, the library's copy of `canvas`, draws blank where the page's canvas may not: an

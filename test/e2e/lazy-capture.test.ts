@@ -2,7 +2,9 @@
  * The visitor bundles leave the capture engine out: a page that loads dist/upscope.js (ES module,
  * the demo shop) or dist/upscope.iife.js (classic script, the plain example) fetches
  * dist/upscope-capture.js (and the assist engine, dist/upscope-assist.js) only when an agent's
- * session becomes active, once, from beside the bundle, and then streams frames.
+ * session becomes active, once, from beside the bundle, and then streams frames. The engine then
+ * reads what the first script noted since the page loaded (a revealed field, a closed shadow
+ * root, a WebGL canvas): records on the window, not in either bundle's own modules.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -133,5 +135,30 @@ test('a closed shadow root the first script heard attached is drawn grey by the 
   const [r, g, b] = await framePixel(page, frame, 120, 130);
   // Grey is rgb(204, 204, 204), JPEG-encoded; white (the bug) is 255s, the tree's red never.
   assert.ok(Math.abs(r - 204) < 16 && Math.abs(g - 204) < 16 && Math.abs(b - 204) < 16, `the host is drawn grey, got rgb(${r}, ${g}, ${b})`);
+  await page.context().close();
+});
+
+test('a WebGL canvas the first script saw made is drawn grey by the engine loaded later', async () => {
+  // Its drawing buffer is cleared once shown, so the copy reads it blank (canvas-contexts.ts): the
+  // first script's wrapper of getContext notes it, and the engine must read that note (a set of
+  // its own stayed empty, and the canvas drew transparent, the page behind it showing through).
+  const page = await (await e2e.browser.newContext({ viewport: { width: 800, height: 600 } })).newPage();
+  await page.goto(e2e.server.url);
+  const shortId = await page.evaluate((bundle) => import(bundle).then((m: typeof import('../../src/visitor/index.js')) => m.Upscope.instance.getShortId()), '/dist/upscope.js');
+  assert.ok(shortId, 'the demo connected');
+  const drawn = await page.evaluate(() => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: 200, height: 100 });
+    canvas.style.cssText = 'position: fixed; left: 20px; top: 80px; z-index: 2147483000';
+    document.body.append(canvas);
+    const gl = canvas.getContext('webgl');
+    if (!gl) return false;
+    gl.clearColor(0.8, 0, 0, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    return true;
+  });
+  assert.ok(drawn, 'this Chromium makes WebGL contexts');
+  const frame = await watchFirstFrame(shortId, () => page.locator('upscope-widget [part="allow-button"]').click());
+  const [r, g, b] = await framePixel(page, frame, 120, 130);
+  assert.ok(Math.abs(r - 204) < 16 && Math.abs(g - 204) < 16 && Math.abs(b - 204) < 16, `the canvas is drawn grey, got rgb(${r}, ${g}, ${b})`);
   await page.context().close();
 });
