@@ -272,7 +272,9 @@ export class AssistTools {
   };
 
   private readonly onWheel = (e: WheelEvent) => {
-    if (!this.granted()) return;
+    // A site that turned remote scrolling off: the wheel is the console's own, not a stream of
+    // inputs each refused (a trackpad sends dozens a second).
+    if (!this.granted() || this.host.client()?.snapshot.assist?.scroll === false) return;
     const p = this.map()?.toVisitor(e.clientX, e.clientY);
     if (!p) return;
     e.preventDefault();

@@ -95,6 +95,35 @@ describe('<upscope-viewer> assist tools', () => {
     await sendMouse({ type: 'move', position: [0, 0] });
   });
 
+  it("settles an input of a kind the visitor's site turned off with the relay's refusal, and leaves the wheel to the console", async () => {
+    const { v, el } = await watching(relay.info.agentToken, 320, 200);
+    // Where the visitor's page is scrolled: the picture maps to it (a wheel is placed on the page).
+    v.send({ type: 'visitorScroll', x: 0, y: 0, width: 320, height: 2000, viewportWidth: 320, viewportHeight: 200 });
+    button(el, 'control-button').click();
+    const ask = await v.next('controlRequested');
+    v.send({ type: 'controlAnswer', observerId: ask.observerId, allow: true });
+    await until('granted', () => el.controlState === 'granted');
+    const r = viewerScreen(el).getBoundingClientRect();
+    const wheel = () => {
+      const e = new WheelEvent('wheel', { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, deltaY: 120, bubbles: true, cancelable: true });
+      viewerScreen(el).dispatchEvent(e);
+      return e.defaultPrevented;
+    };
+    expect(wheel(), 'scrolling allowed: the wheel goes to the page').to.equal(true);
+    expect((await v.next('agentInput')).input.kind).to.equal('wheel');
+
+    v.send({ type: 'assistSettings', settings: { ...ALL_ALLOWED, scroll: false } });
+    const client = (el as unknown as { client: { snapshot: { assist: { scroll: boolean } | null }; input(i: unknown): Promise<{ ok: boolean; reason?: string; message?: string }> } }).client;
+    await until('the settings arrived', () => client.snapshot.assist?.scroll === false);
+    // A trackpad's wheel is then the console's own, not dozens of inputs a second, each refused.
+    expect(wheel(), 'scrolling off: the console keeps the wheel').to.equal(false);
+    // Sent anyway, the relay refuses it (relay28); its refusal is the input's answer, not an error
+    // naming it, which left the input waiting out its timeout and then said the page did not answer.
+    const result = await client.input({ kind: 'wheel', x: 10, y: 10, deltaX: 0, deltaY: 200 });
+    expect(JSON.stringify(result)).to.equal(JSON.stringify({ ok: false, reason: 'notAllowed', message: 'this site does not allow remote scrolling (allowRemoteScroll is off)' }));
+    expect(v.messages.filter((m) => m.type === 'agentInput').length).to.equal(1);
+  });
+
   describe('on a phone', () => {
     before(() => setViewport({ width: 390, height: 844 }));
     after(() => setViewport({ width: 800, height: 600 }));

@@ -26,7 +26,7 @@ const watching = (o: WatchingOptions = {}) => watchingWith(e2e, o);
 const SHOTS = process.env.SCREENSHOTS ?? '';
 
 /** The viewer's watch client, reached past its own checks to send what a buggy or hostile agent might. */
-type ViewerInside = { watch$: { client: { send(msg: unknown): void; snapshot: { error: { code: string; message: string } | null } } } };
+type ViewerInside = { watch$: { client: { send(msg: unknown): void; inputs: Map<number, { resolve(result: unknown): void; timer: unknown }> } } };
 
 /** The agent's pointer on the visitor's page: where its tip is, in viewport pixels, and its label. */
 async function agentPointer(visitor: Page): Promise<{ x: number; y: number; label: string } | null> {
@@ -333,10 +333,14 @@ test('control ends after 2 minutes without agent input: the widget lets go, the 
     const button = p.agent.locator('upscope-viewer [part="control-button"]');
     assert.equal(await button.textContent(), 'Ask for control');
     assert.equal(await button.getAttribute('aria-pressed'), 'false');
-    // Input sent anyway, past the viewer's own check: the relay refuses it with invalidState.
-    await p.agent.evaluate(() => (document.querySelector('upscope-viewer') as unknown as ViewerInside).watch$.client.send({ type: 'remoteInput', id: 77, input: { kind: 'click', x: 10, y: 10 } }));
-    const refused = await (await p.agent.waitForFunction(() => (document.querySelector('upscope-viewer') as unknown as ViewerInside).watch$.client.snapshot.error)).jsonValue();
-    assert.equal(refused?.code, 'invalidState', refused?.message);
+    // Input sent anyway, past the viewer's own check (as waiting for its answer): the relay refuses
+    // it, answering it as an input, so it settles at once.
+    const refused = await p.agent.evaluate(() => new Promise((resolve) => {
+      const { client } = (document.querySelector('upscope-viewer') as unknown as ViewerInside).watch$;
+      client.inputs.set(77, { resolve, timer: undefined });
+      client.send({ type: 'remoteInput', id: 77, input: { kind: 'click', x: 10, y: 10 } });
+    }));
+    assert.deepEqual(refused, { ok: false, reason: 'notAllowed', message: 'you do not have control of this page; ask for it first' });
   } finally {
     await p.close();
   }

@@ -88,11 +88,9 @@ test('control: no input without a grant; a declined request does nothing; grante
     assert.equal((await a.next('error')).code, 'invalidState');
     v.send({ type: 'assistSettings', settings: CONTROL_ON });
     await a.next('assistSettings');
-    // Input without a grant: invalidState, naming the input.
+    // Input without a grant: answered as the input, refused (the agent's waiting input settles).
     a.send({ type: 'remoteInput', id: 1, input: { kind: 'click', x: 5, y: 5 } });
-    const refused = await a.next('error');
-    assert.equal(refused.code, 'invalidState');
-    assert.equal(refused.ref, '1');
+    assert.deepEqual(await a.next('remoteInputResult'), { type: 'remoteInputResult', observerId, id: 1, result: { ok: false, reason: 'notAllowed', message: 'you do not have control of this page; ask for it first' } });
 
     a.send({ type: 'requestControl' });
     const ask = await v.next('controlRequested');
@@ -101,7 +99,7 @@ test('control: no input without a grant; a declined request does nothing; grante
     v.send({ type: 'controlAnswer', observerId, allow: false });
     assert.equal((await a.next('control')).state, 'declined');
     a.send({ type: 'remoteInput', id: 2, input: { kind: 'text', text: 'x' } });
-    assert.equal((await a.next('error')).code, 'invalidState', 'declined: still no input');
+    assert.equal((await a.next('remoteInputResult', (m) => m.id === 2)).result.ok, false, 'declined: still no input');
     assert.equal(v.count('agentInput'), 0);
 
     // Past the cooldown after a decline, the agent asks again.
@@ -122,7 +120,7 @@ test('control: no input without a grant; a declined request does nothing; grante
     const revoked = await a.next('control', (m) => m.state === 'revoked');
     assert.equal(revoked.reason, 'visitor');
     a.send({ type: 'remoteInput', id: 4, input: { kind: 'text', text: 'more' } });
-    assert.equal((await a.next('error', (m) => m.ref === '4')).code, 'invalidState');
+    assert.equal((await a.next('remoteInputResult', (m) => m.id === 4)).result.ok, false);
     assert.equal(v.count('agentInput'), 1);
   } finally {
     await relay.close();
@@ -192,7 +190,7 @@ test('control ends when the tab is hidden (the session pauses) or the session en
     const ended = await a.next('control', (m) => m.state === 'revoked');
     assert.equal(ended.reason, 'session');
     a.send({ type: 'remoteInput', id: 9, input: { kind: 'click', x: 1, y: 1 } });
-    assert.equal((await a.next('error', (m) => m.ref === '9')).code, 'invalidState');
+    assert.deepEqual((await a.next('remoteInputResult', (m) => m.id === 9)).result, { ok: false, reason: 'notAllowed', message: 'you do not have control of this page; ask for it first' });
 
     // Granted again, then the session ends (the visitor stops it): control ends with it.
     v.send({ type: 'visibility', visible: true });
@@ -204,7 +202,8 @@ test('control ends when the tab is hidden (the session pauses) or the session en
     v.send({ type: 'stopSession' });
     assert.equal((await a.next('control', (m) => m.state === 'revoked')).reason, 'session');
     a.send({ type: 'remoteInput', id: 10, input: { kind: 'click', x: 1, y: 1 } });
-    assert.equal((await a.next('error', (m) => m.ref === '10')).code, 'invalidState');
+    assert.equal((await a.next('remoteInputResult', (m) => m.id === 10)).result.ok, false);
+    assert.equal(a.count('error'), 0, 'a refused input is answered as an input, not an error');
   } finally {
     await relay.close();
   }
@@ -268,6 +267,9 @@ test('an agent whose token lacks a capability is refused that action', async () 
       assert.equal(e.code, 'wrongRole', msg.type);
       assert.match(e.message, /does not grant/);
     }
+    // An input is answered as an input (its waiting promise settles), refused the same way.
+    a.send({ type: 'remoteInput', id: 5, input: { kind: 'click', x: 1, y: 1 } });
+    assert.deepEqual((await a.next('remoteInputResult')).result, { ok: false, reason: 'notAllowed', message: 'your agent token does not grant "control"' });
     assert.equal(v.count('agentPointer') + v.count('agentDraw') + v.count('controlRequested'), 0);
   } finally {
     await relay.close();

@@ -118,7 +118,7 @@ test('a watch socket sending each visitor-only or relay-only message type gets w
     w.sendRaw(frame(1));
     assert.equal((await w.next('error')).code, 'wrongRole');
     w.send({ type: 'remoteInput', id: 1, input: { kind: 'click', x: 1, y: 1 } });
-    assert.equal((await w.next('error')).code, 'invalidState', 'no control without the visitor’s yes');
+    assert.equal((await w.next('remoteInputResult')).result.ok, false, 'no control without the visitor’s yes');
     v.send({ type: 'ping', t: 1 });
     await v.next('pong');
     const got = v.messages.slice(seen).map((m) => m.type).filter((t) => t !== 'pong' && t !== 'readMark');

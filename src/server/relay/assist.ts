@@ -190,8 +190,7 @@ export class Assist {
   fromAgent(w: AssistWatcher, msg: Message): void {
     // A refused pointer or stroke spends a live token on its answer (none left: dropped unanswered), so a flood cannot amplify.
     if ((msg.type === 'pointer' || msg.type === 'draw') && this.refused(w, msg.type) && !this.held(w.conn, agentKey(w.agent)).bucket.take()) return;
-    const ref = msg.type === 'remoteInput' ? String(msg.id) : undefined;
-    if (!w.watching) return this.room.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) first', ref);
+    if (!w.watching) return msg.type === 'remoteInput' ? this.refuseInput(w, msg.id, 'notAllowed', 'watch the visitor (and be allowed) first') : this.room.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) first');
     const visitor = this.room.visitor();
     switch (msg.type) {
       case 'pointer': {
@@ -265,14 +264,18 @@ export class Assist {
         if (this.control?.w === w) this.end('none', ControlEndReason.released);
         return;
       case 'remoteInput': {
-        if (!this.may(w, 'control', ref)) return;
-        if (this.control?.w !== w || this.control.state !== 'granted') return this.room.sendError(w.conn, ErrorCode.invalidState, 'you do not have control of this page; ask for it first', ref);
+        // Every refusal is the input's answer, `remoteInputResult` as the page's own would be, so
+        // the agent's waiting input settles at once (codereview28: an `error` naming it left it
+        // waiting out its timeout, then said "the page did not answer", and a custom message of
+        // the same number failed instead).
+        if (!w.agent.capabilities.includes('control')) return this.refuseInput(w, msg.id, 'notAllowed', 'your agent token does not grant "control"');
+        if (this.control?.w !== w || this.control.state !== 'granted') return this.refuseInput(w, msg.id, 'notAllowed', 'you do not have control of this page; ask for it first');
         // A kind the visitor's site turned off is refused here too (relay28: it reached the page,
         // whose SDK refused it), as the SDK words it (src/visitor/remote-input.ts).
         const kind = INPUT_KINDS[msg.input.kind];
-        if (!this.settings[kind.setting]) return this.room.sendError(w.conn, ErrorCode.invalidState, `this site does not allow remote ${kind.what} (${kind.option} is off)`, ref);
-        if (!visitor) return this.room.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now', ref);
-        if (this.room.full(visitor)) return this.room.sendError(w.conn, ErrorCode.queueFull, 'the visitor is not reading right now; the input was not delivered', ref);
+        if (!this.settings[kind.setting]) return this.refuseInput(w, msg.id, 'notAllowed', `this site does not allow remote ${kind.what} (${kind.option} is off)`);
+        if (!visitor) return this.refuseInput(w, msg.id, 'noTarget', 'the visitor is not connected right now');
+        if (this.room.full(visitor)) return this.refuseInput(w, msg.id, 'noTarget', 'the visitor is not reading right now; the input was not delivered');
         this.room.send(visitor, { type: 'agentInput', observerId: w.observerId, id: msg.id, input: msg.input });
         return;
       }
@@ -407,10 +410,15 @@ export class Assist {
   }
 
   /** The agent's token grants `capability`; otherwise it is told so. */
-  private may(w: AssistWatcher, capability: 'pointer' | 'draw' | 'control', ref?: string): boolean {
+  private may(w: AssistWatcher, capability: 'pointer' | 'draw' | 'control'): boolean {
     if (w.agent.capabilities.includes(capability)) return true;
-    this.room.sendError(w.conn, ErrorCode.wrongRole, `your agent token does not grant "${capability}"`, ref);
+    this.room.sendError(w.conn, ErrorCode.wrongRole, `your agent token does not grant "${capability}"`);
     return false;
+  }
+
+  /** Answers the agent's input `id` with a refusal the relay made, never forwarding it. */
+  private refuseInput(w: AssistWatcher, id: number, reason: 'notAllowed' | 'noTarget', message: string): void {
+    this.room.send(w.conn, { type: 'remoteInputResult', observerId: w.observerId, id, result: { ok: false, reason, message } });
   }
 
   private watcher(observerId: string): AssistWatcher | undefined {
