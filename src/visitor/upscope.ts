@@ -608,6 +608,8 @@ function closeMessage(code: number, reason: string): string {
       return `the relay refused the connection (${reason})`;
     case CloseCode.notFound:
       return `the relay does not serve visitors here (${reason})`;
+    case CloseCode.flooding:
+      return `the relay closed the connection: too many messages refused (${reason})`;
     default:
       return `gave up connecting after repeated failures (last close code ${code}${reason ? `: ${reason}` : ''})`;
   }

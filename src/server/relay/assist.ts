@@ -254,7 +254,7 @@ export class Assist {
         // New prompts per agent are budgeted too: asking and releasing in a loop prompted the visitor each time (relay28).
         const perMinute = RATE_LIMITS.controlRequestsPerAgentPerMinute;
         this.requests ??= new KeyedRateLimiter(perMinute, perMinute / 60, this.room.now);
-        if (!this.requests.take(agentKey(w.agent))) return this.room.sendError(w.conn, ErrorCode.rateLimited, `too many requests for control of this page (at most ${perMinute} a minute); wait a minute`);
+        if (!this.requests.take(agentKey(w.agent))) return this.room.sendError(w.conn, ErrorCode.rateLimited, `too many requests for control of this page (at most ${perMinute} a minute); you may ask again in ${Math.ceil(60 / perMinute)} s`);
         this.control = { w, state: 'requested' };
         this.remember();
         this.room.update(visitor, CONTROL_KEY, this.requestMsg(w));

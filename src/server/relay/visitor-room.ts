@@ -172,14 +172,14 @@ const LIVE_HEAD = new RegExp(`^\\{"type":"(?:${[...LIVE_TYPES].join('|')})"`);
 /** `frameAck` as the viewer writes it (JSON.stringify of `{ type, seq }`), up to its seq. */
 const FRAME_ACK_HEAD = '{"type":"frameAck","seq":';
 
+/** A read mark's answer as the clients write it (`{type, mark}`, a mark of 24 hex digits, read-marks.ts). */
+const READ_ACK = /^\{"type":"readAck","mark":"([0-9a-f]{24})"\}$/;
+
 /**
  * The seq of a `frameAck` written as the viewer writes it (`{"type":"frameAck","seq":N}`, N a
  * uint32 in at most 10 digits); null for anything else, which the full parser then reads. It comes
  * once per frame per watcher, so it is read in place: no match array, no substring.
  */
-/** A read mark's answer as the clients write it (`{type, mark}`, a mark of 24 hex digits, read-marks.ts). */
-const READ_ACK = /^\{"type":"readAck","mark":"([0-9a-f]{24})"\}$/;
-
 function frameAckSeq(data: string): number | null {
   const end = data.length - 1;
   if (end <= FRAME_ACK_HEAD.length || end - FRAME_ACK_HEAD.length > 10 || data.charCodeAt(end) !== 0x7d || !data.startsWith(FRAME_ACK_HEAD)) return null;
