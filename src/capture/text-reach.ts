@@ -165,6 +165,17 @@ const MAX_CHARS = 64;
 const UNREAD_EMS = 0.5;
 /** Ink under this (CSS px) is anti-aliasing the boxes' rounding already holds. */
 const INK_SLACK = 0.5;
+/**
+ * Whole texts' ink kept per document, at most (all its fonts together): mask-all reads every text
+ * of the page on every frame. Past it, texts not yet kept are measured each time (the kept ones
+ * stay: clearing would measure all of a page with more texts on every frame); a dropped font
+ * frees its own.
+ */
+const MAX_WHOLES = 16384;
+/** Fonts kept per document, at most; past it the oldest is dropped (a font size that keeps changing, `clamp()` over a resized viewport or an animation, adds one each time). */
+const MAX_FONTS = 256;
+/** Two characters side by side: what a ligature needs (letters, but also a code font's `->`; a surrogate pair counts too, erring towards measuring). */
+const ADJACENT = /\S\S/;
 
 /**
  * One font's glyph ink, per character, kept across searches (a page draws its text in a few fonts)
@@ -172,7 +183,15 @@ const INK_SLACK = 0.5;
  */
 class FontInk {
   private readonly chars = new Map<string, Ink>();
-  constructor(private readonly ctx: CanvasRenderingContext2D, private readonly font: FontSettings, private readonly em: number) {}
+  /** Whole texts' ink (see {@link MAX_WHOLES}). */
+  readonly wholes = new Map<string, Ink>();
+  /** @param kept the document's count of whole texts kept, all fonts together. */
+  constructor(
+    private readonly ctx: CanvasRenderingContext2D,
+    private readonly font: FontSettings,
+    private readonly em: number,
+    private readonly kept: { wholes: number },
+  ) {}
 
   of(data: string): Ink | null {
     const ink: Ink = { left: 0, right: 0, top: 0, bottom: 0 };
@@ -183,8 +202,19 @@ class FontInk {
       set ??= this.apply();
       return set ? this.measure(text) : this.wide();
     };
-    // Whole too: a ligature (`ff`, `fi`) is one glyph of its own, at a run's end.
-    if (data.length <= MAX_CHARS && data.trim().length > 1) grow(ink, measure(data));
+    // Whole too: a ligature (`ff`, `fi`) is one glyph of its own, at a run's end; only where two
+    // characters stand side by side, and once per font and text.
+    if (data.length <= MAX_CHARS && ADJACENT.test(data)) {
+      let whole = this.wholes.get(data);
+      if (!whole) {
+        whole = measure(data);
+        if (this.kept.wholes < MAX_WHOLES) {
+          this.wholes.set(data, whole);
+          this.kept.wholes++;
+        }
+      }
+      grow(ink, whole);
+    }
     for (const ch of data) {
       if (ch.trim() === '') continue;
       let m = this.chars.get(ch);
@@ -261,7 +291,7 @@ function grow(into: Ink, by: Ink): void {
 }
 
 /** Per document: its fonts' ink by font, and {@link fontsKey} when they were measured (a web font added or loaded clears them). */
-const fontInks = new WeakMap<Document, { key: string; fonts: Map<string, FontInk>; ctx: CanvasRenderingContext2D | null }>();
+const fontInks = new WeakMap<Document, { key: string; fonts: Map<string, FontInk>; wholes: number; ctx: CanvasRenderingContext2D | null }>();
 
 /**
  * The ink of the font style `cs` draws text in, as a canvas of `doc` measures it (the document's
@@ -276,7 +306,7 @@ function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): FontInk |
     } catch {
       // No canvas (a document with no browsing context): nothing measured.
     }
-    fontInks.set(doc, (kept = { key, fonts: new Map(), ctx }));
+    fontInks.set(doc, (kept = { key, fonts: new Map(), wholes: 0, ctx }));
   }
   if (!kept.ctx) return null;
   const settings: FontSettings = {
@@ -289,7 +319,15 @@ function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): FontInk |
   };
   const id = `${settings.font}|${settings.stretch}|${settings.kerning}|${settings.spacing}|${settings.caps}`;
   let ink = kept.fonts.get(id);
-  if (!ink) kept.fonts.set(id, (ink = new FontInk(kept.ctx, settings, px(cs.fontSize))));
+  if (!ink) {
+    // Oldest first (a Map keeps insertion order), and its whole texts with it.
+    if (kept.fonts.size >= MAX_FONTS) {
+      const [oldest, dropped] = kept.fonts.entries().next().value as [string, FontInk];
+      kept.fonts.delete(oldest);
+      kept.wholes -= dropped.wholes.size;
+    }
+    kept.fonts.set(id, (ink = new FontInk(kept.ctx, settings, px(cs.fontSize), kept)));
+  }
   return ink;
 }
 
