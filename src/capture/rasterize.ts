@@ -1381,8 +1381,10 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
   // A block stand-in's height is written as whole px plus the fraction in its bottom padding (no
   // border): Chromium serializes a length with six significant digits, so a run 28915.25px tall
   // read `28915.2px`, which exactLengths took for 28915.203125, and every box below it on screen
-  // was drawn 3/64 px higher (a border a pixel off). A row's padding does nothing: it keeps its height.
-  if (clone.localName !== 'tr') exactHeight(style, run.height);
+  // was drawn 3/64 px higher (a border a pixel off). A table row's padding does nothing: by its
+  // computed display, not its tag (a `<tr>` may be a block), it keeps its height.
+  const display = (run.first.ownerDocument.defaultView ?? window).getComputedStyle(run.first).display;
+  if (!display.startsWith('table-')) exactHeight(style, run.height);
   style.minHeight = '0px';
   style.maxHeight = 'none';
   style.marginTop = run.marginTop;
@@ -1392,7 +1394,10 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
 /**
  * Makes an empty box `height` px tall, a whole number of layout units (1/64 px), with lengths
  * that serialize exactly: whole px of at most six digits in its height and top padding, the
- * fraction in its bottom padding, no borders.
+ * fraction in its bottom padding, no borders. Exact up to 1 999 999 px: past it the top padding
+ * serializes with six significant digits too (`1.23457e+06px`), a box below such a run drawn up to
+ * half a unit of its sixth digit off (a known limit: a bottom padding of whole px and a fraction
+ * would pass six digits as well; pages that tall are past what the culling is for).
  */
 function exactHeight(style: CSSStyleDeclaration, height: number): void {
   const units = Math.max(0, Math.round(height * 64));

@@ -132,4 +132,18 @@ describe('culling: sticky, placed and scrolled content of off-screen rows', func
       loop.stop();
     }
   });
+  for (const [kind, html, css] of [
+    ['block rows of a block table body', (n: number) => `<table><tbody>${Array.from({ length: n }, (_, i) => `<tr class="item"><td><b>${i}</b> row ${i}</td></tr>`).join('')}</tbody></table>`, 'table, tbody, tr.item { display: block; } tr.item { height: 24.3px; }'],
+  ] as const) {
+    it(`a run of ${kind}, a fraction of a px tall, stands in at its whole height (its padding counts, the stand-in chosen by display, not tag)`, async () => {
+      const root = mount(`<div class="pane">${html(1200)}</div>`, `.pane { height: 500px; overflow: auto; margin: 20px; } ${css} .item:nth-child(10n) { background: rgb(200, 0, 0); } .item { border-bottom: 1px solid rgb(220, 220, 220); }`);
+      const pane = root.querySelector('.pane')!;
+      pane.scrollTop = 20000;
+      await new Promise((r) => requestAnimationFrame(r));
+      const full = await capture({ cullMargin: Infinity });
+      const culled = await capture();
+      expect(differing(culled, full), `${kind}: pixels unlike a capture with no culling`).to.equal(0);
+      expect(count(await snapshotMarkup(), 'b') < 200, `${kind}: rows are culled`).to.equal(true);
+    });
+  }
 });
