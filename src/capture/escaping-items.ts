@@ -210,6 +210,7 @@ function movesApart(el: Element, item: Element, cs: CSSStyleDeclaration, win: Wi
   if (cs.position === 'sticky') return (cs.top !== 'auto' || cs.bottom !== 'auto') && (el === item || !stickyBlockIn(el, item, cs.display, win));
   if (el === item || (cs.position !== 'absolute' && cs.position !== 'fixed')) return false;
   const fixed = cs.position === 'fixed';
+  // Its containing block, past the item too (null: the viewport's).
   let block: Element | null = null;
   for (let e = flatUp(el); e; e = flatUp(e)) {
     const ecs = win.getComputedStyle(e);
@@ -217,13 +218,13 @@ function movesApart(el: Element, item: Element, cs: CSSStyleDeclaration, win: Wi
       block = e;
       break;
     }
-    if (e === item) break;
   }
   // Placed inside the item: drawn where the item is.
   if (block && containsFlat(item, block)) return false;
   const clip = clippedAbove();
-  // A clip above its block clips and scrolls it with the item.
-  return clip !== null && (block === null || containsFlat(block, clip));
+  // A block that is the clip or under it (so above the item, with no other clip between them)
+  // scrolls with the item and is clipped with it; only a clip under the block moves them apart.
+  return clip !== null && (block === null || (block !== clip && containsFlat(block, clip)));
 }
 
 /** Whether a sticky box's containing block (its table, for a part of one; else its parent) is in `item`. */

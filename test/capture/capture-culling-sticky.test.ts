@@ -146,4 +146,14 @@ describe('culling: sticky, placed and scrolled content of off-screen rows', func
       expect(count(await snapshotMarkup(), 'b') < 200, `${kind}: rows are culled`).to.equal(true);
     });
   }
+  it('rows holding a badge placed absolutely by a wrapper inside their scroll box are still culled, drawn where the browser draws them', async () => {
+    const badged = (n: number) => Array.from({ length: n }, (_, i) => `<div class="item"><b>${i}</b> activity line ${i}${i % 10 === 0 ? '<span class="badge"></span>' : ''}</div>`).join('');
+    const root = mount(`<div class="pane"><div class="wrap">${badged(3000)}</div></div>`, `.pane { height: 500px; overflow: auto; margin: 20px; } .wrap { position: relative; } ${ITEM_CSS} .badge { position: absolute; right: 8px; width: 10px; height: 10px; background: rgb(200, 0, 0); }`);
+    root.querySelector('.pane')!.scrollTop = 20000;
+    await new Promise((r) => requestAnimationFrame(r));
+    expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(200);
+    const culled = await capture();
+    const full = await capture({ cullMargin: Infinity });
+    expect(differing(culled, full), 'pixels unlike a capture with no culling').to.equal(0);
+  });
 });
