@@ -1382,8 +1382,11 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
   // border): Chromium serializes a length with six significant digits, so a run 28915.25px tall
   // read `28915.2px`, which exactLengths took for 28915.203125, and every box below it on screen
   // was drawn 3/64 px higher (a border a pixel off). A table row's padding does nothing: by its
-  // computed display, not its tag (a `<tr>` may be a block), it keeps its height.
+  // computed display, not its tag (a `<tr>` may be a block), it keeps its height. A table (whose
+  // padding does nothing when its borders collapse) stands in as a block formatting root: empty
+  // and off screen, it draws nothing there, and its margins collapse as the table's did.
   const display = (run.first.ownerDocument.defaultView ?? window).getComputedStyle(run.first).display;
+  if (display === 'table') style.setProperty('display', 'flow-root', 'important');
   if (!display.startsWith('table-')) exactHeight(style, run.height);
   style.minHeight = '0px';
   style.maxHeight = 'none';
