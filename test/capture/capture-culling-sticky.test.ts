@@ -7,28 +7,13 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, type CaptureOptions } from '../../src/capture/index.js';
-import { CollectingHost, FrameCanvas } from '../support/frames.js';
+import { createCaptureLoop } from '../../src/capture/index.js';
+import { CollectingHost } from '../support/frames.js';
 import { unmountTestPage } from '../support/test-page.js';
 import { agentPicture, settle } from '../support/covers.js';
-import { count, differing, mountPlain, snapshotMarkup } from './culling-helpers.js';
+import { capture, count, differing, mountPlain, snapshotMarkup } from './culling-helpers.js';
 
 const mount = (html: string, css = '') => mountPlain('culling-sticky', html, css);
-
-/** One lossless keyframe, decoded. */
-async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {
-  const host = new CollectingHost();
-  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, ...options });
-  loop.start();
-  try {
-    const [frame] = await host.waitForFrames(1, 90000);
-    const picture = new FrameCanvas();
-    await picture.draw(frame);
-    return picture;
-  } finally {
-    loop.stop();
-  }
-}
 
 const isRed = ([r, g, b]: number[]) => r > 160 && g < 80 && b < 80;
 

@@ -6,28 +6,13 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { createCaptureLoop, findMasks, type CaptureOptions, type MaskRect } from '../../src/capture/index.js';
+import { createCaptureLoop, findMasks, type MaskRect } from '../../src/capture/index.js';
 import { CollectingHost, FrameCanvas, isBlack } from '../support/frames.js';
 import { unmountTestPage } from '../support/test-page.js';
 import { percentOff } from './reference-helpers.js';
-import { count, differing, mountPlain, nearViewport, snapshotMarkup } from './culling-helpers.js';
+import { capture, count, differing, mountPlain, nearViewport, snapshotMarkup } from './culling-helpers.js';
 
 const mount = (html: string, css = '') => mountPlain('culling', html, css);
-
-/** One lossless keyframe, decoded; waits long, since the full clones compared with here are slow on a busy machine. */
-async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {
-  const host = new CollectingHost();
-  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, ...options });
-  loop.start();
-  try {
-    const [frame] = await host.waitForFrames(1, 90000);
-    const picture = new FrameCanvas();
-    await picture.draw(frame);
-    return picture;
-  } finally {
-    loop.stop();
-  }
-}
 
 const rows = (n: number, cells = (i: number) => `<td>${100000 + i}</td><td>Customer ${i}</td><td>${(i * 7.31) % 900}</td><td><button>Open</button></td>`) =>
   Array.from({ length: n }, (_, i) => `<tr>${cells(i)}</tr>`).join('');

@@ -1,10 +1,10 @@
 /**
- * What the culling tests share (capture-culling*.test.ts, table-layout.test.ts): the clone's
- * markup, counting its tags, how many elements are near the viewport, and how many pixels two
+ * What the culling tests share (capture-culling*.test.ts, table-layout.test.ts): one lossless
+ * keyframe, the clone's markup, counting its tags, how many elements are near the viewport, and how many pixels two
  * frames differ by.
  */
-import { Rasterizer, resolveCaptureOptions } from '../../src/capture/index.js';
-import type { FrameCanvas } from '../support/frames.js';
+import { createCaptureLoop, Rasterizer, resolveCaptureOptions, type CaptureOptions } from '../../src/capture/index.js';
+import { CollectingHost, FrameCanvas } from '../support/frames.js';
 import { mountTestPage } from '../support/test-page.js';
 
 /** Mounts a test page `name` with no margins, a white background and 14 px text. */
@@ -42,4 +42,19 @@ export function differing(a: FrameCanvas, b: FrameCanvas): number {
   let n = 0;
   for (let i = 0; i < pa.length; i += 4) if (Math.max(Math.abs(pa[i] - pb[i]), Math.abs(pa[i + 1] - pb[i + 1]), Math.abs(pa[i + 2] - pb[i + 2])) > 32) n++;
   return n;
+}
+
+/** One lossless keyframe, decoded; waits long, since the full clones compared with here are slow on a busy machine. */
+export async function capture(options: CaptureOptions = {}): Promise<FrameCanvas> {
+  const host = new CollectingHost();
+  const loop = createCaptureLoop(host, { type: 'image/png', idleCheckMs: 0, ...options });
+  loop.start();
+  try {
+    const [frame] = await host.waitForFrames(1, 90000);
+    const picture = new FrameCanvas();
+    await picture.draw(frame);
+    return picture;
+  } finally {
+    loop.stop();
+  }
 }
