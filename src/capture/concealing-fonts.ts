@@ -18,6 +18,7 @@ import { familyNames, otherDocumentsFamilies, registeredFileFaces, unicodeRangeP
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 import { isShadowRoot } from './shadow-attach.js';
+import { stretchKeyword } from './text-reach.js';
 
 interface ConcealingFontState {
   /**
@@ -349,18 +350,6 @@ function canvasFont(ctx: CanvasRenderingContext2D, face: FontFace): string | nul
   return null;
 }
 
-/** The `font-stretch` keywords, by their percentages. */
-const STRETCHES: ReadonlyArray<readonly [number, string]> = [
-  [50, 'ultra-condensed'], [62.5, 'extra-condensed'], [75, 'condensed'], [87.5, 'semi-condensed'], [100, 'normal'],
-  [112.5, 'semi-expanded'], [125, 'expanded'], [150, 'extra-expanded'], [200, 'ultra-expanded'],
-];
-
-/** The keyword of a face's `stretch` (a keyword, or a percentage: the nearest keyword's). */
-function stretchKeyword(value: string): string {
-  const percent = parseFloat(value);
-  if (!value.endsWith('%') || !Number.isFinite(percent)) return STRETCHES.some(([, k]) => k === value) ? value : 'normal';
-  return STRETCHES.reduce((best, s) => (Math.abs(s[0] - percent) < Math.abs(best[0] - percent) ? s : best))[1];
-}
 
 /** A font no face is asked for with, to tell whether the canvas took an assignment. */
 const UNSET_FONT = '1px serif';

@@ -274,13 +274,17 @@ interface FontSettings {
   stretch: CanvasFontStretch;
 }
 
-/** The canvas keyword nearest a computed `font-stretch` (a percentage). */
-function stretchKeyword(value: string): CanvasFontStretch {
-  const steps: [number, CanvasFontStretch][] = [[50, 'ultra-condensed'], [62.5, 'extra-condensed'], [75, 'condensed'], [87.5, 'semi-condensed'], [100, 'normal'], [112.5, 'semi-expanded'], [125, 'expanded'], [150, 'extra-expanded'], [200, 'ultra-expanded']];
-  const pct = parseFloat(value) || 100;
-  let best = steps[4];
-  for (const s of steps) if (Math.abs(s[0] - pct) < Math.abs(best[0] - pct)) best = s;
-  return best[1];
+/** The `font-stretch` keywords, each with its percentage. */
+const STRETCHES: ReadonlyArray<readonly [number, CanvasFontStretch]> = [
+  [50, 'ultra-condensed'], [62.5, 'extra-condensed'], [75, 'condensed'], [87.5, 'semi-condensed'], [100, 'normal'],
+  [112.5, 'semi-expanded'], [125, 'expanded'], [150, 'extra-expanded'], [200, 'ultra-expanded'],
+];
+
+/** The keyword nearest a `font-stretch` value (a percentage, or a keyword kept as it is; anything else `normal`): what a canvas takes (here and in concealing-fonts.ts). */
+export function stretchKeyword(value: string): CanvasFontStretch {
+  const percent = parseFloat(value);
+  if (!value.endsWith('%') || !Number.isFinite(percent)) return STRETCHES.find(([, k]) => k === value)?.[1] ?? 'normal';
+  return STRETCHES.reduce((best, s) => (Math.abs(s[0] - percent) < Math.abs(best[0] - percent) ? s : best))[1];
 }
 
 function grow(into: Ink, by: Ink): void {
