@@ -18,6 +18,7 @@ import {
 import { addressKey, networkKey, type Refusal, type Ticket } from './admission.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
+import { TOKEN_EXPIRED, TokenExpiry } from './token-expiry.js';
 import { LobbyDirectory } from './lobby-directory.js';
 import { Peers, textCost, type PeerOptions } from './peers.js';
 import { KeyedRateLimiter, type BucketState } from './rate-limit.js';
@@ -107,6 +108,8 @@ export class Lobby implements LobbyLink {
   private readonly ttl: number;
   private readonly peers: Peers;
   private readonly agents = new Map<string, AgentIdentity>();
+  /** The lobby sockets' token expiries, checked on every event (token-expiry.ts). */
+  private readonly tokens = new TokenExpiry();
   private readonly directory = new LobbyDirectory();
   private readonly codes = new Map<string, HeldCode>();
   /** Codes held (expired or not, until released) per address key and network key of their visitors. */
@@ -191,6 +194,8 @@ export class Lobby implements LobbyLink {
     const key = agentKey(ticket.agent!);
     let same = 0;
     for (const a of this.agents.values()) if (agentKey(a) === key) same++;
+    // Checked when it was admitted; on a host where the lobby is reached later (Cloudflare), it may have expired since.
+    if (ticket.agent!.expiresAt <= this.now()) return { code: ErrorCode.unauthorized, message: TOKEN_EXPIRED, close: CloseCode.unauthorized };
     return same >= MAX_LOBBY_SOCKETS_PER_AGENT
       ? { code: ErrorCode.rateLimited, message: `too many lobby sockets of this agent (max ${MAX_LOBBY_SOCKETS_PER_AGENT}); close a console tab`, close: CloseCode.tooManyConnections }
       : null;
@@ -198,11 +203,13 @@ export class Lobby implements LobbyLink {
 
   onConnect(conn: Connection, ticket: Ticket): void {
     const agent = ticket.agent!;
+    this.expireTokens();
     const refused = this.refusal(ticket);
     if (refused) return this.peers.refuse(conn, refused.code, refused.message, refused.close);
     this.agents.set(conn.id, agent);
     this.peers.add(conn, { frames: false });
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.now()));
+    this.tokens.note(agent.expiresAt);
     this.send(conn, { type: 'agentWelcome', agentId: agent.agentId, agentName: agent.agentName });
     this.peers.out.send(conn, this.firstMessage());
   }
@@ -218,6 +225,7 @@ export class Lobby implements LobbyLink {
     this.agents.set(conn.id, agent);
     this.peers.add(conn, { frames: false, memo });
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.now()));
+    this.tokens.note(agent.expiresAt);
   }
 
   /**
@@ -260,6 +268,7 @@ export class Lobby implements LobbyLink {
   }
 
   onMessage(conn: Connection, data: string | Uint8Array | OversizedText): void {
+    this.expireTokens();
     const agent = this.agents.get(conn.id);
     const peer = this.peers.get(conn.id);
     if (!agent || !peer) return;
@@ -306,20 +315,35 @@ export class Lobby implements LobbyLink {
   }
 
   onAlarm(): void {
+    this.expireTokens();
     for (const key of this.deadlines.takeDue(this.now())) {
       if (key === 'out') this.peers.out.poll();
       else if (key === 'counts') this.sendCounts();
       else if (key === 'held') this.sendHeld();
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
-        if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
+        if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, TOKEN_EXPIRED, CloseCode.unauthorized);
       }
     }
+  }
+
+  /**
+   * Closes, and forgets at once, every lobby socket whose token has expired: it is sent no visitor
+   * after its `exp`, whenever its deadline's alarm comes (one comparison per event while none has).
+   */
+  private expireTokens(): void {
+    this.tokens.sweep(this.now(), [...this.agents], ([, agent]) => agent.expiresAt, ([id]) => {
+      const conn = this.peers.get(id)?.conn;
+      if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, TOKEN_EXPIRED, CloseCode.unauthorized);
+      if (conn) this.onClose(conn);
+      else this.agents.delete(id);
+    });
   }
 
   // ------------------------------------------------------------------ LobbyLink
 
   publish(summary: VisitorSummary, address?: string): void {
+    this.expireTokens();
     const before = this.directory.get(summary.shortId);
     this.directory.set(summary);
     if (this.agents.size > 0) {
@@ -360,6 +384,7 @@ export class Lobby implements LobbyLink {
   }
 
   remove(shortId: string): void {
+    this.expireTokens();
     this.held.delete(shortId);
     this.dropCodeOf(shortId);
     if (!this.directory.delete(shortId)) return;

@@ -41,6 +41,7 @@ import type { Refusal, Ticket } from './admission.js';
 import { Assist } from './assist.js';
 import { agentKey, type AgentIdentity } from './agent-token.js';
 import { Deadlines } from './deadlines.js';
+import { TOKEN_EXPIRED, TokenExpiry } from './token-expiry.js';
 import { FrameFanout, newLane, type FrameLane } from './frame-fanout.js';
 import { Peers, textCost, type Peer, type PeerOptions } from './peers.js';
 import { KeyedRateLimiter } from './rate-limit.js';
@@ -269,6 +270,8 @@ export class VisitorRoom {
   private conn: Connection | null = null;
   private visible = true;
   private readonly watchers = new Map<string, Watcher>();
+  /** The watchers' token expiries, checked on every event (token-expiry.ts). */
+  private readonly tokens = new TokenExpiry();
   /** Custom messages delivered lately, per sender (the visitor, each named viewer): resends are skipped. */
   private delivered: DeliveredSeqs | null = null;
   /** A help request whose per-address limit is being asked (see answerHelpRequest); null: none, or it was cancelled. */
@@ -363,6 +366,7 @@ export class VisitorRoom {
     const parked = this.parked?.get(conn.id);
     this.unpark(conn);
     if (!parked) return; // closed while the record loaded
+    this.expireTokens();
     const why = this.refusalNow(ticket);
     if (why) return this.peers.refuse(conn, why.code, why.message, why.close);
     if (ticket.party === 'visitor') this.visitorConnected(conn, ticket.room);
@@ -386,6 +390,8 @@ export class VisitorRoom {
       return this.visitorId !== null && this.visitorId !== ticket.room ? { code: ErrorCode.notFound, message: 'this room belongs to another visitor', close: CloseCode.badRoute } : null;
     }
     if (this.visitorId === null) return { code: ErrorCode.notFound, message: 'no visitor with this id is connected', close: CloseCode.notFound };
+    // Checked when it was admitted; on a host where the room is reached later (Cloudflare), it may have expired since.
+    if (ticket.agent && ticket.agent.expiresAt <= this.opts.now()) return { code: ErrorCode.unauthorized, message: TOKEN_EXPIRED, close: CloseCode.unauthorized };
     const agent = ticket.agent ? agentKey(ticket.agent) : null;
     let same = 0;
     for (const w of this.watchers.values()) if (agentKey(w.agent) === agent) same++;
@@ -417,6 +423,7 @@ export class VisitorRoom {
    */
   async onAlarm(): Promise<void> {
     await this.load();
+    this.expireTokens();
     const now = this.opts.now();
     for (const key of this.deadlines.takeDue(now)) {
       if (key === 'visitorGone') this.visitorGone();
@@ -433,9 +440,21 @@ export class VisitorRoom {
       }
       else {
         const conn = this.peers.get(key.slice('token:'.length))?.conn;
-        if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, 'the agent token expired; log in again', CloseCode.unauthorized);
+        if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, TOKEN_EXPIRED, CloseCode.unauthorized);
       }
     }
+  }
+
+  /**
+   * Closes, and forgets at once, every watch socket whose token has expired: nothing is taken from
+   * or sent to it after its `exp`, whenever its deadline's alarm comes (one comparison per event
+   * while none has expired).
+   */
+  private expireTokens(): void {
+    this.tokens.sweep(this.opts.now(), [...this.watchers.values()], (w) => w.agent.expiresAt, (w) => {
+      this.peers.refuse(w.conn, ErrorCode.unauthorized, TOKEN_EXPIRED, CloseCode.unauthorized);
+      this.onClose(w.conn);
+    });
   }
 
   /** Drops the room now as if its visitor's grace period ran out (the host needs the memory). */
@@ -661,8 +680,10 @@ export class VisitorRoom {
     };
     this.watchers.set(conn.id, w);
     this.peers.add(conn, { frames: false, memo });
-    // A token is checked when the socket opens; this keeps it from outliving its expiry.
+    // A token is checked when the socket opens; this keeps it from outliving its expiry (and
+    // `expireTokens`, on every event, from being used or sent to before the deadline fires).
     this.deadlines.set(`token:${conn.id}`, Math.max(agent.expiresAt, this.opts.now()));
+    this.tokens.note(agent.expiresAt);
     return w;
   }
 
@@ -752,6 +773,7 @@ export class VisitorRoom {
       }
       return;
     }
+    this.expireTokens();
     const peer = this.peers.get(conn.id);
     if (!peer) return;
     // A text over the cap is refused by its length, unparsed (on Node undecoded), for one token.
