@@ -246,9 +246,11 @@ export class Assist {
         if (!this.room.active()) return this.room.sendError(w.conn, ErrorCode.invalidState, 'the session is paused; ask for control once it is active');
         const c = this.control;
         if (c && c.w !== w) return this.room.sendError(w.conn, ErrorCode.invalidState, `${c.w.agent.agentName} ${c.state === 'granted' ? 'is controlling this page' : 'has asked for control'}`);
-        // Asking again repeats the state (and the prompt, if still open), never a second prompt. The
-        // prompt is coalesced where the visitor's queue is full: repeated asks were each queued (rt22r).
-        if (c) return c.state === 'granted' ? this.room.send(w.conn, this.controlMsg('granted', w, null)) : this.room.update(visitor, CONTROL_KEY, this.requestMsg(w));
+        // Asking again while the request is open, or once it was granted, tells the agent where it
+        // stands (`control` requested or granted) and nobody else: the visitor already has its one
+        // prompt (relay29: a repeat re-sent it, and a page without the SDK's dedupe, or one whose
+        // answer was in flight, asked the visitor twice). Only after an answer is a request new.
+        if (c) return this.room.send(w.conn, this.controlMsg(c.state, w, null));
         const seconds = Math.ceil(((this.declined.get(agentKey(w.agent)) ?? -Infinity) - this.room.now()) / 1000);
         if (seconds > 0) return this.room.sendError(w.conn, ErrorCode.rateLimited, `the visitor declined your request for control; you may ask again in ${seconds} s`);
         // New prompts per agent are budgeted too: asking and releasing in a loop prompted the visitor each time (relay28).
