@@ -267,8 +267,9 @@ test('agents’ clears to a visitor that is not reading wait coalesced, one per 
 
 // rt22r 4: asking for control again while the request is open re-sent the prompt to the visitor
 // each time, queued whether or not its queue was full: the same flood closed the visitor as stalled.
-// (relay29: a repeat no longer re-sends the prompt at all; the one prompt waits coalesced.)
-test('an agent asking for control again and again while the visitor is not reading: the prompt waits coalesced; the visitor is not closed and is asked once', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a visitor's full queue cannot be seen") }, async () => {
+// (relay29: a repeat no longer re-sends the prompt at all: the visitor's one prompt is the one it
+// got before it stopped reading, and the agent hears its request is still pending.)
+test('an agent asking for control again and again while the visitor is not reading: the visitor is not closed, and is not asked again', { skip: nodeOnly("Workers' WebSocket has no bufferedAmount, so a visitor's full queue cannot be seen") }, async () => {
   const relay = await testRelay({ ...MANY_CLIENTS_TEXT, maxQueuedBytes: 16 * KiB, stalledSocketMs: 600_000 });
   try {
     const { visitor, agents } = await visitorNotReading(relay, 4);
@@ -282,8 +283,10 @@ test('an agent asking for control again and again while the visitor is not readi
     visitor.resumeReading();
     await sleep(1500);
     assert.equal(visitor.closed, null, 'the visitor was closed by repeated requests for control');
-    await visitor.next('controlRequested', () => true, 10_000);
+    visitor.send({ type: 'ping', t: 77 });
+    await visitor.next('pong', (m) => m.t === 77, 20_000);
     assert.equal(visitor.count('controlRequested'), 1, `${visitor.count('controlRequested')} prompts reached the visitor`);
+    assert.ok(asker.messages.filter((m) => m.type === 'control' && m.state === 'requested').length > 1, 'the agent was told its request is pending');
     assert.equal(asker.count('error'), 0, 'the agent was refused nothing');
   } finally {
     await relay.close();
