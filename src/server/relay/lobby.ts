@@ -332,7 +332,7 @@ export class Lobby implements LobbyLink {
    * after its `exp`, whenever its deadline's alarm comes (one comparison per event while none has).
    */
   private expireTokens(): void {
-    this.tokens.sweep(this.now(), [...this.agents], ([, agent]) => agent.expiresAt, ([id]) => {
+    this.tokens.sweep(this.now(), this.agents, ([, agent]) => agent.expiresAt, ([id]) => {
       const conn = this.peers.get(id)?.conn;
       if (conn) this.peers.refuse(conn, ErrorCode.unauthorized, TOKEN_EXPIRED, CloseCode.unauthorized);
       if (conn) this.onClose(conn);

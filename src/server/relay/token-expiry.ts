@@ -18,7 +18,7 @@ export class TokenExpiry {
     if (expiresAt < this.dueAt) this.dueAt = expiresAt;
   }
 
-  /** Calls `expire` for each of `sockets` whose token expired by `now`; one comparison while none has. */
+  /** Calls `expire` for each of `sockets` whose token expired by `now`, once the loop over them is done (they may be a live map's); one comparison while none has. */
   sweep<T>(now: number, sockets: Iterable<T>, expiresAt: (socket: T) => number, expire: (socket: T) => void): void {
     if (now < this.dueAt) return;
     let next = Infinity;

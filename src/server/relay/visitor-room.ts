@@ -451,7 +451,7 @@ export class VisitorRoom {
    * while none has expired).
    */
   private expireTokens(): void {
-    this.tokens.sweep(this.opts.now(), [...this.watchers.values()], (w) => w.agent.expiresAt, (w) => {
+    this.tokens.sweep(this.opts.now(), this.watchers.values(), (w) => w.agent.expiresAt, (w) => {
       this.peers.refuse(w.conn, ErrorCode.unauthorized, TOKEN_EXPIRED, CloseCode.unauthorized);
       this.onClose(w.conn);
     });
