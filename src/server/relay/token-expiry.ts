@@ -7,7 +7,7 @@
  * token expired, until the alarm came, which on a Durable Object may be late).
  */
 
-/** What an agent socket hears (`error {code: "unauthorized"}`, then close 4001 with this reason) when its token expires. */
+/** What an agent socket hears (`error {code: "unauthorized"}`, then close `CloseCode.unauthorized` with this reason) when its token expires. */
 export const TOKEN_EXPIRED = 'the agent token expired; log in again';
 
 export class TokenExpiry {
