@@ -3,8 +3,8 @@
  * phone, light and dark: axe finds nothing in it, on a phone its panels are a bottom sheet no
  * higher than a quarter of the screen, and on a desktop they leave the order total in view.
  *
- * On a phone the help button is a tab on the window's edge that covers none of the checkout's
- * fields, wherever the page is scrolled.
+ * On a phone the help button is a tab at mid-height of the window's edge that covers none of the
+ * checkout's fields, wherever the page is scrolled, nor what the page starts and ends with.
  *
  * Set SCREENSHOTS=docs/screenshots to also write a picture of every state
  * (`widget-<state>-<device>-<scheme>.png`).
@@ -168,7 +168,7 @@ for (const device of Object.keys(DEVICES) as Device[]) {
   }
 }
 
-test('on a phone (390 px) the help button covers none of the demo checkout’s fields, wherever the page is scrolled, and keeps its name', async () => {
+test('on a phone (390 px) the help button covers none of the demo checkout’s fields, wherever the page is scrolled, nor what a visitor taps at the page’s top or bottom, in either corner, and keeps its name', async () => {
   const context = await e2e.browser.newContext({ viewport: DEVICES.phone, isMobile: true, hasTouch: true });
   try {
     const page = await context.newPage();
@@ -176,14 +176,17 @@ test('on a phone (390 px) the help button covers none of the demo checkout’s f
     const button = page.locator('upscope-widget [part="help-button"]');
     await button.waitFor();
     const name = (await page.locator('upscope-widget').getAttribute('label')) ?? 'Get help';
-    // The default corner. (At bottom-left the tab would cover the terms checkbox, which the demo sets
-    // outside its cards' margin, when it is scrolled to the bottom edge: the tab only leaves the usual side margin free.)
-    for (const position of ['bottom-right']) {
+    for (const position of ['bottom-right', 'bottom-left']) {
+      await page.locator('upscope-widget').evaluate((w, p) => w.setAttribute('position', p), position);
+      await page.evaluate(() => document.querySelector('upscope-widget')!.updateComplete);
       assert.equal(await page.getByRole('button', { name }).count(), 1, `${position}: the button is still called "${name}"`);
       const box = (await button.boundingBox())!;
       assert.ok(box.height >= 43.5 && box.width >= 43.5, `${position}: a 44 px target (${box.width} x ${box.height})`);
-      // Each field in turn brought to the bottom edge (where the button is), then every field in view checked.
-      const covered = await page.evaluate(() => {
+      // Each field in turn brought to the bottom edge, the middle and the top, then every field in view
+      // checked. On the right only: on the left, the demo's checkboxes outside its cards (terms)
+      // line up in the 24 px margin, and pass under the tab as the page scrolls, as under any fixed
+      // box; they must not be stuck under it at the page's end (checked below).
+      const covered = position !== 'bottom-right' ? [] : await page.evaluate(() => {
         const fields = [...document.querySelectorAll<HTMLElement>('input:not([type="hidden"]), select, textarea')].filter((f) => f.getBoundingClientRect().width > 0);
         const widget = document.querySelector('upscope-widget')!.shadowRoot!.querySelector('[part="help-button"]')!;
         const hits = new Set<string>();
@@ -200,6 +203,23 @@ test('on a phone (390 px) the help button covers none of the demo checkout’s f
         return [...hits];
       });
       assert.deepEqual(covered, [], `${position}: the help button covers a field`);
+      // What sits at the very top or bottom of a page cannot be scrolled out from under the tab: there
+      // it must cover no link, button or field (the terms checkbox, the footer's links). A control
+      // wider than half the window (a card-wide summary row) is still tapped beside the tab.
+      for (const end of ['bottom', 'top'] as const) {
+        const underTab = await page.evaluate((end) => {
+          scrollTo({ top: end === 'top' ? 0 : document.documentElement.scrollHeight, behavior: 'instant' });
+          const b = document.querySelector('upscope-widget')!.shadowRoot!.querySelector('[part="help-button"]')!.getBoundingClientRect();
+          const tappable = document.querySelectorAll<HTMLElement>('a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]');
+          return [...tappable]
+            .filter((el) => {
+              const r = el.getBoundingClientRect();
+              return r.width > 0 && r.width <= innerWidth / 2 && r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+            })
+            .map((el) => el.getAttribute('name') ?? (el.textContent?.trim() || el.tagName));
+        }, end);
+        assert.deepEqual(underTab, [], `${position}, scrolled to the ${end}: the help button covers what a visitor taps`);
+      }
     }
   } finally {
     await context.close();

@@ -133,20 +133,27 @@ export const widgetStyles = css`
   /* A phone (480 px or less): a pill with its label would sit over the page's fields, which
      there span the screen. The help button is a tab on the window's edge instead, its icon only
      (the label stays its accessible name), 44 px high: it leaves the page's usual side margin
-     free. --upscope-offset-y still sets its distance from the bottom (or top). */
+     free. It sits at mid-height, not in the corner: what a page ends with (a terms checkbox, the
+     footer's links) can never be scrolled out from under a bottom corner, and what it starts with
+     (a menu) from under a top one, while anything at mid-height can. Fixed to the window itself,
+     so the host keeps no box there; the offsets do not move it. Alone in the stack: the idle view
+     and the moment its panels load show nothing else. */
   @media (max-width: 480px) {
     .stack:not(.sheet) > [part~='help-button'] {
+      position: fixed;
+      top: 50%;
+      right: env(safe-area-inset-right, 0px);
+      transform: translateY(-50%);
       min-width: 44px;
       min-height: 44px;
       justify-content: center;
       padding: 0.7em 0.7em 0.7em 0.85em;
-      margin-right: calc(-1 * var(--_x));
       border-radius: 999px 0 0 999px;
     }
     :host([position$='left']) .stack:not(.sheet) > [part~='help-button'] {
+      right: auto;
+      left: env(safe-area-inset-left, 0px);
       padding: 0.7em 0.85em 0.7em 0.7em;
-      margin-right: 0;
-      margin-left: calc(-1 * var(--_x));
       border-radius: 0 999px 999px 0;
     }
     .stack:not(.sheet) > [part~='help-button'] > span {

@@ -130,14 +130,15 @@ export interface OpenConsent {
  * @cssprop [--upscope-focus-ring=#f59e0b] - Keyboard focus outline.
  * @cssprop [--upscope-radius=12px] - Panel corner radius.
  * @cssprop [--upscope-font=system-ui] - Font family.
- * @cssprop [--upscope-offset-x=16px] - Distance from the left or right edge of the window (plus its safe-area inset). On a phone the help button is a tab on the edge itself.
- * @cssprop [--upscope-offset-y=16px] - Distance from the top or bottom edge of the window (plus its safe-area inset); lifts the widget above what a site keeps in that corner.
+ * @cssprop [--upscope-offset-x=16px] - Distance from the left or right edge of the window (plus its safe-area inset). On a phone the help button is a tab on the edge itself, at mid-height.
+ * @cssprop [--upscope-offset-y=16px] - Distance from the top or bottom edge of the window (plus its safe-area inset); lifts the widget above what a site keeps in that corner (not the phone's help tab, which sits at mid-height).
  * @cssprop [--upscope-z-index=2147483000] - Stacking order.
  *
  * The colours follow `prefers-color-scheme` (dark defaults under a dark scheme; a page's own custom
  * properties win in both). Panels slide in, except under `prefers-reduced-motion: reduce`. On a
  * narrow screen (480 px or less) the panels are a bottom sheet at most a quarter of the screen high,
- * and the help button a 44 px tab on the window's edge (its icon; the label is its accessible name).
+ * and the help button a 44 px tab at mid-height of the window's edge (its icon; the label is its
+ * accessible name), clear of what the page starts and ends with.
  */
 export class UpscopeWidget extends LitElement {
   static override styles = widgetStyles;
