@@ -5,7 +5,8 @@
  * lists that session (visitor, agent allowed, end reason, message count), axe finds nothing in
  * either colour scheme, and the CSV export downloads the same row.
  *
- * On a phone (390 px) each session is a card that fits the screen, with every column in it.
+ * On a phone (390 px) each session is a card that fits the screen, with every column in it, and
+ * still a table row of cells under its column headers to assistive technology.
  *
  * Set SCREENSHOTS=dir to also write history-light.png, history-dark.png and history-phone.png.
  */
@@ -118,6 +119,36 @@ test('after a real session (widget, consent, watch, chat, stop) the History page
 });
 
 /** A visitor with no name, whose shortId starts with "-", asks for help and withdraws: a session in the history. */
+/**
+ * The sessions table as Chromium exposes it to assistive technology (CDP's full accessibility
+ * tree): the role of the node named by the caption, the names of its column headers, and the
+ * roles of each row's children.
+ */
+async function sessionsTableAsExposed(page: Page): Promise<{ role: string; headers: string[]; rows: string[][] }> {
+  type AXNode = { nodeId: string; ignored: boolean; role?: { value: string }; name?: { value: string }; childIds?: string[] };
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AXNode[] };
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    // Ignored nodes (a display: contents wrapper, a generic) pass their children through.
+    const children = (n: AXNode): AXNode[] => (n.childIds ?? []).flatMap((id) => {
+      const c = byId.get(id);
+      return !c ? [] : c.ignored || c.role?.value === 'generic' || c.role?.value === 'none' ? children(c) : [c];
+    });
+    const table = nodes.find((n) => !n.ignored && n.name?.value === 'Sessions, newest first' && n.role?.value !== 'caption' && n.role?.value !== 'StaticText');
+    if (!table) return { role: 'missing', headers: [], rows: [] };
+    const rows: AXNode[] = [];
+    const walk = (n: AXNode): void => {
+      for (const c of children(n)) (c.role?.value === 'row' ? rows.push(c) : c.role?.value === 'rowgroup' ? walk(c) : undefined);
+    };
+    walk(table);
+    const headers = rows.flatMap((r) => children(r).filter((c) => c.role?.value === 'columnheader').map((c) => c.name?.value ?? ''));
+    return { role: table.role?.value ?? '', headers, rows: rows.map((r) => children(r).map((c) => c.role?.value ?? '')) };
+  } finally {
+    await cdp.detach();
+  }
+}
+
 async function unnamedVisitorAsksAndWithdraws(): Promise<string> {
   let visitorId = '';
   do visitorId = `e2e-${crypto.randomUUID()}`;
@@ -188,6 +219,21 @@ test('on a phone (390 px) History fits the screen: each session a card with ever
   // Each cell says what it is (the header row is hidden on a phone).
   const label = await row.locator('td').nth(3).evaluate((td) => getComputedStyle(td, '::before').content);
   assert.match(label, /Duration/);
+  // The cards are still a table to a screen reader: Chromium's own accessibility tree (what it
+  // gives assistive technology), not the DOM, has the table, its six column headers and each row's cells.
+  const table = await sessionsTableAsExposed(agent);
+  assert.equal(table.role, 'table', `the sessions are exposed as a ${table.role}`);
+  assert.deepEqual(table.headers, ['Started', 'Visitor', 'Agents', 'Duration', 'Ended', 'Messages'], 'the column headers');
+  assert.ok(table.rows.length >= 2, `a header row and a session's: ${JSON.stringify(table.rows)}`);
+  for (const row of table.rows.slice(1)) assert.deepEqual(row, ['cell', 'cell', 'cell', 'cell', 'cell', 'cell'], 'a session row of six cells');
+  // Chromium keeps a restyled table's semantics by itself; WebKit drops them from table parts shown
+  // as blocks and grids, as here, unless each part says its role.
+  const roleless = await agent.evaluate(() => {
+    const ROLES: Record<string, string> = { TABLE: 'table', THEAD: 'rowgroup', TBODY: 'rowgroup', TR: 'row', TH: 'columnheader', TD: 'cell' };
+    const root = document.querySelector('upscope-agent-console')!.shadowRoot!.querySelector('upscope-agent-history')!.shadowRoot!;
+    return [...root.querySelectorAll('table, thead, tbody, tr, th, td')].filter((el) => el.getAttribute('role') !== ROLES[el.tagName]).map((el) => el.tagName);
+  });
+  assert.deepEqual([...new Set(roleless)], [], 'table parts without their explicit role');
   assert.deepEqual(await axeViolations(agent), [], 'axe (phone)');
   if (process.env.SCREENSHOTS) await agent.screenshot({ path: join(process.env.SCREENSHOTS, 'history-phone.png'), fullPage: true });
   await context.close();

@@ -157,19 +157,21 @@ export class UpscopeAgentHistory extends LitElement {
         ${this.loading ? 'Loading…' : this.total === 0 ? '' : `Sessions ${this.offset + 1}–${last} of ${this.total}`}
       </p>
       <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">Sessions, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Visitor</th>
-              <th scope="col">Agents</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Ended</th>
-              <th scope="col">Messages</th>
+        <!-- Explicit roles: on a phone the parts are shown as blocks and grids (cards), and WebKit
+             then drops their table semantics; Chromium and Firefox keep them anyway. -->
+        <table role="table" aria-labelledby="sessions-caption">
+          <caption id="sessions-caption" class="visually-hidden">Sessions, newest first</caption>
+          <thead role="rowgroup">
+            <tr role="row">
+              <th role="columnheader" scope="col">Started</th>
+              <th role="columnheader" scope="col">Visitor</th>
+              <th role="columnheader" scope="col">Agents</th>
+              <th role="columnheader" scope="col">Duration</th>
+              <th role="columnheader" scope="col">Ended</th>
+              <th role="columnheader" scope="col">Messages</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             ${this.sessions.map((s) => this.renderRow(s))}
           </tbody>
         </table>
@@ -186,10 +188,10 @@ export class UpscopeAgentHistory extends LitElement {
 
   private renderRow(s: HistorySession) {
     const v = s.visitor;
-    return html`<tr>
-      <td class="started" data-label="Started"><time datetime=${new Date(s.startedAt).toISOString()}>${formatTime(s.startedAt)}</time></td>
-      <td data-label="Visitor"><bdi>${visitorLabel(v)}</bdi><span class="visitor-id">${v.callName && v.uniqueId ? html`<bdi>${v.uniqueId}</bdi> · ` : ''}${v.shortId}</span></td>
-      <td data-label="Agents">
+    return html`<tr role="row">
+      <td role="cell" class="started" data-label="Started"><time datetime=${new Date(s.startedAt).toISOString()}>${formatTime(s.startedAt)}</time></td>
+      <td role="cell" data-label="Visitor"><bdi>${visitorLabel(v)}</bdi><span class="visitor-id">${v.callName && v.uniqueId ? html`<bdi>${v.uniqueId}</bdi> · ` : ''}${v.shortId}</span></td>
+      <td role="cell" data-label="Agents">
         ${s.agents.length === 0
           ? html`<span class="when-end">No agent</span>`
           : html`<ul class="agents">
@@ -198,9 +200,9 @@ export class UpscopeAgentHistory extends LitElement {
               )}
             </ul>`}
       </td>
-      <td class="num" data-label="Duration">${s.durationMs === null ? '—' : formatDuration(s.durationMs)}</td>
-      <td data-label="Ended">${s.endedAt === null ? 'In progress' : (REASONS[s.endReason ?? ''] ?? s.endReason)}${s.endedAt === null ? nothing : html`<span class="when-end">${formatTime(s.endedAt)}</span>`}</td>
-      <td class="num" data-label="Messages">${s.messageCount}</td>
+      <td role="cell" class="num" data-label="Duration">${s.durationMs === null ? '—' : formatDuration(s.durationMs)}</td>
+      <td role="cell" data-label="Ended">${s.endedAt === null ? 'In progress' : (REASONS[s.endReason ?? ''] ?? s.endReason)}${s.endedAt === null ? nothing : html`<span class="when-end">${formatTime(s.endedAt)}</span>`}</td>
+      <td role="cell" class="num" data-label="Messages">${s.messageCount}</td>
     </tr>`;
   }
 }
