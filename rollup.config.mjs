@@ -43,8 +43,9 @@ function litTrustedTypes() {
 }
 
 /**
- * Squeezes the white space and comments out of lit `css` templates that have no `${}` in them:
- * esbuild minifies code, not the CSS inside template strings.
+ * Squeezes the white space and comments out of lit `css` templates: esbuild minifies code, not the
+ * CSS inside template strings. A template whose only `${}` are names (a shared block of
+ * declarations, as `visuallyHidden`) is squeezed around them; any other is left as written.
  */
 function minifyCssTemplates() {
   const squeeze = (css) =>
@@ -55,13 +56,19 @@ function minifyCssTemplates() {
       // No selector has white space after a colon ("a :hover" has it before), so this only tightens
       // declarations and media features.
       .replace(/:\s+/g, ':')
-      .replace(/;}/g, '}')
-      .trim();
+      .replace(/;}/g, '}');
   return {
     name: 'upscope-minify-css-templates',
     transform(code, id) {
       if (!/[\\/]src[\\/].*\.ts$/.test(id) || !code.includes('css`')) return null;
-      return { code: code.replace(/\bcss`([^`]*)`/g, (all, body) => (body.includes('${') ? all : `css\`${squeeze(body)}\``)), map: null };
+      return {
+        code: code.replace(/\bcss`([^`]*)`/g, (all, body) => {
+          const parts = body.split(/(\$\{\s*[A-Za-z_$][\w$]*\s*\})/);
+          if (parts.some((part, i) => i % 2 === 0 && part.includes('${'))) return all;
+          return `css\`${parts.map((part, i) => (i % 2 ? part.replace(/\s+/g, '') : squeeze(part))).join('').trim()}\``;
+        }),
+        map: null,
+      };
     },
   };
 }

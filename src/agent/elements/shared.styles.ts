@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { visuallyHidden } from '../../styles/visually-hidden.js';
 
 /**
  * Shared look of the agent elements: one set of design tokens. Colours, corner radius, spacing
@@ -91,11 +92,6 @@ export const baseStyles = css`
     color: var(--_danger);
   }
   .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
+    ${visuallyHidden}
   }
 `;

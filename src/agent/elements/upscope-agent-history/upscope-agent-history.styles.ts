@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { visuallyHidden } from '../../../styles/visually-hidden.js';
 
 /**
  * The History page: a filter bar, the table of sessions, paging. Tokens from shared.styles.ts.
@@ -126,12 +127,7 @@ export const historyStyles = css`
       flex-wrap: wrap;
     }
     thead {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
     table,
     tbody {

@@ -7,6 +7,7 @@
  * would scatter the shared tokens and the dark and phone overrides that each view relies on.
  */
 import { css } from 'lit';
+import { visuallyHidden } from '../../../styles/visually-hidden.js';
 
 /**
  * What the help button needs, in the script every visitor loads: the host's place and colours, the
@@ -85,15 +86,7 @@ export const widgetStyles = css`
     align-items: flex-start;
   }
   .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
+    ${visuallyHidden}
   }
 
   button {
@@ -157,12 +150,7 @@ export const widgetStyles = css`
       border-radius: 0 999px 999px 0;
     }
     .stack:not(.sheet) > [part~='help-button'] > span {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
   }
   .failed {
