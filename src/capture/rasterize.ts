@@ -609,6 +609,9 @@ export class Rasterizer {
     context.height = 0;
     context.backgroundColor = null;
     context.style = null;
+    // One slice across the roots, not one each: six canvases, each cloned again in under the
+    // slice, made a 30-59 ms task of toDataURL reads (rt26 canvas-chart).
+    this.sliceStart = performance.now();
     try {
       for (const original of distinct) {
         const old = kept.cloneIn(original);
@@ -622,7 +625,6 @@ export class Rasterizer {
         this.beginClone(context, original, kept.cloneOf, maskAll, true);
         // A slotted root inherits from its slot, as in a whole clone (see filter).
         this.styles?.enterSubtree(original, original.assignedSlot ?? parent);
-        this.sliceStart = performance.now();
         let svg: SVGElement;
         let churned = false;
         this.churn = new CloneChurn(this.doc);
