@@ -1,12 +1,15 @@
 // Where the keyframe time goes on one page of bench/redteam-fid26-pages.mjs (not part of `npm run bench`):
 // the loop warmed up as in bench/redteam-fid26.mjs, then REPS keyframes back to back, traced.
 //
-//   RED=name [BENCH_DIST=dir] [REPS=10] [PROFILE=1] node bench/redteam-fid26-profile.mjs
+//   RED=name [BENCH_DIST=dir] [REPS=10] [PROFILE=1] [LONG=n] node bench/redteam-fid26-profile.mjs
 //
 // Prints the loop's own step times (median), the longest main-thread tasks, the main thread's trace
 // events by self time (nested events taken off their parents: the browser's style, layout, paint and
 // image decode apart from our script), and with PROFILE=1 V8's sampled self and inclusive time per
-// function (build the bundle unminified to read names; the profiler adds its own cost).
+// function (build the bundle unminified to read names; the profiler adds its own cost). LONG=n
+// breaks the n longest main-thread tasks down the same way. A 50-120 ms task of "Receive mojo
+// message" with no script in it, before the first frame traced, is no frame's: the page's
+// longtask observer, which watches only the measured frames, does not see it.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -60,14 +63,27 @@ try {
   const tasks = own.filter((e) => e.name === 'RunTask').map((e) => e.dur / 1000).sort((a, b) => b - a);
   console.log(`  main thread ${(cpu / REPS).toFixed(1)} ms a frame (CPU); longest tasks ${tasks.slice(0, 5).map((t) => t.toFixed(1)).join(', ')} ms`);
   // Self (wall) time per event name: each event less the events nested in it.
-  const self = new Map();
-  const stack = [];
-  const add = (e, ms) => self.set(e.name, (self.get(e.name) ?? 0) + ms);
-  for (const e of own) {
-    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
-    add(e, e.dur / 1000);
-    if (stack.length) add(stack.at(-1), -e.dur / 1000);
-    stack.push(e);
+  const selfTimes = (list) => {
+    const out = new Map();
+    const stack = [];
+    const add = (e, ms) => out.set(e.name, (out.get(e.name) ?? 0) + ms);
+    for (const e of list) {
+      while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+      add(e, e.dur / 1000);
+      if (stack.length) add(stack.at(-1), -e.dur / 1000);
+      stack.push(e);
+    }
+    return out;
+  };
+  const self = selfTimes(own);
+  const list = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).filter(([, v]) => v >= 0.05).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  for (const task of own.filter((e) => e.name === 'RunTask').sort((a, b) => b.dur - a.dur).slice(0, Number(process.env.LONG ?? 0))) {
+    const inner = own.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
+    console.log(`  task of ${(task.dur / 1000).toFixed(1)} ms at ${((task.ts - own[0].ts) / 1000).toFixed(0)} of ${((own.at(-1).ts - own[0].ts) / 1000).toFixed(0)} ms traced, trace events by self time: ${list(selfTimes(inner), 8)}`);
+    if (profile) {
+      const { self: fnSelf, incl: fnIncl } = functions(profile, [task.ts, task.ts + task.dur]);
+      console.log(`    JS self: ${list(fnSelf, 10)}\n    JS inclusive: ${list(fnIncl, 16)}`);
+    }
   }
   const counts = new Map();
   for (const e of own) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
