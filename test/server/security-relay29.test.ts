@@ -83,6 +83,52 @@ test('a token that expired is refused on the next message, before its alarm: not
   }
 });
 
+// codereview29 (both hosts). Two watch sockets whose tokens had both expired were swept one by one:
+// the first one's leaving told the watchers left, the second expired one among them, the visitor's
+// details (watchState) before it was closed in its turn; and the visitor's own socket closing was an
+// event with no sweep, so an expired watcher heard of it. Now every expired socket is out before any
+// leave is handled, and a close sweeps first: an expired socket's last message is its `unauthorized`.
+test('expired watch sockets hear nothing of each other\'s leaving, nor of the visitor leaving: their last message is the unauthorized error', async () => {
+  const relay = await testRelay({ clock: START });
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    v.send({ type: 'updateConnection', identity: { callName: 'Secret name' } });
+    const first = await relay.allowedWatch(v, shortId, relay.server.agentToken('First', 60_000));
+    const second = await relay.allowedWatch(v, shortId, relay.server.agentToken('Second', 60_000));
+    const lasting = await relay.allowedWatch(v, shortId, relay.token('Lasting'));
+    for (const w of [first, second, lasting]) {
+      w.send({ type: 'ping', t: 1 });
+      await w.next('pong', (m) => m.t === 1);
+    }
+    /** What `w` was sent from its `from`th message on: its error, and nothing else. */
+    const since = (w: typeof first, from: number) => w.messages.slice(from).map((m) => (m.type === 'error' ? `${m.type} ${m.code}: ${m.message}` : m.type));
+    const heard = [first.messages.length, second.messages.length];
+    await relay.server.setNow(START + 61_000);
+    v.send({ type: 'ping', t: 2 });
+    await v.next('pong', (m) => m.t === 2);
+    for (const [i, w] of [first, second].entries()) {
+      assert.equal((await w.waitClose()).code, CloseCode.unauthorized);
+      assert.deepEqual(since(w, heard[i]), ['error unauthorized: the agent token expired; log in again'], 'an expired watcher was sent something after its exp');
+    }
+    assert.equal((await v.next('observerLeft', (m) => m.count === 1)).count, 1);
+    assert.equal(lasting.closed, null);
+
+    // The visitor leaves after the lasting agent's token expired too, with no event between: the
+    // close itself sweeps, so the expired watcher is not told the visitor went.
+    const late = await relay.allowedWatch(v, shortId, relay.server.agentToken('Late', 120_000));
+    late.send({ type: 'ping', t: 3 });
+    await late.next('pong', (m) => m.t === 3);
+    const lateHeard = late.messages.length;
+    await relay.server.setNow(START + 200_000);
+    v.close();
+    assert.equal((await late.waitClose()).code, CloseCode.unauthorized);
+    assert.deepEqual(since(late, lateHeard), ['error unauthorized: the agent token expired; log in again'], 'the expired watcher heard of the visitor leaving');
+  } finally {
+    await relay.close();
+  }
+});
+
 // relay29 2 (both hosts). Asking for control again while the request was open re-sent the prompt
 // (`controlRequested`) to the visitor each time: the SDK drops a repeat while its prompt is open,
 // but a repeat that crossed the visitor's answer, or a page answering by its own handler, asked

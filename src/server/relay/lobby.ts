@@ -191,6 +191,8 @@ export class Lobby implements LobbyLink {
    * socket it accepted and then closed ended about 10 s late there), and onConnect checks again.
    */
   refusal(ticket: Ticket): Refusal | null {
+    // Expired sockets not yet swept would count towards the per-agent cap.
+    this.expireTokens();
     const key = agentKey(ticket.agent!);
     let same = 0;
     for (const a of this.agents.values()) if (agentKey(a) === key) same++;

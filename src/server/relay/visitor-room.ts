@@ -382,6 +382,8 @@ export class VisitorRoom {
    */
   async refusal(ticket: Ticket): Promise<Refusal | null> {
     await this.load();
+    // Expired sockets not yet swept would count towards the per-agent cap.
+    this.expireTokens();
     return this.refusalNow(ticket);
   }
 
@@ -400,6 +402,8 @@ export class VisitorRoom {
 
   onClose(conn: Connection): void {
     if (this.unpark(conn)) return;
+    // The visitor leaving tells the watchers (refreshWatchers): none whose token expired.
+    this.expireTokens();
     const peer = this.peers.drop(conn);
     this.deadlines.set(`token:${conn.id}`, null);
     if (!peer) return;
@@ -451,10 +455,19 @@ export class VisitorRoom {
    * while none has expired).
    */
   private expireTokens(): void {
-    this.tokens.sweep(this.opts.now(), this.watchers.values(), (w) => w.agent.expiresAt, (w) => {
+    const due: Watcher[] = [];
+    this.tokens.sweep(this.opts.now(), this.watchers.values(), (w) => w.agent.expiresAt, (w) => due.push(w));
+    if (due.length === 0) return;
+    // Every expired socket is out before any one's leaving is handled: a leave tells the watchers
+    // left (watchState with the visitor's details, control changes), which must not reach another
+    // expired one still waiting its turn (codereview29).
+    for (const w of due) {
       this.peers.refuse(w.conn, ErrorCode.unauthorized, TOKEN_EXPIRED, CloseCode.unauthorized);
-      this.onClose(w.conn);
-    });
+      this.peers.drop(w.conn);
+      this.deadlines.set(`token:${w.conn.id}`, null);
+      this.watchers.delete(w.conn.id);
+    }
+    for (const w of due) this.removeWatcher(w);
   }
 
   /** Drops the room now as if its visitor's grace period ran out (the host needs the memory). */
