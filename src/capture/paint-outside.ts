@@ -45,7 +45,8 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
-import { AFTER, BEFORE, boxesOf, boxIndented, boxPickerIcon, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
+import { bigGeneratedGlyphs } from './generated-glyphs.js';
+import { AFTER, BEFORE, MARKER, boxesOf, boxIndented, boxPickerIcon, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -477,6 +478,9 @@ export class PaintOutside {
     const strips: Sink = sideways ? () => pushBox(wholeViewport(el), push) : push;
     if (cs.display.includes('list-item') && cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, strips, stretch(linear));
     if (!top) return;
+    // Its generated text in a font larger than its line (mask29): drawn past its boxes.
+    const generated = (this.pseudos.of(el).kinds & (BEFORE | AFTER)) | (cs.display.includes('list-item') ? MARKER : 0);
+    if (generated) bigGeneratedGlyphs(el, cs, generated, boxesOf(el, rects), push, stretch(linear), !sideways);
     collapsedBorders(win, el, cs, rects, push, stretch(linear));
     ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs), stretch(linear));
     scrollMarkers(win, el, cs, rects, strips, this.text);

@@ -16,7 +16,11 @@ const px = (value: string) => parseFloat(value) || 0;
  * 24 px text ends 54 px below the run's box).
  */
 function decorationReach(cs: CSSStyleDeclaration): number {
-  return cs.textDecorationLine !== 'none' ? Math.abs(px(cs.textUnderlineOffset)) + 2 * Math.max(px(cs.textDecorationThickness), px(cs.fontSize) / 5) : 0;
+  if (cs.textDecorationLine === 'none') return 0;
+  // A wavy line swings its thickness again each way (mask29: one 16 px thick drew 270 secret
+  // pixels below the reach of twice its thickness): four times, erring wide.
+  const times = cs.textDecorationStyle === 'wavy' ? 4 : 2;
+  return Math.abs(px(cs.textUnderlineOffset)) + times * Math.max(px(cs.textDecorationThickness), px(cs.fontSize) / 5);
 }
 
 /** How far text drawn in style `cs` reaches past its runs' boxes: its stroke, a far underline, emphasis marks, a negative letter spacing. */
@@ -131,7 +135,7 @@ export class TextReach {
       if (key === undefined) this.fontKeys.set(doc, (key = fontsKey(doc)));
       this.inks.set(parent, (font = fontInk(doc, this.style(parent), key)));
     }
-    return font ? font.of(text.data) : null;
+    return font ? font.of(transformed(text.data, this.style(parent))) : null;
   }
 
   /** How far (CSS px of the text's own coordinates) up and down {@link metricInk} grows `text`'s runs: 0 where its font has no overridden metric. */
@@ -236,7 +240,7 @@ class FontInk {
     const { ctx, font } = this;
     // A font the canvas does not parse leaves its font as it was: told by a size no text has.
     ctx.font = '1234.5px serif';
-    ctx.font = font.font;
+    ctx.font = font.font(this.em);
     if (ctx.font.includes('1234.5px')) return false;
     ctx.fontStretch = font.stretch;
     ctx.fontKerning = font.kerning;
@@ -246,28 +250,96 @@ class FontInk {
     } catch {
       // A value the canvas does not take: normal caps.
     }
+    // The language picks glyphs (a `locl` form, a Han face for `ja` or `zh`), where the canvas takes one.
+    if ('lang' in ctx) (ctx as { lang: string }).lang = font.lang;
+    // mask29: `font-size-adjust` draws at a size of its own (1.5 on an italic 30 px `ff`: 55 secret
+    // pixels past the runs, measured at 30 px); the canvas has none, so it is told that size.
+    const used = adjustedSize(ctx, font.adjust, this.em);
+    if (used !== this.em) {
+      this.scale = used / this.em;
+      ctx.font = font.font(used);
+    }
     return true;
   }
 
+  /** How much larger than its computed size `font-size-adjust` draws the font (1: none). */
+  private scale = 1;
+
   /** Each way, {@link UNREAD_EMS}: what a font the canvas cannot take is taken to draw past its runs. */
   private wide(): Ink {
-    const r = this.em * UNREAD_EMS;
+    const r = this.em * this.scale * UNREAD_EMS;
     return { left: r, right: r, top: r, bottom: r };
   }
 
   private measure(text: string): Ink {
     const m = this.ctx.measureText(text);
-    return {
+    const ink = {
       left: Math.max(0, m.actualBoundingBoxLeft),
       right: Math.max(0, m.actualBoundingBoxRight - m.width),
       top: Math.max(0, m.actualBoundingBoxAscent - m.fontBoundingBoxAscent),
       bottom: Math.max(0, m.actualBoundingBoxDescent - m.fontBoundingBoxDescent),
     };
+    // Features and axes the canvas cannot set (`font-feature-settings`, `font-variation-settings`,
+    // alternates, positions) draw other glyphs than it measures (a swash, a wider or slanted
+    // instance): half an em more each way, erring wide (mask29; not measured).
+    if (this.font.unmeasured) grow(ink, this.wide());
+    return ink;
   }
 }
 
+/**
+ * The size (CSS px) a font of computed size `em` is drawn at under `font-size-adjust` `adjust`:
+ * the adjusted metric (x height by default, cap height, `0`'s or `水`'s advance, `水`'s height)
+ * made the value's share of the computed size, as the canvas measures the font's own (`ctx` set
+ * to it); `em` for `none`, `from-font` and a metric the canvas does not measure.
+ */
+function adjustedSize(ctx: CanvasRenderingContext2D, adjust: string, em: number): number {
+  if (adjust === 'none' || em <= 0) return em;
+  const parts = adjust.trim().split(/\s+/);
+  const value = parseFloat(parts[parts.length - 1]);
+  if (!Number.isFinite(value) || value <= 0) return em;
+  const metric = parts.length > 1 ? parts[0] : 'ex-height';
+  const probe = metric === 'cap-height' ? 'H' : metric === 'ch-width' ? '0' : metric.startsWith('ic-') ? '\u6c34' : 'x';
+  const m = ctx.measureText(probe);
+  const own = metric.endsWith('width') ? m.width : metric === 'ic-height' ? m.actualBoundingBoxAscent + m.actualBoundingBoxDescent : m.actualBoundingBoxAscent;
+  return own > 0 ? (value * em * em) / own : em;
+}
+
+/**
+ * `data` as `text-transform` draws it (mask29: `lowercase` drew a `J` as a `j`, whose tail the
+ * measure of `J` left out: 25 secret pixels): upper or lower case in the text's language,
+ * full-width forms; `capitalize`, whose words' first letters only change, measures both cases.
+ */
+function transformed(data: string, cs: CSSStyleDeclaration): string {
+  const tt = cs.textTransform;
+  if (tt === 'none' || tt === '') return data;
+  const lang = localeOf(cs);
+  let out = data;
+  try {
+    if (tt.includes('uppercase')) out = out.toLocaleUpperCase(lang);
+    else if (tt.includes('lowercase')) out = out.toLocaleLowerCase(lang);
+    else if (tt.includes('capitalize')) out = `${out} ${out.toLocaleUpperCase(lang)}`;
+  } catch {
+    // A language the engine does not know: the default case mapping.
+    out = tt.includes('uppercase') ? out.toUpperCase() : tt.includes('lowercase') ? out.toLowerCase() : tt.includes('capitalize') ? `${out} ${out.toUpperCase()}` : out;
+  }
+  if (tt.includes('full-width')) out = out.replace(/[\x21-\x7e]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).replace(/ /g, '\u3000');
+  return out;
+}
+
+/** The language `cs` lays its text out in (Chromium's `-webkit-locale`, from the nearest `lang`), '' for none. */
+function localeOf(cs: CSSStyleDeclaration): string {
+  const locale = cs.getPropertyValue('-webkit-locale');
+  return locale && locale !== 'auto' ? locale.replace(/^["']|["']$/g, '') : '';
+}
+
 interface FontSettings {
-  font: string;
+  /** The canvas `font` at a size (CSS px). */
+  font: (size: number) => string;
+  adjust: string;
+  lang: string;
+  /** Whether the font sets features or axes the canvas has none of (see FontInk.measure). */
+  unmeasured: boolean;
   kerning: CanvasFontKerning;
   spacing: string;
   caps: CanvasFontVariantCaps;
@@ -313,15 +385,25 @@ function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): FontInk |
     fontInks.set(doc, (kept = { key, fonts: new Map(), wholes: 0, ctx }));
   }
   if (!kept.ctx) return null;
+  const head = `${cs.fontStyle} ${cs.fontWeight}`;
+  const family = cs.fontFamily;
+  const unmeasured = cs.fontFeatureSettings !== 'normal' || cs.fontVariationSettings !== 'normal' || /discretionary|historical/.test(cs.fontVariantLigatures) ||
+    UNMEASURED_VARIANTS.some((p) => {
+      const v = cs.getPropertyValue(p);
+      return v !== '' && v !== 'normal';
+    });
   const settings: FontSettings = {
     // A canvas's font takes no percentage stretch: the stretch is set on its own, as a keyword.
-    font: `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`,
+    font: (size) => `${head} ${size}px ${family}`,
     stretch: stretchKeyword(cs.fontStretch),
     kerning: cs.fontKerning as CanvasFontKerning,
     spacing: cs.letterSpacing === 'normal' ? '0px' : cs.letterSpacing,
     caps: cs.fontVariantCaps as CanvasFontVariantCaps,
+    adjust: cs.getPropertyValue('font-size-adjust') || 'none',
+    lang: localeOf(cs),
+    unmeasured,
   };
-  const id = `${settings.font}|${settings.stretch}|${settings.kerning}|${settings.spacing}|${settings.caps}`;
+  const id = `${head} ${cs.fontSize} ${family}|${settings.stretch}|${settings.kerning}|${settings.spacing}|${settings.caps}|${settings.adjust}|${settings.lang}|${unmeasured}`;
   let ink = kept.fonts.get(id);
   if (!ink) {
     // Oldest first (a Map keeps insertion order), and its whole texts with it.
@@ -335,16 +417,27 @@ function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): FontInk |
   return ink;
 }
 
-/** What changes when a document's fonts do: how many faces it has and how many have loaded. */
+/** Variant properties the canvas has no setting for, which choose other glyphs. */
+const UNMEASURED_VARIANTS = ['font-variant-alternates', 'font-variant-east-asian', 'font-variant-position'];
+
+/** A number for each face (see {@link fontsKey}). */
+const faceIds = new WeakMap<FontFace, number>();
+let nextFace = 0;
+
+/**
+ * What changes when a document's fonts do: which faces it has, in order, and which have loaded.
+ * mask29: counts alone (faces, loaded ones) missed a face taken away and another added in its
+ * place, loaded too: the ink measured in the old face was kept for the new.
+ */
 function fontsKey(doc: Document): string {
   try {
-    let loaded = 0;
-    let all = 0;
+    let key = '';
     for (const face of doc.fonts as unknown as Iterable<FontFace>) {
-      all++;
-      if (face.status === 'loaded') loaded++;
+      let id = faceIds.get(face);
+      if (id === undefined) faceIds.set(face, (id = nextFace++));
+      key += `${id}${face.status === 'loaded' ? '+' : '-'}`;
     }
-    return `${all}/${loaded}`;
+    return key;
   } catch {
     return '';
   }
