@@ -133,7 +133,13 @@ export function webFontFamilies(doc: Document, frames = false): Set<string> {
  * A grouping rule of another kind is not entered (its faces are not counted: they count as not drawn).
  */
 export function registeredFileFaces(doc: Document): Map<string, number> {
-  const out = new Map<string, number>();
+  // Each rule once, by its text (mask29): the browser makes one face of a rule it reads twice (a
+  // constructed sheet adopted twice; a `<style>` or a `<link>` repeated, whose parsed contents it
+  // shares), so counting each place a rule is read let a FontFace API face of the family take
+  // the place of the face never made (a dots face beside a rule's adopted twice: its text drawn
+  // in the rule's readable face, in clear, 1 415 pixels). Two rules of one text, each a face,
+  // count once: the family is then masked (privacy first).
+  const texts = new Map<string, Set<string>>();
   const win = doc.defaultView ?? window;
   const holds = (media: MediaList | undefined) => !media || media.length === 0 || win.matchMedia(media.mediaText).matches;
   const visit = (rules: CSSRuleList) => {
@@ -141,7 +147,13 @@ export function registeredFileFaces(doc: Document): Map<string, number> {
     for (const rule of rules) {
       const kind = rule.constructor.name;
       if (kind === 'CSSFontFaceRule') {
-        if (fromFile(rule as CSSFontFaceRule)) for (const f of familyNames((rule as CSSFontFaceRule).style.getPropertyValue('font-family'))) out.set(f, (out.get(f) ?? 0) + 1);
+        if (fromFile(rule as CSSFontFaceRule)) {
+          for (const f of familyNames((rule as CSSFontFaceRule).style.getPropertyValue('font-family'))) {
+            let seen = texts.get(f);
+            if (!seen) texts.set(f, (seen = new Set()));
+            seen.add(rule.cssText);
+          }
+        }
       } else if (kind === 'CSSImportRule') {
         const imported = rule as CSSImportRule;
         if (holds(imported.media) && (!imported.supportsText || CSS.supports(imported.supportsText))) read(imported.styleSheet);
@@ -165,6 +177,8 @@ export function registeredFileFaces(doc: Document): Map<string, number> {
   // deploy), so a dots face it declares from a file is not trusted as the one the page draws. Such
   // a family is judged as before there were copies: as a face with no rule, concealing, masked.
   for (const sheet of [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])]) read(sheet);
+  const out = new Map<string, number>();
+  for (const [family, seen] of texts) out.set(family, seen.size);
   return out;
 }
 
