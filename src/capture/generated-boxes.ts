@@ -10,7 +10,6 @@
 import { wholeViewport, type PaintOutside, type Sink } from './paint-outside.js';
 import { RELATIVE_SELECTOR, ruleSelectors, type SheetSelectors, splitList } from './sheet-rules.js';
 import { flatParent } from './shadow-attach.js';
-import { bigGeneratedGlyphs } from './generated-glyphs.js';
 
 const NAMES = /::?(?:before|after|marker)\b|::(?:scroll-marker|scroll-button|column)\b/i;
 /** The pseudo-element and what follows it in a selector (`a:hover::before`, `li::marker:hover`, `.c::column::scroll-marker`). */
@@ -520,7 +519,7 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
     if (!((c.placed | c.shift) & kind)) {
       for (const b of own) pushBox(b, push);
       // In a font larger than its line (mask29), its glyphs are drawn past those boxes.
-      bigGeneratedGlyphs(el, own_(), kind, own, push);
+      outside.generatedInk(el, own_(), kind, own, push);
       if (!indented) boxIndented(el, text, rects, outside, push, candidates);
       indented = true;
       continue;
@@ -554,7 +553,7 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
   if (!drawn) return;
   if (cs.listStylePosition === 'outside') outside.markerStripOf(el, rects, push);
   else for (const b of own) pushBox(b, push);
-  bigGeneratedGlyphs(el, cs, MARKER, own, push);
+  outside.generatedInk(el, cs, MARKER, own, push);
 }
 
 /**

@@ -1,25 +1,48 @@
-// Generated text in a font larger than its line (mask29): a `::before`, `::after` or `::marker`
-// has no text run, so the search of runs (and its glyph ink, text-reach.ts) never sees it; in
-// flow it is laid out in its element's boxes, but its glyphs are drawn at their font's size around
-// the line's baseline, past a line box its `line-height` makes short (`font-size: 60px;
-// line-height: 10px`: 404 pixels of a `::before`, 226 of an inside `::marker` above and below
-// their element's boxes, which the copy alone hid). Imports nothing.
+// The ink of a mask's generated text past its element's boxes (mask29). A `::before`, `::after`
+// or `::marker` has no text run, so the search of runs and what it grows them by (the text style's
+// own ink, its glyphs' ink, text-reach.ts) never saw it: laid out in flow in its element's boxes,
+// it was drawn past them by a style of its own, which the copy alone hid: a font larger than its
+// line (`font-size: 60px; line-height: 10px`: 25 pixels of a `::before`, 249 of an inside
+// `::marker`), an italic's overhang (57), a `text-shadow` (438, all of it), a negative
+// `letter-spacing` (2 381), an underline pushed down (1 080), a stroke (3 767). Each is read as a run's is, from the
+// pseudo-element's style. Called by paint-outside.ts (PaintOutside.generatedInk), which it
+// imports for functions only, used after both modules have loaded.
+import type { Ink, TextReach } from './text-reach.js';
+import { textReach } from './text-reach.js';
 
-/** How many ems of its font a glyph is taken to draw above and below its line's middle (accents over capitals, a `j`'s tail; erring wide, as text-reach.ts's INK_EMS). */
+/** How many ems of its font a glyph is taken to draw above and below its line's middle where the font is larger than its line (as text-reach.ts's INK_EMS, erring wide). */
 const INK_EMS = 1.25;
 
 type Push = (x: number, y: number, width: number, height: number) => void;
+type Box = { x: number; y: number; width: number; height: number };
+type Shadow = { x: number; y: number; blur: number };
+
+/** What paint-outside.ts lends: shadow lists read, and a box shifted by a shadow under the element's map. */
+export interface ShadowReader {
+  shadows(value: string): Shadow[];
+  shifted(b: Box, s: Shadow): Box;
+}
+
+/** Characters a `::marker` whose `content` is `normal` draws, by its common list styles (measured per character, once per font; a counter's suffix `. ` too). */
+const MARKER_TEXT: Record<string, string> = {
+  decimal: '0123456789-', 'decimal-leading-zero': '0123456789-', 'lower-alpha': 'abcdefghijklmnopqrstuvwxyz', 'lower-latin': 'abcdefghijklmnopqrstuvwxyz',
+  'upper-alpha': 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'upper-latin': 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'lower-roman': 'ivxlcdm', 'upper-roman': 'IVXLCDM',
+  disc: '\u2022', circle: '\u25e6', square: '\u25aa', 'disclosure-open': '\u25be', 'disclosure-closed': '\u25b8',
+};
+
+/** How many characters text a pseudo-element reads from elsewhere is taken to hold, for a negative letter spacing. */
+const MAX_UNKNOWN = 64;
+
+const PSEUDOS = [[1, '::before'], [2, '::after'], [4, '::marker']] as const;
 
 /**
- * Grows `own` (the element's boxes, viewport px) by how far the text of its `::before`, `::after`
- * and (a list item) `::marker` may draw past them, for each that draws text in a font larger than
- * its line height or than the element's own font: {@link INK_EMS} of its font up and down, half an
- * em left and right. Ordinary generated text (the element's size, a normal line height) reads two
- * styles and grows nothing. `kinds`: which of them to read (bits 1, 2, 4, as generated-boxes.ts's
- * BEFORE, AFTER, MARKER). `scale`, `upright`: what maps the element's coordinates to the
- * viewport stretches them by at most `scale`, and keeps up up.
+ * Grows `own` (the element's boxes, viewport px) by the ink of the text its `::before`, `::after`
+ * and (a list item) `::marker` draw: `kinds`, bits 1, 2, 4 as generated-boxes.ts's BEFORE, AFTER,
+ * MARKER. Ordinary generated text (the element's font, no shadow, no stroke, upright glyphs)
+ * reads one style each and grows nothing. `scale`, `upright`: the element's map to the viewport
+ * stretches by at most `scale` and keeps up up.
  */
-export function bigGeneratedGlyphs(el: Element, cs: CSSStyleDeclaration, kinds: number, own: ReadonlyArray<{ x: number; y: number; width: number; height: number }>, push: Push, scale = 1, upright = true): void {
+export function generatedInk(el: Element, cs: CSSStyleDeclaration, kinds: number, own: readonly Box[], push: Push, text: TextReach, reader: ShadowReader, scale: number, upright: boolean): void {
   const win = el.ownerDocument.defaultView;
   if (!win || own.length === 0) return;
   const size = parseFloat(cs.fontSize) || 0;
@@ -27,23 +50,71 @@ export function bigGeneratedGlyphs(el: Element, cs: CSSStyleDeclaration, kinds: 
     if (!(kinds & kind)) continue;
     if (kind === 4 && !cs.display.includes('list-item')) continue;
     const ps = win.getComputedStyle(el, pseudo);
-    if (ps.display === 'none' || !drawsText(ps, kind === 4 ? cs : null)) continue;
+    if (ps.display === 'none') continue;
+    const drawn = drawnText(ps, kind === 4 ? cs : null);
+    if (drawn === null) continue;
     const fs = parseFloat(ps.fontSize) || 0;
+    const ink: Ink = { left: 0, right: 0, top: 0, bottom: 0 };
+    // Its glyphs past their advance and the font's ascent and descent, as a run's are measured;
+    // text it reads from elsewhere (`attr()`, a counter) or a font the canvas cannot measure: half an em.
+    const measured = drawn.text ? text.textInk(el.ownerDocument, ps, drawn.text) : null;
+    if (measured) grow(ink, measured);
+    if (drawn.open) grow(ink, even(fs / 2));
+    // A font larger than its line, or than its element's (mask29): drawn around the line's
+    // baseline past a line box its `line-height` makes short; `normal` (NaN) holds the font.
     const line = parseFloat(ps.lineHeight);
-    // `normal` (NaN) holds the font's ascent and descent: only a larger font than the element's then.
-    if (!(fs > size || fs > line)) continue;
-    // Under a transform (`scale`: the most it stretches), every way where it turns or mirrors.
-    const up = fs * INK_EMS * scale;
-    const side = upright ? (fs / 2) * scale : up;
-    for (const b of own) push(b.x - side, b.y - up, b.width + 2 * side, b.height + 2 * up);
+    if (fs > size || fs > line) grow(ink, { left: fs / 2, right: fs / 2, top: fs * INK_EMS, bottom: fs * INK_EMS });
+    // Its stroke, decorations, emphasis marks and negative letter spacing, every way.
+    // A negative spacing pulls each glyph past the one before it: all the text's characters' worth
+    // (a run's boxes follow its glyphs; an element's box does not follow its pseudo-element's).
+    const spacing = Math.max(0, -(parseFloat(ps.letterSpacing) || 0));
+    const reach = textReach(ps) + spacing * Math.max(0, [...drawn.text].length - 1 + (drawn.open ? MAX_UNKNOWN : 0));
+    if (reach > 0) grow(ink, even(reach));
+    const most = Math.max(ink.left, ink.right, ink.top, ink.bottom) * scale;
+    const grown = own.map((b) => (upright
+      ? { x: b.x - ink.left * scale, y: b.y - ink.top * scale, width: b.width + (ink.left + ink.right) * scale, height: b.height + (ink.top + ink.bottom) * scale }
+      : { x: b.x - most, y: b.y - most, width: b.width + 2 * most, height: b.height + 2 * most }));
+    if (most > 0) for (const b of grown) push(b.x, b.y, b.width, b.height);
+    // Its text shadows: copies of all of that, shifted.
+    for (const s of reader.shadows(ps.textShadow)) for (const b of grown) {
+      const moved = reader.shifted(b, s);
+      push(moved.x, moved.y, moved.width, moved.height);
+    }
   }
 }
 
-const PSEUDOS = [[1, '::before'], [2, '::after'], [4, '::marker']] as const;
-
-/** Whether a pseudo-element's style draws text (a marker, `item` its list item's style: its `list-style-type` where its `content` is `normal`). */
-function drawsText(ps: CSSStyleDeclaration, item: CSSStyleDeclaration | null): boolean {
+/**
+ * The text a pseudo-element's `content` draws (its strings; a normal marker's possible
+ * characters), and whether it draws text of unknown characters too (`attr()`, a counter, a
+ * quote); null when it draws no text. `item`: a marker's list item's style.
+ */
+function drawnText(ps: CSSStyleDeclaration, item: CSSStyleDeclaration | null): { text: string; open: boolean } | null {
   const content = ps.content;
-  if (item && content === 'normal') return item.listStyleType !== 'none' && item.listStyleImage === 'none';
-  return content !== '' && content !== 'none' && content !== 'normal' && !/^url\([^)]*\)$/.test(content);
+  if (item && content === 'normal') {
+    const type = item.listStyleType;
+    if (type === 'none' || item.listStyleImage !== 'none') return null;
+    // A string (`list-style-type: "→ "`) is drawn as it is; a style not listed, unread: half an em.
+    const string = /^["'](.*)["']$/.exec(type);
+    if (string) return { text: string[1], open: false };
+    const chars = MARKER_TEXT[type];
+    return chars ? { text: `${chars}.`, open: false } : { text: '', open: true };
+  }
+  if (content === '' || content === 'none' || content === 'normal') return null;
+  let text = '';
+  const rest = content.replace(/"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g, (_, a?: string, b?: string) => {
+    text += (a ?? b ?? '').replace(/\\(.)/g, '$1');
+    return ' ';
+  });
+  // What is left besides the strings: images (`url()`, gradients) draw no text; anything else may.
+  const open = /[a-z]/i.test(rest.replace(/(?:url|[a-z-]*gradient|image-set)\((?:[^()]|\([^()]*\))*\)/gi, '').replace(/\/|\s/g, ''));
+  return text || open ? { text, open } : null;
+}
+
+const even = (r: number): Ink => ({ left: r, right: r, top: r, bottom: r });
+
+function grow(into: Ink, by: Ink): void {
+  into.left = Math.max(into.left, by.left);
+  into.right = Math.max(into.right, by.right);
+  into.top = Math.max(into.top, by.top);
+  into.bottom = Math.max(into.bottom, by.bottom);
 }

@@ -45,7 +45,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
-import { bigGeneratedGlyphs } from './generated-glyphs.js';
+import { generatedInk } from './generated-glyphs.js';
 import { AFTER, BEFORE, MARKER, boxesOf, boxIndented, boxPickerIcon, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
@@ -411,6 +411,13 @@ export class PaintOutside {
     for (const b of rects) if (b.width > 0) push(b.left - reach, b.top - reach, b.width + 2 * reach, b.height + 2 * reach);
   }
 
+  /** The ink of `el`'s generated text (`kinds`: BEFORE, AFTER, MARKER) past `own`, its boxes (see generated-glyphs.ts). */
+  generatedInk(el: Element, cs: CSSStyleDeclaration, kinds: number, own: readonly Box[], push: Sink): void {
+    const linear = this.linearOf(el);
+    if (linear === null) return pushBox(wholeViewport(el), push);
+    generatedInk(el, cs, kinds, own, push, this.text, { shadows: shadowsOf, shifted: (b, s) => shifted(b, s, linear, el) }, stretch(linear), upright(linear));
+  }
+
   /** Mask-all: copies of a text run drawn by pseudo-element styles (see pseudoCopies). */
   textCopies(node: Text, rects: DOMRectList, push: Sink): void {
     const parent = node.parentElement;
@@ -480,7 +487,7 @@ export class PaintOutside {
     if (!top) return;
     // Its generated text in a font larger than its line (mask29): drawn past its boxes.
     const generated = (this.pseudos.of(el).kinds & (BEFORE | AFTER)) | (cs.display.includes('list-item') ? MARKER : 0);
-    if (generated) bigGeneratedGlyphs(el, cs, generated, boxesOf(el, rects), push, stretch(linear), !sideways);
+    if (generated) this.generatedInk(el, cs, generated, boxesOf(el, rects), push);
     collapsedBorders(win, el, cs, rects, push, stretch(linear));
     ownInk(el, cs, rects, push, this.text.fromAncestors(el, cs), stretch(linear));
     scrollMarkers(win, el, cs, rects, strips, this.text);

@@ -138,6 +138,14 @@ export class TextReach {
     return font ? font.of(transformed(text.data, this.style(parent))) : null;
   }
 
+  /** The glyph ink (as {@link glyphInk}) of `data` drawn in style `cs` of `doc`: a pseudo-element's text, which has no node (generated-glyphs.ts). */
+  textInk(doc: Document, cs: CSSStyleDeclaration, data: string): Ink | null {
+    let key = this.fontKeys.get(doc);
+    if (key === undefined) this.fontKeys.set(doc, (key = fontsKey(doc)));
+    const font = fontInk(doc, cs, key);
+    return font ? font.of(transformed(data, cs)) : null;
+  }
+
   /** How far (CSS px of the text's own coordinates) up and down {@link metricInk} grows `text`'s runs: 0 where its font has no overridden metric. */
   metricReach(text: Text): number {
     const doc = text.ownerDocument;

@@ -6,14 +6,18 @@
  * search of text runs never saw (generated-glyphs.ts). The glyph ink measure (text-reach.ts) took
  * text as written, not as `text-transform` draws it, at the computed size, not the one
  * `font-size-adjust` draws, and kept a font's ink while a face was swapped for another of its
- * family (the counts of faces unchanged). A wavy underline swings past twice its thickness.
+ * family (the counts of faces unchanged). A wavy underline swings past twice its thickness. A
+ * mask's generated text was boxed by its element's boxes whatever its own style drew past them
+ * (an italic, a shadow, a negative spacing, an underline): read now as a run's style is.
  * The copy (layer 1) hid each; the numbers are secret pixels outside the boxes before the fix.
  */
 import '../../src/visitor/define.js';
 import { expect } from '@open-wc/testing';
 import { findMasks } from '../../src/capture/index.js';
 import { SECRET } from '../support/leaks.js';
-import { ALL, blackShare, expectHeld as held, unmountHeld } from '../support/held-page.js';
+import { ALL, blackShare, expectHeld as held, pageStyle, settle, unmountHeld } from '../support/held-page.js';
+import { expectLayersHold } from '../support/mask-layers.js';
+import { mountTestPage } from '../support/test-page.js';
 import type { MaskOptions } from '../../src/capture/index.js';
 
 const SHARE_MASKED = '0.2202';
@@ -34,6 +38,42 @@ describe('mask29: generated text in a font larger than its line', () => {
 
   it('guard: mask-all, an inside `::marker` at 60 px on a 10 px line (held before: its boxes were grown already)', () =>
     expectHeld('mask-all big ::marker', `li { list-style-position: inside; color: ${SECRET}; line-height: 10px; } li::marker { font-size: 60px; }`, '<ol><li>x</li></ol>', ALL));
+});
+
+describe('mask29: a mask\'s generated text drawn past its boxes by a style of its own', () => {
+  afterEach(() => unmountHeld('mask29'));
+
+  it('masked: an italic `::after` `ff` at 80 px (57 before)', () =>
+    expectHeld('italic ::after', `.no-upscope { font: 80px serif; } .no-upscope::after { content: "ff"; color: ${SECRET}; font: italic 80px serif; }`, '<p><span class="no-upscope"></span></p>'));
+
+  it('mask-all: an italic `::after` `ff` at 80 px (57 before)', () =>
+    expectHeld('mask-all italic ::after', `span { font: 80px serif; } span::after { content: "ff"; color: ${SECRET}; font: italic 80px serif; }`, '<p><span></span></p>', ALL));
+
+  it('masked: a `::before` whose `text-shadow` is 300 px away (438 before: all of it)', () =>
+    expectHeld('::before shadow', `.no-upscope::before { content: "8888"; color: #fff; text-shadow: 300px 80px 0 ${SECRET}; }`, '<p><span class="no-upscope"></span></p>'));
+
+  it('masked: a `::before` with `letter-spacing: -60px` (2 381 before)', () =>
+    expectHeld('::before spacing', `.no-upscope::before { content: "8888"; color: ${SECRET}; letter-spacing: -60px; font-size: 60px; }`, '<p style="padding-left: 300px"><span class="no-upscope"></span></p>'));
+
+  it('masked: a `::before` underlined 20 px thick, 40 px down (1 080 before)', () =>
+    expectHeld('::before underline', `.no-upscope::before { content: "8888"; color: ${SECRET}; text-decoration: underline 20px ${SECRET}; text-underline-offset: 40px; }`, '<p><span class="no-upscope"></span></p>'));
+
+  it('masked: a `::before` stroked 30 px (3 767 before)', () =>
+    expectHeld('::before stroke', `.no-upscope::before { content: "8888"; color: #fff; -webkit-text-stroke: 30px ${SECRET}; font-size: 40px; }`, '<p style="margin-top: 100px"><span class="no-upscope"></span></p>'));
+
+  const guards: Array<[string, string, string]> = [
+    ['a `::marker` drawing an italic `ff` at 80 px', `li.no-upscope { color: ${SECRET}; } li.no-upscope::marker { font: italic 80px serif; content: "ff"; }`, '<ol><li class="no-upscope">x</li></ol>'],
+    ['a field at 60 px sized by `field-sizing: content`', `input.no-upscope { color: ${SECRET}; font-size: 60px; field-sizing: content; }`, '<input class="no-upscope" value="88888888">'],
+  ];
+  for (const [what, css, html] of guards) it(`guard (held before): ${what}`, () => expectHeld(what, css, html));
+
+  it('guard (held before): masked text in a popover shown in the top layer', async () => {
+    const css = `.no-upscope { color: ${SECRET}; font-size: 60px; } [popover] { margin: 0; top: 300px; left: 300px; }`;
+    mountTestPage('mask29', { css: pageStyle('mask29') + css, html: '<div popover id="mask29-pop"><span class="no-upscope">8888</span></div>' });
+    (document.getElementById('mask29-pop') as HTMLElement).showPopover();
+    await settle();
+    await expectLayersHold('popover');
+  });
 });
 
 describe('mask29: glyph ink as the text is drawn', () => {
