@@ -18,7 +18,7 @@ import { familyNames, otherDocumentsFamilies, registeredFileFaces, unicodeRangeP
 import { SCROLL_PSEUDOS } from './generated-content.js';
 import { ownReads, styleEditCount } from './style-edits.js';
 import { isShadowRoot } from './shadow-attach.js';
-import { stretchKeyword } from './text-reach.js';
+import { stretchKeyword } from './font-ink.js';
 
 interface ConcealingFontState {
   /**

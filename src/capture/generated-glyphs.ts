@@ -7,7 +7,8 @@
 // `letter-spacing` (2 381), an underline pushed down (1 080), a stroke (3 767). Each is read as a run's is, from the
 // pseudo-element's style. Called by paint-outside.ts (PaintOutside.generatedInk), which it
 // imports for functions only, used after both modules have loaded.
-import type { Ink, TextReach } from './text-reach.js';
+import type { Ink } from './font-ink.js';
+import type { TextReach } from './text-reach.js';
 import { textReach } from './text-reach.js';
 
 /** How many ems of its font a glyph is taken to draw above and below its line's middle where the font is larger than its line (as text-reach.ts's INK_EMS, erring wide). */
