@@ -533,7 +533,14 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
       continue;
     }
     const ps = win.getComputedStyle(el, pseudo);
-    if (drawsText(ps.content) && ps.display !== 'none') pseudoBox(el, ps, own, win, push, true);
+    if (!drawsText(ps.content) || ps.display === 'none') continue;
+    // Where it is drawn, and its text's ink past that box (mask29).
+    const at: Box[] = [];
+    pseudoBox(el, ps, own, win, (x, y, width, height) => {
+      push(x, y, width, height);
+      at.push({ x, y, width, height });
+    }, true);
+    if (at.length > 0) outside.generatedInk(el, own_(), kind, at, push, ps);
   }
   if (c.kinds & SCROLL) scrollText(el, own_(), win, push, outside);
   if (!((c.kinds | builtIn) & MARKER) || rects.length === 0) return;

@@ -18,9 +18,14 @@ type Push = (x: number, y: number, width: number, height: number) => void;
 type Box = { x: number; y: number; width: number; height: number };
 type Shadow = { x: number; y: number; blur: number };
 
-/** What paint-outside.ts lends: shadow lists read, and a box shifted by a shadow under the element's map. */
-export interface ShadowReader {
-  shadows(value: string): Shadow[];
+/**
+ * What paint-outside.ts lends, read only for ink there is (a page of thousands of icons has none):
+ * the element's map to the viewport (null: a 3D one, the whole viewport instead), how far it
+ * stretches and whether it keeps up up, and a box shifted by a shadow under it.
+ */
+export interface ElementMap {
+  scale: number;
+  upright: boolean;
   shifted(b: Box, s: Shadow): Box;
 }
 
@@ -40,17 +45,17 @@ const PSEUDOS = [[1, '::before'], [2, '::after'], [4, '::marker']] as const;
  * Grows `own` (the element's boxes, viewport px) by the ink of the text its `::before`, `::after`
  * and (a list item) `::marker` draw: `kinds`, bits 1, 2, 4 as generated-boxes.ts's BEFORE, AFTER,
  * MARKER. Ordinary generated text (the element's font, no shadow, no stroke, upright glyphs)
- * reads one style each and grows nothing. `scale`, `upright`: the element's map to the viewport
- * stretches by at most `scale` and keeps up up.
+ * reads one style each and grows nothing, its map never read (`mapOf`; null: the whole viewport).
  */
-export function generatedInk(el: Element, cs: CSSStyleDeclaration, kinds: number, own: readonly Box[], push: Push, text: TextReach, reader: ShadowReader, scale: number, upright: boolean): void {
+export function generatedInk(el: Element, cs: CSSStyleDeclaration, kinds: number, own: readonly Box[], push: Push, text: TextReach, mapOf: () => ElementMap | null, given?: CSSStyleDeclaration): void {
   const win = el.ownerDocument.defaultView;
   if (!win || own.length === 0) return;
   const size = parseFloat(cs.fontSize) || 0;
   for (const [kind, pseudo] of PSEUDOS) {
     if (!(kinds & kind)) continue;
     if (kind === 4 && !cs.display.includes('list-item')) continue;
-    const ps = win.getComputedStyle(el, pseudo);
+    // `given`: the one pseudo-element's style, read already by the caller.
+    const ps = given ?? win.getComputedStyle(el, pseudo);
     if (ps.display === 'none') continue;
     const drawn = drawnText(ps, kind === 4 ? cs : null);
     if (drawn === null) continue;
@@ -71,14 +76,19 @@ export function generatedInk(el: Element, cs: CSSStyleDeclaration, kinds: number
     const spacing = Math.max(0, -(parseFloat(ps.letterSpacing) || 0));
     const reach = textReach(ps) + spacing * Math.max(0, [...drawn.text].length - 1 + (drawn.open ? MAX_UNKNOWN : 0));
     if (reach > 0) grow(ink, even(reach));
+    const shadows = ps.textShadow === 'none' ? [] : shadowsOf(ps.textShadow);
+    if (Math.max(ink.left, ink.right, ink.top, ink.bottom) <= 0 && shadows.length === 0) continue;
+    const map = mapOf();
+    if (map === null) return;
+    const { scale, upright } = map;
     const most = Math.max(ink.left, ink.right, ink.top, ink.bottom) * scale;
     const grown = own.map((b) => (upright
       ? { x: b.x - ink.left * scale, y: b.y - ink.top * scale, width: b.width + (ink.left + ink.right) * scale, height: b.height + (ink.top + ink.bottom) * scale }
       : { x: b.x - most, y: b.y - most, width: b.width + 2 * most, height: b.height + 2 * most }));
     if (most > 0) for (const b of grown) push(b.x, b.y, b.width, b.height);
     // Its text shadows: copies of all of that, shifted.
-    for (const s of reader.shadows(ps.textShadow)) for (const b of grown) {
-      const moved = reader.shifted(b, s);
+    for (const s of shadows) for (const b of grown) {
+      const moved = map.shifted(b, s);
       push(moved.x, moved.y, moved.width, moved.height);
     }
   }
@@ -109,6 +119,16 @@ function drawnText(ps: CSSStyleDeclaration, item: CSSStyleDeclaration | null): {
   // What is left besides the strings: images (`url()`, gradients) draw no text; anything else may.
   const open = /[a-z]/i.test(rest.replace(/(?:url|[a-z-]*gradient|image-set)\((?:[^()]|\([^()]*\))*\)/gi, '').replace(/\/|\s/g, ''));
   return text || open ? { text, open } : null;
+}
+
+/** Offsets and blurs of a computed shadow list (`rgb(…) 4px 2px 3px, …`), lengths in px (as paint-outside.ts reads them). */
+function shadowsOf(value: string): Shadow[] {
+  const out: Shadow[] = [];
+  for (const one of value.replace(/\w+\([^()]*\)/g, '').split(',')) {
+    const [x = 0, y = 0, blur = 0] = (one.match(/-?[\d.]+(?:e-?\d+)?px/g) ?? []).map(parseFloat);
+    if (x || y || blur) out.push({ x, y, blur });
+  }
+  return out;
 }
 
 const even = (r: number): Ink => ({ left: r, right: r, top: r, bottom: r });

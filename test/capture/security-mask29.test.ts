@@ -61,6 +61,12 @@ describe('mask29: a mask\'s generated text drawn past its boxes by a style of it
   it('masked: a `::before` stroked 30 px (3 767 before)', () =>
     expectHeld('::before stroke', `.no-upscope::before { content: "8888"; color: #fff; -webkit-text-stroke: 30px ${SECRET}; font-size: 40px; }`, '<p style="margin-top: 100px"><span class="no-upscope"></span></p>'));
 
+  it('masked: a placed `::after` (300 px away) whose `text-shadow` is 200 px further (220 of 220 before)', () =>
+    expectHeld('placed ::after shadow', `.no-upscope { position: relative; } .no-upscope::after { content: "88"; position: absolute; left: 300px; top: 100px; color: #fff; text-shadow: 200px 50px 0 ${SECRET}; }`, '<p><span class="no-upscope">x</span></p>'));
+
+  it('mask-all: a placed `::after` whose `text-shadow` is 200 px further (220 of 220 before)', () =>
+    expectHeld('mask-all placed ::after shadow', `span { position: relative; } span::after { content: "88"; position: absolute; left: 300px; top: 100px; color: #fff; text-shadow: 200px 50px 0 ${SECRET}; }`, '<p><span>x</span></p>', ALL));
+
   const guards: Array<[string, string, string]> = [
     ['a `::marker` drawing an italic `ff` at 80 px', `li.no-upscope { color: ${SECRET}; } li.no-upscope::marker { font: italic 80px serif; content: "ff"; }`, '<ol><li class="no-upscope">x</li></ol>'],
     ['a field at 60 px sized by `field-sizing: content`', `input.no-upscope { color: ${SECRET}; font-size: 60px; field-sizing: content; }`, '<input class="no-upscope" value="88888888">'],
