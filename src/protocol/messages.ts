@@ -330,7 +330,7 @@ export const CaptureBlockedMsg = /* @__PURE__ */ m('captureBlocked', { needs: sh
 /** The visitor's settings for pointer, ink and remote control: sent on every welcome and when they change. */
 export const AssistSettingsMsg = /* @__PURE__ */ m('assistSettings', { settings: AssistSettingsSchema });
 /** The visitor's answer to `controlRequested`. */
-export const ControlAnswerMsg = /* @__PURE__ */ m('controlAnswer', { observerId: shortText, allow: v.boolean() });
+export const ControlAnswerMsg = /* @__PURE__ */ m('controlAnswer', { observerId: shortText, allow: v.boolean(), requestId: v.optional(shortText) });
 /** The visitor takes control back (stop button, Escape, hidden tab, idle agent). */
 export const RevokeControlMsg = /* @__PURE__ */ m('revokeControl', { reason: controlEndReasonSchema });
 /** What became of the agent's remote input `id` (sent to the agent `observerId`). Passed on, a refusal's `message` screened (screenText). */
@@ -454,7 +454,7 @@ export const AgentPointerMsg = /* @__PURE__ */ m('agentPointer', { observerId: s
 /** An agent's ink (see `draw`), named. */
 export const AgentDrawMsg = /* @__PURE__ */ m('agentDraw', { observerId: shortText, agentName: shortText, id: shortText, shape: drawShapeSchema, points: pointsSchema, done: v.boolean() });
 /** An agent asks for control of the page; the visitor answers with `controlAnswer`. */
-export const ControlRequestedMsg = /* @__PURE__ */ m('controlRequested', { observerId: shortText, agentId: shortText, agentName: shortText });
+export const ControlRequestedMsg = /* @__PURE__ */ m('controlRequested', { observerId: shortText, agentId: shortText, agentName: shortText, requestId: v.optional(shortText) });
 /** With control granted to `observerId`: one remote input; the visitor answers with `remoteInputResult`. */
 export const AgentInputMsg = /* @__PURE__ */ m('agentInput', { observerId: shortText, id: inputIdSchema, input: RemoteInputSchema });
 

@@ -50,7 +50,7 @@ const remoteInput = variant('kind', {
 const ASSIST_INBOX: Record<string, Record<string, Check>> = {
   agentPointer: { observerId: shortText, agentName: shortText, x: number, y: number, visible: boolean },
   agentDraw: { observerId: shortText, agentName: shortText, id: shortText, shape: oneOf(DrawShape), points, done: boolean },
-  controlRequested: { observerId: shortText, agentId: shortText, agentName: shortText },
+  controlRequested: { observerId: shortText, agentId: shortText, agentName: shortText, requestId: optional(shortText) },
   agentInput: { observerId: shortText, id: count, input: remoteInput },
   control: { state: oneOf(ControlState), observerId: nullable(shortText), agentName: nullable(shortText), reason: nullable(oneOf(ControlEndReason)) },
   drawingCleared: { observerId: nullable(shortText) },

@@ -188,8 +188,10 @@ export class VisitorAssist {
 
   private async askControl(msg: MessageOf<'controlRequested'>): Promise<void> {
     const s = this.settings();
-    if (!(s.click || s.type || s.scroll)) return void this.deps.send({ type: 'controlAnswer', observerId: msg.observerId, allow: false });
-    if (!s.consent) return void this.deps.send({ type: 'controlAnswer', observerId: msg.observerId, allow: true });
+    // The answer names the request it answers, so one that crossed a new request grants nothing.
+    const answer = (allow: boolean) => this.deps.send({ type: 'controlAnswer', observerId: msg.observerId, allow, requestId: msg.requestId });
+    if (!(s.click || s.type || s.scroll)) return void answer(false);
+    if (!s.consent) return void answer(true);
     if (this.prompts.has(msg.observerId)) return;
     const withdrawn = new AbortController();
     this.prompts.set(msg.observerId, withdrawn);
@@ -210,11 +212,13 @@ export class VisitorAssist {
     } finally {
       if (this.prompts.get(msg.observerId) === withdrawn) this.prompts.delete(msg.observerId);
     }
-    this.deps.send({ type: 'controlAnswer', observerId: msg.observerId, allow });
+    answer(allow);
   }
 
   private onControl(msg: MessageOf<'control'>): void {
     if (msg.state === 'granted' && msg.observerId && msg.agentName) {
+      // Granted closes any prompt still open for it: the question has been answered.
+      this.prompts.get(msg.observerId)?.abort();
       this.controlling = { observerId: msg.observerId, agentName: msg.agentName };
       this.armIdle();
       this.stopEscape ??= watchEscape(window, this.onEscape);

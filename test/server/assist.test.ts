@@ -94,7 +94,8 @@ test('control: no input without a grant; a declined request does nothing; grante
 
     a.send({ type: 'requestControl' });
     const ask = await v.next('controlRequested');
-    assert.deepEqual(ask, { type: 'controlRequested', observerId, agentId: ask.agentId, agentName: 'Priya' });
+    assert.deepEqual(ask, { type: 'controlRequested', observerId, agentId: ask.agentId, agentName: 'Priya', requestId: ask.requestId });
+    assert.match(String(ask.requestId), /^[0-9a-f]{8}$/, 'each request is named, for its answer to echo');
     assert.equal((await a.next('control')).state, 'requested');
     v.send({ type: 'controlAnswer', observerId, allow: false });
     assert.equal((await a.next('control')).state, 'declined');

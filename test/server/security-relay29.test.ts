@@ -129,6 +129,45 @@ test('expired watch sockets hear nothing of each other\'s leaving, nor of the vi
   }
 });
 
+// codereview29 (both hosts). The visitor's answer named only the agent's observerId, the same for
+// every request of one watch socket: an Allow in flight while the agent cancelled and asked again
+// granted the new request, whose prompt the visitor was still reading. Each request now has an id,
+// which the answer echoes; a stale one is refused (`notFound`) and grants or declines nothing.
+test('an answer to a request the agent cancelled does not answer its next request: notFound, and only the answer naming the open request grants', async () => {
+  const relay = await testRelay({ clock: START });
+  try {
+    const v = await relay.visitor();
+    const { shortId } = await v.next('welcome');
+    const a = await relay.allowedWatch(v, shortId, relay.token('Priya'));
+    const { observerId } = a.messages.find((m) => m.type === 'watchState' && m.watching) as { observerId: string };
+    v.send({ type: 'assistSettings', settings: CONTROL_ON });
+    await a.next('assistSettings', (m) => m.settings.click);
+    a.send({ type: 'requestControl' });
+    const first = await v.next('controlRequested');
+    assert.equal((await a.next('control')).state, 'requested');
+    a.send({ type: 'releaseControl' });
+    assert.equal((await v.next('control')).state, 'none');
+    a.send({ type: 'requestControl' });
+    const second = await v.next('controlRequested', (m) => m !== first);
+    assert.notEqual(second.requestId, first.requestId);
+    // The Allow to the first prompt arrives now.
+    v.send({ type: 'controlAnswer', observerId, allow: true, requestId: first.requestId });
+    const err = await v.next('error');
+    assert.deepEqual([err.code, err.message], ['notFound', 'that request for control is no longer open']);
+    a.send({ type: 'ping', t: 5 });
+    await a.next('pong', (m) => m.t === 5);
+    assert.equal(a.messages.filter((m) => m.type === 'control' && m.state === 'granted').length, 0, 'a stale answer granted the new request');
+    // A stale decline neither declines it nor starts the cooldown.
+    v.send({ type: 'controlAnswer', observerId, allow: false, requestId: first.requestId });
+    await v.next('error', (m) => m !== err);
+    v.send({ type: 'controlAnswer', observerId, allow: true, requestId: second.requestId });
+    await a.next('control', (m) => m.state === 'granted');
+    assert.deepEqual(a.messages.filter((m) => m.type === 'control').map((m) => m.state), ['requested', 'none', 'requested', 'granted']);
+  } finally {
+    await relay.close();
+  }
+});
+
 // relay29 2 (both hosts). Asking for control again while the request was open re-sent the prompt
 // (`controlRequested`) to the visitor each time: the SDK drops a repeat while its prompt is open,
 // but a repeat that crossed the visitor's answer, or a page answering by its own handler, asked

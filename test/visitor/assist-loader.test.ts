@@ -47,6 +47,26 @@ describe('assist-loader', () => {
     expect(assist.status.value.pointing).to.deep.equal([]);
   });
 
+  it('the answer echoes its request\'s id, and a grant of that agent closes a prompt still open for it (codereview29)', async () => {
+    const { assist, sent } = setup();
+    const signals: AbortSignal[] = [];
+    // The first prompt is answered; the second stays open (the visitor is still reading it).
+    assist.installHandler((request) => (signals.push(request.signal), signals.length === 1 ? true : new Promise<boolean>(() => undefined)));
+    assist.sessionChanged(true, false);
+    assist.onMessage({ type: 'controlRequested', observerId: 'o1', agentId: 'a1', agentName: 'Priya', requestId: 'aaaa1111' });
+    await until(() => sent.some((m) => m.type === 'controlAnswer'), 'the first request was answered');
+    expect(sent.find((m) => m.type === 'controlAnswer')).to.deep.equal({ type: 'controlAnswer', observerId: 'o1', allow: true, requestId: 'aaaa1111' });
+    assist.onMessage({ type: 'control', state: 'none', observerId: 'o1', agentName: 'Priya', reason: 'released' });
+    assist.onMessage({ type: 'controlRequested', observerId: 'o1', agentId: 'a1', agentName: 'Priya', requestId: 'bbbb2222' });
+    await until(() => signals.length === 2, 'the second request was put to the visitor');
+    expect(signals[1]!.aborted).to.equal(false);
+    // The relay granted it (an answer of an older SDK, or another tab's): the question is closed.
+    assist.onMessage({ type: 'control', state: 'granted', observerId: 'o1', agentName: 'Priya', reason: null });
+    expect(signals[1]!.aborted, 'the prompt still open once control was granted').to.equal(true);
+    expect(sent.filter((m) => m.type === 'controlAnswer')).to.have.length(1);
+    assist.sessionChanged(false, true);
+  });
+
   it('a flood while the engine loads never declines a held control request: the visitor is still asked', async () => {
     const { assist, sent } = setup();
     const asked: string[] = [];

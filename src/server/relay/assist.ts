@@ -114,7 +114,7 @@ const CONTROL_KEY = 'control';
 export class Assist {
   private settings: AssistSettings = DEFAULT_ASSIST;
   /** The agent with control, or asking for it. */
-  private control: { w: AssistWatcher; state: 'requested' | 'granted' } | null = null;
+  private control: { w: AssistWatcher; state: 'requested' | 'granted'; requestId: string } | null = null;
   /** Live budgets per socket id (made on a socket's first live message). */
   private readonly live = new Map<string, Held>();
   /** Live budgets per agent (agentKey), shared by its watch sockets; dropped when its last socket here leaves. */
@@ -150,7 +150,11 @@ export class Assist {
       }
       case 'controlAnswer': {
         const c = this.control;
-        if (!c || c.state !== 'requested' || c.w.observerId !== msg.observerId) return this.room.sendError(conn, ErrorCode.notFound, 'that request for control is no longer open');
+        // An answer names its request (`requestId`, echoed from controlRequested): one to a request
+        // the agent cancelled, in flight while it asked again, must not grant the new one
+        // (codereview29: it did, and the visitor's second prompt stayed open over the control). An
+        // answer without one (an SDK from before) is taken for the open request, as it was.
+        if (!c || c.state !== 'requested' || c.w.observerId !== msg.observerId || (msg.requestId !== undefined && msg.requestId !== c.requestId)) return this.room.sendError(conn, ErrorCode.notFound, 'that request for control is no longer open');
         if (!msg.allow) {
           this.coolDown(agentKey(c.w.agent));
           return this.end('declined', null);
@@ -257,9 +261,9 @@ export class Assist {
         const perMinute = RATE_LIMITS.controlRequestsPerAgentPerMinute;
         this.requests ??= new KeyedRateLimiter(perMinute, perMinute / 60, this.room.now);
         if (!this.requests.take(agentKey(w.agent))) return this.room.sendError(w.conn, ErrorCode.rateLimited, `too many requests for control of this page (at most ${perMinute} a minute); you may ask again in ${Math.ceil(60 / perMinute)} s`);
-        this.control = { w, state: 'requested' };
+        this.control = { w, state: 'requested', requestId: crypto.randomUUID().slice(0, 8) };
         this.remember();
-        this.room.update(visitor, CONTROL_KEY, this.requestMsg(w));
+        this.room.update(visitor, CONTROL_KEY, this.requestMsg(this.control));
         return this.broadcast('requested', w, null, false);
       }
       case 'releaseControl':
@@ -297,7 +301,7 @@ export class Assist {
     }
     if (key === CONTROL_KEY) {
       const c = this.control;
-      return c?.state === 'requested' ? JSON.stringify(this.requestMsg(c.w)) : null;
+      return c?.state === 'requested' ? JSON.stringify(this.requestMsg(c)) : null;
     }
     return null;
   }
@@ -305,7 +309,7 @@ export class Assist {
   /** What a hibernation must not forget: the visitor's settings and who has (or asked for) control. */
   memo(): AssistMemo {
     const c = this.control;
-    return { settings: this.settings, control: c ? { observerId: c.w.observerId, state: c.state } : null };
+    return { settings: this.settings, control: c ? { observerId: c.w.observerId, state: c.state, requestId: c.requestId } : null };
   }
 
   /**
@@ -318,7 +322,8 @@ export class Assist {
     if (!kept) return;
     const w = this.watcher(kept.observerId);
     if (w) {
-      this.control = { w, state: kept.state };
+      // A memo from before request ids: a fresh one, so only an answer without one (as it was) is taken.
+      this.control = { w, state: kept.state, requestId: kept.requestId ?? crypto.randomUUID().slice(0, 8) };
       return;
     }
     this.remember();
@@ -468,8 +473,8 @@ export class Assist {
     return false;
   }
 
-  private requestMsg(w: AssistWatcher): Message {
-    return { type: 'controlRequested', observerId: w.observerId, agentId: w.agent.agentId, agentName: w.agent.agentName };
+  private requestMsg({ w, requestId }: { w: AssistWatcher; requestId: string }): Message {
+    return { type: 'controlRequested', observerId: w.observerId, agentId: w.agent.agentId, agentName: w.agent.agentName, requestId };
   }
 
   private controlMsg(state: ControlState, w: AssistWatcher | null, reason: ControlEndReason | null): MessageOf<'control'> {

@@ -60,7 +60,7 @@ export interface SocketMemo {
 /** The assist state kept with the visitor's socket: its settings, and the observer with control (or asking for it). */
 export interface AssistMemo {
   settings: AssistSettings;
-  control: { observerId: string; state: 'requested' | 'granted' } | null;
+  control: { observerId: string; state: 'requested' | 'granted'; requestId?: string } | null;
 }
 
 /**
