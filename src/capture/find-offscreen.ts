@@ -540,6 +540,7 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   const display = cs.display;
   if (display === 'none') return true;
   if (!SIZED_BOXES.has(display) || turnedFromRoot(cs, doc)) return false;
+  if (collapsedContentBox(display, cs)) return false;
   // Content overflowing a visible-overflow box (text in a short box) paints outside its rect:
   // right and below as its scroll size counts, left and above as much (see overflowExtent), and
   // anywhere up or left when laid out from the end, which no size counts.
@@ -558,6 +559,20 @@ export function canCloneEmpty(el: Element, doc: Document, margin: number): boole
   const top = parseFloat(cs.paddingTop) + parseFloat(cs.borderTopWidth) > 0;
   const bottom = parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth) > 0;
   return (top || !edgeBlockChild(el, 'first', win)) && (bottom || !edgeBlockChild(el, 'last', win));
+}
+
+/**
+ * Whether a table's borders collapse and its size is its content box's: its outer borders are
+ * then half the widest of its own and its edge cells' on each side, which its computed height and
+ * width leave out, and a table with no cells has none of. Emptied, it would be that much smaller
+ * (a `display: table` item with a 1px bottom border, 0.5 px: every box below drawn higher by half
+ * a pixel per item emptied above it; 3px all round, 3 px shorter and narrower). Its rows are
+ * cloned instead, their cells emptied, whose collapsed borders are the table's as on the page. A
+ * table sized by its border box (a `<table>`'s user-agent default) holds its outer borders in the
+ * height and width written, and emptied keeps them.
+ */
+export function collapsedContentBox(display: string, cs: CSSStyleDeclaration): boolean {
+  return (display === 'table' || display === 'inline-table') && cs.borderCollapse === 'collapse' && cs.boxSizing !== 'border-box';
 }
 
 /**

@@ -1,0 +1,48 @@
+/**
+ * Culling never moves what is on screen, whatever border and margin model the boxes it empties or
+ * stands in for use: a table whose borders collapse and whose size is its content box's (a
+ * `display: table` item) has outer borders its computed size leaves out, which an emptied table
+ * has none of (see collapsedContentBox in find-offscreen.ts); drawn in tiles, the boxes away from
+ * a tile are emptied by the same rule. Each capture is compared with one that clones everything
+ * (`cullMargin: Infinity`).
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/visitor/define.js';
+import { unmountTestPage } from '../support/test-page.js';
+import { capture, count, differing, mountPlain, snapshotMarkup } from './culling-helpers.js';
+
+const mount = (html: string, css = '') => mountPlain('culling-borders', html, css);
+
+/** `n` items laid out as tables of one cell each. */
+const tables = (n: number) => Array.from({ length: n }, (_, i) => `<div class="item"><div class="cell"><b>${i}</b> line ${i}</div></div>`).join('');
+const TABLES = '.item { display: table; width: 100%; border-collapse: collapse; } .cell { display: table-cell; } .item:nth-child(10n) { background: rgb(200, 0, 0); }';
+
+async function movesNothing(label: string): Promise<void> {
+  await new Promise((r) => requestAnimationFrame(r));
+  const full = await capture({ cullMargin: Infinity });
+  const culled = await capture();
+  expect(differing(culled, full), `${label}: pixels unlike a capture with no culling`).to.equal(0);
+}
+
+describe('culling: border and margin models of what is emptied', function () {
+  this.timeout(180000);
+  afterEach(() => unmountTestPage('culling-borders'));
+
+  it('tables whose borders collapse, too few to be cut as a list, are each emptied at their whole height', async () => {
+    // 40 items are walked one by one (a list is cut from 64): each off screen was emptied, and
+    // lost its collapsed borders, 3 px of 24 (235 799 pixels unlike the unculled capture).
+    mount(tables(40), `${TABLES} .item { border: 3px solid rgb(0, 0, 200); }`);
+    window.scrollTo(0, 400);
+    await movesNothing('walked tables');
+  });
+
+  it('a run of tables whose borders collapse with a bottom border of their own, and the tables beside it, move nothing, drawn whole or in tiles', async () => {
+    // Unculled, the frame's markup is long enough to be drawn in tiles, where every table away from
+    // a tile was emptied half a pixel short, and the unculled capture drew the rows on screen too
+    // high (57 046 pixels unlike the culled one; with 3 px borders, 600 tables, its window was blank).
+    const root = mount(`<div class="pane">${tables(1200)}</div>`, `${TABLES} .pane { height: 500px; overflow: auto; margin: 20px; } .item { height: 24.3px; border-bottom: 1px solid rgb(0, 0, 200); }`);
+    root.querySelector('.pane')!.scrollTop = 20000;
+    await movesNothing('run of tables with a bottom border');
+    expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(100);
+  });
+});
