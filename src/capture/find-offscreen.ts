@@ -195,6 +195,15 @@ export interface Box {
 
 const intersects = (r: DOMRect, box: Box) => r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
 
+/**
+ * Tallest run of blocks whose stand-in is drawn exactly as tall (see exactHeight in rasterize.ts:
+ * two lengths of whole px of six digits and a fraction); a taller run is cut in pieces no taller.
+ * A run of table rows stands in as one row whose height is one length, serialized with six
+ * significant digits: rows 10 000 px tall or more together, with a fraction of a px, stand in up to
+ * 3/64 px off (28915.25px reads `28915.2px`; a known limit: cut in pieces under 10 000 px, a long
+ * table's stand-ins would be a dozen rows and their cells on each side).
+ */
+export const MAX_RUN_HEIGHT = 1_999_999;
 /** Fewest children for a list to be bisected; shorter ones are walked. */
 export const MIN_LIST = 64;
 /** Displays of a row group, whose rows are stacked in their order. */
@@ -291,16 +300,31 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   for (let k = 1; k < read.length; k++) if (rects.get(read[k])!.top < rects.get(read[k - 1])!.bottom - 0.5) return null;
 
   const runs: OffscreenRun[] = [];
+  const push = (i: number, j: number) => runs.push({
+    first: items[i], last: items[j], count: j - i + 1, height: rect(j).bottom - rect(i).top,
+    marginTop: win.getComputedStyle(items[i]).marginTop, marginBottom: win.getComputedStyle(items[j]).marginBottom, members: items.slice(i, j + 1),
+  });
   const cut = (i: number, j: number) => {
     if (j - i < 1) return true;
-    const first = rect(i);
-    const last = rect(j);
+    rect(i);
+    rect(j);
     if (doubt) return false;
-    runs.push({
-      first: items[i], last: items[j], count: j - i + 1, height: last.bottom - first.top,
-      marginTop: win.getComputedStyle(items[i]).marginTop, marginBottom: win.getComputedStyle(items[j]).marginBottom, members: items.slice(i, j + 1),
-    });
-    return true;
+    // Blocks taller together than a stand-in is drawn exactly are cut in pieces that are not (a
+    // piece may be one item), each found by bisection: a table row's stand-in is not (see below).
+    while (!rows && i <= j && rect(j).bottom - rect(i).top > MAX_RUN_HEIGHT) {
+      let lo = i;
+      let hi = j - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (rect(mid).bottom - rect(i).top <= MAX_RUN_HEIGHT) lo = mid;
+        else hi = mid - 1;
+      }
+      if (doubt) return false;
+      push(i, lo);
+      i = lo + 1;
+    }
+    if (i <= j) push(i, j);
+    return !doubt;
   };
   const start = Math.max(0, Math.min(from, n));
   const end = Math.max(start - 1, Math.min(to, n - 1));

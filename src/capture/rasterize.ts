@@ -1046,7 +1046,9 @@ export class Rasterizer {
       // border is decided against theirs.
       if (el.localName === 'tr') this.hollow.add(el);
       else this.emptied.add(el);
-      this.dropping = { parent, last: this.runs.get(el)!.last };
+      // A piece of a run cut for its height may be one item (see MAX_RUN_HEIGHT): nothing after it is dropped.
+      const last = this.runs.get(el)!.last;
+      this.dropping = last === el ? null : { parent, last };
     }
     else if (this.visible.get(el) === false && canCloneEmpty(el, this.doc, this.options.cullMargin ?? 64)) this.emptied.add(el);
     return true;
@@ -1399,10 +1401,9 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
 /**
  * Makes an empty box `height` px tall, a whole number of layout units (1/64 px), with lengths
  * that serialize exactly: whole px of at most six digits in its height and top padding, the
- * fraction in its bottom padding, no borders. Exact up to 1 999 999 px: past it the top padding
- * serializes with six significant digits too (`1.23457e+06px`), a box below such a run drawn up to
- * half a unit of its sixth digit off (a known limit: a bottom padding of whole px and a fraction
- * would pass six digits as well; pages that tall are past what the culling is for).
+ * fraction in its bottom padding, no borders. Exact up to 1 999 999 px (MAX_RUN_HEIGHT): past it
+ * the top padding serializes with six significant digits too (`1.23457e+06px`), so a taller run is
+ * cut in pieces (see find-offscreen.ts); only one item that tall alone stands in rounded.
  */
 function exactHeight(style: CSSStyleDeclaration, height: number): void {
   const units = Math.max(0, Math.round(height * 64));

@@ -3,7 +3,8 @@
  * stands in for use: a table whose borders collapse and whose size is its content box's (a
  * `display: table` item) has outer borders its computed size leaves out, which an emptied table
  * has none of (see collapsedContentBox in find-offscreen.ts); drawn in tiles, the boxes away from
- * a tile are emptied by the same rule. Each capture is compared with one that clones everything
+ * a tile are emptied by the same rule. A run taller than its stand-in's lengths write exactly is
+ * cut in pieces (MAX_RUN_HEIGHT). Each capture is compared with one that clones everything
  * (`cullMargin: Infinity`).
  */
 import { expect } from '@open-wc/testing';
@@ -45,4 +46,14 @@ describe('culling: border and margin models of what is emptied', function () {
     await movesNothing('run of tables with a bottom border');
     expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(100);
   });
+
+  it('a run of blocks taller than 1 999 999 px stands in exactly, cut in pieces', async () => {
+    // One stand-in's top padding past 999 999 px serialized with six digits (`1.23184e+06px`): what
+    // is on screen below it was drawn a few px off (4 800 pixels unlike the unculled capture).
+    mount(Array.from({ length: 800 }, (_, i) => `<div class="block"><b>${i}</b> line ${i}</div>`).join(''), '.block { height: 2790.3px; border-bottom: 3px solid rgb(0, 0, 200); }');
+    window.scrollTo(0, 2_300_000);
+    await movesNothing('a run 2 300 000 px tall');
+    expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(5);
+  });
 });
+
