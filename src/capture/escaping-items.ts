@@ -30,13 +30,14 @@ import { seenRecord } from './watch-page-changes.js';
  * What a scroll moves with no mutation is not measured but taken to be outside (see movesApart):
  * a box stuck by a vertical inset whose containing block is not in the item (a sticky row, or a
  * cell stuck by its table: laid out far off, drawn in view), and one placed `absolute` or `fixed`
- * from outside a box that clips or scrolls the item (not clipped with it, nor scrolled with it).
+ * from outside a box that clips or scrolls the item (not clipped with it, nor scrolled with it);
+ * except, for an item below the view, a cell stuck by a top inset alone (see stuckOnlyDown).
  * Not seen: a box that moves with no mutation (a running animation, `:hover` styles), nor text
  * (glyphs) drawn past its element's box.
  */
 
 interface Cache {
-  escapes: WeakMap<Element, boolean>;
+  escapes: WeakMap<Element, Verdict>;
   /** The parents of the items read (the lists), while their verdicts are kept. */
   lists: Set<Element>;
   /** Per item kept holding shadow trees: each tree and its adopted sheets when read. */
@@ -46,6 +47,13 @@ interface Cache {
   key: string;
   observer: MutationObserver;
 }
+
+/**
+ * What an item draws outside its box: nothing (false), anything (true), or only boxes drawn at or
+ * below their place in it ('down': a cell stuck by a top inset alone, read where it is laid out),
+ * which cannot reach the view from an item below it.
+ */
+type Verdict = boolean | 'down';
 
 const caches = new WeakMap<Document, Cache>();
 
@@ -113,15 +121,20 @@ function forget(cache: Cache, records: MutationRecord[]): void {
   }
 }
 
-/** A test of whether an item of `doc` (off screen, to be cut out of a list) holds a box drawn outside its own, widened by `margin` (see above). */
-export function outsideTest(doc: Document, margin: number): (item: Element) => boolean {
+/**
+ * A test of whether an item of `doc` (off screen, to be cut out of a list) holds a box drawn
+ * outside its own, widened by `margin` (see above); `below`: the item lies below the view (in the
+ * run after it), where what is drawn only lower than its place stays out of view.
+ */
+export function outsideTest(doc: Document, margin: number): (item: Element, below?: boolean) => boolean {
   const cache = cacheOf(doc);
   const pending = cache.observer.takeRecords();
   if (pending.length) forget(cache, pending);
   const win = doc.defaultView!;
-  return (item) => {
+  return (item, below = false) => {
     const known = cache.escapes.get(item);
-    return known !== undefined && sameAdopted(cache.adopted.get(item)) ? known : readItem(item, margin, win, cache);
+    const verdict = known !== undefined && sameAdopted(cache.adopted.get(item)) ? known : readItem(item, margin, win, cache);
+    return verdict === 'down' ? !below : verdict;
   };
 }
 
@@ -148,12 +161,13 @@ const PSEUDOS = ['::before', '::after'];
 const GROUP = '::scroll-marker-group';
 const SCROLL_PSEUDOS = [...PSEUDOS, GROUP, ...['up', 'down', 'left', 'right', 'block-start', 'block-end', 'inline-start', 'inline-end'].map((d) => `::scroll-button(${d})`)];
 
-function readItem(item: Element, margin: number, win: Window, cache: Cache): boolean {
+function readItem(item: Element, margin: number, win: Window, cache: Cache): Verdict {
   const r = item.getBoundingClientRect();
   const trees: Array<[ShadowRoot, CSSStyleSheet[]]> = [];
   const outside = (b: { left: number; top: number; right: number; bottom: number }, reach: number) =>
     b.left - reach < r.left - margin || b.top - reach < r.top - margin || b.right + reach > r.right + margin || b.bottom + reach > r.bottom + margin;
   let out = false;
+  let down = false;
   let clippedAbove: Element | null | undefined;
   // Each element with whether a box in the item, between it and the item, clips what it draws in the flow.
   const stack: Array<[Element, boolean]> = [[item, false]];
@@ -165,8 +179,11 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
     // Drawn where the scroll puts it, not where it is laid out: measured now, it could be
     // elsewhere next frame with no mutation to drop the verdict (see movesApart).
     if (movesApart(el, item, cs, win, () => (clippedAbove ??= clipsBetween(item, win)))) {
-      out = true;
-      break;
+      if (!stuckOnlyDown(el, item, cs, win)) {
+        out = true;
+        break;
+      }
+      down = true;
     }
     const placed = cs.position !== 'static' || cs.transform !== 'none' || cs.translate !== 'none' || cs.rotate !== 'none' || cs.scale !== 'none' || cs.offsetPath !== 'none';
     if (el !== item && (placed || !clipped)) {
@@ -189,11 +206,28 @@ function readItem(item: Element, margin: number, win: Window, cache: Cache): boo
     if (el.shadowRoot) for (const child of el.shadowRoot.children) stack.push([child, clips]);
     for (const child of el.children) stack.push([child, clips]);
   }
-  cache.escapes.set(item, out);
+  const verdict: Verdict = out || (down && 'down');
+  cache.escapes.set(item, verdict);
   if (trees.length) cache.adopted.set(item, trees);
   else cache.adopted.delete(item);
   if (item.parentElement) cache.lists.add(item.parentElement);
-  return out;
+  return verdict;
+}
+
+/**
+ * Whether a sticky `el` that {@link movesApart} from `item` is a table cell (one row tall) stuck by
+ * a top inset alone, and laid out, not stuck, now: its row's top is its own. A top inset only ever
+ * moves a box down from its place, and a cell's place is its row's, in the item; so what it and
+ * what it holds are measured at now (in the item and its margin, as every box is) is where they
+ * are drawn or higher, whatever the scroll does later. From a row below the view, it never comes
+ * into view (a table whose every row holds a sticky cell is culled below the view, not cloned whole).
+ */
+function stuckOnlyDown(el: Element, item: Element, cs: CSSStyleDeclaration, win: Window): boolean {
+  if (cs.position !== 'sticky' || cs.top === 'auto' || cs.bottom !== 'auto' || cs.display !== 'table-cell' || el === item) return false;
+  if (((el as HTMLTableCellElement).rowSpan ?? 1) !== 1) return false;
+  const row = flatUp(el);
+  if (!row || !containsFlat(item, row) || win.getComputedStyle(row).display !== 'table-row') return false;
+  return Math.abs(el.getBoundingClientRect().top - row.getBoundingClientRect().top) < 1 / 128;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface OffscreenRun {
   area?: string;
   /** For whole lines of a wrapping flex box: its stand-in is a line wide (see flex-runs.ts). */
   line?: boolean;
+  /** The run comes after the part of its list in view: below it (see outsideTest in escaping-items.ts). */
+  after?: boolean;
 }
 
 /** What one frame's culling found: see {@link findOffscreen}. */
@@ -129,7 +131,7 @@ async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, wi
     const members = run.members ?? [];
     const outside: number[] = [];
     for (const [k, item] of members.entries()) {
-      if (drawsOutside(item)) outside.push(k);
+      if (drawsOutside(item, run.after === true)) outside.push(k);
       if (sliceMs > 0 && performance.now() - sliceStart >= sliceMs) {
         await yieldToPage();
         sliceStart = performance.now();
@@ -150,7 +152,7 @@ async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, wi
         const b = members[k - 1];
         runs.set(a, {
           first: a, last: b, count: k - from, height: b.getBoundingClientRect().bottom - a.getBoundingClientRect().top,
-          marginTop: win.getComputedStyle(a).marginTop, marginBottom: win.getComputedStyle(b).marginBottom, members: members.slice(from, k),
+          marginTop: win.getComputedStyle(a).marginTop, marginBottom: win.getComputedStyle(b).marginBottom, members: members.slice(from, k), after: run.after,
         });
       }
       from = k + 1;
@@ -300,9 +302,10 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   for (let k = 1; k < read.length; k++) if (rects.get(read[k])!.top < rects.get(read[k - 1])!.bottom - 0.5) return null;
 
   const runs: OffscreenRun[] = [];
+  let after = false;
   const push = (i: number, j: number) => runs.push({
     first: items[i], last: items[j], count: j - i + 1, height: rect(j).bottom - rect(i).top,
-    marginTop: win.getComputedStyle(items[i]).marginTop, marginBottom: win.getComputedStyle(items[j]).marginBottom, members: items.slice(i, j + 1),
+    marginTop: win.getComputedStyle(items[i]).marginTop, marginBottom: win.getComputedStyle(items[j]).marginBottom, members: items.slice(i, j + 1), after,
   });
   const cut = (i: number, j: number) => {
     if (j - i < 1) return true;
@@ -328,7 +331,9 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   };
   const start = Math.max(0, Math.min(from, n));
   const end = Math.max(start - 1, Math.min(to, n - 1));
-  if (!cut(0, start - 1) || !cut(end + 1, n - 1)) return null;
+  if (!cut(0, start - 1)) return null;
+  after = true;
+  if (!cut(end + 1, n - 1)) return null;
   if (rows) {
     // A cell spanning rows from a cut row into kept ones (or the other way) leaves the rows it
     // covers one cell short: kept rows and the ends of the runs must all fill as many columns.

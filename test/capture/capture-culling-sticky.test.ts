@@ -63,6 +63,19 @@ describe('culling: sticky, placed and scrolled content of off-screen rows', func
     await culledMovesNothing(cell.left + 10, 10, 'sticky cell');
   });
 
+  it('a table whose every row holds a cell stuck by a top inset clones the rows above the view, and culls those below (never stuck into view)', async () => {
+    mount(`<table><tbody>${rows(2000)}</tbody></table>`, `${TABLE_CSS} td:first-child { position: sticky; top: 0; background: rgb(200, 0, 0); }`);
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    // Read below the view, each row's verdict is taken with it above the view once scrolled there.
+    await snapshotMarkup();
+    window.scrollTo(0, document.documentElement.scrollHeight / 2 + 3000);
+    const rowsAbove = [...document.querySelectorAll('tbody tr')].filter((r) => r.getBoundingClientRect().bottom < 0).length;
+    const cloned = count(await snapshotMarkup(), 'tr');
+    // Before, every row was cloned (2 000): the rows below the view were cut out of no run.
+    expect(cloned, 'rows cloned').to.be.below(rowsAbove + 100);
+    await culledMovesNothing(20, 10, 'cells stuck at the top');
+  });
+
   it('a box placed absolutely from outside a scroll box, by a row the box scrolled out of its view, is drawn', async () => {
     const root = mount(`<div class="pane">${items(800)}</div><div style="height: 900px"></div>`,
       `#culling-sticky-root { position: relative; } .pane { height: 200px; overflow: auto; } ${ITEM_CSS}`);
