@@ -12,7 +12,7 @@ import { clipsTo } from './overflow-ink.js';
  * culling and by regions (draw-region.ts): what one leaves out the other must account for.
  */
 import { CLIPPING_DISPLAYS, outsideTest } from './escaping-items.js';
-import { containsMargins, edgeBlockChild, flatChildren } from './margins.js';
+import { collapsedEdgeMargin, containsMargins, edgeBlockChild, flatChildren } from './margins.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
 import { bisectGrid } from './grid-runs.js';
 import { bisectFlexLines } from './flex-runs.js';
@@ -150,10 +150,10 @@ async function splitOutside(runs: Map<Element, OffscreenRun>, margin: number, wi
       if (k - from >= 2) {
         const a = members[from];
         const b = members[k - 1];
-        runs.set(a, {
-          first: a, last: b, count: k - from, height: b.getBoundingClientRect().bottom - a.getBoundingClientRect().top,
-          marginTop: win.getComputedStyle(a).marginTop, marginBottom: win.getComputedStyle(b).marginBottom, members: members.slice(from, k), after: run.after,
-        });
+        const margins = runMargins(a, b, win.getComputedStyle(a).display === 'table-row', win);
+        // Margins that cannot be told: its items are cloned empty one by one, as the walk would.
+        if (!margins) members.slice(from, k).forEach((item) => visible.set(item, false));
+        else runs.set(a, { first: a, last: b, count: k - from, height: b.getBoundingClientRect().bottom - a.getBoundingClientRect().top, ...margins, members: members.slice(from, k), after: run.after });
       }
       from = k + 1;
     }
@@ -303,10 +303,11 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
 
   const runs: OffscreenRun[] = [];
   let after = false;
-  const push = (i: number, j: number) => runs.push({
-    first: items[i], last: items[j], count: j - i + 1, height: rect(j).bottom - rect(i).top,
-    marginTop: win.getComputedStyle(items[i]).marginTop, marginBottom: win.getComputedStyle(items[j]).marginBottom, members: items.slice(i, j + 1), after,
-  });
+  const push = (i: number, j: number) => {
+    const margins = runMargins(items[i], items[j], rows, win);
+    if (!margins) doubt = true;
+    else runs.push({ first: items[i], last: items[j], count: j - i + 1, height: rect(j).bottom - rect(i).top, ...margins, members: items.slice(i, j + 1), after });
+  };
   const cut = (i: number, j: number) => {
     if (j - i < 1) return true;
     rect(i);
@@ -344,6 +345,18 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   }
   const onScreen = items.slice(runs.some((r) => r.first === items[0]) ? start : 0, runs.some((r) => r.last === items[n - 1]) ? end + 1 : n);
   return { onScreen, runs };
+}
+
+/**
+ * The margins of a run's stand-in: the first item's top margin and the last one's bottom margin,
+ * each collapsed with what collapses through that edge of it on the page (see collapsedEdgeMargin
+ * in margins.ts); a row's are its own (none apply). Null when they cannot be told.
+ */
+function runMargins(first: Element, last: Element, rows: boolean, win: Window): { marginTop: string; marginBottom: string } | null {
+  if (rows) return { marginTop: win.getComputedStyle(first).marginTop, marginBottom: win.getComputedStyle(last).marginBottom };
+  const top = collapsedEdgeMargin(first, 'top', win);
+  const bottom = collapsedEdgeMargin(last, 'bottom', win);
+  return top === null || bottom === null ? null : { marginTop: `${top}px`, marginBottom: `${bottom}px` };
 }
 
 /** Is `el` a child a list may cut: a row of a row group, or an in-flow block that touches no counter? */

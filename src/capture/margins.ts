@@ -150,3 +150,52 @@ export function keepCollapsingMargin(original: Element, clone: Element, win: Win
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   if (style?.height && bottomMarginCollapsesThrough(original, win, 0, memo)) style.removeProperty('height');
 }
+
+/**
+ * The margin at the `top` or `bottom` edge of `el`'s box in block flow, collapsed with those of
+ * the descendants whose margins collapse through that edge on the page (CSS 2 §8.3.1): a run of
+ * off-screen items stands in as one empty box (see find-offscreen.ts), whose own margins take the
+ * place of all of them. An item with no padding or border at its top holding a paragraph gives
+ * the paragraph's top margin to the item's (a `<p>` in a `<div>`: 93 526 pixels off when the
+ * stand-in kept only the item's own 0). A bottom edge passes margins only with an automatic
+ * height. Null when that cannot be told from styles: a float, a `display: contents` box, an empty
+ * block or an inline box with no text at the edge (margins may collapse past them), or a chain
+ * deeper than {@link MAX_DEPTH}.
+ */
+export function collapsedEdgeMargin(el: Element, edge: 'top' | 'bottom', win: Window): number | null {
+  let most = 0;
+  let least = 0;
+  const side = edge === 'top' ? 'Top' : 'Bottom';
+  for (let box: Element | null = el, depth = 0; box; depth++) {
+    if (depth > MAX_DEPTH) return null;
+    const cs = win.getComputedStyle(box);
+    const margin = parseFloat(cs[`margin${side}`]) || 0;
+    most = Math.max(most, margin);
+    least = Math.min(least, margin);
+    if (!BLOCK_FLOW.has(cs.display) || containsMargins(cs) || (box !== el && isLaidOutByParent(box, win))) break;
+    if (parseFloat(cs[`padding${side}`]) + parseFloat(cs[`border${side}Width`]) > 0) break;
+    if (edge === 'bottom' && !hasAutoHeight(box)) break;
+    const children = flatChildren(box);
+    let next: Element | null = null;
+    for (let k = 0; k < children.length; k++) {
+      const c = children[edge === 'top' ? k : children.length - 1 - k];
+      if (c.nodeType === Node.TEXT_NODE) {
+        if ((c as Text).data.trim() === '') continue;
+        break;
+      }
+      if (c.nodeType !== Node.ELEMENT_NODE) continue;
+      const ccs = win.getComputedStyle(c as Element);
+      if (ccs.display === 'none' || ccs.position === 'absolute' || ccs.position === 'fixed') continue;
+      if (ccs.display === 'contents' || ccs.float !== 'none') return null;
+      if (ccs.display.startsWith('inline') || ccs.display === 'ruby') {
+        if (!c.textContent?.trim()) return null;
+        break;
+      }
+      if ((c as Element).getBoundingClientRect().height === 0) return null;
+      next = c as Element;
+      break;
+    }
+    box = next;
+  }
+  return most + least;
+}

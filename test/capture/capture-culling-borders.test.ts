@@ -4,7 +4,8 @@
  * `display: table` item) has outer borders its computed size leaves out, which an emptied table
  * has none of (see collapsedContentBox in find-offscreen.ts); drawn in tiles, the boxes away from
  * a tile are emptied by the same rule. A run taller than its stand-in's lengths write exactly is
- * cut in pieces (MAX_RUN_HEIGHT). Each capture is compared with one that clones everything
+ * cut in pieces (MAX_RUN_HEIGHT), and a run's stand-in takes the margins that collapse through its
+ * first and last items' edges (collapsedEdgeMargin in margins.ts). Each capture is compared with one that clones everything
  * (`cullMargin: Infinity`).
  */
 import { expect } from '@open-wc/testing';
@@ -55,5 +56,21 @@ describe('culling: border and margin models of what is emptied', function () {
     await movesNothing('a run 2 300 000 px tall');
     expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(5);
   });
+
+  for (const [where, html, css, scroll] of [
+    ['in the window', (list: string) => `<div class="list">${list}</div>`, '.list { border-top: 1px solid rgb(0, 0, 200); }', () => window.scrollTo(0, 12000)],
+    ['in a scrolled pane', (list: string) => `<div class="pane">${list}</div>`, '.pane { height: 400px; overflow: auto; }', (root: HTMLElement) => { root.querySelector('.pane')!.scrollTop = 12000; }],
+  ] as const) {
+    it(`a run of items whose paragraphs' margins collapse through the items' edges stands in with those margins (${where})`, async () => {
+      // An item with no padding or border passes its paragraph's margins on as its own: the
+      // stand-in kept only the item's (0), and what is on screen moved up (93 526 pixels off in
+      // the window, 62 239 in the pane).
+      const items = Array.from({ length: 600 }, (_, i) => `<div class="item"><p><b>${i}</b> line ${i}</p></div>`).join('');
+      const root = mount(html(items), `${css} .item:nth-child(4n) { background: rgb(200, 0, 0); } p { margin: 10px 0 30px; }`);
+      scroll(root);
+      await movesNothing(where);
+      expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(60);
+    });
+  }
 });
 
