@@ -254,6 +254,7 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   const n = items.length;
   if (n < MIN_LIST) return null;
   const pcs = win.getComputedStyle(parent);
+  if (scaledFromViewport(parent, win)) return null;
   if (/^(inline-)?grid$/.test(pcs.display)) return bisectGrid(parent, items, box, win);
   if (/^(inline-)?flex$/.test(pcs.display)) return bisectFlexLines(parent, items, box, win);
   const rows = ROW_GROUPS.has(pcs.display);
@@ -345,6 +346,22 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   }
   const onScreen = items.slice(runs.some((r) => r.first === items[0]) ? start : 0, runs.some((r) => r.last === items[n - 1]) ? end + 1 : n);
   return { onScreen, runs };
+}
+
+/**
+ * Whether `el` or a box above it (up to its document's root) is zoomed, or transformed by more than
+ * a translation: its children's boxes, measured in the viewport's px, are not in the px its
+ * stand-ins' heights are written in (a list in a `zoom: 1.5` box stood in half again as tall:
+ * 128 322 pixels off; under `scale(0.5)`, half as tall: 80 559). Such a list is walked, each
+ * item off screen emptied at its own written height.
+ */
+function scaledFromViewport(el: Element, win: Window): boolean {
+  for (let e: Element | null = el; e; e = flatParent(e)) {
+    const cs = win.getComputedStyle(e);
+    if ((cs.zoom !== '' && cs.zoom !== '1' && cs.zoom !== 'normal') || cs.scale !== 'none' || cs.rotate !== 'none') return true;
+    if (cs.transform !== 'none' && !/^matrix\(1, 0, 0, 1, [^,]+, [^,]+\)$/.test(cs.transform)) return true;
+  }
+  return false;
 }
 
 /**

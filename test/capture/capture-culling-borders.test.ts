@@ -5,7 +5,8 @@
  * has none of (see collapsedContentBox in find-offscreen.ts); drawn in tiles, the boxes away from
  * a tile are emptied by the same rule. A run taller than its stand-in's lengths write exactly is
  * cut in pieces (MAX_RUN_HEIGHT), and a run's stand-in takes the margins that collapse through its
- * first and last items' edges (collapsedEdgeMargin in margins.ts). Each capture is compared with one that clones everything
+ * first and last items' edges (collapsedEdgeMargin in margins.ts); a list in a zoomed or scaled box
+ * is not cut at all. Each capture is compared with one that clones everything
  * (`cullMargin: Infinity`).
  */
 import { expect } from '@open-wc/testing';
@@ -70,6 +71,20 @@ describe('culling: border and margin models of what is emptied', function () {
       scroll(root);
       await movesNothing(where);
       expect(count(await snapshotMarkup(), 'b'), 'items cloned').to.be.below(60);
+    });
+  }
+
+  for (const [kind, css, y, before] of [
+    ['zoomed (zoom: 1.5)', '.list { zoom: 1.5; }', 9000, '128 322'],
+    ['scaled (transform: scale(0.5))', '.list { transform: scale(0.5); transform-origin: 0 0; }', 3000, '80 559'],
+  ] as const) {
+    it(`a long list in a box ${kind} is not cut by the viewport's px, and moves nothing`, async () => {
+      // Its items' boxes are measured in the viewport's px, its stand-ins' heights written in their
+      // own: it stood in 1.5 or 0.5 times as tall (${before} pixels off).
+      mount(`<div class="list">${Array.from({ length: 600 }, (_, i) => `<div class="item"><b>${i}</b> line ${i}</div>`).join('')}</div>`,
+        `${css} .item { border-bottom: 1px solid rgb(0, 0, 200); padding: 1.3px; } .item:nth-child(4n) { background: rgb(200, 0, 0); }`);
+      window.scrollTo(0, y);
+      await movesNothing(kind);
     });
   }
 });
