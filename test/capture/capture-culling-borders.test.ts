@@ -80,11 +80,11 @@ describe('culling: border and margin models of what is emptied', function () {
   ] as const) {
     it(`a long list in a box ${kind} is not cut by the viewport's px, and moves nothing`, async () => {
       // Its items' boxes are measured in the viewport's px, its stand-ins' heights written in their
-      // own: it stood in 1.5 or 0.5 times as tall (${before} pixels off).
+      // own: it stood in 1.5 or 0.5 times as tall (the pixels off before are in the label).
       mount(`<div class="list">${Array.from({ length: 600 }, (_, i) => `<div class="item"><b>${i}</b> line ${i}</div>`).join('')}</div>`,
         `${css} .item { border-bottom: 1px solid rgb(0, 0, 200); padding: 1.3px; } .item:nth-child(4n) { background: rgb(200, 0, 0); }`);
       window.scrollTo(0, y);
-      await movesNothing(kind);
+      await movesNothing(`${kind}, ${before} pixels off when cut`);
     });
   }
 });
