@@ -51,7 +51,7 @@ describe('assist-loader', () => {
     const { assist, sent } = setup();
     const signals: AbortSignal[] = [];
     // The first prompt is answered; the second stays open (the visitor is still reading it).
-    assist.installHandler((request) => (signals.push(request.signal), signals.length === 1 ? true : new Promise<boolean>(() => undefined)));
+    assist.installHandler((request) => (signals.push(request.signal!), signals.length === 1 ? true : new Promise<boolean>(() => undefined)));
     assist.sessionChanged(true, false);
     assist.onMessage({ type: 'controlRequested', observerId: 'o1', agentId: 'a1', agentName: 'Priya', requestId: 'aaaa1111' });
     await until(() => sent.some((m) => m.type === 'controlAnswer'), 'the first request was answered');
