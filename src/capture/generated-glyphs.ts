@@ -103,7 +103,9 @@ function drawnText(ps: CSSStyleDeclaration, item: CSSStyleDeclaration | null): {
   const content = ps.content;
   if (item && content === 'normal') {
     const type = item.listStyleType;
-    if (type === 'none' || item.listStyleImage !== 'none') return null;
+    // An image marker draws its type's text while the image fails or loads (codereview29b): only
+    // a type of none draws none.
+    if (type === 'none') return null;
     // A string (`list-style-type: "→ "`) is drawn as it is; a style not listed, unread: half an em.
     const string = /^["'](.*)["']$/.exec(type);
     if (string) return { text: string[1], open: false };
@@ -125,7 +127,7 @@ function drawnText(ps: CSSStyleDeclaration, item: CSSStyleDeclaration | null): {
 function shadowsOf(value: string): Shadow[] {
   const out: Shadow[] = [];
   for (const one of value.replace(/\w+\([^()]*\)/g, '').split(',')) {
-    const [x = 0, y = 0, blur = 0] = (one.match(/-?[\d.]+(?:e-?\d+)?px/g) ?? []).map(parseFloat);
+    const [x = 0, y = 0, blur = 0] = (one.match(/-?[\d.]+(?:e[-+]?\d+)?px/g) ?? []).map(parseFloat);
     if (x || y || blur) out.push({ x, y, blur });
   }
   return out;

@@ -36,6 +36,11 @@ describe('mask29: generated text in a font larger than its line', () => {
   it('mask-all: a `::before` at 60 px on a 10 px line (25 before)', () =>
     expectHeld('mask-all big ::before', `p { color: ${SECRET}; line-height: 10px; } p::before { content: "8888"; font-size: 60px; }`, '<p></p>', ALL));
 
+  // codereview29b: a marker with an image was taken to draw no text, but while its image fails or
+  // loads it draws its type's text.
+  it('masked: an inside `::marker` at 60 px on a 10 px line whose list-style-image fails', () =>
+    expectHeld('big ::marker, failed image', `li.no-upscope { list-style: inside decimal url("/no-such-marker.png"); color: ${SECRET}; line-height: 10px; } li::marker { font-size: 60px; }`, '<ol><li class="no-upscope">x</li></ol>'));
+
   it('guard: mask-all, an inside `::marker` at 60 px on a 10 px line (held before: its boxes were grown already)', () =>
     expectHeld('mask-all big ::marker', `li { list-style-position: inside; color: ${SECRET}; line-height: 10px; } li::marker { font-size: 60px; }`, '<ol><li>x</li></ol>', ALL));
 });
