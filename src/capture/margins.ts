@@ -43,7 +43,9 @@ export function containsMargins(cs: CSSStyleDeclaration, display = cs.display): 
   if (CONTAINS_MARGINS.has(display)) return true;
   if (cs.float !== 'none' || cs.position === 'absolute' || cs.position === 'fixed') return true;
   const clips = (v: string) => v !== 'visible' && v !== 'clip';
-  return clips(cs.overflowX) || clips(cs.overflowY) || /layout|paint|strict|content/.test(cs.contain);
+  // A size container has layout containment, and a multi-column box is a formatting context of its own (codereview29b).
+  const multicol = cs.columnCount !== 'auto' || cs.columnWidth !== 'auto';
+  return clips(cs.overflowX) || clips(cs.overflowY) || /layout|paint|strict|content/.test(cs.contain) || (!!cs.containerType && cs.containerType !== 'normal') || multicol;
 }
 
 /**
@@ -175,12 +177,24 @@ export function collapsedEdgeMargin(el: Element, edge: 'top' | 'bottom', win: Wi
     if (!BLOCK_FLOW.has(cs.display) || containsMargins(cs) || (box !== el && isLaidOutByParent(box, win))) break;
     if (parseFloat(cs[`padding${side}`]) + parseFloat(cs[`border${side}Width`]) > 0) break;
     if (edge === 'bottom' && !hasAutoHeight(box)) break;
+    // A generated box at the edge (a clearfix's `::before { display: table }`, a bullet) stands
+    // between the box's margin and its children's: one that holds its own margins ends the chain;
+    // any other (an empty block, a space, which margins may pass) cannot be told (codereview29b:
+    // the chain went on through it to a heading's margin the page never applies).
+    const generated = win.getComputedStyle(box, edge === 'top' ? '::before' : '::after');
+    if (generated.content !== 'none' && generated.content !== 'normal' && generated.display !== 'none') {
+      if (CONTAINS_MARGINS.has(generated.display)) break;
+      return null;
+    }
     const children = flatChildren(box);
+    // Text a line box holds: not whitespace the box collapses away (a no-break space, preserved spaces are text).
+    const preserves = /^(pre|break-spaces)/.test(cs.whiteSpaceCollapse ?? cs.whiteSpace);
     let next: Element | null = null;
     for (let k = 0; k < children.length; k++) {
       const c = children[edge === 'top' ? k : children.length - 1 - k];
       if (c.nodeType === Node.TEXT_NODE) {
-        if ((c as Text).data.trim() === '') continue;
+        const data = (c as Text).data;
+        if (data === '' || (!preserves && /^[ \t\n\r\f]*$/.test(data))) continue;
         break;
       }
       if (c.nodeType !== Node.ELEMENT_NODE) continue;
@@ -197,5 +211,8 @@ export function collapsedEdgeMargin(el: Element, edge: 'top' | 'bottom', win: Wi
     }
     box = next;
   }
+  // Margins of both signs: the stand-in's one margin would collapse with a sibling's otherwise than
+  // the chain's several do (+5 and -20 beside +10 give -10, a single -15 beside it -5).
+  if (most > 0 && least < 0) return null;
   return most + least;
 }

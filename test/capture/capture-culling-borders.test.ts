@@ -74,6 +74,27 @@ describe('culling: border and margin models of what is emptied', function () {
     });
   }
 
+  // codereview29b: the chain of margins through an item's edge went on where the page's does not
+  // (a generated box, a size container, a column box, a no-break space or preserved spaces at the
+  // edge) or folded margins of both signs into one; each stood in with a margin the page never
+  // applies, and what is on screen moved. (Items that are size containers still differ, by another
+  // cause not yet traced: 190 791 pixels before, 144 124 after; left out here, see the session note.)
+  for (const [kind, item, css] of [
+    ['a clearfix (::before/::after display: table)', '<div class="item cf"><h3>{i}</h3><p>line</p></div>', '.cf::before, .cf::after { content: " "; display: table; }'],
+    ['a box of one column', '<div class="item mc"><h3>{i}</h3><p>line</p></div>', '.mc { column-count: 1; }'],
+    ['a no-break space first', '<div class="item">&nbsp;<h3>{i}</h3><p>line</p>&nbsp;</div>', ''],
+    ['preserved spaces first', '<div class="item pre"> <h3>{i}</h3><p>line</p> </div>', '.pre { white-space: pre-wrap; } .pre > * { white-space: normal; }'],
+    ['margins of both signs', '<div class="item neg"><h3>{i}</h3><p>line</p></div>', '.neg { margin: 5px 0; } .neg > h3 { margin-top: -20px; } .neg > p { margin-bottom: -20px; } .item + .item { margin-top: 10px; }'],
+    ['a bullet (::before inline)', '<div class="item dot"><h3>{i}</h3><p>line</p></div>', '.dot::before { content: "•"; }'],
+  ] as const) {
+    it(`a run of items whose edge margins stop at ${kind} moves nothing`, async () => {
+      const items = Array.from({ length: 500 }, (_, i) => item.replace('{i}', String(i))).join('');
+      mount(`<div class="list">${items}</div>`, `${css} .item:nth-child(4n) { background: rgb(200, 0, 0); } h3 { margin: 20px 0; font-size: 16px; } p { margin: 0 0 10px; }`);
+      window.scrollTo(0, 15000);
+      await movesNothing(kind);
+    });
+  }
+
   for (const [kind, css, y, before] of [
     ['zoomed (zoom: 1.5)', '.list { zoom: 1.5; }', 9000, '128 322'],
     ['scaled (transform: scale(0.5))', '.list { transform: scale(0.5); transform-origin: 0 0; }', 3000, '80 559'],
