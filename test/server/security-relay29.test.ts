@@ -23,6 +23,17 @@ import { headerOnlyImage } from '../support/tile-images.js';
 const START = Date.UTC(2030, 0, 1, 12);
 const CONTROL_ON = { pointer: true, draw: true, click: true, type: true, scroll: true, consent: true };
 
+/** A visitor whose site allows control, and Priya watching it: both clients and her observerId. */
+async function controlSession(relay: Awaited<ReturnType<typeof testRelay>>) {
+  const v = await relay.visitor();
+  const { shortId } = await v.next('welcome');
+  const a = await relay.allowedWatch(v, shortId, relay.token('Priya'));
+  const { observerId } = a.messages.find((m) => m.type === 'watchState' && m.watching) as { observerId: string };
+  v.send({ type: 'assistSettings', settings: CONTROL_ON });
+  await a.next('assistSettings', (m) => m.settings.click);
+  return { v, a, observerId };
+}
+
 const frame = (seq: number) =>
   encodeFrame({ encoding: FrameEncoding.jpeg, flags: FrameFlags.keyframe | FrameFlags.last, tileCount: 1, seq, x: 0, y: 0, width: 16, height: 16, frameWidth: 16, frameHeight: 16, capturedAt: 0 }, headerOnlyImage(FrameEncoding.jpeg, 16, 16, 64));
 
@@ -136,12 +147,7 @@ test('expired watch sockets hear nothing of each other\'s leaving, nor of the vi
 test('an answer to a request the agent cancelled does not answer its next request: notFound, and only the answer naming the open request grants', async () => {
   const relay = await testRelay({ clock: START });
   try {
-    const v = await relay.visitor();
-    const { shortId } = await v.next('welcome');
-    const a = await relay.allowedWatch(v, shortId, relay.token('Priya'));
-    const { observerId } = a.messages.find((m) => m.type === 'watchState' && m.watching) as { observerId: string };
-    v.send({ type: 'assistSettings', settings: CONTROL_ON });
-    await a.next('assistSettings', (m) => m.settings.click);
+    const { v, a, observerId } = await controlSession(relay);
     a.send({ type: 'requestControl' });
     const first = await v.next('controlRequested');
     assert.equal((await a.next('control')).state, 'requested');
@@ -176,12 +182,7 @@ test('an answer to a request the agent cancelled does not answer its next reques
 test('asking for control again while the request is open prompts the visitor once; the agent is told it is pending; after an answer a new request prompts again', async () => {
   const relay = await testRelay({ clock: START });
   try {
-    const v = await relay.visitor();
-    const { shortId } = await v.next('welcome');
-    const a = await relay.allowedWatch(v, shortId, relay.token('Priya'));
-    const { observerId } = a.messages.find((m) => m.type === 'watchState' && m.watching) as { observerId: string };
-    v.send({ type: 'assistSettings', settings: CONTROL_ON });
-    await a.next('assistSettings', (m) => m.settings.click);
+    const { v, a, observerId } = await controlSession(relay);
     a.send({ type: 'requestControl' });
     await v.next('controlRequested');
     assert.equal((await a.next('control')).state, 'requested');
