@@ -45,7 +45,10 @@ function litTrustedTypes() {
 /**
  * Squeezes the white space and comments out of lit `css` templates: esbuild minifies code, not the
  * CSS inside template strings. A template whose only `${}` are names (a shared block of
- * declarations, as `visuallyHidden`) is squeezed around them; any other is left as written.
+ * declarations, as `visuallyHidden`) is squeezed around them; any other is left as written. Only
+ * a tag `css` that no word, dot, quote or backtick precedes is one (codereview29: `theme.css` at the
+ * end of a template, or `css` quoted in a comment, would have squeezed the code up to the next
+ * backtick).
  */
 function minifyCssTemplates() {
   const squeeze = (css) =>
@@ -62,7 +65,7 @@ function minifyCssTemplates() {
     transform(code, id) {
       if (!/[\\/]src[\\/].*\.ts$/.test(id) || !code.includes('css`')) return null;
       return {
-        code: code.replace(/\bcss`([^`]*)`/g, (all, body) => {
+        code: code.replace(/(?<![\w.$`'"])css`([^`]*)`/g, (all, body) => {
           const parts = body.split(/(\$\{\s*[A-Za-z_$][\w$]*\s*\})/);
           if (parts.some((part, i) => i % 2 === 0 && part.includes('${'))) return all;
           return `css\`${parts.map((part, i) => (i % 2 ? part.replace(/\s+/g, '') : squeeze(part))).join('').trim()}\``;
