@@ -18,12 +18,16 @@ test('README quick start: the labels it quotes are the ones on screen, and the s
       [
         'demo/index.html',
         'src/agent/elements/upscope-agent-login/upscope-agent-login.ts',
+        'src/agent/elements/upscope-agent-lobby/upscope-agent-lobby.ts',
+        'src/agent/elements/upscope-agent-watch/upscope-agent-watch.ts',
+        'src/visitor/elements/upscope-widget/upscope-widget.launcher-strings.ts',
         'src/agent/elements/upscope-viewer/upscope-viewer.ts',
         'src/visitor/elements/upscope-widget/upscope-widget.strings.ts',
       ].map(read),
     )
   ).join('\n');
-  const quoted = [...quickStart.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  // A label the README's lines wrap is read as one line.
+  const quoted = [...quickStart.matchAll(/"([^"]+)"/g)].map((m) => m[1].replace(/\s+/g, ' '));
   assert.ok(quoted.length >= 5, `the steps name the controls: ${quoted.join(', ')}`);
   for (const label of quoted) {
     // "Waiting for … to allow you to watch": the part before the name is the console's own words.
