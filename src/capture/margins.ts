@@ -182,8 +182,10 @@ export function collapsedEdgeMargin(el: Element, edge: 'top' | 'bottom', win: Wi
     // any other (an empty block, a space, which margins may pass) cannot be told (codereview29b:
     // the chain went on through it to a heading's margin the page never applies).
     const generated = win.getComputedStyle(box, edge === 'top' ? '::before' : '::after');
-    if (generated.content !== 'none' && generated.content !== 'normal' && generated.display !== 'none') {
-      if (CONTAINS_MARGINS.has(generated.display)) break;
+    // One placed out of flow (a decoration laid over the box) stands nowhere between them.
+    const placed = generated.position === 'absolute' || generated.position === 'fixed';
+    if (generated.content !== 'none' && generated.content !== 'normal' && generated.display !== 'none' && !placed) {
+      if (CONTAINS_MARGINS.has(generated.display) && generated.float === 'none') break;
       return null;
     }
     const children = flatChildren(box);

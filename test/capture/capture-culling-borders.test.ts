@@ -86,6 +86,7 @@ describe('culling: border and margin models of what is emptied', function () {
     ['preserved spaces first', '<div class="item pre"> <h3>{i}</h3><p>line</p> </div>', '.pre { white-space: pre-wrap; } .pre > * { white-space: normal; }'],
     ['margins of both signs', '<div class="item neg"><h3>{i}</h3><p>line</p></div>', '.neg { margin: 5px 0; } .neg > h3 { margin-top: -20px; } .neg > p { margin-bottom: -20px; } .item + .item { margin-top: 10px; }'],
     ['a bullet (::before inline)', '<div class="item dot"><h3>{i}</h3><p>line</p></div>', '.dot::before { content: "•"; }'],
+    ['a ::before laid over the item (absolute: margins pass it)', '<div class="item over"><h3>{i}</h3><p>line</p></div>', '.over { position: relative; } .over::before { content: ""; position: absolute; inset: 0; outline: 1px solid rgb(0, 0, 200); }'],
   ] as const) {
     it(`a run of items whose edge margins stop at ${kind} moves nothing`, async () => {
       const items = Array.from({ length: 500 }, (_, i) => item.replace('{i}', String(i))).join('');
