@@ -205,7 +205,7 @@ export class Lobby implements LobbyLink {
 
   onConnect(conn: Connection, ticket: Ticket): void {
     const agent = ticket.agent!;
-    this.expireTokens();
+    // refusal() sweeps expired sockets first.
     const refused = this.refusal(ticket);
     if (refused) return this.peers.refuse(conn, refused.code, refused.message, refused.close);
     this.agents.set(conn.id, agent);
