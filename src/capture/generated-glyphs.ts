@@ -76,7 +76,7 @@ export function generatedInk(el: Element, cs: CSSStyleDeclaration, kinds: number
     const spacing = Math.max(0, -(parseFloat(ps.letterSpacing) || 0));
     const reach = textReach(ps) + spacing * Math.max(0, [...drawn.text].length - 1 + (drawn.open ? MAX_UNKNOWN : 0));
     if (reach > 0) grow(ink, even(reach));
-    const shadows = ps.textShadow === 'none' ? [] : shadowsOf(ps.textShadow);
+    const shadows = shadowsOf(ps.textShadow);
     if (Math.max(ink.left, ink.right, ink.top, ink.bottom) <= 0 && shadows.length === 0) continue;
     const map = mapOf();
     if (map === null) return;
@@ -123,9 +123,11 @@ function drawnText(ps: CSSStyleDeclaration, item: CSSStyleDeclaration | null): {
   return text || open ? { text, open } : null;
 }
 
-/** Offsets and blurs of a computed shadow list (`rgb(…) 4px 2px 3px, …`), lengths in px (as paint-outside.ts reads them). */
-function shadowsOf(value: string): Shadow[] {
+/** Offsets and blurs of a computed shadow list (`rgb(…) 4px 2px 3px, …`), lengths in px; none for `none` (paint-outside.ts reads the mask's own with it too). */
+export function shadowsOf(value: string): Shadow[] {
   const out: Shadow[] = [];
+  if (!value || value === 'none') return out;
+  // Colours first (`rgb(...)`), so the commas inside them do not split the list.
   for (const one of value.replace(/\w+\([^()]*\)/g, '').split(',')) {
     const [x = 0, y = 0, blur = 0] = (one.match(/-?[\d.]+(?:e[-+]?\d+)?px/g) ?? []).map(parseFloat);
     if (x || y || blur) out.push({ x, y, blur });

@@ -45,7 +45,7 @@ import { OUT_OF_BOX, paintsOutOfBox } from './overflow-ink.js';
 import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
-import { generatedInk } from './generated-glyphs.js';
+import { generatedInk, shadowsOf } from './generated-glyphs.js';
 import { AFTER, BEFORE, MARKER, boxesOf, boxIndented, boxPickerIcon, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
@@ -333,18 +333,6 @@ function letterSize(letter: CSSStyleDeclaration, block: CSSStyleDeclaration): nu
   // `normal` line height is the font's, about 1.2 em; 1.5 errs wide.
   const line = parseFloat(block.lineHeight) || 1.5 * (parseFloat(block.fontSize) || size);
   return Math.max(size, lines * line);
-}
-
-/** Offsets and blurs of a computed shadow list (`rgb(…) 4px 2px 3px, …`), lengths in px. */
-function shadowsOf(value: string): Spill['shadows'] {
-  const out: Spill['shadows'] = [];
-  if (!value || value === 'none') return out;
-  // Colours first (`rgb(...)`), so the commas inside them do not split the list.
-  for (const one of value.replace(/\w+\([^()]*\)/g, '').split(',')) {
-    const [x = 0, y = 0, blur = 0] = (one.match(/-?[\d.]+(?:e-?\d+)?px/g) ?? []).map(parseFloat);
-    if (x || y || blur) out.push({ x, y, blur });
-  }
-  return out;
 }
 
 /** The rectangles of one mask, read while its walk goes (see collectRects in find-masks.ts). */
