@@ -153,14 +153,16 @@ export function clearAgentSession(storage: Storage = sessionStorage): void {
 /**
  * Reads `#signin=…` (the one-time link `npm start` and `npm run agents` print) from the page
  * address and removes the fragment, so the secret does not stay in the address bar or history.
+ * `name` is the agent the link was made for ('' in links made before it was added).
  */
-export function takeSignInLinkFromFragment(loc: Location = location, hist: History = history): string | null {
+export function takeSignInLinkFromFragment(loc: Location = location, hist: History = history): { secret: string; name: string } | null {
   const hash = loc.hash.startsWith('#') ? loc.hash.slice(1) : loc.hash;
   if (!hash) return null;
-  const secret = new URLSearchParams(hash).get('signin');
+  const params = new URLSearchParams(hash);
+  const secret = params.get('signin');
   if (secret === null) return null;
   hist.replaceState(hist.state, '', loc.pathname + loc.search);
-  return secret || null;
+  return secret ? { secret, name: params.get('name') ?? '' } : null;
 }
 
 /**

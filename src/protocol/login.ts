@@ -25,6 +25,15 @@ export const LoginRequestSchema = /* @__PURE__ */ jsonObject(
 );
 export type LoginRequest = v.InferOutput<typeof LoginRequestSchema>;
 
+/**
+ * The console's one-time sign-in link: `${origin}/agent#signin={secret}&name={name}`. The relay
+ * keys the link on the secret alone; the name (never checked) lets the set-password form tell
+ * password managers which account the new password is for.
+ */
+export function signInLink(origin: string, secret: string, name: string): string {
+  return `${origin}/agent#${new URLSearchParams({ signin: secret, name })}`;
+}
+
 export const SetPasswordRequestSchema = /* @__PURE__ */ jsonObject(
   v.object({
     /** The secret of the one-time link (`/agent#signin=...`). */

@@ -12,6 +12,7 @@ import { openDatabase, DataDirError } from './node/database.js';
 import { readAdminChannel } from './node/admin-channel.js';
 import { Accounts, AccountError } from './identity/accounts.js';
 import { runAgentsCommand } from './identity/http.js';
+import { signInLink } from '../protocol/login.js';
 
 const USAGE = `usage: npm run agents -- add "Name" [--admin] [--capabilities watch,message,pointer,draw,control]
        npm run agents -- list
@@ -71,7 +72,7 @@ async function direct(): Promise<Answer> {
     throw e;
   }
   try {
-    return await runAgentsCommand(new Accounts(db.sql), body, (s) => `${fallbackUrl}/agent#signin=${s}`);
+    return await runAgentsCommand(new Accounts(db.sql), body, (s, name) => signInLink(fallbackUrl, s, name));
   } catch (e) {
     if (e instanceof AccountError) fail(e.message);
     throw e;

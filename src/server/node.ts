@@ -13,7 +13,7 @@ import { join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES, MAX_QUEUED_BYTES, RATE_LIMITS, SHORT_ID_PATTERN } from '../protocol/index.js';
+import { CloseCode, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES, MAX_QUEUED_BYTES, RATE_LIMITS, SHORT_ID_PATTERN, signInLink } from '../protocol/index.js';
 import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
@@ -72,8 +72,8 @@ export interface RunningServer {
   accounts(): Promise<Accounts>;
   /** The one-time sign-in link of the admin made at this start (`firstAdmin`), if one was. */
   firstAdmin: { name: string; link: string } | null;
-  /** `${url}/agent#signin=...`: the console link that spends a one-time sign-in secret. */
-  signInLink(secret: string): string;
+  /** `${url}/agent#signin=...&name=...`: the console link that spends a one-time sign-in secret (of the agent `name`). */
+  signInLink(secret: string, name?: string): string;
   /** Sockets that are not WebSockets yet (see `maxPendingConnectionsPerAddress`). */
   pendingConnections(): number;
   /** Where rooms' records are kept (absolute), or null: in memory, forgotten on restart, or a Postgres server. */
@@ -151,7 +151,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let tokens: RelayTokens;
   let agentOrigins: readonly string[];
   let firstAdmin: { name: string; link: string } | null = null;
-  const linkBase = () => `${process.env.UPSCOPE_PUBLIC_URL?.replace(/\/$/, '') || url}/agent#signin=`;
+  const linkFor = (secret: string, name: string) => signInLink(process.env.UPSCOPE_PUBLIC_URL?.replace(/\/$/, '') || url, secret, name);
   let url = '';
   try {
     agentOrigins = options.agentOrigins ?? parseAgentOrigins(process.env.UPSCOPE_AGENT_ORIGINS);
@@ -198,7 +198,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       void persistence.history?.recordSignOut({ agentId: session.account.id }, session.account.name);
     },
     adminSecret: () => adminSecret,
-    linkFor: (secret) => linkBase() + secret,
+    linkFor,
     log: options.log,
   });
   const limits = admissionLimits(options);
@@ -447,7 +447,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = (http.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   try {
-    if (options.firstAdmin) firstAdmin = await ensureFirstAdmin(await accounts(), (secret) => linkBase() + secret);
+    if (options.firstAdmin) firstAdmin = await ensureFirstAdmin(await accounts(), linkFor);
     if (options.adminChannel && persistence.dataDir) adminSecret = openAdminChannel(persistence.dataDir, url);
   } catch (e) {
     relay.dispose();
@@ -464,7 +464,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     tokens,
     accounts,
     firstAdmin,
-    signInLink: (secret) => linkBase() + secret,
+    signInLink: (secret, name = '') => linkFor(secret, name),
     pendingConnections: pending.count,
     dataDir: persistence.dataDir,
     history: persistence.history,
@@ -492,7 +492,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
  * a password), the first such admin gets a fresh one-time link (a new "admin" when there is none),
  * so the quick start stays `npm install`, `npm start`.
  */
-async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) => string): Promise<{ name: string; link: string } | null> {
+async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string, name: string) => string): Promise<{ name: string; link: string } | null> {
   const all = await accounts.list();
   if (all.some((a) => a.hasPassword)) return null;
   const admin = all.find((a) => a.admin);
@@ -500,7 +500,7 @@ async function ensureFirstAdmin(accounts: Accounts, linkFor: (secret: string) =>
   // operator has `npm run agents` in hand, and nothing is made up here.
   if (!admin && all.some((a) => a.name.toLowerCase() === 'admin')) return null;
   const made = admin ? await accounts.reset(admin.name) : await accounts.add('admin', { admin: true });
-  return { name: made.account.name, link: linkFor(made.link) };
+  return { name: made.account.name, link: linkFor(made.link, made.account.name) };
 }
 
 /**

@@ -80,7 +80,10 @@ describe('agent helpers', () => {
   it('reads #signin= (a one-time link) and removes the fragment', () => {
     const path = location.pathname + location.search;
     history.replaceState(null, '', `${path}#signin=abc_DEF-123`);
-    expect(takeSignInLinkFromFragment()).to.equal('abc_DEF-123');
+    expect(takeSignInLinkFromFragment()).to.deep.equal({ secret: 'abc_DEF-123', name: '' });
+    expect(location.hash).to.equal('');
+    history.replaceState(null, '', `${path}#signin=abc_DEF-123&name=Priya+%C3%91`);
+    expect(takeSignInLinkFromFragment()).to.deep.equal({ secret: 'abc_DEF-123', name: 'Priya Ñ' });
     expect(location.hash).to.equal('');
     expect(takeSignInLinkFromFragment()).to.equal(null);
     history.replaceState(null, '', path);

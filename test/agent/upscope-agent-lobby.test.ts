@@ -222,15 +222,30 @@ describe('<upscope-agent-console>', () => {
   it('takes a one-time link from #signin=, removes it from the address, and asks for a new password', async () => {
     forgetLogin();
     const before = location.pathname + location.search;
-    history.replaceState(null, '', `${before}#signin=one-time-secret`);
+    history.replaceState(null, '', `${before}#signin=one-time-secret&name=Zo%C3%AB+Li`);
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
     expect(location.hash).to.equal('');
     const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
     await login.updateComplete;
     expect(login.link).to.equal('one-time-secret');
     expect(part(login, 'confirm-input')).to.not.equal(null);
-    expect(part(login, 'name-input')).to.equal(null);
+    // Password managers save the new password for the account the form names.
+    const name = part(login, 'name-input') as HTMLInputElement;
+    expect([name.autocomplete, name.readOnly, name.value]).to.deep.equal(['username', true, 'Zoë Li']);
+    expect(name.compareDocumentPosition(part(login, 'password-input')!) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
+    expect(login.shadowRoot!.activeElement).to.equal(part(login, 'password-input'));
     await expect(el).to.be.accessible();
+  });
+
+  it('asks for a new password from a one-time link that names no agent (made before links did)', async () => {
+    forgetLogin();
+    const before = location.pathname + location.search;
+    history.replaceState(null, '', `${before}#signin=one-time-secret`);
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
+    await login.updateComplete;
+    expect(part(login, 'confirm-input')).to.not.equal(null);
+    expect(part(login, 'name-input')).to.equal(null);
   });
 
   it('says, as a sentence, that the two new passwords differ', async () => {

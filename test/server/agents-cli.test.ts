@@ -27,14 +27,14 @@ function agents(dir: string, ...args: string[]): Promise<{ code: number | null; 
   });
 }
 
-const secretOf = (out: string) => /#signin=(\S+)/.exec(out)?.[1] ?? assert.fail(`no link in ${out}`);
+const secretOf = (out: string) => /#signin=([^\s&]+)/.exec(out)?.[1] ?? assert.fail(`no link in ${out}`);
 
 test('npm run agents with the relay stopped: add, list, reset, remove, and clear errors for bad input', async () => {
   const dir = await freshDataDir();
   const added = await agents(dir, 'add', 'Priya Ñúñez', '--admin');
   assert.equal(added.code, 0, added.out);
   assert.match(added.out, /added "Priya Ñúñez" \(admin\)/);
-  assert.match(added.out, /http:\/\/127\.0\.0\.1:8787\/agent#signin=/);
+  assert.match(added.out, /http:\/\/127\.0\.0\.1:8787\/agent#signin=[\w-]+&name=Priya\+%C3%91%C3%BA%C3%B1ez\s/, 'the link names its agent, for the password form');
   const withCaps = await agents(dir, 'add', 'Reader', '--capabilities', 'watch');
   assert.equal(withCaps.code, 0, withCaps.out);
   const listed = await agents(dir, 'list');

@@ -66,6 +66,7 @@ test('npm start: prints the demo and a one-time sign-in link for a new admin; th
     const [, url] = await waitFor(r, /visitor demo:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
     const [, link] = await waitFor(r, /agent sign-in:\s+(http:\/\/127\.0\.0\.1:\d+\/agent#signin=\S+)/);
     assert.match(r.output(), /one-time link for "admin" \(an admin\)/);
+    assert.equal(new URLSearchParams(new URL(link).hash.slice(1)).get('name'), 'admin', 'the link names its agent, for the password form');
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
     assert.equal((await fetch(`${url}/`)).status, 200);
     const set = await setPassword(link, 'a good long password');

@@ -30,6 +30,8 @@ export abstract class AgentPage extends LitElement {
   protected notice = '';
   protected credential = '';
   protected link = '';
+  /** The agent the one-time link was made for ('' when the link does not say). */
+  protected linkName = '';
   /** True while the page asks the relay whether its cookie signs anyone in. */
   protected checking = false;
   private channel: BroadcastChannel | null = null;
@@ -100,7 +102,8 @@ export abstract class AgentPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.link = takeSignInLinkFromFragment() ?? this.link;
+    const link = takeSignInLinkFromFragment();
+    if (link) [this.link, this.linkName] = [link.secret, link.name];
     this.credential = takeCredentialFromFragment() ?? this.credential;
     this.addEventListener('upscope-login', this.onLogin);
     this.addEventListener('upscope-unauthorized', this.onUnauthorized);
@@ -169,7 +172,7 @@ export abstract class AgentPage extends LitElement {
 
   protected renderLogin(notice = '') {
     if (this.checking) return html`<p part="checking" role="status">Checking your sign-in…</p>`;
-    return html`<upscope-agent-login .host=${this.host} .credential=${this.credential} .link=${this.link} .notice=${this.notice || notice}></upscope-agent-login>`;
+    return html`<upscope-agent-login .host=${this.host} .credential=${this.credential} .link=${this.link} .name=${this.linkName} .notice=${this.notice || notice}></upscope-agent-login>`;
   }
 
   protected renderAccount() {

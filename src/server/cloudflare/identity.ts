@@ -17,7 +17,7 @@
  * signing out clears it, but a copy taken before stays valid until it expires (12 h).
  */
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
-import { MAX_LOGIN_BODY_BYTES, NOT_SIGNED_IN } from '../../protocol/index.js';
+import { MAX_LOGIN_BODY_BYTES, NOT_SIGNED_IN, signInLink } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
 import { cookieSession, cookiesOf, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
 import { accountsOf } from './history.js';
@@ -244,10 +244,10 @@ async function bootstrap(request: Request, env: Env): Promise<Response> {
   const admin = all.find((a) => a.admin);
   if (all.some((a) => a.hasPassword) || (!admin && all.length > 0)) return json(409, { error: 'agents can sign in already: the bootstrap only makes the first admin (remove UPSCOPE_BOOTSTRAP_SECRET now)' });
   const made = admin ? await accounts.reset(admin.name) : await accounts.add('admin', { admin: true });
-  return json(200, { agent: made.account.name, link: linkOf(request, made.link) });
+  return json(200, { agent: made.account.name, link: linkOf(request, made.link, made.account.name) });
 }
 
 /** The console's one-time sign-in link for `secret` on this relay. */
-export function linkOf(request: Request, secret: string): string {
-  return `${new URL(request.url).origin}/agent#signin=${secret}`;
+export function linkOf(request: Request, secret: string, name: string): string {
+  return signInLink(new URL(request.url).origin, secret, name);
 }

@@ -44,8 +44,8 @@ export interface IdentityHttpOptions {
   takeAttempt: (address: string) => boolean | Promise<boolean>;
   /** The admin channel's secret (null: no admin channel). */
   adminSecret?: () => string | null;
-  /** Builds a one-time sign-in link from its secret (for the admin channel's answers). */
-  linkFor?: (secret: string, req: Request) => string;
+  /** Builds a one-time sign-in link from its secret and its agent's name (for the admin channel's answers). */
+  linkFor?: (secret: string, name: string, req: Request) => string;
   log?: (...args: unknown[]) => void;
 }
 
@@ -325,7 +325,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
     const body = await readJson(req);
     if (!body || body === 'too large') return json(400, { error: 'send JSON: {"command": "add|list|remove|reset", ...}' });
     try {
-      return json(200, await runAgentsCommand(await store, body, (s) => options.linkFor?.(s, req) ?? s));
+      return json(200, await runAgentsCommand(await store, body, (s, name) => options.linkFor?.(s, name, req) ?? s));
     } catch (e) {
       if (e instanceof AccountError) return json(e.status, { error: e.message });
       throw e;
@@ -334,7 +334,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
 }
 
 /** One `npm run agents` command against the accounts (the CLI runs it directly, or through the admin channel). */
-export async function runAgentsCommand(accounts: Accounts, body: Record<string, unknown>, linkFor: (secret: string) => string): Promise<{ agents?: unknown[]; agent?: unknown; link?: string }> {
+export async function runAgentsCommand(accounts: Accounts, body: Record<string, unknown>, linkFor: (secret: string, name: string) => string): Promise<{ agents?: unknown[]; agent?: unknown; link?: string }> {
   const view = (a: AgentAccount) => ({ name: a.name, id: a.id, admin: a.admin, capabilities: a.capabilities, hasPassword: a.hasPassword, createdAt: a.createdAt });
   switch (body.command) {
     case 'list':
@@ -343,13 +343,13 @@ export async function runAgentsCommand(accounts: Accounts, body: Record<string, 
       const caps = body.capabilities === undefined ? undefined : Array.isArray(body.capabilities) ? body.capabilities.map(String) : null;
       if (caps === null) throw new AccountError('capabilities must be a list');
       const { account, link } = await accounts.add(body.name, { admin: body.admin === true, capabilities: caps });
-      return { agent: view(account), link: linkFor(link) };
+      return { agent: view(account), link: linkFor(link, account.name) };
     }
     case 'remove':
       return { agent: view(await accounts.remove(body.name)) };
     case 'reset': {
       const { account, link } = await accounts.reset(body.name);
-      return { agent: view(account), link: linkFor(link) };
+      return { agent: view(account), link: linkFor(link, account.name) };
     }
     default:
       throw new AccountError('the command is one of add, list, remove, reset');

@@ -14,7 +14,7 @@ import { baseStyles } from '../shared.styles.js';
  *
  * @csspart form - The form.
  * @csspart notice - Why the sign-in is shown (e.g. an expired one), when `notice` is set.
- * @csspart name-input - The name field (sign-in).
+ * @csspart name-input - The name field (sign-in; read-only when choosing a password from a link that names its agent).
  * @csspart password-input - The password field.
  * @csspart confirm-input - The repeated password (choosing one from a link).
  * @csspart login-button - The submit button.
@@ -59,6 +59,10 @@ export class UpscopeAgentLogin extends LitElement {
       .error {
         margin: 0;
       }
+      /* The set-password form's name: shown so password managers save the password for it, not typed. */
+      input[readonly] {
+        background: var(--_surface);
+      }
     `,
   ];
 
@@ -76,7 +80,10 @@ export class UpscopeAgentLogin extends LitElement {
   credential = '';
   /** The secret of a one-time sign-in link (`#signin=`): the form asks for a new password. */
   link = '';
-  /** Prefills the name. */
+  /**
+   * Prefills the name. With `link`, the agent the link was made for: shown read-only, so password
+   * managers save the new password for that account.
+   */
   name = '';
   /** The relay, when it is not this page's origin (see `<upscope-viewer host>`). Default: same origin. */
   host = '';
@@ -120,6 +127,12 @@ export class UpscopeAgentLogin extends LitElement {
         <form part="form" @submit=${this.submit} aria-labelledby="title" novalidate>
           <h2 id="title">Choose your password</h2>
           <p class="notice">This one-time link signs you in once. Choose the password you will sign in with from now on.</p>
+          ${this.name
+            ? html`<label>
+                Your name
+                <input part="name-input" name="name" type="text" autocomplete="username" readonly .value=${this.name} />
+              </label>`
+            : nothing}
           <label>
             New password
             <input part="password-input" name="password" type="password" autocomplete="new-password" minlength="8" maxlength="256" required aria-describedby="pw-hint" />
