@@ -3,8 +3,9 @@
  * phone, light and dark: axe finds nothing in it, on a phone its panels are a bottom sheet no
  * higher than a quarter of the screen, and on a desktop they leave the order total in view.
  *
- * On a phone the help button is a tab at mid-height of the window's edge that covers none of the
- * checkout's fields, wherever the page is scrolled, nor what the page starts and ends with.
+ * On a phone the help button, and the minimised widget, are tabs at mid-height of the window's edge
+ * that cover none of the checkout's fields, wherever the page is scrolled, nor what the page starts
+ * and ends with.
  *
  * Set SCREENSHOTS=docs/screenshots to also write a picture of every state
  * (`widget-<state>-<device>-<scheme>.png`).
@@ -78,7 +79,7 @@ for (const device of Object.keys(DEVICES) as Device[]) {
         await settled(page);
         assert.deepEqual(await axeViolations(page), [], `axe, state ${state}`);
         const box = await widgetBox(page);
-        if (device === 'phone' && state === 'minimised') assert.ok(box.height < 64, `minimised: ${box.height}px high`);
+        if (device === 'phone' && state === 'minimised') assert.ok(box.width <= 44.5, `minimised: a tab ${box.width}px wide, in the page's side margin`);
         if (device === 'phone' && state !== 'idle' && state !== 'minimised') {
           // While an agent controls the page, up to a third: its control bar and the way out need room.
           const most = state === 'controlled' ? 3 : 4;
@@ -186,42 +187,103 @@ test('on a phone (390 px) the help button covers none of the demo checkout’s f
       // checked. On the right only: on the left, the demo's checkboxes outside its cards (terms)
       // line up in the 24 px margin, and pass under the tab as the page scrolls, as under any fixed
       // box; they must not be stuck under it at the page's end (checked below).
-      const covered = position !== 'bottom-right' ? [] : await page.evaluate(() => {
-        const fields = [...document.querySelectorAll<HTMLElement>('input:not([type="hidden"]), select, textarea')].filter((f) => f.getBoundingClientRect().width > 0);
-        const widget = document.querySelector('upscope-widget')!.shadowRoot!.querySelector('[part="help-button"]')!;
-        const hits = new Set<string>();
-        for (const field of fields) {
-          for (const block of ['end', 'center', 'start'] as const) {
-            field.scrollIntoView({ block, behavior: 'instant' });
-            const b = widget.getBoundingClientRect();
-            for (const f of fields) {
-              const r = f.getBoundingClientRect();
-              if (r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom) hits.add(f.getAttribute('name') ?? f.id);
-            }
-          }
-        }
-        return [...hits];
-      });
+      const covered = position !== 'bottom-right' ? [] : await fieldsCovered(page, 'help-button');
       assert.deepEqual(covered, [], `${position}: the help button covers a field`);
-      // What sits at the very top or bottom of a page cannot be scrolled out from under the tab: there
-      // it must cover no link, button or field (the terms checkbox, the footer's links). A control
-      // wider than half the window (a card-wide summary row) is still tapped beside the tab.
       for (const end of ['bottom', 'top'] as const) {
-        const underTab = await page.evaluate((end) => {
-          scrollTo({ top: end === 'top' ? 0 : document.documentElement.scrollHeight, behavior: 'instant' });
-          const b = document.querySelector('upscope-widget')!.shadowRoot!.querySelector('[part="help-button"]')!.getBoundingClientRect();
-          const tappable = document.querySelectorAll<HTMLElement>('a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]');
-          return [...tappable]
-            .filter((el) => {
-              const r = el.getBoundingClientRect();
-              return r.width > 0 && r.width <= innerWidth / 2 && r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
-            })
-            .map((el) => el.getAttribute('name') ?? (el.textContent?.trim() || el.tagName));
-        }, end);
-        assert.deepEqual(underTab, [], `${position}, scrolled to the ${end}: the help button covers what a visitor taps`);
+        assert.deepEqual(await tappablesCovered(page, 'help-button', end), [], `${position}, scrolled to the ${end}: the help button covers what a visitor taps`);
       }
     }
   } finally {
+    await context.close();
+  }
+});
+
+/**
+ * The demo's fields the widget's `part` covers at some point as each field in turn is brought to
+ * the bottom edge, the middle and the top of the window (their names).
+ */
+function fieldsCovered(page: Page, part: string): Promise<string[]> {
+  return page.evaluate((part) => {
+    const fields = [...document.querySelectorAll<HTMLElement>('input:not([type="hidden"]), select, textarea')].filter((f) => f.getBoundingClientRect().width > 0);
+    const widget = document.querySelector('upscope-widget')!.shadowRoot!.querySelector(`[part~="${part}"]`)!;
+    const hits = new Set<string>();
+    for (const field of fields) {
+      for (const block of ['end', 'center', 'start'] as const) {
+        field.scrollIntoView({ block, behavior: 'instant' });
+        const b = widget.getBoundingClientRect();
+        for (const f of fields) {
+          const r = f.getBoundingClientRect();
+          if (r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom) hits.add(f.getAttribute('name') ?? f.id);
+        }
+      }
+    }
+    return [...hits];
+  }, part);
+}
+
+/**
+ * What sits at the very top or bottom of a page cannot be scrolled out from under a fixed tab: there
+ * it must cover no link, button or field (the terms checkbox, the footer's links). A control wider
+ * than half the window (a card-wide summary row) is still tapped beside the tab. Scrolls the page
+ * to its `end` and returns what the widget's `part` covers.
+ */
+function tappablesCovered(page: Page, part: string, end: 'top' | 'bottom'): Promise<string[]> {
+  return page.evaluate(
+    ([part, end]) => {
+      scrollTo({ top: end === 'top' ? 0 : document.documentElement.scrollHeight, behavior: 'instant' });
+      const b = document.querySelector('upscope-widget')!.shadowRoot!.querySelector(`[part~="${part}"]`)!.getBoundingClientRect();
+      const tappable = document.querySelectorAll<HTMLElement>('a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]');
+      return [...tappable]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && r.width <= innerWidth / 2 && r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+        })
+        .map((el) => el.getAttribute('name') ?? (el.textContent?.trim() || el.tagName));
+    },
+    [part, end] as const,
+  );
+}
+
+test('on a phone (360 px) the minimised widget covers none of the demo checkout’s fields, wherever the page is scrolled, nor what a visitor taps at the page’s top or bottom, in every corner, and still says the page is shared', async () => {
+  const context = await e2e.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const sockets: WebSocket[] = [];
+  try {
+    const page = await context.newPage();
+    await page.goto(e2e.server.url);
+    const widget = (part: string) => page.locator(`upscope-widget [part~="${part}"]`);
+    await widget('help-button').click();
+    await widget('lookup-code').waitFor();
+    const shortId = await page.evaluate(() => (document.querySelector('upscope-widget') as unknown as { sdk: { shortId: { value: string } } }).sdk.shortId.value);
+    sockets.push(await agentWatching(shortId, 'Priya'));
+    await widget('allow-button').click();
+    await widget('stop-button').waitFor();
+    await widget('minimise-button').click();
+    sockets[0].send(JSON.stringify({ type: 'customMessage', message: 'Take your time.' }));
+    await widget('unread-badge').waitFor();
+    for (const position of ['bottom-right', 'bottom-left', 'top-right', 'top-left']) {
+      await page.locator('upscope-widget').evaluate((w, p) => w.setAttribute('position', p), position);
+      await page.evaluate(() => document.querySelector('upscope-widget')!.updateComplete);
+      const box = (await widget('expand-button').boundingBox())!;
+      assert.ok(box.width >= 43.5 && box.height >= 43.5, `${position}: a 44 px target (${box.width} x ${box.height})`);
+      assert.match((await widget('expand-button').innerText()).replace(/\s+/g, ' '), /Sharing this page/, `${position}: the tab still says the page is shared`);
+      // On the left, the demo's checkboxes outside its cards (terms) pass under the tab as the page
+      // scrolls, as under the help button's (see above); not at the page's ends.
+      if (position.endsWith('right')) assert.deepEqual(await fieldsCovered(page, 'expand-button'), [], `${position}: the minimised widget covers a field`);
+      for (const end of ['bottom', 'top'] as const) {
+        assert.deepEqual(await tappablesCovered(page, 'expand-button', end), [], `${position}, scrolled to the ${end}: the minimised widget covers what a visitor taps`);
+        const fieldsHere = await page.evaluate(() => {
+          const b = document.querySelector('upscope-widget')!.shadowRoot!.querySelector('[part~="expand-button"]')!.getBoundingClientRect();
+          return [...document.querySelectorAll('input:not([type="hidden"]), select, textarea')].filter((f) => {
+            const r = f.getBoundingClientRect();
+            return r.width > 0 && r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+          }).length;
+        });
+        assert.equal(fieldsHere, 0, `${position}, scrolled to the ${end}: the minimised widget covers a field, however wide`);
+      }
+    }
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: join(process.env.SCREENSHOTS, 'widget-minimised-phone-left.png') });
+  } finally {
+    for (const s of sockets) s.close();
     await context.close();
   }
 });

@@ -247,6 +247,10 @@ export const panelStyles = css`
     padding: 0.3em 0.7em;
     font-size: 0.85em;
   }
+  /* A ring in the button's text colour: the green dot alone barely shows on the accent. */
+  [part~='expand-button'] .live-dot {
+    box-shadow: 0 0 0 2px var(--_accent-text);
+  }
   .live-dot {
     display: inline-block;
     width: 0.6em;
@@ -359,6 +363,48 @@ export const panelStyles = css`
     /* An agent controls the page: the control bar's line and its button need room, up to a third. */
     .stack.sheet:has(.control-bar) {
       max-height: 33vh;
+    }
+    /* Folded: a pill in the corner would sit over the page's fields, which span the screen here.
+       It is a tab on the window's edge at mid-height instead, where the help button's tab is (see
+       upscope-widget.styles.ts for why mid-height), 44 px wide so it stays in the page's side
+       margin. Its words run down the tab, as on a site's "Feedback" tab: the visitor keeps seeing
+       that the page is shared. On the left they read upwards, as a spine does there. */
+    .stack:not(.sheet) > [part~='expand-button'] {
+      position: fixed;
+      top: 50%;
+      right: env(safe-area-inset-right, 0px);
+      transform: translateY(-50%);
+      writing-mode: vertical-rl;
+      width: 44px;
+      max-height: 60vh;
+      justify-content: center;
+      padding: 0.9em 0;
+      border-radius: 12px 0 0 12px;
+      animation: none;
+    }
+    :host([position$='left']) .stack:not(.sheet) > [part~='expand-button'] {
+      right: auto;
+      left: env(safe-area-inset-left, 0px);
+      transform: translateY(-50%) rotate(180deg);
+      border-radius: 12px 0 0 12px;
+    }
+    .stack:not(.sheet) > [part~='expand-button'] > span {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .stack:not(.sheet) > [part~='expand-button'] .live-dot {
+      flex: none;
+      margin: 0;
+    }
+    .stack:not(.sheet) > [part~='expand-button'] [part~='unread-badge'] {
+      text-combine-upright: all;
+      width: 1.5em;
+      padding: 0.2em 0;
+    }
+    /* The count stands upright on both sides. */
+    :host([position$='left']) .stack:not(.sheet) > [part~='expand-button'] [part~='unread-badge'] {
+      transform: rotate(180deg);
     }
   }
   @media (max-width: 480px) and (prefers-reduced-motion: reduce) {

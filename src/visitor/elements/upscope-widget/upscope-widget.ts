@@ -138,7 +138,8 @@ export interface OpenConsent {
  * properties win in both). Panels slide in, except under `prefers-reduced-motion: reduce`. On a
  * narrow screen (480 px or less) the panels are a bottom sheet at most a quarter of the screen high,
  * and the help button a 44 px tab at mid-height of the window's edge (its icon; the label is its
- * accessible name), clear of what the page starts and ends with.
+ * accessible name), clear of what the page starts and ends with; minimised, the panel folds into
+ * a tab there too, its words running down it.
  */
 export class UpscopeWidget extends LitElement {
   static override styles = widgetStyles;
