@@ -61,9 +61,10 @@ test('sign in from a one-time link (choose a password), see a visitor live, watc
   const visitor = await (await e2e.browser.newContext()).newPage();
 
   const { link } = await (await e2e.server.accounts()).add('Zoe');
-  await agent.goto(e2e.server.signInLink(link));
+  await agent.goto(e2e.server.signInLink(link, 'Zoe'));
   await agent.locator('upscope-agent-login [part="confirm-input"]').waitFor();
   assert.equal(new URL(agent.url()).hash, '', 'the one-time secret is removed from the address');
+  assert.equal(await agent.locator('upscope-agent-login input[autocomplete="username"][readonly]').inputValue(), 'Zoe', 'password managers are told whose password this is');
   if (process.env.SCREENSHOTS) await agent.screenshot({ path: join(process.env.SCREENSHOTS, 'set-password.png') });
   await agent.locator('[part="password-input"]').fill('zoe password 1');
   await agent.locator('[part="confirm-input"]').fill('zoe password 1');
@@ -131,6 +132,10 @@ test('sign in from a one-time link (choose a password), see a visitor live, watc
 
   await visitor.evaluate(() => (window as unknown as { ws: WebSocket }).ws.send(JSON.stringify({ type: 'customMessage', message: 'I cannot find the pay button' })));
   await agent.locator('[part="messages"]').getByText('I cannot find the pay button').waitFor();
+  // On a desktop the reply box has room for a few lines, as they are typed.
+  await agent.setViewportSize({ width: 1440, height: 900 });
+  const replyBox = (await agent.locator('[part="message-input"]').boundingBox())!;
+  assert.ok(replyBox.width >= 380 && replyBox.height >= 90, `the reply box is ${replyBox.width} x ${replyBox.height} px`);
   await agent.locator('[part="message-input"]').fill('It is at the bottom right.');
   await agent.locator('[part="message-input"]').press('Enter');
   const reply = await visitorGot(visitor, 'customMessageReceived');

@@ -72,7 +72,8 @@ export class UpscopeAgentWatch extends AgentPage {
       }
       .layout {
         display: grid;
-        grid-template-columns: minmax(0, 1fr) minmax(18em, 24em);
+        /* The side is wide enough for a reply of a few lines to read as it is typed. */
+        grid-template-columns: minmax(0, 1fr) minmax(20em, 30em);
         gap: 1em;
         align-items: start;
       }
@@ -153,9 +154,13 @@ export class UpscopeAgentWatch extends AgentPage {
         display: grid;
         gap: 0.35em;
       }
+      /* Room for a reply of four lines before it scrolls. */
       textarea {
         resize: vertical;
-        min-height: 4em;
+        min-height: 6em;
+      }
+      form .error {
+        margin: 0;
       }
       .row {
         display: flex;
