@@ -45,6 +45,8 @@ export class UpscopeAgentLogin extends LitElement {
         gap: 0.25em;
         font-weight: 600;
       }
+      /* What is typed is not bold like its label. */
+      input,
       .hint {
         font-weight: normal;
         color: var(--_muted);
