@@ -79,3 +79,26 @@ export function closePolicy(code: number): ClosePolicy {
 export function isFinalClose(code: number): boolean {
   return closePolicy(code) === 'stop';
 }
+
+/** The longest close reason a WebSocket carries, in bytes of UTF-8 (RFC 6455 §5.5: 125 for a control frame, less the code's 2). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * `text` as a close reason: its longest start that fits {@link MAX_CLOSE_REASON_BYTES} of UTF-8,
+ * never half a character. A longer reason makes `close` throw (ws and workerd alike), and the
+ * socket stays open (relay30: a refusal naming a party of 40 `€` was never closed on Node, and
+ * the Cloudflare worker answered 500).
+ */
+export function closeReason(text: string): string {
+  let bytes = 0;
+  let end = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    // A lone surrogate is sent as U+FFFD: three bytes, as any other character below U+10000.
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > MAX_CLOSE_REASON_BYTES) break;
+    bytes += size;
+    end += ch.length;
+  }
+  return text.slice(0, end);
+}

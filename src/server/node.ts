@@ -13,7 +13,7 @@ import { join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES, MAX_QUEUED_BYTES, RATE_LIMITS, SHORT_ID_PATTERN, signInLink } from '../protocol/index.js';
+import { CloseCode, closeReason, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES, MAX_QUEUED_BYTES, RATE_LIMITS, SHORT_ID_PATTERN, signInLink } from '../protocol/index.js';
 import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
@@ -568,7 +568,7 @@ class SessionSockets {
     if (!session) return;
     const set = this.sockets.get(session);
     this.sockets.delete(session);
-    for (const ws of set ?? []) ws.close(CloseCode.unauthorized, reason);
+    for (const ws of set ?? []) ws.close(CloseCode.unauthorized, closeReason(reason));
   }
 }
 
@@ -618,7 +618,7 @@ function toConnection(ws: WebSocket, id: string, address: string, queueBound: nu
       if (ws.readyState === ws.OPEN) ws.send(data);
     },
     close(code, reason) {
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, closeReason(reason));
       // A socket closed for not reading holds what was queued to it until its close handshake ends,
       // which a peer that does not read never finishes (ws waits 30 s): the room's bound on what its
       // sockets hold (MAX_ROOM_QUEUED_BYTES) would not free anything for that long (relay26). It gets

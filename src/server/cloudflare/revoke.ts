@@ -8,7 +8,7 @@
  * the lobby, which closes its own and hands it to those rooms (`VisitorObject.revoke`).
  */
 import type { Connection as PartyConnection } from 'partyserver';
-import { CloseCode, ErrorCode } from '../../protocol/index.js';
+import { CloseCode, closeReason, ErrorCode } from '../../protocol/index.js';
 import type { Refusal } from '../relay/admission.js';
 import { agentKey } from '../relay/agent-token.js';
 import { REVOKED_REASON } from '../identity/accounts.js';
@@ -71,7 +71,7 @@ export function closeRevoked(sockets: Iterable<PartyConnection<SocketState>>, r:
       continue;
     }
     try {
-      socket.close(CloseCode.unauthorized, r.reason);
+      socket.close(CloseCode.unauthorized, closeReason(r.reason));
     } catch {
       /* already closed */
     }

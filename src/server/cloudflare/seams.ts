@@ -5,7 +5,7 @@
  * coalesced: one in flight per room, the newest summary replacing any not yet sent).
  */
 import type { Connection as PartyConnection } from 'partyserver';
-import { CloseCode, ErrorCode, MAX_CONTROL_MESSAGE_BYTES, utf8Over, type Message, type VisitorSummary } from '../../protocol/index.js';
+import { CloseCode, closeReason, ErrorCode, MAX_CONTROL_MESSAGE_BYTES, utf8Over, type Message, type VisitorSummary } from '../../protocol/index.js';
 import { maxMessageBytes, type Refusal, type Ticket } from '../relay/admission.js';
 import { OversizedText, type Connection, type LobbyLink, type CodeRefusal, type LookupCode, type SocketMemo, type Storage } from '../relay/seams.js';
 import { TICKET_HEADER } from './env.js';
@@ -53,7 +53,7 @@ export function connectionOf(socket: PartyConnection<SocketState>, address: stri
     },
     close(code, reason) {
       try {
-        socket.close(code, reason);
+        socket.close(code, closeReason(reason));
       } catch {
         /* already closed */
       }
@@ -193,7 +193,7 @@ export function refusedSocket(why: Refusal): Response {
   const pair = new WebSocketPair();
   pair[1].accept();
   pair[1].send(JSON.stringify({ type: 'error', code: why.code, message: why.message } satisfies Message));
-  pair[1].close(why.close, why.message.slice(0, 120));
+  pair[1].close(why.close, closeReason(why.message));
   return new Response(null, { status: 101, webSocket: pair[0] });
 }
 

@@ -5,7 +5,7 @@
  * link is direct calls. The memory bound lives here: at most `maxVisitors` rooms, and past it the
  * longest-gone room without a session makes way (eviction-order.ts), or the newcomer is refused.
  */
-import { CloseCode, ErrorCode, randomId, type Message, RATE_LIMITS } from '../../protocol/index.js';
+import { CloseCode, closeReason, ErrorCode, randomId, type Message, RATE_LIMITS } from '../../protocol/index.js';
 import { addressKey, Admission, refusalOf, type Admitted, type AdmissionOptions, type Ticket } from './admission.js';
 import { EvictionOrder } from './eviction-order.js';
 import { Lobby, type LobbyOptions } from './lobby.js';
@@ -275,6 +275,6 @@ export class LocalRelay {
   private refuse(conn: Connection, code: ErrorCode, message: string, close: number): void {
     this.options.log?.(`relay: ${conn.id} (${conn.address}) error ${code}: ${message}`);
     conn.send(JSON.stringify({ type: 'error', code, message } satisfies Message));
-    conn.close(close, message.slice(0, 120));
+    conn.close(close, closeReason(message));
   }
 }

@@ -3,7 +3,7 @@
  * a frame-byte budget for a visitor, and the outgoing bound every send goes through, so no
  * socket's queue grows without bound. Errors and refusals are sent from here, one way.
  */
-import { CloseCode, ErrorCode, MAX_FRAME_BYTES, MAX_QUEUED_BYTES, STALLED_SOCKET_MS, type Message, RATE_LIMITS } from '../../protocol/index.js';
+import { CloseCode, closeReason, ErrorCode, MAX_FRAME_BYTES, MAX_QUEUED_BYTES, STALLED_SOCKET_MS, type Message, RATE_LIMITS } from '../../protocol/index.js';
 import { addressKey } from './admission.js';
 import { OutgoingBound } from './outgoing-bound.js';
 import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
@@ -228,7 +228,7 @@ export class Peers {
   /** An error, then the socket closed with `close`. */
   refuse(conn: Connection, code: ErrorCode, message: string, close: number): void {
     this.sendError(conn, code, message);
-    conn.close(close, message.slice(0, 120));
+    conn.close(close, closeReason(message));
   }
 
   /**

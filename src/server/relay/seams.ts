@@ -16,6 +16,7 @@ export interface Connection {
   /** The peer's address, for per-address limits. */
   readonly address: string;
   send(data: string | Uint8Array): void;
+  /** `reason` of any length: the host sends its start that fits a close frame (closeReason, src/protocol/close-codes.ts). */
   close(code: number, reason: string): void;
   /**
    * Bytes queued on the socket and not yet sent, or null where the platform cannot tell (Workers'

@@ -1,0 +1,53 @@
+/**
+ * Red team of the relay (relay30), on both hosts, over real WebSockets and HTTP. One test per
+ * finding; each failed before its fix (the host it failed on is named). Tried and held without a
+ * test here (see the report of relay30): HTTP method confusion (OPTIONS, TRACE, DELETE on the
+ * pages and the history: 405 or 404), absolute-form and `//` request targets, `..` and `%2e%2e`
+ * under /demo/ (403, 404), NUL in a path, ranges (ignored: the whole file, 200), a 5000-character
+ * session cookie and three session cookies, a login body of the wrong type or cut short, a
+ * WebSocket version 8 handshake, a visitor id in malformed percent-encoding (400).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CloseCode } from '../../src/protocol/index.js';
+import { testRelay } from '../support/node-client.js';
+
+/** A WebSocket close reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5: a control frame's payload is 125, less the code). */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+// relay30 1 (both hosts; low-medium: refusals not enforced, and a stack trace logged per attempt).
+// The relay's refusal of an unknown party or agent room names it in the close reason, cut to 120
+// UTF-16 units; a WebSocket close reason is at most 123 BYTES, so a name of 40 three-byte
+// characters (`€`) made a reason of 131 bytes and the close threw. On Node the refused socket
+// stayed open (never closed, its refusal a dead letter) and every attempt printed "relay: connect
+// failed" with a stack; on Cloudflare the worker threw, and the client got a 500 instead of its
+// error and close code. Close reasons are now cut to 123 bytes of UTF-8 on a character boundary
+// (closeReason), by every host's Connection and by each refusal.
+test('a refusal whose reason would pass 123 bytes of UTF-8 still closes the socket with its code, the reason cut on a character', async () => {
+  const relay = await testRelay();
+  try {
+    const wide = encodeURIComponent('€'.repeat(45));
+    const cases = [
+      { path: `/parties/${wide}/room`, message: `no party "${'€'.repeat(40)}"` },
+      { path: `/parties/agents/${wide}?token=${encodeURIComponent(relay.token('Priya'))}`, message: `no agent room "${'€'.repeat(40)}"` },
+      // Four-byte characters (two UTF-16 units each): the cut never leaves half a pair.
+      { path: `/parties/${encodeURIComponent('€'.repeat(34) + '😀'.repeat(3))}/room`, message: `no party "${'€'.repeat(34) + '😀'.repeat(3)}"` },
+    ];
+    for (const { path, message } of cases) {
+      const c = await relay.raw(path);
+      const closed = await c.waitClose(5000);
+      assert.equal(closed.code, CloseCode.notFound, path);
+      const err = c.messages.find((m) => m.type === 'error');
+      assert.deepEqual(err && [err.code, err.message], ['notFound', message], 'the error message is whole');
+      const bytes = new TextEncoder().encode(closed.reason).length;
+      assert.ok(bytes <= MAX_CLOSE_REASON_BYTES && bytes > MAX_CLOSE_REASON_BYTES - 4, `reason of ${bytes} bytes`);
+      assert.ok(message.startsWith(closed.reason), 'the reason is the start of the message');
+      assert.ok(!/[\uD800-\uDBFF]$/.test(closed.reason), 'the reason ends on a whole character');
+    }
+    // The relay goes on.
+    const v = await relay.visitor();
+    await v.next('welcome');
+  } finally {
+    await relay.close();
+  }
+});
