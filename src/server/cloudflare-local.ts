@@ -183,6 +183,25 @@ function withPeer(headers: IncomingHttpHeaders, socket: Socket): IncomingHttpHea
 }
 
 /**
+ * The request target as wrangler takes it: origin-form (`/path?query`). HTTP lets a client send
+ * the absolute-form (`GET http://host/path`) or the asterisk-form (`OPTIONS *`) too, and the local
+ * workerd failed on either with an uncaught exception and a 500, a stack logged each time
+ * (relay30). Each is passed on as the Node host reads it: the path and query of the URL it names
+ * (`*` as `/*`). Null: no URL at all (answered 400).
+ */
+export function originForm(target: string | undefined): string | null {
+  if (target === undefined || target.startsWith('/')) return target ?? '/';
+  try {
+    const url = new URL(target, 'http://relay');
+    return url.pathname + url.search;
+  } catch {
+    return null;
+  }
+}
+
+const BAD_TARGET = 'HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\nthe request target is not a URL\n';
+
+/**
  * The front passes every request and WebSocket upgrade to wrangler on 127.0.0.1:`inner`
  * unchanged but for `cf-connecting-ip`, which it sets from the socket the request came on: a
  * client's own value never reaches the worker, so it cannot pick the address its limits count.
@@ -191,7 +210,9 @@ function peerFront(front: Server, inner: number, idleMs: number, upgradeDone: (s
   /** The WebSockets open through the front (the server's close does not end them). */
   const upgraded = new Set<Socket>();
   front.on('request', (req, res) => {
-    const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path: req.url, headers: withPeer(req.headers, req.socket) }, (answer) => {
+    const path = originForm(req.url);
+    if (path === null) return void res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('the request target is not a URL\n');
+    const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path, headers: withPeer(req.headers, req.socket) }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
       answer.pipe(res);
     });
@@ -209,7 +230,9 @@ function peerFront(front: Server, inner: number, idleMs: number, upgradeDone: (s
       socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\nonly WebSocket upgrades are served here\n');
       return;
     }
-    const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path: req.url, headers: withPeer(req.headers, socket) });
+    const path = originForm(req.url);
+    if (path === null) return void socket.end(BAD_TARGET);
+    const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path, headers: withPeer(req.headers, socket) });
     const end = (upstream?: Socket) => {
       upgraded.delete(socket);
       socket.destroy();

@@ -279,7 +279,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://relay');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://relay');
+    } catch {
+      // `GET http://[`: no URL at all (relay30: a 500, logged as an error), as the Cloudflare host's front answers it.
+      return send(res, 400, 'text/plain; charset=utf-8', 'the request target is not a URL\n');
+    }
     const path = url.pathname;
     // The bundles and the health check are meant for other origins (a shop loading dist/upscope.js
     // as a module). No cookies are involved, so `*` grants nothing a plain request could not do.

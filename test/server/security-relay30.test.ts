@@ -9,6 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { CloseCode } from '../../src/protocol/index.js';
 import { testRelay } from '../support/node-client.js';
 
@@ -47,6 +48,55 @@ test('a refusal whose reason would pass 123 bytes of UTF-8 still closes the sock
     // The relay goes on.
     const v = await relay.visitor();
     await v.next('welcome');
+  } finally {
+    await relay.close();
+  }
+});
+
+/** Writes `request` on a raw connection and returns what came back until it closed (or `ms` passed). */
+function rawHttp(relayUrl: string, request: string, ms = 5000): Promise<string> {
+  const { hostname, port } = new URL(relayUrl);
+  return new Promise((resolve) => {
+    const s = connect(Number(port), hostname, () => s.write(request));
+    let out = '';
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(out);
+    };
+    const timer = setTimeout(done, ms);
+    s.on('data', (d) => {
+      out += d.toString('latin1');
+      // A WebSocket's welcome is all an upgrade waits for.
+      if (out.includes('"welcome"')) done();
+    });
+    s.on('close', done);
+    s.on('error', done);
+  });
+}
+
+const UPGRADE = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+
+// relay30 2 (Cloudflare host run locally, `npm run start:cloudflare`; low: a 500 and a stack logged
+// per request). HTTP lets a client name its target in absolute-form (`GET http://host/path`) or as
+// `*` (`OPTIONS *`); the local front passed it to wrangler as it came, and workerd failed on it with
+// an uncaught exception ("invalid URL"), answering 500, for pages and WebSocket upgrades alike. The
+// front now passes the path and query of the URL named, as the Node host reads it; a target that is
+// no URL at all (`http://[`) gets 400 on both hosts (Node answered it with a 500 "internal error").
+test('a request target in absolute-form or `*` is served by its path, as on Node; one that is no URL gets 400', async () => {
+  const relay = await testRelay();
+  try {
+    const url = relay.server.url;
+    const page = await rawHttp(url, 'GET http://evil.example/demo/agent.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(page, /^HTTP\/1\.1 200 /);
+    assert.match(page, /<!doctype html>/i);
+    assert.match(await rawHttp(url, 'OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 405 /);
+    const socket = await rawHttp(url, `GET http://evil.example/parties/visitor/relay30-absolute-form HTTP/1.1\r\nHost: x\r\n${UPGRADE}\r\n\r\n`);
+    assert.match(socket, /^HTTP\/1\.1 101 /);
+    assert.match(socket, /"type":"welcome"/);
+    for (const request of ['GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', `GET http://[/parties/visitor/relay30-no-url HTTP/1.1\r\nHost: x\r\n${UPGRADE}\r\n\r\n`]) {
+      assert.match(await rawHttp(url, request), /^HTTP\/1\.1 400 /, request.split('\r\n')[0]);
+    }
   } finally {
     await relay.close();
   }
