@@ -230,6 +230,14 @@ function peerFront(front: Server, inner: number, idleMs: number, upgradeDone: (s
       socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\nonly WebSocket upgrades are served here\n');
       return;
     }
+    // A WebSocket opens with GET (RFC 6455 §4.1), as Node's ws requires (405). workerd hands the
+    // worker any other method's upgrade as a GET, so the worker cannot tell: the room accepted the
+    // socket (a visitor room made, and listed to every agent), then workerd refused the 101 for a
+    // POST, and the client got a 500 with an uncaught exception logged (relay30).
+    if (req.method !== 'GET') {
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\nallow: GET\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\na WebSocket is opened with GET\n');
+      return;
+    }
     const path = originForm(req.url);
     if (path === null) return void socket.end(BAD_TARGET);
     const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path, headers: withPeer(req.headers, socket) });
