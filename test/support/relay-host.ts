@@ -209,9 +209,11 @@ function release(worker: SharedWorker): void {
   if (worker.users > 0) return;
   worker.idle = setTimeout(() => {
     shared = null;
-    void worker.running?.close();
+    const running = worker.running;
     worker.running = null;
-    rmSync(worker.persistDir, { recursive: true, force: true });
+    // Removed once workerd has stopped: it may still be writing its state (relay30 saw ENOTEMPTY
+    // when the directory was removed while it did), and a retry covers a slow last write.
+    void Promise.resolve(running?.close()).finally(() => rmSync(worker.persistDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   }, 500);
 }
 
