@@ -66,9 +66,9 @@ export async function loginAgent({ name, password, origin = '', signal }: LoginO
 }
 
 /** Spends a one-time sign-in link: sets the password and signs in. */
-export async function setAgentPassword({ link, password, origin = '', signal }: { link: string; password: string; origin?: string; signal?: AbortSignal }): Promise<AgentSession> {
+export async function setAgentPassword({ link, password, name, origin = '', signal }: { link: string; password: string; name?: string; origin?: string; signal?: AbortSignal }): Promise<AgentSession> {
   if (typeof password !== 'string' || !password) throw loginError('choose a password', 400);
-  return post(`${origin}/api/set-password`, { link, password }, signal);
+  return post(`${origin}/api/set-password`, name ? { link, password, name } : { link, password }, signal);
 }
 
 /** Who the session cookie signs in, or null (not signed in, or the relay has no sign-in). Throws when the relay cannot be reached. */

@@ -39,6 +39,8 @@ export const SetPasswordRequestSchema = /* @__PURE__ */ jsonObject(
     /** The secret of the one-time link (`/agent#signin=...`). */
     link: v.string(),
     password: v.string(),
+    /** The name the form showed (the link's `&name=`): refused (409, the link unspent) unless the link's agent's. */
+    name: v.optional(v.string()),
   }),
 );
 export type SetPasswordRequest = v.InferOutput<typeof SetPasswordRequestSchema>;

@@ -21,8 +21,13 @@ test('a one-time link sets the password; sign-in sets an HttpOnly SameSite=Stric
     const short = await post(`${url}/api/set-password`, { link, password: 'short' });
     assert.equal(short.status, 400);
     assert.match(((await short.json()) as { error: string }).error, /at least 8 characters/);
-    const set = await post(`${url}/api/set-password`, { link, password: 'correct horse battery' });
-    assert.equal(set.status, 200, 'a refused password did not spend the link');
+    // The form sends the name the link showed (`&name=`), which anyone holding the link can change:
+    // another agent's name is refused and the link stays unspent; the link's own, in any case, is taken.
+    const forged = await post(`${url}/api/set-password`, { link, password: 'correct horse battery', name: 'Omar' });
+    assert.equal(forged.status, 409);
+    assert.match(((await forged.json()) as { error: string }).error, /made for another agent/);
+    const set = await post(`${url}/api/set-password`, { link, password: 'correct horse battery', name: ' priya ' });
+    assert.equal(set.status, 200, 'neither a refused password nor a refused name spent the link');
     assert.equal(((await set.json()) as { agentName: string }).agentName, 'Priya');
     const again = await post(`${url}/api/set-password`, { link, password: 'another good one' });
     assert.equal(again.status, 401, 'the link works once');

@@ -151,6 +151,7 @@ export abstract class AgentPage extends LitElement {
     this.notice = '';
     this.credential = '';
     this.link = '';
+    this.linkName = '';
     this.setSession(e.detail);
     if (!e.detail.token) this.channel?.postMessage('signed-in');
   };

@@ -210,14 +210,23 @@ export class Accounts {
   }
 
   /** Uses a one-time link: sets the password (the link is spent, older sessions are revoked). */
-  async redeemLink(secret: unknown, password: unknown): Promise<AgentAccount> {
+  /**
+   * Spends a one-time link for a password. `name`, where the form showed one (the link's own
+   * `&name=`, which anyone holding the link can change), must be its account's: a link sent on
+   * under another agent's name is refused unspent, so neither the agent nor their password
+   * manager takes the new password for someone else's.
+   */
+  async redeemLink(secret: unknown, password: unknown, name?: unknown): Promise<AgentAccount> {
     const problem = passwordProblem(password);
     if (problem) throw new AccountError(problem);
     if (typeof secret !== 'string' || secret.length > 200) throw new AccountError('this sign-in link is not valid; ask an admin for a new one', 401);
     const tokenHash = await sha256(secret);
     // A made-up link costs a lookup, not a password hash (the hash is the expensive part).
-    const known = (await this.sql.query('SELECT 1 FROM agent_links WHERE token_hash = $1', [tokenHash])).rows.length > 0;
+    const known = (await this.sql.query<{ name_key: string }>('SELECT a.name_key FROM agent_links l JOIN agents a ON a.id = l.agent_id WHERE l.token_hash = $1', [tokenHash])).rows[0];
     if (!known) throw new AccountError('this sign-in link was already used or is not valid; ask an admin for a new one', 401);
+    if (typeof name === 'string' && name.trim() && nameKey(name.normalize('NFC').trim()) !== known.name_key) {
+      throw new AccountError('this sign-in link was made for another agent than the name it shows; ask an admin for a new one', 409);
+    }
     const hash = await hashPassword(password as string, this.iterations);
     const account = await this.sql.transaction(async (tx) => {
       const link = (await tx.query<{ agent_id: string; expires_at: number | string }>('DELETE FROM agent_links WHERE token_hash = $1 RETURNING agent_id, expires_at', [tokenHash])).rows[0];

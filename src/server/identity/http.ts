@@ -4,7 +4,7 @@
  *
  * - `POST /api/login` `{name, password}`: a built-in agent signs in; the answer sets the session
  *   cookie (HttpOnly, SameSite=Strict, Secure over https) and says who is signed in.
- * - `POST /api/set-password` `{link, password}`: spends a one-time sign-in link, sets the
+ * - `POST /api/set-password` `{link, password, name?}`: spends a one-time sign-in link, sets the
  *   password, and signs in as above.
  * - `GET /api/session`: who the cookie signs in; `{signedIn: false}` (200) without a cookie; 401 for a cookie that signs in nobody.
  * - `POST /api/logout`: revokes the cookie's session server-side and clears the cookie; the host
@@ -302,7 +302,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
         if (!found) return json(401, { error: 'wrong name or password' });
         account = found;
       } else {
-        account = await accounts.redeemLink(body.link, body.password);
+        account = await accounts.redeemLink(body.link, body.password, body.name);
       }
     } catch (e) {
       if (e instanceof AccountError) return json(e.status, { error: e.message });

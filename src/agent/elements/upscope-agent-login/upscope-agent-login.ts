@@ -46,7 +46,9 @@ export class UpscopeAgentLogin extends LitElement {
         font-weight: 600;
       }
       /* What is typed is not bold like its label. */
-      input,
+      input {
+        font-weight: normal;
+      }
       .hint {
         font-weight: normal;
         color: var(--_muted);
@@ -113,7 +115,7 @@ export class UpscopeAgentLogin extends LitElement {
     this.busy = true;
     try {
       const origin = this.host ? resolveRelayAddress(this.host).httpOrigin : '';
-      const session = this.link ? await setAgentPassword({ link: this.link, password, origin }) : await loginAgent({ name: String(data.get('name') ?? ''), password, origin });
+      const session = this.link ? await setAgentPassword({ link: this.link, password, name: this.name, origin }) : await loginAgent({ name: String(data.get('name') ?? ''), password, origin });
       this.link = '';
       emit(this, 'upscope-login', session);
     } catch (err) {
