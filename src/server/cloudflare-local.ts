@@ -187,13 +187,17 @@ function withPeer(headers: IncomingHttpHeaders, socket: Socket): IncomingHttpHea
  * the absolute-form (`GET http://host/path`) or the asterisk-form (`OPTIONS *`) too, and the local
  * workerd failed on either with an uncaught exception and a 500, a stack logged each time
  * (relay30). Each is passed on as the Node host reads it: the path and query of the URL it names
- * (`*` as `/*`). Null: no URL at all (answered 400).
+ * (`*` as `/*`), and a target starting `//` by the path after its authority. Null: anything
+ * else, no http(s) URL (`http://[`, `x:y`, `javascript:...`, whose "path" would not start with a
+ * slash and would fail workerd as well): answered 400.
  */
 export function originForm(target: string | undefined): string | null {
-  if (target === undefined || target.startsWith('/')) return target ?? '/';
+  if (target === undefined) return '/';
+  if (target.startsWith('/') && !target.startsWith('//')) return target;
+  if (target === '*') return '/*';
   try {
     const url = new URL(target, 'http://relay');
-    return url.pathname + url.search;
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname.startsWith('/') ? url.pathname + url.search : null;
   } catch {
     return null;
   }
@@ -212,7 +216,13 @@ function peerFront(front: Server, inner: number, idleMs: number, upgradeDone: (s
   front.on('request', (req, res) => {
     const path = originForm(req.url);
     if (path === null) return void res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('the request target is not a URL\n');
-    const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path, headers: withPeer(req.headers, req.socket) }, (answer) => {
+    // A request with `Upgrade: websocket` but no `Connection: upgrade` comes here, not to the
+    // upgrade handler; workerd reads `Upgrade` alone and would open the socket (the room made and
+    // listed, then the 101 lost on a plain request). It is served as the Node host serves it: as a
+    // plain request, so its upgrade headers are not passed on (review30a).
+    const headers = withPeer(req.headers, req.socket);
+    for (const name of Object.keys(headers)) if (name === 'upgrade' || name.startsWith('sec-websocket-')) delete headers[name];
+    const out = httpRequest({ host: '127.0.0.1', port: inner, method: req.method, path, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
       answer.pipe(res);
     });

@@ -98,6 +98,12 @@ test('a request target in absolute-form or `*` is served by its path, as on Node
     for (const request of ['GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', `GET http://[/parties/visitor/relay30-no-url HTTP/1.1\r\nHost: x\r\n${UPGRADE}\r\n\r\n`]) {
       assert.match(await rawHttp(url, request), /^HTTP\/1\.1 400 /, request.split('\r\n')[0]);
     }
+    // A target that parses as a URL of another scheme has no path to serve (review30a: the front
+    // passed `y` for `x:y`, which failed workerd as the absolute-form had): refused, never a 5xx.
+    for (const target of ['x:y', 'javascript:alert(1)', 'mailto:a@b', 'data:,hi']) {
+      assert.match(await rawHttp(url, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`), /^HTTP\/1\.1 4\d\d /, target);
+      assert.match(await rawHttp(url, `GET ${target} HTTP/1.1\r\nHost: x\r\n${UPGRADE}\r\n\r\n`), /^HTTP\/1\.1 4\d\d /, `${target} (upgrade)`);
+    }
   } finally {
     await relay.close();
   }
@@ -117,6 +123,10 @@ test('a WebSocket upgrade that is not a GET gets 405, and no visitor room is mad
     const visitorId = `relay30-post-${process.pid}-${Math.random().toString(36).slice(2)}`;
     const answer = await rawHttp(relay.server.url, `POST /parties/visitor/${visitorId} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${UPGRADE}\r\n\r\n`);
     assert.match(answer, /^HTTP\/1\.1 405 /);
+    // `Upgrade: websocket` without `Connection: upgrade` is a plain request on both hosts (review30a:
+    // workerd reads Upgrade alone, so the local front's plain-request path opened the room).
+    const plain = await rawHttp(relay.server.url, `GET /parties/visitor/${visitorId} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: close\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    assert.doesNotMatch(plain, /^HTTP\/1\.1 (101|5\d\d) /, plain.split('\r\n')[0]);
     const lobby = await relay.lobby(relay.token('Priya'));
     const { visitors } = await lobby.next('lobby');
     const shortId = await shortIdFor(visitorId);
