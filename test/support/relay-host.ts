@@ -213,7 +213,7 @@ function release(worker: SharedWorker): void {
     worker.running = null;
     // Removed once workerd has stopped: it may still be writing its state (relay30 saw ENOTEMPTY
     // when the directory was removed while it did), and a retry covers a slow last write.
-    void Promise.resolve(running?.close()).finally(() => rmSync(worker.persistDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
+    void Promise.resolve(running?.close()).finally(() => rmSync(worker.persistDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })).catch(() => {});
   }, 500);
 }
 
