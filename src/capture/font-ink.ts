@@ -87,6 +87,15 @@ export class FontInk {
   /** Sets the shared context to this font (other fonts of the document measure on it too). */
   private apply(): boolean {
     const { ctx, font } = this;
+    // The styled canvas takes the features and axes from its own style, which the font it is set
+    // to next is resolved against (read back so the browser styles it before).
+    const styled = ctx.canvas as HTMLCanvasElement;
+    if (font.unmeasured && styled.id.startsWith('__SANDBOX__')) {
+      // A page that rewrote its body took it away: back in.
+      if (!styled.isConnected) (styled.ownerDocument.body ?? styled.ownerDocument.documentElement).append(styled);
+      for (const [name, value] of font.unmeasured) styled.style.setProperty(name, value, 'important');
+      styled.ownerDocument.defaultView?.getComputedStyle(styled).getPropertyValue('font-feature-settings');
+    }
     // A font the canvas does not parse leaves its font as it was: told by a size no text has.
     ctx.font = '1234.5px serif';
     ctx.font = font.font(this.em);
@@ -128,9 +137,11 @@ export class FontInk {
       top: Math.max(0, m.actualBoundingBoxAscent - m.fontBoundingBoxAscent),
       bottom: Math.max(0, m.actualBoundingBoxDescent - m.fontBoundingBoxDescent),
     };
-    // Features and axes the canvas cannot set (`font-feature-settings`, `font-variation-settings`,
-    // alternates, positions) draw other glyphs than it measures (a swash, a wider or slanted
-    // instance): half an em more each way, erring wide (mask29; not measured).
+    // Features and axes the canvas has no setting for (`font-feature-settings`,
+    // `font-variation-settings`, alternates, positions) draw other glyphs (a swash, a wider or
+    // slanted instance): measured on a canvas in the document styled with them (mask30: a swash
+    // 3 em wide, measured without, left 18 824 secret pixels past the boxes), and half an em
+    // more each way, erring wide, for what the canvas would still not take.
     if (this.font.unmeasured) grow(ink, this.wide());
     return ink;
   }
@@ -187,8 +198,8 @@ interface FontSettings {
   font: (size: number) => string;
   adjust: string;
   lang: string;
-  /** Whether the font sets features or axes the canvas has none of (see FontInk.measure). */
-  unmeasured: boolean;
+  /** The features and axes the font sets that the canvas has no setting for (see FontInk.measure), as properties and values; null for none. */
+  unmeasured: ReadonlyArray<readonly [string, string]> | null;
   kerning: CanvasFontKerning;
   spacing: string;
   caps: CanvasFontVariantCaps;
@@ -216,7 +227,29 @@ function grow(into: Ink, by: Ink): void {
 }
 
 /** Per document: its fonts' ink by font, and {@link fontsKey} when they were measured (a web font added or loaded clears them). */
-const fontInks = new WeakMap<Document, { key: string; fonts: Map<string, FontInk>; wholes: number; ctx: CanvasRenderingContext2D | null }>();
+const fontInks = new WeakMap<Document, { key: string; fonts: Map<string, FontInk>; wholes: number; ctx: CanvasRenderingContext2D | null; styled?: CanvasRenderingContext2D | null }>();
+
+/** What a styled canvas is given of a text's style: the properties that choose glyphs a context has no setting for, all of them, so the element it is in lends it none of its own. */
+const FEATURE_PROPERTIES = ['font-feature-settings', 'font-variation-settings', 'font-variant-ligatures', 'font-variant-alternates', 'font-variant-east-asian', 'font-variant-position', 'font-variant-numeric', 'font-optical-sizing', 'font-synthesis'];
+
+/**
+ * A canvas in `doc`, hidden, whose context resolves its font against the canvas's style (Chromium
+ * resolves a connected canvas's font so): the one canvas that measures features and axes a
+ * context has no setting for. Its id's prefix keeps it out of clones, masks and the change watcher.
+ */
+function styledContext(doc: Document): CanvasRenderingContext2D | null {
+  try {
+    const canvas = doc.createElement('canvas');
+    canvas.id = `__SANDBOX__upscope-ink${Math.random().toString(36).slice(2)}`;
+    canvas.setAttribute('aria-hidden', 'true');
+    canvas.width = canvas.height = 1;
+    canvas.style.cssText = 'position: fixed; width: 0; height: 0; visibility: hidden; pointer-events: none';
+    (doc.body ?? doc.documentElement).append(canvas);
+    return canvas.getContext('2d');
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The ink of the font style `cs` draws text in, as a canvas of `doc` measures it (the document's
@@ -231,7 +264,8 @@ export function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): Fo
     } catch {
       // No canvas (a document with no browsing context): nothing measured.
     }
-    fontInks.set(doc, (kept = { key, fonts: new Map(), wholes: 0, ctx }));
+    // The styled canvas stays (each font sets its style again, and puts it back if the page took it away).
+    fontInks.set(doc, (kept = { key, fonts: new Map(), wholes: 0, ctx, styled: kept?.styled }));
   }
   if (!kept.ctx) return null;
   const head = `${cs.fontStyle} ${cs.fontWeight}`;
@@ -240,7 +274,9 @@ export function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): Fo
     UNMEASURED_VARIANTS.some((p) => {
       const v = cs.getPropertyValue(p);
       return v !== '' && v !== 'normal';
-    });
+    })
+    ? FEATURE_PROPERTIES.map((p) => [p, cs.getPropertyValue(p)] as const).filter(([, v]) => v !== '')
+    : null;
   const settings: FontSettings = {
     // A canvas's font takes no percentage stretch: the stretch is set on its own, as a keyword.
     font: (size) => `${head} ${size}px ${family}`,
@@ -252,7 +288,7 @@ export function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): Fo
     lang: localeOf(cs),
     unmeasured,
   };
-  const id = `${head} ${cs.fontSize} ${family}|${settings.stretch}|${settings.kerning}|${settings.spacing}|${settings.caps}|${settings.adjust}|${settings.lang}|${unmeasured}`;
+  const id = `${head} ${cs.fontSize} ${family}|${settings.stretch}|${settings.kerning}|${settings.spacing}|${settings.caps}|${settings.adjust}|${settings.lang}|${unmeasured ? unmeasured.map(([, v]) => v).join('|') : ''}`;
   let ink = kept.fonts.get(id);
   if (!ink) {
     // Oldest first (a Map keeps insertion order), and its whole texts with it.
@@ -261,7 +297,8 @@ export function fontInk(doc: Document, cs: CSSStyleDeclaration, key: string): Fo
       kept.fonts.delete(oldest);
       kept.wholes -= dropped.wholes.size;
     }
-    kept.fonts.set(id, (ink = new FontInk(kept.ctx, settings, px(cs.fontSize), kept)));
+    if (unmeasured && kept.styled === undefined) kept.styled = styledContext(doc);
+    kept.fonts.set(id, (ink = new FontInk((unmeasured && kept.styled) || kept.ctx, settings, px(cs.fontSize), kept)));
   }
   return ink;
 }
