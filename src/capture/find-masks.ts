@@ -611,6 +611,7 @@ function searchAll(root: Document | ShadowRoot, place: Affine, unmasked: boolean
       push(rects);
       // A customizable select's icon may be drawn away from its boxes, with any content (mask27).
       if (el.localName === 'select') boxPickerIcon(el, rects, sink);
+      outside.movedPartsOf(el, rects, sink);
       return;
     }
     // A broken image draws its alt text in its box, text with no text node to box (rt20m).

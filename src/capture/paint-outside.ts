@@ -46,6 +46,10 @@ import { textReach, TextReach } from './text-reach.js';
 import { firstPseudoSelector } from './pseudo-text.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
 import { generatedInk, shadowsOf } from './generated-glyphs.js';
+import { movedParts, partsReach, type MovedParts } from './moved-parts.js';
+
+/** Native controls that draw parts of their own (see moved-parts.ts). */
+const CONTROLS = new Set(['input', 'progress', 'meter']);
 import { AFTER, BEFORE, MARKER, boxesOf, boxIndented, boxPickerIcon, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
@@ -352,6 +356,8 @@ export class PaintOutside {
   private readonly linears = new Map<Element, DOMMatrix | null>();
   /** Per tree, the selector of its first-line and first-letter rules (null: none). */
   private readonly firstSelectors = new Map<Document | ShadowRoot, string | null>();
+  /** Per document: the controls its rules move a part of (see moved-parts.ts), read once per search. */
+  private readonly movedParts = new Map<Document, MovedParts>();
 
   /** `el`'s computed style, one object per search. */
   styleOf(el: Element): CSSStyleDeclaration {
@@ -444,6 +450,20 @@ export class PaintOutside {
     return own;
   }
 
+  /** A masked control a page rule draws a part of past its box (see moved-parts.ts): its boxes grown by how far, or the whole viewport. */
+  movedPartsOf(el: Element, rects: DOMRectList, push: Sink): void {
+    if (!CONTROLS.has(el.localName) || rects.length === 0) return;
+    const doc = el.ownerDocument;
+    let parts = this.movedParts.get(doc);
+    if (parts === undefined) this.movedParts.set(doc, (parts = movedParts(doc)));
+    if (parts.length === 0) return;
+    const reach = partsReach(el, parts);
+    if (reach === 0) return;
+    const linear = reach === Infinity ? null : this.linearOf(el);
+    if (linear === null) return pushBox(wholeViewport(el), push);
+    grown(rects, reach * stretch(linear), push);
+  }
+
   /** Mask-all: copies of a text run drawn by pseudo-element styles (see pseudoCopies). */
   textCopies(node: Text, rects: DOMRectList, push: Sink): void {
     const parent = node.parentElement;
@@ -491,6 +511,7 @@ export class PaintOutside {
       }
     }
     if (el.localName === 'select') boxPickerIcon(el, rects, push);
+    this.movedPartsOf(el, rects, push);
     const marker = el.localName === 'li' || el.localName === 'summary';
     // A descendant's generated text drawn past its boxes by a style of its own, as the mask's own
     // is below (mask30: a `::before` at 60 px on a 10 px line left 1 274 secret pixels outside the

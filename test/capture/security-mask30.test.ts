@@ -13,7 +13,8 @@
  */
 import '../../src/visitor/define.js';
 import { SECRET } from '../support/leaks.js';
-import { ALL, pageStyle, settle, unmountHeld } from '../support/held-page.js';
+import { expect } from '@open-wc/testing';
+import { ALL, blackShare, pageStyle, settle, unmountHeld } from '../support/held-page.js';
 import { expectLayersHold } from '../support/mask-layers.js';
 import { mountTestPage } from '../support/test-page.js';
 import type { MaskOptions } from '../../src/capture/index.js';
@@ -94,6 +95,24 @@ describe('mask30: mask-all, a run\'s own ink', () => {
 
   it('mask-all: an ancestor\'s underline through a span\'s text (540 before)', () =>
     expectHeld('mask-all ancestor underline', `p { text-decoration: underline 10px ${S}; text-underline-offset: 60px; } span { color: #fff; }`, '<p><span>8888</span></p>', ALL));
+});
+
+describe('mask30: a masked control\'s part moved out of its box', () => {
+  afterEach(() => unmountHeld('mask30'));
+
+  it('masked: a `<progress>` whose value a rule translates 300 px away (4 200 before: all of it)', () =>
+    expectHeld('moved progress value', `progress.no-upscope { width: 200px; height: 30px; appearance: none; } progress.no-upscope::-webkit-progress-bar { background: #eee; } progress.no-upscope::-webkit-progress-value { background: ${S}; transform: translate(300px, 80px); }`,
+      '<p><progress class="no-upscope" value="70" max="100"></progress></p>'));
+
+  it('masked: a range whose thumb a rule pushes 200 px down by its margin (900 before: all of it)', () =>
+    expectHeld('moved range thumb', `input.no-upscope { width: 200px; appearance: none; height: 6px; background: #ddd; } input.no-upscope::-webkit-slider-thumb { appearance: none; width: 30px; height: 30px; background: ${S}; margin-top: 200px; }`,
+      '<p><input type="range" class="no-upscope" value="70"></p>'));
+
+  it('masked: a 16 px thumb with a small shadow on a 6 px range, grown by its sizes, not the whole viewport (160 before)', async () => {
+    await expectHeld('styled range thumb', `input.no-upscope { width: 200px; appearance: none; height: 6px; background: #ddd; } input.no-upscope::-webkit-slider-thumb { appearance: none; width: 16px; height: 16px; background: ${S}; box-shadow: 0 1px 3px #0006; }`,
+      '<p><input type="range" class="no-upscope" value="70"></p>');
+    expect(blackShare({}), 'share of the view black').to.be.below(0.05);
+  });
 });
 
 describe('mask30: attacks that held before (guards)', () => {
