@@ -113,6 +113,17 @@ describe('mask30: a masked control\'s part moved out of its box', () => {
       '<p><input type="range" class="no-upscope" value="70"></p>');
     expect(blackShare({}), 'share of the view black').to.be.below(0.05);
   });
+
+  it('masked: the usual custom thumb, centred by a negative margin and sized in em, is held by grown boxes, not the whole viewport', async () => {
+    await expectHeld('em range thumb', `input.no-upscope { width: 200px; appearance: none; height: 6px; background: #ddd; font-size: 16px; } input.no-upscope::-webkit-slider-thumb { appearance: none; width: 1.5em; height: 1.5em; margin-top: -9px; border-radius: 50%; background: ${S}; }`,
+      '<p style="margin-top: 60px"><input type="range" class="no-upscope" value="70"></p>');
+    // Grown by 1.5em + 1.5em + 9px (57 px) on every side: about 0.08 of the view, not all of it.
+    expect(blackShare({}), 'share of the view black').to.be.below(0.15);
+  });
+
+  it('masked: a thumb sized in em by a rule and pushed down in rem by another is held by the two added up', () =>
+    expectHeld('em thumb pushed in rem', `input.no-upscope { width: 200px; appearance: none; height: 6px; background: #ddd; font-size: 20px; } input.no-upscope::-webkit-slider-thumb { appearance: none; width: 2em; height: 2em; background: ${S}; } input.no-upscope::-webkit-slider-thumb { margin-top: 10rem; }`,
+      '<p><input type="range" class="no-upscope" value="70"></p>'));
 });
 
 describe('mask30: attacks that held before (guards)', () => {
