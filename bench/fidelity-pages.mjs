@@ -329,12 +329,22 @@ const handbook = () => page('Handbook', `
    <table style="caption-side: ${i % 2 ? 'bottom' : 'top'}"><caption>Table ${i}: plans</caption><tr><th>Plan</th><th>Seats</th></tr><tr><td>Basic</td><td>5</td></tr><tr><td>Team</td><td>50</td></tr></table>
    <h3>Notes</h3><p>${para(2, i + 7)}</p>`).join('')}</main>`);
 
+/** A support widget over a page: a fixed panel whose messages (a flex column) are scrolled to the latest (fid30: the messages culled above were emptied and shrank). */
+const supportWidget = () => page('Support widget', `
+  .page { padding: 24px; } .fab { position: fixed; right: 24px; bottom: 24px; width: 56px; height: 56px; border-radius: 50%; background: #2563eb; box-shadow: 0 10px 25px rgb(37 99 235 / .5); display: grid; place-items: center; color: #fff; }
+  .panel { position: fixed; right: 24px; bottom: 96px; width: 360px; height: 480px; background: #fff; border-radius: 16px; box-shadow: 0 20px 60px rgb(0 0 0 / .2); display: flex; flex-direction: column; overflow: hidden; }
+  .panel header { background: linear-gradient(135deg, #2563eb, #7c3aed); color: #fff; padding: 16px; } .msgs { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; overscroll-behavior: contain; }
+  .m { max-width: 75%; padding: 8px 12px; border-radius: 16px; background: #f1f5f9; } .m.me { align-self: flex-end; background: #2563eb; color: #fff; border-bottom-right-radius: 4px; }
+  .composer { display: flex; border-top: 1px solid #e2e8f0; } .composer textarea { flex: 1; border: 0; resize: none; padding: 12px; font: inherit; }`,
+  `<div class="page">${Array.from({ length: 16 }, (_, i) => `<p>${para(4, i)}</p>`).join('')}</div><div class="panel"><header><b>Support</b><div style="font-size:13px;opacity:.8">We reply in a few minutes</div></header><div class="msgs" id="msgs">${Array.from({ length: 20 }, (_, i) => `<div class="m ${i % 2 ? 'me' : ''}">${i % 2 ? 'Thanks!' : para(1, i)}</div>`).join('')}</div><div class="composer"><textarea placeholder="Write a message">Hello, I have a question</textarea></div></div><div class="fab">?</div>
+   <script>const m = document.getElementById('msgs'); m.scrollTop = m.scrollHeight;</script>`);
+
 export const CORPUS = [
   ['landing', landing()], ['album', album()], ['pricing', pricing()], ['article', article()], ['form', form()],
   ['docs', docs()], ['charts', charts()], ['shop', shop()], ['banner', banner()], ['rtl', rtl()], ['news', news()],
   ['modal', modal()], ['chat', chat()],
   ['controls', controls()], ['effects', effects()], ['typography', typography()], ['media', media()], ['modern', modern()], ['dark', dark()],
-  ['webfonts', webfonts()], ['fields', fields()], ['widgets', widgets()], ['saas', saas()], ['handbook', handbook()],
+  ['webfonts', webfonts()], ['fields', fields()], ['widgets', widgets()], ['saas', saas()], ['handbook', handbook()], ['support-widget', supportWidget()],
   ...BENCH_PAGES.map((p) => [`bench-${p.name}`, p.html]),
 ].map(([name, html]) => ({ name, html }));
 

@@ -49,7 +49,7 @@ import { SmilCopy, stampUncloned } from './smil.js';
 import { placeAnchoredBox } from './position-area.js';
 import { showHiddenShown } from './attribute-rules.js';
 import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
-import { isShadowRoot } from './shadow-attach.js';
+import { flatParent, isShadowRoot } from './shadow-attach.js';
 import { relationalMatches } from './relational-matches.js';
 
 /** Elements never drawn into frames: the widget, and the agents' pointers and ink (src/visitor/assist-layer.ts). */
@@ -1162,6 +1162,7 @@ export class Rasterizer {
           if (verdict === 'hidden') hideClone(el);
           else if (verdict === 'grey') greyClone(el);
         }
+        if (this.emptied.has(original)) holdFlexItem(original, el);
         const run = this.runs.get(original);
         if (run && (this.emptied.has(original) || this.hollow.has(original))) standInForRun(el, run);
       }
@@ -1364,6 +1365,25 @@ function createStyleElement(doc: Document): HTMLStyleElement {
   const style = doc.createElement('style');
   style.textContent = `\n.______background-clip--text {\n  background-clip: text;\n  -webkit-background-clip: text;\n}\n${CLONE_RULES}\n${SCROLL_RULES}\n${POSITION_RULES}\n${GREY_RULES}`;
   return style;
+}
+
+/**
+ * An emptied flex item (off screen, or a run's stand-in) keeps the size written for it: it no
+ * longer grows or shrinks with its line. Its automatic minimum size was its content's, which it
+ * has lost: in a flex box whose items overflow it (a chat pane's messages, scrolled to the latest),
+ * an empty stand-in shrank with the others, down to its padding, and everything after it on
+ * screen was drawn higher (by up to the run's height: the pane drawn empty). Held at its final
+ * size, the others share what is left as on the page (freezing an item at its resolved size is
+ * where the flex algorithm ends anyway). A flex basis of 0 (`flex: 1`) is left out too.
+ */
+function holdFlexItem(original: Element, clone: Element): void {
+  const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
+  if (!style) return;
+  const win = original.ownerDocument.defaultView ?? window;
+  let parent = flatParent(original);
+  while (parent && win.getComputedStyle(parent).display === 'contents') parent = flatParent(parent);
+  if (!parent || !/^(inline-)?flex$/.test(win.getComputedStyle(parent).display)) return;
+  style.setProperty('flex', '0 0 auto');
 }
 
 /** The clone of a run's first element, emptied, made as tall as the whole run (see find-offscreen.ts). */
