@@ -47,7 +47,7 @@ const INHERITING = new Set(SLOT_INHERITED.filter((name) => !UNCHECKED.has(name))
  */
 const BOX_PAINT = [
   'display', 'opacity', 'filter', 'mix-blend-mode', 'clip-path', 'clip', '-webkit-mask-image', 'transform', 'translate', 'rotate',
-  'scale', 'content-visibility', 'overflow-x', 'overflow-y', 'overflow-clip-margin', 'transform-box', 'contain', 'zoom', 'width', 'height',
+  'scale', 'content-visibility', 'overflow-x', 'overflow-y', 'overflow-clip-margin', 'transform-box', 'contain', 'container-type', 'zoom', 'width', 'height',
   'position', 'z-index', 'isolation', '-webkit-mask-box-image-source', 'backface-visibility',
 ];
 /**

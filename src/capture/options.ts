@@ -93,6 +93,9 @@ export const PAINT_STYLE_PROPERTIES: readonly string[] = [
   'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
   'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'margin-trim', 'scrollbar-gutter',
   'overflow-x', 'overflow-y', 'overflow-clip-margin', 'vertical-align', 'aspect-ratio', 'zoom', 'contain',
+  // A size container (`container-type`) holds its children's margins and places what is absolute
+  // or fixed in it, as `contain: layout` does: left out, a list of such items drew each one lower.
+  'container-type',
   // flex and grid
   'flex-direction', 'flex-wrap', 'flex-grow', 'flex-shrink', 'flex-basis', 'order',
   'justify-content', 'justify-items', 'justify-self', 'align-content', 'align-items', 'align-self', 'row-gap', 'column-gap',
