@@ -15,6 +15,7 @@
  * (which rows run together), and how the emptied markup is made are one set of rules about what
  * the drawing may leave out: what one step leaves out the other must put back, best read together.
  */
+import { exactRowHeight } from './exact-lengths.js';
 import { isLoneField } from './change-log.js';
 import { alignsBack, canCloneEmpty, clipsBoth, flowsBack, GENERATED, isGrid, ITEM_BOXES, itemsFit, nothingBack, overflowExtent, placedByBaseline, turnedFromRoot } from './find-offscreen.js';
 import { boxParent, type KeptClone } from './kept-clone.js';
@@ -900,7 +901,7 @@ export function plannedMarkup(plan: RegionPlan): string {
         for (const cell of clone.children) box.append(boxOnly(cell));
         const style = (box as HTMLElement).style;
         style.setProperty('box-sizing', 'border-box');
-        style.setProperty('height', `${run.height}px`);
+        exactRowHeight(style, run.height);
         style.setProperty('min-height', '0px');
         style.setProperty('max-height', 'none');
         clone.replaceWith(box);

@@ -200,10 +200,8 @@ const intersects = (r: DOMRect, box: Box) => r.right > box.left && r.left < box.
 /**
  * Tallest run of blocks whose stand-in is drawn exactly as tall (see exactHeight in rasterize.ts:
  * two lengths of whole px of six digits and a fraction); a taller run is cut in pieces no taller.
- * A run of table rows stands in as one row whose height is one length, serialized with six
- * significant digits: rows 10 000 px tall or more together, with a fraction of a px, stand in up to
- * 3/64 px off (28915.25px reads `28915.2px`; a known limit: cut in pieces under 10 000 px, a long
- * table's stand-ins would be a dozen rows and their cells on each side).
+ * A run of table rows stands in as one row of any height, written exactly in a custom property
+ * (see exactRowHeight in exact-lengths.ts).
  */
 export const MAX_RUN_HEIGHT = 1_999_999;
 /** Fewest children for a list to be bisected; shorter ones are walked. */

@@ -27,6 +27,7 @@
  * same state (which original each clone is of, what was culled, the sizes written), and the rules
  * of when to clone whole are one list best read together.
  */
+import { writtenLength } from './exact-lengths.js';
 import { SLOT_WRAPPER } from './slot-wrappers.js';
 import { SCROLL_WRAPPER, stickyPin } from './scroll-position.js';
 import { smilChanged } from './smil.js';
@@ -1035,7 +1036,7 @@ export function boxMoved(kept: KeptClone, el: Element, win: Window): 'height' | 
  * null (left to its content, see margins.ts: it holds whatever the page's is now).
  */
 function writtenBox(style: CSSStyleDeclaration, name: string): string | null {
-  return style.getPropertyValue(name) || (name === 'width' || name === 'height' ? null : name.startsWith('margin') ? '0px' : 'auto');
+  return writtenLength(style, name) || (name === 'width' || name === 'height' ? null : name.startsWith('margin') ? '0px' : 'auto');
 }
 
 /**

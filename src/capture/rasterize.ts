@@ -40,7 +40,7 @@ import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../protocol/index.js';
 import { controlPartRules } from './control-parts.js';
 import { counterStyleRules } from './counter-styles.js';
 import { markTopLayer, rebuildTopLayer, watchTopLayer } from './top-layer.js';
-import { ExactPseudoRules, unitlessLineHeight } from './exact-lengths.js';
+import { ExactPseudoRules, unitlessLineHeight, exactRowHeight } from './exact-lengths.js';
 import { dropUncheckedUses, isSvgUse, UseChecker, UseCopies, XLINK_NS } from './svg-use.js';
 import { staleAncestor, type AncestorReads } from './ancestor-styles.js';
 import { backdropMeets, canvasApplies, paintBackdrops, readableBox, seenThrough, type Backdrop } from './backdrop-filter.js';
@@ -1412,6 +1412,7 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
   const display = (run.first.ownerDocument.defaultView ?? window).getComputedStyle(run.first).display;
   if (display === 'table') style.setProperty('display', 'flow-root', 'important');
   if (!display.startsWith('table-')) exactHeight(style, run.height);
+  else exactRowHeight(style, run.height);
   style.minHeight = '0px';
   style.maxHeight = 'none';
   style.marginTop = run.marginTop;
