@@ -185,7 +185,19 @@ export function collapsedEdgeMargin(el: Element, edge: 'top' | 'bottom', win: Wi
     // One placed out of flow (a decoration laid over the box) stands nowhere between them.
     const placed = generated.position === 'absolute' || generated.position === 'fixed';
     if (generated.content !== 'none' && generated.content !== 'normal' && generated.display !== 'none' && !placed) {
-      if (CONTAINS_MARGINS.has(generated.display) && generated.float === 'none') break;
+      if (generated.float !== 'none') return null;
+      if (CONTAINS_MARGINS.has(generated.display)) break;
+      // Text it draws (a bullet's `•`) is a line box that is not empty: margins pass no further
+      // than it. An inline one's line is in an anonymous block of no margins; a block's own margin
+      // on that side collapses with the box's first.
+      if (generatedText(generated)) {
+        if (BLOCK_FLOW.has(generated.display)) {
+          const own = parseFloat(generated[`margin${side}`]) || 0;
+          most = Math.max(most, own);
+          least = Math.min(least, own);
+        } else if (!/^inline$|^ruby$/.test(generated.display)) return null;
+        break;
+      }
       return null;
     }
     const children = flatChildren(box);
@@ -217,4 +229,20 @@ export function collapsedEdgeMargin(el: Element, edge: 'top' | 'bottom', win: Wi
   // the chain's several do (+5 and -20 beside +10 give -10, a single -15 beside it -5).
   if (most > 0 && least < 0) return null;
   return most + least;
+}
+
+/**
+ * Whether a pseudo-element's computed `content` (`cs`, its style) is text a line box holds: a
+ * string with a character that is not white space its box collapses away (a no-break space is
+ * text; with `white-space: pre`, any space). Only strings are read, up to the alternative text
+ * after a `/`: a counter, a quote or an attribute may be empty, and errs towards not.
+ */
+function generatedText(cs: CSSStyleDeclaration): boolean {
+  const preserves = /^(pre|break-spaces)/.test(cs.whiteSpaceCollapse ?? cs.whiteSpace);
+  for (const [token] of cs.content.matchAll(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\//g)) {
+    if (token === '/') return false;
+    const text = token.slice(1, -1).replace(/\\([0-9a-fA-F]{1,6}) ?|\\(.)/gs, (_, hex: string | undefined, c: string | undefined) => (hex ? String.fromCodePoint(parseInt(hex, 16) || 0xfffd) : c ?? ''));
+    if (preserves ? text.length > 0 : /[^ \t\n\r\f]/.test(text)) return true;
+  }
+  return false;
 }
