@@ -1390,6 +1390,10 @@ function holdFlexItem(original: Element, clone: Element): void {
 function standInForRun(clone: Element, run: OffscreenRun): void {
   const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
   if (!style) return;
+  // List items count the `list-item` counter each (a `::before` of `counter(list-item)` reads it,
+  // with no marker drawn): the stand-in counts for all of them, or every item after it is numbered
+  // as if the run were one (see fitsList in find-offscreen.ts).
+  if (/list-item/.test((run.first.ownerDocument.defaultView ?? window).getComputedStyle(run.first).display)) style.setProperty('counter-increment', `list-item ${run.count}`);
   if (run.area) {
     // Whole rows of a grid whose tracks the clone writes in px: placed on them, drawing nothing.
     style.gridArea = run.area;

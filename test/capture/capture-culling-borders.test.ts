@@ -122,6 +122,27 @@ describe('culling: border and margin models of what is emptied', function () {
     });
   }
 
+  // List items count `list-item` each, marker or not: a run's stand-in counted once, and every item
+  // on screen after it was numbered as if the run were one item (15 055 pixels off in a list, 4 226
+  // in a reversed one, which counts down from how many items it has: left uncut).
+  for (const [kind, list, css, cut] of [
+    ['a list numbered by its items\' ::before', (items: string) => `<ul class="list">${items}</ul>`, '', true],
+    ['a grid of numbered items', (items: string) => `<ul class="list">${items}</ul>`, '.list { display: grid; grid-template-columns: 1fr 1fr; }', true],
+    ['a reversed list', (items: string) => `<ol reversed class="list">${items}</ol>`, '', false],
+    ['a list whose item sets its number (value)', (items: string) => `<ol class="list">${items.replace('<li class="item">', '<li class="item" value="40">')}</ol>`, '', false],
+  ] as const) {
+    it(`${kind}, with no markers, keeps its numbers (${cut ? 'cut' : 'walked'})`, async () => {
+      const items = Array.from({ length: 500 }, (_, i) => `<li class="item"><b>${i}</b> line</li>`).join('');
+      mount(list(items), `${css} .item { list-style: none; } .item::before { content: counter(list-item) ". "; } .item:nth-child(4n) { background: rgb(200, 0, 0); }`);
+      window.scrollTo(0, 8000);
+      await movesNothing(kind);
+      // Walked, each item far off is cloned (emptied); cut, a run is one stand-in.
+      const cloned = count(await snapshotMarkup(), 'li');
+      if (cut) expect(cloned, 'items cloned').to.be.below(100);
+      else expect(cloned, 'items cloned').to.equal(500);
+    });
+  }
+
   for (const [kind, css, y, before] of [
     ['zoomed (zoom: 1.5)', '.list { zoom: 1.5; }', 9000, '128 322'],
     ['scaled (transform: scale(0.5))', '.list { transform: scale(0.5); transform-origin: 0 0; }', 3000, '80 559'],
