@@ -45,6 +45,9 @@ export function containsMargins(cs: CSSStyleDeclaration, display = cs.display): 
   const clips = (v: string) => v !== 'visible' && v !== 'clip';
   // A size container has layout containment, and a multi-column box is a formatting context of its own (codereview29b).
   const multicol = cs.columnCount !== 'auto' || cs.columnWidth !== 'auto';
+  // `content-visibility: auto` (or hidden) contains layout whatever `contain` computes to (a list
+  // of such items stood in with their headings' margins: 158 628 pixels unlike the unculled capture).
+  if (cs.contentVisibility === 'auto' || cs.contentVisibility === 'hidden') return true;
   return clips(cs.overflowX) || clips(cs.overflowY) || /layout|paint|strict|content/.test(cs.contain) || (!!cs.containerType && cs.containerType !== 'normal') || multicol;
 }
 

@@ -92,13 +92,16 @@ describe('culling: border and margin models of what is emptied', function () {
   // edge) or folded margins of both signs into one; each stood in with a margin the page never
   // applies, and what is on screen moved. Items that are size containers moved in the unculled
   // capture too: the clone left out `container-type`, so its items let their headings' margins out
-  // (144 124 pixels unlike the culled capture, which stood in at the page's heights). A bullet
+  // (144 124 pixels unlike the culled capture, which stood in at the page's heights). Items of
+  // `content-visibility: auto`, whose computed `contain` says none of the layout containment they
+  // have, stood in with their headings' margins (237 769 pixels here, 158 628 scrolled less; 20.6 % off the browser). A bullet
   // (an inline ::before of text) ends the chain as text does: such a list is cut (it was walked).
   // `cut`: whether the list must be cut (its items cloned near the screen only) or walked whole.
   for (const [kind, item, css, cut] of [
     ['a clearfix (::before/::after display: table)', '<div class="item cf"><h3>{i}</h3><p>line</p></div>', '.cf::before, .cf::after { content: " "; display: table; }', true],
     ['a box of one column', '<div class="item mc"><h3>{i}</h3><p>line</p></div>', '.mc { column-count: 1; }', true],
     ['a size container (container-type: inline-size)', '<div class="item sc"><h3>{i}</h3><p>line</p></div>', '.sc { container-type: inline-size; }', true],
+    ['content-visibility: auto (layout contained, whatever contain computes)', '<div class="item cv"><h3>{i}</h3><p>line</p></div>', '.cv { content-visibility: auto; contain-intrinsic-size: auto 80px; }', true],
     ['a no-break space first', '<div class="item">&nbsp;<h3>{i}</h3><p>line</p>&nbsp;</div>', '', true],
     ['preserved spaces first', '<div class="item pre"> <h3>{i}</h3><p>line</p> </div>', '.pre { white-space: pre-wrap; } .pre > * { white-space: normal; }', true],
     ['margins of both signs', '<div class="item neg"><h3>{i}</h3><p>line</p></div>', '.neg { margin: 5px 0; } .neg > h3 { margin-top: -20px; } .neg > p { margin-bottom: -20px; } .item + .item { margin-top: 10px; }', false],
