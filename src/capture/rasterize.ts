@@ -48,7 +48,7 @@ import { alwaysApplyMask, backdropBase, coverUnembedded, opaqueOver, drawSkipped
 import { SmilCopy, stampUncloned } from './smil.js';
 import { placeAnchoredBox } from './position-area.js';
 import { showHiddenShown } from './attribute-rules.js';
-import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition } from './scroll-position.js';
+import { pinSticky, SCROLL_RULES, scrolledPseudoElements, showFrameScroll, showParentScroll, showScrollPosition, withoutIdleScrollRule } from './scroll-position.js';
 import { flatParent, isShadowRoot } from './shadow-attach.js';
 import { relationalMatches } from './relational-matches.js';
 
@@ -1341,7 +1341,7 @@ function svgDataUrl(markup: string, faces: HeldFaces): string {
   // A data: URL, not a Blob URL: Chromium counts a foreignObject SVG from a blob: URL as
   // cross-origin, which would taint the canvas and keep its pixels from the encoder.
   // The web font faces go in last, escaped once already (see HeldFaces).
-  return faces.expand('data:image/svg+xml;charset=utf-8,' + urlEscape(shareStyles(markup)));
+  return faces.expand('data:image/svg+xml;charset=utf-8,' + urlEscape(shareStyles(withoutIdleScrollRule(markup))));
 }
 
 /**
