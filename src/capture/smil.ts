@@ -232,12 +232,25 @@ const collections = new WeakMap<Document, { svgs: HTMLCollectionOf<Element>; ani
  * a frame's change is text, a value or an attribute.
  */
 function documentSmil(doc: Document): Element[] {
+  const known = settled.get(doc);
+  if (known) return known;
   let lists = collections.get(doc);
   if (!lists) collections.set(doc, lists = { svgs: doc.getElementsByTagNameNS(SVG_NS, 'svg'), anims: TAGS.map((tag) => doc.getElementsByTagNameNS(SVG_NS, tag)) });
   const own = lists.svgs.length === 0 ? [] : lists.anims.flatMap((list) => (list.length ? [...list] : []));
   const inShadows = shadowSmil(doc);
-  return inShadows.length ? [...own, ...inShadows] : own;
+  const found = inShadows.length ? [...own, ...inShadows] : own;
+  settled.set(doc, found);
+  queueMicrotask(() => settled.delete(doc));
+  return found;
 }
+
+/**
+ * {@link documentSmil}'s answer per document, until the next microtask checkpoint: until then no
+ * script of the page runs (nothing can add an animation element or attach a shadow root), so a
+ * patch's plan and the clone it begins in the same task (smilChanged, then SmilCopy.reset) walk
+ * the shadow hosts of a long page once, not twice.
+ */
+const settled = new WeakMap<Document, Element[]>();
 
 /**
  * The animation elements of the document's open shadow roots (nested ones too), which its own
