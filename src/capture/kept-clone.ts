@@ -781,6 +781,9 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   const heldRows = new Set<Element>();
   // Collapsed borders are shared: a cell's follow those of the rows and cells beside it, which a change there may move.
   const nearChange = win.getComputedStyle(table).borderCollapse === 'collapse' ? rowsNear(table, frameChanges, win) : null;
+  // What each clone wrote, by the text of its `style` attribute: a long table's clones carry a few
+  // texts (a column's cells, a zebra row's), and each declaration read is a call into the CSSOM.
+  const writtenBy = new Map<string | null, { box: Array<string | null>; sizedPaint: boolean }>();
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;
@@ -788,6 +791,9 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     if (!original || kept.cloneOf.get(original) !== clone || !original.isConnected || !table.contains(original) || original.matches(WHOLE_ONLY)) return null;
     const style = (clone as HTMLElement).style as CSSStyleDeclaration | undefined;
     if (!style) return null;
+    const text = clone.getAttribute('style');
+    let written = writtenBy.get(text);
+    if (!written) writtenBy.set(text, (written = { box: BOX.map((name) => writtenBox(style, name)), sizedPaint: SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name))) }));
     const cs = win.getComputedStyle(original);
     // An emptied stand-in keeps its width; its height is its own, or a run's (see find-offscreen.ts).
     const culled = kept.culled.has(original);
@@ -802,11 +808,11 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     // changed (nearChange). Its height is not read (a read resolved against the layout).
     const heightHeld = !culled && (original as HTMLTableCellElement).rowSpan === 1 && heldRows.has(original.parentElement!) && nearChange !== 'all' && !nearChange?.has(original.parentElement!) && fixedSpacing(original) && display() === 'table-cell';
     let resized = false;
-    for (const name of BOX) {
+    for (const [i, name] of BOX.entries()) {
       if (!positioned && name !== 'width' && name !== 'height') continue;
       if (name === 'height' && heightHeld) continue;
       // A size the clone left to its content holds whatever the page's is now: not read.
-      const was = writtenBox(style, name);
+      const was = written.box[i];
       if (was === null) continue;
       const now = cs.getPropertyValue(name);
       if (name === 'height' && was === now && !culled && display() === 'table-row') heldRows.add(original);
@@ -824,7 +830,7 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     }
     if (!resized) continue;
     // The clone's own values, not the page's: what it draws is what would be wrong at the new size (and they cost no look-up in the page's styles).
-    if (original instanceof SVGElement || display().endsWith('grid') || SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name)))) return null;
+    if (original instanceof SVGElement || display().endsWith('grid') || written.sizedPaint) return null;
     // Its ::before/::after (or marker) rules were written with the old box's values.
     if (PSEUDO_RULES.test(clone.getAttribute('class') ?? '')) return null;
     if (fixedSpacing(original)) continue;
