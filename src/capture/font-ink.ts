@@ -243,9 +243,15 @@ function styledContext(doc: Document): CanvasRenderingContext2D | null {
     canvas.id = `__SANDBOX__upscope-ink${Math.random().toString(36).slice(2)}`;
     canvas.setAttribute('aria-hidden', 'true');
     canvas.width = canvas.height = 1;
-    canvas.style.cssText = 'position: fixed; width: 0; height: 0; visibility: hidden; pointer-events: none';
+    // Left to right whatever the page's direction: in the page, the context's `direction: inherit`
+    // took an RTL page's, and with `textAlign: start` measured from the text's right end, so ink
+    // past its right side read as none (review30b).
+    canvas.style.cssText = 'position: fixed; width: 0; height: 0; visibility: hidden; pointer-events: none; direction: ltr';
+    canvas.dir = 'ltr';
     (doc.body ?? doc.documentElement).append(canvas);
-    return canvas.getContext('2d');
+    const ctx = canvas.getContext('2d');
+    if (ctx) [ctx.direction, ctx.textAlign] = ['ltr', 'left'];
+    return ctx;
   } catch {
     return null;
   }

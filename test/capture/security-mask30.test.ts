@@ -36,6 +36,15 @@ describe('mask30: glyphs a font feature or axis draws, measured with it', () => 
   it('masked: `font-feature-settings: "swsh" 1` (18 824 before)', () =>
     expectHeld('swsh', `${FONT} .no-upscope { font: 40px mask30-swash; font-feature-settings: "swsh" 1; color: ${S}; }`, A));
 
+  it('masked, on a right-to-left page: `font-feature-settings: "swsh" 1` (review30b: the canvas in the page measured from the right end)', async () => {
+    document.documentElement.dir = 'rtl';
+    try {
+      await expectHeld('swsh rtl', `${FONT} .no-upscope { font: 40px mask30-swash; font-feature-settings: "swsh" 1; color: ${S}; direction: ltr; unicode-bidi: isolate; }`, A);
+    } finally {
+      document.documentElement.removeAttribute('dir');
+    }
+  });
+
   it('masked: `font-variant-position: super` (18 824 before)', () =>
     expectHeld('sups', `${FONT} .no-upscope { font: 40px mask30-swash; font-variant-position: super; color: ${S}; }`, A));
 
