@@ -4,9 +4,11 @@
 // pixels outside the boxes; a 16 px thumb on a 6 px range, 160; the copy hid both,
 // control-parts.ts). The controls such rules select are found by one walk of each sheet's rules
 // (sheet-rules.ts), with how far the rule may draw a part past its control: its lengths of size
-// (a part's width, height, padding, border, margin) in px, em (the control's font size) or rem, or,
-// for a rule that moves it otherwise (a transform, an inset, a filter) or a size in any other unit,
-// any distance: the whole viewport (paint-outside.ts). A margin is a distance, not a move: the
+// (a part's width, height, padding, border, margin, shadows) in px, em (the control's font size,
+// unless a part rule sizes a part's font) or rem; for a rule with any property that is neither
+// such a length nor one that paints in place (colours, backgrounds, border styles and radii...),
+// or a length in another unit or through var(), any distance: the whole viewport
+// (paint-outside.ts). A margin is a distance, not a move: the
 // usual custom range thumb is centred on its track by a negative `margin-top`, and a masked slider
 // must not black out the page. Not read: cross-origin sheets and shadow roots' (as
 // control-parts.ts).
@@ -14,10 +16,17 @@ import { ruleSelectors, splitList, type SheetSelectors } from './sheet-rules.js'
 
 /** A control's part pseudo-element in a selector, and what follows it (not a scrollbar's: any box has one, and pages style them). */
 const PART = /::(?:-webkit-(?:slider|progress|meter|inner-spin|outer-spin|calendar-picker|search|color-swatch|datetime-edit|textfield-decoration|file-upload)[\w-]*|file-selector-button)\b.*$/i;
-/** Properties that draw a part, or a copy of it, away from where the control lays it out: any distance. */
-const MOVES = /^(?:transform|translate|rotate|scale|position|inset|top|left|right|bottom|offset|zoom|float|filter|-webkit-box-reflect|perspective)/;
+/**
+ * Properties that paint a part where the control lays it out, at any value. Every property neither
+ * here nor in {@link SIZES} may draw it anywhere (a transform, an inset, a filter, `aspect-ratio`,
+ * `flex`, an animation, letter spacing...): any distance (review30b: a list of what moves a part
+ * missed `aspect-ratio`, `flex-basis`, `border-image-outset` and animations).
+ */
+const IN_PLACE = /^(?:-webkit-appearance|appearance|color|accent-color|caret-color|opacity|cursor|pointer-events|-webkit-user-select|user-select|visibility|content|vertical-align|box-sizing|font-(?:family|weight|style|stretch|variant(?:-[a-z]+)*|synthesis(?:-[a-z]+)*|kerning|optical-sizing|feature-settings|variation-settings|palette|size-adjust|language-override|size)|font|background(?:-[a-z]+)*|border(?:-[a-z]+)*-(?:style|color|radius)|border-image-(?:source|slice|width|repeat)|outline-(?:style|color)|transition(?:-[a-z]+)*|-webkit-tap-highlight-color|color-scheme|forced-color-adjust|print-color-adjust|-webkit-print-color-adjust|-webkit-font-smoothing|text-rendering)$/;
 /** Properties that size or shift a part: it reaches past its control by their lengths. */
-const SIZES = /^(?:width|height|min-width|min-height|max-width|max-height|block-size|inline-size|min-block-size|min-inline-size|padding|margin|border(?:-[a-z]+)*-width|outline-width|outline-offset|box-shadow|text-shadow)/;
+const SIZES = /^(?:width|height|min-width|min-height|max-width|max-height|block-size|inline-size|min-block-size|min-inline-size|padding(?:-[a-z]+)*|margin(?:-[a-z]+)*|border(?:-[a-z]+)*-width|border-image-outset|outline-width|outline-offset|box-shadow|text-shadow)$/;
+/** A rule that sizes a part's font: its ems, and any other rule's, are not the control's (see movedParts). */
+const FONT_SIZE = /^(?:font|font-size)$/;
 
 /** A rule's reach: lengths in px, in em and in rem, added up (the ems and rems resolved per control, see partsReach). */
 type Reach = readonly [px: number, em: number, rem: number];
@@ -27,18 +36,18 @@ const sheets: SheetSelectors = new WeakMap();
 /** How far a rule's declarations may draw its part past its control; null for any distance. */
 function reachOf(style: CSSStyleDeclaration): Reach | null {
   const reach = [0, 0, 0];
-  // A part's own font size would make its ems its own: any distance then.
-  const ownFontSize = style.getPropertyValue('font-size') !== '' || style.getPropertyValue('font') !== '';
   for (let i = 0; i < style.length; i++) {
     const name = style.item(i);
-    if (MOVES.test(name)) return null;
-    if (!SIZES.test(name)) continue;
+    if (name.startsWith('--') || IN_PLACE.test(name)) continue;
+    if (!SIZES.test(name)) return null;
     const value = style.getPropertyValue(name);
+    // A longhand of a shorthand written with var() reads back empty: its length is unknown.
+    if (value === '') return null;
     // Only px, em and rem lengths are known here; any other (%, vw, calc()) may be anything.
     const words = value.replace(/rgba?\([^)]*\)|hsla?\([^)]*\)|#[0-9a-f]+/gi, ' ').match(/[^\s,/]+/g) ?? [];
     for (const w of words) {
       const length = /^-?[\d.]+(?:e[-+]?\d+)?(px|r?em)$/.exec(w);
-      if (length && !(length[1] === 'em' && ownFontSize)) reach[length[1] === 'px' ? 0 : length[1] === 'em' ? 1 : 2] += Math.abs(parseFloat(w));
+      if (length) reach[length[1] === 'px' ? 0 : length[1] === 'em' ? 1 : 2] += Math.abs(parseFloat(w));
       else if (/^[\d.+-]/.test(w) && parseFloat(w) !== 0) return null;
       else if (/\(/.test(w)) return null;
     }
@@ -51,8 +60,11 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
   return ruleSelectors(sheet, sheets, (rule, selectorText) => {
     if (!PART.test(selectorText)) return null;
     const reach = reachOf(rule.style);
-    if (reach !== null && !reach[0] && !reach[1] && !reach[2]) return null;
-    return splitList(selectorText).filter((s) => PART.test(s)).map((s) => `${reach === null ? 'any' : reach.join(',')} ${s.replace(PART, '').trim() || '*'}`);
+    const sizesFont = [...Array(rule.style.length).keys()].some((i) => FONT_SIZE.test(rule.style.item(i)));
+    const out = [];
+    if (sizesFont) out.push('font *');
+    if (reach !== null && !reach[0] && !reach[1] && !reach[2]) return out.length ? out : null;
+    return out.concat(splitList(selectorText).filter((s) => PART.test(s)).map((s) => `${reach === null ? 'any' : reach.join(',')} ${s.replace(PART, '').trim() || '*'}`));
   }, []);
 }
 
@@ -68,10 +80,13 @@ export function movedParts(doc: Document): MovedParts {
   } catch {
     return [[null, '*']];
   }
-  return out.map((s) => {
+  // A part rule sizing a part's font anywhere in the document (review30b: `font-size: 100px` in
+  // one rule, `margin-top: -10em` in another, counted at the control's size): no em is the control's.
+  const partFonts = out.includes('font *');
+  return out.filter((s) => s !== 'font *').map((s) => {
     const at = s.indexOf(' ');
-    const reach = s.slice(0, at);
-    return [reach === 'any' ? null : (reach.split(',').map(Number) as unknown as Reach), s.slice(at + 1)] as const;
+    const reach = s.slice(0, at).split(',').map(Number);
+    return [s.startsWith('any ') || (partFonts && reach[1]) ? null : (reach as unknown as Reach), s.slice(at + 1)] as const;
   });
 }
 

@@ -130,6 +130,17 @@ describe('mask30: a masked control\'s part moved out of its box', () => {
     expect(blackShare({}), 'share of the view black').to.be.below(0.15);
   });
 
+  // review30b: what reads as no length, or moves a part by a property no list of moves named.
+  for (const [what, rule] of [
+    ['a margin shorthand through var()', '--off: 300px; margin: var(--off) 0 0;'],
+    ['`aspect-ratio` 1/20 on a 16 px thumb', 'width: 16px; aspect-ratio: 1 / 20;'],
+    ['an em margin where another rule sizes the font', 'margin-top: 10em;'],
+  ] as const) {
+    it(`masked: a thumb moved by ${what} is held`, () =>
+      expectHeld(what, `input.no-upscope { width: 200px; appearance: none; height: 6px; background: #ddd; } input.no-upscope::-webkit-slider-thumb { appearance: none; width: 16px; height: 16px; background: ${S}; ${rule} } input.no-upscope::-webkit-slider-thumb { font-size: 30px; }`,
+        '<p><input type="range" class="no-upscope" value="70"></p>'));
+  }
+
   it('masked: a thumb sized in em by a rule and pushed down in rem by another is held by the two added up', () =>
     expectHeld('em thumb pushed in rem', `input.no-upscope { width: 200px; appearance: none; height: 6px; background: #ddd; font-size: 20px; } input.no-upscope::-webkit-slider-thumb { appearance: none; width: 2em; height: 2em; background: ${S}; } input.no-upscope::-webkit-slider-thumb { margin-top: 10rem; }`,
       '<p><input type="range" class="no-upscope" value="70"></p>'));
