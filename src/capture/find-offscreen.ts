@@ -253,12 +253,13 @@ export function bisectList(parent: Element, children: Node[], box: Box, win: Win
   if (n < MIN_LIST) return null;
   const pcs = win.getComputedStyle(parent);
   if (scaledFromViewport(parent, win)) return null;
+  // A reversed list numbers its items down from how many it has, which a clone with runs cut out
+  // has fewer of; an item's `value` sets the count where it is (a stand-in counts up by its run).
+  // So for grids and flex boxes too (review30b: they were cut before this was asked).
+  if ((parent.localName === 'ol' && parent.hasAttribute('reversed')) || items.some((it) => it.localName === 'li' && it.hasAttribute('value'))) return null;
   if (/^(inline-)?grid$/.test(pcs.display)) return bisectGrid(parent, items, box, win);
   if (/^(inline-)?flex$/.test(pcs.display)) return bisectFlexLines(parent, items, box, win);
   const rows = ROW_GROUPS.has(pcs.display);
-  // A reversed list numbers its items down from how many it has, which a clone with runs cut out
-  // has fewer of; an item's `value` sets the count where it is (a stand-in counts up by its run).
-  if ((parent.localName === 'ol' && parent.hasAttribute('reversed')) || items.some((it) => it.localName === 'li' && it.hasAttribute('value'))) return null;
   if (!rows) {
     if (!BLOCK_CONTAINERS.has(pcs.display) || pcs.columnCount !== 'auto' || pcs.columnWidth !== 'auto' || !pcs.writingMode.startsWith('horizontal')) return null;
     // Children of one tag and class are taken to be alike (each one read on the way is checked).

@@ -1393,7 +1393,18 @@ function standInForRun(clone: Element, run: OffscreenRun): void {
   // List items count the `list-item` counter each (a `::before` of `counter(list-item)` reads it,
   // with no marker drawn): the stand-in counts for all of them, or every item after it is numbered
   // as if the run were one (see fitsList in find-offscreen.ts).
-  if (/list-item/.test((run.first.ownerDocument.defaultView ?? window).getComputedStyle(run.first).display)) style.setProperty('counter-increment', `list-item ${run.count}`);
+  // The first item's own counters count for all of them too (review30b: a `counter-increment:
+  // step` was written over, counted once for the run, or not at all).
+  const firstStyle = (run.first.ownerDocument.defaultView ?? window).getComputedStyle(run.first);
+  const counts = new Map<string, number>();
+  const own = firstStyle.counterIncrement.trim().split(/\s+/);
+  for (let i = 0; own[0] !== 'none' && i < own.length; i++) {
+    if (!own[i] || /^-?\d+$/.test(own[i])) continue;
+    const by = /^-?\d+$/.test(own[i + 1] ?? '') ? Number(own[i + 1]) : 1;
+    counts.set(own[i], (counts.get(own[i]) ?? 0) + by);
+  }
+  if (/list-item/.test(firstStyle.display) && !counts.has('list-item')) counts.set('list-item', 1);
+  if (counts.size > 0) style.setProperty('counter-increment', [...counts].map(([name, by]) => `${name} ${by * run.count}`).join(' '));
   if (run.area) {
     // Whole rows of a grid whose tracks the clone writes in px: placed on them, drawing nothing.
     style.gridArea = run.area;

@@ -133,10 +133,14 @@ describe('culling: border and margin models of what is emptied', function () {
     ['a grid of numbered items', (items: string) => `<ul class="list">${items}</ul>`, '.list { display: grid; grid-template-columns: 1fr 1fr; }', true],
     ['a reversed list', (items: string) => `<ol reversed class="list">${items}</ol>`, '', false],
     ['a list whose item sets its number (value)', (items: string) => `<ol class="list">${items.replace('<li class="item">', '<li class="item" value="40">')}</ol>`, '', false],
+    // review30b: a grid or flex list was cut before the reversed/value check was asked.
+    ['a reversed grid list', (items: string) => `<ol reversed class="list">${items}</ol>`, '.list { display: grid; grid-template-columns: 1fr 1fr; }', false],
+    // review30b: a counter of the page's own, counted by each item, was written over by list-item N.
+    ['a grid of items counting a counter of their own', (items: string) => `<ul class="list" style="counter-reset: step">${items}</ul>`, '.list { display: grid; grid-template-columns: 1fr 1fr; } .item { counter-increment: step 2; } .item::after { content: " #" counter(step); }', true],
   ] as const) {
     it(`${kind}, with no markers, keeps its numbers (${cut ? 'cut' : 'walked'})`, async () => {
       const items = Array.from({ length: 500 }, (_, i) => `<li class="item"><b>${i}</b> line</li>`).join('');
-      mount(list(items), `${css} .item { list-style: none; } .item::before { content: counter(list-item) ". "; } .item:nth-child(4n) { background: rgb(200, 0, 0); }`);
+      mount(list(items), `.item { list-style: none; } .item::before { content: counter(list-item) ". "; } .item:nth-child(4n) { background: rgb(200, 0, 0); } ${css}`);
       window.scrollTo(0, 8000);
       await movesNothing(kind);
       // Walked, each item far off is cloned (emptied); cut, a run is one stand-in.
