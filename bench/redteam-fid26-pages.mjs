@@ -1,4 +1,4 @@
-// rt26's red-team pages (bench/redteam-fid26.mjs): small pages in the shapes of third-party sites
+// rt26's red-team pages (bench/redteam-fid.mjs): small pages in the shapes of third-party sites
 // (utility-class frameworks, docs sites, shops, RTL and CJK text, new CSS, form controls, charts).
 // No network: fonts are data: URLs of installed files, images are inline SVG.
 import { readFileSync, readdirSync } from 'node:fs';

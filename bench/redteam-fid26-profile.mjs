@@ -1,5 +1,5 @@
 // Where the keyframe time goes on one page of bench/redteam-fid26-pages.mjs (not part of `npm run bench`):
-// the loop warmed up as in bench/redteam-fid26.mjs, then REPS keyframes back to back, traced.
+// the loop warmed up as in bench/redteam-fid.mjs, then REPS keyframes back to back, traced.
 //
 //   RED=name [BENCH_DIST=dir] [REPS=10] [PROFILE=1] [LONG=n] node bench/redteam-fid26-profile.mjs
 //

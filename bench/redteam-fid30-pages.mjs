@@ -1,4 +1,4 @@
-// fid30's red-team pages (bench/redteam-fid30.mjs): small pages in the shapes of third-party sites,
+// fid30's red-team pages (`RED_SET=fid30 node bench/redteam-fid.mjs`): small pages in the shapes of third-party sites,
 // each combining features rt26's pages (bench/redteam-fid26-pages.mjs) left out. No network.
 const para = (n, seed = 0) => Array.from({ length: n }, (_, i) => `Sentence ${i + seed} of a paragraph that wraps over several lines like real copy does.`).join(' ');
 const svgPhoto = (hue, w = 320, h = 200) => `data:image/svg+xml;utf8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 320 200" preserveAspectRatio="none"><defs><linearGradient id="g" x2="0" y2="1"><stop offset="0" stop-color="hsl(${hue} 70% 75%)"/><stop offset="1" stop-color="hsl(${hue} 60% 40%)"/></linearGradient></defs><rect width="320" height="200" fill="url(#g)"/><circle cx="240" cy="60" r="30" fill="hsl(${(hue + 40) % 360} 90% 85%)"/><path d="M0 200 L90 110 L160 170 L230 90 L320 200 Z" fill="hsl(${hue} 40% 25%)"/></svg>`)}`;
