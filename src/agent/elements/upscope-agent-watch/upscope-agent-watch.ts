@@ -72,8 +72,10 @@ export class UpscopeAgentWatch extends AgentPage {
       }
       .layout {
         display: grid;
-        /* The side is wide enough for a reply of a few lines to read as it is typed. */
-        grid-template-columns: minmax(0, 1fr) minmax(20em, 30em);
+        /* The side widens (to 30em) for a reply to read as it is typed only where the screen has
+           room to spare: up to 1344 px wide it stays 24em, so the viewer's bar keeps to one line
+           at 1280 px while the agent draws and asks for control (test/e2e/fit.test.ts). */
+        grid-template-columns: minmax(0, 1fr) minmax(18em, clamp(24em, 100vw - 960px, 30em));
         gap: 1em;
         align-items: start;
       }
