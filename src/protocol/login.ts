@@ -27,8 +27,9 @@ export type LoginRequest = v.InferOutput<typeof LoginRequestSchema>;
 
 /**
  * The console's one-time sign-in link: `${origin}/agent#signin={secret}&name={name}`. The relay
- * keys the link on the secret alone; the name (never checked) lets the set-password form tell
- * password managers which account the new password is for.
+ * keys the link on the secret; the name lets the set-password form tell password managers which
+ * account the new password is for, and the form sends it back, refused unless it is the link's
+ * agent's (see SetPasswordRequestSchema).
  */
 export function signInLink(origin: string, secret: string, name: string): string {
   return `${origin}/agent#${new URLSearchParams({ signin: secret, name })}`;
