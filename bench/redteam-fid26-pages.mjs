@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const para = (n, seed = 0) => Array.from({ length: n }, (_, i) => `Sentence ${i + seed} of a paragraph that wraps over several lines like real copy does.`).join(' ');
+export const para = (n, seed = 0) => Array.from({ length: n }, (_, i) => `Sentence ${i + seed} of a paragraph that wraps over several lines like real copy does.`).join(' ');
 const svgPhoto = (hue, w = 320, h = 200) => `data:image/svg+xml;utf8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 320 200" preserveAspectRatio="none"><defs><linearGradient id="g" x2="0" y2="1"><stop offset="0" stop-color="hsl(${hue} 70% 75%)"/><stop offset="1" stop-color="hsl(${hue} 60% 40%)"/></linearGradient></defs><rect width="320" height="200" fill="url(#g)"/><circle cx="240" cy="60" r="30" fill="hsl(${(hue + 40) % 360} 90% 85%)"/><path d="M0 200 L90 110 L160 170 L230 90 L320 200 Z" fill="hsl(${hue} 40% 25%)"/></svg>`)}`;
 const b64 = (file) => readFileSync(file).toString('base64');
 const codiconFile = (() => {
@@ -16,14 +16,15 @@ const ICONS = `data:font/ttf;base64,${b64(codiconFile)}`;
 const NARROW = `data:font/ttf;base64,${b64('/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Regular.ttf')}`;
 const MONO = `data:font/ttf;base64,${b64('/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf')}`;
 
-function page(name, css, body) {
-  return { name, html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name}</title><style>
+/** A page of the red teams' sets (fid30's too): `root` is what the `<html>` tag carries besides its lang. */
+export function page(name, css, body, root = '') {
+  return { name, html: `<!doctype html><html lang="en"${root}><head><meta charset="utf-8"><title>${name}</title><style>
   body { margin: 0; font: 16px/1.5 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: #1e293b; }
   #bench-tick { position: fixed; right: 4px; bottom: 4px; font: 10px monospace; color: #94a3b8; }
   ${css}</style></head><body>${body}<span id="bench-tick">0</span></body></html>` };
 }
-const rep = (n, f) => Array.from({ length: n }, (_, i) => f(i)).join('');
-const long = (seed = 0) => rep(6, (i) => `<p>${para(4, i + seed)}</p>`);
+export const rep = (n, f) => Array.from({ length: n }, (_, i) => f(i)).join('');
+export const long = (seed = 0) => rep(6, (i) => `<p>${para(4, i + seed)}</p>`);
 
 export const PAGES = [
   page('tw-ring', `.c { display: inline-block; margin: 16px; padding: 12px 20px; border-radius: 8px; background: #fff; box-shadow: 0 0 0 2px #fff, 0 0 0 4px rgb(99 102 241), 0 10px 15px -3px rgb(0 0 0 / .1); }

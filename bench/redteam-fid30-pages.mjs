@@ -1,17 +1,9 @@
 // fid30's red-team pages (`RED_SET=fid30 node bench/redteam-fid.mjs`): small pages in the shapes of third-party sites,
 // each combining features rt26's pages (bench/redteam-fid26-pages.mjs) left out. No network.
-const para = (n, seed = 0) => Array.from({ length: n }, (_, i) => `Sentence ${i + seed} of a paragraph that wraps over several lines like real copy does.`).join(' ');
+import { long, page, para, rep } from './redteam-fid26-pages.mjs';
+
 const svgPhoto = (hue, w = 320, h = 200) => `data:image/svg+xml;utf8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 320 200" preserveAspectRatio="none"><defs><linearGradient id="g" x2="0" y2="1"><stop offset="0" stop-color="hsl(${hue} 70% 75%)"/><stop offset="1" stop-color="hsl(${hue} 60% 40%)"/></linearGradient></defs><rect width="320" height="200" fill="url(#g)"/><circle cx="240" cy="60" r="30" fill="hsl(${(hue + 40) % 360} 90% 85%)"/><path d="M0 200 L90 110 L160 170 L230 90 L320 200 Z" fill="hsl(${hue} 40% 25%)"/></svg>`)}`;
 const svgLogo = (hue) => `data:image/svg+xml;utf8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><path d="M32 4 L60 58 H4 Z" fill="hsl(${hue} 80% 50%)"/></svg>`)}`;
-function page(name, css, body, root = '') {
-  return { name, html: `<!doctype html><html lang="en"${root}><head><meta charset="utf-8"><title>${name}</title><style>
-  body { margin: 0; font: 16px/1.5 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: #1e293b; }
-  #bench-tick { position: fixed; right: 4px; bottom: 4px; font: 10px monospace; color: #94a3b8; }
-  ${css}</style></head><body>${body}<span id="bench-tick">0</span></body></html>` };
-}
-const rep = (n, f) => Array.from({ length: n }, (_, i) => f(i)).join('');
-const long = (seed = 0) => rep(6, (i) => `<p>${para(4, i + seed)}</p>`);
-
 export const PAGES = [
   page('landing-hero', `.hero { position: relative; padding: 96px 48px; background: linear-gradient(to bottom right, rgb(99 102 241), rgb(168 85 247) 50%, rgb(236 72 153)); color: #fff; overflow: hidden; isolation: isolate; }
     .hero::before { content: ""; position: absolute; inset: -40% -10% auto auto; width: 600px; height: 600px; border-radius: 50%; background: radial-gradient(closest-side, rgb(255 255 255 / .35), transparent); filter: blur(40px); z-index: -1; }
