@@ -176,6 +176,13 @@ export const RATE_LIMITS = {
   /** Agent logins (`POST /api/login`) per address a minute (also the burst). */
   loginsPerAddressPerMinute: 10,
   /**
+   * Agent logins per network (IPv4 /24, IPv6 /48: admission.ts `networkKey`) a minute (also the
+   * burst), over all its addresses: one holder of a /48 has 65 536 /64s, each with the address's
+   * budget, so without this its guesses at one account were bounded only by the relay's hashing
+   * (and kept everyone else's sign-ins busy). relay31.
+   */
+  loginsPerNetworkPerMinute: 30,
+  /**
    * History reads (`/api/history*`) per agent: a burst, then this many a second. A page of the
    * history costs 1, a CSV export (up to a hundred pages of the database) costs
    * `historyExportCost`; past it the answer is 429.

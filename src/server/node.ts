@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, closeReason, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES, MAX_QUEUED_BYTES, RATE_LIMITS, SHORT_ID_PATTERN, signInLink } from '../protocol/index.js';
-import { addressKey, admissionLimits, maxMessageBytes, parseRoute, ticketFor } from './relay/admission.js';
+import { addressKey, admissionLimits, maxMessageBytes, networkKey, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
 import { cookieOf, cookieSession, CREDENTIALS_BUSY, chosenSessionCookie, deadCookieLookup, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
@@ -174,6 +174,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     timer: { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
   });
   const logins = new KeyedRateLimiter(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, now);
+  /** Sign-ins per network (its addresses together), so a /48's many /64s do not each bring a budget (relay31). */
+  const networkLogins = new KeyedRateLimiter(RATE_LIMITS.loginsPerNetworkPerMinute, RATE_LIMITS.loginsPerNetworkPerMinute / 60, now);
   /** History reads per agent (its agent key): each asks the database, an export up to a hundred times. */
   const historyReads = new KeyedRateLimiter(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, now);
   /** Credentials the HTTP API looks up, per address (identity/http.ts CredentialChecks): only ones that find nobody stay spent. */
@@ -187,7 +189,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const identity = identityHandler({
     accounts,
     agentOrigins,
-    takeAttempt: (address) => logins.take(addressKey(address)),
+    takeAttempt: (address) => logins.take(addressKey(address)) && networkLogins.take(networkKey(address)),
     credentialChecks,
     // Signing out revokes the session: the sockets it opened close too, not only new ones are
     // refused. Marked first, in the same turn as the revocation: a socket of this session admitted

@@ -44,10 +44,11 @@ test('sign-in attempts from a few addresses, each within its budget, hash a boun
     assert.equal((await login(relay.server.url, '127.0.0.6', 'warm-up')).status, 401);
     const answers: Answer[] = [];
     const hashed = () => answers.filter((a) => a.status === 401).length;
-    // Four addresses, each within its own budget of 10 sign-ins a minute.
+    // Four addresses, each within its own budget of 10 sign-ins a minute, and each of another
+    // network (/24), whose budget of 30 (RATE_LIMITS.loginsPerNetworkPerMinute) four of one would pass.
     const attempts: Promise<void>[] = [];
     for (let a = 2; a <= 5; a++) {
-      for (let i = 0; i < 10; i++) attempts.push(login(relay.server.url, `127.0.0.${a}`, `nobody-${a}-${i}`).then((answer) => void answers.push(answer)));
+      for (let i = 0; i < 10; i++) attempts.push(login(relay.server.url, `127.0.${a}.1`, `nobody-${a}-${i}`).then((answer) => void answers.push(answer)));
     }
     // Once the first is hashed, the others are hashing or waiting to be (or were refused).
     while (hashed() === 0) await new Promise((r) => setTimeout(r, 5));

@@ -19,7 +19,7 @@
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
 import { MAX_LOGIN_BODY_BYTES, NOT_SIGNED_IN, signInLink } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
-import { cookieSession, cookiesOf, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE } from '../identity/http.js';
+import { cookieSession, cookiesOf, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE, SIGN_INS_LIMITED } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { AccountError, cleanName, sha256 } from '../identity/accounts.js';
 import { boundedText, TOO_LARGE } from '../identity/bounded-body.js';
@@ -171,7 +171,7 @@ export async function identityRoutes(request: Request, env: Env, address: string
   const credential = env.UPSCOPE_AGENT_LEGACY_CREDENTIAL;
   const secret = testKeys(env)?.signingKey ?? env.UPSCOPE_AGENT_JWT_SECRET;
   if (!credential || !secret) return json(501, { error: 'this relay has no built-in agent accounts (bind a D1 database as DB); sign tokens in your own backend, or set UPSCOPE_AGENT_LEGACY_CREDENTIAL and UPSCOPE_AGENT_JWT_SECRET (see the README)' });
-  if (!(await takeLogin(env, address))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
+  if (!(await takeLogin(env, address))) return json(429, { error: SIGN_INS_LIMITED });
   let body: { name?: unknown; password?: unknown } | null = null;
   try {
     const text = await boundedText(request, MAX_LOGIN_BODY_BYTES);
@@ -236,7 +236,7 @@ async function bootstrap(request: Request, env: Env): Promise<Response> {
   if (!secret || !accounts || legacyMode(env)) return json(404, { error: 'no bootstrap here: set UPSCOPE_BOOTSTRAP_SECRET and bind a D1 database as DB (see the README)' });
   if (request.method !== 'POST') return json(405, { error: 'use POST' }, { allow: 'POST' });
   if (request.headers.has('origin')) return json(403, { error: 'the bootstrap is for curl, not for a browser' });
-  if (!(await takeLogin(env, request.headers.get('cf-connecting-ip') ?? '?'))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
+  if (!(await takeLogin(env, request.headers.get('cf-connecting-ip') ?? '?'))) return json(429, { error: SIGN_INS_LIMITED });
   const auth = request.headers.get('authorization') ?? '';
   if (!auth.startsWith('Bearer ') || !(await sameSecret(auth.slice('Bearer '.length).trim(), secret))) return json(401, { error: 'wrong bootstrap secret' });
   // As `npm start` on Node: only while no agent can sign in (none yet, or admins without a password).

@@ -7,12 +7,13 @@
  * attempts, its new help requests and its new lookup codes (RATE_LIMITS.loginsPerAddressPerMinute,
  * requestsPerAddressPerMinute and lookupCodesPerAddressPerMinute, as on Node), and its credential
  * look-ups on the HTTP API (RATE_LIMITS.credentialChecksBurstPerAddress). Named by an agent key instead, it keeps that agent's
- * history reads (RATE_LIMITS.historyBurst). What it counts is in its storage too: it holds no socket
+ * history reads (RATE_LIMITS.historyBurst); by a network key (IPv4 /24, IPv6 /48), the sign-in attempts of
+ * that network's addresses together (RATE_LIMITS.loginsPerNetworkPerMinute). What it counts is in its storage too: it holds no socket
  * of its own, so the runtime evicts it when idle while the sockets it counted stay open.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { RATE_LIMITS } from '../../protocol/index.js';
-import { Admission, addressKey } from '../relay/admission.js';
+import { Admission, addressKey, networkKey } from '../relay/admission.js';
 import { TokenBucket, type BucketState } from '../relay/rate-limit.js';
 import type { Env } from './env.js';
 import type { CredentialChecks } from '../identity/http.js';
@@ -21,6 +22,7 @@ import { clock, limitsUnreachable, objectName, relayOptions } from './test-hooks
 /** Storage keys: an admitted socket (`open:` + its id: its address and when), the two budgets. */
 const OPEN = 'open:';
 const LOGINS = 'logins';
+const NETWORK_LOGINS = 'networkLogins';
 const HELP = 'helpRequests';
 const CODES = 'lookupCodes';
 const HISTORY = 'historyReads';
@@ -39,6 +41,7 @@ export class LimitsObject extends DurableObject<Env> {
   /** Admitted sockets by connection id, as admission counts them. */
   private readonly open = new Map<string, { address: string }>();
   private logins: TokenBucket | null = null;
+  private networkLogins: TokenBucket | null = null;
   private helpRequests: TokenBucket | null = null;
   private lookupCodes: TokenBucket | null = null;
   private historyReads: TokenBucket | null = null;
@@ -69,8 +72,9 @@ export class LimitsObject extends DurableObject<Env> {
       this.core().restore(counted);
     }
     if (stale.length) await this.ctx.storage.delete(stale);
-    const [logins, help, history, codes, checks] = await Promise.all([LOGINS, HELP, HISTORY, CODES, CHECKS].map((key) => this.ctx.storage.get<BucketState>(key)));
+    const [logins, help, history, codes, checks, networkLogins] = await Promise.all([LOGINS, HELP, HISTORY, CODES, CHECKS, NETWORK_LOGINS].map((key) => this.ctx.storage.get<BucketState>(key)));
     this.logins = new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env), logins);
+    this.networkLogins = new TokenBucket(RATE_LIMITS.loginsPerNetworkPerMinute, RATE_LIMITS.loginsPerNetworkPerMinute / 60, () => clock(this.env), networkLogins);
     const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.helpRequests = new TokenBucket(perMinute, perMinute / 60, () => clock(this.env), help);
     const codesPerMinute = relayOptions(this.env).lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
@@ -94,6 +98,11 @@ export class LimitsObject extends DurableObject<Env> {
   /** Takes one login attempt; false when the address has used them up. */
   async login(): Promise<boolean> {
     return this.spend(() => this.logins!, LOGINS);
+  }
+
+  /** Takes one login attempt of the network this object is named by; false when the network has used them up. */
+  async networkLogin(): Promise<boolean> {
+    return this.spend(() => this.networkLogins!, NETWORK_LOGINS);
   }
 
   /** Takes one new help request (the visitor rooms ask); false when the address has used them up. */
@@ -184,8 +193,9 @@ async function asked<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** One sign-in attempt: from its address's budget, then its network's (an attempt the address refused spends none of the network's). */
 export function takeLogin(env: Env, address: string): Promise<boolean> {
-  return asked(() => limitsOf(env, address).login());
+  return asked(async () => (await limitsOf(env, address).login()) && (await limitsNamed(env, `network:${networkKey(address)}`).networkLogin()));
 }
 
 export function takeHelpRequest(env: Env, address: string): Promise<boolean> {

@@ -40,7 +40,10 @@ export interface IdentityHttpOptions {
    * The host closes the sockets it opened and records the sign-out; no second look-up is needed.
    */
   onSignOut?: (session: { account: AgentAccount; expiresAt: number }, secret: string) => void | Promise<void>;
-  /** One sign-in attempt from `address`: false when over RATE_LIMITS.loginsPerAddressPerMinute. */
+  /**
+   * One sign-in attempt from `address`: false when over RATE_LIMITS.loginsPerAddressPerMinute, or
+   * its network over loginsPerNetworkPerMinute (an attempt its address refused spends none of its network's).
+   */
   takeAttempt: (address: string) => boolean | Promise<boolean>;
   /** The admin channel's secret (null: no admin channel). */
   adminSecret?: () => string | null;
@@ -61,6 +64,9 @@ export const CREDENTIALS_BUSY = {
   retryAfterSeconds: 5,
   error: 'too many unknown credentials from this address; try again in a few seconds',
 } as const;
+
+/** The answer (429) to a sign-in attempt past its address's or its network's budget (RATE_LIMITS.loginsPer*PerMinute). */
+export const SIGN_INS_LIMITED = 'too many sign-in attempts from this address or its network; wait a minute';
 
 /**
  * The answer to a sign-in (or set-password) while the relay-wide bound of password hashes waiting
@@ -294,7 +300,7 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
       if (typeof body.name !== 'string' || !body.name.trim()) return json(400, { error: 'enter your name' });
       if (typeof body.password !== 'string' || !body.password) return json(400, { error: 'enter your password' });
     }
-    if (!(await options.takeAttempt(address))) return json(429, { error: 'too many sign-in attempts; wait a minute' });
+    if (!(await options.takeAttempt(address))) return json(429, { error: SIGN_INS_LIMITED });
     let account: AgentAccount;
     try {
       if (path === '/api/login') {
