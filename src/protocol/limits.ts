@@ -162,6 +162,13 @@ export const RATE_LIMITS = {
   liveCodesPerNetwork: 30,
   /** New help requests (`requestAgent`) per address a minute (also the burst). */
   requestsPerAddressPerMinute: 20,
+  /**
+   * New help requests per network (IPv4 /24, IPv6 /48: admission.ts `networkKey`) a minute, over
+   * all its addresses (at least the address's own budget, when a relay raises that). A pending
+   * request keeps its room from eviction (Node) and sits in every agent's queue: per address
+   * alone, a /48's 65 536 /64s could fill both (relay31).
+   */
+  requestsPerNetworkPerMinute: 60,
   /** Connection attempts per address: a burst, then this many a second. */
   connectionBurstPerAddress: 200,
   connectionsPerSecondPerAddress: 20,

@@ -62,3 +62,69 @@ test('sign-in attempts from many addresses of one network share its budget: past
     await relay.close();
   }
 });
+
+// relay31 2 (both hosts; medium: the relay's capacity and the agents' queue). New help requests
+// were limited per address only (RATE_LIMITS.requestsPerAddressPerMinute, 20). A pending request
+// keeps its room from eviction on Node (so `maxVisitors` fills with rooms that may not go, and
+// every new visitor is refused "the relay is full") and sits in every agent's queue on both hosts;
+// a /48's 65 536 /64s each brought 20 a minute. Now a network's addresses share
+// requestsPerNetworkPerMinute (60 by default, at least the address's own): past it a visitor's
+// requestAgent gets rateLimited "too many help requests from this address or its network; try
+// again in a minute", and stays as it was; another network's visitor is taken at once.
+test('help requests from many addresses of one network share its budget: past it rateLimited; another network’s request is taken', { timeout: 120_000 }, async () => {
+  // Small budgets (3 an address, 5 a network) keep the visitors few; a clock that stands still keeps them from refilling.
+  const relay = await testRelay({ clock: Date.now(), requestsPerAddressPerMinute: 3, requestsPerNetworkPerMinute: 5 });
+  try {
+    const lobby = await relay.lobby(relay.token('Queue'));
+    await lobby.next('lobby');
+    const ask = async (from: string) => {
+      const v = await relay.visitor(undefined, from);
+      await v.next('welcome');
+      v.send({ type: 'requestAgent' });
+      const error = v.next('error').then((e) => `${e.code}: ${e.message}`);
+      const pending = v.next('session', (m) => m.state === 'pendingRequest').then(() => 'pending');
+      return Promise.race([error, pending]);
+    };
+    // Three addresses of 127.0.33.0/24, each asking within its own budget of 3.
+    const answers = await Promise.all([1, 2, 3].flatMap((a) => [0, 1, 2].map(() => ask(`127.0.33.${a}`))));
+    assert.equal(answers.filter((a) => a === 'pending').length, 5, `the network's five are taken: ${answers.join(' | ')}`);
+    assert.deepEqual(
+      answers.filter((a) => a !== 'pending'),
+      Array(4).fill('rateLimited: too many help requests from this address or its network; try again in a minute'),
+    );
+    // A visitor of another network is taken.
+    assert.equal(await ask('127.0.34.1'), 'pending');
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay31 3 (both hosts; low: an agent's message left waiting). A custom message an agent sends
+// while it is not watching (before the visitor's yes, or crossing the visitor's stop) was refused
+// with invalidState but without `ref`, where every other refusal of a custom message names its
+// seq: the viewer, which fails a pending message by its ref, left the agent's send waiting for
+// its ack timeout ("the relay did not confirm the message in time") instead of saying why. The
+// refusal now carries the seq as ref; nothing reaches the visitor.
+test('an agent’s custom message before it may watch is refused with invalidState naming its seq (ref); the visitor gets nothing', async () => {
+  const relay = await testRelay();
+  try {
+    const visitor = await relay.visitor();
+    const { shortId } = await visitor.next('welcome');
+    const w = await relay.watch(shortId, relay.token('Early'));
+    await w.next('watchState');
+    w.send({ type: 'customMessage', message: 'before the yes', seq: 7 });
+    const e = await w.next('error');
+    assert.deepEqual([e.code, e.ref], ['invalidState', '7'], e.message);
+    assert.equal(e.message, 'watch the visitor (and be allowed) before sending messages');
+    // Asked and let in, the same seq is delivered and acknowledged.
+    w.send({ type: 'watch' });
+    const asked = await visitor.next('consentRequest');
+    visitor.send({ type: 'consent', requestId: asked.requestId, allow: true });
+    await w.next('watchState', (m) => m.watching);
+    w.send({ type: 'customMessage', message: 'after the yes', seq: 7 });
+    await w.next('ack', (m) => m.seq === 7);
+    assert.deepEqual(visitor.messages.filter((m) => m.type === 'customMessageReceived').map((m) => (m as { message: string }).message), ['after the yes']);
+  } finally {
+    await relay.close();
+  }
+});

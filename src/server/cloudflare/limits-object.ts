@@ -8,7 +8,8 @@
  * requestsPerAddressPerMinute and lookupCodesPerAddressPerMinute, as on Node), and its credential
  * look-ups on the HTTP API (RATE_LIMITS.credentialChecksBurstPerAddress). Named by an agent key instead, it keeps that agent's
  * history reads (RATE_LIMITS.historyBurst); by a network key (IPv4 /24, IPv6 /48), the sign-in attempts of
- * that network's addresses together (RATE_LIMITS.loginsPerNetworkPerMinute). What it counts is in its storage too: it holds no socket
+ * that network's addresses together (RATE_LIMITS.loginsPerNetworkPerMinute), and their new help requests
+ * (requestsPerNetworkPerMinute). What it counts is in its storage too: it holds no socket
  * of its own, so the runtime evicts it when idle while the sockets it counted stay open.
  */
 import { DurableObject } from 'cloudflare:workers';
@@ -23,6 +24,7 @@ import { clock, limitsUnreachable, objectName, relayOptions } from './test-hooks
 const OPEN = 'open:';
 const LOGINS = 'logins';
 const NETWORK_LOGINS = 'networkLogins';
+const NETWORK_HELP = 'networkHelpRequests';
 const HELP = 'helpRequests';
 const CODES = 'lookupCodes';
 const HISTORY = 'historyReads';
@@ -42,6 +44,7 @@ export class LimitsObject extends DurableObject<Env> {
   private readonly open = new Map<string, { address: string }>();
   private logins: TokenBucket | null = null;
   private networkLogins: TokenBucket | null = null;
+  private networkHelpRequests: TokenBucket | null = null;
   private helpRequests: TokenBucket | null = null;
   private lookupCodes: TokenBucket | null = null;
   private historyReads: TokenBucket | null = null;
@@ -72,11 +75,13 @@ export class LimitsObject extends DurableObject<Env> {
       this.core().restore(counted);
     }
     if (stale.length) await this.ctx.storage.delete(stale);
-    const [logins, help, history, codes, checks, networkLogins] = await Promise.all([LOGINS, HELP, HISTORY, CODES, CHECKS, NETWORK_LOGINS].map((key) => this.ctx.storage.get<BucketState>(key)));
+    const [logins, help, history, codes, checks, networkLogins, networkHelp] = await Promise.all([LOGINS, HELP, HISTORY, CODES, CHECKS, NETWORK_LOGINS, NETWORK_HELP].map((key) => this.ctx.storage.get<BucketState>(key)));
     this.logins = new TokenBucket(RATE_LIMITS.loginsPerAddressPerMinute, RATE_LIMITS.loginsPerAddressPerMinute / 60, () => clock(this.env), logins);
     this.networkLogins = new TokenBucket(RATE_LIMITS.loginsPerNetworkPerMinute, RATE_LIMITS.loginsPerNetworkPerMinute / 60, () => clock(this.env), networkLogins);
     const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.helpRequests = new TokenBucket(perMinute, perMinute / 60, () => clock(this.env), help);
+    const perNetwork = relayOptions(this.env).requestsPerNetworkPerMinute ?? Math.max(RATE_LIMITS.requestsPerNetworkPerMinute, perMinute);
+    this.networkHelpRequests = new TokenBucket(perNetwork, perNetwork / 60, () => clock(this.env), networkHelp);
     const codesPerMinute = relayOptions(this.env).lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
     this.lookupCodes = new TokenBucket(codesPerMinute, codesPerMinute / 60, () => clock(this.env), codes);
     this.historyReads = new TokenBucket(RATE_LIMITS.historyBurst, RATE_LIMITS.historyPerSecond, () => clock(this.env), history);
@@ -108,6 +113,11 @@ export class LimitsObject extends DurableObject<Env> {
   /** Takes one new help request (the visitor rooms ask); false when the address has used them up. */
   async helpRequest(): Promise<boolean> {
     return this.spend(() => this.helpRequests!, HELP);
+  }
+
+  /** Takes one new help request of the network this object is named by; false when the network has used them up. */
+  async networkHelpRequest(): Promise<boolean> {
+    return this.spend(() => this.networkHelpRequests!, NETWORK_HELP);
   }
 
   /** Takes one new lookup code (the visitor rooms ask); false when the address has used them up. */
@@ -173,6 +183,11 @@ function limitsOf(env: Env, address: string): DurableObjectStub<LimitsObject> {
   return limitsNamed(env, `address:${addressKey(address)}`);
 }
 
+/** The limits object of the address's network (IPv4 /24, IPv6 /48): what its addresses spend together. */
+function networkLimitsOf(env: Env, address: string): DurableObjectStub<LimitsObject> {
+  return limitsNamed(env, `network:${networkKey(address)}`);
+}
+
 /**
  * A limits object could not be asked (unreachable, reset, or it threw): what it budgets was not
  * done. The worker answers it as LIMITS_UNAVAILABLE (identity/http.ts; worker.ts withLimits), a socket as a refusal
@@ -195,11 +210,12 @@ async function asked<T>(call: () => Promise<T>): Promise<T> {
 
 /** One sign-in attempt: from its address's budget, then its network's (an attempt the address refused spends none of the network's). */
 export function takeLogin(env: Env, address: string): Promise<boolean> {
-  return asked(async () => (await limitsOf(env, address).login()) && (await limitsNamed(env, `network:${networkKey(address)}`).networkLogin()));
+  return asked(async () => (await limitsOf(env, address).login()) && (await networkLimitsOf(env, address).networkLogin()));
 }
 
+/** One new help request: from its address's budget, then its network's (one the address refused spends none of the network's). */
 export function takeHelpRequest(env: Env, address: string): Promise<boolean> {
-  return asked(() => limitsOf(env, address).helpRequest());
+  return asked(async () => (await limitsOf(env, address).helpRequest()) && (await networkLimitsOf(env, address).networkHelpRequest()));
 }
 
 export function takeLookupCode(env: Env, address: string): Promise<boolean> {

@@ -6,7 +6,7 @@
  * longest-gone room without a session makes way (eviction-order.ts), or the newcomer is refused.
  */
 import { CloseCode, closeReason, ErrorCode, randomId, type Message, RATE_LIMITS } from '../../protocol/index.js';
-import { addressKey, Admission, refusalOf, type Admitted, type AdmissionOptions, type Ticket } from './admission.js';
+import { addressKey, Admission, networkKey, refusalOf, type Admitted, type AdmissionOptions, type Ticket } from './admission.js';
 import { EvictionOrder } from './eviction-order.js';
 import { Lobby, type LobbyOptions } from './lobby.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -38,6 +38,8 @@ export interface LocalRelayOptions extends Omit<VisitorRoomOptions, 'relayRun' |
    * rooms nobody may evict. Default 20.
    */
   requestsPerAddressPerMinute?: number;
+  /** New help requests per network (IPv4 /24, IPv6 /48), its addresses together. Default RATE_LIMITS.requestsPerNetworkPerMinute (60), at least requestsPerAddressPerMinute. */
+  requestsPerNetworkPerMinute?: number;
   /** New lookup codes per address per minute (burst and refill). Default RATE_LIMITS.lookupCodesPerAddressPerMinute (10). */
   lookupCodesPerAddressPerMinute?: number;
   /** Each room's storage (scope: the room's name, its shortId). Default: a MemoryStorage per room, gone with the process. */
@@ -61,6 +63,7 @@ export class LocalRelay {
   /** Rooms whose visitor is disconnected, longest gone first: who may make room for a newcomer. */
   private readonly gone = new EvictionOrder<VisitorRoom>();
   private readonly requestsPerAddress: KeyedRateLimiter;
+  private readonly requestsPerNetwork: KeyedRateLimiter;
   private readonly codesPerAddress: KeyedRateLimiter;
   private readonly alarms = new Set<{ clear(): void }>();
   /** Random per relay process, in every welcome: a visitor that sees it change knows the relay restarted. */
@@ -77,6 +80,8 @@ export class LocalRelay {
     this.admission = new Admission({ ...options, now: this.now });
     const perMinute = options.requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.requestsPerAddress = new KeyedRateLimiter(perMinute, perMinute / 60, this.now);
+    const perNetwork = options.requestsPerNetworkPerMinute ?? Math.max(RATE_LIMITS.requestsPerNetworkPerMinute, perMinute);
+    this.requestsPerNetwork = new KeyedRateLimiter(perNetwork, perNetwork / 60, this.now);
     const codesPerMinute = options.lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
     this.codesPerAddress = new KeyedRateLimiter(codesPerMinute, codesPerMinute / 60, this.now);
     // One text budget per address for every room and the lobby: an address's sockets share it wherever they are.
@@ -205,7 +210,8 @@ export class LocalRelay {
     ...this.options,
     textBudget: this.textBudget,
     relayRun: this.run,
-    allowHelpRequest: (address) => this.requestsPerAddress.take(addressKey(address)),
+    // An address's own budget first: one it refused spends none of its network's.
+    allowHelpRequest: (address) => this.requestsPerAddress.take(addressKey(address)) && this.requestsPerNetwork.take(networkKey(address)),
     allowLookupCode: (address) => this.codesPerAddress.take(addressKey(address)),
     // Strictly increasing, so agents' lists order requests as the relay received them even
     // when two arrive within one millisecond.

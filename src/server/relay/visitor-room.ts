@@ -842,7 +842,7 @@ export class VisitorRoom {
     this.helpCheck = null;
     if (conn !== this.conn || this.state === 'active' || this.state === 'paused') return;
     if (allowed === 'unavailable') return this.sendError(conn, ErrorCode.rateLimited, 'help requests cannot be taken right now; try again in a minute');
-    if (!allowed) return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address; try again in a minute');
+    if (!allowed) return this.sendError(conn, ErrorCode.rateLimited, 'too many help requests from this address or its network; try again in a minute');
     // Already pending (a reload asks again): only the visitor is told. Nothing changed for the
     // agents' lobbies or the record, and a publish here would carry identity changes past their
     // once-a-second coalescing.
@@ -987,7 +987,8 @@ export class VisitorRoom {
       case 'customMessage': {
         const ref = msg.seq === undefined ? undefined : String(msg.seq);
         if (!w.agent.capabilities.includes('message')) return this.sendError(w.conn, ErrorCode.unauthorized, 'this agent may not send messages (its token lacks the "message" capability)', ref);
-        if (!w.watching) return this.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) before sending messages');
+        // With its seq as every refusal of a message has, so the viewer fails that message at once (relay31).
+        if (!w.watching) return this.sendError(w.conn, ErrorCode.invalidState, 'watch the visitor (and be allowed) before sending messages', ref);
         if (!this.conn) return this.sendError(w.conn, ErrorCode.notFound, 'the visitor is not connected right now', ref);
         // A viewer resends what was not acknowledged when its socket dropped; one already
         // delivered (only the ack was lost) is acknowledged again, not delivered twice.
