@@ -9,6 +9,7 @@ import { RATE_LIMITS } from '../../src/protocol/index.js';
 import { SIGN_INS_LIMITED } from '../../src/server/identity/http.js';
 import { testRelay } from '../support/node-client.js';
 import { createAgent } from '../support/agents.js';
+import { freshDataDir } from '../support/data-dir.js';
 
 /** POST /api/login from `from` (a loopback address: any 127.x.y.z is this machine, another peer), as the console does. */
 function login(url: string, from: string, name: string, password: string): Promise<{ status: number; error?: string }> {
@@ -124,6 +125,34 @@ test('an agent’s custom message before it may watch is refused with invalidSta
     w.send({ type: 'customMessage', message: 'after the yes', seq: 7 });
     await w.next('ack', (m) => m.seq === 7);
     assert.deepEqual(visitor.messages.filter((m) => m.type === 'customMessageReceived').map((m) => (m as { message: string }).message), ['after the yes']);
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay31 4 (both hosts; low: a wrong answer to bad input). The history's `from` and `to` took a
+// day past its month's end and rolled it over, as the JavaScript date parser does: `to=2026-02-30`
+// meant "before March 3" and `from=2026-04-31` "from May 1", with no word of it. Such a day is now
+// refused with 400 "from must be a date (2026-12-01), an ISO time or epoch milliseconds, not
+// "2026-02-30"", in a bare date and in an ISO time alike; real days (29 February of a leap year)
+// are taken as before.
+test('the history refuses a day its month does not have (2026-02-30, 2026-04-31T10:00:00Z) with 400 naming it; real days are answered', async () => {
+  const relay = await testRelay({ dataDir: await freshDataDir() });
+  try {
+    const agent = await createAgent(relay.server, 'Hana');
+    const get = async (query: string) => {
+      const res = await fetch(`${relay.server.url}/api/history?${query}`, { headers: { origin: relay.server.url, cookie: agent.cookie } });
+      return { status: res.status, body: (await res.json()) as { error?: string; sessions?: unknown[] } };
+    };
+    for (const [name, value] of [['to', '2026-02-30'], ['from', '2026-04-31T10:00:00Z'], ['from', '2025-02-29']]) {
+      const answer = await get(`${name}=${encodeURIComponent(value)}`);
+      assert.deepEqual(answer, { status: 400, body: { error: `${name} must be a date (2026-12-01), an ISO time or epoch milliseconds, not "${value}"` } });
+    }
+    for (const query of ['from=2024-02-29', 'to=2026-04-30T23:59:59Z', 'from=2026-12-31T23:00:00-05:00']) {
+      const answer = await get(query);
+      assert.equal(answer.status, 200, query);
+      assert.deepEqual(answer.body.sessions, []);
+    }
   } finally {
     await relay.close();
   }

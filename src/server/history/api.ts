@@ -38,12 +38,22 @@ export function isHistoryPath(path: string): boolean {
   return path === '/api/history' || path === '/api/history.csv' || path === '/api/history/sign-ins';
 }
 
+/** Whether `day` of `month` (1-12) is in the calendar of `year`. */
+function isRealDay(year: number, month: number, day: number): boolean {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
 /** Epoch ms of a `from`/`to` parameter; `end`: a bare date means the end of that day. Throws on nonsense. */
 function timeOf(name: string, text: string, end: boolean): number {
   if (/^\d{1,15}$/.test(text)) return Number(text);
   const date = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const ms = Date.parse(date ? `${text}T00:00:00Z` : text);
-  if (!Number.isFinite(ms)) throw new RangeError(`${name} must be a date (2026-12-01), an ISO time or epoch milliseconds, not "${text.slice(0, 40)}"`);
+  // V8 rolls a day past its month's end over (2026-02-31 is March 3): such a day is refused, not moved (relay31).
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  const real = !ymd || isRealDay(+ymd[1], +ymd[2], +ymd[3]);
+  if (!Number.isFinite(ms) || !real) throw new RangeError(`${name} must be a date (2026-12-01), an ISO time or epoch milliseconds, not "${text.slice(0, 40)}"`);
   return date && end ? ms + DAY_MS : ms;
 }
 
