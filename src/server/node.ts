@@ -17,7 +17,7 @@ import { CloseCode, closeReason, MAX_CONTROL_MESSAGE_BYTES, MAX_LOGIN_BODY_BYTES
 import { addressKey, admissionLimits, maxMessageBytes, networkKey, parseRoute, ticketFor } from './relay/admission.js';
 import { Accounts, randomSecret, REVOKED_REASON } from './identity/accounts.js';
 import { agentKey } from './relay/agent-token.js';
-import { cookieOf, cookieSession, CREDENTIALS_BUSY, chosenSessionCookie, deadCookieLookup, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
+import { bearerOf, cookieOf, cookieSession, CREDENTIALS_BUSY, chosenSessionCookie, deadCookieLookup, identityHandler, originAllowed, parseAgentOrigins, type CredentialChecks } from './identity/http.js';
 import { externalKeySources, RelayTokens, type ExternalKeySettings } from './identity/tokens.js';
 import { openMemoryDatabase } from './node/database.js';
 import { closeAdminChannel, openAdminChannel } from './node/admin-channel.js';
@@ -245,7 +245,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function historyViewer(req: IncomingMessage): Promise<Viewer | null | 'busy'> {
     const auth = req.headers.authorization;
     const headers = headersOf(req);
-    const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+    const bearer = bearerOf(auth);
     if (bearer === null && (!cookieOf(headers) || !originAllowed(headers, agentOrigins, false))) return null;
     // Budgeted per address before the look-up (a token's keys, a session's database row); one that
     // finds its agent is given back. A console cookie the relay made (its HMAC checks out, with no

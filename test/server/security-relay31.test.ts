@@ -157,3 +157,20 @@ test('the history refuses a day its month does not have (2026-02-30, 2026-04-31T
     await relay.close();
   }
 });
+
+// relay31 5 (both hosts; low: a clear answer). The history took an agent token only after
+// `Authorization: Bearer ` spelled so; an HTTP auth scheme is matched without regard to case
+// (RFC 9110 §11.1), and a site's backend or proxy sending `bearer <token>` (or a tab) was answered
+// 401 "sign in first (the console), or send an agent token as "Authorization: Bearer <token>"",
+// the very thing it had sent. The scheme is now read in any case; a bad token still gets 401.
+test('the history takes an agent token whatever the case of the Bearer scheme; a bad token or another scheme still gets 401', async () => {
+  const relay = await testRelay({ dataDir: await freshDataDir() });
+  try {
+    const token = relay.token('Imani');
+    const status = async (authorization: string) => (await fetch(`${relay.server.url}/api/history`, { headers: { authorization } })).status;
+    for (const auth of [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer\t${token}`]) assert.equal(await status(auth), 200, auth.slice(0, 8));
+    for (const auth of ['bearer made-up', `Basic ${token}`, `Bearer${token}`, token]) assert.equal(await status(auth), 401, auth.slice(0, 8));
+  } finally {
+    await relay.close();
+  }
+});

@@ -19,7 +19,7 @@
 import { DEFAULT_CAPABILITIES } from '../../protocol/capabilities.js';
 import { MAX_LOGIN_BODY_BYTES, NOT_SIGNED_IN, signInLink } from '../../protocol/index.js';
 import type { AgentIdentity, AgentTokenVerifier } from '../relay/agent-token.js';
-import { cookieSession, cookiesOf, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE, SIGN_INS_LIMITED } from '../identity/http.js';
+import { bearerOf, cookieSession, cookiesOf, credentialsBusy, chosenSessionCookie, giveBack, identityHandler, identityOfAccount, originAllowed, parseAgentOrigins, sameSecret, SESSION_COOKIE, SIGN_INS_LIMITED } from '../identity/http.js';
 import { accountsOf } from './history.js';
 import { AccountError, cleanName, sha256 } from '../identity/accounts.js';
 import { boundedText, TOO_LARGE } from '../identity/bounded-body.js';
@@ -237,8 +237,8 @@ async function bootstrap(request: Request, env: Env): Promise<Response> {
   if (request.method !== 'POST') return json(405, { error: 'use POST' }, { allow: 'POST' });
   if (request.headers.has('origin')) return json(403, { error: 'the bootstrap is for curl, not for a browser' });
   if (!(await takeLogin(env, request.headers.get('cf-connecting-ip') ?? '?'))) return json(429, { error: SIGN_INS_LIMITED });
-  const auth = request.headers.get('authorization') ?? '';
-  if (!auth.startsWith('Bearer ') || !(await sameSecret(auth.slice('Bearer '.length).trim(), secret))) return json(401, { error: 'wrong bootstrap secret' });
+  const given = bearerOf(request.headers.get('authorization'));
+  if (given === null || !(await sameSecret(given, secret))) return json(401, { error: 'wrong bootstrap secret' });
   // As `npm start` on Node: only while no agent can sign in (none yet, or admins without a password).
   const all = await accounts.list();
   const admin = all.find((a) => a.admin);

@@ -14,7 +14,7 @@ import { serveAsset } from './assets.js';
 import type { Env } from './env.js';
 import { credentialChecks, LimitsObject, LimitsUnavailable, takeHistoryRead } from './limits-object.js';
 import { agentTokens, cookieIssued, identityRoutes, legacyMode, socketVerifier } from './identity.js';
-import { credentialsBusy, chosenSessionCookie, deadCookieLookup, giveBack, LIMITS_UNAVAILABLE, originAllowed, parseAgentOrigins } from '../identity/http.js';
+import { bearerOf, credentialsBusy, chosenSessionCookie, deadCookieLookup, giveBack, LIMITS_UNAVAILABLE, originAllowed, parseAgentOrigins } from '../identity/http.js';
 import { LobbyObject } from './lobby-object.js';
 import { configureTests, heldAdmissions, holdAdmissions, objectName, setConnectFails, setD1Down, setLimitsDown, statsOf, testHooksEnabled } from './test-hooks.js';
 import { VisitorObject } from './visitor-object.js';
@@ -102,7 +102,7 @@ async function historyViewer(request: Request, env: Env): Promise<Viewer | null 
   const auth = request.headers.get('authorization');
   const tokens = await agentTokens(env).catch(() => null);
   if (!tokens) return null;
-  const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+  const bearer = bearerOf(auth);
   const cookie = bearer === null ? await chosenSessionCookie(request.headers, (c) => cookieIssued(env, c)) : null;
   if (bearer === null && (!cookie || !originAllowed(request.headers, parseOrigins(env), false))) return null;
   const checks = credentialChecks(env);

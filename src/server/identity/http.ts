@@ -58,6 +58,16 @@ export interface CredentialChecks {
   giveBack(address: string): void | Promise<void>;
 }
 
+/**
+ * The credential of an `Authorization: Bearer <credential>` header, or null when there is none.
+ * The scheme is matched without regard to case and followed by any spaces or tabs (RFC 9110 §11.1):
+ * a site's backend sending `bearer` was told to send a token it had sent (relay31).
+ */
+export function bearerOf(authorization: string | null | undefined): string | null {
+  const m = /^bearer[ \t]+(.*)$/is.exec(authorization ?? '');
+  return m ? m[1].trim() : null;
+}
+
 /** The answer past an address's credential look-ups (both hosts, the history API too). */
 export const CREDENTIALS_BUSY = {
   status: 429,
@@ -326,8 +336,8 @@ export function identityHandler(options: IdentityHttpOptions): (req: Request, ad
     const store = options.accounts();
     if (!secret || !store) return json(404, { error: 'not found' });
     if (!LOOPBACK.test(address) || req.headers.has('origin')) return json(403, { error: 'the admin channel is for `npm run agents` on this machine only' });
-    const auth = req.headers.get('authorization') ?? '';
-    if (req.method !== 'POST' || !auth.startsWith('Bearer ') || !(await sameSecret(auth.slice(7), secret))) return json(401, { error: 'wrong admin secret' });
+    const given = bearerOf(req.headers.get('authorization'));
+    if (req.method !== 'POST' || given === null || !(await sameSecret(given, secret))) return json(401, { error: 'wrong admin secret' });
     const body = await readJson(req);
     if (!body || body === 'too large') return json(400, { error: 'send JSON: {"command": "add|list|remove|reset", ...}' });
     try {
