@@ -5,11 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { RATE_LIMITS } from '../../src/protocol/index.js';
+import { CloseCode, RATE_LIMITS } from '../../src/protocol/index.js';
 import { SIGN_INS_LIMITED } from '../../src/server/identity/http.js';
 import { testRelay } from '../support/node-client.js';
 import { createAgent } from '../support/agents.js';
 import { freshDataDir } from '../support/data-dir.js';
+import { nodeOnly } from '../support/relay-host.js';
 
 /** POST /api/login from `from` (a loopback address: any 127.x.y.z is this machine, another peer), as the console does. */
 function login(url: string, from: string, name: string, password: string): Promise<{ status: number; error?: string }> {
@@ -170,6 +171,45 @@ test('the history takes an agent token whatever the case of the Bearer scheme; a
     const status = async (authorization: string) => (await fetch(`${relay.server.url}/api/history`, { headers: { authorization } })).status;
     for (const auth of [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer\t${token}`]) assert.equal(await status(auth), 200, auth.slice(0, 8));
     for (const auth of ['bearer made-up', `Basic ${token}`, `Bearer${token}`, token]) assert.equal(await status(auth), 401, auth.slice(0, 8));
+  } finally {
+    await relay.close();
+  }
+});
+
+// relay31 6 (Node host; medium: every visitor locked out). Open sockets were capped per address
+// only (256; an IPv6 address counts by its /64). A visitor socket holds a room the relay never
+// evicts while it is open, and the Node relay keeps at most `maxVisitors` rooms (50 000): the 196
+// addresses of one /24, or 196 /64s of one /48, filled it, and every other visitor was refused
+// "the relay is full". Now a network's addresses share `maxConnectionsPerNetwork` (1024 by default,
+// never below the address's cap): past it a socket is refused with rateLimited "too many
+// connections from this network (max N)" and close 4029 (retry later), another network gets in,
+// and a closed socket makes room. (The Cloudflare host has no relay-wide room bound, each room its
+// own object; its limits objects count per address: left, see the report.)
+test('open sockets from many addresses of one network share its cap: past it rateLimited and 4029; another network gets in; a closed one makes room', { skip: nodeOnly('the Cloudflare host counts sockets per address in one object each, and has no relay-wide room bound to fill') }, async () => {
+  const relay = await testRelay({ maxConnectionsPerAddress: 3, maxConnectionsPerNetwork: 5 });
+  try {
+    const open = async (from: string) => {
+      const v = await relay.visitor(undefined, from);
+      const first = await Promise.race([v.next('welcome').then(() => 'welcome'), v.next('error').then((e) => `${e.code}: ${e.message}`)]);
+      return { v, first };
+    };
+    const tries = [];
+    for (let a = 1; a <= 3; a++) for (let i = 0; i < 3; i++) tries.push(await open(`127.0.35.${a}`));
+    assert.deepEqual(
+      tries.map((t) => t.first),
+      [...Array(5).fill('welcome'), ...Array(4).fill('rateLimited: too many connections from this network (max 5)')],
+    );
+    for (const t of tries.slice(5)) assert.equal((await t.v.waitClose()).code, CloseCode.tooManyConnections);
+    assert.equal((await open('127.0.36.1')).first, 'welcome', 'another network gets in');
+    tries[0].v.close();
+    await tries[0].v.waitClose();
+    // The relay hears the close soon after the client sees it: asked until it did.
+    let again = await open('127.0.35.3');
+    for (let i = 0; i < 50 && again.first !== 'welcome'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await open('127.0.35.3');
+    }
+    assert.equal(again.first, 'welcome', 'a closed socket makes room in its network');
   } finally {
     await relay.close();
   }

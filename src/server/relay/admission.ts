@@ -95,6 +95,14 @@ export interface AdmissionOptions {
   /** Open sockets per address. Default 256. */
   maxConnectionsPerAddress?: number;
   /**
+   * Open sockets per network (IPv4 /24, IPv6 /48: `networkKey`), its addresses together. Default
+   * 1024, and never below `maxConnectionsPerAddress`. Each visitor socket holds a room that cannot
+   * be evicted while it is open, so per address alone the 196 addresses of one /24 (or 196 /64s of
+   * one /48) filled the Node relay's 50 000 rooms, and every other visitor was refused "the relay is
+   * full" (relay31).
+   */
+  maxConnectionsPerNetwork?: number;
+  /**
    * Connection attempts per address: a burst, then a refill per second. Default 200 and 20.
    * A visitor reconnecting with backoff makes one attempt every second or more; 20 a second is a
    * page load every 50 s from each of a thousand visitors behind one NAT, while one address can
@@ -134,6 +142,7 @@ export interface AdmissionOptions {
 
 export const ADMISSION_DEFAULTS = {
   maxConnectionsPerAddress: 256,
+  maxConnectionsPerNetwork: 1024,
   connectionBurstPerAddress: RATE_LIMITS.connectionBurstPerAddress,
   connectionsPerSecondPerAddress: RATE_LIMITS.connectionsPerSecondPerAddress,
   maxPendingConnectionsPerAddress: 256,
@@ -203,12 +212,16 @@ export function parseRoute(url: string): ConnectRequest | 'bad' | null {
 export class Admission {
   private readonly limits: AdmissionLimits;
   private readonly open = new Map<string, number>();
+  /** Open sockets per network key. */
+  private readonly openPerNetwork = new Map<string, number>();
+  private readonly maxPerNetwork: number;
   /** Sockets counted in `open`, so each is released exactly once. */
   private readonly counted = new Set<Admitted>();
   private readonly attempts: KeyedRateLimiter;
 
   constructor(options: AdmissionOptions = {}) {
     this.limits = admissionLimits(options);
+    this.maxPerNetwork = options.maxConnectionsPerNetwork ?? Math.max(ADMISSION_DEFAULTS.maxConnectionsPerNetwork, this.limits.maxConnectionsPerAddress);
     this.attempts = new KeyedRateLimiter(this.limits.connectionBurstPerAddress, this.limits.connectionsPerSecondPerAddress, options.now, this.limits.maxRateLimitKeys);
   }
 
@@ -218,7 +231,11 @@ export class Admission {
     if (!this.attempts.take(key)) return 'too many connection attempts from this address; try again in a few seconds';
     const count = (this.open.get(key) ?? 0) + 1;
     if (count > this.limits.maxConnectionsPerAddress) return `too many connections from this address (max ${this.limits.maxConnectionsPerAddress})`;
+    const network = networkKey(socket.address);
+    const inNetwork = (this.openPerNetwork.get(network) ?? 0) + 1;
+    if (inNetwork > this.maxPerNetwork) return `too many connections from this network (max ${this.maxPerNetwork})`;
     this.open.set(key, count);
+    this.openPerNetwork.set(network, inNetwork);
     this.counted.add(socket);
     return null;
   }
@@ -231,6 +248,8 @@ export class Admission {
     if (this.counted.has(socket)) return;
     const key = addressKey(socket.address);
     this.open.set(key, (this.open.get(key) ?? 0) + 1);
+    const network = networkKey(socket.address);
+    this.openPerNetwork.set(network, (this.openPerNetwork.get(network) ?? 0) + 1);
     this.counted.add(socket);
   }
 
@@ -251,6 +270,10 @@ export class Admission {
     const left = (this.open.get(key) ?? 1) - 1;
     if (left > 0) this.open.set(key, left);
     else this.open.delete(key);
+    const network = networkKey(socket.address);
+    const inNetwork = (this.openPerNetwork.get(network) ?? 1) - 1;
+    if (inNetwork > 0) this.openPerNetwork.set(network, inNetwork);
+    else this.openPerNetwork.delete(network);
   }
 
   /** Sizes of what admission keeps, for health checks and tests. */
