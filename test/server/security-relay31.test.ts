@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { CloseCode, RATE_LIMITS } from '../../src/protocol/index.js';
 import { SIGN_INS_LIMITED } from '../../src/server/identity/http.js';
+import { Admission, ADMISSION_DEFAULTS } from '../../src/server/relay/admission.js';
 import { testRelay } from '../support/node-client.js';
 import { createAgent } from '../support/agents.js';
 import { freshDataDir } from '../support/data-dir.js';
@@ -222,4 +223,21 @@ test('open sockets from many addresses of one network share its cap: past it rat
   } finally {
     await relay.close();
   }
+});
+
+// relay31 6, IPv6 (unit: this machine cannot connect from other /64s): sockets from 2 000 /64s of
+// one /48, each within its address's cap, stop at the network's; another /48 and IPv4 get in.
+test('open sockets from every /64 of one /48 stop at the network’s cap; another /48 gets in (unit)', () => {
+  const admission = new Admission({ now: () => 0, connectionBurstPerAddress: 1000 });
+  let admitted = 0;
+  let why: string | null = null;
+  for (let i = 0; i < 2000; i++) {
+    const refused = admission.admit({ address: `2001:db8:7:${i.toString(16)}::1` });
+    if (refused === null) admitted++;
+    else why ??= refused;
+  }
+  assert.equal(admitted, ADMISSION_DEFAULTS.maxConnectionsPerNetwork, 'before relay31: 1625, as many as the attempts limiter remembered');
+  assert.equal(why, `too many connections from this network (max ${1024})`);
+  assert.equal(admission.admit({ address: '2001:db8:8:1::1' }), null, 'another /48 gets in');
+  assert.equal(admission.admit({ address: '192.0.2.1' }), null, 'an IPv4 address gets in');
 });
