@@ -237,7 +237,7 @@ test('open sockets from every /64 of one /48 stop at the network’s cap; anothe
     else why ??= refused;
   }
   assert.equal(admitted, ADMISSION_DEFAULTS.maxConnectionsPerNetwork, 'before relay31: 1625, as many as the attempts limiter remembered');
-  assert.equal(why, `too many connections from this network (max ${1024})`);
+  assert.equal(why, `too many connections from this network (max ${ADMISSION_DEFAULTS.maxConnectionsPerNetwork})`);
   assert.equal(admission.admit({ address: '2001:db8:8:1::1' }), null, 'another /48 gets in');
   assert.equal(admission.admit({ address: '192.0.2.1' }), null, 'an IPv4 address gets in');
 });
