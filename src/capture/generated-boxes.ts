@@ -560,13 +560,9 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
   if (!drawn) return;
   // Its ink and shadows are grown and shifted from its strip too (mask30: a 300 px shadow shifted
   // from the item's boxes alone missed the marker, 85 secret pixels).
-  const from = [...own];
-  if (cs.listStylePosition === 'outside') outside.markerStripOf(el, rects, (x, y, width, height) => {
-    push(x, y, width, height);
-    from.push({ x, y, width, height });
-  });
-  else for (const b of own) pushBox(b, push);
-  outside.generatedInk(el, cs, MARKER, from, push);
+  const strip = cs.listStylePosition === 'outside';
+  if (!strip) for (const b of own) pushBox(b, push);
+  outside.generatedInk(el, cs, MARKER, strip ? outside.withMarker(el, rects, MARKER, push, own) : own, push);
 }
 
 /**

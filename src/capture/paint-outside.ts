@@ -437,17 +437,32 @@ export class PaintOutside {
   }
 
   /**
-   * `el`'s boxes, and for a list item (`marker` set) its outside marker's strip, drawn left or
-   * right of them, which its marker's shadows and ink are shifted and grown from (mask30: a
-   * marker's 300 px text shadow, grown from the item's boxes, missed the marker: 85 pixels).
+   * `own` (by default `el`'s boxes) and, for a list item (`marker` set), its outside marker's
+   * strip (see markerStrip), drawn left or right of them, which its marker's shadows and ink are
+   * shifted and grown from (mask30: a marker's 300 px text shadow, grown from the item's boxes,
+   * missed the marker: 85 pixels). With `strip` (mask-all, rt24m), the strip is also sent there,
+   * mapped as {@link visit} maps a masked item's: where `el`'s transforms turn or mirror it, the
+   * whole viewport, which then stands for the strip in what is returned too. Without, the strip is
+   * returned as it is ({@link visit} sends it on its own).
    */
-  private withMarker(el: Element, rects: DOMRectList, marker: number): Box[] {
-    const own = boxesOf(el, rects);
+  withMarker(el: Element, rects: DOMRectList, marker: number, strip?: Sink, own: readonly Box[] = boxesOf(el, rects)): Box[] {
+    const out = [...own];
     const win = el.ownerDocument.defaultView;
-    if (!marker || !win || rects.length === 0) return own;
+    if (!marker || !win || rects.length === 0) return out;
     const cs = this.text.style(el);
-    if (cs.listStylePosition === 'outside') markerStrip(win, el, cs, rects, (x, y, width, height) => own.push({ x, y, width, height }), stretch(this.linearOf(el)));
-    return own;
+    if (cs.listStylePosition !== 'outside') return out;
+    const linear = this.linearOf(el);
+    let to: Sink = (x, y, width, height) => out.push({ x, y, width, height });
+    if (strip) {
+      const add = to;
+      const both: Sink = (x, y, width, height) => {
+        strip(x, y, width, height);
+        add(x, y, width, height);
+      };
+      to = upright(linear) ? both : () => pushBox(wholeViewport(el), both);
+    }
+    markerStrip(win, el, cs, rects, to, stretch(linear));
+    return out;
   }
 
   /** A masked control a page rule draws a part of past its box (see moved-parts.ts): its boxes grown by how far, or the whole viewport. */
@@ -565,15 +580,6 @@ export class PaintOutside {
    * the markers of its items (`el` an item whose `::scroll-marker` has content), are drawn in:
    * text with no text node (see scrollMarkers).
    */
-  /** Mask-all (rt24m): an outside list marker's strip (see markerStrip), mapped as {@link visit} maps a masked item's. */
-  markerStripOf(el: Element, rects: DOMRectList, push: Sink): void {
-    const win = el.ownerDocument.defaultView;
-    if (!win || rects.length === 0) return;
-    const linear = this.linearOf(el);
-    const strips: Sink = upright(linear) ? push : () => pushBox(wholeViewport(el), push);
-    markerStrip(win, el, this.text.style(el), rects, strips, stretch(linear));
-  }
-
   markerGroup(el: Element, push: Sink): void {
     const win = el.ownerDocument.defaultView;
     const rects = el.getClientRects();
