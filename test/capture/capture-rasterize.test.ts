@@ -1,16 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { CAPTURE_DEFAULTS, changedTiles, findMasks, paintMasks, Rasterizer, tileGrid } from '../../src/capture/index.js';
+import { changedTiles, findMasks, paintMasks, Rasterizer, tileGrid } from '../../src/capture/index.js';
+import { RASTER_OPTIONS } from '../support/test-page.js';
 import { MAX_FRAME_EDGE, MAX_FRAME_PIXELS } from '../../src/protocol/index.js';
 import { near, type RGB } from '../support/colors.js';
-
-const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
-};
-
 
 /** Rasterizes the viewport and paints it on a canvas over the page background, as the encoder does. */
 async function rasterCanvas(rasterizer: Rasterizer): Promise<OffscreenCanvas> {
@@ -46,7 +39,7 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
   let rasterizer: Rasterizer;
   beforeEach(() => {
     document.body.style.margin = '0';
-    rasterizer = new Rasterizer(options);
+    rasterizer = new Rasterizer(RASTER_OPTIONS);
   });
   afterEach(() => {
     rasterizer.dispose();
@@ -178,7 +171,7 @@ describe('rasterize (the visible viewport, before masks are painted)', () => {
     try {
       const doc = frame.contentDocument!;
       doc.body.innerHTML = '<p>a very large screen</p>';
-      const big = new Rasterizer({ ...options, scale: 4 }, doc);
+      const big = new Rasterizer({ ...RASTER_OPTIONS, scale: 4 }, doc);
       const snapshot = await big.snapshot();
       big.dispose();
       expect(snapshot.viewport.width).to.equal(3000);

@@ -5,15 +5,13 @@
  * seams included, and a masked box across a seam stays black in every tile it reaches.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { CAPTURE_DEFAULTS, findMasks, paintMasks, Rasterizer, type Snapshot } from '../../src/capture/index.js';
+import { findMasks, paintMasks, Rasterizer, type Snapshot } from '../../src/capture/index.js';
+import { RASTER_OPTIONS } from '../support/test-page.js';
 import { scanForSecret, SECRET } from '../support/leaks.js';
 import { overWhite } from '../support/colors.js';
 
 const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
+  ...RASTER_OPTIONS,
   // Tiles for a page this size: its markup is some 60 000 characters.
   tileMarkupChars: 4000,
 };

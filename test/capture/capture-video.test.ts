@@ -4,8 +4,8 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { Rasterizer } from '../../src/capture/index.js';
+import { mountTestPage, RASTER_OPTIONS, unmountTestPage } from '../support/test-page.js';
 import { capture, percentOff } from './reference-helpers.js';
 
 /** A muted video playing a canvas of one colour (a live stream: no file, no network). */
@@ -79,7 +79,7 @@ describe('videos in frames', () => {
       <div data-upscope-masked><video id="secret" width="160" height="90"></video></div>
       <video id="marked" data-upscope-masked width="160" height="90"></video>`);
     for (const id of ['open', 'secret', 'marked']) stops.push(await playingVideo(root.querySelector<HTMLVideoElement>(`#${id}`)!, 'rgb(0, 160, 0)'));
-    const rasterizer = new Rasterizer({ scale: 1, includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties, sliceMs: 0, resourceTimeoutMs: 2000 });
+    const rasterizer = new Rasterizer({ ...RASTER_OPTIONS, sliceMs: 0 });
     try {
       const { markup } = await rasterizer.snapshot();
       const frames = markup.match(/(?:poster|src)="data:image\/png/g) ?? [];

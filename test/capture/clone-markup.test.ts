@@ -4,15 +4,9 @@
  * and the picture is the same; the groups whose members compute from each other stay whole.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
+import { Rasterizer } from '../../src/capture/index.js';
+import { RASTER_OPTIONS } from '../support/test-page.js';
 import { countNearIn, near, overWhite, type RGB } from '../support/colors.js';
-
-const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
-};
 
 /** The inline style (longhands) of the clone of `#id` in a snapshot's markup. */
 function cloneStyle(markup: string, id: string): Map<string, string> {
@@ -57,7 +51,7 @@ describe('clone markup (what each clone writes)', () => {
   let rasterizer: Rasterizer;
   beforeEach(() => {
     document.body.style.margin = '0';
-    rasterizer = new Rasterizer(options);
+    rasterizer = new Rasterizer(RASTER_OPTIONS);
   });
   afterEach(() => {
     rasterizer.dispose();

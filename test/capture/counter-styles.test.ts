@@ -3,15 +3,9 @@
  * the copy draws its symbols, not the default decimal, so a cover its symbols make still covers.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
+import { Rasterizer } from '../../src/capture/index.js';
+import { RASTER_OPTIONS } from '../support/test-page.js';
 import { countNearIn, type RGB } from '../support/colors.js';
-
-const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
-};
 
 /** How many pixels of the raster in `box` are near `color`. */
 async function countNear(rasterizer: Rasterizer, box: { left: number; top: number; width: number; height: number }, color: RGB): Promise<number> {
@@ -31,7 +25,7 @@ describe("the page's @counter-style rules in the copy", () => {
       @media screen { @counter-style up-cover-2 { system: cyclic; symbols: "\\2588\\2588\\2588\\2588\\2588\\2588"; suffix: ""; } }
     `;
     document.head.append(sheet);
-    rasterizer = new Rasterizer(options);
+    rasterizer = new Rasterizer(RASTER_OPTIONS);
   });
   afterEach(() => {
     rasterizer.dispose();

@@ -8,16 +8,13 @@
  * web font.
  */
 import { expect } from '@open-wc/testing';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
+import { Rasterizer } from '../../src/capture/index.js';
 import { overWhite } from '../support/colors.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { mountTestPage, RASTER_OPTIONS, unmountTestPage } from '../support/test-page.js';
 import { screenshot } from './reference-helpers.js';
 
 const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
+  ...RASTER_OPTIONS,
   // One picture up to 50 000 characters: this page's markup is a few thousand, its face 107 000.
   tileMarkupChars: 30_000,
 };

@@ -6,15 +6,8 @@
  * `::before` undrawn (its wrapper draws it, scrolled). The kept markup is never changed.
  */
 import { expect } from '@open-wc/testing';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
-
-const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
-};
+import { Rasterizer } from '../../src/capture/index.js';
+import { mountTestPage, RASTER_OPTIONS, unmountTestPage } from '../support/test-page.js';
 
 const RULE = ':has(&gt; [data-up-scroll])::before';
 
@@ -53,7 +46,7 @@ describe('the scroll wrappers\' :has() rule in the picture drawn', () => {
 
   it('is left out of a picture with no scroll wrapper, and kept in the clone\'s markup', async () => {
     mountTestPage('idle-scroll-rule', { css: 'body { margin: 0 } .b::before { content: "x"; color: rgb(255, 0, 0) }', html: '<div class="b">plain box</div>' });
-    const rasterizer = new Rasterizer(options);
+    const rasterizer = new Rasterizer(RASTER_OPTIONS);
     const snapshot = await rasterizer.snapshot({});
     expect(snapshot.markup, 'kept markup').to.include(RULE);
     const urls = await picturesLoaded(async () => (await rasterizer.draw(snapshot)).close());
@@ -70,7 +63,7 @@ describe('the scroll wrappers\' :has() rule in the picture drawn', () => {
     });
     const s = root.querySelector<HTMLElement>('#s')!;
     s.scrollTop = 200;
-    const rasterizer = new Rasterizer(options);
+    const rasterizer = new Rasterizer(RASTER_OPTIONS);
     const snapshot = await rasterizer.snapshot({});
     expect(snapshot.markup, 'a wrapper').to.include(' data-up-scroll="');
     let bitmap: ImageBitmap | null = null;

@@ -6,15 +6,10 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
+import { Rasterizer } from '../../src/capture/index.js';
+import { RASTER_OPTIONS } from '../support/test-page.js';
 import { countNearIn, type RGB } from '../support/colors.js';
 
-const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
-};
 const RED: RGB = [230, 0, 0];
 
 /** How many pixels of the unmasked raster in `box` are near `color` (`maskAll`: as the SDK's option). */
@@ -37,7 +32,7 @@ describe("a masked control whose parts the page's rules show", () => {
       #done::-webkit-progress-bar { background: rgb(255, 255, 255); }
     `;
     document.head.append(sheet);
-    rasterizer = new Rasterizer(options);
+    rasterizer = new Rasterizer(RASTER_OPTIONS);
   });
   afterEach(() => {
     rasterizer.dispose();
@@ -90,7 +85,7 @@ describe("the page's rules for parts, copied, show nothing masked", () => {
       const sheet = document.createElement('style');
       sheet.textContent = css;
       document.head.append(sheet);
-      const rasterizer = new Rasterizer(options);
+      const rasterizer = new Rasterizer(RASTER_OPTIONS);
       try {
         const el = await fixture(html`<div .innerHTML=${markup}></div>`);
         const box = el.querySelector('#vol')!.getBoundingClientRect();

@@ -5,16 +5,13 @@
  * draws what it covers: a whole frame, not only a patch (red team rt1, F1).
  */
 import { expect } from '@open-wc/testing';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
+import { Rasterizer } from '../../src/capture/index.js';
 import { scanForSecret, SECRET } from '../support/leaks.js';
 import { screen } from '../support/mask-layers.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { mountTestPage, RASTER_OPTIONS, unmountTestPage } from '../support/test-page.js';
 
 const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
+  ...RASTER_OPTIONS,
   // As capture-tiles.test.ts: a small page drawn in tiles.
   tileMarkupChars: 4000,
 };

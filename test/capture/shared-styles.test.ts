@@ -5,16 +5,10 @@
  * reach an element through a shared rule.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
+import { Rasterizer } from '../../src/capture/index.js';
+import { RASTER_OPTIONS } from '../support/test-page.js';
 import { shareable, shareStyles } from '../../src/capture/shared-styles.js';
 import { withoutIdleScrollRule } from '../../src/capture/scroll-position.js';
-
-const options = {
-  scale: 1,
-  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
-  sliceMs: CAPTURE_DEFAULTS.sliceMs,
-  resourceTimeoutMs: 2000,
-};
 
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><style xmlns="http://www.w3.org/1999/xhtml">.a::before { content: "x" }</style><foreignObject width="100%" height="100%">';
 const END = '</foreignObject></svg>';
@@ -99,7 +93,7 @@ describe('shared inline styles (the markup drawn)', () => {
     let rasterizer: Rasterizer;
     beforeEach(() => {
       document.body.style.margin = '0';
-      rasterizer = new Rasterizer(options);
+      rasterizer = new Rasterizer(RASTER_OPTIONS);
     });
     afterEach(() => {
       rasterizer.dispose();

@@ -6,8 +6,8 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/visitor/define.js';
-import { CAPTURE_DEFAULTS, Rasterizer } from '../../src/capture/index.js';
-import { mountTestPage, unmountTestPage } from '../support/test-page.js';
+import { Rasterizer } from '../../src/capture/index.js';
+import { mountTestPage, RASTER_OPTIONS, unmountTestPage } from '../support/test-page.js';
 import { percentOff } from './reference-helpers.js';
 
 const mount = (markup: string, css = '') => mountTestPage('gates', { css: `html, body { margin: 0; padding: 0; background: #fff; font: 16px/1.25 sans-serif; } ${css}`, html: markup });
@@ -86,7 +86,7 @@ describe('properties left unread (style gates)', () => {
        .veiled { stroke: rgb(0, 0, 200); stroke-width: 10px; mask: url(#fade); }
        .blended { mix-blend-mode: multiply; } .blurred { filter: blur(3px); }
        .ordered { stroke: rgb(0, 0, 0); stroke-width: 16px; paint-order: stroke; }`);
-    const rasterizer = new Rasterizer({ scale: 1, includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties, sliceMs: CAPTURE_DEFAULTS.sliceMs, resourceTimeoutMs: 2000 });
+    const rasterizer = new Rasterizer(RASTER_OPTIONS);
     try {
       const { markup } = await rasterizer.snapshot();
       const names = written(markup, 'p1');
@@ -158,7 +158,7 @@ describe('properties left unread (style gates)', () => {
     let rasterizer: Rasterizer;
     beforeEach(() => {
       document.body.style.margin = '0';
-      rasterizer = new Rasterizer({ scale: 1, includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties, sliceMs: CAPTURE_DEFAULTS.sliceMs, resourceTimeoutMs: 2000 });
+      rasterizer = new Rasterizer(RASTER_OPTIONS);
     });
     afterEach(() => {
       rasterizer.dispose();

@@ -1,3 +1,16 @@
+import { CAPTURE_DEFAULTS } from '../../src/capture/options.js';
+
+/**
+ * The Rasterizer's options in capture tests: the capture's defaults at scale 1, each resource
+ * waited for at most 2 s. A test that needs another value spreads these and sets it.
+ */
+export const RASTER_OPTIONS = {
+  scale: 1,
+  includeStyleProperties: CAPTURE_DEFAULTS.includeStyleProperties,
+  sliceMs: CAPTURE_DEFAULTS.sliceMs,
+  resourceTimeoutMs: 2000,
+};
+
 /**
  * A page for capture tests: a style sheet in the head and a root element at the end of the body,
  * both with ids made from `name`, so one call takes them away again.
