@@ -196,6 +196,16 @@ describe('<upscope-agent-console>', () => {
   });
   afterEach(() => forgetLogin());
 
+  /** The console opened signed out from a one-time link (`hash`), and its login form, rendered. */
+  async function fromOneTimeLink(hash = '#signin=one-time-secret') {
+    forgetLogin();
+    history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
+    await login.updateComplete;
+    return { el, login };
+  }
+
   it('shows the login when no one is logged in in this tab', async () => {
     forgetLogin();
     const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
@@ -220,13 +230,8 @@ describe('<upscope-agent-console>', () => {
   });
 
   it('takes a one-time link from #signin=, removes it from the address, and asks for a new password', async () => {
-    forgetLogin();
-    const before = location.pathname + location.search;
-    history.replaceState(null, '', `${before}#signin=one-time-secret&name=Zo%C3%AB+Li`);
-    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
+    const { el, login } = await fromOneTimeLink('#signin=one-time-secret&name=Zo%C3%AB+Li');
     expect(location.hash).to.equal('');
-    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
-    await login.updateComplete;
     expect(login.link).to.equal('one-time-secret');
     expect(part(login, 'confirm-input')).to.not.equal(null);
     // Password managers save the new password for the account the form names.
@@ -238,23 +243,13 @@ describe('<upscope-agent-console>', () => {
   });
 
   it('asks for a new password from a one-time link that names no agent (made before links did)', async () => {
-    forgetLogin();
-    const before = location.pathname + location.search;
-    history.replaceState(null, '', `${before}#signin=one-time-secret`);
-    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
-    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
-    await login.updateComplete;
+    const { login } = await fromOneTimeLink();
     expect(part(login, 'confirm-input')).to.not.equal(null);
     expect(part(login, 'name-input')).to.equal(null);
   });
 
   it('says, as a sentence, that the two new passwords differ', async () => {
-    forgetLogin();
-    const before = location.pathname + location.search;
-    history.replaceState(null, '', `${before}#signin=one-time-secret`);
-    const el = await fixture<UpscopeAgentConsole>(html`<upscope-agent-console .host=${info.host}></upscope-agent-console>`);
-    const login = el.shadowRoot!.querySelector('upscope-agent-login')!;
-    await login.updateComplete;
+    const { login } = await fromOneTimeLink();
     (part(login, 'password-input') as HTMLInputElement).value = 'correct horse battery';
     (part(login, 'confirm-input') as HTMLInputElement).value = 'correct horse batteries';
     login.shadowRoot!.querySelector('form')!.requestSubmit();
