@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { CloseCode, RATE_LIMITS } from '../../src/protocol/index.js';
 import { SIGN_INS_LIMITED } from '../../src/server/identity/http.js';
-import { Admission, ADMISSION_DEFAULTS } from '../../src/server/relay/admission.js';
+import { Admission, ADMISSION_DEFAULTS, addressKey, networkKey } from '../../src/server/relay/admission.js';
 import { testRelay } from '../support/node-client.js';
 import { createAgent } from '../support/agents.js';
 import { freshDataDir } from '../support/data-dir.js';
@@ -147,7 +147,7 @@ test('an agent’s custom message before it may watch is refused with invalidSta
 // refused with 400 "from must be a date (2026-12-01), an ISO time or epoch milliseconds, not
 // "2026-02-30"", in a bare date and in an ISO time alike; real days (29 February of a leap year)
 // are taken as before.
-test('the history refuses a day its month does not have (2026-02-30, 2026-04-31T10:00:00Z) with 400 naming it; real days are answered', async () => {
+test('the history refuses a day its month does not have (2026-02-30, 2026-04-31T10:00:00Z) and any form but ISO’s (2026/02/30, Feb 30 2026) with 400 naming it; real days are answered', async () => {
   const relay = await testRelay({ dataDir: await freshDataDir() });
   try {
     const agent = await createAgent(relay.server, 'Hana');
@@ -155,7 +155,8 @@ test('the history refuses a day its month does not have (2026-02-30, 2026-04-31T
       const res = await fetch(`${relay.server.url}/api/history?${query}`, { headers: { origin: relay.server.url, cookie: agent.cookie } });
       return { status: res.status, body: (await res.json()) as { error?: string; sessions?: unknown[] } };
     };
-    for (const [name, value] of [['to', '2026-02-30'], ['from', '2026-04-31T10:00:00Z'], ['from', '2025-02-29']]) {
+    // review31a: the parser's other forms rolled over too (and read in the server's zone): refused.
+    for (const [name, value] of [['to', '2026-02-30'], ['from', '2026-04-31T10:00:00Z'], ['from', '2025-02-29'], ['to', '2026/02/30'], ['to', 'Feb 30 2026'], ['from', '2026-2-30'], ['from', '+002026-02-30T00:00:00Z']]) {
       const answer = await get(`${name}=${encodeURIComponent(value)}`);
       assert.deepEqual(answer, { status: 400, body: { error: `${name} must be a date (2026-12-01), an ISO time or epoch milliseconds, not "${value}"` } });
     }
@@ -193,10 +194,14 @@ test('the history takes an agent token whatever the case of the Bearer scheme; a
 // "the relay is full". Now a network's addresses share `maxConnectionsPerNetwork` (1024 by default,
 // never below the address's cap): past it a socket is refused with rateLimited "too many
 // connections from this network (max N)" and close 4029 (retry later), another network gets in,
-// and a closed socket makes room. (The Cloudflare host has no relay-wide room bound, each room its
-// own object; its limits objects count per address: left, see the report.)
+// and a closed socket makes room. The share holds only once the relay is crowded (half its
+// `maxVisitors` rooms taken; review31a): a mobile carrier's /24 can bring more visitors than any
+// fixed share to a large site, and while the relay has room they take nobody's place (next test).
+// The Cloudflare host has no relay-wide room bound, each room its own object, and counts sockets
+// per address only.
 test('open sockets from many addresses of one network share its cap: past it rateLimited and 4029; another network gets in; a closed one makes room', { skip: nodeOnly('the Cloudflare host counts sockets per address in one object each, and has no relay-wide room bound to fill') }, async () => {
-  const relay = await testRelay({ maxConnectionsPerAddress: 3, maxConnectionsPerNetwork: 5 });
+  // Crowded from 5 rooms: each welcomed visitor holds one.
+  const relay = await testRelay({ maxConnectionsPerAddress: 3, maxConnectionsPerNetwork: 5, maxVisitors: 10 });
   try {
     const open = async (from: string) => {
       const v = await relay.visitor(undefined, from);
@@ -225,6 +230,31 @@ test('open sockets from many addresses of one network share its cap: past it rat
   }
 });
 
+// review31a: a network past its share while the relay has room (the default 50 000 rooms, 9 taken)
+// gets in; it would be refused only once the rooms were half taken.
+test('open sockets past a network’s share get in while the relay is not crowded', { skip: nodeOnly('the Cloudflare host counts sockets per address only') }, async () => {
+  const relay = await testRelay({ maxConnectionsPerAddress: 3, maxConnectionsPerNetwork: 5 });
+  try {
+    const firsts = [];
+    for (let a = 1; a <= 3; a++)
+      for (let i = 0; i < 3; i++) {
+        const v = await relay.visitor(undefined, `127.0.37.${a}`);
+        firsts.push(await Promise.race([v.next('welcome').then(() => 'welcome'), v.next('error').then((e) => `${e.code}: ${e.message}`)]));
+      }
+    assert.deepEqual(firsts, Array(9).fill('welcome'));
+  } finally {
+    await relay.close();
+  }
+});
+
+// review31a: a network's share given below the address's cap is raised to it (as the default is),
+// and the address's own cap still holds.
+test('a network’s socket share is never below an address’s cap (unit)', () => {
+  const admission = new Admission({ now: () => 0, maxConnectionsPerAddress: 3, maxConnectionsPerNetwork: 1 });
+  const answers = [1, 2, 3, 4].map(() => admission.admit({ address: '192.0.2.9' }));
+  assert.deepEqual(answers, [null, null, null, 'too many connections from this address (max 3)']);
+});
+
 // relay31 6, IPv6 (unit: this machine cannot connect from other /64s): sockets from 2 000 /64s of
 // one /48, each within its address's cap, stop at the network's; another /48 and IPv4 get in.
 test('open sockets from every /64 of one /48 stop at the network’s cap; another /48 gets in (unit)', () => {
@@ -240,4 +270,13 @@ test('open sockets from every /64 of one /48 stop at the network’s cap; anothe
   assert.equal(why, `too many connections from this network (max ${ADMISSION_DEFAULTS.maxConnectionsPerNetwork})`);
   assert.equal(admission.admit({ address: '2001:db8:8:1::1' }), null, 'another /48 gets in');
   assert.equal(admission.admit({ address: '192.0.2.1' }), null, 'an IPv4 address gets in');
+});
+
+// review31a: an IPv4-mapped address written in hex is that IPv4 address, in its own /24; before,
+// every such client counted as ::/64, one address and one network for all.
+test('an IPv4-mapped address in hex counts as its IPv4 address and /24 (unit)', () => {
+  assert.equal(addressKey('::ffff:102:304'), '1.2.3.4');
+  assert.equal(addressKey('::FFFF:c000:0209'), '192.0.2.9');
+  assert.equal(networkKey('::ffff:c000:209'), '192.0.2.0/24');
+  assert.equal(addressKey('::ffff:1.2.3.4'), '1.2.3.4');
 });

@@ -80,7 +80,7 @@ export class LimitsObject extends DurableObject<Env> {
     this.networkLogins = new TokenBucket(RATE_LIMITS.loginsPerNetworkPerMinute, RATE_LIMITS.loginsPerNetworkPerMinute / 60, () => clock(this.env), networkLogins);
     const perMinute = relayOptions(this.env).requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.helpRequests = new TokenBucket(perMinute, perMinute / 60, () => clock(this.env), help);
-    const perNetwork = relayOptions(this.env).requestsPerNetworkPerMinute ?? Math.max(RATE_LIMITS.requestsPerNetworkPerMinute, perMinute);
+    const perNetwork = Math.max(relayOptions(this.env).requestsPerNetworkPerMinute ?? RATE_LIMITS.requestsPerNetworkPerMinute, perMinute);
     this.networkHelpRequests = new TokenBucket(perNetwork, perNetwork / 60, () => clock(this.env), networkHelp);
     const codesPerMinute = relayOptions(this.env).lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
     this.lookupCodes = new TokenBucket(codesPerMinute, codesPerMinute / 60, () => clock(this.env), codes);

@@ -50,9 +50,11 @@ function timeOf(name: string, text: string, end: boolean): number {
   if (/^\d{1,15}$/.test(text)) return Number(text);
   const date = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const ms = Date.parse(date ? `${text}T00:00:00Z` : text);
-  // V8 rolls a day past its month's end over (2026-02-31 is March 3): such a day is refused, not moved (relay31).
-  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
-  const real = !ymd || isRealDay(+ymd[1], +ymd[2], +ymd[3]);
+  // Only ISO forms: V8 also reads `2026/02/30`, `Feb 30 2026` or `+002026-…`, in the server's zone,
+  // rolling a day past its month's end over (2026-02-31 is March 3). A day its month lacks is
+  // refused, not moved (relay31; the other forms, review31a).
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/i.exec(text);
+  const real = !!ymd && isRealDay(+ymd[1], +ymd[2], +ymd[3]);
   if (!Number.isFinite(ms) || !real) throw new RangeError(`${name} must be a date (2026-12-01), an ISO time or epoch milliseconds, not "${text.slice(0, 40)}"`);
   return date && end ? ms + DAY_MS : ms;
 }

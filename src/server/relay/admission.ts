@@ -95,13 +95,20 @@ export interface AdmissionOptions {
   /** Open sockets per address. Default 256. */
   maxConnectionsPerAddress?: number;
   /**
-   * Open sockets per network (IPv4 /24, IPv6 /48: `networkKey`), its addresses together. Default
-   * 1024, and never below `maxConnectionsPerAddress`. Each visitor socket holds a room that cannot
-   * be evicted while it is open, so per address alone the 196 addresses of one /24 (or 196 /64s of
-   * one /48) filled the Node relay's 50 000 rooms, and every other visitor was refused "the relay is
-   * full" (relay31).
+   * Open sockets per network (IPv4 /24, IPv6 /48: `networkKey`), its addresses together, while the
+   * relay is crowded (`crowded`). Default 1024, and never below `maxConnectionsPerAddress`. Each
+   * visitor socket holds a room that cannot be evicted while it is open, so per address alone the
+   * 196 addresses of one /24 (or 196 /64s of one /48) filled the Node relay's 50 000 rooms, and
+   * every other visitor was refused "the relay is full" (relay31).
    */
   maxConnectionsPerNetwork?: number;
+  /**
+   * Whether the relay is crowded: only then is a network held to `maxConnectionsPerNetwork`
+   * (without it, always). A mobile carrier's shared /24 or a campus can have more visitors on a
+   * large site than any fixed share, and while the relay has room they take nobody's place
+   * (review31a). The Node relay is crowded from half its `maxVisitors` rooms.
+   */
+  crowded?: () => boolean;
   /**
    * Connection attempts per address: a burst, then a refill per second. Default 200 and 20.
    * A visitor reconnecting with backoff makes one attempt every second or more; 20 a second is a
@@ -153,7 +160,7 @@ export const ADMISSION_DEFAULTS = {
   maxRateLimitKeys: MAX_RATE_LIMIT_KEYS,
 } as const;
 
-export type AdmissionLimits = Required<Omit<AdmissionOptions, 'now'>>;
+export type AdmissionLimits = Required<Omit<AdmissionOptions, 'now' | 'crowded'>>;
 
 /** The limits `options` sets, with the defaults for the rest. */
 export function admissionLimits(options: AdmissionOptions): AdmissionLimits {
@@ -173,6 +180,9 @@ export interface Admitted {
 export function addressKey(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return mapped[1];
+  // The same IPv4-mapped address in hex (::ffff:102:304 is 1.2.3.4), else every such client would share ::/64 (review31a).
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (hex) return [parseInt(hex[1], 16) >> 8, parseInt(hex[1], 16) & 255, parseInt(hex[2], 16) >> 8, parseInt(hex[2], 16) & 255].join('.');
   if (!address.includes(':')) return address;
   const [head, tail = ''] = address.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
@@ -215,13 +225,15 @@ export class Admission {
   /** Open sockets per network key. */
   private readonly openPerNetwork = new Map<string, number>();
   private readonly maxPerNetwork: number;
+  private readonly crowded: () => boolean;
   /** Sockets counted in `open`, so each is released exactly once. */
   private readonly counted = new Set<Admitted>();
   private readonly attempts: KeyedRateLimiter;
 
   constructor(options: AdmissionOptions = {}) {
     this.limits = admissionLimits(options);
-    this.maxPerNetwork = options.maxConnectionsPerNetwork ?? Math.max(ADMISSION_DEFAULTS.maxConnectionsPerNetwork, this.limits.maxConnectionsPerAddress);
+    this.maxPerNetwork = Math.max(options.maxConnectionsPerNetwork ?? ADMISSION_DEFAULTS.maxConnectionsPerNetwork, this.limits.maxConnectionsPerAddress);
+    this.crowded = options.crowded ?? (() => true);
     this.attempts = new KeyedRateLimiter(this.limits.connectionBurstPerAddress, this.limits.connectionsPerSecondPerAddress, options.now, this.limits.maxRateLimitKeys);
   }
 
@@ -233,7 +245,7 @@ export class Admission {
     if (count > this.limits.maxConnectionsPerAddress) return `too many connections from this address (max ${this.limits.maxConnectionsPerAddress})`;
     const network = networkKey(socket.address);
     const inNetwork = (this.openPerNetwork.get(network) ?? 0) + 1;
-    if (inNetwork > this.maxPerNetwork) return `too many connections from this network (max ${this.maxPerNetwork})`;
+    if (inNetwork > this.maxPerNetwork && this.crowded()) return `too many connections from this network (max ${this.maxPerNetwork})`;
     this.open.set(key, count);
     this.openPerNetwork.set(network, inNetwork);
     this.counted.add(socket);

@@ -77,10 +77,12 @@ export class LocalRelay {
   constructor(private readonly options: LocalRelayOptions = {}) {
     this.now = options.now ?? Date.now;
     this.timer = options.timer ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
-    this.admission = new Admission({ ...options, now: this.now });
+    const maxVisitors = options.maxVisitors ?? 50_000;
+    // A network past its share of sockets is refused only once half the rooms are taken (admission.ts `crowded`).
+    this.admission = new Admission({ ...options, now: this.now, crowded: () => this.rooms.size >= maxVisitors / 2 });
     const perMinute = options.requestsPerAddressPerMinute ?? RATE_LIMITS.requestsPerAddressPerMinute;
     this.requestsPerAddress = new KeyedRateLimiter(perMinute, perMinute / 60, this.now);
-    const perNetwork = options.requestsPerNetworkPerMinute ?? Math.max(RATE_LIMITS.requestsPerNetworkPerMinute, perMinute);
+    const perNetwork = Math.max(options.requestsPerNetworkPerMinute ?? RATE_LIMITS.requestsPerNetworkPerMinute, perMinute);
     this.requestsPerNetwork = new KeyedRateLimiter(perNetwork, perNetwork / 60, this.now);
     const codesPerMinute = options.lookupCodesPerAddressPerMinute ?? RATE_LIMITS.lookupCodesPerAddressPerMinute;
     this.codesPerAddress = new KeyedRateLimiter(codesPerMinute, codesPerMinute / 60, this.now);
