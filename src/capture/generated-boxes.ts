@@ -574,6 +574,17 @@ export function boxGeneratedText(el: Element, c: Candidate, builtIn: number, pus
 function scrollText(el: Element, cs: CSSStyleDeclaration, win: Window, push: Sink, outside: PaintOutside): void {
   const group = cs.getPropertyValue('scroll-marker-group');
   if ((group && group !== 'none') || drawsText(win.getComputedStyle(el, '::scroll-marker').content)) outside.markerGroup(el, push);
+  boxScrollButtons(el, cs, win, push);
+}
+
+/**
+ * A scroller's `::scroll-button()`s' text, laid out beside it: the viewport's width from four of
+ * their font's size above it to as far below (the whole viewport for buttons placed `absolute` or
+ * `fixed`). Mask-all's, and the default mode's for the mask and every element in it a rule names
+ * a scroller's pseudo-element for (mask31: a masked scroller's button drawing `attr()` of it,
+ * placed `fixed` 300 px away, 1 118 secret pixels outside the boxes).
+ */
+export function boxScrollButtons(el: Element, cs: CSSStyleDeclaration, win: Window, push: Sink): void {
   if (cs.overflowX === 'visible' && cs.overflowY === 'visible') return;
   const r = el.getBoundingClientRect();
   for (const side of ['up', 'down', 'left', 'right', 'block-start', 'block-end', 'inline-start', 'inline-end']) {

@@ -10,8 +10,13 @@
 // or a length in another unit or through var(), any distance: the whole viewport
 // (paint-outside.ts). A margin is a distance, not a move: the
 // usual custom range thumb is centred on its track by a negative `margin-top`, and a masked slider
-// must not black out the page. Not read: cross-origin sheets and shadow roots' (as
-// control-parts.ts).
+// must not black out the page. A control in a shadow tree is styled by its tree's sheets (a
+// `<style>` in it, its adopted sheets), not the document's: those are read for it (mask31: a
+// masked `<progress>` in a component whose own sheet translated its value 300 px, all 4 200 of its
+// pixels outside the boxes; the document's sheets held no rule for it). A selector that reaches
+// across trees (`:host()`, `::slotted()`, `::part()`), which `matches` cannot take as the rule
+// means it, is taken to select every control of its tree (erring wide). Not read: cross-origin
+// sheets (see the note at movedParts).
 import { ruleSelectors, splitList, type SheetSelectors } from './sheet-rules.js';
 
 /** A control's part pseudo-element in a selector, and what follows it (not a scrollbar's: any box has one, and pages style them). */
@@ -71,12 +76,21 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
 /** A document's controls whose parts its rules draw past them: each selector with how far (see reachOf; null: any distance). */
 export type MovedParts = ReadonlyArray<readonly [Reach | null, string]>;
 
-/** What {@link partsReach} reads of `doc`'s sheets, once per search. */
-export function movedParts(doc: Document): MovedParts {
+/** A selector that names another tree (a shadow host, slotted content, a part): `matches` cannot tell whether the rule reaches a control. */
+const ACROSS_TREES = /:host\b|::slotted\(|::part\(/i;
+
+/**
+ * What {@link partsReach} reads of the sheets of `root` (a document, or the shadow root a control is
+ * in), once per search. For a shadow root, the sheets of every tree around it too, as far as the
+ * document: a rule there reaches into it by `::part()` (and erring wide, any of their rules).
+ */
+export function movedParts(root: Document | ShadowRoot): MovedParts {
   const out: string[] = [];
   try {
-    for (const sheet of doc.styleSheets) if (!sheet.disabled) out.push(...selectorsOf(sheet as CSSStyleSheet));
-    for (const sheet of doc.adoptedStyleSheets ?? []) if (!sheet.disabled) out.push(...selectorsOf(sheet));
+    for (let r: Document | ShadowRoot | null = root; r; r = r.nodeType === Node.DOCUMENT_NODE ? null : ((r as ShadowRoot).host.getRootNode() as Document | ShadowRoot)) {
+      for (const sheet of r.styleSheets) if (!sheet.disabled) out.push(...selectorsOf(sheet as CSSStyleSheet));
+      for (const sheet of r.adoptedStyleSheets ?? []) if (!sheet.disabled) out.push(...selectorsOf(sheet));
+    }
   } catch {
     return [[null, '*']];
   }
@@ -86,7 +100,8 @@ export function movedParts(doc: Document): MovedParts {
   return out.filter((s) => s !== 'font *').map((s) => {
     const at = s.indexOf(' ');
     const reach = s.slice(0, at).split(',').map(Number);
-    return [s.startsWith('any ') || (partFonts && reach[1]) ? null : (reach as unknown as Reach), s.slice(at + 1)] as const;
+    const selector = s.slice(at + 1);
+    return [s.startsWith('any ') || (partFonts && reach[1]) ? null : (reach as unknown as Reach), ACROSS_TREES.test(selector) ? '*' : selector] as const;
   });
 }
 

@@ -50,7 +50,7 @@ import { movedParts, partsReach, type MovedParts } from './moved-parts.js';
 
 /** Native controls that draw parts of their own (see moved-parts.ts). */
 const CONTROLS = new Set(['input', 'progress', 'meter']);
-import { AFTER, BEFORE, MARKER, boxesOf, boxIndented, boxPickerIcon, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
+import { AFTER, BEFORE, MARKER, SCROLL, boxesOf, boxScrollButtons, boxIndented, boxPickerIcon, boxPlacedPseudos, clipsBoth, PseudoCandidates, pushUnread } from './generated-boxes.js';
 
 /** Adds a rectangle of one document's viewport, in CSS px, to a frame's masks (mapped to the top viewport). */
 export type Sink = (x: number, y: number, width: number, height: number) => void;
@@ -356,8 +356,8 @@ export class PaintOutside {
   private readonly linears = new Map<Element, DOMMatrix | null>();
   /** Per tree, the selector of its first-line and first-letter rules (null: none). */
   private readonly firstSelectors = new Map<Document | ShadowRoot, string | null>();
-  /** Per document: the controls its rules move a part of (see moved-parts.ts), read once per search. */
-  private readonly movedParts = new Map<Document, MovedParts>();
+  /** Per tree (a document, a shadow root): the controls its rules move a part of (see moved-parts.ts), read once per search. */
+  private readonly movedParts = new Map<Document | ShadowRoot, MovedParts>();
 
   /** `el`'s computed style, one object per search. */
   styleOf(el: Element): CSSStyleDeclaration {
@@ -468,9 +468,10 @@ export class PaintOutside {
   /** A masked control a page rule draws a part of past its box (see moved-parts.ts): its boxes grown by how far, or the whole viewport. */
   movedPartsOf(el: Element, rects: DOMRectList, push: Sink): void {
     if (!CONTROLS.has(el.localName) || rects.length === 0) return;
-    const doc = el.ownerDocument;
-    let parts = this.movedParts.get(doc);
-    if (parts === undefined) this.movedParts.set(doc, (parts = movedParts(doc)));
+    const root = el.getRootNode() as Document | ShadowRoot;
+    if (root.nodeType !== Node.DOCUMENT_NODE && !isShadowRoot(root)) return;
+    let parts = this.movedParts.get(root);
+    if (parts === undefined) this.movedParts.set(root, (parts = movedParts(root)));
     if (parts.length === 0) return;
     const reach = partsReach(el, parts);
     if (reach === 0) return;
@@ -535,6 +536,19 @@ export class PaintOutside {
       const kinds = this.pseudos.of(el).kinds & (BEFORE | AFTER);
       const item = marker && this.text.style(el).display.includes('list-item') ? MARKER : 0;
       if (kinds | item) this.generatedInk(el, this.text.style(el), kinds | item, this.withMarker(el, rects, item), push);
+    }
+    // A scroller's `::scroll-button()`s, and the `::scroll-marker`s of a scroller's items, drawn in
+    // its marker group: text with no text node, placed beside the scroller or anywhere (mask31: a
+    // masked scroller's `fixed` button showing `attr()` of it, 1 118 secret pixels outside the
+    // boxes; a masked item's marker in an unmasked scroller's `fixed` group, and a scroller's
+    // inside a mask, 1 474). For the mask itself the group is boxed below, with its strips.
+    if (rects.length > 0 && this.pseudos.of(el).kinds & SCROLL) {
+      const win = el.ownerDocument.defaultView;
+      if (win) {
+        const cs = this.text.style(el);
+        if (!top) this.markerGroup(el, push);
+        boxScrollButtons(el, cs, win, push);
+      }
     }
     if (!top && !marker && rects.length > 0) return;
     const win = el.ownerDocument.defaultView;
