@@ -2,6 +2,7 @@ import { encodeFrame, FrameEncoding, FrameFlags, FRAME_HEADER_BYTES, MAX_FRAME_B
 import type { CaptureController, CaptureHost } from './capture-host.js';
 import { CspViolations } from './csp-violations.js';
 import { findMasks, type MaskRect } from './find-masks.js';
+import { releaseFontInk } from './font-ink.js';
 import { yieldToPage } from './find-offscreen.js';
 import { FrameEncoder } from './frame-encoder.js';
 import { resolveCaptureOptions, type CaptureOptions, type FrameStats, type ResolvedCaptureOptions } from './options.js';
@@ -108,6 +109,8 @@ class CaptureLoop implements CaptureController {
     for (const c of this.cleanups) c();
     this.cleanups = [];
     this.rasterizer.dispose();
+    // The mask search's measuring canvas, put in the page's body: not left there (mask31).
+    releaseFontInk();
     this.encoder.dispose();
     this.encoder = new FrameEncoder(this.options.encodeInWorker);
     this.encoded = null;

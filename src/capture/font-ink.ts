@@ -92,7 +92,10 @@ export class FontInk {
     const styled = ctx.canvas as HTMLCanvasElement;
     if (font.unmeasured && styled.id.startsWith('__SANDBOX__')) {
       // A page that rewrote its body took it away: back in.
-      if (!styled.isConnected) (styled.ownerDocument.body ?? styled.ownerDocument.documentElement).append(styled);
+      if (!styled.isConnected) {
+        (styled.ownerDocument.body ?? styled.ownerDocument.documentElement).append(styled);
+        placed.add(styled);
+      }
       for (const [name, value] of font.unmeasured) styled.style.setProperty(name, value, 'important');
       styled.ownerDocument.defaultView?.getComputedStyle(styled).getPropertyValue('font-feature-settings');
     }
@@ -229,6 +232,20 @@ function grow(into: Ink, by: Ink): void {
 /** Per document: its fonts' ink by font, and {@link fontsKey} when they were measured (a web font added or loaded clears them). */
 const fontInks = new WeakMap<Document, { key: string; fonts: Map<string, FontInk>; wholes: number; ctx: CanvasRenderingContext2D | null; styled?: CanvasRenderingContext2D | null }>();
 
+/**
+ * The styled canvases this module put in documents (see styledContext): taken out again when a
+ * session stops ({@link releaseFontInk}), so the page's own selectors and observers do not find
+ * one left in its body (a `body > :last-child` rule, a script counting the body's children). A
+ * measure after that puts it back, as one a page took away.
+ */
+const placed = new Set<HTMLCanvasElement>();
+
+/** Takes every styled canvas out of its document (the capture loop's stop). */
+export function releaseFontInk(): void {
+  for (const canvas of placed) canvas.remove();
+  placed.clear();
+}
+
 /** What a styled canvas is given of a text's style: the properties that choose glyphs a context has no setting for, all of them, so the element it is in lends it none of its own. */
 const FEATURE_PROPERTIES = ['font-feature-settings', 'font-variation-settings', 'font-variant-ligatures', 'font-variant-alternates', 'font-variant-east-asian', 'font-variant-position', 'font-variant-numeric', 'font-optical-sizing', 'font-synthesis'];
 
@@ -249,6 +266,7 @@ function styledContext(doc: Document): CanvasRenderingContext2D | null {
     canvas.style.cssText = 'position: fixed; width: 0; height: 0; visibility: hidden; pointer-events: none; direction: ltr';
     canvas.dir = 'ltr';
     (doc.body ?? doc.documentElement).append(canvas);
+    placed.add(canvas);
     const ctx = canvas.getContext('2d');
     if (ctx) [ctx.direction, ctx.textAlign] = ['ltr', 'left'];
     return ctx;

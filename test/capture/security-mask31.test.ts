@@ -13,7 +13,7 @@ import '../../src/visitor/define.js';
 import { scanForSecret, SECRET } from '../support/leaks.js';
 import { expect } from '@open-wc/testing';
 import { blackShare, pageStyle, settle, unmountHeld } from '../support/held-page.js';
-import { expectLayersHold, screen } from '../support/mask-layers.js';
+import { expectLayersHold, frame, screen } from '../support/mask-layers.js';
 import { mountTestPage } from '../support/test-page.js';
 
 const S = SECRET;
@@ -141,4 +141,18 @@ describe('mask31: attacks that held before (guards)', () => {
     ['`reading-flow` with the mask ordered first', `.g { display: grid; reading-flow: grid-rows; } .no-upscope { color: ${S}; order: -1; }`, '<div class="g"><span>a</span><span class="no-upscope">secret</span></div>'],
   ];
   for (const [what, css, html, setup] of cases) it(`masked: ${what}`, () => expectHeld(what, css, html, setup));
+});
+
+describe('mask31: a stopped capture leaves nothing of its own in the page', () => {
+  afterEach(() => unmountHeld('mask31'));
+
+  it('the mask search\'s measuring canvas and the sandbox frames are taken out of the page on stop', async () => {
+    // Text with a font feature is measured on a canvas styled in the page (font-ink.ts).
+    mountTestPage('mask31', { css: pageStyle('mask31') + `.no-upscope { font-feature-settings: "ss01" 1; color: ${S}; }`, html: '<p><span class="no-upscope">secret</span></p>' });
+    await settle();
+    const before = [...document.querySelectorAll('body *, html > *')];
+    await frame({});
+    const added = [...document.querySelectorAll('body *, html > *')].filter((el) => !before.includes(el));
+    expect(added.map((el) => `${el.localName}#${el.id}`), 'elements the capture left in the page').to.deep.equal([]);
+  });
 });
