@@ -27,6 +27,7 @@
  * same state (which original each clone is of, what was culled, the sizes written), and the rules
  * of when to clone whole are one list best read together.
  */
+import { sameSelection } from './selection-paint.js';
 import { writtenLength } from './exact-lengths.js';
 import { SLOT_WRAPPER } from './slot-wrappers.js';
 import { SCROLL_WRAPPER, stickyPin } from './scroll-position.js';
@@ -131,6 +132,8 @@ export class KeptClone {
   smil = new Map<Element, string>();
   /** The elements whose own text a highlight or the selection hid when the clone was made, drawn transparent (see pseudo-text.ts); another set since clones whole. */
   hiddenText: ReadonlySet<Element> = new Set();
+  /** The selection's boundary points when the clone was made (see selection-paint.ts). */
+  selection: readonly unknown[] = [];
   /** What the page's `:has()` rules matched when this frame's capture began (see relational-matches.ts), or null. */
   relationalMatches: RelationalMatches | null = null;
   /** When the first frame was patched onto this clone (performance.now()), or null. */
@@ -269,6 +272,8 @@ export interface PageState {
   maskAll: boolean;
   /** The elements whose own text a highlight or the selection hides now (see pseudo-text.ts). */
   hiddenText: ReadonlySet<Element>;
+  /** The selection's boundary points now (see selectionKey in selection-paint.ts); left out, taken as unchanged. */
+  selection?: readonly unknown[];
   /** What the page's `:has()` rules match now, for the kept clone's rules (see relational-matches.ts). */
   relationalMatches?: RelationalMatches | null;
 }
@@ -338,6 +343,8 @@ export function planChanges(kept: KeptClone | null, changes: Changes | null, pag
   if (kept.background !== page.background || kept.maskAll !== page.maskAll) return { whole: 'the page background or the mask mode changed' };
   // A highlight set or a selection made changes no element: what it hides is drawn transparent by a whole clone.
   if (kept.hiddenText.size !== page.hiddenText.size || [...page.hiddenText].some((el) => !kept.hiddenText.has(el))) return { whole: 'what a highlight or the selection hides changed' };
+  // The selection is drawn into the clone's text (selection-paint.ts): a new one is cloned whole.
+  if (page.selection && !sameSelection(kept.selection, page.selection)) return { whole: 'the selection changed' };
   if (styleSheetsKey(doc) !== kept.sheets) return { whole: 'a style sheet changed' };
   for (const [root, sheets] of kept.adopted) {
     const now = root.adoptedStyleSheets ?? [];

@@ -28,6 +28,7 @@ import { AnimatedImageError, fetchStillImage, isAnimatedDataUrl } from './animat
 import { embeddedFamilies, ColdFaces, HeldFaces, localFontFaces, TextFonts, urlEscape, webFontFamilies, withAdoptedSheets } from './font-families.js';
 import { concealedText, noteNotEmbedded, noteWebFontsRefused } from './concealing-fonts.js';
 import { hiddenTextHolders, pseudoHiddenText } from './pseudo-text.js';
+import { drawSelection, selectedParts, selectionKey, type SelectedPart } from './selection-paint.js';
 import { flushSecretFields, hasClosedRoot } from './secret-fields.js';
 import { hostsUnseenRoot } from './unseen-closed-roots.js';
 import { matchScrollbars } from './scrollbars.js';
@@ -307,6 +308,8 @@ export class Rasterizer {
   private readonly pseudoHidden = new Map<Node, Set<Element>>();
   /** Per document, this frame: the elements whose own text a highlight or the selection hides (see hiddenTextHolders), drawn transparent. */
   private readonly hiddenText = new Map<Document, Set<Element>>();
+  /** This clone's selected text, drawn as the selection (see selection-paint.ts). */
+  private selected = new Map<Text, SelectedPart[]>();
   private unmasked = new Map<Element, boolean>();
   /** How slotted content is judged where it is wrapped (see slot-wrappers.ts), with this frame's state. */
   private slotJudge: SlotJudge = { maskAll: false, conceals: (slot) => this.concealedText(slot), unmasked: (el) => isUnmasked(el, this.unmasked) };
@@ -386,7 +389,7 @@ export class Rasterizer {
     // taken before anything is cloned: a flip while the clone is made shows in the next frame's plan.
     const subjects = this.readSelectors(doc).uses.relationalSubjects;
     const relational = subjects?.length ? relationalMatches(doc, subjects) : null;
-    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextAll(doc), relationalMatches: relational }, keyframe);
+    const plan = planChanges(this.kept, changes, { doc, viewport, background, maskAll, hiddenText: this.hiddenTextAll(doc), selection: selectionKey(doc), relationalMatches: relational }, keyframe);
     let whole = 'whole' in plan ? plan.whole : null;
     let patched = 0;
     let changed: { roots: Element[]; region: Region; field: FieldPicture | null } | null = null;
@@ -520,6 +523,7 @@ export class Rasterizer {
     if (this.localFaces.rules) context.svgStyleElement?.append(`\n${this.localFaces.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, selectors.uses, this.watches);
     this.kept.hiddenText = this.hiddenTextAll(doc);
+    this.kept.selection = selectionKey(doc);
     this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
@@ -730,6 +734,7 @@ export class Rasterizer {
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
+    this.selected = selectedParts(this.doc, maskAll);
     this.slotJudge = { ...this.slotJudge, maskAll };
     // Text in a concealing font the copy cannot embed would be drawn in clear: blanked as a mask.
     this.concealed.clear();
@@ -750,6 +755,7 @@ export class Rasterizer {
     this.standIns.reset();
     this.slots.reset();
     this.generated.reset(true);
+    this.selected = new Map();
     this.unmasked.clear();
     this.uses = null;
     this.styles?.resetFrame();
@@ -1132,6 +1138,7 @@ export class Rasterizer {
         else if (this.maskAll) this.maskAllText(original, el);
         // Text a highlight or the selection hides, in either mode (inside [data-upscope-unmasked] too).
         if (!isBlankedClone(el) && this.hiddenTextOf(original.ownerDocument).has(original)) hideCloneText(el, original.namespaceURI === SVG_NS);
+        else if (!isBlankedClone(el) && !this.maskAll) drawSelection(original, el, this.selected);
         if (hasClosedRoot(original) || hostsUnseenRoot(original)) greyClosedHost(original, el);
         const layer = layerKeys.get(original);
         if (layer) this.backdrops.delete(layer);
