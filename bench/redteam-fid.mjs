@@ -1,10 +1,10 @@
 // The red teams' fidelity pages (not part of `npm run bench`): every page of one set,
-// bench/redteam-{set}-pages.mjs (RED_SET: fid26, rt26's, the default; fid30, the twenty-eighth session's), at
+// bench/redteam-{set}-pages.mjs (RED_SET: fid26, rt26's, the default; fid30, the twenty-eighth session's; fid31, the next's), at
 // 1280x800, at the top and scrolled, one lossless keyframe against Chromium's PNG screenshot (as
 // bench/fidelity.mjs), then the loop's keyframe p50 against CDP's JPEG 70 screenshot p50 and the
 // longest task the longtask observer saw during those frames.
 //
-//   [RED_SET=fid26|fid30] [RED=name,name] [BENCH_DIST=dir] [SPEED=0] node bench/redteam-fid.mjs [--diffs]
+//   [RED_SET=fid26|fid30|fid31] [RED=name,name] [BENCH_DIST=dir] [SPEED=0] node bench/redteam-fid.mjs [--diffs]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
 const ONLY = process.env.RED?.split(',');
 const SPEED = process.env.SPEED !== '0';
 const SET = process.env.RED_SET ?? 'fid26';
-if (!/^fid(26|30)$/.test(SET)) throw new Error(`RED_SET is fid26 or fid30, not ${SET}`);
+if (!/^fid(26|30|31)$/.test(SET)) throw new Error(`RED_SET is fid26, fid30 or fid31, not ${SET}`);
 const { PAGES } = await import(`./redteam-${SET}-pages.mjs`);
 const OUT = join(ROOT, 'bench', 'results', 'fidelity-diffs', SET === 'fid26' ? 'rt26' : SET);
 const writeDiffs = process.argv.includes('--diffs');
