@@ -1,7 +1,9 @@
 /**
- * An open panel keeps clear of the page's fields (upscope-widget.keep-clear.ts): it moves to a
- * corner that covers none when the page scrolls a field under it, stays there while that covers
- * none, goes back to its own corner when folded, and a widget whose panel is closed listens to none of the page's scrolling.
+ * An open panel keeps clear of the page's fields and controls (upscope-widget.keep-clear.ts): it
+ * moves to a corner that covers none when the page scrolls a field under it, or slides along a side
+ * below a header whose controls are over both top corners, stays there while that covers none,
+ * goes back to its own corner when folded, and a widget whose panel is closed listens to none of
+ * the page's scrolling.
  */
 import { expect } from '@open-wc/testing';
 import type { Upscope } from '../../src/visitor/upscope.js';
@@ -66,6 +68,32 @@ describe('<upscope-widget> keeps clear of the page', () => {
     expect(el.dataset.placed).to.equal('top-right');
     part(el, 'minimise-button')!.click();
     await until('folded into its own corner', () => el.dataset.placed === undefined);
+  });
+
+  it("keeps off the page's controls too: with a header's link and button over both top corners and a field along the bottom, it slides below the header", async () => {
+    // A header, fixed at the top, with a link at its left end and a button at its right end; a
+    // field, fixed along the bottom: every corner covers something, the space below the header nothing.
+    const header = document.createElement('div');
+    header.style.cssText = 'position: fixed; top: 0; left: 0; right: 0; height: 56px; display: flex; justify-content: space-between; align-items: center; padding: 0 8px';
+    header.innerHTML = '<a href="#">Home</a><button type="button" style="width: 160px">Cart · 3</button>';
+    const field = document.createElement('input');
+    field.setAttribute('aria-label', 'gift message');
+    field.style.cssText = 'position: fixed; left: 0; right: 0; bottom: 0; width: 100%; height: 60px; box-sizing: border-box';
+    document.body.append(header, field);
+    added.push(header, field);
+    const relay = await relayInfo();
+    sdk = newSdk({ requireConsent: false });
+    const el = await connectedWidget(sdk, relay);
+    const watch = await agentAsks(relay, sdk);
+    sockets.push(watch);
+    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    await until('the panel moved off the field', () => el.dataset.placed !== undefined);
+    const [link, button] = header.children;
+    expect(covered(el, field), 'the field is clear').to.equal(false);
+    expect(covered(el, button), "the header's button is clear").to.equal(false);
+    expect(covered(el, link), "the header's link is clear").to.equal(false);
+    expect(el.dataset.placed?.startsWith('top'), `below the header, from a top corner (${el.dataset.placed})`).to.equal(true);
+    expect(el.getBoundingClientRect().top, "below the header's controls").to.be.greaterThanOrEqual(Math.max(link.getBoundingClientRect().bottom, button.getBoundingClientRect().bottom));
   });
 
   it('listens to no scrolling while its panel is closed', async () => {

@@ -1,16 +1,29 @@
 /**
- * Where an open panel covers none of the page's fields. A help panel in a fixed corner sits over
- * whatever the page has there (on the demo checkout at 1280 x 800: the order total and the promo
- * code), and a visitor cannot click a field under it. While a panel is open, the widget stays in
- * its corner unless that covers a visible field; it then moves to the nearest corner that covers
- * none (the other end of the same side first), and stays there while that covers none, so it does
- * not jump about as the page scrolls. Part of the panels' bundle: only an open panel needs it, and
- * only an open panel listens to the page's scrolling (a visitor who never asks for help pays nothing).
+ * Where an open panel covers none of the page's fields and controls. A help panel in a fixed
+ * corner sits over whatever the page has there (on the demo checkout at 1280 x 800: the order
+ * total and the promo code; at the top right, the header's Cart button), and a visitor cannot click
+ * what is under it. While a panel is open, the widget stays where it is while that covers nothing;
+ * else it moves to the nearest corner that covers nothing (the other end of the same side first);
+ * if every corner covers something, it slides along a side, from a corner, to the nearest spot that
+ * covers nothing (below a site's header, above its footer). It stays there while that covers
+ * nothing, so it does not jump about as the page scrolls. Fields come first: where every place
+ * covers something, it takes one that covers no field (a covered link or button can still be
+ * reached by scrolling; the visitor can also fold the panel away). Part of the panels' bundle: only
+ * an open panel needs it, and only an open panel listens to the page's scrolling (a visitor who
+ * never asks for help pays nothing).
  */
 import type { UpscopeWidget, WidgetPosition } from './upscope-widget.js';
 
 /** What a visitor types into or picks from: the fields a panel must not hide. */
 const FIELDS = 'input:not([type="hidden"]), select, textarea, [contenteditable=""], [contenteditable="true"]';
+/** What a visitor presses: hidden only where no place covers none. */
+const CONTROLS = 'a[href], button, summary, [role="button"], [role="link"], [role="tab"], [role="menuitem"], [role="checkbox"], [role="radio"], [role="switch"]';
+
+/** Where the open panel is: a corner, and how far it slid from it along its side (CSS px, toward the other end). */
+export interface Placement {
+  corner: WidgetPosition;
+  shift: number;
+}
 
 /** The corners to try from `from`: itself, the other end of its side, the other side, the opposite corner. */
 function corners(from: WidgetPosition): WidgetPosition[] {
@@ -20,29 +33,67 @@ function corners(from: WidgetPosition): WidgetPosition[] {
   return [from, `${ov}-${h}`, `${v}-${oh}`, `${ov}-${oh}`] as WidgetPosition[];
 }
 
+/** The boxes of what `selector` matches that are in the window. */
+function visible(selector: string, vw: number, vh: number): DOMRect[] {
+  const boxes: DOMRect[] = [];
+  for (const f of document.querySelectorAll(selector)) {
+    const r = f.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < vh && r.right > 0 && r.left < vw) boxes.push(r);
+  }
+  return boxes;
+}
+
 /**
- * The corner for `host`'s open panel, now in corner `now` (its box is `box`): `now` while it covers
- * no field, else the first of the others that covers none, else `now` (every corner covers one:
- * the visitor can still fold the panel away).
+ * The place for `host`'s open panel, now at `now` (its box is `box`): `now` while it covers no
+ * field and no control; else the first other corner that covers neither; else the nearest spot
+ * along a side that covers neither; else `now` while it covers no field, or the first corner that
+ * covers none; else `now`.
  */
-export function clearCorner(host: HTMLElement, now: WidgetPosition, box: DOMRect = host.getBoundingClientRect()): WidgetPosition {
+export function clearPlace(host: HTMLElement, now: Placement, box: DOMRect = host.getBoundingClientRect()): Placement {
   const vw = document.documentElement.clientWidth;
   const vh = document.documentElement.clientHeight;
-  // The widget's distance from the window's edges, as its corner places it.
-  const dx = now.endsWith('right') ? vw - box.right : box.left;
-  const dy = now.startsWith('bottom') ? vh - box.bottom : box.top;
-  const fields: DOMRect[] = [];
-  for (const f of document.querySelectorAll(FIELDS)) {
-    const r = f.getBoundingClientRect();
-    if (r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < vh && r.right > 0 && r.left < vw) fields.push(r);
+  // The widget's distance from the window's edges, as its corner (before any slide) places it.
+  const dx = now.corner.endsWith('right') ? vw - box.right : box.left;
+  const dy = (now.corner.startsWith('bottom') ? vh - box.bottom : box.top) - now.shift;
+  const fields = visible(FIELDS, vw, vh);
+  const controls = visible(CONTROLS, vw, vh);
+  if (fields.length === 0 && controls.length === 0) return now;
+  const { width: w, height: h } = box;
+  const leftOf = (c: WidgetPosition) => (c.endsWith('right') ? vw - dx - w : dx);
+  const topOf = (p: Placement) => (p.corner.startsWith('bottom') ? vh - dy - h - p.shift : dy + p.shift);
+  const hits = (p: Placement, boxes: DOMRect[]) => {
+    const left = leftOf(p.corner);
+    const top = topOf(p);
+    return boxes.some((r) => r.left < left + w && r.right > left && r.top < top + h && r.bottom > top);
+  };
+  const clear = (p: Placement) => !hits(p, fields) && !hits(p, controls);
+  if (clear(now)) return now;
+  const all = corners(now.corner);
+  const plain = all.map((corner) => ({ corner, shift: 0 }));
+  const free = plain.find(clear);
+  if (free) return free;
+  // Every corner covers something: slide from each along its side, past what is in its column,
+  // keeping the corner's distance from it, to the first spot that covers nothing and is whole in the window.
+  let best: Placement | undefined;
+  for (const corner of all) {
+    const left = leftOf(corner);
+    const column = [...fields, ...controls].filter((r) => r.left < left + w && r.right > left);
+    const down = corner.startsWith('top');
+    // A slide past each obstacle: from a top corner to dy below its bottom, from a bottom one to dy above its top.
+    const shifts = column.map((r) => (down ? r.bottom : vh - r.top)).filter((s) => s > 0);
+    for (const shift of shifts.sort((a, b) => a - b)) {
+      const p = { corner, shift };
+      const top = topOf(p);
+      if (top < dy || top + h > vh - dy) continue;
+      if (clear(p)) {
+        if (!best || shift < best.shift) best = p;
+        break;
+      }
+    }
   }
-  if (fields.length === 0) return now;
-  for (const c of corners(now)) {
-    const left = c.endsWith('right') ? vw - dx - box.width : dx;
-    const top = c.startsWith('bottom') ? vh - dy - box.height : dy;
-    if (!fields.some((r) => r.left < left + box.width && r.right > left && r.top < top + box.height && r.bottom > top)) return c;
-  }
-  return now;
+  if (best) return best;
+  if (!hits(now, fields)) return now;
+  return plain.find((p) => !hits(p, fields)) ?? now;
 }
 
 /** Each widget whose panel is open: what follows the page's scrolling and resizing for it. */
@@ -50,9 +101,10 @@ const following = new WeakMap<UpscopeWidget, { follow: () => void; timer?: Retur
 
 /**
  * Places `w`'s panel, after each update: while one is open (not folded, on a screen wider than a
- * phone's, where it is a bottom sheet), in the corner {@link clearCorner} finds, named in
- * `data-placed` when it is not `position`'s; else where `position` says. While open it follows the
- * page's scrolling and resizing (once they settle). `gone`: the widget left the page.
+ * phone's, where it is a bottom sheet), where {@link clearPlace} finds, its corner named in
+ * `data-placed` and its slide in the `--_shift` property when that is not `position`'s corner;
+ * else where `position` says. While open it follows the page's scrolling and resizing (once they
+ * settle). `gone`: the widget left the page.
  */
 export function keepClear(w: UpscopeWidget, gone = false): void {
   const shown = !gone && w.view !== 'idle' && !w.folded;
@@ -74,8 +126,11 @@ export function keepClear(w: UpscopeWidget, gone = false): void {
     removeEventListener('resize', state.follow);
   }
   const placed = w.dataset.placed as WidgetPosition | undefined;
-  const next = shown && innerWidth > 480 ? clearCorner(w, placed ?? w.position) : undefined;
-  if (next === placed) return;
-  if (next && next !== w.position) w.dataset.placed = next;
+  const shift = parseFloat(w.style.getPropertyValue('--_shift')) || 0;
+  const next = shown && innerWidth > 480 ? clearPlace(w, { corner: placed ?? w.position, shift }) : undefined;
+  if (next?.corner === placed && next?.shift === shift) return;
+  if (next && (next.corner !== w.position || next.shift !== 0)) w.dataset.placed = next.corner;
   else delete w.dataset.placed;
+  if (next?.shift) w.style.setProperty('--_shift', `${next.shift}px`);
+  else w.style.removeProperty('--_shift');
 }

@@ -26,8 +26,9 @@ export const panelStyles = css`
       --_status-border: #9e7a14;
     }
   }
-  /* An open panel moved off the page's fields (upscope-widget.keep-clear.ts): this corner, whatever
-     position says. Only an open panel is moved, so these rules load with the panels. */
+  /* An open panel moved off the page's fields and controls (upscope-widget.keep-clear.ts): this
+     corner, whatever position says, slid --_shift along its side. Only an open panel is moved, so
+     these rules load with the panels. */
   :host([data-placed]) {
     top: auto;
     right: auto;
@@ -35,10 +36,10 @@ export const panelStyles = css`
     left: auto;
   }
   :host([data-placed^='top']) {
-    top: var(--_top);
+    top: calc(var(--_top) + var(--_shift, 0px));
   }
   :host([data-placed^='bottom']) {
-    bottom: var(--_bottom);
+    bottom: calc(var(--_bottom) + var(--_shift, 0px));
   }
   :host([data-placed$='left']) {
     left: var(--_left);

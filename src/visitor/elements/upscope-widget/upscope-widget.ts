@@ -178,8 +178,8 @@ export class UpscopeWidget extends LitElement {
   host = '';
   /**
    * Corner of the window: `bottom-right` (default), `bottom-left`, `top-right` or `top-left`. An
-   * open panel that would cover one of the page's fields moves to the nearest corner that covers
-   * none (`data-placed` says which) until it is folded or closed.
+   * open panel that would cover one of the page's fields or controls moves to the nearest corner,
+   * or spot along a side, that covers none (`data-placed` names its corner) until it is folded or closed.
    */
   position: WidgetPosition = 'bottom-right';
   /** Text of the help button. Default: "Get help" in the widget's language. */
