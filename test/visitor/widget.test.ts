@@ -187,6 +187,10 @@ describe('<upscope-widget>', () => {
       expect(part(el, 'panel')!.textContent).to.contain(`${relay.agentName} is viewing this page`);
       expect(part(el, 'panel')!.querySelector('#active-title bdi')?.textContent, 'the name isolated').to.equal(relay.agentName);
       expect(part(el, 'observer-count')!.textContent!.trim()).to.equal('1 agent watching');
+      // The reply field has room to type in: its own line, not squeezed beside Stop sharing (124 px of a 384 px panel).
+      const replyWidth = part(el, 'message-input')!.getBoundingClientRect().width;
+      const panelWidth = part(el, 'panel')!.getBoundingClientRect().width;
+      expect(replyWidth / panelWidth, `reply field ${replyWidth} px of a ${panelWidth} px panel`).to.be.greaterThan(0.6);
       expect(liveRegion(el)).to.contain('is viewing this page');
       await expect(el).to.be.accessible();
 

@@ -117,7 +117,8 @@ export const panelStyles = css`
     align-self: center;
     min-width: 0;
   }
-  /* The reply box keeps room to type in (longer words in a language move Stop to a line of its own). */
+  /* The reply box has a line of its own, as wide as the panel (beside Stop sharing it was about
+     124 px, a word or two); under it, how many agents watch, and the way to stop them. */
   .bar {
     display: flex;
     flex-wrap: wrap;
@@ -129,7 +130,7 @@ export const panelStyles = css`
     margin-inline-start: auto;
   }
   .bar form {
-    flex: 1 1 11rem;
+    flex: 1 1 100%;
     min-width: 0;
   }
   button.icon {
@@ -212,8 +213,10 @@ export const panelStyles = css`
     line-height: 1.35;
   }
   [part~='observer-count'] {
+    flex: 1 1 auto;
+    min-width: 0;
     color: var(--_muted);
-    font-size: 0.8em;
+    font-size: 0.85em;
   }
   .control-bar {
     display: flex;

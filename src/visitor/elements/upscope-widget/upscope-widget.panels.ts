@@ -302,7 +302,6 @@ function renderActive(w: UpscopeWidget): TemplateResult {
         w,
         'active-title',
         html`${paused ? nothing : html`<span class="live-dot" aria-hidden="true"></span>`}${activeTitleShown(w)}`,
-        count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing,
       )}
       ${renderAssist(w)}
       ${w.messages.length > 0
@@ -328,6 +327,7 @@ function renderActive(w: UpscopeWidget): TemplateResult {
           />
           <button part="send-button" class="primary" type="submit" ?disabled=${w.sending}>${t.send}</button>
         </form>`}
+        ${count > 0 ? html`<p part="observer-count">${t.observers(count)}</p>` : nothing}
         <button part="stop-button" class=${left ? 'secondary' : 'danger'} @click=${() => void w.sdk.stopSession().catch((err) => w.log('stop failed', err))}>${left ? t.close : t.stop}</button>
       </div>
     </section>
