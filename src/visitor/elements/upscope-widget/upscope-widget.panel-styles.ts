@@ -372,12 +372,9 @@ export const panelStyles = css`
        It is a tab on the window's edge at mid-height instead, where the help button's tab is (see
        upscope-widget.styles.ts for why mid-height), 44 px wide so it stays in the page's side
        margin. Its words run down the tab, as on a site's "Feedback" tab: the visitor keeps seeing
-       that the page is shared. On the left they read upwards, as a spine does there. */
+       that the page is shared. On the left they read upwards, as a spine does there. Placed by
+       the help tab's rule (upscope-widget.styles.ts). */
     .stack:not(.sheet) > [part~='expand-button'] {
-      position: fixed;
-      top: 50%;
-      right: env(safe-area-inset-right, 0px);
-      transform: translateY(-50%);
       writing-mode: vertical-rl;
       width: 44px;
       max-height: 60vh;
@@ -387,8 +384,6 @@ export const panelStyles = css`
       animation: none;
     }
     :host([position$='left']) .stack:not(.sheet) > [part~='expand-button'] {
-      right: auto;
-      left: env(safe-area-inset-left, 0px);
       transform: translateY(-50%) rotate(180deg);
       border-radius: 12px 0 0 12px;
     }

@@ -130,13 +130,20 @@ export const widgetStyles = css`
      footer's links) can never be scrolled out from under a bottom corner, and what it starts with
      (a menu) from under a top one, while anything at mid-height can. Fixed to the window itself,
      so the host keeps no box there; the offsets do not move it. Alone in the stack: the idle view
-     and the moment its panels load show nothing else. */
+     and the moment its panels load show nothing else. The folded panel's button is a tab in the
+     same place (its own look is in upscope-widget.panel-styles.ts): one rule places both. */
   @media (max-width: 480px) {
-    .stack:not(.sheet) > [part~='help-button'] {
+    .stack:not(.sheet) > :is([part~='help-button'], [part~='expand-button']) {
       position: fixed;
       top: 50%;
       right: env(safe-area-inset-right, 0px);
       transform: translateY(-50%);
+    }
+    :host([position$='left']) .stack:not(.sheet) > :is([part~='help-button'], [part~='expand-button']) {
+      right: auto;
+      left: env(safe-area-inset-left, 0px);
+    }
+    .stack:not(.sheet) > [part~='help-button'] {
       min-width: 44px;
       min-height: 44px;
       justify-content: center;
@@ -144,8 +151,6 @@ export const widgetStyles = css`
       border-radius: 999px 0 0 999px;
     }
     :host([position$='left']) .stack:not(.sheet) > [part~='help-button'] {
-      right: auto;
-      left: env(safe-area-inset-left, 0px);
       padding: 0.7em 0.85em 0.7em 0.7em;
       border-radius: 0 999px 999px 0;
     }
