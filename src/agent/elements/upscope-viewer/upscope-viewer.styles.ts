@@ -36,10 +36,19 @@ export const viewerStyles = css`
     overflow: hidden;
     text-overflow: ellipsis;
   }
+  /* One line of inline facts, so the ellipsis shows where the line is cut (a flex line cuts its
+     last items bare: at 360 px "360 × 740 ↓" lost its end with no sign of it). */
   :host([data-status='watching']) .facts {
-    flex-wrap: nowrap;
+    display: block;
     overflow: hidden;
     white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+  :host([data-status='watching']) .facts > * {
+    display: inline;
+  }
+  :host([data-status='watching']) .facts > * + * {
+    margin-inline-start: 0.8em;
   }
   .status {
     margin: 0;
