@@ -186,6 +186,21 @@ describe('<upscope-agent-lobby>', () => {
         expect(e.scrollWidth, `${what}: not cut`).to.be.at.most(e.clientWidth + 1);
       }
     });
+
+    it("keeps rows no taller than a waiting row's content: a browsing visitor's row has little blank under it", async () => {
+      const lobby = await lobbyWith();
+      const facts = { tags: ['checkout', 'demo'], metadata: { cart: '3 items, £214.85', page: 'checkout' } };
+      const asking = await visitor({ callName: 'Phoebe', ...facts });
+      const browsing = await visitor({ callName: 'Quinn', ...facts });
+      asking.send({ type: 'requestAgent' });
+      await until('both listed, Phoebe waiting', () => !!item(lobby, asking.shortId)?.querySelector('[part="wait-time"]')?.textContent && item(lobby, browsing.shortId) !== null);
+      await lobby.updateComplete;
+      // The blank under a row's last line: its box's bottom less its content's.
+      const blank = (row: HTMLElement) => row.getBoundingClientRect().bottom - Math.max(...[...row.children].map((c) => c.getBoundingClientRect().bottom));
+      expect(blank(item(lobby, asking.shortId)!), 'the waiting row fits').to.be.at.least(0);
+      // Was 47 px: the waiting row's badge took a line of its own for the time asked.
+      expect(blank(item(lobby, browsing.shortId)!), "the browsing row's blank").to.be.below(32);
+    });
   });
 });
 

@@ -97,8 +97,15 @@ export const lobbyStyles = css`
    * time, a tag, a key and its value) into a taller row, rather than being cut at the right edge.
    */
   @media (max-width: 40em) {
+    /* Four lines: the name and its badge, the wait, two of details. Every row has the height of
+       the fullest (rows are placed without measuring), so the badge leaves out the time it was
+       asked, which the wait says: with it, a waiting row took five lines and every other row
+       kept about 40 px blank. */
     .visitor {
-      height: var(--upscope-agent-row-height, 8.2em);
+      height: var(--upscope-agent-row-height, 6.9em);
+    }
+    .visitor .asked-at {
+      display: none;
     }
     .visitor .head,
     .visitor .details,

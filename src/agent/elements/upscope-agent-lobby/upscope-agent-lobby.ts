@@ -71,7 +71,7 @@ type SearchResult =
  *
  * @cssprop --upscope-agent-pending - Marks pending requests. Default #8a5300 (dark scheme: #f2b866).
  * @cssprop --upscope-agent-list-height - Tallest the scrolling list grows. Default: the window's height less the page's header and search, at least 16em.
- * @cssprop --upscope-agent-row-height - Height of one visitor's row. Default 4.4em (8.2em on a screen under 40em wide, where a row's parts wrap).
+ * @cssprop --upscope-agent-row-height - Height of one visitor's row. Default 4.4em (6.9em on a screen under 40em wide, where a row's parts wrap).
  */
 export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
   static override styles = [
@@ -282,7 +282,7 @@ export class UpscopeAgentLobby extends SignalWatcher(LitElement) {
         <div class="head">
           <a part="watch-link" class="name" href=${this.href(v.shortId)} tabindex=${active ? 0 : -1}>${isolated(visitorLabel(v))}</a>
           <span part="state" class="badge">
-            ${pending ? `Asked for help at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}` : v.connected ? sessionStateText(v.sessionState) : 'Left'}
+            ${pending ? html`Asked for help<span class="asked-at"> at ${new Date(v.pendingRequestAt!).toLocaleTimeString()}</span>` : v.connected ? sessionStateText(v.sessionState) : 'Left'}
           </span>
           ${pending
             ? html`<span class="fact">Waiting <span part="wait-time" class="value wait" data-waiting-since=${v.pendingRequestAt!}></span></span>`
