@@ -114,6 +114,8 @@ describe('<upscope-agent-watch> (the /w/{shortId} page)', () => {
     await v.answer(true);
     await until('watching', () => viewer.status === 'watching');
     expect(part(el, 'visitor-details')!.textContent).to.contain('returning');
+    // One column (800 px wide and less): the chat right under the picture, the details after it.
+    expect(part(el, 'chat')!.getBoundingClientRect().top, 'the chat above the details').to.be.below(part(el, 'visitor-details')!.getBoundingClientRect().top);
 
     v.sendFrame((await makeFrame(50, 50, [{ color: 'red', width: 50, height: 50 }]))[0]);
     const canvas = viewer.shadowRoot!.querySelector<HTMLCanvasElement>('[part="screen"]')!;

@@ -79,9 +79,16 @@ export class UpscopeAgentWatch extends AgentPage {
         gap: 1em;
         align-items: start;
       }
+      /* Narrower, one column: the chat right under the picture, before the visitor's details, so the
+         agent reaches the reply box with the picture's lower part still in view (with the details
+         first, at 360 x 740 the box was two screens down and the picture out of sight). The
+         details hold nothing to focus, so the order of focus is the same as the order seen. */
       @media (max-width: 800px) {
         .layout {
           grid-template-columns: minmax(0, 1fr);
+        }
+        .side > [part~='chat'] {
+          order: -1;
         }
       }
       .side {
