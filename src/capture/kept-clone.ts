@@ -790,7 +790,12 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   const nearChange = win.getComputedStyle(table).borderCollapse === 'collapse' ? rowsNear(table, frameChanges, win) : null;
   // What each clone wrote, by the text of its `style` attribute: a long table's clones carry a few
   // texts (a column's cells, a zebra row's), and each declaration read is a call into the CSSOM.
-  const writtenBy = new Map<string | null, { box: Array<string | null>; sizedPaint: boolean }>();
+  const writtenBy = new Map<string | null, { box: Array<string | null>; sizedPaint: boolean; plainCell: boolean }>();
+  // Cells of one column that wrote the same style (width, padding, borders) are as wide as each
+  // other again: the column's new width less the same padding and borders. The first of them met
+  // is read; the others take its width (see columnOf). By column, then style text.
+  const columnWidths = new Map<number, Map<string | null, string>>();
+  const columnOf = tableColumns(table, win);
   for (const clone of [tableClone, ...tableClone.querySelectorAll('*')]) {
     // The changed subtree is cloned again: its old clone may hold what the page no longer has.
     if (recloned?.contains(clone)) continue;
@@ -800,10 +805,26 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     if (!style) return null;
     const text = clone.getAttribute('style');
     let written = writtenBy.get(text);
-    if (!written) writtenBy.set(text, (written = { box: BOX.map((name) => writtenBox(style, name)), sizedPaint: SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name))) }));
-    const cs = win.getComputedStyle(original);
+    if (!written) {
+      // A cell whose clone wrote no display (a table cell's) and no position (static).
+      const plainCell = style.getPropertyValue('display') === '' && style.getPropertyValue('position') === '';
+      writtenBy.set(text, (written = { box: BOX.map((name) => writtenBox(style, name)), sizedPaint: SIZED_PAINT.some((name) => !['', 'none'].includes(style.getPropertyValue(name))), plainCell }));
+    }
     // An emptied stand-in keeps its width; its height is its own, or a run's (see find-offscreen.ts).
     const culled = kept.culled.has(original);
+    // A cell of a column whose width was read for a cell of the same written style: as wide, and
+    // as tall as before by the same reasoning as heightHeld below (its row held, one row spanned,
+    // spacing that follows no size, borders no change beside it moved).
+    const column = written.plainCell && !culled ? columnOf(original) : undefined;
+    const sameWidth = column !== undefined && heldRows.has(original.parentElement!) && nearChange !== 'all' && !nearChange?.has(original.parentElement!) && fixedSpacing(original) ? columnWidths.get(column)?.get(text) : undefined;
+    if (sameWidth !== undefined) {
+      const was = written.box[0];
+      if (was === null || was === sameWidth) continue;
+      if (PSEUDO_RULES.test(clone.getAttribute('class') ?? '')) return null;
+      updates.push({ clone, name: 'width', value: sameWidth });
+      continue;
+    }
+    const cs = win.getComputedStyle(original);
     const run = culled ? kept.runs.get(original) : undefined;
     // Offsets place positioned boxes only (and are read at a cost: resolved against the layout).
     const positioned = cs.position !== 'static';
@@ -815,6 +836,13 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
     // changed (nearChange). Its height is not read (a read resolved against the layout).
     const heightHeld = !culled && (original as HTMLTableCellElement).rowSpan === 1 && heldRows.has(original.parentElement!) && nearChange !== 'all' && !nearChange?.has(original.parentElement!) && fixedSpacing(original) && display() === 'table-cell';
     let resized = false;
+    // The first cell of its column and style read here, its width noted for the others (above).
+    if (column !== undefined && heightHeld && !positioned && written.box[0] !== null) {
+      const now = cs.getPropertyValue('width');
+      let widths = columnWidths.get(column);
+      if (!widths) columnWidths.set(column, (widths = new Map()));
+      widths.set(text, now);
+    }
     for (const [i, name] of BOX.entries()) {
       if (!positioned && name !== 'width' && name !== 'height') continue;
       if (name === 'height' && heightHeld) continue;
@@ -851,7 +879,38 @@ export function tableBoxUpdates(kept: KeptClone, table: Element, win: Window, re
   return updates;
 }
 
+/**
+ * For {@link tableBoxUpdates}: the column of a cell of `table`'s own grid (a `<td>` or `<th>` in a
+ * row of the table or of one of its row groups, laid out as such, in a row whose cells each span
+ * one column, in a table where no cell spans rows), as its index in its row; undefined for any
+ * other element. Cells of one column are as wide as the column less their own padding and borders.
+ */
+function tableColumns(table: Element, win: Window): (el: Element) => number | undefined {
+  let grid: boolean | undefined;
+  const sections = new Map<Element, boolean>();
+  const rows = new Map<Element, boolean>();
+  const GROUPS = ['table-row-group', 'table-header-group', 'table-footer-group'];
+  return (el) => {
+    if ((el.localName !== 'td' && el.localName !== 'th') || el.namespaceURI !== XHTML_NS) return undefined;
+    const row = el.parentElement;
+    const section = row?.parentElement;
+    if (!row || !section || row.localName !== 'tr') return undefined;
+    if (section !== table) {
+      if (section.parentElement !== table) return undefined;
+      let group = sections.get(section);
+      if (group === undefined) sections.set(section, (group = GROUPS.includes(win.getComputedStyle(section).display)));
+      if (!group) return undefined;
+    }
+    grid ??= ['table', 'inline-table'].includes(win.getComputedStyle(table).display) && !spansRows(table);
+    if (!grid) return undefined;
+    let single = rows.get(row);
+    if (single === undefined) rows.set(row, (single = row.childElementCount === (row as HTMLTableRowElement).cells.length && [...(row as HTMLTableRowElement).cells].every((cell) => cell.colSpan === 1)));
+    return single ? (el as HTMLTableCellElement).cellIndex : undefined;
+  };
+}
+
 const ROW_SPANS = 'td[rowspan], th[rowspan]';
+const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
 /** Whether a cell in `table` has a `rowspan` (in a document, from its index: a query walks the whole table, every patch of a cell). */
 function spansRows(table: Element): boolean {
