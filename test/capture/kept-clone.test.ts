@@ -306,6 +306,30 @@ describe('frames that clone only what changed', () => {
       await expectSameAsWholeClone(r, 'table-twin-columns');
     });
 
+    // The same, where a width shared by the style text alone (not column and style) would show:
+    // text that wraps, so that a clone's cell written wider than its column widens it in the
+    // clone's own layout (the table's written width then narrows the others: the long cell
+    // wraps). The second and third columns' cells write the same style (the first's padding
+    // differs: the second column's cell is the first read of that style); the second grows,
+    // the third holds. The second row's first cell spans two columns: its last cell (index 1, in
+    // the third column) writes the second column's style but is none of its cells.
+    it('a long table whose second and third columns\' cells write the same style, with a row whose first cell spans two: a cell that widens the second, the third as it was, patched as a whole clone draws them', async () => {
+      const row = (i: number) => (i === 1 ? '<tr><td class="lead" colspan="2">ab cd</td><td class="twin">ab cd</td></tr>' : '<tr><td class="lead">ab cd</td><td class="twin">ab cd</td><td class="twin">ab cd</td></tr>');
+      const rows = Array.from({ length: 400 }, (_, i) => row(i)).join('');
+      const { root, run: r } = await ready(`<table id="twins" style="border-spacing: 0; font: 14px/1.2 monospace">${rows}</table>`,
+        `${CSS} #twins td { border: 1px solid rgb(0, 0, 150); padding: 2px 4px; background: rgb(255, 230, 200) } #twins td.lead { padding: 2px 6px }`);
+      const cells = root.querySelectorAll<HTMLElement>('#twins td');
+      const width = (c: HTMLElement) => c.getBoundingClientRect().width;
+      const [second, third] = [cells[1], cells[2]].map(width);
+      expect(third, 'the third column as wide as the second').to.equal(second);
+      expect(width(cells[4]), 'the spanning row\'s last cell, in the third column').to.equal(third);
+      const stats = await afterStats(r, () => void (cells[6].firstChild as Text).appendData(' efghijklmn'));
+      expect(width(cells[1]), 'the second column').to.be.greaterThan(second);
+      expect([width(cells[2]), width(cells[4])], 'the third column').to.deep.equal([third, third]);
+      expect(how(stats.map((s) => s.clone)), 'cloned').to.deep.equal(stats.map(() => 'patched'));
+      await expectSameAsWholeClone(r, 'table-twin-wrapping-columns');
+    });
+
     // Collapsed borders are shared: a class that widens a cell's column and thickens its bottom
     // border moves the top border of the cell below, which gets less height in a row as tall as
     // before (its tall cell). That cell's height is read (its row is beside the change).
