@@ -15,16 +15,8 @@
 // masked `<progress>` in a component whose own sheet translated its value 300 px, all 4 200 of its
 // pixels outside the boxes; the document's sheets held no rule for it). A selector that reaches
 // across trees (`:host()`, `::slotted()`, `::part()`), which `matches` cannot take as the rule
-// means it, is taken to select every control of its tree (erring wide). A cross-origin sheet
-// (a CDN's theme) cannot be read (masking does not read cors-sheets.ts's copy: the assist bundle,
-// which boxes the pointer by the same masks, has none): it may move any part anywhere, but only
-// the parts of a progress bar, a meter and a range (their value, their thumb) show what the
-// control holds, and the browser draws them by the page's rules only for a control of
-// `appearance: none` (else natively, in its box): such a masked control is taken as moved any
-// distance (the whole viewport), every other (a masked password field on a page with such a
-// sheet) as not (mask31: a CDN sheet translating a masked progress value up and left, past the
-// scroll overflow that had held moves down and right by luck, 4 200 pixels outside the boxes).
-
+// means it, is taken to select every control of its tree (erring wide). Not read: cross-origin
+// sheets (see the note at movedParts).
 import { ruleSelectors, splitList, type SheetSelectors } from './sheet-rules.js';
 
 /** A control's part pseudo-element in a selector, and what follows it (not a scrollbar's: any box has one, and pages style them). */
@@ -69,10 +61,6 @@ function reachOf(style: CSSStyleDeclaration): Reach | null {
 }
 
 /** The controls `sheet`'s rules draw a part of past them, each as `reach selector` (`*` for a relative one). */
-/** What an unreadable sheet may move: the controls whose parts show their value, any distance, where drawn by rules (see partsReach). */
-const VALUE_CONTROLS = ':is(progress, meter, input[type="range" i])';
-const UNREADABLE = [`any ${VALUE_CONTROLS}`];
-
 function selectorsOf(sheet: CSSStyleSheet): string[] {
   return ruleSelectors(sheet, sheets, (rule, selectorText) => {
     if (!PART.test(selectorText)) return null;
@@ -82,7 +70,7 @@ function selectorsOf(sheet: CSSStyleSheet): string[] {
     if (sizesFont) out.push('font *');
     if (reach !== null && !reach[0] && !reach[1] && !reach[2]) return out.length ? out : null;
     return out.concat(splitList(selectorText).filter((s) => PART.test(s)).map((s) => `${reach === null ? 'any' : reach.join(',')} ${s.replace(PART, '').trim() || '*'}`));
-  }, UNREADABLE);
+  }, []);
 }
 
 /** A document's controls whose parts its rules draw past them: each selector with how far (see reachOf; null: any distance). */
@@ -132,8 +120,6 @@ export function partsReach(el: Element, parts: MovedParts): number {
     } catch {
       // Erring wide.
     }
-    // An unreadable sheet's guess: only where the page's rules draw the parts.
-    if (hit && selector === VALUE_CONTROLS) hit = el.ownerDocument.defaultView?.getComputedStyle(el).appearance === 'none';
     if (!hit) continue;
     if (r === null) return Infinity;
     if (r[1] || r[2]) {
