@@ -31,13 +31,18 @@ export interface Backdrop {
   aboveAt?: { left: number; top: number; right: number; bottom: number };
 }
 
-/** The frame area the canvas holds: its top left at (`x`, `y`) frame px, `width` x `height`, `scale` frame px per CSS px. */
+/**
+ * The frame area the canvas holds: its top left at (`x`, `y`) frame px, `width` x `height`,
+ * `scale` frame px per CSS px; `background`, the page's canvas colour, which the frame is laid
+ * over after (the canvas is transparent where only it shows: see frame-encoder.ts).
+ */
 export interface DrawnArea {
   x: number;
   y: number;
   width: number;
   height: number;
   scale: number;
+  background: string;
 }
 
 const CANVAS_FUNCTIONS = /\s*(?:blur\([\d.]+px\)|(?:brightness|contrast|grayscale|hue-rotate|invert|saturate|sepia)\([^()]*\))\s*/g;
@@ -131,6 +136,14 @@ export function paintBackdrops(ctx: OffscreenCanvasRenderingContext2D, backdrops
     ctx.fillStyle = box.base;
     if (copyCtx) {
       copyCtx.drawImage(ctx.canvas, sx, sy, sw, sh, 0, 0, sw, sh);
+      // The page's canvas colour under what the picture left transparent, as the frame is shown:
+      // else the box's fill below stood in for it, and a `::backdrop`'s fill (its tint over the
+      // page) under its tint already drawn in the picture tinted the page twice (fid31: rgb(75, 81,
+      // 95) for Chromium's 135, 139, 148).
+      copyCtx.globalCompositeOperation = 'destination-over';
+      copyCtx.fillStyle = area.background;
+      copyCtx.fillRect(0, 0, sw, sh);
+      copyCtx.globalCompositeOperation = 'source-over';
       const above = box.above ? drawnAbove(box, area) : null;
       if (above) {
         // The element over a `::backdrop` is left as the picture drew it; the filter reads the

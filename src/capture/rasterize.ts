@@ -811,7 +811,7 @@ export class Rasterizer {
       const baseline = text.baseline;
       return this.surface.draw(width, height, (ctx) => {
         paintFieldText(ctx, text, part, baseline);
-        paintBackdrops(ctx, snapshot.backdrops, { x: part.x, y: part.y, width, height, scale: snapshot.scale });
+        paintBackdrops(ctx, snapshot.backdrops, { x: part.x, y: part.y, width, height, scale: snapshot.scale, background: snapshot.background });
       });
     }
     const img = await this.loadImage(markup, width, height);
@@ -820,7 +820,7 @@ export class Rasterizer {
     // could not be handed to the worker, while the pixels it paints on a canvas can.
     return this.surface.draw(width, height, (ctx) => {
       ctx.drawImage(img, 0, 0, width, height);
-      paintBackdrops(ctx, snapshot.backdrops, { x: part?.x ?? 0, y: part?.y ?? 0, width, height, scale: snapshot.scale });
+      paintBackdrops(ctx, snapshot.backdrops, { x: part?.x ?? 0, y: part?.y ?? 0, width, height, scale: snapshot.scale, background: snapshot.background });
     });
   }
 
@@ -847,7 +847,7 @@ export class Rasterizer {
       const img = await this.loadUrl(url, tile.width, tile.height);
       ctx.drawImage(img, tile.x, tile.y, tile.width, tile.height);
     }
-    paintBackdrops(ctx, snapshot.backdrops, { x: 0, y: 0, width: snapshot.width, height: snapshot.height, scale: snapshot.scale });
+    paintBackdrops(ctx, snapshot.backdrops, { x: 0, y: 0, width: snapshot.width, height: snapshot.height, scale: snapshot.scale, background: snapshot.background });
   }
 
   /**
