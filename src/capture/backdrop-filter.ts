@@ -5,7 +5,8 @@
  * be drawn sharp (rt9 N8). A box whose filter the canvas can apply (its colour functions and
  * `blur()`) and whose own background lets the backdrop show through is noted as it is cloned; once the picture is on the canvas, the canvas within the
  * box (its box at clone time and now, together: more is blurred, never less) is drawn again onto
- * itself through that filter. The box's own content is filtered with it: the agent sees less than
+ * itself through that filter, laid first over the page's canvas colour where the picture is
+ * transparent, as the frame is shown. The box's own content is filtered with it: the agent sees less than
  * the visitor there, never more. Anything else (a `url()`, `opacity()`, `drop-shadow()`, a box in
  * a frame or a closed shadow root, a ::before/::after) keeps the opaque backdrop of copy-paint.ts.
  * A patch's region that meets a noted box is not drawn alone: the whole frame is (rasterize.ts).
