@@ -42,6 +42,26 @@ export interface SelectedPart {
   lineEnd: number;
   /** Whether the selection goes on past this part. */
   goesOn: boolean;
+  /**
+   * Whether the text's parent lays out its text as boxes of its own (flex, grid, a -webkit-box):
+   * split there, one text would become several items (a `gap` between, edge spaces dropped,
+   * grid items moved), so the whole text is first wrapped in one plain span, split inside it.
+   */
+  wrap: boolean;
+}
+
+/**
+ * Parents whose text is not drawn as laid-out text the way a split would keep: a form control's
+ * value (a `<textarea>` counts its direct text only), a sheet or script (a `<style>` in the body
+ * loses its middle), text never drawn; any non-HTML parent too (an XHTML span in SVG `<text>` is
+ * not drawn: its characters would vanish).
+ */
+const UNSPLIT = new Set(['TEXTAREA', 'STYLE', 'SCRIPT', 'TITLE', 'OPTION', 'OPTGROUP', 'SELECT', 'DATALIST', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'NOEMBED', 'NOFRAMES', 'XMP', 'PLAINTEXT', 'CANVAS', 'VIDEO', 'AUDIO', 'OBJECT', 'HEAD']);
+const XHTML = 'http://www.w3.org/1999/xhtml';
+
+/** Whether a text under `parent` may be split and wrapped in the clone. */
+function splittable(parent: Element): boolean {
+  return parent.namespaceURI === XHTML && !UNSPLIT.has(parent.tagName.toUpperCase());
 }
 
 /** Characters at a selection's end drawn without the line end's widening (wider than it, as the widening is drawn under them). */
@@ -96,7 +116,7 @@ export function selectedParts(doc: Document, maskAll: boolean): Map<Text, Select
       }
       const start = text === range.startContainer ? range.startOffset : 0;
       const end = text === range.endContainer ? range.endOffset : text.length;
-      if (end <= start || !/\S/.test(text.data.slice(start, end)) || !text.parentElement) continue;
+      if (end <= start || !/\S/.test(text.data.slice(start, end)) || !text.parentElement || !splittable(text.parentElement)) continue;
       if (++texts > MAX_TEXTS) return out;
       const part = paintOf(text, start, end, text !== range.endContainer, win);
       if (!part) continue;
@@ -131,7 +151,15 @@ function paintOf(text: Text, start: number, end: number, goesOn: boolean, win: W
       padBottom = lineHeight - box.height - padTop;
     }
   }
-  return { start, end, background, color, padTop, padBottom, lineEnd: spaceWidth(own, text.ownerDocument), goesOn };
+  let box: Element | null = parent;
+  let display = own.display;
+  // A `display: contents` parent's text is laid out by the nearest ancestor with a box.
+  for (let up = 0; display === 'contents' && box && up < 32; up++) {
+    box = box.parentElement ?? (box.parentNode instanceof ShadowRoot ? box.parentNode.host : null);
+    display = box ? win.getComputedStyle(box).display : '';
+  }
+  const wrap = /flex|grid|box/.test(display);
+  return { start, end, background, color, padTop, padBottom, lineEnd: spaceWidth(own, text.ownerDocument), goesOn, wrap };
 }
 
 let measure: CanvasRenderingContext2D | null = null;
@@ -171,6 +199,12 @@ export function drawSelection(original: Element, clone: Element, parts: Map<Text
     at = k + 1;
     if (!selected) continue;
     let rest = cloneTexts[k];
+    if (selected.some((p) => p.wrap) && clone.namespaceURI === XHTML) {
+      // One item as in the page (the span blockified as the anonymous item was), split inside it.
+      const box = clone.ownerDocument.createElementNS(XHTML, 'span');
+      rest.replaceWith(box);
+      box.append(rest);
+    }
     let offset = 0;
     for (const part of [...selected].sort((a, b) => a.start - b.start)) {
       if (part.start < offset) continue;
