@@ -310,6 +310,8 @@ export class Rasterizer {
   private readonly hiddenText = new Map<Document, Set<Element>>();
   /** This clone's selected text, drawn as the selection (see selection-paint.ts). */
   private selected = new Map<Text, SelectedPart[]>();
+  /** The selection's key read with {@link selected}, as the clone began (see selectionKey). */
+  private selectionAtClone: readonly unknown[] = [];
   private unmasked = new Map<Element, boolean>();
   /** How slotted content is judged where it is wrapped (see slot-wrappers.ts), with this frame's state. */
   private slotJudge: SlotJudge = { maskAll: false, conceals: (slot) => this.concealedText(slot), unmasked: (el) => isUnmasked(el, this.unmasked) };
@@ -523,7 +525,8 @@ export class Rasterizer {
     if (this.localFaces.rules) context.svgStyleElement?.append(`\n${this.localFaces.rules}\n`);
     this.kept = new KeptClone(svg, context.svgStyleElement!, cloneOf, culled, margin, viewport, background, maskAll, sheets, selectors.uses, this.watches);
     this.kept.hiddenText = this.hiddenTextAll(doc);
-    this.kept.selection = selectionKey(doc);
+    // The key of the selection drawn (read as the clone began): one changed since is a new picture.
+    this.kept.selection = this.selectionAtClone;
     this.kept.noteCloned(this.outOfFlow, this.canvases, this.placedPseudos, this.awayPseudos, this.placedOwners);
     this.kept.farInk = this.outOfBox || farInk(svg, context.svgStyleElement!.textContent ?? '');
     stampUncloned(doc, this.kept.smil = this.smil.stamps);
@@ -734,6 +737,9 @@ export class Rasterizer {
     this.pseudoNames.clear();
     this.cloneError = null;
     this.maskAll = maskAll;
+    // The key with the parts, both as the clone begins: a selection changed during it (a sliced
+    // clone yields to the page) is not recorded as drawn, and makes a whole clone next frame.
+    this.selectionAtClone = selectionKey(this.doc);
     this.selected = selectedParts(this.doc, maskAll);
     this.slotJudge = { ...this.slotJudge, maskAll };
     // Text in a concealing font the copy cannot embed would be drawn in clear: blanked as a mask.
