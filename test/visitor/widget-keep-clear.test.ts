@@ -3,9 +3,11 @@
  * moves to a corner that covers none when the page scrolls a field under it, or slides along a side
  * below a header whose controls are over both top corners, stays there while that covers none,
  * goes back to its own corner when folded, and a widget whose panel is closed listens to none of
- * the page's scrolling.
+ * the page's scrolling. Links in the page's flow (which scrolling takes from under it) and hidden
+ * things do not count, and a slid panel never stays partly outside the window.
  */
 import { expect } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import type { Upscope } from '../../src/visitor/upscope.js';
 import type { UpscopeWidget } from '../../src/visitor/elements/upscope-widget/upscope-widget.js';
 import { relayInfo, type AgentSocket } from '../support/agent-driver.js';
@@ -112,6 +114,119 @@ describe('<upscope-widget> keeps clear of the page', () => {
       expect(seen.includes('scroll'), 'no scroll listener for a closed widget').to.equal(false);
     } finally {
       window.addEventListener = add;
+    }
+  });
+  /** The open panel's place as `data-placed` and `--_shift` say, each time either changes. */
+  function placements(el: UpscopeWidget): { seen: string[]; stop: () => void } {
+    const now = () => `${el.dataset.placed ?? '-'} ${el.style.getPropertyValue('--_shift') || '0'}`;
+    const seen = [now()];
+    const mo = new MutationObserver(() => {
+      if (now() !== seen[seen.length - 1]) seen.push(now());
+    });
+    mo.observe(el, { attributes: true, attributeFilter: ['data-placed', 'style'] });
+    return { seen, stop: () => mo.disconnect() };
+  }
+
+  it("does not jump about on a page full of in-text links: a link in the page's flow can be scrolled from under the panel", async () => {
+    // A 3 000 px page with an in-text link every 150 px, on the right for four lines, then on the
+    // left for four: as the page scrolls, a corner that covers none comes and goes.
+    const page = document.createElement('div');
+    for (let y = 0; y < 3000; y += 150) {
+      const line = document.createElement('p');
+      const side = Math.floor(y / 600) % 2 ? 'left' : 'right';
+      line.style.cssText = `height: 150px; margin: 0; box-sizing: border-box; padding: 60px 8px 0; text-align: ${side}`;
+      const link = `<a href="#a${y}" style="display: inline-block; width: 30%">the guide, part ${y / 150}</a>`;
+      line.innerHTML = side === 'left' ? `${link} first.` : `Read ${link}`;
+      page.append(line);
+    }
+    document.body.append(page);
+    added.push(page);
+    const relay = await relayInfo();
+    sdk = newSdk({ requireConsent: false });
+    const el = await connectedWidget(sdk, relay);
+    const watch = await agentAsks(relay, sdk);
+    sockets.push(watch);
+    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    await el.updateComplete;
+    const log = placements(el);
+    try {
+      for (let i = 1; i <= 10; i++) {
+        window.scrollTo(0, i * 173);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      log.stop();
+    }
+    expect(log.seen.length - 1, `placements while scrolling: ${log.seen.join(' → ')}`).to.be.at.most(1);
+  });
+
+  it('does not count hidden things: a 1 px skip link, an invisible menu, a transparent one', async () => {
+    // Over the bottom right, where the panel opens: fixed, so they would count were they seen.
+    const skip = document.createElement('a');
+    skip.href = '#main';
+    skip.textContent = 'Skip to content';
+    skip.style.cssText = 'position: fixed; right: 40px; bottom: 40px; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap';
+    const menus = ['visibility: hidden', 'opacity: 0'].map((hide) => {
+      const menu = document.createElement('nav');
+      menu.style.cssText = `position: fixed; right: 0; bottom: 0; width: 50%; height: 100px; ${hide}`;
+      menu.innerHTML = '<button type="button" style="width: 100%; height: 100%">Menu item</button>';
+      return menu;
+    });
+    document.body.append(skip, ...menus);
+    added.push(skip, ...menus);
+    const relay = await relayInfo();
+    sdk = newSdk({ requireConsent: false });
+    const el = await connectedWidget(sdk, relay);
+    const watch = await agentAsks(relay, sdk);
+    sockets.push(watch);
+    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    await el.updateComplete;
+    window.dispatchEvent(new Event('scroll'));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(el.dataset.placed, 'nothing seen in the way: in its own corner').to.equal(undefined);
+    expect(covered(el, skip) && covered(el, menus[0]) && covered(el, menus[1]), 'all three are under the panel').to.equal(true);
+  });
+
+  it('never leaves a slid panel partly outside a window that got shorter', async () => {
+    const relay = await relayInfo();
+    sdk = newSdk({ requireConsent: false });
+    const el = await connectedWidget(sdk, relay);
+    const watch = await agentAsks(relay, sdk);
+    sockets.push(watch);
+    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    await el.updateComplete;
+    const h = el.getBoundingClientRect().height;
+    // A fixed header whose controls are over both top corners, and a fixed bottom bar (a little
+    // taller) whose buttons are over both bottom corners, with just room between for the panel:
+    // it slides below the header (the shorter slide), its bottom 362 px down on a 600 px window.
+    const room = h + 34;
+    const head = Math.floor((innerHeight - room) / 2) - 5;
+    const bar = innerHeight - room - head;
+    const header = document.createElement('div');
+    header.style.cssText = `position: fixed; top: 0; left: 0; right: 0; height: ${head}px; display: flex; justify-content: space-between`;
+    header.innerHTML = '<a href="#" style="display: block; width: 160px; height: 100%">Home</a><button type="button" style="width: 160px; height: 100%">Cart · 3</button>';
+    const footer = document.createElement('div');
+    footer.style.cssText = `position: fixed; bottom: 0; left: 0; right: 0; height: ${bar}px; display: flex; justify-content: space-between`;
+    footer.innerHTML = '<button type="button" style="width: 160px">Back</button><button type="button" style="width: 160px">Next</button>';
+    document.body.append(header, footer);
+    added.push(header, footer);
+    window.dispatchEvent(new Event('scroll'));
+    await until('slid below the header', () => !!el.dataset.placed?.startsWith('top') && el.style.getPropertyValue('--_shift') !== '').catch((e) => {
+      throw new Error(`${e} (h ${h}, header ${head}, ${el.dataset.placed} ${el.style.getPropertyValue('--_shift')}, box ${JSON.stringify(el.getBoundingClientRect())})`);
+    });
+    expect(el.getBoundingClientRect().bottom, 'slid: whole in the window').to.be.at.most(innerHeight);
+    try {
+      // A window shorter than the slid panel's bottom edge.
+      const short = Math.floor(el.getBoundingClientRect().bottom) - 20;
+      await setViewport({ width: 800, height: short });
+      await until('the window got shorter', () => innerHeight === short);
+      await new Promise((r) => setTimeout(r, 400));
+      const box = el.getBoundingClientRect();
+      expect(box.bottom, `bottom within the window (${el.dataset.placed} ${el.style.getPropertyValue('--_shift')})`).to.be.at.most(innerHeight);
+      expect(box.top, 'top within the window').to.be.at.least(0);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
     }
   });
 });

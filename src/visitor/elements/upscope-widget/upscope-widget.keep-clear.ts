@@ -5,10 +5,15 @@
  * what is under it. While a panel is open, the widget stays where it is while that covers nothing;
  * else it moves to the nearest corner that covers nothing (the other end of the same side first);
  * if every corner covers something, it slides along a side, from a corner, to the nearest spot that
- * covers nothing (below a site's header, above its footer). It stays there while that covers
- * nothing, so it does not jump about as the page scrolls. Fields come first: where every place
- * covers something, it takes one that covers no field (a covered link or button can still be
- * reached by scrolling; the visitor can also fold the panel away). Part of the panels' bundle: only
+ * covers nothing and is wholly in the window (below a site's header, above its footer). It stays
+ * there while that covers nothing and stays whole in the window (a panel that grew, or a window
+ * that got shorter, sends it back), so it does not jump about as the page scrolls. A link or button
+ * counts only where it or an ancestor is fixed or sticky (a header, a cookie bar, a bottom bar): one
+ * in the page's flow that the panel covers can be scrolled out from under it, and counting every
+ * in-text link would move the panel after each scroll of a page full of them. Hidden things do not
+ * count (invisible, fully transparent, or under 4 px: a screen-reader-only skip link). Fields come
+ * first: where every place covers something, it takes one that covers no field (the visitor can
+ * also fold the panel away). Part of the panels' bundle: only
  * an open panel needs it, and only an open panel listens to the page's scrolling (a visitor who
  * never asks for help pays nothing).
  */
@@ -33,21 +38,49 @@ function corners(from: WidgetPosition): WidgetPosition[] {
   return [from, `${ov}-${h}`, `${v}-${oh}`, `${ov}-${oh}`] as WidgetPosition[];
 }
 
-/** The boxes of what `selector` matches that are in the window. */
-function visible(selector: string, vw: number, vh: number): DOMRect[] {
+/** Under this many CSS px wide or high, a thing is not in the way (a 1 x 1 px screen-reader-only skip link). */
+const TINY = 4;
+
+/** Whether `el` or an ancestor is fixed or sticky, so no scrolling takes it from under the panel; `seen` caches each element's answer for one placement pass. */
+function pinned(el: Element | null, seen: Map<Element, boolean>): boolean {
+  const path: Element[] = [];
+  let found = false;
+  for (; el && el !== document.documentElement; el = el.parentElement) {
+    const known = seen.get(el);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    path.push(el);
+    const p = getComputedStyle(el).position;
+    if (p === 'fixed' || p === 'sticky') {
+      found = true;
+      break;
+    }
+  }
+  for (const e of path) seen.set(e, found);
+  return found;
+}
+
+/** The boxes of what `selector` matches that are in the window and seen (and, with `keep`, that it keeps). */
+function visible(selector: string, vw: number, vh: number, keep?: (el: Element) => boolean): DOMRect[] {
   const boxes: DOMRect[] = [];
   for (const f of document.querySelectorAll(selector)) {
     const r = f.getBoundingClientRect();
-    if (r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < vh && r.right > 0 && r.left < vw) boxes.push(r);
+    if (r.width < TINY || r.height < TINY || r.bottom <= 0 || r.top >= vh || r.right <= 0 || r.left >= vw) continue;
+    if (f.checkVisibility?.({ visibilityProperty: true, opacityProperty: true }) === false) continue;
+    if (keep && !keep(f)) continue;
+    boxes.push(r);
   }
   return boxes;
 }
 
 /**
  * The place for `host`'s open panel, now at `now` (its box is `box`): `now` while it covers no
- * field and no control; else the first other corner that covers neither; else the nearest spot
- * along a side that covers neither; else `now` while it covers no field, or the first corner that
- * covers none; else `now`.
+ * field and no fixed or sticky control; else the first other corner that covers neither; else the
+ * nearest spot along a side that covers neither; else `now` while it covers no field, or the first
+ * corner that covers none; else `now`'s corner. A slid spot (shift above 0) is taken or kept only
+ * while the panel is wholly in the window there.
  */
 export function clearPlace(host: HTMLElement, now: Placement, box: DOMRect = host.getBoundingClientRect()): Placement {
   const vw = document.documentElement.clientWidth;
@@ -56,8 +89,8 @@ export function clearPlace(host: HTMLElement, now: Placement, box: DOMRect = hos
   const dx = now.corner.endsWith('right') ? vw - box.right : box.left;
   const dy = (now.corner.startsWith('bottom') ? vh - box.bottom : box.top) - now.shift;
   const fields = visible(FIELDS, vw, vh);
-  const controls = visible(CONTROLS, vw, vh);
-  if (fields.length === 0 && controls.length === 0) return now;
+  const seen = new Map<Element, boolean>();
+  const controls = visible(CONTROLS, vw, vh, (el) => pinned(el, seen));
   const { width: w, height: h } = box;
   const leftOf = (c: WidgetPosition) => (c.endsWith('right') ? vw - dx - w : dx);
   const topOf = (p: Placement) => (p.corner.startsWith('bottom') ? vh - dy - h - p.shift : dy + p.shift);
@@ -66,7 +99,13 @@ export function clearPlace(host: HTMLElement, now: Placement, box: DOMRect = hos
     const top = topOf(p);
     return boxes.some((r) => r.left < left + w && r.right > left && r.top < top + h && r.bottom > top);
   };
-  const clear = (p: Placement) => !hits(p, fields) && !hits(p, controls);
+  // A slid panel keeps the corner's distance from both ends of its side, whole in the window.
+  const whole = (p: Placement) => {
+    if (p.shift <= 0) return true;
+    const top = topOf(p);
+    return top >= dy - 0.5 && top + h <= vh - dy + 0.5;
+  };
+  const clear = (p: Placement) => whole(p) && !hits(p, fields) && !hits(p, controls);
   if (clear(now)) return now;
   const all = corners(now.corner);
   const plain = all.map((corner) => ({ corner, shift: 0 }));
@@ -83,8 +122,7 @@ export function clearPlace(host: HTMLElement, now: Placement, box: DOMRect = hos
     const shifts = column.map((r) => (down ? r.bottom : vh - r.top)).filter((s) => s > 0);
     for (const shift of shifts.sort((a, b) => a - b)) {
       const p = { corner, shift };
-      const top = topOf(p);
-      if (top < dy || top + h > vh - dy) continue;
+      if (!whole(p)) continue;
       if (clear(p)) {
         if (!best || shift < best.shift) best = p;
         break;
@@ -92,8 +130,8 @@ export function clearPlace(host: HTMLElement, now: Placement, box: DOMRect = hos
     }
   }
   if (best) return best;
-  if (!hits(now, fields)) return now;
-  return plain.find((p) => !hits(p, fields)) ?? now;
+  if (whole(now) && !hits(now, fields)) return now;
+  return plain.find((p) => !hits(p, fields)) ?? { corner: now.corner, shift: 0 };
 }
 
 /** Each widget whose panel is open: what follows the page's scrolling and resizing for it. */
