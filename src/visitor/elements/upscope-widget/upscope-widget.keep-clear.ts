@@ -1,9 +1,11 @@
 /**
- * Where an open panel covers none of the page's fields and controls. A help panel in a fixed
- * corner sits over whatever the page has there (on the demo checkout at 1280 x 800: the order
- * total and the promo code; at the top right, the header's Cart button), and a visitor cannot click
- * what is under it. While a panel is open, the widget stays where it is while that covers nothing;
- * else it moves to the nearest corner that covers nothing (the other end of the same side first);
+ * Where an open panel covers none of the page's fields and fixed or sticky controls. A help panel
+ * in a fixed corner sits over whatever the page has there (on the demo checkout at 1280 x 800: the
+ * order total and the promo code), and a visitor cannot click what is under it. (The demo's header
+ * scrolls with the page, so its Cart button does not count: a panel moved to the top right may
+ * cover it; the visitor folds the panel to reach it.) While a panel is open, the widget stays
+ * where it is while that covers nothing; else it moves to the nearest corner that covers nothing
+ * (the other end of the same side first);
  * if every corner covers something, it slides along a side, from a corner, to the nearest spot that
  * covers nothing and is wholly in the window (below a site's header, above its footer). It stays
  * there while that covers nothing and stays whole in the window (a panel that grew, or a window
