@@ -16,7 +16,7 @@
 // pixels outside the boxes; the document's sheets held no rule for it). A selector that reaches
 // across trees (`:host()`, `::slotted()`, `::part()`), which `matches` cannot take as the rule
 // means it, is taken to select every control of its tree (erring wide). Not read: cross-origin
-// sheets (see the note at movedParts).
+// sheets (a part one moves escapes the boxes while the copy hides it: docs/security.md).
 import { ruleSelectors, splitList, type SheetSelectors } from './sheet-rules.js';
 
 /** A control's part pseudo-element in a selector, and what follows it (not a scrollbar's: any box has one, and pages style them). */
