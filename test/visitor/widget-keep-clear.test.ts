@@ -37,6 +37,16 @@ describe('<upscope-widget> keeps clear of the page', () => {
     return field;
   }
 
+  /** A widget whose panel is open: an agent asked and the session is active (no consent asked). */
+  async function activePanel(): Promise<UpscopeWidget> {
+    const relay = await relayInfo();
+    sdk = newSdk({ requireConsent: false });
+    const el = await connectedWidget(sdk, relay);
+    sockets.push(await agentAsks(relay, sdk));
+    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    return el;
+  }
+
   /** Whether any part of `field` is under the widget's box. */
   function covered(el: UpscopeWidget, field: Element): boolean {
     const a = el.getBoundingClientRect();
@@ -46,12 +56,7 @@ describe('<upscope-widget> keeps clear of the page', () => {
 
   it('moves the open panel off a field the page scrolls under it, and folds back into its own corner', async () => {
     const field = pageWithFarField();
-    const relay = await relayInfo();
-    sdk = newSdk({ requireConsent: false });
-    const el = await connectedWidget(sdk, relay);
-    const watch = await agentAsks(relay, sdk);
-    sockets.push(watch);
-    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    const el = await activePanel();
     await el.updateComplete;
     expect(el.dataset.placed, 'nothing in the way: in its own corner').to.equal(undefined);
     // The field comes into view at the bottom right, where the panel is: no update of the widget
@@ -83,12 +88,7 @@ describe('<upscope-widget> keeps clear of the page', () => {
     field.style.cssText = 'position: fixed; left: 0; right: 0; bottom: 0; width: 100%; height: 60px; box-sizing: border-box';
     document.body.append(header, field);
     added.push(header, field);
-    const relay = await relayInfo();
-    sdk = newSdk({ requireConsent: false });
-    const el = await connectedWidget(sdk, relay);
-    const watch = await agentAsks(relay, sdk);
-    sockets.push(watch);
-    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    const el = await activePanel();
     await until('the panel moved off the field', () => el.dataset.placed !== undefined);
     const [link, button] = header.children;
     expect(covered(el, field), 'the field is clear').to.equal(false);
@@ -141,12 +141,7 @@ describe('<upscope-widget> keeps clear of the page', () => {
     }
     document.body.append(page);
     added.push(page);
-    const relay = await relayInfo();
-    sdk = newSdk({ requireConsent: false });
-    const el = await connectedWidget(sdk, relay);
-    const watch = await agentAsks(relay, sdk);
-    sockets.push(watch);
-    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    const el = await activePanel();
     await el.updateComplete;
     const log = placements(el);
     try {
@@ -175,12 +170,7 @@ describe('<upscope-widget> keeps clear of the page', () => {
     });
     document.body.append(skip, ...menus);
     added.push(skip, ...menus);
-    const relay = await relayInfo();
-    sdk = newSdk({ requireConsent: false });
-    const el = await connectedWidget(sdk, relay);
-    const watch = await agentAsks(relay, sdk);
-    sockets.push(watch);
-    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    const el = await activePanel();
     await el.updateComplete;
     window.dispatchEvent(new Event('scroll'));
     await new Promise((r) => setTimeout(r, 400));
@@ -189,12 +179,7 @@ describe('<upscope-widget> keeps clear of the page', () => {
   });
 
   it('never leaves a slid panel partly outside a window that got shorter', async () => {
-    const relay = await relayInfo();
-    sdk = newSdk({ requireConsent: false });
-    const el = await connectedWidget(sdk, relay);
-    const watch = await agentAsks(relay, sdk);
-    sockets.push(watch);
-    await until('the active view', () => el.view === 'active' && part(el, 'stop-button') !== null);
+    const el = await activePanel();
     await el.updateComplete;
     const h = el.getBoundingClientRect().height;
     // A fixed header whose controls are over both top corners, and a fixed bottom bar (a little
