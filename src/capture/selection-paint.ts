@@ -68,7 +68,7 @@ function splittable(parent: Element): boolean {
 const TAIL = 2;
 
 function selectionSpan(doc: Document, part: SelectedPart, lineEnd: boolean): HTMLElement {
-  const span = doc.createElementNS('http://www.w3.org/1999/xhtml', 'span') as HTMLElement;
+  const span = doc.createElementNS(XHTML, 'span') as HTMLElement;
   const end = lineEnd && part.lineEnd > 0 ? `; box-decoration-break: clone; -webkit-box-decoration-break: clone; box-shadow: ${part.lineEnd}px 0 0 0 ${part.background}` : '';
   span.setAttribute('style', `background-color: ${part.background}; color: ${part.color}; -webkit-text-fill-color: ${part.color}; padding-top: ${part.padTop}px; padding-bottom: ${part.padBottom}px; text-shadow: none${end}`);
   return span;
